@@ -1,0 +1,55 @@
+using System.Net;
+
+namespace Larkway.Feishu;
+
+/// <summary>
+/// The one exception for every failed Open Platform call: a non-zero <c>code</c>, an HTTP failure,
+/// a transport failure, or a local check that the request would be rejected.
+/// </summary>
+public class FeishuApiException : Exception
+{
+    public FeishuApiException(int code, string msg, HttpStatusCode? httpStatus = null, string? logId = null, Exception? innerException = null)
+        : base(Describe(code, msg, logId), innerException)
+    {
+        Code = code;
+        Msg = msg;
+        HttpStatus = httpStatus;
+        LogId = logId;
+    }
+
+    /// <summary>Feishu's business code (<c>code</c> in the body); see <see cref="FeishuErrorCodes"/>. Negative for local (client-side) failures.</summary>
+    public int Code { get; }
+
+    /// <summary>Feishu's message text. Informational only: decide on <see cref="Code"/>.</summary>
+    public string Msg { get; }
+
+    /// <summary>The HTTP status of the response, when there was one.</summary>
+    public HttpStatusCode? HttpStatus { get; }
+
+    /// <summary>The request's log id (<c>X-Tt-Logid</c> header, or <c>error.log_id</c>): quote it to Feishu support.</summary>
+    public string? LogId { get; }
+
+    /// <summary>Feishu's troubleshooting link (<c>error.troubleshooter</c>), when given.</summary>
+    public string? Troubleshooter { get; init; }
+
+    /// <summary>Fields the platform rejected (<c>error.field_violations</c>).</summary>
+    public IReadOnlyList<FeishuFieldViolation> FieldViolations { get; init; } = [];
+
+    /// <summary>Scopes or privileges that are missing (<c>error.permission_violations</c>).</summary>
+    public IReadOnlyList<FeishuPermissionViolation> PermissionViolations { get; init; } = [];
+
+    /// <summary>Seconds the platform asked us to wait (<c>x-ogw-ratelimit-reset</c>), on rate limits.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>True when the same request may succeed later unchanged: rate limits, 5xx, timeouts, transport failures.</summary>
+    public bool IsTransient => FeishuErrorCodes.IsTransient(Code, HttpStatus);
+
+    private static string Describe(int code, string msg, string? logId) =>
+        logId is null ? $"Feishu error {code}: {msg}" : $"Feishu error {code}: {msg} (log id {logId})";
+}
+
+/// <summary>One entry of <c>error.field_violations</c>.</summary>
+public sealed record FeishuFieldViolation(string Field, string? Value, string? Description);
+
+/// <summary>One entry of <c>error.permission_violations</c>.</summary>
+public sealed record FeishuPermissionViolation(string Type, string Subject, string? Description);
