@@ -19,6 +19,8 @@ public static class FeishuErrorCodes
     public const int MalformedResponse = -4;
     /// <summary>App credentials are missing from configuration.</summary>
     public const int MissingCredentials = -5;
+    /// <summary>Too many message sends were already queued for the client-side rate limits.</summary>
+    public const int ClientRateLimitQueueFull = -6;
 
     // --- Generic platform codes. ---
     public const int InvalidParameter = 10003;
@@ -95,7 +97,7 @@ public static class FeishuErrorCodes
     /// <summary>Whether a failure may succeed if the same request is sent again later.</summary>
     public static bool IsTransient(int code, HttpStatusCode? status) =>
         IsRateLimit(code)
-        || code is NetworkError or Timeout or MessageBeingSent
+        || code is NetworkError or Timeout or MessageBeingSent or ClientRateLimitQueueFull
         || status is HttpStatusCode.TooManyRequests
         || (status is { } s && (int)s >= 500 && !IsPermanentServerCode(code));
 

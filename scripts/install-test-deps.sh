@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the .NET SDK. Safe to run repeatedly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "need root to install Debian packages: $*" >&2
+    exit 1
+  fi
+  if [ ! -f /tmp/.larkway-apt-updated ]; then
+    apt-get update -qq && touch /tmp/.larkway-apt-updated
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Node.js + npm run the official @larksuiteoapi/node-sdk against the Emulator.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "installing nodejs and npm (Debian packages)"
+  apt_install nodejs npm
+fi
+
+compat=tests/compat/node-sdk
+if [ ! -d "$compat/node_modules/@larksuiteoapi/node-sdk" ]; then
+  echo "installing $compat npm packages"
+  (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
+fi

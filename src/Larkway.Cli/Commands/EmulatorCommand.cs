@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Larkway.Cli.Infrastructure;
+using Larkway.Emulator.Hosting;
+
+namespace Larkway.Cli.Commands;
+
+/// <summary><c>larkway emulator</c>: runs the local Open Platform until interrupted.</summary>
+internal static class EmulatorCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 8787 };
+        var appId = new Option<string?>("--app-id") { Description = "App ID to register (default printed at start)" };
+        var appSecret = new Option<string?>("--app-secret") { Description = "App secret to register (default printed at start)" };
+        var seed = new Option<FileInfo?>("--seed") { Description = "JSON seed file: tenant, users, departments, chats, bots, webhooks" };
+        var command = new Command("emulator", "Run the local Feishu Open Platform emulator.") { port, appId, appSecret, seed };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, async () =>
+        {
+            var options = new EmulatorOptions { Port = parse.GetValue(port) };
+            if (parse.GetValue(appId) is { } id)
+            {
+                options.AppId = id;
+            }
+
+            if (parse.GetValue(appSecret) is { } secret)
+            {
+                options.AppSecret = secret;
+            }
+
+            if (parse.GetValue(seed) is { } seedFile)
+            {
+                if (!seedFile.Exists)
+                {
+                    throw new CliException($"--seed: file not found: {seedFile.FullName}");
+                }
+
+                options.SeedFile = seedFile.FullName;
+            }
+
+            await using var server = await EmulatorServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            await context.Output.WriteLineAsync($"Feishu emulator listening on {server.BaseUrl}").ConfigureAwait(false);
+            await context.Output.WriteLineAsync($"  web view:   {server.BaseUrl}").ConfigureAwait(false);
+            await context.Output.WriteLineAsync($"  app id:     {options.AppId}").ConfigureAwait(false);
+            // Only the built-in development secret is echoed; a secret the user chose is never printed.
+            var shownSecret = parse.GetValue(appSecret) is null ? options.AppSecret : "(as given)";
+            await context.Output.WriteLineAsync($"  app secret: {shownSecret}").ConfigureAwait(false);
+            await context.Output.WriteLineAsync($"  try: larkway send --base-url {server.BaseUrl} --app-id {options.AppId} --app-secret {shownSecret} --to email:alice@example.com --text hello").ConfigureAwait(false);
+            await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: System.CommandLine cancels the token; stop cleanly.
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

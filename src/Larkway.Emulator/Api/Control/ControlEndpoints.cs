@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Larkway.Emulator.Platform;
+using Larkway.Emulator.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Larkway.Emulator.Api.Control;
+
+/// <summary>
+/// Test control under <c>/_emulator</c>: fault injection, token expiry, state dump, read receipts.
+/// Not part of Feishu; no authentication (the emulator binds to loopback).
+/// </summary>
+internal static class ControlEndpoints
+{
+    public static void MapControlEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var control = routes.MapGroup("/_emulator");
+        control.MapPost("faults", AddFaultAsync);
+        control.MapGet("faults", (FaultInjector faults) => Envelope.Ok(new { items = faults.List() }));
+        control.MapDelete("faults", (FaultInjector faults) =>
+        {
+            faults.Clear();
+            return Envelope.Ok();
+        });
+        control.MapPost("tokens/expire", (TokenStore tokens) => Envelope.Ok(new { expired = tokens.ExpireAll() }));
+        control.MapGet("state", Dump);
+        control.MapPost("messages/{message_id}/read", MarkReadAsync);
+    }
+
+    private static async Task<IResult> AddFaultAsync(HttpContext context, FaultInjector faults)
+    {
+        var body = await RequestJson.ReadObjectAsync(context.Request, ErrorCodes.BadRequest);
+        var endpoint = body.RequiredString("endpoint", ErrorCodes.BadRequest);
+        var kind = body.RequiredString("kind", ErrorCodes.BadRequest);
+        if (!FaultRule.IsKnownKind(kind))
+        {
+            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "kind must be rate_limit, server_error, delay or invalid_token");
+        }
+
+        var rule = new FaultRule(
+            endpoint == "*" ? "*" : FaultInjector.Normalize(endpoint),
+            kind,
+            OptionalInt(body, "count") ?? 1,
+            OptionalInt(body, "delay_ms"),
+            OptionalInt(body, "reset_seconds"));
+        if (rule.Count < 1)
+        {
+            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "count must be at least 1");
+        }
+
+        faults.Add(rule);
+        return Envelope.Ok(rule);
+    }
+
+    private static int? OptionalInt(JsonElement body, string name) =>
+        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
+        : throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, $"{name} must be an integer");
+
+    private static async Task<IResult> MarkReadAsync(HttpContext context, [FromRoute(Name = "message_id")] string messageId, EmulatorState state)
+    {
+        var body = await RequestJson.ReadObjectAsync(context.Request, ErrorCodes.BadRequest);
+        var openId = body.RequiredString("open_id", ErrorCodes.BadRequest);
+        if (state.FindMessage(messageId) is null || state.FindUser("open_id", openId) is null)
+        {
+            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "unknown message_id or open_id");
+        }
+
+        state.MarkRead(messageId, openId);
+        return Envelope.Ok();
+    }
+
+    /// <summary>Everything except secrets and file bytes.</summary>
+    private static IResult Dump(EmulatorState state) => Envelope.Ok(new
+    {
+        tenant = state.Tenant,
+        apps = state.Apps.Select(a => new { a.AppId, a.BotName, a.BotOpenId, a.Disabled }),
+        departments = state.Departments,
+        users = state.Users,
+        chats = state.Chats,
+        messages = state.Chats.SelectMany(c => state.MessagesIn(c.ChatId)),
+        resources = state.Resources.Select(r => new { r.Key, Kind = r.Kind.ToString().ToLowerInvariant(), r.Type, r.FileName, r.ContentType, Size = r.Data.Length, r.OwnerAppId }),
+        webhooks = state.Webhooks.Select(w => new { w.Token, w.ChatId, w.Name, HasSecret = w.Secret is not null, w.Keywords, w.IpAllowlist }),
+    });
+}

@@ -1,0 +1,35 @@
+namespace Larkway.Emulator.Hosting;
+
+/// <summary>How to start an emulator. Defaults give a working tenant with no configuration.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The app registered by default: <c>cli_</c> + 16 hex digits.</summary>
+    public const string DefaultAppId = "cli_a1b2c3d4e5f60001";
+
+    /// <summary>A fixed development secret (32 chars); never a real credential.</summary>
+    public const string DefaultDevSecret = "larkway-emulator-dev-secret-0001";
+
+    public string AppId { get; set; } = DefaultAppId;
+
+    public string AppSecret { get; set; } = DefaultDevSecret;
+
+    public string BotName { get; set; } = "Larkway Bot";
+
+    /// <summary>A JSON seed file (docs/emulator.md); null seeds the default tenant.</summary>
+    public string? SeedFile { get; set; }
+
+    /// <summary>Explicit Kestrel URLs (e.g. "http://0.0.0.0:8787"); when null, 127.0.0.1 on <see cref="Port"/>.</summary>
+    public string? Urls { get; set; }
+
+    /// <summary>Port on 127.0.0.1; 0 picks a free port.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The clock for tokens, timestamps, windows and rate limits; tests inject a manual one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Turns the API, per-receiver and webhook rate limits off (e.g. for load benchmarks).</summary>
+    public bool EnforceRateLimits { get; set; } = true;
+
+    /// <summary>The tenant admin's recall window (the doc leaves it configurable).</summary>
+    public TimeSpan RecallWindow { get; set; } = TimeSpan.FromHours(24);
+}

@@ -1,0 +1,109 @@
+using Larkway.Emulator.Api.Auth;
+using Larkway.Emulator.Api.Control;
+using Larkway.Emulator.Api.Im;
+using Larkway.Emulator.Api.Webhooks;
+using Larkway.Emulator.Platform;
+using Larkway.Emulator.Seed;
+using Larkway.Emulator.State;
+using Larkway.Emulator.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Emulator.Hosting;
+
+/// <summary>A running emulator on Kestrel.</summary>
+public sealed partial class EmulatorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EmulatorServer(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        State = app.Services.GetRequiredService<EmulatorState>();
+    }
+
+    /// <summary>Where the emulator listens, e.g. http://127.0.0.1:54321.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>Typed read/seed access to the emulated tenant.</summary>
+    public EmulatorState State { get; }
+
+    public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var app = Build(options);
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel reported no listening address.");
+        var baseUrl = new Uri(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
+        LogStarted(app.Services.GetRequiredService<ILogger<EmulatorServer>>(), baseUrl, options.AppId);
+        return new EmulatorServer(app, baseUrl);
+    }
+
+    /// <summary>The configured application, not yet started (for hosts that run it themselves).</summary>
+    public static WebApplication Build(EmulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(EmulatorServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls(options.Urls ?? $"http://127.0.0.1:{options.Port}");
+
+        // Uploads go up to 30 MB of file plus multipart framing; the handlers enforce the real limits.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024);
+        builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = 64L * 1024 * 1024);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        AddEmulator(builder.Services, options);
+
+        var app = builder.Build();
+        UseEmulator(app);
+        return app;
+    }
+
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static void AddEmulator(IServiceCollection services, EmulatorOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(options.TimeProvider);
+        services.AddSingleton(SeedLoader.Load(options));
+        services.AddSingleton<TokenStore>();
+        services.AddSingleton<FaultInjector>();
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<TenantAuthenticator>();
+        services.AddSingleton<MessageContent>();
+        services.AddSingleton<MessageService>();
+    }
+
+    private static void UseEmulator(WebApplication app)
+    {
+        app.UseMiddleware<EnvelopeMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<OpenApiGateMiddleware>();
+        app.MapAuthEndpoints();
+        app.MapMessageEndpoints();
+        app.MapUploadEndpoints();
+        app.MapChatEndpoints();
+        app.MapChatMemberEndpoints();
+        app.MapCustomBotEndpoints();
+        app.MapControlEndpoints();
+        app.MapWebEndpoints();
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]
+    private static partial void LogStarted(ILogger logger, Uri baseUrl, string appId);
+}

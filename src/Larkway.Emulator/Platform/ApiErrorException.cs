@@ -1,0 +1,42 @@
+namespace Larkway.Emulator.Platform;
+
+/// <summary>
+/// A Feishu business failure raised by a handler; the envelope middleware turns it into
+/// <c>{code,msg,error:{log_id}}</c> with <see cref="HttpStatus"/>. Handlers throw rather than return so
+/// that deep validation helpers can fail without threading results through every call.
+/// </summary>
+public sealed class ApiErrorException : Exception
+{
+    public ApiErrorException()
+        : this(400, ErrorCodes.BadRequest, "Bad Request")
+    {
+    }
+
+    public ApiErrorException(string message)
+        : this(400, ErrorCodes.BadRequest, message)
+    {
+    }
+
+    public ApiErrorException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        HttpStatus = 400;
+        Code = ErrorCodes.BadRequest;
+    }
+
+    public ApiErrorException(int httpStatus, int code, string message)
+        : base(message)
+    {
+        HttpStatus = httpStatus;
+        Code = code;
+    }
+
+    public int HttpStatus { get; }
+
+    public int Code { get; }
+
+    /// <summary>Extra response headers (rate-limit hints).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    public static ApiErrorException BadRequest(int code, string message) => new(400, code, message);
+}

@@ -1,0 +1,106 @@
+namespace Larkway.Emulator.Seed;
+
+// The seed file format (docs/emulator.md). Every id is optional: missing ids are derived from
+// names, so a seed can be as short as a list of user names.
+
+public sealed class SeedDocument
+{
+    public SeedTenant? Tenant { get; init; }
+
+    public IReadOnlyList<SeedDepartment>? Departments { get; init; }
+
+    public IReadOnlyList<SeedUser>? Users { get; init; }
+
+    public IReadOnlyList<SeedApp>? Apps { get; init; }
+
+    public IReadOnlyList<SeedChat>? Chats { get; init; }
+
+    public IReadOnlyList<SeedWebhook>? Webhooks { get; init; }
+}
+
+public sealed class SeedTenant
+{
+    public string? TenantKey { get; init; }
+
+    public string? Name { get; init; }
+}
+
+public sealed class SeedDepartment
+{
+    public required string Name { get; init; }
+
+    public string? OpenDepartmentId { get; init; }
+
+    public string? DepartmentId { get; init; }
+
+    /// <summary>department_id or open_department_id of the parent; "0" (root) when absent.</summary>
+    public string? ParentDepartmentId { get; init; }
+}
+
+public sealed class SeedUser
+{
+    public required string Name { get; init; }
+
+    public string? OpenId { get; init; }
+
+    public string? UnionId { get; init; }
+
+    public string? UserId { get; init; }
+
+    public string? Email { get; init; }
+
+    /// <summary>department_id or open_department_id values.</summary>
+    public IReadOnlyList<string>? Departments { get; init; }
+
+    public bool IsResigned { get; init; }
+}
+
+public sealed class SeedApp
+{
+    public required string AppId { get; init; }
+
+    public required string AppSecret { get; init; }
+
+    public string? BotName { get; init; }
+
+    public string? BotOpenId { get; init; }
+
+    public bool Disabled { get; init; }
+}
+
+public sealed class SeedChat
+{
+    public required string Name { get; init; }
+
+    public string? ChatId { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>private (default) or public.</summary>
+    public string? ChatType { get; init; }
+
+    /// <summary>A user (open_id, user_id or email); null makes the first bot the owner.</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>Users by open_id, user_id, union_id or email.</summary>
+    public IReadOnlyList<string>? Members { get; init; }
+
+    /// <summary>app_ids of bots in the chat; null puts the emulator's app in it.</summary>
+    public IReadOnlyList<string>? Bots { get; init; }
+}
+
+public sealed class SeedWebhook
+{
+    public required string Token { get; init; }
+
+    /// <summary>chat_id or name of the seeded chat the custom bot posts to.</summary>
+    public required string Chat { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Secret { get; init; }
+
+    public IReadOnlyList<string>? Keywords { get; init; }
+
+    public IReadOnlyList<string>? IpAllowlist { get; init; }
+}

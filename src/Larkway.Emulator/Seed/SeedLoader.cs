@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+using Larkway.Emulator.Platform;
+using Larkway.Emulator.State;
+
+namespace Larkway.Emulator.Seed;
+
+/// <summary>Builds the initial <see cref="EmulatorState"/> from a seed file or the default tenant.</summary>
+public static class SeedLoader
+{
+    public static EmulatorState Load(EmulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Apply(options.SeedFile is null ? DefaultSeed.Create() : Read(options.SeedFile), options);
+    }
+
+    public static SeedDocument Read(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SeedDocument>(File.ReadAllText(path), EmulatorJson.Options)
+                ?? throw new InvalidDataException($"Seed file '{path}' is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Seed file '{path}' is not valid: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Applies a seed. Seeded apps win over the options' app; the options' app is added when the
+    /// seed does not define it, so the configured credentials always work.
+    /// </summary>
+    public static EmulatorState Apply(SeedDocument seed, EmulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        ArgumentNullException.ThrowIfNull(options);
+        var tenantName = seed.Tenant?.Name ?? "Larkway Dev";
+        var state = new EmulatorState(new EmulatorTenant(seed.Tenant?.TenantKey ?? Ids.Stable(string.Empty, "tenant:" + tenantName, 16), tenantName), options.TimeProvider);
+
+        foreach (var department in seed.Departments ?? [])
+        {
+            var departmentId = department.DepartmentId ?? Slug(department.Name);
+            state.AddDepartment(new EmulatorDepartment(
+                department.OpenDepartmentId ?? Ids.Stable("od-", "dept:" + departmentId),
+                departmentId,
+                department.Name,
+                department.ParentDepartmentId ?? "0"));
+        }
+
+        foreach (var user in seed.Users ?? [])
+        {
+            var userId = user.UserId ?? user.Email?.Split('@')[0] ?? Slug(user.Name);
+            var departments = (user.Departments ?? []).Select(d => DepartmentOf(state, d)).ToList();
+            state.AddUser(new EmulatorUser(
+                user.OpenId ?? Ids.Stable("ou_", "user:" + userId),
+                user.UnionId ?? Ids.Stable("on_", "user:" + userId),
+                userId,
+                user.Name,
+                user.Email,
+                departments,
+                user.IsResigned));
+        }
+
+        foreach (var app in seed.Apps ?? [])
+        {
+            state.AddApp(new EmulatorApp(app.AppId, app.AppSecret, app.BotName ?? "Bot", app.BotOpenId ?? Ids.Stable("ou_", "bot:" + app.AppId), app.Disabled));
+        }
+
+        if (state.FindApp(options.AppId) is null)
+        {
+            state.AddApp(new EmulatorApp(options.AppId, options.AppSecret, options.BotName, Ids.Stable("ou_", "bot:" + options.AppId)));
+        }
+
+        var chats = seed.Chats ?? [];
+        var now = state.NowMs();
+        for (var i = 0; i < chats.Count; i++)
+        {
+            var chat = chats[i];
+            var members = (chat.Members ?? []).Select(m => UserOf(state, m, chat.Name).OpenId).ToList();
+            var owner = chat.Owner is null ? null : UserOf(state, chat.Owner, chat.Name).OpenId;
+            if (owner is not null && !members.Contains(owner))
+            {
+                members.Add(owner);
+            }
+
+            var bots = (chat.Bots ?? [options.AppId]).Select(b => state.FindApp(b)?.AppId ?? throw new InvalidDataException($"Seed chat '{chat.Name}' names unknown bot '{b}'.")).ToList();
+            state.AddChat(new EmulatorChat(
+                chat.ChatId ?? Ids.Stable("oc_", "chat:" + chat.Name),
+                chat.Name,
+                chat.Description ?? string.Empty,
+                ChatModes.Group,
+                chat.ChatType ?? "private",
+                [.. members.Distinct()],
+                bots,
+                now - (chats.Count - i))
+            {
+                OwnerOpenId = owner,
+                OwnerAppId = owner is null ? bots.FirstOrDefault() : null,
+            });
+        }
+
+        foreach (var hook in seed.Webhooks ?? [])
+        {
+            var chat = state.FindChat(hook.Chat) ?? state.Chats.FirstOrDefault(c => c.Name == hook.Chat)
+                ?? throw new InvalidDataException($"Seed webhook '{hook.Name ?? "custom bot"}' names unknown chat '{hook.Chat}'.");
+            state.AddWebhook(new CustomBotWebhook(hook.Token, chat.ChatId, hook.Name ?? "Custom Bot", hook.Secret, hook.Keywords ?? [], hook.IpAllowlist ?? []));
+        }
+
+        return state;
+    }
+
+    private static string DepartmentOf(EmulatorState state, string reference) =>
+        state.Departments.FirstOrDefault(d => d.DepartmentId == reference || d.OpenDepartmentId == reference)?.OpenDepartmentId
+        ?? throw new InvalidDataException($"Seed names unknown department '{reference}'.");
+
+    private static EmulatorUser UserOf(EmulatorState state, string reference, string chatName) =>
+        state.FindUser("open_id", reference) ?? state.FindUser("user_id", reference) ?? state.FindUser("union_id", reference) ?? state.FindUser("email", reference)
+        ?? throw new InvalidDataException($"Seed chat '{chatName}' names unknown user '{reference}'.");
+
+    private static string Slug(string name) => new([.. name.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
+}

@@ -1,0 +1,136 @@
+namespace Larkway.Emulator.State;
+
+// Entities are immutable records: the state replaces a record under its lock, so a reader always
+// sees a consistent snapshot without holding the lock.
+
+public sealed record EmulatorTenant(string TenantKey, string Name);
+
+public sealed record EmulatorDepartment(string OpenDepartmentId, string DepartmentId, string Name, string ParentDepartmentId);
+
+public sealed record EmulatorUser(
+    string OpenId,
+    string UnionId,
+    string UserId,
+    string Name,
+    string? Email,
+    IReadOnlyList<string> DepartmentIds,
+    bool IsResigned = false);
+
+/// <summary>A self-built app and its bot. <see cref="BotOpenId"/> is the bot's open_id in chats.</summary>
+public sealed record EmulatorApp(string AppId, string AppSecret, string BotName, string BotOpenId, bool Disabled = false);
+
+public static class ChatModes
+{
+    public const string Group = "group";
+    public const string Topic = "topic";
+    public const string P2p = "p2p";
+}
+
+public sealed record EmulatorChat(
+    string ChatId,
+    string Name,
+    string Description,
+    string ChatMode,
+    string ChatType,
+    IReadOnlyList<string> MemberOpenIds,
+    IReadOnlyList<string> BotAppIds,
+    long CreateTimeMs)
+{
+    /// <summary>The owning user, or null when a bot owns the chat (then <see cref="OwnerAppId"/>).</summary>
+    public string? OwnerOpenId { get; init; }
+
+    public string? OwnerAppId { get; init; }
+
+    public bool Dissolved { get; init; }
+
+    public string AddMemberPermission { get; init; } = "all_members";
+
+    public string ShareCardPermission { get; init; } = "allowed";
+
+    public string EditPermission { get; init; } = "all_members";
+
+    public string AtAllPermission { get; init; } = "all_members";
+
+    public string GroupMessageType { get; init; } = "chat";
+
+    public long LastActiveMs { get; init; }
+
+    public bool HasBot(string appId) => BotAppIds.Contains(appId, StringComparer.Ordinal);
+
+    public bool HasMember(string openId) => MemberOpenIds.Contains(openId, StringComparer.Ordinal);
+}
+
+public sealed record MessageSender(string Id, string IdType, string SenderType, string? Name);
+
+public sealed record MessageMention(string Key, string Id, string IdType, string Name);
+
+/// <summary>
+/// A message as stored: <see cref="Content"/> is the read-side JSON returned by get/history,
+/// <see cref="SendContent"/> the JSON the sender posted (cards are rendered from it).
+/// </summary>
+public sealed record EmulatorMessage(
+    string MessageId,
+    string ChatId,
+    string MsgType,
+    string Content,
+    string SendContent,
+    MessageSender Sender,
+    IReadOnlyList<MessageMention> Mentions,
+    long CreateTimeMs,
+    long Sequence)
+{
+    public long UpdateTimeMs { get; init; }
+
+    public string? RootId { get; init; }
+
+    public string? ParentId { get; init; }
+
+    public string? ThreadId { get; init; }
+
+    public bool Deleted { get; init; }
+
+    public bool Updated { get; init; }
+
+    public int EditCount { get; init; }
+
+    /// <summary>image_key/file_key values the message refers to (resource download checks these).</summary>
+    public IReadOnlyList<string> ResourceKeys { get; init; } = [];
+
+    /// <summary>Sort key for history: create time, then arrival order within the same millisecond.</summary>
+    public string SortKey => CreateTimeMs.ToString("D15", System.Globalization.CultureInfo.InvariantCulture) + ":" + Sequence.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+public enum ResourceKind
+{
+    Image,
+    File,
+}
+
+/// <summary>An uploaded image (Type = image_type) or file (Type = file_type).</summary>
+public sealed record EmulatorResource(
+    string Key,
+    ResourceKind Kind,
+    string Type,
+    string FileName,
+    string ContentType,
+    ReadOnlyMemory<byte> Data,
+    string OwnerAppId,
+    long CreateTimeMs)
+{
+    public int? DurationMs { get; init; }
+}
+
+/// <summary>A custom (webhook) bot bound to one chat.</summary>
+public sealed record CustomBotWebhook(
+    string Token,
+    string ChatId,
+    string Name,
+    string? Secret,
+    IReadOnlyList<string> Keywords,
+    IReadOnlyList<string> IpAllowlist)
+{
+    /// <summary>Sender id of the bot's messages; derived from the token so it is stable across runs.</summary>
+    public string BotId => Platform.Ids.Stable("cb_", Token, 16);
+}
+
+public sealed record ReadReceipt(string MessageId, string OpenId, long TimestampMs);

@@ -1,0 +1,80 @@
+namespace Larkway.Feishu.Auth;
+
+/// <summary>
+/// One cached access token with early expiry and single-flight refresh: however many callers find
+/// the cache cold or stale at once, one fetch runs and all of them await it.
+/// </summary>
+internal sealed class AccessTokenCache(TimeProvider timeProvider, TimeSpan refreshMargin)
+{
+    private readonly Lock _gate = new();
+    private CachedToken? _current;
+    private Task<CachedToken>? _inflight;
+
+    /// <summary>Returns a fresh token, fetching it with <paramref name="fetch"/> when needed.</summary>
+    /// <remarks>
+    /// The fetch is not tied to any one caller's cancellation: a caller that gives up stops waiting,
+    /// but the fetch completes for the others (its own time limit comes from the pipeline's timeout).
+    /// </remarks>
+    public async ValueTask<string> GetAsync(Func<CancellationToken, Task<CachedToken>> fetch, CancellationToken cancellationToken)
+    {
+        if (Fresh(Volatile.Read(ref _current)) is { } token)
+        {
+            return token;
+        }
+
+        Task<CachedToken> task;
+        lock (_gate)
+        {
+            if (Fresh(_current) is { } again)
+            {
+                return again;
+            }
+
+            task = _inflight ??= FetchAndStoreAsync(fetch);
+        }
+
+        var fetched = await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return fetched.Value;
+    }
+
+    /// <summary>Drops <paramref name="token"/> if it is still the cached one (a newer token is kept).</summary>
+    public void Invalidate(string token)
+    {
+        lock (_gate)
+        {
+            if (_current is { } current && string.Equals(current.Value, token, StringComparison.Ordinal))
+            {
+                _current = null;
+            }
+        }
+    }
+
+    private string? Fresh(CachedToken? token) =>
+        token is not null && timeProvider.GetUtcNow() < token.ExpiresAt - refreshMargin ? token.Value : null;
+
+    private async Task<CachedToken> FetchAndStoreAsync(Func<CancellationToken, Task<CachedToken>> fetch)
+    {
+        // Yield first so the fetch never runs inside the lock taken by the caller.
+        await Task.Yield();
+        try
+        {
+            var token = await fetch(CancellationToken.None).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _current = token;
+            }
+
+            return token;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inflight = null;
+            }
+        }
+    }
+}
+
+/// <summary>A token and the instant it stops being valid.</summary>
+internal sealed record CachedToken(string Value, DateTimeOffset ExpiresAt);

@@ -1,0 +1,69 @@
+using System.Net.Http.Json;
+using Larkway.Feishu.Http;
+using Larkway.Feishu.Json;
+
+namespace Larkway.Feishu.Auth;
+
+/// <summary>
+/// Gets the tenant and app access tokens of one self-built app, each from its own
+/// <see cref="AccessTokenCache"/>.
+/// </summary>
+internal sealed class FeishuTokenProvider
+{
+    internal const string TenantTokenPath = "/open-apis/auth/v3/tenant_access_token/internal";
+    internal const string AppTokenPath = "/open-apis/auth/v3/app_access_token/internal";
+
+    private readonly FeishuAppOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly AccessTokenCache _tenant;
+    private readonly AccessTokenCache _app;
+
+    public FeishuTokenProvider(FeishuAppOptions options, TimeProvider timeProvider)
+    {
+        _options = options;
+        _timeProvider = timeProvider;
+        _tenant = new AccessTokenCache(timeProvider, options.TokenRefreshMargin);
+        _app = new AccessTokenCache(timeProvider, options.TokenRefreshMargin);
+    }
+
+    /// <summary>Returns the cached token of <paramref name="kind"/>, fetching through <paramref name="send"/> when stale.</summary>
+    public ValueTask<string> GetAsync(FeishuAuth kind, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        if (_options.AppType != FeishuAppType.SelfBuilt)
+        {
+            throw new FeishuApiException(FeishuErrorCodes.InvalidRequest,
+                $"App '{_options.AppId}' is a {_options.AppType} app; only self-built apps (AppType = SelfBuilt) can get tokens in this version.");
+        }
+
+        var (cache, path) = kind == FeishuAuth.App ? (_app, AppTokenPath) : (_tenant, TenantTokenPath);
+        return cache.GetAsync(ct => FetchAsync(kind, path, send, ct), cancellationToken);
+    }
+
+    /// <summary>Drops a token the platform rejected, so the next call fetches a new one.</summary>
+    public void Invalidate(FeishuAuth kind, string token) => (kind == FeishuAuth.App ? _app : _tenant).Invalidate(token);
+
+    private async Task<CachedToken> FetchAsync(FeishuAuth kind, string path, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, FeishuPipeline.Combine(_options.BaseUrl, path))
+        {
+            Content = JsonContent.Create(new AppCredentialsBody(_options.AppId, _options.AppSecret), FeishuJson.Context.AppCredentialsBody),
+        };
+        request.Options.Set(FeishuRequestKeys.Auth, FeishuAuth.None);
+        request.Options.Set(FeishuRequestKeys.Idempotent, true);
+        request.Options.Set(FeishuRequestKeys.PathTemplate, path);
+
+        var started = _timeProvider.GetUtcNow();
+        using var response = await FeishuPipeline.SendMappedAsync(send, request, _options.BaseUrl, cancellationToken).ConfigureAwait(false);
+        var body = await FeishuPipeline.ReadEnvelopeAsync(response, request, FeishuJson.Context.TokenResponse, cancellationToken).ConfigureAwait(false);
+        var token = kind == FeishuAuth.App ? body.AppAccessToken : body.TenantAccessToken;
+        if (string.IsNullOrEmpty(token) || body.Expire <= 0)
+        {
+            throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
+                $"The token response from {path} has no {(kind == FeishuAuth.App ? "app_access_token" : "tenant_access_token")} or expire.",
+                response.StatusCode, FeishuResponseProbe.HeaderLogId(response));
+        }
+
+        // Expiry counts from when we asked, so network time only makes the token look older.
+        return new CachedToken(token, started + TimeSpan.FromSeconds(body.Expire));
+    }
+}

@@ -1,0 +1,98 @@
+using Larkway.Feishu.Http;
+using Larkway.Feishu.Im;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Feishu;
+
+/// <summary>
+/// The client of one Open Platform app. Domain clients hang off it (<see cref="Im"/>); all of them
+/// share the app's token cache, retries, rate limits and logging. Thread-safe; keep one per app.
+/// </summary>
+/// <example>
+/// <code>
+/// using var client = new FeishuClient(new FeishuAppOptions { AppId = "cli_…", AppSecret = "…", BaseUrl = FeishuBaseUrls.Lark });
+/// await client.Im.Messages.SendAsync(ReceiveId.Chat("oc_…"), MessageContent.Text("hello"));
+/// </code>
+/// </example>
+public class FeishuClient : IDisposable
+{
+    private readonly FeishuPipeline _pipeline = null!;
+    private readonly IDisposable? _owned;
+    private readonly IDisposable? _ownedRuntime;
+    private readonly Lazy<ImClient> _im = null!;
+
+    /// <summary>
+    /// A client without dependency injection. The options are checked now and copied (later changes
+    /// have no effect). <paramref name="handler"/> replaces the network (tests, proxies) and is not disposed.
+    /// </summary>
+    /// <exception cref="FeishuApiException">AppId or AppSecret is missing (<see cref="FeishuErrorCodes.MissingCredentials"/>).</exception>
+    /// <exception cref="ArgumentException">Another option is invalid.</exception>
+    public FeishuClient(FeishuAppOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        FeishuAppOptionsValidator.ThrowIfInvalid(options);
+        var runtime = new FeishuAppRuntime(Microsoft.Extensions.Options.Options.DefaultName, options, loggerFactory, timeProvider, meterFactory: null);
+        var primary = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
+        // Timeouts are per attempt, in the resilience handler; HttpClient's own would cut retries short.
+        var http = new HttpClient(runtime.CreateChain(primary), disposeHandler: handler is null) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _pipeline = new FeishuPipeline(() => http, runtime);
+        _owned = http;
+        _ownedRuntime = runtime;
+        _im = new Lazy<ImClient>(() => new ImClient(_pipeline));
+    }
+
+    /// <summary>For mocking.</summary>
+    protected FeishuClient()
+    {
+    }
+
+    internal FeishuClient(FeishuPipeline pipeline)
+    {
+        _pipeline = pipeline;
+        _im = new Lazy<ImClient>(() => new ImClient(_pipeline));
+    }
+
+    /// <summary>The app id this client calls as.</summary>
+    public virtual string AppId => _pipeline.App.Options.AppId;
+
+    /// <summary>The Open Platform host this client calls.</summary>
+    public virtual Uri BaseUrl => _pipeline.App.Options.BaseUrl;
+
+    /// <summary>Instant messaging: messages, chats, members, images, files.</summary>
+    public virtual ImClient Im => _im.Value;
+
+    /// <summary>
+    /// A view of this client whose calls use <paramref name="options"/> (e.g. a user access token).
+    /// It shares everything else and needs no disposal.
+    /// </summary>
+    public virtual FeishuClient WithOptions(FeishuRequestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new FeishuClient(_pipeline.With(options));
+    }
+
+    /// <summary>A view of this client that calls as the user holding <paramref name="userAccessToken"/>; no tenant token is fetched.</summary>
+    public virtual FeishuClient AsUser(string userAccessToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userAccessToken);
+        return WithOptions(new FeishuRequestOptions { UserAccessToken = userAccessToken });
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the HTTP client and app state of a client built without DI; DI-built clients and views own nothing.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _owned?.Dispose();
+            _ownedRuntime?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics.Metrics;
+using Larkway.Feishu.Auth;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+
+namespace Larkway.Feishu.Http;
+
+/// <summary>
+/// Everything one app shares across its calls and handler chains: options, token caches, rate
+/// limiters, the resilience pipeline, logger and telemetry. One per app per container (or per
+/// client built without DI) — never static.
+/// </summary>
+internal sealed class FeishuAppRuntime : IDisposable
+{
+    public FeishuAppRuntime(string name, FeishuAppOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, IMeterFactory? meterFactory)
+    {
+        Name = name;
+        Options = options.Clone();
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Larkway.Feishu");
+        Telemetry = new FeishuTelemetry(meterFactory);
+        Tokens = new FeishuTokenProvider(Options, TimeProvider);
+        RateLimiters = Options.RateLimit.Enabled ? new FeishuRateLimiters(Options.RateLimit) : null;
+        Resilience = FeishuResilience.Build(Options, TimeProvider, Logger);
+    }
+
+    public string Name { get; }
+
+    public FeishuAppOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public ILogger Logger { get; }
+
+    public FeishuTelemetry Telemetry { get; }
+
+    public FeishuTokenProvider Tokens { get; }
+
+    public FeishuRateLimiters? RateLimiters { get; }
+
+    public ResiliencePipeline<HttpResponseMessage> Resilience { get; }
+
+    /// <summary>The handlers in order, outermost first: token → resilience → rate limit → logging.</summary>
+    public DelegatingHandler[] CreateHandlers() =>
+        [new FeishuTokenHandler(this), new FeishuResilienceHandler(this), new FeishuRateLimitHandler(this), new FeishuLoggingHandler(this)];
+
+    /// <summary>The same chain as under <c>IHttpClientFactory</c>, wired by hand over <paramref name="primary"/>.</summary>
+    public HttpMessageHandler CreateChain(HttpMessageHandler primary)
+    {
+        var handlers = CreateHandlers();
+        for (var i = 0; i < handlers.Length; i++)
+        {
+            handlers[i].InnerHandler = i + 1 < handlers.Length ? handlers[i + 1] : primary;
+        }
+
+        return handlers[0];
+    }
+
+    public void Dispose()
+    {
+        RateLimiters?.Dispose();
+        Telemetry.Dispose();
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Larkway.Feishu.Http;
+
+/// <summary>
+/// What the handlers need from a response without deserialising it: the envelope's <c>code</c>
+/// and the log id. JSON bodies are buffered once and scanned; other bodies are left untouched
+/// (downloads stream).
+/// </summary>
+internal sealed class FeishuResponseProbe
+{
+    private FeishuResponseProbe(HttpResponseMessage response, bool isJson, int? code, string? logId, bool malformedJson)
+    {
+        Response = response;
+        IsJson = isJson;
+        Code = code;
+        LogId = logId;
+        MalformedJson = malformedJson;
+    }
+
+    public HttpResponseMessage Response { get; }
+
+    /// <summary>The content type says JSON.</summary>
+    public bool IsJson { get; }
+
+    /// <summary>Top-level <c>code</c>, when the body is JSON and has one.</summary>
+    public int? Code { get; }
+
+    /// <summary><c>X-Tt-Logid</c>, else <c>X-Request-Id</c>, else <c>error.log_id</c>.</summary>
+    public string? LogId { get; }
+
+    /// <summary>The content type said JSON but the body did not parse.</summary>
+    public bool MalformedJson { get; }
+
+    /// <summary>Probes <paramref name="response"/>, or returns the probe already made for it.</summary>
+    public static async ValueTask<FeishuResponseProbe> GetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var request = response.RequestMessage;
+        if (request is not null && request.Options.TryGetValue(FeishuRequestKeys.Probe, out var cached) && ReferenceEquals(cached.Response, response))
+        {
+            return cached;
+        }
+
+        var headerLogId = HeaderLogId(response);
+        var isJson = IsJsonContent(response.Content.Headers.ContentType);
+        int? code = null;
+        string? bodyLogId = null;
+        var malformed = false;
+        if (isJson)
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            malformed = !TryScan(bytes, out code, out bodyLogId);
+        }
+
+        var probe = new FeishuResponseProbe(response, isJson, code, headerLogId ?? bodyLogId, malformed);
+        request?.Options.Set(FeishuRequestKeys.Probe, probe);
+        return probe;
+    }
+
+    public static bool IsJsonContent(MediaTypeHeaderValue? contentType) =>
+        contentType?.MediaType is { } media
+        && (media.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The log id headers, in the order the official SDKs read them.</summary>
+    public static string? HeaderLogId(HttpResponseMessage response) =>
+        FirstHeader(response, "X-Tt-Logid") ?? FirstHeader(response, "X-Request-Id");
+
+    /// <summary>Seconds from <c>x-ogw-ratelimit-reset</c>, when present and sane.</summary>
+    public static TimeSpan? RateLimitReset(HttpResponseMessage response) =>
+        FirstHeader(response, "x-ogw-ratelimit-reset") is { } value
+        && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds < 86_400
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+
+    private static string? FirstHeader(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) : null;
+
+    // Reads only the top-level "code" and "error.log_id"; skips everything else.
+    private static bool TryScan(ReadOnlySpan<byte> json, out int? code, out string? logId)
+    {
+        code = null;
+        logId = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("code"u8))
+                {
+                    reader.Read();
+                    code = reader.TokenType switch
+                    {
+                        JsonTokenType.Number when reader.TryGetInt32(out var n) => n,
+                        JsonTokenType.String when int.TryParse(reader.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) => s,
+                        _ => code,
+                    };
+                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("error"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        logId = ScanLogId(ref reader);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static string? ScanLogId(ref Utf8JsonReader reader)
+    {
+        string? logId = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isLogId = reader.ValueTextEquals("log_id"u8) || reader.ValueTextEquals("logid"u8);
+            reader.Read();
+            if (isLogId && reader.TokenType == JsonTokenType.String)
+            {
+                logId = reader.GetString();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return logId;
+    }
+}

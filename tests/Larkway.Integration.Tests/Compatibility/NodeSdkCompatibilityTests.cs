@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+using Larkway.Integration.Tests.Infrastructure;
+
+namespace Larkway.Integration.Tests.Compatibility;
+
+/// <summary>
+/// The official <c>@larksuiteoapi/node-sdk</c> client, unchanged, against the Emulator: if it cannot use
+/// the Emulator, the Emulator is wrong. scripts/install-test-deps.sh installs node and the package.
+/// </summary>
+public sealed class NodeSdkCompatibilityTests
+{
+    private static readonly string CompatDirectory = Path.Combine(RepoPaths.Root, "tests", "compat", "node-sdk");
+
+    [Fact]
+    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_and_pages()
+    {
+        Assert.True(
+            Directory.Exists(Path.Combine(CompatDirectory, "node_modules", "@larksuiteoapi", "node-sdk")),
+            "the node-sdk is not installed: run scripts/install-test-deps.sh (scripts/test.sh does)");
+
+        var options = new EmulatorOptions { Port = 0 };
+        await using var emulator = await EmulatorServer.StartAsync(options);
+        var png = Path.Combine(Path.GetTempPath(), $"larkway-compat-{Guid.NewGuid():N}.png");
+        await File.WriteAllBytesAsync(png, TestImages.Png);
+        try
+        {
+            var run = await ProcessRunner.RunAsync(
+                "node",
+                ["compat.mjs", emulator.BaseUrl.ToString().TrimEnd('/'), options.AppId, options.AppSecret, png],
+                CompatDirectory,
+                TimeSpan.FromMinutes(2));
+
+            Assert.True(run.ExitCode == 0, $"node-sdk run failed ({run.ExitCode}): {run.Error}\n{run.Output}");
+            using var result = JsonDocument.Parse(run.Output);
+            var root = result.RootElement;
+
+            Assert.Equal("t-", root.GetProperty("token").GetProperty("prefix").GetString());
+            Assert.InRange(root.GetProperty("token").GetProperty("expire").GetInt32(), 1, 7200);
+            Assert.Equal("text", root.GetProperty("text").GetProperty("msg_type").GetString());
+            Assert.Equal("interactive", root.GetProperty("card").GetProperty("msg_type").GetString());
+            Assert.StartsWith("img_", root.GetProperty("image").GetProperty("image_key").GetString(), StringComparison.Ordinal);
+
+            var sent = new[]
+            {
+                root.GetProperty("text").GetProperty("message_id").GetString(),
+                root.GetProperty("card").GetProperty("message_id").GetString(),
+                root.GetProperty("image").GetProperty("message_id").GetString(),
+            };
+            var history = root.GetProperty("history");
+            var listed = history.GetProperty("message_ids").EnumerateArray().Select(e => e.GetString()).ToList();
+            Assert.All(sent, id => Assert.Contains(id, listed));
+            Assert.Equal(listed.Count, listed.Distinct().Count());
+
+            // Three messages at two a page need at least two pages: the SDK followed page_token.
+            Assert.True(history.GetProperty("pages").GetInt32() >= 2, $"expected paging, got {history}");
+        }
+        finally
+        {
+            File.Delete(png);
+        }
+    }
+}

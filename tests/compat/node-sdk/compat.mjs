@@ -1,0 +1,89 @@
+// Drives a running Larkway Emulator with the official Feishu Node SDK, unchanged.
+// Usage: node compat.mjs <baseUrl> <appId> <appSecret> <pngFile>
+// It sends into the first group chat the bot is in.
+// Prints one JSON object with what each step returned; exits 1 on the first failure.
+import fs from 'node:fs';
+import * as lark from '@larksuiteoapi/node-sdk';
+
+const [baseUrl, appId, appSecret, pngFile] = process.argv.slice(2);
+if (!pngFile) {
+  console.error('usage: node compat.mjs <baseUrl> <appId> <appSecret> <pngFile>');
+  process.exit(2);
+}
+
+const client = new lark.Client({
+  appId,
+  appSecret,
+  domain: baseUrl,
+  appType: lark.AppType.SelfBuild,
+  loggerLevel: lark.LoggerLevel.error,
+});
+
+// The SDK returns the decoded body; some calls unwrap `data`, others do not.
+const data = (res) => (res && res.data !== undefined ? res.data : res);
+const check = (step, res) => {
+  if (res && typeof res.code === 'number' && res.code !== 0) {
+    throw new Error(`${step}: code ${res.code} ${res.msg}`);
+  }
+  return res;
+};
+
+const out = {};
+try {
+  const token = check('token', await client.auth.tenantAccessToken.internal({
+    data: { app_id: appId, app_secret: appSecret },
+  }));
+  out.token = { prefix: String(token.tenant_access_token).slice(0, 2), expire: token.expire };
+
+  const chats = check('list chats', await client.im.chat.list({ params: { page_size: 20 } }));
+  out.chats = { count: data(chats).items.length, ids: data(chats).items.map((c) => c.chat_id) };
+
+  const chatId = out.chats.ids[0];
+  if (!chatId) throw new Error('the bot is in no chat');
+  out.chat_id = chatId;
+
+  const text = check('send text', await client.im.message.create({
+    params: { receive_id_type: 'chat_id' },
+    data: { receive_id: chatId, msg_type: 'text', content: JSON.stringify({ text: 'hello from node-sdk' }) },
+  }));
+  out.text = { message_id: data(text).message_id, msg_type: data(text).msg_type };
+
+  const card = {
+    config: { wide_screen_mode: true },
+    header: { title: { tag: 'plain_text', content: 'node-sdk card' }, template: 'blue' },
+    elements: [{ tag: 'div', text: { tag: 'lark_md', content: '**compat**' } }],
+  };
+  const cardRes = check('send card', await client.im.message.create({
+    params: { receive_id_type: 'chat_id' },
+    data: { receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(card) },
+  }));
+  out.card = { message_id: data(cardRes).message_id, msg_type: data(cardRes).msg_type };
+
+  const image = check('upload image', await client.im.image.create({
+    data: { image_type: 'message', image: fs.readFileSync(pngFile) },
+  }));
+  const imageKey = data(image)?.image_key ?? image?.image_key;
+  const imageMessage = check('send image', await client.im.message.create({
+    params: { receive_id_type: 'chat_id' },
+    data: { receive_id: chatId, msg_type: 'image', content: JSON.stringify({ image_key: imageKey }) },
+  }));
+  out.image = { image_key: imageKey, message_id: data(imageMessage).message_id };
+
+  // Page through history two at a time with the SDK's own iterator.
+  const seen = [];
+  let pages = 0;
+  for await (const page of await client.im.message.listWithIterator({
+    params: { container_id_type: 'chat', container_id: chatId, page_size: 2 },
+  })) {
+    pages += 1;
+    for (const item of page?.items ?? []) seen.push(item.message_id);
+  }
+  out.history = { pages, message_ids: seen };
+
+  console.log(JSON.stringify(out));
+} catch (e) {
+  const detail = e?.response?.data ? JSON.stringify(e.response.data) : '';
+  console.error(`compat failed: ${e?.message ?? e} ${detail}`);
+  console.log(JSON.stringify(out));
+  process.exit(1);
+}
