@@ -44,8 +44,12 @@ public class FeishuApiException : Exception
     /// <summary>True when the same request may succeed later unchanged: rate limits, 5xx, timeouts, transport failures.</summary>
     public bool IsTransient => FeishuErrorCodes.IsTransient(Code, HttpStatus);
 
-    private static string Describe(int code, string msg, string? logId) =>
-        logId is null ? $"Feishu error {code}: {msg}" : $"Feishu error {code}: {msg} (log id {logId})";
+    // Local failures (negative codes) read as their message alone: "Feishu error -2" would say nothing.
+    private static string Describe(int code, string msg, string? logId)
+    {
+        var text = code < 0 ? msg : $"Feishu error {code}: {msg}";
+        return logId is null ? text : $"{text} (log id {logId})";
+    }
 }
 
 /// <summary>One entry of <c>error.field_violations</c>.</summary>

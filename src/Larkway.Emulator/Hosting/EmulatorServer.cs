@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Emulator.Hosting;
@@ -33,6 +33,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
     /// <summary>Typed read/seed access to the emulated tenant.</summary>
     public EmulatorState State { get; }
+
+    /// <summary>Open API calls so far per operation ("POST /open-apis/im/v1/messages" → count).</summary>
+    public IReadOnlyDictionary<string, long> CallCounts => _app.Services.GetRequiredService<CallCounter>().Snapshot();
 
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
@@ -57,10 +60,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         });
         builder.WebHost.UseUrls(options.Urls ?? $"http://127.0.0.1:{options.Port}");
 
-        // Uploads go up to 30 MB of file plus multipart framing; the handlers enforce the real limits.
+        // Uploads go up to 30 MB plus multipart framing; the upload handlers enforce the documented limits.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024);
-        builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = 64L * 1024 * 1024);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         AddEmulator(builder.Services, options);
 
         var app = builder.Build();
@@ -83,6 +86,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton(SeedLoader.Load(options));
         services.AddSingleton<TokenStore>();
         services.AddSingleton<FaultInjector>();
+        services.AddSingleton<CallCounter>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<TenantAuthenticator>();
         services.AddSingleton<MessageContent>();

@@ -52,6 +52,8 @@ public static class ErrorCodes
     public const int ChatIdInvalid = 232006;
     public const int ChatDissolved = 232009;
     public const int OperatorNotInChat = 232011;
+    public const int ChatNoPermission = 232014;
+    public const int NoValidMembers = 232027;
     public const int BadMemberIdType = 232015;
     public const int NotChatOwner = 232017;
 

@@ -14,6 +14,7 @@ internal sealed partial class OpenApiGateMiddleware(
     FaultInjector faults,
     TenantAuthenticator authenticator,
     RateLimiter rateLimiter,
+    CallCounter calls,
     EmulatorOptions options,
     ILogger<OpenApiGateMiddleware> logger)
 {
@@ -31,6 +32,7 @@ internal sealed partial class OpenApiGateMiddleware(
             return;
         }
 
+        calls.Increment(operation);
         if (faults.TryTake(operation) is { } fault)
         {
             LogFault(logger, fault.Kind, operation);

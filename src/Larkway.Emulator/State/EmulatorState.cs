@@ -24,6 +24,7 @@ public sealed class EmulatorState
     private readonly Dictionary<string, CustomBotWebhook> _webhooks = new(StringComparer.Ordinal);
     private readonly Dictionary<(string AppId, string Uuid), (string MessageId, DateTimeOffset Expires)> _sendUuids = [];
     private readonly Dictionary<(string AppId, string OpenId), string> _p2pChats = [];
+    private readonly Dictionary<(string AppId, string Uuid), (string ChatId, DateTimeOffset Expires)> _createChatUuids = [];
     private readonly Dictionary<string, List<ReadReceipt>> _reads = new(StringComparer.Ordinal);
     private long _sequence;
 
@@ -119,12 +120,33 @@ public sealed class EmulatorState
         }
     }
 
+    /// <summary>A user's id of another type (open_id → user_id/union_id); unknown users keep the open_id.</summary>
+    public string UserIdOf(string openId, string idType)
+    {
+        var user = FindUser("open_id", openId);
+        return idType switch
+        {
+            "union_id" => user?.UnionId ?? openId,
+            "user_id" => user?.UserId ?? openId,
+            _ => openId,
+        };
+    }
+
     /// <summary>Messages of a chat in arrival order.</summary>
     public IReadOnlyList<EmulatorMessage> MessagesIn(string chatId)
     {
         lock (_gate)
         {
             return _chatMessages.TryGetValue(chatId, out var ids) ? [.. ids.Select(id => _messages[id])] : [];
+        }
+    }
+
+    /// <summary>Messages of a thread (root included) in arrival order; empty when the thread is unknown.</summary>
+    public IReadOnlyList<EmulatorMessage> MessagesInThread(string threadId)
+    {
+        lock (_gate)
+        {
+            return [.. _messages.Values.Where(m => m.ThreadId == threadId).OrderBy(m => m.Sequence)];
         }
     }
 
@@ -149,6 +171,30 @@ public sealed class EmulatorState
 
             var chat = new EmulatorChat(Ids.ChatId(), string.Empty, string.Empty, ChatModes.P2p, "private", [user.OpenId], [app.AppId], NowMs());
             return AddChat(chat);
+        }
+    }
+
+    /// <summary>
+    /// Creates a chat unless the app created one with <paramref name="uuid"/> within
+    /// <paramref name="window"/> (create-chat page: one chat per uuid per 10 hours).
+    /// </summary>
+    internal EmulatorChat CreateChat(string appId, string? uuid, TimeSpan window, Func<EmulatorChat> create)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (uuid is not null && _createChatUuids.TryGetValue((appId, uuid), out var previous) && previous.Expires > now)
+            {
+                return _chats[previous.ChatId];
+            }
+
+            var chat = AddChat(create());
+            if (uuid is not null)
+            {
+                _createChatUuids[(appId, uuid)] = (chat.ChatId, now + window);
+            }
+
+            return chat;
         }
     }
 

@@ -144,7 +144,4 @@ internal sealed class MessageHtmlRenderer(EmulatorState state)
     }
 
     private static string Image(string? key) => $"<img class=\"image\" src=\"{Html.ResourceUrl(key ?? string.Empty)}\" alt=\"image\">";
-
-    private static string? Str(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

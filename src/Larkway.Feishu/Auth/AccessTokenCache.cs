@@ -4,7 +4,7 @@ namespace Larkway.Feishu.Auth;
 /// One cached access token with early expiry and single-flight refresh: however many callers find
 /// the cache cold or stale at once, one fetch runs and all of them await it.
 /// </summary>
-internal sealed class AccessTokenCache(TimeProvider timeProvider, TimeSpan refreshMargin)
+internal sealed class AccessTokenCache(TimeProvider timeProvider)
 {
     private readonly Lock _gate = new();
     private CachedToken? _current;
@@ -50,7 +50,7 @@ internal sealed class AccessTokenCache(TimeProvider timeProvider, TimeSpan refre
     }
 
     private string? Fresh(CachedToken? token) =>
-        token is not null && timeProvider.GetUtcNow() < token.ExpiresAt - refreshMargin ? token.Value : null;
+        token is not null && timeProvider.GetUtcNow() < token.RefreshAt ? token.Value : null;
 
     private async Task<CachedToken> FetchAndStoreAsync(Func<CancellationToken, Task<CachedToken>> fetch)
     {
@@ -76,5 +76,5 @@ internal sealed class AccessTokenCache(TimeProvider timeProvider, TimeSpan refre
     }
 }
 
-/// <summary>A token and the instant it stops being valid.</summary>
-internal sealed record CachedToken(string Value, DateTimeOffset ExpiresAt);
+/// <summary>A token, the instant it stops being valid, and the earlier instant from which it is replaced.</summary>
+internal sealed record CachedToken(string Value, DateTimeOffset ExpiresAt, DateTimeOffset RefreshAt);

@@ -22,8 +22,8 @@ internal sealed class FeishuTokenProvider
     {
         _options = options;
         _timeProvider = timeProvider;
-        _tenant = new AccessTokenCache(timeProvider, options.TokenRefreshMargin);
-        _app = new AccessTokenCache(timeProvider, options.TokenRefreshMargin);
+        _tenant = new AccessTokenCache(timeProvider);
+        _app = new AccessTokenCache(timeProvider);
     }
 
     /// <summary>Returns the cached token of <paramref name="kind"/>, fetching through <paramref name="send"/> when stale.</summary>
@@ -63,7 +63,11 @@ internal sealed class FeishuTokenProvider
                 response.StatusCode, FeishuResponseProbe.HeaderLogId(response));
         }
 
-        // Expiry counts from when we asked, so network time only makes the token look older.
-        return new CachedToken(token, started + TimeSpan.FromSeconds(body.Expire));
+        // Expiry counts from when we asked, so network time only makes the token look older. A token
+        // shorter-lived than twice the margin (an emulator's, say) is replaced at half its life instead,
+        // so that it is not refetched on every call.
+        var lifetime = TimeSpan.FromSeconds(body.Expire);
+        var margin = _options.TokenRefreshMargin < lifetime / 2 ? _options.TokenRefreshMargin : lifetime / 2;
+        return new CachedToken(token, started + lifetime, started + lifetime - margin);
     }
 }

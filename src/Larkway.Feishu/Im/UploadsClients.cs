@@ -27,11 +27,9 @@ public class ImagesClient
     public virtual async Task<string> UploadAsync(ReadOnlyMemory<byte> image, string fileName, ImageType imageType = ImageType.Message, CancellationToken cancellationToken = default)
     {
         Uploads.CheckSize(image.Length, MaxImageBytes, "image", fileName);
-        var form = new MultipartFormDataContent
-        {
-            { new StringContent(imageType == ImageType.Avatar ? "avatar" : "message"), "image_type" },
-            { Uploads.File(image), "image", Uploads.Name(fileName, "image") },
-        };
+        var form = new MultipartFormDataContent();
+        Uploads.AddField(form, "image_type", imageType == ImageType.Avatar ? "avatar" : "message");
+        Uploads.AddFile(form, "image", image, Uploads.Name(fileName, "image"));
         var request = new FeishuRequest(HttpMethod.Post, Images, Images) { Content = form };
         var data = await _pipeline.SendAsync(request, FeishuJson.Context.ImageKeyEnvelope, cancellationToken).ConfigureAwait(false);
         return data.ImageKey ?? throw new FeishuApiException(FeishuErrorCodes.MalformedResponse, "The image upload response has no image_key.");
@@ -79,17 +77,15 @@ public class FilesClient
     {
         Uploads.CheckSize(file.Length, MaxFileBytes, "file", fileName);
         var name = Uploads.Name(fileName, "file");
-        var form = new MultipartFormDataContent
-        {
-            { new StringContent(Wire(fileType)), "file_type" },
-            { new StringContent(name), "file_name" },
-        };
+        var form = new MultipartFormDataContent();
+        Uploads.AddField(form, "file_type", Wire(fileType));
+        Uploads.AddField(form, "file_name", name);
         if (duration is { } length)
         {
-            form.Add(new StringContent(((long)length.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)), "duration");
+            Uploads.AddField(form, "duration", ((long)length.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         }
 
-        form.Add(Uploads.File(file), "file", name);
+        Uploads.AddFile(form, "file", file, name);
         var request = new FeishuRequest(HttpMethod.Post, Files, Files) { Content = form };
         var data = await _pipeline.SendAsync(request, FeishuJson.Context.FileKeyEnvelope, cancellationToken).ConfigureAwait(false);
         return data.FileKey ?? throw new FeishuApiException(FeishuErrorCodes.MalformedResponse, "The file upload response has no file_key.");
@@ -145,12 +141,27 @@ internal static class Uploads
             ? throw new ArgumentException($"The {what} needs a file name with its extension, such as report.pdf.", nameof(fileName))
             : Path.GetFileName(fileName);
 
-    public static HttpContent File(ReadOnlyMemory<byte> bytes)
+    // Parameter values quoted as RFC 7578 shows them; .NET leaves plain tokens unquoted otherwise.
+    public static void AddField(MultipartFormDataContent form, string name, string value) =>
+        form.Add(new StringContent(value), Quote(name));
+
+    public static void AddFile(MultipartFormDataContent form, string name, ReadOnlyMemory<byte> bytes, string fileName)
     {
         var content = new ReadOnlyMemoryContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return content;
+
+        // A plain ASCII name goes in filename="…" alone; others also get filename*=utf-8''… (RFC 6266).
+        var plain = fileName.All(c => char.IsAscii(c) && !char.IsControl(c)) && !fileName.Contains('"', StringComparison.Ordinal);
+        content.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data")
+        {
+            Name = Quote(name),
+            FileName = plain ? Quote(fileName) : fileName,
+            FileNameStar = plain ? null : fileName,
+        };
+        form.Add(content);
     }
+
+    private static string Quote(string value) => "\"" + value + "\"";
 
     public static async Task<byte[]> ReadAsync(Stream stream, int max, string what, string fileName, CancellationToken cancellationToken)
     {

@@ -118,4 +118,40 @@ public sealed class ChatTests
 
         Assert.Equal(232006, reply.Code);
     }
+
+    [Fact]
+    public async Task Create_with_the_same_uuid_returns_the_same_chat_for_10_hours()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        using var first = await emulator.PostJsonAsync("/open-apis/im/v1/chats?uuid=incident-7", new { name = "Incident 7" }, token);
+        using var retry = await emulator.PostJsonAsync("/open-apis/im/v1/chats?uuid=incident-7", new { name = "Incident 7" }, token);
+
+        Assert.Equal(first.Data.GetProperty("chat_id").GetString(), retry.Data.GetProperty("chat_id").GetString());
+        Assert.Equal(3, emulator.State.Chats.Count);
+
+        emulator.Clock.Advance(TimeSpan.FromHours(10) + TimeSpan.FromSeconds(1));
+        token = await emulator.TenantTokenAsync();
+        using var later = await emulator.PostJsonAsync("/open-apis/im/v1/chats?uuid=incident-7", new { name = "Incident 7" }, token);
+        Assert.NotEqual(first.Data.GetProperty("chat_id").GetString(), later.Data.GetProperty("chat_id").GetString());
+    }
+
+    [Fact]
+    public async Task Me_join_adds_the_bot_to_public_chats_only()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        var open = emulator.State.AddChat(emulator.GeneralChat with { ChatId = "oc_public", Name = "Town hall", ChatType = "public", BotAppIds = [] });
+        var closed = emulator.State.AddChat(emulator.GeneralChat with { ChatId = "oc_private", Name = "Board", BotAppIds = [] });
+
+        using (var joined = await emulator.SendAsync(HttpMethod.Patch, $"/open-apis/im/v1/chats/{open.ChatId}/members/me_join", null, token))
+        {
+            Assert.Equal(0, joined.Code);
+        }
+
+        using var refused = await emulator.SendAsync(HttpMethod.Patch, $"/open-apis/im/v1/chats/{closed.ChatId}/members/me_join", null, token);
+        Assert.Equal(232014, refused.Code);
+        Assert.Contains(emulator.Options.AppId, emulator.State.FindChat(open.ChatId)!.BotAppIds);
+        Assert.DoesNotContain(emulator.Options.AppId, emulator.State.FindChat(closed.ChatId)!.BotAppIds);
+    }
 }

@@ -269,6 +269,30 @@ public sealed class SendMessageTests
     }
 
     [Fact]
+    public async Task Parallel_sends_to_many_chats_are_all_stored_in_order()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o.EnforceRateLimits = false);
+        var token = await emulator.TenantTokenAsync();
+        var chats = new[] { emulator.GeneralChat.ChatId, emulator.EngineeringChat.ChatId };
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => emulator.SendMessageAsync(token, "chat_id", chats[i % 2], "text", new { text = "n" + i })));
+
+        Assert.All(replies, r => Assert.Equal(0, r.Code));
+        Assert.Equal(200, replies.Select(r => r.Data.GetProperty("message_id").GetString()).Distinct().Count());
+        foreach (var chat in chats)
+        {
+            var stored = emulator.State.MessagesIn(chat);
+            Assert.Equal(100, stored.Count);
+            Assert.Equal(stored.OrderBy(m => m.Sequence).Select(m => m.MessageId), stored.Select(m => m.MessageId));
+        }
+
+        foreach (var reply in replies)
+        {
+            reply.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Uuid_longer_than_50_is_refused()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -18,6 +18,25 @@ public sealed class UploadTests
         Assert.Equal("image/png", download.Response.Content.Headers.ContentType!.MediaType);
     }
 
+    [Fact]
+    public async Task Image_part_without_a_filename_keeps_its_bytes()
+    {
+        // The official Node SDK sends the image as a plain form field (no filename).
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        var part = new ByteArrayContent(TestImages.Png);
+        part.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("form-data") { Name = "\"image\"" };
+        using var form = new MultipartFormDataContent { { new StringContent("message"), "image_type" } };
+        form.Add(part);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/open-apis/im/v1/images") { Content = form };
+        request.Headers.Authorization = new("Bearer", token);
+
+        using var reply = await Reply.ReadAsync(await emulator.Http.SendAsync(request));
+
+        Assert.Equal(0, reply.Code);
+        Assert.Equal(TestImages.Png, emulator.State.FindResource(reply.Data.GetProperty("image_key").GetString()!)!.Data.ToArray());
+    }
+
     [Theory]
     [InlineData("text", 234011)]
     [InlineData("empty", 234010)]

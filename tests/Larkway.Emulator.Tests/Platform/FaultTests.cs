@@ -123,4 +123,30 @@ public sealed class FaultTests
         Assert.Equal(400, reply.Status);
         Assert.NotEqual(0, reply.Code);
     }
+
+    [Fact]
+    public async Task Calls_are_counted_per_operation_including_refused_ones()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        using (await emulator.PostJsonAsync("/_emulator/faults", new { endpoint = SendEndpoint, kind = "server_error" }))
+        {
+        }
+
+        using (await emulator.SendMessageAsync(token, "chat_id", emulator.GeneralChat.ChatId, "text", new { text = "fails" }))
+        using (await emulator.SendMessageAsync(token, "chat_id", emulator.GeneralChat.ChatId, "text", new { text = "retried" }))
+        {
+        }
+
+        Assert.Equal(2, emulator.Server.CallCounts[SendEndpoint]);
+        Assert.Equal(1, emulator.Server.CallCounts["POST /open-apis/auth/v3/tenant_access_token/internal"]);
+        using var listed = await emulator.GetAsync("/_emulator/calls", null);
+        Assert.Contains(listed.Data.GetProperty("items").EnumerateArray(), i => i.GetProperty("endpoint").GetString() == SendEndpoint && i.GetProperty("count").GetInt64() == 2);
+
+        using (await emulator.SendAsync(HttpMethod.Delete, "/_emulator/calls", null, null))
+        {
+        }
+
+        Assert.Empty(emulator.Server.CallCounts);
+    }
 }

@@ -45,6 +45,23 @@ public class TokenTests
     }
 
     [Fact]
+    public async Task A_short_lived_token_is_refreshed_at_half_its_life_not_on_every_call()
+    {
+        var time = new FakeTimeProvider();
+        var stub = new StubHandler((_, _) => Responses.Ok("""{"chat_id":"oc_1"}""")) { TokenResponder = n => Responses.Token($"t-{n}", 120) };
+        using var client = TestClients.Create(stub, time: time);
+
+        await client.Im.Chats.GetAsync("oc_1");
+        time.Advance(TimeSpan.FromSeconds(59));
+        await client.Im.Chats.GetAsync("oc_1");
+        Assert.Equal(1, stub.TokenRequests);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await client.Im.Chats.GetAsync("oc_1");
+        Assert.Equal(2, stub.TokenRequests);
+    }
+
+    [Fact]
     public async Task A_thousand_concurrent_calls_on_a_cold_cache_make_exactly_one_token_request()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

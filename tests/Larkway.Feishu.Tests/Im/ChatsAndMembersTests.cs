@@ -158,9 +158,10 @@ public class ChatsAndMembersTests
         var call = stub.ApiCalls[0];
         Assert.Equal("/open-apis/im/v1/images", call.Path);
         Assert.StartsWith("multipart/form-data", call.ContentType, StringComparison.Ordinal);
-        Assert.Contains("name=image_type", call.Body, StringComparison.Ordinal);
+        Assert.Contains("name=\"image_type\"", call.Body, StringComparison.Ordinal);
         Assert.Contains("avatar", call.Body, StringComparison.Ordinal);
-        Assert.Contains("name=image; filename=logo.png", call.Body, StringComparison.Ordinal);
+        Assert.Contains("name=\"image\"; filename=\"logo.png\"", call.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("%22", call.Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -175,10 +176,21 @@ public class ChatsAndMembersTests
         Assert.Equal("file_v2_new", key);
         var body = stub.ApiCalls[0].Body!;
         Assert.Equal("/open-apis/im/v1/files", stub.ApiCalls[0].Path);
-        foreach (var part in new[] { "name=file_type", "opus", "name=file_name", "voice.opus", "name=duration", "3000", "name=file; filename=voice.opus" })
+        foreach (var part in new[] { "name=\"file_type\"", "opus", "name=\"file_name\"", "voice.opus", "name=\"duration\"", "3000", "name=\"file\"; filename=\"voice.opus\"" })
         {
             Assert.Contains(part, body, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_non_ascii_file_name_is_sent_utf8_encoded()
+    {
+        var stub = new StubHandler((_, _) => Responses.Ok("""{"file_key":"file_v2_new"}"""));
+        using var client = TestClients.Create(stub);
+
+        await client.Im.Files.UploadAsync(new byte[] { 1 }, "报告.pdf", FileType.Pdf);
+
+        Assert.Contains("filename*=utf-8''" + Uri.EscapeDataString("报告.pdf"), stub.ApiCalls[0].Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Routing;
 namespace Larkway.Emulator.Api.Control;
 
 /// <summary>
-/// Test control under <c>/_emulator</c>: fault injection, token expiry, state dump, read receipts.
+/// Test control under <c>/_emulator</c>: fault injection, token expiry, state dump, call counts,
+/// read receipts.
 /// Not part of Feishu; no authentication (the emulator binds to loopback).
 /// </summary>
 internal static class ControlEndpoints
@@ -26,6 +27,12 @@ internal static class ControlEndpoints
         });
         control.MapPost("tokens/expire", (TokenStore tokens) => Envelope.Ok(new { expired = tokens.ExpireAll() }));
         control.MapGet("state", Dump);
+        control.MapGet("calls", (CallCounter calls) => Envelope.Ok(new { items = calls.Snapshot().Select(c => new { endpoint = c.Key, count = c.Value }) }));
+        control.MapDelete("calls", (CallCounter calls) =>
+        {
+            calls.Reset();
+            return Envelope.Ok();
+        });
         control.MapPost("messages/{message_id}/read", MarkReadAsync);
     }
 

@@ -14,6 +14,7 @@ internal static class ChatEndpoints
     private const int Invalid = ErrorCodes.ChatInvalidParameter;
     private const int MaxUsersOnCreate = 50;
     private const int MaxBotsOnCreate = 5;
+    private static readonly TimeSpan CreateUuidWindow = TimeSpan.FromHours(10);
 
     public static void MapChatEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -86,7 +87,8 @@ internal static class ChatEndpoints
             }
         }
 
-        var chat = state.AddChat(new EmulatorChat(
+        var uuid = context.Request.Query("uuid");
+        var chat = state.CreateChat(app.AppId, uuid, CreateUuidWindow, () => new EmulatorChat(
             Ids.ChatId(),
             name ?? "(无主题)",
             body.OptionalString("description", Invalid) ?? string.Empty,

@@ -21,6 +21,7 @@ internal static class ChatMemberEndpoints
         members.MapDelete("", RemoveAsync);
         members.MapGet("", List);
         members.MapGet("is_in_chat", IsInChat);
+        members.MapPatch("me_join", MeJoin);
     }
 
     private static async Task<IResult> AddAsync(HttpContext context, [FromRoute(Name = "chat_id")] string chatId, EmulatorState state)
@@ -72,7 +73,7 @@ internal static class ChatMemberEndpoints
 
         if (users.Count + bots.Count == 0 && succeedType != 1)
         {
-            throw new ApiErrorException(400, 232027, "no valid members to add");
+            throw new ApiErrorException(400, ErrorCodes.NoValidMembers, "no valid members to add");
         }
 
         state.UpdateChat(chatId, chat => chat with
@@ -129,7 +130,7 @@ internal static class ChatMemberEndpoints
             items = page.Items.Select(openId => new
             {
                 member_id_type = idType,
-                member_id = MessageEndpoints.UserIdOf(state, openId, idType),
+                member_id = state.UserIdOf(openId, idType),
                 name = state.FindUser("open_id", openId)?.Name ?? string.Empty,
                 tenant_key = state.Tenant.TenantKey,
             }).ToList(),
@@ -143,6 +144,25 @@ internal static class ChatMemberEndpoints
     {
         var chat = ChatEndpoints.RequireChat(state, chatId);
         return Envelope.Ok(new { is_in_chat = !chat.Dissolved && chat.HasBot(context.CallerApp().AppId) });
+    }
+
+    /// <summary>The calling bot joins a public chat; private chats need an invitation.</summary>
+    private static IResult MeJoin(HttpContext context, [FromRoute(Name = "chat_id")] string chatId, EmulatorState state)
+    {
+        var app = context.CallerApp();
+        var chat = ChatEndpoints.RequireChat(state, chatId);
+        if (chat.Dissolved)
+        {
+            throw new ApiErrorException(400, ErrorCodes.ChatDissolved, "the chat has been dissolved");
+        }
+
+        if (chat.ChatType != "public")
+        {
+            throw new ApiErrorException(400, ErrorCodes.ChatNoPermission, "only public chats can be joined with me_join");
+        }
+
+        state.UpdateChat(chatId, c => c.HasBot(app.AppId) ? c : c with { BotAppIds = [.. c.BotAppIds, app.AppId] });
+        return Envelope.Ok();
     }
 
     private static async Task<IReadOnlyList<string>> ReadIdListAsync(HttpContext context, string idType)

@@ -87,6 +87,6 @@ internal sealed record ChatView(
     // owner_id_type is absent when a bot owns the chat; owner_id is then the bot's app_id.
     private static (string OwnerId, string? OwnerIdType) Owner(EmulatorChat chat, EmulatorState state, string userIdType) =>
         chat.OwnerOpenId is { } owner
-            ? (MessageEndpoints.UserIdOf(state, owner, userIdType), userIdType)
+            ? (state.UserIdOf(owner, userIdType), userIdType)
             : (chat.OwnerAppId ?? string.Empty, null);
 }

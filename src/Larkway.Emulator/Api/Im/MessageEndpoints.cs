@@ -109,7 +109,13 @@ internal static class MessageEndpoints
                 items = state.MessagesIn(chat.ChatId).Where(m => (startMs is null || m.CreateTimeMs >= startMs) && (endMs is null || m.CreateTimeMs <= endMs + 999));
                 break;
             case "thread":
-                items = state.MessagesIn(ThreadChat(state, containerId)).Where(m => m.ThreadId == containerId);
+                var thread = state.MessagesInThread(containerId);
+                if (thread.Count == 0 || state.FindChat(thread[0].ChatId) is not { } threadChat || !threadChat.HasBot(app.AppId))
+                {
+                    throw MessageService.Invalid($"invalid container_id: thread '{containerId}' does not exist or is not visible to the bot");
+                }
+
+                items = thread;
                 break;
             default:
                 throw MessageService.Invalid("invalid container_id_type: chat or thread");
@@ -126,10 +132,6 @@ internal static class MessageEndpoints
             items = page.Items.Select(m => MessageView.From(m, state.Tenant.TenantKey, original)).ToList(),
         });
     }
-
-    private static string ThreadChat(EmulatorState state, string threadId) =>
-        state.Chats.Select(c => c.ChatId).FirstOrDefault(id => state.MessagesIn(id).Any(m => m.ThreadId == threadId))
-        ?? throw MessageService.Invalid($"invalid container_id: thread '{threadId}' does not exist");
 
     private static IResult ReadUsers(HttpContext context, [FromRoute(Name = "message_id")] string messageId, MessageService service, EmulatorState state)
     {
@@ -154,7 +156,7 @@ internal static class MessageEndpoints
             items = page.Items.Select(r => new
             {
                 user_id_type = idType,
-                user_id = UserIdOf(state, r.OpenId, idType),
+                user_id = state.UserIdOf(r.OpenId, idType),
                 timestamp = r.TimestampMs.ToString(CultureInfo.InvariantCulture),
                 tenant_key = state.Tenant.TenantKey,
             }).ToList(),
@@ -184,16 +186,5 @@ internal static class MessageEndpoints
         }
 
         return Results.File(resource.Data.ToArray(), resource.ContentType, resource.FileName);
-    }
-
-    internal static string UserIdOf(EmulatorState state, string openId, string idType)
-    {
-        var user = state.FindUser("open_id", openId);
-        return idType switch
-        {
-            "union_id" => user?.UnionId ?? openId,
-            "user_id" => user?.UserId ?? openId,
-            _ => openId,
-        };
     }
 }

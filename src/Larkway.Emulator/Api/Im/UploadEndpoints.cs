@@ -18,22 +18,22 @@ internal static class UploadEndpoints
     public static void MapUploadEndpoints(this IEndpointRouteBuilder routes)
     {
         var im = routes.MapGroup("/open-apis/im/v1").AsOpenApi();
-        im.MapPost("images", UploadImageAsync).DisableAntiforgery();
+        im.MapPost("images", UploadImageAsync);
         im.MapGet("images/{image_key}", DownloadImage);
-        im.MapPost("files", UploadFileAsync).DisableAntiforgery();
+        im.MapPost("files", UploadFileAsync);
         im.MapGet("files/{file_key}", DownloadFile);
     }
 
     private static async Task<IResult> UploadImageAsync(HttpContext context, EmulatorState state)
     {
-        var form = await ReadFormAsync(context);
-        var imageType = form["image_type"].ToString();
+        var form = await MultipartBody.ReadAsync(context.Request, MaxImageBytes, ErrorCodes.UploadInvalidParameter);
+        var imageType = form.Text("image_type");
         if (imageType is not ("message" or "avatar"))
         {
             throw Invalid("invalid image_type: message or avatar");
         }
 
-        var bytes = await ReadFileAsync(form.Files.GetFile("image"), "image", MaxImageBytes, context.RequestAborted);
+        var bytes = RequireContent(form.Part("image"), "image", MaxImageBytes);
         var format = ImageFormats.Sniff(bytes) ?? throw new ApiErrorException(400, ErrorCodes.UploadUnknownImageFormat, "Can't recognize the image format: JPEG, PNG, GIF, WEBP or BMP expected");
         var key = Ids.ImageKey();
         state.AddResource(new EmulatorResource(key, ResourceKind.Image, imageType, key + format.Extension, format.ContentType, bytes, context.CallerApp().AppId, state.NowMs()));
@@ -51,28 +51,28 @@ internal static class UploadEndpoints
 
     private static async Task<IResult> UploadFileAsync(HttpContext context, EmulatorState state)
     {
-        var form = await ReadFormAsync(context);
-        var fileType = form["file_type"].ToString();
+        var form = await MultipartBody.ReadAsync(context.Request, MaxFileBytes, ErrorCodes.UploadInvalidParameter);
+        var fileType = form.Text("file_type") ?? string.Empty;
         if (!FileTypes.Contains(fileType))
         {
             throw Invalid("invalid file_type: one of opus, mp4, pdf, doc, xls, ppt, stream");
         }
 
-        var fileName = form["file_name"].ToString();
+        var fileName = form.Text("file_name") ?? string.Empty;
         if (fileName.Length == 0)
         {
             throw Invalid("invalid request: file_name is required");
         }
 
         int? duration = null;
-        if (form.TryGetValue("duration", out var rawDuration) && rawDuration.ToString().Length > 0)
+        if (form.Text("duration") is { Length: > 0 } rawDuration)
         {
-            duration = int.TryParse(rawDuration.ToString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms >= 0
+            duration = int.TryParse(rawDuration, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms >= 0
                 ? ms
                 : throw Invalid("invalid duration: milliseconds as a non-negative integer");
         }
 
-        var bytes = await ReadFileAsync(form.Files.GetFile("file"), "file", MaxFileBytes, context.RequestAborted);
+        var bytes = RequireContent(form.Part("file"), "file", MaxFileBytes);
         var key = Ids.FileKey();
         state.AddResource(new EmulatorResource(key, ResourceKind.File, fileType, fileName, ContentTypeOf(fileName), bytes, context.CallerApp().AppId, state.NowMs())
         {
@@ -89,31 +89,21 @@ internal static class UploadEndpoints
             : throw Invalid($"invalid file_key '{fileKey}': not a file this app uploaded");
     }
 
-    private static async Task<IFormCollection> ReadFormAsync(HttpContext context) =>
-        context.Request.HasFormContentType
-            ? await context.Request.ReadFormAsync(context.RequestAborted)
-            : throw Invalid("invalid request: multipart/form-data expected");
-
-    private static async Task<byte[]> ReadFileAsync(IFormFile? file, string field, long maxBytes, CancellationToken cancellationToken)
+    private static byte[] RequireContent(MultipartPart? part, string field, long maxBytes)
     {
-        if (file is null)
+        if (part is null)
         {
-            throw Invalid($"invalid request: the '{field}' file part is required");
+            throw Invalid($"invalid request: the '{field}' part is required");
         }
 
-        if (file.Length == 0)
+        if (part.Length == 0)
         {
             throw new ApiErrorException(400, ErrorCodes.UploadEmpty, "File's size can't be 0");
         }
 
-        if (file.Length > maxBytes)
-        {
-            throw new ApiErrorException(400, ErrorCodes.UploadTooLarge, $"The file size exceeds the limit of {maxBytes / (1024 * 1024)} MB");
-        }
-
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
+        return part.Length <= maxBytes
+            ? part.Data
+            : throw new ApiErrorException(400, ErrorCodes.UploadTooLarge, $"The file size exceeds the limit of {maxBytes / (1024 * 1024)} MB");
     }
 
     private static string ContentTypeOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
