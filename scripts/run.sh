@@ -7,13 +7,14 @@ cd "$(dirname "$0")/.."
 
 port="${LARKWAY_PORT:-8787}"
 base="http://127.0.0.1:$port"
-app_id="${LARKWAY_EMULATOR_APP_ID:-cli_larkway00000001}"
-app_secret="${LARKWAY_EMULATOR_APP_SECRET:-larkway-emulator-development-secret}"
+# The emulator's built-in development app (EmulatorOptions.DefaultAppId / DefaultDevSecret).
+app_id="cli_a1b2c3d4e5f60001"
+app_secret="larkway-emulator-dev-secret-0001"
 
 dotnet build src/Larkway.Cli -c Release --nologo -clp:ErrorsOnly
 larkway=(dotnet src/Larkway.Cli/bin/Release/net10.0/larkway.dll)
 
-"${larkway[@]}" emulator --port "$port" --app-id "$app_id" --app-secret "$app_secret" &
+"${larkway[@]}" emulator --port "$port" &
 emulator=$!
 trap 'kill $emulator 2>/dev/null || true' EXIT INT TERM
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using System.Text.Json;
 using Larkway.Cli.Infrastructure;
 using Larkway.Emulator.Web;
@@ -60,7 +59,7 @@ internal static class CardCommand
 
             using (document)
             {
-                var html = Page(source.Name, CardHtmlRenderer.Render(document.RootElement));
+                var html = CardHtmlRenderer.RenderPage(source.Name, document.RootElement);
                 if (parse.GetValue(output) is { } target)
                 {
                     await File.WriteAllTextAsync(target.FullName, html, cancellationToken).ConfigureAwait(false);
@@ -76,12 +75,4 @@ internal static class CardCommand
         }));
         return command;
     }
-
-    private static string Page(string title, string cardHtml) =>
-        $"""
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(title)}</title>
-        <style>{CardHtmlRenderer.Stylesheet}</style></head>
-        <body style="background:#f5f6f7;padding:24px;font-family:sans-serif">{cardHtml}</body></html>
-        """;
 }

@@ -36,9 +36,20 @@ internal sealed class MultipartBody
             throw ApiErrorException.BadRequest(invalidCode, "invalid request: multipart/form-data expected");
         }
 
-        var reader = new MultipartReader(boundary, request.Body);
+        try
+        {
+            return new MultipartBody(await ReadPartsAsync(new MultipartReader(boundary, request.Body), maxPartBytes, request.HttpContext.RequestAborted));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            throw ApiErrorException.BadRequest(invalidCode, "invalid request: malformed multipart body (" + e.Message + ")");
+        }
+    }
+
+    private static async Task<Dictionary<string, MultipartPart>> ReadPartsAsync(MultipartReader reader, long maxPartBytes, CancellationToken cancellationToken)
+    {
         var parts = new Dictionary<string, MultipartPart>(StringComparer.Ordinal);
-        while (await reader.ReadNextSectionAsync(request.HttpContext.RequestAborted) is { } section)
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || disposition.Name.Value is not { } quotedName)
             {
@@ -47,11 +58,11 @@ internal sealed class MultipartBody
 
             var name = HeaderUtilities.RemoveQuotes(quotedName).Value ?? string.Empty;
             var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-            var (data, length) = await ReadCappedAsync(section.Body, maxPartBytes, request.HttpContext.RequestAborted);
+            var (data, length) = await ReadCappedAsync(section.Body, maxPartBytes, cancellationToken);
             parts[name] = new MultipartPart(name, fileName, data, length);
         }
 
-        return new MultipartBody(parts);
+        return parts;
     }
 
     private static async Task<(byte[] Data, long Length)> ReadCappedAsync(Stream body, long cap, CancellationToken cancellationToken)

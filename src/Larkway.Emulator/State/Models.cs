@@ -97,7 +97,8 @@ public sealed record EmulatorMessage(
     public IReadOnlyList<string> ResourceKeys { get; init; } = [];
 
     /// <summary>Sort key for history: create time, then arrival order within the same millisecond.</summary>
-    public string SortKey => CreateTimeMs.ToString("D15", System.Globalization.CultureInfo.InvariantCulture) + ":" + Sequence.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string SortKey { get; } = CreateTimeMs.ToString("D15", System.Globalization.CultureInfo.InvariantCulture) + ":" + Sequence.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 public enum ResourceKind

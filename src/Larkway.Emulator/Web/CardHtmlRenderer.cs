@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using static Larkway.Emulator.Web.JsonRead;
 
 namespace Larkway.Emulator.Web;
 
@@ -18,6 +19,11 @@ public static class CardHtmlRenderer
         ["violet"] = "#d136d1", ["purple"] = "#7f3bf5", ["indigo"] = "#4954e6", ["grey"] = "#8f959e",
         ["default"] = "#1f2329",
     };
+
+    /// <summary>A standalone HTML page showing <paramref name="card"/> as the web view does (for previews).</summary>
+    public static string RenderPage(string title, JsonElement card) =>
+        $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{Html.Encode(title)}</title>"
+        + $"<style>{PageStyles.Css}</style></head><body><main>{Render(card)}</main></body></html>";
 
     /// <summary>A complete <c>&lt;div class="card"&gt;</c> for the card.</summary>
     public static string Render(JsonElement card)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Larkway.Emulator.State;
+using static Larkway.Emulator.Web.JsonRead;
 
 namespace Larkway.Emulator.Web;
 

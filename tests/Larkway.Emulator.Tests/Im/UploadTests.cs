@@ -125,4 +125,22 @@ public sealed class UploadTests
         Assert.Equal(400, reply.Status);
         Assert.Equal(234001, reply.Code);
     }
+
+    [Fact]
+    public async Task Malformed_multipart_is_an_envelope_error_not_a_500()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/open-apis/im/v1/images")
+        {
+            Content = new StringContent("--xyz\r\nContent-Disposition: form-data; name=\"image_type\"\r\n\r\nmessage\r\n--xyz\r\ntruncated"),
+        };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+        request.Headers.Authorization = new("Bearer", token);
+
+        using var reply = await Reply.ReadAsync(await emulator.Http.SendAsync(request));
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(234001, reply.Code);
+    }
 }

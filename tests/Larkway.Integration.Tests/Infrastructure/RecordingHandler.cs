@@ -59,6 +59,9 @@ internal sealed class RecordingHandler : DelegatingHandler
 
 internal sealed record RecordedCall(string Method, string Path, string Query, string? Bearer, string? Body)
 {
+    /// <summary>When the attempt left the client (real clock); for diagnostics in failure messages only.</summary>
+    public DateTimeOffset SentAt { get; } = DateTimeOffset.UtcNow;
+
     public HttpStatusCode? Status { get; set; }
 
     public string? ResponseBody { get; set; }

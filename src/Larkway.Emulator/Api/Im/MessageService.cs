@@ -70,12 +70,10 @@ internal sealed class MessageService(EmulatorState state, MessageContent content
         LimitReceiver("chat|" + chat.ChatId);
 
         // A reply to a message already in a thread stays in that thread (reply_in_thread is forced).
-        var threadId = parent.ThreadId;
-        if (threadId is null && replyInThread)
-        {
-            threadId = Ids.ThreadId();
-            state.UpdateMessage(parent.MessageId, m => m with { ThreadId = threadId });
-        }
+        // The thread is opened inside the state lock so concurrent replies agree on one thread id.
+        var threadId = replyInThread
+            ? state.UpdateMessage(parent.MessageId, m => m.ThreadId is null ? m with { ThreadId = Ids.ThreadId() } : m).ThreadId
+            : state.FindMessage(parent.MessageId)!.ThreadId;
 
         return Append(app, uuid, chat.ChatId, msgType, parsed, parent, threadId);
     }

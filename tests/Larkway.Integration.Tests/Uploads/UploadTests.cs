@@ -1,0 +1,103 @@
+using Larkway.Emulator.State;
+using Larkway.Feishu;
+using Larkway.Feishu.Im;
+using Larkway.Integration.Tests.Infrastructure;
+
+namespace Larkway.Integration.Tests.Uploads;
+
+/// <summary>Images and files: upload, download the same bytes, typed rejections.</summary>
+public sealed class UploadTests(ClientFixture fx) : IClassFixture<ClientFixture>
+{
+    private int UploadRequests => fx.Recorder.Calls.Count(c => c.Method == "POST" && c.Path is "/open-apis/im/v1/images" or "/open-apis/im/v1/files");
+
+    [Fact]
+    public async Task An_image_round_trips_byte_for_byte()
+    {
+        var key = await fx.Client.Im.Images.UploadAsync(TestImages.Png, "pixel.png");
+
+        await using var download = await fx.Client.Im.Images.DownloadAsync(key);
+
+        Assert.StartsWith("img_", key, StringComparison.Ordinal);
+        Assert.Equal(TestImages.Png, await download.ReadAllBytesAsync());
+        var stored = fx.State.FindResource(key)!;
+        Assert.Equal(ResourceKind.Image, stored.Kind);
+        Assert.Equal("message", stored.Type);
+        Assert.Equal(fx.AppId, stored.OwnerAppId);
+    }
+
+    [Fact]
+    public async Task An_image_uploaded_from_a_stream_as_an_avatar_is_stored_as_one()
+    {
+        using var stream = new MemoryStream(TestImages.Png);
+
+        var key = await fx.Client.Im.Images.UploadAsync(stream, "avatar.png", ImageType.Avatar);
+
+        Assert.Equal("avatar", fx.State.FindResource(key)!.Type);
+    }
+
+    [Theory]
+    [InlineData(FileType.Pdf, "report.pdf", "pdf")]
+    [InlineData(FileType.Stream, "data.bin", "stream")]
+    [InlineData(FileType.Opus, "voice.opus", "opus")]
+    [InlineData(FileType.Mp4, "clip.mp4", "mp4")]
+    public async Task A_file_round_trips_byte_for_byte_with_its_name(FileType type, string name, string wireType)
+    {
+        var bytes = new byte[70_000];
+        Random.Shared.NextBytes(bytes);
+
+        var key = await fx.Client.Im.Files.UploadAsync(bytes, name, type, TimeSpan.FromSeconds(2));
+        await using var download = await fx.Client.Im.Files.DownloadAsync(key);
+
+        Assert.Equal(bytes, await download.ReadAllBytesAsync());
+        Assert.Equal(name, download.FileName);
+        var stored = fx.State.FindResource(key)!;
+        Assert.Equal(wireType, stored.Type);
+        Assert.Equal(name, stored.FileName);
+    }
+
+    [Fact]
+    public async Task An_empty_image_or_file_is_rejected_locally()
+    {
+        var before = UploadRequests;
+
+        var image = await Assert.ThrowsAsync<FeishuApiException>(() => fx.Client.Im.Images.UploadAsync(ReadOnlyMemory<byte>.Empty, "empty.png"));
+        var file = await Assert.ThrowsAsync<FeishuApiException>(() => fx.Client.Im.Files.UploadAsync(ReadOnlyMemory<byte>.Empty, "empty.pdf", FileType.Pdf));
+
+        Assert.Equal(FeishuErrorCodes.InvalidRequest, image.Code);
+        Assert.Equal(FeishuErrorCodes.InvalidRequest, file.Code);
+        Assert.Equal(before, UploadRequests);
+    }
+
+    [Fact]
+    public async Task An_oversize_image_or_file_is_rejected_locally()
+    {
+        var before = UploadRequests;
+
+        var image = await Assert.ThrowsAsync<FeishuApiException>(() => fx.Client.Im.Images.UploadAsync(new byte[ImagesClient.MaxImageBytes + 1], "huge.png"));
+        var file = await Assert.ThrowsAsync<FeishuApiException>(() => fx.Client.Im.Files.UploadAsync(new byte[FilesClient.MaxFileBytes + 1], "huge.pdf", FileType.Pdf));
+
+        Assert.Equal(FeishuErrorCodes.InvalidRequest, image.Code);
+        Assert.Equal(FeishuErrorCodes.InvalidRequest, file.Code);
+        Assert.Equal(before, UploadRequests);
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_an_image_are_refused_by_the_platform_with_a_typed_error()
+    {
+        var resourcesBefore = fx.State.Resources.Count;
+
+        var error = await Assert.ThrowsAsync<FeishuApiException>(() => fx.Client.Im.Images.UploadAsync("this is plain text, not a picture"u8.ToArray(), "fake.png"));
+
+        Assert.Equal(234011, error.Code);
+        Assert.False(string.IsNullOrEmpty(error.LogId));
+        Assert.Equal(resourcesBefore, fx.State.Resources.Count);
+    }
+
+    [Fact]
+    public async Task Downloading_an_unknown_key_fails_with_a_typed_error_not_a_file()
+    {
+        var error = await Assert.ThrowsAsync<FeishuApiException>(() => fx.Client.Im.Images.DownloadAsync("img_v3_doesnotexist"));
+
+        Assert.Equal(234001, error.Code);
+    }
+}
