@@ -18,14 +18,28 @@ internal sealed class FeishuAppOptionsValidator : IValidateOptions<FeishuAppOpti
             return ValidateOptionsResult.Skip;
         }
 
+        // A host that only uses named apps leaves the default one blank: that is not a mistake to stop
+        // the start for. Resolving the default client still fails, naming the missing settings.
+        if (name == Options.DefaultName && _names.Count > 1
+            && string.IsNullOrWhiteSpace(options.AppId) && string.IsNullOrWhiteSpace(options.AppSecret))
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
         var problems = Problems(options, Where(name)).Select(p => p.Message).ToList();
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
     /// <summary>For the client built without DI: the first problem as an exception.</summary>
-    public static void ThrowIfInvalid(FeishuAppOptions options)
+    public static void ThrowIfInvalid(FeishuAppOptions options) =>
+        ThrowFirst(options, new Location("FeishuAppOptions", "FeishuAppOptions.{0} (the CLI and the default DI app read it from the {1} environment variable)"));
+
+    /// <summary>For app <paramref name="name"/> under DI, when it is first used: the first problem as an exception.</summary>
+    public static void ThrowIfInvalid(FeishuAppOptions options, string name) => ThrowFirst(options, Where(name));
+
+    private static void ThrowFirst(FeishuAppOptions options, Location where)
     {
-        var problem = Problems(options, new Location("FeishuAppOptions", "FeishuAppOptions.{0} (the CLI and the default DI app read it from the {1} environment variable)")).FirstOrDefault();
+        var problem = Problems(options, where).FirstOrDefault();
         if (problem.Message is null)
         {
             return;

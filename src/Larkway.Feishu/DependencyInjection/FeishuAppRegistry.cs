@@ -25,7 +25,13 @@ internal sealed class FeishuAppRegistry(
                 : $"No Feishu app named '{name}' is registered: call services.AddFeishu().AddApp(\"{name}\", …).");
         }
 
-        return _apps.GetOrAdd(name, n => new Lazy<FeishuAppRuntime>(() => new FeishuAppRuntime(n, options.Get(n), loggerFactory, timeProvider, meterFactory))).Value;
+        return _apps.GetOrAdd(name, n => new Lazy<FeishuAppRuntime>(() =>
+        {
+            // Checked again on first use: start-up validation may have skipped a blank default app.
+            var appOptions = options.Get(n);
+            FeishuAppOptionsValidator.ThrowIfInvalid(appOptions, n);
+            return new FeishuAppRuntime(n, appOptions, loggerFactory, timeProvider, meterFactory);
+        })).Value;
     }
 
     public void Dispose()

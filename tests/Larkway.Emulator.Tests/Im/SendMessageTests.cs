@@ -30,6 +30,18 @@ public sealed class SendMessageTests
     }
 
     [Fact]
+    public async Task Non_ascii_text_is_stored_and_returned_as_utf8_not_escaped()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+
+        using var sent = await emulator.SendMessageAsync(token, "chat_id", emulator.GeneralChat.ChatId, "text", new { text = "周报 ✅ <ok> & done" });
+
+        var content = sent.Data.GetProperty("body").GetProperty("content").GetString()!;
+        Assert.Equal("{\"text\":\"周报 ✅ <ok> & done\"}", content);
+    }
+
+    [Fact]
     public async Task Post_is_read_back_without_locale_wrapper()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -84,6 +84,24 @@ public class AddFeishuTests
     }
 
     [Fact]
+    public async Task A_host_with_only_named_apps_starts_and_the_blank_default_fails_when_used()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(new FeishuEnvironment(_ => null));
+        builder.Services.AddFeishu().AddApp("ops", o => (o.AppId, o.AppSecret) = ("cli_ops", "s"));
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        var ops = host.Services.GetRequiredService<IFeishuClientFactory>().GetClient("ops");
+        var ex = Assert.Throws<FeishuApiException>(() => host.Services.GetRequiredService<FeishuClient>());
+        await host.StopAsync();
+
+        Assert.Equal("cli_ops", ops.AppId);
+        Assert.Equal(FeishuErrorCodes.MissingCredentials, ex.Code);
+        Assert.Contains("FEISHU_APP_ID", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_app_name_says_how_to_register_it()
     {
         using var provider = Build(new() { ["Feishu:AppId"] = "cli_1", ["Feishu:AppSecret"] = "s" });

@@ -69,4 +69,19 @@ public sealed class TokenCachingTests(TokenCachingTests.UnlimitedEmulator emulat
         Assert.Equal(1, recorderA.TokenRequests);
         Assert.Equal(1, recorderB.TokenRequests);
     }
+
+    [Fact]
+    public async Task Concurrent_calls_that_all_meet_an_expired_token_refetch_it_once()
+    {
+        using var recorder = new RecordingHandler();
+        using var client = emulator.CreateClient(recorder);
+        var chatId = emulator.GeneralChat.ChatId;
+        await client.Im.ChatMembers.IsInChatAsync(chatId);
+
+        await emulator.Control.ExpireTokensAsync();
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => client.Im.ChatMembers.IsInChatAsync(chatId))));
+
+        Assert.All(results, Assert.True);
+        Assert.Equal(2, recorder.TokenRequests);
+    }
 }

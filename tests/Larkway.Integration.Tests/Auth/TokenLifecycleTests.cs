@@ -139,4 +139,27 @@ public sealed class TokenLifecycleTests
             await fixture.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task A_user_access_token_view_sends_the_user_token_and_fetches_no_tenant_token()
+    {
+        var fixture = new EmulatorFixture();
+        await fixture.InitializeAsync();
+        try
+        {
+            using var recorder = new RecordingHandler();
+            using var client = fixture.CreateClient(recorder);
+
+            // The Emulator does not emulate user tokens: it answers 99991668, which must surface as is.
+            var error = await Assert.ThrowsAsync<FeishuApiException>(() => client.AsUser("u-not-a-real-user-token").Im.Chats.GetAsync(fixture.GeneralChat.ChatId));
+
+            Assert.Equal(FeishuErrorCodes.UserAccessTokenInvalid, error.Code);
+            Assert.Equal(0, recorder.TokenRequests);
+            Assert.All(recorder.Calls, c => Assert.Equal("u-not-a-real-user-token", c.Bearer));
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
 }

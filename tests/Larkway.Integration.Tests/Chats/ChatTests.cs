@@ -133,4 +133,17 @@ public sealed class ChatTests(ClientFixture fx) : IClassFixture<ClientFixture>
         Assert.Equal(FeishuErrorCodes.InvalidChatId, error.Code);
         Assert.NotNull(error.LogId);
     }
+
+    [Fact]
+    public async Task Listing_by_activity_puts_the_chat_with_the_latest_message_first()
+    {
+        var quiet = await Chats.CreateAsync(new CreateChatRequest { Name = UniqueName("Quiet"), UserIdList = [fx.Alice.OpenId] });
+        await fx.Client.Im.Messages.SendAsync(ReceiveId.Chat(fx.EngineeringChat.ChatId), MessageContent.Text("activity"));
+
+        var byActivity = await ToListAsync(Chats.ListAsync(ChatSortOrder.ActiveTimeDescending));
+        var byCreation = await ToListAsync(Chats.ListAsync());
+
+        Assert.Equal(fx.EngineeringChat.ChatId, byActivity[0].ChatId);
+        Assert.Equal(quiet.ChatId, byCreation[^1].ChatId);
+    }
 }

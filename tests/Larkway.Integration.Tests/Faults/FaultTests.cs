@@ -181,4 +181,59 @@ public sealed class FaultTests(ClientFixture fx) : IClassFixture<ClientFixture>,
         Assert.Equal(sent, listed.Select(m => m.MessageId));
         Assert.Equal(0, await fx.Control.RemainingFaultsAsync());
     }
+
+    [Fact]
+    public async Task Concurrent_sends_with_one_uuid_store_one_message()
+    {
+        var chatId = await NewChatAsync();
+        var uuid = "it-same-" + Guid.NewGuid().ToString("N")[..12];
+
+        var sent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => fx.Client.Im.Messages.SendAsync(ReceiveId.Chat(chatId), MessageContent.Text("only once"), uuid)));
+
+        Assert.Single(sent.Select(m => m.MessageId).Distinct());
+        Assert.Single(fx.State.MessagesIn(chatId));
+    }
+
+    [Fact]
+    public async Task A_burst_of_replies_in_one_chat_is_paced_by_the_chats_limit()
+    {
+        var chatId = await NewChatAsync();
+        var parents = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            parents.Add((await fx.Client.Im.Messages.SendAsync(ReceiveId.Chat(chatId), MessageContent.Text($"parent {i}"))).MessageId);
+        }
+
+        // Let the chat's per-second window pass before the burst.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        using var recorder = new RecordingHandler();
+        using var client = fx.CreateClient(recorder);
+        var replies = await Task.WhenAll(parents.Select(p => client.Im.Messages.ReplyAsync(p, MessageContent.Text("ack"))));
+
+        Assert.Equal(8, replies.Select(r => r.MessageId).Distinct().Count());
+        Assert.Equal(16, fx.State.MessagesIn(chatId).Count);
+        var attempts = recorder.Calls.Where(c => c.Path.EndsWith("/reply", StringComparison.Ordinal)).ToList();
+        var refused = attempts.Count(c => c.Code is FeishuErrorCodes.ImRateLimited);
+        var timeline = string.Join(", ", attempts.Select(c => $"{c.SentAt:ss.fff}{(c.Code == 0 ? "" : "!" + c.Code)}"));
+        Assert.True(refused == 0, $"replies to one chat were not held to its 5/s limit: the Emulator refused {refused} attempt(s). Attempts (second.ms sent, !code if refused): {timeline}");
+    }
+
+    [Fact]
+    public async Task A_delay_longer_than_the_timeout_without_retries_fails_with_the_timeout_code()
+    {
+        var chatId = await NewChatAsync();
+        using var recorder = new RecordingHandler();
+        using var client = fx.CreateClient(recorder, o =>
+        {
+            o.Timeout = TimeSpan.FromMilliseconds(500);
+            o.Retry.MaxRetries = 0;
+        });
+        await fx.Control.ArmFaultAsync("GET /open-apis/im/v1/chats/{chat_id}", "delay", count: 1, delayMs: 2000);
+
+        var error = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Chats.GetAsync(chatId));
+
+        Assert.Equal(FeishuErrorCodes.Timeout, error.Code);
+        Assert.True(error.IsTransient);
+        Assert.Single(recorder.To("GET", $"/open-apis/im/v1/chats/{chatId}"));
+    }
 }

@@ -41,6 +41,7 @@ internal sealed class RecordingHandler : DelegatingHandler
         {
             var response = await base.SendAsync(request, cancellationToken);
             call.Status = response.StatusCode;
+            call.LogId = response.Headers.TryGetValues("X-Tt-Logid", out var logIds) ? logIds.FirstOrDefault() : null;
             if (response.Content.Headers.ContentType?.MediaType == "application/json")
             {
                 await response.Content.LoadIntoBufferAsync(cancellationToken);
@@ -65,6 +66,9 @@ internal sealed record RecordedCall(string Method, string Path, string Query, st
     public HttpStatusCode? Status { get; set; }
 
     public string? ResponseBody { get; set; }
+
+    /// <summary>The response's <c>X-Tt-Logid</c> header.</summary>
+    public string? LogId { get; set; }
 
     public Exception? Failure { get; set; }
 

@@ -129,4 +129,17 @@ public sealed class HistoryTests(ClientFixture fx) : IClassFixture<ClientFixture
         Assert.Contains($"start_time={start.ToUnixTimeSeconds()}", query, StringComparison.Ordinal);
         Assert.Contains($"end_time={end.ToUnixTimeSeconds()}", query, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_page_token_from_another_sort_order_is_refused_with_a_typed_error()
+    {
+        var (chatId, _) = await ChatWithMessagesAsync(3);
+        var ascending = fx.Client.Im.Messages.ListAsync(chatId);
+        var token = (await ToListAsync(ascending.AsPages(pageSize: 1)))[0].NextPageToken;
+
+        var descending = fx.Client.Im.Messages.ListAsync(chatId, sort: MessageSortOrder.Descending);
+        var error = await Assert.ThrowsAsync<FeishuApiException>(() => ToListAsync(descending.AsPages(token, 1)));
+
+        Assert.Equal(FeishuErrorCodes.ImInvalidParameter, error.Code);
+    }
 }

@@ -105,6 +105,18 @@ public sealed class MessageLifecycleTests(MessagingFixture fx) : IClassFixture<M
     }
 
     [Fact]
+    public async Task Concurrent_updates_past_the_per_message_limit_are_retried_and_all_succeed()
+    {
+        var sent = await Messages.SendAsync(ReceiveId.Chat(fx.GeneralChat.ChatId), MessageContent.Card(Card.V2().Header("Progress 0").Markdown("0%").Build()));
+
+        await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
+            Messages.UpdateCardAsync(sent.MessageId, MessageContent.Card(Card.V2().Header($"Progress {i}").Markdown($"{i * 10}%").Build()))));
+
+        var title = ContentString((await Messages.GetAsync(sent.MessageId)).Content, "title");
+        Assert.Matches("^Progress [1-8]$", title);
+    }
+
+    [Fact]
     public async Task Updating_a_card_that_is_not_shared_surfaces_the_platforms_code()
     {
         var sent = await Messages.SendAsync(ReceiveId.Chat(fx.GeneralChat.ChatId), MessageContent.Card(Card.V1().Header("Private view").Markdown("v1").Build()));

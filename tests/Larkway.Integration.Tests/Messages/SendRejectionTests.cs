@@ -22,6 +22,7 @@ public sealed class SendRejectionTests(MessagingFixture fx) : IClassFixture<Mess
         Assert.False(string.IsNullOrEmpty(error.LogId));
         Assert.False(error.IsTransient);
         Assert.Contains(error.LogId!, error.Message, StringComparison.Ordinal);
+        Assert.Equal(fx.Recorder.To("POST", SendPath)[^1].LogId, error.LogId);
     }
 
     [Theory]

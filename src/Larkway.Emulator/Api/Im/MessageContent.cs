@@ -84,7 +84,7 @@ internal sealed partial class MessageContent(EmulatorState state)
             _ => throw new ContentException(ContentFault.Invalid, $"invalid msg_type '{msgType}'"),
         };
 
-        return new ParsedContent(read.ToJsonString(), contentJson, mentions, keys);
+        return new ParsedContent(read.ToJsonString(EmulatorJson.Options), contentJson, mentions, keys);
     }
 
     public static void CheckSize(string msgType, string contentJson)
