@@ -41,6 +41,9 @@ internal sealed class FeishuAppRuntime : IDisposable
 
     public ResiliencePipeline<HttpResponseMessage> Resilience { get; }
 
+    /// <summary>Which chat recently seen messages are in: replies are paced by their chat's limit.</summary>
+    public RecentMessageChats MessageChats { get; } = new();
+
     /// <summary>The handlers in order, outermost first: token → resilience → rate limit → logging.</summary>
     public DelegatingHandler[] CreateHandlers() =>
         [new FeishuTokenHandler(this), new FeishuResilienceHandler(this), new FeishuRateLimitHandler(this), new FeishuLoggingHandler(this)];

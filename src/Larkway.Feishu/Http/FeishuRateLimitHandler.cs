@@ -3,8 +3,8 @@ using System.Threading.RateLimiting;
 namespace Larkway.Feishu.Http;
 
 /// <summary>
-/// Holds message sends to the platform's limits before they leave the process: one token bucket
-/// per app, one per receiver. Bursts wait in the queue; only a full queue fails the call.
+/// Holds message sends to the platform's limits before they leave the process: one limiter per
+/// app, one per receiver (chat or person). Bursts wait in the queue; only a full queue fails the call.
 /// </summary>
 internal sealed class FeishuRateLimitHandler(FeishuAppRuntime app) : DelegatingHandler
 {
@@ -43,13 +43,22 @@ internal sealed class FeishuRateLimitHandler(FeishuAppRuntime app) : DelegatingH
 }
 
 /// <summary>The rate limiters of one app (shared by all of its handler chains).</summary>
+/// <remarks>
+/// Sliding windows, not token buckets: a bucket refills on its own timer, so its refill can land in
+/// the same platform second as the burst it follows and let twice the limit through in that second.
+/// A window of one second plus one segment releases a permit only after more than a second has
+/// passed since it was taken, so no one-second interval — aligned to the platform's clock or not —
+/// ever sees more than the limit.
+/// </remarks>
 internal sealed class FeishuRateLimiters : IDisposable
 {
+    private const int SegmentsPerSecond = 10;
+
     public FeishuRateLimiters(FeishuRateLimitOptions options)
     {
-        App = new TokenBucketRateLimiter(Bucket(options.MessagesPerSecond, options.QueueLimit));
+        App = new SlidingWindowRateLimiter(Window(options.MessagesPerSecond, options.QueueLimit));
         PerReceiver = PartitionedRateLimiter.Create<string, string>(
-            receiver => RateLimitPartition.GetTokenBucketLimiter(receiver, _ => Bucket(options.MessagesPerSecondPerReceiver, options.QueueLimit)),
+            receiver => RateLimitPartition.GetSlidingWindowLimiter(receiver, _ => Window(options.MessagesPerSecondPerReceiver, options.QueueLimit)),
             StringComparer.Ordinal);
     }
 
@@ -63,11 +72,11 @@ internal sealed class FeishuRateLimiters : IDisposable
         PerReceiver.Dispose();
     }
 
-    private static TokenBucketRateLimiterOptions Bucket(int perSecond, int queueLimit) => new()
+    private static SlidingWindowRateLimiterOptions Window(int perSecond, int queueLimit) => new()
     {
-        TokenLimit = perSecond,
-        TokensPerPeriod = perSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        PermitLimit = perSecond,
+        Window = TimeSpan.FromSeconds(1) + (TimeSpan.FromSeconds(1) / SegmentsPerSecond),
+        SegmentsPerWindow = SegmentsPerSecond + 1,
         QueueLimit = queueLimit,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,

@@ -42,11 +42,22 @@ public class MessagesClient
             MessageSendTo = to.ToString(),
         };
         var message = await _pipeline.SendAsync(request, FeishuJson.Context.MessageEnvelope, cancellationToken).ConfigureAwait(false);
-        return new SentMessage(message.ToModel(), key);
+        return new SentMessage(Remember(message.ToModel()), key);
     }
 
     /// <summary>Replies to <paramref name="messageId"/>, in its thread when <paramref name="replyInThread"/> is true.</summary>
-    public virtual async Task<SentMessage> ReplyAsync(string messageId, MessageContent content, bool replyInThread = false, string? uuid = null, CancellationToken cancellationToken = default)
+    /// <param name="messageId">The message replied to (<c>om_…</c>).</param>
+    /// <param name="content">The reply.</param>
+    /// <param name="replyInThread">Reply in the message's thread rather than in the chat.</param>
+    /// <param name="uuid">Idempotency key; generated when not given.</param>
+    /// <param name="chatId">
+    /// The chat the message is in, when known (events carry it): the reply is then held to that chat's
+    /// 5/s limit together with the chat's other sends. Without it, the chat of a message this client has
+    /// already seen is used; otherwise a refusal for the chat's limit (230020) is retried with back-off.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual async Task<SentMessage> ReplyAsync(
+        string messageId, MessageContent content, bool replyInThread = false, string? uuid = null, string? chatId = null, CancellationToken cancellationToken = default)
     {
         messageId = Checks.Id(messageId, nameof(messageId), "om_…");
         ArgumentNullException.ThrowIfNull(content);
@@ -57,10 +68,12 @@ public class MessagesClient
         {
             Content = JsonContent.Create(new ReplyMessageBody(content.MessageType, content.ContentJson, replyInThread ? true : null, key), FeishuJson.Context.ReplyMessageBody),
             Idempotent = true,
-            MessageSendTo = "reply:" + messageId,
+
+            // A reply lands in its parent's chat: paced with that chat's sends when the chat is known.
+            MessageSendTo = (chatId ?? _pipeline.App.MessageChats.ChatOf(messageId)) is { Length: > 0 } chat ? ReceiveId.Chat(chat).ToString() : "reply:" + messageId,
         };
         var message = await _pipeline.SendAsync(request, FeishuJson.Context.MessageEnvelope, cancellationToken).ConfigureAwait(false);
-        return new SentMessage(message.ToModel(), key);
+        return new SentMessage(Remember(message.ToModel()), key);
     }
 
     /// <summary>Edits a text or post message the bot sent (PUT; at most 20 edits per message).</summary>
@@ -125,7 +138,7 @@ public class MessagesClient
         messageId = Checks.Id(messageId, nameof(messageId), "om_…");
         var request = new FeishuRequest(HttpMethod.Get, $"{Messages}/{Query.Segment(messageId)}", Messages + "/{message_id}");
         var data = await _pipeline.SendAsync(request, FeishuJson.Context.MessageItemsEnvelope, cancellationToken).ConfigureAwait(false);
-        return (data.Items ?? []).Select(m => m.ToModel()).ToArray();
+        return (data.Items ?? []).Select(m => Remember(m.ToModel())).ToArray();
     }
 
     /// <summary>
@@ -185,6 +198,12 @@ public class MessagesClient
         var path = new Query($"{Messages}/{Query.Segment(messageId)}/resources/{Query.Segment(fileKey)}")
             .Add("type", type == MessageResourceType.Image ? "image" : "file");
         return _pipeline.DownloadAsync(new FeishuRequest(HttpMethod.Get, path.ToString(), Messages + "/{message_id}/resources/{file_key}"), cancellationToken);
+    }
+
+    private FeishuMessage Remember(FeishuMessage message)
+    {
+        _pipeline.App.MessageChats.Remember(message.MessageId, message.ChatId);
+        return message;
     }
 
     private static string Uuid(string? uuid)

@@ -162,4 +162,54 @@ public sealed class TokenLifecycleTests
             await fixture.DisposeAsync();
         }
     }
+
+    private const string TokenEndpoint = "POST /open-apis/auth/v3/tenant_access_token/internal";
+
+    [Fact]
+    public async Task A_server_error_on_the_token_endpoint_is_retried_and_the_call_succeeds()
+    {
+        var fixture = new EmulatorFixture();
+        await fixture.InitializeAsync();
+        try
+        {
+            using var recorder = new RecordingHandler();
+            using var client = fixture.CreateClient(recorder);
+            await fixture.Control.ArmFaultAsync(TokenEndpoint, "server_error");
+
+            Assert.True(await client.Im.ChatMembers.IsInChatAsync(fixture.GeneralChat.ChatId));
+
+            Assert.Equal(2, recorder.TokenRequests);
+            Assert.Equal(0, await fixture.Control.RemainingFaultsAsync());
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_during_a_token_fetch_does_not_spoil_it_for_the_others()
+    {
+        var fixture = new EmulatorFixture();
+        await fixture.InitializeAsync();
+        try
+        {
+            using var recorder = new RecordingHandler();
+            using var client = fixture.CreateClient(recorder);
+            await fixture.Control.ArmFaultAsync(TokenEndpoint, "delay", delayMs: 1500);
+            var chatId = fixture.GeneralChat.ChatId;
+
+            using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            var gaveUp = client.Im.ChatMembers.IsInChatAsync(chatId, impatient.Token);
+            var patient = client.Im.ChatMembers.IsInChatAsync(chatId);
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gaveUp);
+            Assert.True(await patient);
+            Assert.Equal(1, recorder.TokenRequests);
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
 }

@@ -31,6 +31,8 @@ public sealed class ChatTests(ClientFixture fx) : IClassFixture<ClientFixture>
         Assert.Equal("war room", read.Description);
         Assert.Equal(2, read.UserCount);
         Assert.Equal("normal", read.ChatStatus);
+        Assert.Equal("group", read.ChatMode);
+        Assert.Equal("private", read.ChatType);
     }
 
     [Fact]

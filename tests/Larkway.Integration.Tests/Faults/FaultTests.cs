@@ -155,7 +155,11 @@ public sealed class FaultTests(ClientFixture fx) : IClassFixture<ClientFixture>,
         var chatId = await NewChatAsync();
         using var recorder = new RecordingHandler();
         using var client = fx.CreateClient(recorder);
+        await client.Im.ChatMembers.IsInChatAsync(chatId);
 
+        // Start just after a wall-clock second begins (the Emulator's windows are aligned to whole
+        // seconds), so that the outcome does not depend on where in a second the burst happens to fall.
+        await StartOfNextSecondAsync();
         await Task.WhenAll(Enumerable.Range(0, 12).Select(i => client.Im.Messages.SendAsync(ReceiveId.Chat(chatId), MessageContent.Text($"paced {i}"))));
 
         var attempts = recorder.To("POST", SendPath);
@@ -195,21 +199,55 @@ public sealed class FaultTests(ClientFixture fx) : IClassFixture<ClientFixture>,
     }
 
     [Fact]
-    public async Task A_burst_of_replies_in_one_chat_is_paced_by_the_chats_limit()
+    public async Task A_burst_of_replies_with_their_chat_given_is_paced_by_the_chats_limit()
     {
         var chatId = await NewChatAsync();
+        var parents = await SendParentsAsync(fx.Client, chatId);
+
+        // A client that has never seen the parents (as when replying to incoming events) told their chat.
+        using var recorder = new RecordingHandler();
+        using var client = fx.CreateClient(recorder);
+        await client.Im.ChatMembers.IsInChatAsync(chatId);
+        await FreshSecondAsync();
+        var replies = await Task.WhenAll(parents.Select(p => client.Im.Messages.ReplyAsync(p, MessageContent.Text("ack"), chatId: chatId)));
+
+        AssertRepliesPaced(recorder, replies, chatId);
+    }
+
+    [Fact]
+    public async Task A_burst_of_replies_to_messages_the_client_sent_is_paced_by_their_chats_limit()
+    {
+        var chatId = await NewChatAsync();
+        using var recorder = new RecordingHandler();
+        using var client = fx.CreateClient(recorder);
+        var parents = await SendParentsAsync(client, chatId);
+
+        await FreshSecondAsync();
+        var replies = await Task.WhenAll(parents.Select(p => client.Im.Messages.ReplyAsync(p, MessageContent.Text("ack"))));
+
+        AssertRepliesPaced(recorder, replies, chatId);
+    }
+
+    private static async Task<List<string>> SendParentsAsync(FeishuClient client, string chatId)
+    {
         var parents = new List<string>();
         for (var i = 0; i < 8; i++)
         {
-            parents.Add((await fx.Client.Im.Messages.SendAsync(ReceiveId.Chat(chatId), MessageContent.Text($"parent {i}"))).MessageId);
+            parents.Add((await client.Im.Messages.SendAsync(ReceiveId.Chat(chatId), MessageContent.Text($"parent {i}"))).MessageId);
         }
 
-        // Let the chat's per-second window pass before the burst.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        using var recorder = new RecordingHandler();
-        using var client = fx.CreateClient(recorder);
-        var replies = await Task.WhenAll(parents.Select(p => client.Im.Messages.ReplyAsync(p, MessageContent.Text("ack"))));
+        return parents;
+    }
 
+    // A fresh window of the chat's limit, just after a wall-clock second begins.
+    private static async Task FreshSecondAsync()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await StartOfNextSecondAsync();
+    }
+
+    private void AssertRepliesPaced(RecordingHandler recorder, SentMessage[] replies, string chatId)
+    {
         Assert.Equal(8, replies.Select(r => r.MessageId).Distinct().Count());
         Assert.Equal(16, fx.State.MessagesIn(chatId).Count);
         var attempts = recorder.Calls.Where(c => c.Path.EndsWith("/reply", StringComparison.Ordinal)).ToList();
@@ -235,5 +273,12 @@ public sealed class FaultTests(ClientFixture fx) : IClassFixture<ClientFixture>,
         Assert.Equal(FeishuErrorCodes.Timeout, error.Code);
         Assert.True(error.IsTransient);
         Assert.Single(recorder.To("GET", $"/open-apis/im/v1/chats/{chatId}"));
+    }
+
+    /// <summary>Waits (real time) until just after the next whole second; never asserts on time.</summary>
+    private static async Task StartOfNextSecondAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromMilliseconds(1000 - now.Millisecond + 10));
     }
 }

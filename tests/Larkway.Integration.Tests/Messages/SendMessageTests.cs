@@ -88,6 +88,45 @@ public sealed class SendMessageTests(MessagingFixture fx) : IClassFixture<Messag
     }
 
     [Fact]
+    public async Task The_send_response_already_carries_the_read_side_content_and_mentions()
+    {
+        var sent = await fx.Client.Im.Messages.SendAsync(ReceiveId.Chat(fx.GeneralChat.ChatId), TextContent.Builder().At(fx.Carol.OpenId, "Carol").Text(" ping").Build());
+
+        Assert.Equal("@_user_1 ping", ContentString(sent.Content, "text"));
+        Assert.Equal(fx.Carol.OpenId, Assert.Single(sent.Mentions).Id);
+        Assert.Equal(fx.GeneralChat.ChatId, sent.ChatId);
+    }
+
+    [Fact]
+    public async Task Unicode_text_round_trips_and_style_tags_are_dropped_on_the_read_side()
+    {
+        var sent = await fx.Client.Im.Messages.SendAsync(ReceiveId.Chat(fx.GeneralChat.ChatId), MessageContent.Text("🚀 发布 <b>完成</b> \"quoted\" & <i>done</i>"));
+
+        var read = await fx.Client.Im.Messages.GetAsync(sent.MessageId);
+
+        Assert.Equal("🚀 发布 完成 \"quoted\" & done", ContentString(read.Content, "text"));
+    }
+
+    [Fact]
+    public async Task Post_markdown_code_and_emotion_nodes_are_accepted_and_markdown_reads_back_as_text()
+    {
+        var post = PostContent.Builder().Locale(PostContent.ZhCn, "Nodes", p => p
+            .Paragraph(PostNode.Markdown("**bold** and `code`"))
+            .Paragraph(PostNode.CodeBlock("var x = 1;", "csharp"))
+            .Paragraph(PostNode.Text("nice "), PostNode.Emotion("THUMBSUP"))
+            .Paragraph(PostNode.Divider())).Build();
+
+        var sent = await fx.Client.Im.Messages.SendAsync(ReceiveId.Chat(fx.GeneralChat.ChatId), post);
+        using var json = JsonDocument.Parse((await fx.Client.Im.Messages.GetAsync(sent.MessageId)).Content!);
+        var content = json.RootElement.GetProperty("content");
+
+        Assert.Equal("text", content[0][0].GetProperty("tag").GetString());
+        Assert.Equal("**bold** and `code`", content[0][0].GetProperty("text").GetString());
+        Assert.Equal("code_block", content[1][0].GetProperty("tag").GetString());
+        Assert.Equal("emotion", content[2][1].GetProperty("tag").GetString());
+    }
+
+    [Fact]
     public async Task A_post_with_several_locales_reads_back_as_one_locale_without_the_wrapper()
     {
         var post = PostContent.Builder()

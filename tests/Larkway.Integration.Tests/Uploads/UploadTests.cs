@@ -100,4 +100,19 @@ public sealed class UploadTests(ClientFixture fx) : IClassFixture<ClientFixture>
 
         Assert.Equal(234001, error.Code);
     }
+
+    [Fact]
+    public async Task A_file_with_a_non_ascii_name_keeps_its_name_both_ways()
+    {
+        const string Name = "季度报告 2026.pdf";
+
+        var key = await fx.Client.Im.Files.UploadAsync(MessagingPdf, Name, FileType.Pdf);
+        await using var download = await fx.Client.Im.Files.DownloadAsync(key);
+
+        Assert.Equal(Name, fx.State.FindResource(key)!.FileName);
+        Assert.Equal(Name, download.FileName);
+        Assert.Equal(MessagingPdf, await download.ReadAllBytesAsync());
+    }
+
+    private static readonly byte[] MessagingPdf = "%PDF-1.4\n%âãÏÓ\n"u8.ToArray();
 }
