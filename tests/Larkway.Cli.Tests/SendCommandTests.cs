@@ -132,6 +132,20 @@ public sealed partial class SendCommandTests(EmulatorFixture emulator) : IClassF
     }
 
     [Fact]
+    public async Task An_invalid_card_is_refused_with_its_json_paths_and_nothing_is_sent()
+    {
+        var chat = await FirstChatAsync();
+        var before = emulator.Server.State.MessagesIn(chat).Count;
+        using var card = TempFile.WithText("""{"header":{"title":{"tag":"plain_text","content":"x"}},"elements":[{"tag":"img"}]}""");
+
+        var run = await CliRun.RunAsync(emulator.Environment, "send", "--to", $"chat:{chat}", "--card", card.Path);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("$.elements[0]", run.Error, StringComparison.Ordinal);
+        Assert.Equal(before, emulator.Server.State.MessagesIn(chat).Count);
+    }
+
+    [Fact]
     public async Task Two_content_options_are_a_usage_error()
     {
         var run = await CliRun.RunAsync(emulator.Environment, "send", "--to", "email:alice@example.com", "--text", "x", "--template", "t");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Larkway.Cli.Infrastructure;
 using Larkway.Feishu;
+using Larkway.Feishu.Cards;
 using Larkway.Feishu.Im;
 
 namespace Larkway.Cli.Commands;
@@ -84,7 +85,16 @@ internal static class SendCommand
 
         if (parse.GetValue(card) is { } cardFile)
         {
-            return MessageContent.Card(ParseJson("--card", await InputFiles.ReadTextAsync("--card", cardFile.FullName, cancellationToken).ConfigureAwait(false)));
+            var json = ParseJson("--card", await InputFiles.ReadTextAsync("--card", cardFile.FullName, cancellationToken).ConfigureAwait(false));
+
+            // Refused here with JSON paths rather than by Feishu with a bare 230099.
+            var check = CardValidator.Validate(json);
+            if (!check.IsValid)
+            {
+                throw new CliException($"--card: the card is invalid: {string.Join("; ", check.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
+            }
+
+            return MessageContent.Card(json);
         }
 
         if (parse.GetValue(template) is { } templateId)
