@@ -38,7 +38,7 @@ internal static class EmulatorCommand
             }
 
             await using var server = await EmulatorServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
-            await context.Output.WriteLineAsync($"Feishu emulator listening on {server.BaseUrl}").ConfigureAwait(false);
+            // The emulator logs its own "listening on" line; this block is what to do next.
             await context.Output.WriteLineAsync($"  web view:   {server.BaseUrl}").ConfigureAwait(false);
             await context.Output.WriteLineAsync($"  app id:     {options.AppId}").ConfigureAwait(false);
             // Only the built-in development secret is echoed; a secret the user chose is never printed.
