@@ -32,4 +32,14 @@ public sealed class EmulatorOptions
 
     /// <summary>The tenant admin's recall window (the doc leaves it configurable).</summary>
     public TimeSpan RecallWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Event redelivery back-off after a failed attempt (documented: 15 s, 5 min, 1 h, 6 h); tests compress it.</summary>
+    public IReadOnlyList<TimeSpan> EventRetryDelays { get; set; } =
+        [TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(5), TimeSpan.FromHours(1), TimeSpan.FromHours(6)];
+
+    /// <summary>How long a subscriber has to answer HTTP 200 (Feishu: 3 s); applies to url_verification too.</summary>
+    public TimeSpan EventDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>TCP connect timeout when pushing events (2 s).</summary>
+    public TimeSpan EventConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -2,6 +2,7 @@ using Larkway.Emulator.Api.Auth;
 using Larkway.Emulator.Api.Control;
 using Larkway.Emulator.Api.Im;
 using Larkway.Emulator.Api.Webhooks;
+using Larkway.Emulator.Events;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.Seed;
 using Larkway.Emulator.State;
@@ -36,6 +37,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
     /// <summary>Open API calls so far per operation ("POST /open-apis/im/v1/messages" → count).</summary>
     public IReadOnlyDictionary<string, long> CallCounts => _app.Services.GetRequiredService<CallCounter>().Snapshot();
+
+    /// <summary>Events raised and their delivery attempts (also <c>GET /_emulator/events</c>).</summary>
+    public DeliveryLog Deliveries => _app.Services.GetRequiredService<DeliveryLog>();
 
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
@@ -91,6 +95,12 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<TenantAuthenticator>();
         services.AddSingleton<MessageContent>();
         services.AddSingleton<MessageService>();
+        services.AddSingleton<EventFactory>();
+        services.AddSingleton<EventHttpSender>();
+        services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<EventSubscriptions>();
+        services.AddSingleton<EventDelivery>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventDelivery>());
     }
 
     private static void UseEmulator(WebApplication app)
@@ -105,6 +115,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapChatMemberEndpoints();
         app.MapCustomBotEndpoints();
         app.MapControlEndpoints();
+        app.MapEventControlEndpoints();
         app.MapWebEndpoints();
     }
 

@@ -66,6 +66,21 @@ public sealed class SeedApp
     public string? BotOpenId { get; init; }
 
     public bool Disabled { get; init; }
+
+    /// <summary>The app's HTTP event subscription (stored without url_verification).</summary>
+    public SeedEvents? Events { get; init; }
+}
+
+public sealed class SeedEvents
+{
+    public required string Url { get; init; }
+
+    public string? EncryptKey { get; init; }
+
+    public string? VerificationToken { get; init; }
+
+    /// <summary>Models the im:message.group_msg scope: group messages arrive without an @-mention.</summary>
+    public bool ReceiveAllGroupMessages { get; init; }
 }
 
 public sealed class SeedChat

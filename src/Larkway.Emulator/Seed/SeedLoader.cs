@@ -65,6 +65,15 @@ public static class SeedLoader
         foreach (var app in seed.Apps ?? [])
         {
             state.AddApp(new EmulatorApp(app.AppId, app.AppSecret, app.BotName ?? "Bot", app.BotOpenId ?? Ids.Stable("ou_", "bot:" + app.AppId), app.Disabled));
+            if (app.Events is { } events)
+            {
+                if (!Uri.TryCreate(events.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+                {
+                    throw new InvalidDataException($"Seed app '{app.AppId}' has an invalid events.url '{events.Url}'.");
+                }
+
+                state.SetEventSubscription(new EventSubscription(app.AppId, events.Url, events.EncryptKey, events.VerificationToken) { ReceiveAllGroupMessages = events.ReceiveAllGroupMessages });
+            }
         }
 
         if (state.FindApp(options.AppId) is null)

@@ -26,6 +26,7 @@ public sealed class EmulatorState
     private readonly Dictionary<(string AppId, string OpenId), string> _p2pChats = [];
     private readonly Dictionary<(string AppId, string Uuid), (string ChatId, DateTimeOffset Expires)> _createChatUuids = [];
     private readonly Dictionary<string, List<ReadReceipt>> _reads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EventSubscription> _subscriptions = new(StringComparer.Ordinal);
     private long _sequence;
 
     public EmulatorState(EmulatorTenant tenant, TimeProvider time)
@@ -47,6 +48,11 @@ public sealed class EmulatorState
     public IReadOnlyList<CustomBotWebhook> Webhooks => Snapshot(_webhooks.Values);
 
     public IReadOnlyList<EmulatorResource> Resources => Snapshot(_resources.Values.OrderBy(r => r.CreateTimeMs));
+
+    public IReadOnlyList<EventSubscription> EventSubscriptions => Snapshot(_subscriptions.Values);
+
+    /// <summary>Raised after a message is stored, a chat changes or a read is recorded (outside the lock).</summary>
+    internal event Action<StateChange>? Changed;
 
     // ---- seed ----------------------------------------------------------------------------------
 
@@ -75,9 +81,23 @@ public sealed class EmulatorState
 
     public void AddResource(EmulatorResource resource) => Put(_resources, resource.Key, resource);
 
+    /// <summary>Sets (replaces) an app's event subscription; no url_verification here (seeding, tests).</summary>
+    public EventSubscription SetEventSubscription(EventSubscription subscription) => Put(_subscriptions, subscription.AppId, subscription);
+
+    public bool RemoveEventSubscription(string appId)
+    {
+        lock (_gate)
+        {
+            return _subscriptions.Remove(appId);
+        }
+    }
+
+    public EventSubscription? EventSubscriptionOf(string appId) => Get(_subscriptions, appId);
+
     /// <summary>Records that a user read a message (there are no emulated clients to do it).</summary>
     public void MarkRead(string messageId, string openId)
     {
+        ReadReceipt? added = null;
         lock (_gate)
         {
             if (!_reads.TryGetValue(messageId, out var list))
@@ -87,8 +107,14 @@ public sealed class EmulatorState
 
             if (!list.Exists(r => r.OpenId == openId))
             {
-                list.Add(new ReadReceipt(messageId, openId, _time.GetUtcNow().ToUnixTimeMilliseconds()));
+                added = new ReadReceipt(messageId, openId, _time.GetUtcNow().ToUnixTimeMilliseconds());
+                list.Add(added);
             }
+        }
+
+        if (added is not null)
+        {
+            Changed?.Invoke(new MessageReadChange(added));
         }
     }
 
@@ -204,6 +230,17 @@ public sealed class EmulatorState
     /// </summary>
     internal (EmulatorMessage Message, bool Created) AppendMessage(string appId, string? uuid, Func<long, long, EmulatorMessage> create)
     {
+        var result = AppendMessageLocked(appId, uuid, create);
+        if (result.Created)
+        {
+            Changed?.Invoke(new MessageAddedChange(result.Message));
+        }
+
+        return result;
+    }
+
+    private (EmulatorMessage Message, bool Created) AppendMessageLocked(string appId, string? uuid, Func<long, long, EmulatorMessage> create)
+    {
         var now = _time.GetUtcNow();
         lock (_gate)
         {
@@ -251,14 +288,22 @@ public sealed class EmulatorState
     }
 
     /// <summary>Replaces a chat through <paramref name="change"/>, which may throw to refuse.</summary>
-    internal EmulatorChat UpdateChat(string chatId, Func<EmulatorChat, EmulatorChat> change)
+    internal EmulatorChat UpdateChat(string chatId, Func<EmulatorChat, EmulatorChat> change, ChangeActor? actor = null)
     {
+        EmulatorChat before, updated;
         lock (_gate)
         {
-            var updated = change(_chats[chatId]);
+            before = _chats[chatId];
+            updated = change(before);
             _chats[chatId] = updated;
-            return updated;
         }
+
+        if (!ReferenceEquals(before, updated))
+        {
+            Changed?.Invoke(new ChatChangedChange(before, updated, actor));
+        }
+
+        return updated;
     }
 
     internal long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -135,3 +135,29 @@ public sealed record CustomBotWebhook(
 }
 
 public sealed record ReadReceipt(string MessageId, string OpenId, long TimestampMs);
+
+/// <summary>
+/// An app's HTTP event subscription (developer console → Events and callbacks). <see cref="ReceiveAllGroupMessages"/>
+/// models the <c>im:message.group_msg</c> scope: without it, group messages reach the app only when they @-mention its bot.
+/// </summary>
+public sealed record EventSubscription(string AppId, string Url, string? EncryptKey, string? VerificationToken)
+{
+    public bool ReceiveAllGroupMessages { get; init; }
+}
+
+/// <summary>Who made a change: a user (open_id) or an app's bot (app_id); both null = unknown.</summary>
+public sealed record ChangeActor(string? OpenId, string? AppId)
+{
+    public static ChangeActor User(string openId) => new(openId, null);
+
+    public static ChangeActor App(string appId) => new(null, appId);
+}
+
+/// <summary>A change of the tenant the event machinery may turn into events.</summary>
+public abstract record StateChange;
+
+public sealed record MessageAddedChange(EmulatorMessage Message) : StateChange;
+
+public sealed record ChatChangedChange(EmulatorChat Before, EmulatorChat After, ChangeActor? Actor) : StateChange;
+
+public sealed record MessageReadChange(ReadReceipt Receipt) : StateChange;

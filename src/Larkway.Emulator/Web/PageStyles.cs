@@ -18,5 +18,6 @@ internal static class PageStyles
         .el-note{color:#8f959e;font-size:12px}.el-columns{display:flex;gap:8px}.el-column{flex:1}
         .btn{display:inline-block;margin:4px 6px 4px 0;padding:4px 12px;border:1px solid #dee0e3;border-radius:6px;background:#fff;color:#1f2329;text-decoration:none}
         .btn-primary,.btn-primary_filled{background:#3370ff;color:#fff;border-color:#3370ff}.btn-danger,.btn-danger_filled{color:#f54a45;border-color:#f54a45}
+        .say{margin:16px 0;padding:10px 14px;background:#fff;border-radius:8px}
         """;
 }

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using Larkway.Emulator.Api.Control;
+using Larkway.Emulator.Api.Im;
 using Larkway.Emulator.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +18,7 @@ internal static class WebEndpoints
     {
         routes.MapGet("/", Index);
         routes.MapGet("/chats/{chat_id}", Chat);
+        routes.MapPost("/chats/{chat_id}/say", SayAsync);
         routes.MapGet("/_emulator/resources/{key}", Resource);
     }
 
@@ -47,7 +51,63 @@ internal static class WebEndpoints
             body.Append(renderer.Render(message));
         }
 
+        AppendSayForm(body, chat, state);
         return Page(ChatTitle(chat, state), body.ToString());
+    }
+
+    /// <summary>A plain form to post as a member (no scripts): the message raises the receive events.</summary>
+    private static void AppendSayForm(StringBuilder body, EmulatorChat chat, EmulatorState state)
+    {
+        var members = chat.MemberOpenIds.Select(id => state.FindUser("open_id", id)).OfType<EmulatorUser>().Where(u => !u.IsResigned).ToList();
+        if (chat.Dissolved || members.Count == 0)
+        {
+            return;
+        }
+
+        body.Append("<form class=\"say\" method=\"post\" action=\"/chats/").Append(Uri.EscapeDataString(chat.ChatId)).Append("/say\"><select name=\"sender\">");
+        foreach (var user in members)
+        {
+            body.Append("<option value=\"").Append(Html.Encode(user.OpenId)).Append("\">").Append(Html.Encode(user.Name)).Append("</option>");
+        }
+
+        body.Append("</select> <input name=\"text\" size=\"60\" required> ");
+        if (chat.ChatMode != ChatModes.P2p)
+        {
+            body.Append("<label><input type=\"checkbox\" name=\"mention_bots\" value=\"1\" checked> @ the bots</label> ");
+        }
+
+        body.Append("<button type=\"submit\">Send as user</button></form>");
+    }
+
+    private static async Task<IResult> SayAsync(HttpContext context, [FromRoute(Name = "chat_id")] string chatId, EmulatorState state, MessageContent contentParser)
+    {
+        // A form post from another site (CSRF) carries a foreign Origin; refuse it.
+        if (context.Request.Headers.Origin is { Count: > 0 } origin
+            && (!Uri.TryCreate(origin.ToString(), UriKind.Absolute, out var originUri) || !string.Equals(originUri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Results.StatusCode(403);
+        }
+
+        if (state.FindChat(chatId) is not { } chat || !context.Request.HasFormContentType)
+        {
+            return Results.NotFound();
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var sender = state.FindUser("open_id", form["sender"].ToString());
+        var text = form["text"].ToString();
+        if (sender is null || text.Length == 0)
+        {
+            return Results.Redirect("/chats/" + Uri.EscapeDataString(chat.ChatId));
+        }
+
+        if (form["mention_bots"].ToString() == "1")
+        {
+            text = string.Concat(chat.BotAppIds.Select(id => state.FindApp(id)).OfType<EmulatorApp>().Select(a => $"<at user_id=\"{a.BotOpenId}\">{a.BotName}</at> ")) + text;
+        }
+
+        EventControlEndpoints.PostUserMessage(state, contentParser, sender, chat, "text", JsonSerializer.Serialize(new { text }), parentId: null);
+        return Results.Redirect("/chats/" + Uri.EscapeDataString(chat.ChatId), permanent: false, preserveMethod: false);
     }
 
     private static IResult Resource(string key, EmulatorState state) =>

@@ -167,7 +167,7 @@ internal static class ChatEndpoints
         RequireMemberChat(state, chatId, app);
         state.UpdateChat(chatId, chat => chat.OwnerAppId == app.AppId
             ? chat with { Dissolved = true }
-            : throw new ApiErrorException(400, ErrorCodes.NotChatOwner, "only the chat owner can disband the chat; the bot is not the owner"));
+            : throw new ApiErrorException(400, ErrorCodes.NotChatOwner, "only the chat owner can disband the chat; the bot is not the owner"), ChangeActor.App(app.AppId));
         return Envelope.Ok();
     }
 

@@ -80,7 +80,7 @@ internal static class ChatMemberEndpoints
         {
             MemberOpenIds = [.. chat.MemberOpenIds.Concat(users).Distinct()],
             BotAppIds = [.. chat.BotAppIds.Concat(bots).Distinct()],
-        });
+        }, ChangeActor.App(app.AppId));
         return Envelope.Ok(new { invalid_id_list = invalid, not_existed_id_list = notExisted, pending_approval_id_list = Array.Empty<string>() });
     }
 
@@ -114,7 +114,7 @@ internal static class ChatMemberEndpoints
         {
             MemberOpenIds = [.. chat.MemberOpenIds.Where(id => !removeUsers.Contains(id))],
             BotAppIds = [.. chat.BotAppIds.Where(id => !removeBots.Contains(id))],
-        });
+        }, ChangeActor.App(app.AppId));
         return Envelope.Ok(new { invalid_id_list = invalid });
     }
 
@@ -161,7 +161,7 @@ internal static class ChatMemberEndpoints
             throw new ApiErrorException(400, ErrorCodes.ChatNoPermission, "only public chats can be joined with me_join");
         }
 
-        state.UpdateChat(chatId, c => c.HasBot(app.AppId) ? c : c with { BotAppIds = [.. c.BotAppIds, app.AppId] });
+        state.UpdateChat(chatId, c => c.HasBot(app.AppId) ? c : c with { BotAppIds = [.. c.BotAppIds, app.AppId] }, ChangeActor.App(app.AppId));
         return Envelope.Ok();
     }
 

@@ -147,6 +147,13 @@ internal sealed partial class MessageContent(EmulatorState state)
 
         var user = state.FindUser("open_id", id) ?? state.FindUser("user_id", id) ?? state.FindUser("union_id", id);
         var key = "@_user_" + (mentions.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (user is null && state.Apps.FirstOrDefault(a => a.BotOpenId == id || a.AppId == id) is { } bot)
+        {
+            // A bot mentioned by its open_id (or app_id): the event's mentions[] carry the bot's open_id.
+            mentions.Add(new MessageMention(key, bot.BotOpenId, "open_id", bot.BotName));
+            return key;
+        }
+
         mentions.Add(new MessageMention(key, user?.OpenId ?? id, "open_id", user?.Name ?? fallbackName));
         return key;
     }
