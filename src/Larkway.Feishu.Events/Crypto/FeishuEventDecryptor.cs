@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Larkway.Feishu.Events.Crypto;
+
+/// <summary>
+/// Decrypts the <c>encrypt</c> field of an event or callback body: AES-256-CBC with
+/// key = SHA-256(UTF-8(encrypt key)), IV = the first 16 bytes of the base64-decoded payload,
+/// strict PKCS#7 padding. Thread-safe.
+/// </summary>
+public sealed class FeishuEventDecryptor
+{
+    internal const int BlockSize = 16;
+
+    private readonly byte[] _key;
+
+    public FeishuEventDecryptor(string encryptKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(encryptKey);
+        _key = DeriveKey(encryptKey);
+    }
+
+    /// <summary>The AES key: SHA-256 of the UTF-8 bytes of the encrypt key.</summary>
+    public static byte[] DeriveKey(string encryptKey)
+    {
+        ArgumentNullException.ThrowIfNull(encryptKey);
+        return SHA256.HashData(Encoding.UTF8.GetBytes(encryptKey));
+    }
+
+    /// <summary>Decrypts a base64 (standard alphabet) payload and returns the UTF-8 plaintext bytes.</summary>
+    /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.BadEncryption"/>.</exception>
+    public byte[] Decrypt(string encrypt)
+    {
+        ArgumentNullException.ThrowIfNull(encrypt);
+        var raw = new byte[(encrypt.Length * 3 / 4) + 3];
+        if (!Convert.TryFromBase64String(encrypt, raw, out var length))
+        {
+            throw Fail("the encrypt field is not valid standard base64");
+        }
+
+        return Decrypt(raw.AsSpan(0, length));
+    }
+
+    /// <summary>Decrypts IV ‖ ciphertext and returns the UTF-8 plaintext bytes.</summary>
+    /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.BadEncryption"/>.</exception>
+    public byte[] Decrypt(ReadOnlySpan<byte> ivAndCiphertext)
+    {
+        if (ivAndCiphertext.Length < BlockSize)
+        {
+            throw Fail("the payload is shorter than the 16-byte IV");
+        }
+
+        var ciphertext = ivAndCiphertext[BlockSize..];
+        if (ciphertext.IsEmpty)
+        {
+            throw Fail("the payload holds an IV but no ciphertext");
+        }
+
+        if (ciphertext.Length % BlockSize != 0)
+        {
+            throw Fail("the ciphertext length is not a multiple of the 16-byte AES block");
+        }
+
+        byte[] padded;
+        using (var aes = Aes.Create())
+        {
+            aes.Key = _key;
+            padded = aes.DecryptCbc(ciphertext, ivAndCiphertext[..BlockSize], PaddingMode.None);
+        }
+
+        var plaintextLength = StrictPkcs7PlaintextLength(padded);
+        if (plaintextLength < 0)
+        {
+            CryptographicOperations.ZeroMemory(padded);
+            throw Fail("the PKCS#7 padding is invalid (wrong encrypt key or corrupted payload)");
+        }
+
+        var plaintext = padded.AsSpan(0, plaintextLength).ToArray();
+        CryptographicOperations.ZeroMemory(padded);
+        if (!Utf8.IsValid(plaintext))
+        {
+            throw Fail("the decrypted payload is not valid UTF-8 (wrong encrypt key or corrupted payload)");
+        }
+
+        return plaintext;
+    }
+
+    /// <summary>Returns the unpadded length, or -1 when the padding is not strict PKCS#7 (1..16 equal bytes).</summary>
+    private static int StrictPkcs7PlaintextLength(ReadOnlySpan<byte> padded)
+    {
+        int pad = padded[^1];
+        if (pad is < 1 or > BlockSize)
+        {
+            return -1;
+        }
+
+        // Examine every byte of the last block so the work does not depend on where the padding breaks.
+        var bad = 0;
+        var lastBlock = padded[^BlockSize..];
+        for (var i = 0; i < BlockSize; i++)
+        {
+            var inPad = (BlockSize - i) <= pad ? 1 : 0;
+            bad |= inPad * (lastBlock[i] ^ pad);
+        }
+
+        return bad == 0 ? padded.Length - pad : -1;
+    }
+
+    private static FeishuEventException Fail(string what) =>
+        new(FeishuEventErrorReason.BadEncryption, $"Cannot decrypt the Feishu event: {what}.");
+}
