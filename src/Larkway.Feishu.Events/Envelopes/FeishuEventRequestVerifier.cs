@@ -50,17 +50,20 @@ public sealed class FeishuEventRequestVerifier
             {
                 // Authenticate the ciphertext before touching it.
                 VerifyEventSignatureAndWindow(rawBody, headers);
-                var envelope = FeishuEventEnvelope.Parse(_decryptor.Decrypt(encrypt));
+                var plaintext = _decryptor.Decrypt(encrypt);
+                var envelope = FeishuEventEnvelope.Parse(plaintext);
                 CheckToken(envelope);
-                return new FeishuVerifiedRequest(envelope, WasEncrypted: true, SignatureVerified: true);
+                return new FeishuVerifiedRequest(envelope, WasEncrypted: true, SignatureVerified: true) { Body = plaintext };
             }
 
             // Unsigned: only a url_verification challenge is acceptable. Every other outcome fails the same
             // way, so that unauthenticated callers cannot use padding/parse errors as a decryption oracle.
             FeishuEventEnvelope? challenge = null;
+            byte[]? challengeBody = null;
             try
             {
-                var candidate = FeishuEventEnvelope.Parse(_decryptor.Decrypt(encrypt));
+                challengeBody = _decryptor.Decrypt(encrypt);
+                var candidate = FeishuEventEnvelope.Parse(challengeBody);
                 challenge = candidate.IsUrlVerification ? candidate : null;
             }
             catch (FeishuEventException)
@@ -74,7 +77,7 @@ public sealed class FeishuEventRequestVerifier
             }
 
             CheckToken(challenge);
-            return new FeishuVerifiedRequest(challenge, WasEncrypted: true, SignatureVerified: false);
+            return new FeishuVerifiedRequest(challenge, WasEncrypted: true, SignatureVerified: false) { Body = challengeBody };
         }
 
         var plain = FeishuEventEnvelope.Parse(rawBody);
@@ -98,7 +101,7 @@ public sealed class FeishuEventRequestVerifier
         }
 
         CheckToken(plain);
-        return new FeishuVerifiedRequest(plain, WasEncrypted: false, signatureVerified);
+        return new FeishuVerifiedRequest(plain, WasEncrypted: false, signatureVerified) { Body = rawBody.ToArray() };
     }
 
     private void VerifyEventSignatureAndWindow(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)

@@ -1,0 +1,44 @@
+using Larkway.Feishu.Events;
+using Larkway.Feishu.Events.Envelopes;
+using Microsoft.AspNetCore.Http;
+
+namespace Larkway.Feishu.AspNetCore;
+
+/// <summary>Notifications from the Feishu endpoints, in the shape of ASP.NET Core's authentication events.</summary>
+public class FeishuEndpointEvents
+{
+    /// <summary>Called after a request passed verification, before it reaches the sink.</summary>
+    public Func<FeishuRequestVerifiedContext, Task> OnRequestVerified { get; set; } = static _ => Task.CompletedTask;
+
+    /// <summary>Called when a request is rejected (bad signature, stale timestamp, wrong token, malformed, too large).</summary>
+    public Func<FeishuRequestRejectedContext, Task> OnRequestRejected { get; set; } = static _ => Task.CompletedTask;
+
+    public virtual Task RequestVerified(FeishuRequestVerifiedContext context) => OnRequestVerified(context);
+
+    public virtual Task RequestRejected(FeishuRequestRejectedContext context) => OnRequestRejected(context);
+}
+
+/// <summary>A request that passed verification.</summary>
+public sealed class FeishuRequestVerifiedContext(HttpContext httpContext, string appName, FeishuVerifiedRequest request)
+{
+    public HttpContext HttpContext { get; } = httpContext;
+
+    public string AppName { get; } = appName;
+
+    public FeishuVerifiedRequest Request { get; } = request;
+}
+
+/// <summary>A rejected request. The message never contains secrets or body contents.</summary>
+public sealed class FeishuRequestRejectedContext(HttpContext httpContext, string appName, FeishuEventErrorReason? reason, int statusCode, string message)
+{
+    public HttpContext HttpContext { get; } = httpContext;
+
+    public string AppName { get; } = appName;
+
+    /// <summary>The verification failure, or null when the request was refused before verification (too large).</summary>
+    public FeishuEventErrorReason? Reason { get; } = reason;
+
+    public int StatusCode { get; } = statusCode;
+
+    public string Message { get; } = message;
+}

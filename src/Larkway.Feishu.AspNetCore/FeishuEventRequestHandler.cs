@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Larkway.Feishu.Events;
+using Larkway.Feishu.Events.Envelopes;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Feishu.Events.Models.Cards;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Feishu.AspNetCore;
+
+/// <summary>
+/// One request to a Feishu endpoint: read (bounded) → verify → decrypt → parse → sink (dedupe,
+/// persist) → answer. Bad input gets a 4xx problem+json that says what is wrong and never reaches
+/// the sink; a sink failure gets 503 so Feishu delivers again.
+/// </summary>
+internal sealed partial class FeishuEventRequestHandler(
+    FeishuVerifierCache verifiers,
+    IServiceProvider services,
+    ILogger<FeishuEventRequestHandler> logger)
+{
+    private static readonly Meter Meter = new("Larkway");
+    private static readonly Counter<long> Requests = Meter.CreateCounter<long>(
+        "larkway.feishu.endpoint.requests", description: "Requests to the Feishu event and card endpoints, by outcome.");
+
+    private static readonly byte[] SuccessBody = """{"msg":"success"}"""u8.ToArray();
+    private static readonly byte[] EmptyObject = "{}"u8.ToArray();
+
+    public async Task HandleAsync(HttpContext context, string appName, FeishuEndpointKind kind)
+    {
+        var options = verifiers.Options(appName);
+        var cancellationToken = context.RequestAborted;
+
+        var body = await FeishuRequestBody.ReadAsync(context.Request, options.MaxRequestBodySize, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            await RejectAsync(context, options, appName, null, StatusCodes.Status413PayloadTooLarge,
+                $"The request body is larger than the {options.MaxRequestBodySize} bytes this endpoint accepts.").ConfigureAwait(false);
+            return;
+        }
+
+        FeishuVerifiedRequest verified;
+        try
+        {
+            var headers = new FeishuRequestHeaders(
+                context.Request.Headers["X-Lark-Request-Timestamp"].ToString(),
+                context.Request.Headers["X-Lark-Request-Nonce"].ToString(),
+                context.Request.Headers["X-Lark-Signature"].ToString());
+            verified = verifiers.Get(appName).Verify(body, headers);
+        }
+        catch (FeishuEventException ex)
+        {
+            await RejectAsync(context, options, appName, ex.Reason, StatusFor(ex.Reason), ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        var envelope = verified.Envelope;
+        if (envelope.IsUrlVerification)
+        {
+            Count("challenge", appName);
+            await WriteJsonAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8",
+                System.Text.Encoding.UTF8.GetBytes(verified.ChallengeResponseJson!)).ConfigureAwait(false);
+            return;
+        }
+
+        if (WrongEndpoint(kind, envelope) is { } misrouted)
+        {
+            await RejectAsync(context, options, appName, FeishuEventErrorReason.Malformed, StatusCodes.Status400BadRequest, misrouted).ConfigureAwait(false);
+            return;
+        }
+
+        await options.Events.RequestVerified(new FeishuRequestVerifiedContext(context, appName, verified)).ConfigureAwait(false);
+
+        var inbound = new FeishuInboundEvent(envelope, verified.Body, FeishuEventTransport.Http, appName);
+        FeishuIngestResult result;
+        try
+        {
+            var sink = services.GetKeyedService<IFeishuEventSink>(appName) ?? services.GetService<IFeishuEventSink>()
+                ?? throw new InvalidOperationException($"No IFeishuEventSink is registered for Feishu app '{appName}'.");
+            var accepting = sink.AcceptAsync(inbound, cancellationToken).AsTask();
+            if (inbound.IsCardAction)
+            {
+                var finished = await Task.WhenAny(accepting, Task.Delay(options.CardActionDeadline, cancellationToken)).ConfigureAwait(false);
+                if (finished != accepting)
+                {
+                    // Answer now so the user sees no error; the handler keeps running and can update the card later.
+                    ObserveLate(accepting, envelope.EventType, appName);
+                    LogCardActionLate(logger, envelope.EventType, appName, options.CardActionDeadline.TotalMilliseconds);
+                    Count("card_deadline", appName);
+                    await WriteJsonAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8", EmptyObject).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            result = await accepting.ConfigureAwait(false);
+        }
+        catch (FeishuEventException ex)
+        {
+            // A verified body whose typed model does not match (a known type with the wrong shape).
+            await RejectAsync(context, options, appName, ex.Reason, StatusFor(ex.Reason), ex.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Feishu hung up; it will deliver again.
+            return;
+        }
+        catch (Exception ex)
+        {
+            LogSinkFailed(logger, ex, envelope.EventType, appName);
+            Count("sink_failed", appName);
+            context.Response.Headers.RetryAfter = "5";
+            await WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "event-not-stored",
+                "The event could not be stored; Feishu will deliver it again.").ConfigureAwait(false);
+            return;
+        }
+
+        Count(result.Status == FeishuIngestStatus.Duplicate ? "duplicate" : "accepted", appName);
+        if (inbound.IsCardAction)
+        {
+            await WriteJsonAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8",
+                CardResponseBody(envelope, result.CardResponse)).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteJsonAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8", SuccessBody).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Old-style callbacks replace the card with whatever JSON card the body is, so a response that only
+    /// carries a raw card is answered with that card itself; toasts and template cards keep the new shape.
+    /// </summary>
+    internal static byte[] CardResponseBody(FeishuEventEnvelope envelope, CardActionResponse? response)
+    {
+        if (response is null)
+        {
+            return EmptyObject;
+        }
+
+        if (envelope.Kind == FeishuEnvelopeKind.LegacyCardCallback
+            && response.Toast is null
+            && response.Card is { Type: "raw", Data.ValueKind: JsonValueKind.Object } card)
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(card.Data);
+        }
+
+        return response.ToUtf8Json();
+    }
+
+    private static string? WrongEndpoint(FeishuEndpointKind kind, FeishuEventEnvelope envelope) => kind switch
+    {
+        FeishuEndpointKind.Events when envelope.Kind == FeishuEnvelopeKind.LegacyCardCallback =>
+            "This is an old-style message-card callback; point the app's card request URL at the card-actions endpoint (MapFeishuCardActions), not the events endpoint.",
+        FeishuEndpointKind.CardActions when envelope.Kind != FeishuEnvelopeKind.LegacyCardCallback && envelope.EventType != CardActionTriggerEvent.Type =>
+            $"This endpoint takes card callbacks, and this is a '{envelope.EventType}' event; point the app's event subscription at the events endpoint (MapFeishuEvents).",
+        _ => null,
+    };
+
+    private static int StatusFor(FeishuEventErrorReason reason) => reason switch
+    {
+        FeishuEventErrorReason.BadSignature or FeishuEventErrorReason.StaleTimestamp or FeishuEventErrorReason.WrongToken => StatusCodes.Status401Unauthorized,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    private static string Slug(FeishuEventErrorReason? reason) => reason switch
+    {
+        null => "body-too-large",
+        FeishuEventErrorReason.BadSignature => "bad-signature",
+        FeishuEventErrorReason.StaleTimestamp => "stale-timestamp",
+        FeishuEventErrorReason.WrongToken => "wrong-verification-token",
+        FeishuEventErrorReason.BadEncryption => "bad-encryption",
+        FeishuEventErrorReason.Configuration => "receiver-configuration",
+        _ => "malformed-body",
+    };
+
+    private async Task RejectAsync(HttpContext context, FeishuEventEndpointOptions options, string appName, FeishuEventErrorReason? reason, int status, string message)
+    {
+        LogRejected(logger, context.Request.Path.Value, appName, Slug(reason), status, message);
+        Count(Slug(reason), appName);
+        await options.Events.RequestRejected(new FeishuRequestRejectedContext(context, appName, reason, status, message)).ConfigureAwait(false);
+        await WriteProblemAsync(context, status, Slug(reason), message).ConfigureAwait(false);
+    }
+
+    private static Task WriteProblemAsync(HttpContext context, int status, string slug, string detail)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "https://larkway.dev/problems/feishu/" + slug);
+            writer.WriteString("title", slug.Replace('-', ' '));
+            writer.WriteNumber("status", status);
+            writer.WriteString("detail", detail);
+            writer.WriteEndObject();
+        }
+
+        return WriteJsonAsync(context, status, "application/problem+json; charset=utf-8", buffer.WrittenMemory);
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private void ObserveLate(Task<FeishuIngestResult> accepting, string eventType, string appName) =>
+        _ = accepting.ContinueWith(
+            t => LogLateCardActionFailed(logger, t.Exception!.GetBaseException(), eventType, appName),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private static void Count(string outcome, string appName) =>
+        Requests.Add(1, new TagList { { "outcome", outcome }, { "app", appName } });
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Rejected a Feishu request to {Path} for app '{AppName}': {Reason} ({Status}). {Detail}")]
+    private static partial void LogRejected(ILogger logger, string? path, string appName, string reason, int status, string detail);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Error, Message = "The sink failed to accept a Feishu {EventType} event for app '{AppName}'; answered 503 so Feishu redelivers.")]
+    private static partial void LogSinkFailed(ILogger logger, Exception exception, string eventType, string appName);
+
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Error, Message = "A late Feishu {EventType} card action for app '{AppName}' failed after the endpoint had answered.")]
+    private static partial void LogLateCardActionFailed(ILogger logger, Exception exception, string eventType, string appName);
+
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "A Feishu {EventType} card action for app '{AppName}' took longer than {DeadlineMs} ms; answered {{}} and let it finish in the background.")]
+    private static partial void LogCardActionLate(ILogger logger, string eventType, string appName, double deadlineMs);
+}
