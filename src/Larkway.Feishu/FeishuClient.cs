@@ -20,6 +20,7 @@ public class FeishuClient : IDisposable
     private readonly IDisposable? _owned;
     private readonly IDisposable? _ownedRuntime;
     private readonly Lazy<ImClient> _im = null!;
+    private readonly Lazy<Bot.BotClient> _bot = null!;
 
     /// <summary>
     /// A client without dependency injection. The options are checked now and copied (later changes
@@ -40,6 +41,7 @@ public class FeishuClient : IDisposable
         _owned = http;
         _ownedRuntime = runtime;
         _im = new Lazy<ImClient>(() => new ImClient(_pipeline));
+        _bot = new Lazy<Bot.BotClient>(() => new Bot.BotClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -51,6 +53,7 @@ public class FeishuClient : IDisposable
     {
         _pipeline = pipeline;
         _im = new Lazy<ImClient>(() => new ImClient(_pipeline));
+        _bot = new Lazy<Bot.BotClient>(() => new Bot.BotClient(_pipeline));
     }
 
     /// <summary>The app id this client calls as.</summary>
@@ -61,6 +64,9 @@ public class FeishuClient : IDisposable
 
     /// <summary>Instant messaging: messages, chats, members, images, files.</summary>
     public virtual ImClient Im => _im.Value;
+
+    /// <summary>The app's bot: its name, open_id and activation.</summary>
+    public virtual Bot.BotClient Bot => _bot.Value;
 
     /// <summary>
     /// A view of this client whose calls use <paramref name="options"/> (e.g. a user access token).

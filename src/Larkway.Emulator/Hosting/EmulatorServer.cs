@@ -1,4 +1,5 @@
 using Larkway.Emulator.Api.Auth;
+using Larkway.Emulator.Api.Bot;
 using Larkway.Emulator.Api.Control;
 using Larkway.Emulator.Api.Im;
 using Larkway.Emulator.Api.Webhooks;
@@ -112,6 +113,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapMessageEndpoints();
         app.MapUploadEndpoints();
         app.MapChatEndpoints();
+        app.MapBotEndpoints();
         app.MapChatMemberEndpoints();
         app.MapCustomBotEndpoints();
         app.MapControlEndpoints();

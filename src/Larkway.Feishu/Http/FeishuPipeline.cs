@@ -38,6 +38,10 @@ internal sealed class FeishuPipeline
             $"The response of {request.Method} {request.PathTemplate} has no data.");
     }
 
+    /// <summary>Sends a JSON API call whose payload is not under <c>data</c> and returns the whole envelope.</summary>
+    public Task<TEnvelope> SendEnvelopeAsync<TEnvelope>(FeishuRequest request, JsonTypeInfo<TEnvelope> envelope, CancellationToken cancellationToken)
+        where TEnvelope : IFeishuEnvelope => SendCoreAsync(request, envelope, cancellationToken);
+
     /// <summary>Sends a JSON API call whose <c>data</c> is not needed.</summary>
     public Task SendAsync(FeishuRequest request, CancellationToken cancellationToken) =>
         SendCoreAsync(request, FeishuJson.Context.FeishuEnvelopeJsonElement, cancellationToken);

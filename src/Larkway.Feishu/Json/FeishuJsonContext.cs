@@ -9,6 +9,7 @@ namespace Larkway.Feishu.Json;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FeishuEnvelope<JsonElement>), TypeInfoPropertyName = "FeishuEnvelopeJsonElement")]
 [JsonSerializable(typeof(FeishuErrorEnvelope))]
+[JsonSerializable(typeof(Larkway.Feishu.Bot.BotInfoEnvelope))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(AppCredentialsBody))]
 [JsonSerializable(typeof(FeishuEnvelope<MessageWire>), TypeInfoPropertyName = "MessageEnvelope")]
