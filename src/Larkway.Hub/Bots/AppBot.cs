@@ -1,0 +1,253 @@
+using System.Text;
+using System.Text.Json;
+using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Models.Chats;
+using Larkway.Feishu.Events.Models.Im;
+using Microsoft.Extensions.Logging;
+using FeishuContent = Larkway.Feishu.Im.MessageContent;
+
+namespace Larkway.Hub.Bots;
+
+/// <summary>
+/// An app bot: reads received messages, runs commands and conversation steps, welcomes itself into
+/// groups, and never leaves a user without an answer — a failing handler gets a friendly reply.
+/// Handlers run from the inbox and may run again after a crash, so every reply carries an
+/// idempotency key derived from the event.
+/// </summary>
+public sealed partial class AppBot
+{
+    private readonly string _app;
+    private readonly BotCommands _commands;
+    private readonly BotOptions _options;
+    private readonly IBotMessenger _messenger;
+    private readonly IBotConversationStore _conversations;
+    private readonly Func<CancellationToken, Task<Feishu.Bot.BotInfo?>> _identity;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public AppBot(
+        string app,
+        BotCommands commands,
+        BotOptions options,
+        IBotMessenger messenger,
+        IBotConversationStore conversations,
+        Func<CancellationToken, Task<Feishu.Bot.BotInfo?>> identity,
+        TimeProvider time,
+        ILogger<AppBot> logger)
+    {
+        _app = app;
+        _commands = commands;
+        _options = options;
+        _messenger = messenger;
+        _conversations = conversations;
+        _identity = identity;
+        _time = time;
+        _logger = logger;
+        AddHelp();
+    }
+
+    /// <summary>Registers the bot's handlers on an app's dispatcher.</summary>
+    public FeishuEventDispatcher RegisterOn(FeishuEventDispatcher dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        return dispatcher
+            .On<MessageReceivedEvent>(HandleMessageAsync)
+            .On<ChatBotAddedEvent>(HandleAddedAsync);
+    }
+
+    public async Task HandleMessageAsync(MessageReceivedEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(context);
+
+        // Bots answering bots loop forever; Feishu marks app senders.
+        if (e.Sender.SenderType == "app")
+        {
+            return;
+        }
+
+        var bot = await _identity(cancellationToken).ConfigureAwait(false);
+        var message = ToBotMessage(e, context, bot?.OpenId);
+        if (!message.IsP2p && _options.GroupsRequireMention && bot is not null && !message.MentionsBot)
+        {
+            return;
+        }
+
+        try
+        {
+            await RouteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reference = context.EventId ?? message.MessageId;
+            LogHandlerFailed(_logger, ex, _app, reference);
+
+            // If even this reply fails the exception escapes and the inbox retries the event later;
+            // the key keeps the apology from being posted twice.
+            await _messenger.ReplyAsync(message, FeishuContent.Text(_options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal)),
+                $"{message.EventKey}/failure", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task HandleAddedAsync(ChatBotAddedEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(context);
+        if (string.IsNullOrEmpty(_options.WelcomeMessage) || string.IsNullOrEmpty(e.ChatId))
+        {
+            return;
+        }
+
+        var bot = await _identity(cancellationToken).ConfigureAwait(false);
+        var text = _options.WelcomeMessage.Replace("{bot}", bot?.AppName ?? "your bot", StringComparison.Ordinal);
+        await _messenger.SendToChatAsync(e.ChatId, FeishuContent.Text(text), $"{EventKey(context, e.ChatId)}/welcome", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RouteAsync(BotMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Text.StartsWith('/'))
+        {
+            var (name, argumentText) = SplitCommand(message.Text);
+            if (!_commands.TryGet(name, out var command))
+            {
+                await _messenger.ReplyAsync(message, FeishuContent.Text($"I don't know /{name}. Send /help to see what I can do."),
+                    $"{message.EventKey}/unknown", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // A new command abandons any question still open.
+            await _conversations.RemoveAsync(_app, message.ChatId, message.SenderOpenId, cancellationToken).ConfigureAwait(false);
+            var arguments = BotArguments.Split(argumentText);
+            if (arguments.Count < command.MinArguments)
+            {
+                await _messenger.ReplyAsync(message, FeishuContent.Text($"Usage: /{command.Name} {command.Usage}".TrimEnd()),
+                    $"{message.EventKey}/usage", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await command.Handler(NewContext(message, arguments, argumentText, null), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var conversation = await _conversations.GetAsync(_app, message.ChatId, message.SenderOpenId, cancellationToken).ConfigureAwait(false);
+        if (conversation is not null && _commands.TryGetStep(conversation.Step, out var step))
+        {
+            // Ended before the step runs: a step that wants more asks again.
+            await _conversations.RemoveAsync(_app, message.ChatId, message.SenderOpenId, cancellationToken).ConfigureAwait(false);
+            await step(NewContext(message, BotArguments.Split(message.Text), message.Text, conversation), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await _messenger.ReplyAsync(message, FeishuContent.Text(_options.FallbackReply), $"{message.EventKey}/fallback", cancellationToken).ConfigureAwait(false);
+    }
+
+    private BotContext NewContext(BotMessage message, IReadOnlyList<string> arguments, string argumentText, BotConversation? conversation) =>
+        new(_app, message, arguments, argumentText, conversation, _messenger, _conversations, _options.ConversationTimeout, _time);
+
+    private void AddHelp()
+    {
+        if (_commands.TryGet("help", out _))
+        {
+            return;
+        }
+
+        _commands.Add("help", "Lists the commands.", (context, ct) =>
+        {
+            var text = new StringBuilder("Commands:");
+            foreach (var command in _commands.All)
+            {
+                text.Append('\n').Append('/').Append(command.Name);
+                if (command.Usage is not null)
+                {
+                    text.Append(' ').Append(command.Usage);
+                }
+
+                text.Append(" — ").Append(command.Description);
+            }
+
+            return context.ReplyAsync(text.ToString(), ct);
+        });
+    }
+
+    internal static BotMessage ToBotMessage(MessageReceivedEvent e, FeishuEventContext context, string? botOpenId)
+    {
+        var mentions = e.Message.Mentions ?? [];
+        var text = e.Message.ParseContent() switch
+        {
+            TextContent t => t.Text,
+            PostContent p => string.Join(' ', p.Content.SelectMany(line => line).Where(el => el.Tag == "text").Select(el => el.Text)),
+            _ => "",
+        };
+        foreach (var mention in mentions)
+        {
+            if (mention.Key.Length > 0)
+            {
+                text = text.Replace(mention.Key, " ", StringComparison.Ordinal);
+            }
+        }
+
+        return new BotMessage
+        {
+            MessageId = e.Message.MessageId,
+            ChatId = e.Message.ChatId,
+            ChatType = e.Message.ChatType ?? "p2p",
+            SenderOpenId = e.Sender.SenderId?.OpenId ?? "",
+            Text = text.Trim(),
+            MentionsBot = botOpenId is not null && mentions.Any(m => m.Id?.OpenId == botOpenId),
+            Event = e,
+            EventKey = EventKey(context, e.Message.MessageId),
+        };
+    }
+
+    private static string EventKey(FeishuEventContext context, string fallback) =>
+        context.AppId + "/" + (context.EventId ?? fallback);
+
+    private static (string Name, string Arguments) SplitCommand(string text)
+    {
+        var body = text[1..];
+        var space = body.IndexOfAny([' ', '\n', '\t']);
+        return space < 0 ? (body, "") : (body[..space], body[(space + 1)..].Trim());
+    }
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling event {Reference}; sending the failure reply.")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string app, string reference);
+}
+
+/// <summary>Splits arguments on whitespace; double quotes group words.</summary>
+internal static class BotArguments
+{
+    public static IReadOnlyList<string> Split(string text)
+    {
+        var result = new List<string>();
+        var current = new StringBuilder();
+        var quoted = false;
+        foreach (var c in text)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+                continue;
+            }
+
+            if (char.IsWhiteSpace(c) && !quoted)
+            {
+                Flush();
+                continue;
+            }
+
+            current.Append(c);
+        }
+
+        Flush();
+        return result;
+
+        void Flush()
+        {
+            if (current.Length > 0)
+            {
+                result.Add(current.ToString());
+                current.Clear();
+            }
+        }
+    }
+}

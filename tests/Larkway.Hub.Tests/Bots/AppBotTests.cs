@@ -1,0 +1,217 @@
+using System.Text;
+using Larkway.Feishu.Bot;
+using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Envelopes;
+using Larkway.Feishu.Events.Models.Chats;
+using Larkway.Feishu.Events.Models.Im;
+using MessageContent = Larkway.Feishu.Im.MessageContent;
+using TextContent = Larkway.Feishu.Im.TextContent;
+using Larkway.Hub.Bots;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Larkway.Hub.Tests.Bots;
+
+public sealed class AppBotTests
+{
+    private const string BotOpenId = "ou_bot_0000000000000000000000000001";
+    private readonly RecordingMessenger _messenger = new();
+    private readonly FeishuEventDispatcher _dispatcher = new();
+    private readonly BotCommands _commands = new BotCommands().AddSamples();
+    private readonly BotOptions _options = new();
+    private int _events;
+
+    private AppBot NewBot(BotInfo? identity = null) => new(
+        "",
+        _commands,
+        _options,
+        _messenger,
+        new InMemoryBotConversationStore(TimeProvider.System),
+        _ => Task.FromResult<BotInfo?>(identity ?? new BotInfo("Larkway Bot", BotOpenId, 2, null, [])),
+        TimeProvider.System,
+        NullLogger<AppBot>.Instance);
+
+    private async Task SayAsync(string text, string chatType = "p2p", string sender = "ou_alice", bool mentionBot = false, string senderType = "user", string? eventId = null)
+    {
+        var mention = mentionBot ? $$""","mentions":[{"key":"@_user_1","id":{"open_id":"{{BotOpenId}}"},"name":"Larkway Bot"}]""" : "";
+        var content = System.Text.Json.JsonSerializer.Serialize(new { text = (mentionBot ? "@_user_1 " : "") + text });
+        var id = eventId ?? "ev_" + Interlocked.Increment(ref _events);
+        var json = $$$"""
+            {"schema":"2.0","header":{"event_id":"{{{id}}}","event_type":"im.message.receive_v1","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},
+             "event":{"sender":{"sender_id":{"open_id":"{{{sender}}}"},"sender_type":"{{{senderType}}}"},
+                      "message":{"message_id":"om_{{{id}}}","chat_id":"oc_chat","chat_type":"{{{chatType}}}","message_type":"text","content":{{{System.Text.Json.JsonSerializer.Serialize(content)}}}{{{mention}}}
+            """ + "}}}";
+        await _dispatcher.DispatchAsync(FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public async Task Help_lists_every_command_with_its_usage()
+    {
+        NewBot().RegisterOn(_dispatcher);
+
+        await SayAsync("/help");
+
+        var reply = _messenger.Texts.ShouldHaveSingleItem();
+        reply.ShouldContain("/echo <text>");
+        reply.ShouldContain("/feedback");
+        reply.ShouldContain("/help");
+    }
+
+    [Fact]
+    public async Task A_command_gets_its_arguments_and_quotes_group_words()
+    {
+        _commands.Add("args", "Shows arguments.", (ctx, ct) => ctx.ReplyAsync(string.Join("|", ctx.Arguments), ct));
+        NewBot().RegisterOn(_dispatcher);
+
+        await SayAsync("/echo hello   world");
+        await SayAsync("/args one \"two three\" four");
+
+        _messenger.Texts.ShouldBe(["hello   world", "one|two three|four"]);
+    }
+
+    [Fact]
+    public async Task Missing_arguments_get_the_usage_and_unknown_commands_point_to_help()
+    {
+        NewBot().RegisterOn(_dispatcher);
+
+        await SayAsync("/echo");
+        await SayAsync("/nope");
+
+        _messenger.Texts.ShouldBe(["Usage: /echo <text>", "I don't know /nope. Send /help to see what I can do."]);
+    }
+
+    [Fact]
+    public async Task In_groups_the_bot_answers_only_when_mentioned_and_the_mention_is_not_part_of_the_text()
+    {
+        NewBot().RegisterOn(_dispatcher);
+
+        await SayAsync("/echo ignored", chatType: "group");
+        await SayAsync("/echo heard", chatType: "group", mentionBot: true);
+
+        _messenger.Texts.ShouldBe(["heard"]);
+    }
+
+    [Fact]
+    public async Task Groups_can_be_configured_to_be_answered_without_a_mention()
+    {
+        _options.GroupsRequireMention = false;
+        NewBot().RegisterOn(_dispatcher);
+
+        await SayAsync("/echo heard", chatType: "group");
+
+        _messenger.Texts.ShouldBe(["heard"]);
+    }
+
+    [Fact]
+    public async Task Messages_from_bots_are_ignored_so_bots_never_loop()
+    {
+        NewBot().RegisterOn(_dispatcher);
+
+        await SayAsync("/echo loop", senderType: "app");
+
+        _messenger.Texts.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_conversation_takes_the_next_message_of_the_same_user_only()
+    {
+        NewBot().RegisterOn(_dispatcher);
+
+        await SayAsync("/feedback", sender: "ou_alice");
+        await SayAsync("not for the bot's question", sender: "ou_bob");
+        await SayAsync("The coffee machine is broken", sender: "ou_alice");
+        await SayAsync("and this is a new message", sender: "ou_alice");
+
+        _messenger.Texts.Count.ShouldBe(4);
+        _messenger.Texts[0].ShouldStartWith("What would you like");
+        _messenger.Texts[1].ShouldBe(_options.FallbackReply);
+        _messenger.Texts[2].ShouldBe("Thanks, noted: \"The coffee machine is broken\"");
+        _messenger.Texts[3].ShouldBe(_options.FallbackReply);
+    }
+
+    [Fact]
+    public async Task A_failing_handler_gets_a_friendly_reply_with_a_reference_never_silence()
+    {
+        _commands.Add("boom", "Fails.", (_, _) => throw new HttpRequestException("ERP is down"));
+        NewBot().RegisterOn(_dispatcher);
+
+        await SayAsync("/boom", eventId: "ev_boom");
+
+        var reply = _messenger.Texts.ShouldHaveSingleItem();
+        reply.ShouldContain("something went wrong");
+        reply.ShouldContain("ev_boom");
+        reply.ShouldNotContain("ERP is down");
+    }
+
+    [Fact]
+    public async Task When_even_the_failure_reply_fails_the_exception_escapes_so_the_inbox_retries()
+    {
+        _commands.Add("boom", "Fails.", (_, _) => throw new HttpRequestException("ERP is down"));
+        _messenger.FailAll = true;
+        NewBot().RegisterOn(_dispatcher);
+
+        await Should.ThrowAsync<InvalidOperationException>(() => SayAsync("/boom"));
+    }
+
+    [Fact]
+    public async Task Handling_the_same_event_twice_sends_replies_under_the_same_idempotency_keys()
+    {
+        NewBot().RegisterOn(_dispatcher);
+
+        await SayAsync("/echo once", eventId: "ev_same");
+        await SayAsync("/echo once", eventId: "ev_same");
+
+        _messenger.Keys.Count.ShouldBe(2);
+        _messenger.Keys[0].ShouldBe(_messenger.Keys[1]);
+        FeishuBotMessenger.Uuid(_messenger.Keys[0]).Length.ShouldBeLessThanOrEqualTo(50);
+    }
+
+    [Fact]
+    public async Task Added_to_a_group_the_bot_posts_its_welcome_with_its_name()
+    {
+        NewBot().RegisterOn(_dispatcher);
+        var json = """
+            {"schema":"2.0","header":{"event_id":"ev_add","event_type":"im.chat.member.bot.added_v1","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},
+             "event":{"chat_id":"oc_new","operator_id":{"open_id":"ou_alice"},"external":false,"operator_tenant_key":"t1","name":"Ops"}}
+            """;
+
+        await _dispatcher.DispatchAsync(FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(json)));
+
+        _messenger.Sent.ShouldHaveSingleItem().ChatId.ShouldBe("oc_new");
+        _messenger.Texts.ShouldHaveSingleItem().ShouldContain("Larkway Bot");
+    }
+
+    private sealed class RecordingMessenger : IBotMessenger
+    {
+        public List<string> Texts { get; } = [];
+
+        public List<string> Keys { get; } = [];
+
+        public List<(string ChatId, string Key)> Sent { get; } = [];
+
+        public bool FailAll { get; set; }
+
+        public Task ReplyAsync(BotMessage to, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+        {
+            Record(content, idempotencyKey);
+            return Task.CompletedTask;
+        }
+
+        public Task SendToChatAsync(string chatId, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+        {
+            Record(content, idempotencyKey);
+            Sent.Add((chatId, idempotencyKey));
+            return Task.CompletedTask;
+        }
+
+        private void Record(MessageContent content, string key)
+        {
+            if (FailAll)
+            {
+                throw new InvalidOperationException("Feishu API unavailable");
+            }
+
+            Texts.Add(((TextContent)content).Text);
+            Keys.Add(key);
+        }
+    }
+}
