@@ -1,3 +1,1 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-await app.RunAsync().ConfigureAwait(false);
+return await Larkway.Hub.Hosting.HubApp.RunAsync(args).ConfigureAwait(false);

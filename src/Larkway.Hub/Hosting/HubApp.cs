@@ -1,0 +1,203 @@
+using System.Security.Cryptography;
+using Larkway.Emulator.Hosting;
+using Larkway.Feishu;
+using Larkway.Feishu.AspNetCore;
+using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Bots;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Hosting;
+
+/// <summary>
+/// Composes the Hub: settings → (sandbox Emulator) → Feishu client, receivers, inbox, bot, admin API →
+/// Kestrel. <see cref="StartAsync"/> is what tests and <c>Program</c> both run.
+/// </summary>
+public static partial class HubApp
+{
+    /// <summary>The app name of the Hub's single Feishu app (the default app).</summary>
+    public const string AppName = "";
+
+    private const string DefaultUrls = "http://127.0.0.1:8080";
+
+    /// <summary>Runs until Ctrl+C / SIGTERM. Exit code 2 for configuration that cannot work.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        HubHost host;
+        try
+        {
+            host = await StartAsync(args).ConfigureAwait(false);
+        }
+        catch (HubConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync("larkway hub: " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("larkway hub: " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        await using (host.ConfigureAwait(false))
+        {
+            PrintBanner(host);
+            await host.App.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Builds and starts the Hub. <paramref name="configure"/> runs first (tests add configuration there).</summary>
+    public static async Task<HubHost> StartAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(HubApp).Assembly.GetName().Name,
+        });
+        configure?.Invoke(builder);
+        var settings = HubSettings.From(builder.Configuration);
+
+        EmulatorServer? emulator = null;
+        if (settings.Mode == HubMode.Sandbox)
+        {
+            emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = settings.EmulatorPort }, cancellationToken).ConfigureAwait(false);
+            settings = settings with
+            {
+                AppId = EmulatorOptions.DefaultAppId,
+                AppSecret = EmulatorOptions.DefaultDevSecret,
+                BaseUrl = emulator.BaseUrl,
+
+                // Fresh per run: the sandbox exercises the same signed, encrypted path as production.
+                EncryptKey = RandomKey(),
+                VerificationToken = RandomKey(),
+            };
+        }
+
+        try
+        {
+            if (string.IsNullOrEmpty(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey)))
+            {
+                builder.WebHost.UseUrls(DefaultUrls);
+            }
+
+            AddHub(builder.Services, builder.Configuration, settings);
+            var app = builder.Build();
+            MapHub(app);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var baseUrl = ListeningUrl(app);
+
+            if (emulator is not null)
+            {
+                await SandboxSubscription.SubscribeAsync(emulator, settings.AppId!, baseUrl, settings.EncryptKey!, settings.VerificationToken!, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new HubHost(app, baseUrl, settings, emulator);
+        }
+        catch
+        {
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    internal static void AddHub(IServiceCollection services, IConfiguration configuration, HubSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddFeishu(o =>
+        {
+            o.AppId = settings.AppId!;
+            o.AppSecret = settings.AppSecret!;
+            if (settings.BaseUrl is not null)
+            {
+                o.BaseUrl = settings.BaseUrl;
+            }
+        });
+
+        AddBot(services, configuration);
+
+        services.AddKeyedSingleton(AppName, (sp, _) =>
+        {
+            var dispatcher = new FeishuEventDispatcher(sp.GetService<ILogger<FeishuEventDispatcher>>());
+            sp.GetRequiredService<AppBot>().RegisterOn(dispatcher);
+            return dispatcher;
+        });
+
+        services.AddFeishuEventReceiver(AppName, o =>
+        {
+            o.EncryptKey = settings.EncryptKey;
+            o.VerificationToken = settings.VerificationToken;
+
+            // Long-connection mode has no webhook secrets; the endpoints then only answer with 4xx.
+            if (o.EncryptKey is null && o.VerificationToken is null)
+            {
+                o.VerificationToken = RandomKey();
+            }
+        }).UseSink(sp => new DispatchingEventSink(sp.GetRequiredKeyedService<FeishuEventDispatcher>(AppName)));
+    }
+
+    private static void AddBot(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BotOptions>().Bind(configuration.GetSection("Larkway:Bot"));
+        services.TryAddSingleton(_ => new BotCommands().AddSamples());
+        services.TryAddSingleton<IBotConversationStore>(sp => new InMemoryBotConversationStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<FeishuClient>()));
+        services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<FeishuClient>()));
+        services.TryAddSingleton(sp => new AppBot(
+            AppName,
+            sp.GetRequiredService<BotCommands>(),
+            sp.GetRequiredService<IOptions<BotOptions>>().Value,
+            sp.GetRequiredService<IBotMessenger>(),
+            sp.GetRequiredService<IBotConversationStore>(),
+            sp.GetRequiredService<BotIdentity>().GetAsync,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AppBot>>()));
+    }
+
+    internal static void MapHub(WebApplication app)
+    {
+        app.MapFeishuEvents("/feishu/events", AppName);
+        app.MapFeishuCardActions("/feishu/cards", AppName);
+        app.MapGet("/healthz", () => Results.Text("ok"));
+    }
+
+    private static Uri ListeningUrl(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel reported no listening address.");
+        return new Uri(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal));
+    }
+
+    private static string RandomKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static void PrintBanner(HubHost host)
+    {
+        Console.WriteLine($"Larkway Hub listening on {host.BaseUrl} ({host.Settings.Mode} mode)");
+        Console.WriteLine($"  events:      POST {new Uri(host.BaseUrl, "/feishu/events")}");
+        Console.WriteLine($"  card actions: POST {new Uri(host.BaseUrl, "/feishu/cards")}");
+        Console.WriteLine($"  admin API:   {new Uri(host.BaseUrl, "/api/v1/events")} (Authorization: Bearer <admin key>)");
+        if (host.Emulator is not null)
+        {
+            Console.WriteLine($"Sandbox: the embedded Feishu Emulator runs at {host.Emulator.BaseUrl}");
+            Console.WriteLine($"  open it, pick a chat and write \"/help\" to the bot (@-mention it in groups).");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Emulator.State;
+using Larkway.Hub.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Integration.Tests.Hub;
+
+/// <summary>A Hub in sandbox mode on real Kestrel ports: its embedded Emulator pushes events to it over HTTP.</summary>
+internal sealed class HubSandbox : IAsyncDisposable
+{
+    private HubSandbox(HubHost host, string dataDirectory)
+    {
+        Host = host;
+        DataDirectory = dataDirectory;
+        Control = new HttpClient { BaseAddress = host.Emulator!.BaseUrl };
+        Api = new HttpClient { BaseAddress = host.BaseUrl };
+    }
+
+    public HubHost Host { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The Emulator's HTTP side (control endpoints).</summary>
+    public HttpClient Control { get; }
+
+    /// <summary>The Hub's HTTP side.</summary>
+    public HttpClient Api { get; }
+
+    public EmulatorState State => Host.Emulator!.State;
+
+    public static async Task<HubSandbox> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    {
+        dataDirectory ??= Directory.CreateTempSubdirectory("larkway-hub-").FullName;
+        var values = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["LARKWAY_EMULATOR_PORT"] = "0",
+            ["Larkway:Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "larkway.db")}",
+            ["Larkway:AdminKey"] = AdminKey,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var host = await HubApp.StartAsync([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(values);
+            builder.Logging.ClearProviders();
+        });
+        return new HubSandbox(host, dataDirectory);
+    }
+
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    /// <summary>A user writes to the bot in a p2p chat; returns the message id.</summary>
+    public async Task<string> SayToBotAsync(string text, string sender = "alice@example.com")
+    {
+        using var response = await Control.PostAsJsonAsync($"/_emulator/apps/{Host.Settings.AppId}/p2p-messages",
+            new { sender, msg_type = "text", content = new { text } });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("data").GetProperty("message_id").GetString()!;
+    }
+
+    /// <summary>Texts the bot has posted, in order, in the chat of <paramref name="messageId"/>.</summary>
+    public IReadOnlyList<string> BotTextsInChatOf(string messageId)
+    {
+        var chatId = State.FindMessage(messageId)!.ChatId;
+        return [.. State.MessagesIn(chatId)
+            .Where(m => m.Sender.SenderType == "app" && m.MsgType == "text")
+            .Select(m => JsonDocument.Parse(m.Content).RootElement.GetProperty("text").GetString()!)];
+    }
+
+    /// <summary>Waits (as a hang guard, not a timing assertion) until <paramref name="condition"/> holds.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 20)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(20, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Gave up waiting for: {what}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Control.Dispose();
+        Api.Dispose();
+        await Host.DisposeAsync();
+    }
+}
