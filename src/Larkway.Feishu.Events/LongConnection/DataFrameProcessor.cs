@@ -1,0 +1,157 @@
+using Larkway.Feishu.Events.Crypto;
+using Larkway.Feishu.Events.Envelopes;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Feishu.Events.LongConnection.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Feishu.Events.LongConnection;
+
+/// <summary>
+/// Turns a whole data message into a sink call and an ack. Parsing happens on the receive loop (cheap);
+/// the sink runs in the background within a bounded lane, and card callbacks have a lane of their own so
+/// that they never queue behind slow events (Feishu wants their answer within 3 s).
+/// </summary>
+internal sealed class DataFrameProcessor
+{
+    /// <summary>Frames that may wait for a handler slot, per lane, beyond those running; past that they are refused with 500.</summary>
+    internal const int BacklogPerLane = 256;
+
+    private const string UrlPreviewGetType = "url.preview.get";
+
+    private readonly IFeishuEventSink _sink;
+    private readonly string _appName;
+    private readonly string? _verificationToken;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HandlerLane _events;
+    private readonly HandlerLane _callbacks;
+    private readonly InFlightWork _inFlight = new();
+
+    public DataFrameProcessor(IFeishuEventSink sink, FeishuLongConnectionOptions options, ILogger logger)
+    {
+        _sink = sink;
+        _appName = options.AppName;
+        _verificationToken = string.IsNullOrEmpty(options.VerificationToken) ? null : options.VerificationToken;
+        _time = options.TimeProvider;
+        _logger = logger;
+        _events = new HandlerLane(options.MaxConcurrentHandlers, BacklogPerLane);
+        _callbacks = new HandlerLane(options.MaxConcurrentHandlers, BacklogPerLane);
+    }
+
+    /// <summary>Waits for every sink call and ack in progress.</summary>
+    public Task WhenIdleAsync() => _inFlight.WhenIdleAsync();
+
+    /// <param name="session">The connection the message arrived on; its ack goes back on it.</param>
+    /// <param name="frame">The frame that completed the message (the one acknowledged).</param>
+    /// <param name="frameType">The frame's <c>type</c> header: <c>event</c> or <c>card</c>.</param>
+    /// <param name="payload">The whole UTF-8 JSON payload.</param>
+    /// <param name="cancellationToken">Cancelled when the client stops.</param>
+    public void Process(LongConnectionSession session, Frame frame, string frameType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        FeishuEventEnvelope envelope;
+        try
+        {
+            envelope = FeishuEventEnvelope.Parse(payload.Span);
+        }
+        catch (FeishuEventException ex)
+        {
+            // Decision: a payload that can never parse is acknowledged with 200 (and a warning), not 500:
+            // a 500 would have the server redeliver it forever. The log names it without its contents.
+            LongConnectionLog.MalformedPayload(
+                _logger, session.ConnectionId, frame.GetHeader(Frames.HeaderMessageId) ?? "", frame.GetHeader(Frames.HeaderTraceId) ?? "", ex.Message);
+            AckLater(session, frame, 200, started, cancellationToken);
+            return;
+        }
+
+        if (envelope.IsUrlVerification)
+        {
+            LongConnectionLog.ChallengeIgnored(_logger, session.ConnectionId);
+            AckLater(session, frame, 200, started, cancellationToken);
+            return;
+        }
+
+        if (_verificationToken is not null
+            && (envelope.Token is null || !FeishuEventSignature.FixedTimeEquals(_verificationToken, envelope.Token)))
+        {
+            // Refused with 500: a token mismatch is a configuration problem (a rotated token), and once it is
+            // fixed the redelivered event gets through; nothing reaches the sink meanwhile.
+            LongConnectionLog.WrongToken(_logger, session.ConnectionId, envelope.DedupKey, envelope.EventType);
+            AckLater(session, frame, 500, started, cancellationToken);
+            return;
+        }
+
+        var inbound = new FeishuInboundEvent(envelope, payload, FeishuEventTransport.LongConnection, _appName);
+
+        // Decision: type=card frames are handled like events, as the newest Python SDK does. Older SDKs drop
+        // them without an ack, which only makes the server redeliver; whatever arrives as a card is a callback.
+        var isCallback = frameType == Frames.TypeCard || inbound.IsCardAction || envelope.EventType == UrlPreviewGetType;
+        var lane = isCallback ? _callbacks : _events;
+        if (!lane.TryReserve())
+        {
+            LongConnectionLog.Busy(_logger, session.ConnectionId, frame.GetHeader(Frames.HeaderMessageId) ?? "");
+            AckLater(session, frame, 500, started, cancellationToken);
+            return;
+        }
+
+        _inFlight.Start(() => HandleAsync(session, frame, inbound, isCallback, lane, started, cancellationToken));
+    }
+
+    private async Task HandleAsync(
+        LongConnectionSession session, Frame frame, FeishuInboundEvent inbound, bool isCallback, HandlerLane lane, long started, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await lane.EnterAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                int code;
+                byte[]? data = null;
+                try
+                {
+                    var result = await _sink.AcceptAsync(inbound, cancellationToken).ConfigureAwait(false);
+                    code = 200;
+                    // A callback always answers a body; a null response answers {} (the card stays as it is).
+                    data = result.CardResponse?.ToUtf8Json() ?? (isCallback ? "{}"u8.ToArray() : null);
+                    LongConnectionLog.Handled(
+                        _logger, session.ConnectionId, inbound.Envelope.DedupKey, inbound.Envelope.EventType, result.Status, (long)_time.GetElapsedTime(started).TotalMilliseconds);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return; // stopping: no ack, the server redelivers
+                }
+#pragma warning disable CA1031 // Any sink failure means "not accepted": ack 500 so that Feishu redelivers.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LongConnectionLog.SinkFailed(_logger, ex, session.ConnectionId, inbound.Envelope.DedupKey, inbound.Envelope.EventType);
+                    code = 500;
+                }
+
+                await SendAckAsync(session, frame, code, started, data, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lane.Exit();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // stopped while waiting for a slot
+        }
+        finally
+        {
+            lane.Unreserve();
+        }
+    }
+
+    private void AckLater(LongConnectionSession session, Frame frame, int code, long started, CancellationToken cancellationToken) =>
+        _inFlight.Start(() => SendAckAsync(session, frame, code, started, data: null, cancellationToken));
+
+    private Task SendAckAsync(LongConnectionSession session, Frame frame, int code, long started, byte[]? data, CancellationToken cancellationToken)
+    {
+        var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+        var ack = Frames.Ack(frame, code, elapsed, data, hasData: data is not null);
+        return session.SendAsync(ack, cancellationToken);
+    }
+}

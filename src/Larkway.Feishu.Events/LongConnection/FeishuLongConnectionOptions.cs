@@ -1,0 +1,54 @@
+namespace Larkway.Feishu.Events.LongConnection;
+
+/// <summary>Settings of one app's <see cref="FeishuLongConnectionClient"/>.</summary>
+public sealed class FeishuLongConnectionOptions
+{
+    /// <summary>The app id (<c>cli_…</c>).</summary>
+    public string AppId { get; set; } = "";
+
+    /// <summary>The app secret, sent only in the endpoint discovery request body and never logged.</summary>
+    public string AppSecret { get; set; } = "";
+
+    /// <summary>The Open Platform base address (<c>https://open.feishu.cn</c>, <c>https://open.larksuite.com</c>, or an emulator).</summary>
+    public Uri BaseUrl { get; set; } = new("https://open.feishu.cn");
+
+    /// <summary>The configured app name stamped on every <see cref="Ingest.FeishuInboundEvent"/> (empty for the default app).</summary>
+    public string AppName { get; set; } = "";
+
+    /// <summary>Reconnect after a lost connection or a retryable failure (default true). When false, <see cref="FeishuLongConnectionClient.RunAsync"/> throws instead.</summary>
+    public bool AutoReconnect { get; set; } = true;
+
+    /// <summary>The reconnect and ping settings used until the server sends its own <c>ClientConfig</c>.</summary>
+    public FeishuLongConnectionConfig InitialConfig { get; set; } = FeishuLongConnectionConfig.Default;
+
+    /// <summary>
+    /// Liveness: when nothing (not even a pong) arrives for this long, the connection is dropped and
+    /// re-established. Null (the default) means three ping intervals, following the live ping interval;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns the watchdog off.
+    /// </summary>
+    public TimeSpan? WatchdogTimeout { get; set; }
+
+    /// <summary>How many events are handled at once (default 8). Card actions have a separate allowance of the same size, so they never wait behind slow events.</summary>
+    public int MaxConcurrentHandlers { get; set; } = 8;
+
+    /// <summary>How many fragmented messages may wait for their missing fragments at once (default 64); the oldest is dropped to make room.</summary>
+    public int MaxPendingFragmentedMessages { get; set; } = 64;
+
+    /// <summary>The bytes held for incomplete fragmented messages in total (default 16 MiB); also the largest single WebSocket message accepted.</summary>
+    public int MaxFragmentedMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>An incomplete fragmented message is dropped this long after its first fragment (default 10 s); the server redelivers unacknowledged events.</summary>
+    public TimeSpan FragmentTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Optional. When set, every event's <c>header.token</c> (v2) or <c>token</c> (v1) must equal it (compared in
+    /// constant time); events that do not are not handed to the sink and are answered with code 500.
+    /// </summary>
+    public string? VerificationToken { get; set; }
+
+    /// <summary>The clock of every delay, timeout and handler duration.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>For tests: the handler of the endpoint discovery request (the WebSocket itself always uses its own).</summary>
+    public HttpMessageHandler? HttpMessageHandler { get; set; }
+}
