@@ -148,7 +148,13 @@ public static partial class HubApp
             {
                 o.VerificationToken = RandomKey();
             }
-        }).UseSink(sp => new DispatchingEventSink(sp.GetRequiredKeyedService<FeishuEventDispatcher>(AppName)));
+        }).UseSink(sp => sp.GetRequiredService<IFeishuEventSink>());
+        services.TryAddSingleton<IFeishuEventSink>(sp => new DispatchingEventSink(sp.GetRequiredKeyedService<FeishuEventDispatcher>(AppName)));
+
+        if (settings.Mode == HubMode.LongConnection)
+        {
+            services.AddHostedService<LongConnectionService>();
+        }
     }
 
     private static void AddBot(IServiceCollection services, IConfiguration configuration)
