@@ -395,12 +395,18 @@ public sealed class LongConnectionTests
         using var armed = await emulator.PostJsonAsync("/_emulator/long-connection/faults", new { app_id = emulator.Options.AppId, kind = "ignore_pings" });
         Assert.Equal(emulator.Options.AppId, armed.Data.GetProperty("ignore_pings")[0].GetString());
 
+        // Frames are handled in order, so once the callback's ack is processed the ping before it was too.
+        var callback = emulator.Server.LongConnections.SendCallbackAsync(emulator.Options.AppId, "{}", TimeSpan.FromMinutes(1));
+        var carrier = await client.NextEventAsync();
         await client.PingAsync(service: 111);
+        await client.AckAsync(carrier);
+        Assert.Equal(LongConnectionCallbackStatus.Acked, (await callback.WaitAsync(LcTestClient.Guard)).Status);
+
         using var cleared = await emulator.SendAsync(HttpMethod.Delete, "/_emulator/long-connection/faults", null, null);
         Assert.Equal(0, cleared.Code);
         await client.PingAsync(service: 222);
 
-        // Frames are answered in order: had the first ping been answered, its pong would come first.
+        // Had the first ping been answered, its pong would have come first on the same socket.
         var pong = await client.NextFrameAsync();
         Assert.Equal("pong", LcTestClient.Header(pong, "type"));
         Assert.Equal(222, pong.Service);
