@@ -1,6 +1,9 @@
 namespace Larkway.Emulator.Events;
 
-/// <summary>One delivery attempt. No encrypt keys or bodies are kept here.</summary>
+/// <summary>
+/// One delivery attempt. No encrypt keys or bodies are kept here. <see cref="Connection"/> is the
+/// long connection's device_id (null for HTTP); its <see cref="StatusCode"/> is the ack's <c>code</c>.
+/// </summary>
 public sealed record DeliveryAttempt(
     string EventId,
     string EventType,
@@ -11,7 +14,8 @@ public sealed record DeliveryAttempt(
     int? StatusCode,
     bool Success,
     string? Error,
-    long? NextRetryMs);
+    long? NextRetryMs,
+    string? Connection = null);
 
 /// <summary>An event raised for an app (its body stays inside the emulator).</summary>
 public sealed record RaisedEvent(string EventId, string EventType, string AppId, long CreateTimeMs);

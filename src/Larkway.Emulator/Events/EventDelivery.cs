@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Larkway.Emulator.Hosting;
+using Larkway.Emulator.LongConnection;
 using Larkway.Emulator.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ namespace Larkway.Emulator.Events;
 /// Background sender: state changes become events (through <see cref="EventFactory"/>) and are queued
 /// without blocking the API call that caused them; each delivery is attempted once and then retried on
 /// <see cref="EmulatorOptions.EventRetryDelays"/> (documented: 15 s, 5 min, 1 h, 6 h) until an HTTP 200
-/// arrives within the deadline. Delays run on the injected <see cref="TimeProvider"/>.
+/// arrives within the deadline. Delays run on the injected <see cref="TimeProvider"/>. Apps subscribed in
+/// long-connection mode get their events through <see cref="LongConnectionHub"/> instead.
 /// </summary>
 internal sealed partial class EventDelivery : BackgroundService
 {
@@ -20,16 +22,18 @@ internal sealed partial class EventDelivery : BackgroundService
     private readonly EmulatorState _state;
     private readonly EventFactory _factory;
     private readonly EventHttpSender _sender;
+    private readonly LongConnectionHub _longConnections;
     private readonly DeliveryLog _log;
     private readonly EmulatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<EventDelivery> _logger;
 
-    public EventDelivery(EmulatorState state, EventFactory factory, EventHttpSender sender, DeliveryLog log, EmulatorOptions options, TimeProvider time, ILogger<EventDelivery> logger)
+    public EventDelivery(EmulatorState state, EventFactory factory, EventHttpSender sender, LongConnectionHub longConnections, DeliveryLog log, EmulatorOptions options, TimeProvider time, ILogger<EventDelivery> logger)
     {
         _state = state;
         _factory = factory;
         _sender = sender;
+        _longConnections = longConnections;
         _log = log;
         _options = options;
         _time = time;
@@ -93,6 +97,13 @@ internal sealed partial class EventDelivery : BackgroundService
                 if (_state.EventSubscriptionOf(outgoing.AppId) is not { } subscription)
                 {
                     Record(outgoing, delivery, attempt, new SendResult(null, null, "the app has no event subscription any more"), null);
+                    return;
+                }
+
+                if (subscription.Mode == EventDeliveryMode.LongConnection)
+                {
+                    // The hub tracks acks and redelivers on its own terms (ack timeout, dropped connections).
+                    _longConnections.Enqueue(outgoing, delivery);
                     return;
                 }
 

@@ -1,3 +1,5 @@
+using Larkway.Emulator.LongConnection;
+
 namespace Larkway.Emulator.Hosting;
 
 /// <summary>How to start an emulator. Defaults give a working tenant with no configuration.</summary>
@@ -42,4 +44,7 @@ public sealed class EmulatorOptions
 
     /// <summary>TCP connect timeout when pushing events (2 s).</summary>
     public TimeSpan EventConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The long-connection (WebSocket) event endpoint: ClientConfig, limits, ack timeout, fragmentation.</summary>
+    public LongConnectionOptions LongConnection { get; set; } = new();
 }

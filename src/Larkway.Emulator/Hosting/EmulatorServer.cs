@@ -4,6 +4,7 @@ using Larkway.Emulator.Api.Control;
 using Larkway.Emulator.Api.Im;
 using Larkway.Emulator.Api.Webhooks;
 using Larkway.Emulator.Events;
+using Larkway.Emulator.LongConnection;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.Seed;
 using Larkway.Emulator.State;
@@ -41,6 +42,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
     /// <summary>Events raised and their delivery attempts (also <c>GET /_emulator/events</c>).</summary>
     public DeliveryLog Deliveries => _app.Services.GetRequiredService<DeliveryLog>();
+
+    /// <summary>The long-connection hub (connections, acks, <c>SendCallbackAsync</c>) for in-assembly features and tests.</summary>
+    internal LongConnectionHub LongConnections => _app.Services.GetRequiredService<LongConnectionHub>();
 
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
@@ -100,6 +104,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<EventHttpSender>();
         services.AddSingleton<DeliveryLog>();
         services.AddSingleton<EventSubscriptions>();
+        services.AddSingleton<LongConnectionHub>();
         services.AddSingleton<EventDelivery>();
         services.AddHostedService(sp => sp.GetRequiredService<EventDelivery>());
     }
@@ -107,6 +112,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     private static void UseEmulator(WebApplication app)
     {
         app.UseMiddleware<EnvelopeMiddleware>();
+        app.UseWebSockets();
         app.UseRouting();
         app.UseMiddleware<OpenApiGateMiddleware>();
         app.MapAuthEndpoints();
@@ -118,6 +124,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapCustomBotEndpoints();
         app.MapControlEndpoints();
         app.MapEventControlEndpoints();
+        app.MapLongConnectionEndpoints();
         app.MapWebEndpoints();
     }
 

@@ -137,12 +137,26 @@ public sealed record CustomBotWebhook(
 public sealed record ReadReceipt(string MessageId, string OpenId, long TimestampMs);
 
 /// <summary>
-/// An app's HTTP event subscription (developer console → Events and callbacks). <see cref="ReceiveAllGroupMessages"/>
+/// An app's event subscription (developer console → Events and callbacks). <see cref="ReceiveAllGroupMessages"/>
 /// models the <c>im:message.group_msg</c> scope: without it, group messages reach the app only when they @-mention its bot.
+/// In <see cref="EventDeliveryMode.LongConnection"/> mode <see cref="Url"/> is empty and events go over the WebSocket endpoint.
 /// </summary>
 public sealed record EventSubscription(string AppId, string Url, string? EncryptKey, string? VerificationToken)
 {
     public bool ReceiveAllGroupMessages { get; init; }
+
+    public EventDeliveryMode Mode { get; init; } = EventDeliveryMode.Http;
+
+    /// <summary>A long-connection subscription: no request URL, no url_verification.</summary>
+    public static EventSubscription LongConnection(string appId, string? encryptKey, string? verificationToken) =>
+        new(appId, string.Empty, encryptKey, verificationToken) { Mode = EventDeliveryMode.LongConnection };
+}
+
+/// <summary>How an app receives events: pushed to its request URL, or over its long connections.</summary>
+public enum EventDeliveryMode
+{
+    Http,
+    LongConnection,
 }
 
 /// <summary>Who made a change: a user (open_id) or an app's bot (app_id); both null = unknown.</summary>

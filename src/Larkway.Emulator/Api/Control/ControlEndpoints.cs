@@ -90,6 +90,6 @@ internal static class ControlEndpoints
         messages = state.Chats.SelectMany(c => state.MessagesIn(c.ChatId)),
         resources = state.Resources.Select(r => new { r.Key, Kind = r.Kind.ToString().ToLowerInvariant(), r.Type, r.FileName, r.ContentType, Size = r.Data.Length, r.OwnerAppId }),
         webhooks = state.Webhooks.Select(w => new { w.Token, w.ChatId, w.Name, HasSecret = w.Secret is not null, w.Keywords, w.IpAllowlist }),
-        eventSubscriptions = state.EventSubscriptions.Select(e => new { e.AppId, e.Url, HasEncryptKey = e.EncryptKey is not null, HasVerificationToken = e.VerificationToken is not null, e.ReceiveAllGroupMessages }),
+        eventSubscriptions = state.EventSubscriptions.Select(e => new { e.AppId, Mode = EventControlEndpoints.ModeName(e.Mode), e.Url, HasEncryptKey = e.EncryptKey is not null, HasVerificationToken = e.VerificationToken is not null, e.ReceiveAllGroupMessages }),
     });
 }

@@ -41,13 +41,29 @@ internal static class EventControlEndpoints
     {
         RequireApp(state, appId);
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid);
+        var encryptKey = body.OptionalString("encrypt_key", Invalid) is { Length: > 0 } key ? key : null;
+        switch (body.OptionalString("mode", Invalid) ?? "http")
+        {
+            case "http":
+                break;
+            case "long-connection":
+                // As in the console: no request URL and no url_verification; events go over /ws/v2.
+                var stored = state.SetEventSubscription(EventSubscription.LongConnection(appId, encryptKey, body.OptionalString("verification_token", Invalid)) with
+                {
+                    ReceiveAllGroupMessages = body.OptionalBool("receive_all_group_messages", Invalid) ?? false,
+                });
+                return Envelope.Ok(new { subscription = View(stored) });
+            default:
+                throw ApiErrorException.BadRequest(Invalid, "mode must be http or long-connection");
+        }
+
         var url = body.RequiredString("url", Invalid);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
         {
             throw ApiErrorException.BadRequest(Invalid, "url must be an absolute http(s) URL");
         }
 
-        var subscription = new EventSubscription(appId, url, body.OptionalString("encrypt_key", Invalid) is { Length: > 0 } key ? key : null, body.OptionalString("verification_token", Invalid))
+        var subscription = new EventSubscription(appId, url, encryptKey, body.OptionalString("verification_token", Invalid))
         {
             ReceiveAllGroupMessages = body.OptionalBool("receive_all_group_messages", Invalid) ?? false,
         };
@@ -188,7 +204,8 @@ internal static class EventControlEndpoints
     private static object View(EventSubscription subscription) => new
     {
         app_id = subscription.AppId,
-        url = subscription.Url,
+        mode = ModeName(subscription.Mode),
+        url = subscription.Mode == EventDeliveryMode.Http ? subscription.Url : null,
         has_encrypt_key = subscription.EncryptKey is not null,
         has_verification_token = subscription.VerificationToken is not null,
         receive_all_group_messages = subscription.ReceiveAllGroupMessages,
@@ -206,5 +223,8 @@ internal static class EventControlEndpoints
         success = attempt.Success,
         error = attempt.Error,
         next_retry_time = attempt.NextRetryMs,
+        connection = attempt.Connection,
     };
+
+    internal static string ModeName(EventDeliveryMode mode) => mode == EventDeliveryMode.LongConnection ? "long-connection" : "http";
 }
