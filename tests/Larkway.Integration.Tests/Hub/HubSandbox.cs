@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
 using Larkway.Hub.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -11,13 +12,20 @@ namespace Larkway.Integration.Tests.Hub;
 /// <summary>A Hub in sandbox mode on real Kestrel ports: its embedded Emulator pushes events to it over HTTP.</summary>
 internal sealed class HubSandbox : IAsyncDisposable
 {
-    private HubSandbox(HubHost host, string dataDirectory)
+    private readonly EmulatorServer? _external;
+
+    private HubSandbox(HubHost host, string dataDirectory, EmulatorServer? external)
     {
         Host = host;
         DataDirectory = dataDirectory;
-        Control = new HttpClient { BaseAddress = host.Emulator!.BaseUrl };
+        _external = external;
+        Emulator = external ?? host.Emulator!;
+        Control = new HttpClient { BaseAddress = Emulator.BaseUrl };
         Api = new HttpClient { BaseAddress = host.BaseUrl };
     }
+
+    /// <summary>The Emulator playing Feishu: the Hub's own in sandbox mode, or one the test started.</summary>
+    public EmulatorServer Emulator { get; }
 
     public HubHost Host { get; }
 
@@ -29,9 +37,36 @@ internal sealed class HubSandbox : IAsyncDisposable
     /// <summary>The Hub's HTTP side.</summary>
     public HttpClient Api { get; }
 
-    public EmulatorState State => Host.Emulator!.State;
+    public EmulatorState State => Emulator.State;
 
-    public static async Task<HubSandbox> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <summary>
+    /// A Hub with credentials for an Emulator the test started, as it would run against real Feishu; events
+    /// come over the long connection or HTTP depending on <paramref name="mode"/>.
+    /// </summary>
+    public static async Task<HubSandbox> StartAgainstAsync(EmulatorServer emulator, string mode, IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["FEISHU_APP_ID"] = emulator.State.Apps[0].AppId,
+            ["FEISHU_APP_SECRET"] = emulator.State.Apps[0].AppSecret,
+            ["FEISHU_BASE_URL"] = emulator.BaseUrl.ToString(),
+            ["FEISHU_EVENT_MODE"] = mode,
+            ["FEISHU_ENCRYPT_KEY"] = ExternalEncryptKey,
+            ["FEISHU_VERIFICATION_TOKEN"] = ExternalVerificationToken,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        return await StartAsync(values, dataDirectory, emulator);
+    }
+
+    public const string ExternalEncryptKey = "external-encrypt-key";
+
+    public const string ExternalVerificationToken = "external-verification-token";
+
+    public static async Task<HubSandbox> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, EmulatorServer? external = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("larkway-hub-").FullName;
         var values = new Dictionary<string, string?>
@@ -51,7 +86,7 @@ internal sealed class HubSandbox : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.ClearProviders();
         });
-        return new HubSandbox(host, dataDirectory);
+        return new HubSandbox(host, dataDirectory, external);
     }
 
     public const string AdminKey = "test-admin-key-0123456789";
