@@ -54,12 +54,18 @@ internal sealed class DataFrameProcessor
         {
             envelope = FeishuEventEnvelope.Parse(payload.Span);
         }
-        catch (FeishuEventException ex)
+#pragma warning disable CA1031 // Whatever the parser throws, this payload will never parse: the receive loop must go on.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             // Decision: a payload that can never parse is acknowledged with 200 (and a warning), not 500:
             // a 500 would have the server redeliver it forever. The log names it without its contents.
             LongConnectionLog.MalformedPayload(
-                _logger, session.ConnectionId, frame.GetHeader(Frames.HeaderMessageId) ?? "", frame.GetHeader(Frames.HeaderTraceId) ?? "", ex.Message);
+                _logger,
+                session.ConnectionId,
+                frame.GetHeader(Frames.HeaderMessageId) ?? "",
+                frame.GetHeader(Frames.HeaderTraceId) ?? "",
+                ex is FeishuEventException ? ex.Message : ex.GetType().Name);
             AckLater(session, frame, 200, started, cancellationToken);
             return;
         }

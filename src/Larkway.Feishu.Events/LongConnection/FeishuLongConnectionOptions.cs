@@ -24,7 +24,7 @@ public sealed class FeishuLongConnectionOptions
     /// <summary>
     /// Liveness: when nothing (not even a pong) arrives for this long, the connection is dropped and
     /// re-established. Null (the default) means three ping intervals, following the live ping interval;
-    /// <see cref="Timeout.InfiniteTimeSpan"/> turns the watchdog off.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (or zero) turns the watchdog off.
     /// </summary>
     public TimeSpan? WatchdogTimeout { get; set; }
 
