@@ -13,9 +13,6 @@ namespace Larkway.Feishu.Events.LongConnection;
 /// </summary>
 internal sealed class DataFrameProcessor
 {
-    /// <summary>Frames that may wait for a handler slot, per lane, beyond those running; past that they are refused with 500.</summary>
-    internal const int BacklogPerLane = 256;
-
     private const string UrlPreviewGetType = "url.preview.get";
 
     private readonly IFeishuEventSink _sink;
@@ -34,8 +31,8 @@ internal sealed class DataFrameProcessor
         _verificationToken = string.IsNullOrEmpty(options.VerificationToken) ? null : options.VerificationToken;
         _time = options.TimeProvider;
         _logger = logger;
-        _events = new HandlerLane(options.MaxConcurrentHandlers, BacklogPerLane);
-        _callbacks = new HandlerLane(options.MaxConcurrentHandlers, BacklogPerLane);
+        _events = new HandlerLane(options.MaxConcurrentHandlers, options.HandlerBacklog);
+        _callbacks = new HandlerLane(options.MaxConcurrentHandlers, options.HandlerBacklog);
     }
 
     /// <summary>Waits for every sink call and ack in progress.</summary>

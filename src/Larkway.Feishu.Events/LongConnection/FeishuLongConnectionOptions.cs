@@ -31,6 +31,9 @@ public sealed class FeishuLongConnectionOptions
     /// <summary>How many events are handled at once (default 8). Card actions have a separate allowance of the same size, so they never wait behind slow events.</summary>
     public int MaxConcurrentHandlers { get; set; } = 8;
 
+    /// <summary>Frames that may wait for a handler slot, per allowance, beyond those running; past that a frame is answered 500 at once (the server redelivers it later).</summary>
+    internal int HandlerBacklog { get; set; } = 256;
+
     /// <summary>How many fragmented messages may wait for their missing fragments at once (default 64); the oldest is dropped to make room.</summary>
     public int MaxPendingFragmentedMessages { get; set; } = 64;
 

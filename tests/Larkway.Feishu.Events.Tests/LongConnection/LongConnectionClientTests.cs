@@ -493,6 +493,36 @@ public sealed class LongConnectionClientTests
     }
 
     [Fact]
+    public async Task Frames_beyond_the_handler_backlog_are_refused_with_500_at_once()
+    {
+        await using var h = await LongConnectionHarness.StartAsync(configure: o =>
+        {
+            o.MaxConcurrentHandlers = 1;
+            o.HandlerBacklog = 0;
+        });
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Sink.Handler = async (_, ct) =>
+        {
+            await release.Task.WaitAsync(ct);
+            return FeishuIngestResult.Accepted;
+        };
+        var connection = await h.Server.NextConnectionAsync();
+        var busy = await connection.SendDataAsync(Payloads.Message("ev-1"), "msg-1");
+        await h.Sink.NextAsync();
+
+        var refused = await connection.SendDataAsync(Payloads.Message("ev-2"), "msg-2");
+
+        var first = await connection.NextAckAsync();
+        first.ShouldAcknowledge(refused);
+        first.AckCode().ShouldBe(500);
+        release.SetResult();
+        var second = await connection.NextAckAsync();
+        second.ShouldAcknowledge(busy);
+        second.AckCode().ShouldBe(200);
+        h.Sink.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task RunAsync_cannot_run_twice_at_once()
     {
         await using var h = await LongConnectionHarness.StartAsync();
