@@ -429,6 +429,26 @@ public sealed class LongConnectionTests
     }
 
     [Fact]
+    public async Task A_seed_can_subscribe_an_app_in_long_connection_mode()
+    {
+        var seed = Path.Combine(Path.GetTempPath(), $"larkway-lc-seed-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(seed, """
+            {"apps":[{"app_id":"cli_0123456789abcdef","app_secret":"seed-secret-0001","events":{"mode":"long-connection","verification_token":"vt_seed"}}]}
+            """);
+        try
+        {
+            await using var emulator = await StartAsync(o => o.SeedFile = seed);
+            var subscription = emulator.State.EventSubscriptionOf("cli_0123456789abcdef")!;
+            Assert.Equal(Larkway.Emulator.State.EventDeliveryMode.LongConnection, subscription.Mode);
+            Assert.Equal("vt_seed", subscription.VerificationToken);
+        }
+        finally
+        {
+            File.Delete(seed);
+        }
+    }
+
+    [Fact]
     public async Task The_control_view_lists_live_connections()
     {
         await using var emulator = await StartAsync();
