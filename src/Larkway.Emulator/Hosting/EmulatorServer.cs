@@ -3,6 +3,7 @@ using Larkway.Emulator.Api.Control;
 using Larkway.Emulator.Api.Im;
 using Larkway.Emulator.Api.Webhooks;
 using Larkway.Emulator.Events;
+using Larkway.Emulator.Events.Callbacks;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.Seed;
 using Larkway.Emulator.State;
@@ -101,6 +102,11 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<EventSubscriptions>();
         services.AddSingleton<EventDelivery>();
         services.AddHostedService(sp => sp.GetRequiredService<EventDelivery>());
+
+        // Card callbacks: transports are asked in registration order; the long connection can register a second one.
+        services.AddSingleton<HttpCardCallbackTransport>();
+        services.AddSingleton<ICardCallbackTransport>(sp => sp.GetRequiredService<HttpCardCallbackTransport>());
+        services.AddSingleton<CardCallbackService>();
     }
 
     private static void UseEmulator(WebApplication app)
@@ -116,6 +122,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapCustomBotEndpoints();
         app.MapControlEndpoints();
         app.MapEventControlEndpoints();
+        app.MapCardActionEndpoints();
         app.MapWebEndpoints();
     }
 
