@@ -341,6 +341,61 @@ public sealed class CardCallbackTests
     }
 
     [Fact]
+    public async Task V2_callback_buttons_pickers_inputs_and_overflows_post_their_own_action_fields()
+    {
+        await using var setup = await StartAsync(encryptKey: null);
+        var token = await setup.Emulator.TenantTokenAsync();
+        var card = new
+        {
+            schema = "2.0",
+            header = new { title = new { tag = "plain_text", content = "Deploy" } },
+            body = new
+            {
+                elements = new object[]
+                {
+                    new { tag = "button", name = "ship_btn", text = new { tag = "plain_text", content = "Ship" }, behaviors = new object[] { new { type = "callback", value = new { action = "ship" } } } },
+                    new { tag = "picker_date", name = "when", placeholder = new { tag = "plain_text", content = "Date" }, value = new { field = "date" } },
+                    new { tag = "input", name = "note", placeholder = new { tag = "plain_text", content = "Note" } },
+                    new { tag = "overflow", value = new { menu = "more" }, options = new object[] { new { text = new { tag = "plain_text", content = "Retry" }, value = "retry" }, new { text = new { tag = "plain_text", content = "Docs" }, url = "https://example.com/docs" } } },
+                },
+            },
+        };
+        using var sent = await setup.Emulator.SendMessageAsync(token, "chat_id", setup.Emulator.GeneralChat.ChatId, "interactive", card);
+        var messageId = sent.Data.GetProperty("message_id").GetString()!;
+        var page = await PageAsync(setup);
+        var forms = page.QuerySelectorAll<IHtmlFormElement>($"[id='{messageId}'] form.card-action").ToList();
+        Assert.Equal(4, forms.Count);
+
+        var posts = new (string Tag, string Field, string Value)[] { ("button", "", ""), ("picker_date", "picker", "2026-03-05"), ("input", "input_value", "ship it"), ("overflow", "option", "retry") };
+        foreach (var (tag, field, value) in posts)
+        {
+            var fields = Fields(forms.Single(f => Fields(f)["tag"] == tag));
+            if (field.Length > 0)
+            {
+                fields[field] = value;
+            }
+
+            using var content = new FormUrlEncodedContent(fields);
+            using var response = await setup.Emulator.Http.PostAsync(CardActionPath(messageId), content);
+            Assert.True(response.IsSuccessStatusCode, tag);
+        }
+
+        var actions = setup.Receiver.Requests.Select(r => setup.Receiver.Plain(r).GetProperty("event").GetProperty("action")).ToList();
+        Assert.Equal(["button", "picker_date", "input", "overflow"], actions.Select(a => a.GetProperty("tag").GetString()));
+        Assert.Equal("ship", actions[0].GetProperty("value").GetProperty("action").GetString());
+        Assert.Equal("ship_btn", actions[0].GetProperty("name").GetString());
+        Assert.Equal("2026-03-05 +0000", actions[1].GetProperty("option").GetString());
+        Assert.Equal("UTC", actions[1].GetProperty("timezone").GetString());
+        Assert.Equal("date", actions[1].GetProperty("value").GetProperty("field").GetString());
+        Assert.Equal("ship it", actions[2].GetProperty("input_value").GetString());
+        Assert.Equal("note", actions[2].GetProperty("name").GetString());
+        Assert.Equal("retry", actions[3].GetProperty("option").GetString());
+        Assert.NotNull(page.QuerySelector($"[id='{messageId}'] a[href='https://example.com/docs']"));
+    }
+
+    private static string CardActionPath(string messageId) => $"/_emulator/web/messages/{messageId}/actions";
+
+    [Fact]
     public async Task A_cross_site_form_post_is_refused()
     {
         await using var setup = await StartAsync(EncryptKey);
