@@ -143,4 +143,25 @@ public sealed class InboxProcessorTests : IDisposable
         released.Attempts.ShouldBe(0);
         released.LeaseOwner.ShouldBeNull();
     }
+
+    [Fact]
+    public async Task An_event_whose_lease_keeps_expiring_is_dead_lettered_without_running_its_handler_again()
+    {
+        await using var hub = Services((_, _) => Task.CompletedTask, o => o.MaxAttempts = 2);
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_crashy"))).EventId;
+
+        // Two processes took it and died mid-handler: their leases expired without an outcome.
+        for (var i = 0; i < 2; i++)
+        {
+            (await hub.Store.ClaimAsync($"dead-process-{i}", 1, TimeSpan.FromSeconds(30))).ShouldHaveSingleItem();
+            _time.Advance(TimeSpan.FromSeconds(31));
+        }
+
+        var processor = await StartAsync(hub);
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.Status == InboxStatus.DeadLetter, "dead-lettered");
+        await processor.StopAsync(CancellationToken.None);
+
+        _calls.ShouldBeEmpty();
+        (await hub.Store.GetAsync(id))!.LastError!.ShouldContain("Lease expired");
+    }
 }

@@ -34,16 +34,16 @@ public sealed class HubStorageTests : IDisposable
     }
 
     [Fact]
-    public void The_connection_string_falls_back_to_ConnectionStrings_Hub_then_the_default()
+    public async Task The_connection_string_falls_back_to_ConnectionStrings_Hub_then_the_default()
     {
         var time = new ManualTimeProvider();
-        var fromSection = new HubServices("Data Source=a.db", time);
+        await using var fromSection = new HubServices("Data Source=a.db", time);
         fromSection.Provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubStorageOptions>>().Value.ConnectionString.ShouldBe("Data Source=a.db");
 
-        var fromConnectionStrings = new HubServices("", time, settings: new Dictionary<string, string?> { ["ConnectionStrings:Hub"] = "Data Source=b.db" });
+        await using var fromConnectionStrings = new HubServices("", time, settings: new Dictionary<string, string?> { ["ConnectionStrings:Hub"] = "Data Source=b.db" });
         fromConnectionStrings.Provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubStorageOptions>>().Value.ConnectionString.ShouldBe("Data Source=b.db");
 
-        var byDefault = new HubServices("", time);
+        await using var byDefault = new HubServices("", time);
         byDefault.Provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubStorageOptions>>().Value.ConnectionString.ShouldBe(HubStorageOptions.DefaultConnectionString);
     }
 
