@@ -45,6 +45,12 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
     public async ValueTask<FeishuIngestResult> AcceptAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inbound);
+        if (inbound.Envelope.IsUrlVerification)
+        {
+            // Receivers answer challenges themselves; one reaching here has nothing to store or dispatch.
+            return FeishuIngestResult.Accepted;
+        }
+
         if (!inbound.IsCardAction)
         {
             var appended = await _store.AppendAsync(inbound, cancellationToken).ConfigureAwait(false);

@@ -103,4 +103,16 @@ public sealed class InboxEventSinkTests : IDisposable
         stored.LastError.ShouldBe("System.InvalidOperationException: card handler broke");
         stored.NextAttemptAt.ShouldBe(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task A_url_verification_that_reaches_the_sink_is_not_stored()
+    {
+        await using var hub = Services((_, _) => Task.FromResult<CardActionResponse?>(null));
+
+        var result = await hub.Sink.AcceptAsync(
+            TestEvents.Inbound("""{"type":"url_verification","challenge":"c","token":"vt"}"""), CancellationToken.None);
+
+        result.ShouldBe(FeishuIngestResult.Accepted);
+        (await hub.Store.ListAsync(null, null, 10)).ShouldBeEmpty();
+    }
 }
