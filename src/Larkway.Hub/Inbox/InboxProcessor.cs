@@ -1,3 +1,4 @@
+using Larkway.Feishu.Events;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Hub.Storage;
 using Microsoft.Extensions.Hosting;
@@ -163,6 +164,12 @@ internal sealed partial class InboxProcessor(
         {
             await store.ReleaseAsync(item.Id, Owner, CancellationToken.None).ConfigureAwait(false);
         }
+        catch (FeishuEventException ex) when (ex.Reason == FeishuEventErrorReason.Malformed)
+        {
+            // The stored body does not match its event model: every retry would fail the same way.
+            await store.DeadLetterAsync(item.Id, Owner, InboxOwner.Describe(ex), CancellationToken.None).ConfigureAwait(false);
+            LogMalformed(logger, item.Id, item.EventType);
+        }
         catch (Exception ex)
         {
             var status = await store.FailAsync(item.Id, Owner, InboxOwner.Describe(ex), cancellationToken: CancellationToken.None).ConfigureAwait(false);
@@ -190,6 +197,9 @@ internal sealed partial class InboxProcessor(
 
     [LoggerMessage(EventId = 4036, Level = LogLevel.Error, Message = "Inbox event {EventId}: recording its outcome failed ({ExceptionType}); it will be retried after its lease expires.")]
     private static partial void LogRecordFailed(ILogger logger, long eventId, string exceptionType);
+
+    [LoggerMessage(EventId = 4038, Level = LogLevel.Warning, Message = "Inbox event {EventId} ({EventType}) is malformed for its event type; dead-lettered without retries.")]
+    private static partial void LogMalformed(ILogger logger, long eventId, string eventType);
 
     [LoggerMessage(EventId = 4037, Level = LogLevel.Warning, Message = "Inbox event {EventId}: no dispatcher for app '{AppName}'; marked Done without handling.")]
     private static partial void LogNoDispatcher(ILogger logger, long eventId, string appName);

@@ -174,7 +174,17 @@ public sealed partial class InboxStore
     /// <param name="error">What went wrong: exception type and message, never payloads or secrets.</param>
     /// <param name="retryAfter">Overrides the back-off delay (e.g. a rate limit's reset).</param>
     /// <param name="cancellationToken">Cancels the update.</param>
-    public async Task<InboxStatus?> FailAsync(long id, string owner, string error, TimeSpan? retryAfter = null, CancellationToken cancellationToken = default)
+    public Task<InboxStatus?> FailAsync(long id, string owner, string error, TimeSpan? retryAfter = null, CancellationToken cancellationToken = default) =>
+        FailAsync(id, owner, error, retryAfter, permanent: false, cancellationToken);
+
+    /// <summary>
+    /// Records a failure that no retry can fix (a body that does not match its event model): DeadLetter at once.
+    /// Returns false when <paramref name="owner"/> no longer holds the lease.
+    /// </summary>
+    public async Task<bool> DeadLetterAsync(long id, string owner, string error, CancellationToken cancellationToken = default) =>
+        await FailAsync(id, owner, error, retryAfter: null, permanent: true, cancellationToken).ConfigureAwait(false) is not null;
+
+    private async Task<InboxStatus?> FailAsync(long id, string owner, string error, TimeSpan? retryAfter, bool permanent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(error);
         var now = _time.GetUtcNow();
@@ -189,7 +199,7 @@ public sealed partial class InboxStore
                 return null;
             }
 
-            var deadLetter = n >= _options.MaxAttempts;
+            var deadLetter = permanent || n >= _options.MaxAttempts;
             var status = deadLetter ? InboxStatus.DeadLetter : InboxStatus.Failed;
             DateTimeOffset? next = deadLetter ? null : now + (retryAfter ?? RetryDelay(n));
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Larkway.Feishu.Events;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Tests.TestSupport;
@@ -163,5 +164,21 @@ public sealed class InboxProcessorTests : IDisposable
 
         _calls.ShouldBeEmpty();
         (await hub.Store.GetAsync(id))!.LastError!.ShouldContain("Lease expired");
+    }
+
+    [Fact]
+    public async Task A_malformed_event_is_dead_lettered_at_once()
+    {
+        await using var hub = Services((_, _) => throw new FeishuEventException("Expected a different shape."));
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_bad"))).EventId;
+        var processor = await StartAsync(hub);
+
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.Status == InboxStatus.DeadLetter, "dead-lettered");
+        await processor.StopAsync(CancellationToken.None);
+
+        _calls["ev_bad"].ShouldBe(1);
+        var dead = await hub.Store.GetAsync(id);
+        dead!.Attempts.ShouldBe(1);
+        dead.LastError!.ShouldStartWith("Larkway.Feishu.Events.FeishuEventException: ");
     }
 }
