@@ -65,6 +65,9 @@ public static partial class HubApp
         {
             Args = args,
             ApplicationName = typeof(HubApp).Assembly.GetName().Name,
+
+            // appsettings.json ships beside the binary; data paths stay relative to the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder);
         var settings = HubSettings.From(builder.Configuration);
