@@ -6,9 +6,10 @@ namespace Larkway.Integration.Tests.Hub;
 /// <summary>The Hub configured for a real app in long-connection mode, against the Emulator's WebSocket endpoint.</summary>
 public sealed class HubLongConnectionTests
 {
-    private static async Task<EmulatorServer> StartEmulatorInLongConnectionModeAsync()
+    private static async Task<EmulatorServer> StartEmulatorInLongConnectionModeAsync(Action<EmulatorOptions>? configure = null)
     {
         var options = new EmulatorOptions { Port = 0, EnforceRateLimits = false };
+        configure?.Invoke(options);
 
         // Reconnect within about a second after a drop (Feishu's defaults wait up to 30 s).
         options.LongConnection.ReconnectNonceSeconds = 1;
@@ -75,5 +76,22 @@ public sealed class HubLongConnectionTests
             var expected = $"stream {i}";
             Assert.Single(texts, t => t == expected);
         }
+    }
+
+    [Fact]
+    public async Task An_event_split_into_fragments_sent_out_of_order_is_reassembled()
+    {
+        await using var emulator = await StartEmulatorInLongConnectionModeAsync(o =>
+        {
+            o.LongConnection.MaxFramePayloadBytes = 128;
+            o.LongConnection.SendFragmentsOutOfOrder = true;
+        });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "long-connection");
+        var text = string.Concat(Enumerable.Range(0, 60).Select(i => $"part{i:00} "));
+
+        var messageId = await hub.SayToBotAsync("/echo " + text);
+
+        await HubSandbox.WaitUntilAsync(() => hub.BotTextsInChatOf(messageId).Count > 0, "the bot's reply");
+        Assert.Equal([text.Trim()], hub.BotTextsInChatOf(messageId));
     }
 }
