@@ -134,6 +134,33 @@ public sealed class HubDeliveryTests
         Assert.Equal(["replay me"], hub.BotTextsInChatOf(messageId));
     }
 
+    [Fact]
+    public async Task A_question_the_bot_asked_before_a_restart_takes_the_answer_after_it()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var data = Directory.CreateTempSubdirectory("larkway-hub-").FullName;
+        string question;
+        await using (var before = await HubSandbox.StartAgainstAsync(emulator, "webhook", dataDirectory: data))
+        {
+            var player = new FeishuPlayer(before.Api, HubSandbox.ExternalEncryptKey, HubSandbox.ExternalVerificationToken, before.Host.Settings.AppId!);
+            question = await before.SayToBotAsync("/feedback");
+            using var asked = await player.DeliverAsync(EventFor(before, player, question, "ev_question"));
+            Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+            await HubSandbox.WaitUntilAsync(() => before.BotTextsInChatOf(question).Count == 1, "the bot's question");
+        }
+
+        await using var after = await HubSandbox.StartAgainstAsync(emulator, "webhook", dataDirectory: data);
+        var again = new FeishuPlayer(after.Api, HubSandbox.ExternalEncryptKey, HubSandbox.ExternalVerificationToken, after.Host.Settings.AppId!);
+        var answer = await after.SayToBotAsync("The lift is slow");
+        using (var answered = await again.DeliverAsync(EventFor(after, again, answer, "ev_answer")))
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
+        await HubSandbox.WaitUntilAsync(() => after.BotTextsInChatOf(answer).Count == 2, "the bot's thanks");
+        Assert.Equal("Thanks, noted: \"The lift is slow\"", after.BotTextsInChatOf(answer)[1]);
+    }
+
     private static long ReplyCalls(HubSandbox hub) =>
         hub.Emulator.CallCounts.Where(c => c.Key.EndsWith("/reply", StringComparison.Ordinal)).Sum(c => c.Value);
 }
