@@ -11,8 +11,9 @@ namespace Larkway.Hub.Inbox;
 /// dead letters, replay and listing. Every state change is one conditional statement (or one transaction),
 /// so two processes on the same database never both own an event. Thread-safe; one instance per process.
 /// </summary>
-public sealed partial class InboxStore
+public sealed partial class InboxStore : IAsyncDisposable, IDisposable
 {
+    private readonly InboxAppendBatcher _batcher;
     private readonly IDbContextFactory<HubDbContext> _contexts;
     private readonly IHubStorageProvider _provider;
     private readonly HubDatabaseInitializer _initializer;
@@ -37,14 +38,124 @@ public sealed partial class InboxStore
         _options = options.Value;
         _signal = signal;
         _logger = logger;
+        _batcher = new InboxAppendBatcher(WriteBatchAsync);
     }
 
     /// <summary>
     /// Stores an event as Pending together with all its dedup keys, in one transaction. If any key is already
     /// stored — or another caller stores one first — nothing is written and the first copy's id is returned.
     /// </summary>
-    public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken = default) =>
-        AppendAsync(inbound, leaseOwner: null, cancellationToken);
+    /// <remarks>Appends arriving together share one transaction (group commit); each caller still gets its own result.</remarks>
+    public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inbound);
+        return _batcher.AppendAsync(inbound, cancellationToken);
+    }
+
+    /// <summary>Stops taking appends and waits for the ones queued to be written.</summary>
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
+
+    /// <summary>Stops taking appends; those already queued are still written by the running batch loop.</summary>
+    public void Dispose() => _batcher.Complete();
+
+    /// <summary>
+    /// Writes a batch of appends in one transaction. Keys already stored, or taken by an earlier event of the
+    /// same batch, make an event a duplicate. A unique violation (another process won a race) falls back to
+    /// appending one by one, which resolves each race on its own.
+    /// </summary>
+    private async Task WriteBatchAsync(IReadOnlyList<PendingAppend> batch)
+    {
+        var now = _time.GetUtcNow();
+        var accepted = new List<(PendingAppend Pending, InboxEvent Entity)>(batch.Count);
+        var duplicatesInBatch = new List<(PendingAppend Pending, PendingAppend Original)>();
+        var db = await CreateContextAsync(CancellationToken.None).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var allKeys = batch.SelectMany(p => p.Keys).Distinct(StringComparer.Ordinal).ToArray();
+            var stored = allKeys.Length == 0
+                ? []
+                : await db.InboxDedupKeys.AsNoTracking().Where(k => allKeys.Contains(k.Key))
+                    .ToDictionaryAsync(k => k.Key, k => k.EventId, StringComparer.Ordinal).ConfigureAwait(false);
+            var claimed = new Dictionary<string, PendingAppend>(StringComparer.Ordinal);
+            foreach (var pending in batch)
+            {
+                if (pending.Keys.Select(k => stored.TryGetValue(k, out var id) ? id : (long?)null).FirstOrDefault(id => id is not null) is { } existing)
+                {
+                    pending.Result.TrySetResult(new InboxAppendResult(InboxAppendStatus.Duplicate, existing));
+                    continue;
+                }
+
+                if (pending.Keys.Select(k => claimed.GetValueOrDefault(k)).FirstOrDefault(p => p is not null) is { } original)
+                {
+                    duplicatesInBatch.Add((pending, original));
+                    continue;
+                }
+
+                foreach (var key in pending.Keys)
+                {
+                    claimed[key] = pending;
+                }
+
+                accepted.Add((pending, NewEntity(pending.Inbound, pending.Keys, leaseOwner: null, now)));
+            }
+
+            if (accepted.Count > 0)
+            {
+                try
+                {
+                    var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        db.InboxEvents.AddRange(accepted.Select(a => a.Entity));
+                        await db.SaveChangesAsync().ConfigureAwait(false);
+                        db.InboxDedupKeys.AddRange(accepted.SelectMany(a => a.Pending.Keys.Select(key => new InboxDedupKey { Key = key, EventId = a.Entity.Id })));
+                        await db.SaveChangesAsync().ConfigureAwait(false);
+                        await transaction.CommitAsync().ConfigureAwait(false);
+                    }
+                }
+                catch (DbUpdateException ex) when (_provider.IsUniqueViolation(ex))
+                {
+                    foreach (var pending in batch.Where(p => !p.Result.Task.IsCompleted))
+                    {
+                        pending.Result.TrySetResult(await AppendAsync(pending.Inbound, leaseOwner: null, CancellationToken.None).ConfigureAwait(false));
+                    }
+
+                    return;
+                }
+            }
+        }
+
+        foreach (var (pending, entity) in accepted)
+        {
+            LogAppended(_logger, entity.Id, entity.EventType, entity.AppName);
+            pending.Result.TrySetResult(new InboxAppendResult(InboxAppendStatus.Accepted, entity.Id));
+        }
+
+        foreach (var (pending, original) in duplicatesInBatch)
+        {
+            pending.Result.TrySetResult(new InboxAppendResult(InboxAppendStatus.Duplicate, accepted.First(a => a.Pending == original).Entity.Id));
+        }
+
+        if (accepted.Count > 0)
+        {
+            _signal.Notify();
+        }
+    }
+
+    private InboxEvent NewEntity(FeishuInboundEvent inbound, string[] keys, string? leaseOwner, DateTimeOffset now) => new()
+    {
+        AppName = inbound.AppName,
+        EventType = inbound.Envelope.EventType,
+        DedupKey = keys.Length > 0 ? keys[0] : null,
+        Body = inbound.Body.ToArray(),
+        Transport = inbound.Transport,
+        ReceivedAt = now,
+        Status = leaseOwner is null ? InboxStatus.Pending : InboxStatus.InProgress,
+        Attempts = leaseOwner is null ? 0 : 1,
+        NextAttemptAt = now,
+        LeaseOwner = leaseOwner,
+        LeaseUntil = leaseOwner is null ? null : now + _options.LeaseDuration,
+    };
 
     /// <summary>Appends; with a <paramref name="leaseOwner"/>, the event is stored already claimed by it (card actions handled inline).</summary>
     internal async Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken)
@@ -63,20 +174,7 @@ public sealed partial class InboxStore
                 return new InboxAppendResult(InboxAppendStatus.Duplicate, existing);
             }
 
-            entity = new InboxEvent
-            {
-                AppName = inbound.AppName,
-                EventType = inbound.Envelope.EventType,
-                DedupKey = keys.Length > 0 ? keys[0] : null,
-                Body = inbound.Body.ToArray(),
-                Transport = inbound.Transport,
-                ReceivedAt = now,
-                Status = leaseOwner is null ? InboxStatus.Pending : InboxStatus.InProgress,
-                Attempts = leaseOwner is null ? 0 : 1,
-                NextAttemptAt = now,
-                LeaseOwner = leaseOwner,
-                LeaseUntil = leaseOwner is null ? null : now + _options.LeaseDuration,
-            };
+            entity = NewEntity(inbound, keys, leaseOwner, now);
 
             try
             {

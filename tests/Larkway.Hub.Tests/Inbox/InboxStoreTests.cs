@@ -34,6 +34,27 @@ public sealed class InboxStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_burst_of_concurrent_appends_with_duplicates_among_them_stores_each_event_once()
+    {
+        await using var hub = Services();
+
+        // 300 messages, each delivered twice at once (same event id), and every tenth again under a new event id.
+        var deliveries = Enumerable.Range(0, 300)
+            .SelectMany(i => new[] { TestEvents.Message($"ev_{i}", $"om_{i}"), TestEvents.Message($"ev_{i}", $"om_{i}") }
+                .Concat(i % 10 == 0 ? [TestEvents.Message($"ev_{i}_again", $"om_{i}")] : []))
+            .ToList();
+
+        var results = await Task.WhenAll(deliveries.Select(d => Task.Run(() => hub.Store.AppendAsync(d))));
+
+        results.Count(r => r.Status == InboxAppendStatus.Accepted).ShouldBe(300);
+        var idsByMessage = deliveries.Zip(results)
+            .GroupBy(p => p.First.Envelope.Event.GetProperty("message").GetProperty("message_id").GetString())
+            .Select(g => g.Select(p => p.Second.EventId).Distinct().Count());
+        idsByMessage.ShouldAllBe(distinctIds => distinctIds == 1);
+        (await hub.Store.ListAsync(null, null, 1000)).Count.ShouldBe(300);
+    }
+
+    [Fact]
     public async Task A_redelivery_under_the_same_event_id_is_a_duplicate()
     {
         await using var hub = Services();
