@@ -14,6 +14,7 @@ namespace Larkway.Hub.Inbox;
 public sealed partial class InboxStore : IAsyncDisposable, IDisposable
 {
     private readonly InboxAppendBatcher _batcher;
+    private readonly InboxCompletionBatcher _completions;
     private readonly IDbContextFactory<HubDbContext> _contexts;
     private readonly IHubStorageProvider _provider;
     private readonly HubDatabaseInitializer _initializer;
@@ -39,6 +40,7 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         _signal = signal;
         _logger = logger;
         _batcher = new InboxAppendBatcher(WriteBatchAsync);
+        _completions = new InboxCompletionBatcher(WriteCompletionsAsync);
     }
 
     /// <summary>
@@ -53,10 +55,18 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Stops taking appends and waits for the ones queued to be written.</summary>
-    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _batcher.DisposeAsync().ConfigureAwait(false);
+        await _completions.DisposeAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Stops taking appends; those already queued are still written by the running batch loop.</summary>
-    public void Dispose() => _batcher.Complete();
+    public void Dispose()
+    {
+        _batcher.Complete();
+        _completions.Complete();
+    }
 
     /// <summary>
     /// Writes a batch of appends in one transaction. Keys already stored, or taken by an earlier event of the
@@ -244,21 +254,55 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Marks a claimed event Done. False when <paramref name="owner"/> no longer holds its lease (another processor took it over).</summary>
-    public async Task<bool> CompleteAsync(long id, string owner, CancellationToken cancellationToken = default)
+    /// <remarks>Completions arriving together share one transaction (group commit).</remarks>
+    public Task<bool> CompleteAsync(long id, string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return _completions.CompleteAsync(id, owner, cancellationToken);
+    }
+
+    /// <summary>Marks a batch of events Done, each only while its owner still holds the lease, in one transaction.</summary>
+    private async Task WriteCompletionsAsync(IReadOnlyList<PendingCompletion> batch)
     {
         var now = _time.GetUtcNow();
-        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        var held = new HashSet<long>();
+        var db = await CreateContextAsync(CancellationToken.None).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var updated = await Owned(db, id, owner).ExecuteUpdateAsync(
-                s => s.SetProperty(e => e.Status, InboxStatus.Done)
-                    .SetProperty(e => e.CompletedAt, now)
-                    .SetProperty(e => e.NextAttemptAt, (DateTimeOffset?)null)
-                    .SetProperty(e => e.LeaseOwner, (string?)null)
-                    .SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null)
-                    .SetProperty(e => e.LastError, (string?)null),
-                cancellationToken).ConfigureAwait(false);
-            return LeaseHeld(updated, id, owner);
+            var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                foreach (var group in batch.GroupBy(c => c.Owner, StringComparer.Ordinal))
+                {
+                    var owner = group.Key;
+                    var ids = group.Select(c => c.Id).Distinct().ToArray();
+                    var owned = await db.InboxEvents
+                        .Where(e => ids.Contains(e.Id) && e.Status == InboxStatus.InProgress && e.LeaseOwner == owner)
+                        .Select(e => e.Id).ToListAsync().ConfigureAwait(false);
+                    if (owned.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    await db.InboxEvents
+                        .Where(e => owned.Contains(e.Id) && e.Status == InboxStatus.InProgress && e.LeaseOwner == owner)
+                        .ExecuteUpdateAsync(
+                            s => s.SetProperty(e => e.Status, InboxStatus.Done)
+                                .SetProperty(e => e.CompletedAt, now)
+                                .SetProperty(e => e.NextAttemptAt, (DateTimeOffset?)null)
+                                .SetProperty(e => e.LeaseOwner, (string?)null)
+                                .SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null)
+                                .SetProperty(e => e.LastError, (string?)null)).ConfigureAwait(false);
+                    held.UnionWith(owned);
+                }
+
+                await transaction.CommitAsync().ConfigureAwait(false);
+            }
+        }
+
+        foreach (var completion in batch)
+        {
+            completion.Result.TrySetResult(LeaseHeld(held.Contains(completion.Id) ? 1 : 0, completion.Id, completion.Owner));
         }
     }
 
