@@ -5,12 +5,12 @@
 #   ports, runs the generator against both, stops everything and prints the table.
 # Arguments go to the generator, e.g.:  bench/ingest.sh --loads 500,1000 --rounds 5 --seconds 10
 # INGEST_KEEP=1 keeps the temp dir (logs, the Hub's database); INGEST_AUTO_CHALLENGE=0 is passed to the peer.
+# INGEST_HUB_DLL=<path> runs another build of the Hub (e.g. to compare two commits).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-
 generator=bench/Larkway.Bench.Ingest/bin/Release/net10.0/Larkway.Bench.Ingest.dll
-hub=src/Larkway.Hub/bin/Release/net10.0/Larkway.Hub.dll
+hub=${INGEST_HUB_DLL:-src/Larkway.Hub/bin/Release/net10.0/Larkway.Hub.dll}
 peer=bench/ingest-node
 event_type=im.message.reaction.created_v1
 
