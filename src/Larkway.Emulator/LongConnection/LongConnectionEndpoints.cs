@@ -81,7 +81,7 @@ internal static class LongConnectionEndpoints
         });
     }
 
-    private static async Task AcceptAsync(HttpContext context, LongConnectionHub hub, IHostApplicationLifetime lifetime)
+    private static async Task AcceptAsync(HttpContext context, LongConnectionHub hub, IHostApplicationLifetime lifetime, TimeProvider time)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -113,7 +113,7 @@ internal static class LongConnectionEndpoints
             throw;
         }
 
-        using var session = new LongConnectionSession(ticket.AppId, ticket.DeviceId, ticket.ServiceId, socket, TimeProvider.System.GetUtcNow());
+        using var session = new LongConnectionSession(ticket.AppId, ticket.DeviceId, ticket.ServiceId, socket, time.GetUtcNow());
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         hub.Attach(session);
         try

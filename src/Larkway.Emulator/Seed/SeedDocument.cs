@@ -67,13 +67,16 @@ public sealed class SeedApp
 
     public bool Disabled { get; init; }
 
-    /// <summary>The app's HTTP event subscription (stored without url_verification).</summary>
+    /// <summary>The app's event subscription (stored without url_verification).</summary>
     public SeedEvents? Events { get; init; }
 }
 
 public sealed class SeedEvents
 {
-    public required string Url { get; init; }
+    /// <summary>"http" (default; needs <see cref="Url"/>) or "long-connection" (no URL).</summary>
+    public string? Mode { get; init; }
+
+    public string? Url { get; init; }
 
     public string? EncryptKey { get; init; }
 

@@ -65,14 +65,23 @@ public static class SeedLoader
         foreach (var app in seed.Apps ?? [])
         {
             state.AddApp(new EmulatorApp(app.AppId, app.AppSecret, app.BotName ?? "Bot", app.BotOpenId ?? Ids.Stable("ou_", "bot:" + app.AppId), app.Disabled));
-            if (app.Events is { } events)
+            if (app.Events is { Mode: "long-connection" } longConnection)
             {
+                state.SetEventSubscription(EventSubscription.LongConnection(app.AppId, longConnection.EncryptKey, longConnection.VerificationToken) with { ReceiveAllGroupMessages = longConnection.ReceiveAllGroupMessages });
+            }
+            else if (app.Events is { } events)
+            {
+                if (events.Mode is not (null or "http"))
+                {
+                    throw new InvalidDataException($"Seed app '{app.AppId}' has an unknown events.mode '{events.Mode}' (http or long-connection).");
+                }
+
                 if (!Uri.TryCreate(events.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
                 {
                     throw new InvalidDataException($"Seed app '{app.AppId}' has an invalid events.url '{events.Url}'.");
                 }
 
-                state.SetEventSubscription(new EventSubscription(app.AppId, events.Url, events.EncryptKey, events.VerificationToken) { ReceiveAllGroupMessages = events.ReceiveAllGroupMessages });
+                state.SetEventSubscription(new EventSubscription(app.AppId, events.Url!, events.EncryptKey, events.VerificationToken) { ReceiveAllGroupMessages = events.ReceiveAllGroupMessages });
             }
         }
 

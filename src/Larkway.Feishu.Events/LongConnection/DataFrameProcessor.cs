@@ -13,9 +13,6 @@ namespace Larkway.Feishu.Events.LongConnection;
 /// </summary>
 internal sealed class DataFrameProcessor
 {
-    /// <summary>Frames that may wait for a handler slot, per lane, beyond those running; past that they are refused with 500.</summary>
-    internal const int BacklogPerLane = 256;
-
     private const string UrlPreviewGetType = "url.preview.get";
 
     private readonly IFeishuEventSink _sink;
@@ -34,8 +31,8 @@ internal sealed class DataFrameProcessor
         _verificationToken = string.IsNullOrEmpty(options.VerificationToken) ? null : options.VerificationToken;
         _time = options.TimeProvider;
         _logger = logger;
-        _events = new HandlerLane(options.MaxConcurrentHandlers, BacklogPerLane);
-        _callbacks = new HandlerLane(options.MaxConcurrentHandlers, BacklogPerLane);
+        _events = new HandlerLane(options.MaxConcurrentHandlers, options.HandlerBacklog);
+        _callbacks = new HandlerLane(options.MaxConcurrentHandlers, options.HandlerBacklog);
     }
 
     /// <summary>Waits for every sink call and ack in progress.</summary>
@@ -54,12 +51,18 @@ internal sealed class DataFrameProcessor
         {
             envelope = FeishuEventEnvelope.Parse(payload.Span);
         }
-        catch (FeishuEventException ex)
+#pragma warning disable CA1031 // Whatever the parser throws, this payload will never parse: the receive loop must go on.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             // Decision: a payload that can never parse is acknowledged with 200 (and a warning), not 500:
             // a 500 would have the server redeliver it forever. The log names it without its contents.
             LongConnectionLog.MalformedPayload(
-                _logger, session.ConnectionId, frame.GetHeader(Frames.HeaderMessageId) ?? "", frame.GetHeader(Frames.HeaderTraceId) ?? "", ex.Message);
+                _logger,
+                session.ConnectionId,
+                frame.GetHeader(Frames.HeaderMessageId) ?? "",
+                frame.GetHeader(Frames.HeaderTraceId) ?? "",
+                ex is FeishuEventException ? ex.Message : ex.GetType().Name);
             AckLater(session, frame, 200, started, cancellationToken);
             return;
         }

@@ -340,6 +340,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             InitialConfig = options.InitialConfig,
             WatchdogTimeout = options.WatchdogTimeout,
             MaxConcurrentHandlers = options.MaxConcurrentHandlers,
+            HandlerBacklog = Math.Max(0, options.HandlerBacklog),
             MaxPendingFragmentedMessages = options.MaxPendingFragmentedMessages,
             MaxFragmentedMessageBytes = options.MaxFragmentedMessageBytes,
             FragmentTimeout = options.FragmentTimeout,

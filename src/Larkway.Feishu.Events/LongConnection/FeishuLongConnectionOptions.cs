@@ -24,12 +24,15 @@ public sealed class FeishuLongConnectionOptions
     /// <summary>
     /// Liveness: when nothing (not even a pong) arrives for this long, the connection is dropped and
     /// re-established. Null (the default) means three ping intervals, following the live ping interval;
-    /// <see cref="Timeout.InfiniteTimeSpan"/> turns the watchdog off.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (or zero) turns the watchdog off.
     /// </summary>
     public TimeSpan? WatchdogTimeout { get; set; }
 
     /// <summary>How many events are handled at once (default 8). Card actions have a separate allowance of the same size, so they never wait behind slow events.</summary>
     public int MaxConcurrentHandlers { get; set; } = 8;
+
+    /// <summary>Frames that may wait for a handler slot, per allowance, beyond those running; past that a frame is answered 500 at once (the server redelivers it later).</summary>
+    internal int HandlerBacklog { get; set; } = 256;
 
     /// <summary>How many fragmented messages may wait for their missing fragments at once (default 64); the oldest is dropped to make room.</summary>
     public int MaxPendingFragmentedMessages { get; set; } = 64;

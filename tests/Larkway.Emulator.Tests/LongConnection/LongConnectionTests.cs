@@ -81,6 +81,19 @@ public sealed class LongConnectionTests
     }
 
     [Fact]
+    public async Task An_expired_ticket_is_refused()
+    {
+        await using var emulator = await StartAsync(o => o.LongConnection.TicketLifetime = TimeSpan.FromSeconds(30));
+        var url = await LcTestClient.DiscoverUrlAsync(emulator);
+        emulator.Clock.Advance(TimeSpan.FromSeconds(31));
+
+        var (status, headers) = await LcTestClient.RefusedHandshakeAsync(url);
+
+        Assert.Equal(514, status);
+        Assert.Equal("514", headers["Handshake-Status"].Single());
+    }
+
+    [Fact]
     public async Task One_connection_over_the_limit_is_refused_with_514_and_1000040350()
     {
         await using var emulator = await StartAsync(o => o.LongConnection.MaxConnectionsPerApp = 2);
@@ -230,6 +243,28 @@ public sealed class LongConnectionTests
         var attempts = emulator.Server.Deliveries.AttemptsOf(eventId);
         Assert.Contains(attempts, a => a is { Attempt: 1, Success: false } && a.Error!.Contains("no ack", StringComparison.Ordinal));
         Assert.Contains(attempts, a => a.Success && a.Attempt >= 2);
+    }
+
+    [Fact]
+    public async Task An_event_is_given_up_after_the_maximum_number_of_sends()
+    {
+        await using var emulator = await StartAsync(o =>
+        {
+            o.LongConnection.AckTimeout = TimeSpan.FromMilliseconds(100);
+            o.LongConnection.MaxDeliveryAttempts = 2;
+        });
+        await SubscribeAsync(emulator);
+        await using var client = await LcTestClient.ConnectAsync(emulator);
+        await PostP2pAsync(emulator, "never acked");
+        var received = await client.NextEventAsync();
+        var eventId = EventIdOf(received);
+
+        var last = await WaitForAttemptAsync(emulator, eventId, a => a.Attempt == 2);
+
+        Assert.False(last.Success);
+        Assert.Null(last.NextRetryMs);
+        Assert.NotNull(emulator.Server.Deliveries.AttemptsOf(eventId).Single(a => a.Attempt == 1).NextRetryMs);
+        await WaitUntilAsync(() => emulator.Server.LongConnections.StatusOf(emulator.Options.AppId).InFlight == 0);
     }
 
     [Fact]
@@ -426,6 +461,26 @@ public sealed class LongConnectionTests
 
         using var bad = await emulator.SendAsync(HttpMethod.Put, $"/_emulator/apps/{emulator.Options.AppId}/event-subscription", "{\"mode\":\"carrier-pigeon\"}", null);
         Assert.Equal(400, bad.Status);
+    }
+
+    [Fact]
+    public async Task A_seed_can_subscribe_an_app_in_long_connection_mode()
+    {
+        var seed = Path.Combine(Path.GetTempPath(), $"larkway-lc-seed-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(seed, """
+            {"apps":[{"app_id":"cli_0123456789abcdef","app_secret":"seed-secret-0001","events":{"mode":"long-connection","verification_token":"vt_seed"}}]}
+            """);
+        try
+        {
+            await using var emulator = await StartAsync(o => o.SeedFile = seed);
+            var subscription = emulator.State.EventSubscriptionOf("cli_0123456789abcdef")!;
+            Assert.Equal(Larkway.Emulator.State.EventDeliveryMode.LongConnection, subscription.Mode);
+            Assert.Equal("vt_seed", subscription.VerificationToken);
+        }
+        finally
+        {
+            File.Delete(seed);
+        }
     }
 
     [Fact]
