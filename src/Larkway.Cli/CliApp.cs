@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(RecallCommand.Create(context, credentials));
         root.Subcommands.Add(CardCommand.Create(context));
         root.Subcommands.Add(BotCommand.Create(context));
+        root.Subcommands.Add(EventCommand.Create(context, credentials));
         return root;
     }
 
@@ -27,6 +28,10 @@ public static class CliApp
     {
         var root = Build(context);
         var invocation = new InvocationConfiguration { Output = context.Output, Error = context.Error };
-        return await root.Parse(args).InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        var parse = root.Parse(args);
+        var exit = await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+
+        // System.CommandLine reports parse errors (missing or unknown options) as 1; ours is 2 for usage.
+        return parse.Errors.Count > 0 && exit == ExitCodes.Failure ? ExitCodes.Usage : exit;
     }
 }

@@ -42,6 +42,9 @@ public sealed class EmulatorOptions
     /// <summary>How long a subscriber has to answer HTTP 200 (Feishu: 3 s); applies to url_verification too.</summary>
     public TimeSpan EventDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long a card callback may take before the user sees an error (Feishu: 3 s); tests shorten it.</summary>
+    public TimeSpan CardCallbackTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>TCP connect timeout when pushing events (2 s).</summary>
     public TimeSpan EventConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

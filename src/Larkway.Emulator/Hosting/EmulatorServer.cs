@@ -5,6 +5,7 @@ using Larkway.Emulator.Api.Im;
 using Larkway.Emulator.Api.Webhooks;
 using Larkway.Emulator.Events;
 using Larkway.Emulator.LongConnection;
+using Larkway.Emulator.Events.Callbacks;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.Seed;
 using Larkway.Emulator.State;
@@ -107,6 +108,14 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<LongConnectionHub>();
         services.AddSingleton<EventDelivery>();
         services.AddHostedService(sp => sp.GetRequiredService<EventDelivery>());
+
+        // Card callbacks: transports are asked in registration order; the long connection can register a second one.
+        services.AddSingleton<HttpCardCallbackTransport>();
+
+        // Asked in order: the long connection only takes apps in that mode without a callback URL.
+        services.AddSingleton<ICardCallbackTransport, LongConnectionCardCallbackTransport>();
+        services.AddSingleton<ICardCallbackTransport>(sp => sp.GetRequiredService<HttpCardCallbackTransport>());
+        services.AddSingleton<CardCallbackService>();
     }
 
     private static void UseEmulator(WebApplication app)
@@ -125,6 +134,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapControlEndpoints();
         app.MapEventControlEndpoints();
         app.MapLongConnectionEndpoints();
+        app.MapCardActionEndpoints();
         app.MapWebEndpoints();
     }
 

@@ -57,6 +57,15 @@ public static class ErrorCodes
     public const int BadMemberIdType = 232015;
     public const int NotChatOwner = 232017;
 
+    // Card callbacks: the code the clicking user sees (client-side table of doc 卡片回传交互回调, per
+    // shared/reference/feishu-errors.md). 200340 is listed there without a meaning we could confirm; the
+    // emulator uses it when the callback cannot be delivered at all (nothing configured, connection refused).
+    public const int CardCallbackUndeliverable = 200340;
+    public const int CardCallbackTimeout = 200341;
+    public const int CardCallbackHttpStatus = 200671;
+    public const int CardCallbackBadResponse = 200672;
+    public const int CardCallbackBadCard = 200673;
+
     // Custom bot webhook (HTTP 200 for all of these).
     public const int WebhookTokenInvalid = 19001;
     public const int WebhookBadMessage = 19002;

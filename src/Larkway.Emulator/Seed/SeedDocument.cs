@@ -69,6 +69,22 @@ public sealed class SeedApp
 
     /// <summary>The app's event subscription (stored without url_verification).</summary>
     public SeedEvents? Events { get; init; }
+
+    /// <summary>The app's card callback configuration (stored without url_verification).</summary>
+    public SeedCallback? Callback { get; init; }
+}
+
+public sealed class SeedCallback
+{
+    /// <summary>Receives card.action.trigger.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>The old message-card request URL (card.action.trigger_v1 bodies); wins over <see cref="Url"/>.</summary>
+    public string? CardRequestUrl { get; init; }
+
+    public string? EncryptKey { get; init; }
+
+    public string? VerificationToken { get; init; }
 }
 
 public sealed class SeedEvents

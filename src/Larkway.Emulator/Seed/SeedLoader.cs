@@ -83,6 +83,28 @@ public static class SeedLoader
 
                 state.SetEventSubscription(new EventSubscription(app.AppId, events.Url!, events.EncryptKey, events.VerificationToken) { ReceiveAllGroupMessages = events.ReceiveAllGroupMessages });
             }
+
+            if (app.Callback is { } callback)
+            {
+                foreach (var (name, value) in new[] { ("callback.url", callback.Url), ("callback.card_request_url", callback.CardRequestUrl) })
+                {
+                    if (value is not null && (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+                    {
+                        throw new InvalidDataException($"Seed app '{app.AppId}' has an invalid {name} '{value}'.");
+                    }
+                }
+
+                if (callback.Url is null && callback.CardRequestUrl is null)
+                {
+                    throw new InvalidDataException($"Seed app '{app.AppId}' has a callback without url or card_request_url.");
+                }
+
+                state.SetCardCallback(new CardCallbackSettings(app.AppId, callback.Url, callback.CardRequestUrl)
+                {
+                    EncryptKey = callback.EncryptKey is { Length: > 0 } key ? key : null,
+                    VerificationToken = callback.VerificationToken,
+                });
+            }
         }
 
         if (state.FindApp(options.AppId) is null)

@@ -27,6 +27,7 @@ public sealed class EmulatorState
     private readonly Dictionary<(string AppId, string Uuid), (string ChatId, DateTimeOffset Expires)> _createChatUuids = [];
     private readonly Dictionary<string, List<ReadReceipt>> _reads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EventSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CardCallbackSettings> _cardCallbacks = new(StringComparer.Ordinal);
     private long _sequence;
 
     public EmulatorState(EmulatorTenant tenant, TimeProvider time)
@@ -93,6 +94,19 @@ public sealed class EmulatorState
     }
 
     public EventSubscription? EventSubscriptionOf(string appId) => Get(_subscriptions, appId);
+
+    /// <summary>Sets (replaces) an app's card callback configuration; no url_verification here.</summary>
+    public CardCallbackSettings SetCardCallback(CardCallbackSettings settings) => Put(_cardCallbacks, settings.AppId, settings);
+
+    public CardCallbackSettings? CardCallbackOf(string appId) => Get(_cardCallbacks, appId);
+
+    public bool RemoveCardCallback(string appId)
+    {
+        lock (_gate)
+        {
+            return _cardCallbacks.Remove(appId);
+        }
+    }
 
     /// <summary>Records that a user read a message (there are no emulated clients to do it).</summary>
     public void MarkRead(string messageId, string openId)

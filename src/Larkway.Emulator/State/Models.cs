@@ -159,6 +159,20 @@ public enum EventDeliveryMode
     LongConnection,
 }
 
+/// <summary>
+/// An app's callback configuration (developer console → Events and callbacks → Callback configuration),
+/// separate from its events. <see cref="Url"/> receives new-style callbacks (<c>card.action.trigger</c>);
+/// <see cref="CardRequestUrl"/> is the old message-card "request URL" (<c>card.action.trigger_v1</c>
+/// semantics) and wins when set. Keys left null fall back to the event subscription's: Feishu has one
+/// Encrypt Key and one Verification Token per app.
+/// </summary>
+public sealed record CardCallbackSettings(string AppId, string? Url, string? CardRequestUrl)
+{
+    public string? EncryptKey { get; init; }
+
+    public string? VerificationToken { get; init; }
+}
+
 /// <summary>Who made a change: a user (open_id) or an app's bot (app_id); both null = unknown.</summary>
 public sealed record ChangeActor(string? OpenId, string? AppId)
 {

@@ -25,8 +25,14 @@ public static class CardHtmlRenderer
         $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{Html.Encode(title)}</title>"
         + $"<style>{PageStyles.Css}</style></head><body><main>{Render(card)}</main></body></html>";
 
-    /// <summary>A complete <c>&lt;div class="card"&gt;</c> for the card.</summary>
-    public static string Render(JsonElement card)
+    /// <summary>A complete <c>&lt;div class="card"&gt;</c> for the card (interactive elements inert).</summary>
+    public static string Render(JsonElement card) => Render(card, actions: null);
+
+    /// <summary>
+    /// The card with its interactive elements (callback buttons, select_static, overflow, date pickers,
+    /// input) as plain form posts to the web view's action route when <paramref name="actions"/> is given.
+    /// </summary>
+    internal static string Render(JsonElement card, CardActionContext? actions)
     {
         var html = new StringBuilder("<div class=\"card\">");
         if (card.ValueKind != JsonValueKind.Object)
@@ -46,7 +52,7 @@ public static class CardHtmlRenderer
         }
 
         html.Append("<div class=\"card-body\">");
-        RenderElements(ElementsOf(card), html);
+        RenderElements(ElementsOf(card), html, actions);
         return html.Append("</div></div>").ToString();
     }
 
@@ -86,15 +92,15 @@ public static class CardHtmlRenderer
         return [];
     }
 
-    private static void RenderElements(IEnumerable<JsonElement> elements, StringBuilder html)
+    private static void RenderElements(IEnumerable<JsonElement> elements, StringBuilder html, CardActionContext? actions)
     {
         foreach (var element in elements)
         {
-            RenderElement(element, html);
+            RenderElement(element, html, actions);
         }
     }
 
-    private static void RenderElement(JsonElement element, StringBuilder html)
+    private static void RenderElement(JsonElement element, StringBuilder html, CardActionContext? actions)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -155,18 +161,21 @@ public static class CardHtmlRenderer
                 break;
             case "action":
                 html.Append("<div class=\"el-action\">");
-                RenderElements(Array(element, "actions"), html);
+                RenderElements(Array(element, "actions"), html, actions);
                 html.Append("</div>");
                 break;
             case "button":
-                RenderButton(element, html);
+                RenderButton(element, html, actions);
+                break;
+            case "select_static" or "overflow" or "date_picker" or "picker_date" or "picker_time" or "picker_datetime" or "input":
+                CardActionForms.Render(element, html, actions);
                 break;
             case "column_set":
                 html.Append("<div class=\"el-columns\">");
                 foreach (var column in Array(element, "columns"))
                 {
                     html.Append("<div class=\"el-column\">");
-                    RenderElements(Array(column, "elements"), html);
+                    RenderElements(Array(column, "elements"), html, actions);
                     html.Append("</div>");
                 }
 
@@ -177,7 +186,7 @@ public static class CardHtmlRenderer
                 if (element.TryGetProperty("elements", out var children) && children.ValueKind == JsonValueKind.Array)
                 {
                     html.Append("<div class=\"el-container\">");
-                    RenderElements(children.EnumerateArray(), html);
+                    RenderElements(children.EnumerateArray(), html, actions);
                     html.Append("</div>");
                 }
                 else
@@ -190,7 +199,7 @@ public static class CardHtmlRenderer
     }
 
     /// <summary>v1: <c>url</c> / <c>multi_url.url</c>; v2: <c>behaviors[{type:"open_url", default_url}]</c>.</summary>
-    private static void RenderButton(JsonElement button, StringBuilder html)
+    private static void RenderButton(JsonElement button, StringBuilder html, CardActionContext? actions)
     {
         var url = Str(button, "url");
         if (url is null && button.TryGetProperty("multi_url", out var multi) && multi.ValueKind == JsonValueKind.Object)
@@ -202,13 +211,22 @@ public static class CardHtmlRenderer
         var type = Str(button, "type") ?? "default";
         var kind = type is "primary" or "danger" or "default" or "text" or "laser" or "primary_filled" or "danger_filled" ? type : "default";
         var label = TextOf(button, "text");
-        html.Append(Html.SafeUrl(url) is { } safe
-            ? $"<a class=\"btn btn-{kind}\" href=\"{Html.Encode(safe)}\" rel=\"noopener noreferrer\" target=\"_blank\">{label}</a>"
-            : $"<button type=\"button\" class=\"btn btn-{kind}\">{label}</button>");
+        if (Html.SafeUrl(url) is { } safe)
+        {
+            html.Append($"<a class=\"btn btn-{kind}\" href=\"{Html.Encode(safe)}\" rel=\"noopener noreferrer\" target=\"_blank\">{label}</a>");
+        }
+        else if (url is null && actions is not null)
+        {
+            CardActionForms.Button(button, $"btn btn-{kind}", label, html, actions);
+        }
+        else
+        {
+            html.Append($"<button type=\"button\" class=\"btn btn-{kind}\">{label}</button>");
+        }
     }
 
     /// <summary>A text object (<c>{tag: plain_text|lark_md, content}</c>) under <paramref name="name"/>, as HTML.</summary>
-    private static string TextOf(JsonElement parent, string name) =>
+    internal static string TextOf(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var text) ? TextValue(text) : string.Empty;
 
     private static string TextValue(JsonElement text) => text.ValueKind switch
@@ -221,6 +239,6 @@ public static class CardHtmlRenderer
     private static string PlainOf(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var text) ? text.ValueKind == JsonValueKind.Object ? Str(text, "content") ?? string.Empty : text.ValueKind == JsonValueKind.String ? text.GetString()! : string.Empty : string.Empty;
 
-    private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
+    internal static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];
 }

@@ -9,7 +9,8 @@ namespace Larkway.Emulator.Web;
 /// <summary>A stored message as a person would see it in the chat view.</summary>
 internal sealed class MessageHtmlRenderer(EmulatorState state)
 {
-    public string Render(EmulatorMessage message)
+    /// <param name="operatorOpenId">The user acting in the page; given, app cards get clickable elements.</param>
+    public string Render(EmulatorMessage message, string? operatorOpenId = null)
     {
         var html = new StringBuilder();
         html.Append("<div class=\"msg").Append(message.Sender.SenderType == "app" ? " from-bot" : string.Empty).Append("\" id=\"").Append(Html.Encode(message.MessageId)).Append("\">");
@@ -26,7 +27,7 @@ internal sealed class MessageHtmlRenderer(EmulatorState state)
         }
 
         html.Append("</div><div class=\"content\">");
-        html.Append(message.Deleted ? "<em class=\"recalled\">This message was recalled</em>" : Content(message));
+        html.Append(message.Deleted ? "<em class=\"recalled\">This message was recalled</em>" : Content(message, operatorOpenId));
         return html.Append("</div></div>").ToString();
     }
 
@@ -36,7 +37,7 @@ internal sealed class MessageHtmlRenderer(EmulatorState state)
         ?? state.FindUser("open_id", message.Sender.Id)?.Name
         ?? message.Sender.Id;
 
-    private string Content(EmulatorMessage message)
+    private string Content(EmulatorMessage message, string? operatorOpenId)
     {
         using var document = JsonDocument.Parse(message.Content);
         var content = document.RootElement;
@@ -55,7 +56,9 @@ internal sealed class MessageHtmlRenderer(EmulatorState state)
             case "interactive":
                 using (var card = JsonDocument.Parse(message.SendContent))
                 {
-                    return CardHtmlRenderer.Render(card.RootElement);
+                    // Only app bots receive callbacks; custom-bot and user cards stay inert.
+                    var clickable = operatorOpenId is not null && message.Sender.SenderType == "app" && state.FindApp(message.Sender.Id) is not null;
+                    return CardHtmlRenderer.Render(card.RootElement, clickable ? new CardActionContext(message.MessageId, operatorOpenId!) : null);
                 }
 
             case "share_chat":

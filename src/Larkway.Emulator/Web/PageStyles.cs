@@ -19,5 +19,8 @@ internal static class PageStyles
         .btn{display:inline-block;margin:4px 6px 4px 0;padding:4px 12px;border:1px solid #dee0e3;border-radius:6px;background:#fff;color:#1f2329;text-decoration:none}
         .btn-primary,.btn-primary_filled{background:#3370ff;color:#fff;border-color:#3370ff}.btn-danger,.btn-danger_filled{color:#f54a45;border-color:#f54a45}
         .say{margin:16px 0;padding:10px 14px;background:#fff;border-radius:8px}
+        .card-action{display:inline}.card-action select,.card-action input{margin:4px 6px 4px 0}.acting{margin:8px 0}
+        .flash{margin:10px 0;padding:8px 12px;border-radius:6px;background:#e1eaff}.flash-success{background:#d9f5d6}
+        .flash-error{background:#fde2e2;color:#a1260d}.flash-warning{background:#fff3c2}
         """;
 }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Larkway.Emulator.Api.Control;
 using Larkway.Emulator.Api.Im;
+using Larkway.Emulator.Events.Callbacks;
+using Larkway.Emulator.Platform;
 using Larkway.Emulator.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +21,7 @@ internal static class WebEndpoints
         routes.MapGet("/", Index);
         routes.MapGet("/chats/{chat_id}", Chat);
         routes.MapPost("/chats/{chat_id}/say", SayAsync);
+        routes.MapPost("/_emulator/web/messages/{message_id}/actions", CardActionAsync);
         routes.MapGet("/_emulator/resources/{key}", Resource);
     }
 
@@ -35,7 +38,7 @@ internal static class WebEndpoints
         return Page("Larkway Emulator", body.Append("</table>").ToString());
     }
 
-    private static IResult Chat([FromRoute(Name = "chat_id")] string chatId, EmulatorState state)
+    private static IResult Chat([FromRoute(Name = "chat_id")] string chatId, [FromQuery(Name = "as")] string? actingAs, [FromQuery] string? flash, EmulatorState state, CardCallbackService callbacks)
     {
         if (state.FindChat(chatId) is not { } chat)
         {
@@ -46,30 +49,160 @@ internal static class WebEndpoints
         var members = string.Join(", ", chat.MemberOpenIds.Select(id => state.FindUser("open_id", id)?.Name ?? id).Concat(chat.BotAppIds.Select(id => (state.FindApp(id)?.BotName ?? id) + " (bot)")));
         var body = new StringBuilder("<h1>").Append(Html.Encode(ChatTitle(chat, state))).Append("</h1><p class=\"meta\">")
             .Append(Html.Encode(chat.Description)).Append("</p><p class=\"meta\">Members: ").Append(Html.Encode(members)).Append("</p>");
-        foreach (var message in state.MessagesIn(chat.ChatId))
+        var actors = Actors(chat, state);
+        var current = actors.FirstOrDefault(u => u.OpenId == actingAs) ?? actors.FirstOrDefault();
+        AppendActingAs(body, chat, actors, current);
+        if (flash is not null && callbacks.FindOutcome(flash) is { } outcome)
         {
-            body.Append(renderer.Render(message));
+            AppendFlash(body, outcome);
         }
 
-        AppendSayForm(body, chat, state);
+        foreach (var message in state.MessagesIn(chat.ChatId))
+        {
+            body.Append(renderer.Render(message, chat.Dissolved ? null : current?.OpenId));
+        }
+
+        AppendSayForm(body, chat, actors, current);
         return Page(ChatTitle(chat, state), body.ToString());
     }
 
-    /// <summary>A plain form to post as a member (no scripts): the message raises the receive events.</summary>
-    private static void AppendSayForm(StringBuilder body, EmulatorChat chat, EmulatorState state)
+    /// <summary>Members who can act in the page (post, click cards).</summary>
+    private static List<EmulatorUser> Actors(EmulatorChat chat, EmulatorState state) =>
+        [.. chat.MemberOpenIds.Select(id => state.FindUser("open_id", id)).OfType<EmulatorUser>().Where(u => !u.IsResigned)];
+
+    /// <summary>The page's current user (?as=open_id): who posts and who clicks card buttons.</summary>
+    private static void AppendActingAs(StringBuilder body, EmulatorChat chat, List<EmulatorUser> actors, EmulatorUser? current)
     {
-        var members = chat.MemberOpenIds.Select(id => state.FindUser("open_id", id)).OfType<EmulatorUser>().Where(u => !u.IsResigned).ToList();
+        if (chat.Dissolved || actors.Count == 0)
+        {
+            return;
+        }
+
+        body.Append("<form class=\"acting\" method=\"get\" action=\"/chats/").Append(Uri.EscapeDataString(chat.ChatId)).Append("\"><label>Acting as <select name=\"as\" onchange=\"this.form.submit()\">");
+        AppendUserOptions(body, actors, current);
+        body.Append("</select></label> <button type=\"submit\">Switch</button></form>");
+    }
+
+    /// <summary>What the clicking user would see: the toast, or the error code of a failed callback.</summary>
+    private static void AppendFlash(StringBuilder body, CardActionOutcome outcome)
+    {
+        if (outcome.Toast is { } toast)
+        {
+            var kind = toast.Type is "success" or "error" or "warning" ? toast.Type : "info";
+            body.Append("<div class=\"flash flash-").Append(kind).Append("\" role=\"status\">").Append(Html.Encode(toast.Content)).Append("</div>");
+        }
+
+        if (outcome.ErrorCode is { } code)
+        {
+            body.Append("<div class=\"flash flash-error\" role=\"alert\" data-error-code=\"").Append(code.ToString(CultureInfo.InvariantCulture))
+                .Append("\">Card action failed (error code ").Append(code.ToString(CultureInfo.InvariantCulture)).Append("): ").Append(Html.Encode(outcome.Error)).Append("</div>");
+        }
+
+        if (outcome.Note is { } note)
+        {
+            body.Append("<div class=\"flash flash-info\">").Append(Html.Encode(note)).Append("</div>");
+        }
+    }
+
+    /// <summary>A card element's form post: the same click as <c>POST /_emulator/messages/{id}/actions</c>, then back to the chat.</summary>
+    private static async Task<IResult> CardActionAsync(HttpContext context, [FromRoute(Name = "message_id")] string messageId, EmulatorState state, CardCallbackService callbacks)
+    {
+        if (IsCrossSite(context))
+        {
+            return Results.StatusCode(403);
+        }
+
+        if (!context.Request.HasFormContentType || state.FindMessage(messageId) is not { } message)
+        {
+            return Results.NotFound();
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var user = state.FindUser("open_id", form["operator"].ToString());
+        var tag = form["tag"].ToString();
+        if (user is null || tag.Length == 0)
+        {
+            return Results.BadRequest();
+        }
+
+        var (option, timezone) = PickerOption(tag, form["picker"].ToString());
+        var action = new CardAction(tag)
+        {
+            Value = ParseValue(form["value"].ToString()),
+            Name = NullIfEmpty(form["name"].ToString()),
+            Option = option ?? NullIfEmpty(form["option"].ToString()),
+            Timezone = timezone,
+            InputValue = tag == "input" ? form["input_value"].ToString() : null,
+        };
+        CardActionOutcome outcome;
+        try
+        {
+            var (app, clicked) = CardActionEndpoints.RequireClickable(state, messageId, user);
+            outcome = await callbacks.ClickAsync(app, clicked, user, action, context.RequestAborted);
+        }
+        catch (ApiErrorException e)
+        {
+            return Results.Content(Layout("Card action refused", "<h1>Card action refused</h1><p>" + Html.Encode(e.Message) + "</p>"), "text/html; charset=utf-8", Encoding.UTF8, 400);
+        }
+
+        return Results.Redirect($"/chats/{Uri.EscapeDataString(message.ChatId)}?as={Uri.EscapeDataString(user.OpenId)}&flash={outcome.OutcomeId}#{Uri.EscapeDataString(message.MessageId)}");
+    }
+
+    /// <summary>HTML pickers give 2024-04-01 / 13:45 / 2024-04-01T13:45; Feishu sends the value with a UTC offset and the timezone.</summary>
+    private static (string? Option, string? Timezone) PickerOption(string tag, string picked)
+    {
+        if (picked.Length == 0 || tag is not ("date_picker" or "picker_date" or "picker_time" or "picker_datetime"))
+        {
+            return (null, null);
+        }
+
+        return (picked.Replace('T', ' ') + " +0000", "UTC");
+    }
+
+    private static JsonElement? ParseValue(string raw)
+    {
+        if (raw.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(raw);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            // A v1 value may be a plain string.
+            return JsonSerializer.SerializeToElement(raw);
+        }
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    /// <summary>A form post from another site (CSRF) carries a foreign Origin.</summary>
+    private static bool IsCrossSite(HttpContext context) =>
+        context.Request.Headers.Origin is { Count: > 0 } origin
+        && (!Uri.TryCreate(origin.ToString(), UriKind.Absolute, out var originUri) || !string.Equals(originUri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase));
+
+    private static void AppendUserOptions(StringBuilder body, List<EmulatorUser> users, EmulatorUser? selected)
+    {
+        foreach (var user in users)
+        {
+            body.Append("<option value=\"").Append(Html.Encode(user.OpenId)).Append('"').Append(user == selected ? " selected" : string.Empty).Append('>').Append(Html.Encode(user.Name)).Append("</option>");
+        }
+    }
+
+    /// <summary>A plain form to post as a member: the message raises the receive events.</summary>
+    private static void AppendSayForm(StringBuilder body, EmulatorChat chat, List<EmulatorUser> members, EmulatorUser? current)
+    {
         if (chat.Dissolved || members.Count == 0)
         {
             return;
         }
 
         body.Append("<form class=\"say\" method=\"post\" action=\"/chats/").Append(Uri.EscapeDataString(chat.ChatId)).Append("/say\"><select name=\"sender\">");
-        foreach (var user in members)
-        {
-            body.Append("<option value=\"").Append(Html.Encode(user.OpenId)).Append("\">").Append(Html.Encode(user.Name)).Append("</option>");
-        }
-
+        AppendUserOptions(body, members, current);
         body.Append("</select> <input name=\"text\" size=\"60\" required> ");
         if (chat.ChatMode != ChatModes.P2p)
         {
@@ -81,9 +214,7 @@ internal static class WebEndpoints
 
     private static async Task<IResult> SayAsync(HttpContext context, [FromRoute(Name = "chat_id")] string chatId, EmulatorState state, MessageContent contentParser)
     {
-        // A form post from another site (CSRF) carries a foreign Origin; refuse it.
-        if (context.Request.Headers.Origin is { Count: > 0 } origin
-            && (!Uri.TryCreate(origin.ToString(), UriKind.Absolute, out var originUri) || !string.Equals(originUri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+        if (IsCrossSite(context))
         {
             return Results.StatusCode(403);
         }
@@ -107,7 +238,7 @@ internal static class WebEndpoints
         }
 
         EventControlEndpoints.PostUserMessage(state, contentParser, sender, chat, "text", JsonSerializer.Serialize(new { text }), parentId: null);
-        return Results.Redirect("/chats/" + Uri.EscapeDataString(chat.ChatId), permanent: false, preserveMethod: false);
+        return Results.Redirect("/chats/" + Uri.EscapeDataString(chat.ChatId) + "?as=" + Uri.EscapeDataString(sender.OpenId), permanent: false, preserveMethod: false);
     }
 
     private static IResult Resource(string key, EmulatorState state) =>

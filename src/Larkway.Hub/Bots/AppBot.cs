@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Im;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed partial class AppBot
 {
     private readonly string _app;
     private readonly BotCommands _commands;
+    private readonly BotCardActions _cardActions;
     private readonly BotOptions _options;
     private readonly IBotMessenger _messenger;
     private readonly IBotConversationStore _conversations;
@@ -28,6 +30,7 @@ public sealed partial class AppBot
     public AppBot(
         string app,
         BotCommands commands,
+        BotCardActions cardActions,
         BotOptions options,
         IBotMessenger messenger,
         IBotConversationStore conversations,
@@ -37,6 +40,7 @@ public sealed partial class AppBot
     {
         _app = app;
         _commands = commands;
+        _cardActions = cardActions;
         _options = options;
         _messenger = messenger;
         _conversations = conversations;
@@ -52,7 +56,36 @@ public sealed partial class AppBot
         ArgumentNullException.ThrowIfNull(dispatcher);
         return dispatcher
             .On<MessageReceivedEvent>(HandleMessageAsync)
-            .On<ChatBotAddedEvent>(HandleAddedAsync);
+            .On<ChatBotAddedEvent>(HandleAddedAsync)
+            .OnCardAction(HandleCardActionAsync);
+    }
+
+    /// <summary>
+    /// Routes a card click by the <c>action</c> field of the element's value. A failing or unknown action
+    /// answers with an error toast, so the user always sees something.
+    /// </summary>
+    public async Task<CardActionResponse?> HandleCardActionAsync(CardActionTriggerEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var value = e.Action.Value;
+        var action = value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(BotCardActions.ActionField, out var a) && a.ValueKind == JsonValueKind.String
+            ? a.GetString()!
+            : "";
+        if (!_cardActions.TryGet(action, out var handler))
+        {
+            return CardActionResponse.WithToast(CardToastType.Warning, "This button isn't handled by the bot.");
+        }
+
+        try
+        {
+            return await handler(new BotCardContext(_app, e, action), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reference = context?.EventId ?? "card";
+            LogCardActionFailed(_logger, ex, _app, action, reference);
+            return CardActionResponse.WithToast(CardToastType.Error, _options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal));
+        }
     }
 
     public async Task HandleMessageAsync(MessageReceivedEvent e, FeishuEventContext context, CancellationToken cancellationToken)
@@ -208,6 +241,9 @@ public sealed partial class AppBot
         var space = body.IndexOfAny([' ', '\n', '\t']);
         return space < 0 ? (body, "") : (body[..space], body[(space + 1)..].Trim());
     }
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling card action '{Action}' ({Reference}); answered with an error toast.")]
+    private static partial void LogCardActionFailed(ILogger logger, Exception exception, string app, string action, string reference);
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling event {Reference}; sending the failure reply.")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string app, string reference);

@@ -5,6 +5,7 @@ using Larkway.Feishu.AspNetCore;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Bots;
+using Larkway.Hub.Inbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -131,12 +132,10 @@ public static partial class HubApp
 
         AddBot(services, configuration);
 
-        services.AddKeyedSingleton(AppName, (sp, _) =>
-        {
-            var dispatcher = new FeishuEventDispatcher(sp.GetService<ILogger<FeishuEventDispatcher>>());
-            sp.GetRequiredService<AppBot>().RegisterOn(dispatcher);
-            return dispatcher;
-        });
+        services.AddHubStorage(configuration);
+        services.AddHubInbox(configuration);
+        services.AddHubEventDispatcher(AppName, (sp, dispatcher) => sp.GetRequiredService<AppBot>().RegisterOn(dispatcher));
+        services.AddHubAdminApi();
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -148,8 +147,7 @@ public static partial class HubApp
             {
                 o.VerificationToken = RandomKey();
             }
-        }).UseSink(sp => sp.GetRequiredService<IFeishuEventSink>());
-        services.TryAddSingleton<IFeishuEventSink>(sp => new DispatchingEventSink(sp.GetRequiredKeyedService<FeishuEventDispatcher>(AppName)));
+        }).UseSink(sp => sp.GetRequiredService<InboxEventSink>());
 
         if (settings.Mode == HubMode.LongConnection)
         {
@@ -161,12 +159,14 @@ public static partial class HubApp
     {
         services.AddOptions<BotOptions>().Bind(configuration.GetSection("Larkway:Bot"));
         services.TryAddSingleton(_ => new BotCommands().AddSamples());
+        services.TryAddSingleton(_ => new BotCardActions().AddSamples());
         services.TryAddSingleton<IBotConversationStore>(sp => new InMemoryBotConversationStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<FeishuClient>()));
         services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<FeishuClient>()));
         services.TryAddSingleton(sp => new AppBot(
             AppName,
             sp.GetRequiredService<BotCommands>(),
+            sp.GetRequiredService<BotCardActions>(),
             sp.GetRequiredService<IOptions<BotOptions>>().Value,
             sp.GetRequiredService<IBotMessenger>(),
             sp.GetRequiredService<IBotConversationStore>(),
@@ -180,6 +180,7 @@ public static partial class HubApp
         app.MapFeishuEvents("/feishu/events", AppName);
         app.MapFeishuCardActions("/feishu/cards", AppName);
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapHubAdminApi();
     }
 
     private static Uri ListeningUrl(WebApplication app)

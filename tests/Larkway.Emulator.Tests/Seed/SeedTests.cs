@@ -89,4 +89,44 @@ public sealed class SeedTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public async Task Seed_apps_may_configure_card_callbacks()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"larkway-seed-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, """
+            {"apps": [{"app_id": "cli_0123456789abcdef", "app_secret": "seeded-secret",
+                       "callback": {"url": "http://127.0.0.1:5000/feishu/callbacks", "card_request_url": "http://127.0.0.1:5000/feishu/cards", "verification_token": "vt"}}]}
+            """);
+        try
+        {
+            await using var emulator = await TestEmulator.StartAsync(o => o.SeedFile = path);
+
+            var callback = emulator.State.CardCallbackOf("cli_0123456789abcdef")!;
+            Assert.Equal("http://127.0.0.1:5000/feishu/callbacks", callback.Url);
+            Assert.Equal("http://127.0.0.1:5000/feishu/cards", callback.CardRequestUrl);
+            Assert.Equal("vt", callback.VerificationToken);
+            Assert.Null(callback.EncryptKey);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Seed_with_a_bad_callback_url_fails_clearly()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"larkway-seed-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, """{"apps": [{"app_id": "cli_x", "app_secret": "s", "callback": {"url": "ftp://nope"}}]}""");
+        try
+        {
+            var error = await Assert.ThrowsAsync<InvalidDataException>(() => EmulatorServer.StartAsync(new EmulatorOptions { SeedFile = path }));
+            Assert.Contains("callback.url", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -23,6 +23,7 @@ public sealed class AppBotTests
     private AppBot NewBot(BotInfo? identity = null) => new(
         "",
         _commands,
+        new BotCardActions().AddSamples(),
         _options,
         _messenger,
         new InMemoryBotConversationStore(TimeProvider.System),

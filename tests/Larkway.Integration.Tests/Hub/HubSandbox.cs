@@ -101,6 +101,25 @@ internal sealed class HubSandbox : IAsyncDisposable
         return body.RootElement.GetProperty("data").GetProperty("message_id").GetString()!;
     }
 
+    /// <summary>The bot's card messages in the chat of <paramref name="messageId"/>.</summary>
+    public IReadOnlyList<EmulatorMessage> BotCardsInChatOf(string messageId)
+    {
+        var chatId = State.FindMessage(messageId)!.ChatId;
+        return [.. State.MessagesIn(chatId).Where(m => m.Sender.SenderType == "app" && m.MsgType == "interactive")];
+    }
+
+    /// <summary>A user clicks a button of a card through the Emulator; returns the outcome JSON.</summary>
+    public async Task<JsonElement> ClickAsync(string cardMessageId, object value, string operatorEmail = "alice@example.com")
+    {
+        using var response = await Control.PostAsJsonAsync($"/_emulator/messages/{cardMessageId}/actions",
+            new { @operator = operatorEmail, tag = "button", value });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        using var document = JsonDocument.Parse(text);
+        var root = document.RootElement;
+        return (root.TryGetProperty("data", out var data) ? data : root).Clone();
+    }
+
     /// <summary>Texts the bot has posted, in order, in the chat of <paramref name="messageId"/>.</summary>
     public IReadOnlyList<string> BotTextsInChatOf(string messageId)
     {

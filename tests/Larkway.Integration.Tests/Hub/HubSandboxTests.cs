@@ -15,4 +15,20 @@ public sealed class HubSandboxTests
         var attempt = Assert.Single(hub.Host.Emulator!.Deliveries.Attempts, a => a.EventType == "im.message.receive_v1");
         Assert.Equal(200, attempt.StatusCode);
     }
+
+    [Fact]
+    public async Task A_click_on_the_bots_card_is_answered_with_a_toast_and_an_updated_card()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        var messageId = await hub.SayToBotAsync("/card");
+        await HubSandbox.WaitUntilAsync(() => hub.BotCardsInChatOf(messageId).Count > 0, "the bot's card");
+        var card = hub.BotCardsInChatOf(messageId)[0];
+
+        var outcome = await hub.ClickAsync(card.MessageId, new { action = "sample.ack" });
+
+        Assert.Equal("ok", outcome.GetProperty("status").GetString());
+        Assert.Equal("Acknowledged", outcome.GetProperty("toast").GetProperty("content").GetString());
+        Assert.True(outcome.GetProperty("card_updated").GetBoolean());
+        Assert.Contains("Acknowledged by", hub.State.FindMessage(card.MessageId)!.Content, StringComparison.Ordinal);
+    }
 }

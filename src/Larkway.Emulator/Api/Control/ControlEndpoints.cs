@@ -91,5 +91,7 @@ internal static class ControlEndpoints
         resources = state.Resources.Select(r => new { r.Key, Kind = r.Kind.ToString().ToLowerInvariant(), r.Type, r.FileName, r.ContentType, Size = r.Data.Length, r.OwnerAppId }),
         webhooks = state.Webhooks.Select(w => new { w.Token, w.ChatId, w.Name, HasSecret = w.Secret is not null, w.Keywords, w.IpAllowlist }),
         eventSubscriptions = state.EventSubscriptions.Select(e => new { e.AppId, Mode = EventControlEndpoints.ModeName(e.Mode), e.Url, HasEncryptKey = e.EncryptKey is not null, HasVerificationToken = e.VerificationToken is not null, e.ReceiveAllGroupMessages }),
+        cardCallbacks = state.Apps.Select(a => state.CardCallbackOf(a.AppId)).OfType<CardCallbackSettings>()
+            .Select(c => new { c.AppId, c.Url, c.CardRequestUrl, HasEncryptKey = c.EncryptKey is not null, HasVerificationToken = c.VerificationToken is not null }),
     });
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Adds an EF Core migration to Larkway.Hub (SQLite):  scripts/hub-migrations.sh NameOfMigration
+#
+# Microsoft.EntityFrameworkCore.Design cannot be restored from the project's NuGet source (two of its
+# dependencies, Mono.TextTemplating and Microsoft.VisualStudio.SolutionPersistence, are missing there, and
+# migrations do not use them). So the Hub does not reference it; this script builds a throwaway startup
+# project outside the repo that references the Hub plus the Design assembly from the local NuGet cache,
+# and runs the pinned dotnet-ef (.config/dotnet-tools.json) against it.
+set -euo pipefail
+name="${1:?usage: $0 MigrationName}"
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+version=10.0.11
+cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+design="$cache/microsoft.entityframeworkcore.design/$version/lib/net10.0/Microsoft.EntityFrameworkCore.Design.dll"
+if [ ! -f "$design" ]; then
+  # Downloads the package into the cache (its own restore fails on the missing dependencies, which is fine).
+  tmp="$(mktemp -d)"; (cd "$tmp" && dotnet new classlib -o p >/dev/null && cd p \
+    && dotnet add package Microsoft.EntityFrameworkCore.Design --version "$version" >/dev/null 2>&1 || true); rm -rf "$tmp"
+fi
+[ -f "$design" ] || { echo "Microsoft.EntityFrameworkCore.Design $version is not in $cache" >&2; exit 1; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cat > "$work/HubEf.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <OutputType>Exe</OutputType>
+    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+    <NoWarn>\$(NoWarn);NU1603;NU1608</NoWarn>
+  </PropertyGroup>
+  <ItemGroup>
+    <ProjectReference Include="$repo/src/Larkway.Hub/Larkway.Hub.csproj" />
+    <Reference Include="Microsoft.EntityFrameworkCore.Design" HintPath="$design" />
+    <PackageReference Include="Humanizer.Core" Version="2.14.1" />
+    <PackageReference Include="Microsoft.CodeAnalysis.CSharp.Workspaces" Version="5.12.0" />
+  </ItemGroup>
+</Project>
+XML
+echo 'return 0;' > "$work/Program.cs"
+cd "$repo"
+dotnet tool restore >/dev/null
+dotnet restore "$work/HubEf.csproj"
+dotnet ef migrations add "$name" \
+  --project src/Larkway.Hub \
+  --startup-project "$work/HubEf.csproj" \
+  --context HubDbContext \
+  --output-dir Storage/Migrations/Sqlite

@@ -1,0 +1,79 @@
+using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Hub's durable inbox.</summary>
+public static class HubInboxServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="InboxStore"/>, <see cref="InboxEventSink"/> (also as the default <see cref="IFeishuEventSink"/>),
+    /// the default <see cref="IHubEventDispatcherProvider"/> and the background processor. Binds <c>Larkway:Inbox</c>,
+    /// then applies <paramref name="configure"/>. Needs <c>AddHubStorage</c>.
+    /// </summary>
+    public static IServiceCollection AddHubInbox(this IServiceCollection services, IConfiguration configuration, Action<InboxOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var options = services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.SectionName));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options
+            .Validate(o => o.BatchSize >= 1, "Larkway:Inbox:BatchSize must be at least 1.")
+            .Validate(o => o.Concurrency >= 1, "Larkway:Inbox:Concurrency must be at least 1.")
+            .Validate(o => o.MaxAttempts >= 1, "Larkway:Inbox:MaxAttempts must be at least 1.")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Larkway:Inbox:LeaseDuration must be at least 1 s.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Larkway:Inbox:PollInterval must be positive.")
+            .Validate(o => o.RetryJitter is >= 0 and <= 1, "Larkway:Inbox:RetryJitter must be between 0 and 1.")
+            .Validate(o => o.RetryDelays is null || o.RetryDelays.All(d => d >= TimeSpan.Zero), "Larkway:Inbox:RetryDelays must not be negative.")
+            .Validate(o => o.CardActionTimeout > TimeSpan.Zero && o.CardActionTimeout < TimeSpan.FromSeconds(3),
+                "Larkway:Inbox:CardActionTimeout must be between 0 and 3 s (Feishu's deadline).")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<InboxSignal>();
+        services.TryAddSingleton(sp => new InboxStore(
+            sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
+            sp.GetRequiredService<IHubStorageProvider>(),
+            sp.GetRequiredService<HubDatabaseInitializer>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<InboxOptions>>(),
+            sp.GetRequiredService<InboxSignal>(),
+            sp.GetRequiredService<ILogger<InboxStore>>()));
+        services.TryAddSingleton<IHubEventDispatcherProvider, HubEventDispatcherRegistry>();
+        services.TryAddSingleton(sp => new InboxEventSink(
+            sp.GetRequiredService<InboxStore>(),
+            sp.GetRequiredService<IHubEventDispatcherProvider>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<InboxOptions>>(),
+            sp.GetRequiredService<ILogger<InboxEventSink>>()));
+        services.TryAddSingleton<IFeishuEventSink>(sp => sp.GetRequiredService<InboxEventSink>());
+        services.TryAddSingleton<InboxProcessor>();
+        services.AddHostedService<InboxProcessorHost>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers handlers on the dispatcher of an app (empty name: the default app). Several calls for one app
+    /// configure the same dispatcher, in order. Used by the inbox processor and by inline card actions.
+    /// </summary>
+    public static IServiceCollection AddHubEventDispatcher(this IServiceCollection services, string appName, Action<IServiceProvider, FeishuEventDispatcher> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(appName);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddSingleton(new HubEventDispatcherRegistration(appName, configure));
+        return services;
+    }
+}

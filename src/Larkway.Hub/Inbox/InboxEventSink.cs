@@ -1,0 +1,175 @@
+using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Envelopes;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Feishu.Events.Models.Cards;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Inbox;
+
+/// <summary>
+/// The Hub's <see cref="IFeishuEventSink"/>: every event and callback is persisted (with dedup) before the
+/// receiver acknowledges it, so a crash after the ack loses nothing and a redelivery is a no-op. Events are
+/// handled later by the <c>InboxProcessor</c>. Card actions must be answered within Feishu's 3 s, so their
+/// handler runs inline with a deadline (<see cref="InboxOptions.CardActionTimeout"/>); a slower handler keeps
+/// running and the callback is answered without a card response.
+/// </summary>
+public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
+{
+    private readonly InboxStore _store;
+    private readonly IHubEventDispatcherProvider _dispatchers;
+    private readonly TimeProvider _time;
+    private readonly InboxOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _disposed = new();
+    private int _disposeCount;
+
+    // Card actions stored here are leased to this sink while their handler runs inline.
+    private readonly string _owner = InboxOwner.Create("card");
+
+    internal InboxEventSink(
+        InboxStore store,
+        IHubEventDispatcherProvider dispatchers,
+        TimeProvider time,
+        IOptions<InboxOptions> options,
+        ILogger<InboxEventSink> logger)
+    {
+        _store = store;
+        _dispatchers = dispatchers;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<FeishuIngestResult> AcceptAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inbound);
+        if (inbound.Envelope.IsUrlVerification)
+        {
+            // Receivers answer challenges themselves; one reaching here has nothing to store or dispatch.
+            return FeishuIngestResult.Accepted;
+        }
+
+        if (!inbound.IsCardAction)
+        {
+            var appended = await _store.AppendAsync(inbound, cancellationToken).ConfigureAwait(false);
+            return appended.Status == InboxAppendStatus.Accepted ? FeishuIngestResult.Accepted : FeishuIngestResult.Duplicate;
+        }
+
+        var stored = await _store.AppendAsync(inbound, _owner, cancellationToken).ConfigureAwait(false);
+        if (stored.Status == InboxAppendStatus.Duplicate)
+        {
+            return FeishuIngestResult.Duplicate;
+        }
+
+        var dispatcher = _dispatchers.GetDispatcher(inbound.AppName);
+        if (dispatcher is null)
+        {
+            LogNoDispatcher(_logger, stored.EventId, inbound.AppName);
+            await _store.CompleteAsync(stored.EventId, _owner, CancellationToken.None).ConfigureAwait(false);
+            return FeishuIngestResult.Accepted;
+        }
+
+        // Task.Run: a handler that blocks before its first await must not hold up the deadline.
+        var handling = Task.Run(() => HandleAsync(dispatcher, inbound.Envelope, stored.EventId), CancellationToken.None);
+        try
+        {
+            var response = await handling.WaitAsync(_options.CardActionTimeout, _time, cancellationToken).ConfigureAwait(false);
+            return new FeishuIngestResult(FeishuIngestStatus.Accepted, response);
+        }
+        catch (TimeoutException)
+        {
+            // The handler goes on (it records Done/Failed itself); Feishu gets an empty answer in time.
+            LogCardActionSlow(_logger, stored.EventId, _options.CardActionTimeout.TotalMilliseconds);
+            return FeishuIngestResult.Accepted;
+        }
+    }
+
+    /// <summary>Cancels card-action handlers still running in the background (at shutdown); their leases let the processor retry them.</summary>
+    public void Dispose()
+    {
+        // Registered both as itself and as IFeishuEventSink, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposeCount, 1) == 0)
+        {
+            _disposed.Cancel();
+            _disposed.Dispose();
+        }
+    }
+
+    /// <summary>Runs the handler and records the outcome; never throws (a failure is stored and answered with no card response).</summary>
+    private async Task<CardActionResponse?> HandleAsync(FeishuEventDispatcher dispatcher, FeishuEventEnvelope envelope, long eventId)
+    {
+        CancellationToken token;
+        try
+        {
+            token = _disposed.Token;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+
+        try
+        {
+            var result = await dispatcher.DispatchAsync(envelope, token).ConfigureAwait(false);
+            await _store.CompleteAsync(eventId, _owner, CancellationToken.None).ConfigureAwait(false);
+            return result.CardResponse;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Shutting down: the lease expires and the processor handles it again.
+            return null;
+        }
+        catch (Exception ex)
+        {
+            LogCardActionFailed(_logger, eventId, ex.GetType().FullName ?? ex.GetType().Name);
+            try
+            {
+                await _store.FailAsync(eventId, _owner, InboxOwner.Describe(ex), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception storeError)
+            {
+                LogRecordFailed(_logger, eventId, storeError.GetType().Name);
+            }
+
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Card action {EventId}: the handler did not answer within {TimeoutMs} ms; answered without a card response, the handler continues.")]
+    private static partial void LogCardActionSlow(ILogger logger, long eventId, double timeoutMs);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "Card action {EventId}: the handler failed ({ExceptionType}); stored as Failed for retry.")]
+    private static partial void LogCardActionFailed(ILogger logger, long eventId, string exceptionType);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Inbox event {EventId}: no dispatcher for app '{AppName}'; marked Done without handling.")]
+    private static partial void LogNoDispatcher(ILogger logger, long eventId, string appName);
+
+    [LoggerMessage(EventId = 4023, Level = LogLevel.Error, Message = "Card action {EventId}: could not record the handler's outcome ({ExceptionType}); the lease will expire and it will be retried.")]
+    private static partial void LogRecordFailed(ILogger logger, long eventId, string exceptionType);
+}
+
+/// <summary>Lease owner names and error descriptions shared by the sink and the processor.</summary>
+internal static class InboxOwner
+{
+    /// <summary>A name unique to this process and component, e.g. <c>host/1234/processor/9f2c…</c>.</summary>
+    public static string Create(string component)
+    {
+        var name = $"{Environment.MachineName}/{Environment.ProcessId}/{component}/{Guid.NewGuid():N}";
+        return name.Length <= 128 ? name : name[^128..];
+    }
+
+    /// <summary>Exception type and message (messages of our handlers carry no payloads), innermost cause appended.</summary>
+    public static string Describe(Exception exception)
+    {
+        var text = $"{exception.GetType().FullName}: {exception.Message}";
+        var inner = exception.GetBaseException();
+        if (!ReferenceEquals(inner, exception))
+        {
+            text += $" ---> {inner.GetType().FullName}: {inner.Message}";
+        }
+
+        return text.Length > InboxEvent.MaxErrorLength ? text[..InboxEvent.MaxErrorLength] : text;
+    }
+}

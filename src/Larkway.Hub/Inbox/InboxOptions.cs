@@ -1,0 +1,48 @@
+namespace Larkway.Hub.Inbox;
+
+/// <summary>Inbox processing settings, bound from <c>Larkway:Inbox</c>.</summary>
+public sealed class InboxOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Larkway:Inbox";
+
+    /// <summary>The retry delays used when <see cref="RetryDelays"/> is not set: 5 s, 30 s, 2 min, 10 min, 1 h (then 1 h).</summary>
+    public static IReadOnlyList<TimeSpan> DefaultRetryDelays { get; } =
+    [
+        TimeSpan.FromSeconds(5),
+        TimeSpan.FromSeconds(30),
+        TimeSpan.FromMinutes(2),
+        TimeSpan.FromMinutes(10),
+        TimeSpan.FromHours(1),
+    ];
+
+    /// <summary>Whether this process runs the background processor (a replica may only ingest). Default true.</summary>
+    public bool ProcessorEnabled { get; set; } = true;
+
+    /// <summary>Events claimed per round. Default 16.</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Events dispatched at once by one processor. Default 4.</summary>
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>How long a claim is held; renewed while handlers run, and taken over by another processor once expired. Default 5 min.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often an idle processor looks for work that other processes added or that became due. Default 5 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Attempts before an event is dead-lettered. Default 8.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Delay before attempt n+1 after n failed attempts (the last entry repeats); null uses <see cref="DefaultRetryDelays"/>.</summary>
+    public IList<TimeSpan>? RetryDelays { get; set; }
+
+    /// <summary>Random spread of each retry delay, as a fraction (0.2 → ±20 %), so failed events do not retry in lockstep. Default 0.2.</summary>
+    public double RetryJitter { get; set; } = 0.2;
+
+    /// <summary>How long a card action's handler may run before the callback is answered without a card response. Default 2.5 s (Feishu waits 3 s).</summary>
+    public TimeSpan CardActionTimeout { get; set; } = TimeSpan.FromMilliseconds(2500);
+
+    internal IReadOnlyList<TimeSpan> EffectiveRetryDelays =>
+        RetryDelays is { Count: > 0 } delays ? [.. delays] : DefaultRetryDelays;
+}

@@ -1,0 +1,396 @@
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Inbox;
+
+/// <summary>
+/// The durable inbox: append with dedup, atomic claiming under a lease, completion, retry with back-off,
+/// dead letters, replay and listing. Every state change is one conditional statement (or one transaction),
+/// so two processes on the same database never both own an event. Thread-safe; one instance per process.
+/// </summary>
+public sealed partial class InboxStore
+{
+    private readonly IDbContextFactory<HubDbContext> _contexts;
+    private readonly IHubStorageProvider _provider;
+    private readonly HubDatabaseInitializer _initializer;
+    private readonly TimeProvider _time;
+    private readonly InboxOptions _options;
+    private readonly InboxSignal _signal;
+    private readonly ILogger _logger;
+
+    internal InboxStore(
+        IDbContextFactory<HubDbContext> contexts,
+        IHubStorageProvider provider,
+        HubDatabaseInitializer initializer,
+        TimeProvider time,
+        IOptions<InboxOptions> options,
+        InboxSignal signal,
+        ILogger<InboxStore> logger)
+    {
+        _contexts = contexts;
+        _provider = provider;
+        _initializer = initializer;
+        _time = time;
+        _options = options.Value;
+        _signal = signal;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Stores an event as Pending together with all its dedup keys, in one transaction. If any key is already
+    /// stored — or another caller stores one first — nothing is written and the first copy's id is returned.
+    /// </summary>
+    public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken = default) =>
+        AppendAsync(inbound, leaseOwner: null, cancellationToken);
+
+    /// <summary>Appends; with a <paramref name="leaseOwner"/>, the event is stored already claimed by it (card actions handled inline).</summary>
+    internal async Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inbound);
+        var keys = inbound.DedupKeys.Distinct(StringComparer.Ordinal).ToArray();
+        var now = _time.GetUtcNow();
+
+        InboxEvent entity;
+        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            // Fast path for redeliveries: no write, no exception.
+            if (await FindByKeysAsync(db, keys, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                return new InboxAppendResult(InboxAppendStatus.Duplicate, existing);
+            }
+
+            entity = new InboxEvent
+            {
+                AppName = inbound.AppName,
+                EventType = inbound.Envelope.EventType,
+                DedupKey = keys.Length > 0 ? keys[0] : null,
+                Body = inbound.Body.ToArray(),
+                Transport = inbound.Transport,
+                ReceivedAt = now,
+                Status = leaseOwner is null ? InboxStatus.Pending : InboxStatus.InProgress,
+                Attempts = leaseOwner is null ? 0 : 1,
+                NextAttemptAt = now,
+                LeaseOwner = leaseOwner,
+                LeaseUntil = leaseOwner is null ? null : now + _options.LeaseDuration,
+            };
+
+            try
+            {
+                var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    db.InboxEvents.Add(entity);
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    foreach (var key in keys)
+                    {
+                        db.InboxDedupKeys.Add(new InboxDedupKey { Key = key, EventId = entity.Id });
+                    }
+
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (DbUpdateException ex) when (_provider.IsUniqueViolation(ex))
+            {
+                // Lost a race with a concurrent append of the same event: the transaction rolled back, theirs stands.
+                db.ChangeTracker.Clear();
+                var winner = await FindByKeysAsync(db, keys, cancellationToken).ConfigureAwait(false);
+                if (winner is null)
+                {
+                    throw;
+                }
+
+                return new InboxAppendResult(InboxAppendStatus.Duplicate, winner.Value);
+            }
+        }
+
+        LogAppended(_logger, entity.Id, entity.EventType, entity.AppName);
+        if (leaseOwner is null)
+        {
+            _signal.Notify();
+        }
+
+        return new InboxAppendResult(InboxAppendStatus.Accepted, entity.Id);
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="batchSize"/> events for <paramref name="owner"/> until now + <paramref name="leaseDuration"/>:
+    /// Pending or Failed events that are due, and InProgress events whose lease has expired, oldest first.
+    /// Each claim counts an attempt. An event is claimed by exactly one caller.
+    /// </summary>
+    public async Task<IReadOnlyList<InboxEvent>> ClaimAsync(string owner, int batchSize, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+
+        var now = _time.GetUtcNow();
+        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var ids = await _provider.ClaimInboxAsync(db, owner, batchSize, now, now + leaseDuration, cancellationToken).ConfigureAwait(false);
+            if (ids.Count == 0)
+            {
+                return [];
+            }
+
+            return await db.InboxEvents.AsNoTracking()
+                .Where(e => ids.Contains(e.Id) && e.LeaseOwner == owner)
+                .OrderBy(e => e.Id)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Marks a claimed event Done. False when <paramref name="owner"/> no longer holds its lease (another processor took it over).</summary>
+    public async Task<bool> CompleteAsync(long id, string owner, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var updated = await Owned(db, id, owner).ExecuteUpdateAsync(
+                s => s.SetProperty(e => e.Status, InboxStatus.Done)
+                    .SetProperty(e => e.CompletedAt, now)
+                    .SetProperty(e => e.NextAttemptAt, (DateTimeOffset?)null)
+                    .SetProperty(e => e.LeaseOwner, (string?)null)
+                    .SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null)
+                    .SetProperty(e => e.LastError, (string?)null),
+                cancellationToken).ConfigureAwait(false);
+            return LeaseHeld(updated, id, owner);
+        }
+    }
+
+    /// <summary>
+    /// Records a failed attempt of a claimed event: Failed with the next attempt after the back-off (or
+    /// <paramref name="retryAfter"/>), or DeadLetter once <see cref="InboxOptions.MaxAttempts"/> attempts were made.
+    /// Returns the new status, or null when <paramref name="owner"/> no longer holds the lease.
+    /// </summary>
+    /// <param name="id">The event.</param>
+    /// <param name="owner">The lease owner.</param>
+    /// <param name="error">What went wrong: exception type and message, never payloads or secrets.</param>
+    /// <param name="retryAfter">Overrides the back-off delay (e.g. a rate limit's reset).</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    public Task<InboxStatus?> FailAsync(long id, string owner, string error, TimeSpan? retryAfter = null, CancellationToken cancellationToken = default) =>
+        FailAsync(id, owner, error, retryAfter, permanent: false, cancellationToken);
+
+    /// <summary>
+    /// Records a failure that no retry can fix (a body that does not match its event model): DeadLetter at once.
+    /// Returns false when <paramref name="owner"/> no longer holds the lease.
+    /// </summary>
+    public async Task<bool> DeadLetterAsync(long id, string owner, string error, CancellationToken cancellationToken = default) =>
+        await FailAsync(id, owner, error, retryAfter: null, permanent: true, cancellationToken).ConfigureAwait(false) is not null;
+
+    private async Task<InboxStatus?> FailAsync(long id, string owner, string error, TimeSpan? retryAfter, bool permanent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var now = _time.GetUtcNow();
+        var lastError = error.Length > InboxEvent.MaxErrorLength ? error[..InboxEvent.MaxErrorLength] : error;
+        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var attempts = await Owned(db, id, owner).Select(e => (int?)e.Attempts).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (attempts is not { } n)
+            {
+                LeaseHeld(0, id, owner);
+                return null;
+            }
+
+            var deadLetter = permanent || n >= _options.MaxAttempts;
+            var status = deadLetter ? InboxStatus.DeadLetter : InboxStatus.Failed;
+            DateTimeOffset? next = deadLetter ? null : now + (retryAfter ?? RetryDelay(n));
+
+            // Conditional on the attempts read above as well: still ours, and unchanged since.
+            var updated = await Owned(db, id, owner).Where(e => e.Attempts == n).ExecuteUpdateAsync(
+                s => s.SetProperty(e => e.Status, status)
+                    .SetProperty(e => e.NextAttemptAt, next)
+                    .SetProperty(e => e.LastError, lastError)
+                    .SetProperty(e => e.LeaseOwner, (string?)null)
+                    .SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null),
+                cancellationToken).ConfigureAwait(false);
+            if (!LeaseHeld(updated, id, owner))
+            {
+                return null;
+            }
+
+            if (deadLetter)
+            {
+                LogDeadLettered(_logger, id, n);
+            }
+
+            return status;
+        }
+    }
+
+    /// <summary>
+    /// Gives a claimed event back without counting the attempt (shutdown before or while handling it), so any
+    /// processor can take it at once instead of waiting for the lease to expire.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(long id, string owner, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var updated = await Owned(db, id, owner).ExecuteUpdateAsync(
+                s => s.SetProperty(e => e.Status, InboxStatus.Pending)
+                    .SetProperty(e => e.Attempts, e => e.Attempts > 0 ? e.Attempts - 1 : 0)
+                    .SetProperty(e => e.NextAttemptAt, now)
+                    .SetProperty(e => e.LeaseOwner, (string?)null)
+                    .SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null),
+                cancellationToken).ConfigureAwait(false);
+            return LeaseHeld(updated, id, owner);
+        }
+    }
+
+    /// <summary>Extends every lease <paramref name="owner"/> holds to now + <paramref name="leaseDuration"/>; returns how many.</summary>
+    public async Task<int> RenewLeasesAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        DateTimeOffset? until = _time.GetUtcNow() + leaseDuration;
+        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.InboxEvents
+                .Where(e => e.Status == InboxStatus.InProgress && e.LeaseOwner == owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, until), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Puts an event back to Pending with its attempts reset (from DeadLetter, Done, Failed or Pending).
+    /// An event being processed right now is not touched: <see cref="InboxReplayResult.InProgress"/>.
+    /// </summary>
+    public async Task<InboxReplayResult> ReplayAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var updated = await db.InboxEvents
+                .Where(e => e.Id == id && e.Status != InboxStatus.InProgress)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(e => e.Status, InboxStatus.Pending)
+                        .SetProperty(e => e.Attempts, 0)
+                        .SetProperty(e => e.NextAttemptAt, now)
+                        .SetProperty(e => e.LastError, (string?)null)
+                        .SetProperty(e => e.CompletedAt, (DateTimeOffset?)null)
+                        .SetProperty(e => e.LeaseOwner, (string?)null)
+                        .SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null),
+                    cancellationToken).ConfigureAwait(false);
+            if (updated == 1)
+            {
+                LogReplayed(_logger, id);
+                _signal.Notify();
+                return InboxReplayResult.Replayed;
+            }
+
+            return await db.InboxEvents.AnyAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false)
+                ? InboxReplayResult.InProgress
+                : InboxReplayResult.NotFound;
+        }
+    }
+
+    /// <summary>Lists events newest first, optionally of one type and/or status, without bodies.</summary>
+    public async Task<IReadOnlyList<InboxEventSummary>> ListAsync(string? eventType, InboxStatus? status, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var query = db.InboxEvents.AsNoTracking();
+            if (!string.IsNullOrEmpty(eventType))
+            {
+                query = query.Where(e => e.EventType == eventType);
+            }
+
+            if (status is { } s)
+            {
+                query = query.Where(e => e.Status == s);
+            }
+
+            return await query
+                .OrderByDescending(e => e.Id)
+                .Take(limit)
+                .Select(e => new InboxEventSummary(
+                    e.Id, e.AppName, e.EventType, e.DedupKey, e.ReceivedAt, e.Status, e.Attempts, e.LastError, e.Transport, e.NextAttemptAt, e.CompletedAt))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One event with its body, or null.</summary>
+    public async Task<InboxEvent?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.InboxEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The back-off before the next attempt after <paramref name="attempts"/> failed ones, with jitter.</summary>
+    internal TimeSpan RetryDelay(int attempts)
+    {
+        var delays = _options.EffectiveRetryDelays;
+        var baseDelay = delays[Math.Clamp(attempts - 1, 0, delays.Count - 1)];
+        var jitter = Math.Clamp(_options.RetryJitter, 0, 1);
+        if (jitter == 0)
+        {
+            return baseDelay;
+        }
+
+        // Not a security decision: spreading retries only.
+#pragma warning disable CA5394
+        var factor = 1 + (jitter * ((Random.Shared.NextDouble() * 2) - 1));
+#pragma warning restore CA5394
+        return TimeSpan.FromMilliseconds(baseDelay.TotalMilliseconds * factor);
+    }
+
+    private static IQueryable<InboxEvent> Owned(HubDbContext db, long id, string owner) =>
+        db.InboxEvents.Where(e => e.Id == id && e.Status == InboxStatus.InProgress && e.LeaseOwner == owner);
+
+    private static async Task<long?> FindByKeysAsync(HubDbContext db, string[] keys, CancellationToken cancellationToken)
+    {
+        if (keys.Length == 0)
+        {
+            return null;
+        }
+
+        return await db.InboxDedupKeys.AsNoTracking()
+            .Where(k => keys.Contains(k.Key))
+            .OrderBy(k => k.EventId)
+            .Select(k => (long?)k.EventId)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool LeaseHeld(int updated, long id, string owner)
+    {
+        if (updated == 0)
+        {
+            LogLeaseLost(_logger, id, owner);
+        }
+
+        return updated > 0;
+    }
+
+    private async Task<HubDbContext> CreateContextAsync(CancellationToken cancellationToken)
+    {
+        await _initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Inbox event {EventId} stored ({EventType}, app '{AppName}').")]
+    private static partial void LogAppended(ILogger logger, long eventId, string eventType, string appName);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Inbox event {EventId} is no longer leased by {Owner}; another processor took it over after the lease expired.")]
+    private static partial void LogLeaseLost(ILogger logger, long eventId, string owner);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Inbox event {EventId} dead-lettered after {Attempts} attempts.")]
+    private static partial void LogDeadLettered(ILogger logger, long eventId, int attempts);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Inbox event {EventId} replayed: back to Pending.")]
+    private static partial void LogReplayed(ILogger logger, long eventId);
+}

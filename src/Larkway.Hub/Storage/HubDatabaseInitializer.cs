@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Storage;
+
+/// <summary>
+/// Applies migrations and provider setup once per process. Everything that touches the database awaits
+/// <see cref="EnsureInitializedAsync"/>, so the order in which hosted services start does not matter.
+/// </summary>
+internal sealed partial class HubDatabaseInitializer(
+    IDbContextFactory<HubDbContext> contexts,
+    IHubStorageProvider provider,
+    ILogger<HubDatabaseInitializer> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _initialized;
+
+    public async Task EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (db.ConfigureAwait(false))
+            {
+                var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).Count();
+                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                await provider.InitializeAsync(db, cancellationToken).ConfigureAwait(false);
+                LogDatabaseReady(logger, db.Database.ProviderName ?? "?", pending);
+            }
+
+            _initialized = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Hub database ready ({Provider}); {Applied} migration(s) applied.")]
+    private static partial void LogDatabaseReady(ILogger logger, string provider, int applied);
+}
+
+/// <summary>Migrates the database when the host starts, so a broken database stops the Hub at once.</summary>
+internal sealed class HubStorageStartup(HubDatabaseInitializer initializer) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => initializer.EnsureInitializedAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,98 @@
+using Larkway.Hub.Inbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Larkway.Hub.Storage;
+
+/// <summary>
+/// The Hub's EF Core model. Provider-neutral on purpose: explicit snake_case names, times as Unix
+/// milliseconds (<c>bigint</c>), enums as short strings, bodies as bytes — so a PostgreSQL provider can
+/// use the same entities with its own migrations. Provider-specific SQL lives in <see cref="IHubStorageProvider"/>.
+/// </summary>
+public class HubDbContext : DbContext
+{
+    /// <summary>Creates a context with the given options.</summary>
+    public HubDbContext(DbContextOptions<HubDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>Received events and callbacks, with their processing state.</summary>
+    public DbSet<InboxEvent> InboxEvents => Set<InboxEvent>();
+
+    /// <summary>Every dedup key of every stored event; the primary key makes a redelivery a no-op.</summary>
+    public DbSet<InboxDedupKey> InboxDedupKeys => Set<InboxDedupKey>();
+
+    /// <summary>Small named values the Hub keeps (the admin key's hash, …).</summary>
+    public DbSet<HubSetting> Settings => Set<HubSetting>();
+
+    /// <inheritdoc />
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+
+        // SQLite cannot compare or order DateTimeOffset text; Unix milliseconds compare the same on every provider.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+    }
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<InboxEvent>(e =>
+        {
+            e.ToTable("inbox_events");
+            e.HasKey(x => x.Id).HasName("pk_inbox_events");
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.AppName).HasColumnName("app_name").HasMaxLength(128).IsRequired();
+            e.Property(x => x.EventType).HasColumnName("event_type").HasMaxLength(128).IsRequired();
+            e.Property(x => x.DedupKey).HasColumnName("dedup_key").HasMaxLength(256);
+            e.Property(x => x.Body).HasColumnName("body").IsRequired();
+            e.Property(x => x.Transport).HasColumnName("transport").HasConversion<string>().HasMaxLength(32).IsRequired();
+            e.Property(x => x.ReceivedAt).HasColumnName("received_at");
+            e.Property(x => x.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16).IsRequired();
+            e.Property(x => x.Attempts).HasColumnName("attempts");
+            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
+            e.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(128);
+            e.Property(x => x.LeaseUntil).HasColumnName("lease_until");
+            e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(InboxEvent.MaxErrorLength);
+            e.Property(x => x.CompletedAt).HasColumnName("completed_at");
+
+            // The claim query: status + due time (Pending/Failed) or status + lease (InProgress).
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_inbox_events_status_next_attempt_at");
+            e.HasIndex(x => new { x.EventType, x.Id }).HasDatabaseName("ix_inbox_events_event_type_id");
+        });
+
+        modelBuilder.Entity<InboxDedupKey>(e =>
+        {
+            e.ToTable("inbox_dedup_keys");
+
+            // The key itself is the primary key: its unique index is the dedup guarantee.
+            e.HasKey(x => x.Key).HasName("pk_inbox_dedup_keys");
+            e.Property(x => x.Key).HasColumnName("key").HasMaxLength(512);
+            e.Property(x => x.EventId).HasColumnName("event_id");
+            e.HasIndex(x => x.EventId).HasDatabaseName("ix_inbox_dedup_keys_event_id");
+            e.HasOne<InboxEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_inbox_dedup_keys_inbox_events_event_id");
+        });
+
+        modelBuilder.Entity<HubSetting>(e =>
+        {
+            e.ToTable("hub_settings");
+            e.HasKey(x => x.Name).HasName("pk_hub_settings");
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(128);
+            e.Property(x => x.Value).HasColumnName("value").HasMaxLength(4096).IsRequired();
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        });
+    }
+}
+
+/// <summary>Stores a <see cref="DateTimeOffset"/> as UTC Unix milliseconds (applies to nullable properties too).</summary>
+internal sealed class UnixMillisecondsConverter : ValueConverter<DateTimeOffset, long>
+{
+    public UnixMillisecondsConverter()
+        : base(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v))
+    {
+    }
+}

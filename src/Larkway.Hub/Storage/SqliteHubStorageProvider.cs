@@ -1,0 +1,150 @@
+using System.Data.Common;
+using System.Globalization;
+using Larkway.Hub.Inbox;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Larkway.Hub.Storage;
+
+/// <summary>SQLite: a file under <c>./data/</c>, WAL mode, a busy timeout, and claiming under <c>BEGIN IMMEDIATE</c>.</summary>
+internal sealed class SqliteHubStorageProvider : IHubStorageProvider
+{
+    // SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE.
+    private const int PrimaryKeyViolation = 1555;
+    private const int UniqueViolation = 2067;
+
+    private static readonly string ClaimSql = $"""
+        UPDATE inbox_events
+        SET status = '{nameof(InboxStatus.InProgress)}', lease_owner = $owner, lease_until = $lease_until, attempts = attempts + 1
+        WHERE id IN (
+            SELECT id FROM inbox_events
+            WHERE (status IN ('{nameof(InboxStatus.Pending)}', '{nameof(InboxStatus.Failed)}') AND next_attempt_at <= $now)
+               OR (status = '{nameof(InboxStatus.InProgress)}' AND lease_until <= $now)
+            ORDER BY id
+            LIMIT $limit)
+        RETURNING id
+        """;
+
+    private readonly string _connectionString;
+    private readonly BusyTimeoutInterceptor _busyTimeout;
+
+    public SqliteHubStorageProvider(string connectionString, TimeSpan busyTimeout)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds));
+
+        // Microsoft.Data.Sqlite retries a busy statement until the command timeout; keep the two in step.
+        if (!connectionString.Contains("Default Timeout", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("DefaultTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.DefaultTimeout = timeoutSeconds;
+        }
+
+        _connectionString = builder.ToString();
+        DataSource = builder.DataSource;
+        _busyTimeout = new BusyTimeoutInterceptor((int)Math.Min(int.MaxValue, busyTimeout.TotalMilliseconds));
+    }
+
+    /// <summary>The database file (as configured, possibly relative to the working directory).</summary>
+    public string DataSource { get; }
+
+    public void Configure(DbContextOptionsBuilder builder)
+    {
+        EnsureDirectory(DataSource);
+        builder.UseSqlite(_connectionString).AddInterceptors(_busyTimeout);
+    }
+
+    public async Task InitializeAsync(HubDbContext db, CancellationToken cancellationToken)
+    {
+        // Persistent on the file: readers no longer block the writer, and a commit is one append to the log.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<long>> ClaimInboxAsync(
+        HubDbContext db, string owner, int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) takes the write lock before the subquery reads, so two
+        // processes on one file serialise here and the second sees the first one's claims.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
+        command.CommandText = ClaimSql;
+        AddParameter(command, "$owner", owner);
+        AddParameter(command, "$lease_until", leaseUntil.ToUnixTimeMilliseconds());
+        AddParameter(command, "$now", now.ToUnixTimeMilliseconds());
+        AddParameter(command, "$limit", batchSize);
+
+        var ids = new List<long>(batchSize);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        ids.Sort();
+        return ids;
+    }
+
+    public bool IsUniqueViolation(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SqliteException { SqliteExtendedErrorCode: PrimaryKeyViolation or UniqueViolation })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static void EnsureDirectory(string dataSource)
+    {
+        if (string.IsNullOrEmpty(dataSource)
+            || dataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase)
+            || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+
+    /// <summary>Sets SQLite's own busy handler on every opened connection, so a locked file waits instead of failing at once.</summary>
+    private sealed class BusyTimeoutInterceptor(int milliseconds) : DbConnectionInterceptor
+    {
+        private readonly string _sql = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {milliseconds};");
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = _sql;
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = _sql;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

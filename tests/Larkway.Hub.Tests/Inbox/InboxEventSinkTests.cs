@@ -1,0 +1,118 @@
+using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Hub.Tests.Inbox;
+
+public sealed class InboxEventSinkTests : IDisposable
+{
+    private readonly TempDatabase _db = new();
+    private readonly ManualTimeProvider _time = new();
+    private int _cardCalls;
+
+    public void Dispose() => _db.Dispose();
+
+    private HubServices Services(Func<CardActionTriggerEvent, CancellationToken, Task<CardActionResponse?>> onCard) =>
+        new(_db.ConnectionString, _time, services: s => s.AddHubEventDispatcher("", (_, d) => d.OnCardAction(async (e, _, ct) =>
+        {
+            Interlocked.Increment(ref _cardCalls);
+            return await onCard(e, ct);
+        })));
+
+    [Fact]
+    public async Task Events_are_persisted_pending_before_accepting_and_redeliveries_are_duplicates()
+    {
+        await using var hub = Services((_, _) => Task.FromResult<CardActionResponse?>(null));
+        IFeishuEventSink sink = hub.Provider.GetRequiredService<IFeishuEventSink>();
+
+        var first = await sink.AcceptAsync(TestEvents.Message("ev_1", "om_1"), CancellationToken.None);
+        var again = await sink.AcceptAsync(TestEvents.Message("ev_9", "om_1"), CancellationToken.None);
+
+        first.ShouldBe(FeishuIngestResult.Accepted);
+        again.ShouldBe(FeishuIngestResult.Duplicate);
+        (await hub.Store.ListAsync(null, null, 10)).ShouldHaveSingleItem().Status.ShouldBe(InboxStatus.Pending);
+    }
+
+    [Fact]
+    public async Task A_card_action_is_answered_inline_with_the_handler_response_and_stored_done()
+    {
+        await using var hub = Services((e, _) => Task.FromResult<CardActionResponse?>(
+            CardActionResponse.WithToast(CardToastType.Success, $"got {e.Action.Tag}")));
+
+        var result = await hub.Sink.AcceptAsync(TestEvents.CardAction("card_1"), CancellationToken.None);
+
+        result.Status.ShouldBe(FeishuIngestStatus.Accepted);
+        result.CardResponse.ShouldNotBeNull().Toast!.Content.ShouldBe("got button");
+        var stored = (await hub.Store.ListAsync(null, null, 10)).ShouldHaveSingleItem();
+        stored.EventType.ShouldBe(CardActionTriggerEvent.Type);
+        stored.Status.ShouldBe(InboxStatus.Done);
+        stored.Attempts.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_redelivered_card_action_is_a_duplicate_and_not_handled_again()
+    {
+        await using var hub = Services((_, _) => Task.FromResult<CardActionResponse?>(CardActionResponse.Empty));
+
+        await hub.Sink.AcceptAsync(TestEvents.CardAction("card_1"), CancellationToken.None);
+        var again = await hub.Sink.AcceptAsync(TestEvents.CardAction("card_1"), CancellationToken.None);
+
+        again.ShouldBe(FeishuIngestResult.Duplicate);
+        _cardCalls.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_slow_card_action_is_answered_without_a_card_at_the_deadline_and_finishes_later()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var hub = Services(async (_, _) =>
+        {
+            await release.Task;
+            return CardActionResponse.WithToast(CardToastType.Info, "too late");
+        });
+
+        var accepting = hub.Sink.AcceptAsync(TestEvents.CardAction("card_slow"), CancellationToken.None).AsTask();
+        await Eventually.TrueAsync(() => Task.FromResult(_time.ActiveTimers > 0), "the deadline timer is set");
+        accepting.IsCompleted.ShouldBeFalse();
+        _time.Advance(TimeSpan.FromMilliseconds(2500));
+        var result = await accepting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        result.Status.ShouldBe(FeishuIngestStatus.Accepted);
+        result.CardResponse.ShouldBeNull();
+        var stored = (await hub.Store.ListAsync(null, null, 10)).ShouldHaveSingleItem();
+        stored.Status.ShouldBe(InboxStatus.InProgress);
+
+        release.SetResult();
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(stored.Id))!.Status == InboxStatus.Done, "the handler finished and recorded it");
+    }
+
+    [Fact]
+    public async Task A_failing_card_action_handler_is_answered_empty_and_stored_failed_for_retry()
+    {
+        await using var hub = Services((_, _) => throw new InvalidOperationException("card handler broke"));
+
+        var result = await hub.Sink.AcceptAsync(TestEvents.CardAction("card_bad"), CancellationToken.None);
+
+        result.Status.ShouldBe(FeishuIngestStatus.Accepted);
+        result.CardResponse.ShouldBeNull();
+        var stored = (await hub.Store.ListAsync(null, null, 10)).ShouldHaveSingleItem();
+        stored.Status.ShouldBe(InboxStatus.Failed);
+        stored.LastError.ShouldBe("System.InvalidOperationException: card handler broke");
+        stored.NextAttemptAt.ShouldBe(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_url_verification_that_reaches_the_sink_is_not_stored()
+    {
+        await using var hub = Services((_, _) => Task.FromResult<CardActionResponse?>(null));
+
+        var result = await hub.Sink.AcceptAsync(
+            TestEvents.Inbound("""{"type":"url_verification","challenge":"c","token":"vt"}"""), CancellationToken.None);
+
+        result.ShouldBe(FeishuIngestResult.Accepted);
+        (await hub.Store.ListAsync(null, null, 10)).ShouldBeEmpty();
+    }
+}

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using Larkway.Feishu.Events;
+using Larkway.Feishu.Events.Dispatch;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Hub.Tests.Inbox;
+
+public sealed class InboxProcessorTests : IDisposable
+{
+    private readonly TempDatabase _db = new();
+    private readonly ManualTimeProvider _time = new();
+    private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
+
+    public void Dispose() => _db.Dispose();
+
+    private HubServices Services(Func<FeishuEventContext, CancellationToken, Task> handler, Action<InboxOptions>? inbox = null) =>
+        new(_db.ConnectionString, _time, inbox, services: s => s.AddHubEventDispatcher("", (_, d) => d.On(TestEvents.CustomType, async (_, ctx, ct) =>
+        {
+            _calls.AddOrUpdate(ctx.EventId!, 1, (_, n) => n + 1);
+            await handler(ctx, ct);
+        })));
+
+    private static async Task<InboxProcessor> StartAsync(HubServices hub)
+    {
+        var processor = hub.Provider.GetRequiredService<InboxProcessor>();
+        await processor.StartAsync(CancellationToken.None);
+        return processor;
+    }
+
+    [Fact]
+    public async Task Drains_the_inbox_dispatching_each_event_exactly_once()
+    {
+        await using var hub = Services((_, _) => Task.CompletedTask);
+        for (var i = 0; i < 40; i++)
+        {
+            await hub.Store.AppendAsync(TestEvents.Custom($"ev_{i}"));
+        }
+
+        var processor = await StartAsync(hub);
+        await Eventually.TrueAsync(async () => (await hub.Store.ListAsync(null, InboxStatus.Done, 100)).Count == 40, "all 40 events done");
+        await processor.StopAsync(CancellationToken.None);
+
+        _calls.Count.ShouldBe(40);
+        _calls.Values.ShouldAllBe(n => n == 1);
+        (await hub.Store.ListAsync(null, null, 100)).ShouldAllBe(e => e.Attempts == 1 && e.CompletedAt != null);
+    }
+
+    [Fact]
+    public async Task Wakes_up_for_a_new_event_without_waiting_for_the_poll_interval()
+    {
+        await using var hub = Services((_, _) => Task.CompletedTask);
+        var processor = await StartAsync(hub);
+        await Eventually.TrueAsync(() => Task.FromResult(_time.ActiveTimers > 0), "the processor is idle, waiting");
+
+        // The manual clock never moves here: only the append's signal can wake the processor.
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_late"))).EventId;
+
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.Status == InboxStatus.Done, "the new event is handled");
+        await processor.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_throwing_handler_is_retried_after_the_back_off()
+    {
+        await using var hub = Services((ctx, _) =>
+            _calls[ctx.EventId!] == 1 ? throw new InvalidOperationException("first try fails") : Task.CompletedTask);
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_1"))).EventId;
+        var processor = await StartAsync(hub);
+
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.Status == InboxStatus.Failed, "the first attempt failed");
+        var failed = await hub.Store.GetAsync(id);
+        failed!.LastError.ShouldBe("System.InvalidOperationException: first try fails");
+        failed.NextAttemptAt.ShouldBe(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
+
+        await Eventually.TrueAsync(async () =>
+        {
+            _time.Advance(TimeSpan.FromSeconds(5));
+            return (await hub.Store.GetAsync(id))!.Status == InboxStatus.Done;
+        }, "the retry succeeded");
+        await processor.StopAsync(CancellationToken.None);
+
+        _calls["ev_1"].ShouldBe(2);
+        var done = await hub.Store.GetAsync(id);
+        done!.Attempts.ShouldBe(2);
+        done.LastError.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_handler_that_always_throws_is_dead_lettered_after_max_attempts()
+    {
+        await using var hub = Services((_, _) => throw new InvalidOperationException("handler broke"), o => o.MaxAttempts = 3);
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_1"))).EventId;
+        var processor = await StartAsync(hub);
+
+        await Eventually.TrueAsync(async () =>
+        {
+            _time.Advance(TimeSpan.FromMinutes(10));
+            return (await hub.Store.GetAsync(id))!.Status == InboxStatus.DeadLetter;
+        }, "dead-lettered");
+        _time.Advance(TimeSpan.FromDays(1));
+        await processor.StopAsync(CancellationToken.None);
+
+        _calls["ev_1"].ShouldBe(3);
+        var dead = await hub.Store.GetAsync(id);
+        dead!.Attempts.ShouldBe(3);
+        dead.LastError.ShouldBe("System.InvalidOperationException: handler broke");
+    }
+
+    [Fact]
+    public async Task Events_without_a_handler_or_dispatcher_are_done()
+    {
+        await using var hub = Services((_, _) => Task.CompletedTask);
+        var unhandledType = (await hub.Store.AppendAsync(TestEvents.Custom("ev_1", type: "other.type_v1"))).EventId;
+        var unknownApp = (await hub.Store.AppendAsync(TestEvents.Custom("ev_2", app: "nobody"))).EventId;
+        var processor = await StartAsync(hub);
+
+        await Eventually.TrueAsync(async () => (await hub.Store.ListAsync(null, InboxStatus.Done, 10)).Count == 2, "both done");
+        await processor.StopAsync(CancellationToken.None);
+
+        _calls.ShouldBeEmpty();
+        (await hub.Store.GetAsync(unhandledType))!.LastError.ShouldBeNull();
+        (await hub.Store.GetAsync(unknownApp))!.Status.ShouldBe(InboxStatus.Done);
+    }
+
+    [Fact]
+    public async Task Shutdown_gives_in_flight_events_back_instead_of_losing_them()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var hub = Services(async (_, ct) =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        });
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_1"))).EventId;
+        var processor = await StartAsync(hub);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await processor.StopAsync(CancellationToken.None);
+
+        var released = await hub.Store.GetAsync(id);
+        released!.Status.ShouldBe(InboxStatus.Pending);
+        released.Attempts.ShouldBe(0);
+        released.LeaseOwner.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task An_event_whose_lease_keeps_expiring_is_dead_lettered_without_running_its_handler_again()
+    {
+        await using var hub = Services((_, _) => Task.CompletedTask, o => o.MaxAttempts = 2);
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_crashy"))).EventId;
+
+        // Two processes took it and died mid-handler: their leases expired without an outcome.
+        for (var i = 0; i < 2; i++)
+        {
+            (await hub.Store.ClaimAsync($"dead-process-{i}", 1, TimeSpan.FromSeconds(30))).ShouldHaveSingleItem();
+            _time.Advance(TimeSpan.FromSeconds(31));
+        }
+
+        var processor = await StartAsync(hub);
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.Status == InboxStatus.DeadLetter, "dead-lettered");
+        await processor.StopAsync(CancellationToken.None);
+
+        _calls.ShouldBeEmpty();
+        (await hub.Store.GetAsync(id))!.LastError!.ShouldContain("Lease expired");
+    }
+
+    [Fact]
+    public async Task A_malformed_event_is_dead_lettered_at_once()
+    {
+        await using var hub = Services((_, _) => throw new FeishuEventException("Expected a different shape."));
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_bad"))).EventId;
+        var processor = await StartAsync(hub);
+
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.Status == InboxStatus.DeadLetter, "dead-lettered");
+        await processor.StopAsync(CancellationToken.None);
+
+        _calls["ev_bad"].ShouldBe(1);
+        var dead = await hub.Store.GetAsync(id);
+        dead!.Attempts.ShouldBe(1);
+        dead.LastError!.ShouldStartWith("Larkway.Feishu.Events.FeishuEventException: ");
+    }
+}

@@ -1,0 +1,306 @@
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Tests.TestSupport;
+
+namespace Larkway.Hub.Tests.Inbox;
+
+public sealed class InboxStoreTests : IDisposable
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private readonly TempDatabase _db = new();
+    private readonly ManualTimeProvider _time = new();
+
+    public void Dispose() => _db.Dispose();
+
+    private HubServices Services(Action<InboxOptions>? inbox = null) => new(_db.ConnectionString, _time, inbox);
+
+    [Fact]
+    public async Task Append_stores_a_pending_event_with_its_body_and_first_dedup_key()
+    {
+        await using var hub = Services();
+        var inbound = TestEvents.Message("ev_1", "om_1", app: "ops");
+
+        var result = await hub.Store.AppendAsync(inbound);
+
+        result.Status.ShouldBe(InboxAppendStatus.Accepted);
+        var stored = await hub.Store.GetAsync(result.EventId);
+        stored.ShouldNotBeNull();
+        stored.Status.ShouldBe(InboxStatus.Pending);
+        stored.AppName.ShouldBe("ops");
+        stored.EventType.ShouldBe("im.message.receive_v1");
+        stored.DedupKey.ShouldBe("cli_test/event/ev_1");
+        stored.Body.ShouldBe(inbound.Body.ToArray());
+        stored.ReceivedAt.ShouldBe(_time.GetUtcNow());
+        stored.Attempts.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_redelivery_under_the_same_event_id_is_a_duplicate()
+    {
+        await using var hub = Services();
+        var first = await hub.Store.AppendAsync(TestEvents.Custom("ev_1"));
+
+        var again = await hub.Store.AppendAsync(TestEvents.Custom("ev_1"));
+
+        again.ShouldBe(new InboxAppendResult(InboxAppendStatus.Duplicate, first.EventId));
+        (await hub.Store.ListAsync(null, null, 10)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_message_redelivered_under_a_new_event_id_is_a_duplicate_by_message_id()
+    {
+        await using var hub = Services();
+        var first = await hub.Store.AppendAsync(TestEvents.Message("ev_1", "om_1"));
+
+        var again = await hub.Store.AppendAsync(TestEvents.Message("ev_2", "om_1"));
+
+        again.ShouldBe(new InboxAppendResult(InboxAppendStatus.Duplicate, first.EventId));
+        (await hub.Store.ListAsync(null, null, 10)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_same_message_for_two_apps_is_stored_twice()
+    {
+        await using var hub = Services();
+
+        var a = await hub.Store.AppendAsync(TestEvents.Message("ev_1", "om_1", app: "a", appId: "cli_a"));
+        var c = await hub.Store.AppendAsync(TestEvents.Message("ev_1", "om_1", app: "b", appId: "cli_b"));
+
+        a.Status.ShouldBe(InboxAppendStatus.Accepted);
+        c.Status.ShouldBe(InboxAppendStatus.Accepted);
+    }
+
+    [Fact]
+    public async Task Events_without_dedup_keys_are_always_accepted()
+    {
+        await using var hub = Services();
+        const string legacy = """{"open_id":"ou_1","open_message_id":"om_1","tenant_key":"tk","action":{"value":{"k":"v"},"tag":"button"}}""";
+
+        var first = await hub.Store.AppendAsync(TestEvents.Inbound(legacy));
+        var second = await hub.Store.AppendAsync(TestEvents.Inbound(legacy));
+
+        first.Status.ShouldBe(InboxAppendStatus.Accepted);
+        second.Status.ShouldBe(InboxAppendStatus.Accepted);
+        (await hub.Store.GetAsync(first.EventId))!.DedupKey.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_of_one_event_from_two_processes_leave_exactly_one_row()
+    {
+        await using var one = Services();
+        await using var two = Services();
+        await one.Store.ListAsync(null, null, 1); // migrate once before the race
+
+        // Alternate message/event-id variants so the race hits both unique keys.
+        var appends = Enumerable.Range(0, 24).Select(i =>
+        {
+            var store = i % 2 == 0 ? one.Store : two.Store;
+            var inbound = i % 3 == 0 ? TestEvents.Message($"ev_{i}", "om_race") : TestEvents.Message("ev_race", "om_race");
+            return Task.Run(() => store.AppendAsync(inbound));
+        }).ToArray();
+        var results = await Task.WhenAll(appends);
+
+        results.Count(r => r.Status == InboxAppendStatus.Accepted).ShouldBe(1);
+        results.Select(r => r.EventId).Distinct().Count().ShouldBe(1);
+        (await one.Store.ListAsync(null, null, 100)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Two_claimers_on_one_file_never_claim_the_same_event()
+    {
+        await using var one = Services();
+        await using var two = Services();
+        for (var i = 0; i < 120; i++)
+        {
+            await one.Store.AppendAsync(TestEvents.Custom($"ev_{i}"));
+        }
+
+        async Task<List<long>> DrainAsync(InboxStore store, string owner)
+        {
+            var claimed = new List<long>();
+            while (true)
+            {
+                var batch = await store.ClaimAsync(owner, 7, Lease);
+                if (batch.Count == 0)
+                {
+                    return claimed;
+                }
+
+                batch.ShouldAllBe(e => e.Status == InboxStatus.InProgress && e.LeaseOwner == owner && e.Attempts == 1);
+                claimed.AddRange(batch.Select(e => e.Id));
+            }
+        }
+
+        var results = await Task.WhenAll(Task.Run(() => DrainAsync(one.Store, "A")), Task.Run(() => DrainAsync(two.Store, "B")));
+
+        results[0].Intersect(results[1]).ShouldBeEmpty();
+        (results[0].Count + results[1].Count).ShouldBe(120);
+    }
+
+    [Fact]
+    public async Task Claims_take_the_oldest_due_events_first_and_respect_the_batch_size()
+    {
+        await using var hub = Services();
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await hub.Store.AppendAsync(TestEvents.Custom($"ev_{i}"))).EventId);
+        }
+
+        var batch = await hub.Store.ClaimAsync("A", 3, Lease);
+
+        batch.Select(e => e.Id).ShouldBe(ids.Take(3));
+        batch[0].LeaseUntil.ShouldBe(_time.GetUtcNow() + Lease);
+    }
+
+    [Fact]
+    public async Task An_expired_lease_is_reclaimed_and_the_old_owner_can_no_longer_complete()
+    {
+        await using var hub = Services();
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_1"))).EventId;
+        (await hub.Store.ClaimAsync("A", 10, Lease)).Count.ShouldBe(1);
+
+        (await hub.Store.ClaimAsync("B", 10, Lease)).ShouldBeEmpty();
+        _time.Advance(Lease - TimeSpan.FromSeconds(1));
+        (await hub.Store.ClaimAsync("B", 10, Lease)).ShouldBeEmpty();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var reclaimed = await hub.Store.ClaimAsync("B", 10, Lease);
+
+        reclaimed.ShouldHaveSingleItem().Id.ShouldBe(id);
+        reclaimed[0].Attempts.ShouldBe(2);
+        (await hub.Store.CompleteAsync(id, "A")).ShouldBeFalse();
+        (await hub.Store.CompleteAsync(id, "B")).ShouldBeTrue();
+        var done = await hub.Store.GetAsync(id);
+        done!.Status.ShouldBe(InboxStatus.Done);
+        done.CompletedAt.ShouldBe(_time.GetUtcNow());
+        done.LeaseOwner.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Renewing_leases_keeps_an_event_from_being_taken_over()
+    {
+        await using var hub = Services();
+        await hub.Store.AppendAsync(TestEvents.Custom("ev_1"));
+        await hub.Store.ClaimAsync("A", 10, Lease);
+
+        _time.Advance(TimeSpan.FromSeconds(20));
+        (await hub.Store.RenewLeasesAsync("A", Lease)).ShouldBe(1);
+        _time.Advance(TimeSpan.FromSeconds(20));
+
+        (await hub.Store.ClaimAsync("B", 10, Lease)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Failures_back_off_on_the_schedule_then_dead_letter_after_max_attempts()
+    {
+        await using var hub = Services(o => o.MaxAttempts = 4);
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_1"))).EventId;
+        TimeSpan[] expected = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)];
+
+        foreach (var delay in expected)
+        {
+            (await hub.Store.ClaimAsync("A", 10, Lease)).ShouldHaveSingleItem();
+            (await hub.Store.FailAsync(id, "A", "System.InvalidOperationException: boom")).ShouldBe(InboxStatus.Failed);
+            var failed = await hub.Store.GetAsync(id);
+            failed!.NextAttemptAt.ShouldBe(_time.GetUtcNow() + delay);
+            failed.LastError.ShouldBe("System.InvalidOperationException: boom");
+
+            _time.Advance(delay - TimeSpan.FromMilliseconds(1));
+            (await hub.Store.ClaimAsync("A", 10, Lease)).ShouldBeEmpty();
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        (await hub.Store.ClaimAsync("A", 10, Lease)).ShouldHaveSingleItem().Attempts.ShouldBe(4);
+        (await hub.Store.FailAsync(id, "A", "System.InvalidOperationException: boom")).ShouldBe(InboxStatus.DeadLetter);
+
+        var dead = await hub.Store.GetAsync(id);
+        dead!.Status.ShouldBe(InboxStatus.DeadLetter);
+        dead.Attempts.ShouldBe(4);
+        _time.Advance(TimeSpan.FromDays(1));
+        (await hub.Store.ClaimAsync("A", 10, Lease)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Back_off_jitter_stays_within_its_spread_and_the_last_delay_repeats()
+    {
+        await using var hub = Services(o => o.RetryJitter = 0.2);
+        for (var i = 0; i < 50; i++)
+        {
+            var delay = hub.Store.RetryDelay(1);
+            delay.ShouldBeInRange(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6));
+        }
+
+        await using var exact = Services();
+        exact.Store.RetryDelay(5).ShouldBe(TimeSpan.FromHours(1));
+        exact.Store.RetryDelay(7).ShouldBe(TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public async Task Fail_by_a_non_owner_changes_nothing()
+    {
+        await using var hub = Services();
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_1"))).EventId;
+        await hub.Store.ClaimAsync("A", 10, Lease);
+
+        (await hub.Store.FailAsync(id, "B", "x")).ShouldBeNull();
+
+        (await hub.Store.GetAsync(id))!.Status.ShouldBe(InboxStatus.InProgress);
+    }
+
+    [Fact]
+    public async Task Replay_brings_back_dead_letters_and_done_events_but_not_in_progress_ones()
+    {
+        await using var hub = Services(o => o.MaxAttempts = 1);
+        var dead = (await hub.Store.AppendAsync(TestEvents.Custom("ev_dead"))).EventId;
+        var busy = (await hub.Store.AppendAsync(TestEvents.Custom("ev_busy"))).EventId;
+        await hub.Store.ClaimAsync("A", 1, Lease);
+        (await hub.Store.FailAsync(dead, "A", "System.Exception: no")).ShouldBe(InboxStatus.DeadLetter);
+        await hub.Store.ClaimAsync("A", 1, Lease);
+
+        (await hub.Store.ReplayAsync(dead)).ShouldBe(InboxReplayResult.Replayed);
+        (await hub.Store.ReplayAsync(busy)).ShouldBe(InboxReplayResult.InProgress);
+        (await hub.Store.ReplayAsync(12345)).ShouldBe(InboxReplayResult.NotFound);
+
+        var replayed = await hub.Store.GetAsync(dead);
+        replayed!.Status.ShouldBe(InboxStatus.Pending);
+        replayed.Attempts.ShouldBe(0);
+        replayed.LastError.ShouldBeNull();
+        (await hub.Store.ClaimAsync("B", 10, Lease)).ShouldHaveSingleItem().Id.ShouldBe(dead);
+
+        (await hub.Store.CompleteAsync(dead, "B")).ShouldBeTrue();
+        (await hub.Store.ReplayAsync(dead)).ShouldBe(InboxReplayResult.Replayed);
+        (await hub.Store.GetAsync(dead))!.CompletedAt.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Release_gives_an_event_back_without_counting_the_attempt()
+    {
+        await using var hub = Services();
+        var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_1"))).EventId;
+        await hub.Store.ClaimAsync("A", 1, Lease);
+
+        (await hub.Store.ReleaseAsync(id, "A")).ShouldBeTrue();
+
+        var released = await hub.Store.GetAsync(id);
+        released!.Status.ShouldBe(InboxStatus.Pending);
+        released.Attempts.ShouldBe(0);
+        (await hub.Store.ClaimAsync("B", 1, Lease)).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task List_filters_by_type_and_status_newest_first_with_a_limit()
+    {
+        await using var hub = Services();
+        var a1 = (await hub.Store.AppendAsync(TestEvents.Custom("a1", type: "type.a"))).EventId;
+        var b1 = (await hub.Store.AppendAsync(TestEvents.Custom("b1", type: "type.b"))).EventId;
+        var a2 = (await hub.Store.AppendAsync(TestEvents.Custom("a2", type: "type.a"))).EventId;
+        var a3 = (await hub.Store.AppendAsync(TestEvents.Custom("a3", type: "type.a"))).EventId;
+        await hub.Store.ClaimAsync("A", 1, Lease);
+        await hub.Store.CompleteAsync(a1, "A");
+
+        (await hub.Store.ListAsync(null, null, 10)).Select(e => e.Id).ShouldBe([a3, a2, b1, a1]);
+        (await hub.Store.ListAsync("type.a", null, 10)).Select(e => e.Id).ShouldBe([a3, a2, a1]);
+        (await hub.Store.ListAsync("type.a", InboxStatus.Pending, 10)).Select(e => e.Id).ShouldBe([a3, a2]);
+        (await hub.Store.ListAsync(null, InboxStatus.Done, 10)).Select(e => e.Id).ShouldBe([a1]);
+        (await hub.Store.ListAsync(null, null, 2)).Select(e => e.Id).ShouldBe([a3, a2]);
+    }
+}
