@@ -37,7 +37,7 @@ internal sealed record IngestOptions
 {
     public const string Usage = """
         usage: Larkway.Bench.Ingest --hub <url> --node <url> --encrypt-key <key> --verification-token <token>
-                 [--loads 500,1000,2000,4000] [--seconds 5] [--rounds 5] [--connections 64] [--warmup 2000]
+                 [--loads 250,500,1000,2000] [--seconds 5] [--rounds 5] [--connections 64] [--warmup 2000]
                  [--admin-key <key>] [--hub-db <path>] [--hub-pid <pid>] [--node-pid <pid>]
                  [--event-type im.message.reaction.created_v1] [--markdown <file>]
                Larkway.Bench.Ingest emulator
@@ -51,7 +51,7 @@ internal sealed record IngestOptions
 
     public required string VerificationToken { get; init; }
 
-    public IReadOnlyList<int> Loads { get; init; } = [500, 1000, 2000, 4000];
+    public IReadOnlyList<int> Loads { get; init; } = [250, 500, 1000, 2000];
 
     public double Seconds { get; init; } = 5;
 
