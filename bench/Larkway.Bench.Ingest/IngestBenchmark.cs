@@ -80,14 +80,19 @@ internal static class IngestBenchmark
                     var events = Build(factory, count);
                     GC.Collect();
                     await Task.Delay(TimeSpan.FromSeconds(1));
+                    var pid = name == Hub ? options.HubPid : options.NodePid;
+                    var cpuBefore = CpuSeconds(pid);
                     var result = await OpenLoopRun.RunAsync(http, name, url, events, load, id => Record(name, id));
-                    results.Add(result);
 
                     // The Hub's inbox processor works through the events after the acks; let it finish
-                    // before the next run so that its work is not charged to whichever target runs next.
+                    // before the next run so that its work is not charged to whichever target runs next
+                    // (its CPU time is charged to the Hub's events: the CPU figure runs until drained).
                     var drained = name == Hub ? await DrainHubInboxAsync(http, options) : null;
+                    var cpuAfter = CpuSeconds(pid);
+                    result = result with { ServerCpuMsPerEvent = (cpuAfter - cpuBefore) * 1000 / Math.Max(1, result.Acked) };
+                    results.Add(result);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"load {load,5}/s round {round + 1} {name,-8}: achieved {result.AchievedPerSecond,7:F0}/s  p50 {result.P50Ms,8:F2} ms  p99 {result.P99Ms,8:F2} ms  max {result.MaxMs,8:F1} ms  errors {result.Errors}  >3s {result.OverDeadline}  sender lag {result.MaxLagMs:F1} ms")
+                        $"load {load,5}/s round {round + 1} {name,-8}: achieved {result.AchievedPerSecond,7:F0}/s  p50 {result.P50Ms,8:F2} ms  p99 {result.P99Ms,8:F2} ms  max {result.MaxMs,8:F1} ms  errors {result.Errors}  >3s {result.OverDeadline}  sender lag {result.MaxLagMs:F1} ms  server CPU {result.ServerCpuMsPerEvent:F3} ms/event")
                         + (drained is { } d ? string.Create(CultureInfo.InvariantCulture, $"  inbox drained {d.TotalSeconds:F1} s after the last ack") : "")
                         + (result.FirstError is { } e ? $"  first error: {Truncate(e, 200)}" : ""));
                 }
@@ -143,6 +148,22 @@ internal static class IngestBenchmark
 
     private static async Task<int?> InboxCountAsync(HttpClient http, IngestOptions options, string status)
     {
+        // A pooled connection can be reset under us after an overload; ask again before giving up.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await InboxCountOnceAsync(http, options, status);
+            }
+            catch (HttpRequestException) when (attempt < 5)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async Task<int?> InboxCountOnceAsync(HttpClient http, IngestOptions options, string status)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Hub, $"/api/v1/events?status={status}&limit=1"));
         if (options.AdminKey is not null)
         {
@@ -173,15 +194,15 @@ internal static class IngestBenchmark
     private static string Summary(List<RunResult> results, IngestOptions options)
     {
         var text = new StringBuilder();
-        text.AppendLine("| offered events/s | target | achieved events/s | p50 ack ms | p99 ack ms | errors | acks > 3 s |");
-        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|");
+        text.AppendLine("| offered events/s | target | achieved events/s | p50 ack ms | p99 ack ms | errors | acks > 3 s | server CPU ms/event |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var load in options.Loads)
         {
             foreach (var target in new[] { Hub, Node })
             {
                 var runs = results.Where(r => r.OfferedPerSecond == load && r.Target == target).ToList();
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {load:N0} | {target} | {Median(runs.Select(r => r.AchievedPerSecond)):N0} | {Median(runs.Select(r => r.P50Ms)):F1} | {Median(runs.Select(r => r.P99Ms)):F1} | {runs.Sum(r => r.Errors)} | {runs.Sum(r => r.OverDeadline)} |"));
+                    $"| {load:N0} | {target} | {Median(runs.Select(r => r.AchievedPerSecond)):N0} | {Median(runs.Select(r => r.P50Ms)):F1} | {Median(runs.Select(r => r.P99Ms)):F1} | {runs.Sum(r => r.Errors)} | {runs.Sum(r => r.OverDeadline)} | {Median(runs.Select(r => r.ServerCpuMsPerEvent)):F2} |"));
             }
         }
 
@@ -340,6 +361,22 @@ internal static class IngestBenchmark
         var hub = PeakRss(options.HubPid);
         var node = PeakRss(options.NodePid);
         return hub is null && node is null ? "" : $"- peak RSS: Hub {hub ?? "?"}, node {node ?? "?"}.{Environment.NewLine}";
+    }
+
+    /// <summary>User + system CPU seconds a process has used so far (Linux /proc), NaN when unknown.</summary>
+    private static double CpuSeconds(int? pid)
+    {
+        var path = $"/proc/{pid}/stat";
+        if (pid is null || !File.Exists(path))
+        {
+            return double.NaN;
+        }
+
+        // Fields after the command name (which is in parentheses and may hold spaces): utime and stime are 14 and 15.
+        var stat = File.ReadAllText(path);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / 100.0;
     }
 
     private static double Median(IEnumerable<double> values)

@@ -15,6 +15,7 @@ namespace Larkway.Bench.Ingest;
 /// <param name="OverDeadline">Acks that took longer than Feishu's 3 s (Feishu would have delivered again).</param>
 /// <param name="MaxLagMs">How late the generator itself was against its schedule at worst.</param>
 /// <param name="FirstError">One error, for the log.</param>
+/// <param name="ServerCpuMsPerEvent">CPU time the server process used per acked event (from /proc), when known.</param>
 internal sealed record RunResult(
     string Target,
     int OfferedPerSecond,
@@ -27,7 +28,8 @@ internal sealed record RunResult(
     double MaxMs,
     int OverDeadline,
     double MaxLagMs,
-    string? FirstError);
+    string? FirstError,
+    double ServerCpuMsPerEvent = double.NaN);
 
 /// <summary>
 /// An open-loop run: requests go out at their planned times whether or not earlier ones have been
