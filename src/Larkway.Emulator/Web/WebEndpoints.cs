@@ -201,9 +201,9 @@ internal static class WebEndpoints
             return;
         }
 
-        body.Append("<form class=\"say\" method=\"post\" action=\"/chats/").Append(Uri.EscapeDataString(chat.ChatId)).Append("/say\"><select name=\"sender\">");
+        body.Append("<form class=\"say\" method=\"post\" enctype=\"multipart/form-data\" action=\"/chats/").Append(Uri.EscapeDataString(chat.ChatId)).Append("/say\"><select name=\"sender\">");
         AppendUserOptions(body, members, current);
-        body.Append("</select> <input name=\"text\" size=\"60\" required> ");
+        body.Append("</select> <input name=\"text\" size=\"60\" placeholder=\"text\"> <input type=\"file\" name=\"image\" accept=\"image/*\"> ");
         if (chat.ChatMode != ChatModes.P2p)
         {
             body.Append("<label><input type=\"checkbox\" name=\"mention_bots\" value=\"1\" checked> @ the bots</label> ");
@@ -227,9 +227,35 @@ internal static class WebEndpoints
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var sender = state.FindUser("open_id", form["sender"].ToString());
         var text = form["text"].ToString();
-        if (sender is null || text.Length == 0)
+        var image = form.Files.GetFile("image");
+        if (sender is null || (text.Length == 0 && image is not { Length: > 0 }))
         {
             return Results.Redirect("/chats/" + Uri.EscapeDataString(chat.ChatId));
+        }
+
+        // An image goes out as its own image message, as the Feishu client sends it.
+        if (image is { Length: > 0 })
+        {
+            if (image.Length > MaxWebImageBytes)
+            {
+                return Results.Content(Layout("Image too large", $"<h1>Image too large</h1><p>Images up to {MaxWebImageBytes / (1024 * 1024)} MB can be sent.</p>"), "text/html; charset=utf-8", Encoding.UTF8, 400);
+            }
+
+            using var buffer = new MemoryStream();
+            await image.CopyToAsync(buffer, context.RequestAborted);
+            var bytes = buffer.ToArray();
+            if (ImageFormats.Sniff(bytes) is not { } format)
+            {
+                return Results.Content(Layout("Not an image", "<h1>Not an image</h1><p>Send a JPEG, PNG, GIF, WEBP or BMP file.</p>"), "text/html; charset=utf-8", Encoding.UTF8, 400);
+            }
+
+            var key = Ids.ImageKey();
+            state.AddResource(new EmulatorResource(key, ResourceKind.Image, "message", key + format.Extension, format.ContentType, bytes, "user:" + sender.OpenId, state.NowMs()));
+            EventControlEndpoints.PostUserMessage(state, contentParser, sender, chat, "image", JsonSerializer.Serialize(new { image_key = key }), parentId: null);
+            if (text.Length == 0)
+            {
+                return Results.Redirect("/chats/" + Uri.EscapeDataString(chat.ChatId) + "?as=" + Uri.EscapeDataString(sender.OpenId), permanent: false, preserveMethod: false);
+            }
         }
 
         if (form["mention_bots"].ToString() == "1")
@@ -240,6 +266,8 @@ internal static class WebEndpoints
         EventControlEndpoints.PostUserMessage(state, contentParser, sender, chat, "text", JsonSerializer.Serialize(new { text }), parentId: null);
         return Results.Redirect("/chats/" + Uri.EscapeDataString(chat.ChatId) + "?as=" + Uri.EscapeDataString(sender.OpenId), permanent: false, preserveMethod: false);
     }
+
+    private const long MaxWebImageBytes = 10L * 1024 * 1024;
 
     private static IResult Resource(string key, EmulatorState state) =>
         state.FindResource(key) is { } resource

@@ -57,8 +57,18 @@ public sealed partial class AppBot
         return dispatcher
             .On<MessageReceivedEvent>(HandleMessageAsync)
             .On<ChatBotAddedEvent>(HandleAddedAsync)
-            .OnCardAction(HandleCardActionAsync);
+            .OnCardAction(HandleCardActionAsync)
+            .OnLegacyCardAction((e, context, ct) => HandleCardActionAsync(FromLegacy(e), context, ct));
     }
+
+    /// <summary>Old-style card callbacks carry the same click in a flat body; the bot's handlers see one shape.</summary>
+    internal static CardActionTriggerEvent FromLegacy(LegacyCardActionEvent e) => new()
+    {
+        Operator = new CardActionOperator { OpenId = e.OpenId, UserId = e.UserId, TenantKey = e.TenantKey },
+        Token = e.Token,
+        Action = e.Action,
+        Context = new CardActionContext { OpenMessageId = e.OpenMessageId, OpenChatId = e.OpenChatId },
+    };
 
     /// <summary>
     /// Routes a card click by the <c>action</c> field of the element's value. A failing or unknown action

@@ -65,6 +65,9 @@ public static partial class HubApp
         {
             Args = args,
             ApplicationName = typeof(HubApp).Assembly.GetName().Name,
+
+            // appsettings.json ships beside the binary; data paths stay relative to the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder);
         var settings = HubSettings.From(builder.Configuration);
@@ -160,7 +163,7 @@ public static partial class HubApp
         services.AddOptions<BotOptions>().Bind(configuration.GetSection("Larkway:Bot"));
         services.TryAddSingleton(_ => new BotCommands().AddSamples());
         services.TryAddSingleton(_ => new BotCardActions().AddSamples());
-        services.TryAddSingleton<IBotConversationStore>(sp => new InMemoryBotConversationStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
         services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<FeishuClient>()));
         services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<FeishuClient>()));
         services.TryAddSingleton(sp => new AppBot(

@@ -23,6 +23,9 @@ public class HubDbContext : DbContext
     /// <summary>Every dedup key of every stored event; the primary key makes a redelivery a no-op.</summary>
     public DbSet<InboxDedupKey> InboxDedupKeys => Set<InboxDedupKey>();
 
+    /// <summary>Open bot conversations, one per (app, chat, user).</summary>
+    public DbSet<BotConversationRow> BotConversations => Set<BotConversationRow>();
+
     /// <summary>Small named values the Hub keeps (the admin key's hash, …).</summary>
     public DbSet<HubSetting> Settings => Set<HubSetting>();
 
@@ -84,6 +87,18 @@ public class HubDbContext : DbContext
             e.Property(x => x.Name).HasColumnName("name").HasMaxLength(128);
             e.Property(x => x.Value).HasColumnName("value").HasMaxLength(4096).IsRequired();
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        });
+
+        modelBuilder.Entity<BotConversationRow>(e =>
+        {
+            e.ToTable("bot_conversations");
+            e.HasKey(x => new { x.App, x.ChatId, x.UserOpenId }).HasName("pk_bot_conversations");
+            e.Property(x => x.App).HasColumnName("app").HasMaxLength(128);
+            e.Property(x => x.ChatId).HasColumnName("chat_id").HasMaxLength(128);
+            e.Property(x => x.UserOpenId).HasColumnName("user_open_id").HasMaxLength(128);
+            e.Property(x => x.Step).HasColumnName("step").HasMaxLength(128).IsRequired();
+            e.Property(x => x.ValuesJson).HasColumnName("values_json").HasMaxLength(16_384).IsRequired();
+            e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
         });
     }
 }

@@ -170,6 +170,43 @@ public sealed class EventDeliveryTests
     }
 
     [Fact]
+    public async Task The_web_view_sends_an_image_as_an_image_message()
+    {
+        await using var receiver = await EventReceiver.StartAsync();
+        await using var emulator = await TestEmulator.StartAsync();
+        await SubscribeAsync(emulator, receiver, encryptKey: null);
+        var chat = emulator.GeneralChat;
+        var carol = emulator.User("carol@example.com");
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0];
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(carol.OpenId), "sender" },
+            { new StringContent("1"), "mention_bots" },
+            { new ByteArrayContent(png), "image", "pixel.png" },
+        };
+
+        using var posted = await emulator.Http.PostAsync($"/chats/{chat.ChatId}/say", form);
+
+        Assert.True(posted.IsSuccessStatusCode || (int)posted.StatusCode == 302, posted.StatusCode.ToString());
+        var message = Assert.Single(emulator.State.MessagesIn(chat.ChatId));
+        Assert.Equal("image", message.MsgType);
+        using var content = System.Text.Json.JsonDocument.Parse(message.Content);
+        var key = content.RootElement.GetProperty("image_key").GetString()!;
+        Assert.Equal(png, emulator.State.FindResource(key)!.Data.ToArray());
+
+        // Feishu delivers a group message to the bot only when it is @-mentioned; an image carries no mention.
+        Assert.DoesNotContain(emulator.Server.Deliveries.Events, e => e.EventType == "im.message.receive_v1");
+
+        using var notImage = new MultipartFormDataContent
+        {
+            { new StringContent(carol.OpenId), "sender" },
+            { new ByteArrayContent("plain text"u8.ToArray()), "image", "notes.txt" },
+        };
+        using var refused = await emulator.Http.PostAsync($"/chats/{chat.ChatId}/say", notImage);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Group_messages_reach_the_bot_only_when_mentioned_unless_the_app_has_the_group_scope()
     {
         await using var receiver = await EventReceiver.StartAsync();

@@ -181,6 +181,42 @@ public sealed class AppBotTests
         _messenger.Texts.ShouldHaveSingleItem().ShouldContain("Larkway Bot");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_card_click_new_or_old_style_reaches_the_action_named_in_its_value(bool legacy)
+    {
+        NewBot().RegisterOn(_dispatcher);
+        var json = legacy
+            ? """{"open_id":"ou_alice","open_message_id":"om_card","open_chat_id":"oc_chat","tenant_key":"t1","token":"c-1","action":{"tag":"button","value":{"action":"sample.ack"}}}"""
+            : """{"schema":"2.0","header":{"event_id":"ev_click","event_type":"card.action.trigger","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},"event":{"operator":{"open_id":"ou_alice"},"token":"c-1","action":{"tag":"button","value":{"action":"sample.ack"}},"context":{"open_message_id":"om_card","open_chat_id":"oc_chat"}}}""";
+
+        var result = await _dispatcher.DispatchAsync(FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(json)));
+
+        result.CardResponse.ShouldNotBeNull();
+        result.CardResponse.Toast!.Content.ShouldBe("Acknowledged");
+        result.CardResponse.Card!.Data.GetRawText().ShouldContain("Acknowledged by ou_alice");
+    }
+
+    [Fact]
+    public async Task An_unknown_or_failing_card_action_answers_with_a_toast_never_an_error()
+    {
+        var actions = new BotCardActions().Add("boom", (_, _) => throw new InvalidOperationException("downstream"));
+        var bot = new AppBot("", _commands, actions, _options, _messenger, new InMemoryBotConversationStore(TimeProvider.System),
+            _ => Task.FromResult<BotInfo?>(null), TimeProvider.System, NullLogger<AppBot>.Instance);
+        bot.RegisterOn(_dispatcher);
+        static string Click(string action) =>
+            """{"schema":"2.0","header":{"event_id":"ev_ACTION","event_type":"card.action.trigger","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},"event":{"operator":{"open_id":"ou_alice"},"action":{"tag":"button","value":{"action":"ACTION"}}}}"""
+                .Replace("ACTION", action, StringComparison.Ordinal);
+
+        var unknown = await _dispatcher.DispatchAsync(FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(Click("nope"))));
+        var failing = await _dispatcher.DispatchAsync(FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(Click("boom"))));
+
+        unknown.CardResponse!.Toast!.Type.ShouldBe("warning");
+        failing.CardResponse!.Toast!.Type.ShouldBe("error");
+        failing.CardResponse.Toast.Content!.ShouldNotContain("downstream");
+    }
+
     private sealed class RecordingMessenger : IBotMessenger
     {
         public List<string> Texts { get; } = [];

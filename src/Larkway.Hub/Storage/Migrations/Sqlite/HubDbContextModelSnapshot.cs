@@ -119,6 +119,45 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.ToTable("inbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Storage.BotConversationRow", b =>
+                {
+                    b.Property<string>("App")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<string>("ChatId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chat_id");
+
+                    b.Property<string>("UserOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_open_id");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("step");
+
+                    b.Property<string>("ValuesJson")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("values_json");
+
+                    b.HasKey("App", "ChatId", "UserOpenId")
+                        .HasName("pk_bot_conversations");
+
+                    b.ToTable("bot_conversations", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Storage.HubSetting", b =>
                 {
                     b.Property<string>("Name")

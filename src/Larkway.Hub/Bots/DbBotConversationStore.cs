@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Larkway.Hub.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Larkway.Hub.Bots;
+
+/// <summary>
+/// Conversations in the Hub's database, so an open question survives a restart and is shared by
+/// replicas. Expired rows read as absent and are overwritten by the next question.
+/// </summary>
+internal sealed class DbBotConversationStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, TimeProvider time) : IBotConversationStore
+{
+    public async ValueTask<BotConversation?> GetAsync(string app, string chatId, string userOpenId, CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var row = await db.BotConversations.AsNoTracking()
+                .SingleOrDefaultAsync(c => c.App == app && c.ChatId == chatId && c.UserOpenId == userOpenId, cancellationToken).ConfigureAwait(false);
+            if (row is null || row.ExpiresAt <= time.GetUtcNow())
+            {
+                return null;
+            }
+
+            var values = JsonSerializer.Deserialize(row.ValuesJson, BotJsonContext.Default.DictionaryStringString) ?? [];
+            return new BotConversation(row.Step, values, row.ExpiresAt);
+        }
+    }
+
+    public async ValueTask SetAsync(string app, string chatId, string userOpenId, BotConversation conversation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var values = JsonSerializer.Serialize(conversation.Values.ToDictionary(StringComparer.Ordinal), BotJsonContext.Default.DictionaryStringString);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var row = await db.BotConversations
+                .SingleOrDefaultAsync(c => c.App == app && c.ChatId == chatId && c.UserOpenId == userOpenId, cancellationToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                db.BotConversations.Add(new BotConversationRow { App = app, ChatId = chatId, UserOpenId = userOpenId, Step = conversation.Step, ValuesJson = values, ExpiresAt = conversation.ExpiresAt });
+            }
+            else
+            {
+                row.Step = conversation.Step;
+                row.ValuesJson = values;
+                row.ExpiresAt = conversation.ExpiresAt;
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException) when (row is null)
+            {
+                // Another handler asked the same user at the same moment; the last question wins.
+                db.ChangeTracker.Clear();
+                await db.BotConversations
+                    .Where(c => c.App == app && c.ChatId == chatId && c.UserOpenId == userOpenId)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Step, conversation.Step).SetProperty(c => c.ValuesJson, values).SetProperty(c => c.ExpiresAt, conversation.ExpiresAt), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask RemoveAsync(string app, string chatId, string userOpenId, CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            await db.BotConversations
+                .Where(c => c.App == app && c.ChatId == chatId && c.UserOpenId == userOpenId)
+                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class BotJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,69 @@
+using Larkway.Hub.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Larkway.Hub.Tests.Hosting;
+
+public sealed class HubSettingsTests
+{
+    private static HubSettings From(params (string Key, string Value)[] values) =>
+        HubSettings.From(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build());
+
+    [Fact]
+    public void No_credentials_means_sandbox_mode_on_port_8787()
+    {
+        var settings = From();
+
+        settings.Mode.ShouldBe(HubMode.Sandbox);
+        settings.EmulatorPort.ShouldBe(8787);
+    }
+
+    [Fact]
+    public void Credentials_with_an_encrypt_key_default_to_webhook_mode()
+    {
+        var settings = From(("FEISHU_APP_ID", "cli_a"), ("FEISHU_APP_SECRET", "s"), ("FEISHU_ENCRYPT_KEY", "k"), ("FEISHU_BASE_URL", "https://open.larksuite.com"));
+
+        settings.Mode.ShouldBe(HubMode.Webhook);
+        settings.BaseUrl.ShouldBe(new Uri("https://open.larksuite.com"));
+    }
+
+    [Fact]
+    public void Long_connection_mode_needs_no_webhook_secrets()
+    {
+        From(("FEISHU_APP_ID", "cli_a"), ("FEISHU_APP_SECRET", "s"), ("FEISHU_EVENT_MODE", "long-connection")).Mode.ShouldBe(HubMode.LongConnection);
+    }
+
+    [Theory]
+    [InlineData("FEISHU_APP_ID", "cli_a", null, null, "FEISHU_APP_SECRET")]
+    [InlineData("FEISHU_APP_SECRET", "s", null, null, "FEISHU_APP_ID")]
+    [InlineData("FEISHU_EVENT_MODE", "webhook", null, null, "no FEISHU_APP_ID")]
+    [InlineData("FEISHU_BASE_URL", "open.feishu.cn", null, null, "absolute http(s) URL")]
+    [InlineData("LARKWAY_EMULATOR_PORT", "eighty", null, null, "port number")]
+    public void Bad_settings_stop_the_Hub_with_a_message_saying_what_to_set(string key, string value, string? key2, string? value2, string expected)
+    {
+        var values = new List<(string, string)> { (key, value) };
+        if (key2 is not null)
+        {
+            values.Add((key2, value2!));
+        }
+
+        var ex = Should.Throw<HubConfigurationException>(() => From([.. values]));
+
+        ex.Message.ShouldContain(expected);
+    }
+
+    [Fact]
+    public void Webhook_mode_without_a_key_or_token_is_refused()
+    {
+        var ex = Should.Throw<HubConfigurationException>(() => From(("FEISHU_APP_ID", "cli_a"), ("FEISHU_APP_SECRET", "s")));
+
+        ex.Message.ShouldContain("FEISHU_ENCRYPT_KEY");
+    }
+
+    [Fact]
+    public void An_unknown_event_mode_lists_the_valid_ones()
+    {
+        var ex = Should.Throw<HubConfigurationException>(() => From(("FEISHU_APP_ID", "cli_a"), ("FEISHU_APP_SECRET", "s"), ("FEISHU_EVENT_MODE", "polling")));
+
+        ex.Message.ShouldContain("'webhook' or 'long-connection'");
+    }
+}
