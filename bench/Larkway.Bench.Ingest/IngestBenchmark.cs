@@ -1,0 +1,415 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Larkway.Bench.Ingest;
+
+/// <summary>Warm-up, the interleaved rounds, the summary table and the Hub's persistence check.</summary>
+internal static class IngestBenchmark
+{
+    private const string Hub = "Hub";
+    private const string Node = "node-sdk";
+    private const string EventsPath = "/feishu/events";
+
+    public static async Task<int> RunAsync(IngestOptions options)
+    {
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.Connections,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseProxy = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+        };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var factory = new SignedEvent.Factory(options.EncryptKey, options.VerificationToken, options.EventType);
+        var targets = new (string Name, Uri Url)[] { (Hub, new Uri(options.Hub, EventsPath)), (Node, new Uri(options.Node, EventsPath)) };
+        var hubAcked = new HashSet<string>(StringComparer.Ordinal);
+        var nodeAcked = 0L;
+        void Record(string target, string eventId)
+        {
+            if (target == Hub)
+            {
+                hubAcked.Add(eventId);
+            }
+            else
+            {
+                nodeAcked++;
+            }
+        }
+
+        var header = $"Event ingest — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}; "
+            + $"{options.EventType}, loads {string.Join("/", options.Loads)} events/s × {options.Seconds} s, {options.Rounds} interleaved rounds, "
+            + $"{options.Connections} connections per target";
+        Console.WriteLine("# " + header);
+
+        // One event each first: a target that rejects our signature or cannot be reached stops the run here.
+        foreach (var (name, url) in targets)
+        {
+            var probe = await OpenLoopRun.RunAsync(http, name, url, [factory.Create()], 10, id => Record(name, id));
+            if (probe.Acked != 1)
+            {
+                await Console.Error.WriteLineAsync($"{name} at {url} did not ack a signed event: {probe.FirstError}");
+                return 1;
+            }
+        }
+
+        // Warm-up: JIT, connection pools, the Hub's database file; not reported.
+        foreach (var (name, url) in targets)
+        {
+            if (options.Warmup > 0)
+            {
+                var warm = await OpenLoopRun.RunAsync(http, name, url, Build(factory, options.Warmup), 500, id => Record(name, id));
+                var drained = name == Hub ? await DrainHubInboxAsync(http, options) : null;
+                Console.WriteLine($"warm-up {name}: {warm.Acked}/{warm.Sent} acked, p99 {warm.P99Ms:F1} ms"
+                    + (drained is { } d ? string.Create(CultureInfo.InvariantCulture, $", inbox drained {d.TotalSeconds:F1} s after the last ack") : ""));
+            }
+        }
+
+        var results = new List<RunResult>();
+        foreach (var load in options.Loads)
+        {
+            var count = Math.Max(1, (int)Math.Round(load * options.Seconds));
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                // Alternate which target goes first, so neither always follows the other's after-effects.
+                var order = (round + options.Loads.ToList().IndexOf(load)) % 2 == 0 ? targets : targets.Reverse().ToArray();
+                foreach (var (name, url) in order)
+                {
+                    var events = Build(factory, count);
+                    GC.Collect();
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    var pid = name == Hub ? options.HubPid : options.NodePid;
+                    var cpuBefore = CpuSeconds(pid);
+                    var result = await OpenLoopRun.RunAsync(http, name, url, events, load, id => Record(name, id));
+
+                    // The Hub's inbox processor works through the events after the acks; let it finish
+                    // before the next run so that its work is not charged to whichever target runs next
+                    // (its CPU time is charged to the Hub's events: the CPU figure runs until drained).
+                    var drained = name == Hub ? await DrainHubInboxAsync(http, options) : null;
+                    var cpuAfter = CpuSeconds(pid);
+                    result = result with { ServerCpuMsPerEvent = (cpuAfter - cpuBefore) * 1000 / Math.Max(1, result.Acked) };
+                    results.Add(result);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"load {load,5}/s round {round + 1} {name,-8}: achieved {result.AchievedPerSecond,7:F0}/s  p50 {result.P50Ms,8:F2} ms  p99 {result.P99Ms,8:F2} ms  max {result.MaxMs,8:F1} ms  errors {result.Errors}  >3s {result.OverDeadline}  sender lag {result.MaxLagMs:F1} ms  server CPU {result.ServerCpuMsPerEvent:F3} ms/event")
+                        + (drained is { } d ? string.Create(CultureInfo.InvariantCulture, $"  inbox drained {d.TotalSeconds:F1} s after the last ack") : "")
+                        + (result.FirstError is { } e ? $"  first error: {Truncate(e, 200)}" : ""));
+                }
+            }
+        }
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"{header}.");
+        report.AppendLine();
+        report.Append(Summary(results, options));
+        report.AppendLine();
+        try
+        {
+            report.Append(await PersistenceAsync(http, options, hubAcked));
+        }
+        catch (HttpRequestException ex)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"Persistence: not checked, the Hub's admin API failed ({ex.Message}); the Hub acked {hubAcked.Count:N0} distinct events.");
+        }
+
+        report.AppendLine(CultureInfo.InvariantCulture, $"- node-sdk: {await NodeReceivedAsync(http, options.Node)} events reached the handler; {nodeAcked:N0} were acked to the generator (the peer stores nothing).");
+        report.Append(Memory(options));
+
+        Console.WriteLine();
+        Console.Write(report.ToString());
+        if (options.Markdown is { } path)
+        {
+            await File.WriteAllTextAsync(path, report.ToString());
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Waits until the Hub's inbox has nothing pending or in progress (asked of the admin API), at most
+    /// two minutes; null when the Hub has no admin API (no inbox: it dispatched before the ack).
+    /// </summary>
+    private static async Task<TimeSpan?> DrainHubInboxAsync(HttpClient http, IngestOptions options)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var pending = await InboxCountAsync(http, options, "pending");
+            var inProgress = await InboxCountAsync(http, options, "in_progress");
+            if (pending is null || inProgress is null)
+            {
+                return null;
+            }
+
+            if (pending == 0 && inProgress == 0)
+            {
+                return started.Elapsed;
+            }
+
+            await Task.Delay(100);
+        }
+
+        await Console.Error.WriteLineAsync("the Hub's inbox still had work after 2 minutes; going on");
+        return started.Elapsed;
+    }
+
+    private static async Task<int?> InboxCountAsync(HttpClient http, IngestOptions options, string status)
+    {
+        // A pooled connection can be reset under us after an overload; ask again before giving up.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await InboxCountOnceAsync(http, options, status);
+            }
+            catch (HttpRequestException) when (attempt < 5)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async Task<int?> InboxCountOnceAsync(HttpClient http, IngestOptions options, string status)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Hub, $"/api/v1/events?status={status}&limit=1"));
+        if (options.AdminKey is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.AdminKey);
+        }
+
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement.GetArrayLength() : null;
+    }
+
+    private static List<SignedEvent> Build(SignedEvent.Factory factory, int count)
+    {
+        var events = new List<SignedEvent>(count);
+        for (var i = 0; i < count; i++)
+        {
+            events.Add(factory.Create());
+        }
+
+        return events;
+    }
+
+    private static string Summary(List<RunResult> results, IngestOptions options)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| offered events/s | target | achieved events/s | p50 ack ms | p99 ack ms | errors | acks > 3 s | server CPU ms/event |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var load in options.Loads)
+        {
+            foreach (var target in new[] { Hub, Node })
+            {
+                var runs = results.Where(r => r.OfferedPerSecond == load && r.Target == target).ToList();
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {load:N0} | {target} | {Median(runs.Select(r => r.AchievedPerSecond)):N0} | {Median(runs.Select(r => r.P50Ms)):F1} | {Median(runs.Select(r => r.P99Ms)):F1} | {runs.Sum(r => r.Errors)} | {runs.Sum(r => r.OverDeadline)} | {Median(runs.Select(r => r.ServerCpuMsPerEvent)):F2} |"));
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine("Ratios per round (Hub ÷ node-sdk), median [min–max] over the rounds; throughput above 1 and p99 below 1 favour the Hub:");
+        text.AppendLine();
+        text.AppendLine("| offered events/s | achieved events/s, Hub ÷ node | p99 ack latency, Hub ÷ node |");
+        text.AppendLine("|---:|---:|---:|");
+        foreach (var load in options.Loads)
+        {
+            var hub = results.Where(r => r.OfferedPerSecond == load && r.Target == Hub).ToList();
+            var node = results.Where(r => r.OfferedPerSecond == load && r.Target == Node).ToList();
+            var throughput = hub.Zip(node, (h, n) => h.AchievedPerSecond / n.AchievedPerSecond).Order().ToList();
+            var p99 = hub.Zip(node, (h, n) => h.P99Ms / n.P99Ms).Order().ToList();
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {load:N0} | {Median(throughput):F2} [{throughput[0]:F2}–{throughput[^1]:F2}] | {Median(p99):F2} [{p99[0]:F2}–{p99[^1]:F2}] |"));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Did the Hub store every acked event exactly once? Asked of the admin API (which lists the newest
+    /// events only) and, when the database file is given and the sqlite3 CLI is present, of the file itself.
+    /// </summary>
+    private static async Task<string> PersistenceAsync(HttpClient http, IngestOptions options, HashSet<string> acked)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Persistence: the Hub acked {acked.Count:N0} distinct events in this run (probe, warm-up and measured rounds).");
+        text.AppendLine();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Hub, "/api/v1/events?limit=1000"));
+        if (options.AdminKey is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.AdminKey);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request);
+        }
+        catch (HttpRequestException)
+        {
+            // A pooled connection reset after an overload: once more on a fresh one.
+            using var retry = new HttpRequestMessage(HttpMethod.Get, request.RequestUri);
+            retry.Headers.Authorization = request.Headers.Authorization;
+            response = await http.SendAsync(retry);
+        }
+
+        using var disposeResponse = response;
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- admin API: GET /api/v1/events answered {(int)response.StatusCode} — no inbox to ask (the Hub acked after in-process dispatch).");
+        }
+        else
+        {
+            using var json = JsonDocument.Parse(body);
+            var items = json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement
+                : json.RootElement.TryGetProperty("items", out var i) ? i : default;
+            var listed = new List<string>();
+            if (items.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in items.EnumerateArray())
+                {
+                    if (item.TryGetProperty("dedup_key", out var key) && key.GetString() is { } k)
+                    {
+                        listed.Add(k[(k.LastIndexOf('/') + 1)..]);
+                    }
+                }
+            }
+
+            var known = listed.Count(acked.Contains);
+            var distinct = listed.Distinct(StringComparer.Ordinal).Count();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"- admin API: GET /api/v1/events listed the newest {listed.Count:N0} events (it lists at most 1,000 and has no count): {known:N0} are events the Hub acked, {distinct:N0} distinct.");
+        }
+
+        text.AppendLine(await SqliteCountAsync(options.HubDb, acked));
+        return text.ToString();
+    }
+
+    private static async Task<string> SqliteCountAsync(string? path, HashSet<string> acked)
+    {
+        if (path is null)
+        {
+            return "- database: not checked (no --hub-db).";
+        }
+
+        if (!File.Exists(path))
+        {
+            return $"- database: {path} does not exist — the Hub stored nothing.";
+        }
+
+        var keys = await Sqlite3Async(path, "SELECT dedup_key FROM inbox_events;");
+        if (keys is null)
+        {
+            return "- database: not checked (no sqlite3 CLI, or no inbox_events table).";
+        }
+
+        var stored = keys.Select(k => k[(k.LastIndexOf('/') + 1)..]).ToList();
+        var distinct = stored.ToHashSet(StringComparer.Ordinal);
+        var missing = acked.Count(id => !distinct.Contains(id));
+        var unexpected = distinct.Count(id => !acked.Contains(id));
+        var statuses = await Sqlite3Async(path, "SELECT status || ' ' || COUNT(*) FROM inbox_events GROUP BY status ORDER BY status;") ?? [];
+        return string.Create(CultureInfo.InvariantCulture,
+            $"- database: inbox_events holds {stored.Count:N0} rows, {distinct.Count:N0} distinct event ids; acked but not stored: {missing}; stored twice: {stored.Count - distinct.Count}; stored but not acked (e.g. a timed-out request): {unexpected}. By status at the end: {string.Join(", ", statuses)}.");
+    }
+
+    private static async Task<List<string>?> Sqlite3Async(string path, string sql)
+    {
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("sqlite3")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add("-readonly");
+            start.ArgumentList.Add(path);
+            start.ArgumentList.Add(sql);
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+            {
+                await Console.Error.WriteLineAsync("sqlite3: " + (await error).Trim());
+                return null;
+            }
+
+            return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<string> NodeReceivedAsync(HttpClient http, Uri node)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri(node, "/stats")));
+            return json.RootElement.GetProperty("received").GetInt64().ToString("N0", CultureInfo.InvariantCulture);
+        }
+        catch (HttpRequestException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>Peak resident memory of the two servers, from /proc, when their pids are given.</summary>
+    private static string Memory(IngestOptions options)
+    {
+        static string? PeakRss(int? pid)
+        {
+            if (pid is null || !File.Exists($"/proc/{pid}/status"))
+            {
+                return null;
+            }
+
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? null : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).ToString("N0", CultureInfo.InvariantCulture) + " MiB";
+        }
+
+        var hub = PeakRss(options.HubPid);
+        var node = PeakRss(options.NodePid);
+        return hub is null && node is null ? "" : $"- peak RSS: Hub {hub ?? "?"}, node {node ?? "?"}.{Environment.NewLine}";
+    }
+
+    /// <summary>User + system CPU seconds a process has used so far (Linux /proc), NaN when unknown.</summary>
+    private static double CpuSeconds(int? pid)
+    {
+        var path = $"/proc/{pid}/stat";
+        if (pid is null || !File.Exists(path))
+        {
+            return double.NaN;
+        }
+
+        // Fields after the command name (which is in parentheses and may hold spaces): utime and stime are 14 and 15.
+        var stat = File.ReadAllText(path);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / 100.0;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        if (sorted.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length] + "…";
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Larkway.Bench.Ingest;
+
+// Event-ingest benchmark: an open-loop load generator that sends signed + encrypted v2 events to
+// the Hub's webhook endpoint and to the node-sdk's EventDispatcher behind Node's http server, the
+// two interleaved round by round at each offered load. Not a test: it prints figures for
+// docs/benchmarks.md. bench/ingest.sh starts the servers and runs this; see docs/benchmarks.md.
+if (args.Length > 0 && args[0] == "emulator")
+{
+    return await EmulatorCommand.RunAsync();
+}
+
+IngestOptions options;
+try
+{
+    options = IngestOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync("ingest bench: " + ex.Message);
+    await Console.Error.WriteLineAsync(IngestOptions.Usage);
+    return 2;
+}
+
+return await IngestBenchmark.RunAsync(options);
+
+/// <summary>Defaults shared by the generator's events.</summary>
+internal static class BenchDefaults
+{
+    public const string AppId = "cli_a1b2c3d4e5f60001";
+    public const string TenantKey = "2ca1d211f64f6438";
+    public const string EventType = "im.message.reaction.created_v1";
+}
+
+/// <summary>Command-line options of the generator.</summary>
+internal sealed record IngestOptions
+{
+    public const string Usage = """
+        usage: Larkway.Bench.Ingest --hub <url> --node <url> --encrypt-key <key> --verification-token <token>
+                 [--loads 250,500,1000,2000] [--seconds 5] [--rounds 5] [--connections 64] [--warmup 2000]
+                 [--admin-key <key>] [--hub-db <path>] [--hub-pid <pid>] [--node-pid <pid>]
+                 [--event-type im.message.reaction.created_v1] [--markdown <file>]
+               Larkway.Bench.Ingest emulator
+        """;
+
+    public required Uri Hub { get; init; }
+
+    public required Uri Node { get; init; }
+
+    public required string EncryptKey { get; init; }
+
+    public required string VerificationToken { get; init; }
+
+    public IReadOnlyList<int> Loads { get; init; } = [250, 500, 1000, 2000];
+
+    public double Seconds { get; init; } = 5;
+
+    public int Rounds { get; init; } = 5;
+
+    public int Connections { get; init; } = 64;
+
+    public int Warmup { get; init; } = 2000;
+
+    public string? AdminKey { get; init; }
+
+    public string? HubDb { get; init; }
+
+    public int? HubPid { get; init; }
+
+    public int? NodePid { get; init; }
+
+    public string EventType { get; init; } = BenchDefaults.EventType;
+
+    public string? Markdown { get; init; }
+
+    public static IngestOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"unexpected argument '{args[i]}'");
+            }
+
+            values[args[i][2..]] = args[++i];
+        }
+
+        string Required(string name) => values.TryGetValue(name, out var v) && v.Length > 0 ? v : throw new ArgumentException($"--{name} is required");
+        string? Optional(string name) => values.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
+        int? Int(string name) => Optional(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
+
+        var options = new IngestOptions
+        {
+            Hub = new Uri(Required("hub")),
+            Node = new Uri(Required("node")),
+            EncryptKey = Required("encrypt-key"),
+            VerificationToken = Required("verification-token"),
+            AdminKey = Optional("admin-key"),
+            HubDb = Optional("hub-db"),
+            HubPid = Int("hub-pid"),
+            NodePid = Int("node-pid"),
+            Markdown = Optional("markdown"),
+        };
+        if (Optional("loads") is { } loads)
+        {
+            options = options with { Loads = loads.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray() };
+        }
+
+        return options with
+        {
+            Seconds = Optional("seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : options.Seconds,
+            Rounds = Int("rounds") ?? options.Rounds,
+            Connections = Int("connections") ?? options.Connections,
+            Warmup = Int("warmup") ?? options.Warmup,
+            EventType = Optional("event-type") ?? options.EventType,
+        };
+    }
+}
