@@ -13,6 +13,10 @@ namespace Larkway.Hub.Inbox;
 /// </summary>
 public sealed partial class InboxStore : IAsyncDisposable, IDisposable
 {
+    // One writer at a time inside this process. SQLite allows one write transaction per file; without this
+    // gate, writers of one process collide on the lock and SQLite's busy handler sleeps (1 ms, 2 ms … 100 ms)
+    // before retrying, which shows up as ack latency. Waiters on the gate wake the moment it is free.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly InboxAppendBatcher _batcher;
     private readonly InboxCompletionBatcher _completions;
     private readonly IDbContextFactory<HubDbContext> _contexts;
@@ -113,6 +117,8 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
             {
                 try
                 {
+                    await _writeGate.WaitAsync().ConfigureAwait(false);
+                    using var gate = new GateRelease(_writeGate);
                     var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
                     await using (transaction.ConfigureAwait(false))
                     {
@@ -240,7 +246,17 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var ids = await _provider.ClaimInboxAsync(db, owner, batchSize, now, now + leaseDuration, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<long> ids;
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                ids = await _provider.ClaimInboxAsync(db, owner, batchSize, now, now + leaseDuration, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+
             if (ids.Count == 0)
             {
                 return [];
@@ -269,6 +285,8 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         var db = await CreateContextAsync(CancellationToken.None).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
+            await _writeGate.WaitAsync().ConfigureAwait(false);
+            using var gate = new GateRelease(_writeGate);
             var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
@@ -535,4 +553,10 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Inbox event {EventId} replayed: back to Pending.")]
     private static partial void LogReplayed(ILogger logger, long eventId);
+
+    /// <summary>Releases the write gate when the transaction's scope ends, however it ends.</summary>
+    private readonly struct GateRelease(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
 }

@@ -39,7 +39,7 @@ public static class HubStorageServiceCollectionExtensions
         services.TryAddSingleton<IHubStorageProvider>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<HubStorageOptions>>().Value;
-            return new SqliteHubStorageProvider(options.ConnectionString!, options.BusyTimeout);
+            return new SqliteHubStorageProvider(options.ConnectionString!, options.BusyTimeout, options.Synchronous);
         });
         services.AddDbContextFactory<HubDbContext>((sp, builder) => sp.GetRequiredService<IHubStorageProvider>().Configure(builder));
         services.TryAddSingleton<HubDatabaseInitializer>();

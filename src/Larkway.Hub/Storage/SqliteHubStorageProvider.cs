@@ -30,7 +30,7 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
     private readonly string _connectionString;
     private readonly BusyTimeoutInterceptor _busyTimeout;
 
-    public SqliteHubStorageProvider(string connectionString, TimeSpan busyTimeout)
+    public SqliteHubStorageProvider(string connectionString, TimeSpan busyTimeout, HubStorageSynchronous synchronous = HubStorageSynchronous.Full)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds));
@@ -44,7 +44,7 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
 
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
-        _busyTimeout = new BusyTimeoutInterceptor((int)Math.Min(int.MaxValue, busyTimeout.TotalMilliseconds));
+        _busyTimeout = new BusyTimeoutInterceptor((int)Math.Min(int.MaxValue, busyTimeout.TotalMilliseconds), synchronous);
     }
 
     /// <summary>The database file (as configured, possibly relative to the working directory).</summary>
@@ -129,9 +129,11 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
     }
 
     /// <summary>Sets SQLite's own busy handler on every opened connection, so a locked file waits instead of failing at once.</summary>
-    private sealed class BusyTimeoutInterceptor(int milliseconds) : DbConnectionInterceptor
+    private sealed class BusyTimeoutInterceptor(int milliseconds, HubStorageSynchronous synchronous) : DbConnectionInterceptor
     {
-        private readonly string _sql = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {milliseconds};");
+        // Both are per connection, so every opened connection gets them.
+        private readonly string _sql = string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {milliseconds}; PRAGMA synchronous = {(synchronous == HubStorageSynchronous.Normal ? "NORMAL" : "FULL")};");
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
