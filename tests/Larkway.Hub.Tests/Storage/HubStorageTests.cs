@@ -33,6 +33,24 @@ public sealed class HubStorageTests : IDisposable
         ((string?)await command.ExecuteScalarAsync()).ShouldBe("wal");
     }
 
+    [Theory]
+    [InlineData(null, 2L)]
+    [InlineData("Normal", 1L)]
+    [InlineData("Full", 2L)]
+    public async Task Every_connection_gets_the_configured_synchronous_level_full_by_default(string? setting, long expected)
+    {
+        var settings = setting is null ? null : new Dictionary<string, string?> { ["Larkway:Storage:Synchronous"] = setting };
+        await using var hub = new HubServices(_db.ConnectionString, new ManualTimeProvider(), settings: settings);
+        await hub.Provider.GetRequiredService<HubDatabaseInitializer>().EnsureInitializedAsync(CancellationToken.None);
+        await using var db = await hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+
+        ((long?)await command.ExecuteScalarAsync()).ShouldBe(expected);
+    }
+
     [Fact]
     public async Task The_connection_string_falls_back_to_ConnectionStrings_Hub_then_the_default()
     {
