@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using Larkway.Emulator.Hosting;
 using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
-using Larkway.Feishu.Events.Dispatch;
-using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using Microsoft.AspNetCore.Builder;
