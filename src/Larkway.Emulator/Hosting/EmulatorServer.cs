@@ -102,6 +102,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<MessageContent>();
         services.AddSingleton<MessageService>();
         services.AddSingleton<EventFactory>();
+        services.AddSingleton<DeveloperServerClient>();
         services.AddSingleton<EventHttpSender>();
         services.AddSingleton<DeliveryLog>();
         services.AddSingleton<EventSubscriptions>();

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Larkway.Emulator.Hosting;
@@ -16,26 +14,15 @@ internal sealed record HttpCardCallbackRoute(string AppId, CardCallbackStyle Sty
 /// when configured (old body, SHA-1 + Verification Token, never encrypted); else the callback URL, else
 /// the event subscription URL (new body, encrypted and signed SHA-256 with the Encrypt Key when set).
 /// </summary>
-internal sealed class HttpCardCallbackTransport : ICardCallbackTransport, IDisposable
+internal sealed class HttpCardCallbackTransport : ICardCallbackTransport
 {
-    private readonly HttpClient _http;
+    private readonly DeveloperServerClient _client;
     private readonly EmulatorState _state;
-    private readonly TimeProvider _time;
 
-    public HttpCardCallbackTransport(EmulatorState state, EmulatorOptions options, TimeProvider time)
+    public HttpCardCallbackTransport(EmulatorState state, DeveloperServerClient client)
     {
         _state = state;
-        _time = time;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectTimeout = options.EventConnectTimeout,
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        _client = client;
     }
 
     public CardCallbackRoute? RouteFor(EmulatorApp app)
@@ -58,41 +45,14 @@ internal sealed class HttpCardCallbackTransport : ICardCallbackTransport, IDispo
         var body = http.Style == CardCallbackStyle.Trigger && http.EncryptKey is { Length: > 0 } key
             ? Encoding.UTF8.GetBytes(EventEncryptor.EncryptedBody(key, Encoding.UTF8.GetString(plaintextBody)))
             : plaintextBody;
-        var timestamp = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        using var request = new HttpRequestMessage(HttpMethod.Post, http.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        request.Headers.TryAddWithoutValidation("X-Lark-Request-Timestamp", timestamp);
-        request.Headers.TryAddWithoutValidation("X-Lark-Request-Nonce", nonce);
-        if (Sign(http, timestamp, nonce, body) is { } signature)
+        var reply = await _client.PostAsync(http.Url, body, (timestamp, nonce, bytes) => Sign(http, timestamp, nonce, bytes), timeout, cancellationToken);
+        return reply switch
         {
-            request.Headers.TryAddWithoutValidation("X-Lark-Signature", signature);
-        }
-
-        using var deadline = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
-            var text = await response.Content.ReadAsStringAsync(linked.Token);
-            return new CardCallbackReply((int)response.StatusCode, text, CardCallbackFailure.None, null);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return new CardCallbackReply(null, null, CardCallbackFailure.Timeout, $"no answer within {timeout.TotalSeconds:0.###} s");
-        }
-        catch (HttpRequestException e)
-        {
-            return new CardCallbackReply(null, null, CardCallbackFailure.Unreachable, "request failed: " + e.Message);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // SocketsHttpHandler reports a connect timeout as a cancellation.
-            return new CardCallbackReply(null, null, CardCallbackFailure.Unreachable, "request failed: " + e.Message);
-        }
+            { TimedOut: true } => new CardCallbackReply(null, null, CardCallbackFailure.Timeout, $"no answer within {timeout.TotalSeconds:0.###} s"),
+            { StatusCode: { } status } => new CardCallbackReply(status, reply.Body, CardCallbackFailure.None, null),
+            _ => new CardCallbackReply(null, null, CardCallbackFailure.Unreachable, reply.Error),
+        };
     }
-
-    public void Dispose() => _http.Dispose();
 
     /// <summary>New style: the event rule (only with an Encrypt Key). Old style: SHA-1 with the Verification Token (only with one).</summary>
     private static string? Sign(HttpCardCallbackRoute route, string timestamp, string nonce, byte[] body)
