@@ -17,9 +17,9 @@ internal sealed class InboxAppendBatcher : GroupCommitQueue<PendingAppend>
     {
     }
 
-    public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken)
+    public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken)
     {
-        var pending = new PendingAppend(inbound);
+        var pending = new PendingAppend(inbound, leaseOwner);
         Enqueue(pending);
 
         // A caller that gives up stops waiting; the write still happens, and a redelivery dedupes against it.
@@ -99,10 +99,12 @@ internal abstract class GroupCommitQueue<T> : IAsyncDisposable
     }
 }
 
-/// <summary>One append waiting for its batch.</summary>
-internal sealed class PendingAppend(FeishuInboundEvent inbound)
+/// <summary>One append waiting for its batch; with a lease owner, it is stored already claimed by it.</summary>
+internal sealed class PendingAppend(FeishuInboundEvent inbound, string? leaseOwner)
 {
     public FeishuInboundEvent Inbound { get; } = inbound;
+
+    public string? LeaseOwner { get; } = leaseOwner;
 
     public string[] Keys { get; } = inbound.DedupKeys.Distinct(StringComparer.Ordinal).ToArray();
 

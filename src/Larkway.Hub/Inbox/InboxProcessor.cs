@@ -28,6 +28,7 @@ internal sealed partial class InboxProcessor(
     ILogger<InboxProcessor> logger) : BackgroundService
 {
     private readonly InboxOptions _options = options.Value;
+    private int _batchesRunning;
 
     /// <summary>This processor's lease owner name.</summary>
     public string Owner { get; } = InboxOwner.Create("processor");
@@ -44,6 +45,7 @@ internal sealed partial class InboxProcessor(
         }
 
         LogStarted(logger, Owner);
+        var renewing = RenewLeasesAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -76,13 +78,13 @@ internal sealed partial class InboxProcessor(
             }
         }
 
+        await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         LogStopped(logger, Owner);
     }
 
     private async Task ProcessBatchAsync(IReadOnlyList<InboxEvent> batch, CancellationToken stoppingToken)
     {
-        using var renewal = new CancellationTokenSource();
-        var renewing = RenewLeasesAsync(renewal.Token);
+        Interlocked.Increment(ref _batchesRunning);
         try
         {
             // No cancellation token here: on shutdown every remaining item is released rather than skipped.
@@ -93,21 +95,28 @@ internal sealed partial class InboxProcessor(
         }
         finally
         {
-            await renewal.CancelAsync().ConfigureAwait(false);
-            await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Interlocked.Decrement(ref _batchesRunning);
         }
     }
 
-    /// <summary>Keeps this processor's leases alive while a batch runs, so a slow handler is not taken over.</summary>
-    private async Task RenewLeasesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps this processor's leases alive while a batch runs, so a slow handler is not taken over. One loop for
+    /// the processor's lifetime: a timer per batch would cost a cancelled delay, and its exception, per batch.
+    /// </summary>
+    private async Task RenewLeasesAsync(CancellationToken stoppingToken)
     {
         var every = _options.LeaseDuration / 3;
-        while (!cancellationToken.IsCancellationRequested)
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(every, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(every, time, stoppingToken).ConfigureAwait(false);
+            if (Volatile.Read(ref _batchesRunning) == 0)
+            {
+                continue;
+            }
+
             try
             {
-                await store.RenewLeasesAsync(Owner, _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                await store.RenewLeasesAsync(Owner, _options.LeaseDuration, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

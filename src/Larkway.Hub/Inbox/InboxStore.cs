@@ -13,14 +13,10 @@ namespace Larkway.Hub.Inbox;
 /// </summary>
 public sealed partial class InboxStore : IAsyncDisposable, IDisposable
 {
-    // One writer at a time inside this process. SQLite allows one write transaction per file; without this
-    // gate, writers of one process collide on the lock and SQLite's busy handler sleeps (1 ms, 2 ms … 100 ms)
-    // before retrying, which shows up as ack latency. Waiters on the gate wake the moment it is free.
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly IInboxWriter _writer;
     private readonly InboxAppendBatcher _batcher;
     private readonly InboxCompletionBatcher _completions;
     private readonly IDbContextFactory<HubDbContext> _contexts;
-    private readonly IHubStorageProvider _provider;
     private readonly HubDatabaseInitializer _initializer;
     private readonly TimeProvider _time;
     private readonly InboxOptions _options;
@@ -37,12 +33,12 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         ILogger<InboxStore> logger)
     {
         _contexts = contexts;
-        _provider = provider;
         _initializer = initializer;
         _time = time;
         _options = options.Value;
         _signal = signal;
         _logger = logger;
+        _writer = provider.CreateInboxWriter();
         _batcher = new InboxAppendBatcher(WriteBatchAsync);
         _completions = new InboxCompletionBatcher(WriteCompletionsAsync);
     }
@@ -55,104 +51,45 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inbound);
-        return _batcher.AppendAsync(inbound, cancellationToken);
+        return _batcher.AppendAsync(inbound, leaseOwner: null, cancellationToken);
     }
 
-    /// <summary>Stops taking appends and waits for the ones queued to be written.</summary>
+    /// <summary>Stops taking appends, waits for the ones queued to be written, and closes the writer's connections.</summary>
     public async ValueTask DisposeAsync()
     {
         await _batcher.DisposeAsync().ConfigureAwait(false);
         await _completions.DisposeAsync().ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Stops taking appends; those already queued are still written by the running batch loop.</summary>
-    public void Dispose()
-    {
-        _batcher.Complete();
-        _completions.Complete();
-    }
+    /// <summary>As <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>
-    /// Writes a batch of appends in one transaction. Keys already stored, or taken by an earlier event of the
-    /// same batch, make an event a duplicate. A unique violation (another process won a race) falls back to
-    /// appending one by one, which resolves each race on its own.
-    /// </summary>
+    /// <summary>Writes a batch of appends in one transaction; keys already stored, or taken earlier in the batch, make a duplicate.</summary>
     private async Task WriteBatchAsync(IReadOnlyList<PendingAppend> batch)
     {
+        await _initializer.EnsureInitializedAsync(CancellationToken.None).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        var accepted = new List<(PendingAppend Pending, InboxEvent Entity)>(batch.Count);
-        var duplicatesInBatch = new List<(PendingAppend Pending, PendingAppend Original)>();
-        var db = await CreateContextAsync(CancellationToken.None).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
+        var rows = new InboxAppendRow[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
         {
-            var allKeys = batch.SelectMany(p => p.Keys).Distinct(StringComparer.Ordinal).ToArray();
-            var stored = allKeys.Length == 0
-                ? []
-                : await db.InboxDedupKeys.AsNoTracking().Where(k => allKeys.Contains(k.Key))
-                    .ToDictionaryAsync(k => k.Key, k => k.EventId, StringComparer.Ordinal).ConfigureAwait(false);
-            var claimed = new Dictionary<string, PendingAppend>(StringComparer.Ordinal);
-            foreach (var pending in batch)
+            rows[i] = new InboxAppendRow(NewEntity(batch[i].Inbound, batch[i].Keys, batch[i].LeaseOwner, now), batch[i].Keys);
+        }
+
+        var results = await _writer.AppendAsync(rows, CancellationToken.None).ConfigureAwait(false);
+        var notify = false;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results[i].Status == InboxAppendStatus.Accepted)
             {
-                if (pending.Keys.Select(k => stored.TryGetValue(k, out var id) ? id : (long?)null).FirstOrDefault(id => id is not null) is { } existing)
-                {
-                    pending.Result.TrySetResult(new InboxAppendResult(InboxAppendStatus.Duplicate, existing));
-                    continue;
-                }
-
-                if (pending.Keys.Select(k => claimed.GetValueOrDefault(k)).FirstOrDefault(p => p is not null) is { } original)
-                {
-                    duplicatesInBatch.Add((pending, original));
-                    continue;
-                }
-
-                foreach (var key in pending.Keys)
-                {
-                    claimed[key] = pending;
-                }
-
-                accepted.Add((pending, NewEntity(pending.Inbound, pending.Keys, leaseOwner: null, now)));
+                LogAppended(_logger, results[i].EventId, rows[i].Event.EventType, rows[i].Event.AppName);
+                notify |= batch[i].LeaseOwner is null;
             }
 
-            if (accepted.Count > 0)
-            {
-                try
-                {
-                    await _writeGate.WaitAsync().ConfigureAwait(false);
-                    using var gate = new GateRelease(_writeGate);
-                    var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
-                    await using (transaction.ConfigureAwait(false))
-                    {
-                        db.InboxEvents.AddRange(accepted.Select(a => a.Entity));
-                        await db.SaveChangesAsync().ConfigureAwait(false);
-                        db.InboxDedupKeys.AddRange(accepted.SelectMany(a => a.Pending.Keys.Select(key => new InboxDedupKey { Key = key, EventId = a.Entity.Id })));
-                        await db.SaveChangesAsync().ConfigureAwait(false);
-                        await transaction.CommitAsync().ConfigureAwait(false);
-                    }
-                }
-                catch (DbUpdateException ex) when (_provider.IsUniqueViolation(ex))
-                {
-                    foreach (var pending in batch.Where(p => !p.Result.Task.IsCompleted))
-                    {
-                        pending.Result.TrySetResult(await AppendAsync(pending.Inbound, leaseOwner: null, CancellationToken.None).ConfigureAwait(false));
-                    }
-
-                    return;
-                }
-            }
+            batch[i].Result.TrySetResult(results[i]);
         }
 
-        foreach (var (pending, entity) in accepted)
-        {
-            LogAppended(_logger, entity.Id, entity.EventType, entity.AppName);
-            pending.Result.TrySetResult(new InboxAppendResult(InboxAppendStatus.Accepted, entity.Id));
-        }
-
-        foreach (var (pending, original) in duplicatesInBatch)
-        {
-            pending.Result.TrySetResult(new InboxAppendResult(InboxAppendStatus.Duplicate, accepted.First(a => a.Pending == original).Entity.Id));
-        }
-
-        if (accepted.Count > 0)
+        if (notify)
         {
             _signal.Notify();
         }
@@ -174,61 +111,10 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     };
 
     /// <summary>Appends; with a <paramref name="leaseOwner"/>, the event is stored already claimed by it (card actions handled inline).</summary>
-    internal async Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken)
+    internal Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inbound);
-        var keys = inbound.DedupKeys.Distinct(StringComparer.Ordinal).ToArray();
-        var now = _time.GetUtcNow();
-
-        InboxEvent entity;
-        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            // Fast path for redeliveries: no write, no exception.
-            if (await FindByKeysAsync(db, keys, cancellationToken).ConfigureAwait(false) is { } existing)
-            {
-                return new InboxAppendResult(InboxAppendStatus.Duplicate, existing);
-            }
-
-            entity = NewEntity(inbound, keys, leaseOwner, now);
-
-            try
-            {
-                var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    db.InboxEvents.Add(entity);
-                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                    foreach (var key in keys)
-                    {
-                        db.InboxDedupKeys.Add(new InboxDedupKey { Key = key, EventId = entity.Id });
-                    }
-
-                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (DbUpdateException ex) when (_provider.IsUniqueViolation(ex))
-            {
-                // Lost a race with a concurrent append of the same event: the transaction rolled back, theirs stands.
-                db.ChangeTracker.Clear();
-                var winner = await FindByKeysAsync(db, keys, cancellationToken).ConfigureAwait(false);
-                if (winner is null)
-                {
-                    throw;
-                }
-
-                return new InboxAppendResult(InboxAppendStatus.Duplicate, winner.Value);
-            }
-        }
-
-        LogAppended(_logger, entity.Id, entity.EventType, entity.AppName);
-        if (leaseOwner is null)
-        {
-            _signal.Notify();
-        }
-
-        return new InboxAppendResult(InboxAppendStatus.Accepted, entity.Id);
+        return _batcher.AppendAsync(inbound, leaseOwner, cancellationToken);
     }
 
     /// <summary>
@@ -242,31 +128,9 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
 
+        await _initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            IReadOnlyList<long> ids;
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                ids = await _provider.ClaimInboxAsync(db, owner, batchSize, now, now + leaseDuration, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
-
-            if (ids.Count == 0)
-            {
-                return [];
-            }
-
-            return await db.InboxEvents.AsNoTracking()
-                .Where(e => ids.Contains(e.Id) && e.LeaseOwner == owner)
-                .OrderBy(e => e.Id)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return await _writer.ClaimAsync(owner, batchSize, now, now + leaseDuration, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Marks a claimed event Done. False when <paramref name="owner"/> no longer holds its lease (another processor took it over).</summary>
@@ -280,44 +144,14 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     /// <summary>Marks a batch of events Done, each only while its owner still holds the lease, in one transaction.</summary>
     private async Task WriteCompletionsAsync(IReadOnlyList<PendingCompletion> batch)
     {
-        var now = _time.GetUtcNow();
-        var held = new HashSet<long>();
-        var db = await CreateContextAsync(CancellationToken.None).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
+        await _initializer.EnsureInitializedAsync(CancellationToken.None).ConfigureAwait(false);
+        var completions = new InboxCompletion[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
         {
-            await _writeGate.WaitAsync().ConfigureAwait(false);
-            using var gate = new GateRelease(_writeGate);
-            var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                foreach (var group in batch.GroupBy(c => c.Owner, StringComparer.Ordinal))
-                {
-                    var owner = group.Key;
-                    var ids = group.Select(c => c.Id).Distinct().ToArray();
-                    var owned = await db.InboxEvents
-                        .Where(e => ids.Contains(e.Id) && e.Status == InboxStatus.InProgress && e.LeaseOwner == owner)
-                        .Select(e => e.Id).ToListAsync().ConfigureAwait(false);
-                    if (owned.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    await db.InboxEvents
-                        .Where(e => owned.Contains(e.Id) && e.Status == InboxStatus.InProgress && e.LeaseOwner == owner)
-                        .ExecuteUpdateAsync(
-                            s => s.SetProperty(e => e.Status, InboxStatus.Done)
-                                .SetProperty(e => e.CompletedAt, now)
-                                .SetProperty(e => e.NextAttemptAt, (DateTimeOffset?)null)
-                                .SetProperty(e => e.LeaseOwner, (string?)null)
-                                .SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null)
-                                .SetProperty(e => e.LastError, (string?)null)).ConfigureAwait(false);
-                    held.UnionWith(owned);
-                }
-
-                await transaction.CommitAsync().ConfigureAwait(false);
-            }
+            completions[i] = new InboxCompletion(batch[i].Id, batch[i].Owner);
         }
 
+        var held = await _writer.CompleteAsync(completions, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         foreach (var completion in batch)
         {
             completion.Result.TrySetResult(LeaseHeld(held.Contains(completion.Id) ? 1 : 0, completion.Id, completion.Owner));
@@ -512,20 +346,6 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     private static IQueryable<InboxEvent> Owned(HubDbContext db, long id, string owner) =>
         db.InboxEvents.Where(e => e.Id == id && e.Status == InboxStatus.InProgress && e.LeaseOwner == owner);
 
-    private static async Task<long?> FindByKeysAsync(HubDbContext db, string[] keys, CancellationToken cancellationToken)
-    {
-        if (keys.Length == 0)
-        {
-            return null;
-        }
-
-        return await db.InboxDedupKeys.AsNoTracking()
-            .Where(k => keys.Contains(k.Key))
-            .OrderBy(k => k.EventId)
-            .Select(k => (long?)k.EventId)
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     private bool LeaseHeld(int updated, long id, string owner)
     {
         if (updated == 0)
@@ -554,9 +374,4 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Inbox event {EventId} replayed: back to Pending.")]
     private static partial void LogReplayed(ILogger logger, long eventId);
 
-    /// <summary>Releases the write gate when the transaction's scope ends, however it ends.</summary>
-    private readonly struct GateRelease(SemaphoreSlim gate) : IDisposable
-    {
-        public void Dispose() => gate.Release();
-    }
 }

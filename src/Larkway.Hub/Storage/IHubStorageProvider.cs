@@ -1,10 +1,11 @@
+using Larkway.Hub.Inbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Larkway.Hub.Storage;
 
 /// <summary>
-/// What differs between database engines: how the context is configured, one-time pragmas, atomic
-/// claiming, and how a unique violation looks. One small implementation per provider; the model and
+/// What differs between database engines: how the context is configured, one-time pragmas, the
+/// inbox's hot writes, and how a unique violation looks. One small implementation per provider; the model and
 /// everything else are shared.
 /// </summary>
 internal interface IHubStorageProvider
@@ -15,13 +16,8 @@ internal interface IHubStorageProvider
     /// <summary>Runs after migrations at startup (e.g. SQLite's WAL mode).</summary>
     Task InitializeAsync(HubDbContext db, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Atomically moves up to <paramref name="batchSize"/> claimable inbox rows (Pending or Failed and due,
-    /// or InProgress with an expired lease) to InProgress under <paramref name="owner"/>'s lease, counting an
-    /// attempt, and returns their ids in id order. A row is claimed by exactly one caller, across processes.
-    /// </summary>
-    Task<IReadOnlyList<long>> ClaimInboxAsync(
-        HubDbContext db, string owner, int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+    /// <summary>The inbox's appends, claims and completions in this engine's own SQL; owned (and disposed) by the caller.</summary>
+    IInboxWriter CreateInboxWriter();
 
     /// <summary>True when the exception (or an inner one) is a primary-key or unique-index violation.</summary>
     bool IsUniqueViolation(Exception exception);

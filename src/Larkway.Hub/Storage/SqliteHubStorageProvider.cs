@@ -8,27 +8,20 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Larkway.Hub.Storage;
 
-/// <summary>SQLite: a file under <c>./data/</c>, WAL mode, a busy timeout, and claiming under <c>BEGIN IMMEDIATE</c>.</summary>
+/// <summary>SQLite: a file under <c>./data/</c>, WAL mode, a busy timeout, and the inbox's hot writes in <see cref="SqliteInboxWriter"/>.</summary>
 internal sealed class SqliteHubStorageProvider : IHubStorageProvider
 {
     // SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE.
     private const int PrimaryKeyViolation = 1555;
     private const int UniqueViolation = 2067;
 
-    private static readonly string ClaimSql = $"""
-        UPDATE inbox_events
-        SET status = '{nameof(InboxStatus.InProgress)}', lease_owner = $owner, lease_until = $lease_until, attempts = attempts + 1
-        WHERE id IN (
-            SELECT id FROM inbox_events
-            WHERE (status IN ('{nameof(InboxStatus.Pending)}', '{nameof(InboxStatus.Failed)}') AND next_attempt_at <= $now)
-               OR (status = '{nameof(InboxStatus.InProgress)}' AND lease_until <= $now)
-            ORDER BY id
-            LIMIT $limit)
-        RETURNING id
-        """;
+    // How often, at most, the inbox writer checkpoints the WAL after writes (it turns automatic checkpoints off).
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly string _connectionString;
     private readonly BusyTimeoutInterceptor _busyTimeout;
+    private readonly int _busyTimeoutMilliseconds;
+    private readonly HubStorageSynchronous _synchronous;
 
     public SqliteHubStorageProvider(string connectionString, TimeSpan busyTimeout, HubStorageSynchronous synchronous = HubStorageSynchronous.Full)
     {
@@ -44,7 +37,9 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
 
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
-        _busyTimeout = new BusyTimeoutInterceptor((int)Math.Min(int.MaxValue, busyTimeout.TotalMilliseconds), synchronous);
+        _busyTimeoutMilliseconds = (int)Math.Min(int.MaxValue, busyTimeout.TotalMilliseconds);
+        _synchronous = synchronous;
+        _busyTimeout = new BusyTimeoutInterceptor(_busyTimeoutMilliseconds, synchronous);
     }
 
     /// <summary>The database file (as configured, possibly relative to the working directory).</summary>
@@ -62,34 +57,8 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<long>> ClaimInboxAsync(
-        HubDbContext db, string owner, int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
-    {
-        // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) takes the write lock before the subquery reads, so two
-        // processes on one file serialise here and the second sees the first one's claims.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction.GetDbTransaction();
-        command.CommandText = ClaimSql;
-        AddParameter(command, "$owner", owner);
-        AddParameter(command, "$lease_until", leaseUntil.ToUnixTimeMilliseconds());
-        AddParameter(command, "$now", now.ToUnixTimeMilliseconds());
-        AddParameter(command, "$limit", batchSize);
-
-        var ids = new List<long>(batchSize);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        ids.Sort();
-        return ids;
-    }
+    public IInboxWriter CreateInboxWriter() =>
+        new SqliteInboxWriter(_connectionString, _busyTimeoutMilliseconds, _synchronous, CheckpointInterval);
 
     public bool IsUniqueViolation(Exception exception)
     {
@@ -102,14 +71,6 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
         }
 
         return false;
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     private static void EnsureDirectory(string dataSource)

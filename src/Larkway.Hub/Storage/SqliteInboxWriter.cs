@@ -1,0 +1,468 @@
+using System.Globalization;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Inbox;
+using Microsoft.Data.Sqlite;
+
+namespace Larkway.Hub.Storage;
+
+/// <summary>
+/// SQLite's inbox writer: two long-lived connections with their statements prepared once, one writer at a
+/// time, and checkpoints moved off the write path.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Appends commit on the <em>durable</em> connection at the configured <c>synchronous</c> level (FULL by
+/// default: the ack waits for the flush). Claims and completions commit on a <em>relaxed</em> one at NORMAL: losing
+/// one to a power cut only hands an event to a processor again, which at-least-once dispatch allows anyway, and
+/// the next durable commit flushes them with it (the WAL is one file, written in order).</item>
+/// <item>One writer at a time inside this process (<see cref="_gate"/>): SQLite has one write lock per file, and
+/// writers that collide on it sleep in the busy handler (1, 2, 5 … 100 ms) instead of waking when it frees.
+/// Other processes on the same file still wait in the busy handler, and <c>BEGIN IMMEDIATE</c> takes the lock
+/// before anything is read, so each transaction sees every earlier one.</item>
+/// <item>Automatic checkpoints run inside whichever commit crosses the WAL threshold, copying pages and flushing
+/// the database file while an ack waits. These connections turn them off; a background loop runs passive
+/// checkpoints, which never block writers.</item>
+/// </list>
+/// </remarks>
+internal sealed class SqliteInboxWriter : IInboxWriter
+{
+    private const string InsertEventSql = """
+        INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until)
+        VALUES ($app_name, $event_type, $dedup_key, $body, $transport, $received_at, $status, $attempts, $next_attempt_at, $lease_owner, $lease_until)
+        RETURNING id
+        """;
+
+    private static readonly string ClaimSql = $"""
+        UPDATE inbox_events
+        SET status = '{nameof(InboxStatus.InProgress)}', lease_owner = $owner, lease_until = $lease_until, attempts = attempts + 1
+        WHERE id IN (
+            SELECT id FROM inbox_events
+            WHERE (status IN ('{nameof(InboxStatus.Pending)}', '{nameof(InboxStatus.Failed)}') AND next_attempt_at <= $now)
+               OR (status = '{nameof(InboxStatus.InProgress)}' AND lease_until <= $now)
+            ORDER BY id
+            LIMIT $limit)
+        RETURNING id, app_name, event_type, dedup_key, body, transport, received_at, attempts, next_attempt_at, lease_owner, lease_until
+        """;
+
+    private static readonly string CompleteSql = $"""
+        UPDATE inbox_events
+        SET status = '{nameof(InboxStatus.Done)}', completed_at = $now, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL, last_error = NULL
+        WHERE id = $id AND status = '{nameof(InboxStatus.InProgress)}' AND lease_owner = $owner
+        """;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string _connectionString;
+    private readonly string _durablePragmas;
+    private readonly string _relaxedPragmas;
+    private readonly TimeSpan _checkpointInterval;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _wrote = new(0, 1);
+    private Task? _checkpoints;
+    private Durable? _durable;
+    private Relaxed? _relaxed;
+    private bool _disposed;
+
+    public SqliteInboxWriter(string connectionString, int busyTimeoutMilliseconds, HubStorageSynchronous synchronous, TimeSpan checkpointInterval)
+    {
+        // Not pooled: these connections carry pragmas (no automatic checkpoints) that must not leak into the
+        // pooled connections EF Core uses.
+        _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
+        var level = synchronous == HubStorageSynchronous.Normal ? "NORMAL" : "FULL";
+        _durablePragmas = string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA synchronous = {level}; PRAGMA wal_autocheckpoint = 0;");
+        _relaxedPragmas = string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
+        _checkpointInterval = checkpointInterval;
+    }
+
+    public async Task<IReadOnlyList<InboxAppendResult>> AppendAsync(IReadOnlyList<InboxAppendRow> rows, CancellationToken cancellationToken)
+    {
+        var results = new InboxAppendResult[rows.Count];
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var db = _durable ??= new Durable(Open(_durablePragmas));
+            using var transaction = db.Connection.BeginTransaction();
+            db.Enlist(transaction);
+            var taken = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i];
+                if (FirstStored(db, row.Keys, taken) is { } existing)
+                {
+                    results[i] = new InboxAppendResult(InboxAppendStatus.Duplicate, existing);
+                    continue;
+                }
+
+                var id = db.Insert(row.Event);
+                foreach (var key in row.Keys)
+                {
+                    if (taken.TryAdd(key, id))
+                    {
+                        db.InsertKey(key, id);
+                    }
+                }
+
+                row.Event.Id = id;
+                results[i] = new InboxAppendResult(InboxAppendStatus.Accepted, id);
+            }
+
+            transaction.Commit();
+        }
+        catch
+        {
+            // The connection may be left mid-transaction or broken; the next write opens a fresh one.
+            CloseDurable();
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Wrote();
+        return results;
+    }
+
+    public async Task<IReadOnlyList<InboxEvent>> ClaimAsync(string owner, int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        var claimed = new List<InboxEvent>(batchSize);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var db = _relaxed ??= new Relaxed(Open(_relaxedPragmas));
+            using var transaction = db.Connection.BeginTransaction();
+            db.Claim.Transaction = transaction;
+            db.Claim.Parameters["$owner"].Value = owner;
+            db.Claim.Parameters["$lease_until"].Value = leaseUntil.ToUnixTimeMilliseconds();
+            db.Claim.Parameters["$now"].Value = now.ToUnixTimeMilliseconds();
+            db.Claim.Parameters["$limit"].Value = batchSize;
+            using (var reader = db.Claim.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    claimed.Add(ReadClaimed(reader));
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch
+        {
+            CloseRelaxed();
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (claimed.Count > 0)
+        {
+            Wrote();
+        }
+
+        claimed.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return claimed;
+    }
+
+    public async Task<IReadOnlySet<long>> CompleteAsync(IReadOnlyList<InboxCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var done = new HashSet<long>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var db = _relaxed ??= new Relaxed(Open(_relaxedPragmas));
+            using var transaction = db.Connection.BeginTransaction();
+            db.Complete.Transaction = transaction;
+            db.Complete.Parameters["$now"].Value = now.ToUnixTimeMilliseconds();
+            foreach (var completion in completions)
+            {
+                db.Complete.Parameters["$id"].Value = completion.Id;
+                db.Complete.Parameters["$owner"].Value = completion.Owner;
+                if (db.Complete.ExecuteNonQuery() > 0)
+                {
+                    done.Add(completion.Id);
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch
+        {
+            CloseRelaxed();
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Wrote();
+        return done;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_checkpoints is { } loop)
+        {
+            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            // A last checkpoint keeps the WAL from outliving the process for long.
+            if (_durable is not null)
+            {
+                TryCheckpoint(_durable.Connection, "PRAGMA wal_checkpoint(PASSIVE);");
+            }
+
+            CloseDurable();
+            CloseRelaxed();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private static long? FirstStored(Durable db, IReadOnlyList<string> keys, Dictionary<string, long> taken)
+    {
+        foreach (var key in keys)
+        {
+            if (taken.TryGetValue(key, out var inBatch))
+            {
+                return inBatch;
+            }
+
+            if (db.FindKey(key) is { } stored)
+            {
+                return stored;
+            }
+        }
+
+        return null;
+    }
+
+    private static InboxEvent ReadClaimed(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        AppName = reader.GetString(1),
+        EventType = reader.GetString(2),
+        DedupKey = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Body = (byte[])reader.GetValue(4),
+        Transport = Enum.Parse<FeishuEventTransport>(reader.GetString(5)),
+        ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+        Status = InboxStatus.InProgress,
+        Attempts = reader.GetInt32(7),
+        NextAttemptAt = reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+        LeaseOwner = reader.GetString(9),
+        LeaseUntil = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+    };
+
+    private SqliteConnection Open(string pragmas)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = pragmas;
+            command.ExecuteNonQuery();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        _checkpoints ??= Task.Run(CheckpointLoopAsync);
+        return connection;
+    }
+
+    private void CloseDurable()
+    {
+        _durable?.Dispose();
+        _durable = null;
+    }
+
+    private void CloseRelaxed()
+    {
+        _relaxed?.Dispose();
+        _relaxed = null;
+    }
+
+    private void Wrote()
+    {
+        if (_wrote.CurrentCount == 0)
+        {
+            try
+            {
+                _wrote.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another writer signalled first; one pending checkpoint is enough.
+            }
+        }
+    }
+
+    /// <summary>After writes, at most once per interval: a passive checkpoint on a connection of its own, outside the gate.</summary>
+    private async Task CheckpointLoopAsync()
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                await _wrote.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                await Task.Delay(_checkpointInterval, _stopping.Token).ConfigureAwait(false);
+                connection ??= Open(_relaxedPragmas);
+                if (!TryCheckpoint(connection, "PRAGMA wal_checkpoint(PASSIVE);"))
+                {
+                    connection.Dispose();
+                    connection = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            connection?.Dispose();
+        }
+    }
+
+    private static bool TryCheckpoint(SqliteConnection connection, string sql)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+            return true;
+        }
+        catch (SqliteException)
+        {
+            // Busy or locked by another process's checkpoint: the next one catches up.
+            return false;
+        }
+    }
+
+    /// <summary>The append connection and its prepared statements.</summary>
+    private sealed class Durable : IDisposable
+    {
+        private readonly SqliteCommand _findKey;
+        private readonly SqliteCommand _insertEvent;
+        private readonly SqliteCommand _insertKey;
+
+        public Durable(SqliteConnection connection)
+        {
+            Connection = connection;
+            _findKey = Command("SELECT event_id FROM inbox_dedup_keys WHERE key = $key", "$key");
+            _insertEvent = Command(InsertEventSql,
+                "$app_name", "$event_type", "$dedup_key", "$body", "$transport", "$received_at", "$status", "$attempts", "$next_attempt_at", "$lease_owner", "$lease_until");
+            _insertKey = Command("INSERT INTO inbox_dedup_keys (key, event_id) VALUES ($key, $event_id)", "$key", "$event_id");
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public void Enlist(SqliteTransaction transaction)
+        {
+            _findKey.Transaction = transaction;
+            _insertEvent.Transaction = transaction;
+            _insertKey.Transaction = transaction;
+        }
+
+        public long? FindKey(string key)
+        {
+            _findKey.Parameters[0].Value = key;
+            return _findKey.ExecuteScalar() is long id ? id : null;
+        }
+
+        public long Insert(InboxEvent e)
+        {
+            var p = _insertEvent.Parameters;
+            p[0].Value = e.AppName;
+            p[1].Value = e.EventType;
+            p[2].Value = (object?)e.DedupKey ?? DBNull.Value;
+            p[3].Value = e.Body;
+            p[4].Value = e.Transport.ToString();
+            p[5].Value = e.ReceivedAt.ToUnixTimeMilliseconds();
+            p[6].Value = e.Status.ToString();
+            p[7].Value = e.Attempts;
+            p[8].Value = e.NextAttemptAt is { } next ? next.ToUnixTimeMilliseconds() : DBNull.Value;
+            p[9].Value = (object?)e.LeaseOwner ?? DBNull.Value;
+            p[10].Value = e.LeaseUntil is { } until ? until.ToUnixTimeMilliseconds() : DBNull.Value;
+            return (long)_insertEvent.ExecuteScalar()!;
+        }
+
+        public void InsertKey(string key, long eventId)
+        {
+            _insertKey.Parameters[0].Value = key;
+            _insertKey.Parameters[1].Value = eventId;
+            _insertKey.ExecuteNonQuery();
+        }
+
+        public void Dispose()
+        {
+            _findKey.Dispose();
+            _insertEvent.Dispose();
+            _insertKey.Dispose();
+            Connection.Dispose();
+        }
+
+        private SqliteCommand Command(string sql, params string[] parameters) => Prepared(Connection, sql, parameters);
+    }
+
+    /// <summary>The processor's connection (claims and completions) and its prepared statements.</summary>
+    private sealed class Relaxed : IDisposable
+    {
+        public Relaxed(SqliteConnection connection)
+        {
+            Connection = connection;
+            Claim = Prepared(connection, ClaimSql, "$owner", "$lease_until", "$now", "$limit");
+            Complete = Prepared(connection, CompleteSql, "$now", "$id", "$owner");
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public SqliteCommand Claim { get; }
+
+        public SqliteCommand Complete { get; }
+
+        public void Dispose()
+        {
+            Claim.Dispose();
+            Complete.Dispose();
+            Connection.Dispose();
+        }
+    }
+
+    private static SqliteCommand Prepared(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+}
