@@ -6,6 +6,8 @@
 # Arguments go to the generator, e.g.:  bench/ingest.sh --loads 500,1000 --rounds 5 --seconds 10
 # INGEST_KEEP=1 keeps the temp dir (logs, the Hub's database); INGEST_AUTO_CHALLENGE=0 is passed to the peer.
 # INGEST_HUB_DLL=<path> runs another build of the Hub (e.g. to compare two commits).
+# INGEST_SYNCHRONOUS=Normal runs the Hub with Larkway:Storage:Synchronous=Normal (default Full).
+# INGEST_HUB_ENV="NAME=value …" adds environment variables to the Hub only (e.g. DOTNET_gcServer=0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -120,10 +122,11 @@ ASPNETCORE_URLS=http://127.0.0.1:0 \
   FEISHU_VERIFICATION_TOKEN="$verification_token" \
   Larkway__Storage__ConnectionString="Data Source=$work/larkway.db" \
   Larkway__AdminKey="$admin_key" \
+  Larkway__Storage__Synchronous="${INGEST_SYNCHRONOUS:-Full}" \
   LARKWAY_ADMIN_KEY="$admin_key" \
   Logging__LogLevel__Default=Warning \
   DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production \
-  dotnet "$hub" >"$work/hub.log" 2>&1 &
+  env ${INGEST_HUB_ENV:-} dotnet "$hub" >"$work/hub.log" 2>&1 &
 pids+=($!)
 hub_pid=${pids[-1]}
 hub_url=$(wait_for_line "$hub_pid" "$work/hub.log" 'http://127\.0\.0\.1:[0-9]+' "the Hub")

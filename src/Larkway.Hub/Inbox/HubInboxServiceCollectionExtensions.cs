@@ -35,6 +35,7 @@ public static class HubInboxServiceCollectionExtensions
             .Validate(o => o.MaxAttempts >= 1, "Larkway:Inbox:MaxAttempts must be at least 1.")
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Larkway:Inbox:LeaseDuration must be at least 1 s.")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Larkway:Inbox:PollInterval must be positive.")
+            .Validate(o => o.ClaimDelay >= TimeSpan.Zero && o.ClaimDelay < o.PollInterval, "Larkway:Inbox:ClaimDelay must be zero or more, and less than PollInterval.")
             .Validate(o => o.RetryJitter is >= 0 and <= 1, "Larkway:Inbox:RetryJitter must be between 0 and 1.")
             .Validate(o => o.RetryDelays is null || o.RetryDelays.All(d => d >= TimeSpan.Zero), "Larkway:Inbox:RetryDelays must not be negative.")
             .Validate(o => o.CardActionTimeout > TimeSpan.Zero && o.CardActionTimeout < TimeSpan.FromSeconds(3),

@@ -53,11 +53,17 @@ internal sealed partial class InboxProcessor(
                 var batch = await store.ClaimAsync(Owner, _options.BatchSize, _options.LeaseDuration, stoppingToken).ConfigureAwait(false);
                 if (batch.Count == 0)
                 {
-                    await signal.WaitAsync(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
+                    await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
                 await ProcessBatchAsync(batch, stoppingToken).ConfigureAwait(false);
+                if (batch.Count < _options.BatchSize)
+                {
+                    // Nothing else was due at the claim; anything stored since has signalled. Claiming again at once
+                    // would cost an empty write transaction per batch, in the appends' way.
+                    await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -80,6 +86,16 @@ internal sealed partial class InboxProcessor(
 
         await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         LogStopped(logger, Owner);
+    }
+
+    /// <summary>Waits for a signal (or the poll interval), then lets events gather for <see cref="InboxOptions.ClaimDelay"/>.</summary>
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        await signal.WaitAsync(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
+        if (_options.ClaimDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(_options.ClaimDelay, time, stoppingToken).ConfigureAwait(false);
+        }
     }
 
     private async Task ProcessBatchAsync(IReadOnlyList<InboxEvent> batch, CancellationToken stoppingToken)

@@ -67,6 +67,7 @@ public sealed class HubServices : IAsyncDisposable
         collection.AddHubInbox(Configuration, o =>
         {
             o.RetryJitter = 0;
+            o.ClaimDelay = TimeSpan.Zero; // a manual clock would hold every claim; the integration tests run the default
             inbox?.Invoke(o);
         });
         collection.AddHubAdminApi();
