@@ -6,15 +6,16 @@ using Microsoft.Data.Sqlite;
 namespace Larkway.Hub.Storage;
 
 /// <summary>
-/// SQLite's inbox writer: two long-lived connections with their statements prepared once, one writer at a
-/// time, and checkpoints moved off the write path.
+/// SQLite's inbox writer: one long-lived connection with its statements prepared once, one writer at a time,
+/// and checkpoints moved off the write path.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>Appends commit on the <em>durable</em> connection at the configured <c>synchronous</c> level (FULL by
-/// default: the ack waits for the flush). Claims and completions commit on a <em>relaxed</em> one at NORMAL: losing
-/// one to a power cut only hands an event to a processor again, which at-least-once dispatch allows anyway, and
-/// the next durable commit flushes them with it (the WAL is one file, written in order).</item>
+/// <item>Appends commit at the configured <c>synchronous</c> level (FULL by default: the ack waits for the flush).
+/// Claims and completions commit at NORMAL: losing one to a power cut only hands an event to a processor again,
+/// which at-least-once dispatch allows anyway, and the next durable commit flushes them with it (the WAL is one
+/// file, written in order). One connection for both keeps its page cache warm: SQLite drops a connection's cache
+/// whenever another connection has written.</item>
 /// <item>One writer at a time inside this process (<see cref="_gate"/>): SQLite has one write lock per file, and
 /// writers that collide on it sleep in the busy handler (1, 2, 5 … 100 ms) instead of waking when it frees.
 /// Other processes on the same file still wait in the busy handler, and <c>BEGIN IMMEDIATE</c> takes the lock
@@ -52,14 +53,13 @@ internal sealed class SqliteInboxWriter : IInboxWriter
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _connectionString;
-    private readonly string _durablePragmas;
-    private readonly string _relaxedPragmas;
+    private readonly string _pragmas;
+    private readonly bool _flushAppends;
     private readonly TimeSpan _checkpointInterval;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _wrote = new(0, 1);
     private Task? _checkpoints;
-    private Durable? _durable;
-    private Relaxed? _relaxed;
+    private Statements? _statements;
     private bool _disposed;
 
     public SqliteInboxWriter(string connectionString, int busyTimeoutMilliseconds, HubStorageSynchronous synchronous, TimeSpan checkpointInterval)
@@ -67,10 +67,8 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         // Not pooled: these connections carry pragmas (no automatic checkpoints) that must not leak into the
         // pooled connections EF Core uses.
         _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
-        var level = synchronous == HubStorageSynchronous.Normal ? "NORMAL" : "FULL";
-        _durablePragmas = string.Create(CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA synchronous = {level}; PRAGMA wal_autocheckpoint = 0;");
-        _relaxedPragmas = string.Create(CultureInfo.InvariantCulture,
+        _flushAppends = synchronous != HubStorageSynchronous.Normal;
+        _pragmas = string.Create(CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
         _checkpointInterval = checkpointInterval;
     }
@@ -81,7 +79,8 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var db = _durable ??= new Durable(Open(_durablePragmas));
+            var db = _statements ??= new Statements(Open());
+            db.Flush(_flushAppends);
             using var transaction = db.Connection.BeginTransaction();
             db.Enlist(transaction);
             var taken = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -112,7 +111,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         catch
         {
             // The connection may be left mid-transaction or broken; the next write opens a fresh one.
-            CloseDurable();
+            Close();
             throw;
         }
         finally
@@ -130,7 +129,8 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var db = _relaxed ??= new Relaxed(Open(_relaxedPragmas));
+            var db = _statements ??= new Statements(Open());
+            db.Flush(false);
             using var transaction = db.Connection.BeginTransaction();
             db.Claim.Transaction = transaction;
             db.Claim.Parameters["$owner"].Value = owner;
@@ -149,7 +149,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         }
         catch
         {
-            CloseRelaxed();
+            Close();
             throw;
         }
         finally
@@ -172,7 +172,8 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var db = _relaxed ??= new Relaxed(Open(_relaxedPragmas));
+            var db = _statements ??= new Statements(Open());
+            db.Flush(false);
             using var transaction = db.Connection.BeginTransaction();
             db.Complete.Transaction = transaction;
             db.Complete.Parameters["$now"].Value = now.ToUnixTimeMilliseconds();
@@ -190,7 +191,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         }
         catch
         {
-            CloseRelaxed();
+            Close();
             throw;
         }
         finally
@@ -220,13 +221,12 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         try
         {
             // A last checkpoint keeps the WAL from outliving the process for long.
-            if (_durable is not null)
+            if (_statements is not null)
             {
-                TryCheckpoint(_durable.Connection, "PRAGMA wal_checkpoint(PASSIVE);");
+                TryCheckpoint(_statements.Connection, "PRAGMA wal_checkpoint(PASSIVE);");
             }
 
-            CloseDurable();
-            CloseRelaxed();
+            Close();
         }
         finally
         {
@@ -236,7 +236,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         _stopping.Dispose();
     }
 
-    private static long? FirstStored(Durable db, IReadOnlyList<string> keys, Dictionary<string, long> taken)
+    private static long? FirstStored(Statements db, IReadOnlyList<string> keys, Dictionary<string, long> taken)
     {
         foreach (var key in keys)
         {
@@ -270,7 +270,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         LeaseUntil = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
     };
 
-    private SqliteConnection Open(string pragmas)
+    private SqliteConnection Open()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var connection = new SqliteConnection(_connectionString);
@@ -278,7 +278,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = pragmas;
+            command.CommandText = _pragmas;
             command.ExecuteNonQuery();
         }
         catch
@@ -291,16 +291,10 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         return connection;
     }
 
-    private void CloseDurable()
+    private void Close()
     {
-        _durable?.Dispose();
-        _durable = null;
-    }
-
-    private void CloseRelaxed()
-    {
-        _relaxed?.Dispose();
-        _relaxed = null;
+        _statements?.Dispose();
+        _statements = null;
     }
 
     private void Wrote()
@@ -328,7 +322,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
             {
                 await _wrote.WaitAsync(_stopping.Token).ConfigureAwait(false);
                 await Task.Delay(_checkpointInterval, _stopping.Token).ConfigureAwait(false);
-                connection ??= Open(_relaxedPragmas);
+                connection ??= Open();
                 if (!TryCheckpoint(connection, "PRAGMA wal_checkpoint(PASSIVE);"))
                 {
                     connection.Dispose();
@@ -364,23 +358,44 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         }
     }
 
-    /// <summary>The append connection and its prepared statements.</summary>
-    private sealed class Durable : IDisposable
+    /// <summary>The writer's connection and its prepared statements.</summary>
+    private sealed class Statements : IDisposable
     {
         private readonly SqliteCommand _findKey;
         private readonly SqliteCommand _insertEvent;
         private readonly SqliteCommand _insertKey;
+        private readonly SqliteCommand _flushOn;
+        private readonly SqliteCommand _flushOff;
+        private bool _flushing;
 
-        public Durable(SqliteConnection connection)
+        public Statements(SqliteConnection connection)
         {
             Connection = connection;
-            _findKey = Command("SELECT event_id FROM inbox_dedup_keys WHERE key = $key", "$key");
-            _insertEvent = Command(InsertEventSql,
+            _findKey = Prepared(connection, "SELECT event_id FROM inbox_dedup_keys WHERE key = $key", "$key");
+            _insertEvent = Prepared(connection, InsertEventSql,
                 "$app_name", "$event_type", "$dedup_key", "$body", "$transport", "$received_at", "$status", "$attempts", "$next_attempt_at", "$lease_owner", "$lease_until");
-            _insertKey = Command("INSERT INTO inbox_dedup_keys (key, event_id) VALUES ($key, $event_id)", "$key", "$event_id");
+            _insertKey = Prepared(connection, "INSERT INTO inbox_dedup_keys (key, event_id) VALUES ($key, $event_id)", "$key", "$event_id");
+            Claim = Prepared(connection, ClaimSql, "$owner", "$lease_until", "$now", "$limit");
+            Complete = Prepared(connection, CompleteSql, "$now", "$id", "$owner");
+            _flushOn = Prepared(connection, "PRAGMA synchronous = FULL");
+            _flushOff = Prepared(connection, "PRAGMA synchronous = NORMAL");
         }
 
         public SqliteConnection Connection { get; }
+
+        public SqliteCommand Claim { get; }
+
+        public SqliteCommand Complete { get; }
+
+        /// <summary>Sets whether the next commits wait for the disk (FULL) or not (NORMAL); the connection opens at NORMAL.</summary>
+        public void Flush(bool flush)
+        {
+            if (flush != _flushing)
+            {
+                (flush ? _flushOn : _flushOff).ExecuteNonQuery();
+                _flushing = flush;
+            }
+        }
 
         public void Enlist(SqliteTransaction transaction)
         {
@@ -421,35 +436,11 @@ internal sealed class SqliteInboxWriter : IInboxWriter
 
         public void Dispose()
         {
-            _findKey.Dispose();
-            _insertEvent.Dispose();
-            _insertKey.Dispose();
-            Connection.Dispose();
-        }
+            foreach (var command in new[] { _findKey, _insertEvent, _insertKey, Claim, Complete, _flushOn, _flushOff })
+            {
+                command.Dispose();
+            }
 
-        private SqliteCommand Command(string sql, params string[] parameters) => Prepared(Connection, sql, parameters);
-    }
-
-    /// <summary>The processor's connection (claims and completions) and its prepared statements.</summary>
-    private sealed class Relaxed : IDisposable
-    {
-        public Relaxed(SqliteConnection connection)
-        {
-            Connection = connection;
-            Claim = Prepared(connection, ClaimSql, "$owner", "$lease_until", "$now", "$limit");
-            Complete = Prepared(connection, CompleteSql, "$now", "$id", "$owner");
-        }
-
-        public SqliteConnection Connection { get; }
-
-        public SqliteCommand Claim { get; }
-
-        public SqliteCommand Complete { get; }
-
-        public void Dispose()
-        {
-            Claim.Dispose();
-            Complete.Dispose();
             Connection.Dispose();
         }
     }
