@@ -73,16 +73,10 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         _checkpointInterval = checkpointInterval;
     }
 
-    public async Task<IReadOnlyList<InboxAppendResult>> AppendAsync(IReadOnlyList<InboxAppendRow> rows, CancellationToken cancellationToken)
-    {
-        var results = new InboxAppendResult[rows.Count];
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task<IReadOnlyList<InboxAppendResult>> AppendAsync(IReadOnlyList<InboxAppendRow> rows, CancellationToken cancellationToken) =>
+        WriteAsync(_flushAppends, db =>
         {
-            var db = _statements ??= new Statements(Open());
-            db.Flush(_flushAppends);
-            using var transaction = db.Connection.BeginTransaction();
-            db.Enlist(transaction);
+            var results = new InboxAppendResult[rows.Count];
             var taken = new Dictionary<string, long>(StringComparer.Ordinal);
             for (var i = 0; i < rows.Count; i++)
             {
@@ -106,6 +100,39 @@ internal sealed class SqliteInboxWriter : IInboxWriter
                 results[i] = new InboxAppendResult(InboxAppendStatus.Accepted, id);
             }
 
+            return (IReadOnlyList<InboxAppendResult>)results;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<InboxEvent>> ClaimAsync(string owner, int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        WriteAsync(flush: false, db => db.Claim(owner, batchSize, now, leaseUntil), cancellationToken);
+
+    public Task<IReadOnlySet<long>> CompleteAsync(IReadOnlyList<InboxCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(flush: false, db =>
+        {
+            var done = new HashSet<long>();
+            foreach (var completion in completions)
+            {
+                if (db.Complete(completion.Id, completion.Owner, now))
+                {
+                    done.Add(completion.Id);
+                }
+            }
+
+            return (IReadOnlySet<long>)done;
+        }, cancellationToken);
+
+    /// <summary>Runs one write transaction on the writer's connection, alone among this process's writers.</summary>
+    private async Task<T> WriteAsync<T>(bool flush, Func<Statements, T> work, CancellationToken cancellationToken)
+    {
+        T result;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var db = _statements ??= new Statements(Open());
+            db.Flush(flush);
+            using var transaction = db.Connection.BeginTransaction();
+            db.Enlist(transaction);
+            result = work(db);
             transaction.Commit();
         }
         catch
@@ -120,87 +147,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         }
 
         Wrote();
-        return results;
-    }
-
-    public async Task<IReadOnlyList<InboxEvent>> ClaimAsync(string owner, int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
-    {
-        var claimed = new List<InboxEvent>(batchSize);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var db = _statements ??= new Statements(Open());
-            db.Flush(false);
-            using var transaction = db.Connection.BeginTransaction();
-            db.Claim.Transaction = transaction;
-            db.Claim.Parameters["$owner"].Value = owner;
-            db.Claim.Parameters["$lease_until"].Value = leaseUntil.ToUnixTimeMilliseconds();
-            db.Claim.Parameters["$now"].Value = now.ToUnixTimeMilliseconds();
-            db.Claim.Parameters["$limit"].Value = batchSize;
-            using (var reader = db.Claim.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    claimed.Add(ReadClaimed(reader));
-                }
-            }
-
-            transaction.Commit();
-        }
-        catch
-        {
-            Close();
-            throw;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        if (claimed.Count > 0)
-        {
-            Wrote();
-        }
-
-        claimed.Sort((a, b) => a.Id.CompareTo(b.Id));
-        return claimed;
-    }
-
-    public async Task<IReadOnlySet<long>> CompleteAsync(IReadOnlyList<InboxCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var done = new HashSet<long>();
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var db = _statements ??= new Statements(Open());
-            db.Flush(false);
-            using var transaction = db.Connection.BeginTransaction();
-            db.Complete.Transaction = transaction;
-            db.Complete.Parameters["$now"].Value = now.ToUnixTimeMilliseconds();
-            foreach (var completion in completions)
-            {
-                db.Complete.Parameters["$id"].Value = completion.Id;
-                db.Complete.Parameters["$owner"].Value = completion.Owner;
-                if (db.Complete.ExecuteNonQuery() > 0)
-                {
-                    done.Add(completion.Id);
-                }
-            }
-
-            transaction.Commit();
-        }
-        catch
-        {
-            Close();
-            throw;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        Wrote();
-        return done;
+        return result;
     }
 
     public async ValueTask DisposeAsync()
@@ -364,6 +311,8 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         private readonly SqliteCommand _findKey;
         private readonly SqliteCommand _insertEvent;
         private readonly SqliteCommand _insertKey;
+        private readonly SqliteCommand _claim;
+        private readonly SqliteCommand _complete;
         private readonly SqliteCommand _flushOn;
         private readonly SqliteCommand _flushOff;
         private bool _flushing;
@@ -375,17 +324,13 @@ internal sealed class SqliteInboxWriter : IInboxWriter
             _insertEvent = Prepared(connection, InsertEventSql,
                 "$app_name", "$event_type", "$dedup_key", "$body", "$transport", "$received_at", "$status", "$attempts", "$next_attempt_at", "$lease_owner", "$lease_until");
             _insertKey = Prepared(connection, "INSERT INTO inbox_dedup_keys (key, event_id) VALUES ($key, $event_id)", "$key", "$event_id");
-            Claim = Prepared(connection, ClaimSql, "$owner", "$lease_until", "$now", "$limit");
-            Complete = Prepared(connection, CompleteSql, "$now", "$id", "$owner");
+            _claim = Prepared(connection, ClaimSql, "$owner", "$lease_until", "$now", "$limit");
+            _complete = Prepared(connection, CompleteSql, "$now", "$id", "$owner");
             _flushOn = Prepared(connection, "PRAGMA synchronous = FULL");
             _flushOff = Prepared(connection, "PRAGMA synchronous = NORMAL");
         }
 
         public SqliteConnection Connection { get; }
-
-        public SqliteCommand Claim { get; }
-
-        public SqliteCommand Complete { get; }
 
         /// <summary>Sets whether the next commits wait for the disk (FULL) or not (NORMAL); the connection opens at NORMAL.</summary>
         public void Flush(bool flush)
@@ -399,9 +344,39 @@ internal sealed class SqliteInboxWriter : IInboxWriter
 
         public void Enlist(SqliteTransaction transaction)
         {
-            _findKey.Transaction = transaction;
-            _insertEvent.Transaction = transaction;
-            _insertKey.Transaction = transaction;
+            foreach (var command in new[] { _findKey, _insertEvent, _insertKey, _claim, _complete })
+            {
+                command.Transaction = transaction;
+            }
+        }
+
+        public IReadOnlyList<InboxEvent> Claim(string owner, int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil)
+        {
+            var p = _claim.Parameters;
+            p[0].Value = owner;
+            p[1].Value = leaseUntil.ToUnixTimeMilliseconds();
+            p[2].Value = now.ToUnixTimeMilliseconds();
+            p[3].Value = batchSize;
+            var claimed = new List<InboxEvent>(batchSize);
+            using (var reader = _claim.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    claimed.Add(ReadClaimed(reader));
+                }
+            }
+
+            claimed.Sort((a, b) => a.Id.CompareTo(b.Id));
+            return claimed;
+        }
+
+        public bool Complete(long id, string owner, DateTimeOffset now)
+        {
+            var p = _complete.Parameters;
+            p[0].Value = now.ToUnixTimeMilliseconds();
+            p[1].Value = id;
+            p[2].Value = owner;
+            return _complete.ExecuteNonQuery() > 0;
         }
 
         public long? FindKey(string key)
@@ -436,7 +411,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
 
         public void Dispose()
         {
-            foreach (var command in new[] { _findKey, _insertEvent, _insertKey, Claim, Complete, _flushOn, _flushOff })
+            foreach (var command in new[] { _findKey, _insertEvent, _insertKey, _claim, _complete, _flushOn, _flushOff })
             {
                 command.Dispose();
             }
