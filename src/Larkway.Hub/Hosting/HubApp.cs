@@ -137,6 +137,7 @@ public static partial class HubApp
         services.AddHubInbox(configuration);
         services.AddHubEventDispatcher(AppName, (sp, dispatcher) => sp.GetRequiredService<AppBot>().RegisterOn(dispatcher));
         services.AddHubAdminApi();
+        services.AddHubNotifications(configuration);
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -182,6 +183,7 @@ public static partial class HubApp
         app.MapFeishuCardActions("/feishu/cards", AppName);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapHubAdminApi();
+        app.MapHubNotificationsApi();
     }
 
     private static Uri ListeningUrl(WebApplication app)

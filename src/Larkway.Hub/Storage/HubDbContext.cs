@@ -1,4 +1,5 @@
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -25,6 +26,15 @@ public class HubDbContext : DbContext
 
     /// <summary>Open bot conversations, one per (app, chat, user).</summary>
     public DbSet<BotConversationRow> BotConversations => Set<BotConversationRow>();
+
+    /// <summary>Notifications accepted from business systems.</summary>
+    public DbSet<NotificationRow> Notifications => Set<NotificationRow>();
+
+    /// <summary>The outbox: one delivery per notification recipient.</summary>
+    public DbSet<NotificationDeliveryRow> NotificationDeliveries => Set<NotificationDeliveryRow>();
+
+    /// <summary>API keys of business systems (hashed).</summary>
+    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
 
     /// <summary>Small named values the Hub keeps (the admin key's hash, …).</summary>
     public DbSet<HubSetting> Settings => Set<HubSetting>();
@@ -78,6 +88,61 @@ public class HubDbContext : DbContext
             e.HasIndex(x => x.EventId).HasDatabaseName("ix_inbox_dedup_keys_event_id");
             e.HasOne<InboxEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_inbox_dedup_keys_inbox_events_event_id");
+        });
+
+        modelBuilder.Entity<NotificationRow>(e =>
+        {
+            e.ToTable("notifications");
+            e.HasKey(x => x.Id).HasName("pk_notifications");
+            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(40);
+            e.Property(x => x.Caller).HasColumnName("caller").HasMaxLength(64).IsRequired();
+            e.Property(x => x.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(NotificationLimits.MaxIdempotencyKeyLength).IsRequired();
+            e.Property(x => x.RequestHash).HasColumnName("request_hash").HasMaxLength(64).IsRequired();
+            e.Property(x => x.Type).HasColumnName("type").HasMaxLength(NotificationLimits.MaxTypeLength).IsRequired();
+            e.Property(x => x.MessageType).HasColumnName("message_type").HasMaxLength(32).IsRequired();
+            e.Property(x => x.Content).HasColumnName("content").IsRequired();
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+
+            // The idempotency guarantee: one notification per (caller, key), whatever the race.
+            e.HasIndex(x => new { x.Caller, x.IdempotencyKey }).IsUnique().HasDatabaseName("ux_notifications_caller_idempotency_key");
+        });
+
+        modelBuilder.Entity<NotificationDeliveryRow>(e =>
+        {
+            e.ToTable("notification_deliveries");
+            e.HasKey(x => x.Id).HasName("pk_notification_deliveries");
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.NotificationId).HasColumnName("notification_id").HasMaxLength(40).IsRequired();
+            e.Property(x => x.RecipientType).HasColumnName("recipient_type").HasMaxLength(16).IsRequired();
+            e.Property(x => x.Recipient).HasColumnName("recipient").HasMaxLength(NotificationLimits.MaxRecipientLength).IsRequired();
+            e.Property(x => x.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16).IsRequired();
+            e.Property(x => x.Attempts).HasColumnName("attempts");
+            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
+            e.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(128);
+            e.Property(x => x.LeaseUntil).HasColumnName("lease_until");
+            e.Property(x => x.Uuid).HasColumnName("uuid").HasMaxLength(50).IsRequired();
+            e.Property(x => x.MessageId).HasColumnName("message_id").HasMaxLength(64);
+            e.Property(x => x.SentAt).HasColumnName("sent_at");
+            e.Property(x => x.ErrorCode).HasColumnName("error_code");
+            e.Property(x => x.ErrorMessage).HasColumnName("error_message").HasMaxLength(NotificationDeliveryRow.MaxErrorLength);
+            e.Property(x => x.LogId).HasColumnName("log_id").HasMaxLength(128);
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_notification_deliveries_status_next_attempt_at");
+            e.HasIndex(x => x.NotificationId).HasDatabaseName("ix_notification_deliveries_notification_id");
+            e.HasOne<NotificationRow>().WithMany().HasForeignKey(x => x.NotificationId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_notification_deliveries_notifications_notification_id");
+        });
+
+        modelBuilder.Entity<ApiKeyRow>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(x => x.Id).HasName("pk_api_keys");
+            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(40);
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(128).IsRequired();
+            e.Property(x => x.SecretHash).HasColumnName("secret_hash").HasMaxLength(64).IsRequired();
+            e.Property(x => x.Types).HasColumnName("types").HasMaxLength(2048).IsRequired();
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.RevokedAt).HasColumnName("revoked_at");
+            e.HasIndex(x => x.SecretHash).IsUnique().HasDatabaseName("ux_api_keys_secret_hash");
         });
 
         modelBuilder.Entity<HubSetting>(e =>

@@ -1,0 +1,42 @@
+using Larkway.Hub.Notifications;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Hub's notifications: API keys, the store, and the outbox sender.</summary>
+public static class HubNotificationsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds notifications (reads <c>Larkway:Notifications</c>). Needs <c>AddHubStorage</c>, <c>AddHubAdminApi</c> and a
+    /// <see cref="Larkway.Feishu.FeishuClient"/> (<c>AddFeishu</c>); map the endpoints with <c>MapHubNotificationsApi</c>.
+    /// </summary>
+    public static IServiceCollection AddHubNotifications(this IServiceCollection services, IConfiguration configuration, Action<NotificationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.SectionName));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options
+            .Validate(o => o.BatchSize >= 1, "Larkway:Notifications:BatchSize must be at least 1.")
+            .Validate(o => o.Concurrency >= 1, "Larkway:Notifications:Concurrency must be at least 1.")
+            .Validate(o => o.MaxAttempts >= 1, "Larkway:Notifications:MaxAttempts must be at least 1.")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(10), "Larkway:Notifications:LeaseDuration must be at least 10 s (longer than a send with its retries).")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Larkway:Notifications:PollInterval must be positive.")
+            .Validate(o => o.RetryDelays is null || o.RetryDelays.All(d => d >= TimeSpan.Zero), "Larkway:Notifications:RetryDelays must not be negative.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<NotificationSignal>();
+        services.TryAddSingleton<NotificationStore>();
+        services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<IRecipientResolver, DirectRecipientResolver>();
+        services.TryAddSingleton<NotificationSender>();
+        services.AddHostedService<NotificationSenderHost>();
+        return services;
+    }
+}

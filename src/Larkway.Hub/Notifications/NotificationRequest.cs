@@ -1,0 +1,283 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Feishu.Cards;
+
+namespace Larkway.Hub.Notifications;
+
+/// <summary>A notification as a caller asked for it, checked field by field before anything is stored.</summary>
+public sealed record NotificationRequest(
+    string Type,
+    string IdempotencyKey,
+    string ContentKind,
+    string Content,
+    IReadOnlyList<NotificationRecipient> Recipients,
+    string RequestHash)
+{
+    /// <summary>Recipient kinds the API takes, as JSON property names.</summary>
+    public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id"];
+
+    /// <summary>
+    /// Parses and validates a request body. Every problem is reported with the field it concerns and what to do,
+    /// so that a caller fixes them all in one go; null is returned with at least one problem.
+    /// </summary>
+    public static NotificationRequest? Parse(ReadOnlySpan<byte> body, string? idempotencyHeader, List<NotificationProblem> problems)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToArray());
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            problems.Add(new("body", $"The body is not valid JSON ({ex.Message}). Send a JSON object."));
+            return null;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(new("body", "The body must be a JSON object with type, idempotency_key, recipients and card or feishu_template."));
+            return null;
+        }
+
+        var type = RequiredString(root, "type", NotificationLimits.MaxTypeLength, problems);
+        if (type is not null && !IsTypeName(type))
+        {
+            problems.Add(new("type", "Use letters, digits, '.', '_' and '-' only, e.g. 'purchase_order.created'."));
+        }
+
+        var key = idempotencyHeader;
+        var bodyKey = OptionalString(root, "idempotency_key", problems);
+        if (key is not null && bodyKey is not null && key != bodyKey)
+        {
+            problems.Add(new("idempotency_key", "The Idempotency-Key header and the body's idempotency_key differ; send one, or the same value in both."));
+        }
+
+        key ??= bodyKey;
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            problems.Add(new("idempotency_key", "Required: a key unique to this notification (e.g. 'po-4711-created'), in the body or the Idempotency-Key header. The same key again returns the same notification instead of sending twice."));
+        }
+        else if (key.Length > NotificationLimits.MaxIdempotencyKeyLength)
+        {
+            problems.Add(new("idempotency_key", $"At most {NotificationLimits.MaxIdempotencyKeyLength} characters."));
+        }
+
+        var (kind, content) = ParseContent(root, problems);
+        var recipients = ParseRecipients(root, problems);
+        if (problems.Count > 0)
+        {
+            return null;
+        }
+
+        return new NotificationRequest(type!, key!, kind!, content!, recipients, Hash(root));
+    }
+
+    private static (string? Kind, string? Content) ParseContent(JsonElement root, List<NotificationProblem> problems)
+    {
+        var hasCard = root.TryGetProperty("card", out var card);
+        var hasTemplate = root.TryGetProperty("feishu_template", out var template);
+        if (root.TryGetProperty("template", out _))
+        {
+            problems.Add(new("template", "No named templates are configured on this Hub; send the card itself in 'card', or a card-builder template in 'feishu_template'."));
+            return (null, null);
+        }
+
+        if (hasCard == hasTemplate)
+        {
+            problems.Add(new("card", "Send exactly one of 'card' (a card JSON object) and 'feishu_template' ({\"template_id\", \"template_version_name\", \"template_variable\"})."));
+            return (null, null);
+        }
+
+        if (hasCard)
+        {
+            if (card.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add(new("card", "Must be a card JSON object."));
+                return (null, null);
+            }
+
+            var json = card.GetRawText();
+            if (Encoding.UTF8.GetByteCount(json) > NotificationLimits.MaxContentBytes)
+            {
+                problems.Add(new("card", $"The card is larger than Feishu's {NotificationLimits.MaxContentBytes / 1024} KB."));
+                return (null, null);
+            }
+
+            var validation = CardValidator.Validate(card);
+            foreach (var error in validation.Errors)
+            {
+                problems.Add(new("card" + (error.Path.StartsWith('$') ? error.Path[1..] : "." + error.Path), error.Message));
+            }
+
+            return validation.IsValid ? ("card", json) : (null, null);
+        }
+
+        if (template.ValueKind != JsonValueKind.Object
+            || !template.TryGetProperty("template_id", out var id) || id.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(id.GetString()))
+        {
+            problems.Add(new("feishu_template.template_id", "Required: the card-builder template's id (e.g. 'AAqk1234abcd')."));
+            return (null, null);
+        }
+
+        var normalised = new JsonObject { ["template_id"] = id.GetString() };
+        if (template.TryGetProperty("template_version_name", out var version))
+        {
+            if (version.ValueKind != JsonValueKind.String)
+            {
+                problems.Add(new("feishu_template.template_version_name", "Must be a string such as '1.0.0'."));
+            }
+            else
+            {
+                normalised["template_version_name"] = version.GetString();
+            }
+        }
+
+        if (template.TryGetProperty("template_variable", out var variables))
+        {
+            if (variables.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add(new("feishu_template.template_variable", "Must be an object of the template's variables."));
+            }
+            else
+            {
+                normalised["template_variable"] = JsonNode.Parse(variables.GetRawText());
+            }
+        }
+
+        return ("template", normalised.ToJsonString());
+    }
+
+    private static List<NotificationRecipient> ParseRecipients(JsonElement root, List<NotificationProblem> problems)
+    {
+        var recipients = new List<NotificationRecipient>();
+        if (!root.TryGetProperty("recipients", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
+            problems.Add(new("recipients", "Required: a non-empty array such as [{\"email\": \"li.lei@example.com\"}, {\"chat_id\": \"oc_…\"}]."));
+            return recipients;
+        }
+
+        if (list.GetArrayLength() > NotificationLimits.MaxRecipients)
+        {
+            problems.Add(new("recipients", $"At most {NotificationLimits.MaxRecipients} recipients per notification; split larger audiences, or send to a chat."));
+            return recipients;
+        }
+
+        var seen = new HashSet<(string, string)>();
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var path = $"recipients[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add(new(path, "Must be an object with one of: " + string.Join(", ", RecipientTypes) + "."));
+                continue;
+            }
+
+            var fields = item.EnumerateObject().ToList();
+            if (fields.Count != 1 || !RecipientTypes.Contains(fields[0].Name))
+            {
+                problems.Add(new(path, "Must have exactly one of: " + string.Join(", ", RecipientTypes) + (fields.Any(f => f.Name == "department_id") ? " (department_id is not supported yet: list the people, or send to the department's chat)." : ".")));
+                continue;
+            }
+
+            var (name, value) = (fields[0].Name, fields[0].Value);
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : null;
+            if (string.IsNullOrEmpty(text) || text.Length > NotificationLimits.MaxRecipientLength)
+            {
+                problems.Add(new($"{path}.{name}", $"Must be a non-empty string of at most {NotificationLimits.MaxRecipientLength} characters."));
+                continue;
+            }
+
+            if (name == "email" && !LooksLikeEmail(text))
+            {
+                problems.Add(new($"{path}.email", $"'{text}' is not an email address."));
+                continue;
+            }
+
+            if (name == "email")
+            {
+                text = text.ToLowerInvariant();
+            }
+
+            // The same recipient twice would get the card twice; once is what a caller means.
+            if (seen.Add((name, text)))
+            {
+                recipients.Add(new NotificationRecipient(name, text));
+            }
+        }
+
+        return recipients;
+    }
+
+    private static string? RequiredString(JsonElement root, string name, int maxLength, List<NotificationProblem> problems)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            problems.Add(new(name, "Required: a non-empty string."));
+            return null;
+        }
+
+        var text = value.GetString()!;
+        if (text.Length > maxLength)
+        {
+            problems.Add(new(name, $"At most {maxLength} characters."));
+            return null;
+        }
+
+        return text;
+    }
+
+    private static string? OptionalString(JsonElement root, string name, List<NotificationProblem> problems)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            problems.Add(new(name, "Must be a string."));
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    private static bool IsTypeName(string type) =>
+        type.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+
+    private static bool LooksLikeEmail(string text)
+    {
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == text.LastIndexOf('@') && at < text.Length - 3 && text[(at + 1)..].Contains('.', StringComparison.Ordinal)
+            && !text.Any(char.IsWhiteSpace);
+    }
+
+    /// <summary>A hash of the request's meaning: the same JSON with other whitespace or key order hashes the same.</summary>
+    private static string Hash(JsonElement root)
+    {
+        var canonical = Canonical(JsonNode.Parse(root.GetRawText()));
+        var without = canonical as JsonObject;
+        without?.Remove("idempotency_key");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical?.ToJsonString() ?? "null")));
+    }
+
+    private static JsonNode? Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
+        JsonArray a => new JsonArray(a.Select(Canonical).ToArray()),
+        null => null,
+        _ => JsonNode.Parse(node.ToJsonString()),
+    };
+}
+
+/// <summary>A recipient as the caller named it.</summary>
+/// <param name="Type">email, open_id, user_id, union_id or chat_id.</param>
+/// <param name="Value">The address or id (emails lower-cased).</param>
+public sealed record NotificationRecipient(string Type, string Value);
+
+/// <summary>One thing wrong with a request: the field (a JSON path) and what to do about it.</summary>
+public sealed record NotificationProblem(string Field, string Message);

@@ -1,0 +1,122 @@
+namespace Larkway.Hub.Notifications;
+
+/// <summary>One accepted notification: what to send (the message content, rendered) and who asked for it.</summary>
+public sealed class NotificationRow
+{
+    /// <summary>The public id (<c>ntf_…</c>).</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The caller that created it: an API key id, or <c>admin</c>.</summary>
+    public string Caller { get; set; } = "";
+
+    /// <summary>The caller's idempotency key; unique per caller.</summary>
+    public string IdempotencyKey { get; set; } = "";
+
+    /// <summary>SHA-256 of the request as received (canonical JSON), to tell a retry from a different request under the same key.</summary>
+    public string RequestHash { get; set; } = "";
+
+    /// <summary>The notification type (e.g. <c>purchase_order.created</c>).</summary>
+    public string Type { get; set; } = "";
+
+    /// <summary>What <see cref="Content"/> holds: <c>card</c> (a card JSON) or <c>template</c> (a card-builder template id, version and variables).</summary>
+    public string MessageType { get; set; } = "";
+
+    /// <summary>The content, validated: the card JSON, or <c>{"template_id", "template_version_name", "template_variable"}</c>.</summary>
+    public string Content { get; set; } = "";
+
+    /// <summary>When accepted.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One recipient of a notification: an outbox item with its own state, attempts and outcome.</summary>
+public sealed class NotificationDeliveryRow
+{
+    /// <summary>Maximum stored length of an error message.</summary>
+    public const int MaxErrorLength = 1000;
+
+    /// <summary>Row id.</summary>
+    public long Id { get; set; }
+
+    /// <summary>The notification.</summary>
+    public string NotificationId { get; set; } = "";
+
+    /// <summary>How the caller named the recipient: email, open_id, user_id, union_id or chat_id.</summary>
+    public string RecipientType { get; set; } = "";
+
+    /// <summary>The caller's value (an address, an id).</summary>
+    public string Recipient { get; set; } = "";
+
+    /// <summary>Where it is in the outbox.</summary>
+    public DeliveryStatus Status { get; set; }
+
+    /// <summary>Attempts made so far.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>When it may be tried next (Queued, Retrying).</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    /// <summary>The sender holding it (InProgress).</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>Until when the lease holds.</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
+
+    /// <summary>The message <c>uuid</c> sent with every attempt, so Feishu posts it once however often it is retried.</summary>
+    public string Uuid { get; set; } = "";
+
+    /// <summary>Feishu's <c>message_id</c> once sent.</summary>
+    public string? MessageId { get; set; }
+
+    /// <summary>When sent.</summary>
+    public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>The last failure's Feishu code (or 0 for a transport failure).</summary>
+    public int? ErrorCode { get; set; }
+
+    /// <summary>The last failure's message.</summary>
+    public string? ErrorMessage { get; set; }
+
+    /// <summary>The last failure's Feishu log id, for Feishu support.</summary>
+    public string? LogId { get; set; }
+}
+
+/// <summary>A delivery's state: Queued → InProgress → Sent, or → Retrying (back-off) → … → Failed.</summary>
+public enum DeliveryStatus
+{
+    /// <summary>Waiting for the sender.</summary>
+    Queued,
+
+    /// <summary>Held by a sender under a lease.</summary>
+    InProgress,
+
+    /// <summary>Posted; the message id is known.</summary>
+    Sent,
+
+    /// <summary>Failed for a reason that may pass (rate limit, 5xx, network); tried again after a back-off.</summary>
+    Retrying,
+
+    /// <summary>Failed for good (no such user, bot not in the chat, attempts used up); replayable.</summary>
+    Failed,
+}
+
+/// <summary>A caller's API key: stored as its SHA-256 only, limited to some notification types.</summary>
+public sealed class ApiKeyRow
+{
+    /// <summary>The key's public id (<c>key_…</c>), shown in lists and recorded as the caller.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>A name for people (the business system it belongs to).</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>SHA-256 of the secret, base64url.</summary>
+    public string SecretHash { get; set; } = "";
+
+    /// <summary>Notification types it may send, comma-separated; <c>*</c> for all, <c>prefix.*</c> for a family.</summary>
+    public string Types { get; set; } = "";
+
+    /// <summary>When created.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When revoked (then refused).</summary>
+    public DateTimeOffset? RevokedAt { get; set; }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using Larkway.Feishu;
+using Larkway.Feishu.Im;
+using Larkway.Hub.Inbox;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Notifications;
+
+/// <summary>
+/// Drains the outbox: claims due deliveries under a lease, sends each with its stable <c>uuid</c> (so a retry after
+/// an ambiguous failure never posts twice), and records Sent with the message id, Retrying with a back-off for
+/// failures that may pass (rate limits, 5xx, network), or Failed with Feishu's code, message and log id.
+/// </summary>
+internal sealed partial class NotificationSender(
+    NotificationStore store,
+    NotificationSignal signal,
+    FeishuClient client,
+    IRecipientResolver resolver,
+    TimeProvider time,
+    IOptions<NotificationOptions> options,
+    ILogger<NotificationSender> logger) : BackgroundService
+{
+    private readonly NotificationOptions _options = options.Value;
+
+    /// <summary>This sender's lease owner name.</summary>
+    public string Owner { get; } = InboxOwner.Create("sender");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var batch = await store.ClaimAsync(Owner, _options.BatchSize, _options.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                if (batch.Count == 0)
+                {
+                    await signal.WaitAsync(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                await Parallel.ForEachAsync(
+                    batch,
+                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Concurrency) },
+                    async (item, _) => await SendOneAsync(item, stoppingToken).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogLoopFailed(logger, ex);
+                try
+                {
+                    await Task.Delay(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task SendOneAsync(ClaimedDelivery claimed, CancellationToken stoppingToken)
+    {
+        var delivery = claimed.Delivery;
+        try
+        {
+            var to = await resolver.ResolveAsync(new NotificationRecipient(delivery.RecipientType, delivery.Recipient), stoppingToken).ConfigureAwait(false);
+            var sent = await client.Im.Messages.SendAsync(to, Content(claimed.Notification), delivery.Uuid, stoppingToken).ConfigureAwait(false);
+            await store.MarkSentAsync(delivery.Id, Owner, sent.MessageId, CancellationToken.None).ConfigureAwait(false);
+            LogSent(logger, claimed.Notification.Id, delivery.Id, delivery.Attempts);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the lease expires and a sender tries again with the same uuid.
+        }
+        catch (FeishuApiException ex)
+        {
+            var retryAt = ex.IsTransient && delivery.Attempts < _options.MaxAttempts ? time.GetUtcNow() + RetryDelay(delivery.Attempts) : (DateTimeOffset?)null;
+            await RecordFailureAsync(claimed, new DeliveryError(ex.Code, ex.Msg, ex.LogId), retryAt).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or OperationCanceledException)
+        {
+            var retryAt = delivery.Attempts < _options.MaxAttempts ? time.GetUtcNow() + RetryDelay(delivery.Attempts) : (DateTimeOffset?)null;
+            await RecordFailureAsync(claimed, new DeliveryError(FeishuErrorCodes.NetworkError, ex.GetType().Name + ": " + ex.Message, null), retryAt).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RecordFailureAsync(ClaimedDelivery claimed, DeliveryError error, DateTimeOffset? retryAt)
+    {
+        try
+        {
+            await store.MarkFailedAsync(claimed.Delivery.Id, Owner, error, retryAt, CancellationToken.None).ConfigureAwait(false);
+            if (retryAt is null)
+            {
+                LogFailed(logger, claimed.Notification.Id, claimed.Delivery.Id, error.Code, error.LogId);
+            }
+            else
+            {
+                LogRetrying(logger, claimed.Notification.Id, claimed.Delivery.Id, error.Code, retryAt.Value);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The lease expires and the delivery is tried again; its uuid keeps that from posting twice.
+            LogRecordFailed(logger, claimed.Delivery.Id, ex.GetType().Name);
+        }
+    }
+
+    private static MessageContent Content(NotificationRow notification)
+    {
+        if (notification.MessageType == "template")
+        {
+            var template = JsonNode.Parse(notification.Content)!.AsObject();
+            return MessageContent.Template(
+                template["template_id"]!.GetValue<string>(),
+                template["template_version_name"]?.GetValue<string>(),
+                template["template_variable"]?.DeepClone().AsObject());
+        }
+
+        return MessageContent.Card(notification.Content);
+    }
+
+    private TimeSpan RetryDelay(int attempts)
+    {
+        var delays = _options.EffectiveRetryDelays;
+        return delays[Math.Clamp(attempts - 1, 0, delays.Count - 1)];
+    }
+
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Debug, Message = "Notification {NotificationId}: delivery {DeliveryId} sent (attempt {Attempt}).")]
+    private static partial void LogSent(ILogger logger, string notificationId, long deliveryId, int attempt);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Notification {NotificationId}: delivery {DeliveryId} failed with code {Code}; retrying at {RetryAt:o}.")]
+    private static partial void LogRetrying(ILogger logger, string notificationId, long deliveryId, int code, DateTimeOffset retryAt);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Notification {NotificationId}: delivery {DeliveryId} failed for good with code {Code} (log id {LogId}).")]
+    private static partial void LogFailed(ILogger logger, string notificationId, long deliveryId, int code, string? logId);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "Notification sender loop failed; retrying after the poll interval.")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Notification delivery {DeliveryId}: recording its outcome failed ({ExceptionType}); it is retried after its lease expires.")]
+    private static partial void LogRecordFailed(ILogger logger, long deliveryId, string exceptionType);
+}

@@ -1,0 +1,230 @@
+using System.Security.Cryptography;
+using System.Text;
+using Larkway.Hub.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Larkway.Hub.Notifications;
+
+/// <summary>
+/// Notifications and their outbox: idempotent creation (one notification per caller and key, whatever the race),
+/// lease-based claiming of deliveries, and each delivery's outcome. Every transition is one conditional statement,
+/// so two senders (or two Hub processes) never hold the same delivery.
+/// </summary>
+internal sealed class NotificationStore(
+    IDbContextFactory<HubDbContext> contexts,
+    HubDatabaseInitializer initializer,
+    IHubStorageProvider provider,
+    NotificationSignal signal,
+    TimeProvider time)
+{
+    /// <summary>Stores the notification and one queued delivery per recipient, in one transaction.</summary>
+    public async Task<NotificationCreateResult> CreateAsync(string caller, NotificationRequest request, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (await FindByKeyAsync(db, caller, request, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                return existing;
+            }
+
+            var now = time.GetUtcNow();
+            var id = "ntf_" + Guid.CreateVersion7(now).ToString("N");
+            db.Notifications.Add(new NotificationRow
+            {
+                Id = id,
+                Caller = caller,
+                IdempotencyKey = request.IdempotencyKey,
+                RequestHash = request.RequestHash,
+                Type = request.Type,
+                MessageType = request.ContentKind,
+                Content = request.Content,
+                CreatedAt = now,
+            });
+            foreach (var recipient in request.Recipients)
+            {
+                db.NotificationDeliveries.Add(new NotificationDeliveryRow
+                {
+                    NotificationId = id,
+                    RecipientType = recipient.Type,
+                    Recipient = recipient.Value,
+                    Status = DeliveryStatus.Queued,
+                    NextAttemptAt = now,
+                    Uuid = Uuid(id, recipient),
+                });
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
+            {
+                // The same key arrived twice at once and the other request won: answer as its retry would be.
+                db.ChangeTracker.Clear();
+                return await FindByKeyAsync(db, caller, request, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("Unique violation without a stored notification.", ex);
+            }
+
+            signal.Notify();
+            return new NotificationCreateResult(NotificationCreateStatus.Created, id);
+        }
+    }
+
+    /// <summary>A notification with its deliveries, or null.</summary>
+    public async Task<(NotificationRow Notification, IReadOnlyList<NotificationDeliveryRow> Deliveries)?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken).ConfigureAwait(false);
+            if (notification is null)
+            {
+                return null;
+            }
+
+            var deliveries = await db.NotificationDeliveries.AsNoTracking().Where(d => d.NotificationId == id).OrderBy(d => d.Id)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return (notification, deliveries);
+        }
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="batchSize"/> due deliveries (Queued or Retrying and due, or InProgress with an expired
+    /// lease), oldest first, each counting an attempt; returns them with their notifications.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int batchSize, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? until = now + lease;
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var candidates = await Due(db.NotificationDeliveries, now).OrderBy(d => d.Id).Select(d => d.Id).Take(batchSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var claimed = new List<long>(candidates.Count);
+            foreach (var id in candidates)
+            {
+                // Conditional on still being due: of two claimers, exactly one updates the row.
+                var updated = await Due(db.NotificationDeliveries.Where(d => d.Id == id), now).ExecuteUpdateAsync(
+                    s => s.SetProperty(d => d.Status, DeliveryStatus.InProgress)
+                        .SetProperty(d => d.LeaseOwner, owner)
+                        .SetProperty(d => d.LeaseUntil, until)
+                        .SetProperty(d => d.Attempts, d => d.Attempts + 1),
+                    cancellationToken).ConfigureAwait(false);
+                if (updated == 1)
+                {
+                    claimed.Add(id);
+                }
+            }
+
+            if (claimed.Count == 0)
+            {
+                return [];
+            }
+
+            var rows = await db.NotificationDeliveries.AsNoTracking()
+                .Where(d => claimed.Contains(d.Id) && d.LeaseOwner == owner)
+                .Join(db.Notifications.AsNoTracking(), d => d.NotificationId, n => n.Id, (d, n) => new ClaimedDelivery(d, n))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.OrderBy(r => r.Delivery.Id)];
+        }
+    }
+
+    /// <summary>Records a send; false when <paramref name="owner"/> no longer held the lease (the outcome is then the other sender's).</summary>
+    public Task<bool> MarkSentAsync(long id, string owner, string messageId, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? now = time.GetUtcNow();
+        return UpdateOwnedAsync(id, owner, s => s
+            .SetProperty(d => d.Status, DeliveryStatus.Sent)
+            .SetProperty(d => d.MessageId, messageId)
+            .SetProperty(d => d.SentAt, now)
+            .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
+            .SetProperty(d => d.LeaseOwner, (string?)null)
+            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(d => d.ErrorCode, (int?)null)
+            .SetProperty(d => d.ErrorMessage, (string?)null)
+            .SetProperty(d => d.LogId, (string?)null), cancellationToken);
+    }
+
+    /// <summary>Records a failure: Retrying until <paramref name="retryAt"/>, or Failed for good when it is null.</summary>
+    public Task<bool> MarkFailedAsync(long id, string owner, DeliveryError error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    {
+        var message = error.Message.Length > NotificationDeliveryRow.MaxErrorLength ? error.Message[..NotificationDeliveryRow.MaxErrorLength] : error.Message;
+        var status = retryAt is null ? DeliveryStatus.Failed : DeliveryStatus.Retrying;
+        return UpdateOwnedAsync(id, owner, s => s
+            .SetProperty(d => d.Status, status)
+            .SetProperty(d => d.NextAttemptAt, retryAt)
+            .SetProperty(d => d.LeaseOwner, (string?)null)
+            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(d => d.ErrorCode, error.Code)
+            .SetProperty(d => d.ErrorMessage, message)
+            .SetProperty(d => d.LogId, error.LogId), cancellationToken);
+    }
+
+    /// <summary>The message uuid of one recipient of one notification: stable across retries and processes, at most 50 characters.</summary>
+    internal static string Uuid(string notificationId, NotificationRecipient recipient) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{notificationId}\n{recipient.Type}\n{recipient.Value}")))[..32];
+
+    private static IQueryable<NotificationDeliveryRow> Due(IQueryable<NotificationDeliveryRow> rows, DateTimeOffset now) =>
+        rows.Where(d => ((d.Status == DeliveryStatus.Queued || d.Status == DeliveryStatus.Retrying) && d.NextAttemptAt <= now)
+            || (d.Status == DeliveryStatus.InProgress && d.LeaseUntil <= now));
+
+    private async Task<bool> UpdateOwnedAsync(
+        long id,
+        string owner,
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<NotificationDeliveryRow>> setters,
+        CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var updated = await db.NotificationDeliveries
+                .Where(d => d.Id == id && d.Status == DeliveryStatus.InProgress && d.LeaseOwner == owner)
+                .ExecuteUpdateAsync(setters, cancellationToken).ConfigureAwait(false);
+            return updated == 1;
+        }
+    }
+
+    private static async Task<NotificationCreateResult?> FindByKeyAsync(HubDbContext db, string caller, NotificationRequest request, CancellationToken cancellationToken)
+    {
+        var found = await db.Notifications.AsNoTracking()
+            .Where(n => n.Caller == caller && n.IdempotencyKey == request.IdempotencyKey)
+            .Select(n => new { n.Id, n.RequestHash })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            return null;
+        }
+
+        return new NotificationCreateResult(
+            found.RequestHash == request.RequestHash ? NotificationCreateStatus.Existing : NotificationCreateStatus.KeyReused, found.Id);
+    }
+
+    private async Task<HubDbContext> ContextAsync(CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>What <see cref="NotificationStore.CreateAsync"/> did.</summary>
+internal enum NotificationCreateStatus
+{
+    /// <summary>Stored and queued.</summary>
+    Created,
+
+    /// <summary>The same request under the same key was stored before: that notification, nothing new.</summary>
+    Existing,
+
+    /// <summary>The key was used before for a different request: refused.</summary>
+    KeyReused,
+}
+
+/// <summary>The outcome of a create: what happened and the notification's id.</summary>
+internal sealed record NotificationCreateResult(NotificationCreateStatus Status, string Id);
+
+/// <summary>A claimed delivery and what it is to deliver.</summary>
+internal sealed record ClaimedDelivery(NotificationDeliveryRow Delivery, NotificationRow Notification);
+
+/// <summary>Why an attempt failed: Feishu's code (0 for transport failures), message and log id.</summary>
+internal sealed record DeliveryError(int Code, string Message, string? LogId);

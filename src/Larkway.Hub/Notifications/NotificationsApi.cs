@@ -1,0 +1,282 @@
+using System.Text.Json.Serialization;
+using Larkway.Hub.Admin;
+using Larkway.Hub.Notifications;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the notifications API and the admin endpoints for API keys.</summary>
+public static class HubNotificationsEndpointRouteBuilderExtensions
+{
+    /// <summary>Largest request body the notifications API reads.</summary>
+    public const int MaxRequestBytes = 64 * 1024;
+
+    private const string CallerItem = "larkway.caller";
+
+    /// <summary>
+    /// Maps <c>POST /api/v1/notifications</c> and <c>GET /api/v1/notifications/{id}</c> (an API key or the admin key),
+    /// and <c>POST|GET /api/v1/api-keys</c>, <c>DELETE /api/v1/api-keys/{id}</c> (the admin key only).
+    /// Needs <c>AddHubNotifications</c> and <c>AddHubAdminApi</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapHubNotificationsApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var notifications = endpoints.MapGroup("/api/v1/notifications");
+        notifications.AddEndpointFilter(RequireCallerAsync);
+        notifications.MapPost("", CreateAsync).WithName("CreateNotification");
+        notifications.MapGet("/{id}", GetAsync).WithName("GetNotification");
+
+        var keys = endpoints.MapGroup("/api/v1/api-keys");
+        keys.AddEndpointFilter(RequireCallerAsync);
+        keys.AddEndpointFilter((context, next) => Caller(context.HttpContext).IsAdmin
+            ? next(context)
+            : ValueTask.FromResult<object?>(Forbidden("Only the admin key manages API keys.")));
+        keys.MapPost("", CreateKeyAsync).WithName("CreateApiKey");
+        keys.MapGet("", ListKeysAsync).WithName("ListApiKeys");
+        keys.MapDelete("/{id}", RevokeKeyAsync).WithName("RevokeApiKey");
+        return endpoints;
+    }
+
+    private static async ValueTask<object?> RequireCallerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var header = http.Request.Headers.Authorization.ToString();
+        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        if (!string.IsNullOrEmpty(presented))
+        {
+            if (presented.StartsWith(ApiKeyStore.SecretPrefix, StringComparison.Ordinal))
+            {
+                if (await http.RequestServices.GetRequiredService<ApiKeyStore>().FindAsync(presented, http.RequestAborted).ConfigureAwait(false) is { } key)
+                {
+                    http.Items[CallerItem] = new ApiCaller(key.Id, key);
+                    return await next(context).ConfigureAwait(false);
+                }
+            }
+            else if (await http.RequestServices.GetRequiredService<HubAdminKey>().VerifyAsync(presented, http.RequestAborted).ConfigureAwait(false))
+            {
+                http.Items[CallerItem] = new ApiCaller("admin", null);
+                return await next(context).ConfigureAwait(false);
+            }
+        }
+
+        http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: presented is null ? "API key required" : "API key not accepted",
+            detail: "Send 'Authorization: Bearer <key>' with an API key the Hub's administrator created (POST /api/v1/api-keys), or the admin key. Revoked keys are refused.");
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] NotificationStore store, CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large",
+                detail: $"The body is larger than {MaxRequestBytes / 1024} KB; cards are at most 30 KB.");
+        }
+
+        var problems = new List<NotificationProblem>();
+        var idempotencyHeader = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } h ? h : null;
+        var request = NotificationRequest.Parse(body, idempotencyHeader, problems);
+        if (request is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Invalid notification",
+                detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
+                extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+                {
+                    ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
+                });
+        }
+
+        var caller = Caller(http);
+        if (caller.Key is { } key && !ApiKeyStore.Allows(key, request.Type))
+        {
+            return Forbidden($"This API key may not send notifications of type '{request.Type}' (it may send: {key.Types}). Ask the Hub's administrator for a key with that type.");
+        }
+
+        var result = await store.CreateAsync(caller.Id, request, cancellationToken).ConfigureAwait(false);
+        return result.Status switch
+        {
+            NotificationCreateStatus.Created => TypedResults.Json(
+                new NotificationAcceptedDto(result.Id, "queued", request.Recipients.Count, Duplicate: false),
+                HubNotificationsJsonContext.Default.NotificationAcceptedDto,
+                statusCode: StatusCodes.Status202Accepted),
+            NotificationCreateStatus.Existing => TypedResults.Json(
+                new NotificationAcceptedDto(result.Id, "existing", request.Recipients.Count, Duplicate: true),
+                HubNotificationsJsonContext.Default.NotificationAcceptedDto,
+                statusCode: StatusCodes.Status200OK),
+            _ => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Idempotency key already used",
+                detail: $"The key '{request.IdempotencyKey}' was used for a different notification ({result.Id}). Use a new key for a new notification; resend the identical request to get the original.",
+                extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["notification_id"] = result.Id }),
+        };
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, string id, [FromServices] NotificationStore store, CancellationToken cancellationToken)
+    {
+        var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var caller = Caller(http);
+
+        // Another caller's notification is reported as missing, not as forbidden: ids are not to be probed.
+        if (found is not { } f || (!caller.IsAdmin && f.Notification.Caller != caller.Id))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
+        }
+
+        return TypedResults.Json(NotificationWire.ToDto(f.Notification, f.Deliveries), HubNotificationsJsonContext.Default.NotificationDto);
+    }
+
+    private static async Task<IResult> CreateKeyAsync([FromBody] ApiKeyCreateDto? request, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
+    {
+        var name = request?.Name?.Trim();
+        var types = request?.Types?.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToArray() ?? [];
+        if (string.IsNullOrEmpty(name) || name.Length > 128)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid API key request",
+                detail: "name: required, at most 128 characters (the business system the key is for).");
+        }
+
+        if (types.Length == 0 || types.Any(t => !ApiKeyStore.IsValidPattern(t)))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid API key request",
+                detail: "types: required, a list of notification types the key may send: exact names ('purchase_order.created'), families ('purchase_order.*'), or '*' for all.");
+        }
+
+        var (key, secret) = await keys.CreateAsync(name, types, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(
+            new ApiKeyCreatedDto(key.Id, key.Name, types, key.CreatedAt, secret),
+            HubNotificationsJsonContext.Default.ApiKeyCreatedDto,
+            statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ListKeysAsync([FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
+    {
+        var list = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(
+            list.Select(k => new ApiKeyDto(k.Id, k.Name, k.Types.Split(','), k.CreatedAt, k.RevokedAt)).ToArray(),
+            HubNotificationsJsonContext.Default.ApiKeyDtoArray);
+    }
+
+    private static async Task<IResult> RevokeKeyAsync(string id, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken) =>
+        await keys.RevokeAsync(id, cancellationToken).ConfigureAwait(false)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "API key not found", detail: $"No API key has id '{id}'.");
+
+    private static ApiCaller Caller(HttpContext http) => (ApiCaller)http.Items[CallerItem]!;
+
+    private static IResult Forbidden(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: detail);
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxRequestBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxRequestBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Who called: <c>admin</c>, or an API key (with the types it may send).</summary>
+    private sealed record ApiCaller(string Id, ApiKeyRow? Key)
+    {
+        public bool IsAdmin => Key is null;
+    }
+}
+
+/// <summary>The answer to a create: the id to poll, and whether this was a repeat of an earlier request.</summary>
+public sealed record NotificationAcceptedDto(string Id, string Status, int Recipients, bool Duplicate);
+
+/// <summary>A notification and where each of its recipients stands.</summary>
+public sealed record NotificationDto(string Id, string Type, string IdempotencyKey, DateTimeOffset CreatedAt, string Status, NotificationRecipientDto[] Recipients);
+
+/// <summary>One recipient's delivery: queued, sending, sent (with the message id), retrying or failed (with Feishu's error).</summary>
+public sealed record NotificationRecipientDto(
+    string Type,
+    string Value,
+    string Status,
+    int Attempts,
+    string? MessageId,
+    DateTimeOffset? SentAt,
+    DateTimeOffset? NextAttemptAt,
+    NotificationErrorDto? Error);
+
+/// <summary>Feishu's answer to the last failed attempt.</summary>
+public sealed record NotificationErrorDto(int Code, string? Message, string? LogId);
+
+/// <summary>Creates an API key.</summary>
+public sealed record ApiKeyCreateDto(string? Name, string[]? Types);
+
+/// <summary>A new API key, with its secret (shown only here).</summary>
+public sealed record ApiKeyCreatedDto(string Id, string Name, string[] Types, DateTimeOffset CreatedAt, string Key);
+
+/// <summary>An API key as listed (no secret: only its hash is stored).</summary>
+public sealed record ApiKeyDto(string Id, string Name, string[] Types, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>Source-generated JSON for the notifications API.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(NotificationAcceptedDto))]
+[JsonSerializable(typeof(NotificationDto))]
+[JsonSerializable(typeof(ApiKeyCreateDto))]
+[JsonSerializable(typeof(ApiKeyCreatedDto))]
+[JsonSerializable(typeof(ApiKeyDto[]))]
+internal sealed partial class HubNotificationsJsonContext : JsonSerializerContext;
+
+/// <summary>Wire names and the overall status.</summary>
+internal static class NotificationWire
+{
+    public static NotificationDto ToDto(NotificationRow notification, IReadOnlyList<NotificationDeliveryRow> deliveries)
+    {
+        var recipients = deliveries.Select(d => new NotificationRecipientDto(
+            d.RecipientType,
+            d.Recipient,
+            Status(d.Status),
+            d.Attempts,
+            d.MessageId,
+            d.SentAt,
+            d.Status is DeliveryStatus.Queued or DeliveryStatus.Retrying ? d.NextAttemptAt : null,
+            d.ErrorCode is { } code ? new NotificationErrorDto(code, d.ErrorMessage, d.LogId) : null)).ToArray();
+        return new NotificationDto(notification.Id, notification.Type, notification.IdempotencyKey, notification.CreatedAt, Overall(deliveries), recipients);
+    }
+
+    public static string Status(DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Queued => "queued",
+        DeliveryStatus.InProgress => "sending",
+        DeliveryStatus.Sent => "sent",
+        DeliveryStatus.Retrying => "retrying",
+        _ => "failed",
+    };
+
+    /// <summary>sent when every recipient got it, failed when every one failed for good, partially_failed when it is over with some of each; else in_progress.</summary>
+    private static string Overall(IReadOnlyList<NotificationDeliveryRow> deliveries)
+    {
+        if (deliveries.Any(d => d.Status is not (DeliveryStatus.Sent or DeliveryStatus.Failed)))
+        {
+            return "in_progress";
+        }
+
+        return deliveries.All(d => d.Status == DeliveryStatus.Sent) ? "sent"
+            : deliveries.All(d => d.Status == DeliveryStatus.Failed) ? "failed"
+            : "partially_failed";
+    }
+}
