@@ -1,3 +1,4 @@
+using Larkway.Feishu.Contact;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Im;
 using Microsoft.Extensions.Logging;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Feishu;
 
 /// <summary>
-/// The client of one Open Platform app. Domain clients hang off it (<see cref="Im"/>); all of them
+/// The client of one Open Platform app. Domain clients hang off it (<see cref="Im"/>, <see cref="Contact"/>); all of them
 /// share the app's token cache, retries, rate limits and logging. Thread-safe; keep one per app.
 /// </summary>
 /// <example>
@@ -21,6 +22,7 @@ public class FeishuClient : IDisposable
     private readonly IDisposable? _ownedRuntime;
     private readonly Lazy<ImClient> _im = null!;
     private readonly Lazy<Bot.BotClient> _bot = null!;
+    private readonly Lazy<ContactClient> _contact = null!;
 
     /// <summary>
     /// A client without dependency injection. The options are checked now and copied (later changes
@@ -42,6 +44,7 @@ public class FeishuClient : IDisposable
         _ownedRuntime = runtime;
         _im = new Lazy<ImClient>(() => new ImClient(_pipeline));
         _bot = new Lazy<Bot.BotClient>(() => new Bot.BotClient(_pipeline));
+        _contact = new Lazy<ContactClient>(() => new ContactClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -54,6 +57,7 @@ public class FeishuClient : IDisposable
         _pipeline = pipeline;
         _im = new Lazy<ImClient>(() => new ImClient(_pipeline));
         _bot = new Lazy<Bot.BotClient>(() => new Bot.BotClient(_pipeline));
+        _contact = new Lazy<ContactClient>(() => new ContactClient(_pipeline));
     }
 
     /// <summary>The app id this client calls as.</summary>
@@ -67,6 +71,9 @@ public class FeishuClient : IDisposable
 
     /// <summary>The app's bot: its name, open_id and activation.</summary>
     public virtual Bot.BotClient Bot => _bot.Value;
+
+    /// <summary>The directory: look up users' ids by email or mobile.</summary>
+    public virtual ContactClient Contact => _contact.Value;
 
     /// <summary>
     /// A view of this client whose calls use <paramref name="options"/> (e.g. a user access token).

@@ -114,6 +114,10 @@ public static class FeishuErrorCodes
     /// <summary>The message was deleted.</summary>
     public const int MessageDeleted = 230110;
 
+    // --- Contact v3. ---
+    /// <summary>Contact: invalid request parameter (e.g. no emails or mobiles, more than 50 of either).</summary>
+    public const int ContactInvalidParameter = 40001;
+
     // --- Chats. ---
     /// <summary>Invalid chat request parameter.</summary>
     public const int ChatInvalidParameter = 232001;

@@ -1,5 +1,6 @@
 using Larkway.Emulator.Api.Auth;
 using Larkway.Emulator.Api.Bot;
+using Larkway.Emulator.Api.Contact;
 using Larkway.Emulator.Api.Control;
 using Larkway.Emulator.Api.Im;
 using Larkway.Emulator.Api.Webhooks;
@@ -131,6 +132,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapChatEndpoints();
         app.MapBotEndpoints();
         app.MapChatMemberEndpoints();
+        app.MapContactUserEndpoints();
         app.MapCustomBotEndpoints();
         app.MapControlEndpoints();
         app.MapEventControlEndpoints();

@@ -47,6 +47,9 @@ public static class ErrorCodes
     public const int UploadEmpty = 234010;
     public const int UploadUnknownImageFormat = 234011;
 
+    // Contact v3 (reference §9: 40001 is the family's parameter error).
+    public const int ContactInvalidParameter = 40001;
+
     // Chats and members.
     public const int ChatInvalidParameter = 232001;
     public const int ChatIdInvalid = 232006;

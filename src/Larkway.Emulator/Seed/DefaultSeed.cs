@@ -2,7 +2,7 @@ namespace Larkway.Emulator.Seed;
 
 /// <summary>
 /// The tenant used when no seed file is given: two departments, four people with example.com
-/// emails, two group chats with the app's bot, and one custom bot webhook ("dev-hook").
+/// emails and +86 138 0000 000N mobiles, two group chats with the app's bot, and one custom bot webhook ("dev-hook").
 /// </summary>
 public static class DefaultSeed
 {
@@ -20,10 +20,10 @@ public static class DefaultSeed
         ],
         Users =
         [
-            new SeedUser { Name = "Alice Chen", Email = "alice@example.com", Departments = ["eng"] },
-            new SeedUser { Name = "Bob Li", Email = "bob@example.com", Departments = ["eng"] },
-            new SeedUser { Name = "Carol Wang", Email = "carol@example.com", Departments = ["sales"] },
-            new SeedUser { Name = "Dave Zhang", Email = "dave@example.com", Departments = ["sales"] },
+            new SeedUser { Name = "Alice Chen", Email = "alice@example.com", Mobile = "+8613800000001", Departments = ["eng"] },
+            new SeedUser { Name = "Bob Li", Email = "bob@example.com", Mobile = "+8613800000002", Departments = ["eng"] },
+            new SeedUser { Name = "Carol Wang", Email = "carol@example.com", Mobile = "+8613800000003", Departments = ["sales"] },
+            new SeedUser { Name = "Dave Zhang", Email = "dave@example.com", Mobile = "+8613800000004", Departments = ["sales"] },
         ],
         Chats =
         [

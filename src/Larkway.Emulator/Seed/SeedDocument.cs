@@ -49,10 +49,19 @@ public sealed class SeedUser
 
     public string? Email { get; init; }
 
+    /// <summary>Mobile number; without a +country code it is read as mainland China (+86).</summary>
+    public string? Mobile { get; init; }
+
     /// <summary>department_id or open_department_id values.</summary>
     public IReadOnlyList<string>? Departments { get; init; }
 
     public bool IsResigned { get; init; }
+
+    /// <summary>Suspended by an administrator.</summary>
+    public bool IsFrozen { get; init; }
+
+    /// <summary>False for an invited user who has not joined yet; default true.</summary>
+    public bool IsActivated { get; init; } = true;
 }
 
 public sealed class SeedApp

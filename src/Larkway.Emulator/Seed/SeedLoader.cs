@@ -52,6 +52,13 @@ public static class SeedLoader
         {
             var userId = user.UserId ?? user.Email?.Split('@')[0] ?? Slug(user.Name);
             var departments = (user.Departments ?? []).Select(d => DepartmentOf(state, d)).ToList();
+            var mobile = user.Mobile is null ? null
+                : MobileNumbers.Normalize(user.Mobile) ?? throw new InvalidDataException($"Seed user '{user.Name}' has an invalid mobile '{user.Mobile}' (digits, optionally +country code).");
+            if (mobile is not null && state.FindUser("mobile", mobile) is { } holder)
+            {
+                throw new InvalidDataException($"Seed users '{holder.Name}' and '{user.Name}' have the same mobile '{mobile}'.");
+            }
+
             state.AddUser(new EmulatorUser(
                 user.OpenId ?? Ids.Stable("ou_", "user:" + userId),
                 user.UnionId ?? Ids.Stable("on_", "user:" + userId),
@@ -59,7 +66,12 @@ public static class SeedLoader
                 user.Name,
                 user.Email,
                 departments,
-                user.IsResigned));
+                user.IsResigned)
+            {
+                Mobile = mobile,
+                IsFrozen = user.IsFrozen,
+                IsActivated = user.IsActivated,
+            });
         }
 
         foreach (var app in seed.Apps ?? [])

@@ -144,7 +144,7 @@ public sealed class EmulatorState
 
     public CustomBotWebhook? FindWebhook(string token) => Get(_webhooks, token);
 
-    /// <summary>Resolves a user by an id of the given type: open_id, union_id, user_id or email.</summary>
+    /// <summary>Resolves a user by an id of the given type: open_id, union_id, user_id, email or mobile (any spelling <see cref="MobileNumbers"/> reads).</summary>
     public EmulatorUser? FindUser(string idType, string id)
     {
         lock (_gate)
@@ -155,6 +155,7 @@ public sealed class EmulatorState
                 "union_id" => _users.Values.FirstOrDefault(u => u.UnionId == id),
                 "user_id" => _users.Values.FirstOrDefault(u => u.UserId == id),
                 "email" => _users.Values.FirstOrDefault(u => string.Equals(u.Email, id, StringComparison.OrdinalIgnoreCase)),
+                "mobile" => MobileNumbers.Normalize(id) is { } mobile ? _users.Values.FirstOrDefault(u => u.Mobile == mobile) : null,
                 _ => null,
             };
         }

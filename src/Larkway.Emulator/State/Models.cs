@@ -14,7 +14,57 @@ public sealed record EmulatorUser(
     string Name,
     string? Email,
     IReadOnlyList<string> DepartmentIds,
-    bool IsResigned = false);
+    bool IsResigned = false)
+{
+    /// <summary>The mobile number in the form <see cref="MobileNumbers.Normalize"/> gives (<c>+8613800000001</c>), or null.</summary>
+    public string? Mobile { get; init; }
+
+    /// <summary>Suspended by an administrator (contact status <c>is_frozen</c>).</summary>
+    public bool IsFrozen { get; init; }
+
+    /// <summary>Has joined the tenant (contact status <c>is_activated</c>); false is an invited user who has not (<c>is_unjoin</c>).</summary>
+    public bool IsActivated { get; init; } = true;
+}
+
+/// <summary>
+/// One spelling of a mobile number for matching: separators dropped, <c>00</c> read as <c>+</c>, and a
+/// number without a country code taken as mainland China (+86), as the contact API reads it.
+/// </summary>
+public static class MobileNumbers
+{
+    /// <summary><c>+</c> and 5 to 15 digits, or null when <paramref name="value"/> is not a phone number.</summary>
+    public static string? Normalize(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var text = value.Trim();
+        var international = text.StartsWith('+');
+        var digits = new System.Text.StringBuilder();
+        foreach (var c in international ? text[1..] : text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits.Append(c);
+            }
+            else if (c is not (' ' or '-' or '(' or ')'))
+            {
+                return null;
+            }
+        }
+
+        var number = digits.ToString();
+        if (!international && number.StartsWith("00", StringComparison.Ordinal))
+        {
+            (international, number) = (true, number[2..]);
+        }
+
+        var full = international ? number : "86" + number;
+        return full.Length is >= 5 and <= 15 ? "+" + full : null;
+    }
+}
 
 /// <summary>A self-built app and its bot. <see cref="BotOpenId"/> is the bot's open_id in chats.</summary>
 public sealed record EmulatorApp(string AppId, string AppSecret, string BotName, string BotOpenId, bool Disabled = false);

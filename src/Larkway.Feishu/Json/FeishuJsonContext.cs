@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Larkway.Feishu.Contact;
 using Larkway.Feishu.Im;
 
 namespace Larkway.Feishu.Json;
@@ -24,6 +25,8 @@ namespace Larkway.Feishu.Json;
 [JsonSerializable(typeof(FeishuEnvelope<IsInChatData>), TypeInfoPropertyName = "IsInChatEnvelope")]
 [JsonSerializable(typeof(FeishuEnvelope<ImageKeyData>), TypeInfoPropertyName = "ImageKeyEnvelope")]
 [JsonSerializable(typeof(FeishuEnvelope<FileKeyData>), TypeInfoPropertyName = "FileKeyEnvelope")]
+[JsonSerializable(typeof(FeishuEnvelope<BatchGetIdData>), TypeInfoPropertyName = "BatchGetIdEnvelope")]
+[JsonSerializable(typeof(BatchGetIdBody))]
 [JsonSerializable(typeof(SendMessageBody))]
 [JsonSerializable(typeof(ReplyMessageBody))]
 [JsonSerializable(typeof(EditMessageBody))]

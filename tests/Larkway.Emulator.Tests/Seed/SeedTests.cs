@@ -129,4 +129,56 @@ public sealed class SeedTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Seed_users_carry_mobiles_and_contact_status()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"larkway-seed-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """
+            {"users": [
+              {"name": "Eve", "email": "eve@acme.test", "mobile": "138 0000 1111", "is_frozen": true},
+              {"name": "Trent", "mobile": "+1 (212) 555-0100", "is_activated": false},
+              {"name": "Mallory"}
+            ]}
+            """);
+        try
+        {
+            var state = SeedLoader.Apply(SeedLoader.Read(path), new EmulatorOptions());
+
+            var eve = state.FindUser("email", "eve@acme.test")!;
+            Assert.Equal("+8613800001111", eve.Mobile);
+            Assert.True(eve.IsFrozen);
+            Assert.True(eve.IsActivated);
+            var trent = state.FindUser("mobile", "+12125550100")!;
+            Assert.Equal("Trent", trent.Name);
+            Assert.False(trent.IsActivated);
+            Assert.Null(state.Users.Single(u => u.Name == "Mallory").Mobile);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"users": [{"name": "Eve", "mobile": "call me"}]}""", "invalid mobile 'call me'")]
+    [InlineData("""{"users": [{"name": "Eve", "mobile": "13800001111"}, {"name": "Eve Twin", "mobile": "+86 138 0000 1111"}]}""", "same mobile '+8613800001111'")]
+    public void Seed_with_a_bad_or_shared_mobile_fails_clearly(string json, string message)
+    {
+        var seed = System.Text.Json.JsonSerializer.Deserialize<SeedDocument>(json, Larkway.Emulator.Platform.EmulatorJson.Options)!;
+
+        var error = Assert.Throws<InvalidDataException>(() => SeedLoader.Apply(seed, new EmulatorOptions()));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_default_seed_gives_every_user_an_email_and_a_mobile()
+    {
+        var state = SeedLoader.Apply(DefaultSeed.Create(), new EmulatorOptions());
+
+        Assert.All(state.Users, u => Assert.NotNull(u.Email));
+        Assert.Equal(state.Users.Count, state.Users.Select(u => u.Mobile).OfType<string>().Distinct().Count());
+        Assert.Equal("Alice Chen", state.FindUser("mobile", "13800000001")!.Name);
+    }
 }

@@ -13,7 +13,7 @@ public sealed class NodeSdkCompatibilityTests
     private static readonly string CompatDirectory = Path.Combine(RepoPaths.Root, "tests", "compat", "node-sdk");
 
     [Fact]
-    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_and_pages()
+    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_pages_and_looks_up_ids()
     {
         Assert.True(
             Directory.Exists(Path.Combine(CompatDirectory, "node_modules", "@larksuiteoapi", "node-sdk")),
@@ -54,6 +54,16 @@ public sealed class NodeSdkCompatibilityTests
 
             // Three messages at two a page need at least two pages: the SDK followed page_token.
             Assert.True(history.GetProperty("pages").GetInt32() >= 2, $"expected paging, got {history}");
+
+            // Contact batch_get_id: one entry per input, emails first; the unknown email has no user_id.
+            var users = root.GetProperty("contact").GetProperty("user_list").EnumerateArray().ToList();
+            Assert.Equal(3, users.Count);
+            Assert.Equal(emulator.State.FindUser("email", "alice@example.com")!.OpenId, users[0].GetProperty("user_id").GetString());
+            Assert.True(users[0].GetProperty("status").GetProperty("is_activated").GetBoolean());
+            Assert.Equal("nobody@example.com", users[1].GetProperty("email").GetString());
+            Assert.False(users[1].TryGetProperty("user_id", out _));
+            Assert.Equal("+8613800000002", users[2].GetProperty("mobile").GetString());
+            Assert.Equal(emulator.State.FindUser("email", "bob@example.com")!.OpenId, users[2].GetProperty("user_id").GetString());
         }
         finally
         {

@@ -21,6 +21,8 @@ public sealed class SeededEmulatorFixture : EmulatorFixture
     public const string KeywordHook = "keyword-hook";
     public const string Keyword = "alert";
     public const string FencedHook = "fenced-hook";
+    public const string ErinMobile = "13900000001";
+    public const string GinaMobile = "+8613900000003";
 
     private readonly string _seedPath = Path.Combine(Path.GetTempPath(), $"larkway-seed-{Guid.NewGuid():N}.json");
 
@@ -32,9 +34,9 @@ public sealed class SeededEmulatorFixture : EmulatorFixture
             tenant = new { tenant_key = "t_integration", name = "Integration Inc" },
             users = new object[]
             {
-                new { name = "Erin Park", email = "erin@integration.test", user_id = "erin" },
-                new { name = "Frank Moss", email = "frank@integration.test", user_id = "frank" },
-                new { name = "Gina Gone", email = "gina@integration.test", user_id = "gina", is_resigned = true },
+                new { name = "Erin Park", email = "erin@integration.test", user_id = "erin", mobile = ErinMobile },
+                new { name = "Frank Moss", email = "frank@integration.test", user_id = "frank", mobile = "+1 212 555 0100" },
+                new { name = "Gina Gone", email = "gina@integration.test", user_id = "gina", is_resigned = true, mobile = GinaMobile },
             },
             apps = new object[]
             {

@@ -1,4 +1,5 @@
 // Drives a running Larkway Emulator with the official Feishu Node SDK, unchanged.
+// Needs the default seed (contact lookups name its users).
 // Usage: node compat.mjs <baseUrl> <appId> <appSecret> <pngFile>
 // It sends into the first group chat the bot is in.
 // Prints one JSON object with what each step returned; exits 1 on the first failure.
@@ -79,6 +80,13 @@ try {
     for (const item of page?.items ?? []) seen.push(item.message_id);
   }
   out.history = { pages, message_ids: seen };
+
+  // Contact: ids by email and mobile (default seed: alice@example.com, +8613800000002 is Bob).
+  const ids = check('batch get id', await client.contact.v3.user.batchGetId({
+    params: { user_id_type: 'open_id' },
+    data: { emails: ['alice@example.com', 'nobody@example.com'], mobiles: ['+8613800000002'], include_resigned: false },
+  }));
+  out.contact = { user_list: data(ids).user_list };
 
   console.log(JSON.stringify(out));
 } catch (e) {

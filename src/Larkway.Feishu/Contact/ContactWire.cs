@@ -1,0 +1,42 @@
+namespace Larkway.Feishu.Contact;
+
+// Wire shapes of the contact endpoints (snake_case through FeishuJsonContext).
+
+internal sealed record BatchGetIdBody(List<string>? Emails, List<string>? Mobiles, bool? IncludeResigned);
+
+internal sealed class BatchGetIdData
+{
+    public List<UserIdWire>? UserList { get; set; }
+}
+
+internal sealed class UserIdWire
+{
+    public string? UserId { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Mobile { get; set; }
+
+    public UserStatusWire? Status { get; set; }
+
+    public UserIdLookup ToModel() => new(
+        NullIfEmpty(Email),
+        NullIfEmpty(Mobile),
+        NullIfEmpty(UserId),
+        Status is { } s ? new ContactUserStatus(s.IsFrozen, s.IsResigned, s.IsActivated, s.IsExited, s.IsUnjoin) : null);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
+
+internal sealed class UserStatusWire
+{
+    public bool IsFrozen { get; set; }
+
+    public bool IsResigned { get; set; }
+
+    public bool IsActivated { get; set; }
+
+    public bool IsExited { get; set; }
+
+    public bool IsUnjoin { get; set; }
+}

@@ -1,0 +1,77 @@
+using System.Net.Http.Json;
+using Larkway.Feishu.Http;
+using Larkway.Feishu.Im;
+using Larkway.Feishu.Json;
+
+namespace Larkway.Feishu.Contact;
+
+/// <summary>Directory users (<c>/open-apis/contact/v3/users</c>).</summary>
+public class UsersClient
+{
+    private const string BatchGetId = "/open-apis/contact/v3/users/batch_get_id";
+
+    /// <summary>The most emails, and separately the most mobiles, one lookup takes.</summary>
+    public const int MaxPerLookup = 50;
+
+    private readonly FeishuPipeline _pipeline = null!;
+
+    /// <summary>For mocking.</summary>
+    protected UsersClient()
+    {
+    }
+
+    internal UsersClient(FeishuPipeline pipeline) => _pipeline = pipeline;
+
+    /// <summary>
+    /// Finds users by email and/or mobile (<c>POST …/users/batch_get_id</c>, tenant token). The result has
+    /// one entry per input, emails first, in the order given; <see cref="UserIdLookup.UserId"/> is null when
+    /// the platform returned no id: no such user, a user outside the app's contact scope, an enterprise
+    /// mailbox address, or a resigned user unless <paramref name="includeResigned"/>. Read-only, so it is
+    /// retried on rate limits and server errors.
+    /// </summary>
+    /// <param name="emails">Up to 50 email addresses (the user's email, not the enterprise mailbox).</param>
+    /// <param name="mobiles">Up to 50 mobile numbers; outside mainland China with a <c>+</c> country code.</param>
+    /// <param name="userIdType">Which id to return (open_id is per app).</param>
+    /// <param name="includeResigned">Also return ids of users who have left.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">Nothing to look up, more than 50 emails or mobiles, or an empty entry (nothing sent).</exception>
+    /// <exception cref="FeishuApiException">The platform refused (e.g. <see cref="FeishuErrorCodes.ContactInvalidParameter"/>).</exception>
+    public virtual async Task<IReadOnlyList<UserIdLookup>> BatchGetIdsAsync(
+        IEnumerable<string>? emails = null, IEnumerable<string>? mobiles = null, UserIdType userIdType = UserIdType.OpenId, bool includeResigned = false,
+        CancellationToken cancellationToken = default)
+    {
+        var emailList = Entries(emails, nameof(emails));
+        var mobileList = Entries(mobiles, nameof(mobiles));
+        if (emailList.Count + mobileList.Count == 0)
+        {
+            throw new ArgumentException("Nothing to look up: give at least one email or mobile.", nameof(emails));
+        }
+
+        var path = new Query(BatchGetId).Add("user_id_type", Checks.Wire(userIdType));
+        var body = new BatchGetIdBody(emailList.Count > 0 ? emailList : null, mobileList.Count > 0 ? mobileList : null, includeResigned ? true : null);
+        var request = new FeishuRequest(HttpMethod.Post, path.ToString(), BatchGetId)
+        {
+            Content = JsonContent.Create(body, FeishuJson.Context.BatchGetIdBody),
+            Idempotent = true,
+        };
+        var data = await _pipeline.SendAsync(request, FeishuJson.Context.BatchGetIdEnvelope, cancellationToken).ConfigureAwait(false);
+        return data.UserList?.Select(u => u.ToModel()).ToArray() ?? [];
+    }
+
+    private static List<string> Entries(IEnumerable<string>? values, string name)
+    {
+        var list = values?.Select(v => v?.Trim() ?? "").ToList() ?? [];
+        var empty = list.FindIndex(v => v.Length == 0);
+        if (empty >= 0)
+        {
+            throw new ArgumentException($"{name}[{empty}] is empty; remove it or give a value.", name);
+        }
+
+        if (list.Count > MaxPerLookup)
+        {
+            throw new ArgumentException($"{name} has {list.Count} entries; Feishu looks up at most {MaxPerLookup} per call. Split the list.", name);
+        }
+
+        return list;
+    }
+}
