@@ -34,7 +34,7 @@ public static class HubNotificationsServiceCollectionExtensions
         services.TryAddSingleton<NotificationSignal>();
         services.TryAddSingleton<NotificationStore>();
         services.TryAddSingleton<ApiKeyStore>();
-        services.TryAddSingleton<IRecipientResolver, DirectRecipientResolver>();
+        services.TryAddSingleton<IRecipientResolver, ContactRecipientResolver>();
         services.TryAddSingleton<NotificationSender>();
         services.AddHostedService<NotificationSenderHost>();
         return services;

@@ -78,6 +78,10 @@ internal sealed partial class NotificationSender(
         {
             // Shutting down: the lease expires and a sender tries again with the same uuid.
         }
+        catch (RecipientNotFoundException ex)
+        {
+            await RecordFailureAsync(claimed, new DeliveryError(RecipientNotFoundException.Code, ex.Message, null), retryAt: null).ConfigureAwait(false);
+        }
         catch (FeishuApiException ex)
         {
             var retryAt = ex.IsTransient && delivery.Attempts < _options.MaxAttempts ? time.GetUtcNow() + RetryDelay(delivery.Attempts) : (DateTimeOffset?)null;

@@ -162,6 +162,31 @@ public sealed class HubNotificationsTests
     }
 
     [Fact]
+    public async Task An_email_no_active_user_has_fails_at_once_naming_the_address()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        var key = await CreateKeyAsync(hub, "erp", "*");
+        var resigned = hub.State.AddUser(new Larkway.Emulator.State.EmulatorUser("ou_left0001", "on_left0001", "u_left0001", "Left", "left@example.com", [], IsResigned: true)).Email!;
+
+        var created = await PostAsync(hub, key, Request("k1", [new { email = "nobody@example.com" }, new { email = resigned }, new { email = "bob@example.com" }]));
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        var done = await WaitForStatusAsync(hub, key, id, "partially_failed");
+        var recipients = done.GetProperty("recipients").EnumerateArray().ToList();
+        foreach (var failed in recipients.Take(2))
+        {
+            failed.GetProperty("status").GetString().ShouldBe("failed");
+            failed.GetProperty("attempts").GetInt32().ShouldBe(1);
+            failed.GetProperty("error").GetProperty("code").GetInt32().ShouldBe(-100);
+            failed.GetProperty("error").GetProperty("message").GetString()!.ShouldContain(failed.GetProperty("value").GetString()!);
+        }
+
+        var bob = hub.State.Users.Single(u => u.Email == "bob@example.com");
+        var message = hub.State.FindMessage(recipients[2].GetProperty("message_id").GetString()!)!;
+        hub.State.Chats.Single(c => c.ChatId == message.ChatId).MemberOpenIds.ShouldContain(bob.OpenId);
+    }
+
+    [Fact]
     public async Task Rate_limits_and_server_errors_are_retried_until_sent_and_each_recipient_gets_one_message()
     {
         await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?>

@@ -1,0 +1,94 @@
+using System.Text;
+using Larkway.Hub.Notifications;
+
+namespace Larkway.Hub.Tests.Notifications;
+
+public sealed class NotificationRequestTests
+{
+    private const string Card = """{"header":{"title":{"tag":"plain_text","content":"PO"}},"elements":[{"tag":"div","text":{"tag":"lark_md","content":"hi"}}]}""";
+
+    [Fact]
+    public void A_valid_request_is_normalised_and_hashed_regardless_of_key_order_and_whitespace()
+    {
+        var a = Parse($$"""{"type":"po.created","idempotency_key":"k","card":{{Card}},"recipients":[{"email":" Li.Lei@Example.com "},{"chat_id":"oc_1"},{"email":"li.lei@example.com"}]}""");
+        var b = Parse($$"""{ "recipients":[{"email":"li.lei@example.com"},{"chat_id":"oc_1"}], "card":{{Card}}, "type":"po.created" }""", header: "k");
+
+        a.Request.ShouldNotBeNull();
+        b.Request.ShouldNotBeNull();
+        a.Request.Recipients.ShouldBe([new NotificationRecipient("email", "li.lei@example.com"), new NotificationRecipient("chat_id", "oc_1")]);
+        a.Request.IdempotencyKey.ShouldBe("k");
+        a.Request.ContentKind.ShouldBe("card");
+        b.Request.RequestHash.ShouldNotBe(a.Request.RequestHash); // a's list names Li Lei twice: a different request
+        Parse($$"""{"type":"po.created","card":{{Card}},"recipients":[{"email":"li.lei@example.com"},{"chat_id":"oc_1"}],"idempotency_key":"other"}""").Request!.RequestHash
+            .ShouldBe(b.Request.RequestHash);
+    }
+
+    [Fact]
+    public void A_card_builder_template_keeps_only_its_documented_fields()
+    {
+        var (request, problems) = Parse("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"AAq1","template_version_name":"1.0.2","template_variable":{"po":"4711"},"extra":1},"recipients":[{"open_id":"ou_1"}]}""");
+
+        problems.ShouldBeEmpty();
+        request!.ContentKind.ShouldBe("template");
+        request.Content.ShouldBe("""{"template_id":"AAq1","template_version_name":"1.0.2","template_variable":{"po":"4711"}}""");
+    }
+
+    [Theory]
+    [InlineData("""[]""", "body")]
+    [InlineData("""{"type":"t","idempotency_key":"k","recipients":[{"open_id":"ou_1"}]}""", "card")]
+    [InlineData("""{"type":"t","idempotency_key":"k","card":{},"feishu_template":{"template_id":"x"},"recipients":[{"open_id":"ou_1"}]}""", "card")]
+    [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{},"recipients":[{"open_id":"ou_1"}]}""", "feishu_template.template_id")]
+    [InlineData("""{"type":"t","idempotency_key":"k","template":"po","recipients":[{"open_id":"ou_1"}]}""", "template")]
+    [InlineData("""{"type":"has space","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{"open_id":"ou_1"}]}""", "type")]
+    [InlineData("""{"type":"t","feishu_template":{"template_id":"x"},"recipients":[{"open_id":"ou_1"}]}""", "idempotency_key")]
+    [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[]}""", "recipients")]
+    [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{"open_id":"ou_1","chat_id":"oc_1"}]}""", "recipients[0]")]
+    [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{"department_id":"od_1"}]}""", "recipients[0]")]
+    [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{"email":"a@b"}]}""", "recipients[0].email")]
+    [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{"open_id":5}]}""", "recipients[0].open_id")]
+    [InlineData("""{"type":"t","idempotency_key":"k","card":{"elements":[{"tag":"bogus"}]},"recipients":[{"open_id":"ou_1"}]}""", "card.elements[0]")]
+    public void Each_problem_names_its_field(string json, string field)
+    {
+        var (request, problems) = Parse(json);
+
+        request.ShouldBeNull();
+        problems.ShouldContain(p => p.Field.StartsWith(field, StringComparison.Ordinal), $"problems: {string.Join("; ", problems)}");
+        problems.ShouldAllBe(p => p.Message.Length > 0);
+    }
+
+    [Fact]
+    public void Malformed_json_and_conflicting_keys_are_reported_not_thrown()
+    {
+        Parse("""{"type":""").Problems.Single().Field.ShouldBe("body");
+        Parse("""{"type":"t","idempotency_key":"a","feishu_template":{"template_id":"x"},"recipients":[{"open_id":"ou_1"}]}""", header: "b")
+            .Problems.ShouldContain(p => p.Field == "idempotency_key");
+        Parse($$"""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{{string.Join(",", Enumerable.Range(0, NotificationLimits.MaxRecipients + 1).Select(i => $"{{\"open_id\":\"ou_{i}\"}}"))}}]}""")
+            .Problems.ShouldContain(p => p.Field == "recipients");
+    }
+
+    [Theory]
+    [InlineData("*", "anything.at_all", true)]
+    [InlineData("purchase_order.*", "purchase_order.created", true)]
+    [InlineData("purchase_order.*", "purchase_orders.created", false)]
+    [InlineData("payment.pending,contract.expiring", "contract.expiring", true)]
+    [InlineData("payment.pending", "payment.pending.v2", false)]
+    public void Api_key_type_patterns(string types, string type, bool allowed) =>
+        ApiKeyStore.Allows(new ApiKeyRow { Types = types }, type).ShouldBe(allowed);
+
+    [Theory]
+    [InlineData("*", true)]
+    [InlineData("po.*", true)]
+    [InlineData("po.created", true)]
+    [InlineData("po*", false)]
+    [InlineData("*.created", false)]
+    [InlineData("po created", false)]
+    public void Api_key_patterns_are_checked_when_a_key_is_created(string pattern, bool valid) =>
+        ApiKeyStore.IsValidPattern(pattern).ShouldBe(valid);
+
+    private static (NotificationRequest? Request, List<NotificationProblem> Problems) Parse(string json, string? header = null)
+    {
+        var problems = new List<NotificationProblem>();
+        var request = NotificationRequest.Parse(Encoding.UTF8.GetBytes(json), header, problems);
+        return (request, problems);
+    }
+}
