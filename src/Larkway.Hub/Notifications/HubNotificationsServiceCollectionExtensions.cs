@@ -1,4 +1,5 @@
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Notifications.Types;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -34,6 +35,9 @@ public static class HubNotificationsServiceCollectionExtensions
         services.TryAddSingleton<NotificationSignal>();
         services.TryAddSingleton<NotificationStore>();
         services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<NotificationTypeStore>();
+        services.TryAddSingleton<NotificationComposer>();
+        services.AddHostedService<NotificationPackStartup>();
         services.TryAddSingleton<IRecipientResolver, ContactRecipientResolver>();
         services.TryAddSingleton<NotificationSender>();
         services.AddHostedService<NotificationSenderHost>();

@@ -15,6 +15,12 @@ public sealed record NotificationRequest(
     IReadOnlyList<NotificationRecipient> Recipients,
     string RequestHash)
 {
+    /// <summary>The <see cref="ContentKind"/> of a request that names no card: the type's template renders <see cref="Data"/>.</summary>
+    public const string FromType = "type";
+
+    /// <summary>The data (a JSON object) for the type's template and recipients; <c>{}</c> when none was sent.</summary>
+    public string Data { get; init; } = "{}";
+
     /// <summary>Recipient kinds the API takes, as JSON property names.</summary>
     public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id"];
 
@@ -66,13 +72,27 @@ public sealed record NotificationRequest(
         }
 
         var (kind, content) = ParseContent(root, problems);
-        var recipients = ParseRecipients(root, problems);
+        var data = "{}";
+        if (root.TryGetProperty("data", out var dataElement))
+        {
+            if (dataElement.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add(new("data", "Must be a JSON object: the values the type's template and recipients refer to."));
+            }
+            else
+            {
+                data = dataElement.GetRawText();
+            }
+        }
+
+        // A type's own recipients may be all there is; without a type template the caller must name them.
+        var recipients = ParseRecipients(root, problems, required: kind != FromType);
         if (problems.Count > 0)
         {
             return null;
         }
 
-        return new NotificationRequest(type!, key!, kind!, content!, recipients, Hash(root));
+        return new NotificationRequest(type!, key!, kind!, content ?? "", recipients, Hash(root)) { Data = data };
     }
 
     private static (string? Kind, string? Content) ParseContent(JsonElement root, List<NotificationProblem> problems)
@@ -81,14 +101,19 @@ public sealed record NotificationRequest(
         var hasTemplate = root.TryGetProperty("feishu_template", out var template);
         if (root.TryGetProperty("template", out _))
         {
-            problems.Add(new("template", "No named templates are configured on this Hub; send the card itself in 'card', or a card-builder template in 'feishu_template'."));
+            problems.Add(new("template", "Not a field: leave out 'card' and 'feishu_template' to use the template of the notification type, with the values in 'data'."));
             return (null, null);
         }
 
-        if (hasCard == hasTemplate)
+        if (hasCard && hasTemplate)
         {
-            problems.Add(new("card", "Send exactly one of 'card' (a card JSON object) and 'feishu_template' ({\"template_id\", \"template_version_name\", \"template_variable\"})."));
+            problems.Add(new("card", "Send at most one of 'card' (a card JSON object) and 'feishu_template' ({\"template_id\", \"template_version_name\", \"template_variable\"}); with neither, the type's template is used."));
             return (null, null);
+        }
+
+        if (!hasCard && !hasTemplate)
+        {
+            return (FromType, null);
         }
 
         if (hasCard)
@@ -150,10 +175,15 @@ public sealed record NotificationRequest(
         return ("template", normalised.ToJsonString());
     }
 
-    private static List<NotificationRecipient> ParseRecipients(JsonElement root, List<NotificationProblem> problems)
+    private static List<NotificationRecipient> ParseRecipients(JsonElement root, List<NotificationProblem> problems, bool required)
     {
         var recipients = new List<NotificationRecipient>();
-        if (!root.TryGetProperty("recipients", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        if (!root.TryGetProperty("recipients", out var list) && !required)
+        {
+            return recipients;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || (required && list.GetArrayLength() == 0))
         {
             problems.Add(new("recipients", "Required: a non-empty array such as [{\"email\": \"li.lei@example.com\"}, {\"chat_id\": \"oc_…\"}]."));
             return recipients;

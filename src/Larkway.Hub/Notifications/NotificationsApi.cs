@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Larkway.Hub.Admin;
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Notifications.Types;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -9,7 +10,7 @@ using Microsoft.Net.Http.Headers;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the notifications API and the admin endpoints for API keys.</summary>
-public static class HubNotificationsEndpointRouteBuilderExtensions
+public static partial class HubNotificationsEndpointRouteBuilderExtensions
 {
     /// <summary>Largest request body the notifications API reads.</summary>
     public const int MaxRequestBytes = 64 * 1024;
@@ -37,6 +38,8 @@ public static class HubNotificationsEndpointRouteBuilderExtensions
         keys.MapPost("", CreateKeyAsync).WithName("CreateApiKey");
         keys.MapGet("", ListKeysAsync).WithName("ListApiKeys");
         keys.MapDelete("/{id}", RevokeKeyAsync).WithName("RevokeApiKey");
+
+        MapNotificationTypes(endpoints.MapGroup("/api/v1/notification-types"));
         return endpoints;
     }
 
@@ -69,7 +72,8 @@ public static class HubNotificationsEndpointRouteBuilderExtensions
             detail: "Send 'Authorization: Bearer <key>' with an API key the Hub's administrator created (POST /api/v1/api-keys), or the admin key. Revoked keys are refused.");
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] NotificationStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(
+        HttpContext http, [FromServices] NotificationStore store, [FromServices] NotificationComposer composer, CancellationToken cancellationToken)
     {
         var body = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (body is null)
@@ -83,14 +87,7 @@ public static class HubNotificationsEndpointRouteBuilderExtensions
         var request = NotificationRequest.Parse(body, idempotencyHeader, problems);
         if (request is null)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Invalid notification",
-                detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
-                extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-                {
-                    ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
-                });
+            return Invalid(problems);
         }
 
         var caller = Caller(http);
@@ -98,6 +95,23 @@ public static class HubNotificationsEndpointRouteBuilderExtensions
         {
             return Forbidden($"This API key may not send notifications of type '{request.Type}' (it may send: {key.Types}). Ask the Hub's administrator for a key with that type.");
         }
+
+        var composed = await composer.ComposeAsync(request, cancellationToken).ConfigureAwait(false);
+        if (composed.IsDisabled)
+        {
+            // Switched off by an administrator: accepted, so the caller does not retry, and not sent.
+            return TypedResults.Json(
+                new NotificationAcceptedDto(null, "disabled", 0, Duplicate: false),
+                HubNotificationsJsonContext.Default.NotificationAcceptedDto,
+                statusCode: StatusCodes.Status200OK);
+        }
+
+        if (composed.Request is null)
+        {
+            return Invalid(composed.Problems);
+        }
+
+        request = composed.Request;
 
         var result = await store.CreateAsync(caller.Id, request, cancellationToken).ConfigureAwait(false);
         return result.Status switch
@@ -168,7 +182,19 @@ public static class HubNotificationsEndpointRouteBuilderExtensions
             ? TypedResults.NoContent()
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "API key not found", detail: $"No API key has id '{id}'.");
 
+    internal static IResult Invalid(IReadOnlyList<NotificationProblem> problems) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid notification",
+            detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
+            });
+
     private static ApiCaller Caller(HttpContext http) => (ApiCaller)http.Items[CallerItem]!;
+
+    private static IResult AdminOnly(string what) => Forbidden($"Only the admin key {what}.");
 
     private static IResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: detail);
@@ -204,7 +230,7 @@ public static class HubNotificationsEndpointRouteBuilderExtensions
 }
 
 /// <summary>The answer to a create: the id to poll, and whether this was a repeat of an earlier request.</summary>
-public sealed record NotificationAcceptedDto(string Id, string Status, int Recipients, bool Duplicate);
+public sealed record NotificationAcceptedDto(string? Id, string Status, int Recipients, bool Duplicate);
 
 /// <summary>A notification and where each of its recipients stands.</summary>
 public sealed record NotificationDto(string Id, string Type, string IdempotencyKey, DateTimeOffset CreatedAt, string Status, NotificationRecipientDto[] Recipients);

@@ -1,5 +1,6 @@
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Notifications.Types;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -32,6 +33,9 @@ public class HubDbContext : DbContext
 
     /// <summary>The outbox: one delivery per notification recipient.</summary>
     public DbSet<NotificationDeliveryRow> NotificationDeliveries => Set<NotificationDeliveryRow>();
+
+    /// <summary>Notification types: switch, card template, sample data, recipients.</summary>
+    public DbSet<NotificationTypeRow> NotificationTypes => Set<NotificationTypeRow>();
 
     /// <summary>API keys of business systems (hashed).</summary>
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
@@ -130,6 +134,19 @@ public class HubDbContext : DbContext
             e.HasIndex(x => x.NotificationId).HasDatabaseName("ix_notification_deliveries_notification_id");
             e.HasOne<NotificationRow>().WithMany().HasForeignKey(x => x.NotificationId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_notification_deliveries_notifications_notification_id");
+        });
+
+        modelBuilder.Entity<NotificationTypeRow>(e =>
+        {
+            e.ToTable("notification_types");
+            e.HasKey(x => x.Name).HasName("pk_notification_types");
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(NotificationLimits.MaxTypeLength);
+            e.Property(x => x.Description).HasColumnName("description").HasMaxLength(1000).IsRequired();
+            e.Property(x => x.Enabled).HasColumnName("enabled");
+            e.Property(x => x.Template).HasColumnName("template").IsRequired();
+            e.Property(x => x.SampleData).HasColumnName("sample_data").IsRequired();
+            e.Property(x => x.Recipients).HasColumnName("recipients").IsRequired();
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
         });
 
         modelBuilder.Entity<ApiKeyRow>(e =>

@@ -35,7 +35,7 @@ public sealed class NotificationRequestTests
 
     [Theory]
     [InlineData("""[]""", "body")]
-    [InlineData("""{"type":"t","idempotency_key":"k","recipients":[{"open_id":"ou_1"}]}""", "card")]
+    [InlineData("""{"type":"t","idempotency_key":"k","data":[1]}""", "data")]
     [InlineData("""{"type":"t","idempotency_key":"k","card":{},"feishu_template":{"template_id":"x"},"recipients":[{"open_id":"ou_1"}]}""", "card")]
     [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{},"recipients":[{"open_id":"ou_1"}]}""", "feishu_template.template_id")]
     [InlineData("""{"type":"t","idempotency_key":"k","template":"po","recipients":[{"open_id":"ou_1"}]}""", "template")]
@@ -54,6 +54,17 @@ public sealed class NotificationRequestTests
         request.ShouldBeNull();
         problems.ShouldContain(p => p.Field.StartsWith(field, StringComparison.Ordinal), $"problems: {string.Join("; ", problems)}");
         problems.ShouldAllBe(p => p.Message.Length > 0);
+    }
+
+    [Fact]
+    public void Without_a_card_the_types_template_is_used_with_the_data_and_recipients_may_come_from_the_type()
+    {
+        var (request, problems) = Parse("""{"type":"po.created","idempotency_key":"k","data":{"po":{"number":"4711"}}}""");
+
+        problems.ShouldBeEmpty();
+        request!.ContentKind.ShouldBe(NotificationRequest.FromType);
+        request.Data.ShouldBe("""{"po":{"number":"4711"}}""");
+        request.Recipients.ShouldBeEmpty();
     }
 
     [Fact]

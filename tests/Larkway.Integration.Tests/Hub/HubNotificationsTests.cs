@@ -215,6 +215,88 @@ public sealed class HubNotificationsTests
         hub.State.MessagesIn(bobMessage.ChatId).Count(m => m.Content.Contains("PO-4711", StringComparison.Ordinal)).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task The_built_in_types_render_from_data_and_go_to_the_people_their_rules_name()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        var key = await CreateKeyAsync(hub, "erp", "purchase_order.*");
+        using var admin = Client(hub, HubSandbox.AdminKey);
+        var types = await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types");
+        types.EnumerateArray().Select(t => t.GetProperty("name").GetString()).ShouldBe(
+            ["approval.decided", "contract.expiring", "payment.pending", "purchase_order.created", "requisition.submitted"]);
+        foreach (var type in types.EnumerateArray())
+        {
+            var preview = await (await admin.PostAsJsonAsync($"/api/v1/notification-types/{type.GetProperty("name").GetString()}/preview", new { })).Content.ReadFromJsonAsync<JsonElement>();
+            preview.GetProperty("errors").GetArrayLength().ShouldBe(0);
+        }
+
+        var created = await PostAsync(hub, key, new
+        {
+            type = "purchase_order.created",
+            idempotency_key = "po-4712",
+            data = new
+            {
+                po = new { number = "PO-4712", supplier = "Shenzhen \"Quick\" Parts", total = "¥ 9,000.00", delivery_date = "2026-12-20", url = "https://erp.example.com/po/4712" },
+                lines = new[] { new { item = "Monitor", quantity = 3 } },
+                buyer = new { email = "alice@example.com" },
+            },
+            recipients = new[] { new { email = "bob@example.com" } },
+        });
+        created.StatusCode.ShouldBe(HttpStatusCode.Accepted, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var done = await WaitForStatusAsync(hub, key, id, "sent");
+
+        var recipients = done.GetProperty("recipients").EnumerateArray().ToList();
+        recipients.Select(r => r.GetProperty("value").GetString()).ShouldBe(["bob@example.com", "alice@example.com"]);
+        var card = hub.State.FindMessage(recipients[1].GetProperty("message_id").GetString()!)!.Content;
+        card.ShouldContain("PO-4712");
+        card.ShouldContain("Monitor × 3");
+        // The supplier's quotes arrive as text inside valid JSON, not as JSON syntax.
+        JsonDocument.Parse(card).ShouldNotBeNull();
+        card.ShouldContain("Shenzhen \\\"Quick\\\" Parts");
+    }
+
+    [Fact]
+    public async Task A_switched_off_type_is_accepted_and_not_sent_and_types_are_changed_by_the_admin_only()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        var key = await CreateKeyAsync(hub, "erp", "*");
+        using var admin = Client(hub, HubSandbox.AdminKey);
+        var data = new { contract = new { number = "C-1", supplier = "ACME", expires_on = "2027-01-31", days_left = 30 }, owner = new { email = "bob@example.com" } };
+
+        (await admin.PutAsJsonAsync("/api/v1/notification-types/contract.expiring", new { enabled = false })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var off = await PostAsync(hub, key, new { type = "contract.expiring", idempotency_key = "c-1", data });
+        off.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await off.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().ShouldBe("disabled");
+
+        (await Client(hub, key).PutAsJsonAsync("/api/v1/notification-types/contract.expiring", new { enabled = true })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await admin.PutAsJsonAsync("/api/v1/notification-types/contract.expiring", new { enabled = true })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var on = await PostAsync(hub, key, new { type = "contract.expiring", idempotency_key = "c-1", data });
+        on.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await WaitForStatusAsync(hub, key, (await on.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, "sent");
+
+        // A user's own type: refused while its template does not make a valid card, then used.
+        var bad = await admin.PutAsJsonAsync("/api/v1/notification-types/invoice.overdue", new { template = new { elements = new[] { new { tag = "{{kind}}" } } }, sample_data = new { kind = "nope" } });
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync()).ShouldContain("template.elements[0]");
+        var good = await admin.PutAsJsonAsync("/api/v1/notification-types/invoice.overdue", new
+        {
+            description = "An invoice is overdue.",
+            template = new { elements = new[] { new { tag = "div", text = new { tag = "lark_md", content = "Invoice {{invoice}} is overdue" } } } },
+            sample_data = new { invoice = "INV-1", to = "bob@example.com" },
+            recipients = new[] { new { email = "{{to}}" } },
+        });
+        good.StatusCode.ShouldBe(HttpStatusCode.Created, await good.Content.ReadAsStringAsync());
+        var sent = await PostAsync(hub, key, new { type = "invoice.overdue", idempotency_key = "inv-9", data = new { invoice = "INV-9", to = "bob@example.com" } });
+        sent.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var done = await WaitForStatusAsync(hub, key, (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, "sent");
+        hub.State.FindMessage(done.GetProperty("recipients")[0].GetProperty("message_id").GetString()!)!.Content.ShouldContain("INV-9");
+
+        var unknown = await PostAsync(hub, key, new { type = "no.such.type", idempotency_key = "x", data = new { } });
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await unknown.Content.ReadAsStringAsync()).ShouldContain("no.such.type");
+    }
+
     private static object Request(string idempotencyKey, object[] recipients, string type = "purchase_order.created") =>
         new { type, idempotency_key = idempotencyKey, card = Card, recipients };
 

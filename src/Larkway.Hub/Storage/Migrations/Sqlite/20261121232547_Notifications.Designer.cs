@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Larkway.Hub.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(HubDbContext))]
-    [Migration("20261121231158_Notifications")]
+    [Migration("20261121232547_Notifications")]
     partial class Notifications
     {
         /// <inheritdoc />
@@ -308,6 +308,48 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasDatabaseName("ux_notifications_caller_idempotency_key");
 
                     b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Notifications.Types.NotificationTypeRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipients");
+
+                    b.Property<string>("SampleData")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sample_data");
+
+                    b.Property<string>("Template")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("template");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_notification_types");
+
+                    b.ToTable("notification_types", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Storage.BotConversationRow", b =>

@@ -27,6 +27,23 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "notification_types",
+                columns: table => new
+                {
+                    name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    template = table.Column<string>(type: "TEXT", nullable: false),
+                    sample_data = table.Column<string>(type: "TEXT", nullable: false),
+                    recipients = table.Column<string>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_notification_types", x => x.name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "notifications",
                 columns: table => new
                 {
@@ -107,6 +124,9 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "notification_deliveries");
+
+            migrationBuilder.DropTable(
+                name: "notification_types");
 
             migrationBuilder.DropTable(
                 name: "notifications");

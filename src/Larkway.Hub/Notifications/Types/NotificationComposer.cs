@@ -1,0 +1,80 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Feishu.Cards;
+
+namespace Larkway.Hub.Notifications.Types;
+
+/// <summary>
+/// Applies the notification type to a request: its switch, and — when the caller sent no card — its template
+/// rendered with the caller's data and its recipients added to the caller's. The rendered card is validated here,
+/// before anything is stored.
+/// </summary>
+internal sealed class NotificationComposer(NotificationTypeStore types)
+{
+    public async Task<ComposeResult> ComposeAsync(NotificationRequest request, CancellationToken cancellationToken)
+    {
+        var type = await types.GetAsync(request.Type, cancellationToken).ConfigureAwait(false);
+        if (type is { Enabled: false })
+        {
+            return ComposeResult.Disabled;
+        }
+
+        if (request.ContentKind != NotificationRequest.FromType)
+        {
+            return new ComposeResult(request, []);
+        }
+
+        if (type is null)
+        {
+            return Problem("type", $"No notification type '{request.Type}' is defined on this Hub: send the card itself in 'card' (or 'feishu_template'), or define the type (PUT /api/v1/notification-types/{request.Type}).");
+        }
+
+        var problems = new List<NotificationProblem>();
+        using var data = JsonDocument.Parse(request.Data);
+        string card;
+        List<NotificationRecipient> typeRecipients;
+        try
+        {
+            var rendered = CardTemplate.Render(JsonNode.Parse(type.Template)!, data.RootElement);
+            foreach (var error in CardValidator.Validate(rendered).Errors)
+            {
+                problems.Add(new("data", $"With this data, the type's card is not valid: {error.Path}: {error.Message}"));
+            }
+
+            card = rendered.ToJsonString();
+            typeRecipients = NotificationTypeDefinition.RenderRecipients(JsonNode.Parse(type.Recipients)!, data.RootElement, problems);
+        }
+        catch (CardTemplateException ex)
+        {
+            return Problem("data", $"The type's template could not be rendered with this data ({ex.Message}).");
+        }
+
+        if (Encoding.UTF8.GetByteCount(card) > NotificationLimits.MaxContentBytes)
+        {
+            problems.Add(new("data", $"With this data the card is larger than Feishu's {NotificationLimits.MaxContentBytes / 1024} KB."));
+        }
+
+        var recipients = request.Recipients.Concat(typeRecipients).Distinct().ToList();
+        if (recipients.Count == 0)
+        {
+            problems.Add(new("recipients", $"Nobody to send to: the type '{type.Name}' names no recipients, so send them in 'recipients'."));
+        }
+        else if (recipients.Count > NotificationLimits.MaxRecipients)
+        {
+            problems.Add(new("recipients", $"At most {NotificationLimits.MaxRecipients} recipients per notification, the type's included."));
+        }
+
+        return problems.Count > 0
+            ? new ComposeResult(null, problems)
+            : new ComposeResult(request with { ContentKind = "card", Content = card, Recipients = recipients }, []);
+    }
+
+    private static ComposeResult Problem(string field, string message) => new(null, [new(field, message)]);
+}
+
+/// <summary>The request ready to store, or the problems, or that the type is switched off.</summary>
+internal sealed record ComposeResult(NotificationRequest? Request, IReadOnlyList<NotificationProblem> Problems, bool IsDisabled = false)
+{
+    public static ComposeResult Disabled { get; } = new(null, [], IsDisabled: true);
+}

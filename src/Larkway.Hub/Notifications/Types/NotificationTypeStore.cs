@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Hub.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+
+namespace Larkway.Hub.Notifications.Types;
+
+/// <summary>Notification types in the database; the built-in pack is loaded once, on the first start.</summary>
+internal sealed class NotificationTypeStore(
+    IDbContextFactory<HubDbContext> contexts,
+    HubDatabaseInitializer initializer,
+    IHubStorageProvider provider,
+    TimeProvider time)
+{
+    /// <summary>The <c>hub_settings</c> row that records that the pack was loaded (so deleted types stay deleted).</summary>
+    public const string PackSetting = "notification_pack_loaded";
+
+    private const string PackResource = "Larkway.Hub.procurement-pack.json";
+
+    public async Task<IReadOnlyList<NotificationTypeRow>> ListAsync(CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = await db.NotificationTypes.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.OrderBy(t => t.Name, StringComparer.Ordinal)];
+        }
+    }
+
+    public async Task<NotificationTypeRow?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.NotificationTypes.AsNoTracking().FirstOrDefaultAsync(t => t.Name == name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates or replaces a type after <see cref="NotificationTypeDefinition.Validate"/> found nothing wrong; true when it was new.</summary>
+    public async Task<bool> PutAsync(NotificationTypeRow type, CancellationToken cancellationToken)
+    {
+        type.UpdatedAt = time.GetUtcNow();
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var existing = await db.NotificationTypes.FirstOrDefaultAsync(t => t.Name == type.Name, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                db.NotificationTypes.Add(type);
+            }
+            else
+            {
+                db.Entry(existing).CurrentValues.SetValues(type);
+            }
+
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return existing is null;
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.NotificationTypes.Where(t => t.Name == name).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }
+    }
+
+    /// <summary>Loads the built-in pack unless it was loaded before (by this or another process).</summary>
+    public async Task LoadPackOnceAsync(CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (await db.Settings.AnyAsync(s => s.Name == PackSetting, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            foreach (var type in BuiltInPack())
+            {
+                type.UpdatedAt = now;
+                if (!await db.NotificationTypes.AnyAsync(t => t.Name == type.Name, cancellationToken).ConfigureAwait(false))
+                {
+                    db.NotificationTypes.Add(type);
+                }
+            }
+
+            db.Settings.Add(new HubSetting { Name = PackSetting, Value = "procurement", UpdatedAt = now });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
+            {
+                // Another replica loaded it at the same moment.
+            }
+        }
+    }
+
+    /// <summary>The built-in procurement pack, as rows.</summary>
+    internal static IReadOnlyList<NotificationTypeRow> BuiltInPack()
+    {
+        using var stream = typeof(NotificationTypeStore).Assembly.GetManifestResourceStream(PackResource)
+            ?? throw new InvalidOperationException($"The embedded resource {PackResource} is missing.");
+        var pack = JsonNode.Parse(stream)!.AsObject();
+        return [.. pack["types"]!.AsArray().Select(t => new NotificationTypeRow
+        {
+            Name = t!["name"]!.GetValue<string>(),
+            Description = t["description"]?.GetValue<string>() ?? "",
+            Enabled = true,
+            Template = t["template"]!.ToJsonString(),
+            SampleData = t["sample_data"]?.ToJsonString() ?? "{}",
+            Recipients = t["recipients"]?.ToJsonString() ?? "[]",
+        })];
+    }
+
+    private async Task<HubDbContext> ContextAsync(CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Loads the built-in pack at startup.</summary>
+internal sealed class NotificationPackStartup(NotificationTypeStore types) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => types.LoadPackOnceAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
