@@ -17,6 +17,12 @@ public class HubDbContext : DbContext
     {
     }
 
+    /// <summary>For a provider's derived context type (<see cref="PostgresHubDbContext"/>), which owns its own migrations.</summary>
+    protected HubDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     /// <summary>Received events and callbacks, with their processing state.</summary>
     public DbSet<InboxEvent> InboxEvents => Set<InboxEvent>();
 
@@ -100,6 +106,20 @@ public class HubDbContext : DbContext
             e.Property(x => x.ValuesJson).HasColumnName("values_json").HasMaxLength(16_384).IsRequired();
             e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
         });
+    }
+}
+
+/// <summary>
+/// The same model on PostgreSQL. A type of its own only so that EF Core keeps a second set of migrations
+/// (<c>Storage/Migrations/Postgres</c>, attributed to this type) next to SQLite's, which stay attributed to
+/// <see cref="HubDbContext"/>; it adds nothing to the model.
+/// </summary>
+public sealed class PostgresHubDbContext : HubDbContext
+{
+    /// <summary>Creates a context with the given options.</summary>
+    public PostgresHubDbContext(DbContextOptions<PostgresHubDbContext> options)
+        : base(options)
+    {
     }
 }
 
