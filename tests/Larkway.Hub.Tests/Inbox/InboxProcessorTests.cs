@@ -7,16 +7,22 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.Tests.Inbox;
 
-public sealed class InboxProcessorTests : IDisposable
+/// <summary>The processor on every provider (<see cref="SqliteInboxProcessorTests"/>, <see cref="PostgresInboxProcessorTests"/>).</summary>
+public abstract class InboxProcessorTests : IAsyncLifetime
 {
-    private readonly TempDatabase _db = new();
     private readonly ManualTimeProvider _time = new();
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
+    private IHubTestDatabase _db = null!;
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>An empty database of the provider under test.</summary>
+    protected abstract Task<IHubTestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync() => _db = await CreateDatabaseAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private HubServices Services(Func<FeishuEventContext, CancellationToken, Task> handler, Action<InboxOptions>? inbox = null) =>
-        new(_db.ConnectionString, _time, inbox, services: s => s.AddHubEventDispatcher("", (_, d) => d.On(TestEvents.CustomType, async (_, ctx, ct) =>
+        new(_db, _time, inbox, services: s => s.AddHubEventDispatcher("", (_, d) => d.On(TestEvents.CustomType, async (_, ctx, ct) =>
         {
             _calls.AddOrUpdate(ctx.EventId!, 1, (_, n) => n + 1);
             await handler(ctx, ct);
@@ -181,4 +187,15 @@ public sealed class InboxProcessorTests : IDisposable
         dead!.Attempts.ShouldBe(1);
         dead.LastError!.ShouldStartWith("Larkway.Feishu.Events.FeishuEventException: ");
     }
+}
+
+public sealed class SqliteInboxProcessorTests : InboxProcessorTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => Task.FromResult<IHubTestDatabase>(new TempDatabase());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresInboxProcessorTests(PostgresCluster cluster) : InboxProcessorTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => cluster.CreateTestDatabaseAsync();
 }
