@@ -54,6 +54,29 @@ public abstract class InboxProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_replicas_receiving_the_same_events_dispatch_each_exactly_once()
+    {
+        await using var one = Services((_, _) => Task.CompletedTask);
+        await using var two = Services((_, _) => Task.CompletedTask);
+        await Task.WhenAll(one.Store.ListAsync(null, null, 1), two.Store.ListAsync(null, null, 1));
+        var processors = await Task.WhenAll(StartAsync(one), StartAsync(two));
+
+        // Every event reaches both replicas at once; both processors run against the one database.
+        await Task.WhenAll(Enumerable.Range(0, 60).SelectMany(i => new[]
+        {
+            Task.Run(() => one.Store.AppendAsync(TestEvents.Custom($"ev_{i}"))),
+            Task.Run(() => two.Store.AppendAsync(TestEvents.Custom($"ev_{i}"))),
+        }));
+
+        await Eventually.TrueAsync(async () => (await one.Store.ListAsync(null, InboxStatus.Done, 100)).Count == 60, "all 60 events done");
+        await Task.WhenAll(processors.Select(p => p.StopAsync(CancellationToken.None)));
+
+        _calls.Count.ShouldBe(60);
+        _calls.Values.ShouldAllBe(n => n == 1);
+        (await two.Store.ListAsync(null, null, 100)).ShouldAllBe(e => e.Attempts == 1);
+    }
+
+    [Fact]
     public async Task Wakes_up_for_a_new_event_without_waiting_for_the_poll_interval()
     {
         await using var hub = Services((_, _) => Task.CompletedTask);
