@@ -6,8 +6,9 @@ namespace Larkway.Hub.Storage;
 
 /// <summary>
 /// The Hub's EF Core model. Provider-neutral on purpose: explicit snake_case names, times as Unix
-/// milliseconds (<c>bigint</c>), enums as short strings, bodies as bytes — so a PostgreSQL provider can
-/// use the same entities with its own migrations. Provider-specific SQL lives in <see cref="IHubStorageProvider"/>.
+/// milliseconds (<c>bigint</c>), enums as short strings, bodies as bytes — so SQLite and PostgreSQL
+/// (<see cref="PostgresHubDbContext"/>) use the same entities, each with its own migrations. Provider-specific
+/// SQL lives in <see cref="IHubStorageProvider"/>.
 /// </summary>
 public class HubDbContext : DbContext
 {

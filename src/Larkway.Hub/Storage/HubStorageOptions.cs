@@ -11,7 +11,7 @@ public sealed class HubStorageOptions
 
     /// <summary>
     /// The database connection string (<c>Larkway:Storage:ConnectionString</c>, else <c>ConnectionStrings:Hub</c>,
-    /// else <see cref="DefaultConnectionString"/>).
+    /// else, for SQLite only, <see cref="DefaultConnectionString"/>; PostgreSQL requires one).
     /// </summary>
     public string? ConnectionString { get; set; }
 
