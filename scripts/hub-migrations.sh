@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Adds an EF Core migration to Larkway.Hub (SQLite):  scripts/hub-migrations.sh NameOfMigration
+# Adds an EF Core migration to Larkway.Hub, for both providers from the same model:
+#   scripts/hub-migrations.sh NameOfMigration [all|sqlite|postgres]     (default: all)
+# SQLite's go to Storage/Migrations/Sqlite (context HubDbContext), PostgreSQL's to Storage/Migrations/Postgres
+# (context PostgresHubDbContext, a derived type that only exists so EF Core keeps the two sets apart). Neither
+# needs a database: the design-time factories in HubDesignTimeDbContextFactory.cs build the model offline.
 #
 # Microsoft.EntityFrameworkCore.Design cannot be restored from the project's NuGet source (two of its
 # dependencies, Mono.TextTemplating and Microsoft.VisualStudio.SolutionPersistence, are missing there, and
@@ -7,7 +11,9 @@
 # project outside the repo that references the Hub plus the Design assembly from the local NuGet cache,
 # and runs the pinned dotnet-ef (.config/dotnet-tools.json) against it.
 set -euo pipefail
-name="${1:?usage: $0 MigrationName}"
+name="${1:?usage: $0 MigrationName [all|sqlite|postgres]}"
+which="${2:-all}"
+case "$which" in all|sqlite|postgres) ;; *) echo "unknown provider set: $which (all, sqlite or postgres)" >&2; exit 2 ;; esac
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 version=10.0.11
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
@@ -41,8 +47,17 @@ echo 'return 0;' > "$work/Program.cs"
 cd "$repo"
 dotnet tool restore >/dev/null
 dotnet restore "$work/HubEf.csproj"
-dotnet ef migrations add "$name" \
-  --project src/Larkway.Hub \
-  --startup-project "$work/HubEf.csproj" \
-  --context HubDbContext \
-  --output-dir Storage/Migrations/Sqlite
+# The namespace follows the folder (Larkway.Hub.Storage.Migrations.*); --namespace would misplace the snapshot.
+add() {
+  dotnet ef migrations add "$name" \
+    --project src/Larkway.Hub \
+    --startup-project "$work/HubEf.csproj" \
+    --context "$1" \
+    --output-dir "$2"
+}
+if [ "$which" != postgres ]; then
+  add HubDbContext Storage/Migrations/Sqlite
+fi
+if [ "$which" != sqlite ]; then
+  add PostgresHubDbContext Storage/Migrations/Postgres
+fi

@@ -20,6 +20,13 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm
 fi
 
+# PostgreSQL server binaries (initdb, pg_ctl): the Hub's PostgreSQL tests start a throwaway cluster of their
+# own with them (tests/Larkway.Hub.Tests/TestSupport/PostgresCluster.cs); no server needs to be running.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "installing postgresql (Debian packages)"
+  apt_install postgresql
+fi
+
 compat=tests/compat/node-sdk
 if [ ! -d "$compat/node_modules/@larksuiteoapi/node-sdk" ]; then
   echo "installing $compat npm packages"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. On a fresh machine that has only the .NET SDK it first installs what the tests
-# need (Node.js for the official-SDK compatibility test, and its npm packages), then builds and
+# need (Node.js for the official-SDK compatibility test, and its npm packages; PostgreSQL server binaries
+# for the Hub's PostgreSQL tests, which start their own throwaway cluster), then builds and
 # runs all test projects. Exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -8,13 +8,20 @@ namespace Larkway.Hub.Storage;
 
 /// <summary>
 /// The Hub's EF Core model. Provider-neutral on purpose: explicit snake_case names, times as Unix
-/// milliseconds (<c>bigint</c>), enums as short strings, bodies as bytes — so a PostgreSQL provider can
-/// use the same entities with its own migrations. Provider-specific SQL lives in <see cref="IHubStorageProvider"/>.
+/// milliseconds (<c>bigint</c>), enums as short strings, bodies as bytes — so SQLite and PostgreSQL
+/// (<see cref="PostgresHubDbContext"/>) use the same entities, each with its own migrations. Provider-specific
+/// SQL lives in <see cref="IHubStorageProvider"/>.
 /// </summary>
 public class HubDbContext : DbContext
 {
     /// <summary>Creates a context with the given options.</summary>
     public HubDbContext(DbContextOptions<HubDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's derived context type (<see cref="PostgresHubDbContext"/>), which owns its own migrations.</summary>
+    protected HubDbContext(DbContextOptions options)
         : base(options)
     {
     }
@@ -182,6 +189,20 @@ public class HubDbContext : DbContext
             e.Property(x => x.ValuesJson).HasColumnName("values_json").HasMaxLength(16_384).IsRequired();
             e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
         });
+    }
+}
+
+/// <summary>
+/// The same model on PostgreSQL. A type of its own only so that EF Core keeps a second set of migrations
+/// (<c>Storage/Migrations/Postgres</c>, attributed to this type) next to SQLite's, which stay attributed to
+/// <see cref="HubDbContext"/>; it adds nothing to the model.
+/// </summary>
+public sealed class PostgresHubDbContext : HubDbContext
+{
+    /// <summary>Creates a context with the given options.</summary>
+    public PostgresHubDbContext(DbContextOptions<PostgresHubDbContext> options)
+        : base(options)
+    {
     }
 }
 

@@ -11,22 +11,43 @@ public sealed class HubStorageOptions
 
     /// <summary>
     /// The database connection string (<c>Larkway:Storage:ConnectionString</c>, else <c>ConnectionStrings:Hub</c>,
-    /// else <see cref="DefaultConnectionString"/>).
+    /// else, for SQLite only, <see cref="DefaultConnectionString"/>; PostgreSQL requires one).
     /// </summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>The database engine. Only <c>Sqlite</c> today; PostgreSQL will share the same model.</summary>
+    /// <summary>
+    /// The database engine: <c>Sqlite</c> (default; one process on a file) or <c>Postgres</c> / <c>PostgreSQL</c>
+    /// (case-insensitive; several Hub replicas may share one database). Both use the same model and have their own migrations.
+    /// </summary>
     public string Provider { get; set; } = "Sqlite";
 
-    /// <summary>How long a statement waits for another connection's write lock before failing.</summary>
+    /// <summary>SQLite only: how long a statement waits for another connection's write lock before failing.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// SQLite's <c>synchronous</c> setting. <see cref="HubStorageSynchronous.Full"/> (default): a commit — and so an
+    /// SQLite only: its <c>synchronous</c> setting. <see cref="HubStorageSynchronous.Full"/> (default): a commit — and so an
     /// acknowledged event — is flushed to disk before the ack, surviving power loss. <see cref="HubStorageSynchronous.Normal"/>:
     /// commits survive a crash of the Hub process but not of the machine; acks come sooner.
     /// </summary>
     public HubStorageSynchronous Synchronous { get; set; } = HubStorageSynchronous.Full;
+
+    /// <summary>Reads <see cref="Provider"/>: <c>Sqlite</c>, <c>Postgres</c> or <c>PostgreSQL</c>, in any case; null otherwise.</summary>
+    public static HubStorageEngine? ParseProvider(string? provider) => provider?.Trim().ToUpperInvariant() switch
+    {
+        "SQLITE" => HubStorageEngine.Sqlite,
+        "POSTGRES" or "POSTGRESQL" => HubStorageEngine.Postgres,
+        _ => null,
+    };
+}
+
+/// <summary>The database engines the Hub runs on.</summary>
+public enum HubStorageEngine
+{
+    /// <summary>A SQLite file (default).</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database, which several Hub replicas may share.</summary>
+    Postgres,
 }
 
 /// <summary>How far a commit is flushed before it returns (SQLite <c>PRAGMA synchronous</c>).</summary>

@@ -11,9 +11,9 @@ public static class HubStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="HubDbContext"/> (through <see cref="IDbContextFactory{TContext}"/>), migrations applied at
-    /// startup, and the provider-specific pieces. Reads <c>Larkway:Storage</c> (<c>ConnectionString</c>,
-    /// <c>Provider</c>, <c>BusyTimeout</c>) and <c>ConnectionStrings:Hub</c>; defaults to SQLite at
-    /// <c>./data/larkway.db</c>.
+    /// startup, and the provider-specific pieces. Reads <c>Larkway:Storage</c> (<c>Provider</c>: <c>Sqlite</c> or
+    /// <c>Postgres</c>/<c>PostgreSQL</c>; <c>ConnectionString</c>; SQLite's <c>BusyTimeout</c> and <c>Synchronous</c>) and
+    /// <c>ConnectionStrings:Hub</c>; defaults to SQLite at <c>./data/larkway.db</c>. PostgreSQL needs a connection string.
     /// </summary>
     public static IServiceCollection AddHubStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,22 +26,26 @@ public static class HubStorageServiceCollectionExtensions
             {
                 if (string.IsNullOrWhiteSpace(o.ConnectionString))
                 {
+                    // The SQLite default is no use to PostgreSQL: there the connection string stays empty and fails validation.
                     o.ConnectionString = configuration.GetConnectionString("Hub") is { Length: > 0 } cs
                         ? cs
-                        : HubStorageOptions.DefaultConnectionString;
+                        : HubStorageOptions.ParseProvider(o.Provider) == HubStorageEngine.Sqlite ? HubStorageOptions.DefaultConnectionString : null;
                 }
             })
-            .Validate(o => string.Equals(o.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase), "Larkway:Storage:Provider must be 'Sqlite' (PostgreSQL is not available yet).")
-            .Validate(o => o.BusyTimeout > TimeSpan.Zero, "Larkway:Storage:BusyTimeout must be positive.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubStorageOptions>, HubStorageOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHubStorageProvider>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<HubStorageOptions>>().Value;
-            return new SqliteHubStorageProvider(options.ConnectionString!, options.BusyTimeout, options.Synchronous);
+            return HubStorageOptions.ParseProvider(options.Provider) switch
+            {
+                HubStorageEngine.Postgres => new PostgresHubStorageProvider(options.ConnectionString!),
+                _ => new SqliteHubStorageProvider(options.ConnectionString!, options.BusyTimeout, options.Synchronous),
+            };
         });
-        services.AddDbContextFactory<HubDbContext>((sp, builder) => sp.GetRequiredService<IHubStorageProvider>().Configure(builder));
+        services.TryAddSingleton<IDbContextFactory<HubDbContext>, HubDbContextFactory>();
         services.TryAddSingleton<HubDatabaseInitializer>();
         services.AddHostedService<HubStorageStartup>();
         return services;

@@ -4,14 +4,20 @@ using Microsoft.EntityFrameworkCore;
 namespace Larkway.Hub.Storage;
 
 /// <summary>
-/// What differs between database engines: how the context is configured, one-time pragmas, the
-/// inbox's hot writes, and how a unique violation looks. One small implementation per provider; the model and
-/// everything else are shared.
+/// What differs between database engines: how the context is configured (and which context type carries the
+/// engine's migrations), one-time setup, the inbox's hot writes, and how a unique violation looks. One small
+/// implementation per provider; the model and everything else are shared.
 /// </summary>
 internal interface IHubStorageProvider
 {
+    /// <summary>A builder for this engine's context type (<see cref="HubDbContext"/> or a derived type holding its own migrations).</summary>
+    DbContextOptionsBuilder CreateOptionsBuilder();
+
     /// <summary>Points the context at the database.</summary>
     void Configure(DbContextOptionsBuilder builder);
+
+    /// <summary>A context on options made by <see cref="CreateOptionsBuilder"/> and <see cref="Configure"/>.</summary>
+    HubDbContext CreateDbContext(DbContextOptions options);
 
     /// <summary>Runs after migrations at startup (e.g. SQLite's WAL mode).</summary>
     Task InitializeAsync(HubDbContext db, CancellationToken cancellationToken);
@@ -21,4 +27,21 @@ internal interface IHubStorageProvider
 
     /// <summary>True when the exception (or an inner one) is a primary-key or unique-index violation.</summary>
     bool IsUniqueViolation(Exception exception);
+}
+
+/// <summary>
+/// <see cref="IDbContextFactory{TContext}"/> over the configured provider: the options are built once, for the
+/// provider's context type, with the application's services (logging) — what <c>AddDbContextFactory</c> does for a
+/// single context type.
+/// </summary>
+internal sealed class HubDbContextFactory(IHubStorageProvider provider, IServiceProvider services) : IDbContextFactory<HubDbContext>
+{
+    private readonly Lazy<DbContextOptions> _options = new(() =>
+    {
+        var builder = provider.CreateOptionsBuilder().UseApplicationServiceProvider(services);
+        provider.Configure(builder);
+        return builder.Options;
+    });
+
+    public HubDbContext CreateDbContext() => provider.CreateDbContext(_options.Value);
 }

@@ -45,6 +45,10 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
     /// <summary>The database file (as configured, possibly relative to the working directory).</summary>
     public string DataSource { get; }
 
+    public DbContextOptionsBuilder CreateOptionsBuilder() => new DbContextOptionsBuilder<HubDbContext>();
+
+    public HubDbContext CreateDbContext(DbContextOptions options) => new((DbContextOptions<HubDbContext>)options);
+
     public void Configure(DbContextOptionsBuilder builder)
     {
         EnsureDirectory(DataSource);

@@ -7,16 +7,22 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.Tests.Inbox;
 
-public sealed class InboxEventSinkTests : IDisposable
+/// <summary>The event sink on every provider (<see cref="SqliteInboxEventSinkTests"/>, <see cref="PostgresInboxEventSinkTests"/>).</summary>
+public abstract class InboxEventSinkTests : IAsyncLifetime
 {
-    private readonly TempDatabase _db = new();
     private readonly ManualTimeProvider _time = new();
+    private IHubTestDatabase _db = null!;
     private int _cardCalls;
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>An empty database of the provider under test.</summary>
+    protected abstract Task<IHubTestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync() => _db = await CreateDatabaseAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private HubServices Services(Func<CardActionTriggerEvent, CancellationToken, Task<CardActionResponse?>> onCard) =>
-        new(_db.ConnectionString, _time, services: s => s.AddHubEventDispatcher("", (_, d) => d.OnCardAction(async (e, _, ct) =>
+        new(_db, _time, services: s => s.AddHubEventDispatcher("", (_, d) => d.OnCardAction(async (e, _, ct) =>
         {
             Interlocked.Increment(ref _cardCalls);
             return await onCard(e, ct);
@@ -115,4 +121,15 @@ public sealed class InboxEventSinkTests : IDisposable
         result.ShouldBe(FeishuIngestResult.Accepted);
         (await hub.Store.ListAsync(null, null, 10)).ShouldBeEmpty();
     }
+}
+
+public sealed class SqliteInboxEventSinkTests : InboxEventSinkTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => Task.FromResult<IHubTestDatabase>(new TempDatabase());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresInboxEventSinkTests(PostgresCluster cluster) : InboxEventSinkTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => cluster.CreateTestDatabaseAsync();
 }

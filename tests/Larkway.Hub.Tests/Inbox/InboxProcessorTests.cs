@@ -7,16 +7,22 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.Tests.Inbox;
 
-public sealed class InboxProcessorTests : IDisposable
+/// <summary>The processor on every provider (<see cref="SqliteInboxProcessorTests"/>, <see cref="PostgresInboxProcessorTests"/>).</summary>
+public abstract class InboxProcessorTests : IAsyncLifetime
 {
-    private readonly TempDatabase _db = new();
     private readonly ManualTimeProvider _time = new();
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
+    private IHubTestDatabase _db = null!;
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>An empty database of the provider under test.</summary>
+    protected abstract Task<IHubTestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync() => _db = await CreateDatabaseAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private HubServices Services(Func<FeishuEventContext, CancellationToken, Task> handler, Action<InboxOptions>? inbox = null) =>
-        new(_db.ConnectionString, _time, inbox, services: s => s.AddHubEventDispatcher("", (_, d) => d.On(TestEvents.CustomType, async (_, ctx, ct) =>
+        new(_db, _time, inbox, services: s => s.AddHubEventDispatcher("", (_, d) => d.On(TestEvents.CustomType, async (_, ctx, ct) =>
         {
             _calls.AddOrUpdate(ctx.EventId!, 1, (_, n) => n + 1);
             await handler(ctx, ct);
@@ -45,6 +51,29 @@ public sealed class InboxProcessorTests : IDisposable
         _calls.Count.ShouldBe(40);
         _calls.Values.ShouldAllBe(n => n == 1);
         (await hub.Store.ListAsync(null, null, 100)).ShouldAllBe(e => e.Attempts == 1 && e.CompletedAt != null);
+    }
+
+    [Fact]
+    public async Task Two_replicas_receiving_the_same_events_dispatch_each_exactly_once()
+    {
+        await using var one = Services((_, _) => Task.CompletedTask);
+        await using var two = Services((_, _) => Task.CompletedTask);
+        await Task.WhenAll(one.Store.ListAsync(null, null, 1), two.Store.ListAsync(null, null, 1));
+        var processors = await Task.WhenAll(StartAsync(one), StartAsync(two));
+
+        // Every event reaches both replicas at once; both processors run against the one database.
+        await Task.WhenAll(Enumerable.Range(0, 60).SelectMany(i => new[]
+        {
+            Task.Run(() => one.Store.AppendAsync(TestEvents.Custom($"ev_{i}"))),
+            Task.Run(() => two.Store.AppendAsync(TestEvents.Custom($"ev_{i}"))),
+        }));
+
+        await Eventually.TrueAsync(async () => (await one.Store.ListAsync(null, InboxStatus.Done, 100)).Count == 60, "all 60 events done");
+        await Task.WhenAll(processors.Select(p => p.StopAsync(CancellationToken.None)));
+
+        _calls.Count.ShouldBe(60);
+        _calls.Values.ShouldAllBe(n => n == 1);
+        (await two.Store.ListAsync(null, null, 100)).ShouldAllBe(e => e.Attempts == 1);
     }
 
     [Fact]
@@ -181,4 +210,15 @@ public sealed class InboxProcessorTests : IDisposable
         dead!.Attempts.ShouldBe(1);
         dead.LastError!.ShouldStartWith("Larkway.Feishu.Events.FeishuEventException: ");
     }
+}
+
+public sealed class SqliteInboxProcessorTests : InboxProcessorTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => Task.FromResult<IHubTestDatabase>(new TempDatabase());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresInboxProcessorTests(PostgresCluster cluster) : InboxProcessorTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => cluster.CreateTestDatabaseAsync();
 }

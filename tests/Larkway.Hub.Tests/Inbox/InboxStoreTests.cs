@@ -3,15 +3,21 @@ using Larkway.Hub.Tests.TestSupport;
 
 namespace Larkway.Hub.Tests.Inbox;
 
-public sealed class InboxStoreTests : IDisposable
+/// <summary>The inbox's behaviour, run on every provider (<see cref="SqliteInboxStoreTests"/>, <see cref="PostgresInboxStoreTests"/>).</summary>
+public abstract class InboxStoreTests : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-    private readonly TempDatabase _db = new();
     private readonly ManualTimeProvider _time = new();
+    private IHubTestDatabase _db = null!;
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>An empty database of the provider under test.</summary>
+    protected abstract Task<IHubTestDatabase> CreateDatabaseAsync();
 
-    private HubServices Services(Action<InboxOptions>? inbox = null) => new(_db.ConnectionString, _time, inbox);
+    public async Task InitializeAsync() => _db = await CreateDatabaseAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private HubServices Services(Action<InboxOptions>? inbox = null) => new(_db, _time, inbox);
 
     [Fact]
     public async Task Append_stores_a_pending_event_with_its_body_and_first_dedup_key()
@@ -126,7 +132,30 @@ public sealed class InboxStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Two_claimers_on_one_file_never_claim_the_same_event()
+    public async Task Two_replicas_receiving_the_same_events_concurrently_store_each_once()
+    {
+        await using var one = Services();
+        await using var two = Services();
+        await Task.WhenAll(one.Store.ListAsync(null, null, 1), two.Store.ListAsync(null, null, 1)); // both migrate at once
+
+        // Feishu may deliver one event to every replica (a retry lands elsewhere): 150 events, each sent to both at the same time.
+        var deliveries = Enumerable.Range(0, 150)
+            .SelectMany(i => new[] { (one, TestEvents.Message($"ev_{i}", $"om_{i}")), (two, TestEvents.Message($"ev_{i}", $"om_{i}")) })
+            .ToList();
+
+        var results = await Task.WhenAll(deliveries.Select(d => Task.Run(() => d.Item1.Store.AppendAsync(d.Item2))));
+
+        results.Count(r => r.Status == InboxAppendStatus.Accepted).ShouldBe(150);
+        results.Count(r => r.Status == InboxAppendStatus.Duplicate).ShouldBe(150);
+        deliveries.Zip(results).GroupBy(p => p.First.Item2.Envelope.DedupKey)
+            .ShouldAllBe(g => g.Select(p => p.Second.EventId).Distinct().Count() == 1);
+        var stored = await two.Store.ListAsync(null, null, 1000);
+        stored.Count.ShouldBe(150);
+        stored.Select(e => e.DedupKey).Distinct().Count().ShouldBe(150);
+    }
+
+    [Fact]
+    public async Task Two_claimers_on_one_database_never_claim_the_same_event()
     {
         await using var one = Services();
         await using var two = Services();
@@ -324,4 +353,15 @@ public sealed class InboxStoreTests : IDisposable
         (await hub.Store.ListAsync(null, InboxStatus.Done, 10)).Select(e => e.Id).ShouldBe([a1]);
         (await hub.Store.ListAsync(null, null, 2)).Select(e => e.Id).ShouldBe([a3, a2]);
     }
+}
+
+public sealed class SqliteInboxStoreTests : InboxStoreTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => Task.FromResult<IHubTestDatabase>(new TempDatabase());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresInboxStoreTests(PostgresCluster cluster) : InboxStoreTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => cluster.CreateTestDatabaseAsync();
 }

@@ -9,8 +9,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.Tests.TestSupport;
 
+/// <summary>An empty Hub database for one test: a SQLite file (<see cref="TempDatabase"/>) or a PostgreSQL database (<see cref="PostgresTestDatabase"/>).</summary>
+public interface IHubTestDatabase : IAsyncDisposable
+{
+    /// <summary>The <c>Larkway:Storage:Provider</c> value.</summary>
+    string Provider { get; }
+
+    string ConnectionString { get; }
+}
+
 /// <summary>A temp directory holding a real SQLite file; deleted at the end.</summary>
-public sealed class TempDatabase : IDisposable
+public sealed class TempDatabase : IHubTestDatabase, IDisposable
 {
     public TempDatabase()
     {
@@ -22,7 +31,15 @@ public sealed class TempDatabase : IDisposable
 
     public string FilePath => Path.Combine(Directory, "hub.db");
 
+    public string Provider => "Sqlite";
+
     public string ConnectionString => $"Data Source={FilePath}";
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     public void Dispose()
     {
@@ -37,9 +54,40 @@ public sealed class TempDatabase : IDisposable
     }
 }
 
-/// <summary>The Hub's services on a database file, as one process would have them (no Program.cs).</summary>
+/// <summary>A database of its own on the shared <see cref="PostgresCluster"/>; dropped at the end.</summary>
+public sealed class PostgresTestDatabase(string connectionString) : IHubTestDatabase
+{
+    public string Provider => "Postgres";
+
+    public string ConnectionString { get; } = connectionString;
+
+    public async ValueTask DisposeAsync()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+        var name = builder.Database;
+        builder.Database = "postgres";
+        builder.Pooling = false;
+        await using var connection = new Npgsql.NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>The Hub's services on a database, as one process (one replica) would have them (no Program.cs).</summary>
 public sealed class HubServices : IAsyncDisposable
 {
+    public HubServices(
+        IHubTestDatabase database,
+        TimeProvider time,
+        Action<InboxOptions>? inbox = null,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null,
+        TextWriter? console = null)
+        : this(database.ConnectionString, time, inbox, WithProvider(settings, database.Provider), services, console)
+    {
+    }
+
     public HubServices(
         string connectionString,
         TimeProvider time,
@@ -76,6 +124,9 @@ public sealed class HubServices : IAsyncDisposable
     }
 
     public IConfiguration Configuration { get; }
+
+    private static Dictionary<string, string?> WithProvider(IDictionary<string, string?>? settings, string provider) =>
+        new(settings ?? new Dictionary<string, string?>(), StringComparer.OrdinalIgnoreCase) { ["Larkway:Storage:Provider"] = provider };
 
     public ServiceProvider Provider { get; }
 
