@@ -35,7 +35,7 @@ internal sealed partial class HubDatabaseInitializer(
             await using (db.ConfigureAwait(false))
             {
                 var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).Count();
-                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                await provider.MigrateAsync(db, cancellationToken).ConfigureAwait(false);
                 await provider.InitializeAsync(db, cancellationToken).ConfigureAwait(false);
                 LogDatabaseReady(logger, db.Database.ProviderName ?? "?", pending);
             }

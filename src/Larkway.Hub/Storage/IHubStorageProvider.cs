@@ -19,6 +19,9 @@ internal interface IHubStorageProvider
     /// <summary>A context on options made by <see cref="CreateOptionsBuilder"/> and <see cref="Configure"/>.</summary>
     HubDbContext CreateDbContext(DbContextOptions options);
 
+    /// <summary>Applies pending migrations; at most one process at a time where several may share the database.</summary>
+    Task MigrateAsync(HubDbContext db, CancellationToken cancellationToken);
+
     /// <summary>Runs after migrations at startup (e.g. SQLite's WAL mode).</summary>
     Task InitializeAsync(HubDbContext db, CancellationToken cancellationToken);
 

@@ -30,7 +30,35 @@ internal sealed class PostgresHubStorageProvider : IHubStorageProvider, IAsyncDi
     // make EF Core build another internal service provider (one per Hub instance, which tests create by the dozen).
     public void Configure(DbContextOptionsBuilder builder) => builder.UseNpgsql(_connectionString);
 
+    /// <summary>
+    /// Replicas starting together would each apply the pending migrations (a second "CREATE TABLE" fails); a
+    /// session advisory lock on the migrating connection lets one apply them while the others wait, then find none.
+    /// </summary>
+    public async Task MigrateAsync(HubDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
     public Task InitializeAsync(HubDbContext db, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // An arbitrary constant naming "the Hub's migrations" among advisory locks ("LARKWAY" in ASCII).
+    private const long MigrationLockKey = 0x4C41524B574159;
 
     public IInboxWriter CreateInboxWriter() => new PostgresInboxWriter(_dataSource.Value);
 

@@ -55,6 +55,9 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
         builder.UseSqlite(_connectionString).AddInterceptors(_busyTimeout);
     }
 
+    // SQLite's write lock (and EF Core's migration lock table) already keeps a second process out.
+    public Task MigrateAsync(HubDbContext db, CancellationToken cancellationToken) => db.Database.MigrateAsync(cancellationToken);
+
     public async Task InitializeAsync(HubDbContext db, CancellationToken cancellationToken)
     {
         // Persistent on the file: readers no longer block the writer, and a commit is one append to the log.
