@@ -161,6 +161,33 @@ internal sealed class NotificationStore(
             .SetProperty(d => d.LogId, error.LogId), cancellationToken);
     }
 
+    /// <summary>
+    /// Puts a notification's failed deliveries back in the queue with their attempts reset (after the cause was
+    /// fixed: the bot added to the chat, the user given access). Their uuids are unchanged, so nothing already
+    /// posted is posted again. Returns how many.
+    /// </summary>
+    public async Task<int> RetryFailedAsync(string notificationId, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? now = time.GetUtcNow();
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var retried = await db.NotificationDeliveries
+                .Where(d => d.NotificationId == notificationId && d.Status == DeliveryStatus.Failed)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(d => d.Status, DeliveryStatus.Queued)
+                        .SetProperty(d => d.Attempts, 0)
+                        .SetProperty(d => d.NextAttemptAt, now),
+                    cancellationToken).ConfigureAwait(false);
+            if (retried > 0)
+            {
+                signal.Notify();
+            }
+
+            return retried;
+        }
+    }
+
     /// <summary>The message uuid of one recipient of one notification: stable across retries and processes, at most 50 characters.</summary>
     internal static string Uuid(string notificationId, NotificationRecipient recipient) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{notificationId}\n{recipient.Type}\n{recipient.Value}")))[..32];

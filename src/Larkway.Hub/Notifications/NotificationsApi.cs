@@ -29,6 +29,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         notifications.AddEndpointFilter(RequireCallerAsync);
         notifications.MapPost("", CreateAsync).WithName("CreateNotification");
         notifications.MapGet("/{id}", GetAsync).WithName("GetNotification");
+        notifications.MapPost("/{id}/retry", RetryAsync).WithName("RetryNotification");
 
         var keys = endpoints.MapGroup("/api/v1/api-keys");
         keys.AddEndpointFilter(RequireCallerAsync);
@@ -146,6 +147,20 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         return TypedResults.Json(NotificationWire.ToDto(f.Notification, f.Deliveries), HubNotificationsJsonContext.Default.NotificationDto);
     }
 
+    /// <summary>Sends the failed deliveries of a notification again (same uuids: nothing posted twice).</summary>
+    private static async Task<IResult> RetryAsync(HttpContext http, string id, [FromServices] NotificationStore store, CancellationToken cancellationToken)
+    {
+        var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var caller = Caller(http);
+        if (found is not { } f || (!caller.IsAdmin && f.Notification.Caller != caller.Id))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
+        }
+
+        var retried = await store.RetryFailedAsync(id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(new NotificationRetriedDto(id, retried), HubNotificationsJsonContext.Default.NotificationRetriedDto, statusCode: StatusCodes.Status202Accepted);
+    }
+
     private static async Task<IResult> CreateKeyAsync([FromBody] ApiKeyCreateDto? request, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
     {
         var name = request?.Name?.Trim();
@@ -232,6 +247,9 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
 /// <summary>The answer to a create: the id to poll, and whether this was a repeat of an earlier request.</summary>
 public sealed record NotificationAcceptedDto(string? Id, string Status, int Recipients, bool Duplicate);
 
+/// <summary>The answer to a retry: how many failed deliveries were queued again.</summary>
+public sealed record NotificationRetriedDto(string Id, int Retried);
+
 /// <summary>A notification and where each of its recipients stands.</summary>
 public sealed record NotificationDto(string Id, string Type, string IdempotencyKey, DateTimeOffset CreatedAt, string Status, NotificationRecipientDto[] Recipients);
 
@@ -262,6 +280,7 @@ public sealed record ApiKeyDto(string Id, string Name, string[] Types, DateTimeO
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(NotificationAcceptedDto))]
 [JsonSerializable(typeof(NotificationDto))]
+[JsonSerializable(typeof(NotificationRetriedDto))]
 [JsonSerializable(typeof(ApiKeyCreateDto))]
 [JsonSerializable(typeof(ApiKeyCreatedDto))]
 [JsonSerializable(typeof(ApiKeyDto[]))]

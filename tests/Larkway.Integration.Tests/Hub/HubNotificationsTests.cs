@@ -159,6 +159,13 @@ public sealed class HubNotificationsTests
         error.GetProperty("log_id").GetString().ShouldNotBeNullOrEmpty();
         recipients[0].GetProperty("attempts").GetInt32().ShouldBe(1);
         recipients[1].GetProperty("status").GetString().ShouldBe("sent");
+
+        // Retrying sends the failed one again (it fails again here) and leaves the sent one alone.
+        using var retry = await Client(hub, key).PostAsync($"/api/v1/notifications/{id}/retry", null);
+        retry.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retried").GetInt32().ShouldBe(1);
+        var again = await WaitForStatusAsync(hub, key, id, "partially_failed");
+        again.GetProperty("recipients")[1].GetProperty("message_id").GetString().ShouldBe(recipients[1].GetProperty("message_id").GetString());
     }
 
     [Fact]

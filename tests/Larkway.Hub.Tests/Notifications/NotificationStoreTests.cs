@@ -1,0 +1,136 @@
+using System.Text;
+using Larkway.Hub.Notifications;
+using Larkway.Hub.Tests.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Hub.Tests.Notifications;
+
+/// <summary>The notifications outbox on every provider: idempotent creation and exclusive claiming across replicas.</summary>
+public abstract class NotificationStoreTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private readonly ManualTimeProvider _time = new();
+    private IHubTestDatabase _db = null!;
+
+    protected abstract Task<IHubTestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync() => _db = await CreateDatabaseAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task The_same_key_sent_at_once_to_two_replicas_makes_one_notification()
+    {
+        await using var a = Replica();
+        await using var b = Replica();
+        var request = Request("po-1", "ou_1", "ou_2");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).CreateAsync("key_erp", request))));
+
+        results.Count(r => r.Status == NotificationCreateStatus.Created).ShouldBe(1);
+        results.Select(r => r.Id).Distinct().ShouldHaveSingleItem();
+        results.Where(r => r.Status != NotificationCreateStatus.Created).ShouldAllBe(r => r.Status == NotificationCreateStatus.Existing);
+        (await a.GetAsync(results[0].Id))!.Value.Deliveries.Count.ShouldBe(2);
+
+        (await b.CreateAsync("key_erp", Request("po-1", "ou_3"))).Status.ShouldBe(NotificationCreateStatus.KeyReused);
+        (await b.CreateAsync("key_crm", request)).Status.ShouldBe(NotificationCreateStatus.Created);
+    }
+
+    [Fact]
+    public async Task Two_replicas_claiming_at_once_never_hold_the_same_delivery()
+    {
+        await using var a = Replica();
+        await using var b = Replica();
+        for (var i = 0; i < 10; i++)
+        {
+            await a.CreateAsync("key_erp", Request($"n-{i}", "ou_1", "ou_2", "ou_3"));
+        }
+
+        var claimed = new List<long>();
+        for (var round = 0; round < 10; round++)
+        {
+            var both = await Task.WhenAll(Task.Run(() => a.ClaimAsync("a", 4, Lease)), Task.Run(() => b.ClaimAsync("b", 4, Lease)));
+            claimed.AddRange(both.SelectMany(batch => batch.Select(c => c.Delivery.Id)));
+        }
+
+        claimed.Count.ShouldBe(30);
+        claimed.Distinct().Count().ShouldBe(30);
+    }
+
+    [Fact]
+    public async Task An_expired_lease_is_taken_over_and_the_old_holder_can_no_longer_record_an_outcome()
+    {
+        await using var a = Replica();
+        var created = await a.CreateAsync("key_erp", Request("n-1", "ou_1"));
+        var first = (await a.ClaimAsync("a", 10, Lease)).ShouldHaveSingleItem();
+        (await a.ClaimAsync("b", 10, Lease)).ShouldBeEmpty();
+
+        _time.Advance(Lease + TimeSpan.FromSeconds(1));
+        var second = (await a.ClaimAsync("b", 10, Lease)).ShouldHaveSingleItem();
+        second.Delivery.Id.ShouldBe(first.Delivery.Id);
+        second.Delivery.Attempts.ShouldBe(2);
+
+        (await a.MarkSentAsync(first.Delivery.Id, "a", "om_late")).ShouldBeFalse();
+        (await a.MarkFailedAsync(second.Delivery.Id, "b", new DeliveryError(230002, "Bot is not in the chat", "log-1"), retryAt: null)).ShouldBeTrue();
+        var failed = (await a.GetAsync(created.Id))!.Value.Deliveries.Single();
+        failed.Status.ShouldBe(DeliveryStatus.Failed);
+        failed.LogId.ShouldBe("log-1");
+
+        (await a.RetryFailedAsync(created.Id)).ShouldBe(1);
+        var again = (await a.ClaimAsync("c", 10, Lease)).ShouldHaveSingleItem();
+        again.Delivery.Attempts.ShouldBe(1);
+        again.Delivery.Uuid.ShouldBe(first.Delivery.Uuid);
+        (await a.MarkSentAsync(again.Delivery.Id, "c", "om_1")).ShouldBeTrue();
+        (await a.GetAsync(created.Id))!.Value.Deliveries.Single().MessageId.ShouldBe("om_1");
+    }
+
+    private static NotificationRequest Request(string key, params string[] openIds)
+    {
+        var recipients = string.Join(",", openIds.Select(id => $"{{\"open_id\":\"{id}\"}}"));
+        var json = $$"""{"type":"po.created","idempotency_key":"{{key}}","feishu_template":{"template_id":"AAq1"},"recipients":[{{recipients}}]}""";
+        var problems = new List<NotificationProblem>();
+        return NotificationRequest.Parse(Encoding.UTF8.GetBytes(json), null, problems) ?? throw new InvalidOperationException(string.Join("; ", problems));
+    }
+
+    private Store Replica() => new(new HubServices(_db, _time, services: s =>
+    {
+        s.AddFeishu(o =>
+        {
+            o.AppId = "cli_test";
+            o.AppSecret = "secret";
+        });
+        s.AddHubNotifications(new ConfigurationBuilder().Build(), o => o.SenderEnabled = false);
+    }));
+
+    /// <summary>One replica's store, with its services.</summary>
+    private sealed class Store(HubServices services) : IAsyncDisposable
+    {
+        private readonly NotificationStore _store = services.Provider.GetRequiredService<NotificationStore>();
+
+        public Task<NotificationCreateResult> CreateAsync(string caller, NotificationRequest request) => _store.CreateAsync(caller, request, CancellationToken.None);
+
+        public Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int batch, TimeSpan lease) => _store.ClaimAsync(owner, batch, lease, CancellationToken.None);
+
+        public Task<bool> MarkSentAsync(long id, string owner, string messageId) => _store.MarkSentAsync(id, owner, messageId, CancellationToken.None);
+
+        public Task<bool> MarkFailedAsync(long id, string owner, DeliveryError error, DateTimeOffset? retryAt) => _store.MarkFailedAsync(id, owner, error, retryAt, CancellationToken.None);
+
+        public Task<int> RetryFailedAsync(string id) => _store.RetryFailedAsync(id, CancellationToken.None);
+
+        public Task<(NotificationRow Notification, IReadOnlyList<NotificationDeliveryRow> Deliveries)?> GetAsync(string id) => _store.GetAsync(id, CancellationToken.None);
+
+        public ValueTask DisposeAsync() => services.DisposeAsync();
+    }
+}
+
+public sealed class SqliteNotificationStoreTests : NotificationStoreTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => Task.FromResult<IHubTestDatabase>(new TempDatabase());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresNotificationStoreTests(PostgresCluster cluster) : NotificationStoreTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => cluster.CreateTestDatabaseAsync();
+}
