@@ -5,7 +5,6 @@ using Larkway.Hub.Inbox;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Net.Http.Headers;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -37,23 +36,14 @@ public static class HubAdminEndpointRouteBuilderExtensions
     {
         var http = context.HttpContext;
         var key = http.RequestServices.GetRequiredService<HubAdminKey>();
-        string? presented = null;
-        var header = http.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            presented = header["Bearer ".Length..].Trim();
-        }
-
+        var presented = BearerAuth.Token(http.Request);
         if (await key.VerifyAsync(presented, http.RequestAborted).ConfigureAwait(false))
         {
             return await next(context).ConfigureAwait(false);
         }
 
-        http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status401Unauthorized,
-            title: presented is null ? "Admin key required" : "Admin key not accepted",
-            detail: "Send the Hub's admin key as 'Authorization: Bearer <key>': the value of LARKWAY_ADMIN_KEY (Larkway:AdminKey), or the key the Hub printed on its first start.");
+        return BearerAuth.Refuse(http, presented, "Admin key",
+            "Send the Hub's admin key as 'Authorization: Bearer <key>': the value of LARKWAY_ADMIN_KEY (Larkway:AdminKey), or the key the Hub printed on its first start.");
     }
 
     private static async Task<IResult> ListEventsAsync(

@@ -5,7 +5,6 @@ using Larkway.Hub.Notifications.Types;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Net.Http.Headers;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -47,9 +46,8 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     private static async ValueTask<object?> RequireCallerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var header = http.Request.Headers.Authorization.ToString();
-        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        if (!string.IsNullOrEmpty(presented))
+        var presented = BearerAuth.Token(http.Request);
+        if (presented is not null)
         {
             if (presented.StartsWith(ApiKeyStore.SecretPrefix, StringComparison.Ordinal))
             {
@@ -66,11 +64,8 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             }
         }
 
-        http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status401Unauthorized,
-            title: presented is null ? "API key required" : "API key not accepted",
-            detail: "Send 'Authorization: Bearer <key>' with an API key the Hub's administrator created (POST /api/v1/api-keys), or the admin key. Revoked keys are refused.");
+        return BearerAuth.Refuse(http, presented, "API key",
+            "Send 'Authorization: Bearer <key>' with an API key the Hub's administrator created (POST /api/v1/api-keys), or the admin key. Revoked keys are refused.");
     }
 
     private static async Task<IResult> CreateAsync(
