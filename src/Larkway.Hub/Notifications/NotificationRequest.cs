@@ -137,7 +137,7 @@ public sealed record NotificationRequest(
                 problems.Add(new("card" + (error.Path.StartsWith('$') ? error.Path[1..] : "." + error.Path), error.Message));
             }
 
-            return validation.IsValid ? ("card", json) : (null, null);
+            return validation.IsValid ? ("card", Shared(json)) : (null, null);
         }
 
         if (template.ValueKind != JsonValueKind.Object
@@ -174,6 +174,37 @@ public sealed record NotificationRequest(
 
         return ("template", normalised.ToJsonString());
     }
+
+    /// <summary>
+    /// Notification cards are sent shared (<c>config.update_multi</c>), so that a later update of the notification
+    /// reaches every message; a card that says <c>false</c> itself keeps it (and cannot be updated). JSON 2.0 cards are
+    /// always shared.
+    /// </summary>
+    internal static string Shared(string cardJson)
+    {
+        var card = JsonNode.Parse(cardJson)!.AsObject();
+        if (card["schema"]?.GetValueKind() == JsonValueKind.String && card["schema"]!.GetValue<string>() == "2.0")
+        {
+            return cardJson;
+        }
+
+        if (card["config"] is not JsonObject config)
+        {
+            config = new JsonObject();
+            card["config"] = config;
+        }
+
+        if (config.ContainsKey("update_multi"))
+        {
+            return cardJson;
+        }
+
+        config["update_multi"] = true;
+        return card.ToJsonString();
+    }
+
+    /// <summary>Parses the content fields alone (for updates): the kind and the content, or problems.</summary>
+    internal static (string? Kind, string? Content) ParseContentOnly(JsonElement root, List<NotificationProblem> problems) => ParseContent(root, problems);
 
     private static List<NotificationRecipient> ParseRecipients(JsonElement root, List<NotificationProblem> problems, bool required)
     {

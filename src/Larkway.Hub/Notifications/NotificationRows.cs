@@ -26,6 +26,9 @@ public sealed class NotificationRow
 
     /// <summary>When accepted.</summary>
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The content's version: 1 when created, one more for every update of the sent cards.</summary>
+    public int Version { get; set; } = 1;
 }
 
 /// <summary>One recipient of a notification: an outbox item with its own state, attempts and outcome.</summary>
@@ -69,6 +72,9 @@ public sealed class NotificationDeliveryRow
 
     /// <summary>When sent.</summary>
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>The notification's <see cref="NotificationRow.Version"/> this recipient's message shows.</summary>
+    public int? SentVersion { get; set; }
 
     /// <summary>The last failure's Feishu code (or 0 for a transport failure).</summary>
     public int? ErrorCode { get; set; }

@@ -69,9 +69,20 @@ internal sealed partial class NotificationSender(
         var delivery = claimed.Delivery;
         try
         {
-            var to = await resolver.ResolveAsync(new NotificationRecipient(delivery.RecipientType, delivery.Recipient), stoppingToken).ConfigureAwait(false);
-            var sent = await client.Im.Messages.SendAsync(to, Content(claimed.Notification), delivery.Uuid, stoppingToken).ConfigureAwait(false);
-            await store.MarkSentAsync(delivery.Id, Owner, sent.MessageId, CancellationToken.None).ConfigureAwait(false);
+            string messageId;
+            if (delivery.MessageId is { } sentBefore)
+            {
+                // Posted before: the content changed since, so the message is updated in place.
+                await client.Im.Messages.UpdateCardAsync(sentBefore, Content(claimed.Notification), stoppingToken).ConfigureAwait(false);
+                messageId = sentBefore;
+            }
+            else
+            {
+                var to = await resolver.ResolveAsync(new NotificationRecipient(delivery.RecipientType, delivery.Recipient), stoppingToken).ConfigureAwait(false);
+                messageId = (await client.Im.Messages.SendAsync(to, Content(claimed.Notification), delivery.Uuid, stoppingToken).ConfigureAwait(false)).MessageId;
+            }
+
+            await store.MarkSentAsync(delivery.Id, Owner, messageId, claimed.Notification.Version, CancellationToken.None).ConfigureAwait(false);
             LogSent(logger, claimed.Notification.Id, delivery.Id, delivery.Attempts);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -130,21 +130,78 @@ internal sealed class NotificationStore(
         }
     }
 
-    /// <summary>Records a send; false when <paramref name="owner"/> no longer held the lease (the outcome is then the other sender's).</summary>
-    public Task<bool> MarkSentAsync(long id, string owner, string messageId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a send (or an update) of <paramref name="version"/>; false when <paramref name="owner"/> no longer held the
+    /// lease (the outcome is then the other sender's). If the content changed meanwhile, the delivery is queued again at
+    /// once, so the message ends up showing the newest version.
+    /// </summary>
+    public async Task<bool> MarkSentAsync(long id, string owner, string messageId, int version, CancellationToken cancellationToken)
     {
         DateTimeOffset? now = time.GetUtcNow();
-        return UpdateOwnedAsync(id, owner, s => s
+        var held = await UpdateOwnedAsync(id, owner, s => s
             .SetProperty(d => d.Status, DeliveryStatus.Sent)
             .SetProperty(d => d.MessageId, messageId)
-            .SetProperty(d => d.SentAt, now)
+            .SetProperty(d => d.SentAt, d => d.SentAt ?? now)
+            .SetProperty(d => d.SentVersion, version)
             .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
             .SetProperty(d => d.LeaseOwner, (string?)null)
             .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
             .SetProperty(d => d.ErrorCode, (int?)null)
             .SetProperty(d => d.ErrorMessage, (string?)null)
-            .SetProperty(d => d.LogId, (string?)null), cancellationToken);
+            .SetProperty(d => d.LogId, (string?)null), cancellationToken).ConfigureAwait(false);
+        if (held)
+        {
+            var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (db.ConfigureAwait(false))
+            {
+                if (await RequeueStaleAsync(db, db.NotificationDeliveries.Where(d => d.Id == id), now, cancellationToken).ConfigureAwait(false) > 0)
+                {
+                    signal.Notify();
+                }
+            }
+        }
+
+        return held;
     }
+
+    /// <summary>
+    /// Replaces a notification's content and queues an update of every message already sent; recipients not sent
+    /// yet get the new content. Returns the new version and how many messages will be updated, or null when unknown.
+    /// </summary>
+    public async Task<(int Version, int Updating)?> UpdateContentAsync(string id, string contentKind, string content, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? now = time.GetUtcNow();
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var changed = await db.Notifications.Where(n => n.Id == id).ExecuteUpdateAsync(
+                    s => s.SetProperty(n => n.Content, content).SetProperty(n => n.MessageType, contentKind).SetProperty(n => n.Version, n => n.Version + 1),
+                    cancellationToken).ConfigureAwait(false);
+                if (changed == 0)
+                {
+                    return null;
+                }
+
+                var version = await db.Notifications.Where(n => n.Id == id).Select(n => n.Version).FirstAsync(cancellationToken).ConfigureAwait(false);
+                var updating = await RequeueStaleAsync(db, db.NotificationDeliveries.Where(d => d.NotificationId == id), now, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                signal.Notify();
+                return (version, updating);
+            }
+        }
+    }
+
+    /// <summary>Sent deliveries whose message shows an older version than the notification's go back to the queue.</summary>
+    private static Task<int> RequeueStaleAsync(HubDbContext db, IQueryable<NotificationDeliveryRow> deliveries, DateTimeOffset? now, CancellationToken cancellationToken) =>
+        deliveries
+            .Where(d => d.Status == DeliveryStatus.Sent
+                && d.SentVersion < db.Notifications.Where(n => n.Id == d.NotificationId).Select(n => n.Version).First())
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(d => d.Status, DeliveryStatus.Queued).SetProperty(d => d.Attempts, 0).SetProperty(d => d.NextAttemptAt, now),
+                cancellationToken);
 
     /// <summary>Records a failure: Retrying until <paramref name="retryAt"/>, or Failed for good when it is null.</summary>
     public Task<bool> MarkFailedAsync(long id, string owner, DeliveryError error, DateTimeOffset? retryAt, CancellationToken cancellationToken)

@@ -29,6 +29,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         notifications.MapPost("", CreateAsync).WithName("CreateNotification");
         notifications.MapGet("/{id}", GetAsync).WithName("GetNotification");
         notifications.MapPost("/{id}/retry", RetryAsync).WithName("RetryNotification");
+        notifications.MapPatch("/{id}", UpdateAsync).WithName("UpdateNotification");
 
         var keys = endpoints.MapGroup("/api/v1/api-keys");
         keys.AddEndpointFilter(RequireCallerAsync);
@@ -92,7 +93,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return Forbidden($"This API key may not send notifications of type '{request.Type}' (it may send: {key.Types}). Ask the Hub's administrator for a key with that type.");
         }
 
-        var composed = await composer.ComposeAsync(request, cancellationToken).ConfigureAwait(false);
+        var composed = await composer.ComposeAsync(request, forUpdate: false, cancellationToken).ConfigureAwait(false);
         if (composed.IsDisabled)
         {
             // Switched off by an administrator: accepted, so the caller does not retry, and not sent.
@@ -140,6 +141,74 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         }
 
         return TypedResults.Json(NotificationWire.ToDto(f.Notification, f.Deliveries), HubNotificationsJsonContext.Default.NotificationDto);
+    }
+
+    /// <summary>
+    /// Replaces the notification's card (<c>card</c>, <c>feishu_template</c>, or <c>data</c> for the type's template) and
+    /// updates every message already sent, in place: the purchase order it announced changed status, say.
+    /// </summary>
+    private static async Task<IResult> UpdateAsync(
+        HttpContext http, string id, [FromServices] NotificationStore store, [FromServices] NotificationComposer composer, CancellationToken cancellationToken)
+    {
+        var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var caller = Caller(http);
+        if (found is not { } f || (!caller.IsAdmin && f.Notification.Caller != caller.Id))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
+        }
+
+        var body = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"The body is larger than {MaxRequestBytes / 1024} KB.");
+        }
+
+        var problems = new List<NotificationProblem>();
+        System.Text.Json.JsonElement root;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            root = document.RootElement.Clone();
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return Invalid([new("body", $"The body is not valid JSON ({ex.Message}). Send {{\"card\": …}}, {{\"feishu_template\": …}} or {{\"data\": …}}.")]);
+        }
+
+        if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            return Invalid([new("body", "Must be a JSON object with card, feishu_template or data.")]);
+        }
+
+        var (kind, content) = NotificationRequest.ParseContentOnly(root, problems);
+        if (problems.Count > 0)
+        {
+            return Invalid(problems);
+        }
+
+        if (kind == NotificationRequest.FromType)
+        {
+            var data = root.TryGetProperty("data", out var given) && given.ValueKind == System.Text.Json.JsonValueKind.Object ? given.GetRawText() : null;
+            if (data is null)
+            {
+                return Invalid([new("data", "Send the new card in 'card' or 'feishu_template', or the values for the type's template in 'data' (an object).")]);
+            }
+
+            var recipients = f.Deliveries.Select(d => new NotificationRecipient(d.RecipientType, d.Recipient)).ToList();
+            var composed = await composer.ComposeAsync(
+                new NotificationRequest(f.Notification.Type, f.Notification.IdempotencyKey, kind, "", recipients, "") { Data = data }, forUpdate: true, cancellationToken).ConfigureAwait(false);
+            if (composed.Request is null)
+            {
+                return Invalid(composed.Problems);
+            }
+
+            (kind, content) = (composed.Request.ContentKind, composed.Request.Content);
+        }
+
+        var updated = await store.UpdateContentAsync(id, kind!, content!, cancellationToken).ConfigureAwait(false);
+        return updated is { } u
+            ? TypedResults.Json(new NotificationUpdatedDto(id, u.Version, u.Updating), HubNotificationsJsonContext.Default.NotificationUpdatedDto, statusCode: StatusCodes.Status202Accepted)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}'.");
     }
 
     /// <summary>Sends the failed deliveries of a notification again (same uuids: nothing posted twice).</summary>
@@ -242,11 +311,14 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
 /// <summary>The answer to a create: the id to poll, and whether this was a repeat of an earlier request.</summary>
 public sealed record NotificationAcceptedDto(string? Id, string Status, int Recipients, bool Duplicate);
 
+/// <summary>The answer to an update: the content's new version and how many sent messages will be updated.</summary>
+public sealed record NotificationUpdatedDto(string Id, int Version, int Updating);
+
 /// <summary>The answer to a retry: how many failed deliveries were queued again.</summary>
 public sealed record NotificationRetriedDto(string Id, int Retried);
 
 /// <summary>A notification and where each of its recipients stands.</summary>
-public sealed record NotificationDto(string Id, string Type, string IdempotencyKey, DateTimeOffset CreatedAt, string Status, NotificationRecipientDto[] Recipients);
+public sealed record NotificationDto(string Id, string Type, string IdempotencyKey, DateTimeOffset CreatedAt, int Version, string Status, NotificationRecipientDto[] Recipients);
 
 /// <summary>One recipient's delivery: queued, sending, sent (with the message id), retrying or failed (with Feishu's error).</summary>
 public sealed record NotificationRecipientDto(
@@ -256,6 +328,7 @@ public sealed record NotificationRecipientDto(
     int Attempts,
     string? MessageId,
     DateTimeOffset? SentAt,
+    int? Version,
     DateTimeOffset? NextAttemptAt,
     NotificationErrorDto? Error);
 
@@ -276,6 +349,7 @@ public sealed record ApiKeyDto(string Id, string Name, string[] Types, DateTimeO
 [JsonSerializable(typeof(NotificationAcceptedDto))]
 [JsonSerializable(typeof(NotificationDto))]
 [JsonSerializable(typeof(NotificationRetriedDto))]
+[JsonSerializable(typeof(NotificationUpdatedDto))]
 [JsonSerializable(typeof(ApiKeyCreateDto))]
 [JsonSerializable(typeof(ApiKeyCreatedDto))]
 [JsonSerializable(typeof(ApiKeyDto[]))]
@@ -293,9 +367,10 @@ internal static class NotificationWire
             d.Attempts,
             d.MessageId,
             d.SentAt,
+            d.SentVersion,
             d.Status is DeliveryStatus.Queued or DeliveryStatus.Retrying ? d.NextAttemptAt : null,
             d.ErrorCode is { } code ? new NotificationErrorDto(code, d.ErrorMessage, d.LogId) : null)).ToArray();
-        return new NotificationDto(notification.Id, notification.Type, notification.IdempotencyKey, notification.CreatedAt, Overall(deliveries), recipients);
+        return new NotificationDto(notification.Id, notification.Type, notification.IdempotencyKey, notification.CreatedAt, notification.Version, Overall(deliveries), recipients);
     }
 
     public static string Status(DeliveryStatus status) => status switch

@@ -113,6 +113,7 @@ public class HubDbContext : DbContext
             e.Property(x => x.MessageType).HasColumnName("message_type").HasMaxLength(32).IsRequired();
             e.Property(x => x.Content).HasColumnName("content").IsRequired();
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.Version).HasColumnName("version").HasDefaultValue(1);
 
             // The idempotency guarantee: one notification per (caller, key), whatever the race.
             e.HasIndex(x => new { x.Caller, x.IdempotencyKey }).IsUnique().HasDatabaseName("ux_notifications_caller_idempotency_key");
@@ -134,6 +135,7 @@ public class HubDbContext : DbContext
             e.Property(x => x.Uuid).HasColumnName("uuid").HasMaxLength(50).IsRequired();
             e.Property(x => x.MessageId).HasColumnName("message_id").HasMaxLength(64);
             e.Property(x => x.SentAt).HasColumnName("sent_at");
+            e.Property(x => x.SentVersion).HasColumnName("sent_version");
             e.Property(x => x.ErrorCode).HasColumnName("error_code");
             e.Property(x => x.ErrorMessage).HasColumnName("error_message").HasMaxLength(NotificationDeliveryRow.MaxErrorLength);
             e.Property(x => x.LogId).HasColumnName("log_id").HasMaxLength(128);

@@ -112,7 +112,7 @@ public abstract class NotificationStoreTests : IAsyncLifetime
 
         public Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int batch, TimeSpan lease) => _store.ClaimAsync(owner, batch, lease, CancellationToken.None);
 
-        public Task<bool> MarkSentAsync(long id, string owner, string messageId) => _store.MarkSentAsync(id, owner, messageId, CancellationToken.None);
+        public Task<bool> MarkSentAsync(long id, string owner, string messageId) => _store.MarkSentAsync(id, owner, messageId, version: 1, CancellationToken.None);
 
         public Task<bool> MarkFailedAsync(long id, string owner, DeliveryError error, DateTimeOffset? retryAt) => _store.MarkFailedAsync(id, owner, error, retryAt, CancellationToken.None);
 

@@ -304,6 +304,56 @@ public sealed class HubNotificationsTests
         (await unknown.Content.ReadAsStringAsync()).ShouldContain("no.such.type");
     }
 
+    [Fact]
+    public async Task Updating_a_notification_updates_every_sent_message_in_place()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        var key = await CreateKeyAsync(hub, "erp", "*");
+        var general = hub.State.Chats.Single(c => c.Name == DefaultSeed.GeneralChatName);
+        var data = new
+        {
+            po = new { number = "PO-4713", supplier = "ACME", total = "¥ 1.00", delivery_date = "2026-12-20", url = "https://erp.example.com/po/4713" },
+            lines = new[] { new { item = "Cable", quantity = 1 } },
+            buyer = new { email = "alice@example.com" },
+        };
+        var created = await PostAsync(hub, key, new { type = "purchase_order.created", idempotency_key = "po-4713", data, recipients = new[] { new { chat_id = general.ChatId } } });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var sent = await WaitForStatusAsync(hub, key, id, "sent");
+        var messageIds = sent.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("message_id").GetString()!).ToList();
+        var before = hub.State.Chats.Sum(c => hub.State.MessagesIn(c.ChatId).Count);
+
+        using var client = Client(hub, key);
+        using var update = await client.PatchAsJsonAsync($"/api/v1/notifications/{id}", new
+        {
+            card = new { header = new { title = new { tag = "plain_text", content = "PO-4713 delivered" } }, elements = new[] { new { tag = "div", text = new { tag = "lark_md", content = "**Delivered** on 2026-12-19" } } } },
+        });
+        update.StatusCode.ShouldBe(HttpStatusCode.Accepted, await update.Content.ReadAsStringAsync());
+        var answer = await update.Content.ReadFromJsonAsync<JsonElement>();
+        answer.GetProperty("version").GetInt32().ShouldBe(2);
+        answer.GetProperty("updating").GetInt32().ShouldBe(2);
+
+        JsonElement current = default;
+        await HubSandbox.WaitUntilAsync(() =>
+        {
+            using var response = GetAsync(hub, key, id).GetAwaiter().GetResult();
+            current = response.Content.ReadFromJsonAsync<JsonElement>().GetAwaiter().GetResult();
+            return current.GetProperty("status").GetString() == "sent"
+                && current.GetProperty("recipients").EnumerateArray().All(r => r.GetProperty("version").GetInt32() == 2);
+        }, "every message shows version 2");
+
+        current.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("message_id").GetString()).ShouldBe(messageIds);
+        foreach (var messageId in messageIds)
+        {
+            var message = hub.State.FindMessage(messageId)!;
+            message.Content.ShouldContain("PO-4713 delivered");
+            message.Content.ShouldNotContain("Cable");
+        }
+
+        hub.State.Chats.Sum(c => hub.State.MessagesIn(c.ChatId).Count).ShouldBe(before);
+        using var bad = await client.PatchAsJsonAsync($"/api/v1/notifications/{id}", new { card = new { elements = "x" } });
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
     private static object Request(string idempotencyKey, object[] recipients, string type = "purchase_order.created") =>
         new { type, idempotency_key = idempotencyKey, card = Card, recipients };
 

@@ -12,10 +12,13 @@ namespace Larkway.Hub.Notifications.Types;
 /// </summary>
 internal sealed class NotificationComposer(NotificationTypeStore types)
 {
-    public async Task<ComposeResult> ComposeAsync(NotificationRequest request, CancellationToken cancellationToken)
+    /// <param name="request">The parsed request.</param>
+    /// <param name="forUpdate">An update of a notification already accepted: the switch does not apply (a card already sent is kept current).</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    public async Task<ComposeResult> ComposeAsync(NotificationRequest request, bool forUpdate, CancellationToken cancellationToken)
     {
         var type = await types.GetAsync(request.Type, cancellationToken).ConfigureAwait(false);
-        if (type is { Enabled: false })
+        if (type is { Enabled: false } && !forUpdate)
         {
             return ComposeResult.Disabled;
         }
@@ -42,7 +45,7 @@ internal sealed class NotificationComposer(NotificationTypeStore types)
                 problems.Add(new("data", $"With this data, the type's card is not valid: {error.Path}: {error.Message}"));
             }
 
-            card = rendered.ToJsonString();
+            card = NotificationRequest.Shared(rendered.ToJsonString());
             typeRecipients = NotificationTypeDefinition.RenderRecipients(JsonNode.Parse(type.Recipients)!, data.RootElement, problems);
         }
         catch (CardTemplateException ex)

@@ -236,6 +236,10 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("sent_at");
 
+                    b.Property<int?>("SentVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("sent_version");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -305,6 +309,12 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("type");
+
+                    b.Property<int>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
 
                     b.HasKey("Id")
                         .HasName("pk_notifications");

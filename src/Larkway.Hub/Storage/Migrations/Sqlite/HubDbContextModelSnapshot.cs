@@ -227,6 +227,10 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("sent_at");
 
+                    b.Property<int?>("SentVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_version");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -296,6 +300,12 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("type");
+
+                    b.Property<int>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
 
                     b.HasKey("Id")
                         .HasName("pk_notifications");
