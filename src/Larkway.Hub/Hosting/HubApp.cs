@@ -138,6 +138,7 @@ public static partial class HubApp
         services.AddHubEventDispatcher(AppName, (sp, dispatcher) => sp.GetRequiredService<AppBot>().RegisterOn(dispatcher));
         services.AddHubAdminApi();
         services.AddHubNotifications(configuration);
+        services.AddHubWebhooks(configuration);
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -184,6 +185,7 @@ public static partial class HubApp
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapHubAdminApi();
         app.MapHubNotificationsApi();
+        app.MapHubWebhooksApi();
     }
 
     private static Uri ListeningUrl(WebApplication app)

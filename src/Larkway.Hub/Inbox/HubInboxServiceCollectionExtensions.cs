@@ -58,7 +58,8 @@ public static class HubInboxServiceCollectionExtensions
             sp.GetRequiredService<IHubEventDispatcherProvider>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<InboxOptions>>(),
-            sp.GetRequiredService<ILogger<InboxEventSink>>()));
+            sp.GetRequiredService<ILogger<InboxEventSink>>(),
+            sp.GetServices<IInboxEventObserver>()));
         services.TryAddSingleton<IFeishuEventSink>(sp => sp.GetRequiredService<InboxEventSink>());
         services.TryAddSingleton<InboxProcessor>();
         services.AddHostedService<InboxProcessorHost>();

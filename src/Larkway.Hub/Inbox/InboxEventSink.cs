@@ -21,6 +21,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
     private readonly TimeProvider _time;
     private readonly InboxOptions _options;
     private readonly ILogger _logger;
+    private readonly IInboxEventObserver[] _observers;
     private readonly CancellationTokenSource _disposed = new();
     private int _disposeCount;
 
@@ -32,8 +33,10 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         IHubEventDispatcherProvider dispatchers,
         TimeProvider time,
         IOptions<InboxOptions> options,
-        ILogger<InboxEventSink> logger)
+        ILogger<InboxEventSink> logger,
+        IEnumerable<IInboxEventObserver>? observers = null)
     {
+        _observers = [.. observers ?? []];
         _store = store;
         _dispatchers = dispatchers;
         _time = time;
@@ -67,12 +70,19 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         if (dispatcher is null)
         {
             LogNoDispatcher(_logger, stored.EventId, inbound.AppName);
+            if (_observers.Length > 0)
+            {
+                // Nothing to answer Feishu with: observers run after the ack, with the processor as the fallback.
+                _ = Task.Run(() => HandleAsync(null, inbound, stored.EventId), CancellationToken.None);
+                return FeishuIngestResult.Accepted;
+            }
+
             await _store.CompleteAsync(stored.EventId, _owner, CancellationToken.None).ConfigureAwait(false);
             return FeishuIngestResult.Accepted;
         }
 
         // Task.Run: a handler that blocks before its first await must not hold up the deadline.
-        var handling = Task.Run(() => HandleAsync(dispatcher, inbound.Envelope, stored.EventId), CancellationToken.None);
+        var handling = Task.Run(() => HandleAsync(dispatcher, inbound, stored.EventId), CancellationToken.None);
         try
         {
             var response = await handling.WaitAsync(_options.CardActionTimeout, _time, cancellationToken).ConfigureAwait(false);
@@ -98,7 +108,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
     }
 
     /// <summary>Runs the handler and records the outcome; never throws (a failure is stored and answered with no card response).</summary>
-    private async Task<CardActionResponse?> HandleAsync(FeishuEventDispatcher dispatcher, FeishuEventEnvelope envelope, long eventId)
+    private async Task<CardActionResponse?> HandleAsync(FeishuEventDispatcher? dispatcher, FeishuInboundEvent inbound, long eventId)
     {
         CancellationToken token;
         try
@@ -112,9 +122,18 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
 
         try
         {
-            var result = await dispatcher.DispatchAsync(envelope, token).ConfigureAwait(false);
+            var result = dispatcher is null ? null : await dispatcher.DispatchAsync(inbound.Envelope, token).ConfigureAwait(false);
+
+            // After the handler, so forwarding (a database write) does not delay the card response past necessity;
+            // a failure here fails the event and the processor retries it (observers are idempotent).
+            var context = new InboxEventContext(eventId, inbound.AppName, _time.GetUtcNow(), inbound.Envelope);
+            foreach (var observer in _observers)
+            {
+                await observer.OnEventAsync(context, token).ConfigureAwait(false);
+            }
+
             await _store.CompleteAsync(eventId, _owner, CancellationToken.None).ConfigureAwait(false);
-            return result.CardResponse;
+            return result?.CardResponse;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {

@@ -22,12 +22,14 @@ internal sealed partial class InboxProcessor(
     InboxStore store,
     InboxSignal signal,
     IHubEventDispatcherProvider dispatchers,
+    IEnumerable<IInboxEventObserver> observers,
     HubDatabaseInitializer initializer,
     TimeProvider time,
     IOptions<InboxOptions> options,
     ILogger<InboxProcessor> logger) : BackgroundService
 {
     private readonly InboxOptions _options = options.Value;
+    private readonly IInboxEventObserver[] _observers = [.. observers];
     private int _batchesRunning;
 
     /// <summary>This processor's lease owner name.</summary>
@@ -173,7 +175,7 @@ internal sealed partial class InboxProcessor(
         try
         {
             var dispatcher = dispatchers.GetDispatcher(item.AppName);
-            if (dispatcher is null)
+            if (dispatcher is null && _observers.Length == 0)
             {
                 LogNoDispatcher(logger, item.Id, item.AppName);
                 await store.CompleteAsync(item.Id, Owner, CancellationToken.None).ConfigureAwait(false);
@@ -181,6 +183,21 @@ internal sealed partial class InboxProcessor(
             }
 
             var envelope = FeishuEventEnvelope.Parse(item.Body);
+
+            // Observers (webhook fan-out) first: a failing handler then does not hold back forwarding, and both are idempotent.
+            var context = new InboxEventContext(item.Id, item.AppName, item.ReceivedAt, envelope);
+            foreach (var observer in _observers)
+            {
+                await observer.OnEventAsync(context, stoppingToken).ConfigureAwait(false);
+            }
+
+            if (dispatcher is null)
+            {
+                LogNoDispatcher(logger, item.Id, item.AppName);
+                await store.CompleteAsync(item.Id, Owner, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+
             var result = await dispatcher.DispatchAsync(envelope, stoppingToken).ConfigureAwait(false);
             await store.CompleteAsync(item.Id, Owner, CancellationToken.None).ConfigureAwait(false);
             LogDispatched(logger, item.Id, item.EventType, result.Handled);

@@ -1,6 +1,7 @@
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
+using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -46,6 +47,12 @@ public class HubDbContext : DbContext
 
     /// <summary>API keys of business systems (hashed).</summary>
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+
+    /// <summary>Business systems' webhook subscriptions (URL, event types, signing secret).</summary>
+    public DbSet<WebhookSubscriptionRow> WebhookSubscriptions => Set<WebhookSubscriptionRow>();
+
+    /// <summary>The webhook outbox and delivery log: one row per (subscription, inbox event).</summary>
+    public DbSet<WebhookDeliveryRow> WebhookDeliveries => Set<WebhookDeliveryRow>();
 
     /// <summary>Small named values the Hub keeps (the admin key's hash, …).</summary>
     public DbSet<HubSetting> Settings => Set<HubSetting>();
@@ -169,6 +176,47 @@ public class HubDbContext : DbContext
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.Property(x => x.RevokedAt).HasColumnName("revoked_at");
             e.HasIndex(x => x.SecretHash).IsUnique().HasDatabaseName("ux_api_keys_secret_hash");
+        });
+
+        modelBuilder.Entity<WebhookSubscriptionRow>(e =>
+        {
+            e.ToTable("webhook_subscriptions");
+            e.HasKey(x => x.Id).HasName("pk_webhook_subscriptions");
+            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(40);
+            e.Property(x => x.Url).HasColumnName("url").HasMaxLength(2048).IsRequired();
+            e.Property(x => x.EventTypes).HasColumnName("event_types").HasMaxLength(8192).IsRequired();
+            e.Property(x => x.Description).HasColumnName("description").HasMaxLength(500).IsRequired();
+            e.Property(x => x.Secret).HasColumnName("secret").HasMaxLength(128).IsRequired();
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        });
+
+        modelBuilder.Entity<WebhookDeliveryRow>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.HasKey(x => x.Id).HasName("pk_webhook_deliveries");
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.SubscriptionId).HasColumnName("subscription_id").HasMaxLength(40).IsRequired();
+            e.Property(x => x.InboxEventId).HasColumnName("inbox_event_id");
+            e.Property(x => x.EventId).HasColumnName("event_id").HasMaxLength(256);
+            e.Property(x => x.EventType).HasColumnName("event_type").HasMaxLength(128).IsRequired();
+            e.Property(x => x.Payload).HasColumnName("payload").IsRequired();
+            e.Property(x => x.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16).IsRequired();
+            e.Property(x => x.Attempts).HasColumnName("attempts");
+            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
+            e.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(128);
+            e.Property(x => x.LeaseUntil).HasColumnName("lease_until");
+            e.Property(x => x.StatusCode).HasColumnName("status_code");
+            e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(WebhookDeliveryRow.MaxErrorLength);
+            e.Property(x => x.ResponseTimeMs).HasColumnName("response_time_ms");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.DeliveredAt).HasColumnName("delivered_at");
+
+            // The fan-out guarantee: one delivery per subscription and event, whatever redelivers or replays it.
+            e.HasIndex(x => new { x.SubscriptionId, x.InboxEventId }).IsUnique().HasDatabaseName("ux_webhook_deliveries_subscription_id_inbox_event_id");
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
+            e.HasIndex(x => x.InboxEventId).HasDatabaseName("ix_webhook_deliveries_inbox_event_id");
+            e.HasOne<WebhookSubscriptionRow>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");
         });
 
         modelBuilder.Entity<HubSetting>(e =>

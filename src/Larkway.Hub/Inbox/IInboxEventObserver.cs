@@ -1,0 +1,24 @@
+using Larkway.Feishu.Events.Envelopes;
+
+namespace Larkway.Hub.Inbox;
+
+/// <summary>
+/// Sees every stored event that is handled — by the processor, or inline for card actions — of any type, whether or
+/// not the app's dispatcher has a handler for it. Runs before the event is marked Done: a failure fails the event
+/// and it is retried, so observers must be idempotent per <see cref="InboxEventContext.InboxEventId"/>.
+/// </summary>
+/// <remarks>
+/// A hook rather than a dispatcher handler: a <see cref="Larkway.Feishu.Events.Dispatch.FeishuEventDispatcher"/> routes
+/// each type to one handler (the bot's), and its fallback only sees types nobody handles.
+/// </remarks>
+internal interface IInboxEventObserver
+{
+    Task OnEventAsync(InboxEventContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>A stored event being handled.</summary>
+/// <param name="InboxEventId">The inbox row id.</param>
+/// <param name="AppName">The app.</param>
+/// <param name="ReceivedAt">When stored.</param>
+/// <param name="Envelope">The parsed body.</param>
+internal sealed record InboxEventContext(long InboxEventId, string AppName, DateTimeOffset ReceivedAt, FeishuEventEnvelope Envelope);

@@ -1,0 +1,36 @@
+namespace Larkway.Hub.Webhooks;
+
+/// <summary>The webhook sender's settings, bound from <c>Larkway:Webhooks</c>.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Larkway:Webhooks";
+
+    /// <summary>Whether this process runs the sender (a replica may only fan out). Default true.</summary>
+    public bool SenderEnabled { get; set; } = true;
+
+    /// <summary>Deliveries claimed per round. Default 16.</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Deliveries posted at once by one sender. Default 4.</summary>
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>How long a claim is held before another sender may take it over; longer than <see cref="RequestTimeout"/>. Default 1 min.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often an idle sender looks for due retries and work other processes stored. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The limit on one POST, answer included. Default 10 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts before a delivery that keeps failing for a passing reason is dead-lettered. Default 8.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Delay before attempt n+1 after n failed ones (the last repeats); null uses 10 s, 30 s, 2 min, 10 min, 30 min, 1 h.</summary>
+    public IList<TimeSpan>? RetryDelays { get; set; }
+
+    internal IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays is { Count: > 0 } delays
+        ? [.. delays]
+        : [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
+}

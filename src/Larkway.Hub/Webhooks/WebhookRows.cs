@@ -1,0 +1,103 @@
+namespace Larkway.Hub.Webhooks;
+
+/// <summary>A business system's subscription to Feishu events: where to POST them, which types, and the signing secret.</summary>
+public sealed class WebhookSubscriptionRow
+{
+    /// <summary>The public id (<c>whk_…</c>).</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The absolute http(s) URL events are posted to.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>Event types, comma-separated: exact names, <c>prefix.*</c> families, or <c>*</c>.</summary>
+    public string EventTypes { get; set; } = "";
+
+    /// <summary>A note for people (which system, who owns it).</summary>
+    public string Description { get; set; } = "";
+
+    /// <summary>
+    /// The signing secret (<c>whsec_…</c>). Stored recoverable, since the Hub signs with it; in plain text for now:
+    /// encryption at rest comes with the console's secret store.
+    /// </summary>
+    public string Secret { get; set; } = "";
+
+    /// <summary>When created.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// One event for one subscription: an outbox item
+/// <c>Pending → InProgress(lease) → Delivered | Retrying(next attempt) → … → DeadLetter</c>, replayable.
+/// </summary>
+public sealed class WebhookDeliveryRow
+{
+    /// <summary>Longest stored error.</summary>
+    public const int MaxErrorLength = 1000;
+
+    /// <summary>Row id; sent as <c>X-Larkway-Delivery</c>.</summary>
+    public long Id { get; set; }
+
+    /// <summary>The subscription.</summary>
+    public string SubscriptionId { get; set; } = "";
+
+    /// <summary>The inbox event it came from; unique per subscription, so a redelivered or replayed event is not sent twice.</summary>
+    public long InboxEventId { get; set; }
+
+    /// <summary>Feishu's event id (the envelope's <c>id</c>), when the event has one.</summary>
+    public string? EventId { get; set; }
+
+    /// <summary>The event type.</summary>
+    public string EventType { get; set; } = "";
+
+    /// <summary>The exact JSON body posted (the envelope), fixed at fan-out so every attempt signs the same bytes.</summary>
+    public byte[] Payload { get; set; } = [];
+
+    /// <summary>State.</summary>
+    public WebhookDeliveryStatus Status { get; set; }
+
+    /// <summary>Attempts so far (counted at claim).</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>When it may be tried next (Pending, Retrying).</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    /// <summary>The sender holding it (InProgress).</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>Until when the lease holds.</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
+
+    /// <summary>The HTTP status of the last attempt that got an answer.</summary>
+    public int? StatusCode { get; set; }
+
+    /// <summary>The last failure (status and the start of the answer, or the exception type and message).</summary>
+    public string? LastError { get; set; }
+
+    /// <summary>How long the last attempt took, in milliseconds.</summary>
+    public int? ResponseTimeMs { get; set; }
+
+    /// <summary>When created (fan-out).</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the receiver answered 2xx.</summary>
+    public DateTimeOffset? DeliveredAt { get; set; }
+}
+
+/// <summary>State of a <see cref="WebhookDeliveryRow"/>.</summary>
+public enum WebhookDeliveryStatus
+{
+    /// <summary>Waiting for the sender.</summary>
+    Pending,
+
+    /// <summary>Held by a sender under a lease.</summary>
+    InProgress,
+
+    /// <summary>The receiver answered 2xx.</summary>
+    Delivered,
+
+    /// <summary>Failed for a reason that may pass (408, 429, 5xx, timeout, network); tried again after a back-off.</summary>
+    Retrying,
+
+    /// <summary>Refused (another 4xx or a redirect) or out of attempts; only a replay brings it back.</summary>
+    DeadLetter,
+}

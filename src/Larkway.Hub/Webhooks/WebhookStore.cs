@@ -1,0 +1,327 @@
+using System.Text.Json;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Larkway.Hub.Webhooks;
+
+/// <summary>
+/// Webhook subscriptions and their outbox: fan-out (one delivery per matching subscription and inbox event, unique, so
+/// a redelivered or replayed event is never queued twice), lease claiming by conditional updates (two senders or two
+/// Hub processes never hold one delivery), outcomes, the delivery log and replay.
+/// </summary>
+internal sealed class WebhookStore(
+    IDbContextFactory<HubDbContext> contexts,
+    HubDatabaseInitializer initializer,
+    IHubStorageProvider provider,
+    WebhookSignal signal,
+    TimeProvider time)
+{
+    public async Task<WebhookSubscriptionRow> CreateSubscriptionAsync(Uri url, IReadOnlyList<string> eventTypes, string description, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var row = new WebhookSubscriptionRow
+        {
+            Id = "whk_" + Guid.CreateVersion7(now).ToString("N"),
+            Url = url.AbsoluteUri,
+            EventTypes = string.Join(',', eventTypes),
+            Description = description,
+            Secret = WebhookSignature.NewSecret(),
+            CreatedAt = now,
+        };
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            db.WebhookSubscriptions.Add(row);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return row;
+        }
+    }
+
+    public async Task<IReadOnlyList<WebhookSubscriptionRow>> ListSubscriptionsAsync(CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = await db.WebhookSubscriptions.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    public async Task<bool> SubscriptionExistsAsync(string id, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.WebhookSubscriptions.AnyAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Deletes a subscription and its delivery log (cascade); queued deliveries are dropped with it.</summary>
+    public async Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            // Deliveries first: not every provider enforces the cascade (SQLite needs foreign_keys on).
+            await db.WebhookDeliveries.Where(d => d.SubscriptionId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            return await db.WebhookSubscriptions.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+    }
+
+    /// <summary>
+    /// Queues the event for every subscription whose types match; those already queued for this inbox event are
+    /// skipped (the unique index settles a race). Returns how many deliveries were added.
+    /// </summary>
+    public async Task<int> FanOutAsync(InboxEventContext context, CancellationToken cancellationToken)
+    {
+        var eventType = context.Envelope.EventType;
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Select(s => new { s.Id, s.EventTypes })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var matching = subscriptions.Where(s => WebhookEventFilter.Matches(WebhookEventFilter.Split(s.EventTypes), eventType)).Select(s => s.Id).ToList();
+            if (matching.Count == 0)
+            {
+                return 0;
+            }
+
+            var payload = Payload(context);
+            for (var round = 0; ; round++)
+            {
+                var existing = await db.WebhookDeliveries.AsNoTracking().Where(d => d.InboxEventId == context.InboxEventId)
+                    .Select(d => d.SubscriptionId).ToListAsync(cancellationToken).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                var added = 0;
+                foreach (var subscription in matching.Except(existing, StringComparer.Ordinal))
+                {
+                    db.WebhookDeliveries.Add(new WebhookDeliveryRow
+                    {
+                        SubscriptionId = subscription,
+                        InboxEventId = context.InboxEventId,
+                        EventId = Truncate(context.Envelope.DedupKey, 256),
+                        EventType = Truncate(eventType, 128)!,
+                        Payload = payload,
+                        Status = WebhookDeliveryStatus.Pending,
+                        NextAttemptAt = now,
+                        CreatedAt = now,
+                    });
+                    added++;
+                }
+
+                if (added == 0)
+                {
+                    return 0;
+                }
+
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    signal.Notify();
+                    return added;
+                }
+                catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex) && round == 0)
+                {
+                    // Another handler of the same event queued some at the same time: queue only what is still missing.
+                    db.ChangeTracker.Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>The body posted: <c>{"id","type","created_at","app","event"}</c>.</summary>
+    internal static byte[] Payload(InboxEventContext context)
+    {
+        var envelope = context.Envelope;
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", envelope.DedupKey ?? $"inbox_{context.InboxEventId}");
+            writer.WriteString("type", envelope.EventType);
+            writer.WriteString("created_at", (envelope.CreateTime ?? context.ReceivedAt).ToUniversalTime());
+            writer.WriteString("app", context.AppName);
+            writer.WritePropertyName("event");
+            if (envelope.Event.ValueKind == JsonValueKind.Undefined)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                envelope.Event.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Claims up to <paramref name="batchSize"/> due deliveries, oldest first, each counting an attempt; returns them with their subscriptions.</summary>
+    public async Task<IReadOnlyList<ClaimedWebhookDelivery>> ClaimAsync(string owner, int batchSize, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? until = now + lease;
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var candidates = await Due(db.WebhookDeliveries, now).OrderBy(d => d.Id).Select(d => d.Id).Take(batchSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var claimed = new List<long>(candidates.Count);
+            foreach (var id in candidates)
+            {
+                // Conditional on still being due: of two claimers, exactly one updates the row.
+                var updated = await Due(db.WebhookDeliveries.Where(d => d.Id == id), now).ExecuteUpdateAsync(
+                    s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.InProgress)
+                        .SetProperty(d => d.LeaseOwner, owner)
+                        .SetProperty(d => d.LeaseUntil, until)
+                        .SetProperty(d => d.Attempts, d => d.Attempts + 1),
+                    cancellationToken).ConfigureAwait(false);
+                if (updated == 1)
+                {
+                    claimed.Add(id);
+                }
+            }
+
+            if (claimed.Count == 0)
+            {
+                return [];
+            }
+
+            var rows = await db.WebhookDeliveries.AsNoTracking()
+                .Where(d => claimed.Contains(d.Id) && d.LeaseOwner == owner)
+                .Join(db.WebhookSubscriptions.AsNoTracking(), d => d.SubscriptionId, s => s.Id, (d, s) => new ClaimedWebhookDelivery(d, s))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.OrderBy(r => r.Delivery.Id)];
+        }
+    }
+
+    /// <summary>Records a 2xx; false when <paramref name="owner"/> no longer held the lease.</summary>
+    public Task<bool> MarkDeliveredAsync(long id, string owner, int statusCode, int responseTimeMs, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? now = time.GetUtcNow();
+        return UpdateOwnedAsync(id, owner, s => s
+            .SetProperty(d => d.Status, WebhookDeliveryStatus.Delivered)
+            .SetProperty(d => d.StatusCode, statusCode)
+            .SetProperty(d => d.ResponseTimeMs, responseTimeMs)
+            .SetProperty(d => d.DeliveredAt, now)
+            .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
+            .SetProperty(d => d.LeaseOwner, (string?)null)
+            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(d => d.LastError, (string?)null), cancellationToken);
+    }
+
+    /// <summary>Records a failure: Retrying until <paramref name="retryAt"/>, or DeadLetter when it is null.</summary>
+    public Task<bool> MarkFailedAsync(long id, string owner, int? statusCode, int? responseTimeMs, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    {
+        var message = Truncate(error, WebhookDeliveryRow.MaxErrorLength);
+        var status = retryAt is null ? WebhookDeliveryStatus.DeadLetter : WebhookDeliveryStatus.Retrying;
+        return UpdateOwnedAsync(id, owner, s => s
+            .SetProperty(d => d.Status, status)
+            .SetProperty(d => d.StatusCode, statusCode)
+            .SetProperty(d => d.ResponseTimeMs, responseTimeMs)
+            .SetProperty(d => d.NextAttemptAt, retryAt)
+            .SetProperty(d => d.LeaseOwner, (string?)null)
+            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(d => d.LastError, message), cancellationToken);
+    }
+
+    /// <summary>A subscription's deliveries, newest first.</summary>
+    public async Task<IReadOnlyList<WebhookDeliveryRow>> ListDeliveriesAsync(string subscriptionId, WebhookDeliveryStatus? status, int limit, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var query = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == subscriptionId);
+            if (status is { } s)
+            {
+                query = query.Where(d => d.Status == s);
+            }
+
+            return await query.OrderByDescending(d => d.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Back to Pending with attempts reset, unless a sender holds it right now.</summary>
+    public async Task<WebhookReplayResult> ReplayAsync(long id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? due = now;
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var updated = await db.WebhookDeliveries
+                .Where(d => d.Id == id && (d.Status != WebhookDeliveryStatus.InProgress || d.LeaseUntil <= now))
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.Pending)
+                        .SetProperty(d => d.Attempts, 0)
+                        .SetProperty(d => d.NextAttemptAt, due)
+                        .SetProperty(d => d.LeaseOwner, (string?)null)
+                        .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null),
+                    cancellationToken).ConfigureAwait(false);
+            if (updated == 1)
+            {
+                signal.Notify();
+                return WebhookReplayResult.Replayed;
+            }
+
+            return await db.WebhookDeliveries.AnyAsync(d => d.Id == id, cancellationToken).ConfigureAwait(false)
+                ? WebhookReplayResult.InProgress
+                : WebhookReplayResult.NotFound;
+        }
+    }
+
+    private static IQueryable<WebhookDeliveryRow> Due(IQueryable<WebhookDeliveryRow> rows, DateTimeOffset now) =>
+        rows.Where(d => ((d.Status == WebhookDeliveryStatus.Pending || d.Status == WebhookDeliveryStatus.Retrying) && d.NextAttemptAt <= now)
+            || (d.Status == WebhookDeliveryStatus.InProgress && d.LeaseUntil <= now));
+
+    private async Task<bool> UpdateOwnedAsync(
+        long id,
+        string owner,
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<WebhookDeliveryRow>> setters,
+        CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var updated = await db.WebhookDeliveries
+                .Where(d => d.Id == id && d.Status == WebhookDeliveryStatus.InProgress && d.LeaseOwner == owner)
+                .ExecuteUpdateAsync(setters, cancellationToken).ConfigureAwait(false);
+            return updated == 1;
+        }
+    }
+
+    private static string? Truncate(string? value, int length) => value is { } v && v.Length > length ? v[..length] : value;
+
+    private async Task<HubDbContext> ContextAsync(CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>A claimed delivery and its subscription (URL, secret).</summary>
+internal sealed record ClaimedWebhookDelivery(WebhookDeliveryRow Delivery, WebhookSubscriptionRow Subscription);
+
+/// <summary>The outcome of <see cref="WebhookStore.ReplayAsync"/>.</summary>
+internal enum WebhookReplayResult
+{
+    /// <summary>Back to Pending.</summary>
+    Replayed,
+
+    /// <summary>No delivery has that id.</summary>
+    NotFound,
+
+    /// <summary>Being sent right now.</summary>
+    InProgress,
+}
+
+/// <summary>Queues webhook deliveries for every handled inbox event.</summary>
+internal sealed class WebhookFanOut(WebhookStore store) : IInboxEventObserver
+{
+    public Task OnEventAsync(InboxEventContext context, CancellationToken cancellationToken) => store.FanOutAsync(context, cancellationToken);
+}
+
+/// <summary>Wakes the webhook sender when a delivery is queued or replayed in this process.</summary>
+internal sealed class WebhookSignal : Larkway.Hub.Hosting.WorkSignal;

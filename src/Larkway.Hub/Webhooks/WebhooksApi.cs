@@ -1,0 +1,277 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Larkway.Hub.Admin;
+using Larkway.Hub.Notifications;
+using Larkway.Hub.Webhooks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the webhook subscriptions API (the admin key only).</summary>
+public static class HubWebhooksEndpointRouteBuilderExtensions
+{
+    /// <summary>Default number of deliveries listed.</summary>
+    public const int DefaultListLimit = 100;
+
+    /// <summary>Most deliveries listed at once.</summary>
+    public const int MaxListLimit = 1000;
+
+    /// <summary>Longest description.</summary>
+    public const int MaxDescriptionLength = 500;
+
+    /// <summary>Longest URL.</summary>
+    public const int MaxUrlLength = 2048;
+
+    /// <summary>Most type patterns per subscription.</summary>
+    public const int MaxEventTypes = 50;
+
+    /// <summary>
+    /// Maps <c>POST|GET /api/v1/webhooks</c>, <c>DELETE /api/v1/webhooks/{id}</c>, <c>GET /api/v1/webhooks/{id}/deliveries</c>
+    /// and <c>POST /api/v1/webhook-deliveries/{id}/replay</c>, all for the admin key only (an API key gets 403, anything
+    /// else 401). Needs <c>AddHubWebhooks</c>, <c>AddHubAdminApi</c> and <c>AddHubNotifications</c> (for API keys).
+    /// </summary>
+    public static IEndpointRouteBuilder MapHubWebhooksApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var webhooks = endpoints.MapGroup("/api/v1/webhooks");
+        webhooks.AddEndpointFilter(RequireAdminAsync);
+        webhooks.MapPost("", CreateAsync).WithName("CreateWebhook");
+        webhooks.MapGet("", ListAsync).WithName("ListWebhooks");
+        webhooks.MapDelete("/{id}", DeleteAsync).WithName("DeleteWebhook");
+        webhooks.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries");
+
+        var deliveries = endpoints.MapGroup("/api/v1/webhook-deliveries");
+        deliveries.AddEndpointFilter(RequireAdminAsync);
+        deliveries.MapPost("/{id:long}/replay", ReplayAsync).WithName("ReplayWebhookDelivery");
+        return endpoints;
+    }
+
+    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var header = http.Request.Headers.Authorization.ToString();
+        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        if (!string.IsNullOrEmpty(presented))
+        {
+            if (await http.RequestServices.GetRequiredService<HubAdminKey>().VerifyAsync(presented, http.RequestAborted).ConfigureAwait(false))
+            {
+                return await next(context).ConfigureAwait(false);
+            }
+
+            if (presented.StartsWith(ApiKeyStore.SecretPrefix, StringComparison.Ordinal)
+                && http.RequestServices.GetService<ApiKeyStore>() is { } keys
+                && await keys.FindAsync(presented, http.RequestAborted).ConfigureAwait(false) is not null)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: "Only the admin key manages webhooks.");
+            }
+        }
+
+        http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: presented is null ? "Admin key required" : "Admin key not accepted",
+            detail: "Send the Hub's admin key as 'Authorization: Bearer <key>'.");
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] WebhookStore store, CancellationToken cancellationToken)
+    {
+        // Read with the snake_case context: minimal APIs' default JSON options would not bind event_types.
+        WebhookCreateDto? request;
+        try
+        {
+            request = await http.Request.ReadFromJsonAsync(HubWebhooksJsonContext.Default.WebhookCreateDto, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid webhook",
+                detail: "The body must be a JSON object: {\"url\", \"event_types\", \"description\"}.");
+        }
+
+        var problems = new List<string>();
+        var url = request?.Url?.Trim();
+        Uri? uri = null;
+        if (string.IsNullOrEmpty(url) || url.Length > MaxUrlLength
+            || !Uri.TryCreate(url, UriKind.Absolute, out uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            problems.Add($"url: required, an absolute http or https URL without credentials or fragment, at most {MaxUrlLength} characters.");
+        }
+
+        var types = request?.EventTypes?.Select(t => t?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToArray() ?? [];
+        if (types.Length is 0 or > MaxEventTypes || types.Any(t => !WebhookEventFilter.IsValidPattern(t)))
+        {
+            problems.Add($"event_types: required, 1–{MaxEventTypes} event types: exact names ('im.message.receive_v1', 'card.action.trigger'), families ('im.message.*'), or '*' for all.");
+        }
+
+        var description = request?.Description?.Trim() ?? "";
+        if (description.Length > MaxDescriptionLength)
+        {
+            problems.Add($"description: at most {MaxDescriptionLength} characters.");
+        }
+
+        if (problems.Count > 0 || uri is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid webhook", detail: string.Join(" ", problems));
+        }
+
+        var row = await store.CreateSubscriptionAsync(uri, types, description, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(
+            new WebhookCreatedDto(row.Id, row.Url, types, row.Description, row.CreatedAt, row.Secret),
+            HubWebhooksJsonContext.Default.WebhookCreatedDto,
+            statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ListAsync([FromServices] WebhookStore store, CancellationToken cancellationToken)
+    {
+        var rows = await store.ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(
+            rows.Select(r => new WebhookDto(r.Id, r.Url, WebhookEventFilter.Split(r.EventTypes), r.Description, r.CreatedAt)).ToArray(),
+            HubWebhooksJsonContext.Default.WebhookDtoArray);
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, [FromServices] WebhookStore store, CancellationToken cancellationToken) =>
+        await store.DeleteSubscriptionAsync(id, cancellationToken).ConfigureAwait(false)
+            ? TypedResults.NoContent()
+            : NotFound(id);
+
+    private static async Task<IResult> ListDeliveriesAsync(
+        string id, [FromQuery] string? status, [FromQuery] string? limit, [FromServices] WebhookStore store, CancellationToken cancellationToken)
+    {
+        WebhookDeliveryStatus? filter = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!WebhookWire.TryParseStatus(status, out var parsed))
+            {
+                return BadParameter("status", $"must be one of: {string.Join(", ", WebhookWire.StatusNames)}.");
+            }
+
+            filter = parsed;
+        }
+
+        var take = DefaultListLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxListLimit))
+        {
+            return BadParameter("limit", $"must be an integer from 1 to {MaxListLimit} (default {DefaultListLimit}).");
+        }
+
+        if (!await store.SubscriptionExistsAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            return NotFound(id);
+        }
+
+        var rows = await store.ListDeliveriesAsync(id, filter, take, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(rows.Select(WebhookWire.ToDto).ToArray(), HubWebhooksJsonContext.Default.WebhookDeliveryDtoArray);
+    }
+
+    private static async Task<IResult> ReplayAsync(long id, [FromServices] WebhookStore store, CancellationToken cancellationToken) =>
+        await store.ReplayAsync(id, cancellationToken).ConfigureAwait(false) switch
+        {
+            WebhookReplayResult.Replayed => TypedResults.Json(
+                new WebhookReplayDto(id, WebhookWire.StatusName(WebhookDeliveryStatus.Pending)),
+                HubWebhooksJsonContext.Default.WebhookReplayDto,
+                statusCode: StatusCodes.Status202Accepted),
+            WebhookReplayResult.InProgress => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Delivery in progress",
+                detail: $"Delivery {id} is being sent right now; replay it once it is delivered, retrying or dead-lettered."),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Delivery not found", detail: $"No webhook delivery has id {id}."),
+        };
+
+    private static IResult NotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Webhook not found", detail: $"No webhook has id '{id}'.");
+
+    private static IResult BadParameter(string name, string rule) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: $"Invalid query parameter '{name}'",
+            detail: $"Query parameter '{name}' {rule}",
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["parameter"] = name });
+}
+
+/// <summary>Creates a webhook subscription.</summary>
+public sealed record WebhookCreateDto(string? Url, string[]? EventTypes, string? Description);
+
+/// <summary>A new subscription, with its signing secret (shown only here).</summary>
+public sealed record WebhookCreatedDto(string Id, string Url, string[] EventTypes, string Description, DateTimeOffset CreatedAt, string Secret);
+
+/// <summary>A subscription as listed (no secret).</summary>
+public sealed record WebhookDto(string Id, string Url, string[] EventTypes, string Description, DateTimeOffset CreatedAt);
+
+/// <summary>One delivery in the log.</summary>
+public sealed record WebhookDeliveryDto(
+    long Id,
+    string WebhookId,
+    long InboxEventId,
+    string? EventId,
+    string EventType,
+    string Status,
+    int Attempts,
+    int? StatusCode,
+    string? LastError,
+    int? ResponseTimeMs,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? DeliveredAt);
+
+/// <summary>The answer to a replay.</summary>
+public sealed record WebhookReplayDto(long Id, string Status);
+
+/// <summary>Source-generated JSON for the webhooks API.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(WebhookCreateDto))]
+[JsonSerializable(typeof(WebhookCreatedDto))]
+[JsonSerializable(typeof(WebhookDto[]))]
+[JsonSerializable(typeof(WebhookDeliveryDto[]))]
+[JsonSerializable(typeof(WebhookReplayDto))]
+internal sealed partial class HubWebhooksJsonContext : JsonSerializerContext;
+
+/// <summary>Wire names of delivery statuses.</summary>
+internal static class WebhookWire
+{
+    public static readonly string[] StatusNames = ["pending", "in_progress", "delivered", "retrying", "dead_letter"];
+
+    public static string StatusName(WebhookDeliveryStatus status) => status switch
+    {
+        WebhookDeliveryStatus.Pending => "pending",
+        WebhookDeliveryStatus.InProgress => "in_progress",
+        WebhookDeliveryStatus.Delivered => "delivered",
+        WebhookDeliveryStatus.Retrying => "retrying",
+        WebhookDeliveryStatus.DeadLetter => "dead_letter",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static bool TryParseStatus(string value, out WebhookDeliveryStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<WebhookDeliveryStatus>())
+        {
+            if (string.Equals(value, StatusName(candidate), StringComparison.OrdinalIgnoreCase)
+                || string.Equals(value, candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                status = candidate;
+                return true;
+            }
+        }
+
+        status = default;
+        return false;
+    }
+
+    public static WebhookDeliveryDto ToDto(WebhookDeliveryRow d) => new(
+        d.Id,
+        d.SubscriptionId,
+        d.InboxEventId,
+        d.EventId,
+        d.EventType,
+        StatusName(d.Status),
+        d.Attempts,
+        d.StatusCode,
+        d.LastError,
+        d.ResponseTimeMs,
+        d.CreatedAt,
+        d.Status is WebhookDeliveryStatus.Pending or WebhookDeliveryStatus.Retrying ? d.NextAttemptAt : null,
+        d.DeliveredAt);
+}

@@ -1,0 +1,87 @@
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Tests.TestSupport;
+using Larkway.Hub.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Hub.Tests.Webhooks;
+
+/// <summary>The webhook outbox on a real database of each provider: idempotent fan-out, exclusive claims, replay.</summary>
+public abstract class WebhookStoreTests
+{
+    protected abstract Task<IHubTestDatabase> CreateDatabaseAsync();
+
+    [Fact]
+    public async Task Fan_out_queues_one_delivery_per_matching_subscription_however_often_and_concurrently_it_runs()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var hub = Services(database);
+        var store = hub.Provider.GetRequiredService<WebhookStore>();
+        var all = await store.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/all"), ["*"], "", CancellationToken.None);
+        var messages = await store.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/messages"), ["im.message.*"], "", CancellationToken.None);
+        var cards = await store.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/cards"), ["card.action.trigger"], "", CancellationToken.None);
+        var message = Context(1, TestEvents.Message("ev_1", "om_1"));
+
+        var added = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.FanOutAsync(message, CancellationToken.None)));
+        await store.FanOutAsync(message, CancellationToken.None);
+
+        added.Sum().ShouldBe(2);
+        (await store.ListDeliveriesAsync(all.Id, null, 10, CancellationToken.None)).Count.ShouldBe(1);
+        (await store.ListDeliveriesAsync(messages.Id, null, 10, CancellationToken.None)).Single().EventId.ShouldBe("ev_1");
+        (await store.ListDeliveriesAsync(cards.Id, null, 10, CancellationToken.None)).ShouldBeEmpty();
+
+        (await store.FanOutAsync(Context(2, TestEvents.CardAction("ev_2")), CancellationToken.None)).ShouldBe(2);
+        (await store.FanOutAsync(Context(3, TestEvents.Custom("ev_3", type: "some.unknown_v9")), CancellationToken.None)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Of_two_senders_exactly_one_claims_a_delivery_and_only_the_holder_records_its_outcome_and_replay_requeues_it()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var hub = Services(database);
+        var store = hub.Provider.GetRequiredService<WebhookStore>();
+        var subscription = await store.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/all"), ["*"], "", CancellationToken.None);
+        await store.FanOutAsync(Context(1, TestEvents.Custom("ev_1")), CancellationToken.None);
+
+        var claims = await Task.WhenAll(
+            store.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None),
+            store.ClaimAsync("b", 10, TimeSpan.FromMinutes(1), CancellationToken.None));
+        claims.Sum(c => c.Count).ShouldBe(1);
+        var (winner, loser) = claims[0].Count == 1 ? ("a", "b") : ("b", "a");
+        var claimed = claims.SelectMany(c => c).Single();
+        claimed.Subscription.Secret.ShouldBe(subscription.Secret);
+        (await store.ReplayAsync(claimed.Delivery.Id, CancellationToken.None)).ShouldBe(WebhookReplayResult.InProgress);
+
+        (await store.MarkFailedAsync(claimed.Delivery.Id, loser, 400, 1, "HTTP 400", null, CancellationToken.None)).ShouldBeFalse();
+        (await store.MarkFailedAsync(claimed.Delivery.Id, winner, 400, 1, "HTTP 400", null, CancellationToken.None)).ShouldBeTrue();
+        (await store.ListDeliveriesAsync(subscription.Id, WebhookDeliveryStatus.DeadLetter, 10, CancellationToken.None)).Single().StatusCode.ShouldBe(400);
+        (await store.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None)).ShouldBeEmpty();
+
+        (await store.ReplayAsync(claimed.Delivery.Id, CancellationToken.None)).ShouldBe(WebhookReplayResult.Replayed);
+        (await store.ReplayAsync(999_999, CancellationToken.None)).ShouldBe(WebhookReplayResult.NotFound);
+        var again = (await store.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None)).Single();
+        again.Delivery.Attempts.ShouldBe(1);
+        (await store.MarkDeliveredAsync(again.Delivery.Id, "a", 204, 3, CancellationToken.None)).ShouldBeTrue();
+        (await store.ListDeliveriesAsync(subscription.Id, WebhookDeliveryStatus.Delivered, 10, CancellationToken.None)).Single().DeliveredAt.ShouldNotBeNull();
+
+        (await store.DeleteSubscriptionAsync(subscription.Id, CancellationToken.None)).ShouldBeTrue();
+        (await store.ListDeliveriesAsync(subscription.Id, null, 10, CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    private static HubServices Services(IHubTestDatabase database) =>
+        new(database, TimeProvider.System, settings: new Dictionary<string, string?> { ["Larkway:Webhooks:SenderEnabled"] = "false" },
+            services: s => s.AddHubWebhooks(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
+
+    private static InboxEventContext Context(long id, Larkway.Feishu.Events.Ingest.FeishuInboundEvent inbound) =>
+        new(id, inbound.AppName, DateTimeOffset.UtcNow, inbound.Envelope);
+}
+
+public sealed class SqliteWebhookStoreTests : WebhookStoreTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => Task.FromResult<IHubTestDatabase>(new TempDatabase());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresWebhookStoreTests(PostgresCluster cluster) : WebhookStoreTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => cluster.CreateTestDatabaseAsync();
+}
