@@ -132,11 +132,16 @@ public abstract partial class SingletonDuty : BackgroundService
 
                 var attemptedAt = _time.GetUtcNow();
                 bool renewed;
-
-                // A renewal that has not answered by the deadline counts as failed: the duty must stop in time.
-                using (var renewCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                if (attemptedAt >= deadline)
                 {
-                    renewCts.CancelAfter(Max(TimeSpan.Zero, deadline - attemptedAt));
+                    // Stalled past the point where the duty had to stop (a paused process, a slow host).
+                    renewed = false;
+                }
+                else
+                {
+                    // A renewal that has not answered by the deadline counts as failed: the duty must stop in time.
+                    using var deadlineCts = new CancellationTokenSource(deadline - attemptedAt, _time);
+                    using var renewCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadlineCts.Token);
                     try
                     {
                         renewed = await _leases.RenewAsync(LeaseName, Owner, _options.Duration, renewCts.Token).ConfigureAwait(false);

@@ -115,6 +115,34 @@ public abstract class SingletonDutyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dead_replicas_lease_is_taken_over_once_it_expires()
+    {
+        var time = new ManualTimeProvider();
+        var options = new LeaseOptions { Duration = TimeSpan.FromSeconds(30), RetryInterval = TimeSpan.FromSeconds(5) };
+        await using var one = new HubServices(_db, time);
+        var store = one.Provider.GetRequiredService<LeaseStore>();
+
+        // A replica took the lease and died: nobody renews or releases it.
+        var diedAt = time.GetUtcNow();
+        (await store.TryAcquireAsync(Name, "dead-replica", options.Duration)).ShouldBeTrue();
+        using var standby = new TestDuty(Name, one, options, time, new DutyTracker());
+        await standby.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(time.ActiveTimers > 0), "the standby waiting to retry");
+        standby.Started.Task.IsCompleted.ShouldBeFalse();
+
+        await Eventually.TrueAsync(() =>
+        {
+            time.Advance(options.RetryInterval);
+            return Task.FromResult(standby.Started.Task.IsCompleted);
+        }, "the standby took the expired lease");
+
+        var lease = await store.GetAsync(Name);
+        lease!.Owner.ShouldBe(standby.Owner);
+        lease.AcquiredAt.ShouldBeGreaterThanOrEqualTo(diedAt + options.Duration); // not before the dead replica's lease expired
+        await standby.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_job_runs_repeatedly_on_one_replica_only()
     {
         var runs = new JobLog();
