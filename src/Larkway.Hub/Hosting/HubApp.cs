@@ -134,6 +134,7 @@ public static partial class HubApp
         AddBot(services, configuration);
 
         services.AddHubStorage(configuration);
+        services.AddHubLeases(configuration);
         services.AddHubInbox(configuration);
         services.AddHubEventDispatcher(AppName, (sp, dispatcher) => sp.GetRequiredService<AppBot>().RegisterOn(dispatcher));
         services.AddHubAdminApi();
@@ -154,7 +155,9 @@ public static partial class HubApp
 
         if (settings.Mode == HubMode.LongConnection)
         {
-            services.AddHostedService<LongConnectionService>();
+            // Every replica runs it; only the holder of the lease long-connection/{app id} connects.
+            services.AddSingleton<LongConnectionService>();
+            services.AddHostedService(sp => sp.GetRequiredService<LongConnectionService>());
         }
     }
 

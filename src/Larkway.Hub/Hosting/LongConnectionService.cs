@@ -1,24 +1,38 @@
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.LongConnection;
-using Microsoft.Extensions.Hosting;
+using Larkway.Hub.Leases;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Hosting;
 
 /// <summary>
-/// Holds Feishu's long connection in long-connection mode, feeding the same sink (dedupe → inbox) as
-/// the webhook. A fatal error (bad credentials, connection limit) stops the service and is logged
-/// with what to fix; the rest of the Hub keeps serving.
+/// Holds Feishu's long connection in long-connection mode, feeding the same sink (dedupe → inbox) as the webhook —
+/// on one replica only: the connection runs while this replica holds the lease <c>long-connection/{app id}</c>
+/// (<see cref="SingletonDuty"/>); the others stand by and one takes over when the holder stops or dies. A fatal
+/// error (bad credentials, connection limit) ends the duty on this replica and is logged with what to fix; the lease
+/// is released, so another replica tries (and, with the same configuration, stops the same way). The rest of the
+/// Hub keeps serving.
 /// </summary>
 internal sealed partial class LongConnectionService(
     HubSettings settings,
     IFeishuEventSink sink,
+    LeaseStore leases,
+    IOptions<LeaseOptions> leaseOptions,
     TimeProvider time,
-    ILoggerFactory loggerFactory) : BackgroundService
+    ILoggerFactory loggerFactory)
+    : SingletonDuty(LeaseNameOf(settings), leases, leaseOptions, time, loggerFactory.CreateLogger<LongConnectionService>())
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<LongConnectionService>();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>One long connection per Feishu app among all replicas: the lease is named after the app id.</summary>
+    public static string LeaseNameOf(HubSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return "long-connection/" + settings.AppId;
+    }
+
+    protected override async Task RunDutyAsync(CancellationToken cancellationToken)
     {
         var options = new FeishuLongConnectionOptions
         {
@@ -26,7 +40,7 @@ internal sealed partial class LongConnectionService(
             AppSecret = settings.AppSecret!,
             AppName = HubApp.AppName,
             VerificationToken = settings.VerificationToken,
-            TimeProvider = time,
+            TimeProvider = Time,
         };
         if (settings.BaseUrl is not null)
         {
@@ -36,9 +50,9 @@ internal sealed partial class LongConnectionService(
         await using var client = new FeishuLongConnectionClient(options, sink, loggerFactory);
         try
         {
-            await client.RunAsync(stoppingToken).ConfigureAwait(false);
+            await client.RunAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
         catch (FeishuLongConnectionException ex)

@@ -1,4 +1,5 @@
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Leases;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Webhooks;
@@ -56,6 +57,9 @@ public class HubDbContext : DbContext
 
     /// <summary>Small named values the Hub keeps (the admin key's hash, …).</summary>
     public DbSet<HubSetting> Settings => Set<HubSetting>();
+
+    /// <summary>Leases on singleton duties (the long connection, scheduled jobs): one holder among the replicas.</summary>
+    public DbSet<HubLeaseRow> Leases => Set<HubLeaseRow>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -226,6 +230,16 @@ public class HubDbContext : DbContext
             e.Property(x => x.Name).HasColumnName("name").HasMaxLength(128);
             e.Property(x => x.Value).HasColumnName("value").HasMaxLength(4096).IsRequired();
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        });
+
+        modelBuilder.Entity<HubLeaseRow>(e =>
+        {
+            e.ToTable("hub_leases");
+            e.HasKey(x => x.Name).HasName("pk_hub_leases");
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(HubLeaseRow.MaxNameLength);
+            e.Property(x => x.Owner).HasColumnName("owner").HasMaxLength(HubLeaseRow.MaxOwnerLength).IsRequired();
+            e.Property(x => x.AcquiredAt).HasColumnName("acquired_at");
+            e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
         });
 
         modelBuilder.Entity<BotConversationRow>(e =>

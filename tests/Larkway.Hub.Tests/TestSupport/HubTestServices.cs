@@ -112,6 +112,7 @@ public sealed class HubServices : IAsyncDisposable
         collection.AddSingleton(time);
         collection.AddSingleton(new HubConsole(console ?? TextWriter.Null));
         collection.AddHubStorage(Configuration);
+        collection.AddHubLeases(Configuration);
         collection.AddHubInbox(Configuration, o =>
         {
             o.RetryJitter = 0;

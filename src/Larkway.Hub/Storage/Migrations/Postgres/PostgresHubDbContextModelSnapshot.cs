@@ -126,6 +126,33 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                     b.ToTable("inbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Leases.HubLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("AcquiredAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("owner");
+
+                    b.HasKey("Name")
+                        .HasName("pk_hub_leases");
+
+                    b.ToTable("hub_leases", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Notifications.ApiKeyRow", b =>
                 {
                     b.Property<string>("Id")

@@ -119,6 +119,33 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.ToTable("inbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Leases.HubLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("AcquiredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
+
+                    b.HasKey("Name")
+                        .HasName("pk_hub_leases");
+
+                    b.ToTable("hub_leases", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Notifications.ApiKeyRow", b =>
                 {
                     b.Property<string>("Id")
