@@ -17,6 +17,12 @@ internal sealed class WebhookStore(
     WebhookSignal signal,
     TimeProvider time)
 {
+    // Fan-out runs for every handled event, and most Hubs have few subscriptions that rarely change: they are read
+    // at most this often. Changes made in this process apply at once; another replica's, within this long.
+    internal static readonly TimeSpan SubscriptionCacheLifetime = TimeSpan.FromSeconds(2);
+
+    private volatile SubscriptionSnapshot? _subscriptions;
+
     public async Task<WebhookSubscriptionRow> CreateSubscriptionAsync(Uri url, IReadOnlyList<string> eventTypes, string description, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -34,6 +40,7 @@ internal sealed class WebhookStore(
         {
             db.WebhookSubscriptions.Add(row);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            ForgetSubscriptions();
             return row;
         }
     }
@@ -65,7 +72,9 @@ internal sealed class WebhookStore(
         {
             // Deliveries first: not every provider enforces the cascade (SQLite needs foreign_keys on).
             await db.WebhookDeliveries.Where(d => d.SubscriptionId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            return await db.WebhookSubscriptions.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) == 1;
+            var deleted = await db.WebhookSubscriptions.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) == 1;
+            ForgetSubscriptions();
+            return deleted;
         }
     }
 
@@ -76,16 +85,16 @@ internal sealed class WebhookStore(
     public async Task<int> FanOutAsync(InboxEventContext context, CancellationToken cancellationToken)
     {
         var eventType = context.Envelope.EventType;
+        var subscriptions = await SubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+        var matching = subscriptions.Where(s => WebhookEventFilter.Matches(s.EventTypes, eventType)).Select(s => s.Id).ToList();
+        if (matching.Count == 0)
+        {
+            return 0;
+        }
+
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Select(s => new { s.Id, s.EventTypes })
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            var matching = subscriptions.Where(s => WebhookEventFilter.Matches(WebhookEventFilter.Split(s.EventTypes), eventType)).Select(s => s.Id).ToList();
-            if (matching.Count == 0)
-            {
-                return 0;
-            }
 
             var payload = Payload(context);
             for (var round = 0; ; round++)
@@ -293,6 +302,29 @@ internal sealed class WebhookStore(
     }
 
     private static string? Truncate(string? value, int length) => value is { } v && v.Length > length ? v[..length] : value;
+
+    /// <summary>The subscriptions with their parsed filters, from the cache while it is fresh.</summary>
+    private async Task<IReadOnlyList<(string Id, IReadOnlyList<string> EventTypes)>> SubscriptionsAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_subscriptions is { } cached && cached.ReadAt + SubscriptionCacheLifetime > now && cached.ReadAt <= now)
+        {
+            return cached.Items;
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = await db.WebhookSubscriptions.AsNoTracking().Select(s => new { s.Id, s.EventTypes }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var items = rows.Select(r => (r.Id, (IReadOnlyList<string>)WebhookEventFilter.Split(r.EventTypes))).ToArray();
+            _subscriptions = new SubscriptionSnapshot(now, items);
+            return items;
+        }
+    }
+
+    private void ForgetSubscriptions() => _subscriptions = null;
+
+    private sealed record SubscriptionSnapshot(DateTimeOffset ReadAt, IReadOnlyList<(string Id, IReadOnlyList<string> EventTypes)> Items);
 
     private async Task<HubDbContext> ContextAsync(CancellationToken cancellationToken)
     {
