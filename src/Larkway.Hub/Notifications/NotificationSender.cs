@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Larkway.Feishu;
 using Larkway.Feishu.Im;
+using Larkway.Hub.Hosting;
 using Larkway.Hub.Inbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,49 +21,25 @@ internal sealed partial class NotificationSender(
     IRecipientResolver resolver,
     TimeProvider time,
     IOptions<NotificationOptions> options,
-    ILogger<NotificationSender> logger) : BackgroundService
+    ILogger<NotificationSender> logger) : OutboxWorker<ClaimedDelivery>(signal, time)
 {
     private readonly NotificationOptions _options = options.Value;
 
     /// <summary>This sender's lease owner name.</summary>
     public string Owner { get; } = InboxOwner.Create("sender");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var batch = await store.ClaimAsync(Owner, _options.BatchSize, _options.LeaseDuration, stoppingToken).ConfigureAwait(false);
-                if (batch.Count == 0)
-                {
-                    await signal.WaitAsync(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
+    protected override int BatchSize => _options.BatchSize;
 
-                await Parallel.ForEachAsync(
-                    batch,
-                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Concurrency) },
-                    async (item, _) => await SendOneAsync(item, stoppingToken).ConfigureAwait(false)).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogLoopFailed(logger, ex);
-                try
-                {
-                    await Task.Delay(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-    }
+    protected override int Concurrency => _options.Concurrency;
+
+    protected override TimeSpan PollInterval => _options.PollInterval;
+
+    protected override Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int batchSize, CancellationToken cancellationToken) =>
+        store.ClaimAsync(Owner, batchSize, _options.LeaseDuration, cancellationToken);
+
+    protected override Task HandleAsync(ClaimedDelivery item, CancellationToken stoppingToken) => SendOneAsync(item, stoppingToken);
+
+    protected override void OnRoundFailed(Exception exception) => LogLoopFailed(logger, exception);
 
     private async Task SendOneAsync(ClaimedDelivery claimed, CancellationToken stoppingToken)
     {
@@ -95,12 +72,12 @@ internal sealed partial class NotificationSender(
         }
         catch (FeishuApiException ex)
         {
-            var retryAt = ex.IsTransient && delivery.Attempts < _options.MaxAttempts ? time.GetUtcNow() + RetryDelay(delivery.Attempts) : (DateTimeOffset?)null;
+            var retryAt = ex.IsTransient && delivery.Attempts < _options.MaxAttempts ? Time.GetUtcNow() + RetryDelay(delivery.Attempts) : (DateTimeOffset?)null;
             await RecordFailureAsync(claimed, new DeliveryError(ex.Code, ex.Msg, ex.LogId), retryAt).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or OperationCanceledException)
         {
-            var retryAt = delivery.Attempts < _options.MaxAttempts ? time.GetUtcNow() + RetryDelay(delivery.Attempts) : (DateTimeOffset?)null;
+            var retryAt = delivery.Attempts < _options.MaxAttempts ? Time.GetUtcNow() + RetryDelay(delivery.Attempts) : (DateTimeOffset?)null;
             await RecordFailureAsync(claimed, new DeliveryError(FeishuErrorCodes.NetworkError, ex.GetType().Name + ": " + ex.Message, null), retryAt).ConfigureAwait(false);
         }
     }

@@ -134,10 +134,9 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var caller = Caller(http);
 
-        // Another caller's notification is reported as missing, not as forbidden: ids are not to be probed.
-        if (found is not { } f || (!caller.IsAdmin && f.Notification.Caller != caller.Id))
+        if (found is not { } f || !Sees(caller, f.Notification))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
+            return NotificationNotFound(id);
         }
 
         return TypedResults.Json(NotificationWire.ToDto(f.Notification, f.Deliveries), HubNotificationsJsonContext.Default.NotificationDto);
@@ -152,9 +151,9 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     {
         var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var caller = Caller(http);
-        if (found is not { } f || (!caller.IsAdmin && f.Notification.Caller != caller.Id))
+        if (found is not { } f || !Sees(caller, f.Notification))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
+            return NotificationNotFound(id);
         }
 
         var body = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
@@ -216,9 +215,9 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     {
         var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var caller = Caller(http);
-        if (found is not { } f || (!caller.IsAdmin && f.Notification.Caller != caller.Id))
+        if (found is not { } f || !Sees(caller, f.Notification))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
+            return NotificationNotFound(id);
         }
 
         var retried = await store.RetryFailedAsync(id, cancellationToken).ConfigureAwait(false);
@@ -270,6 +269,12 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             {
                 ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
             });
+
+    // Another caller's notification is reported as missing, not as forbidden: ids are not to be probed.
+    private static bool Sees(ApiCaller caller, NotificationRow notification) => caller.IsAdmin || notification.Caller == caller.Id;
+
+    private static IResult NotificationNotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
 
     private static ApiCaller Caller(HttpContext http) => (ApiCaller)http.Items[CallerItem]!;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using Larkway.Hub.Hosting;
 using Larkway.Hub.Inbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,7 @@ internal sealed partial class WebhookSender(
     IHttpClientFactory httpClients,
     TimeProvider time,
     IOptions<WebhookOptions> options,
-    ILogger<WebhookSender> logger) : BackgroundService
+    ILogger<WebhookSender> logger) : OutboxWorker<ClaimedWebhookDelivery>(signal, time)
 {
     /// <summary>The named <see cref="HttpClient"/> the sender uses (no redirects, no client-level timeout).</summary>
     public const string HttpClientName = "Larkway.Webhooks";
@@ -34,52 +35,28 @@ internal sealed partial class WebhookSender(
     /// <summary>This sender's lease owner name.</summary>
     public string Owner { get; } = InboxOwner.Create("webhooks");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var batch = await store.ClaimAsync(Owner, _options.BatchSize, _options.LeaseDuration, stoppingToken).ConfigureAwait(false);
-                if (batch.Count == 0)
-                {
-                    await signal.WaitAsync(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
+    protected override int BatchSize => _options.BatchSize;
 
-                await Parallel.ForEachAsync(
-                    batch,
-                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Concurrency) },
-                    async (item, _) => await SendOneAsync(item, stoppingToken).ConfigureAwait(false)).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogLoopFailed(logger, ex);
-                try
-                {
-                    await Task.Delay(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-    }
+    protected override int Concurrency => _options.Concurrency;
+
+    protected override TimeSpan PollInterval => _options.PollInterval;
+
+    protected override Task<IReadOnlyList<ClaimedWebhookDelivery>> ClaimAsync(int batchSize, CancellationToken cancellationToken) =>
+        store.ClaimAsync(Owner, batchSize, _options.LeaseDuration, cancellationToken);
+
+    protected override Task HandleAsync(ClaimedWebhookDelivery item, CancellationToken stoppingToken) => SendOneAsync(item, stoppingToken);
+
+    protected override void OnRoundFailed(Exception exception) => LogLoopFailed(logger, exception);
 
     private async Task SendOneAsync(ClaimedWebhookDelivery claimed, CancellationToken stoppingToken)
     {
         var delivery = claimed.Delivery;
-        var started = time.GetTimestamp();
+        var started = Time.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            using var request = CreateRequest(claimed, time.GetUtcNow());
+            using var request = CreateRequest(claimed, Time.GetUtcNow());
             using var response = await httpClients.CreateClient(HttpClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
@@ -124,7 +101,7 @@ internal sealed partial class WebhookSender(
         return request;
     }
 
-    /// <summary>408, 429 and 5xx may pass; every other non-2xx answer would be the same next time.</summary>
+    /// <summary>408, 429 and 5xx may pass; every other non-2xx answer would be the same next Time.</summary>
     internal static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
@@ -142,13 +119,13 @@ internal sealed partial class WebhookSender(
             delay = after < MaxRetryAfter ? after : MaxRetryAfter;
         }
 
-        return time.GetUtcNow() + delay;
+        return Time.GetUtcNow() + delay;
     }
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
     {
         { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow(),
+        { Date: { } date } => date - Time.GetUtcNow(),
         _ => null,
     };
 
@@ -198,7 +175,7 @@ internal sealed partial class WebhookSender(
         }
     }
 
-    private int Elapsed(long started) => (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds);
+    private int Elapsed(long started) => (int)Math.Min(int.MaxValue, Time.GetElapsedTime(started).TotalMilliseconds);
 
     [LoggerMessage(EventId = 4200, Level = LogLevel.Debug, Message = "Webhook delivery {DeliveryId} to {SubscriptionId}: HTTP {Status} (attempt {Attempt}).")]
     private static partial void LogDelivered(ILogger logger, long deliveryId, string subscriptionId, int status, int attempt);
