@@ -27,6 +27,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt_install postgresql
 fi
 
+# Chromium for the console's browser tests (tests/Larkway.Browser.Tests): Playwright launches Debian's build by path;
+# Playwright's own browser download is never used.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium (Debian package)"
+  apt_install chromium
+fi
+
 compat=tests/compat/node-sdk
 if [ ! -d "$compat/node_modules/@larksuiteoapi/node-sdk" ]; then
   echo "installing $compat npm packages"

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Admin;
+using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Inbox;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -77,9 +78,15 @@ public static class HubAdminEndpointRouteBuilderExtensions
         return TypedResults.Json(body, HubAdminJsonContext.Default.AdminEventDtoArray);
     }
 
-    private static async Task<IResult> ReplayEventAsync([FromServices] InboxStore store, long id, CancellationToken cancellationToken)
+    private static async Task<IResult> ReplayEventAsync(HttpContext http, [FromServices] InboxStore store, long id, CancellationToken cancellationToken)
     {
-        return await store.ReplayAsync(id, cancellationToken).ConfigureAwait(false) switch
+        var result = await store.ReplayAsync(id, cancellationToken).ConfigureAwait(false);
+        if (result == InboxReplayResult.Replayed)
+        {
+            await ApiAudit.WriteAsync(http, "event.replay", id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        }
+
+        return result switch
         {
             InboxReplayResult.Replayed => TypedResults.Json(
                 new AdminReplayDto(id, HubAdminWire.StatusName(InboxStatus.Pending)),

@@ -140,6 +140,7 @@ public static partial class HubApp
         services.AddHubAdminApi();
         services.AddHubNotifications(configuration);
         services.AddHubWebhooks(configuration);
+        services.AddHubConsole();
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -189,6 +190,7 @@ public static partial class HubApp
         app.MapHubAdminApi();
         app.MapHubNotificationsApi();
         app.MapHubWebhooksApi();
+        app.MapHubConsole();
     }
 
     private static Uri ListeningUrl(WebApplication app)
@@ -208,6 +210,7 @@ public static partial class HubApp
         Console.WriteLine($"Larkway Hub listening on {host.BaseUrl} ({host.Settings.Mode} mode)");
         Console.WriteLine($"  events:      POST {new Uri(host.BaseUrl, "/feishu/events")}");
         Console.WriteLine($"  card actions: POST {new Uri(host.BaseUrl, "/feishu/cards")}");
+        Console.WriteLine($"  console:     {new Uri(host.BaseUrl, "/console")}");
         Console.WriteLine($"  admin API:   {new Uri(host.BaseUrl, "/api/v1/events")} (Authorization: Bearer <admin key>)");
         if (host.Emulator is not null)
         {

@@ -1,5 +1,7 @@
 using Larkway.Emulator.Hosting;
+using Larkway.Hub.AdminConsole.Auth;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.Hosting;
 
@@ -25,6 +27,9 @@ public sealed class HubHost : IAsyncDisposable
     public EmulatorServer? Emulator { get; }
 
     public IServiceProvider Services => App.Services;
+
+    /// <summary>The console password for user <c>admin</c> generated (and printed) by this start; null when none was.</summary>
+    public string? BootstrapAdminPassword => Services.GetRequiredService<ConsoleAdminCredential>().GeneratedPassword;
 
     /// <summary>Stops the Hub (in-flight inbox work finishes or is left to its lease) and then the Emulator.</summary>
     public async ValueTask DisposeAsync()

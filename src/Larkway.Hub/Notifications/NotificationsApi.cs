@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Larkway.Hub.Admin;
+using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
 using Microsoft.AspNetCore.Http;
@@ -224,7 +225,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         return TypedResults.Json(new NotificationRetriedDto(id, retried), HubNotificationsJsonContext.Default.NotificationRetriedDto, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> CreateKeyAsync([FromBody] ApiKeyCreateDto? request, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateKeyAsync(HttpContext http, [FromBody] ApiKeyCreateDto? request, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
     {
         var name = request?.Name?.Trim();
         var types = request?.Types?.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToArray() ?? [];
@@ -241,6 +242,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         }
 
         var (key, secret) = await keys.CreateAsync(name, types, cancellationToken).ConfigureAwait(false);
+        await ApiAudit.WriteAsync(http, "api_key.create", key.Id, ("name", key.Name), ("types", key.Types)).ConfigureAwait(false);
         return TypedResults.Json(
             new ApiKeyCreatedDto(key.Id, key.Name, types, key.CreatedAt, secret),
             HubNotificationsJsonContext.Default.ApiKeyCreatedDto,
@@ -255,10 +257,16 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             HubNotificationsJsonContext.Default.ApiKeyDtoArray);
     }
 
-    private static async Task<IResult> RevokeKeyAsync(string id, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken) =>
-        await keys.RevokeAsync(id, cancellationToken).ConfigureAwait(false)
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "API key not found", detail: $"No API key has id '{id}'.");
+    private static async Task<IResult> RevokeKeyAsync(HttpContext http, string id, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
+    {
+        if (!await keys.RevokeAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "API key not found", detail: $"No API key has id '{id}'.");
+        }
+
+        await ApiAudit.WriteAsync(http, "api_key.revoke", id).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
 
     internal static IResult Invalid(IReadOnlyList<NotificationProblem> problems) =>
         TypedResults.Problem(

@@ -1,3 +1,4 @@
+using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Leases;
 using Larkway.Hub.Notifications;
@@ -60,6 +61,9 @@ public class HubDbContext : DbContext
 
     /// <summary>Leases on singleton duties (the long connection, scheduled jobs): one holder among the replicas.</summary>
     public DbSet<HubLeaseRow> Leases => Set<HubLeaseRow>();
+
+    /// <summary>Every administrative change, from the console and the admin REST API.</summary>
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -252,6 +256,19 @@ public class HubDbContext : DbContext
             e.Property(x => x.Step).HasColumnName("step").HasMaxLength(128).IsRequired();
             e.Property(x => x.ValuesJson).HasColumnName("values_json").HasMaxLength(16_384).IsRequired();
             e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
+        });
+
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("hub_audit_log");
+            e.HasKey(x => x.Id).HasName("pk_hub_audit_log");
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.At).HasColumnName("at");
+            e.Property(x => x.Actor).HasColumnName("actor").HasMaxLength(128).IsRequired();
+            e.Property(x => x.Action).HasColumnName("action").HasMaxLength(64).IsRequired();
+            e.Property(x => x.Target).HasColumnName("target").HasMaxLength(256).IsRequired();
+            e.Property(x => x.Details).HasColumnName("details").HasMaxLength(AuditEntry.MaxDetailsLength).IsRequired();
+            e.Property(x => x.RemoteIp).HasColumnName("remote_ip").HasMaxLength(64);
         });
     }
 }

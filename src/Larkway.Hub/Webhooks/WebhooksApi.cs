@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Admin;
+using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Webhooks;
 using Microsoft.AspNetCore.Http;
@@ -90,8 +91,25 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
                 detail: "The body must be a JSON object: {\"url\", \"event_types\", \"description\"}.");
         }
 
+        var (uri, types, description, problems) = ValidateCreate(request?.Url, request?.EventTypes, request?.Description);
+        if (problems.Count > 0 || uri is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid webhook", detail: string.Join(" ", problems));
+        }
+
+        var row = await store.CreateSubscriptionAsync(uri, types, description, cancellationToken).ConfigureAwait(false);
+        await ApiAudit.WriteAsync(http, "webhook.create", row.Id, ("url", row.Url), ("event_types", row.EventTypes)).ConfigureAwait(false);
+        return TypedResults.Json(
+            new WebhookCreatedDto(row.Id, row.Url, types, row.Description, row.CreatedAt, row.Secret),
+            HubWebhooksJsonContext.Default.WebhookCreatedDto,
+            statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>Checks a new subscription (the API and the console share it); problems are empty when it is fine.</summary>
+    internal static (Uri? Uri, string[] EventTypes, string Description, List<string> Problems) ValidateCreate(string? url, IEnumerable<string?>? eventTypes, string? description)
+    {
         var problems = new List<string>();
-        var url = request?.Url?.Trim();
+        url = url?.Trim();
         Uri? uri = null;
         if (string.IsNullOrEmpty(url) || url.Length > MaxUrlLength
             || !Uri.TryCreate(url, UriKind.Absolute, out uri)
@@ -101,28 +119,19 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
             problems.Add($"url: required, an absolute http or https URL without credentials or fragment, at most {MaxUrlLength} characters.");
         }
 
-        var types = request?.EventTypes?.Select(t => t?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToArray() ?? [];
+        var types = eventTypes?.Select(t => t?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToArray() ?? [];
         if (types.Length is 0 or > MaxEventTypes || types.Any(t => !WebhookEventFilter.IsValidPattern(t)))
         {
             problems.Add($"event_types: required, 1–{MaxEventTypes} event types: exact names ('im.message.receive_v1', 'card.action.trigger'), families ('im.message.*'), or '*' for all.");
         }
 
-        var description = request?.Description?.Trim() ?? "";
+        description = description?.Trim() ?? "";
         if (description.Length > MaxDescriptionLength)
         {
             problems.Add($"description: at most {MaxDescriptionLength} characters.");
         }
 
-        if (problems.Count > 0 || uri is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid webhook", detail: string.Join(" ", problems));
-        }
-
-        var row = await store.CreateSubscriptionAsync(uri, types, description, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(
-            new WebhookCreatedDto(row.Id, row.Url, types, row.Description, row.CreatedAt, row.Secret),
-            HubWebhooksJsonContext.Default.WebhookCreatedDto,
-            statusCode: StatusCodes.Status201Created);
+        return (uri, types, description, problems);
     }
 
     private static async Task<IResult> ListAsync([FromServices] WebhookStore store, CancellationToken cancellationToken)
@@ -133,10 +142,16 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
             HubWebhooksJsonContext.Default.WebhookDtoArray);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, [FromServices] WebhookStore store, CancellationToken cancellationToken) =>
-        await store.DeleteSubscriptionAsync(id, cancellationToken).ConfigureAwait(false)
-            ? TypedResults.NoContent()
-            : NotFound(id);
+    private static async Task<IResult> DeleteAsync(HttpContext http, string id, [FromServices] WebhookStore store, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteSubscriptionAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            return NotFound(id);
+        }
+
+        await ApiAudit.WriteAsync(http, "webhook.delete", id).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<IResult> ListDeliveriesAsync(
         string id, [FromQuery] string? status, [FromQuery] string? limit, [FromServices] WebhookStore store, CancellationToken cancellationToken)
@@ -167,8 +182,15 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
         return TypedResults.Json(rows.Select(WebhookWire.ToDto).ToArray(), HubWebhooksJsonContext.Default.WebhookDeliveryDtoArray);
     }
 
-    private static async Task<IResult> ReplayAsync(long id, [FromServices] WebhookStore store, CancellationToken cancellationToken) =>
-        await store.ReplayAsync(id, cancellationToken).ConfigureAwait(false) switch
+    private static async Task<IResult> ReplayAsync(HttpContext http, long id, [FromServices] WebhookStore store, CancellationToken cancellationToken)
+    {
+        var result = await store.ReplayAsync(id, cancellationToken).ConfigureAwait(false);
+        if (result == WebhookReplayResult.Replayed)
+        {
+            await ApiAudit.WriteAsync(http, "webhook_delivery.replay", id.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        }
+
+        return result switch
         {
             WebhookReplayResult.Replayed => TypedResults.Json(
                 new WebhookReplayDto(id, WebhookWire.StatusName(WebhookDeliveryStatus.Pending)),
@@ -180,6 +202,7 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
                 detail: $"Delivery {id} is being sent right now; replay it once it is delivered, retrying or dead-lettered."),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Delivery not found", detail: $"No webhook delivery has id {id}."),
         };
+    }
 
     private static IResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Webhook not found", detail: $"No webhook has id '{id}'.");

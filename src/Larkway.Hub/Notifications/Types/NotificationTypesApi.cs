@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
 using Microsoft.AspNetCore.Http;
@@ -84,6 +85,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         }
 
         var created = await store.PutAsync(type, cancellationToken).ConfigureAwait(false);
+        await ApiAudit.WriteAsync(http, created ? "notification_type.create" : "notification_type.update", name, ("enabled", type.Enabled ? "true" : "false")).ConfigureAwait(false);
         return TypedResults.Json(ToDto(type), NotificationTypesJsonContext.Default.NotificationTypeDto,
             statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
@@ -95,7 +97,13 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return AdminOnly("deletes notification types");
         }
 
-        return await store.DeleteAsync(name, cancellationToken).ConfigureAwait(false) ? TypedResults.NoContent() : TypeNotFound(name);
+        if (!await store.DeleteAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            return TypeNotFound(name);
+        }
+
+        await ApiAudit.WriteAsync(http, "notification_type.delete", name).ConfigureAwait(false);
+        return TypedResults.NoContent();
     }
 
     /// <summary>Renders the type's card with the posted data (or its sample data): what recipients would see, checked.</summary>

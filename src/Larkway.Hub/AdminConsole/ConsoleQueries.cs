@@ -1,0 +1,85 @@
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Notifications;
+using Larkway.Hub.Storage;
+using Larkway.Hub.Webhooks;
+using Microsoft.EntityFrameworkCore;
+
+namespace Larkway.Hub.AdminConsole;
+
+/// <summary>
+/// Read-only views the console needs and the stores do not offer (counts, lists across all rows). Changes always go
+/// through the stores.
+/// </summary>
+internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer)
+{
+    public async Task<DashboardCounts> CountsAsync(CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var inbox = await db.InboxEvents.GroupBy(e => e.Status).Select(g => new { g.Key, Count = g.Count() })
+                .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken).ConfigureAwait(false);
+            var deliveries = await db.NotificationDeliveries.GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() })
+                .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken).ConfigureAwait(false);
+            var notifications = await db.Notifications.CountAsync(cancellationToken).ConfigureAwait(false);
+            var deadLetters = await db.WebhookDeliveries.CountAsync(d => d.Status == WebhookDeliveryStatus.DeadLetter, cancellationToken).ConfigureAwait(false);
+            return new DashboardCounts(inbox, notifications, deliveries, deadLetters);
+        }
+    }
+
+    /// <summary>Newest notifications first, optionally of one type and/or with a recipient in one delivery status.</summary>
+    public async Task<IReadOnlyList<(NotificationRow Notification, IReadOnlyList<NotificationDeliveryRow> Deliveries)>> NotificationsAsync(
+        string? type, DeliveryStatus? status, int limit, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var query = db.Notifications.AsNoTracking();
+            if (!string.IsNullOrEmpty(type))
+            {
+                query = query.Where(n => n.Type == type);
+            }
+
+            if (status is { } s)
+            {
+                query = query.Where(n => db.NotificationDeliveries.Any(d => d.NotificationId == n.Id && d.Status == s));
+            }
+
+            var rows = await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var ids = rows.Select(n => n.Id).ToList();
+            var deliveries = await db.NotificationDeliveries.AsNoTracking().Where(d => ids.Contains(d.NotificationId)).OrderBy(d => d.Id)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var byNotification = deliveries.ToLookup(d => d.NotificationId, StringComparer.Ordinal);
+            return [.. rows.Select(n => (n, (IReadOnlyList<NotificationDeliveryRow>)[.. byNotification[n.Id]]))];
+        }
+    }
+
+    /// <summary>Webhook deliveries across subscriptions, newest first, optionally in one status.</summary>
+    public async Task<IReadOnlyList<WebhookDeliveryRow>> WebhookDeliveriesAsync(WebhookDeliveryStatus? status, int limit, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var query = db.WebhookDeliveries.AsNoTracking();
+            if (status is { } s)
+            {
+                query = query.Where(d => d.Status == s);
+            }
+
+            return await query.OrderByDescending(d => d.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<HubDbContext> ContextAsync(CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>What the dashboard shows.</summary>
+internal sealed record DashboardCounts(
+    IReadOnlyDictionary<InboxStatus, int> Inbox,
+    int Notifications,
+    IReadOnlyDictionary<DeliveryStatus, int> Deliveries,
+    int WebhookDeadLetters);

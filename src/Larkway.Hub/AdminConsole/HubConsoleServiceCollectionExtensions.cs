@@ -1,0 +1,61 @@
+using Larkway.Hub.AdminConsole;
+using Larkway.Hub.AdminConsole.Audit;
+using Larkway.Hub.AdminConsole.Auth;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Hub's admin console.</summary>
+public static class HubConsoleServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the server-rendered console at <c>/console</c> (Razor Pages under <c>AdminConsole/Pages</c>): cookie sign-in
+    /// for the bootstrap administrator, antiforgery on every POST, the audit log. Needs <c>AddHubStorage</c>,
+    /// <c>AddHubAdminApi</c>, <c>AddHubNotifications</c>, <c>AddHubWebhooks</c> and <c>AddHubInbox</c>.
+    /// </summary>
+    public static IServiceCollection AddHubConsole(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ConsoleAdminCredential>();
+        services.AddHostedService<ConsoleAdminStartup>();
+        services.TryAddSingleton<SignInThrottle>();
+        services.TryAddSingleton<IAuditLog, DbAuditLog>();
+        services.TryAddSingleton<ConsoleQueries>();
+
+        services.AddAuthentication()
+            .AddCookie(ConsoleSite.Scheme, o =>
+            {
+                o.Cookie.Name = "larkway_console";
+                o.Cookie.Path = ConsoleSite.Path;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.LoginPath = ConsoleSite.Path + "/sign-in";
+                o.LogoutPath = ConsoleSite.Path + "/sign-out";
+                o.AccessDeniedPath = ConsoleSite.Path + "/sign-in";
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ConsoleSite.Policy, p => p.AddAuthenticationSchemes(ConsoleSite.Scheme).RequireAuthenticatedUser());
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "larkway_console_csrf";
+            o.Cookie.Path = ConsoleSite.Path;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.HeaderName = "X-CSRF-Token";
+        });
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/AdminConsole/Pages";
+            o.Conventions.AuthorizeFolder("/", ConsoleSite.Policy);
+            o.Conventions.AllowAnonymousToPage("/SignIn");
+        });
+        return services;
+    }
+}

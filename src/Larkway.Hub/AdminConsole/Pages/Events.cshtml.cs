@@ -1,0 +1,59 @@
+using System.Globalization;
+using Larkway.Hub.AdminConsole.Audit;
+using Larkway.Hub.Inbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Larkway.Hub.AdminConsole.Pages;
+
+internal sealed class EventsModel(InboxStore store, IAuditLog audit) : ConsolePageModel(audit)
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Type { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
+
+    public string? Problem { get; private set; }
+
+    public IReadOnlyList<AdminEventDto> Events { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        InboxStatus? status = null;
+        if (!string.IsNullOrEmpty(Status))
+        {
+            if (!HubAdminWire.TryParseStatus(Status, out var parsed))
+            {
+                Problem = $"Unknown status '{Status}'; pick one of: {string.Join(", ", HubAdminWire.StatusNames)}.";
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
+            status = parsed;
+        }
+
+        var events = await store.ListAsync(string.IsNullOrWhiteSpace(Type) ? null : Type.Trim(), status, 200, HttpContext.RequestAborted).ConfigureAwait(false);
+        Events = [.. events.Select(HubAdminWire.ToDto)];
+    }
+
+    /// <summary>Puts the event back in the inbox (pending, attempts reset); its handlers are idempotent.</summary>
+    public async Task<IActionResult> OnPostReplayAsync(long id)
+    {
+        var result = await store.ReplayAsync(id, HttpContext.RequestAborted).ConfigureAwait(false);
+        switch (result)
+        {
+            case InboxReplayResult.Replayed:
+                await AuditAsync("event.replay", id.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                Flash($"Event {id} queued again.");
+                break;
+            case InboxReplayResult.InProgress:
+                Flash($"Event {id} is being processed right now; replay it once it is done, failed or dead-lettered.");
+                break;
+            default:
+                return NotFound();
+        }
+
+        return RedirectToPage(new { type = Type, status = Status });
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Security.Claims;
+using Larkway.Hub.AdminConsole.Audit;
+using Larkway.Hub.AdminConsole.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Larkway.Hub.AdminConsole.Pages;
+
+internal sealed class SignInModel(ConsoleAdminCredential credential, SignInThrottle throttle, IAuditLog audit, TimeProvider time) : ConsolePageModel(audit)
+{
+    [BindProperty]
+    public string? UserName { get; set; } = ConsoleAdminCredential.UserName;
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Error { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.LockedUntil(address) is { } until)
+        {
+            Error = $"Too many failed sign-ins from your address. Try again after {until.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC.";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+
+        if (!await credential.VerifyAsync(UserName, Password, HttpContext.RequestAborted).ConfigureAwait(false))
+        {
+            throttle.Failed(address);
+            await Audit.WriteAsync(HttpContext, "console.sign_in_failed", UserName ?? "", null, HttpContext.RequestAborted, actor: "anonymous").ConfigureAwait(false);
+            Error = "Wrong user name or password.";
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+
+        throttle.Succeeded(address);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, ConsoleAdminCredential.UserName)], ConsoleSite.Scheme);
+        await HttpContext.SignInAsync(ConsoleSite.Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IssuedUtc = time.GetUtcNow() }).ConfigureAwait(false);
+        await Audit.WriteAsync(HttpContext, "console.sign_in", ConsoleAdminCredential.UserName, null, HttpContext.RequestAborted, actor: "console:" + ConsoleAdminCredential.UserName).ConfigureAwait(false);
+
+        // Only local console paths: never an open redirect.
+        return LocalRedirect(ReturnUrl is { } url && url.StartsWith(ConsoleSite.Path, StringComparison.Ordinal) && Url.IsLocalUrl(url) ? url : ConsoleSite.Path);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Larkway.Hub.AdminConsole.Audit;
+using Larkway.Hub.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Larkway.Hub.AdminConsole.Pages;
+
+internal sealed class WebhookDeliveriesModel(WebhookStore store, ConsoleQueries queries, IAuditLog audit) : ConsolePageModel(audit)
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Subscription { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
+
+    public string? Problem { get; private set; }
+
+    public IReadOnlyList<WebhookDeliveryDto> Deliveries { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        WebhookDeliveryStatus? status = null;
+        if (!string.IsNullOrEmpty(Status))
+        {
+            if (!WebhookWire.TryParseStatus(Status, out var parsed))
+            {
+                Problem = $"Unknown status '{Status}'; pick one of: {string.Join(", ", WebhookWire.StatusNames)}.";
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
+            status = parsed;
+        }
+
+        var rows = string.IsNullOrWhiteSpace(Subscription)
+            ? await queries.WebhookDeliveriesAsync(status, 200, HttpContext.RequestAborted).ConfigureAwait(false)
+            : await store.ListDeliveriesAsync(Subscription.Trim(), status, 200, HttpContext.RequestAborted).ConfigureAwait(false);
+        Deliveries = [.. rows.Select(WebhookWire.ToDto)];
+    }
+
+    /// <summary>Sends a delivery again (a dead letter, or a delivered one a receiver lost).</summary>
+    public async Task<IActionResult> OnPostReplayAsync(long id)
+    {
+        switch (await store.ReplayAsync(id, HttpContext.RequestAborted).ConfigureAwait(false))
+        {
+            case WebhookReplayResult.Replayed:
+                await AuditAsync("webhook_delivery.replay", id.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                Flash($"Delivery {id} queued again.");
+                break;
+            case WebhookReplayResult.InProgress:
+                Flash($"Delivery {id} is being sent right now; replay it once it is delivered, retrying or dead-lettered.");
+                break;
+            default:
+                return NotFound();
+        }
+
+        return RedirectToPage(new { subscription = Subscription, status = Status });
+    }
+}

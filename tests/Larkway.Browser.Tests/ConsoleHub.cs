@@ -1,0 +1,74 @@
+using System.Net.Http.Headers;
+using Larkway.Hub.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+
+namespace Larkway.Browser.Tests;
+
+/// <summary>A Hub in sandbox mode (real Kestrel, its embedded Emulator, a temp SQLite file) and a fresh browser context on it.</summary>
+internal sealed class ConsoleHub : IAsyncDisposable
+{
+    public const string AdminKey = "browser-test-admin-key-0123456789";
+
+    private ConsoleHub(HubHost host, IBrowserContext context, IPage page)
+    {
+        Host = host;
+        Context = context;
+        Page = page;
+    }
+
+    public HubHost Host { get; }
+
+    public IBrowserContext Context { get; }
+
+    public IPage Page { get; }
+
+    public string Url(string path) => new Uri(Host.BaseUrl, path).ToString();
+
+    public static async Task<ConsoleHub> StartAsync(IBrowser browser)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("larkway-browser-").FullName;
+        var host = await HubApp.StartAsync([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["urls"] = "http://127.0.0.1:0",
+                ["LARKWAY_EMULATOR_PORT"] = "0",
+                ["Larkway:Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "larkway.db")}",
+                ["Larkway:AdminKey"] = AdminKey,
+            });
+            builder.Logging.ClearProviders();
+        });
+        var context = await browser.NewContextAsync();
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        return new ConsoleHub(host, context, page);
+    }
+
+    /// <summary>Signs in through the form with the password the Hub generated at this start.</summary>
+    public async Task SignInAsync()
+    {
+        await Page.GotoAsync(Url("/console/sign-in"));
+        await Page.GetByLabel("Password").FillAsync(Host.BootstrapAdminPassword!);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.WaitForURLAsync(Url("/console"));
+    }
+
+    public HttpClient Api(string? bearer)
+    {
+        var client = new HttpClient { BaseAddress = Host.BaseUrl };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Context.DisposeAsync();
+        await Host.DisposeAsync();
+    }
+}
