@@ -29,8 +29,8 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : IClassFixture<
 
         await page.GetByLabel("Password").FillAsync(hub.Host.BootstrapAdminPassword!);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(hub.Url("/console/types"));
-        (await page.Locator("h1").TextContentAsync()).ShouldBe("Notification types");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Notification types");
+        page.Url.ShouldBe(hub.Url("/console/types"));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.GotoAsync(hub.Url("/console"));

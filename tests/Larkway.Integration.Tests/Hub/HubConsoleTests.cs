@@ -22,7 +22,7 @@ public sealed class HubConsoleTests
         {
             using var response = await client.Http.GetAsync(path);
             response.StatusCode.ShouldBe(HttpStatusCode.Redirect, path);
-            response.Headers.Location!.ToString().ShouldStartWith("/console/sign-in?ReturnUrl=", Case.Sensitive, path);
+            new Uri(hub.Host.BaseUrl, response.Headers.Location!).PathAndQuery.ShouldStartWith("/console/sign-in?ReturnUrl=", Case.Sensitive, path);
         }
 
         using var signIn = await client.Http.GetAsync("/console/sign-in");
