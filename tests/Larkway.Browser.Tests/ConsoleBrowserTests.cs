@@ -89,6 +89,7 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : IClassFixture<
         using var admin = hub.Api(ConsoleHub.AdminKey);
         var saved = await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types/contract.expiring");
         saved.GetProperty("template").GetRawText().ShouldContain("runs out in");
+        hub.CspViolations.ShouldBeEmpty();
     }
 
     [Fact]
@@ -127,5 +128,6 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : IClassFixture<
         await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("revoked");
         using var refused = await erp.PostAsJsonAsync("/api/v1/notifications", new { type = "contract.expiring", idempotency_key = "c-11", data = ContractData });
         refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        hub.CspViolations.ShouldBeEmpty();
     }
 }

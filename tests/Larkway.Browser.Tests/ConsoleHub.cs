@@ -11,6 +11,8 @@ internal sealed class ConsoleHub : IAsyncDisposable
 {
     public const string AdminKey = "browser-test-admin-key-0123456789";
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _cspViolations = new();
+
     private ConsoleHub(HubHost host, IBrowserContext context, IPage page)
     {
         Host = host;
@@ -19,6 +21,9 @@ internal sealed class ConsoleHub : IAsyncDisposable
     }
 
     public HubHost Host { get; }
+
+    /// <summary>What the browser refused under the console's CSP (an inline script or style, a foreign source); expected empty.</summary>
+    public IReadOnlyCollection<string> CspViolations => _cspViolations;
 
     public IBrowserContext Context { get; }
 
@@ -45,7 +50,15 @@ internal sealed class ConsoleHub : IAsyncDisposable
         context.SetDefaultTimeout(30_000);
         Assertions.SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();
-        return new ConsoleHub(host, context, page);
+        var hub = new ConsoleHub(host, context, page);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                hub._cspViolations.Enqueue(message.Text);
+            }
+        };
+        return hub;
     }
 
     /// <summary>Signs in through the form with the password the Hub generated at this start.</summary>
