@@ -72,6 +72,25 @@ internal sealed class NotificationStore(
         }
     }
 
+    /// <summary>
+    /// The notification this caller already stored under the request's key (Existing, or KeyReused for a different
+    /// request) with its number of recipients, or null: lets a retry be answered without settling recipients again.
+    /// </summary>
+    public async Task<(NotificationCreateResult Result, int Recipients)?> FindExistingAsync(string caller, NotificationRequest request, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (await FindByKeyAsync(db, caller, request, cancellationToken).ConfigureAwait(false) is not { } existing)
+            {
+                return null;
+            }
+
+            var recipients = await db.NotificationDeliveries.CountAsync(d => d.NotificationId == existing.Id, cancellationToken).ConfigureAwait(false);
+            return (existing, recipients);
+        }
+    }
+
     /// <summary>A notification with its deliveries, or null.</summary>
     public async Task<(NotificationRow Notification, IReadOnlyList<NotificationDeliveryRow> Deliveries)?> GetAsync(string id, CancellationToken cancellationToken)
     {

@@ -112,6 +112,12 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return Invalid(composed.Problems);
         }
 
+        // A retry of a stored request is answered from the store: no second lookup of its departments and emails.
+        if (await store.FindExistingAsync(caller.Id, composed.Request, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return Accepted(earlier.Result, earlier.Recipients, request.IdempotencyKey);
+        }
+
         // Departments become people and emails are looked up now, so the recipient list is settled when stored.
         var expanded = await expander.ExpandAsync(composed.Request.Recipients, cancellationToken).ConfigureAwait(false);
         if (expanded.Unavailable)
@@ -128,23 +134,25 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         request = composed.Request with { Recipients = expanded.Recipients };
 
         var result = await store.CreateAsync(caller.Id, request, cancellationToken).ConfigureAwait(false);
-        return result.Status switch
-        {
-            NotificationCreateStatus.Created => TypedResults.Json(
-                new NotificationAcceptedDto(result.Id, "queued", request.Recipients.Count, Duplicate: false),
-                HubNotificationsJsonContext.Default.NotificationAcceptedDto,
-                statusCode: StatusCodes.Status202Accepted),
-            NotificationCreateStatus.Existing => TypedResults.Json(
-                new NotificationAcceptedDto(result.Id, "existing", request.Recipients.Count, Duplicate: true),
-                HubNotificationsJsonContext.Default.NotificationAcceptedDto,
-                statusCode: StatusCodes.Status200OK),
-            _ => TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Idempotency key already used",
-                detail: $"The key '{request.IdempotencyKey}' was used for a different notification ({result.Id}). Use a new key for a new notification; resend the identical request to get the original.",
-                extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["notification_id"] = result.Id }),
-        };
+        return Accepted(result, request.Recipients.Count, request.IdempotencyKey);
     }
+
+    private static IResult Accepted(NotificationCreateResult result, int recipients, string idempotencyKey) => result.Status switch
+    {
+        NotificationCreateStatus.Created => TypedResults.Json(
+            new NotificationAcceptedDto(result.Id, "queued", recipients, Duplicate: false),
+            HubNotificationsJsonContext.Default.NotificationAcceptedDto,
+            statusCode: StatusCodes.Status202Accepted),
+        NotificationCreateStatus.Existing => TypedResults.Json(
+            new NotificationAcceptedDto(result.Id, "existing", recipients, Duplicate: true),
+            HubNotificationsJsonContext.Default.NotificationAcceptedDto,
+            statusCode: StatusCodes.Status200OK),
+        _ => TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Idempotency key already used",
+            detail: $"The key '{idempotencyKey}' was used for a different notification ({result.Id}). Use a new key for a new notification; resend the identical request to get the original.",
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["notification_id"] = result.Id }),
+    };
 
     private static async Task<IResult> GetAsync(HttpContext http, string id, [FromServices] NotificationStore store, CancellationToken cancellationToken)
     {

@@ -11,6 +11,7 @@ namespace Larkway.Integration.Tests.Hub;
 public sealed class HubNotificationRecipientsTests
 {
     private const string BatchGetId = "POST /open-apis/contact/v3/users/batch_get_id";
+    private const string FindByDepartment = "GET /open-apis/contact/v3/users/find_by_department";
 
     private static readonly JsonObject Card = new()
     {
@@ -37,6 +38,21 @@ public sealed class HubNotificationRecipientsTests
         hub.State.Chats.Where(c => c.ChatMode == "p2p").Sum(c => hub.State.MessagesIn(c.ChatId).Count(m => m.Content.Contains("Fire drill", StringComparison.Ordinal)))
             .ShouldBe(2);
         alice.OpenId.ShouldNotBe(bob.OpenId);
+
+        // One page of members, one lookup of Alice's email; the same request again is the same notification,
+        // answered from the store without asking Feishu again.
+        (await CallsAsync(hub, FindByDepartment)).ShouldBe(1);
+        (await CallsAsync(hub, BatchGetId)).ShouldBe(1);
+        (await hub.Control.DeleteAsync("/_emulator/calls")).EnsureSuccessStatusCode();
+        using var client = Client(hub, key);
+        using var again = await client.PostAsJsonAsync("/api/v1/notifications",
+            new { type = "ops.drill", idempotency_key = "drill-1", card = Card, recipients = new object[] { new { email = "alice@example.com" }, new { department_id = engineering.OpenDepartmentId } } });
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var duplicate = await again.Content.ReadFromJsonAsync<JsonElement>();
+        duplicate.GetProperty("id").GetString().ShouldBe(id);
+        duplicate.GetProperty("recipients").GetInt32().ShouldBe(2);
+        (await CallsAsync(hub, FindByDepartment)).ShouldBe(0);
+        (await CallsAsync(hub, BatchGetId)).ShouldBe(0);
     }
 
     [Fact]
@@ -73,14 +89,14 @@ public sealed class HubNotificationRecipientsTests
         var recipients = status.GetProperty("recipients").EnumerateArray().ToList();
         recipients.Count(r => r.GetProperty("status").GetString() == "sent").ShouldBe(2);
         recipients.Where(r => r.GetProperty("status").GetString() == "failed").ShouldAllBe(r => r.GetProperty("error").GetProperty("code").GetInt32() == -100);
-        (await BatchGetIdCallsAsync(hub)).ShouldBe(3);
+        (await CallsAsync(hub, BatchGetId)).ShouldBe(3);
     }
 
-    private static async Task<long> BatchGetIdCallsAsync(HubSandbox hub)
+    private static async Task<long> CallsAsync(HubSandbox hub, string endpoint)
     {
         var calls = await hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/calls");
         return calls.GetProperty("data").GetProperty("items").EnumerateArray()
-            .Where(i => i.GetProperty("endpoint").GetString() == BatchGetId).Sum(i => i.GetProperty("count").GetInt64());
+            .Where(i => i.GetProperty("endpoint").GetString() == endpoint).Sum(i => i.GetProperty("count").GetInt64());
     }
 
     private static async Task<string> CreateAsync(HubSandbox hub, string key, string idempotencyKey, object[] recipients, int expectedRecipients)
