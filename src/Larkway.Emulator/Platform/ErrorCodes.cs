@@ -50,6 +50,9 @@ public static class ErrorCodes
     // Contact v3 (reference §9: 40001 is the family's parameter error).
     public const int ContactInvalidParameter = 40001;
 
+    /// <summary>The department is outside the app's contact scope (or does not exist).</summary>
+    public const int ContactNoDepartmentAuthority = 40003;
+
     // Chats and members.
     public const int ChatInvalidParameter = 232001;
     public const int ChatIdInvalid = 232006;

@@ -18,3 +18,29 @@ public sealed record UserIdLookup(string? Email, string? Mobile, string? UserId,
 /// <param name="IsExited">Has exited (left) the tenant.</param>
 /// <param name="IsUnjoin">Invited but has not joined yet.</param>
 public sealed record ContactUserStatus(bool IsFrozen, bool IsResigned, bool IsActivated, bool IsExited, bool IsUnjoin);
+
+/// <summary>A directory user as the contact API lists them (fields depend on the app's contact scopes).</summary>
+/// <param name="OpenId">The user's open_id for this app ("" when the scope hides it).</param>
+/// <param name="UnionId">The union_id, when returned.</param>
+/// <param name="UserId">The tenant's user_id, when returned (needs its field scope).</param>
+/// <param name="Name">The display name.</param>
+/// <param name="Email">The email, when returned (needs its field scope).</param>
+/// <param name="Mobile">The mobile, when returned (needs its field scope).</param>
+/// <param name="Status">The account status, when returned.</param>
+/// <param name="DepartmentIds">The departments the user belongs to, of the requested id type.</param>
+public sealed record ContactUser(
+    string OpenId, string? UnionId, string? UserId, string Name, string? Email, string? Mobile, ContactUserStatus? Status, IReadOnlyList<string> DepartmentIds)
+{
+    /// <summary>Has left, been suspended, or never joined: messages to them go nowhere.</summary>
+    public bool IsInactive => Status is { } s && (s.IsResigned || s.IsExited || s.IsFrozen || s.IsUnjoin);
+}
+
+/// <summary>How a department is named.</summary>
+public enum DepartmentIdType
+{
+    /// <summary>The open department id (<c>od-…</c>), the platform's default.</summary>
+    OpenDepartmentId,
+
+    /// <summary>The tenant's custom department id (the root is <c>0</c>).</summary>
+    DepartmentId,
+}

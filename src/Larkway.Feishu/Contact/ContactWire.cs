@@ -40,3 +40,32 @@ internal sealed class UserStatusWire
 
     public bool IsUnjoin { get; set; }
 }
+
+internal sealed class ContactUserWire
+{
+    public string? OpenId { get; set; }
+
+    public string? UnionId { get; set; }
+
+    public string? UserId { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Mobile { get; set; }
+
+    public UserStatusWire? Status { get; set; }
+
+    public List<string>? DepartmentIds { get; set; }
+
+    public ContactUser ToModel() => new(
+        OpenId ?? "",
+        string.IsNullOrEmpty(UnionId) ? null : UnionId,
+        string.IsNullOrEmpty(UserId) ? null : UserId,
+        Name ?? "",
+        string.IsNullOrEmpty(Email) ? null : Email,
+        string.IsNullOrEmpty(Mobile) ? null : Mobile,
+        Status is { } s ? new ContactUserStatus(s.IsFrozen, s.IsResigned, s.IsActivated, s.IsExited, s.IsUnjoin) : null,
+        DepartmentIds ?? []);
+}

@@ -9,6 +9,10 @@ namespace Larkway.Feishu.Contact;
 public class UsersClient
 {
     private const string BatchGetId = "/open-apis/contact/v3/users/batch_get_id";
+    private const string FindByDepartment = "/open-apis/contact/v3/users/find_by_department";
+
+    /// <summary>The largest page <see cref="FindByDepartmentAsync"/> asks for.</summary>
+    public const int MaxDepartmentPageSize = 50;
 
     /// <summary>The most emails, and separately the most mobiles, one lookup takes.</summary>
     public const int MaxPerLookup = 50;
@@ -56,6 +60,37 @@ public class UsersClient
         };
         var data = await _pipeline.SendAsync(request, FeishuJson.Context.BatchGetIdEnvelope, cancellationToken).ConfigureAwait(false);
         return data.UserList?.Select(u => u.ToModel()).ToArray() ?? [];
+    }
+
+    /// <summary>
+    /// The direct members of a department (<c>GET …/users/find_by_department</c>, tenant token), lazily page by page:
+    /// users of its sub-departments are not included (list those departments too). Which users and fields come back
+    /// depends on the app's contact scope. Read-only, so retried on rate limits and server errors.
+    /// </summary>
+    /// <param name="departmentId">The department: an <c>od-…</c> open department id, or the custom id with <see cref="DepartmentIdType.DepartmentId"/> (the root is <c>0</c>).</param>
+    /// <param name="departmentIdType">Which kind of id <paramref name="departmentId"/> is.</param>
+    /// <param name="userIdType">Which id <see cref="ContactUser.UserId"/> carries; open ids are always returned in <see cref="ContactUser.OpenId"/> when the scope allows.</param>
+    /// <param name="pageSize">1–50 (the platform's default is 10).</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <exception cref="ArgumentException">An empty department id, or a page size outside 1–50 (nothing sent).</exception>
+    public virtual FeishuPageable<ContactUser> FindByDepartmentAsync(
+        string departmentId, DepartmentIdType departmentIdType = DepartmentIdType.OpenDepartmentId, UserIdType userIdType = UserIdType.OpenId,
+        int? pageSize = null, CancellationToken cancellationToken = default)
+    {
+        departmentId = Checks.Id(departmentId, nameof(departmentId), "od-… (or 0, the root)");
+        Checks.PageSize(pageSize, MaxDepartmentPageSize);
+        return new FetchPageable<ContactUser>(async (token, size, ct) =>
+        {
+            Checks.PageSize(size, MaxDepartmentPageSize);
+            var path = new Query(FindByDepartment)
+                .Add("department_id", departmentId)
+                .Add("department_id_type", departmentIdType == DepartmentIdType.DepartmentId ? "department_id" : "open_department_id")
+                .Add("user_id_type", Checks.Wire(userIdType))
+                .Add("page_size", size)
+                .Add("page_token", token);
+            var data = await _pipeline.SendAsync(new FeishuRequest(HttpMethod.Get, path.ToString(), FindByDepartment), FeishuJson.Context.ContactUserPageEnvelope, ct).ConfigureAwait(false);
+            return data.ToPage(u => u.ToModel());
+        }, pageSize, cancellationToken);
     }
 
     private static List<string> Entries(IEnumerable<string>? values, string name)

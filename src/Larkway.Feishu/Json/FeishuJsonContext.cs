@@ -27,6 +27,7 @@ namespace Larkway.Feishu.Json;
 [JsonSerializable(typeof(FeishuEnvelope<FileKeyData>), TypeInfoPropertyName = "FileKeyEnvelope")]
 [JsonSerializable(typeof(FeishuEnvelope<BatchGetIdData>), TypeInfoPropertyName = "BatchGetIdEnvelope")]
 [JsonSerializable(typeof(BatchGetIdBody))]
+[JsonSerializable(typeof(FeishuEnvelope<PageData<ContactUserWire>>), TypeInfoPropertyName = "ContactUserPageEnvelope")]
 [JsonSerializable(typeof(SendMessageBody))]
 [JsonSerializable(typeof(ReplyMessageBody))]
 [JsonSerializable(typeof(EditMessageBody))]

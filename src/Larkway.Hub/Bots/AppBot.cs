@@ -81,14 +81,14 @@ public sealed partial class AppBot
         var action = value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(BotCardActions.ActionField, out var a) && a.ValueKind == JsonValueKind.String
             ? a.GetString()!
             : "";
-        if (!_cardActions.TryGet(action, out var handler))
+        if (!_cardActions.TryGet(e, action, out var handler))
         {
             return CardActionResponse.WithToast(CardToastType.Warning, "This button isn't handled by the bot.");
         }
 
         try
         {
-            return await handler(new BotCardContext(_app, e, action), cancellationToken).ConfigureAwait(false);
+            return await handler(new BotCardContext(_app, e, action) { EventId = context?.EventId }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -12,6 +12,9 @@ public delegate Task<CardActionResponse?> BotCardHandler(BotCardContext context,
 /// <param name="Action">The action name: the <c>action</c> field of the element's <c>value</c>.</param>
 public sealed record BotCardContext(string App, CardActionTriggerEvent Event, string Action)
 {
+    /// <summary>The callback's event id (v2 callbacks), which a redelivery repeats; null for old-style callbacks.</summary>
+    public string? EventId { get; init; }
+
     public string? OperatorOpenId => Event.Operator?.OpenId;
 
     public string? MessageId => Event.Context?.OpenMessageId;
@@ -36,6 +39,34 @@ public sealed class BotCardActions
     public const string ActionField = "action";
 
     private readonly Dictionary<string, BotCardHandler> _handlers = new(StringComparer.Ordinal);
+    private readonly List<(Func<CardActionTriggerEvent, bool> Claims, BotCardHandler Handler)> _claims = [];
+
+    /// <summary>
+    /// A handler for every click it claims, whatever the action name: checked before the named actions, in the order added.
+    /// Notification cards are claimed this way (their values carry the Hub's reference).
+    /// </summary>
+    public BotCardActions Claim(Func<CardActionTriggerEvent, bool> claims, BotCardHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        ArgumentNullException.ThrowIfNull(handler);
+        _claims.Add((claims, handler));
+        return this;
+    }
+
+    /// <summary>The handler for a click: the first claiming one, else the one registered for its action name.</summary>
+    public bool TryGet(CardActionTriggerEvent e, string action, out BotCardHandler handler)
+    {
+        foreach (var (claims, claimed) in _claims)
+        {
+            if (claims(e))
+            {
+                handler = claimed;
+                return true;
+            }
+        }
+
+        return TryGet(action, out handler);
+    }
 
     public BotCardActions Add(string action, BotCardHandler handler)
     {

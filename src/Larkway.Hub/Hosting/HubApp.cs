@@ -4,6 +4,7 @@ using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Notifications.Actions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -166,7 +167,8 @@ public static partial class HubApp
     {
         services.AddOptions<BotOptions>().Bind(configuration.GetSection("Larkway:Bot"));
         services.TryAddSingleton(_ => new BotCommands().AddSamples());
-        services.TryAddSingleton(_ => new BotCardActions().AddSamples());
+        services.TryAddSingleton(sp => new BotCardActions().AddSamples()
+            .AddNotificationCards(sp.GetRequiredService<NotificationCardActions>()));
         services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
         services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<FeishuClient>()));
         services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<FeishuClient>()));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Larkway.Feishu;
+using Larkway.Feishu.Contact;
 using Larkway.Feishu.Im;
 
 namespace Larkway.Hub.Notifications;
@@ -8,7 +9,8 @@ namespace Larkway.Hub.Notifications;
 /// Resolves email recipients to open_ids with contact <c>batch_get_id</c>, so that an unknown (or resigned) address
 /// fails at once with a clear reason instead of a send error. Answers are cached
 /// (found: an hour; not found: five minutes, so a newly added employee is found soon) and refreshed when they expire.
-/// Other recipient kinds are sent as given.
+/// <see cref="PrefetchAsync"/> looks up a notification's addresses 50 per call when it is accepted, so the sender
+/// finds them cached. Other recipient kinds are sent as given.
 /// </summary>
 internal sealed class ContactRecipientResolver(FeishuClient client, TimeProvider time) : IRecipientResolver
 {
@@ -25,18 +27,46 @@ internal sealed class ContactRecipientResolver(FeishuClient client, TimeProvider
             return await _direct.ResolveAsync(recipient, cancellationToken).ConfigureAwait(false);
         }
 
-        var now = time.GetUtcNow();
-        if (!_cache.TryGetValue(recipient.Value, out var cached) || cached.ExpiresAt <= now)
-        {
-            var found = await client.Contact.Users.BatchGetIdsAsync(emails: [recipient.Value], cancellationToken: cancellationToken).ConfigureAwait(false);
-            var openId = found.FirstOrDefault(f => string.Equals(f.Email, recipient.Value, StringComparison.OrdinalIgnoreCase))?.UserId;
-            cached = new CachedLookup(openId, now + (openId is null ? NotFoundLifetime : FoundLifetime));
-            _cache[recipient.Value] = cached;
-        }
-
-        return cached.OpenId is { } id
+        var found = await PrefetchAsync([recipient.Value], cancellationToken).ConfigureAwait(false);
+        return found[recipient.Value] is { } id
             ? ReceiveId.OpenId(id)
             : throw new RecipientNotFoundException($"No active Feishu user has the email '{recipient.Value}', or the app's contact scope does not include them.");
+    }
+
+    /// <summary>
+    /// The open_id of every address (null: no active user has it), looking up those not cached, or expired, 50 per
+    /// <c>batch_get_id</c> call. Throws what the client throws (the addresses already answered stay cached).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string?>> PrefetchAsync(IEnumerable<string> emails, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var email in emails.Distinct(StringComparer.Ordinal))
+        {
+            if (_cache.TryGetValue(email, out var cached) && cached.ExpiresAt > now)
+            {
+                result[email] = cached.OpenId;
+            }
+            else
+            {
+                missing.Add(email);
+            }
+        }
+
+        foreach (var chunk in missing.Chunk(UsersClient.MaxPerLookup))
+        {
+            var found = await client.Contact.Users.BatchGetIdsAsync(emails: chunk, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var answeredAt = time.GetUtcNow();
+            foreach (var email in chunk)
+            {
+                var openId = found.FirstOrDefault(f => string.Equals(f.Email, email, StringComparison.OrdinalIgnoreCase))?.UserId;
+                _cache[email] = new CachedLookup(openId, answeredAt + (openId is null ? NotFoundLifetime : FoundLifetime));
+                result[email] = openId;
+            }
+        }
+
+        return result;
     }
 
     private sealed record CachedLookup(string? OpenId, DateTimeOffset ExpiresAt);

@@ -37,8 +37,10 @@ public static class HubNotificationsServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<NotificationTypeStore>();
         services.TryAddSingleton<NotificationComposer>();
+        services.TryAddSingleton<Larkway.Hub.Notifications.Actions.NotificationCardActions>();
         services.AddHostedService<NotificationPackStartup>();
         services.TryAddSingleton<IRecipientResolver, ContactRecipientResolver>();
+        services.TryAddSingleton<RecipientExpander>();
         services.TryAddSingleton<NotificationSender>();
         services.AddHostedService<NotificationSenderHost>();
         return services;

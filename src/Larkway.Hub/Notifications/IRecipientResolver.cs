@@ -7,6 +7,10 @@ internal interface IRecipientResolver
 {
     /// <summary>The receive id; throws <see cref="Larkway.Feishu.FeishuApiException"/> when Feishu cannot say.</summary>
     ValueTask<ReceiveId> ResolveAsync(NotificationRecipient recipient, CancellationToken cancellationToken);
+
+    /// <summary>Looks up many addresses ahead of sending (in as few calls as the API allows): their open_ids, null when unknown; empty when this resolver does not look emails up.</summary>
+    Task<IReadOnlyDictionary<string, string?>> PrefetchAsync(IEnumerable<string> emails, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
 }
 
 /// <summary>Sends to every kind of id as given: Feishu's send API takes open_id, user_id, union_id, chat_id and email.</summary>

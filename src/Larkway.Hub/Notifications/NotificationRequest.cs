@@ -22,7 +22,7 @@ public sealed record NotificationRequest(
     public string Data { get; init; } = "{}";
 
     /// <summary>Recipient kinds the API takes, as JSON property names.</summary>
-    public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id"];
+    public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id"];
 
     /// <summary>
     /// Parses and validates a request body. Every problem is reported with the field it concerns and what to do,
@@ -240,7 +240,7 @@ public sealed record NotificationRequest(
             var fields = item.EnumerateObject().ToList();
             if (fields.Count != 1 || !RecipientTypes.Contains(fields[0].Name))
             {
-                problems.Add(new(path, "Must have exactly one of: " + string.Join(", ", RecipientTypes) + (fields.Any(f => f.Name == "department_id") ? " (department_id is not supported yet: list the people, or send to the department's chat)." : ".")));
+                problems.Add(new(path, "Must have exactly one of: " + string.Join(", ", RecipientTypes) + "."));
                 continue;
             }
 
@@ -336,7 +336,7 @@ public sealed record NotificationRequest(
 }
 
 /// <summary>A recipient as the caller named it.</summary>
-/// <param name="Type">email, open_id, user_id, union_id or chat_id.</param>
+/// <param name="Type">email, open_id, user_id, union_id, chat_id, or department_id (expanded to open_ids when accepted).</param>
 /// <param name="Value">The address or id (emails lower-cased).</param>
 public sealed record NotificationRecipient(string Type, string Value);
 

@@ -29,6 +29,52 @@ public sealed class NotificationRow
 
     /// <summary>The content's version: 1 when created, one more for every update of the sent cards.</summary>
     public int Version { get; set; } = 1;
+
+    /// <summary>The caller's data (a JSON object) the type's templates render; card actions' toasts and after-cards render it too.</summary>
+    public string? Data { get; set; }
+
+    /// <summary>The decision the last decisive card action recorded (a type action's <c>decision</c>, e.g. <c>approved</c>).</summary>
+    public string? Decision { get; set; }
+}
+
+/// <summary>One click (or form submit) on a notification's card, recorded once per callback.</summary>
+public sealed class NotificationActionRow
+{
+    /// <summary>Longest action name and decision stored.</summary>
+    public const int MaxNameLength = 64;
+
+    /// <summary>Row id.</summary>
+    public long Id { get; set; }
+
+    /// <summary>The notification.</summary>
+    public string NotificationId { get; set; } = "";
+
+    /// <summary>What makes the callback unique (its event id, or the legacy callback's token): a redelivery records nothing new.</summary>
+    public string EventKey { get; set; } = "";
+
+    /// <summary>The button's action (the <c>action</c> field of its value).</summary>
+    public string Action { get; set; } = "";
+
+    /// <summary>Whether the type declares the action (an unknown one is recorded and forwarded, with a friendly toast).</summary>
+    public bool Known { get; set; }
+
+    /// <summary>Who clicked.</summary>
+    public string? OperatorOpenId { get; set; }
+
+    /// <summary>The message clicked.</summary>
+    public string? MessageId { get; set; }
+
+    /// <summary>The recipient (as the caller named it) whose message it was, when the message is one of the notification's.</summary>
+    public string? Recipient { get; set; }
+
+    /// <summary>The values sent with the click, a JSON object: form inputs by name, or <c>option</c> / <c>input</c> of a single component.</summary>
+    public string FormValues { get; set; } = "{}";
+
+    /// <summary>The decision the action recorded, if any.</summary>
+    public string? Decision { get; set; }
+
+    /// <summary>When the Hub received it.</summary>
+    public DateTimeOffset At { get; set; }
 }
 
 /// <summary>One recipient of a notification: an outbox item with its own state, attempts and outcome.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,7 +39,8 @@ internal sealed class NotificationStore(
                 RequestHash = request.RequestHash,
                 Type = request.Type,
                 MessageType = request.ContentKind,
-                Content = request.Content,
+                Content = Marked(request.ContentKind, request.Content, id, request.Type),
+                Data = request.Data,
                 CreatedAt = now,
             });
             foreach (var recipient in request.Recipients)
@@ -67,6 +69,25 @@ internal sealed class NotificationStore(
 
             signal.Notify();
             return new NotificationCreateResult(NotificationCreateStatus.Created, id);
+        }
+    }
+
+    /// <summary>
+    /// The notification this caller already stored under the request's key (Existing, or KeyReused for a different
+    /// request) with its number of recipients, or null: lets a retry be answered without settling recipients again.
+    /// </summary>
+    public async Task<(NotificationCreateResult Result, int Recipients)?> FindExistingAsync(string caller, NotificationRequest request, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (await FindByKeyAsync(db, caller, request, cancellationToken).ConfigureAwait(false) is not { } existing)
+            {
+                return null;
+            }
+
+            var recipients = await db.NotificationDeliveries.CountAsync(d => d.NotificationId == existing.Id, cancellationToken).ConfigureAwait(false);
+            return (existing, recipients);
         }
     }
 
@@ -168,7 +189,12 @@ internal sealed class NotificationStore(
     /// Replaces a notification's content and queues an update of every message already sent; recipients not sent
     /// yet get the new content. Returns the new version and how many messages will be updated, or null when unknown.
     /// </summary>
-    public async Task<(int Version, int Updating)?> UpdateContentAsync(string id, string contentKind, string content, CancellationToken cancellationToken)
+    /// <param name="id">The notification.</param>
+    /// <param name="contentKind"><c>card</c> or <c>template</c>.</param>
+    /// <param name="content">The new content.</param>
+    /// <param name="data">The new data, when the type's template rendered it (card actions render it too); null keeps the old.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    public async Task<(int Version, int Updating)?> UpdateContentAsync(string id, string contentKind, string content, string? data, CancellationToken cancellationToken)
     {
         DateTimeOffset? now = time.GetUtcNow();
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -177,8 +203,16 @@ internal sealed class NotificationStore(
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
+                var type = await db.Notifications.Where(n => n.Id == id).Select(n => n.Type).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                if (type is null)
+                {
+                    return null;
+                }
+
+                var marked = Marked(contentKind, content, id, type);
                 var changed = await db.Notifications.Where(n => n.Id == id).ExecuteUpdateAsync(
-                    s => s.SetProperty(n => n.Content, content).SetProperty(n => n.MessageType, contentKind).SetProperty(n => n.Version, n => n.Version + 1),
+                    s => s.SetProperty(n => n.Content, marked).SetProperty(n => n.MessageType, contentKind).SetProperty(n => n.Version, n => n.Version + 1)
+                        .SetProperty(n => n.Data, n => data ?? n.Data),
                     cancellationToken).ConfigureAwait(false);
                 if (changed == 0)
                 {
@@ -244,6 +278,61 @@ internal sealed class NotificationStore(
             return retried;
         }
     }
+
+    /// <summary>
+    /// Records a click on one of the notification's cards, and the action's decision on the notification, in one transaction.
+    /// False when this callback was recorded before (a redelivery): nothing changes.
+    /// </summary>
+    public async Task<bool> RecordActionAsync(NotificationActionRow action, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (await db.NotificationActions.AnyAsync(a => a.NotificationId == action.NotificationId && a.EventKey == action.EventKey, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                db.NotificationActions.Add(action);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
+                {
+                    // The same callback handled twice at once (the inbox processor retrying it, say): the other one recorded it.
+                    return false;
+                }
+
+                if (action.Decision is { } decision)
+                {
+                    await db.Notifications.Where(n => n.Id == action.NotificationId)
+                        .ExecuteUpdateAsync(s => s.SetProperty(n => n.Decision, decision), cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>The clicks on a notification's cards, oldest first.</summary>
+    public async Task<IReadOnlyList<NotificationActionRow>> ListActionsAsync(string notificationId, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.NotificationActions.AsNoTracking().Where(a => a.NotificationId == notificationId).OrderBy(a => a.Id)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A card's callback values marked with the notification (see <see cref="NotificationCardReference"/>); templates are Feishu's to render.</summary>
+    private static string Marked(string contentKind, string content, string id, string type) =>
+        contentKind == "card" ? NotificationCardReference.Embed(content, id, type) : content;
 
     /// <summary>The message uuid of one recipient of one notification: stable across retries and processes, at most 50 characters.</summary>
     internal static string Uuid(string notificationId, NotificationRecipient recipient) =>

@@ -71,7 +71,11 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext http, [FromServices] NotificationStore store, [FromServices] NotificationComposer composer, CancellationToken cancellationToken)
+        HttpContext http,
+        [FromServices] NotificationStore store,
+        [FromServices] NotificationComposer composer,
+        [FromServices] RecipientExpander expander,
+        CancellationToken cancellationToken)
     {
         var body = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (body is null)
@@ -109,26 +113,47 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return Invalid(composed.Problems);
         }
 
-        request = composed.Request;
+        // A retry of a stored request is answered from the store: no second lookup of its departments and emails.
+        if (await store.FindExistingAsync(caller.Id, composed.Request, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return Accepted(earlier.Result, earlier.Recipients, request.IdempotencyKey);
+        }
+
+        // Departments become people and emails are looked up now, so the recipient list is settled when stored.
+        var expanded = await expander.ExpandAsync(composed.Request.Recipients, cancellationToken).ConfigureAwait(false);
+        if (expanded.Unavailable)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Feishu unavailable",
+                detail: "Feishu did not answer the department lookup; nothing was stored. Send the same request again (same idempotency key) in a moment.");
+        }
+
+        if (expanded.Problems.Count > 0)
+        {
+            return Invalid(expanded.Problems);
+        }
+
+        request = composed.Request with { Recipients = expanded.Recipients };
 
         var result = await store.CreateAsync(caller.Id, request, cancellationToken).ConfigureAwait(false);
-        return result.Status switch
-        {
-            NotificationCreateStatus.Created => TypedResults.Json(
-                new NotificationAcceptedDto(result.Id, "queued", request.Recipients.Count, Duplicate: false),
-                HubNotificationsJsonContext.Default.NotificationAcceptedDto,
-                statusCode: StatusCodes.Status202Accepted),
-            NotificationCreateStatus.Existing => TypedResults.Json(
-                new NotificationAcceptedDto(result.Id, "existing", request.Recipients.Count, Duplicate: true),
-                HubNotificationsJsonContext.Default.NotificationAcceptedDto,
-                statusCode: StatusCodes.Status200OK),
-            _ => TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Idempotency key already used",
-                detail: $"The key '{request.IdempotencyKey}' was used for a different notification ({result.Id}). Use a new key for a new notification; resend the identical request to get the original.",
-                extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["notification_id"] = result.Id }),
-        };
+        return Accepted(result, request.Recipients.Count, request.IdempotencyKey);
     }
+
+    private static IResult Accepted(NotificationCreateResult result, int recipients, string idempotencyKey) => result.Status switch
+    {
+        NotificationCreateStatus.Created => TypedResults.Json(
+            new NotificationAcceptedDto(result.Id, "queued", recipients, Duplicate: false),
+            HubNotificationsJsonContext.Default.NotificationAcceptedDto,
+            statusCode: StatusCodes.Status202Accepted),
+        NotificationCreateStatus.Existing => TypedResults.Json(
+            new NotificationAcceptedDto(result.Id, "existing", recipients, Duplicate: true),
+            HubNotificationsJsonContext.Default.NotificationAcceptedDto,
+            statusCode: StatusCodes.Status200OK),
+        _ => TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Idempotency key already used",
+            detail: $"The key '{idempotencyKey}' was used for a different notification ({result.Id}). Use a new key for a new notification; resend the identical request to get the original.",
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["notification_id"] = result.Id }),
+    };
 
     private static async Task<IResult> GetAsync(HttpContext http, string id, [FromServices] NotificationStore store, CancellationToken cancellationToken)
     {
@@ -140,7 +165,8 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return NotificationNotFound(id);
         }
 
-        return TypedResults.Json(NotificationWire.ToDto(f.Notification, f.Deliveries), HubNotificationsJsonContext.Default.NotificationDto);
+        var actions = await store.ListActionsAsync(id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(NotificationWire.ToDto(f.Notification, f.Deliveries, actions), HubNotificationsJsonContext.Default.NotificationDto);
     }
 
     /// <summary>
@@ -186,6 +212,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return Invalid(problems);
         }
 
+        string? newData = null;
         if (kind == NotificationRequest.FromType)
         {
             var data = root.TryGetProperty("data", out var given) && given.ValueKind == System.Text.Json.JsonValueKind.Object ? given.GetRawText() : null;
@@ -202,10 +229,10 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
                 return Invalid(composed.Problems);
             }
 
-            (kind, content) = (composed.Request.ContentKind, composed.Request.Content);
+            (kind, content, newData) = (composed.Request.ContentKind, composed.Request.Content, data);
         }
 
-        var updated = await store.UpdateContentAsync(id, kind!, content!, cancellationToken).ConfigureAwait(false);
+        var updated = await store.UpdateContentAsync(id, kind!, content!, newData, cancellationToken).ConfigureAwait(false);
         return updated is { } u
             ? TypedResults.Json(new NotificationUpdatedDto(id, u.Version, u.Updating), HubNotificationsJsonContext.Default.NotificationUpdatedDto, statusCode: StatusCodes.Status202Accepted)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}'.");
@@ -331,7 +358,27 @@ public sealed record NotificationUpdatedDto(string Id, int Version, int Updating
 public sealed record NotificationRetriedDto(string Id, int Retried);
 
 /// <summary>A notification and where each of its recipients stands.</summary>
-public sealed record NotificationDto(string Id, string Type, string IdempotencyKey, DateTimeOffset CreatedAt, int Version, string Status, NotificationRecipientDto[] Recipients);
+public sealed record NotificationDto(
+    string Id,
+    string Type,
+    string IdempotencyKey,
+    DateTimeOffset CreatedAt,
+    int Version,
+    string Status,
+    NotificationRecipientDto[] Recipients,
+    string? Decision = null,
+    NotificationActionDto[]? Actions = null);
+
+/// <summary>A click on the notification's card: the action, who, on which recipient's message, with which values, when.</summary>
+public sealed record NotificationActionDto(
+    string Action,
+    bool Known,
+    string? OperatorOpenId,
+    string? Recipient,
+    string? MessageId,
+    System.Text.Json.JsonElement FormValues,
+    string? Decision,
+    DateTimeOffset At);
 
 /// <summary>One recipient's delivery: queued, sending, sent (with the message id), retrying or failed (with Feishu's error).</summary>
 public sealed record NotificationRecipientDto(
@@ -371,7 +418,7 @@ internal sealed partial class HubNotificationsJsonContext : JsonSerializerContex
 /// <summary>Wire names and the overall status.</summary>
 internal static class NotificationWire
 {
-    public static NotificationDto ToDto(NotificationRow notification, IReadOnlyList<NotificationDeliveryRow> deliveries)
+    public static NotificationDto ToDto(NotificationRow notification, IReadOnlyList<NotificationDeliveryRow> deliveries, IReadOnlyList<NotificationActionRow>? actions = null)
     {
         var recipients = deliveries.Select(d => new NotificationRecipientDto(
             d.RecipientType,
@@ -383,7 +430,10 @@ internal static class NotificationWire
             d.SentVersion,
             d.Status is DeliveryStatus.Queued or DeliveryStatus.Retrying ? d.NextAttemptAt : null,
             d.ErrorCode is { } code ? new NotificationErrorDto(code, d.ErrorMessage, d.LogId) : null)).ToArray();
-        return new NotificationDto(notification.Id, notification.Type, notification.IdempotencyKey, notification.CreatedAt, notification.Version, Overall(deliveries), recipients);
+        return new NotificationDto(notification.Id, notification.Type, notification.IdempotencyKey, notification.CreatedAt, notification.Version, Overall(deliveries), recipients,
+            notification.Decision,
+            [.. (actions ?? []).Select(a => new NotificationActionDto(
+                a.Action, a.Known, a.OperatorOpenId, a.Recipient, a.MessageId, System.Text.Json.JsonDocument.Parse(a.FormValues).RootElement.Clone(), a.Decision, a.At))]);
     }
 
     public static string Status(DeliveryStatus status) => status switch

@@ -47,6 +47,9 @@ public class HubDbContext : DbContext
     /// <summary>Notification types: switch, card template, sample data, recipients.</summary>
     public DbSet<NotificationTypeRow> NotificationTypes => Set<NotificationTypeRow>();
 
+    /// <summary>Clicks on notification cards.</summary>
+    public DbSet<NotificationActionRow> NotificationActions => Set<NotificationActionRow>();
+
     /// <summary>API keys of business systems (hashed).</summary>
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
 
@@ -129,6 +132,8 @@ public class HubDbContext : DbContext
             e.Property(x => x.Content).HasColumnName("content").IsRequired();
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.Property(x => x.Version).HasColumnName("version").HasDefaultValue(1);
+            e.Property(x => x.Data).HasColumnName("data");
+            e.Property(x => x.Decision).HasColumnName("decision").HasMaxLength(NotificationActionRow.MaxNameLength);
 
             // The idempotency guarantee: one notification per (caller, key), whatever the race.
             e.HasIndex(x => new { x.Caller, x.IdempotencyKey }).IsUnique().HasDatabaseName("ux_notifications_caller_idempotency_key");
@@ -170,7 +175,30 @@ public class HubDbContext : DbContext
             e.Property(x => x.Template).HasColumnName("template").IsRequired();
             e.Property(x => x.SampleData).HasColumnName("sample_data").IsRequired();
             e.Property(x => x.Recipients).HasColumnName("recipients").IsRequired();
+            e.Property(x => x.Actions).HasColumnName("actions").IsRequired().HasDefaultValue("{}");
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        });
+
+        modelBuilder.Entity<NotificationActionRow>(e =>
+        {
+            e.ToTable("notification_actions");
+            e.HasKey(x => x.Id).HasName("pk_notification_actions");
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.NotificationId).HasColumnName("notification_id").HasMaxLength(40).IsRequired();
+            e.Property(x => x.EventKey).HasColumnName("event_key").HasMaxLength(256).IsRequired();
+            e.Property(x => x.Action).HasColumnName("action").HasMaxLength(NotificationActionRow.MaxNameLength).IsRequired();
+            e.Property(x => x.Known).HasColumnName("known");
+            e.Property(x => x.OperatorOpenId).HasColumnName("operator_open_id").HasMaxLength(128);
+            e.Property(x => x.MessageId).HasColumnName("message_id").HasMaxLength(64);
+            e.Property(x => x.Recipient).HasColumnName("recipient").HasMaxLength(NotificationLimits.MaxRecipientLength);
+            e.Property(x => x.FormValues).HasColumnName("form_values").IsRequired();
+            e.Property(x => x.Decision).HasColumnName("decision").HasMaxLength(NotificationActionRow.MaxNameLength);
+            e.Property(x => x.At).HasColumnName("at");
+
+            // One row per callback: a redelivered click records nothing new.
+            e.HasIndex(x => new { x.NotificationId, x.EventKey }).IsUnique().HasDatabaseName("ux_notification_actions_notification_id_event_key");
+            e.HasOne<NotificationRow>().WithMany().HasForeignKey(x => x.NotificationId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_notification_actions_notifications_notification_id");
         });
 
         modelBuilder.Entity<ApiKeyRow>(e =>

@@ -151,6 +151,7 @@ internal sealed class WebhookStore(
             writer.WriteString("type", envelope.EventType);
             writer.WriteString("created_at", (envelope.CreateTime ?? context.ReceivedAt).ToUniversalTime());
             writer.WriteString("app", context.AppName);
+            WriteNotification(writer, envelope.Event);
             writer.WritePropertyName("event");
             if (envelope.Event.ValueKind == JsonValueKind.Undefined)
             {
@@ -165,6 +166,27 @@ internal sealed class WebhookStore(
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// A click on a notification card names the notification, its type and the action at the top, so that a business
+    /// system need not dig them out of <c>event.action.value</c> (where the Hub's <c>larkway_*</c> marks also are).
+    /// </summary>
+    private static void WriteNotification(Utf8JsonWriter writer, JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.Object
+            || !action.TryGetProperty("value", out var value)
+            || Notifications.Actions.NotificationCardReference.Read(value) is not { } reference)
+        {
+            return;
+        }
+
+        var (id, type) = reference;
+        writer.WriteStartObject("notification");
+        writer.WriteString("id", id);
+        writer.WriteString("type", type);
+        writer.WriteString("action", value.TryGetProperty("action", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null);
+        writer.WriteEndObject();
     }
 
     /// <summary>Claims up to <paramref name="batchSize"/> due deliveries, oldest first, each counting an attempt; returns them with their subscriptions.</summary>

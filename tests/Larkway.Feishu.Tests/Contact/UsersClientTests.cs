@@ -116,4 +116,45 @@ public class UsersClientTests
         Assert.Equal("ou_a", Assert.Single(result).UserId);
         Assert.Equal(2, stub.ApiCalls.Count);
     }
+
+    [Fact]
+    public async Task Find_by_department_pages_lazily_with_the_id_types_and_maps_users()
+    {
+        var stub = new StubHandler((request, _) => Responses.Ok(request.Query.Contains("page_token=p2", StringComparison.Ordinal)
+            ? """{"has_more":false,"items":[{"open_id":"ou_c","name":"C","status":{"is_resigned":true}}]}"""
+            : """{"has_more":true,"page_token":"p2","items":[{"open_id":"ou_a","union_id":"on_a","user_id":"a1","name":"A","email":"a@x.test","department_ids":["od-1"],"status":{"is_activated":true}},{"open_id":"ou_b","name":"B"}]}"""));
+        using var client = TestClients.Create(stub);
+
+        var users = new List<ContactUser>();
+        await foreach (var user in client.Contact.Users.FindByDepartmentAsync("od-1", pageSize: 50))
+        {
+            users.Add(user);
+        }
+
+        Assert.Equal(["ou_a", "ou_b", "ou_c"], users.Select(u => u.OpenId));
+        Assert.Equal("a@x.test", users[0].Email);
+        Assert.Equal(["od-1"], users[0].DepartmentIds);
+        Assert.False(users[0].IsInactive);
+        Assert.Null(users[1].Status);
+        Assert.True(users[2].IsInactive);
+        Assert.Equal(2, stub.ApiCalls.Count);
+        Assert.All(stub.ApiCalls, c => Assert.Equal("/open-apis/contact/v3/users/find_by_department", c.Path));
+        Assert.Equal("?department_id=od-1&department_id_type=open_department_id&user_id_type=open_id&page_size=50", stub.ApiCalls[0].Query);
+        Assert.EndsWith("&page_token=p2", stub.ApiCalls[1].Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Find_by_department_refuses_an_empty_id_or_a_page_over_50_before_sending()
+    {
+        var stub = new StubHandler((_, _) => Responses.Ok("""{"has_more":false,"items":[]}"""));
+        using var client = TestClients.Create(stub);
+
+        Assert.Throws<ArgumentException>(() => client.Contact.Users.FindByDepartmentAsync(" "));
+        Assert.Throws<ArgumentOutOfRangeException>(() => client.Contact.Users.FindByDepartmentAsync("od-1", pageSize: 51));
+        await foreach (var _ in client.Contact.Users.FindByDepartmentAsync("0", DepartmentIdType.DepartmentId, UserIdType.UserId))
+        {
+        }
+
+        Assert.Equal("?department_id=0&department_id_type=department_id&user_id_type=user_id", Assert.Single(stub.ApiCalls).Query);
+    }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Larkway.Feishu.Bot;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Envelopes;
+using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Im;
 using MessageContent = Larkway.Feishu.Im.MessageContent;
@@ -215,6 +216,31 @@ public sealed class AppBotTests
         unknown.CardResponse!.Toast!.Type.ShouldBe("warning");
         failing.CardResponse!.Toast!.Type.ShouldBe("error");
         failing.CardResponse.Toast.Content!.ShouldNotContain("downstream");
+    }
+
+    [Fact]
+    public async Task A_claiming_handler_takes_the_clicks_it_claims_before_named_actions_and_sees_the_event_id()
+    {
+        string? seen = null;
+        var actions = new BotCardActions().AddSamples().Claim(
+            e => e.Action.Value is { } v && v.TryGetProperty("mine", out _),
+            (context, _) =>
+            {
+                seen = $"{context.Action}/{context.EventId}";
+                return Task.FromResult<CardActionResponse?>(CardActionResponse.WithToast(CardToastType.Info, "claimed"));
+            });
+        var bot = new AppBot("", _commands, actions, _options, _messenger, new InMemoryBotConversationStore(TimeProvider.System),
+            _ => Task.FromResult<BotInfo?>(null), TimeProvider.System, NullLogger<AppBot>.Instance);
+        bot.RegisterOn(_dispatcher);
+        static string Click(string id, string value) =>
+            $$"""{"schema":"2.0","header":{"event_id":"{{id}}","event_type":"card.action.trigger","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},"event":{"operator":{"open_id":"ou_alice"},"action":{"tag":"button","value":""" + value + "}}}";
+
+        var claimed = await _dispatcher.DispatchAsync(FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(Click("ev_1", """{"action":"sample.ack","mine":1}"""))));
+        var named = await _dispatcher.DispatchAsync(FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(Click("ev_2", """{"action":"sample.ack"}"""))));
+
+        claimed.CardResponse!.Toast!.Content.ShouldBe("claimed");
+        seen.ShouldBe("sample.ack/ev_1");
+        named.CardResponse!.Toast!.Content.ShouldBe("Acknowledged");
     }
 
     private sealed class RecordingMessenger : IBotMessenger

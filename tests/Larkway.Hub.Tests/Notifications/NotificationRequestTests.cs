@@ -43,7 +43,7 @@ public sealed class NotificationRequestTests
     [InlineData("""{"type":"t","feishu_template":{"template_id":"x"},"recipients":[{"open_id":"ou_1"}]}""", "idempotency_key")]
     [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[]}""", "recipients")]
     [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{"open_id":"ou_1","chat_id":"oc_1"}]}""", "recipients[0]")]
-    [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{"department_id":"od_1"}]}""", "recipients[0]")]
+    [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{"team":"od_1"}]}""", "recipients[0]")]
     [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{"email":"a@b"}]}""", "recipients[0].email")]
     [InlineData("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"x"},"recipients":[{"open_id":5}]}""", "recipients[0].open_id")]
     [InlineData("""{"type":"t","idempotency_key":"k","card":{"elements":[{"tag":"bogus"}]},"recipients":[{"open_id":"ou_1"}]}""", "card.elements[0]")]

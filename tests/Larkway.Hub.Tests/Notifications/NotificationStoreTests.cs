@@ -85,6 +85,35 @@ public abstract class NotificationStoreTests : IAsyncLifetime
         (await a.GetAsync(created.Id))!.Value.Deliveries.Single().MessageId.ShouldBe("om_1");
     }
 
+    [Fact]
+    public async Task A_click_delivered_twice_at_once_is_recorded_once_with_its_decision()
+    {
+        await using var a = Replica();
+        await using var b = Replica();
+        var created = await a.CreateAsync("key_erp", Request("n-1", "ou_1"));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).RecordActionAsync(Click(created.Id, "evt-1", "approved")))));
+        (await a.RecordActionAsync(Click(created.Id, "evt-2", decision: null))).ShouldBeTrue();
+
+        results.Count(recorded => recorded).ShouldBe(1);
+        var actions = await b.ListActionsAsync(created.Id);
+        actions.Select(x => x.EventKey).ShouldBe(["evt-1", "evt-2"]);
+        actions[0].FormValues.ShouldBe("""{"comment":"ok"}""");
+        (await a.GetAsync(created.Id))!.Value.Notification.Decision.ShouldBe("approved");
+    }
+
+    private NotificationActionRow Click(string notificationId, string eventKey, string? decision) => new()
+    {
+        NotificationId = notificationId,
+        EventKey = eventKey,
+        Action = decision is null ? "comment" : "approve",
+        Known = true,
+        OperatorOpenId = "ou_1",
+        FormValues = """{"comment":"ok"}""",
+        Decision = decision,
+        At = _time.GetUtcNow(),
+    };
+
     private static NotificationRequest Request(string key, params string[] openIds)
     {
         var recipients = string.Join(",", openIds.Select(id => $"{{\"open_id\":\"{id}\"}}"));
@@ -117,6 +146,10 @@ public abstract class NotificationStoreTests : IAsyncLifetime
         public Task<bool> MarkFailedAsync(long id, string owner, DeliveryError error, DateTimeOffset? retryAt) => _store.MarkFailedAsync(id, owner, error, retryAt, CancellationToken.None);
 
         public Task<int> RetryFailedAsync(string id) => _store.RetryFailedAsync(id, CancellationToken.None);
+
+        public Task<bool> RecordActionAsync(NotificationActionRow action) => _store.RecordActionAsync(action, CancellationToken.None);
+
+        public Task<IReadOnlyList<NotificationActionRow>> ListActionsAsync(string id) => _store.ListActionsAsync(id, CancellationToken.None);
 
         public Task<(NotificationRow Notification, IReadOnlyList<NotificationDeliveryRow> Deliveries)?> GetAsync(string id) => _store.GetAsync(id, CancellationToken.None);
 

@@ -89,7 +89,7 @@ public sealed class HubNotificationsTests
             type = "purchase order",
             card = new { elements = "not a list" },
             feishu_template = new { template_id = "AAq" },
-            recipients = new object[] { new { email = "not-an-address" }, new { department_id = "od_1" } },
+            recipients = new object[] { new { email = "not-an-address" }, new { team = "od_1" } },
         });
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();

@@ -24,6 +24,12 @@ public sealed class NotificationTypeRow
     /// <summary>A JSON array of recipients (placeholders allowed: <c>{"email": "{{requester.email}}"}</c>) added to the caller's.</summary>
     public string Recipients { get; set; } = "[]";
 
+    /// <summary>
+    /// What the card's buttons do, a JSON object keyed by the button value's <c>action</c>: <c>{"approve": {"toast": {"type",
+    /// "content"}, "card": {…after-card template…}, "decision": "approved"}}</c>.
+    /// </summary>
+    public string Actions { get; set; } = "{}";
+
     /// <summary>When last changed.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }

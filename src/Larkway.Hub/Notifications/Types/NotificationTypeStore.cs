@@ -115,6 +115,7 @@ internal sealed class NotificationTypeStore(
             Template = t["template"]!.ToJsonString(),
             SampleData = t["sample_data"]?.ToJsonString() ?? "{}",
             Recipients = t["recipients"]?.ToJsonString() ?? "[]",
+            Actions = t["actions"]?.ToJsonString() ?? "{}",
         })];
     }
 

@@ -55,7 +55,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         }
         catch (JsonException ex)
         {
-            return Invalid([new("body", $"Must be a JSON object with description, enabled, template, sample_data and recipients ({ex.Message}).")]);
+            return Invalid([new("body", $"Must be a JSON object with description, enabled, template, sample_data, recipients and actions ({ex.Message}).")]);
         }
 
         var existing = await store.GetAsync(name, cancellationToken).ConfigureAwait(false);
@@ -68,6 +68,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             Template = Json(changes, "template", problems) ?? existing?.Template ?? "",
             SampleData = Json(changes, "sample_data", problems) ?? existing?.SampleData ?? "{}",
             Recipients = Json(changes, "recipients", problems) ?? existing?.Recipients ?? "[]",
+            Actions = Json(changes, "actions", problems) ?? existing?.Actions ?? "{}",
         };
         if (existing is null && !changes.ContainsKey("template"))
         {
@@ -77,6 +78,10 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         if (problems.Count == 0)
         {
             problems.AddRange(NotificationTypeDefinition.Validate(type.Name, type.Template, type.SampleData, type.Recipients));
+            if (problems.Count == 0)
+            {
+                problems.AddRange(Larkway.Hub.Notifications.Actions.NotificationTypeAction.Validate(type.Actions, type.SampleData));
+            }
         }
 
         if (problems.Count > 0)
@@ -156,6 +161,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         JsonDocument.Parse(type.Template).RootElement.Clone(),
         JsonDocument.Parse(type.SampleData).RootElement.Clone(),
         JsonDocument.Parse(type.Recipients).RootElement.Clone(),
+        JsonDocument.Parse(type.Actions).RootElement.Clone(),
         type.UpdatedAt);
 
     private static IResult TypeNotFound(string name) =>
@@ -199,7 +205,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
 
 /// <summary>A notification type as the API shows it.</summary>
 public sealed record NotificationTypeDto(
-    string Name, string Description, bool Enabled, JsonElement Template, JsonElement SampleData, JsonElement Recipients, DateTimeOffset UpdatedAt);
+    string Name, string Description, bool Enabled, JsonElement Template, JsonElement SampleData, JsonElement Recipients, JsonElement Actions, DateTimeOffset UpdatedAt);
 
 /// <summary>A rendered card, who it would go to, and what is wrong with it (empty when nothing).</summary>
 public sealed record NotificationPreviewDto(JsonElement Card, NotificationPreviewRecipientDto[] Recipients, string[] Errors);

@@ -244,6 +244,76 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Notifications.NotificationActionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("action");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("FormValues")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("form_values");
+
+                    b.Property<bool>("Known")
+                        .HasColumnType("boolean")
+                        .HasColumnName("known");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("notification_id");
+
+                    b.Property<string>("OperatorOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("operator_open_id");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("recipient");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_actions");
+
+                    b.HasIndex("NotificationId", "EventKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_notification_actions_notification_id_event_key");
+
+                    b.ToTable("notification_actions", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Notifications.NotificationDeliveryRow", b =>
                 {
                     b.Property<long>("Id")
@@ -361,6 +431,15 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Data")
+                        .HasColumnType("text")
+                        .HasColumnName("data");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("decision");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -407,6 +486,13 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("name");
+
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("{}")
+                        .HasColumnName("actions");
 
                     b.Property<string>("Description")
                         .IsRequired()
@@ -649,6 +735,16 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_inbox_dedup_keys_inbox_events_event_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Notifications.NotificationActionRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Notifications.NotificationRow", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_actions_notifications_notification_id");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Notifications.NotificationDeliveryRow", b =>

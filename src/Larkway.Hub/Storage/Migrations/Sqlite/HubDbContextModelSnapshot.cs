@@ -235,6 +235,74 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Notifications.NotificationActionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("FormValues")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("form_values");
+
+                    b.Property<bool>("Known")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("known");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notification_id");
+
+                    b.Property<string>("OperatorOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operator_open_id");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_actions");
+
+                    b.HasIndex("NotificationId", "EventKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_notification_actions_notification_id_event_key");
+
+                    b.ToTable("notification_actions", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Notifications.NotificationDeliveryRow", b =>
                 {
                     b.Property<long>("Id")
@@ -350,6 +418,15 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Data")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("data");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -396,6 +473,13 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("{}")
+                        .HasColumnName("actions");
 
                     b.Property<string>("Description")
                         .IsRequired()
@@ -636,6 +720,16 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_inbox_dedup_keys_inbox_events_event_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Notifications.NotificationActionRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Notifications.NotificationRow", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_actions_notifications_notification_id");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Notifications.NotificationDeliveryRow", b =>

@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Hub.Bots;
+using Larkway.Hub.Notifications.Types;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Notifications.Actions;
+
+/// <summary>
+/// Answers clicks on notification cards (their values carry <see cref="NotificationCardReference"/>): finds the
+/// notification and its type's action, records the click once per callback (with the action's decision), and answers
+/// with the action's toast and/or after-card. The signature was checked by the receiver; the inbox deduplicated the
+/// callback and forwards it to webhook subscribers after this answers. Never throws for bad data: the user always
+/// gets a toast.
+/// </summary>
+internal sealed partial class NotificationCardActions(
+    NotificationStore store,
+    NotificationTypeStore types,
+    TimeProvider time,
+    ILogger<NotificationCardActions> logger)
+{
+    /// <summary>Whether a click is on a notification card.</summary>
+    public static bool Claims(CardActionTriggerEvent e) => NotificationCardReference.Read(e?.Action.Value) is not null;
+
+    public async Task<CardActionResponse?> HandleAsync(BotCardContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (id, _) = NotificationCardReference.Read(context.Event.Action.Value)!.Value;
+        var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (found is not { } f)
+        {
+            return CardActionResponse.WithToast(CardToastType.Info, "This notification is no longer on record, so the button does nothing now.");
+        }
+
+        var notification = f.Notification;
+        var type = await types.GetAsync(notification.Type, cancellationToken).ConfigureAwait(false);
+        var action = context.Action.Length == 0 ? null : NotificationTypeAction.Find(type?.Actions ?? "{}", context.Action);
+        var form = FormValues(context.Event.Action);
+        var messageId = context.MessageId;
+        await store.RecordActionAsync(new NotificationActionRow
+        {
+            NotificationId = id,
+            EventKey = EventKey(context),
+            Action = Truncate(context.Action, NotificationActionRow.MaxNameLength),
+            Known = action is not null,
+            OperatorOpenId = context.OperatorOpenId,
+            MessageId = messageId,
+            Recipient = messageId is null ? null : f.Deliveries.FirstOrDefault(d => d.MessageId == messageId)?.Recipient,
+            FormValues = form.ToJsonString(),
+            Decision = action?.Decision,
+            At = time.GetUtcNow(),
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (action is null)
+        {
+            // Forwarded to the business system all the same; the user learns the click arrived.
+            return CardActionResponse.WithToast(CardToastType.Info, "Received. This button has no answer set up in the Hub; the business system was told.");
+        }
+
+        try
+        {
+            var values = NotificationTypeAction.Context(notification.Data, action.Name, context.Event.Operator, form);
+            var (response, cardProblems) = action.Answer(values, id, notification.Type);
+            if (cardProblems.Count > 0)
+            {
+                LogAfterCardInvalid(logger, notification.Type, action.Name, id, string.Join("; ", cardProblems));
+            }
+
+            return response.Toast is null && response.Card is null
+                ? CardActionResponse.WithToast(CardToastType.Success, "Done.")
+                : response;
+        }
+        catch (CardTemplateException ex)
+        {
+            LogAfterCardInvalid(logger, notification.Type, action.Name, id, ex.Message);
+            return CardActionResponse.WithToast(CardToastType.Success, "Received.");
+        }
+    }
+
+    /// <summary>What the click sent besides its value: a form's inputs by name, or a single component's option / input.</summary>
+    internal static JsonObject FormValues(CardAction action)
+    {
+        var values = action.FormValue is { ValueKind: JsonValueKind.Object } form ? JsonNode.Parse(form.GetRawText())!.AsObject() : [];
+        if (action.Option is { } option)
+        {
+            values["option"] = option;
+        }
+
+        if (action.Options is { } options)
+        {
+            values["options"] = new JsonArray([.. options.Select(o => (JsonNode?)JsonValue.Create(o))]);
+        }
+
+        if (action.InputValue is { } input)
+        {
+            values["input"] = input;
+        }
+
+        if (action.Checked is { } isChecked)
+        {
+            values["checked"] = isChecked;
+        }
+
+        return values;
+    }
+
+    /// <summary>The callback's identity: its event id, else the legacy callback's token, else a hash of what was clicked where by whom.</summary>
+    private static string EventKey(BotCardContext context)
+    {
+        if (context.EventId is { Length: > 0 } eventId)
+        {
+            return Truncate(eventId, 256);
+        }
+
+        if (context.Event.Token is { Length: > 0 } token)
+        {
+            // The card-update token is a credential for 30 minutes: stored hashed.
+            return "token:" + Hash(token);
+        }
+
+        return "click:" + Hash($"{context.OperatorOpenId}\n{context.MessageId}\n{context.Event.Action.Value?.GetRawText()}");
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40];
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Notification type '{Type}', action '{Action}' (notification {NotificationId}): the after-card did not render into a valid card ({Problems}); answered without it.")]
+    private static partial void LogAfterCardInvalid(ILogger logger, string type, string action, string notificationId, string problems);
+}
+
+/// <summary>Wires notification cards into the bot's card actions.</summary>
+internal static class NotificationCardActionsRegistration
+{
+    /// <summary>Clicks on notification cards go to <paramref name="handler"/>, before the bot's named actions.</summary>
+    public static BotCardActions AddNotificationCards(this BotCardActions actions, NotificationCardActions handler) =>
+        actions.Claim(NotificationCardActions.Claims, handler.HandleAsync);
+}

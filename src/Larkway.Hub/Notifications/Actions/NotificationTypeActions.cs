@@ -1,0 +1,211 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Feishu.Cards;
+using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Hub.Notifications.Types;
+
+namespace Larkway.Hub.Notifications.Actions;
+
+/// <summary>
+/// A notification type's card actions, as data: keyed by the button value's <c>action</c>, each answers the click with a
+/// toast, an after-card that replaces the clicked card, or both, and may record a decision on the notification.
+/// Toast and card are templates over the notification's data plus <c>operator</c> (who clicked: <c>open_id</c>,
+/// <c>user_id</c>, <c>union_id</c>), <c>action</c> (its name) and <c>form</c> (the values sent with the click).
+/// </summary>
+internal sealed record NotificationTypeAction(string Name, string? ToastType, string? ToastContent, JsonObject? Card, string? Decision)
+{
+    /// <summary>Most actions per type.</summary>
+    public const int MaxActions = 20;
+
+    private static readonly string[] ToastTypes = ["info", "success", "warning", "error"];
+    private static readonly string[] Fields = ["toast", "card", "decision"];
+
+    /// <summary>The type's action of that name, or null.</summary>
+    public static NotificationTypeAction? Find(string actionsJson, string name)
+    {
+        if (JsonNode.Parse(actionsJson) is not JsonObject actions || actions[name] is not JsonObject action)
+        {
+            return null;
+        }
+
+        var toast = action["toast"] as JsonObject;
+        return new NotificationTypeAction(
+            name,
+            toast?["type"]?.GetValue<string>() ?? (toast is null ? null : "info"),
+            toast?["content"]?.GetValue<string>(),
+            action["card"] as JsonObject,
+            action["decision"]?.GetValue<string>());
+    }
+
+    /// <summary>
+    /// Problems with a type's <c>actions</c> (field, message): shape, names, toast types, templates that do not compile, and
+    /// after-cards that the sample data renders into something the card validator refuses.
+    /// </summary>
+    public static List<NotificationProblem> Validate(string actionsJson, string sampleData)
+    {
+        var problems = new List<NotificationProblem>();
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(actionsJson);
+        }
+        catch (JsonException ex)
+        {
+            problems.Add(new("actions", $"Not valid JSON ({ex.Message})."));
+            return problems;
+        }
+
+        if (parsed is not JsonObject actions)
+        {
+            problems.Add(new("actions", "Must be an object keyed by the button value's action, e.g. {\"approve\": {\"toast\": {\"type\": \"success\", \"content\": \"Approved\"}}}."));
+            return problems;
+        }
+
+        if (actions.Count > MaxActions)
+        {
+            problems.Add(new("actions", $"At most {MaxActions} actions per type."));
+        }
+
+        foreach (var (name, definition) in actions)
+        {
+            var path = $"actions.{name}";
+            if (name.Length is 0 or > NotificationActionRow.MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            {
+                problems.Add(new(path, $"Action names are 1–{NotificationActionRow.MaxNameLength} letters, digits, '.', '_' and '-' (the button's value {{\"action\": \"approve\"}})."));
+            }
+
+            if (definition is not JsonObject action)
+            {
+                problems.Add(new(path, "Must be an object with toast, card and/or decision."));
+                continue;
+            }
+
+            foreach (var unknown in action.Select(p => p.Key).Where(k => !Fields.Contains(k)))
+            {
+                problems.Add(new($"{path}.{unknown}", "Not a field: an action has toast ({type, content}), card (the after-card template) and decision."));
+            }
+
+            if (!action.ContainsKey("toast") && !action.ContainsKey("card"))
+            {
+                problems.Add(new(path, "Give a toast, a card (the after-card), or both: the user must see an answer."));
+            }
+
+            ValidateToast(action["toast"], path, action.ContainsKey("toast"), problems);
+            ValidateDecision(action["decision"], path, action.ContainsKey("decision"), problems);
+            if (action.ContainsKey("card"))
+            {
+                ValidateCard(action["card"], path, sampleData, problems);
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>The values templates see: the notification's data, with <c>operator</c>, <c>action</c> and <c>form</c> over it.</summary>
+    public static JsonElement Context(string? data, string action, CardActionOperator? who, JsonObject form)
+    {
+        var context = (data is null ? null : JsonNode.Parse(data) as JsonObject) ?? [];
+        context["operator"] = new JsonObject { ["open_id"] = who?.OpenId, ["user_id"] = who?.UserId, ["union_id"] = who?.UnionId };
+        context["action"] = action;
+        context["form"] = form.DeepClone();
+        return JsonSerializer.SerializeToElement(context);
+    }
+
+    /// <summary>
+    /// The callback answer: the rendered toast and after-card. The after-card is marked like the notification's card (so its
+    /// buttons call back too) and shared like it; one that renders invalid is left out (the toast still answers).
+    /// </summary>
+    public (CardActionResponse Response, IReadOnlyList<string> CardProblems) Answer(JsonElement context, string notificationId, string type)
+    {
+        var response = CardActionResponse.Empty;
+        if (ToastContent is not null)
+        {
+            var content = CardTemplate.Render(JsonValue.Create(ToastContent)!, context).GetValue<string>();
+            response = response with { Toast = new CardToast { Type = ToastType ?? "info", Content = content } };
+        }
+
+        if (Card is null)
+        {
+            return (response, []);
+        }
+
+        var card = CardTemplate.Render(Card, context);
+        var errors = CardValidator.Validate(card).Errors;
+        if (errors.Count > 0)
+        {
+            return (response, [.. errors.Select(e => $"{e.Path}: {e.Message}")]);
+        }
+
+        NotificationCardReference.Mark(card, notificationId, type);
+        var shared = NotificationRequest.Shared(card.ToJsonString());
+        using var document = JsonDocument.Parse(shared);
+        return (response.AndRawCard(document.RootElement.Clone()), []);
+    }
+
+    private static void ValidateToast(JsonNode? node, string path, bool present, List<NotificationProblem> problems)
+    {
+        if (!present)
+        {
+            return;
+        }
+
+        if (node is not JsonObject toast || toast["content"] is not JsonValue content || content.GetValueKind() != JsonValueKind.String
+            || content.GetValue<string>().Length == 0)
+        {
+            problems.Add(new($"{path}.toast", "Must be {\"type\": \"success\", \"content\": \"Approved {{requisition.number}}\"} (type: info, success, warning or error; content required)."));
+            return;
+        }
+
+        if (toast["type"] is { } type && (type.GetValueKind() != JsonValueKind.String || !ToastTypes.Contains(type.GetValue<string>())))
+        {
+            problems.Add(new($"{path}.toast.type", "One of info, success, warning, error."));
+        }
+
+        problems.AddRange(CardTemplate.Check(content).Select(p => new NotificationProblem($"{path}.toast.content", p)));
+    }
+
+    private static void ValidateDecision(JsonNode? node, string path, bool present, List<NotificationProblem> problems)
+    {
+        if (present && (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String
+            || value.GetValue<string>().Length is 0 or > NotificationActionRow.MaxNameLength))
+        {
+            problems.Add(new($"{path}.decision", $"A string of 1–{NotificationActionRow.MaxNameLength} characters, e.g. \"approved\"."));
+        }
+    }
+
+    private static void ValidateCard(JsonNode? node, string path, string sampleData, List<NotificationProblem> problems)
+    {
+        if (node is not JsonObject card)
+        {
+            problems.Add(new($"{path}.card", "Must be a card JSON object (the after-card template)."));
+            return;
+        }
+
+        var compile = CardTemplate.Check(card);
+        if (compile.Count > 0)
+        {
+            problems.AddRange(compile.Select(p => new NotificationProblem($"{path}.card", p)));
+            return;
+        }
+
+        try
+        {
+            var sample = Context(sampleData, path["actions.".Length..], new CardActionOperator { OpenId = "ou_sample" }, []);
+            var rendered = CardTemplate.Render(card, sample);
+            foreach (var error in CardValidator.Validate(rendered).Errors)
+            {
+                problems.Add(new($"{path}.card" + (error.Path.StartsWith('$') ? error.Path[1..] : "." + error.Path), $"{error.Message} (rendered with sample_data)"));
+            }
+
+            if (Encoding.UTF8.GetByteCount(rendered.ToJsonString()) > NotificationLimits.MaxContentBytes)
+            {
+                problems.Add(new($"{path}.card", $"Rendered with sample_data, larger than Feishu's {NotificationLimits.MaxContentBytes / 1024} KB."));
+            }
+        }
+        catch (CardTemplateException ex)
+        {
+            problems.Add(new($"{path}.card", ex.Message));
+        }
+    }
+}

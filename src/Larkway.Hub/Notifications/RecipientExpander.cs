@@ -1,0 +1,129 @@
+using Larkway.Feishu;
+using Larkway.Feishu.Contact;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Notifications;
+
+/// <summary>
+/// Settles a notification's recipients when it is accepted, so that its recipient list (and each recipient's status)
+/// is fixed from then on: departments become their active direct members (by open_id; resigned, suspended and
+/// not-yet-joined users left out), emails are looked up in batches (warming the resolver's cache for the sender), and
+/// anyone named twice — an email and an open_id of the same person, a person in two departments — gets one message.
+/// </summary>
+internal sealed partial class RecipientExpander(FeishuClient client, IRecipientResolver resolver, ILogger<RecipientExpander> logger)
+{
+    /// <summary>Most recipients a notification may have after departments are expanded.</summary>
+    public const int MaxExpandedRecipients = 1000;
+
+    public async Task<ExpandResult> ExpandAsync(IReadOnlyList<NotificationRecipient> recipients, CancellationToken cancellationToken)
+    {
+        var problems = new List<NotificationProblem>();
+        var expanded = new List<NotificationRecipient>();
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var recipient = recipients[i];
+            if (recipient.Type != "department_id")
+            {
+                expanded.Add(recipient);
+                continue;
+            }
+
+            try
+            {
+                var members = 0;
+                await foreach (var user in client.Contact.Users.FindByDepartmentAsync(recipient.Value, pageSize: UsersClient.MaxDepartmentPageSize, cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    if (user.IsInactive || user.OpenId.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    expanded.Add(new NotificationRecipient("open_id", user.OpenId));
+                    members++;
+                    if (expanded.Count > MaxExpandedRecipients)
+                    {
+                        problems.Add(new($"recipients[{i}].department_id", $"With its members the notification has more than {MaxExpandedRecipients} recipients. Send to the department's group chat (chat_id) instead, or split the audience."));
+                        return new ExpandResult([], problems);
+                    }
+                }
+
+                if (members == 0)
+                {
+                    problems.Add(new($"recipients[{i}].department_id", $"The department '{recipient.Value}' has no active direct members (members of its sub-departments are not included: name those departments too)."));
+                }
+            }
+            catch (FeishuApiException ex) when (!ex.IsTransient)
+            {
+                problems.Add(new($"recipients[{i}].department_id", $"Feishu could not list the department '{recipient.Value}': {ex.Code} {ex.Msg} (is it an open department id od-…, inside the app's contact scope?)."));
+            }
+            catch (Exception ex) when (ex is FeishuApiException or HttpRequestException or TimeoutException)
+            {
+                // Rate limits, 5xx, network (after the client's own retries): nothing stored, the caller retries with its key.
+                LogDepartmentUnavailable(logger, ex.GetType().Name);
+                return new ExpandResult([], [], Unavailable: true);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return new ExpandResult([], problems);
+        }
+
+        var openIds = await LookUpEmailsAsync(expanded, cancellationToken).ConfigureAwait(false);
+        return new ExpandResult(Deduplicate(expanded, openIds), []);
+    }
+
+    /// <summary>Best effort: when the lookup fails the sender looks the addresses up itself, one by one.</summary>
+    private async Task<IReadOnlyDictionary<string, string?>> LookUpEmailsAsync(List<NotificationRecipient> recipients, CancellationToken cancellationToken)
+    {
+        var emails = recipients.Where(r => r.Type == "email").Select(r => r.Value).ToList();
+        if (emails.Count == 0)
+        {
+            return new Dictionary<string, string?>();
+        }
+
+        try
+        {
+            return await resolver.PrefetchAsync(emails, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FeishuApiException or HttpRequestException or TimeoutException)
+        {
+            LogLookupFailed(logger, emails.Count, ex.GetType().Name);
+            return new Dictionary<string, string?>();
+        }
+    }
+
+    /// <summary>The first mention of each person wins; people are compared by open_id where it is known.</summary>
+    internal static List<NotificationRecipient> Deduplicate(IEnumerable<NotificationRecipient> recipients, IReadOnlyDictionary<string, string?> emailOpenIds)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<NotificationRecipient>();
+        foreach (var recipient in recipients)
+        {
+            var key = recipient.Type switch
+            {
+                "open_id" => "open_id:" + recipient.Value,
+                "email" when emailOpenIds.TryGetValue(recipient.Value, out var openId) && openId is not null => "open_id:" + openId,
+                _ => recipient.Type + ":" + recipient.Value,
+            };
+            if (seen.Add(key))
+            {
+                result.Add(recipient);
+            }
+        }
+
+        return result;
+    }
+
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Warning, Message = "Listing a department's members failed ({ExceptionType}); the notification was refused with 503.")]
+    private static partial void LogDepartmentUnavailable(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Warning, Message = "Looking up {Count} recipient emails ahead of sending failed ({ExceptionType}); the sender looks them up one by one.")]
+    private static partial void LogLookupFailed(ILogger logger, int count, string exceptionType);
+}
+
+/// <summary>The settled recipients, or the problems (field, message).</summary>
+/// <param name="Recipients">The settled recipients.</param>
+/// <param name="Problems">What to fix (a 400).</param>
+/// <param name="Unavailable">Feishu could not be asked now (a 503: retry with the same idempotency key).</param>
+internal sealed record ExpandResult(IReadOnlyList<NotificationRecipient> Recipients, IReadOnlyList<NotificationProblem> Problems, bool Unavailable = false);
