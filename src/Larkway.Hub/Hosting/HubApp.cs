@@ -140,6 +140,7 @@ public static partial class HubApp
         services.AddHubAdminApi();
         services.AddHubNotifications(configuration);
         services.AddHubWebhooks(configuration);
+        services.AddHubApps(configuration);
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -189,6 +190,7 @@ public static partial class HubApp
         app.MapHubAdminApi();
         app.MapHubNotificationsApi();
         app.MapHubWebhooksApi();
+        app.MapHubApps();
     }
 
     private static Uri ListeningUrl(WebApplication app)
