@@ -82,6 +82,30 @@ public abstract class HubAppServiceTests
     }
 
     [Fact]
+    public async Task A_database_restored_without_its_key_ring_refuses_the_app_with_a_message_instead_of_failing()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using (var first = Services(database))
+        {
+            await first.Provider.GetRequiredService<HubAppService>().AddAsync(Input("ops"));
+            await RawRowAsync(first, "DELETE FROM hub_data_protection_keys");
+        }
+
+        await using var restored = Services(database);
+        var app = await restored.Provider.GetRequiredService<HubAppRegistry>().FindAsync("ops", CancellationToken.None);
+        app!.Error.ShouldNotBeNull();
+        app.Error.ShouldContain("PATCH /api/v1/apps/ops");
+        app.AppSecret.ShouldBeEmpty();
+        var refused = await Should.ThrowAsync<HubAppNotFoundException>(() => restored.Provider.GetRequiredService<IHubApps>().GetClientAsync("ops").AsTask());
+        refused.Message.ShouldContain("cannot be decrypted");
+        (await restored.Provider.GetRequiredService<HubAppService>().TestConnectionAsync("ops"))!.Ok.ShouldBeFalse();
+
+        // Entering the secret again repairs it (with a new key).
+        (await restored.Provider.GetRequiredService<HubAppService>().UpdateAsync("ops", new HubAppInput { AppSecret = "new", EncryptKey = "", VerificationToken = "t" })).Status.ShouldBe(HubAppChangeStatus.Ok);
+        (await restored.Provider.GetRequiredService<HubAppRegistry>().FindAsync("ops", CancellationToken.None))!.Error.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Invalid_input_is_refused_with_every_problem_by_field_and_nothing_is_stored()
     {
         await using var database = await CreateDatabaseAsync();
