@@ -210,8 +210,9 @@ internal sealed partial class HubAppRegistry : IHubApps, IDisposable
 
             var generation = Volatile.Read(ref _generation);
             var loaded = new Snapshot(await LoadAsync(cancellationToken).ConfigureAwait(false), _time.GetTimestamp(), generation);
-            Forget(snapshot, loaded);
+            // Published first: options rebuilt after an eviction must read the new secrets.
             _snapshot = loaded;
+            Forget(snapshot, loaded);
             return loaded;
         }
         finally
