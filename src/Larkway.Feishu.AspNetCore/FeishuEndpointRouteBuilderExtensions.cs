@@ -24,6 +24,34 @@ public static class FeishuEndpointRouteBuilderExtensions
     public static RouteHandlerBuilder MapFeishuCardActions(this IEndpointRouteBuilder endpoints, string pattern, string? appName = null) =>
         Map(endpoints, pattern, appName ?? Options.DefaultName, FeishuEndpointKind.CardActions, "Feishu card actions");
 
+    /// <summary>
+    /// Maps <c>POST pattern</c> as the event endpoint of whichever app <paramref name="appName"/> picks from the request
+    /// (e.g. a route value, for apps added at run time). Each app's secrets come from the named
+    /// <see cref="FeishuEventEndpointOptions"/>; refuse unknown apps with an endpoint filter.
+    /// </summary>
+    public static RouteHandlerBuilder MapFeishuEvents(this IEndpointRouteBuilder endpoints, string pattern, Func<HttpContext, string> appName) =>
+        Map(endpoints, pattern, appName, FeishuEndpointKind.Events, "Feishu events");
+
+    /// <summary>Maps <c>POST pattern</c> as the card request URL of whichever app <paramref name="appName"/> picks from the request.</summary>
+    public static RouteHandlerBuilder MapFeishuCardActions(this IEndpointRouteBuilder endpoints, string pattern, Func<HttpContext, string> appName) =>
+        Map(endpoints, pattern, appName, FeishuEndpointKind.CardActions, "Feishu card actions");
+
+    private static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints, string pattern, Func<HttpContext, string> appName, FeishuEndpointKind kind, string name)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        ArgumentNullException.ThrowIfNull(appName);
+        if (endpoints.ServiceProvider.GetService<FeishuEventRequestHandler>() is null)
+        {
+            throw new InvalidOperationException($"Call services.AddFeishuEventReceiver(…) before mapping {name}.");
+        }
+
+        return endpoints.MapPost(pattern, (HttpContext context, FeishuEventRequestHandler handler) => handler.HandleAsync(context, appName(context), kind))
+            .WithDisplayName($"{name} ({pattern})")
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
+    }
+
     private static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints, string pattern, string appName, FeishuEndpointKind kind, string name)
     {
         ArgumentNullException.ThrowIfNull(endpoints);

@@ -257,6 +257,47 @@ public sealed class EventEndpointTests
     }
 
     [Fact]
+    public async Task An_app_picked_from_the_route_verifies_with_its_named_options_and_a_rotated_key_applies_after_cache_eviction()
+    {
+        var sink = new RecordingSink();
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal) { ["ops"] = "key-ops-1" };
+        await using var host = await ReceiverHost.StartAsync(
+            services =>
+            {
+                services.AddFeishuEventReceiver(o => o.EncryptKey = Key).UseSink(_ => sink);
+                services.AddSingleton<IFeishuEventSink>(sink); // the sink of apps without a keyed one
+
+                // Apps known only at run time: named options configured from a lookup, as the Hub's store does.
+                services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<FeishuEventEndpointOptions>>(new KeysByName(keys));
+            },
+            app => app.MapFeishuEvents("/apps/{name}/events", http => (string)http.Request.RouteValues["name"]!),
+            new ManualTime(Now));
+        var first = FeishuWire.EncryptedBody("key-ops-1", FeishuWire.MessageEvent("x", "ev_1", "om_1"));
+
+        using (var response = await host.Client.SendAsync(FeishuWire.Signed("/apps/ops/events", first, "key-ops-1", Now)))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        sink.Received.ShouldHaveSingleItem().AppName.ShouldBe("ops");
+
+        keys["ops"] = "key-ops-2";
+        var second = FeishuWire.EncryptedBody("key-ops-2", FeishuWire.MessageEvent("x", "ev_2", "om_2"));
+        using (var stale = await host.Client.SendAsync(FeishuWire.Signed("/apps/ops/events", second, "key-ops-2", Now)))
+        {
+            stale.StatusCode.ShouldBe(HttpStatusCode.Unauthorized); // options and verifier are cached until evicted
+        }
+
+        host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitorCache<FeishuEventEndpointOptions>>().TryRemove("ops").ShouldBeTrue();
+        using (var rotated = await host.Client.SendAsync(FeishuWire.Signed("/apps/ops/events", second, "key-ops-2", Now)))
+        {
+            rotated.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        sink.Received.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_receiver_with_neither_key_nor_token_fails_at_start_saying_what_to_set()
     {
         var ex = await Should.ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => ReceiverHost.StartAsync(
@@ -287,4 +328,18 @@ public sealed class EventEndpointTests
 
         throw new DirectoryNotFoundException("shared/vectors was not found beside the repository.");
     }
+}
+
+/// <summary>Named endpoint options from a lookup (apps known only at run time).</summary>
+internal sealed class KeysByName(Dictionary<string, string> keys) : Microsoft.Extensions.Options.IConfigureNamedOptions<FeishuEventEndpointOptions>
+{
+    public void Configure(string? name, FeishuEventEndpointOptions options)
+    {
+        if (name is { Length: > 0 } && keys.TryGetValue(name, out var key))
+        {
+            options.EncryptKey = key;
+        }
+    }
+
+    public void Configure(FeishuEventEndpointOptions options) => Configure(Microsoft.Extensions.Options.Options.DefaultName, options);
 }

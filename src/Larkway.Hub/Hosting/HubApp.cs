@@ -142,6 +142,7 @@ public static partial class HubApp
         services.AddHubNotifications(configuration);
         services.AddHubWebhooks(configuration);
         services.AddHubConsole();
+        services.AddHubApps(configuration);
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -193,6 +194,7 @@ public static partial class HubApp
         app.MapHubNotificationsApi();
         app.MapHubWebhooksApi();
         app.MapHubConsole();
+        app.MapHubApps();
     }
 
     private static Uri ListeningUrl(WebApplication app)

@@ -1,4 +1,5 @@
 using Larkway.Hub.AdminConsole.Audit;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Leases;
 using Larkway.Hub.Notifications;
@@ -67,6 +68,11 @@ public class HubDbContext : DbContext
 
     /// <summary>Every administrative change, from the console and the admin REST API.</summary>
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    /// <summary>Feishu apps added at run time (secrets protected).</summary>
+    public DbSet<HubAppRow> Apps => Set<HubAppRow>();
+
+    /// <summary>The Data Protection key ring shared by the replicas.</summary>
+    public DbSet<HubDataProtectionKeyRow> DataProtectionKeys => Set<HubDataProtectionKeyRow>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -222,7 +228,7 @@ public class HubDbContext : DbContext
             e.Property(x => x.Url).HasColumnName("url").HasMaxLength(2048).IsRequired();
             e.Property(x => x.EventTypes).HasColumnName("event_types").HasMaxLength(8192).IsRequired();
             e.Property(x => x.Description).HasColumnName("description").HasMaxLength(500).IsRequired();
-            e.Property(x => x.Secret).HasColumnName("secret").HasMaxLength(128).IsRequired();
+            e.Property(x => x.Secret).HasColumnName("secret").HasMaxLength(1024).IsRequired();
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
         });
 
@@ -272,6 +278,32 @@ public class HubDbContext : DbContext
             e.Property(x => x.Owner).HasColumnName("owner").HasMaxLength(HubLeaseRow.MaxOwnerLength).IsRequired();
             e.Property(x => x.AcquiredAt).HasColumnName("acquired_at");
             e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
+        });
+
+        modelBuilder.Entity<HubAppRow>(e =>
+        {
+            e.ToTable("hub_apps");
+            e.HasKey(x => x.Name).HasName("pk_hub_apps");
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(HubAppValidation.MaxNameLength);
+            e.Property(x => x.AppId).HasColumnName("app_id").HasMaxLength(HubAppValidation.MaxAppIdLength).IsRequired();
+            e.Property(x => x.BaseUrl).HasColumnName("base_url").HasMaxLength(HubAppValidation.MaxUrlLength).IsRequired();
+            e.Property(x => x.AppSecret).HasColumnName("app_secret").HasMaxLength(2048).IsRequired();
+            e.Property(x => x.EncryptKey).HasColumnName("encrypt_key").HasMaxLength(2048);
+            e.Property(x => x.VerificationToken).HasColumnName("verification_token").HasMaxLength(2048);
+            e.Property(x => x.Enabled).HasColumnName("enabled");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        });
+
+        modelBuilder.Entity<HubDataProtectionKeyRow>(e =>
+        {
+            e.ToTable("hub_data_protection_keys");
+            e.HasKey(x => x.Id).HasName("pk_hub_data_protection_keys");
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.FriendlyName).HasColumnName("friendly_name").HasMaxLength(256).IsRequired();
+            e.Property(x => x.Xml).HasColumnName("xml").IsRequired();
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.HasIndex(x => x.FriendlyName).IsUnique().HasDatabaseName("ux_hub_data_protection_keys_friendly_name");
         });
 
         modelBuilder.Entity<BotConversationRow>(e =>

@@ -33,6 +33,7 @@ public static class HubWebhooksServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHubDataProtection();
         services.TryAddSingleton<WebhookSignal>();
         services.TryAddSingleton<WebhookStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, WebhookFanOut>());
@@ -44,6 +45,7 @@ public static class HubWebhooksServiceCollectionExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
         services.TryAddSingleton<WebhookSender>();
+        services.AddHostedService<WebhookSecretProtection>();
         services.AddHostedService<WebhookSenderHost>();
         return services;
     }

@@ -16,8 +16,9 @@ public sealed class WebhookSubscriptionRow
     public string Description { get; set; } = "";
 
     /// <summary>
-    /// The signing secret (<c>whsec_…</c>). Stored recoverable, since the Hub signs with it; in plain text for now:
-    /// encryption at rest comes with the console's secret store.
+    /// The signing secret (<c>whsec_…</c>). Stored recoverable, since the Hub signs with it: encrypted with Data
+    /// Protection (<c>dp1:…</c>, see <see cref="Larkway.Hub.Apps.HubSecretProtector"/>); rows from before that hold the
+    /// plaintext until the startup conversion protects them.
     /// </summary>
     public string Secret { get; set; } = "";
 

@@ -202,3 +202,11 @@ internal sealed class WebhookSenderHost(WebhookSender sender, IOptions<WebhookOp
     public Task StopAsync(CancellationToken cancellationToken) =>
         options.Value.SenderEnabled ? sender.StopAsync(cancellationToken) : Task.CompletedTask;
 }
+
+/// <summary>At start, encrypts signing secrets that older versions stored in plain text (they keep working meanwhile).</summary>
+internal sealed class WebhookSecretProtection(WebhookStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => store.ProtectLegacySecretsAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

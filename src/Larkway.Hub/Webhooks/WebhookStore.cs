@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,7 @@ internal sealed class WebhookStore(
     HubDatabaseInitializer initializer,
     IHubStorageProvider provider,
     WebhookSignal signal,
+    HubSecretProtector protector,
     TimeProvider time)
 {
     // Fan-out runs for every handled event, and most Hubs have few subscriptions that rarely change: they are read
@@ -26,13 +28,14 @@ internal sealed class WebhookStore(
     public async Task<WebhookSubscriptionRow> CreateSubscriptionAsync(Uri url, IReadOnlyList<string> eventTypes, string description, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var secret = WebhookSignature.NewSecret();
         var row = new WebhookSubscriptionRow
         {
             Id = "whk_" + Guid.CreateVersion7(now).ToString("N"),
             Url = url.AbsoluteUri,
             EventTypes = string.Join(',', eventTypes),
             Description = description,
-            Secret = WebhookSignature.NewSecret(),
+            Secret = protector.Protect(secret),
             CreatedAt = now,
         };
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -41,7 +44,36 @@ internal sealed class WebhookStore(
             db.WebhookSubscriptions.Add(row);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             ForgetSubscriptions();
+
+            // Stored protected; the caller shows the plaintext once.
+            row.Secret = secret;
             return row;
+        }
+    }
+
+    /// <summary>
+    /// Protects signing secrets stored in plain text by versions before encryption at rest; returns how many. Safe to run
+    /// on several replicas at once (each row is replaced only while it still holds the plaintext it read).
+    /// </summary>
+    public async Task<int> ProtectLegacySecretsAsync(CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var legacy = await db.WebhookSubscriptions.AsNoTracking()
+                .Where(s => !s.Secret.StartsWith(HubSecretProtector.Prefix))
+                .Select(s => new { s.Id, s.Secret })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var converted = 0;
+            foreach (var row in legacy)
+            {
+                var protectedSecret = protector.Protect(row.Secret);
+                converted += await db.WebhookSubscriptions
+                    .Where(s => s.Id == row.Id && s.Secret == row.Secret)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Secret, protectedSecret), cancellationToken).ConfigureAwait(false);
+            }
+
+            return converted;
         }
     }
 
@@ -224,6 +256,12 @@ internal sealed class WebhookStore(
                 .Where(d => claimed.Contains(d.Id) && d.LeaseOwner == owner)
                 .Join(db.WebhookSubscriptions.AsNoTracking(), d => d.SubscriptionId, s => s.Id, (d, s) => new ClaimedWebhookDelivery(d, s))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                // Untracked copies: the sender signs with the plaintext (legacy plaintext rows read as they are).
+                row.Subscription.Secret = protector.Unprotect(row.Subscription.Secret);
+            }
+
             return [.. rows.OrderBy(r => r.Delivery.Id)];
         }
     }

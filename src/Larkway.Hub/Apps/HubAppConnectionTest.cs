@@ -1,0 +1,85 @@
+using Larkway.Feishu;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Apps;
+
+/// <summary>The bot an app's credentials reach.</summary>
+public sealed record HubAppBot(string Name, string OpenId, int ActivateStatus, bool Activated, string? AvatarUrl);
+
+/// <summary>
+/// The outcome of "test connection": the bot, or what went wrong. <see cref="Code"/>, <see cref="Msg"/>,
+/// <see cref="LogId"/> and <see cref="HttpStatus"/> are Feishu's own when Feishu answered (quote the log id to Feishu
+/// support); a network failure or timeout has <see cref="Error"/> and the client's negative code.
+/// </summary>
+public sealed record HubAppTestResult(
+    bool Ok,
+    HubAppBot? Bot = null,
+    int? Code = null,
+    string? Msg = null,
+    string? LogId = null,
+    int? HttpStatus = null,
+    string? Error = null,
+    string? Hint = null)
+{
+    internal static HubAppTestResult Failed(string error) => new(false, Error: error);
+}
+
+/// <summary>Runs the connection test with a throwaway client (no retries, short timeout) so a wrong secret answers at once.</summary>
+internal static class HubAppConnectionTest
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public static async Task<HubAppTestResult> RunAsync(FeishuAppOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        options.Timeout = Timeout;
+        options.Retry.MaxRetries = 0;
+        FeishuClient client;
+        try
+        {
+            client = new FeishuClient(options, loggerFactory, time);
+        }
+        catch (ArgumentException ex)
+        {
+            return HubAppTestResult.Failed("The stored settings are not usable: " + ex.Message);
+        }
+
+        using (client)
+        {
+            try
+            {
+                // The first call fetches a tenant_access_token with the app id and secret, then reads the bot.
+                var bot = await client.Bot.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+                return new HubAppTestResult(true, new HubAppBot(bot.AppName, bot.OpenId, bot.ActivateStatus, bot.IsActivated, bot.AvatarUrl),
+                    Hint: bot.IsActivated ? null : "The bot is not activated in the tenant (activate_status " + bot.ActivateStatus + "): publish the app version and have an admin approve it.");
+            }
+            catch (FeishuApiException ex) when (ex.Code is FeishuErrorCodes.NetworkError or FeishuErrorCodes.Timeout)
+            {
+                return new HubAppTestResult(false, Code: ex.Code, Msg: ex.Msg,
+                    Error: (ex.Code == FeishuErrorCodes.Timeout ? "No answer from " : "Cannot reach ") + options.BaseUrl.AbsoluteUri + ": " + (ex.InnerException?.Message ?? ex.Msg),
+                    Hint: "Check base_url and that this Hub can reach it (proxy, firewall, DNS).");
+            }
+            catch (FeishuApiException ex)
+            {
+                return new HubAppTestResult(false, Code: ex.Code, Msg: ex.Msg, LogId: ex.LogId, HttpStatus: (int?)ex.HttpStatus, Hint: HintFor(ex.Code));
+            }
+            catch (HttpRequestException ex)
+            {
+                return new HubAppTestResult(false, Error: "Cannot reach " + options.BaseUrl.AbsoluteUri + ": " + ex.Message);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new HubAppTestResult(false, Error: "No answer from " + options.BaseUrl.AbsoluteUri + " within " + Timeout.TotalSeconds + " s.");
+            }
+        }
+    }
+
+    private static string? HintFor(int code) => code switch
+    {
+        FeishuErrorCodes.WrongAppSecret => "The App Secret does not match the App ID: copy it again from the developer console (Credentials & Basic Info).",
+        FeishuErrorCodes.AppUnavailable or FeishuErrorCodes.TenantAccessTokenFailed or FeishuErrorCodes.AppAccessTokenFailed =>
+            "Feishu refused the credentials: check the App ID and App Secret, and that the app is enabled.",
+        FeishuErrorCodes.IpDenied => "The app's IP allowlist does not include this Hub's address.",
+        FeishuErrorCodes.PathNotFound => "base_url does not look like the Open Platform (or the Emulator).",
+        _ => null,
+    };
+}

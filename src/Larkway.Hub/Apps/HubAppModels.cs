@@ -1,0 +1,98 @@
+using Larkway.Hub.Hosting;
+
+namespace Larkway.Hub.Apps;
+
+/// <summary>
+/// What a caller sends to add or change an app. On update a null field keeps the stored value; an empty
+/// <see cref="EncryptKey"/> or <see cref="VerificationToken"/> clears it.
+/// </summary>
+public sealed record HubAppInput
+{
+    public string? Name { get; init; }
+
+    public string? AppId { get; init; }
+
+    /// <summary>An http(s) URL, or <c>feishu</c> / <c>lark</c>; default Feishu.</summary>
+    public string? BaseUrl { get; init; }
+
+    public string? AppSecret { get; init; }
+
+    public string? EncryptKey { get; init; }
+
+    public string? VerificationToken { get; init; }
+
+    public bool? Enabled { get; init; }
+}
+
+/// <summary>One thing wrong with an input: the field (snake_case, as on the wire) and what to fix.</summary>
+public sealed record HubAppProblem(string Field, string Message);
+
+/// <summary>An app as the Hub shows it: never a secret, only whether each one is set.</summary>
+/// <param name="Name">The app's name in the Hub (<see cref="HubAppService.DefaultAppName"/> for the configured app).</param>
+/// <param name="AppId">Feishu's app id.</param>
+/// <param name="BaseUrl">The Open Platform's base URL.</param>
+/// <param name="Enabled">Whether the Hub accepts its events and hands out its client.</param>
+/// <param name="AppSecretSet">Whether an App Secret is stored.</param>
+/// <param name="EncryptKeySet">Whether an Encrypt Key is stored.</param>
+/// <param name="VerificationTokenSet">Whether a Verification Token is stored.</param>
+/// <param name="ReadOnly">True for the app from configuration/environment (changed there, not by the API).</param>
+/// <param name="CreatedAt">When added (null for the configured app).</param>
+/// <param name="UpdatedAt">When last changed (null for the configured app).</param>
+public sealed record HubAppInfo(
+    string Name,
+    string AppId,
+    Uri BaseUrl,
+    bool Enabled,
+    bool AppSecretSet,
+    bool EncryptKeySet,
+    bool VerificationTokenSet,
+    bool ReadOnly,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? UpdatedAt)
+{
+    /// <summary>Path of the app's event subscription URL on the Hub.</summary>
+    public string EventsPath => ReadOnly ? "/feishu/events" : $"/feishu/apps/{Name}/events";
+
+    /// <summary>Path of the app's card request URL on the Hub.</summary>
+    public string CardsPath => ReadOnly ? "/feishu/cards" : $"/feishu/apps/{Name}/cards";
+
+    internal static HubAppInfo FromSettings(HubSettings settings) => new(
+        HubAppService.DefaultAppName,
+        settings.AppId ?? "",
+        settings.BaseUrl ?? Larkway.Feishu.FeishuBaseUrls.Feishu,
+        Enabled: settings.AppId is not null,
+        AppSecretSet: settings.AppSecret is not null,
+        EncryptKeySet: settings.EncryptKey is not null,
+        VerificationTokenSet: settings.VerificationToken is not null,
+        ReadOnly: true,
+        CreatedAt: null,
+        UpdatedAt: null);
+}
+
+/// <summary>How an add or update ended.</summary>
+public enum HubAppChangeStatus
+{
+    /// <summary>Stored.</summary>
+    Ok,
+
+    /// <summary>The input is invalid; see <see cref="HubAppChange.Problems"/>.</summary>
+    Invalid,
+
+    /// <summary>No app has that name.</summary>
+    NotFound,
+
+    /// <summary>An app with that name exists already (add), or the app is read-only.</summary>
+    Conflict,
+}
+
+/// <summary>The outcome of an add or update: the app as stored, or what is wrong.</summary>
+public sealed record HubAppChange(HubAppChangeStatus Status, HubAppInfo? App, IReadOnlyList<HubAppProblem> Problems)
+{
+    internal static HubAppChange Stored(HubAppInfo app) => new(HubAppChangeStatus.Ok, app, []);
+
+    internal static HubAppChange Invalid(IReadOnlyList<HubAppProblem> problems) => new(HubAppChangeStatus.Invalid, null, problems);
+
+    internal static HubAppChange Missing(string name) => new(HubAppChangeStatus.NotFound, null, [new("name", $"No app is named '{name}'.")]);
+
+    internal static HubAppChange Conflict(string field, string message) => new(HubAppChangeStatus.Conflict, null, [new(field, message)]);
+}

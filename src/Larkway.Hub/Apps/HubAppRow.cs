@@ -1,0 +1,32 @@
+namespace Larkway.Hub.Apps;
+
+/// <summary>A Feishu/Lark app the Hub serves besides the configured default app (<c>hub_apps</c>). Secrets are stored protected.</summary>
+public sealed class HubAppRow
+{
+    /// <summary>The app's name in the Hub (a slug: <c>[a-z0-9-]</c>, 1–40 characters); part of its event URLs.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Feishu's app id (<c>cli_…</c>).</summary>
+    public string AppId { get; set; } = "";
+
+    /// <summary>The Open Platform's base URL: Feishu, Lark, or any http(s) URL (the Emulator).</summary>
+    public string BaseUrl { get; set; } = "";
+
+    /// <summary>The App Secret, protected (<see cref="HubSecretProtector"/>).</summary>
+    public string AppSecret { get; set; } = "";
+
+    /// <summary>The Encrypt Key, protected; null when not set.</summary>
+    public string? EncryptKey { get; set; }
+
+    /// <summary>The Verification Token, protected; null when not set.</summary>
+    public string? VerificationToken { get; set; }
+
+    /// <summary>Whether the Hub accepts its events and hands out its client.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>When added.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When last changed; replicas compare it to notice a change.</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,85 @@
+namespace Larkway.Hub.Apps;
+
+/// <summary>What the Hub does with an app; each feature needs some Feishu scopes.</summary>
+[Flags]
+public enum HubAppFeatures
+{
+    /// <summary>Nothing.</summary>
+    None = 0,
+
+    /// <summary>The Hub's bot answers messages (commands, conversations) and updates its cards. Default app only, today.</summary>
+    Bot = 1,
+
+    /// <summary>Notifications: the Hub sends cards and texts to users and chats as the bot.</summary>
+    Notifications = 2,
+
+    /// <summary>Notification recipients given by email are looked up (contact <c>batch_get_id</c>).</summary>
+    EmailLookup = 4,
+
+    /// <summary>Events and card actions are received and forwarded to webhook subscribers.</summary>
+    Events = 8,
+}
+
+/// <summary>One scope to enable in the developer console (Permissions &amp; Scopes), and why.</summary>
+/// <param name="Scope">The scope's identifier, e.g. <c>im:message:send_as_bot</c>.</param>
+/// <param name="Title">Its name in the console (English).</param>
+/// <param name="Reason">What in the Hub needs it.</param>
+/// <param name="Features">The features (snake_case) that need it.</param>
+/// <param name="Confirmed">True when the identifier was checked against Feishu's API reference; false means "verify in the console".</param>
+public sealed record HubAppScope(string Scope, string Title, string Reason, IReadOnlyList<string> Features, bool Confirmed);
+
+/// <summary>
+/// The minimum scopes per feature. Each API lists several scopes of which any one suffices; the narrowest is listed.
+/// The bot's own info (used by "test connection") needs no scope, only the bot capability; card callbacks need none.
+/// </summary>
+public static class HubAppScopes
+{
+    private static readonly (HubAppFeatures Feature, string Scope, string Title, string Reason, bool Confirmed)[] Table =
+    [
+        (HubAppFeatures.Bot, "im:message:send_as_bot", "Send messages as an app",
+            "Replies to users and card updates (PATCH /im/v1/messages accepts it).", true),
+        (HubAppFeatures.Bot, "im:message.p2p_msg:readonly", "Read direct messages sent to the bot",
+            "Receive im.message.receive_v1 for one-to-one chats with the bot.", false),
+        (HubAppFeatures.Bot, "im:message.group_at_msg:readonly", "Receive group messages that @mention the bot",
+            "Receive im.message.receive_v1 when the bot is @-mentioned in a group.", false),
+        (HubAppFeatures.Notifications, "im:message:send_as_bot", "Send messages as an app",
+            "Notifications are sent as the bot (POST /im/v1/messages) and edited in place (PATCH).", true),
+        (HubAppFeatures.EmailLookup, "contact:user.id:readonly", "Obtain user ID via email or mobile number",
+            "Recipients given by email are resolved to open_ids (POST /contact/v3/users/batch_get_id); only users in the app's availability range are found.", true),
+    ];
+
+    /// <summary>What the Hub does with an app today: the configured app runs the bot; every app sends notifications and forwards events.</summary>
+    public static HubAppFeatures FeaturesOf(HubAppInfo app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var features = HubAppFeatures.Notifications | HubAppFeatures.EmailLookup | HubAppFeatures.Events;
+        return app.ReadOnly ? features | HubAppFeatures.Bot : features;
+    }
+
+    /// <summary>The scopes <paramref name="features"/> need, each once, with every reason and feature that needs it.</summary>
+    public static IReadOnlyList<HubAppScope> For(HubAppFeatures features) =>
+    [
+        .. Table.Where(row => features.HasFlag(row.Feature))
+            .GroupBy(row => row.Scope, StringComparer.Ordinal)
+            .Select(group => new HubAppScope(
+                group.Key,
+                group.First().Title,
+                string.Join(" ", group.Select(row => row.Reason).Distinct(StringComparer.Ordinal)),
+                [.. group.Select(row => FeatureName(row.Feature)).Distinct(StringComparer.Ordinal)],
+                group.All(row => row.Confirmed))),
+    ];
+
+    /// <summary>The wire name of a single feature.</summary>
+    public static string FeatureName(HubAppFeatures feature) => feature switch
+    {
+        HubAppFeatures.Bot => "bot",
+        HubAppFeatures.Notifications => "notifications",
+        HubAppFeatures.EmailLookup => "email_lookup",
+        HubAppFeatures.Events => "events",
+        _ => feature.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The wire names of the features set in <paramref name="features"/>.</summary>
+    public static IReadOnlyList<string> FeatureNames(HubAppFeatures features) =>
+        [.. Enum.GetValues<HubAppFeatures>().Where(f => f != HubAppFeatures.None && features.HasFlag(f)).Select(FeatureName)];
+}

@@ -1,0 +1,270 @@
+using Larkway.Feishu;
+using Larkway.Hub.Hosting;
+using Larkway.Hub.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Apps;
+
+/// <summary>
+/// Adds, lists, changes and removes the Feishu apps the Hub serves, tests their credentials and lists the scopes they
+/// need. Secrets go in protected (<see cref="HubSecretProtector"/>) and never come out: callers see only whether each
+/// is set. The configured app (FEISHU_APP_ID …) appears read-only as <see cref="DefaultAppName"/>.
+/// </summary>
+public sealed partial class HubAppService
+{
+    /// <summary>The name under which the configured (environment/appsettings) app is listed; reserved.</summary>
+    public const string DefaultAppName = "default";
+
+    private readonly IDbContextFactory<HubDbContext> _contexts;
+    private readonly HubDatabaseInitializer _initializer;
+    private readonly IHubStorageProvider _provider;
+    private readonly HubSecretProtector _protector;
+    private readonly HubAppRegistry _registry;
+    private readonly HubSettings? _settings;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    internal HubAppService(
+        IDbContextFactory<HubDbContext> contexts,
+        HubDatabaseInitializer initializer,
+        IHubStorageProvider provider,
+        HubSecretProtector protector,
+        HubAppRegistry registry,
+        ILoggerFactory loggerFactory,
+        TimeProvider time,
+        HubSettings? settings = null)
+    {
+        _contexts = contexts;
+        _initializer = initializer;
+        _provider = provider;
+        _protector = protector;
+        _registry = registry;
+        _settings = settings;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<HubAppService>();
+        _time = time;
+    }
+
+    /// <summary>The configured app, when the Hub has one (null when it runs without credentials, e.g. in unit tests).</summary>
+    public HubAppInfo? DefaultApp => _settings?.AppId is null ? null : HubAppInfo.FromSettings(_settings);
+
+    /// <summary>The configured app (first, when there is one) and the stored apps by name.</summary>
+    public async Task<IReadOnlyList<HubAppInfo>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = await db.Apps.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+            var stored = rows.OrderBy(r => r.Name, StringComparer.Ordinal).Select(Info);
+            return DefaultApp is { } configured ? [configured, .. stored] : [.. stored];
+        }
+    }
+
+    /// <summary>One app by name (<see cref="DefaultAppName"/> for the configured app), or null.</summary>
+    public async Task<HubAppInfo?> GetAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (HubAppRegistry.IsDefault(name))
+        {
+            return DefaultApp;
+        }
+
+        var row = await FindRowAsync(name, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : Info(row);
+    }
+
+    /// <summary>Stores a new app (enabled unless <see cref="HubAppInput.Enabled"/> is false).</summary>
+    public async Task<HubAppChange> AddAsync(HubAppInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var problems = HubAppValidation.ForAdd(input, out var app);
+        if (problems.Count > 0)
+        {
+            return HubAppChange.Invalid(problems);
+        }
+
+        var now = _time.GetUtcNow();
+        var row = new HubAppRow
+        {
+            Name = app.Name,
+            AppId = app.AppId!,
+            BaseUrl = app.BaseUrl!.AbsoluteUri,
+            AppSecret = _protector.Protect(app.AppSecret!),
+            EncryptKey = app.EncryptKey is null ? null : _protector.Protect(app.EncryptKey),
+            VerificationToken = app.VerificationToken is null ? null : _protector.Protect(app.VerificationToken),
+            Enabled = app.Enabled ?? true,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            db.Apps.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException ex) when (_provider.IsUniqueViolation(ex))
+            {
+                return HubAppChange.Conflict("name", $"An app named '{app.Name}' exists already; change it with PATCH /api/v1/apps/{app.Name}.");
+            }
+        }
+
+        _registry.Invalidate();
+        LogAdded(_logger, row.Name, row.AppId);
+        return HubAppChange.Stored(Info(row));
+    }
+
+    /// <summary>Changes a stored app: null fields keep their value (a secret is kept unless a new one is given).</summary>
+    public async Task<HubAppChange> UpdateAsync(string name, HubAppInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(input);
+        if (HubAppRegistry.IsDefault(name))
+        {
+            return HubAppChange.Conflict("name", "The default app comes from configuration (FEISHU_APP_ID, FEISHU_APP_SECRET, …); change it there and restart the Hub.");
+        }
+
+        var problems = HubAppValidation.ForUpdate(name, input, out var change);
+        if (problems.Count > 0)
+        {
+            return HubAppChange.Invalid(problems);
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var row = await db.Apps.FirstOrDefaultAsync(a => a.Name == name, cancellationToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                return HubAppChange.Missing(name);
+            }
+
+            row.AppId = change.AppId ?? row.AppId;
+            row.BaseUrl = change.BaseUrl?.AbsoluteUri ?? row.BaseUrl;
+            row.AppSecret = change.AppSecret is null ? row.AppSecret : _protector.Protect(change.AppSecret);
+            row.EncryptKey = ProtectOrKeep(change.EncryptKey, row.EncryptKey);
+            row.VerificationToken = ProtectOrKeep(change.VerificationToken, row.VerificationToken);
+            row.Enabled = change.Enabled ?? row.Enabled;
+
+            // Strictly later, so replicas comparing updated_at always notice (two changes can share a millisecond).
+            var now = _time.GetUtcNow();
+            row.UpdatedAt = now > row.UpdatedAt ? now : row.UpdatedAt.AddMilliseconds(1);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            _registry.Invalidate();
+            LogUpdated(_logger, row.Name);
+            return HubAppChange.Stored(Info(row));
+        }
+    }
+
+    /// <summary>Removes a stored app; false when there is none by that name (or it is the configured app).</summary>
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (HubAppRegistry.IsDefault(name))
+        {
+            return false;
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var deleted = await db.Apps.Where(a => a.Name == name).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) == 1;
+            if (deleted)
+            {
+                _registry.Invalidate();
+                LogDeleted(_logger, name);
+            }
+
+            return deleted;
+        }
+    }
+
+    /// <summary>
+    /// Fetches a tenant token with the app's credentials and reads its bot's info: the bot, or the exact Feishu error
+    /// (code, msg, log id, HTTP status) or network error. Null when no app has the name. Never throws for a failed test.
+    /// </summary>
+    public async Task<HubAppTestResult?> TestConnectionAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        FeishuAppOptions options;
+        if (HubAppRegistry.IsDefault(name))
+        {
+            if (_settings?.AppId is null || _settings.AppSecret is null)
+            {
+                return null;
+            }
+
+            options = new FeishuAppOptions { AppId = _settings.AppId, AppSecret = _settings.AppSecret, BaseUrl = _settings.BaseUrl ?? FeishuBaseUrls.Feishu };
+        }
+        else
+        {
+            _registry.Invalidate();
+            if (await _registry.FindAsync(name, cancellationToken).ConfigureAwait(false) is not { } app)
+            {
+                return null;
+            }
+
+            if (app.Error is not null)
+            {
+                return HubAppTestResult.Failed(error: app.Error);
+            }
+
+            options = new FeishuAppOptions { AppId = app.AppId, AppSecret = app.AppSecret, BaseUrl = app.BaseUrl };
+        }
+
+        return await HubAppConnectionTest.RunAsync(options, _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The Feishu scopes the app needs for what the Hub does with it, each with the reason; null when no app has the name.</summary>
+    public async Task<IReadOnlyList<HubAppScope>?> ScopesAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var app = await GetAsync(name, cancellationToken).ConfigureAwait(false);
+        return app is null ? null : HubAppScopes.For(HubAppScopes.FeaturesOf(app));
+    }
+
+    private string? ProtectOrKeep(string? change, string? stored) => change switch
+    {
+        null => stored,
+        "" => null,
+        _ => _protector.Protect(change),
+    };
+
+    private static HubAppInfo Info(HubAppRow row) => new(
+        row.Name,
+        row.AppId,
+        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : FeishuBaseUrls.Feishu,
+        row.Enabled,
+        AppSecretSet: row.AppSecret.Length > 0,
+        EncryptKeySet: row.EncryptKey is not null,
+        VerificationTokenSet: row.VerificationToken is not null,
+        ReadOnly: false,
+        row.CreatedAt,
+        row.UpdatedAt);
+
+    private async Task<HubAppRow?> FindRowAsync(string name, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Name == name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<HubDbContext> ContextAsync(CancellationToken cancellationToken)
+    {
+        await _initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 4310, Level = LogLevel.Information, Message = "Feishu app '{AppName}' ({AppId}) added.")]
+    private static partial void LogAdded(ILogger logger, string appName, string appId);
+
+    [LoggerMessage(EventId = 4311, Level = LogLevel.Information, Message = "Feishu app '{AppName}' changed.")]
+    private static partial void LogUpdated(ILogger logger, string appName);
+
+    [LoggerMessage(EventId = 4312, Level = LogLevel.Information, Message = "Feishu app '{AppName}' deleted.")]
+    private static partial void LogDeleted(ILogger logger, string appName);
+}

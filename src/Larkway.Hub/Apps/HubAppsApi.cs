@@ -1,0 +1,276 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Larkway.Feishu.AspNetCore;
+using Larkway.Hub.Admin;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Notifications;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the apps API (admin key only) and the event and card endpoints of stored apps.</summary>
+public static class HubAppsEndpointRouteBuilderExtensions
+{
+    /// <summary>Largest request body of the apps API.</summary>
+    public const int MaxRequestBytes = 16 * 1024;
+
+    /// <summary>
+    /// Maps <c>GET|POST /api/v1/apps</c>, <c>GET|PATCH|DELETE /api/v1/apps/{name}</c>, <c>POST /api/v1/apps/{name}/test</c> and
+    /// <c>GET /api/v1/apps/{name}/scopes</c> (admin key only), and <c>POST /feishu/apps/{name}/events</c> and
+    /// <c>POST /feishu/apps/{name}/cards</c> for Feishu. Needs <c>AddHubApps</c>, <c>AddHubAdminApi</c> and a Feishu event
+    /// receiver (the default app's).
+    /// </summary>
+    public static IEndpointRouteBuilder MapHubApps(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var apps = endpoints.MapGroup("/api/v1/apps");
+        apps.AddEndpointFilter(RequireAdminAsync);
+        apps.MapGet("", ListAsync).WithName("ListApps");
+        apps.MapPost("", AddAsync).WithName("AddApp");
+        apps.MapGet("/{name}", GetAsync).WithName("GetApp");
+        apps.MapPatch("/{name}", UpdateAsync).WithName("UpdateApp");
+        apps.MapDelete("/{name}", DeleteAsync).WithName("DeleteApp");
+        apps.MapPost("/{name}/test", TestAsync).WithName("TestApp");
+        apps.MapGet("/{name}/scopes", ScopesAsync).WithName("GetAppScopes");
+
+        endpoints.MapFeishuEvents("/feishu/apps/{name}/events", AppNameOf).AddEndpointFilter(RequireReceivingAppAsync);
+        endpoints.MapFeishuCardActions("/feishu/apps/{name}/cards", AppNameOf).AddEndpointFilter(RequireReceivingAppAsync);
+        return endpoints;
+    }
+
+    private static string AppNameOf(HttpContext http) => http.Request.RouteValues["name"] as string ?? "";
+
+    /// <summary>Feishu's requests for an app the Hub does not (or no longer) serve get a clear 404, before any verification.</summary>
+    private static async ValueTask<object?> RequireReceivingAppAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var name = AppNameOf(http);
+        var registry = http.RequestServices.GetRequiredService<HubAppRegistry>();
+        var app = HubAppValidation.IsValidName(name) ? await registry.FindAsync(name, http.RequestAborted).ConfigureAwait(false) : null;
+        var refusal = app switch
+        {
+            null => $"The Hub has no Feishu app named '{name}'. Add it with POST /api/v1/apps, or fix the URL in the developer console.",
+            { Enabled: false } => $"The Feishu app '{name}' is disabled in the Hub; its events are refused until it is enabled again.",
+            { Error: { } error } => $"The Feishu app '{name}' cannot verify requests: {error}",
+            { CanReceive: false } => $"The Feishu app '{name}' has no encrypt_key or verification_token in the Hub, so its requests cannot be verified; set them with PATCH /api/v1/apps/{name}.",
+            _ => null,
+        };
+        return refusal is null
+            ? await next(context).ConfigureAwait(false)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown Feishu app", detail: refusal);
+    }
+
+    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var presented = BearerAuth.Token(http.Request);
+        if (presented is not null)
+        {
+            if (await http.RequestServices.GetRequiredService<HubAdminKey>().VerifyAsync(presented, http.RequestAborted).ConfigureAwait(false))
+            {
+                return await next(context).ConfigureAwait(false);
+            }
+
+            if (presented.StartsWith(ApiKeyStore.SecretPrefix, StringComparison.Ordinal)
+                && http.RequestServices.GetService<ApiKeyStore>() is { } keys
+                && await keys.FindAsync(presented, http.RequestAborted).ConfigureAwait(false) is not null)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: "Only the admin key manages Feishu apps.");
+            }
+        }
+
+        return BearerAuth.Refuse(http, presented, "Admin key", "Send the Hub's admin key as 'Authorization: Bearer <key>'.");
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
+    {
+        var apps = await service.ListAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(apps.Select(a => Dto(http, a)).ToArray(), HubAppsJsonContext.Default.HubAppDtoArray);
+    }
+
+    private static async Task<IResult> GetAsync(string name, HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
+        await service.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } app
+            ? TypedResults.Json(Dto(http, app), HubAppsJsonContext.Default.HubAppDto)
+            : NotFound(name);
+
+    private static async Task<IResult> AddAsync(HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
+    {
+        var (input, error) = await ReadAsync(http, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var change = await service.AddAsync(input!, cancellationToken).ConfigureAwait(false);
+        return Answer(http, change, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> UpdateAsync(string name, HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
+    {
+        var (input, error) = await ReadAsync(http, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var change = await service.UpdateAsync(name, input!, cancellationToken).ConfigureAwait(false);
+        return Answer(http, change, StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> DeleteAsync(string name, [FromServices] HubAppService service, CancellationToken cancellationToken)
+    {
+        if (string.Equals(name, HubAppService.DefaultAppName, StringComparison.Ordinal))
+        {
+            return ReadOnly();
+        }
+
+        return await service.DeleteAsync(name, cancellationToken).ConfigureAwait(false) ? TypedResults.NoContent() : NotFound(name);
+    }
+
+    private static async Task<IResult> TestAsync(string name, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
+        await service.TestConnectionAsync(name, cancellationToken).ConfigureAwait(false) is { } result
+            ? TypedResults.Json(result, HubAppsJsonContext.Default.HubAppTestResult)
+            : NotFound(name);
+
+    private static async Task<IResult> ScopesAsync(string name, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
+        await service.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } app
+            ? TypedResults.Json(ScopesDto(app), HubAppsJsonContext.Default.HubAppScopesDto)
+            : NotFound(name);
+
+    private static async Task<(HubAppInput? Input, IResult? Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        if (http.Request.ContentLength > MaxRequestBytes)
+        {
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"The body is larger than {MaxRequestBytes / 1024} KB."));
+        }
+
+        try
+        {
+            var input = await JsonSerializer.DeserializeAsync(http.Request.Body, HubAppsJsonContext.Default.HubAppInputDto, cancellationToken).ConfigureAwait(false);
+            if (input is null)
+            {
+                return (null, BadBody("The body must be a JSON object."));
+            }
+
+            return (new HubAppInput
+            {
+                Name = input.Name,
+                AppId = input.AppId,
+                BaseUrl = input.BaseUrl,
+                AppSecret = input.AppSecret,
+                EncryptKey = input.EncryptKey,
+                VerificationToken = input.VerificationToken,
+                Enabled = input.Enabled,
+            }, null);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 1 } path ? $" at {path}" : "";
+            return (null, BadBody($"The body is not a valid app{where}: a JSON object with string fields name, app_id, base_url, app_secret, encrypt_key, verification_token and a boolean enabled."));
+        }
+    }
+
+    private static IResult Answer(HttpContext http, HubAppChange change, int okStatus) => change.Status switch
+    {
+        HubAppChangeStatus.Ok => TypedResults.Json(Dto(http, change.App!), HubAppsJsonContext.Default.HubAppDto, statusCode: okStatus),
+        HubAppChangeStatus.NotFound => NotFound(change.Problems.Count > 0 ? change.Problems[0].Message : ""),
+        HubAppChangeStatus.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
+            detail: string.Join(" ", change.Problems.Select(p => p.Message)), extensions: Errors(change.Problems)),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid app",
+            detail: string.Join(" ", change.Problems.Select(p => $"{p.Field}: {p.Message}")), extensions: Errors(change.Problems)),
+    };
+
+    private static Dictionary<string, object?> Errors(IReadOnlyList<HubAppProblem> problems) => new(StringComparer.Ordinal)
+    {
+        ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
+    };
+
+    private static HubAppDto Dto(HttpContext http, HubAppInfo app)
+    {
+        var origin = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        return new HubAppDto(
+            app.Name,
+            app.AppId,
+            app.BaseUrl.AbsoluteUri,
+            app.Enabled,
+            app.ReadOnly,
+            app.AppSecretSet,
+            app.EncryptKeySet,
+            app.VerificationTokenSet,
+            app.CreatedAt,
+            app.UpdatedAt,
+            origin + app.EventsPath,
+            origin + app.CardsPath,
+            ScopesDto(app));
+    }
+
+    private static HubAppScopesDto ScopesDto(HubAppInfo app)
+    {
+        var features = HubAppScopes.FeaturesOf(app);
+        return new HubAppScopesDto(
+            HubAppScopes.FeatureNames(features).ToArray(),
+            HubAppScopes.For(features).Select(s => new HubAppScopeDto(s.Scope, s.Title, s.Reason, s.Features.ToArray(), s.Confirmed)).ToArray());
+    }
+
+    private static IResult NotFound(string nameOrMessage) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "App not found",
+        detail: nameOrMessage.Contains(' ', StringComparison.Ordinal) ? nameOrMessage : $"No app is named '{nameOrMessage}' (GET /api/v1/apps lists them).");
+
+    private static IResult ReadOnly() => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Read-only app",
+        detail: "The default app comes from configuration (FEISHU_APP_ID, FEISHU_APP_SECRET, …); change it there and restart the Hub.");
+
+    private static IResult BadBody(string detail) => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "Invalid app",
+        detail: detail,
+        extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["errors"] = new[] { new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = "body", ["message"] = detail } },
+        });
+}
+
+/// <summary>The body of POST and PATCH <c>/api/v1/apps</c>.</summary>
+public sealed record HubAppInputDto(
+    string? Name,
+    string? AppId,
+    string? BaseUrl,
+    string? AppSecret,
+    string? EncryptKey,
+    string? VerificationToken,
+    bool? Enabled);
+
+/// <summary>An app as the API shows it (never a secret), with the URLs to paste into the developer console.</summary>
+public sealed record HubAppDto(
+    string Name,
+    string AppId,
+    string BaseUrl,
+    bool Enabled,
+    bool ReadOnly,
+    bool AppSecretSet,
+    bool EncryptKeySet,
+    bool VerificationTokenSet,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? UpdatedAt,
+    string EventsUrl,
+    string CardsUrl,
+    HubAppScopesDto Permissions);
+
+/// <summary>The features the Hub uses an app for and the scopes they need.</summary>
+public sealed record HubAppScopesDto(string[] Features, HubAppScopeDto[] Scopes);
+
+/// <summary>One scope and why.</summary>
+public sealed record HubAppScopeDto(string Scope, string Title, string Reason, string[] Features, bool Confirmed);
+
+/// <summary>Source-generated JSON for the apps API.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HubAppInputDto))]
+[JsonSerializable(typeof(HubAppDto))]
+[JsonSerializable(typeof(HubAppDto[]))]
+[JsonSerializable(typeof(HubAppScopesDto))]
+[JsonSerializable(typeof(HubAppTestResult))]
+internal sealed partial class HubAppsJsonContext : JsonSerializerContext;

@@ -1,0 +1,81 @@
+using Larkway.Feishu.AspNetCore;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Hosting;
+using Larkway.Hub.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Hub's Feishu apps and the encryption of its stored secrets.</summary>
+public static class HubAppsServiceCollectionExtensions
+{
+    /// <summary>The Data Protection application name: fixed, so every replica and every restart can decrypt.</summary>
+    public const string DataProtectionApplicationName = "Larkway.Hub";
+
+    /// <summary>
+    /// Adds ASP.NET Core Data Protection with its key ring in the Hub database (<c>hub_data_protection_keys</c>) and
+    /// <see cref="HubSecretProtector"/>. Idempotent. Needs <c>AddHubStorage</c>.
+    /// </summary>
+    public static IServiceCollection AddHubDataProtection(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(DbXmlRepository)))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        services.AddSingleton(sp => new DbXmlRepository(
+            sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
+            sp.GetRequiredService<HubDatabaseInitializer>(),
+            sp.GetRequiredService<IHubStorageProvider>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = sp.GetRequiredService<DbXmlRepository>()));
+        services.TryAddSingleton(sp => new HubSecretProtector(sp.GetRequiredService<IDataProtectionProvider>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <see cref="HubAppService"/>, <see cref="IHubApps"/> and the event-endpoint secrets of stored apps. Reads
+    /// <c>Larkway:Apps</c>. Needs <c>AddHubStorage</c> and <c>AddHubInbox</c>; map with <c>MapHubApps</c>.
+    /// </summary>
+    public static IServiceCollection AddHubApps(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddHubDataProtection();
+        services.AddOptions<HubAppsOptions>().Bind(configuration.GetSection(HubAppsOptions.SectionName))
+            .Validate(o => o.RefreshInterval > TimeSpan.Zero, "Larkway:Apps:RefreshInterval must be positive.")
+            .Validate(o => o.RetiredClientGrace >= TimeSpan.Zero, "Larkway:Apps:RetiredClientGrace must not be negative.")
+            .ValidateOnStart();
+        services.TryAddSingleton(sp => new HubAppRegistry(
+            sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
+            sp.GetRequiredService<HubDatabaseInitializer>(),
+            sp.GetRequiredService<HubSecretProtector>(),
+            sp,
+            sp.GetRequiredService<IOptions<HubAppsOptions>>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IOptionsMonitorCache<FeishuEventEndpointOptions>>()));
+        services.TryAddSingleton<IHubApps>(sp => sp.GetRequiredService<HubAppRegistry>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FeishuEventEndpointOptions>, HubAppEventEndpointOptions>());
+        services.TryAddSingleton(sp => new HubAppService(
+            sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
+            sp.GetRequiredService<HubDatabaseInitializer>(),
+            sp.GetRequiredService<IHubStorageProvider>(),
+            sp.GetRequiredService<HubSecretProtector>(),
+            sp.GetRequiredService<HubAppRegistry>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<HubSettings>()));
+        return services;
+    }
+}
