@@ -170,6 +170,9 @@ public static partial class HubApp
         services.TryAddSingleton(_ => new BotCommands().AddSamples());
         services.TryAddSingleton(sp => new BotCardActions().AddSamples()
             .AddNotificationCards(sp.GetRequiredService<NotificationCardActions>()));
+
+        // Apps added at run time have no bot yet, but clicks on the notifications they sent are answered the same way.
+        services.AddHubStoredAppDispatcher((sp, appName, dispatcher) => dispatcher.AddNotificationCards(appName, sp.GetRequiredService<NotificationCardActions>()));
         services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
         services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<FeishuClient>()));
         services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<FeishuClient>()));

@@ -78,4 +78,16 @@ public static class HubInboxServiceCollectionExtensions
         services.AddSingleton(new HubEventDispatcherRegistration(appName, configure));
         return services;
     }
+
+    /// <summary>
+    /// Registers handlers on the dispatcher of every app that has no <c>AddHubEventDispatcher</c> registration or keyed
+    /// dispatcher of its own: the apps added at run time. The handler is told the app's name.
+    /// </summary>
+    public static IServiceCollection AddHubStoredAppDispatcher(this IServiceCollection services, Action<IServiceProvider, string, FeishuEventDispatcher> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddSingleton(new HubStoredAppDispatcherRegistration(configure));
+        return services;
+    }
 }

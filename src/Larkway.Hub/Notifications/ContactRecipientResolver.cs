@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Larkway.Feishu;
 using Larkway.Feishu.Contact;
 using Larkway.Feishu.Im;
+using Larkway.Hub.Apps;
 
 namespace Larkway.Hub.Notifications;
 
@@ -10,9 +10,10 @@ namespace Larkway.Hub.Notifications;
 /// fails at once with a clear reason instead of a send error. Answers are cached
 /// (found: an hour; not found: five minutes, so a newly added employee is found soon) and refreshed when they expire.
 /// <see cref="PrefetchAsync"/> looks up a notification's addresses 50 per call when it is accepted, so the sender
-/// finds them cached. Other recipient kinds are sent as given.
+/// finds them cached. Other recipient kinds are sent as given. Each app looks up with its own client and has its own
+/// cache entries: an open_id is only valid for the app that looked it up.
 /// </summary>
-internal sealed class ContactRecipientResolver(FeishuClient client, TimeProvider time) : IRecipientResolver
+internal sealed class ContactRecipientResolver(IHubApps apps, TimeProvider time) : IRecipientResolver
 {
     private static readonly TimeSpan FoundLifetime = TimeSpan.FromHours(1);
     private static readonly TimeSpan NotFoundLifetime = TimeSpan.FromMinutes(5);
@@ -20,14 +21,14 @@ internal sealed class ContactRecipientResolver(FeishuClient client, TimeProvider
     private readonly DirectRecipientResolver _direct = new();
     private readonly ConcurrentDictionary<string, CachedLookup> _cache = new(StringComparer.Ordinal);
 
-    public async ValueTask<ReceiveId> ResolveAsync(NotificationRecipient recipient, CancellationToken cancellationToken)
+    public async ValueTask<ReceiveId> ResolveAsync(string appName, NotificationRecipient recipient, CancellationToken cancellationToken)
     {
         if (recipient.Type != "email")
         {
-            return await _direct.ResolveAsync(recipient, cancellationToken).ConfigureAwait(false);
+            return await _direct.ResolveAsync(appName, recipient, cancellationToken).ConfigureAwait(false);
         }
 
-        var found = await PrefetchAsync([recipient.Value], cancellationToken).ConfigureAwait(false);
+        var found = await PrefetchAsync(appName, [recipient.Value], cancellationToken).ConfigureAwait(false);
         return found[recipient.Value] is { } id
             ? ReceiveId.OpenId(id)
             : throw new RecipientNotFoundException($"No active Feishu user has the email '{recipient.Value}', or the app's contact scope does not include them.");
@@ -37,14 +38,15 @@ internal sealed class ContactRecipientResolver(FeishuClient client, TimeProvider
     /// The open_id of every address (null: no active user has it), looking up those not cached, or expired, 50 per
     /// <c>batch_get_id</c> call. Throws what the client throws (the addresses already answered stay cached).
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string?>> PrefetchAsync(IEnumerable<string> emails, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string?>> PrefetchAsync(string appName, IEnumerable<string> emails, CancellationToken cancellationToken)
     {
+        appName = HubAppRegistry.IsDefault(appName) ? "" : appName;
         var now = time.GetUtcNow();
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
         var missing = new List<string>();
         foreach (var email in emails.Distinct(StringComparer.Ordinal))
         {
-            if (_cache.TryGetValue(email, out var cached) && cached.ExpiresAt > now)
+            if (_cache.TryGetValue(CacheKey(appName, email), out var cached) && cached.ExpiresAt > now)
             {
                 result[email] = cached.OpenId;
             }
@@ -54,20 +56,23 @@ internal sealed class ContactRecipientResolver(FeishuClient client, TimeProvider
             }
         }
 
+        var client = missing.Count == 0 ? null : await apps.GetClientAsync(appName, cancellationToken).ConfigureAwait(false);
         foreach (var chunk in missing.Chunk(UsersClient.MaxPerLookup))
         {
-            var found = await client.Contact.Users.BatchGetIdsAsync(emails: chunk, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var found = await client!.Contact.Users.BatchGetIdsAsync(emails: chunk, cancellationToken: cancellationToken).ConfigureAwait(false);
             var answeredAt = time.GetUtcNow();
             foreach (var email in chunk)
             {
                 var openId = found.FirstOrDefault(f => string.Equals(f.Email, email, StringComparison.OrdinalIgnoreCase))?.UserId;
-                _cache[email] = new CachedLookup(openId, answeredAt + (openId is null ? NotFoundLifetime : FoundLifetime));
+                _cache[CacheKey(appName, email)] = new CachedLookup(openId, answeredAt + (openId is null ? NotFoundLifetime : FoundLifetime));
                 result[email] = openId;
             }
         }
 
         return result;
     }
+
+    private static string CacheKey(string appName, string email) => appName + "\n" + email;
 
     private sealed record CachedLookup(string? OpenId, DateTimeOffset ExpiresAt);
 }

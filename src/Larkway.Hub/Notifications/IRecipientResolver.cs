@@ -5,18 +5,21 @@ namespace Larkway.Hub.Notifications;
 /// <summary>Turns a recipient as a caller named it into the id a message is sent to.</summary>
 internal interface IRecipientResolver
 {
-    /// <summary>The receive id; throws <see cref="Larkway.Feishu.FeishuApiException"/> when Feishu cannot say.</summary>
-    ValueTask<ReceiveId> ResolveAsync(NotificationRecipient recipient, CancellationToken cancellationToken);
+    /// <summary>
+    /// The receive id for the app's bot (<c>""</c>: the default app; open_ids differ per app); throws
+    /// <see cref="Larkway.Feishu.FeishuApiException"/> when Feishu cannot say.
+    /// </summary>
+    ValueTask<ReceiveId> ResolveAsync(string appName, NotificationRecipient recipient, CancellationToken cancellationToken);
 
     /// <summary>Looks up many addresses ahead of sending (in as few calls as the API allows): their open_ids, null when unknown; empty when this resolver does not look emails up.</summary>
-    Task<IReadOnlyDictionary<string, string?>> PrefetchAsync(IEnumerable<string> emails, CancellationToken cancellationToken) =>
+    Task<IReadOnlyDictionary<string, string?>> PrefetchAsync(string appName, IEnumerable<string> emails, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
 }
 
 /// <summary>Sends to every kind of id as given: Feishu's send API takes open_id, user_id, union_id, chat_id and email.</summary>
 internal sealed class DirectRecipientResolver : IRecipientResolver
 {
-    public ValueTask<ReceiveId> ResolveAsync(NotificationRecipient recipient, CancellationToken cancellationToken) => ValueTask.FromResult(recipient.Type switch
+    public ValueTask<ReceiveId> ResolveAsync(string appName, NotificationRecipient recipient, CancellationToken cancellationToken) => ValueTask.FromResult(recipient.Type switch
     {
         "email" => ReceiveId.Email(recipient.Value),
         "open_id" => ReceiveId.OpenId(recipient.Value),

@@ -21,6 +21,9 @@ public sealed record NotificationRequest(
     /// <summary>The data (a JSON object) for the type's template and recipients; <c>{}</c> when none was sent.</summary>
     public string Data { get; init; } = "{}";
 
+    /// <summary>The stored app to send with (<c>app</c>); null for the configured default app.</summary>
+    public string? App { get; init; }
+
     /// <summary>Recipient kinds the API takes, as JSON property names.</summary>
     public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id"];
 
@@ -85,6 +88,16 @@ public sealed record NotificationRequest(
             }
         }
 
+        var app = OptionalString(root, "app", problems);
+        if (app is not null && (app.Length == 0 || Larkway.Hub.Apps.HubAppRegistry.IsDefault(app)))
+        {
+            app = null;
+        }
+        else if (app is not null && !Larkway.Hub.Apps.HubAppValidation.IsValidName(app))
+        {
+            problems.Add(new("app", "Must be the name of an app added to the Hub (GET /api/v1/apps lists them), or leave it out for the default app."));
+        }
+
         // A type's own recipients may be all there is; without a type template the caller must name them.
         var recipients = ParseRecipients(root, problems, required: kind != FromType);
         if (problems.Count > 0)
@@ -92,7 +105,7 @@ public sealed record NotificationRequest(
             return null;
         }
 
-        return new NotificationRequest(type!, key!, kind!, content ?? "", recipients, Hash(root)) { Data = data };
+        return new NotificationRequest(type!, key!, kind!, content ?? "", recipients, Hash(root)) { Data = data, App = app };
     }
 
     private static (string? Kind, string? Content) ParseContent(JsonElement root, List<NotificationProblem> problems)

@@ -35,6 +35,9 @@ public sealed class NotificationRow
 
     /// <summary>The decision the last decisive card action recorded (a type action's <c>decision</c>, e.g. <c>approved</c>).</summary>
     public string? Decision { get; set; }
+
+    /// <summary>The stored Feishu app that sends it (its bot, its open_ids); null for the configured default app.</summary>
+    public string? App { get; set; }
 }
 
 /// <summary>One click (or form submit) on a notification's card, recorded once per callback.</summary>

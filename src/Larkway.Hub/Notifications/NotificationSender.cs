@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Larkway.Feishu;
 using Larkway.Feishu.Im;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Hosting;
 using Larkway.Hub.Inbox;
 using Microsoft.Extensions.Hosting;
@@ -17,12 +18,15 @@ namespace Larkway.Hub.Notifications;
 internal sealed partial class NotificationSender(
     NotificationStore store,
     NotificationSignal signal,
-    FeishuClient client,
+    IHubApps apps,
     IRecipientResolver resolver,
     TimeProvider time,
     IOptions<NotificationOptions> options,
     ILogger<NotificationSender> logger) : OutboxWorker<ClaimedDelivery>(signal, time)
 {
+    /// <summary>The code the status API reports when the notification's app is disabled or gone (negative: not a Feishu code).</summary>
+    public const int AppUnavailableCode = -101;
+
     private readonly NotificationOptions _options = options.Value;
 
     /// <summary>This sender's lease owner name.</summary>
@@ -46,6 +50,9 @@ internal sealed partial class NotificationSender(
         var delivery = claimed.Delivery;
         try
         {
+            // The notification's own app: its bot sends, and its card updates must come from the same bot.
+            var appName = claimed.Notification.App ?? "";
+            var client = await apps.GetClientAsync(appName, stoppingToken).ConfigureAwait(false);
             string messageId;
             if (delivery.MessageId is { } sentBefore)
             {
@@ -55,7 +62,7 @@ internal sealed partial class NotificationSender(
             }
             else
             {
-                var to = await resolver.ResolveAsync(new NotificationRecipient(delivery.RecipientType, delivery.Recipient), stoppingToken).ConfigureAwait(false);
+                var to = await resolver.ResolveAsync(appName, new NotificationRecipient(delivery.RecipientType, delivery.Recipient), stoppingToken).ConfigureAwait(false);
                 messageId = (await client.Im.Messages.SendAsync(to, Content(claimed.Notification), delivery.Uuid, stoppingToken).ConfigureAwait(false)).MessageId;
             }
 
@@ -65,6 +72,12 @@ internal sealed partial class NotificationSender(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: the lease expires and a sender tries again with the same uuid.
+        }
+        catch (HubAppNotFoundException ex)
+        {
+            // Disabled (or deleted) after it was accepted: retried with back-off, so enabling the app again resumes it.
+            var retryAt = delivery.Attempts < _options.MaxAttempts ? Time.GetUtcNow() + RetryDelay(delivery.Attempts) : (DateTimeOffset?)null;
+            await RecordFailureAsync(claimed, new DeliveryError(AppUnavailableCode, ex.Message, null), retryAt).ConfigureAwait(false);
         }
         catch (RecipientNotFoundException ex)
         {

@@ -41,6 +41,7 @@ internal sealed class NotificationStore(
                 MessageType = request.ContentKind,
                 Content = Marked(request.ContentKind, request.Content, id, request.Type),
                 Data = request.Data,
+                App = request.App,
                 CreatedAt = now,
             });
             foreach (var recipient in request.Recipients)

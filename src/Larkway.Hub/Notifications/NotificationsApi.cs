@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Larkway.Hub.Admin;
+using Larkway.Hub.Apps;
 using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
@@ -75,6 +76,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         [FromServices] NotificationStore store,
         [FromServices] NotificationComposer composer,
         [FromServices] RecipientExpander expander,
+        [FromServices] HubAppRegistry apps,
         CancellationToken cancellationToken)
     {
         var body = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
@@ -96,6 +98,11 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         if (caller.Key is { } key && !ApiKeyStore.Allows(key, request.Type))
         {
             return Forbidden($"This API key may not send notifications of type '{request.Type}' (it may send: {key.Types}). Ask the Hub's administrator for a key with that type.");
+        }
+
+        if (request.App is { } appName && await AppProblemAsync(apps, appName, cancellationToken).ConfigureAwait(false) is { } appProblem)
+        {
+            return Invalid([appProblem]);
         }
 
         var composed = await composer.ComposeAsync(request, forUpdate: false, cancellationToken).ConfigureAwait(false);
@@ -120,7 +127,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         }
 
         // Departments become people and emails are looked up now, so the recipient list is settled when stored.
-        var expanded = await expander.ExpandAsync(composed.Request.Recipients, cancellationToken).ConfigureAwait(false);
+        var expanded = await expander.ExpandAsync(request.App ?? "", composed.Request.Recipients, cancellationToken).ConfigureAwait(false);
         if (expanded.Unavailable)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Feishu unavailable",
@@ -137,6 +144,16 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         var result = await store.CreateAsync(caller.Id, request, cancellationToken).ConfigureAwait(false);
         return Accepted(result, request.Recipients.Count, request.IdempotencyKey);
     }
+
+    /// <summary>Why a named app cannot send (unknown, disabled, or its secrets unreadable), or null when it can.</summary>
+    private static async Task<NotificationProblem?> AppProblemAsync(HubAppRegistry apps, string appName, CancellationToken cancellationToken) =>
+        await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false) switch
+        {
+            null => new("app", $"The Hub has no app named '{appName}'. Use the name of an app added to the Hub (GET /api/v1/apps, or the console's Apps page), or leave 'app' out for the default app."),
+            { Enabled: false } => new("app", $"The app '{appName}' is disabled in the Hub; enable it first, or leave 'app' out for the default app."),
+            { Error: { } error } => new("app", $"The app '{appName}' cannot be used: {error}"),
+            _ => null,
+        };
 
     private static IResult Accepted(NotificationCreateResult result, int recipients, string idempotencyKey) => result.Status switch
     {
@@ -367,7 +384,8 @@ public sealed record NotificationDto(
     string Status,
     NotificationRecipientDto[] Recipients,
     string? Decision = null,
-    NotificationActionDto[]? Actions = null);
+    NotificationActionDto[]? Actions = null,
+    string App = HubAppService.DefaultAppName);
 
 /// <summary>A click on the notification's card: the action, who, on which recipient's message, with which values, when.</summary>
 public sealed record NotificationActionDto(
@@ -433,7 +451,8 @@ internal static class NotificationWire
         return new NotificationDto(notification.Id, notification.Type, notification.IdempotencyKey, notification.CreatedAt, notification.Version, Overall(deliveries), recipients,
             notification.Decision,
             [.. (actions ?? []).Select(a => new NotificationActionDto(
-                a.Action, a.Known, a.OperatorOpenId, a.Recipient, a.MessageId, System.Text.Json.JsonDocument.Parse(a.FormValues).RootElement.Clone(), a.Decision, a.At))]);
+                a.Action, a.Known, a.OperatorOpenId, a.Recipient, a.MessageId, System.Text.Json.JsonDocument.Parse(a.FormValues).RootElement.Clone(), a.Decision, a.At))],
+            notification.App ?? HubAppService.DefaultAppName);
     }
 
     public static string Status(DeliveryStatus status) => status switch

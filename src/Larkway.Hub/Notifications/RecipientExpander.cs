@@ -1,5 +1,6 @@
 using Larkway.Feishu;
 using Larkway.Feishu.Contact;
+using Larkway.Hub.Apps;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Notifications;
@@ -10,12 +11,13 @@ namespace Larkway.Hub.Notifications;
 /// not-yet-joined users left out), emails are looked up in batches (warming the resolver's cache for the sender), and
 /// anyone named twice — an email and an open_id of the same person, a person in two departments — gets one message.
 /// </summary>
-internal sealed partial class RecipientExpander(FeishuClient client, IRecipientResolver resolver, ILogger<RecipientExpander> logger)
+internal sealed partial class RecipientExpander(IHubApps apps, IRecipientResolver resolver, ILogger<RecipientExpander> logger)
 {
     /// <summary>Most recipients a notification may have after departments are expanded.</summary>
     public const int MaxExpandedRecipients = 1000;
 
-    public async Task<ExpandResult> ExpandAsync(IReadOnlyList<NotificationRecipient> recipients, CancellationToken cancellationToken)
+    /// <summary>Settles the recipients for the app that sends (<c>""</c>: the default app), with that app's client.</summary>
+    public async Task<ExpandResult> ExpandAsync(string appName, IReadOnlyList<NotificationRecipient> recipients, CancellationToken cancellationToken)
     {
         var problems = new List<NotificationProblem>();
         var expanded = new List<NotificationRecipient>();
@@ -31,6 +33,7 @@ internal sealed partial class RecipientExpander(FeishuClient client, IRecipientR
             try
             {
                 var members = 0;
+                var client = await apps.GetClientAsync(appName, cancellationToken).ConfigureAwait(false);
                 await foreach (var user in client.Contact.Users.FindByDepartmentAsync(recipient.Value, pageSize: UsersClient.MaxDepartmentPageSize, cancellationToken: cancellationToken).ConfigureAwait(false))
                 {
                     if (user.IsInactive || user.OpenId.Length == 0)
@@ -52,6 +55,11 @@ internal sealed partial class RecipientExpander(FeishuClient client, IRecipientR
                     problems.Add(new($"recipients[{i}].department_id", $"The department '{recipient.Value}' has no active direct members (members of its sub-departments are not included: name those departments too)."));
                 }
             }
+            catch (HubAppNotFoundException ex)
+            {
+                // Disabled or deleted since the request was checked.
+                return new ExpandResult([], [new("app", ex.Message)]);
+            }
             catch (FeishuApiException ex) when (!ex.IsTransient)
             {
                 problems.Add(new($"recipients[{i}].department_id", $"Feishu could not list the department '{recipient.Value}': {ex.Code} {ex.Msg} (is it an open department id od-…, inside the app's contact scope?)."));
@@ -69,12 +77,12 @@ internal sealed partial class RecipientExpander(FeishuClient client, IRecipientR
             return new ExpandResult([], problems);
         }
 
-        var openIds = await LookUpEmailsAsync(expanded, cancellationToken).ConfigureAwait(false);
+        var openIds = await LookUpEmailsAsync(appName, expanded, cancellationToken).ConfigureAwait(false);
         return new ExpandResult(Deduplicate(expanded, openIds), []);
     }
 
     /// <summary>Best effort: when the lookup fails the sender looks the addresses up itself, one by one.</summary>
-    private async Task<IReadOnlyDictionary<string, string?>> LookUpEmailsAsync(List<NotificationRecipient> recipients, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, string?>> LookUpEmailsAsync(string appName, List<NotificationRecipient> recipients, CancellationToken cancellationToken)
     {
         var emails = recipients.Where(r => r.Type == "email").Select(r => r.Value).ToList();
         if (emails.Count == 0)
@@ -84,9 +92,9 @@ internal sealed partial class RecipientExpander(FeishuClient client, IRecipientR
 
         try
         {
-            return await resolver.PrefetchAsync(emails, cancellationToken).ConfigureAwait(false);
+            return await resolver.PrefetchAsync(appName, emails, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is FeishuApiException or HttpRequestException or TimeoutException)
+        catch (Exception ex) when (ex is FeishuApiException or HttpRequestException or TimeoutException or HubAppNotFoundException)
         {
             LogLookupFailed(logger, emails.Count, ex.GetType().Name);
             return new Dictionary<string, string?>();

@@ -140,6 +140,7 @@ public class HubDbContext : DbContext
             e.Property(x => x.Version).HasColumnName("version").HasDefaultValue(1);
             e.Property(x => x.Data).HasColumnName("data");
             e.Property(x => x.Decision).HasColumnName("decision").HasMaxLength(NotificationActionRow.MaxNameLength);
+            e.Property(x => x.App).HasColumnName("app").HasMaxLength(Larkway.Hub.Apps.HubAppValidation.MaxNameLength);
 
             // The idempotency guarantee: one notification per (caller, key), whatever the race.
             e.HasIndex(x => new { x.Caller, x.IdempotencyKey }).IsUnique().HasDatabaseName("ux_notifications_caller_idempotency_key");

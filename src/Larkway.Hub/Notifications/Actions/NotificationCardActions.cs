@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Feishu.Events.Dispatch;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Notifications.Types;
 using Microsoft.Extensions.Logging;
@@ -138,4 +139,30 @@ internal static class NotificationCardActionsRegistration
     /// <summary>Clicks on notification cards go to <paramref name="handler"/>, before the bot's named actions.</summary>
     public static BotCardActions AddNotificationCards(this BotCardActions actions, NotificationCardActions handler) =>
         actions.Claim(NotificationCardActions.Claims, handler.HandleAsync);
+
+    /// <summary>
+    /// For an app added at run time (no bot of its own): clicks on notification cards are answered by
+    /// <paramref name="handler"/>; any other click gets an empty answer (it is still forwarded to webhook subscribers).
+    /// </summary>
+    public static FeishuEventDispatcher AddNotificationCards(this FeishuEventDispatcher dispatcher, string appName, NotificationCardActions handler)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        ArgumentNullException.ThrowIfNull(handler);
+        Task<CardActionResponse?> AnswerAsync(CardActionTriggerEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+        {
+            if (!NotificationCardActions.Claims(e))
+            {
+                return Task.FromResult<CardActionResponse?>(null);
+            }
+
+            var action = e.Action.Value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(BotCardActions.ActionField, out var a) && a.ValueKind == JsonValueKind.String
+                ? a.GetString()!
+                : "";
+            return handler.HandleAsync(new BotCardContext(appName, e, action) { EventId = context?.EventId }, cancellationToken);
+        }
+
+        return dispatcher
+            .OnCardAction(AnswerAsync)
+            .OnLegacyCardAction((e, context, ct) => AnswerAsync(AppBot.FromLegacy(e), context, ct));
+    }
 }

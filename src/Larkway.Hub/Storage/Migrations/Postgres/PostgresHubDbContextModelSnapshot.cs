@@ -503,6 +503,11 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("character varying(40)")
                         .HasColumnName("id");
 
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
                     b.Property<string>("Caller")
                         .IsRequired()
                         .HasMaxLength(64)
