@@ -1,0 +1,54 @@
+using Larkway.Hub.AdminConsole.Audit;
+using Larkway.Hub.Apps;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Larkway.Hub.AdminConsole.Pages;
+
+/// <summary>The apps the Hub serves, with the URLs for the developer console; switch on/off and test connection.</summary>
+internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit) : ConsolePageModel(audit)
+{
+    public IReadOnlyList<HubAppInfo> Apps { get; private set; } = [];
+
+    /// <summary>The app the last "Test connection" was for, and its outcome.</summary>
+    public string? TestedApp { get; private set; }
+
+    public HubAppTestResult? TestResult { get; private set; }
+
+    /// <summary>Where Feishu reaches this Hub, as the browser called it (behind a proxy: the public host name).</summary>
+    public string Origin => $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
+
+    public async Task OnGetAsync() => Apps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+
+    public async Task<IActionResult> OnPostTestAsync(string name)
+    {
+        var result = await apps.TestConnectionAsync(name ?? "", HttpContext.RequestAborted).ConfigureAwait(false);
+        if (result is null)
+        {
+            return NotFound();
+        }
+
+        await AuditAsync("app.test", name!, Details(("ok", result.Ok ? "true" : "false"), ("code", result.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ConfigureAwait(false);
+        (TestedApp, TestResult) = (name, result);
+        await OnGetAsync().ConfigureAwait(false);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEnabledAsync(string name, bool enabled)
+    {
+        var change = await apps.UpdateAsync(name ?? "", new HubAppInput { Enabled = enabled }, HttpContext.RequestAborted).ConfigureAwait(false);
+        if (change.Status == HubAppChangeStatus.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (change.Status != HubAppChangeStatus.Ok)
+        {
+            Flash(string.Join(" ", change.Problems.Select(p => p.Message)));
+            return RedirectToPage();
+        }
+
+        await AuditAsync(enabled ? "app.enable" : "app.disable", name!).ConfigureAwait(false);
+        Flash($"App {name} {(enabled ? "enabled" : "disabled")}.");
+        return RedirectToPage();
+    }
+}
