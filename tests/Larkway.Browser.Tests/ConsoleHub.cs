@@ -31,18 +31,25 @@ internal sealed class ConsoleHub : IAsyncDisposable
 
     public string Url(string path) => new Uri(Host.BaseUrl, path).ToString();
 
-    public static async Task<ConsoleHub> StartAsync(IBrowser browser)
+    /// <summary>Starts the Hub (sandbox mode unless <paramref name="settings"/> name an app, e.g. an external Emulator's) and a browser context.</summary>
+    public static async Task<ConsoleHub> StartAsync(IBrowser browser, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("larkway-browser-").FullName;
+        var values = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["LARKWAY_EMULATOR_PORT"] = "0",
+            ["Larkway:Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "larkway.db")}",
+            ["Larkway:AdminKey"] = AdminKey,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
         var host = await HubApp.StartAsync([], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["urls"] = "http://127.0.0.1:0",
-                ["LARKWAY_EMULATOR_PORT"] = "0",
-                ["Larkway:Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "larkway.db")}",
-                ["Larkway:AdminKey"] = AdminKey,
-            });
+            builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.ClearProviders();
         });
         var context = await browser.NewContextAsync();

@@ -160,6 +160,46 @@ public sealed class HubAppsTests
         events.EnumerateArray().Where(e => e.GetProperty("app").GetString() == "second").Count().ShouldBe(1);
     }
 
+    [Fact]
+    public async Task A_notification_naming_a_stored_app_is_sent_by_that_apps_bot_and_an_unknown_app_is_refused()
+    {
+        await using var emulator = await StartEmulatorAsync();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var admin = Client(hub, HubSandbox.AdminKey);
+        (await admin.PostAsJsonAsync("/api/v1/apps", SecondApp(emulator))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        const string card = """{"elements":[{"tag":"div","text":{"tag":"plain_text","content":"From the second app"}}]}""";
+
+        using var unknown = await admin.PostAsync("/api/v1/notifications", Json($$"""{"type":"ops.note","idempotency_key":"n-unknown","app":"nope","card":{{card}},"recipients":[{"email":"alice@example.com"}]}"""));
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await unknown.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("errors")[0].GetProperty("field").GetString().ShouldBe("app");
+        problem.GetProperty("errors")[0].GetProperty("message").GetString()!.ShouldContain("no app named 'nope'");
+
+        // Alice's email is looked up with the second app's client: open_ids are per app.
+        using var accepted = await admin.PostAsync("/api/v1/notifications", Json($$"""{"type":"ops.note","idempotency_key":"n-second","app":"second","card":{{card}},"recipients":[{"email":"alice@example.com"}]}"""));
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted, await accepted.Content.ReadAsStringAsync());
+        var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        JsonElement status = default;
+        await WaitForAsync(async () =>
+        {
+            status = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}");
+            return status.GetProperty("status").GetString() is "sent" or "failed";
+        }, "the notification sent");
+        status.GetProperty("status").GetString().ShouldBe("sent", status.ToString());
+        status.GetProperty("app").GetString().ShouldBe("second");
+        var message = hub.State.FindMessage(status.GetProperty("recipients")[0].GetProperty("message_id").GetString()!)!;
+        message.Sender.SenderType.ShouldBe("app");
+        message.Sender.Id.ShouldBe(SecondAppId);
+
+        (await admin.PatchAsJsonAsync("/api/v1/apps/second", new { enabled = false })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var disabled = await admin.PostAsync("/api/v1/notifications", Json($$"""{"type":"ops.note","idempotency_key":"n-disabled","app":"second","card":{{card}},"recipients":[{"email":"alice@example.com"}]}"""));
+        disabled.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await disabled.Content.ReadAsStringAsync()).ShouldContain("disabled");
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
     private static object SecondApp(EmulatorServer emulator) => new
     {
         name = "second",
