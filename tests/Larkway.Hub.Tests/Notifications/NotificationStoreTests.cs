@@ -129,6 +129,7 @@ public abstract class NotificationStoreTests : IAsyncLifetime
             o.AppId = "cli_test";
             o.AppSecret = "secret";
         });
+        s.AddHubApps(new ConfigurationBuilder().Build());
         s.AddHubNotifications(new ConfigurationBuilder().Build(), o => o.SenderEnabled = false);
     }));
 
