@@ -74,8 +74,10 @@ public abstract class HubAppServiceTests
         // Two replicas at once: what one protects, the other unprotects (one key ring, one application name).
         await using var replica = Services(database);
         (await replica.Provider.GetRequiredService<HubAppService>().AddAsync(Input("sales") with { AppSecret = "sales-secret" })).Status.ShouldBe(HubAppChangeStatus.Ok);
-        var sales = await restarted.Provider.GetRequiredService<HubAppRegistry>().FindAsync("sales", CancellationToken.None);
-        sales!.AppSecret.ShouldBe("sales-secret");
+        // The other replica's list is re-read after the refresh interval, so wait for it rather than race it.
+        var registry = restarted.Provider.GetRequiredService<HubAppRegistry>();
+        await Eventually.TrueAsync(async () => await registry.FindAsync("sales", CancellationToken.None) is not null, "the restarted replica sees the app the other one added");
+        (await registry.FindAsync("sales", CancellationToken.None))!.AppSecret.ShouldBe("sales-secret");
         var protectedText = replica.Provider.GetRequiredService<HubSecretProtector>().Protect("shared");
         restarted.Provider.GetRequiredService<HubSecretProtector>().Unprotect(protectedText).ShouldBe("shared");
         (await RawRowAsync(restarted, "SELECT COUNT(*) FROM hub_data_protection_keys")).Single().ShouldBe("1");
