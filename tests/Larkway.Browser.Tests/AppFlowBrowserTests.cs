@@ -143,6 +143,64 @@ public sealed class AppFlowBrowserTests(BrowserFixture browser) : IClassFixture<
         status.GetProperty("actions")[0].GetProperty("message_id").GetString().ShouldBe(messageId);
     }
 
+    [Fact]
+    public async Task An_app_is_edited_with_write_only_secrets_disabled_and_deleted_after_confirming_and_every_change_is_audited()
+    {
+        await using var emulator = await StartEmulatorAsync();
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser);
+        await hub.SignInAsync();
+        var page = hub.Page;
+        await page.GotoAsync(hub.Url("/console/apps/edit"));
+        await page.GetByLabel("Name").FillAsync("procurement");
+        await page.GetByLabel("App ID").FillAsync(AppId);
+        await page.GetByLabel("Base URL").FillAsync(emulator.BaseUrl.ToString());
+        await page.GetByLabel("App Secret").FillAsync(AppSecret);
+        await page.GetByLabel("Verification Token").FillAsync(VerificationToken);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add app" }).ClickAsync();
+        var row = page.Locator("tr[data-app='procurement']");
+        await Assertions.Expect(row.Locator(".app-status")).ToHaveTextAsync("enabled");
+
+        // Editing never shows the secret; saving with the field blank keeps it (the connection still works).
+        await row.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("App procurement");
+        (await page.ContentAsync()).ShouldNotContain(AppSecret);
+        (await page.ContentAsync()).ShouldNotContain(VerificationToken);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        row = page.Locator("tr[data-app='procurement']");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#test-result .bot-name")).ToHaveTextAsync("Procurement Bot");
+
+        // A wrong secret: Feishu's own error, with its log id.
+        await page.GotoAsync(hub.Url("/console/apps/edit/procurement"));
+        await page.GetByLabel("App Secret").FillAsync("not-the-secret");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.Locator("tr[data-app='procurement']").GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("10015");
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("log id");
+
+        row = page.Locator("tr[data-app='procurement']");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr[data-app='procurement'] .app-status")).ToHaveTextAsync("disabled");
+
+        await page.Locator("tr[data-app='procurement']").GetByRole(AriaRole.Link, new() { Name = "Delete…" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Delete app procurement?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete procurement" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Apps");
+        (await page.Locator("tr[data-app='procurement']").CountAsync()).ShouldBe(0);
+
+        await page.GotoAsync(hub.Url("/console/audit"));
+        foreach (var action in new[] { "app.create", "app.update", "app.test", "app.disable", "app.delete" })
+        {
+            (await page.Locator($"tr[data-action='{action}']").CountAsync()).ShouldBeGreaterThan(0, action);
+        }
+
+        var audit = await page.ContentAsync();
+        audit.ShouldNotContain(AppSecret);
+        audit.ShouldNotContain("not-the-secret");
+        audit.ShouldNotContain(VerificationToken);
+        hub.CspViolations.ShouldBeEmpty();
+    }
+
     private static async Task PutAsync(HttpClient control, string path, object body)
     {
         using var response = await control.PutAsJsonAsync(path, body);
