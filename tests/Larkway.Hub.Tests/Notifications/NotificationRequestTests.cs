@@ -96,6 +96,25 @@ public sealed class NotificationRequestTests
     public void Api_key_patterns_are_checked_when_a_key_is_created(string pattern, bool valid) =>
         ApiKeyStore.IsValidPattern(pattern).ShouldBe(valid);
 
+    [Theory]
+    [InlineData("\"procurement\"", "procurement")]
+    [InlineData("\"default\"", null)]
+    [InlineData("null", null)]
+    public void The_app_is_a_stored_apps_name_or_null_for_the_default_app(string app, string? expected)
+    {
+        var (request, problems) = Parse($$"""{"type":"t","idempotency_key":"k","app":{{app}},"feishu_template":{"template_id":"x"},"recipients":[{"open_id":"ou_1"}]}""");
+
+        problems.ShouldBeEmpty();
+        request!.App.ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("\"Not An App!\"")]
+    public void An_app_that_cannot_be_a_name_is_reported_on_app(string app) =>
+        Parse($$"""{"type":"t","idempotency_key":"k","app":{{app}},"feishu_template":{"template_id":"x"},"recipients":[{"open_id":"ou_1"}]}""")
+            .Problems.Single().Field.ShouldBe("app");
+
     private static (NotificationRequest? Request, List<NotificationProblem> Problems) Parse(string json, string? header = null)
     {
         var problems = new List<NotificationProblem>();

@@ -192,6 +192,24 @@ public sealed class HubAppsTests
         message.Sender.SenderType.ShouldBe("app");
         message.Sender.Id.ShouldBe(SecondAppId);
 
+        // Only the app that sent a notification answers clicks on it: another app's card carrying its reference is refused.
+        await EmulatorPutAsync(hub, $"/_emulator/apps/{SecondAppId}/event-subscription", new
+        {
+            url = new Uri(hub.Host.BaseUrl, "/feishu/apps/second/events").ToString(),
+            encrypt_key = SecondEncryptKey,
+            verification_token = SecondToken,
+        });
+        await EmulatorPutAsync(hub, $"/_emulator/apps/{SecondAppId}/callback", new { url = new Uri(hub.Host.BaseUrl, "/feishu/apps/second/cards").ToString() });
+        using var byDefault = await admin.PostAsync("/api/v1/notifications", Json($$"""{"type":"ops.note","idempotency_key":"n-default","card":{{card}},"recipients":[{"email":"alice@example.com"}]}"""));
+        byDefault.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var defaultId = (await byDefault.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var second = await hub.Host.App.Services.GetRequiredService<IHubApps>().GetClientAsync("second");
+        var copy = await second.Im.Messages.SendAsync(ReceiveId.Chat(message.ChatId), MessageContent.Card(
+            $$$"""{"config":{"update_multi":true},"elements":[{"tag":"action","actions":[{"tag":"button","text":{"tag":"plain_text","content":"OK"},"value":{"action":"ok","larkway_notification":"{{{defaultId}}}","larkway_type":"ops.note"}}]}]}"""));
+        var outcome = await hub.ClickAsync(copy.MessageId, new { action = "ok", larkway_notification = defaultId, larkway_type = "ops.note" });
+        outcome.GetProperty("toast").GetProperty("content").GetString()!.ShouldContain("no longer on record");
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{defaultId}")).GetProperty("actions").GetArrayLength().ShouldBe(0);
+
         (await admin.PatchAsJsonAsync("/api/v1/apps/second", new { enabled = false })).StatusCode.ShouldBe(HttpStatusCode.OK);
         using var disabled = await admin.PostAsync("/api/v1/notifications", Json($$"""{"type":"ops.note","idempotency_key":"n-disabled","app":"second","card":{{card}},"recipients":[{"email":"alice@example.com"}]}"""));
         disabled.StatusCode.ShouldBe(HttpStatusCode.BadRequest);

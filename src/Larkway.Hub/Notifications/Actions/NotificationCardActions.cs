@@ -31,7 +31,8 @@ internal sealed partial class NotificationCardActions(
         ArgumentNullException.ThrowIfNull(context);
         var (id, _) = NotificationCardReference.Read(context.Event.Action.Value)!.Value;
         var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (found is not { } f)
+        // Only the app that sent the card may answer for it: another app's callback carrying the reference is refused.
+        if (found is not { } f || !SameApp(f.Notification.App, context.App))
         {
             return CardActionResponse.WithToast(CardToastType.Info, "This notification is no longer on record, so the button does nothing now.");
         }
@@ -80,6 +81,12 @@ internal sealed partial class NotificationCardActions(
             return CardActionResponse.WithToast(CardToastType.Success, "Received.");
         }
     }
+
+    private static bool SameApp(string? notificationApp, string clickApp) =>
+        string.Equals(
+            Apps.HubAppRegistry.IsDefault(notificationApp ?? "") ? "" : notificationApp,
+            Apps.HubAppRegistry.IsDefault(clickApp) ? "" : clickApp,
+            StringComparison.Ordinal);
 
     /// <summary>What the click sent besides its value: a form's inputs by name, or a single component's option / input.</summary>
     internal static JsonObject FormValues(CardAction action)
