@@ -219,6 +219,36 @@ internal sealed class NotificationStore(
     }
 
     /// <summary>
+    /// Puts a held delivery back until <paramref name="at"/> without counting the attempt: it was paced (its receiver's
+    /// next send slot is later; <paramref name="error"/> null, status Queued) or throttled by Feishu (a rate limit says
+    /// nothing about the delivery; status Retrying with the error). So a 429 storm never uses up a delivery's attempts.
+    /// </summary>
+    public Task<bool> DeferAsync(long id, string owner, DateTimeOffset at, DeliveryError? error, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? next = at;
+        if (error is null)
+        {
+            return UpdateOwnedAsync(id, owner, s => s
+                .SetProperty(d => d.Status, DeliveryStatus.Queued)
+                .SetProperty(d => d.NextAttemptAt, next)
+                .SetProperty(d => d.Attempts, d => d.Attempts - 1)
+                .SetProperty(d => d.LeaseOwner, (string?)null)
+                .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+        }
+
+        var message = error.Message.Length > NotificationDeliveryRow.MaxErrorLength ? error.Message[..NotificationDeliveryRow.MaxErrorLength] : error.Message;
+        return UpdateOwnedAsync(id, owner, s => s
+            .SetProperty(d => d.Status, DeliveryStatus.Retrying)
+            .SetProperty(d => d.NextAttemptAt, next)
+            .SetProperty(d => d.Attempts, d => d.Attempts - 1)
+            .SetProperty(d => d.LeaseOwner, (string?)null)
+            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(d => d.ErrorCode, error.Code)
+            .SetProperty(d => d.ErrorMessage, message)
+            .SetProperty(d => d.LogId, error.LogId), cancellationToken);
+    }
+
+    /// <summary>
     /// Puts a notification's failed deliveries back in the queue with their attempts reset (after the cause was
     /// fixed: the bot added to the chat, the user given access). Their uuids are unchanged, so nothing already
     /// posted is posted again. Returns how many.
