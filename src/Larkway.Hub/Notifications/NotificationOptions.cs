@@ -27,6 +27,12 @@ public sealed class NotificationOptions
     /// </summary>
     public int MessagesPerSecondPerReceiver { get; set; } = 5;
 
+    /// <summary>Messages a second this process sends for the app (Feishu: 50). Default 50.</summary>
+    public int MessagesPerSecond { get; set; } = 50;
+
+    /// <summary>Messages a minute this process sends for the app (Feishu: 1,000). Default 1,000.</summary>
+    public int MessagesPerMinute { get; set; } = 1000;
+
     /// <summary>When Feishu throttles a send without naming a reset, the wait before trying again. Default 1 s.</summary>
     public TimeSpan RateLimitedDelay { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -24,7 +24,7 @@ internal sealed partial class NotificationSender(
     ILogger<NotificationSender> logger) : OutboxWorker<ClaimedDelivery>(signal, time)
 {
     private readonly NotificationOptions _options = options.Value;
-    private readonly ReceiverPacer _pacer = new(time, options.Value.MessagesPerSecondPerReceiver);
+    private readonly SendPacer _pacer = SendPacer.ForFeishu(time, options.Value.MessagesPerSecondPerReceiver, options.Value.MessagesPerSecond, options.Value.MessagesPerMinute);
 
     /// <summary>This sender's lease owner name.</summary>
     public string Owner { get; } = InboxOwner.Create("sender");
@@ -50,7 +50,7 @@ internal sealed partial class NotificationSender(
         {
             if (_pacer.Reserve(receiver, delivery.Id) is { } slot)
             {
-                // The receiver's next slot is later: back to the outbox until then, the worker moves on to other receivers.
+                // The next send slot (the receiver's or the app's) is later: back to the outbox until then; the worker moves on.
                 await store.DeferAsync(delivery.Id, Owner, slot, error: null, CancellationToken.None).ConfigureAwait(false);
                 LogPaced(logger, delivery.Id, slot);
                 return;
@@ -178,7 +178,7 @@ internal sealed partial class NotificationSender(
     [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "Notification sender loop failed; retrying after the poll interval.")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4105, Level = LogLevel.Debug, Message = "Notification delivery {DeliveryId}: its receiver's next send slot is {Slot:o}; back in the outbox until then.")]
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Debug, Message = "Notification delivery {DeliveryId}: its next send slot is {Slot:o}; back in the outbox until then.")]
     private static partial void LogPaced(ILogger logger, long deliveryId, DateTimeOffset slot);
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Notification delivery {DeliveryId}: recording its outcome failed ({ExceptionType}); it is retried after its lease expires.")]

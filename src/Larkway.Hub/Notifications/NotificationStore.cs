@@ -101,29 +101,28 @@ internal sealed class NotificationStore(
         {
             var candidates = await Due(db.NotificationDeliveries, now).OrderBy(d => d.Id).Select(d => d.Id).Take(batchSize)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
-            var claimed = new List<long>(candidates.Count);
-            foreach (var id in candidates)
-            {
-                // Conditional on still being due: of two claimers, exactly one updates the row.
-                var updated = await Due(db.NotificationDeliveries.Where(d => d.Id == id), now).ExecuteUpdateAsync(
-                    s => s.SetProperty(d => d.Status, DeliveryStatus.InProgress)
-                        .SetProperty(d => d.LeaseOwner, owner)
-                        .SetProperty(d => d.LeaseUntil, until)
-                        .SetProperty(d => d.Attempts, d => d.Attempts + 1),
-                    cancellationToken).ConfigureAwait(false);
-                if (updated == 1)
-                {
-                    claimed.Add(id);
-                }
-            }
-
-            if (claimed.Count == 0)
+            if (candidates.Count == 0)
             {
                 return [];
             }
 
+            // One conditional statement for the lot (one commit, not one per row): only rows still due are taken, so
+            // of two claimers each row goes to exactly one. A due row is never one this owner holds under a live
+            // lease, so afterwards the candidates InProgress under this owner are the ones just claimed.
+            var updated = await Due(db.NotificationDeliveries.Where(d => candidates.Contains(d.Id)), now).ExecuteUpdateAsync(
+                s => s.SetProperty(d => d.Status, DeliveryStatus.InProgress)
+                    .SetProperty(d => d.LeaseOwner, owner)
+                    .SetProperty(d => d.LeaseUntil, until)
+                    .SetProperty(d => d.Attempts, d => d.Attempts + 1),
+                cancellationToken).ConfigureAwait(false);
+            if (updated == 0)
+            {
+                return [];
+            }
+
+            var claimed = candidates;
             var rows = await db.NotificationDeliveries.AsNoTracking()
-                .Where(d => claimed.Contains(d.Id) && d.LeaseOwner == owner)
+                .Where(d => claimed.Contains(d.Id) && d.LeaseOwner == owner && d.Status == DeliveryStatus.InProgress)
                 .Join(db.Notifications.AsNoTracking(), d => d.NotificationId, n => n.Id, (d, n) => new ClaimedDelivery(d, n))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             return [.. rows.OrderBy(r => r.Delivery.Id)];
