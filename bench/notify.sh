@@ -4,7 +4,8 @@
 #   process) and the Hub (webhook mode, SQLite in a temp dir) pointed at it, sends rounds of notifications through
 #   the Hub's REST API, watches every delivery arrive in the Emulator, and prints the table.
 # Arguments go to the driver, e.g.:  bench/notify.sh --rounds 300,1200 --users 500 --concurrency 16
-# NOTIFY_HUB_DLL=<path> runs another build of the Hub.
+# NOTIFY_HUB_DLL=<path> runs another build of the Hub; NOTIFY_SYNCHRONOUS=Normal runs its SQLite with synchronous=NORMAL
+# (default Full); NOTIFY_HUB_ENV="NAME=value …" adds settings to the Hub only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

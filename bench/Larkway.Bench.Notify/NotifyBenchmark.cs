@@ -35,6 +35,8 @@ internal static partial class NotifyBenchmark
 
         var adminKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         using var hub = StartHub(options.HubDll, emulator, work, adminKey, out var hubUrl);
+        using var stop = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => Stop(hub));
+        using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => Stop(hub));
         try
         {
             using var http = new HttpClient { BaseAddress = hubUrl, Timeout = TimeSpan.FromSeconds(30) };
@@ -50,8 +52,8 @@ internal static partial class NotifyBenchmark
 
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CreateKeyAsync(http, adminKey));
             var table = new StringBuilder();
-            table.AppendLine("| notifications | deliveries (chat / people) | accepted in | all posted in | notifications/s | deliveries/s | ceiling deliveries/s | send calls | look-up calls | token calls | API calls / notification | duplicates, missing | Hub VmRSS peak |");
-            table.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+            table.AppendLine("| notifications | deliveries (chat / people) | accepted in | all posted in | notifications/s | deliveries/s | ceiling deliveries/s | send calls | look-up calls | token calls | API calls / notification | duplicates, missing | Hub CPU ms / delivery | Hub VmRSS peak |");
+            table.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
             for (var round = 0; round < options.Rounds.Count; round++)
             {
                 var row = await RunRoundAsync(options, emulator, http, hub.Id, users, chat, round + 1, options.Rounds[round]);
@@ -149,6 +151,7 @@ internal static partial class NotifyBenchmark
             }
         });
 
+        var cpuBefore = Memory.CpuSeconds(hubPid);
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (request, ct) =>
         {
@@ -168,6 +171,7 @@ internal static partial class NotifyBenchmark
         }
 
         var done = clock.Elapsed;
+        var cpuMsPerDelivery = (Memory.CpuSeconds(hubPid) - cpuBefore) * 1000 / deliveries;
         await sampling.CancelAsync();
         await sampler;
 
@@ -180,7 +184,7 @@ internal static partial class NotifyBenchmark
         var ceiling = options.Align ? CeilingSeconds(deliveries, chatDeliveries) : (double?)null;
         var ceilingText = ceiling is { } c ? string.Create(CultureInfo.InvariantCulture, $"{deliveries / c:F1} ({c:F1} s)") : "n/a (not aligned)";
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {count:N0} | {deliveries:N0} ({chatDeliveries} / {peopleDeliveries:N0}) | {accepted.TotalSeconds:F1} s | {done.TotalSeconds:F1} s | {count / done.TotalSeconds:F1} | {deliveries / done.TotalSeconds:F1} | {ceilingText} | {sends:N0} | {lookups:N0} | {tokens} | {(double)calls.Values.Sum() / count:F2} | {duplicates}, {missing} | {peakRss:F0} MB |");
+            $"| {count:N0} | {deliveries:N0} ({chatDeliveries} / {peopleDeliveries:N0}) | {accepted.TotalSeconds:F1} s | {done.TotalSeconds:F1} s | {count / done.TotalSeconds:F1} | {deliveries / done.TotalSeconds:F1} | {ceilingText} | {sends:N0} | {lookups:N0} | {tokens} | {(double)calls.Values.Sum() / count:F2} | {duplicates}, {missing} | {cpuMsPerDelivery:F2} | {peakRss:F0} MB |");
     }
 
     /// <summary>
@@ -211,6 +215,15 @@ internal static partial class NotifyBenchmark
         }
 
         return posted;
+    }
+
+    /// <summary>The Hub goes with the driver, however the driver ends.</summary>
+    private static void Stop(Process hub)
+    {
+        if (!hub.HasExited)
+        {
+            hub.Kill(entireProcessTree: true);
+        }
     }
 
     private static Process StartHub(string dll, EmulatorServer emulator, string work, string adminKey, out Uri url)
@@ -245,6 +258,16 @@ internal static partial class NotifyBenchmark
         })
         {
             info.Environment[name] = value;
+        }
+
+        // NOTIFY_HUB_ENV="NAME=value …": extra settings for the Hub only (e.g. Larkway__Notifications__Concurrency=16).
+        foreach (var pair in (Environment.GetEnvironmentVariable("NOTIFY_HUB_ENV") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var at = pair.IndexOf('=', StringComparison.Ordinal);
+            if (at > 0)
+            {
+                info.Environment[pair[..at]] = pair[(at + 1)..];
+            }
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the Hub");
@@ -310,9 +333,24 @@ internal static partial class NotifyBenchmark
     private static partial Regex Marker();
 }
 
-/// <summary>A process's resident memory from /proc/PID/status, in MB.</summary>
+/// <summary>A process's resident memory from /proc/PID/status, in MB (and its CPU time from /proc/PID/stat).</summary>
 internal readonly record struct Memory(double RssMb, double HwmMb)
 {
+    /// <summary>User + system CPU seconds the process has used (clock ticks of 1/100 s).</summary>
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     public static Memory Read(int pid)
     {
         try

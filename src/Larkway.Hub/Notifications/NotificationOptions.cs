@@ -12,8 +12,8 @@ public sealed class NotificationOptions
     /// <summary>Most deliveries claimed at once (never more than free workers). Default 16.</summary>
     public int BatchSize { get; set; } = 16;
 
-    /// <summary>Deliveries sent at once by one sender; a new one is claimed as soon as one finishes. Default 8.</summary>
-    public int Concurrency { get; set; } = 8;
+    /// <summary>Deliveries sent at once by one sender; a new one is claimed as soon as one finishes. Default 16.</summary>
+    public int Concurrency { get; set; } = 16;
 
     /// <summary>How long a claim is held before another sender may take the delivery over. Default 2 min.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
