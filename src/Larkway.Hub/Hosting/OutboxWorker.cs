@@ -32,6 +32,9 @@ internal abstract class OutboxWorker<T>(WorkSignal signal, TimeProvider time) : 
     /// <summary>Logs a failed round.</summary>
     protected abstract void OnRoundFailed(Exception exception);
 
+    /// <summary>Wakes the loop now, e.g. when work this process put off becomes due.</summary>
+    protected void Wake() => signal.Notify();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var running = new List<Task>();

@@ -53,6 +53,7 @@ internal sealed partial class NotificationSender(
                 // The next send slot (the receiver's or the app's) is later: back to the outbox until then; the worker moves on.
                 await store.DeferAsync(delivery.Id, Owner, slot, error: null, CancellationToken.None).ConfigureAwait(false);
                 LogPaced(logger, delivery.Id, slot);
+                _ = WakeAtAsync(slot, stoppingToken);
                 return;
             }
 
@@ -122,6 +123,25 @@ internal sealed partial class NotificationSender(
         {
             // The lease expires and the delivery is tried again; its uuid keeps that from posting twice.
             LogRecordFailed(logger, claimed.Delivery.Id, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>Wakes this sender at a paced delivery's slot, so it goes then rather than at the next poll.</summary>
+    private async Task WakeAtAsync(DateTimeOffset slot, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var due = slot - Time.GetUtcNow();
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, Time, stoppingToken).ConfigureAwait(false);
+            }
+
+            Wake();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the delivery waits in the outbox for the next sender.
         }
     }
 
