@@ -4,21 +4,30 @@ namespace Larkway.Emulator.Platform;
 
 /// <summary>
 /// A fault armed through <c>POST /_emulator/faults</c>: the next <see cref="Count"/> calls to
-/// <see cref="Endpoint"/> ("METHOD /path/{template}" or "*") fail as <see cref="Kind"/>.
+/// <see cref="Endpoint"/> ("METHOD /path/{template}" or "*") fail as <see cref="Kind"/>; with <see cref="Every"/>
+/// n, only every n-th matching call fails (the others pass through) until the count is used: intermittent faults.
 /// </summary>
 public sealed record FaultRule(
     [property: JsonPropertyName("endpoint")] string Endpoint,
     [property: JsonPropertyName("kind")] string Kind,
     [property: JsonPropertyName("count")] int Count,
     [property: JsonPropertyName("delay_ms")] int? DelayMs = null,
-    [property: JsonPropertyName("reset_seconds")] int? ResetSeconds = null)
+    [property: JsonPropertyName("reset_seconds")] int? ResetSeconds = null,
+    [property: JsonPropertyName("every")] int? Every = null)
 {
     public const string RateLimit = "rate_limit";
     public const string ServerError = "server_error";
     public const string Delay = "delay";
     public const string InvalidToken = "invalid_token";
 
-    public static bool IsKnownKind(string kind) => kind is RateLimit or ServerError or Delay or InvalidToken;
+    /// <summary>The call is carried out, then answered 500: the caller cannot tell it from a call that did nothing.</summary>
+    public const string ServerErrorAfter = "server_error_after";
+
+    public static bool IsKnownKind(string kind) => kind is RateLimit or ServerError or Delay or InvalidToken or ServerErrorAfter;
+
+    /// <summary>Matching calls this rule let through since it last fired (for <see cref="Every"/>).</summary>
+    [JsonIgnore]
+    public int Passed { get; init; }
 }
 
 /// <summary>Armed faults, consumed in the order they were added.</summary>
@@ -51,28 +60,41 @@ internal sealed class FaultInjector
         }
     }
 
-    /// <summary>Takes one shot of the first rule matching <paramref name="operation"/>, if any.</summary>
+    /// <summary>
+    /// Takes one shot of the first matching rule that fires on this call, if any. A rule with <c>every</c> n lets
+    /// n - 1 matching calls pass (to later rules, or to normal handling) before it fires.
+    /// </summary>
     public FaultRule? TryTake(string operation)
     {
         lock (_gate)
         {
-            var index = _rules.FindIndex(r => r.Endpoint == "*" || string.Equals(Normalize(r.Endpoint), operation, StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
+            for (var index = 0; index < _rules.Count; index++)
             {
-                return null;
+                var rule = _rules[index];
+                if (rule.Endpoint != "*" && !string.Equals(Normalize(rule.Endpoint), operation, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (rule.Every is > 1 && rule.Passed + 1 < rule.Every)
+                {
+                    _rules[index] = rule with { Passed = rule.Passed + 1 };
+                    continue;
+                }
+
+                if (rule.Count <= 1)
+                {
+                    _rules.RemoveAt(index);
+                }
+                else
+                {
+                    _rules[index] = rule with { Count = rule.Count - 1, Passed = 0 };
+                }
+
+                return rule;
             }
 
-            var rule = _rules[index];
-            if (rule.Count <= 1)
-            {
-                _rules.RemoveAt(index);
-            }
-            else
-            {
-                _rules[index] = rule with { Count = rule.Count - 1 };
-            }
-
-            return rule;
+            return null;
         }
     }
 

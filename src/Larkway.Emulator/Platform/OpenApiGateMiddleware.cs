@@ -33,12 +33,60 @@ internal sealed partial class OpenApiGateMiddleware(
         }
 
         calls.Increment(operation);
-        if (faults.TryTake(operation) is { } fault)
+        var fault = faults.TryTake(operation);
+        if (fault is not null)
         {
             LogFault(logger, fault.Kind, operation);
+            if (fault.Kind == FaultRule.ServerErrorAfter)
+            {
+                await RunThenFailAsync(context, metadata);
+                return;
+            }
+
             await ApplyFaultAsync(fault, context.RequestAborted);
         }
 
+        await AuthorizeAndRunAsync(context, metadata, operation);
+    }
+
+    public static ApiErrorException RateLimited(int limit, int resetSeconds) =>
+        new(429, ErrorCodes.RateLimited, "request trigger frequency limit")
+        {
+            Headers = new Dictionary<string, string>
+            {
+                [LimitHeader] = limit.ToString(CultureInfo.InvariantCulture),
+                [ResetHeader] = resetSeconds.ToString(CultureInfo.InvariantCulture),
+            },
+        };
+
+    /// <summary>
+    /// Carries the call out with its answer kept back, then answers 500 instead: the effect (a posted message) is
+    /// there, the caller sees a server error and will retry — what a lost response looks like.
+    /// </summary>
+    private async Task RunThenFailAsync(HttpContext context, OpenApiEndpoint metadata)
+    {
+        var original = context.Response.Body;
+        await using var discarded = new MemoryStream();
+        context.Response.Body = discarded;
+        try
+        {
+            await AuthorizeAndRunAsync(context, metadata, context.GetEndpoint()!.OperationName()!);
+        }
+        catch (ApiErrorException)
+        {
+            // The call failed on its own: the injected 500 stands in for that answer too.
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        context.Response.Clear();
+        throw new ApiErrorException(500, ErrorCodes.InternalError, "internal server error (injected fault, after the call was carried out)");
+    }
+
+    private async Task AuthorizeAndRunAsync(HttpContext context, OpenApiEndpoint metadata, string operation)
+    {
         if (metadata.RequiresTenantToken)
         {
             var app = authenticator.Authenticate(context);
@@ -52,16 +100,6 @@ internal sealed partial class OpenApiGateMiddleware(
 
         await next(context);
     }
-
-    public static ApiErrorException RateLimited(int limit, int resetSeconds) =>
-        new(429, ErrorCodes.RateLimited, "request trigger frequency limit")
-        {
-            Headers = new Dictionary<string, string>
-            {
-                [LimitHeader] = limit.ToString(CultureInfo.InvariantCulture),
-                [ResetHeader] = resetSeconds.ToString(CultureInfo.InvariantCulture),
-            },
-        };
 
     private static async Task ApplyFaultAsync(FaultRule fault, CancellationToken cancellationToken)
     {

@@ -9,17 +9,32 @@ public sealed class NotificationOptions
     /// <summary>Whether this process runs the sender (a replica may only accept). Default true.</summary>
     public bool SenderEnabled { get; set; } = true;
 
-    /// <summary>Deliveries claimed per round. Default 16.</summary>
+    /// <summary>Most deliveries claimed at once (never more than free workers). Default 16.</summary>
     public int BatchSize { get; set; } = 16;
 
-    /// <summary>Deliveries sent at once by one sender. Default 4.</summary>
-    public int Concurrency { get; set; } = 4;
+    /// <summary>Deliveries sent at once by one sender; a new one is claimed as soon as one finishes. Default 16.</summary>
+    public int Concurrency { get; set; } = 16;
 
     /// <summary>How long a claim is held before another sender may take the delivery over. Default 2 min.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How often an idle sender looks for retries that became due and work other processes stored. Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Messages a second this process sends to one chat or person (Feishu allows 5 per receiver, shared by all bots).
+    /// Deliveries beyond it wait in the outbox for their slot without holding a worker. Default 5.
+    /// </summary>
+    public int MessagesPerSecondPerReceiver { get; set; } = 5;
+
+    /// <summary>Messages a second this process sends for the app (Feishu: 50). Default 50.</summary>
+    public int MessagesPerSecond { get; set; } = 50;
+
+    /// <summary>Messages a minute this process sends for the app (Feishu: 1,000). Default 1,000.</summary>
+    public int MessagesPerMinute { get; set; } = 1000;
+
+    /// <summary>When Feishu throttles a send without naming a reset, the wait before trying again. Default 1 s.</summary>
+    public TimeSpan RateLimitedDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Attempts before a delivery that keeps failing for a passing reason is marked failed. Default 8.</summary>
     public int MaxAttempts { get; set; } = 8;

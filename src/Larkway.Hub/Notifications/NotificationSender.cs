@@ -28,6 +28,7 @@ internal sealed partial class NotificationSender(
     public const int AppUnavailableCode = -101;
 
     private readonly NotificationOptions _options = options.Value;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SendPacer> _pacers = new(StringComparer.Ordinal);
 
     /// <summary>This sender's lease owner name.</summary>
     public string Owner { get; } = InboxOwner.Create("sender");
@@ -48,10 +49,21 @@ internal sealed partial class NotificationSender(
     private async Task SendOneAsync(ClaimedDelivery claimed, CancellationToken stoppingToken)
     {
         var delivery = claimed.Delivery;
+        var receiver = ReceiverKey(delivery);
+        var appName = claimed.Notification.App ?? "";
+        var pacer = PacerFor(appName);
         try
         {
+            if (pacer.Reserve(receiver, delivery.Id) is { } slot)
+            {
+                // The next send slot (the receiver's or the app's) is later: back to the outbox until then; the worker moves on.
+                await store.DeferAsync(delivery.Id, Owner, slot, error: null, CancellationToken.None).ConfigureAwait(false);
+                LogPaced(logger, delivery.Id, slot);
+                _ = WakeAtAsync(slot, stoppingToken);
+                return;
+            }
+
             // The notification's own app: its bot sends, and its card updates must come from the same bot.
-            var appName = claimed.Notification.App ?? "";
             var client = await apps.GetClientAsync(appName, stoppingToken).ConfigureAwait(false);
             string messageId;
             if (delivery.MessageId is { } sentBefore)
@@ -82,6 +94,18 @@ internal sealed partial class NotificationSender(
         catch (RecipientNotFoundException ex)
         {
             await RecordFailureAsync(claimed, new DeliveryError(RecipientNotFoundException.Code, ex.Message, null), retryAt: null).ConfigureAwait(false);
+        }
+        catch (FeishuApiException ex) when (FeishuErrorCodes.IsRateLimit(ex.Code) || ex.HttpStatus == System.Net.HttpStatusCode.TooManyRequests)
+        {
+            // Throttled (the client's own retries, which honour the reset, did not get through): tried again at the
+            // reset Feishu named, without using up an attempt; a per-receiver limit also holds this receiver's next slot.
+            var retryAt = Time.GetUtcNow() + (ex.RetryAfter is { } reset && reset > TimeSpan.Zero ? reset : _options.RateLimitedDelay);
+            if (ex.Code is FeishuErrorCodes.ImRateLimited or FeishuErrorCodes.MessageChatRateLimited)
+            {
+                pacer.Throttled(receiver, retryAt);
+            }
+
+            await DeferAfterRateLimitAsync(claimed, new DeliveryError(ex.Code, ex.Msg, ex.LogId), retryAt).ConfigureAwait(false);
         }
         catch (FeishuApiException ex)
         {
@@ -116,6 +140,50 @@ internal sealed partial class NotificationSender(
         }
     }
 
+    /// <summary>Wakes this sender at a paced delivery's slot, so it goes then rather than at the next poll.</summary>
+    private async Task WakeAtAsync(DateTimeOffset slot, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var due = slot - Time.GetUtcNow();
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, Time, stoppingToken).ConfigureAwait(false);
+            }
+
+            Wake();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the delivery waits in the outbox for the next sender.
+        }
+    }
+
+    private async Task DeferAfterRateLimitAsync(ClaimedDelivery claimed, DeliveryError error, DateTimeOffset retryAt)
+    {
+        try
+        {
+            await store.DeferAsync(claimed.Delivery.Id, Owner, retryAt, error, CancellationToken.None).ConfigureAwait(false);
+            LogRetrying(logger, claimed.Notification.Id, claimed.Delivery.Id, error.Code, retryAt);
+        }
+        catch (Exception ex)
+        {
+            LogRecordFailed(logger, claimed.Delivery.Id, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// Whom a send goes to, for pacing: the recipient as named (an email and the same person's open_id are two keys
+    /// here; the Feishu client's own per-receiver limiter, keyed by the resolved id, catches the rest), or the message
+    /// for an update (Feishu allows 5 updates a second per message).
+    /// </summary>
+    /// <summary>Feishu's limits hold per app (its tenant token): each app has its own pacer.</summary>
+    private SendPacer PacerFor(string appName) => _pacers.GetOrAdd(appName, _ =>
+        SendPacer.ForFeishu(Time, _options.MessagesPerSecondPerReceiver, _options.MessagesPerSecond, _options.MessagesPerMinute));
+
+    private static string ReceiverKey(NotificationDeliveryRow delivery) =>
+        delivery.MessageId is { } messageId ? "message:" + messageId : delivery.RecipientType + ":" + delivery.Recipient;
+
     private static MessageContent Content(NotificationRow notification)
     {
         if (notification.MessageType == "template")
@@ -147,6 +215,9 @@ internal sealed partial class NotificationSender(
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "Notification sender loop failed; retrying after the poll interval.")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Debug, Message = "Notification delivery {DeliveryId}: its next send slot is {Slot:o}; back in the outbox until then.")]
+    private static partial void LogPaced(ILogger logger, long deliveryId, DateTimeOffset slot);
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Notification delivery {DeliveryId}: recording its outcome failed ({ExceptionType}); it is retried after its lease expires.")]
     private static partial void LogRecordFailed(ILogger logger, long deliveryId, string exceptionType);

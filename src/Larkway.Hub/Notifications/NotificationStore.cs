@@ -123,29 +123,28 @@ internal sealed class NotificationStore(
         {
             var candidates = await Due(db.NotificationDeliveries, now).OrderBy(d => d.Id).Select(d => d.Id).Take(batchSize)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
-            var claimed = new List<long>(candidates.Count);
-            foreach (var id in candidates)
-            {
-                // Conditional on still being due: of two claimers, exactly one updates the row.
-                var updated = await Due(db.NotificationDeliveries.Where(d => d.Id == id), now).ExecuteUpdateAsync(
-                    s => s.SetProperty(d => d.Status, DeliveryStatus.InProgress)
-                        .SetProperty(d => d.LeaseOwner, owner)
-                        .SetProperty(d => d.LeaseUntil, until)
-                        .SetProperty(d => d.Attempts, d => d.Attempts + 1),
-                    cancellationToken).ConfigureAwait(false);
-                if (updated == 1)
-                {
-                    claimed.Add(id);
-                }
-            }
-
-            if (claimed.Count == 0)
+            if (candidates.Count == 0)
             {
                 return [];
             }
 
+            // One conditional statement for the lot (one commit, not one per row): only rows still due are taken, so
+            // of two claimers each row goes to exactly one. A due row is never one this owner holds under a live
+            // lease, so afterwards the candidates InProgress under this owner are the ones just claimed.
+            var updated = await Due(db.NotificationDeliveries.Where(d => candidates.Contains(d.Id)), now).ExecuteUpdateAsync(
+                s => s.SetProperty(d => d.Status, DeliveryStatus.InProgress)
+                    .SetProperty(d => d.LeaseOwner, owner)
+                    .SetProperty(d => d.LeaseUntil, until)
+                    .SetProperty(d => d.Attempts, d => d.Attempts + 1),
+                cancellationToken).ConfigureAwait(false);
+            if (updated == 0)
+            {
+                return [];
+            }
+
+            var claimed = candidates;
             var rows = await db.NotificationDeliveries.AsNoTracking()
-                .Where(d => claimed.Contains(d.Id) && d.LeaseOwner == owner)
+                .Where(d => claimed.Contains(d.Id) && d.LeaseOwner == owner && d.Status == DeliveryStatus.InProgress)
                 .Join(db.Notifications.AsNoTracking(), d => d.NotificationId, n => n.Id, (d, n) => new ClaimedDelivery(d, n))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             return [.. rows.OrderBy(r => r.Delivery.Id)];
@@ -246,6 +245,36 @@ internal sealed class NotificationStore(
         return UpdateOwnedAsync(id, owner, s => s
             .SetProperty(d => d.Status, status)
             .SetProperty(d => d.NextAttemptAt, retryAt)
+            .SetProperty(d => d.LeaseOwner, (string?)null)
+            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(d => d.ErrorCode, error.Code)
+            .SetProperty(d => d.ErrorMessage, message)
+            .SetProperty(d => d.LogId, error.LogId), cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts a held delivery back until <paramref name="at"/> without counting the attempt: it was paced (its receiver's
+    /// next send slot is later; <paramref name="error"/> null, status Queued) or throttled by Feishu (a rate limit says
+    /// nothing about the delivery; status Retrying with the error). So a 429 storm never uses up a delivery's attempts.
+    /// </summary>
+    public Task<bool> DeferAsync(long id, string owner, DateTimeOffset at, DeliveryError? error, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? next = at;
+        if (error is null)
+        {
+            return UpdateOwnedAsync(id, owner, s => s
+                .SetProperty(d => d.Status, DeliveryStatus.Queued)
+                .SetProperty(d => d.NextAttemptAt, next)
+                .SetProperty(d => d.Attempts, d => d.Attempts - 1)
+                .SetProperty(d => d.LeaseOwner, (string?)null)
+                .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+        }
+
+        var message = error.Message.Length > NotificationDeliveryRow.MaxErrorLength ? error.Message[..NotificationDeliveryRow.MaxErrorLength] : error.Message;
+        return UpdateOwnedAsync(id, owner, s => s
+            .SetProperty(d => d.Status, DeliveryStatus.Retrying)
+            .SetProperty(d => d.NextAttemptAt, next)
+            .SetProperty(d => d.Attempts, d => d.Attempts - 1)
             .SetProperty(d => d.LeaseOwner, (string?)null)
             .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
             .SetProperty(d => d.ErrorCode, error.Code)

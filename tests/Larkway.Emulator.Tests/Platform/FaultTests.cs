@@ -38,6 +38,50 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task An_intermittent_fault_fails_every_nth_matching_call_until_its_count_is_used()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        using (var arm = await emulator.PostJsonAsync("/_emulator/faults", new { endpoint = SendEndpoint, count = 2, kind = "server_error", every = 3 }))
+        {
+            Assert.Equal(0, arm.Code);
+        }
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 7; i++)
+        {
+            emulator.Clock.Advance(TimeSpan.FromSeconds(1));
+            using var reply = await emulator.SendMessageAsync(token, "chat_id", emulator.GeneralChat.ChatId, "text", new { text = $"m{i}" });
+            statuses.Add(reply.Status);
+        }
+
+        Assert.Equal([200, 200, 500, 200, 200, 500, 200], statuses);
+        Assert.Equal(5, emulator.State.MessagesIn(emulator.GeneralChat.ChatId).Count);
+    }
+
+    [Fact]
+    public async Task Server_error_after_posts_the_message_then_answers_500_and_the_uuid_makes_the_retry_return_it()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        using (await emulator.PostJsonAsync("/_emulator/faults", new { endpoint = SendEndpoint, kind = "server_error_after" }))
+        {
+        }
+
+        using (var failed = await emulator.SendMessageAsync(token, "chat_id", emulator.GeneralChat.ChatId, "text", new { text = "once" }, uuid: "retry-me-1"))
+        {
+            Assert.Equal(500, failed.Status);
+            Assert.NotEqual(0, failed.Code);
+        }
+
+        var posted = Assert.Single(emulator.State.MessagesIn(emulator.GeneralChat.ChatId));
+        using var retried = await emulator.SendMessageAsync(token, "chat_id", emulator.GeneralChat.ChatId, "text", new { text = "once" }, uuid: "retry-me-1");
+        Assert.Equal(0, retried.Code);
+        Assert.Equal(posted.MessageId, retried.Json.GetProperty("data").GetProperty("message_id").GetString());
+        Assert.Single(emulator.State.MessagesIn(emulator.GeneralChat.ChatId));
+    }
+
+    [Fact]
     public async Task Server_error_fault_matches_a_path_template()
     {
         await using var emulator = await TestEmulator.StartAsync();

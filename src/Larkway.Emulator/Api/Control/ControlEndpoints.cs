@@ -43,7 +43,7 @@ internal static class ControlEndpoints
         var kind = body.RequiredString("kind", ErrorCodes.BadRequest);
         if (!FaultRule.IsKnownKind(kind))
         {
-            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "kind must be rate_limit, server_error, delay or invalid_token");
+            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "kind must be rate_limit, server_error, server_error_after, delay or invalid_token");
         }
 
         var rule = new FaultRule(
@@ -51,10 +51,16 @@ internal static class ControlEndpoints
             kind,
             OptionalInt(body, "count") ?? 1,
             OptionalInt(body, "delay_ms"),
-            OptionalInt(body, "reset_seconds"));
+            OptionalInt(body, "reset_seconds"),
+            OptionalInt(body, "every"));
         if (rule.Count < 1)
         {
             throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "count must be at least 1");
+        }
+
+        if (rule.Every is < 1)
+        {
+            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "every must be at least 1");
         }
 
         faults.Add(rule);

@@ -1,0 +1,64 @@
+using Larkway.Hub.Notifications;
+using Larkway.Hub.Tests.TestSupport;
+
+namespace Larkway.Hub.Tests.Notifications;
+
+/// <summary>Send slots: Feishu's per-receiver and per-app limits, without one busy receiver holding up the others.</summary>
+public sealed class SendPacerTests
+{
+    private readonly ManualTimeProvider _time = new();
+
+    [Fact]
+    public void A_receiver_gets_five_slots_now_and_the_sixth_after_its_window_while_others_go_at_once()
+    {
+        var pacer = SendPacer.ForFeishu(_time, perReceiverPerSecond: 5, perAppPerSecond: 50, perAppPerMinute: 1000);
+
+        for (var id = 1; id <= 5; id++)
+        {
+            Assert.Null(pacer.Reserve("chat:oc_busy", id));
+        }
+
+        var sixth = pacer.Reserve("chat:oc_busy", 6);
+        var seventh = pacer.Reserve("chat:oc_busy", 7);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(1.1), sixth);
+        Assert.Equal(sixth, seventh);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(1.1), pacer.Reserve("chat:oc_busy", 11));
+
+        // Waiting deliveries to the busy chat took no app slots: another receiver sends now.
+        Assert.Null(pacer.Reserve("open_id:ou_other", 8));
+
+        // A delivery asking again before its slot is told the same slot; at its slot it goes.
+        Assert.Equal(sixth, pacer.Reserve("chat:oc_busy", 6));
+        _time.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.Null(pacer.Reserve("chat:oc_busy", 6));
+        Assert.Null(pacer.Reserve("chat:oc_busy", 7));
+    }
+
+    [Fact]
+    public void The_app_gets_its_per_second_and_per_minute_limits()
+    {
+        var pacer = SendPacer.ForFeishu(_time, perReceiverPerSecond: 5, perAppPerSecond: 3, perAppPerMinute: 5);
+
+        Assert.Null(pacer.Reserve("r1", 1));
+        Assert.Null(pacer.Reserve("r2", 2));
+        Assert.Null(pacer.Reserve("r3", 3));
+        var start = _time.GetUtcNow();
+        Assert.Equal(start + TimeSpan.FromSeconds(1.1), pacer.Reserve("r4", 4));
+        Assert.Equal(start + TimeSpan.FromSeconds(1.1), pacer.Reserve("r5", 5));
+
+        // The minute's five are taken: the sixth waits for the first to leave the minute.
+        Assert.Equal(start + TimeSpan.FromSeconds(61), pacer.Reserve("r6", 6));
+    }
+
+    [Fact]
+    public void A_receiver_Feishu_throttled_gets_no_slot_before_the_reset()
+    {
+        var pacer = SendPacer.ForFeishu(_time, perReceiverPerSecond: 5, perAppPerSecond: 50, perAppPerMinute: 1000);
+        var reset = _time.GetUtcNow() + TimeSpan.FromSeconds(3);
+
+        pacer.Throttled("chat:oc_x", reset);
+
+        Assert.Equal(reset, pacer.Reserve("chat:oc_x", 1));
+        Assert.Null(pacer.Reserve("chat:oc_y", 2));
+    }
+}

@@ -1,0 +1,60 @@
+using Larkway.Emulator.Hosting;
+
+namespace Larkway.Integration.Tests.Hub;
+
+/// <summary>
+/// Two Hub processes sending one outbox (one SQLite file shared by both), one killed with SIGKILL in the middle of a
+/// burst: the survivor takes over the deliveries the dead one held once their leases expire, and every recipient
+/// gets exactly one message — the stable message uuid keeps a send the dead replica had already made from posting twice.
+/// </summary>
+public sealed class HubNotificationCrashTests
+{
+    private const string AdminKey = "notification-crash-admin-key";
+
+    private static Dictionary<string, string> Environment(EmulatorServer emulator, string database) => new()
+    {
+        ["FEISHU_APP_ID"] = emulator.State.Apps[0].AppId,
+        ["FEISHU_APP_SECRET"] = emulator.State.Apps[0].AppSecret,
+        ["FEISHU_BASE_URL"] = emulator.BaseUrl.ToString(),
+        ["FEISHU_EVENT_MODE"] = "webhook",
+        ["FEISHU_ENCRYPT_KEY"] = HubSandbox.ExternalEncryptKey,
+        ["FEISHU_VERIFICATION_TOKEN"] = HubSandbox.ExternalVerificationToken,
+        ["LARKWAY_ADMIN_KEY"] = AdminKey,
+        ["Larkway__Storage__ConnectionString"] = $"Data Source={database}",
+
+        // The shortest lease allowed, so the survivor takes back what the killed replica held within the test.
+        ["Larkway__Notifications__LeaseDuration"] = "00:00:10",
+        ["Larkway__Notifications__PollInterval"] = "00:00:00.200",
+        ["Larkway__Notifications__RetryDelays__0"] = "00:00:00.200",
+    };
+
+    [Fact]
+    public async Task A_replica_killed_mid_burst_leaves_no_notification_lost_or_sent_twice()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var database = Path.Combine(Directory.CreateTempSubdirectory("larkway-notify-crash-").FullName, "larkway.db");
+        var load = NotificationLoad.Plan(emulator.State, count: 150);
+
+        // Some sends are slow, so the replica about to die holds sends in flight, some of them already posted.
+        using (var control = new HttpClient { BaseAddress = emulator.BaseUrl })
+        {
+            using var armed = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(control, "/_emulator/faults",
+                new { endpoint = "POST /open-apis/im/v1/messages", kind = "delay", delay_ms = 300, count = 1000, every = 3 });
+            armed.EnsureSuccessStatusCode();
+        }
+
+        await using var survivor = await HubProcess.StartAsync(Environment(emulator, database));
+        string key;
+        await using (var victim = await HubProcess.StartAsync(Environment(emulator, database)))
+        {
+            key = await NotificationLoad.CreateKeyAsync(victim.BaseUrl, AdminKey);
+            await load.PostAllAsync(victim.BaseUrl, key);
+            await HubSandbox.WaitUntilAsync(() => NotificationLoad.PostedCount(emulator.State) >= load.Deliveries / 3, "a third posted", seconds: 120);
+            await victim.KillAsync();
+        }
+
+        Assert.True(NotificationLoad.PostedCount(emulator.State) < load.Deliveries, "the replica was killed before the burst was over");
+        await load.WaitAllSentAsync(survivor.BaseUrl, key, seconds: 180);
+        load.AssertExactlyOnce(emulator.State);
+    }
+}
