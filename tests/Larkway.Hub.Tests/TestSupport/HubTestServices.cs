@@ -74,6 +74,13 @@ public sealed class PostgresTestDatabase(string connectionString) : IHubTestData
     }
 }
 
+/// <summary>The Hub-test half of <see cref="PostgresCluster"/> (the cluster file itself is shared with the Integration tests).</summary>
+public sealed partial class PostgresCluster
+{
+    /// <summary>As <see cref="CreateDatabaseAsync"/>, dropped when disposed.</summary>
+    public async Task<IHubTestDatabase> CreateTestDatabaseAsync() => new PostgresTestDatabase(await CreateDatabaseAsync());
+}
+
 /// <summary>The Hub's services on a database, as one process (one replica) would have them (no Program.cs).</summary>
 public sealed class HubServices : IAsyncDisposable
 {

@@ -10,13 +10,14 @@ namespace Larkway.Hub.Tests.TestSupport;
 /// A throwaway PostgreSQL server for the tests: <c>initdb</c> + <c>pg_ctl start</c> in a temp directory on a free
 /// port (trust auth, no fsync), run as the <c>postgres</c> OS user when the tests run as root (PostgreSQL refuses
 /// root). One per test run, shared through the <see cref="PostgresCollection"/>; each test class or test gets its
-/// own database from <see cref="CreateDatabaseAsync"/>. Stopped (immediate) and deleted on dispose.
+/// own database from <see cref="CreateDatabaseAsync"/>. Stopped (immediate) and deleted on dispose. Linked into
+/// Larkway.Integration.Tests too (Hub processes on PostgreSQL), so it depends on nothing else in this project.
 /// </summary>
 /// <remarks>
 /// The binaries come from Debian's <c>postgresql</c> package (scripts/install-test-deps.sh installs it). When they
 /// are missing, constructing this fails — and so does every PostgreSQL test, with that instruction: never a skip.
 /// </remarks>
-public sealed class PostgresCluster : IAsyncLifetime
+public sealed partial class PostgresCluster : IAsyncLifetime
 {
     private const string Superuser = "postgres";
     private readonly string _root = Path.Combine(Path.GetTempPath(), "larkway-pg-" + Guid.NewGuid().ToString("N")[..12]);
@@ -68,9 +69,6 @@ public sealed class PostgresCluster : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
         return $"Host=127.0.0.1;Port={Port};Username={Superuser};Database={name}";
     }
-
-    /// <summary>As <see cref="CreateDatabaseAsync"/>, dropped when disposed.</summary>
-    public async Task<IHubTestDatabase> CreateTestDatabaseAsync() => new PostgresTestDatabase(await CreateDatabaseAsync());
 
     public async Task DisposeAsync()
     {

@@ -1,17 +1,21 @@
 using System.Net;
 using Larkway.Emulator.Hosting;
+using Larkway.Hub.Tests.TestSupport;
 
 namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>
-/// The Hub killed with SIGKILL after acknowledging events, then started again on the same database:
-/// everything acknowledged is handled, and handled once.
+/// The Hub killed with SIGKILL after acknowledging events, then started again on the same database (SQLite or
+/// PostgreSQL): everything acknowledged is handled, and handled once.
 /// </summary>
-public sealed class HubCrashTests
+public abstract class HubCrashTests
 {
     private const string AdminKey = "crash-test-admin-key";
 
-    private static Dictionary<string, string> Environment(EmulatorServer emulator, string database, bool processor) => new()
+    /// <summary>The storage settings (provider and connection string) of a new, empty database.</summary>
+    protected abstract Task<Dictionary<string, string>> NewDatabaseAsync();
+
+    private static Dictionary<string, string> Environment(EmulatorServer emulator, Dictionary<string, string> storage, bool processor) => new(storage)
     {
         ["FEISHU_APP_ID"] = emulator.State.Apps[0].AppId,
         ["FEISHU_APP_SECRET"] = emulator.State.Apps[0].AppSecret,
@@ -20,7 +24,6 @@ public sealed class HubCrashTests
         ["FEISHU_ENCRYPT_KEY"] = HubSandbox.ExternalEncryptKey,
         ["FEISHU_VERIFICATION_TOKEN"] = HubSandbox.ExternalVerificationToken,
         ["LARKWAY_ADMIN_KEY"] = AdminKey,
-        ["Larkway__Storage__ConnectionString"] = $"Data Source={database}",
         ["Larkway__Inbox__ProcessorEnabled"] = processor ? "true" : "false",
 
         // Short leases, so the restarted Hub takes back what the killed one had claimed.
@@ -75,7 +78,7 @@ public sealed class HubCrashTests
     public async Task Events_acknowledged_but_not_yet_handled_when_the_Hub_is_killed_are_handled_after_restart()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        var database = Path.Combine(Directory.CreateTempSubdirectory("larkway-crash-").FullName, "larkway.db");
+        var database = await NewDatabaseAsync();
         var messages = await PostMessagesAsync(emulator, 10);
 
         await using (var first = await HubProcess.StartAsync(Environment(emulator, database, processor: false)))
@@ -95,7 +98,7 @@ public sealed class HubCrashTests
     public async Task A_Hub_killed_while_handling_a_burst_answers_every_message_exactly_once_after_restart()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, EnforceRateLimits = false });
-        var database = Path.Combine(Directory.CreateTempSubdirectory("larkway-crash-").FullName, "larkway.db");
+        var database = await NewDatabaseAsync();
         var messages = await PostMessagesAsync(emulator, 30);
 
         await using (var first = await HubProcess.StartAsync(Environment(emulator, database, processor: true)))
@@ -109,4 +112,15 @@ public sealed class HubCrashTests
 
         AssertOneAnswerEach(emulator, messages);
     }
+}
+
+public sealed class SqliteHubCrashTests : HubCrashTests
+{
+    protected override Task<Dictionary<string, string>> NewDatabaseAsync() => Task.FromResult(HubStorage.NewSqlite("larkway-crash-"));
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresHubCrashTests(PostgresCluster cluster) : HubCrashTests
+{
+    protected override Task<Dictionary<string, string>> NewDatabaseAsync() => HubStorage.NewPostgresAsync(cluster);
 }

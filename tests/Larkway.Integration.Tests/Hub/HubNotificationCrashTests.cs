@@ -1,17 +1,21 @@
 using Larkway.Emulator.Hosting;
+using Larkway.Hub.Tests.TestSupport;
 
 namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>
-/// Two Hub processes sending one outbox (one SQLite file shared by both), one killed with SIGKILL in the middle of a
+/// Two Hub processes sending one outbox (one database shared by both: a SQLite file, or a PostgreSQL database), one killed with SIGKILL in the middle of a
 /// burst: the survivor takes over the deliveries the dead one held once their leases expire, and every recipient
 /// gets exactly one message — the stable message uuid keeps a send the dead replica had already made from posting twice.
 /// </summary>
-public sealed class HubNotificationCrashTests
+public abstract class HubNotificationCrashTests
 {
     private const string AdminKey = "notification-crash-admin-key";
 
-    private static Dictionary<string, string> Environment(EmulatorServer emulator, string database) => new()
+    /// <summary>The storage settings (provider and connection string) of a new, empty database both replicas share.</summary>
+    protected abstract Task<Dictionary<string, string>> NewDatabaseAsync();
+
+    private static Dictionary<string, string> Environment(EmulatorServer emulator, Dictionary<string, string> storage) => new(storage)
     {
         ["FEISHU_APP_ID"] = emulator.State.Apps[0].AppId,
         ["FEISHU_APP_SECRET"] = emulator.State.Apps[0].AppSecret,
@@ -20,7 +24,6 @@ public sealed class HubNotificationCrashTests
         ["FEISHU_ENCRYPT_KEY"] = HubSandbox.ExternalEncryptKey,
         ["FEISHU_VERIFICATION_TOKEN"] = HubSandbox.ExternalVerificationToken,
         ["LARKWAY_ADMIN_KEY"] = AdminKey,
-        ["Larkway__Storage__ConnectionString"] = $"Data Source={database}",
 
         // The shortest lease allowed, so the survivor takes back what the killed replica held within the test.
         ["Larkway__Notifications__LeaseDuration"] = "00:00:10",
@@ -32,7 +35,7 @@ public sealed class HubNotificationCrashTests
     public async Task A_replica_killed_mid_burst_leaves_no_notification_lost_or_sent_twice()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        var database = Path.Combine(Directory.CreateTempSubdirectory("larkway-notify-crash-").FullName, "larkway.db");
+        var database = await NewDatabaseAsync();
         var load = NotificationLoad.Plan(emulator.State, count: 150);
 
         // Some sends are slow, so the replica about to die holds sends in flight, some of them already posted.
@@ -57,4 +60,15 @@ public sealed class HubNotificationCrashTests
         await load.WaitAllSentAsync(survivor.BaseUrl, key, seconds: 180);
         load.AssertExactlyOnce(emulator.State);
     }
+}
+
+public sealed class SqliteHubNotificationCrashTests : HubNotificationCrashTests
+{
+    protected override Task<Dictionary<string, string>> NewDatabaseAsync() => Task.FromResult(HubStorage.NewSqlite("larkway-notify-crash-"));
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresHubNotificationCrashTests(PostgresCluster cluster) : HubNotificationCrashTests
+{
+    protected override Task<Dictionary<string, string>> NewDatabaseAsync() => HubStorage.NewPostgresAsync(cluster);
 }
