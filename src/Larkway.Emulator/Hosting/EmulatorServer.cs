@@ -133,6 +133,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapBotEndpoints();
         app.MapChatMemberEndpoints();
         app.MapContactUserEndpoints();
+        app.MapContactDepartmentEndpoints();
         app.MapCustomBotEndpoints();
         app.MapControlEndpoints();
         app.MapEventControlEndpoints();

@@ -35,6 +35,14 @@ public sealed record ContactUser(
     public bool IsInactive => Status is { } s && (s.IsResigned || s.IsExited || s.IsFrozen || s.IsUnjoin);
 }
 
+/// <summary>A directory department as the contact API lists it.</summary>
+/// <param name="OpenDepartmentId">The open department id (<c>od-…</c>).</param>
+/// <param name="DepartmentId">The id of the requested kind, when returned.</param>
+/// <param name="Name">The department's name.</param>
+/// <param name="ParentDepartmentId">The parent, of the requested id kind (<c>0</c>: the root), when returned.</param>
+/// <param name="IsDeleted">Deleted departments may still be listed.</param>
+public sealed record ContactDepartment(string OpenDepartmentId, string? DepartmentId, string Name, string? ParentDepartmentId, bool IsDeleted);
+
 /// <summary>How a department is named.</summary>
 public enum DepartmentIdType
 {

@@ -69,3 +69,28 @@ internal sealed class ContactUserWire
         Status is { } s ? new ContactUserStatus(s.IsFrozen, s.IsResigned, s.IsActivated, s.IsExited, s.IsUnjoin) : null,
         DepartmentIds ?? []);
 }
+
+internal sealed class DepartmentWire
+{
+    public string? Name { get; set; }
+
+    public string? DepartmentId { get; set; }
+
+    public string? OpenDepartmentId { get; set; }
+
+    public string? ParentDepartmentId { get; set; }
+
+    public DepartmentStatusWire? Status { get; set; }
+
+    public ContactDepartment ToModel() => new(
+        OpenDepartmentId ?? "",
+        string.IsNullOrEmpty(DepartmentId) ? null : DepartmentId,
+        Name ?? "",
+        string.IsNullOrEmpty(ParentDepartmentId) ? null : ParentDepartmentId,
+        Status?.IsDeleted ?? false);
+}
+
+internal sealed class DepartmentStatusWire
+{
+    public bool IsDeleted { get; set; }
+}

@@ -28,6 +28,7 @@ namespace Larkway.Feishu.Json;
 [JsonSerializable(typeof(FeishuEnvelope<BatchGetIdData>), TypeInfoPropertyName = "BatchGetIdEnvelope")]
 [JsonSerializable(typeof(BatchGetIdBody))]
 [JsonSerializable(typeof(FeishuEnvelope<PageData<ContactUserWire>>), TypeInfoPropertyName = "ContactUserPageEnvelope")]
+[JsonSerializable(typeof(FeishuEnvelope<PageData<DepartmentWire>>), TypeInfoPropertyName = "ContactDepartmentPageEnvelope")]
 [JsonSerializable(typeof(SendMessageBody))]
 [JsonSerializable(typeof(ReplyMessageBody))]
 [JsonSerializable(typeof(EditMessageBody))]

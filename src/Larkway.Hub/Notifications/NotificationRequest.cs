@@ -27,6 +27,9 @@ public sealed record NotificationRequest(
     /// <summary>Recipient kinds the API takes, as JSON property names.</summary>
     public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id"];
 
+    /// <summary>The optional flag beside a department_id recipient.</summary>
+    public const string IncludeSubdepartments = "include_subdepartments";
+
     /// <summary>
     /// Parses and validates a request body. Every problem is reported with the field it concerns and what to do,
     /// so that a caller fixes them all in one go; null is returned with at least one problem.
@@ -251,6 +254,20 @@ public sealed record NotificationRequest(
             }
 
             var fields = item.EnumerateObject().ToList();
+            var includeSubdepartments = true;
+            if (fields.FindIndex(f => f.Name == IncludeSubdepartments) is var flag and >= 0)
+            {
+                var flagValue = fields[flag].Value;
+                fields.RemoveAt(flag);
+                if (flagValue.ValueKind is not (JsonValueKind.True or JsonValueKind.False) || fields is not [{ Name: "department_id" }])
+                {
+                    problems.Add(new($"{path}.{IncludeSubdepartments}", "Only with department_id, and true or false (default true: members of its sub-departments too)."));
+                    continue;
+                }
+
+                includeSubdepartments = flagValue.GetBoolean();
+            }
+
             if (fields.Count != 1 || !RecipientTypes.Contains(fields[0].Name))
             {
                 problems.Add(new(path, "Must have exactly one of: " + string.Join(", ", RecipientTypes) + "."));
@@ -279,7 +296,7 @@ public sealed record NotificationRequest(
             // The same recipient twice would get the card twice; once is what a caller means.
             if (seen.Add((name, text)))
             {
-                recipients.Add(new NotificationRecipient(name, text));
+                recipients.Add(new NotificationRecipient(name, text) { IncludeSubdepartments = includeSubdepartments });
             }
         }
 
@@ -351,7 +368,11 @@ public sealed record NotificationRequest(
 /// <summary>A recipient as the caller named it.</summary>
 /// <param name="Type">email, open_id, user_id, union_id, chat_id, or department_id (expanded to open_ids when accepted).</param>
 /// <param name="Value">The address or id (emails lower-cased).</param>
-public sealed record NotificationRecipient(string Type, string Value);
+public sealed record NotificationRecipient(string Type, string Value)
+{
+    /// <summary>For a department_id: its sub-departments' members too, at any depth (as Feishu's own department sends do).</summary>
+    public bool IncludeSubdepartments { get; init; } = true;
+}
 
 /// <summary>One thing wrong with a request: the field (a JSON path) and what to do about it.</summary>
 public sealed record NotificationProblem(string Field, string Message);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Larkway.Feishu;
 using Larkway.Feishu.Contact;
 using Larkway.Hub.Apps;
@@ -7,8 +8,8 @@ namespace Larkway.Hub.Notifications;
 
 /// <summary>
 /// Settles a notification's recipients when it is accepted, so that its recipient list (and each recipient's status)
-/// is fixed from then on: departments become their active direct members (by open_id; resigned, suspended and
-/// not-yet-joined users left out), emails are looked up in batches (warming the resolver's cache for the sender), and
+/// is fixed from then on: departments become their active members — of their sub-departments too, at any depth, unless
+/// <c>include_subdepartments</c> is false — (by open_id; resigned, suspended and not-yet-joined users left out), emails are looked up in batches (warming the resolver's cache for the sender), and
 /// anyone named twice — an email and an open_id of the same person, a person in two departments — gets one message.
 /// </summary>
 internal sealed partial class RecipientExpander(IHubApps apps, IRecipientResolver resolver, ILogger<RecipientExpander> logger)
@@ -21,6 +22,7 @@ internal sealed partial class RecipientExpander(IHubApps apps, IRecipientResolve
     {
         var problems = new List<NotificationProblem>();
         var expanded = new List<NotificationRecipient>();
+        var departmentMembers = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < recipients.Count; i++)
         {
             var recipient = recipients[i];
@@ -34,15 +36,21 @@ internal sealed partial class RecipientExpander(IHubApps apps, IRecipientResolve
             {
                 var members = 0;
                 var client = await apps.GetClientAsync(appName, cancellationToken).ConfigureAwait(false);
-                await foreach (var user in client.Contact.Users.FindByDepartmentAsync(recipient.Value, pageSize: UsersClient.MaxDepartmentPageSize, cancellationToken: cancellationToken).ConfigureAwait(false))
+                await foreach (var user in MembersAsync(client, recipient, cancellationToken).ConfigureAwait(false))
                 {
                     if (user.IsInactive || user.OpenId.Length == 0)
                     {
                         continue;
                     }
 
-                    expanded.Add(new NotificationRecipient("open_id", user.OpenId));
+                    // Someone in two departments (or in a parent and its child) is counted against the cap, and sent to, once.
                     members++;
+                    if (!departmentMembers.Add(user.OpenId))
+                    {
+                        continue;
+                    }
+
+                    expanded.Add(new NotificationRecipient("open_id", user.OpenId));
                     if (expanded.Count > MaxExpandedRecipients)
                     {
                         problems.Add(new($"recipients[{i}].department_id", $"With its members the notification has more than {MaxExpandedRecipients} recipients. Send to the department's group chat (chat_id) instead, or split the audience."));
@@ -52,7 +60,9 @@ internal sealed partial class RecipientExpander(IHubApps apps, IRecipientResolve
 
                 if (members == 0)
                 {
-                    problems.Add(new($"recipients[{i}].department_id", $"The department '{recipient.Value}' has no active direct members (members of its sub-departments are not included: name those departments too)."));
+                    problems.Add(new($"recipients[{i}].department_id", recipient.IncludeSubdepartments
+                        ? $"The department '{recipient.Value}' and its sub-departments have no active members."
+                        : $"The department '{recipient.Value}' has no active direct members (include_subdepartments is false: set it to true, or leave it out, to include its sub-departments)."));
                 }
             }
             catch (HubAppNotFoundException ex)
@@ -79,6 +89,33 @@ internal sealed partial class RecipientExpander(IHubApps apps, IRecipientResolve
 
         var openIds = await LookUpEmailsAsync(appName, expanded, cancellationToken).ConfigureAwait(false);
         return new ExpandResult(Deduplicate(expanded, openIds), []);
+    }
+
+    /// <summary>
+    /// The department's direct members, then, unless the caller asked for direct members only, those of every
+    /// department below it (one children listing with fetch_child, then one member listing per department).
+    /// </summary>
+    private static async IAsyncEnumerable<ContactUser> MembersAsync(FeishuClient client, NotificationRecipient department, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var departmentIds = new List<string> { department.Value };
+        if (department.IncludeSubdepartments)
+        {
+            await foreach (var child in client.Contact.Departments.ListChildrenAsync(department.Value, fetchChild: true, pageSize: DepartmentsClient.MaxChildrenPageSize, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (!child.IsDeleted && child.OpenDepartmentId.Length > 0 && !departmentIds.Contains(child.OpenDepartmentId))
+                {
+                    departmentIds.Add(child.OpenDepartmentId);
+                }
+            }
+        }
+
+        foreach (var departmentId in departmentIds)
+        {
+            await foreach (var user in client.Contact.Users.FindByDepartmentAsync(departmentId, pageSize: UsersClient.MaxDepartmentPageSize, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                yield return user;
+            }
+        }
     }
 
     /// <summary>Best effort: when the lookup fails the sender looks the addresses up itself, one by one.</summary>

@@ -56,6 +56,54 @@ public sealed class HubNotificationRecipientsTests
     }
 
     [Fact]
+    public async Task A_parent_department_reaches_the_members_of_its_sub_departments_once_each_unless_told_otherwise()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        var engineering = hub.State.Departments.Single(d => d.DepartmentId == "eng");
+        var bob = hub.State.Users.Single(u => u.Email == "bob@example.com");
+        var alice = hub.State.Users.Single(u => u.Email == "alice@example.com");
+
+        // Engineering > Platform > Storage; Erin is in Storage only, Bob in Engineering and Platform both.
+        var platform = hub.State.AddDepartment(new EmulatorDepartment("od-platform", "platform", "Platform", engineering.OpenDepartmentId));
+        var storage = hub.State.AddDepartment(new EmulatorDepartment("od-storage", "storage", "Storage", platform.OpenDepartmentId));
+        var erin = hub.State.AddUser(new EmulatorUser("ou_erin", "on_erin", "erin", "Erin", "erin@example.com", [storage.OpenDepartmentId]));
+        hub.State.AddUser(bob with { DepartmentIds = [engineering.OpenDepartmentId, platform.OpenDepartmentId] });
+        var key = await CreateKeyAsync(hub);
+
+        var id = await CreateAsync(hub, key, "drill-sub", new object[] { new { department_id = engineering.OpenDepartmentId } }, expectedRecipients: 3);
+
+        var status = await WaitForStatusAsync(hub, key, id, "sent");
+        var recipients = status.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("value").GetString()).ToList();
+        recipients.Order(StringComparer.Ordinal).ShouldBe(new[] { alice.OpenId, bob.OpenId, erin.OpenId }.Order(StringComparer.Ordinal));
+        int Received(string openId) => hub.State.Chats.Where(c => c.ChatMode == "p2p" && c.MemberOpenIds.Contains(openId))
+            .Sum(c => hub.State.MessagesIn(c.ChatId).Count(m => m.Content.Contains("Fire drill", StringComparison.Ordinal)));
+        Received(erin.OpenId).ShouldBe(1);
+        Received(bob.OpenId).ShouldBe(1);
+
+        // Direct members only: Erin is not among them.
+        var direct = await CreateAsync(hub, key, "drill-direct", new object[] { new { department_id = engineering.OpenDepartmentId, include_subdepartments = false } }, expectedRecipients: 2);
+        var directStatus = await WaitForStatusAsync(hub, key, direct, "sent");
+        directStatus.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("value").GetString()).ShouldNotContain(erin.OpenId);
+        Received(erin.OpenId).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Include_subdepartments_beside_anything_but_a_department_or_not_a_boolean_is_a_400()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        var key = await CreateKeyAsync(hub);
+
+        using var client = Client(hub, key);
+        using var response = await client.PostAsJsonAsync("/api/v1/notifications",
+            new { type = "ops.drill", idempotency_key = "drill-flag", card = Card, recipients = new object[] { new { email = "bob@example.com", include_subdepartments = true }, new { department_id = "od-x", include_subdepartments = "yes" } } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString())
+            .ShouldBe(["recipients[0].include_subdepartments", "recipients[1].include_subdepartments"]);
+    }
+
+    [Fact]
     public async Task An_unknown_department_is_a_400_naming_the_recipient_and_nothing_is_stored()
     {
         await using var hub = await HubSandbox.StartAsync();
