@@ -24,6 +24,27 @@ public sealed class NotificationRequestTests
     }
 
     [Fact]
+    public void A_department_includes_its_sub_departments_unless_the_flag_says_false()
+    {
+        var (request, problems) = Parse($$"""{"type":"t","idempotency_key":"k","card":{{Card}},"recipients":[{"department_id":"od-1"},{"include_subdepartments":false,"department_id":"od-2"}]}""");
+
+        problems.ShouldBeEmpty();
+        request!.Recipients.Select(r => (r.Value, r.IncludeSubdepartments)).ShouldBe([("od-1", true), ("od-2", false)]);
+    }
+
+    [Theory]
+    [InlineData("""{"open_id":"ou_1","include_subdepartments":true}""")]
+    [InlineData("""{"department_id":"od-1","include_subdepartments":"no"}""")]
+    [InlineData("""{"include_subdepartments":true}""")]
+    public void The_sub_department_flag_only_goes_beside_a_department_and_is_a_boolean(string recipient)
+    {
+        var (request, problems) = Parse($$"""{"type":"t","idempotency_key":"k","card":{{Card}},"recipients":[{{recipient}}]}""");
+
+        request.ShouldBeNull();
+        problems.Single().Field.ShouldBe("recipients[0].include_subdepartments");
+    }
+
+    [Fact]
     public void A_card_builder_template_keeps_only_its_documented_fields()
     {
         var (request, problems) = Parse("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"AAq1","template_version_name":"1.0.2","template_variable":{"po":"4711"},"extra":1},"recipients":[{"open_id":"ou_1"}]}""");
