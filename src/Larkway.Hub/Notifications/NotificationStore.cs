@@ -159,30 +159,31 @@ internal sealed class NotificationStore(
     public async Task<bool> MarkSentAsync(long id, string owner, string messageId, int version, CancellationToken cancellationToken)
     {
         DateTimeOffset? now = time.GetUtcNow();
-        var held = await UpdateOwnedAsync(id, owner, s => s
-            .SetProperty(d => d.Status, DeliveryStatus.Sent)
-            .SetProperty(d => d.MessageId, messageId)
-            .SetProperty(d => d.SentAt, d => d.SentAt ?? now)
-            .SetProperty(d => d.SentVersion, version)
-            .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
-            .SetProperty(d => d.LeaseOwner, (string?)null)
-            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(d => d.ErrorCode, (int?)null)
-            .SetProperty(d => d.ErrorMessage, (string?)null)
-            .SetProperty(d => d.LogId, (string?)null), cancellationToken).ConfigureAwait(false);
-        if (held)
-        {
-            var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (db.ConfigureAwait(false))
-            {
-                if (await RequeueStaleAsync(db, db.NotificationDeliveries.Where(d => d.Id == id), now, cancellationToken).ConfigureAwait(false) > 0)
-                {
-                    signal.Notify();
-                }
-            }
-        }
 
-        return held;
+        // Both statements on one context (one connection open, not two): this runs once per delivery.
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var held = await Owned(db, id, owner).ExecuteUpdateAsync(
+                s => s
+                    .SetProperty(d => d.Status, DeliveryStatus.Sent)
+                    .SetProperty(d => d.MessageId, messageId)
+                    .SetProperty(d => d.SentAt, d => d.SentAt ?? now)
+                    .SetProperty(d => d.SentVersion, version)
+                    .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
+                    .SetProperty(d => d.LeaseOwner, (string?)null)
+                    .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
+                    .SetProperty(d => d.ErrorCode, (int?)null)
+                    .SetProperty(d => d.ErrorMessage, (string?)null)
+                    .SetProperty(d => d.LogId, (string?)null),
+                cancellationToken).ConfigureAwait(false) == 1;
+            if (held && await RequeueStaleAsync(db, db.NotificationDeliveries.Where(d => d.Id == id), now, cancellationToken).ConfigureAwait(false) > 0)
+            {
+                signal.Notify();
+            }
+
+            return held;
+        }
     }
 
     /// <summary>
@@ -381,12 +382,14 @@ internal sealed class NotificationStore(
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var updated = await db.NotificationDeliveries
-                .Where(d => d.Id == id && d.Status == DeliveryStatus.InProgress && d.LeaseOwner == owner)
-                .ExecuteUpdateAsync(setters, cancellationToken).ConfigureAwait(false);
+            var updated = await Owned(db, id, owner).ExecuteUpdateAsync(setters, cancellationToken).ConfigureAwait(false);
             return updated == 1;
         }
     }
+
+    /// <summary>The delivery, while <paramref name="owner"/> holds its lease.</summary>
+    private static IQueryable<NotificationDeliveryRow> Owned(HubDbContext db, long id, string owner) =>
+        db.NotificationDeliveries.Where(d => d.Id == id && d.Status == DeliveryStatus.InProgress && d.LeaseOwner == owner);
 
     private static async Task<NotificationCreateResult?> FindByKeyAsync(HubDbContext db, string caller, NotificationRequest request, CancellationToken cancellationToken)
     {
