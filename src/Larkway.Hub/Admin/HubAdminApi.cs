@@ -156,21 +156,7 @@ internal static class HubAdminWire
     };
 
     /// <summary>Accepts the wire name (<c>dead_letter</c>) or the enum name (<c>DeadLetter</c>), any case.</summary>
-    public static bool TryParseStatus(string value, out InboxStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<InboxStatus>())
-        {
-            if (string.Equals(value, StatusName(candidate), StringComparison.OrdinalIgnoreCase)
-                || string.Equals(value, candidate.ToString(), StringComparison.OrdinalIgnoreCase))
-            {
-                status = candidate;
-                return true;
-            }
-        }
-
-        status = default;
-        return false;
-    }
+    public static bool TryParseStatus(string value, out InboxStatus status) => WireNames.TryParse(value, StatusName, out status);
 
     public static string TransportName(FeishuEventTransport transport) => transport switch
     {

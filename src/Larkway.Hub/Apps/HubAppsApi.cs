@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Admin;
 using Larkway.Hub.Apps;
-using Larkway.Hub.Notifications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -26,7 +25,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var apps = endpoints.MapGroup("/api/v1/apps");
-        apps.AddEndpointFilter(RequireAdminAsync);
+        apps.AddEndpointFilter(AdminOnlyFilter.For("Feishu apps"));
         apps.MapGet("", ListAsync).WithName("ListApps");
         apps.MapPost("", AddAsync).WithName("AddApp");
         apps.MapGet("/{name}", GetAsync).WithName("GetApp");
@@ -60,28 +59,6 @@ public static class HubAppsEndpointRouteBuilderExtensions
         return refusal is null
             ? await next(context).ConfigureAwait(false)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown Feishu app", detail: refusal);
-    }
-
-    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var presented = BearerAuth.Token(http.Request);
-        if (presented is not null)
-        {
-            if (await http.RequestServices.GetRequiredService<HubAdminKey>().VerifyAsync(presented, http.RequestAborted).ConfigureAwait(false))
-            {
-                return await next(context).ConfigureAwait(false);
-            }
-
-            if (presented.StartsWith(ApiKeyStore.SecretPrefix, StringComparison.Ordinal)
-                && http.RequestServices.GetService<ApiKeyStore>() is { } keys
-                && await keys.FindAsync(presented, http.RequestAborted).ConfigureAwait(false) is not null)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: "Only the admin key manages Feishu apps.");
-            }
-        }
-
-        return BearerAuth.Refuse(http, presented, "Admin key", "Send the Hub's admin key as 'Authorization: Bearer <key>'.");
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)

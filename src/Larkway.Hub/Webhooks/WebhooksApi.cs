@@ -2,12 +2,10 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Admin;
 using Larkway.Hub.AdminConsole.Audit;
-using Larkway.Hub.Notifications;
 using Larkway.Hub.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Net.Http.Headers;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -38,43 +36,16 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var webhooks = endpoints.MapGroup("/api/v1/webhooks");
-        webhooks.AddEndpointFilter(RequireAdminAsync);
+        webhooks.AddEndpointFilter(AdminOnlyFilter.For("webhooks"));
         webhooks.MapPost("", CreateAsync).WithName("CreateWebhook");
         webhooks.MapGet("", ListAsync).WithName("ListWebhooks");
         webhooks.MapDelete("/{id}", DeleteAsync).WithName("DeleteWebhook");
         webhooks.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries");
 
         var deliveries = endpoints.MapGroup("/api/v1/webhook-deliveries");
-        deliveries.AddEndpointFilter(RequireAdminAsync);
+        deliveries.AddEndpointFilter(AdminOnlyFilter.For("webhooks"));
         deliveries.MapPost("/{id:long}/replay", ReplayAsync).WithName("ReplayWebhookDelivery");
         return endpoints;
-    }
-
-    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var header = http.Request.Headers.Authorization.ToString();
-        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        if (!string.IsNullOrEmpty(presented))
-        {
-            if (await http.RequestServices.GetRequiredService<HubAdminKey>().VerifyAsync(presented, http.RequestAborted).ConfigureAwait(false))
-            {
-                return await next(context).ConfigureAwait(false);
-            }
-
-            if (presented.StartsWith(ApiKeyStore.SecretPrefix, StringComparison.Ordinal)
-                && http.RequestServices.GetService<ApiKeyStore>() is { } keys
-                && await keys.FindAsync(presented, http.RequestAborted).ConfigureAwait(false) is not null)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: "Only the admin key manages webhooks.");
-            }
-        }
-
-        http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status401Unauthorized,
-            title: presented is null ? "Admin key required" : "Admin key not accepted",
-            detail: "Send the Hub's admin key as 'Authorization: Bearer <key>'.");
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] WebhookStore store, CancellationToken cancellationToken)
@@ -267,21 +238,7 @@ internal static class WebhookWire
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
-    public static bool TryParseStatus(string value, out WebhookDeliveryStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<WebhookDeliveryStatus>())
-        {
-            if (string.Equals(value, StatusName(candidate), StringComparison.OrdinalIgnoreCase)
-                || string.Equals(value, candidate.ToString(), StringComparison.OrdinalIgnoreCase))
-            {
-                status = candidate;
-                return true;
-            }
-        }
-
-        status = default;
-        return false;
-    }
+    public static bool TryParseStatus(string value, out WebhookDeliveryStatus status) => WireNames.TryParse(value, StatusName, out status);
 
     public static WebhookDeliveryDto ToDto(WebhookDeliveryRow d) => new(
         d.Id,
