@@ -170,3 +170,16 @@ public class ExternalApprovalsClientTests
         Assert.Throws<ArgumentException>(() => client.Approval.External.ListTasksAsync(approvalCodes: ["a"], status: "WAITING"));
     }
 }
+
+public class ExternalApprovalSettingsTests
+{
+    [Fact]
+    public void ToString_never_shows_the_callback_secrets()
+    {
+        var text = new ExternalApprovalSettings { ActionCallbackToken = "cb-token-secret", ActionCallbackKey = "cb-key-secret", ActionCallbackUrl = "https://erp/cb" }.ToString();
+
+        Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
+        Assert.Contains("ActionCallbackToken = ***", text, StringComparison.Ordinal);
+        Assert.Contains("https://erp/cb", text, StringComparison.Ordinal);
+    }
+}

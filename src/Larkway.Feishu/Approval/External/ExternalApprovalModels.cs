@@ -1,3 +1,4 @@
+using System.Text;
 using Larkway.Feishu.Im;
 
 namespace Larkway.Feishu.Approval;
@@ -77,6 +78,17 @@ public sealed record ExternalApprovalSettings
 
     /// <summary>Whether it is left out of efficiency statistics.</summary>
     public bool ExcludeEfficiencyStatistics { get; init; }
+
+    // ToString (and so any log of this record) shows whether the secrets are set, never their values.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("BizName = ").Append(BizName)
+            .Append(", CreateLinkPc = ").Append(CreateLinkPc)
+            .Append(", ActionCallbackUrl = ").Append(ActionCallbackUrl)
+            .Append(", ActionCallbackToken = ").Append(ActionCallbackToken is null ? "null" : "***")
+            .Append(", ActionCallbackKey = ").Append(ActionCallbackKey is null ? "null" : "***");
+        return true;
+    }
 }
 
 /// <summary>
