@@ -132,6 +132,13 @@ public sealed class ApprovalEventTests
         await WaitForAsync(receiver, e => e.GetProperty("instance_code").GetString() == instance);
         Assert.All(emulator.Server.Deliveries.Events, e => Assert.Equal(emulator.Options.AppId, e.AppId));
         Assert.DoesNotContain(otherReceiver.Requests, r => otherReceiver.EventTypeOf(r) != "url_verification");
+
+        // Several apps may subscribe to one definition; each gets its own envelope.
+        await ApprovalApi.SubscribeApprovalAsync(emulator, otherToken.Json.GetProperty("tenant_access_token").GetString()!, Payment);
+        var both = await ApprovalApi.CreateInstanceAsync(emulator, token, Payment, alice);
+        var forOther = await WaitForAsync(otherReceiver, e => e.GetProperty("instance_code").GetString() == both);
+        Assert.Equal(otherApp, forOther.GetProperty("app_id").GetString());
+        await WaitForAsync(receiver, e => e.GetProperty("instance_code").GetString() == both);
     }
 
     [Fact]
