@@ -1,3 +1,4 @@
+using Larkway.Feishu.Approval;
 using Larkway.Feishu.Contact;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Im;
@@ -23,6 +24,7 @@ public class FeishuClient : IDisposable
     private readonly Lazy<ImClient> _im = null!;
     private readonly Lazy<Bot.BotClient> _bot = null!;
     private readonly Lazy<ContactClient> _contact = null!;
+    private readonly Lazy<ApprovalClient> _approval = null!;
 
     /// <summary>
     /// A client without dependency injection. The options are checked now and copied (later changes
@@ -45,6 +47,7 @@ public class FeishuClient : IDisposable
         _im = new Lazy<ImClient>(() => new ImClient(_pipeline));
         _bot = new Lazy<Bot.BotClient>(() => new Bot.BotClient(_pipeline));
         _contact = new Lazy<ContactClient>(() => new ContactClient(_pipeline));
+        _approval = new Lazy<ApprovalClient>(() => new ApprovalClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -58,6 +61,7 @@ public class FeishuClient : IDisposable
         _im = new Lazy<ImClient>(() => new ImClient(_pipeline));
         _bot = new Lazy<Bot.BotClient>(() => new Bot.BotClient(_pipeline));
         _contact = new Lazy<ContactClient>(() => new ContactClient(_pipeline));
+        _approval = new Lazy<ApprovalClient>(() => new ApprovalClient(_pipeline));
     }
 
     /// <summary>The app id this client calls as.</summary>
@@ -74,6 +78,9 @@ public class FeishuClient : IDisposable
 
     /// <summary>The directory: look up users' ids by email or mobile.</summary>
     public virtual ContactClient Contact => _contact.Value;
+
+    /// <summary>Approval v4: definitions, instances with typed forms, tasks, comments, third-party approvals.</summary>
+    public virtual ApprovalClient Approval => _approval.Value;
 
     /// <summary>
     /// A view of this client whose calls use <paramref name="options"/> (e.g. a user access token).

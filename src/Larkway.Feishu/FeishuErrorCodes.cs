@@ -6,7 +6,7 @@ namespace Larkway.Feishu;
 /// Named Feishu error codes (from the generic error-code page and the API pages), plus negative codes
 /// for failures detected on this side of the wire.
 /// </summary>
-public static class FeishuErrorCodes
+public static partial class FeishuErrorCodes
 {
     // --- Local (client-side) failures: never sent by Feishu. ---
     /// <summary>The request was rejected locally before sending (invalid argument, oversize content, bad card).</summary>
