@@ -55,8 +55,11 @@ public sealed record ApprovalWidgetDefinition
     /// <summary>The columns of a detail table (<c>fieldList</c>).</summary>
     public IReadOnlyList<ApprovalWidgetDefinition> Children { get; init; } = [];
 
-    /// <summary>"widget 'id' (type)", how validation messages name the widget.</summary>
-    internal string Label(string? given = null) => $"widget '{given ?? CustomId ?? Id}' ({Type})";
+    /// <summary>How errors name the widget: its custom_id when it has one (what business systems key values by), else its id.</summary>
+    internal string Key => CustomId ?? Id;
+
+    /// <summary>"widget 'key' (type)", how validation messages name the widget.</summary>
+    internal string Label() => $"widget '{Key}' ({Type})";
 
     internal bool HasOption(string value) => Options.Count == 0 || Options.Any(o => o.Value == value);
 

@@ -36,7 +36,7 @@ internal static partial class ApprovalFormReader
                 continue; // Not given; the validator reports it when the widget is required.
             }
 
-            var label = context + widget.Label(property.Name);
+            var label = context + widget.Label();
             if (ApprovalWidgetTypes.IsUnsupportedByApi(widget.Type))
             {
                 errors.Add(new(path + property.Name, $"{label}: the create API does not accept {widget.Type} widgets; leave it out (fill it in Feishu) or remove it from the definition"));

@@ -18,11 +18,11 @@ internal static class ApprovalFormValidator
 
             if (!given.TryAdd(widget.Id, value))
             {
-                errors.Add(new(path + value.Id, $"{context}{widget.Label(value.Id)} is given more than once; give it once"));
+                errors.Add(new(path + widget.Key, $"{context}{widget.Label()} is given more than once; give it once"));
                 continue;
             }
 
-            CheckValue(value, widget, path + value.Id, context, errors);
+            CheckValue(value, widget, path + widget.Key, context, errors);
         }
 
         foreach (var widget in widgets)
@@ -33,7 +33,7 @@ internal static class ApprovalFormValidator
                 var why = ApprovalWidgetTypes.IsUnsupportedByApi(widget.Type)
                     ? $"is required, but the create API cannot fill {widget.Type} widgets; make it optional in the definition or start the approval in Feishu"
                     : $"is required; give {Expect(widget)}";
-                errors.Add(new(path + (widget.CustomId ?? widget.Id), $"{context}{widget.Label()} {why}"));
+                errors.Add(new(path + widget.Key, $"{context}{widget.Label()} {why}"));
             }
         }
 
@@ -47,7 +47,7 @@ internal static class ApprovalFormValidator
         ApprovalValueKind.Number => "a number",
         ApprovalValueKind.Formula => "the number the widget's formula computes",
         ApprovalValueKind.Amount => "a number and a currency such as \"CNY\"",
-        ApprovalValueKind.Date => "a date such as 2026-01-31T09:00:00+08:00",
+        ApprovalValueKind.Date => "an RFC 3339 date with an offset, such as 2026-01-31T09:00:00+08:00",
         ApprovalValueKind.DateInterval => "a start and an end date such as 2026-01-31T09:00:00+08:00",
         ApprovalValueKind.Radio => "one of: " + widget.OptionList(),
         ApprovalValueKind.Checkbox => "a list of: " + widget.OptionList(),
@@ -63,7 +63,7 @@ internal static class ApprovalFormValidator
 
     private static void CheckValue(ApprovalFormValue value, ApprovalWidgetDefinition widget, string path, string context, List<ApprovalFormError> errors)
     {
-        var label = context + widget.Label(value.Id);
+        var label = context + widget.Label();
         if (ApprovalWidgetTypes.IsUnsupportedByApi(widget.Type))
         {
             errors.Add(new(path, $"{label}: the create API does not accept {widget.Type} widgets; leave it out (fill it in Feishu) or remove it from the definition"));
@@ -73,7 +73,7 @@ internal static class ApprovalFormValidator
         var kind = ApprovalWidgetTypes.KindOf(widget.Type);
         if (kind != value.Kind || (kind == ApprovalValueKind.Raw && value.Type != widget.Type))
         {
-            errors.Add(new(path, $"{label} got a {value.Type} value; give {Expect(widget)}"));
+            errors.Add(new(path, $"{label} got a value of type {value.Type}; give {Expect(widget)}"));
             return;
         }
 
