@@ -24,17 +24,19 @@ internal sealed partial class EventDelivery : BackgroundService
     private readonly EventHttpSender _sender;
     private readonly LongConnectionHub _longConnections;
     private readonly DeliveryLog _log;
+    private readonly EventDrops _drops;
     private readonly EmulatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<EventDelivery> _logger;
 
-    public EventDelivery(EmulatorState state, EventFactory factory, EventHttpSender sender, LongConnectionHub longConnections, DeliveryLog log, EmulatorOptions options, TimeProvider time, ILogger<EventDelivery> logger)
+    public EventDelivery(EmulatorState state, EventFactory factory, EventHttpSender sender, LongConnectionHub longConnections, DeliveryLog log, EventDrops drops, EmulatorOptions options, TimeProvider time, ILogger<EventDelivery> logger)
     {
         _state = state;
         _factory = factory;
         _sender = sender;
         _longConnections = longConnections;
         _log = log;
+        _drops = drops;
         _options = options;
         _time = time;
         _logger = logger;
@@ -51,6 +53,9 @@ internal sealed partial class EventDelivery : BackgroundService
 
         return _queue.Writer.TryWrite((outgoing, _log.NextDelivery(eventId)));
     }
+
+    /// <summary>The attempt error of an event lost on purpose (<see cref="EventDrops"/>).</summary>
+    public const string DroppedError = "dropped by the control API (POST /_emulator/events/drops)";
 
     public override void Dispose()
     {
@@ -82,7 +87,14 @@ internal sealed partial class EventDelivery : BackgroundService
         foreach (var outgoing in _factory.From(change))
         {
             _log.AddEvent(outgoing);
-            _queue.Writer.TryWrite((outgoing, _log.NextDelivery(outgoing.EventId)));
+            var delivery = _log.NextDelivery(outgoing.EventId);
+            if (_drops.TryConsume(outgoing.EventType))
+            {
+                Record(outgoing, delivery, 1, new SendResult(null, null, DroppedError), null);
+                continue;
+            }
+
+            _queue.Writer.TryWrite((outgoing, delivery));
         }
     }
 

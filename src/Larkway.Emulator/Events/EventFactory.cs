@@ -29,6 +29,7 @@ internal sealed class EventFactory(EmulatorState state)
         MessageAddedChange added => FromMessage(added.Message),
         ChatChangedChange chat => FromChat(chat.Before, chat.After, chat.Actor),
         MessageReadChange read => FromRead(read.Receipt),
+        V1EventChange v1 => FromV1(v1),
         _ => [],
     };
 
@@ -177,6 +178,39 @@ internal sealed class EventFactory(EmulatorState state)
             },
             ["message_id_list"] = new JsonArray(receipt.MessageId),
         });
+        return events;
+    }
+
+    /// <summary>
+    /// v1 envelope (approval event pages): <c>{"uuid","token","ts","type":"event_callback","event":{…,"app_id","tenant_key"}}</c>;
+    /// <c>uuid</c> is the event id receivers dedupe on, <c>ts</c> seconds with a fraction, as a string.
+    /// </summary>
+    private List<OutgoingEvent> FromV1(V1EventChange change)
+    {
+        var events = new List<OutgoingEvent>();
+        foreach (var appId in change.AppIds.Distinct(StringComparer.Ordinal))
+        {
+            if (state.EventSubscriptionOf(appId) is not { } subscription)
+            {
+                continue;
+            }
+
+            var eventId = Ids.Hex(32);
+            var now = state.NowMs();
+            var payload = (JsonObject)change.Payload.DeepClone();
+            payload["app_id"] = appId;
+            payload["tenant_key"] = state.Tenant.TenantKey;
+            var envelope = new JsonObject
+            {
+                ["uuid"] = eventId,
+                ["token"] = subscription.VerificationToken ?? string.Empty,
+                ["ts"] = (now / 1000).ToString(CultureInfo.InvariantCulture) + "." + (now % 1000).ToString("D3", CultureInfo.InvariantCulture),
+                ["type"] = "event_callback",
+                ["event"] = payload,
+            };
+            events.Add(new OutgoingEvent(eventId, change.EventType, appId, now, envelope.ToJsonString(EmulatorJson.Options)));
+        }
+
         return events;
     }
 

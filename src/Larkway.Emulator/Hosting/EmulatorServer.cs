@@ -1,4 +1,6 @@
+using Larkway.Emulator.Api.Approval;
 using Larkway.Emulator.Api.Auth;
+using Larkway.Emulator.Approval;
 using Larkway.Emulator.Api.Bot;
 using Larkway.Emulator.Api.Contact;
 using Larkway.Emulator.Api.Control;
@@ -106,6 +108,8 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<DeveloperServerClient>();
         services.AddSingleton<EventHttpSender>();
         services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<EventDrops>();
+        services.AddSingleton<ApprovalStore>();
         services.AddSingleton<EventSubscriptions>();
         services.AddSingleton<LongConnectionHub>();
         services.AddSingleton<EventDelivery>();
@@ -139,7 +143,14 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapEventControlEndpoints();
         app.MapLongConnectionEndpoints();
         app.MapCardActionEndpoints();
+        app.MapApprovalDefinitionEndpoints();
+        app.MapApprovalInstanceEndpoints();
+        app.MapApprovalTaskEndpoints();
+        app.MapApprovalCommentEndpoints();
+        app.MapExternalApprovalEndpoints();
+        app.MapApprovalControlEndpoints();
         app.MapWebEndpoints();
+        app.MapApprovalPages();
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]

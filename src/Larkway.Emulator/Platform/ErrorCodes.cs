@@ -80,4 +80,18 @@ public static class ErrorCodes
     public const int WebhookKeywordsNotFound = 19024;
     public const int WebhookTooLarge = 19036;
     public const int WebhookRateLimited = 11232;
+
+    // Approval v4 (reference §7, error table of the approval pages; HTTP 400 unless noted).
+    public const int ApprovalInvalidParameter = 1390001;
+    public const int ApprovalCodeNotFound = 1390002;
+    public const int ApprovalInstanceNotFound = 1390003;
+    public const int ApprovalUserNotFound = 1390004;
+    public const int ApprovalSubscriptionExists = 1390007;
+
+    /// <summary>HTTP 403: the user may not act on this task or instance.</summary>
+    public const int ApprovalNoPermission = 1390009;
+    public const int ApprovalTaskNotFound = 1390010;
+    public const int ApprovalDefinitionDeleted = 1390016;
+    public const int ApprovalInstanceAlreadyReverted = 1395210;
+    public const int ApprovalDuplicateUuid = 60012;
 }

@@ -321,6 +321,9 @@ public sealed class EmulatorState
         return updated;
     }
 
+    /// <summary>Raises a change produced outside this class (the approval engine), so it takes the one event path.</summary>
+    internal void Publish(StateChange change) => Changed?.Invoke(change);
+
     internal long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private T Put<T>(Dictionary<string, T> map, string key, T value)

@@ -239,3 +239,10 @@ public sealed record MessageAddedChange(EmulatorMessage Message) : StateChange;
 public sealed record ChatChangedChange(EmulatorChat Before, EmulatorChat After, ChangeActor? Actor) : StateChange;
 
 public sealed record MessageReadChange(ReadReceipt Receipt) : StateChange;
+
+/// <summary>
+/// A v1 (<c>event_callback</c>) event for the apps in <paramref name="AppIds"/>: <paramref name="Payload"/> is
+/// the <c>event</c> object without <c>app_id</c>/<c>tenant_key</c>, which the factory adds per app. Approvals
+/// raise these: their events exist only in the v1 shape.
+/// </summary>
+public sealed record V1EventChange(IReadOnlyList<string> AppIds, string EventType, System.Text.Json.Nodes.JsonObject Payload) : StateChange;

@@ -181,7 +181,7 @@ internal static class WebEndpoints
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     /// <summary>A form post from another site (CSRF) carries a foreign Origin.</summary>
-    private static bool IsCrossSite(HttpContext context) =>
+    internal static bool IsCrossSite(HttpContext context) =>
         context.Request.Headers.Origin is { Count: > 0 } origin
         && (!Uri.TryCreate(origin.ToString(), UriKind.Absolute, out var originUri) || !string.Equals(originUri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase));
 
@@ -283,7 +283,7 @@ internal static class WebEndpoints
 
     private static IResult Page(string title, string body) => Results.Content(Layout(title, body), "text/html; charset=utf-8", Encoding.UTF8);
 
-    private static string Layout(string title, string body) =>
+    internal static string Layout(string title, string body) =>
         $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{Html.Encode(title)}</title><style>{PageStyles.Css}</style></head>"
-        + $"<body><header><a href=\"/\">Larkway Emulator</a></header><main>{body}</main></body></html>";
+        + $"<body><header><a href=\"/\">Larkway Emulator</a> · <a href=\"/approvals\">Approvals</a></header><main>{body}</main></body></html>";
 }
