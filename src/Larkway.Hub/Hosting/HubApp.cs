@@ -141,6 +141,7 @@ public static partial class HubApp
         services.AddHubAdminApi();
         services.AddHubNotifications(configuration);
         services.AddHubWebhooks(configuration);
+        services.AddHubApprovals(configuration);
         services.AddHubConsole();
         services.AddHubApps(configuration);
 
@@ -196,6 +197,7 @@ public static partial class HubApp
         app.MapHubAdminApi();
         app.MapHubNotificationsApi();
         app.MapHubWebhooksApi();
+        app.MapHubApprovalsApi();
         app.MapHubConsole();
         app.MapHubApps();
     }

@@ -340,7 +340,7 @@ public sealed record NotificationRequest(
     private static bool IsTypeName(string type) =>
         type.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
-    private static bool LooksLikeEmail(string text)
+    internal static bool LooksLikeEmail(string text)
     {
         var at = text.IndexOf('@', StringComparison.Ordinal);
         return at > 0 && at == text.LastIndexOf('@') && at < text.Length - 3 && text[(at + 1)..].Contains('.', StringComparison.Ordinal)
@@ -348,7 +348,7 @@ public sealed record NotificationRequest(
     }
 
     /// <summary>A hash of the request's meaning: the same JSON with other whitespace or key order hashes the same.</summary>
-    private static string Hash(JsonElement root)
+    internal static string Hash(JsonElement root)
     {
         var canonical = Canonical(JsonNode.Parse(root.GetRawText()));
         var without = canonical as JsonObject;

@@ -46,7 +46,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         return endpoints;
     }
 
-    private static async ValueTask<object?> RequireCallerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> RequireCallerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var presented = BearerAuth.Token(http.Request);
@@ -146,7 +146,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     }
 
     /// <summary>Why a named app cannot send (unknown, disabled, or its secrets unreadable), or null when it can.</summary>
-    private static async Task<NotificationProblem?> AppProblemAsync(HubAppRegistry apps, string appName, CancellationToken cancellationToken) =>
+    internal static async Task<NotificationProblem?> AppProblemAsync(HubAppRegistry apps, string appName, CancellationToken cancellationToken) =>
         await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false) switch
         {
             null => new("app", $"The Hub has no app named '{appName}'. Use the name of an app added to the Hub (GET /api/v1/apps, or the console's Apps page), or leave 'app' out for the default app."),
@@ -328,14 +328,14 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     private static IResult NotificationNotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
 
-    private static ApiCaller Caller(HttpContext http) => (ApiCaller)http.Items[CallerItem]!;
+    internal static ApiCaller Caller(HttpContext http) => (ApiCaller)http.Items[CallerItem]!;
 
     private static IResult AdminOnly(string what) => Forbidden($"Only the admin key {what}.");
 
     private static IResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: detail);
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxRequestBytes)
         {
@@ -359,7 +359,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     }
 
     /// <summary>Who called: <c>admin</c>, or an API key (with the types it may send).</summary>
-    private sealed record ApiCaller(string Id, ApiKeyRow? Key)
+    internal sealed record ApiCaller(string Id, ApiKeyRow? Key)
     {
         public bool IsAdmin => Key is null;
     }

@@ -1,4 +1,5 @@
 using Larkway.Hub.AdminConsole.Audit;
+using Larkway.Hub.Approvals;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Leases;
@@ -73,6 +74,12 @@ public class HubDbContext : DbContext
 
     /// <summary>The Data Protection key ring shared by the replicas.</summary>
     public DbSet<HubDataProtectionKeyRow> DataProtectionKeys => Set<HubDataProtectionKeyRow>();
+
+    /// <summary>Approvals business systems asked for, and the submit outbox.</summary>
+    public DbSet<ApprovalRow> Approvals => Set<ApprovalRow>();
+
+    /// <summary>Each approval's transitions, in order (its history and its callbacks).</summary>
+    public DbSet<ApprovalTransitionRow> ApprovalTransitions => Set<ApprovalTransitionRow>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -239,7 +246,7 @@ public class HubDbContext : DbContext
             e.HasKey(x => x.Id).HasName("pk_webhook_deliveries");
             e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
             e.Property(x => x.SubscriptionId).HasColumnName("subscription_id").HasMaxLength(40).IsRequired();
-            e.Property(x => x.InboxEventId).HasColumnName("inbox_event_id");
+            e.Property(x => x.InboxEventId).HasColumnName("inbox_event_id").IsRequired(false);
             e.Property(x => x.EventId).HasColumnName("event_id").HasMaxLength(256);
             e.Property(x => x.EventType).HasColumnName("event_type").HasMaxLength(128).IsRequired();
             e.Property(x => x.Payload).HasColumnName("payload").IsRequired();
@@ -261,6 +268,8 @@ public class HubDbContext : DbContext
             e.HasOne<WebhookSubscriptionRow>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");
         });
+
+        ConfigureApprovals(modelBuilder);
 
         modelBuilder.Entity<HubSetting>(e =>
         {
@@ -330,6 +339,75 @@ public class HubDbContext : DbContext
             e.Property(x => x.Target).HasColumnName("target").HasMaxLength(256).IsRequired();
             e.Property(x => x.Details).HasColumnName("details").HasMaxLength(AuditEntry.MaxDetailsLength).IsRequired();
             e.Property(x => x.RemoteIp).HasColumnName("remote_ip").HasMaxLength(64);
+        });
+    }
+
+    private static void ConfigureApprovals(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ApprovalRow>(e =>
+        {
+            e.ToTable("approvals");
+            e.HasKey(x => x.Id).HasName("pk_approvals");
+            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(40);
+            e.Property(x => x.Caller).HasColumnName("caller").HasMaxLength(64).IsRequired();
+            e.Property(x => x.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(ApprovalLimits.MaxIdempotencyKeyLength).IsRequired();
+            e.Property(x => x.RequestHash).HasColumnName("request_hash").HasMaxLength(64).IsRequired();
+            e.Property(x => x.App).HasColumnName("app").HasMaxLength(HubAppValidation.MaxNameLength);
+            e.Property(x => x.ApprovalCode).HasColumnName("approval_code").HasMaxLength(ApprovalLimits.MaxCodeLength).IsRequired();
+            e.Property(x => x.ApplicantType).HasColumnName("applicant_type").HasMaxLength(16).IsRequired();
+            e.Property(x => x.Applicant).HasColumnName("applicant").HasMaxLength(ApprovalLimits.MaxIdLength).IsRequired();
+            e.Property(x => x.ApplicantOpenId).HasColumnName("applicant_open_id").HasMaxLength(ApprovalLimits.MaxIdLength);
+            e.Property(x => x.DepartmentId).HasColumnName("department_id").HasMaxLength(ApprovalLimits.MaxIdLength);
+            e.Property(x => x.Title).HasColumnName("title").HasMaxLength(ApprovalLimits.MaxTitleLength);
+            e.Property(x => x.Form).HasColumnName("form").IsRequired();
+            e.Property(x => x.Reference).HasColumnName("reference").HasMaxLength(ApprovalLimits.MaxReferenceLength);
+            e.Property(x => x.Uuid).HasColumnName("uuid").HasMaxLength(64).IsRequired();
+            e.Property(x => x.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16).IsRequired();
+            e.Property(x => x.InstanceCode).HasColumnName("instance_code").HasMaxLength(ApprovalLimits.MaxCodeLength);
+            e.Property(x => x.Tasks).HasColumnName("tasks").IsRequired();
+
+            // Two appliers of one approval (an event and reconciliation) cannot both write the same next sequence.
+            e.Property(x => x.Sequence).HasColumnName("sequence").IsConcurrencyToken();
+            e.Property(x => x.Attempts).HasColumnName("attempts");
+            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
+            e.Property(x => x.ErrorCode).HasColumnName("error_code");
+            e.Property(x => x.ErrorMessage).HasColumnName("error_message").HasMaxLength(ApprovalRow.MaxErrorLength);
+            e.Property(x => x.LogId).HasColumnName("log_id").HasMaxLength(128);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.SyncedAt).HasColumnName("synced_at");
+            e.Property(x => x.NextSyncAt).HasColumnName("next_sync_at");
+
+            // The idempotency guarantee, as for notifications: one approval per (caller, key), whatever the race.
+            e.HasIndex(x => new { x.Caller, x.IdempotencyKey }).IsUnique().HasDatabaseName("ux_approvals_caller_idempotency_key");
+            e.HasIndex(x => new { x.App, x.InstanceCode }).HasDatabaseName("ix_approvals_app_instance_code");
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_approvals_status_next_attempt_at");
+            e.HasIndex(x => new { x.Status, x.NextSyncAt }).HasDatabaseName("ix_approvals_status_next_sync_at");
+            e.HasIndex(x => new { x.Caller, x.Reference }).HasDatabaseName("ix_approvals_caller_reference");
+        });
+
+        modelBuilder.Entity<ApprovalTransitionRow>(e =>
+        {
+            e.ToTable("approval_transitions");
+            e.HasKey(x => x.Id).HasName("pk_approval_transitions");
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.ApprovalId).HasColumnName("approval_id").HasMaxLength(40).IsRequired();
+            e.Property(x => x.Sequence).HasColumnName("sequence");
+            e.Property(x => x.Key).HasColumnName("key").HasMaxLength(256).IsRequired();
+            e.Property(x => x.EventType).HasColumnName("event_type").HasMaxLength(128).IsRequired();
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16).IsRequired();
+            e.Property(x => x.TaskId).HasColumnName("task_id").HasMaxLength(ApprovalLimits.MaxIdLength);
+            e.Property(x => x.TaskStatus).HasColumnName("task_status").HasMaxLength(32);
+            e.Property(x => x.NodeName).HasColumnName("node_name").HasMaxLength(256);
+            e.Property(x => x.OperatorOpenId).HasColumnName("operator_open_id").HasMaxLength(ApprovalLimits.MaxIdLength);
+            e.Property(x => x.Comment).HasColumnName("comment").HasMaxLength(ApprovalTransitionRow.MaxCommentLength);
+            e.Property(x => x.Source).HasColumnName("source").HasMaxLength(16).IsRequired();
+            e.Property(x => x.At).HasColumnName("at");
+
+            // The no-double-transition guarantee: a change is recorded once, and sequences never collide.
+            e.HasIndex(x => new { x.ApprovalId, x.Sequence }).IsUnique().HasDatabaseName("ux_approval_transitions_approval_id_sequence");
+            e.HasIndex(x => new { x.ApprovalId, x.Key }).IsUnique().HasDatabaseName("ux_approval_transitions_approval_id_key");
+            e.HasOne<ApprovalRow>().WithMany().HasForeignKey(x => x.ApprovalId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_approval_transitions_approvals_approval_id");
         });
     }
 }

@@ -41,8 +41,11 @@ public sealed class WebhookDeliveryRow
     /// <summary>The subscription.</summary>
     public string SubscriptionId { get; set; } = "";
 
-    /// <summary>The inbox event it came from; unique per subscription, so a redelivered or replayed event is not sent twice.</summary>
-    public long InboxEventId { get; set; }
+    /// <summary>
+    /// The inbox event it came from; unique per subscription, so a redelivered or replayed event is not sent twice. Null
+    /// for the Hub's own events (approval callbacks), which are queued once, with the change they report.
+    /// </summary>
+    public long? InboxEventId { get; set; }
 
     /// <summary>Feishu's event id (the envelope's <c>id</c>), when the event has one.</summary>
     public string? EventId { get; set; }

@@ -171,6 +171,39 @@ internal sealed class WebhookStore(
         }
     }
 
+    /// <summary>
+    /// Adds one delivery of a Hub event (an approval callback, say) per subscription whose types match, to
+    /// <paramref name="db"/> without saving: the caller saves them in the same transaction as the change they report, so a
+    /// change is never recorded without its callbacks, nor the other way round. Call <see cref="NotifySender"/> after the
+    /// commit. Returns how many were added.
+    /// </summary>
+    public async Task<int> QueueAsync(HubDbContext db, string eventType, string eventId, byte[] payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var subscriptions = await SubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var added = 0;
+        foreach (var subscription in subscriptions.Where(s => WebhookEventFilter.Matches(s.EventTypes, eventType)))
+        {
+            db.WebhookDeliveries.Add(new WebhookDeliveryRow
+            {
+                SubscriptionId = subscription.Id,
+                EventId = Truncate(eventId, 256),
+                EventType = Truncate(eventType, 128)!,
+                Payload = payload,
+                Status = WebhookDeliveryStatus.Pending,
+                NextAttemptAt = now,
+                CreatedAt = now,
+            });
+            added++;
+        }
+
+        return added;
+    }
+
+    /// <summary>Wakes this process's sender (after deliveries queued with <see cref="QueueAsync"/> were committed).</summary>
+    public void NotifySender() => signal.Notify();
+
     /// <summary>The body posted: <c>{"id","type","created_at","app","event"}</c>.</summary>
     internal static byte[] Payload(InboxEventContext context)
     {

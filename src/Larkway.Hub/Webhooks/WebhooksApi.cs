@@ -199,7 +199,7 @@ public sealed record WebhookDto(string Id, string Url, string[] EventTypes, stri
 public sealed record WebhookDeliveryDto(
     long Id,
     string WebhookId,
-    long InboxEventId,
+    long? InboxEventId,
     string? EventId,
     string EventType,
     string Status,

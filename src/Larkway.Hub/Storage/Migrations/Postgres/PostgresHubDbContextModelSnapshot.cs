@@ -69,6 +69,248 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                     b.ToTable("hub_audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Approvals.ApprovalRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Applicant")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("applicant");
+
+                    b.Property<string>("ApplicantOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("applicant_open_id");
+
+                    b.Property<string>("ApplicantType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("applicant_type");
+
+                    b.Property<string>("ApprovalCode")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("approval_code");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Caller")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("caller");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DepartmentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("department_id");
+
+                    b.Property<int?>("ErrorCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("error_code");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error_message");
+
+                    b.Property<string>("Form")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("form");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("InstanceCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("instance_code");
+
+                    b.Property<string>("LogId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("log_id");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<long?>("NextSyncAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_sync_at");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reference");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
+                    b.Property<int>("Sequence")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("SyncedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("synced_at");
+
+                    b.Property<string>("Tasks")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tasks");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Uuid")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("uuid");
+
+                    b.HasKey("Id")
+                        .HasName("pk_approvals");
+
+                    b.HasIndex("App", "InstanceCode")
+                        .HasDatabaseName("ix_approvals_app_instance_code");
+
+                    b.HasIndex("Caller", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_approvals_caller_idempotency_key");
+
+                    b.HasIndex("Caller", "Reference")
+                        .HasDatabaseName("ix_approvals_caller_reference");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_approvals_status_next_attempt_at");
+
+                    b.HasIndex("Status", "NextSyncAt")
+                        .HasDatabaseName("ix_approvals_status_next_sync_at");
+
+                    b.ToTable("approvals", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Approvals.ApprovalTransitionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ApprovalId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("approval_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("comment");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("node_name");
+
+                    b.Property<string>("OperatorOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("operator_open_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TaskId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("task_id");
+
+                    b.Property<string>("TaskStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("task_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_approval_transitions");
+
+                    b.HasIndex("ApprovalId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ux_approval_transitions_approval_id_key");
+
+                    b.HasIndex("ApprovalId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ux_approval_transitions_approval_id_sequence");
+
+                    b.ToTable("approval_transitions", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Apps.HubAppRow", b =>
                 {
                     b.Property<string>("Name")
@@ -715,7 +957,7 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("event_type");
 
-                    b.Property<long>("InboxEventId")
+                    b.Property<long?>("InboxEventId")
                         .HasColumnType("bigint")
                         .HasColumnName("inbox_event_id");
 
@@ -817,6 +1059,16 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasName("pk_webhook_subscriptions");
 
                     b.ToTable("webhook_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Approvals.ApprovalTransitionRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Approvals.ApprovalRow", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_approval_transitions_approvals_approval_id");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Inbox.InboxDedupKey", b =>

@@ -1,0 +1,93 @@
+using System.Text.Json;
+
+namespace Larkway.Hub.Approvals;
+
+/// <summary>
+/// The callbacks business systems receive through the webhook outbox: one per transition, typed
+/// <c>larkway.approval.{name}</c>, numbered per approval so a receiver can put them in order.
+/// </summary>
+public static class ApprovalCallbacks
+{
+    /// <summary>The prefix of every approval callback type; subscribe to <c>larkway.approval.*</c> for all.</summary>
+    public const string TypePrefix = "larkway.approval.";
+
+    /// <summary>The event type of a transition named <paramref name="name"/> (<c>approved</c>, <c>task_approved</c>, …).</summary>
+    public static string EventType(string name) => TypePrefix + name;
+
+    /// <summary>The callback's id: the approval and the transition's number, the same on every retry and replay.</summary>
+    public static string EventId(string approvalId, int sequence) => $"{approvalId}.{sequence}";
+
+    /// <summary>
+    /// The body posted: <c>{"id","type","created_at","app","approval":{…},"transition":{…}}</c> — the same top-level
+    /// fields as forwarded Feishu events.
+    /// </summary>
+    public static byte[] Payload(ApprovalRow approval, ApprovalTransitionRow transition)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        ArgumentNullException.ThrowIfNull(transition);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", EventId(approval.Id, transition.Sequence));
+            writer.WriteString("type", transition.EventType);
+            writer.WriteString("created_at", transition.At.ToUniversalTime());
+            writer.WriteString("app", approval.App ?? "");
+            writer.WriteStartObject("approval");
+            writer.WriteString("id", approval.Id);
+            writer.WriteString("reference", approval.Reference);
+            writer.WriteString("approval_code", approval.ApprovalCode);
+            writer.WriteString("instance_code", approval.InstanceCode);
+            writer.WriteString("status", transition.Status);
+            writer.WriteNumber("sequence", transition.Sequence);
+            if (approval.ErrorCode is { } code)
+            {
+                writer.WriteStartObject("error");
+                writer.WriteNumber("code", code);
+                writer.WriteString("message", approval.ErrorMessage);
+                writer.WriteString("log_id", approval.LogId);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+            writer.WritePropertyName("transition");
+            WriteTransition(writer, transition);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>A transition as the API and the callbacks show it.</summary>
+    internal static void WriteTransition(Utf8JsonWriter writer, ApprovalTransitionRow t)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("sequence", t.Sequence);
+        writer.WriteString("type", t.EventType);
+        writer.WriteString("status", t.Status);
+        if (t.TaskId is not null)
+        {
+            writer.WriteStartObject("task");
+            writer.WriteString("id", t.TaskId);
+            writer.WriteString("status", t.TaskStatus?.ToLowerInvariant());
+            writer.WriteString("node_name", t.NodeName);
+            writer.WriteEndObject();
+        }
+
+        if (t.OperatorOpenId is not null)
+        {
+            writer.WriteStartObject("operator");
+            writer.WriteString("open_id", t.OperatorOpenId);
+            writer.WriteEndObject();
+        }
+
+        if (t.Comment is not null)
+        {
+            writer.WriteString("comment", t.Comment);
+        }
+
+        writer.WriteString("source", t.Source);
+        writer.WriteString("at", t.At.ToUniversalTime());
+        writer.WriteEndObject();
+    }
+}

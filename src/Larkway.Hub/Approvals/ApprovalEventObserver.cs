@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Larkway.Feishu;
+using Larkway.Hub.Inbox;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Approvals;
+
+/// <summary>
+/// Approval events (<c>approval_instance</c>, <c>approval_task</c>) from the inbox, taken as hints: the instance they
+/// name is read from Feishu and that snapshot applied, so duplicates and events out of order change nothing twice and
+/// undo nothing. Instances the Hub did not create are ignored. A failed read fails the inbox event, which is retried.
+/// </summary>
+internal sealed partial class ApprovalEventObserver(ApprovalStore store, ApprovalBridge bridge, ILogger<ApprovalEventObserver> logger) : IInboxEventObserver
+{
+    /// <summary>The event types handled.</summary>
+    public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(["approval_instance", "approval_task"], StringComparer.Ordinal);
+
+    public async Task OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!EventTypes.Contains(context.Envelope.EventType) || InstanceCode(context.Envelope.Event) is not { } code)
+        {
+            return;
+        }
+
+        var app = context.AppName.Length == 0 ? null : context.AppName;
+        if (await store.FindByInstanceAsync(app, code, cancellationToken).ConfigureAwait(false) is not { } approval)
+        {
+            return;
+        }
+
+        try
+        {
+            await bridge.SyncAsync(approval, ApprovalBridge.FromEvent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FeishuApiException ex) when (!ex.IsTransient)
+        {
+            // Retrying the event would get the same answer; reconciliation reads the instance again later.
+            LogReadRefused(logger, approval.Id, ex.Code);
+        }
+    }
+
+    private static string? InstanceCode(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("instance_code", out var code) && code.ValueKind == JsonValueKind.String
+            && code.GetString() is { Length: > 0 } text ? text : null;
+
+    [LoggerMessage(EventId = 4630, Level = LogLevel.Warning, Message = "An event named the instance of approval {ApprovalId}, but Feishu refused to return it (code {Code}); reconciliation tries again later.")]
+    private static partial void LogReadRefused(ILogger logger, string approvalId, int code);
+}

@@ -1,0 +1,70 @@
+namespace Larkway.Hub.Approvals;
+
+/// <summary>The approval bridge's settings, bound from <c>Larkway:Approvals</c>.</summary>
+public sealed class ApprovalOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Larkway:Approvals";
+
+    /// <summary>Whether this process retries instance creates that failed transiently. Default true.</summary>
+    public bool SubmitterEnabled { get; set; } = true;
+
+    /// <summary>Creates claimed at once by the submitter. Default 8.</summary>
+    public int BatchSize { get; set; } = 8;
+
+    /// <summary>Creates run at once by the submitter. Default 4.</summary>
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>How long a create attempt is held before another process may take it over. Default 1 min.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often an idle submitter looks for due retries. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Create attempts before the approval is failed. Default 10.</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>Waits between create attempts; the last repeats. Default 10 s, 30 s, 2 min, 10 min, 30 min, 1 h.</summary>
+    public IList<TimeSpan>? RetryDelays { get; set; }
+
+    /// <summary>How long a fetched approval definition (its form widgets) is reused per app and code. Default 5 min.</summary>
+    public TimeSpan DefinitionCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether this process competes to run reconciliation (one replica runs it at a time). Default true.</summary>
+    public bool ReconcileEnabled { get; set; } = true;
+
+    /// <summary>How often reconciliation looks for approvals to read again. Default 1 min.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// An open approval not read from Feishu for this long is read again by reconciliation (a missed event delays its
+    /// outcome by at most about this much). Longer-pending approvals are read less often: a sixth of their age, up to
+    /// <see cref="MaxSyncAge"/>. Default 10 min.
+    /// </summary>
+    public TimeSpan SyncAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The longest wait between reads of a long-pending approval. Default 6 h.</summary>
+    public TimeSpan MaxSyncAge { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Approvals read per reconciliation round (the rest wait for the next). Default 50.</summary>
+    public int ReconcileBatchSize { get; set; } = 50;
+
+    internal static readonly TimeSpan[] DefaultRetryDelays =
+        [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
+
+    /// <summary>The wait after the given failed attempt (1-based).</summary>
+    internal TimeSpan RetryDelay(int attempt)
+    {
+        var delays = RetryDelays is { Count: > 0 } d ? d : DefaultRetryDelays;
+        return delays[Math.Clamp(attempt - 1, 0, delays.Count - 1)];
+    }
+
+    /// <summary>When an approval created at <paramref name="createdAt"/> and read at <paramref name="now"/> is due to be read again.</summary>
+    internal DateTimeOffset NextSync(DateTimeOffset createdAt, DateTimeOffset now)
+    {
+        var age = now - createdAt;
+        var wait = age / 6;
+        wait = wait < SyncAge ? SyncAge : wait > MaxSyncAge ? MaxSyncAge : wait;
+        return now + wait;
+    }
+}

@@ -1,0 +1,169 @@
+namespace Larkway.Hub.Approvals;
+
+/// <summary>
+/// An approval a business system asked for: the request as accepted, the Feishu instance it became, where it stands,
+/// and (while <see cref="ApprovalState.Submitting"/>) its place in the submit outbox.
+/// </summary>
+public sealed class ApprovalRow
+{
+    /// <summary>Longest stored error message.</summary>
+    public const int MaxErrorLength = 1000;
+
+    /// <summary>The public id (<c>apr_…</c>); the instance's <see cref="Uuid"/> is derived from it.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Who created it: an API key id, or <c>admin</c>.</summary>
+    public string Caller { get; set; } = "";
+
+    /// <summary>The caller's idempotency key (unique per caller).</summary>
+    public string IdempotencyKey { get; set; } = "";
+
+    /// <summary>A hash of the request's meaning, to tell a retry from a different request under the same key.</summary>
+    public string RequestHash { get; set; } = "";
+
+    /// <summary>The stored app that creates the instance; null for the default app.</summary>
+    public string? App { get; set; }
+
+    /// <summary>The approval definition's code.</summary>
+    public string ApprovalCode { get; set; } = "";
+
+    /// <summary>How the caller named the applicant: <c>email</c>, <c>open_id</c> or <c>user_id</c>.</summary>
+    public string ApplicantType { get; set; } = "";
+
+    /// <summary>The applicant as the caller named them.</summary>
+    public string Applicant { get; set; } = "";
+
+    /// <summary>The applicant's open_id (an email resolved when accepted); null when named by user_id.</summary>
+    public string? ApplicantOpenId { get; set; }
+
+    /// <summary>The applicant's department, when they are in several.</summary>
+    public string? DepartmentId { get; set; }
+
+    /// <summary>The instance title, if the caller gave one.</summary>
+    public string? Title { get; set; }
+
+    /// <summary>The form values as the caller sent them (a JSON object by widget id or custom id).</summary>
+    public string Form { get; set; } = "{}";
+
+    /// <summary>The business system's own id for what is being approved, echoed back in every answer and callback.</summary>
+    public string? Reference { get; set; }
+
+    /// <summary>The instance uuid sent to Feishu: the same on every attempt, so a retried create makes one instance.</summary>
+    public string Uuid { get; set; } = "";
+
+    /// <summary>Where it stands.</summary>
+    public ApprovalState Status { get; set; }
+
+    /// <summary>Feishu's instance code, once created.</summary>
+    public string? InstanceCode { get; set; }
+
+    /// <summary>The latest tasks as Feishu reported them (JSON array of <see cref="ApprovalTaskSnapshot"/>).</summary>
+    public string Tasks { get; set; } = "[]";
+
+    /// <summary>The number of the last transition (0: none); guards concurrent appliers (optimistic concurrency).</summary>
+    public int Sequence { get; set; }
+
+    /// <summary>Create attempts so far (Submitting).</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>When the submitter may try the create next (Submitting), or take over an attempt that stalled.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    /// <summary>Feishu's code for a failed create (or the last failed attempt).</summary>
+    public int? ErrorCode { get; set; }
+
+    /// <summary>Feishu's message for <see cref="ErrorCode"/>.</summary>
+    public string? ErrorMessage { get; set; }
+
+    /// <summary>Feishu's log id for <see cref="ErrorCode"/>.</summary>
+    public string? LogId { get; set; }
+
+    /// <summary>When accepted.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the Hub last read the instance from Feishu (or created it).</summary>
+    public DateTimeOffset? SyncedAt { get; set; }
+
+    /// <summary>When reconciliation should read the instance again if no event comes first.</summary>
+    public DateTimeOffset? NextSyncAt { get; set; }
+}
+
+/// <summary>
+/// One change an approval went through — its status, or one task's — in order (<see cref="Sequence"/>), with who,
+/// what they wrote and where the Hub learned it. Each is one callback to the business system.
+/// </summary>
+public sealed class ApprovalTransitionRow
+{
+    /// <summary>Longest stored comment.</summary>
+    public const int MaxCommentLength = 2000;
+
+    /// <summary>Row id.</summary>
+    public long Id { get; set; }
+
+    /// <summary>The approval.</summary>
+    public string ApprovalId { get; set; } = "";
+
+    /// <summary>1, 2, 3 … per approval: the order receivers apply callbacks in.</summary>
+    public int Sequence { get; set; }
+
+    /// <summary>
+    /// What changed, unique per approval (<c>status:approved</c>, <c>task:{id}:approved</c>): a duplicate or late event can
+    /// never record the same change twice.
+    /// </summary>
+    public string Key { get; set; } = "";
+
+    /// <summary>The callback event type (<c>larkway.approval.approved</c>, <c>larkway.approval.task_approved</c>, …).</summary>
+    public string EventType { get; set; } = "";
+
+    /// <summary>The approval's status after this transition (wire name).</summary>
+    public string Status { get; set; } = "";
+
+    /// <summary>The task, for a task transition.</summary>
+    public string? TaskId { get; set; }
+
+    /// <summary>The task's new status (wire name), for a task transition.</summary>
+    public string? TaskStatus { get; set; }
+
+    /// <summary>The task's node name.</summary>
+    public string? NodeName { get; set; }
+
+    /// <summary>Who acted (the approver of a task; the deciding approver of a decision), when known.</summary>
+    public string? OperatorOpenId { get; set; }
+
+    /// <summary>What they wrote.</summary>
+    public string? Comment { get; set; }
+
+    /// <summary>How the Hub learned it: <c>event</c>, <c>reconcile</c>, <c>card</c> or <c>api</c>.</summary>
+    public string Source { get; set; } = "";
+
+    /// <summary>When the Hub recorded it.</summary>
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>Where an approval stands.</summary>
+public enum ApprovalState
+{
+    /// <summary>Accepted; the Feishu instance is being created (retried after a transient failure with the same uuid).</summary>
+    Submitting,
+
+    /// <summary>The instance exists and waits for approvers.</summary>
+    Pending,
+
+    /// <summary>Approved (may still be reverted within the definition's revert window).</summary>
+    Approved,
+
+    /// <summary>Rejected.</summary>
+    Rejected,
+
+    /// <summary>Withdrawn by the applicant (final).</summary>
+    Canceled,
+
+    /// <summary>Deleted in Feishu (final).</summary>
+    Deleted,
+
+    /// <summary>Approved, then reverted.</summary>
+    Reverted,
+
+    /// <summary>Feishu refused to create the instance (bad code, unknown user, …) or the create ran out of attempts (final).</summary>
+    Failed,
+}

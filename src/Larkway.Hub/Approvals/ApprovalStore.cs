@@ -1,0 +1,421 @@
+using System.Text.Json;
+using Larkway.Hub.Storage;
+using Larkway.Hub.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Approvals;
+
+/// <summary>
+/// Approvals, their transitions and the submit outbox. Creation is idempotent per caller and key (a unique index
+/// settles races). Every change of an approval — created in Feishu, failed, a snapshot applied — is one transaction
+/// that writes the approval, its new transitions and their webhook deliveries together; concurrent appliers of one
+/// approval meet on its sequence (a concurrency token) and the loser re-plans from what the winner wrote.
+/// </summary>
+internal sealed class ApprovalStore(
+    IDbContextFactory<HubDbContext> contexts,
+    HubDatabaseInitializer initializer,
+    IHubStorageProvider provider,
+    WebhookStore webhooks,
+    ApprovalSignal signal,
+    IOptions<ApprovalOptions> options,
+    TimeProvider time)
+{
+    private const int MaxRounds = 8;
+
+    /// <summary>The instance uuid for an approval: derived from its id, so every create attempt sends the same one.</summary>
+    public static string UuidOf(string approvalId) => "larkway-" + approvalId;
+
+    /// <summary>
+    /// Stores a new approval as Submitting — not yet due for the submitter, which takes it over only if the caller's own
+    /// attempt does not finish within <see cref="ApprovalOptions.LeaseDuration"/> — or finds the caller's earlier one.
+    /// </summary>
+    public async Task<ApprovalCreateResult> CreateAsync(ApprovalRequest request, string caller, string? applicantOpenId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (await FindByKeyAsync(db, caller, request, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                return existing;
+            }
+
+            var now = time.GetUtcNow();
+            var id = "apr_" + Guid.CreateVersion7(now).ToString("N");
+            var row = new ApprovalRow
+            {
+                Id = id,
+                Caller = caller,
+                IdempotencyKey = request.IdempotencyKey,
+                RequestHash = request.RequestHash,
+                App = request.App,
+                ApprovalCode = request.ApprovalCode,
+                ApplicantType = request.ApplicantType,
+                Applicant = request.Applicant,
+                ApplicantOpenId = applicantOpenId,
+                DepartmentId = request.DepartmentId,
+                Title = request.Title,
+                Form = request.Form,
+                Reference = request.Reference,
+                Uuid = UuidOf(id),
+                Status = ApprovalState.Submitting,
+                Attempts = 1,
+                NextAttemptAt = now + options.Value.LeaseDuration,
+                CreatedAt = now,
+            };
+            db.Approvals.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
+            {
+                // The same key arrived twice at once and the other request won: answer as its retry would be.
+                db.ChangeTracker.Clear();
+                return await FindByKeyAsync(db, caller, request, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException("Unique violation without a stored approval.", ex);
+            }
+
+            return new ApprovalCreateResult(ApprovalCreateStatus.Created, row);
+        }
+    }
+
+    /// <summary>The caller's approval under the request's key (Existing, or KeyReused for a different request), or null.</summary>
+    public async Task<ApprovalCreateResult?> FindExistingAsync(ApprovalRequest request, string caller, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await FindByKeyAsync(db, caller, request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An approval, or null.</summary>
+    public async Task<ApprovalRow?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An approval with its transitions in order, or null.</summary>
+    public async Task<(ApprovalRow Approval, IReadOnlyList<ApprovalTransitionRow> History)?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var row = await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                return null;
+            }
+
+            var history = await db.ApprovalTransitions.AsNoTracking().Where(t => t.ApprovalId == id).OrderBy(t => t.Sequence)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return (row, history);
+        }
+    }
+
+    /// <summary>
+    /// A page of approvals, newest first: the caller's own (all for null), optionally one reference or status, older than
+    /// the id <paramref name="before"/> (the previous page's last).
+    /// </summary>
+    public async Task<IReadOnlyList<ApprovalRow>> ListAsync(string? caller, string? reference, ApprovalState? status, string? before, int limit, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var query = db.Approvals.AsNoTracking();
+            if (caller is not null)
+            {
+                query = query.Where(a => a.Caller == caller);
+            }
+
+            if (reference is not null)
+            {
+                query = query.Where(a => a.Reference == reference);
+            }
+
+            if (status is { } s)
+            {
+                query = query.Where(a => a.Status == s);
+            }
+
+            if (before is not null)
+            {
+                // Ids are version-7 uuids behind a fixed prefix: ordinal order is creation order.
+                query = query.Where(a => string.Compare(a.Id, before) < 0);
+            }
+
+            return await query.OrderByDescending(a => a.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The approval Feishu knows as <paramref name="instanceCode"/> for the app, or null (an instance the Hub did not create).</summary>
+    public async Task<ApprovalRow?> FindByInstanceAsync(string? app, string instanceCode, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.Approvals.AsNoTracking().FirstOrDefaultAsync(a => a.App == app && a.InstanceCode == instanceCode, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="batchSize"/> Submitting approvals whose next attempt is due, each counting an
+    /// attempt and held for <see cref="ApprovalOptions.LeaseDuration"/> (a conditional update: of two submitters one wins).
+    /// </summary>
+    public async Task<IReadOnlyList<ApprovalRow>> ClaimSubmitsAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? until = now + options.Value.LeaseDuration;
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var due = await db.Approvals.AsNoTracking()
+                .Where(a => a.Status == ApprovalState.Submitting && a.NextAttemptAt <= now)
+                .OrderBy(a => a.NextAttemptAt).Select(a => new { a.Id, a.NextAttemptAt }).Take(batchSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var claimed = new List<string>(due.Count);
+            foreach (var candidate in due)
+            {
+                var updated = await db.Approvals
+                    .Where(a => a.Id == candidate.Id && a.Status == ApprovalState.Submitting && a.NextAttemptAt == candidate.NextAttemptAt)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.NextAttemptAt, until).SetProperty(a => a.Attempts, a => a.Attempts + 1), cancellationToken)
+                    .ConfigureAwait(false);
+                if (updated == 1)
+                {
+                    claimed.Add(candidate.Id);
+                }
+            }
+
+            return claimed.Count == 0 ? [] : await db.Approvals.AsNoTracking().Where(a => claimed.Contains(a.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Records a transient create failure: tried again at <paramref name="retryAt"/> with the same uuid.</summary>
+    public async Task RetryLaterAsync(string id, FeishuFailure failure, DateTimeOffset retryAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        DateTimeOffset? at = retryAt;
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var message = Truncate(failure.Message, ApprovalRow.MaxErrorLength);
+            await db.Approvals.Where(a => a.Id == id && a.Status == ApprovalState.Submitting).ExecuteUpdateAsync(
+                s => s.SetProperty(a => a.NextAttemptAt, at)
+                    .SetProperty(a => a.ErrorCode, failure.Code)
+                    .SetProperty(a => a.ErrorMessage, message)
+                    .SetProperty(a => a.LogId, failure.LogId),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        signal.Notify();
+    }
+
+    /// <summary>Records the created instance: Submitting → Pending, with the <c>submitted</c> transition and its callback.</summary>
+    public Task<ApprovalApplied?> MarkCreatedAsync(string id, string instanceCode, string source, CancellationToken cancellationToken) =>
+        ChangeAsync(id, source, (row, _, now) =>
+        {
+            if (row.Status != ApprovalState.Submitting)
+            {
+                return [];
+            }
+
+            row.Status = ApprovalState.Pending;
+            row.InstanceCode = instanceCode;
+            row.NextAttemptAt = null;
+            row.ErrorCode = null;
+            row.ErrorMessage = null;
+            row.LogId = null;
+            row.SyncedAt = now;
+            row.NextSyncAt = options.Value.NextSync(row.CreatedAt, now);
+            return [new PlannedTransition("status:submitted", "submitted", ApprovalState.Pending, null)];
+        }, cancellationToken);
+
+    /// <summary>Records a create Feishu refused for good (or that ran out of attempts): Failed, with Feishu's code and message.</summary>
+    public Task<ApprovalApplied?> MarkFailedAsync(string id, FeishuFailure failure, string source, CancellationToken cancellationToken) =>
+        ChangeAsync(id, source, (row, _, _) =>
+        {
+            if (row.Status != ApprovalState.Submitting)
+            {
+                return [];
+            }
+
+            row.Status = ApprovalState.Failed;
+            row.NextAttemptAt = null;
+            row.ErrorCode = failure.Code;
+            row.ErrorMessage = Truncate(failure.Message, ApprovalRow.MaxErrorLength);
+            row.LogId = failure.LogId;
+            return [new PlannedTransition("status:failed", "failed", ApprovalState.Failed, null)];
+        }, cancellationToken);
+
+    /// <summary>
+    /// Applies what Feishu reports about the instance (<paramref name="source"/>: event, reconcile, card or api): records
+    /// each new transition once, in order, with its callback; never regresses a status; always notes the read (so
+    /// reconciliation waits before reading it again).
+    /// </summary>
+    public Task<ApprovalApplied?> ApplyAsync(string id, ApprovalSnapshot snapshot, string source, CancellationToken cancellationToken) =>
+        ChangeAsync(id, source, (row, recorded, now) =>
+        {
+            if (row.Status is ApprovalState.Submitting or ApprovalState.Failed)
+            {
+                return [];
+            }
+
+            var stored = JsonSerializer.Deserialize(row.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray) ?? [];
+            var plan = ApprovalTransitions.Plan(row.Status, stored, snapshot, recorded);
+            row.Status = plan.State;
+            row.Tasks = JsonSerializer.Serialize([.. plan.Tasks], ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray);
+            row.SyncedAt = now;
+            row.NextSyncAt = ApprovalTransitions.IsOpen(plan.State) ? options.Value.NextSync(row.CreatedAt, now) : null;
+            return plan.Changes;
+        }, cancellationToken);
+
+    /// <summary>Open approvals whose next read is due, the longest-waiting first: what reconciliation reads.</summary>
+    public async Task<IReadOnlyList<ApprovalRow>> DueForSyncAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.Approvals.AsNoTracking()
+                .Where(a => a.Status == ApprovalState.Pending && a.InstanceCode != null && a.NextSyncAt <= now)
+                .OrderBy(a => a.NextSyncAt).Take(batchSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Puts off the next read of an approval Feishu could not be asked about (reconciliation moves on to others).</summary>
+    public async Task PostponeSyncAsync(string id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? next = now + options.Value.SyncAge;
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            await db.Approvals.Where(a => a.Id == id && a.Status == ApprovalState.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.NextSyncAt, next), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Loads the approval, lets <paramref name="change"/> edit it and name the transitions to record (given the keys
+    /// already recorded), and writes the approval, the transitions (numbered on from its sequence) and their callbacks in
+    /// one transaction. Another writer in between → start again from what it wrote. Null when there is no such approval.
+    /// </summary>
+    private async Task<ApprovalApplied?> ChangeAsync(
+        string id, string source, Func<ApprovalRow, IReadOnlySet<string>, DateTimeOffset, IReadOnlyList<PlannedTransition>> change, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            for (var round = 1; ; round++)
+            {
+                db.ChangeTracker.Clear();
+                var row = await db.Approvals.FirstOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
+                if (row is null)
+                {
+                    return null;
+                }
+
+                var recorded = (await db.ApprovalTransitions.AsNoTracking().Where(t => t.ApprovalId == id).Select(t => t.Key)
+                    .ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+                var now = time.GetUtcNow();
+                var changes = change(row, recorded, now);
+                var added = new List<ApprovalTransitionRow>(changes.Count);
+                var callbacks = 0;
+                foreach (var planned in changes)
+                {
+                    row.Sequence++;
+                    var transition = ToRow(row, planned, source, now);
+                    db.ApprovalTransitions.Add(transition);
+                    added.Add(transition);
+                }
+
+                foreach (var transition in added)
+                {
+                    callbacks += await webhooks.QueueAsync(db, transition.EventType, ApprovalCallbacks.EventId(row.Id, transition.Sequence),
+                        ApprovalCallbacks.Payload(row, transition), cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException ex) when (round < MaxRounds && (ex is DbUpdateConcurrencyException || provider.IsUniqueViolation(ex)))
+                {
+                    // Another applier wrote this approval first: plan again from its result.
+                    continue;
+                }
+
+                if (callbacks > 0)
+                {
+                    webhooks.NotifySender();
+                }
+
+                return new ApprovalApplied(row, added);
+            }
+        }
+    }
+
+    private static ApprovalTransitionRow ToRow(ApprovalRow row, PlannedTransition planned, string source, DateTimeOffset now) => new()
+    {
+        ApprovalId = row.Id,
+        Sequence = row.Sequence,
+        Key = planned.Key,
+        EventType = ApprovalCallbacks.EventType(planned.Name),
+        Status = ApprovalTransitions.WireName(row.Status),
+        TaskId = planned.Task?.Id,
+        TaskStatus = planned.Task?.Status,
+        NodeName = Truncate(planned.Task?.NodeName, 256),
+        OperatorOpenId = planned.Task?.OpenId,
+        Comment = Truncate(planned.Task?.Comment, ApprovalTransitionRow.MaxCommentLength),
+        Source = source,
+        At = now,
+    };
+
+    private static async Task<ApprovalCreateResult?> FindByKeyAsync(HubDbContext db, string caller, ApprovalRequest request, CancellationToken cancellationToken)
+    {
+        var found = await db.Approvals.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Caller == caller && a.IdempotencyKey == request.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        return found is null ? null
+            : new ApprovalCreateResult(string.Equals(found.RequestHash, request.RequestHash, StringComparison.Ordinal) ? ApprovalCreateStatus.Existing : ApprovalCreateStatus.KeyReused, found);
+    }
+
+    private static string? Truncate(string? value, int length) => value is { } v && v.Length > length ? v[..length] : value;
+
+    private async Task<HubDbContext> ContextAsync(CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>What <see cref="ApprovalStore.CreateAsync"/> did.</summary>
+internal enum ApprovalCreateStatus
+{
+    /// <summary>Stored as Submitting.</summary>
+    Created,
+
+    /// <summary>The same request came before under this key: the original.</summary>
+    Existing,
+
+    /// <summary>The key belongs to a different request.</summary>
+    KeyReused,
+}
+
+/// <summary>The outcome of a create: what happened and the approval concerned.</summary>
+internal sealed record ApprovalCreateResult(ApprovalCreateStatus Status, ApprovalRow Approval);
+
+/// <summary>An approval after a change, and the transitions that change recorded (none when it changed nothing).</summary>
+internal sealed record ApprovalApplied(ApprovalRow Approval, IReadOnlyList<ApprovalTransitionRow> Added);
+
+/// <summary>Feishu's answer to a failed call: its code, message and log id (what Feishu support asks for).</summary>
+internal sealed record FeishuFailure(int Code, string Message, string? LogId);
+
+/// <summary>Wakes the submitter when a create is put off for a retry.</summary>
+internal sealed class ApprovalSignal : Larkway.Hub.Hosting.WorkSignal;

@@ -1,0 +1,57 @@
+using Larkway.Hub.Approvals;
+using Larkway.Hub.Inbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the approval bridge: the store, the submit outbox, the event handler and reconciliation.</summary>
+public static class HubApprovalsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds approvals (reads <c>Larkway:Approvals</c>). Needs <c>AddHubStorage</c>, <c>AddHubLeases</c>, <c>AddHubInbox</c>,
+    /// <c>AddHubNotifications</c> (API keys, the contact resolver), <c>AddHubWebhooks</c> (callbacks) and <c>AddHubApps</c>;
+    /// map the endpoints with <c>MapHubApprovalsApi</c>.
+    /// </summary>
+    public static IServiceCollection AddHubApprovals(this IServiceCollection services, IConfiguration configuration, Action<ApprovalOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(ApprovalOptions.SectionName);
+        var options = services.AddOptions<ApprovalOptions>().Bind(section);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options
+            .Validate(o => o.BatchSize >= 1, "Larkway:Approvals:BatchSize must be at least 1.")
+            .Validate(o => o.Concurrency >= 1, "Larkway:Approvals:Concurrency must be at least 1.")
+            .Validate(o => o.MaxAttempts >= 1, "Larkway:Approvals:MaxAttempts must be at least 1.")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Larkway:Approvals:LeaseDuration must be at least 1 s (longer than one create with its retries).")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Larkway:Approvals:PollInterval must be positive.")
+            .Validate(o => o.RetryDelays is null || o.RetryDelays.All(d => d >= TimeSpan.Zero), "Larkway:Approvals:RetryDelays must not be negative.")
+            .Validate(o => o.DefinitionCacheLifetime >= TimeSpan.Zero, "Larkway:Approvals:DefinitionCacheLifetime must not be negative.")
+            .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "Larkway:Approvals:ReconcileInterval must be positive.")
+            .Validate(o => o.SyncAge > TimeSpan.Zero && o.MaxSyncAge >= o.SyncAge, "Larkway:Approvals:SyncAge must be positive and MaxSyncAge at least as long.")
+            .Validate(o => o.ReconcileBatchSize >= 1, "Larkway:Approvals:ReconcileBatchSize must be at least 1.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ApprovalSignal>();
+        services.TryAddSingleton<ApprovalStore>();
+        services.TryAddSingleton<ApprovalDefinitions>();
+        services.TryAddSingleton<ApprovalBridge>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, ApprovalEventObserver>());
+        services.TryAddSingleton<ApprovalSubmitter>();
+        services.AddHostedService<ApprovalSubmitterHost>();
+
+        // Every replica may compete for it; one with ReconcileEnabled=false never does.
+        if (section.GetValue<bool?>(nameof(ApprovalOptions.ReconcileEnabled)) ?? new ApprovalOptions().ReconcileEnabled)
+        {
+            services.AddHubJob<ApprovalReconciler>();
+        }
+
+        return services;
+    }
+}
