@@ -113,17 +113,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             asking = "approval_code";
             var definition = await definitions.GetAsync(request.App, request.ApprovalCode, cancellationToken).ConfigureAwait(false);
             using var form = JsonDocument.Parse(request.Form);
-            IReadOnlyList<ApprovalFormError> errors;
-            try
-            {
-                errors = ApprovalForm.FromJson(form.RootElement, definition).Validate(definition);
-            }
-            catch (ApprovalFormException ex)
-            {
-                errors = ex.Errors;
-            }
-
-            if (errors.Count > 0)
+            if (!ApprovalForm.TryFromJson(form.RootElement, definition, out _, out var errors))
             {
                 return (null, Invalid([.. errors.Select(e => new ApprovalProblem(e.WidgetId.Length == 0 ? "form" : "form." + e.WidgetId, e.Message))]));
             }

@@ -133,4 +133,34 @@ public class ApprovalFormFromJsonTests
         Assert.Equal(["u1"], people.UserIds);
         Assert.Equal(["ou_2"], people.OpenIds!);
     }
+
+    [Fact]
+    public void TryFromJson_reports_shape_errors_and_validation_errors_together_each_widget_once()
+    {
+        // qty has the wrong shape (read error), kind names no option and reason/amount are missing (validation errors).
+        var ok = ApprovalForm.TryFromJson(Parse("""{"qty": "lots", "kind": "zz"}"""), Definition, out var form, out var errors);
+
+        Assert.False(ok);
+        Assert.Null(form);
+        Assert.Equal(["amount", "kind", "qty", "reason"], errors.Select(e => e.WidgetId).Order(StringComparer.Ordinal));
+        Assert.Contains("number", errors.Single(e => e.WidgetId == "qty").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryFromJson_gives_the_form_when_nothing_is_wrong()
+    {
+        var ok = ApprovalForm.TryFromJson(Parse("""{"reason": "Offsite", "qty": 2, "amount": {"value": 10, "currency": "CNY"}, "kind": "a"}"""), Definition, out var form, out var errors);
+
+        Assert.True(ok);
+        Assert.Empty(errors);
+        Assert.Equal(4, form!.Count);
+    }
+
+    [Fact]
+    public void TryFromJson_of_a_non_object_reports_only_that()
+    {
+        Assert.False(ApprovalForm.TryFromJson(Parse("[]"), Definition, out _, out var errors));
+
+        Assert.Equal("", Assert.Single(errors).WidgetId);
+    }
 }

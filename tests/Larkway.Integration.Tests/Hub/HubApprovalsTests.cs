@@ -36,8 +36,11 @@ public sealed class HubApprovalsTests
         var shape = await ProblemAsync(client, new { applicant = new { email = "not-an-address" }, form = "x", idempotency_key = "k1" });
         shape.ShouldBe(["applicant.email", "approval_code", "form"], ignoreOrder: true);
 
-        // Against the definition: a value of the wrong shape; then an option the radio does not have and a required widget left out.
+        // Against the definition: a value of the wrong shape; then an option the radio does not have and a required widget left out;
+        // then all of those in one request, every one reported in one 400.
         (await ProblemAsync(client, Payment("k2", "alice@example.com", new { amount = "lots", reason = "x", method = "bank" }))).ShouldBe(["form.amount"]);
+        (await ProblemAsync(client, Payment("k2", "alice@example.com", new { amount = "lots", method = "cash" })))
+            .ShouldBe(["form.amount", "form.method", "form.reason"], ignoreOrder: true);
         (await ProblemAsync(client, Payment("k2", "alice@example.com", new { amount = new { value = 5, currency = "CNY" }, method = "cash" })))
             .ShouldBe(["form.method", "form.reason"], ignoreOrder: true);
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -73,6 +74,41 @@ public sealed class ApprovalForm : IReadOnlyList<ApprovalFormValue>
         }
 
         return new([.. values]);
+    }
+
+    /// <summary>
+    /// <see cref="FromJson"/> and <see cref="Validate"/> in one pass, without throwing: every problem of the loose values is
+    /// reported at once — values of the wrong shape together with missing required widgets and unknown options — so a caller
+    /// can fix them all in one round. A widget whose value could not be read is reported once, not again as missing.
+    /// </summary>
+    /// <returns>True, with <paramref name="form"/>, when there are no problems.</returns>
+    public static bool TryFromJson(JsonElement valuesByWidgetId, ApprovalDefinition definition, [NotNullWhen(true)] out ApprovalForm? form, out IReadOnlyList<ApprovalFormError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var problems = new List<ApprovalFormError>();
+        var read = new ApprovalForm([.. ApprovalFormReader.Read(valuesByWidgetId, definition.Form, "", problems)]);
+
+        // Shape errors name the key the caller used (id or custom_id); validation names the widget by custom_id.
+        var unreadKeys = problems.Select(e => TopLevelKey(e.WidgetId)).ToHashSet(StringComparer.Ordinal);
+        var unread = definition.Form.Where(w => unreadKeys.Contains(w.Id) || (w.CustomId is { } c && unreadKeys.Contains(c)))
+            .SelectMany(w => w.CustomId is { } c ? new[] { w.Id, c } : [w.Id])
+            .ToHashSet(StringComparer.Ordinal);
+        if (!unreadKeys.Contains(""))
+        {
+            // (A form that is not an object at all has nothing to validate.)
+            problems.AddRange(read.Validate(definition).Where(e => !unread.Contains(TopLevelKey(e.WidgetId))));
+        }
+
+        errors = problems;
+        form = problems.Count == 0 ? read : null;
+        return form is not null;
+    }
+
+    // "items[1].price" → "items": the top-level widget an error is about.
+    private static string TopLevelKey(string widgetPath)
+    {
+        var end = widgetPath.IndexOfAny(['[', '.']);
+        return end < 0 ? widgetPath : widgetPath[..end];
     }
 
     /// <summary>
