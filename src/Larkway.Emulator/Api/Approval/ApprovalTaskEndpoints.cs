@@ -60,7 +60,12 @@ internal static class ApprovalTaskEndpoints
                     tx.Reject(instance, task, comment);
                     break;
                 case TaskAction.Transfer:
-                    tx.Transfer(instance, task, target!.OpenId, comment);
+                    if (target!.OpenId == user.OpenId)
+                    {
+                        throw ApiErrorException.BadRequest(Invalid, "transfer_user_id is the task's own assignee; name another user");
+                    }
+
+                    tx.Transfer(instance, task, target.OpenId, comment);
                     break;
                 default:
                     if (task.NodeIndex >= 0)
