@@ -15,6 +15,7 @@ namespace Larkway.Hub.Approvals;
 internal sealed partial class ApprovalBridge(
     ApprovalStore store,
     ApprovalDefinitions definitions,
+    Cards.ApprovalCards cards,
     IHubApps apps,
     IOptions<ApprovalOptions> options,
     TimeProvider time,
@@ -92,6 +93,12 @@ internal sealed partial class ApprovalBridge(
         var client = await apps.GetClientAsync(approval.App ?? "", cancellationToken).ConfigureAwait(false);
         var instance = await client.Approval.Instances.GetAsync(code, UserIdType.OpenId, cancellationToken).ConfigureAwait(false);
         var applied = await store.ApplyAsync(approval.Id, ToSnapshot(instance), source, cancellationToken).ConfigureAwait(false);
+        if (applied?.Approval is { } row)
+        {
+            // Every read refreshes the cards, not only reads that changed something: a card a crash left unsent is sent now.
+            await cards.RefreshAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+
         return applied?.Approval;
     }
 
