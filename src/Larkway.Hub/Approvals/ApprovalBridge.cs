@@ -122,7 +122,16 @@ internal sealed partial class ApprovalBridge(
             UserIdType = UserIdType.OpenId,
         };
         await (approve ? client.Approval.Tasks.ApproveAsync(decision, cancellationToken) : client.Approval.Tasks.RejectAsync(decision, cancellationToken)).ConfigureAwait(false);
-        return await SyncAsync(approval, source, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SyncAsync(approval, source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Failure(ex) is not null || ex is OperationCanceledException)
+        {
+            // The decision is taken; its event (or reconciliation) applies it. Null: not read back.
+            LogSyncFailed(logger, ex, approval.Id);
+            return null;
+        }
     }
 
     /// <summary>Withdraws a pending instance on behalf of its applicant, then reads and applies it (source api).</summary>

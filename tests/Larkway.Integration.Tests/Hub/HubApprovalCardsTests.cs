@@ -93,7 +93,7 @@ public abstract class HubApprovalCardsTests
 
         // Bob approves in Feishu's own app; his card then says so, and Carol and Dave get cards. Dave rejects in Feishu.
         await ActAsync(hub, instance, Bob, approve: true);
-        await HubSandbox.WaitUntilAsync(() => Strings(hub.State.FindMessage(bobs.MessageId)!).Contains("You approved", StringComparison.Ordinal), "Bob's card updated");
+        await HubSandbox.WaitUntilAsync(() => Strings(hub.State.FindMessage(bobs.MessageId)!).Contains("Approved by you", StringComparison.Ordinal), "Bob's card updated");
         var carols = await CardOfAsync(hub, Carol, id);
         var carolsApprove = ButtonValue(carols, "Approve");
         await ActAsync(hub, instance, Dave, approve: false);
@@ -123,7 +123,7 @@ public abstract class HubApprovalCardsTests
         await ActAsync(hub, instance, Bob, approve: true);
         var elsewhere = await hub.ClickAsync(bobs.MessageId, approveValue, Bob);
         elsewhere.GetProperty("toast").GetProperty("content").GetString()!.ShouldContain("already decided");
-        Strings(hub.State.FindMessage(bobs.MessageId)!).ShouldContain("You approved");
+        Strings(hub.State.FindMessage(bobs.MessageId)!).ShouldContain("Approved by you");
 
         // Carol rejects from her card: Feishu's instance is rejected, and so is the Hub's approval.
         var carols = await CardOfAsync(hub, Carol, id);

@@ -45,17 +45,18 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         var known = TaskStatus(approval, taskId!) ?? card.TaskStatus;
         if (approval.Status != ApprovalState.Pending || known != "PENDING")
         {
-            return Answer(approval, taskId!, known, byYou: false, CardToastType.Info, "This was already decided; the card shows where it stands.");
+            return Answer(approval, taskId!, known, CardToastType.Info, "This was already decided; the card shows where it stands.");
         }
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(Budget);
         try
         {
+            // Null when the decision was taken but not read back in time: shown as taken; its event applies it.
             var decided = await bridge.DecideAsync(approval, taskId!, click.OperatorOpenId, approve, Comment(click), ApprovalBridge.FromCard, budget.Token)
-                .ConfigureAwait(false) ?? approval;
-            var status = TaskStatus(decided, taskId!) ?? (approve ? "APPROVED" : "REJECTED");
-            return Answer(decided, taskId!, status, byYou: true, approve ? CardToastType.Success : CardToastType.Warning, approve ? "Approved." : "Rejected.");
+                .ConfigureAwait(false);
+            var status = decided is not null && TaskStatus(decided, taskId!) is { } read && read != "PENDING" ? read : approve ? "APPROVED" : "REJECTED";
+            return Answer(decided ?? approval, taskId!, status, approve ? CardToastType.Success : CardToastType.Warning, approve ? "Approved." : "Rejected.");
         }
         catch (FeishuApiException ex) when (ex.Code is FeishuErrorCodes.ApprovalTaskNotFound or FeishuErrorCodes.ApprovalNoPermission)
         {
@@ -63,7 +64,13 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
             LogDecidedElsewhere(logger, approval.Id, taskId!, ex.Code);
             var current = await TrySyncAsync(approval, budget.Token).ConfigureAwait(false) ?? approval;
             var status = TaskStatus(current, taskId!) is { } s && s != "PENDING" ? s : "DONE";
-            return Answer(current, taskId!, status, byYou: false, CardToastType.Info, "This task was already decided elsewhere; nothing more to do here.");
+            return Answer(current, taskId!, status, CardToastType.Info, "This task was already decided elsewhere; nothing more to do here.");
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Feishu did not answer within the budget: the decision may or may not have been taken; events will tell.
+            LogDecideSlow(logger, approval.Id, taskId!);
+            return CardActionResponse.WithToast(CardToastType.Info, "Feishu is slow to answer; this card updates once your decision is confirmed. If it does not, click again.");
         }
         catch (Exception ex) when (ApprovalBridge.Failure(ex) is { } failure && !cancellationToken.IsCancellationRequested)
         {
@@ -86,9 +93,9 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         }
     }
 
-    private static CardActionResponse Answer(ApprovalRow approval, string taskId, string taskStatus, bool byYou, CardToastType toast, string message)
+    private static CardActionResponse Answer(ApprovalRow approval, string taskId, string taskStatus, CardToastType toast, string message)
     {
-        using var card = JsonDocument.Parse(ApprovalCardRenderer.Render(approval, taskId, taskStatus, byYou));
+        using var card = JsonDocument.Parse(ApprovalCardRenderer.Render(approval, taskId, taskStatus));
         return CardActionResponse.WithToast(toast, message).AndRawCard(card.RootElement.Clone());
     }
 
@@ -106,6 +113,9 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
 
     [LoggerMessage(EventId = 4660, Level = LogLevel.Information, Message = "Approval {ApprovalId}: task {TaskId} was clicked on its card but Feishu says it is no longer pending (code {Code}); shown as decided elsewhere.")]
     private static partial void LogDecidedElsewhere(ILogger logger, string approvalId, string taskId, int code);
+
+    [LoggerMessage(EventId = 4662, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card did not finish within the card's time budget; events and reconciliation settle it.")]
+    private static partial void LogDecideSlow(ILogger logger, string approvalId, string taskId);
 
     [LoggerMessage(EventId = 4661, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card failed (code {Code}, log id {LogId}); the card is unchanged.")]
     private static partial void LogDecideFailed(ILogger logger, string approvalId, string taskId, int code, string? logId);

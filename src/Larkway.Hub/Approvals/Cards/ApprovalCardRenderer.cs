@@ -26,15 +26,16 @@ internal static class ApprovalCardRenderer
     public static string Shown(string taskStatus, ApprovalState approval) => $"{taskStatus.ToUpperInvariant()}/{ApprovalTransitions.WireName(approval)}";
 
     /// <summary>
-    /// The card JSON for the approver of <paramref name="taskId"/>. <paramref name="decidedByYou"/> marks the answer to the
-    /// approver's own click ("Approved by you"); otherwise a decided task reads as decided (here or in Feishu).
+    /// The card JSON for the approver of <paramref name="taskId"/>. The same state renders the same card whether it is the
+    /// answer to the approver's click or the outbox's later update (so neither overwrites the other with something else);
+    /// "Approved by you" holds either way, since only the assignee can decide their task, here or in Feishu.
     /// </summary>
-    public static string Render(ApprovalRow approval, string taskId, string taskStatus, bool decidedByYou = false)
+    public static string Render(ApprovalRow approval, string taskId, string taskStatus)
     {
         ArgumentNullException.ThrowIfNull(approval);
         var status = taskStatus.ToUpperInvariant();
         var open = approval.Status == ApprovalState.Pending && status == "PENDING";
-        var (colour, headline) = Headline(approval.Status, status, decidedByYou);
+        var (colour, headline) = Headline(approval.Status, status);
         var elements = new JsonArray { Summary(approval) };
         if (Fields(approval.Form) is { Count: > 0 } fields)
         {
@@ -59,7 +60,7 @@ internal static class ApprovalCardRenderer
             elements.Add(new JsonObject
             {
                 ["tag"] = "note",
-                ["elements"] = new JsonArray { Text(Outcome(approval.Status, status, decidedByYou)) },
+                ["elements"] = new JsonArray { Text(Outcome(approval.Status, status)) },
             });
         }
 
@@ -76,25 +77,25 @@ internal static class ApprovalCardRenderer
         return card.ToJsonString();
     }
 
-    private static (string Colour, string Headline) Headline(ApprovalState approval, string task, bool byYou) => (approval, task) switch
+    private static (string Colour, string Headline) Headline(ApprovalState approval, string task) => (approval, task) switch
     {
         (ApprovalState.Approved, _) => ("green", "Approved"),
         (ApprovalState.Rejected, _) => ("red", "Rejected"),
         (ApprovalState.Canceled, _) => ("grey", "Withdrawn"),
         (ApprovalState.Deleted, _) => ("grey", "Deleted"),
         (ApprovalState.Reverted, _) => ("grey", "Reverted"),
-        (_, "APPROVED") => ("green", byYou ? "Approved by you" : "You approved"),
-        (_, "REJECTED") => ("red", byYou ? "Rejected by you" : "You rejected"),
+        (_, "APPROVED") => ("green", "Approved by you"),
+        (_, "REJECTED") => ("red", "Rejected by you"),
         (_, "PENDING") => ("blue", "Waiting for your approval"),
         _ => ("grey", "No longer yours to decide"),
     };
 
-    private static string Outcome(ApprovalState approval, string task, bool byYou)
+    private static string Outcome(ApprovalState approval, string task)
     {
         var yours = task switch
         {
-            "APPROVED" => byYou ? "Approved by you." : "You approved this (here or in Feishu).",
-            "REJECTED" => byYou ? "Rejected by you." : "You rejected this (here or in Feishu).",
+            "APPROVED" => "Approved by you.",
+            "REJECTED" => "Rejected by you.",
             "TRANSFERRED" => "Transferred to someone else.",
             "PENDING" => "",
             _ => "Decided elsewhere — nothing left for you to do.",

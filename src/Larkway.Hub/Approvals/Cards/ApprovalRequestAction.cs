@@ -69,6 +69,12 @@ internal sealed partial class ApprovalRequestAction(
             LogRequested(logger, approval.Id, notification.Id);
             return Answered(action, values, approval, notification.Id, notification.Type, alreadyThere: created.Status != ApprovalCreateStatus.Created);
         }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Stored or not: a stored one is created by the submitter (same uuid); a click again answers from the store.
+            LogRequestFailed(logger, notification.Id, -1);
+            return CardActionResponse.WithToast(CardToastType.Info, "Feishu is slow to answer; the approval is being requested. Click again in a moment to see where it stands.");
+        }
         catch (Exception ex) when (ApprovalBridge.Failure(ex) is { } failure && !cancellationToken.IsCancellationRequested)
         {
             // Nothing stored yet, or stored and left to the submitter (same uuid): a later click answers from the store.
