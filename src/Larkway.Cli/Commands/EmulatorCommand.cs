@@ -40,6 +40,11 @@ internal static class EmulatorCommand
             await using var server = await EmulatorServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
             // The emulator logs its own "listening on" line; this block is what to do next.
             await context.Output.WriteLineAsync($"  web view:   {server.BaseUrl}").ConfigureAwait(false);
+            if (options.SeedFile is null)
+            {
+                await context.Output.WriteLineAsync($"  approvals:  {server.BaseUrl}approvals (Payment {Larkway.Emulator.Seed.DefaultApprovals.PaymentCode}, General request {Larkway.Emulator.Seed.DefaultApprovals.GeneralRequestCode})").ConfigureAwait(false);
+            }
+
             await context.Output.WriteLineAsync($"  app id:     {options.AppId}").ConfigureAwait(false);
             // Only the built-in development secret is echoed; a secret the user chose is never printed.
             var shownSecret = parse.GetValue(appSecret) is null ? options.AppSecret : "(as given)";

@@ -45,6 +45,9 @@ internal sealed partial class ApprovalBridge(
         try
         {
             var definition = await definitions.GetAsync(approval.App, approval.ApprovalCode, cancellationToken).ConfigureAwait(false);
+
+            // Subscribed before the instance exists, so its first events are not missed.
+            await definitions.EnsureSubscribedAsync(approval.App, approval.ApprovalCode, cancellationToken).ConfigureAwait(false);
             using var form = System.Text.Json.JsonDocument.Parse(approval.Form);
             var client = await apps.GetClientAsync(approval.App ?? "", cancellationToken).ConfigureAwait(false);
             instanceCode = await client.Approval.Instances.CreateAsync(new ApprovalInstanceCreate
@@ -63,7 +66,6 @@ internal sealed partial class ApprovalBridge(
             return await FailedAttemptAsync(approval, failure.Failure, failure.Transient, cancellationToken).ConfigureAwait(false);
         }
 
-        await definitions.EnsureSubscribedAsync(approval.App, approval.ApprovalCode, cancellationToken).ConfigureAwait(false);
         var created = await store.MarkCreatedAsync(approval.Id, instanceCode, FromApi, cancellationToken).ConfigureAwait(false);
         var row = created?.Approval ?? approval;
         try

@@ -83,7 +83,8 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             return Answer(created);
         }
 
-        var submitted = await bridge.SubmitAsync(created.Approval, cancellationToken).ConfigureAwait(false);
+        // Not the request's token: a caller hanging up mid-create must not leave the create half recorded.
+        var submitted = await bridge.SubmitAsync(created.Approval, CancellationToken.None).ConfigureAwait(false);
         return Answer(new ApprovalCreateResult(ApprovalCreateStatus.Created, submitted));
     }
 
@@ -96,6 +97,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
         ApprovalRequest request, ApprovalDefinitions definitions, IRecipientResolver resolver, CancellationToken cancellationToken)
     {
         string? openId = request.ApplicantType == "open_id" ? request.Applicant : null;
+        var asking = "applicant.email";
         try
         {
             if (request.ApplicantType == "email")
@@ -108,6 +110,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
                 }
             }
 
+            asking = "approval_code";
             var definition = await definitions.GetAsync(request.App, request.ApprovalCode, cancellationToken).ConfigureAwait(false);
             using var form = JsonDocument.Parse(request.Form);
             IReadOnlyList<ApprovalFormError> errors;
@@ -127,8 +130,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
         }
         catch (FeishuApiException ex) when (!ex.IsTransient)
         {
-            var field = ex.Code == FeishuErrorCodes.ApprovalCodeNotFound || openId is not null || request.ApplicantType != "email" ? "approval_code" : "applicant.email";
-            return (null, Invalid([new(field, $"Feishu refused it: {ex.Msg} (code {ex.Code}, log id {ex.LogId}).")]));
+            return (null, Invalid([new(asking, $"Feishu refused it: {ex.Msg} (code {ex.Code}, log id {ex.LogId}).")]));
         }
         catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)
         {

@@ -115,7 +115,7 @@ internal static class ApprovalApi
 
     public static async Task SubscribeEventsAsync(TestEmulator emulator, EventReceiver receiver, string? appId = null)
     {
-        using var reply = await emulator.SendAsync(HttpMethod.Put, $"/_emulator/apps/{appId ?? emulator.Options.AppId}/event-subscription", JsonSerializer.Serialize(new { url = receiver.Url.ToString(), verification_token = Token }), null);
+        using var reply = await emulator.SendAsync(HttpMethod.Put, $"/_emulator/apps/{appId ?? emulator.Options.AppId}/event-subscription", JsonSerializer.Serialize(new { url = receiver.Url.ToString(), verification_token = Token, encrypt_key = receiver.EncryptKey }), null);
         Assert.True(reply.Code == 0, reply.Text);
     }
 

@@ -11,9 +11,9 @@ public sealed class ApprovalEventTests
     private static string Payment => DefaultApprovals.PaymentCode;
 
     [Fact]
-    public async Task Every_transition_pushes_v1_task_and_instance_events()
+    public async Task Every_transition_pushes_signed_encrypted_v1_task_and_instance_events()
     {
-        await using var receiver = await EventReceiver.StartAsync();
+        await using var receiver = await EventReceiver.StartAsync("approval-encrypt-key-01");
         await using var emulator = await TestEmulator.StartAsync();
         var token = await emulator.TenantTokenAsync();
         await ApprovalApi.SubscribeEventsAsync(emulator, receiver);
@@ -24,6 +24,7 @@ public sealed class ApprovalEventTests
 
         // Created: instance PENDING + Bob's task PENDING; Bob approves: his task APPROVED + Carol's and Dave's PENDING.
         var events = await WaitForEventsAsync(receiver, 5, emulator);
+        Assert.All(receiver.Requests, r => Assert.True(receiver.SignatureValid(r)));
         var envelope = events[0];
         Assert.Equal("event_callback", envelope.GetProperty("type").GetString());
         Assert.Equal(ApprovalApi.Token, envelope.GetProperty("token").GetString());
@@ -132,6 +133,13 @@ public sealed class ApprovalEventTests
         await WaitForAsync(receiver, e => e.GetProperty("instance_code").GetString() == instance);
         Assert.All(emulator.Server.Deliveries.Events, e => Assert.Equal(emulator.Options.AppId, e.AppId));
         Assert.DoesNotContain(otherReceiver.Requests, r => otherReceiver.EventTypeOf(r) != "url_verification");
+
+        // Several apps may subscribe to one definition; each gets its own envelope.
+        await ApprovalApi.SubscribeApprovalAsync(emulator, otherToken.Json.GetProperty("tenant_access_token").GetString()!, Payment);
+        var both = await ApprovalApi.CreateInstanceAsync(emulator, token, Payment, alice);
+        var forOther = await WaitForAsync(otherReceiver, e => e.GetProperty("instance_code").GetString() == both);
+        Assert.Equal(otherApp, forOther.GetProperty("app_id").GetString());
+        await WaitForAsync(receiver, e => e.GetProperty("instance_code").GetString() == both);
     }
 
     [Fact]

@@ -136,5 +136,7 @@ public sealed class DefinitionTests
 
         Assert.Equal("Payment", payment.Data.GetProperty("approval_name").GetString());
         Assert.Equal("General request", general.Data.GetProperty("approval_name").GetString());
+        using var dump = await emulator.GetAsync("/_emulator/state", null);
+        Assert.Contains(dump.Data.GetProperty("approvals").GetProperty("definitions").EnumerateArray(), d => d.GetProperty("code").GetString() == DefaultApprovals.PaymentCode);
     }
 }

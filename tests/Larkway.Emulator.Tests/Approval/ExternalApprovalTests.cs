@@ -62,6 +62,9 @@ public sealed class ExternalApprovalTests
         using var same = await emulator.PostJsonAsync("/open-apis/approval/v4/external_instances/check", new { instances = new[] { new { instance_id = "po-1", update_time = "2000", tasks = new[] { new { task_id = "t-1", update_time = "2000" } } } } }, token);
         using var differ = await emulator.PostJsonAsync("/open-apis/approval/v4/external_instances/check", new { instances = new[] { new { instance_id = "po-1", update_time = "1999" }, new { instance_id = "po-missing", update_time = "1" } } }, token);
 
+        using var malformed = await emulator.SendAsync(HttpMethod.Post, "/open-apis/approval/v4/external_instances/check", "{\"instances\":[42]}", token);
+
+        Assert.Equal((400, 1390001), (malformed.Status, malformed.Code));
         Assert.Empty(same.Data.GetProperty("diff_instances").EnumerateArray());
         Assert.Equal(["po-1", "po-missing"], differ.Data.GetProperty("diff_instances").EnumerateArray().Select(d => d.GetProperty("instance_id").GetString()));
         Assert.Equal("2000", differ.Data.GetProperty("diff_instances")[0].GetProperty("update_time").GetString());

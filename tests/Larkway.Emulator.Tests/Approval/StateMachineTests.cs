@@ -279,6 +279,7 @@ public sealed class StateMachineTests
         using var page1 = await emulator.GetAsync($"/open-apis/approval/v4/instances?approval_code={Payment}&start_time={from}&end_time={to}&page_size=1", token);
         using var page2 = await emulator.GetAsync($"/open-apis/approval/v4/instances?approval_code={Payment}&start_time={from}&end_time={to}&page_size=1&page_token={page1.Data.GetProperty("page_token").GetString()}", token);
         using var missingWindow = await emulator.GetAsync($"/open-apis/approval/v4/instances?approval_code={Payment}", token);
+        using var wideWindow = await emulator.GetAsync($"/open-apis/approval/v4/instances?approval_code={Payment}&start_time={from}&end_time={from + (11 * 3_600_000L)}", token);
         using var query = await emulator.PostJsonAsync("/open-apis/approval/v4/instances/query", new { user_id = bob, instance_status = "PENDING" }, token);
         using var noFilter = await emulator.PostJsonAsync("/open-apis/approval/v4/instances/query", new { instance_status = "PENDING" }, token);
         using var search = await emulator.PostJsonAsync("/open-apis/approval/v4/tasks/search", new { user_id = bob, task_status = "PENDING" }, token);
@@ -288,6 +289,7 @@ public sealed class StateMachineTests
         Assert.True(page1.Data.GetProperty("has_more").GetBoolean());
         Assert.Equal([second], page2.Data.GetProperty("instance_code_list").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(1390001, missingWindow.Code);
+        Assert.Contains("10 hours", wideWindow.Msg, StringComparison.Ordinal);
         Assert.Equal(second, Assert.Single(query.Data.GetProperty("instance_list").EnumerateArray()).GetProperty("instance").GetProperty("code").GetString());
         Assert.Equal(1390001, noFilter.Code);
         Assert.Equal(2, search.Data.GetProperty("count").GetInt32());

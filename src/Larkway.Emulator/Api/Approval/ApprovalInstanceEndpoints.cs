@@ -16,6 +16,9 @@ internal static class ApprovalInstanceEndpoints
     private const int Invalid = ApprovalWire.Invalid;
     private const int MaxCcPerNode = 20;
 
+    /// <summary>The list-codes window limit (reference §7.2).</summary>
+    private static readonly long MaxListWindowMs = (long)TimeSpan.FromHours(10).TotalMilliseconds;
+
     public static void MapApprovalInstanceEndpoints(this IEndpointRouteBuilder routes)
     {
         var instances = routes.MapGroup("/open-apis/approval/v4/instances").AsOpenApi();
@@ -146,15 +149,15 @@ internal static class ApprovalInstanceEndpoints
         }));
     }
 
-    /// <summary>Instance codes of a definition started within [start_time, end_time] (ms), oldest first, paged.</summary>
+    /// <summary>Instance codes of a definition started within [start_time, end_time] (ms, at most 10 h apart), oldest first, paged.</summary>
     private static IResult ListCodes(HttpContext context, ApprovalStore store)
     {
         var approvalCode = context.Request.Query("approval_code") ?? throw ApiErrorException.BadRequest(Invalid, "approval_code is required");
         var start = context.Request.QueryLong("start_time", Invalid) ?? throw ApiErrorException.BadRequest(Invalid, "start_time is required (ms)");
         var end = context.Request.QueryLong("end_time", Invalid) ?? throw ApiErrorException.BadRequest(Invalid, "end_time is required (ms)");
-        if (end < start)
+        if (end < start || end - start > MaxListWindowMs)
         {
-            throw ApiErrorException.BadRequest(Invalid, "end_time must not be before start_time");
+            throw ApiErrorException.BadRequest(Invalid, "start_time..end_time must be an ordered window of at most 10 hours (ms); page through longer periods window by window");
         }
 
         var pageSize = context.Request.QueryInt("page_size", 100, 1, 100, Invalid);

@@ -195,6 +195,11 @@ internal static class ExternalApprovalEndpoints
             var result = new List<object>();
             foreach (var item in instances.EnumerateArray())
             {
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    throw ApiErrorException.BadRequest(Invalid, "instances[] items must be objects {instance_id, update_time, tasks}");
+                }
+
                 var instanceId = item.RequiredString("instance_id", Invalid);
                 var updateTime = RequiredMs(item, "update_time");
                 var stored = store.ExternalInstances.FirstOrDefault(i => i.InstanceId == instanceId);
@@ -203,6 +208,11 @@ internal static class ExternalApprovalEndpoints
                 {
                     foreach (var task in tasks.EnumerateArray())
                     {
+                        if (task.ValueKind != JsonValueKind.Object)
+                        {
+                            throw ApiErrorException.BadRequest(Invalid, $"instances[].tasks[] of '{instanceId}' must be objects {{task_id, update_time}}");
+                        }
+
                         var taskId = task.RequiredString("task_id", Invalid);
                         var taskTime = RequiredMs(task, "update_time");
                         if (stored is null || !stored.Tasks.TryGetValue(taskId, out var storedTask) || storedTask.UpdateTime != taskTime)

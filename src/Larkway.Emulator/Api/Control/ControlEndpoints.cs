@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Larkway.Emulator.Approval;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.State;
 using Microsoft.AspNetCore.Builder;
@@ -86,7 +87,7 @@ internal static class ControlEndpoints
     }
 
     /// <summary>Everything except secrets and file bytes.</summary>
-    private static IResult Dump(EmulatorState state) => Envelope.Ok(new
+    private static IResult Dump(EmulatorState state, ApprovalStore approvals) => Envelope.Ok(new
     {
         tenant = state.Tenant,
         apps = state.Apps.Select(a => new { a.AppId, a.BotName, a.BotOpenId, a.Disabled }),
@@ -99,5 +100,19 @@ internal static class ControlEndpoints
         eventSubscriptions = state.EventSubscriptions.Select(e => new { e.AppId, Mode = EventControlEndpoints.ModeName(e.Mode), e.Url, HasEncryptKey = e.EncryptKey is not null, HasVerificationToken = e.VerificationToken is not null, e.ReceiveAllGroupMessages }),
         cardCallbacks = state.Apps.Select(a => state.CardCallbackOf(a.AppId)).OfType<CardCallbackSettings>()
             .Select(c => new { c.AppId, c.Url, c.CardRequestUrl, HasEncryptKey = c.EncryptKey is not null, HasVerificationToken = c.VerificationToken is not null }),
+        approvals = approvals.Read(() => new
+        {
+            definitions = approvals.Definitions.Select(d => new { d.Code, d.Name, d.Status, Subscribers = approvals.SubscribersOf(d.Code).ToList(), Nodes = d.Nodes.Select(n => new { n.NodeId, n.CustomNodeId, n.Name, n.NodeType, n.ApproverOpenIds, n.SelfSelect }).ToList() }).ToList(),
+            instances = approvals.Instances.Select(i => new
+            {
+                i.Code,
+                i.ApprovalCode,
+                i.Uuid,
+                i.Status,
+                i.Reverted,
+                i.ApplicantOpenId,
+                Tasks = i.Tasks.Select(t => new { t.Id, t.NodeId, t.CustomNodeId, t.OpenId, t.Status, t.Type }).ToList(),
+            }).ToList(),
+        }),
     });
 }

@@ -77,6 +77,11 @@ internal static class ApprovalFormValidator
             return;
         }
 
+        if (widget.Required && value.IsEmpty)
+        {
+            return; // "is required" says it once.
+        }
+
         foreach (var problem in value.Problems(widget))
         {
             errors.Add(new(path, problem.StartsWith(':') ? label + problem : $"{label} {problem}"));

@@ -384,6 +384,9 @@ public abstract record ApprovalFormValue(string Id)
             writer.WriteString("type", "docx");
             writer.WriteEndObject();
         }
+
+        internal override IEnumerable<string> Problems(ApprovalWidgetDefinition widget) =>
+            IsEmpty ? ["has no token; give a docx document_id, or leave the widget out"] : [];
     }
 
     /// <summary>A detail table (<c>fieldList</c>): rows of values for the widget's child widgets.</summary>
