@@ -5,7 +5,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Emulator.Seed;
 using Larkway.Emulator.State;
+using Larkway.Feishu.Im;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Larkway.Hub.Webhooks;
 
 namespace Larkway.Integration.Tests.Hub;
@@ -85,8 +88,11 @@ public abstract class HubApprovalCardsTests
         var (id, instance) = await CreateAsync(client, "cards-2");
         var bobs = await CardOfAsync(hub, Bob, id);
 
-        // Alice clicks Bob's card (a forwarded card, say): refused, nothing changes in Feishu or the Hub.
-        var refused = await ClickAsync(hub, bobs, Alice, approve: true);
+        // A copy of Bob's card in a group chat (as if forwarded), clicked by Alice: refused, nothing changes in Feishu or the Hub.
+        var group = hub.State.Chats.First(c => c.ChatMode == "group" && c.HasMember(OpenId(hub, Alice)) && c.HasBot(hub.Host.Settings.AppId!));
+        var bot = await hub.Host.Services.GetRequiredService<IHubApps>().GetClientAsync("");
+        var copy = await bot.Im.Messages.SendAsync(ReceiveId.Chat(group.ChatId), MessageContent.Card(bobs.SendContent));
+        var refused = await hub.ClickAsync(copy.MessageId, ButtonValue(bobs, "Approve"), Alice);
         refused.GetProperty("toast").GetProperty("content").GetString()!.ShouldContain("Only the approver");
         Instance(hub, instance).Tasks.Single().Status.ShouldBe("PENDING");
         Buttons(hub.State.FindMessage(bobs.MessageId)!).Count.ShouldBe(2);
@@ -199,8 +205,8 @@ public abstract class HubApprovalCardsTests
         var answer = await hub.ClickAsync(payment.MessageId, request, Alice);
         answer.GetProperty("toast").GetProperty("content").GetString().ShouldBe("Payment approval requested for INV-77");
 
-        // A second click (anyone's) finds the same approval.
-        var again = await hub.ClickAsync(payment.MessageId, request, Bob);
+        // A second click finds the same approval.
+        var again = await hub.ClickAsync(payment.MessageId, request, Alice);
         again.GetProperty("toast").GetProperty("content").GetString()!.ShouldContain("already requested");
 
         // The ERP's key sees the approval, linked to its notification, applicant Alice (the clicker).
