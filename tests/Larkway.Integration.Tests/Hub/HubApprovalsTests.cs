@@ -228,6 +228,62 @@ public sealed class HubApprovalsTests
         page.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetString().ShouldBe(id);
     }
 
+    [Fact]
+    public async Task A_create_Feishu_refuses_is_a_422_stored_as_failed_and_called_back_and_instances_the_Hub_did_not_create_are_ignored()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAsync(Fast);
+        using var client = Client(hub);
+        await SubscribeAsync(hub, receiver.Url("/approvals"), "larkway.approval.failed");
+
+        var refused = new
+        {
+            approval_code = DefaultApprovals.PaymentCode,
+            applicant = new { open_id = "ou_nobody_here" },
+            form = ValidForm(),
+            idempotency_key = "po-6",
+        };
+        using (var response = await client.PostAsJsonAsync("/api/v1/approvals", refused))
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, text);
+            var problem = JsonDocument.Parse(text).RootElement;
+            problem.GetProperty("feishu_code").GetInt32().ShouldNotBe(0);
+            var id = problem.GetProperty("approval_id").GetString()!;
+            (await GetAsync(client, id)).GetProperty("status").GetString().ShouldBe("failed");
+        }
+
+        using (var again = await client.PostAsJsonAsync("/api/v1/approvals", refused))
+        {
+            again.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+            JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("duplicate").GetBoolean().ShouldBeTrue();
+        }
+
+        await HubSandbox.WaitUntilAsync(() => receiver.At("/approvals").Count == 1, "the failed callback");
+
+        // An instance created elsewhere, and decided: its events are handled and ignored.
+        var (ours, _) = await CreateAsync(client, Payment("po-7", "alice@example.com", ValidForm()));
+        var feishu = hub.Host.App.Services.GetRequiredService<FeishuClient>();
+        var definition = await feishu.Approval.Definitions.GetAsync(DefaultApprovals.PaymentCode);
+        using var form = JsonDocument.Parse(JsonSerializer.Serialize(ValidForm()));
+        var foreign = await feishu.Approval.Instances.CreateAsync(new Larkway.Feishu.Approval.ApprovalInstanceCreate
+        {
+            ApprovalCode = DefaultApprovals.PaymentCode,
+            OpenId = OpenId(hub, "alice@example.com"),
+            Form = Larkway.Feishu.Approval.ApprovalForm.FromJson(form.RootElement, definition),
+        });
+        var handledBefore = await HandledApprovalEventsAsync(hub);
+        var bobsTask = (await feishu.Approval.Instances.GetAsync(foreign)).Tasks.First(t => t.Status == "PENDING").Id;
+        await ActAsync(hub, foreign, bobsTask, "bob@example.com", approve: false);
+        await HubSandbox.WaitUntilAsync(() => HandledApprovalEventsAsync(hub).GetAwaiter().GetResult() > handledBefore, "the foreign instance's events handled");
+
+        var page = await client.GetFromJsonAsync<JsonElement>("/api/v1/approvals");
+        page.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetString()).ShouldNotContain((string?)null);
+        page.GetProperty("items").GetArrayLength().ShouldBe(2);
+        (await GetAsync(client, ours)).GetProperty("status").GetString().ShouldBe("pending");
+        receiver.At("/approvals").Count.ShouldBe(1);
+    }
+
     private static object Payment(string key, string applicant, object form) => new
     {
         approval_code = DefaultApprovals.PaymentCode,
