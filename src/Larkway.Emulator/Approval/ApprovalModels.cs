@@ -137,6 +137,12 @@ internal sealed class ApprovalInstance
 
     public string? Title { get; init; }
 
+    /// <summary>
+    /// The definition's nodes when the instance was created: a running instance keeps its process even
+    /// when the definition is overwritten later (and node indexes stay valid).
+    /// </summary>
+    public required IReadOnlyList<ApprovalNode> Nodes { get; init; }
+
     /// <summary>Approvers per node as resolved at creation (definition approvers plus self-selected ones).</summary>
     public required IReadOnlyList<IReadOnlyList<string>> NodeApprovers { get; init; }
 

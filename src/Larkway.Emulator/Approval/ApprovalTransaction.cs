@@ -123,8 +123,8 @@ internal sealed class ApprovalTransaction(ApprovalStore store, long now)
                 continue;
             }
 
-            var index = definition.Nodes.ToList().FindIndex(n => n.NodeId == key || n.CustomNodeId == key);
-            var passed = instance.Timeline.Exists(t => t.Type == "PASS" && t.NodeKey == definition.Nodes.ElementAtOrDefault(index)?.NodeId);
+            var index = instance.Nodes.ToList().FindIndex(n => n.NodeId == key || n.CustomNodeId == key);
+            var passed = instance.Timeline.Exists(t => t.Type == "PASS" && t.NodeKey == instance.Nodes.ElementAtOrDefault(index)?.NodeId);
             if (index < 0 || index >= task.NodeIndex || !passed)
             {
                 throw ApiErrorException.BadRequest(Invalid, $"task_def_key_list: '{key}' is not a node this instance passed before the current one (use node_key values of PASS timeline entries, or START)");
@@ -134,8 +134,8 @@ internal sealed class ApprovalTransaction(ApprovalStore store, long now)
         }
 
         var target = targets.Min();
-        var nodeIds = targets.Select(i => i < 0 ? "START" : definition.Nodes[i].NodeId).ToList();
-        var customIds = targets.Select(i => i < 0 ? "START" : definition.Nodes[i].CustomNodeId).ToList();
+        var nodeIds = targets.Select(i => i < 0 ? "START" : instance.Nodes[i].NodeId).ToList();
+        var customIds = targets.Select(i => i < 0 ? "START" : instance.Nodes[i].CustomNodeId).ToList();
         var extra = new JsonObject
         {
             ["rollback_node_ids"] = new JsonArray([.. nodeIds.Select(id => (JsonNode)JsonValue.Create(id))]),
@@ -212,14 +212,14 @@ internal sealed class ApprovalTransaction(ApprovalStore store, long now)
     {
         while (true)
         {
-            if (index >= definition.Nodes.Count)
+            if (index >= instance.Nodes.Count)
             {
                 Finish(definition, instance, ApprovalStatus.Approved);
                 return;
             }
 
             instance.Round++;
-            var node = definition.Nodes[index];
+            var node = instance.Nodes[index];
             var ccs = instance.NodeCcs[index];
             if (ccs.Count > 0)
             {
@@ -265,7 +265,7 @@ internal sealed class ApprovalTransaction(ApprovalStore store, long now)
 
         if (task.ReturnToOpenId is { } returnTo && !group.Exists(t => t.Status == ApprovalStatus.Pending))
         {
-            var node = definition.Nodes[task.NodeIndex];
+            var node = instance.Nodes[task.NodeIndex];
             AddTask(definition, instance, task.NodeIndex, returnTo, node.NodeType, 0, 0, null);
             return;
         }
@@ -303,7 +303,7 @@ internal sealed class ApprovalTransaction(ApprovalStore store, long now)
 
     private void AddTask(ApprovalDefinition definition, ApprovalInstance instance, int nodeIndex, string openId, string type, int group, int position, string? returnTo)
     {
-        var node = nodeIndex < 0 ? null : definition.Nodes[nodeIndex];
+        var node = nodeIndex < 0 ? null : instance.Nodes[nodeIndex];
         var task = new ApprovalTask
         {
             Id = store.NextId(),

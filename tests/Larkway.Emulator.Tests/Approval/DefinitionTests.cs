@@ -87,6 +87,30 @@ public sealed class DefinitionTests
     }
 
     [Fact]
+    public async Task Overwriting_a_definition_leaves_running_instances_on_their_own_process()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        var (alice, bob, carol) = (emulator.User("alice@example.com").OpenId, emulator.User("bob@example.com").OpenId, emulator.User("carol@example.com").OpenId);
+        var code = await ApprovalApi.CreateDefinitionAsync(emulator, token, ApprovalApi.Node("first", "OR", bob), ApprovalApi.Node("second", "OR", carol));
+        var running = await ApprovalApi.CreateInstanceAsync(emulator, token, code, alice);
+
+        var body = JsonNode.Parse(JsonSerializer.Serialize(ApprovalApi.DefinitionBody(ApprovalApi.Node("only", "OR", carol))))!.AsObject();
+        body["approval_code"] = code;
+        using var overwrite = await emulator.SendAsync(HttpMethod.Post, "/open-apis/approval/v4/approvals", body.ToJsonString(), token);
+        Assert.Equal(code, overwrite.Data.GetProperty("approval_code").GetString());
+        using var get = await emulator.GetAsync($"/open-apis/approval/v4/approvals/{code}", token);
+        Assert.Equal(["only"], get.Data.GetProperty("node_list").EnumerateArray().Select(n => n.GetProperty("custom_node_id").GetString()));
+
+        await ApprovalApi.ApproveAsync(emulator, token, code, running, bob);
+        var instance = await ApprovalApi.GetInstanceAsync(emulator, token, running);
+        Assert.Equal("PENDING", ApprovalApi.Status(instance));
+        Assert.Equal("second", instance.GetProperty("task_list")[1].GetProperty("custom_node_id").GetString());
+        await ApprovalApi.ApproveAsync(emulator, token, code, running, carol);
+        Assert.Equal("APPROVED", ApprovalApi.Status(await ApprovalApi.GetInstanceAsync(emulator, token, running)));
+    }
+
+    [Fact]
     public async Task An_unknown_approver_is_1390004_and_an_unknown_code_is_1390002()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -82,6 +82,7 @@ internal static class ApprovalInstanceEndpoints
                 StartTime = tx.Now,
                 UpdateTime = tx.Now,
                 Title = body.OptionalString("title", Invalid),
+                Nodes = definition.Nodes,
                 NodeApprovers = [.. definition.Nodes.Select((n, i) => (IReadOnlyList<string>)[.. n.ApproverOpenIds.Concat(approvers[i]).Distinct(StringComparer.Ordinal)])],
                 NodeCcs = [.. definition.Nodes.Select((n, i) => (IReadOnlyList<string>)[.. n.CcOpenIds.Concat(ccs[i]).Distinct(StringComparer.Ordinal)])],
                 AppId = appId,
@@ -295,8 +296,7 @@ internal static class ApprovalInstanceEndpoints
             if (instanceCode is not null)
             {
                 var instance = store.Instance(instanceCode);
-                var definition = store.Definition(instance.ApprovalCode);
-                return definition.Nodes.Select((n, i) => (n, (IReadOnlyList<string>)instance.NodeApprovers[i], (IReadOnlyList<string>)instance.NodeCcs[i])).ToList();
+                return instance.Nodes.Select((n, i) => (n, (IReadOnlyList<string>)instance.NodeApprovers[i], (IReadOnlyList<string>)instance.NodeCcs[i])).ToList();
             }
 
             var approvalCode = body.RequiredString("approval_code", Invalid);
