@@ -47,6 +47,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// <summary>Events raised and their delivery attempts (also <c>GET /_emulator/events</c>).</summary>
     public DeliveryLog Deliveries => _app.Services.GetRequiredService<DeliveryLog>();
 
+    /// <summary>The approval engine's definitions and instances, for tests that check what Feishu would hold.</summary>
+    internal Approval.ApprovalStore Approvals => _app.Services.GetRequiredService<Approval.ApprovalStore>();
+
     /// <summary>The long-connection hub (connections, acks, <c>SendCallbackAsync</c>) for in-assembly features and tests.</summary>
     internal LongConnectionHub LongConnections => _app.Services.GetRequiredService<LongConnectionHub>();
 

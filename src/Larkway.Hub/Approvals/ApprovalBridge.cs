@@ -15,6 +15,7 @@ namespace Larkway.Hub.Approvals;
 internal sealed partial class ApprovalBridge(
     ApprovalStore store,
     ApprovalDefinitions definitions,
+    Cards.ApprovalCards cards,
     IHubApps apps,
     IOptions<ApprovalOptions> options,
     TimeProvider time,
@@ -94,6 +95,12 @@ internal sealed partial class ApprovalBridge(
         var client = await apps.GetClientAsync(approval.App ?? "", cancellationToken).ConfigureAwait(false);
         var instance = await client.Approval.Instances.GetAsync(code, UserIdType.OpenId, cancellationToken).ConfigureAwait(false);
         var applied = await store.ApplyAsync(approval.Id, ToSnapshot(instance), source, cancellationToken).ConfigureAwait(false);
+        if (applied?.Approval is { } row)
+        {
+            // Every read refreshes the cards, not only reads that changed something: a card a crash left unsent is sent now.
+            await cards.RefreshAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+
         return applied?.Approval;
     }
 
@@ -117,7 +124,16 @@ internal sealed partial class ApprovalBridge(
             UserIdType = UserIdType.OpenId,
         };
         await (approve ? client.Approval.Tasks.ApproveAsync(decision, cancellationToken) : client.Approval.Tasks.RejectAsync(decision, cancellationToken)).ConfigureAwait(false);
-        return await SyncAsync(approval, source, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SyncAsync(approval, source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Failure(ex) is not null || ex is OperationCanceledException)
+        {
+            // The decision is taken; its event (or reconciliation) applies it. Null: not read back.
+            LogSyncFailed(logger, ex, approval.Id);
+            return null;
+        }
     }
 
     /// <summary>Withdraws a pending instance on behalf of its applicant, then reads and applies it (source api).</summary>

@@ -40,6 +40,12 @@ public static class ApprovalCallbacks
             writer.WriteString("instance_code", approval.InstanceCode);
             writer.WriteString("status", transition.Status);
             writer.WriteNumber("sequence", transition.Sequence);
+            if (approval.NotificationId is { } notificationId)
+            {
+                // Opened from a notification card (payment.pending → Request approval): the business system's own notification.
+                writer.WriteString("notification_id", notificationId);
+            }
+
             if (approval.ErrorCode is { } code)
             {
                 writer.WriteStartObject("error");

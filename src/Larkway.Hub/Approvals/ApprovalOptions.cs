@@ -49,6 +49,24 @@ public sealed class ApprovalOptions
     /// <summary>Approvals read per reconciliation round (the rest wait for the next). Default 50.</summary>
     public int ReconcileBatchSize { get; set; } = 50;
 
+    /// <summary>Whether approvers get an approval card (Approve / Reject) for each pending task. Default true.</summary>
+    public bool CardsEnabled { get; set; } = true;
+
+    /// <summary>Whether this process competes to send reminders (one replica sends them at a time). Default true.</summary>
+    public bool RemindersEnabled { get; set; } = true;
+
+    /// <summary>A task pending this long gets its first reminder. Default 4 h.</summary>
+    public TimeSpan ReminderAfter { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>The least time between two reminders of one task. Default 1 day.</summary>
+    public TimeSpan ReminderEvery { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Reminders per task at most (0: none). Default 3.</summary>
+    public int MaxReminders { get; set; } = 3;
+
+    /// <summary>How often the reminder job looks for tasks due a reminder. Default 5 min.</summary>
+    public TimeSpan ReminderCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     internal static readonly TimeSpan[] DefaultRetryDelays =
         [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
 

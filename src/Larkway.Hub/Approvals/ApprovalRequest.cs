@@ -32,6 +32,9 @@ public sealed record ApprovalRequest(
     /// <summary>The business system's own id, echoed back.</summary>
     public string? Reference { get; init; }
 
+    /// <summary>The notification whose card asked for it (a card action, never the API).</summary>
+    public string? NotificationId { get; init; }
+
     /// <summary>Ways to name the applicant.</summary>
     public static readonly IReadOnlyList<string> ApplicantTypes = ["email", "open_id", "user_id"];
 

@@ -86,6 +86,12 @@ public sealed class ApprovalRow
 
     /// <summary>When reconciliation should read the instance again if no event comes first.</summary>
     public DateTimeOffset? NextSyncAt { get; set; }
+
+    /// <summary>The notification whose card button opened this approval (its outcome updates that card), if any.</summary>
+    public string? NotificationId { get; set; }
+
+    /// <summary>The final status the approval's cards (and the linked notification) were last updated to show.</summary>
+    public string? CardsShowStatus { get; set; }
 }
 
 /// <summary>

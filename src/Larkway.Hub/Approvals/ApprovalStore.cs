@@ -58,6 +58,7 @@ internal sealed class ApprovalStore(
                 Title = request.Title,
                 Form = request.Form,
                 Reference = request.Reference,
+                NotificationId = request.NotificationId,
                 Uuid = UuidOf(id),
                 Status = ApprovalState.Submitting,
                 Attempts = 1,

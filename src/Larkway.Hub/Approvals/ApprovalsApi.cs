@@ -274,7 +274,11 @@ public sealed record ApprovalDto(
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset? SyncedAt,
-    bool? Duplicate = null);
+    bool? Duplicate = null)
+{
+    /// <summary>The notification whose card opened it (a card's "Request approval" button), if any.</summary>
+    public string? NotificationId { get; init; }
+}
 
 /// <summary>The applicant as named, and their open_id when known.</summary>
 public sealed record ApprovalApplicantDto(string Type, string Value, string? OpenId);
@@ -325,7 +329,10 @@ internal static class ApprovalWire
             row.Attempts,
             row.Status == ApprovalState.Submitting ? row.NextAttemptAt : null,
             row.CreatedAt,
-            row.SyncedAt);
+            row.SyncedAt)
+        {
+            NotificationId = row.NotificationId,
+        };
     }
 
     private static ApprovalTransitionDto ToDto(ApprovalTransitionRow t) => new(

@@ -1,4 +1,6 @@
 using Larkway.Hub.Approvals;
+using Larkway.Hub.Approvals.Cards;
+using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Inbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +37,10 @@ public static class HubApprovalsServiceCollectionExtensions
             .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "Larkway:Approvals:ReconcileInterval must be positive.")
             .Validate(o => o.SyncAge > TimeSpan.Zero && o.MaxSyncAge >= o.SyncAge, "Larkway:Approvals:SyncAge must be positive and MaxSyncAge at least as long.")
             .Validate(o => o.ReconcileBatchSize >= 1, "Larkway:Approvals:ReconcileBatchSize must be at least 1.")
+            .Validate(o => o.ReminderAfter > TimeSpan.Zero, "Larkway:Approvals:ReminderAfter must be positive (how long a task waits before its first reminder).")
+            .Validate(o => o.ReminderEvery > TimeSpan.Zero, "Larkway:Approvals:ReminderEvery must be positive (the least time between two reminders of a task).")
+            .Validate(o => o.MaxReminders is >= 0 and <= 100, "Larkway:Approvals:MaxReminders must be from 0 to 100.")
+            .Validate(o => o.ReminderCheckInterval > TimeSpan.Zero, "Larkway:Approvals:ReminderCheckInterval must be positive.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -42,6 +48,9 @@ public static class HubApprovalsServiceCollectionExtensions
         services.TryAddSingleton<ApprovalStore>();
         services.TryAddSingleton<ApprovalDefinitions>();
         services.TryAddSingleton<ApprovalBridge>();
+        services.TryAddSingleton<ApprovalCards>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationCardHandler, ApprovalCardClicks>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationCardHandler, ApprovalRequestAction>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, ApprovalEventObserver>());
         services.TryAddSingleton<ApprovalSubmitter>();
         services.AddHostedService<ApprovalSubmitterHost>();
@@ -50,6 +59,11 @@ public static class HubApprovalsServiceCollectionExtensions
         if (section.GetValue<bool?>(nameof(ApprovalOptions.ReconcileEnabled)) ?? new ApprovalOptions().ReconcileEnabled)
         {
             services.AddHubJob<ApprovalReconciler>();
+        }
+
+        if (section.GetValue<bool?>(nameof(ApprovalOptions.RemindersEnabled)) ?? new ApprovalOptions().RemindersEnabled)
+        {
+            services.AddHubJob<ApprovalReminders>();
         }
 
         return services;

@@ -81,6 +81,9 @@ public class HubDbContext : DbContext
     /// <summary>Each approval's transitions, in order (its history and its callbacks).</summary>
     public DbSet<ApprovalTransitionRow> ApprovalTransitions => Set<ApprovalTransitionRow>();
 
+    /// <summary>The approval cards sent to approvers, one per task, with their reminders.</summary>
+    public DbSet<Approvals.Cards.ApprovalCardRow> ApprovalCards => Set<Approvals.Cards.ApprovalCardRow>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -376,6 +379,8 @@ public class HubDbContext : DbContext
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.Property(x => x.SyncedAt).HasColumnName("synced_at");
             e.Property(x => x.NextSyncAt).HasColumnName("next_sync_at");
+            e.Property(x => x.NotificationId).HasColumnName("notification_id").HasMaxLength(40);
+            e.Property(x => x.CardsShowStatus).HasColumnName("cards_show_status").HasMaxLength(16);
 
             // The idempotency guarantee, as for notifications: one approval per (caller, key), whatever the race.
             e.HasIndex(x => new { x.Caller, x.IdempotencyKey }).IsUnique().HasDatabaseName("ux_approvals_caller_idempotency_key");
@@ -408,6 +413,28 @@ public class HubDbContext : DbContext
             e.HasIndex(x => new { x.ApprovalId, x.Key }).IsUnique().HasDatabaseName("ux_approval_transitions_approval_id_key");
             e.HasOne<ApprovalRow>().WithMany().HasForeignKey(x => x.ApprovalId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_approval_transitions_approvals_approval_id");
+        });
+
+        modelBuilder.Entity<Approvals.Cards.ApprovalCardRow>(e =>
+        {
+            e.ToTable("approval_cards");
+            e.HasKey(x => x.Id).HasName("pk_approval_cards");
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.ApprovalId).HasColumnName("approval_id").HasMaxLength(40).IsRequired();
+            e.Property(x => x.TaskId).HasColumnName("task_id").HasMaxLength(ApprovalLimits.MaxIdLength).IsRequired();
+            e.Property(x => x.ApproverOpenId).HasColumnName("approver_open_id").HasMaxLength(ApprovalLimits.MaxIdLength).IsRequired();
+            e.Property(x => x.NotificationId).HasColumnName("notification_id").HasMaxLength(40).IsRequired();
+            e.Property(x => x.TaskStatus).HasColumnName("task_status").HasMaxLength(32).IsRequired();
+            e.Property(x => x.Shown).HasColumnName("shown").HasMaxLength(64).IsRequired();
+            e.Property(x => x.PendingSince).HasColumnName("pending_since");
+            e.Property(x => x.Reminders).HasColumnName("reminders");
+            e.Property(x => x.LastRemindedAt).HasColumnName("last_reminded_at");
+
+            // One card per task, whichever replica applied the snapshot first.
+            e.HasIndex(x => new { x.ApprovalId, x.TaskId }).IsUnique().HasDatabaseName("ux_approval_cards_approval_id_task_id");
+            e.HasIndex(x => new { x.TaskStatus, x.PendingSince }).HasDatabaseName("ix_approval_cards_task_status_pending_since");
+            e.HasOne<ApprovalRow>().WithMany().HasForeignKey(x => x.ApprovalId).OnDelete(DeleteBehavior.Cascade)
+                .HasConstraintName("fk_approval_cards_approvals_approval_id");
         });
     }
 }

@@ -20,6 +20,7 @@ namespace Larkway.Hub.Notifications.Actions;
 internal sealed partial class NotificationCardActions(
     NotificationStore store,
     NotificationTypeStore types,
+    IEnumerable<INotificationCardHandler> handlers,
     TimeProvider time,
     ILogger<NotificationCardActions> logger)
 {
@@ -41,13 +42,15 @@ internal sealed partial class NotificationCardActions(
         var type = await types.GetAsync(notification.Type, cancellationToken).ConfigureAwait(false);
         var action = context.Action.Length == 0 ? null : NotificationTypeAction.Find(type?.Actions ?? "{}", context.Action);
         var form = FormValues(context.Event.Action);
+        var click = new NotificationCardClick(notification, context, action, form);
+        var handler = handlers.FirstOrDefault(h => h.Handles(click));
         var messageId = context.MessageId;
         await store.RecordActionAsync(new NotificationActionRow
         {
             NotificationId = id,
             EventKey = EventKey(context),
             Action = Truncate(context.Action, NotificationActionRow.MaxNameLength),
-            Known = action is not null,
+            Known = action is not null || handler is not null,
             OperatorOpenId = context.OperatorOpenId,
             MessageId = messageId,
             Recipient = messageId is null ? null : f.Deliveries.FirstOrDefault(d => d.MessageId == messageId)?.Recipient,
@@ -55,6 +58,11 @@ internal sealed partial class NotificationCardActions(
             Decision = action?.Decision,
             At = time.GetUtcNow(),
         }, cancellationToken).ConfigureAwait(false);
+
+        if (handler is not null)
+        {
+            return await handler.HandleAsync(click, cancellationToken).ConfigureAwait(false);
+        }
 
         if (action is null)
         {

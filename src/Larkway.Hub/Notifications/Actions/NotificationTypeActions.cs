@@ -15,11 +15,18 @@ namespace Larkway.Hub.Notifications.Actions;
 /// </summary>
 internal sealed record NotificationTypeAction(string Name, string? ToastType, string? ToastContent, JsonObject? Card, string? Decision)
 {
+    /// <summary>
+    /// An approval the click opens (<c>{"approval_code", "form", "title"?, "reference"?}</c>, templates over the same
+    /// values as the toast); null for an action that only answers.
+    /// </summary>
+    public JsonObject? Approval { get; init; }
+
     /// <summary>Most actions per type.</summary>
     public const int MaxActions = 20;
 
     private static readonly string[] ToastTypes = ["info", "success", "warning", "error"];
-    private static readonly string[] Fields = ["toast", "card", "decision"];
+    private static readonly string[] Fields = ["toast", "card", "decision", "approval"];
+    private static readonly string[] ApprovalFields = ["approval_code", "form", "title", "reference"];
 
     /// <summary>The type's action of that name, or null.</summary>
     public static NotificationTypeAction? Find(string actionsJson, string name)
@@ -35,7 +42,10 @@ internal sealed record NotificationTypeAction(string Name, string? ToastType, st
             toast?["type"]?.GetValue<string>() ?? (toast is null ? null : "info"),
             toast?["content"]?.GetValue<string>(),
             action["card"] as JsonObject,
-            action["decision"]?.GetValue<string>());
+            action["decision"]?.GetValue<string>())
+        {
+            Approval = action["approval"] as JsonObject,
+        };
     }
 
     /// <summary>
@@ -83,13 +93,15 @@ internal sealed record NotificationTypeAction(string Name, string? ToastType, st
 
             foreach (var unknown in action.Select(p => p.Key).Where(k => !Fields.Contains(k)))
             {
-                problems.Add(new($"{path}.{unknown}", "Not a field: an action has toast ({type, content}), card (the after-card template) and decision."));
+                problems.Add(new($"{path}.{unknown}", "Not a field: an action has toast ({type, content}), card (the after-card template), decision and approval."));
             }
 
-            if (!action.ContainsKey("toast") && !action.ContainsKey("card"))
+            if (!action.ContainsKey("toast") && !action.ContainsKey("card") && !action.ContainsKey("approval"))
             {
                 problems.Add(new(path, "Give a toast, a card (the after-card), or both: the user must see an answer."));
             }
+
+            ValidateApproval(action["approval"], path, action.ContainsKey("approval"), problems);
 
             ValidateToast(action["toast"], path, action.ContainsKey("toast"), problems);
             ValidateDecision(action["decision"], path, action.ContainsKey("decision"), problems);
@@ -163,6 +175,45 @@ internal sealed record NotificationTypeAction(string Name, string? ToastType, st
         }
 
         problems.AddRange(CardTemplate.Check(content).Select(p => new NotificationProblem($"{path}.toast.content", p)));
+    }
+
+    private static void ValidateApproval(JsonNode? node, string path, bool present, List<NotificationProblem> problems)
+    {
+        if (!present)
+        {
+            return;
+        }
+
+        if (node is not JsonObject approval)
+        {
+            problems.Add(new($"{path}.approval", "Must be {\"approval_code\": \"…\", \"form\": {\"amount\": \"{{invoice.amount}}\"}} (title and reference optional)."));
+            return;
+        }
+
+        foreach (var unknown in approval.Select(p => p.Key).Where(k => !ApprovalFields.Contains(k)))
+        {
+            problems.Add(new($"{path}.approval.{unknown}", "Not a field: approval has approval_code, form, title and reference."));
+        }
+
+        if (approval["approval_code"] is not JsonValue code || code.GetValueKind() != JsonValueKind.String || code.GetValue<string>().Length == 0)
+        {
+            problems.Add(new($"{path}.approval.approval_code", "Required: the approval definition's code (a string)."));
+        }
+
+        if (approval["form"] is not JsonObject)
+        {
+            problems.Add(new($"{path}.approval.form", "Required: the form values by widget id or custom id, templates over the notification's data."));
+        }
+
+        foreach (var field in new[] { "title", "reference" })
+        {
+            if (approval.ContainsKey(field) && (approval[field] is not JsonValue v || v.GetValueKind() != JsonValueKind.String))
+            {
+                problems.Add(new($"{path}.approval.{field}", "A string (a template over the notification's data)."));
+            }
+        }
+
+        problems.AddRange(CardTemplate.Check(approval).Select(p => new NotificationProblem($"{path}.approval", p)));
     }
 
     private static void ValidateDecision(JsonNode? node, string path, bool present, List<NotificationProblem> problems)

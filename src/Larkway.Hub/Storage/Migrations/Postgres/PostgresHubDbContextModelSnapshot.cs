@@ -114,6 +114,11 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("caller");
 
+                    b.Property<string>("CardsShowStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("cards_show_status");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");
@@ -160,6 +165,11 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                     b.Property<long?>("NextSyncAt")
                         .HasColumnType("bigint")
                         .HasColumnName("next_sync_at");
+
+                    b.Property<string>("NotificationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("notification_id");
 
                     b.Property<string>("Reference")
                         .HasMaxLength(200)
@@ -309,6 +319,76 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasDatabaseName("ux_approval_transitions_approval_id_sequence");
 
                     b.ToTable("approval_transitions", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Approvals.Cards.ApprovalCardRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ApprovalId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("approval_id");
+
+                    b.Property<string>("ApproverOpenId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("approver_open_id");
+
+                    b.Property<long?>("LastRemindedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_reminded_at");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("notification_id");
+
+                    b.Property<long>("PendingSince")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_since");
+
+                    b.Property<int>("Reminders")
+                        .HasColumnType("integer")
+                        .HasColumnName("reminders");
+
+                    b.Property<string>("Shown")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("shown");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("task_id");
+
+                    b.Property<string>("TaskStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("task_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_approval_cards");
+
+                    b.HasIndex("ApprovalId", "TaskId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_approval_cards_approval_id_task_id");
+
+                    b.HasIndex("TaskStatus", "PendingSince")
+                        .HasDatabaseName("ix_approval_cards_task_status_pending_since");
+
+                    b.ToTable("approval_cards", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Apps.HubAppRow", b =>
@@ -1069,6 +1149,16 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_approval_transitions_approvals_approval_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Approvals.Cards.ApprovalCardRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Approvals.ApprovalRow", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_approval_cards_approvals_approval_id");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Inbox.InboxDedupKey", b =>

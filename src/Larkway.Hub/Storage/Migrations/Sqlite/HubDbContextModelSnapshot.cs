@@ -107,6 +107,11 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("caller");
 
+                    b.Property<string>("CardsShowStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cards_show_status");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -153,6 +158,11 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.Property<long?>("NextSyncAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_sync_at");
+
+                    b.Property<string>("NotificationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notification_id");
 
                     b.Property<string>("Reference")
                         .HasMaxLength(200)
@@ -300,6 +310,74 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasDatabaseName("ux_approval_transitions_approval_id_sequence");
 
                     b.ToTable("approval_transitions", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Approvals.Cards.ApprovalCardRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApprovalId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_id");
+
+                    b.Property<string>("ApproverOpenId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approver_open_id");
+
+                    b.Property<long?>("LastRemindedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_reminded_at");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notification_id");
+
+                    b.Property<long>("PendingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_since");
+
+                    b.Property<int>("Reminders")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reminders");
+
+                    b.Property<string>("Shown")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shown");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("task_id");
+
+                    b.Property<string>("TaskStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("task_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_approval_cards");
+
+                    b.HasIndex("ApprovalId", "TaskId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_approval_cards_approval_id_task_id");
+
+                    b.HasIndex("TaskStatus", "PendingSince")
+                        .HasDatabaseName("ix_approval_cards_task_status_pending_since");
+
+                    b.ToTable("approval_cards", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Apps.HubAppRow", b =>
@@ -1050,6 +1128,16 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_approval_transitions_approvals_approval_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Approvals.Cards.ApprovalCardRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Approvals.ApprovalRow", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_approval_cards_approvals_approval_id");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Inbox.InboxDedupKey", b =>

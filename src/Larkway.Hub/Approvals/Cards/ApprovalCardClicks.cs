@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Larkway.Feishu;
+using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Hub.Notifications.Actions;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Approvals.Cards;
+
+/// <summary>
+/// Approve / Reject on an approval card. Only the task's assignee decides (the clicker's open_id from the callback is
+/// the user the Hub acts for, as Feishu's task API requires); anyone else gets a toast and nothing happens. The Hub
+/// approves or rejects in Feishu for the clicker, reads and applies the instance (source <c>card</c>: the transition,
+/// the callbacks, every card re-rendered) and answers with the updated card within Feishu's 3 s. A task already decided
+/// elsewhere shows as such; Feishu failing leaves the card as it was, with a toast.
+/// </summary>
+internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBridge bridge, ApprovalCards cards, ILogger<ApprovalCardClicks> logger)
+    : INotificationCardHandler
+{
+    /// <summary>How long the click may wait for Feishu: Feishu gives the whole answer 3 s.</summary>
+    internal static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(2500);
+
+    public bool Handles(NotificationCardClick click) =>
+        click is not null && click.Notification.Type == ApprovalCards.TaskType
+        && click.Context.Action is ApprovalCardRenderer.ApproveAction or ApprovalCardRenderer.RejectAction;
+
+    public async Task<CardActionResponse> HandleAsync(NotificationCardClick click, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(click);
+        var approve = click.Context.Action == ApprovalCardRenderer.ApproveAction;
+        var (approvalId, taskId) = (click.Value("approval_id"), click.Value("task_id"));
+        var approval = approvalId is null ? null : await store.FindAsync(approvalId, cancellationToken).ConfigureAwait(false);
+        var card = approval is null || taskId is null ? null : await cards.FindAsync(approval.Id, taskId, cancellationToken).ConfigureAwait(false);
+
+        // The card must be the one this notification carries: a value copied into another card decides nothing.
+        if (approval is null || card is null || card.NotificationId != click.Notification.Id)
+        {
+            return CardActionResponse.WithToast(CardToastType.Info, "This approval is no longer on record, so the button does nothing now.");
+        }
+
+        if (!string.Equals(click.OperatorOpenId, card.ApproverOpenId, StringComparison.Ordinal))
+        {
+            return CardActionResponse.WithToast(CardToastType.Info, "Only the approver this task is assigned to can decide it. Nothing was changed.");
+        }
+
+        var known = TaskStatus(approval, taskId!) ?? card.TaskStatus;
+        if (approval.Status != ApprovalState.Pending || known != "PENDING")
+        {
+            return Answer(approval, taskId!, known, CardToastType.Info, "This was already decided; the card shows where it stands.");
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(Budget);
+        try
+        {
+            // Null when the decision was taken but not read back in time: shown as taken; its event applies it.
+            var decided = await bridge.DecideAsync(approval, taskId!, click.OperatorOpenId, approve, Comment(click), ApprovalBridge.FromCard, budget.Token)
+                .ConfigureAwait(false);
+            var status = decided is not null && TaskStatus(decided, taskId!) is { } read && read != "PENDING" ? read : approve ? "APPROVED" : "REJECTED";
+            return Answer(decided ?? approval, taskId!, status, approve ? CardToastType.Success : CardToastType.Warning, approve ? "Approved." : "Rejected.");
+        }
+        catch (FeishuApiException ex) when (ex.Code is FeishuErrorCodes.ApprovalTaskNotFound or FeishuErrorCodes.ApprovalNoPermission)
+        {
+            // Decided (or transferred) in Feishu's own app meanwhile: read it, show it, no error.
+            LogDecidedElsewhere(logger, approval.Id, taskId!, ex.Code);
+            var current = await TrySyncAsync(approval, budget.Token).ConfigureAwait(false) ?? approval;
+            var status = TaskStatus(current, taskId!) is { } s && s != "PENDING" ? s : "DONE";
+            return Answer(current, taskId!, status, CardToastType.Info, "This task was already decided elsewhere; nothing more to do here.");
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Feishu did not answer within the budget: the decision may or may not have been taken; events will tell.
+            LogDecideSlow(logger, approval.Id, taskId!);
+            return CardActionResponse.WithToast(CardToastType.Info, "Feishu is slow to answer; this card updates once your decision is confirmed. If it does not, click again.");
+        }
+        catch (Exception ex) when (ApprovalBridge.Failure(ex) is { } failure && !cancellationToken.IsCancellationRequested)
+        {
+            LogDecideFailed(logger, approval.Id, taskId!, failure.Failure.Code, failure.Failure.LogId);
+            return CardActionResponse.WithToast(CardToastType.Error,
+                $"Feishu did not take the decision just now (code {failure.Failure.Code}); nothing was changed. Try again in a moment.");
+        }
+    }
+
+    private async Task<ApprovalRow?> TrySyncAsync(ApprovalRow approval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await bridge.SyncAsync(approval, ApprovalBridge.FromCard, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)
+        {
+            // Events and reconciliation bring it later.
+            return null;
+        }
+    }
+
+    private static CardActionResponse Answer(ApprovalRow approval, string taskId, string taskStatus, CardToastType toast, string message)
+    {
+        using var card = JsonDocument.Parse(ApprovalCardRenderer.Render(approval, taskId, taskStatus));
+        return CardActionResponse.WithToast(toast, message).AndRawCard(card.RootElement.Clone());
+    }
+
+    private static string? TaskStatus(ApprovalRow approval, string taskId) =>
+        JsonSerializer.Deserialize(approval.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray)?.FirstOrDefault(t => t.Id == taskId)?.Status;
+
+    /// <summary>The comment typed beside the buttons, if the card has an input (a form's <c>comment</c>, or a single input).</summary>
+    private static string? Comment(NotificationCardClick click)
+    {
+        var text = (click.Form["comment"] ?? click.Form["input"])?.GetValueKind() == JsonValueKind.String
+            ? (click.Form["comment"] ?? click.Form["input"])!.GetValue<string>().Trim()
+            : null;
+        return string.IsNullOrEmpty(text) ? null : text.Length > ApprovalTransitionRow.MaxCommentLength ? text[..ApprovalTransitionRow.MaxCommentLength] : text;
+    }
+
+    [LoggerMessage(EventId = 4660, Level = LogLevel.Information, Message = "Approval {ApprovalId}: task {TaskId} was clicked on its card but Feishu says it is no longer pending (code {Code}); shown as decided elsewhere.")]
+    private static partial void LogDecidedElsewhere(ILogger logger, string approvalId, string taskId, int code);
+
+    [LoggerMessage(EventId = 4662, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card did not finish within the card's time budget; events and reconciliation settle it.")]
+    private static partial void LogDecideSlow(ILogger logger, string approvalId, string taskId);
+
+    [LoggerMessage(EventId = 4661, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card failed (code {Code}, log id {LogId}); the card is unchanged.")]
+    private static partial void LogDecideFailed(ILogger logger, string approvalId, string taskId, int code, string? logId);
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Larkway.Hub.Approvals.Cards;
+
+/// <summary>
+/// The approver's card for one task, as it should look now: while the task is pending, what is asked (title, applicant,
+/// key form values, reference) with Approve and Reject; afterwards, what happened. Form values are plain text, so a
+/// business system's data cannot inject markup or mentions.
+/// </summary>
+internal static class ApprovalCardRenderer
+{
+    /// <summary>The button actions (the value's <c>action</c>).</summary>
+    public const string ApproveAction = "larkway.approval.approve";
+
+    /// <inheritdoc cref="ApproveAction"/>
+    public const string RejectAction = "larkway.approval.reject";
+
+    /// <summary>Form values shown on the card at most (the rest are in Feishu).</summary>
+    private const int MaxFields = 6;
+
+    private const int MaxValueLength = 200;
+
+    /// <summary>What a card for <paramref name="taskStatus"/> of an approval in <paramref name="approval"/>'s state shows; a change means re-render.</summary>
+    public static string Shown(string taskStatus, ApprovalState approval) => $"{taskStatus.ToUpperInvariant()}/{ApprovalTransitions.WireName(approval)}";
+
+    /// <summary>
+    /// The card JSON for the approver of <paramref name="taskId"/>. The same state renders the same card whether it is the
+    /// answer to the approver's click or the outbox's later update (so neither overwrites the other with something else);
+    /// "Approved by you" holds either way, since only the assignee can decide their task, here or in Feishu.
+    /// </summary>
+    public static string Render(ApprovalRow approval, string taskId, string taskStatus)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        var status = taskStatus.ToUpperInvariant();
+        var open = approval.Status == ApprovalState.Pending && status == "PENDING";
+        var (colour, headline) = Headline(approval.Status, status);
+        var elements = new JsonArray { Summary(approval) };
+        if (Fields(approval.Form) is { Count: > 0 } fields)
+        {
+            elements.Add(new JsonObject { ["tag"] = "div", ["fields"] = fields });
+        }
+
+        elements.Add(new JsonObject { ["tag"] = "hr" });
+        if (open)
+        {
+            elements.Add(new JsonObject
+            {
+                ["tag"] = "action",
+                ["actions"] = new JsonArray
+                {
+                    Button("Approve", "primary", ApproveAction, approval.Id, taskId),
+                    Button("Reject", "danger", RejectAction, approval.Id, taskId),
+                },
+            });
+        }
+        else
+        {
+            elements.Add(new JsonObject
+            {
+                ["tag"] = "note",
+                ["elements"] = new JsonArray { Text(Outcome(approval.Status, status)) },
+            });
+        }
+
+        var card = new JsonObject
+        {
+            ["config"] = new JsonObject { ["wide_screen_mode"] = true, ["update_multi"] = true },
+            ["header"] = new JsonObject
+            {
+                ["template"] = colour,
+                ["title"] = Text(Clip(headline + ": " + (approval.Title ?? "approval request"), 100)),
+            },
+            ["elements"] = elements,
+        };
+        return card.ToJsonString();
+    }
+
+    private static (string Colour, string Headline) Headline(ApprovalState approval, string task) => (approval, task) switch
+    {
+        (ApprovalState.Approved, _) => ("green", "Approved"),
+        (ApprovalState.Rejected, _) => ("red", "Rejected"),
+        (ApprovalState.Canceled, _) => ("grey", "Withdrawn"),
+        (ApprovalState.Deleted, _) => ("grey", "Deleted"),
+        (ApprovalState.Reverted, _) => ("grey", "Reverted"),
+        (_, "APPROVED") => ("green", "Approved by you"),
+        (_, "REJECTED") => ("red", "Rejected by you"),
+        (_, "PENDING") => ("blue", "Waiting for your approval"),
+        _ => ("grey", "No longer yours to decide"),
+    };
+
+    private static string Outcome(ApprovalState approval, string task)
+    {
+        var yours = task switch
+        {
+            "APPROVED" => "Approved by you.",
+            "REJECTED" => "Rejected by you.",
+            "TRANSFERRED" => "Transferred to someone else.",
+            "PENDING" => "",
+            _ => "Decided elsewhere — nothing left for you to do.",
+        };
+        var whole = approval switch
+        {
+            ApprovalState.Pending => "The approval waits for other approvers.",
+            ApprovalState.Approved => "The approval was approved.",
+            ApprovalState.Rejected => "The approval was rejected.",
+            ApprovalState.Canceled => "The applicant withdrew it.",
+            ApprovalState.Deleted => "It was deleted in Feishu.",
+            ApprovalState.Reverted => "It was approved, then reverted.",
+            _ => "",
+        };
+        return (yours + " " + whole).Trim();
+    }
+
+    /// <summary>Applicant (a mention when known by open_id) and reference.</summary>
+    private static JsonObject Summary(ApprovalRow approval)
+    {
+        // Open ids are Feishu's own (checked when the approval was accepted); everything else goes in plain-text fields.
+        var applicant = approval.ApplicantOpenId is { } openId && openId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? $"<at id={openId}></at>"
+            : "(" + approval.ApplicantType + ")";
+        var fields = new JsonArray
+        {
+            new JsonObject { ["is_short"] = true, ["text"] = new JsonObject { ["tag"] = "lark_md", ["content"] = "**Applicant**\n" + applicant } },
+        };
+        if (approval.Reference is { } reference)
+        {
+            fields.Add(new JsonObject { ["is_short"] = true, ["text"] = Text("Reference: " + Clip(reference, MaxValueLength)) });
+        }
+
+        return new JsonObject { ["tag"] = "div", ["fields"] = fields };
+    }
+
+    /// <summary>The first form values, each "name: value" in plain text.</summary>
+    private static JsonArray? Fields(string formJson)
+    {
+        using var form = JsonDocument.Parse(formJson);
+        if (form.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var fields = new JsonArray();
+        foreach (var field in form.RootElement.EnumerateObject().Take(MaxFields))
+        {
+            fields.Add(new JsonObject { ["is_short"] = true, ["text"] = Text(Clip($"{field.Name}: {Display(field.Value)}", MaxValueLength)) });
+        }
+
+        return fields;
+    }
+
+    private static string Display(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+        JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Display)),
+        JsonValueKind.Object when value.TryGetProperty("value", out var amount) =>
+            value.TryGetProperty("currency", out var currency) ? $"{Display(amount)} {Display(currency)}" : Display(amount),
+        JsonValueKind.Null or JsonValueKind.Undefined => "—",
+        _ => value.GetRawText(),
+    };
+
+    private static JsonObject Button(string text, string type, string action, string approvalId, string taskId) => new()
+    {
+        ["tag"] = "button",
+        ["text"] = Text(text),
+        ["type"] = type,
+        ["value"] = new JsonObject { ["action"] = action, ["approval_id"] = approvalId, ["task_id"] = taskId },
+    };
+
+    private static JsonObject Text(string content) => new() { ["tag"] = "plain_text", ["content"] = content };
+
+    private static string Clip(string text, int length) =>
+        text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
+
+    /// <summary>A reminder: who waits, since when (UTC), and that the card above still takes the decision.</summary>
+    public static string Reminder(ApprovalRow approval, int number, DateTimeOffset pendingSince) => new JsonObject
+    {
+        ["config"] = new JsonObject { ["wide_screen_mode"] = true },
+        ["header"] = new JsonObject
+        {
+            ["template"] = "orange",
+            ["title"] = Text(Clip("Reminder: " + (approval.Title ?? "an approval") + " waits for you", 100)),
+        },
+        ["elements"] = new JsonArray
+        {
+            new JsonObject
+            {
+                ["tag"] = "div",
+                ["text"] = Text(string.Create(CultureInfo.InvariantCulture,
+                    $"Waiting for your decision since {pendingSince.UtcDateTime:yyyy-MM-dd HH:mm} UTC (reminder {number}). Approve or reject it on the approval card, or in Feishu's Approval app.")),
+            },
+        },
+    }.ToJsonString();
+}
