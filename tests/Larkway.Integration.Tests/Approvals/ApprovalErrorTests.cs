@@ -106,6 +106,7 @@ public sealed class ApprovalErrorTests(ApprovalFixture fx) : IClassFixture<Appro
         }));
         Assert.Throws<ArgumentException>(() => approval.Instances.ListCodesAsync(definition.ApprovalCode, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(-1)));
         Assert.Throws<ArgumentException>(() => approval.Tasks.QueryAsync(fx.BobId, "99"));
+        await Assert.ThrowsAsync<ArgumentException>(() => approval.Instances.AddSignAsync(new ApprovalAddSign { ApprovalCode = definition.ApprovalCode, InstanceCode = "i", UserId = fx.BobId, TaskId = "t", AddSignUserIds = [fx.DaveId], AddSignType = 2 }));
         Assert.Throws<ArgumentException>(() => approval.External.ListTasksAsync(approvalCodes: ["erp"]));
         await Assert.ThrowsAsync<ArgumentException>(() => approval.Comments.CreateAsync("instance", fx.BobId, new ApprovalCommentCreate { Text = " " }));
         await Assert.ThrowsAsync<ArgumentException>(() => approval.Tasks.ApproveAsync(new ApprovalTaskDecision { ApprovalCode = definition.ApprovalCode, InstanceCode = "i", TaskId = "", UserId = fx.BobId }));

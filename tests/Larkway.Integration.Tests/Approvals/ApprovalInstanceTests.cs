@@ -171,7 +171,9 @@ public sealed class ApprovalInstanceTests(ApprovalFixture fx) : IClassFixture<Ap
 
         var instance = await fx.Client.Approval.Instances.GetAsync(code);
         var cc = Assert.Single(instance.Timeline, t => t.Type == "CC");
-        Assert.Equal([fx.DaveId], cc.OpenIds);
+        Assert.Equal([fx.DaveId], cc.CcUsers.Select(u => u.OpenId));
+        var asUserIds = await fx.Client.Approval.Instances.GetAsync(code, Larkway.Feishu.Im.UserIdType.UserId);
+        Assert.Equal([fx.Dave.UserId], asUserIds.Timeline.Single(t => t.Type == "CC").CcUsers.Select(u => u.UserId));
         var copied = await fx.Client.Approval.Tasks.QueryAsync(fx.DaveId, ApprovalTaskTopic.CcUnread).ToListAsync();
         Assert.Contains(copied, t => t.ProcessId == code || t.ProcessCode == code);
     }
@@ -213,7 +215,7 @@ public sealed class ApprovalInstanceTests(ApprovalFixture fx) : IClassFixture<Ap
 
         await fx.Client.Approval.Instances.AddSignAsync(new ApprovalAddSign
         {
-            ApprovalCode = definition.ApprovalCode, InstanceCode = code, UserId = fx.BobId, TaskId = task.Id, AddSignUserIds = [fx.DaveId], AddSignType = 1, Comment = "Dave first",
+            ApprovalCode = definition.ApprovalCode, InstanceCode = code, UserId = fx.BobId, TaskId = task.Id, AddSignUserIds = [fx.DaveId], AddSignType = 1, ApprovalMethod = 1, Comment = "Dave first",
         });
 
         var signed = await fx.Client.Approval.Instances.GetAsync(code);

@@ -16,7 +16,7 @@ public sealed class ApprovalTaskTests(ApprovalFixture fx) : IClassFixture<Approv
         var afterLead = await fx.Client.Approval.Instances.GetAsync(code);
         Assert.Equal("DONE", afterLead.Tasks.Single(t => t.CustomNodeId == "lead" && t.OpenId == fx.BobId).Status);
         Assert.Equal(2, afterLead.Tasks.Count(t => t.CustomNodeId == "finance" && t.Status == ApprovalStatus.Pending));
-        Assert.Contains(afterLead.Timeline, t => t.Type == "CC" && t.OpenIds.Contains(fx.AliceId)); // finance's ccer
+        Assert.Contains(afterLead.Timeline, t => t.Type == "CC" && t.CcUsers.Any(u => u.OpenId == fx.AliceId)); // finance's ccer
 
         await fx.ApproveAsync(definition, code, fx.CarolId); // AND: Dave still to approve
         Assert.Equal(ApprovalStatus.Pending, (await fx.PendingTaskAsync(code, fx.DaveId)).Status);
