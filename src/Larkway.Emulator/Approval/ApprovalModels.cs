@@ -1,3 +1,4 @@
+using System.Text.Json;
 namespace Larkway.Emulator.Approval;
 
 // Approval entities are mutable classes guarded by ApprovalStore's lock: an instance changes in many
@@ -168,7 +169,14 @@ internal sealed class ApprovalInstance
 }
 
 /// <summary>A third-party (external) approval definition: the business system runs the process.</summary>
-internal sealed record ExternalDefinition(string Code, string Name, string? GroupCode, string? GroupName, string BizName, bool SupportPc, bool SupportMobile, string? ActionCallbackUrl, string OwnerAppId);
+internal sealed record ExternalDefinition(string Code, string Name, string? GroupCode, string? GroupName, string BizName, bool SupportPc, bool SupportMobile, string? ActionCallbackUrl, string OwnerAppId)
+{
+    /// <summary>The parts of the create body the get page returns as given (<c>external</c> without the callback token and key).</summary>
+    public ExternalDefinitionEcho Echo { get; init; } = new(null, null, null, null, null);
+}
+
+/// <summary>What a third-party definition was created with, kept to be read back.</summary>
+internal sealed record ExternalDefinitionEcho(string? Description, JsonElement? External, JsonElement? Viewers, JsonElement? I18nResources, JsonElement? Managers);
 
 /// <summary>A synced external instance; <see cref="Raw"/> is the body as last applied (echoed by sync).</summary>
 internal sealed class ExternalInstance

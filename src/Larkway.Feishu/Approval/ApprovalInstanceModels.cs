@@ -206,7 +206,13 @@ public sealed record ApprovalTimelineEntry
 
     /// <summary>The node's key (what <see cref="ApprovalRollback.NodeKeys"/> takes, from PASS entries).</summary>
     public string? NodeKey { get; init; }
+
+    /// <summary>Who was copied, for CC entries (the timeline's <c>cc_user_list</c>; <see cref="OpenIds"/> stays empty there).</summary>
+    public IReadOnlyList<ApprovalCcUser> CcUsers { get; init; } = [];
 }
+
+/// <summary>A user copied on an instance: ids of the requested type and open_id, and the cc's own id.</summary>
+public sealed record ApprovalCcUser(string? UserId, string? OpenId, string? CcId);
 
 /// <summary>The status strings of instances, with <see cref="IsFinal"/>.</summary>
 public static class ApprovalStatus

@@ -62,7 +62,7 @@ public partial class ApprovalInstancesClient
     }
 
     /// <summary>Adds approvers before, after or alongside a pending task (<c>POST …/instances/add_sign</c>).</summary>
-    /// <exception cref="ArgumentException">A missing id, no one to add, or a type other than 1–3 (nothing sent).</exception>
+    /// <exception cref="ArgumentException">A missing id, no one to add, a type other than 1–3, or type 1/2 without an approval method (nothing sent).</exception>
     public virtual Task AddSignAsync(ApprovalAddSign request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -74,6 +74,12 @@ public partial class ApprovalInstancesClient
         if (request.ApprovalMethod is { } method && (method is < 1 or > 2 || request.AddSignType == 3))
         {
             throw new ArgumentException("ApprovalMethod is 1 (OR) or 2 (AND), and only for AddSignType 1 or 2.", nameof(request));
+        }
+
+        // The add_sign page: before/after signers need a method (how they decide among themselves).
+        if (request.ApprovalMethod is null && request.AddSignType is 1 or 2)
+        {
+            throw new ArgumentException($"AddSignType {request.AddSignType} needs ApprovalMethod: 1 (OR, any signer decides) or 2 (AND, every signer).", nameof(request));
         }
 
         var body = new AddSignBody(

@@ -343,6 +343,8 @@ internal sealed class TimelineWire
 
     public string? NodeKey { get; set; }
 
+    public List<CcUserWire>? CcUserList { get; set; }
+
     public ApprovalTimelineEntry ToModel() => new()
     {
         Type = Type ?? "",
@@ -355,7 +357,18 @@ internal sealed class TimelineWire
         Comment = ApprovalTime.Empty(Comment),
         Ext = ApprovalTime.Empty(Ext),
         NodeKey = ApprovalTime.Empty(NodeKey),
+        CcUsers = [.. (CcUserList ?? []).Select(c => new ApprovalCcUser(ApprovalTime.Empty(c.UserId), ApprovalTime.Empty(c.OpenId), ApprovalTime.Empty(c.CcId)))],
     };
+}
+
+/// <summary>An entry of a timeline's <c>cc_user_list</c>.</summary>
+internal sealed class CcUserWire
+{
+    public string? UserId { get; set; }
+
+    public string? OpenId { get; set; }
+
+    public string? CcId { get; set; }
 }
 
 internal sealed class InstanceCodePageData

@@ -91,6 +91,63 @@ public sealed class ExternalApprovalTests
         Assert.Contains("links.pc_link", noLinks.Msg, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_definition_reads_back_as_created_without_the_callback_secrets()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        using (await emulator.PostJsonAsync("/open-apis/approval/v4/external_approvals", new
+        {
+            approval_code = Code,
+            approval_name = "@i18n@name",
+            description = "@i18n@description",
+            external = new { biz_name = "ERP", create_link_pc = "https://erp.example/po/new", create_link_mobile = "https://m.erp.example/po/new", support_pc = true, support_mobile = true, action_callback_url = "https://erp.example/cb", action_callback_token = "cb-token", action_callback_key = "cb-key" },
+            viewers = new[] { new { viewer_type = "TENANT" } },
+            i18n_resources = new[] { new { locale = "en-US", is_default = true, texts = new[] { new { key = "@i18n@name", value = "Purchase" } } } },
+        }, token))
+        {
+        }
+
+        using var get = await emulator.GetAsync($"/open-apis/approval/v4/external_approvals/{Code}", token);
+
+        // Found by the client's integration test: the links and texts given at create were not read back.
+        var external = get.Data.GetProperty("external");
+        Assert.Equal("https://erp.example/po/new", external.GetProperty("create_link_pc").GetString());
+        Assert.Equal("https://m.erp.example/po/new", external.GetProperty("create_link_mobile").GetString());
+        Assert.Equal("https://erp.example/cb", external.GetProperty("action_callback_url").GetString());
+        Assert.False(external.TryGetProperty("action_callback_token", out _));
+        Assert.False(external.TryGetProperty("action_callback_key", out _));
+        Assert.Equal("@i18n@description", get.Data.GetProperty("description").GetString());
+        Assert.Equal("TENANT", get.Data.GetProperty("viewers")[0].GetProperty("viewer_type").GetString());
+        Assert.Equal("en-US", get.Data.GetProperty("i18n_resources")[0].GetProperty("locale").GetString());
+    }
+
+    [Fact]
+    public async Task The_task_list_takes_its_filters_in_the_get_body_and_status_is_a_task_status()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        using (await CreateDefinitionAsync(emulator, token))
+        {
+        }
+
+        using (await SyncAsync(emulator, token, "PENDING", updateTime: 2000, taskStatus: "PENDING", taskUpdate: 2000))
+        {
+        }
+
+        // The external_tasks page documents a request body on the GET (found by the client's integration test: it was ignored).
+        using var pending = await emulator.SendAsync(HttpMethod.Get, "/open-apis/approval/v4/external_tasks", $$"""{"approval_codes":["{{Code}}"],"status":"PENDING"}""", token);
+        using var approved = await emulator.SendAsync(HttpMethod.Get, "/open-apis/approval/v4/external_tasks", $$"""{"approval_codes":["{{Code}}"],"status":"APPROVED"}""", token);
+        using var otherCode = await emulator.SendAsync(HttpMethod.Get, "/open-apis/approval/v4/external_tasks", """{"approval_codes":["other"]}""", token);
+        using var badStatus = await emulator.SendAsync(HttpMethod.Get, "/open-apis/approval/v4/external_tasks", """{"status":"CANCELED"}""", token);
+
+        Assert.Equal(("PENDING", "PENDING"), Statuses(pending));
+        Assert.Empty(approved.Data.GetProperty("data").EnumerateArray());
+        Assert.Empty(otherCode.Data.GetProperty("data").EnumerateArray());
+        Assert.Equal(1390001, badStatus.Code);
+        Assert.Contains("status", badStatus.Msg, StringComparison.Ordinal);
+    }
+
     private static (string Instance, string Task) Statuses(Reply reply)
     {
         var instance = Assert.Single(reply.Data.GetProperty("data").EnumerateArray());

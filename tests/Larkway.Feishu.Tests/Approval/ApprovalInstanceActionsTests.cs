@@ -142,6 +142,8 @@ public class ApprovalInstanceActionsTests
     [InlineData(0, null, "AddSignType is 0")]
     [InlineData(3, 1, "only for AddSignType 1 or 2")]
     [InlineData(1, 3, "ApprovalMethod is 1 (OR) or 2 (AND)")]
+    [InlineData(1, null, "AddSignType 1 needs ApprovalMethod")] // found against the Emulator: Feishu answers 1390001
+    [InlineData(2, null, "AddSignType 2 needs ApprovalMethod")]
     public async Task Add_sign_refuses_undocumented_types(int type, int? method, string message)
     {
         var stub = new StubHandler((_, _) => Responses.Ok());

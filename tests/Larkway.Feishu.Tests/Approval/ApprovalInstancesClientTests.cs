@@ -17,7 +17,8 @@ public class ApprovalInstancesClientTests
                       {"id":"T0","status":"APPROVED","type":"AUTO_PASS","start_time":"1769821200500","end_time":"1769821200600"}],
          "comment_list":[{"id":"C1","user_id":"u2","open_id":"ou_2","comment":"ok","create_time":"1769821300000"}],
          "timeline":[{"type":"START","create_time":"1769821200000","user_id":"u1","open_id":"ou_1","ext":"{}","node_key":""},
-                     {"type":"TRANSFER","create_time":"1769821250000","user_id_list":["u3"],"open_id_list":["ou_3"],"task_id":"T1","comment":"over to you","node_key":"APPROVAL_1"}]}
+                     {"type":"TRANSFER","create_time":"1769821250000","user_id_list":["u3"],"open_id_list":["ou_3"],"task_id":"T1","comment":"over to you","node_key":"APPROVAL_1"},
+                     {"type":"CC","create_time":"1769821260000","user_id":"u1","open_id":"ou_1","cc_user_list":[{"user_id":"u4","open_id":"ou_4","cc_id":"CC1"}]}]}
         """;
 
     private static ApprovalInstanceCreate Request(ApprovalForm? form = null, ApprovalDefinition? definition = null, string? uuid = null) => new()
@@ -179,10 +180,14 @@ public class ApprovalInstancesClientTests
         var comment = Assert.Single(instance.Comments);
         Assert.Equal(("C1", "ok", DateTimeOffset.FromUnixTimeMilliseconds(1769821300000)), (comment.Id, comment.Comment, comment.CreateTime));
 
-        Assert.Equal(["START", "TRANSFER"], instance.Timeline.Select(t => t.Type));
+        Assert.Equal(["START", "TRANSFER", "CC"], instance.Timeline.Select(t => t.Type));
         var transfer = instance.Timeline[1];
         Assert.Equal(["u3"], transfer.UserIds);
         Assert.Equal(["ou_3"], transfer.OpenIds);
+        Assert.Empty(transfer.CcUsers);
+
+        // CC entries name the copied users in cc_user_list (found against the Emulator: they were dropped).
+        Assert.Equal([new ApprovalCcUser("u4", "ou_4", "CC1")], instance.Timeline[2].CcUsers);
         Assert.Equal(("T1", "over to you", "APPROVAL_1"), (transfer.TaskId, transfer.Comment, transfer.NodeKey));
         Assert.Null(instance.Timeline[0].NodeKey);
     }

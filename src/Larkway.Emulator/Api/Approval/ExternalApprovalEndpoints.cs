@@ -55,7 +55,10 @@ internal static class ExternalApprovalEndpoints
         }
 
         var definition = new ExternalDefinition(code, name, body.OptionalString("group_code", Invalid), body.OptionalString("group_name", Invalid),
-            external.OptionalString("biz_name", Invalid) ?? string.Empty, supportPc, supportMobile, external.OptionalString("action_callback_url", Invalid), context.CallerApp().AppId);
+            external.OptionalString("biz_name", Invalid) ?? string.Empty, supportPc, supportMobile, external.OptionalString("action_callback_url", Invalid), context.CallerApp().AppId)
+        {
+            Echo = new ExternalDefinitionEcho(body.OptionalString("description", Invalid), WithoutSecrets(external), Part(body, "viewers"), Part(body, "i18n_resources"), Part(body, "managers")),
+        };
         store.Change(_ =>
         {
             store.PutExternalDefinition(definition);
@@ -73,9 +76,25 @@ internal static class ExternalApprovalEndpoints
             approval_code = definition.Code,
             group_code = definition.GroupCode,
             group_name = definition.GroupName,
-            external = new { biz_name = definition.BizName, support_pc = definition.SupportPc, support_mobile = definition.SupportMobile, action_callback_url = definition.ActionCallbackUrl },
+            description = definition.Echo.Description,
+            external = definition.Echo.External ?? JsonSerializer.SerializeToElement(new { biz_name = definition.BizName, support_pc = definition.SupportPc, support_mobile = definition.SupportMobile, action_callback_url = definition.ActionCallbackUrl }),
+            viewers = definition.Echo.Viewers,
+            i18n_resources = definition.Echo.I18nResources,
+            managers = definition.Echo.Managers,
         });
     }
+
+    // The callback token and key are secrets: stored for callbacks, never echoed.
+    private static JsonElement WithoutSecrets(JsonElement external)
+    {
+        var copy = JsonNode.Parse(external.GetRawText())!.AsObject();
+        copy.Remove("action_callback_token");
+        copy.Remove("action_callback_key");
+        return JsonSerializer.SerializeToElement(copy);
+    }
+
+    private static JsonElement? Part(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var part) && part.ValueKind != JsonValueKind.Null ? part.Clone() : null;
 
     private static async Task<IResult> SyncAsync(HttpContext context, ApprovalStore store)
     {
@@ -233,14 +252,27 @@ internal static class ExternalApprovalEndpoints
         return Envelope.Ok(new { diff_instances = diffs });
     }
 
-    private static IResult ListTasks(HttpContext context, ApprovalStore store)
+    /// <summary>
+    /// The external_tasks page takes its filters in the request body of the GET (approval_codes, instance_ids,
+    /// user_ids, and status — a task status); query parameters are read too, for callers that cannot send a GET body.
+    /// </summary>
+    private static async Task<IResult> ListTasks(HttpContext context, ApprovalStore store)
     {
         var pageSize = context.Request.QueryInt("page_size", 50, 1, 500, Invalid);
-        var codes = context.Request.Query["approval_codes"].Where(v => !string.IsNullOrEmpty(v)).ToHashSet(StringComparer.Ordinal);
-        var ids = context.Request.Query["instance_ids"].Where(v => !string.IsNullOrEmpty(v)).ToHashSet(StringComparer.Ordinal);
-        var status = context.Request.Query("status");
+        var body = await RequestJson.ReadObjectAsync(context.Request, Invalid, allowEmpty: true);
+        var codes = Filter(context, body, "approval_codes", 20);
+        var ids = Filter(context, body, "instance_ids", 20);
+        var users = Filter(context, body, "user_ids", int.MaxValue).Select(u => store.State.FindUser(ApprovalWire.UserIdType(context), u)?.OpenId ?? u).ToHashSet(StringComparer.Ordinal);
+        var status = (body.ValueKind == JsonValueKind.Object ? body.OptionalString("status", Invalid) : null) ?? context.Request.Query("status");
+        if (status is not null)
+        {
+            OneOf(status, TaskStatuses, "status");
+        }
+
+        bool TaskMatches(ExternalTask t) => (status is null || t.Status == status) && (users.Count == 0 || (t.OpenId is not null && users.Contains(t.OpenId)));
         var rows = store.Read(() => store.ExternalInstances
-            .Where(i => (codes.Count == 0 || codes.Contains(i.ApprovalCode)) && (ids.Count == 0 || ids.Contains(i.InstanceId)) && (status is null || i.Status == status))
+            .Where(i => (codes.Count == 0 || codes.Contains(i.ApprovalCode)) && (ids.Count == 0 || ids.Contains(i.InstanceId))
+                && ((status is null && users.Count == 0) || i.Tasks.Values.Any(TaskMatches)))
             .OrderBy(i => i.ApprovalCode, StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)
             .Select(i => (Key: i.ApprovalCode + "\u0001" + i.InstanceId, View: (object)new
             {
@@ -252,6 +284,13 @@ internal static class ExternalApprovalEndpoints
             })).ToList());
         var page = Paging.Slice(rows, r => r.Key, false, context.Request.Query("page_token"), pageSize, "external-tasks", Invalid);
         return Envelope.Ok(new { data = page.Items.Select(r => r.View), has_more = page.HasMore, page_token = page.PageToken });
+    }
+
+    private static HashSet<string> Filter(HttpContext context, JsonElement body, string name, int max)
+    {
+        var values = (body.ValueKind == JsonValueKind.Object ? body.OptionalStringArray(name, Invalid) : null)
+            ?? [.. context.Request.Query[name].Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)];
+        return values.Count <= max ? values.ToHashSet(StringComparer.Ordinal) : throw ApiErrorException.BadRequest(Invalid, $"{name} takes at most {max} values");
     }
 
     private static string OneOf(string value, string[] allowed, string field) =>
