@@ -389,6 +389,7 @@ public class HubDbContext : DbContext
             e.HasIndex(x => new { x.App, x.InstanceCode }).HasDatabaseName("ix_approvals_app_instance_code");
             e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_approvals_status_next_attempt_at");
             e.HasIndex(x => new { x.Status, x.NextSyncAt }).HasDatabaseName("ix_approvals_status_next_sync_at");
+            e.HasIndex(x => new { x.CardsDue, x.SyncedAt }).HasDatabaseName("ix_approvals_cards_due_synced_at");
             e.HasIndex(x => new { x.Caller, x.Reference }).HasDatabaseName("ix_approvals_caller_reference");
         });
 

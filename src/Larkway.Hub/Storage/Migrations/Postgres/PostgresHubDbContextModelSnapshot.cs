@@ -234,6 +234,9 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                     b.HasIndex("Caller", "Reference")
                         .HasDatabaseName("ix_approvals_caller_reference");
 
+                    b.HasIndex("CardsDue", "SyncedAt")
+                        .HasDatabaseName("ix_approvals_cards_due_synced_at");
+
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_approvals_status_next_attempt_at");
 
