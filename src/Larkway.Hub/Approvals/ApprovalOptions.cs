@@ -49,6 +49,21 @@ public sealed class ApprovalOptions
     /// <summary>Approvals read per reconciliation round (the rest wait for the next). Default 50.</summary>
     public int ReconcileBatchSize { get; set; } = 50;
 
+    /// <summary>
+    /// How long after an approval ends Feishu may still revert or delete it (Feishu's <c>revert_interval</c>, 31 days by
+    /// default): reconciliation keeps reading approved and rejected approvals this long, then stops. Zero: never. Default 31 days.
+    /// </summary>
+    public TimeSpan RevertWindow { get; set; } = TimeSpan.FromDays(31);
+
+    /// <summary>
+    /// The longest wait between two reads of an ended approval inside <see cref="RevertWindow"/>; the waits start at
+    /// <see cref="SyncAge"/> and double. Default 1 day.
+    /// </summary>
+    public TimeSpan MaxRevertSyncAge { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Ended approvals read per reconciliation run at most, so the revert checks never flood Feishu. Default 20.</summary>
+    public int RevertCheckBatchSize { get; set; } = 20;
+
     /// <summary>Whether approvers get an approval card (Approve / Reject) for each pending task. Default true.</summary>
     public bool CardsEnabled { get; set; } = true;
 
@@ -84,5 +99,24 @@ public sealed class ApprovalOptions
         var wait = age / 6;
         wait = wait < SyncAge ? SyncAge : wait > MaxSyncAge ? MaxSyncAge : wait;
         return now + wait;
+    }
+
+    /// <summary>
+    /// When an approval that ended at <paramref name="endedAt"/> and was read at <paramref name="now"/> is read again for a
+    /// revert or delete: waits of its time since ending (at least <see cref="SyncAge"/>, at most <see cref="MaxRevertSyncAge"/>),
+    /// so about doubling; one last read at the window's end; null once the window has passed.
+    /// </summary>
+    internal DateTimeOffset? NextRevertCheck(DateTimeOffset endedAt, DateTimeOffset now)
+    {
+        var closes = endedAt + RevertWindow;
+        if (now >= closes)
+        {
+            return null;
+        }
+
+        var wait = now - endedAt;
+        wait = wait < SyncAge ? SyncAge : wait > MaxRevertSyncAge ? MaxRevertSyncAge : wait;
+        var next = now + wait;
+        return next < closes ? next : closes;
     }
 }

@@ -87,11 +87,23 @@ public sealed class ApprovalRow
     /// <summary>When reconciliation should read the instance again if no event comes first.</summary>
     public DateTimeOffset? NextSyncAt { get; set; }
 
+    /// <summary>
+    /// When the Hub first saw the approval end (approved, rejected, …): Feishu's revert window counts from about then,
+    /// so reconciliation keeps reading a revertible outcome until this plus <see cref="ApprovalOptions.RevertWindow"/>.
+    /// </summary>
+    public DateTimeOffset? EndedAt { get; set; }
+
     /// <summary>The notification whose card button opened this approval (its outcome updates that card), if any.</summary>
     public string? NotificationId { get; set; }
 
     /// <summary>The final status the approval's cards (and the linked notification) were last updated to show.</summary>
     public string? CardsShowStatus { get; set; }
+
+    /// <summary>
+    /// Set in the same transaction as every recorded change, cleared once the cards (approvers' and a linked notification's)
+    /// show it: a crash in between leaves it set, and reconciliation finishes the refresh.
+    /// </summary>
+    public bool CardsDue { get; set; }
 }
 
 /// <summary>

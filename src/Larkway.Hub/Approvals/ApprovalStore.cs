@@ -272,7 +272,15 @@ internal sealed class ApprovalStore(
             row.Status = plan.State;
             row.Tasks = JsonSerializer.Serialize([.. plan.Tasks], ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray);
             row.SyncedAt = now;
-            row.NextSyncAt = ApprovalTransitions.IsOpen(plan.State) ? options.Value.NextSync(row.CreatedAt, now) : null;
+            if (!ApprovalTransitions.IsOpen(plan.State))
+            {
+                row.EndedAt ??= now;
+            }
+
+            row.NextSyncAt = NextRead(row, now);
+
+            // Recorded with the change it is for: a crash before the cards show it leaves the marker for reconciliation.
+            row.CardsDue |= plan.Changes.Count > 0;
             return plan.Changes;
         }, cancellationToken);
 
@@ -290,6 +298,41 @@ internal sealed class ApprovalStore(
         }
     }
 
+    /// <summary>
+    /// Ended approvals Feishu may still revert or delete (approved, rejected, reverted) whose next read inside the revert
+    /// window is due, the longest-waiting first: what reconciliation reads after the open ones.
+    /// </summary>
+    public async Task<IReadOnlyList<ApprovalRow>> DueForRevertCheckAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.Approvals.AsNoTracking()
+                .Where(a => (a.Status == ApprovalState.Approved || a.Status == ApprovalState.Rejected || a.Status == ApprovalState.Reverted)
+                    && a.InstanceCode != null && a.NextSyncAt <= now)
+                .OrderBy(a => a.NextSyncAt).Take(batchSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Approvals whose recorded change the cards may not show yet (<see cref="ApprovalRow.CardsDue"/>), left so for longer
+    /// than <see cref="ApprovalOptions.SyncAge"/> — the refresh after the change did not finish (a crash, a failure).
+    /// </summary>
+    public async Task<IReadOnlyList<ApprovalRow>> DueForCardRefreshAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? before = time.GetUtcNow() - options.Value.SyncAge;
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.Approvals.AsNoTracking()
+                .Where(a => a.CardsDue && a.SyncedAt <= before)
+                .OrderBy(a => a.SyncedAt).Take(batchSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Puts off the next read of an approval Feishu could not be asked about (reconciliation moves on to others).</summary>
     public async Task PostponeSyncAsync(string id, CancellationToken cancellationToken)
     {
@@ -298,7 +341,7 @@ internal sealed class ApprovalStore(
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            await db.Approvals.Where(a => a.Id == id && a.Status == ApprovalState.Pending)
+            await db.Approvals.Where(a => a.Id == id && a.NextSyncAt != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.NextSyncAt, next), cancellationToken).ConfigureAwait(false);
         }
     }
@@ -361,6 +404,21 @@ internal sealed class ApprovalStore(
                 return new ApprovalApplied(row, added);
             }
         }
+    }
+
+    /// <summary>
+    /// When reconciliation reads the approval again: open ones by their age; ended ones Feishu may still revert or delete
+    /// within the revert window, backing off; never for a final status or once the window has passed.
+    /// </summary>
+    private DateTimeOffset? NextRead(ApprovalRow row, DateTimeOffset now)
+    {
+        var o = options.Value;
+        if (ApprovalTransitions.IsOpen(row.Status))
+        {
+            return o.NextSync(row.CreatedAt, now);
+        }
+
+        return ApprovalTransitions.CanMove(row.Status, ApprovalState.Deleted) && row.EndedAt is { } ended ? o.NextRevertCheck(ended, now) : null;
     }
 
     private static ApprovalTransitionRow ToRow(ApprovalRow row, PlannedTransition planned, string source, DateTimeOffset now) => new()

@@ -37,6 +37,9 @@ public static class HubApprovalsServiceCollectionExtensions
             .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "Larkway:Approvals:ReconcileInterval must be positive.")
             .Validate(o => o.SyncAge > TimeSpan.Zero && o.MaxSyncAge >= o.SyncAge, "Larkway:Approvals:SyncAge must be positive and MaxSyncAge at least as long.")
             .Validate(o => o.ReconcileBatchSize >= 1, "Larkway:Approvals:ReconcileBatchSize must be at least 1.")
+            .Validate(o => o.RevertWindow >= TimeSpan.Zero && o.RevertWindow <= TimeSpan.FromDays(366), "Larkway:Approvals:RevertWindow must be from 0 (no revert checks) to 366 days (Feishu's revert_interval; default 31 days).")
+            .Validate(o => o.MaxRevertSyncAge >= o.SyncAge, "Larkway:Approvals:MaxRevertSyncAge must be at least SyncAge.")
+            .Validate(o => o.RevertCheckBatchSize is >= 1 and <= 500, "Larkway:Approvals:RevertCheckBatchSize must be from 1 to 500 (ended approvals read per reconciliation run).")
             .Validate(o => o.ReminderAfter > TimeSpan.Zero, "Larkway:Approvals:ReminderAfter must be positive (how long a task waits before its first reminder).")
             .Validate(o => o.ReminderEvery > TimeSpan.Zero, "Larkway:Approvals:ReminderEvery must be positive (the least time between two reminders of a task).")
             .Validate(o => o.MaxReminders is >= 0 and <= 100, "Larkway:Approvals:MaxReminders must be from 0 to 100.")
@@ -55,17 +58,31 @@ public static class HubApprovalsServiceCollectionExtensions
         services.TryAddSingleton<ApprovalSubmitter>();
         services.AddHostedService<ApprovalSubmitterHost>();
 
-        // Every replica may compete for it; one with ReconcileEnabled=false never does.
-        if (section.GetValue<bool?>(nameof(ApprovalOptions.ReconcileEnabled)) ?? new ApprovalOptions().ReconcileEnabled)
+        // Every replica may compete for them; one with ReconcileEnabled / RemindersEnabled false never does. Decided here
+        // from configuration and the configure callback alike (both are known at registration).
+        var registered = Registered(section, configure);
+        if (registered.ReconcileEnabled)
         {
             services.AddHubJob<ApprovalReconciler>();
         }
 
-        if (section.GetValue<bool?>(nameof(ApprovalOptions.RemindersEnabled)) ?? new ApprovalOptions().RemindersEnabled)
+        if (registered.RemindersEnabled)
         {
             services.AddHubJob<ApprovalReminders>();
         }
 
         return services;
+    }
+
+    /// <summary>The options as configuration and the callback set them, read at registration (which jobs to add).</summary>
+    private static ApprovalOptions Registered(IConfigurationSection section, Action<ApprovalOptions>? configure)
+    {
+        var registered = new ApprovalOptions
+        {
+            ReconcileEnabled = section.GetValue<bool?>(nameof(ApprovalOptions.ReconcileEnabled)) ?? true,
+            RemindersEnabled = section.GetValue<bool?>(nameof(ApprovalOptions.RemindersEnabled)) ?? true,
+        };
+        configure?.Invoke(registered);
+        return registered;
     }
 }

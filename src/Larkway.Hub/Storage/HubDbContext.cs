@@ -379,14 +379,17 @@ public class HubDbContext : DbContext
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.Property(x => x.SyncedAt).HasColumnName("synced_at");
             e.Property(x => x.NextSyncAt).HasColumnName("next_sync_at");
+            e.Property(x => x.EndedAt).HasColumnName("ended_at");
             e.Property(x => x.NotificationId).HasColumnName("notification_id").HasMaxLength(40);
             e.Property(x => x.CardsShowStatus).HasColumnName("cards_show_status").HasMaxLength(16);
+            e.Property(x => x.CardsDue).HasColumnName("cards_due");
 
             // The idempotency guarantee, as for notifications: one approval per (caller, key), whatever the race.
             e.HasIndex(x => new { x.Caller, x.IdempotencyKey }).IsUnique().HasDatabaseName("ux_approvals_caller_idempotency_key");
             e.HasIndex(x => new { x.App, x.InstanceCode }).HasDatabaseName("ix_approvals_app_instance_code");
             e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_approvals_status_next_attempt_at");
             e.HasIndex(x => new { x.Status, x.NextSyncAt }).HasDatabaseName("ix_approvals_status_next_sync_at");
+            e.HasIndex(x => new { x.CardsDue, x.SyncedAt }).HasDatabaseName("ix_approvals_cards_due_synced_at");
             e.HasIndex(x => new { x.Caller, x.Reference }).HasDatabaseName("ix_approvals_caller_reference");
         });
 

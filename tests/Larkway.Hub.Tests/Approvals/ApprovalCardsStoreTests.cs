@@ -88,11 +88,116 @@ public abstract class ApprovalCardsStoreTests
         (await cards.DueForReminderAsync(10, CancellationToken.None)).ShouldBeEmpty();
     }
 
-    private static async Task<ApprovalRow> PendingAsync(ApprovalStore store, string key, params (string Id, string OpenId, string Status)[] tasks)
+    [Fact]
+    public async Task An_outcome_commits_with_its_card_refresh_due_and_a_fresh_hub_over_the_same_database_re_renders_the_payment_card_once()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var time = new ManualTimeProvider();
+        string approvalId, notificationId;
+        await using (var first = Services(database, time))
+        {
+            var (store, cards, notifications) = (first.Provider.GetRequiredService<ApprovalStore>(), first.Provider.GetRequiredService<ApprovalCards>(), first.Provider.GetRequiredService<NotificationStore>());
+            notificationId = await PaymentNotificationAsync(first);
+            var approval = await PendingAsync(store, "k3", notificationId, ("t1", "ou_bob", "PENDING"));
+            approvalId = approval.Id;
+            await cards.RefreshAsync(approval, CancellationToken.None);
+            (await store.FindAsync(approvalId, CancellationToken.None))!.CardsDue.ShouldBeFalse();
+
+            // The outcome commits; the Hub stops before the cards show it (a crash between the two).
+            var applied = (await store.ApplyAsync(approvalId, Snapshot("APPROVED", ("t1", "ou_bob", "APPROVED")), "event", CancellationToken.None))!.Approval;
+            applied.Status.ShouldBe(ApprovalState.Approved);
+            var stored = (await store.FindAsync(approvalId, CancellationToken.None))!;
+            (stored.Status, stored.CardsDue).ShouldBe((ApprovalState.Approved, true));
+            (await notifications.GetAsync(notificationId, CancellationToken.None))!.Value.Notification.Content.ShouldNotContain("Payment approved");
+        }
+
+        await using var second = Services(database, time);
+        var (store2, cards2, notifications2) = (second.Provider.GetRequiredService<ApprovalStore>(), second.Provider.GetRequiredService<ApprovalCards>(), second.Provider.GetRequiredService<NotificationStore>());
+
+        // Left alone for SyncAge (the applier's own refresh may still be running), then due for reconciliation.
+        (await store2.DueForCardRefreshAsync(10, CancellationToken.None)).ShouldBeEmpty();
+        time.Advance(new ApprovalOptions().SyncAge);
+        var due = await store2.DueForCardRefreshAsync(10, CancellationToken.None);
+        due.Select(a => a.Id).ShouldBe([approvalId]);
+        await cards2.RefreshAsync(due[0], CancellationToken.None);
+        var payment = (await notifications2.GetAsync(notificationId, CancellationToken.None))!.Value.Notification;
+        payment.Content.ShouldContain("Payment approved");
+        payment.Version.ShouldBe(2);
+
+        // Refreshing again from the same stale row (two reconcilers, or a crash before the marker was cleared) shows the
+        // same card; from the row as it is now, nothing is re-rendered.
+        await cards2.RefreshAsync(due[0], CancellationToken.None);
+        (await notifications2.GetAsync(notificationId, CancellationToken.None))!.Value.Notification.Content.ShouldBe(payment.Content);
+        var version = (await notifications2.GetAsync(notificationId, CancellationToken.None))!.Value.Notification.Version;
+        await cards2.RefreshAsync((await store2.FindAsync(approvalId, CancellationToken.None))!, CancellationToken.None);
+        (await notifications2.GetAsync(notificationId, CancellationToken.None))!.Value.Notification.Version.ShouldBe(version);
+        var bob = (await cards2.FindAsync(approvalId, "t1", CancellationToken.None))!;
+        (await notifications2.GetAsync(bob.NotificationId, CancellationToken.None))!.Value.Notification.Content.ShouldContain("Approved by you");
+        var finished = (await store2.FindAsync(approvalId, CancellationToken.None))!;
+        (finished.CardsDue, finished.CardsShowStatus).ShouldBe((false, "approved"));
+        (await store2.DueForCardRefreshAsync(10, CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Ended_approvals_are_read_again_for_a_revert_backing_off_within_the_window_and_final_ones_never()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var time = new ManualTimeProvider();
+        await using var hub = Services(database, time);
+        var store = hub.Provider.GetRequiredService<ApprovalStore>();
+        var approved = await PendingAsync(store, "k4", null, ("t1", "ou_bob", "PENDING"));
+        var canceled = await PendingAsync(store, "k5", null, ("t1", "ou_bob", "PENDING"));
+        await store.ApplyAsync(approved.Id, Snapshot("APPROVED", ("t1", "ou_bob", "APPROVED")), "event", CancellationToken.None);
+        await store.ApplyAsync(canceled.Id, Snapshot("CANCELED", ("t1", "ou_bob", "DONE")), "event", CancellationToken.None);
+        var options = new ApprovalOptions();
+
+        (await store.DueForRevertCheckAsync(10, CancellationToken.None)).ShouldBeEmpty();
+        (await store.DueForSyncAsync(10, CancellationToken.None)).ShouldBeEmpty();
+
+        // Read after SyncAge, then after waits as long as the time since it ended (about doubling), up to MaxRevertSyncAge,
+        // nothing due in between; a last read when the window closes, then never again.
+        var waits = new List<TimeSpan>();
+        var next = (await store.FindAsync(approved.Id, CancellationToken.None))!.NextSyncAt;
+        while (next is { } at)
+        {
+            waits.Add(at - time.GetUtcNow());
+            time.Advance(at - time.GetUtcNow() - TimeSpan.FromSeconds(1));
+            (await store.DueForRevertCheckAsync(10, CancellationToken.None)).ShouldBeEmpty();
+            time.Advance(TimeSpan.FromSeconds(1));
+            (await store.DueForRevertCheckAsync(10, CancellationToken.None)).Select(a => a.Id).ShouldBe([approved.Id]);
+            next = (await store.ApplyAsync(approved.Id, Snapshot("APPROVED", ("t1", "ou_bob", "APPROVED")), "reconcile", CancellationToken.None))!.Approval.NextSyncAt;
+            waits.Count.ShouldBeLessThan(100);
+        }
+
+        waits.Take(4).ShouldBe([options.SyncAge, options.SyncAge, options.SyncAge * 2, options.SyncAge * 4]);
+        waits.Max().ShouldBe(options.MaxRevertSyncAge);
+        waits.Count.ShouldBeInRange(31, 45);
+        time.Advance(TimeSpan.FromDays(30));
+        (await store.DueForRevertCheckAsync(10, CancellationToken.None)).ShouldBeEmpty();
+        var ended = (await store.FindAsync(approved.Id, CancellationToken.None))!;
+        ended.NextSyncAt.ShouldBeNull();
+        (ended.EndedAt!.Value + options.RevertWindow).ShouldBeLessThanOrEqualTo(ended.SyncedAt!.Value);
+        (await store.FindAsync(canceled.Id, CancellationToken.None))!.NextSyncAt.ShouldBeNull();
+    }
+
+    private static async Task<string> PaymentNotificationAsync(HubServices hub)
+    {
+        await hub.Provider.GetRequiredService<NotificationTypeStore>().LoadPackOnceAsync(CancellationToken.None);
+        const string data = """{"invoice":{"number":"INV-88","supplier":"ACME","amount":"¥ 47,520.00","amount_value":"47520.00","currency":"CNY","due_date":"2026-12-15"},"po":{"number":"PO-4711"},"finance":{"email":"han.meimei@example.com"}}""";
+        var request = new NotificationRequest("payment.pending", "pay-inv-88", NotificationRequest.FromType, "", [], "hash-inv-88") { Data = data };
+        var composed = await hub.Provider.GetRequiredService<NotificationComposer>().ComposeAsync(request, forUpdate: false, CancellationToken.None);
+        var rendered = composed.Request.ShouldNotBeNull(string.Join("; ", composed.Problems));
+        return (await hub.Provider.GetRequiredService<NotificationStore>().CreateAsync("key_erp", rendered, CancellationToken.None)).Id;
+    }
+
+    private static Task<ApprovalRow> PendingAsync(ApprovalStore store, string key, params (string Id, string OpenId, string Status)[] tasks) =>
+        PendingAsync(store, key, null, tasks);
+
+    private static async Task<ApprovalRow> PendingAsync(ApprovalStore store, string key, string? notificationId, params (string Id, string OpenId, string Status)[] tasks)
     {
         var problems = new List<ApprovalProblem>();
         var json = $$"""{"approval_code":"CODE-1","applicant":{"open_id":"ou_alice"},"form":{"reason":"offsite"},"title":"Offsite","reference":"PO-1","idempotency_key":"{{key}}"}""";
-        var request = ApprovalRequest.Parse(Encoding.UTF8.GetBytes(json), null, problems) ?? throw new InvalidOperationException(string.Join("; ", problems));
+        var request = (ApprovalRequest.Parse(Encoding.UTF8.GetBytes(json), null, problems) ?? throw new InvalidOperationException(string.Join("; ", problems))) with { NotificationId = notificationId };
         var id = (await store.CreateAsync(request, "key_a", "ou_alice", CancellationToken.None)).Approval.Id;
         await store.MarkCreatedAsync(id, "inst_" + key, "api", CancellationToken.None);
         return (await store.ApplyAsync(id, Snapshot("PENDING", tasks), "api", CancellationToken.None))!.Approval;

@@ -67,7 +67,9 @@ public abstract class ApprovalStoreTests
         var (approval, history) = (await store.GetAsync(id, CancellationToken.None))!.Value;
         approval.Status.ShouldBe(ApprovalState.Approved);
         approval.InstanceCode.ShouldBe("inst_1");
-        approval.NextSyncAt.ShouldBeNull();
+        // Approved is not final (Feishu may revert or delete it): read again later, inside the revert window.
+        approval.EndedAt.ShouldNotBeNull();
+        approval.NextSyncAt.ShouldNotBeNull().ShouldBeGreaterThan(approval.SyncedAt!.Value);
         history.Select(t => t.Sequence).ShouldBe([1, 2, 3, 4]);
         history.Select(t => t.EventType).ShouldBe(["larkway.approval.submitted", "larkway.approval.task_pending", "larkway.approval.task_approved", "larkway.approval.approved"]);
         history[3].OperatorOpenId.ShouldBe("ou_bob");

@@ -16,6 +16,7 @@ namespace Larkway.Integration.Tests.Hub;
 public sealed class HubApprovalsTests
 {
     private const string CreateInstance = "POST /open-apis/approval/v4/instances";
+    private const string GetInstance = "GET /open-apis/approval/v4/instances/{instance_id}";
 
     private static readonly Dictionary<string, string?> Fast = new()
     {
@@ -176,6 +177,51 @@ public sealed class HubApprovalsTests
         decision.GetProperty("type").GetString().ShouldBe("larkway.approval.approved");
         decision.GetProperty("source").GetString().ShouldBe("reconcile");
         (await HandledApprovalEventsAsync(hub)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_revert_whose_event_is_lost_is_found_by_reconciliation_within_the_revert_window_and_called_back_once()
+    {
+        var settings = new Dictionary<string, string?>(Fast)
+        {
+            ["Larkway:Approvals:SyncAge"] = "00:00:00.300",
+            ["Larkway:Approvals:MaxSyncAge"] = "00:00:01",
+            ["Larkway:Approvals:MaxRevertSyncAge"] = "00:00:01",
+            ["Larkway:Approvals:ReconcileInterval"] = "00:00:00.100",
+            ["Larkway:Leases:RetryInterval"] = "00:00:00.100",
+        };
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAsync(settings);
+        using var client = Client(hub);
+        await SubscribeAsync(hub, receiver.Url("/approvals"), "larkway.approval.*");
+
+        var (id, created) = await CreateAsync(client, Payment("po-revert", "alice@example.com", ValidForm()));
+        var instance = created.GetProperty("instance_code").GetString()!;
+        foreach (var approver in new[] { "bob@example.com", "carol@example.com", "dave@example.com" })
+        {
+            await ActAsync(hub, instance, await PendingTaskOfAsync(client, id, hub, approver), approver, approve: true);
+        }
+
+        await WaitForAsync(client, id, a => a.GetProperty("status").GetString() == "approved");
+
+        // The applicant reverts it in Feishu's UI; its REVERTED event is lost.
+        await DropAsync(hub, "approval_instance", 1);
+        using (var revert = await hub.Control.PostAsJsonAsync($"/_emulator/approvals/instances/{instance}/revert", new { }))
+        {
+            (await revert.Content.ReadAsStringAsync()).ShouldContain("\"code\":0");
+        }
+
+        var reverted = await WaitForAsync(client, id, a => a.GetProperty("status").GetString() == "reverted");
+        var history = reverted.GetProperty("history").EnumerateArray().ToList();
+        var last = history[^1];
+        (last.GetProperty("type").GetString(), last.GetProperty("source").GetString()).ShouldBe(("larkway.approval.reverted", "reconcile"));
+        await HubSandbox.WaitUntilAsync(() => receiver.At("/approvals").Select(Sequence).Distinct().Count() == history.Count, "every callback");
+
+        // Later reads (still inside the window) find nothing new: the revert is called back exactly once.
+        var readsBefore = await CallsAsync(hub, GetInstance);
+        await HubSandbox.WaitUntilAsync(() => CallsAsync(hub, GetInstance).GetAwaiter().GetResult() >= readsBefore + 2, "two more reconciliation reads");
+        (await GetAsync(client, id)).GetProperty("history").GetArrayLength().ShouldBe(history.Count);
+        receiver.At("/approvals").Count(c => TypeOf(c) == "larkway.approval.reverted").ShouldBe(1);
     }
 
     [Fact]
@@ -404,6 +450,12 @@ public sealed class HubApprovalsTests
         var calls = await hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/calls");
         return calls.GetProperty("data").GetProperty("items").EnumerateArray()
             .Where(i => i.GetProperty("endpoint").GetString() == endpoint).Sum(i => i.GetProperty("count").GetInt64());
+    }
+
+    private static string? TypeOf(ReceivedWebhook callback)
+    {
+        using var body = JsonDocument.Parse(callback.Body);
+        return body.RootElement.GetProperty("type").GetString();
     }
 
     private static int Sequence(ReceivedWebhook callback)

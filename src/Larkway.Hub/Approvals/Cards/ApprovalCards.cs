@@ -78,6 +78,8 @@ internal sealed partial class ApprovalCards(
         {
             await ShowOutcomeAsync(approval, notificationId, cancellationToken).ConfigureAwait(false);
         }
+
+        await CardsShownAsync(approval, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The card of one task, or null.</summary>
@@ -237,6 +239,20 @@ internal sealed partial class ApprovalCards(
         await using (db.ConfigureAwait(false))
         {
             return await db.ApprovalCards.AsNoTracking().Where(c => c.ApprovalId == approvalId).OrderBy(c => c.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Clears the approval's <see cref="ApprovalRow.CardsDue"/> marker — only if no change came since (same sequence), so a
+    /// newer change keeps its own.
+    /// </summary>
+    private async Task CardsShownAsync(ApprovalRow approval, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            await db.Approvals.Where(a => a.Id == approval.Id && a.Sequence == approval.Sequence && a.CardsDue)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.CardsDue, false), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -114,6 +114,10 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("caller");
 
+                    b.Property<bool>("CardsDue")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cards_due");
+
                     b.Property<string>("CardsShowStatus")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -127,6 +131,10 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("department_id");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ended_at");
 
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("integer")
@@ -225,6 +233,9 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
 
                     b.HasIndex("Caller", "Reference")
                         .HasDatabaseName("ix_approvals_caller_reference");
+
+                    b.HasIndex("CardsDue", "SyncedAt")
+                        .HasDatabaseName("ix_approvals_cards_due_synced_at");
 
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_approvals_status_next_attempt_at");

@@ -107,6 +107,10 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("caller");
 
+                    b.Property<bool>("CardsDue")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cards_due");
+
                     b.Property<string>("CardsShowStatus")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -120,6 +124,10 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("department_id");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
 
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("INTEGER")
@@ -218,6 +226,9 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
 
                     b.HasIndex("Caller", "Reference")
                         .HasDatabaseName("ix_approvals_caller_reference");
+
+                    b.HasIndex("CardsDue", "SyncedAt")
+                        .HasDatabaseName("ix_approvals_cards_due_synced_at");
 
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_approvals_status_next_attempt_at");
