@@ -47,11 +47,42 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     log_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     synced_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    next_sync_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    next_sync_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    ended_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    notification_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    cards_show_status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    cards_due = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_approvals", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "approval_cards",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    approval_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    task_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    approver_open_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    notification_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    task_status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    shown = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    pending_since = table.Column<long>(type: "INTEGER", nullable: false),
+                    reminders = table.Column<int>(type: "INTEGER", nullable: false),
+                    last_reminded_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_approval_cards", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_approval_cards_approvals_approval_id",
+                        column: x => x.approval_id,
+                        principalTable: "approvals",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -85,6 +116,17 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_approval_cards_task_status_pending_since",
+                table: "approval_cards",
+                columns: new[] { "task_status", "pending_since" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_approval_cards_approval_id_task_id",
+                table: "approval_cards",
+                columns: new[] { "approval_id", "task_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ux_approval_transitions_approval_id_key",
                 table: "approval_transitions",
                 columns: new[] { "approval_id", "key" },
@@ -107,6 +149,11 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                 columns: new[] { "caller", "reference" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_approvals_cards_due_synced_at",
+                table: "approvals",
+                columns: new[] { "cards_due", "synced_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_approvals_status_next_attempt_at",
                 table: "approvals",
                 columns: new[] { "status", "next_attempt_at" });
@@ -126,6 +173,9 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "approval_cards");
+
             migrationBuilder.DropTable(
                 name: "approval_transitions");
 

@@ -48,11 +48,42 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                     log_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     created_at = table.Column<long>(type: "bigint", nullable: false),
                     synced_at = table.Column<long>(type: "bigint", nullable: true),
-                    next_sync_at = table.Column<long>(type: "bigint", nullable: true)
+                    next_sync_at = table.Column<long>(type: "bigint", nullable: true),
+                    ended_at = table.Column<long>(type: "bigint", nullable: true),
+                    notification_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    cards_show_status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    cards_due = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_approvals", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "approval_cards",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    approval_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    task_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    approver_open_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    notification_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    task_status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    shown = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    pending_since = table.Column<long>(type: "bigint", nullable: false),
+                    reminders = table.Column<int>(type: "integer", nullable: false),
+                    last_reminded_at = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_approval_cards", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_approval_cards_approvals_approval_id",
+                        column: x => x.approval_id,
+                        principalTable: "approvals",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -86,6 +117,17 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_approval_cards_task_status_pending_since",
+                table: "approval_cards",
+                columns: new[] { "task_status", "pending_since" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_approval_cards_approval_id_task_id",
+                table: "approval_cards",
+                columns: new[] { "approval_id", "task_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ux_approval_transitions_approval_id_key",
                 table: "approval_transitions",
                 columns: new[] { "approval_id", "key" },
@@ -108,6 +150,11 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                 columns: new[] { "caller", "reference" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_approvals_cards_due_synced_at",
+                table: "approvals",
+                columns: new[] { "cards_due", "synced_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_approvals_status_next_attempt_at",
                 table: "approvals",
                 columns: new[] { "status", "next_attempt_at" });
@@ -127,6 +174,9 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "approval_cards");
+
             migrationBuilder.DropTable(
                 name: "approval_transitions");
 
