@@ -122,16 +122,7 @@ public partial class ApprovalInstancesClient
         }
 
         ArgumentNullException.ThrowIfNull(request.Form, nameof(request.Form));
-        string form;
-        if (request.Definition is { } definition)
-        {
-            request.Form.EnsureValid(definition);
-            form = request.Form.ToWireJson(definition);
-        }
-        else
-        {
-            form = request.Form.ToWireJson();
-        }
+        var form = request.Form.ToCheckedWireJson(request.Definition);
 
         return new CreateInstanceBody
         {

@@ -33,16 +33,7 @@ public partial class ApprovalTasksClient
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Form, nameof(request.Form));
-        string form;
-        if (request.Definition is { } definition)
-        {
-            request.Form.EnsureValid(definition);
-            form = request.Form.ToWireJson(definition);
-        }
-        else
-        {
-            form = request.Form.ToWireJson();
-        }
+        var form = request.Form.ToCheckedWireJson(request.Definition);
 
         var body = new ResubmitBody(
             ApprovalChecks.Required(request.ApprovalCode, nameof(request.ApprovalCode), "the definition's approval code"),

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Larkway.Hub.Admin;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications;
 
@@ -48,21 +49,9 @@ public sealed record ApprovalRequest(
     public static ApprovalRequest? Parse(ReadOnlySpan<byte> body, string? idempotencyHeader, List<ApprovalProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
-        JsonElement root;
-        try
+        if (!JsonBody.TryReadObject(body, "approval_code, applicant, form and idempotency_key", out var root, out var problem))
         {
-            using var document = JsonDocument.Parse(body.ToArray());
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            problems.Add(new("body", $"The body is not valid JSON ({ex.Message}). Send a JSON object."));
-            return null;
-        }
-
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            problems.Add(new("body", "The body must be a JSON object with approval_code, applicant, form and idempotency_key."));
+            problems.Add(new("body", problem));
             return null;
         }
 

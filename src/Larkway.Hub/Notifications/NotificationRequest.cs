@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Feishu.Cards;
+using Larkway.Hub.Admin;
 
 namespace Larkway.Hub.Notifications;
 
@@ -36,21 +37,9 @@ public sealed record NotificationRequest(
     /// </summary>
     public static NotificationRequest? Parse(ReadOnlySpan<byte> body, string? idempotencyHeader, List<NotificationProblem> problems)
     {
-        JsonElement root;
-        try
+        if (!JsonBody.TryReadObject(body, "type, idempotency_key, recipients and card or feishu_template", out var root, out var problem))
         {
-            using var document = JsonDocument.Parse(body.ToArray());
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            problems.Add(new("body", $"The body is not valid JSON ({ex.Message}). Send a JSON object."));
-            return null;
-        }
-
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            problems.Add(new("body", "The body must be a JSON object with type, idempotency_key, recipients and card or feishu_template."));
+            problems.Add(new("body", problem));
             return null;
         }
 

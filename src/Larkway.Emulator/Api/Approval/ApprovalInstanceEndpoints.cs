@@ -232,15 +232,7 @@ internal static class ApprovalInstanceEndpoints
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid, allowEmpty: true);
         var idType = ApprovalWire.UserIdType(context);
-        var userId = body.OptionalString("user_id", Invalid);
-        var approvalCode = body.OptionalString("approval_code", Invalid);
-        var instanceCode = body.OptionalString("instance_code", Invalid);
-        if (userId is null && approvalCode is null && instanceCode is null)
-        {
-            throw ApiErrorException.BadRequest(Invalid, "give at least one of user_id, approval_code or instance_code");
-        }
-
-        var user = userId is null ? null : ApprovalActions.User(store.State, idType, userId, "user_id");
+        var (user, approvalCode, instanceCode) = SearchScope(body, store, idType);
         var status = StatusFilter(body.OptionalString("instance_status", Invalid));
         var (from, to) = Window(body, "instance_start_time_from", "instance_start_time_to");
         var pageSize = context.Request.QueryInt("page_size", 10, 1, 200, Invalid);
@@ -265,6 +257,20 @@ internal static class ApprovalInstanceEndpoints
             })).ToList());
         var page = Paging.Slice(rows, r => r.Key, false, context.Request.Query("page_token"), pageSize, "approval-query", Invalid);
         return Envelope.Ok(new { count = rows.Count, instance_list = page.Items.Select(r => r.View), has_more = page.HasMore, page_token = page.PageToken });
+    }
+
+    /// <summary>The user, approval and instance an instance or task search is narrowed to: at least one of them.</summary>
+    internal static (EmulatorUser? User, string? ApprovalCode, string? InstanceCode) SearchScope(JsonElement body, ApprovalStore store, string idType)
+    {
+        var userId = body.OptionalString("user_id", Invalid);
+        var approvalCode = body.OptionalString("approval_code", Invalid);
+        var instanceCode = body.OptionalString("instance_code", Invalid);
+        if (userId is null && approvalCode is null && instanceCode is null)
+        {
+            throw ApiErrorException.BadRequest(Invalid, "give at least one of user_id, approval_code or instance_code");
+        }
+
+        return (userId is null ? null : ApprovalActions.User(store.State, idType, userId, "user_id"), approvalCode, instanceCode);
     }
 
     /// <summary>A from/to pair in ms: both or neither, at most 30 days apart (query pages).</summary>

@@ -96,15 +96,7 @@ internal static class ApprovalTaskEndpoints
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid, allowEmpty: true);
         var idType = ApprovalWire.UserIdType(context);
-        var userId = body.OptionalString("user_id", Invalid);
-        var approvalCode = body.OptionalString("approval_code", Invalid);
-        var instanceCode = body.OptionalString("instance_code", Invalid);
-        if (userId is null && approvalCode is null && instanceCode is null)
-        {
-            throw ApiErrorException.BadRequest(Invalid, "give at least one of user_id, approval_code or instance_code");
-        }
-
-        var user = userId is null ? null : ApprovalActions.User(store.State, idType, userId, "user_id");
+        var (user, approvalCode, instanceCode) = ApprovalInstanceEndpoints.SearchScope(body, store, idType);
         var status = body.OptionalString("task_status", Invalid);
         var (from, to) = ApprovalInstanceEndpoints.Window(body, "task_start_time_from", "task_start_time_to");
         var pageSize = context.Request.QueryInt("page_size", 10, 1, 200, Invalid);

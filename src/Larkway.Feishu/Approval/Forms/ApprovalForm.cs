@@ -145,6 +145,19 @@ public sealed class ApprovalForm : IReadOnlyList<ApprovalFormValue>
         return Write(definition.Form);
     }
 
+    /// <summary>What a create or resubmit sends: checked against <paramref name="definition"/> and written with its ids and types when given.</summary>
+    /// <exception cref="ApprovalFormException">The form does not fit the definition.</exception>
+    internal string ToCheckedWireJson(ApprovalDefinition? definition)
+    {
+        if (definition is null)
+        {
+            return ToWireJson();
+        }
+
+        EnsureValid(definition);
+        return ToWireJson(definition);
+    }
+
     /// <inheritdoc/>
     public IEnumerator<ApprovalFormValue> GetEnumerator() => ((IEnumerable<ApprovalFormValue>)_values).GetEnumerator();
 
