@@ -16,6 +16,9 @@ internal sealed partial class ConsoleClient : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The Cookie header this client sends to <paramref name="path"/>.</summary>
+    public string CookieHeader(string path) => _handler.CookieContainer.GetCookieHeader(new Uri(Http.BaseAddress!, path));
+
     /// <summary>The antiforgery token of the first form on <paramref name="path"/> (which also sets the antiforgery cookie).</summary>
     public async Task<string> TokenFromAsync(string path)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -8,6 +9,7 @@ namespace Larkway.Integration.Tests.Hub;
 internal sealed class HubProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
 
     private HubProcess(Process process, Uri baseUrl)
     {
@@ -16,6 +18,27 @@ internal sealed class HubProcess : IAsyncDisposable
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>What the process wrote to stdout and stderr so far, a line each.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The process's resident set size in bytes (VmRSS from /proc).</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("no VmRSS in /proc status");
+    }
 
     public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
@@ -36,11 +59,11 @@ internal sealed class HubProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the Hub");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => hub.Record(e.Data);
+        process.ErrorDataReceived += (_, e) => hub.Record(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient { BaseAddress = hub.BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
         await HubSandbox.WaitUntilAsync(() =>
         {
@@ -81,6 +104,14 @@ internal sealed class HubProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
     }
 
     private static int FreePort()

@@ -1,0 +1,291 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Larkway.Integration.Tests.Hub.Fuzz;
+
+/// <summary>One generated request: what it is (for the report) and how to build it (at send time, so signatures are fresh).</summary>
+internal sealed record FuzzRequest(string Route, string Description, int BodyLength, Func<HttpRequestMessage> Build);
+
+/// <summary>Generates the malformed requests for every route: paths, callers, query strings and bodies.</summary>
+internal static partial class FuzzCases
+{
+    /// <summary>Route parameter values that are wrong in every way a path segment can be (already URL-escaped).</summary>
+    private static readonly string[] JunkSegments =
+    [
+        "0", "-1", "99999999999999999999999", "x", "%00", "%FF%FE", "..%2F..%2Fetc%2Fpasswd", new('a', 3000), "%E5%90%8D%E5%AD%97", "null", "%7B%7B%23each%7D%7D", "%20", "default",
+    ];
+
+    private static readonly string[] JunkQueries =
+    [
+        "limit=-1&status=%FF&cursor=%00&type=x",
+        "limit=99999999999999999999&cursor=AAAA____&count=yes",
+        "limit=abc&status=dead_letter&reference=%E5%90%8D",
+        "status=&type=&limit=&cursor=&reference=",
+        "cursor=" + new string('A', 5000),
+        "limit=1&limit=2&status=done&status=pending",
+        "page=-5&handler=%FF&returnUrl=https%3A%2F%2Fevil.example",
+    ];
+
+    private static readonly string[] BodyMethods = ["POST", "PUT", "PATCH"];
+
+    /// <summary>Every request the fuzz sends through the HTTP client, shuffled by <paramref name="random"/>.</summary>
+    public static List<FuzzRequest> For(IReadOnlyList<FuzzRoute> routes, FuzzTarget target, Random random)
+    {
+        var generic = MalformedJson.Generic(random).ToList();
+        var cases = new List<FuzzRequest>();
+        foreach (var route in routes)
+        {
+            foreach (var method in route.Methods.Where(m => m != "HEAD" && m != "OPTIONS"))
+            {
+                if (route.IsFeishu)
+                {
+                    cases.AddRange(Feishu(route, target, generic, random));
+                    continue;
+                }
+
+                foreach (var caller in Callers(route))
+                {
+                    foreach (var path in Paths(route, method, target, random))
+                    {
+                        cases.AddRange(ForPath(route, method, path, caller, target, generic, random));
+                    }
+                }
+            }
+
+            // A method the route does not map: 405, not an error.
+            cases.Add(Request(route, "TRACE", route.Path(_ => "x"), FuzzCaller.Admin, target, null, "unmapped-method"));
+        }
+
+        return [.. cases.OrderBy(_ => random.Next())];
+    }
+
+    /// <summary>The console's forms, found on its pages as the signed-in administrator sees them, posted with hostile values.</summary>
+    public static async Task<List<FuzzRequest>> ConsoleFormsAsync(IReadOnlyList<FuzzRoute> routes, FuzzTarget target, Random random)
+    {
+        var cases = new List<FuzzRequest>();
+        foreach (var route in routes.Where(r => r.IsConsole && !r.Pattern.Contains("assets", StringComparison.Ordinal)))
+        {
+            using var page = new HttpRequestMessage(HttpMethod.Get, route.Path(p => Existing(target, p, random)));
+            target.Authorize(page, FuzzCaller.Console);
+            using var response = await target.Http.SendAsync(page);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                continue;
+            }
+
+            var html = await response.Content.ReadAsStringAsync();
+            foreach (var form in FormPattern().Matches(html).Where(f => f.Groups["attrs"].Value.Contains("method=\"post\"", StringComparison.OrdinalIgnoreCase)))
+            {
+                var action = WebUtility.HtmlDecode(ActionPattern().Match(form.Groups["attrs"].Value).Groups[1].Value);
+                if (action.Length == 0)
+                {
+                    action = page.RequestUri!.ToString();
+                }
+
+                // Signing out would end the fuzzer's own session; it is fuzzed unauthenticated like every page.
+                if (action.Contains("sign-out", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                var fields = FieldPattern().Matches(form.Groups["body"].Value).Select(m => m.Groups[1].Value)
+                    .Where(n => n != "__RequestVerificationToken").Distinct(StringComparer.Ordinal).ToList();
+                foreach (var (name, value) in HostileFormValues())
+                {
+                    var body = string.Join("&", fields.Select(f => $"{Uri.EscapeDataString(f)}={value}")
+                        .Append("__RequestVerificationToken=" + Uri.EscapeDataString(target.ConsoleToken)));
+                    var bytes = Encoding.ASCII.GetBytes(body);
+                    cases.Add(new FuzzRequest(route.Pattern, $"POST {action} [console] form fields={name}", bytes.Length, () =>
+                    {
+                        var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new ByteArrayContent(bytes) };
+                        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded");
+                        target.Authorize(request, FuzzCaller.Console);
+                        return request;
+                    }));
+                }
+            }
+        }
+
+        return [.. cases.OrderBy(_ => random.Next())];
+    }
+
+    private static IEnumerable<(string Name, string Value)> HostileFormValues()
+    {
+        yield return ("empty", "");
+        yield return ("invalid-percent-utf8", "%FF%FE%C3%28");
+        yield return ("nul", "%00");
+        yield return ("huge", new string('x', 200_000));
+        yield return ("negative", "-1");
+        yield return ("overflow", "99999999999999999999999999");
+        yield return ("markup", Uri.EscapeDataString("<script>alert(1)</script>\"'"));
+        yield return ("broken-json", Uri.EscapeDataString("{\"a\": [1, "));
+        yield return ("deep-json", Uri.EscapeDataString(new string('[', 10_000) + new string(']', 10_000)));
+        yield return ("duplicate-keys-json", Uri.EscapeDataString("""{"a": 1, "a": [null], "types": [null]}"""));
+        yield return ("handlebars-bomb", Uri.EscapeDataString(JsonSerializer.Serialize(new { header = new { title = new { tag = "plain_text", content = MalformedJson.HandlebarsBomb() } } })));
+    }
+
+    private static IEnumerable<FuzzCaller> Callers(FuzzRoute route) =>
+        route.IsApi ? [FuzzCaller.Anonymous, FuzzCaller.WrongKey, FuzzCaller.ApiKey, FuzzCaller.Admin]
+        : route.IsConsole ? [FuzzCaller.Anonymous, FuzzCaller.Console]
+        : [FuzzCaller.Anonymous];
+
+    /// <summary>One path naming things that exist and a few with junk segments; deletes never name the fuzzer's own fixtures.</summary>
+    private static IEnumerable<string> Paths(FuzzRoute route, string method, FuzzTarget target, Random random)
+    {
+        if (route.Parameters.Count == 0)
+        {
+            yield return route.Pattern;
+            yield break;
+        }
+
+        if (method != "DELETE")
+        {
+            yield return route.Path(p => Existing(target, p, random));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            yield return route.Path(_ => JunkSegments[random.Next(JunkSegments.Length)]);
+        }
+    }
+
+    private static string Existing(FuzzTarget target, string parameter, Random random) =>
+        target.Existing.TryGetValue(parameter, out var values) ? Uri.EscapeDataString(values[random.Next(values.Count)]) : "x";
+
+    private static IEnumerable<FuzzRequest> ForPath(FuzzRoute route, string method, string path, FuzzCaller caller, FuzzTarget target, List<FuzzBody> generic, Random random)
+    {
+        var privileged = caller is FuzzCaller.Admin or FuzzCaller.ApiKey or FuzzCaller.Console;
+        if (!BodyMethods.Contains(method))
+        {
+            yield return Request(route, method, path, caller, target, null, "plain");
+            if (privileged)
+            {
+                foreach (var query in JunkQueries)
+                {
+                    yield return Request(route, method, path + "?" + query, caller, target, null, "query " + query[..Math.Min(query.Length, 60)]);
+                }
+
+                // A body where none is expected.
+                yield return Request(route, method, path, caller, target, generic[random.Next(generic.Count)], "unexpected-body");
+            }
+
+            yield break;
+        }
+
+        // Unauthenticated callers get the bodies that cost the server most to read; everything else for the rest.
+        foreach (var body in privileged ? generic : generic.Where(b => b.Name is "huge-string" or "invalid-utf8-in-string" or "deep-objects" or "duplicate-keys" or "random-bytes"))
+        {
+            yield return Request(route, method, path, caller, target, body, body.Name);
+        }
+
+        if (caller is FuzzCaller.Admin or FuzzCaller.ApiKey && FuzzSamples.ByRoute.TryGetValue($"{method} {route.Pattern}", out var samples))
+        {
+            foreach (var sample in samples)
+            {
+                foreach (var body in Sample(MalformedJson.Mutations(sample, random).ToList(), 160, random))
+                {
+                    yield return Request(route, method, path, caller, target, body, "mutated " + body.Name);
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<FuzzRequest> Feishu(FuzzRoute route, FuzzTarget target, List<FuzzBody> generic, Random random)
+    {
+        var forApp = route.Parameters.Count > 0;
+        var path = route.Path(_ => FuzzTarget.AppName);
+        var (encryptKey, token) = forApp ? (FuzzTarget.AppEncryptKey, FuzzTarget.AppVerificationToken) : (FuzzTarget.EncryptKey, FuzzTarget.VerificationToken);
+
+        // Unsigned, and for an app the Hub does not have.
+        foreach (var body in generic)
+        {
+            yield return Feishu(route, path, body, "unsigned " + body.Name, null, null, encrypt: false);
+        }
+
+        if (forApp)
+        {
+            yield return Feishu(route, route.Path(_ => JunkSegments[random.Next(JunkSegments.Length)]), generic[0], "unknown app", encryptKey, null, encrypt: true);
+        }
+
+        // Signed correctly, so the malformed plaintext reaches parsing: encrypted, and as plaintext.
+        foreach (var body in generic)
+        {
+            yield return Feishu(route, path, body, "signed-encrypted " + body.Name, encryptKey, null, encrypt: true);
+            yield return Feishu(route, path, body, "signed-plain " + body.Name, encryptKey, null, encrypt: false);
+        }
+
+        var notification = target.Existing["id"].FirstOrDefault(id => id.StartsWith("ntf_", StringComparison.Ordinal)) ?? "ntf_x";
+        foreach (var (name, sample, legacy) in FuzzSamples.Feishu(token, notification))
+        {
+            foreach (var body in Sample(MalformedJson.Mutations(sample, random).Prepend(FuzzBody.Text("valid", sample)).ToList(), legacy ? 120 : 90, random))
+            {
+                var encrypt = !legacy && random.Next(2) == 0;
+                yield return Feishu(route, path, body, $"{name} {(encrypt ? "encrypted" : "plain")} {body.Name}", encryptKey, legacy ? token : null, encrypt);
+            }
+        }
+    }
+
+    private static FuzzRequest Feishu(FuzzRoute route, string path, FuzzBody body, string description, string? encryptKey, string? legacyToken, bool encrypt) =>
+        new(route.Pattern, $"POST {path} {description}", body.Bytes.Length, () =>
+        {
+            var plaintext = Fresh(body.Bytes);
+            var bytes = encrypt && encryptKey is not null
+                ? Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { encrypt = FeishuWire.Encrypt(plaintext, encryptKey) }))
+                : plaintext;
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", body.ContentType ?? "application/json");
+            if (encryptKey is not null)
+            {
+                FeishuWire.Sign(request, bytes, encryptKey, legacyToken);
+            }
+
+            return request;
+        });
+
+    private static FuzzRequest Request(FuzzRoute route, string method, string path, FuzzCaller caller, FuzzTarget target, FuzzBody? body, string description) =>
+        new(route.Pattern, $"{method} {path[..Math.Min(path.Length, 120)]} [{caller}] {description}", body?.Bytes.Length ?? 0, () =>
+        {
+            var request = new HttpRequestMessage(new HttpMethod(method), path);
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(Fresh(body.Bytes));
+                if (body.ContentType is not null)
+                {
+                    request.Content.Headers.TryAddWithoutValidation("Content-Type", body.ContentType);
+                }
+            }
+
+            target.Authorize(request, caller);
+            return request;
+        });
+
+    /// <summary>The bytes with every <see cref="FuzzSamples.FreshId"/> replaced by a new id of the same length.</summary>
+    private static byte[] Fresh(byte[] bytes)
+    {
+        var marker = Encoding.ASCII.GetBytes(FuzzSamples.FreshId);
+        var copy = (byte[])bytes.Clone();
+        var id = Encoding.ASCII.GetBytes(Guid.NewGuid().ToString("N"));
+        for (var at = copy.AsSpan().IndexOf(marker); at >= 0;)
+        {
+            id.CopyTo(copy, at);
+            var next = copy.AsSpan(at + marker.Length).IndexOf(marker);
+            at = next < 0 ? -1 : at + marker.Length + next;
+        }
+
+        return copy;
+    }
+
+    private static IEnumerable<T> Sample<T>(List<T> items, int max, Random random) =>
+        items.Count <= max ? items : items.OrderBy(_ => random.Next()).Take(max);
+
+    [GeneratedRegex("""<form(?<attrs>[^>]*)>(?<body>.*?)</form>""", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex FormPattern();
+
+    [GeneratedRegex(""""\baction="([^"]*)"""", RegexOptions.IgnoreCase)]
+    private static partial Regex ActionPattern();
+
+    [GeneratedRegex(""""<(?:input|textarea|select)[^>]*\bname="([^"]+)"""", RegexOptions.IgnoreCase)]
+    private static partial Regex FieldPattern();
+}

@@ -1,0 +1,85 @@
+namespace Larkway.Integration.Tests.Hub.Fuzz;
+
+/// <summary>
+/// A valid body for each route that reads one (as the docs show them), so that mutating one field at a time reaches
+/// the code behind the route's first checks. A route without a sample still gets the generic malformed bodies.
+/// </summary>
+internal static class FuzzSamples
+{
+    /// <summary>Replaced with a fresh 32-hex id in every request, so that dedup does not swallow the mutations.</summary>
+    public const string FreshId = "e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0";
+
+    public const string Notification = """
+        {"type": "fuzz.created", "idempotency_key": "fuzz-setup",
+         "card": {"header": {"title": {"tag": "plain_text", "content": "PO-4711 created"}},
+                  "elements": [{"tag": "div", "text": {"tag": "lark_md", "content": "**Supplier:** ACME"}},
+                               {"tag": "action", "actions": [{"tag": "button", "text": {"tag": "plain_text", "content": "OK"}, "value": {"action": "ok"}}]}]},
+         "recipients": [{"email": "alice@example.com"}, {"department_id": "od-fuzz", "include_subdepartments": false}]}
+        """;
+
+    public const string Approval = """
+        {"approval_code": "8B3D5A10-4C6E-4F1A-9D2B-7E5C3A1F0001", "applicant": {"email": "alice@example.com"},
+         "form": {"amount": {"value": 1200, "currency": "CNY"}, "reason": "Team offsite", "method": "bank"},
+         "reference": "PO-4711", "idempotency_key": "fuzz-approval"}
+        """;
+
+    /// <summary>Samples by "METHOD pattern" (patterns as the Hub's endpoint data source lists them).</summary>
+    public static readonly Dictionary<string, string[]> ByRoute = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["POST /api/v1/notifications"] =
+        [
+            Notification,
+            """{"type": "payment.pending", "idempotency_key": "fuzz-typed", "app": "fuzzapp", "data": {"payment": {"number": "P-1", "amount": "¥ 10"}, "payer": {"email": "alice@example.com"}}}""",
+            """{"type": "fuzz.template", "idempotency_key": "fuzz-template", "recipients": [{"chat_id": "oc_fuzz"}], "feishu_template": {"template_id": "AAq1", "template_version_name": "1.0.0", "template_variable": {"a": [1, {"b": null}]}}}""",
+        ],
+        ["PATCH /api/v1/notifications/{id}"] =
+        [
+            """{"card": {"elements": [{"tag": "div", "text": {"tag": "plain_text", "content": "updated"}}]}}""",
+            """{"data": {"payment": {"number": "P-2"}}}""",
+        ],
+        ["POST /api/v1/approvals"] = [Approval],
+        ["POST /api/v1/api-keys"] = ["""{"name": "erp", "types": ["purchase_order.*", "payment.pending"]}"""],
+        ["POST /api/v1/webhooks"] = ["""{"url": "http://127.0.0.1:9/hooks", "event_types": ["im.message.*", "larkway.approval.*"], "description": "ERP"}"""],
+        ["POST /api/v1/apps"] = ["""{"name": "fz2", "app_id": "cli_fz2", "app_secret": "s", "encrypt_key": "e", "verification_token": "v", "base_url": "lark", "enabled": true}"""],
+        ["PATCH /api/v1/apps/{name}"] = ["""{"enabled": true, "base_url": "feishu", "verification_token": "fuzz-app-verification-token"}"""],
+        ["PUT /api/v1/notification-types/{name}"] =
+        [
+            """
+            {"description": "Fuzz", "enabled": true,
+             "template": {"header": {"title": {"tag": "plain_text", "content": "{{po.number}}"}},
+                          "elements": [{"tag": "div", "text": {"tag": "lark_md", "content": "{{#each lines}}- {{name}} × {{qty}}\n{{/each}}"}},
+                                       {"tag": "action", "actions": [{"tag": "button", "text": {"tag": "plain_text", "content": "Approve"}, "value": {"action": "approve"}}]}]},
+             "sample_data": {"po": {"number": "PO-1"}, "lines": [{"name": "Pen", "qty": 2}], "owner": {"email": "alice@example.com"}},
+             "recipients": [{"email": "{{owner.email}}"}],
+             "actions": {"approve": {"decision": "approved", "toast": {"type": "success", "content": "Approved {{po.number}}"}}}}
+            """,
+        ],
+        ["POST /api/v1/notification-types/{name}/preview"] = ["""{"data": {"payment": {"number": "P-1"}, "payer": {"email": "alice@example.com"}}}"""],
+    };
+
+    /// <summary>Plaintext bodies Feishu sends an app whose verification token is <paramref name="token"/>.</summary>
+    public static IEnumerable<(string Name, string Body, bool Legacy)> Feishu(string token, string notificationId) =>
+    [
+        ("v2-message", $$$$$"""
+            {"schema": "2.0", "header": {"event_id": "{{{{{FreshId}}}}}", "event_type": "im.message.receive_v1", "create_time": "1700000000000", "token": "{{{{{token}}}}}", "app_id": "cli_x", "tenant_key": "t1"},
+             "event": {"sender": {"sender_id": {"open_id": "ou_a", "user_id": "u_a", "union_id": "on_a"}, "sender_type": "user", "tenant_key": "t1"},
+                       "message": {"message_id": "om_{{{{{FreshId}}}}}", "create_time": "1700000000000", "chat_id": "oc_fuzz", "chat_type": "group", "message_type": "text",
+                                   "content": "{\"text\":\"@_user_1 /help\"}", "mentions": [{"key": "@_user_1", "id": {"open_id": "ou_bot"}, "name": "Bot", "tenant_key": "t1"}]}}}
+            """, false),
+        ("v2-card-action", $$$$$"""
+            {"schema": "2.0", "header": {"event_id": "{{{{{FreshId}}}}}", "event_type": "card.action.trigger", "create_time": "1700000000000", "token": "{{{{{token}}}}}", "app_id": "cli_x", "tenant_key": "t1"},
+             "event": {"operator": {"open_id": "ou_a", "user_id": "u_a", "union_id": "on_a"}, "token": "c-{{{{{FreshId}}}}}",
+                       "action": {"tag": "button", "value": {"action": "approve", "larkway_notification": "{{{{{notificationId}}}}}", "larkway_type": "fuzz.created"}, "form_value": {"a": "b"}},
+                       "host": "im_message", "context": {"open_message_id": "om_fuzz", "open_chat_id": "oc_fuzz"}}}
+            """, false),
+        ("v1-event", $$$$$"""
+            {"uuid": "{{{{{FreshId}}}}}", "token": "{{{{{token}}}}}", "ts": "1700000000.1", "type": "event_callback",
+             "event": {"type": "approval_instance", "app_id": "cli_x", "tenant_key": "t1", "approval_code": "A", "instance_code": "I", "status": "APPROVED", "operate_time": "1700000000000", "instance_operate_time": "1700000000000", "uuid": "u"}}
+            """, false),
+        ("url-verification", $$$$$"""{"challenge": "c-{{{{{FreshId}}}}}", "token": "{{{{{token}}}}}", "type": "url_verification"}""", false),
+        ("legacy-card", $$$$$"""
+            {"open_id": "ou_a", "user_id": "u_a", "open_message_id": "om_fuzz", "open_chat_id": "oc_fuzz", "tenant_key": "t1", "token": "c-{{{{{FreshId}}}}}",
+             "action": {"tag": "button", "value": {"action": "approve", "larkway_notification": "{{{{{notificationId}}}}}"}, "option": "x"}}
+            """, true),
+    ];
+}

@@ -1,0 +1,203 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Larkway.Emulator.Hosting;
+using Larkway.Emulator.State;
+
+namespace Larkway.Integration.Tests.Hub.Fuzz;
+
+/// <summary>Who a fuzzed request claims to be.</summary>
+internal enum FuzzCaller
+{
+    Anonymous,
+    WrongKey,
+    ApiKey,
+    Admin,
+    Console,
+}
+
+/// <summary>
+/// The Hub under attack: a separate OS process (so a crash is seen as a crash) in webhook mode against an Emulator,
+/// with what the routes need to get past their first checks: an API key for every type, a stored app with known
+/// secrets, a notification, a webhook and a signed-in console session.
+/// </summary>
+internal sealed partial class FuzzTarget : IAsyncDisposable
+{
+    public const string AdminKey = "fuzz-admin-key-0123456789abcdef";
+    public const string EncryptKey = "fuzz-encrypt-key";
+    public const string VerificationToken = "fuzz-verification-token";
+    public const string AppName = "fuzzapp";
+    public const string AppEncryptKey = "fuzz-app-encrypt-key";
+    public const string AppVerificationToken = "fuzz-app-verification-token";
+
+    private FuzzTarget(EmulatorServer emulator, HubProcess hub, HttpClient http)
+    {
+        Emulator = emulator;
+        Hub = hub;
+        Http = http;
+    }
+
+    public EmulatorServer Emulator { get; }
+
+    public HubProcess Hub { get; }
+
+    /// <summary>No cookies, no redirects: each request carries exactly what the fuzzer gives it.</summary>
+    public HttpClient Http { get; }
+
+    public string ApiKey { get; private set; } = "";
+
+    public string ConsoleCookie { get; private set; } = "";
+
+    public string ConsoleToken { get; private set; } = "";
+
+    /// <summary>Route parameter values that name things that exist, by parameter name.</summary>
+    public Dictionary<string, List<string>> Existing { get; } = new(StringComparer.Ordinal)
+    {
+        ["name"] = [AppName, "payment.pending", "requisition.submitted"],
+        ["id"] = ["1"],
+    };
+
+    public static async Task<FuzzTarget> StartAsync()
+    {
+        var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, EnforceRateLimits = false });
+        var app = emulator.State.Apps[0];
+        var environment = new Dictionary<string, string>(HubStorage.NewSqlite("larkway-fuzz-"))
+        {
+            ["FEISHU_APP_ID"] = app.AppId,
+            ["FEISHU_APP_SECRET"] = app.AppSecret,
+            ["FEISHU_BASE_URL"] = emulator.BaseUrl.ToString(),
+            ["FEISHU_EVENT_MODE"] = "webhook",
+            ["FEISHU_ENCRYPT_KEY"] = EncryptKey,
+            ["FEISHU_VERIFICATION_TOKEN"] = VerificationToken,
+            ["LARKWAY_ADMIN_KEY"] = AdminKey,
+            ["Logging__Console__FormatterName"] = "simple",
+        };
+        var hub = await HubProcess.StartAsync(environment);
+        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
+        {
+            BaseAddress = hub.BaseUrl,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        var target = new FuzzTarget(emulator, hub, http);
+        try
+        {
+            await target.SetUpAsync();
+        }
+        catch
+        {
+            await target.DisposeAsync();
+            throw;
+        }
+
+        return target;
+    }
+
+    /// <summary>Adds the caller's credentials to <paramref name="request"/>.</summary>
+    public void Authorize(HttpRequestMessage request, FuzzCaller caller)
+    {
+        switch (caller)
+        {
+            case FuzzCaller.WrongKey:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "lwk_" + new string('A', 43));
+                break;
+            case FuzzCaller.ApiKey:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+                break;
+            case FuzzCaller.Admin:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+                break;
+            case FuzzCaller.Console:
+                request.Headers.Add("Cookie", ConsoleCookie);
+                request.Headers.Add("X-CSRF-Token", ConsoleToken);
+                break;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Hub.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+
+    private async Task SetUpAsync()
+    {
+        using var admin = new HttpClient { BaseAddress = Hub.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+
+        ApiKey = (await ReadAsync(await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "fuzz", types = new[] { "*" } })))
+            .GetProperty("key").GetString()!;
+        var victim = await ReadAsync(await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "fuzz-victim", types = new[] { "x.*" } }));
+        Existing["id"].Add(victim.GetProperty("id").GetString()!);
+
+        var app = Emulator.State.AddApp(new EmulatorApp("cli_fuzz000000000001", "fuzz-app-secret", "Fuzz bot", "ou_fuzzbot0000000000000000000001"));
+        await ReadAsync(await admin.PostAsJsonAsync("/api/v1/apps", new
+        {
+            name = AppName,
+            app_id = app.AppId,
+            app_secret = app.AppSecret,
+            encrypt_key = AppEncryptKey,
+            verification_token = AppVerificationToken,
+            base_url = Emulator.BaseUrl.ToString(),
+        }));
+
+        var webhook = await ReadAsync(await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "http://127.0.0.1:9/fuzz", event_types = new[] { "*" } }));
+        Existing["id"].Add(webhook.GetProperty("id").GetString()!);
+
+        using var sender = new HttpClient { BaseAddress = Hub.BaseUrl };
+        sender.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        var notification = await ReadAsync(await sender.PostAsJsonAsync("/api/v1/notifications", new
+        {
+            type = "fuzz.created",
+            idempotency_key = "fuzz-setup",
+            card = new { elements = new[] { new { tag = "div", text = new { tag = "plain_text", content = "Fuzz" } } } },
+            recipients = new[] { new { email = "alice@example.com" } },
+        }));
+        Existing["id"].Add(notification.GetProperty("id").GetString()!);
+
+        // A real approval when the Emulator's sample definition takes the sample form; the fuzz goes on without one.
+        using var approval = await sender.PostAsync("/api/v1/approvals", JsonContent.Create(JsonDocument.Parse(FuzzSamples.Approval).RootElement));
+        if (approval.IsSuccessStatusCode)
+        {
+            Existing["id"].Add((await ReadAsync(approval)).GetProperty("id").GetString()!);
+        }
+
+        await SignInToConsoleAsync();
+    }
+
+    private async Task SignInToConsoleAsync()
+    {
+        var password = await WaitForConsolePasswordAsync();
+        using var console = new ConsoleClient(Hub.BaseUrl);
+        using var signedIn = await console.SignInAsync(password);
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.Redirect, "the fuzzer signs in to the console with the printed password");
+        ConsoleToken = await console.TokenFromAsync("/console");
+        ConsoleCookie = console.CookieHeader("/console/");
+    }
+
+    /// <summary>The bootstrap password the Hub printed on its first start.</summary>
+    private async Task<string> WaitForConsolePasswordAsync()
+    {
+        string? password = null;
+        await HubSandbox.WaitUntilAsync(
+            () => (password = Hub.Output.Select(l => PasswordLine().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value) is not null,
+            "the Hub to print the console password");
+        return password!;
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            response.IsSuccessStatusCode.ShouldBeTrue($"fuzz set-up: {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {text}");
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+    }
+
+    [GeneratedRegex(@"password \(shown only this once; store it now\): (\S+)")]
+    private static partial Regex PasswordLine();
+}
