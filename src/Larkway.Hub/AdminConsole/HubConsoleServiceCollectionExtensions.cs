@@ -55,7 +55,7 @@ public static class HubConsoleServiceCollectionExtensions
             o.RootDirectory = "/AdminConsole/Pages";
             o.Conventions.AuthorizeFolder("/", ConsoleSite.Policy);
             o.Conventions.AllowAnonymousToPage("/SignIn");
-            o.Conventions.ConfigureFilter(new ConsoleMethodFilter());
+            o.Conventions.ConfigureFilter(new ConsolePageGuard());
         });
         return services;
     }
