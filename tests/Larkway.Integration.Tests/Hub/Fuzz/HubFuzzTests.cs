@@ -155,7 +155,9 @@ public sealed partial class HubFuzzTests
             try
             {
                 var status = await RawHttp.SendAsync(target.Hub.BaseUrl, item.Case);
-                if (status >= 500)
+
+                // 505 HTTP Version Not Supported is the one right answer to HTTP/9.9, given by Kestrel before the Hub runs.
+                if (status >= 500 && !(status == 505 && item.Case.Name == "bad-version"))
                 {
                     failures.Enqueue($"{status} ← raw {item.Case.Name} to {item.Path}");
                 }
