@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Larkway.Feishu.Events.Crypto;
 
 namespace Larkway.Feishu.Events.Envelopes;
@@ -37,8 +38,14 @@ public sealed class FeishuEventRequestVerifier
     /// <exception cref="FeishuEventException">The request is rejected; see <see cref="FeishuEventException.Reason"/>.</exception>
     public FeishuVerifiedRequest Verify(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
     {
-        var encrypt = ReadEncryptField(rawBody);
+        // The signature covers the raw bytes, so it is checked before anything reads them.
+        var signedBy = VerifySignature(rawBody, headers);
+        if (!Utf8.IsValid(rawBody))
+        {
+            throw new FeishuEventException(FeishuEventErrorReason.Malformed, "Malformed Feishu event: the body is not valid UTF-8.");
+        }
 
+        var encrypt = ReadEncryptField(rawBody);
         if (encrypt is not null)
         {
             if (_decryptor is null)
@@ -46,14 +53,15 @@ public sealed class FeishuEventRequestVerifier
                 throw new FeishuEventException(FeishuEventErrorReason.Configuration, "The Feishu event is encrypted but no encrypt key is configured.");
             }
 
-            if (headers.HasSignature)
+            switch (signedBy)
             {
-                // Authenticate the ciphertext before touching it.
-                VerifyEventSignatureAndWindow(rawBody, headers);
-                var plaintext = _decryptor.Decrypt(encrypt);
-                var envelope = FeishuEventEnvelope.Parse(plaintext);
-                CheckToken(envelope);
-                return new FeishuVerifiedRequest(envelope, WasEncrypted: true, SignatureVerified: true) { Body = plaintext };
+                case Signer.EncryptKey:
+                    var plaintext = _decryptor.Decrypt(encrypt);
+                    var envelope = FeishuEventEnvelope.Parse(plaintext);
+                    CheckToken(envelope);
+                    return new FeishuVerifiedRequest(envelope, WasEncrypted: true, SignatureVerified: true) { Body = plaintext };
+                case Signer.VerificationToken:
+                    throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "An encrypted Feishu body is signed with the encrypt key, not the old card-callback way.");
             }
 
             // Unsigned: only a url_verification challenge is acceptable. Every other outcome fails the same
@@ -81,62 +89,72 @@ public sealed class FeishuEventRequestVerifier
         }
 
         var plain = FeishuEventEnvelope.Parse(rawBody);
-        var signatureVerified = false;
-        switch (plain.Kind)
+        switch (signedBy)
         {
-            case FeishuEnvelopeKind.UrlVerification:
+            case Signer.EncryptKey:
                 break;
-            case FeishuEnvelopeKind.LegacyCardCallback:
-                VerifyLegacyCardSignatureAndWindow(rawBody, headers);
-                signatureVerified = true;
+            case Signer.VerificationToken when plain.Kind != FeishuEnvelopeKind.LegacyCardCallback:
+                throw new FeishuEventException(FeishuEventErrorReason.BadSignature, $"The Feishu {plain.EventType} body is signed the old card-callback way (SHA-1 with the verification token); events are signed with the encrypt key.");
+            case Signer.VerificationToken:
                 break;
             default:
-                if (_encryptKey is not null)
-                {
-                    VerifyEventSignatureAndWindow(rawBody, headers);
-                    signatureVerified = true;
-                }
-
+                RequireUnsignedAllowed(plain, headers);
                 break;
         }
 
         CheckToken(plain);
-        return new FeishuVerifiedRequest(plain, WasEncrypted: false, signatureVerified) { Body = rawBody.ToArray() };
+        return new FeishuVerifiedRequest(plain, WasEncrypted: false, signedBy != Signer.None) { Body = rawBody.ToArray() };
     }
 
-    private void VerifyEventSignatureAndWindow(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
+    /// <summary>Who signed the raw body: the encrypt key (SHA-256), the verification token (old-style card callbacks, SHA-1), or nobody.</summary>
+    private Signer VerifySignature(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
     {
         if (!headers.HasSignature)
         {
-            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The Feishu event has no X-Lark-Signature header.");
+            return Signer.None;
         }
 
-        if (!FeishuEventSignature.VerifyEventSignature(headers.Timestamp, headers.Nonce, _encryptKey!, rawBody, headers.Signature))
+        if (_encryptKey is not null && FeishuEventSignature.VerifyEventSignature(headers.Timestamp, headers.Nonce, _encryptKey, rawBody, headers.Signature))
         {
-            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The X-Lark-Signature header does not match the request body, timestamp and nonce.");
+            CheckWindow(headers);
+            return Signer.EncryptKey;
         }
 
-        CheckWindow(headers);
+        if (_verificationToken is not null && FeishuEventSignature.VerifyLegacyCardSignature(headers.Timestamp, headers.Nonce, _verificationToken, rawBody, headers.Signature))
+        {
+            CheckWindow(headers);
+            return Signer.VerificationToken;
+        }
+
+        // Without an encrypt key Feishu signs no events, so a header it cannot check is left to the token; with one, it is wrong.
+        return _encryptKey is null
+            ? Signer.None
+            : throw new FeishuEventException(FeishuEventErrorReason.BadSignature, _verificationToken is null
+                ? "The X-Lark-Signature header does not match the request body, timestamp and nonce (old-style card callbacks are checked with the verification token, and none is configured)."
+                : "The X-Lark-Signature header does not match the request body, timestamp and nonce.");
     }
 
-    private void VerifyLegacyCardSignatureAndWindow(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
+    /// <summary>An unsigned plaintext body passes only as a url_verification challenge, or as an event of an app with no encrypt key.</summary>
+    private void RequireUnsignedAllowed(FeishuEventEnvelope envelope, FeishuRequestHeaders headers)
     {
-        if (_verificationToken is null)
+        switch (envelope.Kind)
         {
-            throw new FeishuEventException(FeishuEventErrorReason.Configuration, "An old-style card callback can only be verified with a verification token, and none is configured.");
-        }
+            case FeishuEnvelopeKind.UrlVerification:
+                return;
+            case FeishuEnvelopeKind.LegacyCardCallback when _verificationToken is null:
+                throw new FeishuEventException(FeishuEventErrorReason.Configuration, "An old-style card callback can only be verified with a verification token, and none is configured.");
+            case FeishuEnvelopeKind.LegacyCardCallback:
+                throw new FeishuEventException(FeishuEventErrorReason.BadSignature, headers.HasSignature
+                    ? "The X-Lark-Signature header does not match the card callback body, timestamp and nonce."
+                    : "The card callback has no X-Lark-Signature header.");
+            default:
+                if (_encryptKey is not null)
+                {
+                    throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The Feishu event has no X-Lark-Signature header.");
+                }
 
-        if (!headers.HasSignature)
-        {
-            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The card callback has no X-Lark-Signature header.");
+                return;
         }
-
-        if (!FeishuEventSignature.VerifyLegacyCardSignature(headers.Timestamp, headers.Nonce, _verificationToken, rawBody, headers.Signature))
-        {
-            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The X-Lark-Signature header does not match the card callback body, timestamp and nonce.");
-        }
-
-        CheckWindow(headers);
     }
 
     private void CheckWindow(FeishuRequestHeaders headers)
@@ -196,5 +214,17 @@ public sealed class FeishuEventRequestVerifier
         {
             throw new FeishuEventException(FeishuEventErrorReason.Malformed, "Malformed Feishu event: the body is not valid JSON.");
         }
+        catch (InvalidOperationException)
+        {
+            // GetString on an escape that is no UTF-16 (an unpaired surrogate such as \ud800).
+            throw new FeishuEventException(FeishuEventErrorReason.Malformed, "Malformed Feishu event: the encrypt field is not a valid string.");
+        }
+    }
+
+    private enum Signer
+    {
+        None,
+        EncryptKey,
+        VerificationToken,
     }
 }
