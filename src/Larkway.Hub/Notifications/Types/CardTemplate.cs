@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HandlebarsDotNet;
@@ -11,8 +12,16 @@ namespace Larkway.Hub.Notifications.Types;
 /// </summary>
 internal static class CardTemplate
 {
+    /// <summary>How long one string may take to compile (inside <see cref="TemplateBounds"/> it takes milliseconds).</summary>
+    public static readonly TimeSpan CompileTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Compiled strings kept; the cache starts over when full (types change rarely).</summary>
+    private const int MaxCached = 2048;
+
     // No HTML escaping: the output is JSON text, escaped by the JSON writer.
     private static readonly IHandlebars Engine = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = false });
+
+    private static readonly ConcurrentDictionary<string, HandlebarsTemplate<object, object>> Compiled = new(StringComparer.Ordinal);
 
     /// <summary>Renders every string of <paramref name="template"/> with <paramref name="data"/>; throws <see cref="CardTemplateException"/> naming the value that failed.</summary>
     public static JsonNode Render(JsonNode template, JsonElement data)
@@ -29,11 +38,11 @@ internal static class CardTemplate
         {
             try
             {
-                Engine.Compile(text);
+                Compile(text, path);
             }
-            catch (HandlebarsException ex)
+            catch (CardTemplateException ex)
             {
-                problems.Add($"{path}: {ex.Message}");
+                problems.Add(ex.Message);
             }
         });
         return problems;
@@ -54,14 +63,53 @@ internal static class CardTemplate
             return text;
         }
 
+        var compiled = Compile(text, path);
         try
         {
-            return Engine.Compile(text)(data);
+            return compiled(data);
         }
-        catch (HandlebarsException ex)
+        catch (Exception ex) when (ex is HandlebarsException or InvalidOperationException or ArgumentException or FormatException)
         {
             throw new CardTemplateException(path, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// The compiled string, from the cache or compiled now: checked against <see cref="TemplateBounds"/> first, then
+    /// compiled on the thread pool within <see cref="CompileTimeout"/>, so that no template holds a request.
+    /// </summary>
+    private static HandlebarsTemplate<object, object> Compile(string text, string path)
+    {
+        if (Compiled.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+
+        if (TemplateBounds.Problem(text) is { } problem)
+        {
+            throw new CardTemplateException(path, problem);
+        }
+
+        var compiling = Task.Run(() => Engine.Compile(text));
+        try
+        {
+            if (!compiling.Wait(CompileTimeout))
+            {
+                throw new CardTemplateException(path, $"the template string did not compile within {CompileTimeout.TotalSeconds:0} s; make it simpler.");
+            }
+        }
+        catch (AggregateException ex)
+        {
+            // The compiler's own errors (unclosed blocks, unknown syntax) name what is wrong.
+            throw new CardTemplateException(path, ex.InnerException?.Message ?? ex.Message);
+        }
+
+        if (Compiled.Count >= MaxCached)
+        {
+            Compiled.Clear();
+        }
+
+        return Compiled[text] = compiling.Result;
     }
 
     private static void Visit(JsonNode? node, string path, Action<string, string> onString)
