@@ -58,13 +58,14 @@ internal static class FeishuRequestBody
         {
             return (Outcome.TooLarge, null);
         }
-        catch (BadHttpRequestException)
-        {
-            return (Outcome.Broken, null);
-        }
         catch (Exception ex) when (ex is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             return (Outcome.Aborted, null);
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException)
+        {
+            // Kestrel raises IOException for some broken framing too (an overflowing chunk size).
+            return (Outcome.Broken, null);
         }
 
         return (Outcome.Read, buffer.WrittenSpan.ToArray());

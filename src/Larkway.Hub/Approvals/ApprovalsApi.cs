@@ -1,3 +1,4 @@
+using Larkway.Hub.Admin;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Feishu;
@@ -44,11 +45,10 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
         [FromServices] HubAppRegistry apps,
         CancellationToken cancellationToken)
     {
-        var body = await HubNotificationsEndpointRouteBuilderExtensions.ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (unreadable is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large",
-                detail: $"The body is larger than {HubNotificationsEndpointRouteBuilderExtensions.MaxRequestBytes / 1024} KB.");
+            return unreadable;
         }
 
         var problems = new List<ApprovalProblem>();

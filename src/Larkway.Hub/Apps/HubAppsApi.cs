@@ -118,20 +118,11 @@ public static class HubAppsEndpointRouteBuilderExtensions
 
     private static async Task<(HubAppInput? Input, IResult? Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
     {
-        if (http.Request.ContentLength > MaxRequestBytes)
-        {
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"The body is larger than {MaxRequestBytes / 1024} KB."));
-        }
-
-        try
-        {
-            var input = await JsonSerializer.DeserializeAsync(http.Request.Body, HubAppsJsonContext.Default.HubAppInputDto, cancellationToken).ConfigureAwait(false);
-            if (input is null)
-            {
-                return (null, BadBody("The body must be a JSON object."));
-            }
-
-            return (new HubAppInput
+        var (input, unreadable) = await JsonBody.ReadAsync(http.Request, HubAppsJsonContext.Default.HubAppInputDto,
+            "string fields name, app_id, base_url, app_secret, encrypt_key, verification_token and a boolean enabled", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
+        return unreadable is not null || input is null
+            ? (null, unreadable ?? BadBody("The body must be a JSON object."))
+            : (new HubAppInput
             {
                 Name = input.Name,
                 AppId = input.AppId,
@@ -141,12 +132,6 @@ public static class HubAppsEndpointRouteBuilderExtensions
                 VerificationToken = input.VerificationToken,
                 Enabled = input.Enabled,
             }, null);
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.Path is { Length: > 1 } path ? $" at {path}" : "";
-            return (null, BadBody($"The body is not a valid app{where}: a JSON object with string fields name, app_id, base_url, app_secret, encrypt_key, verification_token and a boolean enabled."));
-        }
     }
 
     private static IResult Answer(HttpContext http, HubAppChange change, int okStatus) => change.Status switch

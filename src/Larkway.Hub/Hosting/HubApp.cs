@@ -29,6 +29,9 @@ public static partial class HubApp
 
     private const string DefaultUrls = "http://127.0.0.1:8080";
 
+    /// <summary>The largest request body Kestrel lets any route read (the Feishu endpoints set their own 1 MiB + 1).</summary>
+    internal const long MaxRequestBodySize = 1024 * 1024;
+
     /// <summary>Runs until Ctrl+C / SIGTERM. Exit code 2 for configuration that cannot work.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -93,6 +96,10 @@ public static partial class HubApp
             {
                 builder.WebHost.UseUrls(DefaultUrls);
             }
+
+            // Every route reads less (the APIs 64 KB, Feishu's endpoints 1 MiB, console forms far less); a larger body is
+            // refused before it is read. Routes that need more raise it per request.
+            builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodySize);
 
             AddHub(builder.Services, builder.Configuration, settings);
             var app = builder.Build();
@@ -191,6 +198,7 @@ public static partial class HubApp
 
     internal static void MapHub(WebApplication app)
     {
+        app.UseMiddleware<BadRequestShield>();
         app.MapFeishuEvents("/feishu/events", AppName);
         app.MapFeishuCardActions("/feishu/cards", AppName);
         app.MapGet("/healthz", () => Results.Text("ok"));

@@ -14,7 +14,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static partial class HubNotificationsEndpointRouteBuilderExtensions
 {
     /// <summary>Largest request body the notifications API reads.</summary>
-    public const int MaxRequestBytes = 64 * 1024;
+    public const int MaxRequestBytes = JsonBody.DefaultLimit;
 
     private const string CallerItem = "larkway.caller";
 
@@ -79,11 +79,10 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         [FromServices] HubAppRegistry apps,
         CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (unreadable is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large",
-                detail: $"The body is larger than {MaxRequestBytes / 1024} KB; cards are at most 30 KB.");
+            return unreadable;
         }
 
         var problems = new List<NotificationProblem>();
@@ -200,27 +199,16 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return NotificationNotFound(id);
         }
 
-        var body = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (unreadable is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"The body is larger than {MaxRequestBytes / 1024} KB.");
+            return unreadable;
         }
 
         var problems = new List<NotificationProblem>();
-        System.Text.Json.JsonElement root;
-        try
+        if (!JsonBody.TryReadObject(body, "card, feishu_template or data", out var root, out var invalid))
         {
-            using var document = System.Text.Json.JsonDocument.Parse(body);
-            root = document.RootElement.Clone();
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            return Invalid([new("body", $"The body is not valid JSON ({ex.Message}). Send {{\"card\": …}}, {{\"feishu_template\": …}} or {{\"data\": …}}.")]);
-        }
-
-        if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
-        {
-            return Invalid([new("body", "Must be a JSON object with card, feishu_template or data.")]);
+            return Invalid([new("body", invalid)]);
         }
 
         var (kind, content) = NotificationRequest.ParseContentOnly(root, problems);
@@ -269,10 +257,23 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         return TypedResults.Json(new NotificationRetriedDto(id, retried), HubNotificationsJsonContext.Default.NotificationRetriedDto, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> CreateKeyAsync(HttpContext http, [FromBody] ApiKeyCreateDto? request, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateKeyAsync(HttpContext http, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
     {
+        // Read here, after the admin filters: a bound body parameter would be read before anyone is authenticated.
+        var (request, unreadable) = await JsonBody.ReadAsync(http.Request, HubNotificationsJsonContext.Default.ApiKeyCreateDto, "name and types", cancellationToken).ConfigureAwait(false);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+
+        if (request?.Types?.Any(t => t is null) == true)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid API key request",
+                detail: "types: every item must be a string, a notification type the key may send.");
+        }
+
         var name = request?.Name?.Trim();
-        var types = request?.Types?.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToArray() ?? [];
+        var types = request?.Types?.Select(t => t!.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToArray() ?? [];
         if (string.IsNullOrEmpty(name) || name.Length > 128)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid API key request",
@@ -335,29 +336,6 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     private static IResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: detail);
 
-    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxRequestBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxRequestBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
     /// <summary>Who called: <c>admin</c>, or an API key (with the types it may send).</summary>
     internal sealed record ApiCaller(string Id, ApiKeyRow? Key)
     {
@@ -414,7 +392,7 @@ public sealed record NotificationRecipientDto(
 public sealed record NotificationErrorDto(int Code, string? Message, string? LogId);
 
 /// <summary>Creates an API key.</summary>
-public sealed record ApiKeyCreateDto(string? Name, string[]? Types);
+public sealed record ApiKeyCreateDto(string? Name, string?[]? Types);
 
 /// <summary>A new API key, with its secret (shown only here).</summary>
 public sealed record ApiKeyCreatedDto(string Id, string Name, string[] Types, DateTimeOffset CreatedAt, string Key);

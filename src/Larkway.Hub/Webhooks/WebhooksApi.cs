@@ -50,16 +50,10 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
 
     private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] WebhookStore store, CancellationToken cancellationToken)
     {
-        // Read with the snake_case context: minimal APIs' default JSON options would not bind event_types.
-        WebhookCreateDto? request;
-        try
+        var (request, unreadable) = await JsonBody.ReadAsync(http.Request, HubWebhooksJsonContext.Default.WebhookCreateDto, "url, event_types and description", cancellationToken).ConfigureAwait(false);
+        if (unreadable is not null)
         {
-            request = await http.Request.ReadFromJsonAsync(HubWebhooksJsonContext.Default.WebhookCreateDto, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid webhook",
-                detail: "The body must be a JSON object: {\"url\", \"event_types\", \"description\"}.");
+            return unreadable;
         }
 
         var (uri, types, description, problems) = ValidateCreate(request?.Url, request?.EventTypes, request?.Description);
@@ -187,7 +181,7 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
 }
 
 /// <summary>Creates a webhook subscription.</summary>
-public sealed record WebhookCreateDto(string? Url, string[]? EventTypes, string? Description);
+public sealed record WebhookCreateDto(string? Url, string?[]? EventTypes, string? Description);
 
 /// <summary>A new subscription, with its signing secret (shown only here).</summary>
 public sealed record WebhookCreatedDto(string Id, string Url, string[] EventTypes, string Description, DateTimeOffset CreatedAt, string Secret);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Larkway.Hub.Admin;
 using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
@@ -42,21 +43,19 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return AdminOnly("changes notification types");
         }
 
-        var body = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (unreadable is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"The body is larger than {MaxRequestBytes / 1024} KB.");
+            return unreadable;
         }
 
-        JsonObject changes;
-        try
+        if (!JsonBody.TryReadObject(body, "description, enabled, template, sample_data, recipients and actions", out _, out var invalid))
         {
-            changes = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object");
+            return Invalid([new("body", invalid)]);
         }
-        catch (JsonException ex)
-        {
-            return Invalid([new("body", $"Must be a JSON object with description, enabled, template, sample_data, recipients and actions ({ex.Message}).")]);
-        }
+
+        // Checked strictly above (no duplicate keys, valid text), so the mutable copy cannot fail.
+        var changes = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = JsonBody.MaxDepth })!.AsObject();
 
         var existing = await store.GetAsync(name, cancellationToken).ConfigureAwait(false);
         var problems = new List<NotificationProblem>();
@@ -119,21 +118,23 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return TypeNotFound(name);
         }
 
-        var body = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false) ?? [];
-        var data = type.SampleData;
-        if (body.Length > 0)
+        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (unreadable is not null)
         {
-            try
+            return unreadable;
+        }
+
+        var data = type.SampleData;
+        if (body!.Length > 0)
+        {
+            if (!JsonBody.TryReadObject(body, "'data' (an object), or nothing for the sample data", out var posted, out var invalid))
             {
-                var posted = JsonNode.Parse(body) as JsonObject;
-                if (posted?["data"] is JsonObject given)
-                {
-                    data = given.ToJsonString();
-                }
+                return Invalid([new("body", invalid)]);
             }
-            catch (JsonException ex)
+
+            if (posted.TryGetProperty("data", out var given) && given.ValueKind == JsonValueKind.Object)
             {
-                return Invalid([new("body", $"Must be a JSON object, optionally with 'data' ({ex.Message}).")]);
+                data = given.GetRawText();
             }
         }
 
