@@ -10,16 +10,22 @@ namespace Larkway.Hub.Admin;
 /// </summary>
 internal static class AdminOnlyFilter
 {
-    /// <param name="manages">What the API manages, for the 403 ("Feishu apps", "webhooks").</param>
+    /// <param name="manages">What only the admin key does, for the 403 ("manages Feishu apps", "lists and replays inbox events").</param>
     public static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> For(string manages) =>
         async (context, next) =>
         {
             var http = context.HttpContext;
+            if (BearerAuth.Locked(http) is { } locked)
+            {
+                return locked;
+            }
+
             var presented = BearerAuth.Token(http.Request);
             if (presented is not null)
             {
                 if (await http.RequestServices.GetRequiredService<HubAdminKey>().VerifyAsync(presented, http.RequestAborted).ConfigureAwait(false))
                 {
+                    BearerAuth.Accepted(http);
                     return await next(context).ConfigureAwait(false);
                 }
 
@@ -27,7 +33,8 @@ internal static class AdminOnlyFilter
                     && http.RequestServices.GetService<ApiKeyStore>() is { } keys
                     && await keys.FindAsync(presented, http.RequestAborted).ConfigureAwait(false) is not null)
                 {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: $"Only the admin key manages {manages}.");
+                    BearerAuth.Accepted(http);
+                    return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: $"Only the admin key {manages}.");
                 }
             }
 

@@ -27,24 +27,11 @@ public static class HubAdminEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var api = endpoints.MapGroup("/api/v1");
-        api.AddEndpointFilter(RequireAdminKeyAsync);
+        // An API key is known and refused (403), like on every other admin route.
+        api.AddEndpointFilter(AdminOnlyFilter.For("lists and replays inbox events"));
         api.MapGet("/events", ListEventsAsync).WithName("ListInboxEvents");
         api.MapPost("/events/{id:long}/replay", ReplayEventAsync).WithName("ReplayInboxEvent");
         return api;
-    }
-
-    private static async ValueTask<object?> RequireAdminKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var key = http.RequestServices.GetRequiredService<HubAdminKey>();
-        var presented = BearerAuth.Token(http.Request);
-        if (await key.VerifyAsync(presented, http.RequestAborted).ConfigureAwait(false))
-        {
-            return await next(context).ConfigureAwait(false);
-        }
-
-        return BearerAuth.Refuse(http, presented, "Admin key",
-            "Send the Hub's admin key as 'Authorization: Bearer <key>': the value of LARKWAY_ADMIN_KEY (Larkway:AdminKey), or the key the Hub printed on its first start.");
     }
 
     private static async Task<IResult> ListEventsAsync(

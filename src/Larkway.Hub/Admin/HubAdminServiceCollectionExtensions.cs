@@ -17,6 +17,7 @@ public static class HubAdminServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new HubConsole());
         services.TryAddSingleton<HubAdminKey>();
+        services.TryAddSingleton<BearerKeyThrottle>();
         services.AddHostedService<HubAdminKeyStartup>();
         return services;
     }

@@ -4,6 +4,7 @@ using Larkway.Hub.AdminConsole.Auth;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the Hub's admin console.</summary>
 public static class HubConsoleServiceCollectionExtensions
 {
+    /// <summary>A console session ends after this long unused (<c>Larkway:Console:SessionIdle</c>).</summary>
+    public static readonly TimeSpan DefaultSessionIdle = TimeSpan.FromHours(8);
+
+    /// <summary>A console session ends this long after sign-in, however it is used (<c>Larkway:Console:SessionLifetime</c>).</summary>
+    public static readonly TimeSpan DefaultSessionLifetime = TimeSpan.FromHours(24);
+
     /// <summary>
     /// Adds the server-rendered console at <c>/console</c> (Razor Pages under <c>AdminConsole/Pages</c>): cookie sign-in
     /// for the bootstrap administrator, antiforgery on every POST, the audit log. Needs <c>AddHubStorage</c>,
@@ -23,6 +30,7 @@ public static class HubConsoleServiceCollectionExtensions
         services.TryAddSingleton<ConsoleAdminCredential>();
         services.AddHostedService<ConsoleAdminStartup>();
         services.TryAddSingleton<SignInThrottle>();
+        services.TryAddSingleton<ConsoleSessions>();
         services.TryAddSingleton<IAuditLog, DbAuditLog>();
         services.TryAddSingleton<ConsoleQueries>();
 
@@ -34,12 +42,20 @@ public static class HubConsoleServiceCollectionExtensions
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.ExpireTimeSpan = DefaultSessionIdle;
                 o.SlidingExpiration = true;
                 o.LoginPath = ConsoleSite.Path + "/sign-in";
                 o.LogoutPath = ConsoleSite.Path + "/sign-out";
                 o.AccessDeniedPath = ConsoleSite.Path + "/sign-in";
             });
+        services.AddOptions<CookieAuthenticationOptions>(ConsoleSite.Scheme).Configure<IConfiguration, TimeProvider>((o, configuration, time) =>
+        {
+            // Idle expiry slides with use; the absolute lifetime, counted from sign-in, does not.
+            o.ExpireTimeSpan = configuration.GetValue("Larkway:Console:SessionIdle", DefaultSessionIdle);
+            var lifetime = configuration.GetValue("Larkway:Console:SessionLifetime", DefaultSessionLifetime);
+            o.TimeProvider = time;
+            o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>().ValidateAsync(context, lifetime);
+        });
         services.AddAuthorizationBuilder()
             .AddPolicy(ConsoleSite.Policy, p => p.AddAuthenticationSchemes(ConsoleSite.Scheme).RequireAuthenticatedUser());
         services.AddAntiforgery(o =>

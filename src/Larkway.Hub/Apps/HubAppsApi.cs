@@ -6,6 +6,7 @@ using Larkway.Hub.Apps;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -25,7 +26,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var apps = endpoints.MapGroup("/api/v1/apps");
-        apps.AddEndpointFilter(AdminOnlyFilter.For("Feishu apps"));
+        apps.AddEndpointFilter(AdminOnlyFilter.For("manages Feishu apps"));
         apps.MapGet("", ListAsync).WithName("ListApps");
         apps.MapPost("", AddAsync).WithName("AddApp");
         apps.MapGet("/{name}", GetAsync).WithName("GetApp");
@@ -151,7 +152,8 @@ public static class HubAppsEndpointRouteBuilderExtensions
 
     private static HubAppDto Dto(HttpContext http, HubAppInfo app)
     {
-        var origin = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        // The configured public URL, not the Host header a caller may set.
+        var origin = (http.RequestServices.GetService<Larkway.Hub.Hosting.HubSettings>() ?? new Larkway.Hub.Hosting.HubSettings()).OriginFor(http.Request);
         return new HubAppDto(
             app.Name,
             app.AppId,

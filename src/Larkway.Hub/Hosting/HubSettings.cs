@@ -36,6 +36,18 @@ public sealed record HubSettings
     /// <summary>The port of the sandbox Emulator (<c>LARKWAY_EMULATOR_PORT</c>, default 8787; 0 picks a free one).</summary>
     public int EmulatorPort { get; init; } = 8787;
 
+    /// <summary>
+    /// Where Feishu and browsers reach the Hub (<c>LARKWAY_PUBLIC_URL</c>, e.g. https://hub.example.com behind a proxy): the
+    /// origin of the URLs the Hub hands out. Null: taken from each request, whose Host header the caller chooses.
+    /// </summary>
+    public Uri? PublicUrl { get; init; }
+
+    /// <summary>The origin for URLs handed out (no trailing slash): <see cref="PublicUrl"/>, else the request's.</summary>
+    public string OriginFor(Microsoft.AspNetCore.Http.HttpRequest request) =>
+        PublicUrl is { } url
+            ? url.GetLeftPart(UriPartial.Path).TrimEnd('/')
+            : $"{request.Scheme}://{request.Host}{request.PathBase}";
+
     /// <summary>Reads and checks the settings.</summary>
     /// <exception cref="HubConfigurationException">A setting is missing, malformed or contradicts another.</exception>
     public static HubSettings From(IConfiguration configuration)
@@ -51,6 +63,7 @@ public sealed record HubSettings
         var baseUrlText = Read("FEISHU_BASE_URL", "Feishu:BaseUrl");
         var modeText = Read("FEISHU_EVENT_MODE", "Larkway:Events:Mode");
         var portText = Read("LARKWAY_EMULATOR_PORT", "Larkway:Emulator:Port");
+        var publicUrlText = Read("LARKWAY_PUBLIC_URL", "Larkway:PublicUrl");
 
         if ((appId is null) != (appSecret is null))
         {
@@ -63,6 +76,13 @@ public sealed record HubSettings
         if (baseUrlText is not null && (!Uri.TryCreate(baseUrlText, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
         {
             throw new HubConfigurationException($"FEISHU_BASE_URL '{baseUrlText}' is not an absolute http(s) URL, e.g. https://open.feishu.cn or https://open.larksuite.com.");
+        }
+
+        Uri? publicUrl = null;
+        if (publicUrlText is not null && (!Uri.TryCreate(publicUrlText, UriKind.Absolute, out publicUrl) || publicUrl.Scheme is not ("http" or "https")
+            || publicUrl.Query.Length > 0 || publicUrl.Fragment.Length > 0 || publicUrl.UserInfo.Length > 0))
+        {
+            throw new HubConfigurationException($"LARKWAY_PUBLIC_URL '{publicUrlText}' is not an absolute http(s) URL without query or credentials, e.g. https://hub.example.com (where Feishu reaches the Hub).");
         }
 
         var emulatorPort = 8787;
@@ -78,7 +98,7 @@ public sealed record HubSettings
                 throw new HubConfigurationException($"FEISHU_EVENT_MODE is '{modeText}' but no FEISHU_APP_ID / FEISHU_APP_SECRET are set. Set the app's credentials, or unset FEISHU_EVENT_MODE for sandbox mode.");
             }
 
-            return new HubSettings { Mode = HubMode.Sandbox, EmulatorPort = emulatorPort };
+            return new HubSettings { Mode = HubMode.Sandbox, EmulatorPort = emulatorPort, PublicUrl = publicUrl };
         }
 
         var mode = (modeText ?? "webhook").ToLowerInvariant() switch
@@ -102,6 +122,7 @@ public sealed record HubSettings
             VerificationToken = verificationToken,
             BaseUrl = baseUrl,
             EmulatorPort = emulatorPort,
+            PublicUrl = publicUrl,
         };
     }
 }

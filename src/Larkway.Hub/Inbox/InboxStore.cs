@@ -100,7 +100,7 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         AppName = inbound.AppName,
         EventType = inbound.Envelope.EventType,
         DedupKey = keys.Length > 0 ? keys[0] : null,
-        Body = inbound.Body.ToArray(),
+        Body = InboxRedaction.Redact(inbound.Body.Span, inbound.Envelope),
         Transport = inbound.Transport,
         ReceivedAt = now,
         Status = leaseOwner is null ? InboxStatus.Pending : InboxStatus.InProgress,

@@ -49,6 +49,11 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     internal static async ValueTask<object?> RequireCallerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        if (BearerAuth.Locked(http) is { } locked)
+        {
+            return locked;
+        }
+
         var presented = BearerAuth.Token(http.Request);
         if (presented is not null)
         {
@@ -56,12 +61,14 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             {
                 if (await http.RequestServices.GetRequiredService<ApiKeyStore>().FindAsync(presented, http.RequestAborted).ConfigureAwait(false) is { } key)
                 {
+                    BearerAuth.Accepted(http);
                     http.Items[CallerItem] = new ApiCaller(key.Id, key);
                     return await next(context).ConfigureAwait(false);
                 }
             }
             else if (await http.RequestServices.GetRequiredService<HubAdminKey>().VerifyAsync(presented, http.RequestAborted).ConfigureAwait(false))
             {
+                BearerAuth.Accepted(http);
                 http.Items[CallerItem] = new ApiCaller("admin", null);
                 return await next(context).ConfigureAwait(false);
             }

@@ -36,14 +36,14 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var webhooks = endpoints.MapGroup("/api/v1/webhooks");
-        webhooks.AddEndpointFilter(AdminOnlyFilter.For("webhooks"));
+        webhooks.AddEndpointFilter(AdminOnlyFilter.For("manages webhooks"));
         webhooks.MapPost("", CreateAsync).WithName("CreateWebhook");
         webhooks.MapGet("", ListAsync).WithName("ListWebhooks");
         webhooks.MapDelete("/{id}", DeleteAsync).WithName("DeleteWebhook");
         webhooks.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries");
 
         var deliveries = endpoints.MapGroup("/api/v1/webhook-deliveries");
-        deliveries.AddEndpointFilter(AdminOnlyFilter.For("webhooks"));
+        deliveries.AddEndpointFilter(AdminOnlyFilter.For("manages webhooks"));
         deliveries.MapPost("/{id:long}/replay", ReplayAsync).WithName("ReplayWebhookDelivery");
         return endpoints;
     }

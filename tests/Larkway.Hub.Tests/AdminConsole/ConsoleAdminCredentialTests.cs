@@ -72,7 +72,7 @@ public abstract class ConsoleAdminCredentialTests
     }
 
     private static HubServices Services(IHubTestDatabase database, TextWriter console, IDictionary<string, string?>? settings = null) =>
-        new(database, TimeProvider.System, settings: settings, console: console, services: s => s.AddSingleton<ConsoleAdminCredential>());
+        new(database, TimeProvider.System, settings: settings, console: console, services: s => s.AddSingleton<ConsoleSessions>().AddSingleton<ConsoleAdminCredential>());
 }
 
 public sealed class SqliteConsoleAdminCredentialTests : ConsoleAdminCredentialTests

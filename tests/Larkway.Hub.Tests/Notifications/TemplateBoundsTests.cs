@@ -103,4 +103,24 @@ public sealed class TemplateBoundsTests
 
         error.Path.ShouldBe("$.t");
     }
+
+    [Theory]
+    [InlineData("""{"lines": [{"qty": {}}]}""")]
+    [InlineData("""{"lines": [{"qty": {"a": [1, {"b": null}]}}]}""")]
+    [InlineData("""{"lines": {"qty": 1}}""")]
+    [InlineData("""{"lines": [[], null, 5, "x"]}""")]
+    public void Data_of_any_shape_renders_or_fails_as_a_template_error(string data)
+    {
+        var template = new JsonObject { ["content"] = "{{#each lines}}- {{name}} × {{qty}}\n{{/each}}" };
+        using var document = JsonDocument.Parse(data);
+
+        try
+        {
+            CardTemplate.Render(template, document.RootElement)["content"]!.GetValue<string>().ShouldNotBeNull();
+        }
+        catch (CardTemplateException ex)
+        {
+            ex.Path.ShouldBe("$.content");
+        }
+    }
 }

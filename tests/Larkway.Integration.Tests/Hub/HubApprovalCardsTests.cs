@@ -88,12 +88,13 @@ public abstract class HubApprovalCardsTests
         var (id, instance) = await CreateAsync(client, "cards-2");
         var bobs = await CardOfAsync(hub, Bob, id);
 
-        // A copy of Bob's card in a group chat (as if forwarded), clicked by Alice: refused, nothing changes in Feishu or the Hub.
+        // A copy of Bob's card in a group chat (as if forwarded), clicked by Alice: refused (the Hub did not send that message
+        // for the notification, and Alice is not its recipient), nothing changes in Feishu or the Hub.
         var group = hub.State.Chats.First(c => c.ChatMode == "group" && c.HasMember(OpenId(hub, Alice)) && c.HasBot(hub.Host.Settings.AppId!));
         var bot = await hub.Host.Services.GetRequiredService<IHubApps>().GetClientAsync("");
         var copy = await bot.Im.Messages.SendAsync(ReceiveId.Chat(group.ChatId), MessageContent.Card(bobs.SendContent));
         var refused = await hub.ClickAsync(copy.MessageId, ButtonValue(bobs, "Approve"), Alice);
-        refused.GetProperty("toast").GetProperty("content").GetString()!.ShouldContain("Only the approver");
+        refused.GetProperty("toast").GetProperty("content").GetString()!.ShouldContain("not sent by the Hub for this notification");
         Instance(hub, instance).Tasks.Single().Status.ShouldBe("PENDING");
         Buttons(hub.State.FindMessage(bobs.MessageId)!).Count.ShouldBe(2);
 

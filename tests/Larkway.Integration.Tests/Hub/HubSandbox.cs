@@ -66,7 +66,7 @@ internal sealed class HubSandbox : IAsyncDisposable
 
     public const string ExternalVerificationToken = "external-verification-token";
 
-    public static async Task<HubSandbox> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, EmulatorServer? external = null)
+    public static async Task<HubSandbox> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, EmulatorServer? external = null, Action<WebApplicationBuilder>? configure = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("larkway-hub-").FullName;
         var values = new Dictionary<string, string?>
@@ -85,6 +85,7 @@ internal sealed class HubSandbox : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.ClearProviders();
+            configure?.Invoke(builder);
         });
         return new HubSandbox(host, dataDirectory, external);
     }

@@ -21,6 +21,7 @@ internal sealed partial class ConsoleAdminCredential(
     HubDatabaseInitializer initializer,
     IHubStorageProvider provider,
     HubConsole console,
+    ConsoleSessions sessions,
     TimeProvider time,
     ILogger<ConsoleAdminCredential> logger)
 {
@@ -72,6 +73,9 @@ internal sealed partial class ConsoleAdminCredential(
                 return;
             }
         }
+
+        // A new password ends every session signed in with the old one.
+        await sessions.RevokeAllAsync(cancellationToken).ConfigureAwait(false);
 
         // Stored before printing, so a printed password always works. Console, not the logger: never in log sinks.
         GeneratedPassword = password;

@@ -3,12 +3,13 @@ using System.Collections.Concurrent;
 namespace Larkway.Hub.AdminConsole.Auth;
 
 /// <summary>
-/// Slows down password guessing: after <see cref="FreeFailures"/> failed sign-ins from one address, that address is
-/// locked out for a minute, doubling with each further failure up to <see cref="MaxLockout"/>. A success clears it.
-/// Kept in memory per replica: a restart forgets it, which costs an attacker a restart they cannot cause.
+/// Slows down guessing: after <paramref name="freeFailures"/> failures from one address (console passwords, API keys),
+/// that address is locked out for a minute, doubling with each further failure up to <see cref="MaxLockout"/>. A success
+/// clears it. Kept in memory per replica: a restart forgets it, which costs an attacker a restart they cannot cause.
 /// </summary>
-internal sealed class SignInThrottle(TimeProvider time)
+internal sealed class SignInThrottle(TimeProvider time, int freeFailures = SignInThrottle.FreeFailures)
 {
+    /// <summary>Failed console sign-ins allowed before the first lockout.</summary>
     public const int FreeFailures = 5;
 
     public static readonly TimeSpan MaxLockout = TimeSpan.FromMinutes(15);
@@ -18,7 +19,7 @@ internal sealed class SignInThrottle(TimeProvider time)
     /// <summary>When the address may try again, or null when it may now.</summary>
     public DateTimeOffset? LockedUntil(string address)
     {
-        if (!_failures.TryGetValue(address, out var f) || f.Count < FreeFailures)
+        if (!_failures.TryGetValue(address, out var f) || f.Count < freeFailures)
         {
             return null;
         }
@@ -32,9 +33,9 @@ internal sealed class SignInThrottle(TimeProvider time)
 
     public void Succeeded(string address) => _failures.TryRemove(address, out _);
 
-    private static TimeSpan Lockout(int failures)
+    private TimeSpan Lockout(int failures)
     {
-        var minutes = Math.Pow(2, Math.Min(failures - FreeFailures, 10));
+        var minutes = Math.Pow(2, Math.Min(failures - freeFailures, 10));
         return TimeSpan.FromMinutes(Math.Min(minutes, MaxLockout.TotalMinutes));
     }
 

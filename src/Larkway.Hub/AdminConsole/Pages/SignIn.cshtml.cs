@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.AdminConsole.Auth;
 using Microsoft.AspNetCore.Authentication;
@@ -8,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-internal sealed class SignInModel(ConsoleAdminCredential credential, SignInThrottle throttle, IAuditLog audit, TimeProvider time) : ConsolePageModel(audit)
+internal sealed class SignInModel(ConsoleAdminCredential credential, SignInThrottle throttle, ConsoleSessions sessions, IAuditLog audit, TimeProvider time) : ConsolePageModel(audit)
 {
     [BindProperty]
     public string? UserName { get; set; } = ConsoleAdminCredential.UserName;
@@ -45,8 +44,8 @@ internal sealed class SignInModel(ConsoleAdminCredential credential, SignInThrot
         }
 
         throttle.Succeeded(address);
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, ConsoleAdminCredential.UserName)], ConsoleSite.Scheme);
-        await HttpContext.SignInAsync(ConsoleSite.Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IssuedUtc = time.GetUtcNow() }).ConfigureAwait(false);
+        var principal = await sessions.PrincipalAsync(ConsoleAdminCredential.UserName, HttpContext.RequestAborted).ConfigureAwait(false);
+        await HttpContext.SignInAsync(ConsoleSite.Scheme, principal, new AuthenticationProperties { IssuedUtc = time.GetUtcNow() }).ConfigureAwait(false);
         await Audit.WriteAsync(HttpContext, "console.sign_in", ConsoleAdminCredential.UserName, null, HttpContext.RequestAborted, actor: "console:" + ConsoleAdminCredential.UserName).ConfigureAwait(false);
 
         // Only local console paths: never an open redirect.

@@ -21,6 +21,7 @@ internal sealed partial class NotificationCardActions(
     NotificationStore store,
     NotificationTypeStore types,
     IEnumerable<INotificationCardHandler> handlers,
+    NotificationClickers clickers,
     TimeProvider time,
     ILogger<NotificationCardActions> logger)
 {
@@ -39,6 +40,11 @@ internal sealed partial class NotificationCardActions(
         }
 
         var notification = f.Notification;
+        if (await RefusalAsync(context, notification, f.Deliveries, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
         var type = await types.GetAsync(notification.Type, cancellationToken).ConfigureAwait(false);
         var action = context.Action.Length == 0 ? null : NotificationTypeAction.Find(type?.Actions ?? "{}", context.Action);
         var form = FormValues(context.Event.Action);
@@ -90,6 +96,35 @@ internal sealed partial class NotificationCardActions(
         }
     }
 
+    /// <summary>
+    /// A toast for a click that may not act on the notification (nothing is recorded): not on a message the Hub sent for
+    /// it, or not by its recipient. Null when the click may go on.
+    /// </summary>
+    private async Task<CardActionResponse?> RefusalAsync(BotCardContext context, NotificationRow notification, IReadOnlyList<NotificationDeliveryRow> deliveries, CancellationToken cancellationToken)
+    {
+        if (NotificationClickers.Clicked(deliveries, context.MessageId) is not { } delivery)
+        {
+            LogClickRefused(logger, notification.Id, context.OperatorOpenId, "the clicked message is not one the Hub sent for it");
+            return CardActionResponse.WithToast(CardToastType.Info, "This card was not sent by the Hub for this notification, so its buttons do nothing.");
+        }
+
+        try
+        {
+            if (await clickers.IsRecipientAsync(notification.App ?? "", delivery, context.Event.Operator, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
+        catch (Larkway.Feishu.FeishuApiException ex)
+        {
+            LogClickRefused(logger, notification.Id, context.OperatorOpenId, $"Feishu could not confirm the recipient ({ex.Code})");
+            return CardActionResponse.WithToast(CardToastType.Warning, "Could not confirm that this card was sent to you. Try again in a moment.");
+        }
+
+        LogClickRefused(logger, notification.Id, context.OperatorOpenId, "the clicker is not its recipient");
+        return CardActionResponse.WithToast(CardToastType.Warning, "Only the people this notification was sent to can use its buttons.");
+    }
+
     private static bool SameApp(string? notificationApp, string clickApp) =>
         string.Equals(
             Apps.HubAppRegistry.IsDefault(notificationApp ?? "") ? "" : notificationApp,
@@ -134,7 +169,7 @@ internal sealed partial class NotificationCardActions(
         if (context.Event.Token is { Length: > 0 } token)
         {
             // The card-update token is a credential for 30 minutes: stored hashed.
-            return "token:" + Hash(token);
+            return "token:" + Inbox.InboxRedaction.Fingerprint(token);
         }
 
         return "click:" + Hash($"{context.OperatorOpenId}\n{context.MessageId}\n{context.Event.Action.Value?.GetRawText()}");
@@ -143,6 +178,9 @@ internal sealed partial class NotificationCardActions(
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40];
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+
+    [LoggerMessage(EventId = 4740, Level = LogLevel.Warning, Message = "A click on notification {NotificationId}'s card by {OperatorOpenId} was refused: {Reason}.")]
+    private static partial void LogClickRefused(ILogger logger, string notificationId, string? operatorOpenId, string reason);
 
     [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Notification type '{Type}', action '{Action}' (notification {NotificationId}): the after-card did not render into a valid card ({Problems}); answered without it.")]
     private static partial void LogAfterCardInvalid(ILogger logger, string type, string action, string notificationId, string problems);

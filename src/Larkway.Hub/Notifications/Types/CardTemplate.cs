@@ -68,9 +68,11 @@ internal static class CardTemplate
         {
             return compiled(data);
         }
-        catch (Exception ex) when (ex is HandlebarsException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new CardTemplateException(path, ex.Message);
+            // The engine throws more than its own exception for odd data (a NullReferenceException for {{name}} on a
+            // null list item): whatever it throws, this data does not render into this string.
+            throw new CardTemplateException(path, ex is HandlebarsException ? ex.Message : $"the data does not render here ({ex.GetType().Name}).");
         }
     }
 

@@ -73,6 +73,9 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
             ["FEISHU_VERIFICATION_TOKEN"] = VerificationToken,
             ["LARKWAY_ADMIN_KEY"] = AdminKey,
             ["Logging__Console__FormatterName"] = "simple",
+
+            // Thousands of wrong keys come from this one address; the lockout they would earn has a test of its own.
+            ["Larkway__Api__FreeKeyFailures"] = "1000000",
         };
         var hub = await HubProcess.StartAsync(environment);
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Apps;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +16,8 @@ internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit) : Cons
     public HubAppTestResult? TestResult { get; private set; }
 
     /// <summary>Where Feishu reaches this Hub, as the browser called it (behind a proxy: the public host name).</summary>
-    public string Origin => $"{Request.Scheme}://{Request.Host}{Request.PathBase}";
+    /// <summary>Where Feishu reaches the Hub: <c>LARKWAY_PUBLIC_URL</c>, else this request's origin.</summary>
+    public string Origin => (HttpContext.RequestServices.GetService<Larkway.Hub.Hosting.HubSettings>() ?? new Larkway.Hub.Hosting.HubSettings()).OriginFor(Request);
 
     public async Task OnGetAsync() => Apps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
 

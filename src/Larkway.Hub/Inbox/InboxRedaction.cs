@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Larkway.Feishu.Events.Envelopes;
+using Larkway.Feishu.Events.Models.Cards;
+
+namespace Larkway.Hub.Inbox;
+
+/// <summary>
+/// Takes the credentials out of an event before it is stored (and so before it is shown, replayed or forwarded): the
+/// verification token (v2 <c>header.token</c>, v1 and challenge <c>token</c>) becomes <c>""</c> — with it anyone could
+/// sign an old-style card callback — and a card callback's card-update token becomes its <see cref="Fingerprint"/>,
+/// which still tells a redelivery from a new click. One pass of a JSON reader; the rest of the bytes are kept as they are.
+/// </summary>
+internal static class InboxRedaction
+{
+    private const string FingerprintPrefix = "sha256:";
+
+    public static byte[] Redact(ReadOnlySpan<byte> body, FeishuEventEnvelope envelope)
+    {
+        var legacy = envelope.Kind == FeishuEnvelopeKind.LegacyCardCallback;
+        var cardTrigger = envelope.EventType == CardActionTriggerEvent.Type;
+        var edits = new List<(int Start, int Length, string Replacement)>(2);
+        var containers = new Stack<Container>();
+        var pending = Property.Other;
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 128 });
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    pending = reader.ValueTextEquals("token"u8) ? Property.Token
+                        : reader.ValueTextEquals("header"u8) ? Property.Header
+                        : reader.ValueTextEquals("event"u8) ? Property.Event
+                        : Property.Other;
+                    continue;
+                case JsonTokenType.StartObject:
+                    containers.Push(containers.Count == 0 ? Container.Root
+                        : containers.Peek() != Container.Root ? Container.Other
+                        : pending == Property.Header ? Container.Header
+                        : pending == Property.Event ? Container.Event
+                        : Container.Other);
+                    break;
+                case JsonTokenType.StartArray:
+                    containers.Push(Container.Other);
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    containers.Pop();
+                    break;
+                case JsonTokenType.String when pending == Property.Token && containers.Count > 0:
+                    var replacement = containers.Peek() switch
+                    {
+                        Container.Root => legacy ? Fingerprint(reader.GetString()!) : "",
+                        Container.Header => "",
+                        Container.Event when cardTrigger => Fingerprint(reader.GetString()!),
+                        _ => null,
+                    };
+                    if (replacement is not null)
+                    {
+                        // The token with its quotes; escapes are kept raw in ValueSpan, so its length is the source's.
+                        edits.Add(((int)reader.TokenStartIndex, reader.ValueSpan.Length + 2, replacement));
+                    }
+
+                    break;
+            }
+
+            pending = Property.Other;
+        }
+
+        return edits.Count == 0 ? body.ToArray() : Apply(body, edits);
+    }
+
+    /// <summary>A card-update token as it is stored and compared: <c>sha256:</c> and 40 hex digits (idempotent).</summary>
+    public static string Fingerprint(string token) =>
+        token.StartsWith(FingerprintPrefix, StringComparison.Ordinal)
+            ? token
+            : FingerprintPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..40];
+
+    private static byte[] Apply(ReadOnlySpan<byte> body, List<(int Start, int Length, string Replacement)> edits)
+    {
+        var output = new List<byte>(body.Length);
+        var at = 0;
+        foreach (var (start, length, replacement) in edits.OrderBy(e => e.Start))
+        {
+            output.AddRange(body[at..start]);
+            output.AddRange(JsonSerializer.SerializeToUtf8Bytes(replacement));
+            at = start + length;
+        }
+
+        output.AddRange(body[at..]);
+        return [.. output];
+    }
+
+    private enum Property
+    {
+        Other,
+        Token,
+        Header,
+        Event,
+    }
+
+    private enum Container
+    {
+        Root,
+        Header,
+        Event,
+        Other,
+    }
+}
