@@ -4,7 +4,6 @@ using System.Text.Json;
 using Larkway.Feishu.Events;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
-using Larkway.Feishu.Events.Models;
 using Larkway.Feishu.Events.Models.Cards;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,19 +33,12 @@ internal sealed partial class FeishuEventRequestHandler(
         var options = verifiers.Options(appName);
         var cancellationToken = context.RequestAborted;
 
-        var (outcome, body) = await FeishuRequestBody.ReadAsync(context.Request, options.MaxRequestBodySize, cancellationToken).ConfigureAwait(false);
-        switch (outcome)
+        var body = await FeishuRequestBody.ReadAsync(context.Request, options.MaxRequestBodySize, cancellationToken).ConfigureAwait(false);
+        if (body is null)
         {
-            case FeishuRequestBody.Outcome.Aborted:
-                return;
-            case FeishuRequestBody.Outcome.TooLarge:
-                await RejectAsync(context, options, appName, null, StatusCodes.Status413PayloadTooLarge,
-                    $"The request body is larger than the {options.MaxRequestBodySize} bytes this endpoint accepts.").ConfigureAwait(false);
-                return;
-            case FeishuRequestBody.Outcome.Broken:
-                await RejectAsync(context, options, appName, FeishuEventErrorReason.Malformed, StatusCodes.Status400BadRequest,
-                    "The request body could not be read: its framing is broken (a bad chunk, or fewer bytes than Content-Length).").ConfigureAwait(false);
-                return;
+            await RejectAsync(context, options, appName, null, StatusCodes.Status413PayloadTooLarge,
+                $"The request body is larger than the {options.MaxRequestBodySize} bytes this endpoint accepts.").ConfigureAwait(false);
+            return;
         }
 
         FeishuVerifiedRequest verified;
@@ -56,7 +48,7 @@ internal sealed partial class FeishuEventRequestHandler(
                 context.Request.Headers["X-Lark-Request-Timestamp"].ToString(),
                 context.Request.Headers["X-Lark-Request-Nonce"].ToString(),
                 context.Request.Headers["X-Lark-Signature"].ToString());
-            verified = verifiers.Get(appName).Verify(body!, headers);
+            verified = verifiers.Get(appName).Verify(body, headers);
         }
         catch (FeishuEventException ex)
         {
@@ -76,12 +68,6 @@ internal sealed partial class FeishuEventRequestHandler(
         if (WrongEndpoint(kind, envelope) is { } misrouted)
         {
             await RejectAsync(context, options, appName, FeishuEventErrorReason.Malformed, StatusCodes.Status400BadRequest, misrouted).ConfigureAwait(false);
-            return;
-        }
-
-        if (CardActionProblem(envelope) is { } cardProblem)
-        {
-            await RejectAsync(context, options, appName, FeishuEventErrorReason.Malformed, StatusCodes.Status400BadRequest, cardProblem).ConfigureAwait(false);
             return;
         }
 
@@ -171,33 +157,6 @@ internal sealed partial class FeishuEventRequestHandler(
             $"This endpoint takes card callbacks, and this is a '{envelope.EventType}' event; point the app's event subscription at the events endpoint (MapFeishuEvents).",
         _ => null,
     };
-
-    /// <summary>
-    /// A card action is answered inline, so one its handler cannot read is refused here (400) rather than acknowledged
-    /// and failed later: its typed model must parse, and <c>action</c> must be an object (JSON null binds to nothing).
-    /// </summary>
-    private static string? CardActionProblem(FeishuEventEnvelope envelope)
-    {
-        if (envelope.EventType is not (CardActionTriggerEvent.Type or FeishuEventEnvelope.LegacyCardActionType))
-        {
-            return null;
-        }
-
-        if (!envelope.Event.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.Object)
-        {
-            return $"Malformed Feishu {envelope.EventType} callback: 'action' must be an object.";
-        }
-
-        try
-        {
-            _ = FeishuEventParser.Parse(envelope);
-            return null;
-        }
-        catch (FeishuEventException ex)
-        {
-            return ex.Message;
-        }
-    }
 
     private static int StatusFor(FeishuEventErrorReason reason) => reason switch
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace Larkway.Feishu.Events.Envelopes;
 
@@ -57,11 +56,6 @@ public sealed class FeishuEventEnvelope
     /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.Malformed"/>.</exception>
     public static FeishuEventEnvelope Parse(ReadOnlySpan<byte> plaintextJson)
     {
-        if (!Utf8.IsValid(plaintextJson))
-        {
-            throw Malformed("the body is not valid UTF-8");
-        }
-
         JsonElement root;
         try
         {
@@ -77,11 +71,6 @@ public sealed class FeishuEventEnvelope
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw Malformed("the body is not a JSON object");
-        }
-
-        if (HasUnreadableEscape(plaintextJson))
-        {
-            throw Malformed("a string holds a \\u escape that is no valid UTF-16 (an unpaired surrogate)");
         }
 
         if (root.TryGetProperty("encrypt", out _))
@@ -206,36 +195,6 @@ public sealed class FeishuEventEnvelope
         }
 
         return DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000m));
-    }
-
-    /// <summary>
-    /// True when a string or property name holds a <c>\u</c> escape no reader can turn into text (an unpaired
-    /// surrogate): refused here, once, so that no later read of the event throws. Bodies without <c>\u</c> skip the pass.
-    /// </summary>
-    private static bool HasUnreadableEscape(ReadOnlySpan<byte> json)
-    {
-        if (json.IndexOf("\\u"u8) < 0)
-        {
-            return false;
-        }
-
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
-        while (reader.Read())
-        {
-            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
-            {
-                try
-                {
-                    _ = reader.GetString();
-                }
-                catch (InvalidOperationException)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     private static string? GetString(JsonElement element, string name) =>

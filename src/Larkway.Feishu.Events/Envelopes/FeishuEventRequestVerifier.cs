@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using Larkway.Feishu.Events.Crypto;
 
 namespace Larkway.Feishu.Events.Envelopes;
@@ -38,14 +37,8 @@ public sealed class FeishuEventRequestVerifier
     /// <exception cref="FeishuEventException">The request is rejected; see <see cref="FeishuEventException.Reason"/>.</exception>
     public FeishuVerifiedRequest Verify(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
     {
-        // The signature covers the raw bytes, so it is checked before anything reads them.
-        var signedBy = VerifySignature(rawBody, headers);
-        if (!Utf8.IsValid(rawBody))
-        {
-            throw new FeishuEventException(FeishuEventErrorReason.Malformed, "Malformed Feishu event: the body is not valid UTF-8.");
-        }
-
         var encrypt = ReadEncryptField(rawBody);
+
         if (encrypt is not null)
         {
             if (_decryptor is null)
@@ -53,15 +46,14 @@ public sealed class FeishuEventRequestVerifier
                 throw new FeishuEventException(FeishuEventErrorReason.Configuration, "The Feishu event is encrypted but no encrypt key is configured.");
             }
 
-            switch (signedBy)
+            if (headers.HasSignature)
             {
-                case Signer.EncryptKey:
-                    var plaintext = _decryptor.Decrypt(encrypt);
-                    var envelope = FeishuEventEnvelope.Parse(plaintext);
-                    CheckToken(envelope);
-                    return new FeishuVerifiedRequest(envelope, WasEncrypted: true, SignatureVerified: true) { Body = plaintext };
-                case Signer.VerificationToken:
-                    throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "An encrypted Feishu body is signed with the encrypt key, not the old card-callback way.");
+                // Authenticate the ciphertext before touching it.
+                VerifyEventSignatureAndWindow(rawBody, headers);
+                var plaintext = _decryptor.Decrypt(encrypt);
+                var envelope = FeishuEventEnvelope.Parse(plaintext);
+                CheckToken(envelope);
+                return new FeishuVerifiedRequest(envelope, WasEncrypted: true, SignatureVerified: true) { Body = plaintext };
             }
 
             // Unsigned: only a url_verification challenge is acceptable. Every other outcome fails the same
@@ -89,72 +81,62 @@ public sealed class FeishuEventRequestVerifier
         }
 
         var plain = FeishuEventEnvelope.Parse(rawBody);
-        switch (signedBy)
+        var signatureVerified = false;
+        switch (plain.Kind)
         {
-            case Signer.EncryptKey:
+            case FeishuEnvelopeKind.UrlVerification:
                 break;
-            case Signer.VerificationToken when plain.Kind != FeishuEnvelopeKind.LegacyCardCallback:
-                throw new FeishuEventException(FeishuEventErrorReason.BadSignature, $"The Feishu {plain.EventType} body is signed the old card-callback way (SHA-1 with the verification token); events are signed with the encrypt key.");
-            case Signer.VerificationToken:
+            case FeishuEnvelopeKind.LegacyCardCallback:
+                VerifyLegacyCardSignatureAndWindow(rawBody, headers);
+                signatureVerified = true;
                 break;
             default:
-                RequireUnsignedAllowed(plain, headers);
+                if (_encryptKey is not null)
+                {
+                    VerifyEventSignatureAndWindow(rawBody, headers);
+                    signatureVerified = true;
+                }
+
                 break;
         }
 
         CheckToken(plain);
-        return new FeishuVerifiedRequest(plain, WasEncrypted: false, signedBy != Signer.None) { Body = rawBody.ToArray() };
+        return new FeishuVerifiedRequest(plain, WasEncrypted: false, signatureVerified) { Body = rawBody.ToArray() };
     }
 
-    /// <summary>Who signed the raw body: the encrypt key (SHA-256), the verification token (old-style card callbacks, SHA-1), or nobody.</summary>
-    private Signer VerifySignature(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
+    private void VerifyEventSignatureAndWindow(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
     {
         if (!headers.HasSignature)
         {
-            return Signer.None;
+            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The Feishu event has no X-Lark-Signature header.");
         }
 
-        if (_encryptKey is not null && FeishuEventSignature.VerifyEventSignature(headers.Timestamp, headers.Nonce, _encryptKey, rawBody, headers.Signature))
+        if (!FeishuEventSignature.VerifyEventSignature(headers.Timestamp, headers.Nonce, _encryptKey!, rawBody, headers.Signature))
         {
-            CheckWindow(headers);
-            return Signer.EncryptKey;
+            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The X-Lark-Signature header does not match the request body, timestamp and nonce.");
         }
 
-        if (_verificationToken is not null && FeishuEventSignature.VerifyLegacyCardSignature(headers.Timestamp, headers.Nonce, _verificationToken, rawBody, headers.Signature))
-        {
-            CheckWindow(headers);
-            return Signer.VerificationToken;
-        }
-
-        // Without an encrypt key Feishu signs no events, so a header it cannot check is left to the token; with one, it is wrong.
-        return _encryptKey is null
-            ? Signer.None
-            : throw new FeishuEventException(FeishuEventErrorReason.BadSignature, _verificationToken is null
-                ? "The X-Lark-Signature header does not match the request body, timestamp and nonce (old-style card callbacks are checked with the verification token, and none is configured)."
-                : "The X-Lark-Signature header does not match the request body, timestamp and nonce.");
+        CheckWindow(headers);
     }
 
-    /// <summary>An unsigned plaintext body passes only as a url_verification challenge, or as an event of an app with no encrypt key.</summary>
-    private void RequireUnsignedAllowed(FeishuEventEnvelope envelope, FeishuRequestHeaders headers)
+    private void VerifyLegacyCardSignatureAndWindow(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
     {
-        switch (envelope.Kind)
+        if (_verificationToken is null)
         {
-            case FeishuEnvelopeKind.UrlVerification:
-                return;
-            case FeishuEnvelopeKind.LegacyCardCallback when _verificationToken is null:
-                throw new FeishuEventException(FeishuEventErrorReason.Configuration, "An old-style card callback can only be verified with a verification token, and none is configured.");
-            case FeishuEnvelopeKind.LegacyCardCallback:
-                throw new FeishuEventException(FeishuEventErrorReason.BadSignature, headers.HasSignature
-                    ? "The X-Lark-Signature header does not match the card callback body, timestamp and nonce."
-                    : "The card callback has no X-Lark-Signature header.");
-            default:
-                if (_encryptKey is not null)
-                {
-                    throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The Feishu event has no X-Lark-Signature header.");
-                }
-
-                return;
+            throw new FeishuEventException(FeishuEventErrorReason.Configuration, "An old-style card callback can only be verified with a verification token, and none is configured.");
         }
+
+        if (!headers.HasSignature)
+        {
+            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The card callback has no X-Lark-Signature header.");
+        }
+
+        if (!FeishuEventSignature.VerifyLegacyCardSignature(headers.Timestamp, headers.Nonce, _verificationToken, rawBody, headers.Signature))
+        {
+            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The X-Lark-Signature header does not match the card callback body, timestamp and nonce.");
+        }
+
+        CheckWindow(headers);
     }
 
     private void CheckWindow(FeishuRequestHeaders headers)
@@ -214,17 +196,5 @@ public sealed class FeishuEventRequestVerifier
         {
             throw new FeishuEventException(FeishuEventErrorReason.Malformed, "Malformed Feishu event: the body is not valid JSON.");
         }
-        catch (InvalidOperationException)
-        {
-            // GetString on an escape that is no UTF-16 (an unpaired surrogate such as \ud800).
-            throw new FeishuEventException(FeishuEventErrorReason.Malformed, "Malformed Feishu event: the encrypt field is not a valid string.");
-        }
-    }
-
-    private enum Signer
-    {
-        None,
-        EncryptKey,
-        VerificationToken,
     }
 }

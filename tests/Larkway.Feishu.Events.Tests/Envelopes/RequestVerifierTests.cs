@@ -262,8 +262,7 @@ public sealed class RequestVerifierTests
         Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier(now: clock).Verify(body, headers with { Nonce = "other" })));
         Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier(now: clock, token: "vt_other").Verify(body, headers)));
         Assert.Equal(FeishuEventErrorReason.StaleTimestamp, Reason(() => Verifier(now: clock.AddHours(1)).Verify(body, headers)));
-        // Without a token the SHA-1 cannot be checked, and an unchecked body is not parsed to find out what it is.
-        Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier(now: clock, token: null).Verify(body, headers)));
+        Assert.Equal(FeishuEventErrorReason.Configuration, Reason(() => Verifier(now: clock, token: null).Verify(body, headers)));
     }
 
     [Theory]
