@@ -262,7 +262,12 @@ public sealed class RequestVerifierTests
         Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier(now: clock).Verify(body, headers with { Nonce = "other" })));
         Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier(now: clock, token: "vt_other").Verify(body, headers)));
         Assert.Equal(FeishuEventErrorReason.StaleTimestamp, Reason(() => Verifier(now: clock.AddHours(1)).Verify(body, headers)));
-        Assert.Equal(FeishuEventErrorReason.Configuration, Reason(() => Verifier(now: clock, token: null).Verify(body, headers)));
+
+        // Without a token the SHA-1 rule cannot match, and the body is not read: a bad signature that says why.
+        var ex = Assert.Throws<FeishuEventException>(() => Verifier(now: clock, token: null).Verify(body, headers));
+        Assert.Equal(FeishuEventErrorReason.BadSignature, ex.Reason);
+        Assert.Contains("no verification token is configured", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(FeishuEventErrorReason.Configuration, Reason(() => Verifier(now: clock, token: null).Verify(body, default)));
     }
 
     [Theory]
