@@ -4,6 +4,7 @@ using System.Text.Json;
 using Larkway.Feishu.Events;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Feishu.Events.Models;
 using Larkway.Feishu.Events.Models.Cards;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,13 +34,24 @@ internal sealed partial class FeishuEventRequestHandler(
         var options = verifiers.Options(appName);
         var cancellationToken = context.RequestAborted;
 
-        var body = await FeishuRequestBody.ReadAsync(context.Request, options.MaxRequestBodySize, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var read = await FeishuRequestBody.ReadAsync(context.Request, options.MaxRequestBodySize, cancellationToken).ConfigureAwait(false);
+        switch (read.Outcome)
         {
-            await RejectAsync(context, options, appName, null, StatusCodes.Status413PayloadTooLarge,
-                $"The request body is larger than the {options.MaxRequestBodySize} bytes this endpoint accepts.").ConfigureAwait(false);
-            return;
+            case FeishuBodyReadOutcome.ClientGone:
+                LogClientGone(logger, context.Request.Path.Value, appName);
+                Count("client_gone", appName);
+                return;
+            case FeishuBodyReadOutcome.TooLarge:
+                await RejectAsync(context, options, appName, null, StatusCodes.Status413PayloadTooLarge,
+                    $"The request body is larger than the {options.MaxRequestBodySize} bytes this endpoint accepts.").ConfigureAwait(false);
+                return;
+            case FeishuBodyReadOutcome.Unreadable:
+                await RejectAsync(context, options, appName, FeishuEventErrorReason.Malformed, read.Status,
+                    $"The request body could not be read: {read.Detail} Send a complete body with valid Content-Length or chunked framing.").ConfigureAwait(false);
+                return;
         }
+
+        var body = read.Body;
 
         FeishuVerifiedRequest verified;
         try
@@ -68,6 +80,12 @@ internal sealed partial class FeishuEventRequestHandler(
         if (WrongEndpoint(kind, envelope) is { } misrouted)
         {
             await RejectAsync(context, options, appName, FeishuEventErrorReason.Malformed, StatusCodes.Status400BadRequest, misrouted).ConfigureAwait(false);
+            return;
+        }
+
+        if (CardActionShapeProblem(envelope) is { } shape)
+        {
+            await RejectAsync(context, options, appName, FeishuEventErrorReason.Malformed, StatusCodes.Status400BadRequest, shape).ConfigureAwait(false);
             return;
         }
 
@@ -158,15 +176,38 @@ internal sealed partial class FeishuEventRequestHandler(
         _ => null,
     };
 
+    /// <summary>
+    /// A card action is handled while Feishu waits, and a failing click is retried until it is dead-lettered:
+    /// so its typed model (new-style or old-style) must parse here, or the click is refused naming the field.
+    /// </summary>
+    private static string? CardActionShapeProblem(FeishuEventEnvelope envelope)
+    {
+        if (envelope.EventType is not (CardActionTriggerEvent.Type or FeishuEventEnvelope.LegacyCardActionType))
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = FeishuEventParser.Parse(envelope);
+            return null;
+        }
+        catch (FeishuEventException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     private static int StatusFor(FeishuEventErrorReason reason) => reason switch
     {
         FeishuEventErrorReason.BadSignature or FeishuEventErrorReason.StaleTimestamp or FeishuEventErrorReason.WrongToken => StatusCodes.Status401Unauthorized,
         _ => StatusCodes.Status400BadRequest,
     };
 
-    private static string Slug(FeishuEventErrorReason? reason) => reason switch
+    private static string Slug(FeishuEventErrorReason? reason, int status) => reason switch
     {
         null => "body-too-large",
+        FeishuEventErrorReason.Malformed when status == StatusCodes.Status408RequestTimeout => "body-timeout",
         FeishuEventErrorReason.BadSignature => "bad-signature",
         FeishuEventErrorReason.StaleTimestamp => "stale-timestamp",
         FeishuEventErrorReason.WrongToken => "wrong-verification-token",
@@ -177,10 +218,11 @@ internal sealed partial class FeishuEventRequestHandler(
 
     private async Task RejectAsync(HttpContext context, FeishuEventEndpointOptions options, string appName, FeishuEventErrorReason? reason, int status, string message)
     {
-        LogRejected(logger, context.Request.Path.Value, appName, Slug(reason), status, message);
-        Count(Slug(reason), appName);
+        var slug = Slug(reason, status);
+        LogRejected(logger, context.Request.Path.Value, appName, slug, status, message);
+        Count(slug, appName);
         await options.Events.RequestRejected(new FeishuRequestRejectedContext(context, appName, reason, status, message)).ConfigureAwait(false);
-        await WriteProblemAsync(context, status, Slug(reason), message).ConfigureAwait(false);
+        await WriteProblemAsync(context, status, slug, message).ConfigureAwait(false);
     }
 
     private static Task WriteProblemAsync(HttpContext context, int status, string slug, string detail)
@@ -225,6 +267,9 @@ internal sealed partial class FeishuEventRequestHandler(
 
     [LoggerMessage(EventId = 3304, Level = LogLevel.Error, Message = "A late Feishu {EventType} card action for app '{AppName}' failed after the endpoint had answered.")]
     private static partial void LogLateCardActionFailed(ILogger logger, Exception exception, string eventType, string appName);
+
+    [LoggerMessage(EventId = 3310, Level = LogLevel.Debug, Message = "A Feishu request to {Path} for app '{AppName}' was abandoned by the client while its body was being read; nothing to answer.")]
+    private static partial void LogClientGone(ILogger logger, string? path, string appName);
 
     [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "A Feishu {EventType} card action for app '{AppName}' took longer than {DeadlineMs} ms; answered {{}} and let it finish in the background.")]
     private static partial void LogCardActionLate(ILogger logger, string eventType, string appName, double deadlineMs);

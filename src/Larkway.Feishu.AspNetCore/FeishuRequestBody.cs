@@ -4,15 +4,38 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Larkway.Feishu.AspNetCore;
 
+/// <summary>How reading a request body ended.</summary>
+internal enum FeishuBodyReadOutcome
+{
+    /// <summary>The whole body is in <see cref="FeishuBodyRead.Body"/>.</summary>
+    Read,
+
+    /// <summary>The body is larger than the endpoint's limit.</summary>
+    TooLarge,
+
+    /// <summary>The server could not read the body: broken chunked framing, fewer bytes than Content-Length, too slow.</summary>
+    Unreadable,
+
+    /// <summary>The client went away; there is nobody to answer.</summary>
+    ClientGone,
+}
+
+/// <summary>The result of <see cref="FeishuRequestBody.ReadAsync"/>.</summary>
+/// <param name="Outcome">How reading ended.</param>
+/// <param name="Body">The body bytes when <see cref="FeishuBodyReadOutcome.Read"/>, else empty.</param>
+/// <param name="Status">For <see cref="FeishuBodyReadOutcome.Unreadable"/>: the 4xx status the server gave the failure.</param>
+/// <param name="Detail">For <see cref="FeishuBodyReadOutcome.Unreadable"/>: what the server found wrong (no body content).</param>
+internal readonly record struct FeishuBodyRead(FeishuBodyReadOutcome Outcome, byte[] Body, int Status = 0, string? Detail = null);
+
 /// <summary>Reads a request body into memory up to a limit, without trusting Content-Length.</summary>
 internal static class FeishuRequestBody
 {
-    /// <summary>The body bytes, or null when it is larger than <paramref name="limit"/>.</summary>
-    public static async Task<byte[]?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    /// <summary>Reads the body. Never throws for what the client sent or how it sent it; only for <paramref name="cancellationToken"/> via <see cref="FeishuBodyReadOutcome.ClientGone"/>.</summary>
+    public static async Task<FeishuBodyRead> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
-            return null;
+            return new(FeishuBodyReadOutcome.TooLarge, []);
         }
 
         // Let the server enforce the limit too, where it can (not after reading has started).
@@ -37,15 +60,26 @@ internal static class FeishuRequestBody
                 buffer.Advance(read);
                 if (buffer.WrittenCount > limit)
                 {
-                    return null;
+                    return new(FeishuBodyReadOutcome.TooLarge, []);
                 }
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return null;
+            return new(FeishuBodyReadOutcome.TooLarge, []);
+        }
+        catch (BadHttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Kestrel's messages name the framing fault ("Bad chunk size data.", "Unexpected end of request content.").
+            var status = ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : StatusCodes.Status400BadRequest;
+            return new(FeishuBodyReadOutcome.Unreadable, [], status, ex.Message);
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            // The client aborted or reset the connection (ConnectionResetException is an IOException).
+            return new(FeishuBodyReadOutcome.ClientGone, []);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return new(FeishuBodyReadOutcome.Read, buffer.WrittenSpan.ToArray());
     }
 }

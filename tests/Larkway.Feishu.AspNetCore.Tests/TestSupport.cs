@@ -53,12 +53,43 @@ internal static class FeishuWire
     public static string EncryptedBody(string encryptKey, string plaintext) =>
         JsonSerializer.Serialize(new Dictionary<string, string> { ["encrypt"] = Encrypt(encryptKey, plaintext) });
 
-    public static string Sign(string timestamp, string nonce, string secret, string body, bool sha1 = false)
+    /// <summary>AES-256-CBC over arbitrary plaintext bytes (which need not be UTF-8), as <c>{"encrypt":"…"}</c>.</summary>
+    public static byte[] EncryptedBody(string encryptKey, byte[] plaintext)
     {
-        var bytes = Encoding.UTF8.GetBytes(timestamp + nonce + secret + body);
+        using var aes = Aes.Create();
+        aes.Key = SHA256.HashData(Encoding.UTF8.GetBytes(encryptKey));
+        aes.GenerateIV();
+        var cipher = aes.EncryptCbc(plaintext, aes.IV, PaddingMode.PKCS7);
+        return Encoding.UTF8.GetBytes("{\"encrypt\":\"" + Convert.ToBase64String([.. aes.IV, .. cipher]) + "\"}");
+    }
+
+    public static string Sign(string timestamp, string nonce, string secret, string body, bool sha1 = false) =>
+        Sign(timestamp, nonce, secret, Encoding.UTF8.GetBytes(body), sha1);
+
+    /// <summary>The signature over raw body bytes (which need not be UTF-8).</summary>
+    public static string Sign(string timestamp, string nonce, string secret, byte[] body, bool sha1 = false)
+    {
+        byte[] bytes = [.. Encoding.UTF8.GetBytes(timestamp + nonce + secret), .. body];
 #pragma warning disable CA5350 // Old-style card callbacks are signed with SHA-1 by Feishu; the test plays Feishu.
         return Convert.ToHexStringLower(sha1 ? SHA1.HashData(bytes) : SHA256.HashData(bytes));
 #pragma warning restore CA5350
+    }
+
+    /// <summary>A request with exactly these body bytes, signed over them when <paramref name="secret"/> is given.</summary>
+    public static HttpRequestMessage RawRequest(string path, byte[] body, DateTimeOffset now, string? secret = null, bool sha1WithToken = false)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (secret is not null)
+        {
+            var timestamp = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var nonce = Guid.NewGuid().ToString("N");
+            request.Headers.Add("X-Lark-Request-Timestamp", timestamp);
+            request.Headers.Add("X-Lark-Request-Nonce", nonce);
+            request.Headers.Add("X-Lark-Signature", Sign(timestamp, nonce, secret, body, sha1WithToken));
+        }
+
+        return request;
     }
 
     public static HttpRequestMessage Request(string path, string body, string? timestamp = null, string? nonce = null, string? signature = null)
@@ -103,26 +134,91 @@ internal static class FeishuWire
             + ""","chat_id":"oc_1","chat_type":"p2p","message_type":"text","content":"{\"text\":\"hi\"}","create_time":"1718000000000"}}""");
 }
 
-/// <summary>An in-memory ASP.NET Core host with the receivers mapped.</summary>
+/// <summary>One log entry as the host wrote it.</summary>
+internal sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);
+
+/// <summary>Keeps every log entry of a host (from Debug up), for tests that check what bad input logs.</summary>
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly List<LogEntry> _entries = [];
+
+    public IReadOnlyList<LogEntry> Entries
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (owner._entries)
+            {
+                owner._entries.Add(new LogEntry(category, logLevel, eventId, formatter(state, exception), exception));
+            }
+        }
+    }
+}
+
+/// <summary>An ASP.NET Core host with the receivers mapped: in memory, or on real Kestrel (loopback, any port) for raw-socket tests.</summary>
 internal sealed class ReceiverHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ReceiverHost(WebApplication app)
+    private ReceiverHost(WebApplication app, Uri? address)
     {
         _app = app;
-        Client = app.GetTestClient();
+        Address = address;
+        Client = address is null ? app.GetTestClient() : new HttpClient { BaseAddress = address };
     }
 
     public HttpClient Client { get; }
 
+    /// <summary>Where Kestrel listens; null for the in-memory server.</summary>
+    public Uri? Address { get; }
+
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ReceiverHost> StartAsync(Action<IServiceCollection> configureServices, Action<WebApplication> map, TimeProvider? time = null)
+    public static async Task<ReceiverHost> StartAsync(
+        Action<IServiceCollection> configureServices,
+        Action<WebApplication> map,
+        TimeProvider? time = null,
+        CapturingLoggerProvider? logs = null,
+        bool kestrel = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Logging.AddProvider(logs);
+        }
+
         if (time is not null)
         {
             builder.Services.AddSingleton(time);
@@ -132,7 +228,7 @@ internal sealed class ReceiverHost : IAsyncDisposable
         var app = builder.Build();
         map(app);
         await app.StartAsync();
-        return new ReceiverHost(app);
+        return new ReceiverHost(app, kestrel ? new Uri(app.Urls.First()) : null);
     }
 
     public async ValueTask DisposeAsync()

@@ -30,7 +30,18 @@ public sealed class FeishuEventDecryptor
 
     /// <summary>Decrypts a base64 (standard alphabet) payload and returns the UTF-8 plaintext bytes.</summary>
     /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.BadEncryption"/>.</exception>
-    public byte[] Decrypt(string encrypt)
+    public byte[] Decrypt(string encrypt) => RequireUtf8(DecryptBytes(encrypt));
+
+    /// <summary>Decrypts IV ‖ ciphertext and returns the UTF-8 plaintext bytes.</summary>
+    /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.BadEncryption"/>.</exception>
+    public byte[] Decrypt(ReadOnlySpan<byte> ivAndCiphertext) => RequireUtf8(DecryptBytes(ivAndCiphertext));
+
+    /// <summary>
+    /// Decrypts a base64 payload without judging the plaintext: for a caller that has already authenticated
+    /// the ciphertext (signature) and so reports a non-UTF-8 plaintext as a malformed body, not a wrong key.
+    /// </summary>
+    /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.BadEncryption"/>.</exception>
+    internal byte[] DecryptBytes(string encrypt)
     {
         ArgumentNullException.ThrowIfNull(encrypt);
         var raw = new byte[(encrypt.Length * 3 / 4) + 3];
@@ -39,12 +50,10 @@ public sealed class FeishuEventDecryptor
             throw Fail("the encrypt field is not valid standard base64");
         }
 
-        return Decrypt(raw.AsSpan(0, length));
+        return DecryptBytes(raw.AsSpan(0, length));
     }
 
-    /// <summary>Decrypts IV ‖ ciphertext and returns the UTF-8 plaintext bytes.</summary>
-    /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.BadEncryption"/>.</exception>
-    public byte[] Decrypt(ReadOnlySpan<byte> ivAndCiphertext)
+    private byte[] DecryptBytes(ReadOnlySpan<byte> ivAndCiphertext)
     {
         if (ivAndCiphertext.Length < BlockSize)
         {
@@ -78,13 +87,13 @@ public sealed class FeishuEventDecryptor
 
         var plaintext = padded.AsSpan(0, plaintextLength).ToArray();
         CryptographicOperations.ZeroMemory(padded);
-        if (!Utf8.IsValid(plaintext))
-        {
-            throw Fail("the decrypted payload is not valid UTF-8 (wrong encrypt key or corrupted payload)");
-        }
-
         return plaintext;
     }
+
+    private static byte[] RequireUtf8(byte[] plaintext) =>
+        Utf8.IsValid(plaintext)
+            ? plaintext
+            : throw Fail("the decrypted payload is not valid UTF-8 (wrong encrypt key or corrupted payload)");
 
     /// <summary>Returns the unpadded length, or -1 when the padding is not strict PKCS#7 (1..16 equal bytes).</summary>
     private static int StrictPkcs7PlaintextLength(ReadOnlySpan<byte> padded)

@@ -52,22 +52,14 @@ public sealed class FeishuEventEnvelope
     /// <summary>True for a url_verification challenge.</summary>
     public bool IsUrlVerification => Kind == FeishuEnvelopeKind.UrlVerification;
 
-    /// <summary>Parses a decrypted UTF-8 JSON body.</summary>
+    /// <summary>Parses a decrypted UTF-8 JSON body (read strictly: see <see cref="FeishuJsonBody"/>).</summary>
     /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.Malformed"/>.</exception>
-    public static FeishuEventEnvelope Parse(ReadOnlySpan<byte> plaintextJson)
-    {
-        JsonElement root;
-        try
-        {
-            var reader = new Utf8JsonReader(plaintextJson, new JsonReaderOptions { MaxDepth = 128 });
-            using var document = JsonDocument.ParseValue(ref reader);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw Malformed($"the body is not valid JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine})");
-        }
+    public static FeishuEventEnvelope Parse(ReadOnlySpan<byte> plaintextJson) => FromRoot(FeishuJsonBody.Parse(plaintextJson));
 
+    /// <summary>Detects the envelope of a body already read by <see cref="FeishuJsonBody.Parse"/>.</summary>
+    /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.Malformed"/>.</exception>
+    internal static FeishuEventEnvelope FromRoot(JsonElement root)
+    {
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw Malformed("the body is not a JSON object");
@@ -98,9 +90,15 @@ public sealed class FeishuEventEnvelope
             return ParseV1(root);
         }
 
-        if (root.TryGetProperty("action", out var action) && action.ValueKind == JsonValueKind.Object
+        if (root.TryGetProperty("action", out var action)
             && (root.TryGetProperty("open_message_id", out _) || root.TryGetProperty("open_id", out _)))
         {
+            if (action.ValueKind != JsonValueKind.Object)
+            {
+                // A click without its action cannot be handled; refusing it here beats failing in a handler later.
+                throw Malformed("the card callback's action is not an object");
+            }
+
             return new FeishuEventEnvelope(FeishuEnvelopeKind.LegacyCardCallback, LegacyCardActionType, root)
             {
                 TenantKey = GetString(root, "tenant_key"),
@@ -215,6 +213,5 @@ public sealed class FeishuEventEnvelope
         };
     }
 
-    private static FeishuEventException Malformed(string what) =>
-        new(FeishuEventErrorReason.Malformed, $"Malformed Feishu event: {what}.");
+    private static FeishuEventException Malformed(string what) => FeishuJsonBody.Malformed(what);
 }

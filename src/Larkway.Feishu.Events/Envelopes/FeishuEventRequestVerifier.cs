@@ -1,12 +1,14 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Larkway.Feishu.Events.Crypto;
 
 namespace Larkway.Feishu.Events.Envelopes;
 
 /// <summary>
-/// Turns one raw HTTP request (body bytes + signing headers) into a trusted envelope:
-/// signature over the raw bytes → timestamp window → decrypt → parse → verification token.
-/// url_verification challenges carry no signature and are accepted on the token alone (encrypted or not).
+/// Turns one raw HTTP request (body bytes + signing headers) into a trusted envelope. A signed request is
+/// authenticated over the raw bytes before anything reads them: signature → timestamp window → parse →
+/// decrypt → parse → verification token. Unsigned, only a url_verification challenge is accepted (on its
+/// token, encrypted or not) — and, when no encrypt key is configured, v1/v2 events on their token.
 /// Thread-safe; create one per app.
 /// </summary>
 public sealed class FeishuEventRequestVerifier
@@ -37,106 +39,147 @@ public sealed class FeishuEventRequestVerifier
     /// <exception cref="FeishuEventException">The request is rejected; see <see cref="FeishuEventException.Reason"/>.</exception>
     public FeishuVerifiedRequest Verify(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
     {
-        var encrypt = ReadEncryptField(rawBody);
-
-        if (encrypt is not null)
+        if (headers.HasSignature)
         {
-            if (_decryptor is null)
+            // The event rule first (events and new-style callbacks), then the old card-callback rule; the body
+            // is parsed only once one of them matched.
+            if (_encryptKey is not null
+                && FeishuEventSignature.VerifyEventSignature(headers.Timestamp, headers.Nonce, _encryptKey, rawBody, headers.Signature))
             {
-                throw new FeishuEventException(FeishuEventErrorReason.Configuration, "The Feishu event is encrypted but no encrypt key is configured.");
+                CheckWindow(headers);
+                return AcceptSignedEvent(rawBody);
             }
 
-            if (headers.HasSignature)
+            if (_verificationToken is not null
+                && FeishuEventSignature.VerifyLegacyCardSignature(headers.Timestamp, headers.Nonce, _verificationToken, rawBody, headers.Signature))
             {
-                // Authenticate the ciphertext before touching it.
-                VerifyEventSignatureAndWindow(rawBody, headers);
-                var plaintext = _decryptor.Decrypt(encrypt);
-                var envelope = FeishuEventEnvelope.Parse(plaintext);
-                CheckToken(envelope);
-                return new FeishuVerifiedRequest(envelope, WasEncrypted: true, SignatureVerified: true) { Body = plaintext };
+                CheckWindow(headers);
+                return AcceptLegacyCardCallback(rawBody);
             }
 
-            // Unsigned: only a url_verification challenge is acceptable. Every other outcome fails the same
-            // way, so that unauthenticated callers cannot use padding/parse errors as a decryption oracle.
-            FeishuEventEnvelope? challenge = null;
-            byte[]? challengeBody = null;
-            try
+            if (_encryptKey is not null)
             {
-                challengeBody = _decryptor.Decrypt(encrypt);
-                var candidate = FeishuEventEnvelope.Parse(challengeBody);
-                challenge = candidate.IsUrlVerification ? candidate : null;
-            }
-            catch (FeishuEventException)
-            {
-                // Reported below without saying which step failed.
+                throw new FeishuEventException(FeishuEventErrorReason.BadSignature, _verificationToken is null
+                    ? "The X-Lark-Signature header does not match the request body, timestamp and nonce (SHA-256 with the encrypt key; old-style card callbacks cannot be verified, no verification token is configured)."
+                    : "The X-Lark-Signature header does not match the request body, timestamp and nonce (SHA-256 with the encrypt key for events and new-style callbacks, SHA-1 with the verification token for old-style card callbacks).");
             }
 
-            if (challenge is null)
-            {
-                throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The encrypted Feishu request has no X-Lark-Signature header and is not a url_verification challenge decryptable with the configured encrypt key.");
-            }
-
-            CheckToken(challenge);
-            return new FeishuVerifiedRequest(challenge, WasEncrypted: true, SignatureVerified: false) { Body = challengeBody };
+            // No encrypt key: nothing signs events for us, so they rely on the verification token as unsigned ones do.
         }
 
-        var plain = FeishuEventEnvelope.Parse(rawBody);
-        var signatureVerified = false;
+        return AcceptUnsigned(rawBody);
+    }
+
+    /// <summary>A body whose event signature (SHA-256 with the encrypt key) matched: plain or encrypted, any envelope but an old card callback.</summary>
+    private FeishuVerifiedRequest AcceptSignedEvent(ReadOnlySpan<byte> rawBody)
+    {
+        var root = FeishuJsonBody.Parse(rawBody);
+        if (EncryptField(root) is { } encrypt)
+        {
+            // Authenticated ciphertext: a plaintext that is not UTF-8 is a malformed body, not a wrong key.
+            var plaintext = _decryptor!.DecryptBytes(encrypt);
+            if (!Utf8.IsValid(plaintext))
+            {
+                throw FeishuJsonBody.Malformed("the decrypted body is not valid UTF-8");
+            }
+
+            var envelope = FeishuEventEnvelope.Parse(plaintext);
+            CheckToken(envelope);
+            return new FeishuVerifiedRequest(envelope, WasEncrypted: true, SignatureVerified: true) { Body = plaintext };
+        }
+
+        var plain = FeishuEventEnvelope.FromRoot(root);
+        if (plain.Kind == FeishuEnvelopeKind.LegacyCardCallback)
+        {
+            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "An old-style card callback must be signed with SHA-1 and the verification token, not with the event signature.");
+        }
+
+        CheckToken(plain);
+        return new FeishuVerifiedRequest(plain, WasEncrypted: false, SignatureVerified: true) { Body = rawBody.ToArray() };
+    }
+
+    /// <summary>
+    /// A body whose old card-callback signature (SHA-1 with the verification token) matched. The only place
+    /// old-style callbacks are accepted; the signature proves knowledge of the token alone, so the body must
+    /// be a plain old-style callback and nothing else.
+    /// </summary>
+    private static FeishuVerifiedRequest AcceptLegacyCardCallback(ReadOnlySpan<byte> rawBody)
+    {
+        var root = FeishuJsonBody.Parse(rawBody);
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("encrypt", out _))
+        {
+            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "An encrypted body must be signed with SHA-256 and the encrypt key, not with the old card-callback signature.");
+        }
+
+        var envelope = FeishuEventEnvelope.FromRoot(root);
+        if (envelope.Kind != FeishuEnvelopeKind.LegacyCardCallback)
+        {
+            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, $"The X-Lark-Signature header is an old card-callback signature (SHA-1 with the verification token), which only old-style card callbacks may use, and this is a {envelope.EventType} body.");
+        }
+
+        return new FeishuVerifiedRequest(envelope, WasEncrypted: false, SignatureVerified: true) { Body = rawBody.ToArray() };
+    }
+
+    /// <summary>No (usable) signature: a url_verification challenge, or — with no encrypt key — a v1/v2 event on its token.</summary>
+    private FeishuVerifiedRequest AcceptUnsigned(ReadOnlySpan<byte> rawBody)
+    {
+        var root = FeishuJsonBody.Parse(rawBody);
+        if (EncryptField(root) is { } encrypt)
+        {
+            return AcceptUnsignedEncryptedChallenge(encrypt);
+        }
+
+        var plain = FeishuEventEnvelope.FromRoot(root);
         switch (plain.Kind)
         {
             case FeishuEnvelopeKind.UrlVerification:
                 break;
             case FeishuEnvelopeKind.LegacyCardCallback:
-                VerifyLegacyCardSignatureAndWindow(rawBody, headers);
-                signatureVerified = true;
-                break;
+                throw _verificationToken is null
+                    ? new FeishuEventException(FeishuEventErrorReason.Configuration, "An old-style card callback can only be verified with a verification token, and none is configured.")
+                    : new FeishuEventException(FeishuEventErrorReason.BadSignature, "The card callback has no X-Lark-Signature header that matches it (SHA-1 with the verification token).");
             default:
                 if (_encryptKey is not null)
                 {
-                    VerifyEventSignatureAndWindow(rawBody, headers);
-                    signatureVerified = true;
+                    throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The Feishu event has no X-Lark-Signature header.");
                 }
 
                 break;
         }
 
         CheckToken(plain);
-        return new FeishuVerifiedRequest(plain, WasEncrypted: false, signatureVerified) { Body = rawBody.ToArray() };
+        return new FeishuVerifiedRequest(plain, WasEncrypted: false, SignatureVerified: false) { Body = rawBody.ToArray() };
     }
 
-    private void VerifyEventSignatureAndWindow(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
+    private FeishuVerifiedRequest AcceptUnsignedEncryptedChallenge(string encrypt)
     {
-        if (!headers.HasSignature)
+        if (_decryptor is null)
         {
-            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The Feishu event has no X-Lark-Signature header.");
+            throw new FeishuEventException(FeishuEventErrorReason.Configuration, "The Feishu event is encrypted but no encrypt key is configured.");
         }
 
-        if (!FeishuEventSignature.VerifyEventSignature(headers.Timestamp, headers.Nonce, _encryptKey!, rawBody, headers.Signature))
+        // Only a url_verification challenge is acceptable. Every other outcome fails the same way, so that
+        // unauthenticated callers cannot use padding/parse errors as a decryption oracle.
+        FeishuEventEnvelope? challenge = null;
+        byte[]? challengeBody = null;
+        try
         {
-            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The X-Lark-Signature header does not match the request body, timestamp and nonce.");
+            challengeBody = _decryptor.Decrypt(encrypt);
+            var candidate = FeishuEventEnvelope.Parse(challengeBody);
+            challenge = candidate.IsUrlVerification ? candidate : null;
+        }
+        catch (FeishuEventException)
+        {
+            // Reported below without saying which step failed.
         }
 
-        CheckWindow(headers);
-    }
-
-    private void VerifyLegacyCardSignatureAndWindow(ReadOnlySpan<byte> rawBody, FeishuRequestHeaders headers)
-    {
-        if (_verificationToken is null)
+        if (challenge is null)
         {
-            throw new FeishuEventException(FeishuEventErrorReason.Configuration, "An old-style card callback can only be verified with a verification token, and none is configured.");
+            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The encrypted Feishu request has no X-Lark-Signature header and is not a url_verification challenge decryptable with the configured encrypt key.");
         }
 
-        if (!headers.HasSignature)
-        {
-            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The card callback has no X-Lark-Signature header.");
-        }
-
-        if (!FeishuEventSignature.VerifyLegacyCardSignature(headers.Timestamp, headers.Nonce, _verificationToken, rawBody, headers.Signature))
-        {
-            throw new FeishuEventException(FeishuEventErrorReason.BadSignature, "The X-Lark-Signature header does not match the card callback body, timestamp and nonce.");
-        }
-
-        CheckWindow(headers);
+        CheckToken(challenge);
+        return new FeishuVerifiedRequest(challenge, WasEncrypted: true, SignatureVerified: false) { Body = challengeBody };
     }
 
     private void CheckWindow(FeishuRequestHeaders headers)
@@ -161,40 +204,16 @@ public sealed class FeishuEventRequestVerifier
         }
     }
 
-    /// <summary>Returns the <c>encrypt</c> string when the body is <c>{"encrypt":"…"}</c>, otherwise null.</summary>
-    private static string? ReadEncryptField(ReadOnlySpan<byte> rawBody)
+    /// <summary>The <c>encrypt</c> string when the body is <c>{"encrypt":…}</c>, otherwise null.</summary>
+    private static string? EncryptField(JsonElement root)
     {
-        try
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("encrypt", out var encrypt))
         {
-            var reader = new Utf8JsonReader(rawBody);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isEncrypt = reader.ValueTextEquals("encrypt"u8);
-                if (!reader.Read())
-                {
-                    return null;
-                }
-
-                if (isEncrypt)
-                {
-                    return reader.TokenType == JsonTokenType.String
-                        ? reader.GetString()
-                        : throw new FeishuEventException(FeishuEventErrorReason.BadEncryption, "The encrypt field of the Feishu event is not a string.");
-                }
-
-                reader.Skip();
-            }
-
             return null;
         }
-        catch (JsonException)
-        {
-            throw new FeishuEventException(FeishuEventErrorReason.Malformed, "Malformed Feishu event: the body is not valid JSON.");
-        }
+
+        return encrypt.ValueKind == JsonValueKind.String
+            ? encrypt.GetString()
+            : throw new FeishuEventException(FeishuEventErrorReason.BadEncryption, "The encrypt field of the Feishu event is not a string.");
     }
 }

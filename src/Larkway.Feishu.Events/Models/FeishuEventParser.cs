@@ -39,37 +39,46 @@ public static class FeishuEventParser
     public static FeishuEvent Parse(string eventType, JsonElement @event)
     {
         ArgumentNullException.ThrowIfNull(eventType);
-        var ctx = FeishuEventsJsonContext.Default;
         return eventType switch
         {
-            MessageReceivedEvent.Type => Deserialize(eventType, @event, ctx.MessageReceivedEvent),
-            MessageReadEvent.Type => Deserialize(eventType, @event, ctx.MessageReadEvent),
-            MessageReactionCreatedEvent.Type => Deserialize(eventType, @event, ctx.MessageReactionCreatedEvent),
-            MessageReactionDeletedEvent.Type => Deserialize(eventType, @event, ctx.MessageReactionDeletedEvent),
-            ChatBotAddedEvent.Type => Deserialize(eventType, @event, ctx.ChatBotAddedEvent),
-            ChatBotDeletedEvent.Type => Deserialize(eventType, @event, ctx.ChatBotDeletedEvent),
-            ChatUserAddedEvent.Type => Deserialize(eventType, @event, ctx.ChatUserAddedEvent),
-            ChatUserDeletedEvent.Type => Deserialize(eventType, @event, ctx.ChatUserDeletedEvent),
-            ChatDisbandedEvent.Type => Deserialize(eventType, @event, ctx.ChatDisbandedEvent),
-            CardActionTriggerEvent.Type => Deserialize(eventType, @event, ctx.CardActionTriggerEvent),
-            LegacyCardActionEvent.Type => Deserialize(eventType, @event, ctx.LegacyCardActionEvent),
-            ApprovalInstanceEvent.Type => Deserialize(eventType, @event, ctx.ApprovalInstanceEvent),
-            ApprovalTaskEvent.Type => Deserialize(eventType, @event, ctx.ApprovalTaskEvent),
-            ApprovalUpdatedEvent.Type => Deserialize(eventType, @event, ctx.ApprovalUpdatedEvent),
-            ContactUserCreatedEvent.Type => Deserialize(eventType, @event, ctx.ContactUserCreatedEvent),
-            ContactUserUpdatedEvent.Type => Deserialize(eventType, @event, ctx.ContactUserUpdatedEvent),
-            ContactUserDeletedEvent.Type => Deserialize(eventType, @event, ctx.ContactUserDeletedEvent),
-            ContactDepartmentCreatedEvent.Type => Deserialize(eventType, @event, ctx.ContactDepartmentCreatedEvent),
-            ContactDepartmentUpdatedEvent.Type => Deserialize(eventType, @event, ctx.ContactDepartmentUpdatedEvent),
-            ContactDepartmentDeletedEvent.Type => Deserialize(eventType, @event, ctx.ContactDepartmentDeletedEvent),
-            AppTicketEvent.Type => Deserialize(eventType, @event, ctx.AppTicketEvent),
+            MessageReceivedEvent.Type => Deserialize<MessageReceivedEvent>(eventType, @event),
+            MessageReadEvent.Type => Deserialize<MessageReadEvent>(eventType, @event),
+            MessageReactionCreatedEvent.Type => Deserialize<MessageReactionCreatedEvent>(eventType, @event),
+            MessageReactionDeletedEvent.Type => Deserialize<MessageReactionDeletedEvent>(eventType, @event),
+            ChatBotAddedEvent.Type => Deserialize<ChatBotAddedEvent>(eventType, @event),
+            ChatBotDeletedEvent.Type => Deserialize<ChatBotDeletedEvent>(eventType, @event),
+            ChatUserAddedEvent.Type => Deserialize<ChatUserAddedEvent>(eventType, @event),
+            ChatUserDeletedEvent.Type => Deserialize<ChatUserDeletedEvent>(eventType, @event),
+            ChatDisbandedEvent.Type => Deserialize<ChatDisbandedEvent>(eventType, @event),
+            CardActionTriggerEvent.Type => Deserialize<CardActionTriggerEvent>(eventType, @event),
+            LegacyCardActionEvent.Type => Deserialize<LegacyCardActionEvent>(eventType, @event),
+            ApprovalInstanceEvent.Type => Deserialize<ApprovalInstanceEvent>(eventType, @event),
+            ApprovalTaskEvent.Type => Deserialize<ApprovalTaskEvent>(eventType, @event),
+            ApprovalUpdatedEvent.Type => Deserialize<ApprovalUpdatedEvent>(eventType, @event),
+            ContactUserCreatedEvent.Type => Deserialize<ContactUserCreatedEvent>(eventType, @event),
+            ContactUserUpdatedEvent.Type => Deserialize<ContactUserUpdatedEvent>(eventType, @event),
+            ContactUserDeletedEvent.Type => Deserialize<ContactUserDeletedEvent>(eventType, @event),
+            ContactDepartmentCreatedEvent.Type => Deserialize<ContactDepartmentCreatedEvent>(eventType, @event),
+            ContactDepartmentUpdatedEvent.Type => Deserialize<ContactDepartmentUpdatedEvent>(eventType, @event),
+            ContactDepartmentDeletedEvent.Type => Deserialize<ContactDepartmentDeletedEvent>(eventType, @event),
+            AppTicketEvent.Type => Deserialize<AppTicketEvent>(eventType, @event),
             _ => new UnknownEvent(eventType, @event),
         };
     }
 
-    private static T Deserialize<T>(string eventType, JsonElement @event, JsonTypeInfo<T> typeInfo)
+    /// <summary>
+    /// The models' metadata with their nullability enforced on reading: <c>"action":null</c> where the model
+    /// has a non-nullable object is a malformed event naming the field, not a null that a handler trips over.
+    /// </summary>
+    private static readonly JsonSerializerOptions ReadOptions = new(FeishuEventsJsonContext.Default.Options)
+    {
+        RespectNullableAnnotations = true,
+    };
+
+    private static T Deserialize<T>(string eventType, JsonElement @event)
         where T : FeishuEvent
     {
+        var typeInfo = (JsonTypeInfo<T>)ReadOptions.GetTypeInfo(typeof(T));
         if (@event.ValueKind != JsonValueKind.Object)
         {
             throw new FeishuEventException(FeishuEventErrorReason.Malformed, $"Malformed Feishu event: the {eventType} event is not a JSON object.");

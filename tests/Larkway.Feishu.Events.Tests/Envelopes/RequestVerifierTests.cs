@@ -262,7 +262,36 @@ public sealed class RequestVerifierTests
         Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier(now: clock).Verify(body, headers with { Nonce = "other" })));
         Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier(now: clock, token: "vt_other").Verify(body, headers)));
         Assert.Equal(FeishuEventErrorReason.StaleTimestamp, Reason(() => Verifier(now: clock.AddHours(1)).Verify(body, headers)));
-        Assert.Equal(FeishuEventErrorReason.Configuration, Reason(() => Verifier(now: clock, token: null).Verify(body, headers)));
+
+        // Without a token the SHA-1 rule cannot match, and the body is not read: a bad signature that says why.
+        var ex = Assert.Throws<FeishuEventException>(() => Verifier(now: clock, token: null).Verify(body, headers));
+        Assert.Equal(FeishuEventErrorReason.BadSignature, ex.Reason);
+        Assert.Contains("no verification token is configured", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(FeishuEventErrorReason.Configuration, Reason(() => Verifier(now: clock, token: null).Verify(body, default)));
+    }
+
+    [Fact]
+    public void The_old_card_signature_authenticates_only_a_plain_old_style_callback()
+    {
+        // SHA-1 with the verification token proves knowledge of the token alone: it must not pass an event or an encrypted body.
+        var card = Encoding.UTF8.GetBytes(SharedVectors.ById(SharedVectors.Signature, "card_v1_signature_vectors", "gen-old-card-doc-payload").Str("raw_body"));
+        var plainEvent = Samples.PayloadBytes("im.message.receive_v1.p2p_text.json");
+        var encrypted = Encoding.UTF8.GetBytes(new FeishuEventEncryptor(EncryptKey).EncryptBody(Encoding.UTF8.GetString(card)));
+        FeishuRequestHeaders Sha1(byte[] body) => new("1718000000", "n-1", FeishuEventSignature.ComputeLegacyCardSignature("1718000000", "n-1", Token, body));
+
+        Assert.Equal(FeishuEnvelopeKind.LegacyCardCallback, Verifier().Verify(card, Sha1(card)).Envelope.Kind);
+        Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier().Verify(plainEvent, Sha1(plainEvent))));
+        Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier().Verify(encrypted, Sha1(encrypted))));
+        Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier().Verify(card, Sign(card))));
+    }
+
+    [Fact]
+    public void A_signed_body_is_not_read_until_its_signature_matched()
+    {
+        var garbage = "{\"schema\":\"2.0\""u8.ToArray();
+
+        Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier().Verify(garbage, Sign(garbage, key: "other"))));
+        Assert.Equal(FeishuEventErrorReason.Malformed, Reason(() => Verifier().Verify(garbage, Sign(garbage))));
     }
 
     [Theory]
