@@ -66,7 +66,7 @@ public sealed partial class AppBot
     {
         Operator = new CardActionOperator { OpenId = e.OpenId, UserId = e.UserId, TenantKey = e.TenantKey },
         Token = e.Token,
-        Action = e.Action,
+        Action = e.Action ?? new(),
         Context = new CardActionContext { OpenMessageId = e.OpenMessageId, OpenChatId = e.OpenChatId },
     };
 
@@ -77,7 +77,9 @@ public sealed partial class AppBot
     public async Task<CardActionResponse?> HandleCardActionAsync(CardActionTriggerEvent e, FeishuEventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var value = e.Action.Value;
+
+        // A model built in code (or bound leniently) may hold a null action: no action, not a crash.
+        var value = e.Action?.Value;
         var action = value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(BotCardActions.ActionField, out var a) && a.ValueKind == JsonValueKind.String
             ? a.GetString()!
             : "";

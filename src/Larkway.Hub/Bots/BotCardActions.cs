@@ -33,6 +33,12 @@ public sealed record BotCardContext(string App, CardActionTriggerEvent Event, st
 /// Card-click handlers by action name. A card element opts in with <c>"value":{"action":"name",…}</c>;
 /// registration is explicit and done at start.
 /// </summary>
+/// <remarks>
+/// The receiver checked the callback's signature, nothing more: a named handler is not told whether the bot sent the
+/// clicked message or to whom (an old-style callback can be signed with the verification token alone). The samples
+/// only answer the caller; a handler that acts for the operator must check the message and operator itself, as
+/// notification cards do (their clicks are claimed first and go through the notification click gate).
+/// </remarks>
 public sealed class BotCardActions
 {
     /// <summary>The field of an element's value that names its action.</summary>

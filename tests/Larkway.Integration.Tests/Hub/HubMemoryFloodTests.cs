@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Larkway.Integration.Tests.Hub.Fuzz;
 
 namespace Larkway.Integration.Tests.Hub;
 
@@ -7,6 +8,7 @@ namespace Larkway.Integration.Tests.Hub;
 /// Large bodies from nobody cost the Hub no memory: every API authenticates before it reads, and every route has a
 /// limit far below these bodies. Asserts on the process's resident memory, measured from /proc, not on time.
 /// </summary>
+[Collection(AttackCollection.Name)]
 public sealed class HubMemoryFloodTests
 {
     private const int Concurrent = 64;

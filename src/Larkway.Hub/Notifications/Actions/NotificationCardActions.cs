@@ -26,7 +26,7 @@ internal sealed partial class NotificationCardActions(
     ILogger<NotificationCardActions> logger)
 {
     /// <summary>Whether a click is on a notification card.</summary>
-    public static bool Claims(CardActionTriggerEvent e) => NotificationCardReference.Read(e?.Action.Value) is not null;
+    public static bool Claims(CardActionTriggerEvent e) => NotificationCardReference.Read(e?.Action?.Value) is not null;
 
     public async Task<CardActionResponse?> HandleAsync(BotCardContext context, CancellationToken cancellationToken)
     {
@@ -208,7 +208,7 @@ internal static class NotificationCardActionsRegistration
                 return Task.FromResult<CardActionResponse?>(null);
             }
 
-            var action = e.Action.Value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(BotCardActions.ActionField, out var a) && a.ValueKind == JsonValueKind.String
+            var action = e.Action?.Value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(BotCardActions.ActionField, out var a) && a.ValueKind == JsonValueKind.String
                 ? a.GetString()!
                 : "";
             return handler.HandleAsync(new BotCardContext(appName, e, action) { EventId = context?.EventId }, cancellationToken);

@@ -12,6 +12,7 @@ namespace Larkway.Integration.Tests.Hub.Fuzz;
 /// dying, and a stack trace or error line in its log (expected bad input logs one line at most, as a warning).
 /// The seed is printed with every failure; set LARKWAY_FUZZ_SEED to run the same requests again.
 /// </summary>
+[Collection(AttackCollection.Name)]
 public sealed partial class HubFuzzTests
 {
     private const int Concurrency = 8;
