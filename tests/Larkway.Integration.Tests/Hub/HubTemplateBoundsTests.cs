@@ -51,6 +51,30 @@ public sealed class HubTemplateBoundsTests
         (await admin.GetStringAsync("/api/v1/notification-types/payment.pending")).ShouldNotContain("(b (b");
     }
 
+    [Fact]
+    public async Task Saving_a_type_in_the_console_editor_keeps_its_actions()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        var before = await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types/payment.pending");
+        before.GetProperty("actions").EnumerateObject().ShouldNotBeEmpty();
+        using var client = new ConsoleClient(hub.Host.BaseUrl);
+        (await client.SignInAsync(hub.Host.BootstrapAdminPassword!)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        using var saved = await client.PostFormAsync("/console/types/payment.pending?handler=Save", new Dictionary<string, string>
+        {
+            ["Template"] = before.GetProperty("template").GetRawText(),
+            ["SampleData"] = before.GetProperty("sample_data").GetRawText(),
+            ["Recipients"] = before.GetProperty("recipients").GetRawText(),
+            ["Enabled"] = "true",
+        }, tokenPage: "/console/types/payment.pending");
+
+        saved.StatusCode.ShouldBe(HttpStatusCode.Redirect, await saved.Content.ReadAsStringAsync());
+        var after = await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types/payment.pending");
+        after.GetProperty("actions").GetRawText().ShouldBe(before.GetProperty("actions").GetRawText());
+    }
+
     /// <summary>Deep enough to be refused for its nesting, short enough to pass the length limit.</summary>
     private static string TemplateBoundsDepth() => MalformedJson.HandlebarsBomb(1_000);
 }

@@ -79,6 +79,9 @@ internal sealed class TypesEditModel(NotificationTypeStore store, IAuditLog audi
             Template = Compact(Template),
             SampleData = Compact(SampleData),
             Recipients = Compact(Recipients),
+
+            // The editor has no field for actions: they stay as they are (saving wiped them to {}).
+            Actions = existing.Actions,
         };
         await store.PutAsync(row, HttpContext.RequestAborted).ConfigureAwait(false);
         await AuditAsync("notification_type.update", Name, Details(
