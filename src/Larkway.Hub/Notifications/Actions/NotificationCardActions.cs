@@ -25,6 +25,10 @@ internal sealed partial class NotificationCardActions(
     TimeProvider time,
     ILogger<NotificationCardActions> logger)
 {
+    private const int ClickRaceChecks = 8;
+
+    private static readonly TimeSpan ClickRaceInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Whether a click is on a notification card.</summary>
     public static bool Claims(CardActionTriggerEvent e) => NotificationCardReference.Read(e?.Action?.Value) is not null;
 
@@ -102,7 +106,18 @@ internal sealed partial class NotificationCardActions(
     /// </summary>
     private async Task<CardActionResponse?> RefusalAsync(BotCardContext context, NotificationRow notification, IReadOnlyList<NotificationDeliveryRow> deliveries, CancellationToken cancellationToken)
     {
-        if (NotificationClickers.Clicked(deliveries, context.MessageId) is not { } delivery)
+        var delivery = NotificationClickers.Clicked(deliveries, context.MessageId);
+
+        // A card can be clicked the moment Feishu shows it, before the sender has saved its message id: while a delivery
+        // has no message id yet, look again for a moment before calling the message a stranger.
+        for (var wait = 0; delivery is null && wait < ClickRaceChecks && deliveries.Any(d => d.MessageId is null && d.Status != DeliveryStatus.Failed); wait++)
+        {
+            await Task.Delay(ClickRaceInterval, time, cancellationToken).ConfigureAwait(false);
+            deliveries = (await store.GetAsync(notification.Id, cancellationToken).ConfigureAwait(false))?.Deliveries ?? deliveries;
+            delivery = NotificationClickers.Clicked(deliveries, context.MessageId);
+        }
+
+        if (delivery is null)
         {
             LogClickRefused(logger, notification.Id, context.OperatorOpenId, "the clicked message is not one the Hub sent for it");
             return CardActionResponse.WithToast(CardToastType.Info, "This card was not sent by the Hub for this notification, so its buttons do nothing.");
