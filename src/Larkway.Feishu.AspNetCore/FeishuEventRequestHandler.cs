@@ -38,6 +38,8 @@ internal sealed partial class FeishuEventRequestHandler(
         switch (read.Outcome)
         {
             case FeishuBodyReadOutcome.ClientGone:
+                // Abort, so the server neither answers nor drains a body whose read failed (that drain logs an error).
+                context.Abort();
                 LogClientGone(logger, context.Request.Path.Value, appName);
                 Count("client_gone", appName);
                 return;

@@ -48,10 +48,13 @@ internal static class FeishuRequestBody
         var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? 4096, 1, limit + 1));
         try
         {
+            // The token is checked between reads, never handed to one: Kestrel leaves a body whose read was cancelled
+            // "already reading", and then fails to drain it with an error in the log. A reset ends the read by itself.
             while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var memory = buffer.GetMemory(4096);
-                var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                var read = await request.Body.ReadAsync(memory, CancellationToken.None).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;

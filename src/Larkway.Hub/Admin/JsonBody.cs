@@ -48,9 +48,12 @@ public static class JsonBody
         var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? 4096, 1, limit + 1L));
         try
         {
+            // The token is checked between reads, never handed to one: Kestrel leaves a body whose read was cancelled
+            // "already reading", and then fails to drain it with an error in the log. A reset ends the read by itself.
             int read;
-            while ((read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await request.Body.ReadAsync(buffer.GetMemory(4096), CancellationToken.None).ConfigureAwait(false)) > 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 buffer.Advance(read);
                 if (buffer.WrittenCount > limit)
                 {

@@ -72,7 +72,7 @@ internal sealed partial class NotificationLoad
             var (marker, recipients, _) = _notifications[i];
             using var response = await client.PostAsJsonAsync("/api/v1/notifications", Request(marker, recipients), ct);
             var text = await response.Content.ReadAsStringAsync(ct);
-            Assert.True(response.StatusCode == HttpStatusCode.Accepted, text);
+            Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode} {response.StatusCode}, {response.Content.Headers.ContentLength ?? -1} bytes: {text}");
             ids[i] = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
         });
         Ids = ids;
