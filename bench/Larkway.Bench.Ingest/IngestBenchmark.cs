@@ -185,7 +185,7 @@ internal static class IngestBenchmark
         }
 
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement.GetArrayLength() : null;
+        return json.RootElement.TryGetProperty("total", out var total) ? checked((int)total.GetInt64()) : null;
     }
 
     private static List<SignedEvent> Build(SignedEvent.Factory factory, int count)
@@ -242,56 +242,73 @@ internal static class IngestBenchmark
         text.AppendLine(CultureInfo.InvariantCulture, $"Persistence: the Hub acked {acked.Count:N0} distinct events in this run (probe, warm-up and measured rounds).");
         text.AppendLine();
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Hub, "/api/v1/events?limit=1000"));
-        if (options.AdminKey is not null)
+        var (listed, total, status) = await ListAllEventsAsync(http, options);
+        if (listed is null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.AdminKey);
-        }
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request);
-        }
-        catch (HttpRequestException)
-        {
-            // A pooled connection reset after an overload: once more on a fresh one.
-            using var retry = new HttpRequestMessage(HttpMethod.Get, request.RequestUri);
-            retry.Headers.Authorization = request.Headers.Authorization;
-            response = await http.SendAsync(retry);
-        }
-
-        using var disposeResponse = response;
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"- admin API: GET /api/v1/events answered {(int)response.StatusCode} — no inbox to ask (the Hub acked after in-process dispatch).");
+            text.AppendLine(CultureInfo.InvariantCulture, $"- admin API: GET /api/v1/events answered {status} — no inbox to ask (the Hub acked after in-process dispatch).");
         }
         else
         {
-            using var json = JsonDocument.Parse(body);
-            var items = json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement
-                : json.RootElement.TryGetProperty("items", out var i) ? i : default;
-            var listed = new List<string>();
-            if (items.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in items.EnumerateArray())
-                {
-                    if (item.TryGetProperty("dedup_key", out var key) && key.GetString() is { } k)
-                    {
-                        listed.Add(k[(k.LastIndexOf('/') + 1)..]);
-                    }
-                }
-            }
-
-            var known = listed.Count(acked.Contains);
-            var distinct = listed.Distinct(StringComparer.Ordinal).Count();
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"- admin API: GET /api/v1/events listed the newest {listed.Count:N0} events (it lists at most 1,000 and has no count): {known:N0} are events the Hub acked, {distinct:N0} distinct.");
+                $"- admin API: GET /api/v1/events, every page: {total:N0} events, {listed.Count:N0} distinct ids; acked but not listed: {acked.Count(a => !listed.Contains(a)):N0}.");
         }
 
         text.AppendLine(await SqliteCountAsync(options.HubDb, acked));
         return text.ToString();
+    }
+
+    /// <summary>Every inbox event's id (the last segment of its dedup key), page by page; null with the status when the API refuses.</summary>
+    private static async Task<(HashSet<string>? Listed, long Total, int Status)> ListAllEventsAsync(HttpClient http, IngestOptions options)
+    {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        long total = 0;
+        string? before = null;
+        do
+        {
+            var uri = new Uri(options.Hub, "/api/v1/events?limit=1000" + (before is null ? "" : "&before=" + before));
+            using var response = await SendWithRetryAsync(http, uri, options.AdminKey);
+            if (!response.IsSuccessStatusCode)
+            {
+                return (null, 0, (int)response.StatusCode);
+            }
+
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            total = json.RootElement.GetProperty("total").GetInt64();
+            foreach (var item in json.RootElement.GetProperty("items").EnumerateArray())
+            {
+                if (item.TryGetProperty("dedup_key", out var key) && key.GetString() is { } k)
+                {
+                    listed.Add(k[(k.LastIndexOf('/') + 1)..]);
+                }
+            }
+
+            var next = json.RootElement.GetProperty("next");
+            before = next.ValueKind == JsonValueKind.Null ? null : next.GetInt64().ToString(CultureInfo.InvariantCulture);
+        }
+        while (before is not null);
+
+        return (listed, total, 200);
+    }
+
+    private static async Task<HttpResponseMessage> SendWithRetryAsync(HttpClient http, Uri uri, string? adminKey)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (adminKey is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+            }
+
+            try
+            {
+                return await http.SendAsync(request);
+            }
+            catch (HttpRequestException) when (attempt < 3)
+            {
+                // A pooled connection reset after an overload: again on a fresh one.
+            }
+        }
     }
 
     private static async Task<string> SqliteCountAsync(string? path, HashSet<string> acked)

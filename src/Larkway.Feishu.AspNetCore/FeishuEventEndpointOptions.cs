@@ -14,6 +14,13 @@ public sealed class FeishuEventEndpointOptions
     /// <summary>The app's Verification Token, checked on every event and used to verify old card callbacks.</summary>
     public string? VerificationToken { get; set; }
 
+    /// <summary>
+    /// Whether old-style message-card callbacks (signed with SHA-1 and the Verification Token) are accepted; default
+    /// true. Turn off when the app's card callbacks are new-style <c>card.action.trigger</c>, signed with the Encrypt Key:
+    /// the token is not a secret in the way the Encrypt Key is (every plain event body carries it).
+    /// </summary>
+    public bool AcceptLegacyCardCallbacks { get; set; } = true;
+
     /// <summary>Allowed skew of <c>X-Lark-Request-Timestamp</c>; null turns the check off. Default 5 minutes.</summary>
     public TimeSpan? TimestampWindow { get; set; } = FeishuRequestTimestamp.DefaultWindow;
 

@@ -37,6 +37,7 @@ internal sealed class FeishuVerifierCache : IDisposable
         {
             EncryptKey = options.EncryptKey,
             VerificationToken = options.VerificationToken,
+            AcceptLegacyCardCallbacks = options.AcceptLegacyCardCallbacks,
             TimestampWindow = options.TimestampWindow,
             TimeProvider = _timeProvider,
         });

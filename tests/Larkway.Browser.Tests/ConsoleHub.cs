@@ -41,6 +41,7 @@ internal sealed class ConsoleHub : IAsyncDisposable
             ["LARKWAY_EMULATOR_PORT"] = "0",
             ["Larkway:Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "larkway.db")}",
             ["Larkway:AdminKey"] = AdminKey,
+            ["Larkway:Bootstrap:SecretsFile"] = Path.Combine(dataDirectory, "first-start-secrets.txt"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -15,6 +15,7 @@ public sealed class FeishuEventRequestVerifier
 {
     private readonly string? _encryptKey;
     private readonly string? _verificationToken;
+    private readonly bool _acceptLegacyCardCallbacks;
     private readonly TimeSpan? _timestampWindow;
     private readonly TimeProvider _timeProvider;
     private readonly FeishuEventDecryptor? _decryptor;
@@ -30,6 +31,7 @@ public sealed class FeishuEventRequestVerifier
         // Snapshot the options: later changes to the options object do not half-apply.
         _encryptKey = string.IsNullOrEmpty(options.EncryptKey) ? null : options.EncryptKey;
         _verificationToken = string.IsNullOrEmpty(options.VerificationToken) ? null : options.VerificationToken;
+        _acceptLegacyCardCallbacks = options.AcceptLegacyCardCallbacks;
         _timestampWindow = options.TimestampWindow;
         _timeProvider = options.TimeProvider ?? TimeProvider.System;
         _decryptor = _encryptKey is null ? null : new FeishuEventDecryptor(_encryptKey);
@@ -53,6 +55,11 @@ public sealed class FeishuEventRequestVerifier
             if (_verificationToken is not null
                 && FeishuEventSignature.VerifyLegacyCardSignature(headers.Timestamp, headers.Nonce, _verificationToken, rawBody, headers.Signature))
             {
+                if (!_acceptLegacyCardCallbacks)
+                {
+                    throw LegacyCallbacksRefused();
+                }
+
                 CheckWindow(headers);
                 return AcceptLegacyCardCallback(rawBody);
             }
@@ -120,6 +127,10 @@ public sealed class FeishuEventRequestVerifier
         return new FeishuVerifiedRequest(envelope, WasEncrypted: false, SignatureVerified: true) { Body = rawBody.ToArray() };
     }
 
+    private static FeishuEventException LegacyCallbacksRefused() => new(
+        FeishuEventErrorReason.BadSignature,
+        "This app refuses old-style card callbacks (signed with SHA-1 and the verification token). Configure the app's card callback as the new-style card.action.trigger (developer console → Events and callbacks → Callback configuration), which is signed with the encrypt key, or accept old-style callbacks for this app again.");
+
     /// <summary>No (usable) signature: a url_verification challenge, or — with no encrypt key — a v1/v2 event on its token.</summary>
     private FeishuVerifiedRequest AcceptUnsigned(ReadOnlySpan<byte> rawBody)
     {
@@ -135,7 +146,8 @@ public sealed class FeishuEventRequestVerifier
             case FeishuEnvelopeKind.UrlVerification:
                 break;
             case FeishuEnvelopeKind.LegacyCardCallback:
-                throw _verificationToken is null
+                throw !_acceptLegacyCardCallbacks ? LegacyCallbacksRefused()
+                    : _verificationToken is null
                     ? new FeishuEventException(FeishuEventErrorReason.Configuration, "An old-style card callback can only be verified with a verification token, and none is configured.")
                     : new FeishuEventException(FeishuEventErrorReason.BadSignature, "The card callback has no X-Lark-Signature header that matches it (SHA-1 with the verification token).");
             default:

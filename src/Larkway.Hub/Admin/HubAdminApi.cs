@@ -20,7 +20,7 @@ public static class HubAdminEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Maps <c>/api/v1</c>, every endpoint behind <c>Authorization: Bearer &lt;admin key&gt;</c>:
-    /// <c>GET /api/v1/events?type=&amp;status=&amp;limit=</c> and <c>POST /api/v1/events/{id}/replay</c>.
+    /// <c>GET /api/v1/events?type=&amp;status=&amp;limit=&amp;before=</c> and <c>POST /api/v1/events/{id}/replay</c>.
     /// Needs <c>AddHubAdminApi</c> and <c>AddHubInbox</c>. Returns the group, for more endpoints or metadata.
     /// </summary>
     public static RouteGroupBuilder MapHubAdminApi(this IEndpointRouteBuilder endpoints)
@@ -39,6 +39,7 @@ public static class HubAdminEndpointRouteBuilderExtensions
         [FromQuery] string? type,
         [FromQuery] string? status,
         [FromQuery] string? limit,
+        [FromQuery] string? before,
         CancellationToken cancellationToken)
     {
         InboxStatus? statusFilter = null;
@@ -60,9 +61,20 @@ public static class HubAdminEndpointRouteBuilderExtensions
             return BadParameter("limit", $"must be an integer from 1 to {MaxListLimit} (default {DefaultListLimit}).");
         }
 
-        var events = await store.ListAsync(string.IsNullOrEmpty(type) ? null : type, statusFilter, take, cancellationToken).ConfigureAwait(false);
-        var body = events.Select(HubAdminWire.ToDto).ToArray();
-        return TypedResults.Json(body, HubAdminJsonContext.Default.AdminEventDtoArray);
+        long? beforeId = null;
+        if (before is not null)
+        {
+            if (!long.TryParse(before, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id < 1)
+            {
+                return BadParameter("before", "must be an event id: the `next` of the previous page.");
+            }
+
+            beforeId = id;
+        }
+
+        var page = await store.ListAsync(string.IsNullOrEmpty(type) ? null : type, statusFilter, take, beforeId, cancellationToken).ConfigureAwait(false);
+        var body = new AdminEventListDto([.. page.Items.Select(HubAdminWire.ToDto)], page.NextBefore, page.Total);
+        return TypedResults.Json(body, HubAdminJsonContext.Default.AdminEventListDto);
     }
 
     private static async Task<IResult> ReplayEventAsync(HttpContext http, [FromServices] InboxStore store, long id, CancellationToken cancellationToken)
@@ -116,6 +128,12 @@ public sealed record AdminEventDto(
     string App,
     string Transport);
 
+/// <summary>A page of inbox events.</summary>
+/// <param name="Items">The events, newest first.</param>
+/// <param name="Next">Pass as <c>before</c> for the next (older) page; null on the last page.</param>
+/// <param name="Total">How many events match the filters (on every page).</param>
+public sealed record AdminEventListDto(AdminEventDto[] Items, long? Next, long Total);
+
 /// <summary>The answer to a replay.</summary>
 /// <param name="Id">Event id.</param>
 /// <param name="Status">Its new status (<c>pending</c>).</param>
@@ -123,7 +141,7 @@ public sealed record AdminReplayDto(long Id, string Status);
 
 /// <summary>Source-generated JSON for the admin API.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(AdminEventDto[]))]
+[JsonSerializable(typeof(AdminEventListDto))]
 [JsonSerializable(typeof(AdminReplayDto))]
 internal sealed partial class HubAdminJsonContext : JsonSerializerContext;
 

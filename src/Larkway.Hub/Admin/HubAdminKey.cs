@@ -11,8 +11,8 @@ namespace Larkway.Hub.Admin;
 
 /// <summary>
 /// The admin API key. Taken from <c>Larkway:AdminKey</c> or <c>LARKWAY_ADMIN_KEY</c> when set; otherwise
-/// generated on the first start (32 random bytes, base64url), stored only as its SHA-256 hash, and printed once
-/// to the console. Only hashes are compared, in constant time.
+/// generated on the first start (32 random bytes, base64url), stored only as its SHA-256 hash, and shown once
+/// (<see cref="HubConsole.ShowSecretAsync"/>). Only hashes are compared, in constant time.
 /// </summary>
 internal sealed partial class HubAdminKey(
     IConfiguration configuration,
@@ -99,12 +99,10 @@ internal sealed partial class HubAdminKey(
                 return await ReadStoredAsync(db, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("The admin key hash vanished.");
             }
 
-            // Stored before printing: a key that is printed is always the one that works. Console, not the logger,
-            // so it never reaches log sinks.
-            await console.Out.WriteLineAsync($"Larkway Hub admin key (shown only this once; store it now): {key}").ConfigureAwait(false);
-            await console.Out.WriteLineAsync("Use it as 'Authorization: Bearer <key>' on /api/v1. Set LARKWAY_ADMIN_KEY to choose your own.").ConfigureAwait(false);
-            await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-            LogGeneratedKey(logger);
+            // Stored before it is shown: a key that is shown is always the one that works. Never through the logger.
+            var shownAt = await console.ShowSecretAsync(
+                "Larkway Hub admin key", key, "Use it as 'Authorization: Bearer <key>' on /api/v1. Set LARKWAY_ADMIN_KEY to choose your own.", cancellationToken).ConfigureAwait(false);
+            LogGeneratedKey(logger, shownAt);
             return hash;
         }
     }
@@ -121,19 +119,8 @@ internal sealed partial class HubAdminKey(
     [LoggerMessage(EventId = 4050, Level = LogLevel.Information, Message = "Admin API key taken from configuration.")]
     private static partial void LogConfiguredKey(ILogger logger);
 
-    [LoggerMessage(EventId = 4051, Level = LogLevel.Warning, Message = "Admin API key generated and printed to the console once; only its hash is stored.")]
-    private static partial void LogGeneratedKey(ILogger logger);
-}
-
-/// <summary>Where one-time messages for the operator go (stdout); replaceable in tests.</summary>
-internal sealed class HubConsole(TextWriter output)
-{
-    public HubConsole()
-        : this(Console.Out)
-    {
-    }
-
-    public TextWriter Out { get; } = output;
+    [LoggerMessage(EventId = 4051, Level = LogLevel.Warning, Message = "Admin API key generated and shown once ({ShownAt}); only its hash is stored.")]
+    private static partial void LogGeneratedKey(ILogger logger, string shownAt);
 }
 
 /// <summary>Loads or generates the admin key when the host starts, so a new key is printed at once.</summary>

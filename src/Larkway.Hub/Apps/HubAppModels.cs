@@ -22,6 +22,9 @@ public sealed record HubAppInput
     public string? VerificationToken { get; init; }
 
     public bool? Enabled { get; init; }
+
+    /// <summary>Whether old-style card callbacks are accepted (default true); false accepts only card.action.trigger.</summary>
+    public bool? LegacyCardCallbacks { get; init; }
 }
 
 /// <summary>One thing wrong with an input: the field (snake_case, as on the wire) and what to fix.</summary>
@@ -35,6 +38,7 @@ public sealed record HubAppProblem(string Field, string Message);
 /// <param name="AppSecretSet">Whether an App Secret is stored.</param>
 /// <param name="EncryptKeySet">Whether an Encrypt Key is stored.</param>
 /// <param name="VerificationTokenSet">Whether a Verification Token is stored.</param>
+/// <param name="LegacyCardCallbacks">Whether old-style card callbacks (SHA-1 with the Verification Token) are accepted.</param>
 /// <param name="ReadOnly">True for the app from configuration/environment (changed there, not by the API).</param>
 /// <param name="CreatedAt">When added (null for the configured app).</param>
 /// <param name="UpdatedAt">When last changed (null for the configured app).</param>
@@ -46,6 +50,7 @@ public sealed record HubAppInfo(
     bool AppSecretSet,
     bool EncryptKeySet,
     bool VerificationTokenSet,
+    bool LegacyCardCallbacks,
     bool ReadOnly,
     DateTimeOffset? CreatedAt,
     DateTimeOffset? UpdatedAt)
@@ -64,6 +69,7 @@ public sealed record HubAppInfo(
         AppSecretSet: settings.AppSecret is not null,
         EncryptKeySet: settings.EncryptKey is not null,
         VerificationTokenSet: settings.VerificationToken is not null,
+        LegacyCardCallbacks: settings.LegacyCardCallbacks,
         ReadOnly: true,
         CreatedAt: null,
         UpdatedAt: null);

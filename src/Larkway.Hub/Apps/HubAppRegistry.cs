@@ -18,6 +18,7 @@ internal sealed record StoredApp(
     string AppSecret,
     string? EncryptKey,
     string? VerificationToken,
+    bool LegacyCardCallbacks,
     bool Enabled,
     DateTimeOffset UpdatedAt,
     string? Error)
@@ -240,12 +241,12 @@ internal sealed partial class HubAppRegistry : IHubApps, IDisposable
             return new StoredApp(row.Name, row.AppId, baseUrl, _protector.Unprotect(row.AppSecret),
                 row.EncryptKey is null ? null : _protector.Unprotect(row.EncryptKey),
                 row.VerificationToken is null ? null : _protector.Unprotect(row.VerificationToken),
-                row.Enabled, row.UpdatedAt, Error: null);
+                row.LegacyCardCallbacks, row.Enabled, row.UpdatedAt, Error: null);
         }
         catch (CryptographicException)
         {
             LogUnreadable(_logger, row.Name);
-            return new StoredApp(row.Name, row.AppId, baseUrl, "", null, null, row.Enabled, row.UpdatedAt,
+            return new StoredApp(row.Name, row.AppId, baseUrl, "", null, null, row.LegacyCardCallbacks, row.Enabled, row.UpdatedAt,
                 "its secrets cannot be decrypted (the Data Protection key ring in hub_data_protection_keys does not hold their key); enter the secrets again with PATCH /api/v1/apps/" + row.Name + ".");
         }
     }
@@ -332,6 +333,7 @@ internal sealed class HubAppEventEndpointOptions(HubAppRegistry registry) : ICon
 
         options.EncryptKey = app.EncryptKey;
         options.VerificationToken = app.VerificationToken;
+        options.AcceptLegacyCardCallbacks = app.LegacyCardCallbacks;
     }
 
     public void Configure(FeishuEventEndpointOptions options) => Configure(Options.DefaultName, options);

@@ -21,6 +21,9 @@ public sealed class HubAppRow
     /// <summary>The Verification Token, protected; null when not set.</summary>
     public string? VerificationToken { get; set; }
 
+    /// <summary>Whether old-style card callbacks (SHA-1 with the Verification Token) are accepted; false leaves card.action.trigger only.</summary>
+    public bool LegacyCardCallbacks { get; set; } = true;
+
     /// <summary>Whether the Hub accepts its events and hands out its client.</summary>
     public bool Enabled { get; set; }
 

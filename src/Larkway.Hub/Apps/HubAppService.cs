@@ -95,6 +95,7 @@ public sealed partial class HubAppService
             EncryptKey = app.EncryptKey is null ? null : _protector.Protect(app.EncryptKey),
             VerificationToken = app.VerificationToken is null ? null : _protector.Protect(app.VerificationToken),
             Enabled = app.Enabled ?? true,
+            LegacyCardCallbacks = app.LegacyCardCallbacks ?? true,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -148,6 +149,7 @@ public sealed partial class HubAppService
             row.EncryptKey = ProtectOrKeep(change.EncryptKey, row.EncryptKey);
             row.VerificationToken = ProtectOrKeep(change.VerificationToken, row.VerificationToken);
             row.Enabled = change.Enabled ?? row.Enabled;
+            row.LegacyCardCallbacks = change.LegacyCardCallbacks ?? row.LegacyCardCallbacks;
 
             // Strictly later, so replicas comparing updated_at always notice (two changes can share a millisecond).
             var now = _time.GetUtcNow();
@@ -240,6 +242,7 @@ public sealed partial class HubAppService
         AppSecretSet: row.AppSecret.Length > 0,
         EncryptKeySet: row.EncryptKey is not null,
         VerificationTokenSet: row.VerificationToken is not null,
+        row.LegacyCardCallbacks,
         ReadOnly: false,
         row.CreatedAt,
         row.UpdatedAt);

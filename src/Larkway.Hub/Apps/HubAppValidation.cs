@@ -43,7 +43,7 @@ public static partial class HubAppValidation
         var secret = CheckSecret("app_secret", input.AppSecret, required: true, problems);
         var encryptKey = CheckSecret("encrypt_key", input.EncryptKey, required: false, problems);
         var token = CheckSecret("verification_token", input.VerificationToken, required: false, problems);
-        app = new ValidApp(name, appId ?? "", baseUrl, secret, Empty(encryptKey), Empty(token), input.Enabled ?? true);
+        app = new ValidApp(name, appId ?? "", baseUrl, secret, Empty(encryptKey), Empty(token), input.Enabled ?? true, input.LegacyCardCallbacks ?? true);
         return problems;
     }
 
@@ -61,7 +61,7 @@ public static partial class HubAppValidation
         var secret = input.AppSecret is null ? null : CheckSecret("app_secret", input.AppSecret, required: true, problems);
         var encryptKey = input.EncryptKey is null ? null : CheckSecret("encrypt_key", input.EncryptKey, required: false, problems) ?? "";
         var token = input.VerificationToken is null ? null : CheckSecret("verification_token", input.VerificationToken, required: false, problems) ?? "";
-        change = new ValidApp(name, appId, baseUrl, secret, encryptKey, token, input.Enabled);
+        change = new ValidApp(name, appId, baseUrl, secret, encryptKey, token, input.Enabled, input.LegacyCardCallbacks);
         return problems;
     }
 
@@ -144,4 +144,4 @@ public static partial class HubAppValidation
 }
 
 /// <summary>Checked, normalised input. On update a null means "keep"; an empty key or token means "clear".</summary>
-internal sealed record ValidApp(string Name, string? AppId, Uri? BaseUrl, string? AppSecret, string? EncryptKey, string? VerificationToken, bool? Enabled);
+internal sealed record ValidApp(string Name, string? AppId, Uri? BaseUrl, string? AppSecret, string? EncryptKey, string? VerificationToken, bool? Enabled, bool? LegacyCardCallbacks);

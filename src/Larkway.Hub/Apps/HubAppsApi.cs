@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Admin;
+using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Apps;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -82,6 +83,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
         }
 
         var change = await service.AddAsync(input!, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(http, "app.create", input!, change).ConfigureAwait(false);
         return Answer(http, change, StatusCodes.Status201Created);
     }
 
@@ -94,18 +96,45 @@ public static class HubAppsEndpointRouteBuilderExtensions
         }
 
         var change = await service.UpdateAsync(name, input!, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(http, "app.update", input!, change).ConfigureAwait(false);
         return Answer(http, change, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> DeleteAsync(string name, [FromServices] HubAppService service, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string name, HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
     {
         if (string.Equals(name, HubAppService.DefaultAppName, StringComparison.Ordinal))
         {
             return ReadOnly();
         }
 
-        return await service.DeleteAsync(name, cancellationToken).ConfigureAwait(false) ? TypedResults.NoContent() : NotFound(name);
+        if (!await service.DeleteAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            return NotFound(name);
+        }
+
+        await ApiAudit.WriteAsync(http, "app.delete", name).ConfigureAwait(false);
+        return TypedResults.NoContent();
     }
+
+    /// <summary>Audits a stored change as the console does: which secrets changed, never their values.</summary>
+    private static Task AuditAsync(HttpContext http, string action, HubAppInput input, HubAppChange change) =>
+        change is { Status: HubAppChangeStatus.Ok, App: { } app }
+            ? ApiAudit.WriteAsync(http, action, app.Name,
+                ("app_id", app.AppId),
+                ("base_url", app.BaseUrl.AbsoluteUri),
+                ("app_secret", input.AppSecret is null ? "kept" : "changed"),
+                ("encrypt_key", Described(input.EncryptKey)),
+                ("verification_token", Described(input.VerificationToken)),
+                ("legacy_card_callbacks", app.LegacyCardCallbacks ? "accepted" : "refused"),
+                ("enabled", app.Enabled ? "true" : "false"))
+            : Task.CompletedTask;
+
+    private static string Described(string? change) => change switch
+    {
+        null => "kept",
+        "" => "cleared",
+        _ => "changed",
+    };
 
     private static async Task<IResult> TestAsync(string name, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
         await service.TestConnectionAsync(name, cancellationToken).ConfigureAwait(false) is { } result
@@ -120,7 +149,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
     private static async Task<(HubAppInput? Input, IResult? Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
     {
         var (input, unreadable) = await JsonBody.ReadAsync(http.Request, HubAppsJsonContext.Default.HubAppInputDto,
-            "string fields name, app_id, base_url, app_secret, encrypt_key, verification_token and a boolean enabled", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
+            "string fields name, app_id, base_url, app_secret, encrypt_key, verification_token and booleans enabled and legacy_card_callbacks", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
         return unreadable is not null || input is null
             ? (null, unreadable ?? BadBody("The body must be a JSON object."))
             : (new HubAppInput
@@ -132,6 +161,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
                 EncryptKey = input.EncryptKey,
                 VerificationToken = input.VerificationToken,
                 Enabled = input.Enabled,
+                LegacyCardCallbacks = input.LegacyCardCallbacks,
             }, null);
     }
 
@@ -163,6 +193,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
             app.AppSecretSet,
             app.EncryptKeySet,
             app.VerificationTokenSet,
+            app.LegacyCardCallbacks,
             app.CreatedAt,
             app.UpdatedAt,
             origin + app.EventsPath,
@@ -206,7 +237,8 @@ public sealed record HubAppInputDto(
     string? AppSecret,
     string? EncryptKey,
     string? VerificationToken,
-    bool? Enabled);
+    bool? Enabled,
+    bool? LegacyCardCallbacks = null);
 
 /// <summary>An app as the API shows it (never a secret), with the URLs to paste into the developer console.</summary>
 public sealed record HubAppDto(
@@ -218,6 +250,7 @@ public sealed record HubAppDto(
     bool AppSecretSet,
     bool EncryptKeySet,
     bool VerificationTokenSet,
+    bool LegacyCardCallbacks,
     DateTimeOffset? CreatedAt,
     DateTimeOffset? UpdatedAt,
     string EventsUrl,

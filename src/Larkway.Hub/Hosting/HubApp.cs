@@ -156,6 +156,7 @@ public static partial class HubApp
         {
             o.EncryptKey = settings.EncryptKey;
             o.VerificationToken = settings.VerificationToken;
+            o.AcceptLegacyCardCallbacks = settings.LegacyCardCallbacks;
 
             // Long-connection mode has no webhook secrets; the endpoints then only answer with 4xx.
             if (o.EncryptKey is null && o.VerificationToken is null)

@@ -33,6 +33,12 @@ public sealed record HubSettings
 
     public Uri? BaseUrl { get; init; }
 
+    /// <summary>
+    /// Whether the app's old-style card callbacks are accepted (<c>FEISHU_LEGACY_CARD_CALLBACKS</c>, default true); false
+    /// leaves only new-style <c>card.action.trigger</c> callbacks, which are signed with the Encrypt Key.
+    /// </summary>
+    public bool LegacyCardCallbacks { get; init; } = true;
+
     /// <summary>The port of the sandbox Emulator (<c>LARKWAY_EMULATOR_PORT</c>, default 8787; 0 picks a free one).</summary>
     public int EmulatorPort { get; init; } = 8787;
 
@@ -64,6 +70,7 @@ public sealed record HubSettings
         var modeText = Read("FEISHU_EVENT_MODE", "Larkway:Events:Mode");
         var portText = Read("LARKWAY_EMULATOR_PORT", "Larkway:Emulator:Port");
         var publicUrlText = Read("LARKWAY_PUBLIC_URL", "Larkway:PublicUrl");
+        var legacyText = Read("FEISHU_LEGACY_CARD_CALLBACKS", "Larkway:Events:LegacyCardCallbacks");
 
         if ((appId is null) != (appSecret is null))
         {
@@ -91,6 +98,12 @@ public sealed record HubSettings
             throw new HubConfigurationException($"LARKWAY_EMULATOR_PORT '{portText}' is not a port number (0–65535; 0 picks a free port).");
         }
 
+        var legacyCardCallbacks = true;
+        if (legacyText is not null && !bool.TryParse(legacyText, out legacyCardCallbacks))
+        {
+            throw new HubConfigurationException($"FEISHU_LEGACY_CARD_CALLBACKS '{legacyText}' is not valid; use 'true' (accept old-style card callbacks, the default) or 'false' (only new-style card.action.trigger callbacks, signed with the encrypt key).");
+        }
+
         if (appId is null)
         {
             if (modeText is not null && !modeText.Equals("sandbox", StringComparison.OrdinalIgnoreCase))
@@ -98,7 +111,7 @@ public sealed record HubSettings
                 throw new HubConfigurationException($"FEISHU_EVENT_MODE is '{modeText}' but no FEISHU_APP_ID / FEISHU_APP_SECRET are set. Set the app's credentials, or unset FEISHU_EVENT_MODE for sandbox mode.");
             }
 
-            return new HubSettings { Mode = HubMode.Sandbox, EmulatorPort = emulatorPort, PublicUrl = publicUrl };
+            return new HubSettings { Mode = HubMode.Sandbox, EmulatorPort = emulatorPort, PublicUrl = publicUrl, LegacyCardCallbacks = legacyCardCallbacks };
         }
 
         var mode = (modeText ?? "webhook").ToLowerInvariant() switch
@@ -123,6 +136,7 @@ public sealed record HubSettings
             BaseUrl = baseUrl,
             EmulatorPort = emulatorPort,
             PublicUrl = publicUrl,
+            LegacyCardCallbacks = legacyCardCallbacks,
         };
     }
 }

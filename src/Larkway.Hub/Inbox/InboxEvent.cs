@@ -141,3 +141,9 @@ public enum InboxReplayResult
     /// <summary>The event is being processed right now; replay it after it finishes.</summary>
     InProgress,
 }
+
+/// <summary>A page of <see cref="InboxStore.ListAsync"/>.</summary>
+/// <param name="Items">The events, newest first.</param>
+/// <param name="NextBefore">The id that asks for the next (older) page, or null when this is the last.</param>
+/// <param name="Total">How many events match the filters, on every page.</param>
+public sealed record InboxEventPage(IReadOnlyList<InboxEventSummary> Items, long? NextBefore, long Total);

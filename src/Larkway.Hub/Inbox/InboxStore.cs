@@ -288,8 +288,12 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Lists events newest first, optionally of one type and/or status, without bodies.</summary>
-    public async Task<IReadOnlyList<InboxEventSummary>> ListAsync(string? eventType, InboxStatus? status, int limit, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One page of events newest first, optionally of one type and/or status, without bodies: at most
+    /// <paramref name="limit"/> events with ids below <paramref name="beforeId"/> (all when null), the id to pass
+    /// as <paramref name="beforeId"/> for the next page (null on the last), and how many events match in all.
+    /// </summary>
+    public async Task<InboxEventPage> ListAsync(string? eventType, InboxStatus? status, int limit, long? beforeId = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
@@ -306,12 +310,24 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
                 query = query.Where(e => e.Status == s);
             }
 
-            return await query
+            var total = await query.LongCountAsync(cancellationToken).ConfigureAwait(false);
+            var page = beforeId is { } before ? query.Where(e => e.Id < before) : query;
+
+            // One more than asked tells whether another page follows, so the last page never points at an empty one.
+            var items = await page
                 .OrderByDescending(e => e.Id)
-                .Take(limit)
+                .Take(limit + 1)
                 .Select(e => new InboxEventSummary(
                     e.Id, e.AppName, e.EventType, e.DedupKey, e.ReceivedAt, e.Status, e.Attempts, e.LastError, e.Transport, e.NextAttemptAt, e.CompletedAt))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
+            long? next = null;
+            if (items.Count > limit)
+            {
+                items.RemoveAt(limit);
+                next = items[^1].Id;
+            }
+
+            return new InboxEventPage(items, next, total);
         }
     }
 

@@ -12,11 +12,12 @@ public sealed class RequestVerifierTests
     private const string Token = "vt_8dJk2LmNpQr";
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_718_000_000);
 
-    private static FeishuEventRequestVerifier Verifier(string? encryptKey = EncryptKey, string? token = Token, DateTimeOffset? now = null, TimeSpan? window = null, bool noWindow = false) =>
+    private static FeishuEventRequestVerifier Verifier(string? encryptKey = EncryptKey, string? token = Token, DateTimeOffset? now = null, TimeSpan? window = null, bool noWindow = false, bool legacy = true) =>
         new(new FeishuEventReceiverOptions
         {
             EncryptKey = encryptKey,
             VerificationToken = token,
+            AcceptLegacyCardCallbacks = legacy,
             TimeProvider = new FixedTimeProvider(now ?? Now),
             TimestampWindow = noWindow ? null : window ?? FeishuRequestTimestamp.DefaultWindow,
         });
@@ -283,6 +284,27 @@ public sealed class RequestVerifierTests
         Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier().Verify(plainEvent, Sha1(plainEvent))));
         Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier().Verify(encrypted, Sha1(encrypted))));
         Assert.Equal(FeishuEventErrorReason.BadSignature, Reason(() => Verifier().Verify(card, Sign(card))));
+    }
+
+    [Fact]
+    public void An_app_that_refuses_old_style_callbacks_refuses_them_signed_or_not_and_says_what_to_configure()
+    {
+        var (body, headers) = Vector("card_v1_signature_vectors", "gen-old-card-doc-payload");
+        var clock = DateTimeOffset.FromUnixTimeSeconds(1_718_000_789);
+
+        var signed = Assert.Throws<FeishuEventException>(() => Verifier(now: clock, legacy: false).Verify(body, headers));
+        var unsigned = Assert.Throws<FeishuEventException>(() => Verifier(now: clock, legacy: false, encryptKey: null).Verify(body, default));
+
+        Assert.Equal(FeishuEventErrorReason.BadSignature, signed.Reason);
+        Assert.Contains("refuses old-style card callbacks", signed.Message, StringComparison.Ordinal);
+        Assert.Contains("card.action.trigger", signed.Message, StringComparison.Ordinal);
+        Assert.Equal(FeishuEventErrorReason.BadSignature, unsigned.Reason);
+        Assert.Contains("refuses old-style card callbacks", unsigned.Message, StringComparison.Ordinal);
+
+        // New-style callbacks and events go on as before.
+        var (trigger, triggerHeaders) = Vector("event_signature_vectors", "gen-card-action-trigger-new");
+        var verifier = Verifier(token: "066zT6pS4QCbgj5Do145GfDbbag*****", now: DateTimeOffset.FromUnixTimeSeconds(1_718_000_456), legacy: false);
+        Assert.Equal("card.action.trigger", verifier.Verify(trigger, triggerHeaders).Envelope.EventType);
     }
 
     [Fact]

@@ -90,7 +90,10 @@ public sealed class AdminApiTests : IDisposable
         await store.CompleteAsync(first, "A");
         var client = Client(app);
 
-        var all = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/events", UriKind.Relative))).RootElement;
+        var page = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/events", UriKind.Relative))).RootElement;
+        page.GetProperty("total").GetInt64().ShouldBe(3);
+        page.GetProperty("next").ValueKind.ShouldBe(JsonValueKind.Null);
+        var all = page.GetProperty("items");
         all.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()).ShouldBe([third, second, first]);
         var oldest = all[2];
         oldest.GetProperty("event_type").GetString().ShouldBe("im.message.receive_v1");
@@ -103,10 +106,42 @@ public sealed class AdminApiTests : IDisposable
         oldest.GetProperty("received_at").GetDateTimeOffset().ShouldBe(_time.GetUtcNow());
         oldest.TryGetProperty("body", out _).ShouldBeFalse();
 
-        var pending = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/events?type={TestEvents.CustomType}&status=pending&limit=1", UriKind.Relative))).RootElement;
+        var pending = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/events?type={TestEvents.CustomType}&status=pending&limit=1", UriKind.Relative))).RootElement.GetProperty("items");
         pending.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()).ShouldBe([third]);
-        var done = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/events?status=Done", UriKind.Relative))).RootElement;
+        var done = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/events?status=Done", UriKind.Relative))).RootElement.GetProperty("items");
         done.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()).ShouldBe([first]);
+    }
+
+    [Fact]
+    public async Task Pages_follow_next_through_every_matching_event_once_and_count_them_all()
+    {
+        await using var app = await StartHostAsync(new StringWriter());
+        var store = app.Services.GetRequiredService<InboxStore>();
+        var custom = new List<long>();
+        for (var i = 0; i < 7; i++)
+        {
+            custom.Add((await store.AppendAsync(TestEvents.Custom($"ev_{i}"))).EventId);
+            await store.AppendAsync(TestEvents.Message($"ev_m{i}", $"om_{i}"));
+        }
+
+        var client = Client(app);
+        var seen = new List<long>();
+        var pages = 0;
+        string? before = null;
+        do
+        {
+            var query = $"/api/v1/events?type={TestEvents.CustomType}&limit=3" + (before is null ? "" : "&before=" + before);
+            var page = JsonDocument.Parse(await client.GetStringAsync(new Uri(query, UriKind.Relative))).RootElement;
+            page.GetProperty("total").GetInt64().ShouldBe(7);
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+            var next = page.GetProperty("next");
+            before = next.ValueKind == JsonValueKind.Null ? null : next.GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            pages++;
+        }
+        while (before is not null);
+
+        seen.ShouldBe(custom.AsEnumerable().Reverse());
+        pages.ShouldBe(3); // 3 + 3 + 1: the last full page does not point at an empty one
     }
 
     [Theory]
@@ -114,6 +149,8 @@ public sealed class AdminApiTests : IDisposable
     [InlineData("limit=0", "limit", "1 to 1000")]
     [InlineData("limit=1001", "limit", "1 to 1000")]
     [InlineData("limit=ten", "limit", "1 to 1000")]
+    [InlineData("before=ev_1", "before", "the `next` of the previous page")]
+    [InlineData("before=0", "before", "the `next` of the previous page")]
     public async Task Invalid_query_parameters_get_400_problem_naming_the_parameter(string query, string parameter, string valid)
     {
         await using var app = await StartHostAsync(new StringWriter());

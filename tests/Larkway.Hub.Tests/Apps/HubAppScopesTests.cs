@@ -20,7 +20,7 @@ public sealed class HubAppScopesTests
     [Fact]
     public void Only_the_configured_app_runs_the_bot_and_forwarding_alone_needs_no_scope()
     {
-        var stored = new HubAppInfo("ops", "cli_x", new Uri("https://open.feishu.cn"), true, true, true, false, ReadOnly: false, null, null);
+        var stored = new HubAppInfo("ops", "cli_x", new Uri("https://open.feishu.cn"), true, true, true, false, LegacyCardCallbacks: true, ReadOnly: false, null, null);
         HubAppScopes.FeaturesOf(stored).HasFlag(HubAppFeatures.Bot).ShouldBeFalse();
         HubAppScopes.FeaturesOf(stored with { ReadOnly = true }).HasFlag(HubAppFeatures.Bot).ShouldBeTrue();
         HubAppScopes.For(HubAppFeatures.Events).ShouldBeEmpty();

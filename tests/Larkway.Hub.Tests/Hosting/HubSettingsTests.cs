@@ -24,6 +24,14 @@ public sealed class HubSettingsTests
 
         settings.Mode.ShouldBe(HubMode.Webhook);
         settings.BaseUrl.ShouldBe(new Uri("https://open.larksuite.com"));
+        settings.LegacyCardCallbacks.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Old_style_card_callbacks_are_refused_when_set_to_false()
+    {
+        From(("FEISHU_APP_ID", "cli_a"), ("FEISHU_APP_SECRET", "s"), ("FEISHU_ENCRYPT_KEY", "k"), ("FEISHU_LEGACY_CARD_CALLBACKS", "false")).LegacyCardCallbacks.ShouldBeFalse();
+        From(("Larkway:Events:LegacyCardCallbacks", "False")).LegacyCardCallbacks.ShouldBeFalse();
     }
 
     [Fact]
@@ -38,6 +46,7 @@ public sealed class HubSettingsTests
     [InlineData("FEISHU_EVENT_MODE", "webhook", null, null, "no FEISHU_APP_ID")]
     [InlineData("FEISHU_BASE_URL", "open.feishu.cn", null, null, "absolute http(s) URL")]
     [InlineData("LARKWAY_EMULATOR_PORT", "eighty", null, null, "port number")]
+    [InlineData("FEISHU_LEGACY_CARD_CALLBACKS", "no", null, null, "use 'true' (accept old-style card callbacks, the default) or 'false'")]
     public void Bad_settings_stop_the_Hub_with_a_message_saying_what_to_set(string key, string value, string? key2, string? value2, string expected)
     {
         var values = new List<(string, string)> { (key, value) };

@@ -39,7 +39,7 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
 
         first.ShouldBe(FeishuIngestResult.Accepted);
         again.ShouldBe(FeishuIngestResult.Duplicate);
-        (await hub.Store.ListAsync(null, null, 10)).ShouldHaveSingleItem().Status.ShouldBe(InboxStatus.Pending);
+        (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem().Status.ShouldBe(InboxStatus.Pending);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
 
         result.Status.ShouldBe(FeishuIngestStatus.Accepted);
         result.CardResponse.ShouldNotBeNull().Toast!.Content.ShouldBe("got button");
-        var stored = (await hub.Store.ListAsync(null, null, 10)).ShouldHaveSingleItem();
+        var stored = (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem();
         stored.EventType.ShouldBe(CardActionTriggerEvent.Type);
         stored.Status.ShouldBe(InboxStatus.Done);
         stored.Attempts.ShouldBe(1);
@@ -88,7 +88,7 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
 
         result.Status.ShouldBe(FeishuIngestStatus.Accepted);
         result.CardResponse.ShouldBeNull();
-        var stored = (await hub.Store.ListAsync(null, null, 10)).ShouldHaveSingleItem();
+        var stored = (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem();
         stored.Status.ShouldBe(InboxStatus.InProgress);
 
         release.SetResult();
@@ -104,7 +104,7 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
 
         result.Status.ShouldBe(FeishuIngestStatus.Accepted);
         result.CardResponse.ShouldBeNull();
-        var stored = (await hub.Store.ListAsync(null, null, 10)).ShouldHaveSingleItem();
+        var stored = (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem();
         stored.Status.ShouldBe(InboxStatus.Failed);
         stored.LastError.ShouldBe("System.InvalidOperationException: card handler broke");
         stored.NextAttemptAt.ShouldBe(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
@@ -119,7 +119,7 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
             TestEvents.Inbound("""{"type":"url_verification","challenge":"c","token":"vt"}"""), CancellationToken.None);
 
         result.ShouldBe(FeishuIngestResult.Accepted);
-        (await hub.Store.ListAsync(null, null, 10)).ShouldBeEmpty();
+        (await hub.Store.ListAsync(null, null, 10)).Items.ShouldBeEmpty();
     }
 }
 

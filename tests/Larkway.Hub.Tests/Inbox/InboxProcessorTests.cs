@@ -45,12 +45,12 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         }
 
         var processor = await StartAsync(hub);
-        await Eventually.TrueAsync(async () => (await hub.Store.ListAsync(null, InboxStatus.Done, 100)).Count == 40, "all 40 events done");
+        await Eventually.TrueAsync(async () => (await hub.Store.ListAsync(null, InboxStatus.Done, 100)).Items.Count == 40, "all 40 events done");
         await processor.StopAsync(CancellationToken.None);
 
         _calls.Count.ShouldBe(40);
         _calls.Values.ShouldAllBe(n => n == 1);
-        (await hub.Store.ListAsync(null, null, 100)).ShouldAllBe(e => e.Attempts == 1 && e.CompletedAt != null);
+        (await hub.Store.ListAsync(null, null, 100)).Items.ShouldAllBe(e => e.Attempts == 1 && e.CompletedAt != null);
     }
 
     [Fact]
@@ -68,12 +68,12 @@ public abstract class InboxProcessorTests : IAsyncLifetime
             Task.Run(() => two.Store.AppendAsync(TestEvents.Custom($"ev_{i}"))),
         }));
 
-        await Eventually.TrueAsync(async () => (await one.Store.ListAsync(null, InboxStatus.Done, 100)).Count == 60, "all 60 events done");
+        await Eventually.TrueAsync(async () => (await one.Store.ListAsync(null, InboxStatus.Done, 100)).Items.Count == 60, "all 60 events done");
         await Task.WhenAll(processors.Select(p => p.StopAsync(CancellationToken.None)));
 
         _calls.Count.ShouldBe(60);
         _calls.Values.ShouldAllBe(n => n == 1);
-        (await two.Store.ListAsync(null, null, 100)).ShouldAllBe(e => e.Attempts == 1);
+        (await two.Store.ListAsync(null, null, 100)).Items.ShouldAllBe(e => e.Attempts == 1);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         var unknownApp = (await hub.Store.AppendAsync(TestEvents.Custom("ev_2", app: "nobody"))).EventId;
         var processor = await StartAsync(hub);
 
-        await Eventually.TrueAsync(async () => (await hub.Store.ListAsync(null, InboxStatus.Done, 10)).Count == 2, "both done");
+        await Eventually.TrueAsync(async () => (await hub.Store.ListAsync(null, InboxStatus.Done, 10)).Items.Count == 2, "both done");
         await processor.StopAsync(CancellationToken.None);
 
         _calls.ShouldBeEmpty();

@@ -60,7 +60,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
             .GroupBy(p => p.First.Envelope.Event.GetProperty("message").GetProperty("message_id").GetString())
             .Select(g => g.Select(p => p.Second.EventId).Distinct().Count());
         idsByMessage.ShouldAllBe(distinctIds => distinctIds == 1);
-        (await hub.Store.ListAsync(null, null, 1000)).Count.ShouldBe(300);
+        (await hub.Store.ListAsync(null, null, 1000)).Items.Count.ShouldBe(300);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
         var again = await hub.Store.AppendAsync(TestEvents.Custom("ev_1"));
 
         again.ShouldBe(new InboxAppendResult(InboxAppendStatus.Duplicate, first.EventId));
-        (await hub.Store.ListAsync(null, null, 10)).Count.ShouldBe(1);
+        (await hub.Store.ListAsync(null, null, 10)).Items.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
         var again = await hub.Store.AppendAsync(TestEvents.Message("ev_2", "om_1"));
 
         again.ShouldBe(new InboxAppendResult(InboxAppendStatus.Duplicate, first.EventId));
-        (await hub.Store.ListAsync(null, null, 10)).Count.ShouldBe(1);
+        (await hub.Store.ListAsync(null, null, 10)).Items.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
 
         results.Count(r => r.Status == InboxAppendStatus.Accepted).ShouldBe(1);
         results.Select(r => r.EventId).Distinct().Count().ShouldBe(1);
-        (await one.Store.ListAsync(null, null, 100)).Count.ShouldBe(1);
+        (await one.Store.ListAsync(null, null, 100)).Items.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
         results.Count(r => r.Status == InboxAppendStatus.Duplicate).ShouldBe(150);
         deliveries.Zip(results).GroupBy(p => p.First.Item2.Envelope.DedupKey)
             .ShouldAllBe(g => g.Select(p => p.Second.EventId).Distinct().Count() == 1);
-        var stored = await two.Store.ListAsync(null, null, 1000);
+        var stored = (await two.Store.ListAsync(null, null, 1000)).Items;
         stored.Count.ShouldBe(150);
         stored.Select(e => e.DedupKey).Distinct().Count().ShouldBe(150);
     }
@@ -350,11 +350,11 @@ public abstract class InboxStoreTests : IAsyncLifetime
         await hub.Store.ClaimAsync("A", 1, Lease);
         await hub.Store.CompleteAsync(a1, "A");
 
-        (await hub.Store.ListAsync(null, null, 10)).Select(e => e.Id).ShouldBe([a3, a2, b1, a1]);
-        (await hub.Store.ListAsync("type.a", null, 10)).Select(e => e.Id).ShouldBe([a3, a2, a1]);
-        (await hub.Store.ListAsync("type.a", InboxStatus.Pending, 10)).Select(e => e.Id).ShouldBe([a3, a2]);
-        (await hub.Store.ListAsync(null, InboxStatus.Done, 10)).Select(e => e.Id).ShouldBe([a1]);
-        (await hub.Store.ListAsync(null, null, 2)).Select(e => e.Id).ShouldBe([a3, a2]);
+        (await hub.Store.ListAsync(null, null, 10)).Items.Select(e => e.Id).ShouldBe([a3, a2, b1, a1]);
+        (await hub.Store.ListAsync("type.a", null, 10)).Items.Select(e => e.Id).ShouldBe([a3, a2, a1]);
+        (await hub.Store.ListAsync("type.a", InboxStatus.Pending, 10)).Items.Select(e => e.Id).ShouldBe([a3, a2]);
+        (await hub.Store.ListAsync(null, InboxStatus.Done, 10)).Items.Select(e => e.Id).ShouldBe([a1]);
+        (await hub.Store.ListAsync(null, null, 2)).Items.Select(e => e.Id).ShouldBe([a3, a2]);
     }
 }
 

@@ -439,7 +439,7 @@ public sealed class HubApprovalsTests
         var count = 0;
         foreach (var type in new[] { "approval_instance", "approval_task" })
         {
-            count += (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/events?type={type}&status=done")).GetArrayLength();
+            count += (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/events?type={type}&status=done")).GetProperty("total").GetInt32();
         }
 
         return count;

@@ -109,7 +109,7 @@ public sealed class HubAppsTests
         var messageId = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("message_id").GetString()!;
 
         await WaitForAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/v1/events?type=im.message.receive_v1"))
-            .EnumerateArray().Any(e => e.GetProperty("app").GetString() == "second"), "the message in the inbox under 'second'");
+            .GetProperty("items").EnumerateArray().Any(e => e.GetProperty("app").GetString() == "second"), "the message in the inbox under 'second'");
         await HubSandbox.WaitUntilAsync(() => receiver.At("/all").Any(r => Type(r) == "im.message.receive_v1"), "the message forwarded");
         App(receiver.At("/all").First(r => Type(r) == "im.message.receive_v1")).ShouldBe("second");
 
@@ -157,7 +157,7 @@ public sealed class HubAppsTests
         (await disabled.Content.ReadAsStringAsync()).ShouldContain("disabled");
 
         var events = await admin.GetFromJsonAsync<JsonElement>("/api/v1/events");
-        events.EnumerateArray().Where(e => e.GetProperty("app").GetString() == "second").Count().ShouldBe(1);
+        events.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("app").GetString() == "second").Count().ShouldBe(1);
     }
 
     [Fact]

@@ -102,10 +102,58 @@ public sealed class HubCardClickForgeryTests
         legacy.GetProperty("token").GetString()!.ShouldStartWith("sha256:");
     }
 
+    [Fact]
+    public async Task An_app_can_refuse_old_style_callbacks_the_configured_one_by_setting_and_a_stored_one_through_the_api()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["FEISHU_LEGACY_CARD_CALLBACKS"] = "false" });
+        var body = LegacyCallback("ou_someone000000000000000000000001", "om_any", "n_1", "c-token");
+
+        using (var refused = await PostSignedLegacyAsync(hub, "/feishu/cards", hub.Host.Settings.VerificationToken!, body))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            (await refused.Content.ReadAsStringAsync()).ShouldContain("refuses old-style card callbacks");
+        }
+
+        const string token = "stored-app-verification-token-01";
+        using var admin = Client(hub, HubSandbox.AdminKey);
+        using var created = await admin.PostAsJsonAsync("/api/v1/apps", new
+        {
+            name = "procurement",
+            app_id = "cli_a1b2c3d4e5f60009",
+            app_secret = "stored-app-secret-0000000000001",
+            verification_token = token,
+        });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("legacy_card_callbacks").GetBoolean().ShouldBeTrue();
+        using (var accepted = await PostSignedLegacyAsync(hub, "/feishu/apps/procurement/cards", token, body))
+        {
+            accepted.StatusCode.ShouldBe(HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
+        }
+
+        using var changed = await admin.PatchAsJsonAsync("/api/v1/apps/procurement", new { legacy_card_callbacks = false });
+        (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("legacy_card_callbacks").GetBoolean().ShouldBeFalse();
+        using (var refused = await PostSignedLegacyAsync(hub, "/feishu/apps/procurement/cards", token, body))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        // Only the one accepted callback reached the inbox.
+        var factory = hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        (await db.InboxEvents.CountAsync(e => e.EventType == "card.action.legacy")).ShouldBe(1);
+    }
+
     /// <summary>An old-style card callback signed the only way it can be: SHA-1 over timestamp, nonce, verification token and body.</summary>
     private static async Task<JsonElement> ForgeAsync(HubSandbox hub, string notificationId, string openId, string messageId, string cardToken = "c-forged")
     {
-        var body = JsonSerializer.Serialize(new
+        using var response = await PostSignedLegacyAsync(hub, "/feishu/cards", hub.Host.Settings.VerificationToken!, LegacyCallback(openId, messageId, notificationId, cardToken));
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static string LegacyCallback(string openId, string messageId, string notificationId, string cardToken) =>
+        JsonSerializer.Serialize(new
         {
             open_id = openId,
             user_id = "u_forged",
@@ -114,19 +162,19 @@ public sealed class HubCardClickForgeryTests
             token = cardToken,
             action = new { tag = "button", value = new Dictionary<string, string> { ["action"] = "approve", ["larkway_notification"] = notificationId, ["larkway_type"] = "requisition.submitted" } },
         });
+
+    private static async Task<HttpResponseMessage> PostSignedLegacyAsync(HubSandbox hub, string path, string verificationToken, string body)
+    {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var nonce = Guid.NewGuid().ToString("N");
 #pragma warning disable CA5350 // Feishu signs old-style card callbacks with SHA-1; the test plays the attacker.
-        var signature = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(timestamp + nonce + hub.Host.Settings.VerificationToken + body)));
+        var signature = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(timestamp + nonce + verificationToken + body)));
 #pragma warning restore CA5350
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/feishu/cards") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Lark-Request-Timestamp", timestamp);
         request.Headers.Add("X-Lark-Request-Nonce", nonce);
         request.Headers.Add("X-Lark-Signature", signature);
-        using var response = await hub.Api.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
-        return JsonDocument.Parse(text).RootElement.Clone();
+        return await hub.Api.SendAsync(request);
     }
 
     private static JsonElement ApproveValue(HubSandbox hub, string messageId)

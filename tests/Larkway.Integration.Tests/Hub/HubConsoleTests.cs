@@ -141,7 +141,7 @@ public sealed class HubConsoleTests
             password = hub.BootstrapAdminPassword.ShouldNotBeNull();
         }
 
-        first.ToString().ShouldContain($"user 'admin', password (shown only this once; store it now): {password}");
+        first.ToString().ShouldContain($"console password for user 'admin' (shown only this once; store it now): {password}");
 
         using var second = new StringWriter();
         await using (var hub = await StartPrintingToAsync(second, dataDirectory))
@@ -153,6 +153,27 @@ public sealed class HubConsoleTests
 
         second.ToString().ShouldNotContain("password");
         second.ToString().ShouldNotContain(password);
+    }
+
+    [Fact]
+    public async Task Off_a_terminal_the_password_goes_to_an_owner_only_file_and_standard_output_only_names_it()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("larkway-hub-").FullName;
+        var file = Path.Combine(dataDirectory, "first-start-secrets.txt");
+        using var output = new StringWriter();
+        await using var hub = await StartPrintingToAsync(output, dataDirectory, new HubConsole(output, isTerminal: false, secretsFile: file));
+
+        var password = hub.BootstrapAdminPassword.ShouldNotBeNull();
+        output.ToString().ShouldNotContain(password);
+        output.ToString().ShouldContain($"written to {file}");
+        (await File.ReadAllTextAsync(file)).ShouldContain($"console password for user 'admin': {password}");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.GetUnixFileMode(file).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        using var client = new ConsoleClient(hub.BaseUrl);
+        (await client.SignInAsync(password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
 
     [Fact]
@@ -195,7 +216,7 @@ public sealed class HubConsoleTests
         response.Headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");
     }
 
-    private static Task<HubHost> StartPrintingToAsync(TextWriter output, string dataDirectory) =>
+    private static Task<HubHost> StartPrintingToAsync(TextWriter output, string dataDirectory, HubConsole? console = null) =>
         HubApp.StartAsync([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -206,6 +227,6 @@ public sealed class HubConsoleTests
                 ["Larkway:AdminKey"] = HubSandbox.AdminKey,
             });
             builder.Logging.ClearProviders();
-            builder.Services.AddSingleton(new HubConsole(output));
+            builder.Services.AddSingleton(console ?? new HubConsole(output));
         });
 }

@@ -11,11 +11,18 @@ internal sealed class HubProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private HubProcess(Process process, Uri baseUrl)
+    private HubProcess(Process process, Uri baseUrl, string secretsFile)
     {
         _process = process;
         BaseUrl = baseUrl;
+        SecretsFile = secretsFile;
     }
+
+    /// <summary>
+    /// Where the Hub writes the secrets it generates on a first start: its stdout is redirected here, so it is no terminal.
+    /// A fresh temporary file unless the environment names one.
+    /// </summary>
+    public string SecretsFile { get; }
 
     public Uri BaseUrl { get; }
 
@@ -53,13 +60,14 @@ internal sealed class HubProcess : IAsyncDisposable
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Larkway.Hub.dll"));
         info.Environment["urls"] = $"http://127.0.0.1:{port}";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Larkway__Bootstrap__SecretsFile"] = Path.Combine(Directory.CreateTempSubdirectory("larkway-secrets-").FullName, "first-start-secrets.txt");
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the Hub");
-        var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}"), info.Environment["Larkway__Bootstrap__SecretsFile"]!);
         process.OutputDataReceived += (_, e) => hub.Record(e.Data);
         process.ErrorDataReceived += (_, e) => hub.Record(e.Data);
         process.BeginOutputReadLine();

@@ -88,7 +88,7 @@ public sealed class HubWebhooksTests
 
         // Replaying the inbox event runs its handlers again but queues no second delivery: one per (webhook, event).
         var events = await admin.GetFromJsonAsync<JsonElement>("/api/v1/events?type=im.message.receive_v1");
-        var inboxId = events.EnumerateArray().Single().GetProperty("id").GetInt64();
+        var inboxId = events.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetInt64();
         (await admin.PostAsync($"/api/v1/events/{inboxId}/replay", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         // The replay set it Pending before answering, so Done now means it was handled again.
         await WaitForInboxDoneAsync(admin, inboxId);
@@ -254,7 +254,7 @@ public sealed class HubWebhooksTests
     private static async Task WaitForInboxDoneAsync(HttpClient admin, long inboxId)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while ((await admin.GetFromJsonAsync<JsonElement>("/api/v1/events?status=done", cts.Token)).EnumerateArray().All(e => e.GetProperty("id").GetInt64() != inboxId))
+        while ((await admin.GetFromJsonAsync<JsonElement>("/api/v1/events?status=done", cts.Token)).GetProperty("items").EnumerateArray().All(e => e.GetProperty("id").GetInt64() != inboxId))
         {
             await Task.Delay(50, cts.Token);
         }

@@ -12,8 +12,8 @@ namespace Larkway.Hub.AdminConsole.Auth;
 /// <summary>
 /// The console's bootstrap administrator, <c>admin</c>. On the first start (no credential stored) a random password is
 /// generated, only its PBKDF2 hash is stored (a <c>hub_settings</c> row, so the insert is race-safe across replicas:
-/// the loser's password was never valid and is not shown), and it is printed once to stdout.
-/// <c>LARKWAY_ADMIN_PASSWORD_RESET=1</c> replaces it with a new one, printed the same way.
+/// the loser's password was never valid and is not shown), and it is shown once (<see cref="HubConsole.ShowSecretAsync"/>).
+/// <c>LARKWAY_ADMIN_PASSWORD_RESET=1</c> replaces it with a new one, shown the same way.
 /// </summary>
 internal sealed partial class ConsoleAdminCredential(
     IConfiguration configuration,
@@ -77,12 +77,11 @@ internal sealed partial class ConsoleAdminCredential(
         // A new password ends every session signed in with the old one.
         await sessions.RevokeAllAsync(cancellationToken).ConfigureAwait(false);
 
-        // Stored before printing, so a printed password always works. Console, not the logger: never in log sinks.
+        // Stored before it is shown, so a shown password always works. Never through the logger.
         GeneratedPassword = password;
-        await console.Out.WriteLineAsync($"Larkway Hub console: user '{UserName}', password (shown only this once; store it now): {password}").ConfigureAwait(false);
-        await console.Out.WriteLineAsync($"Sign in at /console. Set {ResetSetting}=1 for one start to print a new password.").ConfigureAwait(false);
-        await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-        LogGenerated(logger, reset);
+        var shownAt = await console.ShowSecretAsync(
+            $"Larkway Hub console password for user '{UserName}'", password, $"Sign in at /console. Set {ResetSetting}=1 for one start to get a new password.", cancellationToken).ConfigureAwait(false);
+        LogGenerated(logger, reset, shownAt);
     }
 
     /// <summary>True when the user name and password are the administrator's.</summary>
@@ -106,8 +105,8 @@ internal sealed partial class ConsoleAdminCredential(
 
     private static bool IsTrue(string? value) => value is "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
 
-    [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message = "Console admin password generated (reset: {Reset}) and printed to the console once; only its hash is stored.")]
-    private static partial void LogGenerated(ILogger logger, bool reset);
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message = "Console admin password generated (reset: {Reset}) and shown once ({ShownAt}); only its hash is stored.")]
+    private static partial void LogGenerated(ILogger logger, bool reset, string shownAt);
 }
 
 /// <summary>Creates the bootstrap password when the host starts, so it is printed at once.</summary>

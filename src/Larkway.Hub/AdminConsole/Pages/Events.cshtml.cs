@@ -8,13 +8,26 @@ namespace Larkway.Hub.AdminConsole.Pages;
 
 internal sealed class EventsModel(InboxStore store, IAuditLog audit) : ConsolePageModel(audit)
 {
+    /// <summary>Events per page.</summary>
+    public const int PageSize = 200;
+
     [BindProperty(SupportsGet = true)]
     public string? Type { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
 
+    /// <summary>Show events older than this id (the "Older" link's cursor).</summary>
+    [BindProperty(SupportsGet = true)]
+    public long? Before { get; set; }
+
     public string? Problem { get; private set; }
+
+    /// <summary>How many events match the filters.</summary>
+    public long Total { get; private set; }
+
+    /// <summary>The cursor of the next (older) page, or null on the last.</summary>
+    public long? Next { get; private set; }
 
     public IReadOnlyList<AdminEventDto> Events { get; private set; } = [];
 
@@ -33,8 +46,10 @@ internal sealed class EventsModel(InboxStore store, IAuditLog audit) : ConsolePa
             status = parsed;
         }
 
-        var events = await store.ListAsync(string.IsNullOrWhiteSpace(Type) ? null : Type.Trim(), status, 200, HttpContext.RequestAborted).ConfigureAwait(false);
-        Events = [.. events.Select(HubAdminWire.ToDto)];
+        var page = await store.ListAsync(string.IsNullOrWhiteSpace(Type) ? null : Type.Trim(), status, PageSize, Before, HttpContext.RequestAborted).ConfigureAwait(false);
+        Events = [.. page.Items.Select(HubAdminWire.ToDto)];
+        Total = page.Total;
+        Next = page.NextBefore;
     }
 
     /// <summary>Puts the event back in the inbox (pending, attempts reset); its handlers are idempotent.</summary>
@@ -54,6 +69,6 @@ internal sealed class EventsModel(InboxStore store, IAuditLog audit) : ConsolePa
                 return NotFound();
         }
 
-        return RedirectToPage(new { type = Type, status = Status });
+        return RedirectToPage(new { type = Type, status = Status, before = Before });
     }
 }

@@ -180,13 +180,18 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
         ConsoleCookie = console.CookieHeader("/console/");
     }
 
-    /// <summary>The bootstrap password the Hub printed on its first start.</summary>
+    /// <summary>
+    /// The bootstrap password the Hub generated on its first start. Its stdout is no terminal, so the password is in
+    /// the secrets file and never in the output (where a log shipper would read it).
+    /// </summary>
     private async Task<string> WaitForConsolePasswordAsync()
     {
         string? password = null;
         await HubSandbox.WaitUntilAsync(
-            () => (password = Hub.Output.Select(l => PasswordLine().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value) is not null,
-            "the Hub to print the console password");
+            () => File.Exists(Hub.SecretsFile)
+                && (password = File.ReadLines(Hub.SecretsFile).Select(l => PasswordLine().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value) is not null,
+            "the Hub to write the console password to its secrets file");
+        Hub.Output.ShouldAllBe(line => !line.Contains(password!, StringComparison.Ordinal), "the password never reaches standard output");
         return password!;
     }
 
@@ -201,6 +206,6 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"password \(shown only this once; store it now\): (\S+)")]
+    [GeneratedRegex(@"console password for user 'admin': (\S+)$")]
     private static partial Regex PasswordLine();
 }

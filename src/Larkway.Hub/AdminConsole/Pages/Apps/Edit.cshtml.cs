@@ -31,6 +31,10 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
     [BindProperty]
     public string? VerificationToken { get; set; }
 
+    /// <summary>Accept old-style card callbacks (the form always posts it: a checkbox plus a hidden "false").</summary>
+    [BindProperty]
+    public bool LegacyCardCallbacks { get; set; } = true;
+
     [BindProperty]
     public bool ClearEncryptKey { get; set; }
 
@@ -58,7 +62,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             return NotFound();
         }
 
-        (AppId, BaseUrl) = (Existing.AppId, Existing.BaseUrl.AbsoluteUri);
+        (AppId, BaseUrl, LegacyCardCallbacks) = (Existing.AppId, Existing.BaseUrl.AbsoluteUri, Existing.LegacyCardCallbacks);
         return Page();
     }
 
@@ -74,6 +78,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             AppSecret = Blank(AppSecret),
             EncryptKey = ClearEncryptKey ? "" : Blank(EncryptKey),
             VerificationToken = ClearVerificationToken ? "" : Blank(VerificationToken),
+            LegacyCardCallbacks = LegacyCardCallbacks,
         };
         var change = IsNew
             ? await apps.AddAsync(input, HttpContext.RequestAborted).ConfigureAwait(false)
@@ -97,7 +102,8 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             ("base_url", app.BaseUrl.AbsoluteUri),
             ("app_secret", input.AppSecret is null ? "kept" : "changed"),
             ("encrypt_key", Described(input.EncryptKey)),
-            ("verification_token", Described(input.VerificationToken)))).ConfigureAwait(false);
+            ("verification_token", Described(input.VerificationToken)),
+            ("legacy_card_callbacks", app.LegacyCardCallbacks ? "accepted" : "refused"))).ConfigureAwait(false);
         Flash(IsNew ? $"App {app.Name} added. Paste its URLs into the developer console, then test the connection." : $"App {app.Name} saved.");
         return RedirectToPage("/Apps/Index");
     }

@@ -440,6 +440,10 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("encrypt_key");
 
+                    b.Property<bool>("LegacyCardCallbacks")
+                        .HasColumnType("boolean")
+                        .HasColumnName("legacy_card_callbacks");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("updated_at");

@@ -429,6 +429,10 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("encrypt_key");
 
+                    b.Property<bool>("LegacyCardCallbacks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("legacy_card_callbacks");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");

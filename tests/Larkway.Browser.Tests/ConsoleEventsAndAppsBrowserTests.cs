@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Larkway.Feishu.Events.Envelopes;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Inbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Larkway.Browser.Tests;
+
+/// <summary>The console's inbox pages and an app's callback policy, as an administrator sees them.</summary>
+public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private const string PagingType = "test.paging_v1";
+
+    [Fact]
+    public async Task The_events_page_counts_every_match_and_pages_to_the_oldest()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser);
+        var store = hub.Host.Services.GetRequiredService<InboxStore>();
+        const int count = 205;
+        for (var i = 0; i < count; i++)
+        {
+            await store.AppendAsync(Event($"ev_paging_{i:D3}"));
+        }
+
+        await hub.SignInAsync();
+        var page = hub.Page;
+
+        await page.GotoAsync(hub.Url($"/console/events?type={PagingType}"));
+        await Assertions.Expect(page.Locator("[data-total]")).ToHaveAttributeAsync("data-total", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        (await page.Locator("tr[data-event]").CountAsync()).ShouldBe(200);
+        await Screenshots.SaveAsync(page, "console-events", fullPage: false);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Older" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr[data-event]")).ToHaveCountAsync(count - 200);
+        (await page.Locator("[data-total]").TextContentAsync())!.ShouldContain("older than event");
+        (await page.GetByRole(AriaRole.Link, new() { Name = "Older" }).CountAsync()).ShouldBe(0);
+        await Screenshots.SaveAsync(page, "console-events-oldest");
+        page.Url.ShouldContain($"type={PagingType}");
+
+        // A replay from an older page comes back to it.
+        var oldest = page.Locator("tr[data-event]").Last;
+        var id = await oldest.GetAttributeAsync("data-event");
+        await oldest.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+        await Assertions.Expect(page.GetByText($"Event {id} queued again.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("tr[data-event]")).ToHaveCountAsync(count - 200);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Newest" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr[data-event]")).ToHaveCountAsync(200);
+    }
+
+    [Fact]
+    public async Task An_app_saved_without_old_style_callbacks_keeps_that_choice()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser);
+        await hub.SignInAsync();
+        var page = hub.Page;
+
+        await page.GotoAsync(hub.Url("/console/apps/edit"));
+        var legacy = page.GetByLabel("Accept old-style card callbacks");
+        (await legacy.IsCheckedAsync()).ShouldBeTrue("a new app accepts them, as Feishu apps have them by default");
+        await page.GetByLabel("Name").FillAsync("procurement");
+        await page.GetByLabel("App ID").FillAsync("cli_a1b2c3d4e5f60009");
+        await page.GetByLabel("App Secret").FillAsync("stored-app-secret-0000000000001");
+        await page.GetByLabel("Encrypt Key").FillAsync("stored-app-encrypt-key-01");
+        await legacy.UncheckAsync();
+        await Screenshots.SaveAsync(page, "console-app-edit");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add app" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Apps");
+
+        using var admin = hub.Api(ConsoleHub.AdminKey);
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps/procurement")).GetProperty("legacy_card_callbacks").GetBoolean().ShouldBeFalse();
+        await page.GotoAsync(hub.Url("/console/apps/edit/procurement"));
+        (await page.GetByLabel("Accept old-style card callbacks").IsCheckedAsync()).ShouldBeFalse();
+
+        await page.GetByLabel("Accept old-style card callbacks").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Apps");
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps/procurement")).GetProperty("legacy_card_callbacks").GetBoolean().ShouldBeTrue();
+    }
+
+    private static FeishuInboundEvent Event(string eventId)
+    {
+        var body = Encoding.UTF8.GetBytes($$$"""
+            {"schema":"2.0","header":{"event_id":"{{{eventId}}}","event_type":"{{{PagingType}}}","create_time":"1700000000000","app_id":"cli_test","tenant_key":"tk"},"event":{"n":1}}
+            """);
+        return new FeishuInboundEvent(FeishuEventEnvelope.Parse(body), body, FeishuEventTransport.Http, "");
+    }
+}
+
+/// <summary>Screenshots of console pages for review, under artifacts/screenshots (not asserted on).</summary>
+internal static class Screenshots
+{
+    public static async Task SaveAsync(IPage page, string name, bool fullPage = true)
+    {
+        var directory = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+        Directory.CreateDirectory(directory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(directory, name + ".png"), FullPage = fullPage });
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Larkway.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? AppContext.BaseDirectory;
+    }
+}
