@@ -155,9 +155,13 @@ public static partial class FeishuErrorCodes
     /// <summary>Codes meaning the cached tenant/app token is no longer good: drop it and fetch a new one.</summary>
     public static bool IsInvalidToken(int code) => code is TenantAccessTokenInvalid or AppAccessTokenInvalid or InvalidTokenFormat;
 
-    /// <summary>Whether a failure may succeed if the same request is sent again later.</summary>
+    /// <summary>
+    /// Whether a failure may succeed if the same request is sent again later. An invalid tenant/app token is: the client
+    /// renews it and retries once, and a token that was rotated or expired again meanwhile is renewed by the next call.
+    /// </summary>
     public static bool IsTransient(int code, HttpStatusCode? status) =>
         IsRateLimit(code)
+        || IsInvalidToken(code)
         || code is NetworkError or Timeout or MessageBeingSent or ClientRateLimitQueueFull
         || status is HttpStatusCode.TooManyRequests
         || (status is { } s && (int)s >= 500 && !IsPermanentServerCode(code));

@@ -77,6 +77,12 @@ internal static class FeishuResilience
             return false;
         }
 
+        if (probe.Code is { } invalid && FeishuErrorCodes.IsInvalidToken(invalid))
+        {
+            // The same stale token would fail again; the token handler above renews it and retries once.
+            return false;
+        }
+
         var rateLimited = response.StatusCode == HttpStatusCode.TooManyRequests || (probe.Code is { } c && FeishuErrorCodes.IsRateLimit(c));
         if (rateLimited && FeishuResponseProbe.RateLimitReset(response) is { } wait && wait > retry.MaxRetryAfter)
         {

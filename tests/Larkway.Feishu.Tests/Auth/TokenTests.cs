@@ -111,6 +111,9 @@ public class TokenTests
         Assert.Equal(FeishuErrorCodes.TenantAccessTokenInvalid, ex.Code);
         Assert.Equal(2, stub.ApiRequests);
         Assert.Equal(2, stub.TokenRequests);
+
+        // A later call renews the token again, so the caller may retry (an outbox does; a token can expire twice in one call).
+        Assert.True(ex.IsTransient);
     }
 
     [Fact]
