@@ -81,6 +81,9 @@ public class HubDbContext : DbContext
     /// <summary>Each approval's transitions, in order (its history and its callbacks).</summary>
     public DbSet<ApprovalTransitionRow> ApprovalTransitions => Set<ApprovalTransitionRow>();
 
+    /// <summary>Work with no row of its own (approval submissions, …), one row per item, in its queue.</summary>
+    public DbSet<Platform.Queue.WorkItemRow> WorkItems => Set<Platform.Queue.WorkItemRow>();
+
     /// <summary>The approval cards sent to approvers, one per task, with their reminders.</summary>
     public DbSet<Approvals.Cards.ApprovalCardRow> ApprovalCards => Set<Approvals.Cards.ApprovalCardRow>();
 
@@ -97,6 +100,7 @@ public class HubDbContext : DbContext
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfiguration(new Platform.Queue.WorkItemRowConfiguration());
 
         modelBuilder.Entity<InboxEvent>(e =>
         {

@@ -28,6 +28,9 @@ internal interface IHubStorageProvider
     /// <summary>The inbox's appends, claims and completions in this engine's own SQL; owned (and disposed) by the caller.</summary>
     IInboxWriter CreateInboxWriter();
 
+    /// <summary>Whether claims can skip rows another transaction has locked (<c>FOR UPDATE SKIP LOCKED</c>).</summary>
+    bool SupportsSkipLocked { get; }
+
     /// <summary>True when the exception (or an inner one) is a primary-key or unique-index violation.</summary>
     bool IsUniqueViolation(Exception exception);
 }

@@ -62,6 +62,9 @@ internal sealed class PostgresHubStorageProvider : IHubStorageProvider, IAsyncDi
 
     public IInboxWriter CreateInboxWriter() => new PostgresInboxWriter(_dataSource.Value);
 
+    /// <inheritdoc />
+    public bool SupportsSkipLocked => true;
+
     public bool IsUniqueViolation(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)

@@ -67,6 +67,9 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
     public IInboxWriter CreateInboxWriter() =>
         new SqliteInboxWriter(_connectionString, _busyTimeoutMilliseconds, _synchronous, CheckpointInterval);
 
+    /// <inheritdoc />
+    public bool SupportsSkipLocked => false;
+
     public bool IsUniqueViolation(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)

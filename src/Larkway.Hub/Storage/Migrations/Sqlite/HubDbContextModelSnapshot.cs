@@ -939,6 +939,74 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.ToTable("notification_types", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Platform.Queue.WorkItemRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("queue");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hub_work_items");
+
+                    b.HasIndex("Queue", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hub_work_items_queue_key");
+
+                    b.HasIndex("Queue", "State", "NextAttemptAt")
+                        .HasDatabaseName("ix_hub_work_items_queue_state_next_attempt_at");
+
+                    b.ToTable("hub_work_items", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Storage.BotConversationRow", b =>
                 {
                     b.Property<string>("App")
