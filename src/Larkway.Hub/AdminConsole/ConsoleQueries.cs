@@ -22,7 +22,7 @@ internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, H
             var deliveries = await db.NotificationDeliveries.GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() })
                 .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken).ConfigureAwait(false);
             var notifications = await db.Notifications.CountAsync(cancellationToken).ConfigureAwait(false);
-            var deadLetters = await db.WebhookDeliveries.CountAsync(d => d.Status == WebhookDeliveryStatus.DeadLetter, cancellationToken).ConfigureAwait(false);
+            var deadLetters = await db.WebhookDeliveries.CountAsync(d => d.State == Platform.Queue.WorkState.DeadLetter, cancellationToken).ConfigureAwait(false);
             return new DashboardCounts(inbox, notifications, deliveries, deadLetters);
         }
     }
@@ -55,7 +55,7 @@ internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, H
     }
 
     /// <summary>Webhook deliveries across subscriptions, newest first, optionally in one status.</summary>
-    public async Task<IReadOnlyList<WebhookDeliveryRow>> WebhookDeliveriesAsync(WebhookDeliveryStatus? status, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WebhookDeliveryRow>> WebhookDeliveriesAsync(Platform.Queue.WorkState? status, int limit, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -63,7 +63,7 @@ internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, H
             var query = db.WebhookDeliveries.AsNoTracking();
             if (status is { } s)
             {
-                query = query.Where(d => d.Status == s);
+                query = query.Where(d => d.State == s);
             }
 
             return await query.OrderByDescending(d => d.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);

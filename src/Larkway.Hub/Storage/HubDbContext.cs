@@ -6,6 +6,7 @@ using Larkway.Hub.Leases;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Webhooks;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -257,20 +258,15 @@ public class HubDbContext : DbContext
             e.Property(x => x.EventId).HasColumnName("event_id").HasMaxLength(256);
             e.Property(x => x.EventType).HasColumnName("event_type").HasMaxLength(128).IsRequired();
             e.Property(x => x.Payload).HasColumnName("payload").IsRequired();
-            e.Property(x => x.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16).IsRequired();
-            e.Property(x => x.Attempts).HasColumnName("attempts");
-            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
-            e.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(128);
-            e.Property(x => x.LeaseUntil).HasColumnName("lease_until");
+            e.MapWorkItem();
             e.Property(x => x.StatusCode).HasColumnName("status_code");
-            e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(WebhookDeliveryRow.MaxErrorLength);
             e.Property(x => x.ResponseTimeMs).HasColumnName("response_time_ms");
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.Property(x => x.DeliveredAt).HasColumnName("delivered_at");
 
             // The fan-out guarantee: one delivery per subscription and event, whatever redelivers or replays it.
             e.HasIndex(x => new { x.SubscriptionId, x.InboxEventId }).IsUnique().HasDatabaseName("ux_webhook_deliveries_subscription_id_inbox_event_id");
-            e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
+            e.HasIndex(x => new { x.State, x.NextAttemptAt }).HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
             e.HasIndex(x => x.InboxEventId).HasDatabaseName("ix_webhook_deliveries_inbox_event_id");
             e.HasOne<WebhookSubscriptionRow>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");

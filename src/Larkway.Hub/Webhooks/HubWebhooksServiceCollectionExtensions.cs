@@ -2,6 +2,7 @@ using Larkway.Hub.Inbox;
 using Larkway.Hub.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -34,7 +35,6 @@ public static class HubWebhooksServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddHubDataProtection();
-        services.TryAddSingleton<WebhookSignal>();
         services.TryAddSingleton<WebhookStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, WebhookFanOut>());
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
@@ -44,9 +44,8 @@ public static class HubWebhooksServiceCollectionExtensions
                 AllowAutoRedirect = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
-        services.TryAddSingleton<WebhookSender>();
         services.AddHostedService<WebhookSecretProtection>();
-        services.AddHostedService<WebhookSenderHost>();
+        services.AddHubQueue<WebhookDeliveryRow, WebhookSender>(WebhookQueue.Name, sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value);
         return services;
     }
 }

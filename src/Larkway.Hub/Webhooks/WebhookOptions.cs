@@ -1,7 +1,9 @@
+using Larkway.Hub.Platform.Queue;
+
 namespace Larkway.Hub.Webhooks;
 
 /// <summary>The webhook sender's settings, bound from <c>Larkway:Webhooks</c>.</summary>
-public sealed class WebhookOptions
+public sealed class WebhookOptions : IQueueOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Webhooks";
@@ -33,4 +35,9 @@ public sealed class WebhookOptions
     internal IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays is { Count: > 0 } delays
         ? [.. delays]
         : [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
+
+    /// <inheritdoc />
+    public RetrySchedule Retry => new(EffectiveRetryDelays, MaxAttempts);
+
+    bool IQueueOptions.WorkerEnabled => SenderEnabled;
 }

@@ -1,3 +1,5 @@
+using Larkway.Hub.Platform.Queue;
+
 namespace Larkway.Hub.Webhooks;
 
 /// <summary>A business system's subscription to Feishu events: where to POST them, which types, and the signing secret.</summary>
@@ -30,10 +32,10 @@ public sealed class WebhookSubscriptionRow
 /// One event for one subscription: an outbox item
 /// <c>Pending → InProgress(lease) → Delivered | Retrying(next attempt) → … → DeadLetter</c>, replayable.
 /// </summary>
-public sealed class WebhookDeliveryRow
+public sealed class WebhookDeliveryRow : IWorkItem
 {
     /// <summary>Longest stored error.</summary>
-    public const int MaxErrorLength = 1000;
+    public const int MaxErrorLength = QueueLimits.MaxErrorLength;
 
     /// <summary>Row id; sent as <c>X-Larkway-Delivery</c>.</summary>
     public long Id { get; set; }
@@ -56,19 +58,19 @@ public sealed class WebhookDeliveryRow
     /// <summary>The exact JSON body posted (the envelope), fixed at fan-out so every attempt signs the same bytes.</summary>
     public byte[] Payload { get; set; } = [];
 
-    /// <summary>State.</summary>
-    public WebhookDeliveryStatus Status { get; set; }
+    /// <inheritdoc />
+    public WorkState State { get; set; }
 
-    /// <summary>Attempts so far (counted at claim).</summary>
+    /// <inheritdoc />
     public int Attempts { get; set; }
 
-    /// <summary>When it may be tried next (Pending, Retrying).</summary>
+    /// <inheritdoc />
     public DateTimeOffset? NextAttemptAt { get; set; }
 
-    /// <summary>The sender holding it (InProgress).</summary>
+    /// <inheritdoc />
     public string? LeaseOwner { get; set; }
 
-    /// <summary>Until when the lease holds.</summary>
+    /// <inheritdoc />
     public DateTimeOffset? LeaseUntil { get; set; }
 
     /// <summary>The HTTP status of the last attempt that got an answer.</summary>
@@ -85,23 +87,4 @@ public sealed class WebhookDeliveryRow
 
     /// <summary>When the receiver answered 2xx.</summary>
     public DateTimeOffset? DeliveredAt { get; set; }
-}
-
-/// <summary>State of a <see cref="WebhookDeliveryRow"/>.</summary>
-public enum WebhookDeliveryStatus
-{
-    /// <summary>Waiting for the sender.</summary>
-    Pending,
-
-    /// <summary>Held by a sender under a lease.</summary>
-    InProgress,
-
-    /// <summary>The receiver answered 2xx.</summary>
-    Delivered,
-
-    /// <summary>Failed for a reason that may pass (408, 429, 5xx, timeout, network); tried again after a back-off.</summary>
-    Retrying,
-
-    /// <summary>Refused (another 4xx or a redirect) or out of attempts; only a replay brings it back.</summary>
-    DeadLetter,
 }

@@ -2,27 +2,32 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using Larkway.Hub.Hosting;
-using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Webhooks;
 
+/// <summary>The webhook outbox: one <see cref="WebhookDeliveryRow"/> per (subscription, event).</summary>
+internal static class WebhookQueue
+{
+    /// <summary>The queue's name.</summary>
+    public const string Name = "webhooks";
+}
+
 /// <summary>
-/// Drains the webhook outbox: claims due deliveries under a lease and POSTs each one's stored envelope, signed, to its
-/// subscription's URL. 2xx → Delivered; 408, 429, 5xx, timeouts and network errors → Retrying with back-off (a
-/// <c>Retry-After</c> longer than the back-off is honoured) until <see cref="WebhookOptions.MaxAttempts"/>; any other
-/// answer (4xx, 3xx — redirects are not followed) → DeadLetter. Status code, attempts, error and response time are recorded.
+/// Sends one claimed delivery: POSTs its stored envelope, signed, to its subscription's URL. 2xx → done; 408, 429, 5xx,
+/// timeouts and network errors → retried with back-off (a <c>Retry-After</c> longer than the back-off is honoured) until
+/// <see cref="WebhookOptions.MaxAttempts"/>; any other answer (4xx, 3xx — redirects are not followed) → dead letter.
+/// Status code, error and response time are recorded with the outcome.
 /// </summary>
 internal sealed partial class WebhookSender(
     WebhookStore store,
-    WebhookSignal signal,
     IHttpClientFactory httpClients,
     TimeProvider time,
     IOptions<WebhookOptions> options,
-    ILogger<WebhookSender> logger) : OutboxWorker<ClaimedWebhookDelivery>(signal, time)
+    ILogger<WebhookSender> logger) : IWorkHandler<WebhookDeliveryRow>
 {
     /// <summary>The named <see cref="HttpClient"/> the sender uses (no redirects, no client-level timeout).</summary>
     public const string HttpClientName = "Larkway.Webhooks";
@@ -32,71 +37,60 @@ internal sealed partial class WebhookSender(
 
     private readonly WebhookOptions _options = options.Value;
 
-    /// <summary>This sender's lease owner name.</summary>
-    public string Owner { get; } = InboxOwner.Create("webhooks");
-
-    protected override int BatchSize => _options.BatchSize;
-
-    protected override int Concurrency => _options.Concurrency;
-
-    protected override TimeSpan PollInterval => _options.PollInterval;
-
-    protected override Task<IReadOnlyList<ClaimedWebhookDelivery>> ClaimAsync(int batchSize, CancellationToken cancellationToken) =>
-        store.ClaimAsync(Owner, batchSize, _options.LeaseDuration, cancellationToken);
-
-    protected override Task HandleAsync(ClaimedWebhookDelivery item, CancellationToken stoppingToken) => SendOneAsync(item, stoppingToken);
-
-    protected override void OnRoundFailed(Exception exception) => LogLoopFailed(logger, exception);
-
-    private async Task SendOneAsync(ClaimedWebhookDelivery claimed, CancellationToken stoppingToken)
+    public async Task<WorkOutcome<WebhookDeliveryRow>> HandleAsync(WebhookDeliveryRow delivery, CancellationToken cancellationToken)
     {
-        var delivery = claimed.Delivery;
-        var started = Time.GetTimestamp();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        if (await store.GetSubscriptionAsync(delivery.SubscriptionId, cancellationToken).ConfigureAwait(false) is not { } subscription)
+        {
+            // Deleted since it was queued (its deliveries go with it); nothing is left to send to.
+            return WorkOutcome<WebhookDeliveryRow>.DeadLetter("The webhook subscription was deleted.");
+        }
+
+        var started = time.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            using var request = CreateRequest(claimed, Time.GetUtcNow());
+            using var request = CreateRequest(delivery, subscription, time.GetUtcNow());
             using var response = await httpClients.CreateClient(HttpClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                await store.MarkDeliveredAsync(delivery.Id, Owner, status, Elapsed(started), CancellationToken.None).ConfigureAwait(false);
-                LogDelivered(logger, delivery.Id, claimed.Subscription.Id, status, delivery.Attempts);
-                return;
+                var elapsed = Elapsed(started);
+                DateTimeOffset? at = time.GetUtcNow();
+                LogDelivered(logger, delivery.Id, subscription.Id, status, delivery.Attempts);
+                return WorkOutcome<WebhookDeliveryRow>.Done(s =>
+                {
+                    s.SetProperty(d => d.StatusCode, status);
+                    s.SetProperty(d => d.ResponseTimeMs, elapsed);
+                    s.SetProperty(d => d.DeliveredAt, at);
+                });
             }
 
             var error = $"HTTP {status} {response.ReasonPhrase}: {await ReadStartAsync(response, timeout.Token).ConfigureAwait(false)}".TrimEnd(' ', ':');
-            var elapsed = Elapsed(started);
             var retryAt = IsTransient(response.StatusCode) ? RetryAt(delivery.Attempts, RetryAfter(response.Headers.RetryAfter)) : null;
-            await RecordFailureAsync(claimed, status, elapsed, error, retryAt).ConfigureAwait(false);
+            return Failed(delivery, subscription, status, Elapsed(started), error, retryAt, transient: IsTransient(response.StatusCode));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: the lease expires and a sender tries again; receivers dedupe on the delivery id.
-        }
-        catch (OperationCanceledException)
-        {
-            await RecordFailureAsync(claimed, null, Elapsed(started), $"Timed out after {_options.RequestTimeout.TotalSeconds:0.###} s.", RetryAt(delivery.Attempts, null))
-                .ConfigureAwait(false);
+            return Failed(delivery, subscription, null, Elapsed(started), $"Timed out after {_options.RequestTimeout.TotalSeconds:0.###} s.", RetryAt(delivery.Attempts, null), transient: true);
         }
         catch (HttpRequestException ex)
         {
-            await RecordFailureAsync(claimed, null, Elapsed(started), $"{ex.GetType().Name}: {ex.Message}", RetryAt(delivery.Attempts, null)).ConfigureAwait(false);
+            return Failed(delivery, subscription, null, Elapsed(started), $"{ex.GetType().Name}: {ex.Message}", RetryAt(delivery.Attempts, null), transient: true);
         }
     }
 
     /// <summary>The signed POST of the stored envelope.</summary>
-    internal static HttpRequestMessage CreateRequest(ClaimedWebhookDelivery claimed, DateTimeOffset now)
+    internal static HttpRequestMessage CreateRequest(WebhookDeliveryRow delivery, WebhookSubscriptionRow subscription, DateTimeOffset now)
     {
         var timestamp = now.ToUnixTimeSeconds();
-        var payload = claimed.Delivery.Payload;
-        var request = new HttpRequestMessage(HttpMethod.Post, claimed.Subscription.Url) { Content = new ByteArrayContent(payload) };
+        var payload = delivery.Payload;
+        var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new ByteArrayContent(payload) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(WebhookSignature.DeliveryHeader, claimed.Delivery.Id.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, WebhookSignature.Compute(claimed.Subscription.Secret, timestamp, payload));
+        request.Headers.TryAddWithoutValidation(WebhookSignature.DeliveryHeader, delivery.Id.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, WebhookSignature.Compute(subscription.Secret, timestamp, payload));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Larkway-Hub", "1.0"));
         return request;
     }
@@ -105,55 +99,38 @@ internal sealed partial class WebhookSender(
     internal static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    private DateTimeOffset? RetryAt(int attempts, TimeSpan? retryAfter)
-    {
-        if (attempts >= _options.MaxAttempts)
-        {
-            return null;
-        }
-
-        var delays = _options.EffectiveRetryDelays;
-        var delay = delays[Math.Clamp(attempts - 1, 0, delays.Count - 1)];
-        if (retryAfter is { } after && after > delay)
-        {
-            delay = after < MaxRetryAfter ? after : MaxRetryAfter;
-        }
-
-        return Time.GetUtcNow() + delay;
-    }
+    private DateTimeOffset? RetryAt(int attempts, TimeSpan? retryAfter) =>
+        _options.Retry.NextAttempt(time.GetUtcNow(), attempts, retryAfter is { } after && after > MaxRetryAfter ? MaxRetryAfter : retryAfter);
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
     {
         { Delta: { } delta } => delta,
-        { Date: { } date } => date - Time.GetUtcNow(),
+        { Date: { } date } => date - time.GetUtcNow(),
         _ => null,
     };
 
-    private async Task RecordFailureAsync(ClaimedWebhookDelivery claimed, int? status, int elapsed, string error, DateTimeOffset? retryAt)
+    private WorkOutcome<WebhookDeliveryRow> Failed(
+        WebhookDeliveryRow delivery, WebhookSubscriptionRow subscription, int? status, int elapsed, string error, DateTimeOffset? retryAt, bool transient)
     {
-        var delivery = claimed.Delivery;
-        if (retryAt is null && delivery.Attempts >= _options.MaxAttempts && (status is null || IsTransient((HttpStatusCode)status.Value)))
+        if (retryAt is null && transient)
         {
             error = $"{error} (gave up after {delivery.Attempts} attempts)";
         }
 
-        try
+        if (retryAt is null)
         {
-            await store.MarkFailedAsync(delivery.Id, Owner, status, elapsed, error, retryAt, CancellationToken.None).ConfigureAwait(false);
-            if (retryAt is null)
-            {
-                LogDeadLettered(logger, delivery.Id, claimed.Subscription.Id, status ?? 0, delivery.Attempts);
-            }
-            else
-            {
-                LogRetrying(logger, delivery.Id, claimed.Subscription.Id, status ?? 0, retryAt.Value);
-            }
+            LogDeadLettered(logger, delivery.Id, subscription.Id, status ?? 0, delivery.Attempts);
         }
-        catch (Exception ex)
+        else
         {
-            // The lease expires and the delivery is tried again.
-            LogRecordFailed(logger, delivery.Id, ex.GetType().Name);
+            LogRetrying(logger, delivery.Id, subscription.Id, status ?? 0, retryAt.Value);
         }
+
+        return WorkOutcome<WebhookDeliveryRow>.Failed(retryAt, error, s =>
+        {
+            s.SetProperty(d => d.StatusCode, status);
+            s.SetProperty(d => d.ResponseTimeMs, elapsed);
+        });
     }
 
     private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -175,7 +152,7 @@ internal sealed partial class WebhookSender(
         }
     }
 
-    private int Elapsed(long started) => (int)Math.Min(int.MaxValue, Time.GetElapsedTime(started).TotalMilliseconds);
+    private int Elapsed(long started) => (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds);
 
     [LoggerMessage(EventId = 4200, Level = LogLevel.Debug, Message = "Webhook delivery {DeliveryId} to {SubscriptionId}: HTTP {Status} (attempt {Attempt}).")]
     private static partial void LogDelivered(ILogger logger, long deliveryId, string subscriptionId, int status, int attempt);
@@ -185,22 +162,6 @@ internal sealed partial class WebhookSender(
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} to {SubscriptionId} dead-lettered (HTTP {Status}, 0 = no answer) after {Attempts} attempts.")]
     private static partial void LogDeadLettered(ILogger logger, long deliveryId, string subscriptionId, int status, int attempts);
-
-    [LoggerMessage(EventId = 4203, Level = LogLevel.Error, Message = "Webhook sender loop failed; retrying after the poll interval.")]
-    private static partial void LogLoopFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 4204, Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId}: recording its outcome failed ({ExceptionType}); it is retried after its lease expires.")]
-    private static partial void LogRecordFailed(ILogger logger, long deliveryId, string exceptionType);
-}
-
-/// <summary>Runs the <see cref="WebhookSender"/> unless <see cref="WebhookOptions.SenderEnabled"/> is false.</summary>
-internal sealed class WebhookSenderHost(WebhookSender sender, IOptions<WebhookOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        options.Value.SenderEnabled ? sender.StartAsync(cancellationToken) : Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        options.Value.SenderEnabled ? sender.StopAsync(cancellationToken) : Task.CompletedTask;
 }
 
 /// <summary>At start, encrypts signing secrets that older versions stored in plain text (they keep working meanwhile).</summary>

@@ -1,21 +1,22 @@
 using System.Text.Json;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Larkway.Hub.Webhooks;
 
 /// <summary>
-/// Webhook subscriptions and their outbox: fan-out (one delivery per matching subscription and inbox event, unique, so
-/// a redelivered or replayed event is never queued twice), lease claiming by conditional updates (two senders or two
-/// Hub processes never hold one delivery), outcomes, the delivery log and replay.
+/// Webhook subscriptions and the deliveries queued for them: fan-out (one delivery per matching subscription and inbox
+/// event, unique, so a redelivered or replayed event is never queued twice) and the delivery log. The deliveries are the
+/// <see cref="WebhookQueue"/>'s items; claiming, outcomes and replay are the queue's.
 /// </summary>
 internal sealed class WebhookStore(
     IDbContextFactory<HubDbContext> contexts,
     HubDatabaseInitializer initializer,
     IHubStorageProvider provider,
-    WebhookSignal signal,
+    WorkSignals signals,
     HubSecretProtector protector,
     TimeProvider time)
 {
@@ -144,7 +145,7 @@ internal sealed class WebhookStore(
                         EventId = Truncate(context.Envelope.DedupKey, 256),
                         EventType = Truncate(eventType, 128)!,
                         Payload = payload,
-                        Status = WebhookDeliveryStatus.Pending,
+                        State = WorkState.Pending,
                         NextAttemptAt = now,
                         CreatedAt = now,
                     });
@@ -159,7 +160,7 @@ internal sealed class WebhookStore(
                 try
                 {
                     await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                    signal.Notify();
+                    signals.For(WebhookQueue.Name).Notify();
                     return added;
                 }
                 catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex) && round == 0)
@@ -191,7 +192,7 @@ internal sealed class WebhookStore(
                 EventId = Truncate(eventId, 256),
                 EventType = Truncate(eventType, 128)!,
                 Payload = payload,
-                Status = WebhookDeliveryStatus.Pending,
+                State = WorkState.Pending,
                 NextAttemptAt = now,
                 CreatedAt = now,
             });
@@ -202,7 +203,7 @@ internal sealed class WebhookStore(
     }
 
     /// <summary>Wakes this process's sender (after deliveries queued with <see cref="QueueAsync"/> were committed).</summary>
-    public void NotifySender() => signal.Notify();
+    public void NotifySender() => signals.For(WebhookQueue.Name).Notify();
 
     /// <summary>The body posted: <c>{"id","type","created_at","app","event"}</c>.</summary>
     internal static byte[] Payload(InboxEventContext context)
@@ -254,83 +255,25 @@ internal sealed class WebhookStore(
         writer.WriteEndObject();
     }
 
-    /// <summary>Claims up to <paramref name="batchSize"/> due deliveries, oldest first, each counting an attempt; returns them with their subscriptions.</summary>
-    public async Task<IReadOnlyList<ClaimedWebhookDelivery>> ClaimAsync(string owner, int batchSize, TimeSpan lease, CancellationToken cancellationToken)
+    /// <summary>The subscription a delivery goes to, its signing secret readable; null when it was deleted meanwhile.</summary>
+    public async Task<WebhookSubscriptionRow?> GetSubscriptionAsync(string id, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        DateTimeOffset? until = now + lease;
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var candidates = await Due(db.WebhookDeliveries, now).OrderBy(d => d.Id).Select(d => d.Id).Take(batchSize)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            var claimed = new List<long>(candidates.Count);
-            foreach (var id in candidates)
+            var row = await db.WebhookSubscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false);
+            if (row is not null)
             {
-                // Conditional on still being due: of two claimers, exactly one updates the row.
-                var updated = await Due(db.WebhookDeliveries.Where(d => d.Id == id), now).ExecuteUpdateAsync(
-                    s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.InProgress)
-                        .SetProperty(d => d.LeaseOwner, owner)
-                        .SetProperty(d => d.LeaseUntil, until)
-                        .SetProperty(d => d.Attempts, d => d.Attempts + 1),
-                    cancellationToken).ConfigureAwait(false);
-                if (updated == 1)
-                {
-                    claimed.Add(id);
-                }
+                // An untracked copy: the sender signs with the plaintext (legacy plaintext rows read as they are).
+                row.Secret = protector.Unprotect(row.Secret);
             }
 
-            if (claimed.Count == 0)
-            {
-                return [];
-            }
-
-            var rows = await db.WebhookDeliveries.AsNoTracking()
-                .Where(d => claimed.Contains(d.Id) && d.LeaseOwner == owner)
-                .Join(db.WebhookSubscriptions.AsNoTracking(), d => d.SubscriptionId, s => s.Id, (d, s) => new ClaimedWebhookDelivery(d, s))
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var row in rows)
-            {
-                // Untracked copies: the sender signs with the plaintext (legacy plaintext rows read as they are).
-                row.Subscription.Secret = protector.Unprotect(row.Subscription.Secret);
-            }
-
-            return [.. rows.OrderBy(r => r.Delivery.Id)];
+            return row;
         }
     }
 
-    /// <summary>Records a 2xx; false when <paramref name="owner"/> no longer held the lease.</summary>
-    public Task<bool> MarkDeliveredAsync(long id, string owner, int statusCode, int responseTimeMs, CancellationToken cancellationToken)
-    {
-        DateTimeOffset? now = time.GetUtcNow();
-        return UpdateOwnedAsync(id, owner, s => s
-            .SetProperty(d => d.Status, WebhookDeliveryStatus.Delivered)
-            .SetProperty(d => d.StatusCode, statusCode)
-            .SetProperty(d => d.ResponseTimeMs, responseTimeMs)
-            .SetProperty(d => d.DeliveredAt, now)
-            .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
-            .SetProperty(d => d.LeaseOwner, (string?)null)
-            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(d => d.LastError, (string?)null), cancellationToken);
-    }
-
-    /// <summary>Records a failure: Retrying until <paramref name="retryAt"/>, or DeadLetter when it is null.</summary>
-    public Task<bool> MarkFailedAsync(long id, string owner, int? statusCode, int? responseTimeMs, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
-    {
-        var message = Truncate(error, WebhookDeliveryRow.MaxErrorLength);
-        var status = retryAt is null ? WebhookDeliveryStatus.DeadLetter : WebhookDeliveryStatus.Retrying;
-        return UpdateOwnedAsync(id, owner, s => s
-            .SetProperty(d => d.Status, status)
-            .SetProperty(d => d.StatusCode, statusCode)
-            .SetProperty(d => d.ResponseTimeMs, responseTimeMs)
-            .SetProperty(d => d.NextAttemptAt, retryAt)
-            .SetProperty(d => d.LeaseOwner, (string?)null)
-            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(d => d.LastError, message), cancellationToken);
-    }
-
     /// <summary>A subscription's deliveries, newest first.</summary>
-    public async Task<IReadOnlyList<WebhookDeliveryRow>> ListDeliveriesAsync(string subscriptionId, WebhookDeliveryStatus? status, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WebhookDeliveryRow>> ListDeliveriesAsync(string subscriptionId, WorkState? status, int limit, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -338,59 +281,10 @@ internal sealed class WebhookStore(
             var query = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == subscriptionId);
             if (status is { } s)
             {
-                query = query.Where(d => d.Status == s);
+                query = query.Where(d => d.State == s);
             }
 
             return await query.OrderByDescending(d => d.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Back to Pending with attempts reset, unless a sender holds it right now.</summary>
-    public async Task<WebhookReplayResult> ReplayAsync(long id, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        DateTimeOffset? due = now;
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            var updated = await db.WebhookDeliveries
-                .Where(d => d.Id == id && (d.Status != WebhookDeliveryStatus.InProgress || d.LeaseUntil <= now))
-                .ExecuteUpdateAsync(
-                    s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.Pending)
-                        .SetProperty(d => d.Attempts, 0)
-                        .SetProperty(d => d.NextAttemptAt, due)
-                        .SetProperty(d => d.LeaseOwner, (string?)null)
-                        .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null),
-                    cancellationToken).ConfigureAwait(false);
-            if (updated == 1)
-            {
-                signal.Notify();
-                return WebhookReplayResult.Replayed;
-            }
-
-            return await db.WebhookDeliveries.AnyAsync(d => d.Id == id, cancellationToken).ConfigureAwait(false)
-                ? WebhookReplayResult.InProgress
-                : WebhookReplayResult.NotFound;
-        }
-    }
-
-    private static IQueryable<WebhookDeliveryRow> Due(IQueryable<WebhookDeliveryRow> rows, DateTimeOffset now) =>
-        rows.Where(d => ((d.Status == WebhookDeliveryStatus.Pending || d.Status == WebhookDeliveryStatus.Retrying) && d.NextAttemptAt <= now)
-            || (d.Status == WebhookDeliveryStatus.InProgress && d.LeaseUntil <= now));
-
-    private async Task<bool> UpdateOwnedAsync(
-        long id,
-        string owner,
-        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<WebhookDeliveryRow>> setters,
-        CancellationToken cancellationToken)
-    {
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            var updated = await db.WebhookDeliveries
-                .Where(d => d.Id == id && d.Status == WebhookDeliveryStatus.InProgress && d.LeaseOwner == owner)
-                .ExecuteUpdateAsync(setters, cancellationToken).ConfigureAwait(false);
-            return updated == 1;
         }
     }
 
@@ -426,27 +320,8 @@ internal sealed class WebhookStore(
     }
 }
 
-/// <summary>A claimed delivery and its subscription (URL, secret).</summary>
-internal sealed record ClaimedWebhookDelivery(WebhookDeliveryRow Delivery, WebhookSubscriptionRow Subscription);
-
-/// <summary>The outcome of <see cref="WebhookStore.ReplayAsync"/>.</summary>
-internal enum WebhookReplayResult
-{
-    /// <summary>Back to Pending.</summary>
-    Replayed,
-
-    /// <summary>No delivery has that id.</summary>
-    NotFound,
-
-    /// <summary>Being sent right now.</summary>
-    InProgress,
-}
-
 /// <summary>Queues webhook deliveries for every handled inbox event.</summary>
 internal sealed class WebhookFanOut(WebhookStore store) : IInboxEventObserver
 {
     public Task OnEventAsync(InboxEventContext context, CancellationToken cancellationToken) => store.FanOutAsync(context, cancellationToken);
 }
-
-/// <summary>Wakes the webhook sender when a delivery is queued or replayed in this process.</summary>
-internal sealed class WebhookSignal : Larkway.Hub.Hosting.WorkSignal;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Admin;
 using Larkway.Hub.AdminConsole.Audit;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -121,7 +122,7 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
     private static async Task<IResult> ListDeliveriesAsync(
         string id, [FromQuery] string? status, [FromQuery] string? limit, [FromServices] WebhookStore store, CancellationToken cancellationToken)
     {
-        WebhookDeliveryStatus? filter = null;
+        WorkState? filter = null;
         if (!string.IsNullOrEmpty(status))
         {
             if (!WebhookWire.TryParseStatus(status, out var parsed))
@@ -147,21 +148,21 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
         return TypedResults.Json(rows.Select(WebhookWire.ToDto).ToArray(), HubWebhooksJsonContext.Default.WebhookDeliveryDtoArray);
     }
 
-    private static async Task<IResult> ReplayAsync(HttpContext http, long id, [FromServices] WebhookStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ReplayAsync(HttpContext http, long id, [FromServices] IWorkQueue<WebhookDeliveryRow> queue, CancellationToken cancellationToken)
     {
-        var result = await store.ReplayAsync(id, cancellationToken).ConfigureAwait(false);
-        if (result == WebhookReplayResult.Replayed)
+        var result = await queue.ReplayAsync(id, cancellationToken).ConfigureAwait(false);
+        if (result == ReplayResult.Replayed)
         {
             await ApiAudit.WriteAsync(http, "webhook_delivery.replay", id.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
         }
 
         return result switch
         {
-            WebhookReplayResult.Replayed => TypedResults.Json(
-                new WebhookReplayDto(id, WebhookWire.StatusName(WebhookDeliveryStatus.Pending)),
+            ReplayResult.Replayed => TypedResults.Json(
+                new WebhookReplayDto(id, WebhookWire.StatusName(WorkState.Pending)),
                 HubWebhooksJsonContext.Default.WebhookReplayDto,
                 statusCode: StatusCodes.Status202Accepted),
-            WebhookReplayResult.InProgress => TypedResults.Problem(
+            ReplayResult.InProgress => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Delivery in progress",
                 detail: $"Delivery {id} is being sent right now; replay it once it is delivered, retrying or dead-lettered."),
@@ -222,17 +223,17 @@ internal static class WebhookWire
 {
     public static readonly string[] StatusNames = ["pending", "in_progress", "delivered", "retrying", "dead_letter"];
 
-    public static string StatusName(WebhookDeliveryStatus status) => status switch
+    public static string StatusName(WorkState status) => status switch
     {
-        WebhookDeliveryStatus.Pending => "pending",
-        WebhookDeliveryStatus.InProgress => "in_progress",
-        WebhookDeliveryStatus.Delivered => "delivered",
-        WebhookDeliveryStatus.Retrying => "retrying",
-        WebhookDeliveryStatus.DeadLetter => "dead_letter",
+        WorkState.Pending => "pending",
+        WorkState.InProgress => "in_progress",
+        WorkState.Done => "delivered",
+        WorkState.Retrying => "retrying",
+        WorkState.DeadLetter => "dead_letter",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
-    public static bool TryParseStatus(string value, out WebhookDeliveryStatus status) => WireNames.TryParse(value, StatusName, out status);
+    public static bool TryParseStatus(string value, out WorkState status) => WireNames.TryParse(value, StatusName, out status);
 
     public static WebhookDeliveryDto ToDto(WebhookDeliveryRow d) => new(
         d.Id,
@@ -240,12 +241,12 @@ internal static class WebhookWire
         d.InboxEventId,
         d.EventId,
         d.EventType,
-        StatusName(d.Status),
+        StatusName(d.State),
         d.Attempts,
         d.StatusCode,
         d.LastError,
         d.ResponseTimeMs,
         d.CreatedAt,
-        d.Status is WebhookDeliveryStatus.Pending or WebhookDeliveryStatus.Retrying ? d.NextAttemptAt : null,
+        d.State is WorkState.Pending or WorkState.Retrying ? d.NextAttemptAt : null,
         d.DeliveredAt);
 }

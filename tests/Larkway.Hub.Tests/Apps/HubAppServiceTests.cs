@@ -194,8 +194,7 @@ public abstract class HubAppServiceTests
             await db.SaveChangesAsync();
         }
 
-        await webhooks.FanOutAsync(new Larkway.Hub.Inbox.InboxEventContext(1, "", DateTimeOffset.UtcNow, TestEvents.Custom("ev_1").Envelope), CancellationToken.None);
-        (await webhooks.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None)).Single().Subscription.Secret.ShouldBe(legacy);
+        (await webhooks.GetSubscriptionAsync("whk_legacy", CancellationToken.None))!.Secret.ShouldBe(legacy);
 
         (await webhooks.ProtectLegacySecretsAsync(CancellationToken.None)).ShouldBe(1);
         (await webhooks.ProtectLegacySecretsAsync(CancellationToken.None)).ShouldBe(0);

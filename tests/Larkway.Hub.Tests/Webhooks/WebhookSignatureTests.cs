@@ -55,12 +55,11 @@ public sealed class WebhookSignatureTests
     [Fact]
     public void The_request_carries_the_stored_payload_signed_with_timestamp_and_delivery_headers()
     {
-        var claimed = new ClaimedWebhookDelivery(
-            new WebhookDeliveryRow { Id = 42, Payload = Body },
-            new WebhookSubscriptionRow { Id = "whk_1", Url = "http://127.0.0.1:9/hook", Secret = Secret });
+        var delivery = new WebhookDeliveryRow { Id = 42, Payload = Body };
+        var subscription = new WebhookSubscriptionRow { Id = "whk_1", Url = "http://127.0.0.1:9/hook", Secret = Secret };
         var now = DateTimeOffset.FromUnixTimeSeconds(1_700_000_123);
 
-        using var request = WebhookSender.CreateRequest(claimed, now);
+        using var request = WebhookSender.CreateRequest(delivery, subscription, now);
 
         request.Method.ShouldBe(HttpMethod.Post);
         request.RequestUri.ShouldBe(new Uri("http://127.0.0.1:9/hook"));

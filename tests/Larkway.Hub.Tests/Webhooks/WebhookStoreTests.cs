@@ -1,4 +1,5 @@
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Tests.TestSupport;
 using Larkway.Hub.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,29 +40,32 @@ public abstract class WebhookStoreTests
         await using var database = await CreateDatabaseAsync();
         await using var hub = Services(database);
         var store = hub.Provider.GetRequiredService<WebhookStore>();
+        var queue = hub.Provider.GetRequiredService<IWorkQueue<WebhookDeliveryRow>>();
         var subscription = await store.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/all"), ["*"], "", CancellationToken.None);
         await store.FanOutAsync(Context(1, TestEvents.Custom("ev_1")), CancellationToken.None);
 
         var claims = await Task.WhenAll(
-            store.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None),
-            store.ClaimAsync("b", 10, TimeSpan.FromMinutes(1), CancellationToken.None));
+            queue.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None),
+            queue.ClaimAsync("b", 10, TimeSpan.FromMinutes(1), CancellationToken.None));
         claims.Sum(c => c.Count).ShouldBe(1);
         var (winner, loser) = claims[0].Count == 1 ? ("a", "b") : ("b", "a");
         var claimed = claims.SelectMany(c => c).Single();
-        claimed.Subscription.Secret.ShouldBe(subscription.Secret);
-        (await store.ReplayAsync(claimed.Delivery.Id, CancellationToken.None)).ShouldBe(WebhookReplayResult.InProgress);
+        (await store.GetSubscriptionAsync(claimed.SubscriptionId, CancellationToken.None))!.Secret.ShouldBe(subscription.Secret);
+        (await queue.ReplayAsync(claimed.Id, CancellationToken.None)).ShouldBe(ReplayResult.InProgress);
 
-        (await store.MarkFailedAsync(claimed.Delivery.Id, loser, 400, 1, "HTTP 400", null, CancellationToken.None)).ShouldBeFalse();
-        (await store.MarkFailedAsync(claimed.Delivery.Id, winner, 400, 1, "HTTP 400", null, CancellationToken.None)).ShouldBeTrue();
-        (await store.ListDeliveriesAsync(subscription.Id, WebhookDeliveryStatus.DeadLetter, 10, CancellationToken.None)).Single().StatusCode.ShouldBe(400);
-        (await store.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None)).ShouldBeEmpty();
+        var refused = WorkOutcome<WebhookDeliveryRow>.DeadLetter("HTTP 400", s => s.SetProperty(d => d.StatusCode, 400));
+        (await queue.RecordAsync(claimed.Id, loser, refused, CancellationToken.None)).ShouldBeFalse();
+        (await queue.RecordAsync(claimed.Id, winner, refused, CancellationToken.None)).ShouldBeTrue();
+        (await store.ListDeliveriesAsync(subscription.Id, WorkState.DeadLetter, 10, CancellationToken.None)).Single().StatusCode.ShouldBe(400);
+        (await queue.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None)).ShouldBeEmpty();
 
-        (await store.ReplayAsync(claimed.Delivery.Id, CancellationToken.None)).ShouldBe(WebhookReplayResult.Replayed);
-        (await store.ReplayAsync(999_999, CancellationToken.None)).ShouldBe(WebhookReplayResult.NotFound);
-        var again = (await store.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None)).Single();
-        again.Delivery.Attempts.ShouldBe(1);
-        (await store.MarkDeliveredAsync(again.Delivery.Id, "a", 204, 3, CancellationToken.None)).ShouldBeTrue();
-        (await store.ListDeliveriesAsync(subscription.Id, WebhookDeliveryStatus.Delivered, 10, CancellationToken.None)).Single().DeliveredAt.ShouldNotBeNull();
+        (await queue.ReplayAsync(claimed.Id, CancellationToken.None)).ShouldBe(ReplayResult.Replayed);
+        (await queue.ReplayAsync(999_999, CancellationToken.None)).ShouldBe(ReplayResult.NotFound);
+        var again = (await queue.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None)).Single();
+        again.Attempts.ShouldBe(1);
+        DateTimeOffset? at = DateTimeOffset.UtcNow;
+        (await queue.RecordAsync(again.Id, "a", WorkOutcome<WebhookDeliveryRow>.Done(s => s.SetProperty(d => d.DeliveredAt, at)), CancellationToken.None)).ShouldBeTrue();
+        (await store.ListDeliveriesAsync(subscription.Id, WorkState.Done, 10, CancellationToken.None)).Single().DeliveredAt.ShouldNotBeNull();
 
         (await store.DeleteSubscriptionAsync(subscription.Id, CancellationToken.None)).ShouldBeTrue();
         (await store.ListDeliveriesAsync(subscription.Id, null, 10, CancellationToken.None)).ShouldBeEmpty();

@@ -204,6 +204,10 @@ public sealed class HubApprovalsTests
 
         await WaitForAsync(client, id, a => a.GetProperty("status").GetString() == "approved");
 
+        // Every event raised so far handled first: a late one would read the instance again and find the revert itself.
+        await HubSandbox.WaitUntilAsync(
+            () => HandledApprovalEventsAsync(hub).GetAwaiter().GetResult() >= ApprovalEventIdsAsync(hub).GetAwaiter().GetResult().Count, "the approval events handled");
+
         // The applicant reverts it in Feishu's UI; its REVERTED event is lost.
         await DropAsync(hub, "approval_instance", 1);
         using (var revert = await hub.Control.PostAsJsonAsync($"/_emulator/approvals/instances/{instance}/revert", new { }))

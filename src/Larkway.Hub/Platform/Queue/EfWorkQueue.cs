@@ -19,10 +19,14 @@ internal class EfWorkQueue<TRow> : IWorkQueue<TRow>
     private readonly IHubStorageProvider _provider;
     private readonly TimeProvider _time;
     private readonly QueueScope? _scope;
+    private readonly WorkSignal? _signal;
     private string? _claimSql;
 
-    /// <summary>A queue over every row of <typeparamref name="TRow"/>, or only those <paramref name="scope"/> selects.</summary>
-    public EfWorkQueue(string name, IDbContextFactory<HubDbContext> contexts, IHubStorageProvider provider, TimeProvider time, QueueScope? scope = null)
+    /// <summary>
+    /// A queue over every row of <typeparamref name="TRow"/>, or only those <paramref name="scope"/> selects; a replay
+    /// wakes <paramref name="signal"/>'s worker.
+    /// </summary>
+    public EfWorkQueue(string name, IDbContextFactory<HubDbContext> contexts, IHubStorageProvider provider, TimeProvider time, QueueScope? scope = null, WorkSignal? signal = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
@@ -30,6 +34,7 @@ internal class EfWorkQueue<TRow> : IWorkQueue<TRow>
         _provider = provider;
         _time = time;
         _scope = scope;
+        _signal = signal;
     }
 
     /// <inheritdoc />
@@ -176,7 +181,7 @@ internal class EfWorkQueue<TRow> : IWorkQueue<TRow>
         var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            if (await ReplayWhereAsync(db, r => r.Id == id && r.State != WorkState.InProgress, also, cancellationToken).ConfigureAwait(false) == 1)
+            if (await ReplayWhereAsync(db, r => r.Id == id, also, cancellationToken).ConfigureAwait(false) == 1)
             {
                 return ReplayResult.Replayed;
             }
@@ -196,10 +201,11 @@ internal class EfWorkQueue<TRow> : IWorkQueue<TRow>
         }
     }
 
-    private Task<int> ReplayWhereAsync(HubDbContext db, Expression<Func<TRow, bool>> which, Action<UpdateSettersBuilder<TRow>>? also, CancellationToken cancellationToken)
+    /// <summary>Replays the matching items nobody holds: not in progress, or held under a lease that expired (its worker died).</summary>
+    private async Task<int> ReplayWhereAsync(HubDbContext db, Expression<Func<TRow, bool>> which, Action<UpdateSettersBuilder<TRow>>? also, CancellationToken cancellationToken)
     {
         DateTimeOffset? now = _time.GetUtcNow();
-        return Rows(db).Where(which).Where(r => r.State != WorkState.InProgress).ExecuteUpdateAsync(
+        var replayed = await Rows(db).Where(which).Where(r => r.State != WorkState.InProgress || r.LeaseUntil <= now).ExecuteUpdateAsync(
             s =>
             {
                 s.SetProperty(r => r.State, WorkState.Pending);
@@ -210,7 +216,13 @@ internal class EfWorkQueue<TRow> : IWorkQueue<TRow>
                 s.SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null);
                 also?.Invoke(s);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (replayed > 0)
+        {
+            _signal?.Notify();
+        }
+
+        return replayed;
     }
 
     /// <inheritdoc />

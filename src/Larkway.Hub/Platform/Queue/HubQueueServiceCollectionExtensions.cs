@@ -35,7 +35,8 @@ public static class HubQueueServiceCollectionExtensions
             sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
             sp.GetRequiredService<IHubStorageProvider>(),
             sp.GetRequiredService<TimeProvider>(),
-            typeof(TRow) == typeof(WorkItemRow) ? new QueueScope(nameof(WorkItemRow.Queue), name) : null);
+            typeof(TRow) == typeof(WorkItemRow) ? new QueueScope(nameof(WorkItemRow.Queue), name) : null,
+            sp.GetRequiredService<WorkSignals>().For(name));
         services.AddKeyedSingleton<IWorkQueue<TRow>>(name, (sp, _) => store(sp));
         services.TryAddSingleton<IWorkQueue<TRow>>(sp => sp.GetRequiredKeyedService<IWorkQueue<TRow>>(name));
         services.AddSingleton(new QueueDefinition(name, (sp, ct) => sp.GetRequiredKeyedService<IWorkQueue<TRow>>(name).StatsAsync(ct)));

@@ -23,7 +23,7 @@ public interface IWorkQueue<TRow>
     /// <summary>Records how an attempt ended; false when <paramref name="owner"/> no longer held the item (another worker took it over).</summary>
     Task<bool> RecordAsync(long id, string owner, WorkOutcome<TRow> outcome, CancellationToken cancellationToken);
 
-    /// <summary>Puts an item that is not in progress back to Pending with its attempts reset.</summary>
+    /// <summary>Puts an item nobody holds (not in progress, or its lease expired) back to Pending with its attempts reset.</summary>
     Task<ReplayResult> ReplayAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>How many items wait or retry, and since when the oldest due one has been due.</summary>

@@ -1,12 +1,13 @@
 using System.Globalization;
 using Larkway.Hub.AdminConsole.Audit;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-internal sealed class WebhookDeliveriesModel(WebhookStore store, ConsoleQueries queries, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class WebhookDeliveriesModel(WebhookStore store, IWorkQueue<WebhookDeliveryRow> queue, ConsoleQueries queries, IAuditLog audit) : ConsolePageModel(audit)
 {
     [BindProperty(SupportsGet = true)]
     public string? Subscription { get; set; }
@@ -20,7 +21,7 @@ internal sealed class WebhookDeliveriesModel(WebhookStore store, ConsoleQueries 
 
     public async Task OnGetAsync()
     {
-        WebhookDeliveryStatus? status = null;
+        WorkState? status = null;
         if (!string.IsNullOrEmpty(Status))
         {
             if (!WebhookWire.TryParseStatus(Status, out var parsed))
@@ -42,13 +43,13 @@ internal sealed class WebhookDeliveriesModel(WebhookStore store, ConsoleQueries 
     /// <summary>Sends a delivery again (a dead letter, or a delivered one a receiver lost).</summary>
     public async Task<IActionResult> OnPostReplayAsync(long id)
     {
-        switch (await store.ReplayAsync(id, HttpContext.RequestAborted).ConfigureAwait(false))
+        switch (await queue.ReplayAsync(id, HttpContext.RequestAborted).ConfigureAwait(false))
         {
-            case WebhookReplayResult.Replayed:
+            case ReplayResult.Replayed:
                 await AuditAsync("webhook_delivery.replay", id.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 Flash($"Delivery {id} queued again.");
                 break;
-            case WebhookReplayResult.InProgress:
+            case ReplayResult.InProgress:
                 Flash($"Delivery {id} is being sent right now; replay it once it is delivered, retrying or dead-lettered.");
                 break;
             default:
