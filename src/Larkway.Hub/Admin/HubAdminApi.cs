@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Queue;
 using System.Text.Json.Serialization;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Admin;
@@ -42,7 +43,7 @@ public static class HubAdminEndpointRouteBuilderExtensions
         [FromQuery] string? before,
         CancellationToken cancellationToken)
     {
-        InboxStatus? statusFilter = null;
+        WorkState? statusFilter = null;
         if (!string.IsNullOrEmpty(status))
         {
             if (!HubAdminWire.TryParseStatus(status, out var parsed))
@@ -77,21 +78,21 @@ public static class HubAdminEndpointRouteBuilderExtensions
         return TypedResults.Json(body, HubAdminJsonContext.Default.AdminEventListDto);
     }
 
-    private static async Task<IResult> ReplayEventAsync(HttpContext http, [FromServices] InboxStore store, long id, CancellationToken cancellationToken)
+    private static async Task<IResult> ReplayEventAsync(HttpContext http, [FromServices] InboxQueue queue, long id, CancellationToken cancellationToken)
     {
-        var result = await store.ReplayAsync(id, cancellationToken).ConfigureAwait(false);
-        if (result == InboxReplayResult.Replayed)
+        var result = await queue.ReplayEventAsync(id, cancellationToken).ConfigureAwait(false);
+        if (result == ReplayResult.Replayed)
         {
             await ApiAudit.WriteAsync(http, "event.replay", id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
         }
 
         return result switch
         {
-            InboxReplayResult.Replayed => TypedResults.Json(
-                new AdminReplayDto(id, HubAdminWire.StatusName(InboxStatus.Pending)),
+            ReplayResult.Replayed => TypedResults.Json(
+                new AdminReplayDto(id, HubAdminWire.StatusName(WorkState.Pending)),
                 HubAdminJsonContext.Default.AdminReplayDto,
                 statusCode: StatusCodes.Status202Accepted),
-            InboxReplayResult.InProgress => TypedResults.Problem(
+            ReplayResult.InProgress => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Event in progress",
                 detail: $"Event {id} is being processed right now; replay it once it is done, failed or dead-lettered."),
@@ -150,18 +151,18 @@ internal static class HubAdminWire
 {
     public static readonly string[] StatusNames = ["pending", "in_progress", "done", "failed", "dead_letter"];
 
-    public static string StatusName(InboxStatus status) => status switch
+    public static string StatusName(WorkState status) => status switch
     {
-        InboxStatus.Pending => "pending",
-        InboxStatus.InProgress => "in_progress",
-        InboxStatus.Done => "done",
-        InboxStatus.Failed => "failed",
-        InboxStatus.DeadLetter => "dead_letter",
+        WorkState.Pending => "pending",
+        WorkState.InProgress => "in_progress",
+        WorkState.Done => "done",
+        WorkState.Retrying => "failed",
+        WorkState.DeadLetter => "dead_letter",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
     /// <summary>Accepts the wire name (<c>dead_letter</c>) or the enum name (<c>DeadLetter</c>), any case.</summary>
-    public static bool TryParseStatus(string value, out InboxStatus status) => WireNames.TryParse(value, StatusName, out status);
+    public static bool TryParseStatus(string value, out WorkState status) => WireNames.TryParse(value, StatusName, out status);
 
     public static string TransportName(FeishuEventTransport transport) => transport switch
     {

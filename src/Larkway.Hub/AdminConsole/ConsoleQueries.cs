@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Storage;
@@ -17,9 +18,9 @@ internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, H
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var inbox = await db.InboxEvents.GroupBy(e => e.Status).Select(g => new { g.Key, Count = g.Count() })
+            var inbox = await db.InboxEvents.GroupBy(e => e.State).Select(g => new { g.Key, Count = g.Count() })
                 .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken).ConfigureAwait(false);
-            var deliveries = await db.NotificationDeliveries.GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() })
+            var deliveries = await db.NotificationDeliveries.GroupBy(d => d.State).Select(g => new { g.Key, Count = g.Count() })
                 .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken).ConfigureAwait(false);
             var notifications = await db.Notifications.CountAsync(cancellationToken).ConfigureAwait(false);
             var deadLetters = await db.WebhookDeliveries.CountAsync(d => d.State == Platform.Queue.WorkState.DeadLetter, cancellationToken).ConfigureAwait(false);
@@ -29,7 +30,7 @@ internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, H
 
     /// <summary>Newest notifications first, optionally of one type and/or with a recipient in one delivery status.</summary>
     public async Task<IReadOnlyList<(NotificationRow Notification, IReadOnlyList<NotificationDeliveryRow> Deliveries)>> NotificationsAsync(
-        string? type, DeliveryStatus? status, int limit, CancellationToken cancellationToken)
+        string? type, Platform.Queue.WorkState? status, int limit, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -42,7 +43,7 @@ internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, H
 
             if (status is { } s)
             {
-                query = query.Where(n => db.NotificationDeliveries.Any(d => d.NotificationId == n.Id && d.Status == s));
+                query = query.Where(n => db.NotificationDeliveries.Any(d => d.NotificationId == n.Id && d.State == s));
             }
 
             var rows = await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -79,7 +80,7 @@ internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, H
 
 /// <summary>What the dashboard shows.</summary>
 internal sealed record DashboardCounts(
-    IReadOnlyDictionary<InboxStatus, int> Inbox,
+    IReadOnlyDictionary<WorkState, int> Inbox,
     int Notifications,
-    IReadOnlyDictionary<DeliveryStatus, int> Deliveries,
+    IReadOnlyDictionary<Platform.Queue.WorkState, int> Deliveries,
     int WebhookDeadLetters);

@@ -17,8 +17,6 @@ internal sealed partial class ApprovalBridge(
     ApprovalDefinitions definitions,
     Cards.ApprovalCards cards,
     IHubApps apps,
-    IOptions<ApprovalOptions> options,
-    TimeProvider time,
     ILogger<ApprovalBridge> logger)
 {
     /// <summary>Sources of a transition, as the history and callbacks name them.</summary>
@@ -35,10 +33,10 @@ internal sealed partial class ApprovalBridge(
 
     /// <summary>
     /// One create attempt for a Submitting approval. Created → Pending (then read once, best effort, for its tasks); a
-    /// transient failure → tried again later with the same uuid (Failed after <see cref="ApprovalOptions.MaxAttempts"/>);
+    /// transient failure → recorded on the approval and returned, for the submit queue to try again with the same uuid;
     /// a refusal → Failed with Feishu's code and message. Returns the approval afterwards.
     /// </summary>
-    public async Task<ApprovalRow> SubmitAsync(ApprovalRow approval, CancellationToken cancellationToken)
+    public async Task<ApprovalSubmitResult> SubmitAsync(ApprovalRow approval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approval);
         string instanceCode;
@@ -71,13 +69,22 @@ internal sealed partial class ApprovalBridge(
         try
         {
             // Its first tasks, so the answer and the history show who must act; reconciliation reads it later anyway.
-            return await SyncAsync(row, FromApi, cancellationToken).ConfigureAwait(false) ?? row;
+            return new(await SyncAsync(row, FromApi, cancellationToken).ConfigureAwait(false) ?? row, null);
         }
         catch (Exception ex) when (Failure(ex) is not null)
         {
             LogSyncFailed(logger, ex, row.Id);
-            return row;
+            return new(row, null);
         }
+    }
+
+    /// <summary>Gives up on a create whose attempts are used up: Failed with the last failure.</summary>
+    public async Task<ApprovalRow> GiveUpAsync(ApprovalRow approval, FeishuFailure failure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        LogCreateFailed(logger, approval.Id, failure.Code);
+        var failed = await store.MarkFailedAsync(approval.Id, failure, FromApi, cancellationToken).ConfigureAwait(false);
+        return failed?.Approval ?? approval;
     }
 
     /// <summary>
@@ -174,23 +181,20 @@ internal sealed partial class ApprovalBridge(
         _ => null,
     };
 
-    private async Task<ApprovalRow> FailedAttemptAsync(ApprovalRow approval, FeishuFailure failure, bool transient, CancellationToken cancellationToken)
+    private async Task<ApprovalSubmitResult> FailedAttemptAsync(ApprovalRow approval, FeishuFailure failure, bool transient, CancellationToken cancellationToken)
     {
-        if (transient && approval.Attempts < options.Value.MaxAttempts)
+        if (transient)
         {
-            var retryAt = time.GetUtcNow() + options.Value.RetryDelay(approval.Attempts);
-            LogCreateRetrying(logger, approval.Id, failure.Code, approval.Attempts);
-            await store.RetryLaterAsync(approval.Id, failure, retryAt, cancellationToken).ConfigureAwait(false);
-            return await store.FindAsync(approval.Id, cancellationToken).ConfigureAwait(false) ?? approval;
+            LogCreateRetrying(logger, approval.Id, failure.Code);
+            await store.RecordCreateErrorAsync(approval.Id, failure, cancellationToken).ConfigureAwait(false);
+            return new(await store.FindAsync(approval.Id, cancellationToken).ConfigureAwait(false) ?? approval, failure);
         }
 
-        LogCreateFailed(logger, approval.Id, failure.Code);
-        var failed = await store.MarkFailedAsync(approval.Id, failure, FromApi, cancellationToken).ConfigureAwait(false);
-        return failed?.Approval ?? approval;
+        return new(await GiveUpAsync(approval, failure, cancellationToken).ConfigureAwait(false), null);
     }
 
-    [LoggerMessage(EventId = 4610, Level = LogLevel.Warning, Message = "Creating the Feishu instance of approval {ApprovalId} failed with code {Code} (attempt {Attempt}); it is tried again with the same uuid.")]
-    private static partial void LogCreateRetrying(ILogger logger, string approvalId, int code, int attempt);
+    [LoggerMessage(EventId = 4610, Level = LogLevel.Warning, Message = "Creating the Feishu instance of approval {ApprovalId} failed with code {Code}; it is tried again with the same uuid.")]
+    private static partial void LogCreateRetrying(ILogger logger, string approvalId, int code);
 
     [LoggerMessage(EventId = 4611, Level = LogLevel.Warning, Message = "Feishu refused to create the instance of approval {ApprovalId} (code {Code}); the approval failed.")]
     private static partial void LogCreateFailed(ILogger logger, string approvalId, int code);
@@ -198,3 +202,8 @@ internal sealed partial class ApprovalBridge(
     [LoggerMessage(EventId = 4612, Level = LogLevel.Information, Message = "Approval {ApprovalId} was created in Feishu but could not be read back yet; events and reconciliation bring its tasks.")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, string approvalId);
 }
+
+/// <summary>What one create attempt left: the approval, and the failure that may pass when it is to be tried again.</summary>
+/// <param name="Approval">The approval afterwards (Pending, Failed, or still Submitting).</param>
+/// <param name="Retryable">Why it is still Submitting; null when the attempt decided it.</param>
+internal sealed record ApprovalSubmitResult(ApprovalRow Approval, FeishuFailure? Retryable);

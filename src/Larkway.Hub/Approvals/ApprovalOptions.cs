@@ -1,7 +1,9 @@
+using Larkway.Hub.Platform.Queue;
+
 namespace Larkway.Hub.Approvals;
 
 /// <summary>The approval bridge's settings, bound from <c>Larkway:Approvals</c>.</summary>
-public sealed class ApprovalOptions
+public sealed class ApprovalOptions : IQueueOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Approvals";
@@ -85,12 +87,10 @@ public sealed class ApprovalOptions
     internal static readonly TimeSpan[] DefaultRetryDelays =
         [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
 
-    /// <summary>The wait after the given failed attempt (1-based).</summary>
-    internal TimeSpan RetryDelay(int attempt)
-    {
-        var delays = RetryDelays is { Count: > 0 } d ? d : DefaultRetryDelays;
-        return delays[Math.Clamp(attempt - 1, 0, delays.Count - 1)];
-    }
+    /// <inheritdoc />
+    public RetrySchedule Retry => new(RetryDelays is { Count: > 0 } d ? [.. d] : DefaultRetryDelays, MaxAttempts);
+
+    bool IQueueOptions.WorkerEnabled => SubmitterEnabled;
 
     /// <summary>When an approval created at <paramref name="createdAt"/> and read at <paramref name="now"/> is due to be read again.</summary>
     internal DateTimeOffset NextSync(DateTimeOffset createdAt, DateTimeOffset now)

@@ -2,7 +2,7 @@ namespace Larkway.Hub.Approvals;
 
 /// <summary>
 /// An approval a business system asked for: the request as accepted, the Feishu instance it became, where it stands,
-/// and (while <see cref="ApprovalState.Submitting"/>) its place in the submit outbox.
+/// (while <see cref="ApprovalState.Submitting"/>, its create is a work item of <see cref="ApprovalSubmissions"/>).
 /// </summary>
 public sealed class ApprovalRow
 {
@@ -62,12 +62,6 @@ public sealed class ApprovalRow
 
     /// <summary>The number of the last transition (0: none); guards concurrent appliers (optimistic concurrency).</summary>
     public int Sequence { get; set; }
-
-    /// <summary>Create attempts so far (Submitting).</summary>
-    public int Attempts { get; set; }
-
-    /// <summary>When the submitter may try the create next (Submitting), or take over an attempt that stalled.</summary>
-    public DateTimeOffset? NextAttemptAt { get; set; }
 
     /// <summary>Feishu's code for a failed create (or the last failed attempt).</summary>
     public int? ErrorCode { get; set; }

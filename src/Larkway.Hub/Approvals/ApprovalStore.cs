@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Storage;
 using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,6 @@ internal sealed class ApprovalStore(
     HubDatabaseInitializer initializer,
     IHubStorageProvider provider,
     WebhookStore webhooks,
-    ApprovalSignal signal,
     IOptions<ApprovalOptions> options,
     TimeProvider time)
 {
@@ -27,10 +27,11 @@ internal sealed class ApprovalStore(
     public static string UuidOf(string approvalId) => "larkway-" + approvalId;
 
     /// <summary>
-    /// Stores a new approval as Submitting — not yet due for the submitter, which takes it over only if the caller's own
-    /// attempt does not finish within <see cref="ApprovalOptions.LeaseDuration"/> — or finds the caller's earlier one.
+    /// Stores a new approval as Submitting with its create queued in the same transaction — held by the caller's own
+    /// attempt (<paramref name="attemptOwner"/>), so the submitter takes it over only if that attempt does not finish
+    /// within <see cref="ApprovalOptions.LeaseDuration"/> — or finds the caller's earlier one.
     /// </summary>
-    public async Task<ApprovalCreateResult> CreateAsync(ApprovalRequest request, string caller, string? applicantOpenId, CancellationToken cancellationToken)
+    public async Task<ApprovalCreateResult> CreateAsync(ApprovalRequest request, string caller, string? applicantOpenId, string attemptOwner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -61,11 +62,12 @@ internal sealed class ApprovalStore(
                 NotificationId = request.NotificationId,
                 Uuid = UuidOf(id),
                 Status = ApprovalState.Submitting,
-                Attempts = 1,
-                NextAttemptAt = now + options.Value.LeaseDuration,
                 CreatedAt = now,
             };
             db.Approvals.Add(row);
+            var submission = WorkItemRow.Create(ApprovalSubmissions.QueueName, id, now);
+            (submission.State, submission.Attempts, submission.LeaseOwner, submission.LeaseUntil) = (WorkState.InProgress, 1, attemptOwner, now + options.Value.LeaseDuration);
+            db.WorkItems.Add(submission);
             try
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -78,7 +80,27 @@ internal sealed class ApprovalStore(
                     ?? throw new InvalidOperationException("Unique violation without a stored approval.", ex);
             }
 
-            return new ApprovalCreateResult(ApprovalCreateStatus.Created, row);
+            return new ApprovalCreateResult(ApprovalCreateStatus.Created, row) { Submission = submission.Id };
+        }
+    }
+
+    /// <summary>Where the creates of these approvals stand (attempts, next attempt), by approval id.</summary>
+    public async Task<IReadOnlyDictionary<string, ApprovalSubmission>> SubmissionsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var items = await db.WorkItems.AsNoTracking().Where(w => w.Queue == ApprovalSubmissions.QueueName && ids.Contains(w.Key))
+                .Select(w => new { w.Key, w.State, w.Attempts, w.NextAttemptAt, w.LeaseUntil }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return items.ToDictionary(
+                w => w.Key,
+                w => new ApprovalSubmission(w.Attempts, w.State switch
+                {
+                    WorkState.Pending or WorkState.Retrying => w.NextAttemptAt,
+                    WorkState.InProgress => w.LeaseUntil,
+                    _ => null,
+                }),
+                StringComparer.Ordinal);
         }
     }
 
@@ -165,56 +187,20 @@ internal sealed class ApprovalStore(
         }
     }
 
-    /// <summary>
-    /// Claims up to <paramref name="batchSize"/> Submitting approvals whose next attempt is due, each counting an
-    /// attempt and held for <see cref="ApprovalOptions.LeaseDuration"/> (a conditional update: of two submitters one wins).
-    /// </summary>
-    public async Task<IReadOnlyList<ApprovalRow>> ClaimSubmitsAsync(int batchSize, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        DateTimeOffset? until = now + options.Value.LeaseDuration;
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            var due = await db.Approvals.AsNoTracking()
-                .Where(a => a.Status == ApprovalState.Submitting && a.NextAttemptAt <= now)
-                .OrderBy(a => a.NextAttemptAt).Select(a => new { a.Id, a.NextAttemptAt }).Take(batchSize)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            var claimed = new List<string>(due.Count);
-            foreach (var candidate in due)
-            {
-                var updated = await db.Approvals
-                    .Where(a => a.Id == candidate.Id && a.Status == ApprovalState.Submitting && a.NextAttemptAt == candidate.NextAttemptAt)
-                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.NextAttemptAt, until).SetProperty(a => a.Attempts, a => a.Attempts + 1), cancellationToken)
-                    .ConfigureAwait(false);
-                if (updated == 1)
-                {
-                    claimed.Add(candidate.Id);
-                }
-            }
-
-            return claimed.Count == 0 ? [] : await db.Approvals.AsNoTracking().Where(a => claimed.Contains(a.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Records a transient create failure: tried again at <paramref name="retryAt"/> with the same uuid.</summary>
-    public async Task RetryLaterAsync(string id, FeishuFailure failure, DateTimeOffset retryAt, CancellationToken cancellationToken)
+    /// <summary>Records a create failure that may pass, for the API to show while the create is tried again.</summary>
+    public async Task RecordCreateErrorAsync(string id, FeishuFailure failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        DateTimeOffset? at = retryAt;
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             var message = Truncate(failure.Message, ApprovalRow.MaxErrorLength);
             await db.Approvals.Where(a => a.Id == id && a.Status == ApprovalState.Submitting).ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.NextAttemptAt, at)
-                    .SetProperty(a => a.ErrorCode, failure.Code)
+                s => s.SetProperty(a => a.ErrorCode, failure.Code)
                     .SetProperty(a => a.ErrorMessage, message)
                     .SetProperty(a => a.LogId, failure.LogId),
                 cancellationToken).ConfigureAwait(false);
         }
-
-        signal.Notify();
     }
 
     /// <summary>Records the created instance: Submitting → Pending, with the <c>submitted</c> transition and its callback.</summary>
@@ -228,7 +214,6 @@ internal sealed class ApprovalStore(
 
             row.Status = ApprovalState.Pending;
             row.InstanceCode = instanceCode;
-            row.NextAttemptAt = null;
             row.ErrorCode = null;
             row.ErrorMessage = null;
             row.LogId = null;
@@ -247,7 +232,6 @@ internal sealed class ApprovalStore(
             }
 
             row.Status = ApprovalState.Failed;
-            row.NextAttemptAt = null;
             row.ErrorCode = failure.Code;
             row.ErrorMessage = Truncate(failure.Message, ApprovalRow.MaxErrorLength);
             row.LogId = failure.LogId;
@@ -468,13 +452,17 @@ internal enum ApprovalCreateStatus
 }
 
 /// <summary>The outcome of a create: what happened and the approval concerned.</summary>
-internal sealed record ApprovalCreateResult(ApprovalCreateStatus Status, ApprovalRow Approval);
+internal sealed record ApprovalCreateResult(ApprovalCreateStatus Status, ApprovalRow Approval)
+{
+    /// <summary>The work item of a new approval's create (held by the caller's attempt); null otherwise.</summary>
+    public long? Submission { get; init; }
+}
+
+/// <summary>Where an approval's create stands: attempts so far, and when it is tried next (or taken over) while it is open.</summary>
+internal sealed record ApprovalSubmission(int Attempts, DateTimeOffset? NextAttemptAt);
 
 /// <summary>An approval after a change, and the transitions that change recorded (none when it changed nothing).</summary>
 internal sealed record ApprovalApplied(ApprovalRow Approval, IReadOnlyList<ApprovalTransitionRow> Added);
 
 /// <summary>Feishu's answer to a failed call: its code, message and log id (what Feishu support asks for).</summary>
 internal sealed record FeishuFailure(int Code, string Message, string? LogId);
-
-/// <summary>Wakes the submitter when a create is put off for a retry.</summary>
-internal sealed class ApprovalSignal : Larkway.Hub.Hosting.WorkSignal;

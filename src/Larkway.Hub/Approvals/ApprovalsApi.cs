@@ -40,7 +40,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
         HttpContext http,
         [FromServices] ApprovalStore store,
         [FromServices] ApprovalDefinitions definitions,
-        [FromServices] ApprovalBridge bridge,
+        [FromServices] ApprovalSubmissions submissions,
         [FromServices] IRecipientResolver resolver,
         [FromServices] HubAppRegistry apps,
         CancellationToken cancellationToken)
@@ -63,7 +63,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
         // A retry is answered from the store: nothing is looked up or sent again.
         if (await store.FindExistingAsync(request, caller.Id, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
-            return Answer(earlier);
+            return await AnswerAsync(store, earlier, cancellationToken).ConfigureAwait(false);
         }
 
         if (request.App is { } appName && await HubNotificationsEndpointRouteBuilderExtensions.AppProblemAsync(apps, appName, cancellationToken).ConfigureAwait(false) is { } appProblem)
@@ -77,15 +77,15 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             return error;
         }
 
-        var created = await store.CreateAsync(request, caller.Id, checkedRequest.ApplicantOpenId, cancellationToken).ConfigureAwait(false);
+        var created = await store.CreateAsync(request, caller.Id, checkedRequest.ApplicantOpenId, ApprovalSubmissions.InlineOwner, cancellationToken).ConfigureAwait(false);
         if (created.Status != ApprovalCreateStatus.Created)
         {
-            return Answer(created);
+            return await AnswerAsync(store, created, cancellationToken).ConfigureAwait(false);
         }
 
         // Not the request's token: a caller hanging up mid-create must not leave the create half recorded.
-        var submitted = await bridge.SubmitAsync(created.Approval, CancellationToken.None).ConfigureAwait(false);
-        return Answer(new ApprovalCreateResult(ApprovalCreateStatus.Created, submitted));
+        var submitted = await submissions.SubmitNowAsync(created, CancellationToken.None).ConfigureAwait(false);
+        return await AnswerAsync(store, new ApprovalCreateResult(ApprovalCreateStatus.Created, submitted), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -139,8 +139,13 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             return NotFound(id);
         }
 
-        return TypedResults.Json(ApprovalWire.ToDto(f.Approval, f.History), HubApprovalsJsonContext.Default.ApprovalDto);
+        var submission = await SubmissionAsync(store, f.Approval, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(ApprovalWire.ToDto(f.Approval, f.History, submission), HubApprovalsJsonContext.Default.ApprovalDto);
     }
+
+    /// <summary>Where an approval's create stands: its attempts, and while it is submitted, its next one.</summary>
+    private static async Task<ApprovalSubmission?> SubmissionAsync(ApprovalStore store, ApprovalRow approval, CancellationToken cancellationToken) =>
+        (await store.SubmissionsAsync([approval.Id], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(approval.Id);
 
     private static async Task<IResult> ListAsync(
         HttpContext http, [FromServices] ApprovalStore store, string? reference, string? status, int? limit, string? before, CancellationToken cancellationToken)
@@ -164,7 +169,8 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
 
         var caller = HubNotificationsEndpointRouteBuilderExtensions.Caller(http);
         var rows = await store.ListAsync(caller.IsAdmin ? null : caller.Id, reference, state, before, limit ?? 50, cancellationToken).ConfigureAwait(false);
-        var page = new ApprovalListDto([.. rows.Select(r => ApprovalWire.ToDto(r, null))], rows.Count == (limit ?? 50) ? rows[^1].Id : null);
+        var submissions = rows.Count == 0 ? null : await store.SubmissionsAsync([.. rows.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
+        var page = new ApprovalListDto([.. rows.Select(r => ApprovalWire.ToDto(r, null, submissions?.GetValueOrDefault(r.Id)))], rows.Count == (limit ?? 50) ? rows[^1].Id : null);
         return TypedResults.Json(page, HubApprovalsJsonContext.Default.ApprovalListDto);
     }
 
@@ -199,14 +205,15 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
 
         await ApiAudit.WriteAsync(http, "approval.cancel", id, ("reference", approval.Reference)).ConfigureAwait(false);
         var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(ApprovalWire.ToDto(found!.Value.Approval, found.Value.History), HubApprovalsJsonContext.Default.ApprovalDto);
+        var cancelled = await SubmissionAsync(store, found!.Value.Approval, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(ApprovalWire.ToDto(found.Value.Approval, found.Value.History, cancelled), HubApprovalsJsonContext.Default.ApprovalDto);
     }
 
     /// <summary>
     /// 201 with the approval once Feishu created its instance, 202 while it is still being submitted, 200 for a repeat of
     /// an earlier request, 422 for a create Feishu refused (with its code and message), 409 for a key reused for another request.
     /// </summary>
-    private static IResult Answer(ApprovalCreateResult result)
+    private static async Task<IResult> AnswerAsync(ApprovalStore store, ApprovalCreateResult result, CancellationToken cancellationToken)
     {
         var approval = result.Approval;
         if (result.Status == ApprovalCreateStatus.KeyReused)
@@ -232,7 +239,8 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
                 });
         }
 
-        var dto = ApprovalWire.ToDto(approval, null) with { Duplicate = duplicate };
+        var submission = await SubmissionAsync(store, approval, cancellationToken).ConfigureAwait(false);
+        var dto = ApprovalWire.ToDto(approval, null, submission) with { Duplicate = duplicate };
         var status = duplicate ? StatusCodes.Status200OK : approval.Status == ApprovalState.Submitting ? StatusCodes.Status202Accepted : StatusCodes.Status201Created;
         return TypedResults.Json(dto, HubApprovalsJsonContext.Default.ApprovalDto, statusCode: status);
     }
@@ -308,7 +316,7 @@ internal sealed partial class HubApprovalsJsonContext : JsonSerializerContext;
 /// <summary>Rows to wire shapes.</summary>
 internal static class ApprovalWire
 {
-    public static ApprovalDto ToDto(ApprovalRow row, IReadOnlyList<ApprovalTransitionRow>? history)
+    public static ApprovalDto ToDto(ApprovalRow row, IReadOnlyList<ApprovalTransitionRow>? history, ApprovalSubmission? submission)
     {
         using var form = JsonDocument.Parse(row.Form);
         var tasks = JsonSerializer.Deserialize(row.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray) ?? [];
@@ -326,8 +334,8 @@ internal static class ApprovalWire
             [.. tasks.Select(t => new ApprovalTaskDto(t.Id, t.OpenId, t.NodeId, t.NodeName, t.Status.ToLowerInvariant(), t.Comment))],
             history is null ? null : [.. history.Select(ToDto)],
             row.ErrorCode is { } code ? new ApprovalErrorDto(code, row.ErrorMessage, row.LogId) : null,
-            row.Attempts,
-            row.Status == ApprovalState.Submitting ? row.NextAttemptAt : null,
+            submission?.Attempts ?? 0,
+            row.Status == ApprovalState.Submitting ? submission?.NextAttemptAt : null,
             row.CreatedAt,
             row.SyncedAt)
         {

@@ -1,9 +1,11 @@
 using Larkway.Hub.Approvals;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Approvals.Cards;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Inbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -47,7 +49,6 @@ public static class HubApprovalsServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ApprovalSignal>();
         services.TryAddSingleton<ApprovalStore>();
         services.TryAddSingleton<ApprovalDefinitions>();
         services.TryAddSingleton<ApprovalBridge>();
@@ -55,8 +56,7 @@ public static class HubApprovalsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationCardHandler, ApprovalCardClicks>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationCardHandler, ApprovalRequestAction>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, ApprovalEventObserver>());
-        services.TryAddSingleton<ApprovalSubmitter>();
-        services.AddHostedService<ApprovalSubmitterHost>();
+        services.AddHubQueue<WorkItemRow, ApprovalSubmissions>(ApprovalSubmissions.QueueName, sp => sp.GetRequiredService<IOptions<ApprovalOptions>>().Value);
 
         // Every replica may compete for them; one with ReconcileEnabled / RemindersEnabled false never does. Decided here
         // from configuration and the configure callback alike (both are known at registration).

@@ -1,6 +1,7 @@
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -43,26 +44,31 @@ public static class HubInboxServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<InboxSignal>();
+        services.AddHubQueues();
+
+        // One writer per process: the inbox's appends, claims and completions in the engine's own SQL.
+        services.TryAddSingleton(sp => sp.GetRequiredService<IHubStorageProvider>().CreateInboxWriter());
         services.TryAddSingleton(sp => new InboxStore(
             sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
-            sp.GetRequiredService<IHubStorageProvider>(),
+            sp.GetRequiredService<IInboxWriter>(),
             sp.GetRequiredService<HubDatabaseInitializer>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<InboxOptions>>(),
-            sp.GetRequiredService<InboxSignal>(),
+            sp.GetRequiredService<WorkSignals>(),
             sp.GetRequiredService<ILogger<InboxStore>>()));
+        services.TryAddSingleton<InboxQueue>();
         services.TryAddSingleton<IHubEventDispatcherProvider, HubEventDispatcherRegistry>();
         services.TryAddSingleton(sp => new InboxEventSink(
             sp.GetRequiredService<InboxStore>(),
+            sp.GetRequiredService<InboxQueue>(),
             sp.GetRequiredService<IHubEventDispatcherProvider>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<InboxOptions>>(),
             sp.GetRequiredService<ILogger<InboxEventSink>>(),
             sp.GetServices<IInboxEventObserver>()));
         services.TryAddSingleton<IFeishuEventSink>(sp => sp.GetRequiredService<InboxEventSink>());
-        services.TryAddSingleton<InboxProcessor>();
-        services.AddHostedService<InboxProcessorHost>();
+        services.AddHubQueue<InboxEvent, InboxProcessor>(
+            InboxQueue.QueueName, sp => sp.GetRequiredService<IOptions<InboxOptions>>().Value, sp => sp.GetRequiredService<InboxQueue>());
         return services;
     }
 

@@ -1,10 +1,12 @@
+using Larkway.Hub.Platform.Queue;
 using Larkway.Feishu.Events.Ingest;
 
 namespace Larkway.Hub.Inbox;
 
 /// <summary>
 /// One received event or callback and its processing state:
-/// <c>Pending → InProgress(LeaseUntil, LeaseOwner) → Done | Failed(Attempts, NextAttemptAt, LastError) → DeadLetter</c>.
+/// <c>Pending → InProgress(LeaseUntil, LeaseOwner) → Done | Retrying(Attempts, NextAttemptAt, LastError) → DeadLetter</c>;
+/// an item of the <see cref="InboxQueue"/>.
 /// </summary>
 /// <remarks>
 /// <see cref="Id"/> is a database-generated <see cref="long"/> rather than a <see cref="Guid"/>: it grows with
@@ -12,10 +14,10 @@ namespace Larkway.Hub.Inbox;
 /// in the dedup table's foreign key, and every provider has it natively (SQLite rowid, PostgreSQL identity).
 /// Ids are only shown to administrators, so their guessability does not matter.
 /// </remarks>
-public sealed class InboxEvent
+public sealed class InboxEvent : IWorkItem
 {
     /// <summary>Longest <see cref="LastError"/> stored; longer messages are cut.</summary>
-    public const int MaxErrorLength = 2000;
+    public const int MaxErrorLength = QueueLimits.MaxErrorLength;
 
     /// <summary>Database id, increasing with arrival.</summary>
     public long Id { get; set; }
@@ -39,7 +41,7 @@ public sealed class InboxEvent
     public DateTimeOffset ReceivedAt { get; set; }
 
     /// <summary>Processing state.</summary>
-    public InboxStatus Status { get; set; }
+    public WorkState State { get; set; }
 
     /// <summary>Dispatch attempts so far (counted when claimed, so a crash mid-handler counts too).</summary>
     public int Attempts { get; set; }
@@ -58,25 +60,6 @@ public sealed class InboxEvent
 
     /// <summary>When it reached Done.</summary>
     public DateTimeOffset? CompletedAt { get; set; }
-}
-
-/// <summary>Processing state of an <see cref="InboxEvent"/>.</summary>
-public enum InboxStatus
-{
-    /// <summary>Waiting to be claimed.</summary>
-    Pending,
-
-    /// <summary>Claimed by a processor that holds a lease.</summary>
-    InProgress,
-
-    /// <summary>Handled (or had no handler).</summary>
-    Done,
-
-    /// <summary>The last attempt failed; it will be retried at <see cref="InboxEvent.NextAttemptAt"/>.</summary>
-    Failed,
-
-    /// <summary>Failed too often; only a replay brings it back.</summary>
-    DeadLetter,
 }
 
 /// <summary>One dedup key of a stored event. The key is the primary key, so a second insert of it fails.</summary>
@@ -107,7 +90,7 @@ public sealed record InboxEventSummary(
     string EventType,
     string? DedupKey,
     DateTimeOffset ReceivedAt,
-    InboxStatus Status,
+    WorkState Status,
     int Attempts,
     string? LastError,
     FeishuEventTransport Transport,
@@ -128,19 +111,6 @@ public enum InboxAppendStatus
 /// <param name="Status">Accepted or duplicate.</param>
 /// <param name="EventId">The event's id (for a duplicate, the id of the first copy).</param>
 public readonly record struct InboxAppendResult(InboxAppendStatus Status, long EventId);
-
-/// <summary>The outcome of <see cref="InboxStore.ReplayAsync"/>.</summary>
-public enum InboxReplayResult
-{
-    /// <summary>Back to Pending with attempts reset.</summary>
-    Replayed,
-
-    /// <summary>No event has that id.</summary>
-    NotFound,
-
-    /// <summary>The event is being processed right now; replay it after it finishes.</summary>
-    InProgress,
-}
 
 /// <summary>A page of <see cref="InboxStore.ListAsync"/>.</summary>
 /// <param name="Items">The events, newest first.</param>

@@ -2,6 +2,7 @@ using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,13 +11,14 @@ namespace Larkway.Hub.Inbox;
 /// <summary>
 /// The Hub's <see cref="IFeishuEventSink"/>: every event and callback is persisted (with dedup) before the
 /// receiver acknowledges it, so a crash after the ack loses nothing and a redelivery is a no-op. Events are
-/// handled later by the <c>InboxProcessor</c>. Card actions must be answered within Feishu's 3 s, so their
+/// handled later by the inbox queue's worker (<see cref="InboxProcessor"/>). Card actions must be answered within Feishu's 3 s, so their
 /// handler runs inline with a deadline (<see cref="InboxOptions.CardActionTimeout"/>); a slower handler keeps
 /// running and the callback is answered without a card response.
 /// </summary>
 public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
 {
     private readonly InboxStore _store;
+    private readonly InboxQueue _queue;
     private readonly IHubEventDispatcherProvider _dispatchers;
     private readonly TimeProvider _time;
     private readonly InboxOptions _options;
@@ -26,10 +28,11 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
     private int _disposeCount;
 
     // Card actions stored here are leased to this sink while their handler runs inline.
-    private readonly string _owner = InboxOwner.Create("card");
+    private readonly string _owner = QueueOwner.Create("card");
 
     internal InboxEventSink(
         InboxStore store,
+        InboxQueue queue,
         IHubEventDispatcherProvider dispatchers,
         TimeProvider time,
         IOptions<InboxOptions> options,
@@ -38,6 +41,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
     {
         _observers = [.. observers ?? []];
         _store = store;
+        _queue = queue;
         _dispatchers = dispatchers;
         _time = time;
         _options = options.Value;
@@ -77,7 +81,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
                 return FeishuIngestResult.Accepted;
             }
 
-            await _store.CompleteAsync(stored.EventId, _owner, CancellationToken.None).ConfigureAwait(false);
+            await _queue.RecordAsync(stored.EventId, _owner, WorkOutcome<InboxEvent>.Done(), CancellationToken.None).ConfigureAwait(false);
             return FeishuIngestResult.Accepted;
         }
 
@@ -132,7 +136,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
                 await observer.OnEventAsync(context, token).ConfigureAwait(false);
             }
 
-            await _store.CompleteAsync(eventId, _owner, CancellationToken.None).ConfigureAwait(false);
+            await _queue.RecordAsync(eventId, _owner, WorkOutcome<InboxEvent>.Done(), CancellationToken.None).ConfigureAwait(false);
             return result?.CardResponse;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -145,7 +149,9 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
             LogCardActionFailed(_logger, eventId, ex.GetType().FullName ?? ex.GetType().Name);
             try
             {
-                await _store.FailAsync(eventId, _owner, InboxOwner.Describe(ex), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                // This inline run was the event's first attempt; the inbox worker retries it on the inbox's schedule.
+                var retry = WorkOutcome<InboxEvent>.Failed(_options.Retry.NextAttempt(_time.GetUtcNow(), attempts: 1), QueueErrors.Describe(ex));
+                await _queue.RecordAsync(eventId, _owner, retry, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception storeError)
             {
@@ -167,28 +173,4 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
 
     [LoggerMessage(EventId = 4023, Level = LogLevel.Error, Message = "Card action {EventId}: could not record the handler's outcome ({ExceptionType}); the lease will expire and it will be retried.")]
     private static partial void LogRecordFailed(ILogger logger, long eventId, string exceptionType);
-}
-
-/// <summary>Lease owner names and error descriptions shared by the sink and the processor.</summary>
-internal static class InboxOwner
-{
-    /// <summary>A name unique to this process and component, e.g. <c>host/1234/processor/9f2c…</c>.</summary>
-    public static string Create(string component)
-    {
-        var name = $"{Environment.MachineName}/{Environment.ProcessId}/{component}/{Guid.NewGuid():N}";
-        return name.Length <= 128 ? name : name[^128..];
-    }
-
-    /// <summary>Exception type and message (messages of our handlers carry no payloads), innermost cause appended.</summary>
-    public static string Describe(Exception exception)
-    {
-        var text = $"{exception.GetType().FullName}: {exception.Message}";
-        var inner = exception.GetBaseException();
-        if (!ReferenceEquals(inner, exception))
-        {
-            text += $" ---> {inner.GetType().FullName}: {inner.Message}";
-        }
-
-        return text.Length > InboxEvent.MaxErrorLength ? text[..InboxEvent.MaxErrorLength] : text;
-    }
 }

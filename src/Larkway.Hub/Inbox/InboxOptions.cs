@@ -1,7 +1,9 @@
+using Larkway.Hub.Platform.Queue;
+
 namespace Larkway.Hub.Inbox;
 
 /// <summary>Inbox processing settings, bound from <c>Larkway:Inbox</c>.</summary>
-public sealed class InboxOptions
+public sealed class InboxOptions : IQueueOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Inbox";
@@ -52,4 +54,9 @@ public sealed class InboxOptions
 
     internal IReadOnlyList<TimeSpan> EffectiveRetryDelays =>
         RetryDelays is { Count: > 0 } delays ? [.. delays] : DefaultRetryDelays;
+
+    /// <inheritdoc />
+    public RetrySchedule Retry => new(EffectiveRetryDelays, MaxAttempts, RetryJitter);
+
+    bool IQueueOptions.WorkerEnabled => ProcessorEnabled;
 }

@@ -47,7 +47,7 @@ public abstract partial class SingletonDuty : BackgroundService
     public string LeaseName { get; }
 
     /// <summary>This runner's owner name in <c>hub_leases</c>, unique to the process and instance.</summary>
-    public string Owner { get; } = InboxOwner.Create("lease");
+    public string Owner { get; } = Platform.Queue.QueueOwner.Create("lease");
 
     /// <summary>The clock the runner (and its duty) goes by.</summary>
     protected TimeProvider Time => _time;

@@ -2,6 +2,7 @@ using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -36,7 +37,6 @@ public static class HubNotificationsServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<NotificationSignal>();
         services.TryAddSingleton<NotificationStore>();
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<NotificationTypeStore>();
@@ -46,8 +46,7 @@ public static class HubNotificationsServiceCollectionExtensions
         services.AddHostedService<NotificationPackStartup>();
         services.TryAddSingleton<IRecipientResolver, ContactRecipientResolver>();
         services.TryAddSingleton<RecipientExpander>();
-        services.TryAddSingleton<NotificationSender>();
-        services.AddHostedService<NotificationSenderHost>();
+        services.AddHubQueue<NotificationDeliveryRow, NotificationSender>(NotificationQueue.Name, sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value);
         return services;
     }
 }

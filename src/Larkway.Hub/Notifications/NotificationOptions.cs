@@ -1,7 +1,9 @@
+using Larkway.Hub.Platform.Queue;
+
 namespace Larkway.Hub.Notifications;
 
 /// <summary>The notification sender's settings, bound from <c>Larkway:Notifications</c>.</summary>
-public sealed class NotificationOptions
+public sealed class NotificationOptions : IQueueOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Notifications";
@@ -45,4 +47,9 @@ public sealed class NotificationOptions
     internal IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays is { Count: > 0 } delays
         ? [.. delays]
         : [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
+
+    /// <inheritdoc />
+    public RetrySchedule Retry => new(EffectiveRetryDelays, MaxAttempts);
+
+    bool IQueueOptions.WorkerEnabled => SenderEnabled;
 }

@@ -1,3 +1,5 @@
+using Larkway.Hub.Platform.Queue;
+
 namespace Larkway.Hub.Notifications;
 
 /// <summary>One accepted notification: what to send (the message content, rendered) and who asked for it.</summary>
@@ -81,7 +83,7 @@ public sealed class NotificationActionRow
 }
 
 /// <summary>One recipient of a notification: an outbox item with its own state, attempts and outcome.</summary>
-public sealed class NotificationDeliveryRow
+public sealed class NotificationDeliveryRow : IWorkItem
 {
     /// <summary>Maximum stored length of an error message.</summary>
     public const int MaxErrorLength = 1000;
@@ -98,19 +100,19 @@ public sealed class NotificationDeliveryRow
     /// <summary>The caller's value (an address, an id).</summary>
     public string Recipient { get; set; } = "";
 
-    /// <summary>Where it is in the outbox.</summary>
-    public DeliveryStatus Status { get; set; }
+    /// <summary>Where it is in the outbox: Pending (queued), InProgress (sending), Done (sent), Retrying, DeadLetter (failed).</summary>
+    public WorkState State { get; set; }
 
-    /// <summary>Attempts made so far.</summary>
+    /// <inheritdoc />
     public int Attempts { get; set; }
 
-    /// <summary>When it may be tried next (Queued, Retrying).</summary>
+    /// <inheritdoc />
     public DateTimeOffset? NextAttemptAt { get; set; }
 
-    /// <summary>The sender holding it (InProgress).</summary>
+    /// <inheritdoc />
     public string? LeaseOwner { get; set; }
 
-    /// <summary>Until when the lease holds.</summary>
+    /// <inheritdoc />
     public DateTimeOffset? LeaseUntil { get; set; }
 
     /// <summary>The message <c>uuid</c> sent with every attempt, so Feishu posts it once however often it is retried.</summary>
@@ -129,29 +131,10 @@ public sealed class NotificationDeliveryRow
     public int? ErrorCode { get; set; }
 
     /// <summary>The last failure's message.</summary>
-    public string? ErrorMessage { get; set; }
+    public string? LastError { get; set; }
 
     /// <summary>The last failure's Feishu log id, for Feishu support.</summary>
     public string? LogId { get; set; }
-}
-
-/// <summary>A delivery's state: Queued → InProgress → Sent, or → Retrying (back-off) → … → Failed.</summary>
-public enum DeliveryStatus
-{
-    /// <summary>Waiting for the sender.</summary>
-    Queued,
-
-    /// <summary>Held by a sender under a lease.</summary>
-    InProgress,
-
-    /// <summary>Posted; the message id is known.</summary>
-    Sent,
-
-    /// <summary>Failed for a reason that may pass (rate limit, 5xx, network); tried again after a back-off.</summary>
-    Retrying,
-
-    /// <summary>Failed for good (no such user, bot not in the chat, attempts used up); replayable.</summary>
-    Failed,
 }
 
 /// <summary>A caller's API key: stored as its SHA-256 only, limited to some notification types.</summary>

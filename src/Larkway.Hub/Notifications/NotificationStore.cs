@@ -1,21 +1,24 @@
 using System.Security.Cryptography;
 using System.Text;
 using Larkway.Hub.Notifications.Actions;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.Notifications;
 
 /// <summary>
-/// Notifications and their outbox: idempotent creation (one notification per caller and key, whatever the race),
-/// lease-based claiming of deliveries, and each delivery's outcome. Every transition is one conditional statement,
-/// so two senders (or two Hub processes) never hold the same delivery.
+/// Notifications and their deliveries: idempotent creation (one notification per caller and key, whatever the race, its
+/// deliveries queued in the same transaction), content updates that queue the sent messages again, and clicks. The
+/// deliveries are the <see cref="NotificationQueue"/>'s items; claiming and outcomes are the queue's.
 /// </summary>
 internal sealed class NotificationStore(
     IDbContextFactory<HubDbContext> contexts,
     HubDatabaseInitializer initializer,
     IHubStorageProvider provider,
-    NotificationSignal signal,
+    WorkSignals signals,
+    [FromKeyedServices(NotificationQueue.Name)] IWorkQueue<NotificationDeliveryRow> queue,
     TimeProvider time)
 {
     /// <summary>Stores the notification and one queued delivery per recipient, in one transaction.</summary>
@@ -51,7 +54,7 @@ internal sealed class NotificationStore(
                     NotificationId = id,
                     RecipientType = recipient.Type,
                     Recipient = recipient.Value,
-                    Status = DeliveryStatus.Queued,
+                    State = WorkState.Pending,
                     NextAttemptAt = now,
                     Uuid = Uuid(id, recipient),
                 });
@@ -68,7 +71,7 @@ internal sealed class NotificationStore(
                 return await FindByKeyAsync(db, caller, request, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("Unique violation without a stored notification.", ex);
             }
 
-            signal.Notify();
+            signals.For(NotificationQueue.Name).Notify();
             return new NotificationCreateResult(NotificationCreateStatus.Created, id);
         }
     }
@@ -111,78 +114,32 @@ internal sealed class NotificationStore(
     }
 
     /// <summary>
-    /// Claims up to <paramref name="batchSize"/> due deliveries (Queued or Retrying and due, or InProgress with an expired
-    /// lease), oldest first, each counting an attempt; returns them with their notifications.
+    /// Queues a sent delivery again when the notification's content changed while it was being sent (its message shows
+    /// an older version), so the message ends up showing the newest. Returns whether it was queued.
     /// </summary>
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int batchSize, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<bool> RequeueIfStaleAsync(long deliveryId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        DateTimeOffset? until = now + lease;
+        DateTimeOffset? now = time.GetUtcNow();
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var candidates = await Due(db.NotificationDeliveries, now).OrderBy(d => d.Id).Select(d => d.Id).Take(batchSize)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            if (candidates.Count == 0)
+            if (await RequeueStaleAsync(db, db.NotificationDeliveries.Where(d => d.Id == deliveryId), now, cancellationToken).ConfigureAwait(false) == 0)
             {
-                return [];
+                return false;
             }
 
-            // One conditional statement for the lot (one commit, not one per row): only rows still due are taken, so
-            // of two claimers each row goes to exactly one. A due row is never one this owner holds under a live
-            // lease, so afterwards the candidates InProgress under this owner are the ones just claimed.
-            var updated = await Due(db.NotificationDeliveries.Where(d => candidates.Contains(d.Id)), now).ExecuteUpdateAsync(
-                s => s.SetProperty(d => d.Status, DeliveryStatus.InProgress)
-                    .SetProperty(d => d.LeaseOwner, owner)
-                    .SetProperty(d => d.LeaseUntil, until)
-                    .SetProperty(d => d.Attempts, d => d.Attempts + 1),
-                cancellationToken).ConfigureAwait(false);
-            if (updated == 0)
-            {
-                return [];
-            }
-
-            var claimed = candidates;
-            var rows = await db.NotificationDeliveries.AsNoTracking()
-                .Where(d => claimed.Contains(d.Id) && d.LeaseOwner == owner && d.Status == DeliveryStatus.InProgress)
-                .Join(db.Notifications.AsNoTracking(), d => d.NotificationId, n => n.Id, (d, n) => new ClaimedDelivery(d, n))
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.OrderBy(r => r.Delivery.Id)];
+            signals.For(NotificationQueue.Name).Notify();
+            return true;
         }
     }
 
-    /// <summary>
-    /// Records a send (or an update) of <paramref name="version"/>; false when <paramref name="owner"/> no longer held the
-    /// lease (the outcome is then the other sender's). If the content changed meanwhile, the delivery is queued again at
-    /// once, so the message ends up showing the newest version.
-    /// </summary>
-    public async Task<bool> MarkSentAsync(long id, string owner, string messageId, int version, CancellationToken cancellationToken)
+    /// <summary>The notification a claimed delivery belongs to; null when it was deleted.</summary>
+    public async Task<NotificationRow?> FindNotificationAsync(string id, CancellationToken cancellationToken)
     {
-        DateTimeOffset? now = time.GetUtcNow();
-
-        // Both statements on one context (one connection open, not two): this runs once per delivery.
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var held = await Owned(db, id, owner).ExecuteUpdateAsync(
-                s => s
-                    .SetProperty(d => d.Status, DeliveryStatus.Sent)
-                    .SetProperty(d => d.MessageId, messageId)
-                    .SetProperty(d => d.SentAt, d => d.SentAt ?? now)
-                    .SetProperty(d => d.SentVersion, version)
-                    .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
-                    .SetProperty(d => d.LeaseOwner, (string?)null)
-                    .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
-                    .SetProperty(d => d.ErrorCode, (int?)null)
-                    .SetProperty(d => d.ErrorMessage, (string?)null)
-                    .SetProperty(d => d.LogId, (string?)null),
-                cancellationToken).ConfigureAwait(false) == 1;
-            if (held && await RequeueStaleAsync(db, db.NotificationDeliveries.Where(d => d.Id == id), now, cancellationToken).ConfigureAwait(false) > 0)
-            {
-                signal.Notify();
-            }
-
-            return held;
+            return await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -223,7 +180,7 @@ internal sealed class NotificationStore(
                 var version = await db.Notifications.Where(n => n.Id == id).Select(n => n.Version).FirstAsync(cancellationToken).ConfigureAwait(false);
                 var updating = await RequeueStaleAsync(db, db.NotificationDeliveries.Where(d => d.NotificationId == id), now, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                signal.Notify();
+                signals.For(NotificationQueue.Name).Notify();
                 return (version, updating);
             }
         }
@@ -232,83 +189,19 @@ internal sealed class NotificationStore(
     /// <summary>Sent deliveries whose message shows an older version than the notification's go back to the queue.</summary>
     private static Task<int> RequeueStaleAsync(HubDbContext db, IQueryable<NotificationDeliveryRow> deliveries, DateTimeOffset? now, CancellationToken cancellationToken) =>
         deliveries
-            .Where(d => d.Status == DeliveryStatus.Sent
+            .Where(d => d.State == WorkState.Done
                 && d.SentVersion < db.Notifications.Where(n => n.Id == d.NotificationId).Select(n => n.Version).First())
             .ExecuteUpdateAsync(
-                s => s.SetProperty(d => d.Status, DeliveryStatus.Queued).SetProperty(d => d.Attempts, 0).SetProperty(d => d.NextAttemptAt, now),
+                s => s.SetProperty(d => d.State, WorkState.Pending).SetProperty(d => d.Attempts, 0).SetProperty(d => d.NextAttemptAt, now),
                 cancellationToken);
-
-    /// <summary>Records a failure: Retrying until <paramref name="retryAt"/>, or Failed for good when it is null.</summary>
-    public Task<bool> MarkFailedAsync(long id, string owner, DeliveryError error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
-    {
-        var message = error.Message.Length > NotificationDeliveryRow.MaxErrorLength ? error.Message[..NotificationDeliveryRow.MaxErrorLength] : error.Message;
-        var status = retryAt is null ? DeliveryStatus.Failed : DeliveryStatus.Retrying;
-        return UpdateOwnedAsync(id, owner, s => s
-            .SetProperty(d => d.Status, status)
-            .SetProperty(d => d.NextAttemptAt, retryAt)
-            .SetProperty(d => d.LeaseOwner, (string?)null)
-            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(d => d.ErrorCode, error.Code)
-            .SetProperty(d => d.ErrorMessage, message)
-            .SetProperty(d => d.LogId, error.LogId), cancellationToken);
-    }
-
-    /// <summary>
-    /// Puts a held delivery back until <paramref name="at"/> without counting the attempt: it was paced (its receiver's
-    /// next send slot is later; <paramref name="error"/> null, status Queued) or throttled by Feishu (a rate limit says
-    /// nothing about the delivery; status Retrying with the error). So a 429 storm never uses up a delivery's attempts.
-    /// </summary>
-    public Task<bool> DeferAsync(long id, string owner, DateTimeOffset at, DeliveryError? error, CancellationToken cancellationToken)
-    {
-        DateTimeOffset? next = at;
-        if (error is null)
-        {
-            return UpdateOwnedAsync(id, owner, s => s
-                .SetProperty(d => d.Status, DeliveryStatus.Queued)
-                .SetProperty(d => d.NextAttemptAt, next)
-                .SetProperty(d => d.Attempts, d => d.Attempts - 1)
-                .SetProperty(d => d.LeaseOwner, (string?)null)
-                .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
-        }
-
-        var message = error.Message.Length > NotificationDeliveryRow.MaxErrorLength ? error.Message[..NotificationDeliveryRow.MaxErrorLength] : error.Message;
-        return UpdateOwnedAsync(id, owner, s => s
-            .SetProperty(d => d.Status, DeliveryStatus.Retrying)
-            .SetProperty(d => d.NextAttemptAt, next)
-            .SetProperty(d => d.Attempts, d => d.Attempts - 1)
-            .SetProperty(d => d.LeaseOwner, (string?)null)
-            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(d => d.ErrorCode, error.Code)
-            .SetProperty(d => d.ErrorMessage, message)
-            .SetProperty(d => d.LogId, error.LogId), cancellationToken);
-    }
 
     /// <summary>
     /// Puts a notification's failed deliveries back in the queue with their attempts reset (after the cause was
     /// fixed: the bot added to the chat, the user given access). Their uuids are unchanged, so nothing already
     /// posted is posted again. Returns how many.
     /// </summary>
-    public async Task<int> RetryFailedAsync(string notificationId, CancellationToken cancellationToken)
-    {
-        DateTimeOffset? now = time.GetUtcNow();
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            var retried = await db.NotificationDeliveries
-                .Where(d => d.NotificationId == notificationId && d.Status == DeliveryStatus.Failed)
-                .ExecuteUpdateAsync(
-                    s => s.SetProperty(d => d.Status, DeliveryStatus.Queued)
-                        .SetProperty(d => d.Attempts, 0)
-                        .SetProperty(d => d.NextAttemptAt, now),
-                    cancellationToken).ConfigureAwait(false);
-            if (retried > 0)
-            {
-                signal.Notify();
-            }
-
-            return retried;
-        }
-    }
+    public Task<int> RetryFailedAsync(string notificationId, CancellationToken cancellationToken) =>
+        queue.ReplayAsync(d => d.NotificationId == notificationId && d.State == WorkState.DeadLetter, also: null, cancellationToken);
 
     /// <summary>
     /// Records a click on one of the notification's cards, and the action's decision on the notification, in one transaction.
@@ -369,28 +262,6 @@ internal sealed class NotificationStore(
     internal static string Uuid(string notificationId, NotificationRecipient recipient) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{notificationId}\n{recipient.Type}\n{recipient.Value}")))[..32];
 
-    private static IQueryable<NotificationDeliveryRow> Due(IQueryable<NotificationDeliveryRow> rows, DateTimeOffset now) =>
-        rows.Where(d => ((d.Status == DeliveryStatus.Queued || d.Status == DeliveryStatus.Retrying) && d.NextAttemptAt <= now)
-            || (d.Status == DeliveryStatus.InProgress && d.LeaseUntil <= now));
-
-    private async Task<bool> UpdateOwnedAsync(
-        long id,
-        string owner,
-        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<NotificationDeliveryRow>> setters,
-        CancellationToken cancellationToken)
-    {
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            var updated = await Owned(db, id, owner).ExecuteUpdateAsync(setters, cancellationToken).ConfigureAwait(false);
-            return updated == 1;
-        }
-    }
-
-    /// <summary>The delivery, while <paramref name="owner"/> holds its lease.</summary>
-    private static IQueryable<NotificationDeliveryRow> Owned(HubDbContext db, long id, string owner) =>
-        db.NotificationDeliveries.Where(d => d.Id == id && d.Status == DeliveryStatus.InProgress && d.LeaseOwner == owner);
-
     private static async Task<NotificationCreateResult?> FindByKeyAsync(HubDbContext db, string caller, NotificationRequest request, CancellationToken cancellationToken)
     {
         var found = await db.Notifications.AsNoTracking()
@@ -428,9 +299,6 @@ internal enum NotificationCreateStatus
 
 /// <summary>The outcome of a create: what happened and the notification's id.</summary>
 internal sealed record NotificationCreateResult(NotificationCreateStatus Status, string Id);
-
-/// <summary>A claimed delivery and what it is to deliver.</summary>
-internal sealed record ClaimedDelivery(NotificationDeliveryRow Delivery, NotificationRow Notification);
 
 /// <summary>Why an attempt failed: Feishu's code (0 for transport failures), message and log id.</summary>
 internal sealed record DeliveryError(int Code, string Message, string? LogId);

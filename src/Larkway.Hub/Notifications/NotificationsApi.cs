@@ -3,6 +3,7 @@ using Larkway.Hub.Admin;
 using Larkway.Hub.Apps;
 using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Notifications.Types;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -426,13 +427,13 @@ internal static class NotificationWire
         var recipients = deliveries.Select(d => new NotificationRecipientDto(
             d.RecipientType,
             d.Recipient,
-            Status(d.Status),
+            Status(d.State),
             d.Attempts,
             d.MessageId,
             d.SentAt,
             d.SentVersion,
-            d.Status is DeliveryStatus.Queued or DeliveryStatus.Retrying ? d.NextAttemptAt : null,
-            d.ErrorCode is { } code ? new NotificationErrorDto(code, d.ErrorMessage, d.LogId) : null)).ToArray();
+            d.State is WorkState.Pending or WorkState.Retrying ? d.NextAttemptAt : null,
+            d.ErrorCode is { } code ? new NotificationErrorDto(code, d.LastError, d.LogId) : null)).ToArray();
         return new NotificationDto(notification.Id, notification.Type, notification.IdempotencyKey, notification.CreatedAt, notification.Version, Overall(deliveries), recipients,
             notification.Decision,
             [.. (actions ?? []).Select(a => new NotificationActionDto(
@@ -440,25 +441,25 @@ internal static class NotificationWire
             notification.App ?? HubAppService.DefaultAppName);
     }
 
-    public static string Status(DeliveryStatus status) => status switch
+    public static string Status(WorkState status) => status switch
     {
-        DeliveryStatus.Queued => "queued",
-        DeliveryStatus.InProgress => "sending",
-        DeliveryStatus.Sent => "sent",
-        DeliveryStatus.Retrying => "retrying",
+        WorkState.Pending => "queued",
+        WorkState.InProgress => "sending",
+        WorkState.Done => "sent",
+        WorkState.Retrying => "retrying",
         _ => "failed",
     };
 
     /// <summary>sent when every recipient got it, failed when every one failed for good, partially_failed when it is over with some of each; else in_progress.</summary>
     private static string Overall(IReadOnlyList<NotificationDeliveryRow> deliveries)
     {
-        if (deliveries.Any(d => d.Status is not (DeliveryStatus.Sent or DeliveryStatus.Failed)))
+        if (deliveries.Any(d => d.State is not (WorkState.Done or WorkState.DeadLetter)))
         {
             return "in_progress";
         }
 
-        return deliveries.All(d => d.Status == DeliveryStatus.Sent) ? "sent"
-            : deliveries.All(d => d.Status == DeliveryStatus.Failed) ? "failed"
+        return deliveries.All(d => d.State == WorkState.Done) ? "sent"
+            : deliveries.All(d => d.State == WorkState.DeadLetter) ? "failed"
             : "partially_failed";
     }
 }

@@ -34,6 +34,7 @@ internal sealed partial class HubDatabaseInitializer(
             var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             await using (db.ConfigureAwait(false))
             {
+                await RefuseUnknownHistoryAsync(db, cancellationToken).ConfigureAwait(false);
                 var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).Count();
                 await provider.MigrateAsync(db, cancellationToken).ConfigureAwait(false);
                 await provider.InitializeAsync(db, cancellationToken).ConfigureAwait(false);
@@ -45,6 +46,22 @@ internal sealed partial class HubDatabaseInitializer(
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A database whose applied migrations this Hub does not know was made by another build (a pre-release one whose
+    /// migrations were since combined, or a newer Hub): migrating it would fail halfway, so the Hub stops and says so.
+    /// </summary>
+    private static async Task RefuseUnknownHistoryAsync(HubDbContext db, CancellationToken cancellationToken)
+    {
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).Where(m => !known.Contains(m)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new Hosting.HubConfigurationException(
+                $"The Hub database was created by a different Larkway Hub build: it has migration(s) {string.Join(", ", unknown)}, which this build does not know. "
+                + "A pre-release sandbox database (./data/larkway.db) can simply be deleted; otherwise run the Hub version that created it, or point Larkway:Storage:ConnectionString at a new database.");
         }
     }
 

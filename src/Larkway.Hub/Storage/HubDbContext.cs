@@ -114,16 +114,11 @@ public class HubDbContext : DbContext
             e.Property(x => x.Body).HasColumnName("body").IsRequired();
             e.Property(x => x.Transport).HasColumnName("transport").HasConversion<string>().HasMaxLength(32).IsRequired();
             e.Property(x => x.ReceivedAt).HasColumnName("received_at");
-            e.Property(x => x.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16).IsRequired();
-            e.Property(x => x.Attempts).HasColumnName("attempts");
-            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
-            e.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(128);
-            e.Property(x => x.LeaseUntil).HasColumnName("lease_until");
-            e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(InboxEvent.MaxErrorLength);
+            e.MapWorkItem();
             e.Property(x => x.CompletedAt).HasColumnName("completed_at");
 
-            // The claim query: status + due time (Pending/Failed) or status + lease (InProgress).
-            e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_inbox_events_status_next_attempt_at");
+            // The claim query: status + due time (Pending/Retrying) or status + lease (InProgress).
+            e.HasIndex(x => new { x.State, x.NextAttemptAt }).HasDatabaseName("ix_inbox_events_status_next_attempt_at");
             e.HasIndex(x => new { x.EventType, x.Id }).HasDatabaseName("ix_inbox_events_event_type_id");
         });
 
@@ -169,19 +164,14 @@ public class HubDbContext : DbContext
             e.Property(x => x.NotificationId).HasColumnName("notification_id").HasMaxLength(40).IsRequired();
             e.Property(x => x.RecipientType).HasColumnName("recipient_type").HasMaxLength(16).IsRequired();
             e.Property(x => x.Recipient).HasColumnName("recipient").HasMaxLength(NotificationLimits.MaxRecipientLength).IsRequired();
-            e.Property(x => x.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16).IsRequired();
-            e.Property(x => x.Attempts).HasColumnName("attempts");
-            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
-            e.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(128);
-            e.Property(x => x.LeaseUntil).HasColumnName("lease_until");
+            e.MapWorkItem();
             e.Property(x => x.Uuid).HasColumnName("uuid").HasMaxLength(50).IsRequired();
             e.Property(x => x.MessageId).HasColumnName("message_id").HasMaxLength(64);
             e.Property(x => x.SentAt).HasColumnName("sent_at");
             e.Property(x => x.SentVersion).HasColumnName("sent_version");
             e.Property(x => x.ErrorCode).HasColumnName("error_code");
-            e.Property(x => x.ErrorMessage).HasColumnName("error_message").HasMaxLength(NotificationDeliveryRow.MaxErrorLength);
             e.Property(x => x.LogId).HasColumnName("log_id").HasMaxLength(128);
-            e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_notification_deliveries_status_next_attempt_at");
+            e.HasIndex(x => new { x.State, x.NextAttemptAt }).HasDatabaseName("ix_notification_deliveries_status_next_attempt_at");
             e.HasIndex(x => x.NotificationId).HasDatabaseName("ix_notification_deliveries_notification_id");
             e.HasOne<NotificationRow>().WithMany().HasForeignKey(x => x.NotificationId).OnDelete(DeleteBehavior.Cascade)
                 .HasConstraintName("fk_notification_deliveries_notifications_notification_id");
@@ -375,8 +365,6 @@ public class HubDbContext : DbContext
 
             // Two appliers of one approval (an event and reconciliation) cannot both write the same next sequence.
             e.Property(x => x.Sequence).HasColumnName("sequence").IsConcurrencyToken();
-            e.Property(x => x.Attempts).HasColumnName("attempts");
-            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
             e.Property(x => x.ErrorCode).HasColumnName("error_code");
             e.Property(x => x.ErrorMessage).HasColumnName("error_message").HasMaxLength(ApprovalRow.MaxErrorLength);
             e.Property(x => x.LogId).HasColumnName("log_id").HasMaxLength(128);
@@ -391,7 +379,6 @@ public class HubDbContext : DbContext
             // The idempotency guarantee, as for notifications: one approval per (caller, key), whatever the race.
             e.HasIndex(x => new { x.Caller, x.IdempotencyKey }).IsUnique().HasDatabaseName("ux_approvals_caller_idempotency_key");
             e.HasIndex(x => new { x.App, x.InstanceCode }).HasDatabaseName("ix_approvals_app_instance_code");
-            e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_approvals_status_next_attempt_at");
             e.HasIndex(x => new { x.Status, x.NextSyncAt }).HasDatabaseName("ix_approvals_status_next_sync_at");
             e.HasIndex(x => new { x.CardsDue, x.SyncedAt }).HasDatabaseName("ix_approvals_cards_due_synced_at");
             e.HasIndex(x => new { x.Caller, x.Reference }).HasDatabaseName("ix_approvals_caller_reference");

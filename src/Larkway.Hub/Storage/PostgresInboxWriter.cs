@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Queue;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
 using Npgsql;
@@ -54,11 +55,11 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
 
     private static readonly string ClaimSql = $"""
         UPDATE inbox_events
-        SET status = '{nameof(InboxStatus.InProgress)}', lease_owner = $1, lease_until = $2, attempts = attempts + 1
+        SET status = '{nameof(WorkState.InProgress)}', lease_owner = $1, lease_until = $2, attempts = attempts + 1
         WHERE id IN (
             SELECT id FROM inbox_events
-            WHERE (status IN ('{nameof(InboxStatus.Pending)}', '{nameof(InboxStatus.Failed)}') AND next_attempt_at <= $3)
-               OR (status = '{nameof(InboxStatus.InProgress)}' AND lease_until <= $3)
+            WHERE (status IN ('{nameof(WorkState.Pending)}', '{nameof(WorkState.Retrying)}') AND next_attempt_at <= $3)
+               OR (status = '{nameof(WorkState.InProgress)}' AND lease_until <= $3)
             ORDER BY id
             LIMIT $4
             FOR UPDATE SKIP LOCKED)
@@ -67,9 +68,9 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
 
     private static readonly string CompleteSql = $"""
         UPDATE inbox_events AS e
-        SET status = '{nameof(InboxStatus.Done)}', completed_at = $1, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL, last_error = NULL
+        SET status = '{nameof(WorkState.Done)}', completed_at = $1, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL, last_error = NULL
         FROM unnest($2::bigint[], $3::text[]) AS c(id, owner)
-        WHERE e.id = c.id AND e.status = '{nameof(InboxStatus.InProgress)}' AND e.lease_owner = c.owner
+        WHERE e.id = c.id AND e.status = '{nameof(WorkState.InProgress)}' AND e.lease_owner = c.owner
         RETURNING e.id
         """;
 
@@ -258,7 +259,7 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
         p[3].Value = e.Body;
         p[4].Value = e.Transport.ToString();
         p[5].Value = e.ReceivedAt.ToUnixTimeMilliseconds();
-        p[6].Value = e.Status.ToString();
+        p[6].Value = e.State.ToString();
         p[7].Value = e.Attempts;
         p[8].Value = e.NextAttemptAt is { } next ? next.ToUnixTimeMilliseconds() : DBNull.Value;
         p[9].Value = (object?)e.LeaseOwner ?? DBNull.Value;
@@ -275,7 +276,7 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
         Body = reader.GetFieldValue<byte[]>(4),
         Transport = Enum.Parse<FeishuEventTransport>(reader.GetString(5)),
         ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-        Status = InboxStatus.InProgress,
+        State = WorkState.InProgress,
         Attempts = reader.GetInt32(7),
         NextAttemptAt = reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         LeaseOwner = reader.GetString(9),

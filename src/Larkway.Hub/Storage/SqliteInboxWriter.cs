@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Queue;
 using System.Globalization;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
@@ -35,11 +36,11 @@ internal sealed class SqliteInboxWriter : IInboxWriter
 
     private static readonly string ClaimSql = $"""
         UPDATE inbox_events
-        SET status = '{nameof(InboxStatus.InProgress)}', lease_owner = $owner, lease_until = $lease_until, attempts = attempts + 1
+        SET status = '{nameof(WorkState.InProgress)}', lease_owner = $owner, lease_until = $lease_until, attempts = attempts + 1
         WHERE id IN (
             SELECT id FROM inbox_events
-            WHERE (status IN ('{nameof(InboxStatus.Pending)}', '{nameof(InboxStatus.Failed)}') AND next_attempt_at <= $now)
-               OR (status = '{nameof(InboxStatus.InProgress)}' AND lease_until <= $now)
+            WHERE (status IN ('{nameof(WorkState.Pending)}', '{nameof(WorkState.Retrying)}') AND next_attempt_at <= $now)
+               OR (status = '{nameof(WorkState.InProgress)}' AND lease_until <= $now)
             ORDER BY id
             LIMIT $limit)
         RETURNING id, app_name, event_type, dedup_key, body, transport, received_at, attempts, next_attempt_at, lease_owner, lease_until
@@ -47,8 +48,8 @@ internal sealed class SqliteInboxWriter : IInboxWriter
 
     private static readonly string CompleteSql = $"""
         UPDATE inbox_events
-        SET status = '{nameof(InboxStatus.Done)}', completed_at = $now, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL, last_error = NULL
-        WHERE id = $id AND status = '{nameof(InboxStatus.InProgress)}' AND lease_owner = $owner
+        SET status = '{nameof(WorkState.Done)}', completed_at = $now, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL, last_error = NULL
+        WHERE id = $id AND status = '{nameof(WorkState.InProgress)}' AND lease_owner = $owner
         """;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -210,7 +211,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         Body = (byte[])reader.GetValue(4),
         Transport = Enum.Parse<FeishuEventTransport>(reader.GetString(5)),
         ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-        Status = InboxStatus.InProgress,
+        State = WorkState.InProgress,
         Attempts = reader.GetInt32(7),
         NextAttemptAt = reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         LeaseOwner = reader.GetString(9),
@@ -394,7 +395,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
             p[3].Value = e.Body;
             p[4].Value = e.Transport.ToString();
             p[5].Value = e.ReceivedAt.ToUnixTimeMilliseconds();
-            p[6].Value = e.Status.ToString();
+            p[6].Value = e.State.ToString();
             p[7].Value = e.Attempts;
             p[8].Value = e.NextAttemptAt is { } next ? next.ToUnixTimeMilliseconds() : DBNull.Value;
             p[9].Value = (object?)e.LeaseOwner ?? DBNull.Value;

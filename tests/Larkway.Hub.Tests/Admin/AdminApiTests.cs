@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Queue;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
@@ -82,7 +83,7 @@ public sealed class AdminApiTests : IDisposable
     public async Task Lists_events_newest_first_in_snake_case_with_filters_and_limit()
     {
         await using var app = await StartHostAsync(new StringWriter());
-        var store = app.Services.GetRequiredService<InboxStore>();
+        var store = new InboxTestStore(app.Services);
         var first = (await store.AppendAsync(TestEvents.Message("ev_1", "om_1", app: "ops"))).EventId;
         var second = (await store.AppendAsync(TestEvents.Custom("ev_2"))).EventId;
         var third = (await store.AppendAsync(TestEvents.Custom("ev_3"))).EventId;
@@ -116,7 +117,7 @@ public sealed class AdminApiTests : IDisposable
     public async Task Pages_follow_next_through_every_matching_event_once_and_count_them_all()
     {
         await using var app = await StartHostAsync(new StringWriter());
-        var store = app.Services.GetRequiredService<InboxStore>();
+        var store = new InboxTestStore(app.Services);
         var custom = new List<long>();
         for (var i = 0; i < 7; i++)
         {
@@ -168,7 +169,7 @@ public sealed class AdminApiTests : IDisposable
     public async Task Replay_answers_202_for_a_dead_letter_404_for_an_unknown_id_and_409_while_in_progress()
     {
         await using var app = await StartHostAsync(new StringWriter());
-        var store = app.Services.GetRequiredService<InboxStore>();
+        var store = new InboxTestStore(app.Services);
         var dead = (await store.AppendAsync(TestEvents.Custom("ev_dead"))).EventId;
         var busy = (await store.AppendAsync(TestEvents.Custom("ev_busy"))).EventId;
         for (var i = 0; i < 8; i++)
@@ -178,7 +179,7 @@ public sealed class AdminApiTests : IDisposable
             _time.Advance(TimeSpan.FromHours(2));
         }
 
-        (await store.GetAsync(dead))!.Status.ShouldBe(InboxStatus.DeadLetter);
+        (await store.GetAsync(dead))!.State.ShouldBe(WorkState.DeadLetter);
         (await store.ClaimAsync("A", 1, TimeSpan.FromMinutes(1))).ShouldHaveSingleItem().Id.ShouldBe(busy);
         var client = Client(app);
 
@@ -188,7 +189,7 @@ public sealed class AdminApiTests : IDisposable
 
         accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString().ShouldBe("pending");
-        (await store.GetAsync(dead))!.Status.ShouldBe(InboxStatus.Pending);
+        (await store.GetAsync(dead))!.State.ShouldBe(WorkState.Pending);
         missing.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         missing.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         conflict.StatusCode.ShouldBe(HttpStatusCode.Conflict);

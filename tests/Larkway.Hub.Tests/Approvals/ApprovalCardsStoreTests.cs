@@ -3,7 +3,10 @@ using Larkway.Hub.Approvals;
 using Larkway.Hub.Approvals.Cards;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Storage;
 using Larkway.Hub.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -198,7 +201,7 @@ public abstract class ApprovalCardsStoreTests
         var problems = new List<ApprovalProblem>();
         var json = $$"""{"approval_code":"CODE-1","applicant":{"open_id":"ou_alice"},"form":{"reason":"offsite"},"title":"Offsite","reference":"PO-1","idempotency_key":"{{key}}"}""";
         var request = (ApprovalRequest.Parse(Encoding.UTF8.GetBytes(json), null, problems) ?? throw new InvalidOperationException(string.Join("; ", problems))) with { NotificationId = notificationId };
-        var id = (await store.CreateAsync(request, "key_a", "ou_alice", CancellationToken.None)).Approval.Id;
+        var id = (await store.CreateAsync(request, "key_a", "ou_alice", "inline", CancellationToken.None)).Approval.Id;
         await store.MarkCreatedAsync(id, "inst_" + key, "api", CancellationToken.None);
         return (await store.ApplyAsync(id, Snapshot("PENDING", tasks), "api", CancellationToken.None))!.Approval;
     }
@@ -212,9 +215,10 @@ public abstract class ApprovalCardsStoreTests
             {
                 s.AddHubWebhooks(new ConfigurationBuilder().Build());
                 s.AddOptions<ApprovalOptions>();
-                s.AddSingleton<ApprovalSignal>();
                 s.AddSingleton<ApprovalStore>();
-                s.AddSingleton<NotificationSignal>();
+                s.AddHubQueues();
+                s.AddKeyedSingleton<IWorkQueue<NotificationDeliveryRow>>(NotificationQueue.Name, (sp, _) => new EfWorkQueue<NotificationDeliveryRow>(
+                    NotificationQueue.Name, sp.GetRequiredService<IDbContextFactory<HubDbContext>>(), sp.GetRequiredService<IHubStorageProvider>(), sp.GetRequiredService<TimeProvider>()));
                 s.AddSingleton<NotificationStore>();
                 s.AddSingleton<NotificationTypeStore>();
                 s.AddSingleton<NotificationComposer>();

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Larkway.Hub.Storage;
+using Larkway.Hub.Platform.Queue;
 using System.Text;
 using System.Text.Json;
 using Larkway.Hub.Approvals;
@@ -24,7 +27,7 @@ public abstract class ApprovalStoreTests
         var store = hub.Provider.GetRequiredService<ApprovalStore>();
         var request = Request("k1", """{"reason":"offsite"}""");
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.CreateAsync(request, "key_a", "ou_alice", CancellationToken.None)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.CreateAsync(request, "key_a", "ou_alice", "inline", CancellationToken.None)));
 
         results.Count(r => r.Status == ApprovalCreateStatus.Created).ShouldBe(1);
         results.Select(r => r.Approval.Id).Distinct().Count().ShouldBe(1);
@@ -33,7 +36,7 @@ public abstract class ApprovalStoreTests
         created.Uuid.ShouldBe(ApprovalStore.UuidOf(created.Id));
 
         (await store.FindExistingAsync(Request("k1", """{"reason":"other"}"""), "key_a", CancellationToken.None))!.Status.ShouldBe(ApprovalCreateStatus.KeyReused);
-        (await store.CreateAsync(request, "key_b", "ou_alice", CancellationToken.None)).Status.ShouldBe(ApprovalCreateStatus.Created);
+        (await store.CreateAsync(request, "key_b", "ou_alice", "inline", CancellationToken.None)).Status.ShouldBe(ApprovalCreateStatus.Created);
     }
 
     [Fact]
@@ -45,7 +48,7 @@ public abstract class ApprovalStoreTests
         var webhooks = hub.Provider.GetRequiredService<WebhookStore>();
         var all = await webhooks.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/approvals"), ["larkway.approval.*"], "", CancellationToken.None);
         var tasksOnly = await webhooks.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/decisions"), ["larkway.approval.approved"], "", CancellationToken.None);
-        var id = (await store.CreateAsync(Request("k1", "{}"), "key_a", "ou_alice", CancellationToken.None)).Approval.Id;
+        var id = (await store.CreateAsync(Request("k1", "{}"), "key_a", "ou_alice", "inline", CancellationToken.None)).Approval.Id;
 
         (await store.MarkCreatedAsync(id, "inst_1", "api", CancellationToken.None))!.Added.Single().EventType.ShouldBe("larkway.approval.submitted");
         (await store.MarkCreatedAsync(id, "inst_1", "api", CancellationToken.None))!.Added.ShouldBeEmpty();
@@ -94,8 +97,8 @@ public abstract class ApprovalStoreTests
         var time = new ManualTimeProvider(DateTimeOffset.Parse("2026-11-22T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var hub = Services(database, time);
         var store = hub.Provider.GetRequiredService<ApprovalStore>();
-        var failed = (await store.CreateAsync(Request("k1", "{}"), "key_a", null, CancellationToken.None)).Approval.Id;
-        var open = (await store.CreateAsync(Request("k2", "{}"), "key_a", null, CancellationToken.None)).Approval.Id;
+        var failed = (await store.CreateAsync(Request("k1", "{}"), "key_a", null, "inline", CancellationToken.None)).Approval.Id;
+        var open = (await store.CreateAsync(Request("k2", "{}"), "key_a", null, "inline", CancellationToken.None)).Approval.Id;
 
         var result = await store.MarkFailedAsync(failed, new FeishuFailure(1390002, "approval code not found", "log-1"), "api", CancellationToken.None);
         result!.Approval.Status.ShouldBe(ApprovalState.Failed);
@@ -111,12 +114,17 @@ public abstract class ApprovalStoreTests
         (await store.DueForSyncAsync(10, CancellationToken.None)).ShouldBeEmpty();
 
         // The submitter's claim: due only after the caller's own attempt had its time, and then to one claimer.
-        var third = (await store.CreateAsync(Request("k3", "{}"), "key_a", null, CancellationToken.None)).Approval.Id;
-        (await store.ClaimSubmitsAsync(10, CancellationToken.None)).ShouldBeEmpty();
+        var third = (await store.CreateAsync(Request("k3", "{}"), "key_a", null, "inline", CancellationToken.None)).Approval.Id;
+        var submissions = new EfWorkQueue<WorkItemRow>(
+            ApprovalSubmissions.QueueName, hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>(), hub.Provider.GetRequiredService<IHubStorageProvider>(), time,
+            new QueueScope(nameof(WorkItemRow.Queue), ApprovalSubmissions.QueueName));
+        (await submissions.ClaimAsync("worker", 10, TimeSpan.FromMinutes(1), CancellationToken.None)).ShouldNotContain(c => c.Key == third);
         time.Advance(TimeSpan.FromMinutes(2));
-        var claims = await Task.WhenAll(store.ClaimSubmitsAsync(10, CancellationToken.None), store.ClaimSubmitsAsync(10, CancellationToken.None));
-        claims.SelectMany(c => c).Single().Id.ShouldBe(third);
-        claims.SelectMany(c => c).Single().Attempts.ShouldBe(2);
+        var claims = await Task.WhenAll(
+            submissions.ClaimAsync("a", 10, TimeSpan.FromMinutes(1), CancellationToken.None),
+            submissions.ClaimAsync("b", 10, TimeSpan.FromMinutes(1), CancellationToken.None));
+        var claimed = claims.SelectMany(c => c).Where(c => c.Key == third).ShouldHaveSingleItem();
+        claimed.Attempts.ShouldBe(2);
     }
 
     private static HubServices Services(IHubTestDatabase database, TimeProvider time) =>
@@ -125,7 +133,6 @@ public abstract class ApprovalStoreTests
             {
                 s.AddHubWebhooks(new ConfigurationBuilder().Build());
                 s.AddOptions<ApprovalOptions>();
-                s.AddSingleton<ApprovalSignal>();
                 s.AddSingleton<ApprovalStore>();
             });
 

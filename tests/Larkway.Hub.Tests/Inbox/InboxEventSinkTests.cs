@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Queue;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.Models.Cards;
@@ -39,7 +40,7 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
 
         first.ShouldBe(FeishuIngestResult.Accepted);
         again.ShouldBe(FeishuIngestResult.Duplicate);
-        (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem().Status.ShouldBe(InboxStatus.Pending);
+        (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem().Status.ShouldBe(WorkState.Pending);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
         result.CardResponse.ShouldNotBeNull().Toast!.Content.ShouldBe("got button");
         var stored = (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem();
         stored.EventType.ShouldBe(CardActionTriggerEvent.Type);
-        stored.Status.ShouldBe(InboxStatus.Done);
+        stored.Status.ShouldBe(WorkState.Done);
         stored.Attempts.ShouldBe(1);
     }
 
@@ -89,10 +90,10 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
         result.Status.ShouldBe(FeishuIngestStatus.Accepted);
         result.CardResponse.ShouldBeNull();
         var stored = (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem();
-        stored.Status.ShouldBe(InboxStatus.InProgress);
+        stored.Status.ShouldBe(WorkState.InProgress);
 
         release.SetResult();
-        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(stored.Id))!.Status == InboxStatus.Done, "the handler finished and recorded it");
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(stored.Id))!.State == WorkState.Done, "the handler finished and recorded it");
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
         result.Status.ShouldBe(FeishuIngestStatus.Accepted);
         result.CardResponse.ShouldBeNull();
         var stored = (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem();
-        stored.Status.ShouldBe(InboxStatus.Failed);
+        stored.Status.ShouldBe(WorkState.Retrying);
         stored.LastError.ShouldBe("System.InvalidOperationException: card handler broke");
         stored.NextAttemptAt.ShouldBe(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
     }

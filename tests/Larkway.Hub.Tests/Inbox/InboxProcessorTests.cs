@@ -1,9 +1,11 @@
+using Larkway.Hub.Platform.Queue;
 using System.Collections.Concurrent;
 using Larkway.Feishu.Events;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Larkway.Hub.Tests.Inbox;
 
@@ -28,9 +30,10 @@ public abstract class InboxProcessorTests : IAsyncLifetime
             await handler(ctx, ct);
         })));
 
-    private static async Task<InboxProcessor> StartAsync(HubServices hub)
+    /// <summary>Starts the inbox queue's worker, which runs the <see cref="InboxProcessor"/>.</summary>
+    private static async Task<QueueWorker<InboxEvent>> StartAsync(HubServices hub)
     {
-        var processor = hub.Provider.GetRequiredService<InboxProcessor>();
+        var processor = hub.Provider.GetServices<IHostedService>().OfType<QueueWorker<InboxEvent>>().Single();
         await processor.StartAsync(CancellationToken.None);
         return processor;
     }
@@ -45,7 +48,7 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         }
 
         var processor = await StartAsync(hub);
-        await Eventually.TrueAsync(async () => (await hub.Store.ListAsync(null, InboxStatus.Done, 100)).Items.Count == 40, "all 40 events done");
+        await Eventually.TrueAsync(async () => (await hub.Store.ListAsync(null, WorkState.Done, 100)).Items.Count == 40, "all 40 events done");
         await processor.StopAsync(CancellationToken.None);
 
         _calls.Count.ShouldBe(40);
@@ -68,7 +71,7 @@ public abstract class InboxProcessorTests : IAsyncLifetime
             Task.Run(() => two.Store.AppendAsync(TestEvents.Custom($"ev_{i}"))),
         }));
 
-        await Eventually.TrueAsync(async () => (await one.Store.ListAsync(null, InboxStatus.Done, 100)).Items.Count == 60, "all 60 events done");
+        await Eventually.TrueAsync(async () => (await one.Store.ListAsync(null, WorkState.Done, 100)).Items.Count == 60, "all 60 events done");
         await Task.WhenAll(processors.Select(p => p.StopAsync(CancellationToken.None)));
 
         _calls.Count.ShouldBe(60);
@@ -86,7 +89,7 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         // The manual clock never moves here: only the append's signal can wake the processor.
         var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_late"))).EventId;
 
-        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.Status == InboxStatus.Done, "the new event is handled");
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.State == WorkState.Done, "the new event is handled");
         await processor.StopAsync(CancellationToken.None);
     }
 
@@ -98,7 +101,7 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_1"))).EventId;
         var processor = await StartAsync(hub);
 
-        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.Status == InboxStatus.Failed, "the first attempt failed");
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.State == WorkState.Retrying, "the first attempt failed");
         var failed = await hub.Store.GetAsync(id);
         failed!.LastError.ShouldBe("System.InvalidOperationException: first try fails");
         failed.NextAttemptAt.ShouldBe(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
@@ -106,7 +109,7 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         await Eventually.TrueAsync(async () =>
         {
             _time.Advance(TimeSpan.FromSeconds(5));
-            return (await hub.Store.GetAsync(id))!.Status == InboxStatus.Done;
+            return (await hub.Store.GetAsync(id))!.State == WorkState.Done;
         }, "the retry succeeded");
         await processor.StopAsync(CancellationToken.None);
 
@@ -126,7 +129,7 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         await Eventually.TrueAsync(async () =>
         {
             _time.Advance(TimeSpan.FromMinutes(10));
-            return (await hub.Store.GetAsync(id))!.Status == InboxStatus.DeadLetter;
+            return (await hub.Store.GetAsync(id))!.State == WorkState.DeadLetter;
         }, "dead-lettered");
         _time.Advance(TimeSpan.FromDays(1));
         await processor.StopAsync(CancellationToken.None);
@@ -145,12 +148,12 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         var unknownApp = (await hub.Store.AppendAsync(TestEvents.Custom("ev_2", app: "nobody"))).EventId;
         var processor = await StartAsync(hub);
 
-        await Eventually.TrueAsync(async () => (await hub.Store.ListAsync(null, InboxStatus.Done, 10)).Items.Count == 2, "both done");
+        await Eventually.TrueAsync(async () => (await hub.Store.ListAsync(null, WorkState.Done, 10)).Items.Count == 2, "both done");
         await processor.StopAsync(CancellationToken.None);
 
         _calls.ShouldBeEmpty();
         (await hub.Store.GetAsync(unhandledType))!.LastError.ShouldBeNull();
-        (await hub.Store.GetAsync(unknownApp))!.Status.ShouldBe(InboxStatus.Done);
+        (await hub.Store.GetAsync(unknownApp))!.State.ShouldBe(WorkState.Done);
     }
 
     [Fact]
@@ -169,7 +172,7 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         await processor.StopAsync(CancellationToken.None);
 
         var released = await hub.Store.GetAsync(id);
-        released!.Status.ShouldBe(InboxStatus.Pending);
+        released!.State.ShouldBe(WorkState.Pending);
         released.Attempts.ShouldBe(0);
         released.LeaseOwner.ShouldBeNull();
     }
@@ -188,7 +191,7 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         }
 
         var processor = await StartAsync(hub);
-        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.Status == InboxStatus.DeadLetter, "dead-lettered");
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.State == WorkState.DeadLetter, "dead-lettered");
         await processor.StopAsync(CancellationToken.None);
 
         _calls.ShouldBeEmpty();
@@ -202,7 +205,7 @@ public abstract class InboxProcessorTests : IAsyncLifetime
         var id = (await hub.Store.AppendAsync(TestEvents.Custom("ev_bad"))).EventId;
         var processor = await StartAsync(hub);
 
-        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.Status == InboxStatus.DeadLetter, "dead-lettered");
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(id))!.State == WorkState.DeadLetter, "dead-lettered");
         await processor.StopAsync(CancellationToken.None);
 
         _calls["ev_bad"].ShouldBe(1);

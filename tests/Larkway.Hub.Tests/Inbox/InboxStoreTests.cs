@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Tests.TestSupport;
 
@@ -30,7 +31,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
         result.Status.ShouldBe(InboxAppendStatus.Accepted);
         var stored = await hub.Store.GetAsync(result.EventId);
         stored.ShouldNotBeNull();
-        stored.Status.ShouldBe(InboxStatus.Pending);
+        stored.State.ShouldBe(WorkState.Pending);
         stored.AppName.ShouldBe("ops");
         stored.EventType.ShouldBe("im.message.receive_v1");
         stored.DedupKey.ShouldBe("cli_test/event/ev_1");
@@ -167,7 +168,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
             await one.Store.AppendAsync(TestEvents.Custom($"ev_{i}"));
         }
 
-        async Task<List<long>> DrainAsync(InboxStore store, string owner)
+        async Task<List<long>> DrainAsync(InboxTestStore store, string owner)
         {
             var claimed = new List<long>();
             while (true)
@@ -178,7 +179,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
                     return claimed;
                 }
 
-                batch.ShouldAllBe(e => e.Status == InboxStatus.InProgress && e.LeaseOwner == owner && e.Attempts == 1);
+                batch.ShouldAllBe(e => e.State == WorkState.InProgress && e.LeaseOwner == owner && e.Attempts == 1);
                 claimed.AddRange(batch.Select(e => e.Id));
             }
         }
@@ -223,7 +224,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
         (await hub.Store.CompleteAsync(id, "A")).ShouldBeFalse();
         (await hub.Store.CompleteAsync(id, "B")).ShouldBeTrue();
         var done = await hub.Store.GetAsync(id);
-        done!.Status.ShouldBe(InboxStatus.Done);
+        done!.State.ShouldBe(WorkState.Done);
         done.CompletedAt.ShouldBe(_time.GetUtcNow());
         done.LeaseOwner.ShouldBeNull();
     }
@@ -252,7 +253,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
         foreach (var delay in expected)
         {
             (await hub.Store.ClaimAsync("A", 10, Lease)).ShouldHaveSingleItem();
-            (await hub.Store.FailAsync(id, "A", "System.InvalidOperationException: boom")).ShouldBe(InboxStatus.Failed);
+            (await hub.Store.FailAsync(id, "A", "System.InvalidOperationException: boom")).ShouldBe(WorkState.Retrying);
             var failed = await hub.Store.GetAsync(id);
             failed!.NextAttemptAt.ShouldBe(_time.GetUtcNow() + delay);
             failed.LastError.ShouldBe("System.InvalidOperationException: boom");
@@ -263,10 +264,10 @@ public abstract class InboxStoreTests : IAsyncLifetime
         }
 
         (await hub.Store.ClaimAsync("A", 10, Lease)).ShouldHaveSingleItem().Attempts.ShouldBe(4);
-        (await hub.Store.FailAsync(id, "A", "System.InvalidOperationException: boom")).ShouldBe(InboxStatus.DeadLetter);
+        (await hub.Store.FailAsync(id, "A", "System.InvalidOperationException: boom")).ShouldBe(WorkState.DeadLetter);
 
         var dead = await hub.Store.GetAsync(id);
-        dead!.Status.ShouldBe(InboxStatus.DeadLetter);
+        dead!.State.ShouldBe(WorkState.DeadLetter);
         dead.Attempts.ShouldBe(4);
         _time.Advance(TimeSpan.FromDays(1));
         (await hub.Store.ClaimAsync("A", 10, Lease)).ShouldBeEmpty();
@@ -296,7 +297,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
 
         (await hub.Store.FailAsync(id, "B", "x")).ShouldBeNull();
 
-        (await hub.Store.GetAsync(id))!.Status.ShouldBe(InboxStatus.InProgress);
+        (await hub.Store.GetAsync(id))!.State.ShouldBe(WorkState.InProgress);
     }
 
     [Fact]
@@ -306,21 +307,21 @@ public abstract class InboxStoreTests : IAsyncLifetime
         var dead = (await hub.Store.AppendAsync(TestEvents.Custom("ev_dead"))).EventId;
         var busy = (await hub.Store.AppendAsync(TestEvents.Custom("ev_busy"))).EventId;
         await hub.Store.ClaimAsync("A", 1, Lease);
-        (await hub.Store.FailAsync(dead, "A", "System.Exception: no")).ShouldBe(InboxStatus.DeadLetter);
+        (await hub.Store.FailAsync(dead, "A", "System.Exception: no")).ShouldBe(WorkState.DeadLetter);
         await hub.Store.ClaimAsync("A", 1, Lease);
 
-        (await hub.Store.ReplayAsync(dead)).ShouldBe(InboxReplayResult.Replayed);
-        (await hub.Store.ReplayAsync(busy)).ShouldBe(InboxReplayResult.InProgress);
-        (await hub.Store.ReplayAsync(12345)).ShouldBe(InboxReplayResult.NotFound);
+        (await hub.Store.ReplayAsync(dead)).ShouldBe(ReplayResult.Replayed);
+        (await hub.Store.ReplayAsync(busy)).ShouldBe(ReplayResult.InProgress);
+        (await hub.Store.ReplayAsync(12345)).ShouldBe(ReplayResult.NotFound);
 
         var replayed = await hub.Store.GetAsync(dead);
-        replayed!.Status.ShouldBe(InboxStatus.Pending);
+        replayed!.State.ShouldBe(WorkState.Pending);
         replayed.Attempts.ShouldBe(0);
         replayed.LastError.ShouldBeNull();
         (await hub.Store.ClaimAsync("B", 10, Lease)).ShouldHaveSingleItem().Id.ShouldBe(dead);
 
         (await hub.Store.CompleteAsync(dead, "B")).ShouldBeTrue();
-        (await hub.Store.ReplayAsync(dead)).ShouldBe(InboxReplayResult.Replayed);
+        (await hub.Store.ReplayAsync(dead)).ShouldBe(ReplayResult.Replayed);
         (await hub.Store.GetAsync(dead))!.CompletedAt.ShouldBeNull();
     }
 
@@ -334,7 +335,7 @@ public abstract class InboxStoreTests : IAsyncLifetime
         (await hub.Store.ReleaseAsync(id, "A")).ShouldBeTrue();
 
         var released = await hub.Store.GetAsync(id);
-        released!.Status.ShouldBe(InboxStatus.Pending);
+        released!.State.ShouldBe(WorkState.Pending);
         released.Attempts.ShouldBe(0);
         (await hub.Store.ClaimAsync("B", 1, Lease)).ShouldHaveSingleItem();
     }
@@ -352,8 +353,8 @@ public abstract class InboxStoreTests : IAsyncLifetime
 
         (await hub.Store.ListAsync(null, null, 10)).Items.Select(e => e.Id).ShouldBe([a3, a2, b1, a1]);
         (await hub.Store.ListAsync("type.a", null, 10)).Items.Select(e => e.Id).ShouldBe([a3, a2, a1]);
-        (await hub.Store.ListAsync("type.a", InboxStatus.Pending, 10)).Items.Select(e => e.Id).ShouldBe([a3, a2]);
-        (await hub.Store.ListAsync(null, InboxStatus.Done, 10)).Items.Select(e => e.Id).ShouldBe([a1]);
+        (await hub.Store.ListAsync("type.a", WorkState.Pending, 10)).Items.Select(e => e.Id).ShouldBe([a3, a2]);
+        (await hub.Store.ListAsync(null, WorkState.Done, 10)).Items.Select(e => e.Id).ShouldBe([a1]);
         (await hub.Store.ListAsync(null, null, 2)).Items.Select(e => e.Id).ShouldBe([a3, a2]);
     }
 }

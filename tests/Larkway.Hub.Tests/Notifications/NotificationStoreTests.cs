@@ -1,5 +1,6 @@
 using System.Text;
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,7 +52,7 @@ public abstract class NotificationStoreTests : IAsyncLifetime
         for (var round = 0; round < 10; round++)
         {
             var both = await Task.WhenAll(Task.Run(() => a.ClaimAsync("a", 4, Lease)), Task.Run(() => b.ClaimAsync("b", 4, Lease)));
-            claimed.AddRange(both.SelectMany(batch => batch.Select(c => c.Delivery.Id)));
+            claimed.AddRange(both.SelectMany(batch => batch.Select(c => c.Id)));
         }
 
         claimed.Count.ShouldBe(30);
@@ -68,20 +69,21 @@ public abstract class NotificationStoreTests : IAsyncLifetime
 
         _time.Advance(Lease + TimeSpan.FromSeconds(1));
         var second = (await a.ClaimAsync("b", 10, Lease)).ShouldHaveSingleItem();
-        second.Delivery.Id.ShouldBe(first.Delivery.Id);
-        second.Delivery.Attempts.ShouldBe(2);
+        second.Id.ShouldBe(first.Id);
+        second.Attempts.ShouldBe(2);
 
-        (await a.MarkSentAsync(first.Delivery.Id, "a", "om_late")).ShouldBeFalse();
-        (await a.MarkFailedAsync(second.Delivery.Id, "b", new DeliveryError(230002, "Bot is not in the chat", "log-1"), retryAt: null)).ShouldBeTrue();
+        (await a.MarkSentAsync(first.Id, "a", "om_late")).ShouldBeFalse();
+        (await a.MarkFailedAsync(second.Id, "b", new DeliveryError(230002, "Bot is not in the chat", "log-1"))).ShouldBeTrue();
         var failed = (await a.GetAsync(created.Id))!.Value.Deliveries.Single();
-        failed.Status.ShouldBe(DeliveryStatus.Failed);
+        failed.State.ShouldBe(WorkState.DeadLetter);
         failed.LogId.ShouldBe("log-1");
+        failed.LastError.ShouldBe("Bot is not in the chat");
 
         (await a.RetryFailedAsync(created.Id)).ShouldBe(1);
         var again = (await a.ClaimAsync("c", 10, Lease)).ShouldHaveSingleItem();
-        again.Delivery.Attempts.ShouldBe(1);
-        again.Delivery.Uuid.ShouldBe(first.Delivery.Uuid);
-        (await a.MarkSentAsync(again.Delivery.Id, "c", "om_1")).ShouldBeTrue();
+        again.Attempts.ShouldBe(1);
+        again.Uuid.ShouldBe(first.Uuid);
+        (await a.MarkSentAsync(again.Id, "c", "om_1")).ShouldBeTrue();
         (await a.GetAsync(created.Id))!.Value.Deliveries.Single().MessageId.ShouldBe("om_1");
     }
 
@@ -137,14 +139,17 @@ public abstract class NotificationStoreTests : IAsyncLifetime
     private sealed class Store(HubServices services) : IAsyncDisposable
     {
         private readonly NotificationStore _store = services.Provider.GetRequiredService<NotificationStore>();
+        private readonly IWorkQueue<NotificationDeliveryRow> _queue = services.Provider.GetRequiredService<IWorkQueue<NotificationDeliveryRow>>();
 
         public Task<NotificationCreateResult> CreateAsync(string caller, NotificationRequest request) => _store.CreateAsync(caller, request, CancellationToken.None);
 
-        public Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int batch, TimeSpan lease) => _store.ClaimAsync(owner, batch, lease, CancellationToken.None);
+        public Task<IReadOnlyList<NotificationDeliveryRow>> ClaimAsync(string owner, int batch, TimeSpan lease) => _queue.ClaimAsync(owner, batch, lease, CancellationToken.None);
 
-        public Task<bool> MarkSentAsync(long id, string owner, string messageId) => _store.MarkSentAsync(id, owner, messageId, version: 1, CancellationToken.None);
+        public Task<bool> MarkSentAsync(long id, string owner, string messageId) =>
+            _queue.RecordAsync(id, owner, WorkOutcome<NotificationDeliveryRow>.Done(s => s.SetProperty(d => d.MessageId, messageId)), CancellationToken.None);
 
-        public Task<bool> MarkFailedAsync(long id, string owner, DeliveryError error, DateTimeOffset? retryAt) => _store.MarkFailedAsync(id, owner, error, retryAt, CancellationToken.None);
+        public Task<bool> MarkFailedAsync(long id, string owner, DeliveryError error) =>
+            _queue.RecordAsync(id, owner, WorkOutcome<NotificationDeliveryRow>.DeadLetter(error.Message, s => s.SetProperty(d => d.LogId, error.LogId)), CancellationToken.None);
 
         public Task<int> RetryFailedAsync(string id) => _store.RetryFailedAsync(id, CancellationToken.None);
 

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Storage;
 using Larkway.Hub.Tests.TestSupport;
@@ -119,7 +120,7 @@ public sealed class PostgresInboxWriterTests(PostgresCluster cluster) : IAsyncLi
             [new InboxCompletion(a[0].Id, "A"), new InboxCompletion(b[0].Id, "A"), new InboxCompletion(12345, "A")], Now, CancellationToken.None);
 
         done.ShouldBe(new HashSet<long> { appended[0].EventId });
-        (await _hub.Store.GetAsync(b[0].Id))!.Status.ShouldBe(InboxStatus.InProgress);
+        (await _hub.Store.GetAsync(b[0].Id))!.State.ShouldBe(WorkState.InProgress);
     }
 
     private static InboxAppendRow Row(params string[] keys) => new(new InboxEvent
@@ -129,7 +130,7 @@ public sealed class PostgresInboxWriterTests(PostgresCluster cluster) : IAsyncLi
         DedupKey = keys.Length > 0 ? keys[0] : null,
         Body = [1],
         ReceivedAt = Now,
-        Status = InboxStatus.Pending,
+        State = WorkState.Pending,
         NextAttemptAt = Now,
     }, keys);
 

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Storage;
 using Larkway.Hub.Tests.TestSupport;
@@ -66,7 +67,7 @@ public sealed class SqliteInboxWriterTests : IDisposable
         var row = Row("ev_ok");
 
         // A row that cannot be bound (no body) fails the whole transaction; nothing of it is stored.
-        var bad = new InboxAppendRow(new InboxEvent { AppName = "", EventType = "t", Body = null!, Transport = default, Status = InboxStatus.Pending }, ["cli_test/event/ev_bad"]);
+        var bad = new InboxAppendRow(new InboxEvent { AppName = "", EventType = "t", Body = null!, Transport = default, State = WorkState.Pending }, ["cli_test/event/ev_bad"]);
         await Should.ThrowAsync<InvalidOperationException>(() => writer.AppendAsync([row, bad], CancellationToken.None));
 
         var retry = await writer.AppendAsync([Row("ev_ok"), Row("ev_2")], CancellationToken.None);
@@ -83,7 +84,7 @@ public sealed class SqliteInboxWriterTests : IDisposable
             DedupKey = $"cli_test/event/{eventId}",
             Body = [1, 2, 3],
             Transport = Larkway.Feishu.Events.Ingest.FeishuEventTransport.Http,
-            Status = InboxStatus.Pending,
+            State = WorkState.Pending,
             ReceivedAt = DateTimeOffset.UnixEpoch,
             NextAttemptAt = DateTimeOffset.UnixEpoch,
         },

@@ -138,7 +138,7 @@ public sealed class HubServices : IAsyncDisposable
 
     public ServiceProvider Provider { get; }
 
-    public InboxStore Store => Provider.GetRequiredService<InboxStore>();
+    public InboxTestStore Store => new(Provider);
 
     public InboxEventSink Sink => Provider.GetRequiredService<InboxEventSink>();
 

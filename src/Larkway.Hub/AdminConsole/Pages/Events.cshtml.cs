@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Queue;
 using System.Globalization;
 using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Inbox;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-internal sealed class EventsModel(InboxStore store, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class EventsModel(InboxStore store, InboxQueue queue, IAuditLog audit) : ConsolePageModel(audit)
 {
     /// <summary>Events per page.</summary>
     public const int PageSize = 200;
@@ -33,7 +34,7 @@ internal sealed class EventsModel(InboxStore store, IAuditLog audit) : ConsolePa
 
     public async Task OnGetAsync()
     {
-        InboxStatus? status = null;
+        WorkState? status = null;
         if (!string.IsNullOrEmpty(Status))
         {
             if (!HubAdminWire.TryParseStatus(Status, out var parsed))
@@ -55,14 +56,14 @@ internal sealed class EventsModel(InboxStore store, IAuditLog audit) : ConsolePa
     /// <summary>Puts the event back in the inbox (pending, attempts reset); its handlers are idempotent.</summary>
     public async Task<IActionResult> OnPostReplayAsync(long id)
     {
-        var result = await store.ReplayAsync(id, HttpContext.RequestAborted).ConfigureAwait(false);
+        var result = await queue.ReplayEventAsync(id, HttpContext.RequestAborted).ConfigureAwait(false);
         switch (result)
         {
-            case InboxReplayResult.Replayed:
+            case ReplayResult.Replayed:
                 await AuditAsync("event.replay", id.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 Flash($"Event {id} queued again.");
                 break;
-            case InboxReplayResult.InProgress:
+            case ReplayResult.InProgress:
                 Flash($"Event {id} is being processed right now; replay it once it is done, failed or dead-lettered.");
                 break;
             default:

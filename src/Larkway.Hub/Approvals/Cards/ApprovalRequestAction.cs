@@ -20,7 +20,7 @@ namespace Larkway.Hub.Approvals.Cards;
 internal sealed partial class ApprovalRequestAction(
     ApprovalStore store,
     ApprovalDefinitions definitions,
-    ApprovalBridge bridge,
+    ApprovalSubmissions submissions,
     ILogger<ApprovalRequestAction> logger) : INotificationCardHandler
 {
     public bool Handles(NotificationCardClick click) => click?.Action?.Approval is not null;
@@ -62,9 +62,9 @@ internal sealed partial class ApprovalRequestAction(
                 return CardActionResponse.WithToast(CardToastType.Error, "The approval could not be requested: " + problems);
             }
 
-            var created = await store.CreateAsync(request, notification.Caller, click.OperatorOpenId, budget.Token).ConfigureAwait(false);
+            var created = await store.CreateAsync(request, notification.Caller, click.OperatorOpenId, ApprovalSubmissions.InlineOwner, budget.Token).ConfigureAwait(false);
             var approval = created.Status == ApprovalCreateStatus.Created
-                ? await bridge.SubmitAsync(created.Approval, budget.Token).ConfigureAwait(false)
+                ? await submissions.SubmitNowAsync(created, budget.Token).ConfigureAwait(false)
                 : created.Approval;
             LogRequested(logger, approval.Id, notification.Id);
             return Answered(action, values, approval, notification.Id, notification.Type, alreadyThere: created.Status != ApprovalCreateStatus.Created);

@@ -110,7 +110,7 @@ internal sealed partial class NotificationCardActions(
 
         // A card can be clicked the moment Feishu shows it, before the sender has saved its message id: while a delivery
         // has no message id yet, look again for a moment before calling the message a stranger.
-        for (var wait = 0; delivery is null && wait < ClickRaceChecks && deliveries.Any(d => d.MessageId is null && d.Status != DeliveryStatus.Failed); wait++)
+        for (var wait = 0; delivery is null && wait < ClickRaceChecks && deliveries.Any(d => d.MessageId is null && d.State != Platform.Queue.WorkState.DeadLetter); wait++)
         {
             await Task.Delay(ClickRaceInterval, time, cancellationToken).ConfigureAwait(false);
             deliveries = (await store.GetAsync(notification.Id, cancellationToken).ConfigureAwait(false))?.Deliveries ?? deliveries;

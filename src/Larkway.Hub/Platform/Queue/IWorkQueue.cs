@@ -1,3 +1,6 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore.Query;
+
 namespace Larkway.Hub.Platform.Queue;
 
 /// <summary>
@@ -25,6 +28,12 @@ public interface IWorkQueue<TRow>
 
     /// <summary>Puts an item nobody holds (not in progress, or its lease expired) back to Pending with its attempts reset.</summary>
     Task<ReplayResult> ReplayAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replays every matching item nobody holds, also writing the feature's columns; returns how many. (A feature's own
+    /// "retry the failed ones" is this with its filter.)
+    /// </summary>
+    Task<int> ReplayAsync(Expression<Func<TRow, bool>> which, Action<UpdateSettersBuilder<TRow>>? also, CancellationToken cancellationToken);
 
     /// <summary>How many items wait or retry, and since when the oldest due one has been due.</summary>
     Task<QueueStats> StatsAsync(CancellationToken cancellationToken);

@@ -195,6 +195,11 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
                 return;
             }
 
+            if (_handler is IWorkRecordedHandler<TRow> after)
+            {
+                await after.OnRecordedAsync(item, outcome, CancellationToken.None).ConfigureAwait(false);
+            }
+
             switch (outcome.Kind)
             {
                 case WorkOutcomeKind.Retry:

@@ -6,7 +6,7 @@ namespace Larkway.Hub.AdminConsole.Pages;
 
 internal sealed class NotificationsIndexModel(ConsoleQueries queries) : PageModel
 {
-    public static readonly string[] StatusNames = [.. Enum.GetValues<DeliveryStatus>().Select(NotificationWire.Status)];
+    public static readonly string[] StatusNames = [.. Enum.GetValues<Platform.Queue.WorkState>().Select(NotificationWire.Status)];
 
     [BindProperty(SupportsGet = true)]
     public string? Type { get; set; }
@@ -20,10 +20,10 @@ internal sealed class NotificationsIndexModel(ConsoleQueries queries) : PageMode
 
     public async Task OnGetAsync()
     {
-        DeliveryStatus? status = null;
+        Platform.Queue.WorkState? status = null;
         if (!string.IsNullOrEmpty(Status))
         {
-            var match = Enum.GetValues<DeliveryStatus>().Where(s => NotificationWire.Status(s) == Status).ToArray();
+            var match = Enum.GetValues<Platform.Queue.WorkState>().Where(s => NotificationWire.Status(s) == Status).ToArray();
             if (match.Length == 0)
             {
                 Problem = $"Unknown status '{Status}'; pick one of: {string.Join(", ", StatusNames)}.";

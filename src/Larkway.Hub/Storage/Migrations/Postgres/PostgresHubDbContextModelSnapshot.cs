@@ -104,10 +104,6 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("approval_code");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer")
-                        .HasColumnName("attempts");
-
                     b.Property<string>("Caller")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -165,10 +161,6 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("log_id");
-
-                    b.Property<long?>("NextAttemptAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("next_attempt_at");
 
                     b.Property<long?>("NextSyncAt")
                         .HasColumnType("bigint")
@@ -236,9 +228,6 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
 
                     b.HasIndex("CardsDue", "SyncedAt")
                         .HasDatabaseName("ix_approvals_cards_due_synced_at");
-
-                    b.HasIndex("Status", "NextAttemptAt")
-                        .HasDatabaseName("ix_approvals_status_next_attempt_at");
 
                     b.HasIndex("Status", "NextSyncAt")
                         .HasDatabaseName("ix_approvals_status_next_sync_at");
@@ -553,8 +542,8 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnName("event_type");
 
                     b.Property<string>("LastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
                         .HasColumnName("last_error");
 
                     b.Property<string>("LeaseOwner")
@@ -574,7 +563,7 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("received_at");
 
-                    b.Property<string>("Status")
+                    b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -592,7 +581,7 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                     b.HasIndex("EventType", "Id")
                         .HasDatabaseName("ix_inbox_events_event_type_id");
 
-                    b.HasIndex("Status", "NextAttemptAt")
+                    b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_inbox_events_status_next_attempt_at");
 
                     b.ToTable("inbox_events", (string)null);
@@ -755,10 +744,10 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("error_code");
 
-                    b.Property<string>("ErrorMessage")
+                    b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
-                        .HasColumnName("error_message");
+                        .HasColumnName("last_error");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(128)
@@ -809,7 +798,7 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("sent_version");
 
-                    b.Property<string>("Status")
+                    b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -827,7 +816,7 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                     b.HasIndex("NotificationId")
                         .HasDatabaseName("ix_notification_deliveries_notification_id");
 
-                    b.HasIndex("Status", "NextAttemptAt")
+                    b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_notification_deliveries_status_next_attempt_at");
 
                     b.ToTable("notification_deliveries", (string)null);
@@ -1153,7 +1142,7 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("response_time_ms");
 
-                    b.Property<string>("Status")
+                    b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -1175,7 +1164,7 @@ namespace Larkway.Hub.Storage.Migrations.Postgres
                     b.HasIndex("InboxEventId")
                         .HasDatabaseName("ix_webhook_deliveries_inbox_event_id");
 
-                    b.HasIndex("Status", "NextAttemptAt")
+                    b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
 
                     b.HasIndex("SubscriptionId", "InboxEventId")

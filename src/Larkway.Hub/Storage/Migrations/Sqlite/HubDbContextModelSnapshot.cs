@@ -97,10 +97,6 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("approval_code");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("attempts");
-
                     b.Property<string>("Caller")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -158,10 +154,6 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("log_id");
-
-                    b.Property<long?>("NextAttemptAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("next_attempt_at");
 
                     b.Property<long?>("NextSyncAt")
                         .HasColumnType("INTEGER")
@@ -229,9 +221,6 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
 
                     b.HasIndex("CardsDue", "SyncedAt")
                         .HasDatabaseName("ix_approvals_cards_due_synced_at");
-
-                    b.HasIndex("Status", "NextAttemptAt")
-                        .HasDatabaseName("ix_approvals_status_next_attempt_at");
 
                     b.HasIndex("Status", "NextSyncAt")
                         .HasDatabaseName("ix_approvals_status_next_sync_at");
@@ -538,7 +527,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnName("event_type");
 
                     b.Property<string>("LastError")
-                        .HasMaxLength(2000)
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT")
                         .HasColumnName("last_error");
 
@@ -559,7 +548,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("received_at");
 
-                    b.Property<string>("Status")
+                    b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -577,7 +566,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.HasIndex("EventType", "Id")
                         .HasDatabaseName("ix_inbox_events_event_type_id");
 
-                    b.HasIndex("Status", "NextAttemptAt")
+                    b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_inbox_events_status_next_attempt_at");
 
                     b.ToTable("inbox_events", (string)null);
@@ -736,10 +725,10 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("error_code");
 
-                    b.Property<string>("ErrorMessage")
+                    b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
-                        .HasColumnName("error_message");
+                        .HasColumnName("last_error");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(128)
@@ -790,7 +779,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("sent_version");
 
-                    b.Property<string>("Status")
+                    b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -808,7 +797,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.HasIndex("NotificationId")
                         .HasDatabaseName("ix_notification_deliveries_notification_id");
 
-                    b.HasIndex("Status", "NextAttemptAt")
+                    b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_notification_deliveries_status_next_attempt_at");
 
                     b.ToTable("notification_deliveries", (string)null);
@@ -1130,7 +1119,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("response_time_ms");
 
-                    b.Property<string>("Status")
+                    b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -1152,7 +1141,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.HasIndex("InboxEventId")
                         .HasDatabaseName("ix_webhook_deliveries_inbox_event_id");
 
-                    b.HasIndex("Status", "NextAttemptAt")
+                    b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
 
                     b.HasIndex("SubscriptionId", "InboxEventId")

@@ -10,8 +10,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Larkway.Hub.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(HubDbContext))]
-    [Migration("20261122005951_AuditLog")]
-    partial class AuditLog
+    [Migration("20261123013420_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -63,6 +63,413 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasName("pk_hub_audit_log");
 
                     b.ToTable("hub_audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Approvals.ApprovalRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Applicant")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applicant");
+
+                    b.Property<string>("ApplicantOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applicant_open_id");
+
+                    b.Property<string>("ApplicantType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applicant_type");
+
+                    b.Property<string>("ApprovalCode")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_code");
+
+                    b.Property<string>("Caller")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("caller");
+
+                    b.Property<bool>("CardsDue")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cards_due");
+
+                    b.Property<string>("CardsShowStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cards_show_status");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DepartmentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("department_id");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<int?>("ErrorCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("error_code");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error_message");
+
+                    b.Property<string>("Form")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("form");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("InstanceCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_code");
+
+                    b.Property<string>("LogId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("log_id");
+
+                    b.Property<long?>("NextSyncAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_sync_at");
+
+                    b.Property<string>("NotificationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notification_id");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_hash");
+
+                    b.Property<int>("Sequence")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("SyncedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("synced_at");
+
+                    b.Property<string>("Tasks")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tasks");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Uuid")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("uuid");
+
+                    b.HasKey("Id")
+                        .HasName("pk_approvals");
+
+                    b.HasIndex("App", "InstanceCode")
+                        .HasDatabaseName("ix_approvals_app_instance_code");
+
+                    b.HasIndex("Caller", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_approvals_caller_idempotency_key");
+
+                    b.HasIndex("Caller", "Reference")
+                        .HasDatabaseName("ix_approvals_caller_reference");
+
+                    b.HasIndex("CardsDue", "SyncedAt")
+                        .HasDatabaseName("ix_approvals_cards_due_synced_at");
+
+                    b.HasIndex("Status", "NextSyncAt")
+                        .HasDatabaseName("ix_approvals_status_next_sync_at");
+
+                    b.ToTable("approvals", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Approvals.ApprovalTransitionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApprovalId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comment");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_name");
+
+                    b.Property<string>("OperatorOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operator_open_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TaskId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("task_id");
+
+                    b.Property<string>("TaskStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("task_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_approval_transitions");
+
+                    b.HasIndex("ApprovalId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ux_approval_transitions_approval_id_key");
+
+                    b.HasIndex("ApprovalId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ux_approval_transitions_approval_id_sequence");
+
+                    b.ToTable("approval_transitions", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Approvals.Cards.ApprovalCardRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApprovalId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_id");
+
+                    b.Property<string>("ApproverOpenId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approver_open_id");
+
+                    b.Property<long?>("LastRemindedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_reminded_at");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notification_id");
+
+                    b.Property<long>("PendingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_since");
+
+                    b.Property<int>("Reminders")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reminders");
+
+                    b.Property<string>("Shown")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shown");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("task_id");
+
+                    b.Property<string>("TaskStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("task_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_approval_cards");
+
+                    b.HasIndex("ApprovalId", "TaskId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_approval_cards_approval_id_task_id");
+
+                    b.HasIndex("TaskStatus", "PendingSince")
+                        .HasDatabaseName("ix_approval_cards_task_status_pending_since");
+
+                    b.ToTable("approval_cards", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Apps.HubAppRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("AppSecret")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_secret");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("base_url");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("EncryptKey")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("encrypt_key");
+
+                    b.Property<bool>("LegacyCardCallbacks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("legacy_card_callbacks");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("VerificationToken")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verification_token");
+
+                    b.HasKey("Name")
+                        .HasName("pk_hub_apps");
+
+                    b.ToTable("hub_apps", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Apps.HubDataProtectionKeyRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hub_data_protection_keys");
+
+                    b.HasIndex("FriendlyName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hub_data_protection_keys_friendly_name");
+
+                    b.ToTable("hub_data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Inbox.InboxDedupKey", b =>
@@ -123,7 +530,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnName("event_type");
 
                     b.Property<string>("LastError")
-                        .HasMaxLength(2000)
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT")
                         .HasColumnName("last_error");
 
@@ -144,7 +551,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("received_at");
 
-                    b.Property<string>("Status")
+                    b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -162,7 +569,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.HasIndex("EventType", "Id")
                         .HasDatabaseName("ix_inbox_events_event_type_id");
 
-                    b.HasIndex("Status", "NextAttemptAt")
+                    b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_inbox_events_status_next_attempt_at");
 
                     b.ToTable("inbox_events", (string)null);
@@ -238,6 +645,74 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Notifications.NotificationActionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("FormValues")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("form_values");
+
+                    b.Property<bool>("Known")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("known");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notification_id");
+
+                    b.Property<string>("OperatorOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operator_open_id");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_actions");
+
+                    b.HasIndex("NotificationId", "EventKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_notification_actions_notification_id_event_key");
+
+                    b.ToTable("notification_actions", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Notifications.NotificationDeliveryRow", b =>
                 {
                     b.Property<long>("Id")
@@ -253,10 +728,10 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("error_code");
 
-                    b.Property<string>("ErrorMessage")
+                    b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
-                        .HasColumnName("error_message");
+                        .HasColumnName("last_error");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(128)
@@ -307,7 +782,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("sent_version");
 
-                    b.Property<string>("Status")
+                    b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -325,7 +800,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.HasIndex("NotificationId")
                         .HasDatabaseName("ix_notification_deliveries_notification_id");
 
-                    b.HasIndex("Status", "NextAttemptAt")
+                    b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_notification_deliveries_status_next_attempt_at");
 
                     b.ToTable("notification_deliveries", (string)null);
@@ -337,6 +812,11 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
 
                     b.Property<string>("Caller")
                         .IsRequired()
@@ -352,6 +832,15 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("Data")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("data");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision");
 
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
@@ -400,6 +889,13 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("{}")
+                        .HasColumnName("actions");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -433,6 +929,74 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasName("pk_notification_types");
 
                     b.ToTable("notification_types", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Platform.Queue.WorkItemRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("queue");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hub_work_items");
+
+                    b.HasIndex("Queue", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hub_work_items_queue_key");
+
+                    b.HasIndex("Queue", "State", "NextAttemptAt")
+                        .HasDatabaseName("ix_hub_work_items_queue_state_next_attempt_at");
+
+                    b.ToTable("hub_work_items", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Storage.BotConversationRow", b =>
@@ -527,7 +1091,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("event_type");
 
-                    b.Property<long>("InboxEventId")
+                    b.Property<long?>("InboxEventId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("inbox_event_id");
 
@@ -558,7 +1122,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("response_time_ms");
 
-                    b.Property<string>("Status")
+                    b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -580,7 +1144,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.HasIndex("InboxEventId")
                         .HasDatabaseName("ix_webhook_deliveries_inbox_event_id");
 
-                    b.HasIndex("Status", "NextAttemptAt")
+                    b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
 
                     b.HasIndex("SubscriptionId", "InboxEventId")
@@ -615,7 +1179,7 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
 
                     b.Property<string>("Secret")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT")
                         .HasColumnName("secret");
 
@@ -631,6 +1195,26 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                     b.ToTable("webhook_subscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Approvals.ApprovalTransitionRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Approvals.ApprovalRow", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_approval_transitions_approvals_approval_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Approvals.Cards.ApprovalCardRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Approvals.ApprovalRow", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_approval_cards_approvals_approval_id");
+                });
+
             modelBuilder.Entity("Larkway.Hub.Inbox.InboxDedupKey", b =>
                 {
                     b.HasOne("Larkway.Hub.Inbox.InboxEvent", null)
@@ -639,6 +1223,16 @@ namespace Larkway.Hub.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_inbox_dedup_keys_inbox_events_event_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Notifications.NotificationActionRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Notifications.NotificationRow", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_actions_notifications_notification_id");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Notifications.NotificationDeliveryRow", b =>
