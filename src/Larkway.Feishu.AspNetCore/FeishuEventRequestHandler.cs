@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Larkway.Feishu.Events;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.Models;
 using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Feishu.Events.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,18 +19,17 @@ namespace Larkway.Feishu.AspNetCore;
 /// </summary>
 internal sealed partial class FeishuEventRequestHandler(
     FeishuVerifierCache verifiers,
+    FeishuEventsTelemetry telemetry,
     IServiceProvider services,
+    TimeProvider time,
     ILogger<FeishuEventRequestHandler> logger)
 {
-    private static readonly Meter Meter = new("Larkway");
-    private static readonly Counter<long> Requests = Meter.CreateCounter<long>(
-        "larkway.feishu.endpoint.requests", description: "Requests to the Feishu event and card endpoints, by outcome.");
-
     private static readonly byte[] SuccessBody = """{"msg":"success"}"""u8.ToArray();
     private static readonly byte[] EmptyObject = "{}"u8.ToArray();
 
     public async Task HandleAsync(HttpContext context, string appName, FeishuEndpointKind kind)
     {
+        var started = time.GetTimestamp();
         var options = verifiers.Options(appName);
         var cancellationToken = context.RequestAborted;
 
@@ -41,7 +40,6 @@ internal sealed partial class FeishuEventRequestHandler(
                 // Abort, so the server neither answers nor drains a body whose read failed (that drain logs an error).
                 context.Abort();
                 LogClientGone(logger, context.Request.Path.Value, appName);
-                Count("client_gone", appName);
                 return;
             case FeishuBodyReadOutcome.TooLarge:
                 await RejectAsync(context, options, appName, null, StatusCodes.Status413PayloadTooLarge,
@@ -73,7 +71,6 @@ internal sealed partial class FeishuEventRequestHandler(
         var envelope = verified.Envelope;
         if (envelope.IsUrlVerification)
         {
-            Count("challenge", appName);
             await WriteJsonAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8",
                 System.Text.Encoding.UTF8.GetBytes(verified.ChallengeResponseJson!)).ConfigureAwait(false);
             return;
@@ -94,6 +91,9 @@ internal sealed partial class FeishuEventRequestHandler(
         await options.Events.RequestVerified(new FeishuRequestVerifiedContext(context, appName, verified)).ConfigureAwait(false);
 
         var inbound = new FeishuInboundEvent(envelope, verified.Body, FeishuEventTransport.Http, appName);
+        var activity = FeishuEventsTelemetry.StartReceive(envelope, appName, FeishuEventTransport.Http);
+        var outcome = ReceiveOutcome.Cancelled;
+        var handledHere = true; // false once the event is a rejection, or left to finish in the background
         FeishuIngestResult result;
         try
         {
@@ -106,19 +106,23 @@ internal sealed partial class FeishuEventRequestHandler(
                 if (finished != accepting)
                 {
                     // Answer now so the user sees no error; the handler keeps running and can update the card later.
-                    ObserveLate(accepting, envelope.EventType, appName);
+                    ObserveLate(accepting, inbound, activity);
+                    handledHere = false;
                     LogCardActionLate(logger, envelope.EventType, appName, options.CardActionDeadline.TotalMilliseconds);
-                    Count("card_deadline", appName);
                     await WriteJsonAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8", EmptyObject).ConfigureAwait(false);
+                    CardAnswered(inbound, CardAnswer.Late, started);
                     return;
                 }
             }
 
             result = await accepting.ConfigureAwait(false);
+            outcome = result.Status == FeishuIngestStatus.Duplicate ? ReceiveOutcome.Duplicate : ReceiveOutcome.Accepted;
         }
         catch (FeishuEventException ex)
         {
-            // A verified body whose typed model does not match (a known type with the wrong shape).
+            // A verified body whose typed model does not match (a known type with the wrong shape): a rejection, not an event.
+            activity?.Dispose();
+            handledHere = false;
             await RejectAsync(context, options, appName, ex.Reason, StatusFor(ex.Reason), ex.Message).ConfigureAwait(false);
             return;
         }
@@ -129,19 +133,27 @@ internal sealed partial class FeishuEventRequestHandler(
         }
         catch (Exception ex)
         {
+            outcome = ReceiveOutcome.Failed;
             LogSinkFailed(logger, ex, envelope.EventType, appName);
-            Count("sink_failed", appName);
             context.Response.Headers.RetryAfter = "5";
             await WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "event-not-stored",
                 "The event could not be stored; Feishu will deliver it again.").ConfigureAwait(false);
+            CardAnswered(inbound, CardAnswer.Failed, started);
             return;
         }
+        finally
+        {
+            if (handledHere)
+            {
+                telemetry.EventHandled(activity, inbound, outcome);
+            }
+        }
 
-        Count(result.Status == FeishuIngestStatus.Duplicate ? "duplicate" : "accepted", appName);
         if (inbound.IsCardAction)
         {
             await WriteJsonAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8",
                 CardResponseBody(envelope, result.CardResponse)).ConfigureAwait(false);
+            CardAnswered(inbound, result.CardResponse is null ? CardAnswer.Empty : CardAnswer.Response, started);
             return;
         }
 
@@ -218,11 +230,21 @@ internal sealed partial class FeishuEventRequestHandler(
         _ => "malformed-body",
     };
 
+    /// <summary>The <c>error.type</c> of a rejection on the rejected-requests counter: the problem type's slug in snake_case, shortened.</summary>
+    private static string MetricReason(string slug) => slug switch
+    {
+        "body-too-large" => "too_large",
+        "malformed-body" => "malformed",
+        "wrong-verification-token" => "wrong_token",
+        "receiver-configuration" => "configuration",
+        _ => slug.Replace('-', '_'),
+    };
+
     private async Task RejectAsync(HttpContext context, FeishuEventEndpointOptions options, string appName, FeishuEventErrorReason? reason, int status, string message)
     {
         var slug = Slug(reason, status);
         LogRejected(logger, context.Request.Path.Value, appName, slug, status, message);
-        Count(slug, appName);
+        telemetry.Rejected(appName, FeishuEventTransport.Http, MetricReason(slug));
         await options.Events.RequestRejected(new FeishuRequestRejectedContext(context, appName, reason, status, message)).ConfigureAwait(false);
         await WriteProblemAsync(context, status, slug, message).ConfigureAwait(false);
     }
@@ -251,15 +273,35 @@ internal sealed partial class FeishuEventRequestHandler(
         await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private void ObserveLate(Task<FeishuIngestResult> accepting, string eventType, string appName) =>
+    /// <summary>The rest of a card action answered at the deadline: counted, its activity ended, and a failure logged when the sink is done.</summary>
+    private void ObserveLate(Task<FeishuIngestResult> accepting, FeishuInboundEvent inbound, Activity? activity) =>
         _ = accepting.ContinueWith(
-            t => LogLateCardActionFailed(logger, t.Exception!.GetBaseException(), eventType, appName),
+            t =>
+            {
+                var outcome = t.Status switch
+                {
+                    TaskStatus.RanToCompletion => t.Result.Status == FeishuIngestStatus.Duplicate ? ReceiveOutcome.Duplicate : ReceiveOutcome.Accepted,
+                    TaskStatus.Canceled => ReceiveOutcome.Cancelled,
+                    _ => ReceiveOutcome.Failed,
+                };
+                if (t.IsFaulted)
+                {
+                    LogLateCardActionFailed(logger, t.Exception!.GetBaseException(), inbound.Envelope.EventType, inbound.AppName);
+                }
+
+                telemetry.EventHandled(activity, inbound, outcome);
+            },
             CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
-    private static void Count(string outcome, string appName) =>
-        Requests.Add(1, new TagList { { "outcome", outcome }, { "app", appName } });
+    private void CardAnswered(FeishuInboundEvent inbound, CardAnswer answer, long started)
+    {
+        if (inbound.IsCardAction)
+        {
+            telemetry.CardActionAnswered(inbound.AppName, FeishuEventTransport.Http, answer, time.GetElapsedTime(started));
+        }
+    }
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Rejected a Feishu request to {Path} for app '{AppName}': {Reason} ({Status}). {Detail}")]
     private static partial void LogRejected(ILogger logger, string? path, string appName, string reason, int status, string detail);

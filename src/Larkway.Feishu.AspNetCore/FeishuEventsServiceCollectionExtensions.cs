@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Larkway.Feishu.Events.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -32,6 +34,11 @@ public static class FeishuEventsServiceCollectionExtensions
 
     private static void AddCore(IServiceCollection services)
     {
+        // The Larkway meter comes from the container's IMeterFactory: instruments scoped to this host, shared with
+        // the long-connection clients that are given the same factory.
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => FeishuEventsTelemetry.For(sp.GetRequiredService<IMeterFactory>()));
         services.TryAddSingleton(sp => new FeishuVerifierCache(
             sp.GetRequiredService<IOptionsMonitor<FeishuEventEndpointOptions>>(),
             sp.GetService<TimeProvider>()));

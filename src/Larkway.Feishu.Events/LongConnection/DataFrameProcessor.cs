@@ -2,6 +2,7 @@ using Larkway.Feishu.Events.Crypto;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.LongConnection.Wire;
+using Larkway.Feishu.Events.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Feishu.Events.LongConnection;
@@ -20,13 +21,15 @@ internal sealed class DataFrameProcessor
     private readonly string? _verificationToken;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly FeishuEventsTelemetry _telemetry;
     private readonly HandlerLane _events;
     private readonly HandlerLane _callbacks;
     private readonly InFlightWork _inFlight = new();
 
-    public DataFrameProcessor(IFeishuEventSink sink, FeishuLongConnectionOptions options, ILogger logger)
+    public DataFrameProcessor(IFeishuEventSink sink, FeishuLongConnectionOptions options, FeishuEventsTelemetry telemetry, ILogger logger)
     {
         _sink = sink;
+        _telemetry = telemetry;
         _appName = options.AppName;
         _verificationToken = string.IsNullOrEmpty(options.VerificationToken) ? null : options.VerificationToken;
         _time = options.TimeProvider;
@@ -63,6 +66,7 @@ internal sealed class DataFrameProcessor
                 frame.GetHeader(Frames.HeaderMessageId) ?? "",
                 frame.GetHeader(Frames.HeaderTraceId) ?? "",
                 ex is FeishuEventException ? ex.Message : ex.GetType().Name);
+            _telemetry.Rejected(_appName, FeishuEventTransport.LongConnection, "malformed");
             AckLater(session, frame, 200, started, cancellationToken);
             return;
         }
@@ -80,6 +84,7 @@ internal sealed class DataFrameProcessor
             // Refused with 500: a token mismatch is a configuration problem (a rotated token), and once it is
             // fixed the redelivered event gets through; nothing reaches the sink meanwhile.
             LongConnectionLog.WrongToken(_logger, session.ConnectionId, envelope.DedupKey, envelope.EventType);
+            _telemetry.Rejected(_appName, FeishuEventTransport.LongConnection, "wrong_token");
             AckLater(session, frame, 500, started, cancellationToken);
             return;
         }
@@ -93,6 +98,7 @@ internal sealed class DataFrameProcessor
         if (!lane.TryReserve())
         {
             LongConnectionLog.Busy(_logger, session.ConnectionId, frame.GetHeader(Frames.HeaderMessageId) ?? "");
+            _telemetry.Rejected(_appName, FeishuEventTransport.LongConnection, "overloaded");
             AckLater(session, frame, 500, started, cancellationToken);
             return;
         }
@@ -106,14 +112,19 @@ internal sealed class DataFrameProcessor
         try
         {
             await lane.EnterAsync(cancellationToken).ConfigureAwait(false);
+            var activity = FeishuEventsTelemetry.StartReceive(inbound.Envelope, _appName, FeishuEventTransport.LongConnection);
+            var outcome = ReceiveOutcome.Cancelled;
             try
             {
                 int code;
                 byte[]? data = null;
+                var hasResponse = false;
                 try
                 {
                     var result = await _sink.AcceptAsync(inbound, cancellationToken).ConfigureAwait(false);
                     code = 200;
+                    outcome = result.Status == FeishuIngestStatus.Duplicate ? ReceiveOutcome.Duplicate : ReceiveOutcome.Accepted;
+                    hasResponse = result.CardResponse is not null;
                     // A callback always answers a body; a null response answers {} (the card stays as it is).
                     data = result.CardResponse?.ToUtf8Json() ?? (isCallback ? "{}"u8.ToArray() : null);
                     LongConnectionLog.Handled(
@@ -129,12 +140,19 @@ internal sealed class DataFrameProcessor
                 {
                     LongConnectionLog.SinkFailed(_logger, ex, session.ConnectionId, inbound.Envelope.DedupKey, inbound.Envelope.EventType);
                     code = 500;
+                    outcome = ReceiveOutcome.Failed;
                 }
 
                 await SendAckAsync(session, frame, code, started, data, cancellationToken).ConfigureAwait(false);
+                if (inbound.IsCardAction)
+                {
+                    var answer = code != 200 ? CardAnswer.Failed : hasResponse ? CardAnswer.Response : CardAnswer.Empty;
+                    _telemetry.CardActionAnswered(_appName, FeishuEventTransport.LongConnection, answer, _time.GetElapsedTime(started));
+                }
             }
             finally
             {
+                _telemetry.EventHandled(activity, inbound, outcome);
                 lane.Exit();
             }
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Feishu.Events.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -30,6 +31,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly LongConnectionConfigState _config;
     private readonly DataFrameProcessor _processor;
+    private readonly FeishuEventsTelemetry _telemetry;
     private readonly CancellationTokenSource _disposing = new();
     private TaskCompletionSource? _run;
     private int _state;
@@ -49,7 +51,8 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         _http = _options.HttpMessageHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
         _http.Timeout = Timeout.InfiniteTimeSpan; // the discovery has its own timeout on the TimeProvider
         _config = new LongConnectionConfigState(_options.InitialConfig);
-        _processor = new DataFrameProcessor(sink, _options, _logger);
+        _telemetry = _options.MeterFactory is { } meterFactory ? FeishuEventsTelemetry.For(meterFactory) : FeishuEventsTelemetry.CreateOwned();
+        _processor = new DataFrameProcessor(sink, _options, _telemetry, _logger);
     }
 
     /// <summary>Raised (on the running loop's thread; keep handlers short and non-throwing) whenever <see cref="State"/> changes.</summary>
@@ -83,6 +86,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         }
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        using var tracking = _telemetry.TrackConnection(_options.AppId, _options.AppName, () => State == FeishuLongConnectionState.Connected);
         var ct = stopping.Token;
         LongConnectionSession? session = null;
         try
@@ -157,6 +161,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
 
         _http.Dispose();
         _disposing.Dispose();
+        _telemetry.Dispose();
     }
 
     private async Task<LongConnectionSession> ReconnectAsync(CancellationToken cancellationToken)
@@ -186,10 +191,18 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             LongConnectionLog.ReconnectAttempt(_logger, _options.AppId, attempt, config.ReconnectCount);
             try
             {
-                return await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                var session = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                _telemetry.ReconnectAttempted(_options.AppId, _options.AppName, connected: true);
+                return session;
             }
-            catch (FeishuLongConnectionException ex) when (!ex.IsFatal)
+            catch (FeishuLongConnectionException ex)
             {
+                _telemetry.ReconnectAttempted(_options.AppId, _options.AppName, connected: false);
+                if (ex.IsFatal)
+                {
+                    throw;
+                }
+
                 last = ex;
                 LongConnectionLog.RetryableFailure(_logger, _options.AppId, ex.Reason, ex.Code, ex.Message);
             }
@@ -347,6 +360,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             VerificationToken = options.VerificationToken,
             TimeProvider = options.TimeProvider,
             HttpMessageHandler = options.HttpMessageHandler,
+            MeterFactory = options.MeterFactory,
         };
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace Larkway.Feishu.Events.LongConnection;
 
 /// <summary>Settings of one app's <see cref="FeishuLongConnectionClient"/>.</summary>
@@ -51,6 +53,12 @@ public sealed class FeishuLongConnectionOptions
 
     /// <summary>The clock of every delay, timeout and handler duration.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the client's <c>Larkway</c> meter comes from: pass the container's factory under DI, so the connection's
+    /// instruments are shared with the event endpoints and scoped to that container. Null: the client owns a meter.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>For tests: the handler of the endpoint discovery request (the WebSocket itself always uses its own).</summary>
     public HttpMessageHandler? HttpMessageHandler { get; set; }

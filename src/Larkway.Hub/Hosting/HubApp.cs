@@ -5,6 +5,7 @@ using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications.Actions;
+using Larkway.Hub.Platform.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -151,6 +152,7 @@ public static partial class HubApp
         services.AddHubApprovals(configuration);
         services.AddHubConsole();
         services.AddHubApps(configuration);
+        services.AddHubObservability(configuration, settings);
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -202,7 +204,7 @@ public static partial class HubApp
         app.UseMiddleware<BadRequestShield>();
         app.MapFeishuEvents("/feishu/events", AppName);
         app.MapFeishuCardActions("/feishu/cards", AppName);
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapHubObservability();
         app.MapHubAdminApi();
         app.MapHubNotificationsApi();
         app.MapHubWebhooksApi();

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.LongConnection;
 using Larkway.Hub.Leases;
@@ -20,6 +21,7 @@ internal sealed partial class LongConnectionService(
     LeaseStore leases,
     IOptions<LeaseOptions> leaseOptions,
     TimeProvider time,
+    IMeterFactory meterFactory,
     ILoggerFactory loggerFactory)
     : SingletonDuty(LeaseNameOf(settings), leases, leaseOptions, time, loggerFactory.CreateLogger<LongConnectionService>())
 {
@@ -41,6 +43,7 @@ internal sealed partial class LongConnectionService(
             AppName = HubApp.AppName,
             VerificationToken = settings.VerificationToken,
             TimeProvider = Time,
+            MeterFactory = meterFactory, // one set of connection instruments per container, across lease runs
         };
         if (settings.BaseUrl is not null)
         {

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+using Larkway.Hub.Platform.Observability.Prometheus;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Integration.Tests.Hub.Observability;
+
+/// <summary>The Hub's Prometheus endpoint scraped as Prometheus would, and its health endpoints.</summary>
+public sealed class HubMetricsTests
+{
+    private static async Task<PrometheusScrape> ScrapeAsync(HttpClient http, string? bearer = HubSandbox.AdminKey, string path = "/metrics")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        response.Content.Headers.ContentType!.ToString().ShouldBe("text/plain; version=0.0.4; charset=utf-8");
+        return PrometheusScrape.Parse(text);
+    }
+
+    private static PrometheusSample ReceivedMessages(PrometheusScrape scrape) =>
+        scrape.Of("larkway_feishu_events_received_total").Single(s =>
+            s.Labels.GetValueOrDefault("feishu_event_type") == "im.message.receive_v1"
+            && s.Labels.GetValueOrDefault("larkway_transport") == "http"
+            && s.Labels.GetValueOrDefault("larkway_outcome") == "accepted");
+
+    private static PrometheusSample CallCount(PrometheusScrape scrape, string template) =>
+        scrape.Of("larkway_feishu_call_duration_seconds_count").Single(s => s.Labels.GetValueOrDefault("url_template") == template);
+
+    private static async Task TalkToBotAsync(HubSandbox hub, string text)
+    {
+        var messageId = await hub.SayToBotAsync("/echo " + text);
+        await HubSandbox.WaitUntilAsync(() => hub.BotTextsInChatOf(messageId).Contains(text), "the bot's echo of " + text);
+    }
+
+    [Fact]
+    public async Task A_scrape_shows_the_flows_counter_and_histogram_with_their_labels_and_they_never_go_down()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        await TalkToBotAsync(hub, "first");
+
+        var first = await ScrapeAsync(hub.Api);
+
+        first.Types["larkway_feishu_events_received_total"].ShouldBe("counter");
+        first.Help["larkway_feishu_events_received_total"].ShouldNotBeNullOrWhiteSpace();
+        ReceivedMessages(first).Value.ShouldBeGreaterThanOrEqualTo(1);
+        first.Types["larkway_feishu_call_duration_seconds"].ShouldBe("histogram");
+        // The bot's echo is a reply to the user's message.
+        var templates = first.Of("larkway_feishu_call_duration_seconds_count").Select(s => s.Labels.GetValueOrDefault("url_template")).ToList();
+        var send = templates.FirstOrDefault(t => t is not null && t.StartsWith("/open-apis/im/v1/messages/", StringComparison.Ordinal) && t.EndsWith("/reply", StringComparison.Ordinal));
+        send.ShouldNotBeNull("no reply call among " + string.Join(", ", templates));
+        var buckets = first.Of("larkway_feishu_call_duration_seconds_bucket").Where(s => s.Labels.GetValueOrDefault("url_template") == send).ToList();
+        buckets.ShouldNotBeEmpty();
+        buckets.Select(b => b.Value).ShouldBeInOrder(SortDirection.Ascending); // cumulative
+        buckets[^1].Labels["le"].ShouldBe("+Inf");
+        buckets[^1].Value.ShouldBe(CallCount(first, send).Value);
+        first.Of("larkway_feishu_call_duration_seconds_sum").ShouldContain(s => s.Labels.GetValueOrDefault("url_template") == send);
+        first.Types["http_server_request_duration_seconds"].ShouldBe("histogram");
+
+        // The sandbox's Emulator runs in this process under its own container: its requests are not the Hub's.
+        first.Of("http_server_request_duration_seconds_count").ShouldNotContain(s => s.Labels.GetValueOrDefault("http_route", "").StartsWith("/open-apis", StringComparison.Ordinal));
+        first.Of("http_server_request_duration_seconds_count").ShouldContain(s => s.Labels.GetValueOrDefault("http_route") == "/feishu/events");
+
+        await TalkToBotAsync(hub, "second");
+        var second = await ScrapeAsync(hub.Api);
+
+        ReceivedMessages(second).Value.ShouldBeGreaterThan(ReceivedMessages(first).Value);
+        CallCount(second, send).Value.ShouldBeGreaterThan(CallCount(first, send).Value);
+        // Every Larkway and HTTP counter and histogram count (the runtime publishes some gauges-in-fact as counters,
+        // e.g. its thread count, which are not the Hub's to judge).
+        foreach (var sample in first.Samples.Where(s => (s.Name.StartsWith("larkway_", StringComparison.Ordinal) || s.Name.StartsWith("http_server_", StringComparison.Ordinal))
+            && (first.Types.GetValueOrDefault(s.Name) == "counter" || s.Name.EndsWith("_count", StringComparison.Ordinal) || s.Name.EndsWith("_bucket", StringComparison.Ordinal))))
+        {
+            var later = second.Samples.SingleOrDefault(s => s.Name == sample.Name && s.Labels.Count == sample.Labels.Count && !s.Labels.Except(sample.Labels).Any());
+            later.ShouldNotBeNull($"{sample.Name} disappeared");
+            later.Value.ShouldBeGreaterThanOrEqualTo(sample.Value, sample.Name);
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_need_the_admin_key_on_the_Hubs_port()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+
+        (await hub.Api.GetAsync("/metrics")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "not-the-key") } };
+        (await hub.Api.SendAsync(wrong)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task With_a_metrics_port_they_are_served_there_without_a_key_and_not_on_the_Hubs_port()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Metrics:Port"] = "0" });
+        var url = hub.Host.Services.GetRequiredService<MetricsPortServer>().Url!;
+        using var scraper = new HttpClient { BaseAddress = url };
+
+        var scrape = await ScrapeAsync(scraper, bearer: null, path: url.AbsolutePath);
+
+        scrape.Types["dotnet_gc_collections_total"].ShouldBe("counter");
+        (await hub.Api.GetAsync("/metrics")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await scraper.GetAsync("/api/v1/events")).StatusCode.ShouldBe(HttpStatusCode.NotFound); // nothing else of the Hub there
+    }
+
+    [Fact]
+    public async Task Readiness_lists_the_database_and_migrations_and_liveness_runs_nothing()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+
+        using var ready = await hub.Api.GetAsync("/readyz");
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var readyBody = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        readyBody.RootElement.GetProperty("status").GetString().ShouldBe("Healthy");
+        var checks = readyBody.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        checks.ShouldBe(new Dictionary<string, string?> { ["database"] = "Healthy", ["migrations"] = "Healthy" });
+
+        using var live = await hub.Api.GetAsync("/healthz");
+        live.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var liveBody = JsonDocument.Parse(await live.Content.ReadAsStringAsync());
+        liveBody.RootElement.GetProperty("checks").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Readiness_fails_when_the_database_is_gone()
+    {
+        var data = Directory.CreateTempSubdirectory("larkway-ready-").FullName;
+        await using var hub = await HubSandbox.StartAsync(dataDirectory: data);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(data, "larkway.db*"))
+        {
+            File.Delete(file);
+        }
+
+        using var ready = await hub.Api.GetAsync("/readyz");
+
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        body.RootElement.GetProperty("status").GetString().ShouldBe("Unhealthy");
+
+        // Gone, or (when a background poll opened it again) an empty file without the schema.
+        body.RootElement.GetProperty("checks").EnumerateArray()
+            .Where(c => c.GetProperty("name").GetString() is "database" or "migrations")
+            .ShouldContain(c => c.GetProperty("status").GetString() == "Unhealthy");
+    }
+
+    [Fact]
+    public async Task In_long_connection_mode_readiness_reports_whether_a_replica_holds_the_connection()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "long-connection");
+
+        string? status = null;
+        await HubSandbox.WaitUntilAsync(() =>
+        {
+            using var ready = hub.Api.GetAsync("/readyz").GetAwaiter().GetResult();
+            using var body = JsonDocument.Parse(ready.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+            status = body.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "long-connection").GetProperty("status").GetString();
+            return status == "Healthy";
+        }, "the long-connection check to see the lease held");
+        status.ShouldBe("Healthy");
+    }
+}
