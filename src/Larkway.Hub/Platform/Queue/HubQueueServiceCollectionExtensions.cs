@@ -1,9 +1,11 @@
+using Larkway.Hub.Platform.Observability.Health;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -40,6 +42,10 @@ public static class HubQueueServiceCollectionExtensions
         services.AddKeyedSingleton<IWorkQueue<TRow>>(name, (sp, _) => store(sp));
         services.TryAddSingleton<IWorkQueue<TRow>>(sp => sp.GetRequiredKeyedService<IWorkQueue<TRow>>(name));
         services.AddSingleton(new QueueDefinition(name, (sp, ct) => sp.GetRequiredKeyedService<IWorkQueue<TRow>>(name).StatsAsync(ct)));
+        services.AddWorkQueueHealth(
+            name,
+            sp => new QueueProbe<TRow>(sp.GetRequiredKeyedService<IWorkQueue<TRow>>(name), sp.GetRequiredService<TimeProvider>()),
+            sp => sp.GetRequiredService<IOptions<QueuesOptions>>().Value.StuckAfter);
         services.AddSingleton<IHostedService>(sp => new QueueWorker<TRow>(
             sp.GetRequiredKeyedService<IWorkQueue<TRow>>(name),
             sp.GetRequiredService<THandler>(),

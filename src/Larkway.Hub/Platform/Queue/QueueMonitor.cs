@@ -70,3 +70,16 @@ internal sealed partial class QueueMonitor(
     [LoggerMessage(EventId = LogEvents.QueueStatsFailed, Level = LogLevel.Warning, Message = "Queue {Queue}: reading its backlog failed ({ExceptionType}).")]
     private static partial void LogStatsFailed(ILogger logger, string queue, string exceptionType);
 }
+
+/// <summary>A queue's backlog as the readiness check reads it.</summary>
+internal sealed class QueueProbe<TRow>(IWorkQueue<TRow> queue, TimeProvider time) : Observability.Health.IWorkQueueProbe
+    where TRow : class, IWorkItem
+{
+    public string Name => queue.Name;
+
+    public async Task<Observability.Health.WorkQueueBacklog> ReadBacklogAsync(CancellationToken cancellationToken)
+    {
+        var stats = await queue.StatsAsync(cancellationToken).ConfigureAwait(false);
+        return new(stats.Waiting, stats.OldestDueAt is { } due ? time.GetUtcNow() - due : null);
+    }
+}

@@ -46,7 +46,10 @@ public sealed class HubMetricsTests
         await using var hub = await HubSandbox.StartAsync();
         await TalkToBotAsync(hub, "first");
 
-        var first = await ScrapeAsync(hub.Api);
+        // The Emulator shows the echo as soon as it stores it; the client records the call once the answer is back.
+        PrometheusScrape first = null!;
+        await HubSandbox.WaitUntilAsync(() => (first = ScrapeAsync(hub.Api).GetAwaiter().GetResult())
+            .Of("larkway_feishu_call_duration_seconds_count").Any(s => s.Labels.GetValueOrDefault("url_template")?.EndsWith("/reply", StringComparison.Ordinal) == true), "the reply call recorded");
 
         first.Types["larkway_feishu_events_received_total"].ShouldBe("counter");
         first.Help["larkway_feishu_events_received_total"].ShouldNotBeNullOrWhiteSpace();
@@ -69,7 +72,8 @@ public sealed class HubMetricsTests
         first.Of("http_server_request_duration_seconds_count").ShouldContain(s => s.Labels.GetValueOrDefault("http_route") == "/feishu/events");
 
         await TalkToBotAsync(hub, "second");
-        var second = await ScrapeAsync(hub.Api);
+        PrometheusScrape second = null!;
+        await HubSandbox.WaitUntilAsync(() => CallCount(second = ScrapeAsync(hub.Api).GetAwaiter().GetResult(), send).Value > CallCount(first, send).Value, "the second reply call recorded");
 
         ReceivedMessages(second).Value.ShouldBeGreaterThan(ReceivedMessages(first).Value);
         CallCount(second, send).Value.ShouldBeGreaterThan(CallCount(first, send).Value);
@@ -118,12 +122,46 @@ public sealed class HubMetricsTests
         using var readyBody = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
         readyBody.RootElement.GetProperty("status").GetString().ShouldBe("Healthy");
         var checks = readyBody.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
-        checks.ShouldBe(new Dictionary<string, string?> { ["database"] = "Healthy", ["migrations"] = "Healthy" });
+        checks.ShouldBe(new Dictionary<string, string?>
+        {
+            ["database"] = "Healthy",
+            ["migrations"] = "Healthy",
+            ["queue:inbox"] = "Healthy",
+            ["queue:notifications"] = "Healthy",
+            ["queue:webhooks"] = "Healthy",
+            ["queue:approvals.submit"] = "Healthy",
+        }, ignoreOrder: true);
 
         using var live = await hub.Api.GetAsync("/healthz");
         live.StatusCode.ShouldBe(HttpStatusCode.OK);
         using var liveBody = JsonDocument.Parse(await live.Content.ReadAsStringAsync());
         liveBody.RootElement.GetProperty("checks").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_queue_nobody_works_is_reported_stuck_as_degraded_and_the_replica_stays_ready()
+    {
+        // This replica accepts events but runs no inbox worker; items waiting longer than a second count as stuck.
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?>
+        {
+            ["Larkway:Inbox:ProcessorEnabled"] = "false",
+            ["Larkway:Queues:StuckAfter"] = "00:00:01",
+        });
+        await hub.SayToBotAsync("/help");
+
+        JsonElement inbox = default;
+        int status = 0;
+        await HubSandbox.WaitUntilAsync(() =>
+        {
+            using var ready = hub.Api.GetAsync("/readyz").GetAwaiter().GetResult();
+            status = (int)ready.StatusCode;
+            using var body = JsonDocument.Parse(ready.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+            inbox = body.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "queue:inbox").Clone();
+            return inbox.GetProperty("status").GetString() == "Degraded";
+        }, "the inbox reported stuck");
+
+        status.ShouldBe(200);
+        inbox.GetProperty("description").GetString()!.ShouldContain("the queue is not being worked");
     }
 
     [Fact]

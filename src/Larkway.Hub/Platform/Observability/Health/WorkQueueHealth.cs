@@ -28,23 +28,23 @@ public static class WorkQueueHealthServiceCollectionExtensions
     public static readonly TimeSpan DefaultStuckAfter = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Adds <typeparamref name="TProbe"/> (a singleton) and the readiness check <c>queue:{name}</c>: <paramref name="failureStatus"/>
+    /// Adds the readiness check <c>queue:{name}</c> over the probe <paramref name="probe"/> makes: <paramref name="failureStatus"/>
     /// (default Degraded, since a stuck queue is the deployment's problem rather than this replica's) when the oldest due
-    /// item has waited longer than <paramref name="stuckAfter"/> (default 5 minutes), healthy otherwise.
+    /// item has waited longer than <paramref name="stuckAfter"/> reads (default 5 minutes), healthy otherwise.
     /// </summary>
-    public static IServiceCollection AddWorkQueueHealth<TProbe>(
-        this IServiceCollection services, string name, TimeSpan? stuckAfter = null, HealthStatus failureStatus = HealthStatus.Degraded)
-        where TProbe : class, IWorkQueueProbe
+    public static IServiceCollection AddWorkQueueHealth(
+        this IServiceCollection services,
+        string name,
+        Func<IServiceProvider, IWorkQueueProbe> probe,
+        Func<IServiceProvider, TimeSpan>? stuckAfter = null,
+        HealthStatus failureStatus = HealthStatus.Degraded)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var limit = stuckAfter ?? DefaultStuckAfter;
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(limit, TimeSpan.Zero, nameof(stuckAfter));
-
-        services.AddSingleton<TProbe>();
+        ArgumentNullException.ThrowIfNull(probe);
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             "queue:" + name,
-            sp => new WorkQueueHealthCheck(sp.GetRequiredService<TProbe>(), limit),
+            sp => new WorkQueueHealthCheck(probe(sp), stuckAfter?.Invoke(sp) ?? DefaultStuckAfter),
             failureStatus,
             [HubHealthTags.Ready],
             HubHealthTags.CheckTimeout));
