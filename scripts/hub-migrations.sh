@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Adds an EF Core migration to Larkway.Hub, for both providers from the same model:
 #   scripts/hub-migrations.sh NameOfMigration [all|sqlite|postgres]     (default: all)
-# SQLite's go to Storage/Migrations/Sqlite (context HubDbContext), PostgreSQL's to Storage/Migrations/Postgres
+# SQLite's go to Platform/Storage/Migrations/Sqlite (context HubDbContext), PostgreSQL's to Platform/Storage/Migrations/Postgres
 # (context PostgresHubDbContext, a derived type that only exists so EF Core keeps the two sets apart). Neither
 # needs a database: the design-time factories in HubDesignTimeDbContextFactory.cs build the model offline.
 #
@@ -47,7 +47,7 @@ echo 'return 0;' > "$work/Program.cs"
 cd "$repo"
 dotnet tool restore >/dev/null
 dotnet restore "$work/HubEf.csproj"
-# The namespace follows the folder (Larkway.Hub.Storage.Migrations.*); --namespace would misplace the snapshot.
+# The namespace follows the folder (Larkway.Hub.Platform.Storage.Migrations.*); --namespace would misplace the snapshot.
 add() {
   dotnet ef migrations add "$name" \
     --project src/Larkway.Hub \
@@ -56,8 +56,8 @@ add() {
     --output-dir "$2"
 }
 if [ "$which" != postgres ]; then
-  add HubDbContext Storage/Migrations/Sqlite
+  add HubDbContext Platform/Storage/Migrations/Sqlite
 fi
 if [ "$which" != sqlite ]; then
-  add PostgresHubDbContext Storage/Migrations/Postgres
+  add PostgresHubDbContext Platform/Storage/Migrations/Postgres
 fi

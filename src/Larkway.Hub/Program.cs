@@ -1,1 +1,1 @@
-return await Larkway.Hub.Hosting.HubApp.RunAsync(args).ConfigureAwait(false);
+return await Larkway.Hub.HubApp.RunAsync(args).ConfigureAwait(false);

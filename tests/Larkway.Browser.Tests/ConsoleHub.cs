@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
-using Larkway.Hub.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
+using Larkway.Hub;
 
 namespace Larkway.Browser.Tests;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Larkway.Hub.Admin;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform.Http;
 
 namespace Larkway.Hub.Approvals;
 

@@ -1,15 +1,15 @@
-using Larkway.Hub.Admin;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Feishu;
 using Larkway.Feishu.Approval;
-using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Approvals;
 using Larkway.Hub.Notifications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Http;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -1,5 +1,4 @@
-using Larkway.Hub.Hosting;
-
+using Larkway.Hub.Platform.Configuration;
 namespace Larkway.Hub.Apps;
 
 /// <summary>

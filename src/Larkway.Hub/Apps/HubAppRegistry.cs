@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Apps;
 

@@ -1,8 +1,9 @@
 using Larkway.Feishu;
-using Larkway.Hub.Hosting;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Apps;
 

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Feishu.AspNetCore;
-using Larkway.Hub.Admin;
-using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Apps;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -183,7 +184,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
     private static HubAppDto Dto(HttpContext http, HubAppInfo app)
     {
         // The configured public URL, not the Host header a caller may set.
-        var origin = (http.RequestServices.GetService<Larkway.Hub.Hosting.HubSettings>() ?? new Larkway.Hub.Hosting.HubSettings()).OriginFor(http.Request);
+        var origin = (http.RequestServices.GetService<Larkway.Hub.Platform.Configuration.HubSettings>() ?? new Larkway.Hub.Platform.Configuration.HubSettings()).OriginFor(http.Request);
         return new HubAppDto(
             app.Name,
             app.AppId,

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Bots;
 

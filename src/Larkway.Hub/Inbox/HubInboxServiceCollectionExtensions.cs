@@ -2,12 +2,12 @@ using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Queue;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Larkway.Hub.Platform.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

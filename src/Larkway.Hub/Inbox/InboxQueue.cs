@@ -1,6 +1,6 @@
 using Larkway.Hub.Platform.Queue;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Inbox;
 

@@ -1,9 +1,9 @@
 using Larkway.Hub.Platform.Queue;
 using Larkway.Feishu.Events.Ingest;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Inbox;
 

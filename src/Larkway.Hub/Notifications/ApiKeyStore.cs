@@ -1,8 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Notifications;
 

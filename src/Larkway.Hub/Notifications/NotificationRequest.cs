@@ -3,8 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Feishu.Cards;
-using Larkway.Hub.Admin;
-
+using Larkway.Hub.Platform.Http;
 namespace Larkway.Hub.Notifications;
 
 /// <summary>A notification as a caller asked for it, checked field by field before anything is stored.</summary>

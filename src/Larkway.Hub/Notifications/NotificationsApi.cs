@@ -1,13 +1,14 @@
 using System.Text.Json.Serialization;
-using Larkway.Hub.Admin;
 using Larkway.Hub.Apps;
-using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Notifications.Types;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Larkway.Hub.Platform.Http;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
 
 namespace Microsoft.AspNetCore.Builder;
 

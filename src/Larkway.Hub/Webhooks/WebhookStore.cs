@@ -2,8 +2,9 @@ using System.Text.Json;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Queue;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
+using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Webhooks;
 

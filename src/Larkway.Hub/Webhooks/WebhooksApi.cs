@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using Larkway.Hub.Admin;
-using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
 
 namespace Microsoft.AspNetCore.Builder;
 

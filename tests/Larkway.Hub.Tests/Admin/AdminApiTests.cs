@@ -5,9 +5,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Larkway.Hub.Admin;
 using Larkway.Hub.Inbox;
-using Larkway.Hub.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -15,6 +13,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Tests.Admin;
 

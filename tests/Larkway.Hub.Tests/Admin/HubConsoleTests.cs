@@ -1,7 +1,7 @@
-using Larkway.Hub.Admin;
-using Larkway.Hub.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Configuration;
 
 namespace Larkway.Hub.Tests.Admin;
 

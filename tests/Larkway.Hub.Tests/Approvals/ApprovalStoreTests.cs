@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Larkway.Hub.Storage;
 using Larkway.Hub.Platform.Queue;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +7,7 @@ using Larkway.Hub.Tests.TestSupport;
 using Larkway.Hub.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Tests.Approvals;
 

@@ -1,11 +1,12 @@
 using System.Data.Common;
 using Larkway.Hub.Apps;
-using Larkway.Hub.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Tests.Apps;
 

@@ -1,5 +1,5 @@
-using Larkway.Hub.Hosting;
 using Microsoft.Extensions.Configuration;
+using Larkway.Hub.Platform.Configuration;
 
 namespace Larkway.Hub.Tests.Hosting;
 

@@ -1,6 +1,6 @@
-using Larkway.Hub.Leases;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.Leases;
 
 namespace Larkway.Hub.Tests.Leases;
 

@@ -1,9 +1,9 @@
-using Larkway.Hub.Leases;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Larkway.Hub.Platform.Leases;
 
 namespace Larkway.Hub.Tests.Leases;
 

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Larkway.Hub.Platform.Queue;
-using Larkway.Hub.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Tests.Queue;
 

@@ -1,8 +1,8 @@
-using Larkway.Hub.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Tests.Storage;
 

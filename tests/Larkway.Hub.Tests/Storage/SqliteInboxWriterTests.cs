@@ -1,9 +1,9 @@
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Inbox;
-using Larkway.Hub.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Tests.Storage;
 

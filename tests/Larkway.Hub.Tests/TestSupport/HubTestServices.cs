@@ -1,11 +1,11 @@
 using System.Text;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
-using Larkway.Hub.Admin;
 using Larkway.Hub.Inbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.Auth;
 
 namespace Larkway.Hub.Tests.TestSupport;
 

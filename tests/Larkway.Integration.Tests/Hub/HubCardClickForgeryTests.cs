@@ -6,9 +6,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Larkway.Emulator.Seed;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Integration.Tests.Hub;
 

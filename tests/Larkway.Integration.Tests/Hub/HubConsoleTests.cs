@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using Larkway.Hub.Admin;
-using Larkway.Hub.AdminConsole.Audit;
-using Larkway.Hub.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Larkway.Hub;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Integration.Tests.Hub;
 

@@ -2,10 +2,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
-using Larkway.Hub.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Larkway.Hub;
 
 namespace Larkway.Integration.Tests.Hub;
 

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
-using Larkway.Hub.Admin;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.AdminConsole.Auth;
 

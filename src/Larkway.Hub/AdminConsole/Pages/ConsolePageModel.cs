@@ -1,5 +1,5 @@
-using Larkway.Hub.AdminConsole.Audit;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

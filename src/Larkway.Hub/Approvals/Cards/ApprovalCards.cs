@@ -2,10 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Approvals.Cards;
 

@@ -1,6 +1,6 @@
-using Larkway.Hub.Leases;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Larkway.Hub.Platform.Leases;
 
 namespace Larkway.Hub.Approvals.Cards;
 

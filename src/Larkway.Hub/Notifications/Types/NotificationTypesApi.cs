@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Larkway.Hub.Admin;
-using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Http;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -1,4 +1,3 @@
-using Larkway.Hub.Hosting;
 using Larkway.Hub.Platform.Observability.Health;
 using Larkway.Hub.Platform.Observability.Prometheus;
 using Microsoft.AspNetCore.Builder;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;
+using Larkway.Hub.Platform.Configuration;
 
 namespace Larkway.Hub.Platform.Observability;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
-using Larkway.Hub.Hosting;
 using Microsoft.Extensions.Configuration;
+using Larkway.Hub.Platform.Configuration;
 
 namespace Larkway.Hub.Platform.Observability;
 

@@ -1,11 +1,11 @@
 using Larkway.Hub.Platform.Observability.Health;
 using Larkway.Hub.Platform.Queue;
-using Larkway.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Larkway.Hub.Platform.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
-using Larkway.Hub.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Platform.Queue;
 

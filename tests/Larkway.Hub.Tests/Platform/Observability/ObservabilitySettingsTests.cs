@@ -1,7 +1,7 @@
 using System.Net;
-using Larkway.Hub.Hosting;
 using Larkway.Hub.Platform.Observability;
 using Microsoft.Extensions.Configuration;
+using Larkway.Hub.Platform.Configuration;
 
 namespace Larkway.Hub.Tests.Platform.Observability;
 

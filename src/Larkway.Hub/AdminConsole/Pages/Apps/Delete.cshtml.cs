@@ -1,6 +1,6 @@
-using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Apps;
 using Microsoft.AspNetCore.Mvc;
+using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

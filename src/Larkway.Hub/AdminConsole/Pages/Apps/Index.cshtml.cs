@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Apps;
 using Microsoft.AspNetCore.Mvc;
+using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
@@ -17,7 +17,7 @@ internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit) : Cons
 
     /// <summary>Where Feishu reaches this Hub, as the browser called it (behind a proxy: the public host name).</summary>
     /// <summary>Where Feishu reaches the Hub: <c>LARKWAY_PUBLIC_URL</c>, else this request's origin.</summary>
-    public string Origin => (HttpContext.RequestServices.GetService<Larkway.Hub.Hosting.HubSettings>() ?? new Larkway.Hub.Hosting.HubSettings()).OriginFor(Request);
+    public string Origin => (HttpContext.RequestServices.GetService<Larkway.Hub.Platform.Configuration.HubSettings>() ?? new Larkway.Hub.Platform.Configuration.HubSettings()).OriginFor(Request);
 
     public async Task OnGetAsync() => Apps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Notifications;
 using Microsoft.AspNetCore.Mvc;
+using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

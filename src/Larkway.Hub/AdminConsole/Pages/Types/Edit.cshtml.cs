@@ -3,11 +3,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Feishu.Cards;
-using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.AdminConsole.Cards;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
 using Microsoft.AspNetCore.Mvc;
+using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

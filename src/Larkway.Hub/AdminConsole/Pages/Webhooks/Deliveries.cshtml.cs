@@ -1,9 +1,9 @@
 using System.Globalization;
-using Larkway.Hub.AdminConsole.Audit;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc;
+using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

@@ -1,7 +1,8 @@
-using Larkway.Hub.Hosting;
-using Larkway.Hub.Leases;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Leases;
+using Larkway.Hub.Inbox;
 
 namespace Larkway.Hub.Platform.Observability.Health;
 

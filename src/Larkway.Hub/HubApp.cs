@@ -1,0 +1,244 @@
+using System.Security.Cryptography;
+using Larkway.Emulator.Hosting;
+using Larkway.Feishu;
+using Larkway.Feishu.AspNetCore;
+using Larkway.Hub.Bots;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Notifications.Actions;
+using Larkway.Hub.Platform.Observability;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Http;
+using Larkway.Hub.Sandbox;
+
+namespace Larkway.Hub;
+
+/// <summary>
+/// Composes the Hub: settings → (sandbox Emulator) → Feishu client, receivers, inbox, bot, admin API →
+/// Kestrel. <see cref="StartAsync"/> is what tests and <c>Program</c> both run.
+/// </summary>
+public static partial class HubApp
+{
+    /// <summary>The app name of the Hub's single Feishu app (the default app).</summary>
+    public const string AppName = "";
+
+    private const string DefaultUrls = "http://127.0.0.1:8080";
+
+    /// <summary>The largest request body Kestrel lets any route read (the Feishu endpoints set their own 1 MiB + 1).</summary>
+    internal const long MaxRequestBodySize = 1024 * 1024;
+
+    /// <summary>Runs until Ctrl+C / SIGTERM. Exit code 2 for configuration that cannot work.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        HubHost host;
+        try
+        {
+            host = await StartAsync(args).ConfigureAwait(false);
+        }
+        catch (HubConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync("larkway hub: " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("larkway hub: " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        await using (host.ConfigureAwait(false))
+        {
+            PrintBanner(host);
+            await host.App.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Builds and starts the Hub. <paramref name="configure"/> runs first (tests add configuration there).</summary>
+    public static async Task<HubHost> StartAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(HubApp).Assembly.GetName().Name,
+
+            // appsettings.json ships beside the binary; data paths stay relative to the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder);
+        var settings = HubSettings.From(builder.Configuration);
+
+        EmulatorServer? emulator = null;
+        if (settings.Mode == HubMode.Sandbox)
+        {
+            emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = settings.EmulatorPort }, cancellationToken).ConfigureAwait(false);
+            settings = settings with
+            {
+                AppId = EmulatorOptions.DefaultAppId,
+                AppSecret = EmulatorOptions.DefaultDevSecret,
+                BaseUrl = emulator.BaseUrl,
+
+                // Fresh per run: the sandbox exercises the same signed, encrypted path as production.
+                EncryptKey = RandomKey(),
+                VerificationToken = RandomKey(),
+            };
+        }
+
+        try
+        {
+            if (string.IsNullOrEmpty(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey)))
+            {
+                builder.WebHost.UseUrls(DefaultUrls);
+            }
+
+            // Every route reads less (the APIs 64 KB, Feishu's endpoints 1 MiB, console forms far less); a larger body is
+            // refused before it is read. Routes that need more raise it per request.
+            builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodySize);
+
+            AddHub(builder.Services, builder.Configuration, settings);
+            var app = builder.Build();
+            MapHub(app);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var baseUrl = ListeningUrl(app);
+
+            if (emulator is not null)
+            {
+                await SandboxSubscription.SubscribeAsync(emulator, settings.AppId!, baseUrl, settings.EncryptKey!, settings.VerificationToken!, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new HubHost(app, baseUrl, settings, emulator);
+        }
+        catch
+        {
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    internal static void AddHub(IServiceCollection services, IConfiguration configuration, HubSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddFeishu(o =>
+        {
+            o.AppId = settings.AppId!;
+            o.AppSecret = settings.AppSecret!;
+            if (settings.BaseUrl is not null)
+            {
+                o.BaseUrl = settings.BaseUrl;
+            }
+        });
+
+        AddBot(services, configuration);
+
+        services.AddHubStorage(configuration);
+        services.AddHubLeases(configuration);
+        services.AddHubInbox(configuration);
+        services.AddHubEventDispatcher(AppName, (sp, dispatcher) => sp.GetRequiredService<AppBot>().RegisterOn(dispatcher));
+        services.AddHubAdminApi();
+        services.AddHubNotifications(configuration);
+        services.AddHubWebhooks(configuration);
+        services.AddHubApprovals(configuration);
+        services.AddHubConsole();
+        services.AddHubApps(configuration);
+        services.AddHubObservability(configuration, settings);
+
+        services.AddFeishuEventReceiver(AppName, o =>
+        {
+            o.EncryptKey = settings.EncryptKey;
+            o.VerificationToken = settings.VerificationToken;
+            o.AcceptLegacyCardCallbacks = settings.LegacyCardCallbacks;
+
+            // Long-connection mode has no webhook secrets; the endpoints then only answer with 4xx.
+            if (o.EncryptKey is null && o.VerificationToken is null)
+            {
+                o.VerificationToken = RandomKey();
+            }
+        }).UseSink(sp => sp.GetRequiredService<InboxEventSink>());
+
+        if (settings.Mode == HubMode.LongConnection)
+        {
+            // Every replica runs it; only the holder of the lease long-connection/{app id} connects.
+            services.AddSingleton<LongConnectionService>();
+            services.AddHostedService(sp => sp.GetRequiredService<LongConnectionService>());
+        }
+    }
+
+    private static void AddBot(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BotOptions>().Bind(configuration.GetSection("Larkway:Bot"));
+        services.TryAddSingleton(_ => new BotCommands().AddSamples());
+        services.TryAddSingleton(sp => new BotCardActions().AddSamples()
+            .AddNotificationCards(sp.GetRequiredService<NotificationCardActions>()));
+
+        // Apps added at run time have no bot yet, but clicks on the notifications they sent are answered the same way.
+        services.AddHubStoredAppDispatcher((sp, appName, dispatcher) => dispatcher.AddNotificationCards(appName, sp.GetRequiredService<NotificationCardActions>()));
+        services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
+        services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<FeishuClient>()));
+        services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<FeishuClient>()));
+        services.TryAddSingleton(sp => new AppBot(
+            AppName,
+            sp.GetRequiredService<BotCommands>(),
+            sp.GetRequiredService<BotCardActions>(),
+            sp.GetRequiredService<IOptions<BotOptions>>().Value,
+            sp.GetRequiredService<IBotMessenger>(),
+            sp.GetRequiredService<IBotConversationStore>(),
+            sp.GetRequiredService<BotIdentity>().GetAsync,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AppBot>>()));
+    }
+
+    internal static void MapHub(WebApplication app)
+    {
+        app.UseMiddleware<BadRequestShield>();
+        app.MapFeishuEvents("/feishu/events", AppName);
+        app.MapFeishuCardActions("/feishu/cards", AppName);
+        app.MapHubObservability();
+        app.MapHubAdminApi();
+        app.MapHubNotificationsApi();
+        app.MapHubWebhooksApi();
+        app.MapHubApprovalsApi();
+        app.MapHubConsole();
+        app.MapHubApps();
+    }
+
+    private static Uri ListeningUrl(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel reported no listening address.");
+        return new Uri(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal));
+    }
+
+    private static string RandomKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static void PrintBanner(HubHost host)
+    {
+        Console.WriteLine($"Larkway Hub listening on {host.BaseUrl} ({host.Settings.Mode} mode)");
+        Console.WriteLine($"  events:      POST {new Uri(host.BaseUrl, "/feishu/events")}");
+        Console.WriteLine($"  card actions: POST {new Uri(host.BaseUrl, "/feishu/cards")}");
+        Console.WriteLine($"  console:     {new Uri(host.BaseUrl, "/console")}");
+        Console.WriteLine($"  admin API:   {new Uri(host.BaseUrl, "/api/v1/events")} (Authorization: Bearer <admin key>)");
+        if (host.Emulator is not null)
+        {
+            Console.WriteLine($"Sandbox: the embedded Feishu Emulator runs at {host.Emulator.BaseUrl}");
+            Console.WriteLine($"  open it, pick a chat and write \"/help\" to the bot (@-mention it in groups).");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Larkway.Emulator.Hosting;
+using Larkway.Hub.AdminConsole.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Larkway.Hub.Platform.Configuration;
+
+namespace Larkway.Hub;
+
+/// <summary>A running Hub, and in sandbox mode the Emulator it plays against.</summary>
+public sealed class HubHost : IAsyncDisposable
+{
+    internal HubHost(WebApplication app, Uri baseUrl, HubSettings settings, EmulatorServer? emulator)
+    {
+        App = app;
+        BaseUrl = baseUrl;
+        Settings = settings;
+        Emulator = emulator;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>Where the Hub listens.</summary>
+    public Uri BaseUrl { get; }
+
+    public HubSettings Settings { get; }
+
+    /// <summary>The embedded Emulator in sandbox mode; null otherwise.</summary>
+    public EmulatorServer? Emulator { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>The console password for user <c>admin</c> generated (and printed) by this start; null when none was.</summary>
+    public string? BootstrapAdminPassword => Services.GetRequiredService<ConsoleAdminCredential>().GeneratedPassword;
+
+    /// <summary>Stops the Hub (in-flight inbox work finishes or is left to its lease) and then the Emulator.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync().ConfigureAwait(false);
+        await App.DisposeAsync().ConfigureAwait(false);
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

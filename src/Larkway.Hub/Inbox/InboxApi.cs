@@ -1,0 +1,177 @@
+using Larkway.Hub.Platform.Queue;
+using System.Text.Json.Serialization;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Inbox;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the Hub's admin REST API.</summary>
+public static class HubAdminEndpointRouteBuilderExtensions
+{
+    /// <summary>Default number of events listed.</summary>
+    public const int DefaultListLimit = 100;
+
+    /// <summary>Most events listed at once.</summary>
+    public const int MaxListLimit = 1000;
+
+    /// <summary>
+    /// Maps <c>/api/v1</c>, every endpoint behind <c>Authorization: Bearer &lt;admin key&gt;</c>:
+    /// <c>GET /api/v1/events?type=&amp;status=&amp;limit=&amp;before=</c> and <c>POST /api/v1/events/{id}/replay</c>.
+    /// Needs <c>AddHubAdminApi</c> and <c>AddHubInbox</c>. Returns the group, for more endpoints or metadata.
+    /// </summary>
+    public static RouteGroupBuilder MapHubAdminApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var api = endpoints.MapGroup("/api/v1");
+        // An API key is known and refused (403), like on every other admin route.
+        api.AddEndpointFilter(AdminOnlyFilter.For("lists and replays inbox events"));
+        api.MapGet("/events", ListEventsAsync).WithName("ListInboxEvents");
+        api.MapPost("/events/{id:long}/replay", ReplayEventAsync).WithName("ReplayInboxEvent");
+        return api;
+    }
+
+    private static async Task<IResult> ListEventsAsync(
+        [FromServices] InboxStore store,
+        [FromQuery] string? type,
+        [FromQuery] string? status,
+        [FromQuery] string? limit,
+        [FromQuery] string? before,
+        CancellationToken cancellationToken)
+    {
+        WorkState? statusFilter = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!HubAdminWire.TryParseStatus(status, out var parsed))
+            {
+                return BadParameter("status", $"must be one of: {string.Join(", ", HubAdminWire.StatusNames)}.");
+            }
+
+            statusFilter = parsed;
+        }
+
+        var take = DefaultListLimit;
+        if (limit is not null
+            && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out take)
+                || take is < 1 or > MaxListLimit))
+        {
+            return BadParameter("limit", $"must be an integer from 1 to {MaxListLimit} (default {DefaultListLimit}).");
+        }
+
+        long? beforeId = null;
+        if (before is not null)
+        {
+            if (!long.TryParse(before, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id < 1)
+            {
+                return BadParameter("before", "must be an event id: the `next` of the previous page.");
+            }
+
+            beforeId = id;
+        }
+
+        var page = await store.ListAsync(string.IsNullOrEmpty(type) ? null : type, statusFilter, take, beforeId, cancellationToken).ConfigureAwait(false);
+        var body = new AdminEventListDto([.. page.Items.Select(HubAdminWire.ToDto)], page.NextBefore, page.Total);
+        return TypedResults.Json(body, HubAdminJsonContext.Default.AdminEventListDto);
+    }
+
+    private static async Task<IResult> ReplayEventAsync(HttpContext http, [FromServices] InboxQueue queue, long id, CancellationToken cancellationToken)
+    {
+        var result = await queue.ReplayEventAsync(id, cancellationToken).ConfigureAwait(false);
+        if (result == ReplayResult.Replayed)
+        {
+            await ApiAudit.WriteAsync(http, "event.replay", id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        }
+
+        return result switch
+        {
+            ReplayResult.Replayed => TypedResults.Json(
+                new AdminReplayDto(id, HubAdminWire.StatusName(WorkState.Pending)),
+                HubAdminJsonContext.Default.AdminReplayDto,
+                statusCode: StatusCodes.Status202Accepted),
+            ReplayResult.InProgress => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Event in progress",
+                detail: $"Event {id} is being processed right now; replay it once it is done, failed or dead-lettered."),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Event not found", detail: $"No inbox event has id {id}."),
+        };
+    }
+
+    private static IResult BadParameter(string name, string rule) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: $"Invalid query parameter '{name}'",
+            detail: $"Query parameter '{name}' {rule}",
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["parameter"] = name });
+}
+
+/// <summary>An inbox event as the admin API lists it (snake_case on the wire).</summary>
+/// <param name="Id">Event id (use it to replay).</param>
+/// <param name="EventType">Feishu event type.</param>
+/// <param name="DedupKey">First dedup key.</param>
+/// <param name="ReceivedAt">When stored.</param>
+/// <param name="Status">pending, in_progress, done, failed or dead_letter.</param>
+/// <param name="Attempts">Attempts so far.</param>
+/// <param name="LastError">Last failure (exception type and message).</param>
+/// <param name="App">App name (empty for the default app).</param>
+/// <param name="Transport">http or long_connection.</param>
+public sealed record AdminEventDto(
+    long Id,
+    string EventType,
+    string? DedupKey,
+    DateTimeOffset ReceivedAt,
+    string Status,
+    int Attempts,
+    string? LastError,
+    string App,
+    string Transport);
+
+/// <summary>A page of inbox events.</summary>
+/// <param name="Items">The events, newest first.</param>
+/// <param name="Next">Pass as <c>before</c> for the next (older) page; null on the last page.</param>
+/// <param name="Total">How many events match the filters (on every page).</param>
+public sealed record AdminEventListDto(AdminEventDto[] Items, long? Next, long Total);
+
+/// <summary>The answer to a replay.</summary>
+/// <param name="Id">Event id.</param>
+/// <param name="Status">Its new status (<c>pending</c>).</param>
+public sealed record AdminReplayDto(long Id, string Status);
+
+/// <summary>Source-generated JSON for the admin API.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(AdminEventListDto))]
+[JsonSerializable(typeof(AdminReplayDto))]
+internal sealed partial class HubAdminJsonContext : JsonSerializerContext;
+
+/// <summary>Wire names of statuses and transports.</summary>
+internal static class HubAdminWire
+{
+    public static readonly string[] StatusNames = ["pending", "in_progress", "done", "failed", "dead_letter"];
+
+    public static string StatusName(WorkState status) => status switch
+    {
+        WorkState.Pending => "pending",
+        WorkState.InProgress => "in_progress",
+        WorkState.Done => "done",
+        WorkState.Retrying => "failed",
+        WorkState.DeadLetter => "dead_letter",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    /// <summary>Accepts the wire name (<c>dead_letter</c>) or the enum name (<c>DeadLetter</c>), any case.</summary>
+    public static bool TryParseStatus(string value, out WorkState status) => WireNames.TryParse(value, StatusName, out status);
+
+    public static string TransportName(FeishuEventTransport transport) => transport switch
+    {
+        FeishuEventTransport.Http => "http",
+        FeishuEventTransport.LongConnection => "long_connection",
+        _ => transport.ToString(),
+    };
+
+    public static AdminEventDto ToDto(InboxEventSummary e) =>
+        new(e.Id, e.EventType, e.DedupKey, e.ReceivedAt, StatusName(e.Status), e.Attempts, e.LastError, e.AppName, TransportName(e.Transport));
+}

@@ -1,0 +1,96 @@
+using Larkway.Hub.Inbox;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Larkway.Hub.Platform.Storage;
+
+/// <summary>
+/// PostgreSQL: the same model through <see cref="PostgresHubDbContext"/> (which carries the PostgreSQL migrations),
+/// and the inbox's hot writes in <see cref="PostgresInboxWriter"/> on an <see cref="NpgsqlDataSource"/> of its own.
+/// Several Hub processes may share the database: dedup is the primary key of <c>inbox_dedup_keys</c>, claims use
+/// <c>FOR UPDATE SKIP LOCKED</c>, and every completion is conditional on the lease owner.
+/// </summary>
+internal sealed class PostgresHubStorageProvider : IHubStorageProvider, IAsyncDisposable, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly Lazy<NpgsqlDataSource> _dataSource;
+
+    public PostgresHubStorageProvider(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _connectionString = connectionString;
+        _dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(_connectionString));
+    }
+
+    public DbContextOptionsBuilder CreateOptionsBuilder() => new DbContextOptionsBuilder<PostgresHubDbContext>();
+
+    public HubDbContext CreateDbContext(DbContextOptions options) => new PostgresHubDbContext((DbContextOptions<PostgresHubDbContext>)options);
+
+    // EF Core gets the connection string rather than the writer's data source: every data source instance would
+    // make EF Core build another internal service provider (one per Hub instance, which tests create by the dozen).
+    public void Configure(DbContextOptionsBuilder builder) => builder.UseNpgsql(_connectionString);
+
+    /// <summary>
+    /// Replicas starting together would each apply the pending migrations (a second "CREATE TABLE" fails); a
+    /// session advisory lock on the migrating connection lets one apply them while the others wait, then find none.
+    /// </summary>
+    public async Task MigrateAsync(HubDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    public Task InitializeAsync(HubDbContext db, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // An arbitrary constant naming "the Hub's migrations" among advisory locks ("LARKWAY" in ASCII).
+    private const long MigrationLockKey = 0x4C41524B574159;
+
+    public IInboxWriter CreateInboxWriter() => new PostgresInboxWriter(_dataSource.Value);
+
+    /// <inheritdoc />
+    public bool SupportsSkipLocked => true;
+
+    public bool IsUniqueViolation(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource.IsValueCreated)
+        {
+            await _dataSource.Value.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_dataSource.IsValueCreated)
+        {
+            _dataSource.Value.Dispose();
+        }
+    }
+}

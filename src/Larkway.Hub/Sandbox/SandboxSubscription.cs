@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+
+namespace Larkway.Hub.Sandbox;
+
+/// <summary>
+/// In sandbox mode, points the Emulator's event subscription at this Hub, as a developer would in the
+/// Feishu console. The Emulator checks the URL with a url_verification challenge, so the Hub must be
+/// listening first.
+/// </summary>
+internal static class SandboxSubscription
+{
+    public static async Task SubscribeAsync(EmulatorServer emulator, string appId, Uri hubBaseUrl, string encryptKey, string verificationToken, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        var body = new Dictionary<string, object>
+        {
+            ["url"] = new Uri(hubBaseUrl, "/feishu/events").ToString(),
+            ["encrypt_key"] = encryptKey,
+            ["verification_token"] = verificationToken,
+        };
+        using var response = await http.PutAsJsonAsync($"/_emulator/apps/{Uri.EscapeDataString(appId)}/event-subscription", body, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var message = TryReadMsg(text) ?? $"HTTP {(int)response.StatusCode}";
+            throw new InvalidOperationException($"The sandbox Emulator refused the Hub's event subscription: {message}");
+        }
+    }
+
+    private static string? TryReadMsg(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.TryGetProperty("msg", out var msg) ? msg.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
