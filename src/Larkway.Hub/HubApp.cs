@@ -149,7 +149,7 @@ public static partial class HubApp
         services.AddHubLeases(configuration);
         services.AddHubInbox(configuration);
         services.AddHubEventDispatcher(AppName, (sp, dispatcher) => sp.GetRequiredService<AppBot>().RegisterOn(dispatcher));
-        services.AddHubAdminApi();
+        services.AddHubAuth();
         services.AddHubNotifications(configuration);
         services.AddHubWebhooks(configuration);
         services.AddHubApprovals(configuration);
@@ -208,7 +208,7 @@ public static partial class HubApp
         app.MapFeishuEvents("/feishu/events", AppName);
         app.MapFeishuCardActions("/feishu/cards", AppName);
         app.MapHubObservability();
-        app.MapHubAdminApi();
+        app.MapHubInboxApi();
         app.MapHubNotificationsApi();
         app.MapHubWebhooksApi();
         app.MapHubApprovalsApi();

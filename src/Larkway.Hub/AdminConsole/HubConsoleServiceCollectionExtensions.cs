@@ -21,7 +21,7 @@ public static class HubConsoleServiceCollectionExtensions
     /// <summary>
     /// Adds the server-rendered console at <c>/console</c> (Razor Pages under <c>AdminConsole/Pages</c>): cookie sign-in
     /// for the bootstrap administrator, antiforgery on every POST, the audit log. Needs <c>AddHubStorage</c>,
-    /// <c>AddHubAdminApi</c>, <c>AddHubNotifications</c>, <c>AddHubWebhooks</c> and <c>AddHubInbox</c>.
+    /// <c>AddHubAuth</c>, <c>AddHubNotifications</c>, <c>AddHubWebhooks</c> and <c>AddHubInbox</c>.
     /// </summary>
     public static IServiceCollection AddHubConsole(this IServiceCollection services)
     {

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Http;
+using Larkway.Hub.Platform.Auth;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -28,7 +29,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var approvals = endpoints.MapGroup("/api/v1/approvals");
-        approvals.AddEndpointFilter(HubNotificationsEndpointRouteBuilderExtensions.RequireCallerAsync);
+        approvals.RequireHubCaller();
         approvals.MapPost("", CreateAsync).WithName("CreateApproval");
         approvals.MapGet("", ListAsync).WithName("ListApprovals");
         approvals.MapGet("/{id}", GetAsync).WithName("GetApproval");
@@ -58,7 +59,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             return Invalid(problems);
         }
 
-        var caller = HubNotificationsEndpointRouteBuilderExtensions.Caller(http);
+        var caller = HubCaller.Of(http.User);
 
         // A retry is answered from the store: nothing is looked up or sent again.
         if (await store.FindExistingAsync(request, caller.Id, cancellationToken).ConfigureAwait(false) is { } earlier)
@@ -167,7 +168,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             return Invalid(problems);
         }
 
-        var caller = HubNotificationsEndpointRouteBuilderExtensions.Caller(http);
+        var caller = HubCaller.Of(http.User);
         var rows = await store.ListAsync(caller.IsAdmin ? null : caller.Id, reference, state, before, limit ?? 50, cancellationToken).ConfigureAwait(false);
         var submissions = rows.Count == 0 ? null : await store.SubmissionsAsync([.. rows.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
         var page = new ApprovalListDto([.. rows.Select(r => ApprovalWire.ToDto(r, null, submissions?.GetValueOrDefault(r.Id)))], rows.Count == (limit ?? 50) ? rows[^1].Id : null);
@@ -257,7 +258,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
 
     // Another caller's approval is reported as missing, not as forbidden: ids are not to be probed.
     private static bool Sees(HttpContext http, ApprovalRow approval) =>
-        HubNotificationsEndpointRouteBuilderExtensions.Caller(http) is var caller && (caller.IsAdmin || string.Equals(approval.Caller, caller.Id, StringComparison.Ordinal));
+        HubCaller.Of(http.User).Owns(approval.Caller);
 
     private static IResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Approval not found", detail: $"No approval '{id}' was created with this key.");

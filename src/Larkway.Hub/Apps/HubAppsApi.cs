@@ -21,14 +21,14 @@ public static class HubAppsEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>GET|POST /api/v1/apps</c>, <c>GET|PATCH|DELETE /api/v1/apps/{name}</c>, <c>POST /api/v1/apps/{name}/test</c> and
     /// <c>GET /api/v1/apps/{name}/scopes</c> (admin key only), and <c>POST /feishu/apps/{name}/events</c> and
-    /// <c>POST /feishu/apps/{name}/cards</c> for Feishu. Needs <c>AddHubApps</c>, <c>AddHubAdminApi</c> and a Feishu event
+    /// <c>POST /feishu/apps/{name}/cards</c> for Feishu. Needs <c>AddHubApps</c>, <c>AddHubAuth</c> and a Feishu event
     /// receiver (the default app's).
     /// </summary>
     public static IEndpointRouteBuilder MapHubApps(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var apps = endpoints.MapGroup("/api/v1/apps");
-        apps.AddEndpointFilter(AdminOnlyFilter.For("manages Feishu apps"));
+        apps.RequireHubAdmin("manages Feishu apps");
         apps.MapGet("", ListAsync).WithName("ListApps");
         apps.MapPost("", AddAsync).WithName("AddApp");
         apps.MapGet("/{name}", GetAsync).WithName("GetApp");

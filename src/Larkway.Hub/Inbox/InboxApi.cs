@@ -12,7 +12,7 @@ using Larkway.Hub.Platform.Http;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the Hub's admin REST API.</summary>
-public static class HubAdminEndpointRouteBuilderExtensions
+public static class HubInboxEndpointRouteBuilderExtensions
 {
     /// <summary>Default number of events listed.</summary>
     public const int DefaultListLimit = 100;
@@ -23,14 +23,14 @@ public static class HubAdminEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>/api/v1</c>, every endpoint behind <c>Authorization: Bearer &lt;admin key&gt;</c>:
     /// <c>GET /api/v1/events?type=&amp;status=&amp;limit=&amp;before=</c> and <c>POST /api/v1/events/{id}/replay</c>.
-    /// Needs <c>AddHubAdminApi</c> and <c>AddHubInbox</c>. Returns the group, for more endpoints or metadata.
+    /// Needs <c>AddHubAuth</c> and <c>AddHubInbox</c>. Returns the group, for more endpoints or metadata.
     /// </summary>
-    public static RouteGroupBuilder MapHubAdminApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapHubInboxApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var api = endpoints.MapGroup("/api/v1");
         // An API key is known and refused (403), like on every other admin route.
-        api.AddEndpointFilter(AdminOnlyFilter.For("lists and replays inbox events"));
+        api.RequireHubAdmin("lists and replays inbox events");
         api.MapGet("/events", ListEventsAsync).WithName("ListInboxEvents");
         api.MapPost("/events/{id:long}/replay", ReplayEventAsync).WithName("ReplayInboxEvent");
         return api;

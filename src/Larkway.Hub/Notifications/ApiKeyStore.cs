@@ -86,7 +86,15 @@ internal sealed class ApiKeyStore(IDbContextFactory<HubDbContext> contexts, HubD
     /// <summary>Whether a key's type list allows <paramref name="type"/>.</summary>
     public static bool Allows(ApiKeyRow key, string type)
     {
-        foreach (var pattern in key.Types.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        ArgumentNullException.ThrowIfNull(key);
+        return Allows(key.Types, type);
+    }
+
+    /// <summary>Whether the comma-separated type patterns <paramref name="types"/> (<c>*</c>, exact, <c>prefix.*</c>) allow <paramref name="type"/>.</summary>
+    public static bool Allows(string types, string type)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        foreach (var pattern in types.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (pattern == "*" || pattern == type
                 || (pattern.EndsWith(".*", StringComparison.Ordinal) && type.StartsWith(pattern[..^1], StringComparison.Ordinal)))

@@ -10,7 +10,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class HubNotificationsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds notifications (reads <c>Larkway:Notifications</c>). Needs <c>AddHubStorage</c>, <c>AddHubAdminApi</c>, a
+    /// Adds notifications (reads <c>Larkway:Notifications</c>). Needs <c>AddHubStorage</c>, <c>AddHubAuth</c>, a
     /// <see cref="Larkway.Feishu.FeishuClient"/> (<c>AddFeishu</c>, the default app) and <c>AddHubApps</c> (every
     /// notification is sent with its app's client); map the endpoints with <c>MapHubNotificationsApi</c>.
     /// </summary>

@@ -18,28 +18,23 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     /// <summary>Largest request body the notifications API reads.</summary>
     public const int MaxRequestBytes = JsonBody.DefaultLimit;
 
-    private const string CallerItem = "larkway.caller";
-
     /// <summary>
     /// Maps <c>POST /api/v1/notifications</c> and <c>GET /api/v1/notifications/{id}</c> (an API key or the admin key),
     /// and <c>POST|GET /api/v1/api-keys</c>, <c>DELETE /api/v1/api-keys/{id}</c> (the admin key only).
-    /// Needs <c>AddHubNotifications</c> and <c>AddHubAdminApi</c>.
+    /// Needs <c>AddHubNotifications</c> and <c>AddHubAuth</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapHubNotificationsApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var notifications = endpoints.MapGroup("/api/v1/notifications");
-        notifications.AddEndpointFilter(RequireCallerAsync);
+        notifications.RequireHubCaller();
         notifications.MapPost("", CreateAsync).WithName("CreateNotification");
         notifications.MapGet("/{id}", GetAsync).WithName("GetNotification");
         notifications.MapPost("/{id}/retry", RetryAsync).WithName("RetryNotification");
         notifications.MapPatch("/{id}", UpdateAsync).WithName("UpdateNotification");
 
         var keys = endpoints.MapGroup("/api/v1/api-keys");
-        keys.AddEndpointFilter(RequireCallerAsync);
-        keys.AddEndpointFilter((context, next) => Caller(context.HttpContext).IsAdmin
-            ? next(context)
-            : ValueTask.FromResult<object?>(Forbidden("Only the admin key manages API keys.")));
+        keys.RequireHubAdmin("manages API keys");
         keys.MapPost("", CreateKeyAsync).WithName("CreateApiKey");
         keys.MapGet("", ListKeysAsync).WithName("ListApiKeys");
         keys.MapDelete("/{id}", RevokeKeyAsync).WithName("RevokeApiKey");
@@ -48,40 +43,9 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         return endpoints;
     }
 
-    internal static async ValueTask<object?> RequireCallerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        if (BearerAuth.Locked(http) is { } locked)
-        {
-            return locked;
-        }
-
-        var presented = BearerAuth.Token(http.Request);
-        if (presented is not null)
-        {
-            if (presented.StartsWith(ApiKeyStore.SecretPrefix, StringComparison.Ordinal))
-            {
-                if (await http.RequestServices.GetRequiredService<ApiKeyStore>().FindAsync(presented, http.RequestAborted).ConfigureAwait(false) is { } key)
-                {
-                    BearerAuth.Accepted(http);
-                    http.Items[CallerItem] = new ApiCaller(key.Id, key);
-                    return await next(context).ConfigureAwait(false);
-                }
-            }
-            else if (await http.RequestServices.GetRequiredService<HubAdminKey>().VerifyAsync(presented, http.RequestAborted).ConfigureAwait(false))
-            {
-                BearerAuth.Accepted(http);
-                http.Items[CallerItem] = new ApiCaller("admin", null);
-                return await next(context).ConfigureAwait(false);
-            }
-        }
-
-        return BearerAuth.Refuse(http, presented, "API key",
-            "Send 'Authorization: Bearer <key>' with an API key the Hub's administrator created (POST /api/v1/api-keys), or the admin key. Revoked keys are refused.");
-    }
-
     private static async Task<IResult> CreateAsync(
         HttpContext http,
+        [FromServices] Microsoft.AspNetCore.Authorization.IAuthorizationService authorization,
         [FromServices] NotificationStore store,
         [FromServices] NotificationComposer composer,
         [FromServices] RecipientExpander expander,
@@ -103,9 +67,9 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         }
 
         var caller = Caller(http);
-        if (caller.Key is { } key && !ApiKeyStore.Allows(key, request.Type))
+        if (!(await authorization.AuthorizeAsync(http.User, request.Type, HubAuth.MaySendPolicy).ConfigureAwait(false)).Succeeded)
         {
-            return Forbidden($"This API key may not send notifications of type '{request.Type}' (it may send: {key.Types}). Ask the Hub's administrator for a key with that type.");
+            return Forbidden($"This API key may not send notifications of type '{request.Type}' (it may send: {caller.Types}). Ask the Hub's administrator for a key with that type.");
         }
 
         if (request.App is { } appName && await AppProblemAsync(apps, appName, cancellationToken).ConfigureAwait(false) is { } appProblem)
@@ -333,23 +297,18 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             });
 
     // Another caller's notification is reported as missing, not as forbidden: ids are not to be probed.
-    private static bool Sees(ApiCaller caller, NotificationRow notification) => caller.IsAdmin || notification.Caller == caller.Id;
+    private static bool Sees(HubCaller caller, NotificationRow notification) => caller.Owns(notification.Caller);
 
     private static IResult NotificationNotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
 
-    internal static ApiCaller Caller(HttpContext http) => (ApiCaller)http.Items[CallerItem]!;
+    internal static HubCaller Caller(HttpContext http) => HubCaller.Of(http.User);
 
     private static IResult AdminOnly(string what) => Forbidden($"Only the admin key {what}.");
 
     private static IResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: detail);
 
-    /// <summary>Who called: <c>admin</c>, or an API key (with the types it may send).</summary>
-    internal sealed record ApiCaller(string Id, ApiKeyRow? Key)
-    {
-        public bool IsAdmin => Key is null;
-    }
 }
 
 /// <summary>The answer to a create: the id to poll, and whether this was a repeat of an earlier request.</summary>

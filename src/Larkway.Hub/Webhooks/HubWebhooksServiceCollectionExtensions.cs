@@ -11,7 +11,7 @@ public static class HubWebhooksServiceCollectionExtensions
 {
     /// <summary>
     /// Adds outbound webhooks (reads <c>Larkway:Webhooks</c>). Needs <c>AddHubStorage</c>, <c>AddHubInbox</c> and
-    /// <c>AddHubAdminApi</c>; map the endpoints with <c>MapHubWebhooksApi</c>.
+    /// <c>AddHubAuth</c>; map the endpoints with <c>MapHubWebhooksApi</c>.
     /// </summary>
     public static IServiceCollection AddHubWebhooks(this IServiceCollection services, IConfiguration configuration, Action<WebhookOptions>? configure = null)
     {

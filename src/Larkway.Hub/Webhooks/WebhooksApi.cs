@@ -32,20 +32,20 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>POST|GET /api/v1/webhooks</c>, <c>DELETE /api/v1/webhooks/{id}</c>, <c>GET /api/v1/webhooks/{id}/deliveries</c>
     /// and <c>POST /api/v1/webhook-deliveries/{id}/replay</c>, all for the admin key only (an API key gets 403, anything
-    /// else 401). Needs <c>AddHubWebhooks</c>, <c>AddHubAdminApi</c> and <c>AddHubNotifications</c> (for API keys).
+    /// else 401). Needs <c>AddHubWebhooks</c>, <c>AddHubAuth</c> and <c>AddHubNotifications</c> (for API keys).
     /// </summary>
     public static IEndpointRouteBuilder MapHubWebhooksApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var webhooks = endpoints.MapGroup("/api/v1/webhooks");
-        webhooks.AddEndpointFilter(AdminOnlyFilter.For("manages webhooks"));
+        webhooks.RequireHubAdmin("manages webhooks");
         webhooks.MapPost("", CreateAsync).WithName("CreateWebhook");
         webhooks.MapGet("", ListAsync).WithName("ListWebhooks");
         webhooks.MapDelete("/{id}", DeleteAsync).WithName("DeleteWebhook");
         webhooks.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries");
 
         var deliveries = endpoints.MapGroup("/api/v1/webhook-deliveries");
-        deliveries.AddEndpointFilter(AdminOnlyFilter.For("manages webhooks"));
+        deliveries.RequireHubAdmin("manages webhooks");
         deliveries.MapPost("/{id:long}/replay", ReplayAsync).WithName("ReplayWebhookDelivery");
         return endpoints;
     }

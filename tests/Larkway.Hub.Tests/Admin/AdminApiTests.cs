@@ -41,9 +41,9 @@ public sealed class AdminApiTests : IDisposable
         builder.Services.AddSingleton(new HubConsole(console));
         builder.Services.AddHubStorage(builder.Configuration);
         builder.Services.AddHubInbox(builder.Configuration);
-        builder.Services.AddHubAdminApi();
+        builder.Services.AddHubAuth();
         var app = builder.Build();
-        app.MapHubAdminApi();
+        app.MapHubInboxApi();
         await app.StartAsync();
         return app;
     }

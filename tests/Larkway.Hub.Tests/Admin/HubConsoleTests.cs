@@ -90,6 +90,6 @@ public sealed class HubConsoleTests : IDisposable
             [HubConsole.OutputSetting] = output,
             [HubConsole.FileSetting] = Path.Combine(_dir, "s.txt"),
         }).Build();
-        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddHubAdminApi().BuildServiceProvider();
+        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddHubAuth().BuildServiceProvider();
     }
 }

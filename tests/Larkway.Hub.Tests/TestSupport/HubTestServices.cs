@@ -115,6 +115,9 @@ public sealed class HubServices : IAsyncDisposable
         Configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var collection = new ServiceCollection();
         collection.AddLogging();
+
+        // The Hub's authorization policies cache per endpoint, so they need routing even without a web host.
+        collection.AddRouting();
         collection.AddSingleton<IConfiguration>(Configuration);
         collection.AddSingleton(time);
         collection.AddSingleton(new HubConsole(console ?? TextWriter.Null));
@@ -126,7 +129,7 @@ public sealed class HubServices : IAsyncDisposable
             o.ClaimDelay = TimeSpan.Zero; // a manual clock would hold every claim; the integration tests run the default
             inbox?.Invoke(o);
         });
-        collection.AddHubAdminApi();
+        collection.AddHubAuth();
         services?.Invoke(collection);
         Provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

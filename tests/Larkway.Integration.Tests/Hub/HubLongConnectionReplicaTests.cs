@@ -85,7 +85,8 @@ public sealed class HubLongConnectionReplicaTests
     /// <summary>Polls the Emulator until the app's connections satisfy <paramref name="condition"/> (a hang guard, not a timing assertion).</summary>
     private static async Task WaitForConnectionsAsync(HttpClient control, string appId, Func<IReadOnlyList<string>, bool> condition, string what)
     {
-        for (var i = 0; i < 1000; i++)
+        // A generous bound: on a loaded machine a takeover may wait out the dead holder's lease (9 s) plus a reconnect.
+        for (var i = 0; i < 3000; i++)
         {
             if (condition(await ConnectionsAsync(control, appId)))
             {

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Auth;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -16,7 +17,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
 {
     private static void MapNotificationTypes(RouteGroupBuilder types)
     {
-        types.AddEndpointFilter(RequireCallerAsync);
+        types.RequireHubCaller();
         types.MapGet("", ListTypesAsync).WithName("ListNotificationTypes");
         types.MapGet("/{name}", GetTypeAsync).WithName("GetNotificationType");
         types.MapPut("/{name}", PutTypeAsync).WithName("PutNotificationType");

@@ -19,8 +19,12 @@ internal interface IAuditLog
 internal sealed class DbAuditLog(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, TimeProvider time) : IAuditLog
 {
     /// <summary>The actor of a request: the signed-in console user, else the admin key (the REST API's only admin).</summary>
-    public static string Actor(HttpContext http) =>
-        http.User.Identity is { IsAuthenticated: true, Name: { } name } ? "console:" + name : "admin-key";
+    public static string Actor(HttpContext http) => http.User.FindFirst(Auth.HubAuth.CallerClaim)?.Value switch
+    {
+        Auth.HubAuth.AdminCallerId => "admin-key",
+        { } key => "api-key:" + key,
+        null => http.User.Identity is { IsAuthenticated: true, Name: { } name } ? "console:" + name : "admin-key",
+    };
 
     public async Task WriteAsync(HttpContext http, string action, string target, IReadOnlyDictionary<string, string?>? details, CancellationToken cancellationToken, string? actor = null)
     {

@@ -25,7 +25,7 @@ internal static class MetricsEndpoint
     /// authentication scheme with an "admin" policy, this becomes <c>RequireAuthorization(policy)</c> and nothing else changes.
     /// </summary>
     public static RouteHandlerBuilder RequireAdmin(this RouteHandlerBuilder route) =>
-        route.AddEndpointFilter(AdminOnlyFilter.For("reads the metrics"));
+        route.RequireHubAdmin("reads the metrics");
 
     private static async Task<IResult> ScrapeAsync(HttpContext context, PrometheusScrapeExporter exporter)
     {

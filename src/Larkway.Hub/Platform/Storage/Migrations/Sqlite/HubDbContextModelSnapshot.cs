@@ -16,52 +16,6 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.11");
 
-            modelBuilder.Entity("Larkway.Hub.AdminConsole.Audit.AuditEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("actor");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("at");
-
-                    b.Property<string>("Details")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("details");
-
-                    b.Property<string>("RemoteIp")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("remote_ip");
-
-                    b.Property<string>("Target")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("target");
-
-                    b.HasKey("Id")
-                        .HasName("pk_hub_audit_log");
-
-                    b.ToTable("hub_audit_log", (string)null);
-                });
-
             modelBuilder.Entity("Larkway.Hub.Approvals.ApprovalRow", b =>
                 {
                     b.Property<string>("Id")
@@ -437,36 +391,43 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     b.ToTable("hub_apps", (string)null);
                 });
 
-            modelBuilder.Entity("Larkway.Hub.Apps.HubDataProtectionKeyRow", b =>
+            modelBuilder.Entity("Larkway.Hub.Bots.BotConversationRow", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("FriendlyName")
-                        .IsRequired()
-                        .HasMaxLength(256)
+                    b.Property<string>("App")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT")
-                        .HasColumnName("friendly_name");
+                        .HasColumnName("app");
 
-                    b.Property<string>("Xml")
-                        .IsRequired()
+                    b.Property<string>("ChatId")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT")
-                        .HasColumnName("xml");
+                        .HasColumnName("chat_id");
 
-                    b.HasKey("Id")
-                        .HasName("pk_hub_data_protection_keys");
+                    b.Property<string>("UserOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_open_id");
 
-                    b.HasIndex("FriendlyName")
-                        .IsUnique()
-                        .HasDatabaseName("ux_hub_data_protection_keys_friendly_name");
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
 
-                    b.ToTable("hub_data_protection_keys", (string)null);
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("step");
+
+                    b.Property<string>("ValuesJson")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("values_json");
+
+                    b.HasKey("App", "ChatId", "UserOpenId")
+                        .HasName("pk_bot_conversations");
+
+                    b.ToTable("bot_conversations", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Inbox.InboxDedupKey", b =>
@@ -570,33 +531,6 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_inbox_events_status_next_attempt_at");
 
                     b.ToTable("inbox_events", (string)null);
-                });
-
-            modelBuilder.Entity("Larkway.Hub.Leases.HubLeaseRow", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
-
-                    b.Property<long>("AcquiredAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("acquired_at");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("expires_at");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("owner");
-
-                    b.HasKey("Name")
-                        .HasName("pk_hub_leases");
-
-                    b.ToTable("hub_leases", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Notifications.ApiKeyRow", b =>
@@ -928,6 +862,111 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     b.ToTable("notification_types", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Platform.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details");
+
+                    b.Property<string>("RemoteIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("remote_ip");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hub_audit_log");
+
+                    b.ToTable("hub_audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Platform.DataProtection.HubDataProtectionKeyRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hub_data_protection_keys");
+
+                    b.HasIndex("FriendlyName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hub_data_protection_keys_friendly_name");
+
+                    b.ToTable("hub_data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Platform.Leases.HubLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("AcquiredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
+
+                    b.HasKey("Name")
+                        .HasName("pk_hub_leases");
+
+                    b.ToTable("hub_leases", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Platform.Queue.WorkItemRow", b =>
                 {
                     b.Property<long>("Id")
@@ -996,46 +1035,7 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     b.ToTable("hub_work_items", (string)null);
                 });
 
-            modelBuilder.Entity("Larkway.Hub.Storage.BotConversationRow", b =>
-                {
-                    b.Property<string>("App")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("app");
-
-                    b.Property<string>("ChatId")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("chat_id");
-
-                    b.Property<string>("UserOpenId")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("user_open_id");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("expires_at");
-
-                    b.Property<string>("Step")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("step");
-
-                    b.Property<string>("ValuesJson")
-                        .IsRequired()
-                        .HasMaxLength(16384)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("values_json");
-
-                    b.HasKey("App", "ChatId", "UserOpenId")
-                        .HasName("pk_bot_conversations");
-
-                    b.ToTable("bot_conversations", (string)null);
-                });
-
-            modelBuilder.Entity("Larkway.Hub.Storage.HubSetting", b =>
+            modelBuilder.Entity("Larkway.Hub.Platform.Storage.HubSetting", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(128)

@@ -11,7 +11,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresHubDbContext))]
-    [Migration("20261123013453_Initial")]
+    [Migration("20261123021518_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -23,54 +23,6 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
-
-            modelBuilder.Entity("Larkway.Hub.AdminConsole.Audit.AuditEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("actor");
-
-                    b.Property<long>("At")
-                        .HasColumnType("bigint")
-                        .HasColumnName("at");
-
-                    b.Property<string>("Details")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
-                        .HasColumnName("details");
-
-                    b.Property<string>("RemoteIp")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("remote_ip");
-
-                    b.Property<string>("Target")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("target");
-
-                    b.HasKey("Id")
-                        .HasName("pk_hub_audit_log");
-
-                    b.ToTable("hub_audit_log", (string)null);
-                });
 
             modelBuilder.Entity("Larkway.Hub.Approvals.ApprovalRow", b =>
                 {
@@ -451,38 +403,43 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.ToTable("hub_apps", (string)null);
                 });
 
-            modelBuilder.Entity("Larkway.Hub.Apps.HubDataProtectionKeyRow", b =>
+            modelBuilder.Entity("Larkway.Hub.Bots.BotConversationRow", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
+                    b.Property<string>("App")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("app");
+
+                    b.Property<string>("ChatId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("chat_id");
+
+                    b.Property<string>("UserOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_open_id");
+
+                    b.Property<long>("ExpiresAt")
                         .HasColumnType("bigint")
-                        .HasColumnName("id");
+                        .HasColumnName("expires_at");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("FriendlyName")
+                    b.Property<string>("Step")
                         .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("friendly_name");
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("step");
 
-                    b.Property<string>("Xml")
+                    b.Property<string>("ValuesJson")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("xml");
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)")
+                        .HasColumnName("values_json");
 
-                    b.HasKey("Id")
-                        .HasName("pk_hub_data_protection_keys");
+                    b.HasKey("App", "ChatId", "UserOpenId")
+                        .HasName("pk_bot_conversations");
 
-                    b.HasIndex("FriendlyName")
-                        .IsUnique()
-                        .HasDatabaseName("ux_hub_data_protection_keys_friendly_name");
-
-                    b.ToTable("hub_data_protection_keys", (string)null);
+                    b.ToTable("bot_conversations", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Inbox.InboxDedupKey", b =>
@@ -588,33 +545,6 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasDatabaseName("ix_inbox_events_status_next_attempt_at");
 
                     b.ToTable("inbox_events", (string)null);
-                });
-
-            modelBuilder.Entity("Larkway.Hub.Leases.HubLeaseRow", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("name");
-
-                    b.Property<long>("AcquiredAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("acquired_at");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("expires_at");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("owner");
-
-                    b.HasKey("Name")
-                        .HasName("pk_hub_leases");
-
-                    b.ToTable("hub_leases", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Notifications.ApiKeyRow", b =>
@@ -950,6 +880,115 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.ToTable("notification_types", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Platform.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("details");
+
+                    b.Property<string>("RemoteIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("remote_ip");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hub_audit_log");
+
+                    b.ToTable("hub_audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Platform.DataProtection.HubDataProtectionKeyRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hub_data_protection_keys");
+
+                    b.HasIndex("FriendlyName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hub_data_protection_keys_friendly_name");
+
+                    b.ToTable("hub_data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Platform.Leases.HubLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("AcquiredAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("owner");
+
+                    b.HasKey("Name")
+                        .HasName("pk_hub_leases");
+
+                    b.ToTable("hub_leases", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Platform.Queue.WorkItemRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1020,46 +1059,7 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.ToTable("hub_work_items", (string)null);
                 });
 
-            modelBuilder.Entity("Larkway.Hub.Storage.BotConversationRow", b =>
-                {
-                    b.Property<string>("App")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("app");
-
-                    b.Property<string>("ChatId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("chat_id");
-
-                    b.Property<string>("UserOpenId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("user_open_id");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("expires_at");
-
-                    b.Property<string>("Step")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("step");
-
-                    b.Property<string>("ValuesJson")
-                        .IsRequired()
-                        .HasMaxLength(16384)
-                        .HasColumnType("character varying(16384)")
-                        .HasColumnName("values_json");
-
-                    b.HasKey("App", "ChatId", "UserOpenId")
-                        .HasName("pk_bot_conversations");
-
-                    b.ToTable("bot_conversations", (string)null);
-                });
-
-            modelBuilder.Entity("Larkway.Hub.Storage.HubSetting", b =>
+            modelBuilder.Entity("Larkway.Hub.Platform.Storage.HubSetting", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(128)

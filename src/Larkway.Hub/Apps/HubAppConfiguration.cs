@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Larkway.Hub.Apps;
+
+/// <summary>How <see cref="HubAppRow"/> is stored.</summary>
+internal sealed class HubAppConfiguration : IEntityTypeConfiguration<HubAppRow>
+{
+    public void Configure(EntityTypeBuilder<HubAppRow> e)
+    {
+        e.ToTable("hub_apps");
+        e.HasKey(x => x.Name).HasName("pk_hub_apps");
+        e.Property(x => x.Name).HasColumnName("name").HasMaxLength(HubAppValidation.MaxNameLength);
+        e.Property(x => x.AppId).HasColumnName("app_id").HasMaxLength(HubAppValidation.MaxAppIdLength).IsRequired();
+        e.Property(x => x.BaseUrl).HasColumnName("base_url").HasMaxLength(HubAppValidation.MaxUrlLength).IsRequired();
+        e.Property(x => x.AppSecret).HasColumnName("app_secret").HasMaxLength(2048).IsRequired();
+        e.Property(x => x.EncryptKey).HasColumnName("encrypt_key").HasMaxLength(2048);
+        e.Property(x => x.VerificationToken).HasColumnName("verification_token").HasMaxLength(2048);
+
+        // No model default: EF would then skip writing false (the CLR default) and the database would store true.
+        // The migration fills existing rows with true, which they had before the column existed.
+        e.Property(x => x.LegacyCardCallbacks).HasColumnName("legacy_card_callbacks");
+        e.Property(x => x.Enabled).HasColumnName("enabled");
+        e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+    }
+}

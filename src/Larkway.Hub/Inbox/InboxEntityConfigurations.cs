@@ -1,0 +1,45 @@
+using Larkway.Hub.Platform.Queue;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Larkway.Hub.Inbox;
+
+/// <summary>How <see cref="InboxEvent"/> is stored.</summary>
+internal sealed class InboxEventConfiguration : IEntityTypeConfiguration<InboxEvent>
+{
+    public void Configure(EntityTypeBuilder<InboxEvent> e)
+    {
+        e.ToTable("inbox_events");
+        e.HasKey(x => x.Id).HasName("pk_inbox_events");
+        e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        e.Property(x => x.AppName).HasColumnName("app_name").HasMaxLength(128).IsRequired();
+        e.Property(x => x.EventType).HasColumnName("event_type").HasMaxLength(128).IsRequired();
+        e.Property(x => x.DedupKey).HasColumnName("dedup_key").HasMaxLength(256);
+        e.Property(x => x.Body).HasColumnName("body").IsRequired();
+        e.Property(x => x.Transport).HasColumnName("transport").HasConversion<string>().HasMaxLength(32).IsRequired();
+        e.Property(x => x.ReceivedAt).HasColumnName("received_at");
+        e.MapWorkItem();
+        e.Property(x => x.CompletedAt).HasColumnName("completed_at");
+
+        // The claim query: status + due time (Pending/Retrying) or status + lease (InProgress).
+        e.HasIndex(x => new { x.State, x.NextAttemptAt }).HasDatabaseName("ix_inbox_events_status_next_attempt_at");
+        e.HasIndex(x => new { x.EventType, x.Id }).HasDatabaseName("ix_inbox_events_event_type_id");
+    }
+}
+
+/// <summary>How <see cref="InboxDedupKey"/> is stored.</summary>
+internal sealed class InboxDedupKeyConfiguration : IEntityTypeConfiguration<InboxDedupKey>
+{
+    public void Configure(EntityTypeBuilder<InboxDedupKey> e)
+    {
+        e.ToTable("inbox_dedup_keys");
+
+        // The key itself is the primary key: its unique index is the dedup guarantee.
+        e.HasKey(x => x.Key).HasName("pk_inbox_dedup_keys");
+        e.Property(x => x.Key).HasColumnName("key").HasMaxLength(512);
+        e.Property(x => x.EventId).HasColumnName("event_id");
+        e.HasIndex(x => x.EventId).HasDatabaseName("ix_inbox_dedup_keys_event_id");
+        e.HasOne<InboxEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade)
+            .HasConstraintName("fk_inbox_dedup_keys_inbox_events_event_id");
+    }
+}
