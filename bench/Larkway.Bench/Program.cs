@@ -45,6 +45,17 @@ Func<Task> typed = async () => await client.Im.Chats.GetAsync(chatId);
 
 await Measure.WarmUpAsync(bare, 300);
 await Measure.WarmUpAsync(typed, 300);
+
+// --profile bare|client: only that side, --calls times, so a profiler (perf) sees one side's frames.
+if (ArgText("--profile") is { } side)
+{
+    var call = side == "bare" ? bare : side == "client" ? typed : throw new ArgumentException("--profile takes bare or client");
+    await Measure.WarmUpAsync(call, 2000);
+    var sample = await Measure.RunAsync(call, calls);
+    Console.WriteLine($"Profile run, {side} only: {calls} calls, {sample.MicrosPerCall:F1} µs/call, {sample.BytesPerCall:F0} bytes/call.");
+    return 0;
+}
+
 var bareRuns = new List<Measure.Sample>();
 var typedRuns = new List<Measure.Sample>();
 for (var round = 0; round < rounds; round++)
@@ -108,6 +119,13 @@ static double Median(IEnumerable<double> values)
 {
     var sorted = values.Order().ToList();
     return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static string? ArgText(string name)
+{
+    var args = Environment.GetCommandLineArgs();
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 static int ArgValue(string name, int fallback)
