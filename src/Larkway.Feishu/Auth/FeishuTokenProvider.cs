@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Json;
 
@@ -46,7 +45,7 @@ internal sealed class FeishuTokenProvider
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, FeishuPipeline.Combine(_options.BaseUrl, path))
         {
-            Content = JsonContent.Create(new AppCredentialsBody(_options.AppId, _options.AppSecret), FeishuJson.Context.AppCredentialsBody),
+            Content = JsonBody.Create(new AppCredentialsBody(_options.AppId, _options.AppSecret), FeishuJson.Context.AppCredentialsBody),
         };
         request.Options.Set(FeishuRequestKeys.Auth, FeishuAuth.None);
         request.Options.Set(FeishuRequestKeys.Idempotent, true);
