@@ -43,8 +43,9 @@ Func<Task> bare = async () =>
 };
 Func<Task> typed = async () => await client.Im.Chats.GetAsync(chatId);
 
-await Measure.WarmUpAsync(bare, 300);
-await Measure.WarmUpAsync(typed, 300);
+var warmup = ArgValue("--warmup", 300);
+await Measure.WarmUpAsync(bare, warmup);
+await Measure.WarmUpAsync(typed, warmup);
 
 // --profile bare|client: only that side, --calls times, so a profiler (perf) sees one side's frames.
 if (ArgText("--profile") is { } side)
@@ -73,7 +74,8 @@ for (var round = 0; round < rounds; round++)
     }
 }
 
-var ratios = bareRuns.Zip(typedRuns, (b, t) => t.MicrosPerCall / b.MicrosPerCall).Order().ToList();
+var roundRatios = bareRuns.Zip(typedRuns, (b, t) => t.MicrosPerCall / b.MicrosPerCall).ToList();
+var ratios = roundRatios.Order().ToList();
 Console.WriteLine($"## Client overhead per call (GET chat, {rounds} interleaved rounds × {calls} sequential calls)");
 Console.WriteLine();
 Console.WriteLine("| side | median µs/call | allocated bytes/call |");
@@ -82,6 +84,7 @@ Console.WriteLine($"| bare HttpClient + JsonDocument | {Median(bareRuns.Select(r
 Console.WriteLine($"| FeishuClient (tokens, retries, rate limits, typed model) | {Median(typedRuns.Select(r => r.MicrosPerCall)):F1} | {Median(typedRuns.Select(r => r.BytesPerCall)):F0} |");
 Console.WriteLine();
 Console.WriteLine($"Time ratio FeishuClient / bare, per round: median {Median(ratios):F2}, min {ratios[0]:F2}, max {ratios[^1]:F2}.");
+Console.WriteLine($"Rounds in order: {string.Join(" ", roundRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}.");
 Console.WriteLine();
 
 // --- 2. Token requests under concurrent calls on a cold cache. ---
