@@ -9,35 +9,37 @@ internal enum FeishuAuth
     None,
 }
 
-/// <summary>Per-request marks read by the handlers (set by <see cref="FeishuPipeline"/>).</summary>
-internal static class FeishuRequestKeys
+/// <summary>
+/// A request made by this client, carrying what its handlers need to know about it as typed
+/// fields — rather than in <see cref="HttpRequestMessage.Options"/>, a dictionary allocated and
+/// searched by string key on every call. A request the client did not make (sent on the app's named
+/// <see cref="HttpClient"/> by other code) gets the defaults: tenant token, idempotent by method only.
+/// </summary>
+internal sealed class FeishuRequestMessage(HttpMethod method, Uri requestUri, string pathTemplate) : HttpRequestMessage(method, requestUri)
 {
-    /// <summary>The token kind to attach (default <see cref="FeishuAuth.Tenant"/>).</summary>
-    public static readonly HttpRequestOptionsKey<FeishuAuth> Auth = new("Larkway.Feishu.Auth");
+    /// <summary>The path with ids replaced by placeholders, for metrics and traces (bounded cardinality).</summary>
+    public string PathTemplate { get; } = pathTemplate;
+
+    /// <summary>The token kind to attach.</summary>
+    public FeishuAuth Auth { get; init; } = FeishuAuth.Tenant;
 
     /// <summary>The user access token when <see cref="Auth"/> is <see cref="FeishuAuth.User"/>.</summary>
-    public static readonly HttpRequestOptionsKey<string> UserAccessToken = new("Larkway.Feishu.UserAccessToken");
+    public string? UserAccessToken { get; init; }
 
     /// <summary>
     /// True when sending the request twice has the effect of sending it once: a POST carrying its
     /// <c>uuid</c>, a token request, a full-replace PATCH. GET/HEAD/PUT/DELETE are idempotent anyway.
     /// </summary>
-    public static readonly HttpRequestOptionsKey<bool> Idempotent = new("Larkway.Feishu.Idempotent");
+    public bool Idempotent { get; init; }
 
-    /// <summary>Marks a message send for the per-app message rate limiter.</summary>
-    public static readonly HttpRequestOptionsKey<bool> MessageSend = new("Larkway.Feishu.MessageSend");
+    /// <summary>Set on message sends: the receiver (user or chat), for the client-side rate limits.</summary>
+    public string? MessageSendTo { get; init; }
 
-    /// <summary>The receiver (user or chat) of a message send, for the per-receiver rate limiter.</summary>
-    public static readonly HttpRequestOptionsKey<string> RateLimitKey = new("Larkway.Feishu.RateLimitKey");
-
-    /// <summary>The path with ids replaced by placeholders, for metrics (bounded cardinality).</summary>
-    public static readonly HttpRequestOptionsKey<string> PathTemplate = new("Larkway.Feishu.PathTemplate");
-
-    /// <summary>The last response's probe (code and body log id), shared so the body is parsed once.</summary>
-    internal static readonly HttpRequestOptionsKey<FeishuResponseProbe> Probe = new("Larkway.Feishu.Probe");
+    /// <summary>The last response's probe (code and body), shared so the body is scanned once per attempt.</summary>
+    public FeishuResponseProbe? Probe { get; set; }
 
     public static bool IsIdempotent(HttpRequestMessage request) =>
         request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Put
         || request.Method == HttpMethod.Delete || request.Method == HttpMethod.Options
-        || (request.Options.TryGetValue(Idempotent, out var marked) && marked);
+        || request is FeishuRequestMessage { Idempotent: true };
 }

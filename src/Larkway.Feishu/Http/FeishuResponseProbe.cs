@@ -6,15 +6,16 @@ namespace Larkway.Feishu.Http;
 
 /// <summary>
 /// What the handlers need from a response without deserialising it: the envelope's <c>code</c>
-/// and the log id. JSON bodies are buffered once and scanned; other bodies are left untouched
-/// (downloads stream).
+/// and the log id. JSON bodies are read once, scanned, and kept for the envelope's deserialisation;
+/// other bodies are left untouched (downloads stream).
 /// </summary>
 internal sealed class FeishuResponseProbe
 {
-    private FeishuResponseProbe(HttpResponseMessage response, bool isJson, int? code, string? logId, bool malformedJson)
+    private FeishuResponseProbe(HttpResponseMessage response, bool isJson, byte[]? body, int? code, string? logId, bool malformedJson)
     {
         Response = response;
         IsJson = isJson;
+        Body = body;
         Code = code;
         LogId = logId;
         MalformedJson = malformedJson;
@@ -24,6 +25,9 @@ internal sealed class FeishuResponseProbe
 
     /// <summary>The content type says JSON.</summary>
     public bool IsJson { get; }
+
+    /// <summary>The JSON body as read, so the envelope is deserialised from it without reading the content again.</summary>
+    public byte[]? Body { get; }
 
     /// <summary>Top-level <c>code</c>, when the body is JSON and has one.</summary>
     public int? Code { get; }
@@ -35,28 +39,32 @@ internal sealed class FeishuResponseProbe
     public bool MalformedJson { get; }
 
     /// <summary>Probes <paramref name="response"/>, or returns the probe already made for it.</summary>
-    public static async ValueTask<FeishuResponseProbe> GetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var request = response.RequestMessage;
-        if (request is not null && request.Options.TryGetValue(FeishuRequestKeys.Probe, out var cached) && ReferenceEquals(cached.Response, response))
-        {
-            return cached;
-        }
+    public static ValueTask<FeishuResponseProbe> GetAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        response.RequestMessage is FeishuRequestMessage { Probe: { } cached } && ReferenceEquals(cached.Response, response)
+            ? new ValueTask<FeishuResponseProbe>(cached)
+            : ProbeAsync(response, cancellationToken);
 
+    private static async ValueTask<FeishuResponseProbe> ProbeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         var headerLogId = HeaderLogId(response);
         var isJson = IsJsonContent(response.Content.Headers.ContentType);
         int? code = null;
         string? bodyLogId = null;
+        byte[]? body = null;
         var malformed = false;
         if (isJson)
         {
-            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            malformed = !TryScan(bytes, out code, out bodyLogId);
+            // Buffers the content once (HttpClient's own buffering then has nothing left to do).
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            malformed = !TryScan(body, out code, out bodyLogId);
         }
 
-        var probe = new FeishuResponseProbe(response, isJson, code, headerLogId ?? bodyLogId, malformed);
-        request?.Options.Set(FeishuRequestKeys.Probe, probe);
+        var probe = new FeishuResponseProbe(response, isJson, body, code, headerLogId ?? bodyLogId, malformed);
+        if (response.RequestMessage is FeishuRequestMessage message)
+        {
+            message.Probe = probe;
+        }
+
         return probe;
     }
 
@@ -75,8 +83,22 @@ internal sealed class FeishuResponseProbe
             ? TimeSpan.FromSeconds(seconds)
             : null;
 
-    private static string? FirstHeader(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) : null;
+    // The raw values, without the validating parse and the array TryGetValues would allocate.
+    private static string? FirstHeader(HttpResponseMessage response, string name)
+    {
+        if (response.Headers.NonValidated.TryGetValues(name, out var values))
+        {
+            foreach (var value in values)
+            {
+                if (!string.IsNullOrWhiteSpace(value))
+                {
+                    return value;
+                }
+            }
+        }
+
+        return null;
+    }
 
     // Reads only the top-level "code" and "error.log_id"; skips everything else.
     private static bool TryScan(ReadOnlySpan<byte> json, out int? code, out string? logId)
