@@ -182,33 +182,42 @@ internal sealed class FeishuPipeline
     public static async ValueTask<TEnvelope> ReadEnvelopeAsync<TEnvelope>(HttpResponseMessage response, HttpRequestMessage request, JsonTypeInfo<TEnvelope> info, CancellationToken cancellationToken)
     {
         var probe = await FeishuResponseProbe.GetAsync(response, cancellationToken).ConfigureAwait(false);
+        if (probe.IsJson && probe.Code == 0 && response.IsSuccessStatusCode)
+        {
+            // From the bytes the probe read: the content is not read a second time.
+            try
+            {
+                return JsonSerializer.Deserialize(probe.Body, info) ?? throw new JsonException("null body");
+            }
+            catch (JsonException ex) when (!probe.MalformedJson)
+            {
+                throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
+                    $"The response of {Describe(request)} does not have the documented shape: {ex.Message}", response.StatusCode, probe.LogId, ex);
+            }
+            catch (JsonException)
+            {
+                throw NotAnEnvelope(response, request, probe);
+            }
+        }
+
         if (!probe.IsJson || probe.MalformedJson || probe.Code is null)
         {
-            var contentType = response.Content.Headers.ContentType?.ToString() ?? "none";
-            var reason = !probe.IsJson ? $"content type '{contentType}'" : probe.MalformedJson ? $"a body that is not valid JSON (content type '{contentType}')" : "JSON without a 'code'";
-            throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
-                $"Expected Feishu's JSON envelope from {Describe(request)} but got HTTP {(int)response.StatusCode} with {reason}.",
-                response.StatusCode, probe.LogId)
-            {
-                RetryAfter = FeishuResponseProbe.RateLimitReset(response),
-            };
+            throw NotAnEnvelope(response, request, probe);
         }
 
-        if (probe.Code != 0 || !response.IsSuccessStatusCode)
-        {
-            throw CreateException(response, probe, Describe(request));
-        }
+        throw CreateException(response, probe, Describe(request));
+    }
 
-        // From the bytes the probe read: the content is not read a second time.
-        try
+    private static FeishuApiException NotAnEnvelope(HttpResponseMessage response, HttpRequestMessage request, FeishuResponseProbe probe)
+    {
+        var contentType = response.Content.Headers.ContentType?.ToString() ?? "none";
+        var reason = !probe.IsJson ? $"content type '{contentType}'" : probe.MalformedJson ? $"a body that is not valid JSON (content type '{contentType}')" : "JSON without a 'code'";
+        return new FeishuApiException(FeishuErrorCodes.MalformedResponse,
+            $"Expected Feishu's JSON envelope from {Describe(request)} but got HTTP {(int)response.StatusCode} with {reason}.",
+            response.StatusCode, probe.LogId)
         {
-            return JsonSerializer.Deserialize(probe.Body, info) ?? throw new JsonException("null body");
-        }
-        catch (JsonException ex)
-        {
-            throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
-                $"The response of {Describe(request)} does not have the documented shape: {ex.Message}", response.StatusCode, probe.LogId, ex);
-        }
+            RetryAfter = FeishuResponseProbe.RateLimitReset(response),
+        };
     }
 
     private static string Describe(HttpRequestMessage request) => $"{request.Method} {request.RequestUri?.AbsolutePath}";

@@ -11,14 +11,16 @@ namespace Larkway.Feishu.Http;
 /// </summary>
 internal sealed class FeishuResponseProbe
 {
-    private FeishuResponseProbe(HttpResponseMessage response, bool isJson, byte[]? body, int? code, string? logId, bool malformedJson)
+    private bool? _malformedJson;
+
+    private FeishuResponseProbe(HttpResponseMessage response, bool isJson, byte[]? body, int? code, string? logId, bool? malformedJson)
     {
         Response = response;
         IsJson = isJson;
         Body = body;
         Code = code;
         LogId = logId;
-        MalformedJson = malformedJson;
+        _malformedJson = malformedJson;
     }
 
     public HttpResponseMessage Response { get; }
@@ -35,8 +37,11 @@ internal sealed class FeishuResponseProbe
     /// <summary><c>X-Tt-Logid</c>, else <c>X-Request-Id</c>, else <c>error.log_id</c>.</summary>
     public string? LogId { get; }
 
-    /// <summary>The content type said JSON but the body did not parse.</summary>
-    public bool MalformedJson { get; }
+    /// <summary>
+    /// The content type said JSON but the body did not parse. Checked to the end only when asked, if the
+    /// scan stopped at <c>code</c>: a success is deserialised anyway, which reads every byte of it.
+    /// </summary>
+    public bool MalformedJson => _malformedJson ??= !TryScan(Body, stopAtCode: false, out _, out _, out _);
 
     /// <summary>Probes <paramref name="response"/>, or returns the probe already made for it.</summary>
     public static ValueTask<FeishuResponseProbe> GetAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
@@ -51,12 +56,14 @@ internal sealed class FeishuResponseProbe
         int? code = null;
         string? bodyLogId = null;
         byte[]? body = null;
-        var malformed = false;
+        bool? malformed = false;
         if (isJson)
         {
-            // Buffers the content once (HttpClient's own buffering then has nothing left to do).
+            // Buffers the content once (HttpClient's own buffering then has nothing left to do). With a log id
+            // in the headers only the code is wanted from the body, and it comes first: the rest is not scanned.
             body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            malformed = !TryScan(body, out code, out bodyLogId);
+            var scanned = TryScan(body, stopAtCode: headerLogId is not null, out code, out bodyLogId, out var complete);
+            malformed = !scanned ? true : complete ? false : null;
         }
 
         var probe = new FeishuResponseProbe(response, isJson, body, code, headerLogId ?? bodyLogId, malformed);
@@ -100,11 +107,13 @@ internal sealed class FeishuResponseProbe
         return null;
     }
 
-    // Reads only the top-level "code" and "error.log_id"; skips everything else.
-    private static bool TryScan(ReadOnlySpan<byte> json, out int? code, out string? logId)
+    // Reads only the top-level "code" and "error.log_id"; skips everything else. False when what it read
+    // is not JSON; complete when it read to the end (not stopped at the code).
+    private static bool TryScan(ReadOnlySpan<byte> json, bool stopAtCode, out int? code, out string? logId, out bool complete)
     {
         code = null;
         logId = null;
+        complete = false;
         try
         {
             var reader = new Utf8JsonReader(json);
@@ -128,6 +137,11 @@ internal sealed class FeishuResponseProbe
                     {
                         reader.Skip();
                     }
+
+                    if (stopAtCode && code is not null)
+                    {
+                        return true;
+                    }
                 }
                 else if (reader.ValueTextEquals("error"u8))
                 {
@@ -148,6 +162,7 @@ internal sealed class FeishuResponseProbe
                 }
             }
 
+            complete = true;
             return true;
         }
         catch (JsonException)
