@@ -87,6 +87,13 @@ Console.WriteLine($"Time ratio FeishuClient / bare, per round: median {Median(ra
 Console.WriteLine($"Rounds in order: {string.Join(" ", roundRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}.");
 Console.WriteLine();
 
+// The same calls timed one by one, alternating call by call: less sensitive to a noisy machine than round means.
+var (bareCalls, typedCalls) = await Measure.PairedAsync(bare, typed, rounds * calls);
+Console.WriteLine($"Single calls, alternating ({rounds * calls} of each), µs: bare median {Median(bareCalls):F1} (p90 {Percentile(bareCalls, 0.9):F1}), "
+    + $"FeishuClient median {Median(typedCalls):F1} (p90 {Percentile(typedCalls, 0.9):F1}); ratio of medians {Median(typedCalls) / Median(bareCalls):F2}, "
+    + $"difference {Median(typedCalls) - Median(bareCalls):F1} µs.");
+Console.WriteLine();
+
 // --- 2. Token requests under concurrent calls on a cold cache. ---
 var counter = new CountingHandler(new SocketsHttpHandler());
 using (var cold = new FeishuClient(appOptions, handler: counter))
@@ -129,6 +136,12 @@ static string? ArgText(string name)
     var args = Environment.GetCommandLineArgs();
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static double Percentile(IEnumerable<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 }
 
 static int ArgValue(string name, int fallback)
