@@ -29,6 +29,6 @@ for i in $(seq 1 "$pairs"); do
   for side in before after; do
     load=$(cut -d' ' -f1 /proc/loadavg)
     echo "## $side (run $i, load average $load)"
-    (cd "$work/$side" && dotnet Larkway.Bench.dll "$@" | grep -E '^\| (bare|Feishu)|^Time ratio|^Rounds|^Single')
+    (cd "$work/$side" && dotnet Larkway.Bench.dll "$@" | grep -E '^\| (bare|Feishu)|^Time ratio|^Rounds|^Single|^Canned')
   done
 done

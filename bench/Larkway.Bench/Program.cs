@@ -57,6 +57,50 @@ if (ArgText("--profile") is { } side)
     return 0;
 }
 
+// --canned: both sides over a handler that answers at once with the bytes the Emulator sent, so only
+// their CPU is measured (no socket, no server), interleaved like the rounds below.
+if (Environment.GetCommandLineArgs().Contains("--canned"))
+{
+    byte[] chatBytes;
+    using (var first = new HttpRequestMessage(HttpMethod.Get, $"/open-apis/im/v1/chats/{chatId}"))
+    {
+        first.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var answer = await bareHttp.SendAsync(first);
+        chatBytes = await answer.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync();
+    }
+
+    using var canned = new CannedHandler(chatBytes, System.Text.Encoding.UTF8.GetBytes($$"""{"code":0,"msg":"ok","tenant_access_token":"{{token}}","expire":7200}"""));
+    using var cannedHttp = new HttpClient(canned, disposeHandler: false) { BaseAddress = baseUrl };
+    using var cannedClient = new FeishuClient(appOptions, handler: canned);
+    Func<Task> cannedBare = async () =>
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/open-apis/im/v1/chats/{chatId}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await cannedHttp.SendAsync(request);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        using var json = await JsonDocument.ParseAsync(body);
+        if (json.RootElement.GetProperty("code").GetInt32() != 0)
+        {
+            throw new InvalidOperationException(json.RootElement.ToString());
+        }
+    };
+    Func<Task> cannedTyped = async () => await cannedClient.Im.Chats.GetAsync(chatId);
+    await Measure.WarmUpAsync(cannedBare, 20 * calls);
+    await Measure.WarmUpAsync(cannedTyped, 20 * calls);
+    var cannedBareRuns = new List<Measure.Sample>();
+    var cannedTypedRuns = new List<Measure.Sample>();
+    for (var round = 0; round < rounds; round++)
+    {
+        cannedBareRuns.Add(await Measure.RunAsync(cannedBare, 10 * calls));
+        cannedTypedRuns.Add(await Measure.RunAsync(cannedTyped, 10 * calls));
+    }
+
+    Console.WriteLine($"Canned answers, no network ({rounds} interleaved rounds × {10 * calls} calls): bare {Median(cannedBareRuns.Select(r => r.MicrosPerCall)):F2} µs/call, "
+        + $"{Median(cannedBareRuns.Select(r => r.BytesPerCall)):F0} bytes/call; FeishuClient {Median(cannedTypedRuns.Select(r => r.MicrosPerCall)):F2} µs/call, "
+        + $"{Median(cannedTypedRuns.Select(r => r.BytesPerCall)):F0} bytes/call.");
+    return 0;
+}
+
 var bareRuns = new List<Measure.Sample>();
 var typedRuns = new List<Measure.Sample>();
 for (var round = 0; round < rounds; round++)
