@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Im;
@@ -40,7 +39,7 @@ public class ApprovalCommentsClient
             Extra = comment.Extra,
         };
         var data = await _pipeline.SendAsync(
-            new FeishuRequest(HttpMethod.Post, path, Comments) { Content = JsonContent.Create(body, ApprovalJsonContext.Wire.CreateCommentBody) },
+            new FeishuRequest(HttpMethod.Post, path, Comments) { Content = JsonBody.Create(body, ApprovalJsonContext.Wire.CreateCommentBody) },
             ApprovalJsonContext.Wire.CommentIdEnvelope, cancellationToken).ConfigureAwait(false);
         return data.CommentId ?? "";
     }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Im;
 
@@ -31,7 +30,7 @@ public class ApprovalDefinitionsClient
         var body = ToWire(request);
         var path = new Query(Approvals).Add("user_id_type", Checks.Wire(request.UserIdType));
         var data = await _pipeline.SendAsync(
-            new FeishuRequest(HttpMethod.Post, path.ToString(), Approvals) { Content = JsonContent.Create(body, ApprovalJsonContext.Wire.CreateDefinitionBody), Idempotent = request.ApprovalCode is not null },
+            new FeishuRequest(HttpMethod.Post, path.ToString(), Approvals) { Content = JsonBody.Create(body, ApprovalJsonContext.Wire.CreateDefinitionBody), Idempotent = request.ApprovalCode is not null },
             ApprovalJsonContext.Wire.CreateDefinitionEnvelope, cancellationToken).ConfigureAwait(false);
         return new ApprovalDefinitionCreated(
             data.ApprovalCode is { Length: > 0 } code ? code : throw new FeishuApiException(FeishuErrorCodes.MalformedResponse, "The definition create response has no approval_code."),

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Im;
 
@@ -24,7 +23,7 @@ public partial class ApprovalInstancesClient
             ApprovalChecks.Required(request.UserId, nameof(request.UserId), "the id of the participant who copies"),
             ApprovalChecks.Ids(request.CcUserIds, nameof(request.CcUserIds), int.MaxValue),
             request.Comment);
-        return PostAsync("/cc", request.UserIdType, JsonContent.Create(body, ApprovalJsonContext.Wire.CcBody), cancellationToken);
+        return PostAsync("/cc", request.UserIdType, JsonBody.Create(body, ApprovalJsonContext.Wire.CcBody), cancellationToken);
     }
 
     /// <summary>
@@ -56,7 +55,7 @@ public partial class ApprovalInstancesClient
 
         var path = new Query(Instances + "/preview").Add("user_id_type", Checks.Wire(request.UserIdType));
         var data = await _pipeline.SendAsync(
-            new FeishuRequest(HttpMethod.Post, path.ToString(), Instances + "/preview") { Content = JsonContent.Create(body, ApprovalJsonContext.Wire.PreviewBody), Idempotent = true },
+            new FeishuRequest(HttpMethod.Post, path.ToString(), Instances + "/preview") { Content = JsonBody.Create(body, ApprovalJsonContext.Wire.PreviewBody), Idempotent = true },
             ApprovalJsonContext.Wire.PreviewEnvelope, cancellationToken).ConfigureAwait(false);
         return data.PreviewNodes?.Select(n => n.ToModel()).ToArray() ?? [];
     }
@@ -91,7 +90,7 @@ public partial class ApprovalInstancesClient
             ApprovalChecks.Ids(request.AddSignUserIds, nameof(request.AddSignUserIds), int.MaxValue),
             request.AddSignType,
             request.ApprovalMethod);
-        return PostAsync("/add_sign", request.UserIdType, JsonContent.Create(body, ApprovalJsonContext.Wire.AddSignBody), cancellationToken);
+        return PostAsync("/add_sign", request.UserIdType, JsonBody.Create(body, ApprovalJsonContext.Wire.AddSignBody), cancellationToken);
     }
 
     /// <summary>Sends an instance back to earlier nodes (<c>POST …/instances/specified_rollback</c>).</summary>
@@ -105,7 +104,7 @@ public partial class ApprovalInstancesClient
             request.Reason,
             request.Extra,
             ApprovalChecks.Ids(request.NodeKeys, nameof(request.NodeKeys), int.MaxValue));
-        return PostAsync("/specified_rollback", request.UserIdType, JsonContent.Create(body, ApprovalJsonContext.Wire.RollbackBody), cancellationToken);
+        return PostAsync("/specified_rollback", request.UserIdType, JsonBody.Create(body, ApprovalJsonContext.Wire.RollbackBody), cancellationToken);
     }
 
     /// <summary>The paged search shared by instances and tasks (same filters, same hit shape).</summary>
@@ -119,7 +118,7 @@ public partial class ApprovalInstancesClient
             Checks.PageSize(size, MaxSearchPageSize);
             var path = new Query(template).Add("page_size", size).Add("page_token", token).Add("user_id_type", Checks.Wire(search.UserIdType));
             var data = await pipeline.SendAsync(
-                new FeishuRequest(HttpMethod.Post, path.ToString(), template) { Content = JsonContent.Create(body, ApprovalJsonContext.Wire.SearchBody), Idempotent = true },
+                new FeishuRequest(HttpMethod.Post, path.ToString(), template) { Content = JsonBody.Create(body, ApprovalJsonContext.Wire.SearchBody), Idempotent = true },
                 ApprovalJsonContext.Wire.SearchPageEnvelope, ct).ConfigureAwait(false);
             return data.ToPage();
         }, pageSize, cancellationToken);

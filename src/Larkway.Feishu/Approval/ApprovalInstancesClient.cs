@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Im;
 
@@ -41,7 +40,7 @@ public partial class ApprovalInstancesClient
             var data = await _pipeline.SendAsync(
                 new FeishuRequest(HttpMethod.Post, Instances, Instances)
                 {
-                    Content = JsonContent.Create(body, ApprovalJsonContext.Wire.CreateInstanceBody),
+                    Content = JsonBody.Create(body, ApprovalJsonContext.Wire.CreateInstanceBody),
                     Idempotent = body.Uuid is not null, // A resend with the uuid cannot make a second instance.
                 },
                 ApprovalJsonContext.Wire.CreateInstanceEnvelope, cancellationToken).ConfigureAwait(false);
@@ -104,7 +103,7 @@ public partial class ApprovalInstancesClient
             ApprovalChecks.Required(userId, nameof(userId), "the submitter's id"));
         var path = new Query(Instances + "/cancel").Add("user_id_type", Checks.Wire(userIdType));
         return _pipeline.SendAsync(
-            new FeishuRequest(HttpMethod.Post, path.ToString(), Instances + "/cancel") { Content = JsonContent.Create(body, ApprovalJsonContext.Wire.InstanceActionBody) },
+            new FeishuRequest(HttpMethod.Post, path.ToString(), Instances + "/cancel") { Content = JsonBody.Create(body, ApprovalJsonContext.Wire.InstanceActionBody) },
             cancellationToken);
     }
 

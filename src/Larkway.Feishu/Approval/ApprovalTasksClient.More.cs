@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Im;
 
@@ -21,7 +20,7 @@ public partial class ApprovalTasksClient
             ApprovalChecks.Required(request.TaskId, nameof(request.TaskId), "the pending task's id"),
             request.Comment,
             ApprovalChecks.Required(request.TransferUserId, nameof(request.TransferUserId), "the new approver's id"));
-        return PostAsync("transfer", request.UserIdType, JsonContent.Create(body, ApprovalJsonContext.Wire.TransferBody), cancellationToken);
+        return PostAsync("transfer", request.UserIdType, JsonBody.Create(body, ApprovalJsonContext.Wire.TransferBody), cancellationToken);
     }
 
     /// <summary>
@@ -42,7 +41,7 @@ public partial class ApprovalTasksClient
             ApprovalChecks.Required(request.TaskId, nameof(request.TaskId), "the resubmit task's id"),
             request.Comment,
             form);
-        return PostAsync("resubmit", request.UserIdType, JsonContent.Create(body, ApprovalJsonContext.Wire.ResubmitBody), cancellationToken);
+        return PostAsync("resubmit", request.UserIdType, JsonBody.Create(body, ApprovalJsonContext.Wire.ResubmitBody), cancellationToken);
     }
 
     /// <summary>Searches tasks (<c>POST …/tasks/search</c>), lazily page by page; each hit carries its <see cref="ApprovalSearchResult.Task"/>.</summary>

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Im;
 
@@ -44,7 +43,7 @@ public partial class ApprovalTasksClient
         var template = $"{Tasks}/{action}";
         var path = new Query(template).Add("user_id_type", Checks.Wire(decision.UserIdType));
         return _pipeline.SendAsync(
-            new FeishuRequest(HttpMethod.Post, path.ToString(), template) { Content = JsonContent.Create(body, ApprovalJsonContext.Wire.TaskDecisionBody) },
+            new FeishuRequest(HttpMethod.Post, path.ToString(), template) { Content = JsonBody.Create(body, ApprovalJsonContext.Wire.TaskDecisionBody) },
             cancellationToken);
     }
 }

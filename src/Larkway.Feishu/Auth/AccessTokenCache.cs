@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+
 namespace Larkway.Feishu.Auth;
 
 /// <summary>
@@ -10,12 +12,15 @@ internal sealed class AccessTokenCache(TimeProvider timeProvider)
     private CachedToken? _current;
     private Task<CachedToken>? _inflight;
 
+    /// <summary>The cached token while it is fresh; null when it must be fetched.</summary>
+    public CachedToken? TryGetFresh() => Fresh(Volatile.Read(ref _current));
+
     /// <summary>Returns a fresh token, fetching it with <paramref name="fetch"/> when needed.</summary>
     /// <remarks>
     /// The fetch is not tied to any one caller's cancellation: a caller that gives up stops waiting,
     /// but the fetch completes for the others (its own time limit comes from the pipeline's timeout).
     /// </remarks>
-    public async ValueTask<string> GetAsync(Func<CancellationToken, Task<CachedToken>> fetch, CancellationToken cancellationToken)
+    public async ValueTask<CachedToken> GetAsync(Func<CancellationToken, Task<CachedToken>> fetch, CancellationToken cancellationToken)
     {
         if (Fresh(Volatile.Read(ref _current)) is { } token)
         {
@@ -33,8 +38,7 @@ internal sealed class AccessTokenCache(TimeProvider timeProvider)
             task = _inflight ??= FetchAndStoreAsync(fetch);
         }
 
-        var fetched = await task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return fetched.Value;
+        return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Drops <paramref name="token"/> if it is still the cached one (a newer token is kept).</summary>
@@ -49,8 +53,8 @@ internal sealed class AccessTokenCache(TimeProvider timeProvider)
         }
     }
 
-    private string? Fresh(CachedToken? token) =>
-        token is not null && timeProvider.GetUtcNow() < token.RefreshAt ? token.Value : null;
+    private CachedToken? Fresh(CachedToken? token) =>
+        token is not null && timeProvider.GetUtcNow() < token.RefreshAt ? token : null;
 
     private async Task<CachedToken> FetchAndStoreAsync(Func<CancellationToken, Task<CachedToken>> fetch)
     {
@@ -77,4 +81,11 @@ internal sealed class AccessTokenCache(TimeProvider timeProvider)
 }
 
 /// <summary>A token, the instant it stops being valid, and the earlier instant from which it is replaced.</summary>
-internal sealed record CachedToken(string Value, DateTimeOffset ExpiresAt, DateTimeOffset RefreshAt);
+internal sealed record CachedToken(string Value, DateTimeOffset ExpiresAt, DateTimeOffset RefreshAt)
+{
+    /// <summary>
+    /// <c>Bearer {Value}</c>, built once per token rather than once per call. Shared by concurrent requests,
+    /// which only read it.
+    /// </summary>
+    public AuthenticationHeaderValue Header { get; } = new("Bearer", Value);
+}

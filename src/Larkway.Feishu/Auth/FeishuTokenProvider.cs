@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Json;
 
@@ -15,19 +14,21 @@ internal sealed class FeishuTokenProvider
 
     private readonly FeishuAppOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly FeishuTelemetry _telemetry;
     private readonly AccessTokenCache _tenant;
     private readonly AccessTokenCache _app;
 
-    public FeishuTokenProvider(FeishuAppOptions options, TimeProvider timeProvider)
+    public FeishuTokenProvider(FeishuAppOptions options, TimeProvider timeProvider, FeishuTelemetry telemetry)
     {
         _options = options;
         _timeProvider = timeProvider;
+        _telemetry = telemetry;
         _tenant = new AccessTokenCache(timeProvider);
         _app = new AccessTokenCache(timeProvider);
     }
 
     /// <summary>Returns the cached token of <paramref name="kind"/>, fetching through <paramref name="send"/> when stale.</summary>
-    public ValueTask<string> GetAsync(FeishuAuth kind, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    public ValueTask<CachedToken> GetAsync(FeishuAuth kind, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
         if (_options.AppType != FeishuAppType.SelfBuilt)
         {
@@ -35,22 +36,50 @@ internal sealed class FeishuTokenProvider
                 $"App '{_options.AppId}' is a {_options.AppType} app; only self-built apps (AppType = SelfBuilt) can get tokens in this version.");
         }
 
-        var (cache, path) = kind == FeishuAuth.App ? (_app, AppTokenPath) : (_tenant, TenantTokenPath);
+        var cache = kind == FeishuAuth.App ? _app : _tenant;
+        if (cache.TryGetFresh() is { } cached)
+        {
+            _telemetry.TokenLookup(kind, hit: true);
+            return new ValueTask<CachedToken>(cached);
+        }
+
+        // Only a miss pays for the fetch's closure.
+        _telemetry.TokenLookup(kind, hit: false);
+        var path = kind == FeishuAuth.App ? AppTokenPath : TenantTokenPath;
         return cache.GetAsync(ct => FetchAsync(kind, path, send, ct), cancellationToken);
     }
 
     /// <summary>Drops a token the platform rejected, so the next call fetches a new one.</summary>
     public void Invalidate(FeishuAuth kind, string token) => (kind == FeishuAuth.App ? _app : _tenant).Invalidate(token);
 
+    // Runs in the execution context of the call that found the cache cold or stale, so its activity is that call's child.
     private async Task<CachedToken> FetchAsync(FeishuAuth kind, string path, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, FeishuPipeline.Combine(_options.BaseUrl, path))
+        using var activity = _telemetry.StartTokenFetch(kind, path);
+        Exception? failure = null;
+        try
         {
-            Content = JsonContent.Create(new AppCredentialsBody(_options.AppId, _options.AppSecret), FeishuJson.Context.AppCredentialsBody),
+            return await RequestAsync(kind, path, send, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            _telemetry.EndTokenFetch(activity, kind, failure);
+        }
+    }
+
+    private async Task<CachedToken> RequestAsync(FeishuAuth kind, string path, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        using var request = new FeishuRequestMessage(HttpMethod.Post, FeishuPipeline.Combine(_options.BaseUrl, path), path)
+        {
+            Content = JsonBody.Create(new AppCredentialsBody(_options.AppId, _options.AppSecret), FeishuJson.Context.AppCredentialsBody),
+            Auth = FeishuAuth.None,
+            Idempotent = true,
         };
-        request.Options.Set(FeishuRequestKeys.Auth, FeishuAuth.None);
-        request.Options.Set(FeishuRequestKeys.Idempotent, true);
-        request.Options.Set(FeishuRequestKeys.PathTemplate, path);
 
         var started = _timeProvider.GetUtcNow();
         using var response = await FeishuPipeline.SendMappedAsync(send, request, _options.BaseUrl, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Im;
 using Larkway.Feishu.Json;
@@ -55,7 +54,7 @@ public class UsersClient
         var body = new BatchGetIdBody(emailList.Count > 0 ? emailList : null, mobileList.Count > 0 ? mobileList : null, includeResigned ? true : null);
         var request = new FeishuRequest(HttpMethod.Post, path.ToString(), BatchGetId)
         {
-            Content = JsonContent.Create(body, FeishuJson.Context.BatchGetIdBody),
+            Content = JsonBody.Create(body, FeishuJson.Context.BatchGetIdBody),
             Idempotent = true,
         };
         var data = await _pipeline.SendAsync(request, FeishuJson.Context.BatchGetIdEnvelope, cancellationToken).ConfigureAwait(false);

@@ -19,8 +19,9 @@ internal sealed class FeishuAppRuntime : IDisposable
         Options = options.Clone();
         TimeProvider = timeProvider ?? TimeProvider.System;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Larkway.Feishu");
-        Telemetry = new FeishuTelemetry(meterFactory);
-        Tokens = new FeishuTokenProvider(Options, TimeProvider);
+        BaseAddress = FeishuPipeline.BaseAddress(Options.BaseUrl);
+        Telemetry = new FeishuTelemetry(meterFactory, Options.AppId, Options.BaseUrl);
+        Tokens = new FeishuTokenProvider(Options, TimeProvider, Telemetry);
         RateLimiters = Options.RateLimit.Enabled ? new FeishuRateLimiters(Options.RateLimit) : null;
         Resilience = FeishuResilience.Build(Options, TimeProvider, Logger);
     }
@@ -30,6 +31,9 @@ internal sealed class FeishuAppRuntime : IDisposable
     public FeishuAppOptions Options { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>The base URL without a trailing slash, computed once: every call's URL starts with it.</summary>
+    public string BaseAddress { get; }
 
     public ILogger Logger { get; }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Larkway.Feishu.Json;
@@ -30,38 +28,33 @@ internal sealed class FeishuPipeline
     public FeishuPipeline With(FeishuRequestOptions? requestOptions) => new(_httpClient, _app, requestOptions);
 
     /// <summary>Sends a JSON API call and returns its <c>data</c> (never null: an absent <c>data</c> becomes an exception).</summary>
-    public async Task<T> SendAsync<T>(FeishuRequest request, JsonTypeInfo<FeishuEnvelope<T>> envelope, CancellationToken cancellationToken)
-        where T : class
-    {
-        var result = await SendCoreAsync(request, envelope, cancellationToken).ConfigureAwait(false);
-        return result.Data ?? throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
-            $"The response of {request.Method} {request.PathTemplate} has no data.");
-    }
+    public Task<T> SendAsync<T>(FeishuRequest request, JsonTypeInfo<FeishuEnvelope<T>> envelope, CancellationToken cancellationToken)
+        where T : class =>
+        SendCoreAsync(request, envelope, static (result, sent) => result.Data ?? throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
+            $"The response of {sent.Method} {sent.PathTemplate} has no data."), cancellationToken);
 
     /// <summary>Sends a JSON API call whose payload is not under <c>data</c> and returns the whole envelope.</summary>
     public Task<TEnvelope> SendEnvelopeAsync<TEnvelope>(FeishuRequest request, JsonTypeInfo<TEnvelope> envelope, CancellationToken cancellationToken)
-        where TEnvelope : IFeishuEnvelope => SendCoreAsync(request, envelope, cancellationToken);
+        where TEnvelope : IFeishuEnvelope => SendCoreAsync(request, envelope, static (result, _) => result, cancellationToken);
 
     /// <summary>Sends a JSON API call whose <c>data</c> is not needed.</summary>
     public Task SendAsync(FeishuRequest request, CancellationToken cancellationToken) =>
-        SendCoreAsync(request, FeishuJson.Context.FeishuEnvelopeJsonElement, cancellationToken);
+        SendCoreAsync(request, FeishuJson.Context.FeishuEnvelopeJsonElement, static (result, _) => result, cancellationToken);
 
     /// <summary>Sends a call answered with a binary body (downloads); JSON answers are errors.</summary>
     public async Task<FeishuDownload> DownloadAsync(FeishuRequest request, CancellationToken cancellationToken)
     {
-        using var activity = StartActivity(request);
+        using var activity = _app.Telemetry.StartCall(request.Method, request.PathTemplate);
         var started = _app.TimeProvider.GetTimestamp();
-        int? code = null;
+        Exception? failure = null;
         try
         {
             using var message = CreateMessage(request);
-            var response = await SendMappedAsync(
-                (m, ct) => _httpClient().SendAsync(m, HttpCompletionOption.ResponseHeadersRead, ct), message, _app.Options.BaseUrl, cancellationToken).ConfigureAwait(false);
+            var response = await SendMappedAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             try
             {
                 if (response.IsSuccessStatusCode && !FeishuResponseProbe.IsJsonContent(response.Content.Headers.ContentType))
                 {
-                    code = 0;
                     var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                     return new FeishuDownload(stream, FileName(response), response.Content.Headers.ContentType?.ToString(), response.Content.Headers.ContentLength, response);
                 }
@@ -78,94 +71,84 @@ internal sealed class FeishuPipeline
                 throw;
             }
         }
-        catch (FeishuApiException ex)
+        catch (Exception ex)
         {
-            code = ex.Code;
+            failure = ex;
             throw;
         }
         finally
         {
-            Record(request, code, started, activity);
+            _app.Telemetry.EndCall(activity, request.Method, request.PathTemplate, _app.TimeProvider.GetElapsedTime(started), failure);
         }
     }
 
-    private async Task<TEnvelope> SendCoreAsync<TEnvelope>(FeishuRequest request, JsonTypeInfo<TEnvelope> envelope, CancellationToken cancellationToken)
+    // One async frame per call for sending, reading and recording; the caller's projection (static) picks the result.
+    private async Task<TResult> SendCoreAsync<TEnvelope, TResult>(
+        FeishuRequest request, JsonTypeInfo<TEnvelope> envelope, Func<TEnvelope, FeishuRequest, TResult> project, CancellationToken cancellationToken)
         where TEnvelope : IFeishuEnvelope
     {
-        using var activity = StartActivity(request);
+        using var activity = _app.Telemetry.StartCall(request.Method, request.PathTemplate);
         var started = _app.TimeProvider.GetTimestamp();
-        int? code = null;
+        Exception? failure = null;
         try
         {
             using var message = CreateMessage(request);
-            using var response = await SendMappedAsync(
-                (m, ct) => _httpClient().SendAsync(m, HttpCompletionOption.ResponseContentRead, ct), message, _app.Options.BaseUrl, cancellationToken).ConfigureAwait(false);
-            var result = await ReadEnvelopeAsync(response, message, envelope, cancellationToken).ConfigureAwait(false);
-            code = 0;
-            return result;
+            HttpResponseMessage response;
+            try
+            {
+                response = await _httpClient().SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (MapTransportFailure(ex, message, _app.Options.BaseUrl, cancellationToken) is { } mapped)
+            {
+                throw mapped;
+            }
+
+            using (response)
+            {
+                return project(await ReadEnvelopeAsync(response, message, envelope, cancellationToken).ConfigureAwait(false), request);
+            }
         }
-        catch (FeishuApiException ex)
+        catch (Exception ex)
         {
-            code = ex.Code;
+            failure = ex;
             throw;
         }
         finally
         {
-            Record(request, code, started, activity);
+            _app.Telemetry.EndCall(activity, request.Method, request.PathTemplate, _app.TimeProvider.GetElapsedTime(started), failure);
         }
     }
 
-    private HttpRequestMessage CreateMessage(FeishuRequest request)
+    private FeishuRequestMessage CreateMessage(FeishuRequest request)
     {
-        var message = new HttpRequestMessage(request.Method, Combine(_app.Options.BaseUrl, request.PathAndQuery)) { Content = request.Content };
-        message.Options.Set(FeishuRequestKeys.PathTemplate, request.PathTemplate);
-        if (request.Idempotent)
+        var userToken = _requestOptions?.UserAccessToken is { Length: > 0 } token ? token : null;
+        return new FeishuRequestMessage(request.Method, new Uri(_app.BaseAddress + request.PathAndQuery, UriKind.Absolute), request.PathTemplate)
         {
-            message.Options.Set(FeishuRequestKeys.Idempotent, true);
-        }
-
-        if (request.MessageSendTo is { } receiver)
-        {
-            message.Options.Set(FeishuRequestKeys.MessageSend, true);
-            message.Options.Set(FeishuRequestKeys.RateLimitKey, receiver);
-        }
-
-        if (_requestOptions?.UserAccessToken is { Length: > 0 } userToken)
-        {
-            message.Options.Set(FeishuRequestKeys.Auth, FeishuAuth.User);
-            message.Options.Set(FeishuRequestKeys.UserAccessToken, userToken);
-        }
-        else
-        {
-            message.Options.Set(FeishuRequestKeys.Auth, request.Auth);
-        }
-
-        return message;
+            Content = request.Content,
+            Idempotent = request.Idempotent,
+            MessageSendTo = request.MessageSendTo,
+            Auth = userToken is null ? request.Auth : FeishuAuth.User,
+            UserAccessToken = userToken,
+        };
     }
 
-    private Activity? StartActivity(FeishuRequest request)
+    private async Task<HttpResponseMessage> SendMappedAsync(HttpRequestMessage message, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        var activity = FeishuTelemetry.ActivitySource.StartActivity($"Feishu {request.Method} {request.PathTemplate}", ActivityKind.Client);
-        activity?.SetTag("http.request.method", request.Method.Method);
-        activity?.SetTag("url.template", request.PathTemplate);
-        activity?.SetTag("feishu.app_id", _app.Options.AppId);
-        return activity;
-    }
-
-    private void Record(FeishuRequest request, int? code, long started, Activity? activity)
-    {
-        var elapsed = _app.TimeProvider.GetElapsedTime(started);
-        _app.Telemetry.RecordCall(_app.Options.AppId, request.Method.Method, request.PathTemplate, code, elapsed);
-        if (activity is not null)
+        try
         {
-            activity.SetTag("feishu.code", code);
-            activity.SetStatus(code == 0 ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+            return await _httpClient().SendAsync(message, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MapTransportFailure(ex, message, _app.Options.BaseUrl, cancellationToken) is { } mapped)
+        {
+            throw mapped;
         }
     }
+
+    /// <summary>The base URL without a trailing slash, to put in front of an <c>/open-apis/…</c> path.</summary>
+    public static string BaseAddress(Uri baseUrl) => baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
     /// <summary>Joins the base URL (which may carry a path prefix) and an <c>/open-apis/…</c> path.</summary>
-    public static Uri Combine(Uri baseUrl, string pathAndQuery) =>
-        new(baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + pathAndQuery, UriKind.Absolute);
+    public static Uri Combine(Uri baseUrl, string pathAndQuery) => new(BaseAddress(baseUrl) + pathAndQuery, UriKind.Absolute);
 
     /// <summary>Sends, turning transport failures and timeouts into <see cref="FeishuApiException"/>.</summary>
     public static async Task<HttpResponseMessage> SendMappedAsync(
@@ -175,71 +158,76 @@ internal sealed class FeishuPipeline
         {
             return await send(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (FeishuApiException)
+        catch (Exception ex) when (MapTransportFailure(ex, request, baseUrl, cancellationToken) is { } mapped)
         {
-            throw;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new FeishuApiException(FeishuErrorCodes.Timeout,
-                $"No response from {baseUrl} within {ex.Timeout.TotalSeconds:0.###} s ({request.Method} {request.RequestUri?.AbsolutePath}).", innerException: ex);
-        }
-        catch (OperationCanceledException ex)
-        {
-            throw new FeishuApiException(FeishuErrorCodes.Timeout,
-                $"No response from {baseUrl} ({request.Method} {request.RequestUri?.AbsolutePath}): the request timed out.", innerException: ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new FeishuApiException(FeishuErrorCodes.NetworkError,
-                $"Could not reach {baseUrl} ({request.Method} {request.RequestUri?.AbsolutePath}): {ex.Message}", innerException: ex);
+            throw mapped;
         }
     }
+
+    // Null for what passes through as it is: API errors, the caller's own cancellation, anything unexpected.
+    private static FeishuApiException? MapTransportFailure(Exception exception, HttpRequestMessage request, Uri baseUrl, CancellationToken cancellationToken) => exception switch
+    {
+        FeishuApiException => null,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        TimeoutRejectedException ex => new FeishuApiException(FeishuErrorCodes.Timeout,
+            $"No response from {baseUrl} within {ex.Timeout.TotalSeconds:0.###} s ({request.Method} {request.RequestUri?.AbsolutePath}).", innerException: ex),
+        OperationCanceledException ex => new FeishuApiException(FeishuErrorCodes.Timeout,
+            $"No response from {baseUrl} ({request.Method} {request.RequestUri?.AbsolutePath}): the request timed out.", innerException: ex),
+        HttpRequestException ex => new FeishuApiException(FeishuErrorCodes.NetworkError,
+            $"Could not reach {baseUrl} ({request.Method} {request.RequestUri?.AbsolutePath}): {ex.Message}", innerException: ex),
+        _ => null,
+    };
 
     /// <summary>Checks status and <c>code</c>, then deserialises the envelope; every failure becomes a <see cref="FeishuApiException"/>.</summary>
-    public static async Task<TEnvelope> ReadEnvelopeAsync<TEnvelope>(HttpResponseMessage response, HttpRequestMessage request, JsonTypeInfo<TEnvelope> info, CancellationToken cancellationToken)
+    public static async ValueTask<TEnvelope> ReadEnvelopeAsync<TEnvelope>(HttpResponseMessage response, HttpRequestMessage request, JsonTypeInfo<TEnvelope> info, CancellationToken cancellationToken)
     {
         var probe = await FeishuResponseProbe.GetAsync(response, cancellationToken).ConfigureAwait(false);
-        var what = $"{request.Method} {request.RequestUri?.AbsolutePath}";
+        if (probe.IsJson && probe.Code == 0 && response.IsSuccessStatusCode)
+        {
+            // From the bytes the probe read: the content is not read a second time.
+            try
+            {
+                return JsonSerializer.Deserialize(probe.Body, info) ?? throw new JsonException("null body");
+            }
+            catch (JsonException ex) when (!probe.MalformedJson)
+            {
+                throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
+                    $"The response of {Describe(request)} does not have the documented shape: {ex.Message}", response.StatusCode, probe.LogId, ex);
+            }
+            catch (JsonException)
+            {
+                throw NotAnEnvelope(response, request, probe);
+            }
+        }
+
         if (!probe.IsJson || probe.MalformedJson || probe.Code is null)
         {
-            var contentType = response.Content.Headers.ContentType?.ToString() ?? "none";
-            var reason = !probe.IsJson ? $"content type '{contentType}'" : probe.MalformedJson ? $"a body that is not valid JSON (content type '{contentType}')" : "JSON without a 'code'";
-            throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
-                $"Expected Feishu's JSON envelope from {what} but got HTTP {(int)response.StatusCode} with {reason}.",
-                response.StatusCode, probe.LogId)
-            {
-                RetryAfter = FeishuResponseProbe.RateLimitReset(response),
-            };
+            throw NotAnEnvelope(response, request, probe);
         }
 
-        if (probe.Code != 0 || !response.IsSuccessStatusCode)
-        {
-            throw await CreateExceptionAsync(response, probe, what, cancellationToken).ConfigureAwait(false);
-        }
-
-        try
-        {
-            var body = await response.Content.ReadFromJsonAsync(info, cancellationToken).ConfigureAwait(false);
-            return body ?? throw new JsonException("null body");
-        }
-        catch (JsonException ex)
-        {
-            throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
-                $"The response of {what} does not have the documented shape: {ex.Message}", response.StatusCode, probe.LogId, ex);
-        }
+        throw CreateException(response, probe, Describe(request));
     }
 
-    private static async Task<FeishuApiException> CreateExceptionAsync(HttpResponseMessage response, FeishuResponseProbe probe, string what, CancellationToken cancellationToken)
+    private static FeishuApiException NotAnEnvelope(HttpResponseMessage response, HttpRequestMessage request, FeishuResponseProbe probe)
+    {
+        var contentType = response.Content.Headers.ContentType?.ToString() ?? "none";
+        var reason = !probe.IsJson ? $"content type '{contentType}'" : probe.MalformedJson ? $"a body that is not valid JSON (content type '{contentType}')" : "JSON without a 'code'";
+        return new FeishuApiException(FeishuErrorCodes.MalformedResponse,
+            $"Expected Feishu's JSON envelope from {Describe(request)} but got HTTP {(int)response.StatusCode} with {reason}.",
+            response.StatusCode, probe.LogId)
+        {
+            RetryAfter = FeishuResponseProbe.RateLimitReset(response),
+        };
+    }
+
+    private static string Describe(HttpRequestMessage request) => $"{request.Method} {request.RequestUri?.AbsolutePath}";
+
+    private static FeishuApiException CreateException(HttpResponseMessage response, FeishuResponseProbe probe, string what)
     {
         FeishuErrorEnvelope? error = null;
         try
         {
-            error = await response.Content.ReadFromJsonAsync(FeishuJson.Context.FeishuErrorEnvelope, cancellationToken).ConfigureAwait(false);
+            error = JsonSerializer.Deserialize(probe.Body, FeishuJson.Context.FeishuErrorEnvelope);
         }
         catch (JsonException)
         {

@@ -8,19 +8,18 @@ namespace Larkway.Feishu.Http;
 /// </summary>
 internal sealed class FeishuRateLimitHandler(FeishuAppRuntime app) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (app.RateLimiters is not { } limiters
-            || !request.Options.TryGetValue(FeishuRequestKeys.MessageSend, out var isSend) || !isSend)
-        {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
+    // Not async itself: a call that is no message send passes straight through.
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        app.RateLimiters is { } limiters && request is FeishuRequestMessage { MessageSendTo: { } receiver }
+            ? SendPacedAsync(limiters, receiver, request, cancellationToken)
+            : base.SendAsync(request, cancellationToken);
 
+    private async Task<HttpResponseMessage> SendPacedAsync(FeishuRateLimiters limiters, string receiver, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         var started = app.TimeProvider.GetTimestamp();
         using var appLease = await limiters.App.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         EnsureAcquired(appLease, "the app's message rate limit");
-        request.Options.TryGetValue(FeishuRequestKeys.RateLimitKey, out var receiver);
-        using var receiverLease = await limiters.PerReceiver.AcquireAsync(receiver ?? "", 1, cancellationToken).ConfigureAwait(false);
+        using var receiverLease = await limiters.PerReceiver.AcquireAsync(receiver, 1, cancellationToken).ConfigureAwait(false);
         EnsureAcquired(receiverLease, $"the per-receiver message rate limit of {receiver}");
 
         var waited = app.TimeProvider.GetElapsedTime(started);

@@ -46,32 +46,43 @@ internal static class FeishuResilience
         return builder.Build();
     }
 
-    private static async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args, FeishuRetryOptions retry)
+    // The common answer (a success whose probe the logging handler already made) is decided without an async state machine.
+    private static ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args, FeishuRetryOptions retry)
     {
         var request = args.Context.Properties.GetValue(RequestKey, null!);
 
         // A send without its idempotency key might post twice: never retried, whatever happened.
-        if (request is null || !FeishuRequestKeys.IsIdempotent(request))
+        if (request is null || !FeishuRequestMessage.IsIdempotent(request))
         {
-            return false;
+            return new ValueTask<bool>(false);
         }
 
         if (args.Outcome.Exception is { } exception)
         {
-            return exception is HttpRequestException or TimeoutRejectedException;
+            return new ValueTask<bool>(exception is HttpRequestException or TimeoutRejectedException);
         }
 
         if (args.Outcome.Result is not { } response)
         {
-            return false;
+            return new ValueTask<bool>(false);
         }
 
         if (response.IsSuccessStatusCode && !FeishuResponseProbe.IsJsonContent(response.Content.Headers.ContentType))
         {
-            return false;
+            return new ValueTask<bool>(false);
         }
 
-        var probe = await FeishuResponseProbe.GetAsync(response, args.Context.CancellationToken).ConfigureAwait(false);
+        var probing = FeishuResponseProbe.GetAsync(response, args.Context.CancellationToken);
+        return probing.IsCompletedSuccessfully
+            ? new ValueTask<bool>(ShouldRetry(response, probing.Result, retry))
+            : AwaitProbeAsync(response, probing, retry);
+
+        static async ValueTask<bool> AwaitProbeAsync(HttpResponseMessage response, ValueTask<FeishuResponseProbe> probing, FeishuRetryOptions retry) =>
+            ShouldRetry(response, await probing.ConfigureAwait(false), retry);
+    }
+
+    private static bool ShouldRetry(HttpResponseMessage response, FeishuResponseProbe probe, FeishuRetryOptions retry)
+    {
         if (probe.Code is 0 && response.IsSuccessStatusCode)
         {
             return false;

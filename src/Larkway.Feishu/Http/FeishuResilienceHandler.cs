@@ -14,12 +14,18 @@ internal sealed class FeishuResilienceHandler(FeishuAppRuntime app) : Delegating
         context.Properties.Set(FeishuResilience.RequestKey, request);
         try
         {
+            // A static callback with its state passed along: no closure or async lambda per call.
             return await app.Resilience.ExecuteAsync(
-                async ctx => await base.SendAsync(request, ctx.CancellationToken).ConfigureAwait(false), context).ConfigureAwait(false);
+                static (ctx, state) => new ValueTask<HttpResponseMessage>(state.Handler.SendInnerAsync(state.Request, ctx.CancellationToken)),
+                context,
+                (Handler: this, Request: request)).ConfigureAwait(false);
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    private Task<HttpResponseMessage> SendInnerAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        base.SendAsync(request, cancellationToken);
 }

@@ -6,18 +6,21 @@ namespace Larkway.Feishu.Http;
 
 /// <summary>
 /// What the handlers need from a response without deserialising it: the envelope's <c>code</c>
-/// and the log id. JSON bodies are buffered once and scanned; other bodies are left untouched
-/// (downloads stream).
+/// and the log id. JSON bodies are read once, scanned, and kept for the envelope's deserialisation;
+/// other bodies are left untouched (downloads stream).
 /// </summary>
 internal sealed class FeishuResponseProbe
 {
-    private FeishuResponseProbe(HttpResponseMessage response, bool isJson, int? code, string? logId, bool malformedJson)
+    private bool? _malformedJson;
+
+    private FeishuResponseProbe(HttpResponseMessage response, bool isJson, byte[]? body, int? code, string? logId, bool? malformedJson)
     {
         Response = response;
         IsJson = isJson;
+        Body = body;
         Code = code;
         LogId = logId;
-        MalformedJson = malformedJson;
+        _malformedJson = malformedJson;
     }
 
     public HttpResponseMessage Response { get; }
@@ -25,38 +28,50 @@ internal sealed class FeishuResponseProbe
     /// <summary>The content type says JSON.</summary>
     public bool IsJson { get; }
 
+    /// <summary>The JSON body as read, so the envelope is deserialised from it without reading the content again.</summary>
+    public byte[]? Body { get; }
+
     /// <summary>Top-level <c>code</c>, when the body is JSON and has one.</summary>
     public int? Code { get; }
 
     /// <summary><c>X-Tt-Logid</c>, else <c>X-Request-Id</c>, else <c>error.log_id</c>.</summary>
     public string? LogId { get; }
 
-    /// <summary>The content type said JSON but the body did not parse.</summary>
-    public bool MalformedJson { get; }
+    /// <summary>
+    /// The content type said JSON but the body did not parse. Checked to the end only when asked, if the
+    /// scan stopped at <c>code</c>: a success is deserialised anyway, which reads every byte of it.
+    /// </summary>
+    public bool MalformedJson => _malformedJson ??= !TryScan(Body, stopAtCode: false, out _, out _, out _);
 
     /// <summary>Probes <paramref name="response"/>, or returns the probe already made for it.</summary>
-    public static async ValueTask<FeishuResponseProbe> GetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var request = response.RequestMessage;
-        if (request is not null && request.Options.TryGetValue(FeishuRequestKeys.Probe, out var cached) && ReferenceEquals(cached.Response, response))
-        {
-            return cached;
-        }
+    public static ValueTask<FeishuResponseProbe> GetAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        response.RequestMessage is FeishuRequestMessage { Probe: { } cached } && ReferenceEquals(cached.Response, response)
+            ? new ValueTask<FeishuResponseProbe>(cached)
+            : ProbeAsync(response, cancellationToken);
 
+    private static async ValueTask<FeishuResponseProbe> ProbeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         var headerLogId = HeaderLogId(response);
         var isJson = IsJsonContent(response.Content.Headers.ContentType);
         int? code = null;
         string? bodyLogId = null;
-        var malformed = false;
+        byte[]? body = null;
+        bool? malformed = false;
         if (isJson)
         {
-            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            malformed = !TryScan(bytes, out code, out bodyLogId);
+            // Buffers the content once (HttpClient's own buffering then has nothing left to do). With a log id
+            // in the headers only the code is wanted from the body, and it comes first: the rest is not scanned.
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var scanned = TryScan(body, stopAtCode: headerLogId is not null, out code, out bodyLogId, out var complete);
+            malformed = !scanned ? true : complete ? false : null;
         }
 
-        var probe = new FeishuResponseProbe(response, isJson, code, headerLogId ?? bodyLogId, malformed);
-        request?.Options.Set(FeishuRequestKeys.Probe, probe);
+        var probe = new FeishuResponseProbe(response, isJson, body, code, headerLogId ?? bodyLogId, malformed);
+        if (response.RequestMessage is FeishuRequestMessage message)
+        {
+            message.Probe = probe;
+        }
+
         return probe;
     }
 
@@ -75,14 +90,30 @@ internal sealed class FeishuResponseProbe
             ? TimeSpan.FromSeconds(seconds)
             : null;
 
-    private static string? FirstHeader(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) : null;
+    // The raw values, without the validating parse and the array TryGetValues would allocate.
+    private static string? FirstHeader(HttpResponseMessage response, string name)
+    {
+        if (response.Headers.NonValidated.TryGetValues(name, out var values))
+        {
+            foreach (var value in values)
+            {
+                if (!string.IsNullOrWhiteSpace(value))
+                {
+                    return value;
+                }
+            }
+        }
 
-    // Reads only the top-level "code" and "error.log_id"; skips everything else.
-    private static bool TryScan(ReadOnlySpan<byte> json, out int? code, out string? logId)
+        return null;
+    }
+
+    // Reads only the top-level "code" and "error.log_id"; skips everything else. False when what it read
+    // is not JSON; complete when it read to the end (not stopped at the code).
+    private static bool TryScan(ReadOnlySpan<byte> json, bool stopAtCode, out int? code, out string? logId, out bool complete)
     {
         code = null;
         logId = null;
+        complete = false;
         try
         {
             var reader = new Utf8JsonReader(json);
@@ -106,6 +137,11 @@ internal sealed class FeishuResponseProbe
                     {
                         reader.Skip();
                     }
+
+                    if (stopAtCode && code is not null)
+                    {
+                        return true;
+                    }
                 }
                 else if (reader.ValueTextEquals("error"u8))
                 {
@@ -126,6 +162,7 @@ internal sealed class FeishuResponseProbe
                 }
             }
 
+            complete = true;
             return true;
         }
         catch (JsonException)

@@ -7,23 +7,38 @@ namespace Larkway.Feishu.Http;
 /// tenant/app token is no longer good (99991663/99991664/99991671) drops it, fetches a new one and
 /// sends the request once more.
 /// </summary>
-internal sealed class FeishuTokenHandler(FeishuAppRuntime app) : DelegatingHandler
+internal sealed class FeishuTokenHandler : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private readonly FeishuAppRuntime _app;
+
+    // Made once: a method group converted on every call would allocate a delegate per call.
+    private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _sendInner;
+
+    public FeishuTokenHandler(FeishuAppRuntime app)
     {
-        var auth = request.Options.TryGetValue(FeishuRequestKeys.Auth, out var kind) ? kind : FeishuAuth.Tenant;
-        switch (auth)
+        _app = app;
+        _sendInner = SendInnerAsync;
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var message = request as FeishuRequestMessage;
+        switch (message?.Auth ?? FeishuAuth.Tenant)
         {
             case FeishuAuth.None:
-                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                return base.SendAsync(request, cancellationToken);
             case FeishuAuth.User:
-                request.Options.TryGetValue(FeishuRequestKeys.UserAccessToken, out var userToken);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", userToken);
-                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", message!.UserAccessToken);
+                return base.SendAsync(request, cancellationToken);
+            case var kind:
+                return SendWithTokenAsync(request, kind, cancellationToken);
         }
+    }
 
-        var token = await app.Tokens.GetAsync(auth, SendInnerAsync, cancellationToken).ConfigureAwait(false);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    private async Task<HttpResponseMessage> SendWithTokenAsync(HttpRequestMessage request, FeishuAuth auth, CancellationToken cancellationToken)
+    {
+        var token = await _app.Tokens.GetAsync(auth, _sendInner, cancellationToken).ConfigureAwait(false);
+        request.Headers.Authorization = token.Header;
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
         var probe = await FeishuResponseProbe.GetAsync(response, cancellationToken).ConfigureAwait(false);
@@ -32,11 +47,11 @@ internal sealed class FeishuTokenHandler(FeishuAppRuntime app) : DelegatingHandl
             return response;
         }
 
-        Log.TokenRejected(app.Logger, auth == FeishuAuth.App ? "app" : "tenant", app.Options.AppId, code);
-        app.Tokens.Invalidate(auth, token);
+        Log.TokenRejected(_app.Logger, auth == FeishuAuth.App ? "app" : "tenant", _app.Options.AppId, code);
+        _app.Tokens.Invalidate(auth, token.Value);
         response.Dispose();
-        var fresh = await app.Tokens.GetAsync(auth, SendInnerAsync, cancellationToken).ConfigureAwait(false);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fresh);
+        var fresh = await _app.Tokens.GetAsync(auth, _sendInner, cancellationToken).ConfigureAwait(false);
+        request.Headers.Authorization = fresh.Header;
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Json;
 
@@ -27,7 +26,7 @@ public class ChatMembersClient
         var path = new Query(Members(chatId)).Add("member_id_type", Checks.Wire(idType)).Add("succeed_type", (int)policy);
         var request = new FeishuRequest(HttpMethod.Post, path.ToString(), Template)
         {
-            Content = JsonContent.Create(new MembersBody(Checks.IdList(ids, nameof(ids), idType == MemberIdType.AppId ? 5 : MaxIdsPerCall)), FeishuJson.Context.MembersBody),
+            Content = JsonBody.Create(new MembersBody(Checks.IdList(ids, nameof(ids), idType == MemberIdType.AppId ? 5 : MaxIdsPerCall)), FeishuJson.Context.MembersBody),
         };
         var data = await _pipeline.SendAsync(request, FeishuJson.Context.AddMembersEnvelope, cancellationToken).ConfigureAwait(false);
         return new AddChatMembersResult(data.InvalidIdList ?? [], data.NotExistedIdList ?? [], data.PendingApprovalIdList ?? []);
@@ -40,7 +39,7 @@ public class ChatMembersClient
         var path = new Query(Members(chatId)).Add("member_id_type", Checks.Wire(idType));
         var request = new FeishuRequest(HttpMethod.Delete, path.ToString(), Template)
         {
-            Content = JsonContent.Create(new MembersBody(Checks.IdList(ids, nameof(ids), idType == MemberIdType.AppId ? 5 : MaxIdsPerCall)), FeishuJson.Context.MembersBody),
+            Content = JsonBody.Create(new MembersBody(Checks.IdList(ids, nameof(ids), idType == MemberIdType.AppId ? 5 : MaxIdsPerCall)), FeishuJson.Context.MembersBody),
         };
         var data = await _pipeline.SendAsync(request, FeishuJson.Context.RemoveMembersEnvelope, cancellationToken).ConfigureAwait(false);
         return data.InvalidIdList ?? [];

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Json;
 
@@ -88,7 +87,7 @@ public class ChatsClient
         var path = new Query(Chats).Add("user_id_type", Checks.Wire(userIdType)).Add("set_bot_manager", setBotManager).Add("uuid", uuid);
         var request = new FeishuRequest(HttpMethod.Post, path.ToString(), Chats)
         {
-            Content = JsonContent.Create(chat, FeishuJson.Context.CreateChatRequest),
+            Content = JsonBody.Create(chat, FeishuJson.Context.CreateChatRequest),
             Idempotent = !string.IsNullOrEmpty(uuid),
         };
         var created = await _pipeline.SendAsync(request, FeishuJson.Context.ChatEnvelope, cancellationToken).ConfigureAwait(false);
@@ -108,7 +107,7 @@ public class ChatsClient
         var path = new Query($"{Chats}/{Query.Segment(chatId)}").Add("user_id_type", Checks.Wire(userIdType));
         var request = new FeishuRequest(HttpMethod.Put, path.ToString(), Chats + "/{chat_id}")
         {
-            Content = JsonContent.Create(changes, FeishuJson.Context.UpdateChatRequest),
+            Content = JsonBody.Create(changes, FeishuJson.Context.UpdateChatRequest),
         };
         return _pipeline.SendAsync(request, cancellationToken);
     }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Json;
 
@@ -37,7 +36,7 @@ public class MessagesClient
         var key = Uuid(uuid);
         var request = new FeishuRequest(HttpMethod.Post, new Query(Messages).Add("receive_id_type", to.WireType).ToString(), Messages)
         {
-            Content = JsonContent.Create(new SendMessageBody(to.Value, content.MessageType, content.ContentJson, key), FeishuJson.Context.SendMessageBody),
+            Content = JsonBody.Create(new SendMessageBody(to.Value, content.MessageType, content.ContentJson, key), FeishuJson.Context.SendMessageBody),
             Idempotent = true,
             MessageSendTo = to.ToString(),
         };
@@ -66,7 +65,7 @@ public class MessagesClient
         var path = $"{Messages}/{Query.Segment(messageId)}/reply";
         var request = new FeishuRequest(HttpMethod.Post, path, Messages + "/{message_id}/reply")
         {
-            Content = JsonContent.Create(new ReplyMessageBody(content.MessageType, content.ContentJson, replyInThread ? true : null, key), FeishuJson.Context.ReplyMessageBody),
+            Content = JsonBody.Create(new ReplyMessageBody(content.MessageType, content.ContentJson, replyInThread ? true : null, key), FeishuJson.Context.ReplyMessageBody),
             Idempotent = true,
 
             // A reply lands in its parent's chat: paced with that chat's sends when the chat is known.
@@ -90,7 +89,7 @@ public class MessagesClient
         content.EnsureWithinLimit();
         var request = new FeishuRequest(HttpMethod.Put, $"{Messages}/{Query.Segment(messageId)}", Messages + "/{message_id}")
         {
-            Content = JsonContent.Create(new EditMessageBody(content.MessageType, content.ContentJson), FeishuJson.Context.EditMessageBody),
+            Content = JsonBody.Create(new EditMessageBody(content.MessageType, content.ContentJson), FeishuJson.Context.EditMessageBody),
         };
         var message = await _pipeline.SendAsync(request, FeishuJson.Context.MessageEnvelope, cancellationToken).ConfigureAwait(false);
         return message.ToModel();
@@ -110,7 +109,7 @@ public class MessagesClient
         card.EnsureWithinLimit();
         var request = new FeishuRequest(HttpMethod.Patch, $"{Messages}/{Query.Segment(messageId)}", Messages + "/{message_id}")
         {
-            Content = JsonContent.Create(new UpdateCardBody(card.ContentJson), FeishuJson.Context.UpdateCardBody),
+            Content = JsonBody.Create(new UpdateCardBody(card.ContentJson), FeishuJson.Context.UpdateCardBody),
 
             // A full replacement: sending it twice leaves the same card.
             Idempotent = true,

@@ -122,6 +122,22 @@ public class ErrorMappingTests
         Assert.Contains("not valid JSON", ex.Msg, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"code\":0,\"data\":{\"chat_id\":", HttpStatusCode.OK)]
+    [InlineData("{\"code\":232006,\"msg\":\"bad", HttpStatusCode.BadRequest)]
+    public async Task A_broken_body_after_the_code_is_malformed_when_the_log_id_came_in_a_header(string body, HttpStatusCode status)
+    {
+        // With X-Tt-Logid in the headers the probe reads no further than the code; the rest is still checked.
+        var stub = new StubHandler((_, _) => Responses.Json(body, status, ("X-Tt-Logid", "header-log-1")));
+        using var client = TestClients.Create(stub, o => o.Retry.MaxRetries = 0);
+
+        var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Chats.GetAsync("oc_1"));
+
+        Assert.Equal(FeishuErrorCodes.MalformedResponse, ex.Code);
+        Assert.Contains("not valid JSON", ex.Msg, StringComparison.Ordinal);
+        Assert.Equal("header-log-1", ex.LogId);
+    }
+
     [Fact]
     public async Task Unreachable_base_url_is_a_network_error_naming_the_url()
     {

@@ -42,6 +42,15 @@ public class TelemetryTests
         Assert.Equal([0, FeishuErrorCodes.MessageRecalled], calls.Select(c => (int)c.Tags["feishu.code"]!));
         Assert.Equal(2, mine.Count(m => m.Instrument == "larkway.feishu.call.duration"));
 
+        // OpenTelemetry's HTTP client attributes where they apply; error.type only on the failure.
+        Assert.All(mine.Where(m => m.Instrument is "larkway.feishu.calls" or "larkway.feishu.call.duration"), m =>
+        {
+            Assert.Equal("DELETE", m.Tags["http.request.method"]);
+            Assert.Equal("feishu.test", m.Tags["server.address"]);
+            Assert.Equal(80, m.Tags["server.port"]);
+        });
+        Assert.Equal([null, "230011"], calls.Select(c => c.Tags.GetValueOrDefault("error.type")));
+
         void Record(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             var copy = new Dictionary<string, object?>();

@@ -7,6 +7,15 @@ namespace Larkway.Feishu.Tests.Infrastructure;
 /// <summary>A recorded request: what the client put on the wire.</summary>
 public sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Authorization, string? Body, string? ContentType)
 {
+    /// <summary>
+    /// The body's length as the content reported it before anything read it: null is what makes
+    /// <see cref="SocketsHttpHandler"/> send the body chunked on HTTP/1.1.
+    /// </summary>
+    public long? ContentLength { get; init; }
+
+    /// <summary>The request asked for chunked transfer encoding itself.</summary>
+    public bool Chunked { get; init; }
+
     public string Path => Uri.AbsolutePath;
 
     public string Query => Uri.Query;
@@ -48,8 +57,14 @@ public sealed class StubHandler : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Read the length before the body: reading buffers the content, and a buffered content reports its length.
+        var contentLength = request.Content?.Headers.ContentLength;
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-        var recorded = new RecordedRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), body, request.Content?.Headers.ContentType?.ToString());
+        var recorded = new RecordedRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), body, request.Content?.Headers.ContentType?.ToString())
+        {
+            ContentLength = contentLength,
+            Chunked = request.Headers.TransferEncodingChunked == true,
+        };
         _requests.Enqueue(recorded);
         HttpResponseMessage response;
         if (recorded.IsToken)

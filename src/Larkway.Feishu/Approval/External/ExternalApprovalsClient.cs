@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Im;
 
@@ -58,7 +57,7 @@ public class ExternalApprovalsClient
 
         var path = new Query(Definitions).Add("user_id_type", Checks.Wire(definition.UserIdType));
         await _pipeline.SendAsync(
-            new FeishuRequest(HttpMethod.Post, path.ToString(), Definitions) { Content = JsonContent.Create(ExternalDefinitionWire.From(definition), ApprovalJsonContext.Wire.ExternalDefinitionWire), Idempotent = true },
+            new FeishuRequest(HttpMethod.Post, path.ToString(), Definitions) { Content = JsonBody.Create(ExternalDefinitionWire.From(definition), ApprovalJsonContext.Wire.ExternalDefinitionWire), Idempotent = true },
             ApprovalJsonContext.Wire.ExternalDefinitionCreatedEnvelope, cancellationToken).ConfigureAwait(false);
         return code;
     }
@@ -82,7 +81,7 @@ public class ExternalApprovalsClient
         ArgumentNullException.ThrowIfNull(instance);
         var body = ToWire(instance);
         return _pipeline.SendAsync(
-            new FeishuRequest(HttpMethod.Post, Instances, Instances) { Content = JsonContent.Create(body, ApprovalJsonContext.Wire.ExternalInstanceBody), Idempotent = true },
+            new FeishuRequest(HttpMethod.Post, Instances, Instances) { Content = JsonBody.Create(body, ApprovalJsonContext.Wire.ExternalInstanceBody), Idempotent = true },
             cancellationToken);
     }
 
@@ -104,7 +103,7 @@ public class ExternalApprovalsClient
 
         const string template = Instances + "/check";
         var data = await _pipeline.SendAsync(
-            new FeishuRequest(HttpMethod.Post, template, template) { Content = JsonContent.Create(new ExternalCheckBody(list), ApprovalJsonContext.Wire.ExternalCheckBody), Idempotent = true },
+            new FeishuRequest(HttpMethod.Post, template, template) { Content = JsonBody.Create(new ExternalCheckBody(list), ApprovalJsonContext.Wire.ExternalCheckBody), Idempotent = true },
             ApprovalJsonContext.Wire.ExternalCheckEnvelope, cancellationToken).ConfigureAwait(false);
         return data.DiffInstances?.Select(d => d.ToModel()).ToArray() ?? [];
     }
@@ -138,7 +137,7 @@ public class ExternalApprovalsClient
             Checks.PageSize(size, MaxTaskPageSize);
             var path = new Query(TaskList).Add("page_size", size).Add("page_token", token);
             var data = await _pipeline.SendAsync(
-                new FeishuRequest(HttpMethod.Get, path.ToString(), TaskList) { Content = JsonContent.Create(body, ApprovalJsonContext.Wire.ExternalTaskListBody) },
+                new FeishuRequest(HttpMethod.Get, path.ToString(), TaskList) { Content = JsonBody.Create(body, ApprovalJsonContext.Wire.ExternalTaskListBody) },
                 ApprovalJsonContext.Wire.ExternalTaskPageEnvelope, ct).ConfigureAwait(false);
             return data.ToPage();
         }, pageSize, cancellationToken);
