@@ -108,6 +108,9 @@ internal sealed class PendingAppend(FeishuInboundEvent inbound, string? leaseOwn
 
     public string[] Keys { get; } = inbound.DedupKeys.Distinct(StringComparer.Ordinal).ToArray();
 
+    /// <summary>The receiving request's trace (taken here: the batch is written on another thread, outside it).</summary>
+    public string? TraceParent { get; } = System.Diagnostics.Activity.Current is { Recorded: true } receiving ? receiving.Id : null;
+
     public TaskCompletionSource<InboxAppendResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 

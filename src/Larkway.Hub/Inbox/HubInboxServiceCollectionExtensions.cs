@@ -57,6 +57,7 @@ public static class HubInboxServiceCollectionExtensions
             sp.GetRequiredService<WorkSignals>(),
             sp.GetRequiredService<ILogger<InboxStore>>()));
         services.TryAddSingleton<InboxQueue>();
+        services.TryAddSingleton<InboxTelemetry>();
         services.TryAddSingleton<IHubEventDispatcherProvider, HubEventDispatcherRegistry>();
         services.TryAddSingleton(sp => new InboxEventSink(
             sp.GetRequiredService<InboxStore>(),
@@ -65,7 +66,8 @@ public static class HubInboxServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<InboxOptions>>(),
             sp.GetRequiredService<ILogger<InboxEventSink>>(),
-            sp.GetServices<IInboxEventObserver>()));
+            sp.GetServices<IInboxEventObserver>(),
+            sp.GetRequiredService<InboxTelemetry>()));
         services.TryAddSingleton<IFeishuEventSink>(sp => sp.GetRequiredService<InboxEventSink>());
         services.AddHubQueue<InboxEvent, InboxProcessor>(
             InboxQueue.QueueName, sp => sp.GetRequiredService<IOptions<InboxOptions>>().Value, sp => sp.GetRequiredService<InboxQueue>());

@@ -20,6 +20,7 @@ internal sealed class InboxEventConfiguration : IEntityTypeConfiguration<InboxEv
         e.Property(x => x.ReceivedAt).HasColumnName("received_at");
         e.MapWorkItem();
         e.Property(x => x.CompletedAt).HasColumnName("completed_at");
+        e.Property(x => x.TraceParent).HasColumnName("trace_parent").HasMaxLength(64);
 
         // The claim query: status + due time (Pending/Retrying) or status + lease (InProgress).
         e.HasIndex(x => new { x.State, x.NextAttemptAt }).HasDatabaseName("ix_inbox_events_status_next_attempt_at");

@@ -60,6 +60,12 @@ public sealed class InboxEvent : IWorkItem
 
     /// <summary>When it reached Done.</summary>
     public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the request that received it (null when nobody traced it), so its handling — and
+    /// every Feishu call the handling makes — continues the receipt's trace though it runs later, elsewhere.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>One dedup key of a stored event. The key is the primary key, so a second insert of it fails.</summary>

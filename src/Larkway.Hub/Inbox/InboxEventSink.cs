@@ -24,6 +24,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
     private readonly InboxOptions _options;
     private readonly ILogger _logger;
     private readonly IInboxEventObserver[] _observers;
+    private readonly InboxTelemetry? _telemetry;
     private readonly CancellationTokenSource _disposed = new();
     private int _disposeCount;
 
@@ -37,8 +38,10 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         TimeProvider time,
         IOptions<InboxOptions> options,
         ILogger<InboxEventSink> logger,
-        IEnumerable<IInboxEventObserver>? observers = null)
+        IEnumerable<IInboxEventObserver>? observers = null,
+        InboxTelemetry? telemetry = null)
     {
+        _telemetry = telemetry;
         _observers = [.. observers ?? []];
         _store = store;
         _queue = queue;
@@ -61,10 +64,12 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         if (!inbound.IsCardAction)
         {
             var appended = await _store.AppendAsync(inbound, cancellationToken).ConfigureAwait(false);
+            _telemetry?.Stored(inbound.AppName, inbound.Envelope.EventType, appended.Status == InboxAppendStatus.Duplicate);
             return appended.Status == InboxAppendStatus.Accepted ? FeishuIngestResult.Accepted : FeishuIngestResult.Duplicate;
         }
 
         var stored = await _store.AppendAsync(inbound, _owner, cancellationToken).ConfigureAwait(false);
+        _telemetry?.Stored(inbound.AppName, inbound.Envelope.EventType, stored.Status == InboxAppendStatus.Duplicate);
         if (stored.Status == InboxAppendStatus.Duplicate)
         {
             return FeishuIngestResult.Duplicate;

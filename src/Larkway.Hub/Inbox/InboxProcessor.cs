@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Larkway.Feishu.Events;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Hub.Platform.Queue;
@@ -19,16 +20,34 @@ namespace Larkway.Hub.Inbox;
 internal sealed partial class InboxProcessor(
     IHubEventDispatcherProvider dispatchers,
     IEnumerable<IInboxEventObserver> observers,
+    InboxTelemetry telemetry,
+    TimeProvider time,
     ILogger<InboxProcessor> logger) : IWorkHandler<InboxEvent>
 {
     private readonly IInboxEventObserver[] _observers = [.. observers];
 
     public async Task<WorkOutcome<InboxEvent>> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
     {
+        // The handling, and every Feishu call it makes, continues the trace of the request that received the event.
+        using var activity = InboxTelemetry.StartHandling(item);
+        try
+        {
+            return await DispatchAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<WorkOutcome<InboxEvent>> DispatchAsync(InboxEvent item, CancellationToken cancellationToken)
+    {
         var dispatcher = dispatchers.GetDispatcher(item.AppName);
         if (dispatcher is null && _observers.Length == 0)
         {
             LogNoDispatcher(logger, item.Id, item.AppName);
+            telemetry.Handled(item.AppName, item.EventType, "no_handler", null);
             return WorkOutcome<InboxEvent>.Done();
         }
 
@@ -46,17 +65,20 @@ internal sealed partial class InboxProcessor(
             if (dispatcher is null)
             {
                 LogNoDispatcher(logger, item.Id, item.AppName);
+                telemetry.Handled(item.AppName, item.EventType, "no_handler", time.GetUtcNow() - envelope.CreateTime);
                 return WorkOutcome<InboxEvent>.Done();
             }
 
             var result = await dispatcher.DispatchAsync(envelope, cancellationToken).ConfigureAwait(false);
             LogDispatched(logger, item.Id, item.EventType, result.Handled);
+            telemetry.Handled(item.AppName, item.EventType, result.Handled ? "handled" : "no_handler", time.GetUtcNow() - envelope.CreateTime);
             return WorkOutcome<InboxEvent>.Done();
         }
         catch (FeishuEventException ex) when (ex.Reason == FeishuEventErrorReason.Malformed)
         {
             // The stored body does not match its event model: every retry would fail the same way.
             LogMalformed(logger, item.Id, item.EventType);
+            telemetry.Handled(item.AppName, item.EventType, "malformed", null);
             return WorkOutcome<InboxEvent>.DeadLetter(QueueErrors.Describe(ex));
         }
     }

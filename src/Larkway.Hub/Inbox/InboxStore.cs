@@ -67,7 +67,7 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         var rows = new InboxAppendRow[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            rows[i] = new InboxAppendRow(NewEntity(batch[i].Inbound, batch[i].Keys, batch[i].LeaseOwner, now), batch[i].Keys);
+            rows[i] = new InboxAppendRow(NewEntity(batch[i], now), batch[i].Keys);
         }
 
         var results = await _writer.AppendAsync(rows, CancellationToken.None).ConfigureAwait(false);
@@ -89,19 +89,20 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         }
     }
 
-    private InboxEvent NewEntity(FeishuInboundEvent inbound, string[] keys, string? leaseOwner, DateTimeOffset now) => new()
+    private InboxEvent NewEntity(PendingAppend pending, DateTimeOffset now) => new()
     {
-        AppName = inbound.AppName,
-        EventType = inbound.Envelope.EventType,
-        DedupKey = keys.Length > 0 ? keys[0] : null,
-        Body = InboxRedaction.Redact(inbound.Body.Span, inbound.Envelope),
-        Transport = inbound.Transport,
+        AppName = pending.Inbound.AppName,
+        EventType = pending.Inbound.Envelope.EventType,
+        DedupKey = pending.Keys.Length > 0 ? pending.Keys[0] : null,
+        Body = InboxRedaction.Redact(pending.Inbound.Body.Span, pending.Inbound.Envelope),
+        Transport = pending.Inbound.Transport,
         ReceivedAt = now,
-        State = leaseOwner is null ? WorkState.Pending : WorkState.InProgress,
-        Attempts = leaseOwner is null ? 0 : 1,
+        State = pending.LeaseOwner is null ? WorkState.Pending : WorkState.InProgress,
+        Attempts = pending.LeaseOwner is null ? 0 : 1,
         NextAttemptAt = now,
-        LeaseOwner = leaseOwner,
-        LeaseUntil = leaseOwner is null ? null : now + _options.LeaseDuration,
+        LeaseOwner = pending.LeaseOwner,
+        LeaseUntil = pending.LeaseOwner is null ? null : now + _options.LeaseDuration,
+        TraceParent = pending.TraceParent,
     };
 
     /// <summary>Appends; with a <paramref name="leaseOwner"/>, the event is stored already claimed by it (card actions handled inline).</summary>

@@ -40,8 +40,8 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
 
     private const string InsertSql = """
         WITH e AS (
-            INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until, trace_parent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13)
             RETURNING id),
         k AS (
             INSERT INTO inbox_dedup_keys (key, event_id)
@@ -63,7 +63,7 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
             ORDER BY id
             LIMIT $4
             FOR UPDATE SKIP LOCKED)
-        RETURNING id, app_name, event_type, dedup_key, body, transport, received_at, attempts, next_attempt_at, lease_owner, lease_until
+        RETURNING id, app_name, event_type, dedup_key, body, transport, received_at, attempts, next_attempt_at, lease_owner, lease_until, trace_parent
         """;
 
     private static readonly string CompleteSql = $"""
@@ -109,7 +109,8 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
                 using var findKey = Command(connection, FindKeySql, NpgsqlDbType.Array | NpgsqlDbType.Text);
                 using var insert = Command(connection, InsertSql,
                     NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Bytea, NpgsqlDbType.Varchar, NpgsqlDbType.Bigint,
-                    NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Varchar, NpgsqlDbType.Bigint, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                    NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Varchar, NpgsqlDbType.Bigint, NpgsqlDbType.Array | NpgsqlDbType.Text,
+                    NpgsqlDbType.Varchar);
                 using var delete = Command(connection, DeleteSql, NpgsqlDbType.Bigint);
                 await findKey.PrepareAsync(cancellationToken).ConfigureAwait(false);
                 await insert.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -265,6 +266,7 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
         p[9].Value = (object?)e.LeaseOwner ?? DBNull.Value;
         p[10].Value = e.LeaseUntil is { } until ? until.ToUnixTimeMilliseconds() : DBNull.Value;
         p[11].Value = keys;
+        p[12].Value = (object?)e.TraceParent ?? DBNull.Value;
     }
 
     private static InboxEvent ReadClaimed(NpgsqlDataReader reader) => new()
@@ -281,6 +283,7 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
         NextAttemptAt = reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         LeaseOwner = reader.GetString(9),
         LeaseUntil = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+        TraceParent = reader.IsDBNull(11) ? null : reader.GetString(11),
     };
 
     /// <summary>A positional-parameter command; the parameters are typed so that it can be prepared before values are set.</summary>

@@ -30,8 +30,8 @@ namespace Larkway.Hub.Inbox;
 internal sealed class SqliteInboxWriter : IInboxWriter
 {
     private const string InsertEventSql = """
-        INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until)
-        VALUES ($app_name, $event_type, $dedup_key, $body, $transport, $received_at, $status, $attempts, $next_attempt_at, $lease_owner, $lease_until)
+        INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until, trace_parent)
+        VALUES ($app_name, $event_type, $dedup_key, $body, $transport, $received_at, $status, $attempts, $next_attempt_at, $lease_owner, $lease_until, $trace_parent)
         RETURNING id
         """;
 
@@ -44,7 +44,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
                OR (status = '{nameof(WorkState.InProgress)}' AND lease_until <= $now)
             ORDER BY id
             LIMIT $limit)
-        RETURNING id, app_name, event_type, dedup_key, body, transport, received_at, attempts, next_attempt_at, lease_owner, lease_until
+        RETURNING id, app_name, event_type, dedup_key, body, transport, received_at, attempts, next_attempt_at, lease_owner, lease_until, trace_parent
         """;
 
     private static readonly string CompleteSql = $"""
@@ -217,6 +217,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         NextAttemptAt = reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         LeaseOwner = reader.GetString(9),
         LeaseUntil = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+        TraceParent = reader.IsDBNull(11) ? null : reader.GetString(11),
     };
 
     private SqliteConnection Open()
@@ -324,7 +325,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
             Connection = connection;
             _findKey = Prepared(connection, "SELECT event_id FROM inbox_dedup_keys WHERE key = $key", "$key");
             _insertEvent = Prepared(connection, InsertEventSql,
-                "$app_name", "$event_type", "$dedup_key", "$body", "$transport", "$received_at", "$status", "$attempts", "$next_attempt_at", "$lease_owner", "$lease_until");
+                "$app_name", "$event_type", "$dedup_key", "$body", "$transport", "$received_at", "$status", "$attempts", "$next_attempt_at", "$lease_owner", "$lease_until", "$trace_parent");
             _insertKey = Prepared(connection, "INSERT INTO inbox_dedup_keys (key, event_id) VALUES ($key, $event_id)", "$key", "$event_id");
             _claim = Prepared(connection, ClaimSql, "$owner", "$lease_until", "$now", "$limit");
             _complete = Prepared(connection, CompleteSql, "$now", "$id", "$owner");
@@ -401,6 +402,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
             p[8].Value = e.NextAttemptAt is { } next ? next.ToUnixTimeMilliseconds() : DBNull.Value;
             p[9].Value = (object?)e.LeaseOwner ?? DBNull.Value;
             p[10].Value = e.LeaseUntil is { } until ? until.ToUnixTimeMilliseconds() : DBNull.Value;
+            p[11].Value = (object?)e.TraceParent ?? DBNull.Value;
             return (long)_insertEvent.ExecuteScalar()!;
         }
 

@@ -56,5 +56,15 @@ public sealed class HubOtlpExportTests
         span.ParentSpanId.IsEmpty.ShouldBeFalse();
         await HubSandbox.WaitUntilAsync(() => collector.Spans.Any(s => s.SpanId == span.ParentSpanId), "the request span");
         collector.Spans.Single(s => s.SpanId == span.ParentSpanId).TraceId.ShouldBe(span.TraceId);
+
+        // Handled later by the inbox's worker, the event stays in the receipt's trace, and so does the bot's reply to Feishu.
+        await HubSandbox.WaitUntilAsync(
+            () => collector.Spans.Any(s => s.Name == "larkway.inbox.handle" && s.TraceId.Equals(span.TraceId))
+                && collector.Spans.Any(s => s.Name.StartsWith("Feishu POST /open-apis/im/v1/messages/", StringComparison.Ordinal) && s.TraceId.Equals(span.TraceId)),
+            "the handling and the bot's reply in the event's trace", seconds: 30);
+        var handling = collector.Spans.First(s => s.Name == "larkway.inbox.handle" && s.TraceId.Equals(span.TraceId));
+        handling.Attributes["feishu.event_type"].ShouldBe("im.message.receive_v1");
+        collector.Spans.First(s => s.Name.StartsWith("Feishu POST /open-apis/im/v1/messages/", StringComparison.Ordinal) && s.TraceId.Equals(span.TraceId))
+            .ParentSpanId.ShouldBe(handling.SpanId);
     }
 }

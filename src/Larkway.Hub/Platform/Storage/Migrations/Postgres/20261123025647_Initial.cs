@@ -201,7 +201,8 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     lease_owner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     lease_until = table.Column<long>(type: "bigint", nullable: true),
                     last_error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    completed_at = table.Column<long>(type: "bigint", nullable: true)
+                    completed_at = table.Column<long>(type: "bigint", nullable: true),
+                    trace_parent = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {

@@ -200,7 +200,8 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     lease_owner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     lease_until = table.Column<long>(type: "INTEGER", nullable: true),
                     last_error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    completed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    completed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    trace_parent = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
