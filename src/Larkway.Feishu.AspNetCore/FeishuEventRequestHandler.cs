@@ -303,18 +303,18 @@ internal sealed partial class FeishuEventRequestHandler(
         }
     }
 
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Rejected a Feishu request to {Path} for app '{AppName}': {Reason} ({Status}). {Detail}")]
+    [LoggerMessage(EventId = LogEvents.FeishuEventRequestHandlerRejected, Level = LogLevel.Warning, Message = "Rejected a Feishu request to {Path} for app '{AppName}': {Reason} ({Status}). {Detail}")]
     private static partial void LogRejected(ILogger logger, string? path, string appName, string reason, int status, string detail);
 
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Error, Message = "The sink failed to accept a Feishu {EventType} event for app '{AppName}'; answered 503 so Feishu redelivers.")]
+    [LoggerMessage(EventId = LogEvents.FeishuEventRequestHandlerSinkFailed, Level = LogLevel.Error, Message = "The sink failed to accept a Feishu {EventType} event for app '{AppName}'; answered 503 so Feishu redelivers.")]
     private static partial void LogSinkFailed(ILogger logger, Exception exception, string eventType, string appName);
 
-    [LoggerMessage(EventId = 3304, Level = LogLevel.Error, Message = "A late Feishu {EventType} card action for app '{AppName}' failed after the endpoint had answered.")]
+    [LoggerMessage(EventId = LogEvents.FeishuEventRequestHandlerLateCardActionFailed, Level = LogLevel.Error, Message = "A late Feishu {EventType} card action for app '{AppName}' failed after the endpoint had answered.")]
     private static partial void LogLateCardActionFailed(ILogger logger, Exception exception, string eventType, string appName);
 
-    [LoggerMessage(EventId = 3310, Level = LogLevel.Debug, Message = "A Feishu request to {Path} for app '{AppName}' was abandoned by the client while its body was being read; nothing to answer.")]
+    [LoggerMessage(EventId = LogEvents.FeishuEventRequestHandlerClientGone, Level = LogLevel.Debug, Message = "A Feishu request to {Path} for app '{AppName}' was abandoned by the client while its body was being read; nothing to answer.")]
     private static partial void LogClientGone(ILogger logger, string? path, string appName);
 
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "A Feishu {EventType} card action for app '{AppName}' took longer than {DeadlineMs} ms; answered {{}} and let it finish in the background.")]
+    [LoggerMessage(EventId = LogEvents.FeishuEventRequestHandlerCardActionLate, Level = LogLevel.Warning, Message = "A Feishu {EventType} card action for app '{AppName}' took longer than {DeadlineMs} ms; answered {{}} and let it finish in the background.")]
     private static partial void LogCardActionLate(ILogger logger, string eventType, string appName, double deadlineMs);
 }

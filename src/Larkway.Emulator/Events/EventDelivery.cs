@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.LongConnection;
+using Larkway.Emulator.Platform;
 using Larkway.Emulator.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -152,9 +153,9 @@ internal sealed partial class EventDelivery : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Event {EventId} ({EventType}) attempt {Attempt} failed: {Error}")]
+    [LoggerMessage(EventId = LogEvents.EventDeliveryAttemptFailed, Level = LogLevel.Information, Message = "Event {EventId} ({EventType}) attempt {Attempt} failed: {Error}")]
     private static partial void LogAttemptFailed(ILogger logger, string eventId, string eventType, int attempt, string error);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Event {EventId} ({EventType}) not delivered after {Attempts} attempts")]
+    [LoggerMessage(EventId = LogEvents.EventDeliveryGaveUp, Level = LogLevel.Warning, Message = "Event {EventId} ({EventType}) not delivered after {Attempts} attempts")]
     private static partial void LogGaveUp(ILogger logger, string eventId, string eventType, int attempts);
 }

@@ -156,6 +156,6 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapApprovalPages();
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]
+    [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]
     private static partial void LogStarted(ILogger logger, Uri baseUrl, string appId);
 }

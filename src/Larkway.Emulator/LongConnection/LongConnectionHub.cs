@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Larkway.Emulator.Events;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.LongConnection.Wire;
+using Larkway.Emulator.Platform;
 using Larkway.Emulator.State;
 using Microsoft.Extensions.Logging;
 
@@ -516,16 +517,16 @@ internal sealed partial class LongConnectionHub : IDisposable
         return (string.Empty, "callback");
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Long connection {DeviceId} of app {AppId} opened")]
+    [LoggerMessage(EventId = LogEvents.LongConnectionHubConnected, Level = LogLevel.Information, Message = "Long connection {DeviceId} of app {AppId} opened")]
     private static partial void LogConnected(ILogger logger, string appId, string deviceId);
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Long connection {DeviceId} of app {AppId} closed")]
+    [LoggerMessage(EventId = LogEvents.LongConnectionHubDisconnected, Level = LogLevel.Information, Message = "Long connection {DeviceId} of app {AppId} closed")]
     private static partial void LogDisconnected(ILogger logger, string appId, string deviceId);
 
-    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Long-connection handshake of app {AppId} refused: {Status} / {AuthErrCode}")]
+    [LoggerMessage(EventId = LogEvents.LongConnectionHubRefused, Level = LogLevel.Information, Message = "Long-connection handshake of app {AppId} refused: {Status} / {AuthErrCode}")]
     private static partial void LogRefused(ILogger logger, string appId, int status, long authErrCode);
 
-    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Event {EventId} ({EventType}) not acked over the long connection after {Attempts} attempts")]
+    [LoggerMessage(EventId = LogEvents.LongConnectionHubGaveUp, Level = LogLevel.Warning, Message = "Event {EventId} ({EventType}) not acked over the long connection after {Attempts} attempts")]
     private static partial void LogGaveUp(ILogger logger, string eventId, string eventType, int attempts);
 
     /// <summary>What a ticket admits: one connection of one app, with the ids given out in its URL.</summary>

@@ -57,6 +57,6 @@ internal sealed partial class EnvelopeMiddleware(RequestDelegate next, TimeProvi
         }
     }
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled emulator error on {Method} {Path}")]
+    [LoggerMessage(EventId = LogEvents.EnvelopeMiddlewareUnhandled, Level = LogLevel.Error, Message = "Unhandled emulator error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);
 }

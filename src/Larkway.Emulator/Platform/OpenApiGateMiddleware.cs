@@ -118,6 +118,6 @@ internal sealed partial class OpenApiGateMiddleware(
         }
     }
 
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Injected fault {Kind} on {Operation}")]
+    [LoggerMessage(EventId = LogEvents.OpenApiGateMiddlewareFault, Level = LogLevel.Information, Message = "Injected fault {Kind} on {Operation}")]
     private static partial void LogFault(ILogger logger, string kind, string operation);
 }

@@ -120,6 +120,6 @@ public sealed partial class FeishuEventDispatcher
         where TEvent : FeishuEvent =>
         e as TEvent ?? throw new FeishuEventException(FeishuEventErrorReason.Malformed, $"Expected a {typeof(TEvent).Name} for event type '{e.EventType}'.");
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "No handler for Feishu event type {EventType} (event {EventId}); acknowledged without handling.")]
+    [LoggerMessage(EventId = LogEvents.FeishuEventDispatcherNoHandler, Level = LogLevel.Information, Message = "No handler for Feishu event type {EventType} (event {EventId}); acknowledged without handling.")]
     private static partial void LogNoHandler(ILogger logger, string eventType, string? eventId);
 }

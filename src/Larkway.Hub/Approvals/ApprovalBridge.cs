@@ -1,7 +1,8 @@
-using Larkway.Feishu;
 using Larkway.Feishu.Approval;
 using Larkway.Feishu.Im;
+using Larkway.Feishu;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -193,13 +194,13 @@ internal sealed partial class ApprovalBridge(
         return new(await GiveUpAsync(approval, failure, cancellationToken).ConfigureAwait(false), null);
     }
 
-    [LoggerMessage(EventId = 4610, Level = LogLevel.Warning, Message = "Creating the Feishu instance of approval {ApprovalId} failed with code {Code}; it is tried again with the same uuid.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalBridgeCreateRetrying, Level = LogLevel.Warning, Message = "Creating the Feishu instance of approval {ApprovalId} failed with code {Code}; it is tried again with the same uuid.")]
     private static partial void LogCreateRetrying(ILogger logger, string approvalId, int code);
 
-    [LoggerMessage(EventId = 4611, Level = LogLevel.Warning, Message = "Feishu refused to create the instance of approval {ApprovalId} (code {Code}); the approval failed.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalBridgeCreateFailed, Level = LogLevel.Warning, Message = "Feishu refused to create the instance of approval {ApprovalId} (code {Code}); the approval failed.")]
     private static partial void LogCreateFailed(ILogger logger, string approvalId, int code);
 
-    [LoggerMessage(EventId = 4612, Level = LogLevel.Information, Message = "Approval {ApprovalId} was created in Feishu but could not be read back yet; events and reconciliation bring its tasks.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalBridgeSyncFailed, Level = LogLevel.Information, Message = "Approval {ApprovalId} was created in Feishu but could not be read back yet; events and reconciliation bring its tasks.")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, string approvalId);
 }
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using Larkway.Feishu;
 using Larkway.Feishu.Approval;
+using Larkway.Feishu;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -61,6 +62,6 @@ internal sealed partial class ApprovalDefinitions(IHubApps apps, IOptions<Approv
 
     private sealed record CachedDefinition(ApprovalDefinition Definition, DateTimeOffset ExpiresAt);
 
-    [LoggerMessage(EventId = 4600, Level = LogLevel.Warning, Message = "Could not subscribe app '{App}' to approval {ApprovalCode}; its events may not arrive (reconciliation still finds outcomes). Tried again with the next approval.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalDefinitionsSubscribeFailed, Level = LogLevel.Warning, Message = "Could not subscribe app '{App}' to approval {ApprovalCode}; its events may not arrive (reconciliation still finds outcomes). Tried again with the next approval.")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception exception, string approvalCode, string app);
 }

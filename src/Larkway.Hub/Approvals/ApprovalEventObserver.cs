@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Larkway.Feishu;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Approvals;
@@ -44,6 +45,6 @@ internal sealed partial class ApprovalEventObserver(ApprovalStore store, Approva
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty("instance_code", out var code) && code.ValueKind == JsonValueKind.String
             && code.GetString() is { Length: > 0 } text ? text : null;
 
-    [LoggerMessage(EventId = 4630, Level = LogLevel.Warning, Message = "An event named the instance of approval {ApprovalId}, but Feishu refused to return it (code {Code}); reconciliation tries again later.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalEventObserverReadRefused, Level = LogLevel.Warning, Message = "An event named the instance of approval {ApprovalId}, but Feishu refused to return it (code {Code}); reconciliation tries again later.")]
     private static partial void LogReadRefused(ILogger logger, string approvalId, int code);
 }

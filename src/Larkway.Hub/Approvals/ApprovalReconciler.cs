@@ -1,6 +1,7 @@
+using Larkway.Hub.Platform.Leases;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Leases;
 
 namespace Larkway.Hub.Approvals;
 
@@ -62,6 +63,6 @@ internal sealed partial class ApprovalReconciler(ApprovalStore store, ApprovalBr
         }
     }
 
-    [LoggerMessage(EventId = 4640, Level = LogLevel.Warning, Message = "Reconciliation could not read the instance of approval {ApprovalId}; it is read again later.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalReconcilerReadFailed, Level = LogLevel.Warning, Message = "Reconciliation could not read the instance of approval {ApprovalId}; it is read again later.")]
     private static partial void LogReadFailed(ILogger logger, Exception exception, string approvalId);
 }

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
+using Larkway.Feishu;
+using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.DataProtection;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Apps;
 
@@ -317,7 +318,7 @@ internal sealed partial class HubAppRegistry : IHubApps, IDisposable
 
     private sealed record Snapshot(Dictionary<string, StoredApp> Apps, long LoadedAt, int Generation);
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Error, Message = "The secrets of Feishu app '{AppName}' cannot be decrypted: the Data Protection key ring does not hold their key. Enter them again.")]
+    [LoggerMessage(EventId = LogEvents.HubAppRegistryUnreadable, Level = LogLevel.Error, Message = "The secrets of Feishu app '{AppName}' cannot be decrypted: the Data Protection key ring does not hold their key. Enter them again.")]
     private static partial void LogUnreadable(ILogger logger, string appName);
 }
 

@@ -1,9 +1,10 @@
 using Larkway.Feishu;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Platform;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Apps;
 
@@ -263,12 +264,12 @@ public sealed partial class HubAppService
         return await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 4310, Level = LogLevel.Information, Message = "Feishu app '{AppName}' ({AppId}) added.")]
+    [LoggerMessage(EventId = LogEvents.HubAppServiceAdded, Level = LogLevel.Information, Message = "Feishu app '{AppName}' ({AppId}) added.")]
     private static partial void LogAdded(ILogger logger, string appName, string appId);
 
-    [LoggerMessage(EventId = 4311, Level = LogLevel.Information, Message = "Feishu app '{AppName}' changed.")]
+    [LoggerMessage(EventId = LogEvents.HubAppServiceUpdated, Level = LogLevel.Information, Message = "Feishu app '{AppName}' changed.")]
     private static partial void LogUpdated(ILogger logger, string appName);
 
-    [LoggerMessage(EventId = 4312, Level = LogLevel.Information, Message = "Feishu app '{AppName}' deleted.")]
+    [LoggerMessage(EventId = LogEvents.HubAppServiceDeleted, Level = LogLevel.Information, Message = "Feishu app '{AppName}' deleted.")]
     private static partial void LogDeleted(ILogger logger, string appName);
 }

@@ -1,9 +1,10 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Im;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 using FeishuContent = Larkway.Feishu.Im.MessageContent;
 
@@ -254,10 +255,10 @@ public sealed partial class AppBot
         return space < 0 ? (body, "") : (body[..space], body[(space + 1)..].Trim());
     }
 
-    [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling card action '{Action}' ({Reference}); answered with an error toast.")]
+    [LoggerMessage(EventId = LogEvents.AppBotCardActionFailed, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling card action '{Action}' ({Reference}); answered with an error toast.")]
     private static partial void LogCardActionFailed(ILogger logger, Exception exception, string app, string action, string reference);
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling event {Reference}; sending the failure reply.")]
+    [LoggerMessage(EventId = LogEvents.AppBotHandlerFailed, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling event {Reference}; sending the failure reply.")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string app, string reference);
 }
 

@@ -3,6 +3,7 @@ using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -167,15 +168,15 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Card action {EventId}: the handler did not answer within {TimeoutMs} ms; answered without a card response, the handler continues.")]
+    [LoggerMessage(EventId = LogEvents.InboxEventSinkCardActionSlow, Level = LogLevel.Warning, Message = "Card action {EventId}: the handler did not answer within {TimeoutMs} ms; answered without a card response, the handler continues.")]
     private static partial void LogCardActionSlow(ILogger logger, long eventId, double timeoutMs);
 
-    [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "Card action {EventId}: the handler failed ({ExceptionType}); stored as Failed for retry.")]
+    [LoggerMessage(EventId = LogEvents.InboxEventSinkCardActionFailed, Level = LogLevel.Error, Message = "Card action {EventId}: the handler failed ({ExceptionType}); stored as Failed for retry.")]
     private static partial void LogCardActionFailed(ILogger logger, long eventId, string exceptionType);
 
-    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Inbox event {EventId}: no dispatcher for app '{AppName}'; marked Done without handling.")]
+    [LoggerMessage(EventId = LogEvents.InboxEventSinkNoDispatcher, Level = LogLevel.Warning, Message = "Inbox event {EventId}: no dispatcher for app '{AppName}'; marked Done without handling.")]
     private static partial void LogNoDispatcher(ILogger logger, long eventId, string appName);
 
-    [LoggerMessage(EventId = 4023, Level = LogLevel.Error, Message = "Card action {EventId}: could not record the handler's outcome ({ExceptionType}); the lease will expire and it will be retried.")]
+    [LoggerMessage(EventId = LogEvents.InboxEventSinkRecordFailed, Level = LogLevel.Error, Message = "Card action {EventId}: could not record the handler's outcome ({ExceptionType}); the lease will expire and it will be retried.")]
     private static partial void LogRecordFailed(ILogger logger, long eventId, string exceptionType);
 }

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using Larkway.Feishu.Events;
 using Larkway.Feishu.Events.Envelopes;
+using Larkway.Feishu.Events;
 using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Inbox;
@@ -83,12 +84,12 @@ internal sealed partial class InboxProcessor(
         }
     }
 
-    [LoggerMessage(EventId = 4032, Level = LogLevel.Debug, Message = "Inbox event {EventId} ({EventType}) dispatched; handled: {Handled}.")]
+    [LoggerMessage(EventId = LogEvents.InboxProcessorDispatched, Level = LogLevel.Debug, Message = "Inbox event {EventId} ({EventType}) dispatched; handled: {Handled}.")]
     private static partial void LogDispatched(ILogger logger, long eventId, string eventType, bool handled);
 
-    [LoggerMessage(EventId = 4038, Level = LogLevel.Warning, Message = "Inbox event {EventId} ({EventType}) is malformed for its event type; dead-lettered without retries.")]
+    [LoggerMessage(EventId = LogEvents.InboxProcessorMalformed, Level = LogLevel.Warning, Message = "Inbox event {EventId} ({EventType}) is malformed for its event type; dead-lettered without retries.")]
     private static partial void LogMalformed(ILogger logger, long eventId, string eventType);
 
-    [LoggerMessage(EventId = 4037, Level = LogLevel.Warning, Message = "Inbox event {EventId}: no dispatcher for app '{AppName}'; marked Done without handling.")]
+    [LoggerMessage(EventId = LogEvents.InboxProcessorNoDispatcher, Level = LogLevel.Warning, Message = "Inbox event {EventId}: no dispatcher for app '{AppName}'; marked Done without handling.")]
     private static partial void LogNoDispatcher(ILogger logger, long eventId, string appName);
 }

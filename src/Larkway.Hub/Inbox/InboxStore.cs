@@ -1,9 +1,10 @@
-using Larkway.Hub.Platform.Queue;
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Inbox;
 
@@ -171,6 +172,6 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         return await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Inbox event {EventId} stored ({EventType}, app '{AppName}').")]
+    [LoggerMessage(EventId = LogEvents.InboxStoreAppended, Level = LogLevel.Debug, Message = "Inbox event {EventId} stored ({EventType}, app '{AppName}').")]
     private static partial void LogAppended(ILogger logger, long eventId, string eventType, string appName);
 }

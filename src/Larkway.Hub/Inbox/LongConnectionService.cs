@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.LongConnection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Leases;
+using Larkway.Hub.Platform;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Inbox;
 
@@ -65,6 +66,6 @@ internal sealed partial class LongConnectionService(
         }
     }
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Critical, Message = "The Feishu long connection stopped for good: {Reason}. Events are not being received; fix the cause and restart the Hub.")]
+    [LoggerMessage(EventId = LogEvents.LongConnectionServiceFatal, Level = LogLevel.Critical, Message = "The Feishu long connection stopped for good: {Reason}. Events are not being received; fix the cause and restart the Hub.")]
     private static partial void LogFatal(ILogger logger, Exception exception, string reason);
 }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
-using Larkway.Feishu;
 using Larkway.Feishu.Im;
+using Larkway.Feishu;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -170,15 +171,15 @@ internal sealed partial class NotificationSender(
         return MessageContent.Card(notification.Content);
     }
 
-    [LoggerMessage(EventId = 4100, Level = LogLevel.Debug, Message = "Notification {NotificationId}: delivery {DeliveryId} sent (attempt {Attempt}).")]
+    [LoggerMessage(EventId = LogEvents.NotificationSenderSent, Level = LogLevel.Debug, Message = "Notification {NotificationId}: delivery {DeliveryId} sent (attempt {Attempt}).")]
     private static partial void LogSent(ILogger logger, string notificationId, long deliveryId, int attempt);
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Notification {NotificationId}: delivery {DeliveryId} failed with code {Code}; retrying at {RetryAt:o}.")]
+    [LoggerMessage(EventId = LogEvents.NotificationSenderRetrying, Level = LogLevel.Warning, Message = "Notification {NotificationId}: delivery {DeliveryId} failed with code {Code}; retrying at {RetryAt:o}.")]
     private static partial void LogRetrying(ILogger logger, string notificationId, long deliveryId, int code, DateTimeOffset retryAt);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Notification {NotificationId}: delivery {DeliveryId} failed for good with code {Code} (log id {LogId}).")]
+    [LoggerMessage(EventId = LogEvents.NotificationSenderFailed, Level = LogLevel.Warning, Message = "Notification {NotificationId}: delivery {DeliveryId} failed for good with code {Code} (log id {LogId}).")]
     private static partial void LogFailed(ILogger logger, string notificationId, long deliveryId, int code, string? logId);
 
-    [LoggerMessage(EventId = 4105, Level = LogLevel.Debug, Message = "Notification delivery {DeliveryId}: its next send slot is {Slot:o}; back in the outbox until then.")]
+    [LoggerMessage(EventId = LogEvents.NotificationSenderPaced, Level = LogLevel.Debug, Message = "Notification delivery {DeliveryId}: its next send slot is {Slot:o}; back in the outbox until then.")]
     private static partial void LogPaced(ILogger logger, long deliveryId, DateTimeOffset slot);
 }

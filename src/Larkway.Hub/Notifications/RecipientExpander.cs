@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
-using Larkway.Feishu;
 using Larkway.Feishu.Contact;
+using Larkway.Feishu;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Notifications;
@@ -160,10 +161,10 @@ internal sealed partial class RecipientExpander(IHubApps apps, IRecipientResolve
         return result;
     }
 
-    [LoggerMessage(EventId = 4112, Level = LogLevel.Warning, Message = "Listing a department's members failed ({ExceptionType}); the notification was refused with 503.")]
+    [LoggerMessage(EventId = LogEvents.RecipientExpanderDepartmentUnavailable, Level = LogLevel.Warning, Message = "Listing a department's members failed ({ExceptionType}); the notification was refused with 503.")]
     private static partial void LogDepartmentUnavailable(ILogger logger, string exceptionType);
 
-    [LoggerMessage(EventId = 4111, Level = LogLevel.Warning, Message = "Looking up {Count} recipient emails ahead of sending failed ({ExceptionType}); the sender looks them up one by one.")]
+    [LoggerMessage(EventId = LogEvents.RecipientExpanderLookupFailed, Level = LogLevel.Warning, Message = "Looking up {Count} recipient emails ahead of sending failed ({ExceptionType}); the sender looks them up one by one.")]
     private static partial void LogLookupFailed(ILogger logger, int count, string exceptionType);
 }
 

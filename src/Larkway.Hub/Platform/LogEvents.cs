@@ -1,12 +1,99 @@
 namespace Larkway.Hub.Platform;
 
 /// <summary>
-/// Every log event id of the Hub in one table, so none is used twice: 40xx storage and inbox, 41xx console and admin,
-/// 42xx notifications, 43xx webhooks, 44xx apps, 46xx approvals, 47xx bots, 48xx the work queue.
+/// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder; a new message takes the
+/// next free id of its folder's range.
 /// </summary>
 internal static class LogEvents
 {
-    // The work queue (Platform/Queue).
+    // Platform/Storage
+    public const int HubDatabaseInitializerDatabaseReady = 4000;
+
+    // Inbox
+    public const int InboxStoreAppended = 4010;
+    public const int InboxEventSinkCardActionSlow = 4020;
+    public const int InboxEventSinkCardActionFailed = 4021;
+    public const int InboxEventSinkNoDispatcher = 4022;
+    public const int InboxEventSinkRecordFailed = 4023;
+    public const int InboxProcessorDispatched = 4032;
+    public const int InboxProcessorNoDispatcher = 4037;
+    public const int InboxProcessorMalformed = 4038;
+    public const int LongConnectionServiceFatal = 4040;
+
+    // Platform/Auth
+    public const int HubAdminKeyConfiguredKey = 4050;
+    public const int HubAdminKeyGeneratedKey = 4051;
+
+    // AdminConsole/Auth
+    public const int ConsoleAdminCredentialGenerated = 4060;
+
+    // Platform/Http
+    public const int BadRequestShieldBadRequest = 4070;
+
+    // Notifications
+    public const int NotificationSenderSent = 4100;
+    public const int NotificationSenderRetrying = 4101;
+    public const int NotificationSenderFailed = 4102;
+    public const int NotificationSenderPaced = 4105;
+
+    // Notifications/Actions
+    public const int NotificationCardActionsAfterCardInvalid = 4110;
+
+    // Notifications
+    public const int RecipientExpanderLookupFailed = 4111;
+    public const int RecipientExpanderDepartmentUnavailable = 4112;
+
+    // Notifications/Actions
+    public const int NotificationCardActionsClickRefused = 4113;
+
+    // Webhooks
+    public const int WebhookSenderDelivered = 4200;
+    public const int WebhookSenderRetrying = 4201;
+    public const int WebhookSenderDeadLettered = 4202;
+
+    // Apps
+    public const int HubAppRegistryUnreadable = 4300;
+    public const int HubAppServiceAdded = 4310;
+    public const int HubAppServiceUpdated = 4311;
+    public const int HubAppServiceDeleted = 4312;
+
+    // Platform/Leases
+    public const int SingletonDutyAcquired = 4400;
+    public const int SingletonDutyLost = 4401;
+    public const int SingletonDutyReleased = 4402;
+    public const int SingletonDutyAcquireFailed = 4403;
+    public const int SingletonDutyRenewFailed = 4404;
+    public const int SingletonDutyReleaseFailed = 4405;
+    public const int SingletonDutyDutyFailed = 4406;
+    public const int SingletonDutyDutyFinished = 4407;
+    public const int HubJobRunnerRunFailed = 4410;
+
+    // Approvals
+    public const int ApprovalDefinitionsSubscribeFailed = 4600;
+    public const int ApprovalBridgeCreateRetrying = 4610;
+    public const int ApprovalBridgeCreateFailed = 4611;
+    public const int ApprovalBridgeSyncFailed = 4612;
+    public const int ApprovalEventObserverReadRefused = 4630;
+    public const int ApprovalReconcilerReadFailed = 4640;
+
+    // Approvals/Cards
+    public const int ApprovalCardsCardQueued = 4650;
+    public const int ApprovalCardsReminded = 4651;
+    public const int ApprovalCardsOutcomeNotRendered = 4652;
+    public const int ApprovalCardClicksDecidedElsewhere = 4660;
+    public const int ApprovalCardClicksDecideFailed = 4661;
+    public const int ApprovalCardClicksDecideSlow = 4662;
+    public const int ApprovalRequestActionRequested = 4670;
+    public const int ApprovalRequestActionNotRendered = 4671;
+    public const int ApprovalRequestActionFormInvalid = 4672;
+    public const int ApprovalRequestActionRequestFailed = 4673;
+    public const int ApprovalRemindersRound = 4680;
+
+    // Bots
+    public const int AppBotHandlerFailed = 4701;
+    public const int AppBotCardActionFailed = 4702;
+
+    // Platform/Queue
     public const int QueueStarted = 4800;
     public const int QueueStopped = 4801;
     public const int QueueClaimFailed = 4802;
@@ -17,4 +104,12 @@ internal static class LogEvents
     public const int QueueLeaseLost = 4807;
     public const int QueueRecordFailed = 4808;
     public const int QueueStatsFailed = 4809;
+
+    // Platform/Observability/Prometheus
+    public const int MetricsPortServerListening = 4900;
+
+    // Platform/Observability/Health
+    public const int DatabaseHealthCheckUnreachable = 4910;
+    public const int MigrationsHealthCheckUnreadable = 4911;
+    public const int LongConnectionHealthCheckUnreadable = 4912;
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -154,13 +155,13 @@ internal sealed partial class WebhookSender(
 
     private int Elapsed(long started) => (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds);
 
-    [LoggerMessage(EventId = 4200, Level = LogLevel.Debug, Message = "Webhook delivery {DeliveryId} to {SubscriptionId}: HTTP {Status} (attempt {Attempt}).")]
+    [LoggerMessage(EventId = LogEvents.WebhookSenderDelivered, Level = LogLevel.Debug, Message = "Webhook delivery {DeliveryId} to {SubscriptionId}: HTTP {Status} (attempt {Attempt}).")]
     private static partial void LogDelivered(ILogger logger, long deliveryId, string subscriptionId, int status, int attempt);
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} to {SubscriptionId} failed (HTTP {Status}, 0 = no answer); retrying at {RetryAt:o}.")]
+    [LoggerMessage(EventId = LogEvents.WebhookSenderRetrying, Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} to {SubscriptionId} failed (HTTP {Status}, 0 = no answer); retrying at {RetryAt:o}.")]
     private static partial void LogRetrying(ILogger logger, long deliveryId, string subscriptionId, int status, DateTimeOffset retryAt);
 
-    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} to {SubscriptionId} dead-lettered (HTTP {Status}, 0 = no answer) after {Attempts} attempts.")]
+    [LoggerMessage(EventId = LogEvents.WebhookSenderDeadLettered, Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} to {SubscriptionId} dead-lettered (HTTP {Status}, 0 = no answer) after {Attempts} attempts.")]
     private static partial void LogDeadLettered(ILogger logger, long deliveryId, string subscriptionId, int status, int attempts);
 }
 

@@ -360,6 +360,6 @@ internal sealed partial class CardCallbackService(
     // Feishu's update tokens look like c- followed by hex; the delayed-update API is not emulated, so they are not stored.
     private static string UpdateToken() => "c-" + Ids.Hex(40);
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Card callback {CallbackType} for message {MessageId} (app {AppId}) failed: {ErrorCode} {Error}")]
+    [LoggerMessage(EventId = LogEvents.CardCallbackServiceCallbackFailed, Level = LogLevel.Information, Message = "Card callback {CallbackType} for message {MessageId} (app {AppId}) failed: {ErrorCode} {Error}")]
     private static partial void LogCallbackFailed(ILogger logger, string callbackType, string messageId, string appId, int errorCode, string error);
 }

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Larkway.Hub.Platform.Auth;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.AdminConsole.Auth;
 
@@ -105,7 +106,7 @@ internal sealed partial class ConsoleAdminCredential(
 
     private static bool IsTrue(string? value) => value is "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
 
-    [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message = "Console admin password generated (reset: {Reset}) and shown once ({ShownAt}); only its hash is stored.")]
+    [LoggerMessage(EventId = LogEvents.ConsoleAdminCredentialGenerated, Level = LogLevel.Warning, Message = "Console admin password generated (reset: {Reset}) and shown once ({ShownAt}); only its hash is stored.")]
     private static partial void LogGenerated(ILogger logger, bool reset, string shownAt);
 }
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Larkway.Feishu;
 using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Feishu;
 using Larkway.Hub.Notifications.Actions;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Approvals.Cards;
@@ -111,12 +112,12 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         return string.IsNullOrEmpty(text) ? null : text.Length > ApprovalTransitionRow.MaxCommentLength ? text[..ApprovalTransitionRow.MaxCommentLength] : text;
     }
 
-    [LoggerMessage(EventId = 4660, Level = LogLevel.Information, Message = "Approval {ApprovalId}: task {TaskId} was clicked on its card but Feishu says it is no longer pending (code {Code}); shown as decided elsewhere.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalCardClicksDecidedElsewhere, Level = LogLevel.Information, Message = "Approval {ApprovalId}: task {TaskId} was clicked on its card but Feishu says it is no longer pending (code {Code}); shown as decided elsewhere.")]
     private static partial void LogDecidedElsewhere(ILogger logger, string approvalId, string taskId, int code);
 
-    [LoggerMessage(EventId = 4662, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card did not finish within the card's time budget; events and reconciliation settle it.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalCardClicksDecideSlow, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card did not finish within the card's time budget; events and reconciliation settle it.")]
     private static partial void LogDecideSlow(ILogger logger, string approvalId, string taskId);
 
-    [LoggerMessage(EventId = 4661, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card failed (code {Code}, log id {LogId}); the card is unchanged.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalCardClicksDecideFailed, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card failed (code {Code}, log id {LogId}); the card is unchanged.")]
     private static partial void LogDecideFailed(ILogger logger, string approvalId, string taskId, int code, string? logId);
 }

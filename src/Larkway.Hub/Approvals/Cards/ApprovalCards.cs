@@ -1,11 +1,12 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Larkway.Hub.Notifications;
+using System.Text.Json;
 using Larkway.Hub.Notifications.Types;
+using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Approvals.Cards;
 
@@ -272,12 +273,12 @@ internal sealed partial class ApprovalCards(
         return await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 4650, Level = LogLevel.Information, Message = "Approval {ApprovalId}: a card for task {TaskId} was queued (notification {NotificationId}).")]
+    [LoggerMessage(EventId = LogEvents.ApprovalCardsCardQueued, Level = LogLevel.Information, Message = "Approval {ApprovalId}: a card for task {TaskId} was queued (notification {NotificationId}).")]
     private static partial void LogCardQueued(ILogger logger, string approvalId, string taskId, string notificationId);
 
-    [LoggerMessage(EventId = 4651, Level = LogLevel.Information, Message = "Approval {ApprovalId}: reminder {Number} for task {TaskId} was queued.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalCardsReminded, Level = LogLevel.Information, Message = "Approval {ApprovalId}: reminder {Number} for task {TaskId} was queued.")]
     private static partial void LogReminded(ILogger logger, string approvalId, string taskId, int number);
 
-    [LoggerMessage(EventId = 4652, Level = LogLevel.Warning, Message = "Approval {ApprovalId} ended, but notification {NotificationId} could not be re-rendered with the outcome ({Problems}); its card is unchanged.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalCardsOutcomeNotRendered, Level = LogLevel.Warning, Message = "Approval {ApprovalId} ended, but notification {NotificationId} could not be re-rendered with the outcome ({Problems}); its card is unchanged.")]
     private static partial void LogOutcomeNotRendered(ILogger logger, string approvalId, string notificationId, string problems);
 }

@@ -1,6 +1,7 @@
+using Larkway.Hub.Platform.Leases;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Leases;
 
 namespace Larkway.Hub.Approvals.Cards;
 
@@ -45,6 +46,6 @@ internal sealed partial class ApprovalReminders(ApprovalCards cards, ApprovalSto
         }
     }
 
-    [LoggerMessage(EventId = 4680, Level = LogLevel.Debug, Message = "Reminders: {Count} pending tasks were due.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalRemindersRound, Level = LogLevel.Debug, Message = "Reminders: {Count} pending tasks were due.")]
     private static partial void LogRound(ILogger logger, int count);
 }

@@ -1,10 +1,11 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Larkway.Feishu;
+using System.Text.Json;
 using Larkway.Feishu.Approval;
 using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Feishu;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Notifications.Types;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Approvals.Cards;
@@ -165,15 +166,15 @@ internal sealed partial class ApprovalRequestAction(
     private static string? Text(JsonObject rendered, string field, int max) =>
         rendered[field] is JsonValue v && v.GetValue<string>() is { Length: > 0 } s ? (s.Length > max ? s[..max] : s) : null;
 
-    [LoggerMessage(EventId = 4670, Level = LogLevel.Information, Message = "Approval {ApprovalId} was requested from a card of notification {NotificationId}.")]
+    [LoggerMessage(EventId = LogEvents.ApprovalRequestActionRequested, Level = LogLevel.Information, Message = "Approval {ApprovalId} was requested from a card of notification {NotificationId}.")]
     private static partial void LogRequested(ILogger logger, string approvalId, string notificationId);
 
-    [LoggerMessage(EventId = 4671, Level = LogLevel.Warning, Message = "Notification type '{Type}', action '{Action}' (notification {NotificationId}): the approval's templates did not render ({Problem}).")]
+    [LoggerMessage(EventId = LogEvents.ApprovalRequestActionNotRendered, Level = LogLevel.Warning, Message = "Notification type '{Type}', action '{Action}' (notification {NotificationId}): the approval's templates did not render ({Problem}).")]
     private static partial void LogNotRendered(ILogger logger, string type, string action, string notificationId, string problem);
 
-    [LoggerMessage(EventId = 4672, Level = LogLevel.Warning, Message = "Notification type '{Type}', action '{Action}' (notification {NotificationId}): the approval's form does not fit the definition ({Problems}).")]
+    [LoggerMessage(EventId = LogEvents.ApprovalRequestActionFormInvalid, Level = LogLevel.Warning, Message = "Notification type '{Type}', action '{Action}' (notification {NotificationId}): the approval's form does not fit the definition ({Problems}).")]
     private static partial void LogFormInvalid(ILogger logger, string type, string action, string notificationId, string problems);
 
-    [LoggerMessage(EventId = 4673, Level = LogLevel.Warning, Message = "Requesting an approval from a card of notification {NotificationId} failed (code {Code}).")]
+    [LoggerMessage(EventId = LogEvents.ApprovalRequestActionRequestFailed, Level = LogLevel.Warning, Message = "Requesting an approval from a card of notification {NotificationId} failed (code {Code}).")]
     private static partial void LogRequestFailed(ILogger logger, string notificationId, int code);
 }

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Larkway.Feishu.Events.Models.Cards;
+using System.Text.Json;
+using System.Text;
 using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Notifications.Types;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Notifications.Actions;
@@ -194,10 +195,10 @@ internal sealed partial class NotificationCardActions(
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
-    [LoggerMessage(EventId = 4740, Level = LogLevel.Warning, Message = "A click on notification {NotificationId}'s card by {OperatorOpenId} was refused: {Reason}.")]
+    [LoggerMessage(EventId = LogEvents.NotificationCardActionsClickRefused, Level = LogLevel.Warning, Message = "A click on notification {NotificationId}'s card by {OperatorOpenId} was refused: {Reason}.")]
     private static partial void LogClickRefused(ILogger logger, string notificationId, string? operatorOpenId, string reason);
 
-    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Notification type '{Type}', action '{Action}' (notification {NotificationId}): the after-card did not render into a valid card ({Problems}); answered without it.")]
+    [LoggerMessage(EventId = LogEvents.NotificationCardActionsAfterCardInvalid, Level = LogLevel.Warning, Message = "Notification type '{Type}', action '{Action}' (notification {NotificationId}): the after-card did not render into a valid card ({Problems}); answered without it.")]
     private static partial void LogAfterCardInvalid(ILogger logger, string type, string action, string notificationId, string problems);
 }
 

@@ -116,10 +116,10 @@ internal sealed partial class HubAdminKey(
         return value is null ? null : Base64Url.DecodeFromChars(value);
     }
 
-    [LoggerMessage(EventId = 4050, Level = LogLevel.Information, Message = "Admin API key taken from configuration.")]
+    [LoggerMessage(EventId = LogEvents.HubAdminKeyConfiguredKey, Level = LogLevel.Information, Message = "Admin API key taken from configuration.")]
     private static partial void LogConfiguredKey(ILogger logger);
 
-    [LoggerMessage(EventId = 4051, Level = LogLevel.Warning, Message = "Admin API key generated and shown once ({ShownAt}); only its hash is stored.")]
+    [LoggerMessage(EventId = LogEvents.HubAdminKeyGeneratedKey, Level = LogLevel.Warning, Message = "Admin API key generated and shown once ({ShownAt}); only its hash is stored.")]
     private static partial void LogGeneratedKey(ILogger logger, string shownAt);
 }
 

@@ -36,6 +36,6 @@ internal sealed partial class BadRequestShield(RequestDelegate next, ILogger<Bad
         }
     }
 
-    [LoggerMessage(EventId = 4780, Level = LogLevel.Warning, Message = "Refused {Method} {Path}: {Status} {Reason}")]
+    [LoggerMessage(EventId = LogEvents.BadRequestShieldBadRequest, Level = LogLevel.Warning, Message = "Refused {Method} {Path}: {Status} {Reason}")]
     private static partial void LogBadRequest(ILogger logger, string method, string? path, int status, string reason);
 }

@@ -58,6 +58,6 @@ internal sealed partial class HubJobRunner(IHubJob job, LeaseStore leases, IOpti
         }
     }
 
-    [LoggerMessage(EventId = 4410, Level = LogLevel.Error, Message = "Job {Job} failed; it runs again at its next interval.")]
+    [LoggerMessage(EventId = LogEvents.HubJobRunnerRunFailed, Level = LogLevel.Error, Message = "Job {Job} failed; it runs again at its next interval.")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, string job);
 }

@@ -242,27 +242,27 @@ public abstract partial class SingletonDuty : BackgroundService
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    [LoggerMessage(EventId = 4400, Level = LogLevel.Information, Message = "Lease {Lease} acquired by {Owner}; this replica now runs the duty.")]
+    [LoggerMessage(EventId = LogEvents.SingletonDutyAcquired, Level = LogLevel.Information, Message = "Lease {Lease} acquired by {Owner}; this replica now runs the duty.")]
     private static partial void LogAcquired(ILogger logger, string lease, string owner);
 
-    [LoggerMessage(EventId = 4401, Level = LogLevel.Warning, Message = "Lease {Lease} lost by {Owner} (taken over, expired or not renewable); its duty was told to stop.")]
+    [LoggerMessage(EventId = LogEvents.SingletonDutyLost, Level = LogLevel.Warning, Message = "Lease {Lease} lost by {Owner} (taken over, expired or not renewable); its duty was told to stop.")]
     private static partial void LogLost(ILogger logger, string lease, string owner);
 
-    [LoggerMessage(EventId = 4402, Level = LogLevel.Information, Message = "Lease {Lease} released by {Owner}.")]
+    [LoggerMessage(EventId = LogEvents.SingletonDutyReleased, Level = LogLevel.Information, Message = "Lease {Lease} released by {Owner}.")]
     private static partial void LogReleased(ILogger logger, string lease, string owner);
 
-    [LoggerMessage(EventId = 4403, Level = LogLevel.Warning, Message = "Could not try to acquire lease {Lease}; trying again later.")]
+    [LoggerMessage(EventId = LogEvents.SingletonDutyAcquireFailed, Level = LogLevel.Warning, Message = "Could not try to acquire lease {Lease}; trying again later.")]
     private static partial void LogAcquireFailed(ILogger logger, Exception exception, string lease);
 
-    [LoggerMessage(EventId = 4404, Level = LogLevel.Warning, Message = "Could not renew lease {Lease}; stopping its duty.")]
+    [LoggerMessage(EventId = LogEvents.SingletonDutyRenewFailed, Level = LogLevel.Warning, Message = "Could not renew lease {Lease}; stopping its duty.")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string lease);
 
-    [LoggerMessage(EventId = 4405, Level = LogLevel.Warning, Message = "Could not release lease {Lease}; it expires on its own.")]
+    [LoggerMessage(EventId = LogEvents.SingletonDutyReleaseFailed, Level = LogLevel.Warning, Message = "Could not release lease {Lease}; it expires on its own.")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string lease);
 
-    [LoggerMessage(EventId = 4406, Level = LogLevel.Error, Message = "The duty under lease {Lease} failed; the lease was released and will be competed for again.")]
+    [LoggerMessage(EventId = LogEvents.SingletonDutyDutyFailed, Level = LogLevel.Error, Message = "The duty under lease {Lease} failed; the lease was released and will be competed for again.")]
     private static partial void LogDutyFailed(ILogger logger, Exception exception, string lease);
 
-    [LoggerMessage(EventId = 4407, Level = LogLevel.Information, Message = "The duty under lease {Lease} finished; this replica no longer competes for it.")]
+    [LoggerMessage(EventId = LogEvents.SingletonDutyDutyFinished, Level = LogLevel.Information, Message = "The duty under lease {Lease} finished; this replica no longer competes for it.")]
     private static partial void LogDutyFinished(ILogger logger, string lease);
 }

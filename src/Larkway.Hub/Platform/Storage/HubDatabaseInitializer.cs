@@ -65,7 +65,7 @@ internal sealed partial class HubDatabaseInitializer(
         }
     }
 
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Hub database ready ({Provider}); {Applied} migration(s) applied.")]
+    [LoggerMessage(EventId = LogEvents.HubDatabaseInitializerDatabaseReady, Level = LogLevel.Information, Message = "Hub database ready ({Provider}); {Applied} migration(s) applied.")]
     private static partial void LogDatabaseReady(ILogger logger, string provider, int applied);
 }
 

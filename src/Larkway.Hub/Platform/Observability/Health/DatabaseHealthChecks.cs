@@ -30,7 +30,7 @@ internal sealed partial class DatabaseHealthCheck(IDbContextFactory<HubDbContext
         }
     }
 
-    [LoggerMessage(EventId = 4910, Level = LogLevel.Warning, Message = "Readiness: the database could not be reached.")]
+    [LoggerMessage(EventId = LogEvents.DatabaseHealthCheckUnreachable, Level = LogLevel.Warning, Message = "Readiness: the database could not be reached.")]
     private static partial void LogUnreachable(ILogger logger, Exception exception);
 }
 
@@ -60,6 +60,6 @@ internal sealed partial class MigrationsHealthCheck(IDbContextFactory<HubDbConte
         }
     }
 
-    [LoggerMessage(EventId = 4911, Level = LogLevel.Warning, Message = "Readiness: the applied migrations could not be read.")]
+    [LoggerMessage(EventId = LogEvents.MigrationsHealthCheckUnreadable, Level = LogLevel.Warning, Message = "Readiness: the applied migrations could not be read.")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);
 }

@@ -42,6 +42,6 @@ internal sealed partial class LongConnectionHealthCheck(
             : new HealthCheckResult(context.Registration.FailureStatus, $"The lease {name} lapsed at {lease.ExpiresAt:O} and nobody took it: no long connection receives events.");
     }
 
-    [LoggerMessage(EventId = 4912, Level = LogLevel.Warning, Message = "Readiness: the lease {Lease} could not be read.")]
+    [LoggerMessage(EventId = LogEvents.LongConnectionHealthCheckUnreadable, Level = LogLevel.Warning, Message = "Readiness: the lease {Lease} could not be read.")]
     private static partial void LogUnreadable(ILogger logger, Exception exception, string lease);
 }

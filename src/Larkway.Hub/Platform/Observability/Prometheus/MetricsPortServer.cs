@@ -60,6 +60,6 @@ internal sealed partial class MetricsPortServer(
         }
     }
 
-    [LoggerMessage(EventId = 4900, Level = LogLevel.Information, Message = "Prometheus metrics are served without authentication at {Url}")]
+    [LoggerMessage(EventId = LogEvents.MetricsPortServerListening, Level = LogLevel.Information, Message = "Prometheus metrics are served without authentication at {Url}")]
     private static partial void LogListening(ILogger logger, Uri url);
 }

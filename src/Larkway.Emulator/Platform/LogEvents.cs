@@ -1,0 +1,28 @@
+namespace Larkway.Emulator.Platform;
+
+/// <summary>
+/// Every log event id of Larkway.Emulator in one table, so none is used twice. Ranges by folder; a new message takes the
+/// next free id of its folder's range.
+/// </summary>
+internal static class LogEvents
+{
+    // Hosting
+    public const int EmulatorServerStarted = 1;
+
+    // Events
+    public const int EventDeliveryAttemptFailed = 20;
+    public const int EventDeliveryGaveUp = 21;
+
+    // Events/Callbacks
+    public const int CardCallbackServiceCallbackFailed = 30;
+
+    // LongConnection
+    public const int LongConnectionHubConnected = 40;
+    public const int LongConnectionHubDisconnected = 41;
+    public const int LongConnectionHubRefused = 42;
+    public const int LongConnectionHubGaveUp = 43;
+
+    // Platform
+    public const int EnvelopeMiddlewareUnhandled = 1000;
+    public const int OpenApiGateMiddlewareFault = 1100;
+}

@@ -1,0 +1,15 @@
+namespace Larkway.Feishu.AspNetCore;
+
+/// <summary>
+/// Every log event id of Larkway.Feishu.AspNetCore in one table, so none is used twice. Ranges by folder; a new message takes the
+/// next free id of its folder's range.
+/// </summary>
+internal static class LogEvents
+{
+    // (root)
+    public const int FeishuEventRequestHandlerRejected = 3301;
+    public const int FeishuEventRequestHandlerSinkFailed = 3302;
+    public const int FeishuEventRequestHandlerCardActionLate = 3303;
+    public const int FeishuEventRequestHandlerLateCardActionFailed = 3304;
+    public const int FeishuEventRequestHandlerClientGone = 3310;
+}

@@ -1,0 +1,16 @@
+namespace Larkway.Feishu;
+
+/// <summary>
+/// Every log event id of Larkway.Feishu in one table, so none is used twice. Ranges by folder; a new message takes the
+/// next free id of its folder's range.
+/// </summary>
+internal static class LogEvents
+{
+    // Http
+    public const int CallSucceeded = 1001;
+    public const int CallFailed = 1002;
+    public const int CallFailedWithoutResponse = 1003;
+    public const int TokenRejected = 1010;
+    public const int Retrying = 1020;
+    public const int RateLimitWaited = 1030;
+}
