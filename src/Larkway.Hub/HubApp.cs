@@ -5,7 +5,10 @@ using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications.Actions;
+using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Observability;
+using Larkway.Hub.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,9 +19,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Configuration;
-using Larkway.Hub.Platform.Http;
-using Larkway.Hub.Sandbox;
 
 namespace Larkway.Hub;
 

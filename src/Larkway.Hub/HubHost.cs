@@ -1,8 +1,8 @@
 using Larkway.Emulator.Hosting;
 using Larkway.Hub.AdminConsole.Auth;
+using Larkway.Hub.Platform.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Larkway.Hub.Platform.Configuration;
 
 namespace Larkway.Hub;
 

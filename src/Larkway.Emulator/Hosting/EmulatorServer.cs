@@ -1,14 +1,14 @@
 using Larkway.Emulator.Api.Approval;
 using Larkway.Emulator.Api.Auth;
-using Larkway.Emulator.Approval;
 using Larkway.Emulator.Api.Bot;
 using Larkway.Emulator.Api.Contact;
 using Larkway.Emulator.Api.Control;
 using Larkway.Emulator.Api.Im;
 using Larkway.Emulator.Api.Webhooks;
+using Larkway.Emulator.Approval;
 using Larkway.Emulator.Events;
-using Larkway.Emulator.LongConnection;
 using Larkway.Emulator.Events.Callbacks;
+using Larkway.Emulator.LongConnection;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.Seed;
 using Larkway.Emulator.State;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Larkway.Emulator.Events;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.LongConnection.Wire;

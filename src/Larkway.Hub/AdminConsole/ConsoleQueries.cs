@@ -1,9 +1,9 @@
-using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.AdminConsole;
 

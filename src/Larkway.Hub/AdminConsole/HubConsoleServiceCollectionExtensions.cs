@@ -1,11 +1,11 @@
 using Larkway.Hub.AdminConsole;
 using Larkway.Hub.AdminConsole.Auth;
+using Larkway.Hub.Platform.Audit;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Larkway.Hub.Platform.Audit;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

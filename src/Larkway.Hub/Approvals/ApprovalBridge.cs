@@ -1,6 +1,6 @@
+using Larkway.Feishu;
 using Larkway.Feishu.Approval;
 using Larkway.Feishu.Im;
-using Larkway.Feishu;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;

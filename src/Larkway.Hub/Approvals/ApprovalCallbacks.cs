@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Larkway.Hub.Apps;
 
 namespace Larkway.Hub.Approvals;
 
@@ -32,7 +33,7 @@ public static class ApprovalCallbacks
             writer.WriteString("id", EventId(approval.Id, transition.Sequence));
             writer.WriteString("type", transition.EventType);
             writer.WriteString("created_at", transition.At.ToUniversalTime());
-            writer.WriteString("app", approval.App ?? "");
+            writer.WriteString("app", HubAppService.NameOnWire(approval.App));
             writer.WriteStartObject("approval");
             writer.WriteString("id", approval.Id);
             writer.WriteString("reference", approval.Reference);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Larkway.Feishu.Approval;
 using Larkway.Feishu;
+using Larkway.Feishu.Approval;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;

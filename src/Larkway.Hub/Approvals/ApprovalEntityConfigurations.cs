@@ -1,7 +1,7 @@
 using Larkway.Hub.Approvals.Cards;
+using Larkway.Hub.Apps;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Larkway.Hub.Apps;
 
 namespace Larkway.Hub.Approvals;
 

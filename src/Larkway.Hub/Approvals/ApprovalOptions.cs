@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Larkway.Hub.Platform.Queue;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Approvals;
 
 /// <summary>The approval bridge's settings, bound from <c>Larkway:Approvals</c>.</summary>
-public sealed class ApprovalOptions : IQueueOptions
+public sealed class ApprovalOptions : IQueueOptions, IValidatableObject
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Approvals";
@@ -119,4 +121,97 @@ public sealed class ApprovalOptions : IQueueOptions
         var next = now + wait;
         return next < closes ? next : closes;
     }
+
+    /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!(BatchSize >= 1))
+        {
+            yield return new("Larkway:Approvals:BatchSize must be at least 1.", [nameof(BatchSize)]);
+        }
+
+        if (!(Concurrency >= 1))
+        {
+            yield return new("Larkway:Approvals:Concurrency must be at least 1.", [nameof(Concurrency)]);
+        }
+
+        if (!(LeaseDuration >= TimeSpan.FromSeconds(1)))
+        {
+            yield return new("Larkway:Approvals:LeaseDuration must be at least 1 s (longer than one create with its retries).", [nameof(LeaseDuration)]);
+        }
+
+        if (!(MaxAttempts >= 1))
+        {
+            yield return new("Larkway:Approvals:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
+        }
+
+        if (!(ReconcileBatchSize >= 1))
+        {
+            yield return new("Larkway:Approvals:ReconcileBatchSize must be at least 1.", [nameof(ReconcileBatchSize)]);
+        }
+
+        if (!(RevertCheckBatchSize is >= 1 and <= 500))
+        {
+            yield return new("Larkway:Approvals:RevertCheckBatchSize must be from 1 to 500 (ended approvals read per reconciliation run).", [nameof(RevertCheckBatchSize)]);
+        }
+
+        if (!(MaxReminders is >= 0 and <= 100))
+        {
+            yield return new("Larkway:Approvals:MaxReminders must be from 0 to 100.", [nameof(MaxReminders)]);
+        }
+
+        if (!(PollInterval > TimeSpan.Zero))
+        {
+            yield return new("Larkway:Approvals:PollInterval must be positive.", [nameof(PollInterval)]);
+        }
+
+        if (!(RetryDelays is null || RetryDelays.All(d => d >= TimeSpan.Zero)))
+        {
+            yield return new("Larkway:Approvals:RetryDelays must not be negative.", [nameof(RetryDelays)]);
+        }
+
+        if (!(DefinitionCacheLifetime >= TimeSpan.Zero))
+        {
+            yield return new("Larkway:Approvals:DefinitionCacheLifetime must not be negative.", [nameof(DefinitionCacheLifetime)]);
+        }
+
+        if (!(ReconcileInterval > TimeSpan.Zero))
+        {
+            yield return new("Larkway:Approvals:ReconcileInterval must be positive.", [nameof(ReconcileInterval)]);
+        }
+
+        if (!(SyncAge > TimeSpan.Zero && MaxSyncAge >= SyncAge))
+        {
+            yield return new("Larkway:Approvals:SyncAge must be positive and MaxSyncAge at least as long.", [nameof(SyncAge)]);
+        }
+
+        if (!(RevertWindow >= TimeSpan.Zero && RevertWindow <= TimeSpan.FromDays(366)))
+        {
+            yield return new("Larkway:Approvals:RevertWindow must be from 0 (no revert checks) to 366 days (Feishu's revert_interval; default 31 days).", [nameof(RevertWindow)]);
+        }
+
+        if (!(MaxRevertSyncAge >= SyncAge))
+        {
+            yield return new("Larkway:Approvals:MaxRevertSyncAge must be at least SyncAge.", [nameof(MaxRevertSyncAge)]);
+        }
+
+        if (!(ReminderAfter > TimeSpan.Zero))
+        {
+            yield return new("Larkway:Approvals:ReminderAfter must be positive (how long a task waits before its first reminder).", [nameof(ReminderAfter)]);
+        }
+
+        if (!(ReminderEvery > TimeSpan.Zero))
+        {
+            yield return new("Larkway:Approvals:ReminderEvery must be positive (the least time between two reminders of a task).", [nameof(ReminderEvery)]);
+        }
+
+        if (!(ReminderCheckInterval > TimeSpan.Zero))
+        {
+            yield return new("Larkway:Approvals:ReminderCheckInterval must be positive.", [nameof(ReminderCheckInterval)]);
+        }
+    }
 }
+
+/// <summary>Checks <see cref="ApprovalOptions"/> at start (source-generated; the rules are the options' own Validate).</summary>
+[OptionsValidator]
+internal sealed partial class ApprovalOptionsValidator : IValidateOptions<ApprovalOptions>;

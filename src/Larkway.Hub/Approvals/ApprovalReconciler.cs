@@ -1,5 +1,5 @@
-using Larkway.Hub.Platform.Leases;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Leases;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

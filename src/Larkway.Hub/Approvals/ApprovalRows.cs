@@ -152,7 +152,8 @@ public sealed class ApprovalTransitionRow
     public DateTimeOffset At { get; set; }
 }
 
-/// <summary>Where an approval stands.</summary>
+/// <summary>Where an approval stands (on the wire in snake_case: <c>pending</c>, <c>approved</c>, …).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(Larkway.Hub.Platform.Http.SnakeCaseEnumConverter<ApprovalState>))]
 public enum ApprovalState
 {
     /// <summary>Accepted; the Feishu instance is being created (retried after a transient failure with the same uuid).</summary>

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Approvals;
 

@@ -1,3 +1,5 @@
+using Larkway.Hub.Platform.Http;
+
 namespace Larkway.Hub.Approvals;
 
 /// <summary>
@@ -7,22 +9,11 @@ namespace Larkway.Hub.Approvals;
 /// </summary>
 public static class ApprovalTransitions
 {
-    /// <summary>The wire name of a state (<c>pending</c>, <c>approved</c>, …).</summary>
-    public static string WireName(ApprovalState state) => state switch
-    {
-        ApprovalState.Submitting => "submitting",
-        ApprovalState.Pending => "pending",
-        ApprovalState.Approved => "approved",
-        ApprovalState.Rejected => "rejected",
-        ApprovalState.Canceled => "canceled",
-        ApprovalState.Deleted => "deleted",
-        ApprovalState.Reverted => "reverted",
-        _ => "failed",
-    };
+    /// <summary>The wire name of a state (<c>pending</c>, <c>approved</c>, …), as the APIs write it.</summary>
+    public static string WireName(ApprovalState state) => WireName<ApprovalState>.Of(state);
 
-    /// <summary>Parses a wire name (<see cref="WireName"/>); null for anything else.</summary>
-    public static ApprovalState? Parse(string? name) =>
-        Enum.GetValues<ApprovalState>().Cast<ApprovalState?>().FirstOrDefault(s => string.Equals(WireName(s!.Value), name, StringComparison.Ordinal));
+    /// <summary>Parses a wire name exactly as <see cref="WireName(ApprovalState)"/> writes it (not Feishu's <c>APPROVED</c>); null for anything else.</summary>
+    public static ApprovalState? Parse(string? name) => WireName<ApprovalState>.TryParseExact(name, out var state) ? state : null;
 
     /// <summary>True while Feishu may still change the outcome and the Hub should keep reading the instance.</summary>
     public static bool IsOpen(ApprovalState state) => state is ApprovalState.Submitting or ApprovalState.Pending;

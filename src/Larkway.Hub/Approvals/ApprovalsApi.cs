@@ -2,15 +2,15 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Feishu;
 using Larkway.Feishu.Approval;
-using Larkway.Hub.Apps;
 using Larkway.Hub.Approvals;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Larkway.Hub.Platform.Audit;
-using Larkway.Hub.Platform.Http;
-using Larkway.Hub.Platform.Auth;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -155,7 +155,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
         var state = status is null ? null : ApprovalTransitions.Parse(status);
         if (status is not null && state is null)
         {
-            problems.Add(new("status", "One of " + string.Join(", ", Enum.GetValues<ApprovalState>().Select(ApprovalTransitions.WireName)) + "."));
+            problems.Add(new("status", "One of " + WireName<ApprovalState>.Choices + "."));
         }
 
         if (limit is < 1 or > MaxListLimit)
@@ -267,7 +267,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
 /// <summary>An approval: where it stands in Feishu, its tasks, and (for a single approval) its history.</summary>
 public sealed record ApprovalDto(
     string Id,
-    string Status,
+    ApprovalState Status,
     string App,
     string ApprovalCode,
     string? InstanceCode,
@@ -323,8 +323,8 @@ internal static class ApprovalWire
         var tasks = JsonSerializer.Deserialize(row.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray) ?? [];
         return new ApprovalDto(
             row.Id,
-            ApprovalTransitions.WireName(row.Status),
-            row.App ?? HubAppService.DefaultAppName,
+            row.Status,
+            HubAppService.NameOnWire(row.App),
             row.ApprovalCode,
             row.InstanceCode,
             row.Reference,

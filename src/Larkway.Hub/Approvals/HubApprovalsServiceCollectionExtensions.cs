@@ -1,8 +1,8 @@
 using Larkway.Hub.Approvals;
-using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Approvals.Cards;
-using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Notifications.Actions;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,24 +29,9 @@ public static class HubApprovalsServiceCollectionExtensions
         }
 
         options
-            .Validate(o => o.BatchSize >= 1, "Larkway:Approvals:BatchSize must be at least 1.")
-            .Validate(o => o.Concurrency >= 1, "Larkway:Approvals:Concurrency must be at least 1.")
-            .Validate(o => o.MaxAttempts >= 1, "Larkway:Approvals:MaxAttempts must be at least 1.")
-            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Larkway:Approvals:LeaseDuration must be at least 1 s (longer than one create with its retries).")
-            .Validate(o => o.PollInterval > TimeSpan.Zero, "Larkway:Approvals:PollInterval must be positive.")
-            .Validate(o => o.RetryDelays is null || o.RetryDelays.All(d => d >= TimeSpan.Zero), "Larkway:Approvals:RetryDelays must not be negative.")
-            .Validate(o => o.DefinitionCacheLifetime >= TimeSpan.Zero, "Larkway:Approvals:DefinitionCacheLifetime must not be negative.")
-            .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "Larkway:Approvals:ReconcileInterval must be positive.")
-            .Validate(o => o.SyncAge > TimeSpan.Zero && o.MaxSyncAge >= o.SyncAge, "Larkway:Approvals:SyncAge must be positive and MaxSyncAge at least as long.")
-            .Validate(o => o.ReconcileBatchSize >= 1, "Larkway:Approvals:ReconcileBatchSize must be at least 1.")
-            .Validate(o => o.RevertWindow >= TimeSpan.Zero && o.RevertWindow <= TimeSpan.FromDays(366), "Larkway:Approvals:RevertWindow must be from 0 (no revert checks) to 366 days (Feishu's revert_interval; default 31 days).")
-            .Validate(o => o.MaxRevertSyncAge >= o.SyncAge, "Larkway:Approvals:MaxRevertSyncAge must be at least SyncAge.")
-            .Validate(o => o.RevertCheckBatchSize is >= 1 and <= 500, "Larkway:Approvals:RevertCheckBatchSize must be from 1 to 500 (ended approvals read per reconciliation run).")
-            .Validate(o => o.ReminderAfter > TimeSpan.Zero, "Larkway:Approvals:ReminderAfter must be positive (how long a task waits before its first reminder).")
-            .Validate(o => o.ReminderEvery > TimeSpan.Zero, "Larkway:Approvals:ReminderEvery must be positive (the least time between two reminders of a task).")
-            .Validate(o => o.MaxReminders is >= 0 and <= 100, "Larkway:Approvals:MaxReminders must be from 0 to 100.")
-            .Validate(o => o.ReminderCheckInterval > TimeSpan.Zero, "Larkway:Approvals:ReminderCheckInterval must be positive.")
             .ValidateOnStart();
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApprovalOptions>, ApprovalOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApprovalStore>();

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Larkway.Feishu.AspNetCore;
 using Larkway.Feishu;
+using Larkway.Feishu.AspNetCore;
+using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
-using Larkway.Hub.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

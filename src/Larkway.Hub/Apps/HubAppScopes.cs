@@ -1,3 +1,5 @@
+using Larkway.Hub.Platform.Http;
+
 namespace Larkway.Hub.Apps;
 
 /// <summary>What the Hub does with an app; each feature needs some Feishu scopes.</summary>
@@ -70,14 +72,7 @@ public static class HubAppScopes
     ];
 
     /// <summary>The wire name of a single feature.</summary>
-    public static string FeatureName(HubAppFeatures feature) => feature switch
-    {
-        HubAppFeatures.Bot => "bot",
-        HubAppFeatures.Notifications => "notifications",
-        HubAppFeatures.EmailLookup => "email_lookup",
-        HubAppFeatures.Events => "events",
-        _ => feature.ToString().ToLowerInvariant(),
-    };
+    public static string FeatureName(HubAppFeatures feature) => WireName<HubAppFeatures>.Of(feature);
 
     /// <summary>The wire names of the features set in <paramref name="features"/>.</summary>
     public static IReadOnlyList<string> FeatureNames(HubAppFeatures features) =>

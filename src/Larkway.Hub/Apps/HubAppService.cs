@@ -1,8 +1,8 @@
 using Larkway.Feishu;
+using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
-using Larkway.Hub.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +17,12 @@ public sealed partial class HubAppService
 {
     /// <summary>The name under which the configured (environment/appsettings) app is listed; reserved.</summary>
     public const string DefaultAppName = "default";
+
+    /// <summary>
+    /// The name the APIs, webhook payloads, cards and logs show for an app: <see cref="DefaultAppName"/> for the
+    /// configured app, which the libraries and the database know as "" (or null).
+    /// </summary>
+    public static string NameOnWire(string? appName) => string.IsNullOrEmpty(appName) ? DefaultAppName : appName;
 
     private readonly IDbContextFactory<HubDbContext> _contexts;
     private readonly HubDatabaseInitializer _initializer;

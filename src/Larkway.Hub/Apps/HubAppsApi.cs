@@ -2,13 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Larkway.Hub.Platform.Audit;
-using Larkway.Hub.Platform.Auth;
-using Larkway.Hub.Platform.Http;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -1,5 +1,8 @@
 using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
@@ -7,9 +10,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Configuration;
-using Larkway.Hub.Platform.DataProtection;
-using Larkway.Hub.Platform.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -54,9 +54,8 @@ public static class HubAppsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddHubDataProtection();
         services.AddOptions<HubAppsOptions>().Bind(configuration.GetSection(HubAppsOptions.SectionName))
-            .Validate(o => o.RefreshInterval > TimeSpan.Zero, "Larkway:Apps:RefreshInterval must be positive.")
-            .Validate(o => o.RetiredClientGrace >= TimeSpan.Zero, "Larkway:Apps:RetiredClientGrace must not be negative.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubAppsOptions>, HubAppsOptionsValidator>());
         services.TryAddSingleton(sp => new HubAppRegistry(
             sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
             sp.GetRequiredService<HubDatabaseInitializer>(),

@@ -1,9 +1,10 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Im;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 using FeishuContent = Larkway.Feishu.Im.MessageContent;
@@ -96,7 +97,7 @@ public sealed partial class AppBot
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var reference = context?.EventId ?? "card";
-            LogCardActionFailed(_logger, ex, _app, action, reference);
+            LogCardActionFailed(_logger, ex, HubAppService.NameOnWire(_app), action, reference);
             return CardActionResponse.WithToast(CardToastType.Error, _options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal));
         }
     }
@@ -126,7 +127,7 @@ public sealed partial class AppBot
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var reference = context.EventId ?? message.MessageId;
-            LogHandlerFailed(_logger, ex, _app, reference);
+            LogHandlerFailed(_logger, ex, HubAppService.NameOnWire(_app), reference);
 
             // If even this reply fails the exception escapes and the inbox retries the event later;
             // the key keeps the apology from being posted twice.

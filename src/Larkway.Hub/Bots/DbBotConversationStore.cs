@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
 
 namespace Larkway.Hub.Bots;
 

@@ -2,12 +2,12 @@ using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -30,18 +30,8 @@ public static class HubInboxServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options
-            .Validate(o => o.BatchSize >= 1, "Larkway:Inbox:BatchSize must be at least 1.")
-            .Validate(o => o.Concurrency >= 1, "Larkway:Inbox:Concurrency must be at least 1.")
-            .Validate(o => o.MaxAttempts >= 1, "Larkway:Inbox:MaxAttempts must be at least 1.")
-            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Larkway:Inbox:LeaseDuration must be at least 1 s.")
-            .Validate(o => o.PollInterval > TimeSpan.Zero, "Larkway:Inbox:PollInterval must be positive.")
-            .Validate(o => o.ClaimDelay >= TimeSpan.Zero && o.ClaimDelay < o.PollInterval, "Larkway:Inbox:ClaimDelay must be zero or more, and less than PollInterval.")
-            .Validate(o => o.RetryJitter is >= 0 and <= 1, "Larkway:Inbox:RetryJitter must be between 0 and 1.")
-            .Validate(o => o.RetryDelays is null || o.RetryDelays.All(d => d >= TimeSpan.Zero), "Larkway:Inbox:RetryDelays must not be negative.")
-            .Validate(o => o.CardActionTimeout > TimeSpan.Zero && o.CardActionTimeout < TimeSpan.FromSeconds(3),
-                "Larkway:Inbox:CardActionTimeout must be between 0 and 3 s (Feishu's deadline).")
-            .ValidateOnStart();
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InboxOptions>, InboxOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddHubQueues();

@@ -1,13 +1,14 @@
-using Larkway.Hub.Platform.Queue;
 using System.Text.Json.Serialization;
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
+using Larkway.Hub.Platform.Queue;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -49,7 +50,7 @@ public static class HubInboxEndpointRouteBuilderExtensions
         {
             if (!HubAdminWire.TryParseStatus(status, out var parsed))
             {
-                return BadParameter("status", $"must be one of: {string.Join(", ", HubAdminWire.StatusNames)}.");
+                return BadParameter("status", $"must be one of: {WireName<InboxEventStatus>.Choices}.");
             }
 
             statusFilter = parsed;
@@ -90,7 +91,7 @@ public static class HubInboxEndpointRouteBuilderExtensions
         return result switch
         {
             ReplayResult.Replayed => TypedResults.Json(
-                new AdminReplayDto(id, HubAdminWire.StatusName(WorkState.Pending)),
+                new AdminReplayDto(id, InboxEventStatus.Pending),
                 HubAdminJsonContext.Default.AdminReplayDto,
                 statusCode: StatusCodes.Status202Accepted),
             ReplayResult.InProgress => TypedResults.Problem(
@@ -117,18 +118,18 @@ public static class HubInboxEndpointRouteBuilderExtensions
 /// <param name="Status">pending, in_progress, done, failed or dead_letter.</param>
 /// <param name="Attempts">Attempts so far.</param>
 /// <param name="LastError">Last failure (exception type and message).</param>
-/// <param name="App">App name (empty for the default app).</param>
+/// <param name="App">App name (<c>default</c> for the configured app).</param>
 /// <param name="Transport">http or long_connection.</param>
 public sealed record AdminEventDto(
     long Id,
     string EventType,
     string? DedupKey,
     DateTimeOffset ReceivedAt,
-    string Status,
+    InboxEventStatus Status,
     int Attempts,
     string? LastError,
     string App,
-    string Transport);
+    [property: JsonConverter(typeof(SnakeCaseEnumConverter<FeishuEventTransport>))] FeishuEventTransport Transport);
 
 /// <summary>A page of inbox events.</summary>
 /// <param name="Items">The events, newest first.</param>
@@ -139,7 +140,7 @@ public sealed record AdminEventListDto(AdminEventDto[] Items, long? Next, long T
 /// <summary>The answer to a replay.</summary>
 /// <param name="Id">Event id.</param>
 /// <param name="Status">Its new status (<c>pending</c>).</param>
-public sealed record AdminReplayDto(long Id, string Status);
+public sealed record AdminReplayDto(long Id, InboxEventStatus Status);
 
 /// <summary>Source-generated JSON for the admin API.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
@@ -147,31 +148,33 @@ public sealed record AdminReplayDto(long Id, string Status);
 [JsonSerializable(typeof(AdminReplayDto))]
 internal sealed partial class HubAdminJsonContext : JsonSerializerContext;
 
-/// <summary>Wire names of statuses and transports.</summary>
+/// <summary>An inbox event's status as the events API shows it: the queue's states, with a retrying event "failed".</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<InboxEventStatus>))]
+public enum InboxEventStatus
+{
+    Pending,
+    InProgress,
+    Done,
+    Failed,
+    DeadLetter,
+}
+
+/// <summary>Between the queue's states and the events API's statuses.</summary>
 internal static class HubAdminWire
 {
-    public static readonly string[] StatusNames = ["pending", "in_progress", "done", "failed", "dead_letter"];
-
-    public static string StatusName(WorkState status) => status switch
+    public static InboxEventStatus Status(WorkState state) => state switch
     {
-        WorkState.Pending => "pending",
-        WorkState.InProgress => "in_progress",
-        WorkState.Done => "done",
-        WorkState.Retrying => "failed",
-        WorkState.DeadLetter => "dead_letter",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+        WorkState.Pending => InboxEventStatus.Pending,
+        WorkState.InProgress => InboxEventStatus.InProgress,
+        WorkState.Done => InboxEventStatus.Done,
+        WorkState.Retrying => InboxEventStatus.Failed,
+        WorkState.DeadLetter => InboxEventStatus.DeadLetter,
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 
-    /// <summary>Accepts the wire name (<c>dead_letter</c>) or the enum name (<c>DeadLetter</c>), any case.</summary>
-    public static bool TryParseStatus(string value, out WorkState status) => WireNames.TryParse(value, StatusName, out status);
-
-    public static string TransportName(FeishuEventTransport transport) => transport switch
-    {
-        FeishuEventTransport.Http => "http",
-        FeishuEventTransport.LongConnection => "long_connection",
-        _ => transport.ToString(),
-    };
+    /// <summary>Reads a status filter (wire or member name, any case) as the queue state it means.</summary>
+    public static bool TryParseStatus(string value, out WorkState state) => WireName<InboxEventStatus>.TryParseAs(value, Status, out state);
 
     public static AdminEventDto ToDto(InboxEventSummary e) =>
-        new(e.Id, e.EventType, e.DedupKey, e.ReceivedAt, StatusName(e.Status), e.Attempts, e.LastError, e.AppName, TransportName(e.Transport));
+        new(e.Id, e.EventType, e.DedupKey, e.ReceivedAt, Status(e.Status), e.Attempts, e.LastError, HubAppService.NameOnWire(e.AppName), e.Transport);
 }

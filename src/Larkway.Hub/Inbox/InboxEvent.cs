@@ -1,5 +1,5 @@
-using Larkway.Hub.Platform.Queue;
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Platform.Queue;
 
 namespace Larkway.Hub.Inbox;
 

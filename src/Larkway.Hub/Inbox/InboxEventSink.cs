@@ -2,8 +2,9 @@ using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.Models.Cards;
-using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -79,7 +80,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         var dispatcher = _dispatchers.GetDispatcher(inbound.AppName);
         if (dispatcher is null)
         {
-            LogNoDispatcher(_logger, stored.EventId, inbound.AppName);
+            LogNoDispatcher(_logger, stored.EventId, HubAppService.NameOnWire(inbound.AppName));
             if (_observers.Length > 0)
             {
                 // Nothing to answer Feishu with: observers run after the ack, with the processor as the fallback.

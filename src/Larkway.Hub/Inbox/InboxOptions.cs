@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Larkway.Hub.Platform.Queue;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Inbox;
 
 /// <summary>Inbox processing settings, bound from <c>Larkway:Inbox</c>.</summary>
-public sealed class InboxOptions : IQueueOptions
+public sealed class InboxOptions : IQueueOptions, IValidatableObject
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Inbox";
@@ -59,4 +61,57 @@ public sealed class InboxOptions : IQueueOptions
     public RetrySchedule Retry => new(EffectiveRetryDelays, MaxAttempts, RetryJitter);
 
     bool IQueueOptions.WorkerEnabled => ProcessorEnabled;
+
+    /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!(BatchSize >= 1))
+        {
+            yield return new("Larkway:Inbox:BatchSize must be at least 1.", [nameof(BatchSize)]);
+        }
+
+        if (!(Concurrency >= 1))
+        {
+            yield return new("Larkway:Inbox:Concurrency must be at least 1.", [nameof(Concurrency)]);
+        }
+
+        if (!(LeaseDuration >= TimeSpan.FromSeconds(1)))
+        {
+            yield return new("Larkway:Inbox:LeaseDuration must be at least 1 s.", [nameof(LeaseDuration)]);
+        }
+
+        if (!(MaxAttempts >= 1))
+        {
+            yield return new("Larkway:Inbox:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
+        }
+
+        if (!(RetryJitter is >= 0 and <= 1))
+        {
+            yield return new("Larkway:Inbox:RetryJitter must be between 0 and 1.", [nameof(RetryJitter)]);
+        }
+
+        if (PollInterval <= TimeSpan.Zero)
+        {
+            yield return new("Larkway:Inbox:PollInterval must be positive.", [nameof(PollInterval)]);
+        }
+
+        if (ClaimDelay < TimeSpan.Zero || ClaimDelay >= PollInterval)
+        {
+            yield return new("Larkway:Inbox:ClaimDelay must be zero or more, and less than PollInterval.", [nameof(ClaimDelay)]);
+        }
+
+        if (RetryDelays is not null && RetryDelays.Any(d => d < TimeSpan.Zero))
+        {
+            yield return new("Larkway:Inbox:RetryDelays must not be negative.", [nameof(RetryDelays)]);
+        }
+
+        if (CardActionTimeout <= TimeSpan.Zero || CardActionTimeout >= TimeSpan.FromSeconds(3))
+        {
+            yield return new("Larkway:Inbox:CardActionTimeout must be between 0 and 3 s (Feishu's deadline).", [nameof(CardActionTimeout)]);
+        }
+    }
 }
+
+/// <summary>Checks <see cref="InboxOptions"/> at start (source-generated; the rules are the options' own Validate).</summary>
+[OptionsValidator]
+internal sealed partial class InboxOptionsValidator : IValidateOptions<InboxOptions>;

@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events;
-using Larkway.Hub.Platform.Queue;
+using Larkway.Feishu.Events.Envelopes;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Inbox;
@@ -47,7 +48,7 @@ internal sealed partial class InboxProcessor(
         var dispatcher = dispatchers.GetDispatcher(item.AppName);
         if (dispatcher is null && _observers.Length == 0)
         {
-            LogNoDispatcher(logger, item.Id, item.AppName);
+            LogNoDispatcher(logger, item.Id, HubAppService.NameOnWire(item.AppName));
             telemetry.Handled(item.AppName, item.EventType, "no_handler", null);
             return WorkOutcome<InboxEvent>.Done();
         }
@@ -65,7 +66,7 @@ internal sealed partial class InboxProcessor(
 
             if (dispatcher is null)
             {
-                LogNoDispatcher(logger, item.Id, item.AppName);
+                LogNoDispatcher(logger, item.Id, HubAppService.NameOnWire(item.AppName));
                 telemetry.Handled(item.AppName, item.EventType, "no_handler", time.GetUtcNow() - envelope.CreateTime);
                 return WorkOutcome<InboxEvent>.Done();
             }

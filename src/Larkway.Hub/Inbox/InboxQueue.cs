@@ -1,6 +1,6 @@
 using Larkway.Hub.Platform.Queue;
-using Microsoft.EntityFrameworkCore;
 using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
 
 namespace Larkway.Hub.Inbox;
 

@@ -1,7 +1,8 @@
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
-using Larkway.Hub.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -77,7 +78,7 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         {
             if (results[i].Status == InboxAppendStatus.Accepted)
             {
-                LogAppended(_logger, results[i].EventId, rows[i].Event.EventType, rows[i].Event.AppName);
+                LogAppended(_logger, results[i].EventId, rows[i].Event.EventType, HubAppService.NameOnWire(rows[i].Event.AppName));
                 notify |= batch[i].LeaseOwner is null;
             }
 

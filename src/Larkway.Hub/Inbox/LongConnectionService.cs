@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.LongConnection;
+using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Leases;
-using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

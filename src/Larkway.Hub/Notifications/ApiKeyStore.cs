@@ -1,8 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
 
 namespace Larkway.Hub.Notifications;
 

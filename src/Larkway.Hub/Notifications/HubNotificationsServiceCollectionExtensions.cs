@@ -25,16 +25,9 @@ public static class HubNotificationsServiceCollectionExtensions
         }
 
         options
-            .Validate(o => o.BatchSize >= 1, "Larkway:Notifications:BatchSize must be at least 1.")
-            .Validate(o => o.Concurrency >= 1, "Larkway:Notifications:Concurrency must be at least 1.")
-            .Validate(o => o.MessagesPerSecondPerReceiver >= 1, "Larkway:Notifications:MessagesPerSecondPerReceiver must be at least 1.")
-            .Validate(o => o.MessagesPerSecond >= 1 && o.MessagesPerMinute >= o.MessagesPerSecond, "Larkway:Notifications:MessagesPerSecond must be at least 1 and MessagesPerMinute at least as many.")
-            .Validate(o => o.RateLimitedDelay > TimeSpan.Zero, "Larkway:Notifications:RateLimitedDelay must be positive.")
-            .Validate(o => o.MaxAttempts >= 1, "Larkway:Notifications:MaxAttempts must be at least 1.")
-            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(10), "Larkway:Notifications:LeaseDuration must be at least 10 s (longer than a send with its retries).")
-            .Validate(o => o.PollInterval > TimeSpan.Zero, "Larkway:Notifications:PollInterval must be positive.")
-            .Validate(o => o.RetryDelays is null || o.RetryDelays.All(d => d >= TimeSpan.Zero), "Larkway:Notifications:RetryDelays must not be negative.")
             .ValidateOnStart();
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotificationStore>();

@@ -1,7 +1,7 @@
+using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Larkway.Hub.Notifications.Types;
 
 namespace Larkway.Hub.Notifications;
 

@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Larkway.Hub.Platform.Queue;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Notifications;
 
 /// <summary>The notification sender's settings, bound from <c>Larkway:Notifications</c>.</summary>
-public sealed class NotificationOptions : IQueueOptions
+public sealed class NotificationOptions : IQueueOptions, IValidatableObject
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Notifications";
@@ -52,4 +54,57 @@ public sealed class NotificationOptions : IQueueOptions
     public RetrySchedule Retry => new(EffectiveRetryDelays, MaxAttempts);
 
     bool IQueueOptions.WorkerEnabled => SenderEnabled;
+
+    /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!(BatchSize >= 1))
+        {
+            yield return new("Larkway:Notifications:BatchSize must be at least 1.", [nameof(BatchSize)]);
+        }
+
+        if (!(Concurrency >= 1))
+        {
+            yield return new("Larkway:Notifications:Concurrency must be at least 1.", [nameof(Concurrency)]);
+        }
+
+        if (!(LeaseDuration >= TimeSpan.FromSeconds(10)))
+        {
+            yield return new("Larkway:Notifications:LeaseDuration must be at least 10 s (longer than a send with its retries).", [nameof(LeaseDuration)]);
+        }
+
+        if (!(MessagesPerSecondPerReceiver >= 1))
+        {
+            yield return new("Larkway:Notifications:MessagesPerSecondPerReceiver must be at least 1.", [nameof(MessagesPerSecondPerReceiver)]);
+        }
+
+        if (!(MaxAttempts >= 1))
+        {
+            yield return new("Larkway:Notifications:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
+        }
+
+        if (!(MessagesPerSecond >= 1 && MessagesPerMinute >= MessagesPerSecond))
+        {
+            yield return new("Larkway:Notifications:MessagesPerSecond must be at least 1 and MessagesPerMinute at least as many.", [nameof(MessagesPerSecond)]);
+        }
+
+        if (!(RateLimitedDelay > TimeSpan.Zero))
+        {
+            yield return new("Larkway:Notifications:RateLimitedDelay must be positive.", [nameof(RateLimitedDelay)]);
+        }
+
+        if (!(PollInterval > TimeSpan.Zero))
+        {
+            yield return new("Larkway:Notifications:PollInterval must be positive.", [nameof(PollInterval)]);
+        }
+
+        if (!(RetryDelays is null || RetryDelays.All(d => d >= TimeSpan.Zero)))
+        {
+            yield return new("Larkway:Notifications:RetryDelays must not be negative.", [nameof(RetryDelays)]);
+        }
+    }
 }
+
+/// <summary>Checks <see cref="NotificationOptions"/> at start (source-generated; the rules are the options' own Validate).</summary>
+[OptionsValidator]
+internal sealed partial class NotificationOptionsValidator : IValidateOptions<NotificationOptions>;

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Larkway.Feishu.Im;
 using Larkway.Feishu;
+using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
-using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

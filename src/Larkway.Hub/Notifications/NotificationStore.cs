@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Notifications;
 

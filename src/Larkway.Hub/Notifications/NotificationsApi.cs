@@ -1,14 +1,14 @@
 using System.Text.Json.Serialization;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications;
-using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Notifications.Types;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Larkway.Hub.Platform.Http;
-using Larkway.Hub.Platform.Audit;
-using Larkway.Hub.Platform.Auth;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -327,7 +327,7 @@ public sealed record NotificationDto(
     string IdempotencyKey,
     DateTimeOffset CreatedAt,
     int Version,
-    string Status,
+    NotificationStatus Status,
     NotificationRecipientDto[] Recipients,
     string? Decision = null,
     NotificationActionDto[]? Actions = null,
@@ -348,7 +348,7 @@ public sealed record NotificationActionDto(
 public sealed record NotificationRecipientDto(
     string Type,
     string Value,
-    string Status,
+    NotificationDeliveryStatus Status,
     int Attempts,
     string? MessageId,
     DateTimeOffset? SentAt,
@@ -398,28 +398,52 @@ internal static class NotificationWire
             notification.Decision,
             [.. (actions ?? []).Select(a => new NotificationActionDto(
                 a.Action, a.Known, a.OperatorOpenId, a.Recipient, a.MessageId, System.Text.Json.JsonDocument.Parse(a.FormValues).RootElement.Clone(), a.Decision, a.At))],
-            notification.App ?? HubAppService.DefaultAppName);
+            HubAppService.NameOnWire(notification.App));
     }
 
-    public static string Status(WorkState status) => status switch
+    public static NotificationDeliveryStatus Status(WorkState state) => state switch
     {
-        WorkState.Pending => "queued",
-        WorkState.InProgress => "sending",
-        WorkState.Done => "sent",
-        WorkState.Retrying => "retrying",
-        _ => "failed",
+        WorkState.Pending => NotificationDeliveryStatus.Queued,
+        WorkState.InProgress => NotificationDeliveryStatus.Sending,
+        WorkState.Done => NotificationDeliveryStatus.Sent,
+        WorkState.Retrying => NotificationDeliveryStatus.Retrying,
+        _ => NotificationDeliveryStatus.Failed,
     };
 
+    /// <summary>The wire name of the status a delivery in <paramref name="state"/> shows.</summary>
+    public static string StatusName(WorkState state) => WireName<NotificationDeliveryStatus>.Of(Status(state));
+
     /// <summary>sent when every recipient got it, failed when every one failed for good, partially_failed when it is over with some of each; else in_progress.</summary>
-    private static string Overall(IReadOnlyList<NotificationDeliveryRow> deliveries)
+    private static NotificationStatus Overall(IReadOnlyList<NotificationDeliveryRow> deliveries)
     {
         if (deliveries.Any(d => d.State is not (WorkState.Done or WorkState.DeadLetter)))
         {
-            return "in_progress";
+            return NotificationStatus.InProgress;
         }
 
-        return deliveries.All(d => d.State == WorkState.Done) ? "sent"
-            : deliveries.All(d => d.State == WorkState.DeadLetter) ? "failed"
-            : "partially_failed";
+        return deliveries.All(d => d.State == WorkState.Done) ? NotificationStatus.Sent
+            : deliveries.All(d => d.State == WorkState.DeadLetter) ? NotificationStatus.Failed
+            : NotificationStatus.PartiallyFailed;
     }
+}
+
+/// <summary>A notification's status over all its deliveries.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<NotificationStatus>))]
+public enum NotificationStatus
+{
+    InProgress,
+    Sent,
+    PartiallyFailed,
+    Failed,
+}
+
+/// <summary>One delivery's status as the API shows it: the queue's states in the words of sending.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<NotificationDeliveryStatus>))]
+public enum NotificationDeliveryStatus
+{
+    Queued,
+    Sending,
+    Sent,
+    Retrying,
+    Failed,
 }

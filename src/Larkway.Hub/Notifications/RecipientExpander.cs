@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Larkway.Feishu.Contact;
 using Larkway.Feishu;
+using Larkway.Feishu.Contact;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
 
@@ -20,13 +19,23 @@ internal static class SandboxSubscription
             ["encrypt_key"] = encryptKey,
             ["verification_token"] = verificationToken,
         };
-        using var response = await http.PutAsJsonAsync($"/_emulator/apps/{Uri.EscapeDataString(appId)}/event-subscription", body, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        // The first challenge meets a cold Hub (JIT, the first TLS-less socket, a busy machine) and Feishu's 3 s deadline
+        // can pass; a developer would press "save" again, so the sandbox does too, twice at most.
+        string? message = null;
+        for (var attempt = 1; attempt <= 3; attempt++)
         {
+            using var content = new StringContent(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.PutAsync($"/_emulator/apps/{Uri.EscapeDataString(appId)}/event-subscription", content, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var message = TryReadMsg(text) ?? $"HTTP {(int)response.StatusCode}";
-            throw new InvalidOperationException($"The sandbox Emulator refused the Hub's event subscription: {message}");
+            message = TryReadMsg(text) ?? $"HTTP {(int)response.StatusCode}";
         }
+
+        throw new InvalidOperationException($"The sandbox Emulator refused the Hub's event subscription: {message}");
     }
 
     private static string? TryReadMsg(string text)

@@ -24,14 +24,9 @@ public static class HubWebhooksServiceCollectionExtensions
         }
 
         options
-            .Validate(o => o.BatchSize >= 1, "Larkway:Webhooks:BatchSize must be at least 1.")
-            .Validate(o => o.Concurrency >= 1, "Larkway:Webhooks:Concurrency must be at least 1.")
-            .Validate(o => o.MaxAttempts >= 1, "Larkway:Webhooks:MaxAttempts must be at least 1.")
-            .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Larkway:Webhooks:RequestTimeout must be positive.")
-            .Validate(o => o.LeaseDuration >= o.RequestTimeout + TimeSpan.FromSeconds(5), "Larkway:Webhooks:LeaseDuration must exceed RequestTimeout by at least 5 s.")
-            .Validate(o => o.PollInterval > TimeSpan.Zero, "Larkway:Webhooks:PollInterval must be positive.")
-            .Validate(o => o.RetryDelays is null || o.RetryDelays.All(d => d >= TimeSpan.Zero), "Larkway:Webhooks:RetryDelays must not be negative.")
             .ValidateOnStart();
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddHubDataProtection();

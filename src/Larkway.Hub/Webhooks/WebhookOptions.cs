@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Larkway.Hub.Platform.Queue;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Webhooks;
 
 /// <summary>The webhook sender's settings, bound from <c>Larkway:Webhooks</c>.</summary>
-public sealed class WebhookOptions : IQueueOptions
+public sealed class WebhookOptions : IQueueOptions, IValidatableObject
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Webhooks";
@@ -40,4 +42,47 @@ public sealed class WebhookOptions : IQueueOptions
     public RetrySchedule Retry => new(EffectiveRetryDelays, MaxAttempts);
 
     bool IQueueOptions.WorkerEnabled => SenderEnabled;
+
+    /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!(BatchSize >= 1))
+        {
+            yield return new("Larkway:Webhooks:BatchSize must be at least 1.", [nameof(BatchSize)]);
+        }
+
+        if (!(Concurrency >= 1))
+        {
+            yield return new("Larkway:Webhooks:Concurrency must be at least 1.", [nameof(Concurrency)]);
+        }
+
+        if (!(MaxAttempts >= 1))
+        {
+            yield return new("Larkway:Webhooks:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
+        }
+
+        if (!(RequestTimeout > TimeSpan.Zero))
+        {
+            yield return new("Larkway:Webhooks:RequestTimeout must be positive.", [nameof(RequestTimeout)]);
+        }
+
+        if (!(LeaseDuration >= RequestTimeout + TimeSpan.FromSeconds(5)))
+        {
+            yield return new("Larkway:Webhooks:LeaseDuration must exceed RequestTimeout by at least 5 s.", [nameof(LeaseDuration)]);
+        }
+
+        if (!(PollInterval > TimeSpan.Zero))
+        {
+            yield return new("Larkway:Webhooks:PollInterval must be positive.", [nameof(PollInterval)]);
+        }
+
+        if (!(RetryDelays is null || RetryDelays.All(d => d >= TimeSpan.Zero)))
+        {
+            yield return new("Larkway:Webhooks:RetryDelays must not be negative.", [nameof(RetryDelays)]);
+        }
+    }
 }
+
+/// <summary>Checks <see cref="WebhookOptions"/> at start (source-generated; the rules are the options' own Validate).</summary>
+[OptionsValidator]
+internal sealed partial class WebhookOptionsValidator : IValidateOptions<WebhookOptions>;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net;
-using Larkway.Hub.Platform.Queue;
+using System.Net.Http.Headers;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
-using Larkway.Hub.Platform.Queue;
-using Microsoft.EntityFrameworkCore;
 using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
 
 namespace Larkway.Hub.Webhooks;
 
@@ -217,7 +217,7 @@ internal sealed class WebhookStore(
             writer.WriteString("id", envelope.DedupKey ?? $"inbox_{context.InboxEventId}");
             writer.WriteString("type", envelope.EventType);
             writer.WriteString("created_at", (envelope.CreateTime ?? context.ReceivedAt).ToUniversalTime());
-            writer.WriteString("app", context.AppName);
+            writer.WriteString("app", HubAppService.NameOnWire(context.AppName));
             WriteNotification(writer, envelope.Event);
             writer.WritePropertyName("event");
             if (envelope.Event.ValueKind == JsonValueKind.Undefined)

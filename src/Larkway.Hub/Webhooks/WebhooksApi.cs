@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Larkway.Hub.Platform.Audit;
-using Larkway.Hub.Platform.Auth;
-using Larkway.Hub.Platform.Http;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -128,7 +128,7 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
         {
             if (!WebhookWire.TryParseStatus(status, out var parsed))
             {
-                return BadParameter("status", $"must be one of: {string.Join(", ", WebhookWire.StatusNames)}.");
+                return BadParameter("status", $"must be one of: {WireName<WebhookDeliveryStatus>.Choices}.");
             }
 
             filter = parsed;
@@ -160,7 +160,7 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
         return result switch
         {
             ReplayResult.Replayed => TypedResults.Json(
-                new WebhookReplayDto(id, WebhookWire.StatusName(WorkState.Pending)),
+                new WebhookReplayDto(id, WebhookDeliveryStatus.Pending),
                 HubWebhooksJsonContext.Default.WebhookReplayDto,
                 statusCode: StatusCodes.Status202Accepted),
             ReplayResult.InProgress => TypedResults.Problem(
@@ -198,7 +198,7 @@ public sealed record WebhookDeliveryDto(
     long? InboxEventId,
     string? EventId,
     string EventType,
-    string Status,
+    WebhookDeliveryStatus Status,
     int Attempts,
     int? StatusCode,
     string? LastError,
@@ -208,7 +208,7 @@ public sealed record WebhookDeliveryDto(
     DateTimeOffset? DeliveredAt);
 
 /// <summary>The answer to a replay.</summary>
-public sealed record WebhookReplayDto(long Id, string Status);
+public sealed record WebhookReplayDto(long Id, WebhookDeliveryStatus Status);
 
 /// <summary>Source-generated JSON for the webhooks API.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
@@ -219,22 +219,31 @@ public sealed record WebhookReplayDto(long Id, string Status);
 [JsonSerializable(typeof(WebhookReplayDto))]
 internal sealed partial class HubWebhooksJsonContext : JsonSerializerContext;
 
-/// <summary>Wire names of delivery statuses.</summary>
+/// <summary>A webhook delivery's status as the API shows it: the queue's states, with a done delivery "delivered".</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<WebhookDeliveryStatus>))]
+public enum WebhookDeliveryStatus
+{
+    Pending,
+    InProgress,
+    Delivered,
+    Retrying,
+    DeadLetter,
+}
+
+/// <summary>Between the queue's states and the webhooks API's statuses.</summary>
 internal static class WebhookWire
 {
-    public static readonly string[] StatusNames = ["pending", "in_progress", "delivered", "retrying", "dead_letter"];
-
-    public static string StatusName(WorkState status) => status switch
+    public static WebhookDeliveryStatus Status(WorkState state) => state switch
     {
-        WorkState.Pending => "pending",
-        WorkState.InProgress => "in_progress",
-        WorkState.Done => "delivered",
-        WorkState.Retrying => "retrying",
-        WorkState.DeadLetter => "dead_letter",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+        WorkState.Pending => WebhookDeliveryStatus.Pending,
+        WorkState.InProgress => WebhookDeliveryStatus.InProgress,
+        WorkState.Done => WebhookDeliveryStatus.Delivered,
+        WorkState.Retrying => WebhookDeliveryStatus.Retrying,
+        WorkState.DeadLetter => WebhookDeliveryStatus.DeadLetter,
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 
-    public static bool TryParseStatus(string value, out WorkState status) => WireNames.TryParse(value, StatusName, out status);
+    public static bool TryParseStatus(string value, out WorkState state) => WireName<WebhookDeliveryStatus>.TryParseAs(value, Status, out state);
 
     public static WebhookDeliveryDto ToDto(WebhookDeliveryRow d) => new(
         d.Id,
@@ -242,7 +251,7 @@ internal static class WebhookWire
         d.InboxEventId,
         d.EventId,
         d.EventType,
-        StatusName(d.State),
+        Status(d.State),
         d.Attempts,
         d.StatusCode,
         d.LastError,

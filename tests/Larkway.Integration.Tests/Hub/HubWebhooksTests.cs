@@ -43,7 +43,7 @@ public sealed class HubWebhooksTests
 
         using var message = JsonDocument.Parse(receiver.At("/all").First(r => Type(r) == "im.message.receive_v1").Body);
         message.RootElement.GetProperty("id").GetString().ShouldNotBeNullOrEmpty();
-        message.RootElement.GetProperty("app").GetString().ShouldBe("");
+        message.RootElement.GetProperty("app").GetString().ShouldBe("default");
         message.RootElement.GetProperty("event").GetProperty("message").GetProperty("message_id").GetString().ShouldBe(messageId);
         message.RootElement.TryGetProperty("created_at", out _).ShouldBeTrue();
 

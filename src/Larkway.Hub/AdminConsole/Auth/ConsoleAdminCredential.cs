@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Storage;
-using Larkway.Hub.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

@@ -2,10 +2,10 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.AdminConsole.Auth;
 

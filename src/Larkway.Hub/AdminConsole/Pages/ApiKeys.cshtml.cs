@@ -1,6 +1,6 @@
 using Larkway.Hub.Notifications;
-using Microsoft.AspNetCore.Mvc;
 using Larkway.Hub.Platform.Audit;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

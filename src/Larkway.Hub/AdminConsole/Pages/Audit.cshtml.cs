@@ -1,6 +1,6 @@
+using Larkway.Hub.Platform.Audit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Larkway.Hub.Platform.Audit;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

@@ -1,9 +1,10 @@
-using Larkway.Hub.Platform.Queue;
 using System.Globalization;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Http;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc;
-using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
@@ -39,7 +40,7 @@ internal sealed class EventsModel(InboxStore store, InboxQueue queue, IAuditLog 
         {
             if (!HubAdminWire.TryParseStatus(Status, out var parsed))
             {
-                Problem = $"Unknown status '{Status}'; pick one of: {string.Join(", ", HubAdminWire.StatusNames)}.";
+                Problem = $"Unknown status '{Status}'; pick one of: {WireName<InboxEventStatus>.Choices}.";
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Larkway.Hub.AdminConsole.Auth;
+using Larkway.Hub.Platform.Audit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

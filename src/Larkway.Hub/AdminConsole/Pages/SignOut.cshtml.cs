@@ -1,7 +1,7 @@
 using Larkway.Hub.AdminConsole.Auth;
+using Larkway.Hub.Platform.Audit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
-using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

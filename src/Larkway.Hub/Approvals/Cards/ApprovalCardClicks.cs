@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu;
+using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;

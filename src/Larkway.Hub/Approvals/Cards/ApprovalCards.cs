@@ -1,9 +1,9 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
-using Larkway.Hub.Notifications.Types;
+using System.Text.Json.Nodes;
 using Larkway.Hub.Notifications;
-using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

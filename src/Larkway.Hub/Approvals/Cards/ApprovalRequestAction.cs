@@ -1,8 +1,8 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Feishu;
 using Larkway.Feishu.Approval;
 using Larkway.Feishu.Events.Models.Cards;
-using Larkway.Feishu;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Platform;

@@ -1,6 +1,6 @@
-using Larkway.Hub.Platform.Queue;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Queue;
 using Npgsql;
 using NpgsqlTypes;
 

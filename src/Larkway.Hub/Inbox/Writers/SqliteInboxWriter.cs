@@ -1,9 +1,9 @@
-using Larkway.Hub.Platform.Queue;
 using System.Globalization;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
-using Microsoft.Data.Sqlite;
+using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace Larkway.Hub.Inbox;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Hub.Bots;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Notifications.Types;
 

@@ -1,14 +1,14 @@
-using Larkway.Hub.Platform.Auth;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Larkway.Hub.Platform.Audit;
-using Larkway.Hub.Platform.Http;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Platform.Audit;
 

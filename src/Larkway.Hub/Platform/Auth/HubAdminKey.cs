@@ -1,11 +1,11 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Platform.Auth;
 

@@ -1,9 +1,9 @@
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Larkway.Hub.Platform.Auth;
-using Larkway.Hub.Platform.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

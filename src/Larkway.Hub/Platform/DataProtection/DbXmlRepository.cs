@@ -1,7 +1,7 @@
 using System.Xml.Linq;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.EntityFrameworkCore;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Platform.DataProtection;
 

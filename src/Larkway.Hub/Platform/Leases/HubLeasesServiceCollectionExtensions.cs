@@ -1,11 +1,11 @@
+using Larkway.Hub.Platform.Leases;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Storage;
-using Larkway.Hub.Platform.Leases;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -20,9 +20,8 @@ public static class HubLeasesServiceCollectionExtensions
 
         services.AddOptions<LeaseOptions>()
             .Bind(configuration.GetSection(LeaseOptions.SectionName))
-            .Validate(o => o.Duration >= TimeSpan.FromSeconds(1), "Larkway:Leases:Duration must be at least 1 s.")
-            .Validate(o => o.RetryInterval > TimeSpan.Zero, "Larkway:Leases:RetryInterval must be positive.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeaseOptions>, LeaseOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new LeaseStore(
             sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),

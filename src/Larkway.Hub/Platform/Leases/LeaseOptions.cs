@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 namespace Larkway.Hub.Platform.Leases;
 
 /// <summary>How singleton duties (the long connection, scheduled jobs) are leased among replicas. Bound from <c>Larkway:Leases</c>.</summary>
-public sealed class LeaseOptions
+public sealed class LeaseOptions : IValidatableObject
 {
     public const string SectionName = "Larkway:Leases";
 
@@ -22,4 +24,22 @@ public sealed class LeaseOptions
     /// <see cref="Duration"/>, leaving the last third for the duty to stop (and for clock skew) before anyone else can take it.
     /// </summary>
     internal TimeSpan SafeHold => Duration * 2 / 3;
+
+    /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!(Duration >= TimeSpan.FromSeconds(1)))
+        {
+            yield return new("Larkway:Leases:Duration must be at least 1 s.", [nameof(Duration)]);
+        }
+
+        if (!(RetryInterval > TimeSpan.Zero))
+        {
+            yield return new("Larkway:Leases:RetryInterval must be positive.", [nameof(RetryInterval)]);
+        }
+    }
 }
+
+/// <summary>Checks <see cref="LeaseOptions"/> at start (source-generated; the rules are the options' own Validate).</summary>
+[OptionsValidator]
+internal sealed partial class LeaseOptionsValidator : IValidateOptions<LeaseOptions>;

@@ -1,5 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
 
 namespace Larkway.Hub.Platform.Leases;
 

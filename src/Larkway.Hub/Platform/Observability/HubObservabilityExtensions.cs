@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Observability.Health;
 using Larkway.Hub.Platform.Observability.Prometheus;
 using Microsoft.AspNetCore.Builder;
@@ -7,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;
-using Larkway.Hub.Platform.Configuration;
 
 namespace Larkway.Hub.Platform.Observability;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using Larkway.Hub.Platform.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace Larkway.Hub.Platform.Observability;
 

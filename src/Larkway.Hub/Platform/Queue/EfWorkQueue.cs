@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Platform.Queue;
 

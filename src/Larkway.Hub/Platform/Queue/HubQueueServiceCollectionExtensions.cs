@@ -1,11 +1,11 @@
 using Larkway.Hub.Platform.Observability.Health;
 using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -68,9 +68,8 @@ public static class HubQueueServiceCollectionExtensions
         services.TryAddSingleton<QueueMetrics>();
         services.AddOptions<QueuesOptions>()
             .BindConfiguration(QueuesOptions.SectionName)
-            .Validate(o => o.StatsInterval >= TimeSpan.FromSeconds(1) && o.StatsInterval <= TimeSpan.FromHours(1), "Larkway:Queues:StatsInterval must be from 00:00:01 to 01:00:00.")
-            .Validate(o => o.StuckAfter >= TimeSpan.FromSeconds(1), "Larkway:Queues:StuckAfter must be at least 00:00:01.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueuesOptions>, QueuesOptionsValidator>());
         services.TryAddSingleton<QueueMonitor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, QueueMonitor>(sp => sp.GetRequiredService<QueueMonitor>()));
         return services;

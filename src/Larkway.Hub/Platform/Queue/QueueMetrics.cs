@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Larkway.Hub.Platform.Http;
 
 namespace Larkway.Hub.Platform.Queue;
 
@@ -34,14 +35,7 @@ public sealed class QueueMetrics
         var tags = new KeyValuePair<string, object?>[]
         {
             new("queue", queue),
-            new("outcome", outcome switch
-            {
-                WorkOutcomeKind.Done => "done",
-                WorkOutcomeKind.Retry => "retry",
-                WorkOutcomeKind.DeadLetter => "dead_letter",
-                WorkOutcomeKind.Defer => "defer",
-                _ => "lease_lost",
-            }),
+            new("outcome", outcome is { } kind ? WireName<WorkOutcomeKind>.Of(kind) : "lease_lost"),
         };
         _attempts.Add(1, tags);
         _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("queue", queue));

@@ -1,7 +1,8 @@
+using System.ComponentModel.DataAnnotations;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Platform.Queue;
 
@@ -11,7 +12,7 @@ namespace Larkway.Hub.Platform.Queue;
 public sealed record QueueDefinition(string Name, Func<IServiceProvider, CancellationToken, Task<QueueStats>> Stats);
 
 /// <summary>Settings of the queues as a whole, bound from <c>Larkway:Queues</c>.</summary>
-public sealed class QueuesOptions
+public sealed class QueuesOptions : IValidatableObject
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Queues";
@@ -21,7 +22,25 @@ public sealed class QueuesOptions
 
     /// <summary>A queue whose oldest due item has waited longer than this is stuck, for the readiness check (≥ 1 s). Default 10 min.</summary>
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!(StatsInterval >= TimeSpan.FromSeconds(1) && StatsInterval <= TimeSpan.FromHours(1)))
+        {
+            yield return new("Larkway:Queues:StatsInterval must be from 00:00:01 to 01:00:00.", [nameof(StatsInterval)]);
+        }
+
+        if (!(StuckAfter >= TimeSpan.FromSeconds(1)))
+        {
+            yield return new("Larkway:Queues:StuckAfter must be at least 00:00:01.", [nameof(StuckAfter)]);
+        }
+    }
 }
+
+/// <summary>Checks <see cref="QueuesOptions"/> at start (source-generated; the rules are the options' own Validate).</summary>
+[OptionsValidator]
+internal sealed partial class QueuesOptionsValidator : IValidateOptions<QueuesOptions>;
 
 /// <summary>Reads every queue's backlog now and then, for <see cref="QueueMetrics"/> and the readiness check.</summary>
 internal sealed partial class QueueMonitor(

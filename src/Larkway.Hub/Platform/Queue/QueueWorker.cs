@@ -1,6 +1,6 @@
+using Larkway.Hub.Platform.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Platform.Queue;
 

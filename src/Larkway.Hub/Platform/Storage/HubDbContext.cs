@@ -1,16 +1,16 @@
 using Larkway.Hub.Approvals;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
-using Larkway.Hub.Webhooks;
-using Larkway.Hub.Platform.Queue;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Larkway.Hub.Bots;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Leases;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Larkway.Hub.Platform.Storage;
 

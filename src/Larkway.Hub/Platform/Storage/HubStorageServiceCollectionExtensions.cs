@@ -1,8 +1,8 @@
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Larkway.Hub.Platform.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

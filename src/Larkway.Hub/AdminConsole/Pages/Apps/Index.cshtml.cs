@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using Larkway.Hub.Apps;
-using Microsoft.AspNetCore.Mvc;
 using Larkway.Hub.Platform.Audit;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Larkway.Hub.Notifications;
-using Microsoft.AspNetCore.Mvc;
 using Larkway.Hub.Platform.Audit;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

@@ -1,4 +1,5 @@
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -6,7 +7,7 @@ namespace Larkway.Hub.AdminConsole.Pages;
 
 internal sealed class NotificationsIndexModel(ConsoleQueries queries) : PageModel
 {
-    public static readonly string[] StatusNames = [.. Enum.GetValues<Platform.Queue.WorkState>().Select(NotificationWire.Status)];
+    public static IReadOnlyList<string> StatusNames => WireName<NotificationDeliveryStatus>.All;
 
     [BindProperty(SupportsGet = true)]
     public string? Type { get; set; }
@@ -23,15 +24,14 @@ internal sealed class NotificationsIndexModel(ConsoleQueries queries) : PageMode
         Platform.Queue.WorkState? status = null;
         if (!string.IsNullOrEmpty(Status))
         {
-            var match = Enum.GetValues<Platform.Queue.WorkState>().Where(s => NotificationWire.Status(s) == Status).ToArray();
-            if (match.Length == 0)
+            if (!WireName<NotificationDeliveryStatus>.TryParseAs<Platform.Queue.WorkState>(Status, NotificationWire.Status, out var match))
             {
                 Problem = $"Unknown status '{Status}'; pick one of: {string.Join(", ", StatusNames)}.";
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }
 
-            status = match[0];
+            status = match;
         }
 
         var rows = await queries.NotificationsAsync(Type?.Trim(), status, 200, HttpContext.RequestAborted).ConfigureAwait(false);

@@ -6,8 +6,8 @@ using Larkway.Feishu.Cards;
 using Larkway.Hub.AdminConsole.Cards;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
-using Microsoft.AspNetCore.Mvc;
 using Larkway.Hub.Platform.Audit;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc;
-using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
@@ -26,7 +27,7 @@ internal sealed class WebhookDeliveriesModel(WebhookStore store, IWorkQueue<Webh
         {
             if (!WebhookWire.TryParseStatus(Status, out var parsed))
             {
-                Problem = $"Unknown status '{Status}'; pick one of: {string.Join(", ", WebhookWire.StatusNames)}.";
+                Problem = $"Unknown status '{Status}'; pick one of: {WireName<WebhookDeliveryStatus>.Choices}.";
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }

@@ -1,7 +1,7 @@
+using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc;
-using Larkway.Hub.Platform.Audit;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 

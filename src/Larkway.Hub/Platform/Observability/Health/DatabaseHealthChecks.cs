@@ -1,7 +1,7 @@
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Platform.Observability.Health;
 

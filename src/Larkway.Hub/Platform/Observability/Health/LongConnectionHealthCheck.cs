@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
+using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Leases;
-using Larkway.Hub.Inbox;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Platform.Observability.Health;
 

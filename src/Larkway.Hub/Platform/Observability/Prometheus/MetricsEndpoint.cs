@@ -1,7 +1,7 @@
+using Larkway.Hub.Platform.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Larkway.Hub.Platform.Auth;
 
 namespace Larkway.Hub.Platform.Observability.Prometheus;
 

@@ -1,0 +1,73 @@
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Notifications;
+using Larkway.Hub.Webhooks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Tests.Platform;
+
+/// <summary>
+/// Settings are checked by source-generated validators: a bad value stops the Hub at start with every problem of the
+/// section at once, each naming the setting and the accepted range.
+/// </summary>
+public sealed class OptionsValidationTests
+{
+    [Fact]
+    public void Inbox_settings_report_every_problem_by_setting_name()
+    {
+        var failure = Validate<InboxOptions>(
+            services => services.AddHubInbox(Configuration(("Larkway:Inbox:BatchSize", "0"), ("Larkway:Inbox:ClaimDelay", "00:01:00"), ("Larkway:Inbox:RetryJitter", "2"))));
+
+        failure.ShouldContain("Larkway:Inbox:BatchSize must be at least 1.");
+        failure.ShouldContain("Larkway:Inbox:ClaimDelay must be zero or more, and less than PollInterval.");
+        failure.ShouldContain("Larkway:Inbox:RetryJitter must be between 0 and 1.");
+    }
+
+    [Fact]
+    public void Notification_settings_report_every_problem_by_setting_name()
+    {
+        var failure = Validate<NotificationOptions>(
+            services => services.AddHubNotifications(Configuration(("Larkway:Notifications:Concurrency", "0"), ("Larkway:Notifications:MessagesPerMinute", "1"))));
+
+        failure.ShouldContain("Larkway:Notifications:Concurrency must be at least 1.");
+        failure.ShouldContain("Larkway:Notifications:MessagesPerSecond must be at least 1 and MessagesPerMinute at least as many.");
+    }
+
+    [Fact]
+    public void Webhook_settings_report_every_problem_by_setting_name()
+    {
+        var failure = Validate<WebhookOptions>(
+            services => services.AddHubWebhooks(Configuration(("Larkway:Webhooks:MaxAttempts", "0"), ("Larkway:Webhooks:LeaseDuration", "00:00:01"))));
+
+        failure.ShouldContain("Larkway:Webhooks:MaxAttempts must be at least 1.");
+        failure.ShouldContain("Larkway:Webhooks:LeaseDuration");
+    }
+
+    [Fact]
+    public void Defaults_are_valid()
+    {
+        var services = new ServiceCollection();
+        var configuration = Configuration();
+        services.AddHubInbox(configuration);
+        services.AddHubNotifications(configuration);
+        services.AddHubWebhooks(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        Should.NotThrow(() => provider.GetRequiredService<IOptions<InboxOptions>>().Value);
+        Should.NotThrow(() => provider.GetRequiredService<IOptions<NotificationOptions>>().Value);
+        Should.NotThrow(() => provider.GetRequiredService<IOptions<WebhookOptions>>().Value);
+    }
+
+    private static string Validate<TOptions>(Action<IServiceCollection> register)
+        where TOptions : class
+    {
+        var services = new ServiceCollection();
+        register(services);
+        using var provider = services.BuildServiceProvider();
+        return Should.Throw<OptionsValidationException>(() => provider.GetRequiredService<IOptions<TOptions>>().Value).Message;
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+}
