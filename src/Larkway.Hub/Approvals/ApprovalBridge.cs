@@ -3,6 +3,7 @@ using Larkway.Feishu.Approval;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Webhooks;
@@ -465,4 +466,3 @@ internal sealed record ApprovalSubmission(int Attempts, DateTimeOffset? NextAtte
 internal sealed record ApprovalApplied(ApprovalRow Approval, IReadOnlyList<ApprovalTransitionRow> Added);
 
 /// <summary>Feishu's answer to a failed call: its code, message and log id (what Feishu support asks for).</summary>
-internal sealed record FeishuFailure(int Code, string Message, string? LogId);

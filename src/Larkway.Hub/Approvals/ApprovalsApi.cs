@@ -278,7 +278,7 @@ public sealed record ApprovalDto(
     JsonElement Form,
     ApprovalTaskDto[] Tasks,
     ApprovalTransitionDto[]? History,
-    ApprovalErrorDto? Error,
+    FeishuErrorDto? Error,
     int Attempts,
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset CreatedAt,
@@ -303,7 +303,6 @@ public sealed record ApprovalTransitionDto(
 public sealed record ApprovalTransitionTaskDto(string Id, string? Status, string? NodeName);
 
 /// <summary>Feishu's answer to a failed create (or the last failed attempt).</summary>
-public sealed record ApprovalErrorDto(int Code, string? Message, string? LogId);
 
 /// <summary>A page of approvals; <c>next</c> is the <c>before</c> of the next page (null on the last).</summary>
 public sealed record ApprovalListDto(ApprovalDto[] Items, string? Next);
@@ -334,7 +333,7 @@ internal static class ApprovalWire
             form.RootElement.Clone(),
             [.. tasks.Select(t => new ApprovalTaskDto(t.Id, t.OpenId, t.NodeId, t.NodeName, t.Status.ToLowerInvariant(), t.Comment))],
             history is null ? null : [.. history.Select(ToDto)],
-            row.ErrorCode is { } code ? new ApprovalErrorDto(code, row.ErrorMessage, row.LogId) : null,
+            row.ErrorCode is { } code ? new FeishuErrorDto(code, row.ErrorMessage, row.LogId) : null,
             submission?.Attempts ?? 0,
             row.Status == ApprovalState.Submitting ? submission?.NextAttemptAt : null,
             row.CreatedAt,

@@ -3,6 +3,7 @@ using Larkway.Feishu;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -85,11 +86,11 @@ internal sealed partial class NotificationSender(
         catch (HubAppNotFoundException ex)
         {
             // Disabled (or deleted) after it was accepted: retried with back-off, so enabling the app again resumes it.
-            return Failed(notification, delivery, new DeliveryError(AppUnavailableCode, ex.Message, null), transient: true);
+            return Failed(notification, delivery, new FeishuFailure(AppUnavailableCode, ex.Message, null), transient: true);
         }
         catch (RecipientNotFoundException ex)
         {
-            return Failed(notification, delivery, new DeliveryError(RecipientNotFoundException.Code, ex.Message, null), transient: false);
+            return Failed(notification, delivery, new FeishuFailure(RecipientNotFoundException.Code, ex.Message, null), transient: false);
         }
         catch (FeishuApiException ex) when (FeishuErrorCodes.IsRateLimit(ex.Code) || ex.HttpStatus == System.Net.HttpStatusCode.TooManyRequests)
         {
@@ -112,11 +113,11 @@ internal sealed partial class NotificationSender(
         }
         catch (FeishuApiException ex)
         {
-            return Failed(notification, delivery, new DeliveryError(ex.Code, ex.Msg, ex.LogId), ex.IsTransient);
+            return Failed(notification, delivery, new FeishuFailure(ex.Code, ex.Msg, ex.LogId), ex.IsTransient);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return Failed(notification, delivery, new DeliveryError(FeishuErrorCodes.NetworkError, ex.GetType().Name + ": " + ex.Message, null), transient: true);
+            return Failed(notification, delivery, new FeishuFailure(FeishuErrorCodes.NetworkError, ex.GetType().Name + ": " + ex.Message, null), transient: true);
         }
     }
 
@@ -124,7 +125,7 @@ internal sealed partial class NotificationSender(
     public Task OnRecordedAsync(NotificationDeliveryRow item, WorkOutcome<NotificationDeliveryRow> outcome, CancellationToken cancellationToken) =>
         outcome.Kind == WorkOutcomeKind.Done ? store.RequeueIfStaleAsync(item.Id, cancellationToken) : Task.CompletedTask;
 
-    private WorkOutcome<NotificationDeliveryRow> Failed(NotificationRow notification, NotificationDeliveryRow delivery, DeliveryError error, bool transient)
+    private WorkOutcome<NotificationDeliveryRow> Failed(NotificationRow notification, NotificationDeliveryRow delivery, FeishuFailure error, bool transient)
     {
         var retryAt = transient ? _options.Retry.NextAttempt(time.GetUtcNow(), delivery.Attempts) : null;
         if (retryAt is { } at)

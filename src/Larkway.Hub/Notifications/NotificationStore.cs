@@ -301,4 +301,3 @@ internal enum NotificationCreateStatus
 internal sealed record NotificationCreateResult(NotificationCreateStatus Status, string Id);
 
 /// <summary>Why an attempt failed: Feishu's code (0 for transport failures), message and log id.</summary>
-internal sealed record DeliveryError(int Code, string Message, string? LogId);

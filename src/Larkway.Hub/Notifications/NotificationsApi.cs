@@ -354,10 +354,8 @@ public sealed record NotificationRecipientDto(
     DateTimeOffset? SentAt,
     int? Version,
     DateTimeOffset? NextAttemptAt,
-    NotificationErrorDto? Error);
+    FeishuErrorDto? Error);
 
-/// <summary>Feishu's answer to the last failed attempt.</summary>
-public sealed record NotificationErrorDto(int Code, string? Message, string? LogId);
 
 /// <summary>Creates an API key.</summary>
 public sealed record ApiKeyCreateDto(string? Name, string?[]? Types);
@@ -393,7 +391,7 @@ internal static class NotificationWire
             d.SentAt,
             d.SentVersion,
             d.State is WorkState.Pending or WorkState.Retrying ? d.NextAttemptAt : null,
-            d.ErrorCode is { } code ? new NotificationErrorDto(code, d.LastError, d.LogId) : null)).ToArray();
+            d.ErrorCode is { } code ? new FeishuErrorDto(code, d.LastError, d.LogId) : null)).ToArray();
         return new NotificationDto(notification.Id, notification.Type, notification.IdempotencyKey, notification.CreatedAt, notification.Version, Overall(deliveries), recipients,
             notification.Decision,
             [.. (actions ?? []).Select(a => new NotificationActionDto(

@@ -4,11 +4,11 @@ using Larkway.Hub.Approvals.Cards;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Tests.Approvals;
 

@@ -1,13 +1,14 @@
-using Microsoft.EntityFrameworkCore;
-using Larkway.Hub.Platform.Queue;
 using System.Text;
 using System.Text.Json;
 using Larkway.Hub.Approvals;
+using Larkway.Hub.Platform.Http;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Larkway.Hub.Webhooks;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Hub.Tests.Approvals;
 
