@@ -49,6 +49,8 @@ public static class HubApprovalsServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
         services.TryAddSingleton<ApprovalStore>();
         services.TryAddSingleton<ApprovalDefinitions>();
         services.TryAddSingleton<ApprovalBridge>();

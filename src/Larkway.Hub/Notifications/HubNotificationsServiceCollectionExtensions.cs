@@ -37,6 +37,8 @@ public static class HubNotificationsServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
         services.TryAddSingleton<NotificationStore>();
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<NotificationTypeStore>();
