@@ -29,7 +29,14 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
 
         // Some traffic that works: a notification to the general chat.
         var general = hub.Host.Emulator.State.Chats.Single(c => c.Name == Larkway.Emulator.Seed.DefaultSeed.GeneralChatName).ChatId;
-        (await admin.PostAsJsonAsync("/api/v1/notifications", Notification("ok-1", general))).EnsureSuccessStatusCode();
+        using (var ok = await admin.PostAsJsonAsync("/api/v1/notifications", Notification("ok-1", general)))
+        {
+            var id = (await ok.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
+            for (var i = 0; i < 300 && (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/notifications/{id}")).GetProperty("status").GetString() != "sent"; i++)
+            {
+                await Task.Delay(100); // a hang guard: it is sent within moments
+            }
+        }
 
         // Then Feishu answers 500 to message sends: the next notification's calls fail.
         (await control.PostAsJsonAsync("/_emulator/faults", new { endpoint = "POST /open-apis/im/v1/messages", kind = "server_error", count = 1000 })).EnsureSuccessStatusCode();

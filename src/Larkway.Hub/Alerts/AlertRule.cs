@@ -48,19 +48,19 @@ internal sealed class AlertRule
 
     public static readonly AlertRule ApiErrorRate = new(
         "api_error_rate", "ApiErrorRate", "Open Platform API error rate", "percent of calls", 0.5, 0, 100, TimeSpan.FromMinutes(5), hasMinSamples: true,
-        s => $"more than {P(s.Threshold)} of Open Platform calls fail within {W(s.Window)} (at least {N(s.MinSamples)} calls)",
+        s => $"more than {P(s.Threshold)} of Open Platform calls fail within {W(s.Window)} (at least {Count(s.MinSamples, "call")})",
         (s, snap) =>
         {
             var t = snap.Window(s.Window);
             var rate = t.ApiErrorPercent ?? 0;
             return new(t.ApiCalls >= s.MinSamples && rate > s.Threshold,
-                $"{P(rate)} of {N(t.ApiCalls)} Open Platform calls failed in the last {W(s.Window)} ({N(t.ApiErrors)} errors; threshold {P(s.Threshold)}, at least {N(s.MinSamples)} calls).");
+                $"{P(rate)} of {N(t.ApiCalls)} Open Platform calls failed in the last {W(s.Window)} ({N(t.ApiErrors)} errors; threshold {P(s.Threshold)}, at least {Count(s.MinSamples, "call")}).");
         },
         defaultMinSamples: 20);
 
     public static readonly AlertRule EventLatency = new(
         "event_latency", "EventLatency", "Event processing over threshold", "seconds, p95", 2, 0.05, 300, TimeSpan.FromMinutes(5), hasMinSamples: true,
-        s => $"the p95 of event processing (Feishu push to handled) is over {Sec(s.Threshold)} within {W(s.Window)} (at least {N(s.MinSamples)} events)",
+        s => $"the p95 of event processing (Feishu push to handled) is over {Sec(s.Threshold)} within {W(s.Window)} (at least {Count(s.MinSamples, "event")})",
         (s, snap) =>
         {
             var t = snap.Window(s.Window);
@@ -78,7 +78,7 @@ internal sealed class AlertRule
 
             var value = p95 is { } v ? (above ? "over " : "about ") + Sec(v) : "not measured";
             return new(t.LatencyCount >= s.MinSamples && over,
-                $"p95 {value} over {N(t.LatencyCount)} events in the last {W(s.Window)} (threshold {Sec(s.Threshold)}, at least {N(s.MinSamples)} events).");
+                $"p95 {value} over {N(t.LatencyCount)} events in the last {W(s.Window)} (threshold {Sec(s.Threshold)}, at least {Count(s.MinSamples, "event")}).");
         },
         defaultMinSamples: 20);
 
@@ -191,6 +191,8 @@ internal sealed class AlertRule
     public string Describe(AlertRuleSettings settings) => _describe(settings);
 
     private static string N(double value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
+
+    private static string Count(double value, string noun) => N(value) + " " + noun + (value == 1 ? "" : "s");
 
     private static string P(double value) => value.ToString("0.##", CultureInfo.InvariantCulture) + " %";
 

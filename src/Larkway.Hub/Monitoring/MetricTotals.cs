@@ -6,6 +6,9 @@ namespace Larkway.Hub.Monitoring;
 /// </summary>
 public sealed class MetricTotals
 {
+    /// <summary>Rows added: 0 when no replica was running (or writing) in the window.</summary>
+    public int Rows { get; private set; }
+
     public long ApiCalls { get; private set; }
 
     public long ApiErrors { get; private set; }
@@ -72,6 +75,7 @@ public sealed class MetricTotals
     public void Add(MetricMinuteRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
+        Rows++;
         ApiCalls += row.ApiCalls;
         ApiErrors += row.ApiErrors;
         TokenLookups += row.TokenLookups;

@@ -113,10 +113,11 @@ internal sealed class MonitoringDashboard(MetricRecorder recorder, MetricStore s
     private static IReadOnlyList<(ChartSpec, string, string)> Charts(IReadOnlyList<MetricPoint> series, TimeSpan step, string over)
     {
         var minutes = step.TotalMinutes;
-        var events = series.Select(p => (p.Start, (double?)(p.Totals.EventsHandled / minutes))).ToList();
+        // A step no replica wrote (the Hub was not running) is a gap, not a zero.
+        var events = series.Select(p => (p.Start, p.Totals.Rows == 0 ? null : (double?)(p.Totals.EventsHandled / minutes))).ToList();
         var errors = series.Select(p => (p.Start, p.Totals.ApiErrorPercent)).ToList();
         var latency = series.Select(p => (p.Start, p.Totals.LatencyP95(out _))).ToList();
-        var depth = series.Select(p => (p.Start, (double?)p.Totals.QueueWaitingMax)).ToList();
+        var depth = series.Select(p => (p.Start, p.Totals.Rows == 0 ? null : (double?)p.Totals.QueueWaitingMax)).ToList();
         return
         [
             Chart("chart-events", "Events handled per minute", over, "", events, null),
