@@ -156,6 +156,8 @@ public static partial class HubApp
         services.AddHubConsole();
         services.AddHubApps(configuration);
         services.AddHubObservability(configuration, settings);
+        services.AddHubMonitoring(configuration);
+        services.AddHubAlerts(configuration);
 
         services.AddFeishuEventReceiver(AppName, o =>
         {

@@ -34,6 +34,8 @@ public static class HubApprovalsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApprovalOptions>, ApprovalOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
         services.TryAddSingleton<ApprovalStore>();
         services.TryAddSingleton<ApprovalDefinitions>();
         services.TryAddSingleton<ApprovalBridge>();

@@ -30,6 +30,8 @@ public static class HubNotificationsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
         services.TryAddSingleton<NotificationStore>();
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<NotificationTypeStore>();

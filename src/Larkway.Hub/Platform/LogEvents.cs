@@ -1,8 +1,10 @@
 namespace Larkway.Hub.Platform;
 
 /// <summary>
-/// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder; a new message takes the
-/// next free id of its folder's range.
+/// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder: 40xx storage, inbox and
+/// auth, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 46xx approvals, 47xx bots, 48xx the work queue,
+/// 49xx observability (490x–491x export and health, 492x the dashboard's recorder, 493x alerts). A new message takes
+/// the next free id of its folder's range.
 /// </summary>
 internal static class LogEvents
 {
@@ -112,4 +114,15 @@ internal static class LogEvents
     public const int DatabaseHealthCheckUnreachable = 4910;
     public const int MigrationsHealthCheckUnreadable = 4911;
     public const int LongConnectionHealthCheckUnreadable = 4912;
+
+    // Monitoring (Monitoring/): the recorder behind the console's dashboard.
+    public const int MonitoringFlushFailed = 4920;
+    public const int MonitoringPruned = 4921;
+
+    // Alerts (Alerts/).
+    public const int AlertOpened = 4930;
+    public const int AlertCleared = 4931;
+    public const int AlertEvaluationFailed = 4932;
+    public const int AlertNotifyFailed = 4933;
+    public const int AlertNotificationSkipped = 4934;
 }

@@ -221,6 +221,7 @@ public abstract class ApprovalCardsStoreTests
                     NotificationQueue.Name, sp.GetRequiredService<IDbContextFactory<HubDbContext>>(), sp.GetRequiredService<IHubStorageProvider>(), sp.GetRequiredService<TimeProvider>()));
                 s.AddSingleton<NotificationStore>();
                 s.AddSingleton<NotificationTypeStore>();
+                s.AddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
                 s.AddSingleton<NotificationComposer>();
                 s.AddSingleton<ApprovalCards>();
             });

@@ -230,7 +230,7 @@ public sealed class HubNotificationsTests
         using var admin = Client(hub, HubSandbox.AdminKey);
         var types = await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types");
         types.EnumerateArray().Select(t => t.GetProperty("name").GetString()).ShouldBe(
-            ["approval.decided", "contract.expiring", "payment.pending", "purchase_order.created", "requisition.submitted"]);
+            ["approval.decided", "contract.expiring", "larkway.alert", "payment.pending", "purchase_order.created", "requisition.submitted"]);
         foreach (var type in types.EnumerateArray())
         {
             var preview = await (await admin.PostAsJsonAsync($"/api/v1/notification-types/{type.GetProperty("name").GetString()}/preview", new { })).Content.ReadFromJsonAsync<JsonElement>();

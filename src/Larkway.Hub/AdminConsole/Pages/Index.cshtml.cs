@@ -1,10 +1,39 @@
+using Larkway.Hub.Monitoring;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-internal sealed class IndexModel(ConsoleQueries queries) : PageModel
+internal sealed class IndexModel(ConsoleQueries queries, MonitoringDashboard dashboard) : PageModel
 {
     public DashboardCounts? Counts { get; private set; }
 
-    public async Task OnGetAsync() => Counts = await queries.CountsAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+    public DashboardView? View { get; private set; }
+
+    /// <summary><c>hour</c> (default) or <c>day</c>: the charts' span. Anything else is the default.</summary>
+    [BindProperty(SupportsGet = true, Name = "range")]
+    public string? Range { get; set; }
+
+    public async Task OnGetAsync()
+    {
+        var range = string.Equals(Range, "day", StringComparison.OrdinalIgnoreCase) ? DashboardRange.Day : DashboardRange.Hour;
+        Counts = await queries.CountsAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+        View = await dashboard.ReadAsync(range, HttpContext.RequestAborted).ConfigureAwait(false);
+    }
+
+    public static string StatusClass(MetricStatus status) => status switch
+    {
+        MetricStatus.Met => "metric-met",
+        MetricStatus.Breached => "metric-breached",
+        MetricStatus.NotApplicable => "metric-na",
+        _ => "metric-nodata",
+    };
+
+    public static string StatusText(MetricStatus status) => status switch
+    {
+        MetricStatus.Met => "OK",
+        MetricStatus.Breached => "Breached",
+        MetricStatus.NotApplicable => "Not applicable",
+        _ => "No data",
+    };
 }

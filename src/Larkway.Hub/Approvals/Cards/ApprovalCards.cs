@@ -26,8 +26,25 @@ internal sealed partial class ApprovalCards(
     NotificationComposer composer,
     IOptions<ApprovalOptions> options,
     TimeProvider time,
+    Platform.Observability.CardTelemetry cardTelemetry,
     ILogger<ApprovalCards> logger)
 {
+    /// <summary>Renders an approver's card, counted for the dashboard's card-rendering success.</summary>
+    private string Rendered(Func<string> render)
+    {
+        try
+        {
+            var card = render();
+            cardTelemetry.Rendered(Platform.Observability.CardTelemetry.Approval, ok: true);
+            return card;
+        }
+        catch
+        {
+            cardTelemetry.Rendered(Platform.Observability.CardTelemetry.Approval, ok: false);
+            throw;
+        }
+    }
+
     /// <summary>The notification type of approval cards.</summary>
     public const string TaskType = "larkway.approval.task";
 
@@ -69,7 +86,7 @@ internal sealed partial class ApprovalCards(
             }
 
             // Re-render first, record after: a crash in between re-renders once more, which shows the same.
-            var content = ApprovalCardRenderer.Render(approval, card.TaskId, status);
+            var content = Rendered(() => ApprovalCardRenderer.Render(approval, card.TaskId, status));
             await notifications.UpdateContentAsync(card.NotificationId, "card", content, null, cancellationToken).ConfigureAwait(false);
             await UpdateCardAsync(card.Id, status, shown, cancellationToken).ConfigureAwait(false);
         }
@@ -146,7 +163,7 @@ internal sealed partial class ApprovalCards(
     {
         var shown = ApprovalCardRenderer.Shown(task.Status, approval.Status);
         var request = Request(TaskType, $"task:{approval.Id}:{task.Id}", approval.App, task.OpenId!,
-            ApprovalCardRenderer.Render(approval, task.Id, task.Status)) with
+            Rendered(() => ApprovalCardRenderer.Render(approval, task.Id, task.Status))) with
         {
             Data = new JsonObject { ["approval_id"] = approval.Id, ["task_id"] = task.Id, ["reference"] = approval.Reference }.ToJsonString(),
         };

@@ -24,6 +24,7 @@ internal sealed partial class NotificationCardActions(
     IEnumerable<INotificationCardHandler> handlers,
     NotificationClickers clickers,
     TimeProvider time,
+    Platform.Observability.CardTelemetry cards,
     ILogger<NotificationCardActions> logger)
 {
     private const int ClickRaceChecks = 8;
@@ -85,6 +86,10 @@ internal sealed partial class NotificationCardActions(
         {
             var values = NotificationTypeAction.Context(notification.Data, action.Name, context.Event.Operator, form);
             var (response, cardProblems) = action.Answer(values, id, notification.Type);
+            if (action.Card is not null)
+            {
+                cards.Rendered(Platform.Observability.CardTelemetry.NotificationAction, ok: cardProblems.Count == 0);
+            }
             if (cardProblems.Count > 0)
             {
                 LogAfterCardInvalid(logger, notification.Type, action.Name, id, string.Join("; ", cardProblems));
@@ -96,6 +101,7 @@ internal sealed partial class NotificationCardActions(
         }
         catch (CardTemplateException ex)
         {
+            cards.Rendered(Platform.Observability.CardTelemetry.NotificationAction, ok: false);
             LogAfterCardInvalid(logger, notification.Type, action.Name, id, ex.Message);
             return CardActionResponse.WithToast(CardToastType.Success, "Received.");
         }

@@ -10,7 +10,7 @@ namespace Larkway.Hub.Notifications.Types;
 /// rendered with the caller's data and its recipients added to the caller's. The rendered card is validated here,
 /// before anything is stored.
 /// </summary>
-internal sealed class NotificationComposer(NotificationTypeStore types)
+internal sealed class NotificationComposer(NotificationTypeStore types, Platform.Observability.CardTelemetry cards)
 {
     /// <param name="request">The parsed request.</param>
     /// <param name="forUpdate">An update of a notification already accepted: the switch does not apply (a card already sent is kept current).</param>
@@ -50,6 +50,7 @@ internal sealed class NotificationComposer(NotificationTypeStore types)
         }
         catch (CardTemplateException ex)
         {
+            cards.Rendered(Platform.Observability.CardTelemetry.Notification, ok: false);
             return Problem("data", $"The type's template could not be rendered with this data ({ex.Message}).");
         }
 
@@ -57,6 +58,9 @@ internal sealed class NotificationComposer(NotificationTypeStore types)
         {
             problems.Add(new("data", $"With this data the card is larger than Feishu's {NotificationLimits.MaxContentBytes / 1024} KB."));
         }
+
+        // Counted once the card is known good or bad; recipient problems are the caller's, not the card's.
+        cards.Rendered(Platform.Observability.CardTelemetry.Notification, ok: !problems.Exists(p => p.Field == "data"));
 
         var recipients = request.Recipients.Concat(typeRecipients).Distinct().ToList();
         if (recipients.Count == 0)

@@ -90,6 +90,12 @@ public class HubDbContext : DbContext
     /// <summary>The approval cards sent to approvers, one per task, with their reminders.</summary>
     public DbSet<Approvals.Cards.ApprovalCardRow> ApprovalCards => Set<Approvals.Cards.ApprovalCardRow>();
 
+    /// <summary>Each replica's measurements per minute, for the console's dashboard and the alerts.</summary>
+    public DbSet<Monitoring.MetricMinuteRow> MetricMinutes => Set<Monitoring.MetricMinuteRow>();
+
+    /// <summary>Alerts: one per breach of a rule, opened and cleared.</summary>
+    public DbSet<Alerts.AlertRow> Alerts => Set<Alerts.AlertRow>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -123,6 +129,8 @@ public class HubDbContext : DbContext
         modelBuilder.ApplyConfiguration(new Approvals.ApprovalConfiguration());
         modelBuilder.ApplyConfiguration(new Approvals.ApprovalTransitionConfiguration());
         modelBuilder.ApplyConfiguration(new Approvals.ApprovalCardConfiguration());
+        modelBuilder.ApplyConfiguration(new Monitoring.MetricMinuteConfiguration());
+        modelBuilder.ApplyConfiguration(new Alerts.AlertConfiguration());
     }
 }
 

@@ -81,6 +81,27 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "hub_alerts",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    rule = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    opened_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    cleared_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    cleared_detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    notification_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    notice_problem = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    cleared_notification_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    cleared_notice_problem = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_hub_alerts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "hub_apps",
                 columns: table => new
                 {
@@ -145,6 +166,31 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_hub_leases", x => x.name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "hub_metric_minutes",
+                columns: table => new
+                {
+                    replica = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    minute = table.Column<long>(type: "INTEGER", nullable: false),
+                    api_calls = table.Column<long>(type: "INTEGER", nullable: false),
+                    api_errors = table.Column<long>(type: "INTEGER", nullable: false),
+                    token_lookups = table.Column<long>(type: "INTEGER", nullable: false),
+                    token_hits = table.Column<long>(type: "INTEGER", nullable: false),
+                    token_fetches = table.Column<long>(type: "INTEGER", nullable: false),
+                    token_failures = table.Column<long>(type: "INTEGER", nullable: false),
+                    events_handled = table.Column<long>(type: "INTEGER", nullable: false),
+                    event_latency = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    cards_rendered = table.Column<long>(type: "INTEGER", nullable: false),
+                    cards_failed = table.Column<long>(type: "INTEGER", nullable: false),
+                    dead_letters = table.Column<long>(type: "INTEGER", nullable: false),
+                    queue_waiting = table.Column<long>(type: "INTEGER", nullable: false),
+                    queue_oldest_seconds = table.Column<double>(type: "REAL", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_hub_metric_minutes", x => new { x.replica, x.minute });
                 });
 
             migrationBuilder.CreateTable(
@@ -489,10 +535,27 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_hub_alerts_opened_at",
+                table: "hub_alerts",
+                column: "opened_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_hub_alerts_open_rule",
+                table: "hub_alerts",
+                column: "rule",
+                unique: true,
+                filter: "cleared_at IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ux_hub_data_protection_keys_friendly_name",
                 table: "hub_data_protection_keys",
                 column: "friendly_name",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_hub_metric_minutes_minute",
+                table: "hub_metric_minutes",
+                column: "minute");
 
             migrationBuilder.CreateIndex(
                 name: "ix_hub_work_items_queue_state_next_attempt_at",
@@ -575,6 +638,9 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                 name: "bot_conversations");
 
             migrationBuilder.DropTable(
+                name: "hub_alerts");
+
+            migrationBuilder.DropTable(
                 name: "hub_apps");
 
             migrationBuilder.DropTable(
@@ -585,6 +651,9 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "hub_leases");
+
+            migrationBuilder.DropTable(
+                name: "hub_metric_minutes");
 
             migrationBuilder.DropTable(
                 name: "hub_settings");

@@ -11,7 +11,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresHubDbContext))]
-    [Migration("20261123025647_Initial")]
+    [Migration("20261123031839_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -23,6 +23,74 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("Larkway.Hub.Alerts.AlertRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ClearedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cleared_at");
+
+                    b.Property<string>("ClearedDetail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("cleared_detail");
+
+                    b.Property<string>("ClearedNoticeProblem")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("cleared_notice_problem");
+
+                    b.Property<string>("ClearedNotificationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("cleared_notification_id");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("NoticeProblem")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("notice_problem");
+
+                    b.Property<string>("NotificationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("notification_id");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("rule");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hub_alerts");
+
+                    b.HasIndex("OpenedAt")
+                        .HasDatabaseName("ix_hub_alerts_opened_at");
+
+                    b.HasIndex("Rule")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hub_alerts_open_rule")
+                        .HasFilter("cleared_at IS NULL");
+
+                    b.ToTable("hub_alerts", (string)null);
+                });
 
             modelBuilder.Entity("Larkway.Hub.Approvals.ApprovalRow", b =>
                 {
@@ -550,6 +618,80 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasDatabaseName("ix_inbox_events_status_next_attempt_at");
 
                     b.ToTable("inbox_events", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Monitoring.MetricMinuteRow", b =>
+                {
+                    b.Property<string>("Replica")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("replica");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("bigint")
+                        .HasColumnName("minute");
+
+                    b.Property<long>("ApiCalls")
+                        .HasColumnType("bigint")
+                        .HasColumnName("api_calls");
+
+                    b.Property<long>("ApiErrors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("api_errors");
+
+                    b.Property<long>("CardsFailed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cards_failed");
+
+                    b.Property<long>("CardsRendered")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cards_rendered");
+
+                    b.Property<long>("DeadLetters")
+                        .HasColumnType("bigint")
+                        .HasColumnName("dead_letters");
+
+                    b.Property<string>("EventLatency")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("event_latency");
+
+                    b.Property<long>("EventsHandled")
+                        .HasColumnType("bigint")
+                        .HasColumnName("events_handled");
+
+                    b.Property<double>("QueueOldestSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("queue_oldest_seconds");
+
+                    b.Property<long>("QueueWaiting")
+                        .HasColumnType("bigint")
+                        .HasColumnName("queue_waiting");
+
+                    b.Property<long>("TokenFailures")
+                        .HasColumnType("bigint")
+                        .HasColumnName("token_failures");
+
+                    b.Property<long>("TokenFetches")
+                        .HasColumnType("bigint")
+                        .HasColumnName("token_fetches");
+
+                    b.Property<long>("TokenHits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("token_hits");
+
+                    b.Property<long>("TokenLookups")
+                        .HasColumnType("bigint")
+                        .HasColumnName("token_lookups");
+
+                    b.HasKey("Replica", "Minute")
+                        .HasName("pk_hub_metric_minutes");
+
+                    b.HasIndex("Minute")
+                        .HasDatabaseName("ix_hub_metric_minutes_minute");
+
+                    b.ToTable("hub_metric_minutes", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Notifications.ApiKeyRow", b =>

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(HubDbContext))]
-    [Migration("20261123025607_Initial")]
+    [Migration("20261123031649_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -18,6 +18,72 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.11");
+
+            modelBuilder.Entity("Larkway.Hub.Alerts.AlertRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ClearedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cleared_at");
+
+                    b.Property<string>("ClearedDetail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cleared_detail");
+
+                    b.Property<string>("ClearedNoticeProblem")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cleared_notice_problem");
+
+                    b.Property<string>("ClearedNotificationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cleared_notification_id");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("NoticeProblem")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notice_problem");
+
+                    b.Property<string>("NotificationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notification_id");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hub_alerts");
+
+                    b.HasIndex("OpenedAt")
+                        .HasDatabaseName("ix_hub_alerts_opened_at");
+
+                    b.HasIndex("Rule")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hub_alerts_open_rule")
+                        .HasFilter("cleared_at IS NULL");
+
+                    b.ToTable("hub_alerts", (string)null);
+                });
 
             modelBuilder.Entity("Larkway.Hub.Approvals.ApprovalRow", b =>
                 {
@@ -539,6 +605,80 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_inbox_events_status_next_attempt_at");
 
                     b.ToTable("inbox_events", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Monitoring.MetricMinuteRow", b =>
+                {
+                    b.Property<string>("Replica")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replica");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("minute");
+
+                    b.Property<long>("ApiCalls")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("api_calls");
+
+                    b.Property<long>("ApiErrors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("api_errors");
+
+                    b.Property<long>("CardsFailed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cards_failed");
+
+                    b.Property<long>("CardsRendered")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cards_rendered");
+
+                    b.Property<long>("DeadLetters")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dead_letters");
+
+                    b.Property<string>("EventLatency")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_latency");
+
+                    b.Property<long>("EventsHandled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("events_handled");
+
+                    b.Property<double>("QueueOldestSeconds")
+                        .HasColumnType("REAL")
+                        .HasColumnName("queue_oldest_seconds");
+
+                    b.Property<long>("QueueWaiting")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("queue_waiting");
+
+                    b.Property<long>("TokenFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("token_failures");
+
+                    b.Property<long>("TokenFetches")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("token_fetches");
+
+                    b.Property<long>("TokenHits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("token_hits");
+
+                    b.Property<long>("TokenLookups")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("token_lookups");
+
+                    b.HasKey("Replica", "Minute")
+                        .HasName("pk_hub_metric_minutes");
+
+                    b.HasIndex("Minute")
+                        .HasDatabaseName("ix_hub_metric_minutes_minute");
+
+                    b.ToTable("hub_metric_minutes", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Notifications.ApiKeyRow", b =>

@@ -82,6 +82,27 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "hub_alerts",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    rule = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    opened_at = table.Column<long>(type: "bigint", nullable: false),
+                    detail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    cleared_at = table.Column<long>(type: "bigint", nullable: true),
+                    cleared_detail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    notification_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    notice_problem = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    cleared_notification_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    cleared_notice_problem = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_hub_alerts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "hub_apps",
                 columns: table => new
                 {
@@ -146,6 +167,31 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_hub_leases", x => x.name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "hub_metric_minutes",
+                columns: table => new
+                {
+                    replica = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    minute = table.Column<long>(type: "bigint", nullable: false),
+                    api_calls = table.Column<long>(type: "bigint", nullable: false),
+                    api_errors = table.Column<long>(type: "bigint", nullable: false),
+                    token_lookups = table.Column<long>(type: "bigint", nullable: false),
+                    token_hits = table.Column<long>(type: "bigint", nullable: false),
+                    token_fetches = table.Column<long>(type: "bigint", nullable: false),
+                    token_failures = table.Column<long>(type: "bigint", nullable: false),
+                    events_handled = table.Column<long>(type: "bigint", nullable: false),
+                    event_latency = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    cards_rendered = table.Column<long>(type: "bigint", nullable: false),
+                    cards_failed = table.Column<long>(type: "bigint", nullable: false),
+                    dead_letters = table.Column<long>(type: "bigint", nullable: false),
+                    queue_waiting = table.Column<long>(type: "bigint", nullable: false),
+                    queue_oldest_seconds = table.Column<double>(type: "double precision", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_hub_metric_minutes", x => new { x.replica, x.minute });
                 });
 
             migrationBuilder.CreateTable(
@@ -490,10 +536,27 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_hub_alerts_opened_at",
+                table: "hub_alerts",
+                column: "opened_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_hub_alerts_open_rule",
+                table: "hub_alerts",
+                column: "rule",
+                unique: true,
+                filter: "cleared_at IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ux_hub_data_protection_keys_friendly_name",
                 table: "hub_data_protection_keys",
                 column: "friendly_name",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_hub_metric_minutes_minute",
+                table: "hub_metric_minutes",
+                column: "minute");
 
             migrationBuilder.CreateIndex(
                 name: "ix_hub_work_items_queue_state_next_attempt_at",
@@ -576,6 +639,9 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                 name: "bot_conversations");
 
             migrationBuilder.DropTable(
+                name: "hub_alerts");
+
+            migrationBuilder.DropTable(
                 name: "hub_apps");
 
             migrationBuilder.DropTable(
@@ -586,6 +652,9 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "hub_leases");
+
+            migrationBuilder.DropTable(
+                name: "hub_metric_minutes");
 
             migrationBuilder.DropTable(
                 name: "hub_settings");

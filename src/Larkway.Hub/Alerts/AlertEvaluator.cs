@@ -1,0 +1,156 @@
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Monitoring;
+using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Leases;
+using Larkway.Hub.Platform.Queue;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Alerts;
+
+/// <summary>
+/// Every <see cref="AlertOptions.Interval"/>, on one replica (the job lease <c>job/alerts</c>): writes this replica's
+/// running minute, evaluates each enabled rule, opens an alert for a rule that breaches and has none open, clears the
+/// open alert of a rule that no longer does (or was switched off), and submits the notices not yet submitted.
+/// </summary>
+internal sealed partial class AlertEvaluator(
+    AlertStore alerts,
+    AlertNotifier notifier,
+    MetricRecorder recorder,
+    MetricStore minutes,
+    QueueMetrics queues,
+    LeaseStore leases,
+    HubSettings settings,
+    IOptions<AlertOptions> options,
+    TimeProvider time,
+    ILogger<AlertEvaluator> logger) : IHubJob
+{
+    /// <summary>Notices of alerts older than this are not submitted any more (a recipient configured today does not get last week's).</summary>
+    private static readonly TimeSpan NoticeHorizon = TimeSpan.FromDays(1);
+
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+
+    public string Name => "alerts";
+
+    public TimeSpan Interval => options.Value.Interval;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        await EvaluateAsync(cancellationToken).ConfigureAwait(false);
+        await NotifyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One evaluation of every rule: opens and clears alerts. Returns the checks, by rule name.</summary>
+    public async Task<IReadOnlyDictionary<string, AlertCheck?>> EvaluateAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var open = await alerts.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var results = new Dictionary<string, AlertCheck?>(StringComparer.Ordinal);
+        foreach (var rule in options.Value.ResolvedRules())
+        {
+            AlertCheck? check = null;
+            if (rule.Enabled)
+            {
+                try
+                {
+                    check = rule.Check(snapshot);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogEvaluationFailed(logger, ex, rule.Rule.Name);
+                    continue;
+                }
+            }
+
+            results[rule.Rule.Name] = check;
+            open.TryGetValue(rule.Rule.Name, out var existing);
+            if (check is { Breached: true } && existing is null)
+            {
+                if (await alerts.OpenAsync(rule.Rule.Name, snapshot.Now, check.Detail, cancellationToken).ConfigureAwait(false) is { } opened)
+                {
+                    LogOpened(logger, opened.Id, rule.Rule.Name, check.Detail);
+                }
+            }
+            else if (existing is not null && check is not { Breached: true })
+            {
+                var detail = check?.Detail ?? "The rule was switched off.";
+                if (await alerts.ClearAsync(existing.Id, snapshot.Now, detail, cancellationToken).ConfigureAwait(false))
+                {
+                    LogCleared(logger, existing.Id, rule.Rule.Name, detail);
+                }
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Submits the notices not yet submitted (opened, then cleared once the opening one went out).</summary>
+    public async Task NotifyAsync(CancellationToken cancellationToken)
+    {
+        var pending = await alerts.PendingNoticesAsync(time.GetUtcNow() - NoticeHorizon, cancellationToken).ConfigureAwait(false);
+        foreach (var alert in pending)
+        {
+            var cleared = alert.NotificationId is not null;
+            try
+            {
+                var outcome = await notifier.SubmitAsync(alert, AlertRule.Find(alert.Rule), cleared, cancellationToken).ConfigureAwait(false);
+                if (outcome.Problem is { } problem)
+                {
+                    LogNoticeSkipped(logger, alert.Id, alert.Rule, problem);
+                }
+
+                await alerts.SetNoticeAsync(alert.Id, cleared, outcome.NotificationId, outcome.Problem, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Left pending: the next evaluation submits it again, under the same idempotency key.
+                LogNotifyFailed(logger, ex, alert.Id, alert.Rule);
+            }
+        }
+    }
+
+    private async Task<AlertSnapshot> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        await recorder.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var rules = options.Value.ResolvedRules();
+        var longest = rules.Where(r => r.Rule.HasWindow).Select(r => r.Window).DefaultIfEmpty(TimeSpan.FromMinutes(1)).Max();
+        var rows = await minutes.ReadAsync(MetricRecorder.MinuteOf(now) - longest, cancellationToken).ConfigureAwait(false);
+
+        DateTimeOffset? downSince = null;
+        var longConnection = settings.Mode == HubMode.LongConnection;
+        if (longConnection)
+        {
+            var lease = await leases.GetAsync(LongConnectionService.LeaseNameOf(settings), cancellationToken).ConfigureAwait(false);
+            downSince = lease switch
+            {
+                null => _startedAt,
+                { ExpiresAt: var expires } when expires <= now => expires,
+                _ => null,
+            };
+        }
+
+        return new AlertSnapshot(now, rows, queues.Latest.ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal), downSince, longConnection);
+    }
+
+    [LoggerMessage(EventId = LogEvents.AlertOpened, Level = LogLevel.Warning, Message = "Alert {AlertId} opened: {Rule}. {Detail}")]
+    private static partial void LogOpened(ILogger logger, long alertId, string rule, string detail);
+
+    [LoggerMessage(EventId = LogEvents.AlertCleared, Level = LogLevel.Information, Message = "Alert {AlertId} cleared: {Rule}. {Detail}")]
+    private static partial void LogCleared(ILogger logger, long alertId, string rule, string detail);
+
+    [LoggerMessage(EventId = LogEvents.AlertEvaluationFailed, Level = LogLevel.Error, Message = "Alert rule {Rule} could not be evaluated; the other rules were.")]
+    private static partial void LogEvaluationFailed(ILogger logger, Exception exception, string rule);
+
+    [LoggerMessage(EventId = LogEvents.AlertNotifyFailed, Level = LogLevel.Warning, Message = "Alert {AlertId} ({Rule}): submitting its notice failed; the next evaluation tries again.")]
+    private static partial void LogNotifyFailed(ILogger logger, Exception exception, long alertId, string rule);
+
+    [LoggerMessage(EventId = LogEvents.AlertNotificationSkipped, Level = LogLevel.Warning, Message = "Alert {AlertId} ({Rule}) is not posted to Feishu: {Problem}")]
+    private static partial void LogNoticeSkipped(ILogger logger, long alertId, string rule, string problem);
+}

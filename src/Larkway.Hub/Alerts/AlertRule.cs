@@ -1,0 +1,219 @@
+using System.Globalization;
+using Larkway.Hub.Monitoring;
+using Larkway.Hub.Platform.Queue;
+
+namespace Larkway.Hub.Alerts;
+
+/// <summary>What the rules look at: the stored minutes, the queues' latest backlog, and the long connection.</summary>
+/// <param name="Now">The evaluation's time.</param>
+/// <param name="Minutes">Every replica's minutes covering the longest window.</param>
+/// <param name="Queues">Each queue's backlog as last read, and when.</param>
+/// <param name="LongConnectionDownSince">In long-connection mode: since when no replica holds the connection (null while one does); null otherwise too.</param>
+/// <param name="LongConnectionMode">Whether the Hub receives events over the long connection.</param>
+internal sealed record AlertSnapshot(
+    DateTimeOffset Now,
+    IReadOnlyList<MetricMinuteRow> Minutes,
+    IReadOnlyDictionary<string, (QueueStats Stats, DateTimeOffset At)> Queues,
+    DateTimeOffset? LongConnectionDownSince,
+    bool LongConnectionMode)
+{
+    /// <summary>The minutes of the window ending now (the running minute included).</summary>
+    public MetricTotals Window(TimeSpan window) =>
+        MetricWindows.Since(Minutes, MetricRecorder.MinuteOf(Now) - window + TimeSpan.FromMinutes(1));
+}
+
+/// <summary>A rule's outcome: whether it breaches, and what was measured (shown in the console and on the card).</summary>
+internal sealed record AlertCheck(bool Breached, string Detail);
+
+/// <summary>A rule with its settings resolved.</summary>
+internal sealed record AlertRuleSettings(AlertRule Rule, bool Enabled, double Threshold, TimeSpan Window, long MinSamples)
+{
+    public AlertCheck Check(AlertSnapshot snapshot) => Rule.Evaluate(this, snapshot);
+
+    /// <summary>The rule in words, with its settings, for the console.</summary>
+    public string Describe() => Rule.Describe(this);
+}
+
+/// <summary>The alert rules the Hub knows. Each compares one measurement with a threshold; its defaults hold unless configured.</summary>
+internal sealed class AlertRule
+{
+    public static readonly AlertRule TokenFetchFailures = new(
+        "token_fetch_failures", "TokenFetchFailures", "Token fetch failures", "failed fetches", 1, 1, 1_000_000, TimeSpan.FromMinutes(5), hasMinSamples: false,
+        s => $"{N(s.Threshold)} or more token fetches fail within {W(s.Window)}",
+        (s, snap) =>
+        {
+            var t = snap.Window(s.Window);
+            return new(t.TokenFailures >= s.Threshold, $"{N(t.TokenFailures)} of {N(t.TokenFetches)} token fetches failed in the last {W(s.Window)} (threshold {N(s.Threshold)}).");
+        });
+
+    public static readonly AlertRule ApiErrorRate = new(
+        "api_error_rate", "ApiErrorRate", "Open Platform API error rate", "percent of calls", 0.5, 0, 100, TimeSpan.FromMinutes(5), hasMinSamples: true,
+        s => $"more than {P(s.Threshold)} of Open Platform calls fail within {W(s.Window)} (at least {Count(s.MinSamples, "call")})",
+        (s, snap) =>
+        {
+            var t = snap.Window(s.Window);
+            var rate = t.ApiErrorPercent ?? 0;
+            return new(t.ApiCalls >= s.MinSamples && rate > s.Threshold,
+                $"{P(rate)} of {N(t.ApiCalls)} Open Platform calls failed in the last {W(s.Window)} ({N(t.ApiErrors)} errors; threshold {P(s.Threshold)}, at least {Count(s.MinSamples, "call")}).");
+        },
+        defaultMinSamples: 20);
+
+    public static readonly AlertRule EventLatency = new(
+        "event_latency", "EventLatency", "Event processing over threshold", "seconds, p95", 2, 0.05, 300, TimeSpan.FromMinutes(5), hasMinSamples: true,
+        s => $"the p95 of event processing (Feishu push to handled) is over {Sec(s.Threshold)} within {W(s.Window)} (at least {Count(s.MinSamples, "event")})",
+        (s, snap) =>
+        {
+            var t = snap.Window(s.Window);
+            var p95 = t.LatencyP95(out var above);
+            bool over;
+            if (Array.IndexOf(LatencyBuckets.Bounds, s.Threshold) >= 0)
+            {
+                // Exact at a bucket bound: the p95 is over the threshold when fewer than 95 % are within it.
+                over = t.PercentWithin(s.Threshold) is { } within && within < 95;
+            }
+            else
+            {
+                over = p95 is { } estimate && estimate > s.Threshold;
+            }
+
+            var value = p95 is { } v ? (above ? "over " : "about ") + Sec(v) : "not measured";
+            return new(t.LatencyCount >= s.MinSamples && over,
+                $"p95 {value} over {N(t.LatencyCount)} events in the last {W(s.Window)} (threshold {Sec(s.Threshold)}, at least {Count(s.MinSamples, "event")}).");
+        },
+        defaultMinSamples: 20);
+
+    public static readonly AlertRule DeadLetters = new(
+        "dead_letters", "DeadLetters", "Dead letters", "items", 1, 1, 1_000_000, TimeSpan.FromMinutes(15), hasMinSamples: false,
+        s => $"{N(s.Threshold)} or more items are dead-lettered within {W(s.Window)}",
+        (s, snap) =>
+        {
+            var t = snap.Window(s.Window);
+            var waiting = string.Join(", ", snap.Queues.OrderBy(q => q.Key, StringComparer.Ordinal).Where(q => q.Value.Stats.DeadLetters > 0)
+                .Select(q => $"{q.Key} {N(q.Value.Stats.DeadLetters)}"));
+            return new(t.DeadLetters >= s.Threshold,
+                $"{N(t.DeadLetters)} items dead-lettered in the last {W(s.Window)} (threshold {N(s.Threshold)}). Dead letters waiting for a replay: {(waiting.Length == 0 ? "none" : waiting)}.");
+        });
+
+    public static readonly AlertRule QueueAge = new(
+        "queue_age", "QueueAge", "A queue is stuck", "minutes", 10, 0.1, 10_080, null, hasMinSamples: false,
+        s => $"a queue's oldest due item has waited longer than {Min(s.Threshold)}",
+        (s, snap) =>
+        {
+            var limit = TimeSpan.FromMinutes(s.Threshold);
+            var stuck = snap.Queues
+                .Where(q => q.Value.Stats.OldestDueAt is { } due && snap.Now - due > limit)
+                .OrderBy(q => q.Key, StringComparer.Ordinal)
+                .Select(q => $"{q.Key} (oldest due item waiting {W(snap.Now - q.Value.Stats.OldestDueAt!.Value)}, {N(q.Value.Stats.Waiting)} waiting)")
+                .ToList();
+            return new(stuck.Count > 0, stuck.Count > 0
+                ? $"Stuck longer than {Min(s.Threshold)}: {string.Join("; ", stuck)}."
+                : $"No queue has a due item older than {Min(s.Threshold)}.");
+        });
+
+    public static readonly AlertRule LongConnectionDown = new(
+        "long_connection_down", "LongConnectionDown", "Long connection down", "minutes", 2, 0.1, 1440, null, hasMinSamples: false,
+        s => $"in long-connection mode, no replica has held the connection for {Min(s.Threshold)}",
+        (s, snap) =>
+        {
+            if (!snap.LongConnectionMode)
+            {
+                return new(false, "The Hub receives events over HTTP, not the long connection.");
+            }
+
+            if (snap.LongConnectionDownSince is not { } since)
+            {
+                return new(false, "A replica holds the long connection.");
+            }
+
+            var down = snap.Now - since;
+            return new(down >= TimeSpan.FromMinutes(s.Threshold),
+                $"No replica has held the long connection since {since.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)} ({W(down)}; threshold {Min(s.Threshold)}): Feishu's events are not received.");
+        });
+
+    private readonly Func<AlertRuleSettings, AlertSnapshot, AlertCheck> _evaluate;
+    private readonly Func<AlertRuleSettings, string> _describe;
+
+    private AlertRule(
+        string name, string configName, string title, string thresholdUnit, double defaultThreshold, double minThreshold, double maxThreshold, TimeSpan? defaultWindow,
+        bool hasMinSamples, Func<AlertRuleSettings, string> describe, Func<AlertRuleSettings, AlertSnapshot, AlertCheck> evaluate, long defaultMinSamples = 1)
+
+    {
+        Name = name;
+        ConfigName = configName;
+        Title = title;
+        ThresholdUnit = thresholdUnit;
+        DefaultThreshold = defaultThreshold;
+        MinThreshold = minThreshold;
+        MaxThreshold = maxThreshold;
+        HasWindow = defaultWindow is not null;
+        DefaultWindow = defaultWindow ?? TimeSpan.Zero;
+        HasMinSamples = hasMinSamples;
+        DefaultMinSamples = defaultMinSamples;
+        _describe = describe;
+        _evaluate = evaluate;
+    }
+
+    public static IReadOnlyList<AlertRule> All { get; } = [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown];
+
+    /// <summary>The name stored and shown, e.g. <c>api_error_rate</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The key under <c>Larkway:Alerts:Rules</c>, e.g. <c>ApiErrorRate</c>.</summary>
+    public string ConfigName { get; }
+
+    public string Title { get; }
+
+    public string ThresholdUnit { get; }
+
+    public double DefaultThreshold { get; }
+
+    public double MinThreshold { get; }
+
+    public double MaxThreshold { get; }
+
+    public bool HasWindow { get; }
+
+    public TimeSpan DefaultWindow { get; }
+
+    public bool HasMinSamples { get; }
+
+    public long DefaultMinSamples { get; }
+
+    /// <summary>The rule a configuration key or stored name means (<c>ApiErrorRate</c>, <c>api_error_rate</c>, any case), or null.</summary>
+    public static AlertRule? Find(string? key)
+    {
+        var plain = key?.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        return All.FirstOrDefault(r => string.Equals(r.ConfigName, plain, StringComparison.OrdinalIgnoreCase));
+    }
+
+    public AlertCheck Evaluate(AlertRuleSettings settings, AlertSnapshot snapshot) => _evaluate(settings, snapshot);
+
+    public string Describe(AlertRuleSettings settings) => _describe(settings);
+
+    private static string N(double value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
+
+    private static string Count(double value, string noun) => N(value) + " " + noun + (value == 1 ? "" : "s");
+
+    private static string P(double value) => value.ToString("0.##", CultureInfo.InvariantCulture) + " %";
+
+    private static string Sec(double value) => value.ToString("0.##", CultureInfo.InvariantCulture) + " s";
+
+    private static string Min(double minutes) => W(TimeSpan.FromMinutes(minutes));
+
+    /// <summary>A duration in words: 90 s, 5 min, 2 h 30 min.</summary>
+    internal static string W(TimeSpan span)
+    {
+        if (span < TimeSpan.FromMinutes(2))
+        {
+            return Math.Round(span.TotalSeconds).ToString("0", CultureInfo.InvariantCulture) + " s";
+        }
+
+        if (span < TimeSpan.FromHours(2))
+        {
+            return Math.Round(span.TotalMinutes).ToString("0", CultureInfo.InvariantCulture) + " min";
+        }
+
+        var minutes = (int)Math.Round(span.TotalMinutes) % 60;
+        return ((int)span.TotalHours).ToString(CultureInfo.InvariantCulture) + " h" + (minutes > 0 ? $" {minutes} min" : "");
+    }
+}

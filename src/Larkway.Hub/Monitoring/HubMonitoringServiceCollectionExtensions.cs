@@ -1,0 +1,32 @@
+using Larkway.Hub.Monitoring;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the recorder behind the console's dashboard and the alerts.</summary>
+public static class HubMonitoringServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the metric recorder (a listener on this Hub's <c>Larkway</c> meter), its flusher on every replica and the
+    /// hourly pruning on one (reads <c>Larkway:Monitoring</c>). Needs <c>AddHubStorage</c> and <c>AddHubLeases</c>.
+    /// </summary>
+    public static IServiceCollection AddHubMonitoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<MonitoringOptions>()
+            .Bind(configuration.GetSection(MonitoringOptions.SectionName))
+            .Validate(o => o.FlushInterval >= TimeSpan.FromSeconds(1) && o.FlushInterval <= TimeSpan.FromMinutes(5), "Larkway:Monitoring:FlushInterval must be from 00:00:01 to 00:05:00.")
+            .Validate(o => o.Retention >= TimeSpan.FromDays(1) && o.Retention <= TimeSpan.FromDays(30), "Larkway:Monitoring:Retention must be from 1.00:00:00 (the dashboard shows 24 hours) to 30.00:00:00.")
+            .ValidateOnStart();
+        services.AddHubQueues();
+        services.TryAddSingleton<MetricStore>();
+        services.TryAddSingleton<MetricRecorder>();
+        services.TryAddSingleton<MonitoringDashboard>();
+        services.AddSingleton<IHostedService, MetricFlusher>();
+        services.AddHubJob<MetricPruning>();
+        return services;
+    }
+}

@@ -1,0 +1,269 @@
+using System.Diagnostics.Metrics;
+using Larkway.Hub.Platform.Queue;
+
+namespace Larkway.Hub.Monitoring;
+
+/// <summary>
+/// Listens to the <c>Larkway</c> meter of this Hub and counts, per minute, what the dashboard and the alerts need: Open
+/// Platform calls and their errors, token cache look-ups and fetches, events handled and their latency, cards rendered,
+/// dead letters. <see cref="FlushAsync"/> writes the running and recently ended minutes to <c>hub_metric_minutes</c>,
+/// together with the queues' backlog, so that the figures survive a restart and add up across replicas.
+/// </summary>
+/// <remarks>
+/// The measurement callbacks are on the hot paths (the inbox records thousands of events a second): each is a switch on
+/// a per-instrument state set once, a look at the tags, and <see cref="Interlocked"/> adds into the current minute's
+/// bucket. Only the first measurement of a new minute takes a lock, to start the next bucket.
+/// </remarks>
+internal sealed class MetricRecorder : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly IMeterFactory _meterFactory;
+    private readonly QueueMetrics _queues;
+    private readonly MetricStore _store;
+    private readonly TimeProvider _time;
+    private readonly Lock _roll = new();
+    private readonly List<MinuteBucket> _ended = [];
+    private readonly SemaphoreSlim _flush = new(1, 1);
+    private volatile MinuteBucket _current;
+
+    public MetricRecorder(IMeterFactory meterFactory, QueueMetrics queues, MetricStore store, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meterFactory = meterFactory;
+        _queues = queues;
+        _store = store;
+        _time = time;
+        _current = new MinuteBucket(MinuteOf(time.GetUtcNow()));
+        Replica = ReplicaName();
+        _listener.InstrumentPublished = Publish;
+        _listener.SetMeasurementEventCallback<long>(OnLong);
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, state) => OnLong(instrument, value, tags, state));
+        _listener.SetMeasurementEventCallback<double>(OnDouble);
+        _listener.Start();
+    }
+
+    private enum Kind
+    {
+        Calls,
+        TokenLookups,
+        TokenRequests,
+        TokenFailures,
+        InboxHandled,
+        EventLatency,
+        CardsRendered,
+        QueueAttempts,
+    }
+
+    /// <summary>This replica's name in <c>hub_metric_minutes</c>.</summary>
+    public string Replica { get; }
+
+    /// <summary>The start of the minute <paramref name="at"/> falls in.</summary>
+    public static DateTimeOffset MinuteOf(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Writes the running minute and the minutes that ended since the last write (each ended minute twice, so adds that
+    /// raced with the first write are kept). Serialised: the flusher, the dashboard and the alert evaluator may call it at once.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flush.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = CurrentBucket();
+            SampleQueues(current);
+            List<MinuteBucket> buckets;
+            lock (_roll)
+            {
+                buckets = [.. _ended, current];
+            }
+
+            await _store.UpsertAsync([.. buckets.Select(b => b.Snapshot(Replica))], cancellationToken).ConfigureAwait(false);
+            lock (_roll)
+            {
+                foreach (var ended in _ended)
+                {
+                    ended.FlushesAfterEnd++;
+                }
+
+                _ended.RemoveAll(b => b.FlushesAfterEnd >= 2);
+            }
+        }
+        finally
+        {
+            _flush.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _flush.Dispose();
+    }
+
+    private void Publish(Instrument instrument, MeterListener listener)
+    {
+        // The Hub's own meters: its container's (and the meters of clients it built itself, which have no factory). Another
+        // container's in the same process — the sandbox's embedded Emulator, other Hubs in a test run — are left out.
+        if (instrument.Meter.Name != QueueMetrics.MeterName
+            || (instrument.Meter.Scope is IMeterFactory scope && !ReferenceEquals(scope, _meterFactory)))
+        {
+            return;
+        }
+
+        Kind? kind = instrument.Name switch
+        {
+            "larkway.feishu.calls" => Kind.Calls,
+            "larkway.feishu.token.cache.lookups" => Kind.TokenLookups,
+            "larkway.feishu.token.requests" => Kind.TokenRequests,
+            "larkway.feishu.token.failures" => Kind.TokenFailures,
+            "larkway.hub.inbox.handled" => Kind.InboxHandled,
+            "larkway.hub.event.latency" => Kind.EventLatency,
+            "larkway.hub.cards.rendered" => Kind.CardsRendered,
+            "larkway.queue.attempts" => Kind.QueueAttempts,
+            _ => null,
+        };
+        if (kind is { } k)
+        {
+            listener.EnableMeasurementEvents(instrument, k);
+        }
+    }
+
+    private void OnLong(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        if (state is not Kind kind)
+        {
+            return;
+        }
+
+        var bucket = CurrentBucket();
+        switch (kind)
+        {
+            case Kind.Calls:
+                // A call cancelled by its caller ended without a code: neither a success nor an API error.
+                var code = Tag(tags, "feishu.code");
+                if (code is int or long)
+                {
+                    Interlocked.Add(ref bucket.ApiCalls, value);
+                    if (code is not (0 or 0L))
+                    {
+                        Interlocked.Add(ref bucket.ApiErrors, value);
+                    }
+                }
+
+                break;
+            case Kind.TokenLookups:
+                Interlocked.Add(ref bucket.TokenLookups, value);
+                if (Tag(tags, "feishu.token.cache.result") is "hit")
+                {
+                    Interlocked.Add(ref bucket.TokenHits, value);
+                }
+
+                break;
+            case Kind.TokenRequests:
+                Interlocked.Add(ref bucket.TokenFetches, value);
+                break;
+            case Kind.TokenFailures:
+                Interlocked.Add(ref bucket.TokenFailures, value);
+                break;
+            case Kind.InboxHandled:
+                Interlocked.Add(ref bucket.EventsHandled, value);
+                break;
+            case Kind.CardsRendered:
+                if (Tag(tags, "outcome") is "failed")
+                {
+                    Interlocked.Add(ref bucket.CardsFailed, value);
+                }
+                else
+                {
+                    Interlocked.Add(ref bucket.CardsRendered, value);
+                }
+
+                break;
+            case Kind.QueueAttempts:
+                if (Tag(tags, "outcome") is "dead_letter")
+                {
+                    Interlocked.Add(ref bucket.DeadLetters, value);
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void OnDouble(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        if (state is Kind.EventLatency && value >= 0 && !double.IsNaN(value))
+        {
+            Interlocked.Increment(ref CurrentBucket().Latency[LatencyBuckets.IndexOf(value)]);
+        }
+    }
+
+    private static object? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
+    {
+        foreach (var tag in tags)
+        {
+            if (string.Equals(tag.Key, key, StringComparison.Ordinal))
+            {
+                return tag.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private MinuteBucket CurrentBucket()
+    {
+        var bucket = _current;
+        var minute = MinuteOf(_time.GetUtcNow());
+        if (bucket.Minute >= minute)
+        {
+            // The same minute (or the clock went back a little: keep counting into the newest one).
+            return bucket;
+        }
+
+        lock (_roll)
+        {
+            if (_current.Minute < minute)
+            {
+                _ended.Add(_current);
+                _current = new MinuteBucket(minute);
+            }
+
+            return _current;
+        }
+    }
+
+    /// <summary>The queues' backlog as last read by the queue monitor: the most waiting and the oldest wait seen this minute.</summary>
+    private void SampleQueues(MinuteBucket bucket)
+    {
+        long waiting = 0;
+        double oldest = 0;
+        foreach (var (_, (stats, at)) in _queues.Latest)
+        {
+            waiting += stats.Waiting;
+            if (stats.OldestDueAt is { } due && at > due)
+            {
+                oldest = Math.Max(oldest, (at - due).TotalSeconds);
+            }
+        }
+
+        if (_queues.Latest.Count == 0)
+        {
+            return;
+        }
+
+        bucket.QueueWaiting = Math.Max(Interlocked.Read(ref bucket.QueueWaiting), waiting);
+        bucket.QueueOldestSeconds = Math.Max(Volatile.Read(ref bucket.QueueOldestSeconds), oldest);
+    }
+
+    private static string ReplicaName()
+    {
+        var name = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+        return name.Length <= MetricMinuteRow.MaxReplicaLength ? name : name[^MetricMinuteRow.MaxReplicaLength..];
+    }
+}

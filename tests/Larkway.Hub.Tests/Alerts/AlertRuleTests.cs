@@ -1,0 +1,105 @@
+using Larkway.Hub.Alerts;
+using Larkway.Hub.Monitoring;
+using Larkway.Hub.Platform.Queue;
+
+namespace Larkway.Hub.Tests.Alerts;
+
+/// <summary>Each rule against stored minutes and the queues' backlog: when it breaches, and what it says.</summary>
+public sealed class AlertRuleTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 2, 10, 30, 40, TimeSpan.Zero);
+
+    [Fact]
+    public void The_api_error_rate_breaches_over_its_threshold_with_enough_calls_in_the_window()
+    {
+        var rule = Rule(AlertRule.ApiErrorRate);
+        var inWindow = Minute(-2, calls: 100, errors: 3);
+        var before = Minute(-10, calls: 1000, errors: 0);
+
+        var check = rule.Check(Snapshot([inWindow, before]));
+
+        check.Breached.ShouldBeTrue();
+        check.Detail.ShouldStartWith("3 % of 100 Open Platform calls failed in the last 5 min");
+
+        // Too few calls to count, or fine again: no breach.
+        rule.Check(Snapshot([Minute(0, calls: 5, errors: 5)])).Breached.ShouldBeFalse();
+        rule.Check(Snapshot([Minute(0, calls: 1000, errors: 4)])).Breached.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Event_latency_breaches_when_fewer_than_95_percent_are_within_the_threshold()
+    {
+        var rule = Rule(AlertRule.EventLatency);
+        var counts = new long[LatencyBuckets.Count];
+        counts[LatencyBuckets.IndexOf(0.2)] = 90;
+        counts[LatencyBuckets.IndexOf(2.5)] = 10;
+
+        var check = rule.Check(Snapshot([Minute(-1, latency: counts)]));
+
+        check.Breached.ShouldBeTrue();
+        check.Detail.ShouldContain("over 100 events in the last 5 min");
+    }
+
+    [Fact]
+    public void Token_failures_and_dead_letters_count_within_their_windows()
+    {
+        var snapshot = Snapshot(
+            [Minute(-1, tokenFailures: 2), Minute(-20, deadLetters: 4)],
+            new Dictionary<string, (QueueStats, DateTimeOffset)>(StringComparer.Ordinal) { ["webhooks"] = (new QueueStats(0, 0, 4, null), Now) });
+
+        Rule(AlertRule.TokenFetchFailures).Check(snapshot).Breached.ShouldBeTrue();
+
+        // Dead-lettered 20 minutes ago: outside the 15-minute window; the backlog is still reported.
+        var deadLetters = Rule(AlertRule.DeadLetters).Check(snapshot);
+        deadLetters.Breached.ShouldBeFalse();
+        deadLetters.Detail.ShouldContain("Dead letters waiting for a replay: webhooks 4.");
+    }
+
+    [Fact]
+    public void A_queue_whose_oldest_due_item_waited_too_long_is_named()
+    {
+        var queues = new Dictionary<string, (QueueStats, DateTimeOffset)>(StringComparer.Ordinal)
+        {
+            ["notifications"] = (new QueueStats(12, 0, 0, Now - TimeSpan.FromMinutes(14)), Now),
+            ["inbox"] = (new QueueStats(1, 0, 0, Now - TimeSpan.FromSeconds(5)), Now),
+        };
+
+        var check = Rule(AlertRule.QueueAge).Check(Snapshot([], queues));
+
+        check.Breached.ShouldBeTrue();
+        check.Detail.ShouldBe("Stuck longer than 10 min: notifications (oldest due item waiting 14 min, 12 waiting).");
+    }
+
+    [Fact]
+    public void The_long_connection_rule_counts_only_in_long_connection_mode_after_its_threshold()
+    {
+        var rule = Rule(AlertRule.LongConnectionDown);
+
+        rule.Check(Snapshot([], longConnectionMode: false)).Breached.ShouldBeFalse();
+        rule.Check(Snapshot([], downSince: Now - TimeSpan.FromSeconds(30))).Breached.ShouldBeFalse();
+        var down = rule.Check(Snapshot([], downSince: Now - TimeSpan.FromMinutes(3)));
+        down.Breached.ShouldBeTrue();
+        down.Detail.ShouldContain("3 min; threshold 2 min");
+    }
+
+    private static AlertRuleSettings Rule(AlertRule rule) => new AlertOptions().ResolvedRules().Single(r => r.Rule == rule);
+
+    private static AlertSnapshot Snapshot(
+        IReadOnlyList<MetricMinuteRow> minutes,
+        Dictionary<string, (QueueStats, DateTimeOffset)>? queues = null,
+        DateTimeOffset? downSince = null,
+        bool longConnectionMode = true) =>
+        new(Now, minutes, queues ?? new Dictionary<string, (QueueStats, DateTimeOffset)>(StringComparer.Ordinal), downSince, longConnectionMode);
+
+    private static MetricMinuteRow Minute(int minutesFromNow, long calls = 0, long errors = 0, long tokenFailures = 0, long deadLetters = 0, long[]? latency = null) => new()
+    {
+        Replica = "r1",
+        Minute = MetricRecorder.MinuteOf(Now).AddMinutes(minutesFromNow),
+        ApiCalls = calls,
+        ApiErrors = errors,
+        TokenFailures = tokenFailures,
+        TokenFetches = tokenFailures,
+        DeadLetters = deadLetters,
+        EventLatency = latency is null ? "" : LatencyBuckets.Format(latency),
+    };
+}

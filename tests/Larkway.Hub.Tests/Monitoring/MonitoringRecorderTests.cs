@@ -1,0 +1,204 @@
+using System.Diagnostics.Metrics;
+using Larkway.Hub.Monitoring;
+using Larkway.Hub.Tests.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Hub.Tests.Monitoring;
+
+/// <summary>
+/// The recorder behind the dashboard: what the Hub's instruments record reaches <c>hub_metric_minutes</c> per replica and
+/// minute, the hour and day windows add replicas up and leave older minutes out, and the figures survive a restart.
+/// </summary>
+public sealed class MonitoringRecorderTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 20, TimeSpan.Zero);
+    private readonly ManualTimeProvider _time = new(Start);
+    private readonly TempDatabase _db = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task The_hour_and_day_windows_sum_the_replicas_and_leave_out_older_minutes()
+    {
+        await using var a = Replica();
+        await using var b = Replica();
+        var callsA = Instruments.Of(a);
+        var callsB = Instruments.Of(b);
+
+        // Three hours ago on A: 10 calls, all failed. Outside the hour, inside the day.
+        callsA.Calls(10, code: 99991400);
+        await FlushAsync(a);
+        _time.Advance(TimeSpan.FromHours(3));
+
+        // Now: A 300 calls of which 3 failed, B 100 calls all fine.
+        callsA.Calls(297, code: 0);
+        callsA.Calls(3, code: 230002);
+        callsB.Calls(100, code: 0);
+        await FlushAsync(a);
+        await FlushAsync(b);
+
+        var view = await Dashboard(a).ReadAsync(DashboardRange.Hour, default);
+
+        view.Hour.ApiCalls.ShouldBe(400);
+        view.Hour.ApiErrors.ShouldBe(3);
+        view.Day.ApiCalls.ShouldBe(410);
+        view.Day.ApiErrors.ShouldBe(13);
+        var api = view.Metrics.Single(m => m.Key == "api-success");
+        api.Hour.Status.ShouldBe(MetricStatus.Breached); // 99.25 % is not above 99.5 %
+        api.Hour.Value.ShouldBe("99.25 %");
+        api.Day.Status.ShouldBe(MetricStatus.Breached);
+    }
+
+    [Fact]
+    public async Task Success_metrics_read_their_targets_from_the_recorded_instruments()
+    {
+        await using var hub = Replica();
+        var m = Instruments.Of(hub);
+
+        m.Calls(1000, code: 0);
+        m.TokenLookups(hits: 99, misses: 1);
+        for (var i = 0; i < 94; i++)
+        {
+            m.Latency(0.3);
+        }
+
+        for (var i = 0; i < 6; i++)
+        {
+            m.Latency(2.5);
+        }
+
+        m.Card("rendered");
+        m.Card("rendered");
+        m.Card("failed");
+        m.DeadLetter();
+
+        var view = await Dashboard(hub).ReadAsync(DashboardRange.Hour, default);
+        var metrics = view.Metrics.ToDictionary(x => x.Key);
+
+        metrics["api-success"].Hour.Status.ShouldBe(MetricStatus.Met);
+        metrics["token-hits"].Hour.Status.ShouldBe(MetricStatus.Met);
+        metrics["token-hits"].Hour.Value.ShouldBe("99 %");
+
+        // 94 % within 2 s: the p95 is over 2 s.
+        metrics["event-latency"].Hour.Status.ShouldBe(MetricStatus.Breached);
+        metrics["event-latency"].Hour.Detail.ShouldContain("94 % of 100 events within 2 s");
+        metrics["card-rendering"].Hour.Status.ShouldBe(MetricStatus.Breached);
+        metrics["card-rendering"].Hour.Detail.ShouldBe("2 rendered, 1 failed");
+        metrics["sync-loss"].Hour.Status.ShouldBe(MetricStatus.NotApplicable);
+        view.Hour.DeadLetters.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Nothing_measured_is_no_data_not_a_breach()
+    {
+        await using var hub = Replica();
+
+        var view = await Dashboard(hub).ReadAsync(DashboardRange.Day, default);
+
+        view.Metrics.Where(m => m.Key != "sync-loss").ShouldAllBe(m => m.Hour.Status == MetricStatus.NoData && m.Day.Status == MetricStatus.NoData);
+        view.Charts.Count.ShouldBe(4);
+        view.Charts[0].Chart.Points.Count.ShouldBe(96);
+    }
+
+    [Fact]
+    public async Task Another_containers_meter_is_not_counted()
+    {
+        await using var hub = Replica();
+        using var stranger = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var strangerCalls = stranger.GetRequiredService<IMeterFactory>().Create("Larkway").CreateCounter<long>("larkway.feishu.calls");
+        strangerCalls.Add(50, new KeyValuePair<string, object?>("feishu.code", 1));
+        Instruments.Of(hub).Calls(5, code: 0);
+
+        var view = await Dashboard(hub).ReadAsync(DashboardRange.Hour, default);
+
+        view.Hour.ApiCalls.ShouldBe(5);
+        view.Hour.ApiErrors.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_minute_that_ended_is_written_and_the_figures_survive_a_restart()
+    {
+        await using (var first = Replica())
+        {
+            Instruments.Of(first).Calls(7, code: 0);
+            _time.Advance(TimeSpan.FromMinutes(2));
+
+            // The flush after the minute ended writes it (nothing new since).
+            await FlushAsync(first);
+        }
+
+        await using var second = Replica();
+        var view = await Dashboard(second).ReadAsync(DashboardRange.Hour, default);
+
+        view.Hour.ApiCalls.ShouldBe(7);
+        var events = view.Charts.Single(c => c.Chart.Id == "chart-api-errors").Chart.Points;
+        events.Count(p => p.Value is not null).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Pruning_deletes_minutes_past_the_retention()
+    {
+        await using var hub = Replica();
+        Instruments.Of(hub).Calls(1, code: 0);
+        await FlushAsync(hub);
+        _time.Advance(TimeSpan.FromDays(3));
+        Instruments.Of(hub).Calls(2, code: 0);
+        await FlushAsync(hub);
+
+        var store = hub.Provider.GetRequiredService<MetricStore>();
+        (await store.PruneAsync(_time.GetUtcNow() - TimeSpan.FromDays(2), default)).ShouldBe(1);
+        (await store.ReadAsync(DateTimeOffset.UnixEpoch, default)).Sum(r => r.ApiCalls).ShouldBe(2);
+    }
+
+    private HubServices Replica() => new(_db, _time, services: s =>
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        s.AddHubMonitoring(configuration);
+        s.AddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
+    });
+
+    private static MonitoringDashboard Dashboard(HubServices hub) => hub.Provider.GetRequiredService<MonitoringDashboard>();
+
+    private static Task FlushAsync(HubServices hub) => hub.Provider.GetRequiredService<MetricRecorder>().FlushAsync(default);
+
+    /// <summary>The Hub's instruments, created on a replica's meter factory as the client and the Hub do (names from docs/metrics.md).</summary>
+    private sealed class Instruments
+    {
+        private readonly Counter<long> _calls;
+        private readonly Counter<long> _lookups;
+        private readonly Histogram<double> _latency;
+        private readonly Larkway.Hub.Platform.Observability.CardTelemetry _cards;
+        private readonly Larkway.Hub.Platform.Queue.QueueMetrics _queues;
+
+        private Instruments(HubServices hub)
+        {
+            // The recorder must be listening first, as it is in the Hub (a hosted service depends on it).
+            hub.Provider.GetRequiredService<MetricRecorder>();
+            var meter = hub.Provider.GetRequiredService<IMeterFactory>().Create("Larkway");
+            _calls = meter.CreateCounter<long>("larkway.feishu.calls");
+            _lookups = meter.CreateCounter<long>("larkway.feishu.token.cache.lookups");
+            _latency = meter.CreateHistogram<double>("larkway.hub.event.latency");
+            _cards = hub.Provider.GetRequiredService<Larkway.Hub.Platform.Observability.CardTelemetry>();
+            _queues = hub.Provider.GetRequiredService<Larkway.Hub.Platform.Queue.QueueMetrics>();
+        }
+
+        public static Instruments Of(HubServices hub) => new(hub);
+
+        public void Calls(long count, int code) => _calls.Add(count, new KeyValuePair<string, object?>("feishu.app_id", "cli_x"), new KeyValuePair<string, object?>("feishu.code", code));
+
+        public void TokenLookups(long hits, long misses)
+        {
+            _lookups.Add(hits, new KeyValuePair<string, object?>("feishu.token.cache.result", "hit"));
+            _lookups.Add(misses, new KeyValuePair<string, object?>("feishu.token.cache.result", "miss"));
+        }
+
+        public void Latency(double seconds) => _latency.Record(seconds, new KeyValuePair<string, object?>("feishu.event_type", "im.message.receive_v1"));
+
+        public void Card(string outcome) => _cards.Rendered(Larkway.Hub.Platform.Observability.CardTelemetry.Notification, outcome == "rendered");
+
+        public void DeadLetter() => _queues.Attempted("notifications", Larkway.Hub.Platform.Queue.WorkOutcomeKind.DeadLetter, TimeSpan.Zero);
+    }
+}
