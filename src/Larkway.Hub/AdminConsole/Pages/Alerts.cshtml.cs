@@ -48,9 +48,9 @@ internal sealed class AlertsModel(AlertStore alerts, IOptions<AlertOptions> opti
         }
 
         var states = deliveries.Select(d => d.State).Distinct().ToList();
-        var text = string.Join(", ", states.Select(NotificationWire.Status));
+        var text = string.Join(", ", states.Select(NotificationWire.StatusName));
         var error = deliveries.FirstOrDefault(d => d.State is WorkState.Retrying or WorkState.DeadLetter).Error;
-        var css = "status-" + NotificationWire.Status(states.Count == 1 ? states[0] : WorkState.InProgress).Replace(' ', '_');
+        var css = "status-" + NotificationWire.StatusName(states.Count == 1 ? states[0] : WorkState.InProgress);
         return (css, error is null ? text : $"{text} ({error})");
     }
 }
