@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Larkway.Feishu.Approval;
 using Larkway.Feishu.Contact;
 using Larkway.Feishu.Http;
@@ -33,10 +34,23 @@ public class FeishuClient : IDisposable
     /// <exception cref="FeishuApiException">AppId or AppSecret is missing (<see cref="FeishuErrorCodes.MissingCredentials"/>).</exception>
     /// <exception cref="ArgumentException">Another option is invalid.</exception>
     public FeishuClient(FeishuAppOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, HttpMessageHandler? handler = null)
+        : this(Microsoft.Extensions.Options.Options.DefaultName, options, loggerFactory, timeProvider, meterFactory: null, handler)
     {
+    }
+
+    /// <summary>
+    /// A client for an app whose credentials arrive at run time (stored in a database, say), under
+    /// <paramref name="name"/> in logs and telemetry (the <c>feishu.app</c> tag) and recording on
+    /// <paramref name="meterFactory"/>'s meters, so its calls count with the container's registered apps.
+    /// </summary>
+    /// <exception cref="FeishuApiException">AppId or AppSecret is missing (<see cref="FeishuErrorCodes.MissingCredentials"/>).</exception>
+    /// <exception cref="ArgumentException">Another option is invalid.</exception>
+    public FeishuClient(string name, FeishuAppOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, IMeterFactory? meterFactory, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(options);
         FeishuAppOptionsValidator.ThrowIfInvalid(options);
-        var runtime = new FeishuAppRuntime(Microsoft.Extensions.Options.Options.DefaultName, options, loggerFactory, timeProvider, meterFactory: null);
+        var runtime = new FeishuAppRuntime(name, options, loggerFactory, timeProvider, meterFactory);
         var primary = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
         // Timeouts are per attempt, in the resilience handler; HttpClient's own would cut retries short.

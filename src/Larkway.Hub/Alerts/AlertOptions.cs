@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications;
 using Microsoft.Extensions.Options;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Larkway.Hub.Alerts;
 
 /// <summary>The alerts, bound from <c>Larkway:Alerts</c>: how often rules are evaluated, who is told, and each rule's settings.</summary>
-public sealed class AlertOptions
+public sealed class AlertOptions : IValidatableObject
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Alerts";
@@ -51,6 +52,10 @@ public sealed class AlertOptions
 
     internal AlertRuleOptions? Find(AlertRule rule) =>
         Rules.FirstOrDefault(r => AlertRule.Find(r.Key) == rule).Value;
+
+    /// <summary>Every wrong setting, by name, with what to put there (the rules live in <see cref="AlertOptionsValidator"/>).</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        AlertOptionsValidator.Problems(this).Select(problem => new ValidationResult(problem));
 }
 
 /// <summary>Who gets the alert cards; set one.</summary>
@@ -83,15 +88,9 @@ public sealed class AlertRuleOptions
 }
 
 /// <summary>Checks <see cref="AlertOptions"/> at start, naming every setting that is wrong and what to put there.</summary>
-internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
+[OptionsValidator]
+internal sealed partial class AlertOptionsValidator : IValidateOptions<AlertOptions>
 {
-    public ValidateOptionsResult Validate(string? name, AlertOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = Problems(options);
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-
     internal static List<string> Problems(AlertOptions options)
     {
         var problems = new List<string>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
@@ -181,7 +182,13 @@ internal sealed partial class HubAppRegistry : IHubApps, IDisposable
                 continue;
             }
 
-            var client = new FeishuClient(new FeishuAppOptions { AppId = app.AppId, AppSecret = app.AppSecret, BaseUrl = app.BaseUrl }, _loggerFactory, _time);
+            // Named and on the container's meters, so a stored app's calls count under its name beside the configured app's.
+            var client = new FeishuClient(
+                appName,
+                new FeishuAppOptions { AppId = app.AppId, AppSecret = app.AppSecret, BaseUrl = app.BaseUrl },
+                _loggerFactory,
+                _time,
+                _services.GetService<IMeterFactory>());
             if (_clients.TryAdd(appName, (app.UpdatedAt, client)))
             {
                 return client;

@@ -2,6 +2,7 @@ using Larkway.Hub.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,9 +19,8 @@ public static class HubMonitoringServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<MonitoringOptions>()
             .Bind(configuration.GetSection(MonitoringOptions.SectionName))
-            .Validate(o => o.FlushInterval >= TimeSpan.FromSeconds(1) && o.FlushInterval <= TimeSpan.FromMinutes(5), "Larkway:Monitoring:FlushInterval must be from 00:00:01 to 00:05:00.")
-            .Validate(o => o.Retention >= TimeSpan.FromDays(1) && o.Retention <= TimeSpan.FromDays(30), "Larkway:Monitoring:Retention must be from 1.00:00:00 (the dashboard shows 24 hours) to 30.00:00:00.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>());
         services.AddHubQueues();
         services.TryAddSingleton<MetricStore>();
         services.TryAddSingleton<MetricRecorder>();

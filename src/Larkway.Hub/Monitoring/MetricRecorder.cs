@@ -106,10 +106,10 @@ internal sealed class MetricRecorder : IDisposable
 
     private void Publish(Instrument instrument, MeterListener listener)
     {
-        // The Hub's own meters: its container's (and the meters of clients it built itself, which have no factory). Another
-        // container's in the same process — the sandbox's embedded Emulator, other Hubs in a test run — are left out.
-        if (instrument.Meter.Name != QueueMetrics.MeterName
-            || (instrument.Meter.Scope is IMeterFactory scope && !ReferenceEquals(scope, _meterFactory)))
+        // The Hub's own meters: its container's, which the clients of stored apps share too. Another container's in the
+        // same process (the sandbox's embedded Emulator, other Hubs in a test run) and standalone clients (an app's
+        // connection test) are left out.
+        if (instrument.Meter.Name != QueueMetrics.MeterName || !ReferenceEquals(instrument.Meter.Scope, _meterFactory))
         {
             return;
         }
