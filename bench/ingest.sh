@@ -8,7 +8,7 @@
 # the figures of 2026-11-21 (reactions only, open loop) are  bench/ingest.sh --mix reaction=100 --mode open --loads ….
 # The Emulator runs with its rate limits off, and the Hub's Feishu client with its own (50 sends/s per app, 5/s per
 # chat) off too (Feishu__RateLimit__Enabled=false), like the node-sdk client, which has none: both bots reply unpaced.
-# INGEST_PERF=<file> records the Hub with perf (perf record -g) during the measured runs, into <file>.
+# INGEST_PERF=<file> records the Hub with perf (perf record -g, 999 Hz) from the first measured round on, into <file>.
 # INGEST_KEEP=1 keeps the temp dir (logs, the Hub's database); INGEST_AUTO_CHALLENGE=0 is passed to the peer.
 # INGEST_HUB_DLL=<path> runs another build of the Hub (e.g. to compare two commits).
 # INGEST_SYNCHRONOUS=Normal runs the Hub with Larkway:Storage:Synchronous=Normal (default Full).
@@ -151,8 +151,13 @@ echo "Emulator $emulator_url, Hub $hub_url (pid $hub_pid), node-sdk $node_url (p
 # --- measure -----------------------------------------------------------------------------------------
 perf_pid=
 if [ -n "${INGEST_PERF:-}" ]; then
-  perf record -F 999 -g -p "$hub_pid" -o "$INGEST_PERF" >"$work/perf.log" 2>&1 &
+  # From the first measured round on (the generator writes the marker after its warm-up).
+  (
+    while [ ! -f "$work/measuring" ]; do sleep 0.2; done
+    exec perf record -F 999 -g -p "$hub_pid" -o "$INGEST_PERF"
+  ) >"$work/perf.log" 2>&1 &
   perf_pid=$!
+  pids+=("$perf_pid")
 fi
 dotnet "$generator" \
   --hub "$hub_url" --node "$node_url" \
@@ -162,7 +167,7 @@ dotnet "$generator" \
   --event-type "$event_type" \
   --emulator "$emulator_url" --emulator-info "$work/emulator.json" \
   --mix group=60,mention=15,p2p=15,reaction=10 --mode both \
-  --markdown "$work/ingest.md" \
+  --markdown "$work/ingest.md" --measuring-marker "$work/measuring" \
   "$@"
 if [ -n "$perf_pid" ]; then
   kill -INT "$perf_pid" 2>/dev/null || true

@@ -40,7 +40,7 @@ internal sealed record IngestOptions
                  [--loads 250,500,1000,2000] [--seconds 5] [--rounds 5] [--connections 64] [--warmup 2000]
                  [--admin-key <key>] [--hub-db <path>] [--hub-pid <pid>] [--node-pid <pid>]
                  [--event-type im.message.reaction.created_v1] [--markdown <file>]
-                 [--mode open|closed|both] [--clients 64] [--closed-start-rate 3000]
+                 [--mode open|closed|both] [--clients 64] [--closed-start-rate 3000] [--warmup-seconds 20]
                  [--mix group=60,mention=15,p2p=15,reaction=10] [--emulator <url>] [--emulator-info <file>]
                Larkway.Bench.Ingest emulator [--info <file>]
         """;
@@ -93,6 +93,12 @@ internal sealed record IngestOptions
     /// <summary>The file <c>emulator --info</c> wrote.</summary>
     public string? EmulatorInfo { get; init; }
 
+    /// <summary>After the open-loop warm-up, this long closed loop per target (not reported), so the rounds meet warm processes.</summary>
+    public double WarmupSeconds { get; init; } = 20;
+
+    /// <summary>A file written when the measured rounds start (bench/ingest.sh starts perf on it).</summary>
+    public string? MeasuringMarker { get; init; }
+
     public static IngestOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -124,6 +130,7 @@ internal sealed record IngestOptions
             Mix = Optional("mix"),
             Emulator = Optional("emulator") is { } emulator ? new Uri(emulator) : null,
             EmulatorInfo = Optional("emulator-info"),
+            MeasuringMarker = Optional("measuring-marker"),
         };
         if (Optional("loads") is { } loads)
         {
@@ -139,6 +146,7 @@ internal sealed record IngestOptions
             EventType = Optional("event-type") ?? options.EventType,
             Mode = Optional("mode") is { } mode ? (mode is "open" or "closed" or "both" ? mode : throw new ArgumentException("--mode is open, closed or both")) : options.Mode,
             Clients = Int("clients") ?? options.Clients,
+            WarmupSeconds = Optional("warmup-seconds") is { } ws ? double.Parse(ws, CultureInfo.InvariantCulture) : options.WarmupSeconds,
             ClosedStartRate = Optional("closed-start-rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : options.ClosedStartRate,
         };
     }
