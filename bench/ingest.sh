@@ -4,6 +4,11 @@
 #   Emulator, the Hub (webhook mode, SQLite in a temp dir) and the node-sdk server on free loopback
 #   ports, runs the generator against both, stops everything and prints the table.
 # Arguments go to the generator, e.g.:  bench/ingest.sh --loads 500,1000 --rounds 5 --seconds 10
+# Defaults: the real mix (--mix group=60,mention=15,p2p=15,reaction=10), closed loop then open loop (--mode both);
+# the figures of 2026-11-21 (reactions only, open loop) are  bench/ingest.sh --mix reaction=100 --mode open --loads ….
+# The Emulator runs with its rate limits off, and the Hub's Feishu client with its own (50 sends/s per app, 5/s per
+# chat) off too (Feishu__RateLimit__Enabled=false), like the node-sdk client, which has none: both bots reply unpaced.
+# INGEST_PERF=<file> records the Hub with perf (perf record -g, 999 Hz) from the first measured round on, into <file>.
 # INGEST_KEEP=1 keeps the temp dir (logs, the Hub's database); INGEST_AUTO_CHALLENGE=0 is passed to the peer.
 # INGEST_HUB_DLL=<path> runs another build of the Hub (e.g. to compare two commits).
 # INGEST_SYNCHRONOUS=Normal runs the Hub with Larkway:Storage:Synchronous=Normal (default Full).
@@ -108,7 +113,7 @@ wait_for_http() { # url what
   return 1
 }
 
-dotnet "$generator" emulator >"$work/emulator.log" 2>&1 &
+dotnet "$generator" emulator --info "$work/emulator.json" >"$work/emulator.log" 2>&1 &
 pids+=($!)
 emulator_url=$(wait_for_line "${pids[-1]}" "$work/emulator.log" '^http://127\.0\.0\.1:[0-9]+' "the Emulator")
 
@@ -125,14 +130,16 @@ ASPNETCORE_URLS=http://127.0.0.1:0 \
   Larkway__Storage__Synchronous="${INGEST_SYNCHRONOUS:-Full}" \
   LARKWAY_ADMIN_KEY="$admin_key" \
   Logging__LogLevel__Default=Warning \
+  Feishu__RateLimit__Enabled=false \
   DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production \
-  env ${INGEST_HUB_ENV:-} dotnet "$hub" >"$work/hub.log" 2>&1 &
+  env ${INGEST_PERF:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} ${INGEST_HUB_ENV:-} dotnet "$hub" >"$work/hub.log" 2>&1 &
 pids+=($!)
 hub_pid=${pids[-1]}
 hub_url=$(wait_for_line "$hub_pid" "$work/hub.log" 'http://127\.0\.0\.1:[0-9]+' "the Hub")
 wait_for_http "$hub_url/healthz" "the Hub"
 
 INGEST_AUTO_CHALLENGE="${INGEST_AUTO_CHALLENGE:-1}" \
+  INGEST_EMULATOR_URL="$emulator_url" INGEST_APP_ID=cli_a1b2c3d4e5f60001 INGEST_APP_SECRET=larkway-emulator-dev-secret-0001 \
   node "$peer/server.mjs" "$encrypt_key" "$verification_token" "$event_type" >"$work/node.log" 2>&1 &
 pids+=($!)
 node_pid=${pids[-1]}
@@ -142,12 +149,29 @@ wait_for_http "$node_url/healthz" "the node-sdk server"
 echo "Emulator $emulator_url, Hub $hub_url (pid $hub_pid), node-sdk $node_url (pid $node_pid); node $(node --version)"
 
 # --- measure -----------------------------------------------------------------------------------------
+perf_pid=
+if [ -n "${INGEST_PERF:-}" ]; then
+  # From the first measured round on (the generator writes the marker after its warm-up).
+  (
+    while [ ! -f "$work/measuring" ]; do sleep 0.2; done
+    exec perf record -F 999 -g -p "$hub_pid" -o "$INGEST_PERF"
+  ) >"$work/perf.log" 2>&1 &
+  perf_pid=$!
+  pids+=("$perf_pid")
+fi
 dotnet "$generator" \
   --hub "$hub_url" --node "$node_url" \
   --encrypt-key "$encrypt_key" --verification-token "$verification_token" \
   --admin-key "$admin_key" --hub-db "$work/larkway.db" \
   --hub-pid "$hub_pid" --node-pid "$node_pid" \
   --event-type "$event_type" \
-  --markdown "$work/ingest.md" \
+  --emulator "$emulator_url" --emulator-info "$work/emulator.json" \
+  --mix group=60,mention=15,p2p=15,reaction=10 --mode both \
+  --markdown "$work/ingest.md" --measuring-marker "$work/measuring" \
   "$@"
+if [ -n "$perf_pid" ]; then
+  kill -INT "$perf_pid" 2>/dev/null || true
+  wait "$perf_pid" 2>/dev/null || true
+  echo "perf data of the Hub in $INGEST_PERF (perf report -i $INGEST_PERF --no-children --sort dso,sym)"
+fi
 mkdir -p artifacts && cp "$work/ingest.md" artifacts/ingest-last.md

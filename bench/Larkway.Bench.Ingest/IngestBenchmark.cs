@@ -24,6 +24,8 @@ internal static class IngestBenchmark
         };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         var factory = new SignedEvent.Factory(options.EncryptKey, options.VerificationToken, options.EventType);
+        var info = options.EmulatorInfo is { } infoPath ? EmulatorInfo.Read(infoPath) : null;
+        var mix = EventMix.Create(options.Mix ?? $"{EventMix.Reaction}=100", info, options.Emulator, factory);
         var targets = new (string Name, Uri Url)[] { (Hub, new Uri(options.Hub, EventsPath)), (Node, new Uri(options.Node, EventsPath)) };
         var hubAcked = new HashSet<string>(StringComparer.Ordinal);
         var nodeAcked = 0L;
@@ -39,15 +41,18 @@ internal static class IngestBenchmark
             }
         }
 
+        var modes = options.Mode == "both" ? new[] { "closed", "open" } : [options.Mode];
         var header = $"Event ingest — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}; "
-            + $"{options.EventType}, loads {string.Join("/", options.Loads)} events/s × {options.Seconds} s, {options.Rounds} interleaved rounds, "
-            + $"{options.Connections} connections per target";
+            + $"mix {mix.Spec} ({mix.RepliedShare:P0} answered with a reply); "
+            + (modes.Contains("closed") ? $"closed loop: {options.Clients} connections × {options.Seconds} s; " : "")
+            + (modes.Contains("open") ? $"open loop: loads {string.Join("/", options.Loads)} events/s × {options.Seconds} s, {options.Connections} connections per target; " : "")
+            + $"{options.Rounds} interleaved rounds; load average before {LoadAverage()}";
         Console.WriteLine("# " + header);
 
         // One event each first: a target that rejects our signature or cannot be reached stops the run here.
         foreach (var (name, url) in targets)
         {
-            var probe = await OpenLoopRun.RunAsync(http, name, url, [factory.Create()], 10, id => Record(name, id));
+            var probe = await OpenLoopRun.RunAsync(http, name, url, await mix.BuildAsync(http, 1), 10, id => Record(name, id));
             if (probe.Acked != 1)
             {
                 await Console.Error.WriteLineAsync($"{name} at {url} did not ack a signed event: {probe.FirstError}");
@@ -55,55 +60,107 @@ internal static class IngestBenchmark
             }
         }
 
-        // Warm-up: JIT, connection pools, the Hub's database file; not reported.
+        // Warm-up: JIT, connection pools, the Hub's database file, both sides' Feishu clients; not reported.
         foreach (var (name, url) in targets)
         {
             if (options.Warmup > 0)
             {
-                var warm = await OpenLoopRun.RunAsync(http, name, url, Build(factory, options.Warmup), 500, id => Record(name, id));
+                var warm = await OpenLoopRun.RunAsync(http, name, url, await mix.BuildAsync(http, options.Warmup), 500, id => Record(name, id));
                 var drained = name == Hub ? await DrainHubInboxAsync(http, options) : null;
                 Console.WriteLine($"warm-up {name}: {warm.Acked}/{warm.Sent} acked, p99 {warm.P99Ms:F1} ms"
                     + (drained is { } d ? string.Create(CultureInfo.InvariantCulture, $", inbox drained {d.TotalSeconds:F1} s after the last ack") : ""));
             }
         }
 
-        var results = new List<RunResult>();
-        foreach (var load in options.Loads)
+        // Then as hard as each goes, for a while: the Hub's tiered JIT (and V8's) settles, so the rounds measure a warm
+        // process rather than the first minute's compilation.
+        var capacity = new Dictionary<string, double> { [Hub] = options.ClosedStartRate, [Node] = options.ClosedStartRate };
+        foreach (var (name, url) in targets)
         {
-            var count = Math.Max(1, (int)Math.Round(load * options.Seconds));
-            for (var round = 0; round < options.Rounds; round++)
+            if (options.WarmupSeconds > 0)
             {
-                // Alternate which target goes first, so neither always follows the other's after-effects.
-                var order = (round + options.Loads.ToList().IndexOf(load)) % 2 == 0 ? targets : targets.Reverse().ToArray();
-                foreach (var (name, url) in order)
-                {
-                    var events = Build(factory, count);
-                    GC.Collect();
-                    await Task.Delay(TimeSpan.FromSeconds(1));
-                    var pid = name == Hub ? options.HubPid : options.NodePid;
-                    var cpuBefore = CpuSeconds(pid);
-                    var result = await OpenLoopRun.RunAsync(http, name, url, events, load, id => Record(name, id));
+                var warm = await ClosedLoopRun.RunAsync(http, name, url, await mix.BuildAsync(http, (int)(capacity[name] * 1.4 * options.WarmupSeconds) + 500),
+                    options.Clients, TimeSpan.FromSeconds(options.WarmupSeconds), id => Record(name, id));
+                var drained = name == Hub ? await DrainHubInboxAsync(http, options) : null;
+                capacity[name] = Math.Max(500, warm.AchievedPerSecond);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up {name}, closed loop {options.WarmupSeconds} s: {warm.AchievedPerSecond:F0}/s acked")
+                    + (drained is { } d ? string.Create(CultureInfo.InvariantCulture, $", inbox drained {d.TotalSeconds:F1} s after the last ack") : ""));
+            }
+        }
 
-                    // The Hub's inbox processor works through the events after the acks; let it finish
-                    // before the next run so that its work is not charged to whichever target runs next
-                    // (its CPU time is charged to the Hub's events: the CPU figure runs until drained).
-                    var drained = name == Hub ? await DrainHubInboxAsync(http, options) : null;
-                    var cpuAfter = CpuSeconds(pid);
-                    result = result with { ServerCpuMsPerEvent = (cpuAfter - cpuBefore) * 1000 / Math.Max(1, result.Acked) };
-                    results.Add(result);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"load {load,5}/s round {round + 1} {name,-8}: achieved {result.AchievedPerSecond,7:F0}/s  p50 {result.P50Ms,8:F2} ms  p99 {result.P99Ms,8:F2} ms  max {result.MaxMs,8:F1} ms  errors {result.Errors}  >3s {result.OverDeadline}  sender lag {result.MaxLagMs:F1} ms  server CPU {result.ServerCpuMsPerEvent:F3} ms/event")
-                        + (drained is { } d ? string.Create(CultureInfo.InvariantCulture, $"  inbox drained {d.TotalSeconds:F1} s after the last ack") : "")
-                        + (result.FirstError is { } e ? $"  first error: {Truncate(e, 200)}" : ""));
+        if (options.MeasuringMarker is { } marker)
+        {
+            await File.WriteAllTextAsync(marker, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        var results = new List<RunResult>();
+        foreach (var mode in modes)
+        {
+            var loads = mode == "closed" ? [0] : options.Loads;
+            foreach (var load in loads)
+            {
+                for (var round = 0; round < options.Rounds; round++)
+                {
+                    // Alternate which target goes first, so neither always follows the other's after-effects.
+                    var order = (round + loads.ToList().IndexOf(load)) % 2 == 0 ? targets : targets.Reverse().ToArray();
+                    foreach (var (name, url) in order)
+                    {
+                        var count = mode == "closed"
+                            ? (int)Math.Ceiling(capacity[name] * 2 * options.Seconds) + 500
+                            : Math.Max(1, (int)Math.Round(load * options.Seconds));
+                        var events = await mix.BuildAsync(http, count);
+                        GC.Collect();
+                        await Task.Delay(TimeSpan.FromSeconds(1));
+                        var pid = name == Hub ? options.HubPid : options.NodePid;
+                        var cpuBefore = CpuSeconds(pid);
+                        var repliesBefore = await EmulatorRepliesAsync(http, options.Emulator);
+                        var result = mode == "closed"
+                            ? await ClosedLoopRun.RunAsync(http, name, url, events, options.Clients, TimeSpan.FromSeconds(options.Seconds), id => Record(name, id))
+                            : await OpenLoopRun.RunAsync(http, name, url, events, load, id => Record(name, id));
+
+                        // The Hub's inbox processor works through the events after the acks; the run lasts until it has
+                        // finished (its CPU time is charged to the Hub's events), so nothing is left for the next run.
+                        var drained = name == Hub ? await DrainHubInboxAsync(http, options) : null;
+                        var cpuAfter = CpuSeconds(pid);
+                        var repliesAfter = await EmulatorRepliesAsync(http, options.Emulator);
+                        result = result with { ServerCpuMsPerEvent = (cpuAfter - cpuBefore) * 1000 / Math.Max(1, result.Acked) };
+                        result = result with
+                        {
+                            DrainSeconds = drained?.TotalSeconds ?? 0,
+                            RepliesSeen = repliesBefore < 0 || repliesAfter < 0 ? -1 : repliesAfter - repliesBefore,
+                        };
+                        if (mode == "closed")
+                        {
+                            capacity[name] = Math.Max(capacity[name] * 0.8, result.AchievedPerSecond);
+                        }
+
+                        results.Add(result);
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{(mode == "closed" ? $"closed {result.Connections} conns" : $"open {load,5}/s"),-15} round {round + 1} {name,-8}: acked {result.AchievedPerSecond,7:F0}/s  handled {result.HandledPerSecond,7:F0}/s  p50 {result.P50Ms,8:F2} ms  p99 {result.P99Ms,8:F2} ms  max {result.MaxMs,8:F1} ms  errors {result.Errors}  >3s {result.OverDeadline}  server CPU {result.ServerCpuMsPerEvent:F3} ms/event  replies {result.RepliesSeen}/{result.Replied}  load {LoadAverage()}")
+                            + (drained is { } d ? string.Create(CultureInfo.InvariantCulture, $"  inbox drained {d.TotalSeconds:F2} s after the last ack") : "")
+                            + (mode == "open" ? string.Create(CultureInfo.InvariantCulture, $"  sender lag {result.MaxLagMs:F1} ms") : "")
+                            + (result.FirstError is { } e ? $"  first error: {Truncate(e, 200)}" : ""));
+                    }
                 }
             }
         }
 
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"{header}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"{header}; after {LoadAverage()}.");
         report.AppendLine();
-        report.Append(Summary(results, options));
-        report.AppendLine();
+        if (modes.Contains("closed"))
+        {
+            report.Append(ClosedSummary(results.Where(r => r.Mode == "closed").ToList(), options));
+            report.AppendLine();
+        }
+
+        if (modes.Contains("open"))
+        {
+            report.Append(Summary(results.Where(r => r.Mode == "open").ToList(), options));
+            report.AppendLine();
+        }
+
         try
         {
             report.Append(await PersistenceAsync(http, options, hubAcked));
@@ -114,6 +171,7 @@ internal static class IngestBenchmark
         }
 
         report.AppendLine(CultureInfo.InvariantCulture, $"- node-sdk: {await NodeReceivedAsync(http, options.Node)} events reached the handler; {nodeAcked:N0} were acked to the generator (the peer stores nothing).");
+        report.AppendLine(CultureInfo.InvariantCulture, $"- replies (Emulator): Hub {results.Where(r => r.Target == Hub).Sum(r => Math.Max(0, r.RepliesSeen)):N0} for {results.Where(r => r.Target == Hub).Sum(r => r.Replied):N0} acked events that ask for one; node-sdk {results.Where(r => r.Target == Node).Sum(r => Math.Max(0, r.RepliesSeen)):N0} for {results.Where(r => r.Target == Node).Sum(r => r.Replied):N0} (measured runs only).");
         report.Append(Memory(options));
 
         Console.WriteLine();
@@ -124,6 +182,62 @@ internal static class IngestBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+    /// <summary>Replies the Emulator has answered so far (its call counter); -1 when it cannot be asked.</summary>
+    private static async Task<long> EmulatorRepliesAsync(HttpClient http, Uri? emulator)
+    {
+        if (emulator is null)
+        {
+            return -1;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri(emulator, "/_emulator/calls")));
+            return json.RootElement.GetProperty("data").GetProperty("items").EnumerateArray()
+                .Where(i => i.GetProperty("endpoint").GetString()!.EndsWith("/reply", StringComparison.Ordinal))
+                .Sum(i => i.GetProperty("count").GetInt64());
+        }
+        catch (HttpRequestException)
+        {
+            return -1;
+        }
+    }
+
+    private static string ClosedSummary(List<RunResult> results, IngestOptions options)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Closed loop, {options.Clients} connections × {options.Seconds} s, median of {options.Rounds} rounds:");
+        text.AppendLine();
+        text.AppendLine("| target | acked events/s | handled events/s | p50 ack ms | p99 ack ms | errors | drain s | server CPU ms/event | replies / asked |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var target in new[] { Hub, Node })
+        {
+            var runs = results.Where(r => r.Target == target).ToList();
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {target} | {Median(runs.Select(r => r.AchievedPerSecond)):N0} | {Median(runs.Select(r => r.HandledPerSecond)):N0} | {Median(runs.Select(r => r.P50Ms)):F1} | {Median(runs.Select(r => r.P99Ms)):F1} | {runs.Sum(r => r.Errors)} | {Median(runs.Select(r => r.DrainSeconds)):F2} | {Median(runs.Select(r => r.ServerCpuMsPerEvent)):F3} | {runs.Sum(r => Math.Max(0, r.RepliesSeen)):N0} / {runs.Sum(r => r.Replied):N0} |"));
+        }
+
+        var hub = results.Where(r => r.Target == Hub).ToList();
+        var node = results.Where(r => r.Target == Node).ToList();
+        text.AppendLine();
+        text.AppendLine("Ratios per round (Hub ÷ node-sdk), median [min–max]:");
+        text.AppendLine();
+        text.AppendLine("| acked events/s | handled events/s | p99 ack | CPU ms/event |");
+        text.AppendLine("|---:|---:|---:|---:|");
+        text.AppendLine($"| {Ratio(hub, node, r => r.AchievedPerSecond)} | {Ratio(hub, node, r => r.HandledPerSecond)} | {Ratio(hub, node, r => r.P99Ms)} | {Ratio(hub, node, r => r.ServerCpuMsPerEvent)} |");
+        return text.ToString();
+    }
+
+    private static string Ratio(List<RunResult> hub, List<RunResult> node, Func<RunResult, double> value)
+    {
+        var ratios = hub.Zip(node, (h, n) => value(h) / value(n)).Order().ToList();
+        return ratios.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{Median(ratios):F2} [{ratios[0]:F2}–{ratios[^1]:F2}]");
     }
 
     /// <summary>
@@ -202,23 +316,25 @@ internal static class IngestBenchmark
     private static string Summary(List<RunResult> results, IngestOptions options)
     {
         var text = new StringBuilder();
-        text.AppendLine("| offered events/s | target | achieved events/s | p50 ack ms | p99 ack ms | errors | acks > 3 s | server CPU ms/event |");
-        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Open loop, {options.Seconds} s per load, median of {options.Rounds} rounds:");
+        text.AppendLine();
+        text.AppendLine("| offered events/s | target | achieved events/s | p50 ack ms | p99 ack ms | errors | acks > 3 s | drain s | server CPU ms/event | replies / asked |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var load in options.Loads)
         {
             foreach (var target in new[] { Hub, Node })
             {
                 var runs = results.Where(r => r.OfferedPerSecond == load && r.Target == target).ToList();
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {load:N0} | {target} | {Median(runs.Select(r => r.AchievedPerSecond)):N0} | {Median(runs.Select(r => r.P50Ms)):F1} | {Median(runs.Select(r => r.P99Ms)):F1} | {runs.Sum(r => r.Errors)} | {runs.Sum(r => r.OverDeadline)} | {Median(runs.Select(r => r.ServerCpuMsPerEvent)):F2} |"));
+                    $"| {load:N0} | {target} | {Median(runs.Select(r => r.AchievedPerSecond)):N0} | {Median(runs.Select(r => r.P50Ms)):F1} | {Median(runs.Select(r => r.P99Ms)):F1} | {runs.Sum(r => r.Errors)} | {runs.Sum(r => r.OverDeadline)} | {Median(runs.Select(r => r.DrainSeconds)):F2} | {Median(runs.Select(r => r.ServerCpuMsPerEvent)):F3} | {runs.Sum(r => Math.Max(0, r.RepliesSeen)):N0} / {runs.Sum(r => r.Replied):N0} |"));
             }
         }
 
         text.AppendLine();
         text.AppendLine("Ratios per round (Hub ÷ node-sdk), median [min–max] over the rounds; throughput above 1 and p99 below 1 favour the Hub:");
         text.AppendLine();
-        text.AppendLine("| offered events/s | achieved events/s, Hub ÷ node | p99 ack latency, Hub ÷ node |");
-        text.AppendLine("|---:|---:|---:|");
+        text.AppendLine("| offered events/s | achieved events/s, Hub ÷ node | p99 ack latency, Hub ÷ node | CPU ms/event, Hub ÷ node |");
+        text.AppendLine("|---:|---:|---:|---:|");
         foreach (var load in options.Loads)
         {
             var hub = results.Where(r => r.OfferedPerSecond == load && r.Target == Hub).ToList();
@@ -226,7 +342,7 @@ internal static class IngestBenchmark
             var throughput = hub.Zip(node, (h, n) => h.AchievedPerSecond / n.AchievedPerSecond).Order().ToList();
             var p99 = hub.Zip(node, (h, n) => h.P99Ms / n.P99Ms).Order().ToList();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {load:N0} | {Median(throughput):F2} [{throughput[0]:F2}–{throughput[^1]:F2}] | {Median(p99):F2} [{p99[0]:F2}–{p99[^1]:F2}] |"));
+                $"| {load:N0} | {Median(throughput):F2} [{throughput[0]:F2}–{throughput[^1]:F2}] | {Median(p99):F2} [{p99[0]:F2}–{p99[^1]:F2}] | {Ratio(hub, node, r => r.ServerCpuMsPerEvent)} |"));
         }
 
         return text.ToString();

@@ -29,7 +29,29 @@ internal sealed record RunResult(
     int OverDeadline,
     double MaxLagMs,
     string? FirstError,
-    double ServerCpuMsPerEvent = double.NaN);
+    double ServerCpuMsPerEvent = double.NaN)
+{
+    /// <summary>open or closed.</summary>
+    public string Mode { get; init; } = "open";
+
+    /// <summary>Closed loop: how many connections sent.</summary>
+    public int Connections { get; init; }
+
+    /// <summary>First send → last answer.</summary>
+    public double WallSeconds { get; init; }
+
+    /// <summary>Acked events the bots answer with a reply (direct messages, mentions).</summary>
+    public int Replied { get; init; }
+
+    /// <summary>Replies the Emulator received during the run (and, for the Hub, until its inbox drained).</summary>
+    public long RepliesSeen { get; init; } = -1;
+
+    /// <summary>The Hub: seconds from the last ack until its inbox had nothing pending or in progress; the peer handles inline (0).</summary>
+    public double DrainSeconds { get; init; }
+
+    /// <summary>Acked events per second from the first send until they were all handled (the Hub: until drained).</summary>
+    public double HandledPerSecond => WallSeconds + DrainSeconds > 0 ? Acked / (WallSeconds + DrainSeconds) : 0;
+}
 
 /// <summary>
 /// An open-loop run: requests go out at their planned times whether or not earlier ones have been
@@ -126,7 +148,11 @@ internal static class OpenLoopRun
             latencies.Length > 0 ? latencies[^1] : double.NaN,
             latencies.Count(ms => ms > 3000),
             maxLag / TicksPerMs,
-            firstError);
+            firstError)
+        {
+            WallSeconds = wallSeconds,
+            Replied = events.Where((e, i) => ok[i] && e.Replied).Count(),
+        };
 
         async Task SendAsync(int i, long planned)
         {

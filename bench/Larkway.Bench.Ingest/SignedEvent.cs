@@ -12,9 +12,10 @@ namespace Larkway.Bench.Ingest;
 /// </summary>
 internal sealed class SignedEvent
 {
-    private SignedEvent(string eventId, byte[] body, string timestamp, string nonce, string signature)
+    private SignedEvent(string eventId, string kind, byte[] body, string timestamp, string nonce, string signature)
     {
         EventId = eventId;
+        Kind = kind;
         Body = body;
         Timestamp = timestamp;
         Nonce = nonce;
@@ -22,6 +23,12 @@ internal sealed class SignedEvent
     }
 
     public string EventId { get; }
+
+    /// <summary>Which part of the mix it is (see <see cref="EventMix"/>).</summary>
+    public string Kind { get; }
+
+    /// <summary>Whether the bots answer it with a reply (a direct message, or a group message that @-mentions the bot).</summary>
+    public bool Replied => Kind is EventMix.P2p or EventMix.Mention;
 
     public byte[] Body { get; }
 
@@ -61,11 +68,19 @@ internal sealed class SignedEvent
             _aesKey = SHA256.HashData(Encoding.UTF8.GetBytes(encryptKey));
         }
 
+        public string VerificationToken => _verificationToken;
+
         public SignedEvent Create()
         {
             var eventId = Guid.NewGuid().ToString("N");
             var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-            var plain = Encoding.UTF8.GetBytes(EnvelopeJson(eventId, nowMs));
+            return Seal(eventId, EventMix.Reaction, EnvelopeJson(eventId, nowMs));
+        }
+
+        /// <summary>Encrypts and signs an envelope built elsewhere.</summary>
+        public SignedEvent Seal(string eventId, string kind, string envelopeJson)
+        {
+            var plain = Encoding.UTF8.GetBytes(envelopeJson);
 
             using var aes = Aes.Create();
             aes.Key = _aesKey;
@@ -87,7 +102,7 @@ internal sealed class SignedEvent
             body.CopyTo(signed, prefix.Length);
             var signature = Convert.ToHexStringLower(SHA256.HashData(signed));
 
-            return new SignedEvent(eventId, body, timestamp, nonce, signature);
+            return new SignedEvent(eventId, kind, body, timestamp, nonce, signature);
         }
 
         /// <summary>A v2 <c>im.message.reaction.created_v1</c> (or the configured type) with unique ids.</summary>

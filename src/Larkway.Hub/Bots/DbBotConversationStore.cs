@@ -10,22 +10,57 @@ namespace Larkway.Hub.Bots;
 /// </summary>
 internal sealed class DbBotConversationStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, TimeProvider time) : IBotConversationStore
 {
+    // Every direct message and mention asks for the sender's conversation: compiled once (EF Core recompiles it for
+    // another model, e.g. the other provider), so a lookup skips the query cache's expression walk and hashing.
+    private const int MaxReaders = 32;
+
+    private static readonly Func<HubDbContext, string, string, string, CancellationToken, Task<BotConversationRow?>> FindQuery =
+        EF.CompileAsyncQuery((HubDbContext db, string app, string chatId, string userOpenId, CancellationToken cancellationToken) =>
+            db.BotConversations.AsNoTracking().SingleOrDefault(c => c.App == app && c.ChatId == chatId && c.UserOpenId == userOpenId));
+
+    // Read-only contexts kept for the lookup: building a DbContext (its services, model and options checks) cost more
+    // than the query itself. They track nothing (no-tracking query) and hold no connection between lookups.
+    private readonly System.Collections.Concurrent.ConcurrentBag<HubDbContext> _readers = [];
+    private int _readerCount;
+
     public async ValueTask<BotConversation?> GetAsync(string app, string chatId, string userOpenId, CancellationToken cancellationToken)
     {
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
+        if (!_readers.TryTake(out var db))
         {
-            var row = await db.BotConversations.AsNoTracking()
-                .SingleOrDefaultAsync(c => c.App == app && c.ChatId == chatId && c.UserOpenId == userOpenId, cancellationToken).ConfigureAwait(false);
-            if (row is null || row.ExpiresAt <= time.GetUtcNow())
-            {
-                return null;
-            }
-
-            var values = JsonSerializer.Deserialize(row.ValuesJson, BotJsonContext.Default.DictionaryStringString) ?? [];
-            return new BotConversation(row.Step, values, row.ExpiresAt);
+            db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _readerCount);
         }
+
+        BotConversationRow? row;
+        try
+        {
+            row = await FindQuery(db, app, chatId, userOpenId, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _readerCount);
+            await db.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (Volatile.Read(ref _readerCount) <= MaxReaders)
+        {
+            _readers.Add(db);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _readerCount);
+            await db.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (row is null || row.ExpiresAt <= time.GetUtcNow())
+        {
+            return null;
+        }
+
+        var values = JsonSerializer.Deserialize(row.ValuesJson, BotJsonContext.Default.DictionaryStringString) ?? [];
+        return new BotConversation(row.Step, values, row.ExpiresAt);
     }
 
     public async ValueTask SetAsync(string app, string chatId, string userOpenId, BotConversation conversation, CancellationToken cancellationToken)

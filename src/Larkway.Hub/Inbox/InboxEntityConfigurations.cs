@@ -24,6 +24,9 @@ internal sealed class InboxEventConfiguration : IEntityTypeConfiguration<InboxEv
 
         // The claim query: status + due time (Pending/Retrying) or status + lease (InProgress).
         e.HasIndex(x => new { x.State, x.NextAttemptAt }).HasDatabaseName("ix_inbox_events_status_next_attempt_at");
+
+        // The claim's oldest-first order among Pending events: a backlog is read from its start, not sorted whole per claim.
+        e.HasIndex(x => new { x.State, x.Id }).HasDatabaseName("ix_inbox_events_status_id");
         e.HasIndex(x => new { x.EventType, x.Id }).HasDatabaseName("ix_inbox_events_event_type_id");
     }
 }

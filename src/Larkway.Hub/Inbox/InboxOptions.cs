@@ -26,8 +26,11 @@ public sealed class InboxOptions : IQueueOptions, IValidatableObject
     /// <summary>Events claimed per round. Default 16.</summary>
     public int BatchSize { get; set; } = 16;
 
-    /// <summary>Events dispatched at once by one processor. Default 4.</summary>
-    public int Concurrency { get; set; } = 4;
+    /// <summary>
+    /// Events dispatched at once by one processor. Default 16: handlers mostly wait on Feishu's API (a bot's reply), and
+    /// with fewer a burst of messages waits in the inbox for round trips rather than for CPU.
+    /// </summary>
+    public int Concurrency { get; set; } = 16;
 
     /// <summary>How long a claim is held; renewed while handlers run, and taken over by another processor once expired. Default 5 min.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);

@@ -35,13 +35,23 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         RETURNING id
         """;
 
+    // The claimable rows are the lowest ids among three sets, each read in id order from its own index and cut at the
+    // limit: Pending and due (status + id: a backlog is read from its start, never sorted whole), Retrying and due
+    // (status + due time: retries waiting for later are not read), InProgress with an expired lease. One query with
+    // an OR over the three reads every due Pending row and sorts them all, per claim.
     private static readonly string ClaimSql = $"""
         UPDATE inbox_events
         SET status = '{nameof(WorkState.InProgress)}', lease_owner = $owner, lease_until = $lease_until, attempts = attempts + 1
         WHERE id IN (
-            SELECT id FROM inbox_events
-            WHERE (status IN ('{nameof(WorkState.Pending)}', '{nameof(WorkState.Retrying)}') AND next_attempt_at <= $now)
-               OR (status = '{nameof(WorkState.InProgress)}' AND lease_until <= $now)
+            SELECT id FROM (
+                SELECT id FROM (SELECT id FROM inbox_events INDEXED BY ix_inbox_events_status_id
+                    WHERE status = '{nameof(WorkState.Pending)}' AND next_attempt_at <= $now ORDER BY id LIMIT $limit)
+                UNION ALL
+                SELECT id FROM (SELECT id FROM inbox_events INDEXED BY ix_inbox_events_status_next_attempt_at
+                    WHERE status = '{nameof(WorkState.Retrying)}' AND next_attempt_at <= $now ORDER BY id LIMIT $limit)
+                UNION ALL
+                SELECT id FROM (SELECT id FROM inbox_events INDEXED BY ix_inbox_events_status_id
+                    WHERE status = '{nameof(WorkState.InProgress)}' AND lease_until <= $now ORDER BY id LIMIT $limit))
             ORDER BY id
             LIMIT $limit)
         RETURNING id, app_name, event_type, dedup_key, body, transport, received_at, attempts, next_attempt_at, lease_owner, lease_until, trace_parent

@@ -116,6 +116,7 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
                 else if (running.Count >= concurrency)
                 {
                     await Task.WhenAny(running).WaitAsync(stoppingToken).ConfigureAwait(false);
+                    await GatherFreeSlotsAsync(running, concurrency, stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -127,6 +128,34 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
         await Task.WhenAll(running).ConfigureAwait(false);
         await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         LogStopped(_logger, _queue.Name, Owner);
+    }
+
+    /// <summary>
+    /// A backlog (the last claim was full) and one slot just freed: wait up to <see cref="IQueueOptions.ClaimDelay"/> for a
+    /// quarter of the slots to be free, so that one claim (a write transaction) serves several items instead of one each.
+    /// </summary>
+    private async Task GatherFreeSlotsAsync(List<Task> running, int concurrency, CancellationToken stoppingToken)
+    {
+        var gather = Math.Min(Math.Max(1, _options.BatchSize), concurrency / 4);
+        if (gather <= 1 || _options.ClaimDelay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        running.RemoveAll(t => t.IsCompleted);
+        if (running.Count <= concurrency - gather)
+        {
+            return;
+        }
+
+        var deadline = Task.Delay(_options.ClaimDelay, _time, stoppingToken);
+        while (running.Count > concurrency - gather && !deadline.IsCompleted)
+        {
+            await Task.WhenAny([deadline, .. running]).ConfigureAwait(false);
+            running.RemoveAll(t => t.IsCompleted);
+        }
+
+        stoppingToken.ThrowIfCancellationRequested();
     }
 
     private async Task WaitForWorkAsync(List<Task> running, CancellationToken stoppingToken)

@@ -611,6 +611,9 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.HasIndex("EventType", "Id")
                         .HasDatabaseName("ix_inbox_events_event_type_id");
 
+                    b.HasIndex("State", "Id")
+                        .HasDatabaseName("ix_inbox_events_status_id");
+
                     b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_inbox_events_status_next_attempt_at");
 
