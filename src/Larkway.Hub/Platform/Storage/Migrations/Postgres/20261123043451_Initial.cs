@@ -580,6 +580,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                 columns: new[] { "event_type", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_inbox_events_status_id",
+                table: "inbox_events",
+                columns: new[] { "status", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_inbox_events_status_next_attempt_at",
                 table: "inbox_events",
                 columns: new[] { "status", "next_attempt_at" });
