@@ -18,8 +18,10 @@ namespace Larkway.Hub.Platform.Observability;
 /// </summary>
 internal sealed class HubTelemetry : IDisposable
 {
+    private const string LarkwayMeter = "Larkway";
+
     /// <summary>The meters exported. The runtime's and ASP.NET Core's are observable or recorded anyway: listening is cheap.</summary>
-    public static readonly string[] Meters = ["Larkway", "Microsoft.AspNetCore.Hosting", "System.Runtime"];
+    public static readonly string[] Meters = [LarkwayMeter, "Microsoft.AspNetCore.Hosting", "System.Runtime"];
 
     /// <summary>
     /// The activity sources traced. ASP.NET Core's request activity is the parent of an event's activity: without it
@@ -74,10 +76,15 @@ internal sealed class HubTelemetry : IDisposable
             .AddMeter(Meters)
 
             // Meters are matched by name in the whole process. Another container's (the sandbox's embedded Emulator,
-            // other Hubs in a test process) come from another IMeterFactory: leave them out.
-            .AddView(instrument => instrument.Meter.Scope is IMeterFactory scope && !ReferenceEquals(scope, meterFactory)
-                ? MetricStreamConfiguration.Drop
-                : null);
+            // other Hubs in a test process) come from another IMeterFactory: leave them out. A Larkway meter with no
+            // factory is a standalone client's (an app's connection test, here or in another Hub of the process): its
+            // series would vanish with the client, so it is left out too. The runtime's meters have no factory and stay.
+            .AddView(instrument => instrument.Meter.Scope switch
+            {
+                IMeterFactory scope when !ReferenceEquals(scope, meterFactory) => MetricStreamConfiguration.Drop,
+                null when instrument.Meter.Name == LarkwayMeter => MetricStreamConfiguration.Drop,
+                _ => null,
+            });
 
         if (prometheus is not null)
         {
