@@ -125,27 +125,27 @@ public sealed class ApprovalOptions : IQueueOptions, IValidatableObject
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (!(BatchSize >= 1))
+        if (BatchSize < 1)
         {
             yield return new("Larkway:Approvals:BatchSize must be at least 1.", [nameof(BatchSize)]);
         }
 
-        if (!(Concurrency >= 1))
+        if (Concurrency < 1)
         {
             yield return new("Larkway:Approvals:Concurrency must be at least 1.", [nameof(Concurrency)]);
         }
 
-        if (!(LeaseDuration >= TimeSpan.FromSeconds(1)))
+        if (LeaseDuration < TimeSpan.FromSeconds(1))
         {
             yield return new("Larkway:Approvals:LeaseDuration must be at least 1 s (longer than one create with its retries).", [nameof(LeaseDuration)]);
         }
 
-        if (!(MaxAttempts >= 1))
+        if (MaxAttempts < 1)
         {
             yield return new("Larkway:Approvals:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
         }
 
-        if (!(ReconcileBatchSize >= 1))
+        if (ReconcileBatchSize < 1)
         {
             yield return new("Larkway:Approvals:ReconcileBatchSize must be at least 1.", [nameof(ReconcileBatchSize)]);
         }
@@ -160,7 +160,7 @@ public sealed class ApprovalOptions : IQueueOptions, IValidatableObject
             yield return new("Larkway:Approvals:MaxReminders must be from 0 to 100.", [nameof(MaxReminders)]);
         }
 
-        if (!(PollInterval > TimeSpan.Zero))
+        if (PollInterval <= TimeSpan.Zero)
         {
             yield return new("Larkway:Approvals:PollInterval must be positive.", [nameof(PollInterval)]);
         }
@@ -170,12 +170,12 @@ public sealed class ApprovalOptions : IQueueOptions, IValidatableObject
             yield return new("Larkway:Approvals:RetryDelays must not be negative.", [nameof(RetryDelays)]);
         }
 
-        if (!(DefinitionCacheLifetime >= TimeSpan.Zero))
+        if (DefinitionCacheLifetime < TimeSpan.Zero)
         {
             yield return new("Larkway:Approvals:DefinitionCacheLifetime must not be negative.", [nameof(DefinitionCacheLifetime)]);
         }
 
-        if (!(ReconcileInterval > TimeSpan.Zero))
+        if (ReconcileInterval <= TimeSpan.Zero)
         {
             yield return new("Larkway:Approvals:ReconcileInterval must be positive.", [nameof(ReconcileInterval)]);
         }
@@ -190,22 +190,22 @@ public sealed class ApprovalOptions : IQueueOptions, IValidatableObject
             yield return new("Larkway:Approvals:RevertWindow must be from 0 (no revert checks) to 366 days (Feishu's revert_interval; default 31 days).", [nameof(RevertWindow)]);
         }
 
-        if (!(MaxRevertSyncAge >= SyncAge))
+        if (MaxRevertSyncAge < SyncAge)
         {
             yield return new("Larkway:Approvals:MaxRevertSyncAge must be at least SyncAge.", [nameof(MaxRevertSyncAge)]);
         }
 
-        if (!(ReminderAfter > TimeSpan.Zero))
+        if (ReminderAfter <= TimeSpan.Zero)
         {
             yield return new("Larkway:Approvals:ReminderAfter must be positive (how long a task waits before its first reminder).", [nameof(ReminderAfter)]);
         }
 
-        if (!(ReminderEvery > TimeSpan.Zero))
+        if (ReminderEvery <= TimeSpan.Zero)
         {
             yield return new("Larkway:Approvals:ReminderEvery must be positive (the least time between two reminders of a task).", [nameof(ReminderEvery)]);
         }
 
-        if (!(ReminderCheckInterval > TimeSpan.Zero))
+        if (ReminderCheckInterval <= TimeSpan.Zero)
         {
             yield return new("Larkway:Approvals:ReminderCheckInterval must be positive.", [nameof(ReminderCheckInterval)]);
         }

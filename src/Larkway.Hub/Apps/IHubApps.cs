@@ -60,12 +60,12 @@ public sealed class HubAppsOptions : IValidatableObject
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (!(RefreshInterval > TimeSpan.Zero))
+        if (RefreshInterval <= TimeSpan.Zero)
         {
             yield return new("Larkway:Apps:RefreshInterval must be positive.", [nameof(RefreshInterval)]);
         }
 
-        if (!(RetiredClientGrace >= TimeSpan.Zero))
+        if (RetiredClientGrace < TimeSpan.Zero)
         {
             yield return new("Larkway:Apps:RetiredClientGrace must not be negative.", [nameof(RetiredClientGrace)]);
         }

@@ -68,22 +68,22 @@ public sealed class InboxOptions : IQueueOptions, IValidatableObject
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (!(BatchSize >= 1))
+        if (BatchSize < 1)
         {
             yield return new("Larkway:Inbox:BatchSize must be at least 1.", [nameof(BatchSize)]);
         }
 
-        if (!(Concurrency >= 1))
+        if (Concurrency < 1)
         {
             yield return new("Larkway:Inbox:Concurrency must be at least 1.", [nameof(Concurrency)]);
         }
 
-        if (!(LeaseDuration >= TimeSpan.FromSeconds(1)))
+        if (LeaseDuration < TimeSpan.FromSeconds(1))
         {
             yield return new("Larkway:Inbox:LeaseDuration must be at least 1 s.", [nameof(LeaseDuration)]);
         }
 
-        if (!(MaxAttempts >= 1))
+        if (MaxAttempts < 1)
         {
             yield return new("Larkway:Inbox:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
         }

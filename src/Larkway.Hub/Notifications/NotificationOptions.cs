@@ -58,27 +58,27 @@ public sealed class NotificationOptions : IQueueOptions, IValidatableObject
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (!(BatchSize >= 1))
+        if (BatchSize < 1)
         {
             yield return new("Larkway:Notifications:BatchSize must be at least 1.", [nameof(BatchSize)]);
         }
 
-        if (!(Concurrency >= 1))
+        if (Concurrency < 1)
         {
             yield return new("Larkway:Notifications:Concurrency must be at least 1.", [nameof(Concurrency)]);
         }
 
-        if (!(LeaseDuration >= TimeSpan.FromSeconds(10)))
+        if (LeaseDuration < TimeSpan.FromSeconds(10))
         {
             yield return new("Larkway:Notifications:LeaseDuration must be at least 10 s (longer than a send with its retries).", [nameof(LeaseDuration)]);
         }
 
-        if (!(MessagesPerSecondPerReceiver >= 1))
+        if (MessagesPerSecondPerReceiver < 1)
         {
             yield return new("Larkway:Notifications:MessagesPerSecondPerReceiver must be at least 1.", [nameof(MessagesPerSecondPerReceiver)]);
         }
 
-        if (!(MaxAttempts >= 1))
+        if (MaxAttempts < 1)
         {
             yield return new("Larkway:Notifications:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
         }
@@ -88,12 +88,12 @@ public sealed class NotificationOptions : IQueueOptions, IValidatableObject
             yield return new("Larkway:Notifications:MessagesPerSecond must be at least 1 and MessagesPerMinute at least as many.", [nameof(MessagesPerSecond)]);
         }
 
-        if (!(RateLimitedDelay > TimeSpan.Zero))
+        if (RateLimitedDelay <= TimeSpan.Zero)
         {
             yield return new("Larkway:Notifications:RateLimitedDelay must be positive.", [nameof(RateLimitedDelay)]);
         }
 
-        if (!(PollInterval > TimeSpan.Zero))
+        if (PollInterval <= TimeSpan.Zero)
         {
             yield return new("Larkway:Notifications:PollInterval must be positive.", [nameof(PollInterval)]);
         }

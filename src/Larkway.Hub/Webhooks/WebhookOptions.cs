@@ -46,22 +46,22 @@ public sealed class WebhookOptions : IQueueOptions, IValidatableObject
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (!(BatchSize >= 1))
+        if (BatchSize < 1)
         {
             yield return new("Larkway:Webhooks:BatchSize must be at least 1.", [nameof(BatchSize)]);
         }
 
-        if (!(Concurrency >= 1))
+        if (Concurrency < 1)
         {
             yield return new("Larkway:Webhooks:Concurrency must be at least 1.", [nameof(Concurrency)]);
         }
 
-        if (!(MaxAttempts >= 1))
+        if (MaxAttempts < 1)
         {
             yield return new("Larkway:Webhooks:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
         }
 
-        if (!(RequestTimeout > TimeSpan.Zero))
+        if (RequestTimeout <= TimeSpan.Zero)
         {
             yield return new("Larkway:Webhooks:RequestTimeout must be positive.", [nameof(RequestTimeout)]);
         }
@@ -71,7 +71,7 @@ public sealed class WebhookOptions : IQueueOptions, IValidatableObject
             yield return new("Larkway:Webhooks:LeaseDuration must exceed RequestTimeout by at least 5 s.", [nameof(LeaseDuration)]);
         }
 
-        if (!(PollInterval > TimeSpan.Zero))
+        if (PollInterval <= TimeSpan.Zero)
         {
             yield return new("Larkway:Webhooks:PollInterval must be positive.", [nameof(PollInterval)]);
         }

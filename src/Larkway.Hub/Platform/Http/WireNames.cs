@@ -26,37 +26,13 @@ internal static class WireName<TEnum>
         Names.TryGetValue(value, out var name) ? name : JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     /// <summary>Accepts the wire name (<c>dead_letter</c>) or the member name (<c>DeadLetter</c>), any case; never a number.</summary>
-    public static bool TryParse(string? value, out TEnum parsed)
-    {
-        foreach (var (candidate, name) in Names)
-        {
-            if (string.Equals(value, name, StringComparison.OrdinalIgnoreCase)
-                || string.Equals(value, candidate.ToString(), StringComparison.OrdinalIgnoreCase))
-            {
-                parsed = candidate;
-                return true;
-            }
-        }
-
-        parsed = default;
-        return false;
-    }
+    public static bool TryParse(string? value, out TEnum parsed) =>
+        TryFind((candidate, name) => string.Equals(value, name, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(value, candidate.ToString(), StringComparison.OrdinalIgnoreCase), out parsed);
 
     /// <summary>Accepts the wire name exactly as <see cref="Of"/> writes it, nothing else.</summary>
-    public static bool TryParseExact(string? value, out TEnum parsed)
-    {
-        foreach (var (candidate, name) in Names)
-        {
-            if (string.Equals(value, name, StringComparison.Ordinal))
-            {
-                parsed = candidate;
-                return true;
-            }
-        }
-
-        parsed = default;
-        return false;
-    }
+    public static bool TryParseExact(string? value, out TEnum parsed) =>
+        TryFind((_, name) => string.Equals(value, name, StringComparison.Ordinal), out parsed);
 
     /// <summary>
     /// Reads a filter naming a status the API shows (<typeparamref name="TEnum"/>) as the first stored state that shows
@@ -85,4 +61,19 @@ internal static class WireName<TEnum>
 
     /// <summary>The names joined by ", ", for error texts that list what may be sent.</summary>
     public static string Choices => string.Join(", ", All);
+
+    private static bool TryFind(Func<TEnum, string, bool> matches, out TEnum parsed)
+    {
+        foreach (var (candidate, name) in Names)
+        {
+            if (matches(candidate, name))
+            {
+                parsed = candidate;
+                return true;
+            }
+        }
+
+        parsed = default;
+        return false;
+    }
 }

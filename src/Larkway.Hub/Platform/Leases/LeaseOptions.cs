@@ -28,12 +28,12 @@ public sealed class LeaseOptions : IValidatableObject
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (!(Duration >= TimeSpan.FromSeconds(1)))
+        if (Duration < TimeSpan.FromSeconds(1))
         {
             yield return new("Larkway:Leases:Duration must be at least 1 s.", [nameof(Duration)]);
         }
 
-        if (!(RetryInterval > TimeSpan.Zero))
+        if (RetryInterval <= TimeSpan.Zero)
         {
             yield return new("Larkway:Leases:RetryInterval must be positive.", [nameof(RetryInterval)]);
         }

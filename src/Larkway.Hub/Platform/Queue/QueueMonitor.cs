@@ -31,7 +31,7 @@ public sealed class QueuesOptions : IValidatableObject
             yield return new("Larkway:Queues:StatsInterval must be from 00:00:01 to 01:00:00.", [nameof(StatsInterval)]);
         }
 
-        if (!(StuckAfter >= TimeSpan.FromSeconds(1)))
+        if (StuckAfter < TimeSpan.FromSeconds(1))
         {
             yield return new("Larkway:Queues:StuckAfter must be at least 00:00:01.", [nameof(StuckAfter)]);
         }
