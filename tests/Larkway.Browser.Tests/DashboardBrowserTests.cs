@@ -18,6 +18,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
             ["Larkway:Alerts:Interval"] = "00:00:01",
             ["Larkway:Alerts:Recipient:Email"] = "alice@example.com",
             ["Larkway:Alerts:Rules:ApiErrorRate:MinSamples"] = "1",
+            ["Larkway:Monitoring:Targets:MinSamples"] = "1",
             ["Larkway:Notifications:RetryDelays:0"] = "00:00:00.200",
             ["Larkway:Notifications:MaxAttempts"] = "50",
             ["Larkway:Notifications:PollInterval"] = "00:00:00.100",

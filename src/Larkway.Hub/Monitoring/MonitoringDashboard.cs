@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Monitoring;
 
@@ -13,6 +14,9 @@ public enum MetricStatus
 
     /// <summary>Nothing to measure in the window (no calls, no events).</summary>
     NoData,
+
+    /// <summary>Measured, but on fewer samples than <see cref="DashboardTargets.MinSamples"/>: shown, not judged.</summary>
+    TooFewSamples,
 
     /// <summary>The feature it measures is not there yet.</summary>
     NotApplicable,
@@ -42,19 +46,14 @@ public sealed record DashboardView(
 
 /// <summary>
 /// Reads the success metrics the seed names — API success above 99.5 %, event processing under 2 s (p95), token cache hits
-/// above 95 %, card rendering 100 %, no data lost in sync — over the last hour and day, and the four charts, from
-/// <c>hub_metric_minutes</c> (this replica's running minute written first).
+/// above 95 %, card rendering 100 %, no data lost in sync; targets from <see cref="DashboardTargets"/> — over the last hour
+/// and day, and the four charts, from <c>hub_metric_minutes</c> (this replica's running minute written first).
 /// </summary>
-internal sealed class MonitoringDashboard(MetricRecorder recorder, MetricStore store, TimeProvider time)
+internal sealed class MonitoringDashboard(MetricRecorder recorder, MetricStore store, IOptions<MonitoringOptions> options, TimeProvider time)
 {
-    /// <summary>The seed's targets.</summary>
-    public const double ApiSuccessTarget = 99.5;
+    private const double CardSuccessTarget = 100;
 
-    public const double EventLatencyTarget = 2;
-
-    public const double TokenHitTarget = 95;
-
-    public const double CardSuccessTarget = 100;
+    private readonly DashboardTargets _targets = options.Value.Targets;
 
     public async Task<DashboardView> ReadAsync(DashboardRange range, CancellationToken cancellationToken)
     {
@@ -64,53 +63,60 @@ internal sealed class MonitoringDashboard(MetricRecorder recorder, MetricStore s
         var rows = await store.ReadAsync(minute - TimeSpan.FromMinutes((24 * 60) - 1), cancellationToken).ConfigureAwait(false);
         var hour = MetricWindows.Since(rows, minute - TimeSpan.FromMinutes(59));
         var day = MetricTotals.Of(rows);
-        var metrics = Metrics(hour, day);
+        var metrics = Metrics(_targets, hour, day);
 
         var (step, count, label) = range == DashboardRange.Hour ? (TimeSpan.FromMinutes(1), 60, "per minute over the last hour") : (TimeSpan.FromMinutes(15), 96, "per 15 minutes over the last 24 hours");
         var series = MetricWindows.Series(rows, now, step, count);
-        return new DashboardView(now, range, metrics, hour, day, Charts(series, step, label));
+        return new DashboardView(now, range, metrics, hour, day, Charts(_targets, series, step, label));
     }
 
     /// <summary>The success metrics over the two windows.</summary>
-    internal static IReadOnlyList<SuccessMetric> Metrics(MetricTotals hour, MetricTotals day) =>
+    internal static IReadOnlyList<SuccessMetric> Metrics(DashboardTargets targets, MetricTotals hour, MetricTotals day) =>
     [
-        new("api-success", "API call success", $"above {Pct(ApiSuccessTarget)}", ApiSuccess(hour), ApiSuccess(day)),
-        new("event-latency", "Event processing (p95, Feishu push to handled)", $"under {EventLatencyTarget:0} s", EventLatency(hour), EventLatency(day)),
-        new("token-hits", "Token cache hit rate", $"above {Pct(TokenHitTarget)}", TokenHits(hour), TokenHits(day)),
+        new("api-success", "API call success", $"above {Pct(targets.ApiSuccessPercent)}", ApiSuccess(targets, hour), ApiSuccess(targets, day)),
+        new("event-latency", "Event processing (p95, Feishu push to handled)", $"under {targets.EventLatencySeconds.ToString(CultureInfo.InvariantCulture)} s", EventLatency(targets, hour), EventLatency(targets, day)),
+        new("token-hits", "Token cache hit rate", $"above {Pct(targets.TokenHitPercent)}", TokenHits(targets, hour), TokenHits(targets, day)),
         new("card-rendering", "Card rendering success", Pct(CardSuccessTarget), Cards(hour), Cards(day)),
         new("sync-loss", "Data lost in sync", "none", NoSync(), NoSync()),
     ];
 
-    private static MetricReading ApiSuccess(MetricTotals t) => t.ApiSuccessPercent is { } p
-        ? new(p > ApiSuccessTarget ? MetricStatus.Met : MetricStatus.Breached, Pct(p), $"{N(t.ApiCalls - t.ApiErrors)} of {N(t.ApiCalls)} calls succeeded")
+    private static MetricReading ApiSuccess(DashboardTargets targets, MetricTotals t) => t.ApiSuccessPercent is { } p
+        ? Judged(targets, t.ApiCalls, p > targets.ApiSuccessPercent, Pct(p), $"{N(t.ApiCalls - t.ApiErrors)} of {N(t.ApiCalls)} calls succeeded")
         : new(MetricStatus.NoData, "—", "no Open Platform calls");
 
-    private static MetricReading EventLatency(MetricTotals t)
+    private static MetricReading EventLatency(DashboardTargets targets, MetricTotals t)
     {
         if (t.LatencyCount == 0)
         {
             return new(MetricStatus.NoData, "—", "no events handled");
         }
 
-        // p95 under 2 s is the same as at least 95 % within 2 s, which the buckets know exactly (2 s is a bound).
-        var within = t.PercentWithin(EventLatencyTarget)!.Value;
+        // p95 within the target is the same as at least 95 % within it, which the buckets know exactly (it is a bound).
+        var limit = targets.EventLatencySeconds;
+        var within = t.PercentWithin(limit)!.Value;
         var p95 = t.LatencyP95(out var above)!.Value;
         var value = (above ? "over " : "≈ ") + SvgChart.Label(p95, " s");
-        return new(within >= 95 ? MetricStatus.Met : MetricStatus.Breached, value, $"{Pct(within)} of {N(t.LatencyCount)} events within {EventLatencyTarget:0} s");
+        return Judged(targets, t.LatencyCount, within >= 95, value, $"{Pct(within)} of {N(t.LatencyCount)} events within {limit.ToString(CultureInfo.InvariantCulture)} s");
     }
 
-    private static MetricReading TokenHits(MetricTotals t) => t.TokenHitPercent is { } p
-        ? new(p > TokenHitTarget ? MetricStatus.Met : MetricStatus.Breached, Pct(p), $"{N(t.TokenHits)} of {N(t.TokenLookups)} look-ups; {N(t.TokenFetches)} fetches, {N(t.TokenFailures)} failed")
+    private static MetricReading TokenHits(DashboardTargets targets, MetricTotals t) => t.TokenHitPercent is { } p
+        ? Judged(targets, t.TokenLookups, p > targets.TokenHitPercent, Pct(p), $"{N(t.TokenHits)} of {N(t.TokenLookups)} look-ups; {N(t.TokenFetches)} fetches, {N(t.TokenFailures)} failed")
         : new(MetricStatus.NoData, "—", "no token look-ups");
 
     private static MetricReading Cards(MetricTotals t) => t.CardSuccessPercent is { } p
         ? new(t.CardsFailed == 0 ? MetricStatus.Met : MetricStatus.Breached, Pct(p), $"{N(t.CardsRendered)} rendered, {N(t.CardsFailed)} failed")
         : new(MetricStatus.NoData, "—", "no cards rendered from templates");
 
+    /// <summary>A rate over <paramref name="samples"/>: judged against its target only once there are enough of them.</summary>
+    private static MetricReading Judged(DashboardTargets targets, long samples, bool met, string value, string detail) =>
+        samples < targets.MinSamples
+            ? new(MetricStatus.TooFewSamples, value, $"{detail} (too few to judge: fewer than {N(targets.MinSamples)})")
+            : new(met ? MetricStatus.Met : MetricStatus.Breached, value, detail);
+
     private static MetricReading NoSync() =>
         new(MetricStatus.NotApplicable, "not yet applicable", "no Bitable sync is configured on this Hub (the sync is not built yet), so nothing can be lost");
 
-    private static IReadOnlyList<(ChartSpec, string, string)> Charts(IReadOnlyList<MetricPoint> series, TimeSpan step, string over)
+    private static IReadOnlyList<(ChartSpec, string, string)> Charts(DashboardTargets targets, IReadOnlyList<MetricPoint> series, TimeSpan step, string over)
     {
         var minutes = step.TotalMinutes;
         // A step no replica wrote (the Hub was not running) is a gap, not a zero.
@@ -121,8 +127,8 @@ internal sealed class MonitoringDashboard(MetricRecorder recorder, MetricStore s
         return
         [
             Chart("chart-events", "Events handled per minute", over, "", events, null),
-            Chart("chart-api-errors", "Open Platform API error rate", over, "%", errors, 100 - ApiSuccessTarget),
-            Chart("chart-latency", "Event processing latency, p95", over, " s", latency, EventLatencyTarget),
+            Chart("chart-api-errors", "Open Platform API error rate", over, "%", errors, 100 - targets.ApiSuccessPercent),
+            Chart("chart-latency", "Event processing latency, p95", over, " s", latency, targets.EventLatencySeconds),
             Chart("chart-queue-depth", "Queue depth (waiting items, all queues)", over, "", depth, null),
         ];
     }

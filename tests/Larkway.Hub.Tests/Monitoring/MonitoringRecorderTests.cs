@@ -104,6 +104,72 @@ public sealed class MonitoringRecorderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rate_over_too_few_samples_is_shown_but_not_judged()
+    {
+        await using var hub = Replica();
+        var m = Instruments.Of(hub);
+        m.Calls(9, code: 0);
+        m.Calls(1, code: 230002);
+        m.Latency(2.5);
+        m.Card("failed");
+
+        var metrics = (await Dashboard(hub).ReadAsync(DashboardRange.Hour, default)).Metrics.ToDictionary(x => x.Key);
+
+        // 90 % of 10 calls, one slow event: below the default 20 samples, neither met nor breached.
+        metrics["api-success"].Hour.Status.ShouldBe(MetricStatus.TooFewSamples);
+        metrics["api-success"].Hour.Value.ShouldBe("90 %");
+        metrics["api-success"].Hour.Detail.ShouldBe("9 of 10 calls succeeded (too few to judge: fewer than 20)");
+        metrics["event-latency"].Hour.Status.ShouldBe(MetricStatus.TooFewSamples);
+
+        // Card rendering's target is no failure at all: one failed card is a breach however few were rendered.
+        metrics["card-rendering"].Hour.Status.ShouldBe(MetricStatus.Breached);
+    }
+
+    [Fact]
+    public async Task Targets_and_the_minimum_come_from_settings()
+    {
+        await using var hub = Replica(
+            ("Larkway:Monitoring:Targets:ApiSuccessPercent", "99"),
+            ("Larkway:Monitoring:Targets:EventLatencySeconds", "3"),
+            ("Larkway:Monitoring:Targets:MinSamples", "5"));
+        var m = Instruments.Of(hub);
+        m.Calls(397, code: 0);
+        m.Calls(3, code: 230002);
+        for (var i = 0; i < 6; i++)
+        {
+            m.Latency(2.5);
+        }
+
+        var view = await Dashboard(hub).ReadAsync(DashboardRange.Hour, default);
+        var metrics = view.Metrics.ToDictionary(x => x.Key);
+
+        // 99.25 % is above 99 %; every event within 3 s; 6 events are enough when the minimum is 5.
+        metrics["api-success"].Hour.Status.ShouldBe(MetricStatus.Met);
+        metrics["api-success"].Target.ShouldBe("above 99 %");
+        metrics["event-latency"].Hour.Status.ShouldBe(MetricStatus.Met);
+        metrics["event-latency"].Target.ShouldBe("under 3 s");
+        view.Charts.Single(c => c.Chart.Id == "chart-latency").Chart.Threshold.ShouldBe(3);
+    }
+
+    [Fact]
+    public void Targets_outside_their_range_are_refused_at_start_with_the_setting_named()
+    {
+        var services = new ServiceCollection();
+        services.AddHubMonitoring(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Larkway:Monitoring:Targets:EventLatencySeconds"] = "2.2",
+            ["Larkway:Monitoring:Targets:MinSamples"] = "0",
+        }).Build());
+        using var provider = services.BuildServiceProvider();
+
+        var failure = Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<MonitoringOptions>>().Value);
+
+        failure.Message.ShouldContain("Larkway:Monitoring:Targets:EventLatencySeconds must be one of 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60");
+        failure.Message.ShouldContain("Larkway:Monitoring:Targets:MinSamples must be from 1 to 1000000.");
+    }
+
+    [Fact]
     public async Task Another_containers_meter_is_not_counted()
     {
         await using var hub = Replica();
@@ -153,9 +219,11 @@ public sealed class MonitoringRecorderTests : IAsyncLifetime
         (await store.ReadAsync(DateTimeOffset.UnixEpoch, default)).Sum(r => r.ApiCalls).ShouldBe(2);
     }
 
-    private HubServices Replica() => new(_db, _time, services: s =>
+    private HubServices Replica(params (string Key, string Value)[] settings) => new(_db, _time, services: s =>
     {
-        var configuration = new ConfigurationBuilder().Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)))
+            .Build();
         s.AddHubMonitoring(configuration);
         s.AddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
     });

@@ -26,6 +26,7 @@ internal sealed class IndexModel(ConsoleQueries queries, MonitoringDashboard das
         MetricStatus.Met => "metric-met",
         MetricStatus.Breached => "metric-breached",
         MetricStatus.NotApplicable => "metric-na",
+        MetricStatus.TooFewSamples => "metric-few",
         _ => "metric-nodata",
     };
 
@@ -34,6 +35,7 @@ internal sealed class IndexModel(ConsoleQueries queries, MonitoringDashboard das
         MetricStatus.Met => "OK",
         MetricStatus.Breached => "Breached",
         MetricStatus.NotApplicable => "Not applicable",
+        MetricStatus.TooFewSamples => "Too few samples",
         _ => "No data",
     };
 }
