@@ -1,14 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Larkway.Feishu;
-using Larkway.Feishu.Approval;
 using Larkway.Hub.Approvals;
 using Larkway.Hub.Apps;
-using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
@@ -37,14 +35,8 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
         return endpoints;
     }
 
-    private static async Task<IResult> CreateAsync(
-        HttpContext http,
-        [FromServices] ApprovalStore store,
-        [FromServices] ApprovalDefinitions definitions,
-        [FromServices] ApprovalSubmissions submissions,
-        [FromServices] IRecipientResolver resolver,
-        [FromServices] HubAppRegistry apps,
-        CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<ApprovalDto>, ProblemHttpResult>> CreateAsync(
+        HttpContext http, [FromServices] ApprovalService approvals, CancellationToken cancellationToken)
     {
         var (body, unreadable) = await JsonBody.ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (unreadable is not null)
@@ -59,97 +51,53 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             return Invalid(problems);
         }
 
-        var caller = HubCaller.Of(http.User);
-
-        // A retry is answered from the store: nothing is looked up or sent again.
-        if (await store.FindExistingAsync(request, caller.Id, cancellationToken).ConfigureAwait(false) is { } earlier)
-        {
-            return await AnswerAsync(store, earlier, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (request.App is { } appName && await HubNotificationsEndpointRouteBuilderExtensions.AppProblemAsync(apps, appName, cancellationToken).ConfigureAwait(false) is { } appProblem)
-        {
-            return Invalid([new(appProblem.Field, appProblem.Message)]);
-        }
-
-        var checkedRequest = await CheckAsync(request, definitions, resolver, cancellationToken).ConfigureAwait(false);
-        if (checkedRequest.Error is { } error)
-        {
-            return error;
-        }
-
-        var created = await store.CreateAsync(request, caller.Id, checkedRequest.ApplicantOpenId, ApprovalSubmissions.InlineOwner, cancellationToken).ConfigureAwait(false);
-        if (created.Status != ApprovalCreateStatus.Created)
-        {
-            return await AnswerAsync(store, created, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Not the request's token: a caller hanging up mid-create must not leave the create half recorded.
-        var submitted = await submissions.SubmitNowAsync(created, CancellationToken.None).ConfigureAwait(false);
-        return await AnswerAsync(store, new ApprovalCreateResult(ApprovalCreateStatus.Created, submitted), cancellationToken).ConfigureAwait(false);
+        var result = await approvals.SubmitAsync(request, HubCaller.Of(http.User), cancellationToken).ConfigureAwait(false);
+        return Answer(result);
     }
 
     /// <summary>
-    /// Everything checked before an instance is created: the applicant's email resolved, the definition fetched and the
-    /// form read and validated against it. Errors are 400s naming the field (<c>form.&lt;widget&gt;</c>), or a 503 when
-    /// Feishu did not answer.
+    /// 201 with the approval once Feishu created its instance, 202 while it is still being submitted, 200 for a repeat of
+    /// an earlier request, 422 for a create Feishu refused (with its code and message), 409 for a key reused for another
+    /// request, 400 for an invalid request, 503 when Feishu did not answer the checks.
     /// </summary>
-    private static async Task<(string? ApplicantOpenId, IResult? Error)> CheckAsync(
-        ApprovalRequest request, ApprovalDefinitions definitions, IRecipientResolver resolver, CancellationToken cancellationToken)
+    private static Results<JsonHttpResult<ApprovalDto>, ProblemHttpResult> Answer(ApprovalRequestResult result) => result switch
     {
-        string? openId = request.ApplicantType == "open_id" ? request.Applicant : null;
-        var asking = "applicant.email";
-        try
-        {
-            if (request.ApplicantType == "email")
+        { Outcome: ApprovalRequestOutcome.KeyReused, Approval: { } reused } => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key already used",
+            detail: $"The key '{reused.IdempotencyKey}' was used for a different approval ({reused.Id}). Use a new key for a new approval; resend the identical request to get the original.",
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["approval_id"] = reused.Id }),
+        { Outcome: ApprovalRequestOutcome.Refused, Approval: { } refused } => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Feishu refused the approval",
+            detail: $"Feishu did not create the instance: {refused.ErrorMessage} (code {refused.ErrorCode}, log id {refused.LogId}). Fix the cause and send a new request with a new idempotency key.",
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
             {
-                var found = await resolver.PrefetchAsync(request.App ?? "", [request.Applicant], cancellationToken).ConfigureAwait(false);
-                openId = found.GetValueOrDefault(request.Applicant);
-                if (openId is null)
-                {
-                    return (null, Invalid([new("applicant.email", $"No active Feishu user has the email '{request.Applicant}', or the app's contact scope does not include them.")]));
-                }
-            }
-
-            asking = "approval_code";
-            var definition = await definitions.GetAsync(request.App, request.ApprovalCode, cancellationToken).ConfigureAwait(false);
-            using var form = JsonDocument.Parse(request.Form);
-            if (!ApprovalForm.TryFromJson(form.RootElement, definition, out _, out var errors))
+                ["approval_id"] = refused.Id,
+                ["status"] = "failed",
+                ["feishu_code"] = refused.ErrorCode,
+                ["feishu_message"] = refused.ErrorMessage,
+                ["log_id"] = refused.LogId,
+                ["duplicate"] = result.Duplicate,
+            }),
+        { Approval: { } stored } => TypedResults.Json(
+            ApprovalWire.ToDto(stored, null, result.Submission) with { Duplicate = result.Duplicate },
+            HubApprovalsJsonContext.Default.ApprovalDto,
+            statusCode: result.Outcome switch
             {
-                return (null, Invalid([.. errors.Select(e => new ApprovalProblem(e.WidgetId.Length == 0 ? "form" : "form." + e.WidgetId, e.Message))]));
-            }
-        }
-        catch (FeishuApiException ex) when (!ex.IsTransient)
-        {
-            return (null, Invalid([new(asking, $"Feishu refused it: {ex.Msg} (code {ex.Code}, log id {ex.LogId}).")]));
-        }
-        catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)
-        {
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Feishu unavailable",
-                detail: "Feishu did not answer while the request was checked; nothing was created. Send the same request again (same idempotency key) in a moment."));
-        }
+                ApprovalRequestOutcome.Repeated => StatusCodes.Status200OK,
+                ApprovalRequestOutcome.Submitting => StatusCodes.Status202Accepted,
+                _ => StatusCodes.Status201Created,
+            }),
+        { Outcome: ApprovalRequestOutcome.FeishuUnavailable } => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Feishu unavailable",
+            detail: "Feishu did not answer while the request was checked; nothing was created. Send the same request again (same idempotency key) in a moment."),
+        _ => Invalid(result.Problems),
+    };
 
-        return (openId, null);
-    }
+    private static async Task<Results<JsonHttpResult<ApprovalDto>, ProblemHttpResult>> GetAsync(
+        HttpContext http, string id, [FromServices] ApprovalService approvals, CancellationToken cancellationToken) =>
+        await approvals.GetAsync(id, HubCaller.Of(http.User), cancellationToken).ConfigureAwait(false) is { } found
+            ? TypedResults.Json(ApprovalWire.ToDto(found.Approval, found.History, found.Submission), HubApprovalsJsonContext.Default.ApprovalDto)
+            : NotFound(id);
 
-    private static async Task<IResult> GetAsync(HttpContext http, string id, [FromServices] ApprovalStore store, CancellationToken cancellationToken)
-    {
-        var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (found is not { } f || !Sees(http, f.Approval))
-        {
-            return NotFound(id);
-        }
-
-        var submission = await SubmissionAsync(store, f.Approval, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(ApprovalWire.ToDto(f.Approval, f.History, submission), HubApprovalsJsonContext.Default.ApprovalDto);
-    }
-
-    /// <summary>Where an approval's create stands: its attempts, and while it is submitted, its next one.</summary>
-    private static async Task<ApprovalSubmission?> SubmissionAsync(ApprovalStore store, ApprovalRow approval, CancellationToken cancellationToken) =>
-        (await store.SubmissionsAsync([approval.Id], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(approval.Id);
-
-    private static async Task<IResult> ListAsync(
-        HttpContext http, [FromServices] ApprovalStore store, string? reference, string? status, int? limit, string? before, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<ApprovalListDto>, ProblemHttpResult>> ListAsync(
+        HttpContext http, [FromServices] ApprovalService approvals, string? reference, string? status, int? limit, string? before, CancellationToken cancellationToken)
     {
         var problems = new List<ApprovalProblem>();
         var state = status is null ? null : ApprovalTransitions.Parse(status);
@@ -160,7 +108,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
 
         if (limit is < 1 or > MaxListLimit)
         {
-            problems.Add(new("limit", $"From 1 to {MaxListLimit} (default 50)."));
+            problems.Add(new("limit", $"From 1 to {MaxListLimit} (default {ApprovalService.DefaultListLimit})."));
         }
 
         if (problems.Count > 0)
@@ -168,85 +116,36 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             return Invalid(problems);
         }
 
-        var caller = HubCaller.Of(http.User);
-        var rows = await store.ListAsync(caller.IsAdmin ? null : caller.Id, reference, state, before, limit ?? 50, cancellationToken).ConfigureAwait(false);
-        var submissions = rows.Count == 0 ? null : await store.SubmissionsAsync([.. rows.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
-        var page = new ApprovalListDto([.. rows.Select(r => ApprovalWire.ToDto(r, null, submissions?.GetValueOrDefault(r.Id)))], rows.Count == (limit ?? 50) ? rows[^1].Id : null);
-        return TypedResults.Json(page, HubApprovalsJsonContext.Default.ApprovalListDto);
+        var page = await approvals.ListAsync(HubCaller.Of(http.User), reference, state, before, limit ?? ApprovalService.DefaultListLimit, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(
+            new ApprovalListDto([.. page.Items.Select(a => ApprovalWire.ToDto(a.Approval, a.History, a.Submission))], page.Next),
+            HubApprovalsJsonContext.Default.ApprovalListDto);
     }
 
-    private static async Task<IResult> CancelAsync(HttpContext http, string id, [FromServices] ApprovalStore store, [FromServices] ApprovalBridge bridge, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<ApprovalDto>, ProblemHttpResult>> CancelAsync(
+        HttpContext http, string id, [FromServices] ApprovalService approvals, CancellationToken cancellationToken)
     {
-        var approval = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
-        if (approval is null || !Sees(http, approval))
+        var cancelled = await approvals.CancelAsync(id, HubCaller.Of(http.User), cancellationToken).ConfigureAwait(false);
+        switch (cancelled)
         {
-            return NotFound(id);
+            case { Outcome: ApprovalCancelOutcome.Cancelled, Approval: { } approval }:
+                await ApiAudit.WriteAsync(http, "approval.cancel", id, ("reference", approval.Approval.Reference)).ConfigureAwait(false);
+                return TypedResults.Json(ApprovalWire.ToDto(approval.Approval, approval.History, approval.Submission), HubApprovalsJsonContext.Default.ApprovalDto);
+            case { Outcome: ApprovalCancelOutcome.NotPending }:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not pending",
+                    detail: $"Approval {id} is {ApprovalTransitions.WireName(cancelled.Status)}; only a pending approval can be withdrawn.");
+            case { Outcome: ApprovalCancelOutcome.Refused, Refusal: { } refusal }:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Feishu refused the withdrawal",
+                    detail: $"{refusal.Message} (code {refusal.Code}, log id {refusal.LogId}).");
+            case { Outcome: ApprovalCancelOutcome.FeishuUnavailable }:
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Feishu unavailable",
+                    detail: "Feishu did not answer; the approval may or may not be withdrawn. Send the cancel again in a moment (it is safe to repeat).");
+            default:
+                return NotFound(id);
         }
-
-        if (approval.Status != ApprovalState.Pending)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not pending",
-                detail: $"Approval {id} is {ApprovalTransitions.WireName(approval.Status)}; only a pending approval can be withdrawn.");
-        }
-
-        try
-        {
-            approval = await bridge.CancelAsync(approval, cancellationToken).ConfigureAwait(false) ?? approval;
-        }
-        catch (FeishuApiException ex) when (!ex.IsTransient)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Feishu refused the withdrawal",
-                detail: $"{ex.Msg} (code {ex.Code}, log id {ex.LogId}).");
-        }
-        catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Feishu unavailable",
-                detail: "Feishu did not answer; the approval may or may not be withdrawn. Send the cancel again in a moment (it is safe to repeat).");
-        }
-
-        await ApiAudit.WriteAsync(http, "approval.cancel", id, ("reference", approval.Reference)).ConfigureAwait(false);
-        var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var cancelled = await SubmissionAsync(store, found!.Value.Approval, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(ApprovalWire.ToDto(found.Value.Approval, found.Value.History, cancelled), HubApprovalsJsonContext.Default.ApprovalDto);
     }
 
-    /// <summary>
-    /// 201 with the approval once Feishu created its instance, 202 while it is still being submitted, 200 for a repeat of
-    /// an earlier request, 422 for a create Feishu refused (with its code and message), 409 for a key reused for another request.
-    /// </summary>
-    private static async Task<IResult> AnswerAsync(ApprovalStore store, ApprovalCreateResult result, CancellationToken cancellationToken)
-    {
-        var approval = result.Approval;
-        if (result.Status == ApprovalCreateStatus.KeyReused)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key already used",
-                detail: $"The key '{approval.IdempotencyKey}' was used for a different approval ({approval.Id}). Use a new key for a new approval; resend the identical request to get the original.",
-                extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["approval_id"] = approval.Id });
-        }
-
-        var duplicate = result.Status == ApprovalCreateStatus.Existing;
-        if (approval.Status == ApprovalState.Failed)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Feishu refused the approval",
-                detail: $"Feishu did not create the instance: {approval.ErrorMessage} (code {approval.ErrorCode}, log id {approval.LogId}). Fix the cause and send a new request with a new idempotency key.",
-                extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-                {
-                    ["approval_id"] = approval.Id,
-                    ["status"] = "failed",
-                    ["feishu_code"] = approval.ErrorCode,
-                    ["feishu_message"] = approval.ErrorMessage,
-                    ["log_id"] = approval.LogId,
-                    ["duplicate"] = duplicate,
-                });
-        }
-
-        var submission = await SubmissionAsync(store, approval, cancellationToken).ConfigureAwait(false);
-        var dto = ApprovalWire.ToDto(approval, null, submission) with { Duplicate = duplicate };
-        var status = duplicate ? StatusCodes.Status200OK : approval.Status == ApprovalState.Submitting ? StatusCodes.Status202Accepted : StatusCodes.Status201Created;
-        return TypedResults.Json(dto, HubApprovalsJsonContext.Default.ApprovalDto, statusCode: status);
-    }
-
-    private static IResult Invalid(IReadOnlyList<ApprovalProblem> problems) =>
+    private static ProblemHttpResult Invalid(IReadOnlyList<ApprovalProblem> problems) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,
             title: "Invalid approval",
@@ -256,11 +155,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
                 ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
             });
 
-    // Another caller's approval is reported as missing, not as forbidden: ids are not to be probed.
-    private static bool Sees(HttpContext http, ApprovalRow approval) =>
-        HubCaller.Of(http.User).Owns(approval.Caller);
-
-    private static IResult NotFound(string id) =>
+    private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Approval not found", detail: $"No approval '{id}' was created with this key.");
 }
 

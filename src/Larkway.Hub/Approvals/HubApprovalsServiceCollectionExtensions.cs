@@ -40,6 +40,7 @@ public static class HubApprovalsServiceCollectionExtensions
         services.TryAddSingleton<ApprovalDefinitions>();
         services.TryAddSingleton<ApprovalBridge>();
         services.TryAddSingleton<ApprovalCards>();
+        services.TryAddSingleton<ApprovalService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationCardHandler, ApprovalCardClicks>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationCardHandler, ApprovalRequestAction>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, ApprovalEventObserver>());

@@ -90,6 +90,19 @@ public enum HubAppChangeStatus
     Conflict,
 }
 
+/// <summary>How a delete ended.</summary>
+public enum HubAppDeleteOutcome
+{
+    /// <summary>Removed.</summary>
+    Deleted,
+
+    /// <summary>No stored app has that name.</summary>
+    NotFound,
+
+    /// <summary>The configured default app: it comes from configuration and cannot be removed here.</summary>
+    ReadOnly,
+}
+
 /// <summary>The outcome of an add or update: the app as stored, or what is wrong.</summary>
 public sealed record HubAppChange(HubAppChangeStatus Status, HubAppInfo? App, IReadOnlyList<HubAppProblem> Problems)
 {

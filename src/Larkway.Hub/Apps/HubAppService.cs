@@ -169,13 +169,13 @@ public sealed partial class HubAppService
         }
     }
 
-    /// <summary>Removes a stored app; false when there is none by that name (or it is the configured app).</summary>
-    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
+    /// <summary>Removes a stored app: deleted, none by that name, or the configured app (read-only).</summary>
+    public async Task<HubAppDeleteOutcome> DeleteAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (HubAppRegistry.IsDefault(name))
         {
-            return false;
+            return HubAppDeleteOutcome.ReadOnly;
         }
 
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -188,8 +188,26 @@ public sealed partial class HubAppService
                 LogDeleted(_logger, name);
             }
 
-            return deleted;
+            return deleted ? HubAppDeleteOutcome.Deleted : HubAppDeleteOutcome.NotFound;
         }
+    }
+
+    /// <summary>
+    /// Why the Hub refuses Feishu's requests for the app named <paramref name="name"/> (none by that name, disabled, its
+    /// secrets unreadable, or nothing to verify requests with), or null when it receives them.
+    /// </summary>
+    public async Task<string?> ReceivingRefusalAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var app = HubAppValidation.IsValidName(name) ? await _registry.FindAsync(name, cancellationToken).ConfigureAwait(false) : null;
+        return app switch
+        {
+            null => $"The Hub has no Feishu app named '{name}'. Add it with POST /api/v1/apps, or fix the URL in the developer console.",
+            { Enabled: false } => $"The Feishu app '{name}' is disabled in the Hub; its events are refused until it is enabled again.",
+            { Error: { } error } => $"The Feishu app '{name}' cannot verify requests: {error}",
+            { CanReceive: false } => $"The Feishu app '{name}' has no encrypt_key or verification_token in the Hub, so its requests cannot be verified; set them with PATCH /api/v1/apps/{name}.",
+            _ => null,
+        };
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,34 +49,24 @@ public static class HubAppsEndpointRouteBuilderExtensions
     private static async ValueTask<object?> RequireReceivingAppAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var name = AppNameOf(http);
-        var registry = http.RequestServices.GetRequiredService<HubAppRegistry>();
-        var app = HubAppValidation.IsValidName(name) ? await registry.FindAsync(name, http.RequestAborted).ConfigureAwait(false) : null;
-        var refusal = app switch
-        {
-            null => $"The Hub has no Feishu app named '{name}'. Add it with POST /api/v1/apps, or fix the URL in the developer console.",
-            { Enabled: false } => $"The Feishu app '{name}' is disabled in the Hub; its events are refused until it is enabled again.",
-            { Error: { } error } => $"The Feishu app '{name}' cannot verify requests: {error}",
-            { CanReceive: false } => $"The Feishu app '{name}' has no encrypt_key or verification_token in the Hub, so its requests cannot be verified; set them with PATCH /api/v1/apps/{name}.",
-            _ => null,
-        };
+        var refusal = await http.RequestServices.GetRequiredService<HubAppService>().ReceivingRefusalAsync(AppNameOf(http), http.RequestAborted).ConfigureAwait(false);
         return refusal is null
             ? await next(context).ConfigureAwait(false)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown Feishu app", detail: refusal);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
+    private static async Task<JsonHttpResult<HubAppDto[]>> ListAsync(HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
     {
         var apps = await service.ListAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.Json(apps.Select(a => Dto(http, a)).ToArray(), HubAppsJsonContext.Default.HubAppDtoArray);
     }
 
-    private static async Task<IResult> GetAsync(string name, HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
+    private static async Task<Results<JsonHttpResult<HubAppDto>, ProblemHttpResult>> GetAsync(string name, HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
         await service.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } app
             ? TypedResults.Json(Dto(http, app), HubAppsJsonContext.Default.HubAppDto)
             : NotFound(name);
 
-    private static async Task<IResult> AddAsync(HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<HubAppDto>, ProblemHttpResult>> AddAsync(HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
     {
         var (input, error) = await ReadAsync(http, cancellationToken).ConfigureAwait(false);
         if (error is not null)
@@ -88,7 +79,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
         return Answer(http, change, StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> UpdateAsync(string name, HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<HubAppDto>, ProblemHttpResult>> UpdateAsync(string name, HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
     {
         var (input, error) = await ReadAsync(http, cancellationToken).ConfigureAwait(false);
         if (error is not null)
@@ -101,20 +92,18 @@ public static class HubAppsEndpointRouteBuilderExtensions
         return Answer(http, change, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> DeleteAsync(string name, HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
     {
-        if (string.Equals(name, HubAppService.DefaultAppName, StringComparison.Ordinal))
+        switch (await service.DeleteAsync(name, cancellationToken).ConfigureAwait(false))
         {
-            return ReadOnly();
+            case HubAppDeleteOutcome.ReadOnly:
+                return ReadOnly();
+            case HubAppDeleteOutcome.NotFound:
+                return NotFound(name);
+            default:
+                await ApiAudit.WriteAsync(http, "app.delete", name).ConfigureAwait(false);
+                return TypedResults.NoContent();
         }
-
-        if (!await service.DeleteAsync(name, cancellationToken).ConfigureAwait(false))
-        {
-            return NotFound(name);
-        }
-
-        await ApiAudit.WriteAsync(http, "app.delete", name).ConfigureAwait(false);
-        return TypedResults.NoContent();
     }
 
     /// <summary>Audits a stored change as the console does: which secrets changed, never their values.</summary>
@@ -137,17 +126,17 @@ public static class HubAppsEndpointRouteBuilderExtensions
         _ => "changed",
     };
 
-    private static async Task<IResult> TestAsync(string name, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
+    private static async Task<Results<JsonHttpResult<HubAppTestResult>, ProblemHttpResult>> TestAsync(string name, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
         await service.TestConnectionAsync(name, cancellationToken).ConfigureAwait(false) is { } result
             ? TypedResults.Json(result, HubAppsJsonContext.Default.HubAppTestResult)
             : NotFound(name);
 
-    private static async Task<IResult> ScopesAsync(string name, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
+    private static async Task<Results<JsonHttpResult<HubAppScopesDto>, ProblemHttpResult>> ScopesAsync(string name, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
         await service.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } app
             ? TypedResults.Json(ScopesDto(app), HubAppsJsonContext.Default.HubAppScopesDto)
             : NotFound(name);
 
-    private static async Task<(HubAppInput? Input, IResult? Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
+    private static async Task<(HubAppInput? Input, ProblemHttpResult? Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
     {
         var (input, unreadable) = await JsonBody.ReadAsync(http.Request, HubAppsJsonContext.Default.HubAppInputDto,
             "string fields name, app_id, base_url, app_secret, encrypt_key, verification_token and booleans enabled and legacy_card_callbacks", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
@@ -166,7 +155,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
             }, null);
     }
 
-    private static IResult Answer(HttpContext http, HubAppChange change, int okStatus) => change.Status switch
+    private static Results<JsonHttpResult<HubAppDto>, ProblemHttpResult> Answer(HttpContext http, HubAppChange change, int okStatus) => change.Status switch
     {
         HubAppChangeStatus.Ok => TypedResults.Json(Dto(http, change.App!), HubAppsJsonContext.Default.HubAppDto, statusCode: okStatus),
         HubAppChangeStatus.NotFound => NotFound(change.Problems.Count > 0 ? change.Problems[0].Message : ""),
@@ -210,17 +199,17 @@ public static class HubAppsEndpointRouteBuilderExtensions
             HubAppScopes.For(features).Select(s => new HubAppScopeDto(s.Scope, s.Title, s.Reason, s.Features.ToArray(), s.Confirmed)).ToArray());
     }
 
-    private static IResult NotFound(string nameOrMessage) => TypedResults.Problem(
+    private static ProblemHttpResult NotFound(string nameOrMessage) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
         title: "App not found",
         detail: nameOrMessage.Contains(' ', StringComparison.Ordinal) ? nameOrMessage : $"No app is named '{nameOrMessage}' (GET /api/v1/apps lists them).");
 
-    private static IResult ReadOnly() => TypedResults.Problem(
+    private static ProblemHttpResult ReadOnly() => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
         title: "Read-only app",
         detail: "The default app comes from configuration (FEISHU_APP_ID, FEISHU_APP_SECRET, …); change it there and restart the Hub.");
 
-    private static IResult BadBody(string detail) => TypedResults.Problem(
+    private static ProblemHttpResult BadBody(string detail) => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,
         title: "Invalid app",
         detail: detail,

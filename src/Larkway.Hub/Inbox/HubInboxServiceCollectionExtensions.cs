@@ -47,6 +47,7 @@ public static class HubInboxServiceCollectionExtensions
             sp.GetRequiredService<WorkSignals>(),
             sp.GetRequiredService<ILogger<InboxStore>>()));
         services.TryAddSingleton<InboxQueue>();
+        services.TryAddSingleton<InboxEventService>();
         services.TryAddSingleton<InboxTelemetry>();
         services.TryAddSingleton<IHubEventDispatcherProvider, HubEventDispatcherRegistry>();
         services.TryAddSingleton(sp => new InboxEventSink(

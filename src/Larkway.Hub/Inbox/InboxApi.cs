@@ -7,6 +7,7 @@ using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
@@ -37,8 +38,8 @@ public static class HubInboxEndpointRouteBuilderExtensions
         return api;
     }
 
-    private static async Task<IResult> ListEventsAsync(
-        [FromServices] InboxStore store,
+    private static async Task<Results<JsonHttpResult<AdminEventListDto>, ProblemHttpResult>> ListEventsAsync(
+        [FromServices] InboxEventService events,
         [FromQuery] string? type,
         [FromQuery] string? status,
         [FromQuery] string? limit,
@@ -75,14 +76,15 @@ public static class HubInboxEndpointRouteBuilderExtensions
             beforeId = id;
         }
 
-        var page = await store.ListAsync(string.IsNullOrEmpty(type) ? null : type, statusFilter, take, beforeId, cancellationToken).ConfigureAwait(false);
+        var page = await events.ListAsync(string.IsNullOrEmpty(type) ? null : type, statusFilter, take, beforeId, cancellationToken).ConfigureAwait(false);
         var body = new AdminEventListDto([.. page.Items.Select(HubAdminWire.ToDto)], page.NextBefore, page.Total);
         return TypedResults.Json(body, HubAdminJsonContext.Default.AdminEventListDto);
     }
 
-    private static async Task<IResult> ReplayEventAsync(HttpContext http, [FromServices] InboxQueue queue, long id, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<AdminReplayDto>, ProblemHttpResult>> ReplayEventAsync(
+        HttpContext http, [FromServices] InboxEventService events, long id, CancellationToken cancellationToken)
     {
-        var result = await queue.ReplayEventAsync(id, cancellationToken).ConfigureAwait(false);
+        var result = await events.ReplayAsync(id, cancellationToken).ConfigureAwait(false);
         if (result == ReplayResult.Replayed)
         {
             await ApiAudit.WriteAsync(http, "event.replay", id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
@@ -102,7 +104,7 @@ public static class HubInboxEndpointRouteBuilderExtensions
         };
     }
 
-    private static IResult BadParameter(string name, string rule) =>
+    private static ProblemHttpResult BadParameter(string name, string rule) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,
             title: $"Invalid query parameter '{name}'",

@@ -41,6 +41,9 @@ public static class HubNotificationsServiceCollectionExtensions
         services.AddHostedService<NotificationPackStartup>();
         services.TryAddSingleton<IRecipientResolver, ContactRecipientResolver>();
         services.TryAddSingleton<RecipientExpander>();
+        services.TryAddSingleton<NotificationService>();
+        services.TryAddSingleton<ApiKeyService>();
+        services.TryAddSingleton<NotificationTypeService>();
         services.AddHubQueue<NotificationDeliveryRow, NotificationSender>(NotificationQueue.Name, sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value);
         return services;
     }

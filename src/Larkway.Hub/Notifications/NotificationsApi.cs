@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications;
-using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Queue;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
@@ -43,13 +44,10 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         return endpoints;
     }
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<JsonHttpResult<NotificationAcceptedDto>, ProblemHttpResult>> CreateAsync(
         HttpContext http,
-        [FromServices] Microsoft.AspNetCore.Authorization.IAuthorizationService authorization,
-        [FromServices] NotificationStore store,
-        [FromServices] NotificationComposer composer,
-        [FromServices] RecipientExpander expander,
-        [FromServices] HubAppRegistry apps,
+        [FromServices] IAuthorizationService authorization,
+        [FromServices] NotificationService notifications,
         CancellationToken cancellationToken)
     {
         var (body, unreadable) = await JsonBody.ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
@@ -72,102 +70,41 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return Forbidden($"This API key may not send notifications of type '{request.Type}' (it may send: {caller.Types}). Ask the Hub's administrator for a key with that type.");
         }
 
-        if (request.App is { } appName && await AppProblemAsync(apps, appName, cancellationToken).ConfigureAwait(false) is { } appProblem)
+        var submitted = await notifications.SubmitAsync(request, caller, cancellationToken).ConfigureAwait(false);
+        return submitted.Outcome switch
         {
-            return Invalid([appProblem]);
-        }
-
-        var composed = await composer.ComposeAsync(request, forUpdate: false, cancellationToken).ConfigureAwait(false);
-        if (composed.IsDisabled)
-        {
-            // Switched off by an administrator: accepted, so the caller does not retry, and not sent.
-            return TypedResults.Json(
-                new NotificationAcceptedDto(null, "disabled", 0, Duplicate: false),
-                HubNotificationsJsonContext.Default.NotificationAcceptedDto,
-                statusCode: StatusCodes.Status200OK);
-        }
-
-        if (composed.Request is null)
-        {
-            return Invalid(composed.Problems);
-        }
-
-        // A retry of a stored request is answered from the store: no second lookup of its departments and emails.
-        if (await store.FindExistingAsync(caller.Id, composed.Request, cancellationToken).ConfigureAwait(false) is { } earlier)
-        {
-            return Accepted(earlier.Result, earlier.Recipients, request.IdempotencyKey);
-        }
-
-        // Departments become people and emails are looked up now, so the recipient list is settled when stored.
-        var expanded = await expander.ExpandAsync(request.App ?? "", composed.Request.Recipients, cancellationToken).ConfigureAwait(false);
-        if (expanded.Unavailable)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Feishu unavailable",
-                detail: "Feishu did not answer the department lookup; nothing was stored. Send the same request again (same idempotency key) in a moment.");
-        }
-
-        if (expanded.Problems.Count > 0)
-        {
-            return Invalid(expanded.Problems);
-        }
-
-        request = composed.Request with { Recipients = expanded.Recipients };
-
-        var result = await store.CreateAsync(caller.Id, request, cancellationToken).ConfigureAwait(false);
-        return Accepted(result, request.Recipients.Count, request.IdempotencyKey);
-    }
-
-    /// <summary>Why a named app cannot send (unknown, disabled, or its secrets unreadable), or null when it can.</summary>
-    internal static async Task<NotificationProblem?> AppProblemAsync(HubAppRegistry apps, string appName, CancellationToken cancellationToken) =>
-        await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false) switch
-        {
-            null => new("app", $"The Hub has no app named '{appName}'. Use the name of an app added to the Hub (GET /api/v1/apps, or the console's Apps page), or leave 'app' out for the default app."),
-            { Enabled: false } => new("app", $"The app '{appName}' is disabled in the Hub; enable it first, or leave 'app' out for the default app."),
-            { Error: { } error } => new("app", $"The app '{appName}' cannot be used: {error}"),
-            _ => null,
+            NotificationSubmitOutcome.Queued => Accepted(new(submitted.Id, "queued", submitted.Recipients, Duplicate: false), StatusCodes.Status202Accepted),
+            NotificationSubmitOutcome.Repeated => Accepted(new(submitted.Id, "existing", submitted.Recipients, Duplicate: true), StatusCodes.Status200OK),
+            NotificationSubmitOutcome.Disabled => Accepted(new(null, "disabled", 0, Duplicate: false), StatusCodes.Status200OK),
+            NotificationSubmitOutcome.KeyReused => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Idempotency key already used",
+                detail: $"The key '{request.IdempotencyKey}' was used for a different notification ({submitted.Id}). Use a new key for a new notification; resend the identical request to get the original.",
+                extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["notification_id"] = submitted.Id }),
+            NotificationSubmitOutcome.FeishuUnavailable => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Feishu unavailable",
+                detail: "Feishu did not answer the department lookup; nothing was stored. Send the same request again (same idempotency key) in a moment."),
+            _ => Invalid(submitted.Problems),
         };
-
-    private static IResult Accepted(NotificationCreateResult result, int recipients, string idempotencyKey) => result.Status switch
-    {
-        NotificationCreateStatus.Created => TypedResults.Json(
-            new NotificationAcceptedDto(result.Id, "queued", recipients, Duplicate: false),
-            HubNotificationsJsonContext.Default.NotificationAcceptedDto,
-            statusCode: StatusCodes.Status202Accepted),
-        NotificationCreateStatus.Existing => TypedResults.Json(
-            new NotificationAcceptedDto(result.Id, "existing", recipients, Duplicate: true),
-            HubNotificationsJsonContext.Default.NotificationAcceptedDto,
-            statusCode: StatusCodes.Status200OK),
-        _ => TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: "Idempotency key already used",
-            detail: $"The key '{idempotencyKey}' was used for a different notification ({result.Id}). Use a new key for a new notification; resend the identical request to get the original.",
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["notification_id"] = result.Id }),
-    };
-
-    private static async Task<IResult> GetAsync(HttpContext http, string id, [FromServices] NotificationStore store, CancellationToken cancellationToken)
-    {
-        var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var caller = Caller(http);
-
-        if (found is not { } f || !Sees(caller, f.Notification))
-        {
-            return NotificationNotFound(id);
-        }
-
-        var actions = await store.ListActionsAsync(id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(NotificationWire.ToDto(f.Notification, f.Deliveries, actions), HubNotificationsJsonContext.Default.NotificationDto);
     }
+
+    private static JsonHttpResult<NotificationAcceptedDto> Accepted(NotificationAcceptedDto accepted, int statusCode) =>
+        TypedResults.Json(accepted, HubNotificationsJsonContext.Default.NotificationAcceptedDto, statusCode: statusCode);
+
+    private static async Task<Results<JsonHttpResult<NotificationDto>, ProblemHttpResult>> GetAsync(
+        HttpContext http, string id, [FromServices] NotificationService notifications, CancellationToken cancellationToken) =>
+        await notifications.GetAsync(id, Caller(http), cancellationToken).ConfigureAwait(false) is { } found
+            ? TypedResults.Json(NotificationWire.ToDto(found.Notification, found.Deliveries, found.Actions), HubNotificationsJsonContext.Default.NotificationDto)
+            : NotificationNotFound(id);
 
     /// <summary>
     /// Replaces the notification's card (<c>card</c>, <c>feishu_template</c>, or <c>data</c> for the type's template) and
     /// updates every message already sent, in place: the purchase order it announced changed status, say.
     /// </summary>
-    private static async Task<IResult> UpdateAsync(
-        HttpContext http, string id, [FromServices] NotificationStore store, [FromServices] NotificationComposer composer, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<NotificationUpdatedDto>, ProblemHttpResult>> UpdateAsync(
+        HttpContext http, string id, [FromServices] NotificationService notifications, CancellationToken cancellationToken)
     {
-        var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var caller = Caller(http);
-        if (found is not { } f || !Sees(caller, f.Notification))
+        // Looked up before the body is read: another caller's id is a 404 whatever was sent.
+        if (await notifications.FindAsync(id, Caller(http), cancellationToken).ConfigureAwait(false) is not { } found)
         {
             return NotificationNotFound(id);
         }
@@ -190,47 +127,35 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return Invalid(problems);
         }
 
-        string? newData = null;
+        string? data = null;
         if (kind == NotificationRequest.FromType)
         {
-            var data = root.TryGetProperty("data", out var given) && given.ValueKind == System.Text.Json.JsonValueKind.Object ? given.GetRawText() : null;
+            data = root.TryGetProperty("data", out var given) && given.ValueKind == System.Text.Json.JsonValueKind.Object ? given.GetRawText() : null;
             if (data is null)
             {
                 return Invalid([new("data", "Send the new card in 'card' or 'feishu_template', or the values for the type's template in 'data' (an object).")]);
             }
-
-            var recipients = f.Deliveries.Select(d => new NotificationRecipient(d.RecipientType, d.Recipient)).ToList();
-            var composed = await composer.ComposeAsync(
-                new NotificationRequest(f.Notification.Type, f.Notification.IdempotencyKey, kind, "", recipients, "") { Data = data }, forUpdate: true, cancellationToken).ConfigureAwait(false);
-            if (composed.Request is null)
-            {
-                return Invalid(composed.Problems);
-            }
-
-            (kind, content, newData) = (composed.Request.ContentKind, composed.Request.Content, data);
         }
 
-        var updated = await store.UpdateContentAsync(id, kind!, content!, newData, cancellationToken).ConfigureAwait(false);
-        return updated is { } u
-            ? TypedResults.Json(new NotificationUpdatedDto(id, u.Version, u.Updating), HubNotificationsJsonContext.Default.NotificationUpdatedDto, statusCode: StatusCodes.Status202Accepted)
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}'.");
+        var updated = await notifications.UpdateContentAsync(found, kind!, content, data, cancellationToken).ConfigureAwait(false);
+        return updated.Outcome switch
+        {
+            NotificationUpdateOutcome.Updated => TypedResults.Json(
+                new NotificationUpdatedDto(id, updated.Version, updated.Updating), HubNotificationsJsonContext.Default.NotificationUpdatedDto, statusCode: StatusCodes.Status202Accepted),
+            NotificationUpdateOutcome.Invalid => Invalid(updated.Problems),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}'."),
+        };
     }
 
     /// <summary>Sends the failed deliveries of a notification again (same uuids: nothing posted twice).</summary>
-    private static async Task<IResult> RetryAsync(HttpContext http, string id, [FromServices] NotificationStore store, CancellationToken cancellationToken)
-    {
-        var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var caller = Caller(http);
-        if (found is not { } f || !Sees(caller, f.Notification))
-        {
-            return NotificationNotFound(id);
-        }
+    private static async Task<Results<JsonHttpResult<NotificationRetriedDto>, ProblemHttpResult>> RetryAsync(
+        HttpContext http, string id, [FromServices] NotificationService notifications, CancellationToken cancellationToken) =>
+        await notifications.RetryAsync(id, Caller(http), cancellationToken).ConfigureAwait(false) is { } retried
+            ? TypedResults.Json(new NotificationRetriedDto(id, retried), HubNotificationsJsonContext.Default.NotificationRetriedDto, statusCode: StatusCodes.Status202Accepted)
+            : NotificationNotFound(id);
 
-        var retried = await store.RetryFailedAsync(id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(new NotificationRetriedDto(id, retried), HubNotificationsJsonContext.Default.NotificationRetriedDto, statusCode: StatusCodes.Status202Accepted);
-    }
-
-    private static async Task<IResult> CreateKeyAsync(HttpContext http, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<ApiKeyCreatedDto>, ProblemHttpResult>> CreateKeyAsync(
+        HttpContext http, [FromServices] ApiKeyService keys, CancellationToken cancellationToken)
     {
         // Read here, after the admin filters: a bound body parameter would be read before anyone is authenticated.
         var (request, unreadable) = await JsonBody.ReadAsync(http.Request, HubNotificationsJsonContext.Default.ApiKeyCreateDto, "name and types", cancellationToken).ConfigureAwait(false);
@@ -239,35 +164,20 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return unreadable;
         }
 
-        if (request?.Types?.Any(t => t is null) == true)
+        var created = await keys.CreateAsync(request?.Name, request?.Types, cancellationToken).ConfigureAwait(false);
+        if (created is not { Key: { } key, Secret: { } secret })
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid API key request",
-                detail: "types: every item must be a string, a notification type the key may send.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid API key request", detail: created.Problem);
         }
 
-        var name = request?.Name?.Trim();
-        var types = request?.Types?.Select(t => t!.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToArray() ?? [];
-        if (string.IsNullOrEmpty(name) || name.Length > 128)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid API key request",
-                detail: "name: required, at most 128 characters (the business system the key is for).");
-        }
-
-        if (types.Length == 0 || types.Any(t => !ApiKeyStore.IsValidPattern(t)))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid API key request",
-                detail: "types: required, a list of notification types the key may send: exact names ('purchase_order.created'), families ('purchase_order.*'), or '*' for all.");
-        }
-
-        var (key, secret) = await keys.CreateAsync(name, types, cancellationToken).ConfigureAwait(false);
         await ApiAudit.WriteAsync(http, "api_key.create", key.Id, ("name", key.Name), ("types", key.Types)).ConfigureAwait(false);
         return TypedResults.Json(
-            new ApiKeyCreatedDto(key.Id, key.Name, types, key.CreatedAt, secret),
+            new ApiKeyCreatedDto(key.Id, key.Name, created.Types, key.CreatedAt, secret),
             HubNotificationsJsonContext.Default.ApiKeyCreatedDto,
             statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListKeysAsync([FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<JsonHttpResult<ApiKeyDto[]>> ListKeysAsync([FromServices] ApiKeyService keys, CancellationToken cancellationToken)
     {
         var list = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.Json(
@@ -275,7 +185,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             HubNotificationsJsonContext.Default.ApiKeyDtoArray);
     }
 
-    private static async Task<IResult> RevokeKeyAsync(HttpContext http, string id, [FromServices] ApiKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(HttpContext http, string id, [FromServices] ApiKeyService keys, CancellationToken cancellationToken)
     {
         if (!await keys.RevokeAsync(id, cancellationToken).ConfigureAwait(false))
         {
@@ -286,7 +196,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         return TypedResults.NoContent();
     }
 
-    internal static IResult Invalid(IReadOnlyList<NotificationProblem> problems) =>
+    internal static ProblemHttpResult Invalid(IReadOnlyList<NotificationProblem> problems) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,
             title: "Invalid notification",
@@ -296,19 +206,15 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
                 ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
             });
 
-    // Another caller's notification is reported as missing, not as forbidden: ids are not to be probed.
-    private static bool Sees(HubCaller caller, NotificationRow notification) => caller.Owns(notification.Caller);
-
-    private static IResult NotificationNotFound(string id) =>
+    private static ProblemHttpResult NotificationNotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
 
     internal static HubCaller Caller(HttpContext http) => HubCaller.Of(http.User);
 
-    private static IResult AdminOnly(string what) => Forbidden($"Only the admin key {what}.");
+    private static ProblemHttpResult AdminOnly(string what) => Forbidden($"Only the admin key {what}.");
 
-    private static IResult Forbidden(string detail) =>
+    private static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: detail);
-
 }
 
 /// <summary>The answer to a create: the id to poll, and whether this was a repeat of an earlier request.</summary>

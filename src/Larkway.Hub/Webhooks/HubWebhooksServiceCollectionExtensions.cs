@@ -31,6 +31,7 @@ public static class HubWebhooksServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHubDataProtection();
         services.TryAddSingleton<WebhookStore>();
+        services.TryAddSingleton<WebhookService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, WebhookFanOut>());
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

@@ -6,6 +6,7 @@ using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Webhooks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
@@ -19,15 +20,6 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
 
     /// <summary>Most deliveries listed at once.</summary>
     public const int MaxListLimit = 1000;
-
-    /// <summary>Longest description.</summary>
-    public const int MaxDescriptionLength = 500;
-
-    /// <summary>Longest URL.</summary>
-    public const int MaxUrlLength = 2048;
-
-    /// <summary>Most type patterns per subscription.</summary>
-    public const int MaxEventTypes = 50;
 
     /// <summary>
     /// Maps <c>POST|GET /api/v1/webhooks</c>, <c>DELETE /api/v1/webhooks/{id}</c>, <c>GET /api/v1/webhooks/{id}/deliveries</c>
@@ -50,7 +42,8 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
         return endpoints;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, [FromServices] WebhookStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<WebhookCreatedDto>, ProblemHttpResult>> CreateAsync(
+        HttpContext http, [FromServices] WebhookService webhooks, CancellationToken cancellationToken)
     {
         var (request, unreadable) = await JsonBody.ReadAsync(http.Request, HubWebhooksJsonContext.Default.WebhookCreateDto, "url, event_types and description", cancellationToken).ConfigureAwait(false);
         if (unreadable is not null)
@@ -58,60 +51,30 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
             return unreadable;
         }
 
-        var (uri, types, description, problems) = ValidateCreate(request?.Url, request?.EventTypes, request?.Description);
-        if (problems.Count > 0 || uri is null)
+        var created = await webhooks.CreateAsync(request?.Url, request?.EventTypes, request?.Description, cancellationToken).ConfigureAwait(false);
+        if (created.Subscription is not { } row)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid webhook", detail: string.Join(" ", problems));
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid webhook", detail: string.Join(" ", created.Problems));
         }
 
-        var row = await store.CreateSubscriptionAsync(uri, types, description, cancellationToken).ConfigureAwait(false);
         await ApiAudit.WriteAsync(http, "webhook.create", row.Id, ("url", row.Url), ("event_types", row.EventTypes)).ConfigureAwait(false);
         return TypedResults.Json(
-            new WebhookCreatedDto(row.Id, row.Url, types, row.Description, row.CreatedAt, row.Secret),
+            new WebhookCreatedDto(row.Id, row.Url, created.EventTypes, row.Description, row.CreatedAt, row.Secret),
             HubWebhooksJsonContext.Default.WebhookCreatedDto,
             statusCode: StatusCodes.Status201Created);
     }
 
-    /// <summary>Checks a new subscription (the API and the console share it); problems are empty when it is fine.</summary>
-    internal static (Uri? Uri, string[] EventTypes, string Description, List<string> Problems) ValidateCreate(string? url, IEnumerable<string?>? eventTypes, string? description)
+    private static async Task<JsonHttpResult<WebhookDto[]>> ListAsync([FromServices] WebhookService webhooks, CancellationToken cancellationToken)
     {
-        var problems = new List<string>();
-        url = url?.Trim();
-        Uri? uri = null;
-        if (string.IsNullOrEmpty(url) || url.Length > MaxUrlLength
-            || !Uri.TryCreate(url, UriKind.Absolute, out uri)
-            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-            || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
-        {
-            problems.Add($"url: required, an absolute http or https URL without credentials or fragment, at most {MaxUrlLength} characters.");
-        }
-
-        var types = eventTypes?.Select(t => t?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToArray() ?? [];
-        if (types.Length is 0 or > MaxEventTypes || types.Any(t => !WebhookEventFilter.IsValidPattern(t)))
-        {
-            problems.Add($"event_types: required, 1–{MaxEventTypes} event types: exact names ('im.message.receive_v1', 'card.action.trigger'), families ('im.message.*'), or '*' for all.");
-        }
-
-        description = description?.Trim() ?? "";
-        if (description.Length > MaxDescriptionLength)
-        {
-            problems.Add($"description: at most {MaxDescriptionLength} characters.");
-        }
-
-        return (uri, types, description, problems);
-    }
-
-    private static async Task<IResult> ListAsync([FromServices] WebhookStore store, CancellationToken cancellationToken)
-    {
-        var rows = await store.ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await webhooks.ListAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.Json(
             rows.Select(r => new WebhookDto(r.Id, r.Url, WebhookEventFilter.Split(r.EventTypes), r.Description, r.CreatedAt)).ToArray(),
             HubWebhooksJsonContext.Default.WebhookDtoArray);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, string id, [FromServices] WebhookStore store, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext http, string id, [FromServices] WebhookService webhooks, CancellationToken cancellationToken)
     {
-        if (!await store.DeleteSubscriptionAsync(id, cancellationToken).ConfigureAwait(false))
+        if (!await webhooks.DeleteAsync(id, cancellationToken).ConfigureAwait(false))
         {
             return NotFound(id);
         }
@@ -120,8 +83,8 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> ListDeliveriesAsync(
-        string id, [FromQuery] string? status, [FromQuery] string? limit, [FromServices] WebhookStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<WebhookDeliveryDto[]>, ProblemHttpResult>> ListDeliveriesAsync(
+        string id, [FromQuery] string? status, [FromQuery] string? limit, [FromServices] WebhookService webhooks, CancellationToken cancellationToken)
     {
         WorkState? filter = null;
         if (!string.IsNullOrEmpty(status))
@@ -140,18 +103,15 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
             return BadParameter("limit", $"must be an integer from 1 to {MaxListLimit} (default {DefaultListLimit}).");
         }
 
-        if (!await store.SubscriptionExistsAsync(id, cancellationToken).ConfigureAwait(false))
-        {
-            return NotFound(id);
-        }
-
-        var rows = await store.ListDeliveriesAsync(id, filter, take, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(rows.Select(WebhookWire.ToDto).ToArray(), HubWebhooksJsonContext.Default.WebhookDeliveryDtoArray);
+        return await webhooks.ListDeliveriesAsync(id, filter, take, cancellationToken).ConfigureAwait(false) is { } rows
+            ? TypedResults.Json(rows.Select(WebhookWire.ToDto).ToArray(), HubWebhooksJsonContext.Default.WebhookDeliveryDtoArray)
+            : NotFound(id);
     }
 
-    private static async Task<IResult> ReplayAsync(HttpContext http, long id, [FromServices] IWorkQueue<WebhookDeliveryRow> queue, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<WebhookReplayDto>, ProblemHttpResult>> ReplayAsync(
+        HttpContext http, long id, [FromServices] WebhookService webhooks, CancellationToken cancellationToken)
     {
-        var result = await queue.ReplayAsync(id, cancellationToken).ConfigureAwait(false);
+        var result = await webhooks.ReplayAsync(id, cancellationToken).ConfigureAwait(false);
         if (result == ReplayResult.Replayed)
         {
             await ApiAudit.WriteAsync(http, "webhook_delivery.replay", id.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
@@ -171,10 +131,10 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
         };
     }
 
-    private static IResult NotFound(string id) =>
+    private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Webhook not found", detail: $"No webhook has id '{id}'.");
 
-    private static IResult BadParameter(string name, string rule) =>
+    private static ProblemHttpResult BadParameter(string name, string rule) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,
             title: $"Invalid query parameter '{name}'",

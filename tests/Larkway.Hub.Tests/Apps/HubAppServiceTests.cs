@@ -160,8 +160,9 @@ public abstract class HubAppServiceTests
         await service.UpdateAsync("ops", new HubAppInput { Enabled = false });
         (await Should.ThrowAsync<HubAppNotFoundException>(() => apps.GetClientAsync("ops").AsTask())).Message.ShouldContain("disabled");
         Should.Throw<HubAppNotFoundException>(() => apps.GetClient("nope")).Message.ShouldContain("no Feishu app named 'nope'");
-        (await service.DeleteAsync("ops")).ShouldBeTrue();
-        (await service.DeleteAsync("ops")).ShouldBeFalse();
+        (await service.DeleteAsync("ops")).ShouldBe(HubAppDeleteOutcome.Deleted);
+        (await service.DeleteAsync("ops")).ShouldBe(HubAppDeleteOutcome.NotFound);
+        (await service.DeleteAsync(HubAppService.DefaultAppName)).ShouldBe(HubAppDeleteOutcome.ReadOnly);
         (await service.GetAsync("ops")).ShouldBeNull();
     }
 

@@ -7,6 +7,7 @@ using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
@@ -25,19 +26,21 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         types.MapPost("/{name}/preview", PreviewTypeAsync).WithName("PreviewNotificationType");
     }
 
-    private static async Task<IResult> ListTypesAsync([FromServices] NotificationTypeStore store, CancellationToken cancellationToken)
+    private static async Task<JsonHttpResult<NotificationTypeDto[]>> ListTypesAsync([FromServices] NotificationTypeService types, CancellationToken cancellationToken)
     {
-        var list = await store.ListAsync(cancellationToken).ConfigureAwait(false);
+        var list = await types.ListAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.Json(list.Select(ToDto).ToArray(), NotificationTypesJsonContext.Default.NotificationTypeDtoArray);
     }
 
-    private static async Task<IResult> GetTypeAsync(string name, [FromServices] NotificationTypeStore store, CancellationToken cancellationToken) =>
-        await store.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } type
+    private static async Task<Results<JsonHttpResult<NotificationTypeDto>, ProblemHttpResult>> GetTypeAsync(
+        string name, [FromServices] NotificationTypeService types, CancellationToken cancellationToken) =>
+        await types.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } type
             ? TypedResults.Json(ToDto(type), NotificationTypesJsonContext.Default.NotificationTypeDto)
             : TypeNotFound(name);
 
     /// <summary>Creates or changes a type; fields left out keep their current values (so <c>{"enabled": false}</c> is the switch).</summary>
-    private static async Task<IResult> PutTypeAsync(HttpContext http, string name, [FromServices] NotificationTypeStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<NotificationTypeDto>, ProblemHttpResult>> PutTypeAsync(
+        HttpContext http, string name, [FromServices] NotificationTypeService types, CancellationToken cancellationToken)
     {
         if (!Caller(http).IsAdmin)
         {
@@ -57,52 +60,27 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
 
         // Checked strictly above (no duplicate keys, valid text), so the mutable copy cannot fail.
         var changes = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = JsonBody.MaxDepth })!.AsObject();
-
-        var existing = await store.GetAsync(name, cancellationToken).ConfigureAwait(false);
-        var problems = new List<NotificationProblem>();
-        var type = new NotificationTypeRow
+        var put = await types.PutAsync(name, changes, cancellationToken).ConfigureAwait(false);
+        if (put is not { Type: { } type })
         {
-            Name = name,
-            Description = Text(changes, "description", problems) ?? existing?.Description ?? "",
-            Enabled = Flag(changes, "enabled", problems) ?? existing?.Enabled ?? true,
-            Template = Json(changes, "template", problems) ?? existing?.Template ?? "",
-            SampleData = Json(changes, "sample_data", problems) ?? existing?.SampleData ?? "{}",
-            Recipients = Json(changes, "recipients", problems) ?? existing?.Recipients ?? "[]",
-            Actions = Json(changes, "actions", problems) ?? existing?.Actions ?? "{}",
-        };
-        if (existing is null && !changes.ContainsKey("template"))
-        {
-            problems.Add(new("template", "Required for a new type: the card JSON, with {{placeholders}} for the data."));
+            return Invalid(put.Problems);
         }
 
-        if (problems.Count == 0)
-        {
-            problems.AddRange(NotificationTypeDefinition.Validate(type.Name, type.Template, type.SampleData, type.Recipients));
-            if (problems.Count == 0)
-            {
-                problems.AddRange(Larkway.Hub.Notifications.Actions.NotificationTypeAction.Validate(type.Actions, type.SampleData));
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            return Invalid(problems);
-        }
-
-        var created = await store.PutAsync(type, cancellationToken).ConfigureAwait(false);
+        var created = put.Outcome == NotificationTypePutOutcome.Created;
         await ApiAudit.WriteAsync(http, created ? "notification_type.create" : "notification_type.update", name, ("enabled", type.Enabled ? "true" : "false")).ConfigureAwait(false);
         return TypedResults.Json(ToDto(type), NotificationTypesJsonContext.Default.NotificationTypeDto,
             statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> DeleteTypeAsync(HttpContext http, string name, [FromServices] NotificationTypeStore store, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteTypeAsync(
+        HttpContext http, string name, [FromServices] NotificationTypeService types, CancellationToken cancellationToken)
     {
         if (!Caller(http).IsAdmin)
         {
             return AdminOnly("deletes notification types");
         }
 
-        if (!await store.DeleteAsync(name, cancellationToken).ConfigureAwait(false))
+        if (!await types.DeleteAsync(name, cancellationToken).ConfigureAwait(false))
         {
             return TypeNotFound(name);
         }
@@ -112,9 +90,10 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     }
 
     /// <summary>Renders the type's card with the posted data (or its sample data): what recipients would see, checked.</summary>
-    private static async Task<IResult> PreviewTypeAsync(HttpContext http, string name, [FromServices] NotificationTypeStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<NotificationPreviewDto>, ProblemHttpResult>> PreviewTypeAsync(
+        HttpContext http, string name, [FromServices] NotificationTypeService types, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(name, cancellationToken).ConfigureAwait(false) is not { } type)
+        if (await types.GetAsync(name, cancellationToken).ConfigureAwait(false) is not { } type)
         {
             return TypeNotFound(name);
         }
@@ -139,21 +118,12 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             }
         }
 
-        using var document = JsonDocument.Parse(data);
-        var problems = new List<NotificationProblem>();
-        try
-        {
-            var card = CardTemplate.Render(JsonNode.Parse(type.Template)!, document.RootElement);
-            var recipients = NotificationTypeDefinition.RenderRecipients(JsonNode.Parse(type.Recipients)!, document.RootElement, problems);
-            var errors = Larkway.Feishu.Cards.CardValidator.Validate(card).Errors.Select(e => $"{e.Path}: {e.Message}").Concat(problems.Select(p => $"{p.Field}: {p.Message}")).ToArray();
-            return TypedResults.Json(
-                new NotificationPreviewDto(JsonSerializer.SerializeToElement(card), [.. recipients.Select(r => new NotificationPreviewRecipientDto(r.Type, r.Value))], errors),
-                NotificationTypesJsonContext.Default.NotificationPreviewDto);
-        }
-        catch (CardTemplateException ex)
-        {
-            return Invalid([new("data", ex.Message)]);
-        }
+        var preview = NotificationTypeService.Preview(type, data);
+        return preview is { Card: { } card, Problem: null }
+            ? TypedResults.Json(
+                new NotificationPreviewDto(JsonSerializer.SerializeToElement(card), [.. preview.Recipients.Select(r => new NotificationPreviewRecipientDto(r.Type, r.Value))], preview.Errors),
+                NotificationTypesJsonContext.Default.NotificationPreviewDto)
+            : Invalid([preview.Problem!]);
     }
 
     private static NotificationTypeDto ToDto(NotificationTypeRow type) => new(
@@ -166,43 +136,8 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         JsonDocument.Parse(type.Actions).RootElement.Clone(),
         type.UpdatedAt);
 
-    private static IResult TypeNotFound(string name) =>
+    private static ProblemHttpResult TypeNotFound(string name) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification type not found", detail: $"No notification type is named '{name}'.");
-
-    private static string? Text(JsonObject body, string field, List<NotificationProblem> problems)
-    {
-        if (!body.TryGetPropertyValue(field, out var value) || value is null)
-        {
-            return null;
-        }
-
-        if (value.GetValueKind() != JsonValueKind.String || value.GetValue<string>().Length > 1000)
-        {
-            problems.Add(new(field, "Must be a string of at most 1,000 characters."));
-            return null;
-        }
-
-        return value.GetValue<string>();
-    }
-
-    private static bool? Flag(JsonObject body, string field, List<NotificationProblem> problems)
-    {
-        if (!body.TryGetPropertyValue(field, out var value) || value is null)
-        {
-            return null;
-        }
-
-        if (value.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
-        {
-            problems.Add(new(field, "Must be true or false."));
-            return null;
-        }
-
-        return value.GetValue<bool>();
-    }
-
-    private static string? Json(JsonObject body, string field, List<NotificationProblem> problems) =>
-        body.TryGetPropertyValue(field, out var value) && value is not null ? value.ToJsonString() : null;
 }
 
 /// <summary>A notification type as the API shows it.</summary>

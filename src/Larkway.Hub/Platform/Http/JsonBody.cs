@@ -5,6 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace Larkway.Hub.Platform.Http;
@@ -25,8 +26,8 @@ public static class JsonBody
 
     private static readonly JsonDocumentOptions Strict = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
 
-    /// <summary>The body's bytes, or the problem to answer instead (413, 415, 400).</summary>
-    public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken, int limit = DefaultLimit)
+    /// <summary>The body's bytes, or the problem to answer instead (413, 415, 400), typed so endpoints can return it as one of their results.</summary>
+    public static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken, int limit = DefaultLimit)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (ContentTypeProblem(request.Headers.ContentType.ToString()) is { } contentType)
@@ -79,7 +80,7 @@ public static class JsonBody
     /// The body read (<see cref="ReadAsync"/>), parsed strictly (<see cref="TryReadObject"/>) and bound to
     /// <typeparamref name="T"/>; a value of the wrong type is a 400 naming its JSON path.
     /// </summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string expected, CancellationToken cancellationToken, int limit = DefaultLimit)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string expected, CancellationToken cancellationToken, int limit = DefaultLimit)
         where T : class
     {
         var (body, problem) = await ReadAsync(request, cancellationToken, limit).ConfigureAwait(false);
@@ -104,7 +105,7 @@ public static class JsonBody
     }
 
     /// <summary>A 400 for a body that is not the JSON the endpoint takes.</summary>
-    public static IResult BadBody(string detail) =>
+    public static ProblemHttpResult BadBody(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request body", detail: detail);
 
     /// <summary>
@@ -168,7 +169,7 @@ public static class JsonBody
             : $"The body must be UTF-8; charset '{Shorten(charset)}' is not accepted. Send 'Content-Type: application/json' or 'application/json; charset=utf-8'.";
     }
 
-    private static IResult TooLarge(int limit) =>
+    private static ProblemHttpResult TooLarge(int limit) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large",
             detail: $"The body is larger than the {limit / 1024} KB this endpoint accepts.");
 

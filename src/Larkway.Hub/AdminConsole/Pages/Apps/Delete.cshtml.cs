@@ -20,7 +20,7 @@ internal sealed class AppsDeleteModel(HubAppService apps, IAuditLog audit) : Con
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!await apps.DeleteAsync(Name, HttpContext.RequestAborted).ConfigureAwait(false))
+        if (await apps.DeleteAsync(Name, HttpContext.RequestAborted).ConfigureAwait(false) != HubAppDeleteOutcome.Deleted)
         {
             return NotFound();
         }

@@ -1,11 +1,10 @@
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Webhooks;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-internal sealed class WebhooksIndexModel(WebhookStore store, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class WebhooksIndexModel(WebhookService webhooks, IAuditLog audit) : ConsolePageModel(audit)
 {
     [BindProperty]
     public string? Endpoint { get; set; }
@@ -24,20 +23,19 @@ internal sealed class WebhooksIndexModel(WebhookStore store, IAuditLog audit) : 
 
     public string? CreatedSecret { get; private set; }
 
-    public async Task OnGetAsync() => Subscriptions = await store.ListSubscriptionsAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+    public async Task OnGetAsync() => Subscriptions = await webhooks.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
 
     public async Task<IActionResult> OnPostCreateAsync()
     {
         var types = (EventTypes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var (uri, cleanTypes, description, problems) = HubWebhooksEndpointRouteBuilderExtensions.ValidateCreate(Endpoint, types, Description);
-        if (problems.Count > 0 || uri is null)
+        var created = await webhooks.CreateAsync(Endpoint, types, Description, HttpContext.RequestAborted).ConfigureAwait(false);
+        if (created.Subscription is not { } row)
         {
-            Problems.AddRange(problems);
+            Problems.AddRange(created.Problems);
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
         else
         {
-            var row = await store.CreateSubscriptionAsync(uri, cleanTypes, description, HttpContext.RequestAborted).ConfigureAwait(false);
             await AuditAsync("webhook.create", row.Id, Details(("url", row.Url), ("event_types", row.EventTypes))).ConfigureAwait(false);
             (CreatedId, CreatedSecret) = (row.Id, row.Secret);
             (Endpoint, EventTypes, Description) = (null, null, null);
@@ -49,7 +47,7 @@ internal sealed class WebhooksIndexModel(WebhookStore store, IAuditLog audit) : 
 
     public async Task<IActionResult> OnPostDeleteAsync(string id)
     {
-        if (!await store.DeleteSubscriptionAsync(id, HttpContext.RequestAborted).ConfigureAwait(false))
+        if (!await webhooks.DeleteAsync(id, HttpContext.RequestAborted).ConfigureAwait(false))
         {
             return NotFound();
         }

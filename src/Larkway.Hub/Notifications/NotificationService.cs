@@ -1,0 +1,197 @@
+using Larkway.Hub.Apps;
+using Larkway.Hub.Notifications.Types;
+using Larkway.Hub.Platform.Auth;
+
+namespace Larkway.Hub.Notifications;
+
+/// <summary>
+/// The notifications room's application logic, apart from HTTP: a parsed request and its caller in, a typed outcome
+/// out. The endpoints (<c>NotificationsApi.cs</c>) read and parse the body, run the <c>MaySend</c> policy and map the
+/// outcome to a status; everything between — the app, the type's template, an earlier request, the recipients, the
+/// store — is decided here, in the order the API promises.
+/// </summary>
+internal sealed class NotificationService(NotificationStore store, NotificationComposer composer, RecipientExpander expander, HubAppRegistry apps)
+{
+    /// <summary>
+    /// Checks the app, renders the type's template, answers a repeat from the store, expands departments and emails,
+    /// and stores the notification with one delivery per recipient.
+    /// </summary>
+    public async Task<NotificationSubmitResult> SubmitAsync(NotificationRequest request, HubCaller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        if (request.App is { } appName && await AppProblemAsync(apps, appName, cancellationToken).ConfigureAwait(false) is { } appProblem)
+        {
+            return NotificationSubmitResult.Invalid([appProblem]);
+        }
+
+        var composed = await composer.ComposeAsync(request, forUpdate: false, cancellationToken).ConfigureAwait(false);
+        if (composed.IsDisabled)
+        {
+            // Switched off by an administrator: accepted, so the caller does not retry, and not sent.
+            return new NotificationSubmitResult(NotificationSubmitOutcome.Disabled);
+        }
+
+        if (composed.Request is null)
+        {
+            return NotificationSubmitResult.Invalid(composed.Problems);
+        }
+
+        // A retry of a stored request is answered from the store: no second lookup of its departments and emails.
+        if (await store.FindExistingAsync(caller.Id, composed.Request, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return NotificationSubmitResult.Stored(earlier.Result, earlier.Recipients);
+        }
+
+        // Departments become people and emails are looked up now, so the recipient list is settled when stored.
+        var expanded = await expander.ExpandAsync(request.App ?? "", composed.Request.Recipients, cancellationToken).ConfigureAwait(false);
+        if (expanded.Unavailable)
+        {
+            return new NotificationSubmitResult(NotificationSubmitOutcome.FeishuUnavailable);
+        }
+
+        if (expanded.Problems.Count > 0)
+        {
+            return NotificationSubmitResult.Invalid(expanded.Problems);
+        }
+
+        var complete = composed.Request with { Recipients = expanded.Recipients };
+        var created = await store.CreateAsync(caller.Id, complete, cancellationToken).ConfigureAwait(false);
+        return NotificationSubmitResult.Stored(created, complete.Recipients.Count);
+    }
+
+    /// <summary>The notification with its deliveries and card clicks, or null when it does not exist or the caller does not own it.</summary>
+    public async Task<NotificationDetails?> GetAsync(string id, HubCaller caller, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(id, caller, cancellationToken).ConfigureAwait(false) is not { } found)
+        {
+            return null;
+        }
+
+        var actions = await store.ListActionsAsync(id, cancellationToken).ConfigureAwait(false);
+        return found with { Actions = actions };
+    }
+
+    /// <summary>
+    /// The notification and its deliveries (no card clicks), or null when it does not exist or the caller does not own
+    /// it: another caller's notification is reported as missing, not as forbidden, so ids cannot be probed.
+    /// </summary>
+    public async Task<NotificationDetails?> FindAsync(string id, HubCaller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } found && caller.Owns(found.Notification.Caller)
+            ? new NotificationDetails(found.Notification, found.Deliveries, [])
+            : null;
+    }
+
+    /// <summary>
+    /// Replaces the card of a notification the caller owns (found with <see cref="FindAsync"/>) and queues every message
+    /// already sent for an update in place. Content from the type's template (<paramref name="contentKind"/> is
+    /// <see cref="NotificationRequest.FromType"/>) is rendered from <paramref name="data"/> first.
+    /// </summary>
+    public async Task<NotificationUpdateResult> UpdateContentAsync(
+        NotificationDetails notification, string contentKind, string? content, string? data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var (kind, card, newData) = (contentKind, content, (string?)null);
+        if (kind == NotificationRequest.FromType)
+        {
+            var row = notification.Notification;
+            var recipients = notification.Deliveries.Select(d => new NotificationRecipient(d.RecipientType, d.Recipient)).ToList();
+            var composed = await composer.ComposeAsync(
+                new NotificationRequest(row.Type, row.IdempotencyKey, kind, "", recipients, "") { Data = data! }, forUpdate: true, cancellationToken).ConfigureAwait(false);
+            if (composed.Request is null)
+            {
+                return new NotificationUpdateResult(NotificationUpdateOutcome.Invalid, Problems: composed.Problems);
+            }
+
+            (kind, card, newData) = (composed.Request.ContentKind, composed.Request.Content, data);
+        }
+
+        return await store.UpdateContentAsync(notification.Notification.Id, kind, card!, newData, cancellationToken).ConfigureAwait(false) is { } updated
+            ? new NotificationUpdateResult(NotificationUpdateOutcome.Updated, updated.Version, updated.Updating)
+            : new NotificationUpdateResult(NotificationUpdateOutcome.NotFound);
+    }
+
+    /// <summary>
+    /// Queues the failed deliveries of a notification the caller owns again (same uuids: nothing posted twice); how many,
+    /// or null when it does not exist or the caller does not own it.
+    /// </summary>
+    public async Task<int?> RetryAsync(string id, HubCaller caller, CancellationToken cancellationToken) =>
+        await FindAsync(id, caller, cancellationToken).ConfigureAwait(false) is null
+            ? null
+            : await store.RetryFailedAsync(id, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Why a named app cannot send (unknown, disabled, or its secrets unreadable), or null when it can.</summary>
+    internal static async Task<NotificationProblem?> AppProblemAsync(HubAppRegistry apps, string appName, CancellationToken cancellationToken) =>
+        await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false) switch
+        {
+            null => new("app", $"The Hub has no app named '{appName}'. Use the name of an app added to the Hub (GET /api/v1/apps, or the console's Apps page), or leave 'app' out for the default app."),
+            { Enabled: false } => new("app", $"The app '{appName}' is disabled in the Hub; enable it first, or leave 'app' out for the default app."),
+            { Error: { } error } => new("app", $"The app '{appName}' cannot be used: {error}"),
+            _ => null,
+        };
+}
+
+/// <summary>What became of a submitted notification; the endpoint gives each its status code.</summary>
+internal enum NotificationSubmitOutcome
+{
+    /// <summary>Stored and queued, one delivery per recipient.</summary>
+    Queued,
+
+    /// <summary>A repeat of a stored request (same caller, key and content): the stored one is answered.</summary>
+    Repeated,
+
+    /// <summary>The idempotency key was used for a different notification (<see cref="NotificationSubmitResult.Id"/>).</summary>
+    KeyReused,
+
+    /// <summary>The type is switched off: accepted and not sent.</summary>
+    Disabled,
+
+    /// <summary>The request cannot be sent as it is (<see cref="NotificationSubmitResult.Problems"/>).</summary>
+    Invalid,
+
+    /// <summary>Feishu did not answer a lookup the recipients needed; nothing was stored.</summary>
+    FeishuUnavailable,
+}
+
+/// <summary>The outcome of <see cref="NotificationService.SubmitAsync"/>: the notification's id and recipients, or the problems.</summary>
+internal sealed record NotificationSubmitResult(
+    NotificationSubmitOutcome Outcome, string? Id = null, int Recipients = 0, IReadOnlyList<NotificationProblem>? Problems = null)
+{
+    /// <summary>What is wrong with the request (empty unless <see cref="NotificationSubmitOutcome.Invalid"/>).</summary>
+    public IReadOnlyList<NotificationProblem> Problems { get; } = Problems ?? [];
+
+    public static NotificationSubmitResult Invalid(IReadOnlyList<NotificationProblem> problems) => new(NotificationSubmitOutcome.Invalid, Problems: problems);
+
+    /// <summary>The store's answer: created, an earlier identical request, or a key used for another one.</summary>
+    public static NotificationSubmitResult Stored(NotificationCreateResult result, int recipients) => result.Status switch
+    {
+        NotificationCreateStatus.Created => new(NotificationSubmitOutcome.Queued, result.Id, recipients),
+        NotificationCreateStatus.Existing => new(NotificationSubmitOutcome.Repeated, result.Id, recipients),
+        _ => new(NotificationSubmitOutcome.KeyReused, result.Id, recipients),
+    };
+}
+
+/// <summary>A notification as its caller may see it: its row, its deliveries and (when asked for) the clicks on its card.</summary>
+internal sealed record NotificationDetails(NotificationRow Notification, IReadOnlyList<NotificationDeliveryRow> Deliveries, IReadOnlyList<NotificationActionRow> Actions);
+
+/// <summary>What became of a content update.</summary>
+internal enum NotificationUpdateOutcome
+{
+    /// <summary>Stored as a new version; the messages already sent are queued for an update.</summary>
+    Updated,
+
+    /// <summary>The new content cannot be used (<see cref="NotificationUpdateResult.Problems"/>).</summary>
+    Invalid,
+
+    /// <summary>The notification was gone by the time the update was stored.</summary>
+    NotFound,
+}
+
+/// <summary>The outcome of <see cref="NotificationService.UpdateContentAsync"/>: the content's new version and how many sent messages will be updated.</summary>
+internal sealed record NotificationUpdateResult(NotificationUpdateOutcome Outcome, int Version = 0, int Updating = 0, IReadOnlyList<NotificationProblem>? Problems = null)
+{
+    /// <summary>What is wrong with the new content (empty unless <see cref="NotificationUpdateOutcome.Invalid"/>).</summary>
+    public IReadOnlyList<NotificationProblem> Problems { get; } = Problems ?? [];
+}
