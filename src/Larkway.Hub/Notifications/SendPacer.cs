@@ -1,3 +1,5 @@
+using Larkway.Feishu;
+
 namespace Larkway.Hub.Notifications;
 
 /// <summary>One of Feishu's send limits: at most <see cref="Limit"/> sends in any <see cref="Length"/>.</summary>
@@ -5,7 +7,7 @@ internal readonly record struct PaceWindow(int Limit, TimeSpan Length);
 
 /// <summary>
 /// Paces this process's message sends to Feishu's limits — per app (50 a second and 1,000 a minute) and per
-/// receiver (5 a second to one chat or person) — by handing out send slots in order: a slot now means "send", a later
+/// receiver (5 a second to one chat or person), as the app's <see cref="FeishuRateLimitOptions"/> set them — by handing out send slots in order: a slot now means "send", a later
 /// slot means "come back then". The sender puts a delivery with a later slot back in the outbox until then instead of
 /// holding a worker, so a busy chat never delays the deliveries to other chats, and a full minute never turns into a
 /// storm of 429s. A receiver Feishu reported as throttled (230020) gets no slot before the reset it named.
@@ -33,6 +35,18 @@ internal sealed class SendPacer(TimeProvider time, IReadOnlyList<PaceWindow> per
         time,
         [new(perReceiverPerSecond, TimeSpan.FromSeconds(1.1))],
         [new(perAppPerSecond, TimeSpan.FromSeconds(1.1)), new(perAppPerMinute, TimeSpan.FromSeconds(61))]);
+
+    /// <summary>
+    /// The pacer of an app whose client enforces <paramref name="limits"/> (its <see cref="FeishuClient.RateLimit"/>):
+    /// the same numbers, so they are configured once; the sends it paces then skip the client's limiter.
+    /// </summary>
+    public static SendPacer For(TimeProvider time, FeishuRateLimitOptions limits) =>
+        ForFeishu(time, limits.MessagesPerSecondPerReceiver, limits.MessagesPerSecond, limits.MessagesPerMinute);
+
+    /// <summary>True when this pacer holds sends to <paramref name="limits"/>.</summary>
+    public bool Paces(FeishuRateLimitOptions limits) =>
+        perReceiver is [{ Limit: var receiver }] && perApp is [{ Limit: var second }, { Limit: var minute }]
+        && (receiver, second, minute) == (limits.MessagesPerSecondPerReceiver, limits.MessagesPerSecond, limits.MessagesPerMinute);
 
     /// <summary>
     /// The slot of <paramref name="deliveryId"/> for <paramref name="receiver"/>: null to send now, or when to come
