@@ -64,16 +64,24 @@ internal sealed partial class NotificationSender(
 
             client = client.WithOptions(PacedBySender);
             string messageId;
-            if (delivery.MessageId is { } sentBefore)
+            try
             {
-                // Posted before: the content changed since, so the message is updated in place.
-                await client.Im.Messages.UpdateCardAsync(sentBefore, Content(notification), cancellationToken).ConfigureAwait(false);
-                messageId = sentBefore;
+                if (delivery.MessageId is { } sentBefore)
+                {
+                    // Posted before: the content changed since, so the message is updated in place.
+                    await client.Im.Messages.UpdateCardAsync(sentBefore, Content(notification), cancellationToken).ConfigureAwait(false);
+                    messageId = sentBefore;
+                }
+                else
+                {
+                    var to = await resolver.ResolveAsync(appName, new NotificationRecipient(delivery.RecipientType, delivery.Recipient), cancellationToken).ConfigureAwait(false);
+                    messageId = (await client.Im.Messages.SendAsync(to, Content(notification), delivery.Uuid, cancellationToken).ConfigureAwait(false)).MessageId;
+                }
             }
-            else
+            finally
             {
-                var to = await resolver.ResolveAsync(appName, new NotificationRecipient(delivery.RecipientType, delivery.Recipient), cancellationToken).ConfigureAwait(false);
-                messageId = (await client.Im.Messages.SendAsync(to, Content(notification), delivery.Uuid, cancellationToken).ConfigureAwait(false)).MessageId;
+                // Answered or not, it may have reached Feishu: the next sends are spaced from now.
+                pacer?.Sent(receiver);
             }
 
             LogSent(logger, notification.Id, delivery.Id, delivery.Attempts);

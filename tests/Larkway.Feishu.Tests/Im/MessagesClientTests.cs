@@ -295,11 +295,7 @@ public class MessagesClientTests
     public async Task A_full_rate_limit_queue_fails_locally()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stub = new StubHandler(async (_, _, _) =>
-        {
-            await gate.Task;
-            return Responses.Ok(Responses.Message());
-        });
+        var stub = Gated(gate);
         using var client = TestClients.Create(stub, o =>
         {
             o.RateLimit.MessagesPerSecondPerReceiver = 1;
@@ -319,11 +315,7 @@ public class MessagesClientTests
     public async Task Sends_paced_by_the_caller_skip_the_clients_limiter()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stub = new StubHandler(async (_, _, _) =>
-        {
-            await gate.Task;
-            return Responses.Ok(Responses.Message());
-        });
+        var stub = Gated(gate);
         using var client = TestClients.Create(stub, o =>
         {
             o.RateLimit.MessagesPerSecond = 1;
@@ -382,6 +374,13 @@ public class MessagesClientTests
 
         Assert.Equal((true, 50, 600, 5), (client.RateLimit.Enabled, client.RateLimit.MessagesPerSecond, client.RateLimit.MessagesPerMinute, client.RateLimit.MessagesPerSecondPerReceiver));
     }
+
+    /// <summary>Answers every send once <paramref name="gate"/> opens, so the sends before it stay in flight.</summary>
+    private static StubHandler Gated(TaskCompletionSource gate) => new(async (_, _, _) =>
+    {
+        await gate.Task;
+        return Responses.Ok(Responses.Message());
+    });
 
     private static async Task Eventually(Func<bool> condition)
     {
