@@ -98,7 +98,7 @@ public sealed class FeishuRetryOptions
 }
 
 /// <summary>
-/// Client-side limits on message sends, matching the platform's (50/s per app, 5/s per user or chat).
+/// Client-side limits on message sends, matching the platform's (50/s and 1,000/min per app, 5/s per user or chat).
 /// Bursts wait in a queue instead of failing.
 /// </summary>
 public sealed class FeishuRateLimitOptions
@@ -108,6 +108,9 @@ public sealed class FeishuRateLimitOptions
 
     /// <summary>Message sends per second for the whole app (default 50).</summary>
     public int MessagesPerSecond { get; set; } = 50;
+
+    /// <summary>Message sends per minute for the whole app (default 1,000); at least <see cref="MessagesPerSecond"/>.</summary>
+    public int MessagesPerMinute { get; set; } = 1000;
 
     /// <summary>Message sends per second to one receiver (user or chat) (default 5).</summary>
     public int MessagesPerSecondPerReceiver { get; set; } = 5;

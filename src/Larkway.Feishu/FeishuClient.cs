@@ -84,6 +84,13 @@ public class FeishuClient : IDisposable
     /// <summary>The Open Platform host this client calls.</summary>
     public virtual Uri BaseUrl => _pipeline.App.Options.BaseUrl;
 
+    /// <summary>
+    /// The message-send limits this client enforces (a copy: changing it changes nothing). A caller that paces its own
+    /// sends reads them here, so the limits are configured once (<c>Feishu:RateLimit</c>), and sends with
+    /// <see cref="FeishuRequestOptions.PacedByCaller"/>.
+    /// </summary>
+    public virtual FeishuRateLimitOptions RateLimit => _pipeline.App.Options.RateLimit.Clone();
+
     /// <summary>Instant messaging: messages, chats, members, images, files.</summary>
     public virtual ImClient Im => _im.Value;
 

@@ -11,4 +11,12 @@ public sealed record FeishuRequestOptions
     /// no tenant token is fetched, and an invalid user token is reported (not refreshed).
     /// </summary>
     public string? UserAccessToken { get; init; }
+
+    /// <summary>
+    /// The caller already holds these calls' message sends to the app's limits (a sender that schedules sends
+    /// against <see cref="FeishuClient.RateLimit"/>, say): they skip the client's own rate limiter instead of waiting
+    /// in it a second time. Leave it false for sends nobody paces — a bot's replies, one-off messages — or the
+    /// platform's limits are exceeded and answered with 429 / 230020.
+    /// </summary>
+    public bool PacedByCaller { get; init; }
 }

@@ -190,8 +190,8 @@ public static partial class HubApp
         // Apps added at run time have no bot yet, but clicks on the notifications they sent are answered the same way.
         services.AddHubStoredAppDispatcher((sp, appName, dispatcher) => dispatcher.AddNotificationCards(appName, sp.GetRequiredService<NotificationCardActions>()));
         services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
-        services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<FeishuClient>()));
-        services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<FeishuClient>()));
+        services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<IFeishuClientFactory>().GetClient(AppName)));
+        services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<IFeishuClientFactory>().GetClient(AppName)));
         services.TryAddSingleton(sp => new AppBot(
             AppName,
             sp.GetRequiredService<BotCommands>(),

@@ -16,6 +16,20 @@ internal sealed class FeishuAppRegistry(
 
     public bool IsRegistered(string name) => _names.Contains(name);
 
+    /// <summary>
+    /// A client of its own (the caller disposes it) for an app known only at run time: the default app's settings
+    /// without its credentials and host, then <paramref name="configure"/>; on the container's logger, time and meters.
+    /// </summary>
+    public FeishuClient CreateClient(string name, Action<FeishuAppOptions> configure)
+    {
+        var appOptions = options.Get(Options.DefaultName).Clone();
+        appOptions.AppId = "";
+        appOptions.AppSecret = "";
+        appOptions.BaseUrl = FeishuBaseUrls.Feishu;
+        configure(appOptions);
+        return new FeishuClient(name, appOptions, loggerFactory, timeProvider, meterFactory);
+    }
+
     public FeishuAppRuntime Get(string name)
     {
         if (!IsRegistered(name))
@@ -40,25 +54,6 @@ internal sealed class FeishuAppRegistry(
         {
             app.Value.Dispose();
         }
-    }
-}
-
-/// <summary>One <see cref="FeishuClient"/> per app name, over the app's named <see cref="HttpClient"/>.</summary>
-internal sealed class FeishuClientFactory(FeishuAppRegistry registry, IHttpClientFactory httpClientFactory) : IFeishuClientFactory
-{
-    private readonly ConcurrentDictionary<string, FeishuClient> _clients = new(StringComparer.Ordinal);
-
-    public FeishuClient GetClient(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return _clients.GetOrAdd(name, n =>
-        {
-            var runtime = registry.Get(n);
-            var clientName = FeishuBuilder.HttpClientName(n);
-
-            // A fresh HttpClient per call is cheap (the handler chain is pooled) and lets the factory rotate connections.
-            return new FeishuClient(new FeishuPipeline(() => httpClientFactory.CreateClient(clientName), runtime));
-        });
     }
 }
 

@@ -19,6 +19,22 @@ public static class FeishuServiceCollectionExtensions
     public static FeishuBuilder AddFeishu(this IServiceCollection services, Action<FeishuAppOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddFeishuClientFactory();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IFeishuClientFactory>().GetClient(Options.Options.DefaultName));
+
+        var builder = new FeishuBuilder(services);
+        builder.Register(Options.Options.DefaultName, FeishuAppOptions.SectionName, configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers <see cref="IFeishuClientFactory"/> (and <see cref="FeishuClientFactory"/>) without any app: for a host
+    /// whose apps all arrive at run time and are built with <see cref="FeishuClientFactory.CreateClient"/>.
+    /// <see cref="AddFeishu"/> calls it. Idempotent.
+    /// </summary>
+    public static IServiceCollection AddFeishuClientFactory(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
         services.AddHttpClient();
         services.TryAddSingleton(FeishuEnvironment.Process);
         services.TryAddSingleton(sp => new FeishuAppRegistry(
@@ -27,12 +43,9 @@ public static class FeishuServiceCollectionExtensions
             sp.GetService<Logging.ILoggerFactory>(),
             sp.GetService<TimeProvider>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.TryAddSingleton<IFeishuClientFactory, FeishuClientFactory>();
-        services.TryAddSingleton(sp => sp.GetRequiredService<IFeishuClientFactory>().GetClient(Options.Options.DefaultName));
+        services.TryAddSingleton(sp => new FeishuClientFactory(sp.GetRequiredService<FeishuAppRegistry>(), sp.GetRequiredService<IHttpClientFactory>()));
+        services.TryAddSingleton<IFeishuClientFactory>(sp => sp.GetRequiredService<FeishuClientFactory>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeishuAppOptions>, FeishuAppOptionsValidator>());
-
-        var builder = new FeishuBuilder(services);
-        builder.Register(Options.Options.DefaultName, FeishuAppOptions.SectionName, configure);
-        return builder;
+        return services;
     }
 }

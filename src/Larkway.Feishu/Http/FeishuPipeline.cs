@@ -127,6 +127,7 @@ internal sealed class FeishuPipeline
             Content = request.Content,
             Idempotent = request.Idempotent,
             MessageSendTo = request.MessageSendTo,
+            PacedByCaller = _requestOptions?.PacedByCaller ?? false,
             Auth = userToken is null ? request.Auth : FeishuAuth.User,
             UserAccessToken = userToken,
         };

@@ -3,20 +3,25 @@ using System.Threading.RateLimiting;
 namespace Larkway.Feishu.Http;
 
 /// <summary>
-/// Holds message sends to the platform's limits before they leave the process: one limiter per
-/// app, one per receiver (chat or person). Bursts wait in the queue; only a full queue fails the call.
+/// Holds message sends to the platform's limits before they leave the process: two limiters per
+/// app (a second, a minute), one per receiver (chat or person). Bursts wait in the queue; only a full
+/// queue fails the call. Sends the caller paces itself (<see cref="FeishuRequestOptions.PacedByCaller"/>) pass.
 /// </summary>
 internal sealed class FeishuRateLimitHandler(FeishuAppRuntime app) : DelegatingHandler
 {
     // Not async itself: a call that is no message send passes straight through.
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        app.RateLimiters is { } limiters && request is FeishuRequestMessage { MessageSendTo: { } receiver }
+        app.RateLimiters is { } limiters && request is FeishuRequestMessage { MessageSendTo: { } receiver, PacedByCaller: false }
             ? SendPacedAsync(limiters, receiver, request, cancellationToken)
             : base.SendAsync(request, cancellationToken);
 
     private async Task<HttpResponseMessage> SendPacedAsync(FeishuRateLimiters limiters, string receiver, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var started = app.TimeProvider.GetTimestamp();
+
+        // The minute first: a send that waits for it does not hold a permit of the second meanwhile.
+        using var minuteLease = await limiters.AppPerMinute.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        EnsureAcquired(minuteLease, "the app's per-minute message rate limit");
         using var appLease = await limiters.App.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         EnsureAcquired(appLease, "the app's message rate limit");
         using var receiverLease = await limiters.PerReceiver.AcquireAsync(receiver, 1, cancellationToken).ConfigureAwait(false);
@@ -55,27 +60,34 @@ internal sealed class FeishuRateLimiters : IDisposable
 
     public FeishuRateLimiters(FeishuRateLimitOptions options)
     {
-        App = new SlidingWindowRateLimiter(Window(options.MessagesPerSecond, options.QueueLimit));
+        App = new SlidingWindowRateLimiter(Window(options.MessagesPerSecond, TimeSpan.FromSeconds(1), SegmentsPerSecond, options.QueueLimit));
+
+        // A minute in one-second segments: a permit comes back 61 s after it was taken.
+        AppPerMinute = new SlidingWindowRateLimiter(Window(options.MessagesPerMinute, TimeSpan.FromMinutes(1), 60, options.QueueLimit));
         PerReceiver = PartitionedRateLimiter.Create<string, string>(
-            receiver => RateLimitPartition.GetSlidingWindowLimiter(receiver, _ => Window(options.MessagesPerSecondPerReceiver, options.QueueLimit)),
+            receiver => RateLimitPartition.GetSlidingWindowLimiter(receiver, _ => Window(options.MessagesPerSecondPerReceiver, TimeSpan.FromSeconds(1), SegmentsPerSecond, options.QueueLimit)),
             StringComparer.Ordinal);
     }
 
     public RateLimiter App { get; }
+
+    public RateLimiter AppPerMinute { get; }
 
     public PartitionedRateLimiter<string> PerReceiver { get; }
 
     public void Dispose()
     {
         App.Dispose();
+        AppPerMinute.Dispose();
         PerReceiver.Dispose();
     }
 
-    private static SlidingWindowRateLimiterOptions Window(int perSecond, int queueLimit) => new()
+    // The window plus one segment: a permit is released only after more than the whole window has passed.
+    private static SlidingWindowRateLimiterOptions Window(int permits, TimeSpan length, int segments, int queueLimit) => new()
     {
-        PermitLimit = perSecond,
-        Window = TimeSpan.FromSeconds(1) + (TimeSpan.FromSeconds(1) / SegmentsPerSecond),
-        SegmentsPerWindow = SegmentsPerSecond + 1,
+        PermitLimit = permits,
+        Window = length + (length / segments),
+        SegmentsPerWindow = segments + 1,
         QueueLimit = queueLimit,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,

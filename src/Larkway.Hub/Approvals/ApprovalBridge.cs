@@ -18,7 +18,7 @@ internal sealed partial class ApprovalBridge(
     ApprovalStore store,
     ApprovalDefinitions definitions,
     Cards.ApprovalCards cards,
-    IHubApps apps,
+    IFeishuClientFactory apps,
     ILogger<ApprovalBridge> logger)
 {
     /// <summary>Sources of a transition, as the history and callbacks name them.</summary>

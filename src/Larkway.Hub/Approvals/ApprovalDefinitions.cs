@@ -13,7 +13,7 @@ namespace Larkway.Hub.Approvals;
 /// check every request before anything is created), and the app's subscription to each code's events, made once per
 /// process (Feishu answers 1390007 when it already exists, which the client treats as success).
 /// </summary>
-internal sealed partial class ApprovalDefinitions(IHubApps apps, IOptions<ApprovalOptions> options, TimeProvider time, ILogger<ApprovalDefinitions> logger)
+internal sealed partial class ApprovalDefinitions(IFeishuClientFactory apps, IOptions<ApprovalOptions> options, TimeProvider time, ILogger<ApprovalDefinitions> logger)
 {
     private readonly ConcurrentDictionary<string, CachedDefinition> _definitions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _subscribed = new(StringComparer.Ordinal);

@@ -36,6 +36,9 @@ internal static class HubAppConnectionTest
         FeishuClient client;
         try
         {
+            // Not from IFeishuClientFactory: the credentials under test may not be stored (or enabled) yet, the client
+            // must not retry and must give up soon, and it is thrown away at once — so it is unnamed and off the
+            // container's meters, its one call not counted as an app's traffic.
             client = new FeishuClient(options, loggerFactory, time);
         }
         catch (ArgumentException ex)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
@@ -7,7 +6,6 @@ using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -31,20 +29,19 @@ internal sealed record StoredApp(
 }
 
 /// <summary>
-/// The <see cref="IHubApps"/> of the Hub: a cached list of the stored apps (secrets unprotected in memory, read again
-/// when older than <see cref="HubAppsOptions.RefreshInterval"/> or changed here), one client per app, and the named
-/// <see cref="FeishuEventEndpointOptions"/> of each stored app (evicted from the options cache when the app changes, so
-/// the receiver verifies with the new keys).
+/// The stored apps of the Hub: a cached list (secrets unprotected in memory, read again when older than
+/// <see cref="HubAppsOptions.RefreshInterval"/> or changed here), one client per app for
+/// <see cref="HubFeishuClientFactory"/>, and the named <see cref="FeishuEventEndpointOptions"/> of each app (evicted
+/// from the options cache when the app changes, so the receiver verifies with the new keys).
 /// </summary>
-internal sealed partial class HubAppRegistry : IHubApps, IDisposable
+internal sealed partial class HubAppRegistry : IDisposable
 {
     private readonly IDbContextFactory<HubDbContext> _contexts;
     private readonly HubDatabaseInitializer _initializer;
     private readonly HubSecretProtector _protector;
-    private readonly IServiceProvider _services;
+    private readonly FeishuClientFactory _clientFactory;
     private readonly IOptionsMonitorCache<FeishuEventEndpointOptions>? _endpointOptions;
     private readonly HubAppsOptions _options;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -58,7 +55,7 @@ internal sealed partial class HubAppRegistry : IHubApps, IDisposable
         IDbContextFactory<HubDbContext> contexts,
         HubDatabaseInitializer initializer,
         HubSecretProtector protector,
-        IServiceProvider services,
+        FeishuClientFactory clientFactory,
         IOptions<HubAppsOptions> options,
         ILoggerFactory loggerFactory,
         TimeProvider time,
@@ -67,10 +64,9 @@ internal sealed partial class HubAppRegistry : IHubApps, IDisposable
         _contexts = contexts;
         _initializer = initializer;
         _protector = protector;
-        _services = services;
+        _clientFactory = clientFactory;
         _endpointOptions = endpointOptions;
         _options = options.Value;
-        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<HubAppRegistry>();
         _time = time;
     }
@@ -79,26 +75,23 @@ internal sealed partial class HubAppRegistry : IHubApps, IDisposable
     public static bool IsDefault(string appName) =>
         appName.Length == 0 || string.Equals(appName, HubAppService.DefaultAppName, StringComparison.Ordinal);
 
+    /// <summary>The client of stored app <paramref name="appName"/>. Do not dispose it; it is shared.</summary>
+    /// <exception cref="HubAppNotFoundException">No enabled stored app has that name, or its secrets cannot be decrypted.</exception>
     public async ValueTask<FeishuClient> GetClientAsync(string appName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(appName);
-        if (IsDefault(appName))
-        {
-            return DefaultClient(appName);
-        }
-
         var snapshot = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
         return ClientFor(appName, snapshot);
     }
 
+    /// <summary>
+    /// The client of stored app <paramref name="appName"/>, for synchronous callers (reads the database only when the
+    /// cached list is older than <see cref="HubAppsOptions.RefreshInterval"/>).
+    /// </summary>
+    /// <exception cref="HubAppNotFoundException">No enabled stored app has that name, or its secrets cannot be decrypted.</exception>
     public FeishuClient GetClient(string appName)
     {
         ArgumentNullException.ThrowIfNull(appName);
-        if (IsDefault(appName))
-        {
-            return DefaultClient(appName);
-        }
-
         var snapshot = _snapshot;
         if (snapshot is null || IsStale(snapshot))
         {
@@ -150,9 +143,6 @@ internal sealed partial class HubAppRegistry : IHubApps, IDisposable
         _gate.Dispose();
     }
 
-    private FeishuClient DefaultClient(string appName) =>
-        _services.GetService<FeishuClient>() ?? throw HubAppNotFoundException.For(appName.Length == 0 ? HubAppService.DefaultAppName : appName, disabled: false);
-
     private FeishuClient ClientFor(string appName, Snapshot snapshot)
     {
         if (!snapshot.Apps.TryGetValue(appName, out var app) || !app.Enabled)
@@ -182,13 +172,14 @@ internal sealed partial class HubAppRegistry : IHubApps, IDisposable
                 continue;
             }
 
-            // Named and on the container's meters, so a stored app's calls count under its name beside the configured app's.
-            var client = new FeishuClient(
-                appName,
-                new FeishuAppOptions { AppId = app.AppId, AppSecret = app.AppSecret, BaseUrl = app.BaseUrl },
-                _loggerFactory,
-                _time,
-                _services.GetService<IMeterFactory>());
+            // Named, on the container's meters (its calls count under its name beside the configured app's) and with the
+            // configured app's settings (Feishu: timeout, retries, rate limits): only the credentials and host are its own.
+            var client = _clientFactory.CreateClient(appName, o =>
+            {
+                o.AppId = app.AppId;
+                o.AppSecret = app.AppSecret;
+                o.BaseUrl = app.BaseUrl;
+            });
             if (_clients.TryAdd(appName, (app.UpdatedAt, client)))
             {
                 return client;

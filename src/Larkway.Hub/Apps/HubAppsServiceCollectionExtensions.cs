@@ -1,3 +1,4 @@
+using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Configuration;
@@ -45,8 +46,10 @@ public static class HubAppsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds <see cref="HubAppService"/>, <see cref="IHubApps"/> and the event-endpoint secrets of stored apps. Reads
-    /// <c>Larkway:Apps</c>. Needs <c>AddHubStorage</c> and <c>AddHubInbox</c>; map with <c>MapHubApps</c>.
+    /// Adds <see cref="HubAppService"/>, the event-endpoint secrets of stored apps and the Hub's
+    /// <see cref="IFeishuClientFactory"/> — in place of the library's, whatever the order of <c>AddFeishu</c> — which
+    /// serves configured and stored apps alike. Reads <c>Larkway:Apps</c>. Needs <c>AddHubStorage</c> and
+    /// <c>AddHubInbox</c>; map with <c>MapHubApps</c>.
     /// </summary>
     public static IServiceCollection AddHubApps(this IServiceCollection services, IConfiguration configuration)
     {
@@ -60,12 +63,17 @@ public static class HubAppsServiceCollectionExtensions
             sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
             sp.GetRequiredService<HubDatabaseInitializer>(),
             sp.GetRequiredService<HubSecretProtector>(),
-            sp,
+            sp.GetRequiredService<FeishuClientFactory>(),
             sp.GetRequiredService<IOptions<HubAppsOptions>>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<IOptionsMonitorCache<FeishuEventEndpointOptions>>()));
-        services.TryAddSingleton<IHubApps>(sp => sp.GetRequiredService<HubAppRegistry>());
+
+        // The library's factory stays registered as itself for the configured apps; the interface is the Hub's. AddFeishu
+        // only TryAdds the interface, so calling it after this changes nothing.
+        services.AddFeishuClientFactory();
+        services.TryAddSingleton(sp => new HubFeishuClientFactory(sp.GetRequiredService<FeishuClientFactory>(), sp.GetRequiredService<HubAppRegistry>()));
+        services.Replace(ServiceDescriptor.Singleton<IFeishuClientFactory>(sp => sp.GetRequiredService<HubFeishuClientFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FeishuEventEndpointOptions>, HubAppEventEndpointOptions>());
         services.TryAddSingleton(sp => new HubAppService(
             sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Larkway.Feishu;
 using Larkway.Feishu.Contact;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
@@ -13,7 +14,7 @@ namespace Larkway.Hub.Notifications;
 /// finds them cached. Other recipient kinds are sent as given. Each app looks up with its own client and has its own
 /// cache entries: an open_id is only valid for the app that looked it up.
 /// </summary>
-internal sealed class ContactRecipientResolver(IHubApps apps, TimeProvider time) : IRecipientResolver
+internal sealed class ContactRecipientResolver(IFeishuClientFactory apps, TimeProvider time) : IRecipientResolver
 {
     private static readonly TimeSpan FoundLifetime = TimeSpan.FromHours(1);
     private static readonly TimeSpan NotFoundLifetime = TimeSpan.FromMinutes(5);

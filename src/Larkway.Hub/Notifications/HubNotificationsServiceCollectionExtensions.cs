@@ -10,9 +10,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class HubNotificationsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds notifications (reads <c>Larkway:Notifications</c>). Needs <c>AddHubStorage</c>, <c>AddHubAuth</c>, a
-    /// <see cref="Larkway.Feishu.FeishuClient"/> (<c>AddFeishu</c>, the default app) and <c>AddHubApps</c> (every
-    /// notification is sent with its app's client); map the endpoints with <c>MapHubNotificationsApi</c>.
+    /// Adds notifications (reads <c>Larkway:Notifications</c>; sends are paced at each app's <c>Feishu:RateLimit</c>).
+    /// Needs <c>AddHubStorage</c>, <c>AddHubAuth</c>, <c>AddFeishu</c> (the default app) and <c>AddHubApps</c> (its
+    /// <see cref="Larkway.Feishu.IFeishuClientFactory"/> gives every notification its app's client); map the endpoints
+    /// with <c>MapHubNotificationsApi</c>.
     /// </summary>
     public static IServiceCollection AddHubNotifications(this IServiceCollection services, IConfiguration configuration, Action<NotificationOptions>? configure = null)
     {

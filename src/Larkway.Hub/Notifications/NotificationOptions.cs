@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Notifications;
 
-/// <summary>The notification sender's settings, bound from <c>Larkway:Notifications</c>.</summary>
+/// <summary>
+/// The notification sender's settings, bound from <c>Larkway:Notifications</c>. Its send rate is each app's
+/// <c>Feishu:RateLimit</c>, the limits the app's client enforces (configured once).
+/// </summary>
 public sealed class NotificationOptions : IQueueOptions, IValidatableObject
 {
     /// <summary>Configuration section.</summary>
@@ -24,18 +27,6 @@ public sealed class NotificationOptions : IQueueOptions, IValidatableObject
 
     /// <summary>How often an idle sender looks for retries that became due and work other processes stored. Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// Messages a second this process sends to one chat or person (Feishu allows 5 per receiver, shared by all bots).
-    /// Deliveries beyond it wait in the outbox for their slot without holding a worker. Default 5.
-    /// </summary>
-    public int MessagesPerSecondPerReceiver { get; set; } = 5;
-
-    /// <summary>Messages a second this process sends for the app (Feishu: 50). Default 50.</summary>
-    public int MessagesPerSecond { get; set; } = 50;
-
-    /// <summary>Messages a minute this process sends for the app (Feishu: 1,000). Default 1,000.</summary>
-    public int MessagesPerMinute { get; set; } = 1000;
 
     /// <summary>When Feishu throttles a send without naming a reset, the wait before trying again. Default 1 s.</summary>
     public TimeSpan RateLimitedDelay { get; set; } = TimeSpan.FromSeconds(1);
@@ -73,19 +64,9 @@ public sealed class NotificationOptions : IQueueOptions, IValidatableObject
             yield return new("Larkway:Notifications:LeaseDuration must be at least 10 s (longer than a send with its retries).", [nameof(LeaseDuration)]);
         }
 
-        if (MessagesPerSecondPerReceiver < 1)
-        {
-            yield return new("Larkway:Notifications:MessagesPerSecondPerReceiver must be at least 1.", [nameof(MessagesPerSecondPerReceiver)]);
-        }
-
         if (MaxAttempts < 1)
         {
             yield return new("Larkway:Notifications:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
-        }
-
-        if (!(MessagesPerSecond >= 1 && MessagesPerMinute >= MessagesPerSecond))
-        {
-            yield return new("Larkway:Notifications:MessagesPerSecond must be at least 1 and MessagesPerMinute at least as many.", [nameof(MessagesPerSecond)]);
         }
 
         if (RateLimitedDelay <= TimeSpan.Zero)

@@ -25,7 +25,7 @@ internal static class NotificationQueue
 /// </summary>
 internal sealed partial class NotificationSender(
     NotificationStore store,
-    IHubApps apps,
+    IFeishuClientFactory apps,
     IRecipientResolver resolver,
     TimeProvider time,
     IOptions<NotificationOptions> options,
@@ -33,6 +33,9 @@ internal sealed partial class NotificationSender(
 {
     /// <summary>The code the status API reports when the notification's app is disabled or gone (negative: not a Feishu code).</summary>
     public const int AppUnavailableCode = -101;
+
+    /// <summary>The sender schedules every send against the app's limits itself (<see cref="SendPacer"/>): the client's limiter must not hold them again.</summary>
+    private static readonly FeishuRequestOptions PacedBySender = new() { PacedByCaller = true };
 
     private readonly NotificationOptions _options = options.Value;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SendPacer> _pacers = new(StringComparer.Ordinal);
@@ -46,29 +49,39 @@ internal sealed partial class NotificationSender(
 
         var receiver = ReceiverKey(delivery);
         var appName = notification.App ?? "";
-        var pacer = PacerFor(appName);
+        SendPacer? pacer = null;
         try
         {
-            if (pacer.Reserve(receiver, delivery.Id) is { } slot)
+            // The notification's own app: its bot sends, and its card updates must come from the same bot.
+            var client = await apps.GetClientAsync(appName, cancellationToken).ConfigureAwait(false);
+            pacer = PacerFor(appName, client.RateLimit);
+            if (pacer?.Reserve(receiver, delivery.Id) is { } slot)
             {
                 // The next send slot (the receiver's or the app's) is later: back to the outbox until then; the worker moves on.
                 LogPaced(logger, delivery.Id, slot);
                 return WorkOutcome<NotificationDeliveryRow>.Defer(slot);
             }
 
-            // The notification's own app: its bot sends, and its card updates must come from the same bot.
-            var client = await apps.GetClientAsync(appName, cancellationToken).ConfigureAwait(false);
+            client = client.WithOptions(PacedBySender);
             string messageId;
-            if (delivery.MessageId is { } sentBefore)
+            try
             {
-                // Posted before: the content changed since, so the message is updated in place.
-                await client.Im.Messages.UpdateCardAsync(sentBefore, Content(notification), cancellationToken).ConfigureAwait(false);
-                messageId = sentBefore;
+                if (delivery.MessageId is { } sentBefore)
+                {
+                    // Posted before: the content changed since, so the message is updated in place.
+                    await client.Im.Messages.UpdateCardAsync(sentBefore, Content(notification), cancellationToken).ConfigureAwait(false);
+                    messageId = sentBefore;
+                }
+                else
+                {
+                    var to = await resolver.ResolveAsync(appName, new NotificationRecipient(delivery.RecipientType, delivery.Recipient), cancellationToken).ConfigureAwait(false);
+                    messageId = (await client.Im.Messages.SendAsync(to, Content(notification), delivery.Uuid, cancellationToken).ConfigureAwait(false)).MessageId;
+                }
             }
-            else
+            finally
             {
-                var to = await resolver.ResolveAsync(appName, new NotificationRecipient(delivery.RecipientType, delivery.Recipient), cancellationToken).ConfigureAwait(false);
-                messageId = (await client.Im.Messages.SendAsync(to, Content(notification), delivery.Uuid, cancellationToken).ConfigureAwait(false)).MessageId;
+                // Answered or not, it may have reached Feishu: the next sends are spaced from now.
+                pacer?.Sent(receiver);
             }
 
             LogSent(logger, notification.Id, delivery.Id, delivery.Attempts);
@@ -99,7 +112,7 @@ internal sealed partial class NotificationSender(
             var retryAt = time.GetUtcNow() + (ex.RetryAfter is { } reset && reset > TimeSpan.Zero ? reset : _options.RateLimitedDelay);
             if (ex.Code is FeishuErrorCodes.ImRateLimited or FeishuErrorCodes.MessageChatRateLimited)
             {
-                pacer.Throttled(receiver, retryAt);
+                pacer?.Throttled(receiver, retryAt);
             }
 
             LogRetrying(logger, notification.Id, delivery.Id, ex.Code, retryAt);
@@ -147,14 +160,26 @@ internal sealed partial class NotificationSender(
     }
 
     /// <summary>
-    /// Whom a send goes to, for pacing: the recipient as named (an email and the same person's open_id are two keys
-    /// here; the Feishu client's own per-receiver limiter, keyed by the resolved id, catches the rest), or the message
-    /// for an update (Feishu allows 5 updates a second per message).
+    /// Feishu's limits hold per app (its tenant token): each app has its own pacer, on the limits its client enforces
+    /// (<c>Feishu:RateLimit</c>, configured once), rebuilt if a rebuilt client has others; none when they are off.
     /// </summary>
-    /// <summary>Feishu's limits hold per app (its tenant token): each app has its own pacer.</summary>
-    private SendPacer PacerFor(string appName) => _pacers.GetOrAdd(appName, _ =>
-        SendPacer.ForFeishu(time, _options.MessagesPerSecondPerReceiver, _options.MessagesPerSecond, _options.MessagesPerMinute));
+    private SendPacer? PacerFor(string appName, FeishuRateLimitOptions limits)
+    {
+        if (!limits.Enabled)
+        {
+            return null;
+        }
 
+        return _pacers.TryGetValue(appName, out var pacer) && pacer.Paces(limits)
+            ? pacer
+            : _pacers.AddOrUpdate(appName, (_, l) => SendPacer.For(time, l), (_, current, l) => current.Paces(l) ? current : SendPacer.For(time, l), limits);
+    }
+
+    /// <summary>
+    /// Whom a send goes to, for pacing: the recipient as named (an email and the same person's open_id are two keys
+    /// here: should both be used at once, Feishu's 230020 holds that receiver back until the reset it names), or the
+    /// message for an update (Feishu allows 5 updates a second per message).
+    /// </summary>
     private static string ReceiverKey(NotificationDeliveryRow delivery) =>
         delivery.MessageId is { } messageId ? "message:" + messageId : delivery.RecipientType + ":" + delivery.Recipient;
 

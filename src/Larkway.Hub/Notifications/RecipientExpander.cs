@@ -13,7 +13,7 @@ namespace Larkway.Hub.Notifications;
 /// <c>include_subdepartments</c> is false — (by open_id; resigned, suspended and not-yet-joined users left out), emails are looked up in batches (warming the resolver's cache for the sender), and
 /// anyone named twice — an email and an open_id of the same person, a person in two departments — gets one message.
 /// </summary>
-internal sealed partial class RecipientExpander(IHubApps apps, IRecipientResolver resolver, ILogger<RecipientExpander> logger)
+internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IRecipientResolver resolver, ILogger<RecipientExpander> logger)
 {
     /// <summary>Most recipients a notification may have after departments are expanded.</summary>
     public const int MaxExpandedRecipients = 1000;

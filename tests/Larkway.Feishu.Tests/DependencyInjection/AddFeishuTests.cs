@@ -158,6 +158,29 @@ public class AddFeishuTests
         Assert.All(lark.ApiCalls, r => Assert.Equal("Bearer t-lark-1", r.Authorization));
     }
 
+    [Fact]
+    public async Task Clients_created_at_run_time_take_the_default_apps_settings_but_not_its_credentials()
+    {
+        using var provider = Build(new()
+        {
+            ["Feishu:AppId"] = "cli_default",
+            ["Feishu:AppSecret"] = "secret-default",
+            ["Feishu:BaseUrl"] = "http://127.0.0.1:9",
+            ["Feishu:RateLimit:Enabled"] = "false",
+            ["Feishu:RateLimit:MessagesPerMinute"] = "600",
+        });
+        var factory = provider.GetRequiredService<FeishuClientFactory>();
+
+        using var stored = factory.CreateClient("stored", o => (o.AppId, o.AppSecret) = ("cli_stored", "secret-stored"));
+        var noCredentials = Assert.Throws<FeishuApiException>(() => factory.CreateClient("blank", _ => { }));
+
+        Assert.Equal(("cli_stored", FeishuBaseUrls.Feishu, false, 600), (stored.AppId, stored.BaseUrl, stored.RateLimit.Enabled, stored.RateLimit.MessagesPerMinute));
+        Assert.Equal(FeishuErrorCodes.MissingCredentials, noCredentials.Code);
+        Assert.Equal((true, false), (factory.IsRegistered(Options.DefaultName), factory.IsRegistered("stored")));
+        Assert.Same(factory, provider.GetRequiredService<IFeishuClientFactory>());
+        Assert.Same(provider.GetRequiredService<FeishuClient>(), await ((IFeishuClientFactory)factory).GetClientAsync(Options.DefaultName));
+    }
+
     private static ServiceProvider Build(
         Dictionary<string, string?> settings, Action<FeishuBuilder>? apps = null, Action<FeishuAppOptions>? configureDefault = null, Dictionary<string, string?>? environment = null)
     {

@@ -295,11 +295,7 @@ public class MessagesClientTests
     public async Task A_full_rate_limit_queue_fails_locally()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stub = new StubHandler(async (_, _, _) =>
-        {
-            await gate.Task;
-            return Responses.Ok(Responses.Message());
-        });
+        var stub = Gated(gate);
         using var client = TestClients.Create(stub, o =>
         {
             o.RateLimit.MessagesPerSecondPerReceiver = 1;
@@ -313,5 +309,86 @@ public class MessagesClientTests
 
         Assert.Equal(FeishuErrorCodes.ClientRateLimitQueueFull, ex.Code);
         Assert.Equal(1, stub.ApiRequests);
+    }
+
+    [Fact]
+    public async Task Sends_paced_by_the_caller_skip_the_clients_limiter()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stub = Gated(gate);
+        using var client = TestClients.Create(stub, o =>
+        {
+            o.RateLimit.MessagesPerSecond = 1;
+            o.RateLimit.MessagesPerSecondPerReceiver = 1;
+            o.RateLimit.QueueLimit = 0;
+        });
+        var paced = client.WithOptions(new FeishuRequestOptions { PacedByCaller = true });
+
+        // Three sends to one chat within a second, over limits of one a second with no queue: none waits or fails.
+        var sends = Enumerable.Range(0, 3).Select(i => paced.Im.Messages.SendAsync(ReceiveId.Chat("oc_1"), MessageContent.Text($"m{i}"))).ToList();
+        await Eventually(() => stub.ApiRequests == 3);
+        var unpaced = client.Im.Messages.SendAsync(ReceiveId.Chat("oc_2"), MessageContent.Text("b"));
+        gate.SetResult();
+
+        Assert.Equal(3, (await Task.WhenAll(sends)).Length);
+        await unpaced;
+        Assert.Equal(4, stub.ApiRequests);
+    }
+
+    [Fact]
+    public async Task The_per_minute_limit_holds_after_the_per_second_window_has_passed()
+    {
+        var stub = new StubHandler((_, _) => Responses.Ok(Responses.Message()));
+        using var client = TestClients.Create(stub, o =>
+        {
+            o.RateLimit.MessagesPerSecond = 2;
+            o.RateLimit.MessagesPerMinute = 2;
+            o.RateLimit.QueueLimit = 0;
+        });
+        await client.Im.Messages.SendAsync(ReceiveId.Chat("oc_1"), MessageContent.Text("a"));
+        await client.Im.Messages.SendAsync(ReceiveId.Chat("oc_2"), MessageContent.Text("b"));
+
+        // Past the one-second window (1.1 s): only the minute's can refuse the third send now.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Messages.SendAsync(ReceiveId.Chat("oc_3"), MessageContent.Text("c")));
+
+        Assert.Equal(FeishuErrorCodes.ClientRateLimitQueueFull, ex.Code);
+        Assert.Contains("per-minute", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, stub.ApiRequests);
+    }
+
+    [Fact]
+    public void A_per_minute_limit_below_the_per_second_one_is_refused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => TestClients.Create(new StubHandler((_, _) => Responses.Ok(Responses.Message())), o => o.RateLimit.MessagesPerMinute = 10));
+
+        Assert.Contains("MessagesPerMinute (10) must be at least MessagesPerSecond (50)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RateLimit_is_a_copy_of_the_limits_the_client_enforces()
+    {
+        using var client = TestClients.Create(new StubHandler((_, _) => Responses.Ok(Responses.Message())), o => o.RateLimit.MessagesPerMinute = 600);
+
+        client.RateLimit.MessagesPerMinute = 1;
+
+        Assert.Equal((true, 50, 600, 5), (client.RateLimit.Enabled, client.RateLimit.MessagesPerSecond, client.RateLimit.MessagesPerMinute, client.RateLimit.MessagesPerSecondPerReceiver));
+    }
+
+    /// <summary>Answers every send once <paramref name="gate"/> opens, so the sends before it stay in flight.</summary>
+    private static StubHandler Gated(TaskCompletionSource gate) => new(async (_, _, _) =>
+    {
+        await gate.Task;
+        return Responses.Ok(Responses.Message());
+    });
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
     }
 }

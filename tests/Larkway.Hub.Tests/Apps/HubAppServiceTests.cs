@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Larkway.Feishu;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Tests.TestSupport;
 using Larkway.Hub.Webhooks;
@@ -99,7 +100,7 @@ public abstract class HubAppServiceTests
         app!.Error.ShouldNotBeNull();
         app.Error.ShouldContain("PATCH /api/v1/apps/ops");
         app.AppSecret.ShouldBeEmpty();
-        var refused = await Should.ThrowAsync<HubAppNotFoundException>(() => restored.Provider.GetRequiredService<IHubApps>().GetClientAsync("ops").AsTask());
+        var refused = await Should.ThrowAsync<HubAppNotFoundException>(() => restored.Provider.GetRequiredService<IFeishuClientFactory>().GetClientAsync("ops").AsTask());
         refused.Message.ShouldContain("cannot be decrypted");
         (await restored.Provider.GetRequiredService<HubAppService>().TestConnectionAsync("ops"))!.Ok.ShouldBeFalse();
 
@@ -142,7 +143,7 @@ public abstract class HubAppServiceTests
         await using var database = await CreateDatabaseAsync();
         await using var hub = Services(database);
         var service = hub.Provider.GetRequiredService<HubAppService>();
-        var apps = hub.Provider.GetRequiredService<IHubApps>();
+        var apps = hub.Provider.GetRequiredService<IFeishuClientFactory>();
         await service.AddAsync(Input("ops"));
         var before = await apps.GetClientAsync("ops");
         (await apps.GetClientAsync("ops")).ShouldBeSameAs(before);

@@ -16,6 +16,7 @@ public sealed class SendPacerTests
         for (var id = 1; id <= 5; id++)
         {
             Assert.Null(pacer.Reserve("chat:oc_busy", id));
+            pacer.Sent("chat:oc_busy");
         }
 
         var sixth = pacer.Reserve("chat:oc_busy", 6);
@@ -48,6 +49,31 @@ public sealed class SendPacerTests
 
         // The minute's five are taken: the sixth waits for the first to leave the minute.
         Assert.Equal(start + TimeSpan.FromSeconds(61), pacer.Reserve("r6", 6));
+    }
+
+    [Fact]
+    public void Sends_are_spaced_from_when_they_were_answered_so_slow_or_late_ones_do_not_crowd_the_next_window()
+    {
+        var pacer = SendPacer.ForFeishu(_time, perReceiverPerSecond: 2, perAppPerSecond: 50, perAppPerMinute: 1000);
+        var start = _time.GetUtcNow();
+        Assert.Null(pacer.Reserve("chat:oc_1", 1));
+        Assert.Null(pacer.Reserve("chat:oc_1", 2));
+        Assert.Equal(start + TimeSpan.FromSeconds(1.1), pacer.Reserve("chat:oc_1", 3));
+
+        // 1 and 2 took 0.4 s to be answered: 3, back at its slot, waits until 1.1 s after that.
+        _time.Advance(TimeSpan.FromSeconds(0.4));
+        pacer.Sent("chat:oc_1");
+        pacer.Sent("chat:oc_1");
+        _time.Advance(TimeSpan.FromSeconds(0.7));
+        Assert.Equal(start + TimeSpan.FromSeconds(1.5), pacer.Reserve("chat:oc_1", 3));
+        Assert.Null(pacer.Reserve("chat:oc_2", 4));
+        _time.Advance(TimeSpan.FromSeconds(0.4));
+        Assert.Null(pacer.Reserve("chat:oc_1", 3));
+
+        // 3, then 5, let go and not answered yet: they may reach Feishu any moment, so 6 waits a whole window.
+        _time.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.Null(pacer.Reserve("chat:oc_1", 5));
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(1.1), pacer.Reserve("chat:oc_1", 6));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Larkway.Feishu;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Webhooks;
@@ -28,10 +29,23 @@ public sealed class OptionsValidationTests
     public void Notification_settings_report_every_problem_by_setting_name()
     {
         var failure = Validate<NotificationOptions>(
-            services => services.AddHubNotifications(Configuration(("Larkway:Notifications:Concurrency", "0"), ("Larkway:Notifications:MessagesPerMinute", "1"))));
+            services => services.AddHubNotifications(Configuration(("Larkway:Notifications:Concurrency", "0"), ("Larkway:Notifications:MaxAttempts", "0"))));
 
         failure.ShouldContain("Larkway:Notifications:Concurrency must be at least 1.");
-        failure.ShouldContain("Larkway:Notifications:MessagesPerSecond must be at least 1 and MessagesPerMinute at least as many.");
+        failure.ShouldContain("Larkway:Notifications:MaxAttempts must be at least 1.");
+    }
+
+    [Fact]
+    public void Send_rates_are_the_Feishu_apps_and_a_minute_must_allow_at_least_a_second()
+    {
+        // Notifications are paced at Feishu:RateLimit (the limits the client enforces), so that is where they are checked.
+        var failure = Validate<FeishuAppOptions>(services =>
+        {
+            services.AddSingleton(Configuration(("Feishu:AppId", "cli_1"), ("Feishu:AppSecret", "s"), ("Feishu:RateLimit:MessagesPerMinute", "1")));
+            services.AddFeishu();
+        });
+
+        failure.ShouldContain("the default Feishu app: RateLimit:MessagesPerMinute (1) must be at least MessagesPerSecond (50)");
     }
 
     [Fact]

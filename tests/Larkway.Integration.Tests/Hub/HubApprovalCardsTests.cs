@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Emulator.Seed;
 using Larkway.Emulator.State;
+using Larkway.Feishu;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Tests.TestSupport;
@@ -91,7 +92,7 @@ public abstract class HubApprovalCardsTests
         // A copy of Bob's card in a group chat (as if forwarded), clicked by Alice: refused (the Hub did not send that message
         // for the notification, and Alice is not its recipient), nothing changes in Feishu or the Hub.
         var group = hub.State.Chats.First(c => c.ChatMode == "group" && c.HasMember(OpenId(hub, Alice)) && c.HasBot(hub.Host.Settings.AppId!));
-        var bot = await hub.Host.Services.GetRequiredService<IHubApps>().GetClientAsync("");
+        var bot = await hub.Host.Services.GetRequiredService<IFeishuClientFactory>().GetClientAsync("");
         var copy = await bot.Im.Messages.SendAsync(ReceiveId.Chat(group.ChatId), MessageContent.Card(bobs.SendContent));
         var refused = await hub.ClickAsync(copy.MessageId, ButtonValue(bobs, "Approve"), Alice);
         refused.GetProperty("toast").GetProperty("content").GetString()!.ShouldContain("not sent by the Hub for this notification");

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
+using Larkway.Feishu;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
 using Microsoft.Extensions.DependencyInjection;
@@ -114,7 +115,7 @@ public sealed class HubAppsTests
         App(receiver.At("/all").First(r => Type(r) == "im.message.receive_v1")).ShouldBe("second");
 
         // The Hub's client for the app sends a card; a click on it comes back to the app's card URL.
-        var client = await hub.Host.App.Services.GetRequiredService<IHubApps>().GetClientAsync("second");
+        var client = await hub.Host.App.Services.GetRequiredService<IFeishuClientFactory>().GetClientAsync("second");
         var chatId = hub.State.FindMessage(messageId)!.ChatId;
         var card = await client.Im.Messages.SendAsync(ReceiveId.Chat(chatId), MessageContent.Card(
             """{"config":{"update_multi":true},"elements":[{"tag":"action","actions":[{"tag":"button","text":{"tag":"plain_text","content":"OK"},"value":{"action":"ok"}}]}]}"""));
@@ -203,7 +204,7 @@ public sealed class HubAppsTests
         using var byDefault = await admin.PostAsync("/api/v1/notifications", Json($$"""{"type":"ops.note","idempotency_key":"n-default","card":{{card}},"recipients":[{"email":"alice@example.com"}]}"""));
         byDefault.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var defaultId = (await byDefault.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var second = await hub.Host.App.Services.GetRequiredService<IHubApps>().GetClientAsync("second");
+        var second = await hub.Host.App.Services.GetRequiredService<IFeishuClientFactory>().GetClientAsync("second");
         var copy = await second.Im.Messages.SendAsync(ReceiveId.Chat(message.ChatId), MessageContent.Card(
             $$$"""{"config":{"update_multi":true},"elements":[{"tag":"action","actions":[{"tag":"button","text":{"tag":"plain_text","content":"OK"},"value":{"action":"ok","larkway_notification":"{{{defaultId}}}","larkway_type":"ops.note"}}]}]}"""));
         var outcome = await hub.ClickAsync(copy.MessageId, new { action = "ok", larkway_notification = defaultId, larkway_type = "ops.note" });

@@ -31,7 +31,7 @@ public abstract class HubNotificationCrashTests
         ["Larkway__Notifications__RetryDelays__0"] = "00:00:00.200",
 
         // Paced to 15 a second per replica, so the burst lasts ~10 s and a loaded machine still kills the victim mid-burst.
-        ["Larkway__Notifications__MessagesPerSecond"] = "15",
+        ["Feishu__RateLimit__MessagesPerSecond"] = "15",
     };
 
     [Fact]

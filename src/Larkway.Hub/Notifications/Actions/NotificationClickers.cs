@@ -13,7 +13,7 @@ namespace Larkway.Hub.Notifications.Actions;
 /// A signed callback alone proves neither: an old-style one is signed with the verification token, which is not secret
 /// enough to decide on someone's behalf.
 /// </summary>
-internal sealed class NotificationClickers(IRecipientResolver resolver, IHubApps apps, TimeProvider time)
+internal sealed class NotificationClickers(IRecipientResolver resolver, IFeishuClientFactory apps, TimeProvider time)
 {
     /// <summary>How long a chat's member list is trusted (someone removed from the chat may click for this long).</summary>
     public static readonly TimeSpan MembershipLifetime = TimeSpan.FromMinutes(5);

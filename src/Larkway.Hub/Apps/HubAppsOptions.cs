@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Apps;
+
+/// <summary>Settings of the app registry (<c>Larkway:Apps</c>).</summary>
+public sealed class HubAppsOptions : IValidatableObject
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Larkway:Apps";
+
+    /// <summary>How old the cached list of apps may get before it is read again: how soon a replica sees another's change. Default 3 s.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a replaced client stays alive for calls still using it before it is disposed. Default 2 minutes.</summary>
+    public TimeSpan RetiredClientGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (RefreshInterval <= TimeSpan.Zero)
+        {
+            yield return new("Larkway:Apps:RefreshInterval must be positive.", [nameof(RefreshInterval)]);
+        }
+
+        if (RetiredClientGrace < TimeSpan.Zero)
+        {
+            yield return new("Larkway:Apps:RetiredClientGrace must not be negative.", [nameof(RetiredClientGrace)]);
+        }
+    }
+}
+
+/// <summary>Checks <see cref="HubAppsOptions"/> at start (source-generated; the rules are the options' own Validate).</summary>
+[OptionsValidator]
+internal sealed partial class HubAppsOptionsValidator : IValidateOptions<HubAppsOptions>;
