@@ -253,20 +253,9 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
 
     private static void SetEvent(NpgsqlCommand insert, InboxEvent e, string[] keys)
     {
-        var p = insert.Parameters;
-        p[0].Value = e.AppName;
-        p[1].Value = e.EventType;
-        p[2].Value = (object?)e.DedupKey ?? DBNull.Value;
-        p[3].Value = e.Body;
-        p[4].Value = e.Transport.ToString();
-        p[5].Value = e.ReceivedAt.ToUnixTimeMilliseconds();
-        p[6].Value = e.State.ToString();
-        p[7].Value = e.Attempts;
-        p[8].Value = e.NextAttemptAt is { } next ? next.ToUnixTimeMilliseconds() : DBNull.Value;
-        p[9].Value = (object?)e.LeaseOwner ?? DBNull.Value;
-        p[10].Value = e.LeaseUntil is { } until ? until.ToUnixTimeMilliseconds() : DBNull.Value;
-        p[11].Value = keys;
-        p[12].Value = (object?)e.TraceParent ?? DBNull.Value;
+        InboxEventColumns.Bind(insert.Parameters, e);
+        insert.Parameters[InboxEventColumns.Count].Value = keys;
+        insert.Parameters[InboxEventColumns.Count + 1].Value = (object?)e.TraceParent ?? DBNull.Value;
     }
 
     private static InboxEvent ReadClaimed(NpgsqlDataReader reader) => new()

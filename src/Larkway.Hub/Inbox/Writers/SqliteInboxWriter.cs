@@ -400,19 +400,8 @@ internal sealed class SqliteInboxWriter : IInboxWriter
 
         public long Insert(InboxEvent e)
         {
-            var p = _insertEvent.Parameters;
-            p[0].Value = e.AppName;
-            p[1].Value = e.EventType;
-            p[2].Value = (object?)e.DedupKey ?? DBNull.Value;
-            p[3].Value = e.Body;
-            p[4].Value = e.Transport.ToString();
-            p[5].Value = e.ReceivedAt.ToUnixTimeMilliseconds();
-            p[6].Value = e.State.ToString();
-            p[7].Value = e.Attempts;
-            p[8].Value = e.NextAttemptAt is { } next ? next.ToUnixTimeMilliseconds() : DBNull.Value;
-            p[9].Value = (object?)e.LeaseOwner ?? DBNull.Value;
-            p[10].Value = e.LeaseUntil is { } until ? until.ToUnixTimeMilliseconds() : DBNull.Value;
-            p[11].Value = (object?)e.TraceParent ?? DBNull.Value;
+            InboxEventColumns.Bind(_insertEvent.Parameters, e);
+            _insertEvent.Parameters[InboxEventColumns.Count].Value = (object?)e.TraceParent ?? DBNull.Value;
             return (long)_insertEvent.ExecuteScalar()!;
         }
 
