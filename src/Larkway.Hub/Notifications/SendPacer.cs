@@ -114,16 +114,31 @@ internal sealed class SendPacer(TimeProvider time, IReadOnlyList<PaceWindow> per
     /// </summary>
     private DateTimeOffset? Send(Schedule receiver, long deliveryId, DateTimeOffset now)
     {
-        var at = Max(receiver.EarliestSend(perReceiver, now), _app.EarliestSend(perApp, now));
-        if (at <= now)
+        var receiverAt = receiver.EarliestSend(perReceiver, now, out var receiverSpacing);
+        var appAt = _app.EarliestSend(perApp, now, out var appSpacing);
+        if (receiverAt <= now && appAt <= now)
         {
             receiver.InFlight++;
             _app.InFlight++;
             return null;
         }
 
-        _held[deliveryId] = (at, AppReserved: true);
-        return at;
+        // Spaced out, not all back at the moment room frees: every delivery held up here would otherwise return then, one
+        // would go, and the rest be sent off again a send's width later, over and over (a 1,000-a-minute backlog saw up
+        // to 45 trips through the outbox each). Those held up by one key come back one window's pace apart.
+        var slot = now;
+        if (receiverAt > now)
+        {
+            slot = receiver.Retry(receiverAt, receiverSpacing);
+        }
+
+        if (appAt > now)
+        {
+            slot = _app.Retry(Max(slot, appAt), appSpacing);
+        }
+
+        _held[deliveryId] = (slot, AppReserved: true);
+        return slot;
     }
 
     /// <summary>
@@ -188,6 +203,7 @@ internal sealed class SendPacer(TimeProvider time, IReadOnlyList<PaceWindow> per
     {
         private readonly List<DateTimeOffset> _slots = [];
         private readonly List<DateTimeOffset> _sent = [];
+        private DateTimeOffset _retryAt;
 
         public DateTimeOffset NotBefore { get; set; }
 
@@ -211,23 +227,33 @@ internal sealed class SendPacer(TimeProvider time, IReadOnlyList<PaceWindow> per
             return slot;
         }
 
-        /// <summary>The earliest time from <paramref name="now"/> on at which a send keeps every window of the sends answered and in flight.</summary>
-        public DateTimeOffset EarliestSend(IReadOnlyList<PaceWindow> windows, DateTimeOffset now)
+        /// <summary>
+        /// The earliest time from <paramref name="now"/> on at which a send keeps every window of the sends answered and in
+        /// flight; <paramref name="spacing"/> is the pace of the window that sets it (its length over its limit).
+        /// </summary>
+        public DateTimeOffset EarliestSend(IReadOnlyList<PaceWindow> windows, DateTimeOffset now, out TimeSpan spacing)
         {
             var at = now;
+            spacing = TimeSpan.Zero;
             foreach (var window in windows)
             {
-                if (InFlight >= window.Limit)
+                var windowAt = InFlight >= window.Limit ? now + window.Length
+                    : _sent.Count + InFlight >= window.Limit ? _sent[_sent.Count + InFlight - window.Limit] + window.Length
+                    : now;
+                if (windowAt > at)
                 {
-                    at = Max(at, now + window.Length);
-                }
-                else if (_sent.Count + InFlight >= window.Limit)
-                {
-                    at = Max(at, _sent[_sent.Count + InFlight - window.Limit] + window.Length);
+                    (at, spacing) = (windowAt, window.Length / window.Limit);
                 }
             }
 
             return at;
+        }
+
+        /// <summary>When a send held up until <paramref name="at"/> comes back: then, or <paramref name="spacing"/> after the last one held up.</summary>
+        public DateTimeOffset Retry(DateTimeOffset at, TimeSpan spacing)
+        {
+            _retryAt = Max(at, _retryAt + spacing);
+            return _retryAt;
         }
 
         public void Add(DateTimeOffset slot, IReadOnlyList<PaceWindow> windows) => Append(_slots, slot, windows);

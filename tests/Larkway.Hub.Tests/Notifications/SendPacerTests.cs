@@ -77,6 +77,31 @@ public sealed class SendPacerTests
     }
 
     [Fact]
+    public void Sends_held_up_together_come_back_spaced_not_all_at_once()
+    {
+        var pacer = SendPacer.ForFeishu(_time, perReceiverPerSecond: 5, perAppPerSecond: 2, perAppPerMinute: 1000);
+        var start = _time.GetUtcNow();
+        Assert.Null(pacer.Reserve("user:a", 1));
+        Assert.Null(pacer.Reserve("user:b", 2));
+        Assert.Equal(start + TimeSpan.FromSeconds(1.1), pacer.Reserve("user:c", 3));
+        Assert.Equal(start + TimeSpan.FromSeconds(1.1), pacer.Reserve("user:d", 4));
+
+        // 1 and 2 were answered late (0.3 s): at their slot, 3 and 4 both find the app's window full until 1.4 s.
+        _time.Advance(TimeSpan.FromSeconds(0.3));
+        pacer.Sent("user:a");
+        pacer.Sent("user:b");
+        _time.Advance(TimeSpan.FromSeconds(0.8));
+        Assert.Equal(start + TimeSpan.FromSeconds(1.4), pacer.Reserve("user:c", 3));
+
+        // 4 comes back the window's pace (1.1 s / 2) after 3, not at the same moment to be turned away again.
+        Assert.Equal(start + TimeSpan.FromSeconds(1.95), pacer.Reserve("user:d", 4));
+        _time.Advance(TimeSpan.FromSeconds(0.3));
+        Assert.Null(pacer.Reserve("user:c", 3));
+        _time.Advance(TimeSpan.FromSeconds(0.55));
+        Assert.Null(pacer.Reserve("user:d", 4));
+    }
+
+    [Fact]
     public void A_receiver_Feishu_throttled_gets_no_slot_before_the_reset()
     {
         var pacer = SendPacer.ForFeishu(_time, perReceiverPerSecond: 5, perAppPerSecond: 50, perAppPerMinute: 1000);
