@@ -39,9 +39,9 @@ internal sealed class ApprovalService(
             return await AnswerAsync(earlier, cancellationToken).ConfigureAwait(false);
         }
 
-        if (request.App is { } appName && await NotificationService.AppProblemAsync(apps, appName, cancellationToken).ConfigureAwait(false) is { } appProblem)
+        if (request.App is { } appName && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
         {
-            return ApprovalRequestResult.Invalid([new(appProblem.Field, appProblem.Message)]);
+            return ApprovalRequestResult.Invalid([new("app", unusable)]);
         }
 
         var checkedRequest = await CheckAsync(request, cancellationToken).ConfigureAwait(false);

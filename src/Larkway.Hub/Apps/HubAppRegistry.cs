@@ -109,6 +109,19 @@ internal sealed partial class HubAppRegistry : IDisposable
         return snapshot.Apps.GetValueOrDefault(appName);
     }
 
+    /// <summary>
+    /// Why a request naming a stored app cannot use it (unknown, disabled, or its secrets unreadable), as the sentence a
+    /// caller is shown; null when it can. One wording for every room that takes an <c>app</c> field.
+    /// </summary>
+    public async ValueTask<string?> WhyUnusableAsync(string appName, CancellationToken cancellationToken) =>
+        await FindAsync(appName, cancellationToken).ConfigureAwait(false) switch
+        {
+            null => $"The Hub has no app named '{appName}'. Use the name of an app added to the Hub (GET /api/v1/apps, or the console's Apps page), or leave 'app' out for the default app.",
+            { Enabled: false } => $"The app '{appName}' is disabled in the Hub; enable it first, or leave 'app' out for the default app.",
+            { Error: { } error } => $"The app '{appName}' cannot be used: {error}",
+            _ => null,
+        };
+
     /// <summary>The app as last read, without touching the database (for synchronous options configuration).</summary>
     public StoredApp? Cached(string appName) => _snapshot?.Apps.GetValueOrDefault(appName);
 

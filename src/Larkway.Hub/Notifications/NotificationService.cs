@@ -20,9 +20,9 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
-        if (request.App is { } appName && await AppProblemAsync(apps, appName, cancellationToken).ConfigureAwait(false) is { } appProblem)
+        if (request.App is { } appName && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
         {
-            return NotificationSubmitResult.Invalid([appProblem]);
+            return NotificationSubmitResult.Invalid([new("app", unusable)]);
         }
 
         var composed = await composer.ComposeAsync(request, forUpdate: false, cancellationToken).ConfigureAwait(false);
@@ -121,16 +121,6 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
         await FindAsync(id, caller, cancellationToken).ConfigureAwait(false) is null
             ? null
             : await store.RetryFailedAsync(id, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Why a named app cannot send (unknown, disabled, or its secrets unreadable), or null when it can.</summary>
-    internal static async Task<NotificationProblem?> AppProblemAsync(HubAppRegistry apps, string appName, CancellationToken cancellationToken) =>
-        await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false) switch
-        {
-            null => new("app", $"The Hub has no app named '{appName}'. Use the name of an app added to the Hub (GET /api/v1/apps, or the console's Apps page), or leave 'app' out for the default app."),
-            { Enabled: false } => new("app", $"The app '{appName}' is disabled in the Hub; enable it first, or leave 'app' out for the default app."),
-            { Error: { } error } => new("app", $"The app '{appName}' cannot be used: {error}"),
-            _ => null,
-        };
 }
 
 /// <summary>What became of a submitted notification; the endpoint gives each its status code.</summary>
