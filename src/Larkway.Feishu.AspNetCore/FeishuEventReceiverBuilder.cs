@@ -14,6 +14,7 @@ public sealed class FeishuEventReceiverBuilder
         AppName = appName;
     }
 
+    /// <summary>The services being configured.</summary>
     public IServiceCollection Services { get; }
 
     /// <summary>The app name (empty for the default app), also the key of its keyed <see cref="IFeishuEventSink"/>.</summary>

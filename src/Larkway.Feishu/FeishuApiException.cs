@@ -8,6 +8,12 @@ namespace Larkway.Feishu;
 /// </summary>
 public class FeishuApiException : Exception
 {
+    /// <summary>A failed call: Feishu's (or the client's own negative) <paramref name="code"/> and <paramref name="msg"/>.</summary>
+    /// <param name="code">The business code; see <see cref="FeishuErrorCodes"/>.</param>
+    /// <param name="msg">Feishu's message, or the client's description of a local failure.</param>
+    /// <param name="httpStatus">The HTTP status, when an answer came.</param>
+    /// <param name="logId">Feishu's log id (<c>X-Tt-Logid</c>), when it gave one.</param>
+    /// <param name="innerException">What caused a local failure.</param>
     public FeishuApiException(int code, string msg, HttpStatusCode? httpStatus = null, string? logId = null, Exception? innerException = null)
         : base(Describe(code, msg, logId), innerException)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using Larkway.Emulator.Hosting;
 using Larkway.Feishu;
@@ -5,14 +6,17 @@ using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications.Actions;
+using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Observability;
+using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,7 +61,7 @@ public static partial class HubApp
 
         await using (host.ConfigureAwait(false))
         {
-            PrintBanner(host);
+            await PrintBannerAsync(host).ConfigureAwait(false);
             await host.App.WaitForShutdownAsync().ConfigureAwait(false);
         }
 
@@ -77,11 +81,25 @@ public static partial class HubApp
         });
         configure?.Invoke(builder);
         var settings = HubSettings.From(builder.Configuration);
+        if (string.IsNullOrEmpty(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey)))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
 
+        // Before anything starts: a port another program holds is one line naming the setting, not an aborted start.
+        var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey)!;
+        ListenAddressCheck.EnsureAvailable(urls, "The Hub", ListenAddressCheck.HubSetting);
         EmulatorServer? emulator = null;
         if (settings.Mode == HubMode.Sandbox)
         {
-            emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = settings.EmulatorPort }, cancellationToken).ConfigureAwait(false);
+            var stateFile = SandboxEmulatorState.FileFor(builder.Configuration);
+            if (stateFile is not null && !SandboxEmulatorState.IsConfigured(builder.Configuration) && !CanMakeFolderOf(stateFile))
+            {
+                // The database's own folder: its check, a moment later, names the problem and the setting in one line.
+                stateFile = null;
+            }
+
+            emulator = await StartSandboxEmulatorAsync(settings.EmulatorPort, stateFile, cancellationToken).ConfigureAwait(false);
             settings = settings with
             {
                 AppId = EmulatorOptions.DefaultAppId,
@@ -96,11 +114,6 @@ public static partial class HubApp
 
         try
         {
-            if (string.IsNullOrEmpty(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey)))
-            {
-                builder.WebHost.UseUrls(DefaultUrls);
-            }
-
             // Every route reads less (the APIs 64 KB, Feishu's endpoints 1 MiB, console forms far less); a larger body is
             // refused before it is read. Routes that need more raise it per request.
             builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodySize);
@@ -108,12 +121,29 @@ public static partial class HubApp
             AddHub(builder.Services, builder.Configuration, settings);
             var app = builder.Build();
             MapHub(app);
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await OpenDatabaseAsync(app, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ListenAddressCheck.FromStartFailure(ex, $"The Hub cannot listen on {urls}", PortOf(urls), ListenAddressCheck.HubSetting) is { } taken)
+            {
+                // Taken between the check and the bind.
+                await app.DisposeAsync().ConfigureAwait(false);
+                throw taken;
+            }
+
             var baseUrl = ListeningUrl(app);
 
             if (emulator is not null)
             {
                 await SandboxSubscription.SubscribeAsync(emulator, settings.AppId!, baseUrl, settings.EncryptKey!, settings.VerificationToken!, cancellationToken).ConfigureAwait(false);
+
+                // Every sandbox user can DM the bot from the start: the Emulator's chat list shows the direct chats.
+                foreach (var user in emulator.State.Users)
+                {
+                    emulator.State.OpenDirectChat(settings.AppId!, user.OpenId);
+                }
             }
 
             return new HubHost(app, baseUrl, settings, emulator);
@@ -126,6 +156,76 @@ public static partial class HubApp
             }
 
             throw;
+        }
+    }
+
+    private static bool CanMakeFolderOf(string file)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<EmulatorServer> StartSandboxEmulatorAsync(int port, string? stateFile, CancellationToken cancellationToken)
+    {
+        var cannot = $"The sandbox Emulator cannot listen on http://127.0.0.1:{port}";
+        if (port != 0)
+        {
+            ListenAddressCheck.EnsureAvailable(new IPEndPoint(IPAddress.Loopback, port), cannot, ListenAddressCheck.EmulatorSetting);
+        }
+
+        try
+        {
+            return await EmulatorServer.StartAsync(new EmulatorOptions { Port = port, StateFile = stateFile }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EmulatorStateFileException ex)
+        {
+            throw new HubConfigurationException($"{ex.Message} ({SandboxEmulatorState.Setting} names the sandbox Emulator's state file; 'off' keeps the sandbox in memory.)", ex);
+        }
+        catch (Exception ex) when (ListenAddressCheck.FromStartFailure(ex, cannot, port, ListenAddressCheck.EmulatorSetting) is { } taken)
+        {
+            throw taken;
+        }
+    }
+
+    /// <summary>
+    /// Migrates the database before the host starts (the start-up gate then finds it ready), so a database that cannot be
+    /// opened ends the start with one sentence instead of a hosted service's failure logged with its stack trace.
+    /// </summary>
+    private static async Task OpenDatabaseAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.Services.GetRequiredService<HubDatabaseInitializer>().EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var failure = app.Services.GetService<IHubStorageProvider>() is { } provider ? HubStorageFailure.Describe(ex, provider) : null;
+            await app.DisposeAsync().ConfigureAwait(false);
+            if (failure is not null)
+            {
+                throw failure;
+            }
+
+            throw;
+        }
+    }
+
+    private static int PortOf(string urls)
+    {
+        try
+        {
+            return BindingAddress.Parse(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]).Port;
+        }
+        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException)
+        {
+            return 0;
         }
     }
 
@@ -206,7 +306,9 @@ public static partial class HubApp
 
     internal static void MapHub(WebApplication app)
     {
+        app.UseHubForwardedHeaders(app.Services.GetRequiredService<HubSettings>());
         app.UseMiddleware<BadRequestShield>();
+        app.UseMiddleware<StorageBusyShield>();
         app.MapFeishuEvents("/feishu/events", AppName);
         app.MapFeishuCardActions("/feishu/cards", AppName);
         app.MapHubObservability();
@@ -230,17 +332,21 @@ public static partial class HubApp
 
     private static string RandomKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static void PrintBanner(HubHost host)
+    private static async Task PrintBannerAsync(HubHost host)
     {
-        Console.WriteLine($"Larkway Hub listening on {host.BaseUrl} ({host.Settings.Mode} mode)");
-        Console.WriteLine($"  events:      POST {new Uri(host.BaseUrl, "/feishu/events")}");
-        Console.WriteLine($"  card actions: POST {new Uri(host.BaseUrl, "/feishu/cards")}");
-        Console.WriteLine($"  console:     {new Uri(host.BaseUrl, "/console")}");
-        Console.WriteLine($"  admin API:   {new Uri(host.BaseUrl, "/api/v1/events")} (Authorization: Bearer <admin key>)");
+        var console = host.Services.GetRequiredService<HubConsole>();
+        var output = console.Out;
+        await output.WriteLineAsync($"Larkway Hub listening on {host.BaseUrl} ({host.Settings.Mode} mode)").ConfigureAwait(false);
+        await output.WriteLineAsync($"  console:      {new Uri(host.BaseUrl, "/console")} (user admin; the password was shown at the first start)").ConfigureAwait(false);
+        await output.WriteLineAsync($"  REST API:     {new Uri(host.BaseUrl, "/api/v1/")} (Authorization: Bearer <admin key or API key>)").ConfigureAwait(false);
+        await output.WriteLineAsync($"  events:       POST {new Uri(host.BaseUrl, "/feishu/events")}").ConfigureAwait(false);
+        await output.WriteLineAsync($"  card actions: POST {new Uri(host.BaseUrl, "/feishu/cards")}").ConfigureAwait(false);
         if (host.Emulator is not null)
         {
-            Console.WriteLine($"Sandbox: the embedded Feishu Emulator runs at {host.Emulator.BaseUrl}");
-            Console.WriteLine($"  open it, pick a chat and write \"/help\" to the bot (@-mention it in groups).");
+            var time = host.Services.GetRequiredService<TimeProvider>();
+            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None).ConfigureAwait(false);
         }
+
+        await output.FlushAsync().ConfigureAwait(false);
     }
 }

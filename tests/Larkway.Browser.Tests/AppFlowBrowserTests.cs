@@ -111,7 +111,7 @@ public sealed class AppFlowBrowserTests(BrowserFixture browser) : IClassFixture<
 
         // The sender works in the background: the card is in the chat once the API says so.
         JsonElement sent = default;
-        await WaitUntilAsync(async () => (sent = await api.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("status").GetString() == "sent", "the notification sent");
+        await Wait.UntilAsync(async () => (sent = await api.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("status").GetString() == "sent", "the notification sent");
 
         // The type also notifies its approver (Alice) by email, which lands in the same p2p chat: click the chat's copy.
         var messageId = sent.GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("type").GetString() == "chat_id").GetProperty("message_id").GetString()!;
@@ -126,7 +126,7 @@ public sealed class AppFlowBrowserTests(BrowserFixture browser) : IClassFixture<
         await Assertions.Expect(page.Locator($"[id='{messageId}']")).ToContainTextAsync("Requisition PR-2026-0099 approved");
 
         // The business system got the click, signed, with the notification and the action.
-        await WaitUntilAsync(() => Task.FromResult(!receiver.Requests.IsEmpty), "the card click forwarded to the webhook");
+        await Wait.UntilAsync(() => Task.FromResult(!receiver.Requests.IsEmpty), "the card click forwarded to the webhook");
         var delivery = receiver.Requests.First();
         WebhookSignature.Verify(webhookSecret, delivery.Header("X-Larkway-Timestamp"), delivery.Header("X-Larkway-Signature"), delivery.Body, DateTimeOffset.UtcNow)
             .ShouldBeTrue();
@@ -207,21 +207,6 @@ public sealed class AppFlowBrowserTests(BrowserFixture browser) : IClassFixture<
         response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            try
-            {
-                await Task.Delay(50, guard.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Gave up waiting for: {what}");
-            }
-        }
-    }
 
     private static async Task<EmulatorServer> StartEmulatorAsync()
     {

@@ -54,7 +54,7 @@ public sealed class ApprovalCardsBrowserTests(BrowserFixture browser) : IClassFi
         foreach (var email in new[] { "bob@example.com", "carol@example.com", "dave@example.com" })
         {
             var user = emulator.State.Users.Single(u => u.Email == email);
-            var card = await WaitForCardAsync(emulator, user.OpenId, id);
+            var card = await Wait.ForApprovalCardAsync(emulator, user.OpenId, id);
             await page.GotoAsync(new Uri(emulator.BaseUrl, $"/chats/{Uri.EscapeDataString(card.ChatId)}?as={Uri.EscapeDataString(user.OpenId)}").ToString());
             var shown = page.Locator($"[id='{card.MessageId}']");
             await Assertions.Expect(shown).ToContainTextAsync("Waiting for your approval");
@@ -64,11 +64,11 @@ public sealed class ApprovalCardsBrowserTests(BrowserFixture browser) : IClassFi
         }
 
         JsonElement approval = default;
-        await WaitUntilAsync(async () => (approval = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/approvals/{id}")).GetProperty("status").GetString() == "approved", "the approval approved");
+        await Wait.UntilAsync(async () => (approval = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/approvals/{id}")).GetProperty("status").GetString() == "approved", "the approval approved");
         approval.GetProperty("history").EnumerateArray().Where(h => h.GetProperty("type").GetString() == "larkway.approval.task_approved")
             .Select(h => h.GetProperty("source").GetString()).ShouldAllBe(s => s == "card" || s == "event");
 
-        await WaitUntilAsync(() => Task.FromResult(receiver.Requests.Any(r => Type(r) == "larkway.approval.approved")), "the approved callback");
+        await Wait.UntilAsync(() => Task.FromResult(receiver.Requests.Any(r => Type(r) == "larkway.approval.approved")), "the approved callback");
         var callback = receiver.Requests.First(r => Type(r) == "larkway.approval.approved");
         WebhookSignature.Verify(secret, callback.Header("X-Larkway-Timestamp"), callback.Header("X-Larkway-Signature"), callback.Body, DateTimeOffset.UtcNow).ShouldBeTrue();
         using var body = JsonDocument.Parse(callback.Body);
@@ -83,28 +83,5 @@ public sealed class ApprovalCardsBrowserTests(BrowserFixture browser) : IClassFi
     {
         using var body = JsonDocument.Parse(request.Body);
         return body.RootElement.TryGetProperty("type", out var type) ? type.GetString() : null;
-    }
-
-    private static async Task<Larkway.Emulator.State.EmulatorMessage> WaitForCardAsync(Larkway.Emulator.Hosting.EmulatorServer emulator, string openId, string approvalId)
-    {
-        Larkway.Emulator.State.EmulatorMessage? card = null;
-        await WaitUntilAsync(() => Task.FromResult((card = emulator.State.Chats.Where(c => c.ChatMode == "p2p" && c.HasMember(openId))
-            .SelectMany(c => emulator.State.MessagesIn(c.ChatId))
-            .FirstOrDefault(m => m.MsgType == "interactive" && m.SendContent.Contains(approvalId, StringComparison.Ordinal))) is not null), $"the approval card to {openId}");
-        return card!;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using Larkway.Feishu.Events.Envelopes;
-using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -22,7 +19,7 @@ public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : I
         const int count = 205;
         for (var i = 0; i < count; i++)
         {
-            await store.AppendAsync(Event($"ev_paging_{i:D3}"));
+            await store.AppendAsync(InboundEvents.V2($"ev_paging_{i:D3}", PagingType, new { n = 1 }));
         }
 
         await hub.SignInAsync();
@@ -80,14 +77,6 @@ public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : I
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Apps");
         (await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps/procurement")).GetProperty("legacy_card_callbacks").GetBoolean().ShouldBeTrue();
     }
-
-    private static FeishuInboundEvent Event(string eventId)
-    {
-        var body = Encoding.UTF8.GetBytes($$$"""
-            {"schema":"2.0","header":{"event_id":"{{{eventId}}}","event_type":"{{{PagingType}}}","create_time":"1700000000000","app_id":"cli_test","tenant_key":"tk"},"event":{"n":1}}
-            """);
-        return new FeishuInboundEvent(FeishuEventEnvelope.Parse(body), body, FeishuEventTransport.Http, "");
-    }
 }
 
 /// <summary>Screenshots of console pages for review, under artifacts/screenshots (not asserted on).</summary>
@@ -98,6 +87,22 @@ internal static class Screenshots
         var directory = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
         Directory.CreateDirectory(directory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(directory, name + ".png"), FullPage = fullPage });
+    }
+
+    /// <summary>The page at a desktop width (1280 px) and a narrow one (800 px), as <c>{name}-1280.png</c> and <c>{name}-800.png</c>.</summary>
+    public static async Task SaveWidthsAsync(IPage page, string name)
+    {
+        var before = page.ViewportSize;
+        foreach (var width in new[] { 1280, 800 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await SaveAsync(page, $"{name}-{width}");
+        }
+
+        if (before is not null)
+        {
+            await page.SetViewportSizeAsync(before.Width, before.Height);
+        }
     }
 
     private static string RepositoryRoot()

@@ -54,7 +54,7 @@ internal static class CardCommand
             }
             catch (JsonException ex)
             {
-                throw new CliException($"{source.Name} is not valid JSON: {ex.Message}");
+                throw new CliException($"{source.Name} is not valid JSON: {ErrorText.Of(ex)}");
             }
 
             using (document)

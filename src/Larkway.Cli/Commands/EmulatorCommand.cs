@@ -13,7 +13,8 @@ internal static class EmulatorCommand
         var appId = new Option<string?>("--app-id") { Description = "App ID to register (default printed at start)" };
         var appSecret = new Option<string?>("--app-secret") { Description = "App secret to register (default printed at start)" };
         var seed = new Option<FileInfo?>("--seed") { Description = "JSON seed file: tenant, users, departments, chats, bots, webhooks" };
-        var command = new Command("emulator", "Run the local Feishu Open Platform emulator.") { port, appId, appSecret, seed };
+        var stateFile = new Option<FileInfo?>("--state-file") { Description = "Keep the tenant (chats, messages, approvals…) in this JSON file across restarts; created when missing" };
+        var command = new Command("emulator", "Run the local Feishu Open Platform emulator.") { port, appId, appSecret, seed, stateFile };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, async () =>
         {
             var options = new EmulatorOptions { Port = parse.GetValue(port) };
@@ -37,12 +38,28 @@ internal static class EmulatorCommand
                 options.SeedFile = seedFile.FullName;
             }
 
-            await using var server = await EmulatorServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            options.StateFile = parse.GetValue(stateFile)?.FullName;
+            EmulatorServer server;
+            try
+            {
+                server = await EmulatorServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EmulatorStateFileException ex)
+            {
+                throw new CliException("--state-file: " + ex.Message);
+            }
+
+            await using var running = server.ConfigureAwait(false);
             // The emulator logs its own "listening on" line; this block is what to do next.
             await context.Output.WriteLineAsync($"  web view:   {server.BaseUrl}").ConfigureAwait(false);
             if (options.SeedFile is null)
             {
                 await context.Output.WriteLineAsync($"  approvals:  {server.BaseUrl}approvals (Payment {Larkway.Emulator.Seed.DefaultApprovals.PaymentCode}, General request {Larkway.Emulator.Seed.DefaultApprovals.GeneralRequestCode})").ConfigureAwait(false);
+            }
+
+            if (server.StateFile is { } kept)
+            {
+                await context.Output.WriteLineAsync($"  state file: {kept} (delete it to start from the seed again)").ConfigureAwait(false);
             }
 
             await context.Output.WriteLineAsync($"  app id:     {options.AppId}").ConfigureAwait(false);

@@ -133,7 +133,7 @@ internal static partial class EventCommand
         }
         catch (JsonException ex)
         {
-            throw new CliException($"the body starts with '{{' but is not valid JSON: {ex.Message}");
+            throw new CliException($"the body starts with '{{' but is not valid JSON: {ErrorText.Of(ex)}");
         }
     }
 
@@ -378,7 +378,7 @@ internal static partial class EventCommand
         }
         catch (JsonException ex)
         {
-            throw new CliException($"--file: not valid JSON: {ex.Message}");
+            throw new CliException($"--file: not valid JSON: {ErrorText.Of(ex)}");
         }
 
         var isEnvelope = input.ContainsKey("schema") || input.ContainsKey("header");

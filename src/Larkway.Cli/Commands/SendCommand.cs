@@ -63,7 +63,7 @@ internal static class SendCommand
         }
         catch (ArgumentException ex)
         {
-            throw new CliException($"--to: {ex.Message}", ExitCodes.Usage);
+            throw new CliException($"--to: {ErrorText.Of(ex)}", ExitCodes.Usage);
         }
     }
 
@@ -133,7 +133,7 @@ internal static class SendCommand
         }
         catch (System.Text.Json.JsonException ex)
         {
-            throw new CliException($"{option}: not valid JSON: {ex.Message}");
+            throw new CliException($"{option}: not valid JSON: {ErrorText.Of(ex)}");
         }
     }
 }

@@ -23,7 +23,7 @@ internal static class CommandRunner
         }
         catch (ArgumentException ex)
         {
-            await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"error: {ErrorText.Of(ex)}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

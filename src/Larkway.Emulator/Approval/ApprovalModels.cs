@@ -1,9 +1,11 @@
 using System.Text.Json;
+
 namespace Larkway.Emulator.Approval;
 
 // Approval entities are mutable classes guarded by ApprovalStore's lock: an instance changes in many
 // small steps (tasks, timeline, comments) inside one operation, and readers get JSON views built
-// under the same lock, never the objects themselves.
+// under the same lock, never the objects themselves. They are also what the state file holds
+// (State/StateSnapshot.cs); their lists are init-only for the file's reader.
 
 /// <summary>Wire names of statuses and node types (approval v4 pages).</summary>
 internal static class ApprovalStatus
@@ -103,6 +105,9 @@ internal sealed record ApprovalComment(string Id, string OpenId, string Content,
     public long UpdateTime { get; init; }
 }
 
+/// <summary>A user an instance was cc'd to, and when (ms).</summary>
+internal sealed record CcReceipt(string OpenId, long Time);
+
 internal sealed record TimelineEntry(string Type, long CreateTime, string? OpenId, string? TaskId, string? Comment, string? NodeKey)
 {
     public IReadOnlyList<string> OpenIdList { get; init; } = [];
@@ -144,19 +149,25 @@ internal sealed class ApprovalInstance
     /// </summary>
     public required IReadOnlyList<ApprovalNode> Nodes { get; init; }
 
+    /// <summary>
+    /// The definition's form widgets when the instance was created, so its form keeps its labels and option texts
+    /// when the definition is overwritten later. Empty for instances stored before this was kept (then the definition's are used).
+    /// </summary>
+    public IReadOnlyList<FormWidget> Widgets { get; init; } = [];
+
     /// <summary>Approvers per node as resolved at creation (definition approvers plus self-selected ones).</summary>
     public required IReadOnlyList<IReadOnlyList<string>> NodeApprovers { get; init; }
 
     public required IReadOnlyList<IReadOnlyList<string>> NodeCcs { get; init; }
 
-    public List<ApprovalTask> Tasks { get; } = [];
+    public List<ApprovalTask> Tasks { get; init; } = [];
 
-    public List<ApprovalComment> Comments { get; } = [];
+    public List<ApprovalComment> Comments { get; init; } = [];
 
-    public List<TimelineEntry> Timeline { get; } = [];
+    public List<TimelineEntry> Timeline { get; init; } = [];
 
-    /// <summary>(open_id, time) of everyone the instance was cc'd to.</summary>
-    public List<(string OpenId, long Time)> Cc { get; } = [];
+    /// <summary>Everyone the instance was cc'd to, and when.</summary>
+    public List<CcReceipt> Cc { get; init; } = [];
 
     /// <summary>When status or a task last changed; the list and query windows use <see cref="StartTime"/>.</summary>
     public long UpdateTime { get; set; }
@@ -195,7 +206,7 @@ internal sealed class ExternalInstance
 
     public required System.Text.Json.Nodes.JsonObject Raw { get; set; }
 
-    public Dictionary<string, ExternalTask> Tasks { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ExternalTask> Tasks { get; init; } = new(StringComparer.Ordinal);
 }
 
 internal sealed record ExternalTask(string TaskId, string? OpenId, string Status, long UpdateTime, string? Title);

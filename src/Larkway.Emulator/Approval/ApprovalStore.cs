@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.Seed;
@@ -25,13 +26,17 @@ internal sealed class ApprovalStore
     private readonly Dictionary<(string ApprovalCode, string InstanceId), ExternalInstance> _externalInstances = [];
     private long _ids = 7_000_000_000_000_000;
 
-    public ApprovalStore(EmulatorState state, EmulatorOptions options)
+    public ApprovalStore(EmulatorState state, EmulatorOptions options, StateLoad load)
     {
         _state = state;
-
-        // Sample definitions belong to the default tenant only; a seed file describes its own world.
-        if (options.SeedFile is null)
+        if (load.Snapshot is { } snapshot)
         {
+            // The state file holds the seed's definitions already (and whatever became of them).
+            Restore(snapshot.Approvals);
+        }
+        else if (options.SeedFile is null)
+        {
+            // Sample definitions belong to the default tenant only; a seed file describes its own world.
             DefaultApprovals.Seed(this, state, options.AppId);
         }
     }
@@ -54,6 +59,7 @@ internal sealed class ApprovalStore
         {
             var transaction = new ApprovalTransaction(this, _state.NowMs());
             var result = change(transaction);
+            _state.Revision.Advance();
             foreach (var raised in transaction.Events)
             {
                 _state.Publish(raised);
@@ -61,6 +67,60 @@ internal sealed class ApprovalStore
 
             return result;
         }
+    }
+
+    // ---- the state file ----------------------------------------------------------------------------
+
+    /// <summary>
+    /// A detached copy of everything the store holds. The entities are mutable and change under the lock, so they are
+    /// serialized under it; the copy is read back outside it.
+    /// </summary>
+    public ApprovalsSnapshot Export()
+    {
+        byte[] json;
+        lock (_gate)
+        {
+            var live = new ApprovalsSnapshot(
+                [.. _definitions.Values],
+                _subscribers.ToDictionary(s => s.Key, s => (IReadOnlyList<string>)[.. s.Value], StringComparer.Ordinal),
+                [.. _instances.Values.OrderBy(i => i.StartTime)],
+                [.. _externalDefinitions.Values],
+                [.. _externalInstances.Values],
+                _ids);
+            json = JsonSerializer.SerializeToUtf8Bytes(live, StateSnapshotJson.Default.ApprovalsSnapshot);
+        }
+
+        return JsonSerializer.Deserialize(json, StateSnapshotJson.Default.ApprovalsSnapshot)!;
+    }
+
+    private void Restore(ApprovalsSnapshot snapshot)
+    {
+        foreach (var definition in snapshot.Definitions)
+        {
+            PutDefinition(definition);
+        }
+
+        foreach (var (approvalCode, apps) in snapshot.Subscribers)
+        {
+            _subscribers[approvalCode] = new HashSet<string>(apps, StringComparer.Ordinal);
+        }
+
+        foreach (var instance in snapshot.Instances)
+        {
+            PutInstance(instance);
+        }
+
+        foreach (var definition in snapshot.ExternalDefinitions)
+        {
+            PutExternalDefinition(definition);
+        }
+
+        foreach (var instance in snapshot.ExternalInstances)
+        {
+            PutExternalInstance(instance);
+        }
+
+        _ids = Math.Max(_ids, snapshot.LastId);
     }
 
     // ---- lookups (call under the lock) ------------------------------------------------------------

@@ -200,7 +200,7 @@ internal sealed class ApprovalTransaction(ApprovalStore store, long now)
     {
         foreach (var openId in openIds.Where(id => !instance.Cc.Exists(c => c.OpenId == id)))
         {
-            instance.Cc.Add((openId, now));
+            instance.Cc.Add(new CcReceipt(openId, now));
         }
 
         instance.Timeline.Add(new TimelineEntry("CC", now, fromOpenId, null, comment, null) { CcOpenIds = openIds });

@@ -20,6 +20,16 @@ public sealed class EmulatorOptions
     /// <summary>A JSON seed file (docs/emulator.md); null seeds the default tenant.</summary>
     public string? SeedFile { get; set; }
 
+    /// <summary>
+    /// A JSON file the tenant is kept in across restarts (docs/emulator.md, "State file"); null (default) keeps it in memory
+    /// only. Present at start: read instead of the seed. Absent: seeded, then written. Unreadable: renamed to
+    /// <c>&lt;file&gt;.corrupt-&lt;UTC time&gt;</c> with one warning, and the start goes on from the seed.
+    /// </summary>
+    public string? StateFile { get; set; }
+
+    /// <summary>How long after a change the state file is written (changes meanwhile are written together); also on stop.</summary>
+    public TimeSpan StateSaveDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Explicit Kestrel URLs (e.g. "http://0.0.0.0:8787"); when null, 127.0.0.1 on <see cref="Port"/>.</summary>
     public string? Urls { get; set; }
 

@@ -41,6 +41,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// <summary>Typed read/seed access to the emulated tenant.</summary>
     public EmulatorState State { get; }
 
+    /// <summary>The state file the tenant is kept in (full path), or null when it lives in memory only.</summary>
+    public string? StateFile => _app.Services.GetRequiredService<StateLoad>().Path;
+
     /// <summary>Open API calls so far per operation ("POST /open-apis/im/v1/messages" → count).</summary>
     public IReadOnlyDictionary<string, long> CallCounts => _app.Services.GetRequiredService<CallCounter>().Snapshot();
 
@@ -57,7 +60,17 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var app = Build(options);
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            // A start that failed (a port taken, a state file that cannot be written) leaves nothing running.
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no listening address.");
         var baseUrl = new Uri(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
@@ -83,6 +96,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         AddEmulator(builder.Services, options);
 
         var app = builder.Build();
+
+        // Read the state file (or seed) now: a bad seed or an unusable state file fails here, before anything listens.
+        _ = app.Services.GetRequiredService<ApprovalStore>();
+        _ = app.Services.GetRequiredService<TokenStore>();
         UseEmulator(app);
         return app;
     }
@@ -99,8 +116,17 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     {
         services.AddSingleton(options);
         services.AddSingleton(options.TimeProvider);
-        services.AddSingleton(SeedLoader.Load(options));
-        services.AddSingleton<TokenStore>();
+        services.AddSingleton(sp => options.StateFile is { } file
+            ? SnapshotFile.Load(file, options.TimeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SnapshotFile).FullName!))
+            : StateLoad.None);
+        services.AddSingleton(sp => sp.GetRequiredService<StateLoad>().Snapshot is { } snapshot ? SnapshotFile.Restore(snapshot, options) : SeedLoader.Load(options));
+        services.AddSingleton(sp => sp.GetRequiredService<EmulatorState>().Revision);
+        services.AddSingleton(sp =>
+        {
+            var tokens = new TokenStore(options.TimeProvider, sp.GetRequiredService<StateRevision>());
+            tokens.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.Tokens ?? []);
+            return tokens;
+        });
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<CallCounter>();
         services.AddSingleton<RateLimiter>();
@@ -117,6 +143,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<LongConnectionHub>();
         services.AddSingleton<EventDelivery>();
         services.AddHostedService(sp => sp.GetRequiredService<EventDelivery>());
+        if (options.StateFile is not null)
+        {
+            services.AddHostedService<StateFileWriter>();
+        }
 
         // Card callbacks: transports are asked in registration order; the long connection can register a second one.
         services.AddSingleton<HttpCardCallbackTransport>();

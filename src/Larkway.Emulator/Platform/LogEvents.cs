@@ -9,6 +9,13 @@ internal static class LogEvents
     // Hosting
     public const int EmulatorServerStarted = 1;
 
+    // State file
+    public const int StateFileLoaded = 10;
+    public const int StateFileCreated = 11;
+    public const int StateFileSetAside = 12;
+    public const int StateFileWriteFailed = 13;
+    public const int StateFileWriteRecovered = 14;
+
     // Events
     public const int EventDeliveryAttemptFailed = 20;
     public const int EventDeliveryGaveUp = 21;

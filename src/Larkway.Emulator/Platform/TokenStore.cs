@@ -1,3 +1,5 @@
+using Larkway.Emulator.State;
+
 namespace Larkway.Emulator.Platform;
 
 internal enum TokenKind
@@ -13,7 +15,7 @@ internal sealed record IssuedToken(string Value, string AppId, TokenKind Kind, D
 /// out again (with a smaller <c>expire</c>); with less left a new one is minted and the old one
 /// stays valid until its own expiry, so two valid tokens coexist.
 /// </summary>
-internal sealed class TokenStore(TimeProvider time)
+internal sealed class TokenStore(TimeProvider time, StateRevision revision)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(7200);
     public static readonly TimeSpan ReuseThreshold = TimeSpan.FromMinutes(30);
@@ -37,6 +39,7 @@ internal sealed class TokenStore(TimeProvider time)
             var token = new IssuedToken(value, appId, kind, now + Lifetime);
             _byValue[value] = token;
             _current[(appId, kind)] = token;
+            revision.Advance();
             return token;
         }
     }
@@ -60,7 +63,34 @@ internal sealed class TokenStore(TimeProvider time)
             var count = _byValue.Count;
             _byValue.Clear();
             _current.Clear();
+            revision.Advance();
             return count;
+        }
+    }
+
+    /// <summary>The tokens still valid, for the state file: a client's cached token keeps working across a restart.</summary>
+    public IReadOnlyList<IssuedToken> Export()
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            return [.. _byValue.Values.Where(t => t.ExpiresAt > now)];
+        }
+    }
+
+    /// <summary>Takes tokens back from the state file; the newest of each app and kind is the one handed out again.</summary>
+    public void Restore(IEnumerable<IssuedToken> tokens)
+    {
+        lock (_gate)
+        {
+            foreach (var token in tokens)
+            {
+                _byValue[token.Value] = token;
+                if (!_current.TryGetValue((token.AppId, token.Kind), out var current) || current.ExpiresAt < token.ExpiresAt)
+                {
+                    _current[(token.AppId, token.Kind)] = token;
+                }
+            }
         }
     }
 

@@ -119,10 +119,7 @@ public static class SeedLoader
             }
         }
 
-        if (state.FindApp(options.AppId) is null)
-        {
-            state.AddApp(new EmulatorApp(options.AppId, options.AppSecret, options.BotName, Ids.Stable("ou_", "bot:" + options.AppId)));
-        }
+        AddOptionsApp(state, options);
 
         var chats = seed.Chats ?? [];
         var now = state.NowMs();
@@ -160,6 +157,15 @@ public static class SeedLoader
         }
 
         return state;
+    }
+
+    /// <summary>The options' app, unless the state has it already: the configured credentials always work.</summary>
+    internal static void AddOptionsApp(EmulatorState state, EmulatorOptions options)
+    {
+        if (state.FindApp(options.AppId) is null)
+        {
+            state.AddApp(new EmulatorApp(options.AppId, options.AppSecret, options.BotName, Ids.Stable("ou_", "bot:" + options.AppId)));
+        }
     }
 
     private static string DepartmentOf(EmulatorState state, string reference) =>

@@ -38,6 +38,9 @@ public sealed class EmulatorState
 
     public EmulatorTenant Tenant { get; }
 
+    /// <summary>Advanced by every change, here and in the approval and token stores (the state file writes after it moves).</summary>
+    internal StateRevision Revision { get; } = new();
+
     public IReadOnlyList<EmulatorApp> Apps => Snapshot(_apps.Values);
 
     public IReadOnlyList<EmulatorUser> Users => Snapshot(_users.Values);
@@ -69,6 +72,7 @@ public sealed class EmulatorState
         {
             _chats[chat.ChatId] = chat;
             _chatMessages.TryAdd(chat.ChatId, []);
+            Revision.Advance();
             if (chat.ChatMode == ChatModes.P2p && chat.BotAppIds.Count == 1 && chat.MemberOpenIds.Count == 1)
             {
                 _p2pChats[(chat.BotAppIds[0], chat.MemberOpenIds[0])] = chat.ChatId;
@@ -80,6 +84,17 @@ public sealed class EmulatorState
 
     public CustomBotWebhook AddWebhook(CustomBotWebhook webhook) => Put(_webhooks, webhook.Token, webhook);
 
+    /// <summary>
+    /// The direct chat between <paramref name="appId"/>'s bot and the user <paramref name="openId"/>, created if there is
+    /// none yet (as the first message either way would): a host seeds them so the chat list offers a DM from the start.
+    /// </summary>
+    public EmulatorChat OpenDirectChat(string appId, string openId)
+    {
+        var app = FindApp(appId) ?? throw new ArgumentException($"No app '{appId}'.", nameof(appId));
+        var user = Get(_users, openId) ?? throw new ArgumentException($"No user '{openId}'.", nameof(openId));
+        return GetOrCreateP2pChat(app, user);
+    }
+
     public void AddResource(EmulatorResource resource) => Put(_resources, resource.Key, resource);
 
     /// <summary>Sets (replaces) an app's event subscription; no url_verification here (seeding, tests).</summary>
@@ -89,7 +104,7 @@ public sealed class EmulatorState
     {
         lock (_gate)
         {
-            return _subscriptions.Remove(appId);
+            return Removed(_subscriptions.Remove(appId));
         }
     }
 
@@ -104,7 +119,7 @@ public sealed class EmulatorState
     {
         lock (_gate)
         {
-            return _cardCallbacks.Remove(appId);
+            return Removed(_cardCallbacks.Remove(appId));
         }
     }
 
@@ -123,6 +138,7 @@ public sealed class EmulatorState
             {
                 added = new ReadReceipt(messageId, openId, _time.GetUtcNow().ToUnixTimeMilliseconds());
                 list.Add(added);
+                Revision.Advance();
             }
         }
 
@@ -196,6 +212,87 @@ public sealed class EmulatorState
         lock (_gate)
         {
             return _reads.TryGetValue(messageId, out var list) ? [.. list] : [];
+        }
+    }
+
+    // ---- the state file ------------------------------------------------------------------------
+
+    /// <summary>Everything this class holds, as one consistent copy (taken under the lock) for the state file.</summary>
+    internal TenantSnapshot Export()
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            return new TenantSnapshot(
+                Tenant,
+                [.. _apps.Values],
+                [.. _users.Values],
+                [.. _departments.Values],
+                [.. _chats.Values],
+                [.. _messages.Values.OrderBy(m => m.Sequence)],
+                [.. _resources.Values],
+                [.. _webhooks.Values],
+                [.. _reads.Values.SelectMany(r => r)],
+                [.. _subscriptions.Values],
+                [.. _cardCallbacks.Values],
+                [.. _sendUuids.Where(u => u.Value.Expires > now).Select(u => new UuidClaim(u.Key.AppId, u.Key.Uuid, u.Value.MessageId, u.Value.Expires))],
+                [.. _createChatUuids.Where(u => u.Value.Expires > now).Select(u => new UuidClaim(u.Key.AppId, u.Key.Uuid, u.Value.ChatId, u.Value.Expires))],
+                _sequence);
+        }
+    }
+
+    /// <summary>A state as <see cref="Export"/> left it (the snapshot was checked by <see cref="TenantSnapshot.Check"/>).</summary>
+    internal static EmulatorState Restore(TenantSnapshot snapshot, TimeProvider time)
+    {
+        var state = new EmulatorState(snapshot.Tenant, time);
+        Fill(state._apps, snapshot.Apps, a => a.AppId);
+        Fill(state._users, snapshot.Users, u => u.OpenId);
+        Fill(state._departments, snapshot.Departments, d => d.OpenDepartmentId);
+        foreach (var chat in snapshot.Chats)
+        {
+            state.AddChat(chat);
+        }
+
+        // Arrival order is sequence order: AppendMessage numbers and appends under one lock.
+        foreach (var message in snapshot.Messages.OrderBy(m => m.Sequence))
+        {
+            state._messages[message.MessageId] = message;
+            state._chatMessages[message.ChatId].Add(message.MessageId);
+        }
+
+        Fill(state._resources, snapshot.Resources, r => r.Key);
+        Fill(state._webhooks, snapshot.Webhooks, w => w.Token);
+        foreach (var read in snapshot.Reads)
+        {
+            if (!state._reads.TryGetValue(read.MessageId, out var list))
+            {
+                state._reads[read.MessageId] = list = [];
+            }
+
+            list.Add(read);
+        }
+
+        Fill(state._subscriptions, snapshot.EventSubscriptions, e => e.AppId);
+        Fill(state._cardCallbacks, snapshot.CardCallbacks, c => c.AppId);
+        foreach (var claim in snapshot.MessageUuids)
+        {
+            state._sendUuids[(claim.AppId, claim.Uuid)] = (claim.Id, claim.Expires);
+        }
+
+        foreach (var claim in snapshot.ChatUuids)
+        {
+            state._createChatUuids[(claim.AppId, claim.Uuid)] = (claim.Id, claim.Expires);
+        }
+
+        state._sequence = snapshot.Sequence;
+        return state;
+    }
+
+    private static void Fill<T>(Dictionary<string, T> map, IEnumerable<T> items, Func<T, string> key)
+    {
+        foreach (var item in items)
+        {
+            map[key(item)] = item;
         }
     }
 
@@ -277,6 +374,7 @@ public sealed class EmulatorState
                 _sendUuids[(appId, uuid)] = (message.MessageId, now + UuidWindow);
             }
 
+            Revision.Advance();
             return (message, true);
         }
     }
@@ -298,6 +396,7 @@ public sealed class EmulatorState
         {
             var updated = change(_messages[messageId]);
             _messages[messageId] = updated;
+            Revision.Advance();
             return updated;
         }
     }
@@ -311,6 +410,7 @@ public sealed class EmulatorState
             before = _chats[chatId];
             updated = change(before);
             _chats[chatId] = updated;
+            Revision.Advance();
         }
 
         if (!ReferenceEquals(before, updated))
@@ -331,8 +431,19 @@ public sealed class EmulatorState
         lock (_gate)
         {
             map[key] = value;
+            Revision.Advance();
             return value;
         }
+    }
+
+    private bool Removed(bool removed)
+    {
+        if (removed)
+        {
+            Revision.Advance();
+        }
+
+        return removed;
     }
 
     private T? Get<T>(Dictionary<string, T> map, string key)

@@ -80,7 +80,7 @@ internal static class ApprovalPages
                 ?? actors.FirstOrDefault(u => instance.Tasks.Exists(t => t.Status == ApprovalStatus.Pending && t.OpenId == u.OpenId))
                 ?? actors.FirstOrDefault();
             AppendActingAs(body, instance, actors, current);
-            AppendForm(body, definition, instance);
+            AppendForm(body, state, instance.Widgets.Count > 0 ? instance.Widgets : definition.Widgets, instance.Form);
             AppendActions(body, instance, current);
             AppendTasks(body, state, instance);
             AppendTimeline(body, state, instance);
@@ -103,34 +103,79 @@ internal static class ApprovalPages
         body.Append("</select></label> <button type=\"submit\">Switch</button></form>");
     }
 
-    private static void AppendForm(StringBuilder body, ApprovalDefinition definition, ApprovalInstance instance)
+    /// <summary>
+    /// The form as the approval app shows it: each widget's label (the definition's text, not its id) beside its value,
+    /// choices by their option texts, people and departments by name, amounts with their currency.
+    /// </summary>
+    private static void AppendForm(StringBuilder body, EmulatorState state, IReadOnlyList<FormWidget> widgets, string form)
     {
-        body.Append("<h2>Form</h2><table class=\"form-values\">");
-        using var document = JsonDocument.Parse(instance.Form);
-        foreach (var entry in document.RootElement.EnumerateArray())
+        body.Append("<h2>Form</h2>");
+        using var document = JsonDocument.Parse(form);
+        AppendFormValues(body, state, widgets, document.RootElement);
+    }
+
+    private static void AppendFormValues(StringBuilder body, EmulatorState state, IReadOnlyList<FormWidget> widgets, JsonElement entries)
+    {
+        body.Append("<table class=\"form-values\">");
+        foreach (var entry in entries.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object))
         {
-            var id = entry.TryGetProperty("id", out var idValue) ? idValue.GetString() : null;
-            var widget = definition.Widgets.FirstOrDefault(w => w.Id == id || w.CustomId == id);
-            var value = entry.TryGetProperty("value", out var raw) ? Display(widget, raw) : string.Empty;
-            if (entry.TryGetProperty("currency", out var currency) && currency.ValueKind == JsonValueKind.String)
+            var id = JsonRead.Str(entry, "id");
+            var widget = widgets.FirstOrDefault(w => w.Id == id || w.CustomId == id);
+            var type = widget?.Type ?? JsonRead.Str(entry, "type") ?? string.Empty;
+            body.Append("<tr><th>").Append(Html.Encode(widget?.Name ?? id)).Append("</th><td>");
+            if (!entry.TryGetProperty("value", out var value) || value.ValueKind == JsonValueKind.Null)
             {
-                value += " " + currency.GetString();
+                body.Append("—");
+            }
+            else if (type == "fieldList" && value.ValueKind == JsonValueKind.Array)
+            {
+                // A detail list: one small table per row (its widgets are not in the definition the emulator keeps).
+                foreach (var row in value.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.Array))
+                {
+                    AppendFormValues(body, state, [], row);
+                }
+            }
+            else
+            {
+                var text = Display(state, widget, type, value);
+                if (JsonRead.Str(entry, "currency") is { } currency)
+                {
+                    text += " " + currency;
+                }
+
+                body.Append(Html.Encode(text));
             }
 
-            body.Append("<tr><th>").Append(Html.Encode(widget?.Name ?? id)).Append("</th><td>").Append(Html.Encode(value)).Append("</td></tr>");
+            body.Append("</td></tr>");
         }
 
         body.Append("</table>");
     }
 
-    /// <summary>Strings as they are, option values as their texts, anything else as compact JSON.</summary>
-    private static string Display(FormWidget? widget, JsonElement value) => value.ValueKind switch
+    /// <summary>A value as text by its widget's type (radioV2 ≡ radio, checkboxV2 ≡ checkbox); anything else unknown as compact JSON.</summary>
+    private static string Display(EmulatorState state, FormWidget? widget, string type, JsonElement value)
     {
-        JsonValueKind.String => widget?.Options.FirstOrDefault(o => o.Value == value.GetString())?.Text ?? value.GetString()!,
-        JsonValueKind.Number => value.GetRawText(),
-        JsonValueKind.Array when widget is { Options.Count: > 0 } => string.Join(", ", value.EnumerateArray().Select(v => Display(widget, v))),
-        _ => value.GetRawText(),
-    };
+        var family = type.EndsWith("V2", StringComparison.Ordinal) ? type[..^2] : type;
+        return (family, value.ValueKind) switch
+        {
+            ("radio" or "checkbox", JsonValueKind.String) => OptionText(widget, value.GetString()!),
+            ("contact", JsonValueKind.Array) => JoinStrings(value, id => state.FindUser("user_id", id)?.Name ?? state.FindUser("open_id", id)?.Name ?? id),
+            ("department", JsonValueKind.Array) => string.Join(", ", value.EnumerateArray().Select(d => JsonRead.Str(d, "open_id") is { } od
+                ? state.Departments.FirstOrDefault(x => x.OpenDepartmentId == od || x.DepartmentId == od)?.Name ?? od
+                : d.GetRawText())),
+            ("dateInterval", JsonValueKind.Object) => $"{JsonRead.Str(value, "start")} – {JsonRead.Str(value, "end")}",
+            ("telephone", JsonValueKind.Object) => $"{JsonRead.Str(value, "countryCode")} {JsonRead.Str(value, "nationalNumber")}".Trim(),
+            ("document", JsonValueKind.Object) => JsonRead.Str(value, "title") ?? JsonRead.Str(value, "token") ?? value.GetRawText(),
+            (_, JsonValueKind.Array) => JoinStrings(value, item => family is "radio" or "checkbox" ? OptionText(widget, item) : item),
+            (_, JsonValueKind.String) => value.GetString()!,
+            _ => value.GetRawText(),
+        };
+    }
+
+    private static string OptionText(FormWidget? widget, string value) => widget?.Options.FirstOrDefault(o => o.Value == value)?.Text ?? value;
+
+    private static string JoinStrings(JsonElement array, Func<string, string> text) =>
+        string.Join(", ", array.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.String ? text(item.GetString()!) : item.GetRawText()));
 
     /// <summary>Approve/reject for the current user's pending task, and a comment box for anyone.</summary>
     private static void AppendActions(StringBuilder body, ApprovalInstance instance, EmulatorUser? current)

@@ -23,7 +23,8 @@ internal static partial class Html
     /// The small Markdown subset cards use (bold, italic, strike, code, links, &lt;at&gt;, line breaks).
     /// The text is encoded first, so the patterns only ever add markup of our own.
     /// </summary>
-    public static string Markdown(string? markdown)
+    /// <param name="names">Names mentions as the Feishu client does; without it (previews) a mention shows its id.</param>
+    public static string Markdown(string? markdown, PersonNames? names = null)
     {
         var html = Encode(markdown);
         html = MdLink().Replace(html, m => Link(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value)));
@@ -31,8 +32,25 @@ internal static partial class Html
         html = MdStrike().Replace(html, "<del>$1</del>");
         html = MdItalic().Replace(html, "<em>$1</em>");
         html = MdCode().Replace(html, "<code>$1</code>");
-        html = EncodedAt().Replace(html, m => "<span class=\"mention\">@" + (m.Groups["id"].Value == "all" ? "所有人" : m.Groups["id"].Value) + "</span>");
+        html = EncodedAt().Replace(html, m => Mentions(WebUtility.HtmlDecode(m.Groups["value"].Value), m.Groups["inner"].Value, names));
         return html.Replace("\n", "<br>", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One <c>&lt;at&gt;</c> as the client shows it: <c>id=all</c> is everyone; other ids (open_id, user_id, union_id,
+    /// email; several with <c>ids=a,b</c>) are each the person's name. An id nobody has keeps the tag's own text, else the id.
+    /// </summary>
+    private static string Mentions(string value, string innerHtml, PersonNames? names)
+    {
+        if (value == "all")
+        {
+            return "<span class=\"mention\">@所有人</span>";
+        }
+
+        var ids = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Join(" ", ids.Select(id => "<span class=\"mention\">@"
+            + (names?.Of(id) is { } name ? Encode(name) : ids.Length == 1 && innerHtml.Length > 0 ? innerHtml : Encode(id))
+            + "</span>"));
     }
 
     [GeneratedRegex(@"\[([^\]\n]+)\]\(([^)\s]+)\)")]
@@ -50,6 +68,7 @@ internal static partial class Html
     [GeneratedRegex("`([^`]+)`")]
     private static partial Regex MdCode();
 
-    [GeneratedRegex("&lt;at (?:user_)?id=(?:&quot;)?(?<id>[A-Za-z0-9_\\-]+)(?:&quot;)?&gt;.*?&lt;/at&gt;")]
+    // <at id=ou_…></at>, <at user_id="ou_…">Name</at>, <at email=a@b.c></at>, <at ids=a,b></at> — after encoding.
+    [GeneratedRegex("&lt;at\\s+(?:ids?|user_id|open_id|email)\\s*=\\s*(?:&quot;|&#39;)?(?<value>[^\\s&]+?)(?:&quot;|&#39;)?\\s*&gt;(?<inner>.*?)&lt;/at&gt;", RegexOptions.IgnoreCase)]
     private static partial Regex EncodedAt();
 }

@@ -9,6 +9,8 @@ namespace Larkway.Emulator.Web;
 /// <summary>A stored message as a person would see it in the chat view.</summary>
 internal sealed class MessageHtmlRenderer(EmulatorState state)
 {
+    private readonly PersonNames _names = new(state);
+
     /// <param name="operatorOpenId">The user acting in the page; given, app cards get clickable elements.</param>
     public string Render(EmulatorMessage message, string? operatorOpenId = null)
     {
@@ -58,7 +60,7 @@ internal sealed class MessageHtmlRenderer(EmulatorState state)
                 {
                     // Only app bots receive callbacks; custom-bot and user cards stay inert.
                     var clickable = operatorOpenId is not null && message.Sender.SenderType == "app" && state.FindApp(message.Sender.Id) is not null;
-                    return CardHtmlRenderer.Render(card.RootElement, clickable ? new CardActionContext(message.MessageId, operatorOpenId!) : null);
+                    return CardHtmlRenderer.Render(card.RootElement, clickable ? new CardActionContext(message.MessageId, operatorOpenId!) : null, _names);
                 }
 
             case "share_chat":
@@ -70,7 +72,7 @@ internal sealed class MessageHtmlRenderer(EmulatorState state)
         }
     }
 
-    private static string Post(JsonElement content, EmulatorMessage message)
+    private string Post(JsonElement content, EmulatorMessage message)
     {
         var html = new StringBuilder("<div class=\"post\">");
         if (Str(content, "title") is { Length: > 0 } title)
@@ -95,7 +97,7 @@ internal sealed class MessageHtmlRenderer(EmulatorState state)
         return html.Append("</div>").ToString();
     }
 
-    private static string PostNode(JsonElement node, EmulatorMessage message) => Str(node, "tag") switch
+    private string PostNode(JsonElement node, EmulatorMessage message) => Str(node, "tag") switch
     {
         "text" => Styled(Html.Encode(Str(node, "text")), node),
         "a" => Html.Link(Styled(Html.Encode(Str(node, "text")), node), Str(node, "href")),
@@ -130,7 +132,7 @@ internal sealed class MessageHtmlRenderer(EmulatorState state)
         return html;
     }
 
-    private static string WithMentions(string encodedText, EmulatorMessage message)
+    private string WithMentions(string encodedText, EmulatorMessage message)
     {
         // Longest keys first so @_user_10 is not consumed by @_user_1.
         foreach (var mention in message.Mentions.OrderByDescending(m => m.Key.Length))
@@ -141,11 +143,18 @@ internal sealed class MessageHtmlRenderer(EmulatorState state)
         return encodedText.Replace("@_all", "<span class=\"mention\">@所有人</span>", StringComparison.Ordinal);
     }
 
-    private static string Mention(string? key, string? name, EmulatorMessage message)
+    /// <summary>
+    /// A mention as the client shows it: the person's name — as stored with the message, else as the directory has it
+    /// now (a mention sent with an empty name), else the name the sender wrote, else the id.
+    /// </summary>
+    private string Mention(string? key, string? name, EmulatorMessage message)
     {
-        var resolved = message.Mentions.FirstOrDefault(m => m.Key == key)?.Name ?? name ?? key;
+        var mention = message.Mentions.FirstOrDefault(m => m.Key == key);
+        var resolved = NonEmpty(mention?.Name) ?? (mention is null ? null : _names.Of(mention.Id)) ?? NonEmpty(name) ?? mention?.Id ?? key;
         return "<span class=\"mention\">@" + Html.Encode(resolved) + "</span>";
     }
+
+    private static string? NonEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     private static string Image(string? key) => $"<img class=\"image\" src=\"{Html.ResourceUrl(key ?? string.Empty)}\" alt=\"image\">";
 }

@@ -10,7 +10,7 @@ internal static class PageStyles
         table{width:100%;border-collapse:collapse;background:#fff}td,th{padding:8px;border-bottom:1px solid #eee;text-align:left}
         .msg{background:#fff;border-radius:8px;padding:10px 14px;margin:10px 0;box-shadow:0 1px 2px rgba(0,0,0,.06)}
         .meta{color:#646a73;font-size:12px}.sender{font-weight:600;color:#1f2329}.tag{background:#eef;border-radius:4px;padding:0 4px}
-        .mention{color:#3370ff;background:#e1eaff;border-radius:3px;padding:0 2px}.recalled{color:#8f959e}
+        .mention,.person{color:#3370ff;background:#e1eaff;border-radius:3px;padding:0 2px}.person{margin-right:4px}.recalled{color:#8f959e}
         .image,.el-img{max-width:320px;max-height:240px;display:block;margin:4px 0}.note-img{height:16px}
         .card{border:1px solid #dee0e3;border-radius:8px;max-width:520px;overflow:hidden;background:#fff}
         .card-header{padding:10px 12px;background:#f8f9fa}.card-title{font-weight:600}.card-subtitle{color:#646a73}

@@ -31,7 +31,7 @@ internal static class WebEndpoints
         foreach (var chat in state.Chats.Where(c => !c.Dissolved))
         {
             body.Append("<tr><td><a href=\"/chats/").Append(Uri.EscapeDataString(chat.ChatId)).Append("\">").Append(Html.Encode(ChatTitle(chat, state))).Append("</a></td><td>")
-                .Append(Html.Encode(chat.ChatMode)).Append("</td><td>").Append(chat.MemberOpenIds.Count.ToString(CultureInfo.InvariantCulture))
+                .Append(Html.Encode(chat.ChatMode)).Append("</td><td>").Append(Members(chat, state).Count.ToString(CultureInfo.InvariantCulture))
                 .Append("</td><td>").Append(state.MessagesIn(chat.ChatId).Count.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>");
         }
 
@@ -46,9 +46,10 @@ internal static class WebEndpoints
         }
 
         var renderer = new MessageHtmlRenderer(state);
-        var members = string.Join(", ", chat.MemberOpenIds.Select(id => state.FindUser("open_id", id)?.Name ?? id).Concat(chat.BotAppIds.Select(id => (state.FindApp(id)?.BotName ?? id) + " (bot)")));
+        var members = Members(chat, state);
         var body = new StringBuilder("<h1>").Append(Html.Encode(ChatTitle(chat, state))).Append("</h1><p class=\"meta\">")
-            .Append(Html.Encode(chat.Description)).Append("</p><p class=\"meta\">Members: ").Append(Html.Encode(members)).Append("</p>");
+            .Append(Html.Encode(chat.Description)).Append("</p><p class=\"meta\">Members (").Append(members.Count.ToString(CultureInfo.InvariantCulture)).Append("): ")
+            .Append(Html.Encode(string.Join(", ", members))).Append("</p>");
         var actors = Actors(chat, state);
         var current = actors.FirstOrDefault(u => u.OpenId == actingAs) ?? actors.FirstOrDefault();
         AppendActingAs(body, chat, actors, current);
@@ -65,6 +66,13 @@ internal static class WebEndpoints
         AppendSayForm(body, chat, actors, current);
         return Page(ChatTitle(chat, state), body.ToString());
     }
+
+    /// <summary>
+    /// Everyone in the chat as the client counts them — people and bots; a direct chat has the user and the bot — so
+    /// the chat list and the chat page show one number.
+    /// </summary>
+    private static List<string> Members(EmulatorChat chat, EmulatorState state) =>
+        [.. chat.MemberOpenIds.Select(id => state.FindUser("open_id", id)?.Name ?? id), .. chat.BotAppIds.Select(id => (state.FindApp(id)?.BotName ?? id) + " (bot)")];
 
     /// <summary>Members who can act in the page (post, click cards).</summary>
     private static List<EmulatorUser> Actors(EmulatorChat chat, EmulatorState state) =>

@@ -94,6 +94,18 @@ public static class CardValidator
 
     private static readonly HashSet<string> V2RootProperties = ["schema", "config", "card_link", "header", "body", "fallback"];
 
+    // JSON 1.0 ignores what it does not know, so a misspelt 'headr' would send a card without its header.
+    private static readonly HashSet<string> V1RootProperties = ["schema", "config", "card_link", "header", "elements", "i18n_elements", "i18n_header", "fallback"];
+
+    private static readonly HashSet<string> HeaderProperties =
+        ["title", "subtitle", "template", "icon", "ud_icon", "text_tag_list", "i18n_text_tag_list", "padding"];
+
+    private static readonly HashSet<string> V1ConfigProperties =
+    [
+        "wide_screen_mode", "streaming_mode", "streaming_config", "summary", "locales", "enable_forward", "update_multi",
+        "width_mode", "use_custom_translation", "enable_forward_interaction", "style",
+    ];
+
     private static readonly HashSet<string> V2ConfigProperties =
     [
         "streaming_mode", "streaming_config", "summary", "locales", "enable_forward", "update_multi", "width_mode",
@@ -240,6 +252,17 @@ public static class CardValidator
 
         private void ValidateV1Root(JsonElement card)
         {
+            foreach (var property in card.EnumerateObject())
+            {
+                // 'body' has its own sentence below.
+                if (!V1RootProperties.Contains(property.Name) && property.Name != "body")
+                {
+                    Error($"$.{property.Name}", property.Name == "msg_type" || property.Name == "card"
+                        ? $"'{property.Name}' belongs to the message, not the card: send the card object itself (with header, elements and config)."
+                        : $"Unknown property '{property.Name}'{DidYouMean(property.Name, V1RootProperties)}: Feishu ignores it, so it would not show; rename or remove it.");
+                }
+            }
+
             if (card.TryGetProperty("body", out _))
             {
                 Error("$.body", "'body' is a JSON 2.0 field: add \"schema\":\"2.0\", or move the components to a root 'elements' array for JSON 1.0.");
@@ -273,7 +296,7 @@ public static class CardValidator
                 {
                     "elements" => "JSON 2.0 puts components in body.elements: move 'elements' into \"body\":{\"elements\":[…]}.",
                     "i18n_elements" or "i18n_header" => $"'{property.Name}' is not supported in JSON 2.0: use i18n_content on the components instead.",
-                    _ => $"Unknown property '{property.Name}': JSON 2.0 rejects unsupported properties; remove it.",
+                    _ => $"Unknown property '{property.Name}'{DidYouMean(property.Name, V2RootProperties)}: JSON 2.0 rejects unsupported properties; rename or remove it.",
                 });
             }
 
@@ -325,7 +348,11 @@ public static class CardValidator
                     {
                         Error(path, property.Name == "wide_screen_mode"
                             ? "'wide_screen_mode' is JSON 1.0 only and JSON 2.0 rejects it: remove it (use width_mode)."
-                            : $"Unknown config property '{property.Name}': JSON 2.0 rejects unsupported properties; remove it.");
+                            : $"Unknown config property '{property.Name}'{DidYouMean(property.Name, V2ConfigProperties)}: JSON 2.0 rejects unsupported properties; rename or remove it.");
+                    }
+                    else if (_version == CardSchemaVersion.V1 && !V1ConfigProperties.Contains(property.Name))
+                    {
+                        Error(path, $"Unknown config property '{property.Name}'{DidYouMean(property.Name, V1ConfigProperties)}: Feishu ignores it; rename or remove it.");
                     }
                 }
             }
@@ -354,6 +381,14 @@ public static class CardValidator
             if (!ExpectObject(header, "$.header"))
             {
                 return;
+            }
+
+            foreach (var property in header.EnumerateObject())
+            {
+                if (!HeaderProperties.Contains(property.Name))
+                {
+                    Error($"$.header.{property.Name}", $"Unknown header property '{property.Name}'{DidYouMean(property.Name, HeaderProperties)}: rename or remove it.");
+                }
             }
 
             ValidateText(header, "title", "$.header", required: true, AnyText, nonEmpty: true);
@@ -661,9 +696,11 @@ public static class CardValidator
                 Error($"{path}.type", $"Unknown button type {Quote(type)}: use one of {string.Join(", ", ButtonTypes)}.");
             }
 
-            if (button.TryGetProperty("url", out var url) && url.ValueKind != JsonValueKind.String)
+            if (button.TryGetProperty("url", out var url) && (url.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(url.GetString())))
             {
-                Error($"{path}.url", "'url' must be a string.");
+                Error($"{path}.url", url.ValueKind == JsonValueKind.String
+                    ? "'url' is empty: the button would lead nowhere. Give the link, or leave 'url' out."
+                    : "'url' must be a string.");
             }
 
             if (button.TryGetProperty("multi_url", out var multiUrl) && ExpectObject(multiUrl, $"{path}.multi_url"))
@@ -1001,6 +1038,42 @@ public static class CardValidator
         {
             var trimmed = path.EndsWith(']') ? path[..path.LastIndexOf('[')] : path;
             return trimmed[(trimmed.LastIndexOf('.') + 1)..];
+        }
+
+        /// <summary>" (did you mean 'header'?)" when one known name is at most two edits away, else empty.</summary>
+        private static string DidYouMean(string name, IEnumerable<string> known)
+        {
+            var close = known.Where(k => EditDistance(name, k) <= 2).Take(2).ToList();
+            return close is [var only] ? $" (did you mean '{only}'?)" : "";
+        }
+
+        private static int EditDistance(string a, string b)
+        {
+            if (Math.Abs(a.Length - b.Length) > 2)
+            {
+                return int.MaxValue;
+            }
+
+            var previous = new int[b.Length + 1];
+            var current = new int[b.Length + 1];
+            for (var j = 0; j <= b.Length; j++)
+            {
+                previous[j] = j;
+            }
+
+            for (var i = 1; i <= a.Length; i++)
+            {
+                current[0] = i;
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                    current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+                }
+
+                (previous, current) = (current, previous);
+            }
+
+            return previous[b.Length];
         }
 
         private static string Quote(JsonElement value) =>

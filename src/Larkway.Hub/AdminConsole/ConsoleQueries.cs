@@ -1,3 +1,5 @@
+using Larkway.Hub.Approvals;
+using Larkway.Hub.Approvals.Cards;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Queue;
@@ -68,6 +70,48 @@ internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, H
             }
 
             return await query.OrderByDescending(d => d.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The webhook deliveries an inbox event fanned out to, oldest first.</summary>
+    public async Task<IReadOnlyList<WebhookDeliveryRow>> WebhookDeliveriesOfEventAsync(long inboxEventId, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.WebhookDeliveries.AsNoTracking().Where(d => d.InboxEventId == inboxEventId).OrderBy(d => d.Id)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The callbacks an approval's transitions queued (one delivery per transition and subscription), oldest first: their
+    /// event ids are <c>{approval id}.{sequence}</c> for sequences 1 to <paramref name="sequence"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<WebhookDeliveryRow>> ApprovalCallbacksAsync(string approvalId, int sequence, CancellationToken cancellationToken)
+    {
+        if (sequence < 1)
+        {
+            return [];
+        }
+
+        var eventIds = Enumerable.Range(1, sequence).Select(n => ApprovalCallbacks.EventId(approvalId, n)).ToList();
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.WebhookDeliveries.AsNoTracking().Where(d => d.InboxEventId == null && eventIds.Contains(d.EventId!)).OrderBy(d => d.Id)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The approval cards sent for an approval's tasks (their notifications, reminders), by task id.</summary>
+    public async Task<IReadOnlyDictionary<string, ApprovalCardRow>> ApprovalCardsAsync(string approvalId, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.ApprovalCards.AsNoTracking().Where(c => c.ApprovalId == approvalId)
+                .ToDictionaryAsync(c => c.TaskId, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
         }
     }
 

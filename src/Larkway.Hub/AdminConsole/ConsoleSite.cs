@@ -1,9 +1,10 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
 namespace Larkway.Hub.AdminConsole;
 
-/// <summary>The console's names, its security headers and its two static assets.</summary>
+/// <summary>The console's names, its security headers, its static assets and its page for a path that has none.</summary>
 internal static class ConsoleSite
 {
     public const string Path = "/console";
@@ -12,6 +13,15 @@ internal static class ConsoleSite
     public const string Scheme = "LarkwayConsole";
 
     public const string Policy = "LarkwayConsoleAdmin";
+
+    /// <summary>
+    /// The console role that may do everything, including reading what Feishu sent (event payloads). The bootstrap
+    /// administrator has it; a read-only role (Feishu sign-in, to come) would not.
+    /// </summary>
+    public const string AdminRole = "admin";
+
+    /// <summary>May read an event's payload: a signed-in console user in <see cref="AdminRole"/>.</summary>
+    public const string PayloadPolicy = "LarkwayConsolePayloads";
 
     // Scripts and styles only from the Hub itself: no inline script, no CDN (there is no internet at runtime).
     private const string ContentSecurityPolicy =
@@ -22,7 +32,11 @@ internal static class ConsoleSite
     {
         ["console.css"] = ("Larkway.Hub.console.css", "text/css; charset=utf-8"),
         ["console.js"] = ("Larkway.Hub.console.js", "text/javascript; charset=utf-8"),
+        ["favicon.svg"] = ("Larkway.Hub.favicon.svg", "image/svg+xml"),
     };
+
+    /// <summary>The favicon browsers ask the site's root for (an SVG: every current browser takes one by its content type).</summary>
+    public const string FaviconPath = "/favicon.ico";
 
     public static Task SecurityHeaders(HttpContext http, RequestDelegate next)
     {
@@ -43,6 +57,42 @@ internal static class ConsoleSite
             return Task.CompletedTask;
         });
         return next(http);
+    }
+
+    /// <summary>
+    /// A console path with no page (or a page that found nothing to show) answers a page that says so and leads back,
+    /// not an empty 404. The text names only the path asked for.
+    /// </summary>
+    public static async Task NotFoundPageAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        if (http.Response.StatusCode != StatusCodes.Status404NotFound || !HttpMethods.IsGet(http.Request.Method)
+            || http.Request.Path.StartsWithSegments(Path + "/assets"))
+        {
+            return;
+        }
+
+        var path = System.Net.WebUtility.HtmlEncode(http.Request.Path.Value);
+        http.Response.ContentType = "text/html; charset=utf-8";
+        await http.Response.WriteAsync($$"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>Page not found · Larkway Hub</title>
+                <link rel="icon" href="{{Path}}/assets/favicon.svg" type="image/svg+xml">
+                <link rel="stylesheet" href="{{Path}}/assets/console.css">
+            </head>
+            <body>
+            <main class="main">
+                <h1>Page not found</h1>
+                <p>There is nothing at <code>{{path}}</code>: the address may be mistyped, or what it showed was deleted.</p>
+                <p><a href="{{Path}}">Go to the dashboard</a></p>
+            </main>
+            </body>
+            </html>
+            """).ConfigureAwait(false);
     }
 
     public static IResult Asset(string name)

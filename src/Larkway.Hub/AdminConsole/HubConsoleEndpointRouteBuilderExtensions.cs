@@ -1,18 +1,30 @@
 using Larkway.Hub.AdminConsole;
+using Microsoft.AspNetCore.Http;
 
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the Hub's admin console.</summary>
 public static class HubConsoleEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps the console's pages and assets under <c>/console</c>, with its security headers. Needs <c>AddHubConsole</c>.</summary>
+    /// <summary>
+    /// Maps the console's pages and assets under <c>/console</c>, with its security headers and its not-found page, the
+    /// site's root (a redirect to the console) and <c>/favicon.ico</c>. Needs <c>AddHubConsole</c>.
+    /// </summary>
     public static WebApplication MapHubConsole(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseWhen(http => http.Request.Path.StartsWithSegments(ConsoleSite.Path), branch => branch.Use(ConsoleSite.SecurityHeaders));
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(ConsoleSite.Path), branch =>
+        {
+            branch.Use(ConsoleSite.SecurityHeaders);
+            branch.UseStatusCodePages(ConsoleSite.NotFoundPageAsync);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet(ConsoleSite.Path + "/assets/{name}", ConsoleSite.Asset).AllowAnonymous();
+
+        // The site's root and the favicon browsers ask it for: the console is what a person opening the Hub wants.
+        app.MapGet("/", () => TypedResults.Redirect(ConsoleSite.Path)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(ConsoleSite.FaviconPath, () => ConsoleSite.Asset("favicon.svg")).AllowAnonymous().ExcludeFromDescription();
         app.MapRazorPages();
         return app;
     }

@@ -33,6 +33,7 @@ public static class HubConsoleServiceCollectionExtensions
         services.TryAddSingleton<ConsoleSessions>();
         services.TryAddSingleton<IAuditLog, DbAuditLog>();
         services.TryAddSingleton<ConsoleQueries>();
+        services.TryAddScoped<ConsoleCallers>();
 
         services.AddAuthentication()
             .AddCookie(ConsoleSite.Scheme, o =>
@@ -57,7 +58,8 @@ public static class HubConsoleServiceCollectionExtensions
             o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>().ValidateAsync(context, lifetime);
         });
         services.AddAuthorizationBuilder()
-            .AddPolicy(ConsoleSite.Policy, p => p.AddAuthenticationSchemes(ConsoleSite.Scheme).RequireAuthenticatedUser());
+            .AddPolicy(ConsoleSite.Policy, p => p.AddAuthenticationSchemes(ConsoleSite.Scheme).RequireAuthenticatedUser())
+            .AddPolicy(ConsoleSite.PayloadPolicy, p => p.AddAuthenticationSchemes(ConsoleSite.Scheme).RequireAuthenticatedUser().RequireRole(ConsoleSite.AdminRole));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "larkway_console_csrf";

@@ -131,7 +131,7 @@ public sealed record ApprovalRequest(
 
     private static (string? Type, string? Value) ParseApplicant(JsonElement root, List<ApprovalProblem> problems)
     {
-        const string Hint = "Required: an object with one of email, open_id or user_id, e.g. {\"email\": \"li.lei@example.com\"}.";
+        const string Hint = "Required: an object with one of email, open_id or user_id, e.g. {\"email\": \"alice@example.com\"}.";
         if (!root.TryGetProperty("applicant", out var applicant) || applicant.ValueKind != JsonValueKind.Object)
         {
             problems.Add(new("applicant", Hint));

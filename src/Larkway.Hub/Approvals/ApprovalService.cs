@@ -128,38 +128,48 @@ internal sealed class ApprovalService(
     /// </summary>
     private async Task<(string? ApplicantOpenId, ApprovalRequestResult? Refusal)> CheckAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
+        // Both checks run and report together: an unknown applicant and a bad form are one answer, not two rounds.
         string? openId = request.ApplicantType == "open_id" ? request.Applicant : null;
-        var asking = "applicant.email";
+        var problems = new List<ApprovalProblem>();
         try
         {
             if (request.ApplicantType == "email")
             {
-                var found = await resolver.PrefetchAsync(request.App ?? "", [request.Applicant], cancellationToken).ConfigureAwait(false);
-                openId = found.GetValueOrDefault(request.Applicant);
-                if (openId is null)
+                try
                 {
-                    return (null, ApprovalRequestResult.Invalid([new("applicant.email", $"No active Feishu user has the email '{request.Applicant}', or the app's contact scope does not include them.")]));
+                    var found = await resolver.PrefetchAsync(request.App ?? "", [request.Applicant], cancellationToken).ConfigureAwait(false);
+                    openId = found.GetValueOrDefault(request.Applicant);
+                    if (openId is null)
+                    {
+                        problems.Add(new("applicant.email", $"No active Feishu user has the email '{request.Applicant}', or the app's contact scope does not include them."));
+                    }
+                }
+                catch (FeishuApiException ex) when (!ex.IsTransient)
+                {
+                    problems.Add(new("applicant.email", $"Feishu refused it: {ex.Msg} (code {ex.Code}, log id {ex.LogId})."));
                 }
             }
 
-            asking = "approval_code";
-            var definition = await definitions.GetAsync(request.App, request.ApprovalCode, cancellationToken).ConfigureAwait(false);
-            using var form = JsonDocument.Parse(request.Form);
-            if (!ApprovalForm.TryFromJson(form.RootElement, definition, out _, out var errors))
+            try
             {
-                return (null, ApprovalRequestResult.Invalid([.. errors.Select(e => new ApprovalProblem(e.WidgetId.Length == 0 ? "form" : "form." + e.WidgetId, e.Message))]));
+                var definition = await definitions.GetAsync(request.App, request.ApprovalCode, cancellationToken).ConfigureAwait(false);
+                using var form = JsonDocument.Parse(request.Form);
+                if (!ApprovalForm.TryFromJson(form.RootElement, definition, out _, out var errors))
+                {
+                    problems.AddRange(errors.Select(e => new ApprovalProblem(e.WidgetId.Length == 0 ? "form" : "form." + e.WidgetId, e.Message)));
+                }
             }
-        }
-        catch (FeishuApiException ex) when (!ex.IsTransient)
-        {
-            return (null, ApprovalRequestResult.Invalid([new(asking, $"Feishu refused it: {ex.Msg} (code {ex.Code}, log id {ex.LogId}).")]));
+            catch (FeishuApiException ex) when (!ex.IsTransient)
+            {
+                problems.Add(new("approval_code", $"Feishu refused it: {ex.Msg} (code {ex.Code}, log id {ex.LogId})."));
+            }
         }
         catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)
         {
             return (null, new ApprovalRequestResult(ApprovalRequestOutcome.FeishuUnavailable));
         }
 
-        return (openId, null);
+        return problems.Count > 0 ? (null, ApprovalRequestResult.Invalid(problems)) : (openId, null);
     }
 
     /// <summary>What the store's answer means to the caller: created or still submitting, a repeat, refused by Feishu, or a key reused.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Apps;
@@ -41,6 +42,11 @@ public static class HubAppsServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = sp.GetRequiredService<DbXmlRepository>()));
+
+        // The key ring lives in the database it protects secrets of (docs/hub-apps.md says what that does and does not
+        // protect against); saying so once in the docs replaces Data Protection's start-up warning. An encryptor the
+        // host configures (a certificate, a KMS) is kept.
+        services.PostConfigure<KeyManagementOptions>(o => o.XmlEncryptor ??= new NullXmlEncryptor());
         services.TryAddSingleton(sp => new HubSecretProtector(sp.GetRequiredService<IDataProtectionProvider>()));
         return services;
     }

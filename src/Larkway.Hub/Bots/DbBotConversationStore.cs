@@ -12,7 +12,7 @@ internal sealed class DbBotConversationStore(IDbContextFactory<HubDbContext> con
 {
     // Every direct message and mention asks for the sender's conversation: compiled once (EF Core recompiles it for
     // another model, e.g. the other provider), so a lookup skips the query cache's expression walk and hashing.
-    private const int MaxReaders = 32;
+    private const int MaxReaders = 64;
 
     private static readonly Func<HubDbContext, string, string, string, CancellationToken, Task<BotConversationRow?>> FindQuery =
         EF.CompileAsyncQuery((HubDbContext db, string app, string chatId, string userOpenId, CancellationToken cancellationToken) =>

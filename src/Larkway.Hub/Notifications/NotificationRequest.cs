@@ -34,8 +34,17 @@ public sealed record NotificationRequest(
     /// Parses and validates a request body. Every problem is reported with the field it concerns and what to do,
     /// so that a caller fixes them all in one go; null is returned with at least one problem.
     /// </summary>
-    public static NotificationRequest? Parse(ReadOnlySpan<byte> body, string? idempotencyHeader, List<NotificationProblem> problems)
+    public static NotificationRequest? Parse(ReadOnlySpan<byte> body, string? idempotencyHeader, List<NotificationProblem> problems) =>
+        Parse(body, idempotencyHeader, problems, out _);
+
+    /// <summary>
+    /// Parses like <see cref="Parse(ReadOnlySpan{byte}, string?, List{NotificationProblem})"/>; when the request has
+    /// problems but names a type and data for the type's template, <paramref name="draft"/> holds them, so that the
+    /// template's checks can be reported with the other problems instead of after they are fixed.
+    /// </summary>
+    public static NotificationRequest? Parse(ReadOnlySpan<byte> body, string? idempotencyHeader, List<NotificationProblem> problems, out NotificationRequest? draft)
     {
+        draft = null;
         if (!JsonBody.TryReadObject(body, "type, idempotency_key, recipients and card or feishu_template", out var root, out var problem))
         {
             problems.Add(new("body", problem));
@@ -67,10 +76,12 @@ public sealed record NotificationRequest(
 
         var (kind, content) = ParseContent(root, problems);
         var data = "{}";
+        var dataUsable = true;
         if (root.TryGetProperty("data", out var dataElement))
         {
             if (dataElement.ValueKind != JsonValueKind.Object)
             {
+                dataUsable = false;
                 problems.Add(new("data", "Must be a JSON object: the values the type's template and recipients refer to."));
             }
             else
@@ -93,6 +104,11 @@ public sealed record NotificationRequest(
         var recipients = ParseRecipients(root, problems, required: kind != FromType);
         if (problems.Count > 0)
         {
+            if (type is not null && IsTypeName(type) && kind == FromType && dataUsable)
+            {
+                draft = new NotificationRequest(type, key ?? "", kind, "", recipients, "") { Data = data, App = app };
+            }
+
             return null;
         }
 
@@ -220,7 +236,7 @@ public sealed record NotificationRequest(
 
         if (list.ValueKind != JsonValueKind.Array || (required && list.GetArrayLength() == 0))
         {
-            problems.Add(new("recipients", "Required: a non-empty array such as [{\"email\": \"li.lei@example.com\"}, {\"chat_id\": \"oc_…\"}]."));
+            problems.Add(new("recipients", "Required: a non-empty array such as [{\"email\": \"alice@example.com\"}, {\"chat_id\": \"oc_…\"}]."));
             return recipients;
         }
 

@@ -60,6 +60,32 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
         return NotificationSubmitResult.Stored(created, complete.Recipients.Count);
     }
 
+    /// <summary>
+    /// What the type's template finds wrong with a request that has other problems too (a draft from
+    /// <see cref="NotificationRequest.Parse(ReadOnlySpan{byte}, string?, List{NotificationProblem}, out NotificationRequest?)"/>):
+    /// its data's gaps and the card they make; nothing is stored or looked up.
+    /// </summary>
+    public async Task<IReadOnlyList<NotificationProblem>> CheckTypeContentAsync(NotificationRequest draft, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var composed = await composer.ComposeAsync(draft, forUpdate: true, cancellationToken).ConfigureAwait(false);
+
+        // The recipients' count is judged once the request's own recipients are readable; the parser has spoken on them.
+        return [.. composed.Problems.Where(p => p.Field != "recipients")];
+    }
+
+    /// <summary>Notifications listed with their deliveries: <see cref="DefaultListLimit"/> when no limit is given.</summary>
+    public const int DefaultListLimit = 50;
+
+    /// <summary>A page of the caller's notifications (every caller's for the admin), newest first, and the cursor of the next page.</summary>
+    public async Task<(IReadOnlyList<(NotificationRow Notification, IReadOnlyList<NotificationDeliveryRow> Deliveries)> Items, string? Next)> ListAsync(
+        HubCaller caller, NotificationFilter filter, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var items = await store.ListAsync(caller.IsAdmin ? null : caller.Id, filter, limit, cancellationToken).ConfigureAwait(false);
+        return (items, items.Count == limit ? items[^1].Notification.Id : null);
+    }
+
     /// <summary>The notification with its deliveries and card clicks, or null when it does not exist or the caller does not own it.</summary>
     public async Task<NotificationDetails?> GetAsync(string id, HubCaller caller, CancellationToken cancellationToken)
     {

@@ -95,6 +95,50 @@ internal sealed class NotificationStore(
         }
     }
 
+    /// <summary>
+    /// A page of notifications, newest first, each with its deliveries: the caller's own (all for null), narrowed by the
+    /// filter, older than the id <see cref="NotificationFilter.Before"/> (the previous page's last).
+    /// </summary>
+    public async Task<IReadOnlyList<(NotificationRow Notification, IReadOnlyList<NotificationDeliveryRow> Deliveries)>> ListAsync(
+        string? caller, NotificationFilter filter, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var query = db.Notifications.AsNoTracking();
+            query = caller is null ? query : query.Where(n => n.Caller == caller);
+            query = filter.Type is null ? query : query.Where(n => n.Type == filter.Type);
+            query = filter.Reference is null ? query : query.Where(n => n.IdempotencyKey == filter.Reference);
+            query = filter.CreatedFrom is not { } from ? query : query.Where(n => n.CreatedAt >= from);
+            query = filter.CreatedTo is not { } to ? query : query.Where(n => n.CreatedAt < to);
+
+            // Ids are version-7 uuids behind a fixed prefix: ordinal order is creation order.
+            query = filter.Before is null ? query : query.Where(n => string.Compare(n.Id, filter.Before) < 0);
+
+            // The overall status is the deliveries' (NotificationWire.Overall), asked of the database so pages stay full.
+            var deliveries = db.NotificationDeliveries;
+            query = filter.Status switch
+            {
+                NotificationStatus.InProgress => query.Where(n => deliveries.Any(d => d.NotificationId == n.Id && d.State != WorkState.Done && d.State != WorkState.DeadLetter)),
+                NotificationStatus.Sent => query.Where(n => !deliveries.Any(d => d.NotificationId == n.Id && d.State != WorkState.Done)),
+                NotificationStatus.Failed => query.Where(n => !deliveries.Any(d => d.NotificationId == n.Id && d.State != WorkState.DeadLetter)),
+                NotificationStatus.PartiallyFailed => query.Where(n =>
+                    !deliveries.Any(d => d.NotificationId == n.Id && d.State != WorkState.Done && d.State != WorkState.DeadLetter)
+                    && deliveries.Any(d => d.NotificationId == n.Id && d.State == WorkState.Done)
+                    && deliveries.Any(d => d.NotificationId == n.Id && d.State == WorkState.DeadLetter)),
+                _ => query,
+            };
+
+            var rows = await query.OrderByDescending(n => n.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var ids = rows.Select(n => n.Id).ToList();
+            var byNotification = (await deliveries.AsNoTracking().Where(d => ids.Contains(d.NotificationId)).OrderBy(d => d.Id)
+                    .ToListAsync(cancellationToken).ConfigureAwait(false))
+                .ToLookup(d => d.NotificationId, StringComparer.Ordinal);
+            return [.. rows.Select(n => (n, (IReadOnlyList<NotificationDeliveryRow>)[.. byNotification[n.Id]]))];
+        }
+    }
+
     /// <summary>A notification with its deliveries, or null.</summary>
     public async Task<(NotificationRow Notification, IReadOnlyList<NotificationDeliveryRow> Deliveries)?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -301,3 +345,13 @@ internal enum NotificationCreateStatus
 internal sealed record NotificationCreateResult(NotificationCreateStatus Status, string Id);
 
 /// <summary>Why an attempt failed: Feishu's code (0 for transport failures), message and log id.</summary>
+
+/// <summary>What a notification list is narrowed to; null fields do not narrow it.</summary>
+/// <param name="Type">The notification type, exactly.</param>
+/// <param name="Status">The overall status.</param>
+/// <param name="CreatedFrom">Created at or after.</param>
+/// <param name="CreatedTo">Created before.</param>
+/// <param name="Reference">The caller's idempotency key.</param>
+/// <param name="Before">The id the previous page ended with.</param>
+public sealed record NotificationFilter(
+    string? Type = null, NotificationStatus? Status = null, DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null, string? Reference = null, string? Before = null);

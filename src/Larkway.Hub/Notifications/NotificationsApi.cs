@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications;
@@ -30,6 +31,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         var notifications = endpoints.MapGroup("/api/v1/notifications");
         notifications.RequireHubCaller();
         notifications.MapPost("", CreateAsync).WithName("CreateNotification");
+        notifications.MapGet("", ListAsync).WithName("ListNotifications");
         notifications.MapGet("/{id}", GetAsync).WithName("GetNotification");
         notifications.MapPost("/{id}/retry", RetryAsync).WithName("RetryNotification");
         notifications.MapPatch("/{id}", UpdateAsync).WithName("UpdateNotification");
@@ -58,13 +60,19 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
 
         var problems = new List<NotificationProblem>();
         var idempotencyHeader = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } h ? h : null;
-        var request = NotificationRequest.Parse(body, idempotencyHeader, problems);
+        var request = NotificationRequest.Parse(body, idempotencyHeader, problems, out var draft);
+        var caller = Caller(http);
         if (request is null)
         {
+            // Every error at once: what the type's template finds in the data too, for a caller who may send the type.
+            if (draft is not null && (await authorization.AuthorizeAsync(http.User, draft.Type, HubAuth.MaySendPolicy).ConfigureAwait(false)).Succeeded)
+            {
+                problems.AddRange(await notifications.CheckTypeContentAsync(draft, cancellationToken).ConfigureAwait(false));
+            }
+
             return Invalid(problems);
         }
 
-        var caller = Caller(http);
         if (!(await authorization.AuthorizeAsync(http.User, request.Type, HubAuth.MaySendPolicy).ConfigureAwait(false)).Succeeded)
         {
             return Forbidden($"This API key may not send notifications of type '{request.Type}' (it may send: {caller.Types}). Ask the Hub's administrator for a key with that type.");
@@ -89,6 +97,75 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
 
     private static JsonHttpResult<NotificationAcceptedDto> Accepted(NotificationAcceptedDto accepted, int statusCode) =>
         TypedResults.Json(accepted, HubNotificationsJsonContext.Default.NotificationAcceptedDto, statusCode: statusCode);
+
+    /// <summary>Most notifications one page lists.</summary>
+    public const int MaxListLimit = 200;
+
+    /// <summary>
+    /// The caller's notifications (every caller's for the admin key), newest first, with their recipients; narrowed by
+    /// type, status, created_after/created_before (ISO 8601) and reference (the idempotency key); <c>next</c> is the
+    /// <c>before</c> of the next page.
+    /// </summary>
+    private static async Task<Results<JsonHttpResult<NotificationListDto>, ProblemHttpResult>> ListAsync(
+        HttpContext http, [FromServices] NotificationService notifications, CancellationToken cancellationToken)
+    {
+        var query = http.Request.Query;
+        var problems = new List<NotificationProblem>();
+        NotificationStatus? status = null;
+        if (query["status"].ToString() is { Length: > 0 } statusText)
+        {
+            if (WireName<NotificationStatus>.TryParse(statusText, out var parsed))
+            {
+                status = parsed;
+            }
+            else
+            {
+                problems.Add(new("status", $"One of {WireName<NotificationStatus>.Choices} (got '{statusText}')."));
+            }
+        }
+
+        var from = Instant(query, "created_after", problems);
+        var to = Instant(query, "created_before", problems);
+        if (from > to)
+        {
+            problems.Add(new("created_after", "Must be before created_before."));
+        }
+
+        var limit = NotificationService.DefaultListLimit;
+        if (query["limit"].ToString() is { Length: > 0 } limitText && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxListLimit))
+        {
+            problems.Add(new("limit", $"A whole number from 1 to {MaxListLimit} (default {NotificationService.DefaultListLimit})."));
+        }
+
+        if (problems.Count > 0)
+        {
+            return Invalid(problems);
+        }
+
+        var filter = new NotificationFilter(Text(query, "type"), status, from, to, Text(query, "reference"), Text(query, "before"));
+        var (items, next) = await notifications.ListAsync(Caller(http), filter, limit, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(
+            new NotificationListDto([.. items.Select(i => NotificationWire.ToDto(i.Notification, i.Deliveries))], next),
+            HubNotificationsJsonContext.Default.NotificationListDto);
+    }
+
+    private static string? Text(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } text ? text : null;
+
+    private static DateTimeOffset? Instant(IQueryCollection query, string name, List<NotificationProblem> problems)
+    {
+        if (Text(query, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        {
+            return instant;
+        }
+
+        problems.Add(new(name, $"An ISO 8601 time such as 2026-11-23T08:00:00Z or 2026-11-23 (got '{text}')."));
+        return null;
+    }
 
     private static async Task<Results<JsonHttpResult<NotificationDto>, ProblemHttpResult>> GetAsync(
         HttpContext http, string id, [FromServices] NotificationService notifications, CancellationToken cancellationToken) =>
@@ -196,15 +273,19 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         return TypedResults.NoContent();
     }
 
-    internal static ProblemHttpResult Invalid(IReadOnlyList<NotificationProblem> problems) =>
-        TypedResults.Problem(
+    /// <summary>A 400 listing every problem as {field, message} in <c>errors</c>, with any <paramref name="more"/> members beside it.</summary>
+    internal static ProblemHttpResult Invalid(IReadOnlyList<NotificationProblem> problems, Dictionary<string, object?>? more = null)
+    {
+        var extensions = new Dictionary<string, object?>(more ?? [], StringComparer.Ordinal)
+        {
+            ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
+        };
+        return TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,
             title: "Invalid notification",
             detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
-            });
+            extensions: extensions);
+    }
 
     private static ProblemHttpResult NotificationNotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");
@@ -278,6 +359,7 @@ public sealed record ApiKeyDto(string Id, string Name, string[] Types, DateTimeO
 [JsonSerializable(typeof(NotificationDto))]
 [JsonSerializable(typeof(NotificationRetriedDto))]
 [JsonSerializable(typeof(NotificationUpdatedDto))]
+[JsonSerializable(typeof(NotificationListDto))]
 [JsonSerializable(typeof(ApiKeyCreateDto))]
 [JsonSerializable(typeof(ApiKeyCreatedDto))]
 [JsonSerializable(typeof(ApiKeyDto[]))]
@@ -330,6 +412,9 @@ internal static class NotificationWire
             : NotificationStatus.PartiallyFailed;
     }
 }
+
+/// <summary>A page of notifications, newest first; <c>next</c> is the <c>before</c> of the next page, null on the last.</summary>
+public sealed record NotificationListDto(NotificationDto[] Items, string? Next);
 
 /// <summary>A notification's status over all its deliveries.</summary>
 [JsonConverter(typeof(SnakeCaseEnumConverter<NotificationStatus>))]

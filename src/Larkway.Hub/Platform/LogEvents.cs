@@ -31,6 +31,7 @@ internal static class LogEvents
 
     // Platform/Http
     public const int BadRequestShieldBadRequest = 4070;
+    public const int StorageBusyShieldBusy = 4071;
 
     // Notifications
     public const int NotificationSenderSent = 4100;

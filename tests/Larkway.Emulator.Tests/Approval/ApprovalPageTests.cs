@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Larkway.Emulator.Seed;
 using Larkway.Emulator.Tests.Infrastructure;
 
@@ -103,6 +104,66 @@ public sealed class ApprovalPageTests
         var state = await ApprovalApi.GetInstanceAsync(emulator, token, instance);
         Assert.Equal("APPROVED", ApprovalApi.Tasks(state)[0].Status);
         Assert.Equal("seen", Assert.Single(state.GetProperty("comment_list").EnumerateArray()).GetProperty("comment").GetString());
+    }
+
+    [Fact]
+    public async Task Form_values_show_widget_labels_option_texts_and_names_and_keep_them_when_the_definition_changes()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.TenantTokenAsync();
+        var (alice, bob) = (emulator.User("alice@example.com"), emulator.User("bob@example.com"));
+        var engineering = emulator.State.Departments.Single(d => d.DepartmentId == "eng");
+        using var created = await emulator.PostJsonAsync("/open-apis/approval/v4/approvals", RichDefinition(null, "Text of ", bob.OpenId), token);
+        Assert.True(created.Code == 0, created.Text);
+        var code = created.Data.GetProperty("approval_code").GetString()!;
+        var form = JsonSerializer.Serialize(new object[]
+        {
+            new { id = "method", type = "radioV2", value = "card" },
+            new { id = "tags", type = "checkboxV2", value = new[] { "travel", "it" } },
+            new { id = "who", type = "contact", value = new[] { bob.UserId } },
+            new { id = "trip", type = "dateInterval", value = new { start = "2026-03-01T00:00:00+08:00", end = "2026-03-03T00:00:00+08:00", interval = 2 } },
+            new { id = "phone", type = "telephone", value = new { countryCode = "+86", nationalNumber = "13800000000" } },
+            new { id = "dept", type = "department", value = new[] { new { open_id = engineering.OpenDepartmentId } } },
+        });
+        var instance = await ApprovalApi.CreateInstanceAsync(emulator, token, code, alice.OpenId, form);
+
+        // Overwritten later with other labels: the running instance keeps those it was created with.
+        using var overwritten = await emulator.PostJsonAsync("/open-apis/approval/v4/approvals", RichDefinition(code, "Renamed ", bob.OpenId), token);
+        Assert.True(overwritten.Code == 0, overwritten.Text);
+        var page = await emulator.Http.GetStringAsync($"/approvals/{instance}");
+
+        Assert.Contains("<tr><th>Text of method</th><td>Text of card</td></tr>", page, StringComparison.Ordinal);
+        Assert.Contains("<tr><th>Text of tags</th><td>Text of travel, Text of it</td></tr>", page, StringComparison.Ordinal);
+        Assert.Contains("<tr><th>Text of who</th><td>Bob Li</td></tr>", page, StringComparison.Ordinal);
+        Assert.Contains("<tr><th>Text of trip</th><td>2026-03-01T00:00:00+08:00 – 2026-03-03T00:00:00+08:00</td></tr>", page, StringComparison.Ordinal);
+        Assert.Contains("<tr><th>Text of phone</th><td>+86 13800000000</td></tr>", page, StringComparison.Ordinal);
+        Assert.Contains("<tr><th>Text of dept</th><td>Engineering</td></tr>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<th>method</th>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<th>Renamed", page, StringComparison.Ordinal);
+    }
+
+    /// <summary>A definition whose widget and option texts are i18n keys resolved to "<paramref name="prefix"/>key".</summary>
+    private static object RichDefinition(string? code, string prefix, string approverOpenId)
+    {
+        var keys = new[] { "name", "n1", "method", "bank", "card", "tags", "travel", "it", "who", "trip", "phone", "dept" };
+        object[] widgets =
+        [
+            new { id = "method", name = "@i18n@method", type = "radioV2", required = true, option = new[] { new { value = "bank", text = "@i18n@bank" }, new { value = "card", text = "@i18n@card" } } },
+            new { id = "tags", name = "@i18n@tags", type = "checkboxV2", required = false, option = new[] { new { value = "travel", text = "@i18n@travel" }, new { value = "it", text = "@i18n@it" } } },
+            new { id = "who", name = "@i18n@who", type = "contact", required = false },
+            new { id = "trip", name = "@i18n@trip", type = "dateInterval", required = false },
+            new { id = "phone", name = "@i18n@phone", type = "telephone", required = false },
+            new { id = "dept", name = "@i18n@dept", type = "department", required = false },
+        ];
+        return new
+        {
+            approval_code = code,
+            approval_name = "@i18n@name",
+            viewers = new[] { new { viewer_type = "TENANT" } },
+            form = new { form_content = JsonSerializer.Serialize(widgets) },
+            node_list = new object[] { new { id = "START" }, new { id = "n1", name = "@i18n@n1", node_type = "OR", approver = new[] { new { type = "Personal", user_id = approverOpenId } } }, new { id = "END" } },
+            i18n_resources = new[] { new { locale = "en-US", is_default = true, texts = keys.Select(k => new { key = "@i18n@" + k, value = prefix + k }).ToArray() } },
+        };
     }
 
     private static async Task<HttpResponseMessage> PostAsync(TestEmulator emulator, string instance, Dictionary<string, string> fields, string? origin = null)

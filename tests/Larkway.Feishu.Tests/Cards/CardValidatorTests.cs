@@ -370,7 +370,10 @@ public class CardValidatorTests
     {
         AssertError("""{"schema":"2.0","config":{"wide_screen_mode":true}}""", "$.config.wide_screen_mode", "JSON 1.0 only");
         AssertError("""{"schema":"2.0","config":{"colour":"red"}}""", "$.config.colour", "Unknown config property");
-        AssertValid("""{"config":{"wide_screen_mode":true,"colour":"red"}}""");
+        AssertValid("""{"config":{"wide_screen_mode":true}}""");
+
+        // JSON 1.0 ignores what it does not know: a misspelling would silently change the card, so it is an error too.
+        AssertError("""{"config":{"wide_screen_mode":true,"colour":"red"}}""", "$.config.colour", "Feishu ignores it");
     }
 
     [Fact]
@@ -440,6 +443,49 @@ public class CardValidatorTests
         var result = CardValidator.Validate(json, options);
         Assert.True(result.IsValid, result.ToString());
     }
+
+    [Fact]
+    public void A_misspelt_root_property_of_a_v1_card_is_an_error_with_a_suggestion() =>
+        AssertError("""{"headr": {"title": {"tag": "plain_text", "content": "Hi"}}, "elements": []}""", "$.headr", "did you mean 'header'?");
+
+    [Fact]
+    public void A_misspelt_root_property_of_a_v2_card_is_an_error_with_a_suggestion() =>
+        AssertError("""{"schema": "2.0", "bdy": {"elements": []}}""", "$.bdy", "did you mean 'body'?");
+
+    [Fact]
+    public void An_unknown_header_property_is_an_error_at_its_path() =>
+        AssertError("""{"header": {"title": {"tag": "plain_text", "content": "Hi"}, "templte": "blue"}, "elements": []}""", "$.header.templte", "did you mean 'template'?");
+
+    [Fact]
+    public void An_unknown_v1_config_property_is_an_error() =>
+        AssertError("""{"config": {"update_mult": true}, "elements": []}""", "$.config.update_mult", "did you mean 'update_multi'?");
+
+    [Fact]
+    public void A_message_body_sent_as_a_card_says_to_send_the_card_itself()
+    {
+        var result = CardValidator.Validate("""{"msg_type": "interactive", "card": {"elements": []}}""");
+        Assert.Contains(result.Errors, e => e.Path == "$.msg_type" && e.Message.Contains("send the card object itself", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_documented_root_and_header_property_is_accepted()
+    {
+        var result = CardValidator.Validate("""
+            {"config": {"wide_screen_mode": true, "update_multi": true, "enable_forward": true},
+             "card_link": {"url": "https://example.com"},
+             "header": {"title": {"tag": "plain_text", "content": "Hi"}, "subtitle": {"tag": "plain_text", "content": "there"},
+                        "template": "blue", "text_tag_list": [], "i18n_text_tag_list": {}},
+             "elements": [], "i18n_elements": {"en_us": []}}
+            """);
+        Assert.True(result.IsValid, result.ToString());
+    }
+
+    [Fact]
+    public void A_button_with_an_empty_url_is_an_error() =>
+        AssertError(
+            """{"elements": [{"tag": "action", "actions": [{"tag": "button", "text": {"tag": "plain_text", "content": "Open"}, "url": ""}]}]}""",
+            "$.elements[0].actions[0].url",
+            "lead nowhere");
 
     private static void AssertError(string json, string path, string messageFragment, CardValidationOptions? options = null)
     {

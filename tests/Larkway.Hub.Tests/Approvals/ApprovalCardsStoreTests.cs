@@ -186,7 +186,7 @@ public abstract class ApprovalCardsStoreTests
     private static async Task<string> PaymentNotificationAsync(HubServices hub)
     {
         await hub.Provider.GetRequiredService<NotificationTypeStore>().LoadPackOnceAsync(CancellationToken.None);
-        const string data = """{"invoice":{"number":"INV-88","supplier":"ACME","amount":"¥ 47,520.00","amount_value":"47520.00","currency":"CNY","due_date":"2026-12-15"},"po":{"number":"PO-4711"},"finance":{"email":"han.meimei@example.com"}}""";
+        const string data = """{"invoice":{"number":"INV-88","supplier":"ACME","amount":"¥ 47,520.00","amount_value":"47520.00","currency":"CNY","due_date":"2026-12-15"},"po":{"number":"PO-4711"},"finance":{"email":"bob@example.com"}}""";
         var request = new NotificationRequest("payment.pending", "pay-inv-88", NotificationRequest.FromType, "", [], "hash-inv-88") { Data = data };
         var composed = await hub.Provider.GetRequiredService<NotificationComposer>().ComposeAsync(request, forUpdate: false, CancellationToken.None);
         var rendered = composed.Request.ShouldNotBeNull(string.Join("; ", composed.Problems));

@@ -10,14 +10,14 @@ public sealed class ApprovalRequestTests
     public void A_good_request_is_parsed_with_the_email_lower_cased_and_the_default_app_left_out()
     {
         var request = Parse("""
-            {"approval_code":"CODE-1","applicant":{"email":"Li.Lei@Example.com"},"form":{"amount":{"value":12,"currency":"CNY"}},
+            {"approval_code":"CODE-1","applicant":{"email":"Alice@Example.com"},"form":{"amount":{"value":12,"currency":"CNY"}},
              "title":"Offsite","reference":"PO-4711","app":"default","department_id":"od-1"}
             """, header: "key-1", out var problems);
 
         problems.ShouldBeEmpty();
         request.ShouldNotBeNull();
         request.IdempotencyKey.ShouldBe("key-1");
-        (request.ApplicantType, request.Applicant).ShouldBe(("email", "li.lei@example.com"));
+        (request.ApplicantType, request.Applicant).ShouldBe(("email", "alice@example.com"));
         request.App.ShouldBeNull();
         request.Reference.ShouldBe("PO-4711");
         request.DepartmentId.ShouldBe("od-1");

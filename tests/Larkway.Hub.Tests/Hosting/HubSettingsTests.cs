@@ -47,6 +47,9 @@ public sealed class HubSettingsTests
     [InlineData("FEISHU_BASE_URL", "open.feishu.cn", null, null, "absolute http(s) URL")]
     [InlineData("LARKWAY_EMULATOR_PORT", "eighty", null, null, "port number")]
     [InlineData("FEISHU_LEGACY_CARD_CALLBACKS", "no", null, null, "use 'true' (accept old-style card callbacks, the default) or 'false'")]
+    [InlineData("LARKWAY_TRUSTED_PROXIES", "127.0.0.1, proxy.internal", null, null, "'proxy.internal' is not an IP address or a CIDR network")]
+    [InlineData("LARKWAY_TRUSTED_PROXIES", "10", null, null, "'10' is not an IP address")]
+    [InlineData("Larkway:TrustedProxies", "10.0.0.0/40", null, null, "'10.0.0.0/40' is not an IP address or a CIDR network")]
     public void Bad_settings_stop_the_Hub_with_a_message_saying_what_to_set(string key, string value, string? key2, string? value2, string expected)
     {
         var values = new List<(string, string)> { (key, value) };
@@ -74,5 +77,20 @@ public sealed class HubSettingsTests
         var ex = Should.Throw<HubConfigurationException>(() => From(("FEISHU_APP_ID", "cli_a"), ("FEISHU_APP_SECRET", "s"), ("FEISHU_EVENT_MODE", "polling")));
 
         ex.Message.ShouldContain("'webhook' or 'long-connection'");
+    }
+
+    [Fact]
+    public void No_proxy_is_trusted_unless_listed()
+    {
+        From().TrustedProxies.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Trusted_proxies_are_addresses_and_networks_separated_by_commas_or_spaces()
+    {
+        var proxies = From(("LARKWAY_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8 ::1")).TrustedProxies;
+
+        proxies.Select(p => p.ToString()).ShouldBe(["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        From(("Larkway:TrustedProxies", "192.168.1.10")).TrustedProxies.Single().ToString().ShouldBe("192.168.1.10/32");
     }
 }

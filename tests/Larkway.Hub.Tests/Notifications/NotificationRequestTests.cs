@@ -10,16 +10,16 @@ public sealed class NotificationRequestTests
     [Fact]
     public void A_valid_request_is_normalised_and_hashed_regardless_of_key_order_and_whitespace()
     {
-        var a = Parse($$"""{"type":"po.created","idempotency_key":"k","card":{{Card}},"recipients":[{"email":" Li.Lei@Example.com "},{"chat_id":"oc_1"},{"email":"li.lei@example.com"}]}""");
-        var b = Parse($$"""{ "recipients":[{"email":"li.lei@example.com"},{"chat_id":"oc_1"}], "card":{{Card}}, "type":"po.created" }""", header: "k");
+        var a = Parse($$"""{"type":"po.created","idempotency_key":"k","card":{{Card}},"recipients":[{"email":" Alice@Example.com "},{"chat_id":"oc_1"},{"email":"alice@example.com"}]}""");
+        var b = Parse($$"""{ "recipients":[{"email":"alice@example.com"},{"chat_id":"oc_1"}], "card":{{Card}}, "type":"po.created" }""", header: "k");
 
         a.Request.ShouldNotBeNull();
         b.Request.ShouldNotBeNull();
-        a.Request.Recipients.ShouldBe([new NotificationRecipient("email", "li.lei@example.com"), new NotificationRecipient("chat_id", "oc_1")]);
+        a.Request.Recipients.ShouldBe([new NotificationRecipient("email", "alice@example.com"), new NotificationRecipient("chat_id", "oc_1")]);
         a.Request.IdempotencyKey.ShouldBe("k");
         a.Request.ContentKind.ShouldBe("card");
-        b.Request.RequestHash.ShouldNotBe(a.Request.RequestHash); // a's list names Li Lei twice: a different request
-        Parse($$"""{"type":"po.created","card":{{Card}},"recipients":[{"email":"li.lei@example.com"},{"chat_id":"oc_1"}],"idempotency_key":"other"}""").Request!.RequestHash
+        b.Request.RequestHash.ShouldNotBe(a.Request.RequestHash); // a's list names Alice Chen twice: a different request
+        Parse($$"""{"type":"po.created","card":{{Card}},"recipients":[{"email":"alice@example.com"},{"chat_id":"oc_1"}],"idempotency_key":"other"}""").Request!.RequestHash
             .ShouldBe(b.Request.RequestHash);
     }
 

@@ -23,13 +23,13 @@ public sealed class NotificationTypeTests
     [Fact]
     public void Data_is_inserted_as_text_so_quotes_and_newlines_cannot_break_the_card()
     {
-        var template = JsonNode.Parse("""{"elements":[{"tag":"div","text":{"tag":"lark_md","content":"**{{supplier}}**\n{{#each lines}}- {{item}} × {{qty}}\n{{/each}}"}}],"n":3}""")!;
+        var template = JsonNode.Parse("""{"elements":[{"tag":"div","text":{"tag":"lark_md","content":"**{{supplier}}**\n{{#each lines}}- {{item}} × {{qty}}\n{{/each}}"}}],"config":{"wide_screen_mode":true}}""")!;
         using var data = JsonDocument.Parse("""{"supplier":"ACME \"Best\" Ltd.\n<b>","lines":[{"item":"Laptop 14\"","qty":2},{"item":"Dock","qty":1}]}""");
 
         var card = CardTemplate.Render(template, data.RootElement);
 
         card["elements"]![0]!["text"]!["content"]!.GetValue<string>().ShouldBe("**ACME \"Best\" Ltd.\n<b>**\n- Laptop 14\" × 2\n- Dock × 1\n");
-        card["n"]!.GetValue<int>().ShouldBe(3);
+        card["config"]!["wide_screen_mode"]!.GetValue<bool>().ShouldBeTrue();
         CardValidator.Validate(card).IsValid.ShouldBeTrue();
     }
 
@@ -44,10 +44,12 @@ public sealed class NotificationTypeTests
         problems.ShouldHaveSingleItem().Field.ShouldBe("template");
 
         NotificationTypeDefinition.Validate("po.created", """{"elements":[{"tag":"{{tag}}"}]}""", """{"tag":"bogus"}""", "[]")
-            .ShouldContain(p => p.Field.StartsWith("template.elements[0]", StringComparison.Ordinal) && p.Message.Contains("sample_data", StringComparison.Ordinal));
+            .ShouldContain(p => p.Field == "sample_data.tag" && p.Message.Contains("$.elements[0].tag", StringComparison.Ordinal) && p.Message.Contains("{{tag}}", StringComparison.Ordinal));
         NotificationTypeDefinition.Validate("po created", "{}", "{}", "[]").ShouldContain(p => p.Field == "name");
         NotificationTypeDefinition.Validate("po.created", "[]", "{}", "{}").Select(p => p.Field).ShouldBe(["template", "recipients"]);
         NotificationTypeDefinition.Validate("po.created", """{"elements":[]}""", """{"a":""}""", """[{"email":"{{a}}"},{"fax":"1"}]""")
-            .Select(p => p.Field).ShouldBe(["recipients[0].email", "recipients[1]"]);
+            .Select(p => p.Field).ShouldBe(["sample_data.a", "recipients[1]"]);
+        NotificationTypeDefinition.Validate("po.created", """{"elements":[{"tag":"div","text":{"tag":"plain_text","content":"{{po.number}}"}}]}""", """{"po":{}}""", "[]")
+            .ShouldHaveSingleItem().Field.ShouldBe("sample_data.po.number");
     }
 }

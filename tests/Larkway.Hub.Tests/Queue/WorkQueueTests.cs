@@ -203,6 +203,38 @@ public abstract class WorkQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_slot_frees_when_its_handler_returns_not_when_its_outcome_is_written()
+    {
+        // The two first items' recording is held after their write: were a slot held until then, the third (with two
+        // slots) would never run. Under a backlog the write waits for the queue's next transaction, and handlers idled.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new ScriptedHandler(_ => _ => WorkOutcome<WorkItemRow>.Done(),
+            onRecorded: item => item.Key.StartsWith("held", StringComparison.Ordinal) ? release.Task : Task.CompletedTask);
+        await using var hub = await StartAsync(TimeProvider.System, handler);
+        var now = DateTimeOffset.UtcNow;
+        await EnqueueAsync(hub, now, "held-1");
+        await EnqueueAsync(hub, now, "held-2");
+        await EnqueueAsync(hub, now, "free");
+
+        await RunWorkersAsync(hub, async () =>
+        {
+            try
+            {
+                await Eventually.TrueAsync(async () => (await RowsAsync(hub))["free"].State == WorkState.Done, "the third item done while the first two are still being recorded");
+                handler.Recorded.ShouldBe(1);
+            }
+            finally
+            {
+                release.TrySetResult();
+            }
+        });
+
+        // Stopping waited for the held recordings.
+        handler.Recorded.ShouldBe(3);
+        (await RowsAsync(hub)).Values.ShouldAllBe(r => r.State == WorkState.Done);
+    }
+
+    [Fact]
     public async Task Stopping_gives_items_in_hand_back_without_using_an_attempt()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -292,11 +324,26 @@ public abstract class WorkQueueTests : IAsyncLifetime
     /// <summary>A handler whose answer per key and attempt the test scripts.</summary>
     private sealed class ScriptedHandler(
         Func<string, Func<int, WorkOutcome<WorkItemRow>>> script,
-        Func<WorkItemRow, CancellationToken, Task<WorkOutcome<WorkItemRow>>>? async = null) : IWorkHandler<WorkItemRow>
+        Func<WorkItemRow, CancellationToken, Task<WorkOutcome<WorkItemRow>>>? async = null,
+        Func<WorkItemRow, Task>? onRecorded = null) : IWorkHandler<WorkItemRow>, IWorkRecordedHandler<WorkItemRow>
     {
         private int _calls;
+        private int _recorded;
 
         public int Calls => Volatile.Read(ref _calls);
+
+        /// <summary>Outcomes whose after-recording step has finished.</summary>
+        public int Recorded => Volatile.Read(ref _recorded);
+
+        public async Task OnRecordedAsync(WorkItemRow item, WorkOutcome<WorkItemRow> outcome, CancellationToken cancellationToken)
+        {
+            if (onRecorded is not null)
+            {
+                await onRecorded(item);
+            }
+
+            Interlocked.Increment(ref _recorded);
+        }
 
         public Task<WorkOutcome<WorkItemRow>> HandleAsync(WorkItemRow item, CancellationToken cancellationToken)
         {

@@ -331,7 +331,7 @@ public abstract class HubApprovalCardsTests
     private static JsonNode ButtonValue(EmulatorMessage card, string text) =>
         Buttons(card).Single(b => b["text"]?["content"]?.GetValue<string>() == text)["value"]!.DeepClone();
 
-    private static List<JsonNode> Buttons(EmulatorMessage card)
+    internal static List<JsonNode> Buttons(EmulatorMessage card)
     {
         var root = JsonNode.Parse(card.SendContent)!;
         var buttons = new List<JsonNode>();

@@ -46,6 +46,10 @@ public sealed class HubApprovalsTests
             .ShouldBe(["form.method", "form.reason"], ignoreOrder: true);
 
         (await ProblemAsync(client, Payment("k3", "nobody@example.com", ValidForm()))).ShouldBe(["applicant.email"]);
+
+        // An unknown applicant and a bad form: one 400 listing both, not one round each.
+        (await ProblemAsync(client, Payment("k3", "nobody@example.com", new { amount = "lots", reason = "x", method = "bank" })))
+            .ShouldBe(["applicant.email", "form.amount"], ignoreOrder: true);
         (await ProblemAsync(client, new { approval_code = "NO-SUCH-CODE", applicant = new { email = "alice@example.com" }, form = new { }, idempotency_key = "k4" }))
             .ShouldBe(["approval_code"]);
 

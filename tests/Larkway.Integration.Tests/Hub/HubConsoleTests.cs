@@ -18,7 +18,7 @@ public sealed class HubConsoleTests
         await using var hub = await HubSandbox.StartAsync();
         using var client = new ConsoleClient(hub.Host.BaseUrl);
 
-        foreach (var path in new[] { "/console", "/console/types", "/console/types/payment.pending", "/console/api-keys", "/console/notifications", "/console/events", "/console/webhooks", "/console/webhooks/deliveries", "/console/audit", "/console/apps" })
+        foreach (var path in new[] { "/console", "/console/types", "/console/types/payment.pending", "/console/api-keys", "/console/notifications", "/console/events", "/console/webhooks", "/console/webhooks/deliveries", "/console/audit", "/console/apps", "/console/approvals", "/console/approvals/apr_x", "/console/events/1", "/console/events/1?handler=Payload" })
         {
             using var response = await client.Http.GetAsync(path);
             response.StatusCode.ShouldBe(HttpStatusCode.Redirect, path);
@@ -27,6 +27,44 @@ public sealed class HubConsoleTests
 
         using var signIn = await client.Http.GetAsync("/console/sign-in");
         signIn.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_root_leads_to_the_console_the_favicon_exists_and_an_unknown_console_page_is_a_page_that_says_so()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var client = new ConsoleClient(hub.Host.BaseUrl);
+
+        using (var root = await client.Http.GetAsync("/"))
+        {
+            root.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+            root.Headers.Location!.ToString().ShouldBe("/console");
+        }
+
+        using (var favicon = await client.Http.GetAsync("/favicon.ico"))
+        {
+            favicon.StatusCode.ShouldBe(HttpStatusCode.OK);
+            favicon.Content.Headers.ContentType!.MediaType.ShouldBe("image/svg+xml");
+            (await favicon.Content.ReadAsStringAsync()).ShouldStartWith("<svg");
+        }
+
+        // Signed out and signed in alike; the path asked for is shown encoded, never as markup.
+        foreach (var signedIn in new[] { false, true })
+        {
+            if (signedIn)
+            {
+                (await client.SignInAsync(hub.Host.BootstrapAdminPassword!)).Dispose();
+            }
+
+            using var missing = await client.Http.GetAsync("/console/no-such-page/%3Cb%3Ehi");
+            missing.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            missing.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+            var html = await missing.Content.ReadAsStringAsync();
+            html.ShouldContain("<h1>Page not found</h1>");
+            html.ShouldContain("/console/no-such-page/&lt;b&gt;hi");
+            html.ShouldNotContain("<b>hi");
+            html.ShouldContain("href=\"/console\"");
+        }
     }
 
     [Fact]

@@ -285,7 +285,7 @@ public sealed class HubNotificationsTests
         // A user's own type: refused while its template does not make a valid card, then used.
         var bad = await admin.PutAsJsonAsync("/api/v1/notification-types/invoice.overdue", new { template = new { elements = new[] { new { tag = "{{kind}}" } } }, sample_data = new { kind = "nope" } });
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await bad.Content.ReadAsStringAsync()).ShouldContain("template.elements[0]");
+        (await bad.Content.ReadAsStringAsync()).ShouldContain("sample_data.kind");
         var good = await admin.PutAsJsonAsync("/api/v1/notification-types/invoice.overdue", new
         {
             description = "An invoice is overdue.",

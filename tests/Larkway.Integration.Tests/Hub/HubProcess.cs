@@ -50,14 +50,7 @@ internal sealed class HubProcess : IAsyncDisposable
     public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Larkway.Hub.dll"));
+        var info = HubStartInfo(AppContext.BaseDirectory, []);
         info.Environment["urls"] = $"http://127.0.0.1:{port}";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Larkway__Bootstrap__SecretsFile"] = Path.Combine(Directory.CreateTempSubdirectory("larkway-secrets-").FullName, "first-start-secrets.txt");
@@ -97,6 +90,50 @@ internal sealed class HubProcess : IAsyncDisposable
         return hub;
     }
 
+    /// <summary>Runs the Hub with <paramref name="arguments"/> until it exits on its own (a start that must fail); its exit code and output lines.</summary>
+    public static async Task<(int ExitCode, IReadOnlyList<string> Output)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var info = HubStartInfo(Directory.CreateTempSubdirectory("larkway-hub-run-").FullName, arguments);
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the Hub");
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException("the Hub did not exit within 60 s; output:\n" + string.Join('\n', output));
+        }
+
+        process.WaitForExit(); // drains the output readers
+        return (process.ExitCode, [.. output]);
+    }
+
+    /// <summary>SIGTERM, as systemd and Ctrl+C stop it, and the exit code once it has stopped.</summary>
+    public async Task<int> StopAsync(int seconds = 30)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing, no lease release.</summary>
     public async Task KillAsync()
     {
@@ -120,6 +157,25 @@ internal sealed class HubProcess : IAsyncDisposable
         {
             _output.Enqueue(line);
         }
+    }
+
+    /// <summary><c>dotnet Larkway.Hub.dll</c> with <paramref name="arguments"/>, its output redirected.</summary>
+    private static ProcessStartInfo HubStartInfo(string workingDirectory, string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Larkway.Hub.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return info;
     }
 
     private static int FreePort()

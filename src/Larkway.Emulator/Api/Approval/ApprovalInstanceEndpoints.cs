@@ -83,6 +83,7 @@ internal static class ApprovalInstanceEndpoints
                 UpdateTime = tx.Now,
                 Title = body.OptionalString("title", Invalid),
                 Nodes = definition.Nodes,
+                Widgets = definition.Widgets,
                 NodeApprovers = [.. definition.Nodes.Select((n, i) => (IReadOnlyList<string>)[.. n.ApproverOpenIds.Concat(approvers[i]).Distinct(StringComparer.Ordinal)])],
                 NodeCcs = [.. definition.Nodes.Select((n, i) => (IReadOnlyList<string>)[.. n.CcOpenIds.Concat(ccs[i]).Distinct(StringComparer.Ordinal)])],
                 AppId = appId,

@@ -106,7 +106,7 @@ internal sealed partial class ConsoleAdminCredential(
 
     private static bool IsTrue(string? value) => value is "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
 
-    [LoggerMessage(EventId = LogEvents.ConsoleAdminCredentialGenerated, Level = LogLevel.Warning, Message = "Console admin password generated (reset: {Reset}) and shown once ({ShownAt}); only its hash is stored.")]
+    [LoggerMessage(EventId = LogEvents.ConsoleAdminCredentialGenerated, Level = LogLevel.Information, Message = "Console admin password generated (reset: {Reset}) and shown once ({ShownAt}); only its hash is stored.")]
     private static partial void LogGenerated(ILogger logger, bool reset, string shownAt);
 }
 

@@ -31,6 +31,9 @@ internal sealed class ConsoleSessions(IDbContextFactory<HubDbContext> contexts, 
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Name, userName),
+
+            // The one console user is the administrator (ConsoleSite.PayloadPolicy asks for the role).
+            new Claim(ClaimTypes.Role, ConsoleSite.AdminRole),
             new Claim(StampClaim, stamp),
             new Claim(SignedInClaim, time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         ], ConsoleSite.Scheme);

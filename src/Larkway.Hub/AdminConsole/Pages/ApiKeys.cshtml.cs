@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-internal sealed class ApiKeysModel(ApiKeyStore store, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class ApiKeysModel(ApiKeyStore store, ConsoleCallers callers, IAuditLog audit) : ConsolePageModel(audit)
 {
     [BindProperty]
     public string? Name { get; set; }
@@ -17,6 +17,8 @@ internal sealed class ApiKeysModel(ApiKeyStore store, IAuditLog audit) : Console
     public List<string> Problems { get; } = [];
 
     public string? CreatedId { get; private set; }
+
+    public string? CreatedName { get; private set; }
 
     /// <summary>The new key's secret, rendered in the answer to the POST only (pages are <c>no-store</c>).</summary>
     public string? CreatedSecret { get; private set; }
@@ -41,7 +43,7 @@ internal sealed class ApiKeysModel(ApiKeyStore store, IAuditLog audit) : Console
         {
             var (key, secret) = await store.CreateAsync(name!, types, HttpContext.RequestAborted).ConfigureAwait(false);
             await AuditAsync("api_key.create", key.Id, Details(("name", key.Name), ("types", key.Types))).ConfigureAwait(false);
-            (CreatedId, CreatedSecret) = (key.Id, secret);
+            (CreatedId, CreatedName, CreatedSecret) = (key.Id, key.Name, secret);
             (Name, Types) = (null, null);
         }
         else
@@ -55,13 +57,14 @@ internal sealed class ApiKeysModel(ApiKeyStore store, IAuditLog audit) : Console
 
     public async Task<IActionResult> OnPostRevokeAsync(string id)
     {
+        var name = await callers.KeyNameAsync(id, HttpContext.RequestAborted).ConfigureAwait(false);
         if (!await store.RevokeAsync(id, HttpContext.RequestAborted).ConfigureAwait(false))
         {
             return NotFound();
         }
 
         await AuditAsync("api_key.revoke", id).ConfigureAwait(false);
-        Flash($"Key {id} revoked.");
+        Flash($"Key {name} ({id}) revoked.");
         return RedirectToPage();
     }
 }

@@ -62,7 +62,7 @@ internal sealed record NotificationTypeAction(string Name, string? ToastType, st
         }
         catch (JsonException ex)
         {
-            problems.Add(new("actions", $"Not valid JSON ({ex.Message})."));
+            problems.Add(new("actions", $"Not valid JSON: {Platform.Http.JsonErrorText.Describe(ex)}."));
             return problems;
         }
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using HandlebarsDotNet;
+using HandlebarsDotNet.IO;
 
 namespace Larkway.Hub.Notifications.Types;
 
@@ -18,16 +20,31 @@ internal static class CardTemplate
     /// <summary>Compiled strings kept; the cache starts over when full (types change rarely).</summary>
     private const int MaxCached = 2048;
 
+    // A placeholder with no value in the data renders as this marker around its name, so that every one of them is found
+    // in one pass ({{#if x}} on a missing x stays falsy and unmarked); the nonce keeps data from forging a marker.
+    private static readonly string MarkerNonce = Guid.NewGuid().ToString("N");
+    private static readonly Regex MissingMarker = new($"\uFDD0{MarkerNonce}:(.*?)\uFDD1", RegexOptions.CultureInvariant);
+
     // No HTML escaping: the output is JSON text, escaped by the JSON writer.
-    private static readonly IHandlebars Engine = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = false });
+    private static readonly IHandlebars Engine = CreateEngine();
 
     private static readonly ConcurrentDictionary<string, HandlebarsTemplate<object, object>> Compiled = new(StringComparer.Ordinal);
 
-    /// <summary>Renders every string of <paramref name="template"/> with <paramref name="data"/>; throws <see cref="CardTemplateException"/> naming the value that failed.</summary>
-    public static JsonNode Render(JsonNode template, JsonElement data)
+    /// <summary>
+    /// Renders every string of <paramref name="template"/> with <paramref name="data"/>, a placeholder the data has no
+    /// value for rendering empty; throws <see cref="CardTemplateException"/> naming the value that failed.
+    /// </summary>
+    public static JsonNode Render(JsonNode template, JsonElement data) => RenderStrict(template, data).Card;
+
+    /// <summary>
+    /// Renders like <see cref="Render"/> and also reports each placeholder the data has no value for (a value that is
+    /// there and null or empty is the caller's choice, not a gap).
+    /// </summary>
+    public static TemplateRendering RenderStrict(JsonNode template, JsonElement data)
     {
-        var context = ToHandlebarsData(data);
-        return RenderNode(template, context, "$");
+        var rendering = new TemplateRendering();
+        rendering.Card = RenderNode(template, ToHandlebarsData(data), "$", rendering);
+        return rendering;
     }
 
     /// <summary>Checks that every string of <paramref name="template"/> compiles; problems name the JSON path.</summary>
@@ -48,13 +65,50 @@ internal static class CardTemplate
         return problems;
     }
 
-    private static JsonNode RenderNode(JsonNode node, object? data, string path) => node switch
+    private static JsonNode RenderNode(JsonNode node, object? data, string path, TemplateRendering rendering) => node switch
     {
-        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, p.Value is null ? null : (JsonNode?)RenderNode(p.Value, data, $"{path}.{p.Key}")))),
-        JsonArray a => new JsonArray([.. a.Select((item, i) => item is null ? null : RenderNode(item, data, $"{path}[{i}]"))]),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonValue.Create(RenderString(v.GetValue<string>(), data, path)),
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, p.Value is null ? null : (JsonNode?)RenderNode(p.Value, data, $"{path}.{p.Key}", rendering)))),
+        JsonArray a => new JsonArray([.. a.Select((item, i) => item is null ? null : RenderNode(item, data, $"{path}[{i}]", rendering))]),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonValue.Create(RenderValue(v.GetValue<string>(), data, path, rendering)),
         _ => node.DeepClone(),
     };
+
+    private static string RenderValue(string text, object? data, string path, TemplateRendering rendering)
+    {
+        var rendered = RenderString(text, data, path);
+        if (!text.Contains("{{", StringComparison.Ordinal))
+        {
+            return rendered;
+        }
+
+        rendering.Sources[path] = text;
+        if (!rendered.Contains('\uFDD0', StringComparison.Ordinal))
+        {
+            return rendered;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var plain = MissingMarker.Replace(rendered, match =>
+        {
+            names.Add(match.Groups[1].Value);
+            return "";
+        });
+        foreach (var missing in names.SelectMany(name => TemplatePlaceholders.Missing(text, name, data)).DistinctBy(m => m.Placeholder))
+        {
+            rendering.Missing.Add(missing with { TemplatePath = path });
+        }
+
+        return plain;
+    }
+
+    private static readonly Dictionary<string, object?> NoData = [];
+
+    private static IHandlebars CreateEngine()
+    {
+        var configuration = new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = false };
+        configuration.FormatterProviders.Add(new UndefinedFormatter($"\uFDD0{MarkerNonce}:{{0}}\uFDD1"));
+        return Handlebars.Create(configuration);
+    }
 
     private static string RenderString(string text, object? data, string path)
     {
@@ -66,7 +120,8 @@ internal static class CardTemplate
         var compiled = Compile(text, path);
         try
         {
-            return compiled(data);
+            // JSON null data renders like an empty object: {{name}} is empty, not an engine error.
+            return compiled(data ?? NoData);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -150,6 +205,44 @@ internal static class CardTemplate
         _ => null,
     };
 }
+
+/// <summary>A rendered template: the result, each placeholder the data had no value for, and the template strings by JSON path.</summary>
+internal sealed class TemplateRendering
+{
+    /// <summary>The rendered JSON, missing values rendered empty.</summary>
+    public JsonNode Card { get; set; } = null!;
+
+    /// <summary>The placeholders the data had no value for, in template order.</summary>
+    public List<MissingValue> Missing { get; } = [];
+
+    /// <summary>Every template string that has placeholders, by its JSON path (the rendered JSON has the same shape).</summary>
+    public Dictionary<string, string> Sources { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The template string written at <paramref name="path"/> or inside it, when it has placeholders.</summary>
+    public string? SourceAt(string path)
+    {
+        if (Sources.TryGetValue(path, out var text))
+        {
+            return text;
+        }
+
+        foreach (var (key, value) in Sources)
+        {
+            if (key.StartsWith(path, StringComparison.Ordinal) && key.Length > path.Length && key[path.Length] is '.' or '[')
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>
+/// A placeholder with no value: where the template writes it, the expression as written, and the data field it names
+/// (null inside an {{#each}} or {{#with}} block, or for a helper's argument, where it is not a path from the data's root).
+/// </summary>
+internal sealed record MissingValue(string TemplatePath, string Placeholder, string? DataPath);
 
 /// <summary>A template string that could not be rendered.</summary>
 internal sealed class CardTemplateException(string path, string reason) : Exception($"{path}: {reason}")

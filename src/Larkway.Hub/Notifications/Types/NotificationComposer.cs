@@ -35,35 +35,20 @@ internal sealed class NotificationComposer(NotificationTypeStore types, Platform
 
         var problems = new List<NotificationProblem>();
         using var data = JsonDocument.Parse(request.Data);
-        string card;
-        List<NotificationRecipient> typeRecipients;
-        try
-        {
-            var rendered = CardTemplate.Render(JsonNode.Parse(type.Template)!, data.RootElement);
-            foreach (var error in CardValidator.Validate(rendered).Errors)
-            {
-                problems.Add(new("data", $"With this data, the type's card is not valid: {error.Path}: {error.Message}"));
-            }
-
-            card = NotificationRequest.Shared(rendered.ToJsonString());
-            typeRecipients = NotificationTypeDefinition.RenderRecipients(JsonNode.Parse(type.Recipients)!, data.RootElement, problems);
-        }
-        catch (CardTemplateException ex)
-        {
-            cards.Rendered(Platform.Observability.CardTelemetry.Notification, ok: false);
-            return Problem("data", $"The type's template could not be rendered with this data ({ex.Message}).");
-        }
-
-        if (Encoding.UTF8.GetByteCount(card) > NotificationLimits.MaxContentBytes)
+        var rendered = NotificationTypeDefinition.RenderCard(JsonNode.Parse(type.Template)!, data.RootElement, "data", problems);
+        var card = rendered is null ? null : NotificationRequest.Shared(rendered.ToJsonString());
+        if (card is not null && Encoding.UTF8.GetByteCount(card) > NotificationLimits.MaxContentBytes)
         {
             problems.Add(new("data", $"With this data the card is larger than Feishu's {NotificationLimits.MaxContentBytes / 1024} KB."));
         }
 
         // Counted once the card is known good or bad; recipient problems are the caller's, not the card's.
-        cards.Rendered(Platform.Observability.CardTelemetry.Notification, ok: !problems.Exists(p => p.Field == "data"));
+        cards.Rendered(Platform.Observability.CardTelemetry.Notification, ok: problems.Count == 0);
 
+        var typeRecipientsTemplate = JsonNode.Parse(type.Recipients)!.AsArray();
+        var typeRecipients = NotificationTypeDefinition.RenderRecipients(typeRecipientsTemplate, data.RootElement, "data", problems);
         var recipients = request.Recipients.Concat(typeRecipients).Distinct().ToList();
-        if (recipients.Count == 0)
+        if (recipients.Count == 0 && typeRecipientsTemplate.Count == 0)
         {
             problems.Add(new("recipients", $"Nobody to send to: the type '{type.Name}' names no recipients, so send them in 'recipients'."));
         }
@@ -74,7 +59,7 @@ internal sealed class NotificationComposer(NotificationTypeStore types, Platform
 
         return problems.Count > 0
             ? new ComposeResult(null, problems)
-            : new ComposeResult(request with { ContentKind = "card", Content = card, Recipients = recipients }, []);
+            : new ComposeResult(request with { ContentKind = "card", Content = card!, Recipients = recipients }, []);
     }
 
     private static ComposeResult Problem(string field, string message) => new(null, [new(field, message)]);

@@ -32,28 +32,57 @@ internal static class NotificationTypeDefinition
         }
 
         using var data = JsonDocument.Parse(sampleData);
-        try
+        if (RenderCard(templateNode, data.RootElement, "sample_data", problems) is not null)
         {
-            var card = CardTemplate.Render(templateNode, data.RootElement);
-            foreach (var error in CardValidator.Validate(card).Errors)
-            {
-                problems.Add(new("template" + (error.Path.StartsWith('$') ? error.Path[1..] : "." + error.Path), $"{error.Message} (rendered with sample_data)"));
-            }
-
-            RenderRecipients(recipientsNode, data.RootElement, problems);
-        }
-        catch (CardTemplateException ex)
-        {
-            problems.Add(new("template", ex.Message));
+            RenderRecipients(recipientsNode, data.RootElement, "sample_data", problems);
         }
 
         return problems;
     }
 
-    /// <summary>Renders a type's recipients with the data; problems for recipients that are not one known kind with a value.</summary>
-    public static List<NotificationRecipient> RenderRecipients(JsonNode recipients, JsonElement data, List<NotificationProblem> problems)
+    /// <summary>
+    /// Renders a type's card with <paramref name="data"/> the way it will be sent, adding a problem for each placeholder
+    /// the data has no value for and each way the rendered card is not valid — named by the data field that made it so
+    /// (under <paramref name="dataField"/>), or by the template's path when the template alone is at fault. Null when
+    /// the template cannot be rendered at all.
+    /// </summary>
+    public static JsonNode? RenderCard(JsonNode template, JsonElement data, string dataField, List<NotificationProblem> problems)
     {
-        var rendered = CardTemplate.Render(recipients, data).AsArray();
+        TemplateRendering rendering;
+        try
+        {
+            rendering = CardTemplate.RenderStrict(template, data);
+        }
+        catch (CardTemplateException ex)
+        {
+            problems.Add(new(dataField, $"The type's template cannot be rendered with this data: {ex.Message}"));
+            return null;
+        }
+
+        AddMissing(rendering, dataField, problems);
+        foreach (var error in CardValidator.Validate(rendering.Card).Errors)
+        {
+            var path = error.Path.StartsWith('$') ? error.Path : "$." + error.Path;
+            if (rendering.Missing.Exists(m => m.TemplatePath == path || IsInside(m.TemplatePath, path)))
+            {
+                continue; // already reported as the missing value that emptied it
+            }
+
+            problems.Add(rendering.SourceAt(path) is { } source
+                ? new(TemplatePlaceholders.FirstField(source) is { } field ? $"{dataField}.{field}" : dataField,
+                    $"With this data the card is not valid at {path}, where the template writes \"{source}\": {error.Message}")
+                : new("template" + path[1..], $"{error.Message} (in the type's template itself, whatever the data)"));
+        }
+
+        return rendering.Card;
+    }
+
+    /// <summary>Renders a type's recipients with the data; problems for recipients that are not one known kind with a value.</summary>
+    public static List<NotificationRecipient> RenderRecipients(JsonNode recipients, JsonElement data, string dataField, List<NotificationProblem> problems)
+    {
+        var rendering = CardTemplate.RenderStrict(recipients, data);
+        AddMissing(rendering, dataField, problems);
+        var rendered = rendering.Card.AsArray();
         var list = new List<NotificationRecipient>();
         for (var i = 0; i < rendered.Count; i++)
         {
@@ -65,7 +94,15 @@ internal static class NotificationTypeDefinition
                 var text = value.GetValue<string>().Trim();
                 if (text.Length == 0)
                 {
-                    problems.Add(new($"recipients[{i}].{kind}", "Rendered empty: the data lacks the value this recipient names."));
+                    // A missing value is reported above; this one is there and empty.
+                    if (!rendering.Missing.Exists(m => m.TemplatePath.StartsWith($"$[{i}]", StringComparison.Ordinal)))
+                    {
+                        var source = rendering.Sources.GetValueOrDefault($"$[{i}].{kind}");
+                        problems.Add(source is not null && TemplatePlaceholders.FirstField(source) is { } field
+                            ? new($"{dataField}.{field}", $"Empty, and the type sends to it (recipients[{i}].{kind}): send the recipient's {kind}.")
+                            : new($"recipients[{i}].{kind}", "Rendered empty with this data: the type's recipient names no value."));
+                    }
+
                     continue;
                 }
 
@@ -77,6 +114,19 @@ internal static class NotificationTypeDefinition
         }
 
         return list;
+    }
+
+    private static bool IsInside(string path, string container) =>
+        path.StartsWith(container, StringComparison.Ordinal) && path.Length > container.Length && path[container.Length] is '.' or '[';
+
+    private static void AddMissing(TemplateRendering rendering, string dataField, List<NotificationProblem> problems)
+    {
+        foreach (var missing in rendering.Missing)
+        {
+            problems.Add(missing.DataPath is { } field
+                ? new($"{dataField}.{field}", $"Required: the template writes {{{{{missing.Placeholder}}}}} at {missing.TemplatePath}. Send a value (null or \"\" when it is meant to be empty).")
+                : new(dataField, $"Missing a value for {{{{{missing.Placeholder}}}}}, which the template writes at {missing.TemplatePath} inside a block: every item or object the block goes through needs it."));
+        }
     }
 
     private static JsonNode? ParseJson(string text, string field, JsonValueKind kind, List<NotificationProblem> problems)
@@ -91,7 +141,7 @@ internal static class NotificationTypeDefinition
         }
         catch (JsonException ex)
         {
-            problems.Add(new(field, $"Not valid JSON ({ex.Message})."));
+            problems.Add(new(field, $"Not valid JSON: {Platform.Http.JsonErrorText.Describe(ex)}."));
             return null;
         }
 

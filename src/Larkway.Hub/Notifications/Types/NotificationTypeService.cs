@@ -76,17 +76,9 @@ internal sealed class NotificationTypeService(NotificationTypeStore store)
         ArgumentNullException.ThrowIfNull(type);
         using var document = JsonDocument.Parse(data);
         var problems = new List<NotificationProblem>();
-        try
-        {
-            var card = CardTemplate.Render(JsonNode.Parse(type.Template)!, document.RootElement);
-            var recipients = NotificationTypeDefinition.RenderRecipients(JsonNode.Parse(type.Recipients)!, document.RootElement, problems);
-            var errors = CardValidator.Validate(card).Errors.Select(e => $"{e.Path}: {e.Message}").Concat(problems.Select(p => $"{p.Field}: {p.Message}")).ToArray();
-            return new NotificationPreviewResult(card, recipients, errors, Problem: null);
-        }
-        catch (CardTemplateException ex)
-        {
-            return new NotificationPreviewResult(null, [], [], new("data", ex.Message));
-        }
+        var card = NotificationTypeDefinition.RenderCard(JsonNode.Parse(type.Template)!, document.RootElement, "data", problems);
+        var recipients = card is null ? [] : NotificationTypeDefinition.RenderRecipients(JsonNode.Parse(type.Recipients)!, document.RootElement, "data", problems);
+        return new NotificationPreviewResult(card, recipients, problems);
     }
 
     private static string? Text(JsonObject body, string field, List<NotificationProblem> problems)
@@ -141,5 +133,5 @@ internal enum NotificationTypePutOutcome
 /// <summary>The outcome of <see cref="NotificationTypeService.PutAsync"/>: the type as stored, or its problems.</summary>
 internal sealed record NotificationTypePutResult(NotificationTypePutOutcome Outcome, NotificationTypeRow? Type, IReadOnlyList<NotificationProblem> Problems);
 
-/// <summary>A rendered card, who it would go to and what is wrong with it; or <see cref="Problem"/> when it could not be rendered.</summary>
-internal sealed record NotificationPreviewResult(JsonNode? Card, IReadOnlyList<NotificationRecipient> Recipients, string[] Errors, NotificationProblem? Problem);
+/// <summary>A rendered card (null when it cannot be rendered at all), who it would go to, and what a submit with this data would be refused for.</summary>
+internal sealed record NotificationPreviewResult(JsonNode? Card, IReadOnlyList<NotificationRecipient> Recipients, IReadOnlyList<NotificationProblem> Problems);

@@ -112,18 +112,27 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
                 return Invalid([new("body", invalid)]);
             }
 
-            if (posted.TryGetProperty("data", out var given) && given.ValueKind == JsonValueKind.Object)
+            if (posted.TryGetProperty("data", out var given))
             {
+                if (given.ValueKind != JsonValueKind.Object)
+                {
+                    return Invalid([new("data", "Must be a JSON object: the values for the type's template (leave 'data' out to preview with the type's sample data).")]);
+                }
+
                 data = given.GetRawText();
             }
         }
 
+        // The same checks as a submit: a preview that shows problems would be refused as a notification.
         var preview = NotificationTypeService.Preview(type, data);
-        return preview is { Card: { } card, Problem: null }
-            ? TypedResults.Json(
-                new NotificationPreviewDto(JsonSerializer.SerializeToElement(card), [.. preview.Recipients.Select(r => new NotificationPreviewRecipientDto(r.Type, r.Value))], preview.Errors),
-                NotificationTypesJsonContext.Default.NotificationPreviewDto)
-            : Invalid([preview.Problem!]);
+        if (preview.Problems.Count > 0)
+        {
+            return Invalid(preview.Problems, preview.Card is { } shown ? new() { ["card"] = shown } : null);
+        }
+
+        return TypedResults.Json(
+            new NotificationPreviewDto(JsonSerializer.SerializeToElement(preview.Card), [.. preview.Recipients.Select(r => new NotificationPreviewRecipientDto(r.Type, r.Value))], []),
+            NotificationTypesJsonContext.Default.NotificationPreviewDto);
     }
 
     private static NotificationTypeDto ToDto(NotificationTypeRow type) => new(

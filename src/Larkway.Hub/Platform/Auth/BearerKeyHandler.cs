@@ -54,7 +54,9 @@ internal sealed class BearerKeyHandler(
                 identity = Identity(key.Id, HubAuth.ApiKeyRole, (HubAuth.TypesClaim, key.Types));
             }
         }
-        else if (await adminKey.VerifyAsync(token, Context.RequestAborted).ConfigureAwait(false))
+
+        // An admin key chosen with the API keys' prefix (LARKWAY_ADMIN_KEY=lk_…) is still the admin key.
+        if (identity is null && await adminKey.VerifyAsync(token, Context.RequestAborted).ConfigureAwait(false))
         {
             identity = Identity(HubAuth.AdminCallerId, HubAuth.AdminRole);
         }

@@ -119,7 +119,7 @@ internal sealed partial class HubAdminKey(
     [LoggerMessage(EventId = LogEvents.HubAdminKeyConfiguredKey, Level = LogLevel.Information, Message = "Admin API key taken from configuration.")]
     private static partial void LogConfiguredKey(ILogger logger);
 
-    [LoggerMessage(EventId = LogEvents.HubAdminKeyGeneratedKey, Level = LogLevel.Warning, Message = "Admin API key generated and shown once ({ShownAt}); only its hash is stored.")]
+    [LoggerMessage(EventId = LogEvents.HubAdminKeyGeneratedKey, Level = LogLevel.Information, Message = "Admin API key generated and shown once ({ShownAt}); only its hash is stored.")]
     private static partial void LogGeneratedKey(ILogger logger, string shownAt);
 }
 

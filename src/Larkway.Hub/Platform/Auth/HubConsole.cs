@@ -86,6 +86,31 @@ internal sealed class HubConsole
         return shownAt;
     }
 
+    /// <summary>
+    /// Shows lines that carry secrets (e.g. <c>export</c> lines to paste) under <paramref name="label"/>: printed on a terminal,
+    /// else appended to <see cref="SecretsFile"/> with one line naming it in their place.
+    /// </summary>
+    public async Task ShowSecretLinesAsync(string label, IReadOnlyList<string> lines, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(label);
+        ArgumentNullException.ThrowIfNull(lines);
+        if (_toTerminal)
+        {
+            await Out.WriteLineAsync(label + ":").ConfigureAwait(false);
+            foreach (var line in lines)
+            {
+                await Out.WriteLineAsync(line).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await AppendToFileAsync(label, Environment.NewLine + string.Join(Environment.NewLine, lines), cancellationToken).ConfigureAwait(false);
+            await Out.WriteLineAsync($"{label}: written to {SecretsFile} (readable by this user only), not printed, since standard output is not a terminal and may be collected as a log.").ConfigureAwait(false);
+        }
+
+        await Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task AppendToFileAsync(string label, string secret, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(SecretsFile)!);

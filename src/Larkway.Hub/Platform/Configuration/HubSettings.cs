@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 
 namespace Larkway.Hub.Platform.Configuration;
@@ -48,6 +49,13 @@ public sealed record HubSettings
     /// </summary>
     public Uri? PublicUrl { get; init; }
 
+    /// <summary>
+    /// The reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> the Hub believes
+    /// (<c>LARKWAY_TRUSTED_PROXIES</c>: IP addresses and CIDR networks, comma- or space-separated). Empty (the default): the
+    /// headers are ignored, and the client is the connection's peer.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+
     /// <summary>The origin for URLs handed out (no trailing slash): <see cref="PublicUrl"/>, else the request's.</summary>
     public string OriginFor(Microsoft.AspNetCore.Http.HttpRequest request) =>
         PublicUrl is { } url
@@ -71,6 +79,7 @@ public sealed record HubSettings
         var portText = Read("LARKWAY_EMULATOR_PORT", "Larkway:Emulator:Port");
         var publicUrlText = Read("LARKWAY_PUBLIC_URL", "Larkway:PublicUrl");
         var legacyText = Read("FEISHU_LEGACY_CARD_CALLBACKS", "Larkway:Events:LegacyCardCallbacks");
+        var trustedProxies = ParseTrustedProxies(Read("LARKWAY_TRUSTED_PROXIES", "Larkway:TrustedProxies"));
 
         if ((appId is null) != (appSecret is null))
         {
@@ -111,7 +120,7 @@ public sealed record HubSettings
                 throw new HubConfigurationException($"FEISHU_EVENT_MODE is '{modeText}' but no FEISHU_APP_ID / FEISHU_APP_SECRET are set. Set the app's credentials, or unset FEISHU_EVENT_MODE for sandbox mode.");
             }
 
-            return new HubSettings { Mode = HubMode.Sandbox, EmulatorPort = emulatorPort, PublicUrl = publicUrl, LegacyCardCallbacks = legacyCardCallbacks };
+            return new HubSettings { Mode = HubMode.Sandbox, EmulatorPort = emulatorPort, PublicUrl = publicUrl, LegacyCardCallbacks = legacyCardCallbacks, TrustedProxies = trustedProxies };
         }
 
         var mode = (modeText ?? "webhook").ToLowerInvariant() switch
@@ -137,7 +146,36 @@ public sealed record HubSettings
             EmulatorPort = emulatorPort,
             PublicUrl = publicUrl,
             LegacyCardCallbacks = legacyCardCallbacks,
+            TrustedProxies = trustedProxies,
         };
+    }
+
+    private static IPNetwork[] ParseTrustedProxies(string? text)
+    {
+        if (text is null)
+        {
+            return [];
+        }
+
+        var networks = new List<IPNetwork>();
+        foreach (var entry in text.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!entry.Contains('/', StringComparison.Ordinal) && (entry.Contains('.', StringComparison.Ordinal) || entry.Contains(':', StringComparison.Ordinal))
+                && IPAddress.TryParse(entry, out var address))
+            {
+                networks.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else if (IPNetwork.TryParse(entry, out var network))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                throw new HubConfigurationException($"LARKWAY_TRUSTED_PROXIES: '{entry}' is not an IP address or a CIDR network. List the reverse proxies in front of the Hub, e.g. '127.0.0.1' or '10.0.0.0/24, 10.0.1.5'.");
+            }
+        }
+
+        return [.. networks];
     }
 }
 

@@ -134,7 +134,7 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            problem = $"The body is not valid JSON ({ex.Message}). Send a JSON object with {expected}.";
+            problem = $"The body is not valid JSON: {JsonErrorText.Describe(ex)}. Send a JSON object with {expected}.";
             return false;
         }
 

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.Platform.Queue;
 
 /// <summary>
-/// The one worker host of every queue. It keeps up to <see cref="IQueueOptions.Concurrency"/> items in hand, claiming
+/// The one worker host of every queue. It runs up to <see cref="IQueueOptions.Concurrency"/> handlers at once, claiming
 /// more under a lease as soon as one finishes (a slow item holds one slot, never the loop), renews its leases while
-/// handlers run, records each outcome through the queue, gives items back when the Hub stops, and when nothing is due
-/// waits for the queue's signal, the poll interval, a finished item, or the time a deferred item comes due.
+/// items are in hand, records each outcome through the queue, gives items back when the Hub stops, and when nothing is
+/// due waits for the queue's signal, the poll interval, a finished item, or the time a deferred item comes due.
+/// A slot is freed when its handler returns, not when the outcome is written: the write joins the queue's next
+/// transaction (which may wait behind other writers), and holding the slot for it left handlers idle under a backlog.
 /// </summary>
 /// <typeparam name="TRow">The queue's row type.</typeparam>
 internal sealed partial class QueueWorker<TRow> : BackgroundService
@@ -24,6 +26,7 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
     private readonly ILogger _logger;
     private readonly PriorityQueue<DateTimeOffset, DateTimeOffset> _wakeAt = new();
     private readonly Lock _wakeLock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _recording = new();
     private int _inHand;
 
     public QueueWorker(
@@ -126,6 +129,7 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
 
         // Items in hand give themselves back (or record their outcome) as they stop.
         await Task.WhenAll(running).ConfigureAwait(false);
+        await Task.WhenAll(_recording.Keys).ConfigureAwait(false);
         await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         LogStopped(_logger, _queue.Name, Owner);
     }
@@ -209,13 +213,26 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
         }
     }
 
+    /// <summary>Runs the handler (the slot's part), then leaves the outcome to be recorded apart from the slot.</summary>
     private async Task HandleOneAsync(TRow item, CancellationToken stoppingToken)
     {
         Interlocked.Increment(ref _inHand);
         var started = _time.GetTimestamp();
+        var outcome = await AttemptAsync(item, stoppingToken).ConfigureAwait(false);
+        var recording = RecordAsync(item, outcome, started);
+        if (!recording.IsCompleted)
+        {
+            _recording.TryAdd(recording, 0);
+            _ = recording.ContinueWith(static (t, state) => ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _),
+                _recording, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Records an outcome; the item stays in hand (its lease renewed) until the write is done. Never throws.</summary>
+    private async Task RecordAsync(TRow item, WorkOutcome<TRow> outcome, long started)
+    {
         try
         {
-            var outcome = await AttemptAsync(item, stoppingToken).ConfigureAwait(false);
             var recorded = await _queue.RecordAsync(item.Id, Owner, outcome, CancellationToken.None).ConfigureAwait(false);
             _metrics.Attempted(_queue.Name, recorded ? outcome.Kind : null, _time.GetElapsedTime(started));
             if (!recorded)

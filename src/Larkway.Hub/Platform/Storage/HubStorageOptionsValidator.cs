@@ -34,6 +34,18 @@ internal sealed class HubStorageOptionsValidator : IValidateOptions<HubStorageOp
             }
         }
 
+        else
+        {
+            try
+            {
+                _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                return ValidateOptionsResult.Fail($"Larkway:Storage:ConnectionString is not a valid SQLite connection string: {ex.Message} Use e.g. 'Data Source=./data/larkway.db'.");
+            }
+        }
+
         return options.BusyTimeout > TimeSpan.Zero
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail("Larkway:Storage:BusyTimeout must be positive.");

@@ -33,6 +33,9 @@ internal interface IHubStorageProvider
 
     /// <summary>True when the exception (or an inner one) is a primary-key or unique-index violation.</summary>
     bool IsUniqueViolation(Exception exception);
+
+    /// <summary>True when the exception (or an inner one) says the database is busy for now (locked, a deadlock, no free connection): the same request later can succeed.</summary>
+    bool IsBusy(Exception exception);
 }
 
 /// <summary>
@@ -46,6 +49,11 @@ internal sealed class HubDbContextFactory(IHubStorageProvider provider, IService
     {
         var builder = provider.CreateOptionsBuilder().UseApplicationServiceProvider(services);
         provider.Configure(builder);
+
+        // A connection that cannot be opened surfaces as the caller's exception, which the Hub reports with what it was
+        // doing (the start names the database and the setting; the queues log and retry); EF Core's own error line
+        // for it, without that context, would be a second report.
+        builder.ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.ConnectionError, Microsoft.Extensions.Logging.LogLevel.Information)));
         return builder.Options;
     });
 

@@ -22,6 +22,16 @@ internal sealed class PostgresHubStorageProvider : IHubStorageProvider, IAsyncDi
         _dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(_connectionString));
     }
 
+    /// <summary>Where the database is, for messages: <c>host:port/database</c>, without the user or password.</summary>
+    public string Target
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(_connectionString);
+            return $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        }
+    }
+
     public DbContextOptionsBuilder CreateOptionsBuilder() => new DbContextOptionsBuilder<PostgresHubDbContext>();
 
     public HubDbContext CreateDbContext(DbContextOptions options) => new PostgresHubDbContext((DbContextOptions<PostgresHubDbContext>)options);
@@ -70,6 +80,21 @@ internal sealed class PostgresHubStorageProvider : IHubStorageProvider, IAsyncDi
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool IsBusy(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            // Serialization failures, deadlocks, too many connections, a pool with no free connection in time.
+            if (e is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.TooManyConnections }
+                || e is NpgsqlException { IsTransient: true, InnerException: TimeoutException or null })
             {
                 return true;
             }

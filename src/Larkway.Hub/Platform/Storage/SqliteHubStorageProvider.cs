@@ -83,6 +83,20 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
         return false;
     }
 
+    public bool IsBusy(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            // SQLITE_BUSY and SQLITE_LOCKED: another writer held the file past the busy timeout.
+            if (e is SqliteException { SqliteErrorCode: 5 or 6 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void EnsureDirectory(string dataSource)
     {
         if (string.IsNullOrEmpty(dataSource)

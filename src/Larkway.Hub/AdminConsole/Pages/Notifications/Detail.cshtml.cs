@@ -21,7 +21,8 @@ internal sealed class NotificationDetailModel(NotificationStore store, IAuditLog
             return NotFound();
         }
 
-        Notification = NotificationWire.ToDto(found.Notification, found.Deliveries);
+        var clicks = await store.ListActionsAsync(Id, HttpContext.RequestAborted).ConfigureAwait(false);
+        Notification = NotificationWire.ToDto(found.Notification, found.Deliveries, clicks);
         Caller = found.Notification.Caller;
         return Page();
     }

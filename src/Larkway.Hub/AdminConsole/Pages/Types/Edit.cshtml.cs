@@ -105,7 +105,7 @@ internal sealed class TypesEditModel(NotificationTypeStore store, IAuditLog audi
         }
         catch (JsonException ex)
         {
-            return Problem("Template is not valid JSON: " + ex.Message);
+            return Problem("Template is not valid JSON: " + Platform.Http.JsonErrorText.Describe(ex) + ".");
         }
 
         try
@@ -114,7 +114,7 @@ internal sealed class TypesEditModel(NotificationTypeStore store, IAuditLog audi
         }
         catch (JsonException ex)
         {
-            return Problem("Sample data is not valid JSON: " + ex.Message);
+            return Problem("Sample data is not valid JSON: " + Platform.Http.JsonErrorText.Describe(ex) + ".");
         }
 
         using (data)
@@ -124,24 +124,20 @@ internal sealed class TypesEditModel(NotificationTypeStore store, IAuditLog audi
                 return Problem("The template and the sample data must both be JSON objects.");
             }
 
-            JsonNode card;
-            try
+            // The API's checks: what a notification with this data would be refused for.
+            var problems = new List<NotificationProblem>();
+            if (NotificationTypeDefinition.RenderCard(templateNode, data.RootElement, "sample_data", problems) is not { } card)
             {
-                card = CardTemplate.Render(templateNode, data.RootElement);
-            }
-            catch (CardTemplateException ex)
-            {
-                return Problem(ex.Message);
+                return Problem(problems[0].Message);
             }
 
             var html = new StringBuilder(CardPreviewHtml.Render(card));
-            var errors = CardValidator.Validate(card).Errors;
-            if (errors.Count > 0)
+            if (problems.Count > 0)
             {
                 html.Append("<ul class=\"preview-errors\">");
-                foreach (var error in errors)
+                foreach (var problem in problems)
                 {
-                    html.Append("<li>").Append(WebUtility.HtmlEncode($"{error.Path}: {error.Message}")).Append("</li>");
+                    html.Append("<li>").Append(WebUtility.HtmlEncode($"{problem.Field}: {problem.Message}")).Append("</li>");
                 }
 
                 html.Append("</ul>");
@@ -153,7 +149,8 @@ internal sealed class TypesEditModel(NotificationTypeStore store, IAuditLog audi
 
     private static string Problem(string message) => "<p class=\"preview-errors\">" + WebUtility.HtmlEncode(message) + "</p>";
 
-    private static string Pretty(string json) => JsonNode.Parse(json)?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? json;
+    // Non-ASCII stays text (¥, 审批), not \u00A5 escapes: Razor HTML-encodes the textareas.
+    private static string Pretty(string json) => ConsoleJson.Pretty(json);
 
     private static string Compact(string json) => JsonNode.Parse(json)?.ToJsonString() ?? json;
 }

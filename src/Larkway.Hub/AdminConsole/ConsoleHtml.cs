@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Html;
+
+namespace Larkway.Hub.AdminConsole;
+
+/// <summary>Small pieces of markup the console's pages share. Text is always HTML-encoded.</summary>
+internal static class ConsoleHtml
+{
+    /// <summary>
+    /// A dotted name (a notification type, an event type) as code that may wrap only after its dots
+    /// (<c>purchase_order.<wbr>created</c>), never inside a word: see <c>code.name</c> in console.css.
+    /// </summary>
+    public static IHtmlContent Name(string? name)
+    {
+        var html = new HtmlContentBuilder().AppendHtml("<code class=\"name\">");
+        var parts = (name ?? "").Split('.');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            html.Append(parts[i]);
+            if (i < parts.Length - 1)
+            {
+                html.AppendHtml(".<wbr>");
+            }
+        }
+
+        return html.AppendHtml("</code>");
+    }
+
+    /// <summary>
+    /// An id (<c>ou_…</c>, <c>ntf_…</c>, a message id) as code that may break anywhere but keeps a column wide enough to
+    /// read (<c>code.id</c> in console.css); nothing for none, so an empty cell shows no empty box.
+    /// </summary>
+    public static IHtmlContent Id(string? id) =>
+        string.IsNullOrEmpty(id) ? HtmlString.Empty : new HtmlContentBuilder().AppendHtml("<code class=\"id\">").Append(id).AppendHtml("</code>");
+
+    /// <summary>A stored comma-separated list of names (a key's allowed types, a subscription's event types), each as <see cref="Name"/>.</summary>
+    public static IHtmlContent Names(string? commaSeparated)
+    {
+        var html = new HtmlContentBuilder();
+        foreach (var name in (commaSeparated ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (html.Count > 0)
+            {
+                html.Append(", ");
+            }
+
+            html.AppendHtml(Name(name));
+        }
+
+        return html;
+    }
+
+    /// <summary>How long something took, roughly: <c>0.4 s</c>, <c>12 s</c>, <c>3 min</c>, <c>5 h</c>, <c>2 d</c>.</summary>
+    public static string Duration(TimeSpan span) => span switch
+    {
+        { TotalSeconds: < 10 } => Math.Max(0, span.TotalSeconds).ToString("0.#", CultureInfo.InvariantCulture) + " s",
+        { TotalMinutes: < 1 } => ((int)span.TotalSeconds).ToString(CultureInfo.InvariantCulture) + " s",
+        { TotalHours: < 1 } => ((int)span.TotalMinutes).ToString(CultureInfo.InvariantCulture) + " min",
+        { TotalDays: < 2 } => ((int)span.TotalHours).ToString(CultureInfo.InvariantCulture) + " h",
+        _ => ((int)span.TotalDays).ToString(CultureInfo.InvariantCulture) + " d",
+    };
+
+    /// <summary>A time as the console shows them (UTC, <c>2026-11-22 03:40:12Z</c>); empty for none.</summary>
+    public static string Time(DateTimeOffset? at) => at?.ToString("u", CultureInfo.InvariantCulture) ?? "";
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Hub.Approvals;
+using Larkway.Hub.Approvals.Cards;
+using Larkway.Hub.Webhooks;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Larkway.Hub.AdminConsole.Pages;
+
+/// <summary>One approval as the Hub knows it: the request, the Feishu instance, its tasks, its history and its callbacks.</summary>
+internal sealed class ApprovalDetailModel(ApprovalStore store, ConsoleQueries queries) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string Id { get; set; } = "";
+
+    public ApprovalRow Approval { get; private set; } = null!;
+
+    /// <summary>The form as sent, one row per widget: its id and its value on one line.</summary>
+    public IReadOnlyList<(string Widget, string Value)> Form { get; private set; } = [];
+
+    public IReadOnlyList<ApprovalTaskSnapshot> Tasks { get; private set; } = [];
+
+    /// <summary>The card each task's approver got, by task id.</summary>
+    public IReadOnlyDictionary<string, ApprovalCardRow> Cards { get; private set; } = new Dictionary<string, ApprovalCardRow>(StringComparer.Ordinal);
+
+    public IReadOnlyList<ApprovalTransitionRow> History { get; private set; } = [];
+
+    public IReadOnlyList<WebhookDeliveryDto> Callbacks { get; private set; } = [];
+
+    /// <summary>Create attempts and the next one, while Feishu has not created the instance.</summary>
+    public ApprovalSubmission? Submission { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var cancellationToken = HttpContext.RequestAborted;
+        if (await store.GetAsync(Id, cancellationToken).ConfigureAwait(false) is not { } found)
+        {
+            return NotFound();
+        }
+
+        (Approval, History) = found;
+        Form = FormRows(Approval.Form);
+        Tasks = JsonSerializer.Deserialize(Approval.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray) ?? [];
+        Cards = await queries.ApprovalCardsAsync(Id, cancellationToken).ConfigureAwait(false);
+        Callbacks = [.. (await queries.ApprovalCallbacksAsync(Id, Approval.Sequence, cancellationToken).ConfigureAwait(false)).Select(WebhookWire.ToDto)];
+        Submission = (await store.SubmissionsAsync([Id], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(Id);
+        return Page();
+    }
+
+    private static List<(string, string)> FormRows(string form)
+    {
+        try
+        {
+            return JsonNode.Parse(form) is JsonObject values ? [.. values.Select(v => (v.Key, ConsoleJson.Value(v.Value)))] : [("", form)];
+        }
+        catch (JsonException)
+        {
+            return [("", form)];
+        }
+    }
+}
