@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
+using Larkway.Hub.Inbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Larkway.Integration.Tests.Hub;
 
@@ -33,38 +36,43 @@ public sealed class HubLongConnectionReplicaTests
             ["Larkway:Leases:RetryInterval"] = "00:00:00.100",
         };
         var first = await HubSandbox.StartAgainstAsync(emulator, "long-connection", settings, data);
-        var firstStopped = false;
-        await using var second = await HubSandbox.StartAgainstAsync(emulator, "long-connection", settings, data);
+        var second = await HubSandbox.StartAgainstAsync(emulator, "long-connection", settings, data);
+        HubSandbox[] running = [first, second];
         try
         {
             await WaitForConnectionsAsync(control, appId, c => c.Count == 1, "one long connection");
+
+            // Either may have won the lease (the second can start its duty first on a loaded machine): find the holder.
+            var holder = running.Single(h => LongConnectionOf(h).IsHolding);
+            var standby = running.Single(h => h != holder);
 
             // The standby keeps trying meanwhile; events go over the one connection, each handled once.
             var before = new List<string>();
             for (var i = 1; i <= 5; i++)
             {
-                before.Add(await first.SayToBotAsync($"/echo before {i}"));
+                before.Add(await holder.SayToBotAsync($"/echo before {i}"));
             }
 
-            await HubSandbox.WaitUntilAsync(() => first.BotTextsInChatOf(before[0]).Count >= 5, "the bot's replies");
+            await HubSandbox.WaitUntilAsync(() => holder.BotTextsInChatOf(before[0]).Count >= 5, "the bot's replies");
             var connections = await ConnectionsAsync(control, appId);
             Assert.Single(connections);
             var holderDevice = connections[0];
 
-            firstStopped = true;
-            await first.DisposeAsync();
+            running = [standby];
+            await holder.DisposeAsync();
 
             // The other replica connects (a new device), and events still arrive exactly once.
             await WaitForConnectionsAsync(control, appId, c => c is [var d] && d != holderDevice, "the standby's connection");
+            Assert.True(LongConnectionOf(standby).IsHolding);
             var after = new List<string>();
             for (var i = 1; i <= 5; i++)
             {
-                after.Add(await second.SayToBotAsync($"/echo after {i}"));
+                after.Add(await standby.SayToBotAsync($"/echo after {i}"));
             }
 
-            await HubSandbox.WaitUntilAsync(() => second.BotTextsInChatOf(after[0]).Count >= 10, "the bot's replies after the handover");
-            await AdminApi.WaitAllDoneAsync(second.Host.BaseUrl, HubSandbox.AdminKey, 10);
-            var texts = second.BotTextsInChatOf(after[0]);
+            await HubSandbox.WaitUntilAsync(() => standby.BotTextsInChatOf(after[0]).Count >= 10, "the bot's replies after the handover");
+            await AdminApi.WaitAllDoneAsync(standby.Host.BaseUrl, HubSandbox.AdminKey, 10);
+            var texts = standby.BotTextsInChatOf(after[0]);
             Assert.Equal(10, texts.Count);
             foreach (var expected in Enumerable.Range(1, 5).SelectMany(i => new[] { $"before {i}", $"after {i}" }))
             {
@@ -75,20 +83,25 @@ public sealed class HubLongConnectionReplicaTests
         }
         finally
         {
-            if (!firstStopped)
+            foreach (var hub in running)
             {
-                await first.DisposeAsync();
+                await hub.DisposeAsync();
             }
         }
     }
+
+    private static LongConnectionService LongConnectionOf(HubSandbox hub) =>
+        hub.Host.Services.GetServices<IHostedService>().OfType<LongConnectionService>().Single();
 
     /// <summary>Polls the Emulator until the app's connections satisfy <paramref name="condition"/> (a hang guard, not a timing assertion).</summary>
     private static async Task WaitForConnectionsAsync(HttpClient control, string appId, Func<IReadOnlyList<string>, bool> condition, string what)
     {
         // A generous bound: on a loaded machine a takeover may wait out the dead holder's lease (9 s) plus a reconnect.
+        IReadOnlyList<string> seen = [];
         for (var i = 0; i < 3000; i++)
         {
-            if (condition(await ConnectionsAsync(control, appId)))
+            seen = await ConnectionsAsync(control, appId);
+            if (condition(seen))
             {
                 return;
             }
@@ -96,7 +109,7 @@ public sealed class HubLongConnectionReplicaTests
             await Task.Delay(20);
         }
 
-        throw new TimeoutException($"Gave up waiting for: {what}");
+        throw new TimeoutException($"Gave up waiting for: {what} (the Emulator lists [{string.Join(", ", seen)}])");
     }
 
     private static async Task<IReadOnlyList<string>> ConnectionsAsync(HttpClient control, string appId)
