@@ -50,6 +50,7 @@ internal sealed partial class ApprovalBridge(
             await definitions.EnsureSubscribedAsync(approval.App, approval.ApprovalCode, cancellationToken).ConfigureAwait(false);
             using var form = System.Text.Json.JsonDocument.Parse(approval.Form);
             var client = await apps.GetClientAsync(approval.App ?? "", cancellationToken).ConfigureAwait(false);
+            var (approverOpenIds, approverUserIds) = ApprovalApprovers.ForCreate(ApprovalApprovers.Deserialize(approval.Approvers));
             instanceCode = await client.Approval.Instances.CreateAsync(new ApprovalInstanceCreate
             {
                 ApprovalCode = approval.ApprovalCode,
@@ -57,6 +58,8 @@ internal sealed partial class ApprovalBridge(
                 UserId = approval.ApplicantOpenId is null ? approval.Applicant : null,
                 DepartmentId = approval.DepartmentId,
                 Form = ApprovalForm.FromJson(form.RootElement, definition),
+                NodeApprovers = approverOpenIds,
+                NodeApproverUserIds = approverUserIds,
                 Uuid = approval.Uuid,
                 Title = approval.Title,
             }, cancellationToken).ConfigureAwait(false);

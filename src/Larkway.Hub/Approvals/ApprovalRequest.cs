@@ -21,6 +21,9 @@ public sealed record ApprovalRequest(
     string Form,
     string RequestHash)
 {
+    /// <summary>The approvers the submitter picks for self-select nodes: node (custom node id or node id) → people.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Approvers { get; init; }
+
     /// <summary>The applicant's department, when they are in several.</summary>
     public string? DepartmentId { get; init; }
 
@@ -40,7 +43,7 @@ public sealed record ApprovalRequest(
     public static readonly IReadOnlyList<string> ApplicantTypes = ["email", "open_id", "user_id"];
 
     private static readonly HashSet<string> Fields =
-        new(["approval_code", "applicant", "department_id", "form", "title", "app", "reference", "idempotency_key"], StringComparer.Ordinal);
+        new(["approval_code", "applicant", "approvers", "department_id", "form", "title", "app", "reference", "idempotency_key"], StringComparer.Ordinal);
 
     /// <summary>
     /// Parses and checks a body; every problem is reported with its field and what to do, so a caller fixes them all
@@ -63,6 +66,7 @@ public sealed record ApprovalRequest(
         var key = ParseIdempotencyKey(root, idempotencyHeader, problems);
         var code = String(root, "approval_code", ApprovalLimits.MaxCodeLength, required: true, problems);
         var (applicantType, applicant) = ParseApplicant(root, problems);
+        var approvers = ApprovalApprovers.Parse(root, problems);
         var department = String(root, "department_id", ApprovalLimits.MaxIdLength, required: false, problems);
         var title = String(root, "title", ApprovalLimits.MaxTitleLength, required: false, problems);
         var reference = String(root, "reference", ApprovalLimits.MaxReferenceLength, required: false, problems);
@@ -97,6 +101,7 @@ public sealed record ApprovalRequest(
 
         return new ApprovalRequest(key!, code!, applicantType!, applicant!, form!, NotificationRequest.Hash(root))
         {
+            Approvers = approvers,
             DepartmentId = department,
             Title = title,
             App = app,
@@ -138,32 +143,8 @@ public sealed record ApprovalRequest(
             return (null, null);
         }
 
-        var fields = applicant.EnumerateObject().ToList();
-        if (fields is not [var field] || !ApplicantTypes.Contains(field.Name))
-        {
-            problems.Add(new("applicant", "Must have exactly one of email, open_id or user_id."));
-            return (null, null);
-        }
-
-        var text = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString()!.Trim() : null;
-        if (string.IsNullOrEmpty(text) || text.Length > ApprovalLimits.MaxIdLength)
-        {
-            problems.Add(new($"applicant.{field.Name}", $"Must be a non-empty string of at most {ApprovalLimits.MaxIdLength} characters."));
-            return (null, null);
-        }
-
-        if (field.Name == "email")
-        {
-            if (!NotificationRequest.LooksLikeEmail(text))
-            {
-                problems.Add(new("applicant.email", $"'{text}' is not an email address."));
-                return (null, null);
-            }
-
-            text = text.ToLowerInvariant();
-        }
-
-        return (field.Name, text);
+        var person = ApprovalApprovers.ReadPerson(applicant, "applicant", allowPlainEmail: false, problems);
+        return (person?.Type, person?.Value);
     }
 
     private static string? String(JsonElement root, string name, int maxLength, bool required, List<ApprovalProblem> problems)

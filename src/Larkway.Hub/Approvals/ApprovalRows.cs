@@ -36,6 +36,9 @@ public sealed class ApprovalRow
     /// <summary>The applicant's open_id (an email resolved when accepted); null when named by user_id.</summary>
     public string? ApplicantOpenId { get; set; }
 
+    /// <summary>The approvers picked for self-select nodes, resolved (JSON: node → <see cref="ApprovalPerson"/>[]); null when none.</summary>
+    public string? Approvers { get; set; }
+
     /// <summary>The applicant's department, when they are in several.</summary>
     public string? DepartmentId { get; set; }
 

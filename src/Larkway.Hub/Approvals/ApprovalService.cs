@@ -50,7 +50,7 @@ internal sealed class ApprovalService(
             return refusal;
         }
 
-        var created = await store.CreateAsync(request, caller.Id, checkedRequest.ApplicantOpenId, ApprovalSubmissions.InlineOwner, cancellationToken).ConfigureAwait(false);
+        var created = await store.CreateAsync(request with { Approvers = checkedRequest.Approvers }, caller.Id, checkedRequest.ApplicantOpenId, ApprovalSubmissions.InlineOwner, cancellationToken).ConfigureAwait(false);
         if (created.Status != ApprovalCreateStatus.Created)
         {
             return await AnswerAsync(created, cancellationToken).ConfigureAwait(false);
@@ -122,31 +122,42 @@ internal sealed class ApprovalService(
     }
 
     /// <summary>
-    /// Everything checked before an instance is created: the applicant's email resolved, the definition fetched and the
-    /// form read and validated against it. Problems name the field (<c>form.&lt;widget&gt;</c>); Feishu not answering is
+    /// Everything checked before an instance is created: the applicant's and the approvers' emails resolved (in one
+    /// lookup), the definition fetched, the form read and validated against it and the approvers against its nodes.
+    /// Problems name the field (<c>form.&lt;widget&gt;</c>, <c>approvers.&lt;node&gt;[i]</c>); Feishu not answering is
     /// <see cref="ApprovalRequestOutcome.FeishuUnavailable"/>.
     /// </summary>
-    private async Task<(string? ApplicantOpenId, ApprovalRequestResult? Refusal)> CheckAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    private async Task<CheckedRequest> CheckAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
-        // Both checks run and report together: an unknown applicant and a bad form are one answer, not two rounds.
-        string? openId = request.ApplicantType == "open_id" ? request.Applicant : null;
+        // Every check runs and they report together: an unknown applicant and a bad form are one answer, not two rounds.
         var problems = new List<ApprovalProblem>();
+        var approvers = request.Approvers;
+        string? openId = request.ApplicantType == "open_id" ? request.Applicant : null;
         try
         {
-            if (request.ApplicantType == "email")
+            var emails = (approvers ?? new Dictionary<string, IReadOnlyList<ApprovalPerson>>()).Values.SelectMany(p => p)
+                .Where(p => p.Type == "email").Select(p => p.Value)
+                .Concat(request.ApplicantType == "email" ? [request.Applicant] : [])
+                .Distinct(StringComparer.Ordinal).ToList();
+            if (emails.Count > 0)
             {
                 try
                 {
-                    var found = await resolver.PrefetchAsync(request.App ?? "", [request.Applicant], cancellationToken).ConfigureAwait(false);
-                    openId = found.GetValueOrDefault(request.Applicant);
-                    if (openId is null)
+                    var found = await resolver.PrefetchAsync(request.App ?? "", emails, cancellationToken).ConfigureAwait(false);
+                    if (request.ApplicantType == "email")
                     {
-                        problems.Add(new("applicant.email", $"No active Feishu user has the email '{request.Applicant}', or the app's contact scope does not include them."));
+                        openId = found.GetValueOrDefault(request.Applicant);
+                        if (openId is null)
+                        {
+                            problems.Add(new("applicant.email", NoSuchUser(request.Applicant)));
+                        }
                     }
+
+                    approvers = Resolve(approvers, found, problems);
                 }
                 catch (FeishuApiException ex) when (!ex.IsTransient)
                 {
-                    problems.Add(new("applicant.email", $"Feishu refused it: {ex.Msg} (code {ex.Code}, log id {ex.LogId})."));
+                    problems.Add(new(request.ApplicantType == "email" ? "applicant.email" : "approvers", $"Feishu refused to look up the emails: {ex.Msg} (code {ex.Code}, log id {ex.LogId})."));
                 }
             }
 
@@ -158,6 +169,8 @@ internal sealed class ApprovalService(
                 {
                     problems.AddRange(errors.Select(e => new ApprovalProblem(e.WidgetId.Length == 0 ? "form" : "form." + e.WidgetId, e.Message)));
                 }
+
+                problems.AddRange(ApprovalApprovers.Check(request.Approvers, definition));
             }
             catch (FeishuApiException ex) when (!ex.IsTransient)
             {
@@ -166,11 +179,53 @@ internal sealed class ApprovalService(
         }
         catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)
         {
-            return (null, new ApprovalRequestResult(ApprovalRequestOutcome.FeishuUnavailable));
+            return new(null, null, new ApprovalRequestResult(ApprovalRequestOutcome.FeishuUnavailable));
         }
 
-        return problems.Count > 0 ? (null, ApprovalRequestResult.Invalid(problems)) : (openId, null);
+        return problems.Count > 0 ? new(null, null, ApprovalRequestResult.Invalid(problems)) : new(openId, approvers, null);
     }
+
+    /// <summary>The approvers with their emails' open_ids; an email nobody has is a problem at its place in the list.</summary>
+    private static IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Resolve(
+        IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? approvers, IReadOnlyDictionary<string, string?> found, List<ApprovalProblem> problems)
+    {
+        if (approvers is null)
+        {
+            return null;
+        }
+
+        var resolved = new Dictionary<string, IReadOnlyList<ApprovalPerson>>(StringComparer.Ordinal);
+        foreach (var (node, people) in approvers)
+        {
+            var list = new List<ApprovalPerson>();
+            for (var i = 0; i < people.Count; i++)
+            {
+                var person = people[i];
+                if (person.Type != "email")
+                {
+                    list.Add(person);
+                }
+                else if (found.GetValueOrDefault(person.Value) is { } openId)
+                {
+                    list.Add(person with { OpenId = openId });
+                }
+                else
+                {
+                    problems.Add(new($"approvers.{node}[{i}]", NoSuchUser(person.Value)));
+                }
+            }
+
+            resolved[node] = list;
+        }
+
+        return resolved;
+    }
+
+    private static string NoSuchUser(string email) =>
+        $"No active Feishu user has the email '{email}', or the app's contact scope does not include them.";
+
+    /// <summary>What <see cref="CheckAsync"/> found: the applicant's open_id and the resolved approvers, or why not.</summary>
+    private sealed record CheckedRequest(string? ApplicantOpenId, IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Approvers, ApprovalRequestResult? Refusal);
 
     /// <summary>What the store's answer means to the caller: created or still submitting, a repeat, refused by Feishu, or a key reused.</summary>
     private async Task<ApprovalRequestResult> AnswerAsync(ApprovalCreateResult result, CancellationToken cancellationToken)

@@ -56,6 +56,7 @@ internal sealed class ApprovalStore(
                 ApplicantType = request.ApplicantType,
                 Applicant = request.Applicant,
                 ApplicantOpenId = applicantOpenId,
+                Approvers = ApprovalApprovers.Serialize(request.Approvers),
                 DepartmentId = request.DepartmentId,
                 Title = request.Title,
                 Form = request.Form,

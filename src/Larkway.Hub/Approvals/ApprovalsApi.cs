@@ -182,7 +182,13 @@ public sealed record ApprovalDto(
 {
     /// <summary>The notification whose card opened it (a card's "Request approval" button), if any.</summary>
     public string? NotificationId { get; init; }
+
+    /// <summary>The approvers picked for self-select nodes (node → people, each with its open_id when known), if any.</summary>
+    public IReadOnlyDictionary<string, ApprovalPersonDto[]>? Approvers { get; init; }
 }
+
+/// <summary>A person as the request named them, and their open_id when known.</summary>
+public sealed record ApprovalPersonDto(string Type, string Value, string? OpenId);
 
 /// <summary>The applicant as named, and their open_id when known.</summary>
 public sealed record ApprovalApplicantDto(string Type, string Value, string? OpenId);
@@ -235,6 +241,8 @@ internal static class ApprovalWire
             row.SyncedAt)
         {
             NotificationId = row.NotificationId,
+            Approvers = ApprovalApprovers.Deserialize(row.Approvers)?.ToDictionary(
+                kv => kv.Key, kv => kv.Value.Select(p => new ApprovalPersonDto(p.Type, p.Value, p.OpenId)).ToArray(), StringComparer.Ordinal),
         };
     }
 

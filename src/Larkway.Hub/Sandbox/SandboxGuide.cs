@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Larkway.Emulator.Hosting;
+using Larkway.Emulator.Seed;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Configuration;
 
@@ -49,6 +50,11 @@ internal static class SandboxGuide
         await output.WriteLineAsync("  send a notification to Alice (LARKWAY_ADMIN_KEY: the admin key shown at the first start; set it before starting the Hub to choose it):").ConfigureAwait(false);
         await output.WriteLineAsync($"    {Curl(hub, time)}").ConfigureAwait(false);
         await output.WriteLineAsync($"  then open the Emulator's chat \"Direct: {emulator.State.Apps[0].BotName} ↔ Alice Chen\" for the card; the console's Deliveries page shows the send.").ConfigureAwait(false);
+        await output.WriteLineAsync("  ask for an approval as Alice (docs/hub-approvals.md). Payment: Bob, then Carol and Dave decide:").ConfigureAwait(false);
+        await output.WriteLineAsync($"    {ApprovalCurl(hub, PaymentBody(time))}").ConfigureAwait(false);
+        await output.WriteLineAsync("  General request: you pick the approvers of its self-select node 'approvers', who decide one after another:").ConfigureAwait(false);
+        await output.WriteLineAsync($"    {ApprovalCurl(hub, GeneralRequestBody(time))}").ConfigureAwait(false);
+        await output.WriteLineAsync($"  then decide as Bob (and the others) on the Emulator's approvals page, {new Uri(emulator.BaseUrl, "/approvals")}, or on the card the bot sends them; the console's Approvals page follows it.").ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -56,9 +62,39 @@ internal static class SandboxGuide
     internal static string Curl(Uri hub, TimeProvider time) =>
         $"curl -sS {new Uri(hub, "/api/v1/notifications")} -H \"Authorization: Bearer $LARKWAY_ADMIN_KEY\" -H 'Content-Type: application/json' -d '{NotificationBody(time)}'";
 
+    internal static string ApprovalCurl(Uri hub, string body) =>
+        $"curl -sS {new Uri(hub, "/api/v1/approvals")} -H \"Authorization: Bearer $LARKWAY_ADMIN_KEY\" -H 'Content-Type: application/json' -d '{body}'";
+
+    /// <summary>The sample Payment definition's request (its form: amount, reason, payment method).</summary>
+    internal static string PaymentBody(TimeProvider time) => new JsonObject
+    {
+        ["approval_code"] = DefaultApprovals.PaymentCode,
+        ["applicant"] = new JsonObject { ["email"] = "alice@example.com" },
+        ["form"] = new JsonObject
+        {
+            ["amount"] = new JsonObject { ["value"] = 1200, ["currency"] = "CNY" },
+            ["reason"] = "Team offsite",
+            ["method"] = "bank",
+        },
+        ["reference"] = "PAY-1001",
+        ["idempotency_key"] = KeyOf("sandbox-payment-", time),
+    }.ToJsonString();
+
+    /// <summary>The sample General request's request: the submitter names the approvers of its self-select node.</summary>
+    internal static string GeneralRequestBody(TimeProvider time) => new JsonObject
+    {
+        ["approval_code"] = DefaultApprovals.GeneralRequestCode,
+        ["applicant"] = new JsonObject { ["email"] = "alice@example.com" },
+        ["form"] = new JsonObject { ["title"] = "New monitor", ["details"] = "27 inch, for the design review" },
+        ["approvers"] = new JsonObject { ["approvers"] = new JsonArray("bob@example.com", "carol@example.com") },
+        ["idempotency_key"] = KeyOf("sandbox-general-", time),
+    }.ToJsonString();
+
+    private static string KeyOf(string prefix, TimeProvider time) => prefix + time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+
     internal static string NotificationBody(TimeProvider time)
     {
-        var key = "sandbox-" + time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var key = KeyOf("sandbox-", time);
         var body = new JsonObject
         {
             ["type"] = ExampleType,

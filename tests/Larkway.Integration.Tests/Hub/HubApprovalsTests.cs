@@ -341,6 +341,55 @@ public sealed class HubApprovalsTests
         receiver.At("/approvals").Count.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task A_self_select_node_takes_the_approvers_the_request_names_by_email_or_id_and_each_wrong_one_is_a_400_at_its_place()
+    {
+        await using var hub = await HubSandbox.StartAsync(Fast);
+        using var client = Client(hub);
+        (await hub.Control.DeleteAsync("/_emulator/calls")).EnsureSuccessStatusCode();
+        var carol = OpenId(hub, "carol@example.com");
+
+        // Left out; given to a node whose approvers the definition fixes; an unknown email and a node that does not exist.
+        (await ProblemAsync(client, General("g1", approvers: null))).ShouldBe(["approvers.approvers"]);
+        (await ProblemAsync(client, WithApprovers(Payment("g2", "alice@example.com", ValidForm()), new Dictionary<string, object[]> { ["manager"] = ["bob@example.com"] })))
+            .ShouldBe(["approvers.manager"]);
+        (await ProblemAsync(client, General("g3", new Dictionary<string, object[]> { ["approvers"] = ["bob@example.com", "nobody@example.com"], ["finance"] = ["bob@example.com"] })))
+            .ShouldBe(["approvers.approvers[1]", "approvers.finance"], ignoreOrder: true);
+
+        // Malformed before anything is looked up: not an email, an object with two ids, an empty list.
+        (await ProblemAsync(client, General("g4", new Dictionary<string, object[]> { ["approvers"] = ["bob", new { open_id = carol, email = "carol@example.com" }], ["x"] = [] })))
+            .ShouldBe(["approvers.approvers[0]", "approvers.approvers[1]", "approvers.x"], ignoreOrder: true);
+        (await CallsAsync(hub, CreateInstance)).ShouldBe(0);
+
+        // By email and by open_id: the sequential node asks Bob, then Carol.
+        var (id, created) = await CreateAsync(client, General("g5", new Dictionary<string, object[]> { ["approvers"] = ["Bob@example.com", new { open_id = carol }] }));
+        created.GetProperty("status").GetString().ShouldBe("pending");
+        var chosen = created.GetProperty("approvers").GetProperty("approvers").EnumerateArray().ToList();
+        chosen.Select(p => (p.GetProperty("type").GetString(), p.GetProperty("value").GetString(), p.GetProperty("open_id").GetString()))
+            .ShouldBe([("email", "bob@example.com", OpenId(hub, "bob@example.com")), ("open_id", carol, carol)]);
+
+        var instance = created.GetProperty("instance_code").GetString()!;
+        await ActAsync(hub, instance, await PendingTaskOfAsync(client, id, hub, "bob@example.com"), "bob@example.com", approve: true);
+        await ActAsync(hub, instance, await PendingTaskOfAsync(client, id, hub, "carol@example.com"), "carol@example.com", approve: true);
+        (await WaitForAsync(client, id, a => a.GetProperty("status").GetString() == "approved")).GetProperty("approvers").GetProperty("approvers").GetArrayLength().ShouldBe(2);
+    }
+
+    private static object General(string key, Dictionary<string, object[]>? approvers) => new Dictionary<string, object?>
+    {
+        ["approval_code"] = DefaultApprovals.GeneralRequestCode,
+        ["applicant"] = new { email = "alice@example.com" },
+        ["form"] = new { title = "New monitor", details = "27 inch" },
+        ["approvers"] = approvers,
+        ["idempotency_key"] = key,
+    };
+
+    private static Dictionary<string, object?> WithApprovers(object request, Dictionary<string, object[]> approvers)
+    {
+        var fields = JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(request))!;
+        fields["approvers"] = approvers;
+        return fields;
+    }
+
     private static object Payment(string key, string applicant, object form) => new
     {
         approval_code = DefaultApprovals.PaymentCode,

@@ -23,7 +23,7 @@ public sealed partial class HubBannerTests
             ["Larkway__Bootstrap__SecretOutput"] = "terminal",
             ["LARKWAY_EMULATOR_STATE_FILE"] = stateFile,
         });
-        await HubSandbox.WaitUntilAsync(() => hub.Output.Any(l => l.Contains("curl -sS", StringComparison.Ordinal)), "the banner's example request");
+        await HubSandbox.WaitUntilAsync(() => hub.Output.Count(l => l.Contains("curl -sS", StringComparison.Ordinal)) == 3, "the banner's example requests");
         var output = hub.Output;
 
         output.ShouldContain(l => l.Contains($"kept in {stateFile} across restarts", StringComparison.Ordinal));
@@ -38,19 +38,21 @@ public sealed partial class HubBannerTests
         var emulator = new Uri(exports["FEISHU_BASE_URL"]);
 
         // The example as a shell would run it: its URL, its body, the admin key from the environment.
-        var curl = CurlLine().Match(output.Single(l => l.Contains("curl -sS", StringComparison.Ordinal)));
-        curl.Success.ShouldBeTrue();
-        new Uri(curl.Groups["url"].Value).Authority.ShouldBe(hub.BaseUrl.Authority);
+        var curls = output.Where(l => l.Contains("curl -sS", StringComparison.Ordinal)).Select(l => CurlLine().Match(l)).ToList();
+        curls.Count.ShouldBe(3, "a notification and an approval with each sample definition");
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, curl.Groups["url"].Value)
-        {
-            Content = new StringContent(curl.Groups["body"].Value, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        using var response = await http.SendAsync(request);
-        var accepted = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, accepted);
+        var (status, accepted) = await RunAsync(http, curls[0]);
+        status.ShouldBe(HttpStatusCode.Accepted, accepted);
         JsonDocument.Parse(accepted).RootElement.GetProperty("recipients").GetInt32().ShouldBe(1);
+
+        // Each sample approval definition, as pasted: created, and waiting for Bob (the General request's chosen first approver).
+        foreach (var approval in curls.Skip(1))
+        {
+            var (created, body) = await RunAsync(http, approval);
+            created.ShouldBe(HttpStatusCode.Created, body);
+            var tasks = JsonDocument.Parse(body).RootElement.GetProperty("tasks").EnumerateArray().ToList();
+            tasks.ShouldContain(t => t.GetProperty("status").GetString() == "pending", body);
+        }
 
         // Each user has a direct chat with the bot from the start; Alice's receives the card.
         var chats = await http.GetStringAsync(emulator);
@@ -64,6 +66,19 @@ public sealed partial class HubBannerTests
         // The whole first-hour flow, start to stop, says nothing a reader of the log must act on.
         (await hub.StopAsync()).ShouldBe(0);
         hub.Output.Where(IsWarningOrWorse).ShouldBeEmpty();
+    }
+
+    /// <summary>Runs a banner's curl line as a shell would: its URL, its body, the admin key from the environment.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> RunAsync(HttpClient http, Match curl)
+    {
+        curl.Success.ShouldBeTrue();
+        using var request = new HttpRequestMessage(HttpMethod.Post, curl.Groups["url"].Value)
+        {
+            Content = new StringContent(curl.Groups["body"].Value, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>A console log line at warning level or above, in the simple format (<c>warn: Category[id]</c>) or JSON.</summary>

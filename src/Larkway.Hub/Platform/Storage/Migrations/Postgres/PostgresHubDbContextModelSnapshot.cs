@@ -124,6 +124,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("approval_code");
 
+                    b.Property<string>("Approvers")
+                        .HasColumnType("text")
+                        .HasColumnName("approvers");
+
                     b.Property<string>("Caller")
                         .IsRequired()
                         .HasMaxLength(64)

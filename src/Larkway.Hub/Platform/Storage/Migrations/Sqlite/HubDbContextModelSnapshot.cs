@@ -117,6 +117,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("approval_code");
 
+                    b.Property<string>("Approvers")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approvers");
+
                     b.Property<string>("Caller")
                         .IsRequired()
                         .HasMaxLength(64)
