@@ -22,6 +22,7 @@ internal sealed class ApprovalConfiguration : IEntityTypeConfiguration<ApprovalR
         e.Property(x => x.Applicant).HasColumnName("applicant").HasMaxLength(ApprovalLimits.MaxIdLength).IsRequired();
         e.Property(x => x.ApplicantOpenId).HasColumnName("applicant_open_id").HasMaxLength(ApprovalLimits.MaxIdLength);
         e.Property(x => x.Approvers).HasColumnName("approvers");
+        e.Property(x => x.FormDisplay).HasColumnName("form_display");
         e.Property(x => x.DepartmentId).HasColumnName("department_id").HasMaxLength(ApprovalLimits.MaxIdLength);
         e.Property(x => x.Title).HasColumnName("title").HasMaxLength(ApprovalLimits.MaxTitleLength);
         e.Property(x => x.Form).HasColumnName("form").IsRequired();

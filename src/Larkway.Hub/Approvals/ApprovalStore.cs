@@ -60,6 +60,7 @@ internal sealed class ApprovalStore(
                 DepartmentId = request.DepartmentId,
                 Title = request.Title,
                 Form = request.Form,
+                FormDisplay = request.FormDisplay,
                 Reference = request.Reference,
                 NotificationId = request.NotificationId,
                 Uuid = UuidOf(id),

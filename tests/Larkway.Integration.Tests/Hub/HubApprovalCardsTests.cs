@@ -42,6 +42,11 @@ public abstract class HubApprovalCardsTests
         var bobs = await CardOfAsync(hub, Bob, id);
         Buttons(bobs).Select(b => b["text"]!["content"]!.GetValue<string>()).ShouldBe(["Approve", "Reject"]);
         Strings(bobs).ShouldContain("Reference: PO-9");
+
+        // The form as the definition labels it: widget names and option texts, not the ids and values the ERP sent.
+        Strings(bobs).ShouldContain("Payment method: Bank transfer");
+        Strings(bobs).ShouldContain("Amount: 1200 CNY");
+        Strings(bobs).ShouldNotContain("method: bank", Case.Sensitive);
         CardsOf(hub, Carol, id).ShouldBeEmpty();
 
         var answer = await ClickAsync(hub, bobs, Bob, approve: true);

@@ -76,6 +76,9 @@ internal sealed class HubSandbox : IAsyncDisposable
             ["Larkway:Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "larkway.db")}",
             ["Larkway:AdminKey"] = AdminKey,
             ["Larkway:Bootstrap:SecretsFile"] = Path.Combine(dataDirectory, "first-start-secrets.txt"),
+
+            // Each Hub its own sandbox tenant: on PostgreSQL the default would be ./data, shared by every test and run.
+            ["LARKWAY_EMULATOR_STATE_FILE"] = Path.Combine(dataDirectory, "emulator-state.json"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -37,7 +37,7 @@ internal static class ApprovalCardRenderer
         var open = approval.Status == ApprovalState.Pending && status == "PENDING";
         var (colour, headline) = Headline(approval.Status, status);
         var elements = new JsonArray { Summary(approval) };
-        if (Fields(approval.Form) is { Count: > 0 } fields)
+        if (Fields(approval) is { Count: > 0 } fields)
         {
             elements.Add(new JsonObject { ["tag"] = "div", ["fields"] = fields });
         }
@@ -132,34 +132,28 @@ internal static class ApprovalCardRenderer
         return new JsonObject { ["tag"] = "div", ["fields"] = fields };
     }
 
-    /// <summary>The first form values, each "name: value" in plain text.</summary>
-    private static JsonArray? Fields(string formJson)
+    /// <summary>
+    /// The first form values, each "label: value" in plain text — the widget labels and option texts kept when the
+    /// approval was accepted; the raw keys and values for an approval stored before they were kept.
+    /// </summary>
+    private static JsonArray? Fields(ApprovalRow approval)
     {
-        using var form = JsonDocument.Parse(formJson);
-        if (form.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
+        var lines = ApprovalFormDisplay.Deserialize(approval.FormDisplay) ?? RawLines(approval.Form);
         var fields = new JsonArray();
-        foreach (var field in form.RootElement.EnumerateObject().Take(MaxFields))
+        foreach (var line in lines.Take(MaxFields))
         {
-            fields.Add(new JsonObject { ["is_short"] = true, ["text"] = Text(Clip($"{field.Name}: {Display(field.Value)}", MaxValueLength)) });
+            fields.Add(new JsonObject { ["is_short"] = true, ["text"] = Text(Clip($"{line.Label}: {line.Value}", MaxValueLength)) });
         }
 
         return fields;
     }
 
-    private static string Display(JsonElement value) => value.ValueKind switch
+    private static IReadOnlyList<ApprovalFormLine> RawLines(string formJson)
     {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-        JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Display)),
-        JsonValueKind.Object when value.TryGetProperty("value", out var amount) =>
-            value.TryGetProperty("currency", out var currency) ? $"{Display(amount)} {Display(currency)}" : Display(amount),
-        JsonValueKind.Null or JsonValueKind.Undefined => "—",
-        _ => value.GetRawText(),
-    };
+        using var form = JsonDocument.Parse(formJson);
+        return form.RootElement.ValueKind != JsonValueKind.Object ? []
+            : [.. form.RootElement.EnumerateObject().Select(f => new ApprovalFormLine(f.Name, ApprovalFormDisplay.Value(f.Value, null)))];
+    }
 
     private static JsonObject Button(string text, string type, string action, string approvalId, string taskId) => new()
     {

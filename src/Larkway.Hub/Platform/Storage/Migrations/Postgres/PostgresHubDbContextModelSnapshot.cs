@@ -170,6 +170,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("form");
 
+                    b.Property<string>("FormDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("form_display");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(200)

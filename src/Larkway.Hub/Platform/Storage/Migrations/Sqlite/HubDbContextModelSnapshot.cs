@@ -163,6 +163,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("form");
 
+                    b.Property<string>("FormDisplay")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("form_display");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
+namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class ApprovalApprovers : Migration
+    public partial class ApprovalApproversAndFormLabels : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,7 +13,13 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "approvers",
                 table: "approvals",
-                type: "TEXT",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "form_display",
+                table: "approvals",
+                type: "text",
                 nullable: true);
         }
 
@@ -22,6 +28,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
         {
             migrationBuilder.DropColumn(
                 name: "approvers",
+                table: "approvals");
+
+            migrationBuilder.DropColumn(
+                name: "form_display",
                 table: "approvals");
         }
     }

@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
+namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class ApprovalApprovers : Migration
+    public partial class ApprovalApproversAndFormLabels : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,7 +13,13 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "approvers",
                 table: "approvals",
-                type: "text",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "form_display",
+                table: "approvals",
+                type: "TEXT",
                 nullable: true);
         }
 
@@ -22,6 +28,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
         {
             migrationBuilder.DropColumn(
                 name: "approvers",
+                table: "approvals");
+
+            migrationBuilder.DropColumn(
+                name: "form_display",
                 table: "approvals");
         }
     }
