@@ -91,6 +91,11 @@ public sealed class ConsolePagesBrowserTests(BrowserFixture browser) : IClassFix
         await Assertions.Expect(page.Locator(".form-values")).ToContainTextAsync("团队建设 offsite, ¥ 1,200");
         await Assertions.Expect(page.Locator(".form-values")).ToContainTextAsync("""{"value":1200,"currency":"CNY"}""");
 
+        // Labelled as the definition names them: the radio's option text beside the value that was sent.
+        var method = page.Locator(".form-values tr", new() { HasText = "Payment method" });
+        await Assertions.Expect(method).ToContainTextAsync("Bank transfer");
+        await Assertions.Expect(method).ToContainTextAsync("method: bank");
+
         var tasks = page.Locator("#tasks tr[data-task]");
         await Assertions.Expect(tasks).ToHaveCountAsync(3);
         var bobsTask = tasks.Filter(new() { HasText = bob.OpenId });

@@ -16,8 +16,11 @@ internal sealed class ApprovalDetailModel(ApprovalStore store, ConsoleQueries qu
 
     public ApprovalRow Approval { get; private set; } = null!;
 
-    /// <summary>The form as sent, one row per widget: its id and its value on one line.</summary>
-    public IReadOnlyList<(string Widget, string Value)> Form { get; private set; } = [];
+    /// <summary>The form, one row per widget: its label and value as people read them, and its key and value as sent.</summary>
+    public IReadOnlyList<(string Field, string Value, string Sent)> Form { get; private set; } = [];
+
+    /// <summary>The approvers picked for self-select nodes: node → people as named.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>> Approvers { get; private set; } = new Dictionary<string, IReadOnlyList<ApprovalPerson>>();
 
     public IReadOnlyList<ApprovalTaskSnapshot> Tasks { get; private set; } = [];
 
@@ -40,7 +43,8 @@ internal sealed class ApprovalDetailModel(ApprovalStore store, ConsoleQueries qu
         }
 
         (Approval, History) = found;
-        Form = FormRows(Approval.Form);
+        Form = FormRows(Approval.Form, ApprovalFormDisplay.Deserialize(Approval.FormDisplay));
+        Approvers = ApprovalApprovers.Deserialize(Approval.Approvers) ?? Approvers;
         Tasks = JsonSerializer.Deserialize(Approval.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray) ?? [];
         Cards = await queries.ApprovalCardsAsync(Id, cancellationToken).ConfigureAwait(false);
         Callbacks = [.. (await queries.ApprovalCallbacksAsync(Id, Approval.Sequence, cancellationToken).ConfigureAwait(false)).Select(WebhookWire.ToDto)];
@@ -48,15 +52,21 @@ internal sealed class ApprovalDetailModel(ApprovalStore store, ConsoleQueries qu
         return Page();
     }
 
-    private static List<(string, string)> FormRows(string form)
+    private static List<(string, string, string)> FormRows(string form, IReadOnlyList<ApprovalFormLine>? labelled)
     {
+        List<(string Key, string Value)> sent;
         try
         {
-            return JsonNode.Parse(form) is JsonObject values ? [.. values.Select(v => (v.Key, ConsoleJson.Value(v.Value)))] : [("", form)];
+            sent = JsonNode.Parse(form) is JsonObject values ? [.. values.Select(v => (v.Key, ConsoleJson.Value(v.Value)))] : [("", form)];
         }
         catch (JsonException)
         {
-            return [("", form)];
+            return [("", form, "")];
         }
+
+        // Labels were kept in the order the values were sent; approvals from before they were kept show the keys.
+        return labelled is { } lines && lines.Count == sent.Count
+            ? [.. sent.Select((s, i) => (lines[i].Label, lines[i].Value, $"{s.Key}: {s.Value}"))]
+            : [.. sent.Select(s => (s.Key, s.Value, ""))];
     }
 }
