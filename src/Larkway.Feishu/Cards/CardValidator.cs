@@ -69,6 +69,23 @@ public static class CardValidator
     ];
 
     // JSON 2.0 dropped the note component and the action module (card-json-v2-breaking-changes-release-notes).
+    // Properties any component may carry (layout and identity).
+    private static readonly HashSet<string> CommonComponentProperties = ["tag", "element_id", "margin", "padding"];
+
+    // Each common component's documented properties: what a near-miss spelling is checked against.
+    private static readonly Dictionary<string, HashSet<string>> ComponentProperties = new(StringComparer.Ordinal)
+    {
+        ["div"] = ["text", "fields", "extra", "icon", "text_align", "text_size", "text_color", "width"],
+        ["markdown"] = ["content", "text_align", "text_size", "href", "icon"],
+        ["button"] = ["text", "url", "multi_url", "type", "value", "confirm", "size", "width", "icon", "hover_tips", "disabled",
+            "disabled_tips", "behaviors", "name", "form_action_type", "complex_interaction", "action_type"],
+        ["img"] = ["img_key", "alt", "title", "mode", "preview", "custom_width", "compact_width", "corner_radius", "scale_type", "size", "transparent"],
+        ["hr"] = [],
+        ["note"] = ["elements"],
+        ["action"] = ["actions", "layout"],
+        ["column_set"] = ["columns", "flex_mode", "background_style", "horizontal_spacing", "horizontal_align", "action"],
+    };
+
     private static readonly HashSet<string> V1OnlyTags = ["note", "action"];
 
     // The audio component is documented for JSON 2.0 only.
@@ -458,6 +475,7 @@ public static class CardValidator
                 CheckName(element, path, $"A '{tag}' inside a form needs a 'name' (unique in the card): it keys the submitted value.");
             }
 
+            CheckMisspeltProperties(element, tag, path);
             var inner = scope with { AtRoot = false };
             switch (tag)
             {
@@ -1038,6 +1056,28 @@ public static class CardValidator
         {
             var trimmed = path.EndsWith(']') ? path[..path.LastIndexOf('[')] : path;
             return trimmed[(trimmed.LastIndexOf('.') + 1)..];
+        }
+
+        /// <summary>
+        /// A component property that is not one of its tag's but is one or two edits from exactly one that is (<c>txt</c>,
+        /// <c>acitons</c>) is a typo Feishu silently ignores. Other unknown properties pass: components gain properties
+        /// faster than any list here, and refusing a valid card is worse than missing a property that is far from any.
+        /// </summary>
+        private void CheckMisspeltProperties(JsonElement element, string tag, string path)
+        {
+            if (!ComponentProperties.TryGetValue(tag, out var known))
+            {
+                return;
+            }
+
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!known.Contains(property.Name) && !CommonComponentProperties.Contains(property.Name)
+                    && DidYouMean(property.Name, known) is { Length: > 0 } suggestion)
+                {
+                    Error($"{path}.{property.Name}", $"Unknown {tag} property '{property.Name}'{suggestion}: Feishu ignores it, so it would not take effect; rename it.");
+                }
+            }
         }
 
         /// <summary>" (did you mean 'header'?)" when one known name is at most two edits away, else empty.</summary>

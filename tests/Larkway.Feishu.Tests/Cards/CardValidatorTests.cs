@@ -461,6 +461,21 @@ public class CardValidatorTests
         AssertError("""{"config": {"update_mult": true}, "elements": []}""", "$.config.update_mult", "did you mean 'update_multi'?");
 
     [Fact]
+    public void A_misspelt_component_property_is_an_error_at_its_path_with_a_suggestion()
+    {
+        AssertError("""{"elements": [{"tag": "div", "txt": {"tag": "plain_text", "content": "Hi"}, "text": {"tag": "plain_text", "content": "Hi"}}]}""",
+            "$.elements[0].txt", "did you mean 'text'?");
+        AssertError("""{"elements": [{"tag": "action", "actions": [{"tag": "button", "text": {"tag": "plain_text", "content": "Go"}, "valeu": {"a": 1}}]}]}""",
+            "$.elements[0].actions[0].valeu", "did you mean 'value'?");
+        AssertError("""{"schema": "2.0", "body": {"elements": [{"tag": "markdown", "contnet": "x", "content": "y"}]}}""",
+            "$.body.elements[0].contnet", "did you mean 'content'?");
+    }
+
+    [Fact]
+    public void A_component_property_far_from_every_known_one_passes_since_components_gain_properties() =>
+        AssertValid("""{"elements": [{"tag": "markdown", "content": "**Hi**", "some_new_feature": true}]}""");
+
+    [Fact]
     public void A_message_body_sent_as_a_card_says_to_send_the_card_itself()
     {
         var result = CardValidator.Validate("""{"msg_type": "interactive", "card": {"elements": []}}""");
