@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -49,11 +50,13 @@ public static class HubConsoleServiceCollectionExtensions
                 o.LogoutPath = ConsoleSite.Path + "/sign-out";
                 o.AccessDeniedPath = ConsoleSite.Path + "/sign-in";
             });
-        services.AddOptions<CookieAuthenticationOptions>(ConsoleSite.Scheme).Configure<IConfiguration, TimeProvider>((o, configuration, time) =>
+        services.AddOptions<ConsoleSessionOptions>().BindConfiguration(ConsoleSessionOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsoleSessionOptions>, ConsoleSessionOptionsValidator>());
+        services.AddOptions<CookieAuthenticationOptions>(ConsoleSite.Scheme).Configure<IOptions<ConsoleSessionOptions>, TimeProvider>((o, sessions, time) =>
         {
             // Idle expiry slides with use; the absolute lifetime, counted from sign-in, does not.
-            o.ExpireTimeSpan = configuration.GetValue("Larkway:Console:SessionIdle", DefaultSessionIdle);
-            var lifetime = configuration.GetValue("Larkway:Console:SessionLifetime", DefaultSessionLifetime);
+            o.ExpireTimeSpan = sessions.Value.SessionIdle;
+            var lifetime = sessions.Value.SessionLifetime;
             o.TimeProvider = time;
             o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>().ValidateAsync(context, lifetime);
         });

@@ -59,6 +59,19 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Console_session_lengths_must_be_positive_and_at_most_a_year()
+    {
+        var failure = Validate<Larkway.Hub.AdminConsole.Auth.ConsoleSessionOptions>(services =>
+        {
+            services.AddSingleton(Configuration(("Larkway:Console:SessionIdle", "-00:10:00"), ("Larkway:Console:SessionLifetime", "400.00:00:00")));
+            services.AddHubConsole();
+        });
+
+        failure.ShouldContain("Larkway:Console:SessionIdle must be positive and at most 366 days.");
+        failure.ShouldContain("Larkway:Console:SessionLifetime must be positive and at most 366 days.");
+    }
+
+    [Fact]
     public void Defaults_are_valid()
     {
         var services = new ServiceCollection();
