@@ -23,6 +23,7 @@ internal sealed class ApprovalConfiguration : IEntityTypeConfiguration<ApprovalR
         e.Property(x => x.ApplicantOpenId).HasColumnName("applicant_open_id").HasMaxLength(ApprovalLimits.MaxIdLength);
         e.Property(x => x.Approvers).HasColumnName("approvers");
         e.Property(x => x.FormDisplay).HasColumnName("form_display");
+        e.Property(x => x.ApprovalName).HasColumnName("approval_name").HasMaxLength(ApprovalLimits.MaxTitleLength);
         e.Property(x => x.DepartmentId).HasColumnName("department_id").HasMaxLength(ApprovalLimits.MaxIdLength);
         e.Property(x => x.Title).HasColumnName("title").HasMaxLength(ApprovalLimits.MaxTitleLength);
         e.Property(x => x.Form).HasColumnName("form").IsRequired();

@@ -24,6 +24,9 @@ public sealed record ApprovalRequest(
     /// <summary>The approvers the submitter picks for self-select nodes: node (custom node id or node id) → people.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Approvers { get; init; }
 
+    /// <summary>The definition's name when the approval was accepted (what the approver's card calls it without a title).</summary>
+    public string? ApprovalName { get; init; }
+
     /// <summary>The form as people read it (<see cref="ApprovalFormDisplay"/>, stored JSON), set once checked against the definition.</summary>
     public string? FormDisplay { get; init; }
 

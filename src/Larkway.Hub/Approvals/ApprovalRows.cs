@@ -48,6 +48,9 @@ public sealed class ApprovalRow
     /// <summary>The form values as the caller sent them (a JSON object by widget id or custom id).</summary>
     public string Form { get; set; } = "{}";
 
+    /// <summary>The definition's name when the approval was accepted; null before names were kept.</summary>
+    public string? ApprovalName { get; set; }
+
     /// <summary>The form as people read it — widget labels, option texts (JSON array of <see cref="ApprovalFormLine"/>); null before labels were kept.</summary>
     public string? FormDisplay { get; set; }
 

@@ -50,7 +50,7 @@ internal sealed class ApprovalService(
             return refusal;
         }
 
-        var created = await store.CreateAsync(request with { Approvers = checkedRequest.Approvers, FormDisplay = checkedRequest.FormDisplay }, caller.Id, checkedRequest.ApplicantOpenId, ApprovalSubmissions.InlineOwner, cancellationToken).ConfigureAwait(false);
+        var created = await store.CreateAsync(request with { Approvers = checkedRequest.Approvers, FormDisplay = checkedRequest.FormDisplay, ApprovalName = checkedRequest.ApprovalName }, caller.Id, checkedRequest.ApplicantOpenId, ApprovalSubmissions.InlineOwner, cancellationToken).ConfigureAwait(false);
         if (created.Status != ApprovalCreateStatus.Created)
         {
             return await AnswerAsync(created, cancellationToken).ConfigureAwait(false);
@@ -134,6 +134,7 @@ internal sealed class ApprovalService(
         var approvers = request.Approvers;
         string? openId = request.ApplicantType == "open_id" ? request.Applicant : null;
         string? display = null;
+        string? name = null;
         try
         {
             var emails = (approvers ?? new Dictionary<string, IReadOnlyList<ApprovalPerson>>()).Values.SelectMany(p => p)
@@ -173,6 +174,7 @@ internal sealed class ApprovalService(
 
                 problems.AddRange(ApprovalApprovers.Check(request.Approvers, definition));
                 display = ApprovalFormDisplay.Serialize(ApprovalFormDisplay.Of(form.RootElement, definition));
+                name = string.IsNullOrWhiteSpace(definition.ApprovalName) ? null : definition.ApprovalName;
             }
             catch (FeishuApiException ex) when (!ex.IsTransient)
             {
@@ -181,10 +183,10 @@ internal sealed class ApprovalService(
         }
         catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)
         {
-            return new(null, null, null, new ApprovalRequestResult(ApprovalRequestOutcome.FeishuUnavailable));
+            return new(null, null, null, null, new ApprovalRequestResult(ApprovalRequestOutcome.FeishuUnavailable));
         }
 
-        return problems.Count > 0 ? new(null, null, null, ApprovalRequestResult.Invalid(problems)) : new(openId, approvers, display, null);
+        return problems.Count > 0 ? new(null, null, null, null, ApprovalRequestResult.Invalid(problems)) : new(openId, approvers, display, name, null);
     }
 
     /// <summary>The approvers with their emails' open_ids; an email nobody has is a problem at its place in the list.</summary>
@@ -226,9 +228,9 @@ internal sealed class ApprovalService(
     private static string NoSuchUser(string email) =>
         $"No active Feishu user has the email '{email}', or the app's contact scope does not include them.";
 
-    /// <summary>What <see cref="CheckAsync"/> found: the applicant's open_id, the resolved approvers and the form as read, or why not.</summary>
+    /// <summary>What <see cref="CheckAsync"/> found: the applicant's open_id, the resolved approvers and the form as read and the definition's name, or why not.</summary>
     private sealed record CheckedRequest(
-        string? ApplicantOpenId, IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Approvers, string? FormDisplay, ApprovalRequestResult? Refusal);
+        string? ApplicantOpenId, IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Approvers, string? FormDisplay, string? ApprovalName, ApprovalRequestResult? Refusal);
 
     /// <summary>What the store's answer means to the caller: created or still submitting, a repeat, refused by Feishu, or a key reused.</summary>
     private async Task<ApprovalRequestResult> AnswerAsync(ApprovalCreateResult result, CancellationToken cancellationToken)

@@ -61,6 +61,7 @@ internal sealed class ApprovalStore(
                 Title = request.Title,
                 Form = request.Form,
                 FormDisplay = request.FormDisplay,
+                ApprovalName = request.ApprovalName is { } name && name.Length > ApprovalLimits.MaxTitleLength ? name[..ApprovalLimits.MaxTitleLength] : request.ApprovalName,
                 Reference = request.Reference,
                 NotificationId = request.NotificationId,
                 Uuid = UuidOf(id),

@@ -368,6 +368,11 @@ public sealed class HubApprovalsTests
         chosen.Select(p => (p.GetProperty("type").GetString(), p.GetProperty("value").GetString(), p.GetProperty("open_id").GetString()))
             .ShouldBe([("email", "bob@example.com", OpenId(hub, "bob@example.com")), ("open_id", carol, carol)]);
 
+        // Without a title, Bob's card names the definition.
+        var bob = OpenId(hub, "bob@example.com");
+        await HubSandbox.WaitUntilAsync(() => hub.State.Chats.Where(c => c.ChatMode == "p2p" && c.HasMember(bob)).SelectMany(c => hub.State.MessagesIn(c.ChatId))
+            .Any(m => m.MsgType == "interactive" && m.SendContent.Contains("Waiting for your approval: General request", StringComparison.Ordinal)), "Bob's card naming the definition");
+
         var instance = created.GetProperty("instance_code").GetString()!;
         await ActAsync(hub, instance, await PendingTaskOfAsync(client, id, hub, "bob@example.com"), "bob@example.com", approve: true);
         await ActAsync(hub, instance, await PendingTaskOfAsync(client, id, hub, "carol@example.com"), "carol@example.com", approve: true);

@@ -70,7 +70,7 @@ internal static class ApprovalCardRenderer
             ["header"] = new JsonObject
             {
                 ["template"] = colour,
-                ["title"] = Text(Clip(headline + ": " + (approval.Title ?? "approval request"), 100)),
+                ["title"] = Text(Clip(headline + ": " + (approval.Title ?? approval.ApprovalName ?? "approval request"), 100)),
             },
             ["elements"] = elements,
         };
@@ -175,7 +175,7 @@ internal static class ApprovalCardRenderer
         ["header"] = new JsonObject
         {
             ["template"] = "orange",
-            ["title"] = Text(Clip("Reminder: " + (approval.Title ?? "an approval") + " waits for you", 100)),
+            ["title"] = Text(Clip("Reminder: " + (approval.Title ?? approval.ApprovalName ?? "an approval") + " waits for you", 100)),
         },
         ["elements"] = new JsonArray
         {

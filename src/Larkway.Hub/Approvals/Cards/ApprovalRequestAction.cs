@@ -57,14 +57,14 @@ internal sealed partial class ApprovalRequestAction(
                 return Answered(action, values, existing.Approval, notification.Id, notification.Type, alreadyThere: true);
             }
 
-            var (problems, display) = await CheckAsync(request, budget.Token).ConfigureAwait(false);
+            var (problems, display, name) = await CheckAsync(request, budget.Token).ConfigureAwait(false);
             if (problems.Length > 0)
             {
                 LogFormInvalid(logger, notification.Type, action.Name, notification.Id, problems);
                 return CardActionResponse.WithToast(CardToastType.Error, "The approval could not be requested: " + problems);
             }
 
-            var created = await store.CreateAsync(request with { FormDisplay = display }, notification.Caller, click.OperatorOpenId, ApprovalSubmissions.InlineOwner, budget.Token).ConfigureAwait(false);
+            var created = await store.CreateAsync(request with { FormDisplay = display, ApprovalName = name }, notification.Caller, click.OperatorOpenId, ApprovalSubmissions.InlineOwner, budget.Token).ConfigureAwait(false);
             var approval = created.Status == ApprovalCreateStatus.Created
                 ? await submissions.SubmitNowAsync(created, budget.Token).ConfigureAwait(false)
                 : created.Approval;
@@ -104,8 +104,8 @@ internal sealed partial class ApprovalRequestAction(
     }
 
     /// <summary>The form checked against the definition, as the API checks it: "form.amount: …; form.reason: …", or empty.</summary>
-    /// <summary>The form's problems against the definition (empty when none), and the form as people read it.</summary>
-    private async Task<(string Problems, string? Display)> CheckAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    /// <summary>The form's problems against the definition (empty when none), the form as people read it and the definition's name.</summary>
+    private async Task<(string Problems, string? Display, string? Name)> CheckAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         ApprovalDefinition definition;
         try
@@ -114,7 +114,7 @@ internal sealed partial class ApprovalRequestAction(
         }
         catch (FeishuApiException ex) when (!ex.IsTransient)
         {
-            return ($"approval_code: Feishu refused it ({ex.Msg}, code {ex.Code}).", null);
+            return ($"approval_code: Feishu refused it ({ex.Msg}, code {ex.Code}).", null, null);
         }
 
         using var form = JsonDocument.Parse(request.Form);
@@ -128,7 +128,7 @@ internal sealed partial class ApprovalRequestAction(
             errors = ex.Errors;
         }
 
-        return (string.Join("; ", errors.Select(e => $"form.{e.WidgetId}: {e.Message}")), ApprovalFormDisplay.Serialize(ApprovalFormDisplay.Of(form.RootElement, definition)));
+        return (string.Join("; ", errors.Select(e => $"form.{e.WidgetId}: {e.Message}")), ApprovalFormDisplay.Serialize(ApprovalFormDisplay.Of(form.RootElement, definition)), definition.ApprovalName);
     }
 
     /// <summary>The action's own toast / after-card when it has them (with <c>approval</c> in the values), else a plain toast.</summary>

@@ -124,6 +124,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("approval_code");
 
+                    b.Property<string>("ApprovalName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("approval_name");
+
                     b.Property<string>("Approvers")
                         .HasColumnType("text")
                         .HasColumnName("approvers");

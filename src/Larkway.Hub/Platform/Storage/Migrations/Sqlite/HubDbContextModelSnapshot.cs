@@ -117,6 +117,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("approval_code");
 
+                    b.Property<string>("ApprovalName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_name");
+
                     b.Property<string>("Approvers")
                         .HasColumnType("TEXT")
                         .HasColumnName("approvers");
