@@ -153,7 +153,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         }
         catch (Exception ex)
         {
-            LogCardActionFailed(_logger, eventId, ex.GetType().FullName ?? ex.GetType().Name);
+            LogCardActionFailed(_logger, eventId, QueueErrors.ForLog(ex));
             try
             {
                 // This inline run was the event's first attempt; the inbox worker retries it on the inbox's schedule.
@@ -162,7 +162,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
             }
             catch (Exception storeError)
             {
-                LogRecordFailed(_logger, eventId, storeError.GetType().Name);
+                LogRecordFailed(_logger, eventId, QueueErrors.ForLog(storeError));
             }
 
             return null;
@@ -172,12 +172,12 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
     [LoggerMessage(EventId = LogEvents.InboxEventSinkCardActionSlow, Level = LogLevel.Warning, Message = "Card action {EventId}: the handler did not answer within {TimeoutMs} ms; answered without a card response, the handler continues.")]
     private static partial void LogCardActionSlow(ILogger logger, long eventId, double timeoutMs);
 
-    [LoggerMessage(EventId = LogEvents.InboxEventSinkCardActionFailed, Level = LogLevel.Error, Message = "Card action {EventId}: the handler failed ({ExceptionType}); stored as Failed for retry.")]
-    private static partial void LogCardActionFailed(ILogger logger, long eventId, string exceptionType);
+    [LoggerMessage(EventId = LogEvents.InboxEventSinkCardActionFailed, Level = LogLevel.Error, Message = "Card action {EventId}: the handler failed ({Failure}); stored as Failed for retry.")]
+    private static partial void LogCardActionFailed(ILogger logger, long eventId, string failure);
 
     [LoggerMessage(EventId = LogEvents.InboxEventSinkNoDispatcher, Level = LogLevel.Warning, Message = "Inbox event {EventId}: no dispatcher for app '{AppName}'; marked Done without handling.")]
     private static partial void LogNoDispatcher(ILogger logger, long eventId, string appName);
 
-    [LoggerMessage(EventId = LogEvents.InboxEventSinkRecordFailed, Level = LogLevel.Error, Message = "Card action {EventId}: could not record the handler's outcome ({ExceptionType}); the lease will expire and it will be retried.")]
-    private static partial void LogRecordFailed(ILogger logger, long eventId, string exceptionType);
+    [LoggerMessage(EventId = LogEvents.InboxEventSinkRecordFailed, Level = LogLevel.Error, Message = "Card action {EventId}: could not record the handler's outcome ({Failure}); the lease will expire and it will be retried.")]
+    private static partial void LogRecordFailed(ILogger logger, long eventId, string failure);
 }
