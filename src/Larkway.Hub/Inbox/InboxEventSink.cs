@@ -80,7 +80,6 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         var dispatcher = _dispatchers.GetDispatcher(inbound.AppName);
         if (dispatcher is null)
         {
-            LogNoDispatcher(_logger, stored.EventId, HubAppService.NameOnWire(inbound.AppName));
             if (_observers.Length > 0)
             {
                 // Nothing to answer Feishu with: observers run after the ack, with the processor as the fallback.
@@ -88,6 +87,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
                 return FeishuIngestResult.Accepted;
             }
 
+            LogNoDispatcher(_logger, stored.EventId, HubAppService.NameOnWire(inbound.AppName));
             await _queue.RecordAsync(stored.EventId, _owner, WorkOutcome<InboxEvent>.Done(), CancellationToken.None).ConfigureAwait(false);
             return FeishuIngestResult.Accepted;
         }
@@ -133,14 +133,24 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
 
         try
         {
-            var result = dispatcher is null ? null : await dispatcher.DispatchAsync(inbound.Envelope, token).ConfigureAwait(false);
+            var dispatches = dispatcher?.Handles(inbound.Envelope.EventType) == true;
+            var result = dispatches ? await dispatcher!.DispatchAsync(inbound.Envelope, token).ConfigureAwait(false) : null;
 
             // After the handler, so forwarding (a database write) does not delay the card response past necessity;
             // a failure here fails the event and the processor retries it (observers are idempotent).
             var context = new InboxEventContext(eventId, inbound.AppName, _time.GetUtcNow(), inbound.Envelope);
-            foreach (var observer in _observers)
+            var observed = await InboxObservers.ObserveAsync(_observers, context, token).ConfigureAwait(false);
+            if (!dispatches && !observed)
             {
-                await observer.OnEventAsync(context, token).ConfigureAwait(false);
+                // Nobody took it: the dispatcher's own "no handler" line (or the sink's, without a dispatcher) says so, once.
+                if (dispatcher is null)
+                {
+                    LogNoDispatcher(_logger, eventId, HubAppService.NameOnWire(inbound.AppName));
+                }
+                else
+                {
+                    await dispatcher.DispatchAsync(inbound.Envelope, token).ConfigureAwait(false);
+                }
             }
 
             await _queue.RecordAsync(eventId, _owner, WorkOutcome<InboxEvent>.Done(), CancellationToken.None).ConfigureAwait(false);
