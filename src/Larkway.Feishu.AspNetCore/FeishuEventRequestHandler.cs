@@ -39,7 +39,7 @@ internal sealed partial class FeishuEventRequestHandler(
             case FeishuBodyReadOutcome.ClientGone:
                 // Abort, so the server neither answers nor drains a body whose read failed (that drain logs an error).
                 context.Abort();
-                LogClientGone(logger, context.Request.Path.Value, appName);
+                LogClientGone(logger, context.Request.Path.Value, AppForLog(appName));
                 return;
             case FeishuBodyReadOutcome.TooLarge:
                 await RejectAsync(context, options, appName, null, StatusCodes.Status413PayloadTooLarge,
@@ -108,7 +108,7 @@ internal sealed partial class FeishuEventRequestHandler(
                     // Answer now so the user sees no error; the handler keeps running and can update the card later.
                     ObserveLate(accepting, inbound, activity);
                     handledHere = false;
-                    LogCardActionLate(logger, envelope.EventType, appName, options.CardActionDeadline.TotalMilliseconds);
+                    LogCardActionLate(logger, envelope.EventType, AppForLog(appName), options.CardActionDeadline.TotalMilliseconds);
                     await WriteJsonAsync(context, StatusCodes.Status200OK, "application/json; charset=utf-8", EmptyObject).ConfigureAwait(false);
                     CardAnswered(inbound, CardAnswer.Late, started);
                     return;
@@ -134,7 +134,7 @@ internal sealed partial class FeishuEventRequestHandler(
         catch (Exception ex)
         {
             outcome = ReceiveOutcome.Failed;
-            LogSinkFailed(logger, ex, envelope.EventType, appName);
+            LogSinkFailed(logger, ex, envelope.EventType, AppForLog(appName));
             context.Response.Headers.RetryAfter = "5";
             await WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "event-not-stored",
                 "The event could not be stored; Feishu will deliver it again.").ConfigureAwait(false);
@@ -243,7 +243,7 @@ internal sealed partial class FeishuEventRequestHandler(
     private async Task RejectAsync(HttpContext context, FeishuEventEndpointOptions options, string appName, FeishuEventErrorReason? reason, int status, string message)
     {
         var slug = Slug(reason, status);
-        LogRejected(logger, context.Request.Path.Value, appName, slug, status, message);
+        LogRejected(logger, context.Request.Path.Value, AppForLog(appName), slug, status, message);
         telemetry.Rejected(appName, FeishuEventTransport.Http, MetricReason(slug));
         await options.Events.RequestRejected(new FeishuRequestRejectedContext(context, appName, reason, status, message)).ConfigureAwait(false);
         await WriteProblemAsync(context, status, slug, message).ConfigureAwait(false);
@@ -286,7 +286,7 @@ internal sealed partial class FeishuEventRequestHandler(
                 };
                 if (t.IsFaulted)
                 {
-                    LogLateCardActionFailed(logger, t.Exception!.GetBaseException(), inbound.Envelope.EventType, inbound.AppName);
+                    LogLateCardActionFailed(logger, t.Exception!.GetBaseException(), inbound.Envelope.EventType, AppForLog(inbound.AppName));
                 }
 
                 telemetry.EventHandled(activity, inbound, outcome);
@@ -302,6 +302,9 @@ internal sealed partial class FeishuEventRequestHandler(
             telemetry.CardActionAnswered(inbound.AppName, FeishuEventTransport.Http, answer, time.GetElapsedTime(started));
         }
     }
+
+    // The unnamed app (Options.DefaultName, "") reads as 'default' — the name the Hub gives it in its API, webhooks and logs — not as ''.
+    private static string AppForLog(string appName) => appName.Length == 0 ? "default" : appName;
 
     [LoggerMessage(EventId = LogEvents.FeishuEventRequestHandlerRejected, Level = LogLevel.Warning, Message = "Rejected a Feishu request to {Path} for app '{AppName}': {Reason} ({Status}). {Detail}")]
     private static partial void LogRejected(ILogger logger, string? path, string appName, string reason, int status, string detail);

@@ -173,6 +173,17 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task The_unnamed_app_is_called_default_in_the_log_line_of_a_refused_request()
+    {
+        await using var receiver = await StartAsync();
+
+        using var response = await receiver.Client.SendAsync(FeishuWire.RawRequest("/feishu/events", Utf8("{}"), Now, "not-the-key"));
+
+        await ShouldBeRefusedAsync(receiver, response, HttpStatusCode.Unauthorized, "bad-signature");
+        receiver.Logs.Entries.Single(e => e.Level == LogLevel.Warning).Message.ShouldContain("for app 'default'");
+    }
+
+    [Fact]
     public async Task A_plaintext_event_with_a_wrong_signature_is_401_and_one_with_the_right_one_is_accepted()
     {
         await using var receiver = await StartAsync();

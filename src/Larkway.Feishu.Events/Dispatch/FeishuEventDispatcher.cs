@@ -25,6 +25,16 @@ public sealed partial class FeishuEventDispatcher
     /// <summary>The event types with a registered handler.</summary>
     public IReadOnlyCollection<string> RegisteredTypes => _routes.Keys;
 
+    /// <summary>
+    /// Whether <see cref="DispatchAsync"/> runs a handler for events of <paramref name="eventType"/> (its own or the
+    /// fallback). A host that handles some types elsewhere asks this to skip dispatching them, and so the "no handler" line.
+    /// </summary>
+    public bool Handles(string eventType)
+    {
+        ArgumentNullException.ThrowIfNull(eventType);
+        return _routes.ContainsKey(eventType) || _fallback is not null;
+    }
+
     /// <summary>Registers the handler of a typed event.</summary>
     public FeishuEventDispatcher On<TEvent>(Func<TEvent, FeishuEventContext, CancellationToken, Task> handler)
         where TEvent : FeishuEvent, IFeishuEventType

@@ -54,7 +54,7 @@ internal sealed partial class ApprovalDefinitions(IFeishuClientFactory apps, IOp
         }
         catch (Exception ex) when (ex is FeishuApiException or HttpRequestException or TimeoutException or HubAppNotFoundException)
         {
-            LogSubscribeFailed(logger, ex, approvalCode, app ?? "");
+            LogSubscribeFailed(logger, ex, approvalCode, HubAppService.NameOnWire(app));
         }
     }
 

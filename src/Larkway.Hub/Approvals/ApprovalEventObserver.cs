@@ -16,18 +16,20 @@ internal sealed partial class ApprovalEventObserver(ApprovalStore store, Approva
     /// <summary>The event types handled.</summary>
     public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(["approval_instance", "approval_task"], StringComparer.Ordinal);
 
-    public async Task OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
+    /// <summary>Applies the instance an approval event names; true for every approval event (ignoring one is handling it too).</summary>
+    public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!EventTypes.Contains(context.Envelope.EventType) || InstanceCode(context.Envelope.Event) is not { } code)
+        if (!EventTypes.Contains(context.Envelope.EventType))
         {
-            return;
+            return false;
         }
 
         var app = context.AppName.Length == 0 ? null : context.AppName;
-        if (await store.FindByInstanceAsync(app, code, cancellationToken).ConfigureAwait(false) is not { } approval)
+        if (InstanceCode(context.Envelope.Event) is not { } code
+            || await store.FindByInstanceAsync(app, code, cancellationToken).ConfigureAwait(false) is not { } approval)
         {
-            return;
+            return true;
         }
 
         try
@@ -39,6 +41,8 @@ internal sealed partial class ApprovalEventObserver(ApprovalStore store, Approva
             // Retrying the event would get the same answer; reconciliation reads the instance again later.
             LogReadRefused(logger, approval.Id, ex.Code);
         }
+
+        return true;
     }
 
     private static string? InstanceCode(JsonElement e) =>

@@ -8,7 +8,7 @@ namespace Larkway.Hub.Bots;
 /// Conversations in the Hub's database, so an open question survives a restart and is shared by
 /// replicas. Expired rows read as absent and are overwritten by the next question.
 /// </summary>
-internal sealed class DbBotConversationStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, TimeProvider time) : IBotConversationStore
+internal sealed class DbBotConversationStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, TimeProvider time) : IBotConversationStore
 {
     // Every direct message and mention asks for the sender's conversation: compiled once (EF Core recompiles it for
     // another model, e.g. the other provider), so a lookup skips the query cache's expression walk and hashing.
@@ -88,7 +88,7 @@ internal sealed class DbBotConversationStore(IDbContextFactory<HubDbContext> con
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (DbUpdateException) when (row is null)
+            catch (DbUpdateException ex) when (row is null && provider.IsUniqueViolation(ex))
             {
                 // Another handler asked the same user at the same moment; the last question wins.
                 db.ChangeTracker.Clear();

@@ -13,7 +13,12 @@ namespace Larkway.Hub.Inbox;
 /// </remarks>
 internal interface IInboxEventObserver
 {
-    Task OnEventAsync(InboxEventContext context, CancellationToken cancellationToken);
+    /// <summary>Sees the event.</summary>
+    /// <returns>
+    /// True when the event is this observer's to handle (an approval event, a type a webhook subscription forwards): it
+    /// then counts as handled even where the app's dispatcher has no handler for its type, and no "no handler" line is written.
+    /// </returns>
+    Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken);
 }
 
 /// <summary>A stored event being handled.</summary>
@@ -22,3 +27,19 @@ internal interface IInboxEventObserver
 /// <param name="ReceivedAt">When stored.</param>
 /// <param name="Envelope">The parsed body.</param>
 internal sealed record InboxEventContext(long InboxEventId, string AppName, DateTimeOffset ReceivedAt, FeishuEventEnvelope Envelope);
+
+/// <summary>Runs every observer on an event, in order.</summary>
+internal static class InboxObservers
+{
+    /// <summary>True when at least one observer took the event as its own.</summary>
+    public static async Task<bool> ObserveAsync(IReadOnlyList<IInboxEventObserver> observers, InboxEventContext context, CancellationToken cancellationToken)
+    {
+        var observed = false;
+        foreach (var observer in observers)
+        {
+            observed |= await observer.OnEventAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+
+        return observed;
+    }
+}

@@ -80,7 +80,6 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         var dispatcher = _dispatchers.GetDispatcher(inbound.AppName);
         if (dispatcher is null)
         {
-            LogNoDispatcher(_logger, stored.EventId, HubAppService.NameOnWire(inbound.AppName));
             if (_observers.Length > 0)
             {
                 // Nothing to answer Feishu with: observers run after the ack, with the processor as the fallback.
@@ -88,6 +87,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
                 return FeishuIngestResult.Accepted;
             }
 
+            LogNoDispatcher(_logger, stored.EventId, HubAppService.NameOnWire(inbound.AppName));
             await _queue.RecordAsync(stored.EventId, _owner, WorkOutcome<InboxEvent>.Done(), CancellationToken.None).ConfigureAwait(false);
             return FeishuIngestResult.Accepted;
         }
@@ -133,14 +133,24 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
 
         try
         {
-            var result = dispatcher is null ? null : await dispatcher.DispatchAsync(inbound.Envelope, token).ConfigureAwait(false);
+            var dispatches = dispatcher?.Handles(inbound.Envelope.EventType) == true;
+            var result = dispatches ? await dispatcher!.DispatchAsync(inbound.Envelope, token).ConfigureAwait(false) : null;
 
             // After the handler, so forwarding (a database write) does not delay the card response past necessity;
             // a failure here fails the event and the processor retries it (observers are idempotent).
             var context = new InboxEventContext(eventId, inbound.AppName, _time.GetUtcNow(), inbound.Envelope);
-            foreach (var observer in _observers)
+            var observed = await InboxObservers.ObserveAsync(_observers, context, token).ConfigureAwait(false);
+            if (!dispatches && !observed)
             {
-                await observer.OnEventAsync(context, token).ConfigureAwait(false);
+                // Nobody took it: the dispatcher's own "no handler" line (or the sink's, without a dispatcher) says so, once.
+                if (dispatcher is null)
+                {
+                    LogNoDispatcher(_logger, eventId, HubAppService.NameOnWire(inbound.AppName));
+                }
+                else
+                {
+                    await dispatcher.DispatchAsync(inbound.Envelope, token).ConfigureAwait(false);
+                }
             }
 
             await _queue.RecordAsync(eventId, _owner, WorkOutcome<InboxEvent>.Done(), CancellationToken.None).ConfigureAwait(false);
@@ -153,7 +163,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         }
         catch (Exception ex)
         {
-            LogCardActionFailed(_logger, eventId, ex.GetType().FullName ?? ex.GetType().Name);
+            LogCardActionFailed(_logger, eventId, QueueErrors.ForLog(ex));
             try
             {
                 // This inline run was the event's first attempt; the inbox worker retries it on the inbox's schedule.
@@ -162,7 +172,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
             }
             catch (Exception storeError)
             {
-                LogRecordFailed(_logger, eventId, storeError.GetType().Name);
+                LogRecordFailed(_logger, eventId, QueueErrors.ForLog(storeError));
             }
 
             return null;
@@ -172,12 +182,12 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
     [LoggerMessage(EventId = LogEvents.InboxEventSinkCardActionSlow, Level = LogLevel.Warning, Message = "Card action {EventId}: the handler did not answer within {TimeoutMs} ms; answered without a card response, the handler continues.")]
     private static partial void LogCardActionSlow(ILogger logger, long eventId, double timeoutMs);
 
-    [LoggerMessage(EventId = LogEvents.InboxEventSinkCardActionFailed, Level = LogLevel.Error, Message = "Card action {EventId}: the handler failed ({ExceptionType}); stored as Failed for retry.")]
-    private static partial void LogCardActionFailed(ILogger logger, long eventId, string exceptionType);
+    [LoggerMessage(EventId = LogEvents.InboxEventSinkCardActionFailed, Level = LogLevel.Error, Message = "Card action {EventId}: the handler failed ({Failure}); stored as Failed for retry.")]
+    private static partial void LogCardActionFailed(ILogger logger, long eventId, string failure);
 
     [LoggerMessage(EventId = LogEvents.InboxEventSinkNoDispatcher, Level = LogLevel.Warning, Message = "Inbox event {EventId}: no dispatcher for app '{AppName}'; marked Done without handling.")]
     private static partial void LogNoDispatcher(ILogger logger, long eventId, string appName);
 
-    [LoggerMessage(EventId = LogEvents.InboxEventSinkRecordFailed, Level = LogLevel.Error, Message = "Card action {EventId}: could not record the handler's outcome ({ExceptionType}); the lease will expire and it will be retried.")]
-    private static partial void LogRecordFailed(ILogger logger, long eventId, string exceptionType);
+    [LoggerMessage(EventId = LogEvents.InboxEventSinkRecordFailed, Level = LogLevel.Error, Message = "Card action {EventId}: could not record the handler's outcome ({Failure}); the lease will expire and it will be retried.")]
+    private static partial void LogRecordFailed(ILogger logger, long eventId, string failure);
 }

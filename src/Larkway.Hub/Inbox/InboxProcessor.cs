@@ -57,23 +57,25 @@ internal sealed partial class InboxProcessor(
         {
             var envelope = FeishuEventEnvelope.Parse(item.Body);
 
-            // Observers (webhook fan-out) first: a failing handler then does not hold back forwarding, and both are idempotent.
+            // Observers (webhook fan-out, approvals) first: a failing handler then does not hold back forwarding, and both are idempotent.
             var context = new InboxEventContext(item.Id, item.AppName, item.ReceivedAt, envelope);
-            foreach (var observer in _observers)
+            var observed = await InboxObservers.ObserveAsync(_observers, context, cancellationToken).ConfigureAwait(false);
+            if (dispatcher is null || (observed && !dispatcher.Handles(envelope.EventType)))
             {
-                await observer.OnEventAsync(context, cancellationToken).ConfigureAwait(false);
-            }
+                // An observer's event needs no dispatcher handler: it is handled, not "without a handler".
+                if (!observed)
+                {
+                    LogNoDispatcher(logger, item.Id, HubAppService.NameOnWire(item.AppName));
+                }
 
-            if (dispatcher is null)
-            {
-                LogNoDispatcher(logger, item.Id, HubAppService.NameOnWire(item.AppName));
-                telemetry.Handled(item.AppName, item.EventType, "no_handler", time.GetUtcNow() - envelope.CreateTime);
+                telemetry.Handled(item.AppName, item.EventType, observed ? "handled" : "no_handler", time.GetUtcNow() - envelope.CreateTime);
                 return WorkOutcome<InboxEvent>.Done();
             }
 
             var result = await dispatcher.DispatchAsync(envelope, cancellationToken).ConfigureAwait(false);
-            LogDispatched(logger, item.Id, item.EventType, result.Handled);
-            telemetry.Handled(item.AppName, item.EventType, result.Handled ? "handled" : "no_handler", time.GetUtcNow() - envelope.CreateTime);
+            var handled = result.Handled || observed;
+            LogDispatched(logger, item.Id, item.EventType, handled);
+            telemetry.Handled(item.AppName, item.EventType, handled ? "handled" : "no_handler", time.GetUtcNow() - envelope.CreateTime);
             return WorkOutcome<InboxEvent>.Done();
         }
         catch (FeishuEventException ex) when (ex.Reason == FeishuEventErrorReason.Malformed)

@@ -173,6 +173,13 @@ internal sealed class WebhookStore(
         }
     }
 
+    /// <summary>Whether some subscription forwards events of <paramref name="eventType"/> (from the same cached list <see cref="FanOutAsync"/> reads).</summary>
+    public async Task<bool> ForwardsAsync(string eventType, CancellationToken cancellationToken)
+    {
+        var subscriptions = await SubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+        return subscriptions.Any(s => WebhookEventFilter.Matches(s.EventTypes, eventType));
+    }
+
     /// <summary>
     /// Adds one delivery of a Hub event (an approval callback, say) per subscription whose types match, to
     /// <paramref name="db"/> without saving: the caller saves them in the same transaction as the change they report, so a
@@ -324,5 +331,10 @@ internal sealed class WebhookStore(
 /// <summary>Queues webhook deliveries for every handled inbox event.</summary>
 internal sealed class WebhookFanOut(WebhookStore store) : IInboxEventObserver
 {
-    public Task OnEventAsync(InboxEventContext context, CancellationToken cancellationToken) => store.FanOutAsync(context, cancellationToken);
+    /// <summary>Queues the deliveries; true when a subscription forwards the event's type (forwarding is handling it).</summary>
+    public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
+    {
+        await store.FanOutAsync(context, cancellationToken).ConfigureAwait(false);
+        return await store.ForwardsAsync(context.Envelope.EventType, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -124,6 +124,18 @@ public sealed class DispatcherTests
     }
 
     [Fact]
+    public void Handles_says_whether_dispatching_a_type_runs_a_handler_its_own_or_the_fallback()
+    {
+        var dispatcher = new FeishuEventDispatcher().On<MessageReceivedEvent>((_, _, _) => Task.CompletedTask);
+
+        Assert.True(dispatcher.Handles("im.message.receive_v1"));
+        Assert.False(dispatcher.Handles("approval_instance"));
+
+        dispatcher.OnUnhandled((_, _, _) => Task.CompletedTask);
+        Assert.True(dispatcher.Handles("approval_instance"));
+    }
+
+    [Fact]
     public async Task Url_verification_is_not_dispatched()
     {
         var env = FeishuEventEnvelope.Parse(Samples.PayloadBytes("url_verification.plain.json"));

@@ -56,6 +56,7 @@ public sealed class HubConsolePagesTests
         entry.Target.ShouldBe(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         entry.Actor.ShouldBe("console:admin");
         entry.Details.ShouldContain("test.secret_v1");
+        entry.Details.ShouldContain("\"app\":\"default\"", Case.Sensitive, "the default app by the name the API and webhooks give it");
         entry.Details.ShouldNotContain("salary");
     }
 

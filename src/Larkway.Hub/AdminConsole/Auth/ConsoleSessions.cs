@@ -15,7 +15,7 @@ namespace Larkway.Hub.AdminConsole.Auth;
 /// database — a sign-out or password reset on any replica ends every session at once — and refuses a cookie older than
 /// the absolute lifetime, however recently it was used (the idle expiry slides, this does not).
 /// </summary>
-internal sealed class ConsoleSessions(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, TimeProvider time)
+internal sealed class ConsoleSessions(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, TimeProvider time)
 {
     /// <summary>The <c>hub_settings</c> row holding the administrator's security stamp.</summary>
     public const string StampSetting = "console_admin_security_stamp";
@@ -92,7 +92,7 @@ internal sealed class ConsoleSessions(IDbContextFactory<HubDbContext> contexts, 
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
             {
                 // Another request or replica created it first; theirs is the stamp.
             }

@@ -1,4 +1,5 @@
 using Larkway.Hub.Alerts;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -18,7 +19,7 @@ internal sealed class AlertsModel(AlertStore alerts, IOptions<AlertOptions> opti
 
     /// <summary>Who gets the cards, in words.</summary>
     public string RecipientText => options.Value.NotificationRecipient() is { } r
-        ? $"{r.Type} {r.Value}" + (options.Value.App is { Length: > 0 } app ? $" (app {app})" : " (default app)")
+        ? $"{r.Type} {r.Value}" + (options.Value.App is { Length: > 0 } app && !HubAppRegistry.IsDefault(app) ? $" (app {app})" : $" (app {HubAppService.DefaultAppName})")
         : "nobody: no Larkway:Alerts:Recipient is set (or the larkway.alert type's own recipients, if it has some)";
 
     public async Task OnGetAsync()

@@ -208,7 +208,7 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogRenewFailed(_logger, _queue.Name, ex.GetType().Name);
+                LogRenewFailed(_logger, _queue.Name, QueueErrors.ForLog(ex));
             }
         }
     }
@@ -264,7 +264,7 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
         catch (Exception ex)
         {
             // Recording the outcome failed: the lease expires and the item is tried again; nothing is lost.
-            LogRecordFailed(_logger, _queue.Name, item.Id, ex.GetType().Name);
+            LogRecordFailed(_logger, _queue.Name, item.Id, QueueErrors.ForLog(ex));
         }
         finally
         {
@@ -297,7 +297,7 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
         }
         catch (Exception ex)
         {
-            LogHandlerFailed(_logger, _queue.Name, item.Id, item.Attempts, ex.GetType().FullName ?? ex.GetType().Name);
+            LogHandlerFailed(_logger, _queue.Name, item.Id, item.Attempts, QueueErrors.ForLog(ex));
             return WorkOutcome<TRow>.Failed(_options.Retry.NextAttempt(_time.GetUtcNow(), item.Attempts), QueueErrors.Describe(ex));
         }
     }
@@ -344,11 +344,11 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
     [LoggerMessage(EventId = LogEvents.QueueClaimFailed, Level = LogLevel.Warning, Message = "Queue {Queue}: claiming failed; trying again after the poll interval.")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception, string queue);
 
-    [LoggerMessage(EventId = LogEvents.QueueRenewFailed, Level = LogLevel.Warning, Message = "Queue {Queue}: renewing leases failed ({ExceptionType}).")]
-    private static partial void LogRenewFailed(ILogger logger, string queue, string exceptionType);
+    [LoggerMessage(EventId = LogEvents.QueueRenewFailed, Level = LogLevel.Warning, Message = "Queue {Queue}: renewing leases failed ({Failure}).")]
+    private static partial void LogRenewFailed(ILogger logger, string queue, string failure);
 
-    [LoggerMessage(EventId = LogEvents.QueueHandlerFailed, Level = LogLevel.Warning, Message = "Queue {Queue}: item {ItemId} attempt {Attempt} failed with {ExceptionType}.")]
-    private static partial void LogHandlerFailed(ILogger logger, string queue, long itemId, int attempt, string exceptionType);
+    [LoggerMessage(EventId = LogEvents.QueueHandlerFailed, Level = LogLevel.Warning, Message = "Queue {Queue}: item {ItemId} attempt {Attempt} failed with {Failure}.")]
+    private static partial void LogHandlerFailed(ILogger logger, string queue, long itemId, int attempt, string failure);
 
     [LoggerMessage(EventId = LogEvents.QueueRetrying, Level = LogLevel.Information, Message = "Queue {Queue}: item {ItemId} attempt {Attempt} failed; tried again at {RetryAt:o}.")]
     private static partial void LogRetrying(ILogger logger, string queue, long itemId, int attempt, DateTimeOffset retryAt);
@@ -359,8 +359,8 @@ internal sealed partial class QueueWorker<TRow> : BackgroundService
     [LoggerMessage(EventId = LogEvents.QueueLeaseLost, Level = LogLevel.Warning, Message = "Queue {Queue}: item {ItemId} is no longer leased by {Owner}; another worker took it over after the lease expired.")]
     private static partial void LogLeaseLost(ILogger logger, string queue, long itemId, string owner);
 
-    [LoggerMessage(EventId = LogEvents.QueueRecordFailed, Level = LogLevel.Error, Message = "Queue {Queue}: recording the outcome of item {ItemId} failed ({ExceptionType}); it is tried again after its lease expires.")]
-    private static partial void LogRecordFailed(ILogger logger, string queue, long itemId, string exceptionType);
+    [LoggerMessage(EventId = LogEvents.QueueRecordFailed, Level = LogLevel.Error, Message = "Queue {Queue}: recording the outcome of item {ItemId} failed ({Failure}); it is tried again after its lease expires.")]
+    private static partial void LogRecordFailed(ILogger logger, string queue, long itemId, string failure);
 }
 
 /// <summary>Lease owner names and error texts shared by the queues.</summary>
@@ -389,5 +389,25 @@ public static class QueueErrors
         }
 
         return text.Length > QueueLimits.MaxErrorLength ? text[..QueueLimits.MaxErrorLength] : text;
+    }
+
+    /// <summary>
+    /// For a log line: the exception's type, and the database's own message when a database exception is inside (it
+    /// names a constraint, a lock or the connection, not row values). EF Core's own error line is turned down
+    /// (<see cref="Storage.HubDbLogging"/>), so this is where an unexpected database failure shows its cause.
+    /// </summary>
+    public static string ForLog(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var type = exception.GetType().FullName ?? exception.GetType().Name;
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException database)
+            {
+                return $"{type} ({database.GetType().Name}: {database.Message.ReplaceLineEndings(" ")})";
+            }
+        }
+
+        return type;
     }
 }

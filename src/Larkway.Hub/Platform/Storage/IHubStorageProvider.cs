@@ -49,11 +49,7 @@ internal sealed class HubDbContextFactory(IHubStorageProvider provider, IService
     {
         var builder = provider.CreateOptionsBuilder().UseApplicationServiceProvider(services);
         provider.Configure(builder);
-
-        // A connection that cannot be opened surfaces as the caller's exception, which the Hub reports with what it was
-        // doing (the start names the database and the setting; the queues log and retry); EF Core's own error line
-        // for it, without that context, would be a second report.
-        builder.ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.ConnectionError, Microsoft.Extensions.Logging.LogLevel.Information)));
+        HubDbLogging.Configure(builder);
         return builder.Options;
     });
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Webhooks;
@@ -44,7 +45,7 @@ internal sealed class EventDetailModel(InboxStore store, ConsoleQueries queries,
         }
 
         // Recorded first: a view that cannot be audited is not shown. The details name the event, never its content.
-        await AuditAsync("event.payload_view", Id.ToString(CultureInfo.InvariantCulture), Details(("event_type", Event.EventType), ("app", Event.AppName))).ConfigureAwait(false);
+        await AuditAsync("event.payload_view", Id.ToString(CultureInfo.InvariantCulture), Details(("event_type", Event.EventType), ("app", HubAppService.NameOnWire(Event.AppName)))).ConfigureAwait(false);
         Payload = ConsoleJson.Pretty(Event.Body);
         return Page();
     }
