@@ -183,6 +183,46 @@ public abstract class HubApprovalCardsTests
     }
 
     [Fact]
+    public async Task Request_approval_for_a_definition_with_a_self_select_node_is_refused_with_what_it_needs_and_nothing_is_stored()
+    {
+        await using var hub = await StartAsync();
+        using var admin = Client(hub);
+
+        // payment.pending, but its "Request approval" asks for the General request, whose approvers the submitter picks.
+        var type = (await admin.GetFromJsonAsync<JsonObject>("/api/v1/notification-types/payment.pending"))!;
+        type.Remove("name");
+        type.Remove("updated_at");
+        var approval = type["actions"]!["request_approval"]!["approval"]!.AsObject();
+        approval["approval_code"] = DefaultApprovals.GeneralRequestCode;
+        approval["form"] = new JsonObject { ["title"] = "Pay {{invoice.number}}" };
+        using (var put = await admin.PutAsJsonAsync("/api/v1/notification-types/general.pending", type))
+        {
+            put.StatusCode.ShouldBe(HttpStatusCode.Created, await put.Content.ReadAsStringAsync());
+        }
+
+        using (var sent = await admin.PostAsJsonAsync("/api/v1/notifications", new
+        {
+            type = "general.pending",
+            idempotency_key = "inv-78",
+            data = new
+            {
+                invoice = new { number = "INV-78", supplier = "ACME", amount = "¥ 10.00", amount_value = "10.00", currency = "CNY", due_date = "2026-12-15" },
+                po = new { number = "PO-78" },
+                finance = new { email = Alice },
+            },
+        }))
+        {
+            sent.StatusCode.ShouldBe(HttpStatusCode.Accepted, await sent.Content.ReadAsStringAsync());
+        }
+
+        var card = await CardOfAsync(hub, Alice, "Payment pending: INV-78");
+        var answer = await hub.ClickAsync(card.MessageId, ButtonValue(card, "Request approval"), Alice);
+        answer.GetProperty("toast").GetProperty("type").GetString().ShouldBe("error");
+        answer.GetProperty("toast").GetProperty("content").GetString()!.ShouldContain("approvers.approvers");
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/approvals")).GetProperty("items").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Request_approval_on_a_payment_card_opens_one_approval_whose_outcome_updates_the_card_and_reaches_the_business_system()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -103,8 +103,11 @@ internal sealed partial class ApprovalRequestAction(
         };
     }
 
-    /// <summary>The form checked against the definition, as the API checks it: "form.amount: …; form.reason: …", or empty.</summary>
-    /// <summary>The form's problems against the definition (empty when none), the form as people read it and the definition's name.</summary>
+    /// <summary>
+    /// The request checked against the definition as the API checks it ("form.amount: …; approvers.approvers: …", or empty),
+    /// the form as people read it and the definition's name. A card action names no approvers, so a definition with
+    /// self-select nodes is refused here with what it needs rather than by Feishu after the approval is stored.
+    /// </summary>
     private async Task<(string Problems, string? Display, string? Name)> CheckAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         ApprovalDefinition definition;
@@ -128,7 +131,9 @@ internal sealed partial class ApprovalRequestAction(
             errors = ex.Errors;
         }
 
-        return (string.Join("; ", errors.Select(e => $"form.{e.WidgetId}: {e.Message}")), ApprovalFormDisplay.Serialize(ApprovalFormDisplay.Of(form.RootElement, definition)), definition.ApprovalName);
+        var problems = errors.Select(e => $"form.{e.WidgetId}: {e.Message}")
+            .Concat(ApprovalApprovers.Check(request.Approvers, definition).Select(p => $"{p.Field}: {p.Message}"));
+        return (string.Join("; ", problems), ApprovalFormDisplay.Serialize(ApprovalFormDisplay.Of(form.RootElement, definition)), definition.ApprovalName);
     }
 
     /// <summary>The action's own toast / after-card when it has them (with <c>approval</c> in the values), else a plain toast.</summary>
