@@ -26,6 +26,7 @@ public class FeishuClient : IDisposable
     private readonly Lazy<Bot.BotClient> _bot = null!;
     private readonly Lazy<ContactClient> _contact = null!;
     private readonly Lazy<ApprovalClient> _approval = null!;
+    private readonly Lazy<Authen.AuthenClient> _authen = null!;
 
     /// <summary>
     /// A client without dependency injection. The options are checked now and copied (later changes
@@ -62,6 +63,7 @@ public class FeishuClient : IDisposable
         _bot = new Lazy<Bot.BotClient>(() => new Bot.BotClient(_pipeline));
         _contact = new Lazy<ContactClient>(() => new ContactClient(_pipeline));
         _approval = new Lazy<ApprovalClient>(() => new ApprovalClient(_pipeline));
+        _authen = new Lazy<Authen.AuthenClient>(() => new Authen.AuthenClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -76,6 +78,7 @@ public class FeishuClient : IDisposable
         _bot = new Lazy<Bot.BotClient>(() => new Bot.BotClient(_pipeline));
         _contact = new Lazy<ContactClient>(() => new ContactClient(_pipeline));
         _approval = new Lazy<ApprovalClient>(() => new ApprovalClient(_pipeline));
+        _authen = new Lazy<Authen.AuthenClient>(() => new Authen.AuthenClient(_pipeline));
     }
 
     /// <summary>The app id this client calls as.</summary>
@@ -102,6 +105,9 @@ public class FeishuClient : IDisposable
 
     /// <summary>Approval v4: definitions, instances with typed forms, tasks, comments, third-party approvals.</summary>
     public virtual ApprovalClient Approval => _approval.Value;
+
+    /// <summary>Sign-in and in-client authentication: the JSAPI ticket and <c>h5sdk.config</c> parameters.</summary>
+    public virtual Authen.AuthenClient Authen => _authen.Value;
 
     /// <summary>
     /// A view of this client whose calls use <paramref name="options"/> (e.g. a user access token).

@@ -4,6 +4,7 @@ using Larkway.Emulator.Api.Bot;
 using Larkway.Emulator.Api.Contact;
 using Larkway.Emulator.Api.Control;
 using Larkway.Emulator.Api.Im;
+using Larkway.Emulator.Api.Jssdk;
 using Larkway.Emulator.Api.Webhooks;
 using Larkway.Emulator.Approval;
 using Larkway.Emulator.Events;
@@ -128,6 +129,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             return tokens;
         });
         services.AddSingleton<FaultInjector>();
+        services.AddSingleton(sp => new JsapiTickets(options.TimeProvider));
         services.AddSingleton<CallCounter>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<TenantAuthenticator>();
@@ -168,6 +170,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapUploadEndpoints();
         app.MapChatEndpoints();
         app.MapBotEndpoints();
+        app.MapJssdkEndpoints();
         app.MapChatMemberEndpoints();
         app.MapContactUserEndpoints();
         app.MapContactDepartmentEndpoints();

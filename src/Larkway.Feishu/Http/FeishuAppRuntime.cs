@@ -22,6 +22,7 @@ internal sealed class FeishuAppRuntime : IDisposable
         BaseAddress = FeishuPipeline.BaseAddress(Options.BaseUrl);
         Telemetry = new FeishuTelemetry(meterFactory, Options.AppId, Options.BaseUrl);
         Tokens = new FeishuTokenProvider(Options, TimeProvider, Telemetry);
+        JsapiTickets = new Auth.AccessTokenCache(TimeProvider);
         RateLimiters = Options.RateLimit.Enabled ? new FeishuRateLimiters(Options.RateLimit) : null;
         Resilience = FeishuResilience.Build(Options, TimeProvider, Logger);
     }
@@ -44,6 +45,9 @@ internal sealed class FeishuAppRuntime : IDisposable
     public FeishuRateLimiters? RateLimiters { get; }
 
     public ResiliencePipeline<HttpResponseMessage> Resilience { get; }
+
+    /// <summary>The app's JSAPI ticket, cached and fetched single-flight like the access tokens.</summary>
+    public Auth.AccessTokenCache JsapiTickets { get; }
 
     /// <summary>Which chat recently seen messages are in: replies are paced by their chat's limit.</summary>
     public RecentMessageChats MessageChats { get; } = new();

@@ -11,6 +11,7 @@ namespace Larkway.Feishu.Json;
 [JsonSerializable(typeof(FeishuEnvelope<JsonElement>), TypeInfoPropertyName = "FeishuEnvelopeJsonElement")]
 [JsonSerializable(typeof(FeishuErrorEnvelope))]
 [JsonSerializable(typeof(Larkway.Feishu.Bot.BotInfoEnvelope))]
+[JsonSerializable(typeof(FeishuEnvelope<Larkway.Feishu.Authen.JsapiTicketWire>), TypeInfoPropertyName = "JsapiTicketEnvelope")]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(AppCredentialsBody))]
 [JsonSerializable(typeof(FeishuEnvelope<MessageWire>), TypeInfoPropertyName = "MessageEnvelope")]
