@@ -282,7 +282,8 @@ public static partial class HubApp
 
     private static void AddBot(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BotOptions>().Bind(configuration.GetSection("Larkway:Bot"));
+        services.AddOptions<BotOptions>().Bind(configuration.GetSection(BotOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BotOptions>, BotOptionsValidator>());
         services.TryAddSingleton(_ => new BotCommands().AddSamples());
         services.TryAddSingleton(sp => new BotCardActions().AddSamples()
             .AddNotificationCards(sp.GetRequiredService<NotificationCardActions>()));

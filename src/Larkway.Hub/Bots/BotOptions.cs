@@ -1,8 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace Larkway.Hub.Bots;
 
 /// <summary>How an app bot behaves (configuration section <c>Larkway:Bot</c>).</summary>
-public sealed class BotOptions
+public sealed class BotOptions : IValidatableObject
 {
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Larkway:Bot";
+
     /// <summary>In group chats, answer only messages that @-mention the bot. Default true; p2p chats are always answered.</summary>
     public bool GroupsRequireMention { get; set; } = true;
 
@@ -17,4 +23,27 @@ public sealed class BotOptions
 
     /// <summary>How long the bot waits for the answer to a question it asked before forgetting the conversation.</summary>
     public TimeSpan ConversationTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        // A conversation the bot forgets at once, or keeps for ever, is a typo, not a choice.
+        if (ConversationTimeout <= TimeSpan.Zero || ConversationTimeout > TimeSpan.FromDays(7))
+        {
+            yield return new($"{SectionName}:ConversationTimeout must be positive and at most 7 days.", [nameof(ConversationTimeout)]);
+        }
+
+        if (FailureReply.Trim().Length == 0)
+        {
+            yield return new($"{SectionName}:FailureReply must not be empty: it is what a user sees when handling fails.", [nameof(FailureReply)]);
+        }
+
+        if (FallbackReply.Trim().Length == 0)
+        {
+            yield return new($"{SectionName}:FallbackReply must not be empty: it is the answer to a message that is no command.", [nameof(FallbackReply)]);
+        }
+    }
 }
+
+/// <summary>Checks <see cref="BotOptions"/> at start (source-generated; the rules are the options' own Validate).</summary>
+[OptionsValidator]
+internal sealed partial class BotOptionsValidator : IValidateOptions<BotOptions>;

@@ -72,6 +72,22 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Bot_settings_refuse_a_conversation_timeout_out_of_range_and_empty_replies()
+    {
+        var result = new Larkway.Hub.Bots.BotOptionsValidator().Validate(null, new Larkway.Hub.Bots.BotOptions
+        {
+            ConversationTimeout = TimeSpan.Zero,
+            FallbackReply = " ",
+        });
+
+        result.Failed.ShouldBeTrue();
+        result.FailureMessage.ShouldContain("Larkway:Bot:ConversationTimeout must be positive and at most 7 days.");
+        result.FailureMessage.ShouldContain("Larkway:Bot:FallbackReply must not be empty");
+        result.FailureMessage.ShouldNotContain("FailureReply");
+        new Larkway.Hub.Bots.BotOptionsValidator().Validate(null, new Larkway.Hub.Bots.BotOptions()).Succeeded.ShouldBeTrue();
+    }
+
+    [Fact]
     public void Defaults_are_valid()
     {
         var services = new ServiceCollection();
