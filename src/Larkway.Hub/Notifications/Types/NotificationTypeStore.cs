@@ -38,24 +38,38 @@ internal sealed class NotificationTypeStore(
     }
 
     /// <summary>Creates or replaces a type after <see cref="NotificationTypeDefinition.Validate"/> found nothing wrong; true when it was new.</summary>
+    /// <remarks>
+    /// Two PUTs of one new name at once both find nothing and insert; the loser meets the primary key and tries again as
+    /// an update (a PUT's last write wins). A DELETE between the read and the update is the same: the next try inserts.
+    /// </remarks>
     public async Task<bool> PutAsync(NotificationTypeRow type, CancellationToken cancellationToken)
     {
         type.UpdatedAt = time.GetUtcNow();
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
+        for (var attempt = 1; ; attempt++)
         {
-            var existing = await db.NotificationTypes.FirstOrDefaultAsync(t => t.Name == type.Name, cancellationToken).ConfigureAwait(false);
-            if (existing is null)
+            var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (db.ConfigureAwait(false))
             {
-                db.NotificationTypes.Add(type);
-            }
-            else
-            {
-                db.Entry(existing).CurrentValues.SetValues(type);
-            }
+                var existing = await db.NotificationTypes.FirstOrDefaultAsync(t => t.Name == type.Name, cancellationToken).ConfigureAwait(false);
+                if (existing is null)
+                {
+                    db.NotificationTypes.Add(type);
+                }
+                else
+                {
+                    db.Entry(existing).CurrentValues.SetValues(type);
+                }
 
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            return existing is null;
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    return existing is null;
+                }
+                catch (DbUpdateException ex) when (attempt < 3 && (ex is DbUpdateConcurrencyException || provider.IsUniqueViolation(ex)))
+                {
+                    // Another writer created or deleted it between the read and the write: read again.
+                }
+            }
         }
     }
 
