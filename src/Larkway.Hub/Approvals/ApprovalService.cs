@@ -166,15 +166,9 @@ internal sealed class ApprovalService(
             try
             {
                 var definition = await definitions.GetAsync(request.App, request.ApprovalCode, cancellationToken).ConfigureAwait(false);
-                using var form = JsonDocument.Parse(request.Form);
-                if (!ApprovalForm.TryFromJson(form.RootElement, definition, out _, out var errors))
-                {
-                    problems.AddRange(errors.Select(e => new ApprovalProblem(e.WidgetId.Length == 0 ? "form" : "form." + e.WidgetId, e.Message)));
-                }
-
-                problems.AddRange(ApprovalApprovers.Check(request.Approvers, definition));
-                display = ApprovalFormDisplay.Serialize(ApprovalFormDisplay.Of(form.RootElement, definition));
-                name = string.IsNullOrWhiteSpace(definition.ApprovalName) ? null : definition.ApprovalName;
+                var check = ApprovalDefinitionCheck.Of(request, definition);
+                problems.AddRange(check.Problems);
+                (display, name) = (check.FormDisplay, check.ApprovalName);
             }
             catch (FeishuApiException ex) when (!ex.IsTransient)
             {

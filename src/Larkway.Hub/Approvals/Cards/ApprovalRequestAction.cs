@@ -120,20 +120,8 @@ internal sealed partial class ApprovalRequestAction(
             return ($"approval_code: Feishu refused it ({ex.Msg}, code {ex.Code}).", null, null);
         }
 
-        using var form = JsonDocument.Parse(request.Form);
-        IReadOnlyList<ApprovalFormError> errors;
-        try
-        {
-            errors = ApprovalForm.FromJson(form.RootElement, definition).Validate(definition);
-        }
-        catch (ApprovalFormException ex)
-        {
-            errors = ex.Errors;
-        }
-
-        var problems = errors.Select(e => $"form.{e.WidgetId}: {e.Message}")
-            .Concat(ApprovalApprovers.Check(request.Approvers, definition).Select(p => $"{p.Field}: {p.Message}"));
-        return (string.Join("; ", problems), ApprovalFormDisplay.Serialize(ApprovalFormDisplay.Of(form.RootElement, definition)), definition.ApprovalName);
+        var check = ApprovalDefinitionCheck.Of(request, definition);
+        return (string.Join("; ", check.Problems.Select(p => $"{p.Field}: {p.Message}")), check.FormDisplay, check.ApprovalName);
     }
 
     /// <summary>The action's own toast / after-card when it has them (with <c>approval</c> in the values), else a plain toast.</summary>
