@@ -38,6 +38,9 @@ public static class SeedLoader
         var tenantName = seed.Tenant?.Name ?? "Larkway Dev";
         var state = new EmulatorState(new EmulatorTenant(seed.Tenant?.TenantKey ?? Ids.Stable(string.Empty, "tenant:" + tenantName, 16), tenantName), options.TimeProvider);
 
+        // The seed's open_ids (given or derived) are the Emulator's own app's, whatever order the seed lists apps in.
+        state.SetHomeApp(options.AppId);
+
         foreach (var department in seed.Departments ?? [])
         {
             var departmentId = department.DepartmentId ?? Slug(department.Name);

@@ -50,7 +50,7 @@ internal static class ContactDepartmentEndpoints
         var parent = departmentId == "0"
             ? null
             : all.FirstOrDefault(d => departmentIdType == "department_id" ? d.DepartmentId == departmentId : d.OpenDepartmentId == departmentId)
-                ?? throw ApiErrorException.BadRequest(ErrorCodes.ContactNoDepartmentAuthority, $"no dept authority error: department '{departmentId}' is not in the app's contact scope");
+                ?? throw new ApiErrorException(403, ErrorCodes.ContactNoDepartmentAuthority, $"no dept authority error: department '{departmentId}' is not in the app's contact scope");
 
         var below = Descendants(all, parent, fetchChild);
         var page = Paging.Slice(below, d => d.OpenDepartmentId, false, context.Request.Query("page_token"), pageSize,

@@ -52,19 +52,20 @@ internal static class ContactUserEndpoints
         var openDepartmentId = departmentId == "0"
             ? "0"
             : state.Departments.FirstOrDefault(d => departmentIdType == "department_id" ? d.DepartmentId == departmentId : d.OpenDepartmentId == departmentId)?.OpenDepartmentId
-                ?? throw ApiErrorException.BadRequest(ErrorCodes.ContactNoDepartmentAuthority, $"no dept authority error: department '{departmentId}' is not in the app's contact scope");
+                ?? throw new ApiErrorException(403, ErrorCodes.ContactNoDepartmentAuthority, $"no dept authority error: department '{departmentId}' is not in the app's contact scope");
         var members = state.Users
             .Where(u => !u.IsResigned && (openDepartmentId == "0" ? u.DepartmentIds.Count == 0 : u.DepartmentIds.Contains(openDepartmentId)))
             .OrderBy(u => u.OpenId, StringComparer.Ordinal)
             .ToList();
         var page = Paging.Slice(members, u => u.OpenId, false, context.Request.Query("page_token"), pageSize, $"dept-users:{openDepartmentId}", Invalid);
+        var ids = context.CallerIds(state);
         return Envelope.Ok(new
         {
             has_more = page.HasMore,
             page_token = page.PageToken,
             items = page.Items.Select(u => new DepartmentUser(
-                u.OpenId,
-                u.UnionId,
+                ids.OpenId(u),
+                ids.UnionId(u),
                 u.UserId,
                 u.Name,
                 u.Email,
@@ -101,8 +102,9 @@ internal static class ContactUserEndpoints
         }
 
         var entries = new List<UserIdEntry>(emails.Count + mobiles.Count);
-        entries.AddRange(emails.Select(email => Entry(state.FindUser("email", email), idType, includeResigned) with { Email = email }));
-        entries.AddRange(mobiles.Select(mobile => Entry(state.FindUser("mobile", mobile), idType, includeResigned) with { Mobile = mobile }));
+        var ids = context.CallerIds(state);
+        entries.AddRange(emails.Select(email => Entry(ids, state.FindUser("email", email), idType, includeResigned) with { Email = email }));
+        entries.AddRange(mobiles.Select(mobile => Entry(ids, state.FindUser("mobile", mobile), idType, includeResigned) with { Mobile = mobile }));
         return Envelope.Ok(new { user_list = entries });
     }
 
@@ -118,20 +120,14 @@ internal static class ContactUserEndpoints
         return blank < 0 ? list : throw ApiErrorException.BadRequest(Invalid, $"invalid request: {name}[{blank}] is empty; remove it or give a value");
     }
 
-    private static UserIdEntry Entry(EmulatorUser? user, string idType, bool includeResigned)
+    private static UserIdEntry Entry(AppUserIds ids, EmulatorUser? user, string idType, bool includeResigned)
     {
         if (user is null || (user.IsResigned && !includeResigned))
         {
             return new UserIdEntry(null, null, null, null);
         }
 
-        var id = idType switch
-        {
-            "union_id" => user.UnionId,
-            "user_id" => user.UserId,
-            _ => user.OpenId,
-        };
-        return new UserIdEntry(id, null, null, Status(user));
+        return new UserIdEntry(ids.Of(user.OpenId, idType), null, null, Status(user));
     }
 
     // Null members are left out of the JSON (EmulatorJson ignores nulls): absent, not "".

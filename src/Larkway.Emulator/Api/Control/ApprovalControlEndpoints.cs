@@ -118,6 +118,6 @@ internal static class ApprovalControlEndpoints
     }
 
     private static EmulatorUser RequireUser(EmulatorState state, string reference) =>
-        state.FindUser("open_id", reference) ?? state.FindUser("email", reference) ?? state.FindUser("user_id", reference)
+        state.FindUserByReference(reference)
         ?? throw ApiErrorException.BadRequest(Invalid, $"unknown user '{reference}' (open_id, email or user_id)");
 }

@@ -77,12 +77,12 @@ internal static class ControlEndpoints
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, ErrorCodes.BadRequest);
         var openId = body.RequiredString("open_id", ErrorCodes.BadRequest);
-        if (state.FindMessage(messageId) is null || state.FindUser("open_id", openId) is null)
+        if (state.FindMessage(messageId) is null || state.FindUserByAnyOpenId(openId) is not { } reader)
         {
             throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "unknown message_id or open_id");
         }
 
-        state.MarkRead(messageId, openId);
+        state.MarkRead(messageId, reader.OpenId);
         return Envelope.Ok();
     }
 

@@ -195,7 +195,7 @@ internal static class EventControlEndpoints
     }
 
     private static EmulatorUser RequireUser(EmulatorState state, string reference) =>
-        state.FindUser("open_id", reference) ?? state.FindUser("email", reference) ?? state.FindUser("user_id", reference)
+        state.FindUserByReference(reference)
         ?? throw ApiErrorException.BadRequest(Invalid, $"unknown user '{reference}' (open_id, email or user_id)");
 
     private static EmulatorApp RequireApp(EmulatorState state, string appId) =>
