@@ -24,12 +24,15 @@ internal sealed class EventFactory(EmulatorState state)
     public const string UserWithdrawn = "im.chat.member.user.withdrawn_v1";
     public const string ChatDisbanded = "im.chat.disbanded_v1";
 
+    private readonly ContactEventFactory _contact = new(state);
+
     public IReadOnlyList<OutgoingEvent> From(StateChange change) => change switch
     {
         MessageAddedChange added => FromMessage(added.Message),
         ChatChangedChange chat => FromChat(chat.Before, chat.After, chat.Actor),
         MessageReadChange read => FromRead(read.Receipt),
         V1EventChange v1 => FromV1(v1),
+        ContactUserChange or ContactDepartmentChange or ContactScopeChange => [.. _contact.From(change).Select(e => Create(e.EventType, e.Subscription, e.Payload))],
         _ => [],
     };
 

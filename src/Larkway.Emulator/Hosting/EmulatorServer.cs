@@ -174,9 +174,11 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapChatMemberEndpoints();
         app.MapContactUserEndpoints();
         app.MapContactDepartmentEndpoints();
+        app.MapContactScopeEndpoints();
         app.MapCustomBotEndpoints();
         app.MapControlEndpoints();
         app.MapEventControlEndpoints();
+        app.MapContactControlEndpoints();
         app.MapLongConnectionEndpoints();
         app.MapCardActionEndpoints();
         app.MapApprovalDefinitionEndpoints();

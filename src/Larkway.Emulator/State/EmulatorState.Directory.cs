@@ -117,7 +117,7 @@ public sealed partial class EmulatorState
 
         lock (_gate)
         {
-            return DepartmentInScopeLocked(scope, department.OpenDepartmentId);
+            return DepartmentInScopeLocked(scope, department);
         }
     }
 
@@ -137,25 +137,27 @@ public sealed partial class EmulatorState
         }
     }
 
-    private bool DepartmentInScopeLocked(ContactScope scope, string openDepartmentId)
-    {
-        if (scope.DepartmentIds.Contains(openDepartmentId, StringComparer.Ordinal))
-        {
-            return true;
-        }
+    private bool DepartmentInScopeLocked(ContactScope scope, string openDepartmentId) =>
+        _departments.TryGetValue(openDepartmentId, out var department) && DepartmentInScopeLocked(scope, department);
 
-        return AncestorsLocked(openDepartmentId).Any(a => scope.DepartmentIds.Contains(a.OpenDepartmentId, StringComparer.Ordinal));
-    }
+    /// <summary>Listed, or below a listed department; works for a department already deleted (its parent chain remains).</summary>
+    private bool DepartmentInScopeLocked(ContactScope scope, EmulatorDepartment department) =>
+        scope.DepartmentIds.Contains(department.OpenDepartmentId, StringComparer.Ordinal)
+        || AncestorsFromLocked(department.ParentDepartmentId, department.OpenDepartmentId).Any(a => scope.DepartmentIds.Contains(a.OpenDepartmentId, StringComparer.Ordinal));
 
-    private List<EmulatorDepartment> AncestorsLocked(string openDepartmentId)
+    private List<EmulatorDepartment> AncestorsLocked(string openDepartmentId) =>
+        _departments.TryGetValue(openDepartmentId, out var department) ? AncestorsFromLocked(department.ParentDepartmentId, openDepartmentId) : [];
+
+    /// <summary>The parent and its ancestors, nearest first; a cycle (a broken seed) ends the walk.</summary>
+    private List<EmulatorDepartment> AncestorsFromLocked(string parentOpenDepartmentId, string start)
     {
         var result = new List<EmulatorDepartment>();
-        var seen = new HashSet<string>(StringComparer.Ordinal) { openDepartmentId };
-        var current = _departments.GetValueOrDefault(openDepartmentId);
-        while (current is not null && current.ParentDepartmentId != RootDepartmentId && _departments.TryGetValue(current.ParentDepartmentId, out var parent) && seen.Add(parent.OpenDepartmentId))
+        var seen = new HashSet<string>(StringComparer.Ordinal) { start };
+        var next = parentOpenDepartmentId;
+        while (next != RootDepartmentId && _departments.TryGetValue(next, out var parent) && seen.Add(parent.OpenDepartmentId))
         {
             result.Add(parent);
-            current = parent;
+            next = parent.ParentDepartmentId;
         }
 
         return result;

@@ -302,6 +302,21 @@ public sealed record ChatChangedChange(EmulatorChat Before, EmulatorChat After, 
 
 public sealed record MessageReadChange(ReadReceipt Receipt) : StateChange;
 
+/// <summary>A user added (<paramref name="Before"/> null), changed, resigned or rehired (see <see cref="IsResignation"/>).</summary>
+public sealed record ContactUserChange(EmulatorUser? Before, EmulatorUser After) : StateChange
+{
+    public bool IsResignation => Before is { IsResigned: false } && After.IsResigned;
+
+    /// <summary>A new hire or a rehire: Feishu announces both as created_v3.</summary>
+    public bool IsHire => Before is null or { IsResigned: true } && !After.IsResigned;
+}
+
+/// <summary>A department added (<paramref name="Before"/> null), changed, or deleted (<paramref name="After"/> null).</summary>
+public sealed record ContactDepartmentChange(EmulatorDepartment? Before, EmulatorDepartment? After) : StateChange;
+
+/// <summary>An app's contact scope changed (null: all members).</summary>
+public sealed record ContactScopeChange(string AppId, ContactScope? Before, ContactScope? After) : StateChange;
+
 /// <summary>
 /// A v1 (<c>event_callback</c>) event for the apps in <paramref name="AppIds"/>: <paramref name="PayloadFor"/> writes
 /// the <c>event</c> object in one app's user ids, without <c>app_id</c>/<c>tenant_key</c>, which the factory adds per

@@ -38,7 +38,7 @@ public sealed class FindByDepartmentTests
     [Theory]
     [InlineData("?department_id=od-nope", 403, 40004)]
     [InlineData("", 400, 40001)]
-    [InlineData("?department_id=0&page_size=51", 400, 40001)]
+    [InlineData("?department_id=0&page_size=51", 400, 40011)]
     [InlineData("?department_id=0&department_id_type=name", 400, 40001)]
     public async Task Bad_requests_are_refused_with_the_contact_codes(string query, int status, int code)
     {
