@@ -49,8 +49,8 @@ public sealed record EmulatorUser(
     /// <summary>The employee number (<c>employee_no</c>).</summary>
     public string? EmployeeNo { get; init; }
 
-    /// <summary>1 regular, 2 intern, 3 outsourced, 4 labour, 5 consultant (the contact enum).</summary>
-    public int EmployeeType { get; init; } = 1;
+    /// <summary>1 regular, 2 intern, 3 outsourced, 4 labour, 5 consultant (the contact enum); null reads as 1.</summary>
+    public int? EmployeeType { get; init; }
 
     /// <summary>Joining date in Unix seconds, 0 when unknown.</summary>
     public long JoinTime { get; init; }

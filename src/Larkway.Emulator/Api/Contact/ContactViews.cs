@@ -63,7 +63,7 @@ internal sealed class ContactViews(EmulatorState state, EmulatorApp app, string 
             json["work_station"] = string.Empty;
             json["join_time"] = user.JoinTime;
             json["is_tenant_manager"] = false;
-            json["employee_type"] = user.EmployeeType;
+            json["employee_type"] = user.EmployeeType ?? 1;
             json["job_title"] = user.JobTitle ?? string.Empty;
             json["enterprise_email"] = user.EnterpriseEmail ?? string.Empty;
         }
