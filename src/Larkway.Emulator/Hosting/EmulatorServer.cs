@@ -189,6 +189,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapApprovalControlEndpoints();
         app.MapWebEndpoints();
         app.MapApprovalPages();
+        app.MapDirectoryPages();
     }
 
     [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]

@@ -292,7 +292,8 @@ internal static class WebEndpoints
 
     private static IResult Page(string title, string body) => Results.Content(Layout(title, body), "text/html; charset=utf-8", Encoding.UTF8);
 
-    internal static string Layout(string title, string body) =>
+    /// <param name="wide">Tables too wide for a chat's column (the directory).</param>
+    internal static string Layout(string title, string body, bool wide = false) =>
         $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{Html.Encode(title)}</title><style>{PageStyles.Css}</style></head>"
-        + $"<body><header><a href=\"/\">Larkway Emulator</a> · <a href=\"/approvals\">Approvals</a></header><main>{body}</main></body></html>";
+        + $"<body><header><a href=\"/\">Larkway Emulator</a> · <a href=\"/approvals\">Approvals</a> · <a href=\"/directory\">Directory</a></header><main{(wide ? " class=\"wide\"" : string.Empty)}>{body}</main></body></html>";
 }
