@@ -74,12 +74,23 @@ public static class SeedLoader
                 Mobile = mobile,
                 IsFrozen = user.IsFrozen,
                 IsActivated = user.IsActivated,
+                EnName = user.EnName,
+                EnterpriseEmail = user.EnterpriseEmail,
+                JobTitle = user.JobTitle,
+                EmployeeNo = user.EmployeeNo,
+                EmployeeType = user.EmployeeType is null or (>= 1 and <= 5) ? user.EmployeeType
+                    : throw new InvalidDataException($"Seed user '{user.Name}' has employee_type {user.EmployeeType}; use 1 to 5."),
             });
         }
 
         foreach (var app in seed.Apps ?? [])
         {
-            state.AddApp(new EmulatorApp(app.AppId, app.AppSecret, app.BotName ?? "Bot", app.BotOpenId ?? Ids.Stable("ou_", "bot:" + app.AppId), app.Disabled));
+            state.AddApp(new EmulatorApp(app.AppId, app.AppSecret, app.BotName ?? "Bot", app.BotOpenId ?? Ids.Stable("ou_", "bot:" + app.AppId), app.Disabled)
+            {
+                Developer = app.Developer,
+                ContactScope = ScopeOf(state, app),
+                ContactFieldScopes = app.ContactFieldScopes,
+            });
             if (app.Events is { Mode: "long-connection" } longConnection)
             {
                 state.SetEventSubscription(EventSubscription.LongConnection(app.AppId, longConnection.EncryptKey, longConnection.VerificationToken) with { ReceiveAllGroupMessages = longConnection.ReceiveAllGroupMessages });
@@ -129,8 +140,8 @@ public static class SeedLoader
         for (var i = 0; i < chats.Count; i++)
         {
             var chat = chats[i];
-            var members = (chat.Members ?? []).Select(m => UserOf(state, m, chat.Name).OpenId).ToList();
-            var owner = chat.Owner is null ? null : UserOf(state, chat.Owner, chat.Name).OpenId;
+            var members = (chat.Members ?? []).Select(m => UserOf(state, m, $"chat '{chat.Name}'").OpenId).ToList();
+            var owner = chat.Owner is null ? null : UserOf(state, chat.Owner, $"chat '{chat.Name}'").OpenId;
             if (owner is not null && !members.Contains(owner))
             {
                 members.Add(owner);
@@ -171,13 +182,18 @@ public static class SeedLoader
         }
     }
 
+    /// <summary>A seed app's contact scope with its references resolved; null (all members) when absent.</summary>
+    private static ContactScope? ScopeOf(EmulatorState state, SeedApp app) => app.ContactScope is { AllMembers: false } scope
+        ? new ContactScope(false, [.. (scope.Departments ?? []).Select(d => DepartmentOf(state, d))], [.. (scope.Users ?? []).Select(u => UserOf(state, u, "contact_scope of " + app.AppId).OpenId)])
+        : null;
+
     private static string DepartmentOf(EmulatorState state, string reference) =>
         state.Departments.FirstOrDefault(d => d.DepartmentId == reference || d.OpenDepartmentId == reference)?.OpenDepartmentId
         ?? throw new InvalidDataException($"Seed names unknown department '{reference}'.");
 
-    private static EmulatorUser UserOf(EmulatorState state, string reference, string chatName) =>
+    private static EmulatorUser UserOf(EmulatorState state, string reference, string where) =>
         state.FindUser("open_id", reference) ?? state.FindUser("user_id", reference) ?? state.FindUser("union_id", reference) ?? state.FindUser("email", reference)
-        ?? throw new InvalidDataException($"Seed chat '{chatName}' names unknown user '{reference}'.");
+        ?? throw new InvalidDataException($"Seed {where} names unknown user '{reference}'.");
 
     private static string Slug(string name) => new([.. name.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
 }
