@@ -43,7 +43,7 @@ public static class DirectoryGenerator
         {
             var parent = i <= firstLevel ? EmulatorState.RootDepartmentId : made[(i - firstLevel - 1) % firstLevel].OpenDepartmentId;
             var id = DepartmentId(prefix, i);
-            made.Add(state.AddDepartment(new EmulatorDepartment(Ids.Stable("od-", "dept:" + id), id, $"{Title(prefix)} Department {i:D4}", parent)
+            made.Add(state.AddDepartment(new EmulatorDepartment(Ids.OpenDepartmentId(id), id, $"{Title(prefix)} Department {i:D4}", parent)
             {
                 EnName = $"{Title(prefix)} Department {i:D4}",
                 Order = i,
@@ -53,7 +53,7 @@ public static class DirectoryGenerator
         state.AddUsers(Enumerable.Range(1, users).Select(j =>
         {
             var userId = UserId(prefix, j);
-            return new EmulatorUser(Ids.Stable("ou_", "user:" + userId), Ids.Stable("on_", "user:" + userId), userId, $"{Title(prefix)} User {j:D6}", $"{userId}@{prefix}.example.com", [made[(j - 1) % departments].OpenDepartmentId])
+            return new EmulatorUser(Ids.HomeOpenId(userId), Ids.HomeUnionId(userId), userId, $"{Title(prefix)} User {j:D6}", $"{userId}@{prefix}.example.com", [made[(j - 1) % departments].OpenDepartmentId])
             {
                 Mobile = "+8617" + MobileBlock(prefix).ToString("D3", CultureInfo.InvariantCulture) + j.ToString("D6", CultureInfo.InvariantCulture),
                 EnName = $"{Title(prefix)} User {j:D6}",

@@ -43,9 +43,9 @@ public static class SeedLoader
 
         foreach (var department in seed.Departments ?? [])
         {
-            var departmentId = department.DepartmentId ?? Slug(department.Name);
+            var departmentId = department.DepartmentId ?? Ids.Slug(department.Name);
             state.AddDepartment(new EmulatorDepartment(
-                department.OpenDepartmentId ?? Ids.Stable("od-", "dept:" + departmentId),
+                department.OpenDepartmentId ?? Ids.OpenDepartmentId(departmentId),
                 departmentId,
                 department.Name,
                 department.ParentDepartmentId ?? "0"));
@@ -53,7 +53,7 @@ public static class SeedLoader
 
         foreach (var user in seed.Users ?? [])
         {
-            var userId = user.UserId ?? user.Email?.Split('@')[0] ?? Slug(user.Name);
+            var userId = user.UserId ?? user.Email?.Split('@')[0] ?? Ids.Slug(user.Name);
             var departments = (user.Departments ?? []).Select(d => DepartmentOf(state, d)).ToList();
             var mobile = user.Mobile is null ? null
                 : MobileNumbers.Normalize(user.Mobile) ?? throw new InvalidDataException($"Seed user '{user.Name}' has an invalid mobile '{user.Mobile}' (digits, optionally +country code).");
@@ -63,8 +63,8 @@ public static class SeedLoader
             }
 
             state.AddUser(new EmulatorUser(
-                user.OpenId ?? Ids.Stable("ou_", "user:" + userId),
-                user.UnionId ?? Ids.Stable("on_", "user:" + userId),
+                user.OpenId ?? Ids.HomeOpenId(userId),
+                user.UnionId ?? Ids.HomeUnionId(userId),
                 userId,
                 user.Name,
                 user.Email,
@@ -195,5 +195,4 @@ public static class SeedLoader
         state.FindUser("open_id", reference) ?? state.FindUser("user_id", reference) ?? state.FindUser("union_id", reference) ?? state.FindUser("email", reference)
         ?? throw new InvalidDataException($"Seed {where} names unknown user '{reference}'.");
 
-    private static string Slug(string name) => new([.. name.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
 }

@@ -339,8 +339,8 @@ internal static class ApprovalInstanceEndpoints
         var taskId = body.RequiredString("task_id", Invalid);
         var added = (body.OptionalStringArray("add_sign_user_ids", Invalid) is { Count: > 0 } ids ? ids : throw ApiErrorException.BadRequest(Invalid, "add_sign_user_ids is required: at least one user"))
             .Select(id => ApprovalActions.User(context.CallerIds(store.State), idType, id, "add_sign_user_ids").OpenId).Distinct(StringComparer.Ordinal).ToList();
-        var type = OptionalInt(body, "add_sign_type") ?? throw ApiErrorException.BadRequest(Invalid, "add_sign_type is required: 1 before, 2 after, 3 parallel");
-        var method = OptionalInt(body, "approval_method");
+        var type = body.OptionalInt("add_sign_type", Invalid) ?? throw ApiErrorException.BadRequest(Invalid, "add_sign_type is required: 1 before, 2 after, 3 parallel");
+        var method = body.OptionalInt("approval_method", Invalid);
         if (type is < 1 or > 3 || method is not (null or 1 or 2))
         {
             throw ApiErrorException.BadRequest(Invalid, "add_sign_type must be 1 (before), 2 (after) or 3 (parallel); approval_method 1 (OR) or 2 (AND)");
@@ -385,8 +385,4 @@ internal static class ApprovalInstanceEndpoints
         return Envelope.Ok();
     }
 
-    private static int? OptionalInt(JsonElement body, string name) =>
-        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
-        : throw ApiErrorException.BadRequest(Invalid, $"{name} must be an integer");
 }

@@ -125,8 +125,8 @@ internal static class ContactControlEndpoints
     private static async Task<IResult> GenerateAsync(HttpContext context, EmulatorState state)
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid);
-        var users = OptionalInt(body, "users") ?? throw ApiErrorException.BadRequest(Invalid, "users is required (how many users to make)");
-        var departments = OptionalInt(body, "departments") ?? throw ApiErrorException.BadRequest(Invalid, "departments is required (how many departments to make)");
+        var users = body.OptionalInt("users", Invalid) ?? throw ApiErrorException.BadRequest(Invalid, "users is required (how many users to make)");
+        var departments = body.OptionalInt("departments", Invalid) ?? throw ApiErrorException.BadRequest(Invalid, "departments is required (how many departments to make)");
         try
         {
             var result = DirectoryGenerator.Generate(state, users, departments, body.OptionalString("prefix", Invalid) ?? "gen");
@@ -148,11 +148,11 @@ internal static class ContactControlEndpoints
         EnterpriseEmail = body.OptionalString("enterprise_email", Invalid),
         JobTitle = body.OptionalString("job_title", Invalid),
         EmployeeNo = body.OptionalString("employee_no", Invalid),
-        EmployeeType = OptionalInt(body, "employee_type"),
-        JoinTime = OptionalInt(body, "join_time"),
+        EmployeeType = body.OptionalInt("employee_type", Invalid),
+        JoinTime = body.OptionalInt("join_time", Invalid),
         City = body.OptionalString("city", Invalid),
         Country = body.OptionalString("country", Invalid),
-        Gender = OptionalInt(body, "gender"),
+        Gender = body.OptionalInt("gender", Invalid),
         Departments = body.OptionalStringArray("department_ids", Invalid),
         Leader = body.OptionalString("leader", Invalid),
     };
@@ -164,13 +164,9 @@ internal static class ContactControlEndpoints
         EnName = body.OptionalString("en_name", Invalid),
         Parent = body.OptionalString("parent", Invalid),
         Leader = body.OptionalString("leader", Invalid),
-        Order = OptionalInt(body, "order"),
+        Order = body.OptionalInt("order", Invalid),
     };
 
-    private static int? OptionalInt(JsonElement body, string name) =>
-        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
-        : throw ApiErrorException.BadRequest(Invalid, $"{name} must be an integer");
 
     /// <summary>The user in home ids, with the open_id each app sees.</summary>
     private static IResult UserView(EmulatorState state, EmulatorUser user) => Envelope.Ok(new

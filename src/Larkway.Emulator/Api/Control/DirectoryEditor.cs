@@ -76,9 +76,9 @@ internal sealed class DirectoryEditor(EmulatorState state)
     public EmulatorUser CreateUser(UserFields fields)
     {
         var name = string.IsNullOrWhiteSpace(fields.Name) ? throw ApiErrorException.BadRequest(Invalid, "name is required") : fields.Name.Trim();
-        var userId = fields.UserId is { Length: > 0 } given ? given : FreeUserId(fields.Email?.Split('@')[0] ?? Slug(name));
+        var userId = fields.UserId is { Length: > 0 } given ? given : FreeUserId(fields.Email, name);
         RequireFreeUserId(userId, null);
-        var user = new EmulatorUser(Ids.Stable("ou_", "user:" + userId), Ids.Stable("on_", "user:" + userId), userId, name, null, [])
+        var user = new EmulatorUser(Ids.HomeOpenId(userId), Ids.HomeUnionId(userId), userId, name, null, [])
         {
             JoinTime = state.NowMs() / 1000,
         };
@@ -127,13 +127,14 @@ internal sealed class DirectoryEditor(EmulatorState state)
     public EmulatorDepartment CreateDepartment(DepartmentFields fields)
     {
         var name = string.IsNullOrWhiteSpace(fields.Name) ? throw ApiErrorException.BadRequest(Invalid, "name is required") : fields.Name.Trim();
-        var departmentId = fields.DepartmentId is { Length: > 0 } given ? given : FreeDepartmentId(Slug(name));
+        var departmentId = fields.DepartmentId is { Length: > 0 } given ? given
+            : Ids.FirstFree(Ids.Slug(name) is { Length: > 0 } slug ? slug : "department", id => state.FindDepartment("department_id", id) is not null);
         if (departmentId == EmulatorState.RootDepartmentId || state.FindDepartment("department_id", departmentId) is not null)
         {
             throw ApiErrorException.BadRequest(Invalid, $"department_id '{departmentId}' is taken; choose another");
         }
 
-        var department = Apply(new EmulatorDepartment(Ids.Stable("od-", "dept:" + departmentId), departmentId, name, EmulatorState.RootDepartmentId), fields with { Name = null, DepartmentId = null });
+        var department = Apply(new EmulatorDepartment(Ids.OpenDepartmentId(departmentId), departmentId, name, EmulatorState.RootDepartmentId), fields with { Name = null, DepartmentId = null });
         try
         {
             return state.CreateDepartment(department);
@@ -259,6 +260,13 @@ internal sealed class DirectoryEditor(EmulatorState state)
     private List<string> Departments(IReadOnlyList<string> references) =>
         [.. references.Where(r => r != EmulatorState.RootDepartmentId).Select(r => RequireDepartment(r).OpenDepartmentId).Distinct()];
 
+    /// <summary>As a seed derives it — the email's local part, else the slugged name — made unique with a number.</summary>
+    private string FreeUserId(string? email, string name)
+    {
+        var stem = email?.Split('@')[0] is { Length: > 0 } local ? local : Ids.Slug(name) is { Length: > 0 } slug ? slug : "user";
+        return Ids.FirstFree(stem, id => state.FindUser("user_id", id) is not null);
+    }
+
     private void RequireFreeUserId(string userId, EmulatorUser? owner)
     {
         if (state.FindUser("user_id", userId) is { } holder && holder.OpenId != owner?.OpenId)
@@ -267,27 +275,6 @@ internal sealed class DirectoryEditor(EmulatorState state)
         }
     }
 
-    private string FreeUserId(string stem)
-    {
-        var candidate = stem.Length > 0 ? stem : "user";
-        for (var n = 2; state.FindUser("user_id", candidate) is not null; n++)
-        {
-            candidate = stem + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
-    }
-
-    private string FreeDepartmentId(string stem)
-    {
-        var candidate = stem.Length > 0 ? stem : "department";
-        for (var n = 2; state.FindDepartment("department_id", candidate) is not null; n++)
-        {
-            candidate = stem + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
-    }
 
     private static string? Text(string? value, string? current) => value switch
     {
@@ -296,5 +283,4 @@ internal sealed class DirectoryEditor(EmulatorState state)
         _ => value.Trim(),
     };
 
-    private static string Slug(string name) => new([.. name.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
 }
