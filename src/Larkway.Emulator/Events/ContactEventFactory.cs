@@ -84,17 +84,11 @@ internal sealed class ContactEventFactory(EmulatorState state)
     /// <summary>added / removed: what entered or left the scope as granted (all members counts as the first level and root users).</summary>
     private (string, JsonObject)? Scope(ContactViews views, ContactScopeChange change)
     {
-        var (beforeDepartments, beforeUsers) = Granted(change.Before);
-        var (afterDepartments, afterUsers) = Granted(change.After);
+        var (beforeDepartments, beforeUsers) = ContactScopeEndpoints.Granted(state, change.Before);
+        var (afterDepartments, afterUsers) = ContactScopeEndpoints.Granted(state, change.After);
         var added = Section(views, afterDepartments.Except(beforeDepartments), afterUsers.Except(beforeUsers));
         var removed = Section(views, beforeDepartments.Except(afterDepartments), beforeUsers.Except(afterUsers));
         return (ScopeUpdated, new JsonObject { ["added"] = added, ["removed"] = removed });
-    }
-
-    private (List<EmulatorDepartment> Departments, List<EmulatorUser> Users) Granted(ContactScope? scope)
-    {
-        var granted = ContactScopeEndpoints.Granted(state, new EmulatorApp(string.Empty, string.Empty, string.Empty, string.Empty) { ContactScope = scope });
-        return ([.. granted.Departments], [.. granted.Users]);
     }
 
     private static JsonObject Section(ContactViews views, IEnumerable<EmulatorDepartment> departments, IEnumerable<EmulatorUser> users) => new()

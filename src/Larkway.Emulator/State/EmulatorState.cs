@@ -67,11 +67,6 @@ public sealed partial class EmulatorState
         lock (_gate)
         {
             _homeAppId ??= app.AppId;
-            if (_apps.TryGetValue(app.AppId, out var before) && before.Developer != app.Developer)
-            {
-                _unionIdsByDeveloper.Clear();
-            }
-
             _apps[app.AppId] = app;
             Revision.Advance();
             return app;

@@ -21,7 +21,7 @@ internal static class ContactScopeEndpoints
         var rules = ContactScopeRules.For(context, state);
         var views = new ContactViews(state, rules.App, ContactRequest.UserIdType(context.Request), ContactRequest.DepartmentIdType(context.Request));
         var pageSize = ContactRequest.PageSize(context.Request, 50, 100);
-        var (departments, users) = Granted(state, rules.App);
+        var (departments, users) = Granted(state, rules.App.ContactScope);
 
         var entries = users.Select(u => new ScopeEntry("u:" + u.OpenId, UserId: views.UserId(u), DepartmentId: null))
             .Concat(departments.Select(d => new ScopeEntry("d:" + d.OpenDepartmentId, UserId: null, DepartmentId: views.DepartmentId(d.OpenDepartmentId))))
@@ -38,9 +38,9 @@ internal static class ContactScopeEndpoints
     }
 
     /// <summary>The scope as granted (all members: first-level departments and root users), in grant order.</summary>
-    public static (IReadOnlyList<EmulatorDepartment> Departments, IReadOnlyList<EmulatorUser> Users) Granted(EmulatorState state, EmulatorApp app)
+    public static (IReadOnlyList<EmulatorDepartment> Departments, IReadOnlyList<EmulatorUser> Users) Granted(EmulatorState state, ContactScope? scope)
     {
-        if (app.ContactScope is not { AllMembers: false } scope)
+        if (scope is not { AllMembers: false })
         {
             return (state.ChildDepartments(EmulatorState.RootDepartmentId), [.. state.DepartmentMembers(EmulatorState.RootDepartmentId).Where(u => !u.IsResigned)]);
         }
