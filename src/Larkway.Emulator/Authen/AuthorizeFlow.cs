@@ -112,7 +112,7 @@ internal sealed class AuthorizeFlow(EmulatorState state, OAuthSettingsStore sett
             throw Problem(OAuthErrors.MissingParameter, "redirect_uri is missing: give the URL the code is sent back to.");
         }
 
-        if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (!OAuthSettingsStore.IsRedirectUrl(redirectUri) || !Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri))
         {
             throw Problem(OAuthErrors.RedirectUriNotAllowed, $"redirect_uri '{redirectUri}' is not an absolute http(s) URL.");
         }

@@ -114,9 +114,13 @@ internal sealed class OAuthSettingsStore(EmulatorState state)
         }
 
         var path = redirect.GetLeftPart(UriPartial.Path);
-        return allowed.Any(entry => Uri.TryCreate(entry, UriKind.Absolute, out var registered)
+        return allowed.Any(entry => IsRedirectUrl(entry) && Uri.TryCreate(entry, UriKind.Absolute, out var registered)
             && string.Equals(registered.GetLeftPart(UriPartial.Path), path, StringComparison.Ordinal));
     }
+
+    /// <summary>An absolute http(s) URL (on Linux "/callback" parses as an absolute file: URI, so the scheme is checked).</summary>
+    public static bool IsRedirectUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     public bool HasApplied(string appId, string scope) =>
         For(appId).Scopes is not { } applied || applied.Contains(scope, StringComparer.Ordinal);

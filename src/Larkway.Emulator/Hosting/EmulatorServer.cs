@@ -190,6 +190,8 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<UserOpenIds>();
         services.AddSingleton<UserProfiles>();
         services.AddSingleton<AuthenEndpoints.LegacyTokens>();
+        services.AddSingleton(_ => new QrLogins(options.TimeProvider));
+        services.AddSingleton(sp => new H5ConfigChecker(sp.GetRequiredService<EmulatorState>(), sp.GetRequiredService<JsapiTickets>(), options.TimeProvider));
     }
 
     private static void UseEmulator(WebApplication app)
@@ -207,6 +209,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapOAuthTokenEndpoint();
         app.MapAuthenEndpoints();
         app.MapAuthorizePage();
+        app.MapQrLoginPages();
+        app.MapMinaEndpoints();
+        app.MapH5Container();
+        app.MapAvatars();
         app.MapAuthenControlEndpoints();
         app.MapChatMemberEndpoints();
         app.MapContactUserEndpoints();

@@ -29,9 +29,9 @@ public sealed class SeedOAuth
                 continue;
             }
 
-            if (oauth.RedirectUrls?.FirstOrDefault(u => !Uri.TryCreate(u, UriKind.Absolute, out _)) is { } bad)
+            if (oauth.RedirectUrls?.FirstOrDefault(u => !OAuthSettingsStore.IsRedirectUrl(u)) is { } bad)
             {
-                throw new InvalidDataException($"Seed app '{app.AppId}' has an oauth.redirect_urls entry that is not an absolute URL: '{bad}'.");
+                throw new InvalidDataException($"Seed app '{app.AppId}' has an oauth.redirect_urls entry that is not an absolute http(s) URL: '{bad}'.");
             }
 
             settings.Add(new OAuthAppSettings(app.AppId)

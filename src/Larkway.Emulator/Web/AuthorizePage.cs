@@ -77,7 +77,7 @@ internal static class AuthorizePage
     {
         if (WebEndpoints.IsCrossSite(context))
         {
-            return SignInPages.Error(context, 403, "This sign-in form was posted from another site; start the sign-in again from the app.", 403);
+            return SignInPages.Error(context, 403, "This form was posted from another site; start the sign-in again from the app.", 403);
         }
 
         if (!context.Request.HasFormContentType)

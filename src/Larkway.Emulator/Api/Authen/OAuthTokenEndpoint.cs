@@ -84,7 +84,8 @@ internal static class OAuthTokenEndpoint
         {
             Exchanges.CheckCodeOwner(code, app.AppId, Fail);
 
-            if (request["redirect_uri"] is { } redirect && redirect != code.RedirectUri)
+            // In-client codes (tt.requestAccess) had no redirect: there is nothing to compare.
+            if (request["redirect_uri"] is { } redirect && code.RedirectUri is not null && redirect != code.RedirectUri)
             {
                 throw OAuthErrors.Fail(OAuthErrors.RedirectUriMismatch, "redirect_uri differs from the one the code was issued for.");
             }

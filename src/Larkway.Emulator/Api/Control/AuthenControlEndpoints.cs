@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Larkway.Emulator.Authen;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.State;
@@ -31,6 +30,7 @@ internal static class AuthenControlEndpoints
             MintAsync(context, state, flow, codes, CodeKind.InClient));
         control.MapPost("authen/mina-codes", (HttpContext context, EmulatorState state, AuthorizeFlow flow, AuthorizationCodes codes) =>
             MintAsync(context, state, flow, codes, CodeKind.Mina));
+        control.MapPost("authen/qr-logins/{qr_id}/scan", ScanAsync);
     }
 
     private static async Task<IResult> SetSettingsAsync(HttpContext context, [FromRoute(Name = "app_id")] string appId, EmulatorState state, OAuthSettingsStore settings)
@@ -38,9 +38,9 @@ internal static class AuthenControlEndpoints
         var app = ControlLookups.RequireApp(state, appId);
         var body = await RequestJson.ReadObjectAsync(context.Request, ErrorCodes.BadRequest);
         var redirects = body.OptionalStringArray("redirect_urls", ErrorCodes.BadRequest) ?? [];
-        if (redirects.FirstOrDefault(u => !Uri.TryCreate(u, UriKind.Absolute, out _)) is { } bad)
+        if (redirects.FirstOrDefault(u => !OAuthSettingsStore.IsRedirectUrl(u)) is { } bad)
         {
-            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, $"redirect_urls: '{bad}' is not an absolute URL");
+            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, $"redirect_urls: '{bad}' is not an absolute http(s) URL");
         }
 
         var scopes = body.OptionalStringArray("scopes", ErrorCodes.BadRequest);
@@ -103,6 +103,20 @@ internal static class AuthenControlEndpoints
         var subject = kind == CodeKind.Mina ? user : flow.CheckUser(app, user);
         var code = codes.Mint(kind, app.AppId, subject.OpenId, scopes);
         return Envelope.Ok(new { code = code.Value, expires_in = (int)AuthorizationCodes.ClientLifetime.TotalSeconds });
+    }
+
+    /// <summary>A phone scans a QR login as a user and (unless <c>confirm</c> is false) confirms it.</summary>
+    private static async Task<IResult> ScanAsync(HttpContext context, [FromRoute(Name = "qr_id")] string id, EmulatorState state, QrLogins logins)
+    {
+        var body = await RequestJson.ReadObjectAsync(context.Request, ErrorCodes.BadRequest);
+        var user = ControlLookups.RequireUser(state, body.RequiredString("user", ErrorCodes.BadRequest));
+        var confirm = body.OptionalBool("confirm", ErrorCodes.BadRequest) ?? true;
+        if (!logins.Scan(id, user.OpenId) || (confirm && !logins.Decide(id, user.OpenId, confirm: true)))
+        {
+            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, $"QR login '{id}' is unknown, expired or already confirmed");
+        }
+
+        return Envelope.Ok(new { qr_id = id, status = (confirm ? QrStatus.Confirmed : QrStatus.Scanned).ToString().ToLowerInvariant() });
     }
 
     private static string? QueryValue(string location, string name)
