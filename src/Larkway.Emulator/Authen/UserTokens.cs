@@ -101,7 +101,8 @@ internal sealed class UserTokenStore(TimeProvider time, StateRevision revision)
     /// <summary>When refreshing stops for good: 365 days after the user authorized.</summary>
     public static DateTimeOffset CapOf(UserGrant grant) => grant.AuthorizedAt + AuthorizationCap;
 
-    public int SecondsLeft(DateTimeOffset expiresAt) => (int)Math.Max(0, Math.Floor((expiresAt - time.GetUtcNow()).TotalSeconds));
+    /// <summary>Whole seconds left, rounded up: a token answered the moment it is issued says its full lifetime (7200).</summary>
+    public int SecondsLeft(DateTimeOffset expiresAt) => (int)Math.Max(0, Math.Ceiling((expiresAt - time.GetUtcNow()).TotalSeconds));
 
     public (IReadOnlyList<UserGrant> Grants, IReadOnlyList<UserAccessToken> Access, IReadOnlyList<UserRefreshToken> Refresh) Export()
     {

@@ -89,15 +89,8 @@ internal static class QrLoginPages
         }
         else
         {
-            body.Append("<p class=\"status\" role=\"status\">Waiting for a scan…</p><p class=\"meta\">Or scan as:</p><div class=\"scan-as\">");
-            foreach (var user in SignInPages.People(state))
-            {
-                body.Append("<form method=\"post\" action=\"").Append(Html.Encode($"{PhonePath}/{login.Id}/scan")).Append("\">");
-                SignInPages.AppendHidden(body, "user", user.OpenId);
-                body.Append("<button type=\"submit\">Scan as ").Append(Html.Encode(user.Name)).Append("</button></form>");
-            }
-
-            body.Append("</div>");
+            body.Append("<p class=\"status\" role=\"status\">Waiting for a scan…</p><p class=\"meta\">Or scan as:</p>");
+            AppendScanButtons(body, login.Id, state, "Scan as ");
         }
 
         return SignInPages.Page(context, "Sign in with Feishu", body.ToString(), refresh: "2;url=" + self);
@@ -121,15 +114,8 @@ internal static class QrLoginPages
         }
         else if (login.Status == QrStatus.Waiting)
         {
-            body.Append("<p>Who is scanning?</p><div class=\"scan-as\">");
-            foreach (var person in SignInPages.People(state))
-            {
-                body.Append("<form method=\"post\" action=\"").Append(Html.Encode($"{PhonePath}/{id}/scan")).Append("\">");
-                SignInPages.AppendHidden(body, "user", person.OpenId);
-                body.Append("<button type=\"submit\">").Append(Html.Encode(person.Name)).Append("</button></form>");
-            }
-
-            body.Append("</div>");
+            body.Append("<p>Who is scanning?</p>");
+            AppendScanButtons(body, id, state, string.Empty);
         }
         else
         {
@@ -137,6 +123,20 @@ internal static class QrLoginPages
         }
 
         return SignInPages.Page(context, "Feishu · confirm sign-in", body.ToString());
+    }
+
+    /// <summary>One button per person who could scan: each posts that person to the scan URL.</summary>
+    private static void AppendScanButtons(StringBuilder body, string id, EmulatorState state, string label)
+    {
+        body.Append("<div class=\"scan-as\">");
+        foreach (var person in SignInPages.People(state))
+        {
+            body.Append("<form method=\"post\" action=\"").Append(Html.Encode($"{PhonePath}/{id}/scan")).Append("\">");
+            SignInPages.AppendHidden(body, "user", person.OpenId);
+            body.Append("<button type=\"submit\">").Append(Html.Encode(label + person.Name)).Append("</button></form>");
+        }
+
+        body.Append("</div>");
     }
 
     private static async Task<IResult> ScanAsync(HttpContext context, [FromRoute(Name = "qr_id")] string id, QrLogins logins, EmulatorState state)

@@ -21,7 +21,8 @@ internal static class SignInPages
         button.primary{background:#3370ff;border-color:#3370ff;color:#fff}
         .error{background:#fde2e2;color:#a1260d;border-radius:6px;padding:10px 12px;margin:12px 0}.code{font-weight:600}
         .qr{display:block;margin:12px auto;width:250px;height:250px;image-rendering:pixelated}
-        .status{text-align:center;margin:8px 0}.scan-as{display:flex;flex-wrap:wrap;gap:8px}.scan-as form{flex:1 1 45%}
+        .status{text-align:center;margin:8px 0}.scan-as{display:flex;flex-wrap:wrap;gap:8px}.scan-as form{flex:1 1 45%}.scan-as button{width:100%}
+        label.user input{margin:0 8px 0 0;vertical-align:middle}
         """;
 
     public static IResult Page(HttpContext context, string title, string body, int status = 200, string? refresh = null)

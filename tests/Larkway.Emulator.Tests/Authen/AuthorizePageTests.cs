@@ -170,13 +170,9 @@ public sealed class AuthorizePageTests
         Assert.Equal(HttpStatusCode.Redirect, bob.Response.StatusCode);
     }
 
-    private static async Task<Reply> PostAsync(SignIn signIn, Dictionary<string, string?> query, string decision, string user, string? origin = null)
-    {
-        var fields = query.Where(p => p.Value is not null).Select(p => new KeyValuePair<string, string>(p.Key, p.Value!)).ToList();
-        fields.Add(new("decision", decision));
-        fields.Add(new("user", user));
-        using var request = new HttpRequestMessage(HttpMethod.Post, PagePath) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Add("Origin", origin ?? signIn.Browser.BaseAddress!.GetLeftPart(UriPartial.Authority));
-        return await Reply.ReadAsync(await signIn.Browser.SendAsync(request));
-    }
+    private static async Task<Reply> PostAsync(SignIn signIn, Dictionary<string, string?> query, string decision, string user, string? origin = null) =>
+        await signIn.PostFormAsync(
+            "/open-apis/authen/v1/authorize",
+            origin ?? signIn.Origin,
+            [.. query.Where(p => p.Value is not null).Select(p => (p.Key, p.Value!)), ("decision", decision), ("user", user)]);
 }

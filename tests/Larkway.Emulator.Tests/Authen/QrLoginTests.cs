@@ -75,7 +75,7 @@ public sealed class QrLoginTests
         var scanForm = document.QuerySelectorAll("form").First(f => f.QuerySelector("input[name=user]")!.GetAttribute("value") == bob);
         var origin = emulator.Server.BaseUrl.GetLeftPart(UriPartial.Authority);
 
-        using var scanned = await PostAsync(signIn, scanForm.GetAttribute("action")!, origin, ("user", bob));
+        using var scanned = await signIn.PostFormAsync(scanForm.GetAttribute("action")!, origin, [("user", bob)]);
         Assert.Equal(HttpStatusCode.Redirect, scanned.Response.StatusCode);
         var phone = scanned.Response.Headers.Location!.OriginalString;
         Assert.Equal("/suite/passport/qr/" + session, phone);
@@ -87,12 +87,12 @@ public sealed class QrLoginTests
 
         using var phonePage = await Reply.ReadAsync(await signIn.Browser.GetAsync(phone));
         var confirm = new HtmlParser().ParseDocument(phonePage.Text).QuerySelector("form")!;
-        using (var crossSite = await PostAsync(signIn, confirm.GetAttribute("action")!, "https://evil.example", ("user", bob), ("decision", "confirm")))
+        using (var crossSite = await signIn.PostFormAsync(confirm.GetAttribute("action")!, "https://evil.example", [("user", bob), ("decision", "confirm")]))
         {
             Assert.Equal(403, crossSite.Status);
         }
 
-        using (var confirmed = await PostAsync(signIn, confirm.GetAttribute("action")!, origin, ("user", bob), ("decision", "confirm")))
+        using (var confirmed = await signIn.PostFormAsync(confirm.GetAttribute("action")!, origin, [("user", bob), ("decision", "confirm")]))
         {
             Assert.Equal(HttpStatusCode.Redirect, confirmed.Response.StatusCode);
         }
@@ -125,12 +125,5 @@ public sealed class QrLoginTests
         emulator.Clock.Advance(TimeSpan.FromMinutes(3));
         using var scan = await emulator.PostJsonAsync($"/_emulator/authen/qr-logins/{session}/scan", new { user = "carol@example.com" });
         Assert.Equal(400, scan.Status);
-    }
-
-    private static async Task<Reply> PostAsync(SignIn signIn, string action, string origin, params (string Name, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))) };
-        request.Headers.Add("Origin", origin);
-        return await Reply.ReadAsync(await signIn.Browser.SendAsync(request));
     }
 }

@@ -72,6 +72,16 @@ internal sealed class SignIn(TestEmulator emulator) : IDisposable
     public async Task<Reply> GetAsync(string path, IEnumerable<KeyValuePair<string, string?>> query) =>
         await Reply.ReadAsync(await Browser.GetAsync(QueryHelpers.AddQueryString(path, query)));
 
+    /// <summary>A browser's form post (not followed), with its Origin header.</summary>
+    public async Task<Reply> PostFormAsync(string action, string origin, IEnumerable<(string Name, string Value)> fields)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))) };
+        request.Headers.Add("Origin", origin);
+        return await Reply.ReadAsync(await Browser.SendAsync(request));
+    }
+
+    public string Origin => Browser.BaseAddress!.GetLeftPart(UriPartial.Authority);
+
     public static Dictionary<string, string?> QueryOf(Uri location) =>
         QueryHelpers.ParseQuery(location.Query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
 
