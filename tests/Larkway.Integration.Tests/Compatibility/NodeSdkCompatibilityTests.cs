@@ -13,7 +13,7 @@ public sealed class NodeSdkCompatibilityTests
     private static readonly string CompatDirectory = Path.Combine(RepoPaths.Root, "tests", "compat", "node-sdk");
 
     [Fact]
-    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_pages_and_looks_up_ids()
+    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_pages_looks_up_ids_and_signs_a_user_in()
     {
         Assert.True(
             Directory.Exists(Path.Combine(CompatDirectory, "node_modules", "@larksuiteoapi", "node-sdk")),
@@ -64,6 +64,18 @@ public sealed class NodeSdkCompatibilityTests
             Assert.False(users[1].TryGetProperty("user_id", out _));
             Assert.Equal("+8613800000002", users[2].GetProperty("mobile").GetString());
             Assert.Equal(emulator.State.FindUser("email", "bob@example.com")!.OpenId, users[2].GetProperty("user_id").GetString());
+
+            // Sign-in: the historical OIDC exchange and refresh, user_info with the user token, the older v1 exchange.
+            var authen = root.GetProperty("authen");
+            var alice = emulator.State.FindUser("email", "alice@example.com")!;
+            Assert.Equal("u-", authen.GetProperty("access_prefix").GetString());
+            Assert.True(authen.GetProperty("rotated").GetBoolean());
+            Assert.InRange(authen.GetProperty("expires_in").GetInt32(), 1, 7200);
+            Assert.Equal(alice.OpenId, authen.GetProperty("user_info").GetProperty("open_id").GetString());
+            Assert.Equal(alice.Name, authen.GetProperty("user_info").GetProperty("name").GetString());
+            Assert.Equal("alice@example.com", authen.GetProperty("user_info").GetProperty("email").GetString());
+            Assert.Equal(alice.OpenId, authen.GetProperty("v1").GetProperty("open_id").GetString());
+            Assert.True(authen.GetProperty("v1").GetProperty("has_refresh_token").GetBoolean());
         }
         finally
         {
