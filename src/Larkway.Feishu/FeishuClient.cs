@@ -106,7 +106,7 @@ public class FeishuClient : IDisposable
     /// <summary>The app's bot: its name, open_id and activation.</summary>
     public virtual Bot.BotClient Bot => _bot.Value;
 
-    /// <summary>The directory: look up users' ids by email or mobile.</summary>
+    /// <summary>The directory: users, departments and the app's contact scope.</summary>
     public virtual ContactClient Contact => _contact.Value;
 
     /// <summary>Approval v4: definitions, instances with typed forms, tasks, comments, third-party approvals.</summary>
