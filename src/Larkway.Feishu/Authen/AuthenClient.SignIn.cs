@@ -139,29 +139,22 @@ public partial class AuthenClient
             DateTimeOffset.FromUnixTimeSeconds(data.ExpiresIn.Value), NullIfEmpty(data.RefreshToken));
     }
 
-    private async Task<FeishuUserToken> RequestOAuthTokenAsync(OAuthTokenBody body, CancellationToken cancellationToken)
+    // The OAuth endpoint takes no token and answers at the top level; the legacy ones take the app token and use the envelope.
+    private async Task<FeishuUserToken> RequestUserTokenAsync(string path, HttpContent body, bool legacy, CancellationToken cancellationToken)
     {
-        var request = new FeishuRequest(HttpMethod.Post, OAuthTokenPath, OAuthTokenPath)
-        {
-            Content = JsonBody.Create(body, FeishuJson.Context.OAuthTokenBody),
-            Auth = FeishuAuth.None,
-        };
+        var request = new FeishuRequest(HttpMethod.Post, path, path) { Content = body, Auth = legacy ? FeishuAuth.App : FeishuAuth.None };
         var asked = _pipeline.App.TimeProvider.GetUtcNow();
-        var answer = await _pipeline.SendOAuthAsync(request, FeishuJson.Context.UserTokenWire, cancellationToken).ConfigureAwait(false);
-        return ToUserToken(answer, asked, OAuthTokenPath);
+        var answer = legacy
+            ? await _pipeline.SendAsync(request, FeishuJson.Context.LegacyUserTokenEnvelope, cancellationToken).ConfigureAwait(false)
+            : await _pipeline.SendOAuthAsync(request, FeishuJson.Context.UserTokenWire, cancellationToken).ConfigureAwait(false);
+        return ToUserToken(answer, asked, path);
     }
 
-    private async Task<FeishuUserToken> RequestLegacyTokenAsync(string path, LegacyTokenBody body, CancellationToken cancellationToken)
-    {
-        var request = new FeishuRequest(HttpMethod.Post, path, path)
-        {
-            Content = JsonBody.Create(body, FeishuJson.Context.LegacyTokenBody),
-            Auth = FeishuAuth.App,
-        };
-        var asked = _pipeline.App.TimeProvider.GetUtcNow();
-        var data = await _pipeline.SendAsync(request, FeishuJson.Context.LegacyUserTokenEnvelope, cancellationToken).ConfigureAwait(false);
-        return ToUserToken(data, asked, path);
-    }
+    private Task<FeishuUserToken> RequestOAuthTokenAsync(OAuthTokenBody body, CancellationToken cancellationToken) =>
+        RequestUserTokenAsync(OAuthTokenPath, JsonBody.Create(body, FeishuJson.Context.OAuthTokenBody), legacy: false, cancellationToken);
+
+    private Task<FeishuUserToken> RequestLegacyTokenAsync(string path, LegacyTokenBody body, CancellationToken cancellationToken) =>
+        RequestUserTokenAsync(path, JsonBody.Create(body, FeishuJson.Context.LegacyTokenBody), legacy: true, cancellationToken);
 
     // Lifetimes count from when the token was asked for, so time on the wire only makes it look older.
     private static FeishuUserToken ToUserToken(UserTokenWire answer, DateTimeOffset asked, string path)

@@ -63,13 +63,7 @@ public class DepartmentsClient
         IEnumerable<string> departmentIds, DepartmentIdType departmentIdType = DepartmentIdType.OpenDepartmentId, UserIdType userIdType = UserIdType.OpenId,
         CancellationToken cancellationToken = default)
     {
-        var path = new Query(Batch);
-        foreach (var id in Checks.IdList(departmentIds, nameof(departmentIds), MaxBatch))
-        {
-            path.Add("department_ids", id);
-        }
-
-        IdTypes(path, departmentIdType, userIdType);
+        var path = IdTypes(new Query(Batch).AddEach("department_ids", Checks.IdList(departmentIds, nameof(departmentIds), MaxBatch)), departmentIdType, userIdType);
         var data = await _pipeline.SendAsync(new FeishuRequest(HttpMethod.Get, path.ToString(), Batch), FeishuJson.Context.ContactDepartmentPageEnvelope, cancellationToken).ConfigureAwait(false);
         return data.Items ?? [];
     }

@@ -66,13 +66,10 @@ public class UsersClient
         IEnumerable<string> userIds, UserIdType userIdType = UserIdType.OpenId, DepartmentIdType departmentIdType = DepartmentIdType.OpenDepartmentId,
         CancellationToken cancellationToken = default)
     {
-        var path = new Query(Batch);
-        foreach (var id in Checks.IdList(userIds, nameof(userIds), MaxBatch))
-        {
-            path.Add("user_ids", id);
-        }
-
-        path.Add("user_id_type", Checks.Wire(userIdType)).Add("department_id_type", Checks.Wire(departmentIdType));
+        var path = new Query(Batch)
+            .AddEach("user_ids", Checks.IdList(userIds, nameof(userIds), MaxBatch))
+            .Add("user_id_type", Checks.Wire(userIdType))
+            .Add("department_id_type", Checks.Wire(departmentIdType));
         var data = await _pipeline.SendAsync(new FeishuRequest(HttpMethod.Get, path.ToString(), Batch), FeishuJson.Context.ContactUserPageEnvelope, cancellationToken).ConfigureAwait(false);
         return data.Items ?? [];
     }
