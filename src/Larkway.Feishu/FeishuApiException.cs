@@ -44,6 +44,12 @@ public class FeishuApiException : Exception
     /// <summary>Scopes or privileges that are missing (<c>error.permission_violations</c>).</summary>
     public IReadOnlyList<FeishuPermissionViolation> PermissionViolations { get; init; } = [];
 
+    /// <summary>
+    /// The OAuth <c>error</c> string (<c>invalid_grant</c>, <c>server_error</c>, …) of a failed user token request
+    /// (<c>authen/v2/oauth/token</c>); null for every other call. <see cref="Code"/> is the finer-grained reason.
+    /// </summary>
+    public string? OAuthError { get; init; }
+
     /// <summary>Seconds the platform asked us to wait (<c>x-ogw-ratelimit-reset</c>), on rate limits.</summary>
     public TimeSpan? RetryAfter { get; init; }
 

@@ -81,6 +81,12 @@ public class FeishuClient : IDisposable
         _authen = new Lazy<Authen.AuthenClient>(() => new Authen.AuthenClient(_pipeline));
     }
 
+    /// <summary>The clock the client's token lifetimes are counted on; null for a fake built with the protected constructor.</summary>
+    internal TimeProvider? Clock => _pipeline?.App.TimeProvider;
+
+    /// <summary>The client's logger; null for a fake built with the protected constructor.</summary>
+    internal ILogger? Logger => _pipeline?.App.Logger;
+
     /// <summary>The app id this client calls as.</summary>
     public virtual string AppId => _pipeline.App.Options.AppId;
 
@@ -100,13 +106,16 @@ public class FeishuClient : IDisposable
     /// <summary>The app's bot: its name, open_id and activation.</summary>
     public virtual Bot.BotClient Bot => _bot.Value;
 
-    /// <summary>The directory: look up users' ids by email or mobile.</summary>
+    /// <summary>The directory: users, departments and the app's contact scope.</summary>
     public virtual ContactClient Contact => _contact.Value;
 
     /// <summary>Approval v4: definitions, instances with typed forms, tasks, comments, third-party approvals.</summary>
     public virtual ApprovalClient Approval => _approval.Value;
 
-    /// <summary>Sign-in and in-client authentication: the JSAPI ticket and <c>h5sdk.config</c> parameters.</summary>
+    /// <summary>
+    /// Sign-in: user tokens (code exchange, refresh, user info, mini programs), and in-client authentication (the JSAPI
+    /// ticket and <c>h5sdk.config</c> parameters).
+    /// </summary>
     public virtual Authen.AuthenClient Authen => _authen.Value;
 
     /// <summary>

@@ -114,10 +114,6 @@ public static partial class FeishuErrorCodes
     /// <summary>The message was deleted.</summary>
     public const int MessageDeleted = 230110;
 
-    // --- Contact v3. ---
-    /// <summary>Contact: invalid request parameter (e.g. no emails or mobiles, more than 50 of either).</summary>
-    public const int ContactInvalidParameter = 40001;
-
     // --- Chats. ---
     /// <summary>Invalid chat request parameter.</summary>
     public const int ChatInvalidParameter = 232001;
@@ -162,7 +158,7 @@ public static partial class FeishuErrorCodes
     public static bool IsTransient(int code, HttpStatusCode? status) =>
         IsRateLimit(code)
         || IsInvalidToken(code)
-        || code is NetworkError or Timeout or MessageBeingSent or ClientRateLimitQueueFull
+        || code is NetworkError or Timeout or MessageBeingSent or ClientRateLimitQueueFull or OAuthServerError or OAuthTemporarilyUnavailable
         || status is HttpStatusCode.TooManyRequests
         || (status is { } s && (int)s >= 500 && !IsPermanentServerCode(code));
 

@@ -19,4 +19,8 @@ public sealed record FeishuRequestOptions
     /// platform's limits are exceeded and answered with 429 / 230020.
     /// </summary>
     public bool PacedByCaller { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"FeishuRequestOptions {{ UserAccessToken = {(UserAccessToken is null ? "none" : "***")}, PacedByCaller = {PacedByCaller} }}");
 }

@@ -13,4 +13,9 @@ internal static class LogEvents
     public const int TokenRejected = 1010;
     public const int Retrying = 1020;
     public const int RateLimitWaited = 1030;
+
+    // Authen
+    public const int UserTokenRefreshed = 1100;
+    public const int UserTokenRefreshFailed = 1101;
+    public const int UserTokenDropped = 1102;
 }

@@ -163,7 +163,7 @@ public static partial class HubApp
     {
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -258,6 +258,7 @@ public static partial class HubApp
         services.AddHubObservability(configuration, settings);
         services.AddHubMonitoring(configuration);
         services.AddHubAlerts(configuration);
+        services.AddHubDirectory();
 
         services.AddFeishuEventReceiver(AppName, o =>
         {

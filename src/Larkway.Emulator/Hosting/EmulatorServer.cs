@@ -6,7 +6,9 @@ using Larkway.Emulator.Api.Control;
 using Larkway.Emulator.Api.Im;
 using Larkway.Emulator.Api.Jssdk;
 using Larkway.Emulator.Api.Webhooks;
+using Larkway.Emulator.Api.Authen;
 using Larkway.Emulator.Approval;
+using Larkway.Emulator.Authen;
 using Larkway.Emulator.Events;
 using Larkway.Emulator.Events.Callbacks;
 using Larkway.Emulator.LongConnection;
@@ -101,6 +103,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         // Read the state file (or seed) now: a bad seed or an unusable state file fails here, before anything listens.
         _ = app.Services.GetRequiredService<ApprovalStore>();
         _ = app.Services.GetRequiredService<TokenStore>();
+        _ = app.Services.GetRequiredService<OAuthSettingsStore>();
         UseEmulator(app);
         return app;
     }
@@ -120,7 +123,8 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton(sp => options.StateFile is { } file
             ? SnapshotFile.Load(file, options.TimeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SnapshotFile).FullName!))
             : StateLoad.None);
-        services.AddSingleton(sp => sp.GetRequiredService<StateLoad>().Snapshot is { } snapshot ? SnapshotFile.Restore(snapshot, options) : SeedLoader.Load(options));
+        services.AddSingleton(_ => SeedLoader.Document(options));
+        services.AddSingleton(sp => sp.GetRequiredService<StateLoad>().Snapshot is { } snapshot ? SnapshotFile.Restore(snapshot, options) : SeedLoader.Apply(sp.GetRequiredService<SeedDocument>(), options));
         services.AddSingleton(sp => sp.GetRequiredService<EmulatorState>().Revision);
         services.AddSingleton(sp =>
         {
@@ -128,6 +132,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             tokens.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.Tokens ?? []);
             return tokens;
         });
+        AddAuthen(services, options);
         services.AddSingleton<FaultInjector>();
         services.AddSingleton(sp => new JsapiTickets(options.TimeProvider));
         services.AddSingleton<CallCounter>();
@@ -159,6 +164,36 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<CardCallbackService>();
     }
 
+    /// <summary>Sign-in: settings from the state file (else the seed), user tokens from the state file, and the flows.</summary>
+    private static void AddAuthen(IServiceCollection services, EmulatorOptions options)
+    {
+        services.AddSingleton(sp =>
+        {
+            var store = new OAuthSettingsStore(sp.GetRequiredService<EmulatorState>());
+            var snapshot = sp.GetRequiredService<StateLoad>().Snapshot;
+            store.Restore(snapshot is null ? SeedOAuth.SettingsOf(sp.GetRequiredService<SeedDocument>()) : snapshot.Authen?.Apps ?? []);
+            return store;
+        });
+        services.AddSingleton(sp =>
+        {
+            var tokens = new UserTokenStore(options.TimeProvider, sp.GetRequiredService<StateRevision>());
+            if (sp.GetRequiredService<StateLoad>().Snapshot?.Authen is { } authen)
+            {
+                tokens.Restore(authen.Grants, authen.AccessTokens, authen.RefreshTokens);
+            }
+
+            return tokens;
+        });
+        services.AddSingleton<AuthenStores>();
+        services.AddSingleton(_ => new AuthorizationCodes(options.TimeProvider));
+        services.AddSingleton<AuthorizeFlow>();
+        services.AddSingleton<UserOpenIds>();
+        services.AddSingleton<UserProfiles>();
+        services.AddSingleton<AuthenEndpoints.LegacyTokens>();
+        services.AddSingleton(_ => new QrLogins(options.TimeProvider));
+        services.AddSingleton(sp => new H5ConfigChecker(sp.GetRequiredService<EmulatorState>(), sp.GetRequiredService<JsapiTickets>(), options.TimeProvider));
+    }
+
     private static void UseEmulator(WebApplication app)
     {
         app.UseMiddleware<EnvelopeMiddleware>();
@@ -171,6 +206,14 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapChatEndpoints();
         app.MapBotEndpoints();
         app.MapJssdkEndpoints();
+        app.MapOAuthTokenEndpoint();
+        app.MapAuthenEndpoints();
+        app.MapAuthorizePage();
+        app.MapQrLoginPages();
+        app.MapMinaEndpoints();
+        app.MapH5Container();
+        app.MapAvatars();
+        app.MapAuthenControlEndpoints();
         app.MapChatMemberEndpoints();
         app.MapContactUserEndpoints();
         app.MapContactDepartmentEndpoints();

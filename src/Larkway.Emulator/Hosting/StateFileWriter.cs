@@ -18,6 +18,7 @@ internal sealed partial class StateFileWriter(
     EmulatorState state,
     ApprovalStore approvals,
     TokenStore tokens,
+    Authen.AuthenStores authen,
     EmulatorOptions options,
     ILogger<StateFileWriter> logger) : IHostedLifecycleService
 {
@@ -123,7 +124,7 @@ internal sealed partial class StateFileWriter(
         {
             // Read the revision first: a change made while the copy is taken is written again next time.
             var revision = state.Revision.Current;
-            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, tokens, options.TimeProvider));
+            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, tokens, authen, options.TimeProvider));
             Interlocked.Exchange(ref _written, revision);
         }
     }

@@ -35,6 +35,12 @@ public sealed class ApiErrorException : Exception
 
     public int Code { get; }
 
+    /// <summary>
+    /// A body to answer instead of the <c>{code,msg,error}</c> envelope — for the few families whose failures have another
+    /// shape (the OAuth token endpoint's top-level <c>{code,error,error_description}</c>).
+    /// </summary>
+    public object? Body { get; init; }
+
     /// <summary>Extra response headers (rate-limit hints).</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 

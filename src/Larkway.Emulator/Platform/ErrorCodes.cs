@@ -19,7 +19,9 @@ public static class ErrorCodes
     public const int RateLimited = 99991400;
     public const int MissingToken = 99991661;
     public const int TenantTokenInvalid = 99991663;
+    public const int AppTokenInvalid = 99991664;
     public const int UserTokenInvalid = 99991668;
+    public const int UserTokenExpired = 99991677;
     public const int TokenFormatInvalid = 99991671;
 
     /// <summary>The open_id was issued to another app (generic-error-code page: "open_id cross app").</summary>

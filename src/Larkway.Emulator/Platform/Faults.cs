@@ -20,10 +20,13 @@ public sealed record FaultRule(
     public const string Delay = "delay";
     public const string InvalidToken = "invalid_token";
 
+    /// <summary>HTTP 503: the service is briefly unavailable (the OAuth token endpoint answers 20072).</summary>
+    public const string Unavailable = "unavailable";
+
     /// <summary>The call is carried out, then answered 500: the caller cannot tell it from a call that did nothing.</summary>
     public const string ServerErrorAfter = "server_error_after";
 
-    public static bool IsKnownKind(string kind) => kind is RateLimit or ServerError or Delay or InvalidToken or ServerErrorAfter;
+    public static bool IsKnownKind(string kind) => kind is RateLimit or ServerError or Delay or InvalidToken or ServerErrorAfter or Unavailable;
 
     /// <summary>Matching calls this rule let through since it last fired (for <see cref="Every"/>).</summary>
     [JsonIgnore]

@@ -36,4 +36,22 @@ internal sealed class JsapiTickets(TimeProvider time)
             return _byApp.TryGetValue(appId, out var current) && current.Ticket == ticket && current.ExpiresAt > time.GetUtcNow();
         }
     }
+
+    /// <summary>The app's live ticket, or null when it has none (never fetched, or lapsed): what H5 config checks against.</summary>
+    public string? Current(string appId)
+    {
+        lock (_gate)
+        {
+            return _byApp.TryGetValue(appId, out var current) && current.ExpiresAt > time.GetUtcNow() ? current.Ticket : null;
+        }
+    }
+
+    /// <summary>Makes <paramref name="ticket"/> the app's live ticket for two hours (tests use Feishu's published examples).</summary>
+    public void Put(string appId, string ticket)
+    {
+        lock (_gate)
+        {
+            _byApp[appId] = (ticket, time.GetUtcNow() + Lifetime);
+        }
+    }
 }

@@ -43,7 +43,14 @@ internal sealed partial class OpenApiGateMiddleware(
                 return;
             }
 
-            await ApplyFaultAsync(fault, context.RequestAborted);
+            try
+            {
+                await ApplyFaultAsync(fault, context.RequestAborted);
+            }
+            catch (ApiErrorException e) when (endpoint!.Metadata.GetMetadata<FaultAnswer>() is { } answer && e.HttpStatus >= 500)
+            {
+                throw answer.ForStatus(e.HttpStatus);
+            }
         }
 
         await AuthorizeAndRunAsync(context, metadata, operation);
@@ -87,12 +94,12 @@ internal sealed partial class OpenApiGateMiddleware(
 
     private async Task AuthorizeAndRunAsync(HttpContext context, OpenApiEndpoint metadata, string operation)
     {
-        if (metadata.RequiresTenantToken)
+        if (metadata.RequiresToken)
         {
-            var app = authenticator.Authenticate(context);
-            context.Features.Set(new Caller(app));
+            var caller = authenticator.Authenticate(context, metadata.Accepts);
+            context.Features.Set(caller);
             if (metadata.ApiRateLimited && options.EnforceRateLimits
-                && rateLimiter.TryAcquire($"api|{app.AppId}|{operation}", RateLimiter.ApiTier) is { } rejection)
+                && rateLimiter.TryAcquire($"api|{caller.App.AppId}|{operation}", RateLimiter.ApiTier) is { } rejection)
             {
                 throw RateLimited(rejection.Limit, rejection.ResetSeconds);
             }
@@ -109,6 +116,8 @@ internal sealed partial class OpenApiGateMiddleware(
                 throw RateLimited(50, fault.ResetSeconds ?? 1);
             case FaultRule.ServerError:
                 throw new ApiErrorException(500, ErrorCodes.InternalError, "internal server error (injected fault)");
+            case FaultRule.Unavailable:
+                throw new ApiErrorException(503, ErrorCodes.InternalError, "service temporarily unavailable (injected fault)");
             case FaultRule.InvalidToken:
                 throw new ApiErrorException(400, ErrorCodes.TenantTokenInvalid, "Invalid access token for authorization. Please make a request with token attached.");
             case FaultRule.Delay:

@@ -101,6 +101,10 @@ public sealed class SeedApp
 
     /// <summary>The app's card callback configuration (stored without url_verification).</summary>
     public SeedCallback? Callback { get; init; }
+
+    /// <summary>The app's sign-in settings: redirect URL allow-list, applied scopes, user_info fields, availability.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("oauth")]
+    public SeedOAuth? OAuth { get; init; }
 }
 
 public sealed class SeedContactScope

@@ -11,7 +11,14 @@ public static class SeedLoader
     public static EmulatorState Load(EmulatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Apply(options.SeedFile is null ? DefaultSeed.Create() : Read(options.SeedFile), options);
+        return Apply(Document(options), options);
+    }
+
+    /// <summary>The seed the options name: the file, or the default tenant.</summary>
+    public static SeedDocument Document(EmulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.SeedFile is null ? DefaultSeed.Create() : Read(options.SeedFile);
     }
 
     public static SeedDocument Read(string path)

@@ -10,7 +10,7 @@ namespace Larkway.Emulator.State;
 /// windows, injected faults, long connections and the delivery log (they start empty, as after a restart of Feishu's
 /// own gateway).
 /// </summary>
-internal sealed record EmulatorSnapshot(string Format, int Version, DateTimeOffset SavedAt, TenantSnapshot Tenant, ApprovalsSnapshot Approvals, IReadOnlyList<IssuedToken> Tokens)
+internal sealed record EmulatorSnapshot(string Format, int Version, DateTimeOffset SavedAt, TenantSnapshot Tenant, ApprovalsSnapshot Approvals, IReadOnlyList<IssuedToken> Tokens, AuthenSnapshot? Authen = null)
 {
     /// <summary>Names the file's kind, so another JSON file given by mistake is never read as state.</summary>
     public const string FormatName = "larkway-emulator-state";
@@ -74,6 +74,17 @@ internal sealed record TenantSnapshot(
 
 /// <summary>An app's uuid that still de-duplicates (a sent message or a created chat) until <paramref name="Expires"/>.</summary>
 internal sealed record UuidClaim(string AppId, string Uuid, string Id, DateTimeOffset Expires);
+
+/// <summary>
+/// Sign-in: each app's OAuth settings, and the user authorizations with their live access and refresh tokens (a signed-in
+/// session survives a restart). Codes, QR logins and H5 signatures are not kept: they live minutes. Optional, so a file
+/// written before sign-in existed still reads.
+/// </summary>
+internal sealed record AuthenSnapshot(
+    IReadOnlyList<Authen.OAuthAppSettings> Apps,
+    IReadOnlyList<Authen.UserGrant> Grants,
+    IReadOnlyList<Authen.UserAccessToken> AccessTokens,
+    IReadOnlyList<Authen.UserRefreshToken> RefreshTokens);
 
 /// <summary>What the approval store holds.</summary>
 internal sealed record ApprovalsSnapshot(

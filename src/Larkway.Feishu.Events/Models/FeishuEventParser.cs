@@ -23,6 +23,7 @@ public static class FeishuEventParser
         ApprovalInstanceEvent.Type, ApprovalTaskEvent.Type, ApprovalUpdatedEvent.Type,
         ContactUserCreatedEvent.Type, ContactUserUpdatedEvent.Type, ContactUserDeletedEvent.Type,
         ContactDepartmentCreatedEvent.Type, ContactDepartmentUpdatedEvent.Type, ContactDepartmentDeletedEvent.Type,
+        ContactScopeUpdatedEvent.Type,
         AppTicketEvent.Type,
     ];
 
@@ -61,6 +62,7 @@ public static class FeishuEventParser
             ContactDepartmentCreatedEvent.Type => Deserialize<ContactDepartmentCreatedEvent>(eventType, @event),
             ContactDepartmentUpdatedEvent.Type => Deserialize<ContactDepartmentUpdatedEvent>(eventType, @event),
             ContactDepartmentDeletedEvent.Type => Deserialize<ContactDepartmentDeletedEvent>(eventType, @event),
+            ContactScopeUpdatedEvent.Type => Deserialize<ContactScopeUpdatedEvent>(eventType, @event),
             AppTicketEvent.Type => Deserialize<AppTicketEvent>(eventType, @event),
             _ => new UnknownEvent(eventType, @event),
         };

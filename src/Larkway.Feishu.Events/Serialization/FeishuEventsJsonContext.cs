@@ -50,5 +50,6 @@ namespace Larkway.Feishu.Events.Serialization;
 [JsonSerializable(typeof(ContactDepartmentCreatedEvent))]
 [JsonSerializable(typeof(ContactDepartmentUpdatedEvent))]
 [JsonSerializable(typeof(ContactDepartmentDeletedEvent))]
+[JsonSerializable(typeof(ContactScopeUpdatedEvent))]
 [JsonSerializable(typeof(AppTicketEvent))]
 public sealed partial class FeishuEventsJsonContext : JsonSerializerContext;

@@ -88,4 +88,8 @@ internal sealed record CachedToken(string Value, DateTimeOffset ExpiresAt, DateT
     /// which only read it.
     /// </summary>
     public AuthenticationHeaderValue Header { get; } = new("Bearer", Value);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"CachedToken {{ Value = ***, ExpiresAt = {ExpiresAt:O}, RefreshAt = {RefreshAt:O} }}");
 }

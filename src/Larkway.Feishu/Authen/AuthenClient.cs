@@ -10,7 +10,7 @@ namespace Larkway.Feishu.Authen;
 /// Sign-in and in-client authentication: the JSAPI ticket H5 pages are signed with (<c>/open-apis/jssdk/ticket/get</c>),
 /// and the <c>h5sdk.config</c> parameters built from it.
 /// </summary>
-public class AuthenClient
+public partial class AuthenClient
 {
     private const string TicketPath = "/open-apis/jssdk/ticket/get";
 

@@ -58,23 +58,14 @@ public static class FeishuAuthorizeUrl
             throw new ArgumentException($"Feishu takes at most {MaxScopes} scopes in one authorize request; {request.Scopes.Count} were given.", nameof(request));
         }
 
-        if (request.Scopes.FirstOrDefault(s => string.IsNullOrWhiteSpace(s) || s.Contains(' ', StringComparison.Ordinal)) is { } bad)
-        {
-            throw new ArgumentException($"'{bad}' is not a scope: scopes are non-empty and have no spaces.", nameof(request));
-        }
-
-        if (request.Scopes.GroupBy(s => s, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
-        {
-            throw new ArgumentException($"The scope '{repeated.Key}' is given twice.", nameof(request));
-        }
-
+        var scopes = ScopeList.Check(request.Scopes, nameof(request));
         var query = new StringBuilder()
             .Append("client_id=").Append(Uri.EscapeDataString(request.ClientId))
             .Append("&response_type=code")
             .Append("&redirect_uri=").Append(Uri.EscapeDataString(request.RedirectUri.AbsoluteUri));
-        if (request.Scopes.Count > 0)
+        if (ScopeList.Join(scopes) is { } scope)
         {
-            query.Append("&scope=").Append(Uri.EscapeDataString(string.Join(' ', request.Scopes)));
+            query.Append("&scope=").Append(Uri.EscapeDataString(scope));
         }
 
         if (request.State is { Length: > 0 } state)

@@ -2,7 +2,11 @@ using Larkway.Feishu.Http;
 
 namespace Larkway.Feishu.Contact;
 
-/// <summary>The directory (contact v3): <see cref="Users"/>, <see cref="Departments"/>.</summary>
+/// <summary>
+/// The directory (contact v3): <see cref="Users"/>, <see cref="Departments"/>, and the app's contact <see cref="Scopes"/>.
+/// Calls made with a tenant token see the app's contact scope; through <see cref="FeishuClient.AsUser"/> they see what
+/// that user may see.
+/// </summary>
 public class ContactClient
 {
     /// <summary>For mocking.</summary>
@@ -10,17 +14,22 @@ public class ContactClient
     {
         Users = null!;
         Departments = null!;
+        Scopes = null!;
     }
 
     internal ContactClient(FeishuPipeline pipeline)
     {
         Users = new UsersClient(pipeline);
         Departments = new DepartmentsClient(pipeline);
+        Scopes = new ContactScopesClient(pipeline);
     }
 
-    /// <summary>Users of the tenant's directory: look up ids by email or mobile.</summary>
+    /// <summary>Users: by id, in batches, by department, ids by email or mobile.</summary>
     public virtual UsersClient Users { get; }
 
-    /// <summary>Departments of the tenant's directory: list a department's sub-departments.</summary>
+    /// <summary>Departments: by id, in batches, their sub-departments and their ancestors.</summary>
     public virtual DepartmentsClient Departments { get; }
+
+    /// <summary>The app's contact scope: the users, departments and groups it was granted.</summary>
+    public virtual ContactScopesClient Scopes { get; }
 }

@@ -1,6 +1,7 @@
 namespace Larkway.Feishu.Contact;
 
-// Wire shapes of the contact endpoints (snake_case through FeishuJsonContext).
+// Wire shapes of the contact endpoints (snake_case through FeishuJsonContext). Users and departments are read straight
+// into their public records; these are the envelopes' data objects around them.
 
 internal sealed record BatchGetIdBody(List<string>? Emails, List<string>? Mobiles, bool? IncludeResigned);
 
@@ -17,80 +18,44 @@ internal sealed class UserIdWire
 
     public string? Mobile { get; set; }
 
-    public UserStatusWire? Status { get; set; }
+    public ContactUserStatus? Status { get; set; }
 
-    public UserIdLookup ToModel() => new(
-        NullIfEmpty(Email),
-        NullIfEmpty(Mobile),
-        NullIfEmpty(UserId),
-        Status is { } s ? new ContactUserStatus(s.IsFrozen, s.IsResigned, s.IsActivated, s.IsExited, s.IsUnjoin) : null);
+    public UserIdLookup ToModel() => new(NullIfEmpty(Email), NullIfEmpty(Mobile), NullIfEmpty(UserId), Status);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
 
-internal sealed class UserStatusWire
+/// <summary><c>data</c> of <c>GET …/users/{user_id}</c>.</summary>
+internal sealed class ContactUserData
 {
-    public bool IsFrozen { get; set; }
-
-    public bool IsResigned { get; set; }
-
-    public bool IsActivated { get; set; }
-
-    public bool IsExited { get; set; }
-
-    public bool IsUnjoin { get; set; }
+    public ContactUser? User { get; set; }
 }
 
-internal sealed class ContactUserWire
+/// <summary><c>data</c> of <c>GET …/departments/{department_id}</c>.</summary>
+internal sealed class ContactDepartmentData
 {
-    public string? OpenId { get; set; }
+    public ContactDepartment? Department { get; set; }
+}
 
-    public string? UnionId { get; set; }
-
-    public string? UserId { get; set; }
-
-    public string? Name { get; set; }
-
-    public string? Email { get; set; }
-
-    public string? Mobile { get; set; }
-
-    public UserStatusWire? Status { get; set; }
+/// <summary><c>data</c> of <c>GET …/scopes</c>: one page holds users first, then departments, then groups.</summary>
+internal sealed class ContactScopeData
+{
+    public List<string>? UserIds { get; set; }
 
     public List<string>? DepartmentIds { get; set; }
 
-    public ContactUser ToModel() => new(
-        OpenId ?? "",
-        string.IsNullOrEmpty(UnionId) ? null : UnionId,
-        string.IsNullOrEmpty(UserId) ? null : UserId,
-        Name ?? "",
-        string.IsNullOrEmpty(Email) ? null : Email,
-        string.IsNullOrEmpty(Mobile) ? null : Mobile,
-        Status is { } s ? new ContactUserStatus(s.IsFrozen, s.IsResigned, s.IsActivated, s.IsExited, s.IsUnjoin) : null,
-        DepartmentIds ?? []);
-}
+    public List<string>? GroupIds { get; set; }
 
-internal sealed class DepartmentWire
-{
-    public string? Name { get; set; }
+    public bool HasMore { get; set; }
 
-    public string? DepartmentId { get; set; }
+    public string? PageToken { get; set; }
 
-    public string? OpenDepartmentId { get; set; }
-
-    public string? ParentDepartmentId { get; set; }
-
-    public DepartmentStatusWire? Status { get; set; }
-
-    public ContactDepartment ToModel() => new(
-        OpenDepartmentId ?? "",
-        string.IsNullOrEmpty(DepartmentId) ? null : DepartmentId,
-        Name ?? "",
-        string.IsNullOrEmpty(ParentDepartmentId) ? null : ParentDepartmentId,
-        Status?.IsDeleted ?? false);
-}
-
-internal sealed class DepartmentStatusWire
-{
-    public bool IsDeleted { get; set; }
+    public FeishuPage<ContactScopeEntry> ToPage() => new(
+        [
+            .. (UserIds ?? []).Select(id => new ContactScopeEntry(ContactScopeKind.User, id)),
+            .. (DepartmentIds ?? []).Select(id => new ContactScopeEntry(ContactScopeKind.Department, id)),
+            .. (GroupIds ?? []).Select(id => new ContactScopeEntry(ContactScopeKind.Group, id)),
+        ],
+        HasMore ? PageToken : null,
+        HasMore);
 }

@@ -9,9 +9,14 @@ public class UsersClient
 {
     private const string BatchGetId = "/open-apis/contact/v3/users/batch_get_id";
     private const string FindByDepartment = "/open-apis/contact/v3/users/find_by_department";
+    private const string User = "/open-apis/contact/v3/users/{user_id}";
+    private const string Batch = "/open-apis/contact/v3/users/batch";
 
     /// <summary>The largest page <see cref="FindByDepartmentAsync"/> asks for.</summary>
     public const int MaxDepartmentPageSize = 50;
+
+    /// <summary>The most users <see cref="BatchGetAsync"/> takes in one call.</summary>
+    public const int MaxBatch = 50;
 
     /// <summary>The most emails, and separately the most mobiles, one lookup takes.</summary>
     public const int MaxPerLookup = 50;
@@ -24,6 +29,50 @@ public class UsersClient
     }
 
     internal UsersClient(FeishuPipeline pipeline) => _pipeline = pipeline;
+
+    /// <summary>
+    /// One user (<c>GET …/users/{user_id}</c>, tenant or user token). With a tenant token the user must be in the app's
+    /// contact scope, with a user token visible to that user (else <see cref="FeishuErrorCodes.ContactNoUserAuthority"/>).
+    /// Read-only, so retried on rate limits and server errors.
+    /// </summary>
+    /// <param name="userId">The user, an id of <paramref name="userIdType"/>.</param>
+    /// <param name="userIdType">Which kind of id <paramref name="userId"/> is, and which the answer's user ids (leader, …) are.</param>
+    /// <param name="departmentIdType">Which kind of department ids the answer carries.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">An empty id (nothing sent).</exception>
+    /// <exception cref="FeishuApiException">E.g. <see cref="FeishuErrorCodes.ContactInvalidUserId"/>, <see cref="FeishuErrorCodes.ContactNoUserAuthority"/>.</exception>
+    public virtual async Task<ContactUser> GetAsync(
+        string userId, UserIdType userIdType = UserIdType.OpenId, DepartmentIdType departmentIdType = DepartmentIdType.OpenDepartmentId,
+        CancellationToken cancellationToken = default)
+    {
+        userId = Checks.Id(userId, nameof(userId), "ou_…");
+        var path = new Query(User.Replace("{user_id}", Query.Segment(userId), StringComparison.Ordinal))
+            .Add("user_id_type", Checks.Wire(userIdType))
+            .Add("department_id_type", Checks.Wire(departmentIdType));
+        var data = await _pipeline.SendAsync(new FeishuRequest(HttpMethod.Get, path.ToString(), User), FeishuJson.Context.ContactUserEnvelope, cancellationToken).ConfigureAwait(false);
+        return data.User ?? throw new FeishuApiException(FeishuErrorCodes.MalformedResponse, $"The response of GET {User} has no user.");
+    }
+
+    /// <summary>
+    /// Up to 50 users in one call (<c>GET …/users/batch</c>, the ids as repeated <c>user_ids</c>). Ids that do not resolve
+    /// are left out of the answer, so it may be shorter than the input. Read-only, so retried on rate limits and server errors.
+    /// </summary>
+    /// <param name="userIds">1–50 ids of <paramref name="userIdType"/>.</param>
+    /// <param name="userIdType">Which kind of ids <paramref name="userIds"/> are, and which the answer's user ids are.</param>
+    /// <param name="departmentIdType">Which kind of department ids the answer carries.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">No ids, an empty one, or more than 50 (nothing sent).</exception>
+    public virtual async Task<IReadOnlyList<ContactUser>> BatchGetAsync(
+        IEnumerable<string> userIds, UserIdType userIdType = UserIdType.OpenId, DepartmentIdType departmentIdType = DepartmentIdType.OpenDepartmentId,
+        CancellationToken cancellationToken = default)
+    {
+        var path = new Query(Batch)
+            .AddEach("user_ids", Checks.IdList(userIds, nameof(userIds), MaxBatch))
+            .Add("user_id_type", Checks.Wire(userIdType))
+            .Add("department_id_type", Checks.Wire(departmentIdType));
+        var data = await _pipeline.SendAsync(new FeishuRequest(HttpMethod.Get, path.ToString(), Batch), FeishuJson.Context.ContactUserPageEnvelope, cancellationToken).ConfigureAwait(false);
+        return data.Items ?? [];
+    }
 
     /// <summary>
     /// Finds users by email and/or mobile (<c>POST …/users/batch_get_id</c>, tenant token). The result has
@@ -62,7 +111,7 @@ public class UsersClient
     }
 
     /// <summary>
-    /// The direct members of a department (<c>GET …/users/find_by_department</c>, tenant token), lazily page by page:
+    /// The direct members of a department (<c>GET …/users/find_by_department</c>, tenant or user token), lazily page by page:
     /// users of its sub-departments are not included (list those departments too). Which users and fields come back
     /// depends on the app's contact scope. Read-only, so retried on rate limits and server errors.
     /// </summary>
@@ -83,12 +132,12 @@ public class UsersClient
             Checks.PageSize(size, MaxDepartmentPageSize);
             var path = new Query(FindByDepartment)
                 .Add("department_id", departmentId)
-                .Add("department_id_type", departmentIdType == DepartmentIdType.DepartmentId ? "department_id" : "open_department_id")
+                .Add("department_id_type", Checks.Wire(departmentIdType))
                 .Add("user_id_type", Checks.Wire(userIdType))
                 .Add("page_size", size)
                 .Add("page_token", token);
             var data = await _pipeline.SendAsync(new FeishuRequest(HttpMethod.Get, path.ToString(), FindByDepartment), FeishuJson.Context.ContactUserPageEnvelope, ct).ConfigureAwait(false);
-            return data.ToPage(u => u.ToModel());
+            return data.ToPage(static u => u);
         }, pageSize, cancellationToken);
     }
 

@@ -1,4 +1,5 @@
 using Larkway.Feishu;
+using Larkway.Feishu.Authen;
 using Larkway.Feishu.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +15,8 @@ public static class FeishuServiceCollectionExtensions
     /// <c>FEISHU_APP_ID</c>, <c>FEISHU_APP_SECRET</c> and <c>FEISHU_BASE_URL</c> filling what it leaves
     /// unset, then <paramref name="configure"/> — validated at start. Resolve <see cref="FeishuClient"/>
     /// for it, or <see cref="IFeishuClientFactory"/> for any app. Add more apps with <see cref="FeishuBuilder.AddApp"/>.
+    /// <see cref="FeishuUserTokenProvider"/> serves the default app's users' tokens from <see cref="IFeishuUserTokenStore"/>
+    /// (in memory unless the host registers its own store).
     /// Calling it again adds nothing but <paramref name="configure"/>.
     /// </summary>
     public static FeishuBuilder AddFeishu(this IServiceCollection services, Action<FeishuAppOptions>? configure = null)
@@ -21,6 +24,10 @@ public static class FeishuServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddFeishuClientFactory();
         services.TryAddSingleton(sp => sp.GetRequiredService<IFeishuClientFactory>().GetClient(Options.Options.DefaultName));
+
+        // Users' tokens: in memory unless the host registers a durable store (before or after this call).
+        services.TryAddSingleton<IFeishuUserTokenStore, InMemoryFeishuUserTokenStore>();
+        services.TryAddSingleton(sp => new FeishuUserTokenProvider(sp.GetRequiredService<FeishuClient>(), sp.GetRequiredService<IFeishuUserTokenStore>()));
 
         var builder = new FeishuBuilder(services);
         builder.Register(Options.Options.DefaultName, FeishuAppOptions.SectionName, configure);

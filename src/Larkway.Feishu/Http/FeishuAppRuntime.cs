@@ -49,6 +49,9 @@ internal sealed class FeishuAppRuntime : IDisposable
     /// <summary>The app's JSAPI ticket, cached and fetched single-flight like the access tokens.</summary>
     public Auth.AccessTokenCache JsapiTickets { get; }
 
+    /// <summary>User token refreshes under way, keyed by the (single-use) refresh token: one request per token at a time.</summary>
+    public SingleFlight<string, Authen.FeishuUserToken> UserTokenRefreshes { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Which chat recently seen messages are in: replies are paced by their chat's limit.</summary>
     public RecentMessageChats MessageChats { get; } = new();
 

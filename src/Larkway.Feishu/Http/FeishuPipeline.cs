@@ -30,16 +30,23 @@ internal sealed class FeishuPipeline
     /// <summary>Sends a JSON API call and returns its <c>data</c> (never null: an absent <c>data</c> becomes an exception).</summary>
     public Task<T> SendAsync<T>(FeishuRequest request, JsonTypeInfo<FeishuEnvelope<T>> envelope, CancellationToken cancellationToken)
         where T : class =>
-        SendCoreAsync(request, envelope, static (result, sent) => result.Data ?? throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
+        SendCoreAsync(request, envelope, ReadEnvelopeAsync, static (result, sent) => result.Data ?? throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
             $"The response of {sent.Method} {sent.PathTemplate} has no data."), cancellationToken);
 
     /// <summary>Sends a JSON API call whose payload is not under <c>data</c> and returns the whole envelope.</summary>
     public Task<TEnvelope> SendEnvelopeAsync<TEnvelope>(FeishuRequest request, JsonTypeInfo<TEnvelope> envelope, CancellationToken cancellationToken)
-        where TEnvelope : IFeishuEnvelope => SendCoreAsync(request, envelope, static (result, _) => result, cancellationToken);
+        where TEnvelope : IFeishuEnvelope => SendCoreAsync(request, envelope, ReadEnvelopeAsync, static (result, _) => result, cancellationToken);
 
     /// <summary>Sends a JSON API call whose <c>data</c> is not needed.</summary>
     public Task SendAsync(FeishuRequest request, CancellationToken cancellationToken) =>
-        SendCoreAsync(request, FeishuJson.Context.FeishuEnvelopeJsonElement, static (result, _) => result, cancellationToken);
+        SendCoreAsync(request, FeishuJson.Context.FeishuEnvelopeJsonElement, ReadEnvelopeAsync, static (result, _) => result, cancellationToken);
+
+    /// <summary>
+    /// Sends an OAuth token request (<c>authen/v2/oauth/token</c>): the answer is the top-level object, and a failure is
+    /// <c>code</c> (number or string), <c>error</c> and <c>error_description</c> rather than Feishu's envelope.
+    /// </summary>
+    public Task<T> SendOAuthAsync<T>(FeishuRequest request, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+        where T : class => SendCoreAsync(request, answer, OAuthResponseReader.ReadAsync, static (result, _) => result, cancellationToken);
 
     /// <summary>Sends a call answered with a binary body (downloads); JSON answers are errors.</summary>
     public async Task<FeishuDownload> DownloadAsync(FeishuRequest request, CancellationToken cancellationToken)
@@ -84,8 +91,7 @@ internal sealed class FeishuPipeline
 
     // One async frame per call for sending, reading and recording; the caller's projection (static) picks the result.
     private async Task<TResult> SendCoreAsync<TEnvelope, TResult>(
-        FeishuRequest request, JsonTypeInfo<TEnvelope> envelope, Func<TEnvelope, FeishuRequest, TResult> project, CancellationToken cancellationToken)
-        where TEnvelope : IFeishuEnvelope
+        FeishuRequest request, JsonTypeInfo<TEnvelope> envelope, ResponseReader<TEnvelope> read, Func<TEnvelope, FeishuRequest, TResult> project, CancellationToken cancellationToken)
     {
         using var activity = _app.Telemetry.StartCall(request.Method, request.PathTemplate);
         var started = _app.TimeProvider.GetTimestamp();
@@ -105,7 +111,7 @@ internal sealed class FeishuPipeline
 
             using (response)
             {
-                return project(await ReadEnvelopeAsync(response, message, envelope, cancellationToken).ConfigureAwait(false), request);
+                return project(await read(response, message, envelope, cancellationToken).ConfigureAwait(false), request);
             }
         }
         catch (Exception ex)
@@ -128,7 +134,8 @@ internal sealed class FeishuPipeline
             Idempotent = request.Idempotent,
             MessageSendTo = request.MessageSendTo,
             PacedByCaller = _requestOptions?.PacedByCaller ?? false,
-            Auth = userToken is null ? request.Auth : FeishuAuth.User,
+            // A user token stands in for the tenant token only: token requests (no token) and app-token calls keep theirs.
+            Auth = userToken is not null && request.Auth == FeishuAuth.Tenant ? FeishuAuth.User : request.Auth,
             UserAccessToken = userToken,
         };
     }
@@ -209,7 +216,7 @@ internal sealed class FeishuPipeline
         throw CreateException(response, probe, Describe(request));
     }
 
-    private static FeishuApiException NotAnEnvelope(HttpResponseMessage response, HttpRequestMessage request, FeishuResponseProbe probe)
+    internal static FeishuApiException NotAnEnvelope(HttpResponseMessage response, HttpRequestMessage request, FeishuResponseProbe probe)
     {
         var contentType = response.Content.Headers.ContentType?.ToString() ?? "none";
         var reason = !probe.IsJson ? $"content type '{contentType}'" : probe.MalformedJson ? $"a body that is not valid JSON (content type '{contentType}')" : "JSON without a 'code'";
@@ -221,7 +228,7 @@ internal sealed class FeishuPipeline
         };
     }
 
-    private static string Describe(HttpRequestMessage request) => $"{request.Method} {request.RequestUri?.AbsolutePath}";
+    internal static string Describe(HttpRequestMessage request) => $"{request.Method} {request.RequestUri?.AbsolutePath}";
 
     private static FeishuApiException CreateException(HttpResponseMessage response, FeishuResponseProbe probe, string what)
     {
@@ -261,6 +268,9 @@ internal sealed class FeishuPipeline
         return name?.Trim('"');
     }
 }
+
+/// <summary>Reads a response into <typeparamref name="T"/>, or throws the <see cref="FeishuApiException"/> it carries.</summary>
+internal delegate ValueTask<T> ResponseReader<T>(HttpResponseMessage response, HttpRequestMessage request, JsonTypeInfo<T> info, CancellationToken cancellationToken);
 
 /// <summary>A request as a domain client describes it.</summary>
 internal sealed record FeishuRequest(HttpMethod Method, string PathAndQuery, string PathTemplate)

@@ -21,6 +21,17 @@ internal sealed class Query(string path)
         return this;
     }
 
+    /// <summary>One <c>name=value</c> per value: Feishu's form for a list in the query (<c>user_ids=a&amp;user_ids=b</c>).</summary>
+    public Query AddEach(string name, IEnumerable<string> values)
+    {
+        foreach (var value in values)
+        {
+            Add(name, value);
+        }
+
+        return this;
+    }
+
     public Query Add(string name, int? value) => Add(name, value?.ToString(CultureInfo.InvariantCulture));
 
     public Query Add(string name, long? value) => Add(name, value?.ToString(CultureInfo.InvariantCulture));

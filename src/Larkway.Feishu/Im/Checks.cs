@@ -31,6 +31,13 @@ internal static class Checks
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown user id type."),
     };
 
+    public static string Wire(Contact.DepartmentIdType type) => type switch
+    {
+        Contact.DepartmentIdType.OpenDepartmentId => "open_department_id",
+        Contact.DepartmentIdType.DepartmentId => "department_id",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown department id type."),
+    };
+
     public static string Wire(MemberIdType type) => type switch
     {
         MemberIdType.OpenId => "open_id",

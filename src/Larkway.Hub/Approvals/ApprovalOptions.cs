@@ -125,24 +125,14 @@ public sealed class ApprovalOptions : IQueueOptions, IValidatableObject
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (BatchSize < 1)
+        foreach (var problem in QueueOptionsRules.Validate(SectionName, this, MaxAttempts, RetryDelays))
         {
-            yield return new("Larkway:Approvals:BatchSize must be at least 1.", [nameof(BatchSize)]);
-        }
-
-        if (Concurrency < 1)
-        {
-            yield return new("Larkway:Approvals:Concurrency must be at least 1.", [nameof(Concurrency)]);
+            yield return problem;
         }
 
         if (LeaseDuration < TimeSpan.FromSeconds(1))
         {
             yield return new("Larkway:Approvals:LeaseDuration must be at least 1 s (longer than one create with its retries).", [nameof(LeaseDuration)]);
-        }
-
-        if (MaxAttempts < 1)
-        {
-            yield return new("Larkway:Approvals:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
         }
 
         if (ReconcileBatchSize < 1)
@@ -158,16 +148,6 @@ public sealed class ApprovalOptions : IQueueOptions, IValidatableObject
         if (!(MaxReminders is >= 0 and <= 100))
         {
             yield return new("Larkway:Approvals:MaxReminders must be from 0 to 100.", [nameof(MaxReminders)]);
-        }
-
-        if (PollInterval <= TimeSpan.Zero)
-        {
-            yield return new("Larkway:Approvals:PollInterval must be positive.", [nameof(PollInterval)]);
-        }
-
-        if (!(RetryDelays is null || RetryDelays.All(d => d >= TimeSpan.Zero)))
-        {
-            yield return new("Larkway:Approvals:RetryDelays must not be negative.", [nameof(RetryDelays)]);
         }
 
         if (DefinitionCacheLifetime < TimeSpan.Zero)

@@ -70,14 +70,9 @@ public sealed class InboxOptions : IQueueOptions, IValidatableObject
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (BatchSize < 1)
+        foreach (var problem in QueueOptionsRules.Validate(SectionName, this, MaxAttempts, RetryDelays))
         {
-            yield return new("Larkway:Inbox:BatchSize must be at least 1.", [nameof(BatchSize)]);
-        }
-
-        if (Concurrency < 1)
-        {
-            yield return new("Larkway:Inbox:Concurrency must be at least 1.", [nameof(Concurrency)]);
+            yield return problem;
         }
 
         if (LeaseDuration < TimeSpan.FromSeconds(1))
@@ -85,29 +80,14 @@ public sealed class InboxOptions : IQueueOptions, IValidatableObject
             yield return new("Larkway:Inbox:LeaseDuration must be at least 1 s.", [nameof(LeaseDuration)]);
         }
 
-        if (MaxAttempts < 1)
-        {
-            yield return new("Larkway:Inbox:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
-        }
-
         if (!(RetryJitter is >= 0 and <= 1))
         {
             yield return new("Larkway:Inbox:RetryJitter must be between 0 and 1.", [nameof(RetryJitter)]);
         }
 
-        if (PollInterval <= TimeSpan.Zero)
-        {
-            yield return new("Larkway:Inbox:PollInterval must be positive.", [nameof(PollInterval)]);
-        }
-
         if (ClaimDelay < TimeSpan.Zero || ClaimDelay >= PollInterval)
         {
             yield return new("Larkway:Inbox:ClaimDelay must be zero or more, and less than PollInterval.", [nameof(ClaimDelay)]);
-        }
-
-        if (RetryDelays is not null && RetryDelays.Any(d => d < TimeSpan.Zero))
-        {
-            yield return new("Larkway:Inbox:RetryDelays must not be negative.", [nameof(RetryDelays)]);
         }
 
         if (CardActionTimeout <= TimeSpan.Zero || CardActionTimeout >= TimeSpan.FromSeconds(3))

@@ -49,14 +49,9 @@ public sealed class NotificationOptions : IQueueOptions, IValidatableObject
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (BatchSize < 1)
+        foreach (var problem in QueueOptionsRules.Validate(SectionName, this, MaxAttempts, RetryDelays))
         {
-            yield return new("Larkway:Notifications:BatchSize must be at least 1.", [nameof(BatchSize)]);
-        }
-
-        if (Concurrency < 1)
-        {
-            yield return new("Larkway:Notifications:Concurrency must be at least 1.", [nameof(Concurrency)]);
+            yield return problem;
         }
 
         if (LeaseDuration < TimeSpan.FromSeconds(10))
@@ -64,24 +59,9 @@ public sealed class NotificationOptions : IQueueOptions, IValidatableObject
             yield return new("Larkway:Notifications:LeaseDuration must be at least 10 s (longer than a send with its retries).", [nameof(LeaseDuration)]);
         }
 
-        if (MaxAttempts < 1)
-        {
-            yield return new("Larkway:Notifications:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
-        }
-
         if (RateLimitedDelay <= TimeSpan.Zero)
         {
             yield return new("Larkway:Notifications:RateLimitedDelay must be positive.", [nameof(RateLimitedDelay)]);
-        }
-
-        if (PollInterval <= TimeSpan.Zero)
-        {
-            yield return new("Larkway:Notifications:PollInterval must be positive.", [nameof(PollInterval)]);
-        }
-
-        if (!(RetryDelays is null || RetryDelays.All(d => d >= TimeSpan.Zero)))
-        {
-            yield return new("Larkway:Notifications:RetryDelays must not be negative.", [nameof(RetryDelays)]);
         }
     }
 }

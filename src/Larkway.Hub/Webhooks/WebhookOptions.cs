@@ -46,19 +46,9 @@ public sealed class WebhookOptions : IQueueOptions, IValidatableObject
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (BatchSize < 1)
+        foreach (var problem in QueueOptionsRules.Validate(SectionName, this, MaxAttempts, RetryDelays))
         {
-            yield return new("Larkway:Webhooks:BatchSize must be at least 1.", [nameof(BatchSize)]);
-        }
-
-        if (Concurrency < 1)
-        {
-            yield return new("Larkway:Webhooks:Concurrency must be at least 1.", [nameof(Concurrency)]);
-        }
-
-        if (MaxAttempts < 1)
-        {
-            yield return new("Larkway:Webhooks:MaxAttempts must be at least 1.", [nameof(MaxAttempts)]);
+            yield return problem;
         }
 
         if (RequestTimeout <= TimeSpan.Zero)
@@ -69,16 +59,6 @@ public sealed class WebhookOptions : IQueueOptions, IValidatableObject
         if (!(LeaseDuration >= RequestTimeout + TimeSpan.FromSeconds(5)))
         {
             yield return new("Larkway:Webhooks:LeaseDuration must exceed RequestTimeout by at least 5 s.", [nameof(LeaseDuration)]);
-        }
-
-        if (PollInterval <= TimeSpan.Zero)
-        {
-            yield return new("Larkway:Webhooks:PollInterval must be positive.", [nameof(PollInterval)]);
-        }
-
-        if (!(RetryDelays is null || RetryDelays.All(d => d >= TimeSpan.Zero)))
-        {
-            yield return new("Larkway:Webhooks:RetryDelays must not be negative.", [nameof(RetryDelays)]);
         }
     }
 }

@@ -178,6 +178,33 @@ public sealed class PerAppIdTests
         Assert.Null(emulator.State.FindUser(SecondApp, "open_id", alice.OpenId));
     }
 
+    [Fact]
+    public async Task Signing_in_through_an_app_gives_that_apps_open_id_and_its_developers_union_id()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await emulator.AddAppAsync(SecondApp, developer: "partner");
+        var alice = emulator.User("alice@example.com");
+        using var authorized = await emulator.PostJsonAsync("/_emulator/authen/authorize", new { client_id = SecondApp, redirect_uri = "http://127.0.0.1:5000/callback", scope = "", user = alice.Email });
+        Assert.True(authorized.Code == 0, authorized.Text);
+        using var tokens = await emulator.PostJsonAsync("/open-apis/authen/v2/oauth/token", new
+        {
+            grant_type = "authorization_code",
+            client_id = SecondApp,
+            client_secret = "secret-of-" + SecondApp,
+            code = authorized.Data.GetProperty("code").GetString(),
+            redirect_uri = "http://127.0.0.1:5000/callback",
+        });
+        Assert.True(tokens.Json.GetProperty("code").GetInt32() == 0, tokens.Text);
+
+        using var me = await emulator.GetAsync("/open-apis/authen/v1/user_info", tokens.Json.GetProperty("access_token").GetString());
+
+        Assert.Equal(0, me.Code);
+        Assert.Equal(emulator.State.OpenIdFor(SecondApp, alice), me.Data.GetProperty("open_id").GetString());
+        Assert.NotEqual(alice.OpenId, me.Data.GetProperty("open_id").GetString());
+        Assert.Equal(emulator.State.UnionIdFor(SecondApp, alice), me.Data.GetProperty("union_id").GetString());
+        Assert.NotEqual(alice.UnionId, me.Data.GetProperty("union_id").GetString());
+    }
+
     private static string? UserIdIn(JsonElement message) =>
         JsonDocument.Parse(message.GetProperty("body").GetProperty("content").GetString()!).RootElement.GetProperty("user_id").GetString();
 

@@ -220,18 +220,75 @@ public sealed class DocShapedEventTests
         var deleted = Assert.IsType<ContactUserDeletedEvent>(ParseV2(ContactUserDeletedEvent.Type, ("""{"object":""" + user + ""","old_object":{"department_ids":["od-old"],"open_id":"ou_7dab8a3d3cdcc9da365777c7ad535d62"}}""")));
         Assert.Equal("ou_7dab8a3d3cdcc9da365777c7ad535d62", deleted.Object.OpenId);
         Assert.Equal("ou_7dab8a3d3cdcc9da365777c7ad535d62", deleted.OldObject?.OpenId);
+        Assert.Equal(["od-old"], deleted.FormerDepartmentIds);
+    }
+
+    [Fact]
+    public void A_deleted_users_departments_are_read_from_old_object_as_the_docs_show_it()
+    {
+        // As documented: the deleted user's object lists no departments; old_object has them and the open_id.
+        var deleted = Assert.IsType<ContactUserDeletedEvent>(ParseV2(ContactUserDeletedEvent.Type,
+            """{"object":{"open_id":"ou_9","name":"Li Si","status":{"is_resigned":true},"department_ids":[]},"old_object":{"department_ids":["od-a","od-b"],"open_id":"ou_9"}}"""));
+
+        Assert.True(deleted.Object.Status?.IsResigned);
+        Assert.Empty(deleted.Object.DepartmentIds!);
+        Assert.Equal(["od-a", "od-b"], deleted.FormerDepartmentIds);
+        Assert.Empty(Assert.IsType<ContactUserDeletedEvent>(ParseV2(ContactUserDeletedEvent.Type, """{"object":{"open_id":"ou_9"}}""")).FormerDepartmentIds);
+    }
+
+    [Fact]
+    public void Contact_scope_updated_carries_added_and_removed_departments_users_and_groups()
+    {
+        // The shape of the documented example (values changed): scope departments have order as a string and member counts.
+        const string added = """
+            {"departments":[{"name":"Demo","i18n_name":{"zh_cn":"演示","ja_jp":"デモ","en_us":"Demo"},"parent_department_id":"D067","department_id":"D096",
+                             "open_department_id":"od-4e6a","leader_user_id":"ou_7dab","chat_id":"oc_5ad1","order":"100","unit_ids":["u1"],"member_count":100,
+                             "status":{"is_deleted":false},"leaders":[{"leaderType":1,"leaderID":"ou_7dab"}],"group_chat_employee_types":[1,2,3],"primary_member_count":90}],
+             "users":[{"union_id":"on_94a1","user_id":"3e3c","open_id":"ou_7dab","name":"Zhang San","en_name":"San Zhang","nickname":"Alex","email":"zs@example.com",
+                       "mobile":"130xxxx1111","gender":1,"status":{"is_frozen":false,"is_resigned":false,"is_activated":true,"is_exited":false,"is_unjoin":false},
+                       "leader_user_id":"ou_boss","city":"Hangzhou","country":"CN","work_station":"N-H34","join_time":2147483647,"employee_no":"1","employee_type":1,
+                       "custom_attrs":[{"type":"TEXT","id":"DemoId","value":{"text":"DemoText"}}],"enterprise_email":"demo@mail.com","job_title":"xxxxx",
+                       "is_frozen":false,"job_level_id":"mga5","job_family_id":"mga6","subscription_ids":["7179"],
+                       "assign_info":[{"subscription_id":"7079","start_time":"1674981000"}],"department_path":[{"department_id":"od-4e6a"}]}],
+             "user_groups":[{"user_group_id":"test","name":"Test group","type":1,"member_count":10,"status":1}]}
+            """;
+        var e = Assert.IsType<ContactScopeUpdatedEvent>(ParseV2(ContactScopeUpdatedEvent.Type,
+            """{"added":""" + added + ""","removed":{"departments":[],"users":[{"open_id":"ou_gone"}],"user_groups":[]}}"""));
+
+        var department = Assert.Single(e.Added!.Departments!);
+        Assert.Equal(("od-4e6a", "D096", 100L, 100, 90), (department.OpenDepartmentId, department.DepartmentId, department.Order!.Value, department.MemberCount!.Value, department.PrimaryMemberCount!.Value));
+        Assert.Equal("演示", department.I18nName?.ZhCn);
+        Assert.Equal([1, 2, 3], department.GroupChatEmployeeTypes!);
+        Assert.Equal(("ou_7dab", 1), (department.Leaders![0].LeaderId, department.Leaders[0].LeaderType!.Value));
+        var user = Assert.Single(e.Added.Users!);
+        Assert.Equal(("ou_7dab", "Zhang San", 2147483647L, false), (user.OpenId, user.Name, user.JoinTime!.Value, user.IsFrozen!.Value));
+        Assert.Equal(["7179"], user.SubscriptionIds!);
+        Assert.Equal(new ContactUserGroup { UserGroupId = "test", Name = "Test group", Type = 1, MemberCount = 10, Status = 1 }, Assert.Single(e.Added.UserGroups!));
+        Assert.Equal("ou_gone", Assert.Single(e.Removed!.Users!).OpenId);
+        Assert.Empty(e.Removed.Departments!);
+    }
+
+    [Fact]
+    public void Contact_scope_updated_with_only_one_side_leaves_the_other_null()
+    {
+        var e = Assert.IsType<ContactScopeUpdatedEvent>(ParseV2(ContactScopeUpdatedEvent.Type, """{"removed":{"user_groups":[{"user_group_id":"g1"}]}}"""));
+
+        Assert.Null(e.Added);
+        Assert.Equal("g1", Assert.Single(e.Removed!.UserGroups!).UserGroupId);
+        Assert.Null(e.Removed.Users);
     }
 
     [Fact]
     public void Contact_department_created_updated_deleted()
     {
-        const string dept = """{"name":"测试部门","parent_department_id":"0","department_id":"yd1234","open_department_id":"od-4e6ac4d14bcd5071a37a39de902c7141","leader_user_id":"ou_7dab8a3d3cdcc9da365777c7ad535d62","chat_id":"oc_5ad11d72b830411d72b836c20","order":100,"status":{"is_deleted":false},"leaders":[{"leader_type":1,"leader_id":"ou_7dab8a3d3cdcc9da365777c7ad535d62"}],"department_hrbps":[{"union_id":"on_1","user_id":"u_1","open_id":"ou_1"}]}""";
+        const string dept = """{"name":"测试部门","parent_department_id":"0","department_id":"yd1234","open_department_id":"od-4e6ac4d14bcd5071a37a39de902c7141","leader_user_id":"ou_7dab8a3d3cdcc9da365777c7ad535d62","chat_id":"oc_5ad11d72b830411d72b836c20","order":100,"status":{"is_deleted":false},"leaders":[{"leaderType":1,"leaderID":"ou_7dab8a3d3cdcc9da365777c7ad535d62"}],"department_hrbps":[{"union_id":"on_1","user_id":"u_1","open_id":"ou_1"}]}""";
 
         var created = Assert.IsType<ContactDepartmentCreatedEvent>(ParseV2(ContactDepartmentCreatedEvent.Type, ("""{"object":""" + dept + """}""")));
         Assert.Equal("测试部门", created.Object.Name);
         Assert.Equal("od-4e6ac4d14bcd5071a37a39de902c7141", created.Object.OpenDepartmentId);
         Assert.Equal(100, created.Object.Order);
         Assert.Equal(1, created.Object.Leaders?[0].LeaderType);
+        Assert.Equal("ou_7dab8a3d3cdcc9da365777c7ad535d62", created.Object.Leaders?[0].LeaderId);
         Assert.Equal("ou_1", created.Object.DepartmentHrbps?[0].OpenId);
 
         var updated = Assert.IsType<ContactDepartmentUpdatedEvent>(ParseV2(ContactDepartmentUpdatedEvent.Type, ("""{"object":""" + dept + ""","old_object":{"name":"旧名","open_department_id":"od-4e6ac4d14bcd5071a37a39de902c7141"}}""")));
@@ -280,6 +337,6 @@ public sealed class DocShapedEventTests
             Assert.IsNotType<UnknownEvent>(FeishuEventParser.Parse(type, System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone()));
         }
 
-        Assert.Equal(21, FeishuEventParser.KnownTypes.Count);
+        Assert.Equal(22, FeishuEventParser.KnownTypes.Count);
     }
 }

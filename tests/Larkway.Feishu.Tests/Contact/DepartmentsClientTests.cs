@@ -20,8 +20,8 @@ public class DepartmentsClientTests
             departments.Add(department);
         }
 
-        Assert.Equal(new ContactDepartment("od-2", "od-2", "Platform", "od-1", IsDeleted: false), departments[0]);
-        Assert.Equal(new ContactDepartment("od-3", null, "Gone", "od-2", IsDeleted: true), departments[1]);
+        Assert.Equal(("od-2", "od-2", "Platform", "od-1", false), (departments[0].OpenDepartmentId, departments[0].DepartmentId, departments[0].Name, departments[0].ParentDepartmentId, departments[0].IsDeleted));
+        Assert.Equal(("od-3", null, "Gone", "od-2", true), (departments[1].OpenDepartmentId, departments[1].DepartmentId, departments[1].Name, departments[1].ParentDepartmentId, departments[1].IsDeleted));
         Assert.Equal(2, stub.ApiCalls.Count);
         Assert.All(stub.ApiCalls, c => Assert.Equal("/open-apis/contact/v3/departments/od-1/children", c.Path));
         Assert.Equal("?department_id_type=open_department_id&user_id_type=open_id&fetch_child=true&page_size=50", stub.ApiCalls[0].Query);

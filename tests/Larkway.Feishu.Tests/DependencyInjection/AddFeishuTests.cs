@@ -181,6 +181,22 @@ public class AddFeishuTests
         Assert.Same(provider.GetRequiredService<FeishuClient>(), await ((IFeishuClientFactory)factory).GetClientAsync(Options.DefaultName));
     }
 
+    [Fact]
+    public void Users_tokens_default_to_the_in_memory_store_and_a_host_store_replaces_it()
+    {
+        using var provider = Build(new() { ["Feishu:AppId"] = "cli_default", ["Feishu:AppSecret"] = "s" });
+
+        Assert.IsType<Larkway.Feishu.Authen.InMemoryFeishuUserTokenStore>(provider.GetRequiredService<Larkway.Feishu.Authen.IFeishuUserTokenStore>());
+        Assert.Same(provider.GetRequiredService<Larkway.Feishu.Authen.FeishuUserTokenProvider>(), provider.GetRequiredService<Larkway.Feishu.Authen.FeishuUserTokenProvider>());
+
+        var services = new ServiceCollection();
+        var own = new Larkway.Feishu.Authen.InMemoryFeishuUserTokenStore();
+        services.AddSingleton<Larkway.Feishu.Authen.IFeishuUserTokenStore>(own);
+        services.AddFeishu(o => (o.AppId, o.AppSecret) = ("cli_x", "s"));
+        using var hosted = services.BuildServiceProvider();
+        Assert.Same(own, hosted.GetRequiredService<Larkway.Feishu.Authen.IFeishuUserTokenStore>());
+    }
+
     private static ServiceProvider Build(
         Dictionary<string, string?> settings, Action<FeishuBuilder>? apps = null, Action<FeishuAppOptions>? configureDefault = null, Dictionary<string, string?>? environment = null)
     {

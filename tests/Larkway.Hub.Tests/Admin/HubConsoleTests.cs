@@ -12,9 +12,9 @@ public sealed class HubConsoleTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_dir))
+        if (System.IO.Directory.Exists(_dir))
         {
-            Directory.Delete(_dir, recursive: true);
+            System.IO.Directory.Delete(_dir, recursive: true);
         }
     }
 

@@ -1,4 +1,5 @@
 using Larkway.Feishu;
+using Larkway.Hub.Approvals;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Webhooks;
@@ -56,6 +57,31 @@ public sealed class OptionsValidationTests
 
         failure.ShouldContain("Larkway:Webhooks:MaxAttempts must be at least 1.");
         failure.ShouldContain("Larkway:Webhooks:LeaseDuration");
+    }
+
+    [Fact]
+    public void Every_queue_checks_its_shared_settings_under_its_own_section()
+    {
+        // One rule set (QueueOptionsRules) for the settings all queues have; each section names its own settings.
+        string[] shared = ["BatchSize=0", "Concurrency=0", "MaxAttempts=0", "PollInterval=00:00:00", "RetryDelays:0=-00:00:01"];
+        (string Section, Func<IConfiguration, string> Check)[] queues =
+        [
+            ("Larkway:Inbox", c => Validate<InboxOptions>(s => s.AddHubInbox(c))),
+            ("Larkway:Notifications", c => Validate<NotificationOptions>(s => s.AddHubNotifications(c))),
+            ("Larkway:Webhooks", c => Validate<WebhookOptions>(s => s.AddHubWebhooks(c))),
+            ("Larkway:Approvals", c => Validate<ApprovalOptions>(s => s.AddHubApprovals(c))),
+        ];
+
+        foreach (var (section, check) in queues)
+        {
+            var failure = check(Configuration([.. shared.Select(pair => pair.Split('=')).Select(kv => ($"{section}:{kv[0]}", kv[1]))]));
+
+            failure.ShouldContain($"{section}:BatchSize must be at least 1.");
+            failure.ShouldContain($"{section}:Concurrency must be at least 1.");
+            failure.ShouldContain($"{section}:MaxAttempts must be at least 1.");
+            failure.ShouldContain($"{section}:PollInterval must be positive.");
+            failure.ShouldContain($"{section}:RetryDelays must not be negative.");
+        }
     }
 
     [Fact]

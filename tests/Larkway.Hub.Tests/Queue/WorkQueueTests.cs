@@ -220,7 +220,10 @@ public abstract class WorkQueueTests : IAsyncLifetime
         {
             try
             {
-                await Eventually.TrueAsync(async () => (await RowsAsync(hub))["free"].State == WorkState.Done, "the third item done while the first two are still being recorded");
+                // The row is Done before its after-recording step ends, so wait for both (a loaded machine sees the gap).
+                await Eventually.TrueAsync(
+                    async () => (await RowsAsync(hub))["free"].State == WorkState.Done && handler.Recorded == 1,
+                    "the third item done and recorded while the first two are still being recorded");
                 handler.Recorded.ShouldBe(1);
             }
             finally

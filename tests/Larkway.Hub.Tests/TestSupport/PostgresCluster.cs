@@ -34,7 +34,7 @@ public sealed partial class PostgresCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bin = FindBinaries();
-        Directory.CreateDirectory(_root);
+        System.IO.Directory.CreateDirectory(_root);
         if (_asRoot)
         {
             await RunAsync("chown", [Superuser, _root], asPostgres: false);
@@ -87,7 +87,7 @@ public sealed partial class PostgresCluster : IAsyncLifetime
 
         try
         {
-            Directory.Delete(_root, recursive: true);
+            System.IO.Directory.Delete(_root, recursive: true);
         }
         catch (IOException)
         {
@@ -97,8 +97,8 @@ public sealed partial class PostgresCluster : IAsyncLifetime
     /// <summary>The newest <c>bin</c> directory under <paramref name="root"/> holding initdb and pg_ctl; fails with what to run when there is none.</summary>
     internal static string FindBinaries(string root = "/usr/lib/postgresql")
     {
-        var bin = Directory.Exists(root)
-            ? Directory.GetDirectories(root)
+        var bin = System.IO.Directory.Exists(root)
+            ? System.IO.Directory.GetDirectories(root)
                 .Select(d => Path.Combine(d, "bin"))
                 .Where(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), CultureInfo.InvariantCulture, out var v) ? v : 0)

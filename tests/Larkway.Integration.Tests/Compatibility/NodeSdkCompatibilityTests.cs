@@ -14,7 +14,7 @@ public sealed class NodeSdkCompatibilityTests
     private static readonly string CompatDirectory = Path.Combine(RepoPaths.Root, "tests", "compat", "node-sdk");
 
     [Fact]
-    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_pages_looks_up_ids_and_reads_the_directory()
+    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_pages_looks_up_ids_reads_the_directory_and_signs_a_user_in()
     {
         Assert.True(
             Directory.Exists(Path.Combine(CompatDirectory, "node_modules", "@larksuiteoapi", "node-sdk")),
@@ -81,6 +81,18 @@ public sealed class NodeSdkCompatibilityTests
             Assert.Equal(2, scopes.GetProperty("pages").GetInt32());
             Assert.Equal([emulator.State.FindUser("email", "carol@example.com")!.OpenId], scopes.GetProperty("user_ids").EnumerateArray().Select(u => u.GetString()));
             Assert.Equal(["eng"], scopes.GetProperty("department_ids").EnumerateArray().Select(d => d.GetString()));
+
+            // Sign-in: the historical OIDC exchange and refresh, user_info with the user token, the older v1 exchange.
+            var authen = root.GetProperty("authen");
+            var alice = emulator.State.FindUser("email", "alice@example.com")!;
+            Assert.Equal("u-", authen.GetProperty("access_prefix").GetString());
+            Assert.True(authen.GetProperty("rotated").GetBoolean());
+            Assert.InRange(authen.GetProperty("expires_in").GetInt32(), 1, 7200);
+            Assert.Equal(alice.OpenId, authen.GetProperty("user_info").GetProperty("open_id").GetString());
+            Assert.Equal(alice.Name, authen.GetProperty("user_info").GetProperty("name").GetString());
+            Assert.Equal("alice@example.com", authen.GetProperty("user_info").GetProperty("email").GetString());
+            Assert.Equal(alice.OpenId, authen.GetProperty("v1").GetProperty("open_id").GetString());
+            Assert.True(authen.GetProperty("v1").GetProperty("has_refresh_token").GetBoolean());
         }
         finally
         {

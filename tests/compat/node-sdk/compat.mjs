@@ -126,6 +126,36 @@ try {
   }
   out.scopes = { pages: scopePages, user_ids: scopeUsers, department_ids: scopeDepartments };
 
+  // Sign-in: codes come from the Emulator's control API (the authorize page's Allow for Alice); the SDK's own authen
+  // calls exchange them (it authenticates the historical OIDC endpoints with its tenant_access_token).
+  const codeFor = async () => {
+    const res = await fetch(`${baseUrl}/_emulator/authen/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: appId, redirect_uri: 'http://127.0.0.1:5000/callback', scope: 'offline_access', user: 'alice@example.com' }),
+    });
+    const body = await res.json();
+    if (body.code !== 0) throw new Error(`authorize: code ${body.code} ${body.msg}`);
+    return body.data.code;
+  };
+  const oidc = check('oidc access token', await client.authen.oidcAccessToken.create({
+    data: { grant_type: 'authorization_code', code: await codeFor() },
+  }));
+  const refreshed = check('oidc refresh', await client.authen.oidcRefreshAccessToken.create({
+    data: { grant_type: 'refresh_token', refresh_token: data(oidc).refresh_token },
+  }));
+  const me = check('user info', await client.authen.userInfo.get({}, lark.withUserAccessToken(data(refreshed).access_token)));
+  const v1 = check('v1 access token', await client.authen.accessToken.create({
+    data: { grant_type: 'authorization_code', code: await codeFor() },
+  }));
+  out.authen = {
+    access_prefix: String(data(oidc).access_token).slice(0, 2),
+    rotated: data(refreshed).refresh_token !== data(oidc).refresh_token,
+    expires_in: data(refreshed).expires_in,
+    user_info: { open_id: data(me).open_id, name: data(me).name, email: data(me).email },
+    v1: { open_id: data(v1).open_id, has_refresh_token: Boolean(data(v1).refresh_token) },
+  };
+
   console.log(JSON.stringify(out));
 } catch (e) {
   const detail = e?.response?.data ? JSON.stringify(e.response.data) : '';

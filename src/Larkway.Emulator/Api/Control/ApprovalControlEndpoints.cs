@@ -117,7 +117,5 @@ internal static class ApprovalControlEndpoints
         return Envelope.Ok(new { instance_code = instanceCode });
     }
 
-    private static EmulatorUser RequireUser(EmulatorState state, string reference) =>
-        state.FindUserByReference(reference)
-        ?? throw ApiErrorException.BadRequest(Invalid, $"unknown user '{reference}' (open_id, email or user_id)");
+    private static EmulatorUser RequireUser(EmulatorState state, string reference) => ControlLookups.RequireUser(state, reference, Invalid);
 }

@@ -66,8 +66,7 @@ internal sealed class DirectoryEditor(EmulatorState state)
 {
     private const int Invalid = ErrorCodes.BadRequest;
 
-    public EmulatorUser RequireUser(string reference) =>
-        state.FindUserByReference(reference) ?? throw ApiErrorException.BadRequest(Invalid, $"unknown user '{reference}' (any app's open_id, user_id, email or union_id)");
+    public EmulatorUser RequireUser(string reference) => ControlLookups.RequireUser(state, reference, Invalid);
 
     public EmulatorDepartment RequireDepartment(string reference) =>
         state.FindDepartment("department_id", reference) ?? state.FindDepartment("open_department_id", reference)

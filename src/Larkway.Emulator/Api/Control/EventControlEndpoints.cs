@@ -194,12 +194,9 @@ internal static class EventControlEndpoints
         return Envelope.Ok(new { members = updated.MemberOpenIds, bots = updated.BotAppIds });
     }
 
-    private static EmulatorUser RequireUser(EmulatorState state, string reference) =>
-        state.FindUserByReference(reference)
-        ?? throw ApiErrorException.BadRequest(Invalid, $"unknown user '{reference}' (open_id, email or user_id)");
+    private static EmulatorUser RequireUser(EmulatorState state, string reference) => ControlLookups.RequireUser(state, reference, Invalid);
 
-    private static EmulatorApp RequireApp(EmulatorState state, string appId) =>
-        state.FindApp(appId) ?? throw ApiErrorException.BadRequest(Invalid, $"unknown app_id '{appId}'");
+    private static EmulatorApp RequireApp(EmulatorState state, string appId) => ControlLookups.RequireApp(state, appId, Invalid);
 
     private static object View(EventSubscription subscription) => new
     {

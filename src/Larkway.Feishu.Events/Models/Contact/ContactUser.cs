@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Larkway.Feishu.Events.Models.Contact;
 
-/// <summary>A user as carried by contact.user.*_v3 events. Fields appear according to the app's contact scopes.</summary>
+/// <summary>
+/// A user as carried by contact.user.*_v3 and contact.scope.updated_v3 events. Fields appear according to the app's field
+/// scopes; ids of other users are open_ids and department ids open_department_ids.
+/// </summary>
 public sealed record ContactUser
 {
     public string? OpenId { get; init; }
@@ -65,6 +68,12 @@ public sealed record ContactUser
     public string? JobFamilyId { get; init; }
 
     public IReadOnlyList<string>? DottedLineLeaderUserIds { get; init; }
+
+    /// <summary>Whether the user is suspended (scope events; also in <see cref="Status"/>).</summary>
+    public bool? IsFrozen { get; init; }
+
+    /// <summary>The seats assigned to the user (scope events).</summary>
+    public IReadOnlyList<string>? SubscriptionIds { get; init; }
 }
 
 /// <summary>Avatar URLs.</summary>

@@ -113,7 +113,7 @@ internal sealed class HubConsole
 
     private async Task AppendToFileAsync(string label, string secret, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(SecretsFile)!);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(SecretsFile)!);
         var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {

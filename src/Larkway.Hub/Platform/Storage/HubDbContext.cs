@@ -96,6 +96,12 @@ public class HubDbContext : DbContext
     /// <summary>Alerts: one per breach of a rule, opened and cleared.</summary>
     public DbSet<Alerts.AlertRow> Alerts => Set<Alerts.AlertRow>();
 
+    /// <summary>The directory's people, by the Hub's own id.</summary>
+    public DbSet<Directory.PersonRow> People => Set<Directory.PersonRow>();
+
+    /// <summary>Each person's open_id under each app.</summary>
+    public DbSet<Directory.PersonAppIdRow> PersonAppIds => Set<Directory.PersonAppIdRow>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -131,6 +137,8 @@ public class HubDbContext : DbContext
         modelBuilder.ApplyConfiguration(new Approvals.ApprovalCardConfiguration());
         modelBuilder.ApplyConfiguration(new Monitoring.MetricMinuteConfiguration());
         modelBuilder.ApplyConfiguration(new Alerts.AlertConfiguration());
+        modelBuilder.ApplyConfiguration(new Directory.PersonConfiguration());
+        modelBuilder.ApplyConfiguration(new Directory.PersonAppIdConfiguration());
     }
 }
 

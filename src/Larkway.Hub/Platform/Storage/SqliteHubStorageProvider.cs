@@ -109,7 +109,7 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
         var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
         if (!string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory);
+            System.IO.Directory.CreateDirectory(directory);
         }
     }
 

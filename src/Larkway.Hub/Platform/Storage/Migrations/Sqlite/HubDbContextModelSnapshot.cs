@@ -509,6 +509,126 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     b.ToTable("bot_conversations", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Directory.PersonAppIdRow", b =>
+                {
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<string>("OpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("open_id");
+
+                    b.Property<string>("PersonId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.HasKey("App", "OpenId")
+                        .HasName("pk_directory_person_app_ids");
+
+                    b.HasIndex("PersonId", "App")
+                        .IsUnique()
+                        .HasDatabaseName("ux_directory_person_app_ids_person_app");
+
+                    b.ToTable("directory_person_app_ids", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.PersonRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AvatarUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("avatar_url");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<string>("EmployeeNo")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("employee_no");
+
+                    b.Property<string>("EnName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("en_name");
+
+                    b.Property<string>("EnterpriseEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enterprise_email");
+
+                    b.Property<string>("Mobile")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mobile");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_key");
+
+                    b.Property<string>("UnionId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("union_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_people");
+
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_directory_people_email");
+
+                    b.HasIndex("EnterpriseEmail")
+                        .HasDatabaseName("ix_directory_people_enterprise_email");
+
+                    b.HasIndex("TenantKey", "UnionId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_directory_people_tenant_union");
+
+                    b.HasIndex("TenantKey", "UserId")
+                        .HasDatabaseName("ix_directory_people_tenant_user");
+
+                    b.ToTable("directory_people", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Inbox.InboxDedupKey", b =>
                 {
                     b.Property<string>("Key")
@@ -1371,6 +1491,16 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_approval_cards_approvals_approval_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.PersonAppIdRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Directory.PersonRow", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_directory_person_app_ids_person");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Inbox.InboxDedupKey", b =>

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Larkway.Hub.Platform.Queue;
+
+/// <summary>
+/// The settings every queue has, checked the same way for each feature's section: a feature's options validation
+/// yields these and then its own rules (its lease, which depends on what one handler does).
+/// </summary>
+public static class QueueOptionsRules
+{
+    /// <summary>The problems with the shared queue settings of the section <paramref name="section"/>, each naming the setting.</summary>
+    /// <param name="section">The configuration section, e.g. <c>Larkway:Inbox</c>.</param>
+    /// <param name="options">The queue's settings (batch size, concurrency, poll interval).</param>
+    /// <param name="maxAttempts">Attempts before an item is dead-lettered, as configured.</param>
+    /// <param name="retryDelays">The configured back-off delays, or null for the feature's defaults.</param>
+    public static IEnumerable<ValidationResult> Validate(string section, IQueueOptions options, int maxAttempts, IEnumerable<TimeSpan>? retryDelays)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(section);
+        ArgumentNullException.ThrowIfNull(options);
+
+        if (options.BatchSize < 1)
+        {
+            yield return new($"{section}:BatchSize must be at least 1.", [nameof(IQueueOptions.BatchSize)]);
+        }
+
+        if (options.Concurrency < 1)
+        {
+            yield return new($"{section}:Concurrency must be at least 1.", [nameof(IQueueOptions.Concurrency)]);
+        }
+
+        if (maxAttempts < 1)
+        {
+            yield return new($"{section}:MaxAttempts must be at least 1.", ["MaxAttempts"]);
+        }
+
+        if (options.PollInterval <= TimeSpan.Zero)
+        {
+            yield return new($"{section}:PollInterval must be positive.", [nameof(IQueueOptions.PollInterval)]);
+        }
+
+        if (retryDelays is not null && retryDelays.Any(d => d < TimeSpan.Zero))
+        {
+            yield return new($"{section}:RetryDelays must not be negative.", ["RetryDelays"]);
+        }
+    }
+}
