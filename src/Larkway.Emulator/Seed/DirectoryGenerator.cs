@@ -12,7 +12,7 @@ namespace Larkway.Emulator.Seed;
 /// </summary>
 public static class DirectoryGenerator
 {
-    public const int MaxUsers = 999_999;
+    public const int MaxUsers = 100_000;
     public const int MaxDepartments = 10_000;
 
     /// <summary>What was made: the first-level departments' open ids and the counts.</summary>

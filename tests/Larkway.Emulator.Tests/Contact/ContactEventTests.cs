@@ -189,6 +189,24 @@ public sealed class ContactEventTests
     }
 
     [Fact]
+    public async Task A_rehire_leaves_out_departments_deleted_since_the_resignation()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using (var department = await emulator.PostJsonAsync("/_emulator/contact/departments", new { name = "Temp", department_id = "temp" }))
+        using (var hired = await emulator.PostJsonAsync("/_emulator/contact/users", new { name = "Tina", email = "tina@example.com", department_ids = new[] { "temp", "eng" } }))
+        using (var resigned = await emulator.SendAsync(HttpMethod.Delete, "/_emulator/contact/users/tina@example.com", null, null))
+        using (var deleted = await emulator.SendAsync(HttpMethod.Delete, "/_emulator/contact/departments/temp", null, null))
+        {
+            Assert.Equal(0, department.Code + hired.Code + resigned.Code + deleted.Code);
+        }
+
+        using var rehired = await emulator.PostJsonAsync("/_emulator/contact/users/tina@example.com/rehire", new { });
+
+        Assert.Equal(0, rehired.Code);
+        Assert.Equal([emulator.State.FindDepartment("department_id", "eng")!.OpenDepartmentId], emulator.User("tina@example.com").DepartmentIds);
+    }
+
+    [Fact]
     public async Task Control_api_refusals_say_what_to_fix()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -118,7 +118,13 @@ internal sealed class DirectoryEditor(EmulatorState state)
     public EmulatorUser Rehire(EmulatorUser user, IReadOnlyList<string>? departments) =>
         !user.IsResigned
             ? throw ApiErrorException.BadRequest(Invalid, $"'{user.Name}' has not resigned; only a resigned user can be rehired")
-            : state.UpdateUser(user.OpenId, u => (departments is null ? u : u with { DepartmentIds = Departments(departments) }) with { IsResigned = false, IsActivated = true });
+            : state.UpdateUser(user.OpenId, u => u with
+            {
+                // The former departments, less any deleted since the resignation.
+                DepartmentIds = departments is null ? [.. u.DepartmentIds.Where(d => state.FindDepartment("open_department_id", d) is not null)] : Departments(departments),
+                IsResigned = false,
+                IsActivated = true,
+            });
 
     public EmulatorUser Freeze(EmulatorUser user, bool frozen) =>
         user.IsResigned ? throw ApiErrorException.BadRequest(Invalid, $"'{user.Name}' has resigned; rehire first") : state.UpdateUser(user.OpenId, u => u with { IsFrozen = frozen });
