@@ -32,7 +32,7 @@ internal sealed class AuthenControl(Uri baseUrl) : IDisposable
             ["decision"] = allow ? "allow" : "deny",
         };
         using var data = await PostOkAsync("/_emulator/authen/authorize", body.Where(p => p.Value is not null).ToDictionary());
-        return (new Uri(data.RootElement.GetProperty("location").GetString()!), data.RootElement.GetProperty("code").GetString());
+        return (new Uri(data.RootElement.GetProperty("location").GetString()!), data.RootElement.TryGetProperty("code", out var code) ? code.GetString() : null);
     }
 
     /// <summary>Follows an authorize URL as the browser would and clicks: the query of <paramref name="authorizeUrl"/> is the request.</summary>
