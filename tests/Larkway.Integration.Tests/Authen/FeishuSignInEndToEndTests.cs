@@ -48,15 +48,12 @@ public sealed partial class FeishuSignInEndToEndTests : IAsyncLifetime
     {
         using var recorder = new RecordingHandler();
         var logs = new CapturingLogs();
-        await using var app = await WebApp.StartAsync(o =>
+        await using var app = await WebApp.StartAsync(EmulatorApp(o =>
         {
-            o.ClientId = _options.AppId;
-            o.ClientSecret = _options.AppSecret;
-            o.BaseUrl = _emulator.BaseUrl;
             o.BackchannelHttpHandler = recorder;
             o.Scope.Add("contact:user.base:readonly");
             o.SaveTokens = true;
-        }, logs: logs);
+        }), logs: logs);
 
         // The challenge sends the browser to the Emulator's authorize page, which shows the app and the scopes.
         var authorize = await app.GetRedirectAsync("/login");
@@ -119,12 +116,7 @@ public sealed partial class FeishuSignInEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_person_who_scans_the_qr_code_and_confirms_on_the_phone_is_signed_in()
     {
-        await using var app = await WebApp.StartAsync(o =>
-        {
-            o.ClientId = _options.AppId;
-            o.ClientSecret = _options.AppSecret;
-            o.BaseUrl = _emulator.BaseUrl;
-        });
+        await using var app = await WebApp.StartAsync(EmulatorApp());
 
         var qrPage = await app.GetRedirectAsync("/login/qr");
         qrPage.GetLeftPart(UriPartial.Path).ShouldBe(new Uri(_emulator.BaseUrl, "/suite/passport/oauth/authorize").AbsoluteUri);
@@ -151,12 +143,7 @@ public sealed partial class FeishuSignInEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_person_who_denies_comes_back_through_the_remote_failure_event_and_is_not_signed_in()
     {
-        await using var app = await WebApp.StartAsync(o =>
-        {
-            o.ClientId = _options.AppId;
-            o.ClientSecret = _options.AppSecret;
-            o.BaseUrl = _emulator.BaseUrl;
-        });
+        await using var app = await WebApp.StartAsync(EmulatorApp());
 
         var authorize = await app.GetRedirectAsync("/login");
         var (callback, code) = await _authen.AuthorizeAsync(authorize, "alice@example.com", allow: false);
@@ -170,12 +157,7 @@ public sealed partial class FeishuSignInEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_exchange_comes_back_through_the_remote_failure_event_with_feishus_code_and_a_replayed_callback_is_refused()
     {
-        await using var app = await WebApp.StartAsync(o =>
-        {
-            o.ClientId = _options.AppId;
-            o.ClientSecret = _options.AppSecret;
-            o.BaseUrl = _emulator.BaseUrl;
-        });
+        await using var app = await WebApp.StartAsync(EmulatorApp());
         using var control = new EmulatorControl(_emulator.BaseUrl);
         await control.ArmFaultAsync("POST /open-apis/authen/v2/oauth/token", "unavailable");
 
@@ -187,6 +169,15 @@ public sealed partial class FeishuSignInEndToEndTests : IAsyncLifetime
         // The correlation cookie went with the first try: the same callback again is not exchanged.
         (await app.GetRedirectAsync(callback)).OriginalString.ShouldBe("/failed?error=Correlation%20failed.");
     }
+
+    /// <summary>Sign-in with the Emulator's default app, given by its id and secret.</summary>
+    private Action<FeishuAuthenticationOptions> EmulatorApp(Action<FeishuAuthenticationOptions>? more = null) => o =>
+    {
+        o.ClientId = _options.AppId;
+        o.ClientSecret = _options.AppSecret;
+        o.BaseUrl = _emulator.BaseUrl;
+        more?.Invoke(o);
+    };
 
     [GeneratedRegex("data-qr-session=\"([^\"]+)\"")]
     private static partial Regex QrSession();

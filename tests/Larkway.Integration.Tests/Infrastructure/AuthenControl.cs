@@ -54,7 +54,7 @@ internal sealed class AuthenControl(Uri baseUrl) : IDisposable
     public async Task SetOAuthAsync(string appId, object settings)
     {
         using var response = await _http.PutAsJsonAsync($"/_emulator/apps/{appId}/oauth", settings);
-        (await EnsureOkAsync(response)).Dispose();
+        (await EmulatorControl.EnsureOkAsync(response)).Dispose();
     }
 
     /// <summary>The H5 container's check of h5sdk.config (<c>POST /h5/config</c>, text/plain, as its script sends it).</summary>
@@ -72,16 +72,7 @@ internal sealed class AuthenControl(Uri baseUrl) : IDisposable
     private async Task<JsonDocument> PostOkAsync(string path, Dictionary<string, string?> body)
     {
         using var response = await _http.PostAsJsonAsync(path, body);
-        using var envelope = await EnsureOkAsync(response);
+        using var envelope = await EmulatorControl.EnsureOkAsync(response);
         return JsonDocument.Parse(envelope.RootElement.GetProperty("data").GetRawText());
-    }
-
-    private static async Task<JsonDocument> EnsureOkAsync(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"emulator control call failed: HTTP {(int)response.StatusCode} {text}");
-        var json = JsonDocument.Parse(text);
-        Assert.Equal(0, json.RootElement.GetProperty("code").GetInt32());
-        return json;
     }
 }
