@@ -54,9 +54,13 @@ public static class FeishuEndpointRouteBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(pattern);
         var options = (endpoints.ServiceProvider.GetService<IOptions<FeishuJsapiConfigOptions>>()?.Value ?? new FeishuJsapiConfigOptions()).Clone();
         configure?.Invoke(options);
-        if (endpoints.ServiceProvider.GetService<IFeishuClientFactory>() is null)
+        var factory = endpoints.ServiceProvider.GetService<IFeishuClientFactory>()
+            ?? throw new InvalidOperationException($"MapFeishuJsapiConfig(\"{pattern}\") signs with an app of services.AddFeishu(): call it first.");
+        if (factory is FeishuClientFactory library && !library.IsRegistered(options.AppName ?? string.Empty))
         {
-            throw new InvalidOperationException($"MapFeishuJsapiConfig(\"{pattern}\") signs with an app of services.AddFeishu(): call it first.");
+            throw new InvalidOperationException(string.IsNullOrEmpty(options.AppName)
+                ? $"MapFeishuJsapiConfig(\"{pattern}\") signs with the default app, which is not registered: call services.AddFeishu(o => …), or set AppName."
+                : $"MapFeishuJsapiConfig(\"{pattern}\") signs with app '{options.AppName}', which is not registered: call services.AddFeishu().AddApp(\"{options.AppName}\", o => …).");
         }
 
         var endpoint = FeishuJsapiConfigEndpoint.Create(pattern, options);

@@ -167,6 +167,37 @@ public sealed class JsapiConfigEndpointTests
         error.Message.ShouldContain("call it first");
     }
 
+    [Fact]
+    public async Task Mapping_for_an_app_nobody_registered_fails_naming_it()
+    {
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => JsapiHost.StartAsync(new FakeFeishu(), o =>
+        {
+            o.AllowedOrigins.Add("https://h5.example.com");
+            o.AppName = "ledger";
+        }));
+
+        error.Message.ShouldContain("app 'ledger', which is not registered: call services.AddFeishu().AddApp(\"ledger\", o => …)");
+    }
+
+    [Fact]
+    public async Task A_named_app_signs_with_its_own_ticket()
+    {
+        var feishu = new FakeFeishu();
+        await using var host = await JsapiHost.StartAsync(feishu, o =>
+        {
+            o.AllowedOrigins.Add("https://h5.example.com");
+            o.AppName = "ops";
+        }, services: s =>
+        {
+            s.AddFeishu().AddApp("ops", o => { o.AppId = "cli_ops00000000000002"; o.AppSecret = "ops-app-secret-000000000000000002"; });
+            s.AddHttpClient(FeishuBuilder.HttpClientName("ops")).ConfigurePrimaryHttpMessageHandler(() => feishu);
+        });
+
+        using var config = await host.GetAsync(Page);
+
+        config.RootElement.GetProperty("appId").GetString().ShouldBe("cli_ops00000000000002");
+    }
+
     private static string Sha1Hex(string text)
     {
 #pragma warning disable CA5350 // the wire format's hash, computed here independently of the library
