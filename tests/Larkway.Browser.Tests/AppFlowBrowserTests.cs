@@ -139,7 +139,8 @@ public sealed class AppFlowBrowserTests(BrowserFixture browser) : IClassFixture<
         var status = await api.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}");
         status.GetProperty("app").GetString().ShouldBe("procurement");
         status.GetProperty("decision").GetString().ShouldBe("approved");
-        status.GetProperty("actions")[0].GetProperty("operator_open_id").GetString().ShouldBe(alice.OpenId);
+        // The Hub records the clicker as the app that got the click sees them: open_ids differ per app.
+        status.GetProperty("actions")[0].GetProperty("operator_open_id").GetString().ShouldBe(emulator.State.OpenIdFor(AppId, alice));
         status.GetProperty("actions")[0].GetProperty("message_id").GetString().ShouldBe(messageId);
     }
 
