@@ -63,7 +63,7 @@ internal sealed class SessionStore(IDbContextFactory<HubDbContext> contexts, Hub
         }
     }
 
-    /// <summary>The apps (client ids) that got a live grant in each of <paramref name="sessionIds"/>.</summary>
+    /// <summary>The apps (client ids) each of <paramref name="sessionIds"/> signed the person in to: a code, or a live grant.</summary>
     public async Task<ILookup<string, string>> ClientsOfAsync(IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -73,7 +73,10 @@ internal sealed class SessionStore(IDbContextFactory<HubDbContext> contexts, Hub
             var pairs = await db.IdentityGrants.AsNoTracking()
                 .Where(g => sessionIds.Contains(g.SessionId) && g.RevokedAt == null && g.ExpiresAt > now)
                 .Select(g => new { g.SessionId, g.ClientId }).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false);
-            return pairs.ToLookup(p => p.SessionId, p => p.ClientId, StringComparer.Ordinal);
+            var coded = await db.IdentityCodes.AsNoTracking()
+                .Where(c => sessionIds.Contains(c.SessionId))
+                .Select(c => new { c.SessionId, c.ClientId }).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false);
+            return pairs.Concat(coded).Distinct().ToLookup(p => p.SessionId, p => p.ClientId, StringComparer.Ordinal);
         }
     }
 
