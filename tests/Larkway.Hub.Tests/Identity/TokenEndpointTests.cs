@@ -189,6 +189,21 @@ public abstract class TokenEndpointTests
     }
 
     [Fact]
+    public async Task An_app_not_allowed_offline_access_gets_no_refresh_token_and_may_not_refresh()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var hub = new IdentityTestHub(database);
+        var (client, _) = await hub.ClientAsync(new() { Name = "Online", RedirectUris = [IdentityTestHub.RedirectUri], Scopes = ["openid", "profile"] });
+        var (_, session) = await hub.SignedInAsync();
+        var pkce = Pkce.Create();
+
+        var (tokens, _) = await hub.RedeemAsync(client, await hub.CodeAsync(client, session, pkce, "openid profile"), pkce.Verifier);
+
+        tokens!.RefreshToken.ShouldBeNull();
+        (await hub.RefreshAsync(client, "lkrt_anything")).Error!.Error.ShouldBe(OidcError.UnauthorizedClient);
+    }
+
+    [Fact]
     public async Task Refresh_tokens_lapse_after_their_idle_lifetime()
     {
         await using var database = await CreateDatabaseAsync();

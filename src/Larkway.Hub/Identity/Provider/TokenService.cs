@@ -106,6 +106,11 @@ internal sealed partial class TokenService(
     /// <summary>The refresh_token grant (RFC 6749 §6), with rotation and reuse detection.</summary>
     public async Task<(TokenResponse? Response, OidcError? Error)> RefreshAsync(string issuerUrl, ClientRow client, ProtocolParameters form, CancellationToken cancellationToken)
     {
+        if (!IdentityScopes.Has(client.AllowedScopes, IdentityScopes.OfflineAccess))
+        {
+            return (null, new OidcError(OidcError.UnauthorizedClient, "This app may not use refresh tokens: offline_access is not among its allowed scopes."));
+        }
+
         if (form["refresh_token"] is not { } token)
         {
             return (null, OidcError.Request("refresh_token is missing."));

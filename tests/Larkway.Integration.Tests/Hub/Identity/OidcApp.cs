@@ -10,18 +10,27 @@ using Microsoft.IdentityModel.Tokens;
 namespace Larkway.Integration.Tests.Hub.Identity;
 
 /// <summary>An internal web app registered with the Hub's broker, doing what a relying party does over plain HTTP.</summary>
-internal sealed class OidcApp(HubSandbox hub, string clientId, string? secret, string redirectUri)
+internal sealed class OidcApp(Uri hubUrl, string clientId, string? secret, string redirectUri)
 {
+    public OidcApp(HubSandbox hub, string clientId, string? secret, string redirectUri)
+        : this(hub.Host.BaseUrl, clientId, secret, redirectUri)
+    {
+    }
+
     public string ClientId { get; } = clientId;
 
     public string? Secret { get; } = secret;
 
     public string RedirectUri { get; } = redirectUri;
 
-    public Uri Issuer => new(hub.Host.BaseUrl.GetLeftPart(UriPartial.Authority));
+    public Uri Issuer => new(hubUrl.GetLeftPart(UriPartial.Authority));
 
     /// <summary>Registers an app through the admin API.</summary>
-    public static async Task<OidcApp> RegisterAsync(HubSandbox hub, string name = "Wiki", string kind = "confidential", string redirectUri = "https://wiki.example.com/signin-oidc", object? extra = null)
+    public static Task<OidcApp> RegisterAsync(HubSandbox hub, string name = "Wiki", string kind = "confidential", string redirectUri = "https://wiki.example.com/signin-oidc", object? extra = null) =>
+        RegisterAsync(hub.Host.BaseUrl, HubSandbox.AdminKey, name, kind, redirectUri, extra);
+
+    /// <summary>Registers an app through the admin API of the Hub at <paramref name="hubUrl"/>.</summary>
+    public static async Task<OidcApp> RegisterAsync(Uri hubUrl, string adminKey, string name = "Wiki", string kind = "confidential", string redirectUri = "https://wiki.example.com/signin-oidc", object? extra = null)
     {
         var body = new Dictionary<string, object?>
         {
@@ -38,19 +47,13 @@ internal sealed class OidcApp(HubSandbox hub, string clientId, string? secret, s
             }
         }
 
-        using var admin = Admin(hub);
+        using var admin = new HttpClient { BaseAddress = hubUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
         using var response = await admin.PostAsJsonAsync("/api/v1/identity/clients", body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, text);
         var root = JsonDocument.Parse(text).RootElement;
-        return new OidcApp(hub, root.GetProperty("client_id").GetString()!, root.TryGetProperty("client_secret", out var s) ? s.GetString() : null, redirectUri);
-    }
-
-    public static HttpClient Admin(HubSandbox hub)
-    {
-        var http = new HttpClient { BaseAddress = hub.Host.BaseUrl };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
-        return http;
+        return new OidcApp(hubUrl, root.GetProperty("client_id").GetString()!, root.TryGetProperty("client_secret", out var s) ? s.GetString() : null, redirectUri);
     }
 
     /// <summary>An authorization request with PKCE, state and nonce.</summary>
@@ -81,7 +84,7 @@ internal sealed class OidcApp(HubSandbox hub, string clientId, string? secret, s
     /// <summary>Posts to the token endpoint (client_secret_basic when the app has a secret); the status and the JSON body.</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body)> TokenAsync(Dictionary<string, string> form, bool basic = true)
     {
-        using var http = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        using var http = new HttpClient { BaseAddress = hubUrl };
         var values = new Dictionary<string, string>(form);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/oidc/token");
         if (Secret is not null && basic)
@@ -119,7 +122,7 @@ internal sealed class OidcApp(HubSandbox hub, string clientId, string? secret, s
 
     public async Task<(HttpStatusCode Status, string Body, string? Challenge)> UserInfoAsync(string accessToken)
     {
-        using var http = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        using var http = new HttpClient { BaseAddress = hubUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         using var response = await http.GetAsync("/oidc/userinfo");
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.WwwAuthenticate.ToString());
@@ -128,7 +131,7 @@ internal sealed class OidcApp(HubSandbox hub, string clientId, string? secret, s
     /// <summary>Checks an id_token as a relying party does: the Hub's JWKS, issuer, audience, lifetime, then returns it.</summary>
     public async Task<JsonWebToken> ValidateIdTokenAsync(string idToken, string? nonce)
     {
-        using var http = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        using var http = new HttpClient { BaseAddress = hubUrl };
         var jwks = new JsonWebKeySet(await http.GetStringAsync("/oidc/jwks"));
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(idToken, new TokenValidationParameters
         {

@@ -10,12 +10,20 @@ namespace Larkway.Integration.Tests.Hub.Identity;
 /// A person's browser for the Hub's sign-in broker: keeps cookies, follows no redirect by itself, and plays the
 /// Feishu step through the Emulator's control API (what clicking Allow on its authorize page does).
 /// </summary>
-internal sealed partial class SignInBrowser(HubSandbox hub) : IDisposable
+internal sealed partial class SignInBrowser(Uri hubUrl, HttpClient emulatorControl) : IDisposable
 {
     private readonly HttpClientHandler _handler = new() { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true };
     private HttpClient? _http;
 
-    public HttpClient Http => _http ??= new HttpClient(_handler) { BaseAddress = hub.Host.BaseUrl };
+    public SignInBrowser(HubSandbox hub)
+        : this(hub.Host.BaseUrl, hub.Control)
+    {
+    }
+
+    public HttpClient Http => _http ??= new HttpClient(_handler) { BaseAddress = hubUrl };
+
+    /// <summary>Every cookie the browser holds for the Hub, as name=value.</summary>
+    public IEnumerable<string> Cookies => _handler.CookieContainer.GetAllCookies().Select(c => c.Name + "=" + c.Value);
 
     /// <summary>
     /// Opens <paramref name="authorizeUrl"/> and, when the broker asks, signs in at Feishu as <paramref name="user"/>;
@@ -51,7 +59,7 @@ internal sealed partial class SignInBrowser(HubSandbox hub) : IDisposable
             ["user"] = user,
             ["decision"] = decision,
         };
-        using var control = await hub.Control.PostAsJsonAsync("/_emulator/authen/authorize", click.Where(c => c.Value is not null).ToDictionary());
+        using var control = await emulatorControl.PostAsJsonAsync("/_emulator/authen/authorize", click.Where(c => c.Value is not null).ToDictionary());
         var text = await control.Content.ReadAsStringAsync();
         Assert.True(control.IsSuccessStatusCode, text);
         var back = JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("location").GetString()!;
