@@ -25,3 +25,24 @@ internal sealed class HubAppConfiguration : IEntityTypeConfiguration<HubAppRow>
         e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
     }
 }
+
+/// <summary>How <see cref="HubUserTokenRow"/> is stored.</summary>
+internal sealed class HubUserTokenConfiguration : IEntityTypeConfiguration<HubUserTokenRow>
+{
+    public void Configure(EntityTypeBuilder<HubUserTokenRow> e)
+    {
+        e.ToTable("hub_user_tokens");
+        e.HasKey(x => new { x.AppId, x.UserKey }).HasName("pk_hub_user_tokens");
+        e.Property(x => x.AppId).HasColumnName("app_id").HasMaxLength(HubAppValidation.MaxAppIdLength);
+        e.Property(x => x.UserKey).HasColumnName("user_key").HasMaxLength(128);
+
+        // Feishu's tokens are JWT-like, 1–2 KB, and its docs ask for 4 KB of room; protection adds about a third.
+        e.Property(x => x.AccessToken).HasColumnName("access_token").HasMaxLength(8192).IsRequired();
+        e.Property(x => x.AccessExpiresAt).HasColumnName("access_expires_at");
+        e.Property(x => x.RefreshToken).HasColumnName("refresh_token").HasMaxLength(8192);
+        e.Property(x => x.RefreshExpiresAt).HasColumnName("refresh_expires_at");
+        e.Property(x => x.Scope).HasColumnName("scope").HasMaxLength(4096).IsRequired();
+        e.Property(x => x.TokenType).HasColumnName("token_type").HasMaxLength(32).IsRequired();
+        e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+    }
+}

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
+using Larkway.Feishu.Authen;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.DataProtection;
@@ -81,6 +82,10 @@ public static class HubAppsServiceCollectionExtensions
         services.TryAddSingleton(sp => new HubFeishuClientFactory(sp.GetRequiredService<FeishuClientFactory>(), sp.GetRequiredService<HubAppRegistry>()));
         services.Replace(ServiceDescriptor.Singleton<IFeishuClientFactory>(sp => sp.GetRequiredService<HubFeishuClientFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FeishuEventEndpointOptions>, HubAppEventEndpointOptions>());
+
+        // Users' Feishu tokens in the database, encrypted, in place of the library's in-memory store (whatever the order of AddFeishu).
+        services.TryAddSingleton<HubUserTokenStore>();
+        services.Replace(ServiceDescriptor.Singleton<IFeishuUserTokenStore>(sp => sp.GetRequiredService<HubUserTokenStore>()));
         services.TryAddSingleton(sp => new HubAppService(
             sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
             sp.GetRequiredService<HubDatabaseInitializer>(),

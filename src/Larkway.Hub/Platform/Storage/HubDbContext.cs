@@ -96,6 +96,9 @@ public class HubDbContext : DbContext
     /// <summary>Alerts: one per breach of a rule, opened and cleared.</summary>
     public DbSet<Alerts.AlertRow> Alerts => Set<Alerts.AlertRow>();
 
+    /// <summary>Feishu users' token sets per app, encrypted.</summary>
+    public DbSet<Apps.HubUserTokenRow> UserTokens => Set<Apps.HubUserTokenRow>();
+
     /// <summary>The directory's people, by the Hub's own id.</summary>
     public DbSet<Directory.PersonRow> People => Set<Directory.PersonRow>();
 
@@ -158,6 +161,7 @@ public class HubDbContext : DbContext
         modelBuilder.ApplyConfiguration(new Approvals.ApprovalCardConfiguration());
         modelBuilder.ApplyConfiguration(new Monitoring.MetricMinuteConfiguration());
         modelBuilder.ApplyConfiguration(new Alerts.AlertConfiguration());
+        modelBuilder.ApplyConfiguration(new Apps.HubUserTokenConfiguration());
         modelBuilder.ApplyConfiguration(new Directory.PersonConfiguration());
         modelBuilder.ApplyConfiguration(new Directory.PersonAppIdConfiguration());
         modelBuilder.ApplyConfiguration(new Identity.ClientConfiguration());

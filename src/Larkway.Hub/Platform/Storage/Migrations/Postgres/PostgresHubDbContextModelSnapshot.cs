@@ -528,6 +528,59 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.ToTable("hub_apps", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Apps.HubUserTokenRow", b =>
+                {
+                    b.Property<string>("AppId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_key");
+
+                    b.Property<long>("AccessExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("access_expires_at");
+
+                    b.Property<string>("AccessToken")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)")
+                        .HasColumnName("access_token");
+
+                    b.Property<long?>("RefreshExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refresh_expires_at");
+
+                    b.Property<string>("RefreshToken")
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)")
+                        .HasColumnName("refresh_token");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("TokenType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("token_type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("AppId", "UserKey")
+                        .HasName("pk_hub_user_tokens");
+
+                    b.ToTable("hub_user_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Bots.BotConversationRow", b =>
                 {
                     b.Property<string>("App")

@@ -515,6 +515,59 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     b.ToTable("hub_apps", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Apps.HubUserTokenRow", b =>
+                {
+                    b.Property<string>("AppId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_key");
+
+                    b.Property<long>("AccessExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("access_expires_at");
+
+                    b.Property<string>("AccessToken")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("access_token");
+
+                    b.Property<long?>("RefreshExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_expires_at");
+
+                    b.Property<string>("RefreshToken")
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refresh_token");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("TokenType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("AppId", "UserKey")
+                        .HasName("pk_hub_user_tokens");
+
+                    b.ToTable("hub_user_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Bots.BotConversationRow", b =>
                 {
                     b.Property<string>("App")

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(HubDbContext))]
-    [Migration("20261123193934_IdentityBroker")]
+    [Migration("20261123210312_IdentityBroker")]
     partial class IdentityBroker
     {
         /// <inheritdoc />
@@ -516,6 +516,59 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasName("pk_hub_apps");
 
                     b.ToTable("hub_apps", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Apps.HubUserTokenRow", b =>
+                {
+                    b.Property<string>("AppId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_key");
+
+                    b.Property<long>("AccessExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("access_expires_at");
+
+                    b.Property<string>("AccessToken")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("access_token");
+
+                    b.Property<long?>("RefreshExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refresh_expires_at");
+
+                    b.Property<string>("RefreshToken")
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refresh_token");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("TokenType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("AppId", "UserKey")
+                        .HasName("pk_hub_user_tokens");
+
+                    b.ToTable("hub_user_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Bots.BotConversationRow", b =>
