@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Platform.Storage;
@@ -165,6 +166,41 @@ public sealed class HubSignInTests
         Assert.Equal(before, await SubOfAsync("alice@example.com"));
         var newHire = await SubOfAsync("newhire@example.com");
         Assert.NotEqual(before, newHire);
+    }
+
+    [Fact]
+    public async Task Feishu_QR_login_on_the_Emulators_QR_page_signs_the_person_in_with_amr_qr()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        var app = await OidcApp.RegisterAsync(hub);
+        using var browser = new SignInBrowser(hub);
+        var (url, pkce, state, _) = app.AuthorizeRequest();
+        var signIn = await browser.GetRedirectAsync(url);
+        var html = await browser.Http.GetStringAsync(signIn);
+        var qrLink = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "id=\"feishu-qr\" href=\"([^\"]+)\"").Groups[1].Value);
+        qrLink.ShouldContain("via=qr");
+
+        // The Emulator's QR page (the QR SDK's goto), scanned and confirmed on a phone, then the page goes on by itself.
+        var qrPage = await browser.GetRedirectAsync(qrLink);
+        qrPage.AbsolutePath.ShouldBe("/suite/passport/oauth/authorize");
+        var page = await browser.Http.GetStringAsync(qrPage);
+        var qrId = System.Text.RegularExpressions.Regex.Match(page, "data-qr-session=\"([^\"]+)\"").Groups[1].Value;
+        using (var scan = await hub.Control.PostAsJsonAsync($"/_emulator/authen/qr-logins/{qrId}/scan", new { user = "alice@example.com", confirm = true }))
+        {
+            scan.EnsureSuccessStatusCode();
+        }
+
+        var withTmpCode = await browser.GetRedirectAsync(qrPage + "&qr_session=" + Uri.EscapeDataString(qrId));
+        var callback = await browser.GetRedirectAsync(withTmpCode);
+        callback.AbsolutePath.ShouldBe("/oidc/feishu/callback");
+        var back = await browser.GetRedirectAsync(callback);
+        var answer = OidcApp.Answer(back);
+        answer.State.ShouldBe(state);
+
+        var (status, tokens) = await app.RedeemAsync(answer.Code!, pkce);
+        status.ShouldBe(HttpStatusCode.OK);
+        var idToken = await app.ValidateIdTokenAsync(tokens.GetProperty("id_token").GetString()!, null);
+        idToken.GetPayloadValue<string[]>("amr").ShouldBe(["fed", "qr"]);
     }
 
     [Fact]
