@@ -100,6 +100,15 @@ internal sealed class IdentityTestHub : IAsyncDisposable
         return query["code"].ToString();
     }
 
+    /// <summary>A code for <paramref name="client"/> in <paramref name="session"/>, redeemed with its PKCE verifier: the app's tokens.</summary>
+    public async Task<TokenResponse> TokensAsync(ClientRow client, SessionRow session, string scope = "openid profile email offline_access")
+    {
+        var pkce = Larkway.Feishu.Authen.Pkce.Create();
+        var (tokens, error) = await RedeemAsync(client, await CodeAsync(client, session, pkce, scope), pkce.Verifier);
+        error.ShouldBeNull();
+        return tokens!;
+    }
+
     public static ProtocolParameters Form(params (string Key, string Value)[] values) => ProtocolParameters.Of(values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal));
 
     public Task<(TokenResponse? Response, OidcError? Error)> RedeemAsync(ClientRow client, string code, string? verifier, string redirectUri = RedirectUri)

@@ -189,8 +189,7 @@ public sealed class SigningKeyTests
     {
         var (client, _) = await hub.ClientAsync();
         var (_, session) = await hub.SignedInAsync();
-        var pkce = Pkce.Create();
-        var (tokens, _) = await hub.RedeemAsync(client, await hub.CodeAsync(client, session, pkce), pkce.Verifier);
+        var tokens = await hub.TokensAsync(client, session);
         var claims = await hub.Get<TokenIssuer>().ReadAccessTokenAsync(IdentityTestHub.Issuer, tokens!.AccessToken, CancellationToken.None);
         return (tokens.AccessToken, claims is null ? null : await hub.Get<GrantStore>().FindGrantAsync(claims.GrantId, CancellationToken.None));
     }

@@ -125,8 +125,7 @@ public abstract class TokenEndpointTests
         await using var hub = new IdentityTestHub(database);
         var (client, _) = await hub.ClientAsync();
         var (_, session) = await hub.SignedInAsync();
-        var pkce = Pkce.Create();
-        var (tokens, _) = await hub.RedeemAsync(client, await hub.CodeAsync(client, session, pkce), pkce.Verifier);
+        var tokens = await hub.TokensAsync(client, session);
 
         var (rotated, _) = await hub.RefreshAsync(client, tokens!.RefreshToken!);
         rotated!.RefreshToken.ShouldNotBe(tokens.RefreshToken);
@@ -144,8 +143,7 @@ public abstract class TokenEndpointTests
         await using var hub = new IdentityTestHub(database);
         var (client, _) = await hub.ClientAsync();
         var (_, session) = await hub.SignedInAsync();
-        var pkce = Pkce.Create();
-        var (tokens, _) = await hub.RedeemAsync(client, await hub.CodeAsync(client, session, pkce), pkce.Verifier);
+        var tokens = await hub.TokensAsync(client, session);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => hub.RefreshAsync(client, tokens!.RefreshToken!))));
 
@@ -160,8 +158,7 @@ public abstract class TokenEndpointTests
         await using var hub = new IdentityTestHub(database);
         var (client, _) = await hub.ClientAsync();
         var (_, session) = await hub.SignedInAsync();
-        var pkce = Pkce.Create();
-        var (tokens, _) = await hub.RedeemAsync(client, await hub.CodeAsync(client, session, pkce, "openid email offline_access"), pkce.Verifier);
+        var tokens = await hub.TokensAsync(client, session, "openid email offline_access");
 
         (await hub.RefreshAsync(client, tokens!.RefreshToken!, "openid profile")).Error!.Error.ShouldBe(OidcError.InvalidScope);
         var (narrowed, _) = await hub.RefreshAsync(client, tokens.RefreshToken!, "openid");
@@ -175,8 +172,7 @@ public abstract class TokenEndpointTests
         await using var hub = new IdentityTestHub(database);
         var (client, _) = await hub.ClientAsync();
         var (person, session) = await hub.SignedInAsync();
-        var pkce = Pkce.Create();
-        var (tokens, _) = await hub.RedeemAsync(client, await hub.CodeAsync(client, session, pkce), pkce.Verifier);
+        var tokens = await hub.TokensAsync(client, session);
 
         var contexts = hub.Get<IDbContextFactory<HubDbContext>>();
         await using (var db = await contexts.CreateDbContextAsync())
@@ -210,8 +206,7 @@ public abstract class TokenEndpointTests
         await using var hub = new IdentityTestHub(database);
         var (client, _) = await hub.ClientAsync();
         var (_, session) = await hub.SignedInAsync();
-        var pkce = Pkce.Create();
-        var (tokens, _) = await hub.RedeemAsync(client, await hub.CodeAsync(client, session, pkce), pkce.Verifier);
+        var tokens = await hub.TokensAsync(client, session);
 
         hub.Time.Advance(TimeSpan.FromDays(15));
 
@@ -226,9 +221,8 @@ public abstract class TokenEndpointTests
         var (wiki, _) = await hub.ClientAsync();
         var (expenses, _) = await hub.ClientAsync(new() { Name = "Expenses", RedirectUris = [IdentityTestHub.RedirectUri] });
         var (person, session) = await hub.SignedInAsync();
-        var pkce = Pkce.Create();
-        var (a, _) = await hub.RedeemAsync(wiki, await hub.CodeAsync(wiki, session, pkce), pkce.Verifier);
-        var (b, _) = await hub.RedeemAsync(expenses, await hub.CodeAsync(expenses, session, pkce), pkce.Verifier);
+        var a = await hub.TokensAsync(wiki, session);
+        var b = await hub.TokensAsync(expenses, session);
 
         (await hub.Get<Larkway.Hub.Identity.Sessions.SessionStore>().EndPersonAsync(person.Id, "admin", CancellationToken.None)).ShouldBe(1);
 
@@ -245,8 +239,7 @@ public abstract class TokenEndpointTests
         var (client, _) = await hub.ClientAsync();
         var (other, _) = await hub.ClientAsync(new() { Name = "Other", RedirectUris = [IdentityTestHub.RedirectUri] });
         var (_, session) = await hub.SignedInAsync();
-        var pkce = Pkce.Create();
-        var (tokens, _) = await hub.RedeemAsync(client, await hub.CodeAsync(client, session, pkce), pkce.Verifier);
+        var tokens = await hub.TokensAsync(client, session);
         var tokenService = hub.Get<TokenService>();
 
         (await tokenService.RevokeAsync(IdentityTestHub.Issuer, other, IdentityTestHub.Form(("token", tokens!.RefreshToken!)), CancellationToken.None))!.Error.ShouldBe(OidcError.InvalidGrant);

@@ -217,40 +217,12 @@ internal sealed class ClientService(ClientStore store, Sessions.SessionStore ses
 
         if (request.RedirectUris is not null || creating)
         {
-            var uris = Distinct(request.RedirectUris);
-            if (uris.Count is 0 or > MaxUris)
-            {
-                problems.Add($"redirect_uris: 1–{MaxUris} URLs where the app receives the sign-in's answer, e.g. https://wiki.example.com/signin-oidc.");
-            }
-
-            foreach (var uri in uris)
-            {
-                if (!IsValidRedirectUri(uri, out var problem))
-                {
-                    problems.Add("redirect_uris: " + problem);
-                }
-            }
-
-            row.RedirectUris = string.Join('\n', uris);
+            row.RedirectUris = Uris("redirect_uris", request.RedirectUris, 1, $"1–{MaxUris} URLs where the app receives the sign-in's answer, e.g. https://wiki.example.com/signin-oidc.", problems);
         }
 
         if (request.PostLogoutRedirectUris is not null)
         {
-            var uris = Distinct(request.PostLogoutRedirectUris);
-            if (uris.Count > MaxUris)
-            {
-                problems.Add($"post_logout_redirect_uris: at most {MaxUris} URLs.");
-            }
-
-            foreach (var uri in uris)
-            {
-                if (!IsValidRedirectUri(uri, out var problem))
-                {
-                    problems.Add("post_logout_redirect_uris: " + problem);
-                }
-            }
-
-            row.PostLogoutRedirectUris = string.Join('\n', uris);
+            row.PostLogoutRedirectUris = Uris("post_logout_redirect_uris", request.PostLogoutRedirectUris, 0, $"at most {MaxUris} URLs.", problems);
         }
 
         if (request.Scopes is not null)
@@ -306,6 +278,26 @@ internal sealed class ClientService(ClientStore store, Sessions.SessionStore ses
         {
             row.Enabled = enabled;
         }
+    }
+
+    /// <summary>A list of redirect URIs as stored (one per line), each checked; problems named after <paramref name="member"/>.</summary>
+    private static string Uris(string member, IReadOnlyList<string?>? values, int min, string countRule, List<string> problems)
+    {
+        var uris = Distinct(values);
+        if (uris.Count < min || uris.Count > MaxUris)
+        {
+            problems.Add($"{member}: {countRule}");
+        }
+
+        foreach (var uri in uris)
+        {
+            if (!IsValidRedirectUri(uri, out var problem))
+            {
+                problems.Add($"{member}: {problem}");
+            }
+        }
+
+        return string.Join('\n', uris);
     }
 
     private static List<string> Distinct(IReadOnlyList<string?>? values) =>

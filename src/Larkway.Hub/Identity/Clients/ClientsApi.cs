@@ -33,23 +33,13 @@ internal static class ClientsApi
 
     private static async Task<Results<JsonHttpResult<ClientDto>, ProblemHttpResult>> CreateAsync(HttpContext http, [FromServices] ClientService service, CancellationToken cancellationToken)
     {
-        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, IdentityApiJsonContext.Default.ClientWriteDto, "name, redirect_uris, and optionally kind, post_logout_redirect_uris, scopes, allowed_people, allowed_departments, require_pkce", cancellationToken).ConfigureAwait(false);
-        if (unreadable is not null)
+        var (request, refused) = await ReadAsync(http, "name, redirect_uris, and optionally kind, post_logout_redirect_uris, scopes, allowed_people, allowed_departments, require_pkce", cancellationToken).ConfigureAwait(false);
+        if (refused is not null)
         {
-            return unreadable;
+            return refused;
         }
 
-        if (body is null)
-        {
-            return Invalid(["The body must be a JSON object."]);
-        }
-
-        if (ParseKind(body.Kind, out var kind) is { } kindProblem)
-        {
-            return Invalid([kindProblem]);
-        }
-
-        var result = await service.CreateAsync(body.ToRequest(kind), cancellationToken).ConfigureAwait(false);
+        var result = await service.CreateAsync(request!, cancellationToken).ConfigureAwait(false);
         if (result.Client is not { } row)
         {
             return Invalid(result.Problems);
@@ -69,23 +59,13 @@ internal static class ClientsApi
 
     private static async Task<Results<JsonHttpResult<ClientDto>, ProblemHttpResult>> UpdateAsync(HttpContext http, string id, [FromServices] ClientService service, CancellationToken cancellationToken)
     {
-        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, IdentityApiJsonContext.Default.ClientWriteDto, "the fields to change (name, kind, redirect_uris, post_logout_redirect_uris, scopes, allowed_people, allowed_departments, require_pkce, enabled)", cancellationToken).ConfigureAwait(false);
-        if (unreadable is not null)
+        var (request, refused) = await ReadAsync(http, "the fields to change (name, kind, redirect_uris, post_logout_redirect_uris, scopes, allowed_people, allowed_departments, require_pkce, enabled)", cancellationToken).ConfigureAwait(false);
+        if (refused is not null)
         {
-            return unreadable;
+            return refused;
         }
 
-        if (body is null)
-        {
-            return Invalid(["The body must be a JSON object."]);
-        }
-
-        if (ParseKind(body.Kind, out var kind) is { } kindProblem)
-        {
-            return Invalid([kindProblem]);
-        }
-
-        var result = await service.UpdateAsync(id, body.ToRequest(kind) with { Enabled = body.Enabled }, cancellationToken).ConfigureAwait(false);
+        var result = await service.UpdateAsync(id, request!, cancellationToken).ConfigureAwait(false);
         if (result.NotFound)
         {
             return NotFound(id);
@@ -186,6 +166,25 @@ internal static class ClientsApi
             ["authorization_code", "refresh_token"],
             ["code"],
             row.AllowedScopes), IdentityApiJsonContext.Default.RegisteredDto, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>The body as a client request (its kind parsed), or the problem answer.</summary>
+    private static async Task<(ClientRequest? Request, ProblemHttpResult? Refused)> ReadAsync(HttpContext http, string expected, CancellationToken cancellationToken)
+    {
+        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, IdentityApiJsonContext.Default.ClientWriteDto, expected, cancellationToken).ConfigureAwait(false);
+        if (unreadable is not null)
+        {
+            return (null, unreadable);
+        }
+
+        if (body is null)
+        {
+            return (null, Invalid(["The body must be a JSON object."]));
+        }
+
+        return ParseKind(body.Kind, out var kind) is { } kindProblem
+            ? (null, Invalid([kindProblem]))
+            : (body.ToRequest(kind) with { Enabled = body.Enabled }, null);
     }
 
     internal static string WireKind(ClientKind kind) => WireName<ClientKind>.Of(kind);

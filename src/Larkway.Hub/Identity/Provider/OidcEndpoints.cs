@@ -92,25 +92,10 @@ internal static class OidcEndpoints
     private static async Task<IResult> AuthorizeAsync(
         HttpContext http, [FromServices] AuthorizeService authorize, [FromServices] SignInState state, [FromServices] IOptions<IdentityOptions> options, CancellationToken cancellationToken)
     {
-        ProtocolParameters parameters;
-        if (HttpMethods.IsPost(http.Request.Method))
+        var (parameters, problem) = await ReadParametersAsync(http, "authorization", cancellationToken).ConfigureAwait(false);
+        if (parameters is null)
         {
-            if (!http.Request.HasFormContentType)
-            {
-                return SignInPages.Error("Invalid sign-in request", "A POST to the authorization endpoint must be an HTML form (application/x-www-form-urlencoded).");
-            }
-
-            var (form, problem) = await ReadFormAsync(http, cancellationToken).ConfigureAwait(false);
-            if (form is null)
-            {
-                return SignInPages.Error("Invalid sign-in request", problem!);
-            }
-
-            parameters = form;
-        }
-        else
-        {
-            parameters = ProtocolParameters.From(http.Request.Query);
+            return SignInPages.Error("Invalid sign-in request", problem!);
         }
 
         var session = await CurrentSessionAsync(http).ConfigureAwait(false);
@@ -129,17 +114,10 @@ internal static class OidcEndpoints
     private static async Task<IResult> TokenAsync(
         HttpContext http, [FromServices] ClientAuthentication authentication, [FromServices] TokenService tokens, [FromServices] IOptions<IdentityOptions> options, CancellationToken cancellationToken)
     {
-        NoStore(http);
-        var (form, problem) = await ReadProtocolFormAsync(http, cancellationToken).ConfigureAwait(false);
-        if (form is null)
+        var (form, client, basic, refused) = await ReadClientFormAsync(http, authentication, cancellationToken).ConfigureAwait(false);
+        if (refused is not null)
         {
-            return Error(http, OidcError.Request(problem!), basic: false);
-        }
-
-        var (client, failed, basic) = await authentication.AuthenticateAsync(Credentials(http, form), cancellationToken).ConfigureAwait(false);
-        if (client is null)
-        {
-            return Error(http, failed!, basic);
+            return refused;
         }
 
         var issuer = IdentitySite.IssuerOf(http, options.Value);
@@ -202,17 +180,10 @@ internal static class OidcEndpoints
     private static async Task<IResult> RevokeAsync(
         HttpContext http, [FromServices] ClientAuthentication authentication, [FromServices] TokenService tokens, [FromServices] IOptions<IdentityOptions> options, CancellationToken cancellationToken)
     {
-        NoStore(http);
-        var (form, problem) = await ReadProtocolFormAsync(http, cancellationToken).ConfigureAwait(false);
-        if (form is null)
+        var (form, client, basic, refused) = await ReadClientFormAsync(http, authentication, cancellationToken).ConfigureAwait(false);
+        if (refused is not null)
         {
-            return Error(http, OidcError.Request(problem!), basic: false);
-        }
-
-        var (client, failed, basic) = await authentication.AuthenticateAsync(Credentials(http, form), cancellationToken).ConfigureAwait(false);
-        if (client is null)
-        {
-            return Error(http, failed!, basic);
+            return refused;
         }
 
         var error = await tokens.RevokeAsync(IdentitySite.IssuerOf(http, options.Value), client, form, cancellationToken).ConfigureAwait(false);
@@ -233,20 +204,10 @@ internal static class OidcEndpoints
         [FromServices] IOptions<IdentityOptions> options,
         CancellationToken cancellationToken)
     {
-        ProtocolParameters parameters;
-        if (HttpMethods.IsPost(http.Request.Method))
+        var (parameters, problem) = await ReadParametersAsync(http, "logout", cancellationToken).ConfigureAwait(false);
+        if (parameters is null)
         {
-            var (form, problem) = http.Request.HasFormContentType ? await ReadFormAsync(http, cancellationToken).ConfigureAwait(false) : (null, "A POST to the logout endpoint must be an HTML form.");
-            if (form is null)
-            {
-                return SignInPages.Error("Invalid sign-out request", problem!);
-            }
-
-            parameters = form;
-        }
-        else
-        {
-            parameters = ProtocolParameters.From(http.Request.Query);
+            return SignInPages.Error("Invalid sign-out request", problem!);
         }
 
         if (parameters.Repeated is { } repeated)
@@ -331,6 +292,36 @@ internal static class OidcEndpoints
 
         var sessions = http.RequestServices.GetRequiredService<SessionStore>();
         return await sessions.FindActiveAsync(id, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What the token and revocation endpoints read first: <c>no-store</c> on the answer, the form (RFC 6749 §3.2), then
+    /// the client's authentication. Either the form and the client, or the error answer.
+    /// </summary>
+    private static async Task<(ProtocolParameters Form, ClientRow Client, bool Basic, IResult? Refused)> ReadClientFormAsync(HttpContext http, ClientAuthentication authentication, CancellationToken cancellationToken)
+    {
+        NoStore(http);
+        var (form, problem) = await ReadProtocolFormAsync(http, cancellationToken).ConfigureAwait(false);
+        if (form is null)
+        {
+            return (null!, null!, false, Error(http, OidcError.Request(problem!), basic: false));
+        }
+
+        var (client, failed, basic) = await authentication.AuthenticateAsync(Credentials(http, form), cancellationToken).ConfigureAwait(false);
+        return client is null ? (form, null!, basic, Error(http, failed!, basic)) : (form, client, basic, null);
+    }
+
+    /// <summary>A GET's query, or a POST's form (which must be one); null and the page's sentence when it cannot be read.</summary>
+    private static async Task<(ProtocolParameters? Parameters, string? Problem)> ReadParametersAsync(HttpContext http, string endpoint, CancellationToken cancellationToken)
+    {
+        if (!HttpMethods.IsPost(http.Request.Method))
+        {
+            return (ProtocolParameters.From(http.Request.Query), null);
+        }
+
+        return http.Request.HasFormContentType
+            ? await ReadFormAsync(http, cancellationToken).ConfigureAwait(false)
+            : (null, $"A POST to the {endpoint} endpoint must be an HTML form (application/x-www-form-urlencoded).");
     }
 
     private static ClientCredentials Credentials(HttpContext http, ProtocolParameters form)
