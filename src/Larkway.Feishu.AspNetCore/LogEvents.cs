@@ -12,4 +12,12 @@ internal static class LogEvents
     public const int FeishuEventRequestHandlerCardActionLate = 3303;
     public const int FeishuEventRequestHandlerLateCardActionFailed = 3304;
     public const int FeishuEventRequestHandlerClientGone = 3310;
+
+    // Authentication
+    public const int FeishuAuthenticationHandlerRefused = 3320;
+    public const int FeishuAuthenticationHandlerTokensStored = 3321;
+
+    // Jsapi
+    public const int FeishuJsapiConfigRefused = 3330;
+    public const int FeishuJsapiConfigFeishuFailed = 3331;
 }

@@ -46,11 +46,13 @@ public sealed class MinaAndInClientTests
         using (var tenant = await emulator.PostJsonAsync(Validate, new { code }, await emulator.TenantTokenAsync()))
         {
             Assert.Equal(10202, tenant.Code);
+            Assert.Equal(200, tenant.Status);
         }
 
         using (var unknown = await emulator.PostJsonAsync(Validate, new { code = "nonsense" }, appToken))
         {
             Assert.Equal(10226, unknown.Code);
+            Assert.Equal(200, unknown.Status);
         }
 
         using (var first = await emulator.PostJsonAsync(Validate, new { code }, appToken))
@@ -61,6 +63,7 @@ public sealed class MinaAndInClientTests
         using (var reused = await emulator.PostJsonAsync(Validate, new { code }, appToken))
         {
             Assert.Equal(10213, reused.Code);
+            Assert.Equal(200, reused.Status);
         }
 
         var late = await MinaCodeAsync(emulator);
@@ -68,6 +71,7 @@ public sealed class MinaAndInClientTests
         using (var expired = await emulator.PostJsonAsync(Validate, new { code = late }, appToken))
         {
             Assert.Equal(10213, expired.Code);
+            Assert.Equal(200, expired.Status);
         }
 
         using (await emulator.SendAsync(HttpMethod.Put, $"/_emulator/apps/{emulator.Options.AppId}/oauth", """{"available_to":["bob@example.com"]}""", null))
@@ -76,6 +80,9 @@ public sealed class MinaAndInClientTests
 
         using var hidden = await emulator.PostJsonAsync(Validate, new { code = await MinaCodeAsync(emulator) }, await LegacyTests.AppTokenAsync(emulator));
         Assert.Equal(10228, hidden.Code);
+
+        // The page's error table gives every code with HTTP 200.
+        Assert.Equal(200, hidden.Status);
     }
 
     [Fact]

@@ -65,7 +65,8 @@ internal sealed class EmulatorControl(Uri baseUrl) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static async Task<JsonDocument> EnsureOkAsync(HttpResponseMessage response)
+    /// <summary>The control call's answer, once it is HTTP 2xx with code 0 (else the test fails saying what came).</summary>
+    internal static async Task<JsonDocument> EnsureOkAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"emulator control call failed: HTTP {(int)response.StatusCode} {text}");

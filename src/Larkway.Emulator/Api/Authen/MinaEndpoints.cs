@@ -10,7 +10,8 @@ namespace Larkway.Emulator.Api.Authen;
 /// <summary>
 /// <c>POST /open-apis/mina/v2/tokenLoginValidate</c> (code2session, mini program login): the app's app_access_token and a
 /// tt.login code give the user's session. The family has its own codes, token problems included (10202), so the endpoint
-/// checks its token itself.
+/// checks its token itself. Its errors come with HTTP 200, as the page's error table gives them (10202, 10213, 10228; 10226
+/// is not in the table and is answered the same way).
 /// </summary>
 internal static class MinaEndpoints
 {
@@ -80,5 +81,5 @@ internal static class MinaEndpoints
             : throw Fail(AccessTokenInvalid, "access token invalid: send the app's app_access_token.");
     }
 
-    private static ApiErrorException Fail(int code, string message) => ApiErrorException.BadRequest(code, message);
+    private static ApiErrorException Fail(int code, string message) => new(StatusCodes.Status200OK, code, message);
 }
