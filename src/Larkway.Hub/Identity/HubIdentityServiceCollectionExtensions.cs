@@ -60,6 +60,48 @@ public static class HubIdentityServiceCollectionExtensions
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = false;
         });
+        // The Feishu leg: Larkway.Feishu.AspNetCore's handler (state, correlation, PKCE, exchange, user_info), whose result
+        // a short-lived cookie holds until /oidc/feishu/done has made the broker's session of it.
+        services.AddAuthentication()
+            .AddCookie(IdentitySite.FeishuResultScheme, o =>
+            {
+                o.Cookie.Name = "larkway_sso_feishu";
+                o.Cookie.Path = IdentitySite.Path + "/feishu";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+                o.SlidingExpiration = false;
+            })
+            .AddFeishu(IdentitySite.FeishuScheme, "Feishu", o =>
+            {
+                o.SignInScheme = IdentitySite.FeishuResultScheme;
+                o.CallbackPath = IdentitySite.FeishuCallbackPath;
+                o.AccessDeniedPath = IdentitySite.FeishuDeniedPath;
+                o.CorrelationCookie.Path = IdentitySite.Path + "/feishu";
+                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Events.OnRedirectToAuthorizationEndpoint = context =>
+                {
+                    // Real Feishu's QR login: the QR SDK on a page of the Hub, with the handler's QR page URL as its goto.
+                    if (context.Properties.Items.TryGetValue(IdentitySite.QrItem, out var qr) && qr == "sdk")
+                    {
+                        return SignInPages.QrSdk(context.RedirectUri).ExecuteAsync(context.HttpContext);
+                    }
+
+                    context.Response.Redirect(context.RedirectUri);
+                    return Task.CompletedTask;
+                };
+                o.Events.OnRemoteFailure = async context =>
+                {
+                    context.HandleResponse();
+                    var logger = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BrokerSignIn>>();
+                    BrokerSignIn.LogLegFailed(logger, context.Failure?.Message ?? "unknown");
+                    await SignInPages.Error("Feishu did not sign you in",
+                        (context.Failure?.Message ?? "The sign-in with Feishu failed.") + " Go back to the app and try again.", StatusCodes.Status502BadGateway).ExecuteAsync(context.HttpContext).ConfigureAwait(false);
+                };
+            });
+        services.AddOptions<Larkway.Feishu.AspNetCore.Authentication.FeishuAuthenticationOptions>(IdentitySite.FeishuScheme).Configure<IOptions<IdentityOptions>>((o, identity) =>
+            o.AppName = identity.Value.FeishuAppName is { Length: > 0 } app ? app : null);
         services.AddOptions<CookieAuthenticationOptions>(IdentitySite.Scheme).Configure<IOptions<IdentityOptions>, TimeProvider>((o, identity, time) =>
         {
             o.ExpireTimeSpan = identity.Value.SessionLifetime;

@@ -12,5 +12,4 @@ namespace Larkway.Hub.Identity;
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(SignInContinuation))]
-[JsonSerializable(typeof(FeishuLeg))]
 internal sealed partial class IdentityJsonContext : JsonSerializerContext;

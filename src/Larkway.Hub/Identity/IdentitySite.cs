@@ -19,13 +19,23 @@ internal static class IdentitySite
     public const string SignInPath = Path + "/sign-in";
     public const string FeishuStartPath = Path + "/feishu/start";
     public const string FeishuCallbackPath = Path + "/feishu/callback";
+    public const string FeishuDonePath = Path + "/feishu/done";
+    public const string FeishuDeniedPath = Path + "/feishu/denied";
     public const string QrScriptPath = Path + "/assets/qr-login.js";
 
     /// <summary>The broker session's cookie scheme (apart from the console's and the APIs' keys).</summary>
     public const string Scheme = "LarkwayIdentity";
 
     public const string SessionCookie = "larkway_sso";
-    public const string LegCookie = "larkway_sso_leg";
+
+    /// <summary>The Feishu leg: Larkway.Feishu.AspNetCore's <c>AddFeishu</c> handler under this scheme.</summary>
+    public const string FeishuScheme = "LarkwayIdentity.Feishu";
+
+    /// <summary>Holds who Feishu said signed in, for the moment between the handler's callback and the broker's session.</summary>
+    public const string FeishuResultScheme = "LarkwayIdentity.FeishuResult";
+
+    /// <summary>The properties' item that says the leg was a QR login (<c>page</c> or <c>sdk</c>).</summary>
+    public const string QrItem = "larkway.qr";
 
     /// <summary>The session claim in the broker's cookie.</summary>
     public const string SessionClaim = "larkway:sid";

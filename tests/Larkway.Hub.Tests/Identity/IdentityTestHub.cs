@@ -131,10 +131,6 @@ internal sealed class IdentityTestHub : IAsyncDisposable
 
     private sealed class UnusedFeishu : IFeishuSignIn
     {
-        public Task<Uri> AuthorizeUrlAsync(Uri callback, string state, string codeChallenge, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<(QrLoginKind Kind, Uri? Goto, string AppId)> QrLoginAsync(Uri callback, string state, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<FeishuPersonSeen> CompleteAsync(string code, Uri callback, string? codeVerifier, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<QrLoginKind> QrLoginKindAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -5,23 +5,24 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Larkway.Hub.Tests.Identity;
 
-/// <summary>The broker's pages: encoded values, and a CSP that lets Feishu's QR SDK in only on the sign-in page that loads it.</summary>
+/// <summary>The broker's pages: encoded values, and a CSP that lets Feishu's QR SDK in only on the QR page that loads it.</summary>
 public sealed class SignInPagesTests
 {
     [Fact]
-    public async Task Only_the_QR_SDK_sign_in_page_allows_the_SDK_host_and_Feishus_passport_frame()
+    public async Task Only_the_QR_SDK_page_allows_the_SDK_host_and_Feishus_passport_frame()
     {
-        var (sdkPolicy, sdkBody) = await RenderAsync(SignInPages.SignIn("Wiki", "/oidc/feishu/start?r=x", QrLoginKind.Sdk, null, "https://passport.feishu.cn/suite/passport/oauth/authorize?client_id=cli_1&state=s"));
+        var (sdkPolicy, sdkBody) = await RenderAsync(SignInPages.QrSdk("https://passport.feishu.cn/suite/passport/oauth/authorize?client_id=cli_1&state=s"));
         sdkPolicy.ShouldContain("script-src 'self' " + FeishuClientSignIn.QrSdkOrigin);
         sdkPolicy.ShouldContain("frame-src " + FeishuClientSignIn.PassportOrigin);
         sdkBody.ShouldContain(FeishuClientSignIn.QrSdkScript);
         sdkBody.ShouldContain("data-goto=\"https://passport.feishu.cn/suite/passport/oauth/authorize?client_id=cli_1&amp;state=s\"");
         sdkBody.ShouldNotContain("<script>");
 
-        var (pagePolicy, pageBody) = await RenderAsync(SignInPages.SignIn("Wiki", "/oidc/feishu/start?r=x", QrLoginKind.Page, "/oidc/feishu/start?r=x&via=qr", null));
-        pagePolicy.ShouldContain("script-src 'self';");
+        var (pagePolicy, pageBody) = await RenderAsync(SignInPages.SignIn("Wiki", "/oidc/feishu/start?r=x", "/oidc/feishu/start?r=x&via=qr"));
+        pagePolicy.ShouldContain("script-src 'none'");
         pagePolicy.ShouldNotContain("feishucdn");
-        pagePolicy.ShouldContain("frame-src 'none'");
+        pagePolicy.ShouldContain("default-src 'none'");
+        pagePolicy.ShouldNotContain("frame-src");
         pageBody.ShouldNotContain("<script");
 
         var (errorPolicy, errorBody) = await RenderAsync(SignInPages.Error("Bad <app>", "It said \"<script>alert(1)</script>\"."));

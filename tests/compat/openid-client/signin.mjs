@@ -74,8 +74,11 @@ if (!allowed.ok) {
   throw new Error(`the Emulator refused the click: ${await allowed.text()}`);
 }
 
-const callback = (await allowed.json()).data.location;
-const back = await follow(callback);
+// Back through the Hub: its Feishu callback, then its own step that finishes the sign-in, then to the app.
+let back = new URL((await allowed.json()).data.location);
+for (let hops = 0; hops < 5 && back.origin === new URL(hubUrl).origin && back.pathname.startsWith("/oidc/feishu/"); hops++) {
+  back = await follow(back);
+}
 
 // The relying party's part: openid-client checks state, iss, the code exchange, PKCE, the id_token and nonce.
 const tokens = await client.authorizationCodeGrant(config, back, {

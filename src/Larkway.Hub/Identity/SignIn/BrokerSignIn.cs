@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using Larkway.Feishu;
 using Larkway.Hub.AdminConsole;
 using Larkway.Hub.AdminConsole.Auth;
 using Larkway.Hub.Directory;
@@ -21,7 +20,6 @@ namespace Larkway.Hub.Identity.SignIn;
 /// request, or the console for a person granted administration there.
 /// </summary>
 internal sealed partial class BrokerSignIn(
-    IFeishuSignIn feishu,
     PeopleStore people,
     SessionStore sessions,
     AuthorizeService authorize,
@@ -32,28 +30,9 @@ internal sealed partial class BrokerSignIn(
     TimeProvider time,
     ILogger<BrokerSignIn> logger)
 {
-    /// <summary>Completes the leg with Feishu's <paramref name="code"/> and answers the browser.</summary>
-    public async Task<IResult> CompleteAsync(HttpContext http, FeishuLeg leg, SignInContinuation continuation, string code, CancellationToken cancellationToken)
+    /// <summary>Records who Feishu said signed in, starts their session and answers the browser.</summary>
+    public async Task<IResult> CompleteAsync(HttpContext http, FeishuPersonSeen seen, bool qr, SignInContinuation continuation, CancellationToken cancellationToken)
     {
-        FeishuPersonSeen seen;
-        try
-        {
-            seen = await feishu.CompleteAsync(code, IdentitySite.UrlOf(http, options.Value, IdentitySite.FeishuCallbackPath), leg.Verifier, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FeishuApiException ex)
-        {
-            LogLegFailed(logger, ex.Code, ex.Msg);
-            return SignInPages.Error("Feishu did not sign you in", $"Feishu refused the sign-in ({ex.Code}: {ex.Msg}). Go back to the app and try again.", StatusCodes.Status502BadGateway);
-        }
-        catch (Apps.HubAppNotFoundException ex)
-        {
-            return SignInPages.Error("Sign-in is not set up", ex.Message + " (Larkway:Identity:FeishuApp names the app the Hub signs people in with.)", StatusCodes.Status503ServiceUnavailable);
-        }
-        catch (HttpRequestException)
-        {
-            return SignInPages.Error("Feishu cannot be reached", "The Hub could not reach Feishu to finish the sign-in. Try again in a moment.", StatusCodes.Status502BadGateway);
-        }
-
         var person = await people.RecordSeenAsync(seen, cancellationToken).ConfigureAwait(false);
         if (person.Status != PersonStatus.Active)
         {
@@ -61,7 +40,7 @@ internal sealed partial class BrokerSignIn(
             return SignInPages.Error("Account not active", "Your Feishu account is suspended or has left the company, so it cannot sign in here.", StatusCodes.Status403Forbidden);
         }
 
-        var session = await sessions.CreateAsync(person.Id, leg.Qr ? "fed qr" : "fed", http.Connection.RemoteIpAddress?.ToString(), cancellationToken).ConfigureAwait(false);
+        var session = await sessions.CreateAsync(person.Id, qr ? "fed qr" : "fed", http.Connection.RemoteIpAddress?.ToString(), cancellationToken).ConfigureAwait(false);
         var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(IdentitySite.SessionClaim, session.Id)], IdentitySite.Scheme));
         await http.SignInAsync(IdentitySite.Scheme, principal, new AuthenticationProperties { IssuedUtc = time.GetUtcNow(), ExpiresUtc = session.ExpiresAt }).ConfigureAwait(false);
         LogSignedIn(logger, person.Id, session.Id, session.Amr);
@@ -102,6 +81,6 @@ internal sealed partial class BrokerSignIn(
     [LoggerMessage(EventId = LogEvents.IdentitySignInRefused, Level = LogLevel.Information, Message = "Sign-in of person {PersonId} refused: {Reason}.")]
     private static partial void LogRefused(ILogger logger, string personId, string reason);
 
-    [LoggerMessage(EventId = LogEvents.IdentityFeishuLegFailed, Level = LogLevel.Warning, Message = "Feishu refused a sign-in: {Code} {Msg}.")]
-    private static partial void LogLegFailed(ILogger logger, int code, string msg);
+    [LoggerMessage(EventId = LogEvents.IdentityFeishuLegFailed, Level = LogLevel.Warning, Message = "The Feishu leg of a sign-in failed: {Reason}")]
+    public static partial void LogLegFailed(ILogger logger, string reason);
 }

@@ -1,7 +1,10 @@
-using Larkway.Feishu.Authen;
+using System.Security.Claims;
+using Larkway.Feishu.AspNetCore.Authentication;
 using Larkway.Hub.AdminConsole;
+using Larkway.Hub.Directory;
 using Larkway.Hub.Identity.Clients;
 using Larkway.Hub.Identity.Provider;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -11,10 +14,11 @@ using Microsoft.Extensions.Options;
 namespace Larkway.Hub.Identity.SignIn;
 
 /// <summary>
-/// The broker's sign-in page and the Feishu leg: <c>/oidc/sign-in</c> (Sign in with Feishu, QR login),
-/// <c>/oidc/feishu/start</c> (off to Feishu with state and PKCE kept in a sealed, short-lived cookie) and
-/// <c>/oidc/feishu/callback</c> (back from Feishu: state checked, then <see cref="BrokerSignIn"/>). No consent page: the
-/// apps are the company's own, registered by its administrators.
+/// The broker's sign-in page and its Feishu leg: <c>/oidc/sign-in</c> (Sign in with Feishu, QR login),
+/// <c>/oidc/feishu/start</c> (a challenge of the <c>AddFeishu</c> handler, which keeps state, correlation and PKCE and
+/// answers at <c>/oidc/feishu/callback</c>), then <c>/oidc/feishu/done</c> (who Feishu said it was, to
+/// <see cref="BrokerSignIn"/>) or <c>/oidc/feishu/denied</c>. No consent page: the apps are the company's own,
+/// registered by its administrators.
 /// </summary>
 internal static class SignInEndpoints
 {
@@ -26,13 +30,13 @@ internal static class SignInEndpoints
         endpoints.MapGet(IdentitySite.SignInPath, SignInPageAsync).AllowAnonymous().WithName("BrokerSignIn");
         endpoints.MapGet(ConsoleStartPath, ConsoleStart).AllowAnonymous().WithName("BrokerConsoleSignIn");
         endpoints.MapGet(IdentitySite.FeishuStartPath, StartAsync).AllowAnonymous().WithName("BrokerFeishuStart");
-        endpoints.MapGet(IdentitySite.FeishuCallbackPath, CallbackAsync).AllowAnonymous().WithName("BrokerFeishuCallback");
+        endpoints.MapGet(IdentitySite.FeishuDonePath, DoneAsync).AllowAnonymous().WithName("BrokerFeishuDone");
+        endpoints.MapGet(IdentitySite.FeishuDeniedPath, DeniedAsync).AllowAnonymous().WithName("BrokerFeishuDenied");
         endpoints.MapGet(IdentitySite.QrScriptPath, QrScript).AllowAnonymous().WithName("BrokerQrScript");
     }
 
     private static async Task<IResult> SignInPageAsync(
-        HttpContext http, [FromQuery] string? r, [FromServices] SignInState state, [FromServices] ClientStore clients, [FromServices] IFeishuSignIn feishu,
-        [FromServices] IOptions<IdentityOptions> options, CancellationToken cancellationToken)
+        [FromQuery] string? r, [FromServices] SignInState state, [FromServices] ClientStore clients, [FromServices] IFeishuSignIn feishu, CancellationToken cancellationToken)
     {
         if (state.ReadContinuation(r) is not { } continuation)
         {
@@ -53,22 +57,14 @@ internal static class SignInEndpoints
         }
 
         var start = QueryHelpers.AddQueryString(IdentitySite.FeishuStartPath, "r", r!);
-        var callback = IdentitySite.UrlOf(http, options.Value, IdentitySite.FeishuCallbackPath);
         try
         {
-            var qrState = OpaqueToken.NewId("");
-            var (kind, gotoUrl, _) = await feishu.QrLoginAsync(callback, qrState, cancellationToken).ConfigureAwait(false);
-            if (kind == QrLoginKind.Sdk)
-            {
-                // The SDK's page goes straight to Feishu and back: its leg (no PKCE in the passport flow) starts here.
-                SetLeg(http, state, new FeishuLeg(qrState, null, r!, Qr: true));
-            }
-
-            return SignInPages.SignIn(appName, start, kind, QueryHelpers.AddQueryString(start, "via", "qr"), gotoUrl?.AbsoluteUri);
+            var qr = await feishu.QrLoginKindAsync(cancellationToken).ConfigureAwait(false);
+            return SignInPages.SignIn(appName, start, qr == QrLoginKind.None ? null : QueryHelpers.AddQueryString(start, "via", "qr"));
         }
         catch (Apps.HubAppNotFoundException ex)
         {
-            return SignInPages.Error("Sign-in is not set up", ex.Message + " (Larkway:Identity:FeishuApp names the app the Hub signs people in with.)", StatusCodes.Status503ServiceUnavailable);
+            return NotSetUp(ex);
         }
     }
 
@@ -79,71 +75,89 @@ internal static class SignInEndpoints
         return TypedResults.Redirect(QueryHelpers.AddQueryString(IdentitySite.SignInPath, "r", state.Protect(new SignInContinuation(SignInContinuation.ConsoleKind, null, target))));
     }
 
-    private static async Task<IResult> StartAsync(
-        HttpContext http, [FromQuery] string? r, [FromQuery] string? via, [FromServices] SignInState state, [FromServices] IFeishuSignIn feishu,
-        [FromServices] IOptions<IdentityOptions> options, CancellationToken cancellationToken)
+    /// <summary>Off to Feishu through the handler: its authorize page, or its QR login (the SDK's page on real Feishu).</summary>
+    private static async Task<IResult> StartAsync([FromQuery] string? r, [FromQuery] string? via, [FromServices] SignInState state, [FromServices] IFeishuSignIn feishu, CancellationToken cancellationToken)
     {
         if (state.ReadContinuation(r) is null)
         {
             return Expired();
         }
 
-        var callback = IdentitySite.UrlOf(http, options.Value, IdentitySite.FeishuCallbackPath);
-        var legState = OpaqueToken.NewId("");
-        try
+        // The sealed continuation rides in the return address: /done reads it, and so does /denied (the handler's ReturnUrl).
+        var properties = new FeishuChallengeProperties { RedirectUri = QueryHelpers.AddQueryString(IdentitySite.FeishuDonePath, "r", r!) };
+        if (via == "qr")
         {
-            if (via == "qr")
+            try
             {
-                var (kind, gotoUrl, _) = await feishu.QrLoginAsync(callback, legState, cancellationToken).ConfigureAwait(false);
-                if (gotoUrl is null || kind == QrLoginKind.None)
+                var kind = await feishu.QrLoginKindAsync(cancellationToken).ConfigureAwait(false);
+                if (kind == QrLoginKind.None)
                 {
                     return SignInPages.Error("QR login unavailable", "This Hub's Feishu offers no QR login; use Sign in with Feishu.");
                 }
 
-                SetLeg(http, state, new FeishuLeg(legState, null, r!, Qr: true));
-                return TypedResults.Redirect(gotoUrl.AbsoluteUri);
+                properties.QrLogin = true;
+                properties.Items[IdentitySite.QrItem] = kind == QrLoginKind.Sdk ? "sdk" : "page";
             }
+            catch (Apps.HubAppNotFoundException ex)
+            {
+                return NotSetUp(ex);
+            }
+        }
 
-            var pkce = Pkce.Create();
-            var authorize = await feishu.AuthorizeUrlAsync(callback, legState, pkce.Challenge, cancellationToken).ConfigureAwait(false);
-            SetLeg(http, state, new FeishuLeg(legState, pkce.Verifier, r!, Qr: false));
-            return TypedResults.Redirect(authorize.AbsoluteUri);
-        }
-        catch (Apps.HubAppNotFoundException ex)
-        {
-            return SignInPages.Error("Sign-in is not set up", ex.Message + " (Larkway:Identity:FeishuApp names the app the Hub signs people in with.)", StatusCodes.Status503ServiceUnavailable);
-        }
+        return TypedResults.Challenge(properties, [IdentitySite.FeishuScheme]);
     }
 
-    private static async Task<IResult> CallbackAsync(
-        HttpContext http, [FromQuery] string? code, [FromQuery(Name = "state")] string? returnedState, [FromQuery] string? error,
-        [FromServices] SignInState state, [FromServices] BrokerSignIn broker, [FromServices] IOptions<IdentityOptions> options, CancellationToken cancellationToken)
+    /// <summary>Back from Feishu: the handler has checked state and correlation and read the person.</summary>
+    private static async Task<IResult> DoneAsync(HttpContext http, [FromQuery] string? r, [FromServices] SignInState state, [FromServices] BrokerSignIn broker, [FromServices] IOptions<IdentityOptions> options, CancellationToken cancellationToken)
     {
-        var leg = state.ReadLeg(http.Request.Cookies[IdentitySite.LegCookie]);
-        if (leg is null || state.ReadContinuation(leg.Continuation) is not { } continuation)
+        var result = await http.AuthenticateAsync(IdentitySite.FeishuResultScheme).ConfigureAwait(false);
+        await http.SignOutAsync(IdentitySite.FeishuResultScheme).ConfigureAwait(false);
+        if (result is not { Succeeded: true, Principal: { } principal, Properties: { } properties }
+            || state.ReadContinuation(r) is not { } continuation)
         {
             return SignInPages.Error("Sign-in expired", "This sign-in was started too long ago or in another browser. Go back to the app and sign in again.");
         }
 
-        if (returnedState is null || !OpaqueToken.Same(returnedState, leg.State))
+        var seen = Seen(principal, options.Value.FeishuAppName);
+        if (seen is null)
         {
-            return SignInPages.Error("Sign-in refused", "Feishu's answer does not belong to the sign-in this browser started (state differs). Go back to the app and sign in again.");
+            return SignInPages.Error("Sign-in refused", "Feishu did not say who signed in (no open_id or tenant). Try again.", StatusCodes.Status502BadGateway);
         }
 
-        http.Response.Cookies.Delete(IdentitySite.LegCookie, LegCookieOptions(http));
-        if (error is not null || code is null)
-        {
-            if (continuation is { Kind: SignInContinuation.AuthorizeKind, Parameters: { } p } && p.GetValueOrDefault("redirect_uri") is { } redirect)
-            {
-                // The app's redirect URI was checked when the request arrived; the person said no at Feishu.
-                return TypedResults.Redirect(AuthorizeService.ErrorRedirect(redirect, IdentitySite.IssuerOf(http, options.Value), OidcError.AccessDenied,
-                    "The person did not allow the sign-in at Feishu.", p.GetValueOrDefault("state")));
-            }
+        return await broker.CompleteAsync(http, seen, properties.Items.ContainsKey(IdentitySite.QrItem), continuation, cancellationToken).ConfigureAwait(false);
+    }
 
-            return SignInPages.Error("Sign-in cancelled", "Feishu did not sign you in. Try again.");
+    /// <summary>The person clicked Deny at Feishu: the app hears access_denied (its redirect URI was checked on arrival).</summary>
+    private static IResult DeniedAsync(HttpContext http, [FromQuery] string? returnUrl, [FromServices] SignInState state, [FromServices] IOptions<IdentityOptions> options)
+    {
+        // The handler sends here with the challenge's RedirectUri as ReturnUrl, which carries the continuation.
+        var r = returnUrl is null ? null : QueryHelpers.ParseQuery(new Uri(new Uri("http://x"), returnUrl).Query).GetValueOrDefault("r").ToString();
+        if (state.ReadContinuation(r) is { Kind: SignInContinuation.AuthorizeKind, Parameters: { } p } && p.GetValueOrDefault("redirect_uri") is { } redirect)
+        {
+            return TypedResults.Redirect(AuthorizeService.ErrorRedirect(redirect, IdentitySite.IssuerOf(http, options.Value), OidcError.AccessDenied,
+                "The person did not allow the sign-in at Feishu.", p.GetValueOrDefault("state")));
         }
 
-        return await broker.CompleteAsync(http, leg, continuation, code, cancellationToken).ConfigureAwait(false);
+        return SignInPages.Error("Sign-in cancelled", "Feishu did not sign you in. Go back to the app and try again.", StatusCodes.Status403Forbidden);
+    }
+
+    /// <summary>The person as the Feishu handler's claims describe them.</summary>
+    internal static FeishuPersonSeen? Seen(ClaimsPrincipal principal, string app)
+    {
+        string? Claim(string type) => principal.FindFirstValue(type) is { Length: > 0 } value ? value : null;
+        if (Claim(ClaimTypes.NameIdentifier) is not { } openId || Claim(FeishuClaimTypes.TenantKey) is not { } tenant)
+        {
+            return null;
+        }
+
+        return new FeishuPersonSeen(app, tenant, openId, Claim(FeishuClaimTypes.UnionId), Claim(FeishuClaimTypes.UserId), Claim(ClaimTypes.Name) ?? "")
+        {
+            EnName = Claim(FeishuClaimTypes.EnName),
+            Email = Claim(ClaimTypes.Email),
+            EnterpriseEmail = Claim(FeishuClaimTypes.EnterpriseEmail),
+            EmployeeNo = Claim(FeishuClaimTypes.EmployeeNo),
+            AvatarUrl = Claim(FeishuClaimTypes.AvatarUrl),
+        };
     }
 
     private static IResult QrScript()
@@ -153,19 +167,8 @@ internal static class SignInEndpoints
         return TypedResults.Stream(stream, "text/javascript; charset=utf-8");
     }
 
-    private static void SetLeg(HttpContext http, SignInState state, FeishuLeg leg) =>
-        http.Response.Cookies.Append(IdentitySite.LegCookie, state.Protect(leg), LegCookieOptions(http));
-
-    /// <summary>Lax: Feishu's answer is a top-level redirect from another site, which Lax cookies accompany.</summary>
-    private static CookieOptions LegCookieOptions(HttpContext http) => new()
-    {
-        Path = IdentitySite.Path + "/feishu",
-        HttpOnly = true,
-        Secure = http.Request.IsHttps,
-        SameSite = SameSiteMode.Lax,
-        MaxAge = SignInState.Lifetime,
-        IsEssential = true,
-    };
+    private static IResult NotSetUp(Apps.HubAppNotFoundException ex) =>
+        SignInPages.Error("Sign-in is not set up", ex.Message + " (Larkway:Identity:FeishuApp names the app the Hub signs people in with.)", StatusCodes.Status503ServiceUnavailable);
 
     private static IResult Expired() =>
         SignInPages.Error("Sign-in expired", "This sign-in link has expired or was changed. Go back to the app and sign in again.");

@@ -14,33 +14,36 @@ internal static class SignInPages
     private const string BasePolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
 
     /// <summary>The sign-in page: "Sign in with Feishu" and, where Feishu offers it, QR login.</summary>
-    public static IResult SignIn(string appName, string feishuHref, QrLoginKind qr, string? qrHref, string? qrGoto)
+    public static IResult SignIn(string appName, string feishuHref, string? qrHref)
     {
         var body = new StringBuilder()
             .Append("<section class=\"signin\" data-page=\"broker-sign-in\">")
             .Append("<h1>Sign in</h1>")
             .Append("<p class=\"muted\">to <strong>").Append(E(appName)).Append("</strong> with your Feishu account.</p>")
             .Append("<p><a class=\"button primary\" id=\"feishu-sign-in\" href=\"").Append(E(feishuHref)).Append("\">Sign in with Feishu</a></p>");
-        var scriptSources = "'self'";
-        var frameSources = "'none'";
-        switch (qr)
+        if (qrHref is not null)
         {
-            case QrLoginKind.Page:
-                body.Append("<p><a class=\"button\" id=\"feishu-qr\" href=\"").Append(E(qrHref!)).Append("\">Scan a QR code with the Feishu app</a></p>");
-                break;
-            case QrLoginKind.Sdk:
-                body.Append("<p class=\"muted\">Or scan with the Feishu app:</p>")
-                    .Append("<div id=\"feishu-qr\" data-goto=\"").Append(E(qrGoto!)).Append("\"></div>")
-                    .Append("<script src=\"").Append(E(FeishuClientSignIn.QrSdkScript)).Append("\"></script>")
-                    .Append("<script src=\"").Append(IdentitySite.QrScriptPath).Append("\"></script>");
-                scriptSources = "'self' " + FeishuClientSignIn.QrSdkOrigin;
-                frameSources = FeishuClientSignIn.PassportOrigin;
-                break;
+            body.Append("<p><a class=\"button\" id=\"feishu-qr\" href=\"").Append(E(qrHref)).Append("\">Scan a QR code with the Feishu app</a></p>");
         }
 
         body.Append("<p class=\"muted\">No other app sees your Feishu password; the app gets your name and work email.</p></section>");
-        var policy = $"{BasePolicy}; script-src {scriptSources}; frame-src {frameSources}; connect-src 'self'; form-action 'self'";
-        return Page("Sign in", body.ToString(), policy, StatusCodes.Status200OK);
+        return Page("Sign in", body.ToString(), BasePolicy + "; script-src 'none'; form-action 'self'", StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// Feishu's QR login with its QR SDK (real Feishu): the SDK draws the code; <paramref name="gotoUrl"/> is the QR page's
+    /// URL the Feishu handler made (its state inside). The only page whose CSP allows the SDK's host and Feishu's frame.
+    /// </summary>
+    public static IResult QrSdk(string gotoUrl)
+    {
+        var body = new StringBuilder()
+            .Append("<section class=\"signin\" data-page=\"broker-qr\"><h1>Scan with Feishu</h1>")
+            .Append("<p class=\"muted\">Open the Feishu app on your phone and scan this code.</p>")
+            .Append("<div id=\"feishu-qr\" data-goto=\"").Append(E(gotoUrl)).Append("\"></div>")
+            .Append("<script src=\"").Append(E(FeishuClientSignIn.QrSdkScript)).Append("\"></script>")
+            .Append("<script src=\"").Append(IdentitySite.QrScriptPath).Append("\"></script></section>");
+        var policy = $"{BasePolicy}; script-src 'self' {FeishuClientSignIn.QrSdkOrigin}; frame-src {FeishuClientSignIn.PassportOrigin}; form-action 'none'";
+        return Page("Scan with Feishu", body.ToString(), policy, StatusCodes.Status200OK);
     }
 
     /// <summary>A sign-in that cannot go on: what went wrong and what to do.</summary>

@@ -14,9 +14,6 @@ internal sealed record SignInContinuation(string Kind, Dictionary<string, string
     public const string ConsoleKind = "console";
 }
 
-/// <summary>The Feishu leg in flight: its state, its PKCE verifier (none for QR login) and what comes after.</summary>
-internal sealed record FeishuLeg(string State, string? Verifier, string Continuation, bool Qr);
-
 /// <summary>
 /// The sign-in's state between requests, carried by the browser but sealed by the Hub's Data Protection key ring
 /// (time-limited, purpose <c>Larkway.Hub.Identity.SignIn.v1</c>): nothing to store, nothing a browser can change.
@@ -32,11 +29,6 @@ internal sealed class SignInState(IDataProtectionProvider provider, TimeProvider
         _protector.Protect(JsonSerializer.Serialize(continuation, IdentityJsonContext.Default.SignInContinuation), time.GetUtcNow() + Lifetime);
 
     public SignInContinuation? ReadContinuation(string? sealedValue) => Read(sealedValue, IdentityJsonContext.Default.SignInContinuation);
-
-    public string Protect(FeishuLeg leg) =>
-        _protector.Protect(JsonSerializer.Serialize(leg, IdentityJsonContext.Default.FeishuLeg), time.GetUtcNow() + Lifetime);
-
-    public FeishuLeg? ReadLeg(string? sealedValue) => Read(sealedValue, IdentityJsonContext.Default.FeishuLeg);
 
     /// <summary>The sign-out page's form token: the session it may end, sealed (the session cookie alone never ends a session by a cross-site post).</summary>
     public string ProtectLogout(string sessionId) => _protector.Protect("logout:" + sessionId, time.GetUtcNow() + Lifetime);

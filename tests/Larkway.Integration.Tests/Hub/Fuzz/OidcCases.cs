@@ -70,7 +70,7 @@ internal static class OidcCases
             yield return Build(route, method, form, "authorization " + Short(authorization), authorization, random);
         }
 
-        foreach (var cookie in new[] { "larkway_sso=" + new string('A', 300), "larkway_sso_leg=%FF%00", "larkway_sso=CfDJ8garbage; larkway_sso_leg=CfDJ8garbage", "larkway_sso=" })
+        foreach (var cookie in new[] { "larkway_sso=" + new string('A', 300), "larkway_sso_feishu=%FF%00", "larkway_sso=CfDJ8garbage; larkway_sso_feishu=CfDJ8garbage", "larkway_sso=" })
         {
             yield return Build(route, method, form, "cookie " + Short(cookie), null, random, cookie);
         }

@@ -62,7 +62,7 @@ public sealed partial class HubSignInConsoleTests
         var start = WebUtility.HtmlDecode(FeishuLink().Match(html).Groups[1].Value);
         var feishu = await bob.GetRedirectAsync(start);
         var callback = await EmulatorAllowAsync(hub, feishu, "bob@example.com");
-        using var refused = await bob.Http.GetAsync(callback);
+        using var refused = await bob.Http.GetAsync(await bob.GetRedirectAsync(callback));
 
         refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await refused.Content.ReadAsStringAsync()).ShouldContain("not an administrator");

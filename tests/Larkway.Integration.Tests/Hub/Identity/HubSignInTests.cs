@@ -193,7 +193,7 @@ public sealed class HubSignInTests
         var withTmpCode = await browser.GetRedirectAsync(qrPage + "&qr_session=" + Uri.EscapeDataString(qrId));
         var callback = await browser.GetRedirectAsync(withTmpCode);
         callback.AbsolutePath.ShouldBe("/oidc/feishu/callback");
-        var back = await browser.GetRedirectAsync(callback);
+        var back = await browser.ThroughBrokerAsync(callback);
         var answer = OidcApp.Answer(back);
         answer.State.ShouldBe(state);
 

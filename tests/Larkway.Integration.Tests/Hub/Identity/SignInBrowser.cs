@@ -63,7 +63,18 @@ internal sealed partial class SignInBrowser(Uri hubUrl, HttpClient emulatorContr
         var text = await control.Content.ReadAsStringAsync();
         Assert.True(control.IsSuccessStatusCode, text);
         var back = JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("location").GetString()!;
-        return await GetRedirectAsync(back);
+        return await ThroughBrokerAsync(new Uri(back));
+    }
+
+    /// <summary>Follows the broker's own redirects (the Feishu handler's callback, then /oidc/feishu/done) to where it sends the browser next.</summary>
+    public async Task<Uri> ThroughBrokerAsync(Uri location)
+    {
+        for (var hops = 0; hops < 5 && location.AbsolutePath.StartsWith("/oidc/feishu/", StringComparison.Ordinal) && location.Port == Http.BaseAddress!.Port; hops++)
+        {
+            location = await GetRedirectAsync(location);
+        }
+
+        return location;
     }
 
     /// <summary>GETs <paramref name="url"/> and returns its redirect's absolute location (fails on any other answer).</summary>
