@@ -14,7 +14,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# Node.js + npm run the official @larksuiteoapi/node-sdk against the Emulator.
+# Node.js + npm run the official @larksuiteoapi/node-sdk against the Emulator, and openid-client against the Hub.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "installing nodejs and npm (Debian packages)"
   apt_install nodejs npm
@@ -36,6 +36,13 @@ fi
 
 compat=tests/compat/node-sdk
 if [ ! -d "$compat/node_modules/@larksuiteoapi/node-sdk" ]; then
+  echo "installing $compat npm packages"
+  (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# openid-client, a certified OpenID Connect relying party, signs in through the Hub's sign-in broker unchanged.
+compat=tests/compat/openid-client
+if [ ! -d "$compat/node_modules/openid-client" ]; then
   echo "installing $compat npm packages"
   (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
 fi

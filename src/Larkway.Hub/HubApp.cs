@@ -259,6 +259,7 @@ public static partial class HubApp
         services.AddHubMonitoring(configuration);
         services.AddHubAlerts(configuration);
         services.AddHubDirectory();
+        services.AddHubIdentity(configuration);
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -320,6 +321,7 @@ public static partial class HubApp
         app.MapHubApprovalsApi();
         app.MapHubConsole();
         app.MapHubApps();
+        app.MapHubIdentity();
     }
 
     private static Uri ListeningUrl(WebApplication app)

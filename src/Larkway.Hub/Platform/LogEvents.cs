@@ -2,7 +2,7 @@ namespace Larkway.Hub.Platform;
 
 /// <summary>
 /// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder: 40xx storage, inbox and
-/// auth, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 46xx approvals, 47xx bots, 48xx the work queue,
+/// auth, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 45xx identity (the sign-in broker), 46xx approvals, 47xx bots, 48xx the work queue,
 /// 49xx observability (490x–491x export and health, 492x the dashboard's recorder, 493x alerts). A new message takes
 /// the next free id of its folder's range.
 /// </summary>
@@ -70,6 +70,16 @@ internal static class LogEvents
     public const int SingletonDutyDutyFailed = 4406;
     public const int SingletonDutyDutyFinished = 4407;
     public const int HubJobRunnerRunFailed = 4410;
+
+    // Identity (the sign-in broker)
+    public const int IdentityKeysRotated = 4500;
+    public const int IdentityRefreshTokenReused = 4510;
+    public const int IdentityCodeReused = 4511;
+    public const int IdentityRefreshRefusedInactive = 4512;
+    public const int IdentitySignedIn = 4520;
+    public const int IdentitySignInRefused = 4521;
+    public const int IdentityFeishuLegFailed = 4522;
+    public const int IdentitySessionEnded = 4523;
 
     // Approvals
     public const int ApprovalDefinitionsSubscribeFailed = 4600;

@@ -24,19 +24,27 @@ internal sealed class ConsoleSessions(IDbContextFactory<HubDbContext> contexts, 
 
     public const string SignedInClaim = "larkway:signed_in";
 
-    /// <summary>The claims a new session's cookie holds.</summary>
-    public async Task<ClaimsPrincipal> PrincipalAsync(string userName, CancellationToken cancellationToken)
+    /// <summary>The Hub person id of an administrator who signed in with Feishu (absent for the bootstrap password).</summary>
+    public const string PersonClaim = "larkway:person";
+
+    /// <summary>The claims a new session's cookie holds; <paramref name="personId"/> for a Feishu sign-in.</summary>
+    public async Task<ClaimsPrincipal> PrincipalAsync(string userName, CancellationToken cancellationToken, string? personId = null)
     {
         var stamp = await StampAsync(cancellationToken).ConfigureAwait(false);
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Name, userName),
 
-            // The one console user is the administrator (ConsoleSite.PayloadPolicy asks for the role).
+            // Console users are administrators: the bootstrap one and those granted in the console (ConsoleSite.PayloadPolicy asks for the role).
             new Claim(ClaimTypes.Role, ConsoleSite.AdminRole),
             new Claim(StampClaim, stamp),
             new Claim(SignedInClaim, time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         ], ConsoleSite.Scheme);
+        if (personId is not null)
+        {
+            identity.AddClaim(new Claim(PersonClaim, personId));
+        }
+
         return new ClaimsPrincipal(identity);
     }
 
@@ -68,6 +76,13 @@ internal sealed class ConsoleSessions(IDbContextFactory<HubDbContext> contexts, 
         var presented = principal?.FindFirstValue(StampClaim);
         var current = signedIn is { } at && time.GetUtcNow() - at < lifetime && presented is not null
             && Same(presented, await StampAsync(cancellationToken).ConfigureAwait(false));
+
+        // A Feishu sign-in lasts only while a grant still names the person and their account is active.
+        if (current && principal?.FindFirstValue(PersonClaim) is { } person
+            && context.HttpContext.RequestServices.GetService(typeof(ConsoleAdmins)) is ConsoleAdmins admins)
+        {
+            current = await admins.IsAdminAsync(person, cancellationToken).ConfigureAwait(false);
+        }
         if (!current)
         {
             context.RejectPrincipal();

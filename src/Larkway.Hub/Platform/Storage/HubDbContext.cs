@@ -105,6 +105,27 @@ public class HubDbContext : DbContext
     /// <summary>Each person's open_id under each app.</summary>
     public DbSet<Directory.PersonAppIdRow> PersonAppIds => Set<Directory.PersonAppIdRow>();
 
+    /// <summary>Internal web apps that sign people in through the Hub (OpenID Connect clients).</summary>
+    public DbSet<Identity.ClientRow> IdentityClients => Set<Identity.ClientRow>();
+
+    /// <summary>The sign-in broker's sessions.</summary>
+    public DbSet<Identity.SessionRow> IdentitySessions => Set<Identity.SessionRow>();
+
+    /// <summary>Authorization codes (hashed, single use).</summary>
+    public DbSet<Identity.AuthorizationCodeRow> IdentityCodes => Set<Identity.AuthorizationCodeRow>();
+
+    /// <summary>Grants: one client's authorization in one session, the family of its refresh tokens.</summary>
+    public DbSet<Identity.GrantRow> IdentityGrants => Set<Identity.GrantRow>();
+
+    /// <summary>Refresh tokens (hashed, rotated).</summary>
+    public DbSet<Identity.RefreshTokenRow> IdentityRefreshTokens => Set<Identity.RefreshTokenRow>();
+
+    /// <summary>The broker's token signing keys (private keys protected).</summary>
+    public DbSet<Identity.SigningKeyRow> IdentitySigningKeys => Set<Identity.SigningKeyRow>();
+
+    /// <summary>Console administrators granted by person or department.</summary>
+    public DbSet<AdminConsole.Auth.ConsoleAdminGrantRow> ConsoleAdminGrants => Set<AdminConsole.Auth.ConsoleAdminGrantRow>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -143,6 +164,13 @@ public class HubDbContext : DbContext
         modelBuilder.ApplyConfiguration(new Apps.HubUserTokenConfiguration());
         modelBuilder.ApplyConfiguration(new Directory.PersonConfiguration());
         modelBuilder.ApplyConfiguration(new Directory.PersonAppIdConfiguration());
+        modelBuilder.ApplyConfiguration(new Identity.ClientConfiguration());
+        modelBuilder.ApplyConfiguration(new Identity.SessionConfiguration());
+        modelBuilder.ApplyConfiguration(new Identity.AuthorizationCodeConfiguration());
+        modelBuilder.ApplyConfiguration(new Identity.GrantConfiguration());
+        modelBuilder.ApplyConfiguration(new Identity.RefreshTokenConfiguration());
+        modelBuilder.ApplyConfiguration(new Identity.SigningKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new AdminConsole.Auth.ConsoleAdminGrantConfiguration());
     }
 }
 

@@ -54,6 +54,11 @@ internal static partial class FuzzCases
                 }
             }
 
+            if (OidcCases.Covers(route))
+            {
+                cases.AddRange(OidcCases.For(route, target, random));
+            }
+
             // A method the route does not map: 405, not an error.
             cases.Add(Request(route, "TRACE", route.Path(_ => "x"), FuzzCaller.Admin, target, null, "unmapped-method"));
         }
@@ -128,7 +133,7 @@ internal static partial class FuzzCases
 
     // Signing out ends every console session, the fuzzer's too: it is fuzzed as nobody.
     private static IEnumerable<FuzzCaller> Callers(FuzzRoute route) =>
-        route.IsApi ? [FuzzCaller.Anonymous, FuzzCaller.WrongKey, FuzzCaller.ApiKey, FuzzCaller.Admin]
+        route.IsApi || route.Pattern == "/oidc/register" ? [FuzzCaller.Anonymous, FuzzCaller.WrongKey, FuzzCaller.ApiKey, FuzzCaller.Admin]
         : route.IsConsole && !route.Pattern.Contains("sign-out", StringComparison.OrdinalIgnoreCase) ? [FuzzCaller.Anonymous, FuzzCaller.Console]
         : [FuzzCaller.Anonymous];
 

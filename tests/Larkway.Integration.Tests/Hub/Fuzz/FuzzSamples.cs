@@ -54,6 +54,12 @@ internal static class FuzzSamples
              "actions": {"approve": {"decision": "approved", "toast": {"type": "success", "content": "Approved {{po.number}}"}}}}
             """,
         ],
+        ["POST /api/v1/identity/clients"] =
+        [
+            """{"name": "Fuzz wiki", "kind": "confidential", "redirect_uris": ["https://fuzz.example.com/cb"], "post_logout_redirect_uris": ["https://fuzz.example.com/out"], "scopes": ["openid", "email"], "allowed_people": ["per_fuzz"], "allowed_departments": ["od-fuzz"], "require_pkce": true}""",
+        ],
+        ["PATCH /api/v1/identity/clients/{id}"] = ["""{"name": "Fuzz wiki 2", "kind": "public", "redirect_uris": ["http://127.0.0.1:9/cb"], "enabled": true, "scopes": ["openid"]}"""],
+        ["POST /oidc/register"] = [OidcCases.Registration],
         ["POST /api/v1/notification-types/{name}/preview"] = ["""{"data": {"payment": {"number": "P-1"}, "payer": {"email": "alice@example.com"}}}"""],
     };
 

@@ -52,11 +52,17 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
 
     public string ConsoleToken { get; private set; } = "";
 
+    /// <summary>A sign-in client of the broker (redirect URI <see cref="OidcCases.RedirectUri"/>) and its secret.</summary>
+    public string IdentityClientId { get; private set; } = "";
+
+    public string IdentityClientSecret { get; private set; } = "";
+
     /// <summary>Route parameter values that name things that exist, by parameter name.</summary>
     public Dictionary<string, List<string>> Existing { get; } = new(StringComparer.Ordinal)
     {
         ["name"] = [AppName, "payment.pending", "requisition.submitted"],
         ["id"] = ["1"],
+        ["personId"] = ["per_0000000000000000000000000000fuzz"],
     };
 
     public static async Task<FuzzTarget> StartAsync()
@@ -145,6 +151,10 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
             verification_token = AppVerificationToken,
             base_url = Emulator.BaseUrl.ToString(),
         }));
+
+        var client = await ReadAsync(await admin.PostAsJsonAsync("/api/v1/identity/clients", new { name = "Fuzz", redirect_uris = new[] { OidcCases.RedirectUri }, post_logout_redirect_uris = new[] { "https://fuzz.example.com/signed-out" } }));
+        (IdentityClientId, IdentityClientSecret) = (client.GetProperty("client_id").GetString()!, client.GetProperty("client_secret").GetString()!);
+        Existing["id"].Add(IdentityClientId);
 
         var webhook = await ReadAsync(await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "http://127.0.0.1:9/fuzz", event_types = new[] { "*" } }));
         Existing["id"].Add(webhook.GetProperty("id").GetString()!);

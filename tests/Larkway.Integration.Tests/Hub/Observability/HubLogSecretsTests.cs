@@ -99,6 +99,21 @@ public sealed partial class HubLogSecretsTests
             (await wrong.GetAsync("/api/v1/events")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         }
 
+        // The sign-in broker: an app registered, a person signed in through Feishu, the code redeemed, a refresh, userinfo,
+        // a revocation, and a replayed refresh token.
+        var signInApp = await Identity.OidcApp.RegisterAsync(hub.BaseUrl, adminKey);
+        using var browser = new Identity.SignInBrowser(hub.BaseUrl, control);
+        var (authorizeUrl, pkce, _, _) = signInApp.AuthorizeRequest();
+        var code = Identity.OidcApp.Answer(await browser.AuthorizeAsync(authorizeUrl)).Code!;
+        var (_, tokens) = await signInApp.RedeemAsync(code, pkce);
+        var firstRefresh = tokens.GetProperty("refresh_token").GetString()!;
+        var (_, refreshed) = await signInApp.RefreshAsync(firstRefresh);
+        (await signInApp.UserInfoAsync(refreshed.GetProperty("access_token").GetString()!)).Status.ShouldBe(HttpStatusCode.OK);
+        (await signInApp.RefreshAsync(firstRefresh)).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await signInApp.RedeemAsync(code, pkce)).Status.ShouldBe(HttpStatusCode.BadRequest);
+        var brokerCookies = browser.Cookies.Select(c => c[(c.IndexOf('=', StringComparison.Ordinal) + 1)..]).Where(v => v.Length > 20).ToList();
+        brokerCookies.ShouldNotBeEmpty();
+
         var forger = new FeishuPlayer(feishu, Unique("not-the-key"), verificationToken, app.AppId);
         (await forger.DeliverAsync(envelope)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         var storedPlayer = new FeishuPlayer(feishu, storedEncryptKey, Unique("wrong-token"), stored.AppId);
@@ -126,7 +141,19 @@ public sealed partial class HubLogSecretsTests
             ["stored verification token"] = storedToken,
             ["console password"] = password,
             ["decrypted message text"] = messageText,
+            ["sign-in client secret"] = signInApp.Secret!,
+            ["authorization code"] = code,
+            ["PKCE verifier"] = pkce.Verifier,
+            ["access token"] = tokens.GetProperty("access_token").GetString()!,
+            ["id token"] = tokens.GetProperty("id_token").GetString()!,
+            ["refresh token"] = firstRefresh,
+            ["rotated refresh token"] = refreshed.GetProperty("refresh_token").GetString()!,
+            ["refreshed access token"] = refreshed.GetProperty("access_token").GetString()!,
         };
+        foreach (var (cookie, i) in brokerCookies.Select((c, i) => (c, i)))
+        {
+            secrets[$"broker cookie {i}"] = cookie;
+        }
         foreach (var (what, secret) in secrets)
         {
             var leaks = log.Where(line => line.Contains(secret, StringComparison.Ordinal)).Take(3).ToList();

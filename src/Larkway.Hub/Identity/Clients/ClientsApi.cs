@@ -1,0 +1,300 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Larkway.Hub.Identity.Clients;
+
+/// <summary>
+/// The admin API for sign-in clients (the admin key only), problem+json on every refusal:
+/// <c>POST|GET /api/v1/identity/clients</c>, <c>GET|PATCH|DELETE /api/v1/identity/clients/{id}</c>,
+/// <c>POST /api/v1/identity/clients/{id}/secret</c> (a new secret, shown once); and dynamic registration (RFC 7591) at
+/// <c>POST /oidc/register</c> with the admin key as the initial access token.
+/// </summary>
+internal static class ClientsApi
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var clients = endpoints.MapGroup("/api/v1/identity/clients");
+        clients.RequireHubAdmin("registers sign-in clients");
+        clients.MapPost("", CreateAsync).WithName("CreateIdentityClient");
+        clients.MapGet("", ListAsync).WithName("ListIdentityClients");
+        clients.MapGet("/{id}", GetAsync).WithName("GetIdentityClient");
+        clients.MapPatch("/{id}", UpdateAsync).WithName("UpdateIdentityClient");
+        clients.MapDelete("/{id}", DeleteAsync).WithName("DeleteIdentityClient");
+        clients.MapPost("/{id}/secret", RotateSecretAsync).WithName("RotateIdentityClientSecret");
+        endpoints.MapPost(IdentitySite.RegistrationPath, RegisterAsync).RequireHubAdmin("registers sign-in clients").WithName("OidcRegister");
+    }
+
+    private static async Task<Results<JsonHttpResult<ClientDto>, ProblemHttpResult>> CreateAsync(HttpContext http, [FromServices] ClientService service, CancellationToken cancellationToken)
+    {
+        var (request, refused) = await ReadAsync(http, "name, redirect_uris, and optionally kind, post_logout_redirect_uris, scopes, allowed_people, allowed_departments, require_pkce", cancellationToken).ConfigureAwait(false);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var result = await service.CreateAsync(request!, cancellationToken).ConfigureAwait(false);
+        if (result.Client is not { } row)
+        {
+            return Invalid(result.Problems);
+        }
+
+        await ApiAudit.WriteAsync(http, "identity_client.create", row.Id, ("name", row.Name), ("kind", WireKind(row.Kind))).ConfigureAwait(false);
+        return TypedResults.Json(ClientDto.Of(row, result.Secret), IdentityApiJsonContext.Default.ClientDto, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<JsonHttpResult<ClientDto[]>> ListAsync([FromServices] ClientService service, CancellationToken cancellationToken) =>
+        TypedResults.Json((await service.ListAsync(cancellationToken).ConfigureAwait(false)).Select(r => ClientDto.Of(r, null)).ToArray(), IdentityApiJsonContext.Default.ClientDtoArray);
+
+    private static async Task<Results<JsonHttpResult<ClientDto>, ProblemHttpResult>> GetAsync(string id, [FromServices] ClientService service, CancellationToken cancellationToken) =>
+        await service.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } row
+            ? TypedResults.Json(ClientDto.Of(row, null), IdentityApiJsonContext.Default.ClientDto)
+            : NotFound(id);
+
+    private static async Task<Results<JsonHttpResult<ClientDto>, ProblemHttpResult>> UpdateAsync(HttpContext http, string id, [FromServices] ClientService service, CancellationToken cancellationToken)
+    {
+        var (request, refused) = await ReadAsync(http, "the fields to change (name, kind, redirect_uris, post_logout_redirect_uris, scopes, allowed_people, allowed_departments, require_pkce, enabled)", cancellationToken).ConfigureAwait(false);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var result = await service.UpdateAsync(id, request!, cancellationToken).ConfigureAwait(false);
+        if (result.NotFound)
+        {
+            return NotFound(id);
+        }
+
+        if (result.Client is not { } row)
+        {
+            return Invalid(result.Problems);
+        }
+
+        await ApiAudit.WriteAsync(http, "identity_client.update", row.Id, ("name", row.Name), ("enabled", row.Enabled ? "true" : "false")).ConfigureAwait(false);
+        return TypedResults.Json(ClientDto.Of(row, result.Secret), IdentityApiJsonContext.Default.ClientDto);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext http, string id, [FromServices] ClientService service, CancellationToken cancellationToken)
+    {
+        if (!await service.DeleteAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            return NotFound(id);
+        }
+
+        await ApiAudit.WriteAsync(http, "identity_client.delete", id).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<JsonHttpResult<ClientDto>, ProblemHttpResult>> RotateSecretAsync(HttpContext http, string id, [FromServices] ClientService service, CancellationToken cancellationToken)
+    {
+        var result = await service.RotateSecretAsync(id, cancellationToken).ConfigureAwait(false);
+        if (result.NotFound)
+        {
+            return NotFound(id);
+        }
+
+        if (result.Client is not { } row)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No secret to rotate", detail: string.Join(" ", result.Problems));
+        }
+
+        await ApiAudit.WriteAsync(http, "identity_client.rotate_secret", row.Id).ConfigureAwait(false);
+        return TypedResults.Json(ClientDto.Of(row, result.Secret), IdentityApiJsonContext.Default.ClientDto);
+    }
+
+    /// <summary>RFC 7591 §3: client metadata in, the registered client (with its secret) out; errors as §3.2.2 names them.</summary>
+    private static async Task<IResult> RegisterAsync(HttpContext http, [FromServices] ClientService service, CancellationToken cancellationToken)
+    {
+        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, IdentityApiJsonContext.Default.RegistrationDto, "client metadata (RFC 7591): redirect_uris, client_name, token_endpoint_auth_method, …", cancellationToken).ConfigureAwait(false);
+        if (unreadable is not null || body is null)
+        {
+            return RegistrationError("invalid_client_metadata", "The body must be a JSON object of client metadata (RFC 7591 §2).");
+        }
+
+        var kind = body.TokenEndpointAuthMethod switch
+        {
+            null or "client_secret_basic" or "client_secret_post" => ClientKind.Confidential,
+            "none" => ClientKind.Public,
+            _ => (ClientKind?)null,
+        };
+        if (kind is null)
+        {
+            return RegistrationError("invalid_client_metadata", "token_endpoint_auth_method takes client_secret_basic, client_secret_post or none.");
+        }
+
+        if (body.ResponseTypes is { } responseTypes && responseTypes.Any(t => t != "code"))
+        {
+            return RegistrationError("invalid_client_metadata", "response_types takes only code.");
+        }
+
+        if (body.GrantTypes is { } grantTypes && grantTypes.Any(t => t is not ("authorization_code" or "refresh_token")))
+        {
+            return RegistrationError("invalid_client_metadata", "grant_types takes authorization_code and refresh_token.");
+        }
+
+        var result = await service.CreateAsync(new ClientRequest
+        {
+            Name = body.ClientName ?? "Registered app",
+            Kind = kind,
+            RedirectUris = body.RedirectUris ?? [],
+            PostLogoutRedirectUris = body.PostLogoutRedirectUris,
+            Scopes = body.Scope is { } scope ? IdentityScopes.Split(scope) : null,
+        }, cancellationToken).ConfigureAwait(false);
+        if (result.Client is not { } row)
+        {
+            var redirectProblem = result.Problems.Any(p => p.StartsWith("redirect_uris", StringComparison.Ordinal));
+            return RegistrationError(redirectProblem ? "invalid_redirect_uri" : "invalid_client_metadata", string.Join(" ", result.Problems));
+        }
+
+        await ApiAudit.WriteAsync(http, "identity_client.create", row.Id, ("name", row.Name), ("kind", WireKind(row.Kind)), ("via", "registration")).ConfigureAwait(false);
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Json(new RegisteredDto(
+            row.Id,
+            result.Secret,
+            row.CreatedAt.ToUnixTimeSeconds(),
+            result.Secret is null ? null : 0,
+            row.Name,
+            ClientService.Lines(row.RedirectUris),
+            ClientService.Lines(row.PostLogoutRedirectUris),
+            row.Kind == ClientKind.Public ? "none" : body.TokenEndpointAuthMethod ?? "client_secret_basic",
+            ["authorization_code", "refresh_token"],
+            ["code"],
+            row.AllowedScopes), IdentityApiJsonContext.Default.RegisteredDto, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>The body as a client request (its kind parsed), or the problem answer.</summary>
+    private static async Task<(ClientRequest? Request, ProblemHttpResult? Refused)> ReadAsync(HttpContext http, string expected, CancellationToken cancellationToken)
+    {
+        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, IdentityApiJsonContext.Default.ClientWriteDto, expected, cancellationToken).ConfigureAwait(false);
+        if (unreadable is not null)
+        {
+            return (null, unreadable);
+        }
+
+        if (body is null)
+        {
+            return (null, Invalid(["The body must be a JSON object."]));
+        }
+
+        return ParseKind(body.Kind, out var kind) is { } kindProblem
+            ? (null, Invalid([kindProblem]))
+            : (body.ToRequest(kind) with { Enabled = body.Enabled }, null);
+    }
+
+    internal static string WireKind(ClientKind kind) => WireName<ClientKind>.Of(kind);
+
+    private static string? ParseKind(string? text, out ClientKind? kind)
+    {
+        kind = null;
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!WireName<ClientKind>.TryParseExact(text, out var parsed))
+        {
+            return $"kind: one of {WireName<ClientKind>.Choices}.";
+        }
+
+        kind = parsed;
+        return null;
+    }
+
+    private static IResult RegistrationError(string error, string description) =>
+        TypedResults.Json(new Dictionary<string, object>(StringComparer.Ordinal) { ["error"] = error, ["error_description"] = Provider.OidcError.Clean(description) },
+            IdentityJsonContext.Default.DictionaryStringObject, statusCode: StatusCodes.Status400BadRequest);
+
+    private static ProblemHttpResult Invalid(IReadOnlyList<string> problems) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid sign-in client", detail: string.Join(" ", problems),
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["problems"] = problems.ToArray() });
+
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Sign-in client not found", detail: $"No sign-in client has id '{(id.Length > 80 ? id[..80] + "…" : id)}' (GET /api/v1/identity/clients lists them).");
+}
+
+/// <summary>A client as the admin API takes it; every member optional on PATCH.</summary>
+internal sealed record ClientWriteDto(
+    string? Name,
+    string? Kind,
+    string?[]? RedirectUris,
+    string?[]? PostLogoutRedirectUris,
+    string?[]? Scopes,
+    string?[]? AllowedPeople,
+    string?[]? AllowedDepartments,
+    bool? RequirePkce,
+    bool? Enabled)
+{
+    public ClientRequest ToRequest(ClientKind? kind) => new()
+    {
+        Name = Name,
+        Kind = kind,
+        RedirectUris = RedirectUris,
+        PostLogoutRedirectUris = PostLogoutRedirectUris,
+        Scopes = Scopes,
+        AllowedPeople = AllowedPeople,
+        AllowedDepartments = AllowedDepartments,
+        RequirePkce = RequirePkce,
+    };
+}
+
+/// <summary>A client as the admin API shows it; <see cref="ClientSecret"/> only in the answer that made it.</summary>
+internal sealed record ClientDto(
+    string ClientId,
+    string Name,
+    ClientKind Kind,
+    string[] RedirectUris,
+    string[] PostLogoutRedirectUris,
+    string[] Scopes,
+    string[] AllowedPeople,
+    string[] AllowedDepartments,
+    bool RequirePkce,
+    bool Enabled,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string? ClientSecret)
+{
+    public static ClientDto Of(ClientRow row, string? secret) => new(
+        row.Id, row.Name, row.Kind, ClientService.Lines(row.RedirectUris), ClientService.Lines(row.PostLogoutRedirectUris), IdentityScopes.Split(row.AllowedScopes),
+        ClientService.Lines(row.AllowedPeople), ClientService.Lines(row.AllowedDepartments), row.RequirePkce, row.Enabled, row.CreatedAt, row.UpdatedAt, secret);
+}
+
+/// <summary>RFC 7591 client metadata (the members the Hub reads).</summary>
+internal sealed record RegistrationDto(
+    string?[]? RedirectUris,
+    string? ClientName,
+    string? TokenEndpointAuthMethod,
+    string?[]? PostLogoutRedirectUris,
+    string? Scope,
+    string[]? GrantTypes,
+    string[]? ResponseTypes);
+
+/// <summary>RFC 7591 §3.2.1's answer.</summary>
+internal sealed record RegisteredDto(
+    string ClientId,
+    string? ClientSecret,
+    long ClientIdIssuedAt,
+    long? ClientSecretExpiresAt,
+    string ClientName,
+    string[] RedirectUris,
+    string[] PostLogoutRedirectUris,
+    string TokenEndpointAuthMethod,
+    string[] GrantTypes,
+    string[] ResponseTypes,
+    string Scope);
+
+/// <summary>Source-generated JSON for the identity admin API.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ClientWriteDto))]
+[JsonSerializable(typeof(ClientDto))]
+[JsonSerializable(typeof(ClientDto[]))]
+[JsonSerializable(typeof(RegistrationDto))]
+[JsonSerializable(typeof(RegisteredDto))]
+[JsonSerializable(typeof(Sessions.SessionDto[]))]
+[JsonSerializable(typeof(Sessions.SignedOutDto))]
+internal sealed partial class IdentityApiJsonContext : JsonSerializerContext;

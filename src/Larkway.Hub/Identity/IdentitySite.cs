@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Larkway.Hub.Identity;
+
+/// <summary>The broker's paths, its cookie scheme and how it finds its issuer.</summary>
+internal static class IdentitySite
+{
+    /// <summary>Every broker route but discovery lives under it; its cookies are scoped to it.</summary>
+    public const string Path = "/oidc";
+
+    public const string DiscoveryPath = "/.well-known/openid-configuration";
+    public const string AuthorizePath = Path + "/authorize";
+    public const string TokenPath = Path + "/token";
+    public const string UserInfoPath = Path + "/userinfo";
+    public const string JwksPath = Path + "/jwks";
+    public const string RevocationPath = Path + "/revoke";
+    public const string EndSessionPath = Path + "/logout";
+    public const string RegistrationPath = Path + "/register";
+    public const string SignInPath = Path + "/sign-in";
+    public const string FeishuStartPath = Path + "/feishu/start";
+    public const string FeishuCallbackPath = Path + "/feishu/callback";
+    public const string FeishuDonePath = Path + "/feishu/done";
+    public const string FeishuDeniedPath = Path + "/feishu/denied";
+    public const string QrScriptPath = Path + "/assets/qr-login.js";
+
+    /// <summary>The broker session's cookie scheme (apart from the console's and the APIs' keys).</summary>
+    public const string Scheme = "LarkwayIdentity";
+
+    public const string SessionCookie = "larkway_sso";
+
+    /// <summary>The Feishu leg: Larkway.Feishu.AspNetCore's <c>AddFeishu</c> handler under this scheme.</summary>
+    public const string FeishuScheme = "LarkwayIdentity.Feishu";
+
+    /// <summary>Holds who Feishu said signed in, for the moment between the handler's callback and the broker's session.</summary>
+    public const string FeishuResultScheme = "LarkwayIdentity.FeishuResult";
+
+    /// <summary>The properties' item that says the leg was a QR login (<c>page</c> or <c>sdk</c>).</summary>
+    public const string QrItem = "larkway.qr";
+
+    /// <summary>The session claim in the broker's cookie.</summary>
+    public const string SessionClaim = "larkway:sid";
+
+    /// <summary>The issuer: <see cref="IdentityOptions.Issuer"/>, else the request's origin.</summary>
+    public static string IssuerOf(HttpContext http, IdentityOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.Issuer))
+        {
+            return options.Issuer.TrimEnd('/');
+        }
+
+        return http.Request.Scheme + "://" + http.Request.Host.Value + http.Request.PathBase.Value;
+    }
+
+    /// <summary>An absolute URL of the broker at <paramref name="path"/>.</summary>
+    public static Uri UrlOf(HttpContext http, IdentityOptions options, string path) => new(IssuerOf(http, options) + path);
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Larkway.Hub.Identity.Clients;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Larkway.Hub.Identity.Sessions;
+
+/// <summary>A live broker session as the admin API shows it.</summary>
+internal sealed record SessionDto(string Id, string PersonId, string[] Amr, DateTimeOffset AuthTime, DateTimeOffset ExpiresAt, string[] Clients);
+
+/// <summary>What a sign-out everywhere ended.</summary>
+internal sealed record SignedOutDto(string PersonId, int SessionsEnded);
+
+/// <summary>
+/// The admin API for broker sessions (admin key only): <c>GET /api/v1/identity/sessions?person=per_…</c>,
+/// <c>DELETE /api/v1/identity/sessions/{id}</c> (ends one, revoking its tokens) and
+/// <c>POST /api/v1/identity/people/{personId}/sign-out</c> (ends every session and grant of a person).
+/// </summary>
+internal static class SessionsApi
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/identity");
+        group.RequireHubAdmin("manages sign-in sessions");
+        group.MapGet("/sessions", ListAsync).WithName("ListIdentitySessions");
+        group.MapDelete("/sessions/{id}", EndAsync).WithName("EndIdentitySession");
+        group.MapPost("/people/{personId}/sign-out", SignOutPersonAsync).WithName("SignOutIdentityPerson");
+    }
+
+    private static async Task<Results<JsonHttpResult<SessionDto[]>, ProblemHttpResult>> ListAsync(
+        [FromQuery] string? person, [FromQuery] string? limit, [FromServices] SessionStore sessions, CancellationToken cancellationToken)
+    {
+        var take = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query parameter 'limit'",
+                detail: $"Query parameter 'limit' must be an integer from 1 to {MaxLimit} (default {DefaultLimit}).");
+        }
+
+        if (person is { Length: > 40 })
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query parameter 'person'", detail: "Query parameter 'person' is a Hub person id (per_…).");
+        }
+
+        var rows = await sessions.ListActiveAsync(person, take, cancellationToken).ConfigureAwait(false);
+        var clients = await sessions.ClientsOfAsync([.. rows.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(
+            rows.Select(r => new SessionDto(r.Id, r.PersonId, IdentityScopes.Split(r.Amr), r.AuthTime, r.ExpiresAt, [.. clients[r.Id]])).ToArray(),
+            IdentityApiJsonContext.Default.SessionDtoArray);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> EndAsync(HttpContext http, string id, [FromServices] SessionStore sessions, CancellationToken cancellationToken)
+    {
+        if (id.Length > 40 || !await sessions.EndAsync(id, "admin", cancellationToken).ConfigureAwait(false))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Session not found", detail: "No live sign-in session has that id (GET /api/v1/identity/sessions lists them).");
+        }
+
+        await ApiAudit.WriteAsync(http, "identity_session.end", id).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<JsonHttpResult<SignedOutDto>, ProblemHttpResult>> SignOutPersonAsync(
+        HttpContext http, string personId, [FromServices] SessionStore sessions, CancellationToken cancellationToken)
+    {
+        if (personId.Length > 40 || !personId.StartsWith("per_", StringComparison.Ordinal))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid person", detail: "The path names a Hub person id (per_…), the id_token's sub.");
+        }
+
+        var ended = await sessions.EndPersonAsync(personId, "admin", cancellationToken).ConfigureAwait(false);
+        await ApiAudit.WriteAsync(http, "identity_person.sign_out", personId, ("sessions_ended", ended.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
+        return TypedResults.Json(new SignedOutDto(personId, ended), IdentityApiJsonContext.Default.SignedOutDto);
+    }
+}

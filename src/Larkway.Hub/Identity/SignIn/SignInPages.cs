@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Larkway.Hub.Identity.SignIn;
+
+/// <summary>
+/// The broker's own pages (sign-in, errors, sign-out): small server-rendered HTML with the console's style sheet, every
+/// value encoded, no inline script, and a strict Content-Security-Policy of their own — the QR SDK's host is allowed
+/// only on the sign-in page that loads it.
+/// </summary>
+internal static class SignInPages
+{
+    private const string BasePolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
+
+    /// <summary>The sign-in page: "Sign in with Feishu" and, where Feishu offers it, QR login.</summary>
+    public static IResult SignIn(string appName, string feishuHref, string? qrHref)
+    {
+        var body = new StringBuilder()
+            .Append("<section class=\"signin\" data-page=\"broker-sign-in\">")
+            .Append("<h1>Sign in</h1>")
+            .Append("<p class=\"muted\">to <strong>").Append(E(appName)).Append("</strong> with your Feishu account.</p>")
+            .Append("<p><a class=\"button primary\" id=\"feishu-sign-in\" href=\"").Append(E(feishuHref)).Append("\">Sign in with Feishu</a></p>");
+        if (qrHref is not null)
+        {
+            body.Append("<p><a class=\"button\" id=\"feishu-qr\" href=\"").Append(E(qrHref)).Append("\">Scan a QR code with the Feishu app</a></p>");
+        }
+
+        body.Append("<p class=\"muted\">No other app sees your Feishu password; the app gets your name and work email.</p></section>");
+        return Page("Sign in", body.ToString(), BasePolicy + "; script-src 'none'; form-action 'self'", StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// Feishu's QR login with its QR SDK (real Feishu): the SDK draws the code; <paramref name="gotoUrl"/> is the QR page's
+    /// URL the Feishu handler made (its state inside). The only page whose CSP allows the SDK's host and Feishu's frame.
+    /// </summary>
+    public static IResult QrSdk(string gotoUrl)
+    {
+        var body = new StringBuilder()
+            .Append("<section class=\"signin\" data-page=\"broker-qr\"><h1>Scan with Feishu</h1>")
+            .Append("<p class=\"muted\">Open the Feishu app on your phone and scan this code.</p>")
+            .Append("<div id=\"feishu-qr\" data-goto=\"").Append(E(gotoUrl)).Append("\"></div>")
+            .Append("<script src=\"").Append(E(FeishuClientSignIn.QrSdkScript)).Append("\"></script>")
+            .Append("<script src=\"").Append(IdentitySite.QrScriptPath).Append("\"></script></section>");
+        var policy = $"{BasePolicy}; script-src 'self' {FeishuClientSignIn.QrSdkOrigin}; frame-src {FeishuClientSignIn.PassportOrigin}; form-action 'none'";
+        return Page("Scan with Feishu", body.ToString(), policy, StatusCodes.Status200OK);
+    }
+
+    /// <summary>A sign-in that cannot go on: what went wrong and what to do.</summary>
+    public static IResult Error(string title, string detail, int status = StatusCodes.Status400BadRequest) =>
+        Page(title, $"<section class=\"signin\" data-page=\"broker-error\"><h1>{E(title)}</h1><p class=\"error\" role=\"alert\">{E(detail)}</p></section>",
+            BasePolicy + "; form-action 'none'", status);
+
+    /// <summary>Asks before signing out of every app (an RP-initiated logout without a valid id_token_hint).</summary>
+    public static IResult ConfirmSignOut(string? appName, IReadOnlyDictionary<string, string> fields, string antiforgeryName, string antiforgeryToken, string? redirectOrigin)
+    {
+        var body = new StringBuilder()
+            .Append("<section class=\"signin\" data-page=\"broker-sign-out\"><h1>Sign out</h1>")
+            .Append("<p>Sign out of every app you signed in to with Feishu")
+            .Append(appName is null ? "" : " (the request came from <strong>" + E(appName) + "</strong>)")
+            .Append("?</p><form method=\"post\" action=\"").Append(IdentitySite.EndSessionPath).Append("\">");
+        foreach (var (name, value) in fields)
+        {
+            body.Append("<input type=\"hidden\" name=\"").Append(E(name)).Append("\" value=\"").Append(E(value)).Append("\">");
+        }
+
+        body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">")
+            .Append("<input type=\"hidden\" name=\"confirm\" value=\"yes\">")
+            .Append("<button type=\"submit\" class=\"primary\">Sign out everywhere</button></form></section>");
+
+        // A form's redirect counts against form-action: the app's registered logout page must be allowed.
+        return Page("Sign out", body.ToString(), BasePolicy + "; form-action 'self'" + (redirectOrigin is null ? "" : " " + redirectOrigin), StatusCodes.Status200OK);
+    }
+
+    /// <summary>After a sign-out with nowhere to return to.</summary>
+    public static IResult SignedOut() =>
+        Page("Signed out", "<section class=\"signin\" data-page=\"broker-signed-out\"><h1>Signed out</h1><p>You are signed out of every app that signed you in with Feishu through this Hub. You can close this window.</p></section>",
+            BasePolicy + "; form-action 'none'", StatusCodes.Status200OK);
+
+    private static IResult Page(string title, string body, string policy, int status) => new HtmlPage(title, body, policy, status);
+
+    private static string E(string value) => WebUtility.HtmlEncode(value);
+
+    private sealed class HtmlPage(string title, string body, string policy, int status) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
+    {
+        public int? StatusCode => status;
+
+        public string ContentType => "text/html; charset=utf-8";
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = ContentType;
+            response.Headers.ContentSecurityPolicy = policy;
+            response.Headers.XFrameOptions = "DENY";
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.Headers["Referrer-Policy"] = "no-referrer";
+            response.Headers.CacheControl = "no-store";
+            response.Headers.Pragma = "no-cache";
+            return response.WriteAsync($"""
+                <!DOCTYPE html>
+                <html lang="en">
+                <head>
+                    <meta charset="utf-8">
+                    <meta name="viewport" content="width=device-width, initial-scale=1">
+                    <title>{E(title)} · Larkway Hub</title>
+                    <link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">
+                    <link rel="stylesheet" href="/console/assets/console.css">
+                </head>
+                <body>
+                <main class="main">
+                {body}
+                </main>
+                </body>
+                </html>
+                """);
+        }
+    }
+}

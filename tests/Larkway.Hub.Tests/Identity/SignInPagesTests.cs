@@ -1,0 +1,43 @@
+using Larkway.Hub.Identity.SignIn;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Larkway.Hub.Tests.Identity;
+
+/// <summary>The broker's pages: encoded values, and a CSP that lets Feishu's QR SDK in only on the QR page that loads it.</summary>
+public sealed class SignInPagesTests
+{
+    [Fact]
+    public async Task Only_the_QR_SDK_page_allows_the_SDK_host_and_Feishus_passport_frame()
+    {
+        var (sdkPolicy, sdkBody) = await RenderAsync(SignInPages.QrSdk("https://passport.feishu.cn/suite/passport/oauth/authorize?client_id=cli_1&state=s"));
+        sdkPolicy.ShouldContain("script-src 'self' " + FeishuClientSignIn.QrSdkOrigin);
+        sdkPolicy.ShouldContain("frame-src " + FeishuClientSignIn.PassportOrigin);
+        sdkBody.ShouldContain(FeishuClientSignIn.QrSdkScript);
+        sdkBody.ShouldContain("data-goto=\"https://passport.feishu.cn/suite/passport/oauth/authorize?client_id=cli_1&amp;state=s\"");
+        sdkBody.ShouldNotContain("<script>");
+
+        var (pagePolicy, pageBody) = await RenderAsync(SignInPages.SignIn("Wiki", "/oidc/feishu/start?r=x", "/oidc/feishu/start?r=x&via=qr"));
+        pagePolicy.ShouldContain("script-src 'none'");
+        pagePolicy.ShouldNotContain("feishucdn");
+        pagePolicy.ShouldContain("default-src 'none'");
+        pagePolicy.ShouldNotContain("frame-src");
+        pageBody.ShouldNotContain("<script");
+
+        var (errorPolicy, errorBody) = await RenderAsync(SignInPages.Error("Bad <app>", "It said \"<script>alert(1)</script>\"."));
+        errorPolicy.ShouldNotContain("script-src");
+        errorPolicy.ShouldContain("default-src 'none'");
+        errorBody.ShouldNotContain("<script>alert(1)");
+        errorBody.ShouldContain("&lt;script&gt;");
+    }
+
+    private static async Task<(string Policy, string Body)> RenderAsync(IResult result)
+    {
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddSingleton(NullLoggerFactory.Instance).BuildServiceProvider() };
+        using var body = new MemoryStream();
+        http.Response.Body = body;
+        await result.ExecuteAsync(http);
+        return (http.Response.Headers.ContentSecurityPolicy.ToString(), System.Text.Encoding.UTF8.GetString(body.ToArray()));
+    }
+}
