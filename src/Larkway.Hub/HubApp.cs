@@ -258,7 +258,7 @@ public static partial class HubApp
         services.AddHubObservability(configuration, settings);
         services.AddHubMonitoring(configuration);
         services.AddHubAlerts(configuration);
-        services.AddHubDirectory();
+        services.AddHubDirectory(configuration);
 
         services.AddFeishuEventReceiver(AppName, o =>
         {

@@ -2,7 +2,7 @@ namespace Larkway.Hub.Platform;
 
 /// <summary>
 /// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder: 40xx storage, inbox and
-/// auth, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 46xx approvals, 47xx bots, 48xx the work queue,
+/// auth, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 45xx the directory, 46xx approvals, 47xx bots, 48xx the work queue,
 /// 49xx observability (490x–491x export and health, 492x the dashboard's recorder, 493x alerts). A new message takes
 /// the next free id of its folder's range.
 /// </summary>
@@ -70,6 +70,15 @@ internal static class LogEvents
     public const int SingletonDutyDutyFailed = 4406;
     public const int SingletonDutyDutyFinished = 4407;
     public const int HubJobRunnerRunFailed = 4410;
+
+    // Directory
+    public const int DirectorySyncPageRefused = 4500;
+    public const int DirectorySyncFinished = 4501;
+    public const int DirectoryEventIgnored = 4510;
+    public const int DirectoryEventStale = 4511;
+    public const int DirectoryReconcileStarted = 4520;
+    public const int DirectoryReconcileFailed = 4521;
+    public const int DirectoryResolverFailed = 4530;
 
     // Approvals
     public const int ApprovalDefinitionsSubscribeFailed = 4600;
