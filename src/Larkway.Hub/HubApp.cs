@@ -318,6 +318,7 @@ public static partial class HubApp
         app.MapHubNotificationsApi();
         app.MapHubWebhooksApi();
         app.MapHubApprovalsApi();
+        app.MapHubDirectoryApi();
         app.MapHubConsole();
         app.MapHubApps();
     }

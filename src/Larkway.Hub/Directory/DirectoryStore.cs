@@ -44,7 +44,7 @@ internal sealed partial class DirectoryStore(
     IHubStorageProvider provider,
     WebhookStore webhooks,
     WorkSignals signals,
-    TimeProvider time)
+    TimeProvider time) : IDirectoryLookup
 {
     private const int MaxRounds = 4;
 

@@ -41,6 +41,7 @@ public static class HubDirectoryServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<DirectoryStore>();
+        services.TryAddSingleton<IDirectoryLookup>(sp => sp.GetRequiredService<DirectoryStore>());
         services.TryAddSingleton<DirectoryTenant>();
         services.TryAddSingleton<DirectoryService>();
         services.TryAddSingleton<DirectoryTelemetry>();

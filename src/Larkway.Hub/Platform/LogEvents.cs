@@ -45,6 +45,7 @@ internal static class LogEvents
     // Notifications
     public const int RecipientExpanderLookupFailed = 4111;
     public const int RecipientExpanderDepartmentUnavailable = 4112;
+    public const int ContactRecipientResolverDirectoryFailed = 4114;
 
     // Notifications/Actions
     public const int NotificationCardActionsClickRefused = 4113;
@@ -78,7 +79,6 @@ internal static class LogEvents
     public const int DirectoryEventStale = 4511;
     public const int DirectoryReconcileStarted = 4520;
     public const int DirectoryReconcileFailed = 4521;
-    public const int DirectoryResolverFailed = 4530;
 
     // Approvals
     public const int ApprovalDefinitionsSubscribeFailed = 4600;
