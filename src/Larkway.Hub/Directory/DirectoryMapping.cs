@@ -49,7 +49,8 @@ internal static class DirectoryMapping
     /// <summary>A department the contact API returned.</summary>
     public static DirectoryDepartment FromApi(ApiDepartment department) => new(department.OpenDepartmentId)
     {
-        DepartmentId = Shown(department.DepartmentId),
+        // Asked by open_department_id, some answers repeat it as department_id: only a different value is the custom id.
+        DepartmentId = department.DepartmentId == department.OpenDepartmentId ? null : Shown(department.DepartmentId),
         Name = Shown(department.Name),
         ParentId = Shown(department.ParentDepartmentId),
         LeaderOpenId = department.LeaderUserId,
@@ -61,7 +62,7 @@ internal static class DirectoryMapping
     public static DirectoryDepartment? FromEvent(EventDepartment department, bool deleted = false) =>
         string.IsNullOrEmpty(department.OpenDepartmentId) ? null : new DirectoryDepartment(department.OpenDepartmentId)
         {
-            DepartmentId = Shown(department.DepartmentId),
+            DepartmentId = department.DepartmentId == department.OpenDepartmentId ? null : Shown(department.DepartmentId),
             Name = Shown(department.Name),
             ParentId = Shown(department.ParentDepartmentId),
             LeaderOpenId = department.LeaderUserId,

@@ -200,7 +200,7 @@ internal static class DirectoryRules
         var value = shown.Length == 0 ? null : shown;
         if (!string.Equals(current, value, StringComparison.Ordinal))
         {
-            changes[field] = new FieldChange(current, value);
+            changes[field] = new FieldChange(string.IsNullOrEmpty(current) ? null : current, value);
         }
 
         return value;

@@ -410,7 +410,7 @@ internal sealed partial class DirectoryStore(
         var now = JoinIds([.. target]);
         if (!string.Equals(old, now, StringComparison.Ordinal))
         {
-            changes[DirectoryRules.Departments] = new FieldChange(old, now);
+            changes[DirectoryRules.Departments] = new FieldChange(old.Length == 0 ? null : old, now.Length == 0 ? null : now);
         }
     }
 
