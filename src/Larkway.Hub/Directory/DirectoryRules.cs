@@ -102,7 +102,7 @@ internal static class DirectoryRules
         }
 
         person.FieldTimes = WriteTimes(times);
-        return changes;
+        return WireStatus(changes);
     }
 
     /// <summary>
@@ -143,6 +143,17 @@ internal static class DirectoryRules
         var status = Set(times, changes, Status, row.Status.ToString(), shown.Deleted ? nameof(DepartmentStatus.Deleted) : nameof(DepartmentStatus.Active), when);
         row.Status = Enum.Parse<DepartmentStatus>(status ?? nameof(DepartmentStatus.Active));
         row.FieldTimes = WriteTimes(times);
+        return WireStatus(changes);
+    }
+
+    /// <summary>A status change as the history and the webhooks show it: the wire names (<c>active</c> → <c>resigned</c>).</summary>
+    private static Dictionary<string, FieldChange> WireStatus(Dictionary<string, FieldChange> changes)
+    {
+        if (changes.TryGetValue(Status, out var status))
+        {
+            changes[Status] = new FieldChange(status.Old?.ToLowerInvariant(), status.New?.ToLowerInvariant());
+        }
+
         return changes;
     }
 
@@ -156,8 +167,8 @@ internal static class DirectoryRules
 
         if (changes.TryGetValue(Status, out var status))
         {
-            var wasActive = status.Old == nameof(PersonStatus.Active);
-            var isActive = status.New == nameof(PersonStatus.Active);
+            var wasActive = status.Old == "active";
+            var isActive = status.New == "active";
             if (wasActive && !isActive)
             {
                 return DirectoryChangeKind.Deactivated;

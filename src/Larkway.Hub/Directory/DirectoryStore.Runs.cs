@@ -215,14 +215,14 @@ internal sealed partial class DirectoryStore
     }
 
     /// <summary>Ends the run: its status and end, the guard released, its finished items removed (failed ones stay, to replay), older runs' finishing items too.</summary>
-    public async Task<DirectorySyncRunRow?> FinishRunAsync(string queue, string runId, DirectorySyncStatus status, CancellationToken cancellationToken)
+    public async Task<DirectorySyncRunRow?> FinishRunAsync(string queue, string runId, DirectorySyncStatus status, int failedPages, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             var now = time.GetUtcNow();
             await db.DirectorySyncRuns.Where(r => r.Id == runId && r.Status == DirectorySyncStatus.Running)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, status).SetProperty(r => r.FinishedAt, now), cancellationToken).ConfigureAwait(false);
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, status).SetProperty(r => r.FinishedAt, now).SetProperty(r => r.FailedPages, failedPages), cancellationToken).ConfigureAwait(false);
             await db.Settings.Where(s => s.Name == ActiveRunSetting && s.Value == runId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             var prefix = runId + "/";
             await db.WorkItems.Where(w => w.Queue == queue && w.Key.StartsWith(prefix) && w.State == WorkState.Done).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
@@ -314,6 +314,21 @@ internal sealed partial class DirectoryStore
                           join p in db.People on a.PersonId equals p.Id
                           where a.App == app && p.TenantKey != placeholder
                           select p.TenantKey).AsNoTracking().FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The runs that ended since <paramref name="since"/>: how many, their failed pages, and what reconciliations healed.</summary>
+    public async Task<(int Runs, int FailedPages, int Healed)> EndedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var runs = await db.DirectorySyncRuns.AsNoTracking().Where(r => r.Status != DirectorySyncStatus.Running)
+                .Select(r => new { r.FinishedAt, r.FailedPages, r.Status, r.Kind, Healed = r.Created + r.Updated + r.Deactivated })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var ended = runs.Where(r => r.FinishedAt >= since).ToList();
+            return (ended.Count, ended.Sum(r => Math.Max(r.FailedPages, r.Status == DirectorySyncStatus.Incomplete ? 1 : 0)),
+                ended.Where(r => r.Kind == DirectorySyncKind.Reconciliation).Sum(r => r.Healed));
         }
     }
 

@@ -274,7 +274,7 @@ internal sealed partial class DirectoryStore(
 
                 row.UpdatedAt = now;
                 var kind = isNew ? DirectoryChangeKind.Created
-                    : changes.TryGetValue(DirectoryRules.Status, out var status) && status.New == nameof(DepartmentStatus.Deleted) ? DirectoryChangeKind.Deleted
+                    : changes.TryGetValue(DirectoryRules.Status, out var status) && status.New == "deleted" ? DirectoryChangeKind.Deleted
                     : DirectoryChangeKind.Updated;
                 _ = isNew ? created++ : updated++;
                 var change = NewChange(write, kind, changes, now);

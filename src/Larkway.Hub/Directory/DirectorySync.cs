@@ -257,7 +257,7 @@ internal sealed partial class DirectorySync(
             await store.AddCountsAsync(run.Id, new RunCounts(Deactivated: gone), cancellationToken).ConfigureAwait(false);
         }
 
-        var finished = await store.FinishRunAsync(QueueName, run.Id, complete ? DirectorySyncStatus.Completed : DirectorySyncStatus.Incomplete, cancellationToken).ConfigureAwait(false);
+        var finished = await store.FinishRunAsync(QueueName, run.Id, complete ? DirectorySyncStatus.Completed : DirectorySyncStatus.Incomplete, dead, cancellationToken).ConfigureAwait(false);
         if (finished is not null)
         {
             telemetry.Finished(finished);

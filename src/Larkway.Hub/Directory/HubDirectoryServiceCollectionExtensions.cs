@@ -46,6 +46,7 @@ public static class HubDirectoryServiceCollectionExtensions
         services.TryAddSingleton<DirectoryService>();
         services.TryAddSingleton<DirectoryTelemetry>();
         services.TryAddSingleton<DirectoryPacer>();
+        services.TryAddSingleton<Larkway.Hub.Monitoring.ISyncLossSource, DirectorySyncLoss>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, DirectoryEventObserver>());
         services.AddHubQueue<WorkItemRow, DirectorySync>(DirectorySync.QueueName, sp => sp.GetRequiredService<IOptions<DirectoryOptions>>().Value);
 

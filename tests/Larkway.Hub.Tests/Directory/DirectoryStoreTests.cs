@@ -210,9 +210,29 @@ public abstract class DirectoryStoreTests
         (await store.AddProblemAsync(run.Id, DirectoryProblemKind.MissingFieldScope, "contact:user.email:readonly", "x", CancellationToken.None)).ShouldBeTrue();
         (await store.AddProblemAsync(run.Id, DirectoryProblemKind.MissingFieldScope, "contact:user.email:readonly", "x", CancellationToken.None)).ShouldBeFalse();
 
-        var finished = await store.FinishRunAsync(DirectorySync.QueueName, run.Id, DirectorySyncStatus.Completed, CancellationToken.None);
+        var finished = await store.FinishRunAsync(DirectorySync.QueueName, run.Id, DirectorySyncStatus.Completed, 0, CancellationToken.None);
         (finished!.ApiCalls, finished.People, finished.Problems, finished.Status).ShouldBe((5, 10, 1, DirectorySyncStatus.Completed));
         (await service.StartSyncAsync(DirectorySyncKind.Reconciliation, "schedule", CancellationToken.None)).Started.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task The_dashboards_data_lost_in_sync_is_breached_by_an_incomplete_run_and_met_by_complete_ones()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var hub = Services(database);
+        var store = hub.Provider.GetRequiredService<DirectoryStore>();
+        var loss = hub.Provider.GetRequiredService<Larkway.Hub.Monitoring.ISyncLossSource>();
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
+        (await loss.ReadAsync(since, CancellationToken.None)).Status.ShouldBe(Larkway.Hub.Monitoring.MetricStatus.NoData);
+
+        var first = await hub.Provider.GetRequiredService<DirectoryService>().StartSyncAsync(DirectorySyncKind.Full, "api", CancellationToken.None);
+        await store.FinishRunAsync(DirectorySync.QueueName, first.Run.Id, DirectorySyncStatus.Completed, 0, CancellationToken.None);
+        (await loss.ReadAsync(since, CancellationToken.None)).Status.ShouldBe(Larkway.Hub.Monitoring.MetricStatus.Met);
+
+        var second = await hub.Provider.GetRequiredService<DirectoryService>().StartSyncAsync(DirectorySyncKind.Reconciliation, "schedule", CancellationToken.None);
+        await store.FinishRunAsync(DirectorySync.QueueName, second.Run.Id, DirectorySyncStatus.Incomplete, 3, CancellationToken.None);
+        var reading = await loss.ReadAsync(since, CancellationToken.None);
+        (reading.Status, reading.Value).ShouldBe((Larkway.Hub.Monitoring.MetricStatus.Breached, "3 pages"));
     }
 
     private static DirectoryUser Alice() => new("ou_alice")

@@ -63,6 +63,32 @@ public sealed class HubDirectoryTests
     }
 
     [Fact]
+    public async Task A_run_whose_pages_failed_ends_incomplete_and_marks_nobody_resigned()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (_, users) = Seed(emulator.State, departments: 2, usersPerDepartment: 3);
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>(Quiet) { ["Larkway:Directory:MaxAttempts"] = "1" });
+        using var admin = Client(hub, HubSandbox.AdminKey);
+        (await SyncAsync(admin)).GetProperty("status").GetString().ShouldBe("completed");
+
+        // Someone leaves, but Feishu fails every member listing of the next run.
+        emulator.State.AddUser(users[0] with { IsResigned = true });
+        using (var armed = await hub.Control.PostAsJsonAsync("/_emulator/faults", new { endpoint = "GET /open-apis/contact/v3/users/find_by_department", kind = "server_error", count = 1000 }))
+        {
+            armed.EnsureSuccessStatusCode();
+        }
+
+        var run = await SyncAsync(admin);
+
+        run.GetProperty("status").GetString().ShouldBe("incomplete", run.ToString());
+        run.GetProperty("failed_pages").GetInt32().ShouldBeGreaterThan(0);
+        run.GetProperty("deactivated").GetInt32().ShouldBe(0);
+        run.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("kind").GetString()).ShouldContain("page_failed");
+        (await PersonByEmailAsync(admin, users[0].Email!)).GetProperty("status").GetString().ShouldBe("active");
+        (await ListAsync(admin, "/api/v1/directory/people?status=resigned")).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_sync_stopped_between_pages_resumes_in_the_next_Hub_and_ends_with_the_same_directory()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
