@@ -58,7 +58,7 @@ internal static class ApprovalActions
         return instance.Comments[index];
     }
 
-    /// <summary>Resolves a user reference of the given id type; unknown → 1390004.</summary>
-    public static EmulatorUser User(EmulatorState state, string idType, string id, string field) =>
-        state.FindUser(idType, id) ?? throw ApiErrorException.BadRequest(ErrorCodes.ApprovalUserNotFound, $"{field}: no user with {idType} '{id}'");
+    /// <summary>Resolves a user reference of the given id type in the calling app's ids; unknown (or another app's open_id) → 1390004.</summary>
+    public static EmulatorUser User(AppUserIds ids, string idType, string id, string field) =>
+        ids.Find(idType, id) ?? throw ApiErrorException.BadRequest(ErrorCodes.ApprovalUserNotFound, $"{field}: no user with {idType} '{id}'");
 }

@@ -338,7 +338,7 @@ internal sealed class ApprovalTransaction(ApprovalStore store, long now)
             ["instance_operate_time"] = Ms(now),
             ["uuid"] = instance.Uuid ?? string.Empty,
         };
-        Raise(definition.Code, "approval_instance", payload);
+        Raise(definition.Code, "approval_instance", _ => (JsonObject)payload.DeepClone());
     }
 
     private void TaskEvent(ApprovalDefinition definition, ApprovalInstance instance, ApprovalTask task, string status, string? extra)
@@ -350,7 +350,6 @@ internal sealed class ApprovalTransaction(ApprovalStore store, long now)
             ["approval_code"] = definition.Code,
             ["instance_code"] = instance.Code,
             ["task_id"] = task.Id,
-            ["open_id"] = task.OpenId,
             ["user_id"] = user?.UserId ?? string.Empty,
             ["status"] = status,
             ["operate_time"] = Ms(now),
@@ -362,10 +361,16 @@ internal sealed class ApprovalTransaction(ApprovalStore store, long now)
             payload["extra"] = extra;
         }
 
-        Raise(definition.Code, "approval_task", payload);
+        // open_id is the receiving app's: the payload is written once per subscriber.
+        Raise(definition.Code, "approval_task", ids =>
+        {
+            var copy = (JsonObject)payload.DeepClone();
+            copy["open_id"] = ids.Of(task.OpenId, "open_id");
+            return copy;
+        });
     }
 
-    private void Raise(string approvalCode, string eventType, JsonObject payload)
+    private void Raise(string approvalCode, string eventType, Func<AppUserIds, JsonObject> payload)
     {
         var apps = store.SubscribersOf(approvalCode).ToList();
         if (apps.Count > 0)

@@ -24,7 +24,7 @@ internal static class DefinitionReader
         "contact", "connect", "document", "attachmentV2", "image", "imageV2", "department", "telephone", "fieldList",
     };
 
-    public static DefinitionDraft Read(JsonElement body, EmulatorState state, string userIdType)
+    public static DefinitionDraft Read(JsonElement body, AppUserIds ids, string userIdType)
     {
         var texts = ReadI18n(body);
         var nameKey = body.RequiredString("approval_name", Invalid);
@@ -37,7 +37,7 @@ internal static class DefinitionReader
 
         var formContent = form.RequiredString("form_content", Invalid);
         var widgets = ReadWidgets(formContent, texts);
-        var nodes = ReadNodes(body, texts, state, userIdType);
+        var nodes = ReadNodes(body, texts, ids, userIdType);
         return new DefinitionDraft(body.OptionalString("approval_code", Invalid), name, formContent, widgets, nodes);
     }
 
@@ -172,7 +172,7 @@ internal static class DefinitionReader
         return widgets;
     }
 
-    private static List<ApprovalNode> ReadNodes(JsonElement body, Dictionary<string, string> texts, EmulatorState state, string userIdType)
+    private static List<ApprovalNode> ReadNodes(JsonElement body, Dictionary<string, string> texts, AppUserIds ids, string userIdType)
     {
         if (!body.TryGetProperty("node_list", out var list) || list.ValueKind != JsonValueKind.Array)
         {
@@ -201,8 +201,8 @@ internal static class DefinitionReader
                 throw Fail($"node '{id}' has node_type '{type}'; use AND, OR or SEQUENTIAL");
             }
 
-            var (approvers, selfSelect) = ReadPeople(item, "approver", id, state, userIdType);
-            var (ccers, _) = ReadPeople(item, "ccer", id, state, userIdType);
+            var (approvers, selfSelect) = ReadPeople(item, "approver", id, ids, userIdType);
+            var (ccers, _) = ReadPeople(item, "ccer", id, ids, userIdType);
             if (approvers.Count == 0 && !selfSelect)
             {
                 throw Fail($"node '{id}' has no approver: give Personal approvers or a Free (self-select) approver");
@@ -214,7 +214,7 @@ internal static class DefinitionReader
         return nodes;
     }
 
-    private static (List<string> OpenIds, bool Free) ReadPeople(JsonElement node, string field, string nodeId, EmulatorState state, string userIdType)
+    private static (List<string> OpenIds, bool Free) ReadPeople(JsonElement node, string field, string nodeId, AppUserIds ids, string userIdType)
     {
         var openIds = new List<string>();
         var free = false;
@@ -235,7 +235,7 @@ internal static class DefinitionReader
             {
                 case "Personal":
                     var userId = person.OptionalString("user_id", Invalid) ?? throw Fail($"node '{nodeId}' {field} of type Personal needs a user_id");
-                    var user = state.FindUser(userIdType, userId)
+                    var user = ids.Find(userIdType, userId)
                         ?? throw ApiErrorException.BadRequest(ErrorCodes.ApprovalUserNotFound, $"node '{nodeId}' {field}: no user with {userIdType} '{userId}'");
                     openIds.Add(user.OpenId);
                     break;

@@ -138,7 +138,7 @@ internal static class FormValidator
             case "contact":
                 foreach (var userId in StringArray(widget, value))
                 {
-                    if (state.FindUser("user_id", userId) is null && state.FindUser("open_id", userId) is null)
+                    if (state.FindUser("user_id", userId) is null && state.FindUserByAnyOpenId(userId) is null)
                     {
                         throw Fail($"form widget '{id}' (contact): no user '{userId}'");
                     }

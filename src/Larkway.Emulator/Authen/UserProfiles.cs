@@ -23,8 +23,8 @@ internal sealed record UserProfile(
 internal sealed class UserProfiles(EmulatorState state, OAuthSettingsStore settings, UserOpenIds openIds)
 {
     /// <summary>
-    /// The user as <paramref name="appId"/> sees them. The directory has no English name, avatar or employee number: the
-    /// name stands in for en_name, avatars are the Emulator's initials pictures, employee_no is empty.
+    /// The user as <paramref name="appId"/> sees them (its open_id and union_id). Without an English name the name stands
+    /// in for en_name, without an enterprise mailbox the email; avatars are the Emulator's initials pictures.
     /// </summary>
     public UserProfile Of(string appId, EmulatorUser user, Uri baseUrl)
     {
@@ -32,18 +32,18 @@ internal sealed class UserProfiles(EmulatorState state, OAuthSettingsStore setti
         string? Field(string scope, string? value) => settings.ShowsField(appId, scope) ? value : null;
         return new UserProfile(
             user.Name,
-            user.Name,
+            user.EnName ?? user.Name,
             Avatar(240),
             Avatar(72),
             Avatar(240),
             Avatar(640),
             openIds.OpenIdFor(appId, user),
-            user.UnionId,
+            openIds.UnionIdFor(appId, user),
             Field(UserInfoFields.Email, user.Email),
-            Field(UserInfoFields.EnterpriseEmail, user.Email),
+            Field(UserInfoFields.EnterpriseEmail, user.EnterpriseEmail ?? user.Email),
             Field(UserInfoFields.UserId, user.UserId),
             Field(UserInfoFields.Mobile, user.Mobile),
             state.Tenant.TenantKey,
-            string.Empty);
+            user.EmployeeNo ?? string.Empty);
     }
 }

@@ -24,12 +24,15 @@ internal sealed class EventFactory(EmulatorState state)
     public const string UserWithdrawn = "im.chat.member.user.withdrawn_v1";
     public const string ChatDisbanded = "im.chat.disbanded_v1";
 
+    private readonly ContactEventFactory _contact = new(state);
+
     public IReadOnlyList<OutgoingEvent> From(StateChange change) => change switch
     {
         MessageAddedChange added => FromMessage(added.Message),
         ChatChangedChange chat => FromChat(chat.Before, chat.After, chat.Actor),
         MessageReadChange read => FromRead(read.Receipt),
         V1EventChange v1 => FromV1(v1),
+        ContactUserChange or ContactDepartmentChange or ContactScopeChange => [.. _contact.From(change).Select(e => Create(e.EventType, e.Subscription, e.Payload))],
         _ => [],
     };
 
@@ -70,14 +73,14 @@ internal sealed class EventFactory(EmulatorState state)
                 ["thread_id"] = message.ThreadId,
                 ["chat_type"] = isP2p ? "p2p" : "group",
                 ["message_type"] = message.MsgType,
-                ["content"] = message.Content,
+                ["content"] = Api.Im.MessageView.ReadContent(message, state.IdsFor(appId)),
             };
             if (message.Mentions.Count > 0)
             {
                 body["mentions"] = new JsonArray([.. message.Mentions.Select(m => (JsonNode)new JsonObject
                 {
                     ["key"] = m.Key,
-                    ["id"] = UserIdOf(m.Id),
+                    ["id"] = UserIdOf(appId, m.Id),
                     ["name"] = m.Name,
                     ["tenant_key"] = state.Tenant.TenantKey,
                 })]);
@@ -88,7 +91,7 @@ internal sealed class EventFactory(EmulatorState state)
             {
                 ["sender"] = new JsonObject
                 {
-                    ["sender_id"] = UserIdOf(message.Sender.Id),
+                    ["sender_id"] = UserIdOf(appId, message.Sender.Id),
                     ["sender_type"] = "user",
                     ["tenant_key"] = state.Tenant.TenantKey,
                 },
@@ -112,7 +115,7 @@ internal sealed class EventFactory(EmulatorState state)
         {
             foreach (var appId in before.BotAppIds)
             {
-                Add(events, appId, ChatDisbanded, ChatEvent(after, actor));
+                Add(events, appId, ChatDisbanded, ChatEvent(appId, after, actor));
             }
 
             return events;
@@ -124,12 +127,12 @@ internal sealed class EventFactory(EmulatorState state)
         var removedUsers = before.MemberOpenIds.Except(after.MemberOpenIds, StringComparer.Ordinal).ToList();
         foreach (var appId in addedBots)
         {
-            Add(events, appId, BotAdded, ChatEvent(after, actor));
+            Add(events, appId, BotAdded, ChatEvent(appId, after, actor));
         }
 
         foreach (var appId in removedBots)
         {
-            Add(events, appId, BotDeleted, ChatEvent(after, actor));
+            Add(events, appId, BotDeleted, ChatEvent(appId, after, actor));
         }
 
         // Bots that were in the chat before and still are see the membership changes.
@@ -138,7 +141,7 @@ internal sealed class EventFactory(EmulatorState state)
         {
             if (addedUsers.Count > 0)
             {
-                Add(events, appId, UserAdded, UsersEvent(after, actor, addedUsers));
+                Add(events, appId, UserAdded, UsersEvent(appId, after, actor, addedUsers));
             }
 
             // A user who removes themselves left the chat (withdrawn); others were removed (deleted).
@@ -146,12 +149,12 @@ internal sealed class EventFactory(EmulatorState state)
             var deleted = removedUsers.Except(withdrawn, StringComparer.Ordinal).ToList();
             if (withdrawn.Count > 0)
             {
-                Add(events, appId, UserWithdrawn, UsersEvent(after, actor, withdrawn));
+                Add(events, appId, UserWithdrawn, UsersEvent(appId, after, actor, withdrawn));
             }
 
             if (deleted.Count > 0)
             {
-                Add(events, appId, UserDeleted, UsersEvent(after, actor, deleted));
+                Add(events, appId, UserDeleted, UsersEvent(appId, after, actor, deleted));
             }
         }
 
@@ -172,7 +175,7 @@ internal sealed class EventFactory(EmulatorState state)
         {
             ["reader"] = new JsonObject
             {
-                ["reader_id"] = UserIdOf(receipt.OpenId),
+                ["reader_id"] = UserIdOf(message.Sender.Id, receipt.OpenId),
                 ["read_time"] = Ms(receipt.TimestampMs),
                 ["tenant_key"] = state.Tenant.TenantKey,
             },
@@ -197,7 +200,7 @@ internal sealed class EventFactory(EmulatorState state)
 
             var eventId = Ids.Hex(32);
             var now = state.NowMs();
-            var payload = (JsonObject)change.Payload.DeepClone();
+            var payload = change.PayloadFor(state.IdsFor(appId));
             payload["app_id"] = appId;
             payload["tenant_key"] = state.Tenant.TenantKey;
             var envelope = new JsonObject
@@ -222,36 +225,36 @@ internal sealed class EventFactory(EmulatorState state)
         }
     }
 
-    private JsonObject ChatEvent(EmulatorChat chat, ChangeActor? actor) => new()
+    private JsonObject ChatEvent(string appId, EmulatorChat chat, ChangeActor? actor) => new()
     {
         ["chat_id"] = chat.ChatId,
-        ["operator_id"] = OperatorOf(actor),
+        ["operator_id"] = OperatorOf(appId, actor),
         ["external"] = false,
         ["operator_tenant_key"] = state.Tenant.TenantKey,
         ["name"] = chat.Name,
         ["i18n_names"] = new JsonObject { ["zh_cn"] = chat.Name, ["en_us"] = chat.Name, ["ja_jp"] = chat.Name },
     };
 
-    private JsonObject UsersEvent(EmulatorChat chat, ChangeActor? actor, IEnumerable<string> openIds)
+    private JsonObject UsersEvent(string appId, EmulatorChat chat, ChangeActor? actor, IEnumerable<string> openIds)
     {
-        var body = ChatEvent(chat, actor);
+        var body = ChatEvent(appId, chat, actor);
         body["users"] = new JsonArray([.. openIds.Select(id => (JsonNode)new JsonObject
         {
             ["name"] = state.FindUser("open_id", id)?.Name ?? string.Empty,
             ["tenant_key"] = state.Tenant.TenantKey,
-            ["user_id"] = UserIdOf(id),
+            ["user_id"] = UserIdOf(appId, id),
         })]);
         return body;
     }
 
-    private JsonObject OperatorOf(ChangeActor? actor) =>
-        actor?.OpenId is { } openId ? UserIdOf(openId)
+    private JsonObject OperatorOf(string receiverAppId, ChangeActor? actor) =>
+        actor?.OpenId is { } openId ? UserIdOf(receiverAppId, openId)
         : actor?.AppId is { } appId && state.FindApp(appId) is { } app ? new JsonObject { ["open_id"] = app.BotOpenId }
         : new JsonObject();
 
-    /// <summary>The user id triple; ids that are not users (bots) carry the open_id only.</summary>
-    private JsonObject UserIdOf(string openId) => state.FindUser("open_id", openId) is { } user
-        ? new JsonObject { ["union_id"] = user.UnionId, ["user_id"] = user.UserId, ["open_id"] = user.OpenId }
+    /// <summary>The user id triple in the receiving app's ids; ids that are not users (bots) carry the open_id only.</summary>
+    private JsonObject UserIdOf(string appId, string openId) => state.FindUser("open_id", openId) is { } user
+        ? new JsonObject { ["union_id"] = state.UnionIdFor(appId, user), ["user_id"] = user.UserId, ["open_id"] = state.OpenIdFor(appId, user) }
         : new JsonObject { ["union_id"] = string.Empty, ["user_id"] = string.Empty, ["open_id"] = openId };
 
     private OutgoingEvent Create(string eventType, EventSubscription subscription, JsonObject payload)

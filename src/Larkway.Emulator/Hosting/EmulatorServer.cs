@@ -217,9 +217,11 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapChatMemberEndpoints();
         app.MapContactUserEndpoints();
         app.MapContactDepartmentEndpoints();
+        app.MapContactScopeEndpoints();
         app.MapCustomBotEndpoints();
         app.MapControlEndpoints();
         app.MapEventControlEndpoints();
+        app.MapContactControlEndpoints();
         app.MapLongConnectionEndpoints();
         app.MapCardActionEndpoints();
         app.MapApprovalDefinitionEndpoints();
@@ -230,6 +232,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapApprovalControlEndpoints();
         app.MapWebEndpoints();
         app.MapApprovalPages();
+        app.MapDirectoryPages();
     }
 
     [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]

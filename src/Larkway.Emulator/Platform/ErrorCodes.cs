@@ -24,6 +24,9 @@ public static class ErrorCodes
     public const int UserTokenExpired = 99991677;
     public const int TokenFormatInvalid = 99991671;
 
+    /// <summary>The open_id was issued to another app (generic-error-code page: "open_id cross app").</summary>
+    public const int OpenIdCrossApp = 99992361;
+
     // IM messages (send/edit/recall/patch pages).
     public const int ImInvalidParameter = 230001;
     public const int BotNotInChat = 230002;
@@ -52,8 +55,17 @@ public static class ErrorCodes
     // Contact v3 (reference §9: 40001 is the family's parameter error).
     public const int ContactInvalidParameter = 40001;
 
-    /// <summary>The department is outside the app's contact scope (or does not exist).</summary>
-    public const int ContactNoDepartmentAuthority = 40003;
+    /// <summary>HTTP 403: the department is outside the app's contact scope (or does not exist) — "no dept authority error".</summary>
+    public const int ContactNoDepartmentAuthority = 40004;
+
+    /// <summary>HTTP 400: page_size out of range ("page size is invalid").</summary>
+    public const int ContactPageSizeInvalid = 40011;
+
+    /// <summary>HTTP 400: a page_token not issued for this listing ("page token is invalid error").</summary>
+    public const int ContactPageTokenInvalid = 40012;
+
+    /// <summary>HTTP 403: the user is outside the app's contact scope, unknown, or another app's open_id — "no user authority error".</summary>
+    public const int ContactNoUserAuthority = 41050;
 
     // Chats and members.
     public const int ChatInvalidParameter = 232001;

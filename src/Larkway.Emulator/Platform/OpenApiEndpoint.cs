@@ -54,6 +54,9 @@ internal static class OpenApiEndpointExtensions
     public static Caller Caller(this HttpContext context) =>
         context.Features.Get<Caller>() ?? throw new InvalidOperationException("The endpoint is not marked as a token-authenticated Open API endpoint.");
 
+    /// <summary>The user ids the calling app sees.</summary>
+    public static AppUserIds CallerIds(this HttpContext context, EmulatorState state) => state.IdsFor(context.CallerApp().AppId);
+
     /// <summary>"POST /open-apis/im/v1/messages/{message_id}" — how faults and rate limits name an API.</summary>
     public static string? OperationName(this Endpoint endpoint)
     {

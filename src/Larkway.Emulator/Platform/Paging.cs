@@ -18,21 +18,38 @@ internal static class Paging
         if (pageToken is not null)
         {
             var cursor = Decode(pageToken, scope) ?? throw ApiErrorException.BadRequest(invalidCode, "invalid request: page_token is invalid (or the sort order changed between pages)");
-            start = sorted.Count;
-            for (var i = 0; i < sorted.Count; i++)
-            {
-                var comparison = string.CompareOrdinal(key(sorted[i]), cursor);
-                if (descending ? comparison < 0 : comparison > 0)
-                {
-                    start = i;
-                    break;
-                }
-            }
+            start = StartAfter(sorted, key, descending, cursor);
         }
 
         var items = sorted.Skip(start).Take(pageSize).ToList();
         var hasMore = start + items.Count < sorted.Count;
         return new Page<T>(items, hasMore, hasMore ? Encode(scope, key(items[^1])) : null);
+    }
+
+    /// <summary>
+    /// Just after the cursor's item; when that item is gone, after the first key past the cursor. The exact match first lets
+    /// a listing in another order (a tree level by level) page by its own order, as long as its keys are unique.
+    /// </summary>
+    private static int StartAfter<T>(IReadOnlyList<T> sorted, Func<T, string> key, bool descending, string cursor)
+    {
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            if (key(sorted[i]) == cursor)
+            {
+                return i + 1;
+            }
+        }
+
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            var comparison = string.CompareOrdinal(key(sorted[i]), cursor);
+            if (descending ? comparison < 0 : comparison > 0)
+            {
+                return i;
+            }
+        }
+
+        return sorted.Count;
     }
 
     private static string Encode(string scope, string cursor) =>

@@ -62,6 +62,11 @@ internal static class RequestJson
             : throw ApiErrorException.BadRequest(invalidCode, $"invalid request: field '{name}' must be a string");
     }
 
+    public static int? OptionalInt(this JsonElement obj, string name, int invalidCode) =>
+        !obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
+        : throw ApiErrorException.BadRequest(invalidCode, $"invalid request: field '{name}' must be an integer");
+
     public static bool? OptionalBool(this JsonElement obj, string name, int invalidCode)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)

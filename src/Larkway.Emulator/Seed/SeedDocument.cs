@@ -62,6 +62,17 @@ public sealed class SeedUser
 
     /// <summary>False for an invited user who has not joined yet; default true.</summary>
     public bool IsActivated { get; init; } = true;
+
+    public string? EnName { get; init; }
+
+    public string? EnterpriseEmail { get; init; }
+
+    public string? JobTitle { get; init; }
+
+    public string? EmployeeNo { get; init; }
+
+    /// <summary>1 regular (default), 2 intern, 3 outsourced, 4 labour, 5 consultant.</summary>
+    public int? EmployeeType { get; init; }
 }
 
 public sealed class SeedApp
@@ -76,6 +87,15 @@ public sealed class SeedApp
 
     public bool Disabled { get; init; }
 
+    /// <summary>The developer owning the app: apps of one developer see the same union_ids. Absent: the tenant's one developer.</summary>
+    public string? Developer { get; init; }
+
+    /// <summary>The app's contact scope; absent: all members.</summary>
+    public SeedContactScope? ContactScope { get; init; }
+
+    /// <summary>The contact field scopes granted (e.g. contact:user.email:readonly); absent: all of them.</summary>
+    public IReadOnlyList<string>? ContactFieldScopes { get; init; }
+
     /// <summary>The app's event subscription (stored without url_verification).</summary>
     public SeedEvents? Events { get; init; }
 
@@ -85,6 +105,17 @@ public sealed class SeedApp
     /// <summary>The app's sign-in settings: redirect URL allow-list, applied scopes, user_info fields, availability.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("oauth")]
     public SeedOAuth? OAuth { get; init; }
+}
+
+public sealed class SeedContactScope
+{
+    public bool AllMembers { get; init; }
+
+    /// <summary>department_id or open_department_id values; each with everything below it.</summary>
+    public IReadOnlyList<string>? Departments { get; init; }
+
+    /// <summary>Users by open_id, user_id, union_id or email.</summary>
+    public IReadOnlyList<string>? Users { get; init; }
 }
 
 public sealed class SeedCallback

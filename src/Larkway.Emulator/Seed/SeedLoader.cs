@@ -45,11 +45,14 @@ public static class SeedLoader
         var tenantName = seed.Tenant?.Name ?? "Larkway Dev";
         var state = new EmulatorState(new EmulatorTenant(seed.Tenant?.TenantKey ?? Ids.Stable(string.Empty, "tenant:" + tenantName, 16), tenantName), options.TimeProvider);
 
+        // The seed's open_ids (given or derived) are the Emulator's own app's, whatever order the seed lists apps in.
+        state.SetHomeApp(options.AppId);
+
         foreach (var department in seed.Departments ?? [])
         {
-            var departmentId = department.DepartmentId ?? Slug(department.Name);
+            var departmentId = department.DepartmentId ?? Ids.Slug(department.Name);
             state.AddDepartment(new EmulatorDepartment(
-                department.OpenDepartmentId ?? Ids.Stable("od-", "dept:" + departmentId),
+                department.OpenDepartmentId ?? Ids.OpenDepartmentId(departmentId),
                 departmentId,
                 department.Name,
                 department.ParentDepartmentId ?? "0"));
@@ -57,7 +60,7 @@ public static class SeedLoader
 
         foreach (var user in seed.Users ?? [])
         {
-            var userId = user.UserId ?? user.Email?.Split('@')[0] ?? Slug(user.Name);
+            var userId = user.UserId ?? user.Email?.Split('@')[0] ?? Ids.Slug(user.Name);
             var departments = (user.Departments ?? []).Select(d => DepartmentOf(state, d)).ToList();
             var mobile = user.Mobile is null ? null
                 : MobileNumbers.Normalize(user.Mobile) ?? throw new InvalidDataException($"Seed user '{user.Name}' has an invalid mobile '{user.Mobile}' (digits, optionally +country code).");
@@ -67,8 +70,8 @@ public static class SeedLoader
             }
 
             state.AddUser(new EmulatorUser(
-                user.OpenId ?? Ids.Stable("ou_", "user:" + userId),
-                user.UnionId ?? Ids.Stable("on_", "user:" + userId),
+                user.OpenId ?? Ids.HomeOpenId(userId),
+                user.UnionId ?? Ids.HomeUnionId(userId),
                 userId,
                 user.Name,
                 user.Email,
@@ -78,12 +81,23 @@ public static class SeedLoader
                 Mobile = mobile,
                 IsFrozen = user.IsFrozen,
                 IsActivated = user.IsActivated,
+                EnName = user.EnName,
+                EnterpriseEmail = user.EnterpriseEmail,
+                JobTitle = user.JobTitle,
+                EmployeeNo = user.EmployeeNo,
+                EmployeeType = user.EmployeeType is null or (>= 1 and <= 5) ? user.EmployeeType
+                    : throw new InvalidDataException($"Seed user '{user.Name}' has employee_type {user.EmployeeType}; use 1 to 5."),
             });
         }
 
         foreach (var app in seed.Apps ?? [])
         {
-            state.AddApp(new EmulatorApp(app.AppId, app.AppSecret, app.BotName ?? "Bot", app.BotOpenId ?? Ids.Stable("ou_", "bot:" + app.AppId), app.Disabled));
+            state.AddApp(new EmulatorApp(app.AppId, app.AppSecret, app.BotName ?? "Bot", app.BotOpenId ?? Ids.Stable("ou_", "bot:" + app.AppId), app.Disabled)
+            {
+                Developer = app.Developer,
+                ContactScope = ScopeOf(state, app),
+                ContactFieldScopes = app.ContactFieldScopes,
+            });
             if (app.Events is { Mode: "long-connection" } longConnection)
             {
                 state.SetEventSubscription(EventSubscription.LongConnection(app.AppId, longConnection.EncryptKey, longConnection.VerificationToken) with { ReceiveAllGroupMessages = longConnection.ReceiveAllGroupMessages });
@@ -133,8 +147,8 @@ public static class SeedLoader
         for (var i = 0; i < chats.Count; i++)
         {
             var chat = chats[i];
-            var members = (chat.Members ?? []).Select(m => UserOf(state, m, chat.Name).OpenId).ToList();
-            var owner = chat.Owner is null ? null : UserOf(state, chat.Owner, chat.Name).OpenId;
+            var members = (chat.Members ?? []).Select(m => UserOf(state, m, $"chat '{chat.Name}'").OpenId).ToList();
+            var owner = chat.Owner is null ? null : UserOf(state, chat.Owner, $"chat '{chat.Name}'").OpenId;
             if (owner is not null && !members.Contains(owner))
             {
                 members.Add(owner);
@@ -175,13 +189,17 @@ public static class SeedLoader
         }
     }
 
+    /// <summary>A seed app's contact scope with its references resolved; null (all members) when absent.</summary>
+    private static ContactScope? ScopeOf(EmulatorState state, SeedApp app) => app.ContactScope is { AllMembers: false } scope
+        ? new ContactScope(false, [.. (scope.Departments ?? []).Select(d => DepartmentOf(state, d))], [.. (scope.Users ?? []).Select(u => UserOf(state, u, "contact_scope of " + app.AppId).OpenId)])
+        : null;
+
     private static string DepartmentOf(EmulatorState state, string reference) =>
         state.Departments.FirstOrDefault(d => d.DepartmentId == reference || d.OpenDepartmentId == reference)?.OpenDepartmentId
         ?? throw new InvalidDataException($"Seed names unknown department '{reference}'.");
 
-    private static EmulatorUser UserOf(EmulatorState state, string reference, string chatName) =>
+    private static EmulatorUser UserOf(EmulatorState state, string reference, string where) =>
         state.FindUser("open_id", reference) ?? state.FindUser("user_id", reference) ?? state.FindUser("union_id", reference) ?? state.FindUser("email", reference)
-        ?? throw new InvalidDataException($"Seed chat '{chatName}' names unknown user '{reference}'.");
+        ?? throw new InvalidDataException($"Seed {where} names unknown user '{reference}'.");
 
-    private static string Slug(string name) => new([.. name.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
 }

@@ -8,7 +8,7 @@ namespace Larkway.Emulator.State;
 /// (dedup-then-append, find-or-create p2p chat) atomic without ordering rules between locks.
 /// Public members are the typed read/seed surface for tests and hosts.
 /// </summary>
-public sealed class EmulatorState
+public sealed partial class EmulatorState
 {
     private static readonly TimeSpan UuidWindow = TimeSpan.FromHours(1);
 
@@ -60,11 +60,42 @@ public sealed class EmulatorState
 
     // ---- seed ----------------------------------------------------------------------------------
 
-    public EmulatorApp AddApp(EmulatorApp app) => Put(_apps, app.AppId, app);
+    /// <summary>Adds or replaces an app; the first app ever added is the home app (<see cref="HomeAppId"/>).</summary>
+    public EmulatorApp AddApp(EmulatorApp app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        lock (_gate)
+        {
+            _homeAppId ??= app.AppId;
+            _apps[app.AppId] = app;
+            Revision.Advance();
+            return app;
+        }
+    }
 
-    public EmulatorUser AddUser(EmulatorUser user) => Put(_users, user.OpenId, user);
+    /// <summary>Adds or replaces a user (keyed by its home-app open_id); no contact event (seeding, tests).</summary>
+    public EmulatorUser AddUser(EmulatorUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        lock (_gate)
+        {
+            PutUserLocked(user);
+            Revision.Advance();
+            return user;
+        }
+    }
 
-    public EmulatorDepartment AddDepartment(EmulatorDepartment department) => Put(_departments, department.OpenDepartmentId, department);
+    /// <summary>Adds or replaces a department; a parent named by department_id is stored as its open_department_id. No contact event.</summary>
+    public EmulatorDepartment AddDepartment(EmulatorDepartment department)
+    {
+        ArgumentNullException.ThrowIfNull(department);
+        lock (_gate)
+        {
+            var stored = PutDepartmentLocked(department);
+            Revision.Advance();
+            return stored;
+        }
+    }
 
     public EmulatorChat AddChat(EmulatorChat chat)
     {
@@ -160,33 +191,17 @@ public sealed class EmulatorState
 
     public CustomBotWebhook? FindWebhook(string token) => Get(_webhooks, token);
 
-    /// <summary>Resolves a user by an id of the given type: open_id, union_id, user_id, email or mobile (any spelling <see cref="MobileNumbers"/> reads).</summary>
+    /// <summary>
+    /// Resolves a user by an id of the given type in the home app's ids (<see cref="HomeAppId"/>): open_id, union_id, user_id,
+    /// email or mobile (any spelling <see cref="MobileNumbers"/> reads). The Open API resolves with the caller's app instead
+    /// (<see cref="FindUser(string, string, string)"/>).
+    /// </summary>
     public EmulatorUser? FindUser(string idType, string id)
     {
         lock (_gate)
         {
-            return idType switch
-            {
-                "open_id" => _users.GetValueOrDefault(id),
-                "union_id" => _users.Values.FirstOrDefault(u => u.UnionId == id),
-                "user_id" => _users.Values.FirstOrDefault(u => u.UserId == id),
-                "email" => _users.Values.FirstOrDefault(u => string.Equals(u.Email, id, StringComparison.OrdinalIgnoreCase)),
-                "mobile" => MobileNumbers.Normalize(id) is { } mobile ? _users.Values.FirstOrDefault(u => u.Mobile == mobile) : null,
-                _ => null,
-            };
+            return FindUserLocked(idType, id);
         }
-    }
-
-    /// <summary>A user's id of another type (open_id → user_id/union_id); unknown users keep the open_id.</summary>
-    public string UserIdOf(string openId, string idType)
-    {
-        var user = FindUser("open_id", openId);
-        return idType switch
-        {
-            "union_id" => user?.UnionId ?? openId,
-            "user_id" => user?.UserId ?? openId,
-            _ => openId,
-        };
     }
 
     /// <summary>Messages of a chat in arrival order.</summary>
@@ -237,17 +252,31 @@ public sealed class EmulatorState
                 [.. _cardCallbacks.Values],
                 [.. _sendUuids.Where(u => u.Value.Expires > now).Select(u => new UuidClaim(u.Key.AppId, u.Key.Uuid, u.Value.MessageId, u.Value.Expires))],
                 [.. _createChatUuids.Where(u => u.Value.Expires > now).Select(u => new UuidClaim(u.Key.AppId, u.Key.Uuid, u.Value.ChatId, u.Value.Expires))],
-                _sequence);
+                _sequence)
+            {
+                HomeAppId = _homeAppId,
+            };
         }
     }
 
     /// <summary>A state as <see cref="Export"/> left it (the snapshot was checked by <see cref="TenantSnapshot.Check"/>).</summary>
-    internal static EmulatorState Restore(TenantSnapshot snapshot, TimeProvider time)
+    /// <param name="homeAppId">The home app of a file written before per-app ids (the options' app, as a seed would choose).</param>
+    internal static EmulatorState Restore(TenantSnapshot snapshot, TimeProvider time, string homeAppId)
     {
         var state = new EmulatorState(snapshot.Tenant, time);
         Fill(state._apps, snapshot.Apps, a => a.AppId);
-        Fill(state._users, snapshot.Users, u => u.OpenId);
-        Fill(state._departments, snapshot.Departments, d => d.OpenDepartmentId);
+
+        // Files written before per-app ids have no home app: their ids were every app's; the options' app keeps them.
+        state._homeAppId = snapshot.HomeAppId ?? homeAppId;
+        foreach (var department in snapshot.Departments)
+        {
+            state.PutDepartmentLocked(department);
+        }
+
+        foreach (var user in snapshot.Users)
+        {
+            state.PutUserLocked(user);
+        }
         foreach (var chat in snapshot.Chats)
         {
             state.AddChat(chat);

@@ -5,7 +5,21 @@ namespace Larkway.Emulator.State;
 
 public sealed record EmulatorTenant(string TenantKey, string Name);
 
-public sealed record EmulatorDepartment(string OpenDepartmentId, string DepartmentId, string Name, string ParentDepartmentId);
+/// <summary>
+/// A department. <see cref="ParentDepartmentId"/> is the parent's open_department_id, or "0" for a first-level department
+/// (a seed may name the parent by department_id; the state stores the open id).
+/// </summary>
+public sealed record EmulatorDepartment(string OpenDepartmentId, string DepartmentId, string Name, string ParentDepartmentId)
+{
+    /// <summary>English name (i18n_name.en_us); the name when null.</summary>
+    public string? EnName { get; init; }
+
+    /// <summary>The leader's open_id (home app), or null.</summary>
+    public string? LeaderOpenId { get; init; }
+
+    /// <summary>Sort order among its siblings (the contact API returns it as a string).</summary>
+    public int Order { get; init; }
+}
 
 public sealed record EmulatorUser(
     string OpenId,
@@ -24,6 +38,32 @@ public sealed record EmulatorUser(
 
     /// <summary>Has joined the tenant (contact status <c>is_activated</c>); false is an invited user who has not (<c>is_unjoin</c>).</summary>
     public bool IsActivated { get; init; } = true;
+
+    public string? EnName { get; init; }
+
+    /// <summary>The corporate mailbox (<c>enterprise_email</c>); batch_get_id does not match it.</summary>
+    public string? EnterpriseEmail { get; init; }
+
+    public string? JobTitle { get; init; }
+
+    /// <summary>The employee number (<c>employee_no</c>).</summary>
+    public string? EmployeeNo { get; init; }
+
+    /// <summary>1 regular, 2 intern, 3 outsourced, 4 labour, 5 consultant (the contact enum); null reads as 1.</summary>
+    public int? EmployeeType { get; init; }
+
+    /// <summary>Joining date in Unix seconds, 0 when unknown.</summary>
+    public long JoinTime { get; init; }
+
+    /// <summary>The direct leader's open_id (home app), or null.</summary>
+    public string? LeaderOpenId { get; init; }
+
+    public string? City { get; init; }
+
+    public string? Country { get; init; }
+
+    /// <summary>0 unknown, 1 male, 2 female, 3 other.</summary>
+    public int Gender { get; init; }
 }
 
 /// <summary>
@@ -66,8 +106,30 @@ public static class MobileNumbers
     }
 }
 
-/// <summary>A self-built app and its bot. <see cref="BotOpenId"/> is the bot's open_id in chats.</summary>
-public sealed record EmulatorApp(string AppId, string AppSecret, string BotName, string BotOpenId, bool Disabled = false);
+/// <summary>
+/// A self-built app and its bot. <see cref="BotOpenId"/> is the bot's open_id in chats. A user's open_id differs per app
+/// and union_id per <see cref="Developer"/> (docs/emulator.md, "Ids").
+/// </summary>
+public sealed record EmulatorApp(string AppId, string AppSecret, string BotName, string BotOpenId, bool Disabled = false)
+{
+    /// <summary>The developer (company) that owns the app; apps of one developer see the same union_ids. Null: the tenant's default developer.</summary>
+    public string? Developer { get; init; }
+
+    /// <summary>Which departments and users a tenant token of this app may read (contact scope). Null: all members.</summary>
+    public ContactScope? ContactScope { get; init; }
+
+    /// <summary>The contact field scopes granted (<c>contact:user.email:readonly</c>, …); null: every one of them.</summary>
+    public IReadOnlyList<string>? ContactFieldScopes { get; init; }
+}
+
+/// <summary>
+/// An app's contact scope (developer console → data permissions): everyone, or the listed departments (with everything below
+/// them) and users. Ids are open_department_ids and home-app open_ids.
+/// </summary>
+public sealed record ContactScope(bool AllMembers, IReadOnlyList<string> DepartmentIds, IReadOnlyList<string> UserIds)
+{
+    public static ContactScope Everyone { get; } = new(true, [], []);
+}
 
 public static class ChatModes
 {
@@ -240,9 +302,24 @@ public sealed record ChatChangedChange(EmulatorChat Before, EmulatorChat After, 
 
 public sealed record MessageReadChange(ReadReceipt Receipt) : StateChange;
 
+/// <summary>A user added (<paramref name="Before"/> null), changed, resigned or rehired (see <see cref="IsResignation"/>).</summary>
+public sealed record ContactUserChange(EmulatorUser? Before, EmulatorUser After) : StateChange
+{
+    public bool IsResignation => Before is { IsResigned: false } && After.IsResigned;
+
+    /// <summary>A new hire or a rehire: Feishu announces both as created_v3.</summary>
+    public bool IsHire => Before is null or { IsResigned: true } && !After.IsResigned;
+}
+
+/// <summary>A department added (<paramref name="Before"/> null), changed, or deleted (<paramref name="After"/> null).</summary>
+public sealed record ContactDepartmentChange(EmulatorDepartment? Before, EmulatorDepartment? After) : StateChange;
+
+/// <summary>An app's contact scope changed (null: all members).</summary>
+public sealed record ContactScopeChange(string AppId, ContactScope? Before, ContactScope? After) : StateChange;
+
 /// <summary>
-/// A v1 (<c>event_callback</c>) event for the apps in <paramref name="AppIds"/>: <paramref name="Payload"/> is
-/// the <c>event</c> object without <c>app_id</c>/<c>tenant_key</c>, which the factory adds per app. Approvals
-/// raise these: their events exist only in the v1 shape.
+/// A v1 (<c>event_callback</c>) event for the apps in <paramref name="AppIds"/>: <paramref name="PayloadFor"/> writes
+/// the <c>event</c> object in one app's user ids, without <c>app_id</c>/<c>tenant_key</c>, which the factory adds per
+/// app. Approvals raise these: their events exist only in the v1 shape.
 /// </summary>
-public sealed record V1EventChange(IReadOnlyList<string> AppIds, string EventType, System.Text.Json.Nodes.JsonObject Payload) : StateChange;
+public sealed record V1EventChange(IReadOnlyList<string> AppIds, string EventType, Func<AppUserIds, System.Text.Json.Nodes.JsonObject> PayloadFor) : StateChange;

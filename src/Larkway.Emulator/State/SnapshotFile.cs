@@ -52,7 +52,7 @@ internal static partial class SnapshotFile
     /// <summary>The tenant as the file left it, plus the options' app when the file does not have it.</summary>
     public static EmulatorState Restore(EmulatorSnapshot snapshot, EmulatorOptions options)
     {
-        var state = EmulatorState.Restore(snapshot.Tenant, options.TimeProvider);
+        var state = EmulatorState.Restore(snapshot.Tenant, options.TimeProvider, options.AppId);
         SeedLoader.AddOptionsApp(state, options);
         return state;
     }

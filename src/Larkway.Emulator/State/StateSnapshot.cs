@@ -48,6 +48,9 @@ internal sealed record TenantSnapshot(
     IReadOnlyList<UuidClaim> ChatUuids,
     long Sequence)
 {
+    /// <summary>The app whose open_ids the file's records hold; absent in files written before per-app ids (their first app).</summary>
+    public string? HomeAppId { get; init; }
+
     public void Check()
     {
         var chats = Chats.Select(c => c.ChatId).ToHashSet(StringComparer.Ordinal);

@@ -76,7 +76,8 @@ internal static class ApprovalPages
             }
 
             var actors = state.Users.Where(u => !u.IsResigned).OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
-            var current = actors.FirstOrDefault(u => u.OpenId == actingAs)
+            var actingOpenId = actingAs is null ? null : state.FindUserByAnyOpenId(actingAs)?.OpenId;
+            var current = actors.FirstOrDefault(u => u.OpenId == actingOpenId)
                 ?? actors.FirstOrDefault(u => instance.Tasks.Exists(t => t.Status == ApprovalStatus.Pending && t.OpenId == u.OpenId))
                 ?? actors.FirstOrDefault();
             AppendActingAs(body, instance, actors, current);
@@ -159,7 +160,7 @@ internal static class ApprovalPages
         return (family, value.ValueKind) switch
         {
             ("radio" or "checkbox", JsonValueKind.String) => OptionText(widget, value.GetString()!),
-            ("contact", JsonValueKind.Array) => JoinStrings(value, id => state.FindUser("user_id", id)?.Name ?? state.FindUser("open_id", id)?.Name ?? id),
+            ("contact", JsonValueKind.Array) => JoinStrings(value, id => state.FindUser("user_id", id)?.Name ?? state.FindUserByAnyOpenId(id)?.Name ?? id),
             ("department", JsonValueKind.Array) => string.Join(", ", value.EnumerateArray().Select(d => JsonRead.Str(d, "open_id") is { } od
                 ? state.Departments.FirstOrDefault(x => x.OpenDepartmentId == od || x.DepartmentId == od)?.Name ?? od
                 : d.GetRawText())),
@@ -254,7 +255,7 @@ internal static class ApprovalPages
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var user = store.State.FindUser("open_id", form["operator"].ToString());
+        var user = store.State.FindUserByAnyOpenId(form["operator"].ToString());
         var action = form["action"].ToString();
         var comment = form["comment"].ToString();
         if (user is null || action is not ("approve" or "reject" or "comment"))

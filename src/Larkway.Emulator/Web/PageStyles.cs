@@ -6,7 +6,7 @@ internal static class PageStyles
     public const string Css = """
         body{font:14px/1.5 -apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f7;color:#1f2329}
         header{background:#3370ff;color:#fff;padding:10px 20px}header a{color:#fff;text-decoration:none}
-        main{max-width:860px;margin:20px auto;padding:0 16px}
+        main{max-width:860px;margin:20px auto;padding:0 16px}main.wide{max-width:1240px}
         table{width:100%;border-collapse:collapse;background:#fff}td,th{padding:8px;border-bottom:1px solid #eee;text-align:left}
         .msg{background:#fff;border-radius:8px;padding:10px 14px;margin:10px 0;box-shadow:0 1px 2px rgba(0,0,0,.06)}
         .meta{color:#646a73;font-size:12px}.sender{font-weight:600;color:#1f2329}.tag{background:#eef;border-radius:4px;padding:0 4px}
@@ -22,5 +22,9 @@ internal static class PageStyles
         .card-action{display:inline}.card-action select,.card-action input{margin:4px 6px 4px 0}.acting{margin:8px 0}
         .flash{margin:10px 0;padding:8px 12px;border-radius:6px;background:#e1eaff}.flash-success{background:#d9f5d6}
         .flash-error{background:#fde2e2;color:#a1260d}.flash-warning{background:#fff3c2}
+        .directory{display:flex;gap:16px;align-items:flex-start}.tree{min-width:220px;background:#fff;border-radius:8px;padding:4px 12px}
+        .tree ul{list-style:none;padding-left:14px;margin:2px 0}.tree a{color:#1f2329;text-decoration:none}.tree a.current{color:#3370ff;font-weight:600}
+        .directory section{flex:1;min-width:0}.say label{margin-right:8px;white-space:nowrap}
+        .people td{white-space:nowrap;font-size:13px}.people .actions .btn{margin:0 4px 0 0;padding:2px 8px}
         """;
 }

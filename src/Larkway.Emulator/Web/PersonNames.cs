@@ -9,6 +9,6 @@ namespace Larkway.Emulator.Web;
 internal sealed class PersonNames(EmulatorState state)
 {
     public string? Of(string id) =>
-        (state.FindUser("open_id", id) ?? state.FindUser("user_id", id) ?? state.FindUser("union_id", id) ?? (id.Contains('@', StringComparison.Ordinal) ? state.FindUser("email", id) : null))?.Name
+        (state.FindUserByAnyOpenId(id) ?? state.FindUser("user_id", id) ?? state.FindUser("union_id", id) ?? (id.Contains('@', StringComparison.Ordinal) ? state.FindUser("email", id) : null))?.Name
         ?? state.Apps.FirstOrDefault(a => a.BotOpenId == id || a.AppId == id)?.BotName;
 }

@@ -51,7 +51,8 @@ internal static class WebEndpoints
             .Append(Html.Encode(chat.Description)).Append("</p><p class=\"meta\">Members (").Append(members.Count.ToString(CultureInfo.InvariantCulture)).Append("): ")
             .Append(Html.Encode(string.Join(", ", members))).Append("</p>");
         var actors = Actors(chat, state);
-        var current = actors.FirstOrDefault(u => u.OpenId == actingAs) ?? actors.FirstOrDefault();
+        var actingOpenId = actingAs is null ? null : state.FindUserByAnyOpenId(actingAs)?.OpenId;
+        var current = actors.FirstOrDefault(u => u.OpenId == actingOpenId) ?? actors.FirstOrDefault();
         AppendActingAs(body, chat, actors, current);
         if (flash is not null && callbacks.FindOutcome(flash) is { } outcome)
         {
@@ -126,7 +127,7 @@ internal static class WebEndpoints
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var user = state.FindUser("open_id", form["operator"].ToString());
+        var user = state.FindUserByAnyOpenId(form["operator"].ToString());
         var tag = form["tag"].ToString();
         if (user is null || tag.Length == 0)
         {
@@ -233,7 +234,7 @@ internal static class WebEndpoints
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var sender = state.FindUser("open_id", form["sender"].ToString());
+        var sender = state.FindUserByAnyOpenId(form["sender"].ToString());
         var text = form["text"].ToString();
         var image = form.Files.GetFile("image");
         if (sender is null || (text.Length == 0 && image is not { Length: > 0 }))
@@ -291,7 +292,8 @@ internal static class WebEndpoints
 
     private static IResult Page(string title, string body) => Results.Content(Layout(title, body), "text/html; charset=utf-8", Encoding.UTF8);
 
-    internal static string Layout(string title, string body) =>
+    /// <param name="wide">Tables too wide for a chat's column (the directory).</param>
+    internal static string Layout(string title, string body, bool wide = false) =>
         $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{Html.Encode(title)}</title><style>{PageStyles.Css}</style></head>"
-        + $"<body><header><a href=\"/\">Larkway Emulator</a> · <a href=\"/approvals\">Approvals</a></header><main>{body}</main></body></html>";
+        + $"<body><header><a href=\"/\">Larkway Emulator</a> · <a href=\"/approvals\">Approvals</a> · <a href=\"/directory\">Directory</a></header><main{(wide ? " class=\"wide\"" : string.Empty)}>{body}</main></body></html>";
 }

@@ -155,8 +155,7 @@ public sealed class BatchGetIdTests
             using var reply = await emulator.PostJsonAsync(Path, new { emails = new[] { "bob@example.com" } }, token);
             var openId = UserId(UserList(reply).Single())!;
 
-            // The open_id an app is given is the one it can message: the emulator keeps one open_id
-            // per user for all apps, so every app's lookups and sends agree.
+            // The open_id an app is given is the one it can message (open_ids differ per app).
             using var sent = await emulator.SendMessageAsync(token, "open_id", openId, "text", new { text = "hi" });
             Assert.Equal(0, sent.Code);
         }

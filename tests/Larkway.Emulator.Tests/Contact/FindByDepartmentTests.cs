@@ -36,18 +36,18 @@ public sealed class FindByDepartmentTests
     }
 
     [Theory]
-    [InlineData("?department_id=od-nope", 40003)]
-    [InlineData("", 40001)]
-    [InlineData("?department_id=0&page_size=51", 40001)]
-    [InlineData("?department_id=0&department_id_type=name", 40001)]
-    public async Task Bad_requests_are_refused_with_the_contact_codes(string query, int code)
+    [InlineData("?department_id=od-nope", 403, 40004)]
+    [InlineData("", 400, 40001)]
+    [InlineData("?department_id=0&page_size=51", 400, 40011)]
+    [InlineData("?department_id=0&department_id_type=name", 400, 40001)]
+    public async Task Bad_requests_are_refused_with_the_contact_codes(string query, int status, int code)
     {
         await using var emulator = await TestEmulator.StartAsync();
         var token = await emulator.TenantTokenAsync();
 
         using var reply = await emulator.GetAsync(Path + query, token);
 
-        Assert.Equal(400, reply.Status);
+        Assert.Equal(status, reply.Status);
         Assert.Equal(code, reply.Code);
     }
 }

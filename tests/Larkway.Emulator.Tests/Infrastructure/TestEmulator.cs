@@ -48,6 +48,15 @@ public sealed class TestEmulator : IAsyncDisposable
         return reply.Json.GetProperty("tenant_access_token").GetString()!;
     }
 
+    /// <summary>Registers another app (of the default developer unless <paramref name="developer"/> names one) and returns its tenant token.</summary>
+    public async Task<string> AddAppAsync(string appId, string? developer = null)
+    {
+        var secret = "secret-of-" + appId;
+        State.AddApp(new EmulatorApp(appId, secret, "Bot of " + appId, "ou_bot" + appId.Replace("cli_", string.Empty, StringComparison.Ordinal)) { Developer = developer });
+        using var reply = await PostJsonAsync("/open-apis/auth/v3/tenant_access_token/internal", new { app_id = appId, app_secret = secret });
+        return reply.Json.GetProperty("tenant_access_token").GetString()!;
+    }
+
     public async Task<Reply> PostJsonAsync(string path, object body, string? token = null) =>
         await SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(body), token);
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Integration.Tests.Infrastructure;
@@ -13,7 +14,7 @@ public sealed class NodeSdkCompatibilityTests
     private static readonly string CompatDirectory = Path.Combine(RepoPaths.Root, "tests", "compat", "node-sdk");
 
     [Fact]
-    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_pages_looks_up_ids_and_signs_a_user_in()
+    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_pages_looks_up_ids_reads_the_directory_and_signs_a_user_in()
     {
         Assert.True(
             Directory.Exists(Path.Combine(CompatDirectory, "node_modules", "@larksuiteoapi", "node-sdk")),
@@ -21,6 +22,7 @@ public sealed class NodeSdkCompatibilityTests
 
         var options = new EmulatorOptions { Port = 0 };
         await using var emulator = await EmulatorServer.StartAsync(options);
+        await ArrangeDirectoryAsync(emulator, options.AppId);
         var png = Path.Combine(Path.GetTempPath(), $"larkway-compat-{Guid.NewGuid():N}.png");
         await File.WriteAllBytesAsync(png, TestImages.Png);
         try
@@ -65,6 +67,21 @@ public sealed class NodeSdkCompatibilityTests
             Assert.Equal("+8613800000002", users[2].GetProperty("mobile").GetString());
             Assert.Equal(emulator.State.FindUser("email", "bob@example.com")!.OpenId, users[2].GetProperty("user_id").GetString());
 
+            // Contact reads: the user, the subtree below eng (parents first, one a page), eng's members, and the scope
+            // (a page filled with users first: Carol, then the eng department).
+            var user = root.GetProperty("user");
+            Assert.Equal(users[2].GetProperty("user_id").GetString(), user.GetProperty("open_id").GetString());
+            Assert.Equal("Bob Li", user.GetProperty("name").GetString());
+            Assert.Equal(["eng"], user.GetProperty("department_ids").EnumerateArray().Select(d => d.GetString()));
+            Assert.Equal(["platform:eng", "storage:platform"], root.GetProperty("children").EnumerateArray().Select(d => d.GetProperty("id").GetString() + ":" + d.GetProperty("parent").GetString()));
+            Assert.Equal(
+                new[] { "alice@example.com", "bob@example.com" }.Select(e => emulator.State.FindUser("email", e)!.OpenId).Order(StringComparer.Ordinal),
+                root.GetProperty("members").EnumerateArray().Select(m => m.GetString()).Order(StringComparer.Ordinal));
+            var scopes = root.GetProperty("scopes");
+            Assert.Equal(2, scopes.GetProperty("pages").GetInt32());
+            Assert.Equal([emulator.State.FindUser("email", "carol@example.com")!.OpenId], scopes.GetProperty("user_ids").EnumerateArray().Select(u => u.GetString()));
+            Assert.Equal(["eng"], scopes.GetProperty("department_ids").EnumerateArray().Select(d => d.GetString()));
+
             // Sign-in: the historical OIDC exchange and refresh, user_info with the user token, the older v1 exchange.
             var authen = root.GetProperty("authen");
             var alice = emulator.State.FindUser("email", "alice@example.com")!;
@@ -80,6 +97,23 @@ public sealed class NodeSdkCompatibilityTests
         finally
         {
             File.Delete(png);
+        }
+    }
+
+    /// <summary>Two levels below eng, and a contact scope of eng plus Carol (so the scope has both users and departments).</summary>
+    private static async Task ArrangeDirectoryAsync(EmulatorServer emulator, string appId)
+    {
+        using var http = new HttpClient { BaseAddress = emulator.BaseUrl };
+        foreach (var (path, method, body) in new (string, HttpMethod, object)[]
+        {
+            ("/_emulator/contact/departments", HttpMethod.Post, new { name = "Platform", department_id = "platform", parent = "eng" }),
+            ("/_emulator/contact/departments", HttpMethod.Post, new { name = "Storage", department_id = "storage", parent = "platform" }),
+            ($"/_emulator/apps/{appId}/contact-scope", HttpMethod.Put, new { departments = new[] { "eng" }, users = new[] { "carol@example.com" } }),
+        })
+        {
+            using var response = await http.SendAsync(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) });
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode && text.Contains("\"code\":0", StringComparison.Ordinal), $"{path}: {text}");
         }
     }
 }

@@ -1,5 +1,6 @@
 // Drives a running Larkway Emulator with the official Feishu Node SDK, unchanged.
-// Needs the default seed (contact lookups name its users).
+// Needs the default seed (contact lookups name its users), with departments platform (under eng) and storage (under
+// platform) added and the app's contact scope set to the eng department and Carol.
 // Usage: node compat.mjs <baseUrl> <appId> <appSecret> <pngFile>
 // It sends into the first group chat the bot is in.
 // Prints one JSON object with what each step returned; exits 1 on the first failure.
@@ -87,6 +88,43 @@ try {
     data: { emails: ['alice@example.com', 'nobody@example.com'], mobiles: ['+8613800000002'], include_resigned: false },
   }));
   out.contact = { user_list: data(ids).user_list };
+
+  // Contact reads: one user, a subtree page by page, a department's members page by page, the app's scope.
+  const bobOpenId = data(ids).user_list[2].user_id;
+  const user = check('get user', await client.contact.v3.user.get({
+    path: { user_id: bobOpenId },
+    params: { user_id_type: 'open_id', department_id_type: 'department_id' },
+  }));
+  out.user = { open_id: data(user).user.open_id, name: data(user).user.name, department_ids: data(user).user.department_ids };
+
+  const departments = [];
+  for await (const page of await client.contact.v3.department.childrenWithIterator({
+    path: { department_id: 'eng' },
+    params: { department_id_type: 'department_id', fetch_child: true, page_size: 1 },
+  })) {
+    for (const item of page?.items ?? []) departments.push({ id: item.department_id, parent: item.parent_department_id });
+  }
+  out.children = departments;
+
+  const members = [];
+  for await (const page of await client.contact.v3.user.findByDepartmentWithIterator({
+    params: { department_id: 'eng', department_id_type: 'department_id', page_size: 1 },
+  })) {
+    for (const item of page?.items ?? []) members.push(item.open_id);
+  }
+  out.members = members;
+
+  const scopeUsers = [];
+  const scopeDepartments = [];
+  let scopePages = 0;
+  for await (const page of await client.contact.v3.scope.listWithIterator({
+    params: { department_id_type: 'department_id', page_size: 1 },
+  })) {
+    scopePages += 1;
+    scopeUsers.push(...(page?.user_ids ?? []));
+    scopeDepartments.push(...(page?.department_ids ?? []));
+  }
+  out.scopes = { pages: scopePages, user_ids: scopeUsers, department_ids: scopeDepartments };
 
   // Sign-in: codes come from the Emulator's control API (the authorize page's Allow for Alice); the SDK's own authen
   // calls exchange them (it authenticates the historical OIDC endpoints with its tenant_access_token).

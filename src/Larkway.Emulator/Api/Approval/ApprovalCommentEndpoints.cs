@@ -47,7 +47,7 @@ internal static class ApprovalCommentEndpoints
                 is_delete = c.Deleted ? 1 : 0,
                 replies = Array.Empty<object>(),
                 at_info_list = Array.Empty<object>(),
-                commentator = ApprovalWire.Id(store.State, c.OpenId, idType),
+                commentator = ApprovalWire.Id(context.CallerIds(store.State), c.OpenId, idType),
                 extra = string.Empty,
             })).ToList());
         var page = Paging.Slice(rows, r => r.Key, false, context.Request.Query("page_token"), pageSize, "approval-comments:" + instanceId, Invalid);
@@ -92,6 +92,6 @@ internal static class ApprovalCommentEndpoints
     private static string QueryUser(HttpContext context, ApprovalStore store)
     {
         var userId = context.Request.Query("user_id") ?? throw ApiErrorException.BadRequest(Invalid, "user_id (query) is required");
-        return ApprovalActions.User(store.State, ApprovalWire.UserIdType(context), userId, "user_id").OpenId;
+        return ApprovalActions.User(context.CallerIds(store.State), ApprovalWire.UserIdType(context), userId, "user_id").OpenId;
     }
 }

@@ -28,7 +28,7 @@ internal static class ApprovalDefinitionEndpoints
     private static async Task<IResult> CreateAsync(HttpContext context, ApprovalStore store)
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid);
-        var draft = DefinitionReader.Read(body, store.State, ApprovalWire.UserIdType(context));
+        var draft = DefinitionReader.Read(body, context.CallerIds(store.State), ApprovalWire.UserIdType(context));
         var appId = context.CallerApp().AppId;
         var code = store.Change(tx => Save(store, draft, appId));
         return Envelope.Ok(new { approval_code = code, approval_id = code });

@@ -40,8 +40,8 @@ internal static class ApprovalInstanceEndpoints
         var approvalCode = body.RequiredString("approval_code", Invalid);
 
         // user_id wins over open_id (create page); one of them is required.
-        var applicant = body.OptionalString("user_id", Invalid) is { Length: > 0 } userId ? ApprovalActions.User(state, "user_id", userId, "user_id")
-            : body.OptionalString("open_id", Invalid) is { Length: > 0 } openId ? ApprovalActions.User(state, "open_id", openId, "open_id")
+        var applicant = body.OptionalString("user_id", Invalid) is { Length: > 0 } userId ? ApprovalActions.User(context.CallerIds(state), "user_id", userId, "user_id")
+            : body.OptionalString("open_id", Invalid) is { Length: > 0 } openId ? ApprovalActions.User(context.CallerIds(state), "open_id", openId, "open_id")
             : throw ApiErrorException.BadRequest(Invalid, "user_id or open_id is required: who submits the instance");
         var uuid = body.OptionalString("uuid", Invalid);
         if (uuid is not null && uuid.Length is < 1 or > 64)
@@ -61,8 +61,8 @@ internal static class ApprovalInstanceEndpoints
             }
 
             FormValidator.Validate(form, definition.Widgets, state);
-            var approvers = NodePeople(body, definition, state, "node_approver_user_id_list", "node_approver_open_id_list", selfSelectOnly: true);
-            var ccs = NodePeople(body, definition, state, "node_cc_user_id_list", "node_cc_open_id_list", selfSelectOnly: false);
+            var approvers = NodePeople(body, definition, context.CallerIds(state), "node_approver_user_id_list", "node_approver_open_id_list", selfSelectOnly: true);
+            var ccs = NodePeople(body, definition, context.CallerIds(state), "node_cc_user_id_list", "node_cc_open_id_list", selfSelectOnly: false);
             var missing = definition.Nodes.Select((n, i) => (n, i)).FirstOrDefault(x => x.n.SelfSelect && x.n.ApproverOpenIds.Count == 0 && approvers[x.i].Count == 0).n;
             if (missing is not null)
             {
@@ -97,7 +97,7 @@ internal static class ApprovalInstanceEndpoints
     /// <c>[{key: node id or custom id, value: ids[]}]</c> from the user_id and open_id lists (their union),
     /// per node index. Approver lists may only name self-select nodes; cc lists take at most 20 people.
     /// </summary>
-    private static List<List<string>> NodePeople(JsonElement body, ApprovalDefinition definition, EmulatorState state, string userIdField, string openIdField, bool selfSelectOnly)
+    private static List<List<string>> NodePeople(JsonElement body, ApprovalDefinition definition, AppUserIds ids, string userIdField, string openIdField, bool selfSelectOnly)
     {
         var perNode = definition.Nodes.Select(_ => new List<string>()).ToList();
         foreach (var (field, idType) in new[] { (userIdField, "user_id"), (openIdField, "open_id") })
@@ -128,7 +128,7 @@ internal static class ApprovalInstanceEndpoints
 
                 foreach (var id in entry.OptionalStringArray("value", Invalid) ?? [])
                 {
-                    perNode[index].Add(ApprovalActions.User(state, idType, id, field).OpenId);
+                    perNode[index].Add(ApprovalActions.User(ids, idType, id, field).OpenId);
                 }
 
                 if (!selfSelectOnly && perNode[index].Count > MaxCcPerNode)
@@ -147,7 +147,7 @@ internal static class ApprovalInstanceEndpoints
         return Envelope.Ok(store.Read(() =>
         {
             var instance = store.Instance(instanceId);
-            return ApprovalWire.Instance(store.State, store.Definition(instance.ApprovalCode), instance, idType);
+            return ApprovalWire.Instance(context.CallerIds(store.State), store.Definition(instance.ApprovalCode), instance, idType);
         }));
     }
 
@@ -179,7 +179,7 @@ internal static class ApprovalInstanceEndpoints
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid);
         var approvalCode = body.RequiredString("approval_code", Invalid);
         var instanceCode = body.RequiredString("instance_code", Invalid);
-        var user = ApprovalWire.User(store.State, ApprovalWire.UserIdType(context), body, "user_id");
+        var user = ApprovalWire.User(context.CallerIds(store.State), ApprovalWire.UserIdType(context), body, "user_id");
         store.Change(tx =>
         {
             var instance = ApprovalActions.InstanceOf(store, instanceCode, approvalCode);
@@ -205,9 +205,9 @@ internal static class ApprovalInstanceEndpoints
         var idType = ApprovalWire.UserIdType(context);
         var approvalCode = body.RequiredString("approval_code", Invalid);
         var instanceCode = body.RequiredString("instance_code", Invalid);
-        var user = ApprovalWire.User(store.State, idType, body, "user_id");
+        var user = ApprovalWire.User(context.CallerIds(store.State), idType, body, "user_id");
         var ccIds = body.OptionalStringArray("cc_user_ids", Invalid) is { Count: > 0 } list ? list : throw ApiErrorException.BadRequest(Invalid, "cc_user_ids is required: at least one user");
-        var ccs = ccIds.Select(id => ApprovalActions.User(store.State, idType, id, "cc_user_ids").OpenId).ToList();
+        var ccs = ccIds.Select(id => ApprovalActions.User(context.CallerIds(store.State), idType, id, "cc_user_ids").OpenId).ToList();
         var comment = body.OptionalString("comment", Invalid);
         store.Change(tx =>
         {
@@ -233,7 +233,7 @@ internal static class ApprovalInstanceEndpoints
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid, allowEmpty: true);
         var idType = ApprovalWire.UserIdType(context);
-        var (user, approvalCode, instanceCode) = SearchScope(body, store, idType);
+        var (user, approvalCode, instanceCode) = SearchScope(body, context.CallerIds(store.State), idType);
         var status = StatusFilter(body.OptionalString("instance_status", Invalid));
         var (from, to) = Window(body, "instance_start_time_from", "instance_start_time_to");
         var pageSize = context.Request.QueryInt("page_size", 10, 1, 200, Invalid);
@@ -248,7 +248,7 @@ internal static class ApprovalInstanceEndpoints
                 instance = new
                 {
                     code = i.Code,
-                    user_id = ApprovalWire.Id(store.State, i.ApplicantOpenId, idType),
+                    user_id = ApprovalWire.Id(context.CallerIds(store.State), i.ApplicantOpenId, idType),
                     start_time = ApprovalWire.Ms(i.StartTime),
                     end_time = ApprovalWire.Ms(i.EndTime),
                     status = i.Status,
@@ -261,7 +261,7 @@ internal static class ApprovalInstanceEndpoints
     }
 
     /// <summary>The user, approval and instance an instance or task search is narrowed to: at least one of them.</summary>
-    internal static (EmulatorUser? User, string? ApprovalCode, string? InstanceCode) SearchScope(JsonElement body, ApprovalStore store, string idType)
+    internal static (EmulatorUser? User, string? ApprovalCode, string? InstanceCode) SearchScope(JsonElement body, AppUserIds ids, string idType)
     {
         var userId = body.OptionalString("user_id", Invalid);
         var approvalCode = body.OptionalString("approval_code", Invalid);
@@ -271,7 +271,7 @@ internal static class ApprovalInstanceEndpoints
             throw ApiErrorException.BadRequest(Invalid, "give at least one of user_id, approval_code or instance_code");
         }
 
-        return (userId is null ? null : ApprovalActions.User(store.State, idType, userId, "user_id"), approvalCode, instanceCode);
+        return (userId is null ? null : ApprovalActions.User(ids, idType, userId, "user_id"), approvalCode, instanceCode);
     }
 
     /// <summary>A from/to pair in ms: both or neither, at most 30 days apart (query pages).</summary>
@@ -296,7 +296,7 @@ internal static class ApprovalInstanceEndpoints
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid);
         var idType = ApprovalWire.UserIdType(context);
-        _ = ApprovalWire.User(store.State, idType, body, "user_id");
+        _ = ApprovalWire.User(context.CallerIds(store.State), idType, body, "user_id");
         var instanceCode = body.OptionalString("instance_code", Invalid);
         var nodes = store.Read(() =>
         {
@@ -315,8 +315,8 @@ internal static class ApprovalInstanceEndpoints
         {
             preview_nodes = nodes.Select(x => new
             {
-                user_id_list = x.Item2.Select(id => ApprovalWire.Id(store.State, id, idType)),
-                end_cc_id_list = x.Item3.Select(id => ApprovalWire.Id(store.State, id, idType)),
+                user_id_list = x.Item2.Select(id => ApprovalWire.Id(context.CallerIds(store.State), id, idType)),
+                end_cc_id_list = x.Item3.Select(id => ApprovalWire.Id(context.CallerIds(store.State), id, idType)),
                 node_id = x.n.NodeId,
                 node_name = x.n.Name,
                 node_type = x.n.NodeType,
@@ -335,12 +335,12 @@ internal static class ApprovalInstanceEndpoints
         var idType = ApprovalWire.UserIdType(context);
         var approvalCode = body.RequiredString("approval_code", Invalid);
         var instanceCode = body.RequiredString("instance_code", Invalid);
-        var user = ApprovalWire.User(store.State, idType, body, "user_id");
+        var user = ApprovalWire.User(context.CallerIds(store.State), idType, body, "user_id");
         var taskId = body.RequiredString("task_id", Invalid);
         var added = (body.OptionalStringArray("add_sign_user_ids", Invalid) is { Count: > 0 } ids ? ids : throw ApiErrorException.BadRequest(Invalid, "add_sign_user_ids is required: at least one user"))
-            .Select(id => ApprovalActions.User(store.State, idType, id, "add_sign_user_ids").OpenId).Distinct(StringComparer.Ordinal).ToList();
-        var type = OptionalInt(body, "add_sign_type") ?? throw ApiErrorException.BadRequest(Invalid, "add_sign_type is required: 1 before, 2 after, 3 parallel");
-        var method = OptionalInt(body, "approval_method");
+            .Select(id => ApprovalActions.User(context.CallerIds(store.State), idType, id, "add_sign_user_ids").OpenId).Distinct(StringComparer.Ordinal).ToList();
+        var type = body.OptionalInt("add_sign_type", Invalid) ?? throw ApiErrorException.BadRequest(Invalid, "add_sign_type is required: 1 before, 2 after, 3 parallel");
+        var method = body.OptionalInt("approval_method", Invalid);
         if (type is < 1 or > 3 || method is not (null or 1 or 2))
         {
             throw ApiErrorException.BadRequest(Invalid, "add_sign_type must be 1 (before), 2 (after) or 3 (parallel); approval_method 1 (OR) or 2 (AND)");
@@ -370,7 +370,7 @@ internal static class ApprovalInstanceEndpoints
     private static async Task<IResult> RollbackAsync(HttpContext context, ApprovalStore store)
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid);
-        var user = ApprovalWire.User(store.State, ApprovalWire.UserIdType(context), body, "user_id");
+        var user = ApprovalWire.User(context.CallerIds(store.State), ApprovalWire.UserIdType(context), body, "user_id");
         var taskId = body.RequiredString("task_id", Invalid);
         var keys = body.OptionalStringArray("task_def_key_list", Invalid) is { Count: > 0 } list ? list : throw ApiErrorException.BadRequest(Invalid, "task_def_key_list is required: node_key values of PASS timeline entries");
         var reason = body.OptionalString("reason", Invalid);
@@ -385,8 +385,4 @@ internal static class ApprovalInstanceEndpoints
         return Envelope.Ok();
     }
 
-    private static int? OptionalInt(JsonElement body, string name) =>
-        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
-        : throw ApiErrorException.BadRequest(Invalid, $"{name} must be an integer");
 }

@@ -42,10 +42,10 @@ internal static class ApprovalTaskEndpoints
         var idType = ApprovalWire.UserIdType(context);
         var approvalCode = body.RequiredString("approval_code", Invalid);
         var instanceCode = body.RequiredString("instance_code", Invalid);
-        var user = ApprovalWire.User(store.State, idType, body, "user_id");
+        var user = ApprovalWire.User(context.CallerIds(store.State), idType, body, "user_id");
         var taskId = body.RequiredString("task_id", Invalid);
         var comment = body.OptionalString("comment", Invalid);
-        var target = action == TaskAction.Transfer ? ApprovalWire.User(store.State, idType, body, "transfer_user_id") : null;
+        var target = action == TaskAction.Transfer ? ApprovalWire.User(context.CallerIds(store.State), idType, body, "transfer_user_id") : null;
         var form = action == TaskAction.Resubmit ? body.RequiredString("form", Invalid) : null;
         store.Change(tx =>
         {
@@ -96,7 +96,7 @@ internal static class ApprovalTaskEndpoints
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid, allowEmpty: true);
         var idType = ApprovalWire.UserIdType(context);
-        var (user, approvalCode, instanceCode) = ApprovalInstanceEndpoints.SearchScope(body, store, idType);
+        var (user, approvalCode, instanceCode) = ApprovalInstanceEndpoints.SearchScope(body, context.CallerIds(store.State), idType);
         var status = body.OptionalString("task_status", Invalid);
         var (from, to) = ApprovalInstanceEndpoints.Window(body, "task_start_time_from", "task_start_time_to");
         var pageSize = context.Request.QueryInt("page_size", 10, 1, 200, Invalid);
@@ -108,8 +108,8 @@ internal static class ApprovalTaskEndpoints
             .Select(x => (Key: x.Task.StartTime.ToString("D15", CultureInfo.InvariantCulture) + ":" + x.Task.Id, View: (object)new
             {
                 approval = new { code = x.Instance.ApprovalCode, name = store.Definition(x.Instance.ApprovalCode).Name },
-                instance = new { code = x.Instance.Code, user_id = ApprovalWire.Id(store.State, x.Instance.ApplicantOpenId, idType), status = x.Instance.Status, start_time = ApprovalWire.Ms(x.Instance.StartTime), end_time = ApprovalWire.Ms(x.Instance.EndTime), serial_id = x.Instance.SerialNumber },
-                task = new { task_id = x.Task.Id, user_id = ApprovalWire.Id(store.State, x.Task.OpenId, idType), status = x.Task.Status, node_id = x.Task.NodeId, node_name = x.Task.NodeName, start_time = ApprovalWire.Ms(x.Task.StartTime), end_time = ApprovalWire.Ms(x.Task.EndTime) },
+                instance = new { code = x.Instance.Code, user_id = ApprovalWire.Id(context.CallerIds(store.State), x.Instance.ApplicantOpenId, idType), status = x.Instance.Status, start_time = ApprovalWire.Ms(x.Instance.StartTime), end_time = ApprovalWire.Ms(x.Instance.EndTime), serial_id = x.Instance.SerialNumber },
+                task = new { task_id = x.Task.Id, user_id = ApprovalWire.Id(context.CallerIds(store.State), x.Task.OpenId, idType), status = x.Task.Status, node_id = x.Task.NodeId, node_name = x.Task.NodeName, start_time = ApprovalWire.Ms(x.Task.StartTime), end_time = ApprovalWire.Ms(x.Task.EndTime) },
             })).ToList());
         var page = Paging.Slice(rows, r => r.Key, false, context.Request.Query("page_token"), pageSize, "approval-task-search", Invalid);
         return Envelope.Ok(new { count = rows.Count, task_list = page.Items.Select(r => r.View), has_more = page.HasMore, page_token = page.PageToken });
@@ -120,7 +120,7 @@ internal static class ApprovalTaskEndpoints
     {
         var idType = ApprovalWire.UserIdType(context);
         var userId = context.Request.Query("user_id") ?? throw ApiErrorException.BadRequest(Invalid, "user_id is required");
-        var user = ApprovalActions.User(store.State, idType, userId, "user_id");
+        var user = ApprovalActions.User(context.CallerIds(store.State), idType, userId, "user_id");
         var topic = context.Request.Query("topic") ?? throw ApiErrorException.BadRequest(Invalid, "topic is required: 1 (todo), 2 (done), 3 (started), 17 (unread cc), 18 (read cc)");
         if (topic is not ("1" or "2" or "3" or "17" or "18"))
         {
@@ -128,7 +128,7 @@ internal static class ApprovalTaskEndpoints
         }
 
         var pageSize = context.Request.QueryInt("page_size", 100, 1, 200, Invalid);
-        var rows = store.Read(() => TopicRows(store, user, topic, idType));
+        var rows = store.Read(() => TopicRows(store, context.CallerIds(store.State), user, topic, idType));
         var page = Paging.Slice(rows, r => r.Key, false, context.Request.Query("page_token"), pageSize, "approval-task-query:" + topic, Invalid);
         return Envelope.Ok(new
         {
@@ -139,7 +139,7 @@ internal static class ApprovalTaskEndpoints
         });
     }
 
-    private static List<(string Key, object View)> TopicRows(ApprovalStore store, EmulatorUser user, string topic, string idType)
+    private static List<(string Key, object View)> TopicRows(ApprovalStore store, AppUserIds ids, EmulatorUser user, string topic, string idType)
     {
         IEnumerable<(ApprovalInstance Instance, ApprovalTask? Task, long Time)> rows = topic switch
         {
@@ -155,14 +155,14 @@ internal static class ApprovalTaskEndpoints
             return (r.Time.ToString("D15", CultureInfo.InvariantCulture) + ":" + id, (object)new
             {
                 topic,
-                user_id = ApprovalWire.Id(store.State, user.OpenId, idType),
+                user_id = ApprovalWire.Id(ids, user.OpenId, idType),
                 title = r.Instance.Title ?? definition.Name,
                 urls = new { pc = "/approvals/" + r.Instance.Code, mobile = "/approvals/" + r.Instance.Code },
                 status = r.Task?.Status ?? r.Instance.Status,
                 process_status = r.Instance.Status,
                 definition_code = definition.Code,
                 definition_name = definition.Name,
-                initiators = new[] { ApprovalWire.Id(store.State, r.Instance.ApplicantOpenId, idType) },
+                initiators = new[] { ApprovalWire.Id(ids, r.Instance.ApplicantOpenId, idType) },
                 task_id = r.Task?.Id,
                 process_id = r.Instance.Code,
                 process_code = r.Instance.Code,

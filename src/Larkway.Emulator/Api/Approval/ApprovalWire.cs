@@ -17,10 +17,13 @@ internal static class ApprovalWire
         ? type is "open_id" or "user_id" or "union_id" ? type : throw ApiErrorException.BadRequest(Invalid, $"invalid user_id_type '{type}': use open_id, user_id or union_id")
         : "open_id";
 
-    public static EmulatorUser User(EmulatorState state, string idType, JsonElement body, string field) =>
-        ApprovalActions.User(state, idType, body.RequiredString(field, Invalid), field);
+    public static EmulatorUser User(AppUserIds ids, string idType, JsonElement body, string field) =>
+        ApprovalActions.User(ids, idType, body.RequiredString(field, Invalid), field);
 
-    public static string Id(EmulatorState state, string openId, string idType) => state.UserIdOf(openId, idType);
+    /// <summary>A user's id of <paramref name="idType"/> in the calling app's ids.</summary>
+    public static string Id(AppUserIds ids, string openId, string idType) => ids.Of(openId, idType);
+
+    private static string OpenId(AppUserIds ids, string openId) => ids.Of(openId, "open_id");
 
     public static string Ms(long value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -57,27 +60,27 @@ internal static class ApprovalWire
         viewers = new[] { new { type = "TENANT" } },
     };
 
-    public static object Instance(EmulatorState state, ApprovalDefinition definition, ApprovalInstance instance, string idType) => new
+    public static object Instance(AppUserIds ids, ApprovalDefinition definition, ApprovalInstance instance, string idType) => new
     {
         approval_name = definition.Name,
         approval_code = definition.Code,
         instance_code = instance.Code,
         start_time = Ms(instance.StartTime),
         end_time = Ms(instance.EndTime),
-        user_id = Id(state, instance.ApplicantOpenId, idType),
-        open_id = instance.ApplicantOpenId,
+        user_id = Id(ids, instance.ApplicantOpenId, idType),
+        open_id = OpenId(ids, instance.ApplicantOpenId),
         serial_number = instance.SerialNumber,
         department_id = instance.DepartmentId ?? string.Empty,
         status = instance.Status,
         uuid = instance.Uuid ?? string.Empty,
         form = instance.Form,
         reverted = instance.Reverted,
-        task_list = instance.Tasks.Select(t => Task(state, t, idType)),
+        task_list = instance.Tasks.Select(t => Task(ids, t, idType)),
         comment_list = instance.Comments.Where(c => !c.Deleted).Select(c => new
         {
             id = c.Id,
-            user_id = Id(state, c.OpenId, idType),
-            open_id = c.OpenId,
+            user_id = Id(ids, c.OpenId, idType),
+            open_id = OpenId(ids, c.OpenId),
             comment = CommentText(c.Content),
             create_time = Ms(c.CreateTime),
             files = Array.Empty<object>(),
@@ -86,23 +89,23 @@ internal static class ApprovalWire
         {
             type = t.Type,
             create_time = Ms(t.CreateTime),
-            user_id = t.OpenId is null ? null : Id(state, t.OpenId, idType),
-            open_id = t.OpenId,
-            user_id_list = t.OpenIdList.Count == 0 ? null : t.OpenIdList.Select(id => Id(state, id, idType)),
-            open_id_list = t.OpenIdList.Count == 0 ? null : t.OpenIdList,
+            user_id = t.OpenId is null ? null : Id(ids, t.OpenId, idType),
+            open_id = t.OpenId is null ? null : OpenId(ids, t.OpenId),
+            user_id_list = t.OpenIdList.Count == 0 ? null : t.OpenIdList.Select(id => Id(ids, id, idType)),
+            open_id_list = t.OpenIdList.Count == 0 ? null : t.OpenIdList.Select(id => OpenId(ids, id)),
             task_id = t.TaskId,
             comment = t.Comment,
-            cc_user_list = t.CcOpenIds.Count == 0 ? null : t.CcOpenIds.Select(id => new { user_id = Id(state, id, idType), open_id = id }),
+            cc_user_list = t.CcOpenIds.Count == 0 ? null : t.CcOpenIds.Select(id => new { user_id = Id(ids, id, idType), open_id = OpenId(ids, id) }),
             ext = t.Ext ?? "{}",
             node_key = t.NodeKey,
         }),
     };
 
-    public static object Task(EmulatorState state, ApprovalTask task, string idType) => new
+    public static object Task(AppUserIds ids, ApprovalTask task, string idType) => new
     {
         id = task.Id,
-        user_id = Id(state, task.OpenId, idType),
-        open_id = task.OpenId,
+        user_id = Id(ids, task.OpenId, idType),
+        open_id = OpenId(ids, task.OpenId),
         status = task.Status,
         node_id = task.NodeId,
         node_name = task.NodeName,

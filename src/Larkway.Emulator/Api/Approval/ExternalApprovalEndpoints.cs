@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Emulator.Approval;
 using Larkway.Emulator.Platform;
+using Larkway.Emulator.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -122,9 +123,9 @@ internal static class ExternalApprovalEndpoints
             throw ApiErrorException.BadRequest(Invalid, "i18n_resources is required");
         }
 
-        var openId = body.OptionalString("open_id", Invalid) is { } o ? ApprovalActions.User(store.State, "open_id", o, "open_id").OpenId
-            : body.OptionalString("user_id", Invalid) is { } u ? ApprovalActions.User(store.State, "user_id", u, "user_id").OpenId : null;
-        var tasks = ReadTasks(body, store, idType);
+        var openId = body.OptionalString("open_id", Invalid) is { } o ? ApprovalActions.User(context.CallerIds(store.State), "open_id", o, "open_id").OpenId
+            : body.OptionalString("user_id", Invalid) is { } u ? ApprovalActions.User(context.CallerIds(store.State), "user_id", u, "user_id").OpenId : null;
+        var tasks = ReadTasks(body, context.CallerIds(store.State), idType);
         var raw = JsonNode.Parse(body.GetRawText())!.AsObject();
         var echoed = store.Change(_ =>
         {
@@ -169,7 +170,7 @@ internal static class ExternalApprovalEndpoints
         return Envelope.Ok(new { data = JsonDocument.Parse(echoed).RootElement });
     }
 
-    private static List<ExternalTask> ReadTasks(JsonElement body, ApprovalStore store, string idType)
+    private static List<ExternalTask> ReadTasks(JsonElement body, AppUserIds ids, string idType)
     {
         var tasks = new List<ExternalTask>();
         if (!body.TryGetProperty("task_list", out var list) || list.ValueKind == JsonValueKind.Null)
@@ -193,8 +194,8 @@ internal static class ExternalApprovalEndpoints
 
             _ = RequiredMs(item, "create_time");
             _ = RequiredMs(item, "end_time");
-            var openId = item.OptionalString("open_id", Invalid) is { } o ? ApprovalActions.User(store.State, "open_id", o, "open_id").OpenId
-                : item.OptionalString("user_id", Invalid) is { } u ? ApprovalActions.User(store.State, idType == "open_id" ? "user_id" : idType, u, "user_id").OpenId : null;
+            var openId = item.OptionalString("open_id", Invalid) is { } o ? ApprovalActions.User(ids, "open_id", o, "open_id").OpenId
+                : item.OptionalString("user_id", Invalid) is { } u ? ApprovalActions.User(ids, idType == "open_id" ? "user_id" : idType, u, "user_id").OpenId : null;
             tasks.Add(new ExternalTask(taskId, openId, status, ApprovalWire.OptionalMs(item, "update_time") ?? 0, item.OptionalString("title", Invalid)));
         }
 
@@ -262,7 +263,7 @@ internal static class ExternalApprovalEndpoints
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid, allowEmpty: true);
         var codes = Filter(context, body, "approval_codes", 20);
         var ids = Filter(context, body, "instance_ids", 20);
-        var users = Filter(context, body, "user_ids", int.MaxValue).Select(u => store.State.FindUser(ApprovalWire.UserIdType(context), u)?.OpenId ?? u).ToHashSet(StringComparer.Ordinal);
+        var users = Filter(context, body, "user_ids", int.MaxValue).Select(u => context.CallerIds(store.State).Find(ApprovalWire.UserIdType(context), u)?.OpenId ?? u).ToHashSet(StringComparer.Ordinal);
         var status = (body.ValueKind == JsonValueKind.Object ? body.OptionalString("status", Invalid) : null) ?? context.Request.Query("status");
         if (status is not null)
         {
@@ -280,7 +281,7 @@ internal static class ExternalApprovalEndpoints
                 approval_code = i.ApprovalCode,
                 status = i.Status,
                 update_time = ApprovalWire.Ms(i.UpdateTime),
-                tasks = i.Tasks.Values.OrderBy(t => t.TaskId, StringComparer.Ordinal).Select(t => new { id = t.TaskId, status = t.Status, title = t.Title, open_id = t.OpenId, update_time = ApprovalWire.Ms(t.UpdateTime) }),
+                tasks = i.Tasks.Values.OrderBy(t => t.TaskId, StringComparer.Ordinal).Select(t => new { id = t.TaskId, status = t.Status, title = t.Title, open_id = t.OpenId is null ? null : ApprovalWire.Id(context.CallerIds(store.State), t.OpenId, "open_id"), update_time = ApprovalWire.Ms(t.UpdateTime) }),
             })).ToList());
         var page = Paging.Slice(rows, r => r.Key, false, context.Request.Query("page_token"), pageSize, "external-tasks", Invalid);
         return Envelope.Ok(new { data = page.Items.Select(r => r.View), has_more = page.HasMore, page_token = page.PageToken });

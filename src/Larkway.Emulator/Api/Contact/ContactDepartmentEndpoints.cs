@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.State;
 using Microsoft.AspNetCore.Builder;
@@ -8,92 +9,88 @@ using Microsoft.AspNetCore.Routing;
 namespace Larkway.Emulator.Api.Contact;
 
 /// <summary>
-/// Contact v3 department routes (reference §9). <c>GET /open-apis/contact/v3/departments/{department_id}/children</c>
-/// lists a department's sub-departments over the seed's tree (each department's <c>parent_department_id</c>, "0" the
-/// root): the direct children, or with <c>fetch_child=true</c> every department below at any depth (breadth first),
-/// paged (<c>page_size</c> 1–50, default 10). An unknown department is 40014 (outside the contact scope).
+/// Contact v3 department routes (reference §9) over the department tree ("0" is the root), filtered by the caller's contact
+/// scope (<see cref="ContactScopeRules"/>): get one (or the root), a batch of up to 50 (repeated <c>department_ids=</c>), the
+/// children of one — direct, or with <c>fetch_child</c> every level below, parents before children — paged 1–50 (default 10),
+/// the historical list (<c>parent_department_id</c>, default the root), and <c>parent</c>: the ancestor chain, nearest first.
 /// Tenant token only; rate-limited like every Open API route.
 /// </summary>
 internal static class ContactDepartmentEndpoints
 {
-    private const int Invalid = ErrorCodes.ContactInvalidParameter;
+    private const int MaxPerBatch = 50;
 
     public static void MapContactDepartmentEndpoints(this IEndpointRouteBuilder routes)
     {
         var departments = routes.MapGroup("/open-apis/contact/v3/departments").AsOpenApi();
+        departments.MapGet("batch", Batch);
+        departments.MapGet("parent", Parents);
+        departments.MapGet("", List);
         departments.MapGet("{department_id}/children", Children);
+        departments.MapGet("{department_id}", Get);
     }
 
-    private static IResult Children(HttpContext context, EmulatorState state, [FromRoute(Name = "department_id")] string departmentId)
+    private static IResult Get(HttpContext context, EmulatorState state, [FromRoute(Name = "department_id")] string departmentId)
     {
-        var idType = context.Request.Query("user_id_type") ?? "open_id";
-        if (idType is not ("open_id" or "union_id" or "user_id"))
-        {
-            throw ApiErrorException.BadRequest(Invalid, $"invalid user_id_type '{idType}': use open_id, union_id or user_id");
-        }
+        var (rules, views, idType) = Read(context, state);
+        var department = rules.RequireDepartment(idType, departmentId);
+        return Envelope.Ok(new { department = department is null ? views.Root() : views.Department(department) });
+    }
 
-        var departmentIdType = context.Request.Query("department_id_type") ?? "open_department_id";
-        if (departmentIdType is not ("open_department_id" or "department_id"))
-        {
-            throw ApiErrorException.BadRequest(Invalid, $"invalid department_id_type '{departmentIdType}': use open_department_id or department_id");
-        }
+    /// <summary>Departments the app cannot see (or that do not exist) are left out; the rest come in request order.</summary>
+    private static IResult Batch(HttpContext context, EmulatorState state)
+    {
+        var (rules, views, idType) = Read(context, state);
+        var items = ContactRequest.Repeated(context.Request, "department_ids", MaxPerBatch)
+            .Select(id => state.FindDepartment(idType, id))
+            .OfType<EmulatorDepartment>()
+            .Where(rules.Sees)
+            .DistinctBy(d => d.OpenDepartmentId)
+            .Select(d => (JsonNode)views.Department(d));
+        return Envelope.Ok(new { items = new JsonArray([.. items]) });
+    }
 
-        var fetchChild = context.Request.Query("fetch_child") switch
-        {
-            null or "false" => false,
-            "true" => true,
-            var other => throw ApiErrorException.BadRequest(Invalid, $"invalid fetch_child '{other}': use true or false"),
-        };
-        var pageSize = context.Request.QueryInt("page_size", 10, 1, 50, Invalid);
+    private static IResult Children(HttpContext context, EmulatorState state, [FromRoute(Name = "department_id")] string departmentId) =>
+        Below(context, state, departmentId, ContactRequest.PageSize(context.Request, 10, 50));
 
-        var all = state.Departments;
-        var parent = departmentId == "0"
-            ? null
-            : all.FirstOrDefault(d => departmentIdType == "department_id" ? d.DepartmentId == departmentId : d.OpenDepartmentId == departmentId)
-                ?? throw ApiErrorException.BadRequest(ErrorCodes.ContactNoDepartmentAuthority, $"no dept authority error: department '{departmentId}' is not in the app's contact scope");
+    /// <summary>The historical list: the children of <c>parent_department_id</c> (default the root), paged like children.</summary>
+    private static IResult List(HttpContext context, EmulatorState state) =>
+        Below(context, state, context.Request.Query("parent_department_id") ?? EmulatorState.RootDepartmentId, ContactRequest.PageSize(context.Request, 20, 50));
 
-        var below = Descendants(all, parent, fetchChild);
-        var page = Paging.Slice(below, d => d.OpenDepartmentId, false, context.Request.Query("page_token"), pageSize,
-            $"dept-children:{parent?.OpenDepartmentId ?? "0"}:{fetchChild}", Invalid);
+    private static IResult Below(HttpContext context, EmulatorState state, string departmentId, int pageSize)
+    {
+        var (rules, views, idType) = Read(context, state);
+        var fetchChild = ContactRequest.Bool(context.Request, "fetch_child", false);
+        var parent = rules.RequireDepartment(idType, departmentId)?.OpenDepartmentId ?? EmulatorState.RootDepartmentId;
+        var below = fetchChild ? state.DescendantDepartments(parent) : state.ChildDepartments(parent);
+        return DepartmentsPage(context, views, below, pageSize, $"dept-children:{parent}:{fetchChild}");
+    }
+
+    /// <summary>The ancestors of a department the app can see, nearest first, those the app can see too.</summary>
+    private static IResult Parents(HttpContext context, EmulatorState state)
+    {
+        var (rules, views, idType) = Read(context, state);
+        var departmentId = ContactRequest.Required(context.Request, "department_id", "the department whose parents to list");
+        var pageSize = ContactRequest.PageSize(context.Request, 10, 50);
+        var department = rules.RequireDepartment(idType, departmentId);
+        var chain = department is null ? [] : state.AncestorDepartments(department.OpenDepartmentId).Where(rules.Sees).ToList();
+        return DepartmentsPage(context, views, chain, pageSize, "dept-parents:" + (department?.OpenDepartmentId ?? EmulatorState.RootDepartmentId));
+    }
+
+    private static IResult DepartmentsPage(HttpContext context, ContactViews views, IReadOnlyList<EmulatorDepartment> ordered, int pageSize, string listing)
+    {
+        var page = Paging.Slice(ordered, d => d.OpenDepartmentId, false, ContactRequest.PageToken(context.Request), pageSize, listing, ErrorCodes.ContactPageTokenInvalid);
         return Envelope.Ok(new
         {
             has_more = page.HasMore,
             page_token = page.PageToken,
-            items = page.Items.Select(d => new Department(
-                d.Name,
-                departmentIdType == "department_id" ? d.DepartmentId : d.OpenDepartmentId,
-                d.OpenDepartmentId,
-                ParentOf(all, d) is { } p ? (departmentIdType == "department_id" ? p.DepartmentId : p.OpenDepartmentId) : "0",
-                new DepartmentStatus(IsDeleted: false))).ToList(),
+            items = new JsonArray([.. page.Items.Select(d => (JsonNode)views.Department(d))]),
         });
     }
 
-    /// <summary>The children of <paramref name="parent"/> (null: the root), level by level; every level with <paramref name="deep"/>.</summary>
-    private static List<EmulatorDepartment> Descendants(IReadOnlyList<EmulatorDepartment> all, EmulatorDepartment? parent, bool deep)
+    private static (ContactScopeRules Rules, ContactViews Views, string DepartmentIdType) Read(HttpContext context, EmulatorState state)
     {
-        var result = new List<EmulatorDepartment>();
-        var level = new List<EmulatorDepartment?> { parent };
-        while (level.Count > 0)
-        {
-            var next = level
-                .SelectMany(p => all.Where(d => Equals(ParentOf(all, d), p)))
-                .Where(d => !result.Contains(d))
-                .OrderBy(d => d.OpenDepartmentId, StringComparer.Ordinal)
-                .ToList();
-            result.AddRange(next);
-            level = deep ? [.. next] : [];
-        }
-
-        return result;
+        var rules = ContactScopeRules.For(context, state);
+        var departmentIdType = ContactRequest.DepartmentIdType(context.Request);
+        return (rules, new ContactViews(state, rules.App, ContactRequest.UserIdType(context.Request), departmentIdType), departmentIdType);
     }
-
-    /// <summary>A seed names the parent by department_id or open_department_id; "0" (or an unknown id) is the root.</summary>
-    private static EmulatorDepartment? ParentOf(IReadOnlyList<EmulatorDepartment> all, EmulatorDepartment department) =>
-        department.ParentDepartmentId == "0"
-            ? null
-            : all.FirstOrDefault(d => d.OpenDepartmentId == department.ParentDepartmentId || d.DepartmentId == department.ParentDepartmentId);
-
-    private sealed record Department(string Name, string DepartmentId, string OpenDepartmentId, string ParentDepartmentId, DepartmentStatus Status);
-
-    private sealed record DepartmentStatus(bool IsDeleted);
 }

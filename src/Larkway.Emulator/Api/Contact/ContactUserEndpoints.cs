@@ -1,18 +1,19 @@
+using System.Text.Json.Nodes;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Larkway.Emulator.Api.Contact;
 
 /// <summary>
-/// Contact v3 user routes (reference §9). <c>POST /open-apis/contact/v3/users/batch_get_id</c> resolves
-/// emails and mobiles to user ids: one <c>user_list</c> entry per input, emails first, each echoing its
-/// input; <c>user_id</c> and <c>status</c> only for users found (a resigned user counts as found only with
-/// <c>include_resigned</c>). <c>GET …/users/find_by_department</c> lists a department's direct members (not those of
-/// its sub-departments), paged (<c>page_size</c> 1–50, default 10), resigned users left out.
-/// Tenant token only; rate-limited like every Open API route (tier 4, as the page says).
+/// Contact v3 user routes (reference §9), filtered by the caller's contact scope (<see cref="ContactScopeRules"/>) and
+/// field scopes (<see cref="ContactViews"/>): get one user, a batch of up to 50 (repeated <c>user_ids=</c>), a department's
+/// direct members (<c>find_by_department</c>, page 1–50, default 10; resigned users left out), the older list, and
+/// <c>batch_get_id</c> (emails and mobiles to ids; one entry per input, emails first; a resigned user only with
+/// <c>include_resigned</c>). Tenant token only; rate-limited like every Open API route.
 /// </summary>
 internal static class ContactUserEndpoints
 {
@@ -24,73 +25,82 @@ internal static class ContactUserEndpoints
         var users = routes.MapGroup("/open-apis/contact/v3/users").AsOpenApi();
         users.MapPost("batch_get_id", BatchGetIdAsync);
         users.MapGet("find_by_department", FindByDepartment);
+        users.MapGet("batch", Batch);
+        users.MapGet("", List);
+        users.MapGet("{user_id}", Get);
+    }
+
+    private static IResult Get(HttpContext context, EmulatorState state, [FromRoute(Name = "user_id")] string userId)
+    {
+        var (rules, views) = Read(context, state);
+        var user = rules.RequireUser(ContactRequest.UserIdType(context.Request), userId);
+        return Envelope.Ok(new { user = views.User(user) });
+    }
+
+    /// <summary>Users the app cannot see (or that do not exist) are left out; the rest come in request order.</summary>
+    private static IResult Batch(HttpContext context, EmulatorState state)
+    {
+        var (rules, views) = Read(context, state);
+        var idType = ContactRequest.UserIdType(context.Request);
+        var users = ContactRequest.Repeated(context.Request, "user_ids", MaxPerList)
+            .Select(id => rules.FindVisibleUser(idType, id))
+            .OfType<EmulatorUser>()
+            .DistinctBy(u => u.OpenId)
+            .Select(u => (JsonNode)views.User(u));
+        return Envelope.Ok(new { items = new JsonArray([.. users]) });
     }
 
     private static IResult FindByDepartment(HttpContext context, EmulatorState state)
     {
-        var idType = context.Request.Query("user_id_type") ?? "open_id";
-        if (idType is not ("open_id" or "union_id" or "user_id"))
+        var departmentId = ContactRequest.Required(context.Request, "department_id", "the root department is 0");
+        return MembersPage(context, state, departmentId, ContactRequest.PageSize(context.Request, 10, 50));
+    }
+
+    /// <summary>The older list: a department's direct members, or without <c>department_id</c> every user the app may see.</summary>
+    private static IResult List(HttpContext context, EmulatorState state)
+    {
+        var pageSize = ContactRequest.PageSize(context.Request, 20, 100);
+        if (context.Request.Query("department_id") is { } departmentId)
         {
-            throw ApiErrorException.BadRequest(Invalid, $"invalid user_id_type '{idType}': use open_id, union_id or user_id");
+            return MembersPage(context, state, departmentId, pageSize);
         }
 
-        var departmentIdType = context.Request.Query("department_id_type") ?? "open_department_id";
-        if (departmentIdType is not ("open_department_id" or "department_id"))
-        {
-            throw ApiErrorException.BadRequest(Invalid, $"invalid department_id_type '{departmentIdType}': use open_department_id or department_id");
-        }
+        var (rules, views) = Read(context, state);
+        var visible = state.Users.Where(u => !u.IsResigned && rules.Sees(u)).OrderBy(u => u.OpenId, StringComparer.Ordinal).ToList();
+        return UsersPage(context, views, visible, pageSize, "users:all");
+    }
 
-        var departmentId = context.Request.Query("department_id");
-        if (string.IsNullOrWhiteSpace(departmentId))
-        {
-            throw ApiErrorException.BadRequest(Invalid, "invalid request: department_id is required (the root department is 0)");
-        }
+    private static IResult MembersPage(HttpContext context, EmulatorState state, string departmentId, int pageSize)
+    {
+        var (rules, views) = Read(context, state);
+        var department = rules.RequireDepartment(ContactRequest.DepartmentIdType(context.Request), departmentId);
+        var openDepartmentId = department?.OpenDepartmentId ?? EmulatorState.RootDepartmentId;
 
-        var pageSize = context.Request.QueryInt("page_size", 10, 1, 50, Invalid);
+        // The root ("0") holds the users in no other department; members come sorted by home open_id (the index's order).
+        var members = state.DepartmentMembers(openDepartmentId).Where(u => !u.IsResigned).ToList();
+        return UsersPage(context, views, members, pageSize, "dept-users:" + openDepartmentId);
+    }
 
-        // The root ("0") holds the users in no other department; any other id must name a department.
-        var openDepartmentId = departmentId == "0"
-            ? "0"
-            : state.Departments.FirstOrDefault(d => departmentIdType == "department_id" ? d.DepartmentId == departmentId : d.OpenDepartmentId == departmentId)?.OpenDepartmentId
-                ?? throw ApiErrorException.BadRequest(ErrorCodes.ContactNoDepartmentAuthority, $"no dept authority error: department '{departmentId}' is not in the app's contact scope");
-        var members = state.Users
-            .Where(u => !u.IsResigned && (openDepartmentId == "0" ? u.DepartmentIds.Count == 0 : u.DepartmentIds.Contains(openDepartmentId)))
-            .OrderBy(u => u.OpenId, StringComparer.Ordinal)
-            .ToList();
-        var page = Paging.Slice(members, u => u.OpenId, false, context.Request.Query("page_token"), pageSize, $"dept-users:{openDepartmentId}", Invalid);
+    private static IResult UsersPage(HttpContext context, ContactViews views, IReadOnlyList<EmulatorUser> sorted, int pageSize, string listing)
+    {
+        var page = Paging.Slice(sorted, u => u.OpenId, false, ContactRequest.PageToken(context.Request), pageSize, listing, ErrorCodes.ContactPageTokenInvalid);
         return Envelope.Ok(new
         {
             has_more = page.HasMore,
             page_token = page.PageToken,
-            items = page.Items.Select(u => new DepartmentUser(
-                u.OpenId,
-                u.UnionId,
-                u.UserId,
-                u.Name,
-                u.Email,
-                u.Mobile,
-                Status(u),
-                departmentIdType == "department_id"
-                    ? [.. u.DepartmentIds.Select(id => state.Departments.FirstOrDefault(d => d.OpenDepartmentId == id)?.DepartmentId ?? id)]
-                    : u.DepartmentIds)).ToList(),
+            items = new JsonArray([.. page.Items.Select(u => (JsonNode)views.User(u))]),
         });
     }
 
-    private static UserStatus Status(EmulatorUser user) => new(
-        IsFrozen: user.IsFrozen,
-        IsResigned: user.IsResigned,
-        IsActivated: user.IsActivated && !user.IsResigned,
-        IsExited: false,
-        IsUnjoin: !user.IsActivated && !user.IsResigned);
+    private static (ContactScopeRules Rules, ContactViews Views) Read(HttpContext context, EmulatorState state)
+    {
+        var rules = ContactScopeRules.For(context, state);
+        return (rules, new ContactViews(state, rules.App, ContactRequest.UserIdType(context.Request), ContactRequest.DepartmentIdType(context.Request)));
+    }
 
     private static async Task<IResult> BatchGetIdAsync(HttpContext context, EmulatorState state)
     {
-        var idType = context.Request.Query("user_id_type") ?? "open_id";
-        if (idType is not ("open_id" or "union_id" or "user_id"))
-        {
-            throw ApiErrorException.BadRequest(Invalid, $"invalid user_id_type '{idType}': use open_id, union_id or user_id");
-        }
-
+        var idType = ContactRequest.UserIdType(context.Request);
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid);
         var emails = ReadList(body, "emails");
         var mobiles = ReadList(body, "mobiles");
@@ -100,9 +110,12 @@ internal static class ContactUserEndpoints
             throw ApiErrorException.BadRequest(Invalid, "invalid request: emails and mobiles are both empty; give at least one email or mobile");
         }
 
+        // Users outside the contact scope are "not found" here, as for any other id the app may not see.
+        var rules = ContactScopeRules.For(context, state);
+        var ids = context.CallerIds(state);
         var entries = new List<UserIdEntry>(emails.Count + mobiles.Count);
-        entries.AddRange(emails.Select(email => Entry(state.FindUser("email", email), idType, includeResigned) with { Email = email }));
-        entries.AddRange(mobiles.Select(mobile => Entry(state.FindUser("mobile", mobile), idType, includeResigned) with { Mobile = mobile }));
+        entries.AddRange(emails.Select(email => Entry(ids, rules, state.FindUser("email", email), idType, includeResigned) with { Email = email }));
+        entries.AddRange(mobiles.Select(mobile => Entry(ids, rules, state.FindUser("mobile", mobile), idType, includeResigned) with { Mobile = mobile }));
         return Envelope.Ok(new { user_list = entries });
     }
 
@@ -118,27 +131,16 @@ internal static class ContactUserEndpoints
         return blank < 0 ? list : throw ApiErrorException.BadRequest(Invalid, $"invalid request: {name}[{blank}] is empty; remove it or give a value");
     }
 
-    private static UserIdEntry Entry(EmulatorUser? user, string idType, bool includeResigned)
+    private static UserIdEntry Entry(AppUserIds ids, ContactScopeRules rules, EmulatorUser? user, string idType, bool includeResigned)
     {
-        if (user is null || (user.IsResigned && !includeResigned))
+        if (user is null || (user.IsResigned && !includeResigned) || !rules.Sees(user))
         {
             return new UserIdEntry(null, null, null, null);
         }
 
-        var id = idType switch
-        {
-            "union_id" => user.UnionId,
-            "user_id" => user.UserId,
-            _ => user.OpenId,
-        };
-        return new UserIdEntry(id, null, null, Status(user));
+        return new UserIdEntry(ids.Of(user.OpenId, idType), null, null, ContactViews.Status(user));
     }
 
     // Null members are left out of the JSON (EmulatorJson ignores nulls): absent, not "".
-    private sealed record UserIdEntry(string? UserId, string? Email, string? Mobile, UserStatus? Status);
-
-    private sealed record DepartmentUser(
-        string OpenId, string UnionId, string UserId, string Name, string? Email, string? Mobile, UserStatus Status, IReadOnlyList<string> DepartmentIds);
-
-    private sealed record UserStatus(bool IsFrozen, bool IsResigned, bool IsActivated, bool IsExited, bool IsUnjoin);
+    private sealed record UserIdEntry(string? UserId, string? Email, string? Mobile, JsonObject? Status);
 }

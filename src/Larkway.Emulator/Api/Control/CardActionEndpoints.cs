@@ -90,7 +90,7 @@ internal static class CardActionEndpoints
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid);
         var reference = body.OptionalString("operator", Invalid) ?? body.OptionalString("open_id", Invalid) ?? body.OptionalString("user_id", Invalid)
             ?? throw ApiErrorException.BadRequest(Invalid, "give the acting user as operator, open_id or user_id");
-        var user = state.FindUser("open_id", reference) ?? state.FindUser("user_id", reference) ?? state.FindUser("email", reference)
+        var user = state.FindUserByReference(reference)
             ?? throw ApiErrorException.BadRequest(Invalid, $"unknown user '{reference}' (open_id, user_id or email)");
         var action = new CardAction(body.RequiredString("tag", Invalid))
         {

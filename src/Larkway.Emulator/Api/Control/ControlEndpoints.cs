@@ -50,10 +50,10 @@ internal static class ControlEndpoints
         var rule = new FaultRule(
             endpoint == "*" ? "*" : FaultInjector.Normalize(endpoint),
             kind,
-            OptionalInt(body, "count") ?? 1,
-            OptionalInt(body, "delay_ms"),
-            OptionalInt(body, "reset_seconds"),
-            OptionalInt(body, "every"));
+            body.OptionalInt("count", ErrorCodes.BadRequest) ?? 1,
+            body.OptionalInt("delay_ms", ErrorCodes.BadRequest),
+            body.OptionalInt("reset_seconds", ErrorCodes.BadRequest),
+            body.OptionalInt("every", ErrorCodes.BadRequest));
         if (rule.Count < 1)
         {
             throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "count must be at least 1");
@@ -68,21 +68,17 @@ internal static class ControlEndpoints
         return Envelope.Ok(rule);
     }
 
-    private static int? OptionalInt(JsonElement body, string name) =>
-        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
-        : throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, $"{name} must be an integer");
 
     private static async Task<IResult> MarkReadAsync(HttpContext context, [FromRoute(Name = "message_id")] string messageId, EmulatorState state)
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, ErrorCodes.BadRequest);
         var openId = body.RequiredString("open_id", ErrorCodes.BadRequest);
-        if (state.FindMessage(messageId) is null || state.FindUser("open_id", openId) is null)
+        if (state.FindMessage(messageId) is null || state.FindUserByAnyOpenId(openId) is not { } reader)
         {
             throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "unknown message_id or open_id");
         }
 
-        state.MarkRead(messageId, openId);
+        state.MarkRead(messageId, reader.OpenId);
         return Envelope.Ok();
     }
 

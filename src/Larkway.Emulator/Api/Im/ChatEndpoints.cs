@@ -75,12 +75,12 @@ internal static class ChatEndpoints
             throw Fail($"at most {MaxUsersOnCreate} users and {MaxBotsOnCreate} bots per call");
         }
 
-        var members = userIds.Select(id => state.FindUser(idType, id)?.OpenId ?? throw Fail($"invalid user_id_list: '{id}' is not a user ({idType})")).ToList();
+        var members = userIds.Select(id => state.FindUser(app.AppId, idType, id)?.OpenId ?? throw Fail($"invalid user_id_list: '{id}' is not a user ({idType})")).ToList();
         var bots = botIds.Select(id => state.FindApp(id)?.AppId ?? throw Fail($"invalid bot_id_list: '{id}' is not an app")).Prepend(app.AppId).Distinct().ToList();
         string? ownerOpenId = null;
         if (body.OptionalString("owner_id", Invalid) is { } ownerId)
         {
-            ownerOpenId = state.FindUser(idType, ownerId)?.OpenId ?? throw Fail($"invalid owner_id '{ownerId}'");
+            ownerOpenId = state.FindUser(app.AppId, idType, ownerId)?.OpenId ?? throw Fail($"invalid owner_id '{ownerId}'");
             if (!members.Contains(ownerOpenId))
             {
                 members.Add(ownerOpenId);
@@ -102,7 +102,7 @@ internal static class ChatEndpoints
             OwnerAppId = ownerOpenId is null ? app.AppId : null,
             GroupMessageType = body.OptionalString("group_message_type", Invalid) ?? "chat",
         });
-        return Envelope.Ok(ChatView.From(chat, state, idType));
+        return Envelope.Ok(ChatView.From(chat, context.CallerIds(state), idType));
     }
 
     private static IResult Get(HttpContext context, [FromRoute(Name = "chat_id")] string chatId, EmulatorState state)
@@ -115,7 +115,7 @@ internal static class ChatEndpoints
             return Envelope.Ok(new { name = chat.Name, user_count = chat.MemberOpenIds.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), chat_status = ChatView.StatusOf(chat) });
         }
 
-        return Envelope.Ok(ChatView.From(chat, state, idType));
+        return Envelope.Ok(ChatView.From(chat, context.CallerIds(state), idType));
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext context, [FromRoute(Name = "chat_id")] string chatId, EmulatorState state)
@@ -135,7 +135,7 @@ internal static class ChatEndpoints
         string? newOwner = null;
         if (body.OptionalString("owner_id", Invalid) is { } ownerId)
         {
-            newOwner = state.FindUser(idType, ownerId)?.OpenId ?? throw Fail($"invalid owner_id '{ownerId}'");
+            newOwner = state.FindUser(app.AppId, idType, ownerId)?.OpenId ?? throw Fail($"invalid owner_id '{ownerId}'");
         }
 
         var chatType = body.OptionalString("chat_type", Invalid);
@@ -208,7 +208,7 @@ internal static class ChatEndpoints
         var page = Paging.Slice(sorted, key, descending, context.Request.Query("page_token"), pageSize, scope, Invalid);
         return Envelope.Ok(new
         {
-            items = page.Items.Select(c => ChatView.ListItem(c, state, idType)).ToList(),
+            items = page.Items.Select(c => ChatView.ListItem(c, context.CallerIds(state), idType)).ToList(),
             page_token = page.PageToken,
             has_more = page.HasMore,
         });

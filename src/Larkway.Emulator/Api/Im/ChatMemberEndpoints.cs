@@ -38,7 +38,7 @@ internal static class ChatMemberEndpoints
         var notExisted = new List<string>();
         foreach (var id in ids)
         {
-            switch (Resolve(state, idType, id))
+            switch (Resolve(state, app.AppId, idType, id))
             {
                 case (MemberStatus.Bot, var appId):
                     bots.Add(appId);
@@ -62,7 +62,7 @@ internal static class ChatMemberEndpoints
         // report the rest; 2 = fail if anything is not addable.
         var refuse = succeedType switch
         {
-            0 => notExisted.Count > 0 || invalid.Exists(id => Resolve(state, idType, id).Status == MemberStatus.Malformed),
+            0 => notExisted.Count > 0 || invalid.Exists(id => Resolve(state, app.AppId, idType, id).Status == MemberStatus.Malformed),
             2 => notExisted.Count > 0 || invalid.Count > 0,
             _ => false,
         };
@@ -95,7 +95,7 @@ internal static class ChatMemberEndpoints
         var removeBots = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
-            var (status, resolved) = Resolve(state, idType, id);
+            var (status, resolved) = Resolve(state, app.AppId, idType, id);
             if (status == MemberStatus.Bot && current.HasBot(resolved))
             {
                 removeBots.Add(resolved);
@@ -121,6 +121,7 @@ internal static class ChatMemberEndpoints
     private static IResult List(HttpContext context, [FromRoute(Name = "chat_id")] string chatId, EmulatorState state)
     {
         var chat = ChatEndpoints.RequireMemberChat(state, chatId, context.CallerApp());
+        var ids = context.CallerIds(state);
         var idType = ChatEndpoints.UserIdType(context.Request);
         var pageSize = context.Request.QueryInt("page_size", 20, 1, 100, Invalid);
         var sorted = chat.MemberOpenIds.Order(StringComparer.Ordinal).ToList();
@@ -130,7 +131,7 @@ internal static class ChatMemberEndpoints
             items = page.Items.Select(openId => new
             {
                 member_id_type = idType,
-                member_id = state.UserIdOf(openId, idType),
+                member_id = ids.Of(openId, idType),
                 name = state.FindUser("open_id", openId)?.Name ?? string.Empty,
                 tenant_key = state.Tenant.TenantKey,
             }).ToList(),
@@ -185,7 +186,7 @@ internal static class ChatMemberEndpoints
     }
 
     /// <summary>Malformed ids (wrong prefix) are "invalid"; well-formed unknown ids are "not existed".</summary>
-    private static (MemberStatus Status, string Id) Resolve(EmulatorState state, string idType, string id)
+    private static (MemberStatus Status, string Id) Resolve(EmulatorState state, string appId, string idType, string id)
     {
         var wellFormed = idType switch
         {
@@ -204,7 +205,7 @@ internal static class ChatMemberEndpoints
             return state.FindApp(id) is { } app ? (MemberStatus.Bot, app.AppId) : (MemberStatus.NotExisted, id);
         }
 
-        return state.FindUser(idType, id) switch
+        return state.FindUser(appId, idType, id) switch
         {
             null => (MemberStatus.NotExisted, id),
             { IsResigned: true } user => (MemberStatus.Resigned, user.OpenId),

@@ -31,9 +31,9 @@ internal sealed record ChatView(
     string BotCount,
     string ChatStatus)
 {
-    public static ChatView From(EmulatorChat chat, EmulatorState state, string userIdType)
+    public static ChatView From(EmulatorChat chat, AppUserIds ids, string userIdType)
     {
-        var (ownerId, ownerIdType) = Owner(chat, state, userIdType);
+        var (ownerId, ownerIdType) = Owner(chat, ids, userIdType);
         return new ChatView(
             chat.ChatId,
             AvatarOf(chat),
@@ -56,16 +56,16 @@ internal sealed record ChatView(
             "no_approval_required",
             "all_members",
             false,
-            state.Tenant.TenantKey,
+            ids.State.Tenant.TenantKey,
             chat.MemberOpenIds.Count.ToString(CultureInfo.InvariantCulture),
             chat.BotAppIds.Count.ToString(CultureInfo.InvariantCulture),
             StatusOf(chat));
     }
 
     /// <summary>The short form used by list and search.</summary>
-    public static object ListItem(EmulatorChat chat, EmulatorState state, string userIdType)
+    public static object ListItem(EmulatorChat chat, AppUserIds ids, string userIdType)
     {
-        var (ownerId, ownerIdType) = Owner(chat, state, userIdType);
+        var (ownerId, ownerIdType) = Owner(chat, ids, userIdType);
         return new
         {
             chat_id = chat.ChatId,
@@ -75,7 +75,7 @@ internal sealed record ChatView(
             owner_id = ownerId,
             owner_id_type = ownerIdType,
             external = false,
-            tenant_key = state.Tenant.TenantKey,
+            tenant_key = ids.State.Tenant.TenantKey,
             chat_status = StatusOf(chat),
         };
     }
@@ -85,8 +85,8 @@ internal sealed record ChatView(
     private static string AvatarOf(EmulatorChat chat) => "https://s1-imfile.feishucdn.com/static-resource/v1/emulator-avatar-" + chat.ChatId;
 
     // owner_id_type is absent when a bot owns the chat; owner_id is then the bot's app_id.
-    private static (string OwnerId, string? OwnerIdType) Owner(EmulatorChat chat, EmulatorState state, string userIdType) =>
+    private static (string OwnerId, string? OwnerIdType) Owner(EmulatorChat chat, AppUserIds ids, string userIdType) =>
         chat.OwnerOpenId is { } owner
-            ? (state.UserIdOf(owner, userIdType), userIdType)
+            ? (ids.Of(owner, userIdType), userIdType)
             : (chat.OwnerAppId ?? string.Empty, null);
 }

@@ -49,7 +49,10 @@ internal sealed partial class MessageContent(EmulatorState state)
     private static readonly string[] PreferredLocales = ["zh_cn", "en_us", "ja_jp"];
 
     /// <param name="ownerAppId">The sending app; null skips the "own uploads only" rule (custom bots).</param>
-    /// <param name="senderAppId">The app whose bot must be in a shared chat; null skips the check.</param>
+    /// <param name="senderAppId">
+    /// The app whose bot must be in a shared chat, and whose ids the content's user ids are (mentions, shared contacts);
+    /// null skips the check and reads any app's open_id (custom bots, users acting through the control API).
+    /// </param>
     public ParsedContent Parse(string msgType, string contentJson, string? ownerAppId, string? senderAppId)
     {
         CheckSize(msgType, contentJson);
@@ -69,7 +72,7 @@ internal sealed partial class MessageContent(EmulatorState state)
             throw new ContentException(ContentFault.Invalid, "invalid content: content must be a JSON object");
         }
 
-        var mentions = new List<MessageMention>();
+        var mentions = new MentionList(senderAppId);
         var keys = new List<string>();
         JsonNode read = msgType switch
         {
@@ -80,7 +83,7 @@ internal sealed partial class MessageContent(EmulatorState state)
             "sticker" => new JsonObject { ["file_key"] = RequireString(content, "file_key") },
             "interactive" => ParseCard(content, keys),
             "share_chat" => ParseShareChat(content, senderAppId),
-            "share_user" => ParseShareUser(content),
+            "share_user" => ParseShareUser(content, senderAppId),
             _ => throw new ContentException(ContentFault.Invalid, $"invalid msg_type '{msgType}'"),
         };
 
@@ -132,20 +135,20 @@ internal sealed partial class MessageContent(EmulatorState state)
         }
     }
 
-    private string ConvertMentions(string text, List<MessageMention> mentions)
+    private string ConvertMentions(string text, MentionList mentions)
     {
         var withoutStyles = StyleTag().Replace(text, string.Empty);
         return AtTag().Replace(withoutStyles, match => MentionKey(match.Groups["id"].Value, match.Groups["name"].Value, mentions));
     }
 
-    private string MentionKey(string id, string fallbackName, List<MessageMention> mentions)
+    private string MentionKey(string id, string fallbackName, MentionList mentions)
     {
         if (id == "all")
         {
             return "@_all";
         }
 
-        var user = state.FindUser("open_id", id) ?? state.FindUser("user_id", id) ?? state.FindUser("union_id", id);
+        var user = ResolveUser(mentions.AppId, id);
         var key = "@_user_" + (mentions.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (user is null && state.Apps.FirstOrDefault(a => a.BotOpenId == id || a.AppId == id) is { } bot)
         {
@@ -158,7 +161,7 @@ internal sealed partial class MessageContent(EmulatorState state)
         return key;
     }
 
-    private JsonObject ParsePost(JsonElement content, List<MessageMention> mentions, List<string> keys)
+    private JsonObject ParsePost(JsonElement content, MentionList mentions, List<string> keys)
     {
         var locales = content.EnumerateObject()
             .Where(p => p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.Array && c.GetArrayLength() > 0)
@@ -220,7 +223,7 @@ internal sealed partial class MessageContent(EmulatorState state)
         }
     }
 
-    private JsonNode ReadSideNode(JsonElement node, List<MessageMention> mentions)
+    private JsonNode ReadSideNode(JsonElement node, MentionList mentions)
     {
         var tag = node.GetProperty("tag").GetString();
         switch (tag)
@@ -305,12 +308,25 @@ internal sealed partial class MessageContent(EmulatorState state)
         return new JsonObject { ["chat_id"] = chatId };
     }
 
-    private JsonObject ParseShareUser(JsonElement content)
+    /// <summary>Stored with the user's home open_id; replies and events show the reader's.</summary>
+    private JsonObject ParseShareUser(JsonElement content, string? senderAppId)
     {
         var userId = RequireString(content, "user_id");
-        return state.FindUser("open_id", userId) is not null
-            ? new JsonObject { ["user_id"] = userId }
+        var user = senderAppId is null ? state.FindUserByAnyOpenId(userId) : state.FindUser(senderAppId, "open_id", userId);
+        return user is not null
+            ? new JsonObject { ["user_id"] = user.OpenId }
             : throw new ContentException(ContentFault.Invalid, $"invalid user_id '{userId}' in share_user content (open_id of an existing user required)");
+    }
+
+    /// <summary>A user named in content by open_id, user_id or union_id as <paramref name="appId"/> writes them (null: any app's open_id).</summary>
+    private EmulatorUser? ResolveUser(string? appId, string id) => appId is null
+        ? state.FindUserByAnyOpenId(id) ?? state.FindUser("user_id", id) ?? state.FindUser("union_id", id)
+        : state.FindUser(appId, "open_id", id) ?? state.FindUser(appId, "user_id", id) ?? state.FindUser(appId, "union_id", id);
+
+    /// <summary>The mentions found so far, and whose ids the content is written in.</summary>
+    private sealed class MentionList(string? appId) : List<MessageMention>
+    {
+        public string? AppId { get; } = appId;
     }
 
     private JsonObject ParseCard(JsonElement card, List<string> keys)

@@ -37,7 +37,7 @@ internal static class MessageEndpoints
             body.RequiredString("msg_type", Invalid),
             body.RequiredString("content", Invalid),
             body.OptionalString("uuid", Invalid));
-        return Envelope.Ok(MessageView.From(message, state.Tenant.TenantKey));
+        return Envelope.Ok(MessageView.From(message, context.CallerIds(state)));
     }
 
     private static async Task<IResult> ReplyAsync(HttpContext context, [FromRoute(Name = "message_id")] string messageId, MessageService service, EmulatorState state)
@@ -50,14 +50,14 @@ internal static class MessageEndpoints
             body.RequiredString("content", Invalid),
             body.OptionalBool("reply_in_thread", Invalid) ?? false,
             body.OptionalString("uuid", Invalid));
-        return Envelope.Ok(MessageView.From(message, state.Tenant.TenantKey));
+        return Envelope.Ok(MessageView.From(message, context.CallerIds(state)));
     }
 
     private static async Task<IResult> EditAsync(HttpContext context, [FromRoute(Name = "message_id")] string messageId, MessageService service, EmulatorState state)
     {
         var body = await RequestJson.ReadObjectAsync(context.Request, Invalid);
         var message = service.Edit(context.CallerApp(), messageId, body.RequiredString("msg_type", Invalid), body.RequiredString("content", Invalid));
-        return Envelope.Ok(MessageView.From(message, state.Tenant.TenantKey));
+        return Envelope.Ok(MessageView.From(message, context.CallerIds(state)));
     }
 
     private static async Task<IResult> UpdateCardAsync(HttpContext context, [FromRoute(Name = "message_id")] string messageId, MessageService service)
@@ -77,7 +77,7 @@ internal static class MessageEndpoints
     {
         var message = service.RequireReadable(context.CallerApp(), messageId);
         var original = context.Request.Query("card_msg_content_type") == "user_card_content";
-        return Envelope.Ok(new { items = new[] { MessageView.From(message, state.Tenant.TenantKey, original) } });
+        return Envelope.Ok(new { items = new[] { MessageView.From(message, context.CallerIds(state), original) } });
     }
 
     private static IResult History(HttpContext context, EmulatorState state)
@@ -129,7 +129,7 @@ internal static class MessageEndpoints
         {
             has_more = page.HasMore,
             page_token = page.PageToken,
-            items = page.Items.Select(m => MessageView.From(m, state.Tenant.TenantKey, original)).ToList(),
+            items = page.Items.Select(m => MessageView.From(m, state.IdsFor(app.AppId), original)).ToList(),
         });
     }
 
@@ -148,6 +148,7 @@ internal static class MessageEndpoints
             throw new ApiErrorException(400, ErrorCodes.NoPermission, "read receipts are only available for the bot's own messages");
         }
 
+        var ids = context.CallerIds(state);
         var pageSize = request.QueryInt("page_size", 20, 1, 100, Invalid);
         var reads = state.ReadsOf(messageId).OrderBy(r => r.OpenId, StringComparer.Ordinal).ToList();
         var page = Paging.Slice(reads, r => r.OpenId, false, request.Query("page_token"), pageSize, "reads:" + messageId, Invalid);
@@ -156,7 +157,7 @@ internal static class MessageEndpoints
             items = page.Items.Select(r => new
             {
                 user_id_type = idType,
-                user_id = state.UserIdOf(r.OpenId, idType),
+                user_id = ids.Of(r.OpenId, idType),
                 timestamp = r.TimestampMs.ToString(CultureInfo.InvariantCulture),
                 tenant_key = state.Tenant.TenantKey,
             }).ToList(),

@@ -35,7 +35,7 @@ internal sealed class MessageService(EmulatorState state, MessageContent content
         }
         else
         {
-            var user = state.FindUser(receiveIdType, receiveId) ?? throw new ApiErrorException(400, ErrorCodes.ReceiveIdInvalid, $"receive_id invalid: no user with {receiveIdType} '{receiveId}'");
+            var user = state.FindUser(app.AppId, receiveIdType, receiveId) ?? throw UnknownReceiver(app, receiveIdType, receiveId);
             if (user.IsResigned)
             {
                 throw new ApiErrorException(400, ErrorCodes.BotUnavailableToUser, "Bot has NO availability to this user (resigned)");
@@ -208,6 +208,12 @@ internal sealed class MessageService(EmulatorState state, MessageContent content
     }
 
     public static ApiErrorException Invalid(string message) => new(400, ErrorCodes.ImInvalidParameter, message);
+
+    /// <summary>Another app's open_id is Feishu's "open_id cross app" (99992361); any other unknown id is an invalid receive_id.</summary>
+    private ApiErrorException UnknownReceiver(EmulatorApp app, string idType, string id) =>
+        idType == "open_id" && state.IsOtherAppsOpenId(app.AppId, id)
+            ? new ApiErrorException(400, ErrorCodes.OpenIdCrossApp, $"open_id cross app: '{id}' is another app's open_id; use the open_id this app ({app.AppId}) received")
+            : new ApiErrorException(400, ErrorCodes.ReceiveIdInvalid, $"receive_id invalid: no user with {idType} '{id}'");
 
     private static void CheckSendFields(string msgType, string? uuid)
     {

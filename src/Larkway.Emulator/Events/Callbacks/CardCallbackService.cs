@@ -93,7 +93,7 @@ internal sealed partial class CardCallbackService(
 
         var legacy = route.Route.Style == CardCallbackStyle.LegacyCard;
         var eventId = legacy ? null : Ids.Hex(32);
-        var body = legacy ? LegacyBody(message, user, action) : TriggerBody(app, message, user, action, route.Route.VerificationToken, eventId!);
+        var body = legacy ? LegacyBody(app, message, user, action) : TriggerBody(app, message, user, action, route.Route.VerificationToken, eventId!);
         var reply = await route.Transport.SendAsync(route.Route, Encoding.UTF8.GetBytes(body), options.CardCallbackTimeout, cancellationToken);
         var outcome = Apply(new CardActionOutcome(outcomeId, message.MessageId, app.AppId, legacy ? LegacyType : TriggerType, eventId, route.Route.Target,
             reply.StatusCode, null, false, false, null, null, null), app, message, reply, legacy);
@@ -288,8 +288,8 @@ internal sealed partial class CardCallbackService(
                 {
                     ["tenant_key"] = state.Tenant.TenantKey,
                     ["user_id"] = user.UserId,
-                    ["open_id"] = user.OpenId,
-                    ["union_id"] = user.UnionId,
+                    ["open_id"] = state.OpenIdFor(app.AppId, user),
+                    ["union_id"] = state.UnionIdFor(app.AppId, user),
                 },
                 ["token"] = UpdateToken(),
                 ["action"] = ActionJson(action, legacy: false),
@@ -305,10 +305,10 @@ internal sealed partial class CardCallbackService(
     }
 
     /// <summary>The old message-card callback (doc 消息卡片回传交互（旧）): a flat body; <c>token</c> is the card-update token.</summary>
-    private string LegacyBody(EmulatorMessage message, EmulatorUser user, CardAction action) =>
+    private string LegacyBody(EmulatorApp app, EmulatorMessage message, EmulatorUser user, CardAction action) =>
         new JsonObject
         {
-            ["open_id"] = user.OpenId,
+            ["open_id"] = state.OpenIdFor(app.AppId, user),
             ["user_id"] = user.UserId,
             ["open_message_id"] = message.MessageId,
             ["open_chat_id"] = message.ChatId,
