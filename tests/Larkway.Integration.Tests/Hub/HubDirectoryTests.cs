@@ -188,6 +188,50 @@ public sealed class HubDirectoryTests
     }
 
     [Fact]
+    public async Task Edits_made_in_the_Emulator_reach_the_directory_as_contact_events_and_a_scope_change_resyncs_what_it_added()
+    {
+        // Sandbox mode: the Hub's embedded Emulator pushes every contact event to it, signed and encrypted.
+        await using var hub = await HubSandbox.StartAsync(Quiet);
+        using var admin = Client(hub, HubSandbox.AdminKey);
+        var appId = hub.Host.Settings.AppId!;
+        await SyncAsync(admin);
+        var engineering = (await ListAsync(admin, "/api/v1/directory/departments?q=Engineering")).ShouldHaveSingleItem().GetProperty("id").GetString()!;
+
+        await ControlAsync(hub, HttpMethod.Post, "/_emulator/contact/departments", new { name = "Platform", department_id = "platform", parent = "eng" });
+        await ControlAsync(hub, HttpMethod.Post, "/_emulator/contact/users",
+            new { name = "Erin Wu", email = "erin@example.com", mobile = "+8613800009999", user_id = "erin", department_ids = new[] { "platform" } });
+        var erin = await WaitForPersonAsync(admin, "erin@example.com", p => p.GetProperty("departments").GetArrayLength() == 1);
+        erin.GetProperty("departments")[0].GetProperty("path").GetString().ShouldBe("Engineering / Platform");
+        erin.GetProperty("departments")[0].GetProperty("id").GetString().ShouldNotBe(engineering);
+
+        // A mobile change and an email change: two events, both applied.
+        await ControlAsync(hub, HttpMethod.Patch, "/_emulator/contact/users/erin@example.com", new { mobile = "+8613800009998" });
+        await ControlAsync(hub, HttpMethod.Patch, "/_emulator/contact/users/erin@example.com", new { email = "erin.wu@example.com" });
+        var id = erin.GetProperty("id").GetString()!;
+        await WaitForAsync(admin, id, p => p.GetProperty("email").GetString() == "erin.wu@example.com" && p.GetProperty("mobile").GetString() == "+86*******9998");
+
+        // Resigned at once (departments from old_object), then rehired: the same person.
+        await ControlAsync(hub, HttpMethod.Delete, "/_emulator/contact/users/erin", null);
+        await WaitForAsync(admin, id, p => p.GetProperty("status").GetString() == "resigned" && p.GetProperty("departments").GetArrayLength() == 0);
+        await ControlAsync(hub, HttpMethod.Post, "/_emulator/contact/users/erin/rehire", null);
+        var rehired = await WaitForAsync(admin, id, p => p.GetProperty("status").GetString() == "active");
+        rehired.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("kind").GetString()).ShouldContain("deactivated");
+        rehired.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("kind").GetString()).ShouldContain("reactivated");
+
+        // A department renamed: the paths below it follow.
+        await ControlAsync(hub, HttpMethod.Patch, "/_emulator/contact/departments/eng", new { name = "R&D" });
+        await WaitForAsync(admin, id, p => p.GetProperty("departments").EnumerateArray().Any(d => d.GetProperty("path").GetString() == "R&D / Platform"));
+
+        // The contact scope narrowed to Sales: a partial resync of what it added, a problem for what it removed.
+        await ControlAsync(hub, HttpMethod.Put, $"/_emulator/apps/{appId}/contact-scope", new { departments = new[] { "sales" } });
+        await HubSandbox.WaitUntilAsync(() => LastRunAsync(admin).GetAwaiter().GetResult() is var r && r.GetProperty("kind").GetString() == "scope" && r.GetProperty("status").GetString() != "running", "the scope resync", seconds: 60);
+        var scopeRun = await LastRunAsync(admin);
+        scopeRun.GetProperty("trigger").GetString().ShouldBe("scope_event");
+        scopeRun.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("kind").GetString()).ShouldContain("removed_from_scope");
+        (await PersonByEmailAsync(admin, "erin.wu@example.com")).GetProperty("status").GetString().ShouldBe("active");
+    }
+
+    [Fact]
     public async Task A_notification_to_an_email_the_directory_knows_is_resolved_without_asking_Feishu()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
@@ -240,6 +284,31 @@ public sealed class HubDirectoryTests
 
         (await admin.GetAsync("/api/v1/directory/people/per_00000000000000000000000000000000")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await admin.PostAsync("/api/v1/directory/sync?kind=scope", null)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    private static async Task ControlAsync(HubSandbox hub, HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await hub.Control.SendAsync(request);
+        response.IsSuccessStatusCode.ShouldBeTrue($"{method} {path}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<JsonElement> WaitForPersonAsync(HttpClient admin, string email, Func<JsonElement, bool> condition)
+    {
+        JsonElement found = default;
+        await HubSandbox.WaitUntilAsync(() =>
+        {
+            var people = ListAsync(admin, "/api/v1/directory/people?email=" + Uri.EscapeDataString(email)).GetAwaiter().GetResult();
+            return people.Count == 1 && condition(found = people[0]);
+        }, "the person " + email);
+        return found;
+    }
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient admin, string id, Func<JsonElement, bool> condition)
+    {
+        JsonElement found = default;
+        await HubSandbox.WaitUntilAsync(() => condition(found = admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/people/" + id).GetAwaiter().GetResult()), "the change of " + id);
+        return found;
     }
 
     private static (List<EmulatorDepartment> Departments, List<EmulatorUser> Users) Seed(EmulatorState state, int departments, int usersPerDepartment)
