@@ -10,7 +10,7 @@ using Larkway.Bench;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
 
-// Directory sync benchmark (issue 15 §7): the Emulator (rate limits on) runs in this process with a generated tenant,
+// Directory sync benchmark (issue 15 §7): the Emulator (rate limits on) runs in this process with a generated directory,
 // the Hub as a child process pointed at it. Round 1: a full sync on an empty database — API calls against the floor,
 // time, people and departments. Round 2: a full sync on another empty database, the Hub killed mid-run and started
 // again on the same database — the run resumes and ends with the same directory. Then contact events, one at a time:
@@ -23,13 +23,19 @@ if (options is null)
 }
 
 await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-var (departments, users) = Tenant.Generate(emulator.State, options.Departments, options.Users);
+using (var control = new HttpClient { BaseAddress = emulator.BaseUrl })
+using (var generated = await control.PostAsJsonAsync("/_emulator/contact/generate", new { users = options.Users, departments = options.Departments, prefix = "bench" }))
+{
+    generated.EnsureSuccessStatusCode();
+}
+
+var users = emulator.State.Users.Where(u => !u.IsResigned).ToList();
 var members = emulator.State.Departments.Select(d => users.Count(u => u.DepartmentIds.Contains(d.OpenDepartmentId))).Append(emulator.State.Users.Count(u => u.DepartmentIds.Count == 0)).ToList();
 static int Pages(int n) => Math.Max(1, (n + 49) / 50);
 var floor = Pages(emulator.State.Departments.Count) + members.Sum(Pages);
 var work = options.Work ?? Directory.CreateTempSubdirectory("larkway-directory-").FullName;
 var report = new StringBuilder();
-report.AppendLine(CultureInfo.InvariantCulture, $"Emulator {emulator.BaseUrl} (rate limits on): {emulator.State.Users.Count:N0} people in {emulator.State.Departments.Count:N0} departments ({users.Count(u => u.DepartmentIds.Count > 1):N0} in two); the floor is {floor:N0} calls ({Pages(emulator.State.Departments.Count)} department pages + one page per 50 members of each department and of the root).");
+report.AppendLine(CultureInfo.InvariantCulture, $"Emulator {emulator.BaseUrl} (rate limits on, the directory made by POST /_emulator/contact/generate): {emulator.State.Users.Count:N0} people in {emulator.State.Departments.Count:N0} departments; the floor is {floor:N0} calls ({Pages(emulator.State.Departments.Count)} department pages + one page per 50 members of each department and of the root).");
 report.AppendLine();
 report.AppendLine("| round | status | people | departments | API calls (floor) | contact calls the Emulator counted | sync time | Hub CPU s |");
 report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
@@ -223,35 +229,6 @@ static string UpdatedEvent(EmulatorUser user, string name, string token, int i) 
         ["old_object"] = new JsonObject { ["name"] = user.Name },
     },
 }.ToJsonString();
-
-/// <summary>The generated tenant: a tree of departments (a tenth at the top, the rest under them) and people spread over them, one in twenty in a second department.</summary>
-internal static class Tenant
-{
-    public static (List<EmulatorDepartment> Departments, List<EmulatorUser> Users) Generate(EmulatorState state, int departments, int users)
-    {
-        var list = new List<EmulatorDepartment>(departments);
-        var top = Math.Max(1, departments / 10);
-        for (var d = 0; d < departments; d++)
-        {
-            var parent = d < top ? "0" : list[d % top].OpenDepartmentId;
-            list.Add(state.AddDepartment(new EmulatorDepartment($"od-bench{d:D4}", $"bench{d:D4}", $"Department {d:D4}", parent)));
-        }
-
-        var people = new List<EmulatorUser>(users);
-        for (var u = 0; u < users; u++)
-        {
-            IReadOnlyList<string> inDepartments = u % 20 == 0
-                ? [list[u % departments].OpenDepartmentId, list[(u + 1) % departments].OpenDepartmentId]
-                : [list[u % departments].OpenDepartmentId];
-            people.Add(state.AddUser(new EmulatorUser($"ou_bench{u:D6}", $"on_bench{u:D6}", $"u_bench{u:D6}", $"Person {u:D6}", $"person{u:D6}@example.com", inDepartments)
-            {
-                Mobile = "+86139" + u.ToString("D8", CultureInfo.InvariantCulture),
-            }));
-        }
-
-        return (list, people);
-    }
-}
 
 /// <summary>Command-line options.</summary>
 internal sealed record DirectoryBenchOptions(string HubDll, int Users, int Departments, int Events, int KillAfter, string? Markdown, string? Work)

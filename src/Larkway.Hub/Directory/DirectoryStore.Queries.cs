@@ -265,11 +265,7 @@ internal sealed partial class DirectoryStore
         var departmentIds = memberships.Select(m => m.DepartmentId).Distinct().ToList();
         var departments = await db.Departments.AsNoTracking().Where(d => departmentIds.Contains(d.OpenDepartmentId))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var leaderOpenIds = rows.Where(p => p.LeaderOpenId != null).Select(p => p.LeaderOpenId!).Distinct().ToList();
-        var leaders = await (from a in db.PersonAppIds
-                             join p in db.People on a.PersonId equals p.Id
-                             where a.App == directoryApp && leaderOpenIds.Contains(a.OpenId)
-                             select new { a.OpenId, p.Id, p.Name }).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        var leaders = await LeadersAsync(db, directoryApp, rows.Select(p => p.LeaderOpenId), cancellationToken).ConfigureAwait(false);
         var changes = history
             ? await db.DirectoryChanges.AsNoTracking().Where(c => c.PersonId != null && ids.Contains(c.PersonId)).OrderByDescending(c => c.Id).Take(HistoryLimit)
                 .ToListAsync(cancellationToken).ConfigureAwait(false)
@@ -279,8 +275,19 @@ internal sealed partial class DirectoryStore
             [.. links.Where(l => l.PersonId == p.Id)],
             [.. memberships.Where(m => m.PersonId == p.Id).Select(m => departments.Where(d => d.OpenDepartmentId == m.DepartmentId).OrderBy(d => d.TenantKey == p.TenantKey ? 0 : 1).FirstOrDefault() is { } d
                 ? DepartmentRefDto.Of(d) : DepartmentRefDto.Unknown(m.DepartmentId)).OrderBy(d => d.Path, StringComparer.Ordinal)],
-            p.LeaderOpenId is { } leader ? new LeaderDto(leader, leaders.FirstOrDefault(l => l.OpenId == leader)?.Id, leaders.FirstOrDefault(l => l.OpenId == leader)?.Name) : null,
+            p.LeaderOpenId is { } leader ? leaders.GetValueOrDefault(leader) ?? new LeaderDto(leader, null, null) : null,
             [.. changes.Where(c => c.PersonId == p.Id)]))];
+    }
+
+    /// <summary>The leaders the directory has, by their open_id under the directory app.</summary>
+    private static async Task<Dictionary<string, LeaderDto>> LeadersAsync(HubDbContext db, string directoryApp, IEnumerable<string?> openIds, CancellationToken cancellationToken)
+    {
+        var wanted = openIds.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var found = await (from a in db.PersonAppIds
+                           join p in db.People on a.PersonId equals p.Id
+                           where a.App == directoryApp && wanted.Contains(a.OpenId)
+                           select new { a.OpenId, p.Id, p.Name }).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        return found.DistinctBy(l => l.OpenId, StringComparer.Ordinal).ToDictionary(l => l.OpenId, l => new LeaderDto(l.OpenId, l.Id, l.Name), StringComparer.Ordinal);
     }
 
     private static async Task<IReadOnlyList<DepartmentDetail>> DepartmentDetailsAsync(HubDbContext db, List<DepartmentRow> rows, string directoryApp, bool history, CancellationToken cancellationToken)
@@ -288,11 +295,7 @@ internal sealed partial class DirectoryStore
         var ids = rows.Select(d => d.OpenDepartmentId).ToList();
         var counts = await db.Memberships.AsNoTracking().Where(m => ids.Contains(m.DepartmentId)).GroupBy(m => m.DepartmentId)
             .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var leaderOpenIds = rows.Where(d => d.LeaderOpenId != null).Select(d => d.LeaderOpenId!).Distinct().ToList();
-        var leaders = await (from a in db.PersonAppIds
-                             join p in db.People on a.PersonId equals p.Id
-                             where a.App == directoryApp && leaderOpenIds.Contains(a.OpenId)
-                             select new { a.OpenId, p.Id, p.Name }).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        var leaders = await LeadersAsync(db, directoryApp, rows.Select(d => d.LeaderOpenId), cancellationToken).ConfigureAwait(false);
         var changes = history
             ? await db.DirectoryChanges.AsNoTracking().Where(c => c.DepartmentId != null && ids.Contains(c.DepartmentId)).OrderByDescending(c => c.Id).Take(HistoryLimit)
                 .ToListAsync(cancellationToken).ConfigureAwait(false)
@@ -300,7 +303,7 @@ internal sealed partial class DirectoryStore
         return [.. rows.Select(d => new DepartmentDetail(
             d,
             counts.FirstOrDefault(c => c.Key == d.OpenDepartmentId)?.Count ?? 0,
-            d.LeaderOpenId is { } leader ? new LeaderDto(leader, leaders.FirstOrDefault(l => l.OpenId == leader)?.Id, leaders.FirstOrDefault(l => l.OpenId == leader)?.Name) : null,
+            d.LeaderOpenId is { } leader ? leaders.GetValueOrDefault(leader) ?? new LeaderDto(leader, null, null) : null,
             [.. changes.Where(c => c.DepartmentId == d.OpenDepartmentId)]))];
     }
 }

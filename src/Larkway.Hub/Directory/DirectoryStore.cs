@@ -57,6 +57,15 @@ internal sealed partial class DirectoryStore(
     {
         ArgumentNullException.ThrowIfNull(write);
         var distinct = users.Where(u => u.OpenId.Length > 0).DistinctBy(u => u.OpenId, StringComparer.Ordinal).ToList();
+        return await UntilNoConflictAsync(db => ApplyUsersOnceAsync(db, write, distinct, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="apply"/> in a fresh context until it meets no unique index: another writer added one of the same
+    /// people or departments (or linked an open_id, or enqueued a page) first, so it reads again and applies to theirs.
+    /// </summary>
+    private async Task<T> UntilNoConflictAsync<T>(Func<HubDbContext, Task<T>> apply, CancellationToken cancellationToken)
+    {
         for (var round = 1; ; round++)
         {
             var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -64,11 +73,11 @@ internal sealed partial class DirectoryStore(
             {
                 try
                 {
-                    return await ApplyUsersOnceAsync(db, write, distinct, cancellationToken).ConfigureAwait(false);
+                    return await apply(db).ConfigureAwait(false);
                 }
                 catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex) && round < MaxRounds)
                 {
-                    // Another writer added one of these people (or linked an open_id) first: read again and apply to theirs.
+                    // Read again in the next round.
                 }
             }
         }
@@ -218,21 +227,7 @@ internal sealed partial class DirectoryStore(
     {
         ArgumentNullException.ThrowIfNull(write);
         var distinct = departments.Where(d => d.OpenDepartmentId.Length > 0 && d.OpenDepartmentId != "0").DistinctBy(d => d.OpenDepartmentId, StringComparer.Ordinal).ToList();
-        for (var round = 1; ; round++)
-        {
-            var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (db.ConfigureAwait(false))
-            {
-                try
-                {
-                    return await ApplyDepartmentsOnceAsync(db, write, distinct, cancellationToken).ConfigureAwait(false);
-                }
-                catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex) && round < MaxRounds)
-                {
-                    // Another writer added one of these departments (or enqueued a page) first: read again.
-                }
-            }
-        }
+        return await UntilNoConflictAsync(db => ApplyDepartmentsOnceAsync(db, write, distinct, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<DirectoryApplied> ApplyDepartmentsOnceAsync(HubDbContext db, DirectoryWrite write, List<DirectoryDepartment> departments, CancellationToken cancellationToken)
