@@ -188,7 +188,7 @@ internal sealed partial class DirectoryStore
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var people = await db.People.Where(p => p.Status == PersonStatus.Active && (p.Email == normal || p.EnterpriseEmail == normal)).Select(p => p.Id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var people = await db.People.Where(p => p.Status == PersonStatus.Active && (p.Email == normal || p.EnterpriseEmail == normal)).Select(p => p.Id).OrderBy(id => id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
             if (people.Count != 1
                 || await db.PersonAppIds.AnyAsync(a => (a.App == app && a.OpenId == openId) || (a.App == app && a.PersonId == people[0]), cancellationToken).ConfigureAwait(false))
             {
@@ -224,11 +224,11 @@ internal sealed partial class DirectoryStore
             }
 
             var matches = user.UnionId is { } union
-                ? await db.People.Where(p => p.TenantKey == tenantKey && p.UnionId == union).Select(p => p.Id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false)
+                ? await db.People.Where(p => p.TenantKey == tenantKey && p.UnionId == union).Select(p => p.Id).OrderBy(id => id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false)
                 : [];
             if (matches.Count == 0 && user.UserId is { } userId)
             {
-                matches = await db.People.Where(p => p.TenantKey == tenantKey && p.UserId == userId && p.Status == PersonStatus.Active).Select(p => p.Id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+                matches = await db.People.Where(p => p.TenantKey == tenantKey && p.UserId == userId && p.Status == PersonStatus.Active).Select(p => p.Id).OrderBy(id => id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (matches.Count != 1 || await db.PersonAppIds.AnyAsync(a => a.App == app && a.PersonId == matches[0], cancellationToken).ConfigureAwait(false))

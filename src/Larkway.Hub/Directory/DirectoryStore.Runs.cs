@@ -313,6 +313,7 @@ internal sealed partial class DirectoryStore
             return await (from a in db.PersonAppIds
                           join p in db.People on a.PersonId equals p.Id
                           where a.App == app && p.TenantKey != placeholder
+                          orderby p.Id
                           select p.TenantKey).AsNoTracking().FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         }
     }
