@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Larkway.Bench;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.Seed;
 using Larkway.Emulator.State;
@@ -34,13 +34,13 @@ internal static partial class NotifyBenchmark
         var chat = emulator.State.Chats.Single(c => c.Name == DefaultSeed.GeneralChatName).ChatId;
 
         var adminKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        using var hub = StartHub(options.HubDll, emulator, work, adminKey, out var hubUrl);
-        using var stop = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => Stop(hub));
-        using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => Stop(hub));
+        using var hub = BenchHub.Start(options.HubDll, emulator, work, adminKey, NotifySettings(), out var hubUrl);
+        using var stop = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => BenchHub.Stop(hub));
+        using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => BenchHub.Stop(hub));
         try
         {
             using var http = new HttpClient { BaseAddress = hubUrl, Timeout = TimeSpan.FromSeconds(30) };
-            await WaitHealthyAsync(http, hub);
+            await BenchHub.WaitHealthyAsync(http, hub);
 
             // Idle: started, migrated, nothing sent yet; a few seconds for start-up work to settle.
             await Task.Delay(TimeSpan.FromSeconds(5));
@@ -217,105 +217,23 @@ internal static partial class NotifyBenchmark
         return posted;
     }
 
-    /// <summary>The Hub goes with the driver, however the driver ends.</summary>
-    private static void Stop(Process hub)
+    /// <summary>The notification bench's own settings: SQLite's synchronous mode, and NOTIFY_HUB_ENV="NAME=value …" (e.g. Larkway__Notifications__Concurrency=16).</summary>
+    private static Dictionary<string, string> NotifySettings()
     {
-        if (!hub.HasExited)
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            hub.Kill(entireProcessTree: true);
-        }
-    }
-
-    private static Process StartHub(string dll, EmulatorServer emulator, string work, string adminKey, out Uri url)
-    {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        var app = emulator.State.Apps[0];
-        var secret = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        foreach (var (name, value) in new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = url.ToString(),
-            ["FEISHU_APP_ID"] = app.AppId,
-            ["FEISHU_APP_SECRET"] = app.AppSecret,
-            ["FEISHU_BASE_URL"] = emulator.BaseUrl.ToString(),
-            ["FEISHU_EVENT_MODE"] = "webhook",
-            ["FEISHU_ENCRYPT_KEY"] = secret,
-            ["FEISHU_VERIFICATION_TOKEN"] = secret,
-            ["LARKWAY_ADMIN_KEY"] = adminKey,
-            ["Larkway__Storage__ConnectionString"] = $"Data Source={Path.Combine(work, "larkway.db")}",
-            ["Logging__LogLevel__Default"] = "Warning",
             ["Larkway__Storage__Synchronous"] = Environment.GetEnvironmentVariable("NOTIFY_SYNCHRONOUS") ?? "Full",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        })
-        {
-            info.Environment[name] = value;
-        }
-
-        // NOTIFY_HUB_ENV="NAME=value …": extra settings for the Hub only (e.g. Larkway__Notifications__Concurrency=16).
+        };
         foreach (var pair in (Environment.GetEnvironmentVariable("NOTIFY_HUB_ENV") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var at = pair.IndexOf('=', StringComparison.Ordinal);
             if (at > 0)
             {
-                info.Environment[pair[..at]] = pair[(at + 1)..];
+                settings[pair[..at]] = pair[(at + 1)..];
             }
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the Hub");
-        var log = new StreamWriter(Path.Combine(work, "hub.log")) { AutoFlush = true };
-        var gate = new Lock();
-        void Write(string? line)
-        {
-            if (line is not null)
-            {
-                lock (gate)
-                {
-                    log.WriteLine(line);
-                }
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => Write(e.Data);
-        process.ErrorDataReceived += (_, e) => Write(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http, Process hub)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (hub.HasExited)
-            {
-                throw new InvalidOperationException($"the Hub exited with code {hub.ExitCode}; see hub.log");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync("/healthz");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("the Hub did not answer /healthz within 60 s");
+        return settings;
     }
 
     private static async Task<string> CreateKeyAsync(HttpClient http, string adminKey)
@@ -331,39 +249,4 @@ internal static partial class NotifyBenchmark
 
     [GeneratedRegex("NB[0-9]+-[0-9]{5}")]
     private static partial Regex Marker();
-}
-
-/// <summary>A process's resident memory from /proc/PID/status, in MB (and its CPU time from /proc/PID/stat).</summary>
-internal readonly record struct Memory(double RssMb, double HwmMb)
-{
-    /// <summary>User + system CPU seconds the process has used (clock ticks of 1/100 s).</summary>
-    public static double CpuSeconds(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    public static Memory Read(int pid)
-    {
-        try
-        {
-            double Field(string[] lines, string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal)) is { } line
-                ? double.Parse(line[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024
-                : 0;
-            var status = File.ReadAllLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status");
-            return new Memory(Field(status, "VmRSS:"), Field(status, "VmHWM:"));
-        }
-        catch (IOException)
-        {
-            return default;
-        }
-    }
 }

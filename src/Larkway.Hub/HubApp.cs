@@ -258,7 +258,7 @@ public static partial class HubApp
         services.AddHubObservability(configuration, settings);
         services.AddHubMonitoring(configuration);
         services.AddHubAlerts(configuration);
-        services.AddHubDirectory();
+        services.AddHubDirectory(configuration);
         services.AddHubIdentity(configuration);
 
         services.AddFeishuEventReceiver(AppName, o =>
@@ -319,6 +319,7 @@ public static partial class HubApp
         app.MapHubNotificationsApi();
         app.MapHubWebhooksApi();
         app.MapHubApprovalsApi();
+        app.MapHubDirectoryApi();
         app.MapHubConsole();
         app.MapHubApps();
         app.MapHubIdentity();

@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using Larkway.Hub.Platform.Http;
+
 namespace Larkway.Hub.Directory;
 
 /// <summary>Where a person stands in the company, as Feishu's contact status says.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<PersonStatus>))]
 public enum PersonStatus
 {
     /// <summary>Works here and may sign in.</summary>
@@ -56,6 +60,18 @@ public sealed class PersonRow
 
     /// <summary>Active, frozen or resigned.</summary>
     public PersonStatus Status { get; set; }
+
+    /// <summary>The person's leader: their open_id under the directory's app (<c>leader_user_id</c>), null when none or unreadable.</summary>
+    public string? LeaderOpenId { get; set; }
+
+    /// <summary>
+    /// When each field was last set, as <c>field → unix milliseconds</c> (JSON): an event older than a field's time does not
+    /// overwrite it, so events applied late or twice never undo a newer state. Null until the directory sync or an event wrote the person.
+    /// </summary>
+    public string? FieldTimes { get; set; }
+
+    /// <summary>The directory sync run that last saw the person (<see cref="DirectorySyncRunRow.Id"/>), null when none has.</summary>
+    public string? LastSyncRunId { get; set; }
 
     /// <summary>When the Hub first saw the person.</summary>
     public DateTimeOffset CreatedAt { get; set; }

@@ -35,6 +35,13 @@ public enum DashboardRange
     Day,
 }
 
+/// <summary>A sync that can lose data (the directory's): whether it did, since a time, for the dashboard's "Data lost in sync".</summary>
+internal interface ISyncLossSource
+{
+    /// <summary>The reading over the runs that ended since <paramref name="since"/>.</summary>
+    Task<MetricReading> ReadAsync(DateTimeOffset since, CancellationToken cancellationToken);
+}
+
 /// <summary>Everything the dashboard shows.</summary>
 public sealed record DashboardView(
     DateTimeOffset At,
@@ -49,7 +56,7 @@ public sealed record DashboardView(
 /// above 95 %, card rendering 100 %, no data lost in sync; targets from <see cref="DashboardTargets"/> — over the last hour
 /// and day, and the four charts, from <c>hub_metric_minutes</c> (this replica's running minute written first).
 /// </summary>
-internal sealed class MonitoringDashboard(MetricRecorder recorder, MetricStore store, IOptions<MonitoringOptions> options, TimeProvider time)
+internal sealed class MonitoringDashboard(MetricRecorder recorder, MetricStore store, IOptions<MonitoringOptions> options, TimeProvider time, ISyncLossSource? syncs = null)
 {
     private const double CardSuccessTarget = 100;
 
@@ -64,6 +71,14 @@ internal sealed class MonitoringDashboard(MetricRecorder recorder, MetricStore s
         var hour = MetricWindows.Since(rows, minute - TimeSpan.FromMinutes(59));
         var day = MetricTotals.Of(rows);
         var metrics = Metrics(_targets, hour, day);
+        if (syncs is not null)
+        {
+            // The directory's sync is the sync this Hub has: its readings replace "not yet applicable".
+            var loss = new SuccessMetric("sync-loss", "Data lost in sync", "none",
+                await syncs.ReadAsync(now - TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false),
+                await syncs.ReadAsync(now - TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false));
+            metrics = [.. metrics.Select(m => m.Key == loss.Key ? loss : m)];
+        }
 
         var (step, count, label) = range == DashboardRange.Hour ? (TimeSpan.FromMinutes(1), 60, "per minute over the last hour") : (TimeSpan.FromMinutes(15), 96, "per 15 minutes over the last 24 hours");
         var series = MetricWindows.Series(rows, now, step, count);

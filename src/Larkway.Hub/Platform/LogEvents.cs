@@ -2,7 +2,7 @@ namespace Larkway.Hub.Platform;
 
 /// <summary>
 /// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder: 40xx storage, inbox and
-/// auth, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 45xx identity (the sign-in broker), 46xx approvals, 47xx bots, 48xx the work queue,
+/// auth, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 45xx identity (4500–4549, the sign-in broker) and the directory (4550–4599), 46xx approvals, 47xx bots, 48xx the work queue,
 /// 49xx observability (490x–491x export and health, 492x the dashboard's recorder, 493x alerts). A new message takes
 /// the next free id of its folder's range.
 /// </summary>
@@ -45,6 +45,7 @@ internal static class LogEvents
     // Notifications
     public const int RecipientExpanderLookupFailed = 4111;
     public const int RecipientExpanderDepartmentUnavailable = 4112;
+    public const int ContactRecipientResolverDirectoryFailed = 4114;
 
     // Notifications/Actions
     public const int NotificationCardActionsClickRefused = 4113;
@@ -80,6 +81,14 @@ internal static class LogEvents
     public const int IdentitySignInRefused = 4521;
     public const int IdentityFeishuLegFailed = 4522;
     public const int IdentitySessionEnded = 4523;
+
+    // Directory
+    public const int DirectorySyncPageRefused = 4550;
+    public const int DirectorySyncFinished = 4551;
+    public const int DirectoryEventIgnored = 4560;
+    public const int DirectoryEventStale = 4561;
+    public const int DirectoryReconcileStarted = 4570;
+    public const int DirectoryReconcileFailed = 4571;
 
     // Approvals
     public const int ApprovalDefinitionsSubscribeFailed = 4600;

@@ -28,7 +28,7 @@ public sealed class PostgresStorageTests(PostgresCluster cluster)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'public'", connection);
-        ((string?)await command.ExecuteScalarAsync()).ShouldBe("__EFMigrationsHistory,api_keys,approval_cards,approval_transitions,approvals,bot_conversations,console_admins,directory_people,directory_person_app_ids,hub_alerts,hub_apps,hub_audit_log,hub_data_protection_keys,hub_leases,hub_metric_minutes,hub_settings,hub_user_tokens,hub_work_items,identity_clients,identity_codes,identity_grants,identity_refresh_tokens,identity_sessions,identity_signing_keys,inbox_dedup_keys,inbox_events,notification_actions,notification_deliveries,notification_types,notifications,webhook_deliveries,webhook_subscriptions");
+        ((string?)await command.ExecuteScalarAsync()).ShouldBe("__EFMigrationsHistory,api_keys,approval_cards,approval_transitions,approvals,bot_conversations,console_admins,directory_changes,directory_departments,directory_memberships,directory_people,directory_person_app_ids,directory_sync_problems,directory_sync_runs,hub_alerts,hub_apps,hub_audit_log,hub_data_protection_keys,hub_leases,hub_metric_minutes,hub_settings,hub_user_tokens,hub_work_items,identity_clients,identity_codes,identity_grants,identity_refresh_tokens,identity_sessions,identity_signing_keys,inbox_dedup_keys,inbox_events,notification_actions,notification_deliveries,notification_types,notifications,webhook_deliveries,webhook_subscriptions");
     }
 
     [Fact]

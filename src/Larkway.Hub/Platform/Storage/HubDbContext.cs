@@ -126,6 +126,21 @@ public class HubDbContext : DbContext
     /// <summary>Console administrators granted by person or department.</summary>
     public DbSet<AdminConsole.Auth.ConsoleAdminGrantRow> ConsoleAdminGrants => Set<AdminConsole.Auth.ConsoleAdminGrantRow>();
 
+    /// <summary>The directory's departments.</summary>
+    public DbSet<Directory.DepartmentRow> Departments => Set<Directory.DepartmentRow>();
+
+    /// <summary>Who is in which department.</summary>
+    public DbSet<Directory.MembershipRow> Memberships => Set<Directory.MembershipRow>();
+
+    /// <summary>The directory's history.</summary>
+    public DbSet<Directory.DirectoryChangeRow> DirectoryChanges => Set<Directory.DirectoryChangeRow>();
+
+    /// <summary>Directory sync runs.</summary>
+    public DbSet<Directory.DirectorySyncRunRow> DirectorySyncRuns => Set<Directory.DirectorySyncRunRow>();
+
+    /// <summary>What directory syncs found the app cannot see.</summary>
+    public DbSet<Directory.DirectorySyncProblemRow> DirectorySyncProblems => Set<Directory.DirectorySyncProblemRow>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -171,6 +186,11 @@ public class HubDbContext : DbContext
         modelBuilder.ApplyConfiguration(new Identity.RefreshTokenConfiguration());
         modelBuilder.ApplyConfiguration(new Identity.SigningKeyConfiguration());
         modelBuilder.ApplyConfiguration(new AdminConsole.Auth.ConsoleAdminGrantConfiguration());
+        modelBuilder.ApplyConfiguration(new Directory.DepartmentConfiguration());
+        modelBuilder.ApplyConfiguration(new Directory.MembershipConfiguration());
+        modelBuilder.ApplyConfiguration(new Directory.DirectoryChangeConfiguration());
+        modelBuilder.ApplyConfiguration(new Directory.DirectorySyncRunConfiguration());
+        modelBuilder.ApplyConfiguration(new Directory.DirectorySyncProblemConfiguration());
     }
 }
 

@@ -26,6 +26,7 @@ internal static partial class FuzzCases
         "cursor=" + new string('A', 5000),
         "limit=1&limit=2&status=done&status=pending",
         "page=-5&handler=%FF&returnUrl=https%3A%2F%2Fevil.example",
+        "email=%00%FF@&department=%2F..%2F&q=%25%27%22&after=per_&include_mobile=maybe&include_deleted=2&kind=scope&parent=" + new string('9', 400),
     ];
 
     private static readonly string[] BodyMethods = ["POST", "PUT", "PATCH"];

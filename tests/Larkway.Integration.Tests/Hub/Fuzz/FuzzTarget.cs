@@ -177,6 +177,24 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
             Existing["id"].Add((await ReadAsync(approval)).GetProperty("id").GetString()!);
         }
 
+        // A synced directory, so that the directory's {id} routes also meet a person and a department that exist.
+        await ReadAsync(await admin.PostAsync("/api/v1/directory/sync", null));
+        await HubSandbox.WaitUntilAsync(
+            () => ReadAsync(admin.GetAsync("/api/v1/directory/sync?limit=1").GetAwaiter().GetResult()).GetAwaiter().GetResult()
+                .GetProperty("items")[0].GetProperty("status").GetString() != "running",
+            "the fuzz target's directory sync");
+        var people = await ReadAsync(await admin.GetAsync("/api/v1/directory/people?limit=1"));
+        if (people.GetProperty("items").GetArrayLength() > 0)
+        {
+            Existing["id"].Add(people.GetProperty("items")[0].GetProperty("id").GetString()!);
+        }
+
+        var departments = await ReadAsync(await admin.GetAsync("/api/v1/directory/departments?limit=1"));
+        if (departments.GetProperty("items").GetArrayLength() > 0)
+        {
+            Existing["id"].Add(departments.GetProperty("items")[0].GetProperty("id").GetString()!);
+        }
+
         await SignInToConsoleAsync();
     }
 

@@ -135,6 +135,7 @@ public sealed class HubMetricsTests
             ["queue:notifications"] = "Healthy",
             ["queue:webhooks"] = "Healthy",
             ["queue:approvals.submit"] = "Healthy",
+            ["queue:directory.sync"] = "Healthy",
         }, ignoreOrder: true);
 
         using var live = await hub.Api.GetAsync("/healthz");

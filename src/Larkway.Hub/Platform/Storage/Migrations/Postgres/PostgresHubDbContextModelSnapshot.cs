@@ -620,6 +620,321 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.ToTable("bot_conversations", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Directory.DepartmentRow", b =>
+                {
+                    b.Property<string>("TenantKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_key");
+
+                    b.Property<string>("OpenDepartmentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("open_department_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DepartmentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("department_id");
+
+                    b.Property<string>("FieldTimes")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("field_times");
+
+                    b.Property<string>("LastSyncRunId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("last_sync_run_id");
+
+                    b.Property<string>("LeaderOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("leader_open_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("Order")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sort_order");
+
+                    b.Property<string>("ParentId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("parent_id");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("path");
+
+                    b.Property<string>("PathNames")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("path_names");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantKey", "OpenDepartmentId")
+                        .HasName("pk_directory_departments");
+
+                    b.HasIndex("TenantKey", "ParentId")
+                        .HasDatabaseName("ix_directory_departments_tenant_parent");
+
+                    b.ToTable("directory_departments", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.DirectoryChangeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("DepartmentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("department_id");
+
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fields");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("SourceRef")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("source_ref");
+
+                    b.Property<string>("TenantKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_changes");
+
+                    b.HasIndex("DepartmentId", "Id")
+                        .HasDatabaseName("ix_directory_changes_department");
+
+                    b.HasIndex("PersonId", "Id")
+                        .HasDatabaseName("ix_directory_changes_person");
+
+                    b.ToTable("directory_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.DirectorySyncProblemRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_sync_problems");
+
+                    b.HasIndex("RunId", "Kind", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("ux_directory_sync_problems_run_kind_subject");
+
+                    b.ToTable("directory_sync_problems", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.DirectorySyncRunRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<bool?>("AllMembers")
+                        .HasColumnType("boolean")
+                        .HasColumnName("all_members");
+
+                    b.Property<int>("ApiCalls")
+                        .HasColumnType("integer")
+                        .HasColumnName("api_calls");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("integer")
+                        .HasColumnName("created");
+
+                    b.Property<int>("Deactivated")
+                        .HasColumnType("integer")
+                        .HasColumnName("deactivated");
+
+                    b.Property<int>("Departments")
+                        .HasColumnType("integer")
+                        .HasColumnName("departments");
+
+                    b.Property<int>("FailedPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_pages");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("People")
+                        .HasColumnType("integer")
+                        .HasColumnName("people");
+
+                    b.Property<int>("Problems")
+                        .HasColumnType("integer")
+                        .HasColumnName("problems");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_key");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("trigger");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer")
+                        .HasColumnName("updated");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_sync_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_directory_sync_runs_started_at");
+
+                    b.ToTable("directory_sync_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.MembershipRow", b =>
+                {
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("DepartmentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("department_id");
+
+                    b.Property<string>("LastSyncRunId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("last_sync_run_id");
+
+                    b.Property<string>("TenantKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_key");
+
+                    b.HasKey("PersonId", "DepartmentId")
+                        .HasName("pk_directory_memberships");
+
+                    b.HasIndex("TenantKey", "DepartmentId")
+                        .HasDatabaseName("ix_directory_memberships_tenant_department");
+
+                    b.ToTable("directory_memberships", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Directory.PersonAppIdRow", b =>
                 {
                     b.Property<string>("App")
@@ -684,6 +999,21 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasColumnType("character varying(320)")
                         .HasColumnName("enterprise_email");
 
+                    b.Property<string>("FieldTimes")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("field_times");
+
+                    b.Property<string>("LastSyncRunId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("last_sync_run_id");
+
+                    b.Property<string>("LeaderOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("leader_open_id");
+
                     b.Property<string>("Mobile")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -729,6 +1059,9 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
 
                     b.HasIndex("EnterpriseEmail")
                         .HasDatabaseName("ix_directory_people_enterprise_email");
+
+                    b.HasIndex("TenantKey", "Name")
+                        .HasDatabaseName("ix_directory_people_tenant_name");
 
                     b.HasIndex("TenantKey", "UnionId")
                         .IsUnique()
@@ -1974,6 +2307,26 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_approval_cards_approvals_approval_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.DirectorySyncProblemRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Directory.DirectorySyncRunRow", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_directory_sync_problems_run");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.MembershipRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Directory.PersonRow", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_directory_memberships_person");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Directory.PersonAppIdRow", b =>

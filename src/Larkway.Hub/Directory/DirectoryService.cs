@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Directory;
+
+/// <summary>
+/// The directory's application service, shared by the API, the console, the reconciliation job and the event observer:
+/// starts sync runs (one at a time: a start while one runs answers with that one) and reads the directory.
+/// </summary>
+internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant tenant, IOptions<DirectoryOptions> options)
+{
+    /// <summary>The directory app's name as stored (<c>""</c>: the default app).</summary>
+    public string App => options.Value.AppName;
+
+    /// <summary>Starts a full sync or a reconciliation; when a run is going on, returns it and false.</summary>
+    public async Task<(DirectorySyncRunRow Run, bool Started)> StartSyncAsync(DirectorySyncKind kind, string trigger, CancellationToken cancellationToken)
+    {
+        var tenantKey = await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        return await store.StartRunAsync(App, tenantKey, kind, trigger, DirectorySync.FirstItems, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A partial resync of what a contact scope change added (departments with everything below them, and users), and a
+    /// problem recorded for what it removed. Added to the run going on, if any: its pages then cover them too.
+    /// </summary>
+    public async Task<DirectorySyncRunRow> StartScopeSyncAsync(
+        IReadOnlyList<string> addedDepartments, IReadOnlyList<string> addedUsers, IReadOnlyList<string> removedDepartments, IReadOnlyList<string> removedUsers,
+        CancellationToken cancellationToken)
+    {
+        var tenantKey = await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var (run, started) = await store.StartRunAsync(App, tenantKey, DirectorySyncKind.Scope, "scope_event",
+            id => DirectorySync.ScopeItems(id, addedDepartments, addedUsers), cancellationToken).ConfigureAwait(false);
+        if (!started)
+        {
+            await store.EnqueueAsync([.. DirectorySync.ScopeItems(run.Id, addedDepartments, addedUsers).Where(i => !i.Key.EndsWith("/finish", StringComparison.Ordinal))], cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        if (removedDepartments.Count + removedUsers.Count > 0)
+        {
+            var what = string.Join(", ", removedDepartments.Select(d => "department " + d).Concat(removedUsers.Select(u => "user " + u)).Take(20));
+            await store.AddProblemAsync(run.Id, DirectoryProblemKind.RemovedFromScope, "scope:" + run.Id,
+                $"The app's contact scope no longer includes {what}{(removedDepartments.Count + removedUsers.Count > 20 ? ", …" : "")}: the app gets no more events for them and cannot read them. Their people are kept as they were (not marked resigned); widen the scope again, or accept that they are no longer kept current.",
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return run;
+    }
+
+    /// <summary>People matching the query.</summary>
+    public Task<IReadOnlyList<PersonDetail>> ListPeopleAsync(PeopleQuery query, CancellationToken cancellationToken) => store.ListPeopleAsync(query, App, cancellationToken);
+
+    /// <summary>One person with their history.</summary>
+    public Task<PersonDetail?> GetPersonAsync(string id, CancellationToken cancellationToken) => store.GetPersonAsync(id, App, cancellationToken);
+
+    /// <summary>Departments.</summary>
+    public Task<IReadOnlyList<DepartmentDetail>> ListDepartmentsAsync(string? query, string? parent, bool includeDeleted, string? after, int limit, CancellationToken cancellationToken) =>
+        store.ListDepartmentsAsync(query, parent, includeDeleted, after, limit, App, cancellationToken);
+
+    /// <summary>One department with its history.</summary>
+    public Task<DepartmentDetail?> GetDepartmentAsync(string id, CancellationToken cancellationToken) => store.GetDepartmentAsync(id, App, cancellationToken);
+
+    /// <summary>The last runs with their problems.</summary>
+    public Task<IReadOnlyList<RunDetail>> ListRunsAsync(int limit, CancellationToken cancellationToken) => store.ListRunsAsync(limit, cancellationToken);
+}

@@ -1,0 +1,338 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Larkway.Feishu;
+using Larkway.Feishu.Contact;
+using Larkway.Feishu.Im;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Queue;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Directory;
+
+/// <summary>One page of a sync run, as its work item's payload: what to read, from which page token.</summary>
+/// <param name="Step"><c>children</c> (departments under one, recursively), <c>users</c> (a department's direct members), <c>scope</c> (the app's contact scope), <c>tree</c> (one granted department), <c>batch</c> (granted users), <c>finish</c>.</param>
+/// <param name="Department">The department (open_department_id; <c>0</c> is the root).</param>
+/// <param name="Token">The page token to read from; null for the first page.</param>
+/// <param name="Page">The page's number (part of the item's key).</param>
+/// <param name="Users">The open_ids of a <c>batch</c>.</param>
+internal sealed record SyncPage(string Step, string? Department = null, string? Token = null, int Page = 0, IReadOnlyList<string>? Users = null);
+
+/// <summary>Source-generated JSON for the sync's item payloads.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SyncPage))]
+internal sealed partial class SyncPageJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// The directory sync's queue (<c>directory.sync</c>): each item is one page of one run, in <c>hub_work_items</c> keyed
+/// <c>{run}/{step}/{department}/{page}</c>. A page's writes and the items of the pages it leads to (the next page with its
+/// token, each listed department's members) are one transaction, so a run the Hub stopped in resumes at the pages not yet
+/// done, and a page read again enqueues nothing twice. Every call names <c>user_id_type=open_id</c> and
+/// <c>department_id_type=open_department_id</c>, asks for the largest page (50), and waits for the pacer (50/s, 1,000/min).
+/// The run's <c>finish</c> item waits until every other page is done, then reports what the app cannot see and, for a
+/// complete run over an every-member scope, marks the people it did not see resigned.
+/// </summary>
+internal sealed partial class DirectorySync(
+    DirectoryStore store,
+    IFeishuClientFactory apps,
+    DirectoryPacer pacer,
+    DirectoryTelemetry telemetry,
+    IOptions<DirectoryOptions> options,
+    TimeProvider time,
+    ILogger<DirectorySync> logger) : IWorkHandler<WorkItemRow>
+{
+    /// <summary>The queue's name.</summary>
+    public const string QueueName = "directory.sync";
+
+    /// <summary>How long the finishing item waits before looking again at a run's open pages.</summary>
+    internal static readonly TimeSpan FinishPoll = TimeSpan.FromMilliseconds(500);
+
+    private const int ListedProblems = 20;
+
+    /// <summary>The items a new run starts with: the root's departments (recursively) and the finishing item.</summary>
+    public static IReadOnlyList<WorkItemRow> FirstItems(string runId) =>
+        [Item(runId, new SyncPage("children", "0")), Item(runId, new SyncPage("finish"))];
+
+    /// <summary>The items of a partial run over departments and users a scope change added.</summary>
+    public static IReadOnlyList<WorkItemRow> ScopeItems(string runId, IReadOnlyList<string> departments, IReadOnlyList<string> users) =>
+        [.. departments.Select(d => Item(runId, new SyncPage("tree", d))), .. Batches(runId, users), Item(runId, new SyncPage("finish"))];
+
+    /// <inheritdoc />
+    public async Task<WorkOutcome<WorkItemRow>> HandleAsync(WorkItemRow item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var page = item.Payload is null ? null : JsonSerializer.Deserialize(item.Payload, SyncPageJsonContext.Default.SyncPage);
+        var runId = item.Key.Split('/')[0];
+        if (page is null || await store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { Status: DirectorySyncStatus.Running } run)
+        {
+            // A page of a run that ended (or a malformed item): nothing to do.
+            return WorkOutcome<WorkItemRow>.Done();
+        }
+
+        if (page.Step == "finish")
+        {
+            return await FinishAsync(run, item, cancellationToken).ConfigureAwait(false);
+        }
+
+        var write = new DirectoryWrite(run.TenantKey, run.App, SourceOf(run.Kind), run.Id, time.GetUtcNow(), run.Id);
+        try
+        {
+            var client = await apps.GetClientAsync(run.App, cancellationToken).ConfigureAwait(false);
+            await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            telemetry.Called(page.Step);
+
+            // Stamped before the call: an event newer than the read wins over it.
+            write = write with { At = time.GetUtcNow() };
+            var counts = page.Step switch
+            {
+                "children" => await ChildrenAsync(client, run, page, write, cancellationToken).ConfigureAwait(false),
+                "users" => await UsersAsync(client, run, page, write, cancellationToken).ConfigureAwait(false),
+                "scope" => await ScopeAsync(client, run, write, cancellationToken).ConfigureAwait(false),
+                "tree" => await TreeAsync(client, run, page, write, cancellationToken).ConfigureAwait(false),
+                "batch" => await BatchAsync(client, page, write, cancellationToken).ConfigureAwait(false),
+                _ => throw new InvalidOperationException($"Unknown sync step '{page.Step}'."),
+            };
+            await store.AddCountsAsync(run.Id, counts, cancellationToken).ConfigureAwait(false);
+            return WorkOutcome<WorkItemRow>.Done();
+        }
+        catch (FeishuApiException ex) when (ex.RetryAfter is { } wait)
+        {
+            // Rate limited: back at the reset Feishu named, without using up an attempt.
+            await store.AddCountsAsync(run.Id, new RunCounts(ApiCalls: 1), cancellationToken).ConfigureAwait(false);
+            return WorkOutcome<WorkItemRow>.Defer(time.GetUtcNow() + wait, $"Feishu rate limit (code {ex.Code}); again after {wait.TotalSeconds:0.#} s");
+        }
+        catch (FeishuApiException ex) when (ex.Code == FeishuErrorCodes.ContactNoDepartmentAuthority && page.Step == "children" && page.Department == "0" && page.Token is null)
+        {
+            // The root is outside the contact scope: read what the scope grants instead, and never mark anyone gone.
+            await store.SetAllMembersAsync(run.Id, allMembers: false, cancellationToken).ConfigureAwait(false);
+            await ProblemAsync(run.Id, DirectoryProblemKind.PartialScope, "0",
+                "The app's contact scope is not every member (Feishu answered 40004 for the root department): the sync reads the departments and users the scope grants, and people it does not see are never marked resigned. Widen the scope to all members in the developer console (a new app version) for a complete directory.",
+                cancellationToken).ConfigureAwait(false);
+            await store.EnqueueAsync([Item(run.Id, new SyncPage("scope"))], cancellationToken).ConfigureAwait(false);
+            await store.AddCountsAsync(run.Id, new RunCounts(ApiCalls: 1), cancellationToken).ConfigureAwait(false);
+            return WorkOutcome<WorkItemRow>.Done();
+        }
+        catch (FeishuApiException ex) when (!ex.IsTransient)
+        {
+            // Asking again gets the same answer: the page fails for good, the run ends incomplete (nobody is marked gone).
+            var subject = $"{page.Step} {page.Department}".Trim();
+            if (ex.Code is FeishuErrorCodes.ContactNoDepartmentAuthority or FeishuErrorCodes.ContactNoParentDepartmentAuthority)
+            {
+                await ProblemAsync(run.Id, DirectoryProblemKind.DepartmentOutOfScope, page.Department ?? subject,
+                    $"Feishu refused to list department {page.Department} (code {ex.Code}): it is outside the app's contact scope. Add it to the scope, or ignore this if it is meant to be hidden.",
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            LogPageRefused(logger, run.Id, page.Step, ex.Code);
+            await store.AddCountsAsync(run.Id, new RunCounts(ApiCalls: 1), cancellationToken).ConfigureAwait(false);
+            return WorkOutcome<WorkItemRow>.DeadLetter($"Feishu error {ex.Code}: {ex.Msg} (log id {ex.LogId})");
+        }
+    }
+
+    private async Task<RunCounts> ChildrenAsync(FeishuClient client, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
+    {
+        var department = page.Department ?? "0";
+        var read = await FirstPageAsync(
+            client.Contact.Departments.ListChildrenAsync(department, fetchChild: true, DepartmentIdType.OpenDepartmentId, UserIdType.OpenId, options.Value.PageSize, cancellationToken),
+            page.Token, cancellationToken).ConfigureAwait(false);
+        if (department == "0" && page.Token is null)
+        {
+            await store.SetAllMembersAsync(run.Id, allMembers: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        var next = new List<WorkItemRow>();
+        if (read.HasMore && read.NextPageToken is { Length: > 0 } token)
+        {
+            next.Add(Item(run.Id, page with { Token = token, Page = page.Page + 1 }));
+        }
+
+        if (department == "0" && page.Token is null)
+        {
+            // People directly under the root are in no other department.
+            next.Add(Item(run.Id, new SyncPage("users", "0")));
+        }
+
+        next.AddRange(read.Items.Where(d => !d.IsDeleted && d.OpenDepartmentId.Length > 0).Select(d => Item(run.Id, new SyncPage("users", d.OpenDepartmentId))));
+        var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, [.. read.Items.Select(DirectoryMapping.FromApi)], cancellationToken).ConfigureAwait(false);
+        return RunCounts.Of(applied, apiCalls: 1, departments: true);
+    }
+
+    private async Task<RunCounts> UsersAsync(FeishuClient client, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
+    {
+        var department = page.Department ?? "0";
+        var read = await FirstPageAsync(
+            client.Contact.Users.FindByDepartmentAsync(department, DepartmentIdType.OpenDepartmentId, UserIdType.OpenId, options.Value.PageSize, cancellationToken),
+            page.Token, cancellationToken).ConfigureAwait(false);
+        var next = read.HasMore && read.NextPageToken is { Length: > 0 } token ? [Item(run.Id, page with { Token = token, Page = page.Page + 1 })] : Array.Empty<WorkItemRow>();
+        var users = read.Items.Where(u => u.OpenId.Length > 0).Select(DirectoryMapping.FromApi).ToList();
+        var applied = await store.ApplyUsersAsync(write with { ListedDepartment = department, Enqueue = next }, users, cancellationToken).ConfigureAwait(false);
+        telemetry.Synced(write.Source, applied, users.Count);
+        return RunCounts.Of(applied, apiCalls: 1, departments: false);
+    }
+
+    private async Task<RunCounts> ScopeAsync(FeishuClient client, DirectorySyncRunRow run, DirectoryWrite write, CancellationToken cancellationToken)
+    {
+        var departments = new List<string>();
+        var users = new List<string>();
+        var calls = 0;
+        await foreach (var scopePage in client.Contact.Scopes.ListAsync(UserIdType.OpenId, DepartmentIdType.OpenDepartmentId, ContactScopesClient.MaxPageSize, cancellationToken)
+            .AsPages(null, ContactScopesClient.MaxPageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (++calls > 1)
+            {
+                await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+                telemetry.Called("scope");
+            }
+
+            departments.AddRange(scopePage.Items.Where(e => e.Kind == ContactScopeKind.Department).Select(e => e.Id));
+            users.AddRange(scopePage.Items.Where(e => e.Kind == ContactScopeKind.User).Select(e => e.Id));
+        }
+
+        var items = departments.Distinct(StringComparer.Ordinal).Select(d => Item(run.Id, new SyncPage("tree", d))).Concat(Batches(run.Id, [.. users.Distinct(StringComparer.Ordinal)])).ToList();
+        await store.EnqueueAsync(items, cancellationToken).ConfigureAwait(false);
+        return new RunCounts(ApiCalls: calls);
+    }
+
+    private async Task<RunCounts> TreeAsync(FeishuClient client, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
+    {
+        var department = page.Department ?? throw new InvalidOperationException("A tree page names no department.");
+        var read = await client.Contact.Departments.GetAsync(department, DepartmentIdType.OpenDepartmentId, UserIdType.OpenId, cancellationToken).ConfigureAwait(false);
+        var next = new[] { Item(run.Id, new SyncPage("children", department)), Item(run.Id, new SyncPage("users", department)) };
+        var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, [DirectoryMapping.FromApi(read)], cancellationToken).ConfigureAwait(false);
+        return RunCounts.Of(applied, apiCalls: 1, departments: true);
+    }
+
+    private async Task<RunCounts> BatchAsync(FeishuClient client, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
+    {
+        var read = await client.Contact.Users.BatchGetAsync(page.Users ?? [], UserIdType.OpenId, DepartmentIdType.OpenDepartmentId, cancellationToken).ConfigureAwait(false);
+        var users = read.Where(u => u.OpenId.Length > 0).Select(DirectoryMapping.FromApi).ToList();
+        var applied = await store.ApplyUsersAsync(write, users, cancellationToken).ConfigureAwait(false);
+        telemetry.Synced(write.Source, applied, users.Count);
+        return RunCounts.Of(applied, apiCalls: 1, departments: false);
+    }
+
+    private async Task<WorkOutcome<WorkItemRow>> FinishAsync(DirectorySyncRunRow run, WorkItemRow item, CancellationToken cancellationToken)
+    {
+        var (open, dead) = await store.ItemsLeftAsync(QueueName, run.Id, item.Key, cancellationToken).ConfigureAwait(false);
+        if (open > 0)
+        {
+            return WorkOutcome<WorkItemRow>.Defer(time.GetUtcNow() + FinishPoll);
+        }
+
+        await store.RecomputePathsAsync(run.TenantKey, cancellationToken).ConfigureAwait(false);
+        if (dead > 0)
+        {
+            await ProblemAsync(run.Id, DirectoryProblemKind.PageFailed, "pages",
+                $"{dead} page(s) failed for good (see the dead-lettered items of queue {QueueName}); the run is incomplete, so nobody was marked resigned. Fix the cause (the problems above name it), then start a new sync.",
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        var seen = await store.SeenFieldsAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        await ReportMissingFieldsAsync(run, seen, cancellationToken).ConfigureAwait(false);
+        foreach (var department in await store.UnknownDepartmentsAsync(run.TenantKey, ListedProblems, cancellationToken).ConfigureAwait(false))
+        {
+            await ProblemAsync(run.Id, DirectoryProblemKind.DepartmentOutOfScope, department,
+                $"People are in department {department}, which the app cannot read (outside its contact scope, or the department scope contact:department.base:readonly is missing): their departments show without a name or path. Add the department to the app's contact scope.",
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        var current = await store.FindRunAsync(run.Id, cancellationToken).ConfigureAwait(false) ?? run;
+        var complete = dead == 0;
+        if (complete && seen.People > 0 && seen.WithDepartments == 0)
+        {
+            // Departments came from the listings alone: drop the memberships this run did not confirm.
+            await store.DropUnconfirmedMembershipsAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (complete && current.AllMembers == true && run.Kind != DirectorySyncKind.Scope)
+        {
+            var write = new DirectoryWrite(run.TenantKey, run.App, SourceOf(run.Kind), run.Id, time.GetUtcNow());
+            var gone = 0;
+            foreach (var openId in await store.UnseenAsync(run.App, run.TenantKey, run.Id, cancellationToken).ConfigureAwait(false))
+            {
+                gone += (await store.ApplyDeletedUserAsync(write, openId, [], cancellationToken).ConfigureAwait(false)).Deactivated;
+            }
+
+            await store.AddCountsAsync(run.Id, new RunCounts(Deactivated: gone), cancellationToken).ConfigureAwait(false);
+        }
+
+        var finished = await store.FinishRunAsync(QueueName, run.Id, complete ? DirectorySyncStatus.Completed : DirectorySyncStatus.Incomplete, dead, cancellationToken).ConfigureAwait(false);
+        if (finished is not null)
+        {
+            telemetry.Finished(finished);
+            LogFinished(logger, finished.Id, WireName(finished.Status), finished.People, finished.Departments, finished.ApiCalls, finished.Problems);
+        }
+
+        return WorkOutcome<WorkItemRow>.Done();
+    }
+
+    private async Task ReportMissingFieldsAsync(DirectorySyncRunRow run, SeenFields seen, CancellationToken cancellationToken)
+    {
+        if (seen.People == 0)
+        {
+            return;
+        }
+
+        (int With, string Field, string Scope)[] fields =
+        [
+            (seen.WithEmail, "email", "contact:user.email:readonly"),
+            (seen.WithMobile, "mobile", "contact:user.phone:readonly"),
+            (seen.WithUserId, "user_id", "contact:user.employee_id:readonly"),
+            (seen.WithDepartments, "department_ids", "contact:user.department:readonly"),
+        ];
+        foreach (var (with, field, scope) in fields.Where(f => f.With == 0))
+        {
+            await ProblemAsync(run.Id, DirectoryProblemKind.MissingFieldScope, scope,
+                $"None of the {seen.People} people read had {field}: the app most likely lacks the field scope {scope}, and Feishu leaves the field out without an error. Grant it in the developer console (a new app version); the next sync fills it in.",
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProblemAsync(string runId, DirectoryProblemKind kind, string subject, string detail, CancellationToken cancellationToken)
+    {
+        if (await store.AddProblemAsync(runId, kind, subject, detail, cancellationToken).ConfigureAwait(false))
+        {
+            telemetry.Problem(kind);
+        }
+    }
+
+    private static async Task<FeishuPage<T>> FirstPageAsync<T>(FeishuPageable<T> pageable, string? token, CancellationToken cancellationToken)
+    {
+        await foreach (var page in pageable.AsPages(token).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            return page;
+        }
+
+        return new FeishuPage<T>([], null, false);
+    }
+
+    private static IEnumerable<WorkItemRow> Batches(string runId, IReadOnlyList<string> users) =>
+        users.Chunk(UsersClient.MaxBatch).Select((chunk, i) => Item(runId, new SyncPage("batch", Page: i, Users: chunk)));
+
+    internal static WorkItemRow Item(string runId, SyncPage page)
+    {
+        var key = page.Step switch
+        {
+            "finish" or "scope" => $"{runId}/{page.Step}",
+            "batch" => $"{runId}/batch/{page.Page}",
+            _ => $"{runId}/{page.Step}/{page.Department}/{page.Page}",
+        };
+        return WorkItemRow.Create(QueueName, key, DateTimeOffset.MinValue, JsonSerializer.Serialize(page, SyncPageJsonContext.Default.SyncPage));
+    }
+
+    internal static DirectorySource SourceOf(DirectorySyncKind kind) => kind switch
+    {
+        DirectorySyncKind.Reconciliation => DirectorySource.Reconciliation,
+        DirectorySyncKind.Scope => DirectorySource.ScopeSync,
+        _ => DirectorySource.FullSync,
+    };
+
+    private static string WireName(DirectorySyncStatus status) => Platform.Http.WireName<DirectorySyncStatus>.Of(status);
+
+    [LoggerMessage(EventId = LogEvents.DirectorySyncPageRefused, Level = LogLevel.Warning, Message = "Directory sync {RunId}: Feishu refused a {Step} page (code {Code}); the page failed for good and the run will end incomplete.")]
+    private static partial void LogPageRefused(ILogger logger, string runId, string step, int code);
+
+    [LoggerMessage(EventId = LogEvents.DirectorySyncFinished, Level = LogLevel.Information, Message = "Directory sync {RunId} ended {Status}: {People} people, {Departments} departments, {ApiCalls} API calls, {Problems} problems.")]
+    private static partial void LogFinished(ILogger logger, string runId, string status, int people, int departments, int apiCalls, int problems);
+}
