@@ -3,8 +3,10 @@ using Larkway.Hub.Directory;
 using Larkway.Hub.Identity;
 using Larkway.Hub.Identity.Clients;
 using Larkway.Hub.Identity.Provider;
+using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Larkway.Hub.Tests.Identity;
 
@@ -114,9 +116,45 @@ public sealed class AuthorizeRulesTests
             (await Run(hub, IdentityTestHub.Request(client, Pkce.Create()), bobSession)).ShouldBeOfType<AuthorizeOutcome.Redirect>().Location.ShouldContain("error=access_denied");
         }
 
-        // Departments come from the directory; until it keeps them nobody is in one.
+        // Departments come from the directory: Alice is in Payables, under Finance, so a client for Finance admits her.
         (await Run(hub, IdentityTestHub.Request(byDepartment, Pkce.Create()), aliceSession)).ShouldBeOfType<AuthorizeOutcome.Redirect>().Location.ShouldContain("error=access_denied");
-        (await hub.Get<AuthorizeService>().AllowsAsync(byDepartment, alice, ["od-finance"], CancellationToken.None)).ShouldBeTrue();
+        await InDepartmentAsync(hub, alice, ("od-finance", "od-finance"), ("od-payables", "od-finance/od-payables"));
+        (await hub.Get<PersonGroups>().OfAsync(alice.Id, CancellationToken.None)).ShouldBe(["od-payables", "od-finance"]);
+        (await Run(hub, IdentityTestHub.Request(byDepartment, Pkce.Create()), aliceSession)).ShouldBeOfType<AuthorizeOutcome.Redirect>().Location.ShouldContain("code=");
+        (await Run(hub, IdentityTestHub.Request(byDepartment, Pkce.Create()), bobSession)).ShouldBeOfType<AuthorizeOutcome.Redirect>().Location.ShouldContain("error=access_denied");
+    }
+
+    [Fact]
+    public async Task A_deleted_department_no_longer_counts_as_a_group()
+    {
+        using var database = new TempDatabase();
+        await using var hub = new IdentityTestHub(database);
+        var (alice, _) = await hub.SignedInAsync();
+        await InDepartmentAsync(hub, alice, ("od-finance", "od-finance"), ("od-payables", "od-finance/od-payables"), ("od-sales", "od-sales"));
+        await using (var db = await hub.Get<IDbContextFactory<HubDbContext>>().CreateDbContextAsync())
+        {
+            await db.Departments.Where(d => d.OpenDepartmentId == "od-sales").ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DepartmentStatus.Deleted));
+        }
+
+        (await hub.Get<PersonGroups>().OfAsync(alice.Id, CancellationToken.None)).ShouldBe(["od-payables", "od-finance"]);
+    }
+
+    /// <summary>Puts the departments (id, path) in the directory and the person in each leaf among them.</summary>
+    private static async Task InDepartmentAsync(IdentityTestHub hub, PersonRow person, params (string Id, string Path)[] departments)
+    {
+        await using var db = await hub.Get<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
+        foreach (var (id, path) in departments)
+        {
+            var parts = path.Split('/');
+            db.Departments.Add(new DepartmentRow { TenantKey = person.TenantKey, OpenDepartmentId = id, Name = id, ParentId = parts.Length > 1 ? parts[^2] : "0", Path = path, PathNames = path });
+        }
+
+        foreach (var (id, _) in departments.Where(d => !departments.Any(o => o.Path.StartsWith(d.Path + "/", StringComparison.Ordinal))))
+        {
+            db.Memberships.Add(new MembershipRow { PersonId = person.Id, DepartmentId = id, TenantKey = person.TenantKey });
+        }
+
+        await db.SaveChangesAsync();
     }
 
     [Fact]
