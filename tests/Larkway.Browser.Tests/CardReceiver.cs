@@ -9,7 +9,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Larkway.Browser.Tests;
 
-/// <summary>A business system's webhook endpoint: real Kestrel on 127.0.0.1 that records every request and answers 200.</summary>
+/// <summary>
+/// A business system's webhook endpoint (card clicks, directory changes): real Kestrel on 127.0.0.1 that records every
+/// request and answers 200.
+/// </summary>
 internal sealed class CardReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -25,7 +28,7 @@ internal sealed class CardReceiver : IAsyncDisposable
 
     public ConcurrentQueue<Received> Requests { get; }
 
-    public static async Task<CardReceiver> StartAsync()
+    public static async Task<CardReceiver> StartAsync(string path = "/larkway/cards")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -43,7 +46,7 @@ internal sealed class CardReceiver : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CardReceiver(app, new Uri(new Uri(address), "/larkway/cards"), received);
+        return new CardReceiver(app, new Uri(new Uri(address), path), received);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

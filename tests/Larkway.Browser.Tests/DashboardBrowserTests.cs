@@ -47,7 +47,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
         await ReloadUntilAsync(page, "/console", apiHour, "data-status", "breached", hub);
         await Assertions.Expect(page.Locator("#breach-summary")).ToBeVisibleAsync();
         await Assertions.Expect(apiHour.Locator(".metric-badge")).ToHaveTextAsync("Breached");
-        await Assertions.Expect(page.Locator("tr[data-metric='sync-loss'] td[data-window='day']")).ToContainTextAsync("not yet applicable");
+        await Assertions.Expect(page.Locator("tr[data-metric='sync-loss'] td[data-window='day']")).ToContainTextAsync("no directory sync ended");
 
         var chart = page.Locator("svg#chart-api-errors");
         await Assertions.Expect(chart).ToBeVisibleAsync();

@@ -6,10 +6,8 @@ using Larkway.Feishu.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace Larkway.Browser.Tests;
@@ -123,25 +121,11 @@ public sealed class SignInBrowserTests(BrowserFixture browser) : IClassFixture<B
     /// The sample: an expenses app whose only sign-in is Feishu (the Emulator's app), on Kestrel (127.0.0.1, any port).
     /// Everything a person typed or Feishu sent is HTML-encoded.
     /// </summary>
-    private sealed class SampleApp : IAsyncDisposable
+    private sealed class SampleApp(WebApplication app) : LoopbackApp(app)
     {
-        private readonly WebApplication _app;
-
-        private SampleApp(WebApplication app, Uri address)
-        {
-            _app = app;
-            Address = address;
-        }
-
-        public Uri Address { get; }
-
-        public Uri Url(string path) => new(Address, path);
-
         public static async Task<SampleApp> StartAsync(string appId, string appSecret, Uri emulator)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
+            var builder = CreateBuilder();
             builder.Services.AddAuthentication(o =>
                 {
                     o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -156,13 +140,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser) : IClassFixture<B
                     o.Scope.Add("contact:user.base:readonly");
                     o.SaveTokens = true;
                     o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                    o.Events.OnRemoteFailure = context =>
-                    {
-                        var why = context.Failure?.Data["error"] as string ?? context.Failure?.Message ?? "unknown";
-                        context.Response.Redirect("/?failure=" + Uri.EscapeDataString(why));
-                        context.HandleResponse();
-                        return Task.CompletedTask;
-                    };
+                    o.Events.OnRemoteFailure = context => ShowFailure(context, "/?failure=");
                 });
 
             var app = builder.Build();
@@ -176,13 +154,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser) : IClassFixture<B
                 context.Response.Redirect("/");
             });
             await app.StartAsync();
-            return new SampleApp(app, new Uri(app.Urls.First()));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            return new SampleApp(app);
         }
 
         private static async Task<IResult> Home(HttpContext context)
