@@ -43,7 +43,7 @@ internal sealed class TimesheetsApp(WebApplication app) : LoopbackApp(app)
                 o.ClientId = client.Id;
                 o.ClientSecret = client.Secret;
                 o.ResponseType = OpenIdConnectResponseType.Code; // PKCE is on by default
-                o.ResponseMode = OpenIdConnectResponseMode.Query; // the Hub answers in the query only
+                // ResponseMode left at the handler's default, form_post: the Hub posts the code back.
                 o.Scope.Add("email");
                 o.Scope.Add("groups");
                 o.Scope.Add("offline_access");

@@ -22,6 +22,7 @@ internal static class IdentitySite
     public const string FeishuDonePath = Path + "/feishu/done";
     public const string FeishuDeniedPath = Path + "/feishu/denied";
     public const string QrScriptPath = Path + "/assets/qr-login.js";
+    public const string FormPostScriptPath = Path + "/assets/form-post.js";
 
     /// <summary>The broker session's cookie scheme (apart from the console's and the APIs' keys).</summary>
     public const string Scheme = "LarkwayIdentity";

@@ -66,6 +66,29 @@ public sealed class AuthorizeRulesTests
     }
 
     [Fact]
+    public async Task Form_post_answers_a_code_and_an_error_as_a_form_to_the_redirect_uri()
+    {
+        using var database = new TempDatabase();
+        await using var hub = new IdentityTestHub(database);
+        var (client, _) = await hub.ClientAsync();
+        var (_, session) = await hub.SignedInAsync();
+
+        var code = (await Run(hub, IdentityTestHub.Request(client, Pkce.Create(), extra: ("response_mode", "form_post")), session)).ShouldBeOfType<AuthorizeOutcome.Redirect>();
+        code.FormPost.ShouldBeTrue();
+        code.RedirectUri.ShouldBe(IdentityTestHub.RedirectUri);
+        code.Answer.Keys.ShouldBe(["code", "state", "iss"]);
+        code.Answer["state"].ShouldBe("st-1");
+
+        var error = (await Run(hub, IdentityTestHub.Request(client, Pkce.Create(), extra: [("response_mode", "form_post"), ("scope", "profile")]), session)).ShouldBeOfType<AuthorizeOutcome.Redirect>();
+        error.FormPost.ShouldBeTrue();
+        error.Answer["error"].ShouldBe("invalid_scope");
+
+        var query = (await Run(hub, IdentityTestHub.Request(client, Pkce.Create(), extra: ("response_mode", "query")), session)).ShouldBeOfType<AuthorizeOutcome.Redirect>();
+        query.FormPost.ShouldBeFalse();
+        query.Location.ShouldStartWith(IdentityTestHub.RedirectUri + "?code=");
+    }
+
+    [Fact]
     public async Task PKCE_is_required_unless_the_administrator_turned_it_off_for_a_confidential_client()
     {
         using var database = new TempDatabase();

@@ -1,3 +1,4 @@
+using Larkway.Hub.Identity.Provider;
 using Larkway.Hub.Identity.SignIn;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,26 @@ public sealed class SignInPagesTests
         errorPolicy.ShouldContain("default-src 'none'");
         errorBody.ShouldNotContain("<script>alert(1)");
         errorBody.ShouldContain("&lt;script&gt;");
+    }
+
+    [Fact]
+    public async Task A_form_post_answer_is_a_form_to_the_redirect_uri_with_every_value_encoded_and_the_form_allowed_only_there()
+    {
+        var answer = new AuthorizeOutcome.Redirect("https://wiki.example.com/signin-oidc?tenant=a&b=1",
+            new Dictionary<string, string?> { ["code"] = "c1", ["state"] = "\"><script>alert(1)</script>", ["iss"] = "https://hub.example.com" }, FormPost: true);
+
+        var (policy, body) = await RenderAsync(SignInPages.Answer(answer));
+
+        policy.ShouldEndWith("; form-action https://wiki.example.com");
+        policy.ShouldContain("script-src 'self'");
+        body.ShouldContain("<form method=\"post\" id=\"form-post\" action=\"https://wiki.example.com/signin-oidc?tenant=a&amp;b=1\">");
+        body.ShouldContain("name=\"code\" value=\"c1\"");
+        body.ShouldContain("value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\"");
+        body.ShouldContain("<script src=\"/oidc/assets/form-post.js\"></script>");
+        body.ShouldNotContain("<script>");
+
+        var (_, redirectBody) = await RenderAsync(SignInPages.Answer(answer with { FormPost = false }));
+        redirectBody.ShouldBeEmpty();
     }
 
     private static async Task<(string Policy, string Body)> RenderAsync(IResult result)

@@ -14,8 +14,15 @@ internal abstract record AuthorizeOutcome
     /// <summary>The client or its redirect URI cannot be trusted: the browser is told, never sent anywhere (RFC 6749 §4.1.2.1).</summary>
     public sealed record ErrorPage(string Title, string Detail) : AuthorizeOutcome;
 
-    /// <summary>Back to the client with a code or an error.</summary>
-    public sealed record Redirect(string Location) : AuthorizeOutcome;
+    /// <summary>
+    /// Back to the client with a code or an error: in the redirect URI's query, or — <c>response_mode=form_post</c> (OAuth
+    /// 2.0 Form Post Response Mode) — as a form the browser posts to it.
+    /// </summary>
+    public sealed record Redirect(string RedirectUri, IReadOnlyDictionary<string, string?> Answer, bool FormPost = false) : AuthorizeOutcome
+    {
+        /// <summary>The redirect URI with the answer in its query.</summary>
+        public string Location => QueryHelpers.AddQueryString(RedirectUri, Answer);
+    }
 
     /// <summary>The person must sign in first; the request waits for it.</summary>
     public sealed record SignIn(ClientRow Client, IReadOnlyDictionary<string, string> Parameters) : AuthorizeOutcome;
@@ -37,6 +44,9 @@ internal sealed partial class AuthorizeService(
 {
     public const int MaxStateLength = 2048;
     public const int MaxNonceLength = 512;
+
+    /// <summary>OAuth 2.0 Form Post Response Mode: ASP.NET Core's OpenID Connect handler asks for it by default.</summary>
+    public const string FormPostMode = "form_post";
 
     /// <summary>Checks the request and, with a live session (<paramref name="session"/>), answers it.</summary>
     /// <param name="freshSignIn">The person has just signed in for this very request (prompt=login and max_age are met).</param>
@@ -72,7 +82,9 @@ internal sealed partial class AuthorizeService(
             state = null;
         }
 
-        AuthorizeOutcome Fail(string error, string description) => new AuthorizeOutcome.Redirect(ErrorRedirect(redirectUri, issuer, error, description, state));
+        // form_post is honoured for errors too, once the redirect URI is trusted; any other mode answers in the query.
+        var formPost = parameters["response_mode"] == FormPostMode;
+        AuthorizeOutcome Fail(string error, string description) => ErrorAnswer(redirectUri, issuer, error, description, state, formPost);
 
         if (parameters.Repeated is { } repeated)
         {
@@ -104,9 +116,9 @@ internal sealed partial class AuthorizeService(
             return Fail(OidcError.UnsupportedResponseType, $"response_type '{Shorten(responseType)}' is not supported; the Hub only does the authorization code flow (response_type=code).");
         }
 
-        if (parameters["response_mode"] is { } mode && mode != "query")
+        if (parameters["response_mode"] is { } mode && mode is not ("query" or FormPostMode))
         {
-            return Fail(OidcError.InvalidRequest, $"response_mode '{Shorten(mode)}' is not supported; the Hub answers in the query (response_mode=query).");
+            return Fail(OidcError.InvalidRequest, $"response_mode '{Shorten(mode)}' is not supported; the Hub answers in the query (response_mode=query) or by form_post.");
         }
 
         var scopes = IdentityScopes.Split(parameters["scope"]);
@@ -220,7 +232,7 @@ internal sealed partial class AuthorizeService(
         }
 
         answer["iss"] = issuer;
-        return new AuthorizeOutcome.Redirect(QueryHelpers.AddQueryString(redirectUri, answer));
+        return new AuthorizeOutcome.Redirect(redirectUri, answer, formPost);
     }
 
     /// <summary>
@@ -254,8 +266,8 @@ internal sealed partial class AuthorizeService(
         return false;
     }
 
-    /// <summary>The redirect URI with an error (RFC 6749 §4.1.2.1), the state and the issuer (RFC 9207).</summary>
-    public static string ErrorRedirect(string redirectUri, string issuer, string error, string description, string? state)
+    /// <summary>An error for the client (RFC 6749 §4.1.2.1) with the state and the issuer (RFC 9207).</summary>
+    public static AuthorizeOutcome.Redirect ErrorAnswer(string redirectUri, string issuer, string error, string description, string? state, bool formPost)
     {
         var answer = new Dictionary<string, string?>(StringComparer.Ordinal) { ["error"] = error, ["error_description"] = OidcError.Clean(description) };
         if (state is not null)
@@ -264,7 +276,7 @@ internal sealed partial class AuthorizeService(
         }
 
         answer["iss"] = issuer;
-        return QueryHelpers.AddQueryString(redirectUri, answer);
+        return new AuthorizeOutcome.Redirect(redirectUri, answer, formPost);
     }
 
     private static string Shorten(string value) => value.Length > 80 ? value[..80] + "…" : value;

@@ -53,7 +53,7 @@ internal static class OidcEndpoints
             ["registration_endpoint"] = issuer + IdentitySite.RegistrationPath,
             ["scopes_supported"] = IdentityScopes.All.ToArray(),
             ["response_types_supported"] = new[] { "code" },
-            ["response_modes_supported"] = new[] { "query" },
+            ["response_modes_supported"] = new[] { "query", AuthorizeService.FormPostMode },
             ["grant_types_supported"] = new[] { "authorization_code", "refresh_token" },
             ["acr_values_supported"] = Array.Empty<string>(),
             ["subject_types_supported"] = new[] { "public" },
@@ -103,7 +103,7 @@ internal static class OidcEndpoints
         var outcome = await authorize.AuthorizeAsync(issuer, parameters, session, freshSignIn: false, cancellationToken).ConfigureAwait(false);
         return outcome switch
         {
-            AuthorizeOutcome.Redirect r => NoStoreRedirect(http, r.Location),
+            AuthorizeOutcome.Redirect r => SignInPages.Answer(r),
             AuthorizeOutcome.SignIn s => NoStoreRedirect(http, QueryHelpers.AddQueryString(IdentitySite.SignInPath, "r",
                 state.Protect(new SignInContinuation(SignInContinuation.AuthorizeKind, new Dictionary<string, string>(s.Parameters, StringComparer.Ordinal), null)))),
             AuthorizeOutcome.ErrorPage e => SignInPages.Error(e.Title, e.Detail),

@@ -69,7 +69,7 @@ internal sealed partial class BrokerSignIn(
         var outcome = await authorize.AuthorizeAsync(IdentitySite.IssuerOf(http, options.Value), ProtocolParameters.Of(continuation.Parameters ?? []), session, freshSignIn: true, cancellationToken).ConfigureAwait(false);
         return outcome switch
         {
-            AuthorizeOutcome.Redirect r => TypedResults.Redirect(r.Location),
+            AuthorizeOutcome.Redirect r => SignInPages.Answer(r),
             AuthorizeOutcome.ErrorPage e => SignInPages.Error(e.Title, e.Detail),
             _ => SignInPages.Error("Sign-in did not finish", "The app's sign-in request could not go on. Go back to the app and sign in again."),
         };

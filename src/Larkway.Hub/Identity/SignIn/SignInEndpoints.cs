@@ -32,7 +32,8 @@ internal static class SignInEndpoints
         endpoints.MapGet(IdentitySite.FeishuStartPath, StartAsync).AllowAnonymous().WithName("BrokerFeishuStart");
         endpoints.MapGet(IdentitySite.FeishuDonePath, DoneAsync).AllowAnonymous().WithName("BrokerFeishuDone");
         endpoints.MapGet(IdentitySite.FeishuDeniedPath, DeniedAsync).AllowAnonymous().WithName("BrokerFeishuDenied");
-        endpoints.MapGet(IdentitySite.QrScriptPath, QrScript).AllowAnonymous().WithName("BrokerQrScript");
+        endpoints.MapGet(IdentitySite.QrScriptPath, () => Script("qr-login.js")).AllowAnonymous().WithName("BrokerQrScript");
+        endpoints.MapGet(IdentitySite.FormPostScriptPath, () => Script("form-post.js")).AllowAnonymous().WithName("BrokerFormPostScript");
     }
 
     private static async Task<IResult> SignInPageAsync(
@@ -134,8 +135,8 @@ internal static class SignInEndpoints
         var r = returnUrl is null ? null : QueryHelpers.ParseQuery(new Uri(new Uri("http://x"), returnUrl).Query).GetValueOrDefault("r").ToString();
         if (state.ReadContinuation(r) is { Kind: SignInContinuation.AuthorizeKind, Parameters: { } p } && p.GetValueOrDefault("redirect_uri") is { } redirect)
         {
-            return TypedResults.Redirect(AuthorizeService.ErrorRedirect(redirect, IdentitySite.IssuerOf(http, options.Value), OidcError.AccessDenied,
-                "The person did not allow the sign-in at Feishu.", p.GetValueOrDefault("state")));
+            return SignInPages.Answer(AuthorizeService.ErrorAnswer(redirect, IdentitySite.IssuerOf(http, options.Value), OidcError.AccessDenied,
+                "The person did not allow the sign-in at Feishu.", p.GetValueOrDefault("state"), p.GetValueOrDefault("response_mode") == AuthorizeService.FormPostMode));
         }
 
         return SignInPages.Error("Sign-in cancelled", "Feishu did not sign you in. Go back to the app and try again.", StatusCodes.Status403Forbidden);
@@ -160,10 +161,10 @@ internal static class SignInEndpoints
         };
     }
 
-    private static IResult QrScript()
+    private static IResult Script(string name)
     {
-        var stream = typeof(SignInEndpoints).Assembly.GetManifestResourceStream("Larkway.Hub.qr-login.js")
-            ?? throw new InvalidOperationException("The embedded resource Larkway.Hub.qr-login.js is missing.");
+        var stream = typeof(SignInEndpoints).Assembly.GetManifestResourceStream("Larkway.Hub." + name)
+            ?? throw new InvalidOperationException($"The embedded resource Larkway.Hub.{name} is missing.");
         return TypedResults.Stream(stream, "text/javascript; charset=utf-8");
     }
 

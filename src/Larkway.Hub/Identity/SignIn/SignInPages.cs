@@ -46,6 +46,36 @@ internal static class SignInPages
         return Page("Scan with Feishu", body.ToString(), policy, StatusCodes.Status200OK);
     }
 
+    /// <summary>
+    /// The answer to an app: a redirect with it in the query, or for <c>response_mode=form_post</c> a page whose form
+    /// carries it to the redirect URI by POST (submitted by the Hub's own script; a button without script). The page's
+    /// CSP lets the form go to the redirect URI's origin and nowhere else.
+    /// </summary>
+    public static IResult Answer(Provider.AuthorizeOutcome.Redirect answer)
+    {
+        if (!answer.FormPost)
+        {
+            return new NoStoreRedirect(answer.Location);
+        }
+
+        var body = new StringBuilder()
+            .Append("<section class=\"signin\" data-page=\"broker-form-post\"><h1>Signing you in</h1>")
+            .Append("<form method=\"post\" id=\"form-post\" action=\"").Append(E(answer.RedirectUri)).Append("\">");
+        foreach (var (name, value) in answer.Answer)
+        {
+            if (value is not null)
+            {
+                body.Append("<input type=\"hidden\" name=\"").Append(E(name)).Append("\" value=\"").Append(E(value)).Append("\">");
+            }
+        }
+
+        body.Append("<noscript><p>Your browser runs no scripts: continue to the app by hand.</p><button type=\"submit\" class=\"primary\">Continue</button></noscript></form>")
+            .Append("<script src=\"").Append(IdentitySite.FormPostScriptPath).Append("\"></script></section>");
+        var target = new Uri(answer.RedirectUri);
+        var origin = target.IsAbsoluteUri && target.Scheme is "http" or "https" ? target.GetLeftPart(UriPartial.Authority) : target.Scheme + ":";
+        return Page("Signing you in", body.ToString(), $"{BasePolicy}; script-src 'self'; form-action {origin}", StatusCodes.Status200OK);
+    }
+
     /// <summary>A sign-in that cannot go on: what went wrong and what to do.</summary>
     public static IResult Error(string title, string detail, int status = StatusCodes.Status400BadRequest) =>
         Page(title, $"<section class=\"signin\" data-page=\"broker-error\"><h1>{E(title)}</h1><p class=\"error\" role=\"alert\">{E(detail)}</p></section>",
@@ -80,6 +110,20 @@ internal static class SignInPages
     private static IResult Page(string title, string body, string policy, int status) => new HtmlPage(title, body, policy, status);
 
     private static string E(string value) => WebUtility.HtmlEncode(value);
+
+    /// <summary>A 302 that no cache keeps and that sends no Referer (the location carries a code).</summary>
+    private sealed class NoStoreRedirect(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.Headers.CacheControl = "no-store";
+            response.Headers.Pragma = "no-cache";
+            response.Headers["Referrer-Policy"] = "no-referrer";
+            response.Redirect(location);
+            return Task.CompletedTask;
+        }
+    }
 
     private sealed class HtmlPage(string title, string body, string policy, int status) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
     {
