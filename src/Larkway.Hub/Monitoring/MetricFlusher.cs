@@ -34,7 +34,15 @@ internal sealed partial class MetricFlusher(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown deadline passed: the last minute's counts are lost, the shutdown goes on.
+            LogFinalFlushAbandoned(logger);
+        }
     }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
@@ -49,6 +57,9 @@ internal sealed partial class MetricFlusher(
             LogFlushFailed(logger, ex.GetType().Name);
         }
     }
+
+    [LoggerMessage(EventId = LogEvents.MonitoringFinalFlushAbandoned, Level = LogLevel.Warning, Message = "Monitoring: the shutdown deadline passed before this replica's last metric minute was written; that minute's counts are lost.")]
+    private static partial void LogFinalFlushAbandoned(ILogger logger);
 
     [LoggerMessage(EventId = LogEvents.MonitoringFlushFailed, Level = LogLevel.Warning, Message = "Monitoring: writing this replica's metric minutes failed ({ExceptionType}); the next flush tries again.")]
     private static partial void LogFlushFailed(ILogger logger, string exceptionType);

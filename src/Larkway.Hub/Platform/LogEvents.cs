@@ -138,6 +138,7 @@ internal static class LogEvents
     // Monitoring (Monitoring/): the recorder behind the console's dashboard.
     public const int MonitoringFlushFailed = 4920;
     public const int MonitoringPruned = 4921;
+    public const int MonitoringFinalFlushAbandoned = 4922;
 
     // Alerts (Alerts/).
     public const int AlertOpened = 4930;

@@ -23,7 +23,7 @@ public sealed partial class HubBannerTests
             ["Larkway__Bootstrap__SecretOutput"] = "terminal",
             ["LARKWAY_EMULATOR_STATE_FILE"] = stateFile,
         });
-        await HubSandbox.WaitUntilAsync(() => hub.Output.Count(l => l.Contains("curl -sS", StringComparison.Ordinal)) == 3, "the banner's example requests");
+        await HubSandbox.WaitUntilAsync(() => hub.Output.Count(l => l.Contains("curl -sS", StringComparison.Ordinal)) == 3, "the banner's example requests", seconds: 90);
         var output = hub.Output;
 
         output.ShouldContain(l => l.Contains($"kept in {stateFile} across restarts", StringComparison.Ordinal));
@@ -91,7 +91,7 @@ public sealed partial class HubBannerTests
     public async Task Off_a_terminal_the_sandbox_credentials_go_to_the_secrets_file_not_to_standard_output()
     {
         await using var hub = await HubProcess.StartAsync(new Dictionary<string, string> { ["LARKWAY_EMULATOR_PORT"] = "0" });
-        await HubSandbox.WaitUntilAsync(() => hub.Output.Any(l => l.Contains("curl -sS", StringComparison.Ordinal)), "the banner's example request");
+        await HubSandbox.WaitUntilAsync(() => hub.Output.Any(l => l.Contains("curl -sS", StringComparison.Ordinal)), "the banner's example request", seconds: 90);
 
         hub.Output.ShouldNotContain(l => l.Contains("export FEISHU_", StringComparison.Ordinal));
         hub.Output.ShouldContain(l => l.Contains("the sandbox app", StringComparison.Ordinal) && l.Contains(hub.SecretsFile, StringComparison.Ordinal));
