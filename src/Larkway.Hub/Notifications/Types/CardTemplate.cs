@@ -15,7 +15,7 @@ namespace Larkway.Hub.Notifications.Types;
 internal static class CardTemplate
 {
     /// <summary>How long one string may take to compile (inside <see cref="TemplateBounds"/> it takes milliseconds).</summary>
-    public static readonly TimeSpan CompileTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan CompileTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Compiled strings kept; the cache starts over when full (types change rarely).</summary>
     private const int MaxCached = 2048;
@@ -133,7 +133,8 @@ internal static class CardTemplate
 
     /// <summary>
     /// The compiled string, from the cache or compiled now: checked against <see cref="TemplateBounds"/> first, then
-    /// compiled on the thread pool within <see cref="CompileTimeout"/>, so that no template holds a request.
+    /// compiled on a thread of its own within <see cref="CompileTimeout"/>, so that no template holds a request. Not on the
+    /// thread pool: this caller blocks a pool thread while it waits, and on a busy pool the compile would queue behind it.
     /// </summary>
     private static HandlebarsTemplate<object, object> Compile(string text, string path)
     {
@@ -147,7 +148,7 @@ internal static class CardTemplate
             throw new CardTemplateException(path, problem);
         }
 
-        var compiling = Task.Run(() => Engine.Compile(text));
+        var compiling = Task.Factory.StartNew(() => Engine.Compile(text), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             if (!compiling.Wait(CompileTimeout))
