@@ -46,6 +46,9 @@ public sealed class FeishuAppOptions
     /// <summary>Client-side rate limits, applied before a request leaves the process.</summary>
     public FeishuRateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>How bitable calls are batched, paced and serialised.</summary>
+    public Bitable.BitableOptions Bitable { get; set; } = new();
+
     internal FeishuAppOptions Clone() => new()
     {
         AppId = AppId,
@@ -56,6 +59,7 @@ public sealed class FeishuAppOptions
         TokenRefreshMargin = TokenRefreshMargin,
         Retry = Retry.Clone(),
         RateLimit = RateLimit.Clone(),
+        Bitable = Bitable.Clone(),
     };
 }
 
