@@ -90,14 +90,14 @@ internal sealed class BitableBatchRunner<TItem, TResult>
                 await Task.Delay(delay, _calls.Time, cancellationToken).ConfigureAwait(false);
             }
 
-            await SplitAsync(start, count, size, dataNotReady + 1, cancellationToken).ConfigureAwait(false);
+            await SplitAsync(start, count, dataNotReady + 1, cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (FeishuApiException ex) when (ex.Code == FeishuErrorCodes.BitableBatchSizeExceeded && count > 1)
         {
             var size = _size.CapExceeded(count);
             BitableLog.BatchCapLowered(_calls.Logger, _kind.ToString(), _tableId, count, size);
-            await SplitAsync(start, count, size, dataNotReady, cancellationToken).ConfigureAwait(false);
+            await SplitAsync(start, count, dataNotReady, cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (FeishuApiException ex) when (FeishuErrorCodes.IsBitableRecordError(ex.Code))
@@ -142,11 +142,14 @@ internal sealed class BitableBatchRunner<TItem, TResult>
         }
     }
 
-    private async Task SplitAsync(int start, int count, int size, int dataNotReady, CancellationToken cancellationToken)
+    // Resends rows [start, start + count) at the size as it is now: a part that shrinks it further shrinks the rest too.
+    private async Task SplitAsync(int start, int count, int dataNotReady, CancellationToken cancellationToken)
     {
-        for (var offset = 0; offset < count; offset += size)
+        for (var offset = 0; offset < count;)
         {
-            await ProcessAsync(start + offset, Math.Min(size, count - offset), dataNotReady, cancellationToken).ConfigureAwait(false);
+            var size = Math.Min(_size.Current, count - offset);
+            await ProcessAsync(start + offset, size, dataNotReady, cancellationToken).ConfigureAwait(false);
+            offset += size;
         }
     }
 

@@ -89,13 +89,13 @@ internal sealed class BitableBatchSize(int cap)
         }
     }
 
-    /// <summary>1254607 for a call of <paramref name="sent"/> items: the size halves (not below 1). Returns the new size.</summary>
+    /// <summary>1254607 for a call of <paramref name="sent"/> items: the size becomes at most half of that (not below 1). Returns the new size.</summary>
     public int DataNotReady(int sent)
     {
         lock (_gate)
         {
             _successes = 0;
-            _current = Math.Max(1, Math.Min(_current, sent) / 2);
+            _current = Math.Min(_current, Math.Max(1, sent / 2));
             return _current;
         }
     }
@@ -105,7 +105,7 @@ internal sealed class BitableBatchSize(int cap)
     {
         lock (_gate)
         {
-            _cap = Math.Max(1, Math.Min(_cap, sent) / 2);
+            _cap = Math.Min(_cap, Math.Max(1, sent / 2));
             _current = Math.Min(_current, _cap);
             _successes = 0;
             return _current;
