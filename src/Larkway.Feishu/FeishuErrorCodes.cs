@@ -19,7 +19,7 @@ public static partial class FeishuErrorCodes
     public const int MalformedResponse = -4;
     /// <summary>App credentials are missing from configuration.</summary>
     public const int MissingCredentials = -5;
-    /// <summary>Too many message sends were already queued for the client-side rate limits.</summary>
+    /// <summary>Too many calls (message sends, paced bitable calls) were already queued for the client-side rate limits.</summary>
     public const int ClientRateLimitQueueFull = -6;
 
     // --- Generic platform codes. ---
