@@ -90,6 +90,23 @@ internal sealed class BitableCalls(FeishuPipeline pipeline)
     public FeishuRequest Request<TBody>(HttpMethod method, string pathAndQuery, string template, BitableTier tier, TBody body, JsonTypeInfo<TBody> info) =>
         Request(method, pathAndQuery, template, tier) with { Content = JsonBody.Create(body, info) };
 
+    /// <summary>
+    /// A lazy GET listing of <paramref name="route"/>: the page size checked now and per page, each page's query built by
+    /// <paramref name="query"/> and given its paging parameters.
+    /// </summary>
+    public FeishuPageable<TModel> Pages<TWire, TModel>(string route, string template, int? pageSize, Func<Query, Query> query,
+        JsonTypeInfo<FeishuEnvelope<BitablePageData<TWire>>> envelope, Func<TWire, TModel> map, CancellationToken cancellationToken)
+    {
+        Checks.PageSize(pageSize, BitableLimits.MaxListPageSize);
+        return new FetchPageable<TModel>(async (token, size, ct) =>
+        {
+            Checks.PageSize(size, BitableLimits.MaxListPageSize);
+            var path = query(new Query(route)).Add("page_size", size).Add("page_token", token);
+            var data = await SendAsync(Request(HttpMethod.Get, path.ToString(), template, BitableTier.Read), envelope, ct).ConfigureAwait(false);
+            return data.ToPage(map);
+        }, pageSize, cancellationToken);
+    }
+
     /// <summary>A call that takes no write lock (reads, base creation): paced only.</summary>
     public Task<T> SendAsync<T>(FeishuRequest request, JsonTypeInfo<FeishuEnvelope<T>> envelope, CancellationToken cancellationToken)
         where T : class => pipeline.SendAsync(request, envelope, cancellationToken);

@@ -27,16 +27,9 @@ public class BitableFieldsClient
     {
         appToken = BitableCalls.AppToken(appToken);
         tableId = BitableCalls.TableId(tableId);
-        Checks.PageSize(pageSize, BitableLimits.MaxListPageSize);
-        var route = BitableCalls.Route(BitableCalls.Fields, appToken, tableId);
-        return new FetchPageable<BitableField>(async (token, size, ct) =>
-        {
-            Checks.PageSize(size, BitableLimits.MaxListPageSize);
-            var path = new Http.Query(route).Add("view_id", string.IsNullOrWhiteSpace(viewId) ? null : viewId).Add("page_size", size).Add("page_token", token);
-            var data = await _calls.SendAsync(_calls.Request(HttpMethod.Get, path.ToString(), BitableCalls.Fields, BitableTier.Read),
-                BitableJsonContext.Wire.FieldPageEnvelope, ct).ConfigureAwait(false);
-            return data.ToPage(static f => f);
-        }, pageSize, cancellationToken);
+        return _calls.Pages(BitableCalls.Route(BitableCalls.Fields, appToken, tableId), BitableCalls.Fields, pageSize,
+            q => q.Add("view_id", string.IsNullOrWhiteSpace(viewId) ? null : viewId),
+            BitableJsonContext.Wire.FieldPageEnvelope, static f => f, cancellationToken);
     }
 
     /// <summary>

@@ -23,16 +23,8 @@ public class BitableTablesClient
     public virtual FeishuPageable<BitableTable> ListAsync(string appToken, int? pageSize = null, CancellationToken cancellationToken = default)
     {
         appToken = BitableCalls.AppToken(appToken);
-        Checks.PageSize(pageSize, BitableLimits.MaxListPageSize);
-        var route = BitableCalls.Route(BitableCalls.Tables, appToken);
-        return new FetchPageable<BitableTable>(async (token, size, ct) =>
-        {
-            Checks.PageSize(size, BitableLimits.MaxListPageSize);
-            var path = new Http.Query(route).Add("page_size", size).Add("page_token", token);
-            var data = await _calls.SendAsync(_calls.Request(HttpMethod.Get, path.ToString(), BitableCalls.Tables, BitableTier.Read),
-                BitableJsonContext.Wire.TablePageEnvelope, ct).ConfigureAwait(false);
-            return data.ToPage(static t => t.ToModel());
-        }, pageSize, cancellationToken);
+        return _calls.Pages(BitableCalls.Route(BitableCalls.Tables, appToken), BitableCalls.Tables, pageSize, static q => q,
+            BitableJsonContext.Wire.TablePageEnvelope, static t => t.ToModel(), cancellationToken);
     }
 
     /// <summary>

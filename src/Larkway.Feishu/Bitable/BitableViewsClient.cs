@@ -25,16 +25,9 @@ public class BitableViewsClient
     {
         appToken = BitableCalls.AppToken(appToken);
         tableId = BitableCalls.TableId(tableId);
-        Checks.PageSize(pageSize, BitableLimits.MaxListPageSize);
-        var route = BitableCalls.Route(BitableCalls.Views, appToken, tableId);
-        return new FetchPageable<BitableView>(async (token, size, ct) =>
-        {
-            Checks.PageSize(size, BitableLimits.MaxListPageSize);
-            var path = new Http.Query(route).Add("page_size", size).Add("page_token", token).Add("user_id_type", BitableWireNames.UserIdType(userIdType));
-            var data = await _calls.SendAsync(_calls.Request(HttpMethod.Get, path.ToString(), BitableCalls.Views, BitableTier.Read),
-                BitableJsonContext.Wire.ViewPageEnvelope, ct).ConfigureAwait(false);
-            return data.ToPage(static v => v);
-        }, pageSize, cancellationToken);
+        var userIds = BitableWireNames.UserIdType(userIdType);
+        return _calls.Pages(BitableCalls.Route(BitableCalls.Views, appToken, tableId), BitableCalls.Views, pageSize,
+            q => q.Add("user_id_type", userIds), BitableJsonContext.Wire.ViewPageEnvelope, static v => v, cancellationToken);
     }
 
     /// <summary>Creates a view (<c>POST …/views</c>) of <paramref name="viewType"/> (<see cref="BitableViewTypes"/>; default grid). Not retried.</summary>

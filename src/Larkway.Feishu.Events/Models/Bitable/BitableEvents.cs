@@ -3,20 +3,9 @@ using System.Text.Json.Serialization;
 
 namespace Larkway.Feishu.Events.Models.Bitable;
 
-/// <summary>
-/// <c>drive.file.bitable_record_changed_v1</c>: records of a table were added, edited or deleted. Arrives only for bases
-/// the app subscribed to (<c>client.Bitable.Subscriptions.SubscribeAsync</c>, per base). Values are keyed by field id and
-/// only changed fields are listed; formula values never are, and a formula's value changing fires nothing.
-/// </summary>
-public sealed record BitableRecordChangedEvent : FeishuEvent, IFeishuEventType
+/// <summary>What both bitable change events carry: the base, the table, its version, who changed it and when.</summary>
+public abstract record BitableTableEvent : FeishuEvent
 {
-    public const string Type = "drive.file.bitable_record_changed_v1";
-
-    public static string TypeName => Type;
-
-    [JsonIgnore]
-    public override string EventType => Type;
-
     /// <summary>Always <c>bitable</c>.</summary>
     public string? FileType { get; init; }
 
@@ -32,14 +21,29 @@ public sealed record BitableRecordChangedEvent : FeishuEvent, IFeishuEventType
     /// <summary>Who made the change.</summary>
     public UserIds? OperatorId { get; init; }
 
-    /// <summary>The changes, one per record.</summary>
-    public IReadOnlyList<BitableRecordAction> ActionList { get; init; } = [];
-
     /// <summary>The users subscribed.</summary>
     public IReadOnlyList<UserIds>? SubscriberIdList { get; init; }
 
     /// <summary>When the change was made, in Unix <b>seconds</b>.</summary>
     public long UpdateTime { get; init; }
+}
+
+/// <summary>
+/// <c>drive.file.bitable_record_changed_v1</c>: records of a table were added, edited or deleted. Arrives only for bases
+/// the app subscribed to (<c>client.Bitable.Subscriptions.SubscribeAsync</c>, per base). Values are keyed by field id and
+/// only changed fields are listed; formula values never are, and a formula's value changing fires nothing.
+/// </summary>
+public sealed record BitableRecordChangedEvent : BitableTableEvent, IFeishuEventType
+{
+    public const string Type = "drive.file.bitable_record_changed_v1";
+
+    public static string TypeName => Type;
+
+    [JsonIgnore]
+    public override string EventType => Type;
+
+    /// <summary>The changes, one per record.</summary>
+    public IReadOnlyList<BitableRecordAction> ActionList { get; init; } = [];
 }
 
 /// <summary>What happened to one record.</summary>
@@ -122,7 +126,7 @@ public sealed record BitableIdentityUser
 /// <summary>
 /// <c>drive.file.bitable_field_changed_v1</c>: fields of a table were added, edited or deleted (subscribed bases only).
 /// </summary>
-public sealed record BitableFieldChangedEvent : FeishuEvent, IFeishuEventType
+public sealed record BitableFieldChangedEvent : BitableTableEvent, IFeishuEventType
 {
     public const string Type = "drive.file.bitable_field_changed_v1";
 
@@ -131,29 +135,8 @@ public sealed record BitableFieldChangedEvent : FeishuEvent, IFeishuEventType
     [JsonIgnore]
     public override string EventType => Type;
 
-    /// <summary>Always <c>bitable</c>.</summary>
-    public string? FileType { get; init; }
-
-    /// <summary>The base (its app_token).</summary>
-    public string FileToken { get; init; } = "";
-
-    /// <summary>The table.</summary>
-    public string TableId { get; init; } = "";
-
-    /// <summary>Who made the change.</summary>
-    public UserIds? OperatorId { get; init; }
-
     /// <summary>The changes, one per field.</summary>
     public IReadOnlyList<BitableFieldAction> ActionList { get; init; } = [];
-
-    /// <summary>The table's version after the change.</summary>
-    public long Revision { get; init; }
-
-    /// <summary>The users subscribed.</summary>
-    public IReadOnlyList<UserIds>? SubscriberIdList { get; init; }
-
-    /// <summary>When the change was made, in Unix seconds.</summary>
-    public long UpdateTime { get; init; }
 }
 
 /// <summary>What happened to one field.</summary>
