@@ -64,6 +64,10 @@ internal sealed class BitableBatchRunner<TItem, TResult>
         {
             throw Outcome(ex);
         }
+        catch (TooManyRefusalsException ex)
+        {
+            throw Outcome(ex.Last, tooManyRefusals: true);
+        }
 
         if (_failures.Count > 0)
         {
@@ -122,6 +126,11 @@ internal sealed class BitableBatchRunner<TItem, TResult>
                 _failures.Add(new BitableBatchFailure(i, ex));
             }
 
+            if (_failures.Count >= _calls.Options.MaxRecordFailures)
+            {
+                throw new TooManyRefusalsException(ex);
+            }
+
             return;
         }
 
@@ -153,15 +162,23 @@ internal sealed class BitableBatchRunner<TItem, TResult>
         }
     }
 
-    private BitableBatchException<TResult> Outcome(FeishuApiException? stoppedBy)
+    private BitableBatchException<TResult> Outcome(FeishuApiException? stoppedBy, bool tooManyRefusals = false)
     {
         var failed = _failures.Select(f => f.Index).ToHashSet();
         var notSent = stoppedBy is null ? [] : Enumerable.Range(0, _items.Count).Where(i => _results[i] is null && !failed.Contains(i)).ToArray();
         var written = _results.Count(r => r is not null);
         var what = $"Bitable {_kind.ToString().ToLowerInvariant()} batch on table {_tableId}: {written} of {_items.Count} records written";
-        var msg = stoppedBy is not null
+        var msg = tooManyRefusals
+            ? $"{what}; stopped after {failed.Count} refused records (Bitable:MaxRecordFailures; the last code {stoppedBy!.Code}: {stoppedBy.Msg}) with {notSent.Length} not sent."
+            : stoppedBy is not null
             ? $"{what}; stopped by code {stoppedBy.Code} ({stoppedBy.Msg}) with {notSent.Length} not sent{(failed.Count > 0 ? $" and {failed.Count} refused" : "")}."
             : $"{what}; {failed.Count} refused (first: record [{_failures[0].Index}], code {_failures[0].Error.Code}: {_failures[0].Error.Msg}).";
         return new BitableBatchException<TResult>(stoppedBy?.Code ?? _failures[0].Error.Code, msg, _results, [.. _failures.OrderBy(f => f.Index)], notSent, stoppedBy);
+    }
+
+    /// <summary>Stops a batch that has isolated as many refused records as allowed.</summary>
+    private sealed class TooManyRefusalsException(FeishuApiException last) : Exception(last.Message, last)
+    {
+        public FeishuApiException Last { get; } = last;
     }
 }

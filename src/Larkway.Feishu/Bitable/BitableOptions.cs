@@ -35,6 +35,12 @@ public sealed class BitableOptions
     /// </summary>
     public bool BisectRecordErrors { get; set; } = true;
 
+    /// <summary>
+    /// How many refused records a batch isolates before it stops (default 20): an error every record shares (a field
+    /// name that does not exist, say) would otherwise be bisected record by record. The rest is reported as not sent.
+    /// </summary>
+    public int MaxRecordFailures { get; set; } = 20;
+
     /// <summary>How long to wait after 1254607 (data not ready) before resending a smaller batch (default 1 s).</summary>
     public TimeSpan DataNotReadyDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -87,9 +93,9 @@ public sealed class BitableOptions
             yield return $"Bitable:BatchGetSize must be 1–{BitableLimits.MaxBatchGet} (it is {BatchGetSize})";
         }
 
-        if (DataNotReadyDelay < TimeSpan.Zero || MaxDataNotReadyRetries < 0 || RestoreAfterSuccesses < 1)
+        if (DataNotReadyDelay < TimeSpan.Zero || MaxDataNotReadyRetries < 0 || RestoreAfterSuccesses < 1 || MaxRecordFailures < 1)
         {
-            yield return "Bitable needs DataNotReadyDelay >= 0, MaxDataNotReadyRetries >= 0 and RestoreAfterSuccesses >= 1";
+            yield return "Bitable needs DataNotReadyDelay >= 0, MaxDataNotReadyRetries >= 0, RestoreAfterSuccesses >= 1 and MaxRecordFailures >= 1";
         }
 
         if (PaceRequests && (WritesPerSecond < 1 || ReadsPerSecond < 1 || SchemaWritesPerSecond < 1 || AppCreatesPerMinute < 1))

@@ -140,6 +140,23 @@ public class BitableBatchTests
     }
 
     [Fact]
+    public async Task An_error_every_record_shares_stops_after_the_allowed_refusals_instead_of_bisecting_them_all()
+    {
+        var stub = FakeTable((_, _) => Refused(FeishuErrorCodes.BitableFieldNameNotFound, "FieldNameNotFound"));
+        using var client = TestClients.Create(stub, o => o.Bitable.MaxRecordFailures = 3);
+
+        var ex = await Assert.ThrowsAsync<BitableBatchException<BitableRecord>>(() =>
+            client.Bitable.Records.BatchCreateAsync(App, Table, Enumerable.Range(0, 1000).Select(i => Row($"r{i}"))));
+
+        Assert.Equal([0, 1, 2], ex.Failures.Select(f => f.Index));
+        Assert.Equal(997, ex.NotSent.Count);
+        Assert.Empty(ex.Succeeded);
+        Assert.Equal(FeishuErrorCodes.BitableFieldNameNotFound, ex.Code);
+        Assert.True(stub.ApiCalls.Count <= 3 * 11, $"{stub.ApiCalls.Count} calls");
+        Assert.Contains("MaxRecordFailures", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_bisection_a_refused_batch_fails_all_its_records_and_the_next_batch_still_goes()
     {
         var stub = FakeTable((titles, _) => titles.Contains("bad") ? Refused(FeishuErrorCodes.BitableTextConversionFailed) : null);
