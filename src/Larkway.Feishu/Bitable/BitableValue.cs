@@ -129,8 +129,9 @@ public abstract partial record BitableValue
     public sealed record Text(IReadOnlyList<BitableTextSegment> Segments) : BitableValue, IBitableValue<Text>
     {
         /// <summary>Plain text (also an email address or a barcode).</summary>
+        /// <exception cref="ArgumentNullException"><paramref name="value"/> is null (clear a cell with <see cref="Clear"/>).</exception>
         public Text(string value)
-            : this([BitableTextSegment.Plain(value)])
+            : this([BitableTextSegment.Plain(value ?? throw new ArgumentNullException(nameof(value), "Clear a cell with BitableValue.Clear."))])
         {
         }
 
