@@ -46,6 +46,9 @@ public sealed class FeishuAppOptions
     /// <summary>Client-side rate limits, applied before a request leaves the process.</summary>
     public FeishuRateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>How bitable calls are batched, paced and serialised.</summary>
+    public Bitable.BitableOptions Bitable { get; set; } = new();
+
     internal FeishuAppOptions Clone() => new()
     {
         AppId = AppId,
@@ -56,6 +59,7 @@ public sealed class FeishuAppOptions
         TokenRefreshMargin = TokenRefreshMargin,
         Retry = Retry.Clone(),
         RateLimit = RateLimit.Clone(),
+        Bitable = Bitable.Clone(),
     };
 }
 
@@ -115,7 +119,7 @@ public sealed class FeishuRateLimitOptions
     /// <summary>Message sends per second to one receiver (user or chat) (default 5).</summary>
     public int MessagesPerSecondPerReceiver { get; set; } = 5;
 
-    /// <summary>Sends allowed to wait for a permit before a call fails locally (default 10,000).</summary>
+    /// <summary>Calls allowed to wait for a permit (message sends, and each paced bitable endpoint) before a call fails locally (default 10,000).</summary>
     public int QueueLimit { get; set; } = 10_000;
 
     internal FeishuRateLimitOptions Clone() => (FeishuRateLimitOptions)MemberwiseClone();

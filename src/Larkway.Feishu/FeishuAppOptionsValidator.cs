@@ -95,6 +95,18 @@ internal sealed class FeishuAppOptionsValidator : IValidateOptions<FeishuAppOpti
             yield return ($"{where.App}: RateLimit needs MessagesPerSecond and MessagesPerSecondPerReceiver of at least 1 and a QueueLimit of 0 or more.", false);
         }
 
+        if (options.Bitable is null)
+        {
+            yield return ($"{where.App}: Bitable must not be null.", false);
+        }
+        else
+        {
+            foreach (var problem in options.Bitable.Problems())
+            {
+                yield return ($"{where.App}: {problem}.", false);
+            }
+        }
+
         if (options.RateLimit is { Enabled: true } limits && limits.MessagesPerMinute < limits.MessagesPerSecond)
         {
             yield return ($"{where.App}: RateLimit:MessagesPerMinute ({limits.MessagesPerMinute}) must be at least MessagesPerSecond ({limits.MessagesPerSecond}); Feishu allows 1,000 a minute and 50 a second.", false);

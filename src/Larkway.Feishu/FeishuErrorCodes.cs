@@ -19,7 +19,7 @@ public static partial class FeishuErrorCodes
     public const int MalformedResponse = -4;
     /// <summary>App credentials are missing from configuration.</summary>
     public const int MissingCredentials = -5;
-    /// <summary>Too many message sends were already queued for the client-side rate limits.</summary>
+    /// <summary>Too many calls (message sends, paced bitable calls) were already queued for the client-side rate limits.</summary>
     public const int ClientRateLimitQueueFull = -6;
 
     // --- Generic platform codes. ---
@@ -146,7 +146,7 @@ public static partial class FeishuErrorCodes
 
     /// <summary>Rate-limit codes: retry after the platform's reset interval.</summary>
     public static bool IsRateLimit(int code) => code is RateLimited or MessageServiceRateLimited or MessageChatRateLimited
-        or InternalSendRateLimited or ImRateLimited or ChatRateLimited;
+        or InternalSendRateLimited or ImRateLimited or ChatRateLimited or BitableTooManyRequests or BitableTooManyRequestsInBase;
 
     /// <summary>Codes meaning the cached tenant/app token is no longer good: drop it and fetch a new one.</summary>
     public static bool IsInvalidToken(int code) => code is TenantAccessTokenInvalid or AppAccessTokenInvalid or InvalidTokenFormat;
@@ -158,6 +158,7 @@ public static partial class FeishuErrorCodes
     public static bool IsTransient(int code, HttpStatusCode? status) =>
         IsRateLimit(code)
         || IsInvalidToken(code)
+        || IsBitableTransient(code)
         || code is NetworkError or Timeout or MessageBeingSent or ClientRateLimitQueueFull or OAuthServerError or OAuthTemporarilyUnavailable
         || status is HttpStatusCode.TooManyRequests
         || (status is { } s && (int)s >= 500 && !IsPermanentServerCode(code));

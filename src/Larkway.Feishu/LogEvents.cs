@@ -18,4 +18,10 @@ internal static class LogEvents
     public const int UserTokenRefreshed = 1100;
     public const int UserTokenRefreshFailed = 1101;
     public const int UserTokenDropped = 1102;
+
+    // Bitable
+    public const int BitableBatchShrunk = 1200;
+    public const int BitableBatchRestored = 1201;
+    public const int BitableBatchCapLowered = 1202;
+    public const int BitableRecordRefused = 1203;
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Models.App;
 using Larkway.Feishu.Events.Models.Approval;
+using Larkway.Feishu.Events.Models.Bitable;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Contact;
@@ -24,6 +25,7 @@ public static class FeishuEventParser
         ContactUserCreatedEvent.Type, ContactUserUpdatedEvent.Type, ContactUserDeletedEvent.Type,
         ContactDepartmentCreatedEvent.Type, ContactDepartmentUpdatedEvent.Type, ContactDepartmentDeletedEvent.Type,
         ContactScopeUpdatedEvent.Type,
+        BitableRecordChangedEvent.Type, BitableFieldChangedEvent.Type,
         AppTicketEvent.Type,
     ];
 
@@ -63,6 +65,8 @@ public static class FeishuEventParser
             ContactDepartmentUpdatedEvent.Type => Deserialize<ContactDepartmentUpdatedEvent>(eventType, @event),
             ContactDepartmentDeletedEvent.Type => Deserialize<ContactDepartmentDeletedEvent>(eventType, @event),
             ContactScopeUpdatedEvent.Type => Deserialize<ContactScopeUpdatedEvent>(eventType, @event),
+            BitableRecordChangedEvent.Type => Deserialize<BitableRecordChangedEvent>(eventType, @event),
+            BitableFieldChangedEvent.Type => Deserialize<BitableFieldChangedEvent>(eventType, @event),
             AppTicketEvent.Type => Deserialize<AppTicketEvent>(eventType, @event),
             _ => new UnknownEvent(eventType, @event),
         };

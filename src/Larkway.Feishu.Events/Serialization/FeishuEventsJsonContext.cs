@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Larkway.Feishu.Events.Models.App;
 using Larkway.Feishu.Events.Models.Approval;
+using Larkway.Feishu.Events.Models.Bitable;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Contact;
@@ -51,5 +52,7 @@ namespace Larkway.Feishu.Events.Serialization;
 [JsonSerializable(typeof(ContactDepartmentUpdatedEvent))]
 [JsonSerializable(typeof(ContactDepartmentDeletedEvent))]
 [JsonSerializable(typeof(ContactScopeUpdatedEvent))]
+[JsonSerializable(typeof(BitableRecordChangedEvent))]
+[JsonSerializable(typeof(BitableFieldChangedEvent))]
 [JsonSerializable(typeof(AppTicketEvent))]
 public sealed partial class FeishuEventsJsonContext : JsonSerializerContext;

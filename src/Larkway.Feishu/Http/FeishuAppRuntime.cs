@@ -24,6 +24,7 @@ internal sealed class FeishuAppRuntime : IDisposable
         Tokens = new FeishuTokenProvider(Options, TimeProvider, Telemetry);
         JsapiTickets = new Auth.AccessTokenCache(TimeProvider);
         RateLimiters = Options.RateLimit.Enabled ? new FeishuRateLimiters(Options.RateLimit) : null;
+        Pacers = new FeishuPacers(Options.RateLimit.QueueLimit);
         Resilience = FeishuResilience.Build(Options, TimeProvider, Logger);
     }
 
@@ -43,6 +44,12 @@ internal sealed class FeishuAppRuntime : IDisposable
     public FeishuTokenProvider Tokens { get; }
 
     public FeishuRateLimiters? RateLimiters { get; }
+
+    /// <summary>Per-endpoint pacing (bitable's documented rates), shared by the app's calls.</summary>
+    public FeishuPacers Pacers { get; }
+
+    /// <summary>What the bitable client shares across the app's calls: per-base write locks and adaptive batch sizes.</summary>
+    public Bitable.BitableState Bitable { get; } = new();
 
     public ResiliencePipeline<HttpResponseMessage> Resilience { get; }
 
@@ -74,6 +81,8 @@ internal sealed class FeishuAppRuntime : IDisposable
     public void Dispose()
     {
         RateLimiters?.Dispose();
+        Pacers.Dispose();
+        Bitable.Dispose();
         Telemetry.Dispose();
     }
 }

@@ -133,6 +133,7 @@ internal sealed class FeishuPipeline
             Content = request.Content,
             Idempotent = request.Idempotent,
             MessageSendTo = request.MessageSendTo,
+            Pace = request.Pace,
             PacedByCaller = _requestOptions?.PacedByCaller ?? false,
             // A user token stands in for the tenant token only: token requests (no token) and app-token calls keep theirs.
             Auth = userToken is not null && request.Auth == FeishuAuth.Tenant ? FeishuAuth.User : request.Auth,
@@ -284,4 +285,7 @@ internal sealed record FeishuRequest(HttpMethod Method, string PathAndQuery, str
 
     /// <summary>Set on message sends: the receiver, for the client-side rate limits.</summary>
     public string? MessageSendTo { get; init; }
+
+    /// <summary>The per-endpoint rate the request is held to (bitable), when it has one.</summary>
+    public FeishuPace? Pace { get; init; }
 }

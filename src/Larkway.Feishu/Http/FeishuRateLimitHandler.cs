@@ -13,7 +13,27 @@ internal sealed class FeishuRateLimitHandler(FeishuAppRuntime app) : DelegatingH
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         app.RateLimiters is { } limiters && request is FeishuRequestMessage { MessageSendTo: { } receiver, PacedByCaller: false }
             ? SendPacedAsync(limiters, receiver, request, cancellationToken)
+            : request is FeishuRequestMessage { Pace: { } pace }
+            ? SendPacedAsync(pace, request, cancellationToken)
             : base.SendAsync(request, cancellationToken);
+
+    // A per-endpoint pace (bitable): every attempt, retries included, takes a permit, as each counts against Feishu's limit.
+    private async Task<HttpResponseMessage> SendPacedAsync(FeishuPace pace, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var started = app.TimeProvider.GetTimestamp();
+        using (var lease = await app.Pacers.For(pace).AcquireAsync(1, cancellationToken).ConfigureAwait(false))
+        {
+            EnsureAcquired(lease, $"the {pace.Permits} per {pace.Window.TotalSeconds:0.#} s pace of {pace.Key}");
+        }
+
+        var waited = app.TimeProvider.GetElapsedTime(started);
+        if (waited > TimeSpan.FromMilliseconds(1))
+        {
+            Log.RateLimitWaited(app.Logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", waited.TotalMilliseconds);
+        }
+
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<HttpResponseMessage> SendPacedAsync(FeishuRateLimiters limiters, string receiver, HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -41,7 +61,7 @@ internal sealed class FeishuRateLimitHandler(FeishuAppRuntime app) : DelegatingH
         if (!lease.IsAcquired)
         {
             throw new FeishuApiException(FeishuErrorCodes.ClientRateLimitQueueFull,
-                $"Too many message sends are already waiting for {what}; send fewer at once or raise RateLimit.QueueLimit.");
+                $"Too many calls are already waiting for {what}; send fewer at once or raise RateLimit.QueueLimit.");
         }
     }
 }

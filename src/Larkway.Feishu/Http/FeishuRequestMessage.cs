@@ -35,6 +35,9 @@ internal sealed class FeishuRequestMessage(HttpMethod method, Uri requestUri, st
     /// <summary>Set on message sends: the receiver (user or chat), for the client-side rate limits.</summary>
     public string? MessageSendTo { get; init; }
 
+    /// <summary>The per-endpoint rate this request is held to (bitable), when it has one.</summary>
+    public FeishuPace? Pace { get; init; }
+
     /// <summary>The caller paces this send itself (<see cref="FeishuRequestOptions.PacedByCaller"/>): no client-side limit applies.</summary>
     public bool PacedByCaller { get; init; }
 

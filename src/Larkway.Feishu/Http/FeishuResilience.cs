@@ -94,6 +94,12 @@ internal static class FeishuResilience
             return false;
         }
 
+        if (probe.Code == FeishuErrorCodes.BitableDataNotReady)
+        {
+            // Transient, but the remedy is a smaller batch after a wait: the bitable batch writer shrinks and resends.
+            return false;
+        }
+
         var rateLimited = response.StatusCode == HttpStatusCode.TooManyRequests || (probe.Code is { } c && FeishuErrorCodes.IsRateLimit(c));
         if (rateLimited && FeishuResponseProbe.RateLimitReset(response) is { } wait && wait > retry.MaxRetryAfter)
         {

@@ -337,6 +337,6 @@ public sealed class DocShapedEventTests
             Assert.IsNotType<UnknownEvent>(FeishuEventParser.Parse(type, System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone()));
         }
 
-        Assert.Equal(22, FeishuEventParser.KnownTypes.Count);
+        Assert.Equal(24, FeishuEventParser.KnownTypes.Count);
     }
 }

@@ -21,6 +21,8 @@ public class AddFeishuTests
             ["Feishu:Apps:intl:AppSecret"] = "secret-intl",
             ["Feishu:Apps:intl:BaseUrl"] = "https://open.larksuite.com",
             ["Feishu:Apps:intl:RateLimit:MessagesPerSecond"] = "20",
+            ["Feishu:Apps:intl:Bitable:BatchCreateSize"] = "500",
+            ["Feishu:Apps:intl:Bitable:DataNotReadyDelay"] = "00:00:02",
         }, b => b.AddApp("intl"));
 
         var options = provider.GetRequiredService<IOptionsMonitor<FeishuAppOptions>>();
@@ -29,6 +31,7 @@ public class AddFeishuTests
 
         Assert.Equal(("cli_default", FeishuBaseUrls.Feishu, TimeSpan.FromSeconds(10), 5), (main.AppId, main.BaseUrl, main.Timeout, main.Retry.MaxRetries));
         Assert.Equal(("cli_intl", FeishuBaseUrls.Lark, 20), (intl.AppId, intl.BaseUrl, intl.RateLimit.MessagesPerSecond));
+        Assert.Equal((500, TimeSpan.FromSeconds(2), 1000), (intl.Bitable.BatchCreateSize, intl.Bitable.DataNotReadyDelay, main.Bitable.BatchCreateSize));
         Assert.Equal("cli_default", provider.GetRequiredService<FeishuClient>().AppId);
         Assert.Equal("cli_intl", provider.GetRequiredService<IFeishuClientFactory>().GetClient("intl").AppId);
         Assert.Same(provider.GetRequiredService<FeishuClient>(), provider.GetRequiredService<IFeishuClientFactory>().GetClient(Options.DefaultName));
