@@ -239,6 +239,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapBitableFieldEndpoints();
         app.MapBitableViewEndpoints();
         app.MapBitableRecordEndpoints();
+        app.MapBitableControlEndpoints();
         app.MapWebEndpoints();
         app.MapApprovalPages();
         app.MapDirectoryPages();
