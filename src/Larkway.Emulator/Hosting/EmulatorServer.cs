@@ -240,6 +240,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapBitableViewEndpoints();
         app.MapBitableRecordEndpoints();
         app.MapBitableControlEndpoints();
+        app.MapDriveSubscriptionEndpoints();
         app.MapWebEndpoints();
         app.MapApprovalPages();
         app.MapDirectoryPages();
