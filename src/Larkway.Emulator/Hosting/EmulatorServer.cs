@@ -244,6 +244,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapWebEndpoints();
         app.MapApprovalPages();
         app.MapDirectoryPages();
+        app.MapBitablePages();
     }
 
     [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]
