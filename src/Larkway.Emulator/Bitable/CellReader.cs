@@ -105,8 +105,9 @@ internal static class CellReader
     {
         var token = stored.GetProperty("file_token").GetString()!;
         var node = JsonNode.Parse(stored.GetRawText())!.AsObject();
-        node["url"] = "https://open.feishu.cn/open-apis/drive/v1/medias/" + token + "/download";
-        node["tmp_url"] = "https://open.feishu.cn/open-apis/drive/v1/medias/batch_get_tmp_download_url?file_tokens=" + token;
+        // Paths of the Open API (download works on the Emulator; the temporary-URL API is not emulated).
+        node["url"] = "/open-apis/drive/v1/medias/" + token + "/download";
+        node["tmp_url"] = "/open-apis/drive/v1/medias/batch_get_tmp_download_url?file_tokens=" + token;
         return node;
     }
 }

@@ -241,6 +241,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapBitableRecordEndpoints();
         app.MapBitableControlEndpoints();
         app.MapDriveSubscriptionEndpoints();
+        app.MapDriveMediaEndpoints();
         app.MapWebEndpoints();
         app.MapApprovalPages();
         app.MapDirectoryPages();
