@@ -32,6 +32,7 @@ internal sealed class EventFactory(EmulatorState state)
         ChatChangedChange chat => FromChat(chat.Before, chat.After, chat.Actor),
         MessageReadChange read => FromRead(read.Receipt),
         V1EventChange v1 => FromV1(v1),
+        V2EventChange v2 => FromV2(v2),
         ContactUserChange or ContactDepartmentChange or ContactScopeChange => [.. _contact.From(change).Select(e => Create(e.EventType, e.Subscription, e.Payload))],
         _ => [],
     };
@@ -212,6 +213,20 @@ internal sealed class EventFactory(EmulatorState state)
                 ["event"] = payload,
             };
             events.Add(new OutgoingEvent(eventId, change.EventType, appId, now, envelope.ToJsonString(EmulatorJson.Options)));
+        }
+
+        return events;
+    }
+
+    private List<OutgoingEvent> FromV2(V2EventChange change)
+    {
+        var events = new List<OutgoingEvent>();
+        foreach (var appId in change.AppIds.Distinct(StringComparer.Ordinal))
+        {
+            if (state.EventSubscriptionOf(appId) is { } subscription)
+            {
+                events.Add(Create(change.EventType, subscription, change.PayloadFor(state.IdsFor(appId))));
+            }
         }
 
         return events;

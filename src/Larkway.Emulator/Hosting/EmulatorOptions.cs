@@ -60,4 +60,7 @@ public sealed class EmulatorOptions
 
     /// <summary>The long-connection (WebSocket) event endpoint: ClientConfig, limits, ack timeout, fragmentation.</summary>
     public LongConnectionOptions LongConnection { get; set; } = new();
+
+    /// <summary>The Bitable engine: batch and table limits, write serialisation, time zone, client_token window.</summary>
+    public BitableOptions Bitable { get; set; } = new();
 }

@@ -1,5 +1,6 @@
 using Larkway.Emulator.Api.Approval;
 using Larkway.Emulator.Api.Auth;
+using Larkway.Emulator.Api.Bitable;
 using Larkway.Emulator.Api.Bot;
 using Larkway.Emulator.Api.Contact;
 using Larkway.Emulator.Api.Control;
@@ -9,6 +10,7 @@ using Larkway.Emulator.Api.Webhooks;
 using Larkway.Emulator.Api.Authen;
 using Larkway.Emulator.Approval;
 using Larkway.Emulator.Authen;
+using Larkway.Emulator.Bitable;
 using Larkway.Emulator.Events;
 using Larkway.Emulator.Events.Callbacks;
 using Larkway.Emulator.LongConnection;
@@ -102,6 +104,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
         // Read the state file (or seed) now: a bad seed or an unusable state file fails here, before anything listens.
         _ = app.Services.GetRequiredService<ApprovalStore>();
+        _ = app.Services.GetRequiredService<BitableStore>();
         _ = app.Services.GetRequiredService<TokenStore>();
         _ = app.Services.GetRequiredService<OAuthSettingsStore>();
         UseEmulator(app);
@@ -146,6 +149,8 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<DeliveryLog>();
         services.AddSingleton<EventDrops>();
         services.AddSingleton<ApprovalStore>();
+        services.AddSingleton<BitableStore>();
+        services.AddSingleton<BitableWriteGate>();
         services.AddSingleton<EventSubscriptions>();
         services.AddSingleton<LongConnectionHub>();
         services.AddSingleton<EventDelivery>();
@@ -230,9 +235,17 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapApprovalCommentEndpoints();
         app.MapExternalApprovalEndpoints();
         app.MapApprovalControlEndpoints();
+        app.MapBitableAppEndpoints();
+        app.MapBitableFieldEndpoints();
+        app.MapBitableViewEndpoints();
+        app.MapBitableRecordEndpoints();
+        app.MapBitableControlEndpoints();
+        app.MapDriveSubscriptionEndpoints();
+        app.MapDriveMediaEndpoints();
         app.MapWebEndpoints();
         app.MapApprovalPages();
         app.MapDirectoryPages();
+        app.MapBitablePages();
     }
 
     [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]

@@ -17,6 +17,7 @@ internal sealed partial class StateFileWriter(
     StateLoad load,
     EmulatorState state,
     ApprovalStore approvals,
+    Bitable.BitableStore bitable,
     TokenStore tokens,
     Authen.AuthenStores authen,
     EmulatorOptions options,
@@ -124,7 +125,7 @@ internal sealed partial class StateFileWriter(
         {
             // Read the revision first: a change made while the copy is taken is written again next time.
             var revision = state.Revision.Current;
-            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, tokens, authen, options.TimeProvider));
+            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, options.TimeProvider));
             Interlocked.Exchange(ref _written, revision);
         }
     }

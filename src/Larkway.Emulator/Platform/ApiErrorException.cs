@@ -41,8 +41,14 @@ public sealed class ApiErrorException : Exception
     /// </summary>
     public object? Body { get; init; }
 
+    /// <summary>The request field that broke a documented rule, written as <c>error.field_violations</c> (code 99992402).</summary>
+    public FieldViolation? Violation { get; init; }
+
     /// <summary>Extra response headers (rate-limit hints).</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
     public static ApiErrorException BadRequest(int code, string message) => new(400, code, message);
 }
+
+/// <summary>One entry of <c>error.field_violations</c>: the field, the value given, what rule it broke.</summary>
+public sealed record FieldViolation(string Field, string Value, string Description);

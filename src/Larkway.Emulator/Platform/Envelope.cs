@@ -28,8 +28,8 @@ internal static class Envelope
     public static Task WriteErrorAsync(HttpContext context, int status, int code, string msg, IReadOnlyDictionary<string, string>? headers = null) =>
         WriteAsync(context, status, ErrorBody(context, code, msg), headers);
 
-    public static object ErrorBody(HttpContext context, int code, string msg) =>
-        new ErrorEnvelope(code, msg, new ErrorDetail(LogId(context), msg));
+    public static object ErrorBody(HttpContext context, int code, string msg, FieldViolation? violation = null) =>
+        new ErrorEnvelope(code, msg, new ErrorDetail(LogId(context), msg, violation is null ? null : [violation]));
 
     public static async Task WriteAsync(HttpContext context, int status, object body, IReadOnlyDictionary<string, string>? headers)
     {
@@ -51,7 +51,7 @@ internal static class Envelope
 
     private sealed record ErrorEnvelope(int Code, string Msg, ErrorDetail Error);
 
-    private sealed record ErrorDetail(string LogId, string Message);
+    private sealed record ErrorDetail(string LogId, string Message, IReadOnlyList<FieldViolation>? FieldViolations);
 
     private sealed class JsonBodyResult(int status, object body, IReadOnlyDictionary<string, string>? headers) : IResult
     {

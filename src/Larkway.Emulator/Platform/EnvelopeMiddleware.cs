@@ -19,7 +19,7 @@ internal sealed partial class EnvelopeMiddleware(RequestDelegate next, TimeProvi
         }
         catch (ApiErrorException e) when (!context.Response.HasStarted)
         {
-            await Envelope.WriteAsync(context, e.HttpStatus, e.Body ?? Envelope.ErrorBody(context, e.Code, e.Message), e.Headers);
+            await Envelope.WriteAsync(context, e.HttpStatus, e.Body ?? Envelope.ErrorBody(context, e.Code, e.Message, e.Violation), e.Headers);
             return;
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)

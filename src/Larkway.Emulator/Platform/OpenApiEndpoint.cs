@@ -19,6 +19,9 @@ internal enum AccessTokenTypes
 internal sealed record OpenApiEndpoint(AccessTokenTypes Accepts, bool ApiRateLimited)
 {
     public bool RequiresToken => Accepts != AccessTokenTypes.None;
+
+    /// <summary>The API's own frequency limit when it is not the common tier (<see cref="RateLimiter.ApiTier"/>).</summary>
+    public IReadOnlyList<RateWindow>? Tier { get; init; }
 }
 
 /// <summary>
@@ -47,6 +50,11 @@ internal static class OpenApiEndpointExtensions
     public static TBuilder AsOpenApi<TBuilder>(this TBuilder builder, AccessTokenTypes accepts, bool apiRateLimited = true)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new OpenApiEndpoint(accepts, apiRateLimited));
+
+    /// <summary>Marks one route as an Open API endpoint with its own frequency limit (the most specific metadata wins).</summary>
+    public static TBuilder AsOpenApi<TBuilder>(this TBuilder builder, AccessTokenTypes accepts, IReadOnlyList<RateWindow> tier)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new OpenApiEndpoint(accepts, true) { Tier = tier });
 
     public static EmulatorApp CallerApp(this HttpContext context) =>
         context.Features.Get<Caller>()?.App ?? throw new InvalidOperationException("The endpoint is not marked as a token-authenticated Open API endpoint.");

@@ -99,7 +99,7 @@ internal sealed partial class OpenApiGateMiddleware(
             var caller = authenticator.Authenticate(context, metadata.Accepts);
             context.Features.Set(caller);
             if (metadata.ApiRateLimited && options.EnforceRateLimits
-                && rateLimiter.TryAcquire($"api|{caller.App.AppId}|{operation}", RateLimiter.ApiTier) is { } rejection)
+                && rateLimiter.TryAcquire($"api|{caller.App.AppId}|{operation}", metadata.Tier ?? RateLimiter.ApiTier) is { } rejection)
             {
                 throw RateLimited(rejection.Limit, rejection.ResetSeconds);
             }

@@ -323,3 +323,10 @@ public sealed record ContactScopeChange(string AppId, ContactScope? Before, Cont
 /// app. Approvals raise these: their events exist only in the v1 shape.
 /// </summary>
 public sealed record V1EventChange(IReadOnlyList<string> AppIds, string EventType, Func<AppUserIds, System.Text.Json.Nodes.JsonObject> PayloadFor) : StateChange;
+
+/// <summary>
+/// A v2 (<c>schema 2.0</c>) event for the apps in <paramref name="AppIds"/>: <paramref name="PayloadFor"/> writes the
+/// <c>event</c> object in one app's user ids; the factory wraps it in the envelope of each app that has an event
+/// subscription. Bitable's record and field changes raise these.
+/// </summary>
+public sealed record V2EventChange(IReadOnlyList<string> AppIds, string EventType, Func<AppUserIds, System.Text.Json.Nodes.JsonObject> PayloadFor) : StateChange;

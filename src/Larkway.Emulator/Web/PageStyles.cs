@@ -26,5 +26,9 @@ internal static class PageStyles
         .tree ul{list-style:none;padding-left:14px;margin:2px 0}.tree a{color:#1f2329;text-decoration:none}.tree a.current{color:#3370ff;font-weight:600}
         .directory section{flex:1;min-width:0}.say label{margin-right:8px;white-space:nowrap}
         .people td{white-space:nowrap;font-size:13px}.people .actions .btn{margin:0 4px 0 0;padding:2px 8px}
+        .tabs{margin:8px 0}.tab{display:inline-block;padding:4px 12px;border-radius:6px 6px 0 0;background:#eef;color:#1f2329;text-decoration:none}
+        .tab.current{background:#3370ff;color:#fff}.grid td,.grid th{padding:4px;font-size:13px;white-space:nowrap}
+        .grid input[type=text],.grid input:not([type]){width:9em}.grid .actions form{display:inline}.grid .actions .btn{margin:0 2px;padding:2px 8px}
+        .grid .computed{color:#646a73}.grid .new-row{background:#f8f9fa}
         """;
 }
