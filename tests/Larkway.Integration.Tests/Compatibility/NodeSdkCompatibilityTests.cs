@@ -14,7 +14,7 @@ public sealed class NodeSdkCompatibilityTests
     private static readonly string CompatDirectory = Path.Combine(RepoPaths.Root, "tests", "compat", "node-sdk");
 
     [Fact]
-    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_pages_looks_up_ids_reads_the_directory_and_signs_a_user_in()
+    public async Task Official_node_sdk_gets_a_token_sends_uploads_lists_pages_looks_up_ids_reads_the_directory_writes_and_searches_a_base_and_signs_a_user_in()
     {
         Assert.True(
             Directory.Exists(Path.Combine(CompatDirectory, "node_modules", "@larksuiteoapi", "node-sdk")),
@@ -81,6 +81,17 @@ public sealed class NodeSdkCompatibilityTests
             Assert.Equal(2, scopes.GetProperty("pages").GetInt32());
             Assert.Equal([emulator.State.FindUser("email", "carol@example.com")!.OpenId], scopes.GetProperty("user_ids").EnumerateArray().Select(u => u.GetString()));
             Assert.Equal(["eng"], scopes.GetProperty("department_ids").EnumerateArray().Select(d => d.GetString()));
+
+            // Bitable: five records made once (the client_token replay answers the same ids); the Open ones, by Amount
+            // descending, in two pages of two and one.
+            var bitable = root.GetProperty("bitable");
+            var created = bitable.GetProperty("created").EnumerateArray().Select(r => r.GetString()).ToList();
+            Assert.Equal(5, created.Count);
+            Assert.Equal(created, bitable.GetProperty("replayed").EnumerateArray().Select(r => r.GetString()));
+            var search = bitable.GetProperty("search");
+            Assert.Equal(2, search.GetProperty("pages").GetInt32());
+            Assert.Equal(["PO-5", "PO-3", "PO-1"], search.GetProperty("found").EnumerateArray().Select(f => f.GetProperty("order").GetString()));
+            Assert.Equal([50.0, 30.0, 10.0], search.GetProperty("found").EnumerateArray().Select(f => f.GetProperty("amount").GetDouble()));
 
             // Sign-in: the historical OIDC exchange and refresh, user_info with the user token, the older v1 exchange.
             var authen = root.GetProperty("authen");

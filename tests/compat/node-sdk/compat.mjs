@@ -126,6 +126,58 @@ try {
   }
   out.scopes = { pages: scopePages, user_ids: scopeUsers, department_ids: scopeDepartments };
 
+  // Bitable: a base, a table with fields, a batch of records (with a client_token, sent twice), a search paged by the SDK.
+  const base = check('create base', await client.bitable.app.create({ data: { name: 'compat base', time_zone: 'Asia/Shanghai' } }));
+  const appToken = data(base).app.app_token;
+  const table = check('create table', await client.bitable.appTable.create({
+    path: { app_token: appToken },
+    data: {
+      table: {
+        name: 'Orders',
+        default_view_name: 'Grid',
+        fields: [
+          { field_name: 'Order', type: 1 },
+          { field_name: 'Amount', type: 2 },
+          { field_name: 'Status', type: 3, property: { options: [{ name: 'Open' }, { name: 'Paid' }] } },
+        ],
+      },
+    },
+  }));
+  const tableId = data(table).table_id;
+  const records = [1, 2, 3, 4, 5].map((n) => ({ fields: { Order: `PO-${n}`, Amount: n * 10, Status: n % 2 ? 'Open' : 'Paid' } }));
+  const clientToken = '0b4f3a9e-2c1d-4e5f-8a6b-7c8d9e0f1a2b';
+  const batch = check('batch create records', await client.bitable.appTableRecord.batchCreate({
+    path: { app_token: appToken, table_id: tableId },
+    params: { client_token: clientToken },
+    data: { records },
+  }));
+  const again = check('batch create again', await client.bitable.appTableRecord.batchCreate({
+    path: { app_token: appToken, table_id: tableId },
+    params: { client_token: clientToken },
+    data: { records },
+  }));
+  const found = [];
+  let searchPages = 0;
+  for await (const page of await client.bitable.appTableRecord.searchWithIterator({
+    path: { app_token: appToken, table_id: tableId },
+    params: { page_size: 2 },
+    data: {
+      filter: { conjunction: 'and', conditions: [{ field_name: 'Status', operator: 'is', value: ['Open'] }] },
+      sort: [{ field_name: 'Amount', desc: true }],
+      automatic_fields: true,
+    },
+  })) {
+    searchPages += 1;
+    for (const item of page?.items ?? []) found.push({ order: item.fields.Order?.[0]?.text, amount: item.fields.Amount });
+  }
+  out.bitable = {
+    app_token: appToken,
+    table_id: tableId,
+    created: data(batch).records.map((r) => r.record_id),
+    replayed: data(again).records.map((r) => r.record_id),
+    search: { pages: searchPages, found },
+  };
+
   // Sign-in: codes come from the Emulator's control API (the authorize page's Allow for Alice); the SDK's own authen
   // calls exchange them (it authenticates the historical OIDC endpoints with its tenant_access_token).
   const codeFor = async () => {
