@@ -83,6 +83,22 @@ internal sealed class SyncPass(
         }
 
         var schema = Schema = SyncSchema.Resolve(mapping, fields, columns);
+        if (full && !dryRun && sync.Direction != SyncDirection.ToBitable)
+        {
+            // Record events need the app's subscription to the base; subscribing again is harmless, so every full diff makes sure.
+            try
+            {
+                await client.Bitable.Subscriptions.SubscribeAsync(sync.AppToken, cancellationToken).ConfigureAwait(false);
+                Tally.ApiCalls++;
+            }
+            catch (FeishuApiException ex) when (!ex.IsTransient)
+            {
+                Schema = schema = schema with
+                {
+                    Problems = [.. schema.Problems, new SchemaProblem("", "", $"Feishu refused the base's event subscription (code {ex.Code}, {ex.Msg}): Bitable's changes arrive only by the reconciliation, not within seconds. The app must be able to manage the base.")],
+                };
+            }
+        }
         await database.PrepareAsync(sync.TableName, schema.Key.Column, sync.Capture == ChangeCapture.Triggers && !dryRun, cancellationToken).ConfigureAwait(false);
         var state = await database.ReadStateAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         var map = await database.ReadMapAsync(sync.Id, cancellationToken).ConfigureAwait(false);
