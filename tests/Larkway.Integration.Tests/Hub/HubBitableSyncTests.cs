@@ -179,6 +179,74 @@ public abstract class HubBitableSyncTests
     }
 
     [Fact]
+    public async Task Ten_thousand_rows_load_at_the_floor_of_write_calls_and_a_full_diff_after_writes_nothing()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text, urgent boolean, owner text, due bigint)");
+        await ExecuteAsync(connection, postgres, postgres
+            ? "INSERT INTO orders (order_no, amount, status, urgent) SELECT 'PO-' || i, i * 1.5, CASE WHEN i % 3 = 0 THEN 'Paid' ELSE 'Open' END, i % 7 = 0 FROM generate_series(1, 10000) AS i"
+            : "INSERT INTO orders (order_no, amount, status, urgent) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) SELECT 'PO-' || i, i * 1.5, CASE WHEN i % 3 = 0 THEN 'Paid' ELSE 'Open' END, i % 7 = 0 FROM n");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub, withRecords: false);
+        var id = (await CreateAsync(admin, appToken, tableId, connection, postgres, "database_wins")).GetProperty("id").GetString()!;
+        (await hub.Control.DeleteAsync("/_emulator/calls")).EnsureSuccessStatusCode();
+
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await WaitPassesAsync(admin, id, 1);
+
+        // The floor: ⌈10,000 ÷ 500⌉ creates, one search page (the table was empty), the field list and the subscription.
+        var calls = await CallsAsync(hub);
+        calls.Where(c => c.Key.EndsWith("/records/batch_create", StringComparison.Ordinal)).Sum(c => c.Value).ShouldBe(20);
+        calls.Where(c => c.Key.Contains("/bitable/", StringComparison.Ordinal) || c.Key.Contains("/drive/", StringComparison.Ordinal)).Sum(c => c.Value).ShouldBe(23, string.Join(", ", calls));
+        var records = await RecordsAsync(hub, appToken);
+        records.Count.ShouldBe(10_000);
+        records.Select(r => Text(r, "Order")).Distinct(StringComparer.Ordinal).Count().ShouldBe(10_000);
+        records.Single(r => Text(r, "Order") == "PO-9999").GetProperty("fields").GetProperty("Amount").GetDecimal().ShouldBe(14998.5m);
+        (await ScalarAsync(connection, postgres, "SELECT COUNT(*) FROM larkway_sync_map WHERE sync_id = @s", ("s", id))).ShouldBe(10_000L);
+
+        // A full diff over all of it: 20 search pages, nothing written either way.
+        var diff = await RunAndWaitAsync(admin, id, full: true);
+        (diff.GetProperty("to_bitable").GetInt32(), diff.GetProperty("to_database").GetInt32()).ShouldBe((0, 0), diff.ToString());
+    }
+
+    [Fact]
+    public async Task Record_events_lost_on_the_way_are_healed_by_the_modified_time_reconciliation_with_no_update_lost()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text, urgent boolean, owner text, due bigint)");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub);
+        for (var i = 3; i <= 10; i++)
+        {
+            using var added = await hub.Control.PostAsJsonAsync($"/_emulator/bitable/bases/{appToken}/tables/{tableId}/records", new { user = "alice@example.com", fields = new Dictionary<string, object> { ["Order"] = $"PO-B{i}", ["Amount"] = i } });
+            added.EnsureSuccessStatusCode();
+        }
+
+        var id = (await CreateAsync(admin, appToken, tableId, connection, postgres, "bitable_wins", direction: "to_database")).GetProperty("id").GetString()!;
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await WaitPassesAsync(admin, id, 1);
+        (await RowsAsync(connection, postgres)).Count.ShouldBe(10);
+
+        // The app gets no events at all (none subscribed, as if every one were lost); users edit five records.
+        var records = await RecordsAsync(hub, appToken);
+        foreach (var record in records.Where(r => Text(r, "Order") is "PO-B1" or "PO-B3" or "PO-B5" or "PO-B7" or "PO-B9"))
+        {
+            await EditRecordAsync(hub, appToken, tableId, record.GetProperty("record_id").GetString()!, new Dictionary<string, object> { ["Amount"] = 1000 });
+        }
+
+        // One incremental pass (no full diff): its search from a day before the mark, compared by exact last_modified_time, finds all five.
+        var pass = await RunAndWaitAsync(admin, id, full: false);
+        pass.GetProperty("kind").GetString().ShouldBe("changes");
+        pass.GetProperty("to_database").GetInt32().ShouldBe(5, pass.ToString());
+        var rows = await RowsAsync(connection, postgres);
+        rows.Where(r => r.Value.Amount == 1000m).Select(r => r.Key).Order(StringComparer.Ordinal).ShouldBe(["PO-B1", "PO-B3", "PO-B5", "PO-B7", "PO-B9"]);
+    }
+
+    [Fact]
     public async Task A_sync_that_does_not_fit_the_schemas_is_refused_with_what_to_fix()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
@@ -304,6 +372,13 @@ public abstract class HubBitableSyncTests
         await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}").GetAwaiter().GetResult().GetProperty("status").GetProperty("passes").GetInt64() >= passes, $"pass {passes}", seconds: 60);
         var last = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes"))[0];
         last.GetProperty("outcome").GetString().ShouldBe("ok", last.ToString());
+    }
+
+    private static async Task<Dictionary<string, long>> CallsAsync(HubSandbox hub)
+    {
+        var json = JsonDocument.Parse(await hub.Control.GetStringAsync("/_emulator/calls")).RootElement;
+        return json.GetProperty("data").GetProperty("items").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("endpoint").GetString()!, c => c.GetProperty("count").GetInt64(), StringComparer.Ordinal);
     }
 
     private static string? Text(JsonElement record, string field) =>
