@@ -259,6 +259,7 @@ public static partial class HubApp
         services.AddHubMonitoring(configuration);
         services.AddHubAlerts(configuration);
         services.AddHubDirectory(configuration);
+        services.AddHubBitableSync(configuration);
         services.AddHubIdentity(configuration);
 
         services.AddFeishuEventReceiver(AppName, o =>
@@ -320,6 +321,7 @@ public static partial class HubApp
         app.MapHubWebhooksApi();
         app.MapHubApprovalsApi();
         app.MapHubDirectoryApi();
+        app.MapHubBitableSyncApi();
         app.MapHubConsole();
         app.MapHubApps();
         app.MapHubIdentity();

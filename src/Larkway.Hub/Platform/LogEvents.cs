@@ -3,7 +3,7 @@ namespace Larkway.Hub.Platform;
 /// <summary>
 /// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder: 40xx storage, inbox and
 /// auth, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 45xx identity (4500–4549, the sign-in broker) and the directory (4550–4599), 46xx approvals, 47xx bots, 48xx the work queue,
-/// 49xx observability (490x–491x export and health, 492x the dashboard's recorder, 493x alerts). A new message takes
+/// 49xx observability (490x–491x export and health, 492x the dashboard's recorder, 493x alerts), 500x the Bitable syncs. A new message takes
 /// the next free id of its folder's range.
 /// </summary>
 internal static class LogEvents
@@ -146,4 +146,8 @@ internal static class LogEvents
     public const int AlertEvaluationFailed = 4932;
     public const int AlertNotifyFailed = 4933;
     public const int AlertNotificationSkipped = 4934;
+
+    // BitableSync
+    public const int BitableSyncPassed = 5000;
+    public const int BitableSyncEventIgnored = 5001;
 }

@@ -123,6 +123,21 @@ public class HubDbContext : DbContext
     /// <summary>The broker's token signing keys (private keys protected).</summary>
     public DbSet<Identity.SigningKeyRow> IdentitySigningKeys => Set<Identity.SigningKeyRow>();
 
+    /// <summary>Syncs between Bitable tables and database tables.</summary>
+    public DbSet<BitableSync.BitableSyncRow> BitableSyncs => Set<BitableSync.BitableSyncRow>();
+
+    /// <summary>Each sync's passes (the history).</summary>
+    public DbSet<BitableSync.BitableSyncPassRow> BitableSyncPasses => Set<BitableSync.BitableSyncPassRow>();
+
+    /// <summary>Rows changed on both sides, held for review.</summary>
+    public DbSet<BitableSync.BitableSyncConflictRow> BitableSyncConflicts => Set<BitableSync.BitableSyncConflictRow>();
+
+    /// <summary>Rows a side refused, per sync.</summary>
+    public DbSet<BitableSync.BitableSyncDeadLetterRow> BitableSyncDeadLetters => Set<BitableSync.BitableSyncDeadLetterRow>();
+
+    /// <summary>Records Bitable's events said changed, waiting for their sync's next pass.</summary>
+    public DbSet<BitableSync.BitableSyncDirtyRecordRow> BitableSyncDirtyRecords => Set<BitableSync.BitableSyncDirtyRecordRow>();
+
     /// <summary>Console administrators granted by person or department.</summary>
     public DbSet<AdminConsole.Auth.ConsoleAdminGrantRow> ConsoleAdminGrants => Set<AdminConsole.Auth.ConsoleAdminGrantRow>();
 
@@ -191,6 +206,11 @@ public class HubDbContext : DbContext
         modelBuilder.ApplyConfiguration(new Directory.DirectoryChangeConfiguration());
         modelBuilder.ApplyConfiguration(new Directory.DirectorySyncRunConfiguration());
         modelBuilder.ApplyConfiguration(new Directory.DirectorySyncProblemConfiguration());
+        modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncConfiguration());
+        modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncPassConfiguration());
+        modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncConflictConfiguration());
+        modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncDeadLetterConfiguration());
+        modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncDirtyRecordConfiguration());
     }
 }
 

@@ -581,6 +581,369 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.ToTable("hub_user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncConflictRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BitableJson")
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)")
+                        .HasColumnName("bitable_json");
+
+                    b.Property<string>("DatabaseJson")
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)")
+                        .HasColumnName("database_json");
+
+                    b.Property<long>("FoundAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("found_at");
+
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("record_id");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("resolution");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("RowKey")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("row_key");
+
+                    b.Property<string>("SyncId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("sync_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bitable_sync_conflicts");
+
+                    b.HasIndex("SyncId", "RowKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_bitable_sync_conflicts_row");
+
+                    b.ToTable("bitable_sync_conflicts", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncDeadLetterRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<int>("Code")
+                        .HasColumnType("integer")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("direction");
+
+                    b.Property<long>("FailedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("message");
+
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("record_id");
+
+                    b.Property<long?>("RetryRequestedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("retry_requested_at");
+
+                    b.Property<string>("RowKey")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("row_key");
+
+                    b.Property<string>("SyncId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("sync_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bitable_sync_dead_letters");
+
+                    b.HasIndex("SyncId", "RowKey", "Direction")
+                        .IsUnique()
+                        .HasDatabaseName("ux_bitable_sync_dead_letters_row");
+
+                    b.ToTable("bitable_sync_dead_letters", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncDirtyRecordRow", b =>
+                {
+                    b.Property<string>("SyncId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("sync_id");
+
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("record_id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("changed_at");
+
+                    b.HasKey("SyncId", "RecordId")
+                        .HasName("pk_bitable_sync_dirty_records");
+
+                    b.ToTable("bitable_sync_dirty_records", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncPassRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ApiCalls")
+                        .HasColumnType("integer")
+                        .HasColumnName("api_calls");
+
+                    b.Property<int>("Conflicts")
+                        .HasColumnType("integer")
+                        .HasColumnName("conflicts");
+
+                    b.Property<long>("EndedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("Refused")
+                        .HasColumnType("integer")
+                        .HasColumnName("refused");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("SyncId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("sync_id");
+
+                    b.Property<int>("ToBitable")
+                        .HasColumnType("integer")
+                        .HasColumnName("to_bitable");
+
+                    b.Property<int>("ToDatabase")
+                        .HasColumnType("integer")
+                        .HasColumnName("to_database");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bitable_sync_passes");
+
+                    b.HasIndex("SyncId", "Id")
+                        .HasDatabaseName("ix_bitable_sync_passes_sync");
+
+                    b.ToTable("bitable_sync_passes", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("app");
+
+                    b.Property<string>("AppToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("app_token");
+
+                    b.Property<string>("Capture")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("capture");
+
+                    b.Property<string>("Conflicts")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("conflicts");
+
+                    b.Property<string>("ConnectionProtected")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("connection_protected");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DatabaseKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("database_kind");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("direction");
+
+                    b.Property<int>("FullDiffEvery")
+                        .HasColumnType("integer")
+                        .HasColumnName("full_diff_every");
+
+                    b.Property<int>("IntervalSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("interval_seconds");
+
+                    b.Property<long?>("LagMilliseconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lag_ms");
+
+                    b.Property<long?>("LastPassAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_pass_at");
+
+                    b.Property<string>("LastPassOutcome")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("last_pass_outcome");
+
+                    b.Property<string>("MappingJson")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)")
+                        .HasColumnName("mapping_json");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Passes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("passes");
+
+                    b.Property<bool>("PropagateDeletes")
+                        .HasColumnType("boolean")
+                        .HasColumnName("propagate_deletes");
+
+                    b.Property<long>("RowsToBitable")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_to_bitable");
+
+                    b.Property<long>("RowsToDatabase")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_to_database");
+
+                    b.Property<string>("SchemaProblemsJson")
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)")
+                        .HasColumnName("schema_problems_json");
+
+                    b.Property<string>("SoftDeleteColumn")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("soft_delete_column");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TableId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("table_id");
+
+                    b.Property<string>("TableName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("table_name");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedAtColumn")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("updated_at_column");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bitable_syncs");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_bitable_syncs_name");
+
+                    b.ToTable("bitable_syncs", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Bots.BotConversationRow", b =>
                 {
                     b.Property<string>("App")

@@ -568,6 +568,363 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     b.ToTable("hub_user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncConflictRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BitableJson")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bitable_json");
+
+                    b.Property<string>("DatabaseJson")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("database_json");
+
+                    b.Property<long>("FoundAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("found_at");
+
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("record_id");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolution");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("RowKey")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_key");
+
+                    b.Property<string>("SyncId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sync_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bitable_sync_conflicts");
+
+                    b.HasIndex("SyncId", "RowKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_bitable_sync_conflicts_row");
+
+                    b.ToTable("bitable_sync_conflicts", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncDeadLetterRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<int>("Code")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<long>("FailedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("record_id");
+
+                    b.Property<long?>("RetryRequestedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retry_requested_at");
+
+                    b.Property<string>("RowKey")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_key");
+
+                    b.Property<string>("SyncId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sync_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bitable_sync_dead_letters");
+
+                    b.HasIndex("SyncId", "RowKey", "Direction")
+                        .IsUnique()
+                        .HasDatabaseName("ux_bitable_sync_dead_letters_row");
+
+                    b.ToTable("bitable_sync_dead_letters", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncDirtyRecordRow", b =>
+                {
+                    b.Property<string>("SyncId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sync_id");
+
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("record_id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("changed_at");
+
+                    b.HasKey("SyncId", "RecordId")
+                        .HasName("pk_bitable_sync_dirty_records");
+
+                    b.ToTable("bitable_sync_dirty_records", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncPassRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ApiCalls")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("api_calls");
+
+                    b.Property<int>("Conflicts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("conflicts");
+
+                    b.Property<long>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("Refused")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refused");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("SyncId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sync_id");
+
+                    b.Property<int>("ToBitable")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_bitable");
+
+                    b.Property<int>("ToDatabase")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_database");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bitable_sync_passes");
+
+                    b.HasIndex("SyncId", "Id")
+                        .HasDatabaseName("ix_bitable_sync_passes_sync");
+
+                    b.ToTable("bitable_sync_passes", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<string>("AppToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_token");
+
+                    b.Property<string>("Capture")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capture");
+
+                    b.Property<string>("Conflicts")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conflicts");
+
+                    b.Property<string>("ConnectionProtected")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("connection_protected");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DatabaseKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("database_kind");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<int>("FullDiffEvery")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("full_diff_every");
+
+                    b.Property<int>("IntervalSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("interval_seconds");
+
+                    b.Property<long?>("LagMilliseconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lag_ms");
+
+                    b.Property<long?>("LastPassAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_pass_at");
+
+                    b.Property<string>("LastPassOutcome")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_pass_outcome");
+
+                    b.Property<string>("MappingJson")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mapping_json");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Passes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("passes");
+
+                    b.Property<bool>("PropagateDeletes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("propagate_deletes");
+
+                    b.Property<long>("RowsToBitable")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows_to_bitable");
+
+                    b.Property<long>("RowsToDatabase")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows_to_database");
+
+                    b.Property<string>("SchemaProblemsJson")
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("schema_problems_json");
+
+                    b.Property<string>("SoftDeleteColumn")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("soft_delete_column");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TableId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_id");
+
+                    b.Property<string>("TableName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_name");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedAtColumn")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at_column");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bitable_syncs");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_bitable_syncs_name");
+
+                    b.ToTable("bitable_syncs", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Bots.BotConversationRow", b =>
                 {
                     b.Property<string>("App")

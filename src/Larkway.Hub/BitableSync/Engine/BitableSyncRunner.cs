@@ -1,0 +1,117 @@
+using Larkway.Feishu;
+using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.BitableSync;
+
+/// <summary>
+/// The syncs' queue (<c>bitable.sync</c>): one item per sync, keyed by its id, so one pass of a sync runs at a time on one
+/// replica. A pass ends by deferring the item to the sync's next interval (sooner when events came in meanwhile); a pass
+/// that fails is retried on the queue's schedule, and its history row says why. A paused sync's item stays done until resumed.
+/// </summary>
+internal sealed partial class BitableSyncRunner(
+    BitableSyncStore store,
+    SyncDatabases databases,
+    IFeishuClientFactory apps,
+    ContactRecipientResolver people,
+    BitableSyncTelemetry telemetry,
+    TimeProvider time,
+    ILogger<BitableSyncRunner> logger) : IWorkHandler<WorkItemRow>
+{
+    /// <summary>The queue's name.</summary>
+    public const string QueueName = "bitable.sync";
+
+    /// <summary>The payload that asks the next pass to be a full diff (a resume, an operator's "run a full diff").</summary>
+    public const string FullPayload = "full";
+
+    public async Task<WorkOutcome<WorkItemRow>> HandleAsync(WorkItemRow item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var sync = await store.FindAsync(item.Key, cancellationToken).ConfigureAwait(false);
+        if (sync is null || sync.State != SyncState.Active)
+        {
+            return WorkOutcome<WorkItemRow>.Done();
+        }
+
+        var full = sync.Passes == 0 || item.Payload == FullPayload || (sync.FullDiffEvery > 0 && sync.Passes % sync.FullDiffEvery == 0);
+        var kind = full ? "full" : "changes";
+        var started = time.GetUtcNow();
+        var (pass, outcome) = await RunPassAsync(sync, full, cancellationToken).ConfigureAwait(false);
+        var ended = time.GetUtcNow();
+        var ok = outcome is null;
+        await store.RecordPassAsync(
+            new BitableSyncPassRow
+            {
+                SyncId = sync.Id, Kind = kind, StartedAt = started, EndedAt = ended, Outcome = outcome?.Message ?? "ok",
+                ToBitable = pass.Tally.ToBitable, ToDatabase = pass.Tally.ToDatabase, Conflicts = pass.Tally.Held.Count, Refused = pass.Tally.Refused.Count, ApiCalls = pass.Tally.ApiCalls,
+            },
+            pass.Tally.Held, pass.Tally.Settled, pass.Tally.Refused, pass.Tally.Delivered, pass.Tally.LagMs, SchemaProblemsJson(pass),
+            CancellationToken.None).ConfigureAwait(false);
+        telemetry.Passed(sync.Id, kind, ok, pass.Tally);
+        LogPass(logger, sync.Id, kind, pass.Tally.ToBitable, pass.Tally.ToDatabase, pass.Tally.Held.Count, pass.Tally.Refused.Count, pass.Tally.ApiCalls, ok ? "ok" : "error");
+
+        switch (outcome)
+        {
+            case null:
+                // Events that came in during the pass wake the next one at once.
+                var next = (await store.DirtyAsync(sync.Id, cancellationToken).ConfigureAwait(false)).Any(d => d.ChangedAt >= started)
+                    ? time.GetUtcNow()
+                    : time.GetUtcNow().AddSeconds(Math.Max(1, sync.IntervalSeconds));
+                return WorkOutcome<WorkItemRow>.Defer(next, also: s => s.SetProperty(w => w.Payload, (string?)null));
+            case { Exception: FeishuApiException { RetryAfter: { } wait } }:
+                return WorkOutcome<WorkItemRow>.Defer(time.GetUtcNow() + wait, outcome.Message);
+            case { Retry: false }:
+                // A definition that no longer fits the schemas: tried again on the interval, so a fix takes effect by itself.
+                return WorkOutcome<WorkItemRow>.Defer(time.GetUtcNow().AddSeconds(Math.Max(1, sync.IntervalSeconds)), outcome.Message);
+            default:
+                throw new BitableSyncPassException(outcome.Message, outcome.Exception);
+        }
+    }
+
+    private async Task<(SyncPass Pass, PassFailure? Failure)> RunPassAsync(BitableSyncRow sync, bool full, CancellationToken cancellationToken)
+    {
+        var dirty = await store.DirtyAsync(sync.Id, cancellationToken).ConfigureAwait(false);
+        var conflicts = await store.ConflictsAsync(sync.Id, cancellationToken).ConfigureAwait(false);
+        var deadLetters = await store.DeadLettersAsync(sync.Id, cancellationToken).ConfigureAwait(false);
+        var client = await apps.GetClientAsync(sync.App, cancellationToken).ConfigureAwait(false);
+        var pass = new SyncPass(
+            sync, SyncMapping.FromJson(sync.MappingJson), databases.For(sync), client,
+            (emails, ct) => people.PrefetchAsync(sync.App, emails, ct), dirty, conflicts, deadLetters, time);
+        try
+        {
+            await pass.RunAsync(full, cancellationToken).ConfigureAwait(false);
+            await store.ClearDirtyAsync(sync.Id, dirty, cancellationToken).ConfigureAwait(false);
+            return (pass, null);
+        }
+        catch (SyncConfigurationException ex)
+        {
+            return (pass, new PassFailure(ex.Message, ex, Retry: false));
+        }
+        catch (FeishuApiException ex) when (!ex.IsTransient && ex.RetryAfter is null)
+        {
+            return (pass, new PassFailure($"Feishu refused the pass: code {ex.Code}, {ex.Msg} (log id {ex.LogId}).", ex, Retry: false));
+        }
+        catch (Exception ex) when (ex is FeishuApiException or HttpRequestException or System.Data.Common.DbException or TimeoutException)
+        {
+            return (pass, new PassFailure(QueueErrors.Describe(ex), ex, Retry: true));
+        }
+    }
+
+    private static string? SchemaProblemsJson(SyncPass pass) => pass.Schema is { Problems.Count: > 0 } schema
+        ? System.Text.Json.JsonSerializer.Serialize(schema.Problems.ToList(), SyncMappingJsonContext.Default.ListSchemaProblem)
+        : null;
+
+    private sealed record PassFailure(string Message, Exception Exception, bool Retry);
+
+    [LoggerMessage(EventId = LogEvents.BitableSyncPassed, Level = LogLevel.Information, Message = "Bitable sync {SyncId}: {Kind} pass wrote {ToBitable} records and {ToDatabase} rows; {Conflicts} conflicts held, {Refused} rows refused, {ApiCalls} API calls; {Outcome}.")]
+    private static partial void LogPass(ILogger logger, string syncId, string kind, int toBitable, int toDatabase, int conflicts, int refused, int apiCalls, string outcome);
+}
+
+/// <summary>A pass that failed for a reason that may pass (Feishu busy, the database unreachable); the queue retries it.</summary>
+internal sealed class BitableSyncPassException(string message, Exception inner) : Exception(message, inner);

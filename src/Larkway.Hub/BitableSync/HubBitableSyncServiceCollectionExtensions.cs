@@ -1,0 +1,36 @@
+using Larkway.Hub.BitableSync;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform.Queue;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Bitable syncs.</summary>
+public static class HubBitableSyncServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Bitable syncs (reads <c>Larkway:BitableSync</c> for the queue): the store, the service, the queue
+    /// <c>bitable.sync</c> (one item per sync), the record-event observer and the metrics. Needs <c>AddHubStorage</c>,
+    /// <c>AddHubInbox</c>, <c>AddHubApps</c> and the Hub's data protection; map the endpoints with <c>MapHubBitableSyncApi</c>.
+    /// </summary>
+    public static IServiceCollection AddHubBitableSync(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<BitableSyncOptions>().Bind(configuration.GetSection(BitableSyncOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BitableSyncOptions>, BitableSyncOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<BitableSyncStore>();
+        services.TryAddSingleton<SyncDatabases>();
+        services.TryAddSingleton<BitableSyncService>();
+        services.TryAddSingleton<BitableSyncTelemetry>();
+        services.TryAddSingleton<ContactRecipientResolver>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, BitableSyncEventObserver>());
+        services.AddHubQueue<WorkItemRow, BitableSyncRunner>(BitableSyncRunner.QueueName, sp => sp.GetRequiredService<IOptions<BitableSyncOptions>>().Value);
+        return services;
+    }
+}

@@ -1,0 +1,477 @@
+using System.Data.Common;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+using Larkway.Hub.Tests.TestSupport;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Larkway.Integration.Tests.Hub;
+
+/// <summary>
+/// Issue 16 §3 against the Emulator's Bitable engine and a real database (an external SQLite file, and PostgreSQL): a sync
+/// created through the API starts paused with a dry run; resumed, it loads both ways, then carries edits each way (the
+/// database's by trigger capture, Bitable's by the record event), writes nothing back for its own writes, holds a row
+/// changed on both sides until an operator picks a side, and puts a row Bitable cannot take in the dead letter while the
+/// rest sync.
+/// </summary>
+public abstract class HubBitableSyncTests
+{
+    private static readonly Dictionary<string, string?> Quiet = new()
+    {
+        ["Larkway:Directory:ReconcileEnabled"] = "false",
+        ["Larkway:BitableSync:PollInterval"] = "00:00:00.200",
+    };
+
+    /// <summary>An empty database for the synced table: its ADO.NET connection string and whether it is PostgreSQL.</summary>
+    protected abstract Task<(string ConnectionString, bool Postgres)> DatabaseAsync();
+
+    [Fact]
+    public async Task A_two_way_sync_loads_both_sides_carries_edits_each_way_without_echoes_holds_conflicts_and_dead_letters_refused_rows()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, postgres
+            ? "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text, urgent boolean, owner text, due timestamptz)"
+            : "CREATE TABLE orders (order_no TEXT PRIMARY KEY, amount REAL, status TEXT, urgent INTEGER, owner TEXT, due INTEGER)");
+        var due = new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+        for (var i = 1; i <= 5; i++)
+        {
+            await ExecuteAsync(connection, postgres, "INSERT INTO orders (order_no, amount, status, urgent, owner, due) VALUES (@k, @a, @s, @u, @o, @d)",
+                ("k", $"PO-{i}"), ("a", 10m * i), ("s", i % 2 == 1 ? "Open" : "Paid"), ("u", postgres ? i == 1 : (object)(i == 1 ? 1 : 0)),
+                ("o", i == 2 ? "bob@example.com" : null), ("d", postgres ? due.AddDays(i).UtcDateTime : due.AddDays(i).ToUnixTimeMilliseconds()));
+        }
+
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub);
+
+        // The app's event subscription points at the Hub, as set in the developer console.
+        using (var subscribed = await hub.Control.PutAsJsonAsync($"/_emulator/apps/{hub.State.Apps[0].AppId}/event-subscription", new
+        {
+            url = new Uri(hub.Api.BaseAddress!, "/feishu/events").ToString(),
+            encrypt_key = HubSandbox.ExternalEncryptKey,
+            verification_token = HubSandbox.ExternalVerificationToken,
+        }))
+        {
+            subscribed.EnsureSuccessStatusCode();
+        }
+
+        // Created paused; fields named by name are stored by id.
+        var sync = await CreateAsync(admin, appToken, tableId, connection, postgres, "hold_for_review");
+        sync.GetProperty("state").GetString().ShouldBe("paused");
+        sync.GetProperty("database").GetProperty("connection_string").GetString().ShouldBe("(stored encrypted)");
+        sync.GetProperty("key").GetProperty("field_id").GetString().ShouldStartWith("fld");
+        var id = sync.GetProperty("id").GetString()!;
+
+        // The dry run: five rows to create in Bitable, two records to insert in the database, nothing written.
+        var dry = await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/dry-run?sample=20");
+        dry.GetProperty("actions").GetProperty("create_record").GetInt32().ShouldBe(5, dry.ToString());
+        dry.GetProperty("actions").GetProperty("upsert_row").GetInt32().ShouldBe(2, dry.ToString());
+        dry.GetProperty("sample").EnumerateArray().Single(r => r.GetProperty("key").GetString() == "PO-2").GetProperty("database").GetProperty("owner").GetString().ShouldBe("bob@example.com");
+        (await RecordsAsync(hub, appToken)).Count.ShouldBe(2);
+
+        // Resumed: the initial load both ways.
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await WaitPassesAsync(admin, id, 1);
+        var records = await RecordsAsync(hub, appToken);
+        records.Count.ShouldBe(7);
+        var po2 = records.Single(r => Text(r, "Order") == "PO-2");
+        po2.GetProperty("fields").GetProperty("Amount").GetDecimal().ShouldBe(20m);
+        po2.GetProperty("fields").GetProperty("Status").GetString().ShouldBe("Paid");
+        po2.GetProperty("fields").GetProperty("Owner")[0].GetProperty("email").GetString().ShouldBe("bob@example.com");
+        po2.GetProperty("fields").GetProperty("Due").GetInt64().ShouldBe(due.AddDays(2).ToUnixTimeMilliseconds());
+        records.Single(r => Text(r, "Order") == "PO-1").GetProperty("fields").GetProperty("Urgent").GetBoolean().ShouldBeTrue();
+        var rows = await RowsAsync(connection, postgres);
+        rows.Count.ShouldBe(7);
+        rows["PO-B1"].Amount.ShouldBe(7.5m);
+        rows["PO-B1"].Owner.ShouldBe("carol@example.com");
+        rows["PO-B2"].Status.ShouldBe("Paid");
+
+        // Echo suppression: a pass over what it wrote itself writes nothing either way.
+        var quiet = await RunAndWaitAsync(admin, id, full: true);
+        (quiet.GetProperty("to_bitable").GetInt32(), quiet.GetProperty("to_database").GetInt32()).ShouldBe((0, 0), quiet.ToString());
+
+        // The database changes (trigger capture): the record follows.
+        await ExecuteAsync(connection, postgres, "UPDATE orders SET amount = 99 WHERE order_no = 'PO-3'");
+        await RunAndWaitAsync(admin, id, full: false);
+        (await RecordsAsync(hub, appToken)).Single(r => Text(r, "Order") == "PO-3").GetProperty("fields").GetProperty("Amount").GetDecimal().ShouldBe(99m);
+
+        // A user edits a record in Bitable: its event wakes the sync and the row follows.
+        var b2 = records.Single(r => Text(r, "Order") == "PO-B2").GetProperty("record_id").GetString()!;
+        await EditRecordAsync(hub, appToken, tableId, b2, new Dictionary<string, object> { ["Amount"] = 123 });
+        await HubSandbox.WaitUntilAsync(() => RowsAsync(connection, postgres).GetAwaiter().GetResult()["PO-B2"].Amount == 123m, "the Bitable edit in the database");
+
+        // Both sides change one row: held, nothing written, until the operator picks Bitable's.
+        var po4 = records.Single(r => Text(r, "Order") == "PO-4").GetProperty("record_id").GetString()!;
+        await ExecuteAsync(connection, postgres, "UPDATE orders SET status = 'Open' WHERE order_no = 'PO-4'");
+        await EditRecordAsync(hub, appToken, tableId, po4, new Dictionary<string, object> { ["Status"] = "Lost" });
+        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts").GetAwaiter().GetResult().GetArrayLength() == 1, "the conflict held");
+        var conflict = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts"))[0];
+        conflict.GetProperty("key").GetString().ShouldBe("PO-4");
+        conflict.GetProperty("database").GetProperty("status").GetString().ShouldBe("Open");
+        conflict.GetProperty("bitable").GetProperty("status").GetString().ShouldBe("Lost");
+        (await RowsAsync(connection, postgres))["PO-4"].Status.ShouldBe("Open");
+        using (var resolved = await admin.PostAsJsonAsync($"/api/v1/bitable-syncs/{id}/conflicts/{conflict.GetProperty("id").GetInt64()}/resolve", new { side = "bitable" }))
+        {
+            resolved.StatusCode.ShouldBe(HttpStatusCode.NoContent, await resolved.Content.ReadAsStringAsync());
+        }
+
+        await HubSandbox.WaitUntilAsync(() => RowsAsync(connection, postgres).GetAwaiter().GetResult()["PO-4"].Status == "Lost", "the picked side written");
+        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts").GetAwaiter().GetResult().GetArrayLength() == 0, "the conflict settled");
+
+        // A row whose owner is nobody Feishu knows goes to the dead letter; the row beside it syncs.
+        await ExecuteAsync(connection, postgres, "INSERT INTO orders (order_no, amount, status, owner) VALUES ('PO-6', 60, 'Open', 'nobody@example.com'), ('PO-7', 70, 'Open', NULL)");
+        await RunAndWaitAsync(admin, id, full: false);
+        var letters = await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters");
+        letters.GetArrayLength().ShouldBe(1, letters.ToString());
+        letters[0].GetProperty("key").GetString().ShouldBe("PO-6");
+        letters[0].GetProperty("message").GetString()!.ShouldContain("nobody@example.com");
+        var final = await RecordsAsync(hub, appToken);
+        final.Select(r => Text(r, "Order")).Order(StringComparer.Ordinal).ShouldBe(["PO-1", "PO-2", "PO-3", "PO-4", "PO-5", "PO-7", "PO-B1", "PO-B2"]);
+
+        // Fixed and retried: it lands, and the dead letter is gone.
+        await ExecuteAsync(connection, postgres, "UPDATE orders SET owner = 'dave@example.com' WHERE order_no = 'PO-6'");
+        (await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters/retry")).GetProperty("retried").GetInt32().ShouldBe(1);
+        await HubSandbox.WaitUntilAsync(() => RecordsAsync(hub, appToken).GetAwaiter().GetResult().Any(r => Text(r, "Order") == "PO-6"), "the retried row in Bitable");
+        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters").GetAwaiter().GetResult().GetArrayLength() == 0, "the dead letter cleared");
+
+        // Every key once on each side.
+        (await RecordsAsync(hub, appToken)).Select(r => Text(r, "Order")).ShouldBeUnique();
+        (await RowsAsync(connection, postgres)).Count.ShouldBe(9);
+    }
+
+    [Fact]
+    public async Task A_create_batch_whose_answer_was_lost_is_sent_again_by_the_next_attempt_with_its_client_token_and_makes_no_record_twice()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text, urgent boolean, owner text, due bigint)");
+        for (var i = 1; i <= 30; i++)
+        {
+            await ExecuteAsync(connection, postgres, "INSERT INTO orders (order_no, amount, status) VALUES (@k, @a, 'Open')", ("k", $"PO-{i}"), ("a", 10m * i));
+        }
+
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>(Quiet) { ["Larkway:BitableSync:RetryDelays:0"] = "00:00:00.500" });
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub, withRecords: false);
+        var id = (await CreateAsync(admin, appToken, tableId, connection, postgres, "database_wins", direction: "to_bitable")).GetProperty("id").GetString()!;
+
+        // Bitable makes the records but every answer of the client's four attempts is lost: the pass fails as a crash after
+        // the send would leave it, with the batch's plan saved and no mapping rows.
+        using (var armed = await hub.Control.PostAsJsonAsync("/_emulator/faults", new { endpoint = "POST /open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records/batch_create", kind = "server_error_after", count = 4 }))
+        {
+            armed.EnsureSuccessStatusCode();
+        }
+
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult().EnumerateArray().Any(p => p.GetProperty("outcome").GetString() == "ok"), "a pass that succeeded", seconds: 60);
+        var passes = await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes");
+        passes.EnumerateArray().Count(p => p.GetProperty("outcome").GetString() != "ok").ShouldBeGreaterThanOrEqualTo(1, passes.ToString());
+
+        // The next attempt sent the saved batch again with its client_token: Bitable answered the records it had made.
+        var records = await RecordsAsync(hub, appToken);
+        records.Select(r => Text(r, "Order")).Order(StringComparer.Ordinal).ShouldBe(Enumerable.Range(1, 30).Select(i => $"PO-{i}").Order(StringComparer.Ordinal));
+        (await ScalarAsync(connection, postgres, "SELECT COUNT(*) FROM larkway_sync_map WHERE sync_id = @s", ("s", id))).ShouldBe(30L);
+        (await ScalarAsync(connection, postgres, "SELECT COUNT(*) FROM larkway_sync_state WHERE sync_id = @s AND name = 'create_in_flight'", ("s", id))).ShouldBe(0L);
+    }
+
+    [Fact]
+    public async Task Ten_thousand_rows_load_at_the_floor_of_write_calls_and_a_full_diff_after_writes_nothing()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text, urgent boolean, owner text, due bigint)");
+        await ExecuteAsync(connection, postgres, postgres
+            ? "INSERT INTO orders (order_no, amount, status, urgent) SELECT 'PO-' || i, i * 1.5, CASE WHEN i % 3 = 0 THEN 'Paid' ELSE 'Open' END, i % 7 = 0 FROM generate_series(1, 10000) AS i"
+            : "INSERT INTO orders (order_no, amount, status, urgent) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) SELECT 'PO-' || i, i * 1.5, CASE WHEN i % 3 = 0 THEN 'Paid' ELSE 'Open' END, i % 7 = 0 FROM n");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub, withRecords: false);
+        var id = (await CreateAsync(admin, appToken, tableId, connection, postgres, "database_wins")).GetProperty("id").GetString()!;
+        (await hub.Control.DeleteAsync("/_emulator/calls")).EnsureSuccessStatusCode();
+
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await WaitPassesAsync(admin, id, 1);
+
+        // The floor: ⌈10,000 ÷ 500⌉ creates, one search page (the table was empty), the field list and the subscription.
+        var calls = await CallsAsync(hub);
+        calls.Where(c => c.Key.EndsWith("/records/batch_create", StringComparison.Ordinal)).Sum(c => c.Value).ShouldBe(20);
+        calls.Where(c => c.Key.Contains("/bitable/", StringComparison.Ordinal) || c.Key.Contains("/drive/", StringComparison.Ordinal)).Sum(c => c.Value).ShouldBe(23, string.Join(", ", calls));
+        var records = await RecordsAsync(hub, appToken);
+        records.Count.ShouldBe(10_000);
+        records.Select(r => Text(r, "Order")).Distinct(StringComparer.Ordinal).Count().ShouldBe(10_000);
+        records.Single(r => Text(r, "Order") == "PO-9999").GetProperty("fields").GetProperty("Amount").GetDecimal().ShouldBe(14998.5m);
+        (await ScalarAsync(connection, postgres, "SELECT COUNT(*) FROM larkway_sync_map WHERE sync_id = @s", ("s", id))).ShouldBe(10_000L);
+
+        // A full diff over all of it: 20 search pages, nothing written either way.
+        var diff = await RunAndWaitAsync(admin, id, full: true);
+        (diff.GetProperty("to_bitable").GetInt32(), diff.GetProperty("to_database").GetInt32()).ShouldBe((0, 0), diff.ToString());
+    }
+
+    [Fact]
+    public async Task Record_events_lost_on_the_way_are_healed_by_the_modified_time_reconciliation_with_no_update_lost()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text, urgent boolean, owner text, due bigint)");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub);
+        for (var i = 3; i <= 10; i++)
+        {
+            using var added = await hub.Control.PostAsJsonAsync($"/_emulator/bitable/bases/{appToken}/tables/{tableId}/records", new { user = "alice@example.com", fields = new Dictionary<string, object> { ["Order"] = $"PO-B{i}", ["Amount"] = i } });
+            added.EnsureSuccessStatusCode();
+        }
+
+        var id = (await CreateAsync(admin, appToken, tableId, connection, postgres, "bitable_wins", direction: "to_database")).GetProperty("id").GetString()!;
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await WaitPassesAsync(admin, id, 1);
+        (await RowsAsync(connection, postgres)).Count.ShouldBe(10);
+
+        // The app gets no events at all (none subscribed, as if every one were lost); users edit five records.
+        var records = await RecordsAsync(hub, appToken);
+        foreach (var record in records.Where(r => Text(r, "Order") is "PO-B1" or "PO-B3" or "PO-B5" or "PO-B7" or "PO-B9"))
+        {
+            await EditRecordAsync(hub, appToken, tableId, record.GetProperty("record_id").GetString()!, new Dictionary<string, object> { ["Amount"] = 1000 });
+        }
+
+        // One incremental pass (no full diff): its search from a day before the mark, compared by exact last_modified_time, finds all five.
+        var pass = await RunAndWaitAsync(admin, id, full: false);
+        pass.GetProperty("kind").GetString().ShouldBe("changes");
+        pass.GetProperty("to_database").GetInt32().ShouldBe(5, pass.ToString());
+        var rows = await RowsAsync(connection, postgres);
+        rows.Where(r => r.Value.Amount == 1000m).Select(r => r.Key).Order(StringComparer.Ordinal).ShouldBe(["PO-B1", "PO-B3", "PO-B5", "PO-B7", "PO-B9"]);
+    }
+
+    [Fact]
+    public async Task A_sync_that_does_not_fit_the_schemas_is_refused_with_what_to_fix()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric)");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub, withRecords: false);
+
+        async Task<JsonElement> RefusedAsync(object body)
+        {
+            using var reply = await admin.PostAsJsonAsync("/api/v1/bitable-syncs", body);
+            var text = await reply.Content.ReadAsStringAsync();
+            reply.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text);
+            return JsonDocument.Parse(text).RootElement;
+        }
+
+        var database = new { kind = postgres ? "postgres" : "sqlite", connection_string = connection };
+        var missing = await RefusedAsync(new { name = "x", app_token = appToken, table_id = tableId, database, table = "orders", key = new { column = "order_no", field = "Order" }, columns = new[] { new { column = "amount", field = "Price" }, new { column = "colour", field = "Amount" } } });
+        missing.GetProperty("detail").GetString()!.ShouldContain("no field 'Price'");
+        missing.GetProperty("detail").GetString()!.ShouldContain("no column 'colour'");
+
+        var noTable = await RefusedAsync(new { name = "x", app_token = appToken, table_id = tableId, database, table = "invoices", key = new { column = "order_no", field = "Order" } });
+        noTable.GetProperty("detail").GetString()!.ShouldContain("no table 'invoices'");
+
+        var badEnum = await RefusedAsync(new { name = "x", app_token = appToken, table_id = tableId, database, table = "orders", key = new { column = "order_no", field = "Order" }, conflicts = "coin_toss" });
+        badEnum.GetProperty("detail").GetString()!.ShouldContain("database_wins, bitable_wins, latest_wins, hold_for_review");
+
+        var noBase = await RefusedAsync(new { name = "x", app_token = "bascnNoSuchBase000000000000", table_id = tableId, database, table = "orders", key = new { column = "order_no", field = "Order" } });
+        noBase.GetProperty("detail").GetString()!.ShouldContain("Check app_token and table_id");
+
+        // The connection string never comes back, in an answer or an error.
+        var listed = await GetAsync(admin, "/api/v1/bitable-syncs");
+        listed.GetArrayLength().ShouldBe(0);
+    }
+
+    private async Task<JsonElement> CreateAsync(HttpClient admin, string appToken, string tableId, string connection, bool postgres, string conflicts, string direction = "both")
+    {
+        using var reply = await admin.PostAsJsonAsync("/api/v1/bitable-syncs", new
+        {
+            name = "ERP orders",
+            app_token = appToken,
+            table_id = tableId,
+            database = new { kind = postgres ? "postgres" : "sqlite", connection_string = connection },
+            table = "orders",
+            key = new { column = "order_no", field = "Order" },
+            columns = new[]
+            {
+                new { column = "amount", field = "Amount" },
+                new { column = "status", field = "Status" },
+                new { column = "urgent", field = "Urgent" },
+                new { column = "owner", field = "Owner" },
+                new { column = "due", field = "Due" },
+            },
+            direction,
+            conflicts,
+            interval_seconds = 3600,
+        });
+        var text = await reply.Content.ReadAsStringAsync();
+        reply.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    private static async Task<(string AppToken, string TableId)> SeedBaseAsync(HubSandbox hub, bool withRecords = true)
+    {
+        using var seeded = await hub.Control.PostAsJsonAsync("/_emulator/bitable/bases", new
+        {
+            name = "Orders",
+            user = "carol@example.com",
+            tables = new[]
+            {
+                new
+                {
+                    name = "Orders",
+                    fields = new object[]
+                    {
+                        new { field_name = "Order", type = 1 },
+                        new { field_name = "Amount", type = 2 },
+                        new { field_name = "Status", type = 3, property = new { options = new[] { new { name = "Open" }, new { name = "Paid" }, new { name = "Lost" } } } },
+                        new { field_name = "Urgent", type = 7 },
+                        new { field_name = "Owner", type = 11 },
+                        new { field_name = "Due", type = 5 },
+                        new { field_name = "Updated", type = 1002 },
+                    },
+                    records = withRecords
+                        ? new object[]
+                        {
+                            new Dictionary<string, object> { ["Order"] = "PO-B1", ["Amount"] = 7.5, ["Status"] = "Open", ["Owner"] = new[] { new { id = "carol@example.com" } } },
+                            new Dictionary<string, object> { ["Order"] = "PO-B2", ["Amount"] = 12, ["Status"] = "Paid" },
+                        }
+                        : [],
+                },
+            },
+        });
+        var json = JsonDocument.Parse(await seeded.Content.ReadAsStringAsync()).RootElement;
+        json.GetProperty("code").GetInt32().ShouldBe(0, json.ToString());
+        var data = json.GetProperty("data");
+        return (data.GetProperty("app_token").GetString()!, data.GetProperty("tables")[0].GetProperty("table_id").GetString()!);
+    }
+
+    private static async Task<List<JsonElement>> RecordsAsync(HubSandbox hub, string appToken)
+    {
+        var dump = JsonDocument.Parse(await hub.Control.GetStringAsync($"/_emulator/bitable/bases/{appToken}")).RootElement;
+        return [.. dump.GetProperty("data").GetProperty("tables")[0].GetProperty("records").EnumerateArray()];
+    }
+
+    private static async Task EditRecordAsync(HubSandbox hub, string appToken, string tableId, string recordId, Dictionary<string, object> fields)
+    {
+        using var reply = await hub.Control.PatchAsJsonAsync($"/_emulator/bitable/bases/{appToken}/tables/{tableId}/records/{recordId}", new { user = "alice@example.com", fields });
+        reply.EnsureSuccessStatusCode();
+    }
+
+    private static async Task<JsonElement> RunAndWaitAsync(HttpClient admin, string id, bool full)
+    {
+        var before = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}")).GetProperty("status").GetProperty("passes").GetInt64();
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/run?full={(full ? "true" : "false")}");
+        await WaitPassesAsync(admin, id, before + 1);
+        return (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes"))[0];
+    }
+
+    private static async Task WaitPassesAsync(HttpClient admin, string id, long passes)
+    {
+        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}").GetAwaiter().GetResult().GetProperty("status").GetProperty("passes").GetInt64() >= passes, $"pass {passes}", seconds: 60);
+        var last = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes"))[0];
+        last.GetProperty("outcome").GetString().ShouldBe("ok", last.ToString());
+    }
+
+    private static async Task<Dictionary<string, long>> CallsAsync(HubSandbox hub)
+    {
+        var json = JsonDocument.Parse(await hub.Control.GetStringAsync("/_emulator/calls")).RootElement;
+        return json.GetProperty("data").GetProperty("items").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("endpoint").GetString()!, c => c.GetProperty("count").GetInt64(), StringComparer.Ordinal);
+    }
+
+    private static string? Text(JsonElement record, string field) =>
+        record.GetProperty("fields").TryGetProperty(field, out var cell) ? (cell.ValueKind == JsonValueKind.Array ? string.Concat(cell.EnumerateArray().Select(s => s.GetProperty("text").GetString())) : cell.GetString()) : null;
+
+    private static HttpClient Admin(HubSandbox hub)
+    {
+        var client = new HttpClient { BaseAddress = hub.Api.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        return client;
+    }
+
+    private static async Task<JsonElement> GetAsync(HttpClient admin, string path)
+    {
+        using var reply = await admin.GetAsync(path);
+        var text = await reply.Content.ReadAsStringAsync();
+        reply.IsSuccessStatusCode.ShouldBeTrue(text);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    private static async Task<JsonElement> PostAsync(HttpClient admin, string path)
+    {
+        using var reply = await admin.PostAsync(path, null);
+        var text = await reply.Content.ReadAsStringAsync();
+        reply.IsSuccessStatusCode.ShouldBeTrue(text);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    private sealed record Row(decimal? Amount, string? Status, string? Owner);
+
+    private static async Task<Dictionary<string, Row>> RowsAsync(string connectionString, bool postgres)
+    {
+        await using var connection = Open(connectionString, postgres);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT order_no, amount, status, owner FROM orders";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new Dictionary<string, Row>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetString(0)] = new Row(reader.IsDBNull(1) ? null : Convert.ToDecimal(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        }
+
+        return rows;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, bool postgres, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = Open(connectionString, postgres);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string connectionString, bool postgres, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = Open(connectionString, postgres);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static DbConnection Open(string connectionString, bool postgres) => postgres ? new NpgsqlConnection(connectionString) : new SqliteConnection(connectionString);
+}
+
+/// <summary>The sync against an external SQLite file.</summary>
+public sealed class SqliteHubBitableSyncTests : HubBitableSyncTests
+{
+    protected override Task<(string ConnectionString, bool Postgres)> DatabaseAsync() =>
+        Task.FromResult(($"Data Source={Path.Combine(Directory.CreateTempSubdirectory("larkway-erp-").FullName, "erp.db")}", false));
+}
+
+/// <summary>The sync against an external PostgreSQL database.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresHubBitableSyncTests(PostgresCluster cluster) : HubBitableSyncTests
+{
+    protected override async Task<(string ConnectionString, bool Postgres)> DatabaseAsync() => (await cluster.CreateDatabaseAsync(), true);
+}
