@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(CardCommand.Create(context));
         root.Subcommands.Add(BotCommand.Create(context));
         root.Subcommands.Add(EventCommand.Create(context, credentials));
+        root.Subcommands.Add(Commands.Bitable.BitableCommand.Create(context, credentials));
         return root;
     }
 

@@ -136,6 +136,7 @@ public sealed class HubMetricsTests
             ["queue:webhooks"] = "Healthy",
             ["queue:approvals.submit"] = "Healthy",
             ["queue:directory.sync"] = "Healthy",
+            ["queue:bitable.sync"] = "Healthy",
         }, ignoreOrder: true);
 
         using var live = await hub.Api.GetAsync("/healthz");

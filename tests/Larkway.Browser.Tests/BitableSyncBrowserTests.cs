@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+
+namespace Larkway.Browser.Tests;
+
+/// <summary>
+/// Issue 16 §3, the console's Bitable syncs in Chromium: a sync created through the API is listed paused; its dry run shows
+/// what a first pass would do; resumed, it loads both ways; a row changed on both sides waits with both sides shown until
+/// "Keep Bitable"; a row nobody can own waits in the dead letters with the reason. Screenshots at 1280 and 800 px.
+/// </summary>
+public sealed class BitableSyncBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task An_operator_checks_the_dry_run_resumes_a_sync_settles_a_conflict_and_sees_a_refused_row()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser, new Dictionary<string, string?>
+        {
+            ["Larkway:Directory:ReconcileEnabled"] = "false",
+            ["Larkway:BitableSync:PollInterval"] = "00:00:00.100",
+        });
+        var emulator = hub.Host.Emulator!;
+        using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
+        var (appToken, tableId) = await SeedBaseAsync(control);
+        var database = $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("larkway-erp-").FullName, "erp.db")}";
+        await ExecuteAsync(database, "CREATE TABLE orders (order_no TEXT PRIMARY KEY, amount REAL, status TEXT, owner TEXT)");
+        await ExecuteAsync(database, "INSERT INTO orders VALUES ('PO-1', 120, 'Open', 'bob@example.com'), ('PO-2', 80, 'Paid', NULL), ('PO-3', 45.5, 'Open', NULL)");
+
+        using var api = hub.Api(ConsoleHub.AdminKey);
+        string id;
+        using (var created = await api.PostAsJsonAsync("/api/v1/bitable-syncs", new
+        {
+            name = "ERP orders",
+            app_token = appToken,
+            table_id = tableId,
+            database = new { kind = "sqlite", connection_string = database },
+            table = "orders",
+            key = new { column = "order_no", field = "Order" },
+            columns = new[] { new { column = "amount", field = "Amount" }, new { column = "status", field = "Status" }, new { column = "owner", field = "Owner" } },
+            conflicts = "hold_for_review",
+            interval_seconds = 3600,
+        }))
+        {
+            var text = await created.Content.ReadAsStringAsync();
+            created.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+            id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+        }
+
+        var page = hub.Page;
+        await hub.SignInAsync();
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Bitable syncs" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr[data-sync]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("tr[data-sync]")).ToContainTextAsync("paused");
+        await Screenshots.SaveWidthsAsync(page, "console-bitable-syncs");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "ERP orders" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("ERP orders");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dry run" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#dry-run-actions")).ToContainTextAsync("3 × add to Bitable");
+        await Assertions.Expect(page.Locator("#dry-run-actions")).ToContainTextAsync("1 × write to the database");
+        await Assertions.Expect(page.Locator("#dry-run-sample tbody tr")).ToHaveCountAsync(4);
+        await Screenshots.SaveWidthsAsync(page, "console-bitable-sync-dry-run");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("Resumed");
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return (await page.Locator("#passes tbody tr").CountAsync()) >= 1;
+        }, "the first pass");
+        await Assertions.Expect(page.Locator("#sync-rows")).ToContainTextAsync("3 to Bitable, 1 to the database");
+
+        // PO-2 changes in both places.
+        await ExecuteAsync(database, "UPDATE orders SET amount = 90 WHERE order_no = 'PO-2'");
+        var po2 = await RecordIdAsync(control, appToken, "PO-2");
+        using (var edited = await control.PatchAsJsonAsync($"/_emulator/bitable/bases/{appToken}/tables/{tableId}/records/{po2}", new { user = "alice@example.com", fields = new Dictionary<string, object> { ["Amount"] = 95 } }))
+        {
+            edited.EnsureSuccessStatusCode();
+        }
+
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator("tr[data-conflict]").CountAsync() == 1;
+        }, "the held conflict");
+        await Assertions.Expect(page.Locator("tr[data-conflict]")).ToContainTextAsync("90");
+        await Assertions.Expect(page.Locator("tr[data-conflict]")).ToContainTextAsync("95");
+        await Screenshots.SaveWidthsAsync(page, "console-bitable-sync-conflict");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Keep Bitable" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("Bitable's record will be written");
+        await Wait.UntilAsync(async () => await AmountAsync(database, "PO-2") == 95, "Bitable's side in the database");
+
+        // A row whose owner nobody has.
+        await ExecuteAsync(database, "INSERT INTO orders VALUES ('PO-4', 10, 'Open', 'nobody@example.com')");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator("tr[data-dead-letter]").CountAsync() == 1;
+        }, "the dead letter");
+        await Assertions.Expect(page.Locator("tr[data-dead-letter]")).ToContainTextAsync("nobody@example.com");
+        await Assertions.Expect(page.Locator("#no-conflicts")).ToBeVisibleAsync();
+        await Screenshots.SaveWidthsAsync(page, "console-bitable-sync");
+        hub.CspViolations.ShouldBeEmpty();
+        (await page.ContentAsync()).ShouldNotContain(database);
+    }
+
+    private static async Task<(string AppToken, string TableId)> SeedBaseAsync(HttpClient control)
+    {
+        using var seeded = await control.PostAsJsonAsync("/_emulator/bitable/bases", new
+        {
+            name = "Orders",
+            user = "carol@example.com",
+            tables = new[]
+            {
+                new
+                {
+                    name = "Orders",
+                    fields = new object[]
+                    {
+                        new { field_name = "Order", type = 1 },
+                        new { field_name = "Amount", type = 2 },
+                        new { field_name = "Status", type = 3, property = new { options = new[] { new { name = "Open" }, new { name = "Paid" } } } },
+                        new { field_name = "Owner", type = 11 },
+                        new { field_name = "Updated", type = 1002 },
+                    },
+                    records = new object[] { new Dictionary<string, object> { ["Order"] = "PO-9", ["Amount"] = 9, ["Status"] = "Open" } },
+                },
+            },
+        });
+        var data = JsonDocument.Parse(await seeded.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+        return (data.GetProperty("app_token").GetString()!, data.GetProperty("tables")[0].GetProperty("table_id").GetString()!);
+    }
+
+    private static async Task<string> RecordIdAsync(HttpClient control, string appToken, string order)
+    {
+        var dump = JsonDocument.Parse(await control.GetStringAsync($"/_emulator/bitable/bases/{appToken}")).RootElement;
+        return dump.GetProperty("data").GetProperty("tables")[0].GetProperty("records").EnumerateArray()
+            .Single(r => r.GetProperty("fields").GetProperty("Order")[0].GetProperty("text").GetString() == order).GetProperty("record_id").GetString()!;
+    }
+
+    private static async Task<double> AmountAsync(string database, string order)
+    {
+        await using var connection = new SqliteConnection(database);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT amount FROM orders WHERE order_no = $k";
+        command.Parameters.AddWithValue("$k", order);
+        return Convert.ToDouble(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new SqliteConnection(database);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
