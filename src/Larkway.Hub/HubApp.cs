@@ -144,6 +144,11 @@ public static partial class HubApp
                 {
                     emulator.State.OpenDirectChat(settings.AppId!, user.OpenId);
                 }
+
+                if (SandboxBitableSample.Enabled(builder.Configuration))
+                {
+                    await SandboxBitableSample.EnsureAsync(emulator, app.Services, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return new HubHost(app, baseUrl, settings, emulator);
@@ -351,7 +356,9 @@ public static partial class HubApp
         if (host.Emulator is not null)
         {
             var time = host.Services.GetRequiredService<TimeProvider>();
-            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None).ConfigureAwait(false);
+            var sample = (await host.Services.GetRequiredService<BitableSync.BitableSyncService>().ListAsync(CancellationToken.None).ConfigureAwait(false))
+                .FirstOrDefault(s => s.Name == SandboxBitableSample.SyncName);
+            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample).ConfigureAwait(false);
         }
 
         await output.FlushAsync().ConfigureAwait(false);

@@ -20,6 +20,9 @@ public sealed class BitableSyncBrowserTests(BrowserFixture browser) : IClassFixt
         {
             ["Larkway:Directory:ReconcileEnabled"] = "false",
             ["Larkway:BitableSync:PollInterval"] = "00:00:00.100",
+
+            // This test brings its own base and table; the sandbox's sample has a test of its own.
+            ["Larkway:Sandbox:BitableSample"] = "false",
         });
         var emulator = hub.Host.Emulator!;
         using var control = new HttpClient { BaseAddress = emulator.BaseUrl };

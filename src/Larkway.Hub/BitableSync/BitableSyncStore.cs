@@ -25,6 +25,18 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
         }
     }
 
+    /// <summary>Whether a pass of the sync runs right now (its queue item is held).</summary>
+    public async Task<bool> IsRunningAsync(string id, CancellationToken cancellationToken)
+    {
+        var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var key = PassKey(id);
+            var now = time.GetUtcNow();
+            return await db.Set<WorkItemRow>().AnyAsync(w => w.Queue == BitableSyncRunner.QueueName && w.Key == key && w.State == WorkState.InProgress && w.LeaseUntil > now, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task<IReadOnlyList<BitableSyncRow>> ListAsync(CancellationToken cancellationToken)
     {
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -106,7 +118,22 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
                     },
                     cancellationToken)
                 .ConfigureAwait(false);
-            if (woken == 0 && !await db.Set<WorkItemRow>().AnyAsync(w => w.Queue == BitableSyncRunner.QueueName && w.Key == key, cancellationToken).ConfigureAwait(false))
+            if (woken == 0 && await db.Set<WorkItemRow>().AnyAsync(w => w.Queue == BitableSyncRunner.QueueName && w.Key == key, cancellationToken).ConfigureAwait(false))
+            {
+                // A pass is running: it may have read its changes already, so a mark asks for another pass as soon as it ends.
+                var mark = await db.BitableSyncDirtyRecords.FindAsync([id, WakeMark], cancellationToken).ConfigureAwait(false);
+                if (mark is null)
+                {
+                    db.BitableSyncDirtyRecords.Add(new BitableSyncDirtyRecordRow { SyncId = id, RecordId = WakeMark, Action = full ? WakeFull : Wake, ChangedAt = now });
+                }
+                else
+                {
+                    (mark.Action, mark.ChangedAt) = (full || mark.Action == WakeFull ? WakeFull : Wake, now);
+                }
+
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (woken == 0)
             {
                 var item = PassItem(id, now);
                 item.Payload = full ? BitableSyncRunner.FullPayload : null;
@@ -311,6 +338,15 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
     }
 
     public static string PassKey(string syncId) => syncId;
+
+    /// <summary>The dirty mark (no record) that asks for another pass once the running one ends.</summary>
+    public const string WakeMark = "";
+
+    /// <summary>A wake mark's actions.</summary>
+    public const string Wake = "wake";
+
+    /// <summary>A wake mark asking for a full diff.</summary>
+    public const string WakeFull = "wake_full";
 
     /// <summary>A paused sync's item waits here until woken.</summary>
     private static readonly DateTimeOffset Parked = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -18,7 +18,7 @@ internal static class SandboxGuide
     /// <summary>The built-in type the banner's example sends (its template's fields are all in <see cref="NotificationBody"/>).</summary>
     public const string ExampleType = "purchase_order.created";
 
-    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null)
     {
         var output = console.Out;
         await output.WriteLineAsync($"Sandbox: the embedded Feishu Emulator runs at {emulator.BaseUrl}").ConfigureAwait(false);
@@ -55,8 +55,16 @@ internal static class SandboxGuide
         await output.WriteLineAsync("  General request: you pick the approvers of its self-select node 'approvers', who decide one after another:").ConfigureAwait(false);
         await output.WriteLineAsync($"    {ApprovalCurl(hub, GeneralRequestBody(time))}").ConfigureAwait(false);
         await output.WriteLineAsync($"  then decide as Bob (and the others) on the Emulator's approvals page, {new Uri(emulator.BaseUrl, "/approvals")}, or on the card the bot sends them; the console's Approvals page follows it.").ConfigureAwait(false);
+        if (sampleSync is { } sync)
+        {
+            await output.WriteLineAsync($"  a Bitable sync sample, paused: {sync.TableName} in {SampleFile(emulator)} ⇄ the Emulator's Orders base. Open {new Uri(hub, "/console/bitable-syncs/" + sync.Id)}, press Dry run, then Resume;").ConfigureAwait(false);
+            await output.WriteLineAsync($"    then edit a row at {new Uri(emulator.BaseUrl, "/bitable/" + sync.AppToken)} or in the file (docs/hub-bitable-sync.md).").ConfigureAwait(false);
+        }
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static string SampleFile(EmulatorServer emulator) =>
+        emulator.StateFile is { } state ? Path.Combine(Path.GetDirectoryName(state) ?? ".", "sample-erp.db") : "sample-erp.db";
 
     /// <summary>The example request; its idempotency key is this start's, so pasting it after a restart sends again.</summary>
     internal static string Curl(Uri hub, TimeProvider time) =>

@@ -106,8 +106,12 @@ public abstract class HubBitableSyncTests
 
         // Both sides change one row: held, nothing written, until the operator picks Bitable's.
         var po4 = records.Single(r => Text(r, "Order") == "PO-4").GetProperty("record_id").GetString()!;
+        // (Paused meanwhile, so no pass runs between the two edits and carries one over before the other is made.)
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/pause");
+        await WaitIdleAsync(admin, id);
         await ExecuteAsync(connection, postgres, "UPDATE orders SET status = 'Open' WHERE order_no = 'PO-4'");
         await EditRecordAsync(hub, appToken, tableId, po4, new Dictionary<string, object> { ["Status"] = "Lost" });
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
         await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts").GetAwaiter().GetResult().GetArrayLength() == 1, "the conflict held");
         var conflict = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts"))[0];
         conflict.GetProperty("key").GetString().ShouldBe("PO-4");
@@ -361,11 +365,30 @@ public abstract class HubBitableSyncTests
 
     private static async Task<JsonElement> RunAndWaitAsync(HttpClient admin, string id, bool full)
     {
-        var before = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}")).GetProperty("status").GetProperty("passes").GetInt64();
+        // A pass that started after the request (one already running may have read the changes before them).
+        await WaitIdleAsync(admin, id);
+        var asked = DateTimeOffset.UtcNow;
         await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/run?full={(full ? "true" : "false")}");
-        await WaitPassesAsync(admin, id, before + 1);
-        return (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes"))[0];
+        JsonElement? found = null;
+        try
+        {
+            await HubSandbox.WaitUntilAsync(
+                () => (found = GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult().EnumerateArray()
+                    .Where(p => p.GetProperty("started_at").GetDateTimeOffset() >= asked.AddMilliseconds(-1) && (!full || p.GetProperty("kind").GetString() == "full"))
+                    .Select(p => (JsonElement?)p).LastOrDefault()) is not null,
+                "a pass after the request", seconds: 30);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"No pass after {asked:O} (full {full}): {await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes")} {await GetAsync(admin, $"/api/v1/bitable-syncs/{id}")}");
+        }
+        found!.Value.GetProperty("outcome").GetString().ShouldBe("ok", found.Value.ToString());
+        return found.Value;
     }
+
+    /// <summary>Until no pass runs (a pause stops the next pass, not one under way).</summary>
+    private static Task WaitIdleAsync(HttpClient admin, string id) =>
+        HubSandbox.WaitUntilAsync(() => !GetAsync(admin, $"/api/v1/bitable-syncs/{id}").GetAwaiter().GetResult().GetProperty("status").GetProperty("running").GetBoolean(), "no pass running", seconds: 60);
 
     private static async Task WaitPassesAsync(HttpClient admin, string id, long passes)
     {
@@ -474,4 +497,40 @@ public sealed class SqliteHubBitableSyncTests : HubBitableSyncTests
 public sealed class PostgresHubBitableSyncTests(PostgresCluster cluster) : HubBitableSyncTests
 {
     protected override async Task<(string ConnectionString, bool Postgres)> DatabaseAsync() => (await cluster.CreateDatabaseAsync(), true);
+}
+
+/// <summary>The sandbox's sample: an ERP table and an Orders base joined by a paused sync that works once resumed.</summary>
+public sealed class HubBitableSyncSampleTests
+{
+    [Fact]
+    public async Task The_sandbox_starts_with_a_paused_sample_sync_that_loads_both_ways_when_resumed_and_is_made_once()
+    {
+        var data = Directory.CreateTempSubdirectory("larkway-sample-").FullName;
+        var settings = new Dictionary<string, string?> { ["Larkway:Directory:ReconcileEnabled"] = "false", ["Larkway:BitableSync:PollInterval"] = "00:00:00.200" };
+        string id;
+        await using (var hub = await HubSandbox.StartAsync(settings, data))
+        {
+            using var admin = new HttpClient { BaseAddress = hub.Api.BaseAddress };
+            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+            var syncs = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/bitable-syncs")).RootElement;
+            var sample = syncs.EnumerateArray().ShouldHaveSingleItem();
+            sample.GetProperty("name").GetString().ShouldBe("Sample: ERP orders");
+            sample.GetProperty("state").GetString().ShouldBe("paused");
+            id = sample.GetProperty("id").GetString()!;
+
+            (await admin.PostAsync($"/api/v1/bitable-syncs/{id}/resume", null)).EnsureSuccessStatusCode();
+            await HubSandbox.WaitUntilAsync(() => JsonDocument.Parse(admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult()).RootElement.EnumerateArray().Any(p => p.GetProperty("outcome").GetString() == "ok"), "the sample's first pass", seconds: 60);
+            var status = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}")).RootElement.GetProperty("status");
+            (status.GetProperty("rows_to_bitable").GetInt64(), status.GetProperty("rows_to_database").GetInt64()).ShouldBe((4L, 1L));
+        }
+
+        // Started again on the same data: the same sample, not a second one.
+        await using (var again = await HubSandbox.StartAsync(settings, data))
+        {
+            using var admin = new HttpClient { BaseAddress = again.Api.BaseAddress };
+            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+            var syncs = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/bitable-syncs")).RootElement;
+            syncs.EnumerateArray().ShouldHaveSingleItem().GetProperty("id").GetString().ShouldBe(id);
+        }
+    }
 }

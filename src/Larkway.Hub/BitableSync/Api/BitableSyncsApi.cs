@@ -51,8 +51,16 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
     private static async Task<JsonHttpResult<BitableSyncDto[]>> ListAsync([FromServices] BitableSyncService service, CancellationToken cancellationToken) =>
         TypedResults.Json((await service.ListAsync(cancellationToken).ConfigureAwait(false)).Select(Dto).ToArray(), BitableSyncJsonContext.Default.BitableSyncDtoArray);
 
-    private static async Task<Results<JsonHttpResult<BitableSyncDto>, ProblemHttpResult>> GetAsync(string id, [FromServices] BitableSyncService service, CancellationToken cancellationToken) =>
-        await service.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } sync ? TypedResults.Json(Dto(sync), BitableSyncJsonContext.Default.BitableSyncDto) : NotFound(id);
+    private static async Task<Results<JsonHttpResult<BitableSyncDto>, ProblemHttpResult>> GetAsync(string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, CancellationToken cancellationToken)
+    {
+        if (await service.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } sync)
+        {
+            return NotFound(id);
+        }
+
+        var dto = Dto(sync);
+        return TypedResults.Json(dto with { Status = dto.Status with { Running = await store.IsRunningAsync(id, cancellationToken).ConfigureAwait(false) } }, BitableSyncJsonContext.Default.BitableSyncDto);
+    }
 
     private static async Task<Results<JsonHttpResult<BitableSyncDto>, ProblemHttpResult>> CreateAsync(HttpContext http, [FromServices] BitableSyncService service, CancellationToken cancellationToken)
     {
@@ -362,7 +370,11 @@ internal sealed record DatabaseDto(string? Kind, string? ConnectionString);
 
 internal sealed record MappingDto(string Column, string FieldId);
 
-internal sealed record StatusDto(DateTimeOffset? LastPassAt, string? LastPassOutcome, long? LagMs, long Passes, long RowsToBitable, long RowsToDatabase, IReadOnlyList<SchemaProblemDto> SchemaProblems);
+internal sealed record StatusDto(DateTimeOffset? LastPassAt, string? LastPassOutcome, long? LagMs, long Passes, long RowsToBitable, long RowsToDatabase, IReadOnlyList<SchemaProblemDto> SchemaProblems)
+{
+    /// <summary>Whether a pass runs right now (shown by GET /{id}; null in lists).</summary>
+    public bool? Running { get; init; }
+}
 
 internal sealed record BitableSyncDto(
     string Id, string Name, string App, string AppToken, string TableId, DatabaseDto Database, string Table, MappingDto Key, IReadOnlyList<MappingDto> Columns,

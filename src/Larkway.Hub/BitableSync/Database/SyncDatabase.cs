@@ -113,7 +113,7 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
     }
 
     /// <summary>Every row of the table (mapped columns), keyed by the key column's canonical text.</summary>
-    public async Task<IReadOnlyList<DbRow>> ReadRowsAsync(string table, string keyColumn, IReadOnlyList<string> columns, IReadOnlyCollection<string>? keys, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DbRow>> ReadRowsAsync(string table, string keyColumn, ColumnKind keyKind, IReadOnlyList<string> columns, IReadOnlyCollection<string>? keys, CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -126,11 +126,12 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
                 return rows;
             }
 
-            // By key, in chunks (SQLite allows 32,766 parameters; PostgreSQL 65,535). The key is compared as text so any key type matches.
-            foreach (var chunk in keys.Chunk(500))
+            // By key, in chunks (SQLite allows 32,766 parameters; PostgreSQL 65,535). Each key is given in the column's own
+            // type, so the lookup uses the key's index (a cast of the column would scan the table for every chunk).
+            foreach (var chunk in keys.Select(k => KeyValue(k, keyKind)).OfType<object>().Chunk(500))
             {
                 var names = chunk.Select((_, i) => "k" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-                var where = $" WHERE CAST({Quote(keyColumn)} AS {(postgres ? "text" : "TEXT")}) IN ({string.Join(", ", names.Select(n => "@" + n))})";
+                var where = $" WHERE {Quote(keyColumn)} IN ({string.Join(", ", names.Select(n => "@" + n))})";
                 await ReadIntoAsync(connection, select + where, [.. names.Zip(chunk, (n, k) => (n, (object?)k))], keyColumn, columns, rows, cancellationToken).ConfigureAwait(false);
             }
 
@@ -278,17 +279,19 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
 
     private async Task WriteRowAsync(DbConnection connection, DbTransaction transaction, SyncCommit commit, DbWrite write, CancellationToken cancellationToken)
     {
-        var keyMatch = $"CAST({Quote(commit.KeyColumn)} AS {(postgres ? "text" : "TEXT")}) = @key";
+        // The key in the column's own type, so the statement uses the key's index.
+        var keyMatch = $"{Quote(commit.KeyColumn)} = @key";
+        var key = KeyValue(write.Key, commit.KeyKind);
         if (write.Values is null)
         {
             if (commit.SoftDeleteColumn is { } soft)
             {
                 await ExecuteAsync(connection, transaction, $"UPDATE {Quote(commit.Table)} SET {Quote(soft)} = @now WHERE {keyMatch}",
-                    [("now", SyncValues.ToDatabase(commit.At.ToUnixTimeMilliseconds(), commit.SoftDeleteKind)), ("key", write.Key)], cancellationToken).ConfigureAwait(false);
+                    [("now", SyncValues.ToDatabase(commit.At.ToUnixTimeMilliseconds(), commit.SoftDeleteKind)), ("key", key)], cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await ExecuteAsync(connection, transaction, $"DELETE FROM {Quote(commit.Table)} WHERE {keyMatch}", [("key", write.Key)], cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, $"DELETE FROM {Quote(commit.Table)} WHERE {keyMatch}", [("key", key)], cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -298,7 +301,7 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
         var parameters = columns.Select((c, i) => ("v" + i.ToString(CultureInfo.InvariantCulture), write.Values[c])).ToList();
         var updated = await ExecuteAsync(connection, transaction,
             $"UPDATE {Quote(commit.Table)} SET {string.Join(", ", columns.Select((c, i) => $"{Quote(c)} = @v{i.ToString(CultureInfo.InvariantCulture)}"))} WHERE {keyMatch}",
-            [.. parameters, ("key", write.Key)], cancellationToken).ConfigureAwait(false);
+            [.. parameters, ("key", key)], cancellationToken).ConfigureAwait(false);
         if (updated == 0)
         {
             await ExecuteAsync(connection, transaction,
@@ -306,6 +309,15 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
                 parameters, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A key's text as a value of the key column's type; null when it cannot be one (then no row has it).</summary>
+    private static object? KeyValue(string key, ColumnKind kind) => kind switch
+    {
+        ColumnKind.Integer => long.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null,
+        ColumnKind.Real => decimal.TryParse(key, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
+        ColumnKind.Boolean or ColumnKind.Timestamp => null,
+        _ => key,
+    };
 
     private static async Task ReadIntoAsync(DbConnection connection, string sql, IReadOnlyList<(string, object?)> parameters, string keyColumn, IReadOnlyList<string> columns, List<DbRow> rows, CancellationToken cancellationToken)
     {
@@ -400,7 +412,7 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
 }
 
 /// <summary>What one database transaction of a sync writes.</summary>
-internal sealed record SyncCommit(string SyncId, string Table, string KeyColumn, DateTimeOffset At)
+internal sealed record SyncCommit(string SyncId, string Table, string KeyColumn, ColumnKind KeyKind, DateTimeOffset At)
 {
     public IReadOnlyList<DbWrite> Rows { get; init; } = [];
 

@@ -22,7 +22,7 @@ internal sealed partial class BitableSyncRunner(
     ContactRecipientResolver people,
     BitableSyncTelemetry telemetry,
     TimeProvider time,
-    ILogger<BitableSyncRunner> logger) : IWorkHandler<WorkItemRow>
+    ILogger<BitableSyncRunner> logger) : IWorkHandler<WorkItemRow>, IWorkRecordedHandler<WorkItemRow>
 {
     /// <summary>The queue's name.</summary>
     public const string QueueName = "bitable.sync";
@@ -59,11 +59,12 @@ internal sealed partial class BitableSyncRunner(
         switch (outcome)
         {
             case null:
-                // Events that came in during the pass wake the next one at once.
-                var next = (await store.DirtyAsync(sync.Id, cancellationToken).ConfigureAwait(false)).Any(d => d.ChangedAt >= started)
-                    ? time.GetUtcNow()
-                    : time.GetUtcNow().AddSeconds(Math.Max(1, sync.IntervalSeconds));
-                return WorkOutcome<WorkItemRow>.Defer(next, also: s => s.SetProperty(w => w.Payload, (string?)null));
+                // Marks made after the pass read its own (it cleared only those it handled: new events, a "run now" while it ran)
+                // start the next pass at once.
+                var waiting = await store.DirtyAsync(sync.Id, cancellationToken).ConfigureAwait(false);
+                var next = waiting.Count > 0 ? time.GetUtcNow() : time.GetUtcNow().AddSeconds(Math.Max(1, sync.IntervalSeconds));
+                var payload = waiting.Any(d => d.RecordId == BitableSyncStore.WakeMark && d.Action == BitableSyncStore.WakeFull) ? FullPayload : null;
+                return WorkOutcome<WorkItemRow>.Defer(next, also: s => s.SetProperty(w => w.Payload, payload));
             case { Exception: FeishuApiException { RetryAfter: { } wait } }:
                 return WorkOutcome<WorkItemRow>.Defer(time.GetUtcNow() + wait, outcome.Message);
             case { Retry: false }:
@@ -74,9 +75,25 @@ internal sealed partial class BitableSyncRunner(
         }
     }
 
+    /// <summary>
+    /// Once the pass's outcome is stored: a mark made between the pass's last look and now (a "run now", an event) found the
+    /// item still in progress and could not wake it; it is woken here, so no request waits for the interval.
+    /// </summary>
+    public async Task OnRecordedAsync(WorkItemRow item, WorkOutcome<WorkItemRow> outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Kind == WorkOutcomeKind.Defer && outcome.At > time.GetUtcNow()
+            && await store.DirtyAsync(item.Key, cancellationToken).ConfigureAwait(false) is { Count: > 0 } marks)
+        {
+            await store.WakeAsync(item.Key, full: marks.Any(m => m.Action == BitableSyncStore.WakeFull), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task<(SyncPass Pass, PassFailure? Failure)> RunPassAsync(BitableSyncRow sync, bool full, CancellationToken cancellationToken)
     {
-        var dirty = await store.DirtyAsync(sync.Id, cancellationToken).ConfigureAwait(false);
+        var marks = await store.DirtyAsync(sync.Id, cancellationToken).ConfigureAwait(false);
+        var dirty = marks.Where(d => d.RecordId != BitableSyncStore.WakeMark).ToList();
         var conflicts = await store.ConflictsAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         var deadLetters = await store.DeadLettersAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         var client = await apps.GetClientAsync(sync.App, cancellationToken).ConfigureAwait(false);
@@ -86,7 +103,7 @@ internal sealed partial class BitableSyncRunner(
         try
         {
             await pass.RunAsync(full, cancellationToken).ConfigureAwait(false);
-            await store.ClearDirtyAsync(sync.Id, dirty, cancellationToken).ConfigureAwait(false);
+            await store.ClearDirtyAsync(sync.Id, marks, cancellationToken).ConfigureAwait(false);
             return (pass, null);
         }
         catch (SyncConfigurationException ex)

@@ -152,7 +152,7 @@ internal sealed class SyncPass(
         IReadOnlyList<DbRow> rows;
         if (full)
         {
-            rows = await database.ReadRowsAsync(sync.TableName, schema.Key.Column, mappedColumns, null, cancellationToken).ConfigureAwait(false);
+            rows = await database.ReadRowsAsync(sync.TableName, schema.Key.Column, schema.Key.Kind, mappedColumns, null, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -165,7 +165,7 @@ internal sealed class SyncPass(
                 wanted.Add(key);
             }
 
-            rows = wanted.Count == 0 ? [] : await database.ReadRowsAsync(sync.TableName, schema.Key.Column, mappedColumns, wanted, cancellationToken).ConfigureAwait(false);
+            rows = wanted.Count == 0 ? [] : await database.ReadRowsAsync(sync.TableName, schema.Key.Column, schema.Key.Kind, mappedColumns, wanted, cancellationToken).ConfigureAwait(false);
 
             // A changed row's record (by the mapping), when no event or search brought it: conflicts need both sides.
             var missing = rows.Select(r => r.Key).Concat(dbKeys!).Where(k => !recordsByKey.ContainsKey(k) && map.TryGetValue(k, out var m) && m.Hash != SyncDecider.Tombstone)
@@ -256,7 +256,7 @@ internal sealed class SyncPass(
         }
 
         newState.Add((TableRevisionState, fields.Count.ToString(CultureInfo.InvariantCulture)));
-        await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, started) { State = newState }, cancellationToken).ConfigureAwait(false);
+        await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, schema.Key.Kind, started) { State = newState }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<HashSet<string>> DatabaseChangesAsync(SyncSchema schema, Dictionary<string, string> state, DateTimeOffset started, List<(string, string?)> newState, Dictionary<string, long> changedAt, CancellationToken cancellationToken)
@@ -369,7 +369,7 @@ internal sealed class SyncPass(
             .Select(d => new MapEntry(d.Key, d.RecordId!, d.Action == RowAction.Tombstone ? SyncDecider.Tombstone : SyncValues.Hash(d.Database!), d.RecordModifiedMs)).ToList();
         if (mapOnly.Count > 0)
         {
-            await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, started) { Map = mapOnly }, cancellationToken).ConfigureAwait(false);
+            await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, schema.Key.Kind, started) { Map = mapOnly }, cancellationToken).ConfigureAwait(false);
         }
 
         await ToDatabaseAsync(schema, decisions.Where(d => d.Action is RowAction.UpsertRow or RowAction.DeleteRow).ToList(), started, cancellationToken).ConfigureAwait(false);
@@ -380,7 +380,7 @@ internal sealed class SyncPass(
         foreach (var chunk in Encodable(schema, creates, people).Chunk(WriteBatch))
         {
             var plan = new SyncBatchPlan(Guid.NewGuid(), [.. chunk.Select(c => c.Key)], [.. chunk.Select(c => c.Database!)]);
-            await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, started) { State = [(PlanState, JsonSerializer.Serialize(plan, SyncMappingJsonContext.Default.SyncBatchPlan))] }, cancellationToken).ConfigureAwait(false);
+            await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, schema.Key.Kind, started) { State = [(PlanState, JsonSerializer.Serialize(plan, SyncMappingJsonContext.Default.SyncBatchPlan))] }, cancellationToken).ConfigureAwait(false);
             await SendCreateAsync(schema, plan, map, cancellationToken, people).ConfigureAwait(false);
         }
 
@@ -394,7 +394,7 @@ internal sealed class SyncPass(
             await client.Bitable.Records.BatchDeleteAsync(sync.AppToken, sync.TableId, chunk.Select(d => d.RecordId!), cancellationToken: cancellationToken).ConfigureAwait(false);
             Tally.ApiCalls++;
             Tally.ToBitable += chunk.Length;
-            await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, started) { Unmap = [.. chunk.Select(d => d.Key)] }, cancellationToken).ConfigureAwait(false);
+            await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, schema.Key.Kind, started) { Unmap = [.. chunk.Select(d => d.Key)] }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -465,7 +465,7 @@ internal sealed class SyncPass(
         }
 
         // The ids and the cleared plan in one transaction: after this, a crash cannot send the batch again.
-        await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, time.GetUtcNow()) { Map = entries, State = [(PlanState, null)] }, cancellationToken).ConfigureAwait(false);
+        await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, schema.Key.Kind, time.GetUtcNow()) { Map = entries, State = [(PlanState, null)] }, cancellationToken).ConfigureAwait(false);
         foreach (var entry in entries)
         {
             map[entry.Key] = entry;
@@ -519,7 +519,7 @@ internal sealed class SyncPass(
             }
         }
 
-        await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, started) { Map = entries, Unmap = unmapped }, cancellationToken).ConfigureAwait(false);
+        await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, schema.Key.Kind, started) { Map = entries, Unmap = unmapped }, cancellationToken).ConfigureAwait(false);
         Tally.ToBitable += entries.Count;
         if (stoppedBy is not null)
         {
@@ -574,7 +574,7 @@ internal sealed class SyncPass(
                 }
             }
 
-            await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, started)
+            await database.CommitAsync(new SyncCommit(sync.Id, sync.TableName, schema.Key.Column, schema.Key.Kind, started)
             {
                 Rows = writes, Map = entries, Unmap = unmap, SoftDeleteColumn = sync.SoftDeleteColumn, SoftDeleteKind = softKind,
             }, cancellationToken).ConfigureAwait(false);
