@@ -251,6 +251,52 @@ public abstract class HubBitableSyncTests
     }
 
     [Fact]
+    public async Task A_load_through_429_storms_server_errors_and_an_expired_token_lands_every_row_once()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text, urgent boolean, owner text, due bigint)");
+        await ExecuteAsync(connection, postgres, postgres
+            ? "INSERT INTO orders (order_no, amount, status) SELECT 'PO-' || i, i, 'Open' FROM generate_series(1, 2000) AS i"
+            : "INSERT INTO orders (order_no, amount, status) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) SELECT 'PO-' || i, i, 'Open' FROM n");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>(Quiet) { ["Larkway:BitableSync:RetryDelays:0"] = "00:00:00.500" });
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub, withRecords: false);
+        var id = (await CreateAsync(admin, appToken, tableId, connection, postgres, "database_wins", direction: "to_bitable")).GetProperty("id").GetString()!;
+
+        // Every other create answered 429 (a storm), two 500s on them besides, the token expired on the field list, and the
+        // base's write gate answering 1254290 (too fast) and 1254291 (a write conflict) once each.
+        const string Creates = "POST /open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records/batch_create";
+        foreach (var fault in new object[]
+        {
+            new { endpoint = Creates, kind = "rate_limit", count = 3, every = 2, reset_seconds = 1 },
+            new { endpoint = Creates, kind = "server_error", count = 2 },
+            new { endpoint = "GET /open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/fields", kind = "invalid_token", count = 1 },
+        })
+        {
+            using var armed = await hub.Control.PostAsJsonAsync("/_emulator/faults", fault);
+            armed.EnsureSuccessStatusCode();
+        }
+
+        foreach (var kind in new[] { "too_many_requests", "write_conflict" })
+        {
+            using var armed = await hub.Control.PostAsJsonAsync("/_emulator/bitable/faults", new { kind, app_token = appToken });
+            armed.EnsureSuccessStatusCode();
+        }
+
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult().EnumerateArray().Any(p => p.GetProperty("outcome").GetString() == "ok"), "a pass that succeeded", seconds: 90);
+
+        // Every fault was met (none left armed), and still each row is there once.
+        JsonDocument.Parse(await hub.Control.GetStringAsync("/_emulator/faults")).RootElement.GetProperty("data").GetProperty("items").GetArrayLength().ShouldBe(0);
+        JsonDocument.Parse(await hub.Control.GetStringAsync("/_emulator/bitable/faults")).RootElement.GetProperty("data").GetProperty("items").GetArrayLength().ShouldBe(0);
+        var orders = (await RecordsAsync(hub, appToken)).Select(r => Text(r, "Order")).ToList();
+        orders.Count.ShouldBe(2000);
+        orders.ShouldBeUnique();
+        (await ScalarAsync(connection, postgres, "SELECT COUNT(*) FROM larkway_sync_map WHERE sync_id = @s", ("s", id))).ShouldBe(2000L);
+    }
+
+    [Fact]
     public async Task A_sync_that_does_not_fit_the_schemas_is_refused_with_what_to_fix()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
