@@ -58,6 +58,9 @@ internal sealed class SyncPass(
     private const string RecordMarkState = "record_mark_ms";
     private const string TableRevisionState = "table_revision";
 
+    /// <summary>The table's columns, read once at the pass's start.</summary>
+    private IReadOnlyList<SyncColumn> _columns = [];
+
     public PassTally Tally { get; } = new();
 
     public SyncSchema? Schema { get; private set; }
@@ -76,7 +79,7 @@ internal sealed class SyncPass(
         }
 
         Tally.ApiCalls++;
-        var columns = await database.ColumnsAsync(sync.TableName, cancellationToken).ConfigureAwait(false);
+        var columns = _columns = await database.ColumnsAsync(sync.TableName, cancellationToken).ConfigureAwait(false);
         if (columns.Count == 0)
         {
             throw new SyncConfigurationException($"The database has no table '{sync.TableName}'.");
@@ -277,7 +280,7 @@ internal sealed class SyncPass(
         }
         else if (sync.UpdatedAtColumn is { } column)
         {
-            var kind = (await database.ColumnsAsync(sync.TableName, cancellationToken).ConfigureAwait(false)).First(c => string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase)).Kind;
+            var kind = KindOf(column) ?? ColumnKind.Integer;
             var mark = state.TryGetValue(UpdatedAtState, out var m) ? long.Parse(m, CultureInfo.InvariantCulture) : 0;
 
             // The mark is re-read with a minute's overlap: a transaction that stamped its row before the mark but committed after it is still seen.
@@ -530,7 +533,7 @@ internal sealed class SyncPass(
     private async Task ToDatabaseAsync(SyncSchema schema, List<RowDecision> decisions, DateTimeOffset started, CancellationToken cancellationToken)
     {
         var softKind = sync.SoftDeleteColumn is { } soft
-            ? (await database.ColumnsAsync(sync.TableName, cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => string.Equals(c.Name, soft, StringComparison.OrdinalIgnoreCase))?.Kind ?? ColumnKind.Integer
+            ? KindOf(soft) ?? ColumnKind.Integer
             : ColumnKind.Integer;
         foreach (var chunk in decisions.Chunk(WriteBatch))
         {
@@ -617,6 +620,8 @@ internal sealed class SyncPass(
 
     private static string? ValuesJson(SyncSchema schema, IReadOnlyList<string?>? values) => values is null ? null
         : JsonSerializer.Serialize(schema.Columns.Select((c, i) => (c.Column, values[i])).ToDictionary(x => x.Column, x => x.Item2), SyncMappingJsonContext.Default.DictionaryStringString);
+
+    private ColumnKind? KindOf(string column) => _columns.FirstOrDefault(c => string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase))?.Kind;
 
     private static long Seq(Dictionary<string, string> state) => state.TryGetValue(ChangeSeqState, out var s) ? long.Parse(s, CultureInfo.InvariantCulture) : 0;
 }
