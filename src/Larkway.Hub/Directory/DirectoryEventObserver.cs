@@ -67,12 +67,12 @@ internal sealed partial class DirectoryEventObserver(
         var write = new DirectoryWrite(tenantKey, context.AppName, DirectorySource.Event, envelope.DedupKey ?? $"inbox_{context.InboxEventId}", at);
         var applied = feishuEvent switch
         {
-            ContactUserCreatedEvent e => await UserAsync(write, e.Object, cancellationToken).ConfigureAwait(false),
-            ContactUserUpdatedEvent e => await UserAsync(write, e.Object, cancellationToken).ConfigureAwait(false),
+            ContactUserCreatedEvent e => await UserAsync(write, DirectoryMapping.FromEvent(e.Object), cancellationToken).ConfigureAwait(false),
+            ContactUserUpdatedEvent e => await UserAsync(write, DirectoryMapping.FromUpdateEvent(e.Object, e.OldObject), cancellationToken).ConfigureAwait(false),
             ContactUserDeletedEvent e when (e.Object.OpenId ?? e.OldObject?.OpenId) is { Length: > 0 } openId =>
                 await store.ApplyDeletedUserAsync(write, openId, e.FormerDepartmentIds, cancellationToken).ConfigureAwait(false),
             ContactDepartmentCreatedEvent e => await DepartmentAsync(write, DirectoryMapping.FromEvent(e.Object), cancellationToken).ConfigureAwait(false),
-            ContactDepartmentUpdatedEvent e => await DepartmentAsync(write, DirectoryMapping.FromEvent(e.Object), cancellationToken).ConfigureAwait(false),
+            ContactDepartmentUpdatedEvent e => await DepartmentAsync(write, DirectoryMapping.FromUpdateEvent(e.Object, e.OldObject), cancellationToken).ConfigureAwait(false),
             ContactDepartmentDeletedEvent e => await DepartmentAsync(write, DirectoryMapping.FromEvent(e.Object, deleted: true) ?? (e.OldObject is { } old ? DirectoryMapping.FromEvent(old, deleted: true) : null), cancellationToken).ConfigureAwait(false),
             ContactScopeUpdatedEvent e => await ScopeAsync(e, cancellationToken).ConfigureAwait(false),
             _ => null,
@@ -88,8 +88,8 @@ internal sealed partial class DirectoryEventObserver(
         return true;
     }
 
-    private async Task<DirectoryApplied?> UserAsync(DirectoryWrite write, ContactUser user, CancellationToken cancellationToken) =>
-        DirectoryMapping.FromEvent(user) is { } shown ? await store.ApplyUsersAsync(write, [shown], cancellationToken).ConfigureAwait(false) : null;
+    private async Task<DirectoryApplied?> UserAsync(DirectoryWrite write, DirectoryUser? shown, CancellationToken cancellationToken) =>
+        shown is not null ? await store.ApplyUsersAsync(write, [shown], cancellationToken).ConfigureAwait(false) : null;
 
     private async Task<DirectoryApplied?> DepartmentAsync(DirectoryWrite write, DirectoryDepartment? department, CancellationToken cancellationToken) =>
         department is null ? null : await store.ApplyDepartmentsAsync(write, [department], cancellationToken).ConfigureAwait(false);

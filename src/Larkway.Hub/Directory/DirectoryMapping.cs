@@ -46,6 +46,60 @@ internal static class DirectoryMapping
             : user.IsFrozen is { } frozen ? DirectoryRules.StatusOf(frozen, resigned: false) : null,
     };
 
+    /// <summary>
+    /// A user an update event carried: its <c>object</c>, with the fields <paramref name="old"/> (<c>old_object</c>, whole
+    /// or only the changed fields) shows with another value named as changed.
+    /// </summary>
+    public static DirectoryUser? FromUpdateEvent(EventUser user, EventUser? old)
+    {
+        if (FromEvent(user) is not { } after || old is null)
+        {
+            return FromEvent(user);
+        }
+
+        var before = FromEvent(old with { OpenId = user.OpenId })!;
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        void Compare(string field, object? was, object? now) => NoteChange(changed, field, was, now);
+
+        Compare("union_id", before.UnionId, after.UnionId);
+        Compare("user_id", before.UserId, after.UserId);
+        Compare("name", before.Name, after.Name);
+        Compare("en_name", before.EnName, after.EnName);
+        Compare(DirectoryRules.Email, before.Email, after.Email);
+        Compare("enterprise_email", before.EnterpriseEmail, after.EnterpriseEmail);
+        Compare(DirectoryRules.Mobile, before.Mobile, after.Mobile);
+        Compare("employee_no", before.EmployeeNo, after.EmployeeNo);
+        Compare("avatar_url", before.AvatarUrl, after.AvatarUrl);
+        Compare("leader", before.LeaderOpenId, after.LeaderOpenId);
+        Compare(DirectoryRules.Status, before.Status, after.Status);
+        if (old.DepartmentIds is { } departments && !departments.SequenceEqual(user.DepartmentIds ?? [], StringComparer.Ordinal))
+        {
+            changed.Add(DirectoryRules.Departments);
+        }
+
+        return after with { Changed = changed };
+    }
+
+    /// <summary>A department an update event carried, with the fields its <c>old_object</c> shows with another value named as changed.</summary>
+    public static DirectoryDepartment? FromUpdateEvent(EventDepartment department, EventDepartment? old)
+    {
+        if (FromEvent(department) is not { } after || old is null)
+        {
+            return FromEvent(department);
+        }
+
+        var before = FromEvent(old with { OpenDepartmentId = department.OpenDepartmentId })!;
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        void Compare(string field, object? was, object? now) => NoteChange(changed, field, was, now);
+
+        Compare("department_id", before.DepartmentId, after.DepartmentId);
+        Compare("name", before.Name, after.Name);
+        Compare("parent_id", before.ParentId, after.ParentId);
+        Compare("leader", before.LeaderOpenId, after.LeaderOpenId);
+        Compare("order", before.Order, after.Order);
+        return after with { Changed = changed };
+    }
+
     /// <summary>A department the contact API returned.</summary>
     public static DirectoryDepartment FromApi(ApiDepartment department) => new(department.OpenDepartmentId)
     {
@@ -69,6 +123,15 @@ internal static class DirectoryMapping
             Order = department.Order,
             Deleted = deleted || department.Status?.IsDeleted == true,
         };
+
+    /// <summary>Names <paramref name="field"/> as changed when the old read shows it with another value.</summary>
+    private static void NoteChange(HashSet<string> changed, string field, object? was, object? now)
+    {
+        if (was is not null && !Equals(was, now))
+        {
+            changed.Add(field);
+        }
+    }
 
     private static string? Shown(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -36,6 +36,12 @@ internal sealed record DirectoryUser(string OpenId)
 
     /// <summary>Active, frozen or resigned; null when not shown.</summary>
     public PersonStatus? Status { get; init; }
+
+    /// <summary>
+    /// The fields (<see cref="DirectoryRules"/>' names) this read says changed: an update event's <c>old_object</c> values
+    /// that differ from its <c>object</c>. Null for reads that only show a state (sync pages, created events).
+    /// </summary>
+    public IReadOnlySet<string>? Changed { get; init; }
 }
 
 /// <summary>A department as one read or event showed it. Null fields were not shown.</summary>
@@ -52,6 +58,9 @@ internal sealed record DirectoryDepartment(string OpenDepartmentId)
     public long? Order { get; init; }
 
     public bool Deleted { get; init; }
+
+    /// <summary>The fields an update event's <c>old_object</c> says changed; null for reads that only show a state.</summary>
+    public IReadOnlySet<string>? Changed { get; init; }
 }
 
 /// <summary>One field's change: its old and new value (mobile numbers already masked).</summary>
@@ -61,13 +70,16 @@ internal readonly record struct FieldChange(string? Old, string? New);
 /// The rules every write to the directory follows, whatever its source: each field carries the time it was last set
 /// (a sync page's read time, an event's <c>create_time</c>); a value shown at an earlier time than the field's is stale
 /// and ignored, so events applied twice, late or out of order never undo a newer state, and a mobile change and an
-/// email change that arrive as two events both apply. A field not shown (null) is left alone.
+/// email change that arrive as two events both apply. A field not shown (null) is left alone. Two reads at the same
+/// millisecond (Feishu's <c>create_time</c> has no finer grain) tie: the one that changed the field wins over one that
+/// only showed it, so the mobile event cannot put back the email the email event of the same instant replaced.
 /// </summary>
 internal static class DirectoryRules
 {
     public const string Departments = "departments";
     public const string Status = "status";
     public const string Mobile = "mobile";
+    public const string Email = "email";
 
     /// <summary>The status a contact status object means: resigned or exited → resigned, frozen → frozen, else active.</summary>
     public static PersonStatus StatusOf(bool frozen, bool resigned) =>
@@ -82,18 +94,19 @@ internal static class DirectoryRules
         var times = ReadTimes(person.FieldTimes);
         var changes = new Dictionary<string, FieldChange>(StringComparer.Ordinal);
         var when = at.ToUnixTimeMilliseconds();
+        var changed = user.Changed;
 
-        person.UnionId = Set(times, changes, "union_id", person.UnionId, user.UnionId, when);
-        person.UserId = Set(times, changes, "user_id", person.UserId, user.UserId, when);
-        person.Name = Set(times, changes, "name", person.Name, string.IsNullOrEmpty(user.Name) ? null : user.Name, when) ?? "";
-        person.EnName = Set(times, changes, "en_name", person.EnName, user.EnName, when);
-        person.Email = Set(times, changes, "email", person.Email, NormalizeEmail(user.Email), when);
-        person.EnterpriseEmail = Set(times, changes, "enterprise_email", person.EnterpriseEmail, NormalizeEmail(user.EnterpriseEmail), when);
-        person.Mobile = Set(times, changes, Mobile, person.Mobile, user.Mobile, when);
-        person.EmployeeNo = Set(times, changes, "employee_no", person.EmployeeNo, user.EmployeeNo, when);
-        person.AvatarUrl = Set(times, changes, "avatar_url", person.AvatarUrl, user.AvatarUrl, when);
-        person.LeaderOpenId = Set(times, changes, "leader", person.LeaderOpenId, user.LeaderOpenId, when);
-        var status = Set(times, changes, Status, person.Status.ToString(), user.Status?.ToString(), when);
+        person.UnionId = Set(times, changes, changed, "union_id", person.UnionId, user.UnionId, when);
+        person.UserId = Set(times, changes, changed, "user_id", person.UserId, user.UserId, when);
+        person.Name = Set(times, changes, changed, "name", person.Name, string.IsNullOrEmpty(user.Name) ? null : user.Name, when) ?? "";
+        person.EnName = Set(times, changes, changed, "en_name", person.EnName, user.EnName, when);
+        person.Email = Set(times, changes, changed, Email, person.Email, NormalizeEmail(user.Email), when);
+        person.EnterpriseEmail = Set(times, changes, changed, "enterprise_email", person.EnterpriseEmail, NormalizeEmail(user.EnterpriseEmail), when);
+        person.Mobile = Set(times, changes, changed, Mobile, person.Mobile, user.Mobile, when);
+        person.EmployeeNo = Set(times, changes, changed, "employee_no", person.EmployeeNo, user.EmployeeNo, when);
+        person.AvatarUrl = Set(times, changes, changed, "avatar_url", person.AvatarUrl, user.AvatarUrl, when);
+        person.LeaderOpenId = Set(times, changes, changed, "leader", person.LeaderOpenId, user.LeaderOpenId, when);
+        var status = Set(times, changes, changed, Status, person.Status.ToString(), user.Status?.ToString(), when);
         person.Status = Enum.Parse<PersonStatus>(status ?? nameof(PersonStatus.Active));
 
         if (changes.Remove(Mobile, out var mobile))
@@ -109,7 +122,7 @@ internal static class DirectoryRules
     /// The departments to keep as the person's, when <paramref name="departmentIds"/> (as of <paramref name="at"/>) is not
     /// stale; null when it is, or was not shown. Records the field's time on <paramref name="person"/>.
     /// </summary>
-    public static IReadOnlySet<string>? DepartmentsToApply(PersonRow person, IReadOnlyList<string>? departmentIds, DateTimeOffset at)
+    public static IReadOnlySet<string>? DepartmentsToApply(PersonRow person, IReadOnlyList<string>? departmentIds, DateTimeOffset at, IReadOnlySet<string>? changed)
     {
         if (departmentIds is null)
         {
@@ -118,7 +131,7 @@ internal static class DirectoryRules
 
         var times = ReadTimes(person.FieldTimes);
         var when = at.ToUnixTimeMilliseconds();
-        if (times.TryGetValue(Departments, out var last) && last > when)
+        if (IsStale(times, changed, Departments, when))
         {
             return null;
         }
@@ -134,13 +147,14 @@ internal static class DirectoryRules
         var times = ReadTimes(row.FieldTimes);
         var changes = new Dictionary<string, FieldChange>(StringComparer.Ordinal);
         var when = at.ToUnixTimeMilliseconds();
-        row.DepartmentId = Set(times, changes, "department_id", row.DepartmentId, shown.DepartmentId, when);
-        row.Name = Set(times, changes, "name", row.Name, string.IsNullOrEmpty(shown.Name) ? null : shown.Name, when) ?? "";
-        row.ParentId = Set(times, changes, "parent_id", row.ParentId, string.IsNullOrEmpty(shown.ParentId) ? null : shown.ParentId, when) ?? "0";
-        row.LeaderOpenId = Set(times, changes, "leader", row.LeaderOpenId, shown.LeaderOpenId, when);
-        var order = Set(times, changes, "order", row.Order?.ToString(CultureInfo.InvariantCulture), shown.Order?.ToString(CultureInfo.InvariantCulture), when);
+        var changed = shown.Changed;
+        row.DepartmentId = Set(times, changes, changed, "department_id", row.DepartmentId, shown.DepartmentId, when);
+        row.Name = Set(times, changes, changed, "name", row.Name, string.IsNullOrEmpty(shown.Name) ? null : shown.Name, when) ?? "";
+        row.ParentId = Set(times, changes, changed, "parent_id", row.ParentId, string.IsNullOrEmpty(shown.ParentId) ? null : shown.ParentId, when) ?? "0";
+        row.LeaderOpenId = Set(times, changes, changed, "leader", row.LeaderOpenId, shown.LeaderOpenId, when);
+        var order = Set(times, changes, changed, "order", row.Order?.ToString(CultureInfo.InvariantCulture), shown.Order?.ToString(CultureInfo.InvariantCulture), when);
         row.Order = order is null ? null : long.Parse(order, CultureInfo.InvariantCulture);
-        var status = Set(times, changes, Status, row.Status.ToString(), shown.Deleted ? nameof(DepartmentStatus.Deleted) : nameof(DepartmentStatus.Active), when);
+        var status = Set(times, changes, changed, Status, row.Status.ToString(), shown.Deleted ? nameof(DepartmentStatus.Deleted) : nameof(DepartmentStatus.Active), when);
         row.Status = Enum.Parse<DepartmentStatus>(status ?? nameof(DepartmentStatus.Active));
         row.FieldTimes = WriteTimes(times);
         return WireStatus(changes);
@@ -200,9 +214,13 @@ internal static class DirectoryRules
         return wire.ToDictionary(c => c.Key, c => new FieldChange(c.Value.Old, c.Value.New), StringComparer.Ordinal);
     }
 
-    private static string? Set(Dictionary<string, long> times, Dictionary<string, FieldChange> changes, string field, string? current, string? shown, long when)
+    /// <summary>Whether a value shown at <paramref name="when"/> is older than the field's, or ties with it without changing it.</summary>
+    private static bool IsStale(Dictionary<string, long> times, IReadOnlySet<string>? changed, string field, long when) =>
+        times.TryGetValue(field, out var last) && (last > when || (last == when && changed?.Contains(field) != true));
+
+    private static string? Set(Dictionary<string, long> times, Dictionary<string, FieldChange> changes, IReadOnlySet<string>? changed, string field, string? current, string? shown, long when)
     {
-        if (shown is null || (times.TryGetValue(field, out var last) && last > when))
+        if (shown is null || IsStale(times, changed, field, when))
         {
             return current;
         }

@@ -48,6 +48,9 @@ internal sealed partial class DirectoryStore(
 {
     private const int MaxRounds = 4;
 
+    /// <summary>What a deletion changes: it wins a same-millisecond tie with a read that only showed the person.</summary>
+    private static readonly IReadOnlySet<string> Deletion = new HashSet<string>([DirectoryRules.Status, DirectoryRules.Departments], StringComparer.Ordinal);
+
     /// <summary>
     /// Applies <paramref name="users"/> (a page or an event's user): finds each person by the app's open_id, then by union_id
     /// in the tenant, adds those not found, applies the fields that are not stale, sets their departments, links the open_id.
@@ -117,7 +120,7 @@ internal sealed partial class DirectoryStore(
 
                 var changes = DirectoryRules.Apply(person, user, write.At);
                 var own = memberships.Where(m => m.PersonId == person.Id).ToList();
-                var target = DirectoryRules.DepartmentsToApply(person, user.DepartmentIds, write.At)
+                var target = DirectoryRules.DepartmentsToApply(person, user.DepartmentIds, write.At, user.Changed)
                     ?? (write.ListedDepartment is { } listed ? own.Select(m => m.DepartmentId).Append(listed).ToHashSet(StringComparer.Ordinal) : null);
                 if (target is not null)
                 {
@@ -185,8 +188,8 @@ internal sealed partial class DirectoryStore(
                 }
 
                 var memberships = await db.Memberships.Where(m => m.PersonId == person.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-                var changes = DirectoryRules.Apply(person, new DirectoryUser(openId) { Status = PersonStatus.Resigned }, write.At);
-                if (DirectoryRules.DepartmentsToApply(person, [], write.At) is not null)
+                var changes = DirectoryRules.Apply(person, new DirectoryUser(openId) { Status = PersonStatus.Resigned, Changed = Deletion }, write.At);
+                if (DirectoryRules.DepartmentsToApply(person, [], write.At, Deletion) is not null)
                 {
                     var before = memberships.Count > 0 ? [.. memberships.Select(m => m.DepartmentId)] : formerDepartmentIds;
                     db.Memberships.RemoveRange(memberships);

@@ -34,6 +34,26 @@ public sealed class DirectoryRulesTests
     }
 
     [Fact]
+    public void Two_changes_in_the_same_millisecond_both_apply_in_either_order_and_a_read_of_that_instant_does_not_undo_them()
+    {
+        // create_time is in milliseconds: two quick edits can share it. Each event names what it changed.
+        var mobileEvent = Alice() with { Mobile = "+8613800000002", Email = "alice@old.example", Changed = new HashSet<string> { "mobile" } };
+        var emailEvent = Alice() with { Mobile = "+8613800000002", Email = "alice@new.example", Changed = new HashSet<string> { "email" } };
+        var at = T0.AddSeconds(1);
+        foreach (var (first, second) in new[] { (mobileEvent, emailEvent), (emailEvent, mobileEvent) })
+        {
+            var person = new PersonRow { Status = PersonStatus.Active };
+            DirectoryRules.Apply(person, Alice() with { Email = "alice@old.example" }, T0);
+            DirectoryRules.Apply(person, first, at);
+            DirectoryRules.Apply(person, second, at);
+            DirectoryRules.Apply(person, Alice() with { Email = "alice@old.example" }, at).ShouldBeEmpty();
+
+            person.Mobile.ShouldBe("+8613800000002");
+            person.Email.ShouldBe("alice@new.example");
+        }
+    }
+
+    [Fact]
     public void Only_the_fields_an_event_carried_change_even_when_events_split_a_change()
     {
         var person = new PersonRow { Status = PersonStatus.Active };
@@ -111,9 +131,9 @@ public sealed class DirectoryRulesTests
     public void Stale_departments_are_not_applied()
     {
         var person = new PersonRow();
-        DirectoryRules.DepartmentsToApply(person, ["od-b"], T0.AddMinutes(2)).ShouldBe(new HashSet<string> { "od-b" });
-        DirectoryRules.DepartmentsToApply(person, ["od-a"], T0.AddMinutes(1)).ShouldBeNull();
-        DirectoryRules.DepartmentsToApply(person, null, T0.AddMinutes(3)).ShouldBeNull();
+        DirectoryRules.DepartmentsToApply(person, ["od-b"], T0.AddMinutes(2), changed: null).ShouldBe(new HashSet<string> { "od-b" });
+        DirectoryRules.DepartmentsToApply(person, ["od-a"], T0.AddMinutes(1), changed: null).ShouldBeNull();
+        DirectoryRules.DepartmentsToApply(person, null, T0.AddMinutes(3), changed: null).ShouldBeNull();
     }
 
     [Theory]
