@@ -251,6 +251,67 @@ public abstract class HubBitableSyncTests
     }
 
     [Fact]
+    public async Task With_every_fifth_record_event_lost_both_sides_converge_after_one_reconciliation_pass_with_no_update_lost()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text, urgent boolean, owner text, due bigint)");
+        await ExecuteAsync(connection, postgres, postgres
+            ? "INSERT INTO orders (order_no, amount, status) SELECT 'PO-' || i, i, 'Open' FROM generate_series(1, 40) AS i"
+            : "INSERT INTO orders (order_no, amount, status) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) SELECT 'PO-' || i, i, 'Open' FROM n");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub, withRecords: false);
+        using (var subscribed = await hub.Control.PutAsJsonAsync($"/_emulator/apps/{hub.State.Apps[0].AppId}/event-subscription", new
+        {
+            url = new Uri(hub.Api.BaseAddress!, "/feishu/events").ToString(),
+            encrypt_key = HubSandbox.ExternalEncryptKey,
+            verification_token = HubSandbox.ExternalVerificationToken,
+        }))
+        {
+            subscribed.EnsureSuccessStatusCode();
+        }
+
+        var id = (await CreateAsync(admin, appToken, tableId, connection, postgres, "latest_wins")).GetProperty("id").GetString()!;
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await WaitPassesAsync(admin, id, 1);
+        var records = (await RecordsAsync(hub, appToken)).ToDictionary(r => Text(r, "Order")!, r => r.GetProperty("record_id").GetString()!, StringComparer.Ordinal);
+        records.Count.ShouldBe(40);
+
+        // From now on every fifth record event is lost on the way; users edit 25 records while the ERP changes 10 rows.
+        using (var drop = await hub.Control.PostAsJsonAsync("/_emulator/events/drops", new { event_type = "drive.file.bitable_record_changed_v1", count = 1000, every = 5 }))
+        {
+            drop.EnsureSuccessStatusCode();
+        }
+
+        for (var i = 1; i <= 25; i++)
+        {
+            await EditRecordAsync(hub, appToken, tableId, records[$"PO-{i}"], new Dictionary<string, object> { ["Amount"] = 1000 + i });
+            if (i % 5 == 0)
+            {
+                var row = 25 + (i / 5);
+                await ExecuteAsync(connection, postgres, $"UPDATE orders SET amount = {2000 + row} WHERE order_no = 'PO-{row}'");
+                await ExecuteAsync(connection, postgres, $"UPDATE orders SET status = 'Paid' WHERE order_no = 'PO-{row + 5}'");
+            }
+        }
+
+        // One reconciliation pass after the last edit: both sides hold every change, none lost, and nothing moves after.
+        await RunAndWaitAsync(admin, id, full: false);
+        var rows = await RowsAsync(connection, postgres);
+        Enumerable.Range(1, 25).Where(i => rows[$"PO-{i}"].Amount != 1000 + i).ShouldBeEmpty("Bitable edits missing from the database");
+        var fields = (await RecordsAsync(hub, appToken)).ToDictionary(r => Text(r, "Order")!, r => r.GetProperty("fields"), StringComparer.Ordinal);
+        Enumerable.Range(26, 5).Where(r => fields[$"PO-{r}"].GetProperty("Amount").GetDecimal() != 2000 + r).ShouldBeEmpty("database amounts missing from Bitable");
+        Enumerable.Range(31, 5).Where(r => fields[$"PO-{r}"].GetProperty("Status").GetString() != "Paid").ShouldBeEmpty("database statuses missing from Bitable");
+        var quiet = await RunAndWaitAsync(admin, id, full: true);
+        (quiet.GetProperty("to_bitable").GetInt32(), quiet.GetProperty("to_database").GetInt32()).ShouldBe((0, 0), quiet.ToString());
+
+        // Events were lost: at least one in five of the users' 25.
+        var attempts = JsonDocument.Parse(await hub.Control.GetStringAsync("/_emulator/events")).RootElement.GetProperty("data").GetProperty("items");
+        attempts.EnumerateArray().Count(a => a.GetProperty("event_type").GetString() == "drive.file.bitable_record_changed_v1" && a.TryGetProperty("error", out var error) && error.GetString()?.Contains("dropped", StringComparison.Ordinal) == true)
+            .ShouldBeGreaterThanOrEqualTo(5);
+    }
+
+    [Fact]
     public async Task A_load_through_429_storms_server_errors_and_an_expired_token_lands_every_row_once()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
