@@ -247,6 +247,20 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
         }
     }
 
+    /// <summary>Per sync, its unresolved conflicts and its dead letters, counted in two grouped queries (the console's list).</summary>
+    public async Task<IReadOnlyDictionary<string, (int Conflicts, int DeadLetters)>> OpenCountsAsync(CancellationToken cancellationToken)
+    {
+        var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var conflicts = await db.BitableSyncConflicts.AsNoTracking().Where(c => c.Resolution == null).GroupBy(c => c.SyncId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken).ConfigureAwait(false);
+            var letters = await db.BitableSyncDeadLetters.AsNoTracking().GroupBy(d => d.SyncId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken).ConfigureAwait(false);
+            return conflicts.Keys.Union(letters.Keys).ToDictionary(id => id, id => (conflicts.GetValueOrDefault(id), letters.GetValueOrDefault(id)), StringComparer.Ordinal);
+        }
+    }
+
     public async Task<IReadOnlyList<BitableSyncPassRow>> PassesAsync(string syncId, int take, CancellationToken cancellationToken)
     {
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
