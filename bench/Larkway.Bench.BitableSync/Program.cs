@@ -16,13 +16,13 @@ using Microsoft.Data.Sqlite;
 var options = BitableBenchOptions.Parse(args);
 if (options is null)
 {
-    await Console.Error.WriteLineAsync("usage: Larkway.Bench.BitableSync --hub-dll <path> [--rows 10000,50000] [--edits 100] [--markdown <path>] [--work <dir>]");
+    await Console.Error.WriteLineAsync("usage: Larkway.Bench.BitableSync --hub-dll <path> [--rows 10000,50000|none] [--edits 100|0] [--soak 10000|0] [--markdown <path>] [--work <dir>]");
     return 2;
 }
 
 const int Batch = 500;
 var emulatorOptions = new EmulatorOptions { Port = 0 };
-emulatorOptions.Bitable.MaxRecordsPerTable = Math.Max(emulatorOptions.Bitable.MaxRecordsPerTable, options.Rows.Max() + 1000);
+emulatorOptions.Bitable.MaxRecordsPerTable = Math.Max(emulatorOptions.Bitable.MaxRecordsPerTable, options.Rows.DefaultIfEmpty(0).Max() + 1000);
 await using var emulator = await EmulatorServer.StartAsync(emulatorOptions);
 using var control = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = TimeSpan.FromMinutes(5) };
 var work = options.Work ?? Directory.CreateTempSubdirectory("larkway-bitable-").FullName;
@@ -133,6 +133,7 @@ foreach (var rows in options.Rows)
 }
 
 // 4. Steady state, both ways: edits one at a time.
+if (options.Edits > 0)
 {
     var dir = Fresh(work, "steady");
     var database = await OrdersDatabaseAsync(dir, 1000);
@@ -189,6 +190,97 @@ foreach (var rows in options.Rows)
     report.AppendLine(CultureInfo.InvariantCulture, $"- Bitable → database (the record event wakes a pass): p50 {At(toDatabase, 0.5):F0} ms, p99 {At(toDatabase, 0.99):F0} ms, max {At(toDatabase, 1):F0} ms.");
     report.AppendLine(CultureInfo.InvariantCulture, $"- database → Bitable (found by the next pass, at most 5 s later): p50 {At(toBitable, 0.5):F0} ms, p99 {At(toBitable, 0.99):F0} ms, max {At(toBitable, 1):F0} ms.");
     report.AppendLine(CultureInfo.InvariantCulture, $"- Echoes: the Emulator counted {calls.Updates} record updates and {calls.Creates} creates for the {options.Edits} database edits. The {options.Edits} Bitable edits written to the database came back through the triggers and were not written to Bitable again; each echo would have added an update.");
+    BenchHub.Stop(hub);
+    await hub.WaitForExitAsync();
+}
+
+// 5. A two-way soak: updates on both sides at once, each side's on its own half of the rows, so any write the engine
+// makes to a row on the side that changed it is an echo (a ping-pong write).
+if (options.Soak > 0)
+{
+    const int Rows = 2000;
+    var dir = Fresh(work, "soak");
+    var database = await OrdersDatabaseAsync(dir, Rows);
+    // Every update of a row, whoever made it: the bench's own (rows 1,001–2,000) and the engine's.
+    await ExecuteAsync(database, "CREATE TABLE bench_writes (order_no TEXT NOT NULL); CREATE TRIGGER bench_writes_audit AFTER UPDATE ON orders BEGIN INSERT INTO bench_writes VALUES (NEW.order_no); END;");
+    var (appToken, tableId) = await SeedBaseAsync(control, 0);
+    using var hub = BenchHub.Start(options.HubDll, emulator, dir, adminKey, settings, out var url);
+    using var admin = Admin(url, adminKey);
+    await BenchHub.WaitHealthyAsync(admin, hub);
+    using (var subscribed = await control.PutAsJsonAsync($"/_emulator/apps/{emulator.State.Apps[0].AppId}/event-subscription", new { url = new Uri(url, "/feishu/events").ToString(), encrypt_key = encryptKey, verification_token = encryptKey }))
+    {
+        subscribed.EnsureSuccessStatusCode();
+    }
+
+    var id = await CreateSyncAsync(admin, appToken, tableId, database, "both", 5);
+    await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+    await WaitPassAsync(admin, id);
+    await ExecuteAsync(database, "DELETE FROM bench_writes");
+    var before = await SyncTotalsAsync(admin, id);
+    var records = await RecordIdsAsync(control, appToken);
+    var half = options.Soak / 2;
+    var expected = new System.Collections.Concurrent.ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+    var clock = Stopwatch.StartNew();
+    var users = Task.Run(async () =>
+    {
+        for (var i = 0; i < half; i++)
+        {
+            var key = $"PO-{(i * 7919 % (Rows / 2)) + 1}";
+            var amount = 1_000_000 + i;
+            using var edited = await control.PatchAsJsonAsync($"/_emulator/bitable/bases/{appToken}/tables/{tableId}/records/{records[key]}", new { user = "alice@example.com", fields = new Dictionary<string, object> { ["Amount"] = amount } });
+            edited.EnsureSuccessStatusCode();
+            expected[key] = amount;
+        }
+    });
+    var erp = Task.Run(async () =>
+    {
+        for (var i = 0; i < options.Soak - half; i++)
+        {
+            var key = $"PO-{(i * 7919 % (Rows / 2)) + (Rows / 2) + 1}";
+            var amount = 2_000_000 + i;
+            await ExecuteAsync(database, $"UPDATE orders SET amount = {amount.ToString(CultureInfo.InvariantCulture)} WHERE order_no = '{key}'");
+            expected[key] = amount;
+        }
+    });
+    await Task.WhenAll(users, erp);
+    var made = clock.Elapsed;
+
+    // Converged: every row's last value on both sides.
+    while (true)
+    {
+        var inDatabase = await AmountsAsync(database);
+        var inBitable = await RecordAmountsAsync(control, appToken);
+        if (expected.All(e => inDatabase[e.Key] == e.Value && inBitable[e.Key] == e.Value))
+        {
+            break;
+        }
+
+        await Task.Delay(200);
+    }
+
+    var converged = clock.Elapsed;
+
+    // The pass that wrote the last values records its counts when it ends.
+    while (JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}")).RootElement.GetProperty("status").GetProperty("running").GetBoolean())
+    {
+        await Task.Delay(50);
+    }
+
+    var after = await SyncTotalsAsync(admin, id);
+    var writes = await WritesByHalfAsync(database, Rows / 2);
+    var appWritten = await RecordsLastWrittenByAppAsync(control, appToken, Rows / 2);
+    // Then quiet: two more full passes write nothing either way.
+    var quietBefore = await SyncTotalsAsync(admin, id);
+    for (var i = 0; i < 2; i++)
+    {
+        await RunFullAndWaitAsync(admin, id);
+    }
+
+    var quietAfter = await SyncTotalsAsync(admin, id);
+    report.AppendLine();
+    report.AppendLine(CultureInfo.InvariantCulture, $"Two-way soak ({options.Soak:N0} updates of {Rows:N0} rows, interval 5 s, latest change wins, record events on): users edited rows 1–1,000 in Bitable ({half:N0} edits) while the ERP updated rows 1,001–2,000 in the database ({options.Soak - half:N0} updates), at the same time; made in {made.TotalSeconds:F0} s, both sides equal {(converged - made).TotalSeconds:F1} s after the last.");
+    report.AppendLine(CultureInfo.InvariantCulture, $"- Carried: {after.ToDatabase - before.ToDatabase:N0} rows written to the database (audit trigger: {writes.Low:N0} updates of rows 1–1,000) and {after.ToBitable - before.ToBitable:N0} records to Bitable; fewer than the edits, as edits of one row between two passes go as one.");
+    report.AppendLine(CultureInfo.InvariantCulture, $"- Ping-pong writes: {writes.High - (options.Soak - half):N0} engine updates of the database's own rows 1,001–2,000 (audit trigger: {writes.High:N0} updates there, {options.Soak - half:N0} by the ERP); {appWritten:N0} of Bitable's own records 1–1,000 last written by the app rather than a user; then two full passes wrote {quietAfter.ToBitable - quietBefore.ToBitable + quietAfter.ToDatabase - quietBefore.ToDatabase:N0} rows.");
     BenchHub.Stop(hub);
     await hub.WaitForExitAsync();
 }
@@ -365,26 +457,96 @@ static async Task<double> RecordAmountAsync(HttpClient control, string appToken,
         .Single(r => r.GetProperty("fields").GetProperty("Order")[0].GetProperty("text").GetString() == key).GetProperty("fields").GetProperty("Amount").GetDouble();
 }
 
-internal sealed record BitableBenchOptions(string HubDll, IReadOnlyList<int> Rows, int Edits, string? Markdown, string? Work)
+static async Task<(long ToBitable, long ToDatabase)> SyncTotalsAsync(HttpClient admin, string id)
+{
+    var status = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}")).RootElement.GetProperty("status");
+    return (status.GetProperty("rows_to_bitable").GetInt64(), status.GetProperty("rows_to_database").GetInt64());
+}
+
+static async Task RunFullAndWaitAsync(HttpClient admin, string id)
+{
+    var before = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}")).RootElement.GetProperty("status").GetProperty("passes").GetInt64();
+    await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/run?full=true");
+    while (true)
+    {
+        // Interval passes may follow the full one: look at every pass since the request, newest first.
+        var status = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}")).RootElement.GetProperty("status");
+        var since = (int)(status.GetProperty("passes").GetInt64() - before);
+        var passes = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes")).RootElement.EnumerateArray().Take(since);
+        if (since > 0 && passes.Any(p => p.GetProperty("kind").GetString() == "full"))
+        {
+            return;
+        }
+
+        await Task.Delay(100);
+    }
+}
+
+static async Task<Dictionary<string, double>> AmountsAsync(string database)
+{
+    await using var connection = new SqliteConnection(database);
+    await connection.OpenAsync();
+    await using var command = connection.CreateCommand();
+    command.CommandText = "SELECT order_no, amount FROM orders";
+    var amounts = new Dictionary<string, double>(StringComparer.Ordinal);
+    await using var reader = await command.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        amounts[reader.GetString(0)] = reader.GetDouble(1);
+    }
+
+    return amounts;
+}
+
+static async Task<(long Low, long High)> WritesByHalfAsync(string database, int half)
+{
+    await using var connection = new SqliteConnection(database);
+    await connection.OpenAsync();
+    await using var command = connection.CreateCommand();
+    command.CommandText = $"SELECT SUM(CAST(substr(order_no, 4) AS INTEGER) <= {half.ToString(CultureInfo.InvariantCulture)}), SUM(CAST(substr(order_no, 4) AS INTEGER) > {half.ToString(CultureInfo.InvariantCulture)}) FROM bench_writes";
+    await using var reader = await command.ExecuteReaderAsync();
+    await reader.ReadAsync();
+    return (reader.IsDBNull(0) ? 0 : reader.GetInt64(0), reader.IsDBNull(1) ? 0 : reader.GetInt64(1));
+}
+
+static async Task<Dictionary<string, double>> RecordAmountsAsync(HttpClient control, string appToken)
+{
+    var dump = JsonDocument.Parse(await control.GetStringAsync($"/_emulator/bitable/bases/{appToken}")).RootElement;
+    return dump.GetProperty("data").GetProperty("tables")[0].GetProperty("records").EnumerateArray()
+        .ToDictionary(r => r.GetProperty("fields").GetProperty("Order")[0].GetProperty("text").GetString()!, r => r.GetProperty("fields").GetProperty("Amount").GetDouble(), StringComparer.Ordinal);
+}
+
+/// <summary>Of records 1..<paramref name="half"/> (edited only by users), how many an app wrote last.</summary>
+static async Task<int> RecordsLastWrittenByAppAsync(HttpClient control, string appToken, int half)
+{
+    var dump = JsonDocument.Parse(await control.GetStringAsync($"/_emulator/bitable/bases/{appToken}")).RootElement;
+    return dump.GetProperty("data").GetProperty("tables")[0].GetProperty("records").EnumerateArray()
+        .Where(r => int.Parse(r.GetProperty("fields").GetProperty("Order")[0].GetProperty("text").GetString()!.AsSpan(3), CultureInfo.InvariantCulture) <= half)
+        .Count(r => !r.GetProperty("last_modified_by").TryGetProperty("email", out var email) || email.GetString() != "alice@example.com");
+}
+
+internal sealed record BitableBenchOptions(string HubDll, IReadOnlyList<int> Rows, int Edits, int Soak, string? Markdown, string? Work)
 {
     public static BitableBenchOptions? Parse(string[] args)
     {
         string? hub = null, markdown = null, work = null;
         IReadOnlyList<int> rows = [10_000, 50_000];
         var edits = 100;
+        var soak = 10_000;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--hub-dll": hub = args[i + 1]; break;
-                case "--rows": rows = [.. args[i + 1].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))]; break;
+                case "--rows": rows = args[i + 1] == "none" ? [] : [.. args[i + 1].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))]; break;
                 case "--edits": edits = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--soak": soak = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--markdown": markdown = args[i + 1]; break;
                 case "--work": work = args[i + 1]; break;
                 default: return null;
             }
         }
 
-        return hub is null ? null : new BitableBenchOptions(hub, rows, edits, markdown, work);
+        return hub is null ? null : new BitableBenchOptions(hub, rows, edits, soak, markdown, work);
     }
 }

@@ -110,6 +110,81 @@ public sealed class BitableSyncBrowserTests(BrowserFixture browser) : IClassFixt
         (await page.ContentAsync()).ShouldNotContain(database);
     }
 
+    [Fact]
+    public async Task An_operator_creates_a_sync_in_the_form_fixes_what_it_reports_sees_the_dry_run_and_edits_it()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser, new Dictionary<string, string?>
+        {
+            ["Larkway:Directory:ReconcileEnabled"] = "false",
+            ["Larkway:Sandbox:BitableSample"] = "false",
+        });
+        using var control = new HttpClient { BaseAddress = hub.Host.Emulator!.BaseUrl };
+        var (appToken, tableId) = await SeedBaseAsync(control);
+        var database = $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("larkway-erp-").FullName, "erp.db")}";
+        await ExecuteAsync(database, "CREATE TABLE orders (order_no TEXT PRIMARY KEY, amount REAL, status TEXT, owner TEXT)");
+        await ExecuteAsync(database, "INSERT INTO orders VALUES ('PO-1', 120, 'Open', 'bob@example.com'), ('PO-2', 80, 'Paid', NULL)");
+
+        var page = hub.Page;
+        await hub.SignInAsync();
+        await page.GotoAsync(hub.Url("/console/bitable-syncs"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "New sync" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("New Bitable sync");
+
+        // A misspelt field, a line without "=", no connection string for the SQLite file.
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("ERP orders");
+        await page.GetByLabel("Base app_token").FillAsync(appToken);
+        await page.GetByLabel("Table id").FillAsync(tableId);
+        await page.GetByLabel("Where the table is").SelectOptionAsync("sqlite");
+        await page.GetByLabel("Table", new() { Exact = true }).FillAsync("orders");
+        await page.GetByLabel("Key column").FillAsync("order_no");
+        await page.GetByLabel("Key field").FillAsync("Order");
+        await page.GetByLabel("Columns, one per line").FillAsync("amount = Amuont\nstatus");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create (paused)" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#form-problems")).ToContainTextAsync("not saved");
+        await Assertions.Expect(page.Locator(".field-error[data-field='columns']")).ToContainTextAsync("Line 2");
+        (await page.GetByLabel("Name", new() { Exact = true }).InputValueAsync()).ShouldBe("ERP orders");
+
+        // The form's own problem fixed, the service's: an external database needs its connection string.
+        await page.GetByLabel("Columns, one per line").FillAsync("amount = Amuont\nstatus = Status\nowner = Owner");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create (paused)" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".field-error[data-field='database.connection_string']")).ToContainTextAsync("connection string");
+
+        // Then it checks the live schemas: the misspelt field is named, with the table's fields to pick from.
+        await page.GetByLabel("Connection string").FillAsync(database);
+        await page.GetByLabel("Columns, one per line").FillAsync("amount = Amuont\nstatus = Status\nowner = Owner");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create (paused)" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".field-error[data-field='columns']")).ToContainTextAsync("Amuont");
+        await Assertions.Expect(page.Locator(".field-error[data-field='columns']")).ToContainTextAsync("Amount");
+        (await page.GetByLabel("Connection string").InputValueAsync()).ShouldBeEmpty();
+        await Screenshots.SaveWidthsAsync(page, "console-bitable-sync-new");
+
+        await page.GetByLabel("Connection string").FillAsync(database);
+        await page.GetByLabel("Columns, one per line").FillAsync("amount = Amount\nstatus = Status\nowner = Owner");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create (paused)" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("created, paused");
+        await Assertions.Expect(page.Locator("#sync-state")).ToHaveTextAsync("paused");
+        await Assertions.Expect(page.Locator("#dry-run-actions")).ToContainTextAsync("2 × add to Bitable");
+        await Assertions.Expect(page.Locator("#dry-run-actions")).ToContainTextAsync("1 × write to the database");
+
+        // Edited: the stored connection string is kept when the box is left empty; fields show by id.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        (await page.GetByLabel("Key field").InputValueAsync()).ShouldStartWith("fld");
+        (await page.GetByLabel("Connection string").GetAttributeAsync("placeholder")).ShouldBe("(stored encrypted)");
+        await page.GetByLabel("Seconds between passes").FillAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".field-error[data-field='interval_seconds']")).ToContainTextAsync("At least 5");
+        await page.GetByLabel("Seconds between passes").FillAsync("30");
+        await page.GetByLabel("A row changed on both sides").SelectOptionAsync("latest_wins");
+        await Screenshots.SaveWidthsAsync(page, "console-bitable-sync-edit");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("saved");
+        await Assertions.Expect(page.Locator("#sync-status")).ToContainTextAsync("every 30 s");
+        await Assertions.Expect(page.Locator("#sync-status")).ToContainTextAsync("latest_wins");
+        await Assertions.Expect(page.Locator("#dry-run-actions")).ToBeVisibleAsync();
+        hub.CspViolations.ShouldBeEmpty();
+        (await page.ContentAsync()).ShouldNotContain(database);
+    }
+
     private static async Task<(string AppToken, string TableId)> SeedBaseAsync(HttpClient control)
     {
         using var seeded = await control.PostAsJsonAsync("/_emulator/bitable/bases", new

@@ -8,8 +8,10 @@ namespace Larkway.Hub.BitableSync;
 /// The Hub's side of the syncs: their definitions and counters, the history of passes, held conflicts, dead letters and
 /// the records events marked changed. (The rows' mapping and checkpoints live beside the rows, in <see cref="SyncDatabase"/>.)
 /// </summary>
-internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, WorkSignals signals, TimeProvider time)
+internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, WorkSignals signals, TimeProvider time)
 {
+    private const int MaxRounds = 4;
+
     public async Task<HubDbContext> OpenAsync(CancellationToken cancellationToken)
     {
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -100,8 +102,7 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
     /// </summary>
     public async Task WakeAsync(string id, bool full, CancellationToken cancellationToken)
     {
-        var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
+        await UntilNoConflictAsync(async db =>
         {
             var key = PassKey(id);
             var now = time.GetUtcNow();
@@ -140,7 +141,7 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
                 db.Set<WorkItemRow>().Add(item);
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
+        }, cancellationToken).ConfigureAwait(false);
 
         signals.For(BitableSyncRunner.QueueName).Notify();
     }
@@ -148,10 +149,9 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
     /// <summary>Records Bitable's changed records for the syncs of that table, and wakes the active ones; returns how many syncs have the table.</summary>
     public async Task<int> MarkDirtyAsync(string appToken, string tableId, IReadOnlyList<(string RecordId, string Action)> records, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        List<string> woken;
-        int matched;
-        var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
+        List<string> woken = [];
+        var matched = 0;
+        await UntilNoConflictAsync(async db =>
         {
             var syncs = await db.BitableSyncs.AsNoTracking().Where(s => s.AppToken == appToken && s.TableId == tableId).Select(s => new { s.Id, s.State }).ToListAsync(cancellationToken).ConfigureAwait(false);
             foreach (var sync in syncs)
@@ -174,7 +174,7 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             woken = [.. syncs.Where(s => s.State == SyncState.Active).Select(s => s.Id)];
             matched = syncs.Count;
-        }
+        }, cancellationToken).ConfigureAwait(false);
 
         foreach (var id in woken)
         {
@@ -244,6 +244,44 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
         await using (db.ConfigureAwait(false))
         {
             return await db.BitableSyncDeadLetters.AsNoTracking().Where(c => c.SyncId == syncId).OrderBy(c => c.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs a read-then-write again when a concurrent handler got there first: two events marking the same record (a unique
+    /// key), or a pass taking a mark while it was being updated (a concurrency conflict). Only marks are written this way.
+    /// </summary>
+    private async Task UntilNoConflictAsync(Func<HubDbContext, Task> apply, CancellationToken cancellationToken)
+    {
+        for (var round = 1; ; round++)
+        {
+            var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (db.ConfigureAwait(false))
+            {
+                try
+                {
+                    await apply(db).ConfigureAwait(false);
+                    return;
+                }
+                catch (DbUpdateException ex) when (round < MaxRounds && (ex is DbUpdateConcurrencyException || provider.IsUniqueViolation(ex)))
+                {
+                    // Read again in the next round.
+                }
+            }
+        }
+    }
+
+    /// <summary>Per sync, its unresolved conflicts and its dead letters, counted in two grouped queries (the console's list).</summary>
+    public async Task<IReadOnlyDictionary<string, (int Conflicts, int DeadLetters)>> OpenCountsAsync(CancellationToken cancellationToken)
+    {
+        var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var conflicts = await db.BitableSyncConflicts.AsNoTracking().Where(c => c.Resolution == null).GroupBy(c => c.SyncId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken).ConfigureAwait(false);
+            var letters = await db.BitableSyncDeadLetters.AsNoTracking().GroupBy(d => d.SyncId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken).ConfigureAwait(false);
+            return conflicts.Keys.Union(letters.Keys).ToDictionary(id => id, id => (conflicts.GetValueOrDefault(id), letters.GetValueOrDefault(id)), StringComparer.Ordinal);
         }
     }
 

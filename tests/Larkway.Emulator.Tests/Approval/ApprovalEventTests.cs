@@ -154,8 +154,11 @@ public sealed class ApprovalEventTests
 
         using var drop = await emulator.PostJsonAsync("/_emulator/events/drops", new { event_type = "approval_instance", count = 1 });
         using var badDrop = await emulator.PostJsonAsync("/_emulator/events/drops", new { event_type = "approval_task", count = 0 });
+        using var badEvery = await emulator.PostJsonAsync("/_emulator/events/drops", new { event_type = "approval_task", count = 1, every = "5" });
         Assert.Equal(0, drop.Code);
         Assert.Equal(400, badDrop.Status);
+        Assert.Equal(400, badEvery.Status);
+        Assert.Contains("every must be an integer", badEvery.Text, StringComparison.Ordinal);
         var instance = await ApprovalApi.CreateInstanceAsync(emulator, token, Payment, alice);
         await WaitForAsync(receiver, e => e.GetProperty("type").GetString() == "approval_task");
 

@@ -251,6 +251,149 @@ public abstract class HubBitableSyncTests
     }
 
     [Fact]
+    public async Task With_every_fifth_record_event_lost_both_sides_converge_after_one_reconciliation_pass_with_no_update_lost()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text, urgent boolean, owner text, due bigint)");
+        await ExecuteAsync(connection, postgres, postgres
+            ? "INSERT INTO orders (order_no, amount, status) SELECT 'PO-' || i, i, 'Open' FROM generate_series(1, 40) AS i"
+            : "INSERT INTO orders (order_no, amount, status) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) SELECT 'PO-' || i, i, 'Open' FROM n");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub, withRecords: false);
+        using (var subscribed = await hub.Control.PutAsJsonAsync($"/_emulator/apps/{hub.State.Apps[0].AppId}/event-subscription", new
+        {
+            url = new Uri(hub.Api.BaseAddress!, "/feishu/events").ToString(),
+            encrypt_key = HubSandbox.ExternalEncryptKey,
+            verification_token = HubSandbox.ExternalVerificationToken,
+        }))
+        {
+            subscribed.EnsureSuccessStatusCode();
+        }
+
+        var id = (await CreateAsync(admin, appToken, tableId, connection, postgres, "latest_wins")).GetProperty("id").GetString()!;
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await WaitPassesAsync(admin, id, 1);
+        var records = (await RecordsAsync(hub, appToken)).ToDictionary(r => Text(r, "Order")!, r => r.GetProperty("record_id").GetString()!, StringComparer.Ordinal);
+        records.Count.ShouldBe(40);
+
+        // From now on every fifth record event is lost on the way; users edit 25 records while the ERP changes 10 rows.
+        using (var drop = await hub.Control.PostAsJsonAsync("/_emulator/events/drops", new { event_type = "drive.file.bitable_record_changed_v1", count = 1000, every = 5 }))
+        {
+            drop.EnsureSuccessStatusCode();
+        }
+
+        for (var i = 1; i <= 25; i++)
+        {
+            await EditRecordAsync(hub, appToken, tableId, records[$"PO-{i}"], new Dictionary<string, object> { ["Amount"] = 1000 + i });
+            if (i % 5 == 0)
+            {
+                var row = 25 + (i / 5);
+                await ExecuteAsync(connection, postgres, $"UPDATE orders SET amount = {2000 + row} WHERE order_no = 'PO-{row}'");
+                await ExecuteAsync(connection, postgres, $"UPDATE orders SET status = 'Paid' WHERE order_no = 'PO-{row + 5}'");
+            }
+        }
+
+        // One reconciliation pass after the last edit: both sides hold every change, none lost, and nothing moves after.
+        await RunAndWaitAsync(admin, id, full: false);
+        var rows = await RowsAsync(connection, postgres);
+        Enumerable.Range(1, 25).Where(i => rows[$"PO-{i}"].Amount != 1000 + i).ShouldBeEmpty("Bitable edits missing from the database");
+        var fields = (await RecordsAsync(hub, appToken)).ToDictionary(r => Text(r, "Order")!, r => r.GetProperty("fields"), StringComparer.Ordinal);
+        Enumerable.Range(26, 5).Where(r => fields[$"PO-{r}"].GetProperty("Amount").GetDecimal() != 2000 + r).ShouldBeEmpty("database amounts missing from Bitable");
+        Enumerable.Range(31, 5).Where(r => fields[$"PO-{r}"].GetProperty("Status").GetString() != "Paid").ShouldBeEmpty("database statuses missing from Bitable");
+        var quiet = await RunAndWaitAsync(admin, id, full: true);
+        (quiet.GetProperty("to_bitable").GetInt32(), quiet.GetProperty("to_database").GetInt32()).ShouldBe((0, 0), quiet.ToString());
+
+        // Events were lost: at least one in five of the users' 25.
+        var attempts = JsonDocument.Parse(await hub.Control.GetStringAsync("/_emulator/events")).RootElement.GetProperty("data").GetProperty("items");
+        attempts.EnumerateArray().Count(a => a.GetProperty("event_type").GetString() == "drive.file.bitable_record_changed_v1" && a.TryGetProperty("error", out var error) && error.GetString()?.Contains("dropped", StringComparison.Ordinal) == true)
+            .ShouldBeGreaterThanOrEqualTo(5);
+    }
+
+    [Fact]
+    public async Task A_link_column_holds_the_linked_records_keys_both_ways_and_an_unknown_key_waits_in_the_dead_letter()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, customer text)");
+        await ExecuteAsync(connection, postgres, "INSERT INTO orders (order_no, amount, customer) VALUES ('PO-1', 10, 'ACME'), ('PO-2', 20, 'GLOBEX, ACME'), ('PO-3', 30, 'INITECH'), ('PO-4', 40, NULL)");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        using var seeded = await hub.Control.PostAsJsonAsync("/_emulator/bitable/bases", new
+        {
+            name = "Sales",
+            tables = new object[]
+            {
+                new { name = "Orders", fields = new object[] { new { field_name = "Order", type = 1 }, new { field_name = "Amount", type = 2 }, new { field_name = "Updated", type = 1002 } } },
+                new
+                {
+                    name = "Customers",
+                    fields = new object[] { new { field_name = "Name", type = 1 } },
+                    records = new object[] { new Dictionary<string, object> { ["Name"] = "ACME" }, new Dictionary<string, object> { ["Name"] = "GLOBEX" } },
+                },
+            },
+        });
+        var data = JsonDocument.Parse(await seeded.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+        var appToken = data.GetProperty("app_token").GetString()!;
+        var (tableId, customers) = (data.GetProperty("tables")[0].GetProperty("table_id").GetString()!, data.GetProperty("tables")[1]);
+        var (acme, globex) = (customers.GetProperty("record_ids")[0].GetString()!, customers.GetProperty("record_ids")[1].GetString()!);
+
+        // The link field, added through the Open API as a developer would.
+        var secret = hub.State.Apps[0];
+        using var tokenReply = await hub.Control.PostAsJsonAsync("/open-apis/auth/v3/tenant_access_token/internal", new { app_id = secret.AppId, app_secret = secret.AppSecret });
+        var token = JsonDocument.Parse(await tokenReply.Content.ReadAsStringAsync()).RootElement.GetProperty("tenant_access_token").GetString();
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"/open-apis/bitable/v1/apps/{appToken}/tables/{tableId}/fields")
+        {
+            Content = JsonContent.Create(new { field_name = "Customer", type = 18, property = new { table_id = customers.GetProperty("table_id").GetString(), multiple = true } }),
+        })
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var added = await hub.Control.SendAsync(request);
+            JsonDocument.Parse(await added.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetInt32().ShouldBe(0);
+        }
+
+        using (var created = await admin.PostAsJsonAsync("/api/v1/bitable-syncs", new
+        {
+            name = "Orders with customers",
+            app_token = appToken,
+            table_id = tableId,
+            database = new { kind = postgres ? "postgres" : "sqlite", connection_string = connection },
+            table = "orders",
+            key = new { column = "order_no", field = "Order" },
+            columns = new[] { new { column = "amount", field = "Amount" }, new { column = "customer", field = "Customer" } },
+            direction = "both",
+            conflicts = "latest_wins",
+            interval_seconds = 3600,
+        }))
+        {
+            var text = await created.Content.ReadAsStringAsync();
+            created.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+            var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+            await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+            await WaitPassesAsync(admin, id, 1);
+
+            // Keys became links; INITECH is nobody's key, so PO-3 waits with the reason while the rest landed.
+            var links = (await RecordsAsync(hub, appToken)).ToDictionary(r => Text(r, "Order")!, r => r.GetProperty("fields").TryGetProperty("Customer", out var c) ? c.GetProperty("link_record_ids").EnumerateArray().Select(x => x.GetString()!).ToList() : [], StringComparer.Ordinal);
+            links.Keys.Order(StringComparer.Ordinal).ShouldBe(["PO-1", "PO-2", "PO-4"]);
+            links["PO-1"].ShouldBe([acme]);
+            links["PO-2"].ShouldBe([globex, acme]);
+            links["PO-4"].ShouldBeEmpty();
+            var letter = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).EnumerateArray().ShouldHaveSingleItem();
+            letter.GetProperty("key").GetString().ShouldBe("PO-3");
+            letter.GetProperty("message").GetString()!.ShouldContain("INITECH");
+
+            // A user relinks PO-1 to GLOBEX: the row holds GLOBEX's key. A full pass after writes nothing: keys and links agree.
+            var po1 = (await RecordsAsync(hub, appToken)).Single(r => Text(r, "Order") == "PO-1").GetProperty("record_id").GetString()!;
+            await EditRecordAsync(hub, appToken, tableId, po1, new Dictionary<string, object> { ["Customer"] = new[] { globex } });
+            var relinked = await RunAndWaitAsync(admin, id, full: false);
+            (await ScalarAsync(connection, postgres, "SELECT COUNT(*) FROM orders WHERE order_no = 'PO-1' AND customer = 'GLOBEX'")).ShouldBe(1L, relinked.ToString());
+            var quiet = await RunAndWaitAsync(admin, id, full: true);
+            (quiet.GetProperty("to_bitable").GetInt32(), quiet.GetProperty("to_database").GetInt32()).ShouldBe((0, 0), quiet.ToString());
+        }
+    }
+
+    [Fact]
     public async Task A_load_through_429_storms_server_errors_and_an_expired_token_lands_every_row_once()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });

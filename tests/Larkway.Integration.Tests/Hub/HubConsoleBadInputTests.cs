@@ -37,6 +37,10 @@ public sealed class HubConsoleBadInputTests
             ("/console/api-keys?handler=Revoke", []),
             ("/console/webhooks?handler=Delete", new() { ["id"] = "" }),
             ("/console/types/%20?handler=Save", new() { ["Template"] = "", ["SampleData"] = "", ["Recipients"] = "" }),
+            ("/console/bitable-syncs/new", []),
+            ("/console/bitable-syncs/new", new() { ["Form.Name"] = "", ["Form.IntervalSeconds"] = "-1", ["Form.Direction"] = "sideways", ["Form.Columns"] = "=" }),
+            ("/console/bitable-syncs/bsy_missing/edit", new() { ["Form.Name"] = "x" }),
+            ("/console/bitable-syncs/%20/edit", []),
         };
         foreach (var (path, fields) in cases)
         {

@@ -23,7 +23,7 @@ internal static class ApprovalControlEndpoints
     {
         var control = routes.MapGroup("/_emulator");
         control.MapPost("events/drops", AddDropAsync);
-        control.MapGet("events/drops", (EventDrops drops) => Envelope.Ok(new { items = drops.Rules.Select(r => new { event_type = r.EventType, remaining = r.Remaining }) }));
+        control.MapGet("events/drops", (EventDrops drops) => Envelope.Ok(new { items = drops.Rules.Select(r => new { event_type = r.EventType, remaining = r.Remaining, every = r.Every }) }));
         control.MapDelete("events/drops", (EventDrops drops) =>
         {
             drops.Clear();
@@ -44,8 +44,11 @@ internal static class ApprovalControlEndpoints
         var count = body.TryGetProperty("count", out var raw) && raw.ValueKind != JsonValueKind.Null
             ? raw.ValueKind == JsonValueKind.Number && raw.TryGetInt32(out var n) && n >= 1 ? n : throw ApiErrorException.BadRequest(Invalid, "count must be an integer of at least 1")
             : 1;
-        drops.Add(eventType, count);
-        return Envelope.Ok(new { event_type = eventType, count });
+        var every = body.TryGetProperty("every", out var rawEvery) && rawEvery.ValueKind != JsonValueKind.Null
+            ? rawEvery.ValueKind == JsonValueKind.Number && rawEvery.TryGetInt32(out var k) && k >= 1 ? k : throw ApiErrorException.BadRequest(Invalid, "every must be an integer of at least 1 (1 drops the next count events in a row; 5 drops every fifth)")
+            : 1;
+        drops.Add(eventType, count, every);
+        return Envelope.Ok(new { event_type = eventType, count, every });
     }
 
     /// <summary>The same rules as the Open API: only the assignee, only a PENDING task.</summary>

@@ -85,7 +85,7 @@ internal sealed class SyncPass(
             throw new SyncConfigurationException($"The database has no table '{sync.TableName}'.");
         }
 
-        var schema = Schema = SyncSchema.Resolve(mapping, fields, columns);
+        var schema = Schema = await WithLinksAsync(SyncSchema.Resolve(mapping, fields, columns), cancellationToken).ConfigureAwait(false);
         if (full && !dryRun && sync.Direction != SyncDirection.ToBitable)
         {
             // Record events need the app's subscription to the base; subscribing again is harmless, so every full diff makes sure.
@@ -585,6 +585,39 @@ internal sealed class SyncPass(
         }
     }
 
+    /// <summary>
+    /// Reads each linked table once (its primary field: the key a link column holds) so links convert both ways in this
+    /// pass. Meant for reference tables (customers, suppliers); a linked table of 50,000 records is 100 search pages a pass.
+    /// </summary>
+    private async Task<SyncSchema> WithLinksAsync(SyncSchema schema, CancellationToken cancellationToken)
+    {
+        var links = new Dictionary<string, LinkIndex>(StringComparer.Ordinal);
+        foreach (var table in schema.Columns.Select(c => c.LinkTableId).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var primary = await client.Bitable.Fields.ListAsync(sync.AppToken, table, cancellationToken: cancellationToken).FirstOrDefaultAsync(f => f.IsPrimary, cancellationToken).ConfigureAwait(false)
+                ?? throw new SyncConfigurationException($"The linked table {table} has no primary field to read keys from.");
+            Tally.ApiCalls++;
+            var keyById = new Dictionary<string, string>(StringComparer.Ordinal);
+            var idByKey = new Dictionary<string, string>(StringComparer.Ordinal);
+            await foreach (var page in client.Bitable.Records.SearchAsync(sync.AppToken, table, new BitableSearch { FieldNames = [primary.FieldName] }, 500, cancellationToken).AsPages().ConfigureAwait(false))
+            {
+                Tally.ApiCalls++;
+                foreach (var record in page.Items)
+                {
+                    if (record.Fields.TryGetValue(primary.FieldName, out var cell) && SyncValues.FromBitable(cell, primary.Type) is { } key)
+                    {
+                        keyById[record.RecordId] = key;
+                        idByKey.TryAdd(key, record.RecordId);
+                    }
+                }
+            }
+
+            links[table] = new LinkIndex(table, keyById, idByKey);
+        }
+
+        return links.Count == 0 ? schema : schema with { Links = links };
+    }
+
     private async Task<IReadOnlyDictionary<string, string?>> PeopleAsync(SyncSchema schema, IEnumerable<RowDecision> decisions, CancellationToken cancellationToken) =>
         await PeopleAsync(schema, decisions.Select(d => d.Database).OfType<IReadOnlyList<string?>>(), cancellationToken).ConfigureAwait(false);
 
@@ -608,7 +641,7 @@ internal sealed class SyncPass(
             var column = schema.Columns[i];
             if (column.ToBitable)
             {
-                fields.Add(column.FieldName, SyncValues.ToBitable(values[i], column.Type, people));
+                fields.Add(column.FieldName, schema.ToBitable(column, values[i], people));
             }
         }
 

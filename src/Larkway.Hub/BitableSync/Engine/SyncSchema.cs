@@ -5,13 +5,25 @@ namespace Larkway.Hub.BitableSync;
 /// <summary>A mapped column resolved against both live schemas: its field's current name and type, its column's kind.</summary>
 internal sealed record ResolvedColumn(string Column, ColumnKind Kind, string FieldId, string FieldName, BitableFieldType Type)
 {
+    /// <summary>For a link field, the table its records are in: the column holds their keys (that table's primary field).</summary>
+    public string? LinkTableId { get; init; }
+
     /// <summary>Whether the engine writes it to Bitable (formulas, lookups, automatic fields and links only flow to the database).</summary>
     public bool ToBitable => SyncValues.IsWritable(Type);
 }
 
+/// <summary>
+/// A linked table's records by key and back, read once per pass: a link column holds the keys (the linked table's primary
+/// field, comma-separated) of the records a cell links to.
+/// </summary>
+internal sealed record LinkIndex(string TableId, IReadOnlyDictionary<string, string> KeyById, IReadOnlyDictionary<string, string> IdByKey);
+
 /// <summary>A sync's mapping resolved for one pass; columns whose field is gone or changed type are paused, not fatal.</summary>
 internal sealed record SyncSchema(ResolvedColumn Key, IReadOnlyList<ResolvedColumn> Columns, IReadOnlyList<SchemaProblem> Problems, string? ModifiedTimeField)
 {
+    /// <summary>The linked tables' indexes by table id (<see cref="LinkIndex"/>); empty until the pass has read them.</summary>
+    public IReadOnlyDictionary<string, LinkIndex> Links { get; init; } = new Dictionary<string, LinkIndex>(StringComparer.Ordinal);
+
     /// <summary>
     /// Resolves <paramref name="mapping"/>: each field by id (its name may have changed — that is fine), each column by name.
     /// A missing field, a missing column or a field whose type no longer converts pauses that column with the difference said.
@@ -33,9 +45,13 @@ internal sealed record SyncSchema(ResolvedColumn Key, IReadOnlyList<ResolvedColu
             {
                 problems.Add(new SchemaProblem(m.Column, m.FieldId, $"The Bitable table has no field {m.FieldId} any more (deleted?)."));
             }
-            else if (field.Type is BitableFieldType.SingleLink or BitableFieldType.DuplexLink or BitableFieldType.GroupChat)
+            else if (field.Type is BitableFieldType.SingleLink or BitableFieldType.DuplexLink && field.Property?.TableId is not { Length: > 0 })
             {
-                problems.Add(new SchemaProblem(m.Column, m.FieldId, $"Field '{field.FieldName}' is a {field.Type} field, which the sync does not convert yet."));
+                problems.Add(new SchemaProblem(m.Column, m.FieldId, $"Link field '{field.FieldName}' does not say which table it links to."));
+            }
+            else if (field.Type is BitableFieldType.SingleLink or BitableFieldType.DuplexLink)
+            {
+                resolved.Add(new ResolvedColumn(column.Name, column.Kind, field.FieldId, field.FieldName, field.Type) { LinkTableId = field.Property!.TableId });
             }
             else
             {
@@ -58,9 +74,30 @@ internal sealed record SyncSchema(ResolvedColumn Key, IReadOnlyList<ResolvedColu
     /// <summary>The canonical values of a database row in column order.</summary>
     public IReadOnlyList<string?> FromDatabase(DbRow row) => [.. Columns.Select(c => SyncValues.FromDatabase(row.Values.GetValueOrDefault(c.Column), c.Type))];
 
-    /// <summary>The canonical values of a record in column order (cells by the field's current name).</summary>
+    /// <summary>The canonical values of a record in column order (cells by the field's current name; links as their keys).</summary>
     public IReadOnlyList<string?> FromBitable(BitableRecord record) =>
-        [.. Columns.Select(c => record.Fields.TryGetValue(c.FieldName, out var cell) ? SyncValues.FromBitable(cell, c.Type) : (c.Type == BitableFieldType.Checkbox ? "false" : null))];
+        [.. Columns.Select(c => record.Fields.TryGetValue(c.FieldName, out var cell) ? LinkKeys(c, SyncValues.FromBitable(cell, c.Type)) : (c.Type == BitableFieldType.Checkbox ? "false" : null))];
+
+    /// <summary>What Bitable is sent for a column's canonical <paramref name="text"/>: a link's keys become record ids.</summary>
+    /// <exception cref="FormatException">A key no record of the linked table has, or a value the field cannot take.</exception>
+    public BitableValue ToBitable(ResolvedColumn column, string? text, IReadOnlyDictionary<string, string?> people)
+    {
+        if (column.LinkTableId is not { } table || text is null)
+        {
+            return SyncValues.ToBitable(text, column.Type, people);
+        }
+
+        var index = Links[table];
+        return new BitableValue.Links([.. SyncValues.Items(text).Select(key => index.IdByKey.TryGetValue(key, out var id)
+            ? id
+            : throw new FormatException($"no record of the linked table {table} has the key '{key}' (its primary field); add it there, then retry"))]);
+    }
+
+    /// <summary>A link cell's record ids (comma-separated) as the linked records' keys; an id without a key stays as it is.</summary>
+    private string? LinkKeys(ResolvedColumn column, string? ids) =>
+        column.LinkTableId is { } table && ids is not null && Links.TryGetValue(table, out var index)
+            ? string.Join(",", ids.Split(',').Select(id => index.KeyById.GetValueOrDefault(id) ?? id))
+            : ids;
 
     /// <summary>The key's canonical text in a record, or null when the record has none.</summary>
     public string? KeyOf(BitableRecord record) => record.Fields.TryGetValue(Key.FieldName, out var cell) ? SyncValues.FromBitable(cell, Key.Type) : null;

@@ -16,10 +16,11 @@ internal static class SyncValues
 {
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Field types the engine writes to Bitable; the others (formula, lookup, automatic fields, links) only flow to the database.</summary>
+    /// <summary>Field types the engine writes to Bitable; the others (formula, lookup, automatic fields) only flow to the database.</summary>
     public static bool IsWritable(BitableFieldType type) => type is BitableFieldType.Text or BitableFieldType.Number or BitableFieldType.SingleSelect
         or BitableFieldType.MultiSelect or BitableFieldType.DateTime or BitableFieldType.Checkbox or BitableFieldType.User or BitableFieldType.Phone
-        or BitableFieldType.Url or BitableFieldType.Attachment or BitableFieldType.Location;
+        or BitableFieldType.Url or BitableFieldType.Attachment or BitableFieldType.Location or BitableFieldType.GroupChat
+        or BitableFieldType.SingleLink or BitableFieldType.DuplexLink;
 
     /// <summary>The key's text as stored in the map and compared in SQL (<c>CAST(key AS TEXT)</c>).</summary>
     public static string? KeyText(object? value) => value switch
@@ -61,6 +62,10 @@ internal static class SyncValues
                 };
             case BitableFieldType.MultiSelect:
                 return ListText(value);
+            case BitableFieldType.SingleLink or BitableFieldType.DuplexLink or BitableFieldType.GroupChat:
+                // "K1, K2" and "K1,K2" are the same list: compared as Bitable's side reads.
+                var items = string.Join(",", Items(KeyText(value) ?? ""));
+                return items.Length == 0 ? null : items;
             default:
                 var text = KeyText(value);
                 return string.IsNullOrEmpty(text) ? null : text;
@@ -111,8 +116,10 @@ internal static class SyncValues
             BitableFieldType.User => new BitableValue.Persons(Emails(text).Select(e => new BitablePerson(openIds.GetValueOrDefault(e) ?? throw new FormatException($"no active person has the email '{e}'"))).ToArray()),
             BitableFieldType.Phone => new BitableValue.Phone(text),
             BitableFieldType.Url => new BitableValue.Url(text, text),
-            BitableFieldType.Attachment => new BitableValue.Attachments([.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]),
+            BitableFieldType.Attachment => new BitableValue.Attachments([.. Items(text)]),
             BitableFieldType.Location => new BitableValue.Location(new BitablePlace(text)),
+            BitableFieldType.GroupChat => new BitableValue.GroupChats([.. Items(text)]),
+            BitableFieldType.SingleLink or BitableFieldType.DuplexLink => new BitableValue.Links([.. Items(text)]),
             _ => new BitableValue.Text(text),
         };
     }
@@ -167,7 +174,10 @@ internal static class SyncValues
     };
 
     /// <summary>The emails of a people value (comma-separated).</summary>
-    public static IEnumerable<string> Emails(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public static IEnumerable<string> Emails(string text) => Items(text);
+
+    /// <summary>The items of a list value (people, attachments, chats, linked keys): comma-separated, blanks dropped.</summary>
+    public static IEnumerable<string> Items(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The hash of a row's canonical values in mapping order: equal hashes, equal rows.</summary>
     public static string Hash(IEnumerable<string?> values)

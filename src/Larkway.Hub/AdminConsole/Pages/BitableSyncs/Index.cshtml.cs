@@ -11,14 +11,7 @@ internal sealed class BitableSyncsIndexModel(BitableSyncService syncs, BitableSy
     public async Task OnGetAsync()
     {
         var cancellationToken = HttpContext.RequestAborted;
-        var list = new List<(BitableSyncRow, int, int)>();
-        foreach (var sync in await syncs.ListAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var conflicts = (await store.ConflictsAsync(sync.Id, cancellationToken).ConfigureAwait(false)).Count(c => c.Resolution is null);
-            var letters = (await store.DeadLettersAsync(sync.Id, cancellationToken).ConfigureAwait(false)).Count;
-            list.Add((sync, conflicts, letters));
-        }
-
-        Syncs = list;
+        var counts = await store.OpenCountsAsync(cancellationToken).ConfigureAwait(false);
+        Syncs = [.. (await syncs.ListAsync(cancellationToken).ConfigureAwait(false)).Select(s => (s, counts.GetValueOrDefault(s.Id).Conflicts, counts.GetValueOrDefault(s.Id).DeadLetters))];
     }
 }

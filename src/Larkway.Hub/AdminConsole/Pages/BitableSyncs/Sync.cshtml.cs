@@ -33,7 +33,21 @@ internal sealed class BitableSyncModel(BitableSyncService syncs, BitableSyncStor
 
     public string? DryRunProblem { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync() => await LoadAsync().ConfigureAwait(false) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!await LoadAsync().ConfigureAwait(false))
+        {
+            return NotFound();
+        }
+
+        // Just created or edited: its dry run, once.
+        if (TempData[BitableSyncEditModel.DryRunAfterSave] is string saved && saved == Id)
+        {
+            await RunDryRunAsync().ConfigureAwait(false);
+        }
+
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostPauseAsync() => await ActAsync("bitable_sync.pause", async ct => await syncs.PauseAsync(Id, ct).ConfigureAwait(false) is not null, "Paused: no pass runs until it is resumed.").ConfigureAwait(false);
 
@@ -68,10 +82,15 @@ internal sealed class BitableSyncModel(BitableSyncService syncs, BitableSyncStor
             return NotFound();
         }
 
+        await RunDryRunAsync().ConfigureAwait(false);
+        return Page();
+    }
+
+    private async Task RunDryRunAsync()
+    {
         var result = await syncs.DryRunAsync(Id, 20, HttpContext.RequestAborted).ConfigureAwait(false);
         DryRun = result.Value;
         DryRunProblem = result.Problems is { Count: > 0 } p ? string.Join(" ", p.Select(x => x.Message)) : null;
-        return Page();
     }
 
     public async Task<IActionResult> OnPostResolveAsync(long conflict, string side)

@@ -1,0 +1,165 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Feishu;
+using Larkway.Feishu.Bitable;
+using Larkway.Integration.Tests.Infrastructure;
+
+namespace Larkway.Integration.Tests.Bitable;
+
+/// <summary>
+/// client.Bitable against the Emulator's Bitable engine over the wire (issue 16 §5): each field type written in its write
+/// shape reads back in its read shape, through get and search.
+/// </summary>
+public sealed class BitableWireTests(ClientFixture fx) : IClassFixture<ClientFixture>
+{
+    private const string Shanghai = "Asia/Shanghai";
+
+    [Fact]
+    public async Task Every_field_type_written_in_its_write_shape_reads_back_typed_in_its_read_shape()
+    {
+        var bitable = fx.Client.Bitable;
+        var app = (await bitable.Apps.CreateAsync(new BitableAppCreate { Name = "Field types", TimeZone = Shanghai })).AppToken;
+        var customers = await bitable.Tables.CreateAsync(app, new BitableTableCreate("Customers") { Fields = [BitableFieldDefinition.Text("Name")] });
+        var acme = await bitable.Records.CreateAsync(app, customers.TableId, new BitableRecordFields { ["Name"] = new BitableValue.Text("Acme") });
+        var table = await bitable.Tables.CreateAsync(app, new BitableTableCreate("Orders")
+        {
+            DefaultViewName = "All",
+            Fields =
+            [
+                BitableFieldDefinition.Text("Title"),
+                BitableFieldDefinition.Email("Email"),
+                BitableFieldDefinition.Barcode("Barcode"),
+                BitableFieldDefinition.Number("Amount", "0.00"),
+                BitableFieldDefinition.Currency("Price", "CNY"),
+                BitableFieldDefinition.Progress("Done"),
+                BitableFieldDefinition.Rating("Stars"),
+                BitableFieldDefinition.SingleSelect("Status", "Open", "Paid"),
+                BitableFieldDefinition.MultiSelect("Tags", "red", "green", "blue"),
+                BitableFieldDefinition.DateTime("Due"),
+                BitableFieldDefinition.Checkbox("Urgent"),
+                BitableFieldDefinition.User("Owner"),
+                BitableFieldDefinition.Phone("Phone"),
+                BitableFieldDefinition.Url("Site"),
+                BitableFieldDefinition.Attachment("Files"),
+                BitableFieldDefinition.SingleLink("Customer", customers.TableId),
+                BitableFieldDefinition.DuplexLink("Accounts", customers.TableId, "Orders"),
+                BitableFieldDefinition.Location("Place"),
+                BitableFieldDefinition.GroupChat("Chats"),
+                BitableFieldDefinition.CreatedTime("Created"),
+                BitableFieldDefinition.ModifiedTime("Modified"),
+                BitableFieldDefinition.CreatedUser("Creator"),
+                BitableFieldDefinition.ModifiedUser("Modifier"),
+                BitableFieldDefinition.AutoNumber("No"),
+            ],
+        });
+        var fileToken = await UploadAsync(app, "po.pdf", "%PDF-1.4 order"u8.ToArray());
+        var due = new DateTimeOffset(2026, 12, 24, 9, 30, 0, TimeSpan.FromHours(8));
+        var chat = fx.GeneralChat;
+
+        var written = await bitable.Records.CreateAsync(app, table.TableId, new BitableRecordFields
+        {
+            ["Title"] = new BitableValue.Text("PO-1"),
+            ["Email"] = new BitableValue.Text("buyer@example.com"),
+            ["Barcode"] = new BitableValue.Text("6901234567892"),
+            ["Amount"] = new BitableValue.Number(1234.5m),
+            ["Price"] = new BitableValue.Number(99.99m),
+            ["Done"] = new BitableValue.Number(0.25m),
+            ["Stars"] = new BitableValue.Number(4),
+            ["Status"] = new BitableValue.SingleSelect("Paid"),
+            ["Tags"] = new BitableValue.MultiSelect("red", "blue"),
+            ["Due"] = new BitableValue.Date(due),
+            ["Urgent"] = new BitableValue.Checkbox(true),
+            ["Owner"] = new BitableValue.Persons(fx.Alice.OpenId),
+            ["Phone"] = new BitableValue.Phone("+8613800000001"),
+            ["Site"] = new BitableValue.Url("Portal", "https://erp.example.com/po/1"),
+            ["Files"] = new BitableValue.Attachments(fileToken),
+            ["Customer"] = new BitableValue.Links(acme.RecordId),
+            ["Accounts"] = new BitableValue.Links(acme.RecordId),
+            ["Place"] = new BitableValue.Location(116.397755, 39.903179),
+            ["Chats"] = new BitableValue.GroupChats(chat.ChatId),
+        });
+
+        var got = await bitable.Records.GetAsync(app, table.TableId, written.RecordId, new BitableReadOptions { AutomaticFields = true });
+        var found = await bitable.Records.SearchAsync(app, table.TableId, new BitableSearch { AutomaticFields = true }).SingleAsync();
+        foreach (var record in new[] { got, found })
+        {
+            var cells = record.Fields;
+            Assert.Equal("PO-1", cells.Get<BitableValue.Text>("Title")!.PlainText);
+            Assert.Equal("buyer@example.com", cells.Get<BitableValue.Text>("Email")!.PlainText);
+            Assert.Equal("6901234567892", cells.Get<BitableValue.Text>("Barcode")!.PlainText);
+            Assert.Equal(1234.5m, cells.Get<BitableValue.Number>("Amount")!.Value);
+            Assert.Equal(99.99m, cells.Get<BitableValue.Number>("Price")!.Value);
+            Assert.Equal(0.25m, cells.Get<BitableValue.Number>("Done")!.Value);
+            Assert.Equal(4m, cells.Get<BitableValue.Number>("Stars")!.Value);
+            Assert.Equal("Paid", cells.Get<BitableValue.SingleSelect>("Status")!.Option);
+            Assert.Equal(["red", "blue"], cells.Get<BitableValue.MultiSelect>("Tags")!.Options);
+            Assert.Equal(due, cells.Get<BitableValue.Date>("Due")!.Value);
+            Assert.True(cells.Get<BitableValue.Checkbox>("Urgent")!.Checked);
+            var owner = Assert.Single(cells.Get<BitableValue.Persons>("Owner")!.People);
+            Assert.Equal((fx.Alice.OpenId, fx.Alice.Name, fx.Alice.Email), (owner.Id, owner.Name, owner.Email));
+            Assert.Equal("+8613800000001", cells.Get<BitableValue.Phone>("Phone")!.Value);
+            Assert.Equal(new BitableValue.Url("Portal", "https://erp.example.com/po/1"), cells.Get<BitableValue.Url>("Site"));
+            var file = Assert.Single(cells.Get<BitableValue.Attachments>("Files")!.Files);
+            Assert.Equal((fileToken, "po.pdf", 14L), (file.FileToken, file.Name, file.Size));
+            Assert.Equal([acme.RecordId], cells.Get<BitableValue.Links>("Customer")!.RecordIds);
+            Assert.Equal([acme.RecordId], cells.Get<BitableValue.Links>("Accounts")!.RecordIds);
+            var place = cells.Get<BitableValue.Location>("Place")!.Place;
+            Assert.Equal((116.397755, 39.903179), (place.Longitude!.Value, place.Latitude!.Value));
+            var linkedChat = Assert.Single(cells.Get<BitableValue.GroupChats>("Chats")!.Chats);
+            Assert.Equal((chat.ChatId, chat.Name), (linkedChat.Id, linkedChat.Name));
+            Assert.Equal("1", cells.Get<BitableValue.AutoNumber>("No")!.Value);
+            Assert.Equal(record.CreatedTime, cells.Get<BitableValue.Date>("Created")!.Value);
+            Assert.Equal(record.LastModifiedTime, cells.Get<BitableValue.Date>("Modified")!.Value);
+            Assert.NotNull(cells.Get<BitableValue.Persons>("Creator"));
+            Assert.NotNull(cells.Get<BitableValue.Persons>("Modifier"));
+            Assert.NotNull(record.CreatedBy);
+        }
+
+        // The whole record typed by the table's fields, and every writable value written back as read changes nothing.
+        var fields = await bitable.Fields.ListAsync(app, table.TableId).ToListAsync();
+        var typed = got.Fields.Read(fields);
+        Assert.Equal(fields.Count, typed.Count);
+        var writable = new BitableRecordFields();
+        foreach (var (name, value) in typed.Where(c => fields.Single(f => f.FieldName == c.Key).Type is not (BitableFieldType.CreatedTime or BitableFieldType.ModifiedTime or BitableFieldType.CreatedUser or BitableFieldType.ModifiedUser or BitableFieldType.AutoNumber)))
+        {
+            writable[name] = value;
+        }
+
+        var rewritten = await bitable.Records.UpdateAsync(app, table.TableId, got.RecordId, writable);
+        var again = await bitable.Records.GetAsync(app, table.TableId, rewritten.RecordId);
+        foreach (var name in writable.Names)
+        {
+            Assert.Equal(got.Fields[name].GetRawText(), again.Fields[name].GetRawText());
+        }
+
+        // The duplex link's other side lists the order; clearing a cell empties it.
+        var back = await bitable.Records.GetAsync(app, customers.TableId, acme.RecordId);
+        Assert.Equal([got.RecordId], back.Fields.Get<BitableValue.Links>("Orders")!.RecordIds);
+        var cleared = await bitable.Records.UpdateAsync(app, table.TableId, got.RecordId, new BitableRecordFields { ["Tags"] = BitableValue.Clear, ["Owner"] = BitableValue.Clear });
+        Assert.Null(cleared.Fields.Get<BitableValue.MultiSelect>("Tags"));
+        Assert.False((await bitable.Records.GetAsync(app, table.TableId, got.RecordId)).Fields.ContainsKey("Owner"));
+    }
+
+    /// <summary>Uploads a file for the base's attachment cells (drive v1 medias/upload_all), as Feishu's upload page shows.</summary>
+    private async Task<string> UploadAsync(string appToken, string name, byte[] bytes)
+    {
+        using var http = new HttpClient { BaseAddress = fx.BaseUrl };
+        using var tokenReply = await http.PostAsJsonAsync("/open-apis/auth/v3/tenant_access_token/internal", new { app_id = fx.AppId, app_secret = fx.Options.AppSecret });
+        var token = JsonDocument.Parse(await tokenReply.Content.ReadAsStringAsync()).RootElement.GetProperty("tenant_access_token").GetString();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(name), "file_name" },
+            { new StringContent("bitable_file"), "parent_type" },
+            { new StringContent(appToken), "parent_node" },
+            { new StringContent(bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), "size" },
+            { new ByteArrayContent(bytes), "file", name },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/open-apis/drive/v1/medias/upload_all") { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var reply = await http.SendAsync(request);
+        var json = JsonDocument.Parse(await reply.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(json.GetProperty("code").GetInt32() == 0, json.ToString());
+        return json.GetProperty("data").GetProperty("file_token").GetString()!;
+    }
+}
