@@ -23,6 +23,9 @@ internal enum BitableTier
     /// <summary>Drive subscription status and cancel: 10/min.</summary>
     SubscriptionStatus,
 
+    /// <summary>Drive media upload (for attachment cells): 5/s.</summary>
+    MediaUpload,
+
     /// <summary>Not paced here.</summary>
     None,
 }
@@ -158,6 +161,7 @@ internal sealed class BitableCalls(FeishuPipeline pipeline)
             BitableTier.SchemaWrite => new FeishuPace($"{method.Method} {template}", options.SchemaWritesPerSecond, TimeSpan.FromSeconds(1)),
             BitableTier.AppCreate => new FeishuPace($"{method.Method} {template}", options.AppCreatesPerMinute, TimeSpan.FromMinutes(1)),
             BitableTier.SubscriptionStatus => new FeishuPace($"{method.Method} {template}", 10, TimeSpan.FromMinutes(1)),
+            BitableTier.MediaUpload => new FeishuPace($"{method.Method} {template}", 5, TimeSpan.FromSeconds(1)),
             _ => null,
         };
     }

@@ -4,8 +4,8 @@ namespace Larkway.Feishu.Bitable;
 
 /// <summary>
 /// Bitable v1 (多维表格): <see cref="Apps"/> (bases), <see cref="Tables"/>, <see cref="Fields"/>, <see cref="Views"/>,
-/// <see cref="Records"/> with typed cells, filters and batches, and the drive <see cref="Subscriptions"/> record events
-/// need. Calls are paced to the documented per-endpoint rates and writes to one base go one at a time
+/// <see cref="Records"/> with typed cells, filters and batches, the drive <see cref="Subscriptions"/> record events
+/// need and the drive <see cref="Media"/> attachment cells name. Calls are paced to the documented per-endpoint rates and writes to one base go one at a time
 /// (<see cref="BitableOptions"/>). Works with the tenant token, or a user's through <see cref="FeishuClient.AsUser"/>.
 /// </summary>
 public class BitableClient
@@ -19,6 +19,7 @@ public class BitableClient
         Views = null!;
         Records = null!;
         Subscriptions = null!;
+        Media = null!;
     }
 
     internal BitableClient(FeishuPipeline pipeline)
@@ -30,6 +31,7 @@ public class BitableClient
         Views = new BitableViewsClient(calls);
         Records = new BitableRecordsClient(calls);
         Subscriptions = new BitableSubscriptionsClient(calls);
+        Media = new BitableMediaClient(calls);
     }
 
     /// <summary>Bases: create, get, update, copy.</summary>
@@ -49,4 +51,7 @@ public class BitableClient
 
     /// <summary>The drive subscription of a base, which <c>drive.file.bitable_record_changed_v1</c> events need.</summary>
     public virtual BitableSubscriptionsClient Subscriptions { get; }
+
+    /// <summary>Files for attachment cells, uploaded to a base (drive media); the answer's token goes in the cell.</summary>
+    public virtual BitableMediaClient Media { get; }
 }

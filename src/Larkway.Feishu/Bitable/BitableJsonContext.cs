@@ -45,6 +45,7 @@ namespace Larkway.Feishu.Bitable;
 [JsonSerializable(typeof(ViewPatchBody))]
 [JsonSerializable(typeof(FeishuEnvelope<ViewData>), TypeInfoPropertyName = "ViewEnvelope")]
 [JsonSerializable(typeof(FeishuEnvelope<SubscriptionData>), TypeInfoPropertyName = "SubscriptionEnvelope")]
+[JsonSerializable(typeof(FeishuEnvelope<MediaData>), TypeInfoPropertyName = "MediaEnvelope")]
 [JsonSerializable(typeof(List<string>))]
 internal sealed partial class BitableJsonContext : JsonSerializerContext
 {

@@ -235,6 +235,12 @@ internal sealed class SubscriptionData
     public bool IsSubscribe { get; set; }
 }
 
+/// <summary>The answer of a drive media upload: the token an attachment cell names.</summary>
+internal sealed class MediaData
+{
+    public string? FileToken { get; set; }
+}
+
 /// <summary>A page of a list or a search (items, paging, total).</summary>
 internal sealed class BitablePageData<T>
 {

@@ -238,6 +238,15 @@ public static partial class FeishuErrorCodes
     /// <summary>Drive subscription: the file is not subscribed (HTTP 400).</summary>
     public const int DriveNotSubscribed = 1069605;
 
+    /// <summary>Drive media upload: a parameter is wrong (HTTP 400).</summary>
+    public const int DriveMediaParamsError = 1061002;
+    /// <summary>Drive media upload: the file is larger than one upload takes (20 MB) (HTTP 400).</summary>
+    public const int DriveMediaTooLarge = 1061043;
+    /// <summary>Drive media upload: the parent node (for attachment cells, the base's app_token) does not exist (HTTP 400).</summary>
+    public const int DriveMediaParentNotFound = 1061044;
+    /// <summary>Drive media upload: more than 5 a second; retried.</summary>
+    public const int DriveMediaTooFast = 1061045;
+
     /// <summary>
     /// Bitable codes that refuse a request for what one of its records holds: a batch refused with one is split to find
     /// the record (batches are all-or-nothing), the others written.
@@ -249,5 +258,5 @@ public static partial class FeishuErrorCodes
 
     /// <summary>Bitable codes for which the same request succeeds later: too fast, a write conflict, a time-out, a resubmission in flight.</summary>
     private static bool IsBitableTransient(int code) => code is BitableTooManyRequests or BitableWriteConflict or BitableTimeout
-        or BitableRequestResubmitted or BitableDataNotReady or BitableTooManyRequestsInBase or DriveSubscribeFailed;
+        or BitableRequestResubmitted or BitableDataNotReady or BitableTooManyRequestsInBase or DriveSubscribeFailed or DriveMediaTooFast;
 }

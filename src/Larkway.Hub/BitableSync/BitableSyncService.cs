@@ -31,6 +31,7 @@ internal sealed class BitableSyncService(
     SyncDatabases databases,
     IFeishuClientFactory apps,
     ContactRecipientResolver people,
+    SyncFileFetcher files,
     HubSecretProtector secrets,
     TimeProvider time)
 {
@@ -129,7 +130,7 @@ internal sealed class BitableSyncService(
         }
 
         var client = await apps.GetClientAsync(sync.App, cancellationToken).ConfigureAwait(false);
-        var pass = new SyncPass(sync, SyncMapping.FromJson(sync.MappingJson), databases.For(sync), client, (emails, ct) => people.PrefetchAsync(sync.App, emails, ct), [], [], [], time);
+        var pass = new SyncPass(sync, SyncMapping.FromJson(sync.MappingJson), databases.For(sync), client, (emails, ct) => people.PrefetchAsync(sync.App, emails, ct), files, [], [], [], time);
         try
         {
             await pass.RunAsync(full: true, cancellationToken, dryRun: true).ConfigureAwait(false);

@@ -300,6 +300,9 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
+            // One transaction: a reader of the status never sees the pass in the history without its totals.
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var _ = transaction.ConfigureAwait(false);
             db.BitableSyncPasses.Add(pass);
             foreach (var conflict in held)
             {
@@ -348,6 +351,7 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
                     .SetProperty(x => x.RowsToBitable, x => x.RowsToBitable + pass.ToBitable)
                     .SetProperty(x => x.RowsToDatabase, x => x.RowsToDatabase + pass.ToDatabase),
                 cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Feishu;
 using Larkway.Feishu.Bitable;
@@ -53,7 +51,7 @@ public sealed class BitableWireTests(ClientFixture fx) : IClassFixture<ClientFix
                 BitableFieldDefinition.AutoNumber("No"),
             ],
         });
-        var fileToken = await UploadAsync(app, "po.pdf", "%PDF-1.4 order"u8.ToArray());
+        var fileToken = await bitable.Media.UploadAsync(app, "%PDF-1.4 order"u8.ToArray(), "po.pdf");
         var due = new DateTimeOffset(2026, 12, 24, 9, 30, 0, TimeSpan.FromHours(8));
         var chat = fx.GeneralChat;
 
@@ -141,25 +139,24 @@ public sealed class BitableWireTests(ClientFixture fx) : IClassFixture<ClientFix
         Assert.False((await bitable.Records.GetAsync(app, table.TableId, got.RecordId)).Fields.ContainsKey("Owner"));
     }
 
-    /// <summary>Uploads a file for the base's attachment cells (drive v1 medias/upload_all), as Feishu's upload page shows.</summary>
-    private async Task<string> UploadAsync(string appToken, string name, byte[] bytes)
+    [Fact]
+    public async Task A_file_for_attachment_cells_uploads_to_its_base_and_an_empty_one_is_refused_before_sending()
     {
-        using var http = new HttpClient { BaseAddress = fx.BaseUrl };
-        using var tokenReply = await http.PostAsJsonAsync("/open-apis/auth/v3/tenant_access_token/internal", new { app_id = fx.AppId, app_secret = fx.Options.AppSecret });
-        var token = JsonDocument.Parse(await tokenReply.Content.ReadAsStringAsync()).RootElement.GetProperty("tenant_access_token").GetString();
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(name), "file_name" },
-            { new StringContent("bitable_file"), "parent_type" },
-            { new StringContent(appToken), "parent_node" },
-            { new StringContent(bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), "size" },
-            { new ByteArrayContent(bytes), "file", name },
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/open-apis/drive/v1/medias/upload_all") { Content = form };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var reply = await http.SendAsync(request);
-        var json = JsonDocument.Parse(await reply.Content.ReadAsStringAsync()).RootElement;
-        Assert.True(json.GetProperty("code").GetInt32() == 0, json.ToString());
-        return json.GetProperty("data").GetProperty("file_token").GetString()!;
+        var bitable = fx.Client.Bitable;
+        var app = (await bitable.Apps.CreateAsync(new BitableAppCreate { Name = "Attachments" })).AppToken;
+        var table = await bitable.Tables.CreateAsync(app, new BitableTableCreate("Receipts") { Fields = [BitableFieldDefinition.Text("Title"), BitableFieldDefinition.Attachment("Scan")] });
+
+        // From a stream, as an image: the cell names it with its name, size and type.
+        using var png = new MemoryStream([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]);
+        var token = await bitable.Media.UploadAsync(app, png, "收据.png", image: true);
+        var record = await bitable.Records.CreateAsync(app, table.TableId, new BitableRecordFields { ["Title"] = new BitableValue.Text("R-1"), ["Scan"] = new BitableValue.Attachments(token) });
+        var file = Assert.Single((await bitable.Records.GetAsync(app, table.TableId, record.RecordId)).Fields.Get<BitableValue.Attachments>("Scan")!.Files);
+        Assert.Equal((token, "收据.png", 11L, "image/png"), (file.FileToken, file.Name, file.Size, file.Type));
+
+        // Nothing goes out for an empty file; a base that does not exist is Feishu's refusal.
+        var empty = await Assert.ThrowsAsync<FeishuApiException>(() => bitable.Media.UploadAsync(app, ReadOnlyMemory<byte>.Empty, "empty.pdf"));
+        Assert.Contains("empty", empty.Message, StringComparison.Ordinal);
+        var nowhere = await Assert.ThrowsAsync<FeishuApiException>(() => bitable.Media.UploadAsync("bascnNoSuchBase000000000000", "x"u8.ToArray(), "x.txt"));
+        Assert.Equal(FeishuErrorCodes.DriveMediaParentNotFound, nowhere.Code);
     }
 }

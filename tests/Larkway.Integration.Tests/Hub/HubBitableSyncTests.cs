@@ -340,9 +340,7 @@ public abstract class HubBitableSyncTests
         var (acme, globex) = (customers.GetProperty("record_ids")[0].GetString()!, customers.GetProperty("record_ids")[1].GetString()!);
 
         // The link field, added through the Open API as a developer would.
-        var secret = hub.State.Apps[0];
-        using var tokenReply = await hub.Control.PostAsJsonAsync("/open-apis/auth/v3/tenant_access_token/internal", new { app_id = secret.AppId, app_secret = secret.AppSecret });
-        var token = JsonDocument.Parse(await tokenReply.Content.ReadAsStringAsync()).RootElement.GetProperty("tenant_access_token").GetString();
+        var token = await TenantTokenAsync(hub);
         using (var request = new HttpRequestMessage(HttpMethod.Post, $"/open-apis/bitable/v1/apps/{appToken}/tables/{tableId}/fields")
         {
             Content = JsonContent.Create(new { field_name = "Customer", type = 18, property = new { table_id = customers.GetProperty("table_id").GetString(), multiple = true } }),
@@ -353,44 +351,80 @@ public abstract class HubBitableSyncTests
             JsonDocument.Parse(await added.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetInt32().ShouldBe(0);
         }
 
-        using (var created = await admin.PostAsJsonAsync("/api/v1/bitable-syncs", new
-        {
-            name = "Orders with customers",
-            app_token = appToken,
-            table_id = tableId,
-            database = new { kind = postgres ? "postgres" : "sqlite", connection_string = connection },
-            table = "orders",
-            key = new { column = "order_no", field = "Order" },
-            columns = new[] { new { column = "amount", field = "Amount" }, new { column = "customer", field = "Customer" } },
-            direction = "both",
-            conflicts = "latest_wins",
-            interval_seconds = 3600,
-        }))
-        {
-            var text = await created.Content.ReadAsStringAsync();
-            created.StatusCode.ShouldBe(HttpStatusCode.Created, text);
-            var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
-            await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
-            await WaitPassesAsync(admin, id, 1);
+        var id = await StartOrdersSyncAsync(admin, "Orders with customers", appToken, tableId, connection, postgres, ("customer", "Customer"));
 
-            // Keys became links; INITECH is nobody's key, so PO-3 waits with the reason while the rest landed.
-            var links = (await RecordsAsync(hub, appToken)).ToDictionary(r => Text(r, "Order")!, r => r.GetProperty("fields").TryGetProperty("Customer", out var c) ? c.GetProperty("link_record_ids").EnumerateArray().Select(x => x.GetString()!).ToList() : [], StringComparer.Ordinal);
-            links.Keys.Order(StringComparer.Ordinal).ShouldBe(["PO-1", "PO-2", "PO-4"]);
-            links["PO-1"].ShouldBe([acme]);
-            links["PO-2"].ShouldBe([globex, acme]);
-            links["PO-4"].ShouldBeEmpty();
-            var letter = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).EnumerateArray().ShouldHaveSingleItem();
-            letter.GetProperty("key").GetString().ShouldBe("PO-3");
-            letter.GetProperty("message").GetString()!.ShouldContain("INITECH");
+        // Keys became links; INITECH is nobody's key, so PO-3 waits with the reason while the rest landed.
+        var links = (await RecordsAsync(hub, appToken)).ToDictionary(r => Text(r, "Order")!, r => r.GetProperty("fields").TryGetProperty("Customer", out var c) ? c.GetProperty("link_record_ids").EnumerateArray().Select(x => x.GetString()!).ToList() : [], StringComparer.Ordinal);
+        links.Keys.Order(StringComparer.Ordinal).ShouldBe(["PO-1", "PO-2", "PO-4"]);
+        links["PO-1"].ShouldBe([acme]);
+        links["PO-2"].ShouldBe([globex, acme]);
+        links["PO-4"].ShouldBeEmpty();
+        var letter = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).EnumerateArray().ShouldHaveSingleItem();
+        letter.GetProperty("key").GetString().ShouldBe("PO-3");
+        letter.GetProperty("message").GetString()!.ShouldContain("INITECH");
 
-            // A user relinks PO-1 to GLOBEX: the row holds GLOBEX's key. A full pass after writes nothing: keys and links agree.
-            var po1 = (await RecordsAsync(hub, appToken)).Single(r => Text(r, "Order") == "PO-1").GetProperty("record_id").GetString()!;
-            await EditRecordAsync(hub, appToken, tableId, po1, new Dictionary<string, object> { ["Customer"] = new[] { globex } });
-            var relinked = await RunAndWaitAsync(admin, id, full: false);
-            (await ScalarAsync(connection, postgres, "SELECT COUNT(*) FROM orders WHERE order_no = 'PO-1' AND customer = 'GLOBEX'")).ShouldBe(1L, relinked.ToString());
-            var quiet = await RunAndWaitAsync(admin, id, full: true);
-            (quiet.GetProperty("to_bitable").GetInt32(), quiet.GetProperty("to_database").GetInt32()).ShouldBe((0, 0), quiet.ToString());
+        // A user relinks PO-1 to GLOBEX: the row holds GLOBEX's key. A full pass after writes nothing: keys and links agree.
+        var po1 = (await RecordsAsync(hub, appToken)).Single(r => Text(r, "Order") == "PO-1").GetProperty("record_id").GetString()!;
+        await EditRecordAsync(hub, appToken, tableId, po1, new Dictionary<string, object> { ["Customer"] = new[] { globex } });
+        var relinked = await RunAndWaitAsync(admin, id, full: false);
+        (await ScalarAsync(connection, postgres, "SELECT COUNT(*) FROM orders WHERE order_no = 'PO-1' AND customer = 'GLOBEX'")).ShouldBe(1L, relinked.ToString());
+        var quiet = await RunAndWaitAsync(admin, id, full: true);
+        (quiet.GetProperty("to_bitable").GetInt32(), quiet.GetProperty("to_database").GetInt32()).ShouldBe((0, 0), quiet.ToString());
+    }
+
+    [Fact]
+    public async Task Attachments_named_by_url_are_fetched_and_uploaded_once_read_back_as_their_urls_and_a_dead_link_waits_in_the_dead_letter()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var files = await WebhookReceiver.StartAsync();
+        files.Answer("/files/gone.pdf", 404, 404, 404, 404);
+        var (invoice, photo, gone) = (files.Url("/files/invoice-1.pdf").ToString(), files.Url("/files/photo.png").ToString(), files.Url("/files/gone.pdf").ToString());
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, files text)");
+        await ExecuteAsync(connection, postgres, "INSERT INTO orders (order_no, amount, files) VALUES ('PO-1', 10, @a), ('PO-2', 20, @b), ('PO-3', 30, @c), ('PO-4', 40, NULL)",
+            ("a", invoice), ("b", $"{invoice}, {photo}"), ("c", gone));
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        using var seeded = await hub.Control.PostAsJsonAsync("/_emulator/bitable/bases", new
+        {
+            name = "Invoices",
+            tables = new[] { new { name = "Orders", fields = new object[] { new { field_name = "Order", type = 1 }, new { field_name = "Amount", type = 2 }, new { field_name = "Files", type = 17 }, new { field_name = "Updated", type = 1002 } } } },
+        });
+        var data = JsonDocument.Parse(await seeded.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+        var (appToken, tableId) = (data.GetProperty("app_token").GetString()!, data.GetProperty("tables")[0].GetProperty("table_id").GetString()!);
+
+        var id = await StartOrdersSyncAsync(admin, "Orders with invoices", appToken, tableId, connection, postgres, ("files", "Files"));
+
+        // Each URL was fetched once and uploaded once: PO-2 names the invoice PO-1 has, and gets the same file.
+        files.At("/files/invoice-1.pdf").Count.ShouldBe(1);
+        files.At("/files/photo.png").Count.ShouldBe(1);
+        var cells = (await RecordsAsync(hub, appToken)).ToDictionary(r => Text(r, "Order")!, r => r.GetProperty("fields").TryGetProperty("Files", out var f) ? f.EnumerateArray().Select(x => (Token: x.GetProperty("file_token").GetString()!, Name: x.GetProperty("name").GetString()!)).ToList() : [], StringComparer.Ordinal);
+        cells.Keys.Order(StringComparer.Ordinal).ShouldBe(["PO-1", "PO-2", "PO-4"]);
+        cells["PO-1"].Select(f => f.Name).ShouldBe(["invoice-1.pdf"]);
+        cells["PO-2"].Select(f => f.Name).ShouldBe(["invoice-1.pdf", "photo.png"]);
+        cells["PO-2"][0].Token.ShouldBe(cells["PO-1"][0].Token);
+        cells["PO-4"].ShouldBeEmpty();
+        using (var download = new HttpRequestMessage(HttpMethod.Get, $"/open-apis/drive/v1/medias/{cells["PO-1"][0].Token}/download"))
+        {
+            download.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TenantTokenAsync(hub));
+            using var bytes = await hub.Control.SendAsync(download);
+            (await bytes.Content.ReadAsStringAsync()).ShouldBe("ok");
         }
+
+        // The dead link waits with the reason; the rest landed.
+        var letter = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).EnumerateArray().ShouldHaveSingleItem();
+        letter.GetProperty("key").GetString().ShouldBe("PO-3");
+        letter.GetProperty("message").GetString()!.ShouldContain("HTTP 404");
+
+        // A user changes PO-1's amount in Bitable: the row keeps its URL (the file reads back as the URL it came from),
+        // and a full pass after writes nothing either way and fetches nothing again.
+        var po1 = (await RecordsAsync(hub, appToken)).Single(r => Text(r, "Order") == "PO-1").GetProperty("record_id").GetString()!;
+        await EditRecordAsync(hub, appToken, tableId, po1, new Dictionary<string, object> { ["Amount"] = 11 });
+        var edited = await RunAndWaitAsync(admin, id, full: false);
+        (await ScalarAsync(connection, postgres, "SELECT COUNT(*) FROM orders WHERE order_no = 'PO-1' AND amount = 11 AND files = @u", ("u", invoice))).ShouldBe(1L, edited.ToString());
+        var quiet = await RunAndWaitAsync(admin, id, full: true);
+        (quiet.GetProperty("to_bitable").GetInt32(), quiet.GetProperty("to_database").GetInt32()).ShouldBe((0, 0), quiet.ToString());
+        (files.At("/files/invoice-1.pdf").Count, files.At("/files/photo.png").Count).ShouldBe((1, 1));
     }
 
     [Fact]
@@ -474,6 +508,38 @@ public abstract class HubBitableSyncTests
         // The connection string never comes back, in an answer or an error.
         var listed = await GetAsync(admin, "/api/v1/bitable-syncs");
         listed.GetArrayLength().ShouldBe(0);
+    }
+
+    /// <summary>A two-way sync of orders (key, amount and <paramref name="column"/>), resumed and past its first pass; its id.</summary>
+    private static async Task<string> StartOrdersSyncAsync(HttpClient admin, string name, string appToken, string tableId, string connection, bool postgres, (string Column, string Field) column)
+    {
+        using var created = await admin.PostAsJsonAsync("/api/v1/bitable-syncs", new
+        {
+            name,
+            app_token = appToken,
+            table_id = tableId,
+            database = new { kind = postgres ? "postgres" : "sqlite", connection_string = connection },
+            table = "orders",
+            key = new { column = "order_no", field = "Order" },
+            columns = new[] { new { column = "amount", field = "Amount" }, new { column = column.Column, field = column.Field } },
+            direction = "both",
+            conflicts = "latest_wins",
+            interval_seconds = 3600,
+        });
+        var text = await created.Content.ReadAsStringAsync();
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+        var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await WaitPassesAsync(admin, id, 1);
+        return id;
+    }
+
+    /// <summary>The sandbox app's tenant token from the Emulator, for Open API calls a developer would make.</summary>
+    private static async Task<string> TenantTokenAsync(HubSandbox hub)
+    {
+        var secret = hub.State.Apps[0];
+        using var reply = await hub.Control.PostAsJsonAsync("/open-apis/auth/v3/tenant_access_token/internal", new { app_id = secret.AppId, app_secret = secret.AppSecret });
+        return JsonDocument.Parse(await reply.Content.ReadAsStringAsync()).RootElement.GetProperty("tenant_access_token").GetString()!;
     }
 
     private async Task<JsonElement> CreateAsync(HttpClient admin, string appToken, string tableId, string connection, bool postgres, string conflicts, string direction = "both")

@@ -30,7 +30,8 @@ internal sealed record DbWrite(string Key, IReadOnlyDictionary<string, object?>?
 /// <summary>
 /// The database side of a sync: one table in a PostgreSQL or SQLite database, and the engine's own tables beside it in the
 /// same database — <c>larkway_sync_map</c> (key ⇄ record_id and the last synced hash), <c>larkway_sync_state</c>
-/// (checkpoints, the batch in flight) and, for trigger capture, <c>larkway_sync_changes</c>. Keeping them in the same
+/// (checkpoints, the batch in flight), <c>larkway_sync_files</c> (attachment URLs and the file tokens they were uploaded
+/// as) and, for trigger capture, <c>larkway_sync_changes</c>. Keeping them in the same
 /// database is what lets a row and its mapping commit in one transaction.
 /// </summary>
 internal sealed class SyncDatabase(bool postgres, string connectionString)
@@ -94,6 +95,7 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
                 "CREATE TABLE IF NOT EXISTS larkway_sync_map (sync_id varchar(40) NOT NULL, row_key varchar(512) NOT NULL, record_id varchar(64) NOT NULL, hash varchar(64) NOT NULL, record_modified_ms bigint NOT NULL, synced_at bigint NOT NULL, PRIMARY KEY (sync_id, row_key))",
                 "CREATE UNIQUE INDEX IF NOT EXISTS ux_larkway_sync_map_record ON larkway_sync_map (sync_id, record_id)",
                 "CREATE TABLE IF NOT EXISTS larkway_sync_state (sync_id varchar(40) NOT NULL, name varchar(64) NOT NULL, value text NOT NULL, PRIMARY KEY (sync_id, name))",
+                "CREATE TABLE IF NOT EXISTS larkway_sync_files (sync_id varchar(40) NOT NULL, source_url varchar(2048) NOT NULL, file_token varchar(128) NOT NULL, PRIMARY KEY (sync_id, source_url))",
                 $"CREATE TABLE IF NOT EXISTS {ChangesTable} (seq {serial}, table_name varchar(128) NOT NULL, row_key varchar(512) NOT NULL, changed_at bigint NOT NULL)",
                 $"CREATE INDEX IF NOT EXISTS ix_{ChangesTable}_table ON {ChangesTable} (table_name, seq)",
             ];
@@ -215,6 +217,35 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
             }
 
             return state;
+        }
+    }
+
+    /// <summary>The attachment URLs of a sync already uploaded to its base, with their file tokens.</summary>
+    public async Task<Dictionary<string, string>> ReadFilesAsync(string syncId, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await using var command = Command(connection, null, "SELECT source_url, file_token FROM larkway_sync_files WHERE sync_id = @s", [("s", syncId)]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var files = new Dictionary<string, string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                files[reader.GetString(0)] = reader.GetString(1);
+            }
+
+            return files;
+        }
+    }
+
+    /// <summary>Remembers that <paramref name="url"/> was uploaded as <paramref name="fileToken"/>; the first upload of a URL stays.</summary>
+    public async Task SaveFileAsync(string syncId, string url, string fileToken, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await ExecuteAsync(connection, null, "INSERT INTO larkway_sync_files (sync_id, source_url, file_token) VALUES (@s, @u, @f) ON CONFLICT (sync_id, source_url) DO NOTHING",
+                [("s", syncId), ("u", url), ("f", fileToken)], cancellationToken).ConfigureAwait(false);
         }
     }
 

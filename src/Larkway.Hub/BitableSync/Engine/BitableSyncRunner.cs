@@ -20,6 +20,7 @@ internal sealed partial class BitableSyncRunner(
     SyncDatabases databases,
     IFeishuClientFactory apps,
     ContactRecipientResolver people,
+    SyncFileFetcher files,
     BitableSyncTelemetry telemetry,
     TimeProvider time,
     ILogger<BitableSyncRunner> logger) : IWorkHandler<WorkItemRow>, IWorkRecordedHandler<WorkItemRow>
@@ -99,7 +100,7 @@ internal sealed partial class BitableSyncRunner(
         var client = await apps.GetClientAsync(sync.App, cancellationToken).ConfigureAwait(false);
         var pass = new SyncPass(
             sync, SyncMapping.FromJson(sync.MappingJson), databases.For(sync), client,
-            (emails, ct) => people.PrefetchAsync(sync.App, emails, ct), dirty, conflicts, deadLetters, time);
+            (emails, ct) => people.PrefetchAsync(sync.App, emails, ct), files, dirty, conflicts, deadLetters, time);
         try
         {
             await pass.RunAsync(full, cancellationToken).ConfigureAwait(false);

@@ -40,6 +40,7 @@ internal sealed class SyncPass(
     SyncDatabase database,
     FeishuClient client,
     ResolveEmails resolveEmails,
+    SyncFileFetcher files,
     IReadOnlyList<BitableSyncDirtyRecordRow> dirty,
     IReadOnlyList<BitableSyncConflictRow> conflicts,
     IReadOnlyList<BitableSyncDeadLetterRow> deadLetters,
@@ -103,6 +104,11 @@ internal sealed class SyncPass(
             }
         }
         await database.PrepareAsync(sync.TableName, schema.Key.Column, sync.Capture == ChangeCapture.Triggers && !dryRun, cancellationToken).ConfigureAwait(false);
+        if (schema.HasAttachments)
+        {
+            Schema = schema = schema with { Files = FileIndex.From(await database.ReadFilesAsync(sync.Id, cancellationToken).ConfigureAwait(false)) };
+        }
+
         var state = await database.ReadStateAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         var map = await database.ReadMapAsync(sync.Id, cancellationToken).ConfigureAwait(false);
 
@@ -245,6 +251,7 @@ internal sealed class SyncPass(
         Tally.LagMs = oldest is { } o ? Math.Max(0, started.ToUnixTimeMilliseconds() - o) : 0;
         if (dryRun)
         {
+            schema = await WithUploadsAsync(schema, decisions, dryRun: true, cancellationToken).ConfigureAwait(false);
             var people = await PeopleAsync(schema, decisions.Where(d => d.Action is RowAction.CreateRecord or RowAction.UpdateRecord), cancellationToken).ConfigureAwait(false);
             var encodable = Encodable(schema, decisions.Where(d => d.Action is RowAction.CreateRecord or RowAction.UpdateRecord).ToList(), people).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
             Preview = [.. decisions.Where(d => d.Action is not (RowAction.CreateRecord or RowAction.UpdateRecord) || encodable.Contains(d.Key))];
@@ -379,6 +386,7 @@ internal sealed class SyncPass(
 
         var creates = decisions.Where(d => d.Action == RowAction.CreateRecord).ToList();
         var updates = decisions.Where(d => d.Action == RowAction.UpdateRecord).ToList();
+        schema = await WithUploadsAsync(schema, decisions, dryRun: false, cancellationToken).ConfigureAwait(false);
         var people = await PeopleAsync(schema, creates.Concat(updates), cancellationToken).ConfigureAwait(false);
         foreach (var chunk in Encodable(schema, creates, people).Chunk(WriteBatch))
         {
@@ -616,6 +624,58 @@ internal sealed class SyncPass(
         }
 
         return links.Count == 0 ? schema : schema with { Links = links };
+    }
+
+    /// <summary>
+    /// Fetches and uploads the attachment URLs the rows going to Bitable name that the base does not have yet, one at a
+    /// time (uploads are paced at 5 a second), each remembered as soon as it is uploaded so no pass uploads it twice. A URL
+    /// that gives no file is noted with the reason, and its row goes to the dead letter; a dry run only lists them.
+    /// </summary>
+    private async Task<SyncSchema> WithUploadsAsync(SyncSchema schema, List<RowDecision> decisions, bool dryRun, CancellationToken cancellationToken)
+    {
+        var indexes = schema.Columns.Select((c, i) => (c, i)).Where(x => x.c.Type == BitableFieldType.Attachment && x.c.ToBitable).Select(x => x.i).ToList();
+        if (indexes.Count == 0)
+        {
+            return schema;
+        }
+
+        var urls = decisions.Where(d => d.Action is RowAction.CreateRecord or RowAction.UpdateRecord && d.Database is not null)
+            .SelectMany(d => indexes.Select(i => d.Database![i])).OfType<string>().SelectMany(SyncValues.Items)
+            .Where(item => FileIndex.IsUrl(item) && !schema.Files.TokenByUrl.ContainsKey(item)).Distinct(StringComparer.Ordinal).ToList();
+        if (urls.Count == 0)
+        {
+            return schema;
+        }
+
+        if (dryRun)
+        {
+            return schema with { Files = schema.Files with { ToUpload = urls.ToHashSet(StringComparer.Ordinal) } };
+        }
+
+        var tokens = new Dictionary<string, string>(schema.Files.TokenByUrl, StringComparer.Ordinal);
+        var failed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var url in urls)
+        {
+            try
+            {
+                var file = await files.FetchAsync(url, cancellationToken).ConfigureAwait(false);
+                var token = await client.Bitable.Media.UploadAsync(sync.AppToken, file.Bytes, file.Name, file.IsImage, cancellationToken).ConfigureAwait(false);
+                Tally.ApiCalls++;
+                await database.SaveFileAsync(sync.Id, url, token, cancellationToken).ConfigureAwait(false);
+                tokens[url] = token;
+            }
+            catch (SyncFileException ex)
+            {
+                failed[url] = ex.Message;
+            }
+            catch (FeishuApiException ex) when (!ex.IsTransient)
+            {
+                Tally.ApiCalls++;
+                failed[url] = $"Bitable refused the upload of {url} (code {ex.Code}): {ex.Msg}";
+            }
+        }
+
+        return schema with { Files = FileIndex.From(tokens) with { Failed = failed } };
     }
 
     private async Task<IReadOnlyDictionary<string, string?>> PeopleAsync(SyncSchema schema, IEnumerable<RowDecision> decisions, CancellationToken cancellationToken) =>

@@ -18,11 +18,46 @@ internal sealed record ResolvedColumn(string Column, ColumnKind Kind, string Fie
 /// </summary>
 internal sealed record LinkIndex(string TableId, IReadOnlyDictionary<string, string> KeyById, IReadOnlyDictionary<string, string> IdByKey);
 
+/// <summary>
+/// The attachment URLs of a sync and the file tokens they were uploaded as, both ways: an attachment column may hold
+/// URLs (fetched and uploaded to the base once) or file tokens (used as they are). <see cref="Failed"/> says why a URL
+/// gave no file in this pass; <see cref="ToUpload"/> holds the URLs a dry run would upload.
+/// </summary>
+internal sealed record FileIndex(IReadOnlyDictionary<string, string> TokenByUrl, IReadOnlyDictionary<string, string> UrlByToken)
+{
+    public static FileIndex Empty { get; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
+
+    public IReadOnlyDictionary<string, string> Failed { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlySet<string> ToUpload { get; init; } = new HashSet<string>();
+
+    public static FileIndex From(IReadOnlyDictionary<string, string> tokenByUrl)
+    {
+        var urlByToken = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (url, token) in tokenByUrl)
+        {
+            urlByToken.TryAdd(token, url);
+        }
+
+        return new FileIndex(tokenByUrl, urlByToken);
+    }
+
+    /// <summary>Whether an attachment item is a URL to fetch (else it is a file token).</summary>
+    public static bool IsUrl(string item) =>
+        item.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || item.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+}
+
 /// <summary>A sync's mapping resolved for one pass; columns whose field is gone or changed type are paused, not fatal.</summary>
 internal sealed record SyncSchema(ResolvedColumn Key, IReadOnlyList<ResolvedColumn> Columns, IReadOnlyList<SchemaProblem> Problems, string? ModifiedTimeField)
 {
     /// <summary>The linked tables' indexes by table id (<see cref="LinkIndex"/>); empty until the pass has read them.</summary>
     public IReadOnlyDictionary<string, LinkIndex> Links { get; init; } = new Dictionary<string, LinkIndex>(StringComparer.Ordinal);
+
+    /// <summary>The sync's uploaded attachment URLs (<see cref="FileIndex"/>); empty until the pass has read them.</summary>
+    public FileIndex Files { get; init; } = FileIndex.Empty;
+
+    /// <summary>Whether a column is an attachment column (its items may be URLs the engine uploads).</summary>
+    public bool HasAttachments => Columns.Any(c => c.Type == BitableFieldType.Attachment);
 
     /// <summary>
     /// Resolves <paramref name="mapping"/>: each field by id (its name may have changed — that is fine), each column by name.
@@ -74,30 +109,73 @@ internal sealed record SyncSchema(ResolvedColumn Key, IReadOnlyList<ResolvedColu
     /// <summary>The canonical values of a database row in column order.</summary>
     public IReadOnlyList<string?> FromDatabase(DbRow row) => [.. Columns.Select(c => SyncValues.FromDatabase(row.Values.GetValueOrDefault(c.Column), c.Type))];
 
-    /// <summary>The canonical values of a record in column order (cells by the field's current name; links as their keys).</summary>
+    /// <summary>
+    /// The canonical values of a record in column order (cells by the field's current name; links as their keys,
+    /// attachments uploaded from a URL as that URL).
+    /// </summary>
     public IReadOnlyList<string?> FromBitable(BitableRecord record) =>
-        [.. Columns.Select(c => record.Fields.TryGetValue(c.FieldName, out var cell) ? LinkKeys(c, SyncValues.FromBitable(cell, c.Type)) : (c.Type == BitableFieldType.Checkbox ? "false" : null))];
+        [.. Columns.Select(c => record.Fields.TryGetValue(c.FieldName, out var cell) ? Readable(c, SyncValues.FromBitable(cell, c.Type)) : (c.Type == BitableFieldType.Checkbox ? "false" : null))];
 
-    /// <summary>What Bitable is sent for a column's canonical <paramref name="text"/>: a link's keys become record ids.</summary>
-    /// <exception cref="FormatException">A key no record of the linked table has, or a value the field cannot take.</exception>
+    /// <summary>What Bitable is sent for a column's canonical <paramref name="text"/>: a link's keys become record ids, an attachment's URLs file tokens.</summary>
+    /// <exception cref="FormatException">A key no record of the linked table has, a URL that gave no file, or a value the field cannot take.</exception>
     public BitableValue ToBitable(ResolvedColumn column, string? text, IReadOnlyDictionary<string, string?> people)
     {
-        if (column.LinkTableId is not { } table || text is null)
+        if (text is null)
         {
             return SyncValues.ToBitable(text, column.Type, people);
         }
 
-        var index = Links[table];
-        return new BitableValue.Links([.. SyncValues.Items(text).Select(key => index.IdByKey.TryGetValue(key, out var id)
-            ? id
-            : throw new FormatException($"no record of the linked table {table} has the key '{key}' (its primary field); add it there, then retry"))]);
+        if (column.LinkTableId is { } table)
+        {
+            var index = Links[table];
+            return new BitableValue.Links([.. SyncValues.Items(text).Select(key => index.IdByKey.TryGetValue(key, out var id)
+                ? id
+                : throw new FormatException($"no record of the linked table {table} has the key '{key}' (its primary field); add it there, then retry"))]);
+        }
+
+        return column.Type == BitableFieldType.Attachment
+            ? new BitableValue.Attachments([.. SyncValues.Items(text).Select(FileToken)])
+            : SyncValues.ToBitable(text, column.Type, people);
     }
 
-    /// <summary>A link cell's record ids (comma-separated) as the linked records' keys; an id without a key stays as it is.</summary>
-    private string? LinkKeys(ResolvedColumn column, string? ids) =>
-        column.LinkTableId is { } table && ids is not null && Links.TryGetValue(table, out var index)
-            ? string.Join(",", ids.Split(',').Select(id => index.KeyById.GetValueOrDefault(id) ?? id))
-            : ids;
+    /// <summary>An attachment item as the file token a cell takes: a token as it is, a URL as the token it was uploaded as.</summary>
+    private string FileToken(string item)
+    {
+        if (!FileIndex.IsUrl(item))
+        {
+            return item;
+        }
+
+        if (Files.TokenByUrl.TryGetValue(item, out var token))
+        {
+            return token;
+        }
+
+        if (Files.ToUpload.Contains(item))
+        {
+            return item; // a dry run: it would be uploaded first
+        }
+
+        throw new FormatException(Files.Failed.TryGetValue(item, out var why) ? why : $"the file at {item} was not uploaded");
+    }
+
+    /// <summary>A cell's canonical text as the database holds it: link record ids as keys, uploaded file tokens as their URLs.</summary>
+    private string? Readable(ResolvedColumn column, string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (column.LinkTableId is { } table && Links.TryGetValue(table, out var index))
+        {
+            return string.Join(",", text.Split(',').Select(id => index.KeyById.GetValueOrDefault(id) ?? id));
+        }
+
+        return column.Type == BitableFieldType.Attachment && Files.UrlByToken.Count > 0
+            ? string.Join(",", text.Split(',').Select(token => Files.UrlByToken.GetValueOrDefault(token) ?? token))
+            : text;
+    }
 
     /// <summary>The key's canonical text in a record, or null when the record has none.</summary>
     public string? KeyOf(BitableRecord record) => record.Fields.TryGetValue(Key.FieldName, out var cell) ? SyncValues.FromBitable(cell, Key.Type) : null;

@@ -62,7 +62,7 @@ internal static class SyncValues
                 };
             case BitableFieldType.MultiSelect:
                 return ListText(value);
-            case BitableFieldType.SingleLink or BitableFieldType.DuplexLink or BitableFieldType.GroupChat:
+            case BitableFieldType.SingleLink or BitableFieldType.DuplexLink or BitableFieldType.GroupChat or BitableFieldType.Attachment:
                 // "K1, K2" and "K1,K2" are the same list: compared as Bitable's side reads.
                 var items = string.Join(",", Items(KeyText(value) ?? ""));
                 return items.Length == 0 ? null : items;
