@@ -75,7 +75,11 @@ public sealed class BitableSyncBrowserTests(BrowserFixture browser) : IClassFixt
         }, "the first pass");
         await Assertions.Expect(page.Locator("#sync-rows")).ToContainTextAsync("3 to Bitable, 1 to the database");
 
-        // PO-2 changes in both places.
+        // PO-2 changes in both places while the sync is paused, so no pass (the echo of its own first writes, say) carries
+        // one change across before the other is made.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("Paused");
+        await Wait.UntilAsync(async () => !JsonDocument.Parse(await api.GetStringAsync($"/api/v1/bitable-syncs/{id}")).RootElement.GetProperty("status").GetProperty("running").GetBoolean(), "no pass running");
         await ExecuteAsync(database, "UPDATE orders SET amount = 90 WHERE order_no = 'PO-2'");
         var po2 = await RecordIdAsync(control, appToken, "PO-2");
         using (var edited = await control.PatchAsJsonAsync($"/_emulator/bitable/bases/{appToken}/tables/{tableId}/records/{po2}", new { user = "alice@example.com", fields = new Dictionary<string, object> { ["Amount"] = 95 } }))
@@ -83,6 +87,7 @@ public sealed class BitableSyncBrowserTests(BrowserFixture browser) : IClassFixt
             edited.EnsureSuccessStatusCode();
         }
 
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
         await Wait.UntilAsync(async () =>
         {
             await page.ReloadAsync();

@@ -106,7 +106,7 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
         {
             var key = PassKey(id);
             var now = time.GetUtcNow();
-            var woken = await db.Set<WorkItemRow>()
+            Task<int> WakeItemAsync() => db.Set<WorkItemRow>()
                 .Where(w => w.Queue == BitableSyncRunner.QueueName && w.Key == key && w.State != WorkState.InProgress)
                 .ExecuteUpdateAsync(
                     s =>
@@ -117,8 +117,9 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
                             s.SetProperty(w => w.Payload, BitableSyncRunner.FullPayload);
                         }
                     },
-                    cancellationToken)
-                .ConfigureAwait(false);
+                    cancellationToken);
+
+            var woken = await WakeItemAsync().ConfigureAwait(false);
             if (woken == 0 && await db.Set<WorkItemRow>().AnyAsync(w => w.Queue == BitableSyncRunner.QueueName && w.Key == key, cancellationToken).ConfigureAwait(false))
             {
                 // A pass is running: it may have read its changes already, so a mark asks for another pass as soon as it ends.
@@ -133,6 +134,11 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
                 }
 
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+
+                // The pass may have ended between the first try and the mark, its runner looking for marks before this one
+                // was there: try again. Either this wakes the item, or the item was still running when the mark was saved
+                // and its runner finds the mark once the pass is recorded.
+                await WakeItemAsync().ConfigureAwait(false);
             }
             else if (woken == 0)
             {

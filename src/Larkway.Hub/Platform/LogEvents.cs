@@ -150,4 +150,7 @@ internal static class LogEvents
     // BitableSync
     public const int BitableSyncPassed = 5000;
     public const int BitableSyncEventIgnored = 5001;
+    public const int BitableSyncListenFailed = 5002;
+    public const int BitableSyncListenRefreshFailed = 5003;
+    public const int BitableSyncWakeFailed = 5004;
 }

@@ -427,6 +427,33 @@ public abstract class HubBitableSyncTests
         (files.At("/files/invoice-1.pdf").Count, files.At("/files/photo.png").Count).ShouldBe((1, 1));
     }
 
+    /// <summary>
+    /// PostgreSQL only: its capture trigger notifies the Hub, which wakes the sync at once — the sync's interval is an hour,
+    /// so only the notification can carry these changes within the wait.
+    /// </summary>
+    protected async Task A_committed_change_wakes_the_sync_without_waiting_for_its_interval()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text)");
+        await ExecuteAsync(connection, postgres, "INSERT INTO orders (order_no, amount, status) VALUES ('PO-1', 10, 'Open')");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub, withRecords: false);
+        var id = await StartOrdersSyncAsync(admin, "ERP orders", appToken, tableId, connection, postgres, ("status", "Status"));
+
+        foreach (var amount in new[] { 42m, 43m })
+        {
+            await ExecuteAsync(connection, postgres, "UPDATE orders SET amount = @a WHERE order_no = 'PO-1'", ("a", amount));
+            await HubSandbox.WaitUntilAsync(
+                () => RecordsAsync(hub, appToken).GetAwaiter().GetResult().Single(r => Text(r, "Order") == "PO-1").GetProperty("fields").GetProperty("Amount").GetDecimal() == amount,
+                $"amount {amount} in Bitable", seconds: 60);
+        }
+
+        var passes = await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes");
+        passes.EnumerateArray().ShouldAllBe(p => p.GetProperty("outcome").GetString() == "ok");
+    }
+
     [Fact]
     public async Task A_load_through_429_storms_server_errors_and_an_expired_token_lands_every_row_once()
     {
@@ -752,6 +779,9 @@ public sealed class SqliteHubBitableSyncTests : HubBitableSyncTests
 public sealed class PostgresHubBitableSyncTests(PostgresCluster cluster) : HubBitableSyncTests
 {
     protected override async Task<(string ConnectionString, bool Postgres)> DatabaseAsync() => (await cluster.CreateDatabaseAsync(), true);
+
+    [Fact]
+    public Task A_committed_change_to_the_table_wakes_the_sync_at_once() => A_committed_change_wakes_the_sync_without_waiting_for_its_interval();
 }
 
 /// <summary>The sandbox's sample: an ERP table and an Orders base joined by a paused sync that works once resumed.</summary>

@@ -39,7 +39,13 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
     /// <summary>The change-log table trigger capture fills.</summary>
     public const string ChangesTable = "larkway_sync_changes";
 
+    /// <summary>The PostgreSQL channel the capture trigger notifies, with the table's name, when a change commits.</summary>
+    public const string ChangesChannel = "larkway_sync_changes";
+
     public bool IsPostgres => postgres;
+
+    /// <summary>The connection string (a secret for an external database: never logged).</summary>
+    public string ConnectionString => connectionString;
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -104,13 +110,43 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
                 await ExecuteAsync(connection, null, statement, [], cancellationToken).ConfigureAwait(false);
             }
 
-            if (triggers)
+            if (triggers && postgres)
             {
-                foreach (var statement in postgres ? PostgresTriggers(table, keyColumn) : SqliteTriggers(table, keyColumn))
+                await InstallPostgresTriggerAsync(connection, table, keyColumn, cancellationToken).ConfigureAwait(false);
+            }
+            else if (triggers)
+            {
+                foreach (var statement in SqliteTriggers(table, keyColumn))
                 {
                     await ExecuteAsync(connection, null, statement, [], cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Installs the capture function and the table's trigger in one transaction, serialised among installers by an
+    /// advisory lock, and replaces the trigger only when it is missing or names another key column. Dropping and creating
+    /// it each pass in two statements left a moment in which a committed change fired no trigger and was never captured,
+    /// and took the table's exclusive lock every pass.
+    /// </summary>
+    private static async Task InstallPostgresTriggerAsync(DbConnection connection, string table, string keyColumn, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext('larkway_sync_capture'))", [], cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, PostgresCaptureFunction, [], cancellationToken).ConfigureAwait(false);
+            var name = TriggerPrefix(table) + "_capture";
+            var call = $"larkway_sync_capture('{keyColumn.Replace("'", "''", StringComparison.Ordinal)}')";
+            await using var find = Command(connection, transaction, "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE t.tgname = @n AND t.tgrelid = to_regclass(@t)", [("n", name), ("t", Quote(table))]);
+            if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string installed || !installed.Contains(call, StringComparison.Ordinal))
+            {
+                await ExecuteAsync(connection, transaction, $"DROP TRIGGER IF EXISTS {name} ON {Quote(table)}", [], cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, $"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {Quote(table)} FOR EACH ROW EXECUTE FUNCTION {call}", [], cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -413,7 +449,7 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
 
     private static IEnumerable<string> SqliteTriggers(string table, string keyColumn)
     {
-        var name = "larkway_sync_" + new string(table.Where(char.IsAsciiLetterOrDigit).ToArray());
+        var name = TriggerPrefix(table);
         var now = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
         var t = "'" + table.Replace("'", "''", StringComparison.Ordinal) + "'";
         var key = Quote(keyColumn);
@@ -422,24 +458,22 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
         yield return $"CREATE TRIGGER IF NOT EXISTS {name}_ad AFTER DELETE ON {Quote(table)} BEGIN INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES ({t}, CAST(OLD.{key} AS TEXT), {now}); END";
     }
 
-    private static IEnumerable<string> PostgresTriggers(string table, string keyColumn)
-    {
-        var name = "larkway_sync_" + new string(table.Where(char.IsAsciiLetterOrDigit).ToArray());
-        yield return $"""
-            CREATE OR REPLACE FUNCTION larkway_sync_capture() RETURNS trigger LANGUAGE plpgsql AS $f$
-            BEGIN
-              IF TG_OP <> 'INSERT' THEN
-                INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES (TG_TABLE_NAME, to_jsonb(OLD) ->> TG_ARGV[0], (extract(epoch from clock_timestamp()) * 1000)::bigint);
-              END IF;
-              IF TG_OP <> 'DELETE' THEN
-                INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES (TG_TABLE_NAME, to_jsonb(NEW) ->> TG_ARGV[0], (extract(epoch from clock_timestamp()) * 1000)::bigint);
-              END IF;
-              RETURN NULL;
-            END $f$
-            """;
-        yield return $"DROP TRIGGER IF EXISTS {name}_capture ON {Quote(table)}";
-        yield return $"CREATE TRIGGER {name}_capture AFTER INSERT OR UPDATE OR DELETE ON {Quote(table)} FOR EACH ROW EXECUTE FUNCTION larkway_sync_capture('{keyColumn.Replace("'", "''", StringComparison.Ordinal)}')";
-    }
+    private static string TriggerPrefix(string table) => "larkway_sync_" + new string(table.Where(char.IsAsciiLetterOrDigit).ToArray());
+
+    /// <summary>The capture function: a change-log row per changed key, and a notification (delivered on commit) for the listener.</summary>
+    private const string PostgresCaptureFunction = $"""
+        CREATE OR REPLACE FUNCTION larkway_sync_capture() RETURNS trigger LANGUAGE plpgsql AS $f$
+        BEGIN
+          IF TG_OP <> 'INSERT' THEN
+            INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES (TG_TABLE_NAME, to_jsonb(OLD) ->> TG_ARGV[0], (extract(epoch from clock_timestamp()) * 1000)::bigint);
+          END IF;
+          IF TG_OP <> 'DELETE' THEN
+            INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES (TG_TABLE_NAME, to_jsonb(NEW) ->> TG_ARGV[0], (extract(epoch from clock_timestamp()) * 1000)::bigint);
+          END IF;
+          PERFORM pg_notify('{ChangesChannel}', TG_TABLE_NAME);
+          RETURN NULL;
+        END $f$
+        """;
 }
 
 /// <summary>What one database transaction of a sync writes.</summary>

@@ -53,7 +53,8 @@ internal sealed class SyncPass(
     public static readonly TimeSpan ChangeLogOverlap = TimeSpan.FromSeconds(60);
 
     private const string PlanState = "create_in_flight";
-    private const string ChangeSeqState = "change_seq";
+    /// <summary>The state value holding the last change-log sequence number a pass took.</summary>
+    internal const string ChangeSeqState = "change_seq";
     private const string ChangeReadState = "change_read_ms";
     private const string UpdatedAtState = "updated_at_mark_ms";
     private const string RecordMarkState = "record_mark_ms";
