@@ -16,7 +16,7 @@ using Microsoft.Data.Sqlite;
 var options = BitableBenchOptions.Parse(args);
 if (options is null)
 {
-    await Console.Error.WriteLineAsync("usage: Larkway.Bench.BitableSync --hub-dll <path> [--rows 10000,50000|none] [--edits 100|0] [--soak 10000|0] [--markdown <path>] [--work <dir>]");
+    await Console.Error.WriteLineAsync("usage: Larkway.Bench.BitableSync --hub-dll <path> [--rows 10000,50000|none] [--edits 100|0] [--soak 10000|0] [--markdown <path>] [--work <dir>] [--postgres <server connection string>]");
     return 2;
 }
 
@@ -194,6 +194,38 @@ if (options.Edits > 0)
     await hub.WaitForExitAsync();
 }
 
+// 4b. Database → Bitable on PostgreSQL: the capture trigger's notification wakes a pass as the update commits.
+if (options.Edits > 0 && options.Postgres is { } server)
+{
+    var dir = Fresh(work, "steady-postgres");
+    var database = await PostgresOrdersDatabaseAsync(server, 1000);
+    var (appToken, tableId) = await SeedBaseAsync(control, 0);
+    using var hub = BenchHub.Start(options.HubDll, emulator, dir, adminKey, settings, out var url);
+    using var admin = Admin(url, adminKey);
+    await BenchHub.WaitHealthyAsync(admin, hub);
+    var id = await CreateSyncAsync(admin, appToken, tableId, database, "to_bitable", 5, "postgres");
+    await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+    await WaitPassAsync(admin, id);
+    var toBitable = new List<double>();
+    for (var i = 0; i < options.Edits; i++)
+    {
+        var key = $"PO-{(i * 13 % 1000) + 1}";
+        var value = 300_000 + i;
+        var clock = Stopwatch.StartNew();
+        await PostgresExecuteAsync(database, $"UPDATE orders SET amount = {value.ToString(CultureInfo.InvariantCulture)} WHERE order_no = '{key}'");
+        while (await RecordAmountAsync(control, appToken, key) != value)
+        {
+            await Task.Delay(5);
+        }
+
+        toBitable.Add(clock.Elapsed.TotalMilliseconds);
+    }
+
+    report.AppendLine(CultureInfo.InvariantCulture, $"- database → Bitable on PostgreSQL ({options.Edits} edits, same sync settings; the trigger's NOTIFY wakes a pass as the update commits): p50 {At(toBitable, 0.5):F0} ms, p99 {At(toBitable, 0.99):F0} ms, max {At(toBitable, 1):F0} ms.");
+    BenchHub.Stop(hub);
+    await hub.WaitForExitAsync();
+}
+
 // 5. A two-way soak: updates on both sides at once, each side's on its own half of the rows, so any write the engine
 // makes to a row on the side that changed it is an echo (a ping-pong write).
 if (options.Soak > 0)
@@ -323,14 +355,14 @@ static async Task PostAsync(HttpClient http, string path)
     response.EnsureSuccessStatusCode();
 }
 
-static async Task<string> CreateSyncAsync(HttpClient admin, string appToken, string tableId, string database, string direction, int interval)
+static async Task<string> CreateSyncAsync(HttpClient admin, string appToken, string tableId, string database, string direction, int interval, string kind = "sqlite")
 {
     using var created = await admin.PostAsJsonAsync("/api/v1/bitable-syncs", new
     {
         name = "bench " + Guid.NewGuid().ToString("N")[..8],
         app_token = appToken,
         table_id = tableId,
-        database = new { kind = "sqlite", connection_string = database },
+        database = new { kind, connection_string = database },
         table = "orders",
         key = new { column = "order_no", field = "Order" },
         columns = new[] { new { column = "amount", field = "Amount" }, new { column = "status", field = "Status" } },
@@ -396,6 +428,25 @@ static async Task<string> OrdersDatabaseAsync(string dir, int rows)
     }
 
     return database;
+}
+
+/// <summary>A fresh database on the PostgreSQL server <paramref name="server"/> with an orders table of <paramref name="rows"/> rows.</summary>
+static async Task<string> PostgresOrdersDatabaseAsync(string server, int rows)
+{
+    var name = "bench_" + Guid.NewGuid().ToString("N")[..12];
+    await PostgresExecuteAsync(server, $"CREATE DATABASE {name}");
+    var database = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    await PostgresExecuteAsync(database, "CREATE TABLE orders (order_no text PRIMARY KEY, amount double precision, status text)");
+    await PostgresExecuteAsync(database, $"INSERT INTO orders SELECT 'PO-' || i, i, 'Open' FROM generate_series(1, {rows.ToString(CultureInfo.InvariantCulture)}) AS i");
+    return database;
+}
+
+static async Task PostgresExecuteAsync(string database, string sql)
+{
+    await using var connection = new Npgsql.NpgsqlConnection(database);
+    await connection.OpenAsync();
+    await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+    await command.ExecuteNonQueryAsync();
 }
 
 static async Task ExecuteAsync(string database, string sql)
@@ -525,11 +576,11 @@ static async Task<int> RecordsLastWrittenByAppAsync(HttpClient control, string a
         .Count(r => !r.GetProperty("last_modified_by").TryGetProperty("email", out var email) || email.GetString() != "alice@example.com");
 }
 
-internal sealed record BitableBenchOptions(string HubDll, IReadOnlyList<int> Rows, int Edits, int Soak, string? Markdown, string? Work)
+internal sealed record BitableBenchOptions(string HubDll, IReadOnlyList<int> Rows, int Edits, int Soak, string? Markdown, string? Work, string? Postgres)
 {
     public static BitableBenchOptions? Parse(string[] args)
     {
-        string? hub = null, markdown = null, work = null;
+        string? hub = null, markdown = null, work = null, postgres = null;
         IReadOnlyList<int> rows = [10_000, 50_000];
         var edits = 100;
         var soak = 10_000;
@@ -543,10 +594,11 @@ internal sealed record BitableBenchOptions(string HubDll, IReadOnlyList<int> Row
                 case "--soak": soak = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--markdown": markdown = args[i + 1]; break;
                 case "--work": work = args[i + 1]; break;
+                case "--postgres": postgres = args[i + 1]; break;
                 default: return null;
             }
         }
 
-        return hub is null ? null : new BitableBenchOptions(hub, rows, edits, soak, markdown, work);
+        return hub is null ? null : new BitableBenchOptions(hub, rows, edits, soak, markdown, work, postgres);
     }
 }

@@ -59,12 +59,14 @@ internal sealed partial class SyncChangeListener(
 
                     foreach (var (connection, syncs) in watched)
                     {
-                        if (!listening.TryGetValue(connection, out var listener))
+                        if (listening.TryGetValue(connection, out var listener))
                         {
-                            listening[connection] = listener = new DatabaseListener(this, connection, cancellationToken);
+                            listener.Syncs = syncs;
                         }
-
-                        listener.Syncs = syncs;
+                        else
+                        {
+                            listening[connection] = new DatabaseListener(this, connection, syncs, cancellationToken);
+                        }
                     }
                 }
                 catch (DbException ex) when (!cancellationToken.IsCancellationRequested)
@@ -123,9 +125,10 @@ internal sealed partial class SyncChangeListener(
         private readonly Task _listening;
         private readonly Task _waking;
 
-        public DatabaseListener(SyncChangeListener owner, string connectionString, CancellationToken cancellationToken)
+        public DatabaseListener(SyncChangeListener owner, string connectionString, IReadOnlyList<BitableSyncRow> syncs, CancellationToken cancellationToken)
         {
             _owner = owner;
+            Syncs = syncs;
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _listening = Task.Run(() => ListenAsync(connectionString, _stop.Token), CancellationToken.None);
             _waking = Task.Run(() => WakeAsync(_stop.Token), CancellationToken.None);
@@ -191,7 +194,7 @@ internal sealed partial class SyncChangeListener(
                     {
                         await _owner._store.WakeAsync(sync.Id, full: false, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (DbException ex)
+                    catch (Exception ex) when (ex is DbException or InvalidOperationException)
                     {
                         // The Hub's database did not answer: the sync's interval still runs it.
                         LogWakeFailed(_owner._logger, sync.Id, ex.Message);
