@@ -63,7 +63,10 @@ internal sealed class BitableSyncService(
         return new(sync);
     }
 
-    /// <summary>Changes a sync's definition (checked as a create is); its mapping rows and checkpoints stay, so it carries on.</summary>
+    /// <summary>
+    /// Changes a sync's definition (checked as a create is); its mapping rows and checkpoints stay, so it carries on. Once
+    /// it has run, the base, tables and key pair are fixed (<see cref="Rebinds"/>).
+    /// </summary>
     public async Task<SyncResult<BitableSyncRow>> EditAsync(string id, SyncInput input, CancellationToken cancellationToken)
     {
         var existing = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
@@ -79,6 +82,11 @@ internal sealed class BitableSyncService(
         if (problems.Count > 0)
         {
             return SyncResult<BitableSyncRow>.Invalid(problems);
+        }
+
+        if (existing.Passes > 0 && Rebinds(existing, input, mapping!) is { Count: > 0 } rebinding)
+        {
+            return SyncResult<BitableSyncRow>.Invalid(rebinding);
         }
 
         var updated = await store.UpdateAsync(id, s => Apply(s, input, mapping!, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
@@ -175,6 +183,48 @@ internal sealed class BitableSyncService(
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// What an edit would move that a sync which has run must keep: its mapping rows pair the key column's values with
+    /// records of one table, so another table, base or key would read every row as new and create every record again.
+    /// </summary>
+    private static List<(string Field, string Message)> Rebinds(BitableSyncRow existing, SyncInput input, SyncMapping mapping)
+    {
+        const string Hint = "A sync that has run stays on its base, tables and key, which its mapping of rows to records is made of; to sync another, create a new sync (and delete this one).";
+        var before = SyncMapping.FromJson(existing.MappingJson);
+        var problems = new List<(string Field, string Message)>();
+        if (!string.Equals(existing.AppToken, input.AppToken, StringComparison.Ordinal))
+        {
+            problems.Add(("app_token", $"Was '{existing.AppToken}'. {Hint}"));
+        }
+
+        if (!string.Equals(existing.TableId, input.TableId, StringComparison.Ordinal))
+        {
+            problems.Add(("table_id", $"Was '{existing.TableId}'. {Hint}"));
+        }
+
+        if (existing.DatabaseKind != input.DatabaseKind)
+        {
+            problems.Add(("database.kind", $"Was '{WireName<SyncDatabaseKind>.Of(existing.DatabaseKind)}'. {Hint}"));
+        }
+
+        if (!string.Equals(existing.TableName, input.Table, StringComparison.Ordinal))
+        {
+            problems.Add(("table", $"Was '{existing.TableName}'. {Hint}"));
+        }
+
+        if (!string.Equals(before.KeyColumn, mapping.KeyColumn, StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add(("key.column", $"Was '{before.KeyColumn}'. {Hint}"));
+        }
+
+        if (!string.Equals(before.KeyFieldId, mapping.KeyFieldId, StringComparison.Ordinal))
+        {
+            problems.Add(("key.field", $"Was field {before.KeyFieldId}. {Hint}"));
+        }
+
+        return problems;
     }
 
     private void Apply(BitableSyncRow sync, SyncInput input, SyncMapping mapping, DateTimeOffset now)

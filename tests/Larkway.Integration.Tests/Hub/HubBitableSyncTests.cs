@@ -535,6 +535,32 @@ public abstract class HubBitableSyncTests
         // The connection string never comes back, in an answer or an error.
         var listed = await GetAsync(admin, "/api/v1/bitable-syncs");
         listed.GetArrayLength().ShouldBe(0);
+
+        // Before its first pass a sync may move to another table; once it has run, its mapping rows tie it to the one it has.
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders_archive (order_no text PRIMARY KEY, amount numeric)");
+        object Body(string name, string table) => new { name, app_token = appToken, table_id = tableId, database, table, key = new { column = "order_no", field = "Order" }, interval_seconds = 3600 };
+        using var created = await admin.PostAsJsonAsync("/api/v1/bitable-syncs", Body("Orders", "orders"));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        using (var moved = await admin.PutAsJsonAsync($"/api/v1/bitable-syncs/{id}", Body("Orders", "orders_archive")))
+        {
+            moved.StatusCode.ShouldBe(HttpStatusCode.OK, await moved.Content.ReadAsStringAsync());
+        }
+
+        await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
+        await WaitPassesAsync(admin, id, 1);
+        using (var back = await admin.PutAsJsonAsync($"/api/v1/bitable-syncs/{id}", Body("Orders", "orders")))
+        {
+            var text = await back.Content.ReadAsStringAsync();
+            back.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text);
+            var detail = JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString()!;
+            detail.ShouldContain("Was 'orders_archive'");
+            detail.ShouldContain("create a new sync");
+        }
+
+        using (var renamed = await admin.PutAsJsonAsync($"/api/v1/bitable-syncs/{id}", Body("Archived orders", "orders_archive")))
+        {
+            renamed.StatusCode.ShouldBe(HttpStatusCode.OK, await renamed.Content.ReadAsStringAsync());
+        }
     }
 
     /// <summary>A two-way sync of orders (key, amount and <paramref name="column"/>), resumed and past its first pass; its id.</summary>

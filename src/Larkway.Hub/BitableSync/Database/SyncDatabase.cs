@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -116,10 +118,7 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
             }
             else if (triggers)
             {
-                foreach (var statement in SqliteTriggers(table, keyColumn))
-                {
-                    await ExecuteAsync(connection, null, statement, [], cancellationToken).ConfigureAwait(false);
-                }
+                await InstallSqliteTriggersAsync(connection, table, keyColumn, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -137,13 +136,70 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
         {
             await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext('larkway_sync_capture'))", [], cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, PostgresCaptureFunction, [], cancellationToken).ConfigureAwait(false);
-            var name = TriggerPrefix(table) + "_capture";
+            var name = TriggerName(table, keyColumn) + "_capture";
             var call = $"larkway_sync_capture('{keyColumn.Replace("'", "''", StringComparison.Ordinal)}')";
-            await using var find = Command(connection, transaction, "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE t.tgname = @n AND t.tgrelid = to_regclass(@t)", [("n", name), ("t", Quote(table))]);
-            if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string installed || !installed.Contains(call, StringComparison.Ordinal))
+            var installed = new Dictionary<string, string>(StringComparer.Ordinal);
+            await using (var find = Command(connection, transaction, "SELECT t.tgname::text, pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE t.tgname IN (@n, @legacy) AND t.tgrelid = to_regclass(@t)", [("n", name), ("legacy", LegacyTriggerPrefix(table) + "_capture"), ("t", Quote(table))]))
+            await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    installed[reader.GetString(0)] = reader.GetString(1);
+                }
+            }
+
+            if (!installed.TryGetValue(name, out var definition) || !definition.Contains(call, StringComparison.Ordinal))
             {
                 await ExecuteAsync(connection, transaction, $"DROP TRIGGER IF EXISTS {name} ON {Quote(table)}", [], cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(connection, transaction, $"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {Quote(table)} FOR EACH ROW EXECUTE FUNCTION {call}", [], cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var legacy in installed.Keys.Where(n => n != name))
+            {
+                await ExecuteAsync(connection, transaction, $"DROP TRIGGER {legacy} ON {Quote(table)}", [], cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Installs the table's three SQLite triggers for the key column, in one transaction when any is missing or differs
+    /// (SQLite's DDL is transactional, so no write falls between a drop and its create), and removes the triggers of the
+    /// earlier naming (one set per table, whatever the key).
+    /// </summary>
+    private static async Task InstallSqliteTriggersAsync(DbConnection connection, string table, string keyColumn, CancellationToken cancellationToken)
+    {
+        var wanted = SqliteTriggers(table, keyColumn).ToList();
+        var legacy = new[] { "_ai", "_au", "_ad" }.Select(suffix => LegacyTriggerPrefix(table) + suffix).ToList();
+        var installed = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var find = Command(connection, null, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @t COLLATE NOCASE", [("t", table)]))
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                installed[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        var stale = legacy.Where(installed.ContainsKey).ToList();
+        var changed = wanted.Where(t => !installed.TryGetValue(t.Name, out var sql) || !string.Equals(sql, t.Create, StringComparison.Ordinal)).ToList();
+        if (stale.Count == 0 && changed.Count == 0)
+        {
+            return;
+        }
+
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            foreach (var name in stale.Concat(changed.Select(t => t.Name)))
+            {
+                await ExecuteAsync(connection, transaction, $"DROP TRIGGER IF EXISTS {name}", [], cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var (_, create) in changed)
+            {
+                await ExecuteAsync(connection, transaction, create, [], cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -447,18 +503,31 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
         };
     }
 
-    private static IEnumerable<string> SqliteTriggers(string table, string keyColumn)
+    /// <summary>The insert, update and delete triggers, each by name with the statement that creates it (as SQLite keeps it).</summary>
+    private static IEnumerable<(string Name, string Create)> SqliteTriggers(string table, string keyColumn)
     {
-        var name = TriggerPrefix(table);
+        var name = TriggerName(table, keyColumn);
         var now = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
         var t = "'" + table.Replace("'", "''", StringComparison.Ordinal) + "'";
         var key = Quote(keyColumn);
-        yield return $"CREATE TRIGGER IF NOT EXISTS {name}_ai AFTER INSERT ON {Quote(table)} BEGIN INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES ({t}, CAST(NEW.{key} AS TEXT), {now}); END";
-        yield return $"CREATE TRIGGER IF NOT EXISTS {name}_au AFTER UPDATE ON {Quote(table)} BEGIN INSERT INTO {ChangesTable} (table_name, row_key, changed_at) SELECT {t}, CAST(OLD.{key} AS TEXT), {now} WHERE OLD.{key} IS NOT NEW.{key}; INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES ({t}, CAST(NEW.{key} AS TEXT), {now}); END";
-        yield return $"CREATE TRIGGER IF NOT EXISTS {name}_ad AFTER DELETE ON {Quote(table)} BEGIN INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES ({t}, CAST(OLD.{key} AS TEXT), {now}); END";
+        yield return ($"{name}_ai", $"CREATE TRIGGER {name}_ai AFTER INSERT ON {Quote(table)} BEGIN INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES ({t}, CAST(NEW.{key} AS TEXT), {now}); END");
+        yield return ($"{name}_au", $"CREATE TRIGGER {name}_au AFTER UPDATE ON {Quote(table)} BEGIN INSERT INTO {ChangesTable} (table_name, row_key, changed_at) SELECT {t}, CAST(OLD.{key} AS TEXT), {now} WHERE OLD.{key} IS NOT NEW.{key}; INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES ({t}, CAST(NEW.{key} AS TEXT), {now}); END");
+        yield return ($"{name}_ad", $"CREATE TRIGGER {name}_ad AFTER DELETE ON {Quote(table)} BEGIN INSERT INTO {ChangesTable} (table_name, row_key, changed_at) VALUES ({t}, CAST(OLD.{key} AS TEXT), {now}); END");
     }
 
-    private static string TriggerPrefix(string table) => "larkway_sync_" + new string(table.Where(char.IsAsciiLetterOrDigit).ToArray());
+    /// <summary>
+    /// A trigger name per table and key column, so two syncs that key one table differently each capture their own key;
+    /// a hash keeps it unique and within PostgreSQL's 63 characters (a longer name would be cut, and never found again).
+    /// </summary>
+    private static string TriggerName(string table, string keyColumn)
+    {
+        var readable = new string([.. table.Where(char.IsAsciiLetterOrDigit).Take(24)]);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(table + "\n" + keyColumn)))[..10];
+        return $"larkway_sync_{readable}_{hash}";
+    }
+
+    /// <summary>The name of the triggers before they were named by key too; removed where found.</summary>
+    private static string LegacyTriggerPrefix(string table) => "larkway_sync_" + new string([.. table.Where(char.IsAsciiLetterOrDigit)]);
 
     /// <summary>The capture function: a change-log row per changed key, and a notification (delivered on commit) for the listener.</summary>
     private const string PostgresCaptureFunction = $"""
