@@ -26,6 +26,7 @@ if [ "${1:-}" = "--with-postgres" ]; then
   pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   pg_port=$((20000 + RANDOM % 40000))
   while (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; do pg_port=$((20000 + RANDOM % 40000)); done
+  chmod 711 "$work"  # mktemp makes it 700; the postgres user must reach its data directory inside
   install -d -o postgres -g postgres -m 700 "$work/pg"
   runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 --no-sync --no-instructions >"$work/initdb.log"
   runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 \
