@@ -257,6 +257,55 @@ public sealed class HubSignInAttackTests
     }
 
     [Fact]
+    public async Task The_consoles_sign_in_app_forms_need_their_CSRF_token_and_show_names_and_uris_encoded()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var console = new ConsoleClient(hub.Host.BaseUrl);
+        using (var signedIn = await console.SignInAsync(hub.Host.BootstrapAdminPassword!))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        var fields = new Dictionary<string, string> { ["Name"] = "<script>alert(1)</script>", ["Kind"] = "confidential", ["RedirectUris"] = "https://wiki.example.com/cb?a=\"><b>x</b>" };
+        using (var forged = await console.PostFormAsync("/console/sign-in-apps?handler=Register", fields, withToken: false))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        }
+
+        using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/identity/clients")).GetArrayLength());
+
+        using (var registered = await console.PostFormAsync("/console/sign-in-apps?handler=Register", fields))
+        {
+            Assert.True((int)registered.StatusCode < 400, await registered.Content.ReadAsStringAsync());
+        }
+
+        var clients = await admin.GetFromJsonAsync<JsonElement>("/api/v1/identity/clients");
+        var id = Assert.Single(clients.EnumerateArray()).GetProperty("client_id").GetString()!;
+        foreach (var page in new[] { "/console/sign-in-apps", "/console/sign-in-apps/" + id })
+        {
+            var html = await console.Http.GetStringAsync(page);
+            Assert.DoesNotContain("<script>alert(1)", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("<b>x</b>", html, StringComparison.Ordinal);
+            Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        }
+
+        var edit = new Dictionary<string, string> { ["name"] = "Wiki", ["kind"] = "confidential", ["redirectUris"] = "https://wiki.example.com/cb", ["postLogoutRedirectUris"] = "", ["allowedPeople"] = "", ["allowedDepartments"] = "", ["requirePkce"] = "true", ["enabled"] = "true" };
+        using (var forgedEdit = await console.PostFormAsync($"/console/sign-in-apps/{id}?handler=Save", edit, withToken: false))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forgedEdit.StatusCode);
+        }
+
+        using (var forgedDelete = await console.PostFormAsync($"/console/sign-in-apps/{id}?handler=Delete", new Dictionary<string, string>(), withToken: false))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forgedDelete.StatusCode);
+        }
+
+        Assert.Equal("<script>alert(1)</script>", (await admin.GetFromJsonAsync<JsonElement>("/api/v1/identity/clients/" + id)).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task A_person_the_directory_deactivates_loses_tokens_and_session_at_once()
     {
         await using var hub = await HubSandbox.StartAsync();
