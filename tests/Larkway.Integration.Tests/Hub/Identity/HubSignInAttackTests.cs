@@ -69,6 +69,12 @@ public sealed class HubSignInAttackTests
             Assert.Contains("broker-error", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
+        // Where the handler sends a denial, with a return address that is no URL at all.
+        using (var denied = await browser.Http.GetAsync("/oidc/feishu/denied?returnUrl=http://%5B"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        }
+
         // This browser's own state, with a code Feishu never issued: Feishu refuses it, the request's fault.
         var (url, _, _, _) = app.AuthorizeRequest();
         var signInPage = await browser.GetRedirectAsync(url);
