@@ -96,8 +96,8 @@ public static class HubIdentityServiceCollectionExtensions
                     context.HandleResponse();
                     var logger = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BrokerSignIn>>();
                     BrokerSignIn.LogLegFailed(logger, context.Failure?.Message ?? "unknown");
-                    await SignInPages.Error("Feishu did not sign you in",
-                        (context.Failure?.Message ?? "The sign-in with Feishu failed.") + " Go back to the app and try again.", StatusCodes.Status502BadGateway).ExecuteAsync(context.HttpContext).ConfigureAwait(false);
+                    await SignInPages.Error("Feishu did not sign you in", FeishuLegFailure.Describe(context.Failure), FeishuLegFailure.StatusOf(context.Failure))
+                        .ExecuteAsync(context.HttpContext).ConfigureAwait(false);
                 };
             });
         services.AddOptions<Larkway.Feishu.AspNetCore.Authentication.FeishuAuthenticationOptions>(IdentitySite.FeishuScheme).Configure<IOptions<IdentityOptions>>((o, identity) =>

@@ -12,10 +12,17 @@ public sealed class IdentityOptions : IValidatableObject
     private static readonly TimeSpan MaxSetting = TimeSpan.FromDays(366);
 
     /// <summary>
-    /// The issuer: the Hub's public origin as apps reach it (<c>https://hub.example.com</c>, no path). Unset: the origin
-    /// of each request (fine on one address; set it behind a proxy or with several names, since tokens carry it).
+    /// The issuer: the Hub's public origin as apps reach it (<c>https://hub.example.com</c>, no path). Unset: the Hub's
+    /// public URL (<c>Larkway:PublicUrl</c>), else the origin of each request — then discovery is answered
+    /// <c>Cache-Control: no-store</c>, since the caller chooses the Host header (set one of the two in production).
     /// </summary>
     public string? Issuer { get; set; }
+
+    /// <summary>
+    /// Dynamic client registration (RFC 7591) at <c>/oidc/register</c>, with the admin key as the initial access token.
+    /// Default on; off, the route does not exist (404) and discovery names no <c>registration_endpoint</c>.
+    /// </summary>
+    public bool DynamicRegistration { get; set; } = true;
 
     /// <summary>The Hub app whose Feishu sign-in the broker uses: <c>""</c> (or <c>default</c>) for the default app.</summary>
     public string FeishuApp { get; set; } = "";

@@ -1,4 +1,6 @@
+using Larkway.Hub.Platform.Configuration;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.Identity;
 
@@ -41,7 +43,11 @@ internal static class IdentitySite
     /// <summary>The session claim in the broker's cookie.</summary>
     public const string SessionClaim = "larkway:sid";
 
-    /// <summary>The issuer: <see cref="IdentityOptions.Issuer"/>, else the request's origin.</summary>
+    /// <summary>
+    /// The issuer: <see cref="IdentityOptions.Issuer"/>, else the Hub's public URL (<c>Larkway:PublicUrl</c>), else the
+    /// request's origin — which the caller chooses through its Host header, so <see cref="IsIssuerConfigured"/> says
+    /// whether an answer that names it may be cached by anyone but the caller.
+    /// </summary>
     public static string IssuerOf(HttpContext http, IdentityOptions options)
     {
         if (!string.IsNullOrEmpty(options.Issuer))
@@ -49,8 +55,17 @@ internal static class IdentitySite
             return options.Issuer.TrimEnd('/');
         }
 
+        if (http.RequestServices.GetService<HubSettings>()?.PublicUrl is { } publicUrl)
+        {
+            return publicUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        }
+
         return http.Request.Scheme + "://" + http.Request.Host.Value + http.Request.PathBase.Value;
     }
+
+    /// <summary>Whether the issuer comes from configuration (<c>Larkway:Identity:Issuer</c> or <c>Larkway:PublicUrl</c>), not from the request.</summary>
+    public static bool IsIssuerConfigured(HttpContext http, IdentityOptions options) =>
+        !string.IsNullOrEmpty(options.Issuer) || http.RequestServices.GetService<HubSettings>()?.PublicUrl is not null;
 
     /// <summary>An absolute URL of the broker at <paramref name="path"/>.</summary>
     public static Uri UrlOf(HttpContext http, IdentityOptions options, string path) => new(IssuerOf(http, options) + path);

@@ -81,6 +81,8 @@ internal static class LogEvents
     public const int IdentitySignInRefused = 4521;
     public const int IdentityFeishuLegFailed = 4522;
     public const int IdentitySessionEnded = 4523;
+    public const int IdentityIssuerFromRequest = 4524;
+    public const int IdentityCodeOfAnotherClient = 4513;
 
     // Directory
     public const int DirectorySyncPageRefused = 4550;

@@ -70,7 +70,7 @@ public sealed class AdminApiTests : IDisposable
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
+        response.Headers.WwwAuthenticate.ToString().ShouldBe(key is null ? "Bearer" : "Bearer error=\"invalid_token\"");
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         problem.GetProperty("status").GetInt32().ShouldBe(401);
         problem.GetProperty("detail").GetString()!.ShouldContain("Authorization: Bearer <key>");

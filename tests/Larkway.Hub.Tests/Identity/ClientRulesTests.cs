@@ -21,8 +21,39 @@ public sealed class ClientRulesTests
     [InlineData("https://*.example.com/cb", false)]
     [InlineData("/relative/cb", false)]
     [InlineData("javascript:alert(1)", false)]
+    [InlineData("https://wiki.example.com/cb\nhttp://evil.example/cb", false)]
+    [InlineData("https://wiki.example.com/cb\r\nhttp://evil.example/cb", false)]
+    [InlineData("https://wiki.example.com/c\tb", false)]
+    [InlineData("https://wiki.example.com/c b", false)]
+    [InlineData("https://wiki.example.com\\@evil.example/cb", false)]
+    [InlineData(" https://wiki.example.com/cb", false)]
     public void Redirect_uris_are_absolute_https_except_on_loopback_with_no_fragment_credentials_or_wildcard(string uri, bool valid) =>
         ClientService.IsValidRedirectUri(uri, out _).ShouldBe(valid);
+
+    [Fact]
+    public async Task A_list_element_with_a_line_break_is_refused_by_its_index_never_split_into_two()
+    {
+        using var database = new TempDatabase();
+        await using var hub = new IdentityTestHub(database);
+        var service = hub.Get<ClientService>();
+        var result = await service.CreateAsync(new ClientRequest
+        {
+            Name = "Split",
+            RedirectUris = ["https://wiki.example.com/cb", "https://wiki.example.com/cb2\nhttp://evil.example/cb"],
+            PostLogoutRedirectUris = ["https://wiki.example.com/out\rhttp://evil.example/out"],
+        }, CancellationToken.None);
+
+        result.Client.ShouldBeNull();
+        result.Problems.ShouldContain(p => p.StartsWith("redirect_uris[1]: ", StringComparison.Ordinal) && p.Contains("\\u000a", StringComparison.Ordinal));
+        result.Problems.ShouldContain(p => p.StartsWith("post_logout_redirect_uris[0]: ", StringComparison.Ordinal));
+        result.Problems.ShouldAllBe(p => !p.Contains('\n') && !p.Contains('\r'));
+        (await service.ListAsync(CancellationToken.None)).ShouldBeEmpty();
+
+        var (client, _) = await hub.ClientAsync();
+        var update = await service.UpdateAsync(client.Id, new ClientRequest { RedirectUris = ["https://wiki.example.com/cb\nhttp://evil.example/cb"] }, CancellationToken.None);
+        update.Problems.ShouldHaveSingleItem().ShouldStartWith("redirect_uris[0]: ");
+        ClientService.Lines((await service.GetAsync(client.Id, CancellationToken.None))!.RedirectUris).ShouldBe([IdentityTestHub.RedirectUri]);
+    }
 
     [Fact]
     public async Task A_secret_is_shown_once_stored_hashed_and_a_public_client_has_none_and_always_PKCE()
@@ -64,7 +95,7 @@ public sealed class ClientRulesTests
         result.Client.ShouldBeNull();
         result.Problems.Count.ShouldBe(5);
         result.Problems.ShouldContain(p => p.StartsWith("name:", StringComparison.Ordinal));
-        result.Problems.ShouldContain(p => p.StartsWith("redirect_uris:", StringComparison.Ordinal) && p.Contains("https", StringComparison.Ordinal));
+        result.Problems.ShouldContain(p => p.StartsWith("redirect_uris[0]:", StringComparison.Ordinal) && p.Contains("https", StringComparison.Ordinal));
         result.Problems.ShouldContain(p => p.StartsWith("scopes:", StringComparison.Ordinal) && p.Contains("payroll", StringComparison.Ordinal));
         result.Problems.ShouldContain(p => p.StartsWith("allowed_people:", StringComparison.Ordinal));
         result.Problems.ShouldContain(p => p.StartsWith("allowed_departments:", StringComparison.Ordinal));

@@ -153,6 +153,12 @@ public sealed class SigningKeyTests
 
         (await hub.Get<TokenIssuer>().ReadAccessTokenAsync(IdentityTestHub.Issuer, stranger, CancellationToken.None)).ShouldBeNull();
         (await hub.Get<TokenIssuer>().ReadAccessTokenAsync(IdentityTestHub.Issuer, unsigned, CancellationToken.None)).ShouldBeNull();
+
+        // A stranger's key claiming the kid of the published key: verified with the published key only, so refused.
+        var current = await hub.Get<SigningKeys>().CurrentAsync(CancellationToken.None);
+        descriptor.SigningCredentials = new SigningCredentials(new RsaSecurityKey(RSA.Create(2048)) { KeyId = current.Id }, SecurityAlgorithms.RsaSha256);
+        var impostor = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
+        (await hub.Get<TokenIssuer>().ReadAccessTokenAsync(IdentityTestHub.Issuer, impostor, CancellationToken.None)).ShouldBeNull();
     }
 
     [Fact]

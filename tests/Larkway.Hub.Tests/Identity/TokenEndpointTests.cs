@@ -119,6 +119,31 @@ public abstract class TokenEndpointTests
     }
 
     [Fact]
+    public async Task A_code_presented_by_another_client_is_voided_for_its_own_client_too()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var hub = new IdentityTestHub(database);
+        var (client, _) = await hub.ClientAsync();
+        var (other, _) = await hub.ClientAsync(new() { Name = "Other", RedirectUris = [IdentityTestHub.RedirectUri] });
+        var (_, session) = await hub.SignedInAsync();
+        var pkce = Pkce.Create();
+        var code = await hub.CodeAsync(client, session, pkce);
+
+        // The other client holds the code: it has leaked, so nobody redeems it (RFC 9700 §4.5).
+        (await hub.RedeemAsync(other, code, pkce.Verifier)).Error!.Description.ShouldContain("another client");
+        var (tokens, error) = await hub.RedeemAsync(client, code, pkce.Verifier);
+        tokens.ShouldBeNull();
+        error!.Error.ShouldBe(OidcError.InvalidGrant);
+
+        // A code already redeemed and then presented by another client: what it issued is revoked.
+        var second = Pkce.Create();
+        var redeemedCode = await hub.CodeAsync(client, session, second);
+        var (issued, _) = await hub.RedeemAsync(client, redeemedCode, second.Verifier);
+        (await hub.RedeemAsync(other, redeemedCode, second.Verifier)).Error!.Error.ShouldBe(OidcError.InvalidGrant);
+        (await hub.RefreshAsync(client, issued!.RefreshToken!)).Error!.Error.ShouldBe(OidcError.InvalidGrant);
+    }
+
+    [Fact]
     public async Task A_replayed_refresh_token_revokes_the_whole_family()
     {
         await using var database = await CreateDatabaseAsync();

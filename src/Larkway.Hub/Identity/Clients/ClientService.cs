@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace Larkway.Hub.Identity.Clients;
@@ -167,6 +168,15 @@ internal sealed class ClientService(ClientStore store, Sessions.SessionStore ses
     public static bool IsValidRedirectUri(string? uri, out string problem)
     {
         problem = "";
+
+        // Checked on the text as given: .NET's parser drops tabs and line breaks, so "https://a/cb\nhttp://b" would
+        // parse as one https URL and then be stored (one per line) as two — the second never checked.
+        if (uri is not null && uri.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\'))
+        {
+            problem = $"'{Shorten(uri)}' contains a line break, a space, a control character or a backslash: send one URL per list element.";
+            return false;
+        }
+
         if (string.IsNullOrWhiteSpace(uri) || uri.Length > MaxUriLength || !Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
         {
             problem = $"'{Shorten(uri)}' is not an absolute URL (at most {MaxUriLength} characters).";
@@ -280,21 +290,30 @@ internal sealed class ClientService(ClientStore store, Sessions.SessionStore ses
         }
     }
 
-    /// <summary>A list of redirect URIs as stored (one per line), each checked; problems named after <paramref name="member"/>.</summary>
+    /// <summary>
+    /// A list of redirect URIs as stored (one per line), each element checked on its own; problems named after
+    /// <paramref name="member"/> and the element's index. An element is never split: one with a line break is refused.
+    /// </summary>
     private static string Uris(string member, IReadOnlyList<string?>? values, int min, string countRule, List<string> problems)
     {
-        var uris = Distinct(values);
-        if (uris.Count < min || uris.Count > MaxUris)
+        var given = values ?? [];
+        var uris = new List<string>();
+        for (var i = 0; i < given.Count; i++)
         {
-            problems.Add($"{member}: {countRule}");
-        }
-
-        foreach (var uri in uris)
-        {
+            var uri = given[i] ?? "";
             if (!IsValidRedirectUri(uri, out var problem))
             {
-                problems.Add($"{member}: {problem}");
+                problems.Add($"{member}[{i}]: {problem}");
             }
+            else if (!uris.Contains(uri, StringComparer.Ordinal))
+            {
+                uris.Add(uri);
+            }
+        }
+
+        if (given.Count < min || given.Count > MaxUris)
+        {
+            problems.Add($"{member}: {countRule}");
         }
 
         return string.Join('\n', uris);
@@ -303,5 +322,12 @@ internal sealed class ClientService(ClientStore store, Sessions.SessionStore ses
     private static List<string> Distinct(IReadOnlyList<string?>? values) =>
         [.. (values ?? []).Select(v => v?.Trim() ?? "").Where(v => v.Length > 0).Distinct(StringComparer.Ordinal)];
 
-    private static string Shorten(string? value) => value is null ? "" : value.Length > 80 ? value[..80] + "…" : value;
+    /// <summary>A value for a message: at most 80 characters, control characters shown as \uXXXX (never a line break in an error).</summary>
+    private static string Shorten(string? value)
+    {
+        var text = value is null ? "" : value.Length > 80 ? value[..80] + "…" : value;
+        return text.Any(char.IsControl)
+            ? string.Concat(text.Select(c => char.IsControl(c) ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : c.ToString(CultureInfo.InvariantCulture)))
+            : text;
+    }
 }

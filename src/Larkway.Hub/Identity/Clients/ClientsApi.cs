@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Identity.Clients;
 
@@ -28,7 +30,10 @@ internal static class ClientsApi
         clients.MapPatch("/{id}", UpdateAsync).WithName("UpdateIdentityClient");
         clients.MapDelete("/{id}", DeleteAsync).WithName("DeleteIdentityClient");
         clients.MapPost("/{id}/secret", RotateSecretAsync).WithName("RotateIdentityClientSecret");
-        endpoints.MapPost(IdentitySite.RegistrationPath, RegisterAsync).RequireHubAdmin("registers sign-in clients").WithName("OidcRegister");
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value.DynamicRegistration)
+        {
+            endpoints.MapPost(IdentitySite.RegistrationPath, RegisterAsync).RequireHubAdmin("registers sign-in clients").WithName("OidcRegister");
+        }
     }
 
     private static async Task<Results<JsonHttpResult<ClientDto>, ProblemHttpResult>> CreateAsync(HttpContext http, [FromServices] ClientService service, CancellationToken cancellationToken)

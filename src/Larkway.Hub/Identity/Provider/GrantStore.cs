@@ -63,6 +63,26 @@ internal sealed class GrantStore(IDbContextFactory<HubDbContext> contexts, HubDa
     }
 
     /// <summary>
+    /// Takes a code without starting a grant — it was presented by a client it was not issued to, so it has leaked — and
+    /// revokes what it issued if it had been redeemed already.
+    /// </summary>
+    public async Task VoidCodeAsync(AuthorizationCodeRow code, string reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            await db.IdentityCodes.Where(c => c.Hash == code.Hash && c.ConsumedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.ConsumedAt, now), cancellationToken).ConfigureAwait(false);
+            var current = await db.IdentityCodes.AsNoTracking().FirstOrDefaultAsync(c => c.Hash == code.Hash, cancellationToken).ConfigureAwait(false);
+            if (current?.GrantId is { } issued)
+            {
+                await RevokeGrantAsync(issued, reason, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
     /// Takes the code (once) and starts its grant, with a first refresh token when <paramref name="offline"/>; a code
     /// taken before revokes the grant the first redemption started.
     /// </summary>

@@ -3,12 +3,15 @@ using Larkway.Hub.Identity.Clients;
 using Larkway.Hub.Identity.Keys;
 using Larkway.Hub.Identity.Sessions;
 using Larkway.Hub.Identity.SignIn;
+using Larkway.Hub.Platform;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -21,7 +24,7 @@ namespace Larkway.Hub.Identity.Provider;
 /// and revocation endpoints, <c>WWW-Authenticate: Bearer error=…</c> at userinfo, redirects with <c>error</c>, <c>state</c>
 /// and <c>iss</c> from the authorization endpoint, and a page (never a redirect) when the client or redirect URI is wrong.
 /// </summary>
-internal static class OidcEndpoints
+internal static partial class OidcEndpoints
 {
     /// <summary>The largest form the token, revocation and logout endpoints read.</summary>
     private const int MaxFormBytes = 16 * 1024;
@@ -50,7 +53,6 @@ internal static class OidcEndpoints
             ["token_endpoint"] = issuer + IdentitySite.TokenPath,
             ["userinfo_endpoint"] = issuer + IdentitySite.UserInfoPath,
             ["jwks_uri"] = issuer + IdentitySite.JwksPath,
-            ["registration_endpoint"] = issuer + IdentitySite.RegistrationPath,
             ["scopes_supported"] = IdentityScopes.All.ToArray(),
             ["response_types_supported"] = new[] { "code" },
             ["response_modes_supported"] = new[] { "query", AuthorizeService.FormPostMode },
@@ -76,7 +78,24 @@ internal static class OidcEndpoints
             ["authorization_response_iss_parameter_supported"] = true,
             ["prompt_values_supported"] = new[] { "none", "login", "consent", "select_account" },
         };
-        http.Response.Headers.CacheControl = "public, max-age=300";
+        if (options.Value.DynamicRegistration)
+        {
+            document["registration_endpoint"] = issuer + IdentitySite.RegistrationPath;
+        }
+
+        if (IdentitySite.IsIssuerConfigured(http, options.Value))
+        {
+            http.Response.Headers.CacheControl = "public, max-age=300";
+        }
+        else
+        {
+            // The issuer came from the Host header: a shared cache keeping this answer would hand one caller's issuer
+            // (and endpoints) to everyone.
+            NoStore(http);
+            http.Response.Headers.Vary = "Host";
+            WarnIssuerFromRequest(http);
+        }
+
         return TypedResults.Json(document, IdentityJsonContext.Default.DictionaryStringObject);
     }
 
@@ -280,6 +299,21 @@ internal static class OidcEndpoints
     }
 
     private const string LogoutTokenField = "logout_token";
+
+    private static int _warnedIssuer;
+
+    /// <summary>Once per process: the issuer is taken from requests because neither setting names it.</summary>
+    private static void WarnIssuerFromRequest(HttpContext http)
+    {
+        if (Interlocked.Exchange(ref _warnedIssuer, 1) == 0)
+        {
+            LogIssuerFromRequest(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcEndpoints).FullName!));
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.IdentityIssuerFromRequest, Level = LogLevel.Warning,
+        Message = "Larkway:Identity:Issuer (or LARKWAY_PUBLIC_URL) is not set, so the sign-in broker's issuer is taken from each request's Host header and discovery is answered with Cache-Control: no-store. Set it to the Hub's public origin.")]
+    private static partial void LogIssuerFromRequest(ILogger logger);
 
     /// <summary>The live broker session of the request's cookie, or null.</summary>
     public static async Task<SessionRow?> CurrentSessionAsync(HttpContext http)

@@ -54,6 +54,10 @@ internal sealed partial class TokenService(
 
         if (row.ClientId != client.Id)
         {
+            // RFC 9700 §4.5: a client holding another's code means the code leaked; the client it was issued to cannot
+            // redeem it any more either (the person signs in again), and anything it issued is revoked.
+            await grants.VoidCodeAsync(row, "code_of_another_client", cancellationToken).ConfigureAwait(false);
+            LogCodeOfAnotherClient(logger, client.Id, row.ClientId);
             return (null, OidcError.Grant("The code was issued to another client."));
         }
 
@@ -258,6 +262,9 @@ internal sealed partial class TokenService(
 
     [LoggerMessage(EventId = LogEvents.IdentityCodeReused, Level = LogLevel.Warning, Message = "An authorization code of client {ClientId} was presented a second time; what it issued was revoked.")]
     private static partial void LogCodeReused(ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = LogEvents.IdentityCodeOfAnotherClient, Level = LogLevel.Warning, Message = "Client {ClientId} presented an authorization code issued to client {OwnerId}; the code was voided.")]
+    private static partial void LogCodeOfAnotherClient(ILogger logger, string clientId, string ownerId);
 
     [LoggerMessage(EventId = LogEvents.IdentityRefreshRefusedInactive, Level = LogLevel.Information, Message = "Refresh for client {ClientId} refused: person {PersonId} may no longer sign in; the grant was revoked.")]
     private static partial void LogRefusedInactive(ILogger logger, string clientId, string personId);

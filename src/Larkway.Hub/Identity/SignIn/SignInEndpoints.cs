@@ -132,7 +132,10 @@ internal static class SignInEndpoints
     private static IResult DeniedAsync(HttpContext http, [FromQuery] string? returnUrl, [FromServices] SignInState state, [FromServices] IOptions<IdentityOptions> options)
     {
         // The handler sends here with the challenge's RedirectUri as ReturnUrl, which carries the continuation.
-        var r = returnUrl is null ? null : QueryHelpers.ParseQuery(new Uri(new Uri("http://x"), returnUrl).Query).GetValueOrDefault("r").ToString();
+        // Any text may arrive here ("http://[" is no URL): what cannot be read names no sign-in.
+        var r = returnUrl is not null && Uri.TryCreate(new Uri("http://x"), returnUrl, out var parsed)
+            ? QueryHelpers.ParseQuery(parsed.Query).GetValueOrDefault("r").ToString()
+            : null;
         if (state.ReadContinuation(r) is { Kind: SignInContinuation.AuthorizeKind, Parameters: { } p } && p.GetValueOrDefault("redirect_uri") is { } redirect)
         {
             return SignInPages.Answer(AuthorizeService.ErrorAnswer(redirect, IdentitySite.IssuerOf(http, options.Value), OidcError.AccessDenied,

@@ -84,7 +84,8 @@ internal sealed class BearerKeyHandler(
         }
 
         var hint = Context.GetEndpoint()?.Metadata.GetMetadata<HubKeyHint>() ?? HubKeyHint.AnyKey;
-        Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        // RFC 6750 §3.1: a key that was sent and refused is invalid_token; none sent, no error code.
+        Response.Headers[HeaderNames.WWWAuthenticate] = _presented ? "Bearer error=\"invalid_token\"" : "Bearer";
         await TypedResults.Problem(
             statusCode: StatusCodes.Status401Unauthorized,
             title: _presented ? $"{hint.Key} not accepted" : $"{hint.Key} required",

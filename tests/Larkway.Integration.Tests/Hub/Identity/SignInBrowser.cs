@@ -41,12 +41,22 @@ internal sealed partial class SignInBrowser(Uri hubUrl, HttpClient emulatorContr
     }
 
     /// <summary>From the broker's sign-in page: Sign in with Feishu, the Emulator's Allow (or Deny), back to the broker.</summary>
-    public async Task<Uri> SignInAtFeishuAsync(Uri signInPage, string user = "alice@example.com", string decision = "allow")
+    public async Task<Uri> SignInAtFeishuAsync(Uri signInPage, string user = "alice@example.com", string decision = "allow") =>
+        await ThroughBrokerAsync(await FeishuCallbackAsync(signInPage, user, decision));
+
+    /// <summary>From the broker's sign-in page to Feishu's authorize page: where "Sign in with Feishu" sends the browser.</summary>
+    public async Task<Uri> FeishuAuthorizePageAsync(Uri signInPage)
     {
         var html = await Http.GetStringAsync(signInPage);
         var start = WebUtility.HtmlDecode(FeishuLink().Match(html).Groups[1].Value);
         Assert.False(string.IsNullOrEmpty(start), "the sign-in page has a 'Sign in with Feishu' link:\n" + html);
-        var feishu = await GetRedirectAsync(start);
+        return await GetRedirectAsync(start);
+    }
+
+    /// <summary>Signs in at Feishu and returns the callback URL Feishu sends the browser to (code and state), not yet opened.</summary>
+    public async Task<Uri> FeishuCallbackAsync(Uri signInPage, string user = "alice@example.com", string decision = "allow")
+    {
+        var feishu = await FeishuAuthorizePageAsync(signInPage);
         var query = QueryHelpers.ParseQuery(feishu.Query);
         var click = new Dictionary<string, string?>
         {
@@ -62,8 +72,7 @@ internal sealed partial class SignInBrowser(Uri hubUrl, HttpClient emulatorContr
         using var control = await emulatorControl.PostAsJsonAsync("/_emulator/authen/authorize", click.Where(c => c.Value is not null).ToDictionary());
         var text = await control.Content.ReadAsStringAsync();
         Assert.True(control.IsSuccessStatusCode, text);
-        var back = JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("location").GetString()!;
-        return await ThroughBrokerAsync(new Uri(back));
+        return new Uri(JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("location").GetString()!);
     }
 
     /// <summary>Follows the broker's own redirects (the Feishu handler's callback, then /oidc/feishu/done) to where it sends the browser next.</summary>
