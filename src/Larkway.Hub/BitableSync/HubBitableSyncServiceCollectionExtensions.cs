@@ -13,7 +13,7 @@ public static class HubBitableSyncServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Bitable syncs (reads <c>Larkway:BitableSync</c> for the queue): the store, the service, the queue
-    /// <c>bitable.sync</c> (one item per sync), the record-event observer, the listener that wakes a sync when its PostgreSQL table changes, the metrics and the HTTP client that fetches attachments named by URL. Needs <c>AddHubStorage</c>, <c>AddHubLeases</c>,
+    /// <c>bitable.sync</c> (one item per sync), the record-event observer, the listener that wakes a sync when its PostgreSQL table changes, the metrics and the fetcher of attachments named by URL (through the guarded <c>DataUrlFetcher</c>, <c>Larkway:Outbound</c>). Needs <c>AddHubStorage</c>, <c>AddHubLeases</c>,
     /// <c>AddHubInbox</c>, <c>AddHubApps</c> and the Hub's data protection; map the endpoints with <c>MapHubBitableSyncApi</c>.
     /// </summary>
     public static IServiceCollection AddHubBitableSync(this IServiceCollection services, IConfiguration configuration)
@@ -29,8 +29,8 @@ public static class HubBitableSyncServiceCollectionExtensions
         services.TryAddSingleton<BitableSyncService>();
         services.TryAddSingleton<BitableSyncTelemetry>();
         services.TryAddSingleton<ContactRecipientResolver>();
+        services.AddHubOutbound(configuration);
         services.TryAddSingleton<SyncFileFetcher>();
-        services.AddHttpClient(SyncFileFetcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, BitableSyncEventObserver>());
         services.AddSingleton<SyncChangeListener>();
         services.AddHostedService(sp => sp.GetRequiredService<SyncChangeListener>());

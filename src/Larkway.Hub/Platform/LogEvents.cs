@@ -1,8 +1,8 @@
 namespace Larkway.Hub.Platform;
 
 /// <summary>
-/// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder: 40xx storage, inbox and
-/// auth, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 45xx identity (4500–4549, the sign-in broker) and the directory (4550–4599), 46xx approvals, 47xx bots, 48xx the work queue,
+/// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder: 40xx storage, inbox,
+/// auth, HTTP and outbound fetches, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 45xx identity (4500–4549, the sign-in broker) and the directory (4550–4599), 46xx approvals, 47xx bots, 48xx the work queue,
 /// 49xx observability (490x–491x export and health, 492x the dashboard's recorder, 493x alerts), 500x the Bitable syncs. A new message takes
 /// the next free id of its folder's range.
 /// </summary>
@@ -32,6 +32,9 @@ internal static class LogEvents
     // Platform/Http
     public const int BadRequestShieldBadRequest = 4070;
     public const int StorageBusyShieldBusy = 4071;
+
+    // Platform/Outbound
+    public const int OutboundAddressRefused = 4080;
 
     // Notifications
     public const int NotificationSenderSent = 4100;

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Larkway.Integration.Tests.Hub;
@@ -383,7 +384,9 @@ public abstract class HubBitableSyncTests
         await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, files text)");
         await ExecuteAsync(connection, postgres, "INSERT INTO orders (order_no, amount, files) VALUES ('PO-1', 10, @a), ('PO-2', 20, @b), ('PO-3', 30, @c), ('PO-4', 40, NULL)",
             ("a", invoice), ("b", $"{invoice}, {photo}"), ("c", gone));
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+
+        // The file server is on this machine's loopback, as an internal one would be on a private network: opened by name.
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>(Quiet) { ["Larkway:Outbound:AllowedHosts:0"] = files.BaseUrl.Host });
         using var admin = Admin(hub);
         using var seeded = await hub.Control.PostAsJsonAsync("/_emulator/bitable/bases", new
         {
@@ -425,6 +428,82 @@ public abstract class HubBitableSyncTests
         var quiet = await RunAndWaitAsync(admin, id, full: true);
         (quiet.GetProperty("to_bitable").GetInt32(), quiet.GetProperty("to_database").GetInt32()).ShouldBe((0, 0), quiet.ToString());
         (files.At("/files/invoice-1.pdf").Count, files.At("/files/photo.png").Count).ShouldBe((1, 1));
+    }
+
+    /// <summary>
+    /// Issue 28 §1: an attachment URL written into the business database is data, not an administrator's choice. URLs
+    /// that reach the Hub's own machine (by name, by number in any notation, by IPv6 forms of it, through a public-looking
+    /// name, through a redirect from an allowed server) or that are not http(s) are refused into the dead letter with the
+    /// reason; nothing is requested from the inside and nothing is uploaded. The one allowed file server's file lands.
+    /// </summary>
+    protected async Task Attachment_urls_reaching_inside_are_refused_into_the_dead_letter_with_nothing_fetched_or_uploaded()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var files = await WebhookReceiver.StartAsync();
+        var port = files.BaseUrl.Port;
+        var secret = $"http://127.0.0.1:{port}/files/secret.txt";
+        files.Redirect("/files/moved.pdf", secret);
+        var urls = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PO-01"] = secret,
+            ["PO-02"] = $"http://localhost:{port}/files/secret.txt",
+            ["PO-03"] = $"http://[::1]:{port}/files/secret.txt",
+            ["PO-04"] = $"http://[::ffff:127.0.0.1]:{port}/files/secret.txt",
+            ["PO-05"] = $"http://2130706433:{port}/files/secret.txt",
+            ["PO-06"] = $"http://0177.0.0.1:{port}/files/secret.txt",
+            ["PO-07"] = $"http://cdn.example.net:{port}/files/secret.txt",           // a public-looking name resolving to 127.0.0.1
+            ["PO-08"] = $"http://files.example.com:{port}/files/moved.pdf",          // allowed, but redirects to the inside
+            ["PO-09"] = "file:///etc/passwd",
+            ["PO-10"] = $"gopher://127.0.0.1:{port}/_GET%20/files/secret.txt",
+            ["PO-11"] = $"http://files.example.com:{port}/files/invoice.pdf",        // allowed: lands
+        };
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, files text)");
+        foreach (var (key, url) in urls)
+        {
+            await ExecuteAsync(connection, postgres, "INSERT INTO orders (order_no, amount, files) VALUES (@k, 1, @u)", ("k", key), ("u", url));
+        }
+
+        await using var hub = await HubSandbox.StartAgainstAsync(
+            emulator, "webhook", new Dictionary<string, string?>(Quiet) { ["Larkway:Outbound:AllowedHosts:0"] = "files.example.com" }, configure: builder =>
+                builder.Services.AddSingleton<Larkway.Hub.Platform.Outbound.IOutboundDns>(new LoopbackNamesDns("cdn.example.net", "files.example.com")));
+        using var admin = Admin(hub);
+        using var seeded = await hub.Control.PostAsJsonAsync("/_emulator/bitable/bases", new
+        {
+            name = "Invoices",
+            tables = new[] { new { name = "Orders", fields = new object[] { new { field_name = "Order", type = 1 }, new { field_name = "Amount", type = 2 }, new { field_name = "Files", type = 17 } } } },
+        });
+        var data = JsonDocument.Parse(await seeded.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+        var appToken = data.GetProperty("app_token").GetString()!;
+
+        await StartOrdersSyncAsync(admin, "Orders with links", appToken, data.GetProperty("tables")[0].GetProperty("table_id").GetString()!, connection, postgres, ("files", "Files"));
+
+        // The inside was never asked; the allowed server saw its two requests, the redirect and the file.
+        files.At("/files/secret.txt").ShouldBeEmpty();
+        files.Received.Select(r => r.Path).Order(StringComparer.Ordinal).ShouldBe(["/files/invoice.pdf", "/files/moved.pdf"]);
+        (await CallsAsync(hub)).Where(c => c.Key.EndsWith("/medias/upload_all", StringComparison.Ordinal)).Sum(c => c.Value).ShouldBe(1);
+        (await RecordsAsync(hub, appToken)).Select(r => Text(r, "Order")).ShouldBe(["PO-11"]);
+
+        var id = (await GetAsync(admin, "/api/v1/bitable-syncs")).EnumerateArray().Single().GetProperty("id").GetString()!;
+        var letters = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).EnumerateArray()
+            .ToDictionary(l => l.GetProperty("key").GetString()!, l => l.GetProperty("message").GetString()!, StringComparer.Ordinal);
+        letters.Keys.Order(StringComparer.Ordinal).ShouldBe(urls.Keys.Where(k => k != "PO-11").Order(StringComparer.Ordinal));
+        foreach (var key in new[] { "PO-01", "PO-02", "PO-03", "PO-04", "PO-05", "PO-06", "PO-07" })
+        {
+            letters[key].ShouldContain($"{urls[key]} resolves to a private address (", customMessage: key);
+            letters[key].ShouldContain("Larkway:Outbound:AllowedHosts", customMessage: key);
+        }
+
+        letters["PO-08"].ShouldContain($"{urls["PO-08"]} redirects to {secret}, which resolves to a private address (127.0.0.1, loopback)");
+        letters["PO-09"].ShouldContain("'file:///etc/passwd' is not an http or https URL");
+        letters["PO-10"].ShouldContain($"'{urls["PO-10"]}' is not an http or https URL");
+    }
+
+    /// <summary>Public-looking names that resolve to this machine; any other name goes to the system's resolver.</summary>
+    private sealed class LoopbackNamesDns(params string[] names) : Larkway.Hub.Platform.Outbound.IOutboundDns
+    {
+        public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+            names.Contains(host, StringComparer.OrdinalIgnoreCase) ? Task.FromResult(new[] { IPAddress.Loopback }) : Dns.GetHostAddressesAsync(host, cancellationToken);
     }
 
     /// <summary>
@@ -798,6 +877,11 @@ public sealed class SqliteHubBitableSyncTests : HubBitableSyncTests
 {
     protected override Task<(string ConnectionString, bool Postgres)> DatabaseAsync() =>
         Task.FromResult(($"Data Source={Path.Combine(Directory.CreateTempSubdirectory("larkway-erp-").FullName, "erp.db")}", false));
+
+    /// <summary>The refusals do not depend on the database; run once.</summary>
+    [Fact]
+    public Task Attachment_urls_reaching_inside_are_refused_with_nothing_fetched_or_uploaded() =>
+        Attachment_urls_reaching_inside_are_refused_into_the_dead_letter_with_nothing_fetched_or_uploaded();
 }
 
 /// <summary>The sync against an external PostgreSQL database.</summary>

@@ -43,7 +43,7 @@ internal sealed class HubSandbox : IAsyncDisposable
     /// A Hub with credentials for an Emulator the test started, as it would run against real Feishu; events
     /// come over the long connection or HTTP depending on <paramref name="mode"/>.
     /// </summary>
-    public static async Task<HubSandbox> StartAgainstAsync(EmulatorServer emulator, string mode, IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    public static async Task<HubSandbox> StartAgainstAsync(EmulatorServer emulator, string mode, IDictionary<string, string?>? settings = null, string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -59,7 +59,7 @@ internal sealed class HubSandbox : IAsyncDisposable
             values[key] = value;
         }
 
-        return await StartAsync(values, dataDirectory, emulator);
+        return await StartAsync(values, dataDirectory, emulator, configure);
     }
 
     public const string ExternalEncryptKey = "external-encrypt-key";

@@ -14,6 +14,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _scripts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _redirects = new(StringComparer.Ordinal);
 
     private WebhookReceiver(WebApplication app, Uri baseUrl)
     {
@@ -33,6 +34,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public void Answer(string path, params int[] statuses) =>
         _scripts.GetOrAdd(path, _ => new ConcurrentQueue<int>()).Apply(q => Array.ForEach(statuses, q.Enqueue));
 
+    /// <summary>Every request to <paramref name="path"/> is answered 302 to <paramref name="location"/>.</summary>
+    public void Redirect(string path, string location) => _redirects[path] = location;
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -47,7 +51,13 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             var path = http.Request.Path.Value ?? "";
             var status = self!._scripts.TryGetValue(path, out var q) && q.TryDequeue(out var s) ? s : 200;
-            self.Received.Enqueue(new ReceivedWebhook(path, headers, buffer.ToArray(), status));
+            self.Received.Enqueue(new ReceivedWebhook(path, headers, buffer.ToArray(), self._redirects.ContainsKey(path) ? 302 : status));
+            if (self._redirects.TryGetValue(path, out var location))
+            {
+                http.Response.Redirect(location);
+                return;
+            }
+
             http.Response.StatusCode = status;
             await http.Response.WriteAsync(status == 200 ? "ok" : "scripted failure");
         });

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Larkway.Hub.Platform.Outbound;
 
 namespace Larkway.Hub.BitableSync;
 
@@ -10,78 +11,46 @@ internal sealed record FetchedFile(string Name, byte[] Bytes, bool IsImage);
 internal sealed class SyncFileException(string message) : Exception(message);
 
 /// <summary>
-/// Fetches the files an attachment column names by URL (http or https only; at most 20 MB, what one Bitable upload
-/// takes). The file's name is the response's <c>Content-Disposition</c> file name, else the URL's last path segment.
+/// Fetches the files an attachment column names by URL through the Hub's guarded <see cref="DataUrlFetcher"/> (a row's
+/// URL is data: only http or https, only public addresses unless <c>Larkway:Outbound</c> opens a host; at most 20 MB,
+/// what one Bitable upload takes). The file's name is the response's <c>Content-Disposition</c> file name, else the
+/// URL's last path segment.
 /// </summary>
-internal sealed class SyncFileFetcher(IHttpClientFactory httpClients)
+internal sealed class SyncFileFetcher(DataUrlFetcher fetcher)
 {
-    public const string HttpClientName = "Larkway.BitableFiles";
-
     /// <summary>Largest file fetched: one <c>upload_all</c> takes 20 MB.</summary>
     public const int MaxBytes = 20 * 1024 * 1024;
 
     /// <summary>Longest URL kept in the file index.</summary>
     public const int MaxUrlLength = 2048;
 
+    private static readonly DataUrlLimits Limits = new(MaxBytes, TimeSpan.FromSeconds(60));
+
     /// <exception cref="SyncFileException">The URL gave no usable file; the message says why.</exception>
     public async Task<FetchedFile> FetchAsync(string url, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || url.Length > MaxUrlLength)
+        if (url.Length > MaxUrlLength)
         {
-            throw new SyncFileException($"'{Shorten(url)}' is not an http or https URL of at most {MaxUrlLength} characters");
+            throw new SyncFileException($"'{url[..200]}…' is longer than {MaxUrlLength} characters");
         }
 
+        FetchedUrl fetched;
         try
         {
-            using var response = await httpClients.CreateClient(HttpClientName).GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new SyncFileException($"fetching {Shorten(url)} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
-            }
-
-            if (response.Content.Headers.ContentLength > MaxBytes)
-            {
-                throw TooLarge(url, response.Content.Headers.ContentLength.Value);
-            }
-
-            var bytes = await ReadAsync(response.Content, url, cancellationToken).ConfigureAwait(false);
-            if (bytes.Length == 0)
-            {
-                throw new SyncFileException($"{Shorten(url)} is empty; Bitable does not take empty files");
-            }
-
-            var isImage = response.Content.Headers.ContentType?.MediaType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true;
-            return new FetchedFile(NameOf(uri, response.Content.Headers.ContentDisposition), bytes, isImage);
+            fetched = await fetcher.FetchAsync(url, Limits, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex)
+        catch (DataUrlException ex)
         {
-            throw new SyncFileException($"fetching {Shorten(url)} failed: {ex.Message}");
+            throw new SyncFileException(ex.Message);
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SyncFileException($"fetching {Shorten(url)} timed out");
-        }
-    }
 
-    private static async Task<byte[]> ReadAsync(HttpContent content, string url, CancellationToken cancellationToken)
-    {
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        if (fetched.Bytes.Length == 0)
         {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > MaxBytes)
-                {
-                    throw TooLarge(url, buffer.Length);
-                }
-            }
-
-            return buffer.ToArray();
+            throw new SyncFileException($"{url} is empty; Bitable does not take empty files");
         }
+
+        var isImage = fetched.ContentType?.MediaType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true;
+        return new FetchedFile(NameOf(new Uri(url), fetched.ContentDisposition), fetched.Bytes, isImage);
     }
 
     private static string NameOf(Uri uri, ContentDispositionHeaderValue? disposition)
@@ -90,9 +59,4 @@ internal sealed class SyncFileFetcher(IHttpClientFactory httpClients)
         var name = Path.GetFileName(string.IsNullOrWhiteSpace(given) ? WebUtility.UrlDecode(uri.Segments[^1]) : given);
         return string.IsNullOrWhiteSpace(name) || name == "/" ? "file" : name.Length > 250 ? name[^250..] : name;
     }
-
-    private static SyncFileException TooLarge(string url, long size) =>
-        new($"{Shorten(url)} is {size:N0} bytes or more; one Bitable upload takes at most 20 MB");
-
-    private static string Shorten(string url) => url.Length > 200 ? url[..200] + "…" : url;
 }

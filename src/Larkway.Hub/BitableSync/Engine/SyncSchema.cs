@@ -42,9 +42,11 @@ internal sealed record FileIndex(IReadOnlyDictionary<string, string> TokenByUrl,
         return new FileIndex(tokenByUrl, urlByToken);
     }
 
-    /// <summary>Whether an attachment item is a URL to fetch (else it is a file token).</summary>
-    public static bool IsUrl(string item) =>
-        item.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || item.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Whether an attachment item is a URL (else it is a file token, which has no scheme). Any scheme counts, so a
+    /// <c>file:</c> or <c>gopher:</c> item reaches the fetcher and is refused with the reason, not sent on as a token.
+    /// </summary>
+    public static bool IsUrl(string item) => item.Contains(':', StringComparison.Ordinal) && Uri.TryCreate(item, UriKind.Absolute, out _);
 }
 
 /// <summary>A sync's mapping resolved for one pass; columns whose field is gone or changed type are paused, not fatal.</summary>
