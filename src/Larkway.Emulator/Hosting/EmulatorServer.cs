@@ -102,6 +102,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             kestrel.ResponseHeaderEncodingSelector = FileDownload.HeaderEncoding;
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        options.ConfigureLogging?.Invoke(builder.Logging);
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         AddEmulator(builder.Services, options);
 

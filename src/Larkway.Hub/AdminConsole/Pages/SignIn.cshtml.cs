@@ -20,12 +20,14 @@ internal sealed class SignInModel(ConsoleAdminCredential credential, SignInThrot
 
     public string? Error { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    /// <summary>Where the bootstrap password is ("is in data/first-start-secrets.txt"), so a newcomer can find it.</summary>
+    public string PasswordWhere { get; private set; } = "";
+
+    public async Task OnGetAsync() => PasswordWhere = await credential.WhereIsPasswordAsync(HttpContext.RequestAborted).ConfigureAwait(false);
 
     public async Task<IActionResult> OnPostAsync()
     {
+        PasswordWhere = await credential.WhereIsPasswordAsync(HttpContext.RequestAborted).ConfigureAwait(false);
         var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (throttle.LockedUntil(address) is { } until)
         {
