@@ -101,7 +101,7 @@ public static partial class HubApp
                 stateFile = null;
             }
 
-            var jsonLog = ObservabilitySettings.From(builder.Configuration).LogFormat == LogFormat.Json;
+            var jsonLog = ObservabilitySettings.ReadLogFormat(builder.Configuration) == LogFormat.Json;
             emulator = await StartSandboxEmulatorAsync(settings.EmulatorPort, stateFile, jsonLog, cancellationToken).ConfigureAwait(false);
             // The sandbox exercises the same signed, encrypted path as production. The keys live in the Emulator's
             // subscription, so they are kept with its state: a key a developer exported stays valid across restarts.

@@ -212,7 +212,7 @@ public sealed class HubConsoleTests
 
         // The sign-in page says where the password is (not "was printed"), as the banner does on every start.
         using var page = new HttpClient { BaseAddress = hub.BaseUrl };
-        (await page.GetStringAsync("/console/sign-in")).ShouldContain($"its password is in {file}");
+        (await page.GetStringAsync("/console/sign-in")).ShouldContain($"its password is in <code>{file}</code>");
         using var client = new ConsoleClient(hub.BaseUrl);
         (await client.SignInAsync(password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }

@@ -36,7 +36,7 @@ internal static partial class StartFailure
                 .AddEnvironmentVariables()
                 .AddCommandLine(args)
                 .Build();
-            return ObservabilitySettings.From(configuration).LogFormat == LogFormat.Json;
+            return ObservabilitySettings.ReadLogFormat(configuration) == LogFormat.Json;
         }
         catch (Exception ex) when (ex is HubConfigurationException or FormatException or InvalidDataException or IOException)
         {

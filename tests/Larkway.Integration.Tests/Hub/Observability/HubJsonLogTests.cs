@@ -68,6 +68,25 @@ public sealed partial class HubJsonLogTests
         }
     }
 
+    [Fact]
+    public async Task A_start_refused_for_its_configuration_in_json_format_ends_with_a_json_event_not_a_plain_line()
+    {
+        var (exitCode, output) = await HubProcess.RunToExitAsync(new Dictionary<string, string>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["LARKWAY_EMULATOR_PORT"] = "0",
+            ["Larkway__Logging__Format"] = "json",
+            ["Larkway__Metrics__Port"] = "not-a-port",
+        });
+
+        exitCode.ShouldBe(2);
+        output.ShouldNotBeEmpty();
+        var events = output.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var failure = events.Where(e => e.GetProperty("EventId").GetInt32() == 4093).ShouldHaveSingleItem(string.Join('\n', output));
+        failure.GetProperty("LogLevel").GetString().ShouldBe("Critical");
+        failure.GetProperty("Message").GetString()!.ShouldContain("Larkway:Metrics:Port 'not-a-port'");
+    }
+
     private const int SecretWritten = 4090;
     private const int Started = 4091;
     private const int SandboxReady = 4092;
