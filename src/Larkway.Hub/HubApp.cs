@@ -389,8 +389,10 @@ public static partial class HubApp
                 .FirstOrDefault(s => s.Name == SandboxBitableSample.SyncName);
             var adminKey = host.Services.GetRequiredService<HubAdminKey>();
             await adminKey.GetHashAsync(CancellationToken.None).ConfigureAwait(false);
-            var shownAt = adminKey.KnownKey is null ? await adminKey.ShownAtAsync(CancellationToken.None).ConfigureAwait(false) : null;
-            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample, adminKey.KnownKey, shownAt).ConfigureAwait(false);
+            var key = adminKey.IsConfigured ? SandboxGuide.AdminKey.Configured
+                : adminKey.GeneratedKey is { } generated ? SandboxGuide.AdminKey.Generated(generated)
+                : SandboxGuide.AdminKey.Earlier(await adminKey.ShownAtAsync(CancellationToken.None).ConfigureAwait(false));
+            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample, key).ConfigureAwait(false);
         }
 
         await console.Out.FlushAsync().ConfigureAwait(false);

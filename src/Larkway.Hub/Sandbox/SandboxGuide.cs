@@ -20,13 +20,27 @@ internal static partial class SandboxGuide
     /// <summary>The built-in type the banner's example sends (its template's fields are all in <see cref="NotificationBody"/>).</summary>
     public const string ExampleType = "purchase_order.created";
 
+    /// <summary>What the guide knows of the admin key its example requests need.</summary>
+    /// <param name="Key">Made by this start: it joins the export lines, so the example works as pasted.</param>
+    /// <param name="IsConfigured">Chosen by the operator (never echoed).</param>
+    /// <param name="ShownAt">Made by an earlier start: where it was shown (<see cref="HubConsole.SecretDestination"/>), if recorded.</param>
+    internal sealed record AdminKey(string? Key, bool IsConfigured, string? ShownAt)
+    {
+        public static AdminKey Configured { get; } = new(null, true, null);
+
+        public static AdminKey Generated(string key) => new(key, false, null);
+
+        public static AdminKey Earlier(string? shownAt) => new(null, false, shownAt);
+    }
+
     /// <summary>
     /// Writes the guide: plain lines, or with a JSON log one event (<see cref="LogEvents.HubAppSandboxReady"/>) with the
-    /// same facts as fields. <paramref name="adminKey"/> is the key when this process knows it (configured, or made by
-    /// this start): it joins the export lines, so the example request works as pasted.
+    /// same facts as fields.
     /// </summary>
-    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, string? adminKey = null, string? adminKeyShownAt = null)
+    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, AdminKey? key = null)
     {
+        key ??= AdminKey.Configured;
+        var adminKey = key.Key;
         var exports = new List<string>
         {
             $"    export FEISHU_APP_ID={settings.AppId}",
@@ -44,13 +58,13 @@ internal static partial class SandboxGuide
         var approvalsPage = new Uri(emulator.BaseUrl, "/approvals");
         if (console.Log is { } log)
         {
-            await console.ShowSecretLinesAsync(AppLabel, exports, cancellationToken).ConfigureAwait(false);
+            await console.ShowSecretLinesAsync(AppLabel(adminKey is not null), exports, cancellationToken).ConfigureAwait(false);
             LogReady(
                 log,
                 emulator.BaseUrl,
                 emulator.StateFile,
                 string.Join(", ", users.Select(u => $"{u.Name} <{u.Email}>")),
-                AdminKeyStep(console, adminKey, adminKeyShownAt),
+                AdminKeyStep(console, key),
                 Curl(hub, time),
                 approvalsPage,
                 sampleSync?.Id,
@@ -74,9 +88,9 @@ internal static partial class SandboxGuide
             await output.WriteLineAsync($"    {user.Name.PadRight(width)}  {user.Email}").ConfigureAwait(false);
         }
 
-        await console.ShowSecretLinesAsync(AppLabel, exports, cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync($"  send a notification to Alice ({AdminKeyStep(console, adminKey, adminKeyShownAt)}):").ConfigureAwait(false);
-        if (!console.PrintsSecrets && ExportsAdminKey(console))
+        await console.ShowSecretLinesAsync(AppLabel(adminKey is not null), exports, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"  send a notification to Alice ({AdminKeyStep(console, key)}):").ConfigureAwait(false);
+        if (!key.IsConfigured && !console.PrintsSecrets && ExportsAdminKey(console))
         {
             await output.WriteLineAsync($"    {EvalExports(console)}").ConfigureAwait(false);
         }
@@ -99,16 +113,22 @@ internal static partial class SandboxGuide
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private const string AppLabel = "  the sandbox app and the admin key, for the larkway CLI, curl or your own code (paste in another shell: with FEISHU_APP_ID set, scripts/run.sh serves that app instead of starting a sandbox)";
+    private static string AppLabel(bool withAdminKey) =>
+        $"  the sandbox app{(withAdminKey ? " and the admin key" : "")}, for the larkway CLI, curl or your own code (paste in another shell: with FEISHU_APP_ID set, scripts/run.sh serves that app instead of starting a sandbox)";
 
     /// <summary>
     /// How LARKWAY_ADMIN_KEY gets set before the example request: by the export lines just printed; from the secrets file
     /// (whose sandbox export lines hold it since the start that made it); or, when the key was printed at an earlier
     /// start, by the reader, told where it was.
     /// </summary>
-    private static string AdminKeyStep(HubConsole console, string? adminKey, string? shownAt)
+    private static string AdminKeyStep(HubConsole console, AdminKey key)
     {
-        if (console.PrintsSecrets && adminKey is not null)
+        if (key.IsConfigured)
+        {
+            return "the admin key you configured: export LARKWAY_ADMIN_KEY in the shell you paste into";
+        }
+
+        if (console.PrintsSecrets && key.Key is not null)
         {
             return "the export lines above set LARKWAY_ADMIN_KEY: paste them first";
         }
@@ -120,7 +140,7 @@ internal static partial class SandboxGuide
                 : EvalExports(console);
         }
 
-        var where = HubConsole.Describe(shownAt) ?? $"was shown at the first start (on standard output or in {HubConsole.ForDisplay(console.SecretsFile)})";
+        var where = HubConsole.Describe(key.ShownAt) ?? $"was shown at the first start (on standard output or in {HubConsole.ForDisplay(console.SecretsFile)})";
         return $"first export LARKWAY_ADMIN_KEY=<the admin key>: it {where}; set LARKWAY_ADMIN_KEY before starting the Hub to choose it";
     }
 

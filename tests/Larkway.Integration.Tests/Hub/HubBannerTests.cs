@@ -9,20 +9,18 @@ namespace Larkway.Integration.Tests.Hub;
 /// <summary>The sandbox start banner: what a new user needs is printed, and its example request works as pasted.</summary>
 public sealed partial class HubBannerTests
 {
-    private const string AdminKey = "banner-test-admin-key-0123456789abcdef";
-
     [Fact]
     public async Task The_sandbox_banner_lists_the_users_and_the_cli_credentials_and_its_curl_sends_a_notification()
     {
-        // A fresh Emulator state file: the banner names it, and no earlier run's messages are in the chats.
+        // A fresh folder (a first start: the admin key is made now) and Emulator state file: the banner names it, and no
+        // earlier run's messages are in the chats.
         var stateFile = Path.Combine(Directory.CreateTempSubdirectory("larkway-banner-").FullName, "emulator-state.json");
         await using var hub = await HubProcess.StartAsync(new Dictionary<string, string>
         {
             ["LARKWAY_EMULATOR_PORT"] = "0",
-            ["LARKWAY_ADMIN_KEY"] = AdminKey,
             ["Larkway__Bootstrap__SecretOutput"] = "terminal",
             ["LARKWAY_EMULATOR_STATE_FILE"] = stateFile,
-        });
+        }, Path.GetDirectoryName(stateFile));
         await HubSandbox.WaitUntilAsync(() => hub.Output.Count(l => l.Contains("curl -sS", StringComparison.Ordinal)) == 3, "the banner's example requests", seconds: 90);
         var output = hub.Output;
 
@@ -34,7 +32,9 @@ public sealed partial class HubBannerTests
 
         var exports = output.Select(l => ExportLine().Match(l)).Where(m => m.Success).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
         exports.Keys.ShouldBe(["FEISHU_APP_ID", "FEISHU_APP_SECRET", "FEISHU_BASE_URL", "FEISHU_ENCRYPT_KEY", "FEISHU_VERIFICATION_TOKEN", "LARKWAY_ADMIN_KEY"], ignoreOrder: true);
-        exports["LARKWAY_ADMIN_KEY"].ShouldBe(AdminKey, "the curl below uses it: pasting the export lines first makes it work as printed");
+        // The key this first start made, printed once as every generated secret is, and in the export lines the example needs.
+        var adminKey = exports["LARKWAY_ADMIN_KEY"];
+        output.ShouldContain(l => l.StartsWith("Larkway Hub admin key", StringComparison.Ordinal) && l.EndsWith(": " + adminKey, StringComparison.Ordinal));
         output.ShouldContain(l => l.Contains("the export lines above set LARKWAY_ADMIN_KEY", StringComparison.Ordinal));
         exports["FEISHU_APP_ID"].ShouldStartWith("cli_");
         var emulator = new Uri(exports["FEISHU_BASE_URL"]);
@@ -43,14 +43,14 @@ public sealed partial class HubBannerTests
         var curls = output.Where(l => l.Contains("curl -sS", StringComparison.Ordinal)).Select(l => CurlLine().Match(l)).ToList();
         curls.Count.ShouldBe(3, "a notification and an approval with each sample definition");
         using var http = new HttpClient();
-        var (status, accepted) = await RunAsync(http, curls[0]);
+        var (status, accepted) = await RunAsync(http, curls[0], adminKey);
         status.ShouldBe(HttpStatusCode.Accepted, accepted);
         JsonDocument.Parse(accepted).RootElement.GetProperty("recipients").GetInt32().ShouldBe(1);
 
         // Each sample approval definition, as pasted: created, and waiting for Bob (the General request's chosen first approver).
         foreach (var approval in curls.Skip(1))
         {
-            var (created, body) = await RunAsync(http, approval);
+            var (created, body) = await RunAsync(http, approval, adminKey);
             created.ShouldBe(HttpStatusCode.Created, body);
             var tasks = JsonDocument.Parse(body).RootElement.GetProperty("tasks").EnumerateArray().ToList();
             tasks.ShouldContain(t => t.GetProperty("status").GetString() == "pending", body);
@@ -70,15 +70,15 @@ public sealed partial class HubBannerTests
         hub.Output.Where(IsWarningOrWorse).ShouldBeEmpty();
     }
 
-    /// <summary>Runs a banner's curl line as a shell would: its URL, its body, the admin key from the environment.</summary>
-    private static async Task<(HttpStatusCode Status, string Body)> RunAsync(HttpClient http, Match curl)
+    /// <summary>Runs a banner's curl line as a shell would: its URL, its body, the admin key its export line set.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> RunAsync(HttpClient http, Match curl, string adminKey)
     {
         curl.Success.ShouldBeTrue();
         using var request = new HttpRequestMessage(HttpMethod.Post, curl.Groups["url"].Value)
         {
             Content = new StringContent(curl.Groups["body"].Value, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
         using var response = await http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
