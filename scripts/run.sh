@@ -6,5 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-dotnet build src/Larkway.Hub -c Release --nologo -clp:ErrorsOnly
+# The build's lines go to standard error: standard output is the Hub's own (with Larkway__Logging__Format=json, only JSON).
+dotnet build src/Larkway.Hub -c Release --nologo -clp:ErrorsOnly >&2
 exec dotnet src/Larkway.Hub/bin/Release/net10.0/Larkway.Hub.dll "$@"

@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using Larkway.Emulator.Hosting;
 using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
+using Larkway.Hub.AdminConsole.Auth;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications.Actions;
+using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Http;
@@ -50,12 +52,12 @@ public static partial class HubApp
         }
         catch (HubConfigurationException ex)
         {
-            await Console.Error.WriteLineAsync("larkway hub: " + ex.Message).ConfigureAwait(false);
+            await StartFailure.WriteAsync(args, ex.Message).ConfigureAwait(false);
             return 2;
         }
         catch (OptionsValidationException ex)
         {
-            await Console.Error.WriteLineAsync("larkway hub: " + ex.Message).ConfigureAwait(false);
+            await StartFailure.WriteAsync(args, ex.Message).ConfigureAwait(false);
             return 2;
         }
 
@@ -99,16 +101,19 @@ public static partial class HubApp
                 stateFile = null;
             }
 
-            emulator = await StartSandboxEmulatorAsync(settings.EmulatorPort, stateFile, cancellationToken).ConfigureAwait(false);
+            var jsonLog = ObservabilitySettings.ReadLogFormat(builder.Configuration) == LogFormat.Json;
+            emulator = await StartSandboxEmulatorAsync(settings.EmulatorPort, stateFile, jsonLog, cancellationToken).ConfigureAwait(false);
+            // The sandbox exercises the same signed, encrypted path as production. The keys live in the Emulator's
+            // subscription, so they are kept with its state: a key a developer exported stays valid across restarts.
+            var keys = SandboxSubscription.KeptKeys(emulator, EmulatorOptions.DefaultAppId) ?? (RandomKey(), RandomKey());
             settings = settings with
             {
                 AppId = EmulatorOptions.DefaultAppId,
                 AppSecret = EmulatorOptions.DefaultDevSecret,
                 BaseUrl = emulator.BaseUrl,
 
-                // Fresh per run: the sandbox exercises the same signed, encrypted path as production.
-                EncryptKey = RandomKey(),
-                VerificationToken = RandomKey(),
+                EncryptKey = keys.EncryptKey,
+                VerificationToken = keys.VerificationToken,
             };
         }
 
@@ -177,7 +182,7 @@ public static partial class HubApp
         }
     }
 
-    private static async Task<EmulatorServer> StartSandboxEmulatorAsync(int port, string? stateFile, CancellationToken cancellationToken)
+    private static async Task<EmulatorServer> StartSandboxEmulatorAsync(int port, string? stateFile, bool jsonLog, CancellationToken cancellationToken)
     {
         var cannot = $"The sandbox Emulator cannot listen on http://127.0.0.1:{port}";
         if (port != 0)
@@ -187,7 +192,14 @@ public static partial class HubApp
 
         try
         {
-            return await EmulatorServer.StartAsync(new EmulatorOptions { Port = port, StateFile = stateFile }, cancellationToken).ConfigureAwait(false);
+            return await EmulatorServer.StartAsync(new EmulatorOptions
+            {
+                Port = port,
+                StateFile = stateFile,
+
+                // The embedded Emulator logs to the same standard output: in the same format, or it would add plain lines to a JSON log.
+                ConfigureLogging = jsonLog ? logging => logging.AddJsonConsole(HubObservabilityExtensions.ConfigureJson) : null,
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (EmulatorStateFileException ex)
         {
@@ -344,23 +356,49 @@ public static partial class HubApp
 
     private static string RandomKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static async Task PrintBannerAsync(HubHost host)
+    /// <summary>
+    /// The start banner: plain lines for a person, or with a JSON log one event (<see cref="LogEvents.HubAppStarted"/>)
+    /// whose fields carry the same addresses. Where the console password is comes from where it was shown, on every start.
+    /// </summary>
+    internal static async Task PrintBannerAsync(HubHost host)
     {
         var console = host.Services.GetRequiredService<HubConsole>();
-        var output = console.Out;
-        await output.WriteLineAsync($"Larkway Hub listening on {host.BaseUrl} ({host.Settings.Mode} mode)").ConfigureAwait(false);
-        await output.WriteLineAsync($"  console:      {new Uri(host.BaseUrl, "/console")} (user admin; the password was shown at the first start)").ConfigureAwait(false);
-        await output.WriteLineAsync($"  REST API:     {new Uri(host.BaseUrl, "/api/v1/")} (Authorization: Bearer <admin key or API key>)").ConfigureAwait(false);
-        await output.WriteLineAsync($"  events:       POST {new Uri(host.BaseUrl, "/feishu/events")}").ConfigureAwait(false);
-        await output.WriteLineAsync($"  card actions: POST {new Uri(host.BaseUrl, "/feishu/cards")}").ConfigureAwait(false);
+        var password = await host.Services.GetRequiredService<ConsoleAdminCredential>().WhereIsPasswordAsync(CancellationToken.None).ConfigureAwait(false);
+        var consoleUrl = new Uri(host.BaseUrl, "/console");
+        var api = new Uri(host.BaseUrl, "/api/v1/");
+        var events = new Uri(host.BaseUrl, "/feishu/events");
+        var cards = new Uri(host.BaseUrl, "/feishu/cards");
+        if (console.Log is { } log)
+        {
+            LogStarted(log, host.BaseUrl, host.Settings.Mode, consoleUrl, ConsoleAdminCredential.UserName, password, api, events, cards);
+        }
+        else
+        {
+            var output = console.Out;
+            await output.WriteLineAsync($"Larkway Hub listening on {host.BaseUrl} ({host.Settings.Mode} mode)").ConfigureAwait(false);
+            await output.WriteLineAsync($"  console:      {consoleUrl} (user {ConsoleAdminCredential.UserName}; its password {password}; {ConsoleAdminCredential.ResetSetting}=1 for one start makes a new one)").ConfigureAwait(false);
+            await output.WriteLineAsync($"  REST API:     {api} (Authorization: Bearer <admin key or API key>)").ConfigureAwait(false);
+            await output.WriteLineAsync($"  events:       POST {events}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  card actions: POST {cards}").ConfigureAwait(false);
+        }
+
         if (host.Emulator is not null)
         {
             var time = host.Services.GetRequiredService<TimeProvider>();
             var sample = (await host.Services.GetRequiredService<BitableSync.BitableSyncService>().ListAsync(CancellationToken.None).ConfigureAwait(false))
                 .FirstOrDefault(s => s.Name == SandboxBitableSample.SyncName);
-            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample).ConfigureAwait(false);
+            var adminKey = host.Services.GetRequiredService<HubAdminKey>();
+            await adminKey.GetHashAsync(CancellationToken.None).ConfigureAwait(false);
+            var key = adminKey.IsConfigured ? SandboxGuide.AdminKey.Configured
+                : adminKey.GeneratedKey is { } generated ? SandboxGuide.AdminKey.Generated(generated)
+                : SandboxGuide.AdminKey.Earlier(await adminKey.ShownAtAsync(CancellationToken.None).ConfigureAwait(false));
+            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample, key).ConfigureAwait(false);
         }
 
-        await output.FlushAsync().ConfigureAwait(false);
+        await console.Out.FlushAsync().ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = LogEvents.HubAppStarted, Level = LogLevel.Information,
+        Message = "Larkway Hub listening on {Url} ({Mode} mode); console {ConsoleUrl} (user {ConsoleUser}; its password {ConsolePasswordLocation}); REST API {ApiUrl}; events POST {EventsUrl}; card actions POST {CardsUrl}")]
+    private static partial void LogStarted(ILogger logger, Uri url, HubMode mode, Uri consoleUrl, string consoleUser, string consolePasswordLocation, Uri apiUrl, Uri eventsUrl, Uri cardsUrl);
 }

@@ -36,6 +36,12 @@ public sealed class EmulatorOptions
     /// <summary>Port on 127.0.0.1; 0 picks a free port.</summary>
     public int Port { get; set; }
 
+    /// <summary>
+    /// Changes the emulator's logging after its defaults (console, <c>Microsoft.*</c> at warning), e.g. a host writing a
+    /// JSON log to the same standard output adds its JSON console formatter here.
+    /// </summary>
+    public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? ConfigureLogging { get; set; }
+
     /// <summary>The clock for tokens, timestamps, windows and rate limits; tests inject a manual one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -95,8 +95,14 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         builder.WebHost.UseUrls(options.Urls ?? $"http://127.0.0.1:{options.Port}");
 
         // Uploads go up to 30 MB plus multipart framing; the upload handlers enforce the documented limits.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024);
+        // A file's name goes out as UTF-8 bytes, as Feishu sends it (FileDownload).
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
+            kestrel.ResponseHeaderEncodingSelector = FileDownload.HeaderEncoding;
+        });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        options.ConfigureLogging?.Invoke(builder.Logging);
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         AddEmulator(builder.Services, options);
 

@@ -265,9 +265,59 @@ internal sealed class FeishuPipeline
     private static string? FileName(HttpResponseMessage response)
     {
         var disposition = response.Content.Headers.ContentDisposition;
-        var name = disposition?.FileNameStar ?? disposition?.FileName;
-        return name?.Trim('"');
+        if (disposition?.FileNameStar is { Length: > 0 } encoded)
+        {
+            return encoded;
+        }
+
+        return disposition?.FileName is { } name ? Utf8FromLatin1(Unquoted(name)) : null;
     }
+
+    // A quoted-string (RFC 9110 §5.6.4): the quotes removed, each backslash-escaped character taken as itself.
+    private static string Unquoted(string value)
+    {
+        if (value.Length < 2 || value[0] != '"' || value[^1] != '"')
+        {
+            return value;
+        }
+
+        var text = new System.Text.StringBuilder(value.Length);
+        for (var i = 1; i < value.Length - 1; i++)
+        {
+            if (value[i] == '\\' && i + 1 < value.Length - 1)
+            {
+                i++;
+            }
+
+            text.Append(value[i]);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Feishu puts a name's raw UTF-8 bytes in <c>filename="…"</c>; the handler reads header bytes as ISO-8859-1, one char
+    /// per byte. Those chars are taken back to bytes and decoded as UTF-8 — unless they are not valid UTF-8 (a genuine
+    /// Latin-1 name) or a handler with its own header encoding already decoded them (a char above U+00FF).
+    /// </summary>
+    internal static string Utf8FromLatin1(string name)
+    {
+        if (System.Text.Ascii.IsValid(name) || name.Any(c => c > '\u00FF'))
+        {
+            return name;
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(System.Text.Encoding.Latin1.GetBytes(name));
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return name;
+        }
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }
 
 /// <summary>Reads a response into <typeparamref name="T"/>, or throws the <see cref="FeishuApiException"/> it carries.</summary>

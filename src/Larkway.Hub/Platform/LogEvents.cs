@@ -29,6 +29,12 @@ internal static class LogEvents
     // AdminConsole/Auth
     public const int ConsoleAdminCredentialGenerated = 4060;
 
+    // The start's notices as log events when standard output is a JSON log (Platform/Auth/HubConsole, HubApp, Sandbox)
+    public const int HubConsoleSecretWritten = 4090;
+    public const int HubAppStarted = 4091;
+    public const int HubAppSandboxReady = 4092;
+    public const int HubAppStartFailed = 4093;
+
     // Platform/Http
     public const int BadRequestShieldBadRequest = 4070;
     public const int StorageBusyShieldBusy = 4071;

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.Seed;
+using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Sandbox;
 
@@ -13,13 +15,64 @@ namespace Larkway.Hub.Sandbox;
 /// notification to send. The credentials go through <see cref="HubConsole"/>: printed on a terminal, else to the
 /// secrets file, as every secret the Hub shows.
 /// </summary>
-internal static class SandboxGuide
+internal static partial class SandboxGuide
 {
     /// <summary>The built-in type the banner's example sends (its template's fields are all in <see cref="NotificationBody"/>).</summary>
     public const string ExampleType = "purchase_order.created";
 
-    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null)
+    /// <summary>What the guide knows of the admin key its example requests need.</summary>
+    /// <param name="Key">Made by this start: it joins the export lines, so the example works as pasted.</param>
+    /// <param name="IsConfigured">Chosen by the operator (never echoed).</param>
+    /// <param name="ShownAt">Made by an earlier start: where it was shown (<see cref="HubConsole.SecretDestination"/>), if recorded.</param>
+    internal sealed record AdminKey(string? Key, bool IsConfigured, string? ShownAt)
     {
+        public static AdminKey Configured { get; } = new(null, true, null);
+
+        public static AdminKey Generated(string key) => new(key, false, null);
+
+        public static AdminKey Earlier(string? shownAt) => new(null, false, shownAt);
+    }
+
+    /// <summary>
+    /// Writes the guide: plain lines, or with a JSON log one event (<see cref="LogEvents.HubAppSandboxReady"/>) with the
+    /// same facts as fields.
+    /// </summary>
+    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, AdminKey? key = null)
+    {
+        key ??= AdminKey.Configured;
+        var adminKey = key.Key;
+        var exports = new List<string>
+        {
+            $"    export FEISHU_APP_ID={settings.AppId}",
+            $"    export FEISHU_APP_SECRET={settings.AppSecret}",
+            $"    export FEISHU_BASE_URL={emulator.BaseUrl}",
+            $"    export FEISHU_ENCRYPT_KEY={settings.EncryptKey}          # the Emulator encrypts the events it sends with it; kept with its state",
+            $"    export FEISHU_VERIFICATION_TOKEN={settings.VerificationToken}",
+        };
+        if (adminKey is not null)
+        {
+            exports.Add($"    export LARKWAY_ADMIN_KEY={adminKey}          # the Hub's admin key, for the requests below");
+        }
+
+        var users = emulator.State.Users.Where(u => !string.IsNullOrEmpty(u.Email)).ToList();
+        var approvalsPage = new Uri(emulator.BaseUrl, "/approvals");
+        if (console.Log is { } log)
+        {
+            await console.ShowSecretLinesAsync(AppLabel(adminKey is not null), exports, cancellationToken).ConfigureAwait(false);
+            LogReady(
+                log,
+                emulator.BaseUrl,
+                emulator.StateFile,
+                string.Join(", ", users.Select(u => $"{u.Name} <{u.Email}>")),
+                AdminKeyStep(console, key),
+                Curl(hub, time),
+                approvalsPage,
+                sampleSync?.Id,
+                sampleSync is null ? null : WireName(sampleSync.State),
+                sampleSync is null ? null : new Uri(hub, "/console/bitable-syncs/" + sampleSync.Id));
+            return;
+        }
+
         var output = console.Out;
         await output.WriteLineAsync($"Sandbox: the embedded Feishu Emulator runs at {emulator.BaseUrl}").ConfigureAwait(false);
         await output.WriteLineAsync("  open it, pick a chat and write \"/help\" to the bot (@-mention it in groups); each user below has a direct chat with it.").ConfigureAwait(false);
@@ -29,39 +82,90 @@ internal static class SandboxGuide
         }
 
         await output.WriteLineAsync("  users (notifications and approvals find them by email):").ConfigureAwait(false);
-        var users = emulator.State.Users.Where(u => !string.IsNullOrEmpty(u.Email)).ToList();
         var width = users.Count == 0 ? 0 : users.Max(u => u.Name.Length);
         foreach (var user in users)
         {
             await output.WriteLineAsync($"    {user.Name.PadRight(width)}  {user.Email}").ConfigureAwait(false);
         }
 
-        await console.ShowSecretLinesAsync(
-            "  the sandbox app, for the larkway CLI or your own code (paste in another shell: with FEISHU_APP_ID set, scripts/run.sh serves that app instead of starting a sandbox)",
-            [
-                $"    export FEISHU_APP_ID={settings.AppId}",
-                $"    export FEISHU_APP_SECRET={settings.AppSecret}",
-                $"    export FEISHU_BASE_URL={emulator.BaseUrl}",
-                $"    export FEISHU_ENCRYPT_KEY={settings.EncryptKey}          # this start's: the Emulator encrypts the events it sends with it",
-                $"    export FEISHU_VERIFICATION_TOKEN={settings.VerificationToken}",
-            ],
-            cancellationToken).ConfigureAwait(false);
+        await console.ShowSecretLinesAsync(AppLabel(adminKey is not null), exports, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"  send a notification to Alice ({AdminKeyStep(console, key)}):").ConfigureAwait(false);
+        if (!key.IsConfigured && !console.PrintsSecrets && ExportsAdminKey(console))
+        {
+            await output.WriteLineAsync($"    {EvalExports(console)}").ConfigureAwait(false);
+        }
 
-        await output.WriteLineAsync("  send a notification to Alice (LARKWAY_ADMIN_KEY: the admin key shown at the first start; set it before starting the Hub to choose it):").ConfigureAwait(false);
         await output.WriteLineAsync($"    {Curl(hub, time)}").ConfigureAwait(false);
         await output.WriteLineAsync($"  then open the Emulator's chat \"Direct: {emulator.State.Apps[0].BotName} ↔ Alice Chen\" for the card; the console's Deliveries page shows the send.").ConfigureAwait(false);
         await output.WriteLineAsync("  ask for an approval as Alice (docs/hub-approvals.md). Payment: Bob, then Carol and Dave decide:").ConfigureAwait(false);
         await output.WriteLineAsync($"    {ApprovalCurl(hub, PaymentBody(time))}").ConfigureAwait(false);
         await output.WriteLineAsync("  General request: you pick the approvers of its self-select node 'approvers', who decide one after another:").ConfigureAwait(false);
         await output.WriteLineAsync($"    {ApprovalCurl(hub, GeneralRequestBody(time))}").ConfigureAwait(false);
-        await output.WriteLineAsync($"  then decide as Bob (and the others) on the Emulator's approvals page, {new Uri(emulator.BaseUrl, "/approvals")}, or on the card the bot sends them; the console's Approvals page follows it.").ConfigureAwait(false);
+        await output.WriteLineAsync($"  then decide as Bob (and the others) on the Emulator's approvals page, {approvalsPage}, or on the card the bot sends them; the console's Approvals page follows it.").ConfigureAwait(false);
         if (sampleSync is { } sync)
         {
-            await output.WriteLineAsync($"  a Bitable sync sample, paused: {sync.TableName} in {SampleFile(emulator)} ⇄ the Emulator's Orders base. Open {new Uri(hub, "/console/bitable-syncs/" + sync.Id)}, press Dry run, then Resume;").ConfigureAwait(false);
+            var page = new Uri(hub, "/console/bitable-syncs/" + sync.Id);
+            await output.WriteLineAsync(sync.State == BitableSync.SyncState.Paused
+                ? $"  a Bitable sync sample, paused: {sync.TableName} in {SampleFile(emulator)} ⇄ the Emulator's Orders base. Open {page}, press Dry run, then Resume;"
+                : $"  a Bitable sync sample, active (every {sync.IntervalSeconds} s and on Bitable's events): {sync.TableName} in {SampleFile(emulator)} ⇄ the Emulator's Orders base ({page});").ConfigureAwait(false);
             await output.WriteLineAsync($"    then edit a row at {new Uri(emulator.BaseUrl, "/bitable/" + sync.AppToken)} or in the file (docs/hub-bitable-sync.md).").ConfigureAwait(false);
         }
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static string AppLabel(bool withAdminKey) =>
+        $"  the sandbox app{(withAdminKey ? " and the admin key" : "")}, for the larkway CLI, curl or your own code (paste in another shell: with FEISHU_APP_ID set, scripts/run.sh serves that app instead of starting a sandbox)";
+
+    /// <summary>
+    /// How LARKWAY_ADMIN_KEY gets set before the example request: by the export lines just printed; from the secrets file
+    /// (whose sandbox export lines hold it since the start that made it); or, when the key was printed at an earlier
+    /// start, by the reader, told where it was.
+    /// </summary>
+    private static string AdminKeyStep(HubConsole console, AdminKey key)
+    {
+        if (key.IsConfigured)
+        {
+            return "the admin key you configured: export LARKWAY_ADMIN_KEY in the shell you paste into";
+        }
+
+        if (console.PrintsSecrets && key.Key is not null)
+        {
+            return "the export lines above set LARKWAY_ADMIN_KEY: paste them first";
+        }
+
+        if (!console.PrintsSecrets && ExportsAdminKey(console))
+        {
+            return console.Log is null
+                ? $"first set LARKWAY_ADMIN_KEY and the FEISHU_ variables from {HubConsole.ForDisplay(console.SecretsFile)}, as the next line does"
+                : EvalExports(console);
+        }
+
+        var where = HubConsole.Describe(key.ShownAt) ?? $"was shown at the first start (on standard output or in {HubConsole.ForDisplay(console.SecretsFile)})";
+        return $"first export LARKWAY_ADMIN_KEY=<the admin key>: it {where}; set LARKWAY_ADMIN_KEY before starting the Hub to choose it";
+    }
+
+    /// <summary>Whether the secrets file has an export line for the admin key (written by a start that knew it).</summary>
+    private static bool ExportsAdminKey(HubConsole console)
+    {
+        try
+        {
+            return File.Exists(console.SecretsFile) && File.ReadLines(console.SecretsFile).Any(l => l.TrimStart().StartsWith("export LARKWAY_ADMIN_KEY=", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A line a shell runs (in any folder) to take every export line of the secrets file, the last value of each winning: no secret in it.</summary>
+    private static string EvalExports(HubConsole console) =>
+        $"eval \"$(grep -h '^ *export ' '{console.SecretsFile.Replace("'", "'\\''", StringComparison.Ordinal)}')\"";
+
+    private static string WireName(BitableSync.SyncState state) => state == BitableSync.SyncState.Paused ? "paused" : "active";
+
+    [LoggerMessage(EventId = LogEvents.HubAppSandboxReady, Level = LogLevel.Information,
+        Message = "Sandbox: the embedded Feishu Emulator runs at {EmulatorUrl} (state file {StateFile}); users {Users}; LARKWAY_ADMIN_KEY: {AdminKeyStep}; send a notification: {NotificationExample}; approvals at {ApprovalsPage}; Bitable sync sample {SampleSyncId} is {SampleSyncState} ({SampleSyncPage})")]
+    private static partial void LogReady(ILogger logger, Uri emulatorUrl, string? stateFile, string users, string adminKeyStep, string notificationExample, Uri approvalsPage, string? sampleSyncId, string? sampleSyncState, Uri? sampleSyncPage);
 
     private static string SampleFile(EmulatorServer emulator) =>
         emulator.StateFile is { } state ? Path.Combine(Path.GetDirectoryName(state) ?? ".", "sample-erp.db") : "sample-erp.db";

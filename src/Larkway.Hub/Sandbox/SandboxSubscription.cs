@@ -10,6 +10,15 @@ namespace Larkway.Hub.Sandbox;
 /// </summary>
 internal static class SandboxSubscription
 {
+    /// <summary>
+    /// The encrypt key and verification token of the app's subscription as the Emulator's state file kept it from the last
+    /// start; null when there is none (a fresh or in-memory sandbox), and the Hub makes new ones.
+    /// </summary>
+    public static (string EncryptKey, string VerificationToken)? KeptKeys(EmulatorServer emulator, string appId) =>
+        emulator.State.EventSubscriptionOf(appId) is { EncryptKey: { Length: > 0 } encryptKey, VerificationToken: { Length: > 0 } token }
+            ? (encryptKey, token)
+            : null;
+
     public static async Task SubscribeAsync(EmulatorServer emulator, string appId, Uri hubBaseUrl, string encryptKey, string verificationToken, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };

@@ -112,6 +112,36 @@ public sealed class NodeSdkCompatibilityTests
     }
 
     /// <summary>Two levels below eng, and a contact scope of eng plus Carol (so the scope has both users and departments).</summary>
+    [Fact]
+    public async Task Official_node_sdk_downloads_a_file_with_a_chinese_name_and_gets_that_name()
+    {
+        const string Name = "报价单 v2.pdf";
+        Assert.True(
+            Directory.Exists(Path.Combine(CompatDirectory, "node_modules", "@larksuiteoapi", "node-sdk")),
+            "the node-sdk is not installed: run scripts/install-test-deps.sh (scripts/test.sh does)");
+
+        var options = new EmulatorOptions { Port = 0 };
+        await using var emulator = await EmulatorServer.StartAsync(options);
+        var run = await ProcessRunner.RunAsync(
+            "node",
+            ["files.mjs", emulator.BaseUrl.ToString().TrimEnd('/'), options.AppId, options.AppSecret, Name],
+            CompatDirectory,
+            TimeSpan.FromMinutes(2));
+
+        Assert.True(run.ExitCode == 0, $"node-sdk run failed ({run.ExitCode}): {run.Error}\n{run.Output}");
+        using var result = JsonDocument.Parse(run.Output);
+        foreach (var download in new[] { "resource", "file" })
+        {
+            var answer = result.RootElement.GetProperty(download);
+            Assert.True(answer.GetProperty("same_bytes").GetBoolean(), download);
+            Assert.Equal(Name, answer.GetProperty("name").GetString());
+
+            // As Feishu sends it: the name's UTF-8 bytes in filename="…" (Node shows them one char per byte), no filename*.
+            var header = answer.GetProperty("header").GetString()!;
+            Assert.Equal($"attachment; filename=\"{Name}\"", System.Text.Encoding.UTF8.GetString(System.Text.Encoding.Latin1.GetBytes(header)));
+        }
+    }
+
     private static async Task ArrangeDirectoryAsync(EmulatorServer emulator, string appId)
     {
         using var http = new HttpClient { BaseAddress = emulator.BaseUrl };

@@ -9,20 +9,18 @@ namespace Larkway.Integration.Tests.Hub;
 /// <summary>The sandbox start banner: what a new user needs is printed, and its example request works as pasted.</summary>
 public sealed partial class HubBannerTests
 {
-    private const string AdminKey = "banner-test-admin-key-0123456789abcdef";
-
     [Fact]
     public async Task The_sandbox_banner_lists_the_users_and_the_cli_credentials_and_its_curl_sends_a_notification()
     {
-        // A fresh Emulator state file: the banner names it, and no earlier run's messages are in the chats.
+        // A fresh folder (a first start: the admin key is made now) and Emulator state file: the banner names it, and no
+        // earlier run's messages are in the chats.
         var stateFile = Path.Combine(Directory.CreateTempSubdirectory("larkway-banner-").FullName, "emulator-state.json");
         await using var hub = await HubProcess.StartAsync(new Dictionary<string, string>
         {
             ["LARKWAY_EMULATOR_PORT"] = "0",
-            ["LARKWAY_ADMIN_KEY"] = AdminKey,
             ["Larkway__Bootstrap__SecretOutput"] = "terminal",
             ["LARKWAY_EMULATOR_STATE_FILE"] = stateFile,
-        });
+        }, Path.GetDirectoryName(stateFile));
         await HubSandbox.WaitUntilAsync(() => hub.Output.Count(l => l.Contains("curl -sS", StringComparison.Ordinal)) == 3, "the banner's example requests", seconds: 90);
         var output = hub.Output;
 
@@ -33,7 +31,11 @@ public sealed partial class HubBannerTests
         }
 
         var exports = output.Select(l => ExportLine().Match(l)).Where(m => m.Success).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-        exports.Keys.ShouldBe(["FEISHU_APP_ID", "FEISHU_APP_SECRET", "FEISHU_BASE_URL", "FEISHU_ENCRYPT_KEY", "FEISHU_VERIFICATION_TOKEN"], ignoreOrder: true);
+        exports.Keys.ShouldBe(["FEISHU_APP_ID", "FEISHU_APP_SECRET", "FEISHU_BASE_URL", "FEISHU_ENCRYPT_KEY", "FEISHU_VERIFICATION_TOKEN", "LARKWAY_ADMIN_KEY"], ignoreOrder: true);
+        // The key this first start made, printed once as every generated secret is, and in the export lines the example needs.
+        var adminKey = exports["LARKWAY_ADMIN_KEY"];
+        output.ShouldContain(l => l.StartsWith("Larkway Hub admin key", StringComparison.Ordinal) && l.EndsWith(": " + adminKey, StringComparison.Ordinal));
+        output.ShouldContain(l => l.Contains("the export lines above set LARKWAY_ADMIN_KEY", StringComparison.Ordinal));
         exports["FEISHU_APP_ID"].ShouldStartWith("cli_");
         var emulator = new Uri(exports["FEISHU_BASE_URL"]);
 
@@ -41,14 +43,14 @@ public sealed partial class HubBannerTests
         var curls = output.Where(l => l.Contains("curl -sS", StringComparison.Ordinal)).Select(l => CurlLine().Match(l)).ToList();
         curls.Count.ShouldBe(3, "a notification and an approval with each sample definition");
         using var http = new HttpClient();
-        var (status, accepted) = await RunAsync(http, curls[0]);
+        var (status, accepted) = await RunAsync(http, curls[0], adminKey);
         status.ShouldBe(HttpStatusCode.Accepted, accepted);
         JsonDocument.Parse(accepted).RootElement.GetProperty("recipients").GetInt32().ShouldBe(1);
 
         // Each sample approval definition, as pasted: created, and waiting for Bob (the General request's chosen first approver).
         foreach (var approval in curls.Skip(1))
         {
-            var (created, body) = await RunAsync(http, approval);
+            var (created, body) = await RunAsync(http, approval, adminKey);
             created.ShouldBe(HttpStatusCode.Created, body);
             var tasks = JsonDocument.Parse(body).RootElement.GetProperty("tasks").EnumerateArray().ToList();
             tasks.ShouldContain(t => t.GetProperty("status").GetString() == "pending", body);
@@ -68,15 +70,15 @@ public sealed partial class HubBannerTests
         hub.Output.Where(IsWarningOrWorse).ShouldBeEmpty();
     }
 
-    /// <summary>Runs a banner's curl line as a shell would: its URL, its body, the admin key from the environment.</summary>
-    private static async Task<(HttpStatusCode Status, string Body)> RunAsync(HttpClient http, Match curl)
+    /// <summary>Runs a banner's curl line as a shell would: its URL, its body, the admin key its export line set.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> RunAsync(HttpClient http, Match curl, string adminKey)
     {
         curl.Success.ShouldBeTrue();
         using var request = new HttpRequestMessage(HttpMethod.Post, curl.Groups["url"].Value)
         {
             Content = new StringContent(curl.Groups["body"].Value, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
         using var response = await http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
@@ -99,6 +101,57 @@ public sealed partial class HubBannerTests
         file.ShouldContain("export FEISHU_ENCRYPT_KEY=");
     }
 
+    [Fact]
+    public async Task Off_a_terminal_the_printed_steps_send_as_pasted_on_the_first_and_a_later_start_which_keep_the_keys_and_say_where_the_password_is()
+    {
+        // A newcomer's run: nothing configured, output not a terminal, one data folder, two starts.
+        var folder = Directory.CreateTempSubdirectory("larkway-newcomer-").FullName;
+        var secrets = Path.Combine(folder, "data", "first-start-secrets.txt");
+        var environment = new Dictionary<string, string> { ["LARKWAY_EMULATOR_PORT"] = "0", ["Larkway__Bootstrap__SecretsFile"] = secrets };
+        string firstEncryptKey;
+        await using (var first = await HubProcess.StartAsync(environment, folder))
+        {
+            await HubSandbox.WaitUntilAsync(() => first.Output.Any(l => l.Contains("curl -sS", StringComparison.Ordinal)), "the banner's example request", seconds: 90);
+            first.Output.ShouldContain(l => l.Contains("(user admin; its password is in data/first-start-secrets.txt;", StringComparison.Ordinal));
+            first.Output.ShouldContain(l => l.Contains("a Bitable sync sample, paused:", StringComparison.Ordinal));
+            (await RunAsPrintedAsync(first.Output, folder)).ShouldBe("202");
+            firstEncryptKey = LastExport(await File.ReadAllTextAsync(secrets), "FEISHU_ENCRYPT_KEY");
+
+            // The sample sync resumed: the next start's banner says so.
+            using var admin = new HttpClient { BaseAddress = first.BaseUrl };
+            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKeyIn(await File.ReadAllTextAsync(secrets)));
+            var syncs = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/bitable-syncs")).RootElement;
+            var sample = (syncs.ValueKind == JsonValueKind.Array ? syncs : syncs.GetProperty("items")).EnumerateArray().Single().GetProperty("id").GetString();
+            (await admin.PostAsync($"/api/v1/bitable-syncs/{sample}/resume", null)).IsSuccessStatusCode.ShouldBeTrue();
+            (await first.StopAsync()).ShouldBe(0);
+        }
+
+        await using var second = await HubProcess.StartAsync(environment, folder);
+        await HubSandbox.WaitUntilAsync(() => second.Output.Any(l => l.Contains("curl -sS", StringComparison.Ordinal)), "the banner's example request", seconds: 90);
+
+        // The key was made by the first start (only its hash is kept), yet the printed steps still send.
+        second.Output.ShouldContain(l => l.Contains("(user admin; its password is in data/first-start-secrets.txt;", StringComparison.Ordinal));
+        second.Output.ShouldContain(l => l.Contains("a Bitable sync sample, active", StringComparison.Ordinal));
+        (await RunAsPrintedAsync(second.Output, folder)).ShouldBe("202");
+        LastExport(await File.ReadAllTextAsync(secrets), "FEISHU_ENCRYPT_KEY").ShouldBe(firstEncryptKey, "the encrypt key is kept with the Emulator's state");
+    }
+
+    /// <summary>Runs the banner's lines under "send a notification to Alice" up to its curl in bash, as a newcomer pastes them; curl's HTTP status.</summary>
+    private static async Task<string> RunAsPrintedAsync(IReadOnlyList<string> output, string folder)
+    {
+        var lines = output.SkipWhile(l => !l.Contains("send a notification to Alice", StringComparison.Ordinal)).Skip(1).ToList();
+        var steps = lines.Take(lines.FindIndex(l => l.Contains("curl -sS", StringComparison.Ordinal)) + 1).Select(l => l.Trim()).ToList();
+        steps.Count.ShouldBeGreaterThan(1, "a step before the curl sets LARKWAY_ADMIN_KEY");
+        var script = "cd / && " + string.Join("\n", steps) + " -o /dev/null -w '%{http_code}'";
+        var run = await Infrastructure.ProcessRunner.RunAsync("env", ["-u", "LARKWAY_ADMIN_KEY", "bash", "-c", script], folder, TimeSpan.FromSeconds(30));
+        return run.Output + run.Error;
+    }
+
+    private static string LastExport(string secretsFile, string name) =>
+        Regex.Matches(secretsFile, $@"export {name}=(\S+)").Last().Groups[1].Value;
+
+    private static string AdminKeyIn(string secretsFile) => Regex.Match(secretsFile, @"Larkway Hub admin key: (\S+)").Groups[1].Value;
+
     /// <summary>The message count the Emulator's chat list shows for the bot's direct chat with <paramref name="name"/>.</summary>
     private static int DirectChatMessages(HttpClient http, Uri emulator, string name)
     {
@@ -107,7 +160,7 @@ public sealed partial class HubBannerTests
         return row.Success ? int.Parse(row.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
-    [GeneratedRegex(@"^\s*export (FEISHU_[A-Z_]+)=(\S+)")]
+    [GeneratedRegex(@"^\s*export ((?:FEISHU|LARKWAY)_[A-Z_]+)=(\S+)")]
     private static partial Regex ExportLine();
 
     [GeneratedRegex(@"curl -sS (?<url>\S+) .* -d '(?<body>[^']+)'$")]

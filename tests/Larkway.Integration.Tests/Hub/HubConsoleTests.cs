@@ -210,6 +210,9 @@ public sealed class HubConsoleTests
             File.GetUnixFileMode(file).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
+        // The sign-in page says where the password is (not "was printed"), as the banner does on every start.
+        using var page = new HttpClient { BaseAddress = hub.BaseUrl };
+        (await page.GetStringAsync("/console/sign-in")).ShouldContain($"its password is in <code>{file}</code>");
         using var client = new ConsoleClient(hub.BaseUrl);
         (await client.SignInAsync(password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }

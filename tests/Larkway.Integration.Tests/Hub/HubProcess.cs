@@ -47,10 +47,11 @@ internal sealed class HubProcess : IAsyncDisposable
         throw new InvalidOperationException("no VmRSS in /proc status");
     }
 
-    public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts the Hub; <paramref name="workingDirectory"/> holds its <c>./data</c> (default: the test's output folder).</summary>
+    public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
         var port = FreePort();
-        var info = HubStartInfo(AppContext.BaseDirectory, []);
+        var info = HubStartInfo(workingDirectory ?? AppContext.BaseDirectory, []);
         info.Environment["urls"] = $"http://127.0.0.1:{port}";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Larkway__Bootstrap__SecretsFile"] = Path.Combine(Directory.CreateTempSubdirectory("larkway-secrets-").FullName, "first-start-secrets.txt");

@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using Larkway.Emulator.State;
 using Larkway.Feishu;
 using Larkway.Feishu.Im;
@@ -112,6 +115,27 @@ public sealed class UploadTests(ClientFixture fx) : IClassFixture<ClientFixture>
         Assert.Equal(Name, fx.State.FindResource(key)!.FileName);
         Assert.Equal(Name, download.FileName);
         Assert.Equal(MessagingPdf, await download.ReadAllBytesAsync());
+    }
+
+    [Fact]
+    public async Task A_non_ascii_file_name_goes_out_as_feishu_sends_it_its_utf8_bytes_in_filename()
+    {
+        const string Name = "报价单 v2.pdf";
+        var key = await fx.Client.Im.Files.UploadAsync(MessagingPdf, Name, FileType.Pdf);
+        using var http = new HttpClient { BaseAddress = fx.BaseUrl };
+        using var token = await http.PostAsJsonAsync("/open-apis/auth/v3/tenant_access_token/internal", new { app_id = fx.AppId, app_secret = fx.Options.AppSecret });
+        var tenantToken = (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("tenant_access_token").GetString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/open-apis/im/v1/files/{key}");
+        request.Headers.Authorization = new("Bearer", tenantToken);
+
+        using var response = await http.SendAsync(request);
+
+        // HttpClient reads header bytes as ISO-8859-1 (as the Python SDK's requests does); re-decoding them as UTF-8 is
+        // what the Python SDK does next. There is no filename*.
+        var header = response.Content.Headers.GetValues("Content-Disposition").Single();
+        Assert.Equal($"attachment; filename=\"{Name}\"", Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(header)));
+        await using var download = await fx.Client.Im.Files.DownloadAsync(key);
+        Assert.Equal(Name, download.FileName);
     }
 
     private static readonly byte[] MessagingPdf = "%PDF-1.4\n%âãÏÓ\n"u8.ToArray();

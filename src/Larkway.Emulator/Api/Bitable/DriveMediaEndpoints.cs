@@ -71,10 +71,10 @@ internal static class DriveMediaEndpoints
         return Envelope.Ok(new { file_token = token });
     }
 
-    private static IResult Download([FromRoute(Name = "file_token")] string fileToken, BitableStore store)
+    private static IResult Download(HttpContext context, [FromRoute(Name = "file_token")] string fileToken, BitableStore store)
     {
         var medium = store.Read(() => store.Media(fileToken)) ?? throw new ApiErrorException(404, NotFound, $"not found: no media has the token '{fileToken}'");
-        return Results.File(medium.Data, medium.MimeType, medium.Name);
+        return FileDownload.Attachment(context, medium.Data, medium.MimeType, medium.Name);
     }
 
     private static string ContentTypeOf(string name) =>

@@ -186,6 +186,6 @@ internal static class MessageEndpoints
             throw MessageService.Invalid($"invalid type: '{fileKey}' is not of type {type}");
         }
 
-        return Results.File(resource.Data.ToArray(), resource.ContentType, resource.FileName);
+        return FileDownload.Attachment(context, resource.Data.ToArray(), resource.ContentType, resource.FileName);
     }
 }

@@ -85,7 +85,7 @@ internal static class UploadEndpoints
     {
         var file = state.FindResource(fileKey);
         return file is { Kind: ResourceKind.File } && file.OwnerAppId == context.CallerApp().AppId
-            ? Results.File(file.Data.ToArray(), file.ContentType, file.FileName)
+            ? FileDownload.Attachment(context, file.Data.ToArray(), file.ContentType, file.FileName)
             : throw Invalid($"invalid file_key '{fileKey}': not a file this app uploaded");
     }
 

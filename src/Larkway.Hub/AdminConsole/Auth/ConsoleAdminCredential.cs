@@ -32,6 +32,9 @@ internal sealed partial class ConsoleAdminCredential(
     /// <summary>The <c>hub_settings</c> row holding the password's hash.</summary>
     public const string SettingName = "console_admin_password";
 
+    /// <summary>The <c>hub_settings</c> row saying where the password was shown (<see cref="HubConsole.SecretDestination"/>).</summary>
+    public const string ShownAtSettingName = "console_admin_password_shown_at";
+
     /// <summary>Configuration key (environment variable) that replaces the password at start.</summary>
     public const string ResetSetting = "LARKWAY_ADMIN_PASSWORD_RESET";
 
@@ -64,6 +67,7 @@ internal sealed partial class ConsoleAdminCredential(
                 existing.UpdatedAt = time.GetUtcNow();
             }
 
+            await console.RecordDestinationAsync(db, ShownAtSettingName, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             try
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -83,6 +87,24 @@ internal sealed partial class ConsoleAdminCredential(
         var shownAt = await console.ShowSecretAsync(
             $"Larkway Hub console password for user '{UserName}'", password, $"Sign in at /console. Set {ResetSetting}=1 for one start to get a new password.", cancellationToken).ConfigureAwait(false);
         LogGenerated(logger, reset, shownAt);
+    }
+
+    /// <summary>
+    /// Where the password is, for the banner and the sign-in page: "is in data/first-start-secrets.txt" or "was printed on
+    /// standard output when it was made" (a Hub that stored it before this was recorded: both places are named).
+    /// </summary>
+    public async Task<string> WhereIsPasswordAsync(CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        string? shownAt;
+        await using (db.ConfigureAwait(false))
+        {
+            shownAt = await db.Settings.AsNoTracking().Where(s => s.Name == ShownAtSettingName).Select(s => s.Value)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return HubConsole.Describe(shownAt) ?? $"was printed on standard output when it was made, or is in {HubConsole.ForDisplay(console.SecretsFile)}";
     }
 
     /// <summary>True when the user name and password are the administrator's.</summary>

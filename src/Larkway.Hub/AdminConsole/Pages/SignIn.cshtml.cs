@@ -20,12 +20,19 @@ internal sealed class SignInModel(ConsoleAdminCredential credential, SignInThrot
 
     public string? Error { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    /// <summary>Where the bootstrap password is ("is in data/first-start-secrets.txt"), so a newcomer can find it.</summary>
+    public string PasswordWhere { get; private set; } = "";
+
+    /// <summary>The file holding the password when <see cref="PasswordWhere"/> names one, shown unbroken.</summary>
+    public string? PasswordFile => PasswordWhere.StartsWith(InFile, StringComparison.Ordinal) ? PasswordWhere[InFile.Length..] : null;
+
+    private const string InFile = "is in ";
+
+    public async Task OnGetAsync() => PasswordWhere = await credential.WhereIsPasswordAsync(HttpContext.RequestAborted).ConfigureAwait(false);
 
     public async Task<IActionResult> OnPostAsync()
     {
+        PasswordWhere = await credential.WhereIsPasswordAsync(HttpContext.RequestAborted).ConfigureAwait(false);
         var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (throttle.LockedUntil(address) is { } until)
         {

@@ -1,9 +1,11 @@
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Observability;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -32,7 +34,9 @@ public static class HubAuthServiceCollectionExtensions
                 throw new HubConfigurationException($"{HubConsole.OutputSetting} '{text}' is not valid; use 'auto' (a terminal if standard output is one, else the file), 'terminal' or 'file'.");
             }
 
-            return new HubConsole(output, configuration[HubConsole.FileSetting]);
+            // A JSON log on standard output takes no plain line: the notices become its events.
+            var structured = sp.GetService<ObservabilitySettings>()?.LogFormat == LogFormat.Json ? sp.GetRequiredService<ILogger<HubConsole>>() : null;
+            return new HubConsole(output, configuration[HubConsole.FileSetting], structured);
         });
         services.TryAddSingleton<HubAdminKey>();
         services.TryAddSingleton<BearerKeyThrottle>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Platform.Auth;
 
@@ -20,9 +21,14 @@ internal enum HubSecretOutput
 /// admin key, the console password). Standard output that is not a terminal is usually collected as a log, as the
 /// loggers' own lines are, so by default a secret is printed only to a terminal and otherwise written to
 /// <see cref="SecretsFile"/> (created readable by its owner alone), with one line naming the file in its place.
+/// With <c>Larkway:Logging:Format=json</c> standard output is a log by definition: every notice is then a log event
+/// (<see cref="Log"/>) instead of a plain line, and secrets always go to the file.
 /// </summary>
-internal sealed class HubConsole
+internal sealed partial class HubConsole
 {
+    /// <summary>What <see cref="SecretDestination"/> is when secrets are printed.</summary>
+    public const string StandardOutput = "standard output";
+
     /// <summary>The configuration key of <see cref="HubSecretOutput"/> (<c>Larkway__Bootstrap__SecretOutput</c>).</summary>
     public const string OutputSetting = "Larkway:Bootstrap:SecretOutput";
 
@@ -34,31 +40,82 @@ internal sealed class HubConsole
 
     private readonly bool _toTerminal;
 
-    /// <summary>Standard output, secrets shown as <paramref name="output"/> (and whether it is a terminal) decide.</summary>
-    public HubConsole(HubSecretOutput output = HubSecretOutput.Auto, string? secretsFile = null)
+    /// <summary>
+    /// Standard output, secrets shown as <paramref name="output"/> (and whether it is a terminal) decide; with
+    /// <paramref name="structured"/> (the JSON log format) notices are log events and secrets go to the file.
+    /// </summary>
+    public HubConsole(HubSecretOutput output = HubSecretOutput.Auto, string? secretsFile = null, ILogger? structured = null)
         : this(Console.Out, output switch
         {
             HubSecretOutput.Terminal => true,
             HubSecretOutput.File => false,
             _ => !Console.IsOutputRedirected,
-        }, secretsFile)
+        }, secretsFile, structured)
     {
     }
 
     /// <summary>A given writer; <paramref name="isTerminal"/> says whether secrets may be printed on it.</summary>
-    public HubConsole(TextWriter output, bool isTerminal = true, string? secretsFile = null)
+    public HubConsole(TextWriter output, bool isTerminal = true, string? secretsFile = null, ILogger? structured = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         Out = output;
-        _toTerminal = isTerminal;
+        Log = structured;
+        _toTerminal = isTerminal && structured is null;
         SecretsFile = Path.GetFullPath(string.IsNullOrEmpty(secretsFile) ? DefaultSecretsFile : secretsFile);
     }
 
-    /// <summary>Standard output (or the test's writer).</summary>
+    /// <summary>Standard output (or the test's writer); nothing is written to it when <see cref="Log"/> is set.</summary>
     public TextWriter Out { get; }
+
+    /// <summary>The logger notices go to when standard output is a JSON log; null when they are plain lines on <see cref="Out"/>.</summary>
+    public ILogger? Log { get; }
 
     /// <summary>The file secrets go to when standard output is not a terminal.</summary>
     public string SecretsFile { get; }
+
+    /// <summary>Where a secret shown now goes: <see cref="StandardOutput"/> or <see cref="SecretsFile"/> (stored, so later starts can say).</summary>
+    public string SecretDestination => _toTerminal ? StandardOutput : SecretsFile;
+
+    /// <summary>Whether secrets shown now are printed (a terminal, and no JSON log).</summary>
+    public bool PrintsSecrets => _toTerminal;
+
+    /// <summary>
+    /// Where a secret shown at an earlier start is, as the end of a sentence about it: "was printed on standard output at
+    /// the first start" or "is in data/first-start-secrets.txt" (relative to the working directory when below it). Null:
+    /// not known (stored before the Hub recorded it).
+    /// </summary>
+    public static string? Describe(string? destination) => destination switch
+    {
+        null or "" => null,
+        StandardOutput => "was printed on standard output when it was made",
+        _ => "is in " + ForDisplay(destination),
+    };
+
+    /// <summary>
+    /// Records in <paramref name="db"/> (saved with the secret's hash) where the secret shown now goes, under
+    /// <paramref name="settingName"/>, so later starts and the sign-in page can say where it is.
+    /// </summary>
+    public async Task RecordDestinationAsync(Storage.HubDbContext db, string settingName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var row = await db.Settings.FindAsync([settingName], cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            db.Settings.Add(new Storage.HubSetting { Name = settingName, Value = SecretDestination, UpdatedAt = now });
+        }
+        else
+        {
+            row.Value = SecretDestination;
+            row.UpdatedAt = now;
+        }
+    }
+
+    /// <summary>A path relative to the working directory when it is below it (<c>data/first-start-secrets.txt</c>), else as it is.</summary>
+    public static string ForDisplay(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+    }
 
     /// <summary>
     /// Shows <paramref name="secret"/> once, labelled <paramref name="label"/>, followed by <paramref name="hint"/>;
@@ -72,7 +129,13 @@ internal sealed class HubConsole
         if (_toTerminal)
         {
             await Out.WriteLineAsync($"{label} (shown only this once; store it now): {secret}").ConfigureAwait(false);
-            shownAt = "standard output";
+            shownAt = StandardOutput;
+        }
+        else if (Log is { } log)
+        {
+            await AppendToFileAsync(label, secret, cancellationToken).ConfigureAwait(false);
+            LogSecretWritten(log, label.Trim(), SecretsFile, hint);
+            return SecretsFile;
         }
         else
         {
@@ -105,6 +168,12 @@ internal sealed class HubConsole
         else
         {
             await AppendToFileAsync(label, Environment.NewLine + string.Join(Environment.NewLine, lines), cancellationToken).ConfigureAwait(false);
+            if (Log is { } log)
+            {
+                LogSecretWritten(log, label.Trim(), SecretsFile, "");
+                return;
+            }
+
             await Out.WriteLineAsync($"{label}: written to {SecretsFile} (readable by this user only), not printed, since standard output is not a terminal and may be collected as a log.").ConfigureAwait(false);
         }
 
@@ -132,4 +201,7 @@ internal sealed class HubConsole
             }
         }
     }
+
+    [LoggerMessage(EventId = LogEvents.HubConsoleSecretWritten, Level = LogLevel.Information, Message = "{Label}: written to {SecretsFile} (readable by this user only), not logged. {Hint}")]
+    private static partial void LogSecretWritten(ILogger logger, string label, string secretsFile, string hint);
 }

@@ -76,11 +76,14 @@ public static class HubObservabilityExtensions
     private static void ConfigureConsoleFormat(IServiceCollection services, LogFormat format)
     {
         services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = format == LogFormat.Json ? ConsoleFormatterNames.Json : ConsoleFormatterNames.Simple);
-        services.Configure<JsonConsoleFormatterOptions>(o =>
-        {
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-            o.IncludeScopes = true;
-        });
+        services.Configure<JsonConsoleFormatterOptions>(ConfigureJson);
+    }
+
+    /// <summary>The JSON lines' shape, shared by every logger writing to the Hub's standard output (the embedded Emulator's too).</summary>
+    internal static void ConfigureJson(JsonConsoleFormatterOptions options)
+    {
+        options.UseUtcTimestamp = true;
+        options.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+        options.IncludeScopes = true;
     }
 }

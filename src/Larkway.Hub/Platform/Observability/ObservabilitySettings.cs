@@ -99,14 +99,7 @@ public sealed record ObservabilitySettings
             throw new HubConfigurationException($"Larkway:Metrics:Address '{addressText}' is not an IP address, e.g. 127.0.0.1 (the default), 0.0.0.0 or ::.");
         }
 
-        var formatText = Read("Larkway:Logging:Format");
-        LogFormat? format = formatText?.ToLowerInvariant() switch
-        {
-            null => null,
-            "simple" => Observability.LogFormat.Simple,
-            "json" => Observability.LogFormat.Json,
-            _ => throw new HubConfigurationException($"Larkway:Logging:Format '{formatText}' is not valid; use 'simple' (the default) or 'json' (one JSON object per line)."),
-        };
+        var format = ReadLogFormat(configuration);
 
         var sdkDisabled = bool.TryParse(Read("OTEL_SDK_DISABLED"), out var disabled) && disabled;
         var anyEndpoint = Read("OTEL_EXPORTER_OTLP_ENDPOINT") is not null;
@@ -119,6 +112,21 @@ public sealed record ObservabilitySettings
             LogFormat = format,
             OtlpMetrics = !sdkDisabled && !IsNone(Read("OTEL_METRICS_EXPORTER")) && (anyEndpoint || Read("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") is not null),
             OtlpTraces = !sdkDisabled && !IsNone(Read("OTEL_TRACES_EXPORTER")) && (anyEndpoint || Read("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") is not null),
+        };
+    }
+
+    /// <summary><c>Larkway:Logging:Format</c> alone (null when unset), so a start refused for another setting still knows how to say so.</summary>
+    /// <exception cref="HubConfigurationException">The value is not one of those accepted.</exception>
+    public static LogFormat? ReadLogFormat(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var formatText = configuration["Larkway:Logging:Format"] is { Length: > 0 } value ? value.Trim() : null;
+        return formatText?.ToLowerInvariant() switch
+        {
+            null => null,
+            "simple" => Observability.LogFormat.Simple,
+            "json" => Observability.LogFormat.Json,
+            _ => throw new HubConfigurationException($"Larkway:Logging:Format '{formatText}' is not valid; use 'simple' (the default) or 'json' (one JSON object per line)."),
         };
     }
 
