@@ -44,10 +44,14 @@ public static class HubAppsServiceCollectionExtensions
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = sp.GetRequiredService<DbXmlRepository>()));
 
-        // The key ring lives in the database it protects secrets of (docs/hub-apps.md says what that does and does not
-        // protect against); saying so once in the docs replaces Data Protection's start-up warning. An encryptor the
-        // host configures (a certificate, a KMS) is kept.
-        services.PostConfigure<KeyManagementOptions>(o => o.XmlEncryptor ??= new NullXmlEncryptor());
+        // The key ring lives in the database it protects secrets of: with Larkway:DataProtection:KeyEncryptionKey its keys
+        // are stored encrypted with a key kept outside it; without, HubKeyRingStartup warns once (in place of Data
+        // Protection's own warning). An encryptor the host configures (a certificate, a KMS) is kept.
+        services.AddOptions<HubDataProtectionOptions>().BindConfiguration(HubDataProtectionOptions.SectionName);
+        services.TryAddSingleton<HubKeyRingCipher>();
+        services.AddHostedService<HubKeyRingStartup>();
+        services.AddOptions<KeyManagementOptions>().PostConfigure<HubKeyRingCipher>((o, cipher) =>
+            o.XmlEncryptor ??= cipher.Enabled ? new HubKeyRingEncryptor(cipher) : new NullXmlEncryptor());
         services.TryAddSingleton(sp => new HubSecretProtector(sp.GetRequiredService<IDataProtectionProvider>()));
         return services;
     }

@@ -23,7 +23,9 @@ internal sealed record SyncResult<T>(T? Value, bool NotFound = false, IReadOnlyL
 }
 
 /// <summary>What a dry run found: the mapping as resolved, what a full diff would do, and the first rows' decisions.</summary>
-internal sealed record SyncDryRun(IReadOnlyList<ResolvedColumn> Columns, IReadOnlyList<SchemaProblem> SchemaProblems, IReadOnlyDictionary<string, int> Actions, IReadOnlyList<RowDecision> Sample, IReadOnlyList<BitableSyncDeadLetterRow> Problems, int ApiCalls);
+internal sealed record SyncDryRun(
+    IReadOnlyList<ResolvedColumn> Columns, IReadOnlyList<SchemaProblem> SchemaProblems, IReadOnlyDictionary<string, int> Actions, IReadOnlyList<RowDecision> Sample, int Decisions,
+    IReadOnlyList<BitableSyncDeadLetterRow> Problems, int ProblemsTotal, int ApiCalls);
 
 /// <summary>The syncs' application service: what the API and the console do, checked, stored, audited by the callers.</summary>
 internal sealed class BitableSyncService(
@@ -37,6 +39,9 @@ internal sealed class BitableSyncService(
 {
     /// <summary>Shortest interval between passes.</summary>
     public const int MinIntervalSeconds = 5;
+
+    /// <summary>The refused rows a dry run lists (their total is counted).</summary>
+    public const int MaxDryRunProblems = 100;
 
     public Task<IReadOnlyList<BitableSyncRow>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
 
@@ -137,8 +142,18 @@ internal sealed class BitableSyncService(
             return SyncResult<SyncDryRun>.Missing;
         }
 
+        SyncDatabase database;
+        try
+        {
+            database = databases.For(sync);
+        }
+        catch (SyncConfigurationException ex)
+        {
+            return SyncResult<SyncDryRun>.Invalid(("database", ex.Message));
+        }
+
         var client = await apps.GetClientAsync(sync.App, cancellationToken).ConfigureAwait(false);
-        var pass = new SyncPass(sync, SyncMapping.FromJson(sync.MappingJson), databases.For(sync), client, (emails, ct) => people.PrefetchAsync(sync.App, emails, ct), files, [], [], [], time);
+        var pass = new SyncPass(sync, SyncMapping.FromJson(sync.MappingJson), database, client, (emails, ct) => people.PrefetchAsync(sync.App, emails, ct), files, [], [], [], time);
         try
         {
             await pass.RunAsync(full: true, cancellationToken, dryRun: true).ConfigureAwait(false);
@@ -147,13 +162,20 @@ internal sealed class BitableSyncService(
         {
             return SyncResult<SyncDryRun>.Invalid(("mapping", ex.Message));
         }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or ArgumentException)
+        {
+            return SyncResult<SyncDryRun>.Invalid(("database", SyncDatabaseErrors.Describe(ex)));
+        }
         catch (FeishuApiException ex) when (!ex.IsTransient)
         {
             return SyncResult<SyncDryRun>.Invalid(("bitable", $"Feishu refused: code {ex.Code}, {ex.Msg}"));
         }
 
+        // Counts of everything; rows only up to the caps, so a table of refusals answers in kilobytes.
         var actions = pass.Preview.GroupBy(d => WireName<RowAction>.Of(d.Action), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        return new(new SyncDryRun(pass.Schema!.Columns, pass.Schema.Problems, actions, [.. pass.Preview.Take(sample)], pass.Tally.Refused, pass.Tally.ApiCalls));
+        return new(new SyncDryRun(
+            pass.Schema!.Columns, pass.Schema.Problems, actions, [.. pass.Preview.Take(sample)], pass.Preview.Count,
+            [.. pass.Tally.Refused.Take(MaxDryRunProblems)], pass.Tally.Refused.Count, pass.Tally.ApiCalls));
     }
 
     public Task<bool> ResolveConflictAsync(string id, long conflictId, string side, CancellationToken cancellationToken) =>
@@ -204,7 +226,8 @@ internal sealed class BitableSyncService(
             problems.Add(("table_id", $"Was '{existing.TableId}'. {Hint}"));
         }
 
-        if (existing.DatabaseKind != input.DatabaseKind)
+        // A sync of the retired kind hub may move to a database of its own (it no longer runs where it is).
+        if (existing.DatabaseKind != input.DatabaseKind && existing.DatabaseKind != SyncDatabaseKind.Hub)
         {
             problems.Add(("database.kind", $"Was '{WireName<SyncDatabaseKind>.Of(existing.DatabaseKind)}'. {Hint}"));
         }
@@ -252,9 +275,18 @@ internal sealed class BitableSyncService(
     private async Task<(SyncMapping? Mapping, List<(string Field, string Message)> Problems)> CheckAsync(SyncInput input, CancellationToken cancellationToken)
     {
         var problems = new List<(string Field, string Message)>();
-        if (input.DatabaseKind != SyncDatabaseKind.Hub && string.IsNullOrWhiteSpace(input.ConnectionString))
+        if (input.DatabaseKind == SyncDatabaseKind.Hub)
+        {
+            problems.Add(("database.kind", SyncDatabases.HubKindRefused));
+        }
+        else if (string.IsNullOrWhiteSpace(input.ConnectionString))
         {
             problems.Add(("database.connection_string", $"A {WireName<SyncDatabaseKind>.Of(input.DatabaseKind)} database needs its connection string."));
+        }
+
+        if (databases.TableProblem(input.Table) is { } forbidden)
+        {
+            problems.Add(("table", forbidden));
         }
 
         if (input.IntervalSeconds < MinIntervalSeconds)
@@ -277,15 +309,25 @@ internal sealed class BitableSyncService(
             return (null, problems);
         }
 
+        SyncDatabase database;
+        try
+        {
+            database = databases.For(input.DatabaseKind, input.ConnectionString, input.Table);
+        }
+        catch (SyncConfigurationException ex)
+        {
+            return (null, [("database.connection_string", ex.Message)]);
+        }
+
         IReadOnlyList<SyncColumn> columns;
         try
         {
-            columns = await databases.For(input.DatabaseKind, input.ConnectionString).ColumnsAsync(input.Table, cancellationToken).ConfigureAwait(false);
+            columns = await database.ColumnsAsync(input.Table, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or ArgumentException or InvalidOperationException or TimeoutException)
         {
-            // The provider's message names what is wrong (host, file, login) and never the password.
-            return (null, [("database", $"The database cannot be read: {ex.Message}")]);
+            // Never the provider's message: Npgsql's can name the host, the user or the whole connection string.
+            return (null, [("database", $"The database cannot be read. {SyncDatabaseErrors.Describe(ex)}")]);
         }
 
         if (columns.Count == 0)

@@ -253,6 +253,30 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
         }
     }
 
+    /// <summary>One page of a sync's conflicts (open ones only when asked) after the id <paramref name="after"/>, with their total: only the page is read.</summary>
+    public async Task<SyncPage<BitableSyncConflictRow>> ConflictsPageAsync(string syncId, bool openOnly, long? after, int take, CancellationToken cancellationToken)
+    {
+        var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var all = db.BitableSyncConflicts.AsNoTracking().Where(c => c.SyncId == syncId && (!openOnly || c.Resolution == null));
+            var rows = await all.Where(c => after == null || c.Id > after).OrderBy(c => c.Id).Take(take + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return SyncPage<BitableSyncConflictRow>.Of(rows, take, await all.CountAsync(cancellationToken).ConfigureAwait(false), c => c.Id);
+        }
+    }
+
+    /// <summary>One page of a sync's dead letters after the id <paramref name="after"/>, with their total: only the page is read.</summary>
+    public async Task<SyncPage<BitableSyncDeadLetterRow>> DeadLettersPageAsync(string syncId, long? after, int take, CancellationToken cancellationToken)
+    {
+        var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var all = db.BitableSyncDeadLetters.AsNoTracking().Where(c => c.SyncId == syncId);
+            var rows = await all.Where(c => after == null || c.Id > after).OrderBy(c => c.Id).Take(take + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return SyncPage<BitableSyncDeadLetterRow>.Of(rows, take, await all.CountAsync(cancellationToken).ConfigureAwait(false), c => c.Id);
+        }
+    }
+
     /// <summary>
     /// Runs a read-then-write again when a concurrent handler got there first: two events marking the same record (a unique
     /// key), or a pass taking a mark while it was being updated (a concurrency conflict). Only marks are written this way.

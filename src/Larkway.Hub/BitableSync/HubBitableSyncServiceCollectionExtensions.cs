@@ -25,6 +25,7 @@ public static class HubBitableSyncServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<BitableSyncStore>();
+        services.TryAddSingleton<SyncDatabaseGuard>();
         services.TryAddSingleton<SyncDatabases>();
         services.TryAddSingleton<BitableSyncService>();
         services.TryAddSingleton<BitableSyncTelemetry>();

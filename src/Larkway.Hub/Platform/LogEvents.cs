@@ -158,6 +158,10 @@ internal static class LogEvents
     public const int AlertNotifyFailed = 4933;
     public const int AlertNotificationSkipped = 4934;
 
+    // Platform/DataProtection
+    public const int DataProtectionKeyRingUnencrypted = 4940;
+    public const int DataProtectionKeyRingEncrypted = 4941;
+
     // BitableSync
     public const int BitableSyncPassed = 5000;
     public const int BitableSyncEventIgnored = 5001;

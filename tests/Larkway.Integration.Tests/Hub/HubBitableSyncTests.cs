@@ -113,8 +113,8 @@ public abstract class HubBitableSyncTests
         await ExecuteAsync(connection, postgres, "UPDATE orders SET status = 'Open' WHERE order_no = 'PO-4'");
         await EditRecordAsync(hub, appToken, tableId, po4, new Dictionary<string, object> { ["Status"] = "Lost" });
         await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
-        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts").GetAwaiter().GetResult().GetArrayLength() == 1, "the conflict held");
-        var conflict = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts"))[0];
+        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts").GetAwaiter().GetResult().GetProperty("items").GetArrayLength() == 1, "the conflict held");
+        var conflict = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts")).GetProperty("items")[0];
         conflict.GetProperty("key").GetString().ShouldBe("PO-4");
         conflict.GetProperty("database").GetProperty("status").GetString().ShouldBe("Open");
         conflict.GetProperty("bitable").GetProperty("status").GetString().ShouldBe("Lost");
@@ -125,12 +125,12 @@ public abstract class HubBitableSyncTests
         }
 
         await HubSandbox.WaitUntilAsync(() => RowsAsync(connection, postgres).GetAwaiter().GetResult()["PO-4"].Status == "Lost", "the picked side written");
-        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts").GetAwaiter().GetResult().GetArrayLength() == 0, "the conflict settled");
+        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/conflicts").GetAwaiter().GetResult().GetProperty("items").GetArrayLength() == 0, "the conflict settled");
 
         // A row whose owner is nobody Feishu knows goes to the dead letter; the row beside it syncs.
         await ExecuteAsync(connection, postgres, "INSERT INTO orders (order_no, amount, status, owner) VALUES ('PO-6', 60, 'Open', 'nobody@example.com'), ('PO-7', 70, 'Open', NULL)");
         await RunAndWaitAsync(admin, id, full: false);
-        var letters = await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters");
+        var letters = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).GetProperty("items");
         letters.GetArrayLength().ShouldBe(1, letters.ToString());
         letters[0].GetProperty("key").GetString().ShouldBe("PO-6");
         letters[0].GetProperty("message").GetString()!.ShouldContain("nobody@example.com");
@@ -141,7 +141,7 @@ public abstract class HubBitableSyncTests
         await ExecuteAsync(connection, postgres, "UPDATE orders SET owner = 'dave@example.com' WHERE order_no = 'PO-6'");
         (await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters/retry")).GetProperty("retried").GetInt32().ShouldBe(1);
         await HubSandbox.WaitUntilAsync(() => RecordsAsync(hub, appToken).GetAwaiter().GetResult().Any(r => Text(r, "Order") == "PO-6"), "the retried row in Bitable");
-        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters").GetAwaiter().GetResult().GetArrayLength() == 0, "the dead letter cleared");
+        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters").GetAwaiter().GetResult().GetProperty("items").GetArrayLength() == 0, "the dead letter cleared");
 
         // Every key once on each side.
         (await RecordsAsync(hub, appToken)).Select(r => Text(r, "Order")).ShouldBeUnique();
@@ -360,7 +360,7 @@ public abstract class HubBitableSyncTests
         links["PO-1"].ShouldBe([acme]);
         links["PO-2"].ShouldBe([globex, acme]);
         links["PO-4"].ShouldBeEmpty();
-        var letter = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).EnumerateArray().ShouldHaveSingleItem();
+        var letter = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
         letter.GetProperty("key").GetString().ShouldBe("PO-3");
         letter.GetProperty("message").GetString()!.ShouldContain("INITECH");
 
@@ -415,7 +415,7 @@ public abstract class HubBitableSyncTests
         }
 
         // The dead link waits with the reason; the rest landed.
-        var letter = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).EnumerateArray().ShouldHaveSingleItem();
+        var letter = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
         letter.GetProperty("key").GetString().ShouldBe("PO-3");
         letter.GetProperty("message").GetString()!.ShouldContain("HTTP 404");
 

@@ -18,13 +18,16 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
     private const int MaxRequestBytes = 32 * 1024;
     private const int DefaultSample = 10;
     private const int MaxSample = 100;
+    private const int DefaultLimit = 50;
+    private const int MaxLimit = 200;
 
     /// <summary>
     /// Maps <c>/api/v1/bitable-syncs</c> for the admin key: list and create (<c>GET</c>, <c>POST</c>); one sync's status, edit
     /// and delete (<c>GET</c>, <c>PUT</c>, <c>DELETE /{id}</c>); <c>POST /{id}/dry-run[?sample=]</c>, <c>/pause</c>,
     /// <c>/resume</c>, <c>/run[?full=true]</c>; <c>GET /{id}/passes</c> (history); <c>GET /{id}/conflicts</c> and
     /// <c>POST /{id}/conflicts/{conflict}/resolve</c> (<c>{"side":"database"|"bitable"}</c>); <c>GET /{id}/dead-letters</c>
-    /// and <c>POST /{id}/dead-letters/retry[?id=]</c>. Needs <c>AddHubBitableSync</c>.
+    /// and <c>POST /{id}/dead-letters/retry[?id=]</c>; the two lists are paged (<c>?limit=</c>, default 50, at most 200, and
+    /// <c>?after=</c> the previous page's <c>next</c>) as <c>{items, total, next}</c>. Needs <c>AddHubBitableSync</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapHubBitableSyncApi(this IEndpointRouteBuilder endpoints)
     {
@@ -171,7 +174,11 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
                 dry.Actions,
                 [.. dry.Sample.Select(d => new DryRowDto(d.Key, d.RecordId, WireName<RowAction>.Of(d.Action), Values(dry.Columns, d.Database), Values(dry.Columns, d.Bitable)))],
                 [.. dry.Problems.Select(LetterDto)],
-                dry.ApiCalls),
+                dry.ApiCalls)
+            {
+                Decisions = dry.Decisions,
+                ProblemsTotal = dry.ProblemsTotal,
+            },
             BitableSyncJsonContext.Default.DryRunDto);
     }
 
@@ -186,15 +193,48 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         return TypedResults.Json(passes.Select(p => new PassDto(p.Id, p.Kind, p.StartedAt, p.EndedAt, p.Outcome, p.ToBitable, p.ToDatabase, p.Conflicts, p.Refused, p.ApiCalls)).ToArray(), BitableSyncJsonContext.Default.PassDtoArray);
     }
 
-    private static async Task<Results<JsonHttpResult<ConflictDto[]>, ProblemHttpResult>> ConflictsAsync(string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<ConflictPageDto>, ProblemHttpResult>> ConflictsAsync(
+        string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
+        var (take, from, problems) = Paging(limit, after);
+        if (problems.Count > 0)
+        {
+            return Invalid(problems);
+        }
+
         if (await service.GetAsync(id, cancellationToken).ConfigureAwait(false) is null)
         {
             return NotFound(id);
         }
 
-        var conflicts = await store.ConflictsAsync(id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(conflicts.Select(ConflictDto).ToArray(), BitableSyncJsonContext.Default.ConflictDtoArray);
+        var page = await store.ConflictsPageAsync(id, openOnly: false, from, take, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(new ConflictPageDto([.. page.Items.Select(ConflictDto)], page.Total, page.Next?.ToString(CultureInfo.InvariantCulture)), BitableSyncJsonContext.Default.ConflictPageDto);
+    }
+
+    /// <summary>A list's <c>limit</c> (default 50, at most 200) and <c>after</c> (the previous page's <c>next</c>).</summary>
+    private static (int Take, long? After, List<(string Field, string Message)> Problems) Paging(string? limit, string? after)
+    {
+        var problems = new List<(string Field, string Message)>();
+        var take = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1 || take > MaxLimit))
+        {
+            problems.Add(("limit", $"A whole number from 1 to {MaxLimit.ToString(CultureInfo.InvariantCulture)} (default {DefaultLimit.ToString(CultureInfo.InvariantCulture)})."));
+        }
+
+        long? from = null;
+        if (after is not null)
+        {
+            if (long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                from = parsed;
+            }
+            else
+            {
+                problems.Add(("after", "The `next` of the previous page (a whole number)."));
+            }
+        }
+
+        return (take, from, problems);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ResolveAsync(string id, string conflict, HttpContext http, [FromServices] BitableSyncService service, CancellationToken cancellationToken)
@@ -219,15 +259,22 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<JsonHttpResult<DeadLetterDto[]>, ProblemHttpResult>> DeadLettersAsync(string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<DeadLetterPageDto>, ProblemHttpResult>> DeadLettersAsync(
+        string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
+        var (take, from, problems) = Paging(limit, after);
+        if (problems.Count > 0)
+        {
+            return Invalid(problems);
+        }
+
         if (await service.GetAsync(id, cancellationToken).ConfigureAwait(false) is null)
         {
             return NotFound(id);
         }
 
-        var letters = await store.DeadLettersAsync(id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(letters.Select(LetterDto).ToArray(), BitableSyncJsonContext.Default.DeadLetterDtoArray);
+        var page = await store.DeadLettersPageAsync(id, from, take, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(new DeadLetterPageDto([.. page.Items.Select(LetterDto)], page.Total, page.Next?.ToString(CultureInfo.InvariantCulture)), BitableSyncJsonContext.Default.DeadLetterPageDto);
     }
 
     private static async Task<Results<JsonHttpResult<RetriedDto>, ProblemHttpResult>> RetryAsync(string id, HttpContext http, [FromServices] BitableSyncService service, [FromQuery(Name = "id")] string? letter, CancellationToken cancellationToken)
@@ -278,7 +325,20 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         Required(body.Table, "table", "The database table's name.");
         Required(body.Key?.Column, "key.column", "The database column that identifies a row.");
         Required(body.Key?.Field, "key.field", "The Bitable field (id or name) holding the same value.");
-        var kind = Enum<SyncDatabaseKind>(body.Database?.Kind ?? "hub", "database.kind", problems);
+        var kind = SyncDatabaseKind.Postgres;
+        if (Blank(body.Database?.Kind) is not { } kindName)
+        {
+            problems.Add(("database.kind", "Required: \"postgres\" or \"sqlite\", with the database's connection_string."));
+        }
+        else if (kindName == "hub")
+        {
+            problems.Add(("database.kind", SyncDatabases.HubKindRefused));
+        }
+        else if (!WireName<SyncDatabaseKind>.TryParse(kindName, out kind))
+        {
+            problems.Add(("database.kind", "\"postgres\" or \"sqlite\"."));
+        }
+
         var direction = Enum<SyncDirection>(body.Direction ?? "both", "direction", problems);
         var capture = Enum<ChangeCapture>(body.Capture ?? "triggers", "capture", problems);
         var conflicts = Enum<ConflictPolicy>(body.Conflicts ?? "hold_for_review", "conflicts", problems);
@@ -387,7 +447,18 @@ internal sealed record SchemaProblemDto(string Column, string FieldId, string Pr
 
 internal sealed record DryRowDto(string Key, string? RecordId, string Action, Dictionary<string, string?>? Database, Dictionary<string, string?>? Bitable);
 
-internal sealed record DryRunDto(IReadOnlyList<ColumnDto> Columns, IReadOnlyList<SchemaProblemDto> SchemaProblems, IReadOnlyDictionary<string, int> Actions, IReadOnlyList<DryRowDto> Sample, IReadOnlyList<DeadLetterDto> Problems, int ApiCalls);
+internal sealed record DryRunDto(IReadOnlyList<ColumnDto> Columns, IReadOnlyList<SchemaProblemDto> SchemaProblems, IReadOnlyDictionary<string, int> Actions, IReadOnlyList<DryRowDto> Sample, IReadOnlyList<DeadLetterDto> Problems, int ApiCalls)
+{
+    /// <summary>Rows decided in all (the sample shows the first <c>sample</c>).</summary>
+    public int Decisions { get; init; }
+
+    /// <summary>Rows refused in all (<c>problems</c> lists the first 100).</summary>
+    public int ProblemsTotal { get; init; }
+}
+
+internal sealed record ConflictPageDto(IReadOnlyList<ConflictDto> Items, int Total, string? Next);
+
+internal sealed record DeadLetterPageDto(IReadOnlyList<DeadLetterDto> Items, int Total, string? Next);
 
 internal sealed record PassDto(long Id, string Kind, DateTimeOffset StartedAt, DateTimeOffset EndedAt, string Outcome, int ToBitable, int ToDatabase, int Conflicts, int Refused, int ApiCalls);
 
@@ -405,8 +476,8 @@ internal sealed record RetriedDto(int Retried);
 [JsonSerializable(typeof(BitableSyncDto[]))]
 [JsonSerializable(typeof(DryRunDto))]
 [JsonSerializable(typeof(PassDto[]))]
-[JsonSerializable(typeof(ConflictDto[]))]
-[JsonSerializable(typeof(DeadLetterDto[]))]
+[JsonSerializable(typeof(ConflictPageDto))]
+[JsonSerializable(typeof(DeadLetterPageDto))]
 [JsonSerializable(typeof(ResolveDto))]
 [JsonSerializable(typeof(RetriedDto))]
 internal sealed partial class BitableSyncJsonContext : JsonSerializerContext;

@@ -43,19 +43,19 @@ internal sealed partial class BitableSyncRunner(
         var full = sync.Passes == 0 || item.Payload == FullPayload || (sync.FullDiffEvery > 0 && sync.Passes % sync.FullDiffEvery == 0);
         var kind = full ? "full" : "changes";
         var started = time.GetUtcNow();
-        var (pass, outcome) = await RunPassAsync(sync, full, cancellationToken).ConfigureAwait(false);
+        var (tally, schema, outcome) = await RunPassAsync(sync, full, cancellationToken).ConfigureAwait(false);
         var ended = time.GetUtcNow();
         var ok = outcome is null;
         await store.RecordPassAsync(
             new BitableSyncPassRow
             {
                 SyncId = sync.Id, Kind = kind, StartedAt = started, EndedAt = ended, Outcome = outcome?.Message ?? "ok",
-                ToBitable = pass.Tally.ToBitable, ToDatabase = pass.Tally.ToDatabase, Conflicts = pass.Tally.Held.Count, Refused = pass.Tally.Refused.Count, ApiCalls = pass.Tally.ApiCalls,
+                ToBitable = tally.ToBitable, ToDatabase = tally.ToDatabase, Conflicts = tally.Held.Count, Refused = tally.Refused.Count, ApiCalls = tally.ApiCalls,
             },
-            pass.Tally.Held, pass.Tally.Settled, pass.Tally.Refused, pass.Tally.Delivered, pass.Tally.LagMs, SchemaProblemsJson(pass),
+            tally.Held, tally.Settled, tally.Refused, tally.Delivered, tally.LagMs, SchemaProblemsJson(schema),
             CancellationToken.None).ConfigureAwait(false);
-        telemetry.Passed(sync.Id, kind, ok, pass.Tally);
-        LogPass(logger, sync.Id, kind, pass.Tally.ToBitable, pass.Tally.ToDatabase, pass.Tally.Held.Count, pass.Tally.Refused.Count, pass.Tally.ApiCalls, ok ? "ok" : "error");
+        telemetry.Passed(sync.Id, kind, ok, tally);
+        LogPass(logger, sync.Id, kind, tally.ToBitable, tally.ToDatabase, tally.Held.Count, tally.Refused.Count, tally.ApiCalls, ok ? "ok" : "error");
 
         switch (outcome)
         {
@@ -91,45 +91,61 @@ internal sealed partial class BitableSyncRunner(
         }
     }
 
-    private async Task<(SyncPass Pass, PassFailure? Failure)> RunPassAsync(BitableSyncRow sync, bool full, CancellationToken cancellationToken)
+    private async Task<(PassTally Tally, SyncSchema? Schema, PassFailure? Failure)> RunPassAsync(BitableSyncRow sync, bool full, CancellationToken cancellationToken)
     {
+        SyncDatabase database;
+        try
+        {
+            // Checked every pass, so a row stored by an older version (kind hub, a Hub table) fails here with what to change.
+            database = databases.For(sync);
+        }
+        catch (SyncConfigurationException ex)
+        {
+            return (new PassTally(), null, new PassFailure(ex.Message, ex, Retry: false));
+        }
+
         var marks = await store.DirtyAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         var dirty = marks.Where(d => d.RecordId != BitableSyncStore.WakeMark).ToList();
         var conflicts = await store.ConflictsAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         var deadLetters = await store.DeadLettersAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         var client = await apps.GetClientAsync(sync.App, cancellationToken).ConfigureAwait(false);
         var pass = new SyncPass(
-            sync, SyncMapping.FromJson(sync.MappingJson), databases.For(sync), client,
+            sync, SyncMapping.FromJson(sync.MappingJson), database, client,
             (emails, ct) => people.PrefetchAsync(sync.App, emails, ct), files, dirty, conflicts, deadLetters, time);
         try
         {
             await pass.RunAsync(full, cancellationToken).ConfigureAwait(false);
             await store.ClearDirtyAsync(sync.Id, marks, cancellationToken).ConfigureAwait(false);
-            return (pass, null);
+            return (pass.Tally, pass.Schema, null);
         }
         catch (SyncConfigurationException ex)
         {
-            return (pass, new PassFailure(ex.Message, ex, Retry: false));
+            return (pass.Tally, pass.Schema, new PassFailure(ex.Message, ex, Retry: false));
         }
         catch (FeishuApiException ex) when (!ex.IsTransient && ex.RetryAfter is null)
         {
-            return (pass, new PassFailure($"Feishu refused the pass: code {ex.Code}, {ex.Msg} (log id {ex.LogId}).", ex, Retry: false));
+            return (pass.Tally, pass.Schema, new PassFailure($"Feishu refused the pass: code {ex.Code}, {ex.Msg} (log id {ex.LogId}).", ex, Retry: false));
         }
-        catch (Exception ex) when (ex is FeishuApiException or HttpRequestException or System.Data.Common.DbException or TimeoutException)
+        catch (Exception ex) when (ex is FeishuApiException or HttpRequestException)
         {
-            return (pass, new PassFailure(QueueErrors.Describe(ex), ex, Retry: true));
+            return (pass.Tally, pass.Schema, new PassFailure(QueueErrors.Describe(ex), ex, Retry: true));
+        }
+        catch (Exception ex) when (SyncDatabaseErrors.IsDatabaseFailure(ex))
+        {
+            // The provider's message may name the host, the user or the whole connection string: never stored or logged.
+            return (pass.Tally, pass.Schema, new PassFailure(SyncDatabaseErrors.Describe(ex), null, Retry: true));
         }
     }
 
-    private static string? SchemaProblemsJson(SyncPass pass) => pass.Schema is { Problems.Count: > 0 } schema
+    private static string? SchemaProblemsJson(SyncSchema? schema) => schema is { Problems.Count: > 0 }
         ? System.Text.Json.JsonSerializer.Serialize(schema.Problems.ToList(), SyncMappingJsonContext.Default.ListSchemaProblem)
         : null;
 
-    private sealed record PassFailure(string Message, Exception Exception, bool Retry);
+    private sealed record PassFailure(string Message, Exception? Exception, bool Retry);
 
     [LoggerMessage(EventId = LogEvents.BitableSyncPassed, Level = LogLevel.Information, Message = "Bitable sync {SyncId}: {Kind} pass wrote {ToBitable} records and {ToDatabase} rows; {Conflicts} conflicts held, {Refused} rows refused, {ApiCalls} API calls; {Outcome}.")]
     private static partial void LogPass(ILogger logger, string syncId, string kind, int toBitable, int toDatabase, int conflicts, int refused, int apiCalls, string outcome);
 }
 
 /// <summary>A pass that failed for a reason that may pass (Feishu busy, the database unreachable); the queue retries it.</summary>
-internal sealed class BitableSyncPassException(string message, Exception inner) : Exception(message, inner);
+internal sealed class BitableSyncPassException(string message, Exception? inner) : Exception(message, inner);

@@ -170,7 +170,8 @@ internal sealed partial class SyncChangeListener(
                 }
                 catch (Exception ex) when (ex is DbException or IOException or TimeoutException or InvalidOperationException)
                 {
-                    LogListenFailed(_owner._logger, ex.GetType().Name, ex.Message, Reconnect.TotalSeconds);
+                    // The external database's own message may name its host, user or connection string.
+                    LogListenFailed(_owner._logger, ex.GetType().Name, SyncDatabaseErrors.Describe(ex), Reconnect.TotalSeconds);
                 }
 
                 await Task.Delay(Reconnect, _owner.Time, cancellationToken).ConfigureAwait(false);

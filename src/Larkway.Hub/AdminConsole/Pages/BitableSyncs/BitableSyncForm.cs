@@ -19,7 +19,7 @@ internal sealed class BitableSyncForm
 
     public string TableId { get; set => field = value ?? ""; } = "";
 
-    public string DatabaseKind { get; set => field = value ?? ""; } = "hub";
+    public string DatabaseKind { get; set => field = value ?? ""; } = "";
 
     /// <summary>Never shown back; on an edit, left empty keeps the stored one.</summary>
     public string ConnectionString { get; set => field = value ?? ""; } = "";
@@ -92,7 +92,16 @@ internal sealed class BitableSyncForm
         Required(Table, "table", "The database table's name.");
         Required(KeyColumn, "key.column", "The database column that identifies a row.");
         Required(KeyField, "key.field", "The Bitable field (name or id) holding the same value.");
-        var kind = Choice<SyncDatabaseKind>(DatabaseKind, "database.kind", problems);
+        var kind = SyncDatabaseKind.Postgres;
+        if (DatabaseKind.Trim() is "" or "hub")
+        {
+            problems.Add(("database.kind", DatabaseKind.Trim() == "hub" ? SyncDatabases.HubKindRefused : "Pick where the table is: your PostgreSQL database or your SQLite file."));
+        }
+        else
+        {
+            kind = Choice<SyncDatabaseKind>(DatabaseKind, "database.kind", problems);
+        }
+
         var direction = Choice<SyncDirection>(Direction, "direction", problems);
         var capture = Choice<ChangeCapture>(Capture, "capture", problems);
         var conflicts = Choice<ConflictPolicy>(Conflicts, "conflicts", problems);

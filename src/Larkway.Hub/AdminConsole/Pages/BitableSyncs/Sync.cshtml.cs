@@ -14,8 +14,27 @@ namespace Larkway.Hub.AdminConsole.Pages;
 /// </summary>
 internal sealed class BitableSyncModel(BitableSyncService syncs, BitableSyncStore store, IAuditLog audit) : ConsolePageModel(audit)
 {
+    /// <summary>Conflicts and dead letters a page shows.</summary>
+    public const int PageSize = 50;
+
     [FromRoute]
     public string Id { get; set; } = "";
+
+    /// <summary>The conflicts page starts after this id (the previous page's last).</summary>
+    [FromQuery(Name = "conflictsAfter")]
+    public long? ConflictsAfter { get; set; }
+
+    /// <summary>The dead letters page starts after this id.</summary>
+    [FromQuery(Name = "lettersAfter")]
+    public long? LettersAfter { get; set; }
+
+    public int ConflictsTotal { get; private set; }
+
+    public long? ConflictsNext { get; private set; }
+
+    public int DeadLettersTotal { get; private set; }
+
+    public long? LettersNext { get; private set; }
 
     public BitableSyncRow? Sync { get; private set; }
 
@@ -145,8 +164,11 @@ internal sealed class BitableSyncModel(BitableSyncService syncs, BitableSyncStor
 
         Mapping = SyncMapping.FromJson(Sync.MappingJson);
         SchemaProblems = Sync.SchemaProblemsJson is null ? [] : JsonSerializer.Deserialize(Sync.SchemaProblemsJson, SyncMappingJsonContext.Default.ListSchemaProblem) ?? [];
-        Conflicts = [.. (await store.ConflictsAsync(Id, cancellationToken).ConfigureAwait(false)).Where(c => c.Resolution is null)];
-        DeadLetters = await store.DeadLettersAsync(Id, cancellationToken).ConfigureAwait(false);
+        // One page each, read as a page: a sync with thousands of refused rows still answers a small page.
+        var conflicts = await store.ConflictsPageAsync(Id, openOnly: true, ConflictsAfter, PageSize, cancellationToken).ConfigureAwait(false);
+        (Conflicts, ConflictsTotal, ConflictsNext) = (conflicts.Items, conflicts.Total, conflicts.Next);
+        var letters = await store.DeadLettersPageAsync(Id, LettersAfter, PageSize, cancellationToken).ConfigureAwait(false);
+        (DeadLetters, DeadLettersTotal, LettersNext) = (letters.Items, letters.Total, letters.Next);
         Passes = await store.PassesAsync(Id, 20, cancellationToken).ConfigureAwait(false);
         return true;
     }
