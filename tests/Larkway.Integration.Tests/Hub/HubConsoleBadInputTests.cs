@@ -52,6 +52,19 @@ public sealed class HubConsoleBadInputTests
         dashboard.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task The_sync_form_names_only_the_database_kinds_it_takes_never_the_retired_hub_kind()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var client = await SignedInAsync(hub);
+
+        using var response = await client.PostFormAsync("/console/bitable-syncs/new", new Dictionary<string, string> { ["Form.Name"] = "x", ["Form.DatabaseKind"] = "mysql" }, tokenPage: "/console");
+        var page = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).ShouldBeLessThan(500);
+        page.ShouldContain("your SQLite file (sqlite)");
+        System.Text.RegularExpressions.Regex.IsMatch(page, @"Pick one of [^.<]*\bhub\b").ShouldBeFalse();
+    }
+
     private static async Task<ConsoleClient> SignedInAsync(HubSandbox hub)
     {
         var client = new ConsoleClient(hub.Host.BaseUrl);

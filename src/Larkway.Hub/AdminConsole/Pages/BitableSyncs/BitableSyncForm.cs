@@ -97,9 +97,10 @@ internal sealed class BitableSyncForm
         {
             problems.Add(("database.kind", DatabaseKind.Trim() == "hub" ? SyncDatabases.HubKindRefused : "Pick where the table is: your PostgreSQL database or your SQLite file."));
         }
-        else
+        else if (!WireName<SyncDatabaseKind>.TryParse(DatabaseKind.Trim(), out kind))
         {
-            kind = Choice<SyncDatabaseKind>(DatabaseKind, "database.kind", problems);
+            // Not Choice<>: its "one of" would list the retired hub kind.
+            problems.Add(("database.kind", "Your PostgreSQL database (postgres) or your SQLite file (sqlite)."));
         }
 
         var direction = Choice<SyncDirection>(Direction, "direction", problems);
