@@ -148,7 +148,9 @@ public sealed class HubBadInputTests
     [Theory]
     [InlineData("/api/v1/approvals?limit=abc", "limit")]
     [InlineData("/api/v1/approvals?limit=99999999999", "limit")]
-    public async Task A_query_value_of_the_wrong_type_is_a_400_problem_naming_the_parameter_not_a_bare_400(string path, string parameter)
+    [InlineData("/api/v1/approvals?before=AAAA____", "before")]
+    [InlineData("/api/v1/notifications?before=ntf_%27--", "before")]
+    public async Task A_query_value_of_the_wrong_type_or_a_cursor_no_page_gave_is_a_400_problem_naming_the_parameter(string path, string parameter)
     {
         await using var hub = await HubSandbox.StartAsync();
         using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
