@@ -250,6 +250,10 @@ public static partial class HubApp
     {
         services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
+
+        // A value a handler binds as a number ("?limit=abc") fails as a BadHttpRequestException that BadRequestShield
+        // answers as problem+json naming the parameter; left false, it is a bare 400 that says nothing.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddFeishu(o =>
         {
             o.AppId = settings.AppId!;

@@ -111,6 +111,11 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             problems.Add(new("limit", $"From 1 to {MaxListLimit} (default {ApprovalService.DefaultListLimit})."));
         }
 
+        if (before is not null && !PageCursor.IsHexId(before, "apr_"))
+        {
+            problems.Add(new("before", "The `next` of the previous page (an approval id, apr_ and 32 hex digits)."));
+        }
+
         if (problems.Count > 0)
         {
             return Invalid(problems);

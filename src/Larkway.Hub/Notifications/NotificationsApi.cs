@@ -137,6 +137,11 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             problems.Add(new("limit", $"A whole number from 1 to {MaxListLimit} (default {NotificationService.DefaultListLimit})."));
         }
 
+        if (Text(query, "before") is { } cursor && !PageCursor.IsHexId(cursor, "ntf_"))
+        {
+            problems.Add(new("before", "The `next` of the previous page (a notification id, ntf_ and 32 hex digits)."));
+        }
+
         if (problems.Count > 0)
         {
             return Invalid(problems);

@@ -25,6 +25,11 @@ public sealed class HubBadInputTests
         { "POST", "/api/v1/webhooks", true },
         { "POST", "/api/v1/apps", true },
         { "PATCH", "/api/v1/apps/procurement", true },
+        { "POST", "/api/v1/bitable-syncs", true },
+        { "PUT", "/api/v1/bitable-syncs/bsy_missing", true },
+        { "POST", "/api/v1/bitable-syncs/bsy_missing/conflicts/1/resolve", true },
+        { "POST", "/api/v1/identity/clients", true },
+        { "PATCH", "/api/v1/identity/clients/missing", true },
     };
 
     private static readonly (string Name, byte[] Body, string ContentType)[] Classes =
@@ -140,13 +145,31 @@ public sealed class HubBadInputTests
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
-    /// <summary>How many keys, webhooks, apps and types the Hub holds (a refused body changes none).</summary>
+    [Theory]
+    [InlineData("/api/v1/approvals?limit=abc", "limit")]
+    [InlineData("/api/v1/approvals?limit=99999999999", "limit")]
+    [InlineData("/api/v1/approvals?before=AAAA____", "before")]
+    [InlineData("/api/v1/notifications?before=ntf_%27--", "before")]
+    public async Task A_query_value_of_the_wrong_type_or_a_cursor_no_page_gave_is_a_400_problem_naming_the_parameter(string path, string parameter)
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+
+        using var response = await admin.GetAsync(path);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", "a bare 400 says nothing about what to fix");
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!.ShouldContain(parameter);
+    }
+
+    /// <summary>How many keys, webhooks, types, syncs, sign-in apps and apps the Hub holds (a refused body changes none).</summary>
     private static async Task<string> CountsAsync(HubSandbox hub)
     {
         using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
         var counts = new List<int>();
-        foreach (var list in new[] { "/api/v1/api-keys", "/api/v1/webhooks", "/api/v1/notification-types" })
+        foreach (var list in new[] { "/api/v1/api-keys", "/api/v1/webhooks", "/api/v1/notification-types", "/api/v1/bitable-syncs", "/api/v1/identity/clients" })
         {
             counts.Add((await admin.GetFromJsonAsync<JsonElement>(list)).GetArrayLength());
         }

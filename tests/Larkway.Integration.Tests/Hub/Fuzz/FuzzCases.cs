@@ -27,6 +27,9 @@ internal static partial class FuzzCases
         "limit=1&limit=2&status=done&status=pending",
         "page=-5&handler=%FF&returnUrl=https%3A%2F%2Fevil.example",
         "email=%00%FF@&department=%2F..%2F&q=%25%27%22&after=per_&include_mobile=maybe&include_deleted=2&kind=scope&parent=" + new string('9', 400),
+        "sample=99999999999&full=2&id=%00&side=x&kind=%FF&person=" + new string('p', 300),
+        "sample=-1&full=&id=-1&limit=0&before=-1&after=%00",
+        "limit=1000000&sample=1000000&before=99999999999999999999",
     ];
 
     private static readonly string[] BodyMethods = ["POST", "PUT", "PATCH"];
@@ -187,7 +190,16 @@ internal static partial class FuzzCases
             yield return Request(route, method, path, caller, target, body, body.Name);
         }
 
-        if (caller is FuzzCaller.Admin or FuzzCaller.ApiKey && FuzzSamples.ByRoute.TryGetValue($"{method} {route.Pattern}", out var samples))
+        // Actions steered by the query string (dry-run?sample=, run?full=, dead-letters/retry?id=, directory/sync?kind=).
+        if (caller is FuzzCaller.Admin)
+        {
+            foreach (var query in JunkQueries.OrderBy(_ => random.Next()).Take(3))
+            {
+                yield return Request(route, method, path + "?" + query, caller, target, null, "query " + query[..Math.Min(query.Length, 60)]);
+            }
+        }
+
+        if (caller is FuzzCaller.Admin or FuzzCaller.ApiKey && target.Samples.TryGetValue($"{method} {route.Pattern}", out var samples))
         {
             foreach (var sample in samples)
             {

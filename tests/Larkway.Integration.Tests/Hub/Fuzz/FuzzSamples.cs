@@ -61,7 +61,30 @@ internal static class FuzzSamples
         ["PATCH /api/v1/identity/clients/{id}"] = ["""{"name": "Fuzz wiki 2", "kind": "public", "redirect_uris": ["http://127.0.0.1:9/cb"], "enabled": true, "scopes": ["openid"]}"""],
         ["POST /oidc/register"] = [OidcCases.Registration],
         ["POST /api/v1/notification-types/{name}/preview"] = ["""{"data": {"payment": {"number": "P-1"}, "payer": {"email": "alice@example.com"}}}"""],
+        ["POST /api/v1/bitable-syncs/{id}/conflicts/{conflict}/resolve"] = ["""{"side": "database"}"""],
     };
+
+    /// <summary>
+    /// A Bitable sync's definition on the fuzz target's base and SQLite table (<paramref name="appToken"/>,
+    /// <paramref name="tableId"/>, <paramref name="connection"/>): valid as a whole, so each mutation meets the checks
+    /// against the live base and schema.
+    /// </summary>
+    public static string BitableSync(string appToken, string tableId, string connection) => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        name = "Fuzz orders " + FreshId,
+        app_token = appToken,
+        table_id = tableId,
+        database = new { kind = "sqlite", connection_string = connection },
+        table = "orders",
+        key = new { column = "order_no", field = "Order" },
+        columns = new[] { new { column = "amount", field = "Amount" }, new { column = "status", field = "Status" } },
+        direction = "both",
+        capture = "triggers",
+        conflicts = "hold_for_review",
+        propagate_deletes = false,
+        interval_seconds = 3600,
+        full_diff_every = 60,
+    });
 
     /// <summary>Plaintext bodies Feishu sends an app whose verification token is <paramref name="token"/>.</summary>
     public static IEnumerable<(string Name, string Body, bool Legacy)> Feishu(string token, string notificationId) =>

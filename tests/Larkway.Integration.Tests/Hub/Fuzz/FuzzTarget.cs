@@ -57,12 +57,16 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
 
     public string IdentityClientSecret { get; private set; } = "";
 
+    /// <summary>Valid bodies by "METHOD pattern", mutated one field at a time: <see cref="FuzzSamples.ByRoute"/> and the ones made on set-up.</summary>
+    public Dictionary<string, string[]> Samples { get; } = new(FuzzSamples.ByRoute, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Route parameter values that name things that exist, by parameter name.</summary>
     public Dictionary<string, List<string>> Existing { get; } = new(StringComparer.Ordinal)
     {
         ["name"] = [AppName, "payment.pending", "requisition.submitted"],
         ["id"] = ["1"],
         ["personId"] = ["per_0000000000000000000000000000fuzz"],
+        ["conflict"] = ["1"],
     };
 
     public static async Task<FuzzTarget> StartAsync()
@@ -195,7 +199,51 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
             Existing["id"].Add(departments.GetProperty("items")[0].GetProperty("id").GetString()!);
         }
 
+        await AddBitableSyncAsync(admin);
         await SignInToConsoleAsync();
+    }
+
+    /// <summary>
+    /// A Bitable sync (paused, as created) between a base in the Emulator and a table in a SQLite file, so that the sync's
+    /// {id} routes meet one that exists and its create and edit bodies pass the checks against the live base and schema.
+    /// </summary>
+    private async Task AddBitableSyncAsync(HttpClient admin)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("larkway-fuzz-sync-").FullName, "erp.db");
+        var connection = $"Data Source={file}";
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection(connection))
+        {
+            await db.OpenAsync();
+            await using var create = db.CreateCommand();
+            create.CommandText = "CREATE TABLE orders (order_no TEXT PRIMARY KEY, amount REAL, status TEXT); INSERT INTO orders VALUES ('PO-1', 10, 'Open');";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        using var control = new HttpClient { BaseAddress = Emulator.BaseUrl };
+        var seeded = await ReadAsync(await control.PostAsJsonAsync("/_emulator/bitable/bases", new
+        {
+            name = "Fuzz orders",
+            user = "carol@example.com",
+            tables = new[]
+            {
+                new
+                {
+                    name = "Orders",
+                    fields = new object[]
+                    {
+                        new { field_name = "Order", type = 1 },
+                        new { field_name = "Amount", type = 2 },
+                        new { field_name = "Status", type = 3, property = new { options = new[] { new { name = "Open" }, new { name = "Paid" } } } },
+                    },
+                },
+            },
+        }));
+        var data = seeded.GetProperty("data");
+        var sample = FuzzSamples.BitableSync(data.GetProperty("app_token").GetString()!, data.GetProperty("tables")[0].GetProperty("table_id").GetString()!, connection);
+        Samples["POST /api/v1/bitable-syncs"] = [sample];
+        Samples["PUT /api/v1/bitable-syncs/{id}"] = [sample];
+        var created = await ReadAsync(await admin.PostAsync("/api/v1/bitable-syncs", new StringContent(sample.Replace(FuzzSamples.FreshId, "setup", StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json")));
+        Existing["id"].Add(created.GetProperty("id").GetString()!);
     }
 
     private async Task SignInToConsoleAsync()

@@ -104,6 +104,14 @@ public sealed partial class HubFuzzTests
                     var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
                     failures.Enqueue($"{status} ← {fuzz.Description}: {body[..Math.Min(body.Length, 300)]}");
                 }
+                else if (status is >= 400 and not (404 or 405) && fuzz.Route.StartsWith("/api/", StringComparison.Ordinal)
+                    && !request.RequestUri!.OriginalString.Contains("%00", StringComparison.Ordinal)
+                    && response.Content.Headers.ContentType?.MediaType is not ("application/problem+json" or "application/json"))
+                {
+                    // An API's refusal says what to fix, as JSON (404 and 405 may come from routing itself, and Kestrel
+                    // refuses a NUL in the path with a bare 400 before any of the Hub runs).
+                    failures.Enqueue($"{status} without a JSON error ({response.Content.Headers.ContentType}) ← {fuzz.Description}");
+                }
                 else
                 {
                     // Read the answer to the end: a server that fails while writing it is caught here.
