@@ -7,6 +7,8 @@ using Larkway.Hub.Identity.Provider;
 using Larkway.Hub.Identity.Sessions;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -27,6 +29,8 @@ internal sealed partial class BrokerSignIn(
     ConsoleSessions consoleSessions,
     IAuditLog audit,
     IOptions<IdentityOptions> options,
+    HubSettings settings,
+    HubConsole hubConsole,
     TimeProvider time,
     ILogger<BrokerSignIn> logger)
 {
@@ -56,7 +60,7 @@ internal sealed partial class BrokerSignIn(
             {
                 LogRefused(logger, person.Id, "not a console administrator");
                 await audit.WriteAsync(http, "console.sign_in_refused", person.Id, new Dictionary<string, string?>(StringComparer.Ordinal) { ["via"] = "feishu" }, cancellationToken, actor: "feishu:" + person.Id).ConfigureAwait(false);
-                return SignInPages.Error("Not an administrator", $"{person.Name} is not an administrator of this Hub's console. An administrator can grant it (Console → Administrators).", StatusCodes.Status403Forbidden);
+                return SignInPages.NotAdministrator(person.Name, settings.Mode == HubMode.Sandbox ? hubConsole.SecretsFile : null);
             }
 
             var consolePrincipal = await consoleSessions.PrincipalAsync(person.Name, cancellationToken, person.Id).ConfigureAwait(false);
