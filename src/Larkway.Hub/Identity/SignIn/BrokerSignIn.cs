@@ -29,10 +29,10 @@ internal sealed partial class BrokerSignIn(
     ConsoleSessions consoleSessions,
     IAuditLog audit,
     IOptions<IdentityOptions> options,
-    HubSettings settings,
-    HubConsole hubConsole,
     TimeProvider time,
-    ILogger<BrokerSignIn> logger)
+    ILogger<BrokerSignIn> logger,
+    HubSettings? settings = null,
+    HubConsole? hubConsole = null)
 {
     /// <summary>Records who Feishu said signed in, starts their session and answers the browser.</summary>
     public async Task<IResult> CompleteAsync(HttpContext http, FeishuPersonSeen seen, bool qr, SignInContinuation continuation, CancellationToken cancellationToken)
@@ -60,7 +60,8 @@ internal sealed partial class BrokerSignIn(
             {
                 LogRefused(logger, person.Id, "not a console administrator");
                 await audit.WriteAsync(http, "console.sign_in_refused", person.Id, new Dictionary<string, string?>(StringComparer.Ordinal) { ["via"] = "feishu" }, cancellationToken, actor: "feishu:" + person.Id).ConfigureAwait(false);
-                return SignInPages.NotAdministrator(person.Name, settings.Mode == HubMode.Sandbox ? hubConsole.SecretsFile : null);
+                // The sandbox hint needs the Hub's settings and console; hosts without them (service tests) show the page without it.
+                return SignInPages.NotAdministrator(person.Name, settings?.Mode == HubMode.Sandbox ? hubConsole?.SecretsFile : null);
             }
 
             var consolePrincipal = await consoleSessions.PrincipalAsync(person.Name, cancellationToken, person.Id).ConfigureAwait(false);
