@@ -88,19 +88,71 @@ public static partial class HubApp
             builder.WebHost.UseUrls(DefaultUrls);
         }
 
+        string? stateFile = null;
+        if (settings.Mode == HubMode.Sandbox)
+        {
+            stateFile = SandboxEmulatorState.FileFor(builder.Configuration);
+            if (stateFile is not null && !SandboxEmulatorState.IsConfigured(builder.Configuration) && !CanMakeFolderOf(stateFile))
+            {
+                // The database's own folder: its check, a moment later, names the problem and the setting in one line.
+                stateFile = null;
+            }
+        }
+
+        // First of all, before any port is bound: a second Hub on these folders says so (a port-in-use hint would lead the
+        // user to start it on other ports, beside the first, over the same data).
+        var locks = LockDataFolders(builder.Configuration, stateFile);
+        try
+        {
+            return await StartLockedAsync(builder, settings, stateFile, locks, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (var held in locks)
+            {
+                held.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private static List<DataFolderLock> LockDataFolders(IConfiguration configuration, string? stateFile)
+    {
+        var locks = new List<DataFolderLock>();
+        try
+        {
+            foreach (var folder in DataFolderLock.OwnedFolders(configuration, stateFile))
+            {
+                locks.Add(DataFolderLock.Acquire(folder, TimeProvider.System));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A folder that cannot be made: the database's or the state file's own check names it a moment later.
+        }
+        catch
+        {
+            foreach (var held in locks)
+            {
+                held.Dispose();
+            }
+
+            throw;
+        }
+
+        return locks;
+    }
+
+    private static async Task<HubHost> StartLockedAsync(
+        WebApplicationBuilder builder, HubSettings settings, string? stateFile, List<DataFolderLock> locks, CancellationToken cancellationToken)
+    {
         // Before anything starts: a port another program holds is one line naming the setting, not an aborted start.
         var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey)!;
         ListenAddressCheck.EnsureAvailable(urls, "The Hub", ListenAddressCheck.HubSetting);
         EmulatorServer? emulator = null;
         if (settings.Mode == HubMode.Sandbox)
         {
-            var stateFile = SandboxEmulatorState.FileFor(builder.Configuration);
-            if (stateFile is not null && !SandboxEmulatorState.IsConfigured(builder.Configuration) && !CanMakeFolderOf(stateFile))
-            {
-                // The database's own folder: its check, a moment later, names the problem and the setting in one line.
-                stateFile = null;
-            }
-
             var jsonLog = ObservabilitySettings.ReadLogFormat(builder.Configuration) == LogFormat.Json;
             emulator = await StartSandboxEmulatorAsync(settings.EmulatorPort, stateFile, jsonLog, cancellationToken).ConfigureAwait(false);
             // The sandbox exercises the same signed, encrypted path as production. The keys live in the Emulator's
@@ -156,7 +208,7 @@ public static partial class HubApp
                 }
             }
 
-            return new HubHost(app, baseUrl, settings, emulator);
+            return new HubHost(app, baseUrl, settings, emulator, locks);
         }
         catch
         {

@@ -1,6 +1,7 @@
 using Larkway.Emulator.Hosting;
 using Larkway.Hub.AdminConsole.Auth;
 using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,8 +10,11 @@ namespace Larkway.Hub;
 /// <summary>A running Hub, and in sandbox mode the Emulator it plays against.</summary>
 public sealed class HubHost : IAsyncDisposable
 {
-    internal HubHost(WebApplication app, Uri baseUrl, HubSettings settings, EmulatorServer? emulator)
+    private readonly IReadOnlyList<DataFolderLock> _locks;
+
+    internal HubHost(WebApplication app, Uri baseUrl, HubSettings settings, EmulatorServer? emulator, IReadOnlyList<DataFolderLock> locks)
     {
+        _locks = locks;
         App = app;
         BaseUrl = baseUrl;
         Settings = settings;
@@ -40,6 +44,12 @@ public sealed class HubHost : IAsyncDisposable
         if (Emulator is not null)
         {
             await Emulator.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // Last: the folders are free only once nothing of this Hub writes to them any more.
+        foreach (var held in _locks)
+        {
+            held.Dispose();
         }
     }
 }

@@ -283,6 +283,58 @@ public sealed class ConsolePagesBrowserTests(BrowserFixture browser) : IClassFix
         hub.CspViolations.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task At_1280_px_the_nav_is_one_row_and_ids_and_urls_break_only_where_they_cannot_fit()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser);
+        await hub.SignInAsync();
+        using var api = hub.Api(ConsoleHub.AdminKey);
+        (await api.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://erp.example.com/integrations/larkway/webhooks/notification-delivered?tenant=procurement", event_types = new[] { "notification.*" } })).EnsureSuccessStatusCode();
+        (await api.PostAsJsonAsync("/api/v1/notifications", new
+        {
+            type = "ops.layout",
+            idempotency_key = "layout-1",
+            card = new { elements = new[] { new { tag = "div", text = new { tag = "plain_text", content = "Hi" } } } },
+            recipients = new[] { new { email = "alice@example.com" } },
+        })).EnsureSuccessStatusCode();
+        var page = hub.Page;
+        await page.SetViewportSizeAsync(1280, 800);
+
+        foreach (var (path, name) in new[] { ("/console/notifications", "console-deliveries"), ("/console/webhooks", "console-webhooks") })
+        {
+            await page.GotoAsync(hub.Url(path));
+            var rows = await page.EvaluateAsync<int>("() => new Set([...document.querySelectorAll('nav.nav > a, nav.nav > form')].map(e => e.offsetTop)).size");
+            rows.ShouldBe(1, $"the nav wraps at 1280 px on {path}");
+
+            // A token (an id, a key, a URL) that fits on one line of its cell is laid out on one line (dotted names break at their dots: tested above).
+            var broken = await page.EvaluateAsync<string[]>("""
+                () => {
+                  const broken = [];
+                  for (const code of document.querySelectorAll('main td code:not(.name)')) {
+                    const range = document.createRange();
+                    range.selectNodeContents(code);
+                    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+                    if (lines < 2) continue;
+                    const cell = code.closest('td');
+                    const style = getComputedStyle(cell);
+                    const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+                    const white = code.style.whiteSpace;
+                    code.style.whiteSpace = 'nowrap';
+                    const whole = code.getBoundingClientRect().width;
+                    code.style.whiteSpace = white;
+                    if (whole <= room) broken.push(code.textContent);
+                  }
+                  return broken;
+                }
+                """);
+            broken.ShouldBeEmpty($"tokens split although they fit on {path}");
+            (await page.Locator("main td code").CountAsync()).ShouldBeGreaterThan(0, path);
+            await Screenshots.SaveAsync(page, name + "-1280", fullPage: false);
+        }
+
+        hub.CspViolations.ShouldBeEmpty();
+    }
+
     /// <summary>
     /// Every dotted name on the page (<c>code.name</c>) breaks only after its dots: each piece between them (a text node)
     /// lays out on one line. With <c>word-break: break-all</c> a squeezed column splits them anywhere.

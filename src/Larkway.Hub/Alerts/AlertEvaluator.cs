@@ -136,7 +136,10 @@ internal sealed partial class AlertEvaluator(
             };
         }
 
-        return new AlertSnapshot(now, rows, queues.Latest.ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal), downSince, longConnection);
+        return new AlertSnapshot(now, rows, queues.Latest.ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal), downSince, longConnection)
+        {
+            LastApiFailure = await minutes.ReadLastApiFailureAsync(cancellationToken).ConfigureAwait(false),
+        };
     }
 
     [LoggerMessage(EventId = LogEvents.AlertOpened, Level = LogLevel.Warning, Message = "Alert {AlertId} opened: {Rule}. {Detail}")]

@@ -17,6 +17,9 @@ internal sealed record AlertSnapshot(
     DateTimeOffset? LongConnectionDownSince,
     bool LongConnectionMode)
 {
+    /// <summary>The last failed Open Platform call any replica recorded (kept in the database across restarts), or null.</summary>
+    public (string Text, DateTimeOffset At)? LastApiFailure { get; init; }
+
     /// <summary>The minutes of the window ending now (the running minute included).</summary>
     public MetricTotals Window(TimeSpan window) =>
         MetricWindows.Since(Minutes, MetricRecorder.MinuteOf(Now) - window + TimeSpan.FromMinutes(1));
@@ -53,8 +56,10 @@ internal sealed class AlertRule
         {
             var t = snap.Window(s.Window);
             var rate = t.ApiErrorPercent ?? 0;
+            // Which call failed, when the last failure falls in the window: the counts alone do not say what to look at.
+            var last = t.ApiErrors > 0 && snap.LastApiFailure is { } failure && failure.At >= snap.Now - s.Window ? $" Last failed: {failure.Text}." : "";
             return new(t.ApiCalls >= s.MinSamples && rate > s.Threshold,
-                $"{P(rate)} of {N(t.ApiCalls)} Open Platform calls failed in the last {W(s.Window)} ({N(t.ApiErrors)} errors; threshold {P(s.Threshold)}, at least {Count(s.MinSamples, "call")}).");
+                $"{P(rate)} of {N(t.ApiCalls)} Open Platform calls failed in the last {W(s.Window)} ({N(t.ApiErrors)} errors; threshold {P(s.Threshold)}, at least {Count(s.MinSamples, "call")}).{last}");
         },
         defaultMinSamples: 20);
 

@@ -25,6 +25,8 @@ internal sealed class MetricRecorder : IDisposable
     private readonly List<MinuteBucket> _ended = [];
     private readonly SemaphoreSlim _flush = new(1, 1);
     private volatile MinuteBucket _current;
+    private volatile ApiFailure? _lastFailure;
+    private ApiFailure? _savedFailure;
 
     public MetricRecorder(IMeterFactory meterFactory, QueueMetrics queues, MetricStore store, TimeProvider time)
     {
@@ -82,6 +84,13 @@ internal sealed class MetricRecorder : IDisposable
             }
 
             await _store.UpsertAsync([.. buckets.Select(b => b.Snapshot(Replica))], cancellationToken).ConfigureAwait(false);
+
+            // Which call failed last, stored beside the counts: an alert opened after a restart still names it.
+            if (_lastFailure is { } failure && !ReferenceEquals(failure, _savedFailure))
+            {
+                await _store.SaveLastApiFailureAsync(failure, cancellationToken).ConfigureAwait(false);
+                _savedFailure = failure;
+            }
             lock (_roll)
             {
                 foreach (var ended in _ended)
@@ -151,6 +160,10 @@ internal sealed class MetricRecorder : IDisposable
                     if (code is not (0 or 0L))
                     {
                         Interlocked.Add(ref bucket.ApiErrors, value);
+
+                        // Errors only (rare next to the calls): the one allocation on this path.
+                        _lastFailure = new ApiFailure(_time.GetUtcNow(), Tag(tags, "feishu.app_id") as string, Tag(tags, "http.request.method") as string,
+                            Tag(tags, "url.template") as string, Convert.ToInt64(code, System.Globalization.CultureInfo.InvariantCulture), Tag(tags, "error.type") as string);
                     }
                 }
 

@@ -36,6 +36,49 @@ internal sealed class MetricStore(IDbContextFactory<HubDbContext> contexts, HubD
         }
     }
 
+    /// <summary>The <c>hub_settings</c> row holding the last failed Open Platform call any replica saw.</summary>
+    public const string LastApiFailureSetting = "last_api_failure";
+
+    /// <summary>Records <paramref name="failure"/> as the last failed call (a replica's later one replaces it).</summary>
+    public async Task SaveLastApiFailureAsync(ApiFailure failure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var value = failure.Describe();
+            var row = await db.Settings.FirstOrDefaultAsync(s => s.Name == LastApiFailureSetting, cancellationToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                db.Settings.Add(new HubSetting { Name = LastApiFailureSetting, Value = value, UpdatedAt = failure.At });
+            }
+            else if (row.UpdatedAt <= failure.At)
+            {
+                (row.Value, row.UpdatedAt) = (value, failure.At);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException)
+            {
+                // Another replica wrote its own failure at the same moment: either one says which call failed.
+            }
+        }
+    }
+
+    /// <summary>The last failed call's description and time, or null when none was recorded.</summary>
+    public async Task<(string Text, DateTimeOffset At)?> ReadLastApiFailureAsync(CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Name == LastApiFailureSetting, cancellationToken).ConfigureAwait(false);
+            return row is null ? null : (row.Value, row.UpdatedAt);
+        }
+    }
+
     /// <summary>Every replica's minutes from <paramref name="from"/> on (inclusive), oldest first.</summary>
     public async Task<IReadOnlyList<MetricMinuteRow>> ReadAsync(DateTimeOffset from, CancellationToken cancellationToken)
     {

@@ -31,6 +31,33 @@ public sealed record NotificationRequest(
     public const string IncludeSubdepartments = "include_subdepartments";
 
     /// <summary>
+    /// The members a notification body takes. Free-form by design: the card, the template's variables, the data. Recipient
+    /// objects are checked by <see cref="ParseRecipients"/>, which names the kinds it takes.
+    /// </summary>
+    internal static readonly JsonShape Shape = JsonShape.Object(
+        ("type", null), ("idempotency_key", null), ("recipients", null), ("card", null), ("feishu_template", FeishuTemplateShape), ("data", null), ("app", null));
+
+    /// <summary>The members of an update: the new content alone.</summary>
+    internal static readonly JsonShape UpdateShape = JsonShape.Object(("card", null), ("feishu_template", FeishuTemplateShape), ("data", null));
+
+    private static JsonShape FeishuTemplateShape => JsonShape.Fields("template_id", "template_version_name", "template_variable");
+
+    /// <summary>
+    /// Adds a problem for every member of <paramref name="root"/> that <paramref name="shape"/> does not know, unless a
+    /// problem of its own already names that member (e.g. <c>template</c>, refused with what to send instead).
+    /// </summary>
+    internal static void AddUnknown(JsonShape shape, JsonElement root, List<NotificationProblem> problems)
+    {
+        foreach (var (path, message) in shape.FindUnknown(root))
+        {
+            if (!problems.Exists(p => p.Field == path))
+            {
+                problems.Add(new(path, message));
+            }
+        }
+    }
+
+    /// <summary>
     /// Parses and validates a request body. Every problem is reported with the field it concerns and what to do,
     /// so that a caller fixes them all in one go; null is returned with at least one problem.
     /// </summary>
@@ -102,6 +129,9 @@ public sealed record NotificationRequest(
 
         // A type's own recipients may be all there is; without a type template the caller must name them.
         var recipients = ParseRecipients(root, problems, required: kind != FromType);
+
+        // A misspelt member (recipents) would otherwise be ignored and the card go to the type's default recipients.
+        AddUnknown(Shape, root, problems);
         if (problems.Count > 0)
         {
             if (type is not null && IsTypeName(type) && kind == FromType && dataUsable)

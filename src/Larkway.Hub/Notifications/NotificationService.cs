@@ -68,7 +68,7 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
     public async Task<IReadOnlyList<NotificationProblem>> CheckTypeContentAsync(NotificationRequest draft, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var composed = await composer.ComposeAsync(draft, forUpdate: true, cancellationToken).ConfigureAwait(false);
+        var composed = await composer.ComposeAsync(draft, forUpdate: true, checkOnly: true, cancellationToken).ConfigureAwait(false);
 
         // The recipients' count is judged once the request's own recipients are readable; the parser has spoken on them.
         return [.. composed.Problems.Where(p => p.Field != "recipients")];

@@ -204,6 +204,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         }
 
         var (kind, content) = NotificationRequest.ParseContentOnly(root, problems);
+        NotificationRequest.AddUnknown(NotificationRequest.UpdateShape, root, problems);
         if (problems.Count > 0)
         {
             return Invalid(problems);

@@ -1,5 +1,4 @@
 using Larkway.Hub.Platform.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 
 namespace Larkway.Hub.Sandbox;
@@ -37,31 +36,5 @@ internal static class SandboxEmulatorState
         configuration[Setting] is { Length: > 0 } fromEnv ? fromEnv : configuration["Larkway:Emulator:StateFile"];
 
     /// <summary>The folder of the SQLite database, as the storage settings name it (their defaults included).</summary>
-    private static string DataFolder(IConfiguration configuration)
-    {
-        var provider = configuration[$"{HubStorageOptions.SectionName}:Provider"];
-        if (provider is { Length: > 0 } && HubStorageOptions.ParseProvider(provider) != HubStorageEngine.Sqlite)
-        {
-            return DefaultFolder;
-        }
-
-        var connectionString = configuration[$"{HubStorageOptions.SectionName}:ConnectionString"] is { Length: > 0 } configured ? configured
-            : configuration.GetConnectionString("Hub") is { Length: > 0 } named ? named
-            : HubStorageOptions.DefaultConnectionString;
-        try
-        {
-            var builder = new SqliteConnectionStringBuilder(connectionString);
-            if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource is not { Length: > 0 } file || file == ":memory:")
-            {
-                return DefaultFolder;
-            }
-
-            return Path.GetDirectoryName(Path.GetFullPath(file)) is { Length: > 0 } folder ? folder : DefaultFolder;
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException)
-        {
-            // A malformed connection string stops the start with its own message a moment later.
-            return DefaultFolder;
-        }
-    }
+    private static string DataFolder(IConfiguration configuration) => DataFolderLock.SqliteFolder(configuration) ?? DefaultFolder;
 }

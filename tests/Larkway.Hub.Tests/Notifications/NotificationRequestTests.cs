@@ -45,13 +45,18 @@ public sealed class NotificationRequestTests
     }
 
     [Fact]
-    public void A_card_builder_template_keeps_only_its_documented_fields()
+    public void A_card_builder_template_takes_only_its_documented_fields()
     {
-        var (request, problems) = Parse("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"AAq1","template_version_name":"1.0.2","template_variable":{"po":"4711"},"extra":1},"recipients":[{"open_id":"ou_1"}]}""");
+        var (request, problems) = Parse("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"AAq1","template_version_name":"1.0.2","template_variable":{"po":"4711"}},"recipients":[{"open_id":"ou_1"}]}""");
 
         problems.ShouldBeEmpty();
         request!.ContentKind.ShouldBe("template");
         request.Content.ShouldBe("""{"template_id":"AAq1","template_version_name":"1.0.2","template_variable":{"po":"4711"}}""");
+
+        // Another member is refused with the known ones named, not dropped.
+        var (refused, unknown) = Parse("""{"type":"t","idempotency_key":"k","feishu_template":{"template_id":"AAq1","extra":1},"recipients":[{"open_id":"ou_1"}]}""");
+        refused.ShouldBeNull();
+        unknown.ShouldHaveSingleItem().ShouldBe(new NotificationProblem("feishu_template.extra", "Unknown field; known fields: template_id, template_version_name, template_variable."));
     }
 
     [Theory]

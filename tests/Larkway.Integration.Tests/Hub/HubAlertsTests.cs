@@ -91,6 +91,49 @@ public sealed class HubAlertsTests
         html.ShouldContain(cleared.NotificationId!);
     }
 
+    [Fact]
+    public async Task An_api_error_alert_opened_after_a_restart_names_the_call_that_failed()
+    {
+        var data = Directory.CreateTempSubdirectory("larkway-alerts-restart-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Larkway:Alerts:Interval"] = "00:10:00",
+            ["Larkway:Alerts:Rules:ApiErrorRate:MinSamples"] = "1",
+            ["Larkway:Notifications:MaxAttempts"] = "1",
+        };
+        await using (var first = await HubSandbox.StartAsync(settings, dataDirectory: data))
+        {
+            using (var armed = await first.Control.PostAsJsonAsync("/_emulator/faults", new { endpoint = "POST /open-apis/im/v1/messages", kind = "server_error", count = 1000 }))
+            {
+                armed.EnsureSuccessStatusCode();
+            }
+
+            var general = first.State.Chats.Single(c => c.Name == Larkway.Emulator.Seed.DefaultSeed.GeneralChatName).ChatId;
+            using var api = new HttpClient { BaseAddress = first.Host.BaseUrl };
+            api.DefaultRequestHeaders.Authorization = new("Bearer", HubSandbox.AdminKey);
+            using (var sent = await api.PostAsJsonAsync("/api/v1/notifications", new
+            {
+                type = "ops.test",
+                idempotency_key = "alerts-restart-1",
+                card = new { elements = new[] { new { tag = "div", text = new { tag = "plain_text", content = "Hi" } } } },
+                recipients = new[] { new { chat_id = general } },
+            }))
+            {
+                sent.EnsureSuccessStatusCode();
+            }
+
+            var dashboard = first.Host.App.Services.GetRequiredService<MonitoringDashboard>();
+            await WaitAsync(async () => (await dashboard.ReadAsync(DashboardRange.Hour, default)).Hour.ApiErrors > 0, "a failed Open Platform call recorded");
+        }
+
+        // A new process on the same database: what it knows of the failure is what the first one stored.
+        await using var second = await HubSandbox.StartAsync(settings, dataDirectory: data);
+        await second.Host.App.Services.GetRequiredService<AlertEvaluator>().RunAsync(default);
+
+        var alert = (await Alerts(second.Host.App.Services)).Single(a => a.Alert.Rule == "api_error_rate").Alert;
+        alert.Detail.ShouldContain($"Last failed: POST /open-apis/im/v1/messages (app {second.Host.Settings.AppId}) failed with code ");
+    }
+
     private static Task<IReadOnlyList<AlertListItem>> Alerts(IServiceProvider services) =>
         services.GetRequiredService<AlertStore>().ListAsync(100, default);
 

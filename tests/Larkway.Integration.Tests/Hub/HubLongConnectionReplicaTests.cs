@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -11,7 +12,8 @@ namespace Larkway.Integration.Tests.Hub;
 /// Two Hubs in long-connection mode on one database against one Emulator: only the holder of the lease
 /// <c>long-connection/{app id}</c> connects, and the other takes over when it stops.
 /// </summary>
-public sealed class HubLongConnectionReplicaTests
+[Collection(PostgresCollection.Name)]
+public sealed class HubLongConnectionReplicaTests(PostgresCluster cluster)
 {
     [Fact]
     public async Task Only_one_of_two_replicas_holds_the_long_connection_and_the_other_takes_over_when_it_stops()
@@ -28,10 +30,12 @@ public sealed class HubLongConnectionReplicaTests
             subscribed.EnsureSuccessStatusCode();
         }
 
-        // One SQLite database for both (the same file); standbys retry often so the handover is quick.
+        // One PostgreSQL database for both (SQLite serves one Hub: its folder is locked); standbys retry often so the handover is quick.
         var data = Directory.CreateTempSubdirectory("larkway-hub-replicas-").FullName;
         var settings = new Dictionary<string, string?>
         {
+            ["Larkway:Storage:Provider"] = "Postgres",
+            ["Larkway:Storage:ConnectionString"] = await cluster.CreateDatabaseAsync(),
             ["Larkway:Leases:Duration"] = "00:00:09",
             ["Larkway:Leases:RetryInterval"] = "00:00:00.100",
         };

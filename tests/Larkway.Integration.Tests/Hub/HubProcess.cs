@@ -31,6 +31,8 @@ internal sealed class HubProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>The process's resident set size in bytes (VmRSS from /proc).</summary>

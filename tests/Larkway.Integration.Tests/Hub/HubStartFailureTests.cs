@@ -35,6 +35,29 @@ public sealed class HubStartFailureTests
     }
 
     [Fact]
+    public async Task A_second_Hub_on_a_data_folder_another_Hub_holds_exits_naming_the_folder_and_the_process_and_the_first_still_serves()
+    {
+        var data = Directory.CreateTempSubdirectory("larkway-locked-").FullName;
+        var settings = new Dictionary<string, string>
+        {
+            ["LARKWAY_EMULATOR_PORT"] = "0",
+            ["Larkway__Storage__ConnectionString"] = $"Data Source={Path.Combine(data, "larkway.db")}",
+        };
+        await using var first = await HubProcess.StartAsync(settings);
+
+        // Other ports, as a port-in-use hint would lead a user to: the folder is what the two would share.
+        var (exitCode, output) = await HubProcess.RunToExitAsync(settings, "--urls", "http://127.0.0.1:0");
+
+        exitCode.ShouldBe(2, string.Join('\n', output));
+        var line = output.ShouldHaveSingleItem();
+        line.ShouldContain($"The data folder {data} is in use by another Hub (process {first.ProcessId}, started ");
+        line.ShouldContain("One Hub runs per data folder");
+        using var http = new HttpClient { BaseAddress = first.BaseUrl };
+        (await http.GetAsync("/healthz")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        first.HasExited.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_SQLite_database_whose_folder_cannot_be_made_is_one_line_naming_the_file_and_the_setting()
     {
         // A regular file where the database's folder should be: no user, root included, can create a folder under it.

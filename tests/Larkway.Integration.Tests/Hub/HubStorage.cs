@@ -5,7 +5,7 @@ namespace Larkway.Integration.Tests.Hub;
 /// <summary>The storage environment variables of a Hub process: a new, empty database on either provider.</summary>
 internal static class HubStorage
 {
-    /// <summary>A SQLite file in a new temp directory (replicas on one machine may share it).</summary>
+    /// <summary>A SQLite file in a new temp directory (one Hub at a time: its folder is locked while a Hub runs on it).</summary>
     public static Dictionary<string, string> NewSqlite(string prefix) => new()
     {
         ["Larkway__Storage__Provider"] = "Sqlite",

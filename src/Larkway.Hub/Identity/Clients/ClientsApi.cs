@@ -116,7 +116,9 @@ internal static class ClientsApi
     /// <summary>RFC 7591 §3: client metadata in, the registered client (with its secret) out; errors as §3.2.2 names them.</summary>
     private static async Task<IResult> RegisterAsync(HttpContext http, [FromServices] ClientService service, CancellationToken cancellationToken)
     {
-        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, IdentityApiJsonContext.Default.RegistrationDto, "client metadata (RFC 7591): redirect_uris, client_name, token_endpoint_auth_method, …", cancellationToken).ConfigureAwait(false);
+        // RFC 7591 §2: metadata the server does not understand are ignored, so this body alone keeps unknown members.
+        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, IdentityApiJsonContext.Default.RegistrationDto,
+            "client metadata (RFC 7591): redirect_uris, client_name, token_endpoint_auth_method, …", cancellationToken, unknownMembersIgnored: true).ConfigureAwait(false);
         if (unreadable is not null || body is null)
         {
             return RegistrationError("invalid_client_metadata", "The body must be a JSON object of client metadata (RFC 7591 §2).");

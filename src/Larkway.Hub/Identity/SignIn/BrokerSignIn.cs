@@ -7,6 +7,8 @@ using Larkway.Hub.Identity.Provider;
 using Larkway.Hub.Identity.Sessions;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -28,7 +30,9 @@ internal sealed partial class BrokerSignIn(
     IAuditLog audit,
     IOptions<IdentityOptions> options,
     TimeProvider time,
-    ILogger<BrokerSignIn> logger)
+    ILogger<BrokerSignIn> logger,
+    HubSettings? settings = null,
+    HubConsole? hubConsole = null)
 {
     /// <summary>Records who Feishu said signed in, starts their session and answers the browser.</summary>
     public async Task<IResult> CompleteAsync(HttpContext http, FeishuPersonSeen seen, bool qr, SignInContinuation continuation, CancellationToken cancellationToken)
@@ -56,7 +60,8 @@ internal sealed partial class BrokerSignIn(
             {
                 LogRefused(logger, person.Id, "not a console administrator");
                 await audit.WriteAsync(http, "console.sign_in_refused", person.Id, new Dictionary<string, string?>(StringComparer.Ordinal) { ["via"] = "feishu" }, cancellationToken, actor: "feishu:" + person.Id).ConfigureAwait(false);
-                return SignInPages.Error("Not an administrator", $"{person.Name} is not an administrator of this Hub's console. An administrator can grant it (Console → Administrators).", StatusCodes.Status403Forbidden);
+                // The sandbox hint needs the Hub's settings and console; hosts without them (service tests) show the page without it.
+                return SignInPages.NotAdministrator(person.Name, settings?.Mode == HubMode.Sandbox ? hubConsole?.SecretsFile : null);
             }
 
             var consolePrincipal = await consoleSessions.PrincipalAsync(person.Name, cancellationToken, person.Id).ConfigureAwait(false);

@@ -81,6 +81,27 @@ internal static class SignInPages
         Page(title, $"<section class=\"signin\" data-page=\"broker-error\"><h1>{E(title)}</h1><p class=\"error\" role=\"alert\">{E(detail)}</p></section>",
             BasePolicy + "; form-action 'none'", status);
 
+    /// <summary>
+    /// A person Feishu signed in who holds no console grant: the way back (the password sign-in) and how a grant is made,
+    /// in the sandbox with where the password of <c>admin</c> is (<paramref name="sandboxSecretsFile"/>), since there the
+    /// Emulator's users are the only Feishu accounts and none is an administrator until granted.
+    /// </summary>
+    public static IResult NotAdministrator(string personName, string? sandboxSecretsFile)
+    {
+        var body = new StringBuilder()
+            .Append("<section class=\"signin\" data-page=\"broker-not-admin\"><h1>Not an administrator</h1>")
+            .Append("<p class=\"error\" role=\"alert\">").Append(E(personName)).Append(" is not an administrator of this Hub's console.</p>")
+            .Append("<p>An administrator grants it on the console's <strong>Administrators</strong> page, to this person or their department; then sign in with Feishu again.</p>");
+        if (sandboxSecretsFile is not null)
+        {
+            body.Append("<p id=\"sandbox-admin-hint\">In the sandbox, sign in as <code>admin</code> with the console password (shown at the first start on a terminal, otherwise in <code>")
+                .Append(E(sandboxSecretsFile)).Append("</code>), open Administrators and grant this person.</p>");
+        }
+
+        body.Append("<p><a class=\"button primary\" id=\"console-password-sign-in\" href=\"/console/sign-in\">Sign in with the password instead</a></p></section>");
+        return Page("Not an administrator", body.ToString(), BasePolicy + "; form-action 'none'", StatusCodes.Status403Forbidden);
+    }
+
     /// <summary>Asks before signing out of every app (an RP-initiated logout without a valid id_token_hint).</summary>
     public static IResult ConfirmSignOut(string? appName, IReadOnlyDictionary<string, string> fields, string antiforgeryName, string antiforgeryToken, string? redirectOrigin)
     {

@@ -15,7 +15,14 @@ internal sealed class NotificationComposer(NotificationTypeStore types, Platform
     /// <param name="request">The parsed request.</param>
     /// <param name="forUpdate">An update of a notification already accepted: the switch does not apply (a card already sent is kept current).</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
-    public async Task<ComposeResult> ComposeAsync(NotificationRequest request, bool forUpdate, CancellationToken cancellationToken)
+    public Task<ComposeResult> ComposeAsync(NotificationRequest request, bool forUpdate, CancellationToken cancellationToken) =>
+        ComposeAsync(request, forUpdate, checkOnly: false, cancellationToken);
+
+    /// <param name="request">The parsed request.</param>
+    /// <param name="forUpdate">An update of a notification already accepted: the switch does not apply.</param>
+    /// <param name="checkOnly">The request is refused anyway (its other problems are being collected): no card is counted.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    public async Task<ComposeResult> ComposeAsync(NotificationRequest request, bool forUpdate, bool checkOnly, CancellationToken cancellationToken)
     {
         var type = await types.GetAsync(request.Type, cancellationToken).ConfigureAwait(false);
         if (type is { Enabled: false } && !forUpdate)
@@ -42,8 +49,20 @@ internal sealed class NotificationComposer(NotificationTypeStore types, Platform
             problems.Add(new("data", $"With this data the card is larger than Feishu's {NotificationLimits.MaxContentBytes / 1024} KB."));
         }
 
-        // Counted once the card is known good or bad; recipient problems are the caller's, not the card's.
-        cards.Rendered(Platform.Observability.CardTelemetry.Notification, ok: problems.Count == 0);
+        // Counted once the card is known good or bad; recipient problems are the caller's, not the card's. Data that leaves a
+        // placeholder empty or makes the card invalid is a refused request (400), not a failed render: only a template that
+        // fails whatever the data counts as failed, so the "card rendering" objective measures the types, not the callers.
+        if (!checkOnly)
+        {
+            if (problems.Exists(p => IsTemplateFault(p.Field)))
+            {
+                cards.Rendered(Platform.Observability.CardTelemetry.Notification, ok: false);
+            }
+            else if (problems.Count == 0)
+            {
+                cards.Rendered(Platform.Observability.CardTelemetry.Notification, ok: true);
+            }
+        }
 
         var typeRecipientsTemplate = JsonNode.Parse(type.Recipients)!.AsArray();
         var typeRecipients = NotificationTypeDefinition.RenderRecipients(typeRecipientsTemplate, data.RootElement, "data", problems);
@@ -61,6 +80,10 @@ internal sealed class NotificationComposer(NotificationTypeStore types, Platform
             ? new ComposeResult(null, problems)
             : new ComposeResult(request with { ContentKind = "card", Content = card!, Recipients = recipients }, []);
     }
+
+    /// <summary>A problem of the type's template itself (<see cref="NotificationTypeDefinition.RenderCard"/> names them <c>template…</c>).</summary>
+    private static bool IsTemplateFault(string field) =>
+        field == "template" || field.StartsWith("template.", StringComparison.Ordinal) || field.StartsWith("template[", StringComparison.Ordinal);
 
     private static ComposeResult Problem(string field, string message) => new(null, [new(field, message)]);
 }

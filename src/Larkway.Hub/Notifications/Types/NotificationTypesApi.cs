@@ -16,6 +16,12 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>The notification types API: any caller reads and previews; the admin key changes.</summary>
 public static partial class HubNotificationsEndpointRouteBuilderExtensions
 {
+    /// <summary>The members of a type's PUT body.</summary>
+    private static readonly JsonShape TypeShape = JsonShape.Fields("description", "enabled", "template", "sample_data", "recipients", "actions");
+
+    /// <summary>The members of a preview body.</summary>
+    private static readonly JsonShape PreviewShape = JsonShape.Fields("data");
+
     private static void MapNotificationTypes(RouteGroupBuilder types)
     {
         types.RequireHubCaller();
@@ -53,9 +59,17 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return unreadable;
         }
 
-        if (!JsonBody.TryReadObject(body, "description, enabled, template, sample_data, recipients and actions", out _, out var invalid))
+        if (!JsonBody.TryReadObject(body, "description, enabled, template, sample_data, recipients and actions", out var root, out var invalid))
         {
             return Invalid([new("body", invalid)]);
+        }
+
+        // Template, sample data, recipients and actions are free-form here; the type's own checks read them.
+        var unknown = new List<NotificationProblem>();
+        NotificationRequest.AddUnknown(TypeShape, root, unknown);
+        if (unknown.Count > 0)
+        {
+            return Invalid(unknown);
         }
 
         // Checked strictly above (no duplicate keys, valid text), so the mutable copy cannot fail.
@@ -110,6 +124,13 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             if (!JsonBody.TryReadObject(body, "'data' (an object), or nothing for the sample data", out var posted, out var invalid))
             {
                 return Invalid([new("body", invalid)]);
+            }
+
+            var unknown = new List<NotificationProblem>();
+            NotificationRequest.AddUnknown(PreviewShape, posted, unknown);
+            if (unknown.Count > 0)
+            {
+                return Invalid(unknown);
             }
 
             if (posted.TryGetProperty("data", out var given))

@@ -78,9 +78,11 @@ public static class JsonBody
 
     /// <summary>
     /// The body read (<see cref="ReadAsync"/>), parsed strictly (<see cref="TryReadObject"/>) and bound to
-    /// <typeparamref name="T"/>; a value of the wrong type is a 400 naming its JSON path.
+    /// <typeparamref name="T"/>; a value of the wrong type is a 400 naming its JSON path, and so are members
+    /// <typeparamref name="T"/> does not have (all of them in one answer) unless <paramref name="unknownMembersIgnored"/>.
     /// </summary>
-    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, string expected, CancellationToken cancellationToken, int limit = DefaultLimit)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(
+        HttpRequest request, JsonTypeInfo<T> type, string expected, CancellationToken cancellationToken, int limit = DefaultLimit, bool unknownMembersIgnored = false)
         where T : class
     {
         var (body, problem) = await ReadAsync(request, cancellationToken, limit).ConfigureAwait(false);
@@ -94,6 +96,12 @@ public static class JsonBody
             return (null, BadBody(invalid));
         }
 
+        // A member the type does not have is a typo or a misunderstanding, never something to drop silently.
+        if (!unknownMembersIgnored && JsonShape.For(type).FindUnknown(root) is { Count: > 0 } unknown)
+        {
+            return (null, UnknownMembers(unknown));
+        }
+
         try
         {
             return (root.Deserialize(type), null);
@@ -102,6 +110,23 @@ public static class JsonBody
         {
             return (null, BadBody($"The value at {ex.Path ?? "$"} has the wrong type. Send a JSON object with {expected}."));
         }
+    }
+
+    /// <summary>
+    /// One 400 naming every member the body should not hold (from <see cref="JsonShape.FindUnknown(JsonElement)"/>), each
+    /// with the known ones, in <c>detail</c> and as <c>errors</c> (field, message) like the APIs' other problems.
+    /// </summary>
+    public static ProblemHttpResult UnknownMembers(IReadOnlyList<(string Path, string Message)> unknown)
+    {
+        ArgumentNullException.ThrowIfNull(unknown);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid request body",
+            detail: string.Join(" ", unknown.Select(u => $"{u.Path}: {u.Message}")),
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["errors"] = unknown.Select(u => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = u.Path, ["message"] = u.Message }).ToArray(),
+            });
     }
 
     /// <summary>A 400 for a body that is not the JSON the endpoint takes.</summary>

@@ -65,7 +65,19 @@ public sealed partial class HubSignInConsoleTests
         using var refused = await bob.Http.GetAsync(await bob.GetRedirectAsync(callback));
 
         refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await refused.Content.ReadAsStringAsync()).ShouldContain("not an administrator");
+        var page = await refused.Content.ReadAsStringAsync();
+        page.ShouldContain("not an administrator");
+
+        // A way back: the password sign-in, and in the sandbox where admin's password is and where grants are made.
+        page.ShouldContain("<a class=\"button primary\" id=\"console-password-sign-in\" href=\"/console/sign-in\">");
+        page.ShouldContain("<strong>Administrators</strong>");
+        page.ShouldContain($"<code>{WebUtility.HtmlEncode(Path.Combine(hub.DataDirectory, "first-start-secrets.txt"))}</code>");
+        using (var back = await bob.Http.GetAsync("/console/sign-in"))
+        {
+            back.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await back.Content.ReadAsStringAsync()).ShouldContain("type=\"password\"");
+        }
+
         using var console = await bob.Http.GetAsync("/console");
         console.StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }

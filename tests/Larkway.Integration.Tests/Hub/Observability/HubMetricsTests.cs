@@ -94,6 +94,33 @@ public sealed class HubMetricsTests
     }
 
     [Fact]
+    public async Task A_notification_refused_for_its_data_is_no_failed_card_render()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var admin = new HttpClient { BaseAddress = hub.Api.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        var po = new Dictionary<string, object?> { ["number"] = "PO-9001", ["supplier"] = "ACME", ["total"] = "CNY 1.00", ["delivery_date"] = "2026-12-01", ["url"] = "https://erp.example.com/po/9001" };
+        object Body(string key, IDictionary<string, object?> order) => new
+        {
+            type = "purchase_order.created",
+            idempotency_key = key,
+            data = new { po = order, lines = Array.Empty<object>(), buyer = new { email = "alice@example.com" } },
+        };
+
+        // Refused (400): the data leaves {{po.total}} empty — the caller's mistake, not the template's.
+        using var refused = await admin.PostAsync("/api/v1/notifications", System.Net.Http.Json.JsonContent.Create(Body("po-9001-gap", po.Where(p => p.Key != "total").ToDictionary())));
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await refused.Content.ReadAsStringAsync());
+        using var accepted = await admin.PostAsync("/api/v1/notifications", System.Net.Http.Json.JsonContent.Create(Body("po-9001", po)));
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted, await accepted.Content.ReadAsStringAsync());
+
+        var cards = (await ScrapeAsync(hub.Api)).Samples
+            .Where(s => s.Name.StartsWith("larkway_hub_cards_rendered", StringComparison.Ordinal) && s.Labels.GetValueOrDefault("larkway_card_source") == "notification")
+            .ToList();
+        cards.Where(s => s.Labels.GetValueOrDefault("outcome") == "rendered").Sum(s => s.Value).ShouldBe(1);
+        cards.Where(s => s.Labels.GetValueOrDefault("outcome") == "failed").Sum(s => s.Value).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Metrics_need_the_admin_key_on_the_Hubs_port()
     {
         await using var hub = await HubSandbox.StartAsync();
