@@ -6,6 +6,9 @@
 # Arguments go to the generator, e.g.:  bench/ingest.sh --loads 500,1000 --rounds 5 --seconds 10
 # Defaults: the real mix (--mix group=60,mention=15,p2p=15,reaction=10), closed loop then open loop (--mode both);
 # the figures of 2026-11-21 (reactions only, open loop) are  bench/ingest.sh --mix reaction=100 --mode open --loads ….
+# A first argument names a scenario (its options come first, so later arguments still override them):
+#   unanswered   group messages without an @-mention, which neither bot answers (an app that receives every group
+#                message gets mostly these): --mix group=100 --mode closed --clients 32  (issue 28 §5)
 # The Emulator runs with its rate limits off, and the Hub's Feishu client with its own (50 sends/s per app, 5/s per
 # chat) off too (Feishu__RateLimit__Enabled=false), like the node-sdk client, which has none: both bots reply unpaced.
 # INGEST_PERF=<file> records the Hub with perf (perf record -g, 999 Hz) from the first measured round on, into <file>.
@@ -20,6 +23,10 @@ generator=bench/Larkway.Bench.Ingest/bin/Release/net10.0/Larkway.Bench.Ingest.dl
 hub=${INGEST_HUB_DLL:-src/Larkway.Hub/bin/Release/net10.0/Larkway.Hub.dll}
 peer=bench/ingest-node
 event_type=im.message.reaction.created_v1
+scenario=()
+case "${1:-}" in
+  unanswered) scenario=(--mix group=100 --mode closed --clients 32); shift ;;
+esac
 
 # --- build and install -----------------------------------------------------------------------------
 echo "building the Hub and the generator (Release)…"
@@ -168,7 +175,7 @@ dotnet "$generator" \
   --emulator "$emulator_url" --emulator-info "$work/emulator.json" \
   --mix group=60,mention=15,p2p=15,reaction=10 --mode both \
   --markdown "$work/ingest.md" --measuring-marker "$work/measuring" \
-  "$@"
+  "${scenario[@]}" "$@"
 if [ -n "$perf_pid" ]; then
   kill -INT "$perf_pid" 2>/dev/null || true
   wait "$perf_pid" 2>/dev/null || true

@@ -322,6 +322,7 @@ public static partial class HubApp
         services.AddHubLeases(configuration);
         services.AddHubInbox(configuration);
         services.AddHubEventDispatcher(AppName, (sp, dispatcher) => sp.GetRequiredService<AppBot>().RegisterOn(dispatcher));
+        services.AddHubEventIgnoreRule(AppName, sp => sp.GetRequiredService<AppBot>().LeavesAlone);
         services.AddHubAuth();
         services.AddHubNotifications(configuration);
         services.AddHubWebhooks(configuration);

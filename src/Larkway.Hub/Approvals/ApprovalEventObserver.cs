@@ -45,6 +45,10 @@ internal sealed partial class ApprovalEventObserver(ApprovalStore store, Approva
         return true;
     }
 
+    /// <summary>Approval events only.</summary>
+    public ValueTask<bool> WantsAsync(string appName, Larkway.Feishu.Events.Envelopes.FeishuEventEnvelope envelope, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(EventTypes.Contains(envelope.EventType));
+
     private static string? InstanceCode(JsonElement e) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty("instance_code", out var code) && code.ValueKind == JsonValueKind.String
             && code.GetString() is { Length: > 0 } text ? text : null;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Im;
@@ -28,6 +29,9 @@ public sealed partial class AppBot
     private readonly Func<CancellationToken, Task<Feishu.Bot.BotInfo?>> _identity;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+
+    // The identity the last message was judged with; until one has been fetched, ingest cannot tell the bot's mention.
+    private volatile Feishu.Bot.BotInfo? _knownIdentity;
 
     public AppBot(
         string app,
@@ -114,6 +118,7 @@ public sealed partial class AppBot
         }
 
         var bot = await _identity(cancellationToken).ConfigureAwait(false);
+        _knownIdentity = bot ?? _knownIdentity;
         var message = ToBotMessage(e, context, bot?.OpenId);
         if (!message.IsP2p && _options.GroupsRequireMention && bot is not null && !message.MentionsBot)
         {
@@ -134,6 +139,57 @@ public sealed partial class AppBot
             await _messenger.ReplyAsync(message, FeishuContent.Text(_options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal)),
                 $"{message.EventKey}/failure", cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Whether <see cref="HandleMessageAsync"/> would return without doing anything, read from the envelope's JSON at
+    /// ingest (no typed parse, no I/O): a message from an app, or a group message without the bot's @-mention while
+    /// groups require one. False whenever it cannot tell — another event type, an unexpected shape, or the bot's open_id
+    /// not yet known (it is learned from the first message handled) — so the event is handled as before.
+    /// </summary>
+    internal bool LeavesAlone(FeishuEventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.EventType != MessageReceivedEvent.Type
+            || envelope.Event is not { ValueKind: JsonValueKind.Object } e
+            || !e.TryGetProperty("sender", out var sender) || sender.ValueKind != JsonValueKind.Object
+            || !e.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        if (sender.TryGetProperty("sender_type", out var senderType) && senderType.ValueKind == JsonValueKind.String && senderType.ValueEquals("app"u8))
+        {
+            return true;
+        }
+
+        // A missing chat_type is a direct message to the bot (ToBotMessage's default).
+        if (!_options.GroupsRequireMention
+            || _knownIdentity?.OpenId is not { Length: > 0 } botOpenId
+            || !message.TryGetProperty("chat_type", out var chatType) || chatType.ValueKind != JsonValueKind.String || chatType.ValueEquals("p2p"u8))
+        {
+            return false;
+        }
+
+        if (message.TryGetProperty("mentions", out var mentions) && mentions.ValueKind != JsonValueKind.Null)
+        {
+            if (mentions.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+
+            foreach (var mention in mentions.EnumerateArray())
+            {
+                if (mention.ValueKind != JsonValueKind.Object
+                    || (mention.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Object
+                        && id.TryGetProperty("open_id", out var openId) && openId.ValueKind == JsonValueKind.String && openId.ValueEquals(botOpenId)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     public async Task HandleAddedAsync(ChatBotAddedEvent e, FeishuEventContext context, CancellationToken cancellationToken)

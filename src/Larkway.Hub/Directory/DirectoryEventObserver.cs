@@ -33,6 +33,11 @@ internal sealed partial class DirectoryEventObserver(
         ContactScopeUpdatedEvent.Type,
     ], StringComparer.Ordinal);
 
+    /// <summary>Contact events, and the directory app's events while its tenant key is still to be learned from one.</summary>
+    public ValueTask<bool> WantsAsync(string appName, Larkway.Feishu.Events.Envelopes.FeishuEventEnvelope envelope, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(EventTypes.Contains(envelope.EventType)
+            || (appName == options.Value.AppName && envelope.TenantKey is { Length: > 0 } key && !tenant.Knows(key)));
+
     /// <summary>Applies a contact event; true for every contact event (ignoring one is handling it too).</summary>
     public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
     {

@@ -39,6 +39,9 @@ internal sealed class DirectoryTenant(DirectoryStore store, IOptions<DirectoryOp
         return Placeholder;
     }
 
+    /// <summary>Whether <see cref="LearnAsync"/> would do nothing with this key (configured, or already learned).</summary>
+    public bool Knows(string tenantKey) => tenantKey.Length == 0 || options.Value.TenantKey.Length > 0 || _known == tenantKey;
+
     /// <summary>Records the tenant key an event of the directory app carried; moves a directory kept under the placeholder there.</summary>
     public async Task LearnAsync(string tenantKey, CancellationToken cancellationToken)
     {

@@ -17,9 +17,9 @@ internal sealed class InboxAppendBatcher : GroupCommitQueue<PendingAppend>
     {
     }
 
-    public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken)
+    public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken, bool done = false)
     {
-        var pending = new PendingAppend(inbound, leaseOwner);
+        var pending = new PendingAppend(inbound, leaseOwner, done);
         Enqueue(pending);
 
         // A caller that gives up stops waiting; the write still happens, and a redelivery dedupes against it.
@@ -99,12 +99,15 @@ internal abstract class GroupCommitQueue<T> : IAsyncDisposable
     }
 }
 
-/// <summary>One append waiting for its batch; with a lease owner, it is stored already claimed by it.</summary>
-internal sealed class PendingAppend(FeishuInboundEvent inbound, string? leaseOwner)
+/// <summary>One append waiting for its batch; with a lease owner, it is stored already claimed by it; done, already handled.</summary>
+internal sealed class PendingAppend(FeishuInboundEvent inbound, string? leaseOwner, bool done = false)
 {
     public FeishuInboundEvent Inbound { get; } = inbound;
 
     public string? LeaseOwner { get; } = leaseOwner;
+
+    /// <summary>Nothing would act on it (<see cref="InboxTriage"/>): stored Done, never claimed.</summary>
+    public bool Done { get; } = done;
 
     public string[] Keys { get; } = inbound.DedupKeys.Distinct(StringComparer.Ordinal).ToArray();
 

@@ -50,6 +50,7 @@ public static class HubInboxServiceCollectionExtensions
         services.TryAddSingleton<InboxEventService>();
         services.TryAddSingleton<InboxTelemetry>();
         services.TryAddSingleton<IHubEventDispatcherProvider, HubEventDispatcherRegistry>();
+        services.TryAddSingleton<InboxTriage>();
         services.TryAddSingleton(sp => new InboxEventSink(
             sp.GetRequiredService<InboxStore>(),
             sp.GetRequiredService<InboxQueue>(),
@@ -58,7 +59,8 @@ public static class HubInboxServiceCollectionExtensions
             sp.GetRequiredService<IOptions<InboxOptions>>(),
             sp.GetRequiredService<ILogger<InboxEventSink>>(),
             sp.GetServices<IInboxEventObserver>(),
-            sp.GetRequiredService<InboxTelemetry>()));
+            sp.GetRequiredService<InboxTelemetry>(),
+            sp.GetRequiredService<InboxTriage>()));
         services.TryAddSingleton<IFeishuEventSink>(sp => sp.GetRequiredService<InboxEventSink>());
         services.AddHubQueue<InboxEvent, InboxProcessor>(
             InboxQueue.QueueName, sp => sp.GetRequiredService<IOptions<InboxOptions>>().Value, sp => sp.GetRequiredService<InboxQueue>());
@@ -75,6 +77,21 @@ public static class HubInboxServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(appName);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddSingleton(new HubEventDispatcherRegistration(appName, configure));
+        return services;
+    }
+
+    /// <summary>
+    /// Says which events a handler registered with <see cref="AddHubEventDispatcher"/> on <paramref name="appName"/>'s
+    /// dispatcher leaves alone (<see cref="InboxTriage"/>): those no observer wants are stored as Done at ingest and
+    /// never claimed or dispatched. <paramref name="leavesAlone"/> runs on the ack path: no I/O, and true only where the
+    /// handler would do nothing at all.
+    /// </summary>
+    internal static IServiceCollection AddHubEventIgnoreRule(this IServiceCollection services, string appName, Func<IServiceProvider, Func<Larkway.Feishu.Events.Envelopes.FeishuEventEnvelope, bool>> leavesAlone)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(appName);
+        ArgumentNullException.ThrowIfNull(leavesAlone);
+        services.AddSingleton(sp => new HubEventIgnoreRule(appName, leavesAlone(sp)));
         return services;
     }
 

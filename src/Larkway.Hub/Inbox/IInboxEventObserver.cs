@@ -19,6 +19,13 @@ internal interface IInboxEventObserver
     /// then counts as handled even where the app's dispatcher has no handler for its type, and no "no handler" line is written.
     /// </returns>
     Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this observer could take the event, judged at ingest from its envelope (<see cref="InboxTriage"/>): an event
+    /// that no observer wants and whose handler leaves it alone is stored as Done and never handled. Runs on the ack path,
+    /// so it answers from memory or a cache; true unless the observer knows it has nothing to do.
+    /// </summary>
+    ValueTask<bool> WantsAsync(string appName, FeishuEventEnvelope envelope, CancellationToken cancellationToken) => ValueTask.FromResult(true);
 }
 
 /// <summary>A stored event being handled.</summary>

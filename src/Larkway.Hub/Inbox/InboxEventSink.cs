@@ -27,6 +27,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
     private readonly ILogger _logger;
     private readonly IInboxEventObserver[] _observers;
     private readonly InboxTelemetry? _telemetry;
+    private readonly InboxTriage? _triage;
     private readonly CancellationTokenSource _disposed = new();
     private int _disposeCount;
 
@@ -41,9 +42,11 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         IOptions<InboxOptions> options,
         ILogger<InboxEventSink> logger,
         IEnumerable<IInboxEventObserver>? observers = null,
-        InboxTelemetry? telemetry = null)
+        InboxTelemetry? telemetry = null,
+        InboxTriage? triage = null)
     {
         _telemetry = telemetry;
+        _triage = triage;
         _observers = [.. observers ?? []];
         _store = store;
         _queue = queue;
@@ -65,9 +68,17 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
 
         if (!inbound.IsCardAction)
         {
-            var appended = await _store.AppendAsync(inbound, cancellationToken).ConfigureAwait(false);
-            _telemetry?.Stored(inbound.AppName, inbound.Envelope.EventType, appended.Status == InboxAppendStatus.Duplicate);
-            return appended.Status == InboxAppendStatus.Accepted ? FeishuIngestResult.Accepted : FeishuIngestResult.Duplicate;
+            // An event nothing would act on is stored already Done: durable and deduplicated as any other, never claimed.
+            var ignored = _triage is not null && await _triage.IsIgnoredAsync(inbound, cancellationToken).ConfigureAwait(false);
+            var appended = await (ignored ? _store.AppendDoneAsync(inbound, cancellationToken) : _store.AppendAsync(inbound, cancellationToken)).ConfigureAwait(false);
+            var accepted = appended.Status == InboxAppendStatus.Accepted;
+            _telemetry?.Stored(inbound.AppName, inbound.Envelope.EventType, !accepted);
+            if (ignored && accepted)
+            {
+                _telemetry?.Handled(inbound.AppName, inbound.Envelope.EventType, "ignored", _time.GetUtcNow() - inbound.Envelope.CreateTime);
+            }
+
+            return accepted ? FeishuIngestResult.Accepted : FeishuIngestResult.Duplicate;
         }
 
         var stored = await _store.AppendAsync(inbound, _owner, cancellationToken).ConfigureAwait(false);

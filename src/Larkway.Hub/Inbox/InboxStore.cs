@@ -79,7 +79,7 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
             if (results[i].Status == InboxAppendStatus.Accepted)
             {
                 LogAppended(_logger, results[i].EventId, rows[i].Event.EventType, HubAppService.NameOnWire(rows[i].Event.AppName));
-                notify |= batch[i].LeaseOwner is null;
+                notify |= batch[i].LeaseOwner is null && !batch[i].Done;
             }
 
             batch[i].Result.TrySetResult(results[i]);
@@ -91,7 +91,7 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         }
     }
 
-    private InboxEvent NewEntity(PendingAppend pending, DateTimeOffset now) => new()
+    private InboxEvent NewEntity(PendingAppend pending, DateTimeOffset now) => pending.Done ? NewDoneEntity(pending, now) : new()
     {
         AppName = pending.Inbound.AppName,
         EventType = pending.Inbound.Envelope.EventType,
@@ -106,6 +106,30 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         LeaseUntil = pending.LeaseOwner is null ? null : now + _options.LeaseDuration,
         TraceParent = pending.TraceParent,
     };
+
+    /// <summary>An event handled by being stored: Done, no attempt counted, nothing to claim.</summary>
+    private static InboxEvent NewDoneEntity(PendingAppend pending, DateTimeOffset now) => new()
+    {
+        AppName = pending.Inbound.AppName,
+        EventType = pending.Inbound.Envelope.EventType,
+        DedupKey = pending.Keys.Length > 0 ? pending.Keys[0] : null,
+        Body = InboxRedaction.Redact(pending.Inbound.Body.Span, pending.Inbound.Envelope),
+        Transport = pending.Inbound.Transport,
+        ReceivedAt = now,
+        State = WorkState.Done,
+        CompletedAt = now,
+        TraceParent = pending.TraceParent,
+    };
+
+    /// <summary>
+    /// Appends an event that nothing would act on (<see cref="InboxTriage"/>) already Done, in the same group commit as
+    /// every other append: stored and deduplicated before the ack, listed, replayable, but never claimed or dispatched.
+    /// </summary>
+    internal Task<InboxAppendResult> AppendDoneAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inbound);
+        return _batcher.AppendAsync(inbound, leaseOwner: null, cancellationToken, done: true);
+    }
 
     /// <summary>Appends; with a <paramref name="leaseOwner"/>, the event is stored already claimed by it (card actions handled inline).</summary>
     internal Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken)

@@ -331,6 +331,10 @@ internal sealed class WebhookStore(
 /// <summary>Queues webhook deliveries for every handled inbox event.</summary>
 internal sealed class WebhookFanOut(WebhookStore store) : IInboxEventObserver
 {
+    /// <summary>Events of a type some subscription forwards (the subscription list is cached for 2 s).</summary>
+    public async ValueTask<bool> WantsAsync(string appName, Larkway.Feishu.Events.Envelopes.FeishuEventEnvelope envelope, CancellationToken cancellationToken) =>
+        await store.ForwardsAsync(envelope.EventType, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Queues the deliveries; true when a subscription forwards the event's type (forwarding is handling it).</summary>
     public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
     {

@@ -32,7 +32,10 @@ public sealed class AppBotTests
         TimeProvider.System,
         NullLogger<AppBot>.Instance);
 
-    private async Task SayAsync(string text, string chatType = "p2p", string sender = "ou_alice", bool mentionBot = false, string senderType = "user", string? eventId = null)
+    private Task SayAsync(string text, string chatType = "p2p", string sender = "ou_alice", bool mentionBot = false, string senderType = "user", string? eventId = null) =>
+        _dispatcher.DispatchAsync(Envelope(text, chatType, sender, mentionBot, senderType, eventId));
+
+    private FeishuEventEnvelope Envelope(string text, string chatType = "p2p", string sender = "ou_alice", bool mentionBot = false, string senderType = "user", string? eventId = null)
     {
         var mention = mentionBot ? $$""","mentions":[{"key":"@_user_1","id":{"open_id":"{{BotOpenId}}"},"name":"Larkway Bot"}]""" : "";
         var content = System.Text.Json.JsonSerializer.Serialize(new { text = (mentionBot ? "@_user_1 " : "") + text });
@@ -42,7 +45,60 @@ public sealed class AppBotTests
              "event":{"sender":{"sender_id":{"open_id":"{{{sender}}}"},"sender_type":"{{{senderType}}}"},
                       "message":{"message_id":"om_{{{id}}}","chat_id":"oc_chat","chat_type":"{{{chatType}}}","message_type":"text","content":{{{System.Text.Json.JsonSerializer.Serialize(content)}}}{{{mention}}}
             """ + "}}}";
-        await _dispatcher.DispatchAsync(FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(json)));
+        return FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(json));
+    }
+
+    [Theory]
+    [InlineData("group", false, "user", true, true)]
+    [InlineData("group", true, "user", true, false)]
+    [InlineData("p2p", false, "user", true, false)]
+    [InlineData("group", false, "app", true, true)]
+    [InlineData("p2p", false, "app", true, true)]
+    [InlineData("group", false, "user", false, false)]
+    public async Task Leaves_alone_exactly_the_messages_it_would_not_answer(string chatType, bool mentionBot, string senderType, bool groupsRequireMention, bool leftAlone)
+    {
+        _options.GroupsRequireMention = groupsRequireMention;
+        var bot = NewBot();
+        bot.RegisterOn(_dispatcher);
+        await SayAsync("hello there", chatType: "p2p"); // the bot learns its identity from the first message it handles
+        _messenger.Texts.Clear();
+
+        var envelope = Envelope("hello there", chatType, mentionBot: mentionBot, senderType: senderType);
+        var judged = bot.LeavesAlone(envelope);
+        await _dispatcher.DispatchAsync(envelope);
+
+        judged.ShouldBe(leftAlone);
+        _messenger.Texts.Count.ShouldBe(leftAlone ? 0 : 1);
+    }
+
+    [Fact]
+    public void Leaves_nothing_alone_before_it_knows_its_own_open_id()
+    {
+        var bot = NewBot();
+
+        bot.LeavesAlone(Envelope("hello there", "group")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_mention_of_someone_else_is_left_alone_and_a_missing_chat_type_is_not()
+    {
+        var bot = NewBot();
+        bot.RegisterOn(_dispatcher);
+        await SayAsync("hi", chatType: "p2p");
+        var other = FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes("""
+            {"schema":"2.0","header":{"event_id":"ev_o","event_type":"im.message.receive_v1","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},
+             "event":{"sender":{"sender_id":{"open_id":"ou_a"},"sender_type":"user"},
+                      "message":{"message_id":"om_o","chat_id":"oc_chat","chat_type":"group","message_type":"text","content":"{\"text\":\"@_user_1 hi\"}",
+                                 "mentions":[{"key":"@_user_1","id":{"open_id":"ou_someone_else"},"name":"Bob"}]}}}
+            """));
+        var noChatType = FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes("""
+            {"schema":"2.0","header":{"event_id":"ev_n","event_type":"im.message.receive_v1","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},
+             "event":{"sender":{"sender_id":{"open_id":"ou_a"},"sender_type":"user"},
+                      "message":{"message_id":"om_n","chat_id":"oc_chat","message_type":"text","content":"{\"text\":\"hi\"}"}}}
+            """));
+
+        bot.LeavesAlone(other).ShouldBeTrue();
+        bot.LeavesAlone(noChatType).ShouldBeFalse();
     }
 
     [Fact]

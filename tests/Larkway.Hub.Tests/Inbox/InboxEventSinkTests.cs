@@ -1,7 +1,9 @@
 using Larkway.Hub.Platform.Queue;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Feishu.Events.Models.Im;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -109,6 +111,64 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
         stored.Status.ShouldBe(WorkState.Retrying);
         stored.LastError.ShouldBe("System.InvalidOperationException: card handler broke");
         stored.NextAttemptAt.ShouldBe(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
+    }
+
+    private HubServices IgnoringServices(bool leavesAlone, bool observerWants = false, bool handler = true) =>
+        new(_db, _time, services: s =>
+        {
+            if (handler)
+            {
+                s.AddHubEventDispatcher("", (_, d) => d.On<MessageReceivedEvent>((_, _, _) =>
+                {
+                    Interlocked.Increment(ref _messageCalls);
+                    return Task.CompletedTask;
+                }));
+            }
+
+            s.AddHubEventIgnoreRule("", _ => _ => leavesAlone);
+            s.AddSingleton<IInboxEventObserver>(new WantingObserver(observerWants));
+        });
+
+    private int _messageCalls;
+
+    [Fact]
+    public async Task An_event_its_handler_leaves_alone_is_stored_done_at_ingest_and_replay_hands_it_to_the_handler()
+    {
+        await using var hub = IgnoringServices(leavesAlone: true);
+
+        var first = await hub.Sink.AcceptAsync(TestEvents.Message("ev_1", "om_1"), CancellationToken.None);
+        var again = await hub.Sink.AcceptAsync(TestEvents.Message("ev_2", "om_1"), CancellationToken.None);
+
+        first.ShouldBe(FeishuIngestResult.Accepted);
+        again.ShouldBe(FeishuIngestResult.Duplicate);
+        var stored = (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem();
+        stored.Status.ShouldBe(WorkState.Done);
+        stored.Attempts.ShouldBe(0);
+        stored.CompletedAt.ShouldNotBeNull();
+        (await hub.Store.ClaimAsync("worker", 10, TimeSpan.FromMinutes(1))).ShouldBeEmpty();
+
+        (await hub.Store.ReplayAsync(stored.Id)).ShouldBe(ReplayResult.Replayed);
+        (await hub.Store.ClaimAsync("worker", 10, TimeSpan.FromMinutes(1))).ShouldHaveSingleItem().Id.ShouldBe(stored.Id);
+    }
+
+    [Theory]
+    [InlineData(false, false, true)]
+    [InlineData(true, true, true)]
+    [InlineData(true, false, false)]
+    public async Task An_event_is_queued_when_its_handler_wants_it_an_observer_does_or_no_handler_judges_it(bool leavesAlone, bool observerWants, bool handler)
+    {
+        await using var hub = IgnoringServices(leavesAlone, observerWants, handler);
+
+        await hub.Sink.AcceptAsync(TestEvents.Message("ev_1", "om_1"), CancellationToken.None);
+
+        (await hub.Store.ListAsync(null, null, 10)).Items.ShouldHaveSingleItem().Status.ShouldBe(WorkState.Pending);
+    }
+
+    private sealed class WantingObserver(bool wants) : IInboxEventObserver
+    {
+        public Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken) => Task.FromResult(wants);
+
+        public ValueTask<bool> WantsAsync(string appName, FeishuEventEnvelope envelope, CancellationToken cancellationToken) => ValueTask.FromResult(wants);
     }
 
     [Fact]

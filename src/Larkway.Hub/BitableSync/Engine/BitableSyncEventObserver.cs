@@ -13,6 +13,10 @@ namespace Larkway.Hub.BitableSync;
 /// </summary>
 internal sealed class BitableSyncEventObserver(BitableSyncStore store) : IInboxEventObserver
 {
+    /// <summary>Record and field changes only.</summary>
+    public ValueTask<bool> WantsAsync(string appName, Larkway.Feishu.Events.Envelopes.FeishuEventEnvelope envelope, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(envelope.EventType is BitableRecordChangedEvent.Type or BitableFieldChangedEvent.Type);
+
     public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -30,8 +30,8 @@ namespace Larkway.Hub.Inbox;
 internal sealed class SqliteInboxWriter : IInboxWriter
 {
     private const string InsertEventSql = """
-        INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until, trace_parent)
-        VALUES ($app_name, $event_type, $dedup_key, $body, $transport, $received_at, $status, $attempts, $next_attempt_at, $lease_owner, $lease_until, $trace_parent)
+        INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until, completed_at, trace_parent)
+        VALUES ($app_name, $event_type, $dedup_key, $body, $transport, $received_at, $status, $attempts, $next_attempt_at, $lease_owner, $lease_until, $completed_at, $trace_parent)
         RETURNING id
         """;
 
@@ -335,7 +335,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
             Connection = connection;
             _findKey = Prepared(connection, "SELECT event_id FROM inbox_dedup_keys WHERE key = $key", "$key");
             _insertEvent = Prepared(connection, InsertEventSql,
-                "$app_name", "$event_type", "$dedup_key", "$body", "$transport", "$received_at", "$status", "$attempts", "$next_attempt_at", "$lease_owner", "$lease_until", "$trace_parent");
+                "$app_name", "$event_type", "$dedup_key", "$body", "$transport", "$received_at", "$status", "$attempts", "$next_attempt_at", "$lease_owner", "$lease_until", "$completed_at", "$trace_parent");
             _insertKey = Prepared(connection, "INSERT INTO inbox_dedup_keys (key, event_id) VALUES ($key, $event_id)", "$key", "$event_id");
             _claim = Prepared(connection, ClaimSql, "$owner", "$lease_until", "$now", "$limit");
             _complete = Prepared(connection, CompleteSql, "$now", "$id", "$owner");
