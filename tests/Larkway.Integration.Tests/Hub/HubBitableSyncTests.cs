@@ -485,7 +485,7 @@ public abstract class HubBitableSyncTests
         (await RecordsAsync(hub, appToken)).Select(r => Text(r, "Order")).ShouldBe(["PO-11"]);
 
         var id = (await GetAsync(admin, "/api/v1/bitable-syncs")).EnumerateArray().Single().GetProperty("id").GetString()!;
-        var letters = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).EnumerateArray()
+        var letters = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).GetProperty("items").EnumerateArray()
             .ToDictionary(l => l.GetProperty("key").GetString()!, l => l.GetProperty("message").GetString()!, StringComparer.Ordinal);
         letters.Keys.Order(StringComparer.Ordinal).ShouldBe(urls.Keys.Where(k => k != "PO-11").Order(StringComparer.Ordinal));
         foreach (var key in new[] { "PO-01", "PO-02", "PO-03", "PO-04", "PO-05", "PO-06", "PO-07" })

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
+using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -10,9 +11,9 @@ namespace Larkway.Hub.Platform.DataProtection;
 /// <summary>
 /// At start: with a key-encryption key, checks it opens the stored ring (a wrong one stops the Hub, naming the setting)
 /// and re-writes keys stored in the clear by an earlier start encrypted; without one, says once that the ring is stored
-/// in the clear and how to change that.
+/// in the clear and how to change that (outside the sandbox).
 /// </summary>
-internal sealed partial class HubKeyRingStartup(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, HubKeyRingCipher cipher, ILogger<HubKeyRingStartup> logger) : IHostedService
+internal sealed partial class HubKeyRingStartup(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, HubKeyRingCipher cipher, ILogger<HubKeyRingStartup> logger, HubSettings? settings = null) : IHostedService
 {
     private static readonly XName RequiresEncryption = XName.Get("requiresEncryption", "http://schemas.asp.net/2015/03/dataProtection");
     private static readonly XName EncryptedSecret = XName.Get("encryptedSecret", "http://schemas.asp.net/2015/03/dataProtection");
@@ -66,7 +67,8 @@ internal sealed partial class HubKeyRingStartup(IDbContextFactory<HubDbContext> 
                 LogRewritten(logger, rewritten);
             }
 
-            if (!cipher.Enabled)
+            // The sandbox's data is throwaway and on the developer's own disk: a warning there would only be noise.
+            if (!cipher.Enabled && settings?.Mode != HubMode.Sandbox)
             {
                 LogUnencrypted(logger, HubDataProtectionOptions.SectionName);
             }
