@@ -91,35 +91,30 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         }
     }
 
-    private InboxEvent NewEntity(PendingAppend pending, DateTimeOffset now) => pending.Done ? NewDoneEntity(pending, now) : new()
+    /// <summary>
+    /// The row of an append: Pending, or InProgress under the appender's lease; or, for an event handled by being stored,
+    /// Done with no attempt counted and nothing to claim.
+    /// </summary>
+    private InboxEvent NewEntity(PendingAppend pending, DateTimeOffset now)
     {
-        AppName = pending.Inbound.AppName,
-        EventType = pending.Inbound.Envelope.EventType,
-        DedupKey = pending.Keys.Length > 0 ? pending.Keys[0] : null,
-        Body = InboxRedaction.Redact(pending.Inbound.Body.Span, pending.Inbound.Envelope),
-        Transport = pending.Inbound.Transport,
-        ReceivedAt = now,
-        State = pending.LeaseOwner is null ? WorkState.Pending : WorkState.InProgress,
-        Attempts = pending.LeaseOwner is null ? 0 : 1,
-        NextAttemptAt = now,
-        LeaseOwner = pending.LeaseOwner,
-        LeaseUntil = pending.LeaseOwner is null ? null : now + _options.LeaseDuration,
-        TraceParent = pending.TraceParent,
-    };
-
-    /// <summary>An event handled by being stored: Done, no attempt counted, nothing to claim.</summary>
-    private static InboxEvent NewDoneEntity(PendingAppend pending, DateTimeOffset now) => new()
-    {
-        AppName = pending.Inbound.AppName,
-        EventType = pending.Inbound.Envelope.EventType,
-        DedupKey = pending.Keys.Length > 0 ? pending.Keys[0] : null,
-        Body = InboxRedaction.Redact(pending.Inbound.Body.Span, pending.Inbound.Envelope),
-        Transport = pending.Inbound.Transport,
-        ReceivedAt = now,
-        State = WorkState.Done,
-        CompletedAt = now,
-        TraceParent = pending.TraceParent,
-    };
+        var leased = !pending.Done && pending.LeaseOwner is not null;
+        return new()
+        {
+            AppName = pending.Inbound.AppName,
+            EventType = pending.Inbound.Envelope.EventType,
+            DedupKey = pending.Keys.Length > 0 ? pending.Keys[0] : null,
+            Body = InboxRedaction.Redact(pending.Inbound.Body.Span, pending.Inbound.Envelope),
+            Transport = pending.Inbound.Transport,
+            ReceivedAt = now,
+            State = pending.Done ? WorkState.Done : leased ? WorkState.InProgress : WorkState.Pending,
+            Attempts = leased ? 1 : 0,
+            NextAttemptAt = pending.Done ? null : now,
+            CompletedAt = pending.Done ? now : null,
+            LeaseOwner = leased ? pending.LeaseOwner : null,
+            LeaseUntil = leased ? now + _options.LeaseDuration : null,
+            TraceParent = pending.TraceParent,
+        };
+    }
 
     /// <summary>
     /// Appends an event that nothing would act on (<see cref="InboxTriage"/>) already Done, in the same group commit as
