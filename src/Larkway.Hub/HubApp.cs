@@ -42,7 +42,7 @@ public static partial class HubApp
     /// <summary>The largest request body Kestrel lets any route read (the Feishu endpoints set their own 1 MiB + 1).</summary>
     internal const long MaxRequestBodySize = 1024 * 1024;
 
-    /// <summary>Runs until Ctrl+C / SIGTERM. Exit code 2 for configuration that cannot work.</summary>
+    /// <summary>Runs until Ctrl+C / SIGTERM. Exit code 2 for configuration that cannot work, 1 for a fault at start.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         HubHost host;
@@ -59,6 +59,18 @@ public static partial class HubApp
         {
             await StartFailure.WriteAsync(args, ex.Message).ConfigureAwait(false);
             return 2;
+        }
+        catch (InvalidOperationException ex) when (ConfigurationValueError.Describe(ex) is { } sentence)
+        {
+            await StartFailure.WriteAsync(args, sentence).ConfigureAwait(false);
+            return 2;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && StartFailure.IsJson(args))
+        {
+            // Anything else is a fault, not configuration: the runtime would print it as plain text, which a collector of
+            // the JSON log cannot parse; as one JSON event it keeps its type and stack. Other formats keep the runtime's report.
+            StartFailure.WriteFault(ex);
+            return 1;
         }
 
         await using (host.ConfigureAwait(false))
@@ -178,6 +190,10 @@ public static partial class HubApp
             AddHub(builder.Services, builder.Configuration, settings);
             var app = builder.Build();
             MapHub(app);
+
+            // The options checked at start, checked before anything starts: the host would log its failure with a stack
+            // trace first, and a setting to correct is one sentence (RunAsync).
+            app.Services.GetService<IStartupValidator>()?.Validate();
             await OpenDatabaseAsync(app, cancellationToken).ConfigureAwait(false);
             try
             {

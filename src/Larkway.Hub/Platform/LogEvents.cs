@@ -34,6 +34,7 @@ internal static class LogEvents
     public const int HubAppStarted = 4091;
     public const int HubAppSandboxReady = 4092;
     public const int HubAppStartFailed = 4093;
+    public const int HubAppStartFaulted = 4094;
 
     // Platform/Http
     public const int BadRequestShieldBadRequest = 4070;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -44,11 +45,11 @@ public sealed class HubKeyRingEncryptionTests
             again.Host.Services.GetRequiredService<HubSecretProtector>().Unprotect(stored).ShouldBe("the-app-secret");
         }
 
-        var wrong = await Should.ThrowAsync<Exception>(async () => await (await HubSandbox.StartAsync(new Dictionary<string, string?> { [Setting] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }, data)).DisposeAsync());
+        var wrong = await Should.ThrowAsync<HubConfigurationException>(async () => await (await HubSandbox.StartAsync(new Dictionary<string, string?> { [Setting] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }, data)).DisposeAsync());
         wrong.ToString().ShouldContain("another key-encryption key");
         wrong.ToString().ShouldContain(Setting);
 
-        var none = await Should.ThrowAsync<Exception>(async () => await (await HubSandbox.StartAsync(dataDirectory: data)).DisposeAsync());
+        var none = await Should.ThrowAsync<HubConfigurationException>(async () => await (await HubSandbox.StartAsync(dataDirectory: data)).DisposeAsync());
         none.ToString().ShouldContain("is not set");
     }
 

@@ -99,6 +99,44 @@ public sealed class HubStartFailureTests
         line.ShouldNotContain("hunter2-secret");
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:8085")] // no scheme: the commonest slip
+    [InlineData("notaurl")]
+    public async Task A_listening_address_that_is_not_a_URL_is_one_line_naming_the_urls_setting(string urls)
+    {
+        var (exitCode, output) = await HubProcess.RunToExitAsync(new Dictionary<string, string> { ["LARKWAY_EMULATOR_PORT"] = "0" }, "--urls", urls);
+
+        exitCode.ShouldBe(2, string.Join('\n', output));
+        var line = output.ShouldHaveSingleItem();
+        line.ShouldStartWith($"larkway hub: The Hub cannot listen on '{urls}': it is not a URL to listen on");
+        line.ShouldContain("--urls");
+    }
+
+    [Fact]
+    public async Task A_setting_of_the_wrong_type_is_one_line_naming_the_setting_and_the_value()
+    {
+        var (exitCode, output) = await RunQuietAsync(new() { ["Larkway__Outbound__AllowPrivateNetworks"] = "perhaps" });
+
+        exitCode.ShouldBe(2, string.Join('\n', output));
+        var line = output.ShouldHaveSingleItem();
+        line.ShouldStartWith("larkway hub: ");
+        line.ShouldContain("'perhaps' at 'Larkway:Outbound:AllowPrivateNetworks'");
+        line.ShouldContain("Boolean");
+    }
+
+    [Theory]
+    [InlineData("not base64!", "is not base64")]
+    [InlineData("c2hvcnQ=", "must be 32 bytes (it is 5)")]
+    public async Task A_key_encryption_key_that_cannot_be_one_is_one_line_saying_how_to_make_one(string key, string reason)
+    {
+        var (exitCode, output) = await RunQuietAsync(new() { ["Larkway__DataProtection__KeyEncryptionKey"] = key });
+
+        exitCode.ShouldBe(2, string.Join('\n', output));
+        var line = output.ShouldHaveSingleItem();
+        line.ShouldStartWith($"larkway hub: Larkway:DataProtection:KeyEncryptionKey {reason}");
+        line.ShouldContain("openssl rand -base64 32");
+    }
+
     /// <summary>A sandbox start on free ports with the given settings, logging warnings and errors only (a failure must add none).</summary>
     private static Task<(int ExitCode, IReadOnlyList<string> Output)> RunQuietAsync(Dictionary<string, string> settings)
     {

@@ -31,8 +31,8 @@ internal static class ListenAddressCheck
             }
             catch (FormatException)
             {
-                // Kestrel reports a malformed address itself, in its own words.
-                continue;
+                // Kestrel would find it only once every service has started, and abort with a stack trace.
+                throw new HubConfigurationException($"{what} cannot listen on '{part}': it is not a URL to listen on (scheme, host and port). Set {setting}.");
             }
 
             if (!address.IsUnixPipe && address.Port != 0 && EndpointOf(address.Host, address.Port) is { } endpoint)

@@ -1,7 +1,7 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
+using Larkway.Hub.Platform.Configuration;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -48,12 +48,12 @@ internal sealed class HubKeyRingCipher
         }
         catch (FormatException)
         {
-            throw new ValidationException($"{HubDataProtectionOptions.SectionName}:KeyEncryptionKey is not base64. Make one with: openssl rand -base64 32");
+            throw new HubConfigurationException($"{HubDataProtectionOptions.SectionName}:KeyEncryptionKey is not base64. Make one with: openssl rand -base64 32");
         }
 
         if (key.Length != 32)
         {
-            throw new ValidationException($"{HubDataProtectionOptions.SectionName}:KeyEncryptionKey must be 32 bytes (it is {key.Length}). Make one with: openssl rand -base64 32");
+            throw new HubConfigurationException($"{HubDataProtectionOptions.SectionName}:KeyEncryptionKey must be 32 bytes (it is {key.Length}). Make one with: openssl rand -base64 32");
         }
 
         _key = key;

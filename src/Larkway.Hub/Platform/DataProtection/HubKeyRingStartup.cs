@@ -37,7 +37,8 @@ internal sealed partial class HubKeyRingStartup(IDbContextFactory<HubDbContext> 
                     }
                     catch (CryptographicException ex)
                     {
-                        throw new InvalidOperationException(ex.Message == cipher.Mismatch((string?)encrypted.Attribute("kek") ?? "?")
+                        // Configuration that cannot work: the start ends with this one sentence and exit code 2.
+                        throw new HubConfigurationException(ex.Message == cipher.Mismatch((string?)encrypted.Attribute("kek") ?? "?")
                             ? ex.Message
                             : $"The Data Protection key ring does not decrypt with {HubDataProtectionOptions.SectionName}:KeyEncryptionKey: set the key it was written with.");
                     }

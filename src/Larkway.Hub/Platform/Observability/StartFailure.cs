@@ -21,13 +21,18 @@ internal static partial class StartFailure
         }
 
         // Disposing the factory flushes the console logger's queue before the process exits.
-        using var loggers = LoggerFactory.Create(logging => logging
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddJsonConsole(HubObservabilityExtensions.ConfigureJson));
+        using var loggers = JsonLoggers();
         LogStartFailed(loggers.CreateLogger("Larkway.Hub.HubApp"), message);
     }
 
-    private static bool IsJson(string[] args)
+    /// <summary>A start that failed for a reason other than configuration, as one JSON log event with its exception.</summary>
+    public static void WriteFault(Exception exception)
+    {
+        using var loggers = JsonLoggers();
+        LogStartFaulted(loggers.CreateLogger("Larkway.Hub.HubApp"), exception);
+    }
+
+    public static bool IsJson(string[] args)
     {
         try
         {
@@ -43,6 +48,13 @@ internal static partial class StartFailure
             return false;
         }
     }
+
+    private static ILoggerFactory JsonLoggers() => LoggerFactory.Create(logging => logging
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+        .AddJsonConsole(HubObservabilityExtensions.ConfigureJson));
+
+    [LoggerMessage(EventId = LogEvents.HubAppStartFaulted, Level = LogLevel.Critical, Message = "larkway hub: the start failed with an unexpected error; the exception says where")]
+    private static partial void LogStartFaulted(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = LogEvents.HubAppStartFailed, Level = LogLevel.Critical, Message = "larkway hub: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string reason);
