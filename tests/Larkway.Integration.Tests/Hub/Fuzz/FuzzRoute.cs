@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,20 +17,42 @@ internal sealed record FuzzRoute(string Pattern, IReadOnlyList<string> Parameter
     public override string ToString() => Pattern;
 
     /// <summary>
-    /// Every route of a Hub as its endpoint data source lists them (APIs, Feishu endpoints, console pages), read from
+    /// Every route of a Hub as its endpoint data source lists them (APIs, Feishu endpoints, console pages), and the
+    /// callback paths its remote authentication handlers answer before routing (the Feishu sign-in's callback), read from
     /// a Hub started in this process: a route added later is fuzzed without anyone listing it here.
     /// </summary>
     public static async Task<IReadOnlyList<FuzzRoute>> DiscoverAsync()
     {
         await using var hub = await HubSandbox.StartAsync();
         var sources = hub.Host.Services.GetRequiredService<EndpointDataSource>();
-        return [.. sources.Endpoints.OfType<RouteEndpoint>()
+        var endpoints = sources.Endpoints.OfType<RouteEndpoint>()
             .Select(e => new FuzzRoute(
                 "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'),
                 [.. e.RoutePattern.Parameters.Select(p => p.Name)],
-                e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods is { Count: > 0 } methods ? [.. methods] : ["GET", "POST"]))
+                e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods is { Count: > 0 } methods ? [.. methods] : ["GET", "POST"]));
+        var callbacks = (await CallbackPathsAsync(hub.Host.Services)).Select(path => new FuzzRoute(path, [], ["GET", "POST"]));
+        return [.. endpoints.Concat(callbacks)
             .GroupBy(r => r.Pattern, StringComparer.OrdinalIgnoreCase)
             .Select(g => g.First() with { Methods = [.. g.SelectMany(r => r.Methods).Distinct(StringComparer.Ordinal)] })];
+    }
+
+    /// <summary>The callback path of every remote authentication scheme (OAuth and the like), as its handler's options set it.</summary>
+    private static async Task<List<string>> CallbackPathsAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        var handlers = scope.ServiceProvider.GetRequiredService<IAuthenticationHandlerProvider>();
+        var paths = new List<string>();
+        foreach (var scheme in await services.GetRequiredService<IAuthenticationSchemeProvider>().GetRequestHandlerSchemesAsync())
+        {
+            var handler = await handlers.GetHandlerAsync(context, scheme.Name);
+            if (handler?.GetType().GetProperty("Options")?.GetValue(handler) is RemoteAuthenticationOptions { CallbackPath.HasValue: true } options)
+            {
+                paths.Add(options.CallbackPath.Value!);
+            }
+        }
+
+        return paths;
     }
 
     /// <summary>The path with each parameter replaced by <paramref name="value"/>'s choice (already escaped as needed).</summary>

@@ -29,6 +29,7 @@ public sealed partial class HubFuzzTests
         var random = new Random(seed);
         var routes = await FuzzRoute.DiscoverAsync();
         routes.Count.ShouldBeGreaterThan(30, "the fuzz found the Hub's routes");
+        routes.ShouldContain(r => r.Pattern == "/oidc/feishu/callback", "the Feishu sign-in callback, answered by its authentication handler before routing, is fuzzed too");
 
         await using var target = await FuzzTarget.StartAsync();
         var requests = FuzzCases.For(routes, target, random);
