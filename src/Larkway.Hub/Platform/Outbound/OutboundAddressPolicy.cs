@@ -83,6 +83,7 @@ internal static class OutboundAddressPolicy
             (0x00, 0x64) when b[2] == 0xFF && b[3] == 0x9B && b[4] == 0 && b[5] == 0 => RefusalV4(span[12..]),           // 64:ff9b::/96, NAT64
             (0x00, 0x64) when b[2] == 0xFF && b[3] == 0x9B && b[4] == 0 && b[5] == 1 => NonPublicAddress.Private,        // 64:ff9b:1::/48, local NAT64
             (0x20, 0x02) => RefusalV4(span[2..6]),                                                                       // 2002::/16, 6to4
+            (0x20, 0x01) when b[2] == 0 && b[3] == 0 => RefusalTeredo(span),                                             // 2001::/32, Teredo
             (0x01, 0x00) when span[2..8].IndexOfAnyExcept((byte)0) < 0 => NonPublicAddress.Reserved,                    // 100::/64, discard
             (0xFE, _) when (b[1] & 0xC0) == 0x80 => NonPublicAddress.LinkLocal,                                          // fe80::/10
             (0xFE, _) when (b[1] & 0xC0) == 0xC0 => NonPublicAddress.Private,                                            // fec0::/10, site-local
@@ -90,5 +91,17 @@ internal static class OutboundAddressPolicy
             (0xFF, _) => NonPublicAddress.Multicast,                                                                     // ff00::/8
             _ => null,
         };
+    }
+
+    /// <summary>A Teredo address carries its server's IPv4 address and, inverted, its client's: either non-public is refused.</summary>
+    private static NonPublicAddress? RefusalTeredo(ReadOnlySpan<byte> b)
+    {
+        Span<byte> client = stackalloc byte[4];
+        for (var i = 0; i < 4; i++)
+        {
+            client[i] = (byte)~b[12 + i];
+        }
+
+        return RefusalV4(client) ?? RefusalV4(b[4..8]);
     }
 }

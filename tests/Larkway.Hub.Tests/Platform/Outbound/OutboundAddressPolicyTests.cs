@@ -42,6 +42,9 @@ public sealed class OutboundAddressPolicyTests
     [InlineData("64:ff9b::7f00:1", nameof(NonPublicAddress.Loopback))]
     [InlineData("64:ff9b:1::8.8.8.8", nameof(NonPublicAddress.Private))]        // local-use NAT64
     [InlineData("100::1", nameof(NonPublicAddress.Reserved))]                   // discard-only
+    [InlineData("2001:0:4136:e378:8000:63bf:80ff:fffe", nameof(NonPublicAddress.Loopback))]   // Teredo, client 127.0.0.1 (inverted)
+    [InlineData("2001:0:a9fe:a9fe:8000:63bf:f7f7:f7f7", nameof(NonPublicAddress.LinkLocal))]  // Teredo, server 169.254.169.254
+    [InlineData("2001:0:4136:e378:8000:63bf:f5ff:fffa", nameof(NonPublicAddress.Private))]    // Teredo, client 10.0.0.5
     public void Non_public_addresses_are_refused_with_their_kind(string address, string kind) =>
         OutboundAddressPolicy.Refusal(IPAddress.Parse(address)).ToString().ShouldBe(kind);
 
@@ -65,6 +68,7 @@ public sealed class OutboundAddressPolicyTests
     [InlineData("2001:4860:4860::8888")]
     [InlineData("::ffff:8.8.8.8")]
     [InlineData("2002:808:808::1")]
+    [InlineData("2001:0:4136:e378:8000:63bf:f7f7:fbfb")]   // Teredo, server 65.54.227.120, client 8.8.4.4
     [InlineData("64:ff9b::808:808")]
     [InlineData("fbff::1")]
     public void Public_addresses_pass(string address) =>
