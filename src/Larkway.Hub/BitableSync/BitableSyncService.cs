@@ -45,6 +45,8 @@ internal sealed class BitableSyncService(
 
     public Task<IReadOnlyList<BitableSyncRow>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
 
+    public Task<IReadOnlyList<BitableSyncRow>> ListPageAsync(string? after, int take, CancellationToken cancellationToken) => store.ListPageAsync(after, take, cancellationToken);
+
     public Task<BitableSyncRow?> GetAsync(string id, CancellationToken cancellationToken) => store.FindAsync(id, cancellationToken);
 
     /// <summary>Creates a sync, paused (its dry run first): every column, field and setting checked against the live table and base.</summary>

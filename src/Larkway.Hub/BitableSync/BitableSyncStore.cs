@@ -48,6 +48,22 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
         }
     }
 
+    /// <summary>A page of the syncs in id order: those after <paramref name="after"/>, read as <paramref name="take"/> + 1.</summary>
+    public async Task<IReadOnlyList<BitableSyncRow>> ListPageAsync(string? after, int take, CancellationToken cancellationToken)
+    {
+        var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var syncs = db.BitableSyncs.AsNoTracking();
+            if (after is not null)
+            {
+                syncs = syncs.Where(s => string.Compare(s.Id, after) > 0);
+            }
+
+            return await syncs.OrderBy(s => s.Id).Take(take + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Adds a sync with its pass item (due now when active, parked when paused).</summary>
     public async Task AddAsync(BitableSyncRow sync, CancellationToken cancellationToken)
     {
@@ -315,12 +331,19 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
         }
     }
 
-    public async Task<IReadOnlyList<BitableSyncPassRow>> PassesAsync(string syncId, int take, CancellationToken cancellationToken)
+    /// <summary>A sync's passes, newest first, those older than the pass <paramref name="before"/> when given.</summary>
+    public async Task<IReadOnlyList<BitableSyncPassRow>> PassesAsync(string syncId, int take, CancellationToken cancellationToken, long? before = null)
     {
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            return await db.BitableSyncPasses.AsNoTracking().Where(c => c.SyncId == syncId).OrderByDescending(c => c.Id).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var passes = db.BitableSyncPasses.AsNoTracking().Where(c => c.SyncId == syncId);
+            if (before is { } id)
+            {
+                passes = passes.Where(c => c.Id < id);
+            }
+
+            return await passes.OrderByDescending(c => c.Id).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

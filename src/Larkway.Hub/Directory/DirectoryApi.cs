@@ -29,7 +29,7 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
     /// <c>GET /api/v1/directory/people/{id}</c>, <c>GET /api/v1/directory/departments[?q=&amp;parent=&amp;include_deleted=&amp;limit=&amp;after=]</c>
     /// and <c>GET /api/v1/directory/departments/{id}</c> for the admin key and every API key (a business system resolves
     /// email → person); mobile numbers masked, unmasked only for the admin key with <c>include_mobile=true</c>.
-    /// <c>POST /api/v1/directory/sync[?kind=full|reconciliation]</c> and <c>GET /api/v1/directory/sync[?limit=]</c> for the admin key only.
+    /// <c>POST /api/v1/directory/sync[?kind=full|reconciliation]</c> and <c>GET /api/v1/directory/sync[?limit=&amp;after=]</c> (runs, newest first) for the admin key only.
     /// Needs <c>AddHubDirectory(configuration)</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapHubDirectoryApi(this IEndpointRouteBuilder endpoints)
@@ -157,17 +157,21 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
     }
 
     private static async Task<Results<JsonHttpResult<DirectorySyncListDto>, ProblemHttpResult>> ListRunsAsync(
-        [FromServices] DirectoryService directory, [FromQuery] string? limit, CancellationToken cancellationToken)
+        [FromServices] DirectoryService directory, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
-        var problems = new List<(string Field, string Message)>();
-        var take = Limit(limit, DefaultRunLimit, problems);
-        if (problems.Count > 0)
+        var (paging, refused) = ListPaging.Read(limit, after, DefaultRunLimit, MaxLimit, "dsr_");
+        if (refused is not null)
         {
-            return Invalid(problems, StatusCodes.Status400BadRequest);
+            return refused;
         }
 
-        var runs = await directory.ListRunsAsync(take, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(new DirectorySyncListDto([.. runs.Select(r => DirectoryWire.Run(r.Run, r.Problems))]), DirectoryJsonContext.Default.DirectorySyncListDto);
+        if (await directory.ListRunsAsync(paging.Limit + 1, cancellationToken, paging.After).ConfigureAwait(false) is not { } runs)
+        {
+            return ListPaging.UnknownCursor(paging.After!);
+        }
+
+        var (page, next) = paging.Page(runs, r => r.Run.Id);
+        return TypedResults.Json(new DirectorySyncListDto([.. page.Select(r => DirectoryWire.Run(r.Run, r.Problems))], next), DirectoryJsonContext.Default.DirectorySyncListDto);
     }
 
     internal static PersonDto ToDto(PersonDetail p, bool revealMobile, bool history) =>

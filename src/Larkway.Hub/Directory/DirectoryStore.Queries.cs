@@ -123,13 +123,27 @@ internal sealed partial class DirectoryStore
         }
     }
 
-    /// <summary>The last <paramref name="limit"/> runs, newest first, with their problems.</summary>
-    public async Task<IReadOnlyList<RunDetail>> ListRunsAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The last <paramref name="limit"/> runs, newest first, with their problems; those older than the run
+    /// <paramref name="after"/> when given (null when no run has that id).
+    /// </summary>
+    public async Task<IReadOnlyList<RunDetail>?> ListRunsAsync(int limit, CancellationToken cancellationToken, string? after = null)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var runs = await db.DirectorySyncRuns.AsNoTracking().OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var query = db.DirectorySyncRuns.AsNoTracking();
+            if (after is not null)
+            {
+                if (await db.DirectorySyncRuns.AsNoTracking().Where(r => r.Id == after).Select(r => (DateTimeOffset?)r.StartedAt).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is not { } startedAt)
+                {
+                    return null;
+                }
+
+                query = query.Where(r => r.StartedAt < startedAt || (r.StartedAt == startedAt && string.Compare(r.Id, after) < 0));
+            }
+
+            var runs = await query.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
             var ids = runs.Select(r => r.Id).ToList();
             var problems = await db.DirectorySyncProblems.AsNoTracking().Where(p => ids.Contains(p.RunId)).OrderBy(p => p.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
             return [.. runs.Select(r => new RunDetail(r, [.. problems.Where(p => p.RunId == r.Id)]))];

@@ -1,7 +1,9 @@
+using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Directory;
 
@@ -44,7 +46,9 @@ internal sealed partial class DirectoryStore(
     IHubStorageProvider provider,
     WebhookStore webhooks,
     WorkSignals signals,
-    TimeProvider time) : IDirectoryLookup
+    TimeProvider time,
+    IEnumerable<IDirectoryDeactivationObserver> deactivationObservers,
+    ILogger<DirectoryStore> logger) : IDirectoryLookup
 {
     private const int MaxRounds = 4;
 
@@ -163,6 +167,7 @@ internal sealed partial class DirectoryStore(
                 webhooks.NotifySender();
             }
 
+            await NotifyDeactivatedAsync([.. changed.Where(c => c.Change.Kind == DirectoryChangeKind.Deactivated).Select(c => c.Person.Id)], cancellationToken).ConfigureAwait(false);
             return new DirectoryApplied(seen, created, updated, deactivated);
         }
     }
@@ -220,7 +225,13 @@ internal sealed partial class DirectoryStore(
                     webhooks.NotifySender();
                 }
 
-                return kind == DirectoryChangeKind.Deactivated ? new DirectoryApplied(0, 0, 0, 1) : new DirectoryApplied(0, 0, 1, 0);
+                if (kind == DirectoryChangeKind.Deactivated)
+                {
+                    await NotifyDeactivatedAsync([person.Id], cancellationToken).ConfigureAwait(false);
+                    return new DirectoryApplied(0, 0, 0, 1);
+                }
+
+                return new DirectoryApplied(0, 0, 1, 0);
             }
         }
     }
@@ -522,6 +533,33 @@ internal sealed partial class DirectoryStore(
         var payload = DirectoryWebhooks.Payload(change, write.App, department, person);
         return await webhooks.QueueAsync(db, type, DirectoryWebhooks.EventId(change.Id), payload, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Tells the observers who stopped being active. After the commit, so a failure here cannot undo the directory's write;
+    /// what it would have ended is refused on use anyway (a token of an inactive person is refused), so it is logged.
+    /// </summary>
+    private async Task NotifyDeactivatedAsync(IReadOnlyList<string> personIds, CancellationToken cancellationToken)
+    {
+        if (personIds.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var observer in deactivationObservers)
+        {
+            try
+            {
+                await observer.DeactivatedAsync(personIds, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogDeactivationObserverFailed(logger, ex, observer.GetType().Name, personIds.Count);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.DirectoryDeactivationObserverFailed, Level = LogLevel.Warning, Message = "{Observer} failed to end what {Count} deactivated people held; their tokens are still refused on use.")]
+    private static partial void LogDeactivationObserverFailed(ILogger logger, Exception exception, string observer, int count);
 
     private static DirectoryChangeRow NewChange(DirectoryWrite write, DirectoryChangeKind kind, IReadOnlyDictionary<string, FieldChange> changes, DateTimeOffset now) => new()
     {

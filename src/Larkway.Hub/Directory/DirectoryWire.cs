@@ -92,8 +92,8 @@ public sealed record DirectorySyncRunDto(
 /// <summary>A problem a run found and what to do about it.</summary>
 public sealed record DirectoryProblemDto(DirectoryProblemKind Kind, string Subject, string Detail, DateTimeOffset At);
 
-/// <summary>The last runs, newest first.</summary>
-public sealed record DirectorySyncListDto(DirectorySyncRunDto[] Items);
+/// <summary>A page of runs, newest first; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
+public sealed record DirectorySyncListDto(DirectorySyncRunDto[] Items, string? Next);
 
 /// <summary>
 /// A directory webhook's body: <c>{"id","type","created_at","app","source","person"|"department","changes"}</c> — the same

@@ -35,6 +35,7 @@ public static class HubIdentityServiceCollectionExtensions
         services.TryAddSingleton<ClientService>();
         services.TryAddSingleton<ClientAuthentication>();
         services.TryAddSingleton<SessionStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Directory.IDirectoryDeactivationObserver, SessionsOfDeactivatedPeople>());
         services.TryAddSingleton<GrantStore>();
         services.TryAddSingleton<SigningKeys>();
         services.TryAddSingleton<TokenIssuer>();

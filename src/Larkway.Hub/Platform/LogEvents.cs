@@ -92,6 +92,7 @@ internal static class LogEvents
     public const int IdentityFeishuLegFailed = 4522;
     public const int IdentitySessionEnded = 4523;
     public const int IdentityIssuerFromRequest = 4524;
+    public const int IdentitySessionsEndedDeactivated = 4525;
     public const int IdentityCodeOfAnotherClient = 4513;
 
     // Directory
@@ -101,6 +102,7 @@ internal static class LogEvents
     public const int DirectoryEventStale = 4561;
     public const int DirectoryReconcileStarted = 4570;
     public const int DirectoryReconcileFailed = 4571;
+    public const int DirectoryDeactivationObserverFailed = 4572;
 
     // Approvals
     public const int ApprovalDefinitionsSubscribeFailed = 4600;

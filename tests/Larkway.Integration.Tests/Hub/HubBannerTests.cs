@@ -121,7 +121,7 @@ public sealed partial class HubBannerTests
             using var admin = new HttpClient { BaseAddress = first.BaseUrl };
             admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKeyIn(await File.ReadAllTextAsync(secrets)));
             var syncs = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/bitable-syncs")).RootElement;
-            var sample = (syncs.ValueKind == JsonValueKind.Array ? syncs : syncs.GetProperty("items")).EnumerateArray().Single().GetProperty("id").GetString();
+            var sample = syncs.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetString();
             (await admin.PostAsync($"/api/v1/bitable-syncs/{sample}/resume", null)).IsSuccessStatusCode.ShouldBeTrue();
             (await first.StopAsync()).ShouldBe(0);
         }

@@ -110,7 +110,7 @@ public abstract class HubBitableSyncCrashTests
 
     private static async Task<string?> LastOutcomeAsync(HttpClient admin, string id)
     {
-        var passes = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes")).RootElement;
+        var passes = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes")).RootElement.GetProperty("items");
         return passes.GetArrayLength() == 0 ? null : passes[0].GetProperty("outcome").GetString();
     }
 

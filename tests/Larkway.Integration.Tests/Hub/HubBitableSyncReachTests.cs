@@ -233,7 +233,7 @@ public sealed class HubBitableSyncReachTests
     }
 
     private static JsonElement[] Passes(HttpClient admin, string id) =>
-        [.. JsonDocument.Parse(admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult()).RootElement.EnumerateArray()];
+        [.. JsonDocument.Parse(admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult()).RootElement.GetProperty("items").EnumerateArray()];
 
     /// <summary>A sync written straight to the Hub's store, as an older version (or a bypassed check) would have left it.</summary>
     private static async Task<string> StoreAsync(HubSandbox hub, SyncDatabaseKind kind, string? connection, string table, string appToken, string tableId, SyncState state)

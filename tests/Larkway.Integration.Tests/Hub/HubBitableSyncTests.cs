@@ -172,8 +172,8 @@ public abstract class HubBitableSyncTests
         }
 
         await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
-        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult().EnumerateArray().Any(p => p.GetProperty("outcome").GetString() == "ok"), "a pass that succeeded", seconds: 60);
-        var passes = await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes");
+        await HubSandbox.WaitUntilAsync(() => PassesAsync(admin, id).GetAwaiter().GetResult().EnumerateArray().Any(p => p.GetProperty("outcome").GetString() == "ok"), "a pass that succeeded", seconds: 60);
+        var passes = await PassesAsync(admin, id);
         passes.EnumerateArray().Count(p => p.GetProperty("outcome").GetString() != "ok").ShouldBeGreaterThanOrEqualTo(1, passes.ToString());
 
         // The next attempt sent the saved batch again with its client_token: Bitable answered the records it had made.
@@ -484,7 +484,7 @@ public abstract class HubBitableSyncTests
         (await CallsAsync(hub)).Where(c => c.Key.EndsWith("/medias/upload_all", StringComparison.Ordinal)).Sum(c => c.Value).ShouldBe(1);
         (await RecordsAsync(hub, appToken)).Select(r => Text(r, "Order")).ShouldBe(["PO-11"]);
 
-        var id = (await GetAsync(admin, "/api/v1/bitable-syncs")).EnumerateArray().Single().GetProperty("id").GetString()!;
+        var id = (await GetAsync(admin, "/api/v1/bitable-syncs")).GetProperty("items").EnumerateArray().Single().GetProperty("id").GetString()!;
         var letters = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/dead-letters")).GetProperty("items").EnumerateArray()
             .ToDictionary(l => l.GetProperty("key").GetString()!, l => l.GetProperty("message").GetString()!, StringComparer.Ordinal);
         letters.Keys.Order(StringComparer.Ordinal).ShouldBe(urls.Keys.Where(k => k != "PO-11").Order(StringComparer.Ordinal));
@@ -529,7 +529,7 @@ public abstract class HubBitableSyncTests
                 $"amount {amount} in Bitable", seconds: 60);
         }
 
-        var passes = await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes");
+        var passes = await PassesAsync(admin, id);
         passes.EnumerateArray().ShouldAllBe(p => p.GetProperty("outcome").GetString() == "ok");
     }
 
@@ -568,7 +568,7 @@ public abstract class HubBitableSyncTests
         }
 
         await PostAsync(admin, $"/api/v1/bitable-syncs/{id}/resume");
-        await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult().EnumerateArray().Any(p => p.GetProperty("outcome").GetString() == "ok"), "a pass that succeeded", seconds: 90);
+        await HubSandbox.WaitUntilAsync(() => PassesAsync(admin, id).GetAwaiter().GetResult().EnumerateArray().Any(p => p.GetProperty("outcome").GetString() == "ok"), "a pass that succeeded", seconds: 90);
 
         // Every fault was met (none left armed), and still each row is there once.
         JsonDocument.Parse(await hub.Control.GetStringAsync("/_emulator/faults")).RootElement.GetProperty("data").GetProperty("items").GetArrayLength().ShouldBe(0);
@@ -613,7 +613,7 @@ public abstract class HubBitableSyncTests
 
         // The connection string never comes back, in an answer or an error.
         var listed = await GetAsync(admin, "/api/v1/bitable-syncs");
-        listed.GetArrayLength().ShouldBe(0);
+        listed.GetProperty("items").GetArrayLength().ShouldBe(0);
 
         // Before its first pass a sync may move to another table; once it has run, its mapping rows tie it to the one it has.
         await ExecuteAsync(connection, postgres, "CREATE TABLE orders_archive (order_no text PRIMARY KEY, amount numeric)");
@@ -760,14 +760,14 @@ public abstract class HubBitableSyncTests
         try
         {
             await HubSandbox.WaitUntilAsync(
-                () => (found = GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult().EnumerateArray()
+                () => (found = PassesAsync(admin, id).GetAwaiter().GetResult().EnumerateArray()
                     .Where(p => p.GetProperty("started_at").GetDateTimeOffset() >= asked.AddMilliseconds(-1) && (!full || p.GetProperty("kind").GetString() == "full"))
                     .Select(p => (JsonElement?)p).LastOrDefault()) is not null,
                 "a pass after the request", seconds: 30);
         }
         catch (TimeoutException)
         {
-            throw new InvalidOperationException($"No pass after {asked:O} (full {full}): {await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes")} {await GetAsync(admin, $"/api/v1/bitable-syncs/{id}")}");
+            throw new InvalidOperationException($"No pass after {asked:O} (full {full}): {await PassesAsync(admin, id)} {await GetAsync(admin, $"/api/v1/bitable-syncs/{id}")}");
         }
         found!.Value.GetProperty("outcome").GetString().ShouldBe("ok", found.Value.ToString());
         return found.Value;
@@ -780,7 +780,7 @@ public abstract class HubBitableSyncTests
     private static async Task WaitPassesAsync(HttpClient admin, string id, long passes)
     {
         await HubSandbox.WaitUntilAsync(() => GetAsync(admin, $"/api/v1/bitable-syncs/{id}").GetAwaiter().GetResult().GetProperty("status").GetProperty("passes").GetInt64() >= passes, $"pass {passes}", seconds: 60);
-        var last = (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes"))[0];
+        var last = (await PassesAsync(admin, id))[0];
         last.GetProperty("outcome").GetString().ShouldBe("ok", last.ToString());
     }
 
@@ -800,6 +800,9 @@ public abstract class HubBitableSyncTests
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
         return client;
     }
+
+    /// <summary>The newest page of a sync's passes (newest first).</summary>
+    private static async Task<JsonElement> PassesAsync(HttpClient admin, string id) => (await GetAsync(admin, $"/api/v1/bitable-syncs/{id}/passes")).GetProperty("items");
 
     private static async Task<JsonElement> GetAsync(HttpClient admin, string path)
     {
@@ -908,13 +911,13 @@ public sealed class HubBitableSyncSampleTests
             using var admin = new HttpClient { BaseAddress = hub.Api.BaseAddress };
             admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
             var syncs = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/bitable-syncs")).RootElement;
-            var sample = syncs.EnumerateArray().ShouldHaveSingleItem();
+            var sample = syncs.GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
             sample.GetProperty("name").GetString().ShouldBe("Sample: ERP orders");
             sample.GetProperty("state").GetString().ShouldBe("paused");
             id = sample.GetProperty("id").GetString()!;
 
             (await admin.PostAsync($"/api/v1/bitable-syncs/{id}/resume", null)).EnsureSuccessStatusCode();
-            await HubSandbox.WaitUntilAsync(() => JsonDocument.Parse(admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult()).RootElement.EnumerateArray().Any(p => p.GetProperty("outcome").GetString() == "ok"), "the sample's first pass", seconds: 60);
+            await HubSandbox.WaitUntilAsync(() => JsonDocument.Parse(admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes").GetAwaiter().GetResult()).RootElement.GetProperty("items").EnumerateArray().Any(p => p.GetProperty("outcome").GetString() == "ok"), "the sample's first pass", seconds: 60);
             var status = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}")).RootElement.GetProperty("status");
             (status.GetProperty("rows_to_bitable").GetInt64(), status.GetProperty("rows_to_database").GetInt64()).ShouldBe((4L, 1L));
         }
@@ -925,7 +928,7 @@ public sealed class HubBitableSyncSampleTests
             using var admin = new HttpClient { BaseAddress = again.Api.BaseAddress };
             admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
             var syncs = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/bitable-syncs")).RootElement;
-            syncs.EnumerateArray().ShouldHaveSingleItem().GetProperty("id").GetString().ShouldBe(id);
+            syncs.GetProperty("items").EnumerateArray().ShouldHaveSingleItem().GetProperty("id").GetString().ShouldBe(id);
         }
     }
 }

@@ -24,10 +24,11 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>/api/v1/bitable-syncs</c> for the admin key: list and create (<c>GET</c>, <c>POST</c>); one sync's status, edit
     /// and delete (<c>GET</c>, <c>PUT</c>, <c>DELETE /{id}</c>); <c>POST /{id}/dry-run[?sample=]</c>, <c>/pause</c>,
-    /// <c>/resume</c>, <c>/run[?full=true]</c>; <c>GET /{id}/passes</c> (history); <c>GET /{id}/conflicts</c> and
+    /// <c>/resume</c>, <c>/run[?full=true]</c>; <c>GET /{id}/passes</c> (history, newest first); <c>GET /{id}/conflicts</c> and
     /// <c>POST /{id}/conflicts/{conflict}/resolve</c> (<c>{"side":"database"|"bitable"}</c>); <c>GET /{id}/dead-letters</c>
-    /// and <c>POST /{id}/dead-letters/retry[?id=]</c>; the two lists are paged (<c>?limit=</c>, default 50, at most 200, and
-    /// <c>?after=</c> the previous page's <c>next</c>) as <c>{items, total, next}</c>. Needs <c>AddHubBitableSync</c>.
+    /// and <c>POST /{id}/dead-letters/retry[?id=]</c>. Every list is paged (<c>?limit=</c>, default 50, at most 200, and
+    /// <c>?after=</c> the previous page's <c>next</c>): <c>{items, next}</c>, with <c>total</c> for conflicts and dead
+    /// letters. Needs <c>AddHubBitableSync</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapHubBitableSyncApi(this IEndpointRouteBuilder endpoints)
     {
@@ -51,8 +52,18 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         return endpoints;
     }
 
-    private static async Task<JsonHttpResult<BitableSyncDto[]>> ListAsync([FromServices] BitableSyncService service, CancellationToken cancellationToken) =>
-        TypedResults.Json((await service.ListAsync(cancellationToken).ConfigureAwait(false)).Select(Dto).ToArray(), BitableSyncJsonContext.Default.BitableSyncDtoArray);
+    private static async Task<Results<JsonHttpResult<BitableSyncListDto>, ProblemHttpResult>> ListAsync(
+        [FromServices] BitableSyncService service, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
+    {
+        var (paging, refused) = ListPaging.Read(limit, after, DefaultLimit, MaxLimit, "bsy_");
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var (items, next) = paging.Page(await service.ListPageAsync(paging.After, paging.Limit, cancellationToken).ConfigureAwait(false), s => s.Id);
+        return TypedResults.Json(new BitableSyncListDto([.. items.Select(Dto)], next), BitableSyncJsonContext.Default.BitableSyncListDto);
+    }
 
     private static async Task<Results<JsonHttpResult<BitableSyncDto>, ProblemHttpResult>> GetAsync(string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, CancellationToken cancellationToken)
     {
@@ -182,15 +193,24 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
             BitableSyncJsonContext.Default.DryRunDto);
     }
 
-    private static async Task<Results<JsonHttpResult<PassDto[]>, ProblemHttpResult>> PassesAsync(string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<PassPageDto>, ProblemHttpResult>> PassesAsync(
+        string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
+        var (take, from, problems) = Paging(limit, after);
+        if (problems.Count > 0)
+        {
+            return Invalid(problems);
+        }
+
         if (await service.GetAsync(id, cancellationToken).ConfigureAwait(false) is null)
         {
             return NotFound(id);
         }
 
-        var passes = await store.PassesAsync(id, 50, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(passes.Select(p => new PassDto(p.Id, p.Kind, p.StartedAt, p.EndedAt, p.Outcome, p.ToBitable, p.ToDatabase, p.Conflicts, p.Refused, p.ApiCalls)).ToArray(), BitableSyncJsonContext.Default.PassDtoArray);
+        // Newest first: the next page holds the passes older than the last one shown.
+        var passes = await store.PassesAsync(id, take + 1, cancellationToken, before: from).ConfigureAwait(false);
+        var page = passes.Take(take).Select(p => new PassDto(p.Id, p.Kind, p.StartedAt, p.EndedAt, p.Outcome, p.ToBitable, p.ToDatabase, p.Conflicts, p.Refused, p.ApiCalls)).ToArray();
+        return TypedResults.Json(new PassPageDto(page, passes.Count > take ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : null), BitableSyncJsonContext.Default.PassPageDto);
     }
 
     private static async Task<Results<JsonHttpResult<ConflictPageDto>, ProblemHttpResult>> ConflictsAsync(
@@ -460,6 +480,12 @@ internal sealed record ConflictPageDto(IReadOnlyList<ConflictDto> Items, int Tot
 
 internal sealed record DeadLetterPageDto(IReadOnlyList<DeadLetterDto> Items, int Total, string? Next);
 
+/// <summary>A page of syncs in id order; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
+internal sealed record BitableSyncListDto(BitableSyncDto[] Items, string? Next);
+
+/// <summary>A page of a sync's passes, newest first; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
+internal sealed record PassPageDto(PassDto[] Items, string? Next);
+
 internal sealed record PassDto(long Id, string Kind, DateTimeOffset StartedAt, DateTimeOffset EndedAt, string Outcome, int ToBitable, int ToDatabase, int Conflicts, int Refused, int ApiCalls);
 
 internal sealed record ConflictDto(long Id, string Key, string? RecordId, Dictionary<string, string?>? Database, Dictionary<string, string?>? Bitable, DateTimeOffset FoundAt, string? Resolution);
@@ -473,9 +499,9 @@ internal sealed record RetriedDto(int Retried);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SyncInputDto))]
 [JsonSerializable(typeof(BitableSyncDto))]
-[JsonSerializable(typeof(BitableSyncDto[]))]
+[JsonSerializable(typeof(BitableSyncListDto))]
 [JsonSerializable(typeof(DryRunDto))]
-[JsonSerializable(typeof(PassDto[]))]
+[JsonSerializable(typeof(PassPageDto))]
 [JsonSerializable(typeof(ConflictPageDto))]
 [JsonSerializable(typeof(DeadLetterPageDto))]
 [JsonSerializable(typeof(ResolveDto))]

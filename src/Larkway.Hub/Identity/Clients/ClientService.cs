@@ -50,6 +50,8 @@ internal sealed class ClientService(ClientStore store, Sessions.SessionStore ses
 
     public Task<IReadOnlyList<ClientRow>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
 
+    public Task<IReadOnlyList<ClientRow>> ListPageAsync(string? after, int take, CancellationToken cancellationToken) => store.ListPageAsync(after, take, cancellationToken);
+
     public Task<ClientRow?> GetAsync(string id, CancellationToken cancellationToken) => store.FindAsync(id, cancellationToken);
 
     /// <summary>Registers a client; a confidential one gets a secret, returned here only.</summary>

@@ -24,6 +24,22 @@ internal sealed class ClientStore(IDbContextFactory<HubDbContext> contexts, HubD
         }
     }
 
+    /// <summary>A page of the clients in id order: those after <paramref name="after"/>, read as <paramref name="take"/> + 1.</summary>
+    public async Task<IReadOnlyList<ClientRow>> ListPageAsync(string? after, int take, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var clients = db.IdentityClients.AsNoTracking();
+            if (after is not null)
+            {
+                clients = clients.Where(c => string.Compare(c.Id, after) > 0);
+            }
+
+            return await clients.OrderBy(c => c.Id).Take(take + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task AddAsync(ClientRow row, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);

@@ -14,12 +14,18 @@ namespace Larkway.Hub.Identity.Clients;
 
 /// <summary>
 /// The admin API for sign-in clients (the admin key only), problem+json on every refusal:
-/// <c>POST|GET /api/v1/identity/clients</c>, <c>GET|PATCH|DELETE /api/v1/identity/clients/{id}</c>,
+/// <c>POST /api/v1/identity/clients</c>, <c>GET /api/v1/identity/clients[?limit=&amp;after=]</c> (a page in id order), <c>GET|PATCH|DELETE /api/v1/identity/clients/{id}</c>,
 /// <c>POST /api/v1/identity/clients/{id}/secret</c> (a new secret, shown once); and dynamic registration (RFC 7591) at
 /// <c>POST /oidc/register</c> with the admin key as the initial access token.
 /// </summary>
 internal static class ClientsApi
 {
+    /// <summary>Clients a page holds unless <c>limit</c> says otherwise.</summary>
+    public const int DefaultLimit = 50;
+
+    /// <summary>The most a page holds.</summary>
+    public const int MaxLimit = 200;
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var clients = endpoints.MapGroup("/api/v1/identity/clients");
@@ -54,8 +60,18 @@ internal static class ClientsApi
         return TypedResults.Json(ClientDto.Of(row, result.Secret), IdentityApiJsonContext.Default.ClientDto, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<JsonHttpResult<ClientDto[]>> ListAsync([FromServices] ClientService service, CancellationToken cancellationToken) =>
-        TypedResults.Json((await service.ListAsync(cancellationToken).ConfigureAwait(false)).Select(r => ClientDto.Of(r, null)).ToArray(), IdentityApiJsonContext.Default.ClientDtoArray);
+    private static async Task<Results<JsonHttpResult<ClientListDto>, ProblemHttpResult>> ListAsync(
+        [FromServices] ClientService service, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
+    {
+        var (paging, refused) = ListPaging.Read(limit, after, DefaultLimit, MaxLimit, "lkc_");
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var (items, next) = paging.Page(await service.ListPageAsync(paging.After, paging.Limit, cancellationToken).ConfigureAwait(false), r => r.Id);
+        return TypedResults.Json(new ClientListDto([.. items.Select(r => ClientDto.Of(r, null))], next), IdentityApiJsonContext.Default.ClientListDto);
+    }
 
     private static async Task<Results<JsonHttpResult<ClientDto>, ProblemHttpResult>> GetAsync(string id, [FromServices] ClientService service, CancellationToken cancellationToken) =>
         await service.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } row
@@ -250,6 +266,9 @@ internal sealed record ClientWriteDto(
     };
 }
 
+/// <summary>A page of clients; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
+internal sealed record ClientListDto(ClientDto[] Items, string? Next);
+
 /// <summary>A client as the admin API shows it; <see cref="ClientSecret"/> only in the answer that made it.</summary>
 internal sealed record ClientDto(
     string ClientId,
@@ -299,9 +318,9 @@ internal sealed record RegisteredDto(
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ClientWriteDto))]
 [JsonSerializable(typeof(ClientDto))]
-[JsonSerializable(typeof(ClientDto[]))]
+[JsonSerializable(typeof(ClientListDto))]
 [JsonSerializable(typeof(RegistrationDto))]
 [JsonSerializable(typeof(RegisteredDto))]
-[JsonSerializable(typeof(Sessions.SessionDto[]))]
+[JsonSerializable(typeof(Sessions.SessionListDto))]
 [JsonSerializable(typeof(Sessions.SignedOutDto))]
 internal sealed partial class IdentityApiJsonContext : JsonSerializerContext;

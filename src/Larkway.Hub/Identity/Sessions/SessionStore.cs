@@ -47,7 +47,11 @@ internal sealed class SessionStore(IDbContextFactory<HubDbContext> contexts, Hub
     }
 
     /// <summary>Live sessions, newest first; of one person when <paramref name="personId"/> is given.</summary>
-    public async Task<IReadOnlyList<SessionRow>> ListActiveAsync(string? personId, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Live sessions, newest sign-in first (then by id), those after the session <paramref name="after"/> when given; null
+    /// when no session has that id. The order is fixed by columns a session never changes, so pages neither skip nor repeat.
+    /// </summary>
+    public async Task<IReadOnlyList<SessionRow>?> ListActiveAsync(string? personId, int limit, CancellationToken cancellationToken, string? after = null)
     {
         var now = time.GetUtcNow();
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -57,6 +61,17 @@ internal sealed class SessionStore(IDbContextFactory<HubDbContext> contexts, Hub
             if (!string.IsNullOrEmpty(personId))
             {
                 query = query.Where(s => s.PersonId == personId);
+            }
+
+            if (after is not null)
+            {
+                // Ended or expired since the last page is still a position in the order.
+                if (await db.IdentitySessions.AsNoTracking().Where(s => s.Id == after).Select(s => (DateTimeOffset?)s.AuthTime).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is not { } authTime)
+                {
+                    return null;
+                }
+
+                query = query.Where(s => s.AuthTime < authTime || (s.AuthTime == authTime && string.Compare(s.Id, after) > 0));
             }
 
             return await query.OrderByDescending(s => s.AuthTime).ThenBy(s => s.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);

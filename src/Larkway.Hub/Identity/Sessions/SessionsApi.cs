@@ -2,6 +2,7 @@ using System.Globalization;
 using Larkway.Hub.Identity.Clients;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -12,11 +13,14 @@ namespace Larkway.Hub.Identity.Sessions;
 /// <summary>A live broker session as the admin API shows it.</summary>
 internal sealed record SessionDto(string Id, string PersonId, string[] Amr, DateTimeOffset AuthTime, DateTimeOffset ExpiresAt, string[] Clients);
 
+/// <summary>A page of live sessions, newest sign-in first; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
+internal sealed record SessionListDto(SessionDto[] Items, string? Next);
+
 /// <summary>What a sign-out everywhere ended.</summary>
 internal sealed record SignedOutDto(string PersonId, int SessionsEnded);
 
 /// <summary>
-/// The admin API for broker sessions (admin key only): <c>GET /api/v1/identity/sessions?person=per_…</c>,
+/// The admin API for broker sessions (admin key only): <c>GET /api/v1/identity/sessions[?person=per_…&amp;limit=&amp;after=]</c> (a page),
 /// <c>DELETE /api/v1/identity/sessions/{id}</c> (ends one, revoking its tokens) and
 /// <c>POST /api/v1/identity/people/{personId}/sign-out</c> (ends every session and grant of a person).
 /// </summary>
@@ -34,26 +38,30 @@ internal static class SessionsApi
         group.MapPost("/people/{personId}/sign-out", SignOutPersonAsync).WithName("SignOutIdentityPerson");
     }
 
-    private static async Task<Results<JsonHttpResult<SessionDto[]>, ProblemHttpResult>> ListAsync(
-        [FromQuery] string? person, [FromQuery] string? limit, [FromServices] SessionStore sessions, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<SessionListDto>, ProblemHttpResult>> ListAsync(
+        [FromQuery] string? person, [FromQuery] string? limit, [FromQuery] string? after, [FromServices] SessionStore sessions, CancellationToken cancellationToken)
     {
-        var take = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query parameter 'limit'",
-                detail: $"Query parameter 'limit' must be an integer from 1 to {MaxLimit} (default {DefaultLimit}).");
-        }
-
         if (person is { Length: > 40 })
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query parameter 'person'", detail: "Query parameter 'person' is a Hub person id (per_…).");
         }
 
-        var rows = await sessions.ListActiveAsync(person, take, cancellationToken).ConfigureAwait(false);
-        var clients = await sessions.ClientsOfAsync([.. rows.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
+        var (paging, refused) = ListPaging.Read(limit, after, DefaultLimit, MaxLimit, "ses_");
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        if (await sessions.ListActiveAsync(person, paging.Limit + 1, cancellationToken, paging.After).ConfigureAwait(false) is not { } rows)
+        {
+            return ListPaging.UnknownCursor(paging.After!);
+        }
+
+        var (page, next) = paging.Page(rows, r => r.Id);
+        var clients = await sessions.ClientsOfAsync([.. page.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
         return TypedResults.Json(
-            rows.Select(r => new SessionDto(r.Id, r.PersonId, IdentityScopes.Split(r.Amr), r.AuthTime, r.ExpiresAt, [.. clients[r.Id]])).ToArray(),
-            IdentityApiJsonContext.Default.SessionDtoArray);
+            new SessionListDto([.. page.Select(r => new SessionDto(r.Id, r.PersonId, IdentityScopes.Split(r.Amr), r.AuthTime, r.ExpiresAt, [.. clients[r.Id]]))], next),
+            IdentityApiJsonContext.Default.SessionListDto);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> EndAsync(HttpContext http, string id, [FromServices] SessionStore sessions, CancellationToken cancellationToken)

@@ -197,7 +197,7 @@ public sealed class HubSignInAttackTests
         }
 
         var clients = await http.GetFromJsonAsync<JsonElement>("/api/v1/identity/clients");
-        Assert.Equal(0, clients.GetArrayLength());
+        Assert.Equal(0, clients.GetProperty("items").GetArrayLength());
 
         using var registered = await http.PostAsJsonAsync("/oidc/register", metadata);
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
@@ -280,7 +280,7 @@ public sealed class HubSignInAttackTests
 
         using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
-        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/identity/clients")).GetArrayLength());
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/identity/clients")).GetProperty("items").GetArrayLength());
 
         using (var registered = await console.PostFormAsync("/console/sign-in-apps?handler=Register", fields))
         {
@@ -288,7 +288,7 @@ public sealed class HubSignInAttackTests
         }
 
         var clients = await admin.GetFromJsonAsync<JsonElement>("/api/v1/identity/clients");
-        var id = Assert.Single(clients.EnumerateArray()).GetProperty("client_id").GetString()!;
+        var id = Assert.Single(clients.GetProperty("items").EnumerateArray()).GetProperty("client_id").GetString()!;
         foreach (var page in new[] { "/console/sign-in-apps", "/console/sign-in-apps/" + id })
         {
             var html = await console.Http.GetStringAsync(page);
@@ -324,6 +324,11 @@ public sealed class HubSignInAttackTests
         Assert.Equal(HttpStatusCode.OK, (await app.UserInfoAsync(access)).Status);
         var sub = JsonDocument.Parse((await app.UserInfoAsync(access)).Body).RootElement.GetProperty("sub").GetString()!;
 
+        using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        int LiveSessions() => admin.GetFromJsonAsync<JsonElement>("/api/v1/identity/sessions?person=" + sub).GetAwaiter().GetResult().GetProperty("items").GetArrayLength();
+        Assert.Equal(1, LiveSessions());
+
         // Bob leaves: the Emulator deletes him and pushes the contact event; the directory marks him resigned.
         var bob = hub.State.FindUser("email", "bob@example.com")!;
         using (var deleted = await hub.Control.DeleteAsync("/_emulator/contact/users/" + bob.UserId))
@@ -331,11 +336,12 @@ public sealed class HubSignInAttackTests
             Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
         }
 
-        using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
         await HubSandbox.WaitUntilAsync(
             () => admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/people/" + sub).GetAwaiter().GetResult().GetProperty("status").GetString() == "resigned",
             "the directory marks Bob resigned");
+
+        // His session ends with him, as a sign-out everywhere would: no longer listed as live.
+        await HubSandbox.WaitUntilAsync(() => LiveSessions() == 0, "Bob's session ended");
 
         // Not at the access token's expiry: now.
         var (info, _, challenge) = await app.UserInfoAsync(access);
