@@ -35,6 +35,7 @@ public static class HubConsoleServiceCollectionExtensions
         services.TryAddSingleton<IAuditLog, DbAuditLog>();
         services.TryAddSingleton<ConsoleQueries>();
         services.TryAddScoped<ConsoleCallers>();
+        services.TryAddScoped<ConsolePeople>();
 
         services.AddAuthentication()
             .AddCookie(ConsoleSite.Scheme, o =>

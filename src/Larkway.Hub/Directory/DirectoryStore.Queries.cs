@@ -67,6 +67,53 @@ internal sealed partial class DirectoryStore
         }
     }
 
+    /// <summary>
+    /// The person each of <paramref name="keys"/> names, whatever the key is — a Hub person id, an open_id of any app, a
+    /// union_id, a user_id or an email — in two queries however many keys; keys no person has are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, PersonRow>> PeopleByAnyIdAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new Dictionary<string, PersonRow>(StringComparer.Ordinal);
+        if (keys.Count == 0)
+        {
+            return found;
+        }
+
+        var emails = keys.Where(k => k.Contains('@', StringComparison.Ordinal)).Select(k => DirectoryRules.NormalizeEmail(k)!).Distinct(StringComparer.Ordinal).ToList();
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var links = await db.PersonAppIds.AsNoTracking().Where(a => keys.Contains(a.OpenId)).Select(a => new { a.OpenId, a.PersonId })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var linked = links.Select(l => l.PersonId).Distinct(StringComparer.Ordinal).ToList();
+            var people = await db.People.AsNoTracking()
+                .Where(p => linked.Contains(p.Id) || keys.Contains(p.Id) || keys.Contains(p.UnionId!) || keys.Contains(p.UserId!)
+                    || emails.Contains(p.Email!) || emails.Contains(p.EnterpriseEmail!))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var byId = people.ToDictionary(p => p.Id, StringComparer.Ordinal);
+            foreach (var link in links)
+            {
+                if (byId.TryGetValue(link.PersonId, out var person))
+                {
+                    found.TryAdd(link.OpenId, person);
+                }
+            }
+
+            foreach (var key in keys)
+            {
+                var email = key.Contains('@', StringComparison.Ordinal) ? DirectoryRules.NormalizeEmail(key) : null;
+                if (!found.ContainsKey(key) && people.FirstOrDefault(p => p.Id == key || p.UnionId == key || p.UserId == key
+                    || (email is not null && (p.Email == email || p.EnterpriseEmail == email))) is { } person)
+                {
+                    found[key] = person;
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>One person with their history, or null.</summary>
     public async Task<PersonDetail?> GetPersonAsync(string id, string directoryApp, CancellationToken cancellationToken)
     {

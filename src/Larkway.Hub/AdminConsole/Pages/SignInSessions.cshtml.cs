@@ -1,15 +1,15 @@
 using System.Globalization;
-using Larkway.Hub.Directory;
 using Larkway.Hub.Identity;
 using Larkway.Hub.Identity.Clients;
 using Larkway.Hub.Identity.Sessions;
 using Larkway.Hub.Platform.Audit;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
 /// <summary>The broker's live sessions: who, since when, in which apps; end one, or sign a person out everywhere.</summary>
-internal sealed class SignInSessionsModel(SessionStore sessions, ClientStore clients, PeopleStore people, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class SignInSessionsModel(SessionStore sessions, ClientStore clients, IAuditLog audit) : ConsolePageModel(audit)
 {
     public const int Shown = 200;
 
@@ -25,19 +25,9 @@ internal sealed class SignInSessionsModel(SessionStore sessions, ClientStore cli
         var rows = await sessions.ListActiveAsync(person, Shown, cancellationToken).ConfigureAwait(false) ?? [];
         var apps = await sessions.ClientsOfAsync([.. rows.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
         var names = (await clients.ListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Id, c => c.Name, StringComparer.Ordinal);
-        var shown = new List<(SessionRow, string, IReadOnlyList<string>)>();
-        var personNames = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var row in rows)
-        {
-            if (!personNames.TryGetValue(row.PersonId, out var name))
-            {
-                name = personNames[row.PersonId] = (await people.FindAsync(row.PersonId, cancellationToken).ConfigureAwait(false))?.Name ?? "(unknown person)";
-            }
-
-            shown.Add((row, name, [.. apps[row.Id].Select(id => names.GetValueOrDefault(id, id))]));
-        }
-
-        Sessions = shown;
+        var people = HttpContext.RequestServices.GetRequiredService<ConsolePeople>();
+        await people.LoadAsync(rows.Select(r => r.PersonId), cancellationToken).ConfigureAwait(false);
+        Sessions = [.. rows.Select(row => (row, people.NameOf(row.PersonId) ?? "(unknown person)", (IReadOnlyList<string>)[.. apps[row.Id].Select(id => names.GetValueOrDefault(id, id))]))];
     }
 
     public async Task<IActionResult> OnPostEndAsync(string id)

@@ -49,6 +49,9 @@ internal sealed class ApprovalDetailModel(ApprovalStore store, ConsoleQueries qu
         Cards = await queries.ApprovalCardsAsync(Id, cancellationToken).ConfigureAwait(false);
         Callbacks = [.. (await queries.ApprovalCallbacksAsync(Id, Approval.Sequence, cancellationToken).ConfigureAwait(false)).Select(WebhookWire.ToDto)];
         Submission = (await store.SubmissionsAsync([Id], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(Id);
+        await ConsolePeople.LoadAsync(HttpContext, new[] { Approval.Applicant, Approval.ApplicantOpenId }
+            .Concat(Approvers.Values.SelectMany(people => people.Select(p => p.Value)))
+            .Concat(Tasks.Select(t => t.OpenId)).Concat(History.Select(h => h.OperatorOpenId))).ConfigureAwait(false);
         return Page();
     }
 

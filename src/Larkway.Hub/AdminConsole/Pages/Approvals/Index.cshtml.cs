@@ -50,5 +50,6 @@ internal sealed class ApprovalsIndexModel(ApprovalStore store) : PageModel
         var rows = await store.ListAsync(caller: null, reference, status, before, PageSize + 1, HttpContext.RequestAborted).ConfigureAwait(false);
         Approvals = rows.Count > PageSize ? [.. rows.Take(PageSize)] : rows;
         Next = rows.Count > PageSize ? Approvals[^1].Id : null;
+        await ConsolePeople.LoadAsync(HttpContext, Approvals.Select(a => a.Applicant)).ConfigureAwait(false);
     }
 }

@@ -1,11 +1,32 @@
 using System.Globalization;
 using Larkway.Feishu.Bitable;
+using Larkway.Hub.BitableSync;
+using Microsoft.AspNetCore.Html;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-/// <summary>A sync's values as a person reads them on the console: a date field's Unix milliseconds as a UTC date and time.</summary>
+/// <summary>
+/// A sync's values as a person reads them on the console: a date field's Unix milliseconds as a UTC date and time, a
+/// person field's emails and open_ids by the names the directory has for them.
+/// </summary>
 internal static class DryRunValues
 {
+    /// <summary><paramref name="value"/> as markup: a person field through <paramref name="people"/>, anything else as <see cref="Show"/> (encoded).</summary>
+    public static IHtmlContent Html(string? value, BitableFieldType type, ConsolePeople people)
+    {
+        ArgumentNullException.ThrowIfNull(people);
+        return type == BitableFieldType.User ? people.List(value) : new HtmlContentBuilder().Append(Show(value, type));
+    }
+
+    /// <summary>The person ids (emails, open_ids) in a dry run's sample, to resolve before the page renders.</summary>
+    public static IEnumerable<string?> People(SyncDryRun dry)
+    {
+        ArgumentNullException.ThrowIfNull(dry);
+        var columns = Enumerable.Range(0, dry.Columns.Count).Where(i => dry.Columns[i].Type == BitableFieldType.User).ToList();
+        return dry.Sample.SelectMany(d => columns.SelectMany(i => new[] { d.Database?[i], d.Bitable?[i] }))
+            .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     /// <summary><paramref name="value"/> as shown in column of <paramref name="type"/>; other values unchanged.</summary>
     public static string? Show(string? value, BitableFieldType type)
     {

@@ -109,6 +109,11 @@ internal sealed class BitableSyncModel(BitableSyncService syncs, BitableSyncStor
     {
         var result = await syncs.DryRunAsync(Id, 20, HttpContext.RequestAborted).ConfigureAwait(false);
         DryRun = result.Value;
+        if (DryRun is not null)
+        {
+            await ConsolePeople.LoadAsync(HttpContext, DryRunValues.People(DryRun)).ConfigureAwait(false);
+        }
+
         DryRunProblem = result.Problems is { Count: > 0 } p ? string.Join(" ", p.Select(x => x.Message)) : null;
     }
 

@@ -24,6 +24,8 @@ internal sealed class NotificationDetailModel(NotificationStore store, IAuditLog
         var clicks = await store.ListActionsAsync(Id, HttpContext.RequestAborted).ConfigureAwait(false);
         Notification = NotificationWire.ToDto(found.Notification, found.Deliveries, clicks);
         Caller = found.Notification.Caller;
+        await ConsolePeople.LoadAsync(HttpContext, Notification.Recipients.Where(r => r.Type != "chat_id").Select(r => r.Value)
+            .Concat((Notification.Actions ?? []).Select(c => c.OperatorOpenId))).ConfigureAwait(false);
         return Page();
     }
 

@@ -36,5 +36,6 @@ internal sealed class NotificationsIndexModel(ConsoleQueries queries) : PageMode
 
         var rows = await queries.NotificationsAsync(Type?.Trim(), status, 200, HttpContext.RequestAborted).ConfigureAwait(false);
         Rows = [.. rows.Select(r => (NotificationWire.ToDto(r.Notification, r.Deliveries), r.Notification.Caller))];
+        await ConsolePeople.LoadAsync(HttpContext, Rows.SelectMany(r => r.Dto.Recipients).Where(r => r.Type != "chat_id").Select(r => r.Value)).ConfigureAwait(false);
     }
 }
