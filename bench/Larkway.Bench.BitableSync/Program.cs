@@ -383,7 +383,7 @@ static async Task WaitPassAsync(HttpClient admin, string id)
 {
     while (true)
     {
-        var passes = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes")).RootElement;
+        var passes = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes")).RootElement.GetProperty("items");
         if (passes.EnumerateArray().Any(p => p.GetProperty("outcome").GetString() == "ok"))
         {
             return;
@@ -523,7 +523,7 @@ static async Task RunFullAndWaitAsync(HttpClient admin, string id)
         // Interval passes may follow the full one: look at every pass since the request, newest first.
         var status = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}")).RootElement.GetProperty("status");
         var since = (int)(status.GetProperty("passes").GetInt64() - before);
-        var passes = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes")).RootElement.EnumerateArray().Take(since);
+        var passes = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/bitable-syncs/{id}/passes")).RootElement.GetProperty("items").EnumerateArray().Take(since);
         if (since > 0 && passes.Any(p => p.GetProperty("kind").GetString() == "full"))
         {
             return;
