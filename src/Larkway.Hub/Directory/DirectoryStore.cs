@@ -1,9 +1,7 @@
-using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Directory;
 
@@ -47,8 +45,7 @@ internal sealed partial class DirectoryStore(
     WebhookStore webhooks,
     WorkSignals signals,
     TimeProvider time,
-    IEnumerable<IDirectoryDeactivationObserver> deactivationObservers,
-    ILogger<DirectoryStore> logger) : IDirectoryLookup
+    IEnumerable<IDirectoryDeactivationObserver> deactivationObservers) : IDirectoryLookup
 {
     private const int MaxRounds = 4;
 
@@ -159,6 +156,7 @@ internal sealed partial class DirectoryStore(
 
             await EnqueueAsync(db, write.Enqueue, cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await DeactivatedAsync(db, [.. changed.Where(c => c.Change.Kind == DirectoryChangeKind.Deactivated).Select(c => c.Person.Id)], now, cancellationToken).ConfigureAwait(false);
             var published = await PublishPeopleAsync(db, write, changed, memberships, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             NotifySync(write.Enqueue);
@@ -167,7 +165,6 @@ internal sealed partial class DirectoryStore(
                 webhooks.NotifySender();
             }
 
-            await NotifyDeactivatedAsync([.. changed.Where(c => c.Change.Kind == DirectoryChangeKind.Deactivated).Select(c => c.Person.Id)], cancellationToken).ConfigureAwait(false);
             return new DirectoryApplied(seen, created, updated, deactivated);
         }
     }
@@ -218,6 +215,11 @@ internal sealed partial class DirectoryStore(
                 change.PersonId = person.Id;
                 db.DirectoryChanges.Add(change);
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                if (kind == DirectoryChangeKind.Deactivated)
+                {
+                    await DeactivatedAsync(db, [person.Id], now, cancellationToken).ConfigureAwait(false);
+                }
+
                 var published = await PublishPeopleAsync(db, write, [(person, change)], [], cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 if (published > 0)
@@ -225,13 +227,7 @@ internal sealed partial class DirectoryStore(
                     webhooks.NotifySender();
                 }
 
-                if (kind == DirectoryChangeKind.Deactivated)
-                {
-                    await NotifyDeactivatedAsync([person.Id], cancellationToken).ConfigureAwait(false);
-                    return new DirectoryApplied(0, 0, 0, 1);
-                }
-
-                return new DirectoryApplied(0, 0, 1, 0);
+                return kind == DirectoryChangeKind.Deactivated ? new DirectoryApplied(0, 0, 0, 1) : new DirectoryApplied(0, 0, 1, 0);
             }
         }
     }
@@ -534,11 +530,8 @@ internal sealed partial class DirectoryStore(
         return await webhooks.QueueAsync(db, type, DirectoryWebhooks.EventId(change.Id), payload, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Tells the observers who stopped being active. After the commit, so a failure here cannot undo the directory's write;
-    /// what it would have ended is refused on use anyway (a token of an inactive person is refused), so it is logged.
-    /// </summary>
-    private async Task NotifyDeactivatedAsync(IReadOnlyList<string> personIds, CancellationToken cancellationToken)
+    /// <summary>Tells the observers, in the write's transaction, who stopped being active.</summary>
+    private async Task DeactivatedAsync(HubDbContext db, IReadOnlyList<string> personIds, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (personIds.Count == 0)
         {
@@ -547,19 +540,9 @@ internal sealed partial class DirectoryStore(
 
         foreach (var observer in deactivationObservers)
         {
-            try
-            {
-                await observer.DeactivatedAsync(personIds, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogDeactivationObserverFailed(logger, ex, observer.GetType().Name, personIds.Count);
-            }
+            await observer.DeactivatedAsync(db, personIds, at, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    [LoggerMessage(EventId = LogEvents.DirectoryDeactivationObserverFailed, Level = LogLevel.Warning, Message = "{Observer} failed to end what {Count} deactivated people held; their tokens are still refused on use.")]
-    private static partial void LogDeactivationObserverFailed(ILogger logger, Exception exception, string observer, int count);
 
     private static DirectoryChangeRow NewChange(DirectoryWrite write, DirectoryChangeKind kind, IReadOnlyDictionary<string, FieldChange> changes, DateTimeOffset now) => new()
     {

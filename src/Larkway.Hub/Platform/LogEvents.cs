@@ -102,7 +102,6 @@ internal static class LogEvents
     public const int DirectoryEventStale = 4561;
     public const int DirectoryReconcileStarted = 4570;
     public const int DirectoryReconcileFailed = 4571;
-    public const int DirectoryDeactivationObserverFailed = 4572;
 
     // Approvals
     public const int ApprovalDefinitionsSubscribeFailed = 4600;

@@ -125,14 +125,25 @@ internal sealed class SessionStore(IDbContextFactory<HubDbContext> contexts, Hub
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var ended = await db.IdentitySessions.Where(s => s.PersonId == personId && s.EndedAt == null)
-                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, now).SetProperty(s => s.EndedReason, reason), cancellationToken).ConfigureAwait(false);
-                await db.IdentityGrants.Where(g => g.PersonId == personId && g.RevokedAt == null)
-                    .ExecuteUpdateAsync(u => u.SetProperty(g => g.RevokedAt, now).SetProperty(g => g.RevokedReason, reason), cancellationToken).ConfigureAwait(false);
+                var ended = await EndPeopleAsync(db, [personId], reason, now, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return ended;
             }
         }
+    }
+
+    /// <summary>
+    /// Ends every session and revokes every grant of <paramref name="personIds"/> in <paramref name="db"/>'s current
+    /// transaction (the caller's, so it commits with what made it necessary). Returns the sessions ended.
+    /// </summary>
+    public static async Task<int> EndPeopleAsync(HubDbContext db, IReadOnlyCollection<string> personIds, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var ended = await db.IdentitySessions.Where(s => personIds.Contains(s.PersonId) && s.EndedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, now).SetProperty(s => s.EndedReason, reason), cancellationToken).ConfigureAwait(false);
+        await db.IdentityGrants.Where(g => personIds.Contains(g.PersonId) && g.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(g => g.RevokedAt, now).SetProperty(g => g.RevokedReason, reason), cancellationToken).ConfigureAwait(false);
+        return ended;
     }
 
     /// <summary>Revokes every grant of a client (it was disabled).</summary>

@@ -311,8 +311,10 @@ public sealed class HubSignInAttackTests
         Assert.Equal("<script>alert(1)</script>", (await admin.GetFromJsonAsync<JsonElement>("/api/v1/identity/clients/" + id)).GetProperty("name").GetString());
     }
 
-    [Fact]
-    public async Task A_person_the_directory_deactivates_loses_tokens_and_session_at_once()
+    [Theory]
+    [InlineData("resigned")] // contact.user.deleted_v3: the deletion's own write
+    [InlineData("frozen")]   // contact.user.updated_v3: the users' write, as a sync page's
+    public async Task A_person_the_directory_deactivates_loses_tokens_and_session_at_once(string status)
     {
         await using var hub = await HubSandbox.StartAsync();
         var app = await OidcApp.RegisterAsync(hub);
@@ -329,19 +331,21 @@ public sealed class HubSignInAttackTests
         int LiveSessions() => admin.GetFromJsonAsync<JsonElement>("/api/v1/identity/sessions?person=" + sub).GetAwaiter().GetResult().GetProperty("items").GetArrayLength();
         Assert.Equal(1, LiveSessions());
 
-        // Bob leaves: the Emulator deletes him and pushes the contact event; the directory marks him resigned.
+        // Bob leaves (or is frozen): the Emulator changes him and pushes the contact event; the directory records it.
         var bob = hub.State.FindUser("email", "bob@example.com")!;
-        using (var deleted = await hub.Control.DeleteAsync("/_emulator/contact/users/" + bob.UserId))
+        using (var changed = status == "resigned"
+            ? await hub.Control.DeleteAsync("/_emulator/contact/users/" + bob.UserId)
+            : await hub.Control.PostAsync($"/_emulator/contact/users/{bob.UserId}/freeze", null))
         {
-            Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
+            Assert.True(changed.IsSuccessStatusCode, await changed.Content.ReadAsStringAsync());
         }
 
         await HubSandbox.WaitUntilAsync(
-            () => admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/people/" + sub).GetAwaiter().GetResult().GetProperty("status").GetString() == "resigned",
-            "the directory marks Bob resigned");
+            () => admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/people/" + sub).GetAwaiter().GetResult().GetProperty("status").GetString() == status,
+            "the directory marks Bob " + status);
 
-        // His session ends with him, as a sign-out everywhere would: no longer listed as live.
-        await HubSandbox.WaitUntilAsync(() => LiveSessions() == 0, "Bob's session ended");
+        // His session ended with the change (the same transaction), as a sign-out everywhere would: no longer listed as live.
+        Assert.Equal(0, LiveSessions());
 
         // Not at the access token's expiry: now.
         var (info, _, challenge) = await app.UserInfoAsync(access);
