@@ -12,7 +12,10 @@ namespace Larkway.Feishu.Events.Ingest;
 /// </summary>
 public static class FeishuDedupKeys
 {
-    /// <summary>The dedup keys of an envelope, most specific first; empty when it carries none (old card callbacks, challenges).</summary>
+    /// <summary>
+    /// The dedup keys of an envelope, most specific first (a message's key, when there is one, is last); empty when it
+    /// carries none (old card callbacks, challenges).
+    /// </summary>
     public static IReadOnlyList<string> For(FeishuEventEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
@@ -40,5 +43,17 @@ public static class FeishuDedupKeys
         }
 
         return keys;
+    }
+
+    /// <summary>
+    /// Of an envelope's <paramref name="keys"/> (from <see cref="For"/>), those a store must index so that every
+    /// redelivery finds one. A received message needs only its message key: a redelivery under the same event id
+    /// carries the same message, so that key finds it too. Half the index entries per message, each a random insert.
+    /// </summary>
+    public static IReadOnlyList<string> ToIndex(FeishuEventEnvelope envelope, IReadOnlyList<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(keys);
+        return keys.Count > 1 && envelope.EventType == MessageReceivedEvent.Type ? [keys[^1]] : keys;
     }
 }

@@ -100,16 +100,30 @@ internal abstract class GroupCommitQueue<T> : IAsyncDisposable
 }
 
 /// <summary>One append waiting for its batch; with a lease owner, it is stored already claimed by it; done, already handled.</summary>
-internal sealed class PendingAppend(FeishuInboundEvent inbound, string? leaseOwner, bool done = false)
+internal sealed class PendingAppend
 {
-    public FeishuInboundEvent Inbound { get; } = inbound;
+    public PendingAppend(FeishuInboundEvent inbound, string? leaseOwner, bool done = false)
+    {
+        Inbound = inbound;
+        LeaseOwner = leaseOwner;
+        Done = done;
+        var keys = FeishuDedupKeys.For(inbound.Envelope);
+        ListedKey = keys.Count > 0 ? keys[0] : null;
+        Keys = FeishuDedupKeys.ToIndex(inbound.Envelope, keys).Distinct(StringComparer.Ordinal).ToArray();
+    }
 
-    public string? LeaseOwner { get; } = leaseOwner;
+    public FeishuInboundEvent Inbound { get; }
+
+    public string? LeaseOwner { get; }
 
     /// <summary>Nothing would act on it (<see cref="InboxTriage"/>): stored Done, never claimed.</summary>
-    public bool Done { get; } = done;
+    public bool Done { get; }
 
-    public string[] Keys { get; } = inbound.DedupKeys.Distinct(StringComparer.Ordinal).ToArray();
+    /// <summary>The event's first dedup key, stored in its row and listed.</summary>
+    public string? ListedKey { get; }
+
+    /// <summary>The dedup keys stored in the index (<see cref="FeishuDedupKeys.ToIndex"/>), the dedup guarantee.</summary>
+    public string[] Keys { get; }
 
     /// <summary>The receiving request's trace (taken here: the batch is written on another thread, outside it).</summary>
     public string? TraceParent { get; } = System.Diagnostics.Activity.Current is { Recorded: true } receiving ? receiving.Id : null;

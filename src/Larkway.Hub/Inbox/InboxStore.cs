@@ -102,7 +102,7 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         {
             AppName = pending.Inbound.AppName,
             EventType = pending.Inbound.Envelope.EventType,
-            DedupKey = pending.Keys.Length > 0 ? pending.Keys[0] : null,
+            DedupKey = pending.ListedKey,
             Body = InboxRedaction.Redact(pending.Inbound.Body.Span, pending.Inbound.Envelope),
             Transport = pending.Inbound.Transport,
             ReceivedAt = now,

@@ -1,5 +1,6 @@
 using System.Text;
 using Larkway.Feishu.Events.Envelopes;
+using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.Tests.TestSupport;
 
 namespace Larkway.Feishu.Events.Tests.Envelopes;
@@ -46,6 +47,21 @@ public sealed class EnvelopeParseTests
         Assert.Equal("cli_xxxxxxxx", env.AppId);
         Assert.Equal("xxxxxxx", env.TenantKey);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_603_977_298_000), env.CreateTime);
+    }
+
+    [Fact]
+    public void A_message_is_indexed_under_its_message_key_alone_and_other_events_under_their_event_key()
+    {
+        var message = FeishuEventEnvelope.Parse(Samples.PayloadBytes("im.message.receive_v1.p2p_text.json"));
+        var other = FeishuEventEnvelope.Parse(Samples.Bytes(Samples.Payload("_envelopes_v1_v2.json").GetProperty("v2")));
+
+        var messageKeys = FeishuDedupKeys.For(message);
+        var otherKeys = FeishuDedupKeys.For(other);
+
+        // Both keys identify the message; a store needs only the message's, which every redelivery of it carries.
+        Assert.Equal(2, messageKeys.Count);
+        Assert.Equal([messageKeys[1]], FeishuDedupKeys.ToIndex(message, messageKeys));
+        Assert.Equal(["cli_xxxxxxxx/event/f7984f25108f8137722bb63cee927e66"], FeishuDedupKeys.ToIndex(other, otherKeys));
     }
 
     [Fact]

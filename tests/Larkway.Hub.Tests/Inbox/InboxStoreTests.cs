@@ -1,6 +1,9 @@
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Tests.TestSupport;
+using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.Tests.Inbox;
 
@@ -86,6 +89,29 @@ public abstract class InboxStoreTests : IAsyncLifetime
 
         again.ShouldBe(new InboxAppendResult(InboxAppendStatus.Duplicate, first.EventId));
         (await hub.Store.ListAsync(null, null, 10)).Items.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_message_is_indexed_under_its_message_key_alone_and_its_redeliveries_are_refused_after_a_restart()
+    {
+        InboxAppendResult first;
+        await using (var before = Services())
+        {
+            first = await before.Store.AppendAsync(TestEvents.Message("ev_1", "om_1"));
+        }
+
+        // A restarted Hub on the same database: the same event again, and the message under a new event id.
+        await using var hub = Services();
+        var sameEvent = await hub.Store.AppendAsync(TestEvents.Message("ev_1", "om_1"));
+        var newEvent = await hub.Store.AppendAsync(TestEvents.Message("ev_2", "om_1"));
+
+        sameEvent.ShouldBe(new InboxAppendResult(InboxAppendStatus.Duplicate, first.EventId));
+        newEvent.ShouldBe(new InboxAppendResult(InboxAppendStatus.Duplicate, first.EventId));
+        var contexts = hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        // One index entry per message (the event key would be a second random insert that finds nothing the message key does not).
+        (await db.InboxDedupKeys.Select(k => k.Key).ToListAsync()).ShouldBe(["cli_test/im.message/om_1"]);
+        (await hub.Store.GetAsync(first.EventId))!.DedupKey.ShouldBe("cli_test/event/ev_1");
     }
 
     [Fact]
