@@ -12,7 +12,8 @@ namespace Larkway.Browser.Tests;
 /// OpenID Connect handler) sends a person to the Hub, who signs in with Feishu on the Emulator's authorize page and lands
 /// back with the Hub's claims — the same person the directory holds; a notification to their email arrives in their
 /// chat; signed out, they come back once through Feishu's QR login; when they leave the company (resigned in the
-/// Emulator) the directory webhook fires and the app's next refresh signs them out, and they cannot sign in again.
+/// Emulator) the directory webhook fires, their Hub session ends, the app's next refresh signs them out, and they cannot
+/// sign in again.
 /// Screenshots: artifacts/screenshots/office-*.png.
 /// </summary>
 public sealed class OfficeScenarioBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
@@ -171,10 +172,12 @@ public sealed class OfficeScenarioBrowserTests(BrowserFixture browser) : IClassF
         await Assertions.Expect(page.Locator("#reason")).ToHaveTextAsync("Your session ended: invalid_grant");
         await Screenshots.SaveAsync(page, "office-app-signed-out-left");
 
-        // Nor can he come back: the Hub's session is still there, but it answers the app access_denied.
+        // Nor can he come back: the Hub ended his session with the directory's change (issue 28 §3), so "Sign in again"
+        // finds none to resume and lands on the Hub's sign-in page, asking for a Feishu sign-in Feishu can no longer give.
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in again" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#reason")).ToHaveTextAsync("Your session ended: access_denied");
-        new Uri(page.Url).GetLeftPart(UriPartial.Path).ShouldBe(app.Url("/signed-out").AbsoluteUri);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Sign in");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Timesheets");
+        new Uri(page.Url).AbsolutePath.ShouldBe("/oidc/sign-in");
         hub.CspViolations.ShouldBeEmpty();
     }
 
