@@ -332,7 +332,7 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
     }
 
     /// <summary>A sync's passes, newest first, those older than the pass <paramref name="before"/> when given.</summary>
-    public async Task<IReadOnlyList<BitableSyncPassRow>> PassesAsync(string syncId, int take, CancellationToken cancellationToken, long? before = null)
+    public async Task<IReadOnlyList<BitableSyncPassRow>> PassesAsync(string syncId, long? before, int take, CancellationToken cancellationToken)
     {
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))

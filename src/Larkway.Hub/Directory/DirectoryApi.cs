@@ -72,7 +72,7 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
         CheckText(email, "email", problems, requireAt: true);
         CheckText(department, "department", problems);
         CheckText(q, "q", problems);
-        var take = Limit(limit, DefaultLimit, problems);
+        var take = ListPaging.ReadLimit(limit, DefaultLimit, MaxLimit, problems);
         if (after is not null && !IsPersonId(after))
         {
             problems.Add(("after", "The `next` of the previous page (a person id, per_ and 32 hex digits)."));
@@ -114,7 +114,7 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
         CheckText(q, "q", problems);
         CheckText(parent, "parent", problems);
         CheckText(after, "after", problems);
-        var take = Limit(limit, DefaultLimit, problems);
+        var take = ListPaging.ReadLimit(limit, DefaultLimit, MaxLimit, problems);
         var deleted = Flag(includeDeleted, "include_deleted", problems);
         if (problems.Count > 0)
         {
@@ -165,7 +165,7 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
             return refused;
         }
 
-        if (await directory.ListRunsAsync(paging.Limit + 1, cancellationToken, paging.After).ConfigureAwait(false) is not { } runs)
+        if (await directory.ListRunsAsync(paging.Limit + 1, paging.After, cancellationToken).ConfigureAwait(false) is not { } runs)
         {
             return ListPaging.UnknownCursor(paging.After!);
         }
@@ -222,22 +222,6 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
                 problems.Add((name, "true or false."));
                 return false;
         }
-    }
-
-    private static int Limit(string? value, int fallback, List<(string Field, string Message)> problems)
-    {
-        if (value is null)
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
-        {
-            return limit;
-        }
-
-        problems.Add(("limit", $"An integer from 1 to {MaxLimit} (default {fallback})."));
-        return fallback;
     }
 
     private static void CheckText(string? value, string name, List<(string Field, string Message)> problems, bool requireAt = false)

@@ -60,5 +60,5 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
     public Task<DepartmentDetail?> GetDepartmentAsync(string id, CancellationToken cancellationToken) => store.GetDepartmentAsync(id, App, cancellationToken);
 
     /// <summary>The last runs with their problems.</summary>
-    public Task<IReadOnlyList<RunDetail>?> ListRunsAsync(int limit, CancellationToken cancellationToken, string? after = null) => store.ListRunsAsync(limit, cancellationToken, after);
+    public Task<IReadOnlyList<RunDetail>?> ListRunsAsync(int limit, string? after, CancellationToken cancellationToken) => store.ListRunsAsync(limit, after, cancellationToken);
 }

@@ -91,20 +91,25 @@ internal sealed partial class DirectoryStore
                 .Where(p => linked.Contains(p.Id) || keys.Contains(p.Id) || keys.Contains(p.UnionId!) || keys.Contains(p.UserId!)
                     || emails.Contains(p.Email!) || emails.Contains(p.EnterpriseEmail!))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
-            var byId = people.ToDictionary(p => p.Id, StringComparer.Ordinal);
-            foreach (var link in links)
+            // Every way a key can name a person, the first person found keeping it.
+            var byKey = new Dictionary<string, PersonRow>(StringComparer.Ordinal);
+            foreach (var person in people)
             {
-                if (byId.TryGetValue(link.PersonId, out var person))
+                foreach (var key in new[] { person.Id, person.UnionId, person.UserId, person.Email, person.EnterpriseEmail })
                 {
-                    found.TryAdd(link.OpenId, person);
+                    if (key is not null)
+                    {
+                        byKey.TryAdd(key, person);
+                    }
                 }
             }
 
+            var byOpenId = links.DistinctBy(l => l.OpenId, StringComparer.Ordinal).ToDictionary(l => l.OpenId, l => l.PersonId, StringComparer.Ordinal);
             foreach (var key in keys)
             {
-                var email = key.Contains('@', StringComparison.Ordinal) ? DirectoryRules.NormalizeEmail(key) : null;
-                if (!found.ContainsKey(key) && people.FirstOrDefault(p => p.Id == key || p.UnionId == key || p.UserId == key
-                    || (email is not null && (p.Email == email || p.EnterpriseEmail == email))) is { } person)
+                var person = byOpenId.TryGetValue(key, out var id) ? byKey.GetValueOrDefault(id)
+                    : byKey.GetValueOrDefault(key) ?? (key.Contains('@', StringComparison.Ordinal) ? byKey.GetValueOrDefault(DirectoryRules.NormalizeEmail(key)!) : null);
+                if (person is not null)
                 {
                     found[key] = person;
                 }
@@ -174,7 +179,7 @@ internal sealed partial class DirectoryStore
     /// The last <paramref name="limit"/> runs, newest first, with their problems; those older than the run
     /// <paramref name="after"/> when given (null when no run has that id).
     /// </summary>
-    public async Task<IReadOnlyList<RunDetail>?> ListRunsAsync(int limit, CancellationToken cancellationToken, string? after = null)
+    public async Task<IReadOnlyList<RunDetail>?> ListRunsAsync(int limit, string? after, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))

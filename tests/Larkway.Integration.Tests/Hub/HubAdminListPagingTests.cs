@@ -62,7 +62,7 @@ public sealed class HubAdminListPagingTests : IAsyncLifetime
             await sessions.CreateAsync("per_paging", "pwd", null, CancellationToken.None); // many in one second: the same sign-in time
         }
 
-        var expected = (await sessions.ListActiveAsync("per_paging", 100, CancellationToken.None))!.Select(s => s.Id).ToList();
+        var expected = (await sessions.ListActiveAsync("per_paging", after: null, 100, CancellationToken.None))!.Select(s => s.Id).ToList();
         var seen = await WalkAsync("/api/v1/identity/sessions?person=per_paging", "id", limit: 3,
             between: () => sessions.CreateAsync("per_paging", "pwd", null, CancellationToken.None));
 
@@ -132,7 +132,7 @@ public sealed class HubAdminListPagingTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var expected = (await _hub.Host.Services.GetRequiredService<DirectoryService>().ListRunsAsync(100, CancellationToken.None))!.Select(r => r.Run.Id).ToList();
+        var expected = (await _hub.Host.Services.GetRequiredService<DirectoryService>().ListRunsAsync(100, after: null, CancellationToken.None))!.Select(r => r.Run.Id).ToList();
         expected.Count.ShouldBeGreaterThanOrEqualTo(6);
         var seen = await WalkAsync("/api/v1/directory/sync", "id", limit: 4);
         seen.ShouldBe(expected);

@@ -22,7 +22,7 @@ internal sealed class SignInSessionsModel(SessionStore sessions, ClientStore cli
     {
         var cancellationToken = HttpContext.RequestAborted;
         var person = Person is { Length: > 0 and <= 40 } p ? p.Trim() : null;
-        var rows = await sessions.ListActiveAsync(person, Shown, cancellationToken).ConfigureAwait(false) ?? [];
+        var rows = await sessions.ListActiveAsync(person, after: null, Shown, cancellationToken).ConfigureAwait(false) ?? [];
         var apps = await sessions.ClientsOfAsync([.. rows.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
         var names = (await clients.ListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Id, c => c.Name, StringComparer.Ordinal);
         var people = HttpContext.RequestServices.GetRequiredService<ConsolePeople>();

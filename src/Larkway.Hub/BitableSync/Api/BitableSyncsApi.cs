@@ -208,7 +208,7 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         }
 
         // Newest first: the next page holds the passes older than the last one shown.
-        var passes = await store.PassesAsync(id, take + 1, cancellationToken, before: from).ConfigureAwait(false);
+        var passes = await store.PassesAsync(id, before: from, take + 1, cancellationToken).ConfigureAwait(false);
         var page = passes.Take(take).Select(p => new PassDto(p.Id, p.Kind, p.StartedAt, p.EndedAt, p.Outcome, p.ToBitable, p.ToDatabase, p.Conflicts, p.Refused, p.ApiCalls)).ToArray();
         return TypedResults.Json(new PassPageDto(page, passes.Count > take ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : null), BitableSyncJsonContext.Default.PassPageDto);
     }
@@ -235,12 +235,7 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
     private static (int Take, long? After, List<(string Field, string Message)> Problems) Paging(string? limit, string? after)
     {
         var problems = new List<(string Field, string Message)>();
-        var take = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1 || take > MaxLimit))
-        {
-            problems.Add(("limit", $"A whole number from 1 to {MaxLimit.ToString(CultureInfo.InvariantCulture)} (default {DefaultLimit.ToString(CultureInfo.InvariantCulture)})."));
-        }
-
+        var take = ListPaging.ReadLimit(limit, DefaultLimit, MaxLimit, problems);
         long? from = null;
         if (after is not null)
         {

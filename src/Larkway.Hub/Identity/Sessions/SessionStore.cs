@@ -51,7 +51,7 @@ internal sealed class SessionStore(IDbContextFactory<HubDbContext> contexts, Hub
     /// Live sessions, newest sign-in first (then by id), those after the session <paramref name="after"/> when given; null
     /// when no session has that id. The order is fixed by columns a session never changes, so pages neither skip nor repeat.
     /// </summary>
-    public async Task<IReadOnlyList<SessionRow>?> ListActiveAsync(string? personId, int limit, CancellationToken cancellationToken, string? after = null)
+    public async Task<IReadOnlyList<SessionRow>?> ListActiveAsync(string? personId, string? after, int limit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);

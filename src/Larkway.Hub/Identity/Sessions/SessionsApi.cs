@@ -52,7 +52,7 @@ internal static class SessionsApi
             return refused;
         }
 
-        if (await sessions.ListActiveAsync(person, paging.Limit + 1, cancellationToken, paging.After).ConfigureAwait(false) is not { } rows)
+        if (await sessions.ListActiveAsync(person, paging.After, paging.Limit + 1, cancellationToken).ConfigureAwait(false) is not { } rows)
         {
             return ListPaging.UnknownCursor(paging.After!);
         }

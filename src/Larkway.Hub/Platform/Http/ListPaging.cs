@@ -16,18 +16,31 @@ internal readonly record struct ListPaging(int Limit, string? After)
     public static (ListPaging Paging, ProblemHttpResult? Refused) Read(string? limit, string? after, int defaultLimit, int maxLimit, string idPrefix)
     {
         var problems = new List<(string Field, string Message)>();
-        var take = defaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1 || take > maxLimit))
-        {
-            problems.Add(("limit", string.Create(CultureInfo.InvariantCulture, $"A whole number from 1 to {maxLimit} (default {defaultLimit}).")));
-        }
-
+        var take = ReadLimit(limit, defaultLimit, maxLimit, problems);
         if (after is not null && !PageCursor.IsHexId(after, idPrefix))
         {
             problems.Add(("after", $"The `next` of the previous page (an id: {idPrefix} and 32 hex digits)."));
         }
 
         return problems.Count == 0 ? (new(take, after), null) : (default, Invalid(problems));
+    }
+
+    /// <summary>A list's <c>limit</c>: <paramref name="defaultLimit"/> when absent; a problem named <c>limit</c> when it is no whole number from 1 to <paramref name="maxLimit"/>.</summary>
+    public static int ReadLimit(string? limit, int defaultLimit, int maxLimit, List<(string Field, string Message)> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (limit is null)
+        {
+            return defaultLimit;
+        }
+
+        if (int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var take) && take >= 1 && take <= maxLimit)
+        {
+            return take;
+        }
+
+        problems.Add(("limit", string.Create(CultureInfo.InvariantCulture, $"A whole number from 1 to {maxLimit} (default {defaultLimit}).")));
+        return defaultLimit;
     }
 
     /// <summary>The 400 for a cursor of the right form that names no row of the list (a page no one handed out).</summary>

@@ -174,7 +174,7 @@ internal sealed class BitableSyncModel(BitableSyncService syncs, BitableSyncStor
         (Conflicts, ConflictsTotal, ConflictsNext) = (conflicts.Items, conflicts.Total, conflicts.Next);
         var letters = await store.DeadLettersPageAsync(Id, LettersAfter, PageSize, cancellationToken).ConfigureAwait(false);
         (DeadLetters, DeadLettersTotal, LettersNext) = (letters.Items, letters.Total, letters.Next);
-        Passes = await store.PassesAsync(Id, 20, cancellationToken).ConfigureAwait(false);
+        Passes = await store.PassesAsync(Id, before: null, 20, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -44,7 +44,7 @@ internal sealed class DirectoryIndexModel(DirectoryService directory, IAuditLog 
     public async Task OnGetAsync()
     {
         var cancellationToken = HttpContext.RequestAborted;
-        LastRun = (await directory.ListRunsAsync(1, cancellationToken).ConfigureAwait(false))?.FirstOrDefault();
+        LastRun = (await directory.ListRunsAsync(1, after: null, cancellationToken).ConfigureAwait(false))?.FirstOrDefault();
         PersonStatus? status = null;
         if (!string.IsNullOrEmpty(Status))
         {
