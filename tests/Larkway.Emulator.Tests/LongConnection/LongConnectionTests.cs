@@ -489,6 +489,8 @@ public sealed class LongConnectionTests
         await using var emulator = await StartAsync();
         await using var client = await LcTestClient.ConnectAsync(emulator);
 
+        // The server registers the socket just after the handshake the client has already seen complete.
+        await WaitUntilAsync(() => emulator.Server.LongConnections.StatusOf(emulator.Options.AppId).Connections.Count == 1);
         using var view = await emulator.GetAsync("/_emulator/long-connection", null);
         var app = view.Data.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("app_id").GetString() == emulator.Options.AppId);
         Assert.Equal(client.DeviceId, app.GetProperty("connections")[0].GetProperty("device_id").GetString());
