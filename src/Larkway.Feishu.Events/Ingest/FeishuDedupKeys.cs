@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Models.Im;
@@ -31,15 +32,9 @@ public static class FeishuDedupKeys
             keys.Add($"{app}/event/{envelope.DedupKey}");
         }
 
-        if (envelope.EventType == MessageReceivedEvent.Type
-            && envelope.Event.ValueKind == JsonValueKind.Object
-            && envelope.Event.TryGetProperty("message", out var message)
-            && message.ValueKind == JsonValueKind.Object
-            && message.TryGetProperty("message_id", out var id)
-            && id.ValueKind == JsonValueKind.String
-            && id.GetString() is { Length: > 0 } messageId)
+        if (MessageOf(envelope) is { } message && MessageId(message) is { } messageId)
         {
-            keys.Add($"{app}/im.message/{messageId}");
+            keys.Add(MessageKeyPrefix(envelope.AppId) + messageId);
         }
 
         return keys;
@@ -56,4 +51,53 @@ public static class FeishuDedupKeys
         ArgumentNullException.ThrowIfNull(keys);
         return keys.Count > 1 && envelope.EventType == MessageReceivedEvent.Type ? [keys[^1]] : keys;
     }
+
+    /// <summary>
+    /// A received message's index key for an index kept in key order (a B-tree): the message's <c>create_time</c> comes
+    /// before its id, so each new message lands at the right edge of its app's range, where a batch of them shares a
+    /// page, instead of each on a random page. Every delivery of one message carries the message's own create_time
+    /// (a redelivery under the same event id, or the message under a new one), so each maps to the same key. Null
+    /// unless the envelope is a received message with an id and a 13-digit millisecond create_time; it keeps
+    /// <see cref="For"/>'s plain key then.
+    /// </summary>
+    public static FeishuTimeOrderedKey? TimeOrderedMessageKey(FeishuEventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (MessageOf(envelope) is not { } message || MessageId(message) is not { } messageId
+            || !message.TryGetProperty("create_time", out var created) || created.ValueKind != JsonValueKind.String
+            || created.GetString() is not { Length: 13 } createTime || createTime.AsSpan().ContainsAnyExceptInRange('0', '9'))
+        {
+            return null;
+        }
+
+        var plainPrefix = MessageKeyPrefix(envelope.AppId);
+        return new FeishuTimeOrderedKey(
+            $"{envelope.AppId ?? "-"}/im.message@{createTime}/{messageId}",
+            plainPrefix + messageId,
+            plainPrefix,
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(createTime, CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The start every plain message key of one app shares (<see cref="For"/>); a range scan from it finds them.</summary>
+    public static string MessageKeyPrefix(string? appId) => $"{appId ?? "-"}/im.message/";
+
+    private static JsonElement? MessageOf(FeishuEventEnvelope envelope) =>
+        envelope.EventType == MessageReceivedEvent.Type
+        && envelope.Event.ValueKind == JsonValueKind.Object
+        && envelope.Event.TryGetProperty("message", out var message)
+        && message.ValueKind == JsonValueKind.Object
+            ? message
+            : null;
+
+    private static string? MessageId(JsonElement message) =>
+        message.TryGetProperty("message_id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } messageId
+            ? messageId
+            : null;
 }
+
+/// <summary>A received message's time-ordered index key (<see cref="FeishuDedupKeys.TimeOrderedMessageKey"/>).</summary>
+/// <param name="Key">The key to index: app, message create_time, message id.</param>
+/// <param name="PlainKey">The same message's plain key (<see cref="FeishuDedupKeys.For"/>), which a store written before may hold instead.</param>
+/// <param name="PlainPrefix">The start of every plain message key of the app (<see cref="FeishuDedupKeys.MessageKeyPrefix"/>).</param>
+/// <param name="CreatedAt">The message's create_time.</param>
+public readonly record struct FeishuTimeOrderedKey(string Key, string PlainKey, string PlainPrefix, DateTimeOffset CreatedAt);

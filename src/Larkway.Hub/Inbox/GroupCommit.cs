@@ -110,6 +110,7 @@ internal sealed class PendingAppend
         var keys = FeishuDedupKeys.For(inbound.Envelope);
         ListedKey = keys.Count > 0 ? keys[0] : null;
         Keys = FeishuDedupKeys.ToIndex(inbound.Envelope, keys).Distinct(StringComparer.Ordinal).ToArray();
+        TimeOrderedKey = FeishuDedupKeys.TimeOrderedMessageKey(inbound.Envelope);
     }
 
     public FeishuInboundEvent Inbound { get; }
@@ -124,6 +125,9 @@ internal sealed class PendingAppend
 
     /// <summary>The dedup keys stored in the index (<see cref="FeishuDedupKeys.ToIndex"/>), the dedup guarantee.</summary>
     public string[] Keys { get; }
+
+    /// <summary>A received message's key in creation order, for a store that indexes it instead of <see cref="Keys"/> (SQLite).</summary>
+    public FeishuTimeOrderedKey? TimeOrderedKey { get; }
 
     /// <summary>The receiving request's trace (taken here: the batch is written on another thread, outside it).</summary>
     public string? TraceParent { get; } = System.Diagnostics.Activity.Current is { Recorded: true } receiving ? receiving.Id : null;

@@ -1,3 +1,5 @@
+using Larkway.Feishu.Events.Ingest;
+
 namespace Larkway.Hub.Inbox;
 
 /// <summary>
@@ -24,8 +26,11 @@ internal interface IInboxWriter : IAsyncDisposable
     Task<IReadOnlySet<long>> CompleteAsync(IReadOnlyList<InboxCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
-/// <summary>One event to append: the row as it will be stored (its id is assigned) and all its dedup keys.</summary>
-internal sealed record InboxAppendRow(InboxEvent Event, IReadOnlyList<string> Keys);
+/// <summary>
+/// One event to append: the row as it will be stored (its id is assigned) and all its dedup keys; for a received message
+/// also its key in creation order, which a writer may index instead (<see cref="FeishuDedupKeys.TimeOrderedMessageKey"/>).
+/// </summary>
+internal sealed record InboxAppendRow(InboxEvent Event, IReadOnlyList<string> Keys, FeishuTimeOrderedKey? TimeOrderedKey = null);
 
 /// <summary>One completion: the event and the lease owner finishing it.</summary>
 internal readonly record struct InboxCompletion(long Id, string Owner);

@@ -69,7 +69,7 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         var rows = new InboxAppendRow[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            rows[i] = new InboxAppendRow(NewEntity(batch[i], now), batch[i].Keys);
+            rows[i] = new InboxAppendRow(NewEntity(batch[i], now), batch[i].Keys, batch[i].TimeOrderedKey);
         }
 
         var results = await _writer.AppendAsync(rows, CancellationToken.None).ConfigureAwait(false);

@@ -65,6 +65,40 @@ public sealed class EnvelopeParseTests
     }
 
     [Fact]
+    public void A_received_message_has_a_time_ordered_key_that_every_delivery_of_it_shares()
+    {
+        var message = FeishuEventEnvelope.Parse(Samples.PayloadBytes("im.message.receive_v1.p2p_text.json"));
+        var other = FeishuEventEnvelope.Parse(Samples.Bytes(Samples.Payload("_envelopes_v1_v2.json").GetProperty("v2")));
+        var plain = FeishuDedupKeys.For(message)[^1];
+
+        var ordered = FeishuDedupKeys.TimeOrderedMessageKey(message);
+
+        // The message's own create_time (not the header's) before its id: the same message under a new event id maps here too.
+        Assert.NotNull(ordered);
+        Assert.Equal("cli_9f5343c580712544/im.message@1609073151345/om_5ce6d572455d361153b7cb51da133945", ordered.Value.Key);
+        Assert.Equal(plain, ordered.Value.PlainKey);
+        Assert.StartsWith(ordered.Value.PlainPrefix, plain, StringComparison.Ordinal);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1609073151345), ordered.Value.CreatedAt);
+        Assert.Null(FeishuDedupKeys.TimeOrderedMessageKey(other));
+    }
+
+    [Theory]
+    [InlineData("\"160907315134\"")]
+    [InlineData("\"16090731513450\"")]
+    [InlineData("\"1609073151e45\"")]
+    [InlineData("1609073151345")]
+    [InlineData("null")]
+    public void A_message_without_a_millisecond_create_time_keeps_its_plain_key_only(string createTime)
+    {
+        var body = """{"schema":"2.0","header":{"event_id":"ev_1","event_type":"im.message.receive_v1","create_time":"1","token":"t","app_id":"cli_a"},"event":{"message":{"message_id":"om_1","create_time":"""
+            + createTime + "}}}";
+        var envelope = FeishuEventEnvelope.Parse(System.Text.Encoding.UTF8.GetBytes(body));
+
+        Assert.Null(FeishuDedupKeys.TimeOrderedMessageKey(envelope));
+        Assert.Equal(["cli_a/im.message/om_1"], FeishuDedupKeys.ToIndex(envelope, FeishuDedupKeys.For(envelope)));
+    }
+
+    [Fact]
     public void V2_message_sample_header()
     {
         var env = FeishuEventEnvelope.Parse(Samples.PayloadBytes("im.message.receive_v1.p2p_text.json"));

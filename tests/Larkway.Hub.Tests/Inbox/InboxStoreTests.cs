@@ -109,9 +109,39 @@ public abstract class InboxStoreTests : IAsyncLifetime
         newEvent.ShouldBe(new InboxAppendResult(InboxAppendStatus.Duplicate, first.EventId));
         var contexts = hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>();
         await using var db = await contexts.CreateDbContextAsync();
-        // One index entry per message (the event key would be a second random insert that finds nothing the message key does not).
-        (await db.InboxDedupKeys.Select(k => k.Key).ToListAsync()).ShouldBe(["cli_test/im.message/om_1"]);
+        // One index entry per message (the event key would be a second insert that finds nothing the message key does not);
+        // SQLite's names the message's create_time first, so new messages append to its index instead of landing at random.
+        (await db.InboxDedupKeys.Select(k => k.Key).ToListAsync()).ShouldBe(
+            [_db.Provider == "Sqlite" ? "cli_test/im.message@1700000000000/om_1" : "cli_test/im.message/om_1"]);
         (await hub.Store.GetAsync(first.EventId))!.DedupKey.ShouldBe("cli_test/event/ev_1");
+    }
+
+    [Fact]
+    public async Task A_message_an_earlier_Hub_indexed_under_its_plain_key_is_refused()
+    {
+        InboxAppendResult first;
+        await using (var before = Services())
+        {
+            first = await before.Store.AppendAsync(TestEvents.Message("ev_1", "om_1"));
+            await before.Store.AppendAsync(TestEvents.Message("ev_9", "om_9", appId: "cli_other"));
+            var contexts = before.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>();
+            await using var db = await contexts.CreateDbContextAsync();
+
+            // As a Hub before time-ordered keys stored it.
+            await db.InboxDedupKeys.Where(k => k.EventId == first.EventId)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.Key, "cli_test/im.message/om_1"));
+        }
+
+        await using var hub = Services();
+        var sameEvent = await hub.Store.AppendAsync(TestEvents.Message("ev_1", "om_1"));
+        var newEvent = await hub.Store.AppendAsync(TestEvents.Message("ev_2", "om_1"));
+        var otherApp = await hub.Store.AppendAsync(TestEvents.Message("ev_9", "om_9", appId: "cli_other"));
+        var newMessage = await hub.Store.AppendAsync(TestEvents.Message("ev_3", "om_3"));
+
+        sameEvent.ShouldBe(new InboxAppendResult(InboxAppendStatus.Duplicate, first.EventId));
+        newEvent.ShouldBe(new InboxAppendResult(InboxAppendStatus.Duplicate, first.EventId));
+        otherApp.Status.ShouldBe(InboxAppendStatus.Duplicate);
+        newMessage.Status.ShouldBe(InboxAppendStatus.Accepted);
     }
 
     [Fact]

@@ -25,6 +25,8 @@ namespace Larkway.Hub.Inbox;
 /// <item>Automatic checkpoints run inside whichever commit crosses the WAL threshold, copying pages and flushing
 /// the database file while an ack waits. These connections turn them off; a background loop runs passive
 /// checkpoints, which never block writers.</item>
+/// <item>A received message is indexed under its key in creation order (<see cref="FeishuDedupKeys.TimeOrderedMessageKey"/>):
+/// message ids are random, and a random key is a random page of the index written into the WAL per event.</item>
 /// </list>
 /// </remarks>
 internal sealed class SqliteInboxWriter : IInboxWriter
@@ -63,7 +65,12 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         WHERE id = $id AND status = '{nameof(WorkState.InProgress)}' AND lease_owner = $owner
         """;
 
+    /// <summary>How far the clocks of Feishu (a message's create_time) and this host may disagree.</summary>
+    private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(5);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly DateTimeOffset _plainKeysBefore;
+    private readonly Dictionary<string, bool> _appsWithPlainKeys = new(StringComparer.Ordinal);
     private readonly string _connectionString;
     private readonly string _pragmas;
     private readonly bool _flushAppends;
@@ -74,7 +81,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
     private Statements? _statements;
     private bool _disposed;
 
-    public SqliteInboxWriter(string connectionString, int busyTimeoutMilliseconds, HubStorageSynchronous synchronous, TimeSpan checkpointInterval)
+    public SqliteInboxWriter(string connectionString, int busyTimeoutMilliseconds, HubStorageSynchronous synchronous, TimeSpan checkpointInterval, TimeProvider? time = null)
     {
         // Not pooled: these connections carry pragmas (no automatic checkpoints) that must not leak into the
         // pooled connections EF Core uses.
@@ -83,6 +90,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         _pragmas = string.Create(CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
         _checkpointInterval = checkpointInterval;
+        _plainKeysBefore = (time ?? TimeProvider.System).GetUtcNow() + ClockMargin;
     }
 
     public Task<IReadOnlyList<InboxAppendResult>> AppendAsync(IReadOnlyList<InboxAppendRow> rows, CancellationToken cancellationToken) =>
@@ -93,14 +101,15 @@ internal sealed class SqliteInboxWriter : IInboxWriter
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
-                if (FirstStored(db, row.Keys, taken) is { } existing)
+                IReadOnlyList<string> keys = row.TimeOrderedKey is { } ordered ? [ordered.Key] : row.Keys;
+                if ((FirstStored(db, keys, taken) ?? StoredUnderPlainKey(db, row)) is { } existing)
                 {
                     results[i] = new InboxAppendResult(InboxAppendStatus.Duplicate, existing);
                     continue;
                 }
 
                 var id = db.Insert(row.Event);
-                foreach (var key in row.Keys)
+                foreach (var key in keys)
                 {
                     if (taken.TryAdd(key, id))
                     {
@@ -193,6 +202,27 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         }
 
         _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// A received message stored by an earlier Hub, which indexed it under its plain key. Only messages created before this
+    /// writer (plus a margin for the clocks) can be, and only in an app that has plain message keys at all, so the steady
+    /// state never looks.
+    /// </summary>
+    private long? StoredUnderPlainKey(Statements db, InboxAppendRow row)
+    {
+        if (row.TimeOrderedKey is not { } ordered || ordered.CreatedAt >= _plainKeysBefore)
+        {
+            return null;
+        }
+
+        if (!_appsWithPlainKeys.TryGetValue(ordered.PlainPrefix, out var any))
+        {
+            any = db.AnyKeyWithPrefix(ordered.PlainPrefix);
+            _appsWithPlainKeys[ordered.PlainPrefix] = any;
+        }
+
+        return any ? db.FindKey(ordered.PlainKey) : null;
     }
 
     private static long? FirstStored(Statements db, IReadOnlyList<string> keys, Dictionary<string, long> taken)
@@ -322,6 +352,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
     private sealed class Statements : IDisposable
     {
         private readonly SqliteCommand _findKey;
+        private readonly SqliteCommand _anyKeyWithPrefix;
         private readonly SqliteCommand _insertEvent;
         private readonly SqliteCommand _insertKey;
         private readonly SqliteCommand _claim;
@@ -334,6 +365,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         {
             Connection = connection;
             _findKey = Prepared(connection, "SELECT event_id FROM inbox_dedup_keys WHERE key = $key", "$key");
+            _anyKeyWithPrefix = Prepared(connection, "SELECT 1 FROM inbox_dedup_keys WHERE key >= $from AND key < $to LIMIT 1", "$from", "$to");
             _insertEvent = Prepared(connection, InsertEventSql,
                 "$app_name", "$event_type", "$dedup_key", "$body", "$transport", "$received_at", "$status", "$attempts", "$next_attempt_at", "$lease_owner", "$lease_until", "$completed_at", "$trace_parent");
             _insertKey = Prepared(connection, "INSERT INTO inbox_dedup_keys (key, event_id) VALUES ($key, $event_id)", "$key", "$event_id");
@@ -357,7 +389,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _findKey, _insertEvent, _insertKey, _claim, _complete })
+            foreach (var command in new[] { _findKey, _anyKeyWithPrefix, _insertEvent, _insertKey, _claim, _complete })
             {
                 command.Transaction = transaction;
             }
@@ -398,6 +430,14 @@ internal sealed class SqliteInboxWriter : IInboxWriter
             return _findKey.ExecuteScalar() is long id ? id : null;
         }
 
+        /// <summary>Whether any key starts with <paramref name="prefix"/> (a range on the key's index; the prefix ends below <c>char.MaxValue</c>).</summary>
+        public bool AnyKeyWithPrefix(string prefix)
+        {
+            _anyKeyWithPrefix.Parameters[0].Value = prefix;
+            _anyKeyWithPrefix.Parameters[1].Value = string.Concat(prefix.AsSpan(0, prefix.Length - 1), [(char)(prefix[^1] + 1)]);
+            return _anyKeyWithPrefix.ExecuteScalar() is not null;
+        }
+
         public long Insert(InboxEvent e)
         {
             InboxEventColumns.Bind(_insertEvent.Parameters, e);
@@ -414,7 +454,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
 
         public void Dispose()
         {
-            foreach (var command in new[] { _findKey, _insertEvent, _insertKey, _claim, _complete, _flushOn, _flushOff })
+            foreach (var command in new[] { _findKey, _anyKeyWithPrefix, _insertEvent, _insertKey, _claim, _complete, _flushOn, _flushOff })
             {
                 command.Dispose();
             }
