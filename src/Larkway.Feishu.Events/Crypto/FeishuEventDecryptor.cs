@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
@@ -51,6 +53,25 @@ public sealed class FeishuEventDecryptor
         }
 
         return DecryptBytes(raw.AsSpan(0, length));
+    }
+
+    /// <summary>
+    /// Decrypts base64 read straight from a body's UTF-8 bytes; null when they are not plain standard base64 (the string
+    /// overload then reads them, and says what is wrong).
+    /// </summary>
+    internal byte[]? TryDecryptBase64(ReadOnlySpan<byte> base64Utf8)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(Base64.GetMaxDecodedFromUtf8Length(base64Utf8.Length));
+        try
+        {
+            return Base64.DecodeFromUtf8(base64Utf8, rented, out _, out var length) == OperationStatus.Done
+                ? DecryptBytes(rented.AsSpan(0, length))
+                : null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     private byte[] DecryptBytes(ReadOnlySpan<byte> ivAndCiphertext)

@@ -56,6 +56,9 @@ public sealed class FeishuEventEnvelope
     /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.Malformed"/>.</exception>
     public static FeishuEventEnvelope Parse(ReadOnlySpan<byte> plaintextJson) => FromRoot(FeishuJsonBody.Parse(plaintextJson));
 
+    /// <summary>Parses a body the caller hands over and never changes again (a decrypted plaintext): read in place, not copied.</summary>
+    internal static FeishuEventEnvelope ParseOwned(byte[] plaintextJson) => FromRoot(FeishuJsonBody.ParseOwned(plaintextJson));
+
     /// <summary>Detects the envelope of a body already read by <see cref="FeishuJsonBody.Parse"/>.</summary>
     /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.Malformed"/>.</exception>
     internal static FeishuEventEnvelope FromRoot(JsonElement root)

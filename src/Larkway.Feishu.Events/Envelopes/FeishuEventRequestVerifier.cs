@@ -80,19 +80,16 @@ public sealed class FeishuEventRequestVerifier
     /// <summary>A body whose event signature (SHA-256 with the encrypt key) matched: plain or encrypted, any envelope but an old card callback.</summary>
     private FeishuVerifiedRequest AcceptSignedEvent(ReadOnlySpan<byte> rawBody)
     {
+        // Feishu's encrypted body is {"encrypt":"…"} alone: its base64 is read straight from the bytes, with no document.
+        if (FeishuJsonBody.TryReadSoleEncrypt(rawBody, out var base64) && _decryptor!.TryDecryptBase64(rawBody[base64]) is { } decrypted)
+        {
+            return AcceptDecrypted(decrypted);
+        }
+
         var root = FeishuJsonBody.Parse(rawBody);
         if (EncryptField(root) is { } encrypt)
         {
-            // Authenticated ciphertext: a plaintext that is not UTF-8 is a malformed body, not a wrong key.
-            var plaintext = _decryptor!.DecryptBytes(encrypt);
-            if (!Utf8.IsValid(plaintext))
-            {
-                throw FeishuJsonBody.Malformed("the decrypted body is not valid UTF-8");
-            }
-
-            var envelope = FeishuEventEnvelope.Parse(plaintext);
-            CheckToken(envelope);
-            return new FeishuVerifiedRequest(envelope, WasEncrypted: true, SignatureVerified: true) { Body = plaintext };
+            return AcceptDecrypted(_decryptor!.DecryptBytes(encrypt));
         }
 
         var plain = FeishuEventEnvelope.FromRoot(root);
@@ -103,6 +100,19 @@ public sealed class FeishuEventRequestVerifier
 
         CheckToken(plain);
         return new FeishuVerifiedRequest(plain, WasEncrypted: false, SignatureVerified: true) { Body = rawBody.ToArray() };
+    }
+
+    /// <summary>An authenticated ciphertext's plaintext: one that is not UTF-8 is a malformed body, not a wrong key.</summary>
+    private FeishuVerifiedRequest AcceptDecrypted(byte[] plaintext)
+    {
+        if (!Utf8.IsValid(plaintext))
+        {
+            throw FeishuJsonBody.Malformed("the decrypted body is not valid UTF-8");
+        }
+
+        var envelope = FeishuEventEnvelope.ParseOwned(plaintext);
+        CheckToken(envelope);
+        return new FeishuVerifiedRequest(envelope, WasEncrypted: true, SignatureVerified: true) { Body = plaintext };
     }
 
     /// <summary>

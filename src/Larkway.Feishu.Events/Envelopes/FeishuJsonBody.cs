@@ -17,23 +17,71 @@ internal static class FeishuJsonBody
 
     /// <summary>Checks and parses a body; the returned root is independent of <paramref name="body"/>.</summary>
     /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.Malformed"/>, saying what is wrong and where.</exception>
-    public static JsonElement Parse(ReadOnlySpan<byte> body)
+    public static JsonElement Parse(ReadOnlySpan<byte> body) => ParseOwned(body.ToArray());
+
+    /// <summary>Checks and parses a body the caller hands over: the returned root reads it in place, so it must never change.</summary>
+    /// <exception cref="FeishuEventException">Reason <see cref="FeishuEventErrorReason.Malformed"/>, saying what is wrong and where.</exception>
+    public static JsonElement ParseOwned(byte[] body)
     {
         if (!Utf8.IsValid(body))
         {
             throw Malformed("the body is not valid UTF-8");
         }
 
-        CheckSyntaxAndStrings(body);
+        // Only a \u escape can spell an unpaired surrogate; a body without one needs no string-by-string pass.
+        if (body.AsSpan().IndexOf("\\u"u8) >= 0)
+        {
+            CheckSyntaxAndStrings(body);
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
-            return document.RootElement.Clone();
+            // Not disposed: the root stays readable for as long as the envelope holds it (its pooled index is left to the GC).
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false }).RootElement;
         }
         catch (JsonException)
         {
-            // The syntax and depth were checked above, so only a repeated property name is left.
+            // The pass names a syntax or depth error and where it is; if it finds none, a property was named twice.
+            CheckSyntaxAndStrings(body);
             throw Malformed("an object names the same property more than once");
+        }
+    }
+
+    /// <summary>
+    /// The base64 text of a body that is exactly <c>{"encrypt":"…"}</c> (one property, its string without escapes), read
+    /// without building a document; false for anything else, which <see cref="Parse(ReadOnlySpan{byte})"/> then reads and judges.
+    /// </summary>
+    public static bool TryReadSoleEncrypt(ReadOnlySpan<byte> body, out Range base64)
+    {
+        base64 = default;
+        if (!Utf8.IsValid(body))
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
+                || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped || !reader.ValueTextEquals("encrypt"u8)
+                || !reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
+            {
+                return false;
+            }
+
+            var start = (int)reader.TokenStartIndex + 1;
+            var value = start..(start + reader.ValueSpan.Length);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return false;
+            }
+
+            base64 = value;
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

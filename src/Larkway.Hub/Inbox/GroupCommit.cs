@@ -111,9 +111,15 @@ internal sealed class PendingAppend
         ListedKey = keys.Count > 0 ? keys[0] : null;
         Keys = FeishuDedupKeys.ToIndex(inbound.Envelope, keys).Distinct(StringComparer.Ordinal).ToArray();
         TimeOrderedKey = FeishuDedupKeys.TimeOrderedMessageKey(inbound.Envelope);
+
+        // Here, on the receiving request's thread: the batch is written by one thread at a time.
+        Body = InboxRedaction.Redact(inbound.Body.Span, inbound.Envelope);
     }
 
     public FeishuInboundEvent Inbound { get; }
+
+    /// <summary>The body to store (<see cref="InboxRedaction"/>).</summary>
+    public byte[] Body { get; }
 
     public string? LeaseOwner { get; }
 

@@ -16,13 +16,15 @@ internal static class InboxRedaction
 {
     private const string FingerprintPrefix = "sha256:";
 
+    private static readonly byte[] EmptyString = "\"\""u8.ToArray();
+
     public static byte[] Redact(ReadOnlySpan<byte> body, FeishuEventEnvelope envelope)
     {
         var legacy = envelope.Kind == FeishuEnvelopeKind.LegacyCardCallback;
         var cardTrigger = envelope.EventType == CardActionTriggerEvent.Type;
         var edits = new List<(int Start, int Length, string Replacement)>(2);
-        var containers = new Stack<Container>();
         var pending = Property.Other;
+        var member = Container.Other; // the root member whose object the reader is in, below depth 1
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 128 });
         while (reader.Read())
         {
@@ -34,21 +36,15 @@ internal static class InboxRedaction
                         : reader.ValueTextEquals("event"u8) ? Property.Event
                         : Property.Other;
                     continue;
-                case JsonTokenType.StartObject:
-                    containers.Push(containers.Count == 0 ? Container.Root
-                        : containers.Peek() != Container.Root ? Container.Other
+                case JsonTokenType.StartObject or JsonTokenType.StartArray when reader.CurrentDepth == 1:
+                    member = reader.TokenType == JsonTokenType.StartArray ? Container.Other
                         : pending == Property.Header ? Container.Header
                         : pending == Property.Event ? Container.Event
-                        : Container.Other);
+                        : Container.Other;
                     break;
-                case JsonTokenType.StartArray:
-                    containers.Push(Container.Other);
-                    break;
-                case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                    containers.Pop();
-                    break;
-                case JsonTokenType.String when pending == Property.Token && containers.Count > 0:
-                    var replacement = containers.Peek() switch
+                case JsonTokenType.String when pending == Property.Token:
+                    // A root member sits at depth 1, a member of header or event at depth 2.
+                    var replacement = (reader.CurrentDepth == 1 ? Container.Root : reader.CurrentDepth == 2 ? member : Container.Other) switch
                     {
                         Container.Root => legacy ? Fingerprint(reader.GetString()!) : "",
                         Container.Header => "",
@@ -76,19 +72,31 @@ internal static class InboxRedaction
             ? token
             : FingerprintPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..40];
 
+    /// <summary>The body with each edit's span replaced by its text as a JSON string; the edits come in reading order.</summary>
     private static byte[] Apply(ReadOnlySpan<byte> body, List<(int Start, int Length, string Replacement)> edits)
     {
-        var output = new List<byte>(body.Length);
-        var at = 0;
-        foreach (var (start, length, replacement) in edits.OrderBy(e => e.Start))
+        var strings = new byte[edits.Count][];
+        var length = body.Length;
+        for (var i = 0; i < edits.Count; i++)
         {
-            output.AddRange(body[at..start]);
-            output.AddRange(JsonSerializer.SerializeToUtf8Bytes(replacement));
-            at = start + length;
+            strings[i] = edits[i].Replacement.Length == 0 ? EmptyString : JsonSerializer.SerializeToUtf8Bytes(edits[i].Replacement);
+            length += strings[i].Length - edits[i].Length;
         }
 
-        output.AddRange(body[at..]);
-        return [.. output];
+        var output = new byte[length];
+        int from = 0, to = 0;
+        for (var i = 0; i < edits.Count; i++)
+        {
+            var kept = body[from..edits[i].Start];
+            kept.CopyTo(output.AsSpan(to));
+            to += kept.Length;
+            strings[i].CopyTo(output.AsSpan(to));
+            to += strings[i].Length;
+            from = edits[i].Start + edits[i].Length;
+        }
+
+        body[from..].CopyTo(output.AsSpan(to));
+        return output;
     }
 
     private enum Property

@@ -103,7 +103,7 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
             AppName = pending.Inbound.AppName,
             EventType = pending.Inbound.Envelope.EventType,
             DedupKey = pending.ListedKey,
-            Body = InboxRedaction.Redact(pending.Inbound.Body.Span, pending.Inbound.Envelope),
+            Body = pending.Body,
             Transport = pending.Inbound.Transport,
             ReceivedAt = now,
             State = pending.Done ? WorkState.Done : leased ? WorkState.InProgress : WorkState.Pending,

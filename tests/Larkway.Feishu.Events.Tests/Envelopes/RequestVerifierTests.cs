@@ -50,6 +50,39 @@ public sealed class RequestVerifierTests
         Assert.Null(result.ChallengeResponseJson);
     }
 
+    [Theory]
+    [InlineData("{{\"encrypt\":\"{0}\"}}")]
+    [InlineData(" {{ \"encrypt\" : \"{0}\" }}\n")]
+    [InlineData("{{\"encrypt\":\"{1}\"}}")]
+    [InlineData("{{\"\\u0065ncrypt\":\"{0}\"}}")]
+    [InlineData("{{\"encrypt\":\"{0}\",\"note\":1}}")]
+    public void An_encrypted_event_reads_the_same_in_every_json_spelling_of_its_body(string shape)
+    {
+        // Feishu sends {"encrypt":"…"} alone, which is read straight from the bytes; any other spelling takes the full parse.
+        var (vector, _) = Vector("event_signature_vectors", "gen-encrypted-chinese-event");
+        var encrypt = System.Text.Json.JsonDocument.Parse(vector).RootElement.GetProperty("encrypt").GetString()!;
+        var body = Encoding.UTF8.GetBytes(string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, encrypt, encrypt.Replace("/", "\\/", StringComparison.Ordinal)));
+
+        var result = Verifier().Verify(body, Sign(body));
+
+        Assert.True(result.WasEncrypted);
+        Assert.Equal("0d1f7c2a9b3e4f5a6b7c8d9e0f1a2b3c", result.Envelope.DedupKey);
+    }
+
+    [Theory]
+    [InlineData("{{\"encrypt\":\"{0}\",\"encrypt\":\"{0}\"}}", FeishuEventErrorReason.Malformed)]
+    [InlineData("{{\"encrypt\":\"{0}\"}} {{}}", FeishuEventErrorReason.Malformed)]
+    [InlineData("{{\"encrypt\":\"{0}!\"}}", FeishuEventErrorReason.BadEncryption)]
+    [InlineData("{{\"encrypt\":\"{0}\"", FeishuEventErrorReason.Malformed)]
+    public void A_signed_body_that_is_not_one_encrypt_string_is_refused(string shape, FeishuEventErrorReason reason)
+    {
+        var (vector, _) = Vector("event_signature_vectors", "gen-encrypted-chinese-event");
+        var encrypt = System.Text.Json.JsonDocument.Parse(vector).RootElement.GetProperty("encrypt").GetString()!;
+        var body = Encoding.UTF8.GetBytes(string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, encrypt));
+
+        Assert.Equal(reason, Reason(() => Verifier().Verify(body, Sign(body))));
+    }
+
     [Fact]
     public void Tampered_body_is_bad_signature()
     {

@@ -389,10 +389,12 @@ internal sealed class SqliteInboxWriter : IInboxWriter
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _findKey, _anyKeyWithPrefix, _insertEvent, _insertKey, _claim, _complete })
-            {
-                command.Transaction = transaction;
-            }
+            _findKey.Transaction = transaction;
+            _anyKeyWithPrefix.Transaction = transaction;
+            _insertEvent.Transaction = transaction;
+            _insertKey.Transaction = transaction;
+            _claim.Transaction = transaction;
+            _complete.Transaction = transaction;
         }
 
         public IReadOnlyList<InboxEvent> Claim(string owner, int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil)
