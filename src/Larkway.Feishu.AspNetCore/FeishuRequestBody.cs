@@ -45,7 +45,8 @@ internal static class FeishuRequestBody
             sizeFeature.MaxRequestBodySize = limit + 1;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? 4096, 1, limit + 1));
+        // One byte more than announced: the read that finds the end needs room too, or the buffer would grow to ask for it.
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp((request.ContentLength ?? 4095) + 1, 1, limit + 1));
         try
         {
             // The token is checked between reads, never handed to one: Kestrel leaves a body whose read was cancelled
@@ -53,7 +54,7 @@ internal static class FeishuRequestBody
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var memory = buffer.GetMemory(4096);
+                var memory = buffer.GetMemory(buffer.FreeCapacity > 0 ? 1 : 4096);
                 var read = await request.Body.ReadAsync(memory, CancellationToken.None).ConfigureAwait(false);
                 if (read == 0)
                 {

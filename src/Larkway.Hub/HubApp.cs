@@ -403,8 +403,13 @@ public static partial class HubApp
         app.UseHubForwardedHeaders(app.Services.GetRequiredService<HubSettings>());
         app.UseMiddleware<BadRequestShield>();
         app.UseMiddleware<StorageBusyShield>();
-        app.MapFeishuEvents("/feishu/events", AppName);
-        app.MapFeishuCardActions("/feishu/cards", AppName);
+
+        // Routing here, after the proxy headers and the shields, so that Feishu's receivers can end the pipeline at the route:
+        // each request is authenticated by its signature, and the Hub's schemes (a remote sign-in checks every request for
+        // its callback path) and policies would only cost every event.
+        app.UseRouting();
+        app.MapFeishuEvents("/feishu/events", AppName).ShortCircuit();
+        app.MapFeishuCardActions("/feishu/cards", AppName).ShortCircuit();
         app.MapHubObservability();
         app.MapHubInboxApi();
         app.MapHubNotificationsApi();

@@ -92,23 +92,27 @@ public sealed class FeishuEventDecryptor
             throw Fail("the ciphertext length is not a multiple of the 16-byte AES block");
         }
 
-        byte[] padded;
-        using (var aes = Aes.Create())
+        // Decrypted into a pooled buffer (wiped before it goes back), then copied out at the plaintext's length.
+        var rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length);
+        var padded = rented.AsSpan(0, ciphertext.Length);
+        try
         {
-            aes.Key = _key;
-            padded = aes.DecryptCbc(ciphertext, ivAndCiphertext[..BlockSize], PaddingMode.None);
-        }
+            using (var aes = Aes.Create())
+            {
+                aes.Key = _key;
+                aes.DecryptCbc(ciphertext, ivAndCiphertext[..BlockSize], padded, PaddingMode.None);
+            }
 
-        var plaintextLength = StrictPkcs7PlaintextLength(padded);
-        if (plaintextLength < 0)
+            var plaintextLength = StrictPkcs7PlaintextLength(padded);
+            return plaintextLength < 0
+                ? throw Fail("the PKCS#7 padding is invalid (wrong encrypt key or corrupted payload)")
+                : padded[..plaintextLength].ToArray();
+        }
+        finally
         {
             CryptographicOperations.ZeroMemory(padded);
-            throw Fail("the PKCS#7 padding is invalid (wrong encrypt key or corrupted payload)");
+            ArrayPool<byte>.Shared.Return(rented);
         }
-
-        var plaintext = padded.AsSpan(0, plaintextLength).ToArray();
-        CryptographicOperations.ZeroMemory(padded);
-        return plaintext;
     }
 
     private static byte[] RequireUtf8(byte[] plaintext) =>

@@ -38,8 +38,8 @@ public static class HubAppsEndpointRouteBuilderExtensions
         apps.MapPost("/{name}/test", TestAsync).WithName("TestApp");
         apps.MapGet("/{name}/scopes", ScopesAsync).WithName("GetAppScopes");
 
-        endpoints.MapFeishuEvents("/feishu/apps/{name}/events", AppNameOf).AddEndpointFilter(RequireReceivingAppAsync);
-        endpoints.MapFeishuCardActions("/feishu/apps/{name}/cards", AppNameOf).AddEndpointFilter(RequireReceivingAppAsync);
+        endpoints.MapFeishuEvents("/feishu/apps/{name}/events", AppNameOf).AddEndpointFilter(RequireReceivingAppAsync).ShortCircuit();
+        endpoints.MapFeishuCardActions("/feishu/apps/{name}/cards", AppNameOf).AddEndpointFilter(RequireReceivingAppAsync).ShortCircuit();
         return endpoints;
     }
 
