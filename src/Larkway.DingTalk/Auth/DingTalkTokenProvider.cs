@@ -1,0 +1,106 @@
+using Larkway.DingTalk.Http;
+using Larkway.DingTalk.Json;
+
+namespace Larkway.DingTalk.Auth;
+
+/// <summary>
+/// The app's two access tokens: the new API's (<c>POST /v1.0/oauth2/accessToken</c>, sent in the
+/// <c>x-acs-dingtalk-access-token</c> header) and the old API's (<c>GET /gettoken</c>, sent as <c>access_token</c>),
+/// each cached on its own.
+/// </summary>
+internal sealed class DingTalkTokenProvider
+{
+    internal const string NewTokenPath = "/v1.0/oauth2/accessToken";
+    internal const string OldTokenPath = "/gettoken";
+
+    private readonly DingTalkAppOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly DingTalkTelemetry _telemetry;
+    private readonly DingTalkTokenCache _new;
+    private readonly DingTalkTokenCache _old;
+
+    public DingTalkTokenProvider(DingTalkAppOptions options, TimeProvider timeProvider, DingTalkTelemetry telemetry)
+    {
+        _options = options;
+        _timeProvider = timeProvider;
+        _telemetry = telemetry;
+        _new = new DingTalkTokenCache(timeProvider);
+        _old = new DingTalkTokenCache(timeProvider);
+    }
+
+    /// <summary>The cached token for <paramref name="host"/>, fetched through <paramref name="send"/> (no token, with retries) when stale.</summary>
+    public ValueTask<DingTalkToken> GetAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send, CancellationToken cancellationToken) =>
+        host == DingTalkHost.Api
+            ? _new.GetAsync(() => FetchAsync(host, send), cancellationToken)
+            : _old.GetAsync(() => FetchAsync(host, send), cancellationToken);
+
+    /// <summary>Drops a token DingTalk refused, so that the next call fetches another.</summary>
+    public void Invalidate(DingTalkHost host, string token) => (host == DingTalkHost.Api ? _new : _old).Invalidate(token);
+
+    private async Task<DingTalkToken> FetchAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
+    {
+        var kind = host == DingTalkHost.Api ? "new" : "old";
+        Exception? failure = null;
+        try
+        {
+            var started = _timeProvider.GetUtcNow();
+            var (token, lifetime) = host == DingTalkHost.Api ? await FetchNewAsync(send).ConfigureAwait(false) : await FetchOldAsync(send).ConfigureAwait(false);
+
+            // Lifetime counts from when we asked. A token living less than twice the margin (an emulator's) is replaced at half its life.
+            var margin = _options.TokenRefreshMargin < lifetime / 2 ? _options.TokenRefreshMargin : lifetime / 2;
+            return new DingTalkToken(token, started + lifetime, started + lifetime - margin);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            _telemetry.TokenRequested(kind, failure);
+        }
+    }
+
+    private async Task<(string Token, TimeSpan Lifetime)> FetchNewAsync(Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
+    {
+        var request = new DingTalkRequest(HttpMethod.Post, DingTalkHost.Api, NewTokenPath, NewTokenPath)
+        {
+            Json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new NewTokenRequest(_options.AppKey, _options.AppSecret), DingTalkJsonContext.Default.NewTokenRequest),
+            WithAppToken = false,
+            Idempotent = true,
+        };
+        var reply = await send(request, CancellationToken.None).ConfigureAwait(false);
+        ThrowIfRefused(reply, "POST " + NewTokenPath);
+        var answer = reply.Deserialize(DingTalkJsonContext.Default.NewTokenAnswer, "POST " + NewTokenPath);
+        return Checked(answer.AccessToken, answer.ExpireIn, reply, "accessToken / expireIn", NewTokenPath);
+    }
+
+    private async Task<(string Token, TimeSpan Lifetime)> FetchOldAsync(Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
+    {
+        var query = $"{OldTokenPath}?appkey={Uri.EscapeDataString(_options.AppKey)}&appsecret={Uri.EscapeDataString(_options.AppSecret)}";
+        var request = new DingTalkRequest(HttpMethod.Get, DingTalkHost.Oapi, query, OldTokenPath) { WithAppToken = false, Idempotent = true };
+        var reply = await send(request, CancellationToken.None).ConfigureAwait(false);
+        ThrowIfRefused(reply, "GET " + OldTokenPath);
+        var answer = reply.Deserialize(DingTalkJsonContext.Default.OldTokenAnswer, "GET " + OldTokenPath);
+        return Checked(answer.AccessToken, answer.ExpiresIn, reply, "access_token / expires_in", OldTokenPath);
+    }
+
+    private void ThrowIfRefused(DingTalkReply reply, string what)
+    {
+        if (reply.Error is { } error)
+        {
+            throw DingTalkPipeline.ToException(reply, error,
+                $"Could not get an access token for app {_options.AppKey} ({what}): check AppKey and AppSecret against the app's credentials page in the DingTalk developer console");
+        }
+    }
+
+    private static (string, TimeSpan) Checked(string? token, long seconds, DingTalkReply reply, string fields, string path)
+    {
+        if (string.IsNullOrEmpty(token) || seconds <= 0)
+        {
+            throw new DingTalkApiException(DingTalkErrorCodes.MalformedResponse, $"The token answer of {path} has no {fields}.", reply.Status, reply.RequestId);
+        }
+
+        return (token, TimeSpan.FromSeconds(seconds));
+    }
+}

@@ -1,0 +1,305 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Serialization.Metadata;
+using Larkway.DingTalk.Auth;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Larkway.DingTalk.Http;
+
+/// <summary>
+/// The one place a <see cref="DingTalkRequest"/> becomes HTTP: the app token on the right host in the right place,
+/// retries with back-off (rate limits for every call; 5xx, "system busy", timeouts and transport failures for calls safe
+/// to repeat), a per-attempt timeout, the token dropped and the call sent once more when DingTalk refuses it, one log line
+/// per attempt, and a <see cref="DingTalkApiException"/> for every failure. Domain clients only describe requests.
+/// </summary>
+internal sealed class DingTalkPipeline : IDisposable
+{
+    private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+    private static readonly ResiliencePropertyKey<DingTalkRequest> RequestKey = new("Larkway.DingTalk.Request");
+
+    private readonly HttpClient _http;
+    private readonly string _apiBase;
+    private readonly string _oapiBase;
+    private readonly ResiliencePipeline<DingTalkReply> _resilience;
+    private readonly Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> _sendWithoutToken;
+
+    public DingTalkPipeline(string name, DingTalkAppOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, System.Diagnostics.Metrics.IMeterFactory? meterFactory, HttpMessageHandler? handler)
+    {
+        Name = name;
+        Options = options;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        Logger = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Larkway.DingTalk");
+        Telemetry = new DingTalkTelemetry(meterFactory, options.AppKey);
+        Tokens = new DingTalkTokenProvider(options, TimeProvider, Telemetry);
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: handler is null)
+        {
+            // Timeouts are per attempt, in the resilience pipeline; HttpClient's own would cut retries short.
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        };
+        _apiBase = options.ApiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _oapiBase = options.OapiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _resilience = BuildResilience(options, TimeProvider, Logger);
+        _sendWithoutToken = (request, ct) => SendWithRetriesAsync(request, token: null, ct);
+    }
+
+    public string Name { get; }
+
+    public DingTalkAppOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public ILogger Logger { get; }
+
+    public DingTalkTelemetry Telemetry { get; }
+
+    public DingTalkTokenProvider Tokens { get; }
+
+    /// <summary>Sends a call and returns its answer deserialised as <typeparamref name="T"/>.</summary>
+    public Task<T> SendAsync<T>(DingTalkRequest request, JsonTypeInfo<T> answer, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, answer, cancellationToken);
+
+    /// <summary>Sends a call whose answer is only success or failure.</summary>
+    public Task SendAsync(DingTalkRequest request, CancellationToken cancellationToken) =>
+        SendCoreAsync<object>(request, answer: null, cancellationToken);
+
+    /// <summary>The app token for <paramref name="host"/> (cached; fetched when missing or stale).</summary>
+    public async Task<string> GetTokenAsync(DingTalkHost host, CancellationToken cancellationToken) =>
+        (await Tokens.GetAsync(host, _sendWithoutToken, cancellationToken).ConfigureAwait(false)).Value;
+
+    private async Task<T> SendCoreAsync<T>(DingTalkRequest request, JsonTypeInfo<T>? answer, CancellationToken cancellationToken)
+    {
+        using var activity = Telemetry.StartCall(request.Method, request.PathTemplate);
+        var started = TimeProvider.GetTimestamp();
+        Exception? failure = null;
+        try
+        {
+            var reply = await SendWithTokenAsync(request, cancellationToken).ConfigureAwait(false);
+            var what = $"{request.Method} {request.PathTemplate}";
+            if (reply.Error is { } error)
+            {
+                throw ToException(reply, error, context: null);
+            }
+
+            if (!reply.IsJson)
+            {
+                throw new DingTalkApiException(DingTalkErrorCodes.MalformedResponse,
+                    $"Expected DingTalk's JSON from {what} but got HTTP {(int)reply.Status} with content type '{reply.ContentType ?? "none"}'.", reply.Status, reply.RequestId);
+            }
+
+            return answer is null ? default! : reply.Deserialize(answer, what);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            Telemetry.EndCall(activity, request.Method, request.PathTemplate, TimeProvider.GetElapsedTime(started), failure);
+        }
+    }
+
+    private async Task<DingTalkReply> SendWithTokenAsync(DingTalkRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.WithAppToken)
+        {
+            return await SendWithRetriesAsync(request, token: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var token = await Tokens.GetAsync(request.Host, _sendWithoutToken, cancellationToken).ConfigureAwait(false);
+        var reply = await SendWithRetriesAsync(request, token.Value, cancellationToken).ConfigureAwait(false);
+        if (reply.Error is not { } error || !DingTalkErrorCodes.IsInvalidToken(error.Code, error.SubCode))
+        {
+            return reply;
+        }
+
+        // The token expired early or was revoked: DingTalk never carried the call out, so it is sent once more with a new one.
+        Log.TokenRejected(Logger, request.Host == DingTalkHost.Api ? "new-API" : "old-API", Options.AppKey, error.Code);
+        Tokens.Invalidate(request.Host, token.Value);
+        var fresh = await Tokens.GetAsync(request.Host, _sendWithoutToken, cancellationToken).ConfigureAwait(false);
+        return await SendWithRetriesAsync(request, fresh.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DingTalkReply> SendWithRetriesAsync(DingTalkRequest request, string? token, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+        try
+        {
+            return await _resilience.ExecuteAsync(
+                static async (ctx, state) => await state.Pipeline.AttemptAsync(state.Request, state.Token, ctx.CancellationToken).ConfigureAwait(false),
+                context,
+                (Pipeline: this, Request: request, Token: token)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MapTransportFailure(ex, request, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<DingTalkReply> AttemptAsync(DingTalkRequest request, string? token, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(request.Method, Url(request, token));
+        if (token is not null && request.Host == DingTalkHost.Api)
+        {
+            message.Headers.TryAddWithoutValidation("x-acs-dingtalk-access-token", token);
+        }
+
+        if (request.Json is { } json)
+        {
+            message.Content = new ByteArrayContent(json) { Headers = { ContentType = JsonUtf8 } };
+        }
+
+        var started = TimeProvider.GetTimestamp();
+        var path = request.AbsoluteUrl?.AbsolutePath ?? request.PathTemplate;
+        DingTalkReply reply;
+        try
+        {
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            reply = await DingTalkReply.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            Log.CallFailedWithoutAnswer(Logger, request.Method.Method, path, TimeProvider.GetElapsedTime(started).TotalMilliseconds, ex.GetType().Name);
+            throw;
+        }
+
+        var elapsed = TimeProvider.GetElapsedTime(started).TotalMilliseconds;
+        if (reply.Error is { } error)
+        {
+            Log.CallFailed(Logger, request.Method.Method, path, (int)reply.Status, error.Code, elapsed, reply.RequestId);
+        }
+        else
+        {
+            Log.CallSucceeded(Logger, request.Method.Method, path, (int)reply.Status, elapsed, reply.RequestId);
+        }
+
+        return reply;
+    }
+
+    private Uri Url(DingTalkRequest request, string? token)
+    {
+        if (request.AbsoluteUrl is { } absolute)
+        {
+            return absolute;
+        }
+
+        var url = (request.Host == DingTalkHost.Api ? _apiBase : _oapiBase) + request.PathAndQuery;
+        if (token is not null && request.Host == DingTalkHost.Oapi)
+        {
+            url += (request.PathAndQuery.Contains('?', StringComparison.Ordinal) ? "&access_token=" : "?access_token=") + Uri.EscapeDataString(token);
+        }
+
+        return new Uri(url, UriKind.Absolute);
+    }
+
+    /// <summary>The exception for an error answer, with what to do about it where the code says.</summary>
+    public static DingTalkApiException ToException(DingTalkReply reply, DingTalkError error, string? context)
+    {
+        var hint = DingTalkErrorHints.For(error.Code, error.Message);
+        var transient = DingTalkErrorCodes.IsTransient(error.Code, reply.Status);
+        var text = error.Message;
+        if (context is not null && !transient)
+        {
+            text = $"{context}. {text}";
+        }
+
+        if (hint is not null)
+        {
+            text = $"{text} — {hint}";
+        }
+
+        return new DingTalkApiException(error.Code, text, reply.Status, reply.RequestId)
+        {
+            SubCode = error.SubCode,
+            RetryAfter = error.RetryAfter,
+        };
+    }
+
+    // Null for what passes through unchanged: API errors and the caller's own cancellation.
+    private DingTalkApiException? MapTransportFailure(Exception exception, DingTalkRequest request, CancellationToken cancellationToken)
+    {
+        var where = request.AbsoluteUrl is { } absolute ? $"{absolute.Scheme}://{absolute.Authority}" : (request.Host == DingTalkHost.Api ? _apiBase : _oapiBase);
+        var what = $"{request.Method} {request.PathTemplate}";
+        return exception switch
+        {
+            DingTalkApiException => null,
+            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+            TimeoutRejectedException ex => new DingTalkApiException(DingTalkErrorCodes.Timeout,
+                $"No answer from {where} within {ex.Timeout.TotalSeconds:0.###} s ({what}).", innerException: ex),
+            OperationCanceledException ex => new DingTalkApiException(DingTalkErrorCodes.Timeout, $"No answer from {where} ({what}): the request timed out.", innerException: ex),
+            HttpRequestException ex => new DingTalkApiException(DingTalkErrorCodes.NetworkError, $"Could not reach {where} ({what}): {ex.Message}", innerException: ex),
+            _ => null,
+        };
+    }
+
+    private static ResiliencePipeline<DingTalkReply> BuildResilience(DingTalkAppOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        var retry = options.Retry;
+        var builder = new ResiliencePipelineBuilder<DingTalkReply> { TimeProvider = timeProvider };
+        if (retry.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<DingTalkReply>
+            {
+                MaxRetryAttempts = retry.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = retry.UseJitter,
+                Delay = retry.BaseDelay,
+                MaxDelay = retry.MaxDelay,
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context.Properties.GetValue(RequestKey, null!), args.Outcome, retry)),
+                DelayGenerator = static args => new ValueTask<TimeSpan?>(args.Outcome.Result?.Error?.RetryAfter),
+                OnRetry = args =>
+                {
+                    var request = args.Context.Properties.GetValue(RequestKey, null!);
+                    var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
+                        : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} code {e.Code}" : "failure";
+                    Log.Retrying(logger, request.Method.Method, request.AbsoluteUrl?.AbsolutePath ?? request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
+                    return default;
+                },
+            });
+        }
+
+        if (options.Timeout > TimeSpan.Zero && options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            builder.AddTimeout(options.Timeout);
+        }
+
+        return builder.Build();
+    }
+
+    private static bool ShouldRetry(DingTalkRequest request, Outcome<DingTalkReply> outcome, DingTalkRetryOptions retry)
+    {
+        if (outcome.Exception is { } exception)
+        {
+            // No answer: the call may have been carried out, so only a call safe to repeat goes again.
+            return request.Idempotent && exception is HttpRequestException or TimeoutRejectedException;
+        }
+
+        if (outcome.Result is not { Error: { } error } reply)
+        {
+            return false;
+        }
+
+        if (DingTalkErrorCodes.IsRateLimit(error.Code, reply.Status))
+        {
+            // Refused before it was carried out: safe to send again, unless DingTalk asks for a wait longer than a call should take.
+            return error.RetryAfter is not { } wait || wait <= retry.MaxRetryAfter;
+        }
+
+        return request.Idempotent && DingTalkErrorCodes.IsTransient(error.Code, reply.Status) && !DingTalkErrorCodes.IsInvalidToken(error.Code, error.SubCode);
+    }
+
+    public void Dispose()
+    {
+        // A handler passed in is the caller's (disposeHandler: false above); the client and its own handler are ours.
+        _http.Dispose();
+        Telemetry.Dispose();
+    }
+}

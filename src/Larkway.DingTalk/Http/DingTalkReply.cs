@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Larkway.DingTalk.Http;
+
+/// <summary>One attempt's answer, read whole, with the error it carries (if any) found in either of DingTalk's shapes.</summary>
+internal sealed class DingTalkReply
+{
+    private DingTalkReply(HttpStatusCode status, byte[] body, string? contentType, string? requestId, DingTalkError? error, bool isJson)
+    {
+        IsJson = isJson;
+        Status = status;
+        Body = body;
+        ContentType = contentType;
+        RequestId = requestId;
+        Error = error;
+    }
+
+    public HttpStatusCode Status { get; }
+
+    public byte[] Body { get; }
+
+    public string? ContentType { get; }
+
+    public string? RequestId { get; }
+
+    /// <summary>True when the body is a JSON object (every documented answer is).</summary>
+    public bool IsJson { get; }
+
+    /// <summary>Null when the call succeeded.</summary>
+    public DingTalkError? Error { get; }
+
+    public static async Task<DingTalkReply> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        var headerId = response.Headers.TryGetValues("x-acs-request-id", out var ids) ? ids.FirstOrDefault() : null;
+        var fields = ErrorFields.Read(body);
+        var requestId = headerId ?? fields.RequestId;
+        var error = Classify(response, fields, contentType);
+        return new DingTalkReply(response.StatusCode, body, contentType, requestId, error, fields.IsJson);
+    }
+
+    /// <summary>The body deserialised as <typeparamref name="T"/>; a body of another shape is a malformed-response error.</summary>
+    public T Deserialize<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(Body, info) ?? throw new JsonException("the body is null");
+        }
+        catch (JsonException ex)
+        {
+            throw new DingTalkApiException(DingTalkErrorCodes.MalformedResponse,
+                $"The answer of {what} is not the documented JSON (HTTP {(int)Status}, content type '{ContentType ?? "none"}'): {ex.Message}", Status, RequestId, ex);
+        }
+    }
+
+    private static DingTalkError? Classify(HttpResponseMessage response, ErrorFields fields, string? contentType)
+    {
+        var retryAfter = response.Headers.RetryAfter?.Delta;
+        if (!response.IsSuccessStatusCode)
+        {
+            var code = fields.Code ?? fields.ErrCode ?? $"HTTP{(int)response.StatusCode}";
+            var message = fields.Message ?? fields.ErrMsg
+                ?? (fields.IsJson ? $"HTTP {(int)response.StatusCode} without a message" : $"HTTP {(int)response.StatusCode} with content type '{contentType ?? "none"}'");
+            return new DingTalkError(code, message, fields.SubCode, retryAfter);
+        }
+
+        if (fields.ErrCode is { } errcode && errcode != "0")
+        {
+            var message = fields.SubMessage is { Length: > 0 } sub && fields.ErrMsg is not { Length: > 0 } ? sub : fields.ErrMsg ?? "no errmsg";
+            // A robot that sent more than 20 a minute is blocked for 10 minutes (custom robot documentation).
+            var wait = errcode == DingTalkErrorCodes.RobotSendTooFast ? TimeSpan.FromMinutes(10) : retryAfter;
+            return new DingTalkError(errcode, message, fields.SubCode, wait);
+        }
+
+        return null;
+    }
+}
+
+/// <summary>An error found in an answer: its code as text (string code or errcode), message and sub-code.</summary>
+internal sealed record DingTalkError(string Code, string Message, string? SubCode, TimeSpan? RetryAfter);
+
+/// <summary>The top-level error fields of either shape, read without deserialising the rest.</summary>
+internal readonly record struct ErrorFields(bool IsJson, string? Code, string? Message, string? ErrCode, string? ErrMsg, string? SubCode, string? SubMessage, string? RequestId)
+{
+    public static ErrorFields Read(ReadOnlySpan<byte> body)
+    {
+        string? code = null, message = null, errcode = null, errmsg = null, subCode = null, subMessage = null, requestId = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return default;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                var value = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan),
+                    _ => null,
+                };
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+
+                switch (name)
+                {
+                    case "code": code = value; break;
+                    case "message": message = value; break;
+                    case "errcode": errcode = value; break;
+                    case "errmsg": errmsg = value; break;
+                    case "sub_code": subCode = value; break;
+                    case "sub_msg": subMessage = value; break;
+                    case "requestid" or "request_id" or "requestId": requestId = value; break;
+                }
+            }
+
+            return new ErrorFields(true, code, message, errcode, errmsg, subCode, subMessage, requestId);
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+}

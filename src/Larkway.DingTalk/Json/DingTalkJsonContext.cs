@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+using Larkway.DingTalk.Auth;
+using Larkway.DingTalk.Users;
+
+namespace Larkway.DingTalk.Json;
+
+/// <summary>Source-generated JSON for the library's wire types (trim- and AOT-safe). Names are DingTalk's, field by field.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(NewTokenRequest))]
+[JsonSerializable(typeof(NewTokenAnswer))]
+[JsonSerializable(typeof(OldTokenAnswer))]
+[JsonSerializable(typeof(UserGetRequest))]
+[JsonSerializable(typeof(UserByMobileRequest))]
+[JsonSerializable(typeof(UserByUnionIdRequest))]
+[JsonSerializable(typeof(UserListRequest))]
+[JsonSerializable(typeof(OldApiResult<DingTalkUser>))]
+[JsonSerializable(typeof(OldApiResult<UserIdResult>))]
+[JsonSerializable(typeof(OldApiResult<UserListResult>))]
+internal sealed partial class DingTalkJsonContext : JsonSerializerContext;
