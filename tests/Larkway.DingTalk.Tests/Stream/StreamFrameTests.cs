@@ -1,0 +1,127 @@
+using System.Text;
+using System.Text.Json;
+using Larkway.DingTalk.Stream;
+using Larkway.DingTalk.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Larkway.DingTalk.Tests.Stream;
+
+public sealed class StreamFrameTests
+{
+    [Fact]
+    public void A_callback_frame_is_read_with_its_headers_and_its_data_string()
+    {
+        var frame = StreamFrame.TryParse(Encoding.UTF8.GetBytes("""
+            {"specVersion":"1.0","type":"CALLBACK","headers":{"appId":"a1","connectionId":"k1","contentType":"application/json","messageId":"m-1","time":"1718000000000","topic":"/v1.0/im/bot/messages/get"},"data":"{\"msgId\":\"msg01\"}"}
+            """))!;
+
+        frame.Type.ShouldBe("CALLBACK");
+        frame.Topic.ShouldBe(DingTalkStreamTopics.RobotMessages);
+        frame.MessageId.ShouldBe("m-1");
+        frame.Headers["time"].ShouldBe("1718000000000");
+        frame.Data.ShouldBe("""{"msgId":"msg01"}""");
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[1,2]")]
+    [InlineData("""{"headers":{}}""")]
+    public void Anything_that_is_not_a_frame_is_skipped(string text) => StreamFrame.TryParse(Encoding.UTF8.GetBytes(text)).ShouldBeNull();
+
+    [Fact]
+    public void An_ack_echoes_the_message_id_and_carries_its_data_as_a_string()
+    {
+        var ack = JsonDocument.Parse(StreamFrame.Ack("m-9", DingTalkStreamAck.Success)).RootElement;
+
+        ack.GetProperty("code").GetInt32().ShouldBe(200);
+        ack.GetProperty("headers").GetProperty("messageId").GetString().ShouldBe("m-9");
+        ack.GetProperty("headers").GetProperty("contentType").GetString().ShouldBe("application/json");
+        JsonDocument.Parse(ack.GetProperty("data").GetString()!).RootElement.GetProperty("status").GetString().ShouldBe("SUCCESS");
+    }
+
+    [Fact]
+    public void A_ping_is_answered_with_its_headers_and_opaque_data()
+    {
+        var ping = StreamFrame.TryParse(Encoding.UTF8.GetBytes("""{"type":"SYSTEM","headers":{"topic":"ping","messageId":"p-1"},"data":"{\"opaque\":\"xyz\"}"}"""))!;
+
+        var reply = JsonDocument.Parse(ping.PingReply()).RootElement;
+
+        reply.GetProperty("code").GetInt32().ShouldBe(200);
+        reply.GetProperty("headers").GetProperty("messageId").GetString().ShouldBe("p-1");
+        reply.GetProperty("headers").GetProperty("topic").GetString().ShouldBe("ping");
+        reply.GetProperty("data").GetString().ShouldBe("""{"opaque":"xyz"}""");
+    }
+
+    [Fact]
+    public void Callback_acks_wrap_their_response()
+    {
+        JsonDocument.Parse(DingTalkStreamAck.Handled.Data).RootElement.GetProperty("response").ValueKind.ShouldBe(JsonValueKind.Null);
+        JsonDocument.Parse(DingTalkStreamAck.Respond("""{"cardData":{"x":"1"}}""").Data).RootElement.GetProperty("response").GetProperty("cardData").GetProperty("x").GetString().ShouldBe("1");
+        JsonDocument.Parse(DingTalkStreamAck.Later("busy").Data).RootElement.GetProperty("status").GetString().ShouldBe("LATER");
+        Should.Throw<JsonException>(() => DingTalkStreamAck.Respond("{not json"));
+    }
+
+    [Fact]
+    public void The_documented_robot_message_body_reads_into_the_model()
+    {
+        var body = DingTalkVectors.OutgoingRobot.GetProperty("body_example_doc_copy").GetRawText();
+
+        var message = DingTalkRobotInboundMessage.Parse(body);
+
+        message.MessageId.ShouldBe("msg0xxxxx");
+        message.IsGroup.ShouldBeTrue();
+        message.SenderStaffId.ShouldBe("user123");
+        message.PlainText.ShouldBe("你好");
+        message.IsInAtList.ShouldBeTrue();
+        message.SessionWebhook.ShouldStartWith("https://oapi.dingtalk.com/robot/sendBySession");
+        message.SessionWebhookExpiredTime.ShouldBe(1613635652738);
+    }
+}
+
+public sealed class DuplicateFilterTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void A_repeat_gets_the_first_ack_and_is_not_handled_again()
+    {
+        var filter = new DuplicateFilter(TimeSpan.FromMinutes(5), _time);
+        filter.TryClaim("m1", out _).ShouldBeTrue();
+
+        filter.TryClaim("m1", out var inFlight).ShouldBeFalse();
+        inFlight.ShouldBeNull();
+
+        filter.Complete("m1", DingTalkStreamAck.Success);
+        filter.TryClaim("m1", out var replay).ShouldBeFalse();
+        replay.ShouldBe(DingTalkStreamAck.Success);
+    }
+
+    [Fact]
+    public void An_id_is_forgotten_after_the_window_and_when_released()
+    {
+        var filter = new DuplicateFilter(TimeSpan.FromMinutes(5), _time);
+        filter.TryClaim("m1", out _);
+        filter.TryClaim("m2", out _);
+        filter.Release("m2");
+        filter.TryClaim("m2", out _).ShouldBeTrue();
+
+        _time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        filter.TryClaim("m1", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void An_id_claimed_again_after_release_keeps_its_new_window()
+    {
+        var filter = new DuplicateFilter(TimeSpan.FromMinutes(5), _time);
+        filter.TryClaim("m1", out _);
+        filter.Release("m1");
+        _time.Advance(TimeSpan.FromMinutes(4));
+        filter.TryClaim("m1", out _).ShouldBeTrue();
+
+        // The first claim's entry leaves the window; the second's must not go with it.
+        _time.Advance(TimeSpan.FromMinutes(2));
+
+        filter.TryClaim("m1", out _).ShouldBeFalse();
+    }
+}
