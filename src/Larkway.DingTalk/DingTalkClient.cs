@@ -19,6 +19,7 @@ public class DingTalkClient : IDisposable
 {
     private readonly DingTalkPipeline _pipeline = null!;
     private readonly Lazy<DingTalkUsersClient> _users = null!;
+    private readonly Lazy<Robots.DingTalkAppRobotClient> _robot = null!;
 
     /// <summary>A client. The options are checked now and copied. <paramref name="handler"/> replaces the network and is not disposed.</summary>
     /// <exception cref="DingTalkApiException">AppKey or AppSecret is missing (<see cref="DingTalkErrorCodes.InvalidRequest"/>).</exception>
@@ -38,6 +39,7 @@ public class DingTalkClient : IDisposable
         options.ThrowIfInvalid();
         _pipeline = new DingTalkPipeline(name, options.Clone(), loggerFactory, timeProvider, meterFactory, handler);
         _users = new Lazy<DingTalkUsersClient>(() => new DingTalkUsersClient(_pipeline));
+        _robot = new Lazy<Robots.DingTalkAppRobotClient>(() => new Robots.DingTalkAppRobotClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -47,6 +49,9 @@ public class DingTalkClient : IDisposable
 
     /// <summary>The app this client calls as.</summary>
     public virtual string AppKey => _pipeline.Options.AppKey;
+
+    /// <summary>The app's robot: one-to-one and group sends, recalls.</summary>
+    public virtual Robots.DingTalkAppRobotClient Robot => _robot.Value;
 
     /// <summary>The organisation's members.</summary>
     public virtual DingTalkUsersClient Users => _users.Value;

@@ -66,12 +66,13 @@ public static class DingTalkErrorCodes
         _ => false,
     };
 
-    /// <summary>True for a refusal because of the rate of calls (new API <c>…QpsLimit…</c> / <c>Throttling…</c>, HTTP 429, old API 90018, a custom robot's 130101).</summary>
+    /// <summary>True for a refusal because of the rate of calls (new API <c>…QpsLimit…</c> / <c>Throttling…</c>, HTTP 429, old API 90018, a custom robot's 130101, the app robot's <c>send.too.fast</c> family).</summary>
     public static bool IsRateLimit(string code, HttpStatusCode? status = null) =>
         status == HttpStatusCode.TooManyRequests
         || code is OldApiRateLimited or RobotSendTooFast
         || code.Contains("QpsLimit", StringComparison.OrdinalIgnoreCase)
         || code.StartsWith("Throttling", StringComparison.OrdinalIgnoreCase)
+        || code is "send.too.fast" or "too.many.group" or "too.many.people" or "send.byToken.tooFast"
         || code == RateLimited;
 
     /// <summary>True when the same request may succeed later unchanged.</summary>

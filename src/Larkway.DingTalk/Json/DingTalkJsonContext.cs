@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Larkway.DingTalk.Auth;
+using Larkway.DingTalk.Robots;
 using Larkway.DingTalk.Users;
 
 namespace Larkway.DingTalk.Json;
@@ -9,6 +10,14 @@ namespace Larkway.DingTalk.Json;
 [JsonSerializable(typeof(NewTokenRequest))]
 [JsonSerializable(typeof(NewTokenAnswer))]
 [JsonSerializable(typeof(OldTokenAnswer))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(BatchSendRequest))]
+[JsonSerializable(typeof(BatchSendAnswer))]
+[JsonSerializable(typeof(GroupSendRequest))]
+[JsonSerializable(typeof(GroupSendAnswer))]
+[JsonSerializable(typeof(BatchRecallRequest))]
+[JsonSerializable(typeof(GroupRecallRequest))]
+[JsonSerializable(typeof(RecallAnswer))]
 [JsonSerializable(typeof(UserGetRequest))]
 [JsonSerializable(typeof(UserByMobileRequest))]
 [JsonSerializable(typeof(UserByUnionIdRequest))]

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Larkway.DingTalk.Http;
+using Larkway.DingTalk.Json;
+
+namespace Larkway.DingTalk.Robots;
+
+/// <summary>
+/// The app's robot (permission <c>qyapi_robot_sendmsg</c>): one-to-one sends to users (batched by 20), group sends,
+/// recalls, and replies through an inbound message's session webhook.
+/// </summary>
+public class DingTalkAppRobotClient
+{
+    /// <summary>Users per one-to-one batch (DingTalk's limit).</summary>
+    public const int MaxUsersPerBatch = 20;
+
+    private const string BatchSendPath = "/v1.0/robot/oToMessages/batchSend";
+    private const string GroupSendPath = "/v1.0/robot/groupMessages/send";
+    private const string BatchRecallPath = "/v1.0/robot/otoMessages/batchRecall";
+    private const string GroupRecallPath = "/v1.0/robot/groupMessages/recall";
+    private const string SessionReplyPath = "/robot/sendBySession";
+
+    private readonly DingTalkPipeline _pipeline = null!;
+
+    internal DingTalkAppRobotClient(DingTalkPipeline pipeline) => _pipeline = pipeline;
+
+    /// <summary>For mocking.</summary>
+    protected DingTalkAppRobotClient()
+    {
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> one-to-one to each of <paramref name="userIds"/>, 20 per request. DingTalk answers
+    /// HTTP 200 even when it holds some users back for their rate (<c>flowControlledStaffIdList</c>): those are sent again
+    /// after a back-off, as many times as the retry options allow; the result names whoever still did not get it.
+    /// </summary>
+    public virtual async Task<DingTalkRobotSendResult> SendToUsersAsync(IReadOnlyList<string> userIds, DingTalkAppRobotMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        ArgumentNullException.ThrowIfNull(message);
+        var distinct = userIds.Where(id => !string.IsNullOrWhiteSpace(id)).Distinct(StringComparer.Ordinal).ToArray();
+        if (distinct.Length == 0)
+        {
+            throw new ArgumentException("Name at least one user id to send to.", nameof(userIds));
+        }
+
+        var keys = new List<string>();
+        var invalid = new List<string>();
+        var pending = distinct;
+        var retry = _pipeline.Options.Retry;
+        for (var attempt = 0; pending.Length > 0; attempt++)
+        {
+            var held = new List<string>();
+            foreach (var batch in pending.Chunk(MaxUsersPerBatch))
+            {
+                var answer = await SendBatchAsync(batch, message, cancellationToken).ConfigureAwait(false);
+                if (answer.ProcessQueryKey is { Length: > 0 } key)
+                {
+                    keys.Add(key);
+                }
+
+                invalid.AddRange(answer.InvalidStaffIdList ?? []);
+                held.AddRange(answer.FlowControlledStaffIdList ?? []);
+            }
+
+            pending = [.. held.Distinct(StringComparer.Ordinal)];
+            if (pending.Length == 0 || attempt >= retry.MaxRetries)
+            {
+                break;
+            }
+
+            // The users held back did not get the message, so sending to them again cannot duplicate it.
+            var delay = retry.BaseDelay * Math.Pow(2, attempt);
+            await Task.Delay(delay < retry.MaxDelay ? delay : retry.MaxDelay, _pipeline.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new DingTalkRobotSendResult(keys, invalid, pending);
+    }
+
+    /// <summary>Sends <paramref name="message"/> to a group the robot is in (<c>openConversationId</c>); returns its process query key.</summary>
+    public virtual async Task<string> SendToGroupAsync(string openConversationId, DingTalkAppRobotMessage message, string? coolAppCode = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(openConversationId);
+        ArgumentNullException.ThrowIfNull(message);
+        var body = new GroupSendRequest(_pipeline.Options.EffectiveRobotCode, openConversationId, message.Key, message.Param, coolAppCode);
+        var request = new DingTalkRequest(HttpMethod.Post, DingTalkHost.Api, GroupSendPath, GroupSendPath)
+        {
+            Json = JsonSerializer.SerializeToUtf8Bytes(body, DingTalkJsonContext.Default.GroupSendRequest),
+        };
+        var answer = await _pipeline.SendAsync(request, DingTalkJsonContext.Default.GroupSendAnswer, cancellationToken).ConfigureAwait(false);
+        return answer.ProcessQueryKey ?? throw new DingTalkApiException(DingTalkErrorCodes.MalformedResponse, $"The answer of POST {GroupSendPath} has no processQueryKey.");
+    }
+
+    /// <summary>Recalls one-to-one messages by their process query keys; returns the keys recalled and, for the rest, why not.</summary>
+    public virtual Task<DingTalkRecallResult> RecallFromUsersAsync(IReadOnlyList<string> processQueryKeys, CancellationToken cancellationToken = default) =>
+        RecallAsync(BatchRecallPath, JsonSerializer.SerializeToUtf8Bytes(new BatchRecallRequest(_pipeline.Options.EffectiveRobotCode, Keys(processQueryKeys)),
+            DingTalkJsonContext.Default.BatchRecallRequest), cancellationToken);
+
+    /// <summary>Recalls group messages by their process query keys.</summary>
+    public virtual Task<DingTalkRecallResult> RecallFromGroupAsync(string openConversationId, IReadOnlyList<string> processQueryKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(openConversationId);
+        return RecallAsync(GroupRecallPath, JsonSerializer.SerializeToUtf8Bytes(new GroupRecallRequest(_pipeline.Options.EffectiveRobotCode, openConversationId, Keys(processQueryKeys)),
+            DingTalkJsonContext.Default.GroupRecallRequest), cancellationToken);
+    }
+
+    /// <summary>
+    /// Replies in the conversation of <paramref name="inbound"/> through its session webhook (no token; text, markdown and
+    /// action cards). The webhook works until <see cref="Stream.DingTalkRobotInboundMessage.SessionWebhookExpiredTime"/>
+    /// (about 90 minutes); after that the reply fails before it is sent: use <see cref="SendToUsersAsync"/> or
+    /// <see cref="SendToGroupAsync"/> instead.
+    /// </summary>
+    public virtual async Task ReplyAsync(Stream.DingTalkRobotInboundMessage inbound, DingTalkRobotMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inbound);
+        ArgumentNullException.ThrowIfNull(message);
+        if (!Uri.TryCreate(inbound.SessionWebhook, UriKind.Absolute, out var webhook) || (webhook.Scheme != Uri.UriSchemeHttps && webhook.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new DingTalkApiException(DingTalkErrorCodes.InvalidRequest, $"Message {inbound.MessageId} has no session webhook to reply through; send through the app robot instead.");
+        }
+
+        var expires = DateTimeOffset.FromUnixTimeMilliseconds(inbound.SessionWebhookExpiredTime);
+        if (inbound.SessionWebhookExpiredTime > 0 && _pipeline.TimeProvider.GetUtcNow() >= expires)
+        {
+            throw new DingTalkApiException(DingTalkErrorCodes.InvalidRequest,
+                $"The session webhook of message {inbound.MessageId} expired at {expires:u}; send through the app robot instead (SendToUsersAsync / SendToGroupAsync).");
+        }
+
+        // The session webhook carries its own credential in the query: logged by path only, like a robot's webhook.
+        var request = new DingTalkRequest(HttpMethod.Post, DingTalkHost.Oapi, SessionReplyPath, SessionReplyPath) { AbsoluteUrl = webhook, Json = message.ToJson(), WithAppToken = false };
+        await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<BatchSendAnswer> SendBatchAsync(string[] batch, DingTalkAppRobotMessage message, CancellationToken cancellationToken)
+    {
+        var body = new BatchSendRequest(_pipeline.Options.EffectiveRobotCode, batch, message.Key, message.Param);
+        var request = new DingTalkRequest(HttpMethod.Post, DingTalkHost.Api, BatchSendPath, BatchSendPath)
+        {
+            Json = JsonSerializer.SerializeToUtf8Bytes(body, DingTalkJsonContext.Default.BatchSendRequest),
+        };
+        return await _pipeline.SendAsync(request, DingTalkJsonContext.Default.BatchSendAnswer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DingTalkRecallResult> RecallAsync(string path, byte[] json, CancellationToken cancellationToken)
+    {
+        // Recalling twice does no harm: safe to send again after a timeout.
+        var request = new DingTalkRequest(HttpMethod.Post, DingTalkHost.Api, path, path) { Json = json, Idempotent = true };
+        var answer = await _pipeline.SendAsync(request, DingTalkJsonContext.Default.RecallAnswer, cancellationToken).ConfigureAwait(false);
+        return new DingTalkRecallResult(answer.SuccessResult ?? [], answer.FailedResult ?? new Dictionary<string, string>());
+    }
+
+    private static string[] Keys(IReadOnlyList<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var list = keys.Where(k => !string.IsNullOrWhiteSpace(k)).ToArray();
+        return list.Length > 0 ? list : throw new ArgumentException("Name at least one process query key to recall.", nameof(keys));
+    }
+}
+
+/// <summary>What a one-to-one send did: its process query keys (one per batch, for recalls), the user ids DingTalk did not know, and those it held back for their rate even after retries.</summary>
+public sealed record DingTalkRobotSendResult(IReadOnlyList<string> ProcessQueryKeys, IReadOnlyList<string> InvalidUserIds, IReadOnlyList<string> FlowControlledUserIds)
+{
+    /// <summary>True when every user was sent the message.</summary>
+    public bool DeliveredToAll => InvalidUserIds.Count == 0 && FlowControlledUserIds.Count == 0;
+}
+
+/// <summary>What a recall did: the keys recalled, and for the others DingTalk's reason.</summary>
+public sealed record DingTalkRecallResult(IReadOnlyList<string> Recalled, IReadOnlyDictionary<string, string> Failed);
