@@ -12,6 +12,9 @@ public sealed class DingTalkAppOptions
     /// <summary>The app's robot code, for app-robot sends; an internal app's robot code is its AppKey, the default.</summary>
     public string? RobotCode { get; set; }
 
+    /// <summary>The app's AgentId, for work notifications (the app's basic information page).</summary>
+    public long? AgentId { get; set; }
+
     /// <summary>The new API's host (<see cref="DingTalkBaseUrls.Api"/>, or an emulator's).</summary>
     public Uri ApiBaseUrl { get; set; } = DingTalkBaseUrls.Api;
 
@@ -37,6 +40,7 @@ public sealed class DingTalkAppOptions
         AppKey = AppKey,
         AppSecret = AppSecret,
         RobotCode = RobotCode,
+        AgentId = AgentId,
         ApiBaseUrl = ApiBaseUrl,
         OapiBaseUrl = OapiBaseUrl,
         Timeout = Timeout,

@@ -20,6 +20,7 @@ public class DingTalkClient : IDisposable
     private readonly DingTalkPipeline _pipeline = null!;
     private readonly Lazy<DingTalkUsersClient> _users = null!;
     private readonly Lazy<Robots.DingTalkAppRobotClient> _robot = null!;
+    private readonly Lazy<WorkNotifications.DingTalkWorkNotificationsClient> _work = null!;
 
     /// <summary>A client. The options are checked now and copied. <paramref name="handler"/> replaces the network and is not disposed.</summary>
     /// <exception cref="DingTalkApiException">AppKey or AppSecret is missing (<see cref="DingTalkErrorCodes.InvalidRequest"/>).</exception>
@@ -40,6 +41,7 @@ public class DingTalkClient : IDisposable
         _pipeline = new DingTalkPipeline(name, options.Clone(), loggerFactory, timeProvider, meterFactory, handler);
         _users = new Lazy<DingTalkUsersClient>(() => new DingTalkUsersClient(_pipeline));
         _robot = new Lazy<Robots.DingTalkAppRobotClient>(() => new Robots.DingTalkAppRobotClient(_pipeline));
+        _work = new Lazy<WorkNotifications.DingTalkWorkNotificationsClient>(() => new WorkNotifications.DingTalkWorkNotificationsClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -52,6 +54,9 @@ public class DingTalkClient : IDisposable
 
     /// <summary>The app's robot: one-to-one and group sends, recalls.</summary>
     public virtual Robots.DingTalkAppRobotClient Robot => _robot.Value;
+
+    /// <summary>Work notifications sent as the app (needs <see cref="DingTalkAppOptions.AgentId"/>).</summary>
+    public virtual WorkNotifications.DingTalkWorkNotificationsClient WorkNotifications => _work.Value;
 
     /// <summary>The organisation's members.</summary>
     public virtual DingTalkUsersClient Users => _users.Value;
