@@ -21,6 +21,7 @@ public class DingTalkClient : IDisposable
     private readonly Lazy<DingTalkUsersClient> _users = null!;
     private readonly Lazy<Robots.DingTalkAppRobotClient> _robot = null!;
     private readonly Lazy<WorkNotifications.DingTalkWorkNotificationsClient> _work = null!;
+    private readonly Lazy<Cards.DingTalkCardsClient> _cards = null!;
 
     /// <summary>A client. The options are checked now and copied. <paramref name="handler"/> replaces the network and is not disposed.</summary>
     /// <exception cref="DingTalkApiException">AppKey or AppSecret is missing (<see cref="DingTalkErrorCodes.InvalidRequest"/>).</exception>
@@ -42,6 +43,7 @@ public class DingTalkClient : IDisposable
         _users = new Lazy<DingTalkUsersClient>(() => new DingTalkUsersClient(_pipeline));
         _robot = new Lazy<Robots.DingTalkAppRobotClient>(() => new Robots.DingTalkAppRobotClient(_pipeline));
         _work = new Lazy<WorkNotifications.DingTalkWorkNotificationsClient>(() => new WorkNotifications.DingTalkWorkNotificationsClient(_pipeline));
+        _cards = new Lazy<Cards.DingTalkCardsClient>(() => new Cards.DingTalkCardsClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -57,6 +59,9 @@ public class DingTalkClient : IDisposable
 
     /// <summary>Work notifications sent as the app (needs <see cref="DingTalkAppOptions.AgentId"/>).</summary>
     public virtual WorkNotifications.DingTalkWorkNotificationsClient WorkNotifications => _work.Value;
+
+    /// <summary>Interactive cards: create and deliver, update in place, AI cards streamed.</summary>
+    public virtual Cards.DingTalkCardsClient Cards => _cards.Value;
 
     /// <summary>The organisation's members.</summary>
     public virtual DingTalkUsersClient Users => _users.Value;

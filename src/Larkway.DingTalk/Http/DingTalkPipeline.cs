@@ -57,6 +57,9 @@ internal sealed class DingTalkPipeline : IDisposable
 
     public DingTalkTokenProvider Tokens { get; }
 
+    /// <summary>The app's card streaming calls, spaced to stay within DingTalk's rate (15 a second, under the ~20 seen refused).</summary>
+    public Cards.CardStreamingPace CardStreamingPace { get; } = new(15);
+
     /// <summary>Sends a call and returns its answer deserialised as <typeparamref name="T"/>.</summary>
     public Task<T> SendAsync<T>(DingTalkRequest request, JsonTypeInfo<T> answer, CancellationToken cancellationToken) =>
         SendCoreAsync(request, answer, cancellationToken);
