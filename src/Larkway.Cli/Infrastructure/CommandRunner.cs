@@ -16,6 +16,11 @@ internal static class CommandRunner
             await context.Error.WriteLineAsync(Describe(ex)).ConfigureAwait(false);
             return ExitCodes.Failure;
         }
+        catch (Larkway.DingTalk.DingTalkApiException ex)
+        {
+            await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
         catch (CliException ex)
         {
             await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
