@@ -62,4 +62,25 @@ public sealed class DingTalkCommandTests
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("DINGTALK_APP_KEY", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Decrypt_prints_the_event_of_the_official_vector()
+    {
+        var run = await CliRun.RunAsync("dingtalk", "decrypt", "--token", "mryue", "--aes-key", "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7", "--owner-key", "ding6ccabc44d2c8d38b",
+            "--signature", "03044561471240d4a14bb09372dfcfd4fd0e40cb", "--timestamp", "1608001896814", "--nonce", "WL4PK6yA",
+            "--encrypt", "0vJiX6vliEpwG3U45CtXqi+m8PXbQRARJ8p8BbDuD1EMTDf0jKpQ79QS93qEk7XHpP6u+oTTrd15NRPvNvmBKyDCYxxOK+HZeKju4yhELOFchzNukR+t8SB/qk4ROMu3");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("{\"EventType\":\"check_url\"}", run.Output.Trim());
+    }
+
+    [Fact]
+    public async Task Decrypt_with_the_wrong_token_says_the_signature_does_not_match()
+    {
+        var run = await CliRun.RunAsync("dingtalk", "decrypt", "--token", "other", "--aes-key", "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7", "--owner-key", "ding6ccabc44d2c8d38b",
+            "--signature", "03044561471240d4a14bb09372dfcfd4fd0e40cb", "--timestamp", "1608001896814", "--nonce", "WL4PK6yA", "--encrypt", "AAAA");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--token", run.Error, StringComparison.Ordinal);
+    }
 }

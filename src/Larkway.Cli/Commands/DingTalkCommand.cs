@@ -14,7 +14,7 @@ internal static class DingTalkCommand
     private const string BaseUrlVariable = "DINGTALK_BASE_URL";
 
     public static Command Create(CliContext context) =>
-        new("dingtalk", "DingTalk (钉钉): custom robots, the app robot, signatures.") { Robot(context), Send(context), Sign(context) };
+        new("dingtalk", "DingTalk (钉钉): custom robots, the app robot, signatures, callback decryption.") { Robot(context), Send(context), Sign(context), Decrypt(context) };
 
     private static Command Robot(CliContext context)
     {
@@ -127,6 +127,36 @@ internal static class DingTalkCommand
             }
 
             await context.Output.WriteLineAsync(DingTalkRobotSignature.Sign(parse.GetValue(secret)!, ms)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Decrypt(CliContext context)
+    {
+        var token = new Option<string>("--token") { Description = "The event subscription's token", Required = true };
+        var aesKey = new Option<string>("--aes-key") { Description = "The subscription's 43-character aes_key", Required = true };
+        var owner = new Option<string>("--owner-key") { Description = "The corpId (internal app) or suiteKey (third-party app)", Required = true };
+        var signature = new Option<string>("--signature") { Description = "msg_signature (or signature) from the callback's query", Required = true };
+        var timestamp = new Option<string>("--timestamp") { Description = "timeStamp (or timestamp) from the query", Required = true };
+        var nonce = new Option<string>("--nonce") { Description = "nonce from the query", Required = true };
+        var encrypt = new Option<string>("--encrypt") { Description = "encrypt from the JSON body", Required = true };
+        var command = new Command("decrypt", "Verify and decrypt a legacy HTTP event callback; prints the event JSON.") { token, aesKey, owner, signature, timestamp, nonce, encrypt };
+        command.SetAction((parse, _) => CommandRunner.RunAsync(context, async () =>
+        {
+            var crypto = new Larkway.DingTalk.Callbacks.DingTalkCallbackCrypto(parse.GetValue(token)!, parse.GetValue(aesKey)!, parse.GetValue(owner)!);
+            var result = crypto.Decrypt(parse.GetValue(signature), parse.GetValue(timestamp), parse.GetValue(nonce), parse.GetValue(encrypt));
+            if (result.Plaintext is not { } plaintext)
+            {
+                throw new CliException(result.Status switch
+                {
+                    Larkway.DingTalk.Callbacks.DingTalkCallbackCryptoStatus.SignatureMismatch => "the signature does not match: check --token and that timestamp, nonce and encrypt are exactly as received",
+                    Larkway.DingTalk.Callbacks.DingTalkCallbackCryptoStatus.OwnerMismatch => "it decrypted for another corpId / suiteKey: check --owner-key",
+                    _ => "the ciphertext does not decrypt with this --aes-key (or it was damaged)",
+                });
+            }
+
+            await context.Output.WriteLineAsync(plaintext).ConfigureAwait(false);
             return ExitCodes.Success;
         }));
         return command;

@@ -1,0 +1,184 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Larkway.DingTalk.Callbacks;
+
+/// <summary>
+/// The crypto of DingTalk's HTTP event subscription (the callback URL mode, before Stream mode): the body's
+/// <c>encrypt</c> is Base64 of AES-256-CBC (key = Base64 of the 43-character aes_key plus "=", IV = its first 16 bytes,
+/// PKCS#7 to 32 bytes) over random(16) ‖ length(4, big-endian) ‖ message ‖ owner key (the corpId for an internal app,
+/// the suiteKey for a third-party one); <c>msg_signature</c> is the hex SHA-1 of token, timestamp, nonce and
+/// <c>encrypt</c> sorted and joined. The receiver answers with "success" encrypted the same way.
+/// </summary>
+public sealed class DingTalkCallbackCrypto
+{
+    private readonly string _token;
+    private readonly byte[] _key;
+    private readonly string _ownerKey;
+
+    /// <summary>A crypto for one subscription.</summary>
+    /// <param name="token">The subscription's signing token.</param>
+    /// <param name="aesKey">The 43-character aes_key of the subscription.</param>
+    /// <param name="ownerKey">The corpId (internal app) or suiteKey (third-party app) that must end every message.</param>
+    /// <exception cref="ArgumentException">The aes_key is not 43 Base64 characters.</exception>
+    public DingTalkCallbackCrypto(string token, string aesKey, string ownerKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        ArgumentException.ThrowIfNullOrEmpty(ownerKey);
+        ArgumentNullException.ThrowIfNull(aesKey);
+        Span<byte> key = stackalloc byte[33];
+        if (aesKey.Length != 43 || !Convert.TryFromBase64String(aesKey + "=", key, out var written) || written != 32)
+        {
+            throw new ArgumentException("The aes_key must be the 43 characters shown with the subscription (Base64 of a 32-byte key without its '=').", nameof(aesKey));
+        }
+
+        _token = token;
+        _key = key[..32].ToArray();
+        _ownerKey = ownerKey;
+    }
+
+    /// <summary>The signature of <paramref name="encrypt"/> at <paramref name="timestamp"/> with <paramref name="nonce"/>.</summary>
+    public string Sign(string timestamp, string nonce, string encrypt)
+    {
+        string[] parts = [_token, timestamp, nonce, encrypt];
+        Array.Sort(parts, StringComparer.Ordinal);
+
+        // CA5350: SHA-1 is weak, but DingTalk's callback protocol mandates it; the AES key is what protects the content.
+#pragma warning disable CA5350
+        return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(string.Concat(parts))));
+#pragma warning restore CA5350
+    }
+
+    /// <summary>Checks the signature, then decrypts; says which step failed rather than throwing.</summary>
+    public DingTalkCallbackDecryptResult Decrypt(string? signature, string? timestamp, string? nonce, string? encrypt)
+    {
+        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(encrypt))
+        {
+            return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Missing);
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Sign(timestamp, nonce, encrypt));
+        var presented = Encoding.ASCII.GetBytes(signature.ToLowerInvariant());
+        if (!CryptographicOperations.FixedTimeEquals(expected, presented))
+        {
+            return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.SignatureMismatch);
+        }
+
+        byte[] cipher;
+        try
+        {
+            cipher = Convert.FromBase64String(encrypt);
+        }
+        catch (FormatException)
+        {
+            return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Malformed);
+        }
+
+        if (cipher.Length == 0 || cipher.Length % 16 != 0)
+        {
+            return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Malformed);
+        }
+
+        using var aes = Aes.Create();
+        aes.Key = _key;
+        var plain = aes.DecryptCbc(cipher, _key.AsSpan(0, 16), PaddingMode.None);
+        try
+        {
+            // PKCS#7 to 32 bytes: the pad is 1..32, which .NET's PKCS7 mode (block-sized, 16) would refuse above 16.
+            var pad = plain[^1];
+            if (pad is < 1 or > 32 || pad > plain.Length - 20)
+            {
+                return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Malformed);
+            }
+
+            var body = plain.AsSpan(0, plain.Length - pad);
+            var length = BinaryPrimitives.ReadInt32BigEndian(body.Slice(16, 4));
+            if (length < 0 || 20 + length > body.Length)
+            {
+                return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Malformed);
+            }
+
+            var owner = Encoding.UTF8.GetString(body[(20 + length)..]);
+            if (!string.Equals(owner, _ownerKey, StringComparison.Ordinal))
+            {
+                return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.OwnerMismatch);
+            }
+
+            return DingTalkCallbackDecryptResult.Decrypted(Encoding.UTF8.GetString(body.Slice(20, length)));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    /// <summary>Encrypts <paramref name="plaintext"/> into the reply map (<c>msg_signature</c>, <c>timeStamp</c>, <c>nonce</c>, <c>encrypt</c>).</summary>
+    public DingTalkEncryptedReply Encrypt(string plaintext, DateTimeOffset now) =>
+        Encrypt(plaintext, now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), RandomNonce(), RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The encrypted "success" DingTalk expects as the answer to every event.</summary>
+    public DingTalkEncryptedReply EncryptSuccess(DateTimeOffset now) => Encrypt("success", now);
+
+    /// <summary>Encrypts with given randomness (for vectors).</summary>
+    internal DingTalkEncryptedReply Encrypt(string plaintext, string timestamp, string nonce, ReadOnlySpan<byte> random16)
+    {
+        ArgumentNullException.ThrowIfNull(plaintext);
+        var message = Encoding.UTF8.GetBytes(plaintext);
+        var owner = Encoding.UTF8.GetBytes(_ownerKey);
+        var length = 16 + 4 + message.Length + owner.Length;
+        var pad = 32 - (length % 32);
+        var plain = new byte[length + pad];
+        random16.CopyTo(plain);
+        BinaryPrimitives.WriteInt32BigEndian(plain.AsSpan(16, 4), message.Length);
+        message.CopyTo(plain, 20);
+        owner.CopyTo(plain, 20 + message.Length);
+        plain.AsSpan(length).Fill((byte)pad);
+        using var aes = Aes.Create();
+        aes.Key = _key;
+        var encrypt = Convert.ToBase64String(aes.EncryptCbc(plain, _key.AsSpan(0, 16), PaddingMode.None));
+        CryptographicOperations.ZeroMemory(plain);
+        return new DingTalkEncryptedReply(Sign(timestamp, nonce, encrypt), timestamp, nonce, encrypt);
+    }
+
+    private static string RandomNonce()
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        return RandomNumberGenerator.GetString(alphabet, 8);
+    }
+}
+
+/// <summary>The encrypted answer to a callback, serialised with these names: <c>msg_signature</c>, <c>timeStamp</c>, <c>nonce</c>, <c>encrypt</c>.</summary>
+public sealed record DingTalkEncryptedReply(
+    [property: System.Text.Json.Serialization.JsonPropertyName("msg_signature")] string MsgSignature,
+    [property: System.Text.Json.Serialization.JsonPropertyName("timeStamp")] string TimeStamp,
+    [property: System.Text.Json.Serialization.JsonPropertyName("nonce")] string Nonce,
+    [property: System.Text.Json.Serialization.JsonPropertyName("encrypt")] string Encrypt);
+
+/// <summary>Why a callback could not be decrypted.</summary>
+public enum DingTalkCallbackCryptoStatus
+{
+    /// <summary>Decrypted.</summary>
+    Ok,
+
+    /// <summary>The signature, timestamp, nonce or encrypt is missing.</summary>
+    Missing,
+
+    /// <summary>The signature does not match: another token, or a forged request.</summary>
+    SignatureMismatch,
+
+    /// <summary>The ciphertext is not valid Base64, blocks or padding: another aes_key, or damage.</summary>
+    Malformed,
+
+    /// <summary>It decrypted, but for another corpId / suiteKey.</summary>
+    OwnerMismatch,
+}
+
+/// <summary>A decryption's outcome: the plaintext, or why there is none.</summary>
+public sealed record DingTalkCallbackDecryptResult(DingTalkCallbackCryptoStatus Status, string? Plaintext)
+{
+    internal static DingTalkCallbackDecryptResult Decrypted(string plaintext) => new(DingTalkCallbackCryptoStatus.Ok, plaintext);
+
+    internal static DingTalkCallbackDecryptResult Failed(DingTalkCallbackCryptoStatus status) => new(status, null);
+}
