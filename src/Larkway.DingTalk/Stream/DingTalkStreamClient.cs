@@ -17,7 +17,8 @@ public delegate ValueTask<DingTalkStreamAck> DingTalkStreamHandler(DingTalkStrea
 /// WebSocket ping goes unanswered or the socket drops. A connection that still works is replaced make-before-break: the
 /// new one is open before the old one is closed, so no push finds the app without a connection. Every EVENT and
 /// CALLBACK reaches the handler once (repeats are acked again from memory), and its ack goes back on the connection it
-/// came on.
+/// came on. It holds two connections by default (<see cref="DingTalkStreamOptions.Connections"/>): DingTalk stops pushing to
+/// a connection the moment it announces <c>disconnect</c> or drops, and the other one takes the pushes meanwhile.
 /// </summary>
 /// <example>
 /// <code>
@@ -46,8 +47,8 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly List<Task> _background = [];
-    private StreamConnection? _active;
-    private StreamConnection? _replacing;
+    private readonly StreamConnection?[] _slots;
+    private readonly StreamConnection?[] _replacing;
     private ITimer? _watchdog;
     private Task? _supervisor;
     private int _connectionsOpened;
@@ -78,13 +79,15 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         _handlers = new SemaphoreSlim(options.MaxConcurrentHandlers, options.MaxConcurrentHandlers);
         _telemetry = new StreamTelemetry(meterFactory, options.AppKey);
         _connectSocket = connectSocket ?? ConnectSocketAsync;
+        _slots = new StreamConnection?[options.Connections];
+        _replacing = new StreamConnection?[options.Connections];
     }
 
-    /// <summary>True while a connection is open.</summary>
-    public bool IsConnected => Volatile.Read(ref _active) is { IsOpen: true };
+    /// <summary>True while at least one connection is open.</summary>
+    public bool IsConnected => OpenConnections.Count > 0;
 
-    /// <summary>The client's id of the connection in use, or null.</summary>
-    public string? ConnectionId => Volatile.Read(ref _active)?.Id;
+    /// <summary>The client's ids of the connections open now.</summary>
+    public IReadOnlyList<string> OpenConnections => [.. Enumerable.Range(0, _slots.Length).Select(i => Volatile.Read(ref _slots[i])).OfType<StreamConnection>().Where(c => c.IsOpen).Select(c => c.Id)];
 
     /// <summary>Connections opened since start (the first one included).</summary>
     public int ConnectionsOpened => Volatile.Read(ref _connectionsOpened);
@@ -105,8 +108,15 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        var first = await OpenAsync(linked.Token).ConfigureAwait(false);
+        var first = await OpenAsync(0, linked.Token).ConfigureAwait(false);
         Activate(first, replaced: null, "start");
+
+        // The standby connections open in the background: the credentials are proven, and the app already receives.
+        for (var slot = 1; slot < _slots.Length; slot++)
+        {
+            _replacements.Writer.TryWrite(new Replacement(slot, null, "start"));
+        }
+
         _supervisor = Task.Run(SuperviseAsync, CancellationToken.None);
         var period = _options.SilenceTimeout / 4 < TimeSpan.FromSeconds(1) ? _options.SilenceTimeout / 4 : TimeSpan.FromSeconds(1);
         _watchdog = _time.CreateTimer(static state => ((DingTalkStreamClient)state!).CheckSilence(), this, period, period);
@@ -127,11 +137,8 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
             await _watchdog.DisposeAsync().ConfigureAwait(false);
         }
 
-        var active = Interlocked.Exchange(ref _active, null);
-        if (active is not null)
-        {
-            await active.CloseAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-        }
+        var active = Enumerable.Range(0, _slots.Length).Select(i => Interlocked.Exchange(ref _slots[i], null)).OfType<StreamConnection>().ToArray();
+        await Task.WhenAll(active.Select(c => c.CloseAsync(TimeSpan.FromSeconds(2)))).ConfigureAwait(false);
 
         Task[] background;
         lock (_gate)
@@ -148,9 +155,9 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
             // The caller stopped waiting; what is left ends with the connections.
         }
 
-        if (active is not null)
+        foreach (var connection in active)
         {
-            await active.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -163,7 +170,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task<StreamConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<StreamConnection> OpenAsync(int slot, CancellationToken cancellationToken)
     {
         var body = new OpenConnectionRequest(_options.AppKey, _options.AppSecret,
             [.. _options.EffectiveSubscriptions.Select(s => new SubscriptionWire(s.Type, s.Topic))], _options.UserAgent, LocalIp: null);
@@ -196,7 +203,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
 
         var id = "c" + Interlocked.Increment(ref _connectionsOpened).ToString(System.Globalization.CultureInfo.InvariantCulture);
         Log.Connected(_logger, _options.AppKey, id, endpoint.Authority);
-        return new StreamConnection(id, socket, _time);
+        return new StreamConnection(id, slot, socket, _time);
     }
 
     private Task<WebSocket> ConnectSocketAsync(Uri url, CancellationToken cancellationToken) => ConnectClientWebSocketAsync(url, _options, cancellationToken);
@@ -222,7 +229,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
 
     private void Activate(StreamConnection connection, StreamConnection? replaced, string reason)
     {
-        Volatile.Write(ref _active, connection);
+        Volatile.Write(ref _slots[connection.Slot], connection);
         _telemetry.ConnectionOpened(reason);
         Track(RunConnectionAsync(connection));
         if (replaced is not null)
@@ -272,19 +279,23 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
 
     private void CheckSilence()
     {
-        if (Volatile.Read(ref _active) is { } active && active.Silence > _options.SilenceTimeout)
+        for (var slot = 0; slot < _slots.Length; slot++)
         {
-            RequestReplacement(active, $"no frame for {active.Silence.TotalSeconds:0} s");
+            if (Volatile.Read(ref _slots[slot]) is { } connection && connection.Silence > _options.SilenceTimeout)
+            {
+                RequestReplacement(connection, $"no frame for {connection.Silence.TotalSeconds:0} s");
+            }
         }
     }
 
     private void RequestReplacement(StreamConnection connection, string reason)
     {
         // One request per connection: the watchdog would otherwise ask every second while a reconnect waits out its back-off.
-        if (ReferenceEquals(Volatile.Read(ref _active), connection) && !_stopping.IsCancellationRequested
-            && !ReferenceEquals(Interlocked.Exchange(ref _replacing, connection), connection))
+        var slot = connection.Slot;
+        if (ReferenceEquals(Volatile.Read(ref _slots[slot]), connection) && !_stopping.IsCancellationRequested
+            && !ReferenceEquals(Interlocked.Exchange(ref _replacing[slot], connection), connection))
         {
-            _replacements.Writer.TryWrite(new Replacement(connection, reason));
+            _replacements.Writer.TryWrite(new Replacement(slot, connection, reason));
         }
     }
 
@@ -293,18 +304,22 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         await foreach (var replacement in _replacements.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             // Several triggers for one connection (silence, then the socket dropping) replace it once.
-            if (!ReferenceEquals(Volatile.Read(ref _active), replacement.Connection))
+            if (!ReferenceEquals(Volatile.Read(ref _slots[replacement.Slot]), replacement.Connection))
             {
                 continue;
             }
 
-            Volatile.Write(ref _lastReplaceReason, replacement.Reason);
-            Log.Replacing(_logger, _options.AppKey, replacement.Connection.Id, replacement.Reason);
+            if (replacement.Connection is { } old)
+            {
+                Volatile.Write(ref _lastReplaceReason, replacement.Reason);
+                Log.Replacing(_logger, _options.AppKey, old.Id, replacement.Reason);
+            }
+
             for (var attempt = 0; !_stopping.IsCancellationRequested; attempt++)
             {
                 try
                 {
-                    var fresh = await OpenAsync(_stopping.Token).ConfigureAwait(false);
+                    var fresh = await OpenAsync(replacement.Slot, _stopping.Token).ConfigureAwait(false);
                     Activate(fresh, replacement.Connection, replacement.Reason);
                     break;
                 }
@@ -419,7 +434,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         }
     }
 
-    private sealed record Replacement(StreamConnection Connection, string Reason);
+    private sealed record Replacement(int Slot, StreamConnection? Connection, string Reason);
 
     private static partial class Log
     {

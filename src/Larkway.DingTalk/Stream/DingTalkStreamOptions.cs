@@ -18,6 +18,14 @@ public sealed class DingTalkStreamOptions
     /// <summary>What DingTalk pushes on the connection. Empty means robot messages, card callbacks and every event.</summary>
     public IList<DingTalkStreamSubscription> Subscriptions { get; } = [];
 
+    /// <summary>
+    /// Connections held open at once (1–4, default 2). DingTalk pushes each message to one of an app's connections, and
+    /// stops pushing to one the moment it announces <c>disconnect</c> or the socket drops; robot messages pushed while
+    /// the app has no connection are lost. With a second connection there is always somewhere to push while one is
+    /// replaced.
+    /// </summary>
+    public int Connections { get; set; } = 2;
+
     /// <summary>A connection that has received no frame at all (DingTalk pings every few seconds) for this long is replaced.</summary>
     public TimeSpan SilenceTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -68,6 +76,11 @@ public sealed class DingTalkStreamOptions
         if (ReconnectBaseDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectBaseDelay || ReplacedConnectionGrace < TimeSpan.Zero || DuplicateWindow < TimeSpan.Zero)
         {
             throw new ArgumentException("DingTalkStreamOptions: ReconnectBaseDelay must be positive, ReconnectMaxDelay at least ReconnectBaseDelay, and the grace and duplicate window not negative.");
+        }
+
+        if (Connections is < 1 or > 4)
+        {
+            throw new ArgumentException("DingTalkStreamOptions.Connections must be 1 to 4.", nameof(Connections));
         }
 
         if (MaxConcurrentHandlers < 1)

@@ -6,7 +6,7 @@ namespace Larkway.DingTalk.Stream;
 /// <summary>
 /// One WebSocket to DingTalk: reads frames, answers SYSTEM pings at once (however busy the handlers are), notes the
 /// server's <c>disconnect</c>, and sends acks one at a time (a WebSocket takes one send at a time). It knows nothing of
-/// reconnecting: <see cref="DingTalkStreamClient"/> watches it and replaces it.
+/// reconnecting: the Stream client watches it and replaces it.
 /// </summary>
 internal sealed class StreamConnection : IAsyncDisposable
 {
@@ -20,15 +20,19 @@ internal sealed class StreamConnection : IAsyncDisposable
     private long _lastFrameTimestamp;
     private int _disposed;
 
-    public StreamConnection(string id, WebSocket socket, TimeProvider timeProvider)
+    public StreamConnection(string id, int slot, WebSocket socket, TimeProvider timeProvider)
     {
         Id = id;
+        Slot = slot;
         _socket = socket;
         _timeProvider = timeProvider;
         _lastFrameTimestamp = timeProvider.GetTimestamp();
     }
 
     public string Id { get; }
+
+    /// <summary>Which of the client's connections this one is (they are replaced one by one).</summary>
+    public int Slot { get; }
 
     /// <summary>True once the server sent <c>disconnect</c>: it delivers nothing more here and closes the socket soon.</summary>
     public bool DisconnectAnnounced { get; private set; }
