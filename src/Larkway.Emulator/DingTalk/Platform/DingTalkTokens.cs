@@ -1,5 +1,6 @@
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.Platform;
+using Larkway.Emulator.State;
 
 namespace Larkway.Emulator.DingTalk.Platform;
 
@@ -20,7 +21,7 @@ internal sealed record DingTalkToken(string Value, string AppKey, DateTimeOffset
 /// its lifetime ("有效期内重复获取返回相同结果，并自动续期"). Expired tokens are remembered (for a day) so oapi can
 /// answer 42001 "expired" rather than 40014 "unknown".
 /// </summary>
-internal sealed class DingTalkTokens(TimeProvider time, EmulatorOptions options)
+internal sealed class DingTalkTokens(TimeProvider time, EmulatorOptions options, StateRevision revision)
 {
     private static readonly TimeSpan RememberExpired = TimeSpan.FromDays(1);
 
@@ -48,6 +49,7 @@ internal sealed class DingTalkTokens(TimeProvider time, EmulatorOptions options)
             }
 
             _byValue[token.Value] = token;
+            revision.Advance();
             return token;
         }
     }
@@ -83,7 +85,34 @@ internal sealed class DingTalkTokens(TimeProvider time, EmulatorOptions options)
                 _byValue[token.Value] = token with { ExpiresAt = now };
             }
 
+            revision.Advance();
             return valid.Count;
+        }
+    }
+
+    /// <summary>The tokens still valid, for the state file.</summary>
+    public IReadOnlyList<DingTalkToken> Export()
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            return [.. _byValue.Values.Where(t => t.ExpiresAt > now)];
+        }
+    }
+
+    /// <summary>Takes tokens back from the state file; the longest-lived of each app is the one handed out again.</summary>
+    public void Restore(IEnumerable<DingTalkToken> tokens)
+    {
+        lock (_gate)
+        {
+            foreach (var token in tokens)
+            {
+                _byValue[token.Value] = token;
+                if (!_currentByApp.TryGetValue(token.AppKey, out var value) || _byValue[value].ExpiresAt < token.ExpiresAt)
+                {
+                    _currentByApp[token.AppKey] = token.Value;
+                }
+            }
         }
     }
 

@@ -1,10 +1,12 @@
+using Larkway.Emulator.DingTalk.State;
 using Larkway.Emulator.Platform;
+using Larkway.Emulator.State;
 
 namespace Larkway.Emulator.DingTalk.Robots;
 
 /// <summary>
-/// The custom robots, their group conversations and what they received. In memory only (not in the state file yet):
-/// robots created through the control API are gone after a restart; the default robot is seeded again.
+/// The custom robots, their group conversations and what they received; kept in the state file when there is one
+/// (<see cref="DingTalkSnapshot"/>), else in memory. The default robot is seeded on a start without a file.
 /// </summary>
 internal sealed class RobotStore
 {
@@ -18,8 +20,11 @@ internal sealed class RobotStore
     private readonly Dictionary<string, RobotConversation> _conversations = new(StringComparer.Ordinal);
     private readonly List<RobotMessage> _messages = [];
 
-    public RobotStore(TimeProvider time)
+    private readonly StateRevision _revision;
+
+    public RobotStore(TimeProvider time, StateRevision revision)
     {
+        _revision = revision;
         Add(DefaultAccessToken, "Larkway Dev Robot", DefaultConversationTitle, secret: null, keywords: [], ipWhitelist: [], time.GetUtcNow());
     }
 
@@ -37,6 +42,7 @@ internal sealed class RobotStore
 
             var robot = new CustomRobot(accessToken ?? Ids.Hex(64), name, conversation.ConversationId, secret, keywords, ipWhitelist, now);
             _robots[robot.AccessToken] = robot;
+            _revision.Advance();
             return robot;
         }
     }
@@ -86,6 +92,7 @@ internal sealed class RobotStore
         lock (_gate)
         {
             _messages.Add(message);
+            _revision.Advance();
         }
     }
 
@@ -94,6 +101,37 @@ internal sealed class RobotStore
         lock (_gate)
         {
             return [.. _messages.Where(m => m.RobotAccessToken == accessToken)];
+        }
+    }
+
+    /// <summary>Robots, conversations and messages for the state file (tokens are added by the caller).</summary>
+    public DingTalkSnapshot Export(IReadOnlyList<Platform.DingTalkToken> tokens)
+    {
+        lock (_gate)
+        {
+            return new DingTalkSnapshot(tokens, [.. _robots.Values], [.. _conversations.Values], [.. _messages]);
+        }
+    }
+
+    /// <summary>Replaces the seeded robot with the file's robots, groups and messages.</summary>
+    public void Restore(DingTalkSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            _robots.Clear();
+            _conversations.Clear();
+            _messages.Clear();
+            foreach (var conversation in snapshot.Conversations)
+            {
+                _conversations[conversation.ConversationId] = conversation;
+            }
+
+            foreach (var robot in snapshot.Robots)
+            {
+                _robots[robot.AccessToken] = robot;
+            }
+
+            _messages.AddRange(snapshot.Messages);
         }
     }
 
