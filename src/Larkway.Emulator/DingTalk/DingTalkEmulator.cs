@@ -3,6 +3,7 @@ using Larkway.Emulator.DingTalk.Control;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
 using Larkway.Emulator.DingTalk.State;
+using Larkway.Emulator.DingTalk.Web;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
 using Microsoft.AspNetCore.Builder;
@@ -52,5 +53,6 @@ internal static class DingTalkEmulator
         app.MapDingTalkContactEndpoints();
         app.MapDingTalkRobotWebhook();
         app.MapDingTalkControlEndpoints();
+        app.MapDingTalkPages();
     }
 }
