@@ -210,6 +210,24 @@ public sealed class DingTalkRobotTests
         Assert.Equal("缺少参数 json", reply.ErrMsg());
     }
 
+    [Theory]
+    [InlineData("text/plain", 43004)]
+    [InlineData("application/x-www-form-urlencoded", 43004)]
+    [InlineData("application/json; charset=GBK", 43004)]
+    [InlineData("application/json", 0)]
+    [InlineData("application/json;charset=UTF-8", 0)]
+    public async Task Body_must_be_declared_as_utf8_json(string contentType, int errcode)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("{\"msgtype\":\"text\",\"text\":{\"content\":\"x\"}}"));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var reply = await Reply.ReadAsync(await emulator.Http.PostAsync(new Uri("/dingtalk/robot/send?access_token=dev-robot", UriKind.Relative), content));
+
+        Assert.Equal(200, reply.Status);
+        Assert.Equal(errcode, reply.ErrCode());
+    }
+
     [Fact]
     public async Task Missing_access_token_is_40035()
     {

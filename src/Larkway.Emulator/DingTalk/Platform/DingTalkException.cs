@@ -91,6 +91,9 @@ internal static class DingTalkCodes
     public const int RobotSecurity = 310000;
     public const int RobotSendTooFast = 130101;
 
+    /// <summary>A body that is not declared as JSON (clients posting a form are refused; the code's text is unsure).</summary>
+    public const int InvalidContentType = 43004;
+
     /// <summary>Seen from the real webhook (2025): a missing or ill-typed field of the message.</summary>
     public const int RobotFieldInvalid = 400402;
 }

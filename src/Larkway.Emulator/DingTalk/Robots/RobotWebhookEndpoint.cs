@@ -11,7 +11,8 @@ namespace Larkway.Emulator.DingTalk.Robots;
 /// <summary>
 /// <c>POST /robot/send?access_token=…[&amp;timestamp=…&amp;sign=…]</c>: the custom group robot webhook. Every answer is
 /// HTTP 200: <c>{"errcode":0,"errmsg":"ok"}</c>, or a refusal clients decide on by errcode. Checks run in this order:
-/// token, IP whitelist, timestamp and sign (when the robot has a secret), body, keywords, the 20-per-minute limit.
+/// token, Content-Type, IP whitelist, timestamp and sign (when the robot has a secret), body, keywords, the
+/// 20-per-minute limit.
 /// </summary>
 internal static class RobotWebhookEndpoint
 {
@@ -32,6 +33,11 @@ internal static class RobotWebhookEndpoint
         }
 
         var robot = robots.Find(accessToken) ?? throw DingTalkException.Oapi(DingTalkCodes.RobotTokenNotExist, "token is not exist");
+        if (!IsUtf8Json(context.Request.ContentType))
+        {
+            throw DingTalkException.Oapi(DingTalkCodes.InvalidContentType, "无效的HTTP HEADER Content-Type");
+        }
+
         var now = time.GetUtcNow();
         CheckSecurity(context, robot, now);
 
@@ -51,6 +57,12 @@ internal static class RobotWebhookEndpoint
         robots.Append(new RobotMessage("msg" + Ids.Hex(24), robot.AccessToken, robot.ConversationId, message.MsgType, message.Content, message.At, message.Texts, now));
         return DingTalkJson.Ok(new { errcode = 0, errmsg = "ok" });
     }
+
+    /// <summary>DingTalk wants <c>application/json</c> in UTF-8 (a form post, common with curl -d, is refused).</summary>
+    private static bool IsUtf8Json(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
 
     private static void CheckSecurity(HttpContext context, CustomRobot robot, DateTimeOffset now)
     {
