@@ -39,6 +39,34 @@ public sealed class DingTalkTokenTests
     }
 
     [Fact]
+    public async Task Unified_token_is_the_same_token_in_snake_case()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var apiToken = await emulator.ApiTokenAsync();
+
+        using var reply = await emulator.PostDingTalkAsync($"/dingtalk/v1.0/oauth2/{EmulatorOptions.DefaultDingTalkCorpId}/token", new { client_id = EmulatorOptions.DefaultDingTalkAppKey, client_secret = EmulatorOptions.DefaultDingTalkAppSecret, grant_type = "client_credentials" });
+
+        Assert.Equal(200, reply.Status);
+        Assert.Equal(apiToken, reply.Json.GetProperty("access_token").GetString());
+        Assert.Equal(7200, reply.Json.GetProperty("expires_in").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("dinglarkwaydevcorp01", "wrong", "client_credentials", "invalid.client")]
+    [InlineData("dingothercorp", "larkway-emulator-dingtalk-dev-secret-0001", "client_credentials", "invalid.client")]
+    [InlineData("dinglarkwaydevcorp01", "larkway-emulator-dingtalk-dev-secret-0001", "password", "unsupported.grant.type")]
+    public async Task Unified_token_refusals_use_its_documented_codes(string corpId, string secret, string grantType, string code)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+
+        using var reply = await emulator.PostDingTalkAsync($"/dingtalk/v1.0/oauth2/{corpId}/token", new { client_id = EmulatorOptions.DefaultDingTalkAppKey, client_secret = secret, grant_type = grantType });
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(code, reply.ApiCode());
+        Assert.False(reply.Json.TryGetProperty("access_token", out _));
+    }
+
+    [Fact]
     public async Task Token_lifetime_comes_from_the_options()
     {
         await using var emulator = await TestEmulator.StartAsync(o => o.DingTalkTokenLifetime = TimeSpan.FromMinutes(5));

@@ -9,14 +9,16 @@ using Microsoft.AspNetCore.Routing;
 namespace Larkway.Emulator.DingTalk.Api;
 
 /// <summary>
-/// The internal app's access token on both hosts: <c>POST /v1.0/oauth2/accessToken</c> (api) and <c>GET /gettoken</c>
-/// (oapi). Both hand out the same token (see <see cref="DingTalkTokens"/>).
+/// The internal app's access token on both hosts: <c>POST /v1.0/oauth2/accessToken</c> and the unified
+/// <c>POST /v1.0/oauth2/{corpId}/token</c> (api), and <c>GET /gettoken</c> (oapi). All hand out the same token (see
+/// <see cref="DingTalkTokens"/>).
 /// </summary>
 internal static class DingTalkTokenEndpoints
 {
     public static void MapDingTalkTokenEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost(DingTalkApiExtensions.Prefix + "/v1.0/oauth2/accessToken", IssueApiTokenAsync).AsDingTalk(DingTalkFamily.Api, requiresToken: false);
+        routes.MapPost(DingTalkApiExtensions.Prefix + "/v1.0/oauth2/{corpId}/token", IssueUnifiedTokenAsync).AsDingTalk(DingTalkFamily.Api, requiresToken: false);
         routes.MapGet(DingTalkApiExtensions.Prefix + "/gettoken", IssueOapiToken).AsDingTalk(DingTalkFamily.Oapi, requiresToken: false);
     }
 
@@ -33,6 +35,31 @@ internal static class DingTalkTokenEndpoints
 
         var token = tokens.Issue(appKey);
         return DingTalkJson.Ok(new { accessToken = token.Value, expireIn = (long)tokens.Lifetime.TotalSeconds });
+    }
+
+    /// <summary>
+    /// The unified token (documented for internal and ISV apps): snake_case in and out, and its own documented codes —
+    /// 400 <c>invalid.client</c>, 400 <c>unsupported.grant.type</c>. A corpId that is not the org's is answered as
+    /// invalid.client too (unsure).
+    /// </summary>
+    private static async Task<IResult> IssueUnifiedTokenAsync(HttpContext context, string corpId, DingTalkOrg org, DingTalkTokens tokens)
+    {
+        var body = await DingTalkBody.ReadApiObjectAsync(context.Request);
+        var clientId = body.RequiredApiString("client_id");
+        var clientSecret = body.RequiredApiString("client_secret");
+        var grantType = body.RequiredApiString("grant_type");
+        if (grantType != "client_credentials")
+        {
+            throw DingTalkException.Api(400, "unsupported.grant.type", "unsupported.grant.type");
+        }
+
+        if (corpId != org.CorpId || !Authenticates(org, clientId, clientSecret))
+        {
+            throw DingTalkException.Api(400, "invalid.client", "invalid.client");
+        }
+
+        var token = tokens.Issue(clientId);
+        return DingTalkJson.Ok(new Dictionary<string, object> { ["access_token"] = token.Value, ["expires_in"] = (long)tokens.Lifetime.TotalSeconds });
     }
 
     private static IResult IssueOapiToken(HttpContext context, DingTalkOrg org, DingTalkTokens tokens)
