@@ -69,4 +69,28 @@ public sealed class EmulatorOptions
 
     /// <summary>The Bitable engine: batch and table limits, write serialisation, time zone, client_token window.</summary>
     public BitableOptions Bitable { get; set; } = new();
+
+    /// <summary>The DingTalk org's internal app (<c>ding</c> + 16 lower-case letters/digits); it is also the app robot's robotCode.</summary>
+    public const string DefaultDingTalkAppKey = "dinglarkwayemu000001";
+
+    /// <summary>A fixed development secret for the DingTalk app; never a real credential.</summary>
+    public const string DefaultDingTalkAppSecret = "larkway-emulator-dingtalk-dev-secret-0001";
+
+    /// <summary>The emulated DingTalk org's corpId.</summary>
+    public const string DefaultDingTalkCorpId = "dinglarkwaydevcorp01";
+
+    public string DingTalkAppKey { get; set; } = DefaultDingTalkAppKey;
+
+    public string DingTalkAppSecret { get; set; } = DefaultDingTalkAppSecret;
+
+    public string DingTalkCorpId { get; set; } = DefaultDingTalkCorpId;
+
+    /// <summary>The internal app's agentId (oapi work notifications name the app by it).</summary>
+    public long DingTalkAgentId { get; set; } = 3000000001;
+
+    /// <summary>How long a DingTalk access token lives (documented: 7200 s); tests shorten it.</summary>
+    public TimeSpan DingTalkTokenLifetime { get; set; } = TimeSpan.FromSeconds(7200);
+
+    /// <summary>How long a custom group robot stays throttled after its 21st message within a minute (documented: 10 min).</summary>
+    public TimeSpan DingTalkRobotThrottle { get; set; } = TimeSpan.FromMinutes(10);
 }

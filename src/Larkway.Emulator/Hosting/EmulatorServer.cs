@@ -11,6 +11,7 @@ using Larkway.Emulator.Api.Authen;
 using Larkway.Emulator.Approval;
 using Larkway.Emulator.Authen;
 using Larkway.Emulator.Bitable;
+using Larkway.Emulator.DingTalk;
 using Larkway.Emulator.Events;
 using Larkway.Emulator.Events.Callbacks;
 using Larkway.Emulator.LongConnection;
@@ -142,6 +143,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             return tokens;
         });
         AddAuthen(services, options);
+        services.AddDingTalk(options);
         services.AddSingleton<FaultInjector>();
         services.AddSingleton(sp => new JsapiTickets(options.TimeProvider));
         services.AddSingleton<CallCounter>();
@@ -211,6 +213,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.UseWebSockets();
         app.UseRouting();
         app.UseMiddleware<OpenApiGateMiddleware>();
+        app.UseDingTalkGate();
         app.MapAuthEndpoints();
         app.MapMessageEndpoints();
         app.MapUploadEndpoints();
@@ -252,6 +255,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapApprovalPages();
         app.MapDirectoryPages();
         app.MapBitablePages();
+        app.MapDingTalk();
     }
 
     [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]

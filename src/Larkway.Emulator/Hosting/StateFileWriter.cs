@@ -20,6 +20,7 @@ internal sealed partial class StateFileWriter(
     Bitable.BitableStore bitable,
     TokenStore tokens,
     Authen.AuthenStores authen,
+    DingTalk.DingTalkPersistence dingTalk,
     EmulatorOptions options,
     ILogger<StateFileWriter> logger) : IHostedLifecycleService
 {
@@ -125,7 +126,7 @@ internal sealed partial class StateFileWriter(
         {
             // Read the revision first: a change made while the copy is taken is written again next time.
             var revision = state.Revision.Current;
-            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, options.TimeProvider));
+            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), options.TimeProvider));
             Interlocked.Exchange(ref _written, revision);
         }
     }

@@ -32,4 +32,8 @@ internal static class LogEvents
     // Platform
     public const int EnvelopeMiddlewareUnhandled = 1000;
     public const int OpenApiGateMiddlewareFault = 1100;
+
+    // DingTalk
+    public const int DingTalkGateFault = 2000;
+    public const int DingTalkGateUnhandled = 2001;
 }

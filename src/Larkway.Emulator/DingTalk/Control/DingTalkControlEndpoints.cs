@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text.Json;
+using Larkway.Emulator.DingTalk.Platform;
+using Larkway.Emulator.DingTalk.Robots;
+using Larkway.Emulator.DingTalk.State;
+using Larkway.Emulator.Platform;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Larkway.Emulator.DingTalk.Control;
+
+/// <summary>
+/// Test control for DingTalk under <c>/_emulator/dingtalk</c>: the org, token expiry, faults, custom robots and what
+/// they received. Not part of DingTalk; no authentication (the emulator binds to loopback). Answers are plain JSON;
+/// refusals are 400/404 <c>{"code","message"}</c>.
+/// </summary>
+internal static class DingTalkControlEndpoints
+{
+    private const int MaxKeywords = 10;
+
+    public static void MapDingTalkControlEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var control = routes.MapGroup("/_emulator/dingtalk");
+        control.MapGet("org", Org);
+        control.MapPost("tokens/expire", (DingTalkTokens tokens) => DingTalkJson.Ok(new { expired = tokens.ExpireAll() }));
+        control.MapPost("faults", AddFaultAsync);
+        control.MapGet("faults", (DingTalkFaults faults) => DingTalkJson.Ok(new { items = faults.List() }));
+        control.MapDelete("faults", (DingTalkFaults faults) =>
+        {
+            faults.Clear();
+            return DingTalkJson.Ok(new { cleared = true });
+        });
+        control.MapPost("robots", AddRobotAsync);
+        control.MapGet("robots", (RobotStore robots) => DingTalkJson.Ok(new { items = robots.Robots().Select(r => RobotView(r, robots)) }));
+        control.MapGet("robots/{accessToken}/messages", Messages);
+    }
+
+    /// <summary>The org, its app and its people (the app secret is never shown).</summary>
+    private static IResult Org(DingTalkOrg org) => DingTalkJson.Ok(new
+    {
+        corpId = org.CorpId,
+        name = org.Name,
+        apps = org.Apps.Select(a => new { appKey = a.AppKey, robotCode = a.RobotCode, agentId = a.AgentId, name = a.Name }),
+        users = org.Users.Select(u => new { userid = u.UserId, name = u.Name, mobile = u.Mobile, unionid = u.UnionId, title = u.Title, email = u.Email, deptIdList = u.DeptIds }),
+    });
+
+    private static async Task<IResult> AddFaultAsync(HttpContext context, DingTalkFaults faults)
+    {
+        if (await ReadAsync(context) is not { } body)
+        {
+            return Refuse("the body must be a JSON object {endpoint, kind, count?, delay_ms?, every?}");
+        }
+
+        var endpoint = body.String("endpoint");
+        var kind = body.String("kind");
+        if (endpoint is null || kind is null || !DingTalkFaults.IsKnownKind(kind))
+        {
+            return Refuse("endpoint (\"POST /v1.0/oauth2/accessToken\" or \"*\") and kind (server_error, rate_limit or delay) are required");
+        }
+
+        var (countOk, count) = OptionalInt(body, "count");
+        var (delayOk, delay) = OptionalInt(body, "delay_ms");
+        var (everyOk, every) = OptionalInt(body, "every");
+        if (!countOk || !delayOk || !everyOk)
+        {
+            return Refuse("count, delay_ms and every must be integers");
+        }
+
+        if (count is < 1 || every is < 1)
+        {
+            return Refuse("count and every must be at least 1");
+        }
+
+        var rule = new FaultRule(DingTalkFaults.Normalize(endpoint), kind, count ?? 1, delay, Every: every);
+        faults.Add(rule);
+        return DingTalkJson.Ok(rule);
+    }
+
+    /// <summary>
+    /// <c>{name, conversationTitle?, keywords?, secret?, sign?, ipWhitelist?, accessToken?}</c> → the robot's token,
+    /// webhook URL and secret. <c>"sign": true</c> without a secret generates a SEC-style one.
+    /// </summary>
+    private static async Task<IResult> AddRobotAsync(HttpContext context, RobotStore robots, TimeProvider time)
+    {
+        if (await ReadAsync(context) is not { } body)
+        {
+            return Refuse("the body must be a JSON object {name, conversationTitle?, keywords?, secret?, sign?, ipWhitelist?}");
+        }
+
+        var name = body.String("name");
+        if (name is null)
+        {
+            return Refuse("name is required");
+        }
+
+        var keywords = StringList(body, "keywords");
+        var whitelist = StringList(body, "ipWhitelist");
+        if (keywords is null || whitelist is null || (body.TryGetProperty("sign", out var sign) && sign.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null)))
+        {
+            return Refuse("keywords and ipWhitelist must be arrays of strings; sign must be a boolean");
+        }
+
+        if (keywords.Count > MaxKeywords || keywords.Any(string.IsNullOrWhiteSpace))
+        {
+            return Refuse($"a robot has at most {MaxKeywords} keywords, none empty");
+        }
+
+        if (whitelist.FirstOrDefault(entry => !IsAddressOrRange(entry)) is { } bad)
+        {
+            return Refuse($"'{bad}' is neither an IP address nor a CIDR range");
+        }
+
+        var accessToken = body.String("accessToken");
+        if (accessToken is not null && robots.Exists(accessToken))
+        {
+            return Refuse($"a robot with access token '{accessToken}' exists already");
+        }
+
+        var secret = body.String("secret") ?? (sign.ValueKind == JsonValueKind.True ? "SEC" + Ids.Hex(64) : null);
+        var robot = robots.Add(accessToken, name, body.String("conversationTitle") ?? name, secret, keywords, whitelist, time.GetUtcNow());
+        var webhook = $"{context.Request.Scheme}://{context.Request.Host}{RobotWebhookEndpoint.Path}?access_token={robot.AccessToken}";
+        return DingTalkJson.Ok(new { accessToken = robot.AccessToken, webhook, secret = robot.Secret, conversationId = robot.ConversationId });
+    }
+
+    private static IResult Messages([FromRoute] string accessToken, RobotStore robots) =>
+        robots.Find(accessToken) is null
+            ? new ControlRefusal(404, "NotFound", "no robot has that access token")
+            : DingTalkJson.Ok(new { items = robots.MessagesOf(accessToken).Select(RobotWebhookEndpoint.View) });
+
+    private static object RobotView(CustomRobot robot, RobotStore robots) => new
+    {
+        accessToken = robot.AccessToken,
+        name = robot.Name,
+        conversationId = robot.ConversationId,
+        conversationTitle = robots.Conversation(robot.ConversationId)?.Title,
+        hasSecret = robot.Secret is not null,
+        keywords = robot.Keywords,
+        ipWhitelist = robot.IpWhitelist,
+    };
+
+    private static bool IsAddressOrRange(string entry) =>
+        IPAddress.TryParse(entry, out _) || (entry.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(entry, out _));
+
+    private static async Task<JsonElement?> ReadAsync(HttpContext context)
+    {
+        try
+        {
+            return await DingTalkBody.ReadObjectAsync(context.Request, DingTalkException.InvalidParameter);
+        }
+        catch (DingTalkException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Absent → (true, null); an integer → (true, it); anything else → (false, null).</summary>
+    private static (bool Ok, int? Value) OptionalInt(JsonElement body, string name) =>
+        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? (true, null)
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? (true, number)
+        : (false, null);
+
+    private static List<string>? StringList(JsonElement body, string name)
+    {
+        if (!body.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String)
+            ? [.. list.EnumerateArray().Select(item => item.GetString()!)]
+            : null;
+    }
+
+    private static IResult Refuse(string message) => new ControlRefusal(400, DingTalkCodes.InvalidParameter, message);
+
+    private sealed class ControlRefusal(int status, string code, string message) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => DingTalkJson.WriteAsync(httpContext, status, new { code, message });
+    }
+}

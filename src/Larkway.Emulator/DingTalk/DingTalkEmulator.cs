@@ -1,0 +1,58 @@
+using Larkway.Emulator.DingTalk.Api;
+using Larkway.Emulator.DingTalk.Control;
+using Larkway.Emulator.DingTalk.Platform;
+using Larkway.Emulator.DingTalk.Robots;
+using Larkway.Emulator.DingTalk.State;
+using Larkway.Emulator.DingTalk.Web;
+using Larkway.Emulator.Hosting;
+using Larkway.Emulator.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Emulator.DingTalk;
+
+/// <summary>What the state file writer takes from DingTalk: one snapshot of its tokens and robots.</summary>
+internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots)
+{
+    public DingTalkSnapshot Export() => robots.Export(tokens.Export());
+}
+
+/// <summary>The DingTalk emulator's composition: its services, its gate (after routing) and its routes.</summary>
+internal static class DingTalkEmulator
+{
+    public static void AddDingTalk(this IServiceCollection services, EmulatorOptions options)
+    {
+        services.AddSingleton(_ => new DingTalkOrg(options));
+        services.AddSingleton(sp =>
+        {
+            var tokens = new DingTalkTokens(options.TimeProvider, options, sp.GetRequiredService<StateRevision>());
+            tokens.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk?.Tokens ?? []);
+            return tokens;
+        });
+        services.AddSingleton<DingTalkFaults>();
+        services.AddSingleton(sp =>
+        {
+            var robots = new RobotStore(options.TimeProvider, sp.GetRequiredService<StateRevision>());
+            if (sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk is { } snapshot)
+            {
+                robots.Restore(snapshot);
+            }
+
+            return robots;
+        });
+        services.AddSingleton<DingTalkPersistence>();
+        services.AddSingleton(_ => new RobotThrottle(options.TimeProvider, options));
+    }
+
+    /// <summary>Must run after UseRouting: the gate reads the matched endpoint's <see cref="DingTalkApi"/> metadata.</summary>
+    public static void UseDingTalkGate(this WebApplication app) => app.UseMiddleware<DingTalkGateMiddleware>();
+
+    public static void MapDingTalk(this WebApplication app)
+    {
+        app.MapDingTalkTokenEndpoints();
+        app.MapDingTalkContactEndpoints();
+        app.MapDingTalkRobotWebhook();
+        app.MapDingTalkControlEndpoints();
+        app.MapDingTalkPages();
+    }
+}

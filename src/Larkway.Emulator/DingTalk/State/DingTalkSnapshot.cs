@@ -1,0 +1,32 @@
+using Larkway.Emulator.DingTalk.Platform;
+using Larkway.Emulator.DingTalk.Robots;
+
+namespace Larkway.Emulator.DingTalk.State;
+
+/// <summary>
+/// DingTalk's part of the state file: live tokens (a client's cached token keeps working across a restart), the custom
+/// robots with their groups, and what they received. Not in it: the org (rebuilt from the options), robot rate windows
+/// and throttles, and faults — they start empty, as the Feishu ones do.
+/// </summary>
+internal sealed record DingTalkSnapshot(
+    IReadOnlyList<DingTalkToken> Tokens,
+    IReadOnlyList<CustomRobot> Robots,
+    IReadOnlyList<RobotConversation> Conversations,
+    IReadOnlyList<RobotMessage> Messages)
+{
+    /// <summary>Fails naming the first record that points at something the file does not have.</summary>
+    public void Check()
+    {
+        var conversations = Conversations.Select(c => c.ConversationId).ToHashSet(StringComparer.Ordinal);
+        if (Robots.FirstOrDefault(r => !conversations.Contains(r.ConversationId)) is { } robot)
+        {
+            throw new InvalidDataException($"DingTalk robot '{robot.Name}' posts into conversation {robot.ConversationId}, which the file does not have");
+        }
+
+        var robots = Robots.Select(r => r.AccessToken).ToHashSet(StringComparer.Ordinal);
+        if (Messages.FirstOrDefault(m => !robots.Contains(m.RobotAccessToken) || !conversations.Contains(m.ConversationId)) is { } message)
+        {
+            throw new InvalidDataException($"DingTalk robot message {message.MsgId} names a robot or conversation the file does not have");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Larkway.Emulator.Tests.Infrastructure;
+
+namespace Larkway.Emulator.Tests.DingTalk;
+
+/// <summary>DingTalk's robots, their messages and live tokens are kept in the state file like the Feishu tenant.</summary>
+public sealed class DingTalkStateFileTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("larkway-emulator-dingtalk-state-").FullName;
+
+    private string StateFile => Path.Combine(_folder, "emulator-state.json");
+
+    [Fact]
+    public async Task Robots_messages_and_tokens_survive_a_restart()
+    {
+        var clock = new ManualClock();
+        string token, robotToken, conversationId;
+        await using (var first = await TestEmulator.StartAsync(o => o.StateFile = StateFile, clock))
+        {
+            token = await first.OapiTokenAsync();
+            using (var created = await first.PostDingTalkAsync("/_emulator/dingtalk/robots", new { name = "ops", keywords = new[] { "deploy" }, sign = true }))
+            {
+                robotToken = created.Json.GetProperty("accessToken").GetString()!;
+                conversationId = created.Json.GetProperty("conversationId").GetString()!;
+            }
+
+            using var sent = await first.PostDingTalkAsync("/dingtalk/robot/send?access_token=dev-robot", new { msgtype = "text", text = new { content = "before the restart" } });
+            Assert.Equal(0, sent.ErrCode());
+        }
+
+        await using var second = await TestEmulator.StartAsync(o => o.StateFile = StateFile, clock);
+        using var user = await second.PostDingTalkAsync($"/dingtalk/topapi/v2/user/get?access_token={token}", new { userid = "alice" });
+        using var robots = await second.SendDingTalkAsync(HttpMethod.Get, "/_emulator/dingtalk/robots", null);
+        using var messages = await second.SendDingTalkAsync(HttpMethod.Get, "/_emulator/dingtalk/robots/dev-robot/messages", null);
+        using var refused = await second.PostDingTalkAsync($"/dingtalk/robot/send?access_token={robotToken}", new { msgtype = "text", text = new { content = "x" } });
+
+        Assert.Equal(0, user.ErrCode());
+        Assert.Equal(token, await second.OapiTokenAsync());
+        var ops = Assert.Single(robots.Json.GetProperty("items").EnumerateArray(), r => r.GetProperty("accessToken").GetString() == robotToken);
+        Assert.Equal(conversationId, ops.GetProperty("conversationId").GetString());
+        Assert.True(ops.GetProperty("hasSecret").GetBoolean());
+        Assert.Equal(2, robots.Json.GetProperty("items").GetArrayLength());
+        Assert.Contains("before the restart", Assert.Single(messages.Json.GetProperty("items").EnumerateArray()).GetRawText(), StringComparison.Ordinal);
+
+        // The secret came back too: an unsigned send to the signed robot is still refused.
+        Assert.Equal(310000, refused.ErrCode());
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
