@@ -69,4 +69,9 @@ public sealed class EmulatorOptions
 
     /// <summary>The Bitable engine: batch and table limits, write serialisation, time zone, client_token window.</summary>
     public BitableOptions Bitable { get; set; } = new();
+
+    // ---- DingTalk Stream mode (src/Larkway.Emulator/DingTalk/Stream) ----
+
+    /// <summary>DingTalk Stream mode: the app it admits, ticket lifetime, pings, redelivery, disconnect grace.</summary>
+    public DingTalk.Stream.DingTalkStreamOptions DingTalkStream { get; set; } = new();
 }

@@ -32,4 +32,9 @@ internal static class LogEvents
     // Platform
     public const int EnvelopeMiddlewareUnhandled = 1000;
     public const int OpenApiGateMiddlewareFault = 1100;
+
+    // DingTalk/Stream
+    public const int DingTalkStreamOpened = 2100;
+    public const int DingTalkStreamClosed = 2101;
+    public const int DingTalkStreamGaveUp = 2102;
 }

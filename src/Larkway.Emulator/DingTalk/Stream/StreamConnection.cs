@@ -1,0 +1,156 @@
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Larkway.Emulator.DingTalk.Stream;
+
+/// <summary>One subscription named at the gateway: <c>EVENT</c> with a topic (<c>*</c> = all) or <c>CALLBACK</c> with a topic.</summary>
+public sealed record DingTalkStreamSubscription(string Type, string Topic);
+
+/// <summary>Where a connection is in its life.</summary>
+public enum DingTalkStreamConnectionState
+{
+    /// <summary>In the delivery pool.</summary>
+    Open,
+
+    /// <summary>Sent <c>disconnect</c>: gets nothing new, closed after the grace.</summary>
+    Disconnecting,
+
+    /// <summary>A fault: still in the pool, but the server neither reads nor writes it.</summary>
+    HalfOpen,
+
+    /// <summary>Gone (kept in the list for tests).</summary>
+    Closed,
+}
+
+/// <summary>
+/// One accepted WebSocket. Its mutable state is guarded by the hub's lock; sends are serialised here because a
+/// WebSocket allows one writer at a time.
+/// </summary>
+internal sealed class StreamConnection(string id, string appKey, IReadOnlyList<DingTalkStreamSubscription> subscriptions, WebSocket socket, DateTimeOffset openedAt)
+{
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _framesOut;
+    private long _acksIn;
+
+    public string Id { get; } = id;
+
+    public string AppKey { get; } = appKey;
+
+    public IReadOnlyList<DingTalkStreamSubscription> Subscriptions { get; } = subscriptions;
+
+    public DateTimeOffset OpenedAt { get; } = openedAt;
+
+    public WebSocket Socket { get; } = socket;
+
+    public DingTalkStreamConnectionState State { get; set; } = DingTalkStreamConnectionState.Open;
+
+    public string? CloseReason { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>The last ping sent and not yet echoed (its messageId and opaque), or null.</summary>
+    public (string MessageId, string Opaque)? PendingPing { get; set; }
+
+    public int MissedPings { get; set; }
+
+    public ITimer? PingTimer { get; set; }
+
+    public ITimer? DisconnectTimer { get; set; }
+
+    public ITimer? CloseTimer { get; set; }
+
+    public long FramesOut => Interlocked.Read(ref _framesOut);
+
+    public long AcksIn => Interlocked.Read(ref _acksIn);
+
+    /// <summary>Completes when the server has closed the connection (its request then ends).</summary>
+    public Task Closed => _closed.Task;
+
+    /// <summary>True when this connection should get frames of <paramref name="type"/> / <paramref name="topic"/>.</summary>
+    public bool Subscribes(string type, string topic) =>
+        Subscriptions.Any(s => s.Type == type && (s.Topic == topic || (type == StreamFrameTypes.Event && s.Topic == StreamTopics.AllEvents)));
+
+    public void CountAck() => Interlocked.Increment(ref _acksIn);
+
+    /// <summary>Writes one text frame; false when the socket is gone (it is then aborted).</summary>
+    public async Task<bool> SendAsync(string json, CancellationToken ct)
+    {
+        try
+        {
+            await _sendLock.WaitAsync(ct);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (Socket.State != WebSocketState.Open)
+            {
+                return false;
+            }
+
+            await Socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, endOfMessage: true, ct);
+            Interlocked.Increment(ref _framesOut);
+            return true;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            Abort();
+            return false;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>A close handshake, bounded; the TCP connection is then dropped either way.</summary>
+    public async Task CloseGracefullyAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await _sendLock.WaitAsync(timeout.Token);
+            try
+            {
+                await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "disconnect", timeout.Token);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            // best effort: the abort below ends it anyway
+        }
+
+        Abort();
+    }
+
+    /// <summary>Drops the TCP connection without a close frame, as a network failure would.</summary>
+    public void Abort()
+    {
+        try
+        {
+            Socket.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // already gone
+        }
+    }
+
+    public void MarkClosed() => _closed.TrySetResult();
+
+    public void DisposeTimers()
+    {
+        PingTimer?.Dispose();
+        DisconnectTimer?.Dispose();
+        CloseTimer?.Dispose();
+        PingTimer = DisconnectTimer = CloseTimer = null;
+    }
+}
