@@ -28,6 +28,9 @@ public enum DingTalkStreamConnectionState
 /// </summary>
 internal sealed class StreamConnection(string id, string appKey, IReadOnlyList<DingTalkStreamSubscription> subscriptions, WebSocket socket, DateTimeOffset openedAt)
 {
+    /// <summary>How long a peer has to answer the server's close frame.</summary>
+    private static readonly TimeSpan CloseAnswerWait = TimeSpan.FromSeconds(2);
+
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _framesOut;
@@ -107,7 +110,10 @@ internal sealed class StreamConnection(string id, string appKey, IReadOnlyList<D
         }
     }
 
-    /// <summary>A close handshake, bounded; the TCP connection is then dropped either way.</summary>
+    /// <summary>
+    /// Sends a close frame. The peer's answer ends the receive loop, which releases the socket; a peer that does not
+    /// answer is cut off shortly after. Aborting at once could reset the connection before the close frame is read.
+    /// </summary>
     public async Task CloseGracefullyAsync()
     {
         try
@@ -125,10 +131,11 @@ internal sealed class StreamConnection(string id, string appKey, IReadOnlyList<D
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
-            // best effort: the abort below ends it anyway
+            Abort();
+            return;
         }
 
-        Abort();
+        _ = Task.Delay(CloseAnswerWait).ContinueWith(_ => Abort(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>Drops the TCP connection without a close frame, as a network failure would.</summary>
