@@ -104,14 +104,23 @@ internal sealed partial class DingTalkStreamHub : IDisposable
             }
 
             connection.CountAck();
-            if (connection.PendingPing is { } ping && ping.MessageId == ack.MessageId)
+            var ping = connection.RecentPings.FindIndex(p => p.MessageId == ack.MessageId);
+            if (ping >= 0)
             {
-                // A ping counts as answered only when its opaque comes back.
+                // A ping counts as answered only when its opaque comes back; a late answer to an earlier ping still
+                // shows the client is alive, though the ping now outstanding stays outstanding.
                 (type, topic) = (StreamFrameTypes.System, StreamTopics.Ping);
-                if (StreamFrames.StringIn(ack.Data, "opaque") == ping.Opaque)
+                if (StreamFrames.StringIn(ack.Data, "opaque") == connection.RecentPings[ping].Opaque)
                 {
-                    connection.PendingPing = null;
                     connection.MissedPings = 0;
+                    if (connection.PendingPing?.MessageId == ack.MessageId)
+                    {
+                        connection.PendingPing = null;
+                    }
+                    else
+                    {
+                        outcome = "late-ack";
+                    }
                 }
                 else
                 {
@@ -424,6 +433,11 @@ internal sealed partial class DingTalkStreamHub : IDisposable
                 var opaque = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
                 data = JsonSerializer.Serialize(new Dictionary<string, string> { ["opaque"] = opaque });
                 connection.PendingPing = (messageId, opaque);
+                connection.RecentPings.Add((messageId, opaque));
+                if (connection.RecentPings.Count > _options.MissedPingsBeforeClose + 1)
+                {
+                    connection.RecentPings.RemoveAt(0);
+                }
                 frame = StreamFrames.Write(StreamFrameTypes.System, StreamTopics.Ping, messageId, connection.AppKey, connection.Id, _time.GetUtcNow().ToUnixTimeMilliseconds(), data);
             }
         }

@@ -57,6 +57,9 @@ internal sealed class StreamConnection(string id, string appKey, IReadOnlyList<D
 
     public int MissedPings { get; set; }
 
+    /// <summary>The last few pings (messageId, opaque), so a late echo still counts as a sign of life.</summary>
+    public List<(string MessageId, string Opaque)> RecentPings { get; } = [];
+
     public ITimer? PingTimer { get; set; }
 
     public ITimer? DisconnectTimer { get; set; }

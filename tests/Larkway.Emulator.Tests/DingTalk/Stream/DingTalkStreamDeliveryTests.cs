@@ -71,6 +71,25 @@ public sealed class DingTalkStreamDeliveryTests
     }
 
     [Fact]
+    public async Task A_late_echo_of_an_earlier_ping_is_recognised_and_counts_as_a_sign_of_life()
+    {
+        await using var emulator = await StartAsync(o =>
+        {
+            o.PingInterval = TimeSpan.FromMilliseconds(200);
+            o.MissedPingsBeforeClose = 3;
+        });
+        await using var client = await StreamTestClient.ConnectAsync(emulator, echoPings: false);
+        var first = await client.NextOfTopicAsync("ping");
+        await client.NextOfTopicAsync("ping");
+
+        await client.EchoAsync(first);
+
+        await WaitUntilAsync(() => emulator.DeliveriesOf(first.MessageId).Any(d => d.Direction == "in"), "the late echo logged");
+        var echo = emulator.DeliveriesOf(first.MessageId).Single(d => d.Direction == "in");
+        Assert.Equal(("SYSTEM", "ping", "late-ack"), (echo.Type, echo.Topic, echo.Outcome));
+    }
+
+    [Fact]
     public async Task A_robot_message_arrives_as_a_callback_with_the_inbound_fields_and_its_ack_is_logged()
     {
         await using var emulator = await StartAsync();
