@@ -62,7 +62,7 @@ internal static class DingTalkStreamEndpoints
             return StreamHttp.Error(context, 401, "authFailed", "鉴权失败");
         }
 
-        var ticket = hub.Tickets.Issue(appKey, subscriptions);
+        var ticket = hub.Tickets.Issue(appKey, subscriptions, StreamHttp.String(body, "ua"), StreamHttp.String(body, "localIp"));
 
         // Built from the request's own scheme and host, so the endpoint works behind any port or proxy host name.
         var scheme = context.Request.IsHttps ? "wss" : "ws";

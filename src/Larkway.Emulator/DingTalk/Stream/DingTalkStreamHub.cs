@@ -13,6 +13,8 @@ public sealed record DingTalkStreamConnectionView(
     string Id,
     string AppKey,
     IReadOnlyList<DingTalkStreamSubscription> Subscriptions,
+    string? Ua,
+    string? LocalIp,
     long OpenedAtMs,
     string State,
     long FramesOut,
@@ -67,7 +69,7 @@ internal sealed partial class DingTalkStreamHub : IDisposable
 
     public StreamConnection Attach(StreamTicket ticket, System.Net.WebSockets.WebSocket socket)
     {
-        var connection = new StreamConnection(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), ticket.AppKey, ticket.Subscriptions, socket, _time.GetUtcNow());
+        var connection = new StreamConnection(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), ticket, socket, _time.GetUtcNow());
         lock (_gate)
         {
             _live[connection.Id] = connection;
@@ -341,7 +343,7 @@ internal sealed partial class DingTalkStreamHub : IDisposable
             connection.MarkClosed();
         }
 
-        _stopping.Dispose();
+        // _stopping is not disposed: a timer callback already running may still read its token, and it holds no wait handle.
     }
 
     // ---- internals ------------------------------------------------------------------------------
@@ -491,6 +493,8 @@ internal sealed partial class DingTalkStreamHub : IDisposable
         c.Id,
         c.AppKey,
         c.Subscriptions,
+        c.Ua,
+        c.LocalIp,
         c.OpenedAt.ToUnixTimeMilliseconds(),
         c.State switch
         {

@@ -26,7 +26,7 @@ public enum DingTalkStreamConnectionState
 /// One accepted WebSocket. Its mutable state is guarded by the hub's lock; sends are serialised here because a
 /// WebSocket allows one writer at a time.
 /// </summary>
-internal sealed class StreamConnection(string id, string appKey, IReadOnlyList<DingTalkStreamSubscription> subscriptions, WebSocket socket, DateTimeOffset openedAt)
+internal sealed class StreamConnection(string id, StreamTicket ticket, WebSocket socket, DateTimeOffset openedAt)
 {
     /// <summary>How long a peer has to answer the server's close frame.</summary>
     private static readonly TimeSpan CloseAnswerWait = TimeSpan.FromSeconds(2);
@@ -38,9 +38,14 @@ internal sealed class StreamConnection(string id, string appKey, IReadOnlyList<D
 
     public string Id { get; } = id;
 
-    public string AppKey { get; } = appKey;
+    public string AppKey { get; } = ticket.AppKey;
 
-    public IReadOnlyList<DingTalkStreamSubscription> Subscriptions { get; } = subscriptions;
+    public IReadOnlyList<DingTalkStreamSubscription> Subscriptions { get; } = ticket.Subscriptions;
+
+    /// <summary>What the client said about itself at the gateway (<c>ua</c>, <c>localIp</c>), for the connection list.</summary>
+    public string? Ua { get; } = ticket.Ua;
+
+    public string? LocalIp { get; } = ticket.LocalIp;
 
     public DateTimeOffset OpenedAt { get; } = openedAt;
 

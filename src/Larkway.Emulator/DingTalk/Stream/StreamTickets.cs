@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Larkway.Emulator.DingTalk.Stream;
 
 /// <summary>What a ticket admits: one connection of one app with the subscriptions named at the gateway.</summary>
-internal sealed record StreamTicket(string AppKey, IReadOnlyList<DingTalkStreamSubscription> Subscriptions, DateTimeOffset ExpiresAt);
+internal sealed record StreamTicket(string AppKey, IReadOnlyList<DingTalkStreamSubscription> Subscriptions, string? Ua, string? LocalIp, DateTimeOffset ExpiresAt);
 
 /// <summary>A refused WebSocket upgrade: HTTP status and the new-API error code and message.</summary>
 internal sealed record StreamRefusal(int Status, string Code, string Message);
@@ -18,7 +18,7 @@ internal sealed class StreamTickets(DingTalkStreamOptions options, TimeProvider 
     private readonly Dictionary<string, (StreamTicket Ticket, bool Used)> _tickets = new(StringComparer.Ordinal);
 
     /// <summary>A new ticket: 32 hex digits, safe in a URL as the SDKs append it unencoded.</summary>
-    public string Issue(string appKey, IReadOnlyList<DingTalkStreamSubscription> subscriptions)
+    public string Issue(string appKey, IReadOnlyList<DingTalkStreamSubscription> subscriptions, string? ua, string? localIp)
     {
         var now = time.GetUtcNow();
         var ticket = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -29,7 +29,7 @@ internal sealed class StreamTickets(DingTalkStreamOptions options, TimeProvider 
                 _tickets.Remove(stale);
             }
 
-            _tickets[ticket] = (new StreamTicket(appKey, subscriptions, now + options.TicketLifetime), false);
+            _tickets[ticket] = (new StreamTicket(appKey, subscriptions, ua, localIp, now + options.TicketLifetime), false);
         }
 
         return ticket;

@@ -12,7 +12,7 @@ public sealed class DingTalkStreamDeliveryTests
     {
         await using var emulator = await StartAsync(o =>
         {
-            o.PingInterval = TimeSpan.FromMilliseconds(100);
+            o.PingInterval = TimeSpan.FromMilliseconds(300);
             o.MissedPingsBeforeClose = 2;
         });
         await using var client = await StreamTestClient.ConnectAsync(emulator);
@@ -31,11 +31,14 @@ public sealed class DingTalkStreamDeliveryTests
         Assert.True(long.TryParse(ping.Header("time"), out _));
         Assert.Equal(4, pings.Select(p => p.DataJson.GetProperty("opaque").GetString()).Distinct().Count());
 
-        // Four pings answered, more than MissedPingsBeforeClose intervals: still open, nothing missed.
-        var view = emulator.ConnectionView(emulator.OnlyConnectionId());
-        Assert.Equal("open", view.State);
-        Assert.Equal(0, view.MissedPings);
-        await WaitUntilAsync(() => emulator.DeliveriesOf(pings[0].MessageId).Any(d => d is { Direction: "in", Outcome: "ack", Topic: "ping" }), "the echo logged");
+        // Four pings answered, more than MissedPingsBeforeClose intervals: still open. (On a loaded machine an echo can
+        // trail the next ping, so it may be logged late-ack and the count be 1 for a moment.)
+        Assert.Equal("open", emulator.ConnectionView(emulator.OnlyConnectionId()).State);
+        await WaitUntilAsync(() => emulator.ConnectionView(emulator.OnlyConnectionId()).MissedPings == 0, "no missed ping");
+        await WaitUntilAsync(() => emulator.DeliveriesOf(pings[0].MessageId).Any(d => d.Direction == "in"), "the echo logged");
+        var echo = emulator.DeliveriesOf(pings[0].MessageId).Single(d => d.Direction == "in");
+        Assert.Equal(("SYSTEM", "ping", 200), (echo.Type, echo.Topic, echo.Code));
+        Assert.Contains(echo.Outcome, new[] { "ack", "late-ack" });
     }
 
     [Theory]
@@ -76,7 +79,7 @@ public sealed class DingTalkStreamDeliveryTests
         await using var emulator = await StartAsync(o =>
         {
             o.PingInterval = TimeSpan.FromMilliseconds(200);
-            o.MissedPingsBeforeClose = 3;
+            o.MissedPingsBeforeClose = 10;
         });
         await using var client = await StreamTestClient.ConnectAsync(emulator, echoPings: false);
         var first = await client.NextOfTopicAsync("ping");
@@ -154,7 +157,7 @@ public sealed class DingTalkStreamDeliveryTests
     [Fact]
     public async Task An_event_is_pushed_again_with_the_same_message_id_until_acked_SUCCESS()
     {
-        await using var emulator = await StartAsync(o => o.EventRedeliveryDelay = TimeSpan.FromMilliseconds(300));
+        await using var emulator = await StartAsync(o => o.EventRedeliveryDelay = TimeSpan.FromMilliseconds(500));
         await using var client = await StreamTestClient.ConnectAsync(emulator);
 
         using var pushed = await emulator.EventAsync("user_add_org", new { userId = new[] { "manager4821" }, eventTime = 1 });

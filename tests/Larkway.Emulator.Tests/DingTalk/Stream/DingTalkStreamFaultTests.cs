@@ -31,7 +31,7 @@ public sealed class DingTalkStreamFaultTests
     {
         await using var emulator = await StartAsync(o =>
         {
-            o.PingInterval = TimeSpan.FromMilliseconds(150);
+            o.PingInterval = TimeSpan.FromMilliseconds(300);
             o.MissedPingsBeforeClose = 3;
         });
         await using var client = await StreamTestClient.ConnectAsync(emulator);

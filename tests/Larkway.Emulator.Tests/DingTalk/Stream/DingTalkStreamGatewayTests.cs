@@ -127,7 +127,9 @@ public sealed class DingTalkStreamGatewayTests
         Assert.Equal("open", item.GetProperty("state").GetString());
         Assert.Equal(1, item.GetProperty("framesOut").GetInt64());
         Assert.Equal(1, item.GetProperty("acksIn").GetInt64());
-        Assert.True(item.GetProperty("openedAtMs").GetInt64() > 0);
+        Assert.Equal(emulator.Clock.GetUtcNow().ToUnixTimeMilliseconds(), item.GetProperty("openedAtMs").GetInt64());
+        Assert.Equal("larkway-tests/1.0", item.GetProperty("ua").GetString());
+        Assert.Equal("127.0.0.1", item.GetProperty("localIp").GetString());
         var subscription = Assert.Single(item.GetProperty("subscriptions").EnumerateArray());
         Assert.Equal("CALLBACK", subscription.GetProperty("type").GetString());
         Assert.Equal("/v1.0/im/bot/messages/get", subscription.GetProperty("topic").GetString());
