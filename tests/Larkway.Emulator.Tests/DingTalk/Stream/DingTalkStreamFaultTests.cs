@@ -68,7 +68,7 @@ public sealed class DingTalkStreamFaultTests
         Assert.Equal(503, refused.Status);
         Assert.Equal("ServiceUnavailable", refused.Json.GetProperty("code").GetString());
         Assert.False(string.IsNullOrEmpty(refused.Header("x-acs-request-id")));
-        await using var stillWorks = await StreamTestClient.ConnectAsync(issued);
+        await using var stillWorks = await StreamTestClient.ConnectAsync(emulator, issued);
 
         emulator.Clock.Advance(TimeSpan.FromSeconds(31));
         using var back = await StreamTestClient.OpenAsync(emulator);
@@ -92,7 +92,7 @@ public sealed class DingTalkStreamFaultTests
         Assert.NotEqual(JsonValueKind.Null, faults.Json.GetProperty("endpointDownUntil").ValueKind);
 
         emulator.Clock.Advance(TimeSpan.FromSeconds(31));
-        await using var client = await StreamTestClient.ConnectAsync(issued);
+        await using var client = await StreamTestClient.ConnectAsync(emulator, issued);
         await using var fresh = await StreamTestClient.ConnectAsync(emulator);
         Assert.Equal(2, emulator.Server.DingTalkStream.Connections().Count(c => c.State == "open"));
     }

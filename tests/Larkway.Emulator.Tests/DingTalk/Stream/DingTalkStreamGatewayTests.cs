@@ -71,7 +71,7 @@ public sealed class DingTalkStreamGatewayTests
     {
         await using var emulator = await StartAsync();
         var url = await StreamTestClient.TicketUrlAsync(emulator);
-        await using var first = await StreamTestClient.ConnectAsync(url);
+        await using var first = await StreamTestClient.ConnectAsync(emulator, url);
 
         Assert.Equal(403, await StreamTestClient.RefusedStatusAsync(url));
         using var reason = await StreamTestClient.RefusedUpgradeAsync(emulator, url);
@@ -88,7 +88,7 @@ public sealed class DingTalkStreamGatewayTests
         var late = await StreamTestClient.TicketUrlAsync(emulator);
 
         emulator.Clock.Advance(TimeSpan.FromSeconds(89));
-        await using var inTime = await StreamTestClient.ConnectAsync(early);
+        await using var inTime = await StreamTestClient.ConnectAsync(emulator, early);
         emulator.Clock.Advance(TimeSpan.FromSeconds(2));
 
         Assert.Equal(403, await StreamTestClient.RefusedStatusAsync(late));

@@ -93,7 +93,19 @@ internal sealed class StreamTestClient : IAsyncDisposable
     }
 
     public static async Task<StreamTestClient> ConnectAsync(TestEmulator emulator, object[]? subscriptions = null, bool echoPings = true) =>
-        await ConnectAsync(await TicketUrlAsync(emulator, subscriptions), echoPings);
+        await ConnectAsync(emulator, await TicketUrlAsync(emulator, subscriptions), echoPings);
+
+    /// <summary>
+    /// Connects and waits until the server has the connection in its pool: the client sees the 101 a moment before the
+    /// server registers the socket, and a push in between would find no connection.
+    /// </summary>
+    public static async Task<StreamTestClient> ConnectAsync(TestEmulator emulator, Uri url, bool echoPings = true)
+    {
+        var before = emulator.Server.DingTalkStream.Connections().Count;
+        var client = await ConnectAsync(url, echoPings);
+        await StreamTestHelpers.WaitUntilAsync(() => emulator.Server.DingTalkStream.Connections().Count > before, "the server to register the connection");
+        return client;
+    }
 
     public static async Task<StreamTestClient> ConnectAsync(Uri url, bool echoPings = true)
     {
