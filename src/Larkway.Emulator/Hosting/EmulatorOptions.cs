@@ -93,4 +93,9 @@ public sealed class EmulatorOptions
 
     /// <summary>How long a custom group robot stays throttled after its 21st message within a minute (documented: 10 min).</summary>
     public TimeSpan DingTalkRobotThrottle { get; set; } = TimeSpan.FromMinutes(10);
+
+    // ---- DingTalk Stream mode (src/Larkway.Emulator/DingTalk/Stream) ----
+
+    /// <summary>DingTalk Stream mode: the app it admits, ticket lifetime, pings, redelivery, disconnect grace.</summary>
+    public DingTalk.Stream.DingTalkStreamOptions DingTalkStream { get; set; } = new();
 }

@@ -62,6 +62,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// <summary>The long-connection hub (connections, acks, <c>SendCallbackAsync</c>) for in-assembly features and tests.</summary>
     internal LongConnectionHub LongConnections => _app.Services.GetRequiredService<LongConnectionHub>();
 
+    /// <summary>DingTalk Stream mode: connections, pushes, faults and its delivery log, for in-assembly features and tests.</summary>
+    internal DingTalk.Stream.DingTalkStreamHub DingTalkStream => _app.Services.GetRequiredService<DingTalk.Stream.DingTalkStreamHub>();
+
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -175,6 +178,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<ICardCallbackTransport, LongConnectionCardCallbackTransport>();
         services.AddSingleton<ICardCallbackTransport>(sp => sp.GetRequiredService<HttpCardCallbackTransport>());
         services.AddSingleton<CardCallbackService>();
+
+        // DingTalk Stream mode (DingTalk/Stream).
+        DingTalk.Stream.DingTalkStreamRegistration.AddDingTalkStream(services, options.DingTalkStream);
     }
 
     /// <summary>Sign-in: settings from the state file (else the seed), user tokens from the state file, and the flows.</summary>
@@ -256,6 +262,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapDirectoryPages();
         app.MapBitablePages();
         app.MapDingTalk();
+
+        // DingTalk Stream mode (DingTalk/Stream).
+        DingTalk.Stream.DingTalkStreamRegistration.MapDingTalkStream(app);
     }
 
     [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]

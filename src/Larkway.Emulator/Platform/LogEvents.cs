@@ -36,4 +36,9 @@ internal static class LogEvents
     // DingTalk
     public const int DingTalkGateFault = 2000;
     public const int DingTalkGateUnhandled = 2001;
+
+    // DingTalk/Stream
+    public const int DingTalkStreamOpened = 2100;
+    public const int DingTalkStreamClosed = 2101;
+    public const int DingTalkStreamGaveUp = 2102;
 }

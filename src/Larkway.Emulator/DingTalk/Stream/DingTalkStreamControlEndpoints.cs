@@ -1,0 +1,238 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Larkway.Emulator.DingTalk.Stream;
+
+/// <summary>
+/// Test control under <c>/_emulator/dingtalk/stream</c>: connections, the delivery log, on-demand <c>disconnect</c>,
+/// faults, and traffic to push (robot messages, events, card callbacks) plus the session-webhook replies.
+/// </summary>
+internal static class DingTalkStreamControlEndpoints
+{
+    public const string Prefix = "/_emulator/dingtalk/stream";
+
+    public static void MapDingTalkStreamControlEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var control = routes.MapGroup(Prefix);
+        control.MapGet("connections", (HttpContext context, DingTalkStreamHub hub) => StreamHttp.Ok(context, new { items = hub.Connections() }));
+        control.MapPost("connections/{id}/disconnect", DisconnectAsync);
+        control.MapGet("deliveries", Deliveries);
+        control.MapGet("faults", (HttpContext context, DingTalkStreamHub hub) => StreamHttp.Ok(context, hub.Faults.Current()));
+        control.MapPost("faults", AddFaultAsync);
+        control.MapDelete("faults", (HttpContext context, DingTalkStreamHub hub) =>
+        {
+            hub.Faults.Clear();
+            return StreamHttp.Ok(context, hub.Faults.Current());
+        });
+        control.MapPost("robot-messages", RobotMessageAsync);
+        control.MapPost("events", EventAsync);
+        control.MapPost("card-callbacks", CardCallbackAsync);
+        control.MapGet("session-replies", (HttpContext context, RobotSessions sessions) => StreamHttp.Ok(context, new { items = sessions.Replies() }));
+    }
+
+    private static async Task<IResult> DisconnectAsync(HttpContext context, string id, DingTalkStreamHub hub) =>
+        await hub.DisconnectAsync(id)
+            ? StreamHttp.Ok(context, hub.Connection(id)!)
+            : StreamHttp.Error(context, 404, "ConnectionNotFound", $"no open connection '{id}' (a disconnecting, half-open or closed one cannot be disconnected)");
+
+    /// <summary>The log, optionally narrowed by <c>connectionId</c> and/or <c>messageId</c>.</summary>
+    private static IResult Deliveries(HttpContext context, DingTalkStreamHub hub)
+    {
+        var connectionId = context.Request.Query["connectionId"].FirstOrDefault();
+        var messageId = context.Request.Query["messageId"].FirstOrDefault();
+        var items = hub.Log.Snapshot()
+            .Where(d => connectionId is null || d.ConnectionId == connectionId)
+            .Where(d => messageId is null || d.MessageId == messageId);
+        return StreamHttp.Ok(context, new { items });
+    }
+
+    /// <summary>
+    /// <c>{"kind":"drop"|"half-open","connectionId"}</c> acts on one connection now;
+    /// <c>{"kind":"refuse-tickets"|"endpoint-down","seconds"}</c> holds for that long on the emulator's clock.
+    /// </summary>
+    private static async Task<IResult> AddFaultAsync(HttpContext context, DingTalkStreamHub hub)
+    {
+        var (body, invalid) = await StreamHttp.ReadObjectAsync(context, "{kind, connectionId?, seconds?}");
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var kind = StreamHttp.String(body, "kind");
+        switch (kind)
+        {
+            case "drop" or "half-open":
+                var id = StreamHttp.String(body, "connectionId");
+                if (string.IsNullOrEmpty(id))
+                {
+                    return StreamHttp.Error(context, 400, "MissingParameter", $"connectionId is required for {kind}");
+                }
+
+                var done = kind == "drop" ? await hub.DropAsync(id) : hub.MakeHalfOpen(id);
+                return done
+                    ? StreamHttp.Ok(context, hub.Connection(id)!)
+                    : StreamHttp.Error(context, 404, "ConnectionNotFound", $"no open connection '{id}'");
+            case "refuse-tickets" or "endpoint-down":
+                if (!body.TryGetProperty("seconds", out var s) || s.ValueKind != JsonValueKind.Number || !s.TryGetDouble(out var seconds) || seconds <= 0)
+                {
+                    return StreamHttp.Error(context, 400, "InvalidParameter", $"seconds (a positive number) is required for {kind}");
+                }
+
+                if (kind == "refuse-tickets")
+                {
+                    hub.Faults.RefuseTickets(TimeSpan.FromSeconds(seconds));
+                }
+                else
+                {
+                    hub.Faults.EndpointDown(TimeSpan.FromSeconds(seconds));
+                }
+
+                return StreamHttp.Ok(context, hub.Faults.Current());
+            default:
+                return StreamHttp.Error(context, 400, "InvalidParameter", "kind must be drop, half-open, refuse-tickets or endpoint-down");
+        }
+    }
+
+    private static async Task<IResult> RobotMessageAsync(HttpContext context, DingTalkStreamHub hub, RobotSessions sessions, TimeProvider time)
+    {
+        var (body, invalid) = await StreamHttp.ReadObjectAsync(context, "{conversationType, senderStaffId, senderNick, text, conversationId?, conversationTitle?, atBot?, appKey?}");
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var conversationType = StreamHttp.String(body, "conversationType");
+        if (conversationType is not ("1" or "2"))
+        {
+            return StreamHttp.Error(context, 400, "InvalidParameter", "conversationType must be \"1\" (single chat) or \"2\" (group)");
+        }
+
+        var missing = new[] { "senderStaffId", "senderNick", "text" }.FirstOrDefault(n => string.IsNullOrEmpty(StreamHttp.String(body, n)));
+        if (missing is not null)
+        {
+            return StreamHttp.Error(context, 400, "MissingParameter", $"{missing} is required");
+        }
+
+        var atBot = !body.TryGetProperty("atBot", out var at) || at.ValueKind != JsonValueKind.False;
+        var request = new RobotMessageRequest(
+            StreamHttp.String(body, "appKey") ?? hub.Options.ClientId,
+            conversationType,
+            StreamHttp.String(body, "senderStaffId")!,
+            StreamHttp.String(body, "senderNick")!,
+            StreamHttp.String(body, "conversationId"),
+            StreamHttp.String(body, "conversationTitle"),
+            StreamHttp.String(body, "text")!,
+            atBot);
+
+        var now = time.GetUtcNow();
+        var (session, expiresAt) = sessions.Open(request.AppKey, RobotMessages.ConversationIdOf(request));
+        var webhook = $"{context.Request.Scheme}://{context.Request.Host}{DingTalkStreamEndpoints.SessionWebhookPath}?session={session}";
+        var msgId = RobotMessages.NewMsgId();
+        var data = RobotMessages.Build(request, hub.Options, msgId, webhook, expiresAt, now);
+        var push = await hub.PushCallbackAsync(request.AppKey, StreamTopics.RobotMessage, data.ToJsonString(StreamHttp.Json));
+        return StreamHttp.Ok(context, new { msgId, push.MessageId, push.ConnectionId, sessionWebhook = webhook });
+    }
+
+    /// <summary><c>{eventType, data (object or JSON string), appKey?}</c>.</summary>
+    private static async Task<IResult> EventAsync(HttpContext context, DingTalkStreamHub hub)
+    {
+        var (body, invalid) = await StreamHttp.ReadObjectAsync(context, "{eventType, data, appKey?}");
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var eventType = StreamHttp.String(body, "eventType");
+        if (string.IsNullOrEmpty(eventType))
+        {
+            return StreamHttp.Error(context, 400, "MissingParameter", "eventType is required");
+        }
+
+        if (DataJson(body) is not { } data)
+        {
+            return StreamHttp.Error(context, 400, "InvalidParameter", "data must be a JSON object (or a string holding one)");
+        }
+
+        var push = await hub.PushEventAsync(StreamHttp.String(body, "appKey") ?? hub.Options.ClientId, eventType, data);
+        return StreamHttp.Ok(context, new { push.MessageId, push.ConnectionId });
+    }
+
+    /// <summary>
+    /// <c>{outTrackId, userId, actionId?, params?, appKey?}</c> builds an interactive-card callback; <c>{data}</c> sends a
+    /// body as given. Its answer comes back in the ack (<c>{"response":{…}}</c>), recorded in the delivery log.
+    /// </summary>
+    private static async Task<IResult> CardCallbackAsync(HttpContext context, DingTalkStreamHub hub)
+    {
+        var (body, invalid) = await StreamHttp.ReadObjectAsync(context, "{outTrackId, userId, actionId?, params?, appKey?} or {data}");
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var data = body.TryGetProperty("data", out _) ? DataJson(body) : null;
+        if (data is null)
+        {
+            var outTrackId = StreamHttp.String(body, "outTrackId");
+            var userId = StreamHttp.String(body, "userId");
+            if (string.IsNullOrEmpty(outTrackId) || string.IsNullOrEmpty(userId))
+            {
+                return StreamHttp.Error(context, 400, "MissingParameter", "outTrackId and userId are required (or give data)");
+            }
+
+            var parameters = body.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? JsonNode.Parse(p.GetRawText()) : new JsonObject();
+            var content = new JsonObject
+            {
+                ["cardPrivateData"] = new JsonObject
+                {
+                    ["actionIds"] = new JsonArray(StreamHttp.String(body, "actionId") ?? "submit"),
+                    ["params"] = parameters,
+                },
+            };
+            data = new JsonObject
+            {
+                ["corpId"] = hub.Options.CorpId,
+                ["type"] = "actionCallback",
+                ["outTrackId"] = outTrackId,
+                ["userId"] = userId,
+                ["userIdType"] = 1,
+                ["content"] = content.ToJsonString(StreamHttp.Json),
+                ["extension"] = "{}",
+            }.ToJsonString(StreamHttp.Json);
+        }
+
+        var push = await hub.PushCallbackAsync(StreamHttp.String(body, "appKey") ?? hub.Options.ClientId, StreamTopics.CardCallback, data);
+        return StreamHttp.Ok(context, new { push.MessageId, push.ConnectionId });
+    }
+
+    /// <summary>The <c>data</c> property as a JSON object's text: given as an object, or as a string holding one.</summary>
+    private static string? DataJson(JsonElement body)
+    {
+        if (!body.TryGetProperty("data", out var data))
+        {
+            return null;
+        }
+
+        if (data.ValueKind == JsonValueKind.Object)
+        {
+            return data.GetRawText();
+        }
+
+        if (data.ValueKind == JsonValueKind.String)
+        {
+            try
+            {
+                using var inner = JsonDocument.Parse(data.GetString()!);
+                return inner.RootElement.ValueKind == JsonValueKind.Object ? data.GetString() : null;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+
+namespace Larkway.Emulator.DingTalk.Stream;
+
+/// <summary>A reply a bot posted to a robot message's <c>sessionWebhook</c>.</summary>
+public sealed record DingTalkSessionReply(string Session, string AppKey, string ConversationId, string MsgType, string Body, long AtMs);
+
+/// <summary>
+/// The <c>sessionWebhook</c>s handed out with robot messages: each accepts replies until it expires
+/// (<see cref="DingTalkStreamOptions.SessionWebhookLifetime"/>, on the injected clock); replies are kept for tests.
+/// </summary>
+internal sealed class RobotSessions(DingTalkStreamOptions options, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly List<DingTalkSessionReply> _replies = [];
+
+    /// <summary>A new session for one conversation; returns its id and when it expires.</summary>
+    public (string Id, DateTimeOffset ExpiresAt) Open(string appKey, string conversationId)
+    {
+        var now = time.GetUtcNow();
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var expiresAt = now + options.SessionWebhookLifetime;
+        lock (_gate)
+        {
+            foreach (var stale in _sessions.Where(s => s.Value.ExpiresAt <= now - TimeSpan.FromDays(1)).Select(s => s.Key).ToList())
+            {
+                _sessions.Remove(stale);
+            }
+
+            _sessions[id] = new Session(appKey, conversationId, expiresAt);
+        }
+
+        return (id, expiresAt);
+    }
+
+    /// <summary>Records a reply; false when the session is unknown or expired.</summary>
+    public bool TryReply(string? sessionId, string msgType, string body)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (sessionId is null || !_sessions.TryGetValue(sessionId, out var session) || session.ExpiresAt <= now)
+            {
+                return false;
+            }
+
+            _replies.Add(new DingTalkSessionReply(sessionId, session.AppKey, session.ConversationId, msgType, body, now.ToUnixTimeMilliseconds()));
+            return true;
+        }
+    }
+
+    public IReadOnlyList<DingTalkSessionReply> Replies()
+    {
+        lock (_gate)
+        {
+            return [.. _replies];
+        }
+    }
+
+    private sealed record Session(string AppKey, string ConversationId, DateTimeOffset ExpiresAt);
+}
