@@ -17,6 +17,8 @@ internal static class DingTalkErrorHints
             "the webhook's access_token is unknown: copy the robot's webhook again (it changes when the robot is removed and re-added)",
         DingTalkErrorCodes.RobotSendTooFast =>
             "a custom robot may send 20 messages a minute; DingTalk now blocks it for 10 minutes",
+        "authFailed" or "invalidClientIdOrSecret" or "40089" =>
+            "DingTalk refused the app's credentials: check AppKey and AppSecret against the app's credentials page in the developer console",
         DingTalkErrorCodes.InvalidAuthentication or DingTalkErrorCodes.InvalidAccessToken or DingTalkErrorCodes.AccessTokenExpired =>
             "the access token was refused even after a fresh one was fetched: check that the app is enabled and its AppKey belongs to this organisation",
         _ when code.StartsWith("Forbidden.AccessDenied.AccessTokenPermissionDenied", StringComparison.Ordinal) =>

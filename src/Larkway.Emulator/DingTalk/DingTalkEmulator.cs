@@ -23,6 +23,10 @@ internal static class DingTalkEmulator
     public static void AddDingTalk(this IServiceCollection services, EmulatorOptions options)
     {
         services.AddSingleton(_ => new DingTalkOrg(options));
+
+        // Registered before the Stream services, so that the org's apps open Stream connections too.
+        services.AddSingleton<Stream.IDingTalkStreamApps>(sp =>
+            new DingTalkOrgStreamApps(sp.GetRequiredService<DingTalkOrg>(), new Stream.DefaultDingTalkStreamApps(options.DingTalkStream)));
         services.AddSingleton(sp =>
         {
             var tokens = new DingTalkTokens(options.TimeProvider, options, sp.GetRequiredService<StateRevision>());

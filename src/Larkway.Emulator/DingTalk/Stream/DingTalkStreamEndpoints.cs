@@ -1,3 +1,4 @@
+using Larkway.Emulator.DingTalk.Platform;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -26,9 +27,10 @@ internal static class DingTalkStreamEndpoints
 
     public static void MapDingTalkStreamEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(GatewayPath, OpenAsync);
-        routes.Map(ConnectPath, ConnectAsync);
-        routes.MapPost(SessionWebhookPath, SendBySessionAsync);
+        // Marked as DingTalk calls so that the /dingtalk gate counts them and fires faults; none takes an app token.
+        routes.MapPost(GatewayPath, OpenAsync).AsDingTalk(DingTalkFamily.Api, requiresToken: false);
+        routes.Map(ConnectPath, ConnectAsync).AsDingTalk(DingTalkFamily.Api, requiresToken: false);
+        routes.MapPost(SessionWebhookPath, SendBySessionAsync).AsDingTalk(DingTalkFamily.Robot, requiresToken: false);
     }
 
     private static async Task<IResult> OpenAsync(HttpContext context, DingTalkStreamHub hub, IDingTalkStreamApps apps)
