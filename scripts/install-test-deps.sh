@@ -40,6 +40,13 @@ if [ ! -d "$compat/node_modules/@larksuiteoapi/node-sdk" ]; then
   (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# dingtalk-stream, DingTalk's official Stream mode client, connects to the Emulator's DingTalk Stream endpoint unchanged.
+compat=tests/compat/dingtalk-stream
+if [ ! -d "$compat/node_modules/dingtalk-stream" ]; then
+  echo "installing $compat npm packages"
+  (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # openid-client, a certified OpenID Connect relying party, signs in through the Hub's sign-in broker unchanged.
 compat=tests/compat/openid-client
 if [ ! -d "$compat/node_modules/openid-client" ]; then

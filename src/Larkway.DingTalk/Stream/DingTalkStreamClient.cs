@@ -356,6 +356,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
             return;
         }
 
+        CheckSiblings(connection);
         if (!_duplicates.TryClaim(frame.MessageId, out var earlier))
         {
             _telemetry.Frame(frame.Type, frame.Topic, "duplicate");
@@ -368,6 +369,26 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         }
 
         Track(HandleAsync(connection, frame));
+    }
+
+    // DingTalk spreads pushes evenly over an app's connections, so a long run of pushes that all land on the others means
+    // this one no longer gets its share: it is deaf (the server writes into a dead socket, or the socket answers only
+    // WebSocket pings). Twenty in a row happen by chance once in a million pushes; a false alarm costs a reconnect.
+    private void CheckSiblings(StreamConnection arrivedOn)
+    {
+        arrivedOn.GotPush();
+        if (_options.DeafStreak <= 0 || _slots.Length < 2)
+        {
+            return;
+        }
+
+        for (var slot = 0; slot < _slots.Length; slot++)
+        {
+            if (Volatile.Read(ref _slots[slot]) is { } other && !ReferenceEquals(other, arrivedOn) && other.MissedPush() is var missed && missed >= _options.DeafStreak)
+            {
+                RequestReplacement(other, $"deaf: the last {missed} pushes all came on other connections");
+            }
+        }
     }
 
     private async Task HandleAsync(StreamConnection connection, StreamFrame frame)

@@ -26,6 +26,13 @@ public sealed class DingTalkStreamOptions
     /// </summary>
     public int Connections { get; set; } = 2;
 
+    /// <summary>
+    /// With several connections: one that has had none of the last this-many pushes (all went to the others) is taken
+    /// for deaf and replaced. DingTalk spreads pushes evenly, so with two connections 20 in a row happen by chance about
+    /// once in a million. 0 turns the rule off.
+    /// </summary>
+    public int DeafStreak { get; set; } = 20;
+
     /// <summary>A connection that has received no frame at all (DingTalk pings every few seconds) for this long is replaced.</summary>
     public TimeSpan SilenceTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

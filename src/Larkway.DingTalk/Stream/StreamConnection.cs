@@ -18,6 +18,7 @@ internal sealed class StreamConnection : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private long _lastFrameTimestamp;
+    private int _pushesElsewhere;
     private int _disposed;
 
     public StreamConnection(string id, int slot, WebSocket socket, TimeProvider timeProvider)
@@ -33,6 +34,12 @@ internal sealed class StreamConnection : IAsyncDisposable
 
     /// <summary>Which of the client's connections this one is (they are replaced one by one).</summary>
     public int Slot { get; }
+
+    /// <summary>Counts a push that reached another of the app's connections; returns how many in a row this one has missed.</summary>
+    public int MissedPush() => Interlocked.Increment(ref _pushesElsewhere);
+
+    /// <summary>This connection got a push: its run of misses ends.</summary>
+    public void GotPush() => Interlocked.Exchange(ref _pushesElsewhere, 0);
 
     /// <summary>True once the server sent <c>disconnect</c>: it delivers nothing more here and closes the socket soon.</summary>
     public bool DisconnectAnnounced { get; private set; }

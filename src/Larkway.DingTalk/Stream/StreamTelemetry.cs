@@ -40,6 +40,7 @@ internal sealed class StreamTelemetry : IDisposable
         reason == "start" ? "start"
         : reason.Contains("disconnect", StringComparison.Ordinal) ? "disconnect"
         : reason.StartsWith("no frame", StringComparison.Ordinal) ? "silence"
+        : reason.StartsWith("deaf", StringComparison.Ordinal) ? "deaf"
         : "lost";
 
     public void Dispose() => _ownedMeter?.Dispose();

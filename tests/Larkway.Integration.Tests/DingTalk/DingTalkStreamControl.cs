@@ -18,6 +18,8 @@ internal sealed class DingTalkStreamControl(Uri emulator, string appKey) : IDisp
     public async Task<string> EventAsync(string eventType, object data) =>
         (await PostAsync("events", new { eventType, data, appKey })).GetProperty("messageId").GetString()!;
 
+    public Task CardCallbackAsync(string outTrackId) => PostAsync("card-callbacks", new { outTrackId, userId = "alice", actionId = "approve", appKey });
+
     public async Task<IReadOnlyList<JsonElement>> ConnectionsAsync() => Items(await GetAsync("connections"));
 
     public async Task<IReadOnlyList<string>> OpenConnectionIdsAsync() =>

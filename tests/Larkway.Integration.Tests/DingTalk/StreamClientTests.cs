@@ -111,6 +111,21 @@ public sealed class StreamClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_two_connections_a_deaf_one_is_found_by_the_pushes_it_misses_long_before_any_ping_rule()
+    {
+        await StartAsync(o => o.SilenceTimeout = TimeSpan.FromMinutes(5));
+        await WaitUntilAsync(async () => (await _control.OpenConnectionIdsAsync()).Count == 2, "two open connections");
+
+        // The emulator's half-open connection still answers WebSocket pings: only the pushes it misses give it away.
+        var sent = await SendWhileAsync(async () => await _control.FaultAsync(new { kind = "half-open", connectionId = (await _control.OpenConnectionIdsAsync())[0] }), count: 90);
+
+        await WaitUntilAsync(() => Task.FromResult(_client!.LastReplaceReason?.StartsWith("deaf", StringComparison.Ordinal) == true), "the deaf connection replaced");
+        var after = await _control.RobotMessageAsync("after the replacement");
+        await WaitUntilAsync(() => Task.FromResult(RobotIds().Contains(after)), "a message after the replacement");
+        Assert.True(sent.Count(id => !RobotIds().Contains(id)) <= 30, "at most about the deaf connection's share of 20 pushes is lost");
+    }
+
+    [Fact]
     public async Task An_event_acked_later_is_handled_again_and_one_redelivered_while_in_flight_is_not()
     {
         var calls = 0;
@@ -186,11 +201,11 @@ public sealed class StreamClientTests : IAsyncLifetime
 
     private HashSet<string> RobotIds() => [.. _received.Where(m => m.IsRobotMessage).Select(m => m.ReadRobotMessage().MessageId)];
 
-    /// <summary>Sends a robot message every 50 ms for 2 s, running <paramref name="fault"/> after the first half second.</summary>
-    private async Task<List<string>> SendWhileAsync(Func<Task> fault)
+    /// <summary>Sends <paramref name="count"/> robot messages 50 ms apart, running <paramref name="fault"/> after the first ten.</summary>
+    private async Task<List<string>> SendWhileAsync(Func<Task> fault, int count = 40)
     {
         var sent = new List<string>();
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < count; i++)
         {
             if (i == 10)
             {
