@@ -1,4 +1,5 @@
 using Larkway.Emulator.DingTalk.Api;
+using Larkway.Emulator.DingTalk.AppRobot;
 using Larkway.Emulator.DingTalk.Control;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
@@ -12,9 +13,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Emulator.DingTalk;
 
 /// <summary>What the state file writer takes from DingTalk: one snapshot of its tokens and robots.</summary>
-internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots)
+internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots, AppRobotStore appRobot)
 {
-    public DingTalkSnapshot Export() => robots.Export(tokens.Export());
+    public DingTalkSnapshot Export() => robots.Export(tokens.Export()) with { AppRobotMessages = appRobot.Export() };
 }
 
 /// <summary>The DingTalk emulator's composition: its services, its gate (after routing) and its routes.</summary>
@@ -40,6 +41,13 @@ internal static class DingTalkEmulator
 
             return robots;
         });
+        services.AddSingleton(sp =>
+        {
+            var store = new AppRobotStore(sp.GetRequiredService<StateRevision>());
+            store.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk?.AppRobotMessages ?? []);
+            return store;
+        });
+        services.AddSingleton(_ => new AppRobotFlowControl(options.TimeProvider, options));
         services.AddSingleton<DingTalkPersistence>();
         services.AddSingleton(_ => new RobotThrottle(options.TimeProvider, options));
     }
@@ -52,6 +60,7 @@ internal static class DingTalkEmulator
         app.MapDingTalkTokenEndpoints();
         app.MapDingTalkContactEndpoints();
         app.MapDingTalkRobotWebhook();
+        app.MapDingTalkAppRobot();
         app.MapDingTalkControlEndpoints();
         app.MapDingTalkPages();
     }

@@ -93,4 +93,10 @@ public sealed class EmulatorOptions
 
     /// <summary>How long a custom group robot stays throttled after its 21st message within a minute (documented: 10 min).</summary>
     public TimeSpan DingTalkRobotThrottle { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How many one-to-one messages the app robot may send one user within a minute before further ones land in
+    /// <c>flowControlledStaffIdList</c>. DingTalk documents the list, not the number: 100 is a guess; tests lower it.
+    /// </summary>
+    public int DingTalkRobotUserMessagesPerMinute { get; set; } = 100;
 }

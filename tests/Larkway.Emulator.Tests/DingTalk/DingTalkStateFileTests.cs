@@ -45,5 +45,34 @@ public sealed class DingTalkStateFileTests : IDisposable
         Assert.Equal(310000, refused.ErrCode());
     }
 
+    [Fact]
+    public async Task App_robot_groups_and_messages_survive_a_restart()
+    {
+        var clock = new ManualClock();
+        string cid;
+        await using (var first = await TestEmulator.StartAsync(o => o.StateFile = StateFile, clock))
+        {
+            var token = await first.ApiTokenAsync();
+            using (var group = await first.PostDingTalkAsync("/_emulator/dingtalk/groups", new { title = "Ops", members = new[] { "carol" } }))
+            {
+                cid = group.Json.GetProperty("openConversationId").GetString()!;
+            }
+
+            using var oto = await first.PostDingTalkAsync("/dingtalk/v1.0/robot/oToMessages/batchSend", new { robotCode = first.Options.DingTalkAppKey, userIds = new[] { "dave" }, msgKey = "sampleText", msgParam = "{\"content\":\"to dave\"}" }, token);
+            using var sent = await first.PostDingTalkAsync("/dingtalk/v1.0/robot/groupMessages/send", new { robotCode = first.Options.DingTalkAppKey, openConversationId = cid, msgKey = "sampleText", msgParam = "{\"content\":\"to ops\"}" }, token);
+            Assert.Equal(200, oto.Status);
+            Assert.Equal(200, sent.Status);
+        }
+
+        await using var second = await TestEmulator.StartAsync(o => o.StateFile = StateFile, clock);
+        using var user = await second.SendDingTalkAsync(HttpMethod.Get, "/_emulator/dingtalk/users/dave/robot-messages", null);
+        using var groupMessages = await second.SendDingTalkAsync(HttpMethod.Get, $"/_emulator/dingtalk/groups/{Uri.EscapeDataString(cid)}/messages", null);
+
+        Assert.Contains("to dave", Assert.Single(user.Json.GetProperty("items").EnumerateArray()).GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(200, groupMessages.Status);
+        Assert.Equal("carol", Assert.Single(groupMessages.Json.GetProperty("members").EnumerateArray()).GetString());
+        Assert.Contains("to ops", Assert.Single(groupMessages.Json.GetProperty("items").EnumerateArray()).GetRawText(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

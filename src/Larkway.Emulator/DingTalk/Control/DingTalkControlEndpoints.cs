@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Larkway.Emulator.DingTalk.AppRobot;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
 using Larkway.Emulator.DingTalk.State;
@@ -35,6 +36,9 @@ internal static class DingTalkControlEndpoints
         control.MapPost("robots", AddRobotAsync);
         control.MapGet("robots", (RobotStore robots) => DingTalkJson.Ok(new { items = robots.Robots().Select(r => RobotView(r, robots)) }));
         control.MapGet("robots/{accessToken}/messages", Messages);
+        control.MapPost("groups", AddGroupAsync);
+        control.MapGet("groups/{conversationId}/messages", GroupMessages);
+        control.MapGet("users/{userId}/robot-messages", UserRobotMessages);
     }
 
     /// <summary>The org, its app and its people (the app secret is never shown).</summary>
@@ -128,6 +132,38 @@ internal static class DingTalkControlEndpoints
         robots.Find(accessToken) is null
             ? new ControlRefusal(404, "NotFound", "no robot has that access token")
             : DingTalkJson.Ok(new { items = robots.MessagesOf(accessToken).Select(RobotWebhookEndpoint.View) });
+
+    /// <summary><c>{title, members[]}</c> (known userids) → <c>{openConversationId}</c>: a group the app robot can post into.</summary>
+    private static async Task<IResult> AddGroupAsync(HttpContext context, RobotStore groups, DingTalkOrg org)
+    {
+        var body = await ReadAsync(context);
+        var title = body?.String("title");
+        var members = body is { } b ? StringList(b, "members") : null;
+        if (title is null || members is null)
+        {
+            return Refuse("the body must be a JSON object {title, members[]} with members an array of userids");
+        }
+
+        if (members.FirstOrDefault(m => org.FindUser(m) is null) is { } unknown)
+        {
+            return Refuse($"'{unknown}' is not a user of the org");
+        }
+
+        var group = groups.AddGroup(title, [.. members.Distinct(StringComparer.Ordinal)]);
+        return DingTalkJson.Ok(new { openConversationId = group.ConversationId, title = group.Title, members = group.Members });
+    }
+
+    /// <summary>What the app robot posted into a group (custom robots' messages are under robots/{accessToken}/messages).</summary>
+    private static IResult GroupMessages([FromRoute] string conversationId, RobotStore groups, AppRobotStore store) =>
+        groups.Conversation(conversationId) is not { } group
+            ? new ControlRefusal(404, "NotFound", "no group has that openConversationId")
+            : DingTalkJson.Ok(new { openConversationId = group.ConversationId, title = group.Title, members = group.Members, items = store.InGroup(conversationId).Select(AppRobotEndpoints.View) });
+
+    /// <summary>The user's one-to-one conversation with the app robot.</summary>
+    private static IResult UserRobotMessages([FromRoute] string userId, DingTalkOrg org, AppRobotStore store) =>
+        org.FindUser(userId) is null
+            ? new ControlRefusal(404, "NotFound", "no user has that userid")
+            : DingTalkJson.Ok(new { items = store.ToUser(userId).Select(AppRobotEndpoints.View) });
 
     private static object RobotView(CustomRobot robot, RobotStore robots) => new
     {
