@@ -59,6 +59,7 @@ internal static class DingTalkEmulator
     {
         app.MapDingTalkTokenEndpoints();
         app.MapDingTalkContactEndpoints();
+        app.MapDingTalkUserEndpoints();
         app.MapDingTalkRobotWebhook();
         app.MapDingTalkAppRobot();
         app.MapDingTalkControlEndpoints();

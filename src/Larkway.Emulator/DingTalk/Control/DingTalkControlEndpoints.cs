@@ -47,6 +47,7 @@ internal static class DingTalkControlEndpoints
         corpId = org.CorpId,
         name = org.Name,
         apps = org.Apps.Select(a => new { appKey = a.AppKey, robotCode = a.RobotCode, agentId = a.AgentId, name = a.Name }),
+        departments = org.Departments.Select(d => new { deptId = d.DeptId, name = d.Name, parentId = d.ParentId }),
         users = org.Users.Select(u => new { userid = u.UserId, name = u.Name, mobile = u.Mobile, unionid = u.UnionId, title = u.Title, email = u.Email, deptIdList = u.DeptIds }),
     });
 
