@@ -5,6 +5,7 @@ using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
 using Larkway.Emulator.DingTalk.State;
 using Larkway.Emulator.DingTalk.Web;
+using Larkway.Emulator.DingTalk.WorkNotifications;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
 using Microsoft.AspNetCore.Builder;
@@ -13,9 +14,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Emulator.DingTalk;
 
 /// <summary>What the state file writer takes from DingTalk: one snapshot of its tokens and robots.</summary>
-internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots, AppRobotStore appRobot)
+internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots, AppRobotStore appRobot, WorkNotificationStore notifications)
 {
-    public DingTalkSnapshot Export() => robots.Export(tokens.Export()) with { AppRobotMessages = appRobot.Export() };
+    public DingTalkSnapshot Export()
+    {
+        var (tasks, received) = notifications.Export();
+        return robots.Export(tokens.Export()) with { AppRobotMessages = appRobot.Export(), WorkNotificationTasks = tasks, WorkNotifications = received };
+    }
 }
 
 /// <summary>The DingTalk emulator's composition: its services, its gate (after routing) and its routes.</summary>
@@ -48,6 +53,13 @@ internal static class DingTalkEmulator
             return store;
         });
         services.AddSingleton(_ => new AppRobotFlowControl(options.TimeProvider, options));
+        services.AddSingleton(sp =>
+        {
+            var store = new WorkNotificationStore(options, sp.GetRequiredService<StateRevision>());
+            var snapshot = sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk;
+            store.Restore(snapshot?.WorkNotificationTasks ?? [], snapshot?.WorkNotifications ?? []);
+            return store;
+        });
         services.AddSingleton<DingTalkPersistence>();
         services.AddSingleton(_ => new RobotThrottle(options.TimeProvider, options));
     }
@@ -62,6 +74,7 @@ internal static class DingTalkEmulator
         app.MapDingTalkUserEndpoints();
         app.MapDingTalkRobotWebhook();
         app.MapDingTalkAppRobot();
+        app.MapDingTalkWorkNotifications();
         app.MapDingTalkControlEndpoints();
         app.MapDingTalkPages();
     }

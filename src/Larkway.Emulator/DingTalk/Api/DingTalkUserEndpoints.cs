@@ -17,10 +17,6 @@ internal static class DingTalkUserEndpoints
     /// <summary>Documented maximum page size of the department member lists.</summary>
     public const int MaxPageSize = 100;
 
-    public const int DepartmentNotFound = 60003;
-    public const int InvalidMobile = 40104;
-    public const int InvalidParameter = 400002;
-
     public static void MapDingTalkUserEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost(DingTalkApiExtensions.Prefix + "/topapi/v2/user/getbymobile", GetByMobileAsync).AsDingTalk(DingTalkFamily.Oapi);
@@ -34,7 +30,7 @@ internal static class DingTalkUserEndpoints
         var mobile = (await ReadAsync(context)).String("mobile") ?? throw DingTalkException.Oapi(DingTalkCodes.MissingParameter, "缺少参数 mobile");
         if (!mobile.All(c => char.IsAsciiDigit(c) || c is '+' or '-'))
         {
-            throw DingTalkException.Oapi(InvalidMobile, "企业中的手机号码不合法");
+            throw DingTalkException.Oapi(DingTalkCodes.InvalidMobile, "企业中的手机号码不合法");
         }
 
         var user = org.FindUserByMobile(mobile.TrimStart('+').Replace("86-", string.Empty, StringComparison.Ordinal)) ?? throw UserNotFound();
@@ -57,12 +53,12 @@ internal static class DingTalkUserEndpoints
     private static async Task<IResult> ListAsync(HttpContext context, DingTalkOrg org)
     {
         var body = await ReadAsync(context);
-        var deptId = RequiredLong(body, "dept_id", 1, long.MaxValue);
-        var cursor = RequiredLong(body, "cursor", 0, int.MaxValue);
-        var size = RequiredLong(body, "size", 1, MaxPageSize);
+        var deptId = body.RequiredOapiLong("dept_id", 1, long.MaxValue);
+        var cursor = body.RequiredOapiLong("cursor", 0, int.MaxValue);
+        var size = body.RequiredOapiLong("size", 1, MaxPageSize);
         if (org.FindDepartment(deptId) is null)
         {
-            throw DingTalkException.Oapi(DepartmentNotFound, "未找到部门");
+            throw DingTalkException.Oapi(DingTalkCodes.DepartmentNotFound, "未找到部门");
         }
 
         var members = org.MembersOf(deptId);
@@ -84,25 +80,6 @@ internal static class DingTalkUserEndpoints
     private static async Task<JsonElement> ReadAsync(HttpContext context) =>
         await DingTalkBody.ReadObjectAsync(context.Request, _ => DingTalkException.Oapi(DingTalkCodes.MissingParameter, "缺少参数 json"))
         ?? throw DingTalkException.Oapi(DingTalkCodes.MissingParameter, "缺少参数 json");
-
-    private static long RequiredLong(JsonElement body, string name, long min, long max)
-    {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            throw DingTalkException.Oapi(DingTalkCodes.MissingParameter, "缺少参数 " + name);
-        }
-
-        // oapi clients often send numbers as strings ("dept_id":"1"); DingTalk accepts both.
-        var parsed = value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt64(out var n) => n,
-            JsonValueKind.String when long.TryParse(value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) => n,
-            _ => (long?)null,
-        };
-        return parsed is { } number && number >= min && number <= max
-            ? number
-            : throw DingTalkException.Oapi(InvalidParameter, $"无效的参数 {name}: must be an integer in [{min}, {max}]");
-    }
 
     private static DingTalkException UserNotFound() => DingTalkException.Oapi(DingTalkCodes.UserNotFound, "找不到该用户");
 

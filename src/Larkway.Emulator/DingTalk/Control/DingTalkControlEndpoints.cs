@@ -4,6 +4,7 @@ using Larkway.Emulator.DingTalk.AppRobot;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
 using Larkway.Emulator.DingTalk.State;
+using Larkway.Emulator.DingTalk.WorkNotifications;
 using Larkway.Emulator.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -39,6 +40,7 @@ internal static class DingTalkControlEndpoints
         control.MapPost("groups", AddGroupAsync);
         control.MapGet("groups/{conversationId}/messages", GroupMessages);
         control.MapGet("users/{userId}/robot-messages", UserRobotMessages);
+        control.MapGet("users/{userId}/work-notifications", UserWorkNotifications);
     }
 
     /// <summary>The org, its app and its people (the app secret is never shown).</summary>
@@ -165,6 +167,12 @@ internal static class DingTalkControlEndpoints
         org.FindUser(userId) is null
             ? new ControlRefusal(404, "NotFound", "no user has that userid")
             : DingTalkJson.Ok(new { items = store.ToUser(userId).Select(AppRobotEndpoints.View) });
+
+    /// <summary>The work notifications the user received (held-back ones are not here: see getsendresult).</summary>
+    private static IResult UserWorkNotifications([FromRoute] string userId, DingTalkOrg org, WorkNotificationStore store) =>
+        org.FindUser(userId) is null
+            ? new ControlRefusal(404, "NotFound", "no user has that userid")
+            : DingTalkJson.Ok(new { items = store.ToUser(userId).Select(WorkNotificationEndpoints.View) });
 
     private static object RobotView(CustomRobot robot, RobotStore robots) => new
     {

@@ -60,6 +60,18 @@ internal sealed class DingTalkOrg
         new(3, "Sales", 1),
     ];
 
+    /// <summary>The department and every department below it.</summary>
+    public IReadOnlyList<long> DepartmentAndBelow(long deptId)
+    {
+        var found = new List<long> { deptId };
+        for (var i = 0; i < found.Count; i++)
+        {
+            found.AddRange(Departments.Where(d => d.ParentId == found[i]).Select(d => d.DeptId));
+        }
+
+        return found;
+    }
+
     public DingTalkDepartment? FindDepartment(long deptId) => Departments.FirstOrDefault(d => d.DeptId == deptId);
 
     /// <summary>The department's own members (not its sub-departments'), in a stable order (DingTalk's default is custom order).</summary>
