@@ -1,5 +1,6 @@
 using Larkway.Emulator.DingTalk.Api;
 using Larkway.Emulator.DingTalk.AppRobot;
+using Larkway.Emulator.DingTalk.Cards;
 using Larkway.Emulator.DingTalk.Control;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
@@ -14,12 +15,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Emulator.DingTalk;
 
 /// <summary>What the state file writer takes from DingTalk: one snapshot of its tokens and robots.</summary>
-internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots, AppRobotStore appRobot, WorkNotificationStore notifications)
+internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots, AppRobotStore appRobot, WorkNotificationStore notifications, CardStore cards)
 {
     public DingTalkSnapshot Export()
     {
         var (tasks, received) = notifications.Export();
-        return robots.Export(tokens.Export()) with { AppRobotMessages = appRobot.Export(), WorkNotificationTasks = tasks, WorkNotifications = received };
+        return robots.Export(tokens.Export()) with { AppRobotMessages = appRobot.Export(), WorkNotificationTasks = tasks, WorkNotifications = received, Cards = cards.Export() };
     }
 }
 
@@ -60,6 +61,13 @@ internal static class DingTalkEmulator
             store.Restore(snapshot?.WorkNotificationTasks ?? [], snapshot?.WorkNotifications ?? []);
             return store;
         });
+        services.AddSingleton(sp =>
+        {
+            var store = new CardStore(sp.GetRequiredService<StateRevision>());
+            store.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk?.Cards ?? []);
+            return store;
+        });
+        services.AddSingleton(_ => new CardStreamingLimiter(options.TimeProvider, options));
         services.AddSingleton<DingTalkPersistence>();
         services.AddSingleton(_ => new RobotThrottle(options.TimeProvider, options));
     }
@@ -75,6 +83,7 @@ internal static class DingTalkEmulator
         app.MapDingTalkRobotWebhook();
         app.MapDingTalkAppRobot();
         app.MapDingTalkWorkNotifications();
+        app.MapDingTalkCards();
         app.MapDingTalkControlEndpoints();
         app.MapDingTalkPages();
     }

@@ -99,4 +99,10 @@ public sealed class EmulatorOptions
     /// <c>flowControlledStaffIdList</c>. DingTalk documents the list, not the number: 100 is a guess; tests lower it.
     /// </summary>
     public int DingTalkRobotUserMessagesPerMinute { get; set; } = 100;
+
+    /// <summary>
+    /// Per-app calls a second to <c>PUT /v1.0/card/streaming</c> before 403 QpsLimit (undocumented; ~20 was observed).
+    /// Off with <see cref="EnforceRateLimits"/> = false.
+    /// </summary>
+    public int DingTalkCardStreamingQps { get; set; } = 20;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Larkway.Emulator.DingTalk.AppRobot;
+using Larkway.Emulator.DingTalk.Cards;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
 using Larkway.Emulator.DingTalk.State;
@@ -41,6 +42,8 @@ internal static class DingTalkControlEndpoints
         control.MapGet("groups/{conversationId}/messages", GroupMessages);
         control.MapGet("users/{userId}/robot-messages", UserRobotMessages);
         control.MapGet("users/{userId}/work-notifications", UserWorkNotifications);
+        control.MapGet("cards/{outTrackId}", (string outTrackId, CardStore cards) =>
+            cards.Find(outTrackId) is { } card ? DingTalkJson.Ok(CardEndpoints.View(card)) : new ControlRefusal(404, "NotFound", "no card has that outTrackId"));
     }
 
     /// <summary>The org, its app and its people (the app secret is never shown).</summary>

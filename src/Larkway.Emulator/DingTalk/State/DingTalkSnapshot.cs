@@ -1,4 +1,5 @@
 using Larkway.Emulator.DingTalk.AppRobot;
+using Larkway.Emulator.DingTalk.Cards;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
 using Larkway.Emulator.DingTalk.WorkNotifications;
@@ -7,7 +8,7 @@ namespace Larkway.Emulator.DingTalk.State;
 
 /// <summary>
 /// DingTalk's part of the state file: live tokens (a client's cached token keeps working across a restart), the custom
-/// robots with their groups, what they received, the app robot's one-to-one and group messages, and work notifications with their tasks. Not in it: the org (rebuilt from the options), robot rate windows
+/// robots with their groups, what they received, the app robot's one-to-one and group messages, work notifications with their tasks, and interactive cards. Not in it: the org (rebuilt from the options), robot rate windows
 /// and throttles, and faults — they start empty, as the Feishu ones do.
 /// </summary>
 internal sealed record DingTalkSnapshot(
@@ -17,7 +18,8 @@ internal sealed record DingTalkSnapshot(
     IReadOnlyList<RobotMessage> Messages,
     IReadOnlyList<AppRobotMessage>? AppRobotMessages = null,
     IReadOnlyList<WorkNotificationTask>? WorkNotificationTasks = null,
-    IReadOnlyList<WorkNotification>? WorkNotifications = null)
+    IReadOnlyList<WorkNotification>? WorkNotifications = null,
+    IReadOnlyList<CardInstance>? Cards = null)
 {
     /// <summary>Fails naming the first record that points at something the file does not have.</summary>
     public void Check()
