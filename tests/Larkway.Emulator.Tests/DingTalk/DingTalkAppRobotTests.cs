@@ -261,6 +261,26 @@ public sealed class DingTalkAppRobotTests
         Assert.Contains("nobody", reply.Json.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Faults_hit_batch_send_in_the_new_api_shape_and_deliver_nothing()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.ApiTokenAsync();
+        using (var armed = await emulator.PostDingTalkAsync("/_emulator/dingtalk/faults", new { endpoint = "POST /v1.0/robot/oToMessages/batchSend", kind = "rate_limit" }))
+        {
+            Assert.Equal(200, armed.Status);
+        }
+
+        using var refused = await emulator.PostDingTalkAsync(BatchSend, Oto(emulator, ["alice"], "sampleText", new { content = "x" }), token);
+        using var retried = await emulator.PostDingTalkAsync(BatchSend, Oto(emulator, ["alice"], "sampleText", new { content = "x" }), token);
+
+        Assert.Equal(403, refused.Status);
+        Assert.Equal("Forbidden.AccessDenied.QpsLimitForApi", refused.ApiCode());
+        Assert.Equal(200, retried.Status);
+        Assert.Single(await UserMessagesAsync(emulator, "alice"));
+        Assert.Equal(2, emulator.Server.CallCounts["POST /dingtalk/v1.0/robot/oToMessages/batchSend"]);
+    }
+
     private static object Oto(TestEmulator emulator, string[] userIds, string msgKey, object param) =>
         new { robotCode = emulator.Options.DingTalkAppKey, userIds, msgKey, msgParam = JsonSerializer.Serialize(param) };
 
