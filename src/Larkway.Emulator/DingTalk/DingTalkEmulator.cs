@@ -1,9 +1,12 @@
 using Larkway.Emulator.DingTalk.Api;
+using Larkway.Emulator.DingTalk.AppRobot;
+using Larkway.Emulator.DingTalk.Cards;
 using Larkway.Emulator.DingTalk.Control;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
 using Larkway.Emulator.DingTalk.State;
 using Larkway.Emulator.DingTalk.Web;
+using Larkway.Emulator.DingTalk.WorkNotifications;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
 using Microsoft.AspNetCore.Builder;
@@ -12,9 +15,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Emulator.DingTalk;
 
 /// <summary>What the state file writer takes from DingTalk: one snapshot of its tokens and robots.</summary>
-internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots)
+internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots, AppRobotStore appRobot, WorkNotificationStore notifications, CardStore cards)
 {
-    public DingTalkSnapshot Export() => robots.Export(tokens.Export());
+    public DingTalkSnapshot Export()
+    {
+        var (tasks, received) = notifications.Export();
+        return robots.Export(tokens.Export()) with { AppRobotMessages = appRobot.Export(), WorkNotificationTasks = tasks, WorkNotifications = received, Cards = cards.Export() };
+    }
 }
 
 /// <summary>The DingTalk emulator's composition: its services, its gate (after routing) and its routes.</summary>
@@ -44,6 +51,27 @@ internal static class DingTalkEmulator
 
             return robots;
         });
+        services.AddSingleton(sp =>
+        {
+            var store = new AppRobotStore(sp.GetRequiredService<StateRevision>());
+            store.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk?.AppRobotMessages ?? []);
+            return store;
+        });
+        services.AddSingleton(_ => new AppRobotFlowControl(options.TimeProvider, options));
+        services.AddSingleton(sp =>
+        {
+            var store = new WorkNotificationStore(options, sp.GetRequiredService<StateRevision>());
+            var snapshot = sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk;
+            store.Restore(snapshot?.WorkNotificationTasks ?? [], snapshot?.WorkNotifications ?? []);
+            return store;
+        });
+        services.AddSingleton(sp =>
+        {
+            var store = new CardStore(sp.GetRequiredService<StateRevision>());
+            store.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk?.Cards ?? []);
+            return store;
+        });
+        services.AddSingleton(_ => new CardStreamingLimiter(options.TimeProvider, options));
         services.AddSingleton<DingTalkPersistence>();
         services.AddSingleton(_ => new RobotThrottle(options.TimeProvider, options));
     }
@@ -55,7 +83,11 @@ internal static class DingTalkEmulator
     {
         app.MapDingTalkTokenEndpoints();
         app.MapDingTalkContactEndpoints();
+        app.MapDingTalkUserEndpoints();
         app.MapDingTalkRobotWebhook();
+        app.MapDingTalkAppRobot();
+        app.MapDingTalkWorkNotifications();
+        app.MapDingTalkCards();
         app.MapDingTalkControlEndpoints();
         app.MapDingTalkPages();
     }

@@ -94,6 +94,18 @@ public sealed class EmulatorOptions
     /// <summary>How long a custom group robot stays throttled after its 21st message within a minute (documented: 10 min).</summary>
     public TimeSpan DingTalkRobotThrottle { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How many one-to-one messages the app robot may send one user within a minute before further ones land in
+    /// <c>flowControlledStaffIdList</c>. DingTalk documents the list, not the number: 100 is a guess; tests lower it.
+    /// </summary>
+    public int DingTalkRobotUserMessagesPerMinute { get; set; } = 100;
+
+    /// <summary>
+    /// Per-app calls a second to <c>PUT /v1.0/card/streaming</c> before 403 QpsLimit (undocumented; ~20 was observed).
+    /// Off with <see cref="EnforceRateLimits"/> = false.
+    /// </summary>
+    public int DingTalkCardStreamingQps { get; set; } = 20;
+
     // ---- DingTalk Stream mode (src/Larkway.Emulator/DingTalk/Stream) ----
 
     /// <summary>DingTalk Stream mode: the app it admits, ticket lifetime, pings, redelivery, disconnect grace.</summary>

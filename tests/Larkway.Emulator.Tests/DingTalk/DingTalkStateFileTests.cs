@@ -45,5 +45,42 @@ public sealed class DingTalkStateFileTests : IDisposable
         Assert.Equal(310000, refused.ErrCode());
     }
 
+    [Fact]
+    public async Task App_robot_groups_messages_work_notifications_and_cards_survive_a_restart()
+    {
+        var clock = new ManualClock();
+        string cid;
+        await using (var first = await TestEmulator.StartAsync(o => o.StateFile = StateFile, clock))
+        {
+            var token = await first.ApiTokenAsync();
+            using (var group = await first.PostDingTalkAsync("/_emulator/dingtalk/groups", new { title = "Ops", members = new[] { "carol" } }))
+            {
+                cid = group.Json.GetProperty("openConversationId").GetString()!;
+            }
+
+            using var oto = await first.PostDingTalkAsync("/dingtalk/v1.0/robot/oToMessages/batchSend", new { robotCode = first.Options.DingTalkAppKey, userIds = new[] { "dave" }, msgKey = "sampleText", msgParam = "{\"content\":\"to dave\"}" }, token);
+            using var sent = await first.PostDingTalkAsync("/dingtalk/v1.0/robot/groupMessages/send", new { robotCode = first.Options.DingTalkAppKey, openConversationId = cid, msgKey = "sampleText", msgParam = "{\"content\":\"to ops\"}" }, token);
+            using var notice = await first.PostDingTalkAsync($"/dingtalk/topapi/message/corpconversation/asyncsend_v2?access_token={token}", new { agent_id = first.Options.DingTalkAgentId, userid_list = "dave", msg = new { msgtype = "text", text = new { content = "work notice" } } });
+            Assert.Equal(200, oto.Status);
+            Assert.Equal(200, sent.Status);
+            using var card = await first.PostDingTalkAsync("/dingtalk/v1.0/card/instances/createAndDeliver", new { cardTemplateId = "tpl", outTrackId = "kept-card", openSpaceId = "dtv1.card//IM_ROBOT.dave", cardData = new { cardParamMap = new { content = "streamed" } }, imRobotOpenDeliverModel = new { spaceType = "IM_ROBOT" } }, token);
+            Assert.Equal(0, notice.ErrCode());
+            Assert.Equal(200, card.Status);
+        }
+
+        await using var second = await TestEmulator.StartAsync(o => o.StateFile = StateFile, clock);
+        using var user = await second.SendDingTalkAsync(HttpMethod.Get, "/_emulator/dingtalk/users/dave/robot-messages", null);
+        using var groupMessages = await second.SendDingTalkAsync(HttpMethod.Get, $"/_emulator/dingtalk/groups/{Uri.EscapeDataString(cid)}/messages", null);
+        using var notices = await second.SendDingTalkAsync(HttpMethod.Get, "/_emulator/dingtalk/users/dave/work-notifications", null);
+        using var keptCard = await second.SendDingTalkAsync(HttpMethod.Get, "/_emulator/dingtalk/cards/kept-card", null);
+
+        Assert.Contains("to dave", Assert.Single(user.Json.GetProperty("items").EnumerateArray()).GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(200, groupMessages.Status);
+        Assert.Equal("carol", Assert.Single(groupMessages.Json.GetProperty("members").EnumerateArray()).GetString());
+        Assert.Equal("streamed", keptCard.Json.GetProperty("cardParamMap").GetProperty("content").GetString());
+        Assert.Contains("work notice", Assert.Single(notices.Json.GetProperty("items").EnumerateArray()).GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("to ops", Assert.Single(groupMessages.Json.GetProperty("items").EnumerateArray()).GetRawText(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

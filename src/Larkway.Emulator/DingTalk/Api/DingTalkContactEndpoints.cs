@@ -34,24 +34,27 @@ internal static class DingTalkContactEndpoints
         var user = org.FindUser(userId) ?? throw DingTalkException.Oapi(DingTalkCodes.UserNotFound, "找不到该用户");
         return DingTalkJson.OapiOk(new Dictionary<string, object?>
         {
-            ["result"] = new Dictionary<string, object?>
-            {
-                ["userid"] = user.UserId,
-                ["unionid"] = user.UnionId,
-                ["name"] = user.Name,
-                ["mobile"] = user.Mobile,
-                ["state_code"] = "86",
-                ["title"] = user.Title,
-                ["email"] = user.Email,
-                ["dept_id_list"] = user.DeptIds,
-                ["active"] = true,
-                ["admin"] = user.UserId == "alice",
-                ["boss"] = false,
-                ["leader_in_dept"] = Array.Empty<object>(),
-            },
+            ["result"] = UserView(user),
             ["request_id"] = DingTalkRequestIds.Of(context),
         });
     }
+
+    /// <summary>A user as oapi's user/get and user/list show them.</summary>
+    public static Dictionary<string, object?> UserView(DingTalkUser user) => new()
+    {
+        ["userid"] = user.UserId,
+        ["unionid"] = user.UnionId,
+        ["name"] = user.Name,
+        ["mobile"] = user.Mobile,
+        ["state_code"] = "86",
+        ["title"] = user.Title,
+        ["email"] = user.Email,
+        ["dept_id_list"] = user.DeptIds,
+        ["active"] = true,
+        ["admin"] = user.UserId == "alice",
+        ["boss"] = false,
+        ["leader_in_dept"] = Array.Empty<object>(),
+    };
 
     /// <summary><c>{queryWord, offset, size}</c> → <c>{hasMore, totalCount, list:[userid]}</c>, matching names (and mobiles).</summary>
     private static async Task<IResult> SearchUsersAsync(HttpContext context, DingTalkOrg org)

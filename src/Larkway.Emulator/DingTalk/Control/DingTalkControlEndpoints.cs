@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using Larkway.Emulator.DingTalk.AppRobot;
+using Larkway.Emulator.DingTalk.Cards;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
 using Larkway.Emulator.DingTalk.State;
+using Larkway.Emulator.DingTalk.WorkNotifications;
 using Larkway.Emulator.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -35,6 +38,12 @@ internal static class DingTalkControlEndpoints
         control.MapPost("robots", AddRobotAsync);
         control.MapGet("robots", (RobotStore robots) => DingTalkJson.Ok(new { items = robots.Robots().Select(r => RobotView(r, robots)) }));
         control.MapGet("robots/{accessToken}/messages", Messages);
+        control.MapPost("groups", AddGroupAsync);
+        control.MapGet("groups/{conversationId}/messages", GroupMessages);
+        control.MapGet("users/{userId}/robot-messages", UserRobotMessages);
+        control.MapGet("users/{userId}/work-notifications", UserWorkNotifications);
+        control.MapGet("cards/{outTrackId}", (string outTrackId, CardStore cards) =>
+            cards.Find(outTrackId) is { } card ? DingTalkJson.Ok(CardEndpoints.View(card)) : new ControlRefusal(404, "NotFound", "no card has that outTrackId"));
     }
 
     /// <summary>The org, its app and its people (the app secret is never shown).</summary>
@@ -43,6 +52,7 @@ internal static class DingTalkControlEndpoints
         corpId = org.CorpId,
         name = org.Name,
         apps = org.Apps.Select(a => new { appKey = a.AppKey, robotCode = a.RobotCode, agentId = a.AgentId, name = a.Name }),
+        departments = org.Departments.Select(d => new { deptId = d.DeptId, name = d.Name, parentId = d.ParentId }),
         users = org.Users.Select(u => new { userid = u.UserId, name = u.Name, mobile = u.Mobile, unionid = u.UnionId, title = u.Title, email = u.Email, deptIdList = u.DeptIds }),
     });
 
@@ -128,6 +138,44 @@ internal static class DingTalkControlEndpoints
         robots.Find(accessToken) is null
             ? new ControlRefusal(404, "NotFound", "no robot has that access token")
             : DingTalkJson.Ok(new { items = robots.MessagesOf(accessToken).Select(RobotWebhookEndpoint.View) });
+
+    /// <summary><c>{title, members[]}</c> (known userids) → <c>{openConversationId}</c>: a group the app robot can post into.</summary>
+    private static async Task<IResult> AddGroupAsync(HttpContext context, RobotStore groups, DingTalkOrg org)
+    {
+        var body = await ReadAsync(context);
+        var title = body?.String("title");
+        var members = body is { } b ? StringList(b, "members") : null;
+        if (title is null || members is null)
+        {
+            return Refuse("the body must be a JSON object {title, members[]} with members an array of userids");
+        }
+
+        if (members.FirstOrDefault(m => org.FindUser(m) is null) is { } unknown)
+        {
+            return Refuse($"'{unknown}' is not a user of the org");
+        }
+
+        var group = groups.AddGroup(title, [.. members.Distinct(StringComparer.Ordinal)]);
+        return DingTalkJson.Ok(new { openConversationId = group.ConversationId, title = group.Title, members = group.Members });
+    }
+
+    /// <summary>What the app robot posted into a group (custom robots' messages are under robots/{accessToken}/messages).</summary>
+    private static IResult GroupMessages([FromRoute] string conversationId, RobotStore groups, AppRobotStore store) =>
+        groups.Conversation(conversationId) is not { } group
+            ? new ControlRefusal(404, "NotFound", "no group has that openConversationId")
+            : DingTalkJson.Ok(new { openConversationId = group.ConversationId, title = group.Title, members = group.Members, items = store.InGroup(conversationId).Select(AppRobotEndpoints.View) });
+
+    /// <summary>The user's one-to-one conversation with the app robot.</summary>
+    private static IResult UserRobotMessages([FromRoute] string userId, DingTalkOrg org, AppRobotStore store) =>
+        org.FindUser(userId) is null
+            ? new ControlRefusal(404, "NotFound", "no user has that userid")
+            : DingTalkJson.Ok(new { items = store.ToUser(userId).Select(AppRobotEndpoints.View) });
+
+    /// <summary>The work notifications the user received (held-back ones are not here: see getsendresult).</summary>
+    private static IResult UserWorkNotifications([FromRoute] string userId, DingTalkOrg org, WorkNotificationStore store) =>
+        org.FindUser(userId) is null
+            ? new ControlRefusal(404, "NotFound", "no user has that userid")
+            : DingTalkJson.Ok(new { items = store.ToUser(userId).Select(WorkNotificationEndpoints.View) });
 
     private static object RobotView(CustomRobot robot, RobotStore robots) => new
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -41,4 +42,24 @@ internal static class DingTalkBody
     /// <summary>A new-API required string: absent → 400 "Missing{name}"-style refusal naming the field.</summary>
     public static string RequiredApiString(this JsonElement obj, string name) =>
         obj.String(name) ?? throw DingTalkException.InvalidParameter($"{name} is mandatory for this action.");
+
+    /// <summary>An oapi required integer (a number or a numeric string): absent → 40035, unusable → 400002.</summary>
+    public static long RequiredOapiLong(this JsonElement body, string name, long min, long max)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            throw DingTalkException.Oapi(DingTalkCodes.MissingParameter, "缺少参数 " + name);
+        }
+
+        // oapi clients often send numbers as strings ("dept_id":"1"); DingTalk accepts both.
+        var parsed = value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var n) => n,
+            JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
+            _ => (long?)null,
+        };
+        return parsed is { } number && number >= min && number <= max
+            ? number
+            : throw DingTalkException.Oapi(DingTalkCodes.InvalidParameterErrCode, $"无效的参数 {name}: must be an integer in [{min}, {max}]");
+    }
 }

@@ -86,6 +86,14 @@ internal static class DingTalkCodes
     public const int QpsExceeded = 90018;
     public const int UserNotFound = 60121;
 
+    /// <summary>Documented for the contact APIs ("无效的参数"); also used here where DingTalk's own code is unknown (see README).</summary>
+    public const int InvalidParameterErrCode = 400002;
+    public const int DepartmentNotFound = 60003;
+    public const int InvalidMobile = 40104;
+
+    /// <summary>Unsure: the code an agent_id that is not the calling app's gets (DingTalk's "不合法的agentid").</summary>
+    public const int InvalidAgentId = 40056;
+
     // Custom robot webhook errcodes.
     public const int RobotTokenNotExist = 300005;
     public const int RobotSecurity = 310000;

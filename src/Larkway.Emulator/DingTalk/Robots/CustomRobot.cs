@@ -12,8 +12,11 @@ internal sealed record CustomRobot(
     IReadOnlyList<string> IpWhitelist,
     DateTimeOffset CreatedAt);
 
-/// <summary>A group conversation robots post into.</summary>
-internal sealed record RobotConversation(string ConversationId, string Title);
+/// <summary>
+/// A group conversation: custom robots post into it by webhook, the app robot by openConversationId. Groups made for
+/// custom robots have no members listed (null); groups made through <c>POST /_emulator/dingtalk/groups</c> do.
+/// </summary>
+internal sealed record RobotConversation(string ConversationId, string Title, IReadOnlyList<string>? Members = null);
 
 /// <summary>Who a text or markdown message @-mentions.</summary>
 internal sealed record RobotAt(IReadOnlyList<string> AtMobiles, IReadOnlyList<string> AtUserIds, bool IsAtAll)

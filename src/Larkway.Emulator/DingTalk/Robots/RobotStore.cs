@@ -47,6 +47,18 @@ internal sealed class RobotStore
         }
     }
 
+    /// <summary>A new group with members (test control); the app robot can post into it.</summary>
+    public RobotConversation AddGroup(string title, IReadOnlyList<string> members)
+    {
+        lock (_gate)
+        {
+            var conversation = new RobotConversation("cid" + Ids.Hex(22) + "==", title, members);
+            _conversations[conversation.ConversationId] = conversation;
+            _revision.Advance();
+            return conversation;
+        }
+    }
+
     public bool Exists(string accessToken)
     {
         lock (_gate)

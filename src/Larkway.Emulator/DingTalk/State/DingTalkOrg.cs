@@ -12,6 +12,9 @@ internal sealed record DingTalkApp(string AppKey, string AppSecret, long AgentId
 /// <summary>A person in the org as the contact APIs show them.</summary>
 internal sealed record DingTalkUser(string UserId, string Name, string Mobile, string UnionId, string Title, string Email, IReadOnlyList<long> DeptIds);
 
+/// <summary>A department; the root is 1 (DingTalk's documented root id), the others hang below it.</summary>
+internal sealed record DingTalkDepartment(long DeptId, string Name, long? ParentId);
+
 /// <summary>
 /// The emulated DingTalk org: its corpId, the internal app from <see cref="EmulatorOptions"/> and a fixed directory
 /// (the same four people as the default Feishu seed, with DingTalk-style userids and mobiles without +86).
@@ -44,6 +47,36 @@ internal sealed class DingTalkOrg
     public DingTalkApp? FindApp(string appKey) => _apps.GetValueOrDefault(appKey);
 
     public DingTalkUser? FindUser(string userId) => _users.GetValueOrDefault(userId);
+
+    public DingTalkUser? FindUserByMobile(string mobile) => _users.Values.FirstOrDefault(u => u.Mobile == mobile);
+
+    public DingTalkUser? FindUserByUnionId(string unionId) => _users.Values.FirstOrDefault(u => u.UnionId == unionId);
+
+    /// <summary>Root 1 (the org, no direct members) with Engineering (2: alice, bob) and Sales (3: carol, dave) below.</summary>
+    public IReadOnlyList<DingTalkDepartment> Departments { get; } =
+    [
+        new(1, "Larkway Dev", null),
+        new(2, "Engineering", 1),
+        new(3, "Sales", 1),
+    ];
+
+    /// <summary>The department and every department below it.</summary>
+    public IReadOnlyList<long> DepartmentAndBelow(long deptId)
+    {
+        var found = new List<long> { deptId };
+        for (var i = 0; i < found.Count; i++)
+        {
+            found.AddRange(Departments.Where(d => d.ParentId == found[i]).Select(d => d.DeptId));
+        }
+
+        return found;
+    }
+
+    public DingTalkDepartment? FindDepartment(long deptId) => Departments.FirstOrDefault(d => d.DeptId == deptId);
+
+    /// <summary>The department's own members (not its sub-departments'), in a stable order (DingTalk's default is custom order).</summary>
+    public IReadOnlyList<DingTalkUser> MembersOf(long deptId) =>
+        [.. _users.Values.Where(u => u.DeptIds.Contains(deptId)).OrderBy(u => u.UserId, StringComparer.Ordinal)];
 
     private static IEnumerable<DingTalkUser> DefaultUsers()
     {

@@ -1,18 +1,25 @@
+using Larkway.Emulator.DingTalk.AppRobot;
+using Larkway.Emulator.DingTalk.Cards;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
+using Larkway.Emulator.DingTalk.WorkNotifications;
 
 namespace Larkway.Emulator.DingTalk.State;
 
 /// <summary>
 /// DingTalk's part of the state file: live tokens (a client's cached token keeps working across a restart), the custom
-/// robots with their groups, and what they received. Not in it: the org (rebuilt from the options), robot rate windows
+/// robots with their groups, what they received, the app robot's one-to-one and group messages, work notifications with their tasks, and interactive cards. Not in it: the org (rebuilt from the options), robot rate windows
 /// and throttles, and faults — they start empty, as the Feishu ones do.
 /// </summary>
 internal sealed record DingTalkSnapshot(
     IReadOnlyList<DingTalkToken> Tokens,
     IReadOnlyList<CustomRobot> Robots,
     IReadOnlyList<RobotConversation> Conversations,
-    IReadOnlyList<RobotMessage> Messages)
+    IReadOnlyList<RobotMessage> Messages,
+    IReadOnlyList<AppRobotMessage>? AppRobotMessages = null,
+    IReadOnlyList<WorkNotificationTask>? WorkNotificationTasks = null,
+    IReadOnlyList<WorkNotification>? WorkNotifications = null,
+    IReadOnlyList<CardInstance>? Cards = null)
 {
     /// <summary>Fails naming the first record that points at something the file does not have.</summary>
     public void Check()
@@ -27,6 +34,11 @@ internal sealed record DingTalkSnapshot(
         if (Messages.FirstOrDefault(m => !robots.Contains(m.RobotAccessToken) || !conversations.Contains(m.ConversationId)) is { } message)
         {
             throw new InvalidDataException($"DingTalk robot message {message.MsgId} names a robot or conversation the file does not have");
+        }
+
+        if ((AppRobotMessages ?? []).FirstOrDefault(m => m.ConversationId is not null && !conversations.Contains(m.ConversationId)) is { } groupMessage)
+        {
+            throw new InvalidDataException($"DingTalk app robot message {groupMessage.ProcessQueryKey} names a group the file does not have");
         }
     }
 }
