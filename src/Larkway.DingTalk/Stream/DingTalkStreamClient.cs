@@ -234,7 +234,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         Track(RunConnectionAsync(connection));
         if (replaced is not null)
         {
-            Track(RetireAsync(replaced));
+            Track(RetireAsync(replaced, deaf: reason.StartsWith("deaf", StringComparison.Ordinal) || reason.StartsWith("no frame", StringComparison.Ordinal)));
         }
     }
 
@@ -251,11 +251,12 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
     }
 
     // A replaced connection that still works is kept for a grace period, so acks of frames it delivered still go out.
-    private async Task RetireAsync(StreamConnection connection)
+    // A deaf one is closed at once: closing is what tells the server to stop pushing into it.
+    private async Task RetireAsync(StreamConnection connection, bool deaf)
     {
         try
         {
-            if (connection.IsOpen)
+            if (connection.IsOpen && !deaf)
             {
                 await Task.Delay(_options.ReplacedConnectionGrace, _time, _stopping.Token).ConfigureAwait(false);
             }

@@ -128,11 +128,7 @@ internal static class DingTalkStreamEndpoints
         try
         {
             var reason = await ReceiveLoopAsync(connection, hub, stopping.Token);
-            if (!await hub.OnClientGoneAsync(connection, reason))
-            {
-                // Half-open: the server does not notice the client; the connection lives until the ping rule closes it.
-                await connection.Closed.WaitAsync(stopping.Token);
-            }
+            await hub.OnClientGoneAsync(connection, reason);
         }
         catch (OperationCanceledException)
         {
@@ -173,7 +169,9 @@ internal static class DingTalkStreamEndpoints
 
                 if (connection.State == DingTalkStreamConnectionState.HalfOpen)
                 {
-                    return "half-open";
+                    // Half-open: what the client sends is dropped, but the socket is still read, so its close is seen.
+                    message.SetLength(0);
+                    continue;
                 }
 
                 if (result.MessageType == WebSocketMessageType.Text)

@@ -152,21 +152,13 @@ internal sealed partial class DingTalkStreamHub : IDisposable
     }
 
     /// <summary>
-    /// The client went away or its socket failed: false for a half-open connection, which the server does not notice
-    /// (it stays until the ping rule closes it); otherwise closes it.
+    /// The client went away or its socket failed: the connection is closed and leaves the pool. A half-open connection's
+    /// pushes never reach the client, but what the client sends still reaches the server, so its close is seen too.
     /// </summary>
-    public async Task<bool> OnClientGoneAsync(StreamConnection connection, string reason)
+    public async Task OnClientGoneAsync(StreamConnection connection, string reason)
     {
-        lock (_gate)
-        {
-            if (connection.State == DingTalkStreamConnectionState.HalfOpen)
-            {
-                return false;
-            }
-        }
 
         await CloseAsync(connection, reason, graceful: connection.Socket.State == System.Net.WebSockets.WebSocketState.CloseReceived);
-        return true;
     }
 
     /// <summary>Takes the connection out of the pool and closes it (a close frame first when <paramref name="graceful"/>).</summary>
