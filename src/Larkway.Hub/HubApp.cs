@@ -351,6 +351,7 @@ public static partial class HubApp
         services.AddHubDirectory(configuration);
         services.AddHubBitableSync(configuration);
         services.AddHubIdentity(configuration);
+        services.AddHubDingTalk();
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -420,6 +421,7 @@ public static partial class HubApp
         app.MapHubConsole();
         app.MapHubApps();
         app.MapHubIdentity();
+        app.MapHubDingTalk();
     }
 
     private static Uri ListeningUrl(WebApplication app)

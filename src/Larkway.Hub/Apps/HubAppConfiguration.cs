@@ -11,6 +11,9 @@ internal sealed class HubAppConfiguration : IEntityTypeConfiguration<HubAppRow>
         e.ToTable("hub_apps");
         e.HasKey(x => x.Name).HasName("pk_hub_apps");
         e.Property(x => x.Name).HasColumnName("name").HasMaxLength(HubAppValidation.MaxNameLength);
+        e.Property(x => x.Platform).HasColumnName("platform").HasMaxLength(16).IsRequired().HasDefaultValue(HubAppPlatform.Feishu);
+        e.Property(x => x.RobotCode).HasColumnName("robot_code").HasMaxLength(HubAppValidation.MaxAppIdLength);
+        e.Property(x => x.AgentId).HasColumnName("agent_id");
         e.Property(x => x.AppId).HasColumnName("app_id").HasMaxLength(HubAppValidation.MaxAppIdLength).IsRequired();
         e.Property(x => x.BaseUrl).HasColumnName("base_url").HasMaxLength(HubAppValidation.MaxUrlLength).IsRequired();
         e.Property(x => x.AppSecret).HasColumnName("app_secret").HasMaxLength(2048).IsRequired();

@@ -9,9 +9,16 @@ public sealed record HubAppInput
 {
     public string? Name { get; init; }
 
+    /// <summary><c>feishu</c> (the default), <c>lark</c> or <c>dingtalk</c>; fixed once the app is stored.</summary>
+    public string? Platform { get; init; }
+
+    /// <summary>Feishu's App ID, or DingTalk's AppKey (Client ID).</summary>
     public string? AppId { get; init; }
 
-    /// <summary>An http(s) URL, or <c>feishu</c> / <c>lark</c>; default Feishu.</summary>
+    /// <summary>
+    /// An http(s) URL, or <c>feishu</c> / <c>lark</c> / <c>dingtalk</c>; default the platform's own. For DingTalk a URL is
+    /// one host serving both DingTalk APIs' paths (the Emulator's <c>…/dingtalk</c>).
+    /// </summary>
     public string? BaseUrl { get; init; }
 
     public string? AppSecret { get; init; }
@@ -24,6 +31,12 @@ public sealed record HubAppInput
 
     /// <summary>Whether old-style card callbacks are accepted (default true); false accepts only card.action.trigger.</summary>
     public bool? LegacyCardCallbacks { get; init; }
+
+    /// <summary>DingTalk: the app robot's code (default: the AppKey); empty clears it.</summary>
+    public string? RobotCode { get; init; }
+
+    /// <summary>DingTalk: the app's AgentId (for work notifications); 0 clears it.</summary>
+    public long? AgentId { get; init; }
 }
 
 /// <summary>One thing wrong with an input: the field (snake_case, as on the wire) and what to fix.</summary>
@@ -41,6 +54,9 @@ public sealed record HubAppProblem(string Field, string Message);
 /// <param name="ReadOnly">True for the app from configuration/environment (changed there, not by the API).</param>
 /// <param name="CreatedAt">When added (null for the configured app).</param>
 /// <param name="UpdatedAt">When last changed (null for the configured app).</param>
+/// <param name="Platform">The app's platform (<see cref="HubAppPlatform"/>).</param>
+/// <param name="RobotCode">DingTalk: the app robot's code, when it is not the AppKey.</param>
+/// <param name="AgentId">DingTalk: the app's AgentId, when set.</param>
 public sealed record HubAppInfo(
     string Name,
     string AppId,
@@ -52,13 +68,19 @@ public sealed record HubAppInfo(
     bool LegacyCardCallbacks,
     bool ReadOnly,
     DateTimeOffset? CreatedAt,
-    DateTimeOffset? UpdatedAt)
+    DateTimeOffset? UpdatedAt,
+    string Platform = HubAppPlatform.Feishu,
+    string? RobotCode = null,
+    long? AgentId = null)
 {
-    /// <summary>Path of the app's event subscription URL on the Hub.</summary>
-    public string EventsPath => ReadOnly ? "/feishu/events" : $"/feishu/apps/{Name}/events";
+    /// <summary>True for a DingTalk app.</summary>
+    public bool IsDingTalk => HubAppPlatform.IsDingTalk(Platform);
+
+    /// <summary>Path of the app's event subscription URL on the Hub (DingTalk: its HTTP callback, for the outgoing robot and event subscription).</summary>
+    public string EventsPath => IsDingTalk ? $"/dingtalk/apps/{Name}/callback" : ReadOnly ? "/feishu/events" : $"/feishu/apps/{Name}/events";
 
     /// <summary>Path of the app's card request URL on the Hub.</summary>
-    public string CardsPath => ReadOnly ? "/feishu/cards" : $"/feishu/apps/{Name}/cards";
+    public string CardsPath => IsDingTalk ? $"/dingtalk/apps/{Name}/callback" : ReadOnly ? "/feishu/cards" : $"/feishu/apps/{Name}/cards";
 
     internal static HubAppInfo FromSettings(HubSettings settings) => new(
         HubAppService.DefaultAppName,

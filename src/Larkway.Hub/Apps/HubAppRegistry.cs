@@ -22,8 +22,14 @@ internal sealed record StoredApp(
     bool LegacyCardCallbacks,
     bool Enabled,
     DateTimeOffset UpdatedAt,
-    string? Error)
+    string? Error,
+    string Platform = HubAppPlatform.Feishu,
+    string? RobotCode = null,
+    long? AgentId = null)
 {
+    /// <summary>True for a DingTalk app (its client comes from <see cref="DingTalk.HubDingTalkClients"/>, not here).</summary>
+    public bool IsDingTalk => HubAppPlatform.IsDingTalk(Platform);
+
     /// <summary>True when Feishu's requests to the app's endpoints can be verified.</summary>
     public bool CanReceive => Error is null && (EncryptKey is not null || VerificationToken is not null);
 }
@@ -119,8 +125,16 @@ internal sealed partial class HubAppRegistry : IDisposable
             null => $"The Hub has no app named '{appName}'. Use the name of an app added to the Hub (GET /api/v1/apps, or the console's Apps page), or leave 'app' out for the default app.",
             { Enabled: false } => $"The app '{appName}' is disabled in the Hub; enable it first, or leave 'app' out for the default app.",
             { Error: { } error } => $"The app '{appName}' cannot be used: {error}",
+            { IsDingTalk: true } => $"The app '{appName}' is a DingTalk app, and this needs a Feishu app: name a Feishu app, or leave 'app' out for the default app.",
             _ => null,
         };
+
+    /// <summary>The stored apps (enabled or not) as of a list at most <see cref="HubAppsOptions.RefreshInterval"/> old.</summary>
+    public async ValueTask<IReadOnlyCollection<StoredApp>> AllAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        return snapshot.Apps.Values;
+    }
 
     /// <summary>The app as last read, without touching the database (for synchronous options configuration).</summary>
     public StoredApp? Cached(string appName) => _snapshot?.Apps.GetValueOrDefault(appName);
@@ -161,6 +175,11 @@ internal sealed partial class HubAppRegistry : IDisposable
         if (!snapshot.Apps.TryGetValue(appName, out var app) || !app.Enabled)
         {
             throw HubAppNotFoundException.For(appName, disabled: app is not null);
+        }
+
+        if (app.IsDingTalk)
+        {
+            throw new HubAppNotFoundException($"The app '{appName}' is a DingTalk app; this needs a Feishu app.");
         }
 
         if (app.Error is not null)
@@ -254,13 +273,14 @@ internal sealed partial class HubAppRegistry : IDisposable
             return new StoredApp(row.Name, row.AppId, baseUrl, _protector.Unprotect(row.AppSecret),
                 row.EncryptKey is null ? null : _protector.Unprotect(row.EncryptKey),
                 row.VerificationToken is null ? null : _protector.Unprotect(row.VerificationToken),
-                row.LegacyCardCallbacks, row.Enabled, row.UpdatedAt, Error: null);
+                row.LegacyCardCallbacks, row.Enabled, row.UpdatedAt, Error: null, row.Platform, row.RobotCode, row.AgentId);
         }
         catch (CryptographicException)
         {
             LogUnreadable(_logger, row.Name);
             return new StoredApp(row.Name, row.AppId, baseUrl, "", null, null, row.LegacyCardCallbacks, row.Enabled, row.UpdatedAt,
-                "its secrets cannot be decrypted (the Data Protection key ring in hub_data_protection_keys does not hold their key); enter the secrets again with PATCH /api/v1/apps/" + row.Name + ".");
+                "its secrets cannot be decrypted (the Data Protection key ring in hub_data_protection_keys does not hold their key); enter the secrets again with PATCH /api/v1/apps/" + row.Name + ".",
+                row.Platform, row.RobotCode, row.AgentId);
         }
     }
 
@@ -339,7 +359,7 @@ internal sealed class HubAppEventEndpointOptions(HubAppRegistry registry) : ICon
     public void Configure(string? name, FeishuEventEndpointOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrEmpty(name) || registry.Cached(name) is not { } app)
+        if (string.IsNullOrEmpty(name) || registry.Cached(name) is not { IsDingTalk: false } app)
         {
             return;
         }

@@ -1,12 +1,19 @@
 namespace Larkway.Hub.Apps;
 
-/// <summary>A Feishu/Lark app the Hub serves besides the configured default app (<c>hub_apps</c>). Secrets are stored protected.</summary>
+/// <summary>
+/// A Feishu/Lark or DingTalk app the Hub serves besides the configured default app (<c>hub_apps</c>). Secrets are stored
+/// protected. A DingTalk app keeps its AppKey in <see cref="AppId"/>, and its event subscription's aes_key and token in
+/// <see cref="EncryptKey"/> and <see cref="VerificationToken"/>.
+/// </summary>
 public sealed class HubAppRow
 {
     /// <summary>The app's name in the Hub (a slug: <c>[a-z0-9-]</c>, 1–40 characters); part of its event URLs.</summary>
     public string Name { get; set; } = "";
 
-    /// <summary>Feishu's app id (<c>cli_…</c>).</summary>
+    /// <summary>The app's platform (<see cref="HubAppPlatform"/>); Feishu for apps stored before platforms existed.</summary>
+    public string Platform { get; set; } = HubAppPlatform.Feishu;
+
+    /// <summary>Feishu's app id (<c>cli_…</c>), or DingTalk's AppKey (Client ID).</summary>
     public string AppId { get; set; } = "";
 
     /// <summary>The Open Platform's base URL: Feishu, Lark, or any http(s) URL (the Emulator).</summary>
@@ -23,6 +30,12 @@ public sealed class HubAppRow
 
     /// <summary>Whether old-style card callbacks (SHA-1 with the Verification Token) are accepted; false leaves card.action.trigger only.</summary>
     public bool LegacyCardCallbacks { get; set; } = true;
+
+    /// <summary>DingTalk: the app robot's code (null: the AppKey, as for an internal app's robot).</summary>
+    public string? RobotCode { get; set; }
+
+    /// <summary>DingTalk: the app's AgentId, which work notifications need.</summary>
+    public long? AgentId { get; set; }
 
     /// <summary>Whether the Hub accepts its events and hands out its client.</summary>
     public bool Enabled { get; set; }

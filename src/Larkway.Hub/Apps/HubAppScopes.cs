@@ -50,18 +50,42 @@ public static class HubAppScopes
             "Recipients given by email are resolved to open_ids (POST /contact/v3/users/batch_get_id); only users in the app's availability range are found.", true),
     ];
 
-    /// <summary>What the Hub does with an app today: the configured app runs the bot; every app sends notifications and forwards events.</summary>
+    /// <summary>
+    /// DingTalk's permissions (the developer console's 权限管理 page, by code), per feature. Stream mode and the outgoing
+    /// robot need no permission, only the robot capability with "Stream 模式" or an HTTP message URL.
+    /// </summary>
+    private static readonly (HubAppFeatures Feature, string Scope, string Title, string Reason, bool Confirmed)[] DingTalkTable =
+    [
+        (HubAppFeatures.Bot, "qyapi_robot_sendmsg", "企业内机器人发送消息权限 (robot sends messages)",
+            "Replies the session webhook cannot carry (expired), and notifications sent by the app robot (oToMessages/batchSend, groupMessages/send).", true),
+        (HubAppFeatures.Notifications, "qyapi_robot_sendmsg", "企业内机器人发送消息权限 (robot sends messages)",
+            "Notifications are sent one-to-one by the app robot.", true),
+        (HubAppFeatures.Notifications, "Card.Instance.Write", "互动卡片实例写权限 (interactive card instances)",
+            "Cards created, delivered and updated in place.", false),
+        (HubAppFeatures.Notifications, "Card.Streaming.Write", "AI 卡片流式更新权限 (AI card streaming)",
+            "Streamed replies in AI cards.", false),
+        (HubAppFeatures.EmailLookup, "qyapi_get_member_by_mobile", "根据手机号获取成员基本信息 (user id by mobile)",
+            "Recipients given by mobile number are resolved to userids (topapi/v2/user/getbymobile).", false),
+    ];
+
+    /// <summary>What the Hub does with an app today: the configured app runs the bot; every app sends notifications and forwards events; a DingTalk app's robot answers too.</summary>
     public static HubAppFeatures FeaturesOf(HubAppInfo app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var features = HubAppFeatures.Notifications | HubAppFeatures.EmailLookup | HubAppFeatures.Events;
-        return app.ReadOnly ? features | HubAppFeatures.Bot : features;
+        return app.ReadOnly || app.IsDingTalk ? features | HubAppFeatures.Bot : features;
     }
 
+    /// <summary>The permissions an app of <paramref name="platform"/> needs for <paramref name="features"/>.</summary>
+    public static IReadOnlyList<HubAppScope> For(string platform, HubAppFeatures features) =>
+        HubAppPlatform.IsDingTalk(platform) ? Merge(DingTalkTable, features) : For(features);
+
     /// <summary>The scopes <paramref name="features"/> need, each once, with every reason and feature that needs it.</summary>
-    public static IReadOnlyList<HubAppScope> For(HubAppFeatures features) =>
+    public static IReadOnlyList<HubAppScope> For(HubAppFeatures features) => Merge(Table, features);
+
+    private static IReadOnlyList<HubAppScope> Merge((HubAppFeatures Feature, string Scope, string Title, string Reason, bool Confirmed)[] table, HubAppFeatures features) =>
     [
-        .. Table.Where(row => features.HasFlag(row.Feature))
+        .. table.Where(row => features.HasFlag(row.Feature))
             .GroupBy(row => row.Scope, StringComparer.Ordinal)
             .Select(group => new HubAppScope(
                 group.Key,

@@ -97,6 +97,9 @@ public sealed partial class HubAppService
         var row = new HubAppRow
         {
             Name = app.Name,
+            Platform = app.Platform,
+            RobotCode = app.RobotCode,
+            AgentId = app.AgentId,
             AppId = app.AppId!,
             BaseUrl = app.BaseUrl!.AbsoluteUri,
             AppSecret = _protector.Protect(app.AppSecret!),
@@ -136,7 +139,8 @@ public sealed partial class HubAppService
             return HubAppChange.Conflict("name", "The default app comes from configuration (FEISHU_APP_ID, FEISHU_APP_SECRET, …); change it there and restart the Hub.");
         }
 
-        var problems = HubAppValidation.ForUpdate(name, input, out var change);
+        var stored = await FindRowAsync(name, cancellationToken).ConfigureAwait(false);
+        var problems = HubAppValidation.ForUpdate(name, stored?.Platform ?? HubAppPlatform.Feishu, input, out var change);
         if (problems.Count > 0)
         {
             return HubAppChange.Invalid(problems);
@@ -158,6 +162,8 @@ public sealed partial class HubAppService
             row.VerificationToken = ProtectOrKeep(change.VerificationToken, row.VerificationToken);
             row.Enabled = change.Enabled ?? row.Enabled;
             row.LegacyCardCallbacks = change.LegacyCardCallbacks ?? row.LegacyCardCallbacks;
+            row.RobotCode = change.RobotCode is null ? row.RobotCode : change.RobotCode.Length == 0 ? null : change.RobotCode;
+            row.AgentId = change.AgentId is null ? row.AgentId : change.AgentId == 0 ? null : change.AgentId;
 
             // Strictly later, so replicas comparing updated_at always notice (two changes can share a millisecond).
             var now = _time.GetUtcNow();
@@ -203,6 +209,7 @@ public sealed partial class HubAppService
         return app switch
         {
             null => $"The Hub has no Feishu app named '{name}'. Add it with POST /api/v1/apps, or fix the URL in the developer console.",
+            { IsDingTalk: true } => $"'{name}' is a DingTalk app: DingTalk calls /dingtalk/apps/{name}/callback, not this URL.",
             { Enabled: false } => $"The Feishu app '{name}' is disabled in the Hub; its events are refused until it is enabled again.",
             { Error: { } error } => $"The Feishu app '{name}' cannot verify requests: {error}",
             { CanReceive: false } => $"The Feishu app '{name}' has no encrypt_key or verification_token in the Hub, so its requests cannot be verified; set them with PATCH /api/v1/apps/{name}.",
@@ -240,6 +247,11 @@ public sealed partial class HubAppService
                 return HubAppTestResult.Failed(error: app.Error);
             }
 
+            if (app.IsDingTalk)
+            {
+                return await DingTalk.DingTalkConnectionTest.RunAsync(DingTalk.HubDingTalkClients.OptionsOf(app), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+            }
+
             options = new FeishuAppOptions { AppId = app.AppId, AppSecret = app.AppSecret, BaseUrl = app.BaseUrl };
         }
 
@@ -250,7 +262,7 @@ public sealed partial class HubAppService
     public async Task<IReadOnlyList<HubAppScope>?> ScopesAsync(string name, CancellationToken cancellationToken = default)
     {
         var app = await GetAsync(name, cancellationToken).ConfigureAwait(false);
-        return app is null ? null : HubAppScopes.For(HubAppScopes.FeaturesOf(app));
+        return app is null ? null : HubAppScopes.For(app.Platform, HubAppScopes.FeaturesOf(app));
     }
 
     private string? ProtectOrKeep(string? change, string? stored) => change switch
@@ -263,7 +275,7 @@ public sealed partial class HubAppService
     private static HubAppInfo Info(HubAppRow row) => new(
         row.Name,
         row.AppId,
-        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : FeishuBaseUrls.Feishu,
+        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : HubAppPlatform.IsDingTalk(row.Platform) ? Larkway.DingTalk.DingTalkBaseUrls.Api : FeishuBaseUrls.Feishu,
         row.Enabled,
         AppSecretSet: row.AppSecret.Length > 0,
         EncryptKeySet: row.EncryptKey is not null,
@@ -271,7 +283,10 @@ public sealed partial class HubAppService
         row.LegacyCardCallbacks,
         ReadOnly: false,
         row.CreatedAt,
-        row.UpdatedAt);
+        row.UpdatedAt,
+        row.Platform,
+        row.RobotCode,
+        row.AgentId);
 
     private async Task<HubAppRow?> FindRowAsync(string name, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Larkway.DingTalk;
 using Larkway.Feishu;
 
 namespace Larkway.Hub.Apps;
@@ -38,41 +39,133 @@ public static partial class HubAppValidation
             problems.Add(new("name", $"'{HubAppService.DefaultAppName}' is the app configured by FEISHU_APP_ID / FEISHU_APP_SECRET; choose another name."));
         }
 
-        var appId = CheckAppId(input.AppId, required: true, problems);
-        var baseUrl = CheckBaseUrl(input.BaseUrl, problems) ?? FeishuBaseUrls.Feishu;
+        var platform = CheckPlatform(input.Platform, problems);
+        var dingTalk = HubAppPlatform.IsDingTalk(platform);
+        var appId = CheckAppId(input.AppId, required: true, dingTalk, problems);
+        var baseUrl = CheckBaseUrl(input.BaseUrl, platform, problems) ?? DefaultBaseUrl(input.Platform, platform);
         var secret = CheckSecret("app_secret", input.AppSecret, required: true, problems);
         var encryptKey = CheckSecret("encrypt_key", input.EncryptKey, required: false, problems);
         var token = CheckSecret("verification_token", input.VerificationToken, required: false, problems);
-        app = new ValidApp(name, appId ?? "", baseUrl, secret, Empty(encryptKey), Empty(token), input.Enabled ?? true, input.LegacyCardCallbacks ?? true);
+        var robotCode = CheckDingTalkOnly(input, dingTalk, problems) ? CheckRobotCode(input.RobotCode, problems) : null;
+        var agentId = CheckAgentId(input.AgentId, problems);
+        if (dingTalk && encryptKey is { Length: not DingTalkAesKeyLength })
+        {
+            problems.Add(new("encrypt_key", $"DingTalk's aes_key is {DingTalkAesKeyLength} characters (the event subscription page); this one has {encryptKey.Length}."));
+        }
+
+        app = new ValidApp(name, appId ?? "", baseUrl, secret, Empty(encryptKey), Empty(token), input.Enabled ?? true, input.LegacyCardCallbacks ?? true)
+        {
+            Platform = platform ?? HubAppPlatform.Feishu,
+            RobotCode = Empty(robotCode),
+            AgentId = agentId is 0 ? null : agentId,
+        };
         return problems;
     }
 
+    /// <summary>Length of DingTalk's aes_key: 43 Base64 characters (a 32-byte key without its padding).</summary>
+    internal const int DingTalkAesKeyLength = 43;
+
+    private static string? CheckPlatform(string? value, List<HubAppProblem> problems)
+    {
+        var platform = value?.Trim().ToLowerInvariant();
+        switch (platform)
+        {
+            case null or "" or HubAppPlatform.Feishu or "lark":
+                return HubAppPlatform.Feishu;
+            case HubAppPlatform.DingTalk:
+                return HubAppPlatform.DingTalk;
+            default:
+                problems.Add(new("platform", $"One of {string.Join(", ", HubAppPlatform.Accepted)} (default feishu)."));
+                return null;
+        }
+    }
+
+    private static Uri DefaultBaseUrl(string? platformInput, string? platform) =>
+        HubAppPlatform.IsDingTalk(platform) ? DingTalkBaseUrls.Api
+        : string.Equals(platformInput?.Trim(), "lark", StringComparison.OrdinalIgnoreCase) ? FeishuBaseUrls.Lark
+        : FeishuBaseUrls.Feishu;
+
+    /// <summary>The DingTalk-only fields on a Feishu app are a mistake worth naming; true when they may be read.</summary>
+    private static bool CheckDingTalkOnly(HubAppInput input, bool dingTalk, List<HubAppProblem> problems)
+    {
+        if (!dingTalk && (input.RobotCode is not null || input.AgentId is not null))
+        {
+            problems.Add(new(input.RobotCode is not null ? "robot_code" : "agent_id", "Only DingTalk apps have a robot code and an AgentId; set platform to dingtalk, or leave them out."));
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string? CheckRobotCode(string? value, List<HubAppProblem> problems)
+    {
+        var code = value?.Trim();
+        if (!string.IsNullOrEmpty(code) && (code.Length > MaxAppIdLength || code.Any(c => c <= ' ' || c > '~')))
+        {
+            problems.Add(new("robot_code", $"At most {MaxAppIdLength} printable ASCII characters without spaces (the robot's page in DingTalk's developer console), or leave it out to use the AppKey."));
+            return null;
+        }
+
+        return code;
+    }
+
+    private static long? CheckAgentId(long? value, List<HubAppProblem> problems)
+    {
+        if (value is < 0)
+        {
+            problems.Add(new("agent_id", "A positive number: the app's AgentId (DingTalk developer console → the app's basic information)."));
+            return null;
+        }
+
+        return value;
+    }
+
     /// <summary>Checks a change; null fields are kept, so only present fields are checked.</summary>
-    internal static List<HubAppProblem> ForUpdate(string name, HubAppInput input, out ValidApp change)
+    internal static List<HubAppProblem> ForUpdate(string name, string platform, HubAppInput input, out ValidApp change)
     {
         var problems = new List<HubAppProblem>();
+        var dingTalk = HubAppPlatform.IsDingTalk(platform);
+        if (input.Platform is not null && !string.Equals(CheckPlatform(input.Platform, []), platform, StringComparison.Ordinal))
+        {
+            problems.Add(new("platform", $"An app's platform cannot change (it is {platform}); add a new app and delete this one."));
+        }
+
         if (input.Name is not null && !string.Equals(input.Name.Trim(), name, StringComparison.Ordinal))
         {
             problems.Add(new("name", "An app cannot be renamed (its event URLs contain the name); add a new app and delete this one."));
         }
 
-        var appId = input.AppId is null ? null : CheckAppId(input.AppId, required: true, problems);
-        var baseUrl = input.BaseUrl is null ? null : CheckBaseUrl(input.BaseUrl, problems);
+        var appId = input.AppId is null ? null : CheckAppId(input.AppId, required: true, dingTalk, problems);
+        var baseUrl = input.BaseUrl is null ? null : CheckBaseUrl(input.BaseUrl, platform, problems);
         var secret = input.AppSecret is null ? null : CheckSecret("app_secret", input.AppSecret, required: true, problems);
         var encryptKey = input.EncryptKey is null ? null : CheckSecret("encrypt_key", input.EncryptKey, required: false, problems) ?? "";
         var token = input.VerificationToken is null ? null : CheckSecret("verification_token", input.VerificationToken, required: false, problems) ?? "";
-        change = new ValidApp(name, appId, baseUrl, secret, encryptKey, token, input.Enabled, input.LegacyCardCallbacks);
+        var robotCode = CheckDingTalkOnly(input, dingTalk, problems) && input.RobotCode is not null ? CheckRobotCode(input.RobotCode, problems) ?? "" : null;
+        var agentId = CheckAgentId(input.AgentId, problems);
+        if (dingTalk && encryptKey is { Length: > 0 and not DingTalkAesKeyLength })
+        {
+            problems.Add(new("encrypt_key", $"DingTalk's aes_key is {DingTalkAesKeyLength} characters (the event subscription page); this one has {encryptKey.Length}."));
+        }
+
+        change = new ValidApp(name, appId, baseUrl, secret, encryptKey, token, input.Enabled, input.LegacyCardCallbacks)
+        {
+            RobotCode = robotCode,
+            AgentId = agentId,
+        };
         return problems;
     }
 
-    private static string? CheckAppId(string? value, bool required, List<HubAppProblem> problems)
+    private static string? CheckAppId(string? value, bool required, bool dingTalk, List<HubAppProblem> problems)
     {
+        var example = dingTalk ? "dingxxxxxxxxxxxxxxxx" : "cli_a1b2c3d4e5f60001";
         var appId = value?.Trim();
         if (string.IsNullOrEmpty(appId))
         {
             if (required)
             {
-                problems.Add(new("app_id", "Required: the app's App ID (developer console → Credentials & Basic Info), e.g. cli_a1b2c3d4e5f60001."));
+                problems.Add(new("app_id", dingTalk
+                    ? $"Required: the app's AppKey (Client ID; DingTalk developer console → the app's credentials), e.g. {example}."
+                    : $"Required: the app's App ID (developer console → Credentials & Basic Info), e.g. {example}."));
             }
 
             return null;
@@ -80,18 +173,37 @@ public static partial class HubAppValidation
 
         if (appId.Length > MaxAppIdLength || appId.Any(c => c <= ' ' || c > '~'))
         {
-            problems.Add(new("app_id", $"At most {MaxAppIdLength} printable ASCII characters without spaces, e.g. cli_a1b2c3d4e5f60001."));
+            problems.Add(new("app_id", $"At most {MaxAppIdLength} printable ASCII characters without spaces, e.g. {example}."));
             return null;
         }
 
         return appId;
     }
 
-    private static Uri? CheckBaseUrl(string? value, List<HubAppProblem> problems)
+    private static Uri? CheckBaseUrl(string? value, string? platform, List<HubAppProblem> problems)
     {
         var text = value?.Trim();
         if (string.IsNullOrEmpty(text))
         {
+            return null;
+        }
+
+        if (HubAppPlatform.IsDingTalk(platform))
+        {
+            if (text.Equals("dingtalk", StringComparison.OrdinalIgnoreCase))
+            {
+                return DingTalkBaseUrls.Api;
+            }
+
+            if (text.Equals("feishu", StringComparison.OrdinalIgnoreCase) || text.Equals("lark", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add(new("base_url", "A DingTalk app's base URL is 'dingtalk' (api.dingtalk.com and oapi.dingtalk.com) or one http(s) URL serving both (the Emulator's …/dingtalk)."));
+                return null;
+            }
+        }
+        else if (text.Equals("dingtalk", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add(new("base_url", "'dingtalk' is for DingTalk apps: set platform to dingtalk, or use 'feishu', 'lark' or an http(s) URL."));
             return null;
         }
 
@@ -144,4 +256,14 @@ public static partial class HubAppValidation
 }
 
 /// <summary>Checked, normalised input. On update a null means "keep"; an empty key or token means "clear".</summary>
-internal sealed record ValidApp(string Name, string? AppId, Uri? BaseUrl, string? AppSecret, string? EncryptKey, string? VerificationToken, bool? Enabled, bool? LegacyCardCallbacks);
+internal sealed record ValidApp(string Name, string? AppId, Uri? BaseUrl, string? AppSecret, string? EncryptKey, string? VerificationToken, bool? Enabled, bool? LegacyCardCallbacks)
+{
+    /// <summary>The platform (add only; an app's platform never changes).</summary>
+    public string Platform { get; init; } = HubAppPlatform.Feishu;
+
+    /// <summary>DingTalk's robot code; on update null keeps it and empty clears it.</summary>
+    public string? RobotCode { get; init; }
+
+    /// <summary>DingTalk's AgentId; on update null keeps it and 0 clears it.</summary>
+    public long? AgentId { get; init; }
+}

@@ -139,12 +139,15 @@ public static class HubAppsEndpointRouteBuilderExtensions
     private static async Task<(HubAppInput? Input, ProblemHttpResult? Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
     {
         var (input, unreadable) = await JsonBody.ReadAsync(http.Request, HubAppsJsonContext.Default.HubAppInputDto,
-            "string fields name, app_id, base_url, app_secret, encrypt_key, verification_token and booleans enabled and legacy_card_callbacks", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
+            "string fields name, platform, app_id, base_url, app_secret, encrypt_key, verification_token and robot_code, the number agent_id and booleans enabled and legacy_card_callbacks", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
         return unreadable is not null || input is null
             ? (null, unreadable ?? BadBody("The body must be a JSON object."))
             : (new HubAppInput
             {
                 Name = input.Name,
+                Platform = input.Platform,
+                RobotCode = input.RobotCode,
+                AgentId = input.AgentId,
                 AppId = input.AppId,
                 BaseUrl = input.BaseUrl,
                 AppSecret = input.AppSecret,
@@ -188,7 +191,10 @@ public static class HubAppsEndpointRouteBuilderExtensions
             app.UpdatedAt,
             origin + app.EventsPath,
             origin + app.CardsPath,
-            ScopesDto(app));
+            ScopesDto(app),
+            app.Platform,
+            app.RobotCode,
+            app.AgentId);
     }
 
     private static HubAppScopesDto ScopesDto(HubAppInfo app)
@@ -196,7 +202,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
         var features = HubAppScopes.FeaturesOf(app);
         return new HubAppScopesDto(
             HubAppScopes.FeatureNames(features).ToArray(),
-            HubAppScopes.For(features).Select(s => new HubAppScopeDto(s.Scope, s.Title, s.Reason, s.Features.ToArray(), s.Confirmed)).ToArray());
+            HubAppScopes.For(app.Platform, features).Select(s => new HubAppScopeDto(s.Scope, s.Title, s.Reason, s.Features.ToArray(), s.Confirmed)).ToArray());
     }
 
     private static ProblemHttpResult NotFound(string nameOrMessage) => TypedResults.Problem(
@@ -228,7 +234,10 @@ public sealed record HubAppInputDto(
     string? EncryptKey,
     string? VerificationToken,
     bool? Enabled,
-    bool? LegacyCardCallbacks = null);
+    bool? LegacyCardCallbacks = null,
+    string? Platform = null,
+    string? RobotCode = null,
+    long? AgentId = null);
 
 /// <summary>An app as the API shows it (never a secret), with the URLs to paste into the developer console.</summary>
 public sealed record HubAppDto(
@@ -245,7 +254,10 @@ public sealed record HubAppDto(
     DateTimeOffset? UpdatedAt,
     string EventsUrl,
     string CardsUrl,
-    HubAppScopesDto Permissions);
+    HubAppScopesDto Permissions,
+    string Platform,
+    string? RobotCode,
+    long? AgentId);
 
 /// <summary>The features the Hub uses an app for and the scopes they need.</summary>
 public sealed record HubAppScopesDto(string[] Features, HubAppScopeDto[] Scopes);

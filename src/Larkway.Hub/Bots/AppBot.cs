@@ -142,6 +142,30 @@ public sealed partial class AppBot
     }
 
     /// <summary>
+    /// Handles a message of another platform (DingTalk), already mapped to a <see cref="BotMessage"/>: the same group rule,
+    /// commands, conversations and failure reply as on Feishu; <paramref name="reference"/> is quoted in the failure reply.
+    /// </summary>
+    public async Task HandleMessageAsync(BotMessage message, string reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!message.IsP2p && _options.GroupsRequireMention && !message.MentionsBot)
+        {
+            return;
+        }
+
+        try
+        {
+            await RouteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogHandlerFailed(_logger, ex, HubAppService.NameOnWire(_app), reference);
+            await _messenger.ReplyAsync(message, FeishuContent.Text(_options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal)),
+                $"{message.EventKey}/failure", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Whether <see cref="HandleMessageAsync"/> would return without doing anything, read from the envelope's JSON at
     /// ingest (no typed parse, no I/O): a message from an app, or a group message without the bot's @-mention while
     /// groups require one. False whenever it cannot tell — another event type, an unexpected shape, or the bot's open_id

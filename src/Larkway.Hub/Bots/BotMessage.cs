@@ -2,10 +2,13 @@ using Larkway.Feishu.Events.Models.Im;
 
 namespace Larkway.Hub.Bots;
 
-/// <summary>A received message as the bot sees it: its text without @-mentions, who sent it, where.</summary>
+/// <summary>
+/// A received message as the bot sees it, on any platform: its text without @-mentions, who sent it, where. On DingTalk the
+/// ids are DingTalk's (msgId, conversationId, the sender's staff id) and <see cref="DingTalk"/> holds the message.
+/// </summary>
 public sealed record BotMessage
 {
-    /// <summary>The Feishu message id (<c>om_…</c>), the target of replies.</summary>
+    /// <summary>The message id (Feishu's <c>om_…</c>, DingTalk's msgId), the target of replies.</summary>
     public required string MessageId { get; init; }
 
     public required string ChatId { get; init; }
@@ -13,7 +16,7 @@ public sealed record BotMessage
     /// <summary><c>p2p</c> or <c>group</c> (also <c>topic_group</c>).</summary>
     public required string ChatType { get; init; }
 
-    /// <summary>The sender's open_id.</summary>
+    /// <summary>The sender's open_id (DingTalk: the sender's userid in the organisation, or its sender id when not a member).</summary>
     public required string SenderOpenId { get; init; }
 
     /// <summary>The message text with @-mention placeholders removed and whitespace trimmed; empty for non-text messages.</summary>
@@ -22,8 +25,11 @@ public sealed record BotMessage
     /// <summary>True when the bot itself is @-mentioned.</summary>
     public bool MentionsBot { get; init; }
 
-    /// <summary>The received event.</summary>
-    public required MessageReceivedEvent Event { get; init; }
+    /// <summary>Feishu's received event; null on other platforms.</summary>
+    public MessageReceivedEvent? Event { get; init; }
+
+    /// <summary>DingTalk's robot message (its session webhook carries replies); null on other platforms.</summary>
+    public Larkway.DingTalk.Stream.DingTalkRobotInboundMessage? DingTalk { get; init; }
 
     /// <summary>The inbox's key for this event: replies derive their idempotency keys from it.</summary>
     public required string EventKey { get; init; }

@@ -19,7 +19,11 @@ internal sealed class InboxAppendBatcher : GroupCommitQueue<PendingAppend>
 
     public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken, bool done = false)
     {
-        var pending = new PendingAppend(inbound, leaseOwner, done);
+        return AppendAsync(new PendingAppend(inbound, leaseOwner, done), cancellationToken);
+    }
+
+    public Task<InboxAppendResult> AppendAsync(PendingAppend pending, CancellationToken cancellationToken)
+    {
         Enqueue(pending);
 
         // A caller that gives up stops waiting; the write still happens, and a redelivery dedupes against it.
@@ -104,7 +108,9 @@ internal sealed class PendingAppend
 {
     public PendingAppend(FeishuInboundEvent inbound, string? leaseOwner, bool done = false)
     {
-        Inbound = inbound;
+        AppName = inbound.AppName;
+        EventType = inbound.Envelope.EventType;
+        Transport = InboxTransports.Of(inbound.Transport);
         LeaseOwner = leaseOwner;
         Done = done;
         var keys = FeishuDedupKeys.For(inbound.Envelope);
@@ -116,7 +122,22 @@ internal sealed class PendingAppend
         Body = InboxRedaction.Redact(inbound.Body.Span, inbound.Envelope);
     }
 
-    public FeishuInboundEvent Inbound { get; }
+    /// <summary>An event of another platform: its own keys, its body as received (already verified and decrypted).</summary>
+    public PendingAppend(PlatformInbound inbound)
+    {
+        AppName = inbound.AppName;
+        EventType = inbound.EventType;
+        Transport = inbound.Transport;
+        Keys = [.. inbound.Keys.Distinct(StringComparer.Ordinal)];
+        ListedKey = Keys.Length > 0 ? Keys[0] : null;
+        Body = inbound.Body;
+    }
+
+    public string AppName { get; }
+
+    public string EventType { get; }
+
+    public InboxTransport Transport { get; }
 
     /// <summary>The body to store (<see cref="InboxRedaction"/>).</summary>
     public byte[] Body { get; }

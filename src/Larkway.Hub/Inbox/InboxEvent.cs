@@ -35,7 +35,7 @@ public sealed class InboxEvent : IWorkItem
     public byte[] Body { get; set; } = [];
 
     /// <summary>How the event arrived.</summary>
-    public FeishuEventTransport Transport { get; set; }
+    public InboxTransport Transport { get; set; }
 
     /// <summary>When the Hub stored it.</summary>
     public DateTimeOffset ReceivedAt { get; set; }
@@ -99,7 +99,7 @@ public sealed record InboxEventSummary(
     WorkState Status,
     int Attempts,
     string? LastError,
-    FeishuEventTransport Transport,
+    InboxTransport Transport,
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset? CompletedAt);
 

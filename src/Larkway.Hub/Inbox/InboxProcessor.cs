@@ -24,7 +24,8 @@ internal sealed partial class InboxProcessor(
     IEnumerable<IInboxEventObserver> observers,
     InboxTelemetry telemetry,
     TimeProvider time,
-    ILogger<InboxProcessor> logger) : IWorkHandler<InboxEvent>
+    ILogger<InboxProcessor> logger,
+    DingTalk.DingTalkInboxHandler? dingTalk = null) : IWorkHandler<InboxEvent>
 {
     private readonly IInboxEventObserver[] _observers = [.. observers];
 
@@ -45,6 +46,11 @@ internal sealed partial class InboxProcessor(
 
     private async Task<WorkOutcome<InboxEvent>> DispatchAsync(InboxEvent item, CancellationToken cancellationToken)
     {
+        if (item.Transport.IsDingTalk())
+        {
+            return await DispatchDingTalkAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+
         var dispatcher = dispatchers.GetDispatcher(item.AppName);
         if (dispatcher is null && _observers.Length == 0)
         {
@@ -85,6 +91,30 @@ internal sealed partial class InboxProcessor(
             telemetry.Handled(item.AppName, item.EventType, "malformed", null);
             return WorkOutcome<InboxEvent>.DeadLetter(QueueErrors.Describe(ex));
         }
+    }
+
+    /// <summary>A DingTalk event: its body is DingTalk's JSON, handled by the DingTalk room (a body it cannot read is dead-lettered).</summary>
+    private async Task<WorkOutcome<InboxEvent>> DispatchDingTalkAsync(InboxEvent item, CancellationToken cancellationToken)
+    {
+        if (dingTalk is null)
+        {
+            telemetry.Handled(item.AppName, item.EventType, "no_handler", null);
+            return WorkOutcome<InboxEvent>.Done();
+        }
+
+        try
+        {
+            await dingTalk.HandleAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            LogMalformed(logger, item.Id, item.EventType);
+            telemetry.Handled(item.AppName, item.EventType, "malformed", null);
+            return WorkOutcome<InboxEvent>.DeadLetter(QueueErrors.Describe(ex));
+        }
+
+        telemetry.Handled(item.AppName, item.EventType, "handled", time.GetUtcNow() - item.ReceivedAt);
+        return WorkOutcome<InboxEvent>.Done();
     }
 
     [LoggerMessage(EventId = LogEvents.InboxProcessorDispatched, Level = LogLevel.Debug, Message = "Inbox event {EventId} ({EventType}) dispatched; handled: {Handled}.")]

@@ -100,11 +100,11 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         var leased = !pending.Done && pending.LeaseOwner is not null;
         return new()
         {
-            AppName = pending.Inbound.AppName,
-            EventType = pending.Inbound.Envelope.EventType,
+            AppName = pending.AppName,
+            EventType = pending.EventType,
             DedupKey = pending.ListedKey,
             Body = pending.Body,
-            Transport = pending.Inbound.Transport,
+            Transport = pending.Transport,
             ReceivedAt = now,
             State = pending.Done ? WorkState.Done : leased ? WorkState.InProgress : WorkState.Pending,
             Attempts = leased ? 1 : 0,
@@ -124,6 +124,16 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(inbound);
         return _batcher.AppendAsync(inbound, leaseOwner: null, cancellationToken, done: true);
+    }
+
+    /// <summary>
+    /// Appends an event of another platform (DingTalk): stored and deduplicated on <paramref name="keys"/> in the same group
+    /// commit as Feishu's, then claimed and handled by the inbox queue like any other.
+    /// </summary>
+    internal Task<InboxAppendResult> AppendAsync(PlatformInbound inbound, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inbound);
+        return _batcher.AppendAsync(new PendingAppend(inbound), cancellationToken);
     }
 
     /// <summary>Appends; with a <paramref name="leaseOwner"/>, the event is stored already claimed by it (card actions handled inline).</summary>

@@ -170,4 +170,11 @@ internal static class LogEvents
     public const int BitableSyncListenFailed = 5002;
     public const int BitableSyncListenRefreshFailed = 5003;
     public const int BitableSyncWakeFailed = 5004;
+
+    // DingTalk (DingTalk/)
+    public const int DingTalkStreamStoreFailed = 5100;
+    public const int DingTalkStreamSupervisorFailed = 5101;
+    public const int DingTalkCallbackRefused = 5102;
+    public const int DingTalkBotFailed = 5103;
+    public const int DingTalkInboxUnknownType = 5104;
 }

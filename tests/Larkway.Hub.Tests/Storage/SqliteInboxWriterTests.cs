@@ -83,7 +83,7 @@ public sealed class SqliteInboxWriterTests : IDisposable
             EventType = "test.custom_v1",
             DedupKey = $"cli_test/event/{eventId}",
             Body = [1, 2, 3],
-            Transport = Larkway.Feishu.Events.Ingest.FeishuEventTransport.Http,
+            Transport = Larkway.Hub.Inbox.InboxTransport.Http,
             State = WorkState.Pending,
             ReceivedAt = DateTimeOffset.UnixEpoch,
             NextAttemptAt = DateTimeOffset.UnixEpoch,

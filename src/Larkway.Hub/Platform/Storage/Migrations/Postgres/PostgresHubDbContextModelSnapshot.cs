@@ -478,6 +478,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasColumnType("character varying(40)")
                         .HasColumnName("name");
 
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("agent_id");
+
                     b.Property<string>("AppId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -512,6 +516,19 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.Property<bool>("LegacyCardCallbacks")
                         .HasColumnType("boolean")
                         .HasColumnName("legacy_card_callbacks");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("feishu")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("RobotCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("robot_code");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint")

@@ -465,6 +465,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("agent_id");
+
                     b.Property<string>("AppId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -499,6 +503,19 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     b.Property<bool>("LegacyCardCallbacks")
                         .HasColumnType("INTEGER")
                         .HasColumnName("legacy_card_callbacks");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("feishu")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("RobotCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("robot_code");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER")

@@ -1,0 +1,177 @@
+using System.Text;
+using System.Text.Json;
+using Larkway.DingTalk.Callbacks;
+using Larkway.DingTalk.Robots;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.DingTalk;
+
+/// <summary>
+/// <c>POST /dingtalk/apps/{name}/callback</c>: DingTalk's HTTP modes for a stored DingTalk app. Two kinds of request
+/// arrive here, told apart by how they are signed:
+/// <list type="bullet">
+/// <item>the outgoing robot (the robot's "HTTP" message mode): a robot message as JSON with <c>timestamp</c> and
+/// <c>sign</c> headers (HMAC-SHA256 of <c>timestamp + "\n" + AppSecret</c>, within an hour); answered <c>{}</c>
+/// once stored — the reply goes through the message's session webhook;</item>
+/// <item>the event subscription's encrypted push: <c>{"encrypt": …}</c> with <c>signature</c> (or
+/// <c>msg_signature</c>), <c>timestamp</c> and <c>nonce</c> in the query, decrypted with the app's token and aes_key
+/// (its <c>verification_token</c> and <c>encrypt_key</c>), answered with the encrypted <c>success</c>.</item>
+/// </list>
+/// Each is stored in the inbox under DingTalk's ids before the answer, so DingTalk's re-sends are no-ops.
+/// </summary>
+internal static partial class DingTalkCallbackEndpoint
+{
+    /// <summary>The largest body taken: a robot message or an event is a few KB.</summary>
+    private const int MaxBody = 256 * 1024;
+
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost("/dingtalk/apps/{name}/callback", HandleAsync)
+            .WithDisplayName("DingTalk callback")
+            .ExcludeFromDescription()
+            .AllowAnonymous();
+
+    private static async Task<IResult> HandleAsync(string name, HttpContext http, CancellationToken cancellationToken)
+    {
+        var services = http.RequestServices;
+        var time = services.GetRequiredService<TimeProvider>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DingTalkCallbackEndpoint));
+        var app = HubAppValidation.IsValidName(name) ? await services.GetRequiredService<HubAppRegistry>().FindAsync(name, cancellationToken).ConfigureAwait(false) : null;
+        if (app is not { IsDingTalk: true })
+        {
+            return Refuse(logger, name, StatusCodes.Status404NotFound, $"The Hub has no DingTalk app named '{name}'. Add it (POST /api/v1/apps with platform dingtalk), or fix the URL in DingTalk's developer console.");
+        }
+
+        if (!app.Enabled || app.Error is not null)
+        {
+            return Refuse(logger, name, StatusCodes.Status503ServiceUnavailable, app.Error is null
+                ? $"The DingTalk app '{name}' is disabled in the Hub; its callbacks are refused until it is enabled again."
+                : $"The DingTalk app '{name}' cannot verify callbacks: {app.Error}");
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken, MaxBody).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var ingest = services.GetRequiredService<DingTalkIngest>();
+        var headers = http.Request.Headers;
+        if (headers.ContainsKey("sign") || headers.ContainsKey("timestamp"))
+        {
+            return await RobotMessageAsync(app, body!, headers["timestamp"], headers["sign"], ingest, time, logger, cancellationToken).ConfigureAwait(false);
+        }
+
+        var query = http.Request.Query;
+        return await EncryptedEventAsync(app, body!, query, ingest, time, logger, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> RobotMessageAsync(StoredApp app, byte[] body, string? timestamp, string? sign, DingTalkIngest ingest, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        var status = DingTalkRobotSignature.VerifyCallback(timestamp, sign, app.AppSecret, time.GetUtcNow());
+        if (status != DingTalkSignatureStatus.Valid)
+        {
+            return Refuse(logger, app.Name, StatusCodes.Status401Unauthorized, status switch
+            {
+                DingTalkSignatureStatus.Missing => "The outgoing robot's request needs both the timestamp and sign headers.",
+                DingTalkSignatureStatus.MalformedTimestamp => "The timestamp header is not milliseconds since 1970.",
+                DingTalkSignatureStatus.Expired => "The timestamp is more than an hour from this Hub's clock: check the clocks.",
+                _ => $"The sign header does not match: the robot must belong to the DingTalk app '{app.Name}' (its AppSecret signs the request).",
+            });
+        }
+
+        if (!JsonBody.TryReadObject(body, "a robot message", out var root, out var shape)
+            || !root.TryGetProperty("msgId", out var id) || id.ValueKind != JsonValueKind.String)
+        {
+            return JsonBody.BadBody(shape ?? "A robot message needs its msgId.");
+        }
+
+        await ingest.RobotMessageAsync(app.Name, app.AppId, id.GetString()!, Encoding.UTF8.GetString(body), InboxTransport.DingtalkCallback, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { });
+    }
+
+    private static async Task<IResult> EncryptedEventAsync(StoredApp app, byte[] body, IQueryCollection query, DingTalkIngest ingest, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (app.EncryptKey is null || app.VerificationToken is null)
+        {
+            return Refuse(logger, app.Name, StatusCodes.Status503ServiceUnavailable,
+                $"The DingTalk app '{app.Name}' has no event subscription keys in the Hub: set encrypt_key (aes_key) and verification_token (token) with PATCH /api/v1/apps/{app.Name}.");
+        }
+
+        if (!JsonBody.TryReadObject(body, "an encrypted event", out var root, out var shape)
+            || !root.TryGetProperty("encrypt", out var encrypt) || encrypt.ValueKind != JsonValueKind.String)
+        {
+            return JsonBody.BadBody(shape ?? "An encrypted event is {\"encrypt\": \"…\"}; a robot message needs the timestamp and sign headers.");
+        }
+
+        DingTalkCallbackCrypto crypto;
+        try
+        {
+            crypto = new DingTalkCallbackCrypto(app.VerificationToken, app.EncryptKey, app.AppId);
+        }
+        catch (ArgumentException)
+        {
+            return Refuse(logger, app.Name, StatusCodes.Status503ServiceUnavailable, $"The DingTalk app '{app.Name}' has an aes_key that is not 43 Base64 characters: set it again with PATCH /api/v1/apps/{app.Name}.");
+        }
+
+        var signature = query.TryGetValue("msg_signature", out var msgSignature) ? (string?)msgSignature : (string?)query["signature"];
+        var decrypted = crypto.Decrypt(signature, query["timestamp"], query["nonce"], encrypt.GetString());
+        if (decrypted.Status != DingTalkCallbackCryptoStatus.Ok)
+        {
+            return Refuse(logger, app.Name, StatusCodes.Status401Unauthorized, decrypted.Status switch
+            {
+                DingTalkCallbackCryptoStatus.Missing => "The query needs signature (or msg_signature), timestamp and nonce.",
+                DingTalkCallbackCryptoStatus.SignatureMismatch => "The signature does not match: the token in the Hub differs from the event subscription's.",
+                DingTalkCallbackCryptoStatus.OwnerMismatch => $"The event is for another app: it was not encrypted for AppKey {app.AppId}.",
+                _ => "The event does not decrypt: the aes_key in the Hub differs from the event subscription's.",
+            });
+        }
+
+        var plaintext = decrypted.Plaintext!;
+        if (EventTypeOf(plaintext) is not { } eventType)
+        {
+            return JsonBody.BadBody("The decrypted event has no EventType.");
+        }
+
+        // DingTalk's URL check ("check_url") only wants the encrypted success; anything else is stored first.
+        if (eventType != "check_url")
+        {
+            await ingest.EventAsync(app.Name, app.AppId, eventType, eventId: null, plaintext, InboxTransport.DingtalkCallback, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Results.Json(crypto.EncryptSuccess(time.GetUtcNow()));
+    }
+
+    private static string? EventTypeOf(string plaintext)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(plaintext);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("EventType", out var type) && type.ValueKind == JsonValueKind.String
+                ? type.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static ProblemHttpResult Refuse(ILogger logger, string app, int status, string detail)
+    {
+        LogRefused(logger, app, status, detail);
+        return TypedResults.Problem(detail: detail, statusCode: status);
+    }
+
+    [LoggerMessage(EventId = LogEvents.DingTalkCallbackRefused, Level = LogLevel.Warning, Message = "DingTalk callback for app '{AppName}' refused ({Status}): {Reason}")]
+    private static partial void LogRefused(ILogger logger, string appName, int status, string reason);
+}

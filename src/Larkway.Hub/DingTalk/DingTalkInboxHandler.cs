@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Larkway.DingTalk.Stream;
+using Larkway.Hub.Bots;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.DingTalk;
+
+/// <summary>
+/// Handles the DingTalk events the inbox queue claims: a robot message goes to the app's bot (the same commands, /help and
+/// conversations as on Feishu, answered through <see cref="DingTalkBotMessenger"/>); other events are kept for the record.
+/// </summary>
+internal sealed partial class DingTalkInboxHandler(
+    HubDingTalkClients clients,
+    BotCommands commands,
+    BotCardActions cardActions,
+    IOptions<BotOptions> botOptions,
+    IBotConversationStore conversations,
+    TimeProvider time,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ConcurrentDictionary<string, AppBot> _bots = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggerFactory.CreateLogger<DingTalkInboxHandler>();
+
+    /// <summary>Handles one claimed DingTalk event; throws to have the inbox retry it.</summary>
+    public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.EventType != DingTalkIngest.RobotMessageType)
+        {
+            return;
+        }
+
+        var inbound = DingTalkRobotInboundMessage.Parse(Encoding.UTF8.GetString(item.Body));
+        var message = ToBotMessage(inbound, item);
+        await BotOf(item.AppName).HandleMessageAsync(message, "dt-" + item.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static BotMessage ToBotMessage(DingTalkRobotInboundMessage inbound, InboxEvent item) => new()
+    {
+        MessageId = inbound.MessageId,
+        ChatId = inbound.ConversationId,
+        ChatType = inbound.IsGroup ? "group" : "p2p",
+        SenderOpenId = inbound.SenderStaffId ?? inbound.SenderId ?? "",
+
+        // DingTalk delivers a group message to the robot only when it is @-mentioned, and strips the mention from the text.
+        Text = inbound.PlainText,
+        MentionsBot = !inbound.IsGroup || inbound.IsInAtList,
+        DingTalk = inbound,
+        EventKey = $"dingtalk/{item.AppName}/{inbound.MessageId}",
+    };
+
+    private AppBot BotOf(string appName) => _bots.GetOrAdd(appName, name => new AppBot(
+        name,
+        commands,
+        cardActions,
+        botOptions.Value,
+        new DingTalkBotMessenger(clients, name, time),
+        conversations,
+        _ => Task.FromResult<Larkway.Feishu.Bot.BotInfo?>(null),
+        time,
+        loggerFactory.CreateLogger<AppBot>()));
+}

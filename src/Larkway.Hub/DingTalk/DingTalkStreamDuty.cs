@@ -1,0 +1,107 @@
+using System.Diagnostics.Metrics;
+using Larkway.DingTalk.Stream;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Leases;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.DingTalk;
+
+/// <summary>
+/// Holds one DingTalk app's Stream connections on exactly one replica: the lease <c>dingtalk-stream/{AppKey}</c>
+/// (<see cref="SingletonDuty"/>). Every push is stored in the inbox before it is acked; a push the inbox could not
+/// store is answered "later", so DingTalk sends it again. Started and stopped by <see cref="DingTalkStreamSupervisor"/>.
+/// </summary>
+internal sealed partial class DingTalkStreamDuty(
+    StoredApp app,
+    DingTalkIngest ingest,
+    LeaseStore leases,
+    IOptions<LeaseOptions> leaseOptions,
+    TimeProvider time,
+    IMeterFactory? meterFactory,
+    ILoggerFactory loggerFactory)
+    : SingletonDuty(LeaseNameOf(app.AppId), leases, leaseOptions, time, loggerFactory.CreateLogger<DingTalkStreamDuty>())
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<DingTalkStreamDuty>();
+    private volatile DingTalkStreamClient? _client;
+
+    /// <summary>The app as it was when the duty started (a changed app gets a new duty).</summary>
+    public StoredApp App { get; } = app;
+
+    /// <summary>Whether this replica holds the app's Stream connection and at least one connection is open.</summary>
+    public bool IsConnected => IsHolding && _client?.IsConnected == true;
+
+    /// <summary>One Stream connection set per DingTalk app among all replicas.</summary>
+    public static string LeaseNameOf(string appKey) => "dingtalk-stream/" + appKey;
+
+    protected override async Task RunDutyAsync(CancellationToken cancellationToken)
+    {
+        var clientOptions = HubDingTalkClients.OptionsOf(App);
+        var options = new DingTalkStreamOptions
+        {
+            AppKey = clientOptions.AppKey,
+            AppSecret = clientOptions.AppSecret,
+            ApiBaseUrl = clientOptions.ApiBaseUrl,
+        };
+        options.Subscriptions.Add(DingTalkStreamSubscription.RobotMessages);
+        options.Subscriptions.Add(DingTalkStreamSubscription.CardCallbacks);
+        options.Subscriptions.Add(DingTalkStreamSubscription.AllEvents);
+
+        var client = new DingTalkStreamClient(options, HandleAsync, loggerFactory, Time, meterFactory);
+        await using (client.ConfigureAwait(false))
+        {
+            _client = client;
+            try
+            {
+                await client.StartAsync(cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.InfiniteTimeSpan, Time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                _client = null;
+                await client.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask<DingTalkStreamAck> HandleAsync(DingTalkStreamMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (message.IsRobotMessage)
+            {
+                await ingest.RobotMessageAsync(App.Name, App.AppId, message.MessageId, message.Data, InboxTransport.DingtalkStream, cancellationToken).ConfigureAwait(false);
+                return DingTalkStreamAck.Handled;
+            }
+
+            if (message.Type == "CALLBACK" && message.Topic == DingTalkStreamTopics.CardCallbacks)
+            {
+                // Stored for the record and the business webhooks; the card is left as it is (no inline update yet).
+                await ingest.CardCallbackAsync(App.Name, App.AppId, message.MessageId, message.Data, cancellationToken).ConfigureAwait(false);
+                return DingTalkStreamAck.Handled;
+            }
+
+            if (message.Type == "EVENT")
+            {
+                await ingest.EventAsync(App.Name, App.AppId, message.EventType ?? "unknown", message.EventId, message.Data, InboxTransport.DingtalkStream, cancellationToken).ConfigureAwait(false);
+                return DingTalkStreamAck.Success;
+            }
+
+            return DingTalkStreamAck.Handled;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Nothing stored, so nothing acked: DingTalk re-sends an event answered "later".
+            LogStoreFailed(_logger, ex, App.Name, message.Topic);
+            return DingTalkStreamAck.Later("the Hub could not store it");
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.DingTalkStreamStoreFailed, Level = LogLevel.Error, Message = "DingTalk app '{AppName}': a push on {Topic} could not be stored; answered 'later' so DingTalk re-sends it.")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, string appName, string topic);
+}

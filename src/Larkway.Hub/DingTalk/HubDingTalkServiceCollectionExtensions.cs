@@ -1,0 +1,62 @@
+using System.Diagnostics.Metrics;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Bots;
+using Larkway.Hub.DingTalk;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Leases;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers DingTalk in the Hub: stored DingTalk apps' clients, their Stream connections and HTTP callbacks into the inbox, and the bot on DingTalk.</summary>
+public static class HubDingTalkServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the DingTalk room. Needs <c>AddHubApps</c>, <c>AddHubInbox</c> and <c>AddHubLeases</c> (and the bot's
+    /// commands); map the callback with <see cref="MapHubDingTalk"/>. With <paramref name="streams"/> false, no Stream
+    /// connection is held on this process (tests that drive the inbox alone).
+    /// </summary>
+    public static IServiceCollection AddHubDingTalk(this IServiceCollection services, bool streams = true)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(sp => new HubDingTalkClients(
+            sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>()));
+        services.TryAddSingleton(sp => new DingTalkInboxHandler(
+            sp.GetRequiredService<HubDingTalkClients>(),
+            sp.GetRequiredService<BotCommands>(),
+            sp.GetRequiredService<BotCardActions>(),
+            sp.GetRequiredService<IOptions<BotOptions>>(),
+            sp.GetRequiredService<IBotConversationStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        if (streams)
+        {
+            // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.
+            services.TryAddSingleton(sp => new DingTalkStreamSupervisor(
+                sp.GetRequiredService<HubAppRegistry>(),
+                sp.GetRequiredService<DingTalkIngest>(),
+                sp.GetRequiredService<LeaseStore>(),
+                sp.GetRequiredService<IOptions<LeaseOptions>>(),
+                sp.GetRequiredService<IOptions<HubAppsOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetService<IMeterFactory>()));
+            services.AddHostedService(sp => sp.GetRequiredService<DingTalkStreamSupervisor>());
+        }
+
+        return services;
+    }
+
+    /// <summary>Maps <c>POST /dingtalk/apps/{name}/callback</c> (the outgoing robot and the encrypted event subscription).</summary>
+    public static IEndpointRouteBuilder MapHubDingTalk(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        DingTalkCallbackEndpoint.Map(endpoints);
+        return endpoints;
+    }
+}
