@@ -1,10 +1,13 @@
 using Larkway.Emulator.DingTalk.Api;
 using Larkway.Emulator.DingTalk.AppRobot;
+using Larkway.Emulator.DingTalk.Callbacks;
 using Larkway.Emulator.DingTalk.Cards;
+using Larkway.Emulator.DingTalk.Chat;
 using Larkway.Emulator.DingTalk.Control;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
 using Larkway.Emulator.DingTalk.State;
+using Larkway.Emulator.DingTalk.Stream;
 using Larkway.Emulator.DingTalk.Web;
 using Larkway.Emulator.DingTalk.WorkNotifications;
 using Larkway.Emulator.Hosting;
@@ -15,12 +18,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Emulator.DingTalk;
 
 /// <summary>What the state file writer takes from DingTalk: one snapshot of its tokens and robots.</summary>
-internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots, AppRobotStore appRobot, WorkNotificationStore notifications, CardStore cards)
+internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots, AppRobotStore appRobot, WorkNotificationStore notifications, CardStore cards, UserMessageStore userMessages, RobotSessions sessions, CallbackSettingsStore callbacks)
 {
     public DingTalkSnapshot Export()
     {
         var (tasks, received) = notifications.Export();
-        return robots.Export(tokens.Export()) with { AppRobotMessages = appRobot.Export(), WorkNotificationTasks = tasks, WorkNotifications = received, Cards = cards.Export() };
+        var (open, replies) = sessions.Export();
+        return robots.Export(tokens.Export()) with
+        {
+            AppRobotMessages = appRobot.Export(), WorkNotificationTasks = tasks, WorkNotifications = received, Cards = cards.Export(),
+            UserMessages = userMessages.Export(), RobotSessions = open, SessionReplies = replies, Callbacks = callbacks.Export(),
+        };
     }
 }
 
@@ -72,6 +80,32 @@ internal static class DingTalkEmulator
             return store;
         });
         services.AddSingleton(_ => new CardStreamingLimiter(options.TimeProvider, options));
+        services.AddSingleton(sp =>
+        {
+            var store = new UserMessageStore(sp.GetRequiredService<StateRevision>());
+            store.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk?.UserMessages ?? []);
+            return store;
+        });
+
+        // Registered before the Stream services so that theirs (in memory only) is not used: sessions survive a restart.
+        services.AddSingleton(sp =>
+        {
+            var revision = sp.GetRequiredService<StateRevision>();
+            var sessions = new RobotSessions(options.DingTalkStream, options.TimeProvider, revision.Advance);
+            var snapshot = sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk;
+            sessions.Restore(snapshot?.RobotSessions ?? [], snapshot?.SessionReplies ?? []);
+            return sessions;
+        });
+        services.AddSingleton(sp =>
+        {
+            var store = new CallbackSettingsStore(sp.GetRequiredService<StateRevision>());
+            store.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk?.Callbacks ?? []);
+            return store;
+        });
+        services.AddSingleton(_ => new CallbackSender(options));
+        services.AddSingleton<InboundRobotMessages>();
+        services.AddSingleton<ChatTimeline>();
+        services.AddSingleton(sp => new CardClicks(sp.GetRequiredService<DingTalkStreamHub>(), sp.GetRequiredService<CardStore>(), options, options.TimeProvider));
         services.AddSingleton<DingTalkPersistence>();
         services.AddSingleton(_ => new RobotThrottle(options.TimeProvider, options));
     }
@@ -89,6 +123,8 @@ internal static class DingTalkEmulator
         app.MapDingTalkWorkNotifications();
         app.MapDingTalkCards();
         app.MapDingTalkControlEndpoints();
+        app.MapDingTalkCallbackControl();
         app.MapDingTalkPages();
+        app.MapDingTalkChatPages();
     }
 }

@@ -106,6 +106,18 @@ public sealed class EmulatorOptions
     /// </summary>
     public int DingTalkCardStreamingQps { get; set; } = 20;
 
+    /// <summary>
+    /// Waits after a failed HTTP push to an app's server (outgoing robot messages, legacy events) before the next try.
+    /// DingTalk retries failed pushes; its schedule is not documented (unsure), these are the emulator's. Tests compress it.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> DingTalkCallbackRetryDelays { get; set; } = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)];
+
+    /// <summary>How long an app's server has to answer an HTTP push (check_url: 1.5 s is documented; 3 s here for all, unsure).</summary>
+    public TimeSpan DingTalkCallbackTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the web page waits for the app's answer to an interactive card click (unsure; Feishu's is 3 s).</summary>
+    public TimeSpan DingTalkCardCallbackTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     // ---- DingTalk Stream mode (src/Larkway.Emulator/DingTalk/Stream) ----
 
     /// <summary>DingTalk Stream mode: the app it admits, ticket lifetime, pings, redelivery, disconnect grace.</summary>

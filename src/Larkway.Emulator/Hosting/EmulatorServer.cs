@@ -65,6 +65,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// <summary>DingTalk Stream mode: connections, pushes, faults and its delivery log, for in-assembly features and tests.</summary>
     internal DingTalk.Stream.DingTalkStreamHub DingTalkStream => _app.Services.GetRequiredService<DingTalk.Stream.DingTalkStreamHub>();
 
+    /// <summary>DingTalk's HTTP pushes to apps' servers (outgoing robot, legacy events) and their attempt log.</summary>
+    internal DingTalk.Callbacks.CallbackSender DingTalkCallbacks => _app.Services.GetRequiredService<DingTalk.Callbacks.CallbackSender>();
+
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -96,7 +96,7 @@ internal static class DingTalkStreamControlEndpoints
         }
     }
 
-    private static async Task<IResult> RobotMessageAsync(HttpContext context, DingTalkStreamHub hub, RobotSessions sessions, TimeProvider time)
+    private static async Task<IResult> RobotMessageAsync(HttpContext context, DingTalkStreamHub hub, Chat.InboundRobotMessages inbound)
     {
         var (body, invalid) = await StreamHttp.ReadObjectAsync(context, "{conversationType, senderStaffId, senderNick, text, conversationId?, conversationTitle?, atBot?, appKey?}");
         if (invalid is not null)
@@ -127,13 +127,9 @@ internal static class DingTalkStreamControlEndpoints
             StreamHttp.String(body, "text")!,
             atBot);
 
-        var now = time.GetUtcNow();
-        var (session, expiresAt) = sessions.Open(request.AppKey, RobotMessages.ConversationIdOf(request));
-        var webhook = $"{context.Request.Scheme}://{context.Request.Host}{DingTalkStreamEndpoints.SessionWebhookPath}?session={session}";
-        var msgId = RobotMessages.NewMsgId();
-        var data = RobotMessages.Build(request, hub.Options, msgId, webhook, expiresAt, now);
-        var push = await hub.PushCallbackAsync(request.AppKey, StreamTopics.RobotMessage, data.ToJsonString(StreamHttp.Json));
-        return StreamHttp.Ok(context, new { msgId, push.MessageId, push.ConnectionId, sessionWebhook = webhook });
+        // Through the same path as a user writing on the web page, so the conversation shows it and replies land there.
+        var delivered = await inbound.DeliverAsync(request, $"{context.Request.Scheme}://{context.Request.Host}");
+        return StreamHttp.Ok(context, new { delivered.MsgId, delivered.Push.MessageId, delivered.Push.ConnectionId, delivered.SessionWebhook });
     }
 
     /// <summary><c>{eventType, data (object or JSON string), appKey?}</c>.</summary>
@@ -182,25 +178,8 @@ internal static class DingTalkStreamControlEndpoints
                 return StreamHttp.Error(context, 400, "MissingParameter", "outTrackId and userId are required (or give data)");
             }
 
-            var parameters = body.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? JsonNode.Parse(p.GetRawText()) : new JsonObject();
-            var content = new JsonObject
-            {
-                ["cardPrivateData"] = new JsonObject
-                {
-                    ["actionIds"] = new JsonArray(StreamHttp.String(body, "actionId") ?? "submit"),
-                    ["params"] = parameters,
-                },
-            };
-            data = new JsonObject
-            {
-                ["corpId"] = hub.Options.CorpId,
-                ["type"] = "actionCallback",
-                ["outTrackId"] = outTrackId,
-                ["userId"] = userId,
-                ["userIdType"] = 1,
-                ["content"] = content.ToJsonString(StreamHttp.Json),
-                ["extension"] = "{}",
-            }.ToJsonString(StreamHttp.Json);
+            var parameters = body.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? JsonNode.Parse(p.GetRawText()) as JsonObject : null;
+            data = Chat.CardClicks.CallbackData(hub.Options.CorpId, outTrackId, userId, StreamHttp.String(body, "actionId") ?? "submit", parameters);
         }
 
         var push = await hub.PushCallbackAsync(StreamHttp.String(body, "appKey") ?? hub.Options.ClientId, StreamTopics.CardCallback, data);

@@ -39,6 +39,7 @@ internal sealed partial class DingTalkStreamHub : IDisposable
     private readonly LinkedList<StreamConnection> _closed = new();
     private readonly Dictionary<string, PendingEvent> _events = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SentFrame> _sent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource<StreamAck>> _answers = new(StringComparer.Ordinal);
     private readonly Queue<string> _sentOrder = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly DingTalkStreamOptions _options;
@@ -98,6 +99,7 @@ internal sealed partial class DingTalkStreamHub : IDisposable
         string topic;
         var attempt = 1;
         var outcome = "ack";
+        TaskCompletionSource<StreamAck>? answer = null;
         lock (_gate)
         {
             if (connection.State is DingTalkStreamConnectionState.HalfOpen or DingTalkStreamConnectionState.Closed)
@@ -132,6 +134,7 @@ internal sealed partial class DingTalkStreamHub : IDisposable
             else if (ack.MessageId is not null && _sent.TryGetValue(ack.MessageId, out var sent))
             {
                 (type, topic) = (sent.Type, sent.Topic);
+                _answers.Remove(ack.MessageId, out answer);
                 if (_events.TryGetValue(ack.MessageId, out var pending))
                 {
                     attempt = pending.Attempt;
@@ -149,6 +152,7 @@ internal sealed partial class DingTalkStreamHub : IDisposable
         }
 
         Log.Add(now, "in", connection.Id, connection.AppKey, type, topic, ack.MessageId ?? string.Empty, attempt, outcome, ack.Code, ack.Message, ack.Data);
+        answer?.TrySetResult(ack);
     }
 
     /// <summary>
@@ -227,7 +231,34 @@ internal sealed partial class DingTalkStreamHub : IDisposable
     /// Pushes a CALLBACK once: robot messages are fire-and-forget on DingTalk and a card callback's answer is its ack;
     /// neither is pushed again.
     /// </summary>
-    public async Task<DingTalkStreamPush> PushCallbackAsync(string appKey, string topic, string dataJson)
+    public Task<DingTalkStreamPush> PushCallbackAsync(string appKey, string topic, string dataJson) => PushCallbackAsync(appKey, topic, dataJson, answer: null);
+
+    /// <summary>
+    /// Pushes a CALLBACK and waits for its ack — a card callback's answer is the ack's data — up to
+    /// <paramref name="timeout"/> on the emulator's clock. The ack is null when no connection took the push or none came in time.
+    /// </summary>
+    public async Task<(DingTalkStreamPush Push, StreamAck? Ack)> PushCallbackForAnswerAsync(string appKey, string topic, string dataJson, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<StreamAck>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var push = await PushCallbackAsync(appKey, topic, dataJson, answer);
+        try
+        {
+            return push.ConnectionId is null ? (push, null) : (push, await answer.Task.WaitAsync(timeout, _time, cancellationToken));
+        }
+        catch (TimeoutException)
+        {
+            return (push, null);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _answers.Remove(push.MessageId);
+            }
+        }
+    }
+
+    private async Task<DingTalkStreamPush> PushCallbackAsync(string appKey, string topic, string dataJson, TaskCompletionSource<StreamAck>? answer)
     {
         var messageId = StreamFrames.NewMessageId();
         StreamConnection? target;
@@ -235,6 +266,10 @@ internal sealed partial class DingTalkStreamHub : IDisposable
         {
             Remember(messageId, new SentFrame(StreamFrameTypes.Callback, topic));
             target = Choose(appKey, StreamFrameTypes.Callback, topic);
+            if (target is not null && answer is not null)
+            {
+                _answers[messageId] = answer;
+            }
         }
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();

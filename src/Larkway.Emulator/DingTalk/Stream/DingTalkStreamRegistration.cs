@@ -18,7 +18,8 @@ internal static class DingTalkStreamRegistration
         services.AddSingleton(sp => new StreamTickets(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new StreamFaults(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new DingTalkStreamDeliveryLog(options));
-        services.AddSingleton(sp => new RobotSessions(options, sp.GetRequiredService<TimeProvider>()));
+        // The DingTalk org registers its own first (kept in the state file); this one serves Stream mode on its own.
+        services.TryAddSingleton(sp => new RobotSessions(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DingTalkStreamHub>();
         return services;
     }

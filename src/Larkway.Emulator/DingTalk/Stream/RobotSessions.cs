@@ -2,14 +2,20 @@ using System.Security.Cryptography;
 
 namespace Larkway.Emulator.DingTalk.Stream;
 
-/// <summary>A reply a bot posted to a robot message's <c>sessionWebhook</c>.</summary>
+/// <summary>
+/// A reply a bot posted to a robot message's <c>sessionWebhook</c> (or, for an outgoing robot in HTTP mode, the robot
+/// message it answered the callback with; <see cref="Session"/> is then empty).
+/// </summary>
 public sealed record DingTalkSessionReply(string Session, string AppKey, string ConversationId, string MsgType, string Body, long AtMs);
+
+/// <summary>An open session webhook, as the state file keeps it.</summary>
+internal sealed record RobotSession(string Id, string AppKey, string ConversationId, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// The <c>sessionWebhook</c>s handed out with robot messages: each accepts replies until it expires
 /// (<see cref="DingTalkStreamOptions.SessionWebhookLifetime"/>, on the injected clock); replies are kept for tests.
 /// </summary>
-internal sealed class RobotSessions(DingTalkStreamOptions options, TimeProvider time)
+internal sealed class RobotSessions(DingTalkStreamOptions options, TimeProvider time, Action? changed = null)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
@@ -31,6 +37,8 @@ internal sealed class RobotSessions(DingTalkStreamOptions options, TimeProvider 
             _sessions[id] = new Session(appKey, conversationId, expiresAt);
         }
 
+        changed?.Invoke();
+
         return (id, expiresAt);
     }
 
@@ -46,7 +54,50 @@ internal sealed class RobotSessions(DingTalkStreamOptions options, TimeProvider 
             }
 
             _replies.Add(new DingTalkSessionReply(sessionId, session.AppKey, session.ConversationId, msgType, body, now.ToUnixTimeMilliseconds()));
-            return true;
+        }
+
+        changed?.Invoke();
+        return true;
+    }
+
+    /// <summary>Records a robot message an outgoing robot answered its HTTP callback with (no session involved).</summary>
+    public void RecordDirectReply(string appKey, string conversationId, string msgType, string body)
+    {
+        lock (_gate)
+        {
+            _replies.Add(new DingTalkSessionReply(string.Empty, appKey, conversationId, msgType, body, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        }
+
+        changed?.Invoke();
+    }
+
+    public IReadOnlyList<DingTalkSessionReply> RepliesIn(string conversationId)
+    {
+        lock (_gate)
+        {
+            return [.. _replies.Where(r => r.ConversationId == conversationId)];
+        }
+    }
+
+    /// <summary>Open sessions and the replies, for the state file: a session webhook keeps working across a restart.</summary>
+    public (IReadOnlyList<RobotSession> Sessions, IReadOnlyList<DingTalkSessionReply> Replies) Export()
+    {
+        lock (_gate)
+        {
+            return ([.. _sessions.Select(s => new RobotSession(s.Key, s.Value.AppKey, s.Value.ConversationId, s.Value.ExpiresAt))], [.. _replies]);
+        }
+    }
+
+    public void Restore(IEnumerable<RobotSession> sessions, IEnumerable<DingTalkSessionReply> replies)
+    {
+        lock (_gate)
+        {
+            foreach (var session in sessions)
+            {
+                _sessions[session.Id] = new Session(session.AppKey, session.ConversationId, session.ExpiresAt);
+            }
+
+            _replies.AddRange(replies);
         }
     }
 

@@ -12,11 +12,15 @@ namespace Larkway.Emulator.DingTalk.Web;
 /// </summary>
 internal static class RobotMessageHtml
 {
-    public static string Render(RobotMessage message, string robotName)
-    {
-        var html = new StringBuilder("<div class=\"msg\" data-msgtype=\"").Append(Html.Encode(message.MsgType)).Append("\"><div class=\"meta\">")
+    public static string Render(RobotMessage message, string robotName) =>
+        new StringBuilder("<div class=\"msg\" data-msgtype=\"").Append(Html.Encode(message.MsgType)).Append("\"><div class=\"meta\">")
             .Append(Html.Encode(robotName)).Append(" · ").Append(Html.Encode(message.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)))
-            .Append("</div>");
+            .Append("</div>").Append(Content(message)).Append("</div>").ToString();
+
+    /// <summary>The message's body without the frame (the chat page puts it in a bubble).</summary>
+    public static string Content(RobotMessage message)
+    {
+        var html = new StringBuilder();
         var content = message.Content;
         switch (message.MsgType)
         {
@@ -45,7 +49,7 @@ internal static class RobotMessageHtml
                 break;
         }
 
-        return html.Append(Mentions(message.At)).Append("</div>").ToString();
+        return html.Append(Mentions(message.At)).ToString();
     }
 
     /// <summary>DingTalk's markdown subset: # headings, &gt; quotes and - / * list items per line; inline marks by <see cref="Html.Markdown"/>.</summary>
@@ -78,7 +82,7 @@ internal static class RobotMessageHtml
     }
 
     /// <summary>One button (singleTitle/singleURL) or btns; "1" lays them out side by side, "0" (default) stacked.</summary>
-    private static string ActionButtons(JsonElement card)
+    internal static string ActionButtons(JsonElement card)
     {
         var horizontal = card.TryGetProperty("btnOrientation", out var o) && o.ValueKind == JsonValueKind.String && o.GetString() == "1";
         var html = new StringBuilder("<div class=\"actions ").Append(horizontal ? "horizontal" : "vertical").Append("\">");
@@ -97,12 +101,12 @@ internal static class RobotMessageHtml
         return html.Append("</div>").ToString();
     }
 
-    private static string Button(string title, string url) =>
+    internal static string Button(string title, string url) =>
         Html.SafeUrl(url) is { } safe
             ? $"<a class=\"btn\" href=\"{Html.Encode(safe)}\" rel=\"noopener noreferrer\" target=\"_blank\">{Html.Encode(title)}</a>"
             : $"<span class=\"btn\">{Html.Encode(title)}</span>";
 
-    private static string Image(string url) =>
+    internal static string Image(string url) =>
         Html.SafeUrl(url) is { } safe ? $"<img class=\"pic\" src=\"{Html.Encode(safe)}\" alt=\"\">" : string.Empty;
 
     private static string Mentions(RobotAt at)

@@ -1,0 +1,326 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Larkway.Emulator.DingTalk.Cards;
+using Larkway.Emulator.DingTalk.Chat;
+using Larkway.Emulator.DingTalk.Robots;
+using Larkway.Emulator.DingTalk.State;
+using Larkway.Emulator.DingTalk.Stream;
+using Larkway.Emulator.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Larkway.Emulator.DingTalk.Web;
+
+/// <summary>
+/// DingTalk as its users see it, under <c>/dingtalk-chat</c>: each org user's one-to-one chat with the app robot (where
+/// they can write to it), their work notifications, and the groups (where a member can write and @ the robot). Cards'
+/// buttons call the app back; the timeline polls its own fragment so streamed AI cards and replies appear as they come.
+/// </summary>
+internal static class ChatPages
+{
+    public const string Path = "/dingtalk-chat";
+
+    public static void MapDingTalkChatPages(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(Path, Index);
+        routes.MapGet(Path + "/robot/{userId}", RobotChat);
+        routes.MapGet(Path + "/robot/{userId}/timeline", RobotChatTimeline);
+        routes.MapPost(Path + "/robot/{userId}/say", SayToRobotAsync);
+        routes.MapGet(Path + "/notifications/{userId}", Notifications);
+        routes.MapGet(Path + "/notifications/{userId}/timeline", NotificationsTimeline);
+        routes.MapGet(Path + "/groups/{conversationId}", Group);
+        routes.MapGet(Path + "/groups/{conversationId}/timeline", GroupTimeline);
+        routes.MapPost(Path + "/groups/{conversationId}/say", SayInGroupAsync);
+        routes.MapPost(Path + "/cards/{outTrackId}/click", ClickAsync);
+    }
+
+    private static IResult Index(DingTalkOrg org, RobotStore groups) =>
+        Page("DingTalk", Sidebar(org, groups, null), "<div class=\"dt-empty\"><h1>DingTalk</h1><p>Pick a conversation: a person's chat with the app robot "
+            + "(write to the robot as that person), their work notifications, or a group.</p></div>", 200);
+
+    private static IResult RobotChat([FromRoute] string userId, [FromQuery] string? flash, DingTalkOrg org, RobotStore groups, ChatTimeline timeline)
+    {
+        if (org.FindUser(userId) is not { } user)
+        {
+            return NotFound(org, groups, "No such user in the org.");
+        }
+
+        var path = $"{Path}/robot/{Uri.EscapeDataString(userId)}";
+        var items = timeline.RobotChat(userId, path);
+        var composer = new StringBuilder("<form class=\"dt-composer\" method=\"post\" action=\"").Append(path).Append("/say\">")
+            .Append("<span class=\"dt-as\">as ").Append(Html.Encode(user.Name)).Append("</span>")
+            .Append("<input name=\"text\" autocomplete=\"off\" aria-label=\"Message\" placeholder=\"Message ").Append(Html.Encode(timeline.App.Name)).Append("\" required>")
+            .Append("<button type=\"submit\" class=\"btn btn-primary\">Send</button></form>");
+        var header = Header(timeline.App.Name, $"One-to-one chat of {user.Name} with the app robot");
+        return Page(timeline.App.Name + " · " + user.Name, Sidebar(org, groups, path), header + Flash(flash) + Timeline(path, items) + composer, 200);
+    }
+
+    private static IResult RobotChatTimeline([FromRoute] string userId, [FromQuery] string? since, DingTalkOrg org, ChatTimeline timeline) =>
+        org.FindUser(userId) is null ? Results.NotFound() : Fragment(timeline.RobotChat(userId, $"{Path}/robot/{Uri.EscapeDataString(userId)}"), since);
+
+    private static IResult Notifications([FromRoute] string userId, DingTalkOrg org, RobotStore groups, ChatTimeline timeline)
+    {
+        if (org.FindUser(userId) is not { } user)
+        {
+            return NotFound(org, groups, "No such user in the org.");
+        }
+
+        var path = $"{Path}/notifications/{Uri.EscapeDataString(userId)}";
+        return Page("Work notifications · " + user.Name, Sidebar(org, groups, path), Header("Work notifications", $"What {timeline.App.Name} sent {user.Name} (工作通知)") + Timeline(path, timeline.Notifications(userId)), 200);
+    }
+
+    private static IResult NotificationsTimeline([FromRoute] string userId, [FromQuery] string? since, DingTalkOrg org, ChatTimeline timeline) =>
+        org.FindUser(userId) is null ? Results.NotFound() : Fragment(timeline.Notifications(userId), since);
+
+    private static IResult Group([FromRoute] string conversationId, [FromQuery(Name = "as")] string? actingAs, [FromQuery] string? flash, DingTalkOrg org, RobotStore groups, ChatTimeline timeline)
+    {
+        if (groups.Conversation(conversationId) is not { } group)
+        {
+            return NotFound(org, groups, "No such group.");
+        }
+
+        var members = Members(group, org);
+        var viewer = members.FirstOrDefault(m => m.UserId == actingAs) ?? members.FirstOrDefault();
+        var path = $"{Path}/groups/{Uri.EscapeDataString(conversationId)}";
+        var back = viewer is null ? path : $"{path}?as={Uri.EscapeDataString(viewer.UserId)}";
+        var items = timeline.Group(conversationId, viewer?.UserId, back);
+        var composer = new StringBuilder("<form class=\"dt-composer\" method=\"post\" action=\"").Append(path).Append("/say\"><select name=\"sender\" aria-label=\"Sender\">");
+        foreach (var member in members)
+        {
+            composer.Append("<option value=\"").Append(Html.Encode(member.UserId)).Append('"').Append(member == viewer ? " selected" : string.Empty).Append('>').Append(Html.Encode(member.Name)).Append("</option>");
+        }
+
+        composer.Append("</select><label class=\"dt-at\"><input type=\"checkbox\" name=\"at_robot\" value=\"1\" checked> @").Append(Html.Encode(timeline.App.Name)).Append("</label>")
+            .Append("<input name=\"text\" autocomplete=\"off\" aria-label=\"Message\" placeholder=\"Message the group\" required><button type=\"submit\" class=\"btn btn-primary\">Send</button></form>");
+        var header = Header(group.Title, $"{members.Count} members: {string.Join(", ", members.Select(m => m.Name))}");
+        return Page(group.Title, Sidebar(org, groups, path), header + Flash(flash) + Timeline(back, items, path) + composer, 200);
+    }
+
+    private static IResult GroupTimeline([FromRoute] string conversationId, [FromQuery(Name = "as")] string? actingAs, [FromQuery] string? since, DingTalkOrg org, RobotStore groups, ChatTimeline timeline)
+    {
+        if (groups.Conversation(conversationId) is not { } group)
+        {
+            return Results.NotFound();
+        }
+
+        var members = Members(group, org);
+        var viewer = members.FirstOrDefault(m => m.UserId == actingAs) ?? members.FirstOrDefault();
+        var path = $"{Path}/groups/{Uri.EscapeDataString(conversationId)}";
+        return Fragment(timeline.Group(conversationId, viewer?.UserId, viewer is null ? path : $"{path}?as={Uri.EscapeDataString(viewer.UserId)}"), since);
+    }
+
+    /// <summary>The user writes to the app robot one-to-one: delivered over Stream (and HTTP when configured).</summary>
+    private static async Task<IResult> SayToRobotAsync(HttpContext context, [FromRoute] string userId, DingTalkOrg org, ChatTimeline timeline, InboundRobotMessages inbound)
+    {
+        if (WebEndpoints.IsCrossSite(context))
+        {
+            return Results.StatusCode(403);
+        }
+
+        if (org.FindUser(userId) is not { } user)
+        {
+            return Refused("No such user in the org.", 404);
+        }
+
+        var text = await FormTextAsync(context);
+        var path = $"{Path}/robot/{Uri.EscapeDataString(userId)}";
+        if (text is null)
+        {
+            return Refused("Write a message (up to 5,000 characters).", 400);
+        }
+
+        var delivered = await inbound.DeliverAsync(new RobotMessageRequest(timeline.App.AppKey, "1", user.UserId, user.Name, null, null, text, AtBot: true), Origin(context));
+        return Results.Redirect(path + (delivered.Push.ConnectionId is null && delivered.HttpDeliveryId is null ? "?flash=no-receiver" : string.Empty));
+    }
+
+    /// <summary>A member writes in a group; only a message that @s the robot is delivered to the app (DingTalk's rule).</summary>
+    private static async Task<IResult> SayInGroupAsync(HttpContext context, [FromRoute] string conversationId, DingTalkOrg org, RobotStore groups, ChatTimeline timeline, InboundRobotMessages inbound)
+    {
+        if (WebEndpoints.IsCrossSite(context))
+        {
+            return Results.StatusCode(403);
+        }
+
+        if (groups.Conversation(conversationId) is not { } group)
+        {
+            return Refused("No such group.", 404);
+        }
+
+        var text = await FormTextAsync(context);
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+        var sender = Members(group, org).FirstOrDefault(m => m.UserId == form?["sender"].ToString());
+        if (text is null || sender is null)
+        {
+            return Refused(sender is null ? "The sender must be a member of the group." : "Write a message (up to 5,000 characters).", 400);
+        }
+
+        var request = new RobotMessageRequest(timeline.App.AppKey, "2", sender.UserId, sender.Name, group.ConversationId, group.Title, text, AtBot: form!["at_robot"].ToString() == "1");
+        var flash = string.Empty;
+        if (request.AtBot)
+        {
+            var delivered = await inbound.DeliverAsync(request, Origin(context));
+            flash = delivered.Push.ConnectionId is null && delivered.HttpDeliveryId is null ? "&flash=no-receiver" : string.Empty;
+        }
+        else
+        {
+            inbound.RecordOnly(request);
+        }
+
+        return Results.Redirect($"{Path}/groups/{Uri.EscapeDataString(conversationId)}?as={Uri.EscapeDataString(sender.UserId)}{flash}");
+    }
+
+    /// <summary>A card button: the card callback to the app over Stream, then back to the conversation with the outcome.</summary>
+    private static async Task<IResult> ClickAsync(HttpContext context, [FromRoute] string outTrackId, DingTalkOrg org, CardStore cards, CardClicks clicks)
+    {
+        if (WebEndpoints.IsCrossSite(context))
+        {
+            return Results.StatusCode(403);
+        }
+
+        if (cards.Find(outTrackId) is not { } card)
+        {
+            return Refused("No such card.", 404);
+        }
+
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+        var user = org.FindUser(form?["user"].ToString() ?? string.Empty);
+        var buttons = CardButton.Of(card);
+        if (user is null || !int.TryParse(form!["button"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= buttons.Count || buttons[index].ActionId is null)
+        {
+            return Refused("The click names no user of the org or no callback button of this card.", 400);
+        }
+
+        var reachable = card.Deliveries.Any(d => d.Success && ((d.SpaceType == "IM_ROBOT" && d.SpaceId == user.UserId) || d.SpaceType == "IM_GROUP"));
+        if (!reachable)
+        {
+            return Refused("The card was not delivered to this user.", 403);
+        }
+
+        var outcome = await clicks.ClickAsync(card, user.UserId, buttons[index], context.RequestAborted);
+        var back = form["back"].ToString();
+        if (!back.StartsWith(Path + "/", StringComparison.Ordinal))
+        {
+            back = Path;
+        }
+
+        var code = outcome.Ok ? "card-ok" : "card-failed";
+        return Results.Redirect($"{back}{(back.Contains('?', StringComparison.Ordinal) ? '&' : '?')}flash={code}:{Uri.EscapeDataString(outcome.Message)}#{Uri.EscapeDataString(outTrackId)}");
+    }
+
+    public static string CardClickPath(string outTrackId) => $"{Path}/cards/{Uri.EscapeDataString(outTrackId)}/click";
+
+    private static string Timeline(string path, List<(DateTimeOffset At, string Html)> items, string? fragmentBase = null)
+    {
+        var (html, hash) = Render(items);
+        var query = path.Contains('?', StringComparison.Ordinal) ? path[path.IndexOf('?', StringComparison.Ordinal)..] : string.Empty;
+        var source = (fragmentBase ?? path.Split('?')[0]) + "/timeline" + query;
+        return $"<div id=\"timeline\" class=\"dt-timeline\" data-src=\"{Html.Encode(source)}\" data-hash=\"{hash}\">{html}</div>{PollScript}";
+    }
+
+    /// <summary>The timeline alone, for the page's poll: 204 while it is unchanged since the hash the page holds.</summary>
+    private static IResult Fragment(List<(DateTimeOffset At, string Html)> items, string? since)
+    {
+        var (html, hash) = Render(items);
+        return since == hash ? Results.NoContent() : new FragmentResult(html, hash);
+    }
+
+    private static (string Html, string Hash) Render(List<(DateTimeOffset At, string Html)> items)
+    {
+        var html = items.Count == 0 ? "<p class=\"dt-none\">No messages yet.</p>" : string.Concat(items.Select(i => i.Html));
+        return (html, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(html)))[..16]);
+    }
+
+    private static string Header(string title, string subtitle) =>
+        $"<div class=\"dt-head\"><h1>{Html.Encode(title)}</h1><div class=\"dt-sub\">{Html.Encode(subtitle)}</div></div>";
+
+    private static string Flash(string? flash) => flash switch
+    {
+        null or "" => string.Empty,
+        "no-receiver" => "<div class=\"flash flash-warning\" role=\"status\">The app has no Stream connection and no HTTP receiving address: DingTalk had nowhere to deliver the message.</div>",
+        _ when flash.StartsWith("card-ok:", StringComparison.Ordinal) => $"<div class=\"flash flash-success\" role=\"status\">{Html.Encode(flash["card-ok:".Length..])}</div>",
+        _ when flash.StartsWith("card-failed:", StringComparison.Ordinal) => $"<div class=\"flash flash-error\" role=\"alert\">{Html.Encode(flash["card-failed:".Length..])}</div>",
+        _ => string.Empty,
+    };
+
+    private static string Sidebar(DingTalkOrg org, RobotStore groups, string? current)
+    {
+        var html = new StringBuilder("<nav class=\"dt-side\" aria-label=\"Conversations\"><div class=\"dt-side-title\">").Append(Html.Encode(org.Name)).Append("</div><div class=\"dt-side-section\">App robot</div>");
+        foreach (var user in org.Users.OrderBy(u => u.UserId, StringComparer.Ordinal))
+        {
+            html.Append(SideLink($"{Path}/robot/{Uri.EscapeDataString(user.UserId)}", user.Name, "1:1 with the robot", current));
+        }
+
+        html.Append("<div class=\"dt-side-section\">Groups</div>");
+        foreach (var group in groups.Conversations())
+        {
+            html.Append(SideLink($"{Path}/groups/{Uri.EscapeDataString(group.ConversationId)}", group.Title, group.Members is { } m ? $"{m.Count} members" : "robot group", current));
+        }
+
+        html.Append("<div class=\"dt-side-section\">Work notifications</div>");
+        foreach (var user in org.Users.OrderBy(u => u.UserId, StringComparer.Ordinal))
+        {
+            html.Append(SideLink($"{Path}/notifications/{Uri.EscapeDataString(user.UserId)}", user.Name, "工作通知", current));
+        }
+
+        return html.Append("<div class=\"dt-side-section\"><a href=\"/dingtalk-groups\">Robot groups (list)</a></div></nav>").ToString();
+    }
+
+    private static string SideLink(string href, string name, string note, string? current) =>
+        $"<a class=\"dt-conv{(href == current ? " current" : string.Empty)}\" href=\"{Html.Encode(href)}\"><span class=\"dt-avatar small\">{Html.Encode(name[..1].ToUpperInvariant())}</span><span><span class=\"dt-conv-name\">{Html.Encode(name)}</span><span class=\"dt-conv-note\">{Html.Encode(note)}</span></span></a>";
+
+    /// <summary>A group's members (groups made for custom robots list none: then everyone in the org may act in it).</summary>
+    private static List<DingTalkUser> Members(RobotConversation group, DingTalkOrg org) =>
+        group.Members is { } ids ? [.. ids.Select(org.FindUser).OfType<DingTalkUser>()] : [.. org.Users.OrderBy(u => u.UserId, StringComparer.Ordinal)];
+
+    private static async Task<string?> FormTextAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return null;
+        }
+
+        var text = (await context.Request.ReadFormAsync(context.RequestAborted))["text"].ToString().Trim();
+        return text.Length is > 0 and <= 5000 ? text : null;
+    }
+
+    private static string Origin(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}";
+
+    private static IResult NotFound(DingTalkOrg org, RobotStore groups, string message) =>
+        Page("Not found", Sidebar(org, groups, null), $"<div class=\"dt-empty\"><h1>Not found</h1><p>{Html.Encode(message)}</p></div>", 404);
+
+    private static IResult Refused(string message, int status) =>
+        Results.Content(WebEndpoints.Layout("Refused", $"<h1>Refused</h1><p>{Html.Encode(message)}</p><p><a href=\"{Path}\">Back to DingTalk</a></p>"), "text/html; charset=utf-8", Encoding.UTF8, status);
+
+    private static IResult Page(string title, string sidebar, string main, int status) =>
+        Results.Content(WebEndpoints.Layout(title, $"<style>{ChatStyles.Css}</style><div class=\"dt-app\">{sidebar}<section class=\"dt-main\">{main}</section></div>", wide: true), "text/html; charset=utf-8", Encoding.UTF8, status);
+
+    /// <summary>
+    /// Polls the timeline fragment every second and swaps it in when it changed, keeping the composer as typed; scrolls to
+    /// the newest message when the reader was at the bottom.
+    /// </summary>
+    private const string PollScript = """
+        <script>
+        (function(){var t=document.getElementById('timeline');if(!t)return;
+        function bottom(){return window.innerHeight+window.scrollY>=document.body.scrollHeight-40;}
+        function poll(){var u=t.dataset.src+(t.dataset.src.indexOf('?')<0?'?':'&')+'since='+t.dataset.hash;
+        fetch(u,{cache:'no-store'}).then(function(r){if(r.status!==200)return;var h=r.headers.get('x-timeline-hash');
+        return r.text().then(function(html){var b=bottom();t.innerHTML=html;t.dataset.hash=h;if(b)window.scrollTo(0,document.body.scrollHeight);});})
+        .catch(function(){}).finally(function(){setTimeout(poll,1000);});}
+        setTimeout(poll,1000);})();
+        </script>
+        """;
+
+    private sealed class FragmentResult(string html, string hash) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers["x-timeline-hash"] = hash;
+            httpContext.Response.Headers.CacheControl = "no-store";
+            httpContext.Response.ContentType = "text/html; charset=utf-8";
+            return httpContext.Response.WriteAsync(html, httpContext.RequestAborted);
+        }
+    }
+}
