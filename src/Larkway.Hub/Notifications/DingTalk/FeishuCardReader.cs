@@ -297,12 +297,12 @@ internal static class FeishuCardReader
         // Feishu images are keys into Feishu's storage; a key that is itself a web address can be shown.
         if (Text(image, "img_key") is { } key && LarkMarkdown.IsWebAddress(key))
         {
-            text = ($"![{alt.Replace("]", "", StringComparison.Ordinal)}]({key})", alt.Length > 0 ? $"{alt} {key}" : key);
+            text = ($"![{NoBrackets(alt)}]({key})", alt.Length > 0 ? $"{alt} {key}" : key);
             return;
         }
 
         content.Fallbacks.Add(new(DingTalkFallbackKind.ImageNotShown, path, "A Feishu image key cannot be shown on DingTalk."));
-        var placeholder = alt.Length > 0 ? $"[image not shown on DingTalk: {alt.Replace("]", "", StringComparison.Ordinal)}]" : LarkMarkdown.ImagePlaceholder;
+        var placeholder = alt.Length > 0 ? $"[image not shown on DingTalk: {NoBrackets(alt)}]" : LarkMarkdown.ImagePlaceholder;
         text = (placeholder, placeholder);
     }
 
@@ -355,6 +355,8 @@ internal static class FeishuCardReader
         Property(parent, property) is { ValueKind: JsonValueKind.Array } array ? array.EnumerateArray() : [];
 
     private static string Index(string path, int i) => string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]");
+
+    private static string NoBrackets(string text) => text.Replace("[", "", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal);
 
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

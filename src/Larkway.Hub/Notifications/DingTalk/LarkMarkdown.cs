@@ -31,8 +31,8 @@ internal static partial class LarkMarkdown
     [GeneratedRegex(@"</?[A-Za-z][^<>]*>", RegexOptions.NonBacktracking)]
     private static partial Regex AnyTag();
 
-    // [text](url) and ![alt](src); text without brackets, an address without spaces or parentheses.
-    [GeneratedRegex(@"(!?)\[([^\[\]\r\n]*)\]\(([^()\s]*)\)", RegexOptions.NonBacktracking)]
+    // [text](url) and ![alt](src); text without brackets, an address without spaces and with parentheses one deep, balanced.
+    [GeneratedRegex(@"(!?)\[([^\[\]\r\n]*)\]\(((?:[^()\s]|\([^()\s]*\))*)\)", RegexOptions.NonBacktracking)]
     private static partial Regex Link();
 
     [GeneratedRegex(@"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", RegexOptions.NonBacktracking)]
@@ -156,8 +156,7 @@ internal static partial class LarkMarkdown
                 else
                 {
                     fallbacks.Add(new(DingTalkFallbackKind.ImageNotShown, path, "A Feishu image key cannot be shown on DingTalk."));
-                    markdown.Append(ImagePlaceholder);
-                    plain.Append(ImagePlaceholder);
+                    AppendText(markdown, plain, ImagePlaceholder); // its ']' broken off too: text after it must not make it a link
                 }
 
                 continue;
