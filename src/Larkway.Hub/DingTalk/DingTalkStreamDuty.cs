@@ -75,7 +75,8 @@ internal sealed partial class DingTalkStreamDuty(
         {
             if (message.IsRobotMessage)
             {
-                await ingest.RobotMessageAsync(App.Name, App.AppId, message.MessageId, message.Data, InboxTransport.DingtalkStream, cancellationToken).ConfigureAwait(false);
+                // Keyed on the robot message's own msgId, not the frame's id: the same message may also come by HTTP.
+                await ingest.RobotMessageAsync(App.Name, App.AppId, RobotMessageId(message), message.Data, InboxTransport.DingtalkStream, cancellationToken).ConfigureAwait(false);
                 return DingTalkStreamAck.Handled;
             }
 
@@ -99,6 +100,19 @@ internal sealed partial class DingTalkStreamDuty(
             // Nothing stored, so nothing acked: DingTalk re-sends an event answered "later".
             LogStoreFailed(_logger, ex, App.Name, message.Topic);
             return DingTalkStreamAck.Later("the Hub could not store it");
+        }
+    }
+
+    /// <summary>The robot message's msgId; for data that does not parse, the frame's id (stored, then dead-lettered by the handler: re-sending would not mend it).</summary>
+    private static string RobotMessageId(DingTalkStreamMessage message)
+    {
+        try
+        {
+            return message.ReadRobotMessage().MessageId is { Length: > 0 } id ? id : message.MessageId;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return message.MessageId;
         }
     }
 

@@ -161,7 +161,8 @@ public sealed class DingTalkChatTests
         await using var emulator = await StreamTestHelpers.StartAsync();
         emulator.Options.DingTalkCallbackRetryDelays = [TimeSpan.Zero, TimeSpan.Zero];
         await using var receiver = await DingTalkReceiver.StartAsync();
-        var corpId = emulator.Options.DingTalkCorpId;
+        // An internal app's event subscription encrypts for the app: the owner key is its AppKey.
+        var ownerKey = emulator.Options.DingTalkAppKey;
         var failNextEvent = true;
         receiver.Respond = request =>
         {
@@ -172,7 +173,7 @@ public sealed class DingTalkChatTests
                 return (503, "busy");
             }
 
-            var encrypt = EventCrypto.Encrypt("success", VectorAesKey, corpId);
+            var encrypt = EventCrypto.Encrypt("success", VectorAesKey, ownerKey);
             return (200, JsonSerializer.Serialize(new { msg_signature = EventCrypto.Signature(VectorToken, "1700000000000", "n0nce", encrypt), timeStamp = "1700000000000", nonce = "n0nce", encrypt }));
         };
         var appPath = $"/_emulator/dingtalk/apps/{emulator.Options.DingTalkAppKey}";
@@ -195,7 +196,7 @@ public sealed class DingTalkChatTests
         Assert.Equal(EventCrypto.Signature(VectorToken, query["timestamp"]!, query["nonce"]!, encrypt), query["msg_signature"]);
         var (plain, owner) = EventCrypto.Decrypt(encrypt, VectorAesKey)!.Value;
         var json = JsonDocument.Parse(plain).RootElement;
-        Assert.Equal(corpId, owner);
+        Assert.Equal(ownerKey, owner);
         Assert.Equal("user_add_org", json.GetProperty("EventType").GetString());
         Assert.Equal("alice", json.GetProperty("UserId")[0].GetString());
         Assert.Equal(["failed", "ok"], log.Json.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("outcome").GetString()));

@@ -84,7 +84,9 @@ internal static class CallbackControlEndpoints
         }
 
         var candidate = store.Get(appKey) with { EventUrl = url, EventToken = token, EventAesKey = aesKey };
-        if (await sender.CheckUrlAsync(candidate, org.CorpId, context.RequestAborted) is { } problem)
+        // An internal app's event subscription encrypts for the app: its owner key is the AppKey (DingTalk's own
+        // internal-app callback demo builds its crypto with the AppKey; the corpId was the old per-corp registration's).
+        if (await sender.CheckUrlAsync(candidate, appKey, context.RequestAborted) is { } problem)
         {
             return Refuse(400, "check_url failed: " + problem, "CallbackCheckFailed");
         }
@@ -133,7 +135,7 @@ internal static class CallbackControlEndpoints
         plaintext["EventType"] = eventType;
         plaintext["TimeStamp"] = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         plaintext["CorpId"] = org.CorpId;
-        var id = sender.StartEvent(settings, org.CorpId, eventType, plaintext.ToJsonString());
+        var id = sender.StartEvent(settings, settings.AppKey, eventType, plaintext.ToJsonString());
         return DingTalkJson.Ok(new { deliveryId = id });
     }
 

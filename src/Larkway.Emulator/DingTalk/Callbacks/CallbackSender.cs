@@ -71,10 +71,10 @@ internal sealed class CallbackSender : IDisposable
     }
 
     /// <summary>Starts delivering an encrypted event to the app's subscription.</summary>
-    public string StartEvent(CallbackSettings settings, string corpId, string eventType, string plaintextJson)
+    public string StartEvent(CallbackSettings settings, string ownerKey, string eventType, string plaintextJson)
     {
         var id = NewId();
-        _ = DeliverAsync(id, "event", settings.AppKey, settings.EventUrl!, eventType, ct => PostEventAsync(settings, corpId, plaintextJson, ct), answer => CheckSuccess(answer, settings, corpId));
+        _ = DeliverAsync(id, "event", settings.AppKey, settings.EventUrl!, eventType, ct => PostEventAsync(settings, ownerKey, plaintextJson, ct), answer => CheckSuccess(answer, settings, ownerKey));
         return id;
     }
 
@@ -82,10 +82,10 @@ internal sealed class CallbackSender : IDisposable
     /// One attempt, waited for: the check DingTalk makes when a subscription is saved (<c>check_url</c>). Returns null when
     /// the server answered the encrypted "success", else why not.
     /// </summary>
-    public async Task<string?> CheckUrlAsync(CallbackSettings settings, string corpId, CancellationToken cancellationToken)
+    public async Task<string?> CheckUrlAsync(CallbackSettings settings, string ownerKey, CancellationToken cancellationToken)
     {
-        var answer = await PostEventAsync(settings, corpId, """{"EventType":"check_url"}""", cancellationToken);
-        var problem = CheckSuccess(answer, settings, corpId);
+        var answer = await PostEventAsync(settings, ownerKey, """{"EventType":"check_url"}""", cancellationToken);
+        var problem = CheckSuccess(answer, settings, ownerKey);
         Record(NewId(), "event", settings.AppKey, settings.EventUrl!, "check_url", 1, answer, problem);
         return problem;
     }
@@ -129,11 +129,11 @@ internal sealed class CallbackSender : IDisposable
         return await SendAsync(request, cancellationToken);
     }
 
-    private async Task<Answer> PostEventAsync(CallbackSettings settings, string corpId, string plaintextJson, CancellationToken cancellationToken)
+    private async Task<Answer> PostEventAsync(CallbackSettings settings, string ownerKey, string plaintextJson, CancellationToken cancellationToken)
     {
         var timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var encrypt = EventCrypto.Encrypt(plaintextJson, settings.EventAesKey!, corpId);
+        var encrypt = EventCrypto.Encrypt(plaintextJson, settings.EventAesKey!, ownerKey);
         var signature = EventCrypto.Signature(settings.EventToken!, timestamp, nonce, encrypt);
 
         // Receivers read msg_signature (the SDK demos) or signature (the docs' examples): both are sent, with the same value.
@@ -163,7 +163,7 @@ internal sealed class CallbackSender : IDisposable
     }
 
     /// <summary>Null when the answer is the encrypted "success" map, signed with the token and encrypted for the corp.</summary>
-    private static string? CheckSuccess(Answer answer, CallbackSettings settings, string corpId)
+    private static string? CheckSuccess(Answer answer, CallbackSettings settings, string ownerKey)
     {
         if (answer.Status != 200)
         {
@@ -190,7 +190,7 @@ internal sealed class CallbackSender : IDisposable
             {
                 null => "encrypt does not decrypt with the aes_key",
                 var (message, _) when message != "success" => "the decrypted answer is not \"success\"",
-                var (_, owner) when owner != corpId => "the answer is encrypted for another corp (owner key is not the corpId)",
+                var (_, owner) when owner != ownerKey => "the answer is encrypted for another app (its owner key is not the AppKey)",
                 _ => null,
             };
         }

@@ -7,7 +7,7 @@ namespace Larkway.Emulator.DingTalk.Callbacks;
 /// <summary>
 /// The legacy HTTP event subscription's crypto (DingCallbackCrypto), written for the emulator: AES-256-CBC with the key
 /// Base64("aes_key" + "="), IV = the key's first 16 bytes, plaintext random16 ‖ length (4 bytes, big-endian) ‖ message ‖
-/// owner key (the corpId for an internal app), PKCS#7 padded to 32 bytes; signature = SHA-1 hex of the sorted
+/// owner key (an internal app's AppKey for its event subscription; the corpId for the old per-corp registration), PKCS#7 padded to 32 bytes; signature = SHA-1 hex of the sorted
 /// (token, timestamp, nonce, encrypt) joined.
 /// </summary>
 internal static class EventCrypto
