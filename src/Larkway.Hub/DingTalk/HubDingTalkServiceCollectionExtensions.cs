@@ -3,7 +3,11 @@ using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.DingTalk;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Notifications.DingTalk;
+using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Leases;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,6 +30,11 @@ public static class HubDingTalkServiceCollectionExtensions
         services.TryAddSingleton(sp => new HubDingTalkClients(
             sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>()));
+
+        // Notifications of DingTalk apps: rendered for DingTalk, their buttons links back to the Hub made per recipient.
+        services.TryAddSingleton(sp => new DingTalkActionLinks(
+            sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<HubSettings>(), sp.GetService<IServer>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new DingTalkNotificationSender(sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<DingTalkActionLinks>()));
         services.TryAddSingleton(sp => new DingTalkInboxHandler(
             sp.GetRequiredService<HubDingTalkClients>(),
             sp.GetRequiredService<BotCommands>(),
@@ -52,11 +61,15 @@ public static class HubDingTalkServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps <c>POST /dingtalk/apps/{name}/callback</c> (the outgoing robot and the encrypted event subscription).</summary>
+    /// <summary>
+    /// Maps <c>POST /dingtalk/apps/{name}/callback</c> (the outgoing robot and the encrypted event subscription) and
+    /// <c>/dingtalk/actions/{token}</c> (where notification buttons on DingTalk lead).
+    /// </summary>
     public static IEndpointRouteBuilder MapHubDingTalk(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         DingTalkCallbackEndpoint.Map(endpoints);
+        DingTalkActionEndpoint.Map(endpoints);
         return endpoints;
     }
 }

@@ -25,7 +25,10 @@ public sealed record NotificationRequest(
     public string? App { get; init; }
 
     /// <summary>Recipient kinds the API takes, as JSON property names.</summary>
-    public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id"];
+    public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id", "dingtalk_userid", "dingtalk_mobile"];
+
+    /// <summary>The recipient kinds of DingTalk (the notification's <c>app</c> must then be a DingTalk app).</summary>
+    public static bool IsDingTalkRecipient(string type) => type.StartsWith("dingtalk_", StringComparison.Ordinal);
 
     /// <summary>The optional flag beside a department_id recipient.</summary>
     public const string IncludeSubdepartments = "include_subdepartments";
@@ -327,6 +330,12 @@ public sealed record NotificationRequest(
                 text = text.ToLowerInvariant();
             }
 
+            if (name == "dingtalk_mobile" && !LooksLikeMobile(text))
+            {
+                problems.Add(new($"{path}.dingtalk_mobile", $"'{text}' is not a mobile number (digits, optionally with a leading + and the country code)."));
+                continue;
+            }
+
             // The same recipient twice would get the card twice; once is what a caller means.
             if (seen.Add((name, text)))
             {
@@ -336,6 +345,10 @@ public sealed record NotificationRequest(
 
         return recipients;
     }
+
+    /// <summary>DingTalk looks people up by the mobile number of their account: 5–20 digits, a leading + allowed.</summary>
+    private static bool LooksLikeMobile(string text) =>
+        text.Length is >= 5 and <= 21 && text.Select((c, i) => char.IsAsciiDigit(c) || (c == '+' && i == 0)).All(ok => ok);
 
     private static string? RequiredString(JsonElement root, string name, int maxLength, List<NotificationProblem> problems)
     {

@@ -29,7 +29,9 @@ internal sealed partial class NotificationSender(
     IRecipientResolver resolver,
     TimeProvider time,
     IOptions<NotificationOptions> options,
-    ILogger<NotificationSender> logger) : IWorkHandler<NotificationDeliveryRow>, IWorkRecordedHandler<NotificationDeliveryRow>
+    ILogger<NotificationSender> logger,
+    HubAppRegistry? registry = null,
+    DingTalk.DingTalkNotificationSender? dingTalk = null) : IWorkHandler<NotificationDeliveryRow>, IWorkRecordedHandler<NotificationDeliveryRow>
 {
     /// <summary>The code the status API reports when the notification's app is disabled or gone (negative: not a Feishu code).</summary>
     public const int AppUnavailableCode = -101;
@@ -49,6 +51,12 @@ internal sealed partial class NotificationSender(
 
         var receiver = ReceiverKey(delivery);
         var appName = notification.App ?? "";
+        if (appName.Length > 0 && registry is not null && dingTalk is not null
+            && await registry.FindAsync(appName, cancellationToken).ConfigureAwait(false) is { IsDingTalk: true } dingTalkApp)
+        {
+            return await SendOnDingTalkAsync(dingTalkApp, notification, delivery, cancellationToken).ConfigureAwait(false);
+        }
+
         SendPacer? pacer = null;
         try
         {
@@ -133,6 +141,65 @@ internal sealed partial class NotificationSender(
             return Failed(notification, delivery, new FeishuFailure(FeishuErrorCodes.NetworkError, ex.GetType().Name + ": " + ex.Message, null), transient: true);
         }
     }
+
+    /// <summary>
+    /// A delivery of a DingTalk app's notification (<see cref="DingTalk.DingTalkNotificationSender"/>): DingTalk's errors
+    /// reported like Feishu's — its request id as the log id, a rate refusal deferred without using an attempt.
+    /// </summary>
+    private async Task<WorkOutcome<NotificationDeliveryRow>> SendOnDingTalkAsync(StoredApp app, NotificationRow notification, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!app.Enabled || app.Error is not null)
+            {
+                throw new HubAppNotFoundException(app.Error ?? $"The DingTalk app '{app.Name}' is disabled in the Hub.");
+            }
+
+            var messageId = await dingTalk!.SendAsync(app, notification, delivery, cancellationToken).ConfigureAwait(false);
+            LogSent(logger, notification.Id, delivery.Id, delivery.Attempts);
+            DateTimeOffset? now = time.GetUtcNow();
+            int? version = notification.Version;
+            return WorkOutcome<NotificationDeliveryRow>.Done(s =>
+            {
+                s.SetProperty(d => d.MessageId, messageId);
+                s.SetProperty(d => d.SentAt, d => d.SentAt ?? now);
+                s.SetProperty(d => d.SentVersion, version);
+                s.SetProperty(d => d.ErrorCode, (int?)null);
+                s.SetProperty(d => d.LogId, (string?)null);
+            });
+        }
+        catch (HubAppNotFoundException ex)
+        {
+            return Failed(notification, delivery, new FeishuFailure(AppUnavailableCode, ex.Message, null), transient: true);
+        }
+        catch (RecipientNotFoundException ex)
+        {
+            return Failed(notification, delivery, new FeishuFailure(RecipientNotFoundException.Code, ex.Message, null), transient: false);
+        }
+        catch (DingTalk.DingTalkRenderException ex)
+        {
+            return Failed(notification, delivery, new FeishuFailure(DingTalkRenderFailedCode, ex.Message, null), transient: false);
+        }
+        catch (Larkway.DingTalk.DingTalkApiException ex) when (Larkway.DingTalk.DingTalkErrorCodes.IsRateLimit(ex.Code, ex.HttpStatus))
+        {
+            var retryAt = time.GetUtcNow() + (ex.RetryAfter is { } reset && reset > TimeSpan.Zero ? reset : _options.RateLimitedDelay);
+            LogRetrying(logger, notification.Id, delivery.Id, ex.ErrCode ?? DingTalkRateLimitedCode, retryAt);
+            var logId = ex.RequestId;
+            return WorkOutcome<NotificationDeliveryRow>.Defer(retryAt, ex.Code + ": " + ex.ErrorMessage, s => s.SetProperty(d => d.LogId, logId));
+        }
+        catch (Larkway.DingTalk.DingTalkApiException ex)
+        {
+            return Failed(notification, delivery, new FeishuFailure(ex.ErrCode ?? DingTalkErrorCode, ex.Code + ": " + ex.ErrorMessage, ex.RequestId), ex.IsTransient);
+        }
+    }
+
+    /// <summary>The code the status API reports when a notification cannot be shown on DingTalk (negative: not a platform code).</summary>
+    public const int DingTalkRenderFailedCode = -102;
+
+    /// <summary>The code reported for a DingTalk refusal whose code is a string (the new API's), beside its text.</summary>
+    public const int DingTalkErrorCode = -103;
+
+    private const int DingTalkRateLimitedCode = -104;
 
     /// <summary>A message sent while the content changed shows an older version: it is queued again to be updated.</summary>
     public Task OnRecordedAsync(NotificationDeliveryRow item, WorkOutcome<NotificationDeliveryRow> outcome, CancellationToken cancellationToken) =>

@@ -20,9 +20,9 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
-        if (request.App is { } appName && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
+        if (await PlatformProblemAsync(request, cancellationToken).ConfigureAwait(false) is { } problem)
         {
-            return NotificationSubmitResult.Invalid([new("app", unusable)]);
+            return NotificationSubmitResult.Invalid([problem]);
         }
 
         var composed = await composer.ComposeAsync(request, forUpdate: false, cancellationToken).ConfigureAwait(false);
@@ -58,6 +58,36 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
         var complete = composed.Request with { Recipients = expanded.Recipients };
         var created = await store.CreateAsync(caller.Id, complete, cancellationToken).ConfigureAwait(false);
         return NotificationSubmitResult.Stored(created, complete.Recipients.Count);
+    }
+
+    /// <summary>
+    /// Why the request's app cannot send it: the app is unusable, or its recipients are another platform's (a DingTalk
+    /// app sends to dingtalk_userid / dingtalk_mobile, a Feishu app to everything else). Null when it can.
+    /// </summary>
+    private async Task<NotificationProblem?> PlatformProblemAsync(NotificationRequest request, CancellationToken cancellationToken)
+    {
+        var app = request.App is { } name ? await apps.FindAsync(name, cancellationToken).ConfigureAwait(false) : null;
+        if (request.App is { } appName && (app is null || !app.IsDingTalk) && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
+        {
+            return new("app", unusable);
+        }
+
+        if (app is { IsDingTalk: true } && (!app.Enabled || app.Error is not null))
+        {
+            return new("app", app.Error is null ? $"The app '{app.Name}' is disabled in the Hub; enable it first." : $"The app '{app.Name}' cannot be used: {app.Error}");
+        }
+
+        var dingTalk = app?.IsDingTalk == true;
+        var index = request.Recipients.ToList().FindIndex(r => NotificationRequest.IsDingTalkRecipient(r.Type) != dingTalk);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var recipient = request.Recipients[index];
+        return dingTalk
+            ? new($"recipients[{index}].{recipient.Type}", $"'{request.App}' is a DingTalk app: it sends to dingtalk_userid or dingtalk_mobile, not to {recipient.Type}.")
+            : new($"recipients[{index}].{recipient.Type}", $"{recipient.Type} is a DingTalk recipient: set 'app' to a DingTalk app added to the Hub.");
     }
 
     /// <summary>

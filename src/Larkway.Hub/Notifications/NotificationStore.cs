@@ -251,7 +251,7 @@ internal sealed class NotificationStore(
     /// Records a click on one of the notification's cards, and the action's decision on the notification, in one transaction.
     /// False when this callback was recorded before (a redelivery): nothing changes.
     /// </summary>
-    public async Task<bool> RecordActionAsync(NotificationActionRow action, CancellationToken cancellationToken)
+    public async Task<bool> RecordActionAsync(NotificationActionRow action, CancellationToken cancellationToken, Func<HubDbContext, CancellationToken, Task>? alsoInTransaction = null)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -279,6 +279,13 @@ internal sealed class NotificationStore(
                 {
                     await db.Notifications.Where(n => n.Id == action.NotificationId)
                         .ExecuteUpdateAsync(s => s.SetProperty(n => n.Decision, decision), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (alsoInTransaction is not null)
+                {
+                    // What the click sets off (its business webhooks) is stored with it, or not at all.
+                    await alsoInTransaction(db, cancellationToken).ConfigureAwait(false);
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -93,6 +93,95 @@ public sealed class HubDingTalkTests
         (await EventsAsync(admin, "dingtalk.event.check_url")).ShouldBeEmpty("the URL check is answered, not stored");
     }
 
+    [Fact]
+    public async Task A_notification_reaches_a_DingTalk_user_as_an_action_card_whose_button_is_confirmed_once_on_the_Hub()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var admin = Admin(hub);
+        await AddAppAsync(admin, emulator);
+        var card = new
+        {
+            header = new { title = new { tag = "plain_text", content = "PO-1001 needs approval" } },
+            elements = new object[]
+            {
+                new { tag = "div", text = new { tag = "lark_md", content = "**Supplier** Acme\n**Amount** ¥12,000" } },
+                new { tag = "action", actions = new object[]
+                {
+                    new { tag = "button", text = new { tag = "plain_text", content = "Approve" }, value = new { action = "approve" } },
+                    new { tag = "button", text = new { tag = "plain_text", content = "Open the order" }, url = "https://erp.example.com/po/1001" },
+                } },
+            },
+        };
+
+        // A Feishu recipient for a DingTalk app, and a DingTalk one for the default Feishu app, are refused with what to fix.
+        using var wrongKind = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "po", idempotency_key = "po-1001-wrong-kind", app = AppName, card, recipients = new[] { new { email = "alice@example.com" } } });
+        using var wrongApp = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "po", idempotency_key = "po-1001-wrong-app", card, recipients = new[] { new { dingtalk_userid = "alice" } } });
+        wrongKind.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Assert.Contains("sends to dingtalk_userid or dingtalk_mobile", await wrongKind.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        wrongApp.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Assert.Contains("set 'app' to a DingTalk app", await wrongApp.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new
+        {
+            type = "po",
+            idempotency_key = "po-1001-created",
+            app = AppName,
+            card,
+            recipients = new object[] { new { dingtalk_userid = "alice" }, new { dingtalk_mobile = "13800000002" } },
+        });
+        queued.StatusCode.ShouldBe(HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
+        var id = (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await HubSandbox.WaitUntilAsync(() => Status(admin, id) == "sent", "both deliveries sent", seconds: 60);
+
+        // Bob was found by his mobile; each got an action card whose Approve button leads to the Hub, made for them.
+        var alice = await RobotMessagesAsync(hub, "alice");
+        var bob = await RobotMessagesAsync(hub, "bob");
+        alice.Count.ShouldBe(1);
+        bob.Count.ShouldBe(1);
+        var param = alice[0].GetProperty("msgParam");
+        alice[0].GetProperty("msgKey").GetString()!.ShouldStartWith("sampleActionCard");
+        param.GetRawText().ShouldContain("PO-1001 needs approval");
+        param.GetRawText().ShouldContain("https://erp.example.com/po/1001");
+        var approve = Links(param).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal));
+        Links(bob[0].GetProperty("msgParam")).ShouldNotContain(approve, "each recipient's link is their own");
+
+        // Opening the link only asks; confirming records the click once, for Alice.
+        using var browser = new HttpClient();
+        var page = await browser.GetStringAsync(approve);
+        page.ShouldContain("Confirm");
+        Actions(admin, id).ShouldBeEmpty("opening the link is not a click");
+        using var confirmed = await browser.PostAsync(approve, null);
+        using var again = await browser.PostAsync(approve, null);
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var actions = Actions(admin, id);
+        actions.Count.ShouldBe(1);
+        actions[0].GetProperty("action").GetString().ShouldBe("approve");
+        actions[0].GetProperty("operator_open_id").GetString().ShouldBe("alice");
+
+        using var forged = await browser.PostAsync(approve[..^4] + "AAAA", null);
+        forged.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    private static string? Status(HttpClient admin, string id) =>
+        admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}").GetAwaiter().GetResult().GetProperty("status").GetString();
+
+    private static IReadOnlyList<JsonElement> Actions(HttpClient admin, string id) =>
+        admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}").GetAwaiter().GetResult() is var n && n.TryGetProperty("actions", out var a)
+            ? [.. a.EnumerateArray().Select(x => x.Clone())]
+            : [];
+
+    private static async Task<IReadOnlyList<JsonElement>> RobotMessagesAsync(HubSandbox hub, string user)
+    {
+        var page = await hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/dingtalk/users/{user}/robot-messages");
+        var items = page.TryGetProperty("items", out var i) ? i : page.GetProperty("data").GetProperty("items");
+        return [.. items.EnumerateArray().Select(x => x.Clone())];
+    }
+
+    private static IReadOnlyList<string> Links(JsonElement param) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(param.GetRawText(), "https?://[^\"\\\\ )]+").Select(m => m.Value)];
+
     private static HttpClient Admin(HubSandbox hub)
     {
         var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };

@@ -107,6 +107,73 @@ internal sealed partial class NotificationCardActions(
         }
     }
 
+    /// <summary>The webhook event type of a click on a notification sent on DingTalk.</summary>
+    public const string DingTalkActionEventType = "dingtalk.notification.action";
+
+    /// <summary>
+    /// A click on a notification's button on DingTalk (a link made for its recipient, so the link itself says who clicked):
+    /// recorded once per delivery and action with the action's decision, forwarded to business webhooks subscribed to
+    /// <see cref="DingTalkActionEventType"/> in the same transaction, and answered with the action's toast text.
+    /// </summary>
+    public async Task<(bool Ok, string Message)> HandleDingTalkClickAsync(string notificationId, long deliveryId, string userId, string actionName,
+        Webhooks.WebhookStore? webhooks, CancellationToken cancellationToken)
+    {
+        var found = await store.GetAsync(notificationId, cancellationToken).ConfigureAwait(false);
+        var delivery = found?.Deliveries.FirstOrDefault(d => d.Id == deliveryId);
+        if (found is not { } f || delivery is null)
+        {
+            return (false, "This notification is no longer on record, so the button does nothing now.");
+        }
+
+        var notification = f.Notification;
+        var type = await types.GetAsync(notification.Type, cancellationToken).ConfigureAwait(false);
+        var action = NotificationTypeAction.Find(type?.Actions ?? "{}", actionName);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["notification_id"] = notificationId,
+            ["type"] = notification.Type,
+            ["action"] = actionName,
+            ["decision"] = action?.Decision,
+            ["dingtalk_userid"] = userId,
+            ["recipient"] = delivery.Recipient,
+            ["data"] = notification.Data is null ? null : JsonNode.Parse(notification.Data),
+        });
+        var eventKey = $"dingtalk/{deliveryId}/{actionName}";
+        var recorded = await store.RecordActionAsync(new NotificationActionRow
+        {
+            NotificationId = notificationId,
+            EventKey = eventKey,
+            Action = Truncate(actionName, NotificationActionRow.MaxNameLength),
+            Known = action is not null,
+            OperatorOpenId = userId,
+            MessageId = delivery.MessageId,
+            Recipient = delivery.Recipient,
+            FormValues = "{}",
+            Decision = action?.Decision,
+            At = time.GetUtcNow(),
+        }, cancellationToken, webhooks is null ? null : (db, ct) => webhooks.QueueAsync(db, DingTalkActionEventType, notificationId + "/" + eventKey, payload, ct)).ConfigureAwait(false);
+        if (recorded)
+        {
+            webhooks?.NotifySender();
+        }
+
+        if (action is null)
+        {
+            return (true, "Received. This button has no answer set up in the Hub; the business system was told.");
+        }
+
+        try
+        {
+            var values = NotificationTypeAction.Context(notification.Data, action.Name, null, []);
+            var (response, _) = action.Answer(values, notificationId, notification.Type);
+            return (true, response.Toast?.Content ?? (recorded ? "Done." : "Done already."));
+        }
+        catch (CardTemplateException)
+        {
+            return (true, "Received.");
+        }
+    }
+
     /// <summary>
     /// A toast for a click that may not act on the notification (nothing is recorded): not on a message the Hub sent for
     /// it, or not by its recipient. Null when the click may go on.

@@ -55,9 +55,9 @@ internal static class DingTalkCardRenderer
         foreach (var (path, button) in card.Buttons)
         {
             var url = linkButton(button);
-            if (!IsHttps(url))
+            if (!IsWebLink(url))
             {
-                return DingTalkRenderResult.Problem(path, $"The link for button {button.Index + 1} ('{button.Text}') must be an absolute https URL.");
+                return DingTalkRenderResult.Problem(path, $"The link for button {button.Index + 1} ('{button.Text}') must be an absolute http(s) URL.");
             }
 
             var title = Limits.Shorten(button.Text, Limits.ButtonTitleChars);
@@ -77,7 +77,7 @@ internal static class DingTalkCardRenderer
         }
 
         var kind = Kind(card, buttons, fallbacks);
-        var fullContentUrl = options.FullContentUrl is { } given && IsHttps(given) ? given : card.CardLink;
+        var fullContentUrl = options.FullContentUrl is { } given && IsWebLink(given) ? given : card.CardLink;
         var draft = kind == DingTalkMessageKind.Text
             ? Draft.PlainText(shortTitle, fullTitle, card, buttons.Select((b, i) => (card.Buttons[i].Button.Text, b.ActionUrl)).ToList(), fullContentUrl)
             : Draft.Markdown(kind, shortTitle, fullTitle, card, buttons, fullContentUrl);
@@ -141,8 +141,10 @@ internal static class DingTalkCardRenderer
         return buttons.Count == 0 ? DingTalkMessageKind.Markdown : DingTalkMessageKind.ActionCard;
     }
 
-    private static bool IsHttps(string? url) =>
-        url is not null && LarkMarkdown.IsWebAddress(url) && url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+    // http too: a sandbox Hub (and its Emulator) serves plain http on the loopback; deployments hand out https links.
+    private static bool IsWebLink(string? url) =>
+        url is not null && LarkMarkdown.IsWebAddress(url)
+        && (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// A message before its limits: the part that may be cut (the body), what follows it and is never cut (a plain text's

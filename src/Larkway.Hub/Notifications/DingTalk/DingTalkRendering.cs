@@ -11,7 +11,7 @@ namespace Larkway.Hub.Notifications.DingTalk;
 /// </summary>
 internal sealed record CardButton(int Index, string Text, JsonElement? Value, string? Url);
 
-/// <summary>Returns the absolute https URL a DingTalk click on <paramref name="button"/> opens (a signed action link, or the button's own URL).</summary>
+/// <summary>Returns the absolute http(s) URL a DingTalk click on <paramref name="button"/> opens (a signed action link, or the button's own URL).</summary>
 internal delegate string CardButtonLinker(CardButton button);
 
 /// <summary>How a card is rendered for DingTalk.</summary>

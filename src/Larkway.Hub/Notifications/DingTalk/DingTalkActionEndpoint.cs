@@ -1,0 +1,63 @@
+using System.Net;
+using Larkway.Hub.Notifications.Actions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Hub.Notifications.DingTalk;
+
+/// <summary>
+/// <c>/dingtalk/actions/{token}</c>, where a notification's button on DingTalk leads. Opening the link (GET) only shows
+/// what the button does and a button to confirm it: link previews, scanners and a second look never act. Confirming
+/// (POST) records the click for the person the link was made for, runs the type's action and shows its answer.
+/// The page is plain HTML, readable in DingTalk's in-app browser.
+/// </summary>
+internal static class DingTalkActionEndpoint
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(DingTalkActionLinks.PathPrefix + "{token}", Show).ExcludeFromDescription().AllowAnonymous();
+        endpoints.MapPost(DingTalkActionLinks.PathPrefix + "{token}", ConfirmAsync).ExcludeFromDescription().AllowAnonymous().DisableAntiforgery();
+    }
+
+    private static IResult Show(string token, HttpContext http)
+    {
+        if (http.RequestServices.GetRequiredService<DingTalkActionLinks>().Read(token) is not { } click)
+        {
+            return Page(StatusCodes.Status404NotFound, "This button no longer works", "The link is expired or incomplete. Open the notification again, or ask whoever sent it.");
+        }
+
+        var label = click.Action.StartsWith("button:", StringComparison.Ordinal) ? "this button" : $"“{click.Action}”";
+        return Page(StatusCodes.Status200OK, "Confirm", $"Confirm {label} for this notification?",
+            $"""<form method="post"><button type="submit">Confirm</button></form>""");
+    }
+
+    private static async Task<IResult> ConfirmAsync(string token, HttpContext http, CancellationToken cancellationToken)
+    {
+        var services = http.RequestServices;
+        if (services.GetRequiredService<DingTalkActionLinks>().Read(token) is not { } click)
+        {
+            return Page(StatusCodes.Status404NotFound, "This button no longer works", "The link is expired or incomplete. Open the notification again, or ask whoever sent it.");
+        }
+
+        var (ok, message) = await services.GetRequiredService<NotificationCardActions>()
+            .HandleDingTalkClickAsync(click.NotificationId, click.DeliveryId, click.UserId, click.Action, services.GetService<Webhooks.WebhookStore>(), cancellationToken)
+            .ConfigureAwait(false);
+        return Page(ok ? StatusCodes.Status200OK : StatusCodes.Status410Gone, ok ? "Done" : "Nothing to do", message);
+    }
+
+    private static IResult Page(int status, string title, string message, string extra = "")
+    {
+        var html = $$"""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{WebUtility.HtmlEncode(title)}} · Larkway</title>
+            <style>body{font-family:system-ui,-apple-system,"PingFang SC",sans-serif;margin:0;background:#f5f6f7;color:#1f2329}
+            main{max-width:28rem;margin:15vh auto;background:#fff;border-radius:12px;padding:1.5rem 1.75rem;box-shadow:0 1px 4px rgba(0,0,0,.08)}
+            h1{font-size:1.2rem;margin:0 0 .75rem}p{line-height:1.5;margin:0 0 1.25rem}
+            button{font:inherit;background:#1677ff;color:#fff;border:0;border-radius:8px;padding:.6rem 1.4rem;cursor:pointer}</style></head>
+            <body><main><h1>{{WebUtility.HtmlEncode(title)}}</h1><p>{{WebUtility.HtmlEncode(message)}}</p>{{extra}}</main></body></html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Larkway.Hub.Platform.Configuration;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Larkway.Hub.Notifications.DingTalk;
+
+/// <summary>One button of a notification sent on DingTalk: which notification, which delivery (so which person), which action.</summary>
+internal sealed record DingTalkActionClick(
+    [property: JsonPropertyName("n")] string NotificationId,
+    [property: JsonPropertyName("d")] long DeliveryId,
+    [property: JsonPropertyName("u")] string UserId,
+    [property: JsonPropertyName("a")] string Action,
+    [property: JsonPropertyName("i")] int Button);
+
+/// <summary>
+/// DingTalk's action cards open links; they do not call back. So each button of a notification sent on DingTalk is a link
+/// to <c>/dingtalk/actions/{token}</c> on the Hub, made for its recipient: the token is the click itself, encrypted and
+/// authenticated with the Hub's Data Protection keys and valid for <see cref="Lifetime"/>, so nobody can forge a click
+/// for another notification, person or action, and a forwarded link still names the person it was sent to.
+/// </summary>
+internal sealed class DingTalkActionLinks(IDataProtectionProvider protection, HubSettings settings, IServer? server, TimeProvider time)
+{
+    /// <summary>How long a button works (a notification's decision rarely waits longer).</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
+
+    /// <summary>The link's path prefix.</summary>
+    public const string PathPrefix = "/dingtalk/actions/";
+
+    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Larkway.Hub.Notifications.DingTalk.ActionLinks").ToTimeLimitedDataProtector();
+
+    /// <summary>The absolute link of a button for one recipient.</summary>
+    public string For(DingTalkActionClick click) =>
+        Origin() + PathPrefix + _protector.Protect(JsonSerializer.Serialize(click), time.GetUtcNow() + Lifetime);
+
+    /// <summary>The click a token holds, or null for a token that is forged, damaged or expired.</summary>
+    public DingTalkActionClick? Read(string token)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<DingTalkActionClick>(_protector.Unprotect(token, out var expires)) is { } click && expires > time.GetUtcNow() ? click : null;
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or JsonException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The public origin (<c>LARKWAY_PUBLIC_URL</c>), else the address the Hub listens on (the sandbox).</summary>
+    private string Origin()
+    {
+        if (settings.PublicUrl is { } url)
+        {
+            return url.GetLeftPart(UriPartial.Authority);
+        }
+
+        var address = server?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1";
+        return address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+    }
+}

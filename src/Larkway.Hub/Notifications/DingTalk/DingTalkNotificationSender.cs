@@ -1,0 +1,85 @@
+using Larkway.DingTalk;
+using Larkway.Hub.Apps;
+using Larkway.Hub.DingTalk;
+
+namespace Larkway.Hub.Notifications.DingTalk;
+
+/// <summary>A notification that cannot be expressed on DingTalk at all (a card-builder template, or a card the renderer refuses).</summary>
+internal sealed class DingTalkRenderException(string message) : Exception(message);
+
+/// <summary>
+/// Sends one delivery of a notification whose app is a DingTalk app: the recipient found (userid as given, or by mobile),
+/// the card rendered for DingTalk (<see cref="DingTalkCardRenderer"/>) with each button a link made for this recipient
+/// (<see cref="DingTalkActionLinks"/>), sent one-to-one by the app robot. DingTalk's robot messages cannot be edited: a
+/// changed notification is sent again as a new message. DingTalk has no idempotency key on sends, so a send whose answer
+/// was lost may arrive twice after the retry.
+/// </summary>
+internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, DingTalkActionLinks links)
+{
+    /// <summary>The recipient types a DingTalk app sends to.</summary>
+    public static readonly IReadOnlyList<string> RecipientTypes = ["dingtalk_userid", "dingtalk_mobile"];
+
+    /// <summary>Sends and returns the message's process query key (the id DingTalk recalls it by).</summary>
+    /// <exception cref="RecipientNotFoundException">DingTalk does not know the person.</exception>
+    /// <exception cref="DingTalkRenderException">The content cannot be shown on DingTalk.</exception>
+    /// <exception cref="DingTalkApiException">DingTalk refused or did not answer.</exception>
+    public async Task<string> SendAsync(StoredApp app, NotificationRow notification, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
+    {
+        var client = clients.For(app, app.Name);
+        var userId = await UserIdAsync(client, delivery, cancellationToken).ConfigureAwait(false);
+        if (notification.MessageType != "card")
+        {
+            throw new DingTalkRenderException("A Feishu card-builder template cannot be shown on DingTalk: send the card itself, or use a notification type.");
+        }
+
+        // A link button opens its own URL; a button that calls back on Feishu becomes a link to the Hub made for this person.
+        var rendered = DingTalkCardRenderer.Render(notification.Content, button => button is { Url: { } url, Value: null }
+            ? url
+            : links.For(new DingTalkActionClick(notification.Id, delivery.Id, userId, ActionOf(button), button.Index)));
+        if (rendered.Rendering is not { } rendering)
+        {
+            throw new DingTalkRenderException(string.Join(" ", rendered.Problems.Select(p => p.Message)));
+        }
+
+        var sent = await client.Robot.SendToUsersAsync([userId], rendering.ToAppRobotMessage(), cancellationToken).ConfigureAwait(false);
+        if (sent.InvalidUserIds.Count > 0)
+        {
+            throw new RecipientNotFoundException($"DingTalk does not know the user '{userId}' (or the app's robot may not message them): check the userid and the app's visibility range.");
+        }
+
+        if (sent.FlowControlledUserIds.Count > 0)
+        {
+            throw new DingTalkApiException(DingTalkErrorCodes.RateLimited, $"DingTalk held the message to '{userId}' back for their rate; it is sent again later.");
+        }
+
+        return sent.ProcessQueryKeys.Count > 0 ? sent.ProcessQueryKeys[0] : "dingtalk:" + delivery.Id;
+    }
+
+    private static async Task<string> UserIdAsync(DingTalkClient client, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
+    {
+        switch (delivery.RecipientType)
+        {
+            case "dingtalk_userid":
+                return delivery.Recipient;
+            case "dingtalk_mobile":
+                try
+                {
+                    return await client.Users.GetUserIdByMobileAsync(delivery.Recipient, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DingTalkApiException ex) when (!ex.IsTransient && !DingTalkErrorCodes.IsRateLimit(ex.Code, ex.HttpStatus))
+                {
+                    throw new RecipientNotFoundException($"No one in the DingTalk organisation has the mobile number {delivery.Recipient} ({ex.Code}: {ex.ErrorMessage}).");
+                }
+
+            default:
+                throw new RecipientNotFoundException($"A DingTalk app sends to {string.Join(" or ", RecipientTypes)}, not to {delivery.RecipientType}.");
+        }
+    }
+
+    /// <summary>The action a button asks for: its value's <c>action</c> (as on Feishu), else its position.</summary>
+    private static string ActionOf(CardButton button) =>
+        button.Value is { ValueKind: System.Text.Json.JsonValueKind.Object } value
+        && value.TryGetProperty(Bots.BotCardActions.ActionField, out var action) && action.ValueKind == System.Text.Json.JsonValueKind.String
+            ? action.GetString()!
+            : button.Url is not null ? "link:" + button.Index : "button:" + button.Index;
+}
