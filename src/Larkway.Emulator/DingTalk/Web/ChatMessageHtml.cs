@@ -28,7 +28,8 @@ internal static class ChatMessageHtml
 
         html.Append("><div class=\"dt-avatar").Append(kind is "robot" or "card" or "notification" ? " bot" : string.Empty).Append("\">")
             .Append(Html.Encode(sender.Length > 0 ? sender[..1].ToUpperInvariant() : "?")).Append("</div><div class=\"dt-col\"><div class=\"dt-name\">")
-            .Append(Html.Encode(sender)).Append(" <span class=\"dt-time\">").Append(at.UtcDateTime.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append("</span></div><div class=\"dt-bubble\">")
+            .Append(Html.Encode(sender)).Append(" <span class=\"dt-time\" title=\"").Append(at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(" UTC\">")
+            .Append(at.UtcDateTime.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append("</span></div><div class=\"dt-bubble\">")
             .Append(content).Append("</div></div></div>");
         return html.ToString();
     }

@@ -69,7 +69,7 @@ internal static class ChatPages
         }
 
         var path = $"{Path}/notifications/{Uri.EscapeDataString(userId)}";
-        return Page("Work notifications · " + user.Name, Sidebar(org, groups, path), Header("Work notifications", $"What {timeline.App.Name} sent {user.Name} (工作通知)") + Timeline(path, timeline.Notifications(userId)), 200);
+        return Page("Work notifications · " + user.Name, Sidebar(org, groups, path), Header("Work notifications", $"What {timeline.App.Name} sent {user.Name} as work notifications") + Timeline(path, timeline.Notifications(userId)), 200);
     }
 
     private static IResult NotificationsTimeline([FromRoute] string userId, [FromQuery] string? since, DingTalkOrg org, ChatTimeline timeline) =>
@@ -87,7 +87,7 @@ internal static class ChatPages
         var path = $"{Path}/groups/{Uri.EscapeDataString(conversationId)}";
         var back = viewer is null ? path : $"{path}?as={Uri.EscapeDataString(viewer.UserId)}";
         var items = timeline.Group(conversationId, viewer?.UserId, back);
-        var composer = new StringBuilder("<form class=\"dt-composer\" method=\"post\" action=\"").Append(path).Append("/say\"><select name=\"sender\" aria-label=\"Sender\">");
+        var composer = new StringBuilder("<form class=\"dt-composer\" method=\"post\" action=\"").Append(path).Append("/say\"><span class=\"dt-as\">as</span><select name=\"sender\" aria-label=\"Sender\">");
         foreach (var member in members)
         {
             composer.Append("<option value=\"").Append(Html.Encode(member.UserId)).Append('"').Append(member == viewer ? " selected" : string.Empty).Append('>').Append(Html.Encode(member.Name)).Append("</option>");
@@ -262,7 +262,7 @@ internal static class ChatPages
         html.Append("<div class=\"dt-side-section\">Work notifications</div>");
         foreach (var user in org.Users.OrderBy(u => u.UserId, StringComparer.Ordinal))
         {
-            html.Append(SideLink($"{Path}/notifications/{Uri.EscapeDataString(user.UserId)}", user.Name, "工作通知", current));
+            html.Append(SideLink($"{Path}/notifications/{Uri.EscapeDataString(user.UserId)}", user.Name, "from the app", current));
         }
 
         return html.Append("<div class=\"dt-side-section\"><a href=\"/dingtalk-groups\">Robot groups (list)</a></div></nav>").ToString();

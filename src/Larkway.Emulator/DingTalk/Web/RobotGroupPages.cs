@@ -25,14 +25,24 @@ internal static class RobotGroupPages
 
     private static IResult Index(RobotStore robots)
     {
-        var body = new StringBuilder("<h1>DingTalk robot groups</h1><table><tr><th>Group</th><th>Robots</th><th>Messages</th></tr>");
+        var body = new StringBuilder("<h1>DingTalk robot groups</h1><p class=\"meta\">The groups robots post into: custom robots' webhooks and the app robot's groups. ")
+            .Append("Open one to see what its robots posted, or <a href=\"").Append(ChatPages.Path).Append("\">the chat view</a> to write in it as a member.</p>");
         var all = robots.Robots();
-        foreach (var conversation in robots.Conversations())
+        var conversations = robots.Conversations().ToList();
+        if (conversations.Count == 0)
         {
-            var names = all.Where(r => r.ConversationId == conversation.ConversationId).Select(r => r.Name);
-            body.Append("<tr><td><a href=\"").Append(Path).Append('/').Append(Uri.EscapeDataString(conversation.ConversationId)).Append("\">")
-                .Append(Html.Encode(conversation.Title)).Append("</a></td><td>").Append(Html.Encode(string.Join(", ", names))).Append("</td><td>")
-                .Append(robots.MessagesIn(conversation.ConversationId).Count.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>");
+            return Page("DingTalk robot groups", body.Append("<p class=\"meta\">No groups yet: create a custom robot (POST /_emulator/dingtalk/robots) or a group (POST /_emulator/dingtalk/groups).</p>").ToString(), 200);
+        }
+
+        body.Append("<table><tr><th>Group</th><th>Robots</th><th>Robot messages</th><th></th></tr>");
+        foreach (var conversation in conversations)
+        {
+            var names = all.Where(r => r.ConversationId == conversation.ConversationId).Select(r => r.Name).ToList();
+            var id = Uri.EscapeDataString(conversation.ConversationId);
+            body.Append("<tr><td><a href=\"").Append(Path).Append('/').Append(id).Append("\">").Append(Html.Encode(conversation.Title)).Append("</a></td><td>")
+                .Append(names.Count > 0 ? Html.Encode(string.Join(", ", names)) : "<span class=\"meta\">app robot only</span>").Append("</td><td>")
+                .Append(robots.MessagesIn(conversation.ConversationId).Count.ToString(CultureInfo.InvariantCulture)).Append("</td><td><a href=\"")
+                .Append(ChatPages.Path).Append("/groups/").Append(id).Append("\">Open in chat</a></td></tr>");
         }
 
         return Page("DingTalk robot groups", body.Append("</table>").ToString(), 200);
@@ -40,14 +50,22 @@ internal static class RobotGroupPages
 
     private static IResult Group([FromRoute] string conversationId, RobotStore robots)
     {
+        var back = $"<p class=\"meta\"><a href=\"{Path}\">← All robot groups</a></p>";
         if (robots.Conversation(conversationId) is not { } conversation)
         {
-            return Page("Not found", "<h1>Group not found</h1>", 404);
+            return Page("Not found", back + "<h1>Group not found</h1><p>No robot posts into a group with this id.</p>", 404);
         }
 
         var names = robots.Robots().ToDictionary(r => r.AccessToken, r => r.Name, StringComparer.Ordinal);
-        var body = new StringBuilder("<h1>").Append(Html.Encode(conversation.Title)).Append("</h1>");
-        foreach (var message in robots.MessagesIn(conversationId))
+        var messages = robots.MessagesIn(conversationId);
+        var body = new StringBuilder(back).Append("<h1>").Append(Html.Encode(conversation.Title)).Append("</h1><p class=\"meta\">Custom robots' messages. <a href=\"")
+            .Append(ChatPages.Path).Append("/groups/").Append(Uri.EscapeDataString(conversationId)).Append("\">Open in chat</a> for everyone's messages and the app robot's.</p>");
+        if (messages.Count == 0)
+        {
+            body.Append("<p class=\"meta\">No robot has posted here yet.</p>");
+        }
+
+        foreach (var message in messages)
         {
             body.Append(RobotMessageHtml.Render(message, names.GetValueOrDefault(message.RobotAccessToken, "robot")));
         }

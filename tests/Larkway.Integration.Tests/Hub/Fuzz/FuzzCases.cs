@@ -49,6 +49,12 @@ internal static partial class FuzzCases
                     continue;
                 }
 
+                if (route.IsDingTalk)
+                {
+                    cases.AddRange(DingTalk(route, target, generic, random));
+                    continue;
+                }
+
                 foreach (var caller in Callers(route))
                 {
                     foreach (var path in Paths(route, method, target, random))
@@ -245,6 +251,154 @@ internal static partial class FuzzCases
             }
         }
     }
+
+    /// <summary>
+    /// DingTalk's callback: unsigned, for an unknown app, as the outgoing robot (signed right around malformed and
+    /// mutated robot messages; the sign wrong, missing, alone, stale or not a number) and as the event subscription
+    /// (encrypted and signed right around malformed plaintexts; encrypt that is not Base64, not whole blocks, for another
+    /// app or under another key; the query's signature, timestamp and nonce wrong, missing, doubled or junk).
+    /// </summary>
+    private static IEnumerable<FuzzRequest> DingTalk(FuzzRoute route, FuzzTarget target, List<FuzzBody> generic, Random random)
+    {
+        var path = route.Path(_ => FuzzTarget.DingTalkAppName);
+        var (appKey, appSecret) = target.DingTalkApp;
+        foreach (var body in generic)
+        {
+            yield return DingTalk(route, path, body, "unsigned " + body.Name, (_, _) => { });
+            yield return DingTalk(route, path, body, "robot-signed " + body.Name, (request, _) => DingTalkWire.SignRobot(request, appSecret, DateTimeOffset.UtcNow));
+            yield return DingTalk(route, path, body, "event-signed " + body.Name, (request, bytes) => SignEvent(request, bytes, appKey, FuzzTarget.DingTalkAesKey, FuzzTarget.DingTalkToken, encrypt: true));
+        }
+
+        var robot = FuzzSamples.DingTalkRobotMessage(appKey);
+        var robotBody = FuzzBody.Text("robot-message", robot);
+        yield return DingTalk(route, route.Path(_ => JunkSegments[random.Next(JunkSegments.Length)]), robotBody, "unknown app", (request, _) => DingTalkWire.SignRobot(request, appSecret, DateTimeOffset.UtcNow));
+        yield return DingTalk(route, route.Path(_ => FuzzTarget.AppName), robotBody, "a Feishu app's name", (request, _) => DingTalkWire.SignRobot(request, appSecret, DateTimeOffset.UtcNow));
+        foreach (var body in Sample(MalformedJson.Mutations(robot, random).Prepend(robotBody).ToList(), 120, random))
+        {
+            yield return DingTalk(route, path, body, "robot-signed mutated " + body.Name, (request, _) => DingTalkWire.SignRobot(request, appSecret, DateTimeOffset.UtcNow));
+        }
+
+        foreach (var (name, headers) in BadRobotHeaders(appSecret))
+        {
+            yield return DingTalk(route, path, robotBody, "robot " + name, (request, _) =>
+            {
+                foreach (var (header, value) in headers())
+                {
+                    request.Headers.TryAddWithoutValidation(header, value);
+                }
+            });
+        }
+
+        var dingEvent = FuzzSamples.DingTalkEvent(appKey);
+        foreach (var body in Sample(MalformedJson.Mutations(dingEvent, random).Prepend(FuzzBody.Text("event", dingEvent)).ToList(), 120, random))
+        {
+            yield return DingTalk(route, path, body, "event-encrypted mutated " + body.Name, (request, bytes) => SignEvent(request, bytes, appKey, FuzzTarget.DingTalkAesKey, FuzzTarget.DingTalkToken, encrypt: true));
+        }
+
+        var eventBytes = Encoding.UTF8.GetBytes(dingEvent);
+        foreach (var (name, encrypt) in BadEncrypts(eventBytes, appKey))
+        {
+            var body = FuzzBody.Text(name, JsonSerializer.Serialize(new { encrypt }));
+            yield return DingTalk(route, path, body, "event " + name, (request, bytes) => SignEvent(request, bytes, appKey, FuzzTarget.DingTalkAesKey, FuzzTarget.DingTalkToken, encrypt: false));
+        }
+
+        var good = FuzzBody.Text("event", JsonSerializer.Serialize(new { encrypt = DingTalkWire.Encrypt(eventBytes, FuzzTarget.DingTalkAesKey, appKey) }));
+        foreach (var query in BadEventQueries())
+        {
+            yield return DingTalk(route, path + "?" + query, good, "event query " + query[..Math.Min(query.Length, 60)], (_, _) => { });
+        }
+
+        // The right signature in a query that also carries junk (a doubled parameter, invalid percent-encoding).
+        yield return DingTalk(route, path, good, "event doubled-signature", (request, bytes) =>
+        {
+            SignEvent(request, bytes, appKey, FuzzTarget.DingTalkAesKey, FuzzTarget.DingTalkToken, encrypt: false);
+            request.RequestUri = new Uri(request.RequestUri!.OriginalString + "&msg_signature=00&timestamp=%FF", UriKind.Relative);
+        });
+    }
+
+    private static IEnumerable<(string Name, Func<IEnumerable<(string, string)>> Headers)> BadRobotHeaders(string appSecret)
+    {
+        static string Sign(string secret, string timestamp) =>
+            Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(timestamp + "\n" + secret)));
+        static string Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        yield return ("wrong-secret", () => [("timestamp", Now()), ("sign", Sign("not-the-secret", Now()))]);
+        yield return ("sign-only", () => [("sign", Sign(appSecret, Now()))]);
+        yield return ("timestamp-only", () => [("timestamp", Now())]);
+        yield return ("empty-headers", () => [("timestamp", ""), ("sign", "")]);
+        yield return ("stale", () =>
+        {
+            var old = DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return [("timestamp", old), ("sign", Sign(appSecret, old))];
+        });
+        yield return ("future", () => [("timestamp", "99999999999999999999"), ("sign", Sign(appSecret, "99999999999999999999"))]);
+        yield return ("negative-timestamp", () => [("timestamp", "-1"), ("sign", Sign(appSecret, "-1"))]);
+        yield return ("text-timestamp", () => [("timestamp", "yesterday"), ("sign", Sign(appSecret, "yesterday"))]);
+        yield return ("sign-not-base64", () => [("timestamp", Now()), ("sign", "%%%not base64%%%")]);
+        yield return ("sign-huge", () => [("timestamp", Now()), ("sign", new string('A', 8000))]);
+        yield return ("sign-lowercased", () => { var now = Now(); return [("timestamp", now), ("sign", Sign(appSecret, now).ToLowerInvariant())]; });
+        yield return ("doubled-headers", () => { var now = Now(); return [("timestamp", now), ("timestamp", now), ("sign", Sign(appSecret, now)), ("sign", "x")]; });
+    }
+
+    private static IEnumerable<(string Name, string Encrypt)> BadEncrypts(byte[] message, string appKey)
+    {
+        yield return ("encrypt-empty", "");
+        yield return ("encrypt-not-base64", "%%% not base64 %%%");
+        yield return ("encrypt-short", Convert.ToBase64String(new byte[5]));
+        yield return ("encrypt-one-block", Convert.ToBase64String(new byte[16]));
+        yield return ("encrypt-odd-blocks", Convert.ToBase64String(new byte[40]));
+        yield return ("encrypt-random", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(96)));
+        yield return ("encrypt-other-key", DingTalkWire.Encrypt(message, "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", appKey));
+        yield return ("encrypt-other-owner", DingTalkWire.Encrypt(message, FuzzTarget.DingTalkAesKey, "dingsomeoneelse"));
+        yield return ("encrypt-not-json", DingTalkWire.Encrypt(Encoding.UTF8.GetBytes("not json {"), FuzzTarget.DingTalkAesKey, appKey));
+        yield return ("encrypt-no-event-type", DingTalkWire.Encrypt(Encoding.UTF8.GetBytes("""{"CorpId":"x"}"""), FuzzTarget.DingTalkAesKey, appKey));
+        yield return ("encrypt-invalid-utf8", DingTalkWire.Encrypt([0x7B, 0xFF, 0xFE, 0x7D], FuzzTarget.DingTalkAesKey, appKey));
+        yield return ("encrypt-huge", DingTalkWire.Encrypt(new byte[150_000], FuzzTarget.DingTalkAesKey, appKey));
+    }
+
+    private static IEnumerable<string> BadEventQueries()
+    {
+        yield return "signature=&timestamp=&nonce=";
+        yield return "msg_signature=deadbeef&timestamp=1&nonce=n";
+        yield return "signature=%FF%FE&timestamp=%00&nonce=%E5%90%8D";
+        // Long, yet within Kestrel's 8 KB request line (beyond it Kestrel answers 414 before the Hub runs).
+        yield return "msg_signature=" + new string('a', 3000) + "&timestamp=1&nonce=" + new string('n', 3000);
+        yield return "signature=a&signature=b&timestamp=1&timestamp=2&nonce=x&nonce=y";
+        yield return "timestamp=-1&nonce=";
+        yield return "msg_signature=%C3%A9%C3%A9&signature=x";
+    }
+
+    /// <summary>Signs the query as the event subscription does; <paramref name="encrypt"/> first wraps the body as <c>{"encrypt"}</c>.</summary>
+    private static void SignEvent(HttpRequestMessage request, byte[] body, string appKey, string aesKey, string token, bool encrypt)
+    {
+        var value = encrypt ? DingTalkWire.Encrypt(body, aesKey, appKey) : ReadEncrypt(body);
+        if (encrypt)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { encrypt = value })));
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        }
+
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var nonce = Guid.NewGuid().ToString("N")[..8];
+        var query = $"msg_signature={DingTalkWire.Signature(token, timestamp, nonce, value)}&timestamp={timestamp}&nonce={nonce}";
+        request.RequestUri = new Uri(request.RequestUri!.OriginalString + (request.RequestUri.OriginalString.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query, UriKind.Relative);
+    }
+
+    private static string ReadEncrypt(byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("encrypt").GetString()!;
+    }
+
+    private static FuzzRequest DingTalk(FuzzRoute route, string path, FuzzBody body, string description, Action<HttpRequestMessage, byte[]> sign) =>
+        new(route.Pattern, $"POST {path[..Math.Min(path.Length, 120)]} {description}", body.Bytes.Length, () =>
+        {
+            var bytes = Fresh(body.Bytes);
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new ByteArrayContent(bytes) };
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", body.ContentType ?? "application/json");
+            sign(request, bytes);
+            return request;
+        });
 
     private static FuzzRequest Feishu(FuzzRoute route, string path, FuzzBody body, string description, string? encryptKey, string? legacyToken, bool encrypt) =>
         new(route.Pattern, $"POST {path} {description}", body.Bytes.Length, () =>

@@ -10,6 +10,9 @@ internal sealed record FuzzRoute(string Pattern, IReadOnlyList<string> Parameter
 {
     public bool IsFeishu => Pattern.StartsWith("/feishu/", StringComparison.Ordinal);
 
+    /// <summary>DingTalk's HTTP callbacks (<c>/dingtalk/apps/{name}/callback</c>): signed by headers or by the query.</summary>
+    public bool IsDingTalk => Pattern.StartsWith("/dingtalk/", StringComparison.Ordinal);
+
     public bool IsConsole => Pattern.StartsWith("/console", StringComparison.Ordinal);
 
     public bool IsApi => Pattern.StartsWith("/api/", StringComparison.Ordinal);

@@ -111,4 +111,18 @@ internal static class FuzzSamples
              "action": {"tag": "button", "value": {"action": "approve", "larkway_notification": "{{{{{notificationId}}}}}"}, "option": "x"}}
             """, true),
     ];
+
+    /// <summary>An outgoing robot's message as DingTalk posts it (its session webhook leads nowhere: replies fail downstream).</summary>
+    public static string DingTalkRobotMessage(string robotCode) => $$$$$"""
+        {"msgId": "msg{{{{{FreshId}}}}}", "conversationId": "cidfuzz==", "conversationType": "2", "conversationTitle": "Fuzz",
+         "senderId": "$:LWCP_v1:$fuzz", "senderStaffId": "alice", "senderNick": "Alice", "senderCorpId": "dingcorp", "chatbotUserId": "$:LWCP_v1:$bot",
+         "robotCode": "{{{{{robotCode}}}}}", "isAdmin": false, "isInAtList": true, "atUsers": [{"dingtalkId": "$:LWCP_v1:$bot"}],
+         "msgtype": "text", "text": {"content": " hello fuzz"}, "createAt": 1700000000000,
+         "sessionWebhook": "http://127.0.0.1:9/robot/sendBySession?session=fuzz", "sessionWebhookExpiredTime": 4102444800000}
+        """;
+
+    /// <summary>An event subscription's plaintext (before encryption).</summary>
+    public static string DingTalkEvent(string corpId) => $$$$$"""
+        {"EventType": "user_add_org", "TimeStamp": 1700000000000, "CorpId": "{{{{{corpId}}}}}", "UserId": ["alice"], "OptStaffId": "{{{{{FreshId}}}}}"}
+        """;
 }

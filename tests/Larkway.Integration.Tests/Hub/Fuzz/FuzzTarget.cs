@@ -31,6 +31,9 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
     public const string AppName = "fuzzapp";
     public const string AppEncryptKey = "fuzz-app-encrypt-key";
     public const string AppVerificationToken = "fuzz-app-verification-token";
+    public const string DingTalkAppName = "fuzzding";
+    public const string DingTalkAesKey = "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7";
+    public const string DingTalkToken = "fuzz-dingtalk-token";
 
     private FuzzTarget(EmulatorServer emulator, HubProcess hub, HttpClient http)
     {
@@ -40,6 +43,9 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
     }
 
     public EmulatorServer Emulator { get; }
+
+    /// <summary>The stored DingTalk app's AppKey and AppSecret (the Emulator's org app), for signing its callbacks.</summary>
+    public (string AppKey, string AppSecret) DingTalkApp { get; private set; }
 
     public HubProcess Hub { get; }
 
@@ -71,7 +77,8 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
 
     public static async Task<FuzzTarget> StartAsync()
     {
-        var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, EnforceRateLimits = false });
+        var options = new EmulatorOptions { Port = 0, EnforceRateLimits = false };
+        var emulator = await EmulatorServer.StartAsync(options);
         var app = emulator.State.Apps[0];
         var environment = new Dictionary<string, string>(HubStorage.NewSqlite("larkway-fuzz-"))
         {
@@ -93,7 +100,7 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
             BaseAddress = hub.BaseUrl,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        var target = new FuzzTarget(emulator, hub, http);
+        var target = new FuzzTarget(emulator, hub, http) { DingTalkApp = (options.DingTalkAppKey, options.DingTalkAppSecret) };
         try
         {
             await target.SetUpAsync();
@@ -154,6 +161,18 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
             encrypt_key = AppEncryptKey,
             verification_token = AppVerificationToken,
             base_url = Emulator.BaseUrl.ToString(),
+        }));
+
+        // A DingTalk app for POST /dingtalk/apps/{name}/callback, so the fuzz gets past "no such app" to the signatures.
+        await ReadAsync(await admin.PostAsJsonAsync("/api/v1/apps", new
+        {
+            name = DingTalkAppName,
+            platform = "dingtalk",
+            app_id = DingTalkApp.AppKey,
+            app_secret = DingTalkApp.AppSecret,
+            encrypt_key = DingTalkAesKey,
+            verification_token = DingTalkToken,
+            base_url = new Uri(Emulator.BaseUrl, "dingtalk").ToString(),
         }));
 
         var client = await ReadAsync(await admin.PostAsJsonAsync("/api/v1/identity/clients", new { name = "Fuzz", redirect_uris = new[] { OidcCases.RedirectUri }, post_logout_redirect_uris = new[] { "https://fuzz.example.com/signed-out" } }));

@@ -30,6 +30,7 @@ public sealed partial class HubFuzzTests
         var routes = await FuzzRoute.DiscoverAsync();
         routes.Count.ShouldBeGreaterThan(30, "the fuzz found the Hub's routes");
         routes.ShouldContain(r => r.Pattern == "/oidc/feishu/callback", "the Feishu sign-in callback, answered by its authentication handler before routing, is fuzzed too");
+        routes.ShouldContain(r => r.Pattern == "/dingtalk/apps/{name}/callback", "DingTalk's HTTP callback is fuzzed too");
 
         await using var target = await FuzzTarget.StartAsync();
         var requests = FuzzCases.For(routes, target, random);
@@ -71,6 +72,12 @@ public sealed partial class HubFuzzTests
 
         // Honest: the mutations reached the routes' own checks, past authentication.
         outcomes.Keys.Count(k => k.EndsWith(" 400", StringComparison.Ordinal)).ShouldBeGreaterThan(10, string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}×{o.Value}")));
+
+        // DingTalk's callback too: signed requests were taken (200), the rest refused by the endpoint's own checks.
+        foreach (var status in new[] { 200, 400, 401, 404 })
+        {
+            outcomes.ShouldContainKey($"/dingtalk/apps/{{name}}/callback {status}", string.Join(", ", outcomes.Where(o => o.Key.StartsWith("/dingtalk/", StringComparison.Ordinal)).Select(o => $"{o.Key}×{o.Value}")));
+        }
     }
 
     private static async Task SendAllAsync(FuzzTarget target, List<FuzzRequest> requests, ConcurrentQueue<string> failures, ConcurrentDictionary<string, int> outcomes)
@@ -105,11 +112,11 @@ public sealed partial class HubFuzzTests
                     var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
                     failures.Enqueue($"{status} ← {fuzz.Description}: {body[..Math.Min(body.Length, 300)]}");
                 }
-                else if (status is >= 400 and not (404 or 405) && fuzz.Route.StartsWith("/api/", StringComparison.Ordinal)
+                else if (status is >= 400 and not (404 or 405) && (fuzz.Route.StartsWith("/api/", StringComparison.Ordinal) || fuzz.Route.StartsWith("/dingtalk/", StringComparison.Ordinal))
                     && !request.RequestUri!.OriginalString.Contains("%00", StringComparison.Ordinal)
                     && response.Content.Headers.ContentType?.MediaType is not ("application/problem+json" or "application/json"))
                 {
-                    // An API's refusal says what to fix, as JSON (404 and 405 may come from routing itself, and Kestrel
+                    // An API's (or DingTalk callback's) refusal says what to fix, as JSON (404 and 405 may come from routing itself, and Kestrel
                     // refuses a NUL in the path with a bare 400 before any of the Hub runs).
                     failures.Enqueue($"{status} without a JSON error ({response.Content.Headers.ContentType}) ← {fuzz.Description}");
                 }
