@@ -222,6 +222,11 @@ public static partial class HubApp
                 {
                     await SandboxBitableSample.EnsureAsync(emulator, app.Services, cancellationToken).ConfigureAwait(false);
                 }
+
+                if (SandboxDingTalkApp.Enabled(builder.Configuration))
+                {
+                    await SandboxDingTalkApp.EnsureAsync(emulator, app.Services, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return new HubHost(app, baseUrl, settings, emulator, locks);
@@ -472,7 +477,8 @@ public static partial class HubApp
             var key = adminKey.IsConfigured ? SandboxGuide.AdminKey.Configured
                 : adminKey.GeneratedKey is { } generated ? SandboxGuide.AdminKey.Generated(generated)
                 : SandboxGuide.AdminKey.Earlier(await adminKey.ShownAtAsync(CancellationToken.None).ConfigureAwait(false));
-            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample, key).ConfigureAwait(false);
+            var dingTalk = await host.Services.GetRequiredService<Apps.HubAppService>().GetAsync(SandboxDingTalkApp.Name, CancellationToken.None).ConfigureAwait(false);
+            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample, key, dingTalk).ConfigureAwait(false);
         }
 
         await console.Out.FlushAsync().ConfigureAwait(false);

@@ -37,7 +37,7 @@ internal static partial class SandboxGuide
     /// Writes the guide: plain lines, or with a JSON log one event (<see cref="LogEvents.HubAppSandboxReady"/>) with the
     /// same facts as fields.
     /// </summary>
-    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, AdminKey? key = null)
+    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, AdminKey? key = null, Apps.HubAppInfo? dingTalkApp = null)
     {
         key ??= AdminKey.Configured;
         var adminKey = key.Key;
@@ -102,6 +102,12 @@ internal static partial class SandboxGuide
         await output.WriteLineAsync("  General request: you pick the approvers of its self-select node 'approvers', who decide one after another:").ConfigureAwait(false);
         await output.WriteLineAsync($"    {ApprovalCurl(hub, GeneralRequestBody(time))}").ConfigureAwait(false);
         await output.WriteLineAsync($"  then decide as Bob (and the others) on the Emulator's approvals page, {approvalsPage}, or on the card the bot sends them; the console's Approvals page follows it.").ConfigureAwait(false);
+        if (dingTalkApp is { Enabled: true } dingTalk)
+        {
+            await output.WriteLineAsync($"  DingTalk: the app '{dingTalk.Name}' answers over Stream — write /help to it as a DingTalk user at {new Uri(emulator.BaseUrl, "/dingtalk-chat")};").ConfigureAwait(false);
+            await output.WriteLineAsync($"    notify on DingTalk with \"app\": \"{dingTalk.Name}\" and recipients such as {{\"dingtalk_userid\": \"alice\"}} or {{\"dingtalk_mobile\": \"13800000002\"}}.").ConfigureAwait(false);
+        }
+
         if (sampleSync is { } sync)
         {
             var page = new Uri(hub, "/console/bitable-syncs/" + sync.Id);
