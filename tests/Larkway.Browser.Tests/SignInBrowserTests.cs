@@ -94,7 +94,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser) : IClassFixture<B
         var qr = page.Locator("img.qr");
         await Assertions.Expect(qr).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Scan as Carol Wang" })).ToBeVisibleAsync();
-        (await qr.EvaluateAsync<int>("img => img.naturalWidth")).ShouldBeGreaterThan(0);
+        (await NaturalWidthAsync(qr)).ShouldBeGreaterThan(0);
         await Screenshots.SaveAsync(page, "signin-emulator-qr");
 
         // The phone opens what the code encodes, is Carol, and confirms.
@@ -190,6 +190,25 @@ public sealed class SignInBrowserTests(BrowserFixture browser) : IClassFixture<B
                 + "dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}dt{color:#646a73}dd{margin:0;word-break:break-all}"
                 + "#failure{color:#d83931}.avatar{border-radius:50%}</style></head><body>" + body + "</body></html>";
             return Results.Content(html, "text/html; charset=utf-8");
+        }
+    }
+
+    /// <summary>
+    /// The image's decoded width. The QR page re-checks itself with a meta refresh every 2 s, so an evaluation can land on a
+    /// page that is navigating away: read it again on the next page then.
+    /// </summary>
+    private static async Task<int> NaturalWidthAsync(ILocator image)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await image.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : -1") is var width and >= 0 ? width : throw new PlaywrightException("not loaded yet");
+            }
+            catch (PlaywrightException) when (attempt < 20)
+            {
+                await Task.Delay(250);
+            }
         }
     }
 }

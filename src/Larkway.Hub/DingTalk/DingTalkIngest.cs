@@ -9,7 +9,7 @@ namespace Larkway.Hub.DingTalk;
 /// inbox under DingTalk's own ids before it is acknowledged, so a redelivery — DingTalk re-sends an unacked event, and
 /// two Stream connections or the HTTP mode may bring the same message twice — is a no-op.
 /// </summary>
-internal sealed class DingTalkIngest(InboxStore inbox)
+internal sealed class DingTalkIngest(InboxStore inbox, InboxTelemetry? telemetry = null)
 {
     /// <summary>The inbox type of a robot message (Stream topic <c>/v1.0/im/bot/messages/get</c>, or the outgoing robot's POST).</summary>
     public const string RobotMessageType = "dingtalk.robot_message";
@@ -32,8 +32,14 @@ internal sealed class DingTalkIngest(InboxStore inbox)
     public Task<InboxAppendResult> CardCallbackAsync(string appName, string appKey, string messageId, string json, CancellationToken cancellationToken) =>
         AppendAsync(appName, CardCallbackType, InboxTransport.DingtalkStream, Key(appKey, "card", messageId, json), json, cancellationToken);
 
-    private Task<InboxAppendResult> AppendAsync(string appName, string type, InboxTransport transport, string key, string json, CancellationToken cancellationToken) =>
-        inbox.AppendAsync(new PlatformInbound(appName, type, transport, [key], Encoding.UTF8.GetBytes(json)), cancellationToken);
+    private async Task<InboxAppendResult> AppendAsync(string appName, string type, InboxTransport transport, string key, string json, CancellationToken cancellationToken)
+    {
+        var appended = await inbox.AppendAsync(new PlatformInbound(appName, type, transport, [key], Encoding.UTF8.GetBytes(json)), cancellationToken).ConfigureAwait(false);
+
+        // Counted with Feishu's events (larkway.hub.inbox.*), under the DingTalk type: one dashboard for both platforms.
+        telemetry?.Stored(appName, type, appended.Status != InboxAppendStatus.Accepted);
+        return appended;
+    }
 
     /// <summary>
     /// <c>dt:{appKey}:{kind}:{id}</c>; without an id, a hash of the content (a legacy push carries none, and DingTalk re-sends

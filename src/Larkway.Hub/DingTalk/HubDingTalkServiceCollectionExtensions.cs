@@ -10,7 +10,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Larkway.Hub.Platform.Observability.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +31,7 @@ public static class HubDingTalkServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(sp => new HubDingTalkClients(
             sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
-        services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>()));
+        services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
 
         // Notifications of DingTalk apps: rendered for DingTalk, their buttons links back to the Hub made per recipient.
         services.TryAddSingleton(sp => new DingTalkActionLinks(
@@ -56,6 +58,7 @@ public static class HubDingTalkServiceCollectionExtensions
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetService<IMeterFactory>()));
             services.AddHostedService(sp => sp.GetRequiredService<DingTalkStreamSupervisor>());
+            services.AddHealthChecks().AddCheck<DingTalkStreamHealthCheck>("dingtalk-stream", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
         }
 
         return services;

@@ -144,11 +144,19 @@ public sealed class HubMetricsTests
         (await scraper.GetAsync("/api/v1/events")).StatusCode.ShouldBe(HttpStatusCode.NotFound); // nothing else of the Hub there
     }
 
+    private static string? ReadyStatus(HubSandbox hub)
+    {
+        using var ready = hub.Api.GetAsync("/readyz").GetAwaiter().GetResult();
+        return JsonDocument.Parse(ready.Content.ReadAsStringAsync().GetAwaiter().GetResult()).RootElement.GetProperty("status").GetString();
+    }
+
     [Fact]
     public async Task Readiness_lists_the_database_and_migrations_and_liveness_runs_nothing()
     {
         await using var hub = await HubSandbox.StartAsync();
 
+        // The sandbox's DingTalk app connects over Stream just after the start: ready once some replica holds its lease.
+        await HubSandbox.WaitUntilAsync(() => ReadyStatus(hub) == "Healthy", "the sandbox ready, its DingTalk Stream connection held");
         using var ready = await hub.Api.GetAsync("/readyz");
         ready.StatusCode.ShouldBe(HttpStatusCode.OK);
         using var readyBody = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
@@ -164,6 +172,7 @@ public sealed class HubMetricsTests
             ["queue:approvals.submit"] = "Healthy",
             ["queue:directory.sync"] = "Healthy",
             ["queue:bitable.sync"] = "Healthy",
+            ["dingtalk-stream"] = "Healthy",
         }, ignoreOrder: true);
 
         using var live = await hub.Api.GetAsync("/healthz");

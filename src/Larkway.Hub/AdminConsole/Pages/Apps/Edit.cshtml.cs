@@ -41,6 +41,21 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
     [BindProperty]
     public bool ClearVerificationToken { get; set; }
 
+    /// <summary><c>feishu</c>, <c>lark</c> or <c>dingtalk</c> (add only: an app's platform never changes).</summary>
+    [BindProperty]
+    public string? Platform { get; set; }
+
+    /// <summary>DingTalk: the robot's code when it is not the AppKey.</summary>
+    [BindProperty]
+    public string? RobotCode { get; set; }
+
+    /// <summary>DingTalk: the app's AgentId (work notifications).</summary>
+    [BindProperty]
+    public string? AgentId { get; set; }
+
+    /// <summary>Whether the form is a DingTalk app's.</summary>
+    public bool IsDingTalk => HubAppPlatform.IsDingTalk(Existing?.Platform ?? Platform);
+
     public bool IsNew => string.IsNullOrEmpty(Name);
 
     /// <summary>The stored app (edit), for its flags.</summary>
@@ -63,14 +78,37 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
         }
 
         (AppId, BaseUrl, LegacyCardCallbacks) = (Existing.AppId, Existing.BaseUrl.AbsoluteUri, Existing.LegacyCardCallbacks);
+        (Platform, RobotCode, AgentId) = (Existing.Platform, Existing.RobotCode, Existing.AgentId?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (!IsNew)
+        {
+            Existing = await apps.GetAsync(Name!, HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+
+        var agentId = (long?)null;
+        if (IsDingTalk && !string.IsNullOrWhiteSpace(AgentId))
+        {
+            if (!long.TryParse(AgentId.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                Problems = [new("agent_id", "Digits only: the app's AgentId (DingTalk developer console → the app's basic information).")];
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
+            }
+
+            agentId = parsed;
+        }
+
+        var dingTalk = IsDingTalk;
         var input = new HubAppInput
         {
             Name = IsNew ? NewName?.Trim() : Name,
+            Platform = IsNew ? Platform : null,
+            RobotCode = dingTalk ? RobotCode?.Trim() ?? "" : null,
+            AgentId = dingTalk ? agentId ?? (IsNew ? null : 0) : null,
             AppId = AppId?.Trim(),
             BaseUrl = BaseUrl?.Trim(),
 
@@ -78,7 +116,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             AppSecret = Blank(AppSecret),
             EncryptKey = ClearEncryptKey ? "" : Blank(EncryptKey),
             VerificationToken = ClearVerificationToken ? "" : Blank(VerificationToken),
-            LegacyCardCallbacks = LegacyCardCallbacks,
+            LegacyCardCallbacks = dingTalk ? null : LegacyCardCallbacks,
         };
         var change = IsNew
             ? await apps.AddAsync(input, HttpContext.RequestAborted).ConfigureAwait(false)
@@ -98,6 +136,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
 
         var app = change.App!;
         await AuditAsync(IsNew ? "app.create" : "app.update", app.Name, Details(
+            ("platform", app.Platform),
             ("app_id", app.AppId),
             ("base_url", app.BaseUrl.AbsoluteUri),
             ("app_secret", input.AppSecret is null ? "kept" : "changed"),

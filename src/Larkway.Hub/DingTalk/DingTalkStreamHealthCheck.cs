@@ -1,0 +1,37 @@
+using Larkway.Hub.Apps;
+using Larkway.Hub.Platform.Leases;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Larkway.Hub.DingTalk;
+
+/// <summary>
+/// Readiness of DingTalk's Stream connections: for every enabled DingTalk app, some replica holds its lease
+/// <c>dingtalk-stream/{AppKey}</c> live, so its robot messages and events have a connection to arrive on. Like Feishu's
+/// long-connection check it speaks for the deployment, not this replica, so it is Degraded (200) rather than Unhealthy.
+/// </summary>
+internal sealed class DingTalkStreamHealthCheck(HubAppRegistry apps, LeaseStore leases, TimeProvider time) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var dingTalk = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a is { IsDingTalk: true, Enabled: true }).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        if (dingTalk.Count == 0)
+        {
+            return HealthCheckResult.Healthy("No enabled DingTalk app.");
+        }
+
+        var missing = new List<string>();
+        foreach (var app in dingTalk)
+        {
+            var lease = await leases.GetAsync(DingTalkStreamDuty.LeaseNameOf(app.AppId), cancellationToken).ConfigureAwait(false);
+            if (app.Error is not null || lease is null || lease.ExpiresAt <= time.GetUtcNow())
+            {
+                missing.Add(app.Name);
+            }
+        }
+
+        return missing.Count == 0
+            ? HealthCheckResult.Healthy($"Every DingTalk app's Stream connection is held ({dingTalk.Count}).")
+            : new HealthCheckResult(context.Registration.FailureStatus,
+                $"No replica holds the Stream connection of {string.Join(", ", missing)}: their robot messages and events are not received (check the app's credentials with Test connection).");
+    }
+}
