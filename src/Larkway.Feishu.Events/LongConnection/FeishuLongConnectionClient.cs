@@ -187,9 +187,9 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Keeps one connection open in a slot. When the connection ends or a liveness rule stops trusting it, the
-    /// replacement is opened first and the old one closed after (make-before-break): a connection that still
-    /// works keeps receiving and acknowledging until the new one is there.
+    /// Keeps one connection open in a slot. When the connection ends or a liveness rule stops trusting it, the app is
+    /// never left without a connection: the old one is closed after its replacement is open (make-before-break), or at
+    /// once when another connection of the app still receives.
     /// </summary>
     private async Task RunSlotAsync(int slot, LongConnectionSession? session, CancellationToken cancellationToken)
     {
@@ -218,11 +218,21 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
 
             Volatile.Write(ref _lastReplaceReason, reason);
 
-            // No hurry while another connection of the app still receives: the server's jitter spreads the load.
-            var fresh = await ReconnectAsync(hurry: !AnyOtherHealthy(session), cancellationToken).ConfigureAwait(false);
+            // While another connection still receives, this one is closed at once — closing is what tells Feishu to stop
+            // routing events into it — and the server's jitter spreads the reconnects. When it is the last one it stays
+            // until its replacement is open: whatever it still delivers is not delayed by a redelivery.
             var old = session;
-            _retiring.Start(old.RetireAsync);
-            session = fresh;
+            var othersReceive = AnyOtherHealthy(old);
+            if (othersReceive)
+            {
+                _retiring.Start(old.RetireAsync);
+            }
+
+            session = await ReconnectAsync(hurry: !othersReceive, cancellationToken).ConfigureAwait(false);
+            if (!othersReceive)
+            {
+                _retiring.Start(old.RetireAsync);
+            }
         }
     }
 

@@ -333,7 +333,15 @@ internal sealed class LongConnectionSession : IAsyncDisposable
             {
                 var changed = _config.Changed;
                 var config = _config.Current;
-                if (lastPing is null || _time.GetElapsedTime(lastPing.Value) >= config.PingInterval)
+
+                // The deadlines are checked before the next ping: a ping sent first would restart the pong deadline.
+                var wait = lastPing is null ? TimeSpan.Zero : config.PingInterval - _time.GetElapsedTime(lastPing.Value);
+                if (CheckPongDeadline(ref wait) || CheckWatchdog(config, ref wait))
+                {
+                    return;
+                }
+
+                if (wait <= TimeSpan.Zero)
                 {
                     lastPing = _time.GetTimestamp();
                     Volatile.Write(ref _lastPing, lastPing.Value);
@@ -341,12 +349,12 @@ internal sealed class LongConnectionSession : IAsyncDisposable
                     {
                         return; // the socket is gone; the receive loop reports why
                     }
-                }
 
-                var wait = config.PingInterval - _time.GetElapsedTime(lastPing.Value);
-                if (CheckPongDeadline(ref wait) || CheckWatchdog(config, ref wait))
-                {
-                    return;
+                    wait = config.PingInterval;
+                    if (CheckPongDeadline(ref wait) || CheckWatchdog(config, ref wait))
+                    {
+                        return;
+                    }
                 }
 
                 if (wait > TimeSpan.Zero)
