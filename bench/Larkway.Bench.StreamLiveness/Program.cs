@@ -124,8 +124,9 @@ internal static class Scenario
                 await InjectAsync(control, fault);
             }
 
+            var at = clock.Elapsed; // before the POST: the push may arrive before its answer
             var answer = await PostAsync(control, "robot-messages", new { conversationType = "1", senderStaffId = "alice", senderNick = "Alice Chen", text = $"m{sent.Count}", appKey = emulatorOptions.DingTalkAppKey });
-            sent.Add((answer.GetProperty("msgId").GetString()!, clock.Elapsed));
+            sent.Add((answer.GetProperty("msgId").GetString()!, at));
             await Task.Delay(options.Interval);
         }
 
@@ -206,10 +207,11 @@ internal static class FeishuScenario
                     await InjectAsync(control, app.AppId, fault);
                 }
 
+                var at = clock.Elapsed; // before the POST: the push may arrive before its answer
                 using var posted = await control.PostAsJsonAsync($"/_emulator/apps/{app.AppId}/p2p-messages", new { sender = "alice@example.com", msg_type = "text", content = new { text = $"m{sent.Count}" } });
                 posted.EnsureSuccessStatusCode();
                 using var body = JsonDocument.Parse(await posted.Content.ReadAsStringAsync());
-                sent.Add((body.RootElement.GetProperty("data").GetProperty("message_id").GetString()!, clock.Elapsed));
+                sent.Add((body.RootElement.GetProperty("data").GetProperty("message_id").GetString()!, at));
                 await Task.Delay(options.Interval);
             }
 
