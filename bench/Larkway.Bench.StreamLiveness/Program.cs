@@ -7,23 +7,32 @@ using System.Text.Json;
 using Larkway.DingTalk;
 using Larkway.DingTalk.Stream;
 using Larkway.Emulator.Hosting;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Feishu.Events.LongConnection;
 
-// The DingTalk Stream liveness suite: robot messages pushed at a steady rate through the emulator while a fault hits
-// one of the client's connections; counts the messages that never reached the handler and the longest stretch without
-// one. The emulator keeps DingTalk's rule: a robot message is pushed once, to one connection, never again.
+// The liveness suite of DingTalk Stream mode and Feishu's long connection: messages pushed at a steady rate through
+// the emulator while a fault hits one of the client's connections; counts the messages that never reached the handler,
+// the longest stretch without one, and the longest delay of one message. The emulator keeps each platform's rule:
+// DingTalk pushes a robot message once, to one connection, never again; Feishu pushes an event to one connection and
+// again (to any) when it is not acknowledged within 10 s.
 var options = Options.Parse(args);
 var report = new StringBuilder();
-report.AppendLine(CultureInfo.InvariantCulture, $"| fault | connections | sent | lost | longest gap (s) | client's reason |");
-report.AppendLine("|---|---|---|---|---|---|");
-foreach (var connections in options.Connections)
+report.AppendLine(CultureInfo.InvariantCulture, $"| platform | fault | connections | sent | lost | longest gap (s) | longest delay (s) | client's reason |");
+report.AppendLine("|---|---|---|---|---|---|---|---|");
+foreach (var platform in options.Platforms)
 {
-    foreach (var fault in options.Faults)
+    foreach (var connections in options.Connections)
     {
-        var result = await Scenario.RunAsync(fault, connections, options);
-        var line = string.Create(CultureInfo.InvariantCulture,
-            $"| {fault} | {connections} | {result.Sent} | {result.Lost} | {result.LongestGap.TotalSeconds:0.00} | {result.Reason} |");
-        Console.WriteLine(line);
-        report.AppendLine(line);
+        foreach (var fault in options.Faults)
+        {
+            var result = platform == "feishu"
+                ? await FeishuScenario.RunAsync(fault, connections, options)
+                : await Scenario.RunAsync(fault, connections, options);
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"| {platform} | {fault} | {connections} | {result.Sent} | {result.Lost} | {result.LongestGap.TotalSeconds:0.00} | {result.LongestDelay.TotalSeconds:0.00} | {result.Reason} |");
+            Console.WriteLine(line);
+            report.AppendLine(line);
+        }
     }
 }
 
@@ -32,12 +41,13 @@ if (options.Markdown is { } path)
     await File.WriteAllTextAsync(path, report.ToString());
 }
 
-internal sealed record Options(IReadOnlyList<string> Faults, IReadOnlyList<int> Connections, TimeSpan Duration, TimeSpan Interval, TimeSpan FaultAt, string? Markdown)
+internal sealed record Options(IReadOnlyList<string> Platforms, IReadOnlyList<string> Faults, IReadOnlyList<int> Connections, TimeSpan Duration, TimeSpan Interval, TimeSpan FaultAt, string? Markdown)
 {
     public static Options Parse(string[] args)
     {
         string Value(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         return new Options(
+            Value("--platforms", "dingtalk,feishu").Split(','),
             Value("--faults", "drop,half-open,disconnect,endpoint-down").Split(','),
             [.. Value("--connections", "1,2").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
             TimeSpan.FromSeconds(double.Parse(Value("--seconds", "40"), CultureInfo.InvariantCulture)),
@@ -47,7 +57,29 @@ internal sealed record Options(IReadOnlyList<string> Faults, IReadOnlyList<int> 
     }
 }
 
-internal sealed record ScenarioResult(int Sent, int Lost, TimeSpan LongestGap, string Reason);
+internal sealed record ScenarioResult(int Sent, int Lost, TimeSpan LongestGap, TimeSpan LongestDelay, string Reason)
+{
+    /// <summary>Counts what never arrived, the longest stretch without an arrival (up to the last send) and the longest send-to-arrival delay.</summary>
+    public static ScenarioResult Of(List<(string Id, TimeSpan At)> sent, IReadOnlyDictionary<string, TimeSpan> received, string reason)
+    {
+        var lost = sent.Count(s => !received.ContainsKey(s.Id));
+        var arrivals = sent.Where(s => received.ContainsKey(s.Id)).Select(s => received[s.Id]).Order().ToList();
+        var gap = TimeSpan.Zero;
+        for (var i = 1; i < arrivals.Count; i++)
+        {
+            gap = arrivals[i] - arrivals[i - 1] > gap ? arrivals[i] - arrivals[i - 1] : gap;
+        }
+
+        // A loss at the end (no arrival after it) counts up to the end of sending.
+        if (arrivals.Count > 0 && sent[^1].At - arrivals[^1] > gap)
+        {
+            gap = sent[^1].At - arrivals[^1];
+        }
+
+        var delay = sent.Where(s => received.ContainsKey(s.Id)).Select(s => received[s.Id] - s.At).DefaultIfEmpty().Max();
+        return new ScenarioResult(sent.Count, lost, gap, delay, reason);
+    }
+}
 
 internal static class Scenario
 {
@@ -92,28 +124,15 @@ internal static class Scenario
                 await InjectAsync(control, fault);
             }
 
+            var at = clock.Elapsed; // before the POST: the push may arrive before its answer
             var answer = await PostAsync(control, "robot-messages", new { conversationType = "1", senderStaffId = "alice", senderNick = "Alice Chen", text = $"m{sent.Count}", appKey = emulatorOptions.DingTalkAppKey });
-            sent.Add((answer.GetProperty("msgId").GetString()!, clock.Elapsed));
+            sent.Add((answer.GetProperty("msgId").GetString()!, at));
             await Task.Delay(options.Interval);
         }
 
         // Anything still on its way arrives within a second; what has not by then was lost.
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var lost = sent.Count(s => !received.ContainsKey(s.Id));
-        var arrivals = sent.Where(s => received.ContainsKey(s.Id)).Select(s => received[s.Id]).Order().ToList();
-        var gap = TimeSpan.Zero;
-        for (var i = 1; i < arrivals.Count; i++)
-        {
-            gap = arrivals[i] - arrivals[i - 1] > gap ? arrivals[i] - arrivals[i - 1] : gap;
-        }
-
-        // A loss at the end (no arrival after it) counts up to the end of sending.
-        if (arrivals.Count > 0 && sent[^1].At - arrivals[^1] > gap)
-        {
-            gap = sent[^1].At - arrivals[^1];
-        }
-
-        return new ScenarioResult(sent.Count, lost, gap, client.LastReplaceReason ?? "—");
+        return ScenarioResult.Of(sent, received, client.LastReplaceReason ?? "—");
     }
 
     private static async Task InjectAsync(HttpClient control, string fault)
@@ -150,4 +169,113 @@ internal static class Scenario
     }
 
     private static async Task<JsonElement> GetAsync(HttpClient http, string path) => JsonDocument.Parse(await http.GetStringAsync(path)).RootElement.Clone();
+}
+
+internal static class FeishuScenario
+{
+    // Production settings on both sides: the emulator's ClientConfig is Feishu's (ping every 120 s, reconnect nonce 30 s,
+    // interval 120 s) and it pushes an unacknowledged event again after 10 s; the client keeps its defaults.
+    public static async Task<ScenarioResult> RunAsync(string fault, int connections, Options options)
+    {
+        var emulatorOptions = new EmulatorOptions { Port = 0, EnforceRateLimits = false };
+        await using var emulator = await EmulatorServer.StartAsync(emulatorOptions);
+        var app = emulator.State.Apps[0];
+        using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
+        (await control.PutAsJsonAsync($"/_emulator/apps/{app.AppId}/event-subscription", new { mode = "long-connection" })).EnsureSuccessStatusCode();
+        var clock = Stopwatch.StartNew();
+        var received = new ConcurrentDictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var client = new FeishuLongConnectionClient(
+            new FeishuLongConnectionOptions { AppId = app.AppId, AppSecret = app.AppSecret, BaseUrl = emulator.BaseUrl, Connections = connections },
+            new Sink(received, clock));
+        using var stop = new CancellationTokenSource();
+        var run = client.RunAsync(stop.Token);
+        try
+        {
+            while (await LiveAsync(control, app.AppId) is var live && live.Count < connections)
+            {
+                await Task.Delay(50);
+            }
+
+            var sent = new List<(string Id, TimeSpan At)>();
+            var faulted = false;
+            var started = clock.Elapsed;
+            while (clock.Elapsed - started < options.Duration)
+            {
+                if (!faulted && clock.Elapsed - started >= options.FaultAt)
+                {
+                    faulted = true;
+                    await InjectAsync(control, app.AppId, fault);
+                }
+
+                var at = clock.Elapsed; // before the POST: the push may arrive before its answer
+                using var posted = await control.PostAsJsonAsync($"/_emulator/apps/{app.AppId}/p2p-messages", new { sender = "alice@example.com", msg_type = "text", content = new { text = $"m{sent.Count}" } });
+                posted.EnsureSuccessStatusCode();
+                using var body = JsonDocument.Parse(await posted.Content.ReadAsStringAsync());
+                sent.Add((body.RootElement.GetProperty("data").GetProperty("message_id").GetString()!, at));
+                await Task.Delay(options.Interval);
+            }
+
+            // Feishu pushes an unacknowledged event again after 10 s: what has not arrived 12 s after the last send was lost.
+            for (var i = 0; i < 120 && sent.Any(s => !received.ContainsKey(s.Id)); i++)
+            {
+                await Task.Delay(100);
+            }
+
+            return ScenarioResult.Of(sent, received, client.LastReplaceReason ?? "—");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await client.DisposeAsync();
+        }
+    }
+
+    private static async Task InjectAsync(HttpClient control, string appId, string fault)
+    {
+        var target = (await LiveAsync(control, appId))[0];
+        switch (fault)
+        {
+            case "disconnect":
+                await PostAsync(control, new { app_id = appId, kind = "close", device_id = target });
+                break;
+            case "endpoint-down":
+                // Discovery and handshakes are refused for 10 s and a connection drops meanwhile.
+                await PostAsync(control, new { app_id = appId, kind = "endpoint_down", seconds = 10 });
+                await PostAsync(control, new { app_id = appId, kind = "drop", device_id = target });
+                break;
+            default:
+                await PostAsync(control, new { app_id = appId, kind = fault.Replace('-', '_'), device_id = target });
+                break;
+        }
+    }
+
+    private static async Task PostAsync(HttpClient control, object fault)
+    {
+        using var response = await control.PostAsJsonAsync("/_emulator/long-connection/faults", fault);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST faults: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private static async Task<List<string>> LiveAsync(HttpClient control, string appId)
+    {
+        using var view = JsonDocument.Parse(await control.GetStringAsync("/_emulator/long-connection"));
+        return [.. view.RootElement.GetProperty("data").GetProperty("items").EnumerateArray()
+            .Where(a => a.GetProperty("app_id").GetString() == appId)
+            .SelectMany(a => a.GetProperty("connections").EnumerateArray())
+            .Where(c => !c.GetProperty("half_open").GetBoolean())
+            .Select(c => c.GetProperty("device_id").GetString()!)];
+    }
+
+    private sealed class Sink(ConcurrentDictionary<string, TimeSpan> received, Stopwatch clock) : IFeishuEventSink
+    {
+        public ValueTask<FeishuIngestResult> AcceptAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken)
+        {
+            using var body = JsonDocument.Parse(inbound.Body);
+            var messageId = body.RootElement.GetProperty("event").GetProperty("message").GetProperty("message_id").GetString()!;
+            return new(received.TryAdd(messageId, clock.Elapsed) ? FeishuIngestResult.Accepted : FeishuIngestResult.Duplicate);
+        }
+    }
 }

@@ -32,4 +32,6 @@ internal static class LogEvents
     public const int LongConnectionOversizedMessage = 3219;
     public const int LongConnectionChallengeIgnored = 3220;
     public const int LongConnectionHandled = 3221;
+    public const int LongConnectionReplacing = 3222;
+    public const int LongConnectionPongMissed = 3223;
 }

@@ -63,6 +63,17 @@ internal static class LongConnectionEndpoints
             return Failure(LongConnectionHub.InvalidCredential, "app_id or app_secret is invalid");
         }
 
+        // Both are retryable for the SDKs: an HTTP error, and code 1 (system busy).
+        if (hub.EndpointDownUntil is not null)
+        {
+            return Envelope.Raw(new JsonObject { ["code"] = 503, ["msg"] = "service unavailable", ["data"] = new JsonObject() }, 503);
+        }
+
+        if (hub.RefuseTicketsUntil is not null)
+        {
+            return Failure(LongConnectionHub.SystemBusy, "system busy");
+        }
+
         var (deviceId, serviceId, ticket) = hub.IssueTicket(app.AppId);
         var scheme = context.Request.IsHttps ? "wss" : "ws";
 
@@ -202,7 +213,12 @@ internal static class LongConnectionEndpoints
     }
 
     /// <summary>
-    /// <c>{"app_id","kind":"drop"}</c> drops the app's connections now; <c>{"kind":"handshake_failure","count":N,"status":514|403,"autherrcode"?,"msg"?}</c>
+    /// <c>{"app_id","kind":"drop","device_id"?}</c> drops the app's connections (or one) now;
+    /// <c>{"kind":"half_open","device_id"?}</c> makes them swallow what the server sends and ignore what the client sends
+    /// (only its close gets through); <c>{"kind":"close","device_id"?}</c> closes them from the server's side;
+    /// <c>{"kind":"endpoint_down"|"refuse_tickets","seconds"}</c> refuses discovery (HTTP 503, or code 1) and, for
+    /// endpoint_down, handshakes (503) for that long on the emulator's clock;
+    /// <c>{"kind":"handshake_failure","count":N,"status":514|403,"autherrcode"?,"msg"?}</c>
     /// fails its next N handshakes; <c>{"kind":"ignore_pings"}</c> stops pongs until the faults are cleared.
     /// </summary>
     private static async Task<IResult> AddFaultAsync(HttpContext context, EmulatorState state, LongConnectionHub hub)
@@ -218,7 +234,31 @@ internal static class LongConnectionEndpoints
         switch (body.RequiredString("kind", Invalid))
         {
             case "drop":
+                var deviceId = body.OptionalString("device_id", Invalid);
+                if (deviceId is not null)
+                {
+                    return hub.Drop(appId, deviceId) ? Envelope.Ok(new { dropped = 1 }) : throw UnknownConnection(appId, deviceId);
+                }
+
                 return Envelope.Ok(new { dropped = hub.DropAll(appId) });
+            case "half_open":
+                return Touched("half_open", hub.MakeHalfOpen(appId, body.OptionalString("device_id", Invalid)), appId, body);
+            case "close":
+                return Touched("closed", await hub.CloseAsync(appId, body.OptionalString("device_id", Invalid)), appId, body);
+            case "endpoint_down" or "refuse_tickets":
+                var seconds = body.TryGetProperty("seconds", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetDouble(out var value) && value > 0
+                    ? value
+                    : throw ApiErrorException.BadRequest(Invalid, "seconds (a positive number) is required");
+                if (body.RequiredString("kind", Invalid) == "endpoint_down")
+                {
+                    hub.EndpointDown(TimeSpan.FromSeconds(seconds));
+                }
+                else
+                {
+                    hub.RefuseTickets(TimeSpan.FromSeconds(seconds));
+                }
+
+                return FaultsView(hub);
             case "ignore_pings":
                 hub.SilencePings(appId);
                 return FaultsView(hub);
@@ -234,9 +274,17 @@ internal static class LongConnectionEndpoints
                 hub.AddHandshakeFault(new HandshakeFault(appId, (int)status, OptionalLong(body, "autherrcode") ?? 0, message, (int)count));
                 return FaultsView(hub);
             default:
-                throw ApiErrorException.BadRequest(Invalid, "kind must be drop, handshake_failure or ignore_pings");
+                throw ApiErrorException.BadRequest(Invalid, "kind must be drop, half_open, close, endpoint_down, refuse_tickets, handshake_failure or ignore_pings");
         }
     }
+
+    private static IResult Touched(string name, int count, string appId, JsonElement body) =>
+        count == 0 && body.OptionalString("device_id", ErrorCodes.BadRequest) is { } deviceId
+            ? throw UnknownConnection(appId, deviceId)
+            : Envelope.Ok(new Dictionary<string, int> { [name] = count });
+
+    private static ApiErrorException UnknownConnection(string appId, string deviceId) =>
+        ApiErrorException.BadRequest(ErrorCodes.BadRequest, $"app '{appId}' has no live long connection '{deviceId}'");
 
     private static IResult FaultsView(LongConnectionHub hub)
     {
@@ -245,13 +293,15 @@ internal static class LongConnectionEndpoints
         {
             handshake_failures = handshakes.Select(f => new { app_id = f.AppId, status = f.Status, autherrcode = f.AuthErrCode, msg = f.Message, count = f.Remaining }),
             ignore_pings = silent,
+            endpoint_down_until = hub.EndpointDownUntil?.ToUnixTimeMilliseconds(),
+            refuse_tickets_until = hub.RefuseTicketsUntil?.ToUnixTimeMilliseconds(),
         });
     }
 
     private static object View(LongConnectionAppStatus status) => new
     {
         app_id = status.AppId,
-        connections = status.Connections.Select(c => new { device_id = c.DeviceId, connected_at = c.ConnectedAtMs }),
+        connections = status.Connections.Select(c => new { device_id = c.DeviceId, connected_at = c.ConnectedAtMs, half_open = c.HalfOpen }),
         in_flight = status.InFlight,
         waiting = status.Waiting,
     };

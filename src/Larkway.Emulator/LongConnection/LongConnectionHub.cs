@@ -34,14 +34,20 @@ internal sealed partial class LongConnectionHub : IDisposable
 
     public const int InvalidCredential = 1000040345;
 
+    /// <summary>System busy: retryable for the SDKs.</summary>
+    public const int SystemBusy = 1;
+
     public const int AuthFailedStatus = 514;
     public const int ForbiddenStatus = 403;
+    public const int ServiceUnavailableStatus = 503;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, AppLine> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Ticket> _tickets = new(StringComparer.Ordinal);
     private readonly List<HandshakeFault> _handshakeFaults = [];
     private readonly HashSet<string> _silentPings = new(StringComparer.Ordinal);
+    private DateTimeOffset? _endpointDownUntil;
+    private DateTimeOffset? _refuseTicketsUntil;
     private readonly CancellationTokenSource _stopping = new();
     private readonly EmulatorState _state;
     private readonly DeliveryLog _log;
@@ -92,6 +98,12 @@ internal sealed partial class LongConnectionHub : IDisposable
         lock (_gate)
         {
             var ticket = ticketValue is { Length: > 0 } && _tickets.Remove(ticketValue, out var found) && found.ExpiresAt > _time.GetUtcNow() ? found : null;
+            if (_endpointDownUntil > _time.GetUtcNow())
+            {
+                // Neither 514 with the limit code nor 403: the SDKs retry.
+                return Refuse(ticket?.AppId, new HandshakeRejection(ServiceUnavailableStatus, "service unavailable", 0));
+            }
+
             var faultIndex = ticket is null ? -1 : _handshakeFaults.FindIndex(f => f.AppId == ticket.AppId);
             if (ticket is not null && faultIndex >= 0)
             {
@@ -213,6 +225,11 @@ internal sealed partial class LongConnectionHub : IDisposable
     /// <summary>A frame from a client: pings are answered (unless a fault silences them), acks settle deliveries.</summary>
     public async Task OnFrameAsync(LongConnectionSession session, Frame frame, CancellationToken ct)
     {
+        if (session.HalfOpen)
+        {
+            return; // neither pings nor acks get through
+        }
+
         var type = Frames.HeaderOf(frame, Frames.TypeKey);
         if (frame.Method == Frames.ControlMethod)
         {
@@ -283,6 +300,71 @@ internal sealed partial class LongConnectionHub : IDisposable
         return sessions.Count;
     }
 
+    /// <summary>Drops one live connection (by device_id) now, without a close handshake; false when there is none.</summary>
+    public bool Drop(string appId, string deviceId)
+    {
+        if (Find(appId, deviceId) is not { } session)
+        {
+            return false;
+        }
+
+        session.Abort();
+        Detach(session);
+        return true;
+    }
+
+    /// <summary>Makes the app's live connections (or one, by device_id) half-open; returns how many.</summary>
+    public int MakeHalfOpen(string appId, string? deviceId)
+    {
+        var sessions = Targets(appId, deviceId);
+        foreach (var session in sessions)
+        {
+            session.HalfOpen = true;
+        }
+
+        return sessions.Count;
+    }
+
+    /// <summary>
+    /// Closes the app's live connections (or one) from the server's side, as Feishu does when it moves a connection:
+    /// they leave the rotation at once (their unacked events go to the others), then get a close frame. Returns how many.
+    /// </summary>
+    public async Task<int> CloseAsync(string appId, string? deviceId)
+    {
+        var sessions = Targets(appId, deviceId);
+        foreach (var session in sessions)
+        {
+            Detach(session);
+            await session.CloseAsync(_stopping.Token);
+        }
+
+        return sessions.Count;
+    }
+
+    /// <summary>For this long on the emulator's clock, discovery answers HTTP 503 and handshakes are refused with 503 (retryable).</summary>
+    public void EndpointDown(TimeSpan duration)
+    {
+        lock (_gate)
+        {
+            _endpointDownUntil = _time.GetUtcNow() + duration;
+        }
+    }
+
+    /// <summary>For this long, discovery answers code 1 (system busy, retryable) and issues no ticket.</summary>
+    public void RefuseTickets(TimeSpan duration)
+    {
+        lock (_gate)
+        {
+            _refuseTicketsUntil = _time.GetUtcNow() + duration;
+        }
+    }
+
+    /// <summary>The end of the endpoint outage in force, or null.</summary>
+    public DateTimeOffset? EndpointDownUntil => Until(ref _endpointDownUntil);
+
+    /// <summary>The end of the ticket refusal in force, or null.</summary>
+    public DateTimeOffset? RefuseTicketsUntil => Until(ref _refuseTicketsUntil);
+
     public void AddHandshakeFault(HandshakeFault fault)
     {
         lock (_gate)
@@ -313,6 +395,8 @@ internal sealed partial class LongConnectionHub : IDisposable
         {
             _handshakeFaults.Clear();
             _silentPings.Clear();
+            _endpointDownUntil = null;
+            _refuseTicketsUntil = null;
         }
     }
 
@@ -323,7 +407,7 @@ internal sealed partial class LongConnectionHub : IDisposable
         {
             return [.. _apps.Select(a => new LongConnectionAppStatus(
                 a.Key,
-                [.. a.Value.Live.Select(s => new LongConnectionInfo(s.DeviceId, s.ConnectedAt.ToUnixTimeMilliseconds()))],
+                [.. a.Value.Live.Select(s => new LongConnectionInfo(s.DeviceId, s.ConnectedAt.ToUnixTimeMilliseconds(), s.HalfOpen))],
                 a.Value.InFlight.Count,
                 a.Value.Waiting.Count))];
         }
@@ -402,6 +486,12 @@ internal sealed partial class LongConnectionHub : IDisposable
             frames.Reverse();
         }
 
+        // A half-open connection swallows the frames: the delivery waits for its ack deadline, as on a dead socket.
+        if (target.HalfOpen)
+        {
+            return;
+        }
+
         // A failed send aborts the socket; its receive loop then detaches it and the delivery moves on.
         _ = target.SendAsync(frames, _stopping.Token);
     }
@@ -466,6 +556,30 @@ internal sealed partial class LongConnectionHub : IDisposable
             }
 
             return false;
+        }
+    }
+
+    private DateTimeOffset? Until(ref DateTimeOffset? until)
+    {
+        lock (_gate)
+        {
+            return until > _time.GetUtcNow() ? until : null;
+        }
+    }
+
+    private LongConnectionSession? Find(string appId, string deviceId)
+    {
+        lock (_gate)
+        {
+            return Line(appId).Live.FirstOrDefault(s => s.DeviceId == deviceId);
+        }
+    }
+
+    private List<LongConnectionSession> Targets(string appId, string? deviceId)
+    {
+        lock (_gate)
+        {
+            return [.. Line(appId).Live.Where(s => deviceId is null || s.DeviceId == deviceId)];
         }
     }
 
@@ -586,7 +700,7 @@ internal sealed partial class LongConnectionHub : IDisposable
 }
 
 /// <summary>A live long connection as the control endpoint shows it.</summary>
-public sealed record LongConnectionInfo(string DeviceId, long ConnectedAtMs);
+public sealed record LongConnectionInfo(string DeviceId, long ConnectedAtMs, bool HalfOpen = false);
 
 /// <summary>An app's long connections, deliveries awaiting an ack, and events waiting for a connection.</summary>
 public sealed record LongConnectionAppStatus(string AppId, IReadOnlyList<LongConnectionInfo> Connections, int InFlight, int Waiting);

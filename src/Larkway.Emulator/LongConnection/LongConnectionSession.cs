@@ -20,6 +20,18 @@ internal sealed class LongConnectionSession(string appId, string deviceId, int s
 
     public WebSocket Socket { get; } = socket;
 
+    /// <summary>
+    /// A fault: the server's frames to this connection vanish and what the client sends is ignored, but the socket is
+    /// still read, so the client's close takes it out of the rotation. The server cannot tell: events still go to it.
+    /// </summary>
+    public bool HalfOpen
+    {
+        get => Volatile.Read(ref _halfOpen) != 0;
+        set => Volatile.Write(ref _halfOpen, value ? 1 : 0);
+    }
+
+    private int _halfOpen;
+
     public ulong NextSeq() => (ulong)Interlocked.Increment(ref _seq);
 
     /// <summary>Sends frames in order; false when the socket is gone (the receive loop then detaches the session).</summary>
@@ -47,6 +59,34 @@ internal sealed class LongConnectionSession(string appId, string deviceId, int s
         {
             Abort();
             return false;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Starts the close handshake from the server's side (status 1001, going away); the receive loop sees the client's answer.</summary>
+    public async Task CloseAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _sendLock.WaitAsync(ct);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await Socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "server going away", timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
+        {
+            Abort();
         }
         finally
         {

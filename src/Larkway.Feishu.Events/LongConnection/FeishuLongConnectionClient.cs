@@ -11,13 +11,23 @@ namespace Larkway.Feishu.Events.LongConnection;
 /// Receives one app's events and callbacks over Feishu's long connection (a WebSocket of protobuf frames)
 /// and hands each to an <see cref="IFeishuEventSink"/>, acknowledging it after the sink returns: code 200,
 /// or 500 when the sink throws so that Feishu redelivers. Discovers the endpoint, pings, reassembles
-/// fragments, drops silent connections and reconnects with the server's policy.
+/// fragments, and keeps its connections alive.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Liveness: a connection is replaced when the server closes it or it drops, when nothing comes back within
+/// <see cref="FeishuLongConnectionOptions.PongTimeout"/> of a ping (a half-open socket), when nothing at all arrives
+/// for <see cref="FeishuLongConnectionOptions.WatchdogTimeout"/>, and — with several connections — when it misses
+/// <see cref="FeishuLongConnectionOptions.DeafStreak"/> events in a row. The replacement opens before the old
+/// connection is closed (make-before-break). The client holds <see cref="FeishuLongConnectionOptions.Connections"/>
+/// connections (two by default): Feishu gives each event to one of them at random and pushes it again when it is not
+/// acknowledged, so while one is replaced the other keeps events flowing.
+/// </para>
+/// <para>
 /// Call <see cref="RunAsync"/> once (a hosted service typically does); it returns when cancelled and throws
-/// <see cref="FeishuLongConnectionException"/> when it cannot go on. Several connections of one app share
-/// the event stream (the platform load-balances across them), so run one per app per deployment unless
-/// that is what you want.
+/// <see cref="FeishuLongConnectionException"/> when it cannot go on. Connections of other clients of the same app
+/// share the event stream too, so run one client per app per deployment unless that is what you want.
+/// </para>
 /// </remarks>
 public sealed class FeishuLongConnectionClient : IAsyncDisposable
 {
@@ -26,6 +36,9 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
 
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>The longest random wait before reconnecting when the app has no other working connection.</summary>
+    private static readonly TimeSpan MaxHurriedJitter = TimeSpan.FromSeconds(1);
+
     private readonly FeishuLongConnectionOptions _options;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
@@ -33,7 +46,10 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     private readonly DataFrameProcessor _processor;
     private readonly FeishuEventsTelemetry _telemetry;
     private readonly CancellationTokenSource _disposing = new();
+    private readonly LongConnectionSession?[] _sessions;
+    private readonly InFlightWork _retiring = new();
     private TaskCompletionSource? _run;
+    private string? _lastReplaceReason;
     private int _state;
     private int _connectionCount;
     private int _disposed;
@@ -53,6 +69,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         _config = new LongConnectionConfigState(_options.InitialConfig);
         _telemetry = _options.MeterFactory is { } meterFactory ? FeishuEventsTelemetry.For(meterFactory) : FeishuEventsTelemetry.CreateOwned();
         _processor = new DataFrameProcessor(sink, _options, _telemetry, _logger);
+        _sessions = new LongConnectionSession?[_options.Connections];
     }
 
     /// <summary>Raised (on the running loop's thread; keep handlers short and non-throwing) whenever <see cref="State"/> changes.</summary>
@@ -63,6 +80,12 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
 
     /// <summary>How many times a connection has been established (1 after the first connect, 2 after a reconnect, …).</summary>
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
+
+    /// <summary>How many connections are open now (at most <see cref="FeishuLongConnectionOptions.Connections"/>, briefly one more while one is replaced).</summary>
+    public int OpenConnections => _sessions.Count(s => s is not null && s.IsOpen);
+
+    /// <summary>Why a connection was last replaced (it ended, or a liveness rule fired), or null.</summary>
+    public string? LastReplaceReason => Volatile.Read(ref _lastReplaceReason);
 
     /// <summary>The reconnect and ping settings in force: the initial ones, then the server's.</summary>
     public FeishuLongConnectionConfig Config => _config.Current;
@@ -88,39 +111,32 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
         using var tracking = _telemetry.TrackConnection(_options.AppId, _options.AppName, () => State == FeishuLongConnectionState.Connected);
         var ct = stopping.Token;
-        LongConnectionSession? session = null;
+        using var slotsStopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var slots = new List<Task>();
         try
         {
             SetState(FeishuLongConnectionState.Connecting);
+            LongConnectionSession? first = null;
             try
             {
-                session = await ConnectAsync(ct).ConfigureAwait(false);
+                first = await ConnectAsync(ct).ConfigureAwait(false);
             }
             catch (FeishuLongConnectionException ex) when (!ex.IsFatal && _options.AutoReconnect)
             {
                 LongConnectionLog.RetryableFailure(_logger, _options.AppId, ex.Reason, ex.Code, ex.Message);
             }
 
-            while (true)
+            // The other connections open once the first has proven the credentials (or in the retry loop with it).
+            for (var slot = 0; slot < _sessions.Length; slot++)
             {
-                if (session is not null)
-                {
-                    var reason = await session.RunAsync(ct).ConfigureAwait(false);
-                    var connectionId = session.ConnectionId;
-                    await session.DisposeAsync().ConfigureAwait(false);
-                    session = null;
-                    LongConnectionLog.Disconnected(_logger, _options.AppId, connectionId, reason);
-                    if (!_options.AutoReconnect)
-                    {
-                        throw new FeishuLongConnectionException(
-                            FeishuLongConnectionErrorReason.ConnectionLost,
-                            $"The Feishu long connection of app {_options.AppId} was lost ({reason}) and AutoReconnect is off.");
-                    }
-                }
-
-                SetState(FeishuLongConnectionState.Reconnecting);
-                session = await ReconnectAsync(ct).ConfigureAwait(false);
+                slots.Add(RunSlotAsync(slot, slot == 0 ? first : null, slotsStopping.Token));
             }
+
+            // One slot failing for good (fatal error, attempts exhausted) stops them all.
+            var ended = await Task.WhenAny(slots).ConfigureAwait(false);
+            await slotsStopping.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(slots).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ended.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -133,11 +149,17 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         }
         finally
         {
-            if (session is not null)
+            await slotsStopping.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(slots).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            for (var slot = 0; slot < _sessions.Length; slot++)
             {
-                await session.DisposeAsync().ConfigureAwait(false);
+                if (Interlocked.Exchange(ref _sessions[slot], null) is { } session)
+                {
+                    await session.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
+            await _retiring.WhenIdleAsync().ConfigureAwait(false);
             await _processor.WhenIdleAsync().ConfigureAwait(false);
             SetState(FeishuLongConnectionState.Stopped);
             Volatile.Write(ref _run, null);
@@ -164,11 +186,117 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         _telemetry.Dispose();
     }
 
-    private async Task<LongConnectionSession> ReconnectAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps one connection open in a slot. When the connection ends or a liveness rule stops trusting it, the app is
+    /// never left without a connection: the old one is closed after its replacement is open (make-before-break), or at
+    /// once when another connection of the app still receives.
+    /// </summary>
+    private async Task RunSlotAsync(int slot, LongConnectionSession? session, CancellationToken cancellationToken)
     {
-        // The first attempt waits a random part of the nonce, so that many clients dropped at once do not
-        // all come back at once.
+        session ??= await ReconnectAsync(hurry: true, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            Activate(slot, session, cancellationToken);
+            var reason = await session.Trouble.WaitAsync(cancellationToken).ConfigureAwait(false);
+            UpdateState();
+            if (!_options.AutoReconnect)
+            {
+                LongConnectionLog.Disconnected(_logger, _options.AppId, session.ConnectionId, reason);
+                throw new FeishuLongConnectionException(
+                    FeishuLongConnectionErrorReason.ConnectionLost,
+                    $"The Feishu long connection of app {_options.AppId} was lost ({reason}) and AutoReconnect is off.");
+            }
+
+            if (session.IsOpen)
+            {
+                LongConnectionLog.Replacing(_logger, _options.AppId, session.ConnectionId, reason);
+            }
+            else
+            {
+                LongConnectionLog.Disconnected(_logger, _options.AppId, session.ConnectionId, reason);
+            }
+
+            Volatile.Write(ref _lastReplaceReason, reason);
+
+            // While another connection still receives, this one is closed at once — closing is what tells Feishu to stop
+            // routing events into it — and the server's jitter spreads the reconnects. When it is the last one it stays
+            // until its replacement is open: whatever it still delivers is not delayed by a redelivery.
+            var old = session;
+            var othersReceive = AnyOtherHealthy(old);
+            if (othersReceive)
+            {
+                _retiring.Start(old.RetireAsync);
+            }
+
+            session = await ReconnectAsync(hurry: !othersReceive, cancellationToken).ConfigureAwait(false);
+            if (!othersReceive)
+            {
+                _retiring.Start(old.RetireAsync);
+            }
+        }
+    }
+
+    private void Activate(int slot, LongConnectionSession session, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _sessions[slot], session);
+        session.Start(cancellationToken);
+        UpdateState();
+    }
+
+    private bool AnyOtherHealthy(LongConnectionSession except)
+    {
+        foreach (var session in _sessions)
+        {
+            if (session is not null && !ReferenceEquals(session, except) && session.IsHealthy)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Feishu hands each event to one of the app's connections at random, so a long run of events that all land on
+    // the others means this one no longer gets its share: it is deaf (the server writes into a dead socket).
+    private void OnData(LongConnectionSession arrivedOn)
+    {
+        arrivedOn.GotPush();
+        if (_options.DeafStreak <= 0 || _sessions.Length < 2)
+        {
+            return;
+        }
+
+        foreach (var other in _sessions)
+        {
+            if (other is not null && !ReferenceEquals(other, arrivedOn) && other.IsHealthy && other.MissedPush() is var missed && missed >= _options.DeafStreak)
+            {
+                other.ReportTrouble($"deaf: the last {missed} events all came on other connections");
+            }
+        }
+    }
+
+    private void UpdateState()
+    {
+        if (Volatile.Read(ref _run) is null)
+        {
+            return;
+        }
+
+        var open = _sessions.Any(s => s is not null && s.IsOpen && !s.Trouble.IsCompleted);
+        SetState(open ? FeishuLongConnectionState.Connected : FeishuLongConnectionState.Reconnecting);
+    }
+
+    private async Task<LongConnectionSession> ReconnectAsync(bool hurry, CancellationToken cancellationToken)
+    {
+        // The first attempt waits a random part of the nonce, so that many clients dropped at once do not all come
+        // back at once. Decision: when the app has no other working connection the wait is at most a second, not the
+        // server's nonce (30 s): events would wait that long, and a second still spreads the reconnects.
         var nonce = _config.Current.ReconnectNonce;
+        if (hurry && nonce > MaxHurriedJitter)
+        {
+            nonce = MaxHurriedJitter;
+        }
+
         var jitter = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * nonce.TotalMilliseconds);
         await Task.Delay(Max(jitter, MinReconnectDelay), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
 
@@ -184,7 +312,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
 
             if (attempt > 0)
             {
-                await Task.Delay(Max(config.ReconnectInterval, MinReconnectDelay), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Backoff(attempt, config.ReconnectInterval), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
 
             attempt++;
@@ -198,7 +326,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             catch (FeishuLongConnectionException ex)
             {
                 _telemetry.ReconnectAttempted(_options.AppId, _options.AppName, connected: false);
-                if (ex.IsFatal)
+                if (ex.IsFatal || !_options.AutoReconnect)
                 {
                     throw;
                 }
@@ -214,6 +342,18 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
                 + (last is null ? "." : $"; the last failure: {last.Message}"),
             last?.Code,
             last);
+    }
+
+    /// <summary>
+    /// The pause before a failed attempt's successor: one second, doubling, never longer than the server's
+    /// <c>ReconnectInterval</c> (Decision: the official SDKs wait the whole interval, 120 s, each time; an outage
+    /// of ten seconds would cost two minutes of events). Jitter of up to a quarter keeps replicas out of step.
+    /// </summary>
+    private static TimeSpan Backoff(int failed, TimeSpan ceiling)
+    {
+        var exponential = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(failed - 1, 16)));
+        var capped = exponential < ceiling ? exponential : ceiling;
+        return Max(capped * (0.75 + (Random.Shared.NextDouble() * 0.25)), MinReconnectDelay);
     }
 
     /// <summary>One attempt: discovery POST (never reusing a URL), then the WebSocket handshake.</summary>
@@ -254,9 +394,8 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             throw;
         }
 
-        var session = new LongConnectionSession(socket, endpoint, _options, _config, _processor, _logger);
+        var session = new LongConnectionSession(socket, endpoint, _options, _config, _processor, _logger, OnData);
         Interlocked.Increment(ref _connectionCount);
-        SetState(FeishuLongConnectionState.Connected);
         LongConnectionLog.Connected(_logger, _options.AppId, endpoint.ConnectionId, endpoint.ServiceId);
         return session;
     }
@@ -340,6 +479,11 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             throw new ArgumentException("MaxConcurrentHandlers, MaxPendingFragmentedMessages and MaxFragmentedMessageBytes must be positive.", nameof(options));
         }
 
+        if (options.Connections is < 1 or > 8 || options.DeafStreak < 0)
+        {
+            throw new ArgumentException("Connections must be 1 to 8 and DeafStreak not negative.", nameof(options));
+        }
+
         ArgumentNullException.ThrowIfNull(options.InitialConfig);
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
 
@@ -352,6 +496,9 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             AutoReconnect = options.AutoReconnect,
             InitialConfig = options.InitialConfig,
             WatchdogTimeout = options.WatchdogTimeout,
+            PongTimeout = options.PongTimeout,
+            Connections = options.Connections,
+            DeafStreak = options.DeafStreak,
             MaxConcurrentHandlers = options.MaxConcurrentHandlers,
             HandlerBacklog = Math.Max(0, options.HandlerBacklog),
             MaxPendingFragmentedMessages = options.MaxPendingFragmentedMessages,

@@ -30,6 +30,28 @@ public sealed class FeishuLongConnectionOptions
     /// </summary>
     public TimeSpan? WatchdogTimeout { get; set; }
 
+    /// <summary>
+    /// Liveness: after a ping, when nothing at all (no pong, no event) comes back within this long, the connection is
+    /// taken for dead and replaced. Default 10 s; <see cref="Timeout.InfiniteTimeSpan"/> (or zero) turns it off. A
+    /// half-open socket is found within one ping interval plus this.
+    /// </summary>
+    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Connections held open at once (1–8, default 2). Feishu delivers each event to one of an app's connections at
+    /// random and pushes it again later when it is not acknowledged, so nothing is lost while a connection is replaced;
+    /// a second connection keeps events flowing meanwhile (no gap), and lets <see cref="DeafStreak"/> find a connection
+    /// that stopped receiving. Each counts towards Feishu's limit of 50 connections per app.
+    /// </summary>
+    public int Connections { get; set; } = 2;
+
+    /// <summary>
+    /// With several connections: one that has had none of the last this-many events (all went to the others) is taken
+    /// for deaf and replaced. Feishu picks a connection at random, so with two connections 20 in a row happen by chance
+    /// about once in a million events; a false alarm costs one reconnect. 0 turns the rule off.
+    /// </summary>
+    public int DeafStreak { get; set; } = 20;
+
     /// <summary>How many events are handled at once (default 8). Card actions have a separate allowance of the same size, so they never wait behind slow events.</summary>
     public int MaxConcurrentHandlers { get; set; } = 8;
 

@@ -74,4 +74,10 @@ internal static partial class LongConnectionLog
 
     [LoggerMessage(EventId = LogEvents.LongConnectionHandled, Level = LogLevel.Debug, Message = "Feishu long connection {ConnectionId}: event {EventId} ({EventType}) accepted as {Status} in {ElapsedMs} ms")]
     public static partial void Handled(ILogger logger, string connectionId, string? eventId, string eventType, Ingest.FeishuIngestStatus status, long elapsedMs);
+
+    [LoggerMessage(EventId = LogEvents.LongConnectionReplacing, Level = LogLevel.Information, Message = "Feishu long connection of app {AppId}: replacing connection {ConnectionId} (the new one opens before it closes): {Reason}")]
+    public static partial void Replacing(ILogger logger, string appId, string connectionId, string reason);
+
+    [LoggerMessage(EventId = LogEvents.LongConnectionPongMissed, Level = LogLevel.Warning, Message = "Feishu long connection {ConnectionId}: nothing came back within {Timeout} of a ping; replacing it")]
+    public static partial void PongMissed(ILogger logger, string connectionId, TimeSpan timeout);
 }

@@ -9,8 +9,11 @@ namespace Larkway.Feishu.Events.LongConnection;
 
 /// <summary>
 /// One open WebSocket: a receive loop (frames in, fragments reassembled, data handed to the processor)
-/// and a heartbeat loop (pings every ping interval, the liveness watchdog). Sends are serialized by one
-/// lock: a WebSocket allows one sender at a time, and acks, pings and the close share it.
+/// and a heartbeat loop (pings every ping interval, the pong deadline, the silence watchdog). Sends are
+/// serialized by one lock: a WebSocket allows one sender at a time, and acks, pings and the close share it.
+/// <see cref="Trouble"/> completes the first time the connection should be replaced — it ended, or a liveness
+/// rule no longer trusts it — while the socket is left as it is, so that the client can open the replacement
+/// before it closes this one (<see cref="RetireAsync"/>).
 /// </summary>
 internal sealed class LongConnectionSession : IAsyncDisposable
 {
@@ -26,8 +29,17 @@ internal sealed class LongConnectionSession : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly FragmentAssembler _fragments;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly TaskCompletionSource<string> _trouble = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _running = new();
+    private readonly Action<LongConnectionSession>? _onData;
     private long _lastInbound;
-    private string? _abortReason;
+    private long _lastPing;
+    private int _missedPushes;
+    private int _disposed;
+
+    // Handlers outlive a retired connection: their acks still try it, and the server redelivers what they cannot ack.
+    private CancellationToken _handlersToken;
+    private Task _completion = Task.CompletedTask;
 
     public LongConnectionSession(
         ClientWebSocket socket,
@@ -35,8 +47,10 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         FeishuLongConnectionOptions options,
         LongConnectionConfigState config,
         DataFrameProcessor processor,
-        ILogger logger)
+        ILogger logger,
+        Action<LongConnectionSession>? onData = null)
     {
+        _onData = onData;
         _socket = socket;
         _serviceId = endpoint.ServiceId;
         ConnectionId = endpoint.ConnectionId;
@@ -57,8 +71,57 @@ internal sealed class LongConnectionSession : IAsyncDisposable
     /// <summary>The URL's <c>device_id</c>.</summary>
     public string ConnectionId { get; }
 
+    /// <summary>Completes with a reason the first time this connection should be replaced: it ended, or a liveness rule fired.</summary>
+    public Task<string> Trouble => _trouble.Task;
+
+    /// <summary>True until the receive loop ends or the connection is retired.</summary>
+    public bool IsOpen => !_completion.IsCompleted && !_running.IsCancellationRequested;
+
+    /// <summary>True while open and no liveness rule has asked for its replacement.</summary>
+    public bool IsHealthy => IsOpen && !_trouble.Task.IsCompleted;
+
+    /// <summary>Starts the receive and heartbeat loops in the background; they stop when the connection ends, is retired, or <paramref name="cancellationToken"/> is cancelled.</summary>
+    public void Start(CancellationToken cancellationToken)
+    {
+        _handlersToken = cancellationToken;
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _running.Token);
+        _completion = Task.Run(async () =>
+        {
+            try
+            {
+                ReportTrouble(await RunAsync(linked.Token).ConfigureAwait(false));
+            }
+            finally
+            {
+                linked.Dispose();
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Asks for this connection's replacement (once; later reasons are ignored).</summary>
+    public void ReportTrouble(string reason) => _trouble.TrySetResult(reason);
+
+    /// <summary>An event arrived on this connection: it is not deaf.</summary>
+    public void GotPush() => Volatile.Write(ref _missedPushes, 0);
+
+    /// <summary>An event arrived on another connection of the app; returns how many in a row this one has missed.</summary>
+    public int MissedPush() => Interlocked.Increment(ref _missedPushes);
+
+    /// <summary>
+    /// Closes a replaced connection: a close frame first (what tells the server to stop routing events to it), a
+    /// short wait for the server's answer, then the socket goes. Unacknowledged events on it are pushed again by Feishu.
+    /// </summary>
+    public async Task RetireAsync()
+    {
+        await CloseOutputAsync(CancellationToken.None).ConfigureAwait(false);
+        await _completion.WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _running.CancelAsync().ConfigureAwait(false);
+        await _completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Runs until the connection ends; returns why (for the log). Never throws but for cancellation of <paramref name="cancellationToken"/>.</summary>
-    public async Task<string> RunAsync(CancellationToken cancellationToken)
+    private async Task<string> RunAsync(CancellationToken cancellationToken)
     {
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = HeartbeatAsync(connection.Token);
@@ -68,13 +131,13 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw;
+            return "closed by the client";
         }
 #pragma warning disable CA1031 // Whatever broke the socket, the outcome is the same: this connection is over.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return Volatile.Read(ref _abortReason) ?? $"{ex.GetType().Name}: {ex.Message}";
+            return $"{ex.GetType().Name}: {ex.Message}";
         }
         finally
         {
@@ -108,12 +171,20 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _running.CancelAsync().ConfigureAwait(false);
         _socket.Abort();
+        await _completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _socket.Dispose();
-        _sendLock.Dispose();
-        return ValueTask.CompletedTask;
+
+        // The send lock is not disposed: an ack of a handler still running may yet try it (and find the socket gone).
+        _running.Dispose();
     }
 
     private async Task<string> ReceiveLoopAsync(CancellationToken cancellationToken)
@@ -197,6 +268,7 @@ internal sealed class LongConnectionSession : IAsyncDisposable
             return;
         }
 
+        _onData?.Invoke(this);
         _fragments.DropExpired();
         var sum = frame.GetIntHeader(Frames.HeaderSum, 1);
         ReadOnlyMemory<byte> payload;
@@ -216,7 +288,7 @@ internal sealed class LongConnectionSession : IAsyncDisposable
             payload = whole;
         }
 
-        _processor.Process(this, frame, type, payload, cancellationToken);
+        _processor.Process(this, frame, type, payload, _handlersToken);
     }
 
     private void ApplyServerConfig(ReadOnlySpan<byte> payload)
@@ -248,45 +320,47 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         LongConnectionLog.ConfigApplied(_logger, ConnectionId, updated.ReconnectCount, updated.ReconnectInterval, updated.ReconnectNonce, updated.PingInterval);
     }
 
-    /// <summary>Pings at once and then every ping interval (re-read live, so a pong's config applies at once), and drops a silent connection.</summary>
+    /// <summary>
+    /// Pings at once and then every ping interval (re-read live, so a pong's config applies at once). Reports trouble
+    /// when nothing at all arrives within the pong deadline of a ping, or for the watchdog's whole timeout.
+    /// </summary>
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
         try
         {
             long? lastPing = null;
-            while (!cancellationToken.IsCancellationRequested)
+            while (!cancellationToken.IsCancellationRequested && !_trouble.Task.IsCompleted)
             {
                 var changed = _config.Changed;
                 var config = _config.Current;
-                if (lastPing is null || _time.GetElapsedTime(lastPing.Value) >= config.PingInterval)
+
+                // The deadlines are checked before the next ping: a ping sent first would restart the pong deadline.
+                var wait = lastPing is null ? TimeSpan.Zero : config.PingInterval - _time.GetElapsedTime(lastPing.Value);
+                if (CheckPongDeadline(ref wait) || CheckWatchdog(config, ref wait))
+                {
+                    return;
+                }
+
+                if (wait <= TimeSpan.Zero)
                 {
                     lastPing = _time.GetTimestamp();
+                    Volatile.Write(ref _lastPing, lastPing.Value);
                     if (!await SendAsync(Frames.Ping(_serviceId), cancellationToken).ConfigureAwait(false))
                     {
                         return; // the socket is gone; the receive loop reports why
                     }
-                }
 
-                var wait = config.PingInterval - _time.GetElapsedTime(lastPing.Value);
-                var watchdog = _options.WatchdogTimeout ?? config.PingInterval * 3;
-                if (watchdog > TimeSpan.Zero && watchdog != Timeout.InfiniteTimeSpan)
-                {
-                    var silent = _time.GetElapsedTime(Volatile.Read(ref _lastInbound));
-                    if (silent >= watchdog)
+                    wait = config.PingInterval;
+                    if (CheckPongDeadline(ref wait) || CheckWatchdog(config, ref wait))
                     {
-                        LongConnectionLog.WatchdogFired(_logger, ConnectionId, watchdog);
-                        Volatile.Write(ref _abortReason, $"nothing received for {watchdog}");
-                        _socket.Abort();
                         return;
                     }
-
-                    wait = wait < watchdog - silent ? wait : watchdog - silent;
                 }
 
                 if (wait > TimeSpan.Zero)
                 {
                     using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    await Task.WhenAny(Task.Delay(wait, _time, wake.Token), changed).ConfigureAwait(false);
+                    await Task.WhenAny(Task.Delay(wait, _time, wake.Token), changed, _trouble.Task).ConfigureAwait(false);
                     await wake.CancelAsync().ConfigureAwait(false); // stop the timer when the config changed first
                 }
             }
@@ -294,6 +368,53 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    // Any frame after the ping proves the socket carries data to us, not only a pong: fewer false alarms on a busy link.
+    private bool CheckPongDeadline(ref TimeSpan wait)
+    {
+        var deadline = _options.PongTimeout;
+        if (deadline <= TimeSpan.Zero || deadline == Timeout.InfiniteTimeSpan)
+        {
+            return false;
+        }
+
+        var ping = Volatile.Read(ref _lastPing);
+        if (Volatile.Read(ref _lastInbound) >= ping)
+        {
+            return false;
+        }
+
+        var waited = _time.GetElapsedTime(ping);
+        if (waited >= deadline)
+        {
+            LongConnectionLog.PongMissed(_logger, ConnectionId, deadline);
+            ReportTrouble($"nothing came back within {deadline.TotalSeconds:0.#} s of a ping");
+            return true;
+        }
+
+        wait = wait < deadline - waited ? wait : deadline - waited;
+        return false;
+    }
+
+    private bool CheckWatchdog(FeishuLongConnectionConfig config, ref TimeSpan wait)
+    {
+        var watchdog = _options.WatchdogTimeout ?? config.PingInterval * 3;
+        if (watchdog <= TimeSpan.Zero || watchdog == Timeout.InfiniteTimeSpan)
+        {
+            return false;
+        }
+
+        var silent = _time.GetElapsedTime(Volatile.Read(ref _lastInbound));
+        if (silent >= watchdog)
+        {
+            LongConnectionLog.WatchdogFired(_logger, ConnectionId, watchdog);
+            ReportTrouble($"nothing received for {watchdog.TotalSeconds:0.#} s");
+            return true;
+        }
+
+        wait = wait < watchdog - silent ? wait : watchdog - silent;
+        return false;
     }
 
     private async Task CloseOutputAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text.Json;
 using Larkway.Emulator.Events;
 using Larkway.Emulator.Hosting;
@@ -448,6 +449,107 @@ public sealed class LongConnectionTests
     }
 
     [Fact]
+    public async Task Dropping_one_connection_by_device_id_leaves_the_others()
+    {
+        await using var emulator = await StartAsync();
+        await using var a = await LcTestClient.ConnectAsync(emulator);
+        await using var b = await LcTestClient.ConnectAsync(emulator);
+        await WaitUntilAsync(() => emulator.Server.LongConnections.StatusOf(emulator.Options.AppId).Connections.Count == 2);
+
+        using var dropped = await FaultAsync(emulator, new { app_id = emulator.Options.AppId, kind = "drop", device_id = a.DeviceId });
+
+        Assert.Equal(1, dropped.Data.GetProperty("dropped").GetInt32());
+        await a.Closed.WaitAsync(LcTestClient.Guard);
+        Assert.Equal([b.DeviceId], emulator.Server.LongConnections.StatusOf(emulator.Options.AppId).Connections.Select(c => c.DeviceId));
+        using var unknown = await FaultAsync(emulator, new { app_id = emulator.Options.AppId, kind = "drop", device_id = "nope" });
+        Assert.Equal(400, unknown.Status);
+    }
+
+    [Fact]
+    public async Task A_half_open_connection_swallows_events_and_pings_and_once_the_client_closes_it_the_event_goes_elsewhere()
+    {
+        await using var emulator = await StartAsync();
+        await SubscribeAsync(emulator);
+        var deaf = await LcTestClient.ConnectAsync(emulator);
+        await WaitUntilAsync(() => emulator.Server.LongConnections.StatusOf(emulator.Options.AppId).Connections.Count == 1);
+        using var armed = await FaultAsync(emulator, new { app_id = emulator.Options.AppId, kind = "half_open", device_id = deaf.DeviceId });
+        Assert.Equal(1, armed.Data.GetProperty("half_open").GetInt32());
+        Assert.True(Assert.Single(emulator.Server.LongConnections.StatusOf(emulator.Options.AppId).Connections).HalfOpen);
+
+        var messageId = await PostP2pAsync(emulator, "into the void");
+        await WaitUntilAsync(() => emulator.Server.LongConnections.StatusOf(emulator.Options.AppId).InFlight == 1);
+        await deaf.PingAsync();
+
+        // The client gives up on it; its close still reaches the server, which hands the event to the next connection.
+        await deaf.DisposeAsync();
+        await using var fresh = await LcTestClient.ConnectAsync(emulator);
+        var received = await fresh.NextEventAsync();
+
+        Assert.Equal(messageId, received.Body.GetProperty("event").GetProperty("message").GetProperty("message_id").GetString());
+        Assert.Equal(0, deaf.Buffered); // neither the event nor a pong ever reached the half-open socket
+    }
+
+    [Fact]
+    public async Task A_server_close_sends_a_close_frame_and_the_unacked_event_goes_to_another_connection()
+    {
+        await using var emulator = await StartAsync();
+        await SubscribeAsync(emulator);
+        await using var closing = await LcTestClient.ConnectAsync(emulator);
+        await WaitUntilAsync(() => emulator.Server.LongConnections.StatusOf(emulator.Options.AppId).Connections.Count == 1);
+        await PostP2pAsync(emulator, "moved");
+        var first = await closing.NextEventAsync();
+        await using var other = await LcTestClient.ConnectAsync(emulator);
+        await WaitUntilAsync(() => emulator.Server.LongConnections.StatusOf(emulator.Options.AppId).Connections.Count == 2);
+
+        using var closed = await FaultAsync(emulator, new { app_id = emulator.Options.AppId, kind = "close", device_id = closing.DeviceId });
+
+        Assert.Equal(1, closed.Data.GetProperty("closed").GetInt32());
+        await closing.Closed.WaitAsync(LcTestClient.Guard);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, closing.Socket.CloseStatus);
+        var again = await other.NextEventAsync();
+        Assert.Equal(first.Json, again.Json);
+    }
+
+    [Fact]
+    public async Task While_the_endpoint_is_down_discovery_and_handshakes_are_refused_as_retryable_until_its_time_is_up()
+    {
+        await using var emulator = await StartAsync();
+        var ticketed = await LcTestClient.DiscoverUrlAsync(emulator);
+        using var armed = await FaultAsync(emulator, new { app_id = emulator.Options.AppId, kind = "endpoint_down", seconds = 10 });
+        Assert.True(armed.Data.GetProperty("endpoint_down_until").GetInt64() > 0);
+
+        using (var refused = await LcTestClient.DiscoverAsync(emulator))
+        {
+            Assert.Equal(503, refused.Status);
+        }
+
+        var (status, headers) = await LcTestClient.RefusedHandshakeAsync(ticketed);
+        Assert.Equal(503, status);
+        Assert.Equal("503", headers["Handshake-Status"].Single());
+
+        emulator.Clock.Advance(TimeSpan.FromSeconds(11));
+        await using var back = await LcTestClient.ConnectAsync(emulator);
+    }
+
+    [Fact]
+    public async Task Refused_tickets_answer_system_busy_until_their_time_is_up()
+    {
+        await using var emulator = await StartAsync();
+        using var armed = await FaultAsync(emulator, new { app_id = emulator.Options.AppId, kind = "refuse_tickets", seconds = 5 });
+
+        using (var busy = await LcTestClient.DiscoverAsync(emulator))
+        {
+            Assert.Equal(200, busy.Status);
+            Assert.Equal(1, busy.Code);
+            Assert.False(busy.Data.TryGetProperty("URL", out _));
+        }
+
+        emulator.Clock.Advance(TimeSpan.FromSeconds(6));
+        using var ok = await LcTestClient.DiscoverAsync(emulator);
+        Assert.Equal(0, ok.Code);
+    }
+
+    [Fact]
     public async Task The_subscription_mode_is_long_connection_without_a_url()
     {
         await using var emulator = await StartAsync();
@@ -503,6 +605,8 @@ public sealed class LongConnectionTests
             o.LongConnection.AckTimeout = TimeSpan.FromMinutes(5);
             configure?.Invoke(o);
         });
+
+    private static Task<Reply> FaultAsync(TestEmulator emulator, object fault) => emulator.PostJsonAsync("/_emulator/long-connection/faults", fault);
 
     private static async Task SubscribeAsync(TestEmulator emulator)
     {

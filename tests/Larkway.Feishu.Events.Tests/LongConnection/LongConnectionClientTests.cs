@@ -419,6 +419,52 @@ public sealed class LongConnectionClientTests
     }
 
     [Fact]
+    public async Task A_ping_left_unanswered_has_the_connection_replaced_make_before_break()
+    {
+        await using var h = await LongConnectionHarness.StartAsync(
+            configure: o =>
+            {
+                o.PongTimeout = TimeSpan.FromSeconds(1);
+                o.WatchdogTimeout = Timeout.InfiniteTimeSpan; // only the pong deadline may act
+            },
+            prepare: s => s.RespondToPings = false);
+        var first = await h.Server.NextConnectionAsync();
+        await first.NextPingAsync();
+        var acceptedWhenFirstClosed = first.Closed.ContinueWith(_ => h.Server.AcceptedCount, TaskScheduler.Default);
+
+        var second = await h.Server.NextConnectionAsync();
+
+        (await acceptedWhenFirstClosed.WaitAsync(TestTimeouts.HangGuard)).ShouldBe(2);
+        second.DeviceId.ShouldBe("dev-2");
+        h.Client.LastReplaceReason.ShouldNotBeNull().ShouldContain("of a ping");
+        h.Logs.Lines.ShouldContain(l => l.Contains(" 3223 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_two_connections_one_that_misses_the_deaf_streak_is_replaced()
+    {
+        await using var h = await LongConnectionHarness.StartAsync(configure: o =>
+        {
+            o.Connections = 2;
+            o.DeafStreak = 3;
+        });
+        var a = await h.Server.NextConnectionAsync();
+        var b = await h.Server.NextConnectionAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var sent = await a.SendDataAsync(Payloads.Message($"ev-{i}"), $"msg-{i}");
+            (await a.NextAckAsync()).ShouldAcknowledge(sent);
+        }
+
+        var third = await h.Server.NextConnectionAsync();
+        await b.Closed.WaitAsync(TestTimeouts.HangGuard);
+        third.DeviceId.ShouldBe("dev-3");
+        a.Closed.IsCompleted.ShouldBeFalse();
+        h.Client.LastReplaceReason.ShouldNotBeNull().ShouldStartWith("deaf");
+    }
+
+    [Fact]
     public async Task Cancellation_stops_cleanly_and_cancels_handlers_in_progress()
     {
         await using var h = await LongConnectionHarness.StartAsync();

@@ -101,6 +101,9 @@ internal sealed class LongConnectionHarness : IAsyncDisposable
             BaseUrl = server.BaseUrl,
             AppName = "ops",
             InitialConfig = FastConfig,
+
+            // The fake server's tests follow one connection; the Emulator's integration tests cover several.
+            Connections = 1,
         };
         configure?.Invoke(options);
         var logs = new CapturingLoggerProvider();

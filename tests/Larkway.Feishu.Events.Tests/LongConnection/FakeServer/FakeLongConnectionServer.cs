@@ -39,6 +39,7 @@ internal sealed class FakeLongConnectionServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeConnection> _all = new();
+    private int _acceptedCount;
     private readonly Channel<FakeConnection> _connections = Channel.CreateUnbounded<FakeConnection>();
     private int _discoveryCount;
 
@@ -58,6 +59,9 @@ internal sealed class FakeLongConnectionServer : IAsyncDisposable
     public ConcurrentQueue<DiscoveryRequest> DiscoveryRequests { get; } = new();
 
     public int DiscoveryCount => Volatile.Read(ref _discoveryCount);
+
+    /// <summary>WebSockets accepted so far.</summary>
+    public int AcceptedCount => Volatile.Read(ref _acceptedCount);
 
     /// <summary>The payload of the first pong of every new connection (a ClientConfig JSON), if any.</summary>
     public byte[]? FirstPongPayload { get; set; }
@@ -151,6 +155,7 @@ internal sealed class FakeLongConnectionServer : IAsyncDisposable
             NextPongPayload = FirstPongPayload,
         };
         _all.Enqueue(connection);
+        Interlocked.Increment(ref _acceptedCount);
         _connections.Writer.TryWrite(connection);
         await connection.RunAsync(context.RequestAborted);
     }
