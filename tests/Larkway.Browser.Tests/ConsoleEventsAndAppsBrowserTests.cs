@@ -49,6 +49,43 @@ public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : I
     }
 
     [Fact]
+    public async Task A_DingTalk_app_added_in_the_console_is_listed_with_its_platform_callback_URL_and_permissions()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser);
+        await hub.SignInAsync();
+        var page = hub.Page;
+
+        await page.GotoAsync(hub.Url("/console/apps/edit"));
+        await page.GetByLabel("Name").FillAsync("dt-org");
+        await page.GetByLabel("Platform").SelectOptionAsync("dingtalk");
+        await page.GetByLabel("App ID").FillAsync("dingconsoletest00001");
+        await page.GetByLabel("Base URL").FillAsync("dingtalk");
+        await page.GetByLabel("App Secret").FillAsync("dingtalk-console-secret-000000001");
+        await page.GetByLabel("AgentId (DingTalk)").FillAsync("3000000009");
+        await Screenshots.SaveAsync(page, "console-app-edit-dingtalk");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add app" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Apps");
+
+        var row = page.Locator("tr[data-app='dt-org']");
+        await Assertions.Expect(row.Locator(".app-platform")).ToContainTextAsync("DingTalk");
+        await Assertions.Expect(row.Locator(".events-url")).ToHaveTextAsync(hub.Url("/dingtalk/apps/dt-org/callback"));
+        await Assertions.Expect(row).ToContainTextAsync("qyapi_robot_sendmsg");
+        await Screenshots.SaveAsync(page, "console-apps-dingtalk");
+
+        using var admin = hub.Api(ConsoleHub.AdminKey);
+        var stored = await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps/dt-org");
+        stored.GetProperty("platform").GetString().ShouldBe("dingtalk");
+        stored.GetProperty("agent_id").GetInt64().ShouldBe(3000000009);
+
+        // Editing keeps the platform and says so; a non-number AgentId is refused with what to type.
+        await page.GotoAsync(hub.Url("/console/apps/edit/dt-org"));
+        await Assertions.Expect(page.Locator("form.editor-form")).ToContainTextAsync("Platform: DingTalk");
+        await page.GetByLabel("AgentId (DingTalk)").FillAsync("30-x");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Digits only");
+    }
+
+    [Fact]
     public async Task An_app_saved_without_old_style_callbacks_keeps_that_choice()
     {
         await using var hub = await ConsoleHub.StartAsync(browser.Browser);
