@@ -69,6 +69,9 @@ public sealed class HubDingTalkReplicaTests(PostgresCluster cluster)
             Duty(holder)!.IsHolding.ShouldBeTrue();
             await stream.RobotMessageAsync("/echo before the handover");
 
+            // DingTalk never sends a robot message twice: it is the holder's once acked, so wait for its answer first.
+            await HubSandbox.WaitUntilAsync(() => Replies(stream).Any(r => r.Contains("before the handover", StringComparison.Ordinal)), "the answer before the handover", seconds: 60);
+
             // The holder stops; another replica takes the lease over and opens its own connections.
             hubs.Remove(holder);
             await holder.DisposeAsync();
