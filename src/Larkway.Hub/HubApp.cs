@@ -433,11 +433,15 @@ public static partial class HubApp
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no listening address.");
-        return new Uri(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal)
+        return new Uri(Dialable(address));
+    }
+
+    /// <summary>A listening address as a client on this machine dials it: a wildcard host becomes the loopback.</summary>
+    internal static string Dialable(string address) =>
+        address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
-            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal));
-    }
+            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal);
 
     private static string RandomKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

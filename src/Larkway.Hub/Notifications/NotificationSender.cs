@@ -92,17 +92,7 @@ internal sealed partial class NotificationSender(
                 pacer?.Sent(receiver);
             }
 
-            LogSent(logger, notification.Id, delivery.Id, delivery.Attempts);
-            DateTimeOffset? now = time.GetUtcNow();
-            int? version = notification.Version;
-            return WorkOutcome<NotificationDeliveryRow>.Done(s =>
-            {
-                s.SetProperty(d => d.MessageId, messageId);
-                s.SetProperty(d => d.SentAt, d => d.SentAt ?? now);
-                s.SetProperty(d => d.SentVersion, version);
-                s.SetProperty(d => d.ErrorCode, (int?)null);
-                s.SetProperty(d => d.LogId, (string?)null);
-            });
+            return Sent(notification, delivery, messageId);
         }
         catch (HubAppNotFoundException ex)
         {
@@ -156,17 +146,7 @@ internal sealed partial class NotificationSender(
             }
 
             var messageId = await dingTalk!.SendAsync(app, notification, delivery, cancellationToken).ConfigureAwait(false);
-            LogSent(logger, notification.Id, delivery.Id, delivery.Attempts);
-            DateTimeOffset? now = time.GetUtcNow();
-            int? version = notification.Version;
-            return WorkOutcome<NotificationDeliveryRow>.Done(s =>
-            {
-                s.SetProperty(d => d.MessageId, messageId);
-                s.SetProperty(d => d.SentAt, d => d.SentAt ?? now);
-                s.SetProperty(d => d.SentVersion, version);
-                s.SetProperty(d => d.ErrorCode, (int?)null);
-                s.SetProperty(d => d.LogId, (string?)null);
-            });
+            return Sent(notification, delivery, messageId);
         }
         catch (HubAppNotFoundException ex)
         {
@@ -191,6 +171,22 @@ internal sealed partial class NotificationSender(
         {
             return Failed(notification, delivery, new FeishuFailure(ex.ErrCode ?? DingTalkErrorCode, ex.Code + ": " + ex.ErrorMessage, ex.RequestId), ex.IsTransient);
         }
+    }
+
+    /// <summary>A delivery sent (on either platform): its message id, when first sent, the version it shows, no error.</summary>
+    private WorkOutcome<NotificationDeliveryRow> Sent(NotificationRow notification, NotificationDeliveryRow delivery, string messageId)
+    {
+        LogSent(logger, notification.Id, delivery.Id, delivery.Attempts);
+        DateTimeOffset? now = time.GetUtcNow();
+        int? version = notification.Version;
+        return WorkOutcome<NotificationDeliveryRow>.Done(s =>
+        {
+            s.SetProperty(d => d.MessageId, messageId);
+            s.SetProperty(d => d.SentAt, d => d.SentAt ?? now);
+            s.SetProperty(d => d.SentVersion, version);
+            s.SetProperty(d => d.ErrorCode, (int?)null);
+            s.SetProperty(d => d.LogId, (string?)null);
+        });
     }
 
     /// <summary>The code the status API reports when a notification cannot be shown on DingTalk (negative: not a platform code).</summary>

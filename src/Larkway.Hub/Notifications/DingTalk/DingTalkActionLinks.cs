@@ -57,7 +57,6 @@ internal sealed class DingTalkActionLinks(IDataProtectionProvider protection, Hu
         }
 
         var address = server?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1";
-        return address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
-            .Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        return HubApp.Dialable(address).TrimEnd('/');
     }
 }
