@@ -11,7 +11,8 @@ namespace Larkway.Hub.DingTalk;
 
 /// <summary>
 /// Handles the DingTalk events the inbox queue claims: a robot message goes to the app's bot (the same commands, /help and
-/// conversations as on Feishu, answered through <see cref="DingTalkBotMessenger"/>); other events are kept for the record.
+/// conversations as on Feishu, answered through <see cref="DingTalkBotMessenger"/>). Every push — robot message, event,
+/// card callback — is first forwarded to the business webhooks subscribed to its type, as Feishu's events are.
 /// </summary>
 internal sealed partial class DingTalkInboxHandler(
     HubDingTalkClients clients,
@@ -20,7 +21,8 @@ internal sealed partial class DingTalkInboxHandler(
     IOptions<BotOptions> botOptions,
     IBotConversationStore conversations,
     TimeProvider time,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    Webhooks.WebhookStore? webhooks = null)
 {
     private readonly ConcurrentDictionary<string, AppBot> _bots = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggerFactory.CreateLogger<DingTalkInboxHandler>();
@@ -29,6 +31,13 @@ internal sealed partial class DingTalkInboxHandler(
     public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
+
+        // Forwarding first, as for Feishu's observers: a failing bot then does not hold it back (both are idempotent per event).
+        if (webhooks is not null)
+        {
+            await webhooks.FanOutAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+
         if (item.EventType != DingTalkIngest.RobotMessageType)
         {
             return;

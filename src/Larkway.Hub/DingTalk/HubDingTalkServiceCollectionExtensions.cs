@@ -44,7 +44,8 @@ public static class HubDingTalkServiceCollectionExtensions
             sp.GetRequiredService<IOptions<BotOptions>>(),
             sp.GetRequiredService<IBotConversationStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>()));
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.

@@ -116,9 +116,22 @@ internal sealed class WebhookStore(
     /// Queues the event for every subscription whose types match; those already queued for this inbox event are
     /// skipped (the unique index settles a race). Returns how many deliveries were added.
     /// </summary>
-    public async Task<int> FanOutAsync(InboxEventContext context, CancellationToken cancellationToken)
+    public Task<int> FanOutAsync(InboxEventContext context, CancellationToken cancellationToken) =>
+        FanOutAsync(context.InboxEventId, context.Envelope.EventType, context.Envelope.DedupKey, () => Payload(context), cancellationToken);
+
+    /// <summary>
+    /// Queues one delivery of a stored DingTalk push (a robot message, an event, a card callback) per subscription whose
+    /// types match (<c>dingtalk.robot_message</c>, <c>dingtalk.event.*</c>, <c>dingtalk.card_callback</c>), once per
+    /// subscription however often it is handled. The body has Feishu's shape with DingTalk's JSON as its <c>event</c>.
+    /// </summary>
+    public Task<int> FanOutAsync(InboxEvent item, CancellationToken cancellationToken)
     {
-        var eventType = context.Envelope.EventType;
+        ArgumentNullException.ThrowIfNull(item);
+        return FanOutAsync(item.Id, item.EventType, item.DedupKey, () => Payload(item), cancellationToken);
+    }
+
+    private async Task<int> FanOutAsync(long inboxEventId, string eventType, string? eventId, Func<byte[]> payloadOf, CancellationToken cancellationToken)
+    {
         var subscriptions = await SubscriptionsAsync(cancellationToken).ConfigureAwait(false);
         var matching = subscriptions.Where(s => WebhookEventFilter.Matches(s.EventTypes, eventType)).Select(s => s.Id).ToList();
         if (matching.Count == 0)
@@ -130,10 +143,10 @@ internal sealed class WebhookStore(
         await using (db.ConfigureAwait(false))
         {
 
-            var payload = Payload(context);
+            var payload = payloadOf();
             for (var round = 0; ; round++)
             {
-                var existing = await db.WebhookDeliveries.AsNoTracking().Where(d => d.InboxEventId == context.InboxEventId)
+                var existing = await db.WebhookDeliveries.AsNoTracking().Where(d => d.InboxEventId == inboxEventId)
                     .Select(d => d.SubscriptionId).ToListAsync(cancellationToken).ConfigureAwait(false);
                 var now = time.GetUtcNow();
                 var added = 0;
@@ -142,8 +155,8 @@ internal sealed class WebhookStore(
                     db.WebhookDeliveries.Add(new WebhookDeliveryRow
                     {
                         SubscriptionId = subscription,
-                        InboxEventId = context.InboxEventId,
-                        EventId = Truncate(context.Envelope.DedupKey, 256),
+                        InboxEventId = inboxEventId,
+                        EventId = Truncate(eventId, 256),
                         EventType = Truncate(eventType, 128)!,
                         Payload = payload,
                         State = WorkState.Pending,
@@ -236,6 +249,26 @@ internal sealed class WebhookStore(
                 envelope.Event.WriteTo(writer);
             }
 
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The body posted for a DingTalk push: <c>{"id","type","created_at","app","event"}</c>, its event DingTalk's JSON as received.</summary>
+    internal static byte[] Payload(InboxEvent item)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", item.DedupKey ?? $"inbox_{item.Id}");
+            writer.WriteString("type", item.EventType);
+            writer.WriteString("created_at", item.ReceivedAt.ToUniversalTime());
+            writer.WriteString("app", HubAppService.NameOnWire(item.AppName));
+            writer.WritePropertyName("event");
+            using var body = JsonDocument.Parse(item.Body);
+            body.RootElement.WriteTo(writer);
             writer.WriteEndObject();
         }
 

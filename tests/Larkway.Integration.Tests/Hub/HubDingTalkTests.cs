@@ -26,9 +26,12 @@ public sealed class HubDingTalkTests
     public async Task A_DingTalk_app_added_through_the_API_connects_over_Stream_and_its_bot_answers_each_message_once()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?> { ["Larkway:Webhooks:PollInterval"] = "00:00:00.050" });
         using var admin = Admin(hub);
         using var stream = new DingTalkStreamControl(emulator.BaseUrl, EmulatorOptions.DefaultDingTalkAppKey);
+        using var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url("/dingtalk").ToString(), event_types = new[] { "dingtalk.*" } });
+        subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
 
         var app = await AddAppAsync(admin, emulator);
         app.GetProperty("platform").GetString().ShouldBe("dingtalk");
@@ -54,6 +57,15 @@ public sealed class HubDingTalkTests
         await stream.RobotMessageAsync("/echo hello from DingTalk");
         await HubSandbox.WaitUntilAsync(() => Replies(stream).Any(r => r.Contains("hello from DingTalk", StringComparison.Ordinal)), "the echo", seconds: 60);
         Replies(stream).Count(r => r.Contains("Commands:", StringComparison.Ordinal)).ShouldBe(1);
+
+        // Both messages reach the business system's webhook, each once (the redelivered one too), with DingTalk's JSON as the event.
+        await HubSandbox.WaitUntilAsync(() => receiver.At("/dingtalk").Count >= 2, "both messages at the webhook", seconds: 60);
+        var forwarded = receiver.At("/dingtalk").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+        forwarded.Select(f => f.GetProperty("type").GetString()).ShouldAllBe(t => t == "dingtalk.robot_message");
+        forwarded.Select(f => f.GetProperty("event").GetProperty("text").GetProperty("content").GetString()!.Trim())
+            .OrderBy(t => t, StringComparer.Ordinal).ShouldBe(["/echo hello from DingTalk", "/help"]);
+        forwarded.Single(f => f.GetProperty("event").GetProperty("msgId").GetString() == msgId).GetProperty("app").GetString().ShouldBe(AppName);
+        forwarded.Select(f => f.GetProperty("id").GetString()).Distinct().Count().ShouldBe(2);
     }
 
     [Fact]
