@@ -20,7 +20,8 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
-        if (await PlatformProblemAsync(request, cancellationToken).ConfigureAwait(false) is { } problem)
+        var (problem, dingTalk) = await PlatformProblemAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
             return NotificationSubmitResult.Invalid([problem]);
         }
@@ -36,6 +37,15 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
         {
             return NotificationSubmitResult.Invalid(composed.Problems);
         }
+
+        if (OnPlatform(composed.Request, dingTalk) is not { } onPlatform)
+        {
+            return NotificationSubmitResult.Invalid([new("recipients", dingTalk
+                ? $"Nobody to send to on DingTalk: the type '{request.Type}' names only Feishu recipients. Send dingtalk_userid or dingtalk_mobile recipients in 'recipients'."
+                : $"Nobody to send to on Feishu: the type '{request.Type}' names only DingTalk recipients. Send Feishu recipients in 'recipients', or set 'app' to a DingTalk app.")]);
+        }
+
+        composed = composed with { Request = onPlatform };
 
         // A retry of a stored request is answered from the store: no second lookup of its departments and emails.
         if (await store.FindExistingAsync(caller.Id, composed.Request, cancellationToken).ConfigureAwait(false) is { } earlier)
@@ -64,30 +74,43 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
     /// Why the request's app cannot send it: the app is unusable, or its recipients are another platform's (a DingTalk
     /// app sends to dingtalk_userid / dingtalk_mobile, a Feishu app to everything else). Null when it can.
     /// </summary>
-    private async Task<NotificationProblem?> PlatformProblemAsync(NotificationRequest request, CancellationToken cancellationToken)
+    private async Task<(NotificationProblem? Problem, bool DingTalk)> PlatformProblemAsync(NotificationRequest request, CancellationToken cancellationToken)
     {
         var app = request.App is { } name ? await apps.FindAsync(name, cancellationToken).ConfigureAwait(false) : null;
-        if (request.App is { } appName && (app is null || !app.IsDingTalk) && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
+        var dingTalk = app?.IsDingTalk == true;
+        if (request.App is { } appName && !dingTalk && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
         {
-            return new("app", unusable);
+            return (new("app", unusable), dingTalk);
         }
 
         if (app is { IsDingTalk: true } && (!app.Enabled || app.Error is not null))
         {
-            return new("app", app.Error is null ? $"The app '{app.Name}' is disabled in the Hub; enable it first." : $"The app '{app.Name}' cannot be used: {app.Error}");
+            return (new("app", app.Error is null ? $"The app '{app.Name}' is disabled in the Hub; enable it first." : $"The app '{app.Name}' cannot be used: {app.Error}"), dingTalk);
         }
 
-        var dingTalk = app?.IsDingTalk == true;
         var index = request.Recipients.ToList().FindIndex(r => NotificationRequest.IsDingTalkRecipient(r.Type) != dingTalk);
         if (index < 0)
         {
-            return null;
+            return (null, dingTalk);
         }
 
         var recipient = request.Recipients[index];
-        return dingTalk
+        return (dingTalk
             ? new($"recipients[{index}].{recipient.Type}", $"'{request.App}' is a DingTalk app: it sends to dingtalk_userid or dingtalk_mobile, not to {recipient.Type}.")
-            : new($"recipients[{index}].{recipient.Type}", $"{recipient.Type} is a DingTalk recipient: set 'app' to a DingTalk app added to the Hub.");
+            : new($"recipients[{index}].{recipient.Type}", $"{recipient.Type} is a DingTalk recipient: set 'app' to a DingTalk app added to the Hub."), dingTalk);
+    }
+
+    /// <summary>
+    /// The composed request with only the recipients its app's platform can reach, or null when none is left. The caller's
+    /// own were checked already; a type's may be the other platform's (the procurement pack names approvers by email, which
+    /// DingTalk cannot look up), and a type serves both platforms, so those are left out rather than sent to fail.
+    /// </summary>
+    private static NotificationRequest? OnPlatform(NotificationRequest composed, bool dingTalk)
+    {
+        var reachable = composed.Recipients.Where(r => NotificationRequest.IsDingTalkRecipient(r.Type) == dingTalk).ToList();
+        return reachable.Count == composed.Recipients.Count ? composed
+            : reachable.Count == 0 ? null
+            : composed with { Recipients = reachable };
     }
 
     /// <summary>

@@ -176,6 +176,72 @@ public sealed class HubDingTalkTests
         forged.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task The_procurement_pack_works_on_DingTalk_its_decision_buttons_answer_and_reach_the_business_webhook()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?> { ["Larkway:Webhooks:PollInterval"] = "00:00:00.050" });
+        using var admin = Admin(hub);
+        await AddAppAsync(admin, emulator);
+        using var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url("/actions").ToString(), event_types = new[] { "dingtalk.notification.action" } });
+        subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+
+        // Without DingTalk recipients of its own, a type that names only Feishu ones has nobody to send to: refused with the fix.
+        var sample = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types/requisition.submitted")).GetProperty("sample_data");
+        using var nobody = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "requisition.submitted", idempotency_key = "req-nobody", app = AppName, data = sample });
+        nobody.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await nobody.Content.ReadAsStringAsync()).ShouldContain("Send dingtalk_userid or dingtalk_mobile recipients in 'recipients'");
+
+        // A requisition with the pack's own sample data, to Alice on DingTalk: Approve answers with the type's toast and decision.
+        var requisition = await SendPackTypeAsync(admin, "requisition.submitted", "req-dingtalk-1");
+        await HubSandbox.WaitUntilAsync(() => Status(admin, requisition.Id) == "sent", "the requisition sent", seconds: 60);
+
+        // The type also names its approver by email, which DingTalk cannot look up: left out, not sent to fail.
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{requisition.Id}")).GetProperty("recipients").GetArrayLength().ShouldBe(1);
+        var approve = PackLinks(await RobotMessagesAsync(hub, "alice")).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal) && Label(hub, l).Contains("approve", StringComparison.OrdinalIgnoreCase));
+        using var browser = new HttpClient();
+        var answer = await (await browser.PostAsync(approve, null)).Content.ReadAsStringAsync();
+        answer.ShouldContain("Approved " + requisition.Data.GetProperty("requisition").GetProperty("number").GetString());
+        var actions = Actions(admin, requisition.Id);
+        actions.Single().GetProperty("decision").GetString().ShouldBe("approved");
+
+        // Request approval: the Hub's approvals are Feishu's, so the page says none was opened, and the business system is told.
+        var payment = await SendPackTypeAsync(admin, "payment.pending", "pay-dingtalk-1");
+        await HubSandbox.WaitUntilAsync(() => Status(admin, payment.Id) == "sent", "the payment sent", seconds: 60);
+        var messages = await RobotMessagesAsync(hub, "alice");
+        var request = PackLinks([messages[^1]]).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal));
+        var requested = await (await browser.PostAsync(request, null)).Content.ReadAsStringAsync();
+        requested.ShouldContain("passed to the business system");
+        requested.ShouldContain("none was opened");
+        Actions(admin, payment.Id).Single().GetProperty("action").GetString().ShouldBe("request_approval");
+
+        await HubSandbox.WaitUntilAsync(() => receiver.At("/actions").Count >= 2, "both clicks at the webhook", seconds: 60);
+        var forwarded = receiver.At("/actions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+        forwarded.Select(f => f.GetProperty("action").GetString()).Order(StringComparer.Ordinal).ShouldBe(["approve", "request_approval"]);
+        forwarded.ShouldAllBe(f => f.GetProperty("dingtalk_userid").GetString() == "alice");
+    }
+
+    private static async Task<(string Id, JsonElement Data)> SendPackTypeAsync(HttpClient admin, string type, string key)
+    {
+        var definition = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notification-types/{type}");
+        var data = definition.GetProperty("sample_data").Clone();
+        using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new { type, idempotency_key = key, app = AppName, data, recipients = new[] { new { dingtalk_userid = "alice" } } });
+        queued.StatusCode.ShouldBe(HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
+        return ((await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, data);
+    }
+
+    private static IReadOnlyList<string> PackLinks(IReadOnlyList<JsonElement> messages) =>
+        [.. messages.SelectMany(m => Links(m.GetProperty("msgParam")))];
+
+    /// <summary>What the link's page asks to confirm.</summary>
+    private static string Label(HubSandbox hub, string link)
+    {
+        _ = hub;
+        using var client = new HttpClient();
+        return client.GetStringAsync(link).GetAwaiter().GetResult();
+    }
+
     private static string? Status(HttpClient admin, string id) =>
         admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}").GetAwaiter().GetResult().GetProperty("status").GetString();
 

@@ -162,6 +162,15 @@ internal sealed partial class NotificationCardActions(
             return (true, "Received. This button has no answer set up in the Hub; the business system was told.");
         }
 
+        if (action.Approval is not null)
+        {
+            // The Hub's approvals are Feishu's, opened for a Feishu applicant; a DingTalk user has none. The request is
+            // recorded and forwarded, so the business system can open it where its people approve.
+            return (true, recorded
+                ? "Your request was recorded and passed to the business system. Approvals from the Hub open in Feishu, so none was opened here."
+                : "Your request was recorded already and passed to the business system.");
+        }
+
         try
         {
             var values = NotificationTypeAction.Context(notification.Data, action.Name, null, []);
