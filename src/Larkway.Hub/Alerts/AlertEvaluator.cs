@@ -24,7 +24,9 @@ internal sealed partial class AlertEvaluator(
     HubSettings settings,
     IOptions<AlertOptions> options,
     TimeProvider time,
-    ILogger<AlertEvaluator> logger) : IHubJob
+    ILogger<AlertEvaluator> logger,
+    Apps.HubAppRegistry? apps = null,
+    DingTalk.DingTalkStreamStatus? streams = null) : IHubJob
 {
     /// <summary>Notices of alerts older than this are not submitted any more (a recipient configured today does not get last week's).</summary>
     private static readonly TimeSpan NoticeHorizon = TimeSpan.FromDays(1);
@@ -139,7 +141,39 @@ internal sealed partial class AlertEvaluator(
         return new AlertSnapshot(now, rows, queues.Latest.ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal), downSince, longConnection)
         {
             LastApiFailure = await minutes.ReadLastApiFailureAsync(cancellationToken).ConfigureAwait(false),
+            DingTalkStreamsDown = await DingTalkStreamsDownAsync(now, cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>The enabled DingTalk apps whose Stream lease no replica holds live, and since when.</summary>
+    private async Task<IReadOnlyList<(string App, DateTimeOffset Since)>> DingTalkStreamsDownAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (apps is null)
+        {
+            return [];
+        }
+
+        var down = new List<(string, DateTimeOffset)>();
+        foreach (var app in (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a is { IsDingTalk: true, Enabled: true }))
+        {
+            var lease = await leases.GetAsync(DingTalk.DingTalkStreamDuty.LeaseNameOf(app.AppId), cancellationToken).ConfigureAwait(false);
+            if (lease is { } held && held.ExpiresAt > now)
+            {
+                // Held: down only when the holder says it has had no open connection since then.
+                if (streams is not null && await streams.DownSinceAsync(app.AppId, cancellationToken).ConfigureAwait(false) is { } unconnected)
+                {
+                    down.Add((app.Name, unconnected));
+                }
+
+                continue;
+            }
+
+            // Never held (or held before the app last changed): counted from when it could first have been.
+            var since = lease is { } expired && expired.ExpiresAt > app.UpdatedAt ? expired.ExpiresAt : app.UpdatedAt;
+            down.Add((app.Name, since > _startedAt ? since : _startedAt));
+        }
+
+        return down;
     }
 
     [LoggerMessage(EventId = LogEvents.AlertOpened, Level = LogLevel.Warning, Message = "Alert {AlertId} opened: {Rule}. {Detail}")]

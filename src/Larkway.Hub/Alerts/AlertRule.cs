@@ -17,6 +17,12 @@ internal sealed record AlertSnapshot(
     DateTimeOffset? LongConnectionDownSince,
     bool LongConnectionMode)
 {
+    /// <summary>
+    /// The enabled DingTalk apps whose Stream connection no replica holds, with since when (the lease's expiry, or the later
+    /// of the evaluator's start and the app's last change when it never was held). Empty while every one is held.
+    /// </summary>
+    public IReadOnlyList<(string App, DateTimeOffset Since)> DingTalkStreamsDown { get; init; } = [];
+
     /// <summary>The last failed Open Platform call any replica recorded (kept in the database across restarts), or null.</summary>
     public (string Text, DateTimeOffset At)? LastApiFailure { get; init; }
 
@@ -135,6 +141,22 @@ internal sealed class AlertRule
                 $"No replica has held the long connection since {since.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)} ({W(down)}; threshold {Min(s.Threshold)}): Feishu's events are not received.");
         });
 
+    public static readonly AlertRule DingTalkStreamDown = new(
+        "dingtalk_stream_down", "DingTalkStreamDown", "DingTalk Stream down", "minutes", 2, 0.1, 1440, null, hasMinSamples: false,
+        s => $"an enabled DingTalk app has had no open Stream connection (no replica holds it, or the holder cannot connect) for {Min(s.Threshold)}",
+        (s, snap) =>
+        {
+            var limit = TimeSpan.FromMinutes(s.Threshold);
+            var down = snap.DingTalkStreamsDown.Where(d => snap.Now - d.Since >= limit).OrderBy(d => d.App, StringComparer.Ordinal)
+                .Select(d => $"{d.App} (since {d.Since.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}, {W(snap.Now - d.Since)})")
+                .ToList();
+            return new(down.Count > 0, down.Count > 0
+                ? $"No open Stream connection for {string.Join("; ", down)} (threshold {Min(s.Threshold)}): their robot messages are not received, and DingTalk does not send them again. Check the app with Test connection."
+                : snap.DingTalkStreamsDown.Count > 0
+                    ? $"Every DingTalk app's Stream connection is held or down for less than {Min(s.Threshold)}."
+                    : "Every enabled DingTalk app's Stream connection is held (or there is none).");
+        });
+
     private readonly Func<AlertRuleSettings, AlertSnapshot, AlertCheck> _evaluate;
     private readonly Func<AlertRuleSettings, string> _describe;
 
@@ -158,7 +180,7 @@ internal sealed class AlertRule
         _evaluate = evaluate;
     }
 
-    public static IReadOnlyList<AlertRule> All { get; } = [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown];
+    public static IReadOnlyList<AlertRule> All { get; } = [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown];
 
     /// <summary>The name stored and shown, e.g. <c>api_error_rate</c>.</summary>
     public string Name { get; }

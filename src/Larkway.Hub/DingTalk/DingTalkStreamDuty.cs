@@ -21,9 +21,16 @@ internal sealed partial class DingTalkStreamDuty(
     IOptions<LeaseOptions> leaseOptions,
     TimeProvider time,
     IMeterFactory? meterFactory,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    DingTalkStreamStatus? status = null)
     : SingletonDuty(LeaseNameOf(app.AppId), leases, leaseOptions, time, loggerFactory.CreateLogger<DingTalkStreamDuty>())
 {
+    /// <summary>How often the holder looks at its connections, and how long it may be without one before it says so.</summary>
+    internal static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>A connect (ticket, then WebSocket) takes well under this; longer without a connection is "down".</summary>
+    internal static readonly TimeSpan DownAfter = TimeSpan.FromSeconds(30);
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<DingTalkStreamDuty>();
     private volatile DingTalkStreamClient? _client;
 
@@ -49,23 +56,95 @@ internal sealed partial class DingTalkStreamDuty(
         options.Subscriptions.Add(DingTalkStreamSubscription.CardCallbacks);
         options.Subscriptions.Add(DingTalkStreamSubscription.AllEvents);
 
-        var client = new DingTalkStreamClient(options, HandleAsync, loggerFactory, Time, meterFactory);
-        await using (client.ConfigureAwait(false))
+        // The watch runs beside the starts: a holder that cannot connect (credentials refused, DingTalk unreachable) keeps
+        // the lease and says so, rather than releasing and re-taking it every few seconds where nothing could see it.
+        using var stopWatch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = WatchAsync(stopWatch.Token);
+        try
         {
-            _client = client;
-            try
+            for (var failures = 0; ; failures++)
             {
-                await client.StartAsync(cancellationToken).ConfigureAwait(false);
-                await Task.Delay(Timeout.InfiniteTimeSpan, Time, cancellationToken).ConfigureAwait(false);
+                var client = new DingTalkStreamClient(options, HandleAsync, loggerFactory, Time, meterFactory);
+                await using (client.ConfigureAwait(false))
+                {
+                    try
+                    {
+                        await client.StartAsync(cancellationToken).ConfigureAwait(false);
+                        _client = client;
+                        await Task.Delay(Timeout.InfiniteTimeSpan, Time, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        LogStartFailed(_logger, App.Name, (ex as Larkway.DingTalk.DingTalkApiException)?.Code ?? ex.GetType().Name);
+                    }
+                    finally
+                    {
+                        _client = null;
+                        await client.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+
+                await Task.Delay(StartBackoff(failures), Time, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await stopWatch.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>5 s, doubling to a minute: a refused secret is not hammered, and a fixed one is picked up by the supervisor at once.</summary>
+    private static TimeSpan StartBackoff(int failures) => TimeSpan.FromSeconds(Math.Min(60, 5 << Math.Min(failures, 4)));
+
+    /// <summary>
+    /// While holding: publishes (<see cref="DingTalkStreamStatus"/>) when the client has had no open connection for
+    /// <see cref="DownAfter"/>, and clears it once one is open, so readiness and the alerts on every replica see a holder
+    /// that cannot connect. Writes only on a change; a failed write is tried again at the next look.
+    /// </summary>
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        if (status is null)
+        {
+            return;
+        }
+
+        DateTimeOffset? downSince = null;
+        bool? published = null;
+        using var timer = new PeriodicTimer(WatchInterval, Time);
+        do
+        {
+            var now = Time.GetUtcNow();
+            downSince = _client?.IsConnected == true ? null : downSince ?? now;
+            var down = downSince is { } since && now - since >= DownAfter;
+            if (published != down)
             {
+                try
+                {
+                    await status.SetAsync(App.AppId, down ? downSince : null, cancellationToken).ConfigureAwait(false);
+                    published = down;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    LogStatusUnsaved(_logger, ex, App.Name);
+                }
             }
-            finally
-            {
-                _client = null;
-                await client.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+        }
+        while (await Tick(timer, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async ValueTask<bool> Tick(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -115,6 +194,12 @@ internal sealed partial class DingTalkStreamDuty(
             return message.MessageId;
         }
     }
+
+    [LoggerMessage(EventId = LogEvents.DingTalkStreamStartFailed, Level = LogLevel.Warning, Message = "DingTalk app '{AppName}': the Stream connection could not be opened ({Code}); trying again. Check the app with Test connection.")]
+    private static partial void LogStartFailed(ILogger logger, string appName, string code);
+
+    [LoggerMessage(EventId = LogEvents.DingTalkStreamStatusUnsaved, Level = LogLevel.Warning, Message = "DingTalk app '{AppName}': whether its Stream connection is open could not be saved; tried again in a moment.")]
+    private static partial void LogStatusUnsaved(ILogger logger, Exception exception, string appName);
 
     [LoggerMessage(EventId = LogEvents.DingTalkStreamStoreFailed, Level = LogLevel.Error, Message = "DingTalk app '{AppName}': a push on {Topic} could not be stored; answered 'later' so DingTalk re-sends it.")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, string appName, string topic);

@@ -9,7 +9,7 @@ namespace Larkway.Hub.DingTalk;
 /// <c>dingtalk-stream/{AppKey}</c> live, so its robot messages and events have a connection to arrive on. Like Feishu's
 /// long-connection check it speaks for the deployment, not this replica, so it is Degraded (200) rather than Unhealthy.
 /// </summary>
-internal sealed class DingTalkStreamHealthCheck(HubAppRegistry apps, LeaseStore leases, TimeProvider time) : IHealthCheck
+internal sealed class DingTalkStreamHealthCheck(HubAppRegistry apps, LeaseStore leases, TimeProvider time, DingTalkStreamStatus? status = null) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -20,6 +20,7 @@ internal sealed class DingTalkStreamHealthCheck(HubAppRegistry apps, LeaseStore 
         }
 
         var missing = new List<string>();
+        var unconnected = new List<string>();
         foreach (var app in dingTalk)
         {
             var lease = await leases.GetAsync(DingTalkStreamDuty.LeaseNameOf(app.AppId), cancellationToken).ConfigureAwait(false);
@@ -27,11 +28,29 @@ internal sealed class DingTalkStreamHealthCheck(HubAppRegistry apps, LeaseStore 
             {
                 missing.Add(app.Name);
             }
+            else if (status is not null && await status.DownSinceAsync(app.AppId, cancellationToken).ConfigureAwait(false) is { } since)
+            {
+                unconnected.Add($"{app.Name} (since {since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)");
+            }
         }
 
-        return missing.Count == 0
-            ? HealthCheckResult.Healthy($"Every DingTalk app's Stream connection is held ({dingTalk.Count}).")
-            : new HealthCheckResult(context.Registration.FailureStatus,
-                $"No replica holds the Stream connection of {string.Join(", ", missing)}: their robot messages and events are not received (check the app's credentials with Test connection).");
+        if (missing.Count == 0 && unconnected.Count == 0)
+        {
+            return HealthCheckResult.Healthy($"Every DingTalk app's Stream connection is held and open ({dingTalk.Count}).");
+        }
+
+        var problems = new List<string>();
+        if (missing.Count > 0)
+        {
+            problems.Add($"No replica holds the Stream connection of {string.Join(", ", missing)}");
+        }
+
+        if (unconnected.Count > 0)
+        {
+            problems.Add($"the replica holding it cannot open a Stream connection for {string.Join(", ", unconnected)}");
+        }
+
+        return new HealthCheckResult(context.Registration.FailureStatus,
+            $"{string.Join("; ", problems)}: their robot messages and events are not received (check the app's credentials with Test connection).");
     }
 }

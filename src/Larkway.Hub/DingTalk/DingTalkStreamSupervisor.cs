@@ -22,7 +22,8 @@ internal sealed partial class DingTalkStreamSupervisor(
     IOptions<HubAppsOptions> appsOptions,
     TimeProvider time,
     ILoggerFactory loggerFactory,
-    IMeterFactory? meterFactory = null) : BackgroundService
+    IMeterFactory? meterFactory = null,
+    DingTalkStreamStatus? status = null) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, DingTalkStreamDuty> _duties = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggerFactory.CreateLogger<DingTalkStreamSupervisor>();
@@ -80,7 +81,7 @@ internal sealed partial class DingTalkStreamSupervisor(
                 continue;
             }
 
-            var duty = new DingTalkStreamDuty(app, ingest, leases, leaseOptions, time, meterFactory, loggerFactory);
+            var duty = new DingTalkStreamDuty(app, ingest, leases, leaseOptions, time, meterFactory, loggerFactory, status);
             _duties[app.Name] = duty;
             await duty.StartAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -31,6 +31,7 @@ public static class HubDingTalkServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(sp => new HubDingTalkClients(
             sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<DingTalkStreamStatus>();
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
 
         // Notifications of DingTalk apps: rendered for DingTalk, their buttons links back to the Hub made per recipient.
@@ -57,7 +58,8 @@ public static class HubDingTalkServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<HubAppsOptions>>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>(),
-                sp.GetService<IMeterFactory>()));
+                sp.GetService<IMeterFactory>(),
+                sp.GetRequiredService<DingTalkStreamStatus>()));
             services.AddHostedService(sp => sp.GetRequiredService<DingTalkStreamSupervisor>());
             services.AddHealthChecks().AddCheck<DingTalkStreamHealthCheck>("dingtalk-stream", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
         }

@@ -5,7 +5,7 @@ namespace Larkway.Hub.Monitoring;
 
 /// <summary>
 /// Listens to the <c>Larkway</c> meter of this Hub and counts, per minute, what the dashboard and the alerts need: Open
-/// Platform calls and their errors, token cache look-ups and fetches, events handled and their latency, cards rendered,
+/// Platform calls and their errors (Feishu's and DingTalk's), token cache look-ups and fetches, events handled and their latency, cards rendered,
 /// dead letters. <see cref="FlushAsync"/> writes the running and recently ended minutes to <c>hub_metric_minutes</c>,
 /// together with the queues' backlog, so that the figures survive a restart and add up across replicas.
 /// </summary>
@@ -54,6 +54,8 @@ internal sealed class MetricRecorder : IDisposable
         EventLatency,
         CardsRendered,
         QueueAttempts,
+        DingTalkCalls,
+        DingTalkTokenRequests,
     }
 
     /// <summary>This replica's name in <c>hub_metric_minutes</c>.</summary>
@@ -129,6 +131,8 @@ internal sealed class MetricRecorder : IDisposable
             "larkway.feishu.token.cache.lookups" => Kind.TokenLookups,
             "larkway.feishu.token.requests" => Kind.TokenRequests,
             "larkway.feishu.token.failures" => Kind.TokenFailures,
+            "larkway.dingtalk.calls" => Kind.DingTalkCalls,
+            "larkway.dingtalk.token.requests" => Kind.DingTalkTokenRequests,
             "larkway.hub.inbox.handled" => Kind.InboxHandled,
             "larkway.hub.event.latency" => Kind.EventLatency,
             "larkway.hub.cards.rendered" => Kind.CardsRendered,
@@ -163,8 +167,31 @@ internal sealed class MetricRecorder : IDisposable
 
                         // Errors only (rare next to the calls): the one allocation on this path.
                         _lastFailure = new ApiFailure(_time.GetUtcNow(), Tag(tags, "feishu.app_id") as string, Tag(tags, "http.request.method") as string,
-                            Tag(tags, "url.template") as string, Convert.ToInt64(code, System.Globalization.CultureInfo.InvariantCulture), Tag(tags, "error.type") as string);
+                            Tag(tags, "url.template") as string, Convert.ToString(code, System.Globalization.CultureInfo.InvariantCulture)!, Tag(tags, "error.type") as string);
                     }
+                }
+
+                break;
+            case Kind.DingTalkCalls:
+                // DingTalk's codes are strings ("0" for success, "InvalidAuthentication", "40014"); a call without one ended
+                // before DingTalk answered (cancelled, or the network), as for Feishu.
+                if (Tag(tags, "dingtalk.code") is string dingTalkCode)
+                {
+                    Interlocked.Add(ref bucket.ApiCalls, value);
+                    if (dingTalkCode != "0")
+                    {
+                        Interlocked.Add(ref bucket.ApiErrors, value);
+                        _lastFailure = new ApiFailure(_time.GetUtcNow(), Tag(tags, "dingtalk.app_key") as string, Tag(tags, "http.request.method") as string,
+                            Tag(tags, "url.template") as string, dingTalkCode, Tag(tags, "error.type") as string);
+                    }
+                }
+
+                break;
+            case Kind.DingTalkTokenRequests:
+                Interlocked.Add(ref bucket.TokenFetches, value);
+                if (Tag(tags, "dingtalk.token.outcome") is not "success")
+                {
+                    Interlocked.Add(ref bucket.TokenFailures, value);
                 }
 
                 break;

@@ -177,4 +177,6 @@ internal static class LogEvents
     public const int DingTalkCallbackRefused = 5102;
     public const int DingTalkBotFailed = 5103;
     public const int DingTalkInboxUnknownType = 5104;
+    public const int DingTalkStreamStatusUnsaved = 5105;
+    public const int DingTalkStreamStartFailed = 5106;
 }

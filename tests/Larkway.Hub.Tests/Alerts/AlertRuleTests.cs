@@ -82,6 +82,22 @@ public sealed class AlertRuleTests
         down.Detail.ShouldContain("3 min; threshold 2 min");
     }
 
+    [Fact]
+    public void The_dingtalk_stream_rule_names_each_app_whose_connection_nobody_held_for_its_threshold()
+    {
+        var rule = Rule(AlertRule.DingTalkStreamDown);
+
+        rule.Check(Snapshot([])).Breached.ShouldBeFalse();
+        var brief = Snapshot([]) with { DingTalkStreamsDown = [("dt-org", Now - TimeSpan.FromSeconds(40))] };
+        rule.Check(brief).Breached.ShouldBeFalse("a connection being made is not down yet");
+
+        var down = rule.Check(Snapshot([]) with { DingTalkStreamsDown = [("dt-sales", Now - TimeSpan.FromMinutes(5)), ("dt-org", Now - TimeSpan.FromSeconds(40))] });
+        down.Breached.ShouldBeTrue();
+        down.Detail.ShouldContain("dt-sales (since 2026-03-02 10:25:40Z, 5 min)");
+        down.Detail.ShouldNotContain("dt-org");
+        down.Detail.ShouldContain("threshold 2 min");
+    }
+
     private static AlertRuleSettings Rule(AlertRule rule) => new AlertOptions().ResolvedRules().Single(r => r.Rule == rule);
 
     private static AlertSnapshot Snapshot(

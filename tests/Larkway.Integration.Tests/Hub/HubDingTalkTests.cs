@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Integration.Tests.DingTalk;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 
 namespace Larkway.Integration.Tests.Hub;
@@ -220,6 +221,56 @@ public sealed class HubDingTalkTests
         var forwarded = receiver.At("/actions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
         forwarded.Select(f => f.GetProperty("action").GetString()).Order(StringComparer.Ordinal).ShouldBe(["approve", "request_approval"]);
         forwarded.ShouldAllBe(f => f.GetProperty("dingtalk_userid").GetString() == "alice");
+    }
+
+    [Fact]
+    public async Task A_DingTalk_app_whose_secret_is_refused_shows_on_the_dashboard_in_readiness_and_in_the_alerts_until_it_is_fixed()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>
+        {
+            ["Larkway:Alerts:Interval"] = "00:10:00",
+            ["Larkway:Alerts:Rules:ApiErrorRate:MinSamples"] = "1",
+            ["Larkway:Alerts:Rules:DingTalkStreamDown:Threshold"] = "0.1",
+        });
+        using var admin = Admin(hub);
+        var services = hub.Host.App.Services;
+        var dashboard = services.GetRequiredService<Larkway.Hub.Monitoring.MonitoringDashboard>();
+
+        // A secret DingTalk refuses: opening the Stream connection fails, counted with Feishu's calls (and Test connection says why).
+        await AddAppAsync(admin, emulator, new { app_secret = "not-the-secret" });
+        using (var test = await admin.PostAsync($"/api/v1/apps/{AppName}/test", null))
+        {
+            (await test.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ok").GetBoolean().ShouldBeFalse();
+        }
+
+        await HubSandbox.WaitUntilAsync(
+            () => dashboard.ReadAsync(Larkway.Hub.Monitoring.DashboardRange.Hour, default).GetAwaiter().GetResult().Hour.ApiErrors > 0,
+            "the failed DingTalk calls on the dashboard", seconds: 60);
+
+        // The lease is held, but no connection opens: readiness says so, and so does the alert once past its threshold.
+        await HubSandbox.WaitUntilAsync(
+            () => hub.Api.GetStringAsync("/readyz").GetAwaiter().GetResult().Contains($"cannot open a Stream connection for {AppName}", StringComparison.Ordinal),
+            "readiness naming the app that cannot connect", seconds: 90);
+        await services.GetRequiredService<Larkway.Hub.Alerts.AlertEvaluator>().RunAsync(default);
+        var alerts = await services.GetRequiredService<Larkway.Hub.Alerts.AlertStore>().ListAsync(100, default);
+        alerts.Single(a => a.Alert.Rule == "api_error_rate").Alert.Detail.ShouldContain($"(app {EmulatorOptions.DefaultDingTalkAppKey}) failed with code ");
+        var stream = alerts.Single(a => a.Alert.Rule == "dingtalk_stream_down").Alert;
+        stream.ClearedAt.ShouldBeNull();
+        stream.Detail.ShouldContain($"No open Stream connection for {AppName} (since ");
+
+        // Fixed: the connection opens, readiness and the alert clear.
+        using (var fixedSecret = await admin.PatchAsJsonAsync($"/api/v1/apps/{AppName}", new { app_secret = EmulatorOptions.DefaultDingTalkAppSecret }))
+        {
+            fixedSecret.EnsureSuccessStatusCode();
+        }
+
+        await HubSandbox.WaitUntilAsync(
+            () => !hub.Api.GetStringAsync("/readyz").GetAwaiter().GetResult().Contains("cannot open a Stream connection", StringComparison.Ordinal),
+            "readiness clear again", seconds: 90);
+        await services.GetRequiredService<Larkway.Hub.Alerts.AlertEvaluator>().RunAsync(default);
+        (await services.GetRequiredService<Larkway.Hub.Alerts.AlertStore>().ListAsync(100, default))
+            .Single(a => a.Alert.Rule == "dingtalk_stream_down").Alert.ClearedAt.ShouldNotBeNull();
     }
 
     private static async Task<(string Id, JsonElement Data)> SendPackTypeAsync(HttpClient admin, string type, string key)
