@@ -98,11 +98,13 @@ wait_for_http() { # url what
 
 dotnet "$driver" emulator --info "$work/emulator.json" >"$work/emulator.log" 2>&1 &
 pids+=($!)
-emulator_url=$(wait_for_line "${pids[-1]}" "$work/emulator.log" '^http://127\.0\.0\.1:[0-9]+' "the Emulator")
+emulator_pid=${pids[-1]}
+emulator_url=$(wait_for_line "$emulator_pid" "$work/emulator.log" '^http://127\.0\.0\.1:[0-9]+' "the Emulator")
 
 dotnet "$driver" session-sink >"$work/sink.log" 2>&1 &
 pids+=($!)
-sink_url=$(wait_for_line "${pids[-1]}" "$work/sink.log" '^http://127\.0\.0\.1:[0-9]+' "the session sink")
+sink_pid=${pids[-1]}
+sink_url=$(wait_for_line "$sink_pid" "$work/sink.log" '^http://127\.0\.0\.1:[0-9]+' "the session sink")
 
 # Both Hubs alike: the Emulator's Feishu app in webhook mode, SQLite and the working directory (where a first start
 # writes its console password) in a folder of its own in the temp dir (one Hub per data folder), port 0 (Kestrel binds a
@@ -152,7 +154,7 @@ dotnet "$driver" \
   --dingtalk-hub "$dingtalk_url" --feishu-hub "$feishu_url" --admin-key "$admin_key" \
   --encrypt-key "$encrypt_key" --verification-token "$verification_token" \
   --emulator "$emulator_url" --emulator-info "$work/emulator.json" --session-sink "$sink_url" \
-  --dingtalk-pid "$dingtalk_pid" --feishu-pid "$feishu_pid" \
+  --dingtalk-pid "$dingtalk_pid" --feishu-pid "$feishu_pid" --emulator-pid "$emulator_pid" --sink-pid "$sink_pid" \
   --dingtalk-db "$work/dingtalk-hub/larkway.db" --feishu-db "$work/feishu-hub/larkway.db" \
   --markdown "$work/dingtalk-ingest.md" --measuring-marker "$work/measuring" \
   "$@"

@@ -27,6 +27,7 @@ internal sealed class FakeDingTalk : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _tickets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StreamPeer> _peers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _unexpected = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _ended = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _pings;
     private volatile StreamPeer[] _open = [];
@@ -59,6 +60,9 @@ internal sealed class FakeDingTalk : IAsyncDisposable
         get => _current;
         set => _current = value;
     }
+
+    /// <summary>Connections that ended while the driver ran, and why.</summary>
+    public IReadOnlyCollection<string> Ended => _ended;
 
     /// <summary>Requests for anything but the gateway and the WebSocket, by method and path.</summary>
     public IReadOnlyDictionary<string, int> Unexpected => _unexpected;
@@ -174,7 +178,11 @@ internal sealed class FakeDingTalk : IAsyncDisposable
         _open = [.. _peers.Values];
         try
         {
-            await peer.RunAsync(_stopping.Token);
+            var ended = await peer.RunAsync(_stopping.Token);
+            if (!_stopping.IsCancellationRequested)
+            {
+                _ended.Enqueue($"{peer.Id} at {DateTime.UtcNow:HH:mm:ss}: {ended}");
+            }
         }
         finally
         {

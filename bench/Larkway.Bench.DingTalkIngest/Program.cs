@@ -34,7 +34,7 @@ internal sealed record DingTalkIngestOptions
     public const string Usage = """
         usage: Larkway.Bench.DingTalkIngest --dingtalk-hub <url> --feishu-hub <url> --admin-key <key>
                  --encrypt-key <key> --verification-token <token> --emulator <url> --emulator-info <file> --session-sink <url>
-                 [--dingtalk-pid <pid>] [--feishu-pid <pid>] [--dingtalk-db <path>] [--feishu-db <path>]
+                 [--dingtalk-pid <pid>] [--feishu-pid <pid>] [--emulator-pid <pid>] [--sink-pid <pid>] [--dingtalk-db <path>] [--feishu-db <path>]
                  [--loads 250,500,1000,2000] [--seconds 10] [--rounds 3] [--warmup-rate 1000] [--warmup-seconds 10]
                  [--group-percent 50] [--connections 64] [--markdown <file>] [--measuring-marker <file>]
                Larkway.Bench.DingTalkIngest emulator [--info <file>]
@@ -65,6 +65,12 @@ internal sealed record DingTalkIngestOptions
     public int? DingTalkPid { get; init; }
 
     public int? FeishuPid { get; init; }
+
+    /// <summary>The Emulator's process: it takes the Feishu bot's replies (its CPU per message is reported beside the Hub's).</summary>
+    public int? EmulatorPid { get; init; }
+
+    /// <summary>The session sink's process: it takes the DingTalk bot's replies.</summary>
+    public int? SinkPid { get; init; }
 
     public string? DingTalkDb { get; init; }
 
@@ -126,6 +132,8 @@ internal sealed record DingTalkIngestOptions
         {
             DingTalkPid = Int("dingtalk-pid"),
             FeishuPid = Int("feishu-pid"),
+            EmulatorPid = Int("emulator-pid"),
+            SinkPid = Int("sink-pid"),
             DingTalkDb = Optional("dingtalk-db"),
             FeishuDb = Optional("feishu-db"),
             Loads = Optional("loads") is { } loads

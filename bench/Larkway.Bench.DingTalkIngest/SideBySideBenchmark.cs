@@ -8,7 +8,7 @@ using Larkway.Bench.Ingest;
 namespace Larkway.Bench.DingTalkIngest;
 
 /// <summary>One side's run at one load in one round, with what was measured around it.</summary>
-internal sealed record Round(string Target, int Load, int Number, StreamRunResult Run, double DrainSeconds, double CpuMsPerEvent, long Replies)
+internal sealed record Round(string Target, int Load, int Number, StreamRunResult Run, double DrainSeconds, double CpuMsPerEvent, double ReceiverCpuMsPerEvent, long Replies)
 {
     public RunResult Result => Run.Result;
 }
@@ -41,7 +41,7 @@ internal static class SideBySideBenchmark
         // Feishu: the generator's messages that its bot answers (a direct message, or a group message mentioning it).
         var factory = new SignedEvent.Factory(options.EncryptKey, options.VerificationToken, BenchDefaults.EventType);
         var feishuMix = EventMix.Create($"{EventMix.P2p}={100 - options.GroupPercent},{EventMix.Mention}={options.GroupPercent}", EmulatorInfo.Read(options.EmulatorInfo), options.Emulator, factory);
-        var feishu = new FeishuSide(http, new Uri(options.FeishuHub, "/feishu/events"), feishuMix, options.Emulator, options.FeishuPid, new HubInbox(http, options.FeishuHub, options.AdminKey));
+        var feishu = new FeishuSide(http, new Uri(options.FeishuHub, "/feishu/events"), feishuMix, options.Emulator, options.FeishuPid, options.EmulatorPid, new HubInbox(http, options.FeishuHub, options.AdminKey));
 
         // DingTalk: the app stored in its Hub through the admin API, pointed at the driver's own Stream server.
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
@@ -49,7 +49,7 @@ internal static class SideBySideBenchmark
         await AddAppAsync(http, options, server.BaseUrl, secret);
         await server.WaitForConnectionsAsync(2, TimeSpan.FromSeconds(60));
         var robotMix = new RobotMessageMix(AppKey, options.SessionSink, options.GroupPercent);
-        var dingTalk = new DingTalkSide(http, server, robotMix, options.SessionSink, options.DingTalkPid, new HubInbox(http, options.DingTalkHub, options.AdminKey));
+        var dingTalk = new DingTalkSide(http, server, robotMix, options.SessionSink, options.DingTalkPid, options.SinkPid, new HubInbox(http, options.DingTalkHub, options.AdminKey));
         Side[] sides = [dingTalk, feishu];
 
         var header = $"DingTalk Stream ingest beside Feishu webhook ingest — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}; "
@@ -119,8 +119,9 @@ internal static class SideBySideBenchmark
             + $"the Emulator took {await feishu.RepliesAsync():N0} Feishu replies; measured rounds: DingTalk {Sum(rounds, dingTalk.Name, r => r.Replies):N0} for {Sum(rounds, dingTalk.Name, r => r.Result.Acked):N0} acked, "
             + $"Feishu {Sum(rounds, feishu.Name, r => r.Replies):N0} for {Sum(rounds, feishu.Name, r => r.Result.Acked):N0} (counted until each inbox drained).");
         var other = server.Unexpected.Count == 0 ? "no other request" : "other requests: " + string.Join(", ", server.Unexpected.Select(u => $"{u.Key} ×{u.Value}"));
+        var ended = server.Ended.Count == 0 ? "" : " Connections ended: " + string.Join("; ", server.Ended) + ".";
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"- fake DingTalk: {server.ConnectionsOpened} Stream connections opened in all (the Hub holds 2; more means it replaced some), {server.UnmatchedAcks} acks matched no push of their run, {other}.");
+            $"- fake DingTalk: {server.ConnectionsOpened} Stream connections opened in all (the Hub holds 2; more means it replaced some), {server.UnmatchedAcks} acks matched no push of their run, {other}.{ended}");
         report.AppendLine(CultureInfo.InvariantCulture, $"- peak RSS: DingTalk Hub {ProcessProbe.PeakRss(options.DingTalkPid) ?? "?"}, Feishu Hub {ProcessProbe.PeakRss(options.FeishuPid) ?? "?"}.");
 
         Console.WriteLine();
@@ -140,13 +141,16 @@ internal static class SideBySideBenchmark
         GC.Collect();
         await Task.Delay(TimeSpan.FromSeconds(1));
         var cpuBefore = ProcessProbe.CpuSeconds(side.Pid);
+        var receiverBefore = ProcessProbe.CpuSeconds(side.ReceiverPid);
         var repliesBefore = await side.RepliesAsync();
         var measured = await run();
         var drained = await side.Inbox.DrainAsync();
         var cpuAfter = ProcessProbe.CpuSeconds(side.Pid);
+        var receiverAfter = ProcessProbe.CpuSeconds(side.ReceiverPid);
         var repliesAfter = await side.RepliesAsync();
+        var acked = Math.Max(1, measured.Result.Acked);
         return new Round(side.Name, load, number, measured, drained?.TotalSeconds ?? double.NaN,
-            (cpuAfter - cpuBefore) * 1000 / Math.Max(1, measured.Result.Acked),
+            (cpuAfter - cpuBefore) * 1000 / acked, (receiverAfter - receiverBefore) * 1000 / acked,
             repliesBefore < 0 || repliesAfter < 0 ? -1 : repliesAfter - repliesBefore);
     }
 
@@ -156,7 +160,7 @@ internal static class SideBySideBenchmark
         var wire = double.IsNaN(round.Run.WriteLagP99Ms) ? "" : string.Create(CultureInfo.InvariantCulture, $" (p99 {round.Run.WriteLagP99Ms:F2}), p99 from the write {round.Run.WireP99Ms:F2} ms");
         var error = r.FirstError is { } e ? $"  first error: {(e.Length <= 200 ? e : e[..200] + "…")}" : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{round.Load,5}/s round {round.Number} {round.Target,-8}: acked {r.AchievedPerSecond,6:F0}/s  p50 {r.P50Ms,7:F2} ms  p99 {r.P99Ms,7:F2} ms  max {r.MaxMs,7:F1} ms  refused {round.Run.Refused}  missing {round.Run.Missing}  drain {round.DrainSeconds:F2} s  CPU {round.CpuMsPerEvent:F3} ms/msg  replies {round.Replies}/{r.Acked}  driver lag max {r.MaxLagMs:F1} ms{wire}  load {ProcessProbe.LoadAverage()}{error}"));
+            $"{DateTime.UtcNow:HH:mm:ss} {round.Load,5}/s round {round.Number} {round.Target,-8}: acked {r.AchievedPerSecond,6:F0}/s  p50 {r.P50Ms,7:F2} ms  p99 {r.P99Ms,7:F2} ms  max {r.MaxMs,7:F1} ms  refused {round.Run.Refused}  missing {round.Run.Missing}  drain {round.DrainSeconds:F2} s  CPU {round.CpuMsPerEvent:F3} ms/msg (replies' receiver {round.ReceiverCpuMsPerEvent:F3})  replies {round.Replies}/{r.Acked}  driver lag max {r.MaxLagMs:F1} ms{wire}  load {ProcessProbe.LoadAverage()}{error}"));
     }
 
     private static string Table(List<Round> rounds, DingTalkIngestOptions options)
@@ -164,8 +168,8 @@ internal static class SideBySideBenchmark
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Open loop, {options.Seconds} s per run, median of {options.Rounds} rounds (errors summed):");
         text.AppendLine();
-        text.AppendLine("| offered msg/s | Hub | acked msg/s | p50 ack ms | p99 ack ms | max ack ms | errors / missing acks | drain s | Hub CPU ms/msg | replies / acked |");
-        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| offered msg/s | Hub | acked msg/s | p50 ack ms | p99 ack ms | max ack ms | errors / missing acks | drain s | Hub CPU ms/msg | replies / acked | reply receiver CPU ms/msg |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var load in options.Loads)
         {
             foreach (var target in new[] { "DingTalk", "Feishu" })
@@ -174,7 +178,7 @@ internal static class SideBySideBenchmark
                 var latency = string.Create(CultureInfo.InvariantCulture,
                     $"{Stats.Median(runs.Select(r => r.Result.P50Ms)):F1} | {Stats.Median(runs.Select(r => r.Result.P99Ms)):F1} | {Stats.Median(runs.Select(r => r.Result.MaxMs)):F1}");
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {load:N0} | {target} | {Stats.Median(runs.Select(r => r.Result.AchievedPerSecond)):N0} | {latency} | {runs.Sum(r => r.Run.Refused)} / {runs.Sum(r => r.Run.Missing)} | {Stats.Median(runs.Select(r => r.DrainSeconds)):F2} | {Stats.Median(runs.Select(r => r.CpuMsPerEvent)):F3} | {runs.Sum(r => Math.Max(0, r.Replies)):N0} / {runs.Sum(r => r.Result.Acked):N0} |"));
+                    $"| {load:N0} | {target} | {Stats.Median(runs.Select(r => r.Result.AchievedPerSecond)):N0} | {latency} | {runs.Sum(r => r.Run.Refused)} / {runs.Sum(r => r.Run.Missing)} | {Stats.Median(runs.Select(r => r.DrainSeconds)):F2} | {Stats.Median(runs.Select(r => r.CpuMsPerEvent)):F3} | {runs.Sum(r => Math.Max(0, r.Replies)):N0} / {runs.Sum(r => r.Result.Acked):N0} | {Stats.Median(runs.Select(r => r.ReceiverCpuMsPerEvent)):F3} |"));
             }
         }
 

@@ -7,12 +7,15 @@ namespace Larkway.Bench.DingTalkIngest;
 /// side posts the messages its bot will answer in the Emulator first; the DingTalk side builds the frames), runs them
 /// open loop, and says how many replies its bot has sent so far.
 /// </summary>
-internal abstract class Side(string name, int? pid, HubInbox inbox)
+internal abstract class Side(string name, int? pid, int? receiverPid, HubInbox inbox)
 {
     public string Name { get; } = name;
 
     /// <summary>The Hub's process, for its CPU time and peak memory.</summary>
     public int? Pid { get; } = pid;
+
+    /// <summary>The process the Hub's bot replies to (the Emulator, the session sink), for its CPU time.</summary>
+    public int? ReceiverPid { get; } = receiverPid;
 
     public HubInbox Inbox { get; } = inbox;
 
@@ -27,7 +30,7 @@ internal abstract class Side(string name, int? pid, HubInbox inbox)
 }
 
 /// <summary>The Feishu Hub: signed and encrypted <c>im.message.receive_v1</c> events POSTed to its webhook.</summary>
-internal sealed class FeishuSide(HttpClient http, Uri events, EventMix mix, Uri emulator, int? pid, HubInbox inbox) : Side("Feishu", pid, inbox)
+internal sealed class FeishuSide(HttpClient http, Uri events, EventMix mix, Uri emulator, int? pid, int? emulatorPid, HubInbox inbox) : Side("Feishu", pid, emulatorPid, inbox)
 {
     public override async Task<Func<Task<StreamRunResult>>> PrepareAsync(int count, int perSecond)
     {
@@ -43,7 +46,7 @@ internal sealed class FeishuSide(HttpClient http, Uri events, EventMix mix, Uri 
 }
 
 /// <summary>The DingTalk Hub: robot messages pushed over the Stream connections it holds to the fake DingTalk.</summary>
-internal sealed class DingTalkSide(HttpClient http, FakeDingTalk server, RobotMessageMix mix, Uri sessionSink, int? pid, HubInbox inbox) : Side("DingTalk", pid, inbox)
+internal sealed class DingTalkSide(HttpClient http, FakeDingTalk server, RobotMessageMix mix, Uri sessionSink, int? pid, int? sinkPid, HubInbox inbox) : Side("DingTalk", pid, sinkPid, inbox)
 {
     /// <summary>How long after the last push an ack may still come (the Feishu side's HTTP timeout).</summary>
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(30);

@@ -34,17 +34,21 @@ internal sealed class StreamPeer(string id, WebSocket socket, FakeDingTalk serve
         _outbox.Writer.TryWrite(new Outgoing(Encoding.UTF8.GetBytes(frame), null, -1));
     }
 
-    /// <summary>Writes and reads until the socket ends; a push queued to a connection that is gone is never acked (DingTalk loses it too).</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes and reads until the socket ends and says why it ended; a push queued to a connection that is gone is never
+    /// acked (DingTalk loses it too).
+    /// </summary>
+    public async Task<string> RunAsync(CancellationToken cancellationToken)
     {
         var writing = WriteAsync(cancellationToken);
         try
         {
             await ReadAsync(cancellationToken);
+            return "closed by the Hub";
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            // The Hub closed or dropped the connection, or the driver is stopping.
+            return cancellationToken.IsCancellationRequested ? "the driver stopped" : $"lost ({e.GetType().Name}: {e.Message})";
         }
         finally
         {
