@@ -30,7 +30,8 @@ internal sealed class EventMix
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly string[] Texts =
+    /// <summary>What people write: short and long, English and Chinese (the DingTalk ingest benchmark sends the same texts).</summary>
+    internal static readonly string[] Texts =
     [
         "ok",
         "thanks!",

@@ -374,7 +374,10 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
 
     // DingTalk spreads pushes evenly over an app's connections, so a long run of pushes that all land on the others means
     // this one no longer gets its share: it is deaf (the server writes into a dead socket, or the socket answers only
-    // WebSocket pings). Twenty in a row happen by chance once in a million pushes; a false alarm costs a reconnect.
+    // WebSocket pings). Twenty in a row happen by chance once in a million pushes. The run must also last a while: two
+    // read loops do not see their pushes in the order DingTalk sent them, and when one falls behind under load the other
+    // reads twenty pushes in a few milliseconds while the late one's wait unread. A connection judged deaf is closed at
+    // once, and what waits unread in its socket is lost (DingTalk never pushes a robot message again).
     private void CheckSiblings(StreamConnection arrivedOn)
     {
         arrivedOn.GotPush();
@@ -385,9 +388,10 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
 
         for (var slot = 0; slot < _slots.Length; slot++)
         {
-            if (Volatile.Read(ref _slots[slot]) is { } other && !ReferenceEquals(other, arrivedOn) && other.MissedPush() is var missed && missed >= _options.DeafStreak)
+            if (Volatile.Read(ref _slots[slot]) is { } other && !ReferenceEquals(other, arrivedOn)
+                && other.MissedPush() is var (missed, span) && missed >= _options.DeafStreak && span >= _options.DeafStreakMinimumSpan)
             {
-                RequestReplacement(other, $"deaf: the last {missed} pushes all came on other connections");
+                RequestReplacement(other, $"deaf: the last {missed} pushes all came on other connections ({span.TotalSeconds:0.0} s)");
             }
         }
     }

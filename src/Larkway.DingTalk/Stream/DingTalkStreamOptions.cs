@@ -33,6 +33,14 @@ public sealed class DingTalkStreamOptions
     /// </summary>
     public int DeafStreak { get; set; } = 20;
 
+    /// <summary>
+    /// The <see cref="DeafStreak"/> pushes a connection missed must also span at least this long (default 1 s) before it
+    /// is taken for deaf. Two connections are read by two loops, and under load one loop can fall tens of milliseconds
+    /// behind the other — at 1,000 pushes a second that is a streak of 20 — while its connection is healthy; closing it
+    /// then would lose what waits unread in its socket. A deaf connection misses every push for as long as it is deaf.
+    /// </summary>
+    public TimeSpan DeafStreakMinimumSpan { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>A connection that has received no frame at all (DingTalk pings every few seconds) for this long is replaced.</summary>
     public TimeSpan SilenceTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -80,9 +88,10 @@ public sealed class DingTalkStreamOptions
             throw new ArgumentException("DingTalkStreamOptions: SilenceTimeout, KeepAliveInterval, KeepAliveTimeout and ConnectTimeout must be positive.");
         }
 
-        if (ReconnectBaseDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectBaseDelay || ReplacedConnectionGrace < TimeSpan.Zero || DuplicateWindow < TimeSpan.Zero)
+        if (ReconnectBaseDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectBaseDelay || ReplacedConnectionGrace < TimeSpan.Zero || DuplicateWindow < TimeSpan.Zero
+            || DeafStreakMinimumSpan < TimeSpan.Zero)
         {
-            throw new ArgumentException("DingTalkStreamOptions: ReconnectBaseDelay must be positive, ReconnectMaxDelay at least ReconnectBaseDelay, and the grace and duplicate window not negative.");
+            throw new ArgumentException("DingTalkStreamOptions: ReconnectBaseDelay must be positive, ReconnectMaxDelay at least ReconnectBaseDelay, and the grace, the duplicate window and DeafStreakMinimumSpan not negative.");
         }
 
         if (Connections is < 1 or > 4)

@@ -19,6 +19,7 @@ internal sealed class StreamConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _lastFrameTimestamp;
     private int _pushesElsewhere;
+    private long _missedSinceTimestamp;
     private int _disposed;
 
     public StreamConnection(string id, int slot, WebSocket socket, TimeProvider timeProvider)
@@ -35,8 +36,20 @@ internal sealed class StreamConnection : IAsyncDisposable
     /// <summary>Which of the client's connections this one is (they are replaced one by one).</summary>
     public int Slot { get; }
 
-    /// <summary>Counts a push that reached another of the app's connections; returns how many in a row this one has missed.</summary>
-    public int MissedPush() => Interlocked.Increment(ref _pushesElsewhere);
+    /// <summary>
+    /// Counts a push that reached another of the app's connections; returns how many in a row this one has missed, and for
+    /// how long (since the first of them was read).
+    /// </summary>
+    public (int Missed, TimeSpan Span) MissedPush()
+    {
+        var missed = Interlocked.Increment(ref _pushesElsewhere);
+        if (missed == 1)
+        {
+            Interlocked.Exchange(ref _missedSinceTimestamp, _timeProvider.GetTimestamp());
+        }
+
+        return (missed, _timeProvider.GetElapsedTime(Interlocked.Read(ref _missedSinceTimestamp)));
+    }
 
     /// <summary>This connection got a push: its run of misses ends.</summary>
     public void GotPush() => Interlocked.Exchange(ref _pushesElsewhere, 0);

@@ -43,18 +43,31 @@ internal sealed partial class DingTalkStreamDuty(
     /// <summary>One Stream connection set per DingTalk app among all replicas.</summary>
     public static string LeaseNameOf(string appKey) => "dingtalk-stream/" + appKey;
 
-    protected override async Task RunDutyAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The Stream connection of a stored app: robot messages, card callbacks and every event; as many pushes handled at
+    /// once as one inbox group commit takes. The handler only stores the push, so they all wait on the same flush; with
+    /// the client's default (16) every commit held at most 16 pushes and the rest queued behind it, which capped a
+    /// 2-core Hub near 2,500 robot messages/s with seconds of ack latency (docs/benchmarks.md, issue 29).
+    /// </summary>
+    internal static DingTalkStreamOptions StreamOptionsOf(StoredApp app)
     {
-        var clientOptions = HubDingTalkClients.OptionsOf(App);
+        var clientOptions = HubDingTalkClients.OptionsOf(app);
         var options = new DingTalkStreamOptions
         {
             AppKey = clientOptions.AppKey,
             AppSecret = clientOptions.AppSecret,
             ApiBaseUrl = clientOptions.ApiBaseUrl,
+            MaxConcurrentHandlers = GroupCommitQueue<PendingAppend>.MaxBatch,
         };
         options.Subscriptions.Add(DingTalkStreamSubscription.RobotMessages);
         options.Subscriptions.Add(DingTalkStreamSubscription.CardCallbacks);
         options.Subscriptions.Add(DingTalkStreamSubscription.AllEvents);
+        return options;
+    }
+
+    protected override async Task RunDutyAsync(CancellationToken cancellationToken)
+    {
+        var options = StreamOptionsOf(App);
 
         // The watch runs beside the starts: a holder that cannot connect (credentials refused, DingTalk unreachable) keeps
         // the lease and says so, rather than releasing and re-taking it every few seconds where nothing could see it.
