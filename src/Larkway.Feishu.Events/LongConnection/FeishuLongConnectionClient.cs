@@ -18,7 +18,8 @@ namespace Larkway.Feishu.Events.LongConnection;
 /// Liveness: a connection is replaced when the server closes it or it drops, when nothing comes back within
 /// <see cref="FeishuLongConnectionOptions.PongTimeout"/> of a ping (a half-open socket), when nothing at all arrives
 /// for <see cref="FeishuLongConnectionOptions.WatchdogTimeout"/>, and — with several connections — when it misses
-/// <see cref="FeishuLongConnectionOptions.DeafStreak"/> events in a row. The replacement opens before the old
+/// <see cref="FeishuLongConnectionOptions.DeafStreak"/> events in a row over at least
+/// <see cref="FeishuLongConnectionOptions.DeafStreakMinimumSpan"/>. The replacement opens before the old
 /// connection is closed (make-before-break). The client holds <see cref="FeishuLongConnectionOptions.Connections"/>
 /// connections (two by default): Feishu gives each event to one of them at random and pushes it again when it is not
 /// acknowledged, so while one is replaced the other keeps events flowing.
@@ -257,7 +258,10 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     }
 
     // Feishu hands each event to one of the app's connections at random, so a long run of events that all land on
-    // the others means this one no longer gets its share: it is deaf (the server writes into a dead socket).
+    // the others means this one no longer gets its share: it is deaf (the server writes into a dead socket). The run
+    // must also last a while (DeafStreakMinimumSpan): each connection has its own read loop, and when one falls a few
+    // milliseconds behind under load the other reads twenty events meanwhile, while the late one's wait unread in its
+    // healthy socket. A deaf connection misses every event for as long as it is deaf.
     private void OnData(LongConnectionSession arrivedOn)
     {
         arrivedOn.GotPush();
@@ -268,9 +272,10 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
 
         foreach (var other in _sessions)
         {
-            if (other is not null && !ReferenceEquals(other, arrivedOn) && other.IsHealthy && other.MissedPush() is var missed && missed >= _options.DeafStreak)
+            if (other is not null && !ReferenceEquals(other, arrivedOn) && other.IsHealthy
+                && other.MissedPush() is var (missed, span) && missed >= _options.DeafStreak && span >= _options.DeafStreakMinimumSpan)
             {
-                other.ReportTrouble($"deaf: the last {missed} events all came on other connections");
+                other.ReportTrouble(string.Create(CultureInfo.InvariantCulture, $"deaf: the last {missed} events all came on other connections, over {span.TotalSeconds:0.0} s"));
             }
         }
     }
@@ -479,9 +484,9 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             throw new ArgumentException("MaxConcurrentHandlers, MaxPendingFragmentedMessages and MaxFragmentedMessageBytes must be positive.", nameof(options));
         }
 
-        if (options.Connections is < 1 or > 8 || options.DeafStreak < 0)
+        if (options.Connections is < 1 or > 8 || options.DeafStreak < 0 || options.DeafStreakMinimumSpan < TimeSpan.Zero)
         {
-            throw new ArgumentException("Connections must be 1 to 8 and DeafStreak not negative.", nameof(options));
+            throw new ArgumentException("Connections must be 1 to 8, and DeafStreak and DeafStreakMinimumSpan not negative.", nameof(options));
         }
 
         ArgumentNullException.ThrowIfNull(options.InitialConfig);
@@ -499,6 +504,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             PongTimeout = options.PongTimeout,
             Connections = options.Connections,
             DeafStreak = options.DeafStreak,
+            DeafStreakMinimumSpan = options.DeafStreakMinimumSpan,
             MaxConcurrentHandlers = options.MaxConcurrentHandlers,
             HandlerBacklog = Math.Max(0, options.HandlerBacklog),
             MaxPendingFragmentedMessages = options.MaxPendingFragmentedMessages,

@@ -46,11 +46,22 @@ public sealed class FeishuLongConnectionOptions
     public int Connections { get; set; } = 2;
 
     /// <summary>
-    /// With several connections: one that has had none of the last this-many events (all went to the others) is taken
-    /// for deaf and replaced. Feishu picks a connection at random, so with two connections 20 in a row happen by chance
-    /// about once in a million events; a false alarm costs one reconnect. 0 turns the rule off.
+    /// With several connections: one that has had none of the last this-many events (all went to the others), over at
+    /// least <see cref="DeafStreakMinimumSpan"/>, is taken for deaf, closed and replaced. Feishu picks a connection at
+    /// random, so with two connections 20 in a row happen by chance about once in a million events; a false alarm costs
+    /// one reconnect. 0 turns the rule off.
     /// </summary>
     public int DeafStreak { get; set; } = 20;
+
+    /// <summary>
+    /// The <see cref="DeafStreak"/> events a connection missed must also span at least this long on
+    /// <see cref="TimeProvider"/>'s clock, from the first of them, before it is taken for deaf (default 1 s; zero: the
+    /// count alone decides). Each connection is read by its own loop, and under load one loop falls a few milliseconds
+    /// behind the other, which meanwhile reads 20 events at 1,000 a second while the late connection is healthy; closing
+    /// it then costs a reconnect and delays what waits unread in its socket until Feishu pushes it again. A deaf
+    /// connection misses every event for as long as it is deaf.
+    /// </summary>
+    public TimeSpan DeafStreakMinimumSpan { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How many events are handled at once (default 8). Card actions have a separate allowance of the same size, so they never wait behind slow events.</summary>
     public int MaxConcurrentHandlers { get; set; } = 8;

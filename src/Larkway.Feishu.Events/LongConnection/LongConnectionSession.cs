@@ -32,9 +32,11 @@ internal sealed class LongConnectionSession : IAsyncDisposable
     private readonly TaskCompletionSource<string> _trouble = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _running = new();
     private readonly Action<LongConnectionSession>? _onData;
+    private readonly Lock _streak = new();
     private long _lastInbound;
     private long _lastPing;
     private int _missedPushes;
+    private long _streakStart;
     private int _disposed;
 
     // Handlers outlive a retired connection: their acks still try it, and the server redelivers what they cannot ack.
@@ -101,11 +103,37 @@ internal sealed class LongConnectionSession : IAsyncDisposable
     /// <summary>Asks for this connection's replacement (once; later reasons are ignored).</summary>
     public void ReportTrouble(string reason) => _trouble.TrySetResult(reason);
 
-    /// <summary>An event arrived on this connection: it is not deaf.</summary>
-    public void GotPush() => Volatile.Write(ref _missedPushes, 0);
+    /// <summary>An event arrived on this connection: it is not deaf, and its run of misses ends.</summary>
+    public void GotPush()
+    {
+        lock (_streak)
+        {
+            _missedPushes = 0;
+        }
+    }
 
-    /// <summary>An event arrived on another connection of the app; returns how many in a row this one has missed.</summary>
-    public int MissedPush() => Interlocked.Increment(ref _missedPushes);
+    /// <summary>
+    /// An event arrived on another connection of the app; returns how many in a row this one has missed, and how long
+    /// ago on the client's clock the first of them arrived.
+    /// </summary>
+    /// <remarks>
+    /// A lock, not two interlocked fields: with more than two connections several read loops count misses of this one
+    /// at once, and a run's count and start must change together (no loop may read the start of the previous run).
+    /// It is uncontended but for that, and costs next to nothing per event.
+    /// </remarks>
+    public (int Missed, TimeSpan Span) MissedPush()
+    {
+        lock (_streak)
+        {
+            var now = _time.GetTimestamp();
+            if (++_missedPushes == 1)
+            {
+                _streakStart = now;
+            }
+
+            return (_missedPushes, _time.GetElapsedTime(_streakStart, now));
+        }
+    }
 
     /// <summary>
     /// Closes a replaced connection: a close frame first (what tells the server to stop routing events to it), a
