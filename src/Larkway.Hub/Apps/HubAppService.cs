@@ -125,7 +125,7 @@ public sealed partial class HubAppService
         }
 
         _registry.Invalidate();
-        LogAdded(_logger, row.Name, row.AppId);
+        LogAdded(_logger, row.Name, row.Platform, row.AppId);
         return HubAppChange.Stored(Info(row));
     }
 
@@ -303,12 +303,12 @@ public sealed partial class HubAppService
         return await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = LogEvents.HubAppServiceAdded, Level = LogLevel.Information, Message = "Feishu app '{AppName}' ({AppId}) added.")]
-    private static partial void LogAdded(ILogger logger, string appName, string appId);
+    [LoggerMessage(EventId = LogEvents.HubAppServiceAdded, Level = LogLevel.Information, Message = "App '{AppName}' ({Platform}, {AppId}) added.")]
+    private static partial void LogAdded(ILogger logger, string appName, string platform, string appId);
 
-    [LoggerMessage(EventId = LogEvents.HubAppServiceUpdated, Level = LogLevel.Information, Message = "Feishu app '{AppName}' changed.")]
+    [LoggerMessage(EventId = LogEvents.HubAppServiceUpdated, Level = LogLevel.Information, Message = "App '{AppName}' changed.")]
     private static partial void LogUpdated(ILogger logger, string appName);
 
-    [LoggerMessage(EventId = LogEvents.HubAppServiceDeleted, Level = LogLevel.Information, Message = "Feishu app '{AppName}' deleted.")]
+    [LoggerMessage(EventId = LogEvents.HubAppServiceDeleted, Level = LogLevel.Information, Message = "App '{AppName}' deleted.")]
     private static partial void LogDeleted(ILogger logger, string appName);
 }

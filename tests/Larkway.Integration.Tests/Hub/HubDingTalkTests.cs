@@ -212,6 +212,7 @@ public sealed class HubDingTalkTests
         await HubSandbox.WaitUntilAsync(() => Status(admin, payment.Id) == "sent", "the payment sent", seconds: 60);
         var messages = await RobotMessagesAsync(hub, "alice");
         var request = PackLinks([messages[^1]]).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal));
+        (await browser.GetStringAsync(request)).ShouldContain("Confirm “Request approval” for this notification?");
         var requested = await (await browser.PostAsync(request, null)).Content.ReadAsStringAsync();
         requested.ShouldContain("passed to the business system");
         requested.ShouldContain("none was opened");

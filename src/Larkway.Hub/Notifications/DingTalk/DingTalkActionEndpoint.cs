@@ -28,7 +28,8 @@ internal static class DingTalkActionEndpoint
             return Page(StatusCodes.Status404NotFound, "This button no longer works", "The link is expired or incomplete. Open the notification again, or ask whoever sent it.");
         }
 
-        var label = click.Action.StartsWith("button:", StringComparison.Ordinal) ? "this button" : $"“{click.Action}”";
+        var label = click.Label is { Length: > 0 } text ? $"“{text}”"
+            : click.Action.StartsWith("button:", StringComparison.Ordinal) ? "this button" : $"“{click.Action}”";
         return Page(StatusCodes.Status200OK, "Confirm", $"Confirm {label} for this notification?",
             $"""<form method="post"><button type="submit">Confirm</button></form>""");
     }

@@ -7,13 +7,17 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Larkway.Hub.Notifications.DingTalk;
 
-/// <summary>One button of a notification sent on DingTalk: which notification, which delivery (so which person), which action.</summary>
+/// <summary>
+/// One button of a notification sent on DingTalk: which notification, which delivery (so which person), which action, and
+/// the button's text as the person saw it (asked on the confirm page; absent from links made before it was kept).
+/// </summary>
 internal sealed record DingTalkActionClick(
     [property: JsonPropertyName("n")] string NotificationId,
     [property: JsonPropertyName("d")] long DeliveryId,
     [property: JsonPropertyName("u")] string UserId,
     [property: JsonPropertyName("a")] string Action,
-    [property: JsonPropertyName("i")] int Button);
+    [property: JsonPropertyName("i")] int Button,
+    [property: JsonPropertyName("t")] string? Label = null);
 
 /// <summary>
 /// DingTalk's action cards open links; they do not call back. So each button of a notification sent on DingTalk is a link

@@ -35,7 +35,7 @@ internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, Din
         // A link button opens its own URL; a button that calls back on Feishu becomes a link to the Hub made for this person.
         var rendered = DingTalkCardRenderer.Render(notification.Content, button => button is { Url: { } url, Value: null }
             ? url
-            : links.For(new DingTalkActionClick(notification.Id, delivery.Id, userId, ActionOf(button), button.Index)));
+            : links.For(new DingTalkActionClick(notification.Id, delivery.Id, userId, ActionOf(button), button.Index, Label(button.Text))));
         if (rendered.Rendering is not { } rendering)
         {
             throw new DingTalkRenderException(string.Join(" ", rendered.Problems.Select(p => p.Message)));
@@ -54,6 +54,10 @@ internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, Din
 
         return sent.ProcessQueryKeys.Count > 0 ? sent.ProcessQueryKeys[0] : "dingtalk:" + delivery.Id;
     }
+
+    /// <summary>The button's text for the confirm page, kept short: the link carries it.</summary>
+    private static string? Label(string text) =>
+        string.IsNullOrWhiteSpace(text) ? null : text.Length <= DingTalkMessageLimits.ButtonTitleChars * 2 ? text : text[..(DingTalkMessageLimits.ButtonTitleChars * 2)];
 
     private static async Task<string> UserIdAsync(DingTalkClient client, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
     {
