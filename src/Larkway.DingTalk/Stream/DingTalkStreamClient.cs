@@ -374,10 +374,10 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
 
     // DingTalk spreads pushes evenly over an app's connections, so a long run of pushes that all land on the others means
     // this one no longer gets its share: it is deaf (the server writes into a dead socket, or the socket answers only
-    // WebSocket pings). Twenty in a row happen by chance once in a million pushes. The run must also last a while: two
-    // read loops do not see their pushes in the order DingTalk sent them, and when one falls behind under load the other
-    // reads twenty pushes in a few milliseconds while the late one's wait unread. A connection judged deaf is closed at
-    // once, and what waits unread in its socket is lost (DingTalk never pushes a robot message again).
+    // WebSocket pings). Twenty in a row happen by chance once in a million pushes. But two read loops do not see their
+    // pushes in the order DingTalk sent them: when one falls behind under load, the other reads twenty in a few
+    // milliseconds while the late one's wait in its socket. So a connection whose streak reaches twenty is judged deaf
+    // only if it still gets nothing for DeafConfirmation while pushes keep reaching the others.
     private void CheckSiblings(StreamConnection arrivedOn)
     {
         arrivedOn.GotPush();
@@ -389,9 +389,9 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         for (var slot = 0; slot < _slots.Length; slot++)
         {
             if (Volatile.Read(ref _slots[slot]) is { } other && !ReferenceEquals(other, arrivedOn)
-                && other.MissedPush() is var (missed, span) && missed >= _options.DeafStreak && span >= _options.DeafStreakMinimumSpan)
+                && other.MissedPush(_options.DeafStreak) is var (missed, sinceStreak) && missed >= _options.DeafStreak && sinceStreak >= _options.DeafConfirmation)
             {
-                RequestReplacement(other, $"deaf: the last {missed} pushes all came on other connections ({span.TotalSeconds:0.0} s)");
+                RequestReplacement(other, $"deaf: the last {missed} pushes all came on other connections (none here {sinceStreak.TotalSeconds:0.0} s after the {_options.DeafStreak}th)");
             }
         }
     }

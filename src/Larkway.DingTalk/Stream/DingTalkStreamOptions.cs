@@ -34,12 +34,13 @@ public sealed class DingTalkStreamOptions
     public int DeafStreak { get; set; } = 20;
 
     /// <summary>
-    /// The <see cref="DeafStreak"/> pushes a connection missed must also span at least this long (default 1 s) before it
-    /// is taken for deaf. Two connections are read by two loops, and under load one loop can fall tens of milliseconds
-    /// behind the other — at 1,000 pushes a second that is a streak of 20 — while its connection is healthy; closing it
-    /// then would lose what waits unread in its socket. A deaf connection misses every push for as long as it is deaf.
+    /// A connection that has missed <see cref="DeafStreak"/> pushes in a row is taken for deaf only when it still gets
+    /// none for this long afterwards (default 1 s) while pushes keep reaching the others. Two connections are read by two
+    /// loops, and under load one can fall behind the other — at 1,000 pushes a second, 20 ms is a streak of 20 — while
+    /// its pushes wait, unread, in its socket; a deaf connection misses every push for as long as it is deaf. Zero judges
+    /// on the streak alone.
     /// </summary>
-    public TimeSpan DeafStreakMinimumSpan { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan DeafConfirmation { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A connection that has received no frame at all (DingTalk pings every few seconds) for this long is replaced.</summary>
     public TimeSpan SilenceTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -89,9 +90,9 @@ public sealed class DingTalkStreamOptions
         }
 
         if (ReconnectBaseDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectBaseDelay || ReplacedConnectionGrace < TimeSpan.Zero || DuplicateWindow < TimeSpan.Zero
-            || DeafStreakMinimumSpan < TimeSpan.Zero)
+            || DeafConfirmation < TimeSpan.Zero)
         {
-            throw new ArgumentException("DingTalkStreamOptions: ReconnectBaseDelay must be positive, ReconnectMaxDelay at least ReconnectBaseDelay, and the grace, the duplicate window and DeafStreakMinimumSpan not negative.");
+            throw new ArgumentException("DingTalkStreamOptions: ReconnectBaseDelay must be positive, ReconnectMaxDelay at least ReconnectBaseDelay, and the grace, the duplicate window and DeafConfirmation not negative.");
         }
 
         if (Connections is < 1 or > 4)

@@ -18,8 +18,10 @@ internal sealed class StreamConnection : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private long _lastFrameTimestamp;
+    private readonly TaskCompletionSource _readEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pushesElsewhere;
-    private long _missedSinceTimestamp;
+    private long _streakReachedTimestamp;
+    private int _reading;
     private int _disposed;
 
     public StreamConnection(string id, int slot, WebSocket socket, TimeProvider timeProvider)
@@ -37,22 +39,28 @@ internal sealed class StreamConnection : IAsyncDisposable
     public int Slot { get; }
 
     /// <summary>
-    /// Counts a push that reached another of the app's connections; returns how many in a row this one has missed, and for
-    /// how long (since the first of them was read).
+    /// Counts a push that reached another of the app's connections; returns how many in a row this one has missed, and how
+    /// long ago that run reached <paramref name="streak"/> (zero until it has, and when it just did).
     /// </summary>
-    public (int Missed, TimeSpan Span) MissedPush()
+    public (int Missed, TimeSpan SinceStreak) MissedPush(int streak)
     {
         var missed = Interlocked.Increment(ref _pushesElsewhere);
-        if (missed == 1)
+        if (missed < streak)
         {
-            Interlocked.Exchange(ref _missedSinceTimestamp, _timeProvider.GetTimestamp());
+            return (missed, TimeSpan.Zero);
         }
 
-        return (missed, _timeProvider.GetElapsedTime(Interlocked.Read(ref _missedSinceTimestamp)));
+        var now = _timeProvider.GetTimestamp();
+        var reached = Interlocked.CompareExchange(ref _streakReachedTimestamp, now, 0);
+        return (missed, reached == 0 ? TimeSpan.Zero : _timeProvider.GetElapsedTime(reached, now));
     }
 
     /// <summary>This connection got a push: its run of misses ends.</summary>
-    public void GotPush() => Interlocked.Exchange(ref _pushesElsewhere, 0);
+    public void GotPush()
+    {
+        Interlocked.Exchange(ref _pushesElsewhere, 0);
+        Interlocked.Exchange(ref _streakReachedTimestamp, 0);
+    }
 
     /// <summary>True once the server sent <c>disconnect</c>: it delivers nothing more here and closes the socket soon.</summary>
     public bool DisconnectAnnounced { get; private set; }
@@ -68,6 +76,7 @@ internal sealed class StreamConnection : IAsyncDisposable
     /// </summary>
     public async Task<string> ReadAsync(Action<StreamConnection, StreamFrame> onFrame, Action<StreamConnection, StreamFrame> onSystem)
     {
+        Interlocked.Exchange(ref _reading, 1);
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var message = new ArrayBufferWriter<byte>(16 * 1024);
         try
@@ -135,6 +144,7 @@ internal sealed class StreamConnection : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            _readEnded.TrySetResult();
         }
     }
 
@@ -162,7 +172,11 @@ internal sealed class StreamConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes politely when the socket still answers, within <paramref name="timeout"/>; aborts otherwise.</summary>
+    /// <summary>
+    /// Closes politely when the socket still answers, within <paramref name="timeout"/>; aborts otherwise. Until the
+    /// server answers the close, the frames it sent before it saw ours are still read and handed on (their acks can no
+    /// longer go out): DingTalk never sends a robot message again, so dropping them unread would lose them.
+    /// </summary>
     public async Task CloseAsync(TimeSpan timeout)
     {
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -171,10 +185,14 @@ internal sealed class StreamConnection : IAsyncDisposable
             try
             {
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "replaced", deadline.Token).ConfigureAwait(false);
+                if (Volatile.Read(ref _reading) == 1)
+                {
+                    await _readEnded.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
             {
-                // A socket that cannot close politely is aborted below.
+                // A socket that cannot close politely, or a server that does not answer in time, is aborted below.
             }
         }
 

@@ -11,8 +11,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace Larkway.DingTalk.Tests.Stream;
 
 /// <summary>
-/// The deaf-connection rule with two connections over loopback sockets whose server side the test writes: which
-/// connection a push arrives on, and when on the client's clock, is the test's to choose.
+/// The deaf-connection rule, and what a connection being closed still reads, with two connections over loopback sockets
+/// whose server side the test writes: which connection a push arrives on, and when on the client's clock, is the test's
+/// to choose.
 /// </summary>
 public sealed class StreamClientDeafRuleTests : IAsyncLifetime
 {
@@ -22,6 +23,7 @@ public sealed class StreamClientDeafRuleTests : IAsyncLifetime
     private readonly ConcurrentQueue<string> _handled = new();
     private readonly ConcurrentQueue<string> _replacements = new();
     private DingTalkStreamClient _client = null!;
+    private Func<WebSocket, Task> _beforeAnsweringClose = _ => Task.CompletedTask;
     private int _pushed;
 
     public async Task InitializeAsync()
@@ -64,7 +66,25 @@ public sealed class StreamClientDeafRuleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_connection_that_misses_every_push_for_a_second_is_taken_for_deaf()
+    public async Task A_quiet_spell_inside_a_streak_does_not_count_towards_a_deaf_verdict()
+    {
+        // Ten pushes on the first connection, a quiet minute, ten more and then the second connection's: the streak of
+        // twenty spans the minute, but the second connection was missing nothing during it.
+        await PushAsync(Servers()[0], 10);
+        await WaitUntilAsync(() => _handled.Count == 10, "ten pushes handled");
+        _time.Advance(TimeSpan.FromSeconds(59));
+        await PushAsync(Servers()[0], 10);
+        await WaitUntilAsync(() => _handled.Count == 20, "twenty pushes handled");
+        await PushAsync(Servers()[1], 1);
+        await WaitUntilAsync(() => _handled.Count == 21, "the second connection's push handled");
+
+        await SendAsync(Servers()[0], Frame("SYSTEM", "disconnect", "d-1", "{}"));
+        await WaitUntilAsync(() => _replacements.Any(r => r.Contains("disconnect", StringComparison.Ordinal)), "the disconnect's replacement");
+        _replacements.ShouldNotContain(r => r.Contains("deaf", StringComparison.Ordinal), string.Join(" | ", _replacements));
+    }
+
+    [Fact]
+    public async Task A_connection_that_gets_nothing_for_a_second_after_its_streak_is_taken_for_deaf()
     {
         await PushAsync(Servers()[0], 20);
         await WaitUntilAsync(() => _handled.Count == 20, "twenty pushes handled");
@@ -75,6 +95,22 @@ public sealed class StreamClientDeafRuleTests : IAsyncLifetime
         await WaitUntilAsync(() => _replacements.Any(r => r.Contains("deaf", StringComparison.Ordinal)), "the deaf verdict");
         _replacements.Single().ShouldContain("connection c2 ");
         _client.LastReplaceReason.ShouldNotBeNull().ShouldStartWith("deaf: the last 21 pushes");
+    }
+
+    [Fact]
+    public async Task A_connection_being_closed_still_hands_on_what_the_server_sent_before_it_saw_the_close()
+    {
+        // The second connection, judged deaf, is closed at once; its server pushes two more before answering the close.
+        var lastWords = Servers()[1];
+        _beforeAnsweringClose = server => ReferenceEquals(server, lastWords) ? PushAsync(server, 2) : Task.CompletedTask;
+        await PushAsync(Servers()[0], 20);
+        await WaitUntilAsync(() => _handled.Count == 20, "twenty pushes handled");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await PushAsync(Servers()[0], 1);
+
+        await WaitUntilAsync(() => _handled.Count == 23, "the two pushes sent after the client's close handled");
+        _handled.ShouldContain("m-22");
+        _handled.ShouldContain("m-23");
     }
 
     private List<WebSocket> Servers()
@@ -112,11 +148,12 @@ public sealed class StreamClientDeafRuleTests : IAsyncLifetime
             _servers.Add(server);
         }
 
-        _ = DrainAsync(server);
+        _ = ServeAsync(server);
         return WebSocket.CreateFromStream(new NetworkStream(client, ownsSocket: true), new WebSocketCreationOptions { IsServer = false });
     }
 
-    private static async Task DrainAsync(WebSocket server)
+    /// <summary>Reads and drops the acks; answers the client's close, as DingTalk's server does.</summary>
+    private async Task ServeAsync(WebSocket server)
     {
         var buffer = new byte[4096];
         try
@@ -124,6 +161,9 @@ public sealed class StreamClientDeafRuleTests : IAsyncLifetime
             while ((await server.ReceiveAsync(buffer, CancellationToken.None)).MessageType != WebSocketMessageType.Close)
             {
             }
+
+            await _beforeAnsweringClose(server);
+            await server.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
         {
