@@ -18,8 +18,8 @@ namespace Larkway.Feishu.Events.LongConnection;
 /// Liveness: a connection is replaced when the server closes it or it drops, when nothing comes back within
 /// <see cref="FeishuLongConnectionOptions.PongTimeout"/> of a ping (a half-open socket), when nothing at all arrives
 /// for <see cref="FeishuLongConnectionOptions.WatchdogTimeout"/>, and — with several connections — when it misses
-/// <see cref="FeishuLongConnectionOptions.DeafStreak"/> events in a row over at least
-/// <see cref="FeishuLongConnectionOptions.DeafStreakMinimumSpan"/>. The replacement opens before the old
+/// <see cref="FeishuLongConnectionOptions.DeafStreak"/> events in a row and then still none for
+/// <see cref="FeishuLongConnectionOptions.DeafConfirmation"/>. The replacement opens before the old
 /// connection is closed (make-before-break). The client holds <see cref="FeishuLongConnectionOptions.Connections"/>
 /// connections (two by default): Feishu gives each event to one of them at random and pushes it again when it is not
 /// acknowledged, so while one is replaced the other keeps events flowing.
@@ -258,10 +258,13 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     }
 
     // Feishu hands each event to one of the app's connections at random, so a long run of events that all land on
-    // the others means this one no longer gets its share: it is deaf (the server writes into a dead socket). The run
-    // must also last a while (DeafStreakMinimumSpan): each connection has its own read loop, and when one falls a few
-    // milliseconds behind under load the other reads twenty events meanwhile, while the late one's wait unread in its
-    // healthy socket. A deaf connection misses every event for as long as it is deaf.
+    // the others means this one no longer gets its share: it is deaf (the server writes into a dead socket). But each
+    // connection has its own read loop, and when one falls a few milliseconds behind under load the other reads twenty
+    // events meanwhile, while the late one's wait unread in its healthy socket. So a run that reaches DeafStreak only
+    // makes the connection suspect; it is judged deaf when events still reach the others DeafConfirmation later and it
+    // has had none since. A deaf connection misses every event for as long as it is deaf, a late one catches up within
+    // milliseconds. (Measuring the whole run's span instead is not enough: a quiet spell inside the run, between
+    // bursts, would make the first events after it a verdict again.)
     private void OnData(LongConnectionSession arrivedOn)
     {
         arrivedOn.GotPush();
@@ -273,9 +276,11 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         foreach (var other in _sessions)
         {
             if (other is not null && !ReferenceEquals(other, arrivedOn) && other.IsHealthy
-                && other.MissedPush() is var (missed, span) && missed >= _options.DeafStreak && span >= _options.DeafStreakMinimumSpan)
+                && other.MissedPush(_options.DeafStreak) is (var missed, { } suspected) && suspected >= _options.DeafConfirmation)
             {
-                other.ReportTrouble(string.Create(CultureInfo.InvariantCulture, $"deaf: the last {missed} events all came on other connections, over {span.TotalSeconds:0.0} s"));
+                other.ReportTrouble(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"deaf: the last {missed} events all came on other connections (suspected after {_options.DeafStreak}, none here for {suspected.TotalSeconds:0.0} s since)"));
             }
         }
     }
@@ -484,9 +489,9 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             throw new ArgumentException("MaxConcurrentHandlers, MaxPendingFragmentedMessages and MaxFragmentedMessageBytes must be positive.", nameof(options));
         }
 
-        if (options.Connections is < 1 or > 8 || options.DeafStreak < 0 || options.DeafStreakMinimumSpan < TimeSpan.Zero)
+        if (options.Connections is < 1 or > 8 || options.DeafStreak < 0 || options.DeafConfirmation < TimeSpan.Zero)
         {
-            throw new ArgumentException("Connections must be 1 to 8, and DeafStreak and DeafStreakMinimumSpan not negative.", nameof(options));
+            throw new ArgumentException("Connections must be 1 to 8, and DeafStreak and DeafConfirmation not negative.", nameof(options));
         }
 
         ArgumentNullException.ThrowIfNull(options.InitialConfig);
@@ -504,7 +509,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             PongTimeout = options.PongTimeout,
             Connections = options.Connections,
             DeafStreak = options.DeafStreak,
-            DeafStreakMinimumSpan = options.DeafStreakMinimumSpan,
+            DeafConfirmation = options.DeafConfirmation,
             MaxConcurrentHandlers = options.MaxConcurrentHandlers,
             HandlerBacklog = Math.Max(0, options.HandlerBacklog),
             MaxPendingFragmentedMessages = options.MaxPendingFragmentedMessages,

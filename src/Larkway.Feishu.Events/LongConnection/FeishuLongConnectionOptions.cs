@@ -46,22 +46,22 @@ public sealed class FeishuLongConnectionOptions
     public int Connections { get; set; } = 2;
 
     /// <summary>
-    /// With several connections: one that has had none of the last this-many events (all went to the others), over at
-    /// least <see cref="DeafStreakMinimumSpan"/>, is taken for deaf, closed and replaced. Feishu picks a connection at
-    /// random, so with two connections 20 in a row happen by chance about once in a million events; a false alarm costs
-    /// one reconnect. 0 turns the rule off.
+    /// With several connections: one that has had none of the last this-many events (all went to the others) is
+    /// suspected of being deaf; if it still gets none for <see cref="DeafConfirmation"/> while events keep reaching the
+    /// others, it is taken for deaf, closed and replaced. Feishu picks a connection at random, so with two connections 20
+    /// in a row happen by chance about once in a million events; a false alarm costs one reconnect. 0 turns the rule off.
     /// </summary>
     public int DeafStreak { get; set; } = 20;
 
     /// <summary>
-    /// The <see cref="DeafStreak"/> events a connection missed must also span at least this long on
-    /// <see cref="TimeProvider"/>'s clock, from the first of them, before it is taken for deaf (default 1 s; zero: the
-    /// count alone decides). Each connection is read by its own loop, and under load one loop falls a few milliseconds
-    /// behind the other, which meanwhile reads 20 events at 1,000 a second while the late connection is healthy; closing
-    /// it then costs a reconnect and delays what waits unread in its socket until Feishu pushes it again. A deaf
-    /// connection misses every event for as long as it is deaf.
+    /// A connection that has missed <see cref="DeafStreak"/> events in a row is taken for deaf only when it still gets
+    /// none for this long afterwards, on <see cref="TimeProvider"/>'s clock, while events keep reaching the others
+    /// (default 1 s; not negative). Each connection is read by its own loop, and under load one loop falls a few
+    /// milliseconds behind the other — at 1,000 events a second, 20 ms is a streak of 20 — while its events wait, unread,
+    /// in its healthy socket; closing it then costs a reconnect and delays them until Feishu pushes them again. A deaf
+    /// connection misses every event for as long as it is deaf. Zero judges on the streak alone.
     /// </summary>
-    public TimeSpan DeafStreakMinimumSpan { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan DeafConfirmation { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How many events are handled at once (default 8). Card actions have a separate allowance of the same size, so they never wait behind slow events.</summary>
     public int MaxConcurrentHandlers { get; set; } = 8;

@@ -36,7 +36,7 @@ internal sealed class LongConnectionSession : IAsyncDisposable
     private long _lastInbound;
     private long _lastPing;
     private int _missedPushes;
-    private long _streakStart;
+    private long _suspectedSince;
     private int _disposed;
 
     // Handlers outlive a retired connection: their acks still try it, and the server redelivers what they cannot ack.
@@ -103,7 +103,7 @@ internal sealed class LongConnectionSession : IAsyncDisposable
     /// <summary>Asks for this connection's replacement (once; later reasons are ignored).</summary>
     public void ReportTrouble(string reason) => _trouble.TrySetResult(reason);
 
-    /// <summary>An event arrived on this connection: it is not deaf, and its run of misses ends.</summary>
+    /// <summary>An event arrived on this connection: it is not deaf, its run of misses ends and it is no longer suspect.</summary>
     public void GotPush()
     {
         lock (_streak)
@@ -113,31 +113,41 @@ internal sealed class LongConnectionSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// An event arrived on another connection of the app; returns how many in a row this one has missed, and how long
-    /// ago on the client's clock the first of them arrived.
+    /// An event arrived on another connection of the app. Returns how many in a row this one has missed and, once that
+    /// run has reached <paramref name="streak"/> (the connection is suspect), how long ago on the client's clock it did
+    /// (zero for the event that makes it so); null before.
     /// </summary>
     /// <remarks>
-    /// A lock, not two interlocked fields: with more than two connections several read loops count misses of this one
-    /// at once, and a run's count and start must change together (no loop may read the start of the previous run).
-    /// It is uncontended but for that, and costs next to nothing per event.
+    /// A lock, not interlocked fields: with more than two connections several read loops count misses of this one at
+    /// once, and the moment a run became suspect must be set by the miss that made it so and read by the later ones of
+    /// the same run only (never one left from an earlier run). It is uncontended but for that, and costs next to nothing
+    /// per event.
     /// </remarks>
-    public (int Missed, TimeSpan Span) MissedPush()
+    public (int Missed, TimeSpan? Suspected) MissedPush(int streak)
     {
         lock (_streak)
         {
-            var now = _time.GetTimestamp();
-            if (++_missedPushes == 1)
+            var missed = ++_missedPushes;
+            if (missed < streak)
             {
-                _streakStart = now;
+                return (missed, null);
             }
 
-            return (_missedPushes, _time.GetElapsedTime(_streakStart, now));
+            var now = _time.GetTimestamp();
+            if (missed == streak)
+            {
+                _suspectedSince = now;
+            }
+
+            return (missed, _time.GetElapsedTime(_suspectedSince, now));
         }
     }
 
     /// <summary>
-    /// Closes a replaced connection: a close frame first (what tells the server to stop routing events to it), a
-    /// short wait for the server's answer, then the socket goes. Unacknowledged events on it are pushed again by Feishu.
+    /// Closes a replaced connection: a close frame first (what tells the server to stop routing events to it), then it
+    /// keeps reading until the server answers (2 s at most), so what Feishu sent before it saw the close is still
+    /// handled, though no ack can follow the close frame; then the socket goes. Unacknowledged events on it are pushed
+    /// again by Feishu.
     /// </summary>
     public async Task RetireAsync()
     {

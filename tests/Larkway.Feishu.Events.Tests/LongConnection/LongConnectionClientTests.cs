@@ -447,7 +447,7 @@ public sealed class LongConnectionClientTests
         {
             o.Connections = 2;
             o.DeafStreak = 3;
-            o.DeafStreakMinimumSpan = TimeSpan.Zero; // the count alone; the span has its own tests (LongConnectionDeafRuleTests)
+            o.DeafConfirmation = TimeSpan.Zero; // the streak alone; the confirmation has its own tests (LongConnectionDeafRuleTests)
         });
         var a = await h.Server.NextConnectionAsync();
         var b = await h.Server.NextConnectionAsync();

@@ -38,6 +38,12 @@ internal sealed class FakeConnection
         set => Volatile.Write(ref _nextPongPayload, value);
     }
 
+    /// <summary>
+    /// When set, the client's close is answered (with a close frame of this side's own) after this has run: what it sends
+    /// is what the server had sent before it saw the close. When null, the request just ends.
+    /// </summary>
+    public Func<FakeConnection, Task>? BeforeAnsweringClose { get; set; }
+
     /// <summary>Completes when the socket is over (closed by either side or aborted).</summary>
     public Task Closed => _closed.Task;
 
@@ -134,6 +140,12 @@ internal sealed class FakeConnection
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    if (BeforeAnsweringClose is { } lastWords)
+                    {
+                        await lastWords(this);
+                        await CloseAsync();
+                    }
+
                     return;
                 }
 
