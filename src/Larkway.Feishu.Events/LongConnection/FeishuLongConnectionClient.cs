@@ -52,6 +52,8 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     private TaskCompletionSource? _run;
     private string? _lastReplaceReason;
     private int _state;
+    private int _stopping;
+    private CancellationToken _runStopping;
     private int _connectionCount;
     private int _disposed;
 
@@ -112,6 +114,10 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
         using var tracking = _telemetry.TrackConnection(_options.AppId, _options.AppName, () => State == FeishuLongConnectionState.Connected);
         var ct = stopping.Token;
+
+        // Read by UpdateState: once a stop is asked for (the token's flag flips before any connection reacts to it), what
+        // closes is the stop itself, not a reason to say "reconnecting".
+        _runStopping = ct;
         using var slotsStopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var slots = new List<Task>();
         try
@@ -150,6 +156,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         }
         finally
         {
+            Volatile.Write(ref _stopping, 1);
             await slotsStopping.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(slots).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             for (var slot = 0; slot < _sessions.Length; slot++)
@@ -163,6 +170,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             await _retiring.WhenIdleAsync().ConfigureAwait(false);
             await _processor.WhenIdleAsync().ConfigureAwait(false);
             SetState(FeishuLongConnectionState.Stopped);
+            Volatile.Write(ref _stopping, 0);
             Volatile.Write(ref _run, null);
             run.TrySetResult();
         }
@@ -287,7 +295,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
 
     private void UpdateState()
     {
-        if (Volatile.Read(ref _run) is null)
+        if (Volatile.Read(ref _run) is null || Volatile.Read(ref _stopping) != 0 || _runStopping.IsCancellationRequested)
         {
             return;
         }
