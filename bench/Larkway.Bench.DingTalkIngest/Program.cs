@@ -101,21 +101,11 @@ internal sealed record DingTalkIngestOptions
 
     public static DingTalkIngestOptions Parse(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"unexpected argument '{args[i]}'");
-            }
-
-            values[args[i][2..]] = args[++i];
-        }
-
-        string Required(string name) => values.TryGetValue(name, out var v) && v.Length > 0 ? v : throw new ArgumentException($"--{name} is required");
-        string? Optional(string name) => values.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
-        int? Int(string name) => Optional(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
-        double? Double(string name) => Optional(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : null;
+        var parsed = new BenchArgs(args);
+        string Required(string name) => parsed.Required(name);
+        string? Optional(string name) => parsed.Optional(name);
+        int? Int(string name) => parsed.Int(name);
+        double? Double(string name) => parsed.Double(name);
 
         var defaults = new DingTalkIngestOptions
         {
