@@ -1,0 +1,11 @@
+namespace Larkway.WeCom;
+
+/// <summary>Where WeCom's APIs live; a test or the Emulator replaces them.</summary>
+public static class WeComBaseUrls
+{
+    /// <summary>WeCom's server API (<c>/cgi-bin/…</c>): tokens, app messages, media, users, the group robot.</summary>
+    public static readonly Uri Api = new("https://qyapi.weixin.qq.com/");
+
+    /// <summary>The AI bot's long connection.</summary>
+    public static readonly Uri AiBotWebSocket = new("wss://openws.work.weixin.qq.com");
+}
