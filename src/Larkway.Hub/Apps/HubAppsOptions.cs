@@ -15,12 +15,27 @@ public sealed class HubAppsOptions : IValidatableObject
     /// <summary>How long a replaced client stays alive for calls still using it before it is disposed. Default 2 minutes.</summary>
     public TimeSpan RetiredClientGrace { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long the replica holding a DingTalk app's Stream lease may go without an open connection before it releases
+    /// the lease for another replica to try: a replica cut off from DingTalk alone must not keep the others from
+    /// receiving. It competes again after a pause of <see cref="StreamStandAsidePause"/>. Default 2 minutes.
+    /// </summary>
+    public TimeSpan StreamHandOverAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a replica that handed a Stream lease over waits before competing for it again. Default 20 s.</summary>
+    public TimeSpan StreamStandAsidePause { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (RefreshInterval <= TimeSpan.Zero)
         {
             yield return new("Larkway:Apps:RefreshInterval must be positive.", [nameof(RefreshInterval)]);
+        }
+
+        if (StreamHandOverAfter <= TimeSpan.Zero || StreamStandAsidePause <= TimeSpan.Zero)
+        {
+            yield return new("Larkway:Apps:StreamHandOverAfter and Larkway:Apps:StreamStandAsidePause must be positive.", [nameof(StreamHandOverAfter), nameof(StreamStandAsidePause)]);
         }
 
         if (RetiredClientGrace < TimeSpan.Zero)

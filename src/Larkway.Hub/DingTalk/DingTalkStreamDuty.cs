@@ -22,7 +22,8 @@ internal sealed partial class DingTalkStreamDuty(
     TimeProvider time,
     IMeterFactory? meterFactory,
     ILoggerFactory loggerFactory,
-    DingTalkStreamStatus? status = null)
+    DingTalkStreamStatus? status = null,
+    HubAppsOptions? apps = null)
     : SingletonDuty(LeaseNameOf(app.AppId), leases, leaseOptions, time, loggerFactory.CreateLogger<DingTalkStreamDuty>())
 {
     /// <summary>How often the holder looks at its connections, and how long it may be without one before it says so.</summary>
@@ -32,6 +33,7 @@ internal sealed partial class DingTalkStreamDuty(
     internal static readonly TimeSpan DownAfter = TimeSpan.FromSeconds(30);
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<DingTalkStreamDuty>();
+    private readonly HubAppsOptions appsOptions = apps ?? new HubAppsOptions();
     private volatile DingTalkStreamClient? _client;
 
     /// <summary>The app as it was when the duty started (a changed app gets a new duty).</summary>
@@ -70,9 +72,11 @@ internal sealed partial class DingTalkStreamDuty(
         var options = StreamOptionsOf(App);
 
         // The watch runs beside the starts: a holder that cannot connect (credentials refused, DingTalk unreachable) keeps
-        // the lease and says so, rather than releasing and re-taking it every few seconds where nothing could see it.
+        // the lease and says so, rather than releasing and re-taking it every few seconds where nothing could see it —
+        // until StreamHandOverAfter, when it hands the lease over (the watch cancels handOver) in case only it is cut off.
+        using var handOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopWatch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var watch = WatchAsync(stopWatch.Token);
+        var watch = WatchAsync(handOver, stopWatch.Token);
         try
         {
             for (var failures = 0; ; failures++)
@@ -82,11 +86,11 @@ internal sealed partial class DingTalkStreamDuty(
                 {
                     try
                     {
-                        await client.StartAsync(cancellationToken).ConfigureAwait(false);
+                        await client.StartAsync(handOver.Token).ConfigureAwait(false);
                         _client = client;
-                        await Task.Delay(Timeout.InfiniteTimeSpan, Time, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(Timeout.InfiniteTimeSpan, Time, handOver.Token).ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                    catch (Exception ex) when (!handOver.IsCancellationRequested)
                     {
                         LogStartFailed(_logger, App.Name, (ex as Larkway.DingTalk.DingTalkApiException)?.Code ?? ex.GetType().Name);
                     }
@@ -97,10 +101,10 @@ internal sealed partial class DingTalkStreamDuty(
                     }
                 }
 
-                await Task.Delay(StartBackoff(failures), Time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(StartBackoff(failures), Time, handOver.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (handOver.IsCancellationRequested)
         {
         }
         finally
@@ -108,23 +112,27 @@ internal sealed partial class DingTalkStreamDuty(
             await stopWatch.CancelAsync().ConfigureAwait(false);
             await watch.ConfigureAwait(false);
         }
+
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            LogHandingOver(_logger, App.Name, appsOptions.StreamHandOverAfter);
+            StandAside(appsOptions.StreamStandAsidePause);
+        }
     }
 
     /// <summary>5 s, doubling to a minute: a refused secret is not hammered, and a fixed one is picked up by the supervisor at once.</summary>
     private static TimeSpan StartBackoff(int failures) => TimeSpan.FromSeconds(Math.Min(60, 5 << Math.Min(failures, 4)));
 
     /// <summary>
-    /// While holding: publishes (<see cref="DingTalkStreamStatus"/>) when the client has had no open connection for
-    /// <see cref="DownAfter"/>, and clears it once one is open, so readiness and the alerts on every replica see a holder
-    /// that cannot connect. Writes only on a change; a failed write is tried again at the next look.
+    /// While holding, looks at the client every <see cref="WatchInterval"/>. It publishes (<see cref="DingTalkStreamStatus"/>)
+    /// once the client has had no open connection for <see cref="DownAfter"/> — keeping an earlier holder's mark, so the
+    /// outage is dated from its start across hand-overs — and clears the mark once a connection is open, so readiness and
+    /// the alerts on every replica see a deployment that cannot connect. Without a connection for
+    /// <see cref="HubAppsOptions.StreamHandOverAfter"/> it cancels <paramref name="handOver"/>. Writes only on a change;
+    /// a failed write is tried again at the next look.
     /// </summary>
-    private async Task WatchAsync(CancellationToken cancellationToken)
+    private async Task WatchAsync(CancellationTokenSource handOver, CancellationToken cancellationToken)
     {
-        if (status is null)
-        {
-            return;
-        }
-
         DateTimeOffset? downSince = null;
         bool? published = null;
         using var timer = new PeriodicTimer(WatchInterval, Time);
@@ -132,13 +140,20 @@ internal sealed partial class DingTalkStreamDuty(
         {
             var now = Time.GetUtcNow();
             downSince = _client?.IsConnected == true ? null : downSince ?? now;
-            var down = downSince is { } since && now - since >= DownAfter;
-            if (published != down)
+            var downFor = downSince is { } since ? now - since : TimeSpan.Zero;
+            if (downFor >= appsOptions.StreamHandOverAfter)
+            {
+                await handOver.CancelAsync().ConfigureAwait(false);
+            }
+
+            // Nothing is said early in a streak: a new holder does not clear the mark of one before it until it connects.
+            bool? down = downSince is null ? false : downFor >= DownAfter ? true : null;
+            if (status is not null && down is { } state && published != state)
             {
                 try
                 {
-                    await status.SetAsync(App.AppId, down ? downSince : null, cancellationToken).ConfigureAwait(false);
-                    published = down;
+                    await status.SetAsync(App.AppId, state ? downSince : null, cancellationToken).ConfigureAwait(false);
+                    published = state;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -210,6 +225,9 @@ internal sealed partial class DingTalkStreamDuty(
 
     [LoggerMessage(EventId = LogEvents.DingTalkStreamStartFailed, Level = LogLevel.Warning, Message = "DingTalk app '{AppName}': the Stream connection could not be opened ({Code}); trying again. Check the app with Test connection.")]
     private static partial void LogStartFailed(ILogger logger, string appName, string code);
+
+    [LoggerMessage(EventId = LogEvents.DingTalkStreamHandingOver, Level = LogLevel.Warning, Message = "DingTalk app '{AppName}': no Stream connection could be opened from this replica for {After}; its lease is handed to another replica, which may reach DingTalk.")]
+    private static partial void LogHandingOver(ILogger logger, string appName, TimeSpan after);
 
     [LoggerMessage(EventId = LogEvents.DingTalkStreamStatusUnsaved, Level = LogLevel.Warning, Message = "DingTalk app '{AppName}': whether its Stream connection is open could not be saved; tried again in a moment.")]
     private static partial void LogStatusUnsaved(ILogger logger, Exception exception, string appName);

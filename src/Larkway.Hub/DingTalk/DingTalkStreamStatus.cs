@@ -26,7 +26,11 @@ internal sealed class DingTalkStreamStatus(IDbContextFactory<HubDbContext> conte
         }
     }
 
-    /// <summary>Says the connection has been down since <paramref name="since"/>, or (null) that it is open.</summary>
+    /// <summary>
+    /// Says the connection has been down since <paramref name="since"/>, or (null) that it is open. A mark already there
+    /// with an earlier time is kept: the holder before this one (which handed the lease over) was down from then, and no
+    /// replica has connected since, or the mark would be gone.
+    /// </summary>
     public async Task SetAsync(string appKey, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var name = Prefix + appKey;
@@ -41,6 +45,11 @@ internal sealed class DingTalkStreamStatus(IDbContextFactory<HubDbContext> conte
 
             var value = since.Value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
             var row = await db.Settings.FirstOrDefaultAsync(s => s.Name == name, cancellationToken).ConfigureAwait(false);
+            if (row is not null && DateTimeOffset.TryParse(row.Value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var earlier) && earlier <= since)
+            {
+                return;
+            }
+
             if (row is null)
             {
                 db.Settings.Add(new HubSetting { Name = name, Value = value, UpdatedAt = time.GetUtcNow() });

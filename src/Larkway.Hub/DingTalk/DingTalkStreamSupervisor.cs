@@ -81,7 +81,7 @@ internal sealed partial class DingTalkStreamSupervisor(
                 continue;
             }
 
-            var duty = new DingTalkStreamDuty(app, ingest, leases, leaseOptions, time, meterFactory, loggerFactory, status);
+            var duty = new DingTalkStreamDuty(app, ingest, leases, leaseOptions, time, meterFactory, loggerFactory, status, appsOptions.Value);
             _duties[app.Name] = duty;
             await duty.StartAsync(cancellationToken).ConfigureAwait(false);
         }

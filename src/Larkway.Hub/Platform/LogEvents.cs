@@ -80,6 +80,7 @@ internal static class LogEvents
     public const int SingletonDutyReleaseFailed = 4405;
     public const int SingletonDutyDutyFailed = 4406;
     public const int SingletonDutyDutyFinished = 4407;
+    public const int SingletonDutyStoodAside = 4408;
     public const int HubJobRunnerRunFailed = 4410;
 
     // Identity (the sign-in broker)
@@ -179,4 +180,5 @@ internal static class LogEvents
     public const int DingTalkInboxUnknownType = 5104;
     public const int DingTalkStreamStatusUnsaved = 5105;
     public const int DingTalkStreamStartFailed = 5106;
+    public const int DingTalkStreamHandingOver = 5107;
 }

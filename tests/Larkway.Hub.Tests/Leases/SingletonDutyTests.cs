@@ -62,6 +62,52 @@ public abstract class SingletonDutyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_duty_that_stands_aside_hands_the_lease_to_the_other_runner_and_competes_again_after_its_pause()
+    {
+        var tracker = new DutyTracker();
+        await using var one = new HubServices(_db, TimeProvider.System);
+        await using var two = new HubServices(_db, TimeProvider.System);
+        var store = one.Provider.GetRequiredService<LeaseStore>();
+
+        // The first runner holds alone, and its duty (cut off, say) stands aside for a while.
+        using var a = new TestDuty(Name, one, Quick(), TimeProvider.System, tracker) { StandAsideFor = TimeSpan.FromSeconds(30) };
+        await a.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(a.Started.Task.IsCompleted), "the first runner's duty started");
+        using var b = new TestDuty(Name, two, Quick(), TimeProvider.System, tracker);
+        await b.StartAsync(CancellationToken.None);
+        await a.StandAsideNowAsync();
+
+        // The lease is released, not held until it expires: the other runner takes it although it is long.
+        await Eventually.TrueAsync(() => Task.FromResult(b.Started.Task.IsCompleted), "the other runner took the duty");
+        (await store.GetAsync(Name))!.Owner.ShouldBe(b.Owner);
+        a.IsHolding.ShouldBeFalse();
+        tracker.Starts.ShouldBe(2);
+        tracker.MaxConcurrent.ShouldBe(1);
+
+        // During its pause the first runner does not compete: the lease the other releases stays free.
+        await b.StopAsync(CancellationToken.None);
+        (await store.GetAsync(Name)).ShouldBeNull();
+        await a.StopAsync(CancellationToken.None); // the pause honours the host's stop
+    }
+
+    [Fact]
+    public async Task A_runner_that_stood_aside_takes_the_duty_back_after_its_pause_when_nobody_else_has()
+    {
+        var tracker = new DutyTracker();
+        await using var one = new HubServices(_db, TimeProvider.System);
+        using var a = new TestDuty(Name, one, Quick(), TimeProvider.System, tracker) { StandAsideFor = TimeSpan.FromMilliseconds(200) };
+        await a.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(a.Started.Task.IsCompleted), "the duty started");
+        await a.StandAsideNowAsync();
+
+        await Eventually.TrueAsync(() => Task.FromResult(tracker.Starts == 2 && a.IsHolding), "the duty ran again on the same runner");
+        tracker.Starts.ShouldBe(2);
+        tracker.MaxConcurrent.ShouldBe(1);
+        a.IsHolding.ShouldBeTrue();
+        await a.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_holder_that_cannot_renew_has_its_duty_cancelled()
     {
         var time = new ManualTimeProvider();
@@ -200,9 +246,23 @@ public abstract class SingletonDutyTests : IAsyncLifetime
     private sealed class TestDuty(string name, HubServices hub, LeaseOptions options, TimeProvider time, DutyTracker tracker)
         : SingletonDuty(name, hub.Provider.GetRequiredService<LeaseStore>(), Options.Create(options), time, NullLogger.Instance)
     {
-        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource _go = NewSignal();
+        private TaskCompletionSource _returned = NewSignal();
+
+        public TaskCompletionSource Started { get; } = NewSignal();
 
         public CancellationToken Token { get; private set; }
+
+        /// <summary>When set, the running duty stands aside for this long once told to (<see cref="StandAsideNowAsync"/>).</summary>
+        public TimeSpan? StandAsideFor { get; set; }
+
+        /// <summary>Tells the running duty to stand aside, and waits until it has returned.</summary>
+        public async Task StandAsideNowAsync()
+        {
+            var returned = _returned;
+            _go.TrySetResult();
+            await returned.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
 
         protected override async Task RunDutyAsync(CancellationToken cancellationToken)
         {
@@ -211,6 +271,17 @@ public abstract class SingletonDutyTests : IAsyncLifetime
             {
                 Token = cancellationToken;
                 Started.TrySetResult();
+                if (StandAsideFor is { } pause)
+                {
+                    await _go.Task.WaitAsync(cancellationToken);
+                    _go = NewSignal();
+                    StandAside(pause);
+                    var returned = _returned;
+                    _returned = NewSignal();
+                    returned.TrySetResult();
+                    return;
+                }
+
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             finally
@@ -219,6 +290,8 @@ public abstract class SingletonDutyTests : IAsyncLifetime
             }
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private sealed class JobLog
     {

@@ -233,6 +233,8 @@ public sealed class HubDingTalkTests
             ["Larkway:Alerts:Interval"] = "00:10:00",
             ["Larkway:Alerts:Rules:ApiErrorRate:MinSamples"] = "1",
             ["Larkway:Alerts:Rules:DingTalkStreamDown:Threshold"] = "0.1",
+            ["Larkway:Apps:StreamHandOverAfter"] = "00:00:50",
+            ["Larkway:Apps:StreamStandAsidePause"] = "00:00:01",
         });
         using var admin = Admin(hub);
         var services = hub.Host.App.Services;
@@ -259,6 +261,22 @@ public sealed class HubDingTalkTests
         var stream = alerts.Single(a => a.Alert.Rule == "dingtalk_stream_down").Alert;
         stream.ClearedAt.ShouldBeNull();
         stream.Detail.ShouldContain($"No open Stream connection for {AppName} (since ");
+
+        // Still no connection by StreamHandOverAfter: the holder hands the lease over (here to itself, after its pause,
+        // as no other replica runs) in case only it is cut off, and the outage keeps its first date across the hand-over.
+        var leases = services.GetRequiredService<Larkway.Hub.Platform.Leases.LeaseStore>();
+        var statusStore = services.GetRequiredService<Larkway.Hub.DingTalk.DingTalkStreamStatus>();
+        var leaseName = Larkway.Hub.DingTalk.DingTalkStreamDuty.LeaseNameOf(EmulatorOptions.DefaultDingTalkAppKey);
+        var firstHeld = (await leases.GetAsync(leaseName))!.AcquiredAt;
+        var downSince = await statusStore.DownSinceAsync(EmulatorOptions.DefaultDingTalkAppKey, default);
+        downSince.ShouldNotBeNull();
+        await HubSandbox.WaitUntilAsync(
+            () => leases.GetAsync(leaseName).GetAwaiter().GetResult() is { } lease && lease.AcquiredAt > firstHeld,
+            "the lease handed over and taken again", seconds: 90);
+        await HubSandbox.WaitUntilAsync(
+            () => hub.Api.GetStringAsync("/readyz").GetAwaiter().GetResult().Contains($"cannot open a Stream connection for {AppName}", StringComparison.Ordinal),
+            "readiness naming the app again", seconds: 90);
+        (await statusStore.DownSinceAsync(EmulatorOptions.DefaultDingTalkAppKey, default)).ShouldBe(downSince);
 
         // Fixed: the connection opens, readiness and the alert clear.
         using (var fixedSecret = await admin.PatchAsJsonAsync($"/api/v1/apps/{AppName}", new { app_secret = EmulatorOptions.DefaultDingTalkAppSecret }))

@@ -17,8 +17,9 @@ namespace Larkway.Hub.Platform.Leases;
 /// lease can expire and another replica take it. Duties must honour their token promptly.</para>
 /// <para>On graceful shutdown the duty is stopped first, then the lease released, so another replica takes over at
 /// its next try (<see cref="LeaseOptions.RetryInterval"/>). A replica that dies holds the lease until it expires.</para>
-/// <para>A duty that returns by itself is finished on this replica: the lease is released and this service stops.
-/// A duty that throws is logged, the lease released, and the service competes for it again.</para>
+/// <para>A duty that returns by itself is finished on this replica: the lease is released and this service stops —
+/// unless it called <see cref="StandAside"/> first: then the lease is released and this service competes again after
+/// the pause. A duty that throws is logged, the lease released, and the service competes for it again.</para>
 /// </remarks>
 public abstract partial class SingletonDuty : BackgroundService
 {
@@ -27,6 +28,7 @@ public abstract partial class SingletonDuty : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private volatile bool _holding;
+    private TimeSpan? _standAside;
 
     /// <summary>Creates the runner for the lease <paramref name="leaseName"/>.</summary>
     protected SingletonDuty(string leaseName, LeaseStore leases, IOptions<LeaseOptions> options, TimeProvider time, ILogger logger)
@@ -57,6 +59,13 @@ public abstract partial class SingletonDuty : BackgroundService
 
     /// <summary>The duty; runs only while the lease is held, and must stop promptly when <paramref name="cancellationToken"/> is cancelled.</summary>
     protected abstract Task RunDutyAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called by a duty that cannot do its work from this replica (its platform unreachable from here alone) just before
+    /// it returns: the lease is released and this runner waits <paramref name="pause"/> before competing again, so that a
+    /// replica that can reach the platform takes the duty over rather than wait behind a holder that never will.
+    /// </summary>
+    protected void StandAside(TimeSpan pause) => _standAside = pause > TimeSpan.Zero ? pause : throw new ArgumentOutOfRangeException(nameof(pause), "The pause must be positive.");
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -214,6 +223,23 @@ public abstract partial class SingletonDuty : BackgroundService
             return false;
         }
 
+        if (dutyEnded && _standAside is { } pause)
+        {
+            // Set by the duty before it returned; read after awaiting it, so no race.
+            _standAside = null;
+            LogStoodAside(_logger, LeaseName, Owner, pause);
+            try
+            {
+                await Task.Delay(pause, _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return true;
+            }
+
+            return false;
+        }
+
         if (dutyEnded)
         {
             LogDutyFinished(_logger, LeaseName);
@@ -262,6 +288,9 @@ public abstract partial class SingletonDuty : BackgroundService
 
     [LoggerMessage(EventId = LogEvents.SingletonDutyDutyFailed, Level = LogLevel.Error, Message = "The duty under lease {Lease} failed; the lease was released and will be competed for again.")]
     private static partial void LogDutyFailed(ILogger logger, Exception exception, string lease);
+
+    [LoggerMessage(EventId = LogEvents.SingletonDutyStoodAside, Level = LogLevel.Warning, Message = "The duty under lease {Lease} could not do its work on {Owner}; the lease was released for another replica, and this one competes again in {Pause}.")]
+    private static partial void LogStoodAside(ILogger logger, string lease, string owner, TimeSpan pause);
 
     [LoggerMessage(EventId = LogEvents.SingletonDutyDutyFinished, Level = LogLevel.Information, Message = "The duty under lease {Lease} finished; this replica no longer competes for it.")]
     private static partial void LogDutyFinished(ILogger logger, string lease);
