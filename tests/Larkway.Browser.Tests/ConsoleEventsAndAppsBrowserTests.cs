@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Larkway.Hub.Inbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -70,6 +71,9 @@ public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : I
         await Assertions.Expect(row.Locator(".app-platform")).ToContainTextAsync("DingTalk");
         await Assertions.Expect(row.Locator(".events-url")).ToHaveTextAsync(hub.Url("/dingtalk/apps/dt-org/callback"));
         await Assertions.Expect(row).ToContainTextAsync("qyapi_robot_sendmsg");
+
+        // Where its Stream connection stands is on the row: DingTalk refuses this made-up secret, so never "connected".
+        await Assertions.Expect(row.Locator(".app-status .app-stream")).ToContainTextAsync(new Regex("^Stream (connecting|held by another replica)|^Stream: (no replica holds it|no connection since )"));
         await Screenshots.SaveAsync(page, "console-apps-dingtalk");
 
         using var admin = hub.Api(ConsoleHub.AdminKey);

@@ -226,7 +226,7 @@ internal sealed partial class DingTalkStreamDuty(
     [LoggerMessage(EventId = LogEvents.DingTalkStreamStartFailed, Level = LogLevel.Warning, Message = "DingTalk app '{AppName}': the Stream connection could not be opened ({Code}); trying again. Check the app with Test connection.")]
     private static partial void LogStartFailed(ILogger logger, string appName, string code);
 
-    [LoggerMessage(EventId = LogEvents.DingTalkStreamHandingOver, Level = LogLevel.Warning, Message = "DingTalk app '{AppName}': no Stream connection could be opened from this replica for {After}; its lease is handed to another replica, which may reach DingTalk.")]
+    [LoggerMessage(EventId = LogEvents.DingTalkStreamHandingOver, Level = LogLevel.Warning, Message = "DingTalk app '{AppName}': no Stream connection could be opened from this replica for {After}; its lease is released so that another replica, which may reach DingTalk, can take it.")]
     private static partial void LogHandingOver(ILogger logger, string appName, TimeSpan after);
 
     [LoggerMessage(EventId = LogEvents.DingTalkStreamStatusUnsaved, Level = LogLevel.Warning, Message = "DingTalk app '{AppName}': whether its Stream connection is open could not be saved; tried again in a moment.")]

@@ -1,5 +1,4 @@
 using Larkway.Hub.Apps;
-using Larkway.Hub.Platform.Leases;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Larkway.Hub.DingTalk;
@@ -9,7 +8,7 @@ namespace Larkway.Hub.DingTalk;
 /// <c>dingtalk-stream/{AppKey}</c> live, so its robot messages and events have a connection to arrive on. Like Feishu's
 /// long-connection check it speaks for the deployment, not this replica, so it is Degraded (200) rather than Unhealthy.
 /// </summary>
-internal sealed class DingTalkStreamHealthCheck(HubAppRegistry apps, LeaseStore leases, TimeProvider time, DingTalkStreamStatus? status = null) : IHealthCheck
+internal sealed class DingTalkStreamHealthCheck(HubAppRegistry apps, DingTalkStreamStates states) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -23,12 +22,12 @@ internal sealed class DingTalkStreamHealthCheck(HubAppRegistry apps, LeaseStore 
         var unconnected = new List<string>();
         foreach (var app in dingTalk)
         {
-            var lease = await leases.GetAsync(DingTalkStreamDuty.LeaseNameOf(app.AppId), cancellationToken).ConfigureAwait(false);
-            if (app.Error is not null || lease is null || lease.ExpiresAt <= time.GetUtcNow())
+            var state = await states.OfAsync(app.Name, app.AppId, cancellationToken).ConfigureAwait(false);
+            if (app.Error is not null || state.Condition == DingTalkStreamCondition.NoHolder)
             {
                 missing.Add(app.Name);
             }
-            else if (status is not null && await status.DownSinceAsync(app.AppId, cancellationToken).ConfigureAwait(false) is { } since)
+            else if (state is { Condition: DingTalkStreamCondition.CannotConnect, DownSince: { } since })
             {
                 unconnected.Add($"{app.Name} (since {since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)");
             }

@@ -32,6 +32,7 @@ public static class HubDingTalkServiceCollectionExtensions
         services.TryAddSingleton(sp => new HubDingTalkClients(
             sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<DingTalkStreamStatus>();
+        services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
 
         // Notifications of DingTalk apps: rendered for DingTalk, their buttons links back to the Hub made per recipient.

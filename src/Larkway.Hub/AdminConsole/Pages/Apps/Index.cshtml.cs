@@ -19,7 +19,23 @@ internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit) : Cons
     /// <summary>Where Feishu reaches the Hub: <c>LARKWAY_PUBLIC_URL</c>, else this request's origin.</summary>
     public string Origin => (HttpContext.RequestServices.GetService<Larkway.Hub.Platform.Configuration.HubSettings>() ?? new Larkway.Hub.Platform.Configuration.HubSettings()).OriginFor(Request);
 
-    public async Task OnGetAsync() => Apps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+    /// <summary>Where each enabled DingTalk app's Stream connection stands, by app name (empty where the room is absent).</summary>
+    public IReadOnlyDictionary<string, DingTalk.DingTalkStreamState> Streams { get; private set; } = new Dictionary<string, DingTalk.DingTalkStreamState>();
+
+    public async Task OnGetAsync()
+    {
+        Apps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+        if (HttpContext.RequestServices.GetService<DingTalk.DingTalkStreamStates>() is { } states)
+        {
+            var streams = new Dictionary<string, DingTalk.DingTalkStreamState>(StringComparer.Ordinal);
+            foreach (var app in Apps.Where(a => a is { IsDingTalk: true, Enabled: true }))
+            {
+                streams[app.Name] = await states.OfAsync(app.Name, app.AppId, HttpContext.RequestAborted).ConfigureAwait(false);
+            }
+
+            Streams = streams;
+        }
+    }
 
     public async Task<IActionResult> OnPostTestAsync(string name)
     {
