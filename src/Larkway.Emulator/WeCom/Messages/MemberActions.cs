@@ -30,7 +30,7 @@ internal sealed class MemberActions(WeComOrg org, AppMessageStore store, WeComCa
         }
 
         var now = time.GetUtcNow();
-        var msgId = WeComIds.Digits(19);
+        var msgId = WeComIds.MsgId();
         var record = new InboundMessage(msgId, user.UserId, "text", text, now);
         store.AddInbound(record);
         var xml = WeComCallbackSender.Xml(
@@ -77,7 +77,7 @@ internal sealed class MemberActions(WeComOrg org, AppMessageStore store, WeComCa
 
         var now = time.GetUtcNow();
         var code = store.IssueResponseCode(msgId, userId);
-        var record = new InboundMessage(WeComIds.Digits(19), userId, "event", key, now) { Event = "template_card_event", CardMsgId = msgId };
+        var record = new InboundMessage(WeComIds.MsgId(), userId, "event", key, now) { Event = "template_card_event", CardMsgId = msgId };
         store.AddInbound(record);
         var items = new XElement("SelectedItems", (selected ?? new Dictionary<string, IReadOnlyList<string>>()).Select(pair =>
             new XElement("SelectedItem",

@@ -15,6 +15,9 @@ internal static class WeComIds
         }
     });
 
+    /// <summary>A callback MsgId: a 64-bit integer of 19 digits (below long.MaxValue).</summary>
+    public static string MsgId() => "7" + Digits(18);
+
     public static string Alphanumeric(int count) => RandomNumberGenerator.GetString(Alphanumerics, count);
 
     /// <summary>A media_id: WeCom's are ~44 chars of letters, digits, '-' and '_'.</summary>
