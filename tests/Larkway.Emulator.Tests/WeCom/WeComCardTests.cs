@@ -52,6 +52,26 @@ public sealed class WeComCardTests
     }
 
     [Fact]
+    public async Task A_passive_update_button_reply_disables_the_clickers_buttons()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await using var server = await WeComCallbackTests.StartServerAsync(emulator);
+        await WeComCallbackTests.SetCallbackAsync(emulator, server);
+        server.Respond = (_, _, _) => Task.FromResult(Microsoft.AspNetCore.Http.Results.Text(server.PassiveReply(
+            "<xml><ToUserName><![CDATA[bob]]></ToUserName><FromUserName><![CDATA[corp]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[update_button]]></MsgType><Button><ReplaceName><![CDATA[Rejected by you]]></ReplaceName></Button></xml>")));
+        var token = await emulator.WeComTokenAsync();
+        using var sent = await emulator.SendAppMessageAsync(token, new() { ["touser"] = "alice|bob", ["msgtype"] = "template_card", ["template_card"] = ButtonCard });
+
+        using var click = await emulator.WeComPostAsync($"/_emulator/wecom/messages/{sent.Field("msgid")}/click", new { userid = "bob", key = "reject" });
+        using var bob = await Reply.ReadAsync(await emulator.Http.GetAsync("/wecom-chat/app/bob/timeline"));
+        using var alice = await Reply.ReadAsync(await emulator.Http.GetAsync("/wecom-chat/app/alice/timeline"));
+
+        Assert.Equal("delivered", click.Json.GetProperty("status").GetString());
+        Assert.Contains("<span class=\"done\">Rejected by you</span>", bob.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Rejected by you", alice.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_send_response_code_replaces_the_card_for_everyone()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -101,15 +101,37 @@ internal sealed class MemberActions(WeComOrg org, AppMessageStore store, WeComCa
             fields.Add(("SelectedItems", new XElement("wrap", items.Elements())));
         }
 
-        return new MemberActionResult(null, record, DeliverAsync(record, "event", WeComCallbackSender.Xml(fields)));
+        return new MemberActionResult(null, record, DeliverAsync(record, "event", WeComCallbackSender.Xml(fields), msgId));
+    }
+
+    private static string? ReplacedName(string replyXml)
+    {
+        try
+        {
+            var root = XElement.Parse(replyXml);
+            return root.Element("MsgType")?.Value == "update_button" ? root.Element("Button")?.Element("ReplaceName")?.Value : null;
+        }
+        catch (System.Xml.XmlException)
+        {
+            return null;
+        }
     }
 
     private static IReadOnlyList<string> MenuKeys(JsonElement card) =>
         [.. (card.Obj("action_menu")?.Arr("action_list") ?? []).Select(a => a.Str("key") ?? string.Empty)];
 
-    private async Task<WeComCallbackOutcome?> DeliverAsync(InboundMessage record, string kind, string xml)
+    private async Task<WeComCallbackOutcome?> DeliverAsync(InboundMessage record, string kind, string xml, string? cardMsgId = null)
     {
         var outcome = await callbacks.DeliverAsync(kind, xml, CancellationToken.None);
+        if (cardMsgId is not null && outcome?.ReplyXml is { } reply && ReplacedName(reply) is { } name)
+        {
+            // A passive "update_button" reply (document 90241) makes the clicker's buttons unclickable with that text.
+            store.Update(cardMsgId, m => m with
+            {
+                ReplacedButtons = new Dictionary<string, string>(m.ReplacedButtons ?? new Dictionary<string, string>(), StringComparer.Ordinal) { [record.UserId] = name },
+            });
+        }
+
         store.UpdateInbound(record.MsgId, m => outcome is null
             ? m with { Status = "no_callback" }
             : m with { Status = outcome.Delivered ? "delivered" : "failed", ReplyXml = outcome.ReplyXml, ReplyError = outcome.Error });
