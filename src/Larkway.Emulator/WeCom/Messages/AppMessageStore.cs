@@ -16,8 +16,6 @@ internal sealed class AppMessageStore(TimeProvider time, StateRevision revision)
     private readonly List<InboundMessage> _inbound = [];
     private long _sequence;
 
-    public event Action? Changed;
-
     public string NextMsgId()
     {
         lock (_gate)
@@ -173,9 +171,5 @@ internal sealed class AppMessageStore(TimeProvider time, StateRevision revision)
         }
     }
 
-    private void Touch()
-    {
-        revision.Advance();
-        Changed?.Invoke();
-    }
+    private void Touch() => revision.Advance();
 }
