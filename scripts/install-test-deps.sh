@@ -47,6 +47,13 @@ if [ ! -d "$compat/node_modules/dingtalk-stream" ]; then
   (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# @wecom/crypto, WeCom's official callback crypto, serves as an app's callback server against the Emulator's WeCom side.
+compat=tests/compat/wecom-crypto
+if [ ! -d "$compat/node_modules/@wecom/crypto" ]; then
+  echo "installing $compat npm packages"
+  (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # openid-client, a certified OpenID Connect relying party, signs in through the Hub's sign-in broker unchanged.
 compat=tests/compat/openid-client
 if [ ! -d "$compat/node_modules/openid-client" ]; then
