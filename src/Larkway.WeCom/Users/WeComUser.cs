@@ -52,7 +52,7 @@ public sealed record WeComUser
     [JsonPropertyName("open_userid")] public string? OpenUserId { get; init; }
 
     /// <summary>Everything else WeCom returned.</summary>
-    [JsonExtensionData] public IDictionary<string, JsonElement>? Extra { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>A member as a department's list (<c>user/simplelist</c>) gives it.</summary>
