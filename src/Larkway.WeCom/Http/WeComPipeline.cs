@@ -284,13 +284,14 @@ internal sealed class WeComPipeline : IDisposable
             return false;
         }
 
-        // Refused before it was carried out (the rate, or "system busy"): safe to send again.
-        if (WeComErrorCodes.IsRateLimit(error.Code, reply.Status) || error.Code == WeComErrorCodes.SystemBusy)
+        // A 5xx came from somewhere on the way (a gateway), whatever its body says: the call may have been carried out.
+        if (reply.Status >= HttpStatusCode.InternalServerError)
         {
-            return true;
+            return request.Idempotent;
         }
 
-        return request.Idempotent && reply.Status >= HttpStatusCode.InternalServerError;
+        // WeCom itself said it did not carry the call out (the rate, or "system busy"): safe to send again.
+        return WeComErrorCodes.IsRateLimit(error.Code, reply.Status) || error.Code == WeComErrorCodes.SystemBusy;
     }
 
     public void Dispose()

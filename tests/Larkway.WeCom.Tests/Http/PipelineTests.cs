@@ -121,6 +121,19 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task A_gateway_5xx_whose_body_says_system_busy_is_still_not_repeated_for_a_plain_send()
+    {
+        var stub = new StubHandler().Token().Reply("/cgi-bin/message/send", """{"errcode":-1,"errmsg":"bad gateway"}""", HttpStatusCode.BadGateway);
+        using var client = Client(stub);
+
+        var failure = await Should.ThrowAsync<WeComApiException>(() => client.Messages.SendAsync(WeComRecipients.ToUsers("a"), WeComAppMessage.Text("hi")));
+
+        failure.Code.ShouldBe(WeComErrorCodes.SystemBusy);
+        failure.HttpStatus.ShouldBe(HttpStatusCode.BadGateway);
+        stub.To("/cgi-bin/message/send").Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_send_with_the_duplicate_check_is_repeated_after_a_5xx()
     {
         var stub = new StubHandler().Token()
