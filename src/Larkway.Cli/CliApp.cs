@@ -10,7 +10,7 @@ public static class CliApp
     public static RootCommand Build(CliContext context)
     {
         var credentials = new AppCredentials();
-        var root = new RootCommand("Larkway: send to Feishu / Lark and DingTalk, validate cards, run the local Open Platform emulator.");
+        var root = new RootCommand("Larkway: send to Feishu / Lark, DingTalk and WeCom, validate cards, run the local Open Platform emulator.");
         credentials.AddTo(root);
 
         root.Subcommands.Add(EmulatorCommand.Create(context));
@@ -23,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(EventCommand.Create(context, credentials));
         root.Subcommands.Add(Commands.Bitable.BitableCommand.Create(context, credentials));
         root.Subcommands.Add(DingTalkCommand.Create(context));
+        root.Subcommands.Add(WeComCommand.Create(context));
         return root;
     }
 

@@ -21,6 +21,16 @@ internal static class CommandRunner
             await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
+        catch (Larkway.WeCom.WeComApiException ex)
+        {
+            await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ex.Code == Larkway.WeCom.WeComErrorCodes.InvalidRequest ? ExitCodes.Usage : ExitCodes.Failure;
+        }
+        catch (Larkway.WeCom.Callbacks.WeComCallbackException ex)
+        {
+            await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
         catch (CliException ex)
         {
             await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
