@@ -51,7 +51,23 @@ internal sealed class AiBotConnection : IAsyncDisposable
     public bool TakenOver { get; set; }
 
     /// <summary>Reads until the socket ends; <paramref name="onPush"/> gets every frame with a <c>cmd</c> (it must not block).</summary>
-    public async Task ReadAsync(Action<AiBotConnection, AiBotFrame> onPush) => Finish(await ReadFramesAsync(onPush).ConfigureAwait(false));
+    public async Task ReadAsync(Action<AiBotConnection, AiBotFrame> onPush)
+    {
+        string reason;
+        try
+        {
+            reason = await ReadFramesAsync(onPush).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever ends the read loop ends the connection, and is its reason: a fault here must not leave it open and unread.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            reason = $"failed ({ex.GetType().Name}: {ex.Message})";
+            _socket.Abort();
+        }
+
+        Finish(reason);
+    }
 
     private async Task<string> ReadFramesAsync(Action<AiBotConnection, AiBotFrame> onPush)
     {

@@ -623,7 +623,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
                 @event = WeComAiBotEvent.Parse(body);
             }
         }
-        catch (WeComApiException ex)
+        catch (Exception ex) when (ex is WeComApiException or JsonException or InvalidOperationException)
         {
             Log.MalformedCallback(_logger, frame.Cmd, frame.ReqId, ex.Message);
             return;

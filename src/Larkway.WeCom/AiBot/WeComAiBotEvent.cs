@@ -10,6 +10,7 @@ namespace Larkway.WeCom.AiBot;
 public sealed record WeComAiBotEvent
 {
     /// <summary>The callback's id: the key to drop a repeat.</summary>
+    [JsonPropertyName("msgid")]
     public string MsgId { get; init; } = "";
 
     /// <summary>When it happened (Unix seconds).</summary>
@@ -74,7 +75,7 @@ public sealed record WeComAiBotEventData
 
     /// <summary>Everything else the event carried.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Raw { get; init; }
+    public Dictionary<string, JsonElement>? Raw { get; set; }
 
     /// <summary>The clicked button's key, wherever the frame put it.</summary>
     [JsonIgnore]

@@ -11,6 +11,7 @@ namespace Larkway.WeCom.AiBot;
 public sealed record WeComAiBotMessage
 {
     /// <summary>The message's id: WeCom may deliver a message again, and this is what tells a repeat.</summary>
+    [JsonPropertyName("msgid")]
     public string MsgId { get; init; } = "";
 
     /// <summary>The bot's id.</summary>
