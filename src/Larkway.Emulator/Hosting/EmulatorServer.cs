@@ -184,6 +184,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
         // DingTalk Stream mode (DingTalk/Stream).
         DingTalk.Stream.DingTalkStreamRegistration.AddDingTalkStream(services, options.DingTalkStream);
+
+        // WeCom AI bot (WeCom/AiBot).
+        WeCom.AiBot.AiBotRegistration.AddWeComAiBot(services, options.WeComAiBot);
     }
 
     /// <summary>Sign-in: settings from the state file (else the seed), user tokens from the state file, and the flows.</summary>
@@ -268,6 +271,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
         // DingTalk Stream mode (DingTalk/Stream).
         DingTalk.Stream.DingTalkStreamRegistration.MapDingTalkStream(app);
+
+        // WeCom AI bot (WeCom/AiBot).
+        WeCom.AiBot.AiBotRegistration.MapWeComAiBot(app, app.Services.GetRequiredService<EmulatorOptions>().WeComAiBot);
     }
 
     [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]
