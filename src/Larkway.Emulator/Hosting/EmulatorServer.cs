@@ -68,6 +68,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// <summary>DingTalk's HTTP pushes to apps' servers (outgoing robot, legacy events) and their attempt log.</summary>
     internal DingTalk.Callbacks.CallbackSender DingTalkCallbacks => _app.Services.GetRequiredService<DingTalk.Callbacks.CallbackSender>();
 
+    /// <summary>A service of the running emulator, for in-assembly features and tests (the WeCom AI bot's hub and conversations).</summary>
+    internal T GetService<T>()
+        where T : notnull => _app.Services.GetRequiredService<T>();
+
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -98,10 +98,11 @@ internal static class AiBotEndpoints
                     continue;
                 }
 
-                if (result.MessageType == WebSocketMessageType.Text
-                    && !await hub.OnFrameAsync(connection, Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length)))
+                // When the server closes (a refused subscribe), the loop goes on reading until the client answers the
+                // close frame: aborting at once could reset the TCP before the client has read the refusal.
+                if (result.MessageType == WebSocketMessageType.Text)
                 {
-                    return "closed by the server";
+                    await hub.OnFrameAsync(connection, Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
                 }
 
                 message.SetLength(0);
