@@ -113,7 +113,7 @@ internal sealed class WeComCrypto
         int pad = plain[^1];
         if (pad is < 1 or > Block || pad > plain.Length - 20)
         {
-            throw new WeComCryptoException(WeComCryptoException.IllegalBuffer, "the padding is not PKCS#7 to 32 bytes");
+            throw new WeComCryptoException(WeComCryptoException.DecryptAes, "the padding is not PKCS#7 to 32 bytes (wrong EncodingAESKey?)");
         }
 
         var content = plain.AsSpan(0, plain.Length - pad);
