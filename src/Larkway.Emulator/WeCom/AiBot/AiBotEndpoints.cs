@@ -16,7 +16,7 @@ namespace Larkway.Emulator.WeCom.AiBot;
 /// </summary>
 internal static class AiBotEndpoints
 {
-    public const string MediaPath = "/wecom/aibot/media";
+    public const string MediaPath = "/wecom-aibot/media";
     public const string ControlPrefix = "/_emulator/wecom/aibot";
 
     private const int ReceiveBufferSize = 16 * 1024;

@@ -27,6 +27,9 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
 {
     private static readonly string[] UserMsgTypes = ["text", "image", "mixed", "voice", "file"];
 
+    private readonly HashSet<string> _entered = [];
+    private readonly Lock _enteredGate = new();
+
     /// <summary>Sends a user's message; returns the recorded message and the push, or the problem.</summary>
     public async Task<(AiBotMessage? Message, AiBotPush? Push, string? Problem)> SendAsync(AiBotUserMessage input, string baseUrl)
     {
@@ -171,6 +174,21 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
         var conversation = conversations.Ensure(new AiBotConversation { Id = AiBotConversations.SingleId(botId, userId), BotId = botId, ChatType = "single", UserId = userId, Title = name });
         var body = hub.EventBody(botId, "enter_chat", "single", null, userId, new JsonObject());
         return (await hub.PushEventAsync(botId, body, new AiBotPending(AiBotPendingKind.EnterChat, botId, conversation.Id, userId, time.GetUtcNow())), null);
+    }
+
+    /// <summary>The page opening a single chat: <c>enter_chat</c> the first time each day (WeCom pushes it once a day per user).</summary>
+    public async Task EnterChatOncePerDayAsync(string botId, string userId)
+    {
+        var key = $"{botId}/{userId}/{time.GetUtcNow():yyyy-MM-dd}";
+        lock (_enteredGate)
+        {
+            if (!_entered.Add(key))
+            {
+                return;
+            }
+        }
+
+        await EnterChatAsync(botId, userId);
     }
 
     /// <summary>A click on a card's button (or its submit): <c>template_card_event</c> with the card's task_id and the key.</summary>

@@ -37,14 +37,15 @@ public sealed class AiBotOptions
 
     /// <summary>
     /// Where the long connection is served. WeCom's is the root of <c>wss://openws.work.weixin.qq.com</c>; the emulator
-    /// serves it under its own prefix, so point the SDK's <c>wsUrl</c> at <c>ws://&lt;emulator&gt;/wecom/aibot/ws</c>.
+    /// serves it at its own path, so point the SDK's <c>wsUrl</c> at <c>ws://&lt;emulator&gt;/wecom-aibot/ws</c>. (Not under
+    /// <c>/wecom</c>: that prefix is qyapi's, whose gate answers anything that is not a cgi-bin API.)
     /// </summary>
-    public string WebSocketPath { get; set; } = "/wecom/aibot/ws";
+    public string WebSocketPath { get; set; } = "/wecom-aibot/ws";
 
     /// <summary>The bots admitted; the default one if left empty.</summary>
     public IList<AiBotDefinition> Bots { get; } = [];
 
-    /// <summary>The users that may write to the bots on the page (userid → name); a default set if left empty.</summary>
+    /// <summary>The users that may write to the bots (userid → name); the WeCom corp's members if left empty.</summary>
     public IDictionary<string, string> Users { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>How long after a user's message replies (stream frames) are accepted: 6 minutes on WeCom.</summary>
@@ -74,7 +75,5 @@ public sealed class AiBotOptions
 
     internal IReadOnlyList<AiBotDefinition> EffectiveBots() => Bots.Count > 0 ? [.. Bots] : [new AiBotDefinition()];
 
-    internal IReadOnlyDictionary<string, string> EffectiveUsers() => Users.Count > 0
-        ? new Dictionary<string, string>(Users, StringComparer.Ordinal)
-        : new Dictionary<string, string>(StringComparer.Ordinal) { ["zhangsan"] = "张三", ["lisi"] = "李四", ["wangwu"] = "王五" };
+    internal IReadOnlyDictionary<string, string> EffectiveUsers() => new Dictionary<string, string>(Users, StringComparer.Ordinal);
 }

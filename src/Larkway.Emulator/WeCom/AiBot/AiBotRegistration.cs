@@ -15,12 +15,14 @@ internal static class AiBotRegistration
         services.AddSingleton<AiBotReplies>();
         services.AddSingleton<AiBotHub>();
         services.AddSingleton<AiBotInbound>();
+        services.AddSingleton<Web.IWeComPageSection, AiBotPageSection>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapWeComAiBot(this IEndpointRouteBuilder routes, AiBotOptions options)
     {
         routes.MapAiBotEndpoints(options);
+        routes.MapAiBotPages();
         return routes;
     }
 }

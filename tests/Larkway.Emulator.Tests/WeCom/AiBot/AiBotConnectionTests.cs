@@ -81,7 +81,7 @@ public sealed class AiBotConnectionTests
     {
         await using var emulator = await TestEmulator.StartAsync();
 
-        using var reply = await emulator.PostJsonAsync("/_emulator/wecom/aibot/messages", new { userid = "zhangsan", chattype = "single", msgtype = "text", text = "anyone?" });
+        using var reply = await emulator.PostJsonAsync("/_emulator/wecom/aibot/messages", new { userid = "alice", chattype = "single", msgtype = "text", text = "anyone?" });
 
         Assert.Equal("no-connection", reply.Json.GetProperty("delivery").GetString());
         Assert.Equal("no-connection", Assert.Single(emulator.Messages()).Delivery);
@@ -109,7 +109,7 @@ public sealed class AiBotConnectionTests
         using var fault = await emulator.PostJsonAsync("/_emulator/wecom/aibot/faults", new { kind = "half-open" });
         Assert.Equal(200, fault.Status);
         await client.SendAsync(AiBotCmd.Ping, "ping_half", null);
-        using var said = await emulator.PostJsonAsync("/_emulator/wecom/aibot/messages", new { userid = "zhangsan", chattype = "single", msgtype = "text", text = "lost?" });
+        using var said = await emulator.PostJsonAsync("/_emulator/wecom/aibot/messages", new { userid = "alice", chattype = "single", msgtype = "text", text = "lost?" });
 
         Assert.Equal("lost", said.Json.GetProperty("delivery").GetString());
         Assert.False(await client.ReceivesAsync(_ => true, TimeSpan.FromMilliseconds(500)));
@@ -126,7 +126,7 @@ public sealed class AiBotConnectionTests
         using var fault = await emulator.PostJsonAsync("/_emulator/wecom/aibot/faults", new { kind = "deaf-pings" });
         Assert.Equal(200, fault.Status);
         await client.SendAsync(AiBotCmd.Ping, "ping_deaf", null);
-        var send = await client.RequestAsync(AiBotCmd.SendMsg, new JsonObject { ["chatid"] = "zhangsan", ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = "still here" } });
+        var send = await client.RequestAsync(AiBotCmd.SendMsg, new JsonObject { ["chatid"] = "alice", ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = "still here" } });
 
         Assert.Equal(0, send.Errcode());
         Assert.False(await client.ReceivesAsync(f => AiBotTestClient.ReqId(f) == "ping_deaf", TimeSpan.FromMilliseconds(300)));

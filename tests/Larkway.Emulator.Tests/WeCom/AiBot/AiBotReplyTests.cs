@@ -20,7 +20,7 @@ public sealed class AiBotReplyTests
         var body = push["body"]!.AsObject();
         var reqId = AiBotTestClient.ReqId(push);
         Assert.StartsWith("aibot_msg_callback_", reqId, StringComparison.Ordinal);
-        Assert.Equal((AiBotOptions.DefaultBotId, "single", "zhangsan", "text", "你好，机器人"),
+        Assert.Equal((AiBotOptions.DefaultBotId, "single", "alice", "text", "你好，机器人"),
             ((string?)body["aibotid"], (string?)body["chattype"], (string?)body["from"]!["userid"], (string?)body["msgtype"], (string?)body["text"]!["content"]));
         Assert.False(string.IsNullOrEmpty((string?)body["msgid"]));
         Assert.Null(body["chatid"]);
@@ -32,7 +32,7 @@ public sealed class AiBotReplyTests
 
         var reply = Assert.Single(emulator.Messages(), m => m.From == "bot");
         Assert.Equal(("stream", "<think>用户在打招呼</think>你好！有什么可以帮你？", true, 3, "fb-1"), (reply.MsgType, reply.Content, reply.Finished, reply.Frames, reply.FeedbackId));
-        Assert.Equal("connection", emulator.Messages().Single(m => m.From == "zhangsan").Delivery);
+        Assert.Equal("connection", emulator.Messages().Single(m => m.From == "alice").Delivery);
     }
 
     [Fact]
@@ -107,16 +107,16 @@ public sealed class AiBotReplyTests
         await using var emulator = await TestEmulator.StartAsync();
         await using var client = await AiBotTestClient.SubscribedAsync(emulator);
 
-        await emulator.UserSaysAsync("just chatting", userid: "lisi", chattype: "group", mentioned: false);
-        await emulator.UserSaysAsync("@Larkway AI Bot 总结一下", userid: "lisi", chattype: "group");
+        await emulator.UserSaysAsync("just chatting", userid: "bob", chattype: "group", mentioned: false);
+        await emulator.UserSaysAsync("@Larkway AI Bot 总结一下", userid: "bob", chattype: "group");
         var push = await client.NextPushAsync(AiBotCmd.MsgCallback);
 
         Assert.Equal("@Larkway AI Bot 总结一下", (string?)push["body"]!["text"]!["content"]);
-        Assert.Equal(("group", AiBotDirectory.DefaultGroupChatId, "lisi"), ((string?)push["body"]!["chattype"], (string?)push["body"]!["chatid"], (string?)push["body"]!["from"]!["userid"]));
+        Assert.Equal(("group", AiBotDirectory.DefaultGroupChatId, "bob"), ((string?)push["body"]!["chattype"], (string?)push["body"]!["chatid"], (string?)push["body"]!["from"]!["userid"]));
         var group = emulator.Server.GetService<AiBotConversations>().Messages(AiBotConversations.GroupId(AiBotOptions.DefaultBotId, AiBotDirectory.DefaultGroupChatId));
         Assert.Equal(["not-mentioned", "connection"], group.Select(m => m.Delivery));
 
-        using var image = await emulator.PostJsonAsync("/_emulator/wecom/aibot/messages", new { userid = "lisi", chattype = "group", chatid = AiBotDirectory.DefaultGroupChatId, msgtype = "image", data_base64 = "iVBORw0KGgo=" });
+        using var image = await emulator.PostJsonAsync("/_emulator/wecom/aibot/messages", new { userid = "bob", chattype = "group", chatid = AiBotDirectory.DefaultGroupChatId, msgtype = "image", data_base64 = "iVBORw0KGgo=" });
         Assert.Equal(400, image.Status);
         Assert.Contains("single chats only", image.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
@@ -128,7 +128,7 @@ public sealed class AiBotReplyTests
         await using var client = await AiBotTestClient.SubscribedAsync(emulator);
         var content = RandomNumberGenerator.GetBytes(100);
 
-        using var said = await emulator.PostJsonAsync("/_emulator/wecom/aibot/messages", new { userid = "zhangsan", chattype = "single", msgtype = "image", data_base64 = Convert.ToBase64String(content) });
+        using var said = await emulator.PostJsonAsync("/_emulator/wecom/aibot/messages", new { userid = "alice", chattype = "single", msgtype = "image", data_base64 = Convert.ToBase64String(content) });
         Assert.Equal(200, said.Status);
         var image = (await client.NextPushAsync(AiBotCmd.MsgCallback))["body"]!["image"]!;
         var encrypted = await emulator.Http.GetByteArrayAsync(new Uri((string)image["url"]!));
@@ -147,9 +147,9 @@ public sealed class AiBotReplyTests
         await using var emulator = await TestEmulator.StartAsync();
         await using var client = await AiBotTestClient.SubscribedAsync(emulator);
 
-        using var entered = await emulator.PostJsonAsync("/_emulator/wecom/aibot/enter-chat", new { userid = "wangwu" });
+        using var entered = await emulator.PostJsonAsync("/_emulator/wecom/aibot/enter-chat", new { userid = "carol" });
         var evt = await client.NextPushAsync(AiBotCmd.EventCallback);
-        Assert.Equal(("enter_chat", "wangwu"), ((string?)evt["body"]!["event"]!["eventtype"], (string?)evt["body"]!["from"]!["userid"]));
+        Assert.Equal(("enter_chat", "carol"), ((string?)evt["body"]!["event"]!["eventtype"], (string?)evt["body"]!["from"]!["userid"]));
         var reqId = AiBotTestClient.ReqId(evt);
 
         var wrongCmd = await client.ReplyAsync(reqId, Stream("w", "hi", finish: true));
@@ -157,9 +157,9 @@ public sealed class AiBotReplyTests
         var welcome = new JsonObject { ["msgtype"] = "text", ["text"] = new JsonObject { ["content"] = "欢迎！" } };
         Assert.Equal(0, (await client.ReplyAsync(reqId, welcome, AiBotCmd.RespondWelcome)).Errcode());
         Assert.Equal(846605, (await client.ReplyAsync(reqId, welcome.DeepClone().AsObject(), AiBotCmd.RespondWelcome)).Errcode());
-        Assert.Equal("欢迎！", emulator.Messages("wangwu").Single().Content);
+        Assert.Equal("欢迎！", emulator.Messages("carol").Single().Content);
 
-        using var again = await emulator.PostJsonAsync("/_emulator/wecom/aibot/enter-chat", new { userid = "wangwu" });
+        using var again = await emulator.PostJsonAsync("/_emulator/wecom/aibot/enter-chat", new { userid = "carol" });
         var late = AiBotTestClient.ReqId(await client.NextPushAsync(AiBotCmd.EventCallback));
         emulator.Clock.Advance(TimeSpan.FromSeconds(6));
         Assert.Equal(846608, (await client.ReplyAsync(late, welcome.DeepClone().AsObject(), AiBotCmd.RespondWelcome)).Errcode());
@@ -179,7 +179,7 @@ public sealed class AiBotReplyTests
         Assert.Contains("task-1", duplicate.Errmsg(), StringComparison.Ordinal);
         var cardMessage = emulator.Messages().Single(m => m.MsgType == "template_card");
 
-        using var click = await emulator.PostJsonAsync("/_emulator/wecom/aibot/card-clicks", new { message_id = cardMessage.Id, userid = "zhangsan", event_key = "approve" });
+        using var click = await emulator.PostJsonAsync("/_emulator/wecom/aibot/card-clicks", new { message_id = cardMessage.Id, userid = "alice", event_key = "approve" });
         var evt = await client.NextPushAsync(AiBotCmd.EventCallback);
         var detail = evt["body"]!["event"]!["template_card_event"]!;
         Assert.Equal(("template_card_event", "approve", "task-1", "button_interaction"), ((string?)evt["body"]!["event"]!["eventtype"], (string?)detail["event_key"], (string?)detail["task_id"], (string?)detail["card_type"]));
@@ -221,7 +221,7 @@ public sealed class AiBotReplyTests
         await client.ReplyAsync(reqId, Stream("s", "answer", finish: true, feedbackId: "fb-42"));
         var reply = emulator.Messages().Single(m => m.From == "bot");
 
-        using var feedback = await emulator.PostJsonAsync("/_emulator/wecom/aibot/feedback", new { message_id = reply.Id, userid = "zhangsan", type = 1 });
+        using var feedback = await emulator.PostJsonAsync("/_emulator/wecom/aibot/feedback", new { message_id = reply.Id, userid = "alice", type = 1 });
         var evt = await client.NextPushAsync(AiBotCmd.EventCallback);
 
         Assert.Equal(("feedback_event", "fb-42", 1), ((string?)evt["body"]!["event"]!["eventtype"], (string?)evt["body"]!["event"]!["feedback_event"]!["id"], (int)evt["body"]!["event"]!["feedback_event"]!["type"]!));
@@ -234,12 +234,12 @@ public sealed class AiBotReplyTests
         await using var emulator = await TestEmulator.StartAsync();
         await using var client = await AiBotTestClient.SubscribedAsync(emulator);
 
-        var toUser = await client.RequestAsync(AiBotCmd.SendMsg, new JsonObject { ["chatid"] = "lisi", ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = "**提醒**：周会" } });
+        var toUser = await client.RequestAsync(AiBotCmd.SendMsg, new JsonObject { ["chatid"] = "bob", ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = "**提醒**：周会" } });
         var toGroup = await client.RequestAsync(AiBotCmd.SendMsg, new JsonObject { ["chatid"] = AiBotDirectory.DefaultGroupChatId, ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = "大家好" } });
         var unknown = await client.RequestAsync(AiBotCmd.SendMsg, new JsonObject { ["chatid"] = "nobody", ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = "?" } });
 
         Assert.Equal((0, 0, 40058), (toUser.Errcode(), toGroup.Errcode(), unknown.Errcode()));
-        Assert.Equal("**提醒**：周会", emulator.Messages("lisi").Single().Content);
+        Assert.Equal("**提醒**：周会", emulator.Messages("bob").Single().Content);
         Assert.Equal("大家好", emulator.Server.GetService<AiBotConversations>().Messages(AiBotConversations.GroupId(AiBotOptions.DefaultBotId, AiBotDirectory.DefaultGroupChatId)).Single().Content);
     }
 
@@ -265,10 +265,10 @@ public sealed class AiBotReplyTests
         var mediaId = (string)finish["body"]!["media_id"]!;
         Assert.Equal("file", (string?)finish["body"]!["type"]);
 
-        var sent = await client.RequestAsync(AiBotCmd.SendMsg, new JsonObject { ["chatid"] = "zhangsan", ["msgtype"] = "file", ["file"] = new JsonObject { ["media_id"] = mediaId } });
+        var sent = await client.RequestAsync(AiBotCmd.SendMsg, new JsonObject { ["chatid"] = "alice", ["msgtype"] = "file", ["file"] = new JsonObject { ["media_id"] = mediaId } });
         Assert.Equal(0, sent.Errcode());
         Assert.Equal("report.pdf", emulator.Messages().Single().FileName);
-        var unknown = await client.RequestAsync(AiBotCmd.SendMsg, new JsonObject { ["chatid"] = "zhangsan", ["msgtype"] = "image", ["image"] = new JsonObject { ["media_id"] = "3nothere" } });
+        var unknown = await client.RequestAsync(AiBotCmd.SendMsg, new JsonObject { ["chatid"] = "alice", ["msgtype"] = "image", ["image"] = new JsonObject { ["media_id"] = "3nothere" } });
         Assert.Equal(40007, unknown.Errcode());
         var tooMany = await client.RequestAsync(AiBotCmd.UploadInit, new JsonObject { ["type"] = "file", ["filename"] = "big", ["total_size"] = 1000, ["total_chunks"] = 101 });
         Assert.Contains("1..100", tooMany.Errmsg(), StringComparison.Ordinal);

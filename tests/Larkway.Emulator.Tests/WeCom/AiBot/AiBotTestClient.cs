@@ -163,14 +163,14 @@ internal sealed class AiBotTestClient : IAsyncDisposable
 /// <summary>Control-API shortcuts for the AI bot tests.</summary>
 internal static class AiBotTestHelpers
 {
-    public static async Task<string> UserSaysAsync(this TestEmulator emulator, string text, string userid = "zhangsan", string chattype = "single", bool mentioned = true)
+    public static async Task<string> UserSaysAsync(this TestEmulator emulator, string text, string userid = "alice", string chattype = "single", bool mentioned = true)
     {
         using var reply = await emulator.PostJsonAsync("/_emulator/wecom/aibot/messages", new { userid, chattype, chatid = chattype == "group" ? AiBotDirectory.DefaultGroupChatId : null, msgtype = "text", text, mentioned });
         Assert.Equal(200, reply.Status);
         return reply.Json.GetProperty("req_id").GetString() ?? string.Empty;
     }
 
-    public static IReadOnlyList<AiBotMessage> Messages(this TestEmulator emulator, string userid = "zhangsan") =>
+    public static IReadOnlyList<AiBotMessage> Messages(this TestEmulator emulator, string userid = "alice") =>
         emulator.Server.GetService<AiBotConversations>().Messages(AiBotConversations.SingleId(AiBotOptions.DefaultBotId, userid));
 
     public static JsonObject Stream(string id, string content, bool finish, string? feedbackId = null)
