@@ -9,9 +9,9 @@ internal sealed class AiBotControl(Uri emulator) : IDisposable
     private readonly HttpClient _http = new() { BaseAddress = new Uri(emulator, "/_emulator/wecom/aibot/") };
 
     /// <summary>A user writes to the bot; returns the emulator's answer (the message, its req_id, how it was delivered).</summary>
-    public Task<JsonElement> MessageAsync(string text, string userId = "zhangsan") => PostAsync("messages", new { userid = userId, chattype = "single", msgtype = "text", text });
+    public Task<JsonElement> MessageAsync(string text, string userId = "alice") => PostAsync("messages", new { userid = userId, chattype = "single", msgtype = "text", text });
 
-    public Task<JsonElement> EnterChatAsync(string userId = "zhangsan") => PostAsync("enter-chat", new { userid = userId });
+    public Task<JsonElement> EnterChatAsync(string userId = "alice") => PostAsync("enter-chat", new { userid = userId });
 
     public async Task<IReadOnlyList<JsonElement>> ConnectionsAsync() => Items(await GetAsync("connections"));
 
