@@ -54,6 +54,13 @@ if [ ! -d "$compat/node_modules/@wecom/crypto" ]; then
   (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# @wecom/aibot-node-sdk, WeCom's official AI bot long-connection client, connects to the Emulator's AI bot endpoint unchanged.
+compat=tests/compat/wecom-aibot
+if [ ! -d "$compat/node_modules/@wecom/aibot-node-sdk" ]; then
+  echo "installing $compat npm packages"
+  (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # openid-client, a certified OpenID Connect relying party, signs in through the Hub's sign-in broker unchanged.
 compat=tests/compat/openid-client
 if [ ! -d "$compat/node_modules/openid-client" ]; then

@@ -173,4 +173,9 @@ public sealed class EmulatorOptions
 
     /// <summary>DingTalk Stream mode: the app it admits, ticket lifetime, pings, redelivery, disconnect grace.</summary>
     public DingTalk.Stream.DingTalkStreamOptions DingTalkStream { get; set; } = new();
+
+    // ---- WeCom AI bot (src/Larkway.Emulator/WeCom/AiBot) ----
+
+    /// <summary>The WeCom AI bot (智能机器人): its long-connection path, bots, users and windows.</summary>
+    public WeCom.AiBot.AiBotOptions WeComAiBot { get; set; } = new();
 }

@@ -69,6 +69,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     /// <summary>DingTalk's HTTP pushes to apps' servers (outgoing robot, legacy events) and their attempt log.</summary>
     internal DingTalk.Callbacks.CallbackSender DingTalkCallbacks => _app.Services.GetRequiredService<DingTalk.Callbacks.CallbackSender>();
 
+    /// <summary>A service of the running emulator, for in-assembly features and tests (the WeCom AI bot's hub and conversations).</summary>
+    internal T GetService<T>()
+        where T : notnull => _app.Services.GetRequiredService<T>();
+
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -186,6 +190,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
         // DingTalk Stream mode (DingTalk/Stream).
         DingTalk.Stream.DingTalkStreamRegistration.AddDingTalkStream(services, options.DingTalkStream);
+
+        // WeCom AI bot (WeCom/AiBot).
+        WeCom.AiBot.AiBotRegistration.AddWeComAiBot(services, options.WeComAiBot);
     }
 
     /// <summary>Sign-in: settings from the state file (else the seed), user tokens from the state file, and the flows.</summary>
@@ -272,6 +279,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
         // DingTalk Stream mode (DingTalk/Stream).
         DingTalk.Stream.DingTalkStreamRegistration.MapDingTalkStream(app);
+
+        // WeCom AI bot (WeCom/AiBot).
+        WeCom.AiBot.AiBotRegistration.MapWeComAiBot(app, app.Services.GetRequiredService<EmulatorOptions>().WeComAiBot);
     }
 
     [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]
