@@ -434,5 +434,4 @@ internal static class AiBotLogEvents
     public const int TakenOver = 3502;
     public const int Closed = 3503;
     public const int BadFrame = 3504;
-    public const int CallbackFailed = 3505;
 }

@@ -11,16 +11,11 @@ public sealed class AiBotDefinition
     public string Name { get; set; } = "Larkway AI Bot";
 
     /// <summary>
-    /// URL-callback mode: where user messages are POSTed (encrypted JSON). Null (default): the bot is in long-connection
-    /// mode. The two modes are exclusive per bot, as on WeCom.
+    /// Set when the bot is configured for URL-callback mode: the two modes are exclusive per bot, as on WeCom, so its
+    /// long-connection subscribes are refused. (The callback delivery itself is not emulated yet.) Null (default): the
+    /// bot is in long-connection mode.
     /// </summary>
     public string? CallbackUrl { get; set; }
-
-    /// <summary>URL-callback mode: the token for <c>msg_signature</c>.</summary>
-    public string? CallbackToken { get; set; }
-
-    /// <summary>URL-callback mode: the 43-character EncodingAESKey.</summary>
-    public string? EncodingAesKey { get; set; }
 }
 
 /// <summary>
@@ -64,14 +59,6 @@ public sealed class AiBotOptions
 
     /// <summary>How long an uploaded media_id lives (3 days).</summary>
     public TimeSpan MediaLifetime { get; set; } = TimeSpan.FromDays(3);
-
-    /// <summary>URL-callback mode: how long a <c>response_url</c> stays valid (1 hour) and the first-answer deadline (5 s).</summary>
-    public TimeSpan ResponseUrlLifetime { get; set; } = TimeSpan.FromHours(1);
-
-    public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>URL-callback mode: the pause between WeCom's polls of an unfinished stream (on the real clock; tests shorten it).</summary>
-    public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     internal IReadOnlyList<AiBotDefinition> EffectiveBots() => Bots.Count > 0 ? [.. Bots] : [new AiBotDefinition()];
 

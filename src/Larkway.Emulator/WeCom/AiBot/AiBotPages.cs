@@ -240,7 +240,7 @@ internal static partial class AiBotPages
         var match = Think().Match(content);
         if (match.Success)
         {
-            var closed = match.Groups["close"].Success;
+            var closed = match.Groups["close"].Length > 0;
             html.Append("<details class=\"wc-think\"").Append(closed && finished ? string.Empty : " open").Append("><summary>")
                 .Append(closed ? "Reasoning" : "Thinking…").Append("</summary><div class=\"wc-sub\">")
                 .Append(Html.Encode(match.Groups["text"].Value.Trim()).Replace("\n", "<br>", StringComparison.Ordinal)).Append("</div></details>");

@@ -1,3 +1,4 @@
+using Larkway.Emulator.State;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,16 @@ internal static class AiBotRegistration
     {
         services.AddSingleton(options);
         services.AddSingleton<AiBotDirectory>();
-        services.AddSingleton<AiBotConversations>();
+        // The conversations are kept in the state file (with WeCom's snapshot); a change advances the state revision.
+        services.AddSingleton(sp =>
+        {
+            var conversations = new AiBotConversations();
+            var weCom = sp.GetRequiredService<StateLoad>().Snapshot?.WeCom;
+            conversations.Restore(weCom?.AiBotConversations ?? [], weCom?.AiBotMessages ?? []);
+            var revision = sp.GetRequiredService<StateRevision>();
+            conversations.Changed += revision.Advance;
+            return conversations;
+        });
         services.AddSingleton(sp => new AiBotMedia(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AiBotReplies>();
         services.AddSingleton<AiBotHub>();

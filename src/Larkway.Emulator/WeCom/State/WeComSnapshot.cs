@@ -15,7 +15,9 @@ internal sealed record WeComSnapshot(
     IReadOnlyList<Messages.InboundMessage>? Inbound = null,
     IReadOnlyList<Robot.WeComRobotMessage>? RobotMessages = null,
     IReadOnlyList<Media.StoredMedia>? Media = null,
-    Callbacks.WeComCallbackSettings? Callback = null)
+    Callbacks.WeComCallbackSettings? Callback = null,
+    IReadOnlyList<AiBot.AiBotConversation>? AiBotConversations = null,
+    IReadOnlyList<AiBot.AiBotMessage>? AiBotMessages = null)
 {
     /// <summary>Fails naming the first record that points at something the file does not have.</summary>
     public void Check()

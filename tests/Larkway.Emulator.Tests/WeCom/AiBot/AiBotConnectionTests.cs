@@ -42,6 +42,19 @@ public sealed class AiBotConnectionTests
     }
 
     [Fact]
+    public async Task A_bot_configured_for_url_callbacks_cannot_also_subscribe_the_long_connection()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o.WeComAiBot.Bots.Add(new AiBotDefinition { BotId = "aibcallbackbot01", Secret = "callback-bot-secret", CallbackUrl = "http://127.0.0.1:9/aibot" }));
+        await using var client = await AiBotTestClient.ConnectAsync(emulator);
+
+        var ack = await client.RequestAsync(AiBotCmd.Subscribe, new JsonObject { ["bot_id"] = "aibcallbackbot01", ["secret"] = "callback-bot-secret" });
+
+        Assert.Equal(853000, ack.Errcode());
+        Assert.Contains("URL callback", ack.Errmsg(), StringComparison.Ordinal);
+        await client.WaitClosedAsync();
+    }
+
+    [Fact]
     public async Task A_first_frame_other_than_subscribe_is_answered_with_what_to_send_and_the_socket_closed()
     {
         await using var emulator = await TestEmulator.StartAsync();
