@@ -8,4 +8,11 @@ public static class WeComBaseUrls
 
     /// <summary>The AI bot's long connection.</summary>
     public static readonly Uri AiBotWebSocket = new("wss://openws.work.weixin.qq.com");
+
+    /// <summary>The Larkway emulator's WeCom API, served under <c>/wecom</c> (so <c>{emulator}/wecom/cgi-bin/…</c>).</summary>
+    public static Uri Emulator(Uri emulator)
+    {
+        ArgumentNullException.ThrowIfNull(emulator);
+        return new Uri(emulator.GetLeftPart(UriPartial.Authority) + "/wecom/");
+    }
 }

@@ -118,6 +118,57 @@ public sealed class EmulatorOptions
     /// <summary>How long the web page waits for the app's answer to an interactive card click (unsure; Feishu's is 3 s).</summary>
     public TimeSpan DingTalkCardCallbackTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    // ---- WeCom (src/Larkway.Emulator/WeCom) ----
+
+    /// <summary>The emulated WeCom corp's corpid (real ones are "ww" + 16 hex digits).</summary>
+    public const string DefaultWeComCorpId = "wwa1b2c3d4e5f60718";
+
+    /// <summary>A fixed development secret for the corp's self-built app; never a real credential.</summary>
+    public const string DefaultWeComAppSecret = "larkway-emulator-wecom-dev-secret-000000001";
+
+    /// <summary>The callback Token of the self-built app (1..32 letters/digits).</summary>
+    public const string DefaultWeComCallbackToken = "LarkwayWeComDevToken";
+
+    /// <summary>The callback EncodingAESKey (43 letters/digits; Base64 of the 32-byte AES key without its '=').</summary>
+    public const string DefaultWeComEncodingAesKey = "LarkwayEmulatorWeComDevEncodingAesKey000000";
+
+    /// <summary>The key of the group robot (消息推送) the corp's "Larkway Dev" group has: <c>/cgi-bin/webhook/send?key=</c>.</summary>
+    public const string DefaultWeComRobotKey = "7b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8";
+
+    public string WeComCorpId { get; set; } = DefaultWeComCorpId;
+
+    /// <summary>The self-built app's AgentId.</summary>
+    public long WeComAgentId { get; set; } = 1000002;
+
+    public string WeComAppSecret { get; set; } = DefaultWeComAppSecret;
+
+    public string WeComCallbackToken { get; set; } = DefaultWeComCallbackToken;
+
+    public string WeComEncodingAesKey { get; set; } = DefaultWeComEncodingAesKey;
+
+    public string WeComRobotKey { get; set; } = DefaultWeComRobotKey;
+
+    /// <summary>Where the app's callbacks go at start (also settable through <c>/_emulator/wecom/callback</c>); null: none.</summary>
+    public Uri? WeComCallbackUrl { get; set; }
+
+    /// <summary>How long a WeCom access token lives (documented: 7200 s); tests shorten it.</summary>
+    public TimeSpan WeComTokenLifetime { get; set; } = TimeSpan.FromSeconds(7200);
+
+    /// <summary>How long the app's server has to answer a callback (documented: 5 s, then WeCom drops the connection and retries).</summary>
+    public TimeSpan WeComCallbackTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Waits before each of WeCom's three retries of a callback that failed to connect or timed out (documented: "总共重试三次";
+    /// the spacing is not documented: these are the emulator's). Tests compress them.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> WeComCallbackRetryDelays { get; set; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
+    /// <summary>Group robot messages a minute per key before 45009 (documented: 20). Off with <see cref="EnforceRateLimits"/> = false.</summary>
+    public int WeComRobotMessagesPerMinute { get; set; } = 20;
+
+    /// <summary>App messages one member may receive from the app a minute; more are dropped silently (documented: 30/min).</summary>
+    public int WeComMemberMessagesPerMinute { get; set; } = 30;
+
     // ---- DingTalk Stream mode (src/Larkway.Emulator/DingTalk/Stream) ----
 
     /// <summary>DingTalk Stream mode: the app it admits, ticket lifetime, pings, redelivery, disconnect grace.</summary>

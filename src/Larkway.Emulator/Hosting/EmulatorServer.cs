@@ -12,6 +12,7 @@ using Larkway.Emulator.Approval;
 using Larkway.Emulator.Authen;
 using Larkway.Emulator.Bitable;
 using Larkway.Emulator.DingTalk;
+using Larkway.Emulator.WeCom;
 using Larkway.Emulator.Events;
 using Larkway.Emulator.Events.Callbacks;
 using Larkway.Emulator.LongConnection;
@@ -150,6 +151,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         });
         AddAuthen(services, options);
         services.AddDingTalk(options);
+        services.AddWeCom(options);
         services.AddSingleton<FaultInjector>();
         services.AddSingleton(sp => new JsapiTickets(options.TimeProvider));
         services.AddSingleton<CallCounter>();
@@ -223,6 +225,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.UseRouting();
         app.UseMiddleware<OpenApiGateMiddleware>();
         app.UseDingTalkGate();
+        app.UseWeComGate();
         app.MapAuthEndpoints();
         app.MapMessageEndpoints();
         app.MapUploadEndpoints();
@@ -265,6 +268,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapDirectoryPages();
         app.MapBitablePages();
         app.MapDingTalk();
+        app.MapWeCom();
 
         // DingTalk Stream mode (DingTalk/Stream).
         DingTalk.Stream.DingTalkStreamRegistration.MapDingTalkStream(app);

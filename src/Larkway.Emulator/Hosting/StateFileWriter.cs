@@ -21,6 +21,7 @@ internal sealed partial class StateFileWriter(
     TokenStore tokens,
     Authen.AuthenStores authen,
     DingTalk.DingTalkPersistence dingTalk,
+    WeCom.WeComPersistence weCom,
     EmulatorOptions options,
     ILogger<StateFileWriter> logger) : IHostedLifecycleService
 {
@@ -126,7 +127,7 @@ internal sealed partial class StateFileWriter(
         {
             // Read the revision first: a change made while the copy is taken is written again next time.
             var revision = state.Revision.Current;
-            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), options.TimeProvider));
+            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), weCom.Export(), options.TimeProvider));
             Interlocked.Exchange(ref _written, revision);
         }
     }

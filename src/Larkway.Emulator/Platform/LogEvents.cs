@@ -41,4 +41,11 @@ internal static class LogEvents
     public const int DingTalkStreamOpened = 2100;
     public const int DingTalkStreamClosed = 2101;
     public const int DingTalkStreamGaveUp = 2102;
+
+    // WeCom (3000-3099; WeCom/AiBot takes 3100-3199)
+    public const int WeComGateFault = 3000;
+    public const int WeComGateUnhandled = 3001;
+    public const int WeComCallbackDelivered = 3010;
+    public const int WeComCallbackFailed = 3011;
+    public const int WeComCallbackGaveUp = 3012;
 }

@@ -1,0 +1,70 @@
+using Larkway.WeCom.Http;
+using Larkway.WeCom.Json;
+
+namespace Larkway.WeCom.Auth;
+
+/// <summary>
+/// The app's access token (<c>GET /cgi-bin/gettoken?corpid=&amp;corpsecret=</c>, sent as the <c>access_token</c> query),
+/// cached per corp id + secret: one client per app.
+/// </summary>
+internal sealed class WeComTokenProvider
+{
+    internal const string TokenPath = "/cgi-bin/gettoken";
+
+    private readonly WeComAppOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly WeComTelemetry _telemetry;
+    private readonly WeComTokenCache _cache;
+
+    public WeComTokenProvider(WeComAppOptions options, TimeProvider timeProvider, WeComTelemetry telemetry)
+    {
+        _options = options;
+        _timeProvider = timeProvider;
+        _telemetry = telemetry;
+        _cache = new WeComTokenCache(timeProvider);
+    }
+
+    /// <summary>The cached token, fetched through <paramref name="send"/> (no token, with retries) when stale.</summary>
+    public ValueTask<WeComToken> GetAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send, CancellationToken cancellationToken) =>
+        _cache.GetAsync(() => FetchAsync(send), cancellationToken);
+
+    /// <summary>Drops a token WeCom refused, so that the next call fetches another.</summary>
+    public void Invalidate(string token) => _cache.Invalidate(token);
+
+    private async Task<WeComToken> FetchAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send)
+    {
+        Exception? failure = null;
+        try
+        {
+            var started = _timeProvider.GetUtcNow();
+            var query = $"{TokenPath}?corpid={Uri.EscapeDataString(_options.CorpId)}&corpsecret={Uri.EscapeDataString(_options.CorpSecret)}";
+            var request = new WeComRequest(HttpMethod.Get, query, TokenPath) { WithAppToken = false, Idempotent = true };
+            var reply = await send(request, CancellationToken.None).ConfigureAwait(false);
+            if (reply.Error is { } error)
+            {
+                throw WeComPipeline.ToException(reply, error,
+                    $"Could not get an access token for corp {_options.CorpId} (GET {TokenPath}): check CorpId and the app's Secret in the WeCom admin console");
+            }
+
+            var answer = reply.Deserialize(WeComJsonContext.Default.TokenAnswer, "GET " + TokenPath);
+            if (string.IsNullOrEmpty(answer.AccessToken) || answer.ExpiresIn <= 0)
+            {
+                throw new WeComApiException(WeComErrorCodes.MalformedResponse, $"The token answer of {TokenPath} has no access_token / expires_in.", reply.Status, reply.RequestId);
+            }
+
+            // Lifetime counts from when we asked. A token living less than twice the margin (an emulator's) is replaced at half its life.
+            var lifetime = TimeSpan.FromSeconds(answer.ExpiresIn);
+            var margin = _options.TokenRefreshMargin < lifetime / 2 ? _options.TokenRefreshMargin : lifetime / 2;
+            return new WeComToken(answer.AccessToken, started + lifetime, started + lifetime - margin);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            _telemetry.TokenRequested("app", failure);
+        }
+    }
+}

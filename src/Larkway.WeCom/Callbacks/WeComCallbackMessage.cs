@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Xml;
+
+namespace Larkway.WeCom.Callbacks;
+
+/// <summary>
+/// A decrypted app callback (接收消息与事件), typed by <c>MsgType</c> and <c>Event</c>. Every one keeps its XML in
+/// <see cref="Raw"/>, so fields this library does not model are still at hand. Unknown types are data
+/// (<see cref="WeComUnknownMessage"/>, <see cref="WeComUnknownEvent"/>), never exceptions.
+/// </summary>
+public abstract record WeComCallbackMessage
+{
+    /// <summary>The corp id the message was sent to (<c>ToUserName</c>).</summary>
+    public string ToUserName { get; init; } = "";
+
+    /// <summary>The sender's userid (<c>FromUserName</c>); for some events the corp or "sys".</summary>
+    public string FromUserName { get; init; } = "";
+
+    /// <summary>When WeCom created it (<c>CreateTime</c>, Unix seconds).</summary>
+    public DateTimeOffset CreateTime { get; init; }
+
+    /// <summary><c>MsgType</c>: text, image, voice, video, location, link, event, …</summary>
+    public string MsgType { get; init; } = "";
+
+    /// <summary>The app's <c>AgentID</c>, when present.</summary>
+    public long? AgentId { get; init; }
+
+    /// <summary>The whole plaintext XML.</summary>
+    public string Raw { get; init; } = "";
+
+    /// <summary>
+    /// The key to drop a redelivery by: <c>MsgId</c> for messages, sender + CreateTime + event for events (WeCom's own
+    /// advice; it retries up to three times when the 5 s deadline is missed).
+    /// </summary>
+    public abstract string DeduplicationKey { get; }
+
+    /// <summary>Parses a decrypted callback (the plaintext XML of <see cref="WeComCallbackCrypto.DecryptXml"/>).</summary>
+    /// <exception cref="WeComCallbackException">It is not XML with the documented common fields (<see cref="WeComCallbackError.ParseBody"/>).</exception>
+    public static WeComCallbackMessage Parse(string xml)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        XmlElement root;
+        try
+        {
+            root = WeComXml.Load(xml).DocumentElement ?? throw new XmlException("no root element");
+        }
+        catch (XmlException ex)
+        {
+            throw new WeComCallbackException(WeComCallbackError.ParseBody, $"The decrypted callback is not XML: {ex.Message}", ex);
+        }
+
+        var fields = new Fields(root);
+        var msgType = fields.Required("MsgType");
+        return msgType switch
+        {
+            "text" => new WeComTextMessage { Content = fields.Str("Content") ?? "" }.With(fields, msgType, xml),
+            "image" => new WeComImageMessage { PicUrl = fields.Str("PicUrl"), MediaId = fields.Str("MediaId") }.With(fields, msgType, xml),
+            "voice" => new WeComVoiceMessage { MediaId = fields.Str("MediaId"), Format = fields.Str("Format") }.With(fields, msgType, xml),
+            "video" => new WeComVideoMessage { MediaId = fields.Str("MediaId"), ThumbMediaId = fields.Str("ThumbMediaId") }.With(fields, msgType, xml),
+            "location" => new WeComLocationMessage
+            {
+                Latitude = fields.Double("Location_X"),
+                Longitude = fields.Double("Location_Y"),
+                Scale = fields.Long("Scale"),
+                Label = fields.Str("Label"),
+                AppType = fields.Str("AppType"),
+            }.With(fields, msgType, xml),
+            "link" => new WeComLinkMessage
+            {
+                Title = fields.Str("Title"),
+                Description = fields.Str("Description"),
+                Url = fields.Str("Url"),
+                PicUrl = fields.Str("PicUrl"),
+            }.With(fields, msgType, xml),
+            "event" => ParseEvent(fields, xml),
+            _ => new WeComUnknownMessage().With(fields, msgType, xml),
+        };
+    }
+
+    private static WeComCallbackMessage ParseEvent(Fields fields, string xml)
+    {
+        var name = fields.Required("Event");
+        WeComEvent typed = name switch
+        {
+            "subscribe" or "unsubscribe" => new WeComSubscribeEvent(),
+            "enter_agent" => new WeComEnterAgentEvent(),
+            "LOCATION" => new WeComLocationEvent
+            {
+                Latitude = fields.Double("Latitude"),
+                Longitude = fields.Double("Longitude"),
+                Precision = fields.Double("Precision"),
+            },
+            "click" or "view" or "scancode_push" or "scancode_waitmsg" or "pic_sysphoto" or "pic_photo_or_album" or "pic_weixin" or "location_select"
+                => new WeComMenuEvent(),
+            "template_card_event" => new WeComTemplateCardEvent
+            {
+                TaskId = fields.Str("TaskId"),
+                CardType = fields.Str("CardType"),
+                ResponseCode = fields.Str("ResponseCode"),
+                SelectedItems = ReadSelectedItems(fields.Element("SelectedItems")),
+            },
+            "template_card_menu_event" => new WeComTemplateCardMenuEvent
+            {
+                TaskId = fields.Str("TaskId"),
+                CardType = fields.Str("CardType"),
+                ResponseCode = fields.Str("ResponseCode"),
+            },
+            "change_contact" => new WeComChangeContactEvent
+            {
+                ChangeType = fields.Str("ChangeType") ?? "",
+                UserId = fields.Str("UserID"),
+                NewUserId = fields.Str("NewUserID"),
+                DepartmentId = fields.Long("Id"),
+            },
+            _ => new WeComUnknownEvent(),
+        };
+
+        return typed with
+        {
+            Event = name,
+            EventKey = fields.Str("EventKey"),
+            ToUserName = fields.Str("ToUserName") ?? "",
+            FromUserName = fields.Str("FromUserName") ?? "",
+            CreateTime = DateTimeOffset.FromUnixTimeSeconds(fields.Long("CreateTime") ?? 0),
+            MsgType = "event",
+            AgentId = fields.Long("AgentID"),
+            Raw = xml,
+        };
+    }
+
+    private static IReadOnlyList<WeComSelectedItem> ReadSelectedItems(XmlElement? element)
+    {
+        if (element is null)
+        {
+            return [];
+        }
+
+        var items = new List<WeComSelectedItem>();
+        foreach (var item in element.ChildNodes.OfType<XmlElement>().Where(e => e.Name == "SelectedItem"))
+        {
+            var optionIds = item["OptionIds"]?.ChildNodes.OfType<XmlElement>().Where(e => e.Name == "OptionId").Select(e => e.InnerText).ToArray() ?? [];
+            items.Add(new WeComSelectedItem(item["QuestionKey"]?.InnerText ?? "", optionIds));
+        }
+
+        return items;
+    }
+
+    /// <summary>The root's children by name, read as WeCom writes them (CDATA or text).</summary>
+    internal sealed class Fields(XmlElement root)
+    {
+        public XmlElement? Element(string name) => root[name];
+
+        public string? Str(string name) => root[name]?.InnerText;
+
+        public string Required(string name) =>
+            Str(name) is { Length: > 0 } value ? value : throw new WeComCallbackException(WeComCallbackError.ParseBody, $"The decrypted callback has no <{name}>.");
+
+        public long? Long(string name) => long.TryParse(Str(name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+        public double? Double(string name) => double.TryParse(Str(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+    }
+}
+
+/// <summary>Helpers to fill the common fields of a parsed message.</summary>
+internal static class WeComCallbackMessageExtensions
+{
+    public static T With<T>(this T message, WeComCallbackMessage.Fields fields, string msgType, string xml)
+        where T : WeComMessage => message with
+        {
+            ToUserName = fields.Str("ToUserName") ?? "",
+            FromUserName = fields.Str("FromUserName") ?? "",
+            CreateTime = DateTimeOffset.FromUnixTimeSeconds(fields.Long("CreateTime") ?? 0),
+            MsgType = msgType,
+            AgentId = fields.Long("AgentID"),
+            Raw = xml,
+            MsgId = fields.Str("MsgId"),
+        };
+}

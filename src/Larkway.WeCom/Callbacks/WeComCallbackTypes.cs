@@ -1,0 +1,174 @@
+namespace Larkway.WeCom.Callbacks;
+
+/// <summary>A message a member sent to the app (every <c>MsgType</c> but <c>event</c>).</summary>
+public abstract record WeComMessage : WeComCallbackMessage
+{
+    /// <summary>The message id (<c>MsgId</c>, 64-bit, kept as text).</summary>
+    public string? MsgId { get; init; }
+
+    /// <inheritdoc />
+    public override string DeduplicationKey => MsgId ?? $"{FromUserName}:{CreateTime.ToUnixTimeSeconds()}:{MsgType}";
+}
+
+/// <summary>A text message.</summary>
+public sealed record WeComTextMessage : WeComMessage
+{
+    /// <summary>The text (<c>Content</c>).</summary>
+    public string Content { get; init; } = "";
+}
+
+/// <summary>An image message.</summary>
+public sealed record WeComImageMessage : WeComMessage
+{
+    /// <summary>The image's URL (<c>PicUrl</c>).</summary>
+    public string? PicUrl { get; init; }
+
+    /// <summary>The image as temporary media (<c>MediaId</c>; download it with the media client within 3 days).</summary>
+    public string? MediaId { get; init; }
+}
+
+/// <summary>A voice message.</summary>
+public sealed record WeComVoiceMessage : WeComMessage
+{
+    /// <summary>The voice as temporary media (<c>MediaId</c>).</summary>
+    public string? MediaId { get; init; }
+
+    /// <summary>Its format (<c>Format</c>, e.g. amr, speex).</summary>
+    public string? Format { get; init; }
+}
+
+/// <summary>A video message.</summary>
+public sealed record WeComVideoMessage : WeComMessage
+{
+    /// <summary>The video as temporary media (<c>MediaId</c>).</summary>
+    public string? MediaId { get; init; }
+
+    /// <summary>Its thumbnail as temporary media (<c>ThumbMediaId</c>).</summary>
+    public string? ThumbMediaId { get; init; }
+}
+
+/// <summary>A location message.</summary>
+public sealed record WeComLocationMessage : WeComMessage
+{
+    /// <summary>Latitude (<c>Location_X</c>).</summary>
+    public double? Latitude { get; init; }
+
+    /// <summary>Longitude (<c>Location_Y</c>).</summary>
+    public double? Longitude { get; init; }
+
+    /// <summary>The map's zoom (<c>Scale</c>).</summary>
+    public long? Scale { get; init; }
+
+    /// <summary>The place's description (<c>Label</c>).</summary>
+    public string? Label { get; init; }
+
+    /// <summary><c>AppType</c> (wxwork for the WeCom app), when present.</summary>
+    public string? AppType { get; init; }
+}
+
+/// <summary>A link message.</summary>
+public sealed record WeComLinkMessage : WeComMessage
+{
+    /// <summary><c>Title</c>.</summary>
+    public string? Title { get; init; }
+
+    /// <summary><c>Description</c>.</summary>
+    public string? Description { get; init; }
+
+    /// <summary><c>Url</c>.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>The cover image (<c>PicUrl</c>).</summary>
+    public string? PicUrl { get; init; }
+}
+
+/// <summary>A message of a type this library does not model; read <see cref="WeComCallbackMessage.Raw"/>.</summary>
+public sealed record WeComUnknownMessage : WeComMessage;
+
+/// <summary>An event (<c>MsgType</c> event).</summary>
+public abstract record WeComEvent : WeComCallbackMessage
+{
+    /// <summary>The event's name (<c>Event</c>), as WeCom writes it (e.g. <c>enter_agent</c>, <c>LOCATION</c>, <c>template_card_event</c>).</summary>
+    public string Event { get; init; } = "";
+
+    /// <summary><c>EventKey</c>: the menu key, the card button's key, …; null when the event has none.</summary>
+    public string? EventKey { get; init; }
+
+    /// <inheritdoc />
+    public override string DeduplicationKey => $"{FromUserName}:{CreateTime.ToUnixTimeSeconds()}:{Event}";
+}
+
+/// <summary><c>subscribe</c> / <c>unsubscribe</c>: a member gained or lost the app.</summary>
+public sealed record WeComSubscribeEvent : WeComEvent;
+
+/// <summary><c>enter_agent</c>: a member opened the app.</summary>
+public sealed record WeComEnterAgentEvent : WeComEvent;
+
+/// <summary><c>LOCATION</c>: a member's location, reported when they open the app.</summary>
+public sealed record WeComLocationEvent : WeComEvent
+{
+    /// <summary><c>Latitude</c>.</summary>
+    public double? Latitude { get; init; }
+
+    /// <summary><c>Longitude</c>.</summary>
+    public double? Longitude { get; init; }
+
+    /// <summary><c>Precision</c>.</summary>
+    public double? Precision { get; init; }
+}
+
+/// <summary>A custom menu event (<c>click</c>, <c>view</c>, <c>scancode_*</c>, <c>pic_*</c>, <c>location_select</c>); the menu key or URL is <see cref="WeComEvent.EventKey"/>.</summary>
+public sealed record WeComMenuEvent : WeComEvent;
+
+/// <summary><c>template_card_event</c>: a member clicked a template card's button or submitted its choices.</summary>
+public sealed record WeComTemplateCardEvent : WeComEvent
+{
+    /// <summary>The card's <c>task_id</c> (<c>TaskId</c>).</summary>
+    public string? TaskId { get; init; }
+
+    /// <summary>The card type (<c>CardType</c>, e.g. button_interaction, vote_interaction).</summary>
+    public string? CardType { get; init; }
+
+    /// <summary>The code to update this card for this member (<c>ResponseCode</c>, usable once, within 72 hours).</summary>
+    public string? ResponseCode { get; init; }
+
+    /// <summary>The choices submitted (vote_interaction, multiple_interaction); empty for a button.</summary>
+    public IReadOnlyList<WeComSelectedItem> SelectedItems { get; init; } = [];
+}
+
+/// <summary>A question's chosen options in a card submission.</summary>
+/// <param name="QuestionKey">The question (or checkbox) key.</param>
+/// <param name="OptionIds">The chosen option ids.</param>
+public sealed record WeComSelectedItem(string QuestionKey, IReadOnlyList<string> OptionIds);
+
+/// <summary><c>template_card_menu_event</c>: a member chose an entry of a card's top-right menu.</summary>
+public sealed record WeComTemplateCardMenuEvent : WeComEvent
+{
+    /// <summary><c>TaskId</c>.</summary>
+    public string? TaskId { get; init; }
+
+    /// <summary><c>CardType</c>.</summary>
+    public string? CardType { get; init; }
+
+    /// <summary><c>ResponseCode</c>.</summary>
+    public string? ResponseCode { get; init; }
+}
+
+/// <summary><c>change_contact</c>: a member, department or tag changed (<see cref="ChangeType"/>: create_user, update_user, delete_user, create_party, …).</summary>
+public sealed record WeComChangeContactEvent : WeComEvent
+{
+    /// <summary><c>ChangeType</c>.</summary>
+    public string ChangeType { get; init; } = "";
+
+    /// <summary>The member's userid (<c>UserID</c>), for user changes.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>The member's new userid (<c>NewUserID</c>), when it changed.</summary>
+    public string? NewUserId { get; init; }
+
+    /// <summary>The department's id (<c>Id</c>), for department changes.</summary>
+    public long? DepartmentId { get; init; }
+}
+
+/// <summary>An event this library does not model; read <see cref="WeComCallbackMessage.Raw"/>.</summary>
+public sealed record WeComUnknownEvent : WeComEvent;

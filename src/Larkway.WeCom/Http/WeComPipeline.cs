@@ -1,0 +1,303 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Serialization.Metadata;
+using Larkway.WeCom.Auth;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Larkway.WeCom.Http;
+
+/// <summary>
+/// The one place a <see cref="WeComRequest"/> becomes HTTP: the access token in the <c>access_token</c> query, retries
+/// with back-off (45009 for every call; -1 "system busy" for every call, since WeCom did not carry it out; 5xx, timeouts
+/// and transport failures for calls safe to repeat), a per-attempt timeout, the token dropped and the call sent once more
+/// when WeCom refuses it (40014 / 42001 / 40001), one log line per attempt (paths only: never the token), and a
+/// <see cref="WeComApiException"/> for every failure. Domain clients only describe requests.
+/// </summary>
+internal sealed class WeComPipeline : IDisposable
+{
+    private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+    private static readonly ResiliencePropertyKey<WeComRequest> RequestKey = new("Larkway.WeCom.Request");
+
+    private readonly HttpClient _http;
+    private readonly string _apiBase;
+    private readonly ResiliencePipeline<WeComReply> _resilience;
+    private readonly Func<WeComRequest, CancellationToken, Task<WeComReply>> _sendWithoutToken;
+
+    public WeComPipeline(string name, WeComAppOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, System.Diagnostics.Metrics.IMeterFactory? meterFactory, HttpMessageHandler? handler)
+    {
+        Name = name;
+        Options = options;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        Logger = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Larkway.WeCom");
+        Telemetry = new WeComTelemetry(meterFactory, options.AgentId is { } agent ? $"{options.CorpId}/{agent}" : options.CorpId);
+        Tokens = new WeComTokenProvider(options, TimeProvider, Telemetry);
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: handler is null)
+        {
+            // Timeouts are per attempt, in the resilience pipeline; HttpClient's own would cut retries short.
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        };
+        _apiBase = options.ApiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _resilience = BuildResilience(options, TimeProvider, Logger);
+        _sendWithoutToken = (request, ct) => SendWithRetriesAsync(request, token: null, ct);
+    }
+
+    public string Name { get; }
+
+    public WeComAppOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public ILogger Logger { get; }
+
+    public WeComTelemetry Telemetry { get; }
+
+    public WeComTokenProvider Tokens { get; }
+
+    /// <summary>Sends a call and returns its answer deserialised as <typeparamref name="T"/>.</summary>
+    public async Task<T> SendAsync<T>(WeComRequest request, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+    {
+        var reply = await SendCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        return reply.Deserialize(answer, $"{request.Method} {request.PathTemplate}");
+    }
+
+    /// <summary>Sends a call whose answer is only success or failure.</summary>
+    public Task SendAsync(WeComRequest request, CancellationToken cancellationToken) => SendCoreAsync(request, cancellationToken);
+
+    /// <summary>Sends a call and returns the checked reply itself (a download's bytes).</summary>
+    public Task<WeComReply> SendForReplyAsync(WeComRequest request, CancellationToken cancellationToken) => SendCoreAsync(request, cancellationToken);
+
+    /// <summary>The access token (cached; fetched when missing or stale).</summary>
+    public async Task<string> GetTokenAsync(CancellationToken cancellationToken) =>
+        (await Tokens.GetAsync(_sendWithoutToken, cancellationToken).ConfigureAwait(false)).Value;
+
+    private async Task<WeComReply> SendCoreAsync(WeComRequest request, CancellationToken cancellationToken)
+    {
+        using var activity = Telemetry.StartCall(request.Method, request.PathTemplate);
+        var started = TimeProvider.GetTimestamp();
+        Exception? failure = null;
+        try
+        {
+            var reply = await SendWithTokenAsync(request, cancellationToken).ConfigureAwait(false);
+            if (reply.Error is { } error)
+            {
+                throw ToException(reply, error, context: null);
+            }
+
+            if (!reply.IsJson && !(request.BinaryAnswer && reply.Status == HttpStatusCode.OK))
+            {
+                throw new WeComApiException(WeComErrorCodes.MalformedResponse,
+                    $"Expected WeCom's JSON from {request.Method} {request.PathTemplate} but got HTTP {(int)reply.Status} with content type '{reply.ContentType ?? "none"}'.", reply.Status);
+            }
+
+            return reply;
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            Telemetry.EndCall(activity, request.Method, request.PathTemplate, TimeProvider.GetElapsedTime(started), failure);
+        }
+    }
+
+    private async Task<WeComReply> SendWithTokenAsync(WeComRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.WithAppToken)
+        {
+            return await SendWithRetriesAsync(request, token: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var token = await Tokens.GetAsync(_sendWithoutToken, cancellationToken).ConfigureAwait(false);
+        var reply = await SendWithRetriesAsync(request, token.Value, cancellationToken).ConfigureAwait(false);
+        if (reply.Error is not { } error || !WeComErrorCodes.IsInvalidToken(error.Code))
+        {
+            return reply;
+        }
+
+        // The token expired early or was replaced: WeCom never carried the call out, so it is sent once more with a new one.
+        Log.TokenRejected(Logger, Options.CorpId, error.Code);
+        Tokens.Invalidate(token.Value);
+        var fresh = await Tokens.GetAsync(_sendWithoutToken, cancellationToken).ConfigureAwait(false);
+        return await SendWithRetriesAsync(request, fresh.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<WeComReply> SendWithRetriesAsync(WeComRequest request, string? token, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+        try
+        {
+            return await _resilience.ExecuteAsync(
+                static async (ctx, state) => await state.Pipeline.AttemptAsync(state.Request, state.Token, ctx.CancellationToken).ConfigureAwait(false),
+                context,
+                (Pipeline: this, Request: request, Token: token)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MapTransportFailure(ex, request, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<WeComReply> AttemptAsync(WeComRequest request, string? token, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(request.Method, Url(request, token));
+        if (request.Json is { } json)
+        {
+            message.Content = new ByteArrayContent(json) { Headers = { ContentType = JsonUtf8 } };
+        }
+        else if (request.Content is { } content)
+        {
+            message.Content = content();
+        }
+
+        var started = TimeProvider.GetTimestamp();
+        var path = request.PathTemplate;
+        WeComReply reply;
+        try
+        {
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            reply = await WeComReply.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            Log.CallFailedWithoutAnswer(Logger, request.Method.Method, path, TimeProvider.GetElapsedTime(started).TotalMilliseconds, ex.GetType().Name);
+            throw;
+        }
+
+        var elapsed = TimeProvider.GetElapsedTime(started).TotalMilliseconds;
+        if (reply.Error is { } error)
+        {
+            Log.CallFailed(Logger, request.Method.Method, path, (int)reply.Status, error.Code, elapsed, reply.RequestId);
+        }
+        else
+        {
+            Log.CallSucceeded(Logger, request.Method.Method, path, (int)reply.Status, elapsed);
+        }
+
+        return reply;
+    }
+
+    private Uri Url(WeComRequest request, string? token)
+    {
+        if (request.AbsoluteUrl is { } absolute)
+        {
+            return absolute;
+        }
+
+        var url = _apiBase + request.PathAndQuery;
+        if (token is not null)
+        {
+            url += (request.PathAndQuery.Contains('?', StringComparison.Ordinal) ? "&access_token=" : "?access_token=") + Uri.EscapeDataString(token);
+        }
+
+        return new Uri(url, UriKind.Absolute);
+    }
+
+    /// <summary>The exception for an error answer, with what to do about it where the code says.</summary>
+    public static WeComApiException ToException(WeComReply reply, WeComError error, string? context)
+    {
+        var hint = WeComErrorHints.For(error.Code);
+        var transient = WeComErrorCodes.IsTransient(error.Code, reply.Status);
+        var text = error.Message;
+        if (context is not null && !transient)
+        {
+            text = $"{context}. {text}";
+        }
+
+        if (hint is not null)
+        {
+            text = $"{text} — {hint}";
+        }
+
+        return new WeComApiException(error.Code, text, reply.Status, reply.RequestId) { Hint = hint, InvalidUser = reply.InvalidUser };
+    }
+
+    // Null for what passes through unchanged: API errors and the caller's own cancellation.
+    private WeComApiException? MapTransportFailure(Exception exception, WeComRequest request, CancellationToken cancellationToken)
+    {
+        var where = request.AbsoluteUrl is { } absolute ? $"{absolute.Scheme}://{absolute.Authority}" : _apiBase;
+        var what = $"{request.Method} {request.PathTemplate}";
+        return exception switch
+        {
+            WeComApiException => null,
+            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+            TimeoutRejectedException ex => new WeComApiException(WeComErrorCodes.Timeout,
+                $"No answer from {where} within {ex.Timeout.TotalSeconds:0.###} s ({what}).", innerException: ex),
+            OperationCanceledException ex => new WeComApiException(WeComErrorCodes.Timeout, $"No answer from {where} ({what}): the request timed out.", innerException: ex),
+            HttpRequestException ex => new WeComApiException(WeComErrorCodes.NetworkError, $"Could not reach {where} ({what}): {ex.Message}", innerException: ex),
+            _ => null,
+        };
+    }
+
+    private static ResiliencePipeline<WeComReply> BuildResilience(WeComAppOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        var retry = options.Retry;
+        var builder = new ResiliencePipelineBuilder<WeComReply> { TimeProvider = timeProvider };
+        if (retry.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<WeComReply>
+            {
+                MaxRetryAttempts = retry.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = retry.UseJitter,
+                Delay = retry.BaseDelay,
+                MaxDelay = retry.MaxDelay,
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context.Properties.GetValue(RequestKey, null!), args.Outcome)),
+                OnRetry = args =>
+                {
+                    var request = args.Context.Properties.GetValue(RequestKey, null!);
+                    var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
+                        : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} errcode {e.Code}" : "failure";
+                    Log.Retrying(logger, request.Method.Method, request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
+                    return default;
+                },
+            });
+        }
+
+        if (options.Timeout > TimeSpan.Zero && options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            builder.AddTimeout(options.Timeout);
+        }
+
+        return builder.Build();
+    }
+
+    private static bool ShouldRetry(WeComRequest request, Outcome<WeComReply> outcome)
+    {
+        if (outcome.Exception is { } exception)
+        {
+            // No answer: the call may have been carried out, so only a call safe to repeat goes again.
+            return request.Idempotent && exception is HttpRequestException or TimeoutRejectedException;
+        }
+
+        if (outcome.Result is not { Error: { } error } reply)
+        {
+            return false;
+        }
+
+        // A 5xx came from somewhere on the way (a gateway), whatever its body says: the call may have been carried out.
+        if (reply.Status >= HttpStatusCode.InternalServerError)
+        {
+            return request.Idempotent;
+        }
+
+        // WeCom itself said it did not carry the call out (the rate, or "system busy"): safe to send again.
+        return WeComErrorCodes.IsRateLimit(error.Code, reply.Status) || error.Code == WeComErrorCodes.SystemBusy;
+    }
+
+    public void Dispose()
+    {
+        // A handler passed in is the caller's (disposeHandler: false above); the client and its own handler are ours.
+        _http.Dispose();
+        Telemetry.Dispose();
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Larkway.WeCom.Http;
+
+/// <summary>One attempt's answer, read whole, with the error it carries (if any).</summary>
+internal sealed partial class WeComReply
+{
+    private WeComReply(HttpStatusCode status, byte[] body, string? contentType, string? fileName, WeComError? error, bool isJson, string? requestId, string? invalidUser)
+    {
+        Status = status;
+        Body = body;
+        ContentType = contentType;
+        FileName = fileName;
+        Error = error;
+        IsJson = isJson;
+        RequestId = requestId;
+        InvalidUser = invalidUser;
+    }
+
+    public HttpStatusCode Status { get; }
+
+    public byte[] Body { get; }
+
+    public string? ContentType { get; }
+
+    /// <summary>The file name of a download (Content-Disposition).</summary>
+    public string? FileName { get; }
+
+    /// <summary>True when the body is a JSON object (every documented answer but a download is).</summary>
+    public bool IsJson { get; }
+
+    /// <summary>WeCom's request id: the <c>hint: [...]</c> of an errmsg.</summary>
+    public string? RequestId { get; }
+
+    public string? InvalidUser { get; }
+
+    /// <summary>Null when the call succeeded.</summary>
+    public WeComError? Error { get; }
+
+    public static async Task<WeComReply> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        var fileName = response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"');
+        var fields = ErrorFields.Read(body);
+        var requestId = fields.ErrMsg is { } msg && HintPattern().Match(msg) is { Success: true } match ? match.Groups[1].Value : null;
+        WeComError? error = null;
+        if (!response.IsSuccessStatusCode)
+        {
+            var code = fields.ErrCode is { } c && c != "0" ? c : $"HTTP{(int)response.StatusCode}";
+            error = new WeComError(code, fields.ErrMsg ?? $"HTTP {(int)response.StatusCode} with content type '{contentType ?? "none"}'");
+        }
+        else if (fields.ErrCode is { } errcode && errcode != "0")
+        {
+            error = new WeComError(errcode, fields.ErrMsg ?? "no errmsg");
+        }
+
+        return new WeComReply(response.StatusCode, body, contentType, fileName, error, fields.IsJson, requestId, fields.InvalidUser);
+    }
+
+    /// <summary>The body deserialised as <typeparamref name="T"/>; a body of another shape is a malformed-response error.</summary>
+    public T Deserialize<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(Body, info) ?? throw new JsonException("the body is null");
+        }
+        catch (JsonException ex)
+        {
+            throw new WeComApiException(WeComErrorCodes.MalformedResponse,
+                $"The answer of {what} is not the documented JSON (HTTP {(int)Status}, content type '{ContentType ?? "none"}'): {ex.Message}", Status, RequestId, ex);
+        }
+    }
+
+    [GeneratedRegex(@"hint: \[([^\]]+)\]", RegexOptions.CultureInvariant)]
+    private static partial Regex HintPattern();
+}
+
+/// <summary>An error found in an answer: errcode as text and errmsg.</summary>
+internal sealed record WeComError(string Code, string Message);
+
+/// <summary>The top-level error fields, read without deserialising the rest.</summary>
+internal readonly record struct ErrorFields(bool IsJson, string? ErrCode, string? ErrMsg, string? InvalidUser)
+{
+    public static ErrorFields Read(ReadOnlySpan<byte> body)
+    {
+        string? errcode = null, errmsg = null, invalidUser = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return default;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                var value = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan),
+                    _ => null,
+                };
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+
+                switch (name)
+                {
+                    case "errcode": errcode = value; break;
+                    case "errmsg": errmsg = value; break;
+                    case "invaliduser": invalidUser = value; break;
+                }
+            }
+
+            return new ErrorFields(true, errcode, errmsg, invalidUser);
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+using Larkway.WeCom.Auth;
+using Larkway.WeCom.Media;
+using Larkway.WeCom.Messages;
+using Larkway.WeCom.Users;
+
+namespace Larkway.WeCom.Json;
+
+/// <summary>Source-generated JSON for the library's wire types (trim- and AOT-safe). Names are WeCom's, field by field.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TokenAnswer))]
+[JsonSerializable(typeof(WeComResult))]
+[JsonSerializable(typeof(SendRequest))]
+[JsonSerializable(typeof(SendAnswer))]
+[JsonSerializable(typeof(RecallRequest))]
+[JsonSerializable(typeof(UpdateCardRequest))]
+[JsonSerializable(typeof(UpdateCardAnswer))]
+[JsonSerializable(typeof(UploadAnswer))]
+[JsonSerializable(typeof(WeComUser))]
+[JsonSerializable(typeof(MobileRequest))]
+[JsonSerializable(typeof(EmailRequest))]
+[JsonSerializable(typeof(UserIdAnswer))]
+[JsonSerializable(typeof(SimpleListAnswer))]
+[JsonSerializable(typeof(ListIdRequest))]
+[JsonSerializable(typeof(ListIdAnswer))]
+[JsonSerializable(typeof(Robots.RobotSendRequest))]
+internal sealed partial class WeComJsonContext : JsonSerializerContext;
+
+/// <summary>An answer with nothing but errcode / errmsg.</summary>
+internal sealed record WeComResult(
+    [property: JsonPropertyName("errcode")] int ErrCode,
+    [property: JsonPropertyName("errmsg")] string? ErrMsg);

@@ -1,0 +1,98 @@
+using System.Net;
+
+namespace Larkway.WeCom;
+
+/// <summary>
+/// The codes the client decides on. WeCom answers HTTP 200 with a numeric <c>errcode</c> (0 is success); it lands in
+/// <see cref="WeComApiException.Code"/> as text. The client's own failures start with <c>Larkway.</c>.
+/// </summary>
+public static class WeComErrorCodes
+{
+    /// <summary>The prefix of the client's own codes.</summary>
+    public const string LocalPrefix = "Larkway.";
+
+    /// <summary>The system is busy; WeCom advises a retry (at most 3).</summary>
+    public const string SystemBusy = "-1";
+
+    /// <summary>Invalid secret (不合法的secret参数); also answered for an access token that is not the latest.</summary>
+    public const string InvalidSecret = "40001";
+
+    /// <summary>Invalid UserID.</summary>
+    public const string InvalidUserId = "40003";
+
+    /// <summary>Invalid media type.</summary>
+    public const string InvalidMediaType = "40004";
+
+    /// <summary>Invalid media size.</summary>
+    public const string InvalidMediaSize = "40006";
+
+    /// <summary>Invalid media_id.</summary>
+    public const string InvalidMediaId = "40007";
+
+    /// <summary>Invalid msgtype.</summary>
+    public const string InvalidMessageType = "40008";
+
+    /// <summary>Invalid corp id.</summary>
+    public const string InvalidCorpId = "40013";
+
+    /// <summary>Invalid access_token.</summary>
+    public const string InvalidAccessToken = "40014";
+
+    /// <summary>Invalid parameter.</summary>
+    public const string InvalidParameter = "40035";
+
+    /// <summary>Missing access_token.</summary>
+    public const string MissingAccessToken = "41001";
+
+    /// <summary>The access_token has expired.</summary>
+    public const string AccessTokenExpired = "42001";
+
+    /// <summary>The API's frequency limit was reached.</summary>
+    public const string RateLimited45009 = "45009";
+
+    /// <summary>The content is too long (text over 2048 bytes, …).</summary>
+    public const string ContentTooLong = "45002";
+
+    /// <summary>No visible user: the member is not in the app's visible range (or does not exist).</summary>
+    public const string UserNotFound = "60111";
+
+    /// <summary>The caller's IP is not in the app's trusted IP list (不安全的访问IP).</summary>
+    public const string UntrustedIp = "60020";
+
+    /// <summary>No recipient is valid: every user, department and tag is invalid or outside the app's visible range.</summary>
+    public const string AllRecipientsInvalid = "81013";
+
+    /// <summary>The app has no permission for this API (api forbidden).</summary>
+    public const string ApiForbidden = "48002";
+
+    /// <summary>Group robot: the webhook key is not valid (the robot was removed or the URL is wrong).</summary>
+    public const string InvalidWebhookUrl = "93000";
+
+    /// <summary>Local: no answer within the timeout.</summary>
+    public const string Timeout = LocalPrefix + "Timeout";
+
+    /// <summary>Local: WeCom could not be reached.</summary>
+    public const string NetworkError = LocalPrefix + "NetworkError";
+
+    /// <summary>Local: the answer did not have the documented shape.</summary>
+    public const string MalformedResponse = LocalPrefix + "MalformedResponse";
+
+    /// <summary>Local: the request breaks a documented rule and was not sent.</summary>
+    public const string InvalidRequest = LocalPrefix + "InvalidRequest";
+
+    /// <summary>Local: the client held the request to a documented rate and could not send it within the allowed wait.</summary>
+    public const string RateLimited = LocalPrefix + "RateLimited";
+
+    /// <summary>True when the cached access token is what WeCom refused: the client drops it, fetches a new one and sends again once.</summary>
+    public static bool IsInvalidToken(string code) => code is InvalidAccessToken or AccessTokenExpired or InvalidSecret;
+
+    /// <summary>True for a refusal because of the rate of calls (45009, HTTP 429, the client's own robot gate).</summary>
+    public static bool IsRateLimit(string code, HttpStatusCode? status = null) =>
+        status == HttpStatusCode.TooManyRequests || code is RateLimited45009 or RateLimited;
+
+    /// <summary>True when the same request may succeed later unchanged.</summary>
+    public static bool IsTransient(string code, HttpStatusCode? status) =>
+        IsRateLimit(code, status)
+        || code is SystemBusy or Timeout or NetworkError
+        || status is >= HttpStatusCode.InternalServerError;
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace Larkway.WeCom.Tests.TestSupport;
+
+/// <summary>The WeCom vectors of the shared folder (the sibling of the folder holding Larkway.slnx).</summary>
+internal static class WeComVectors
+{
+    private static readonly Lazy<JsonElement> File = new(Load);
+
+    public static JsonElement Root => File.Value;
+
+    public static JsonElement Robot => File.Value.GetProperty("group_robot_webhook");
+
+    public static JsonElement ById(string arrayName, string id) =>
+        File.Value.GetProperty(arrayName).EnumerateArray().Single(v => v.GetProperty("id").GetString() == id);
+
+    public static TheoryData<string> Ids(string arrayName)
+    {
+        var data = new TheoryData<string>();
+        foreach (var item in File.Value.GetProperty(arrayName).EnumerateArray())
+        {
+            data.Add(item.GetProperty("id").GetString()!);
+        }
+
+        return data;
+    }
+
+    public static string Str(this JsonElement element, string name) => element.GetProperty(name).GetString()!;
+
+    private static JsonElement Load()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (System.IO.File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
+            {
+                var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "vectors", "wecom.json"));
+                using var document = JsonDocument.Parse(System.IO.File.ReadAllBytes(path));
+                return document.RootElement.Clone();
+            }
+        }
+
+        throw new DirectoryNotFoundException("Larkway.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
