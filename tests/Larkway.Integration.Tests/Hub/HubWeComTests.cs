@@ -23,7 +23,7 @@ public sealed class HubWeComFixture : IAsyncLifetime
 
     public HttpClient Admin { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    public async Task InitializeAsync()
     {
         Emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
         Receiver = await WebhookReceiver.StartAsync();
@@ -34,7 +34,7 @@ public sealed class HubWeComFixture : IAsyncLifetime
         subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task DisposeAsync()
     {
         Admin?.Dispose();
         if (Hub is not null)
@@ -76,7 +76,7 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
             app_id = "",
             app_secret = "s",
             encrypt_key = "too-short",
-            verification_token = "has space!",
+            verification_token = "tok-en!",
             robot_code = "x",
         });
         invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
