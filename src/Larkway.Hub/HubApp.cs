@@ -357,6 +357,7 @@ public static partial class HubApp
         services.AddHubBitableSync(configuration);
         services.AddHubIdentity(configuration);
         services.AddHubDingTalk();
+        services.AddHubWeCom();
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -427,6 +428,7 @@ public static partial class HubApp
         app.MapHubApps();
         app.MapHubIdentity();
         app.MapHubDingTalk();
+        app.MapHubWeCom();
     }
 
     private static Uri ListeningUrl(WebApplication app)

@@ -9,10 +9,10 @@ public sealed record HubAppInput
 {
     public string? Name { get; init; }
 
-    /// <summary><c>feishu</c> (the default), <c>lark</c> or <c>dingtalk</c>; fixed once the app is stored.</summary>
+    /// <summary><c>feishu</c> (the default), <c>lark</c>, <c>dingtalk</c> or <c>wecom</c>; fixed once the app is stored.</summary>
     public string? Platform { get; init; }
 
-    /// <summary>Feishu's App ID, or DingTalk's AppKey (Client ID).</summary>
+    /// <summary>Feishu's App ID, DingTalk's AppKey (Client ID), or WeCom's corp id (企业ID).</summary>
     public string? AppId { get; init; }
 
     /// <summary>
@@ -35,7 +35,7 @@ public sealed record HubAppInput
     /// <summary>DingTalk: the app robot's code (default: the AppKey); empty clears it.</summary>
     public string? RobotCode { get; init; }
 
-    /// <summary>DingTalk: the app's AgentId (for work notifications); 0 clears it.</summary>
+    /// <summary>DingTalk: the app's AgentId (for work notifications); 0 clears it. WeCom: the app's AgentId (required).</summary>
     public long? AgentId { get; init; }
 }
 
@@ -76,11 +76,17 @@ public sealed record HubAppInfo(
     /// <summary>True for a DingTalk app.</summary>
     public bool IsDingTalk => HubAppPlatform.IsDingTalk(Platform);
 
-    /// <summary>Path of the app's event subscription URL on the Hub (DingTalk: its HTTP callback, for the outgoing robot and event subscription).</summary>
-    public string EventsPath => IsDingTalk ? $"/dingtalk/apps/{Name}/callback" : ReadOnly ? "/feishu/events" : $"/feishu/apps/{Name}/events";
+    /// <summary>True for a WeCom app.</summary>
+    public bool IsWeCom => HubAppPlatform.IsWeCom(Platform);
+
+    /// <summary>
+    /// Path of the app's event subscription URL on the Hub (DingTalk: its HTTP callback, for the outgoing robot and event
+    /// subscription; WeCom: the app's 接收消息 URL, which receives messages, events and card clicks).
+    /// </summary>
+    public string EventsPath => IsDingTalk ? $"/dingtalk/apps/{Name}/callback" : IsWeCom ? $"/wecom/apps/{Name}/callback" : ReadOnly ? "/feishu/events" : $"/feishu/apps/{Name}/events";
 
     /// <summary>Path of the app's card request URL on the Hub.</summary>
-    public string CardsPath => IsDingTalk ? $"/dingtalk/apps/{Name}/callback" : ReadOnly ? "/feishu/cards" : $"/feishu/apps/{Name}/cards";
+    public string CardsPath => IsDingTalk ? $"/dingtalk/apps/{Name}/callback" : IsWeCom ? $"/wecom/apps/{Name}/callback" : ReadOnly ? "/feishu/cards" : $"/feishu/apps/{Name}/cards";
 
     internal static HubAppInfo FromSettings(HubSettings settings) => new(
         HubAppService.DefaultAppName,

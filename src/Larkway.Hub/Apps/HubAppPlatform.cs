@@ -12,9 +12,21 @@ public static class HubAppPlatform
     /// <summary>DingTalk (an organisation's internal app: AppKey and AppSecret, its robot, Stream mode).</summary>
     public const string DingTalk = "dingtalk";
 
+    /// <summary>WeCom (a corp's self-built app: corp id, AgentId and Secret, its URL callbacks).</summary>
+    public const string WeCom = "wecom";
+
     /// <summary>What a caller may send as <c>platform</c>; <c>lark</c> stores a Feishu app on Lark's host.</summary>
-    public static readonly IReadOnlyList<string> Accepted = [Feishu, "lark", DingTalk];
+    public static readonly IReadOnlyList<string> Accepted = [Feishu, "lark", DingTalk, WeCom];
 
     /// <summary>True for an app of DingTalk.</summary>
     public static bool IsDingTalk(string? platform) => string.Equals(platform, DingTalk, StringComparison.Ordinal);
+
+    /// <summary>True for an app of WeCom.</summary>
+    public static bool IsWeCom(string? platform) => string.Equals(platform, WeCom, StringComparison.Ordinal);
+
+    /// <summary>True for a Feishu or Lark app (every app stored before platforms existed is one).</summary>
+    public static bool IsFeishu(string? platform) => !IsDingTalk(platform) && !IsWeCom(platform);
+
+    /// <summary>The platform's name as people write it, for messages.</summary>
+    public static string Display(string? platform) => IsDingTalk(platform) ? "DingTalk" : IsWeCom(platform) ? "WeCom" : "Feishu";
 }

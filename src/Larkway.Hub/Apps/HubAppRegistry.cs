@@ -30,6 +30,12 @@ internal sealed record StoredApp(
     /// <summary>True for a DingTalk app (its client comes from <see cref="DingTalk.HubDingTalkClients"/>, not here).</summary>
     public bool IsDingTalk => HubAppPlatform.IsDingTalk(Platform);
 
+    /// <summary>True for a WeCom app (its client comes from <see cref="WeCom.HubWeComClients"/>, not here).</summary>
+    public bool IsWeCom => HubAppPlatform.IsWeCom(Platform);
+
+    /// <summary>True for a Feishu or Lark app.</summary>
+    public bool IsFeishu => HubAppPlatform.IsFeishu(Platform);
+
     /// <summary>True when Feishu's requests to the app's endpoints can be verified.</summary>
     public bool CanReceive => Error is null && (EncryptKey is not null || VerificationToken is not null);
 }
@@ -125,7 +131,7 @@ internal sealed partial class HubAppRegistry : IDisposable
             null => $"The Hub has no app named '{appName}'. Use the name of an app added to the Hub (GET /api/v1/apps, or the console's Apps page), or leave 'app' out for the default app.",
             { Enabled: false } => $"The app '{appName}' is disabled in the Hub; enable it first, or leave 'app' out for the default app.",
             { Error: { } error } => $"The app '{appName}' cannot be used: {error}",
-            { IsDingTalk: true } => $"The app '{appName}' is a DingTalk app, and this needs a Feishu app: name a Feishu app, or leave 'app' out for the default app.",
+            { IsFeishu: false } app => $"The app '{appName}' is a {HubAppPlatform.Display(app.Platform)} app, and this needs a Feishu app: name a Feishu app, or leave 'app' out for the default app.",
             _ => null,
         };
 
@@ -177,9 +183,9 @@ internal sealed partial class HubAppRegistry : IDisposable
             throw HubAppNotFoundException.For(appName, disabled: app is not null);
         }
 
-        if (app.IsDingTalk)
+        if (!app.IsFeishu)
         {
-            throw new HubAppNotFoundException($"The app '{appName}' is a DingTalk app; this needs a Feishu app.");
+            throw new HubAppNotFoundException($"The app '{appName}' is a {HubAppPlatform.Display(app.Platform)} app; this needs a Feishu app.");
         }
 
         if (app.Error is not null)
@@ -359,7 +365,7 @@ internal sealed class HubAppEventEndpointOptions(HubAppRegistry registry) : ICon
     public void Configure(string? name, FeishuEventEndpointOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrEmpty(name) || registry.Cached(name) is not { IsDingTalk: false } app)
+        if (string.IsNullOrEmpty(name) || registry.Cached(name) is not { IsFeishu: true } app)
         {
             return;
         }

@@ -68,17 +68,40 @@ public static class HubAppScopes
             "Recipients given by mobile number are resolved to userids (topapi/v2/user/getbymobile).", false),
     ];
 
+    /// <summary>
+    /// WeCom's settings per feature. A self-built app has no scopes to tick: what it may do is set on its page in the admin
+    /// console (应用管理 → the app) — its visible range (可见范围), its trusted IPs (企业可信IP, without which every call from
+    /// a new server is refused with 60020), and its API receiving (接收消息 → 设置API接收: URL, Token, EncodingAESKey).
+    /// </summary>
+    private static readonly (HubAppFeatures Feature, string Scope, string Title, string Reason, bool Confirmed)[] WeComTable =
+    [
+        (HubAppFeatures.Bot, "接收消息/API接收", "API receiving: URL, Token and EncodingAESKey (接收消息 → 设置API接收)",
+            "Members' messages and events reach the Hub at the app's callback URL; the Token and EncodingAESKey must equal the Hub's verification_token and encrypt_key.", true),
+        (HubAppFeatures.Bot, "企业可信IP", "Trusted IPs (企业可信IP)",
+            "Every API call from this Hub (replies, notifications, look-ups) must come from one of the app's trusted IPs; otherwise WeCom answers 60020.", true),
+        (HubAppFeatures.Notifications, "企业可信IP", "Trusted IPs (企业可信IP)",
+            "Notifications are sent with message/send from this Hub's address.", true),
+        (HubAppFeatures.Notifications, "可见范围", "Visible range (可见范围)",
+            "The app sends only to members inside its visible range; others are returned as invaliduser (81013 when none is reachable).", true),
+        (HubAppFeatures.Events, "接收消息/API接收", "API receiving: URL, Token and EncodingAESKey (接收消息 → 设置API接收)",
+            "Template card clicks (template_card_event) and other events are forwarded to business webhooks.", true),
+        (HubAppFeatures.EmailLookup, "通讯录/可见范围", "Members readable through the app's visible range",
+            "Recipients given by email or mobile are resolved to userids (user/get_userid_by_email, user/getuserid); only members in the visible range are found.", false),
+    ];
+
     /// <summary>What the Hub does with an app today: the configured app runs the bot; every app sends notifications and forwards events; a DingTalk app's robot answers too.</summary>
     public static HubAppFeatures FeaturesOf(HubAppInfo app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var features = HubAppFeatures.Notifications | HubAppFeatures.EmailLookup | HubAppFeatures.Events;
-        return app.ReadOnly || app.IsDingTalk ? features | HubAppFeatures.Bot : features;
+        return app.ReadOnly || app.IsDingTalk || app.IsWeCom ? features | HubAppFeatures.Bot : features;
     }
 
     /// <summary>The permissions an app of <paramref name="platform"/> needs for <paramref name="features"/>.</summary>
     public static IReadOnlyList<HubAppScope> For(string platform, HubAppFeatures features) =>
-        HubAppPlatform.IsDingTalk(platform) ? Merge(DingTalkTable, features) : For(features);
+        HubAppPlatform.IsDingTalk(platform) ? Merge(DingTalkTable, features)
+        : HubAppPlatform.IsWeCom(platform) ? Merge(WeComTable, features)
+        : For(features);
 
     /// <summary>The scopes <paramref name="features"/> need, each once, with every reason and feature that needs it.</summary>
     public static IReadOnlyList<HubAppScope> For(HubAppFeatures features) => Merge(Table, features);

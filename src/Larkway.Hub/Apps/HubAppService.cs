@@ -210,6 +210,7 @@ public sealed partial class HubAppService
         {
             null => $"The Hub has no Feishu app named '{name}'. Add it with POST /api/v1/apps, or fix the URL in the developer console.",
             { IsDingTalk: true } => $"'{name}' is a DingTalk app: DingTalk calls /dingtalk/apps/{name}/callback, not this URL.",
+            { IsWeCom: true } => $"'{name}' is a WeCom app: WeCom calls /wecom/apps/{name}/callback, not this URL.",
             { Enabled: false } => $"The Feishu app '{name}' is disabled in the Hub; its events are refused until it is enabled again.",
             { Error: { } error } => $"The Feishu app '{name}' cannot verify requests: {error}",
             { CanReceive: false } => $"The Feishu app '{name}' has no encrypt_key or verification_token in the Hub, so its requests cannot be verified; set them with PATCH /api/v1/apps/{name}.",
@@ -252,6 +253,11 @@ public sealed partial class HubAppService
                 return await DingTalk.DingTalkConnectionTest.RunAsync(DingTalk.HubDingTalkClients.OptionsOf(app), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
             }
 
+            if (app.IsWeCom)
+            {
+                return await WeCom.WeComConnectionTest.RunAsync(WeCom.HubWeComClients.OptionsOf(app), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+            }
+
             options = new FeishuAppOptions { AppId = app.AppId, AppSecret = app.AppSecret, BaseUrl = app.BaseUrl };
         }
 
@@ -275,7 +281,7 @@ public sealed partial class HubAppService
     private static HubAppInfo Info(HubAppRow row) => new(
         row.Name,
         row.AppId,
-        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : HubAppPlatform.IsDingTalk(row.Platform) ? Larkway.DingTalk.DingTalkBaseUrls.Api : FeishuBaseUrls.Feishu,
+        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : HubAppPlatform.IsDingTalk(row.Platform) ? Larkway.DingTalk.DingTalkBaseUrls.Api : HubAppPlatform.IsWeCom(row.Platform) ? Larkway.WeCom.WeComBaseUrls.Api : FeishuBaseUrls.Feishu,
         row.Enabled,
         AppSecretSet: row.AppSecret.Length > 0,
         EncryptKeySet: row.EncryptKey is not null,

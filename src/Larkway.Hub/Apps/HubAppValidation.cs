@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Larkway.DingTalk;
 using Larkway.Feishu;
+using Larkway.WeCom;
 
 namespace Larkway.Hub.Apps;
 
@@ -41,16 +42,26 @@ public static partial class HubAppValidation
 
         var platform = CheckPlatform(input.Platform, problems);
         var dingTalk = HubAppPlatform.IsDingTalk(platform);
-        var appId = CheckAppId(input.AppId, required: true, dingTalk, problems);
+        var weCom = HubAppPlatform.IsWeCom(platform);
+        var appId = CheckAppId(input.AppId, required: true, platform, problems);
         var baseUrl = CheckBaseUrl(input.BaseUrl, platform, problems) ?? DefaultBaseUrl(input.Platform, platform);
-        var secret = CheckSecret("app_secret", input.AppSecret, required: true, problems);
+        var secret = CheckSecret("app_secret", input.AppSecret, required: true, problems, platform);
         var encryptKey = CheckSecret("encrypt_key", input.EncryptKey, required: false, problems);
         var token = CheckSecret("verification_token", input.VerificationToken, required: false, problems);
-        var robotCode = CheckDingTalkOnly(input, dingTalk, problems) ? CheckRobotCode(input.RobotCode, problems) : null;
-        var agentId = CheckAgentId(input.AgentId, problems);
+        var robotCode = CheckDingTalkOnly(input, platform, problems) && dingTalk ? CheckRobotCode(input.RobotCode, problems) : null;
+        var agentId = CheckAgentId(input.AgentId, platform, problems);
         if (dingTalk && encryptKey is { Length: not DingTalkAesKeyLength })
         {
             problems.Add(new("encrypt_key", $"DingTalk's aes_key is {DingTalkAesKeyLength} characters (the event subscription page); this one has {encryptKey.Length}."));
+        }
+
+        if (weCom)
+        {
+            CheckWeCom(encryptKey, token, problems);
+            if (agentId is null or 0 && !problems.Any(p => p.Field == "agent_id"))
+            {
+                problems.Add(new("agent_id", "Required for a WeCom app: its AgentId (WeCom admin console → 应用管理 → the app), e.g. 1000002."));
+            }
         }
 
         app = new ValidApp(name, appId ?? "", baseUrl, secret, Empty(encryptKey), Empty(token), input.Enabled ?? true, input.LegacyCardCallbacks ?? true)
@@ -65,6 +76,26 @@ public static partial class HubAppValidation
     /// <summary>Length of DingTalk's aes_key: 43 Base64 characters (a 32-byte key without its padding).</summary>
     internal const int DingTalkAesKeyLength = 43;
 
+    /// <summary>Length of WeCom's EncodingAESKey: 43 letters and digits (Base64 of the 32-byte key without its '=').</summary>
+    internal const int WeComAesKeyLength = 43;
+
+    /// <summary>Longest WeCom callback Token (WeCom: English letters and digits, at most 32).</summary>
+    internal const int WeComTokenMaxLength = 32;
+
+    /// <summary>WeCom's callback settings (接收消息 → API 接收): the EncodingAESKey is 43 letters/digits, the Token up to 32.</summary>
+    private static void CheckWeCom(string? encodingAesKey, string? token, List<HubAppProblem> problems)
+    {
+        if (!string.IsNullOrEmpty(encodingAesKey) && (encodingAesKey.Length != WeComAesKeyLength || !encodingAesKey.All(char.IsAsciiLetterOrDigit)))
+        {
+            problems.Add(new("encrypt_key", $"WeCom's EncodingAESKey is {WeComAesKeyLength} letters and digits (the app's 接收消息 → 设置API接收 page, \"随机获取\"); this one has {encodingAesKey.Length} characters."));
+        }
+
+        if (!string.IsNullOrEmpty(token) && (token.Length > WeComTokenMaxLength || !token.All(char.IsAsciiLetterOrDigit)))
+        {
+            problems.Add(new("verification_token", $"WeCom's callback Token is 1–{WeComTokenMaxLength} letters and digits (the app's 接收消息 → 设置API接收 page); copy it from there."));
+        }
+    }
+
     private static string? CheckPlatform(string? value, List<HubAppProblem> problems)
     {
         var platform = value?.Trim().ToLowerInvariant();
@@ -74,6 +105,8 @@ public static partial class HubAppValidation
                 return HubAppPlatform.Feishu;
             case HubAppPlatform.DingTalk:
                 return HubAppPlatform.DingTalk;
+            case HubAppPlatform.WeCom:
+                return HubAppPlatform.WeCom;
             default:
                 problems.Add(new("platform", $"One of {string.Join(", ", HubAppPlatform.Accepted)} (default feishu)."));
                 return null;
@@ -82,15 +115,22 @@ public static partial class HubAppValidation
 
     private static Uri DefaultBaseUrl(string? platformInput, string? platform) =>
         HubAppPlatform.IsDingTalk(platform) ? DingTalkBaseUrls.Api
+        : HubAppPlatform.IsWeCom(platform) ? WeComBaseUrls.Api
         : string.Equals(platformInput?.Trim(), "lark", StringComparison.OrdinalIgnoreCase) ? FeishuBaseUrls.Lark
         : FeishuBaseUrls.Feishu;
 
-    /// <summary>The DingTalk-only fields on a Feishu app are a mistake worth naming; true when they may be read.</summary>
-    private static bool CheckDingTalkOnly(HubAppInput input, bool dingTalk, List<HubAppProblem> problems)
+    /// <summary>The DingTalk-only (and WeCom's AgentId) fields on a Feishu app are a mistake worth naming; true when they may be read.</summary>
+    private static bool CheckDingTalkOnly(HubAppInput input, string? platform, List<HubAppProblem> problems)
     {
-        if (!dingTalk && (input.RobotCode is not null || input.AgentId is not null))
+        if (HubAppPlatform.IsWeCom(platform) && input.RobotCode is not null)
         {
-            problems.Add(new(input.RobotCode is not null ? "robot_code" : "agent_id", "Only DingTalk apps have a robot code and an AgentId; set platform to dingtalk, or leave them out."));
+            problems.Add(new("robot_code", "Only DingTalk apps have a robot code; a WeCom app sends as itself (its agent_id). Leave robot_code out."));
+            return false;
+        }
+
+        if (HubAppPlatform.IsFeishu(platform) && (input.RobotCode is not null || input.AgentId is not null))
+        {
+            problems.Add(new(input.RobotCode is not null ? "robot_code" : "agent_id", "Only DingTalk apps have a robot code, and only DingTalk and WeCom apps an AgentId; set platform to dingtalk or wecom, or leave them out."));
             return false;
         }
 
@@ -109,11 +149,13 @@ public static partial class HubAppValidation
         return code;
     }
 
-    private static long? CheckAgentId(long? value, List<HubAppProblem> problems)
+    private static long? CheckAgentId(long? value, string? platform, List<HubAppProblem> problems)
     {
         if (value is < 0)
         {
-            problems.Add(new("agent_id", "A positive number: the app's AgentId (DingTalk developer console → the app's basic information)."));
+            problems.Add(new("agent_id", HubAppPlatform.IsWeCom(platform)
+                ? "A positive number: the app's AgentId (WeCom admin console → 应用管理 → the app), e.g. 1000002."
+                : "A positive number: the app's AgentId (DingTalk developer console → the app's basic information)."));
             return null;
         }
 
@@ -125,6 +167,7 @@ public static partial class HubAppValidation
     {
         var problems = new List<HubAppProblem>();
         var dingTalk = HubAppPlatform.IsDingTalk(platform);
+        var weCom = HubAppPlatform.IsWeCom(platform);
         if (input.Platform is not null && !string.Equals(CheckPlatform(input.Platform, []), platform, StringComparison.Ordinal))
         {
             problems.Add(new("platform", $"An app's platform cannot change (it is {platform}); add a new app and delete this one."));
@@ -135,16 +178,25 @@ public static partial class HubAppValidation
             problems.Add(new("name", "An app cannot be renamed (its event URLs contain the name); add a new app and delete this one."));
         }
 
-        var appId = input.AppId is null ? null : CheckAppId(input.AppId, required: true, dingTalk, problems);
+        var appId = input.AppId is null ? null : CheckAppId(input.AppId, required: true, platform, problems);
         var baseUrl = input.BaseUrl is null ? null : CheckBaseUrl(input.BaseUrl, platform, problems);
-        var secret = input.AppSecret is null ? null : CheckSecret("app_secret", input.AppSecret, required: true, problems);
+        var secret = input.AppSecret is null ? null : CheckSecret("app_secret", input.AppSecret, required: true, problems, platform);
         var encryptKey = input.EncryptKey is null ? null : CheckSecret("encrypt_key", input.EncryptKey, required: false, problems) ?? "";
         var token = input.VerificationToken is null ? null : CheckSecret("verification_token", input.VerificationToken, required: false, problems) ?? "";
-        var robotCode = CheckDingTalkOnly(input, dingTalk, problems) && input.RobotCode is not null ? CheckRobotCode(input.RobotCode, problems) ?? "" : null;
-        var agentId = CheckAgentId(input.AgentId, problems);
+        var robotCode = CheckDingTalkOnly(input, platform, problems) && dingTalk && input.RobotCode is not null ? CheckRobotCode(input.RobotCode, problems) ?? "" : null;
+        var agentId = CheckAgentId(input.AgentId, platform, problems);
         if (dingTalk && encryptKey is { Length: > 0 and not DingTalkAesKeyLength })
         {
             problems.Add(new("encrypt_key", $"DingTalk's aes_key is {DingTalkAesKeyLength} characters (the event subscription page); this one has {encryptKey.Length}."));
+        }
+
+        if (weCom)
+        {
+            CheckWeCom(encryptKey, token, problems);
+            if (agentId is 0)
+            {
+                problems.Add(new("agent_id", "A WeCom app needs its AgentId: it cannot be cleared (WeCom admin console → 应用管理 → the app)."));
+            }
         }
 
         change = new ValidApp(name, appId, baseUrl, secret, encryptKey, token, input.Enabled, input.LegacyCardCallbacks)
@@ -155,9 +207,10 @@ public static partial class HubAppValidation
         return problems;
     }
 
-    private static string? CheckAppId(string? value, bool required, bool dingTalk, List<HubAppProblem> problems)
+    private static string? CheckAppId(string? value, bool required, string? platform, List<HubAppProblem> problems)
     {
-        var example = dingTalk ? "dingxxxxxxxxxxxxxxxx" : "cli_a1b2c3d4e5f60001";
+        var dingTalk = HubAppPlatform.IsDingTalk(platform);
+        var example = dingTalk ? "dingxxxxxxxxxxxxxxxx" : HubAppPlatform.IsWeCom(platform) ? "ww1a2b3c4d5e6f7a8b" : "cli_a1b2c3d4e5f60001";
         var appId = value?.Trim();
         if (string.IsNullOrEmpty(appId))
         {
@@ -165,6 +218,8 @@ public static partial class HubAppValidation
             {
                 problems.Add(new("app_id", dingTalk
                     ? $"Required: the app's AppKey (Client ID; DingTalk developer console → the app's credentials), e.g. {example}."
+                    : HubAppPlatform.IsWeCom(platform)
+                    ? $"Required: the corp id (企业ID; WeCom admin console → 我的企业 → 企业信息), e.g. {example}."
                     : $"Required: the app's App ID (developer console → Credentials & Basic Info), e.g. {example}."));
             }
 
@@ -201,9 +256,22 @@ public static partial class HubAppValidation
                 return null;
             }
         }
-        else if (text.Equals("dingtalk", StringComparison.OrdinalIgnoreCase))
+        else if (HubAppPlatform.IsWeCom(platform))
         {
-            problems.Add(new("base_url", "'dingtalk' is for DingTalk apps: set platform to dingtalk, or use 'feishu', 'lark' or an http(s) URL."));
+            if (text.Equals("wecom", StringComparison.OrdinalIgnoreCase))
+            {
+                return WeComBaseUrls.Api;
+            }
+
+            if (text.Equals("feishu", StringComparison.OrdinalIgnoreCase) || text.Equals("lark", StringComparison.OrdinalIgnoreCase) || text.Equals("dingtalk", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add(new("base_url", "A WeCom app's base URL is 'wecom' (https://qyapi.weixin.qq.com) or an http(s) URL serving WeCom's /cgi-bin paths (the Emulator's …/wecom/)."));
+                return null;
+            }
+        }
+        else if (text.Equals("dingtalk", StringComparison.OrdinalIgnoreCase) || text.Equals("wecom", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add(new("base_url", $"'{text.ToLowerInvariant()}' is for {(text.Equals("wecom", StringComparison.OrdinalIgnoreCase) ? "WeCom" : "DingTalk")} apps: set platform to it, or use 'feishu', 'lark' or an http(s) URL."));
             return null;
         }
 
@@ -228,14 +296,16 @@ public static partial class HubAppValidation
         return uri;
     }
 
-    private static string? CheckSecret(string field, string? value, bool required, List<HubAppProblem> problems)
+    private static string? CheckSecret(string field, string? value, bool required, List<HubAppProblem> problems, string? platform = null)
     {
         var secret = value?.Trim();
         if (string.IsNullOrEmpty(secret))
         {
             if (required)
             {
-                problems.Add(new(field, field == "app_secret"
+                problems.Add(new(field, field == "app_secret" && HubAppPlatform.IsWeCom(platform)
+                    ? "Required: the app's Secret (WeCom admin console → 应用管理 → the app → Secret, viewed in the WeCom client)."
+                    : field == "app_secret"
                     ? "Required: the app's App Secret (developer console → Credentials & Basic Info)."
                     : "Must not be empty."));
             }

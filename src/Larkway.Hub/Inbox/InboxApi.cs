@@ -121,7 +121,7 @@ public static class HubInboxEndpointRouteBuilderExtensions
 /// <param name="Attempts">Attempts so far.</param>
 /// <param name="LastError">Last failure (exception type and message).</param>
 /// <param name="App">App name (<c>default</c> for the configured app).</param>
-/// <param name="Transport">http or long_connection (Feishu), dingtalk_stream or dingtalk_callback (DingTalk).</param>
+/// <param name="Transport">http or long_connection (Feishu), dingtalk_stream or dingtalk_callback (DingTalk), wecom_callback (WeCom).</param>
 public sealed record AdminEventDto(
     long Id,
     string EventType,

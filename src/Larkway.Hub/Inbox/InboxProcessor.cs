@@ -25,7 +25,8 @@ internal sealed partial class InboxProcessor(
     InboxTelemetry telemetry,
     TimeProvider time,
     ILogger<InboxProcessor> logger,
-    DingTalk.DingTalkInboxHandler? dingTalk = null) : IWorkHandler<InboxEvent>
+    DingTalk.DingTalkInboxHandler? dingTalk = null,
+    WeCom.WeComInboxHandler? weCom = null) : IWorkHandler<InboxEvent>
 {
     private readonly IInboxEventObserver[] _observers = [.. observers];
 
@@ -49,6 +50,11 @@ internal sealed partial class InboxProcessor(
         if (item.Transport.IsDingTalk())
         {
             return await DispatchDingTalkAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (item.Transport.IsWeCom())
+        {
+            return await DispatchPlatformAsync(item, weCom is null ? null : weCom.HandleAsync, cancellationToken).ConfigureAwait(false);
         }
 
         var dispatcher = dispatchers.GetDispatcher(item.AppName);
@@ -94,9 +100,13 @@ internal sealed partial class InboxProcessor(
     }
 
     /// <summary>A DingTalk event: its body is DingTalk's JSON, handled by the DingTalk room (a body it cannot read is dead-lettered).</summary>
-    private async Task<WorkOutcome<InboxEvent>> DispatchDingTalkAsync(InboxEvent item, CancellationToken cancellationToken)
+    private Task<WorkOutcome<InboxEvent>> DispatchDingTalkAsync(InboxEvent item, CancellationToken cancellationToken) =>
+        DispatchPlatformAsync(item, dingTalk is null ? null : dingTalk.HandleAsync, cancellationToken);
+
+    /// <summary>A DingTalk or WeCom event: its body is the platform's JSON, handled by its room (a body it cannot read is dead-lettered).</summary>
+    private async Task<WorkOutcome<InboxEvent>> DispatchPlatformAsync(InboxEvent item, Func<InboxEvent, CancellationToken, Task>? handle, CancellationToken cancellationToken)
     {
-        if (dingTalk is null)
+        if (handle is null)
         {
             telemetry.Handled(item.AppName, item.EventType, "no_handler", null);
             return WorkOutcome<InboxEvent>.Done();
@@ -104,7 +114,7 @@ internal sealed partial class InboxProcessor(
 
         try
         {
-            await dingTalk.HandleAsync(item, cancellationToken).ConfigureAwait(false);
+            await handle(item, cancellationToken).ConfigureAwait(false);
         }
         catch (System.Text.Json.JsonException ex)
         {

@@ -16,6 +16,9 @@ public enum InboxTransport
 
     /// <summary>DingTalk: an HTTP callback (the outgoing robot, or the event subscription's encrypted push).</summary>
     DingtalkCallback,
+
+    /// <summary>WeCom: an app's encrypted URL callback (a member's message, an event, a template card click).</summary>
+    WecomCallback,
 }
 
 /// <summary>Platform helpers for <see cref="InboxTransport"/>.</summary>
@@ -28,6 +31,9 @@ public static class InboxTransports
     /// <summary>True for an event that came from DingTalk (its body is DingTalk's, not a Feishu envelope).</summary>
     public static bool IsDingTalk(this InboxTransport transport) =>
         transport is InboxTransport.DingtalkStream or InboxTransport.DingtalkCallback;
+
+    /// <summary>True for an event that came from WeCom (its body is the decrypted callback as JSON, not a Feishu envelope).</summary>
+    public static bool IsWeCom(this InboxTransport transport) => transport is InboxTransport.WecomCallback;
 }
 
 /// <summary>

@@ -181,4 +181,10 @@ internal static class LogEvents
     public const int DingTalkStreamStatusUnsaved = 5105;
     public const int DingTalkStreamStartFailed = 5106;
     public const int DingTalkStreamHandingOver = 5107;
+
+    // WeCom (WeCom/)
+    public const int WeComCallbackRefused = 5200;
+    public const int WeComCallbackVerified = 5201;
+    public const int WeComBotFailed = 5202;
+    public const int WeComCardUpdateFailed = 5203;
 }

@@ -1,0 +1,45 @@
+using System.Diagnostics.Metrics;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Bots;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.WeCom;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers WeCom in the Hub: stored WeCom apps' clients, their URL callbacks into the inbox, and the bot on WeCom.</summary>
+public static class HubWeComServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the WeCom room. Needs <c>AddHubApps</c> and <c>AddHubInbox</c> (and the bot's commands); map the callback with
+    /// <see cref="MapHubWeCom"/>.
+    /// </summary>
+    public static IServiceCollection AddHubWeCom(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(sp => new HubWeComClients(
+            sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(sp => new WeComIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
+        services.TryAddSingleton(sp => new WeComInboxHandler(
+            sp.GetRequiredService<HubWeComClients>(),
+            sp.GetRequiredService<BotCommands>(),
+            sp.GetRequiredService<BotCardActions>(),
+            sp.GetRequiredService<IOptions<BotOptions>>(),
+            sp.GetRequiredService<IBotConversationStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>()));
+        return services;
+    }
+
+    /// <summary>Maps <c>GET/POST /wecom/apps/{name}/callback</c> (the URL check, and members' messages, events and card clicks).</summary>
+    public static IEndpointRouteBuilder MapHubWeCom(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        WeComCallbackEndpoint.Map(endpoints);
+        return endpoints;
+    }
+}

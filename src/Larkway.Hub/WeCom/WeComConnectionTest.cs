@@ -1,0 +1,85 @@
+using System.Globalization;
+using Larkway.Hub.Apps;
+using Larkway.WeCom;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.WeCom;
+
+/// <summary>
+/// "Test connection" for a WeCom app: an access token fetched with the corp id and Secret, then one cheap call (the
+/// members of the root department the app can see, <c>user/simplelist</c>), with a throwaway client that does not retry —
+/// so a wrong Secret or an untrusted IP (60020) answers at once with WeCom's errcode, errmsg and the library's hint.
+/// </summary>
+internal static class WeComConnectionTest
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The root department (id 1), whose visible members the test counts.</summary>
+    private const long RootDepartment = 1;
+
+    public static async Task<HubAppTestResult> RunAsync(WeComAppOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        options.Timeout = Timeout;
+        options.Retry.MaxRetries = 0;
+        WeComClient client;
+        try
+        {
+            // Not from HubWeComClients: the credentials under test may not be stored yet, and its one call is not the app's traffic.
+            client = new WeComClient(options, loggerFactory, time);
+        }
+        catch (Exception ex) when (ex is ArgumentException or WeComApiException)
+        {
+            return HubAppTestResult.Failed("The stored settings are not usable: " + ex.Message);
+        }
+
+        using (client)
+        {
+            try
+            {
+                await client.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComApiException ex)
+            {
+                return Refused(ex, options, "gettoken");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return NoAnswer(options);
+            }
+
+            try
+            {
+                var members = await client.Users.ListDepartmentMembersAsync(RootDepartment, cancellationToken).ConfigureAwait(false);
+                return new HubAppTestResult(true, Msg: string.Create(CultureInfo.InvariantCulture, $"Access token fetched; {members.Count} member(s) of the root department visible to the app."),
+                    Hint: members.Count == 0 ? "No member is in the app's visible range (可见范围): notifications and replies reach nobody until members are added." : null);
+            }
+            catch (WeComApiException ex) when (ex.Code is "60011" or WeComErrorCodes.ApiForbidden)
+            {
+                // The token works; only the directory is outside the app's range — sends still work, look-ups may not.
+                return new HubAppTestResult(true, Code: ex.ErrCode, Msg: ex.ErrorMessage,
+                    Hint: "Connected, but the app cannot list the root department (" + ex.Code + "): recipients given by email or mobile are found only inside the app's visible range (可见范围).");
+            }
+            catch (WeComApiException ex)
+            {
+                return Refused(ex, options, "user/simplelist");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return NoAnswer(options);
+            }
+        }
+    }
+
+    private static HubAppTestResult Refused(WeComApiException ex, WeComAppOptions options, string call) =>
+        ex.Code is WeComErrorCodes.NetworkError or WeComErrorCodes.Timeout
+            ? new HubAppTestResult(false, Msg: ex.ErrorMessage,
+                Error: (ex.Code == WeComErrorCodes.Timeout ? "No answer from " : "Cannot reach ") + options.ApiBaseUrl.AbsoluteUri + ": " + (ex.InnerException?.Message ?? ex.ErrorMessage),
+                Hint: "Check base_url and that this Hub can reach WeCom (proxy, firewall, DNS).")
+            : new HubAppTestResult(false, Code: ex.ErrCode, Msg: $"{call}: {ex.Code}: {ex.ErrorMessage}", LogId: ex.RequestId, HttpStatus: (int?)ex.HttpStatus,
+                Hint: ex.Hint ?? (ex.Code is WeComErrorCodes.InvalidSecret or WeComErrorCodes.InvalidCorpId or "40091"
+                    ? "WeCom refused the credentials: copy the corp id (我的企业 → 企业信息) and the app's Secret again."
+                    : null));
+
+    private static HubAppTestResult NoAnswer(WeComAppOptions options) =>
+        new(false, Error: "No answer from " + options.ApiBaseUrl.AbsoluteUri + " within " + Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s.");
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Larkway.Hub.Bots;
+using Larkway.Hub.Inbox;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.WeCom;
+
+/// <summary>
+/// The inbox's handler of WeCom callbacks. Every one is first forwarded to the business webhooks subscribed to its type
+/// (<c>wecom.message.*</c>, <c>wecom.event.*</c>), as Feishu's and DingTalk's are; a member's text message then goes to
+/// the bot (commands, /help, conversations), which answers through the app's <c>message/send</c>.
+/// </summary>
+internal sealed class WeComInboxHandler(
+    HubWeComClients clients,
+    BotCommands commands,
+    BotCardActions cardActions,
+    IOptions<BotOptions> botOptions,
+    IBotConversationStore conversations,
+    TimeProvider time,
+    ILoggerFactory loggerFactory,
+    Webhooks.WebhookStore? webhooks = null)
+{
+    private readonly ConcurrentDictionary<string, AppBot> _bots = new(StringComparer.Ordinal);
+
+    /// <summary>Handles one claimed WeCom callback; throws to have the inbox retry it.</summary>
+    public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+
+        // Forwarding first, as for the other platforms: a failing bot then does not hold it back (both are idempotent per event).
+        if (webhooks is not null)
+        {
+            await webhooks.FanOutAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var document = WeComCallbackJson.Parse(item.Body);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("A stored WeCom callback is a JSON object.");
+        }
+
+        if (item.EventType != WeComIngest.TextMessageType)
+        {
+            return;
+        }
+
+        var message = ToBotMessage(root, item);
+        await BotOf(item.AppName).HandleMessageAsync(message, "wc-" + item.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A member's text as the bot sees it: always one-to-one (an app's chat is the member's own with the app).</summary>
+    internal static BotMessage ToBotMessage(JsonElement root, InboxEvent item)
+    {
+        var sender = WeComCallbackJson.Str(root, "FromUserName") ?? throw new JsonException("A WeCom message names its sender (FromUserName).");
+        var msgId = WeComCallbackJson.Str(root, "MsgId") ?? item.DedupKey ?? "inbox-" + item.Id;
+        return new BotMessage
+        {
+            MessageId = msgId,
+            ChatId = sender,
+            ChatType = "p2p",
+            SenderOpenId = sender,
+            Text = (WeComCallbackJson.Str(root, "Content") ?? "").Trim(),
+            MentionsBot = true,
+            EventKey = $"wecom/{item.AppName}/{msgId}",
+        };
+    }
+
+    private AppBot BotOf(string appName) => _bots.GetOrAdd(appName, name => new AppBot(
+        name,
+        commands,
+        cardActions,
+        botOptions.Value,
+        new WeComBotMessenger(clients, name),
+        conversations,
+        _ => Task.FromResult<Larkway.Feishu.Bot.BotInfo?>(null),
+        time,
+        loggerFactory.CreateLogger<AppBot>()));
+}

@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+using Larkway.WeCom.Callbacks;
+using Shouldly;
+
+namespace Larkway.Integration.Tests.Hub;
+
+/// <summary>One Emulator, one webhook receiver and one Hub with the Emulator's WeCom app stored, shared by <see cref="HubWeComTests"/>.</summary>
+public sealed class HubWeComFixture : IAsyncLifetime
+{
+    public const string AppName = "wc-corp";
+
+    public EmulatorServer Emulator { get; private set; } = null!;
+
+    internal WebhookReceiver Receiver { get; private set; } = null!;
+
+    internal HubSandbox Hub { get; private set; } = null!;
+
+    public HttpClient Admin { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        Receiver = await WebhookReceiver.StartAsync();
+        Hub = await HubSandbox.StartAgainstAsync(Emulator, "webhook", new Dictionary<string, string?> { ["Larkway:Webhooks:PollInterval"] = "00:00:00.050" });
+        Admin = new HttpClient { BaseAddress = Hub.Host.BaseUrl };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        using var subscribed = await Admin.PostAsJsonAsync("/api/v1/webhooks", new { url = Receiver.Url("/wecom").ToString(), event_types = new[] { "wecom.*" } });
+        subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        Admin?.Dispose();
+        if (Hub is not null)
+        {
+            await Hub.DisposeAsync();
+        }
+
+        if (Receiver is not null)
+        {
+            await Receiver.DisposeAsync();
+        }
+
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// A WeCom app stored in the Hub, against the Emulator's WeCom over the real wire: validated with what to fix, tested,
+/// its callback URL verified by the Emulator, members' messages stored once, answered by the bot through message/send
+/// and forwarded to business webhooks; forged and broken callbacks refused with the reason.
+/// </summary>
+public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWeComFixture>
+{
+    private const string AppName = HubWeComFixture.AppName;
+
+    [Fact]
+    public async Task A_WeCom_app_is_validated_with_what_to_fix_stored_and_its_connection_tested_with_WeComs_errcode()
+    {
+        var admin = fixture.Admin;
+
+        // Every problem at once, each naming its field.
+        using var invalid = await admin.PostAsJsonAsync("/api/v1/apps", new
+        {
+            name = "wc-bad",
+            platform = "wecom",
+            app_id = "",
+            app_secret = "s",
+            encrypt_key = "too-short",
+            verification_token = "tok-en!",
+            robot_code = "x",
+        });
+        invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problems = await invalid.Content.ReadAsStringAsync();
+        problems.ShouldContain("corp id (企业ID");
+        problems.ShouldContain("EncodingAESKey is 43 letters and digits");
+        problems.ShouldContain("callback Token is 1–32 letters and digits");
+        problems.ShouldContain("Only DingTalk apps have a robot code");
+        problems.ShouldContain("Required for a WeCom app: its AgentId");
+
+        var app = await AddAppAsync(admin, fixture.Emulator, AppName);
+        app.GetProperty("platform").GetString().ShouldBe("wecom");
+        app.GetProperty("events_url").GetString()!.ShouldEndWith($"/wecom/apps/{AppName}/callback");
+        app.GetProperty("encrypt_key_set").GetBoolean().ShouldBeTrue();
+        app.GetRawText().ShouldNotContain(EmulatorOptions.DefaultWeComAppSecret, customMessage: "secrets are never shown");
+        app.GetProperty("permissions").GetProperty("scopes").EnumerateArray().Select(s => s.GetProperty("scope").GetString()).ShouldContain("企业可信IP");
+
+        using var tested = await admin.PostAsync($"/api/v1/apps/{AppName}/test", null);
+        var test = await tested.Content.ReadFromJsonAsync<JsonElement>();
+        test.GetProperty("ok").GetBoolean().ShouldBeTrue(test.ToString());
+
+        // A wrong Secret: WeCom's errcode and the library's hint come back, not a stack trace.
+        await AddAppAsync(admin, fixture.Emulator, "wc-wrong", new { app_secret = "not-the-secret" });
+        using var wrong = await admin.PostAsync("/api/v1/apps/wc-wrong/test", null);
+        var failed = await wrong.Content.ReadFromJsonAsync<JsonElement>();
+        failed.GetProperty("ok").GetBoolean().ShouldBeFalse(failed.ToString());
+        failed.GetProperty("code").GetInt32().ShouldBe(40001, failed.ToString());
+        failed.GetProperty("hint").GetString()!.ShouldContain("Secret");
+
+        // A platform cannot change, and the Feishu URLs do not take a WeCom app.
+        using var changed = await admin.PatchAsJsonAsync("/api/v1/apps/wc-wrong", new { platform = "dingtalk" });
+        changed.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var feishuUrl = await fixture.Hub.Api.PostAsync("/feishu/apps/wc-wrong/events", new StringContent("{}", Encoding.UTF8, "application/json"));
+        (await feishuUrl.Content.ReadAsStringAsync()).ShouldContain("WeCom calls /wecom/apps/wc-wrong/callback");
+    }
+
+    [Fact]
+    public async Task The_Emulator_verifies_the_callback_URL_and_a_members_message_is_stored_once_answered_by_the_bot_and_forwarded()
+    {
+        var admin = fixture.Admin;
+        await EnsureAppAsync(admin, "wc-bot");
+        var callback = new Uri(fixture.Hub.Host.BaseUrl, "/wecom/apps/wc-bot/callback");
+
+        // The Emulator saves the URL only when the Hub answers its echostr check.
+        using var saved = await fixture.Hub.Control.PostAsJsonAsync("/_emulator/wecom/callback", new { url = callback.AbsoluteUri });
+        saved.StatusCode.ShouldBe(HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+
+        using var said = await fixture.Hub.Control.PostAsJsonAsync("/_emulator/wecom/users/alice/say", new { text = "/help" });
+        var outcome = await said.Content.ReadFromJsonAsync<JsonElement>();
+        outcome.GetProperty("status").GetString().ShouldBe("delivered", outcome.ToString());
+        await HubSandbox.WaitUntilAsync(() => Replies("alice").Count(r => r.Contains("Commands:", StringComparison.Ordinal)) == 1, "the bot's /help answer on WeCom", seconds: 60);
+
+        // WeCom's retry of the same message (same MsgId): answered the same, stored and answered once.
+        var msgId = outcome.GetProperty("msgid").GetString()!;
+        var plaintext = $"<xml><ToUserName><![CDATA[{EmulatorOptions.DefaultWeComCorpId}]]></ToUserName><FromUserName><![CDATA[alice]]></FromUserName><CreateTime>1764100000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[/help]]></Content><MsgId>{msgId}</MsgId><AgentID>1000002</AgentID></xml>";
+        using var again = await PostEncryptedAsync("wc-bot", plaintext);
+        again.StatusCode.ShouldBe(HttpStatusCode.OK, await again.Content.ReadAsStringAsync());
+        (await again.Content.ReadAsStringAsync()).ShouldBeEmpty();
+        var events = (await EventsAsync(admin, "wecom.message.text")).Where(e => e.GetProperty("app").GetString() == "wc-bot").ToList();
+        events.Count.ShouldBe(1);
+        events[0].GetProperty("transport").GetString().ShouldBe("wecom_callback");
+
+        // A command's answer comes back to the member; the echo and the /help each reach the business webhook once, as JSON.
+        using var echo = await fixture.Hub.Control.PostAsJsonAsync("/_emulator/wecom/users/alice/say", new { text = "/echo hello from WeCom" });
+        echo.EnsureSuccessStatusCode();
+        await HubSandbox.WaitUntilAsync(() => Replies("alice").Any(r => r.Contains("hello from WeCom", StringComparison.Ordinal)), "the echo", seconds: 60);
+        Replies("alice").Count(r => r.Contains("Commands:", StringComparison.Ordinal)).ShouldBe(1, "the retried /help is not answered again");
+        await HubSandbox.WaitUntilAsync(() => Forwarded("wc-bot").Count >= 2, "both messages at the webhook", seconds: 60);
+        var forwarded = Forwarded("wc-bot");
+        forwarded.Select(f => f.GetProperty("type").GetString()).ShouldAllBe(t => t == "wecom.message.text");
+        forwarded.Select(f => f.GetProperty("event").GetProperty("Content").GetString()).OrderBy(t => t, StringComparer.Ordinal).ShouldBe(["/echo hello from WeCom", "/help"]);
+        forwarded.Single(f => f.GetProperty("event").GetProperty("MsgId").GetString() == msgId).GetProperty("event").GetProperty("FromUserName").GetString().ShouldBe("alice");
+
+        // An event (the member opens the app) is stored under wecom.event.{Event}, deduplicated on sender + time + event.
+        var enter = "<xml><ToUserName><![CDATA[" + EmulatorOptions.DefaultWeComCorpId + "]]></ToUserName><FromUserName><![CDATA[bob]]></FromUserName><CreateTime>1764100100</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event><EventKey><![CDATA[]]></EventKey><AgentID>1000002</AgentID></xml>";
+        using var first = await PostEncryptedAsync("wc-bot", enter);
+        using var second = await PostEncryptedAsync("wc-bot", enter);
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        second.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await EventsAsync(admin, "wecom.event.enter_agent")).Count(e => e.GetProperty("app").GetString() == "wc-bot").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Forged_broken_and_misaddressed_callbacks_are_refused_with_the_reason_never_a_500()
+    {
+        var admin = fixture.Admin;
+        await EnsureAppAsync(admin, "wc-guard");
+        var api = fixture.Hub.Api;
+        var plaintext = "<xml><ToUserName><![CDATA[" + EmulatorOptions.DefaultWeComCorpId + "]]></ToUserName><FromUserName><![CDATA[carol]]></FromUserName><CreateTime>1764100200</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[secret words]]></Content><MsgId>900001</MsgId><AgentID>1000002</AgentID></xml>";
+
+        using var unknown = await api.GetAsync("/wecom/apps/nobody/callback?msg_signature=a&timestamp=1&nonce=n&echostr=e");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await ProblemAsync(unknown)).ShouldContain("no WeCom app named 'nobody'");
+
+        // The URL check with another Token's signature, and without echostr.
+        var crypto = new WeComCallbackCrypto(EmulatorOptions.DefaultWeComCallbackToken, EmulatorOptions.DefaultWeComEncodingAesKey, EmulatorOptions.DefaultWeComCorpId);
+        var echo = crypto.Encrypt("echo-12345", "1764100300", "nonce1");
+        using var verified = await api.GetAsync($"/wecom/apps/wc-guard/callback?msg_signature={echo.MsgSignature}&timestamp=1764100300&nonce=nonce1&echostr={Uri.EscapeDataString(echo.Encrypt)}");
+        verified.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await verified.Content.ReadAsStringAsync()).ShouldBe("echo-12345");
+        var forgedEcho = new WeComCallbackCrypto("AnotherToken", EmulatorOptions.DefaultWeComEncodingAesKey, EmulatorOptions.DefaultWeComCorpId).Encrypt("echo-12345", "1764100300", "nonce1");
+        using var forgedUrl = await api.GetAsync($"/wecom/apps/wc-guard/callback?msg_signature={forgedEcho.MsgSignature}&timestamp=1764100300&nonce=nonce1&echostr={Uri.EscapeDataString(forgedEcho.Encrypt)}");
+        forgedUrl.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ProblemAsync(forgedUrl)).ShouldContain("msg_signature does not match");
+        using var noEcho = await api.GetAsync("/wecom/apps/wc-guard/callback?msg_signature=abc&timestamp=1&nonce=n");
+        noEcho.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        // A POST signed with another Token, one encrypted for another corp, a body that is not XML.
+        using var forged = await PostEncryptedAsync("wc-guard", plaintext, token: "AnotherToken");
+        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ProblemAsync(forged)).ShouldContain("Token in the Hub (verification_token) differs");
+        using var otherCorp = await PostEncryptedAsync("wc-guard", plaintext, corpId: "ww0000000000000000");
+        otherCorp.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ProblemAsync(otherCorp)).ShouldContain("encrypted for another corp");
+        using var notXml = await api.PostAsync("/wecom/apps/wc-guard/callback?msg_signature=a&timestamp=1&nonce=n", new StringContent("{\"encrypt\":1}", Encoding.UTF8, "application/json"));
+        notXml.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ProblemAsync(notXml)).ShouldNotContain("secret words");
+
+        (await EventsAsync(admin, "wecom.message.text")).ShouldNotContain(e => e.GetProperty("app").GetString() == "wc-guard", "nothing refused is stored");
+    }
+
+    private static async Task<JsonElement> AddAppAsync(HttpClient admin, EmulatorServer emulator, string name, object? extra = null)
+    {
+        var fields = new Dictionary<string, object?>
+        {
+            ["name"] = name,
+            ["platform"] = "wecom",
+            ["app_id"] = EmulatorOptions.DefaultWeComCorpId,
+            ["agent_id"] = 1000002,
+            ["app_secret"] = EmulatorOptions.DefaultWeComAppSecret,
+            ["verification_token"] = EmulatorOptions.DefaultWeComCallbackToken,
+            ["encrypt_key"] = EmulatorOptions.DefaultWeComEncodingAesKey,
+            ["base_url"] = Larkway.WeCom.WeComBaseUrls.Emulator(emulator.BaseUrl).AbsoluteUri,
+        };
+        foreach (var property in JsonSerializer.SerializeToElement(extra ?? new { }).EnumerateObject())
+        {
+            fields[property.Name] = property.Value;
+        }
+
+        using var added = await admin.PostAsJsonAsync("/api/v1/apps", fields);
+        var body = await added.Content.ReadAsStringAsync();
+        added.StatusCode.ShouldBe(HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private async Task EnsureAppAsync(HttpClient admin, string name)
+    {
+        using var existing = await admin.GetAsync($"/api/v1/apps/{name}");
+        if (existing.StatusCode == HttpStatusCode.NotFound)
+        {
+            await AddAppAsync(admin, fixture.Emulator, name);
+        }
+    }
+
+    /// <summary>Posts as WeCom does: the plaintext encrypted for the corp, signed with the Token, in the documented XML body.</summary>
+    private async Task<HttpResponseMessage> PostEncryptedAsync(string app, string plaintext, string? token = null, string? corpId = null)
+    {
+        var crypto = new WeComCallbackCrypto(token ?? EmulatorOptions.DefaultWeComCallbackToken, EmulatorOptions.DefaultWeComEncodingAesKey, corpId ?? EmulatorOptions.DefaultWeComCorpId);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var encrypted = crypto.Encrypt(plaintext, timestamp, "n" + Guid.NewGuid().ToString("N")[..10]);
+        var body = $"<xml><ToUserName><![CDATA[{EmulatorOptions.DefaultWeComCorpId}]]></ToUserName><Encrypt><![CDATA[{encrypted.Encrypt}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>";
+        var url = $"/wecom/apps/{app}/callback?msg_signature={encrypted.MsgSignature}&timestamp={encrypted.TimeStamp}&nonce={encrypted.Nonce}";
+        return await fixture.Hub.Api.PostAsync(url, new StringContent(body, Encoding.UTF8, "text/xml"));
+    }
+
+    private IReadOnlyList<string> Replies(string user)
+    {
+        var page = fixture.Hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/users/{user}/messages").GetAwaiter().GetResult();
+        return [.. page.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("content").GetRawText())];
+    }
+
+    private List<JsonElement> Forwarded(string app) =>
+        [.. fixture.Receiver.At("/wecom").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).Where(f => f.GetProperty("app").GetString() == app)];
+
+    private static async Task<string> ProblemAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+
+    private static async Task<IReadOnlyList<JsonElement>> EventsAsync(HttpClient admin, string type)
+    {
+        var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/events?type=" + Uri.EscapeDataString(type));
+        return [.. page.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
+    }
+}
