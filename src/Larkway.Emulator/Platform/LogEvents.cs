@@ -48,4 +48,11 @@ internal static class LogEvents
     public const int WeComCallbackDelivered = 3010;
     public const int WeComCallbackFailed = 3011;
     public const int WeComCallbackGaveUp = 3012;
+
+    // WeCom/AiBot
+    public const int WeComAiBotSubscribed = 3100;
+    public const int WeComAiBotSubscribeRefused = 3101;
+    public const int WeComAiBotTakenOver = 3102;
+    public const int WeComAiBotClosed = 3103;
+    public const int WeComAiBotBadFrame = 3104;
 }

@@ -25,6 +25,7 @@ public sealed partial class HubRouteAuthorizationTests(ITestOutputHelper output)
         ["/feishu/apps/{name}/events"] = "a stored app's event callback: verified by that app's signature",
         ["/feishu/apps/{name}/cards"] = "a stored app's card callback: verified by that app's signature",
         ["/dingtalk/apps/{name}/callback"] = "a DingTalk app's HTTP callback: verified by the robot's sign (AppSecret) or the event subscription's signature and crypto",
+        ["/wecom/apps/{name}/callback"] = "a WeCom app's callback: verified by its msg_signature (Token) and decrypted with its EncodingAESKey",
         ["/dingtalk/actions/{token}"] = "a notification button on DingTalk: the token is the click, encrypted and authenticated for its recipient (opening only asks)",
         ["/healthz"] = "liveness probe for orchestrators; says only up or down",
         ["/readyz"] = "readiness probe for orchestrators and load balancers",

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Larkway.Emulator.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Emulator.WeCom.AiBot;
@@ -410,28 +411,18 @@ internal sealed partial class AiBotHub : IDisposable
     private static bool FixedEquals(string expected, string actual) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(actual));
 
-    [LoggerMessage(EventId = AiBotLogEvents.Subscribed, Level = LogLevel.Information, Message = "WeCom AI bot connection {ConnectionId} subscribed for bot {BotId}")]
+    [LoggerMessage(EventId = LogEvents.WeComAiBotSubscribed, Level = LogLevel.Information, Message = "WeCom AI bot connection {ConnectionId} subscribed for bot {BotId}")]
     private static partial void LogSubscribed(ILogger logger, string connectionId, string botId);
 
-    [LoggerMessage(EventId = AiBotLogEvents.SubscribeRefused, Level = LogLevel.Information, Message = "WeCom AI bot connection {ConnectionId} refused for bot {BotId}: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.WeComAiBotSubscribeRefused, Level = LogLevel.Information, Message = "WeCom AI bot connection {ConnectionId} refused for bot {BotId}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string connectionId, string botId, string reason);
 
-    [LoggerMessage(EventId = AiBotLogEvents.TakenOver, Level = LogLevel.Information, Message = "WeCom AI bot connection {ConnectionId} of bot {BotId} taken over by a new subscribe")]
+    [LoggerMessage(EventId = LogEvents.WeComAiBotTakenOver, Level = LogLevel.Information, Message = "WeCom AI bot connection {ConnectionId} of bot {BotId} taken over by a new subscribe")]
     private static partial void LogTakenOver(ILogger logger, string connectionId, string botId);
 
-    [LoggerMessage(EventId = AiBotLogEvents.Closed, Level = LogLevel.Information, Message = "WeCom AI bot connection {ConnectionId} of bot {BotId} closed: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.WeComAiBotClosed, Level = LogLevel.Information, Message = "WeCom AI bot connection {ConnectionId} of bot {BotId} closed: {Reason}")]
     private static partial void LogClosed(ILogger logger, string connectionId, string botId, string reason);
 
-    [LoggerMessage(EventId = AiBotLogEvents.BadFrame, Level = LogLevel.Debug, Message = "WeCom AI bot connection {ConnectionId} sent a frame the emulator cannot read: {Problem}")]
+    [LoggerMessage(EventId = LogEvents.WeComAiBotBadFrame, Level = LogLevel.Debug, Message = "WeCom AI bot connection {ConnectionId} sent a frame the emulator cannot read: {Problem}")]
     private static partial void LogBadFrame(ILogger logger, string connectionId, string problem);
-}
-
-/// <summary>Log event ids of the WeCom AI bot (35xx; kept here so the shared LogEvents file needs no edit).</summary>
-internal static class AiBotLogEvents
-{
-    public const int Subscribed = 3500;
-    public const int SubscribeRefused = 3501;
-    public const int TakenOver = 3502;
-    public const int Closed = 3503;
-    public const int BadFrame = 3504;
 }
