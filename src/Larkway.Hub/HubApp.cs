@@ -358,6 +358,7 @@ public static partial class HubApp
         services.AddHubIdentity(configuration);
         services.AddHubDingTalk();
         services.AddHubWeCom();
+        services.AddHubPersonRouting();
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -423,6 +424,7 @@ public static partial class HubApp
         app.MapHubWebhooksApi();
         app.MapHubApprovalsApi();
         app.MapHubDirectoryApi();
+        app.MapHubPersonLinksApi();
         app.MapHubBitableSyncApi();
         app.MapHubConsole();
         app.MapHubApps();

@@ -91,7 +91,7 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
     }
 
     private static async Task<Results<JsonHttpResult<PersonDto>, ProblemHttpResult>> GetPersonAsync(
-        HttpContext http, string id, [FromServices] DirectoryService directory, [FromQuery(Name = "include_mobile")] string? includeMobile, CancellationToken cancellationToken)
+        HttpContext http, string id, [FromServices] DirectoryService directory, [FromServices] Larkway.Hub.Directory.Links.PersonLinkStore links, [FromQuery(Name = "include_mobile")] string? includeMobile, CancellationToken cancellationToken)
     {
         var problems = new List<(string Field, string Message)>();
         var reveal = IncludeMobile(http, includeMobile, problems);
@@ -101,7 +101,10 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
         }
 
         return IsPersonId(id) && await directory.GetPersonAsync(id, cancellationToken).ConfigureAwait(false) is { } person
-            ? TypedResults.Json(ToDto(person, reveal == Reveal.Yes, history: true), DirectoryJsonContext.Default.PersonDto)
+            ? TypedResults.Json(ToDto(person, reveal == Reveal.Yes, history: true) with
+            {
+                Links = [.. (await links.LinksAsync(person.Person.Id, cancellationToken).ConfigureAwait(false)).Select(Larkway.Hub.Directory.Links.PersonLinkDto.Of)],
+            }, DirectoryJsonContext.Default.PersonDto)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Person not found",
                 detail: $"The directory has no person '{Shorten(id)}'. Ids look like per_ and 32 hex digits; find one with GET /api/v1/directory/people?email=…");
     }

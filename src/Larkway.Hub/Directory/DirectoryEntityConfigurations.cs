@@ -25,6 +25,7 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<PersonRow>
         e.Property(x => x.LeaderOpenId).HasColumnName("leader_open_id").HasMaxLength(128);
         e.Property(x => x.FieldTimes).HasColumnName("field_times").HasMaxLength(2048);
         e.Property(x => x.LastSyncRunId).HasColumnName("last_sync_run_id").HasMaxLength(40);
+        e.Property(x => x.PreferredPlatform).HasColumnName("preferred_platform").HasMaxLength(16);
         e.Property(x => x.CreatedAt).HasColumnName("created_at");
         e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
 

@@ -24,6 +24,12 @@ public sealed record PersonDto(
 {
     /// <summary>The history, newest first (a single person only).</summary>
     public DirectoryChangeDto[]? History { get; init; }
+
+    /// <summary>The platform the person prefers for notifications (feishu, dingtalk, wecom); absent: the directory's order.</summary>
+    public string? PreferredPlatform { get; init; }
+
+    /// <summary>The person's DingTalk and WeCom accounts (a single person only).</summary>
+    public Links.PersonLinkDto[]? Links { get; init; }
 }
 
 /// <summary>A department a person is in: its id, name and path (names from the first level down).</summary>
@@ -140,7 +146,10 @@ internal static class DirectoryWire
         departments,
         leader,
         p.CreatedAt,
-        p.UpdatedAt);
+        p.UpdatedAt)
+    {
+        PreferredPlatform = p.PreferredPlatform,
+    };
 
     /// <summary>A department.</summary>
     public static DepartmentDto Department(DepartmentRow d, LeaderDto? leader) => new(

@@ -15,6 +15,7 @@ public static class HubDirectoryServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<PeopleStore>();
+        services.TryAddSingleton<Larkway.Hub.Directory.Links.PersonLinkStore>();
         return services;
     }
 

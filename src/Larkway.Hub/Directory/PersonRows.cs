@@ -73,6 +73,12 @@ public sealed class PersonRow
     /// <summary>The directory sync run that last saw the person (<see cref="DirectorySyncRunRow.Id"/>), null when none has.</summary>
     public string? LastSyncRunId { get; set; }
 
+    /// <summary>
+    /// The platform the person wants notifications on (<see cref="Links.PersonPlatform"/>), set by an administrator; null
+    /// follows the directory's platform order.
+    /// </summary>
+    public string? PreferredPlatform { get; set; }
+
     /// <summary>When the Hub first saw the person.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -41,6 +41,9 @@ internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfigurati
         e.Property(x => x.NotificationId).HasColumnName("notification_id").HasMaxLength(40).IsRequired();
         e.Property(x => x.RecipientType).HasColumnName("recipient_type").HasMaxLength(16).IsRequired();
         e.Property(x => x.Recipient).HasColumnName("recipient").HasMaxLength(NotificationLimits.MaxRecipientLength).IsRequired();
+        e.Property(x => x.PersonId).HasColumnName("person_id").HasMaxLength(40);
+        e.Property(x => x.App).HasColumnName("app").HasMaxLength(Apps.HubAppValidation.MaxNameLength);
+        e.Property(x => x.PlatformsTried).HasColumnName("platforms_tried").HasMaxLength(64);
         e.MapWorkItem();
         e.Property(x => x.Uuid).HasColumnName("uuid").HasMaxLength(50).IsRequired();
         e.Property(x => x.MessageId).HasColumnName("message_id").HasMaxLength(64);

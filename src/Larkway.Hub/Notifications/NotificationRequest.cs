@@ -25,7 +25,13 @@ public sealed record NotificationRequest(
     public string? App { get; init; }
 
     /// <summary>Recipient kinds the API takes, as JSON property names.</summary>
-    public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id", "dingtalk_userid", "dingtalk_mobile"];
+    public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id", "dingtalk_userid", "dingtalk_mobile", PersonRecipient];
+
+    /// <summary>
+    /// A person of the Hub's directory (<c>per_…</c>), reached on their preferred platform (<see cref="Routing.PersonRouter"/>)
+    /// whatever the notification's app; any app may send to one.
+    /// </summary>
+    public const string PersonRecipient = "person";
 
     /// <summary>The recipient kinds of DingTalk (the notification's <c>app</c> must then be a DingTalk app).</summary>
     public static bool IsDingTalkRecipient(string type) => type.StartsWith("dingtalk_", StringComparison.Ordinal);
@@ -330,6 +336,12 @@ public sealed record NotificationRequest(
                 text = text.ToLowerInvariant();
             }
 
+            if (name == PersonRecipient && !LooksLikePersonId(text))
+            {
+                problems.Add(new($"{path}.person", $"'{text}' is not a person id: per_ and 32 hex digits, as the directory API (GET /api/v1/directory/people?email=…) returns it."));
+                continue;
+            }
+
             if (name == "dingtalk_mobile" && !LooksLikeMobile(text))
             {
                 problems.Add(new($"{path}.dingtalk_mobile", $"'{text}' is not a mobile number (digits, optionally with a leading + and the country code)."));
@@ -345,6 +357,9 @@ public sealed record NotificationRequest(
 
         return recipients;
     }
+
+    private static bool LooksLikePersonId(string text) =>
+        text.Length == 36 && text.StartsWith("per_", StringComparison.Ordinal) && text.AsSpan(4).ContainsAnyExcept("0123456789abcdef") is false;
 
     /// <summary>DingTalk looks people up by the mobile number of their account: 5–20 digits, a leading + allowed.</summary>
     private static bool LooksLikeMobile(string text) =>
@@ -417,6 +432,12 @@ public sealed record NotificationRequest(
 /// <param name="Value">The address or id (emails lower-cased).</param>
 public sealed record NotificationRecipient(string Type, string Value)
 {
+    /// <summary>The directory person this recipient was routed for (<see cref="Routing.PersonRouter"/>); null when sent as named.</summary>
+    public string? PersonId { get; init; }
+
+    /// <summary>The app that sends to a routed recipient when it is not the notification's own (<c>""</c>: the default Feishu app).</summary>
+    public string? App { get; init; }
+
     /// <summary>For a department_id: its sub-departments' members too, at any depth (as Feishu's own department sends do).</summary>
     public bool IncludeSubdepartments { get; init; } = true;
 }

@@ -100,6 +100,18 @@ public sealed class NotificationDeliveryRow : IWorkItem
     /// <summary>The caller's value (an address, an id).</summary>
     public string Recipient { get; set; } = "";
 
+    /// <summary>
+    /// The person this delivery reaches when it was routed through the directory (a <c>person</c> recipient, or an email
+    /// of a person who prefers another platform); null for a recipient sent as named.
+    /// </summary>
+    public string? PersonId { get; set; }
+
+    /// <summary>The Hub app that sends this delivery when it is not the notification's own (a routed person on another platform).</summary>
+    public string? App { get; set; }
+
+    /// <summary>The platforms that refused this person before, comma-separated in the order tried (the fallback's memory).</summary>
+    public string? PlatformsTried { get; set; }
+
     /// <summary>Where it is in the outbox: Pending (queued), InProgress (sending), Done (sent), Retrying, DeadLetter (failed).</summary>
     public WorkState State { get; set; }
 

@@ -31,7 +31,9 @@ internal sealed partial class NotificationSender(
     IOptions<NotificationOptions> options,
     ILogger<NotificationSender> logger,
     HubAppRegistry? registry = null,
-    DingTalk.DingTalkNotificationSender? dingTalk = null) : IWorkHandler<NotificationDeliveryRow>, IWorkRecordedHandler<NotificationDeliveryRow>
+    DingTalk.DingTalkNotificationSender? dingTalk = null,
+    Routing.PersonRouter? router = null,
+    Routing.PersonLinker? linker = null) : IWorkHandler<NotificationDeliveryRow>, IWorkRecordedHandler<NotificationDeliveryRow>
 {
     /// <summary>The code the status API reports when the notification's app is disabled or gone (negative: not a Feishu code).</summary>
     public const int AppUnavailableCode = -101;
@@ -49,8 +51,74 @@ internal sealed partial class NotificationSender(
             return WorkOutcome<NotificationDeliveryRow>.DeadLetter("The notification no longer exists.");
         }
 
+        if (delivery.PersonId is null || router is null || linker is null)
+        {
+            return await SendAsync(notification, delivery, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A person routed by email or mobile is looked up (and linked) on their platform first.
+        var platform = PlatformOf(delivery);
+        var lookup = await linker.LookUpAsync(delivery, notification, cancellationToken).ConfigureAwait(false);
+        if (lookup.Unavailable is { } unavailable)
+        {
+            return Failed(notification, delivery, new FeishuFailure(FeishuErrorCodes.NetworkError, unavailable, null), transient: true);
+        }
+
+        var outcome = lookup.NotFound is { } notFound
+            ? Failed(notification, delivery, new FeishuFailure(RecipientNotFoundException.Code, notFound, null), transient: false)
+            : await SendAsync(notification, delivery, cancellationToken).ConfigureAwait(false);
+        outcome = lookup.Also is { } also ? outcome.AlsoSetting(also) : outcome;
+        return outcome.Kind == WorkOutcomeKind.DeadLetter && delivery.MessageId is null
+            ? await FallBackAsync(notification, delivery, platform, outcome, cancellationToken).ConfigureAwait(false)
+            : outcome;
+    }
+
+    /// <summary>
+    /// A routed person's platform refused for good: the delivery moves to the next platform of the person's order (at once,
+    /// without using an attempt), or stays failed with why no platform is left.
+    /// </summary>
+    private async Task<WorkOutcome<NotificationDeliveryRow>> FallBackAsync(NotificationRow notification, NotificationDeliveryRow delivery, string platform,
+        WorkOutcome<NotificationDeliveryRow> refused, CancellationToken cancellationToken)
+    {
+        if (await router!.FindAsync(delivery.PersonId!, cancellationToken).ConfigureAwait(false) is not { } person)
+        {
+            return refused;
+        }
+
+        var tried = (delivery.PlatformsTried ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Append(platform).Distinct().ToList();
+        var (next, why) = await router.NextAsync(person, notification.Type, notification.App, tried, cancellationToken).ConfigureAwait(false);
+        var refusal = $"{Directory.Links.PersonPlatform.Display(platform)}: {refused.Error}";
+        if (next is null)
+        {
+            return WorkOutcome<NotificationDeliveryRow>.DeadLetter(Truncate($"{refusal} {why}"), refused.Also);
+        }
+
+        LogFellBack(logger, notification.Id, delivery.Id, platform, next.Platform);
+        var triedText = string.Join(',', tried);
+        return WorkOutcome<NotificationDeliveryRow>.Defer(time.GetUtcNow(), Truncate($"{refusal} Trying {Directory.Links.PersonPlatform.Display(next.Platform)} next."), s =>
+        {
+            refused.Also?.Invoke(s);
+            s.SetProperty(d => d.App, next.App);
+            s.SetProperty(d => d.RecipientType, next.RecipientType);
+            s.SetProperty(d => d.Recipient, next.Recipient);
+            s.SetProperty(d => d.PlatformsTried, triedText);
+        });
+    }
+
+    /// <summary>The platform a delivery goes to, by its recipient's kind.</summary>
+    internal static string PlatformOf(NotificationDeliveryRow delivery) =>
+        delivery.RecipientType.StartsWith("dingtalk_", StringComparison.Ordinal) ? Directory.Links.PersonPlatform.DingTalk
+        : delivery.RecipientType.StartsWith("wecom_", StringComparison.Ordinal) ? Directory.Links.PersonPlatform.WeCom
+        : Directory.Links.PersonPlatform.Feishu;
+
+    private static string Truncate(string text) =>
+        text.Length <= NotificationDeliveryRow.MaxErrorLength ? text : text[..NotificationDeliveryRow.MaxErrorLength];
+
+    /// <summary>Sends one delivery with the app that sends it: a routed delivery's own app, else the notification's.</summary>
+    private async Task<WorkOutcome<NotificationDeliveryRow>> SendAsync(NotificationRow notification, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
+    {
         var receiver = ReceiverKey(delivery);
-        var appName = notification.App ?? "";
+        var appName = delivery.App ?? notification.App ?? "";
         if (appName.Length > 0 && registry is not null && dingTalk is not null
             && await registry.FindAsync(appName, cancellationToken).ConfigureAwait(false) is { IsDingTalk: true } dingTalkApp)
         {
@@ -268,6 +336,9 @@ internal sealed partial class NotificationSender(
 
     [LoggerMessage(EventId = LogEvents.NotificationSenderFailed, Level = LogLevel.Warning, Message = "Notification {NotificationId}: delivery {DeliveryId} failed for good with code {Code} (log id {LogId}).")]
     private static partial void LogFailed(ILogger logger, string notificationId, long deliveryId, int code, string? logId);
+
+    [LoggerMessage(EventId = LogEvents.PersonRoutingFellBack, Level = LogLevel.Information, Message = "Notification {NotificationId}: delivery {DeliveryId} refused on {Platform} for good; trying {Next} next.")]
+    private static partial void LogFellBack(ILogger logger, string notificationId, long deliveryId, string platform, string next);
 
     [LoggerMessage(EventId = LogEvents.NotificationSenderPaced, Level = LogLevel.Debug, Message = "Notification delivery {DeliveryId}: its next send slot is {Slot:o}; back in the outbox until then.")]
     private static partial void LogPaced(ILogger logger, long deliveryId, DateTimeOffset slot);

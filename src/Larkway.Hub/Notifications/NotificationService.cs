@@ -10,7 +10,7 @@ namespace Larkway.Hub.Notifications;
 /// outcome to a status; everything between — the app, the type's template, an earlier request, the recipients, the
 /// store — is decided here, in the order the API promises.
 /// </summary>
-internal sealed class NotificationService(NotificationStore store, NotificationComposer composer, RecipientExpander expander, HubAppRegistry apps)
+internal sealed class NotificationService(NotificationStore store, NotificationComposer composer, RecipientExpander expander, HubAppRegistry apps, Routing.PersonRouter? router = null)
 {
     /// <summary>
     /// Checks the app, renders the type's template, answers a repeat from the store, expands departments and emails,
@@ -53,8 +53,15 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
             return NotificationSubmitResult.Stored(earlier.Result, earlier.Recipients);
         }
 
+        // People go to the platform each of them prefers (a person recipient, or the email of a person who prefers another platform).
+        var (routed, routeProblems) = await RouteAsync(composed.Request, cancellationToken).ConfigureAwait(false);
+        if (routeProblems.Count > 0)
+        {
+            return NotificationSubmitResult.Invalid(routeProblems);
+        }
+
         // Departments become people and emails are looked up now, so the recipient list is settled when stored.
-        var expanded = await expander.ExpandAsync(request.App ?? "", composed.Request.Recipients, cancellationToken).ConfigureAwait(false);
+        var expanded = await expander.ExpandAsync(request.App ?? "", routed, cancellationToken).ConfigureAwait(false);
         if (expanded.Unavailable)
         {
             return new NotificationSubmitResult(NotificationSubmitOutcome.FeishuUnavailable);
@@ -68,6 +75,64 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
         var complete = composed.Request with { Recipients = expanded.Recipients };
         var created = await store.CreateAsync(caller.Id, complete, cancellationToken).ConfigureAwait(false);
         return NotificationSubmitResult.Stored(created, complete.Recipients.Count);
+    }
+
+    /// <summary>
+    /// Each <c>person</c> recipient as the route to their first platform; an email as such a route when it names a directory
+    /// person whose order starts with another platform than Feishu (else it stays an email, sent as before).
+    /// </summary>
+    private async Task<(IReadOnlyList<NotificationRecipient> Recipients, IReadOnlyList<NotificationProblem> Problems)> RouteAsync(NotificationRequest request, CancellationToken cancellationToken)
+    {
+        var recipients = request.Recipients;
+        if (router is null || !recipients.Any(r => r.Type is NotificationRequest.PersonRecipient or "email"))
+        {
+            return (recipients, []);
+        }
+
+        var problems = new List<NotificationProblem>();
+        var routed = new List<NotificationRecipient>(recipients.Count);
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var recipient = recipients[i];
+            var person = recipient.Type switch
+            {
+                NotificationRequest.PersonRecipient => await router.FindAsync(recipient.Value, cancellationToken).ConfigureAwait(false),
+                "email" => await router.FindByEmailAsync(recipient.Value, cancellationToken).ConfigureAwait(false),
+                _ => null,
+            };
+            if (recipient.Type == NotificationRequest.PersonRecipient && person is null)
+            {
+                problems.Add(new($"recipients[{i}].person", $"The directory has no person '{recipient.Value}'. Look people up with GET /api/v1/directory/people?email=…"));
+                continue;
+            }
+
+            if (person is null
+                || (recipient.Type == "email" && await router.FirstPlatformAsync(person, request.Type, cancellationToken).ConfigureAwait(false) == Directory.Links.PersonPlatform.Feishu))
+            {
+                routed.Add(recipient);
+                continue;
+            }
+
+            var (route, why) = await router.FirstAsync(person, request.Type, request.App, cancellationToken).ConfigureAwait(false);
+            if (route is null)
+            {
+                if (recipient.Type == "email")
+                {
+                    // Nowhere else to go: the address is sent to on Feishu as before.
+                    routed.Add(recipient);
+                }
+                else
+                {
+                    problems.Add(new($"recipients[{i}].person", why!));
+                }
+
+                continue;
+            }
+
+            routed.Add(new NotificationRecipient(route.RecipientType, route.Recipient) { PersonId = person.Id, App = route.App });
+        }
+
+        return (routed, problems);
     }
 
     /// <summary>
@@ -88,7 +153,7 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
             return (new("app", app.Error is null ? $"The app '{app.Name}' is disabled in the Hub; enable it first." : $"The app '{app.Name}' cannot be used: {app.Error}"), dingTalk);
         }
 
-        var index = request.Recipients.ToList().FindIndex(r => NotificationRequest.IsDingTalkRecipient(r.Type) != dingTalk);
+        var index = request.Recipients.ToList().FindIndex(r => r.Type != NotificationRequest.PersonRecipient && NotificationRequest.IsDingTalkRecipient(r.Type) != dingTalk);
         if (index < 0)
         {
             return (null, dingTalk);
@@ -107,7 +172,7 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
     /// </summary>
     private static NotificationRequest? OnPlatform(NotificationRequest composed, bool dingTalk)
     {
-        var reachable = composed.Recipients.Where(r => NotificationRequest.IsDingTalkRecipient(r.Type) == dingTalk).ToList();
+        var reachable = composed.Recipients.Where(r => r.Type == NotificationRequest.PersonRecipient || NotificationRequest.IsDingTalkRecipient(r.Type) == dingTalk).ToList();
         return reachable.Count == composed.Recipients.Count ? composed
             : reachable.Count == 0 ? null
             : composed with { Recipients = reachable };

@@ -54,6 +54,8 @@ internal sealed class NotificationStore(
                     NotificationId = id,
                     RecipientType = recipient.Type,
                     Recipient = recipient.Value,
+                    PersonId = recipient.PersonId,
+                    App = recipient.App,
                     State = WorkState.Pending,
                     NextAttemptAt = now,
                     Uuid = Uuid(id, recipient),

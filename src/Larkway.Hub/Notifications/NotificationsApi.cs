@@ -347,7 +347,20 @@ public sealed record NotificationRecipientDto(
     DateTimeOffset? SentAt,
     int? Version,
     DateTimeOffset? NextAttemptAt,
-    FeishuErrorDto? Error);
+    FeishuErrorDto? Error)
+{
+    /// <summary>The directory person this recipient was routed for (a <c>person</c> recipient, or an email of a person who prefers another platform).</summary>
+    public string? PersonId { get; init; }
+
+    /// <summary>The platform it goes to: feishu, dingtalk or wecom.</summary>
+    public string Platform { get; init; } = "feishu";
+
+    /// <summary>The app that sends it when not the notification's own.</summary>
+    public string? App { get; init; }
+
+    /// <summary>The platforms that refused this person before the current one, in order.</summary>
+    public string[]? PlatformsTried { get; init; }
+}
 
 
 /// <summary>Creates an API key.</summary>
@@ -385,7 +398,13 @@ internal static class NotificationWire
             d.SentAt,
             d.SentVersion,
             d.State is WorkState.Pending or WorkState.Retrying ? d.NextAttemptAt : null,
-            d.ErrorCode is { } code ? new FeishuErrorDto(code, d.LastError, d.LogId) : null)).ToArray();
+            d.ErrorCode is { } code ? new FeishuErrorDto(code, d.LastError, d.LogId) : null)
+        {
+            PersonId = d.PersonId,
+            Platform = NotificationSender.PlatformOf(d),
+            App = d.App is null ? null : HubAppService.NameOnWire(d.App),
+            PlatformsTried = d.PlatformsTried?.Split(',', StringSplitOptions.RemoveEmptyEntries),
+        }).ToArray();
         return new NotificationDto(notification.Id, notification.Type, notification.IdempotencyKey, notification.CreatedAt, notification.Version, Overall(deliveries), recipients,
             notification.Decision,
             [.. (actions ?? []).Select(a => new NotificationActionDto(

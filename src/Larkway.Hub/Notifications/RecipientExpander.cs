@@ -122,7 +122,7 @@ internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IReci
     /// <summary>Best effort: when the lookup fails the sender looks the addresses up itself, one by one.</summary>
     private async Task<IReadOnlyDictionary<string, string?>> LookUpEmailsAsync(string appName, List<NotificationRecipient> recipients, CancellationToken cancellationToken)
     {
-        var emails = recipients.Where(r => r.Type == "email").Select(r => r.Value).ToList();
+        var emails = recipients.Where(r => r.Type == "email" && r.App is null).Select(r => r.Value).ToList();
         if (emails.Count == 0)
         {
             return new Dictionary<string, string?>();
@@ -149,6 +149,7 @@ internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IReci
             var key = recipient.Type switch
             {
                 "open_id" => "open_id:" + recipient.Value,
+                _ when recipient.PersonId is not null => "person:" + recipient.PersonId,
                 "email" when emailOpenIds.TryGetValue(recipient.Value, out var openId) && openId is not null => "open_id:" + openId,
                 _ => recipient.Type + ":" + recipient.Value,
             };

@@ -60,6 +60,11 @@ internal static class LogEvents
     // Notifications/Actions
     public const int NotificationCardActionsClickRefused = 4113;
 
+    // Notifications/Routing
+    public const int PersonRoutingFellBack = 4130;
+    public const int PersonRoutingLinked = 4131;
+    public const int PersonRoutingLinkTaken = 4132;
+
     // Webhooks
     public const int WebhookSenderDelivered = 4200;
     public const int WebhookSenderRetrying = 4201;

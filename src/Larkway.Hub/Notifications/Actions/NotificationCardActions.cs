@@ -136,6 +136,7 @@ internal sealed partial class NotificationCardActions(
             ["decision"] = action?.Decision,
             ["dingtalk_userid"] = userId,
             ["recipient"] = delivery.Recipient,
+            ["person_id"] = delivery.PersonId,
             ["data"] = notification.Data is null ? null : JsonNode.Parse(notification.Data),
         });
         var eventKey = $"dingtalk/{deliveryId}/{actionName}";

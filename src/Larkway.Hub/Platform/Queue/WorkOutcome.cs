@@ -58,6 +58,18 @@ public sealed record WorkOutcome<TRow>
     public static WorkOutcome<TRow> Failed(DateTimeOffset? retryAt, string error, Action<UpdateSettersBuilder<TRow>>? also = null) =>
         retryAt is { } at ? Retry(at, error, also) : DeadLetter(error, also);
 
+    /// <summary>The same outcome, also writing <paramref name="more"/>'s columns (after its own).</summary>
+    public WorkOutcome<TRow> AlsoSetting(Action<UpdateSettersBuilder<TRow>> more)
+    {
+        ArgumentNullException.ThrowIfNull(more);
+        var first = Also;
+        return new(Kind, At, Error, first is null ? more : s =>
+        {
+            first(s);
+            more(s);
+        });
+    }
+
     /// <summary>Put back until <paramref name="at"/> without using up an attempt.</summary>
     public static WorkOutcome<TRow> Defer(DateTimeOffset at, string? error = null, Action<UpdateSettersBuilder<TRow>>? also = null) => new(WorkOutcomeKind.Defer, at, error, also);
 }

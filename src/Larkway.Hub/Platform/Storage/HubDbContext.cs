@@ -105,6 +105,9 @@ public class HubDbContext : DbContext
     /// <summary>Each person's open_id under each app.</summary>
     public DbSet<Directory.PersonAppIdRow> PersonAppIds => Set<Directory.PersonAppIdRow>();
 
+    /// <summary>People's DingTalk and WeCom accounts.</summary>
+    public DbSet<Directory.Links.PersonLinkRow> PersonLinks => Set<Directory.Links.PersonLinkRow>();
+
     /// <summary>Internal web apps that sign people in through the Hub (OpenID Connect clients).</summary>
     public DbSet<Identity.ClientRow> IdentityClients => Set<Identity.ClientRow>();
 
@@ -194,6 +197,7 @@ public class HubDbContext : DbContext
         modelBuilder.ApplyConfiguration(new Apps.HubUserTokenConfiguration());
         modelBuilder.ApplyConfiguration(new Directory.PersonConfiguration());
         modelBuilder.ApplyConfiguration(new Directory.PersonAppIdConfiguration());
+        modelBuilder.ApplyConfiguration(new Directory.Links.PersonLinkConfiguration());
         modelBuilder.ApplyConfiguration(new Identity.ClientConfiguration());
         modelBuilder.ApplyConfiguration(new Identity.SessionConfiguration());
         modelBuilder.ApplyConfiguration(new Identity.AuthorizationCodeConfiguration());

@@ -1283,6 +1283,49 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.ToTable("directory_sync_runs", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkRow", b =>
+                {
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Platform")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("PersonId", "Platform", "App")
+                        .HasName("pk_directory_person_links");
+
+                    b.HasIndex("Platform", "App", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_directory_person_links_account");
+
+                    b.ToTable("directory_person_links", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Directory.MembershipRow", b =>
                 {
                     b.Property<string>("PersonId")
@@ -1404,6 +1447,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
+
+                    b.Property<string>("PreferredPlatform")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("preferred_platform");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -2120,6 +2168,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
@@ -2161,6 +2214,16 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("notification_id");
+
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("PlatformsTried")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("platforms_tried");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
@@ -2697,6 +2760,16 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_directory_sync_problems_run");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Directory.PersonRow", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_directory_person_links_person");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Directory.MembershipRow", b =>

@@ -1260,6 +1260,49 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     b.ToTable("directory_sync_runs", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkRow", b =>
+                {
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Platform")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("PersonId", "Platform", "App")
+                        .HasName("pk_directory_person_links");
+
+                    b.HasIndex("Platform", "App", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_directory_person_links_account");
+
+                    b.ToTable("directory_person_links", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Directory.MembershipRow", b =>
                 {
                     b.Property<string>("PersonId")
@@ -1381,6 +1424,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<string>("PreferredPlatform")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("preferred_platform");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -2091,6 +2139,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
@@ -2132,6 +2185,16 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("notification_id");
+
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("PlatformsTried")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platforms_tried");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
@@ -2660,6 +2723,16 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_directory_sync_problems_run");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Directory.PersonRow", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_directory_person_links_person");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Directory.MembershipRow", b =>

@@ -1,0 +1,242 @@
+using System.Text.Json.Serialization;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Directory;
+using Larkway.Hub.Directory.Links;
+using Larkway.Hub.Notifications.Routing;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Larkway.Hub.Directory.Links
+{
+    /// <summary>A person's account on DingTalk or WeCom.</summary>
+    /// <param name="Platform">dingtalk or wecom.</param>
+    /// <param name="App">The Hub app of that platform.</param>
+    /// <param name="UserId">The person's userid there.</param>
+    /// <param name="Source">How the link was made: email, mobile (the platform's contacts) or admin.</param>
+    /// <param name="CreatedAt">When.</param>
+    public sealed record PersonLinkDto(string Platform, string App, string UserId, string Source, DateTimeOffset CreatedAt)
+    {
+        internal static PersonLinkDto Of(PersonLinkRow row) => new(row.Platform, row.App, row.UserId, row.Source, row.CreatedAt);
+    }
+
+    /// <summary>Where a person is reached: their preference and accounts.</summary>
+    public sealed record PersonPlatformsDto(string PersonId, string? PreferredPlatform, IReadOnlyList<string> Order, PersonLinkDto[] Links);
+
+    /// <summary>The body of <c>PUT …/links/{platform}/{app}</c>.</summary>
+    public sealed record PersonLinkInputDto(string? UserId);
+
+    /// <summary>The body of <c>PUT …/preferred-platform</c>.</summary>
+    public sealed record PreferredPlatformInputDto(string? Platform);
+
+    /// <summary>Source-generated JSON for people's platforms and the routing settings.</summary>
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+    [JsonSerializable(typeof(PersonLinkDto))]
+    [JsonSerializable(typeof(PersonPlatformsDto))]
+    [JsonSerializable(typeof(PersonLinkInputDto))]
+    [JsonSerializable(typeof(PreferredPlatformInputDto))]
+    [JsonSerializable(typeof(RoutingSettings))]
+    internal sealed partial class PersonLinksJsonContext : JsonSerializerContext;
+}
+
+namespace Microsoft.AspNetCore.Builder
+{
+    /// <summary>Maps where people are reached: their platform accounts and preference, and the routing settings.</summary>
+    public static class HubPersonLinksEndpointRouteBuilderExtensions
+    {
+        private const int MaxUserIdLength = 128;
+
+        /// <summary>
+        /// Maps, for the admin key: <c>GET /api/v1/directory/people/{id}/platforms</c> (preference, order, accounts),
+        /// <c>PUT|DELETE /api/v1/directory/people/{id}/links/{platform}/{app}</c> (an administrator's link, body
+        /// <c>{"user_id": "…"}</c>), <c>PUT /api/v1/directory/people/{id}/preferred-platform</c> (<c>{"platform": "wecom"}</c>,
+        /// null for the directory's order) and <c>GET|PUT /api/v1/directory/routing</c>.
+        /// </summary>
+        public static IEndpointRouteBuilder MapHubPersonLinksApi(this IEndpointRouteBuilder endpoints)
+        {
+            ArgumentNullException.ThrowIfNull(endpoints);
+            var group = endpoints.MapGroup("/api/v1/directory");
+            group.RequireHubAdmin("manages where people are reached");
+            group.MapGet("/people/{id}/platforms", GetAsync).WithName("GetPersonPlatforms");
+            group.MapPut("/people/{id}/links/{platform}/{app}", LinkAsync).WithName("LinkPersonAccount");
+            group.MapDelete("/people/{id}/links/{platform}/{app}", UnlinkAsync).WithName("UnlinkPersonAccount");
+            group.MapPut("/people/{id}/preferred-platform", PreferAsync).WithName("SetPersonPreferredPlatform");
+            group.MapGet("/routing", GetRoutingAsync).WithName("GetDirectoryRouting");
+            group.MapPut("/routing", PutRoutingAsync).WithName("SetDirectoryRouting");
+            return endpoints;
+        }
+
+        private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> GetAsync(
+            string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, CancellationToken cancellationToken)
+        {
+            if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
+            {
+                return PersonNotFound(id);
+            }
+
+            return TypedResults.Json(await PlatformsAsync(person, links, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
+        }
+
+        private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> LinkAsync(
+            HttpContext http, string id, string platform, string app, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links,
+            [FromServices] HubAppRegistry apps, CancellationToken cancellationToken)
+        {
+            if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
+            {
+                return PersonNotFound(id);
+            }
+
+            var (input, unreadable) = await JsonBody.ReadAsync(http.Request, PersonLinksJsonContext.Default.PersonLinkInputDto, "the string user_id", cancellationToken).ConfigureAwait(false);
+            if (unreadable is not null)
+            {
+                return unreadable;
+            }
+
+            var problems = new List<(string Field, string Message)>();
+            if (await AppProblemAsync(platform, app, apps, cancellationToken).ConfigureAwait(false) is { } appProblem)
+            {
+                problems.Add(appProblem);
+            }
+
+            var userId = input?.UserId?.Trim();
+            if (string.IsNullOrEmpty(userId) || userId.Length > MaxUserIdLength)
+            {
+                problems.Add(("user_id", $"Required: the person's userid on {PersonPlatform.Display(platform)} (at most {MaxUserIdLength} characters), as its admin console or contacts API shows it."));
+            }
+
+            if (problems.Count > 0)
+            {
+                return Invalid(problems);
+            }
+
+            var outcome = await links.LinkAsync(person.Id, platform, app, userId!, PersonLinkSource.Admin, cancellationToken).ConfigureAwait(false);
+            if (outcome == PersonLinkOutcome.TakenByOther)
+            {
+                var owner = await links.PersonOfAsync(platform, app, userId!, cancellationToken).ConfigureAwait(false);
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account linked to someone else",
+                    detail: $"The {PersonPlatform.Display(platform)} account '{userId}' under app '{app}' is linked to {owner ?? "another person"}. Remove that link first (DELETE /api/v1/directory/people/{owner}/links/{platform}/{app}).");
+            }
+
+            await ApiAudit.WriteAsync(http, "directory.person.link", person.Id, ("platform", platform), ("app", app), ("user_id", userId)).ConfigureAwait(false);
+            return TypedResults.Json(await PlatformsAsync(person, links, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
+        }
+
+        private static async Task<Results<NoContent, ProblemHttpResult>> UnlinkAsync(
+            HttpContext http, string id, string platform, string app, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, CancellationToken cancellationToken)
+        {
+            if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
+            {
+                return PersonNotFound(id);
+            }
+
+            if (!await links.UnlinkAsync(person.Id, platform, app, cancellationToken).ConfigureAwait(false))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such link",
+                    detail: $"{person.Name} has no {Shorten(platform)} account linked under app '{Shorten(app)}'. GET /api/v1/directory/people/{person.Id}/platforms lists their links.");
+            }
+
+            await ApiAudit.WriteAsync(http, "directory.person.unlink", person.Id, ("platform", platform), ("app", app)).ConfigureAwait(false);
+            return TypedResults.NoContent();
+        }
+
+        private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> PreferAsync(
+            HttpContext http, string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, CancellationToken cancellationToken)
+        {
+            if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
+            {
+                return PersonNotFound(id);
+            }
+
+            var (input, unreadable) = await JsonBody.ReadAsync(http.Request, PersonLinksJsonContext.Default.PreferredPlatformInputDto, "platform: feishu, dingtalk, wecom or null", cancellationToken).ConfigureAwait(false);
+            if (unreadable is not null)
+            {
+                return unreadable;
+            }
+
+            var platform = input?.Platform;
+            if (platform is not null && !PersonPlatform.IsKnown(platform))
+            {
+                return Invalid([("platform", $"'{Shorten(platform)}' is not a platform: feishu, dingtalk or wecom (null: follow the directory's order).")]);
+            }
+
+            await links.SetPreferredPlatformAsync(person.Id, platform, cancellationToken).ConfigureAwait(false);
+            await ApiAudit.WriteAsync(http, "directory.person.prefer", person.Id, ("platform", platform)).ConfigureAwait(false);
+            person.PreferredPlatform = platform;
+            return TypedResults.Json(await PlatformsAsync(person, links, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
+        }
+
+        private static async Task<JsonHttpResult<RoutingSettings>> GetRoutingAsync([FromServices] PersonLinkStore links, CancellationToken cancellationToken) =>
+            TypedResults.Json(await links.RoutingAsync(cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.RoutingSettings);
+
+        private static async Task<Results<JsonHttpResult<RoutingSettings>, ProblemHttpResult>> PutRoutingAsync(
+            HttpContext http, [FromServices] PersonLinkStore links, [FromServices] HubAppRegistry apps, CancellationToken cancellationToken)
+        {
+            var (input, unreadable) = await JsonBody.ReadAsync(http.Request, PersonLinksJsonContext.Default.RoutingSettings,
+                "order (platforms in order), apps (platform → app name) and types (type → platforms in order)", cancellationToken).ConfigureAwait(false);
+            if (unreadable is not null || input is null)
+            {
+                return unreadable ?? JsonBody.BadBody("The body must be a JSON object.");
+            }
+
+            var settings = input with
+            {
+                Order = input.Order ?? PersonPlatform.All,
+                Apps = input.Apps ?? new Dictionary<string, string>(StringComparer.Ordinal),
+                Types = input.Types ?? new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
+            };
+            var all = await apps.AllAsync(cancellationToken).ConfigureAwait(false);
+            var names = settings.Apps.Where(a => all.Any(x => x.Name == a.Value && x.Platform == a.Key)).Select(a => a.Value).ToList();
+            if (settings.Problems(names) is { Count: > 0 } problems)
+            {
+                return Invalid(problems);
+            }
+
+            await links.SaveRoutingAsync(settings, cancellationToken).ConfigureAwait(false);
+            await ApiAudit.WriteAsync(http, "directory.routing", "routing", ("order", string.Join(',', settings.Order))).ConfigureAwait(false);
+            return TypedResults.Json(settings, PersonLinksJsonContext.Default.RoutingSettings);
+        }
+
+        private static async Task<PersonPlatformsDto> PlatformsAsync(PersonRow person, PersonLinkStore links, CancellationToken cancellationToken)
+        {
+            var settings = await links.RoutingAsync(cancellationToken).ConfigureAwait(false);
+            var rows = await links.LinksAsync(person.Id, cancellationToken).ConfigureAwait(false);
+            return new(person.Id, person.PreferredPlatform, settings.OrderFor(person.PreferredPlatform, null), [.. rows.Select(PersonLinkDto.Of)]);
+        }
+
+        private static async Task<(string Field, string Message)?> AppProblemAsync(string platform, string app, HubAppRegistry apps, CancellationToken cancellationToken)
+        {
+            if (platform is not (PersonPlatform.DingTalk or PersonPlatform.WeCom))
+            {
+                return ("platform", $"'{Shorten(platform)}' cannot be linked: dingtalk or wecom (a Feishu account is the person's own, from the directory sync).");
+            }
+
+            var found = await apps.FindAsync(app, cancellationToken).ConfigureAwait(false);
+            return found is null || found.Platform != platform
+                ? ("app", $"The Hub has no {PersonPlatform.Display(platform)} app named '{Shorten(app)}'. Use the name of a {PersonPlatform.Display(platform)} app added to the Hub (GET /api/v1/apps).")
+                : null;
+        }
+
+        private static async Task<PersonRow?> FindAsync(string id, PeopleStore people, CancellationToken cancellationToken) =>
+            id.Length == 36 && id.StartsWith("per_", StringComparison.Ordinal) ? await people.FindAsync(id, cancellationToken).ConfigureAwait(false) : null;
+
+        private static ProblemHttpResult PersonNotFound(string id) =>
+            TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Person not found",
+                detail: $"The directory has no person '{Shorten(id)}'. Ids look like per_ and 32 hex digits; find one with GET /api/v1/directory/people?email=…");
+
+        private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
+        private static ProblemHttpResult Invalid(IReadOnlyList<(string Field, string Message)> problems) =>
+            TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Invalid request",
+                detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
+                extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+                {
+                    ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
+                });
+    }
+}

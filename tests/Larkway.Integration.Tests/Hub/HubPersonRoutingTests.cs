@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+using Shouldly;
+
+namespace Larkway.Integration.Tests.Hub;
+
+/// <summary>
+/// One notification to people on several platforms: each person reached on the platform they prefer (a <c>person</c>
+/// recipient, or the email of someone who prefers another platform), their account there found by mobile or email and
+/// linked, an administrator's link used as given, and a platform that refuses someone followed by the next in their order.
+/// </summary>
+public sealed class HubPersonRoutingTests
+{
+    private const string DingTalkApp = "dt-org";
+
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Larkway:Directory:ReconcileEnabled"] = "false",
+        ["Larkway:Directory:PollInterval"] = "00:00:00.200",
+        ["Larkway:Webhooks:PollInterval"] = "00:00:00.050",
+    };
+
+    private static readonly object Card = new
+    {
+        header = new { title = new { tag = "plain_text", content = "PO-2002 needs approval" } },
+        elements = new object[]
+        {
+            new { tag = "div", text = new { tag = "lark_md", content = "**Supplier** Acme" } },
+            new { tag = "action", actions = new object[] { new { tag = "button", text = new { tag = "plain_text", content = "Approve" }, value = new { action = "approve" } } } },
+        },
+    };
+
+    [Fact]
+    public async Task People_are_reached_on_the_platform_they_prefer_and_the_account_found_by_mobile_is_linked_for_the_next_time()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
+        using var admin = Admin(hub);
+        await AddDingTalkAppAsync(admin, emulator);
+        await SyncDirectoryAsync(admin);
+        var alice = await PersonIdAsync(admin, "alice@example.com");
+        var bob = await PersonIdAsync(admin, "bob@example.com");
+        using var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url("/actions").ToString(), event_types = new[] { "dingtalk.notification.action" } });
+        subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+
+        // Bob prefers DingTalk; Alice has no preference, so the directory's order (Feishu first) holds for her.
+        using var preferred = await admin.PutAsJsonAsync($"/api/v1/directory/people/{bob}/preferred-platform", new { platform = "dingtalk" });
+        preferred.StatusCode.ShouldBe(HttpStatusCode.OK, await preferred.Content.ReadAsStringAsync());
+        var platforms = await preferred.Content.ReadFromJsonAsync<JsonElement>();
+        platforms.GetProperty("order").EnumerateArray().Select(p => p.GetString()).ShouldBe(["dingtalk", "feishu", "wecom"]);
+        platforms.GetProperty("links").GetArrayLength().ShouldBe(0);
+
+        // Alice named as a person, Bob by his email: one notification from the default (Feishu) app.
+        var id = await SendAsync(admin, "po-2002", new { person = alice }, new { email = "bob@example.com" });
+        var recipients = await WaitForAsync(admin, id, r => r.All(x => x.GetProperty("status").GetString() == "sent"), "both delivered");
+        var toAlice = recipients.Single(r => r.GetProperty("person_id").GetString() == alice);
+        toAlice.GetProperty("platform").GetString().ShouldBe("feishu");
+        toAlice.GetProperty("type").GetString().ShouldBe("open_id");
+        var toBob = recipients.Single(r => r.GetProperty("person_id").GetString() == bob);
+        toBob.GetProperty("platform").GetString().ShouldBe("dingtalk");
+        toBob.GetProperty("app").GetString().ShouldBe(DingTalkApp);
+        toBob.GetProperty("type").GetString().ShouldBe("dingtalk_userid", "found by his mobile and sent to the userid");
+        toBob.GetProperty("value").GetString().ShouldBe("bob");
+
+        // Each saw it where they are: Alice on Feishu, Bob as a DingTalk action card.
+        hub.State.FindMessage(toAlice.GetProperty("message_id").GetString()!).ShouldNotBeNull().Content.ShouldContain("PO-2002");
+        var bobs = await RobotMessagesAsync(hub, "bob");
+        bobs.Count.ShouldBe(1);
+        bobs[0].GetProperty("msgParam").GetRawText().ShouldContain("PO-2002 needs approval");
+
+        // The account found is Bob's link now; the next notification goes straight to it.
+        var links = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/directory/people/{bob}/platforms")).GetProperty("links");
+        links.GetArrayLength().ShouldBe(1);
+        links[0].GetProperty("platform").GetString().ShouldBe("dingtalk");
+        links[0].GetProperty("app").GetString().ShouldBe(DingTalkApp);
+        links[0].GetProperty("user_id").GetString().ShouldBe("bob");
+        links[0].GetProperty("source").GetString().ShouldBe("mobile");
+        var person = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/directory/people/{bob}");
+        person.GetProperty("preferred_platform").GetString().ShouldBe("dingtalk");
+        person.GetProperty("links").GetArrayLength().ShouldBe(1);
+        var second = await SendAsync(admin, "po-2003", new { person = bob });
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{second}")).GetProperty("recipients")[0].GetProperty("type").GetString().ShouldBe("dingtalk_userid");
+
+        // Bob's Approve on DingTalk reaches the business webhook with his person id.
+        var approve = LinksIn(bobs[0].GetProperty("msgParam")).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal));
+        using var browser = new HttpClient();
+        (await browser.PostAsync(approve, null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await HubSandbox.WaitUntilAsync(() => receiver.At("/actions").Count >= 1, "Bob's click at the webhook", seconds: 60);
+        var forwarded = JsonDocument.Parse(receiver.At("/actions")[0].Body).RootElement;
+        forwarded.GetProperty("person_id").GetString().ShouldBe(bob);
+        forwarded.GetProperty("notification_id").GetString().ShouldBe(id);
+    }
+
+    [Fact]
+    public async Task A_platform_that_refuses_someone_is_followed_by_the_next_in_their_order_and_bad_links_are_refused_with_the_fix()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
+        using var admin = Admin(hub);
+        await AddDingTalkAppAsync(admin, emulator);
+        await SyncDirectoryAsync(admin);
+        var carol = await PersonIdAsync(admin, "carol@example.com");
+        var dave = await PersonIdAsync(admin, "dave@example.com");
+
+        // An administrator links Carol to a DingTalk account that does not exist (a typo), and she prefers DingTalk.
+        using var linked = await admin.PutAsJsonAsync($"/api/v1/directory/people/{carol}/links/dingtalk/{DingTalkApp}", new { user_id = "carol-typo" });
+        linked.StatusCode.ShouldBe(HttpStatusCode.OK, await linked.Content.ReadAsStringAsync());
+        (await linked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("links")[0].GetProperty("source").GetString().ShouldBe("admin");
+        (await admin.PutAsJsonAsync($"/api/v1/directory/people/{carol}/preferred-platform", new { platform = "dingtalk" })).EnsureSuccessStatusCode();
+
+        // What cannot be stored is refused with what to fix.
+        using var taken = await admin.PutAsJsonAsync($"/api/v1/directory/people/{dave}/links/dingtalk/{DingTalkApp}", new { user_id = "carol-typo" });
+        taken.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await taken.Content.ReadAsStringAsync()).ShouldContain($"is linked to {carol}");
+        using var noApp = await admin.PutAsJsonAsync($"/api/v1/directory/people/{dave}/links/wecom/nowhere", new { user_id = "dave" });
+        noApp.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await noApp.Content.ReadAsStringAsync()).ShouldContain("no WeCom app named 'nowhere'");
+        using var badPlatform = await admin.PutAsJsonAsync($"/api/v1/directory/people/{dave}/preferred-platform", new { platform = "telegram" });
+        badPlatform.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await badPlatform.Content.ReadAsStringAsync()).ShouldContain("feishu, dingtalk or wecom");
+        using var noUser = await admin.PutAsJsonAsync($"/api/v1/directory/people/{dave}/links/dingtalk/{DingTalkApp}", new { });
+        noUser.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await noUser.Content.ReadAsStringAsync()).ShouldContain("user_id");
+        using var badRouting = await admin.PutAsJsonAsync("/api/v1/directory/routing", new { order = new[] { "feishu", "fax" } });
+        badRouting.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await badRouting.Content.ReadAsStringAsync()).ShouldContain("order[1]");
+        using var notAnId = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "po", idempotency_key = "po-bad-1", card = Card, recipients = new[] { new { person = "carol" } } });
+        notAnId.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await notAnId.Content.ReadAsStringAsync()).ShouldContain("recipients[0].person");
+        using var nobody = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "po", idempotency_key = "po-bad-2", card = Card, recipients = new[] { new { person = "per_" + new string('0', 32) } } });
+        nobody.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await nobody.Content.ReadAsStringAsync()).ShouldContain("The directory has no person");
+
+        // DingTalk refuses the linked account; the delivery moves to Feishu, the next platform in her order, and arrives there.
+        var id = await SendAsync(admin, "po-2004", new { person = carol });
+        var recipient = (await WaitForAsync(admin, id, r => r[0].GetProperty("status").GetString() == "sent", "sent after the fallback"))[0];
+        recipient.GetProperty("platform").GetString().ShouldBe("feishu");
+        recipient.GetProperty("platforms_tried").EnumerateArray().Select(p => p.GetString()).ShouldBe(["dingtalk"]);
+        hub.State.FindMessage(recipient.GetProperty("message_id").GetString()!).ShouldNotBeNull().Content.ShouldContain("PO-2002");
+        (await RobotMessagesAsync(hub, "carol")).ShouldBeEmpty();
+
+        // A type limited to DingTalk has nowhere else to go: failed, saying why.
+        using var routing = await admin.PutAsJsonAsync("/api/v1/directory/routing", new { types = new Dictionary<string, string[]> { ["po-dingtalk-only"] = ["dingtalk"] } });
+        routing.StatusCode.ShouldBe(HttpStatusCode.OK, await routing.Content.ReadAsStringAsync());
+        var onlyDingTalk = await SendAsync(admin, "po-2005", new { person = carol }, type: "po-dingtalk-only");
+        var failed = (await WaitForAsync(admin, onlyDingTalk, r => r[0].GetProperty("status").GetString() == "failed", "failed for good"))[0];
+        failed.GetProperty("error").GetProperty("message").GetString()!.ShouldContain("was tried");
+    }
+
+    private static async Task<string> SendAsync(HttpClient admin, string key, object recipient, object? another = null, string type = "po")
+    {
+        var recipients = another is null ? new[] { recipient } : new[] { recipient, another };
+        using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new { type, idempotency_key = key, card = Card, recipients });
+        queued.StatusCode.ShouldBe(HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
+        return (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private static async Task<IReadOnlyList<JsonElement>> WaitForAsync(HttpClient admin, string id, Func<IReadOnlyList<JsonElement>, bool> done, string what)
+    {
+        IReadOnlyList<JsonElement> recipients = [];
+        await HubSandbox.WaitUntilAsync(() =>
+        {
+            recipients = [.. admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}").GetAwaiter().GetResult().GetProperty("recipients").EnumerateArray().Select(r => r.Clone())];
+            return done(recipients);
+        }, what, seconds: 60);
+        return recipients;
+    }
+
+    private static async Task SyncDirectoryAsync(HttpClient admin)
+    {
+        using var started = await admin.PostAsync("/api/v1/directory/sync", null);
+        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
+        await HubSandbox.WaitUntilAsync(() => admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/sync?limit=1").GetAwaiter().GetResult()
+            .GetProperty("items")[0].GetProperty("status").GetString() != "running", "the directory sync", seconds: 120);
+    }
+
+    private static async Task<string> PersonIdAsync(HttpClient admin, string email) =>
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/people?email=" + Uri.EscapeDataString(email))).GetProperty("items").EnumerateArray().Single().GetProperty("id").GetString()!;
+
+    private static async Task<IReadOnlyList<JsonElement>> RobotMessagesAsync(HubSandbox hub, string user)
+    {
+        var page = await hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/dingtalk/users/{user}/robot-messages");
+        var items = page.TryGetProperty("items", out var i) ? i : page.GetProperty("data").GetProperty("items");
+        return [.. items.EnumerateArray().Select(x => x.Clone())];
+    }
+
+    private static IReadOnlyList<string> LinksIn(JsonElement param) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(param.GetRawText(), "https?://[^\"\\\\ )]+").Select(m => m.Value)];
+
+    private static HttpClient Admin(HubSandbox hub)
+    {
+        var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        return admin;
+    }
+
+    private static async Task AddDingTalkAppAsync(HttpClient admin, EmulatorServer emulator)
+    {
+        using var added = await admin.PostAsJsonAsync("/api/v1/apps", new
+        {
+            name = DingTalkApp,
+            platform = "dingtalk",
+            app_id = EmulatorOptions.DefaultDingTalkAppKey,
+            app_secret = EmulatorOptions.DefaultDingTalkAppSecret,
+            base_url = new Uri(emulator.BaseUrl, "/dingtalk").AbsoluteUri,
+            agent_id = 3000000001,
+        });
+        added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
+    }
+}
