@@ -223,7 +223,7 @@ internal static class WeComCardRenderer
         var fitted = Limits.Shorten(text, maxChars);
         if (fitted != text)
         {
-            fallbacks.Add(new(kind, path, string.Create(CultureInfo.InvariantCulture, $"Cut to {maxChars} characters (WeCom's recommended length).")));
+            fallbacks.Add(new(kind, path, string.Create(CultureInfo.InvariantCulture, $"Cut to {maxChars} 字 (WeCom's recommended length; a Latin letter counts half).")));
         }
 
         return fitted;
