@@ -25,7 +25,7 @@ public sealed record NotificationRequest(
     public string? App { get; init; }
 
     /// <summary>Recipient kinds the API takes, as JSON property names.</summary>
-    public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id", "dingtalk_userid", "dingtalk_mobile", PersonRecipient];
+    public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id", "dingtalk_userid", "dingtalk_mobile", "wecom_userid", "wecom_email", "wecom_mobile", PersonRecipient];
 
     /// <summary>
     /// A person of the Hub's directory (<c>per_…</c>), reached on their preferred platform (<see cref="Routing.PersonRouter"/>)
@@ -35,6 +35,13 @@ public sealed record NotificationRequest(
 
     /// <summary>The recipient kinds of DingTalk (the notification's <c>app</c> must then be a DingTalk app).</summary>
     public static bool IsDingTalkRecipient(string type) => type.StartsWith("dingtalk_", StringComparison.Ordinal);
+
+    /// <summary>The recipient kinds of WeCom (the notification's <c>app</c> must then be a WeCom app).</summary>
+    public static bool IsWeComRecipient(string type) => type.StartsWith("wecom_", StringComparison.Ordinal);
+
+    /// <summary>The platform a recipient kind belongs to: <c>feishu</c>, <c>dingtalk</c> or <c>wecom</c>.</summary>
+    public static string PlatformOf(string type) =>
+        IsDingTalkRecipient(type) ? Apps.HubAppPlatform.DingTalk : IsWeComRecipient(type) ? Apps.HubAppPlatform.WeCom : Apps.HubAppPlatform.Feishu;
 
     /// <summary>The optional flag beside a department_id recipient.</summary>
     public const string IncludeSubdepartments = "include_subdepartments";
@@ -325,13 +332,13 @@ public sealed record NotificationRequest(
                 continue;
             }
 
-            if (name == "email" && !LooksLikeEmail(text))
+            if (name is "email" or "wecom_email" && !LooksLikeEmail(text))
             {
-                problems.Add(new($"{path}.email", $"'{text}' is not an email address."));
+                problems.Add(new($"{path}.{name}", $"'{text}' is not an email address."));
                 continue;
             }
 
-            if (name == "email")
+            if (name is "email" or "wecom_email")
             {
                 text = text.ToLowerInvariant();
             }
@@ -342,9 +349,9 @@ public sealed record NotificationRequest(
                 continue;
             }
 
-            if (name == "dingtalk_mobile" && !LooksLikeMobile(text))
+            if (name is "dingtalk_mobile" or "wecom_mobile" && !LooksLikeMobile(text))
             {
-                problems.Add(new($"{path}.dingtalk_mobile", $"'{text}' is not a mobile number (digits, optionally with a leading + and the country code)."));
+                problems.Add(new($"{path}.{name}", $"'{text}' is not a mobile number (digits, optionally with a leading + and the country code)."));
                 continue;
             }
 
@@ -361,7 +368,7 @@ public sealed record NotificationRequest(
     private static bool LooksLikePersonId(string text) =>
         text.Length == 36 && text.StartsWith("per_", StringComparison.Ordinal) && text.AsSpan(4).ContainsAnyExcept("0123456789abcdef") is false;
 
-    /// <summary>DingTalk looks people up by the mobile number of their account: 5–20 digits, a leading + allowed.</summary>
+    /// <summary>DingTalk and WeCom look people up by the mobile number of their account: 5–20 digits, a leading + allowed.</summary>
     private static bool LooksLikeMobile(string text) =>
         text.Length is >= 5 and <= 21 && text.Select((c, i) => char.IsAsciiDigit(c) || (c == '+' && i == 0)).All(ok => ok);
 

@@ -32,6 +32,7 @@ internal sealed partial class NotificationSender(
     ILogger<NotificationSender> logger,
     HubAppRegistry? registry = null,
     DingTalk.DingTalkNotificationSender? dingTalk = null,
+    WeCom.WeComNotificationSender? weCom = null,
     Routing.PersonRouter? router = null,
     Routing.PersonLinker? linker = null) : IWorkHandler<NotificationDeliveryRow>, IWorkRecordedHandler<NotificationDeliveryRow>
 {
@@ -119,10 +120,18 @@ internal sealed partial class NotificationSender(
     {
         var receiver = ReceiverKey(delivery);
         var appName = delivery.App ?? notification.App ?? "";
-        if (appName.Length > 0 && registry is not null && dingTalk is not null
-            && await registry.FindAsync(appName, cancellationToken).ConfigureAwait(false) is { IsDingTalk: true } dingTalkApp)
+        if (appName.Length > 0 && registry is not null && (dingTalk is not null || weCom is not null)
+            && await registry.FindAsync(appName, cancellationToken).ConfigureAwait(false) is { } stored)
         {
-            return await SendOnDingTalkAsync(dingTalkApp, notification, delivery, cancellationToken).ConfigureAwait(false);
+            if (stored.IsDingTalk && dingTalk is not null)
+            {
+                return await SendOnDingTalkAsync(stored, notification, delivery, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (stored.IsWeCom && weCom is not null)
+            {
+                return await SendOnWeComAsync(stored, notification, delivery, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         SendPacer? pacer = null;
@@ -240,6 +249,55 @@ internal sealed partial class NotificationSender(
             return Failed(notification, delivery, new FeishuFailure(ex.ErrCode ?? DingTalkErrorCode, ex.Code + ": " + ex.ErrorMessage, ex.RequestId), ex.IsTransient);
         }
     }
+
+    /// <summary>
+    /// A delivery of a WeCom app's notification (<see cref="WeCom.WeComNotificationSender"/>): WeCom's errcode reported as
+    /// the code, a rate refusal (45009, HTTP 429, the client's own gate) deferred without using an attempt.
+    /// </summary>
+    private async Task<WorkOutcome<NotificationDeliveryRow>> SendOnWeComAsync(StoredApp app, NotificationRow notification, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!app.Enabled || app.Error is not null)
+            {
+                throw new HubAppNotFoundException(app.Error ?? $"The WeCom app '{app.Name}' is disabled in the Hub.");
+            }
+
+            var messageId = await weCom!.SendAsync(app, notification, delivery, cancellationToken).ConfigureAwait(false);
+            return Sent(notification, delivery, messageId);
+        }
+        catch (HubAppNotFoundException ex)
+        {
+            return Failed(notification, delivery, new FeishuFailure(AppUnavailableCode, ex.Message, null), transient: true);
+        }
+        catch (RecipientNotFoundException ex)
+        {
+            return Failed(notification, delivery, new FeishuFailure(RecipientNotFoundException.Code, ex.Message, null), transient: false);
+        }
+        catch (WeCom.WeComRenderException ex)
+        {
+            return Failed(notification, delivery, new FeishuFailure(WeComRenderFailedCode, ex.Message, null), transient: false);
+        }
+        catch (Larkway.WeCom.WeComApiException ex) when (Larkway.WeCom.WeComErrorCodes.IsRateLimit(ex.Code, ex.HttpStatus))
+        {
+            var retryAt = time.GetUtcNow() + (ex.RetryAfter is { } reset && reset > TimeSpan.Zero ? reset : _options.RateLimitedDelay);
+            LogRetrying(logger, notification.Id, delivery.Id, ex.ErrCode ?? WeComRateLimitedCode, retryAt);
+            var logId = ex.RequestId;
+            return WorkOutcome<NotificationDeliveryRow>.Defer(retryAt, ex.Code + ": " + ex.ErrorMessage, s => s.SetProperty(d => d.LogId, logId));
+        }
+        catch (Larkway.WeCom.WeComApiException ex)
+        {
+            return Failed(notification, delivery, new FeishuFailure(ex.ErrCode ?? WeComErrorCode, ex.Code + ": " + ex.ErrorMessage, ex.RequestId), ex.IsTransient);
+        }
+    }
+
+    /// <summary>The code the status API reports when a notification cannot be shown on WeCom (negative: not a platform code).</summary>
+    public const int WeComRenderFailedCode = -105;
+
+    /// <summary>The code reported for a WeCom failure without an errcode (the client's own: a timeout, the network), beside its text.</summary>
+    public const int WeComErrorCode = -106;
+
+    private const int WeComRateLimitedCode = -107;
 
     /// <summary>A delivery sent (on either platform): its message id, when first sent, the version it shows, no error.</summary>
     private WorkOutcome<NotificationDeliveryRow> Sent(NotificationRow notification, NotificationDeliveryRow delivery, string messageId)

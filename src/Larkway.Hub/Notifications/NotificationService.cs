@@ -20,7 +20,7 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
-        var (problem, dingTalk) = await PlatformProblemAsync(request, cancellationToken).ConfigureAwait(false);
+        var (problem, platform) = await PlatformProblemAsync(request, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return NotificationSubmitResult.Invalid([problem]);
@@ -38,11 +38,14 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
             return NotificationSubmitResult.Invalid(composed.Problems);
         }
 
-        if (OnPlatform(composed.Request, dingTalk) is not { } onPlatform)
+        if (OnPlatform(composed.Request, platform) is not { } onPlatform)
         {
-            return NotificationSubmitResult.Invalid([new("recipients", dingTalk
-                ? $"Nobody to send to on DingTalk: the type '{request.Type}' names only Feishu recipients. Send dingtalk_userid or dingtalk_mobile recipients in 'recipients'."
-                : $"Nobody to send to on Feishu: the type '{request.Type}' names only DingTalk recipients. Send Feishu recipients in 'recipients', or set 'app' to a DingTalk app.")]);
+            return NotificationSubmitResult.Invalid([new("recipients", platform switch
+            {
+                HubAppPlatform.DingTalk => $"Nobody to send to on DingTalk: the type '{request.Type}' names only other platforms' recipients. Send dingtalk_userid or dingtalk_mobile recipients in 'recipients'.",
+                HubAppPlatform.WeCom => $"Nobody to send to on WeCom: the type '{request.Type}' names only other platforms' recipients. Send wecom_userid, wecom_email or wecom_mobile recipients in 'recipients'.",
+                _ => $"Nobody to send to on Feishu: the type '{request.Type}' names only DingTalk or WeCom recipients. Send Feishu recipients in 'recipients', or set 'app' to a DingTalk or WeCom app.",
+            })]);
         }
 
         composed = composed with { Request = onPlatform };
@@ -137,42 +140,50 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
 
     /// <summary>
     /// Why the request's app cannot send it: the app is unusable, or its recipients are another platform's (a DingTalk
-    /// app sends to dingtalk_userid / dingtalk_mobile, a Feishu app to everything else). Null when it can.
+    /// app sends to dingtalk_userid / dingtalk_mobile, a WeCom app to wecom_userid / wecom_email / wecom_mobile, a Feishu
+    /// app to everything else). Null when it can; with the app's platform.
     /// </summary>
-    private async Task<(NotificationProblem? Problem, bool DingTalk)> PlatformProblemAsync(NotificationRequest request, CancellationToken cancellationToken)
+    private async Task<(NotificationProblem? Problem, string Platform)> PlatformProblemAsync(NotificationRequest request, CancellationToken cancellationToken)
     {
         var app = request.App is { } name ? await apps.FindAsync(name, cancellationToken).ConfigureAwait(false) : null;
-        var dingTalk = app?.IsDingTalk == true;
-        if (request.App is { } appName && !dingTalk && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
+        var platform = app?.IsDingTalk == true ? HubAppPlatform.DingTalk : app?.IsWeCom == true ? HubAppPlatform.WeCom : HubAppPlatform.Feishu;
+        if (request.App is { } appName && platform == HubAppPlatform.Feishu && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
         {
-            return (new("app", unusable), dingTalk);
+            return (new("app", unusable), platform);
         }
 
-        if (app is { IsDingTalk: true } && (!app.Enabled || app.Error is not null))
+        if (app is not null && platform != HubAppPlatform.Feishu && (!app.Enabled || app.Error is not null))
         {
-            return (new("app", app.Error is null ? $"The app '{app.Name}' is disabled in the Hub; enable it first." : $"The app '{app.Name}' cannot be used: {app.Error}"), dingTalk);
+            return (new("app", app.Error is null ? $"The app '{app.Name}' is disabled in the Hub; enable it first." : $"The app '{app.Name}' cannot be used: {app.Error}"), platform);
         }
 
-        var index = request.Recipients.ToList().FindIndex(r => r.Type != NotificationRequest.PersonRecipient && NotificationRequest.IsDingTalkRecipient(r.Type) != dingTalk);
+        var index = request.Recipients.ToList().FindIndex(r => r.Type != NotificationRequest.PersonRecipient && NotificationRequest.PlatformOf(r.Type) != platform);
         if (index < 0)
         {
-            return (null, dingTalk);
+            return (null, platform);
         }
 
         var recipient = request.Recipients[index];
-        return (dingTalk
-            ? new($"recipients[{index}].{recipient.Type}", $"'{request.App}' is a DingTalk app: it sends to dingtalk_userid or dingtalk_mobile, not to {recipient.Type}.")
-            : new($"recipients[{index}].{recipient.Type}", $"{recipient.Type} is a DingTalk recipient: set 'app' to a DingTalk app added to the Hub."), dingTalk);
+        var field = $"recipients[{index}].{recipient.Type}";
+        return (platform switch
+        {
+            HubAppPlatform.DingTalk => new(field, $"'{request.App}' is a DingTalk app: it sends to dingtalk_userid or dingtalk_mobile, not to {recipient.Type}."),
+            HubAppPlatform.WeCom => new(field, $"'{request.App}' is a WeCom app: it sends to wecom_userid, wecom_email or wecom_mobile, not to {recipient.Type}."),
+            _ => NotificationRequest.IsDingTalkRecipient(recipient.Type)
+                ? new(field, $"{recipient.Type} is a DingTalk recipient: set 'app' to a DingTalk app added to the Hub.")
+                : new(field, $"{recipient.Type} is a WeCom recipient: set 'app' to a WeCom app added to the Hub."),
+        }, platform);
     }
 
     /// <summary>
     /// The composed request with only the recipients its app's platform can reach, or null when none is left. The caller's
-    /// own were checked already; a type's may be the other platform's (the procurement pack names approvers by email, which
-    /// DingTalk cannot look up), and a type serves both platforms, so those are left out rather than sent to fail.
+    /// own were checked already; a type's may be another platform's (the procurement pack names approvers by email, which
+    /// DingTalk and WeCom do not take as a Feishu email), and a type serves every platform, so those are left out rather
+    /// than sent to fail.
     /// </summary>
-    private static NotificationRequest? OnPlatform(NotificationRequest composed, bool dingTalk)
+    private static NotificationRequest? OnPlatform(NotificationRequest composed, string platform)
     {
-        var reachable = composed.Recipients.Where(r => r.Type == NotificationRequest.PersonRecipient || NotificationRequest.IsDingTalkRecipient(r.Type) == dingTalk).ToList();
+        var reachable = composed.Recipients.Where(r => r.Type == NotificationRequest.PersonRecipient || NotificationRequest.PlatformOf(r.Type) == platform).ToList();
         return reachable.Count == composed.Recipients.Count ? composed
             : reachable.Count == 0 ? null
             : composed with { Recipients = reachable };

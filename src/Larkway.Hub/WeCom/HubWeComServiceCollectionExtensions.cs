@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Notifications.WeCom;
 using Larkway.Hub.WeCom;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,7 +32,18 @@ public static class HubWeComServiceCollectionExtensions
             sp.GetRequiredService<IBotConversationStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>()));
+            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
+            sp.GetService<Larkway.Hub.Notifications.Actions.NotificationCardActions>() is { } actions
+                ? new WeComCardClicks(
+                    sp.GetRequiredService<Larkway.Hub.Notifications.NotificationStore>(),
+                    actions,
+                    sp.GetRequiredService<HubWeComClients>(),
+                    sp.GetRequiredService<ILogger<WeComCardClicks>>(),
+                    sp.GetService<Larkway.Hub.Webhooks.WebhookStore>())
+                : null));
+
+        // Notifications whose app is a WeCom app go out through it (NotificationSender asks for this).
+        services.TryAddSingleton(sp => new WeComNotificationSender(sp.GetRequiredService<HubWeComClients>()));
         return services;
     }
 

@@ -10,7 +10,8 @@ namespace Larkway.Hub.WeCom;
 /// <summary>
 /// The inbox's handler of WeCom callbacks. Every one is first forwarded to the business webhooks subscribed to its type
 /// (<c>wecom.message.*</c>, <c>wecom.event.*</c>), as Feishu's and DingTalk's are; a member's text message then goes to
-/// the bot (commands, /help, conversations), which answers through the app's <c>message/send</c>.
+/// the bot (commands, /help, conversations), which answers through the app's <c>message/send</c>; a click on a
+/// notification's template card goes to <see cref="Notifications.WeCom.WeComCardClicks"/>.
 /// </summary>
 internal sealed class WeComInboxHandler(
     HubWeComClients clients,
@@ -20,7 +21,8 @@ internal sealed class WeComInboxHandler(
     IBotConversationStore conversations,
     TimeProvider time,
     ILoggerFactory loggerFactory,
-    Webhooks.WebhookStore? webhooks = null)
+    Webhooks.WebhookStore? webhooks = null,
+    Notifications.WeCom.WeComCardClicks? cardClicks = null)
 {
     private readonly ConcurrentDictionary<string, AppBot> _bots = new(StringComparer.Ordinal);
 
@@ -40,6 +42,13 @@ internal sealed class WeComInboxHandler(
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new JsonException("A stored WeCom callback is a JSON object.");
+        }
+
+        if (item.EventType == WeComIngest.TemplateCardEventType && cardClicks is not null && Notifications.WeCom.WeComCardClicks.Claims(root))
+        {
+            // A notification card's button: the type's action, the business webhooks, the card updated.
+            await cardClicks.HandleAsync(item.AppName, root, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         if (item.EventType != WeComIngest.TextMessageType)

@@ -37,12 +37,20 @@ internal sealed class WeComIngest(InboxStore inbox, InboxTelemetry? telemetry = 
         ArgumentNullException.ThrowIfNull(message);
         var type = TypeOf(message);
         var kind = message is WeComEvent ? "evt" : "msg";
-        var appended = await inbox.AppendAsync(new PlatformInbound(appName, type, InboxTransport.WecomCallback, [Key(corpId, agentId, kind, message.DeduplicationKey)], json), cancellationToken).ConfigureAwait(false);
+        var appended = await inbox.AppendAsync(new PlatformInbound(appName, type, InboxTransport.WecomCallback, [Key(corpId, agentId, kind, DedupeValue(message))], json), cancellationToken).ConfigureAwait(false);
 
         // Counted with Feishu's and DingTalk's events (larkway.hub.inbox.*), under the WeCom type: one dashboard for all.
         telemetry?.Stored(appName, type, appended.Status != InboxAppendStatus.Accepted);
         return appended;
     }
+
+    /// <summary>
+    /// WeCom's key, and for a card click its TaskId and EventKey too: sender + CreateTime + Event alone would merge two
+    /// buttons pressed within one second (on two cards, or two buttons of one), while a re-delivered click stays one.
+    /// </summary>
+    private static string DedupeValue(WeComCallbackMessage message) => message is WeComTemplateCardEvent click
+        ? $"{message.DeduplicationKey}:{click.TaskId}:{click.EventKey}"
+        : message.DeduplicationKey;
 
     /// <summary><c>wc:{corpId}:{agentId}:{kind}:{key}</c>, hashed when it would not fit the inbox's key column.</summary>
     private static string Key(string corpId, long? agentId, string kind, string value)

@@ -118,28 +118,59 @@ internal sealed partial class NotificationCardActions(
     public async Task<(bool Ok, string Message)> HandleDingTalkClickAsync(string notificationId, long deliveryId, string userId, string actionName,
         Webhooks.WebhookStore? webhooks, CancellationToken cancellationToken)
     {
+        var (ok, message, _) = await HandlePlatformClickAsync(
+            new PlatformClick(DingTalkActionEventType, "dingtalk_userid", $"dingtalk/{deliveryId}/{actionName}"),
+            notificationId, deliveryId, userId, actionName, webhooks, cancellationToken).ConfigureAwait(false);
+        return (ok, message);
+    }
+
+    /// <summary>The webhook event type of a click on a notification sent on WeCom.</summary>
+    public const string WeComActionEventType = "wecom.notification.action";
+
+    /// <summary>
+    /// A click on a notification's template card button on WeCom (a <c>template_card_event</c> whose sender was checked to
+    /// be the delivery's member): recorded once per card (task_id) and button key with the action's decision, forwarded to
+    /// business webhooks subscribed to <see cref="WeComActionEventType"/> in the same transaction; answered with the
+    /// action's toast text and its decision (null when it has none), for the card's update.
+    /// </summary>
+    public Task<(bool Ok, string Message, string? Decision)> HandleWeComClickAsync(string notificationId, long deliveryId, string userId, string actionName,
+        string taskId, string eventKey, Webhooks.WebhookStore? webhooks, CancellationToken cancellationToken)
+    {
+        var key = $"wecom/{taskId}/{eventKey}";
+        return HandlePlatformClickAsync(
+            new PlatformClick(WeComActionEventType, "wecom_userid", key.Length <= 256 ? key : "wecom/sha256-" + Hash(key)),
+            notificationId, deliveryId, userId, actionName, webhooks, cancellationToken);
+    }
+
+    /// <summary>How a click on another platform is recorded and forwarded: the webhook event type, the payload's user field, the record's key.</summary>
+    private sealed record PlatformClick(string EventType, string UserField, string EventKey);
+
+    private async Task<(bool Ok, string Message, string? Decision)> HandlePlatformClickAsync(PlatformClick click, string notificationId, long deliveryId, string userId, string actionName,
+        Webhooks.WebhookStore? webhooks, CancellationToken cancellationToken)
+    {
         var found = await store.GetAsync(notificationId, cancellationToken).ConfigureAwait(false);
         var delivery = found?.Deliveries.FirstOrDefault(d => d.Id == deliveryId);
         if (found is not { } f || delivery is null)
         {
-            return (false, "This notification is no longer on record, so the button does nothing now.");
+            return (false, "This notification is no longer on record, so the button does nothing now.", null);
         }
 
         var notification = f.Notification;
         var type = await types.GetAsync(notification.Type, cancellationToken).ConfigureAwait(false);
         var action = NotificationTypeAction.Find(type?.Actions ?? "{}", actionName);
+        var decision = action?.Decision;
         var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["notification_id"] = notificationId,
             ["type"] = notification.Type,
             ["action"] = actionName,
             ["decision"] = action?.Decision,
-            ["dingtalk_userid"] = userId,
+            [click.UserField] = userId,
             ["recipient"] = delivery.Recipient,
             ["person_id"] = delivery.PersonId,
             ["data"] = notification.Data is null ? null : JsonNode.Parse(notification.Data),
         });
-        var eventKey = $"dingtalk/{deliveryId}/{actionName}";
+        var eventKey = click.EventKey;
         var recorded = await store.RecordActionAsync(new NotificationActionRow
         {
             NotificationId = notificationId,
@@ -152,7 +183,7 @@ internal sealed partial class NotificationCardActions(
             FormValues = "{}",
             Decision = action?.Decision,
             At = time.GetUtcNow(),
-        }, cancellationToken, webhooks is null ? null : (db, ct) => webhooks.QueueAsync(db, DingTalkActionEventType, notificationId + "/" + eventKey, payload, ct)).ConfigureAwait(false);
+        }, cancellationToken, webhooks is null ? null : (db, ct) => webhooks.QueueAsync(db, click.EventType, notificationId + "/" + eventKey, payload, ct)).ConfigureAwait(false);
         if (recorded)
         {
             webhooks?.NotifySender();
@@ -160,27 +191,27 @@ internal sealed partial class NotificationCardActions(
 
         if (action is null)
         {
-            return (true, "Received. This button has no answer set up in the Hub; the business system was told.");
+            return (true, "Received. This button has no answer set up in the Hub; the business system was told.", null);
         }
 
         if (action.Approval is not null)
         {
-            // The Hub's approvals are Feishu's, opened for a Feishu applicant; a DingTalk user has none. The request is
-            // recorded and forwarded, so the business system can open it where its people approve.
+            // The Hub's approvals are Feishu's, opened for a Feishu applicant; a DingTalk or WeCom user has none. The
+            // request is recorded and forwarded, so the business system can open it where its people approve.
             return (true, recorded
                 ? "Your request was recorded and passed to the business system. Approvals from the Hub open in Feishu, so none was opened here."
-                : "Your request was recorded already and passed to the business system.");
+                : "Your request was recorded already and passed to the business system.", decision);
         }
 
         try
         {
             var values = NotificationTypeAction.Context(notification.Data, action.Name, null, []);
             var (response, _) = action.Answer(values, notificationId, notification.Type);
-            return (true, response.Toast?.Content ?? (recorded ? "Done." : "Done already."));
+            return (true, response.Toast?.Content ?? (recorded ? "Done." : "Done already."), decision);
         }
         catch (CardTemplateException)
         {
-            return (true, "Received.");
+            return (true, "Received.", decision);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Larkway.Hub.Notifications.Cards;
 using Larkway.DingTalk.Robots;
 using Limits = Larkway.Hub.Notifications.DingTalk.DingTalkMessageLimits;
 
@@ -63,7 +64,7 @@ internal static class DingTalkCardRenderer
             var title = Limits.Shorten(button.Text, Limits.ButtonTitleChars);
             if (title != button.Text)
             {
-                fallbacks.Add(new(DingTalkFallbackKind.ButtonTitleShortened, path, $"Cut to {Limits.ButtonTitleChars} characters."));
+                fallbacks.Add(new(CardFallbackKind.ButtonTitleShortened, path, $"Cut to {Limits.ButtonTitleChars} characters."));
             }
 
             buttons.Add(new DingTalkRobotButton(title, url));
@@ -73,7 +74,7 @@ internal static class DingTalkCardRenderer
         var shortTitle = Limits.Shorten(fullTitle, Limits.TitleChars);
         if (shortTitle != fullTitle)
         {
-            fallbacks.Add(new(DingTalkFallbackKind.TitleShortened, "$.header.title", $"Cut to {Limits.TitleChars} characters."));
+            fallbacks.Add(new(CardFallbackKind.TitleShortened, "$.header.title", $"Cut to {Limits.TitleChars} characters."));
         }
 
         var kind = Kind(card, buttons, fallbacks);
@@ -94,19 +95,19 @@ internal static class DingTalkCardRenderer
 
         if (robot.Text != draft.Complete.Text)
         {
-            fallbacks.Add(new(DingTalkFallbackKind.TextShortened, "robot.text", $"Cut to fit the app robot's {Limits.RobotParamBytes} bytes."));
+            fallbacks.Add(new(CardFallbackKind.TextShortened, "robot.text", $"Cut to fit the app robot's {Limits.RobotParamBytes} bytes."));
         }
 
         if (work.Text != draft.Complete.Text)
         {
-            fallbacks.Add(new(DingTalkFallbackKind.TextShortened, "work_notification.text",
+            fallbacks.Add(new(CardFallbackKind.TextShortened, "work_notification.text",
                 $"Cut to fit a work notification's {bodyChars} characters and {Limits.WorkNotificationMsgBytes} bytes."));
         }
 
         return new DingTalkRenderResult(new DingTalkRendering(shortTitle, robot, work, fallbacks), []);
     }
 
-    private static string Title(CardContent card, List<DingTalkFallback> fallbacks)
+    private static string Title(CardContent card, List<CardFallback> fallbacks)
     {
         if (card.Title is { Length: > 0 } title && !string.IsNullOrWhiteSpace(title))
         {
@@ -115,17 +116,17 @@ internal static class DingTalkCardRenderer
 
         // DingTalk needs a title (it is what the conversation list shows): the card's first line of text will do.
         var first = card.Blocks.SelectMany(b => b.Plain.Split('\n')).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && l != LarkMarkdown.PlainSeparator);
-        fallbacks.Add(new(DingTalkFallbackKind.TitleMissing, "$.header.title", first is null ? $"Titled '{DefaultTitle}'." : "Titled with the card's first line."));
+        fallbacks.Add(new(CardFallbackKind.TitleMissing, "$.header.title", first is null ? $"Titled '{DefaultTitle}'." : "Titled with the card's first line."));
         return first ?? DefaultTitle;
     }
 
-    private static DingTalkMessageKind Kind(CardContent card, List<DingTalkRobotButton> buttons, List<DingTalkFallback> fallbacks)
+    private static DingTalkMessageKind Kind(CardContent card, List<DingTalkRobotButton> buttons, List<CardFallback> fallbacks)
     {
         if (card.Interactions.Count > 0)
         {
             foreach (var (path, what) in card.Interactions)
             {
-                fallbacks.Add(new(DingTalkFallbackKind.PlainTextForInteraction, path, $"The card has {what}, which DingTalk messages cannot offer: sent as plain text."));
+                fallbacks.Add(new(CardFallbackKind.PlainTextForInteraction, path, $"The card has {what}, which DingTalk messages cannot offer: sent as plain text."));
             }
 
             return DingTalkMessageKind.Text;
@@ -133,7 +134,7 @@ internal static class DingTalkCardRenderer
 
         if (buttons.Count > Limits.MaxButtons)
         {
-            fallbacks.Add(new(DingTalkFallbackKind.PlainTextForButtons, "$", string.Create(CultureInfo.InvariantCulture,
+            fallbacks.Add(new(CardFallbackKind.PlainTextForButtons, "$", string.Create(CultureInfo.InvariantCulture,
                 $"{buttons.Count} buttons, and a DingTalk action card takes at most {Limits.MaxButtons}: sent as plain text with each button's link.")));
             return DingTalkMessageKind.Text;
         }

@@ -1,3 +1,4 @@
+using Larkway.Hub.Notifications.Cards;
 using Larkway.DingTalk;
 using Larkway.Hub.Apps;
 using Larkway.Hub.DingTalk;
@@ -80,10 +81,5 @@ internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, Din
         }
     }
 
-    /// <summary>The action a button asks for: its value's <c>action</c> (as on Feishu), else its position.</summary>
-    private static string ActionOf(CardButton button) =>
-        button.Value is { ValueKind: System.Text.Json.JsonValueKind.Object } value
-        && value.TryGetProperty(Bots.BotCardActions.ActionField, out var action) && action.ValueKind == System.Text.Json.JsonValueKind.String
-            ? action.GetString()!
-            : button.Url is not null ? "link:" + button.Index : "button:" + button.Index;
+    private static string ActionOf(CardButton button) => CardButtonActions.ActionOf(button);
 }

@@ -1,18 +1,9 @@
 using System.Text.Json;
+using Larkway.Hub.Notifications.Cards;
 using Larkway.DingTalk.Robots;
 using Larkway.DingTalk.WorkNotifications;
 
 namespace Larkway.Hub.Notifications.DingTalk;
-
-/// <summary>
-/// One button of a Feishu card, as the Hub turns it into a link a DingTalk user can open: its place among the card's
-/// buttons (from 0, in card order), its text, its callback <c>value</c> (null for a link-only button) and its URL (null
-/// for a callback-only button).
-/// </summary>
-internal sealed record CardButton(int Index, string Text, JsonElement? Value, string? Url);
-
-/// <summary>Returns the absolute http(s) URL a DingTalk click on <paramref name="button"/> opens (a signed action link, or the button's own URL).</summary>
-internal delegate string CardButtonLinker(CardButton button);
 
 /// <summary>How a card is rendered for DingTalk.</summary>
 internal sealed record DingTalkRenderOptions
@@ -38,7 +29,7 @@ internal sealed record DingTalkRendering(
     string Title,
     DingTalkMessageContent Robot,
     DingTalkMessageContent WorkNotification,
-    IReadOnlyList<DingTalkFallback> Fallbacks)
+    IReadOnlyList<CardFallback> Fallbacks)
 {
     /// <summary>The app robot's message (<c>sampleText</c>, <c>sampleMarkdown</c> or <c>sampleActionCard</c>…<c>6</c>).</summary>
     public DingTalkAppRobotMessage ToAppRobotMessage() => Robot.Kind switch
@@ -133,41 +124,4 @@ internal sealed record DingTalkMessageContent(
             yield return new(horizontal ? $"buttonUrl{i + 1}" : $"actionURL{i + 1}", Buttons[i].ActionUrl);
         }
     }
-}
-
-/// <summary>Something of the card DingTalk does not get as it is: where in the card (a JSON path, or the message field), and what happened.</summary>
-internal sealed record DingTalkFallback(DingTalkFallbackKind Kind, string Path, string Detail);
-
-/// <summary>Ways a card falls short on DingTalk, for the Hub to log and count.</summary>
-internal enum DingTalkFallbackKind
-{
-    /// <summary>The whole card became plain text: it has an input, a select, a date picker, an overflow menu or a form.</summary>
-    PlainTextForInteraction,
-
-    /// <summary>The whole card became plain text: more buttons than an action card takes.</summary>
-    PlainTextForButtons,
-
-    /// <summary>The card has no title; one was taken from its text, or a generic one used.</summary>
-    TitleMissing,
-
-    /// <summary>The title was cut to <see cref="DingTalkMessageLimits.TitleChars"/>.</summary>
-    TitleShortened,
-
-    /// <summary>The text was cut to fit a message's limits.</summary>
-    TextShortened,
-
-    /// <summary>A button's title was cut to <see cref="DingTalkMessageLimits.ButtonTitleChars"/>.</summary>
-    ButtonTitleShortened,
-
-    /// <summary>A Feishu image (an img_key DingTalk cannot load) became a placeholder.</summary>
-    ImageNotShown,
-
-    /// <summary>An element DingTalk has no form for (a table, a chart, a person…) became a placeholder.</summary>
-    ElementNotShown,
-
-    /// <summary>A link whose address is not http(s) lost its link and kept its text.</summary>
-    UnsafeLinkRemoved,
-
-    /// <summary>A Feishu mention (a Feishu user id means nothing on DingTalk) became plain text.</summary>
-    MentionNotShown,
 }

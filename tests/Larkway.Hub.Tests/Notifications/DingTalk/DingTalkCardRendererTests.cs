@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Larkway.Hub.Notifications.Cards;
 using Larkway.DingTalk.Robots;
 using Larkway.Hub.Notifications.DingTalk;
 
@@ -119,7 +120,7 @@ public sealed class DingTalkCardRendererTests
         text.ShouldContain("[image not shown on DingTalk: Chart]");
         text.ShouldContain("![](https://cdn.example.com/a.png)");
         text.ShouldNotContain("img_v2");
-        rendering.Fallbacks.Count(f => f.Kind == DingTalkFallbackKind.ImageNotShown).ShouldBe(2);
+        rendering.Fallbacks.Count(f => f.Kind == CardFallbackKind.ImageNotShown).ShouldBe(2);
     }
 
     [Fact]
@@ -138,7 +139,7 @@ public sealed class DingTalkCardRendererTests
         var rendering = Rendered(card);
 
         rendering.Robot.Text.ShouldBe("#### PO 4711\n\nfirst\n\nleft\n\nright\n\ninside\n\n**More**\n\nfolded\n\n---\n\n[A table not shown on DingTalk]\n\n[A chart not shown on DingTalk]");
-        rendering.Fallbacks.Where(f => f.Kind == DingTalkFallbackKind.ElementNotShown).Select(f => f.Path).ShouldBe(["$.body.elements[5]", "$.body.elements[6]"]);
+        rendering.Fallbacks.Where(f => f.Kind == CardFallbackKind.ElementNotShown).Select(f => f.Path).ShouldBe(["$.body.elements[5]", "$.body.elements[6]"]);
     }
 
     [Fact]
@@ -158,7 +159,7 @@ public sealed class DingTalkCardRendererTests
         var rendering = Rendered("""{"elements":[{"tag":"hr"},{"tag":"div","text":{"tag":"lark_md","content":"**Payment due**\nsoon"}}]}""");
 
         rendering.Title.ShouldBe("Payment due");
-        rendering.Fallbacks.ShouldContain(f => f.Kind == DingTalkFallbackKind.TitleMissing);
+        rendering.Fallbacks.ShouldContain(f => f.Kind == CardFallbackKind.TitleMissing);
     }
 
     [Fact]
@@ -178,7 +179,7 @@ public sealed class DingTalkCardRendererTests
         rendering.Robot.RobotKey.ShouldBe("sampleText");
         rendering.WorkNotification.WorkNotificationType.ShouldBe("text");
         rendering.Robot.Text.ShouldBe($"PO 4711\n\nPick one\n\n[{named} — not available on DingTalk]\n\nApprove: https://hub.example.com/dt/0");
-        rendering.Fallbacks.ShouldContain(f => f.Kind == DingTalkFallbackKind.PlainTextForInteraction && f.Path == "$.elements[1].actions[0]");
+        rendering.Fallbacks.ShouldContain(f => f.Kind == CardFallbackKind.PlainTextForInteraction && f.Path == "$.elements[1].actions[0]");
         rendering.ToAppRobotMessage().Key.ShouldBe("sampleText");
         rendering.ToWorkNotification().MessageType.ShouldBe("text");
     }
@@ -194,7 +195,7 @@ public sealed class DingTalkCardRendererTests
         var rendering = Rendered(V1("""[{"tag":"div","text":{"tag":"lark_md","content":"By <at id=ou_123></at> and <at id=ou_4>Bob</at>"}}]"""));
 
         rendering.Robot.Text.ShouldEndWith("By @… and @Bob");
-        rendering.Fallbacks.Count(f => f.Kind == DingTalkFallbackKind.MentionNotShown).ShouldBe(2);
+        rendering.Fallbacks.Count(f => f.Kind == CardFallbackKind.MentionNotShown).ShouldBe(2);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Larkway.Hub.Notifications.Cards;
 using Larkway.Hub.Notifications.DingTalk;
 using static Larkway.Hub.Tests.Notifications.DingTalk.DingTalkCardRendererTests;
 using Limits = Larkway.Hub.Notifications.DingTalk.DingTalkMessageLimits;
@@ -18,7 +19,7 @@ public sealed class DingTalkLimitTests
 
         rendering.Title.Length.ShouldBe(Limits.TitleChars);
         rendering.Title.ShouldEndWith("…");
-        rendering.Fallbacks.ShouldContain(f => f.Kind == DingTalkFallbackKind.TitleShortened);
+        rendering.Fallbacks.ShouldContain(f => f.Kind == CardFallbackKind.TitleShortened);
         rendering.Robot.Text.ShouldStartWith("#### " + new string('a', Limits.TitleChars + 1)); // the body keeps it whole
     }
 
@@ -30,7 +31,7 @@ public sealed class DingTalkLimitTests
         Rendered(Card(Limits.ButtonTitleChars)).Robot.Buttons[0].Title.ShouldBe(new string('b', Limits.ButtonTitleChars));
         var cut = Rendered(Card(Limits.ButtonTitleChars + 1));
         cut.Robot.Buttons[0].Title.ShouldBe(new string('b', Limits.ButtonTitleChars - 1) + "…");
-        cut.Fallbacks.ShouldContain(f => f.Kind == DingTalkFallbackKind.ButtonTitleShortened);
+        cut.Fallbacks.ShouldContain(f => f.Kind == CardFallbackKind.ButtonTitleShortened);
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public sealed class DingTalkLimitTests
         var rendering = Rendered(V1(Buttons(Limits.MaxButtons + 1)));
 
         rendering.Robot.Kind.ShouldBe(DingTalkMessageKind.Text);
-        rendering.Fallbacks.ShouldContain(f => f.Kind == DingTalkFallbackKind.PlainTextForButtons);
+        rendering.Fallbacks.ShouldContain(f => f.Kind == CardFallbackKind.PlainTextForButtons);
         for (var i = 0; i <= Limits.MaxButtons; i++)
         {
             rendering.Robot.Text.ShouldContain($"B{i + 1}: https://hub.example.com/dt/{i}");

@@ -1,3 +1,4 @@
+using Larkway.Hub.Notifications.Cards;
 using Larkway.Hub.Notifications.DingTalk;
 
 namespace Larkway.Hub.Tests.Notifications.DingTalk;
@@ -5,9 +6,9 @@ namespace Larkway.Hub.Tests.Notifications.DingTalk;
 /// <summary>Feishu text becomes DingTalk's markdown subset, and no text becomes a link DingTalk would open unless it is http(s).</summary>
 public sealed class LarkMarkdownTests
 {
-    private static (string Markdown, string Plain, List<DingTalkFallback> Fallbacks) Convert(string text)
+    private static (string Markdown, string Plain, List<CardFallback> Fallbacks) Convert(string text)
     {
-        var fallbacks = new List<DingTalkFallback>();
+        var fallbacks = new List<CardFallback>();
         var (markdown, plain) = LarkMarkdown.Convert(text, "$.t", fallbacks);
         return (markdown, plain, fallbacks);
     }
@@ -71,7 +72,7 @@ public sealed class LarkMarkdownTests
 
         markdown.ShouldNotContain("javascript:alert(1))");
         plain.ShouldContain("see the doc");
-        fallbacks.ShouldHaveSingleItem().Kind.ShouldBe(DingTalkFallbackKind.UnsafeLinkRemoved);
+        fallbacks.ShouldHaveSingleItem().Kind.ShouldBe(CardFallbackKind.UnsafeLinkRemoved);
     }
 
     [Fact]

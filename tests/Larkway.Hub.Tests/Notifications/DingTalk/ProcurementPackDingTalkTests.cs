@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Larkway.Hub.Notifications.Cards;
 using Larkway.DingTalk.Robots;
 using Larkway.Hub.Notifications.DingTalk;
 using Larkway.Hub.Notifications.Types;
@@ -101,7 +102,7 @@ public sealed class ProcurementPackDingTalkTests
         var result = DingTalkCardRenderer.Render(Card(approve, data), b => b.Url!);
 
         result.Rendering!.Robot.Text.ShouldEndWith("Approved by @…");
-        result.Rendering.Fallbacks.ShouldHaveSingleItem().Kind.ShouldBe(DingTalkFallbackKind.MentionNotShown);
+        result.Rendering.Fallbacks.ShouldHaveSingleItem().Kind.ShouldBe(CardFallbackKind.MentionNotShown);
     }
 
     [Fact]
@@ -115,6 +116,6 @@ public sealed class ProcurementPackDingTalkTests
 
         result.Rendering!.Robot.Text.ShouldNotContain("](javascript", Case.Insensitive);
         result.Rendering.Robot.Text.ShouldNotContain("<a", Case.Insensitive);
-        result.Rendering.Fallbacks.ShouldContain(f => f.Kind == DingTalkFallbackKind.UnsafeLinkRemoved);
+        result.Rendering.Fallbacks.ShouldContain(f => f.Kind == CardFallbackKind.UnsafeLinkRemoved);
     }
 }

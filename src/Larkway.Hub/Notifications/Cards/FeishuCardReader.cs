@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Larkway.Hub.Notifications.DingTalk;
+namespace Larkway.Hub.Notifications.Cards;
 
 /// <summary>
 /// Reads a Feishu card (schema 1.0 <c>elements</c> / <c>i18n_elements</c>, schema 2.0 <c>body.elements</c>) into what a
-/// DingTalk message can carry: a title, blocks of text in card order, the buttons, and what could not come through.
+/// DingTalk or WeCom message can carry: a title, blocks of text in card order, the buttons, and what could not come through.
 /// Containers (column sets, forms, interactive containers, collapsible panels) are read through, in order.
 /// </summary>
 internal static class FeishuCardReader
 {
-    // Components a DingTalk message has no way to offer: the card goes out as plain text (DingTalkFallbackKind.PlainTextForInteraction).
+    // Components a DingTalk message has no way to offer: the card goes out as plain text (CardFallbackKind.PlainTextForInteraction).
     private static readonly Dictionary<string, string> Interactions = new(StringComparer.Ordinal)
     {
         ["input"] = "an input box",
@@ -38,7 +38,10 @@ internal static class FeishuCardReader
     };
 
     /// <summary>Reads the card; null with a reason when it is not a card.</summary>
-    public static CardContent? Read(JsonElement card, out string? notACard)
+    /// <param name="card">The card.</param>
+    /// <param name="notACard">Why it is not a card, when null is returned.</param>
+    /// <param name="platform">The platform's name for placeholders and fallbacks ("DingTalk", "WeCom").</param>
+    public static CardContent? Read(JsonElement card, out string? notACard, string platform = CardContent.DingTalk)
     {
         notACard = null;
         if (card.ValueKind != JsonValueKind.Object)
@@ -49,7 +52,7 @@ internal static class FeishuCardReader
 
         if (card.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "template")
         {
-            notACard = "A card template referenced by id (type \"template\") lives in Feishu and cannot be rendered for DingTalk: send the card's JSON.";
+            notACard = "A card template referenced by id (type \"template\") lives in Feishu and cannot be rendered for " + platform + ": send the card's JSON.";
             return null;
         }
 
@@ -72,7 +75,7 @@ internal static class FeishuCardReader
             return null;
         }
 
-        var content = new CardContent();
+        var content = new CardContent { Platform = platform };
         if (hasHeader)
         {
             ReadHeader(Localized(header), header.ValueKind == JsonValueKind.Object && card.TryGetProperty("header", out _) ? "$.header" : "$.i18n_header", content);
@@ -140,12 +143,12 @@ internal static class FeishuCardReader
 
         if (TextObject(header, "title") is { } title)
         {
-            content.Title = LarkMarkdown.ToPlainLine(title, $"{path}.title", content.Fallbacks);
+            content.Title = LarkMarkdown.ToPlainLine(title, $"{path}.title", content.Fallbacks, content.Platform);
         }
 
         if (TextObject(header, "subtitle") is { } subtitle && subtitle.Length > 0)
         {
-            content.Add(LarkMarkdown.Convert(subtitle, $"{path}.subtitle", content.Fallbacks));
+            content.Add(LarkMarkdown.Convert(subtitle, $"{path}.subtitle", content.Fallbacks, content.Platform));
         }
     }
 
@@ -217,14 +220,14 @@ internal static class FeishuCardReader
                 if (Interactions.TryGetValue(tag, out var interaction))
                 {
                     content.Interactions.Add((path, interaction));
-                    var placeholder = $"[{Capitalized(interaction)} — not available on DingTalk]";
+                    var placeholder = $"[{Capitalized(interaction)} — not available on {content.Platform}]";
                     content.Add((placeholder, placeholder));
                     break;
                 }
 
                 var what = NotShown.GetValueOrDefault(tag, "content");
-                content.Fallbacks.Add(new(DingTalkFallbackKind.ElementNotShown, path, $"'{tag}' has no DingTalk form."));
-                var text = $"[{Capitalized(what)} not shown on DingTalk]";
+                content.Fallbacks.Add(new(CardFallbackKind.ElementNotShown, path, $"'{tag}' has no {content.Platform} form."));
+                var text = $"[{Capitalized(what)} not shown on {content.Platform}]";
                 content.Add((text, text));
                 break;
         }
@@ -244,7 +247,7 @@ internal static class FeishuCardReader
         {
             if (TextObject(field, "text") is { Length: > 0 } fieldText)
             {
-                lines.Add(LarkMarkdown.Convert(fieldText, $"{Index($"{path}.fields", i)}.text", content.Fallbacks));
+                lines.Add(LarkMarkdown.Convert(fieldText, $"{Index($"{path}.fields", i)}.text", content.Fallbacks, content.Platform));
             }
 
             i++;
@@ -278,7 +281,7 @@ internal static class FeishuCardReader
             }
             else if (Text(item, "content") is { Length: > 0 } text)
             {
-                var (itemMarkdown, itemPlain) = LarkMarkdown.Convert(text, itemPath, content.Fallbacks);
+                var (itemMarkdown, itemPlain) = LarkMarkdown.Convert(text, itemPath, content.Fallbacks, content.Platform);
                 markdown.Add(itemMarkdown);
                 plain.Add(itemPlain);
             }
@@ -293,7 +296,7 @@ internal static class FeishuCardReader
 
     private static void ReadImage(JsonElement image, string path, CardContent content, out (string Markdown, string Plain) text)
     {
-        var alt = TextObject(image, "alt") is { Length: > 0 } a ? LarkMarkdown.ToPlainLine(a, $"{path}.alt", content.Fallbacks) : "";
+        var alt = TextObject(image, "alt") is { Length: > 0 } a ? LarkMarkdown.ToPlainLine(a, $"{path}.alt", content.Fallbacks, content.Platform) : "";
         // Feishu images are keys into Feishu's storage; a key that is itself a web address can be shown.
         if (Text(image, "img_key") is { } key && LarkMarkdown.IsWebAddress(key))
         {
@@ -301,14 +304,14 @@ internal static class FeishuCardReader
             return;
         }
 
-        content.Fallbacks.Add(new(DingTalkFallbackKind.ImageNotShown, path, "A Feishu image key cannot be shown on DingTalk."));
-        var placeholder = alt.Length > 0 ? $"[image not shown on DingTalk: {NoBrackets(alt)}]" : LarkMarkdown.ImagePlaceholder;
+        content.Fallbacks.Add(new(CardFallbackKind.ImageNotShown, path, $"A Feishu image key cannot be shown on {content.Platform}."));
+        var placeholder = alt.Length > 0 ? $"[image not shown on {content.Platform}: {NoBrackets(alt)}]" : LarkMarkdown.ImagePlaceholder(content.Platform);
         text = (placeholder, placeholder);
     }
 
     private static void ReadButton(JsonElement button, string path, CardContent content)
     {
-        var text = TextObject(button, "text") is { } label ? LarkMarkdown.ToPlainLine(label, $"{path}.text", content.Fallbacks) : "";
+        var text = TextObject(button, "text") is { } label ? LarkMarkdown.ToPlainLine(label, $"{path}.text", content.Fallbacks, content.Platform) : "";
         string? url = Text(button, "url") ?? (Property(button, "multi_url") is { ValueKind: JsonValueKind.Object } multi ? Text(multi, "url") : null);
         JsonElement? value = Property(button, "value") is { ValueKind: not JsonValueKind.Undefined } v ? v.Clone() : null;
 
@@ -333,7 +336,7 @@ internal static class FeishuCardReader
     {
         if (!string.IsNullOrWhiteSpace(text))
         {
-            content.Add(LarkMarkdown.Convert(text, path, content.Fallbacks));
+            content.Add(LarkMarkdown.Convert(text, path, content.Fallbacks, content.Platform));
         }
     }
 
@@ -361,9 +364,18 @@ internal static class FeishuCardReader
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
 
-/// <summary>What a card holds for DingTalk, in card order.</summary>
+/// <summary>What a card holds for another platform (DingTalk, WeCom), in card order.</summary>
 internal sealed class CardContent
 {
+    /// <summary>DingTalk's name, as placeholders say it.</summary>
+    public const string DingTalk = "DingTalk";
+
+    /// <summary>WeCom's name, as placeholders say it.</summary>
+    public const string WeCom = "WeCom";
+
+    /// <summary>The platform the card is read for: named in placeholders and fallbacks.</summary>
+    public string Platform { get; init; } = DingTalk;
+
     /// <summary>The header's title as plain text, when the card has one.</summary>
     public string? Title { get; set; }
 
@@ -380,7 +392,7 @@ internal sealed class CardContent
     public List<(string Path, string What)> Interactions { get; } = [];
 
     /// <summary>What did not come through as it is.</summary>
-    public List<DingTalkFallback> Fallbacks { get; } = [];
+    public List<CardFallback> Fallbacks { get; } = [];
 
     public void Add((string Markdown, string Plain) block)
     {

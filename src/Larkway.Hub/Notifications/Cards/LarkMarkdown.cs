@@ -1,10 +1,11 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Larkway.Hub.Notifications.DingTalk;
+namespace Larkway.Hub.Notifications.Cards;
 
 /// <summary>
-/// Feishu card text (lark_md, the markdown component, plain_text) as DingTalk markdown and as plain text. DingTalk's
+/// Feishu card text (lark_md, the markdown component, plain_text) as DingTalk markdown and as plain text (WeCom's
+/// markdown takes the same subset: headings, bold, links, quotes). DingTalk's
 /// markdown is a subset — headings, bold, italic, links, images, lists, quotes — so colours, tags, strikethrough, code and
 /// tables become their text. Only links and images this converter writes itself survive: their address must be http(s)
 /// (or dingtalk:// for a link), and everything else has each <c>]</c> broken off, so no text — a supplier's name, a
@@ -13,7 +14,7 @@ namespace Larkway.Hub.Notifications.DingTalk;
 internal static partial class LarkMarkdown
 {
     /// <summary>Shown where a Feishu image was: its key cannot be loaded outside Feishu.</summary>
-    public const string ImagePlaceholder = "[image not shown on DingTalk]";
+    public static string ImagePlaceholder(string platform) => $"[image not shown on {platform}]";
 
     /// <summary>Breaks link syntax after a <c>]</c> without showing anything.</summary>
     private const char Breaker = '\u200B';
@@ -39,13 +40,13 @@ internal static partial class LarkMarkdown
     private static partial Regex TableDivider();
 
     /// <summary>The text as DingTalk markdown and as plain text; what could not come through is added to <paramref name="fallbacks"/>.</summary>
-    public static (string Markdown, string Plain) Convert(string text, string path, List<DingTalkFallback> fallbacks)
+    public static (string Markdown, string Plain) Convert(string text, string path, List<CardFallback> fallbacks, string platform = CardContent.DingTalk)
     {
         text = LineBreakTag().Replace(text.Replace("\r\n", "\n", StringComparison.Ordinal), "\n");
         text = Mention().Replace(text, match =>
         {
             var name = match.Groups[1].Value.Trim();
-            fallbacks.Add(new(DingTalkFallbackKind.MentionNotShown, path, "A Feishu mention is plain text on DingTalk."));
+            fallbacks.Add(new(CardFallbackKind.MentionNotShown, path, $"A Feishu mention is plain text on {platform}."));
             return name.Length > 0 ? "@" + name : "@…";
         });
         text = AutoLink().Replace(text, match => $"[{match.Groups[1].Value}]({match.Groups[1].Value})");
@@ -81,7 +82,7 @@ internal static partial class LarkMarkdown
                 line = TableRow(line);
             }
 
-            var (markdownLine, plainLine) = ConvertLine(line, path, fallbacks);
+            var (markdownLine, plainLine) = ConvertLine(line, path, fallbacks, platform);
             AppendLine(markdown, markdownLine, plain, plainLine);
         }
 
@@ -95,8 +96,8 @@ internal static partial class LarkMarkdown
     public const string PlainSeparator = "——————";
 
     /// <summary>Plain text for a place where markdown is not wanted (a title): the converted text on one line.</summary>
-    public static string ToPlainLine(string text, string path, List<DingTalkFallback> fallbacks) =>
-        string.Join(' ', Convert(text, path, fallbacks).Plain.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    public static string ToPlainLine(string text, string path, List<CardFallback> fallbacks, string platform = CardContent.DingTalk) =>
+        string.Join(' ', Convert(text, path, fallbacks, platform).Plain.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static void AppendLine(StringBuilder markdown, string md, StringBuilder plain, string text)
     {
@@ -134,7 +135,7 @@ internal static partial class LarkMarkdown
         return string.Join(" · ", cells);
     }
 
-    private static (string Markdown, string Plain) ConvertLine(string line, string path, List<DingTalkFallback> fallbacks)
+    private static (string Markdown, string Plain) ConvertLine(string line, string path, List<CardFallback> fallbacks, string platform)
     {
         var markdown = new StringBuilder(line.Length);
         var plain = new StringBuilder(line.Length);
@@ -155,8 +156,8 @@ internal static partial class LarkMarkdown
                 }
                 else
                 {
-                    fallbacks.Add(new(DingTalkFallbackKind.ImageNotShown, path, "A Feishu image key cannot be shown on DingTalk."));
-                    AppendText(markdown, plain, ImagePlaceholder); // its ']' broken off too: text after it must not make it a link
+                    fallbacks.Add(new(CardFallbackKind.ImageNotShown, path, $"A Feishu image key cannot be shown on {platform}."));
+                    AppendText(markdown, plain, ImagePlaceholder(platform)); // its ']' broken off too: text after it must not make it a link
                 }
 
                 continue;
@@ -169,7 +170,7 @@ internal static partial class LarkMarkdown
             }
             else
             {
-                fallbacks.Add(new(DingTalkFallbackKind.UnsafeLinkRemoved, path, "A link that is not http(s) kept its text only."));
+                fallbacks.Add(new(CardFallbackKind.UnsafeLinkRemoved, path, "A link that is not http(s) kept its text only."));
                 AppendText(markdown, plain, match.Groups[2].Value);
             }
         }

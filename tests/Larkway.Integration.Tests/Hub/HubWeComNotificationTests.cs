@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+using Larkway.WeCom.Callbacks;
+using Shouldly;
+
+namespace Larkway.Integration.Tests.Hub;
+
+/// <summary>
+/// The procurement pack on WeCom, over the real wire against the Emulator: a notification to WeCom members arrives as a
+/// template card, a member presses Approve in the Emulator, the business webhook hears the decision once (a re-delivered
+/// click too), and the member's card shows the decision; recipients another platform's, or malformed, are 400s naming
+/// the field. One Emulator and Hub for the class (<see cref="HubWeComFixture"/>).
+/// </summary>
+public sealed class HubWeComNotificationTests(HubWeComFixture fixture) : IClassFixture<HubWeComFixture>
+{
+    private const string AppName = "wc-notify";
+
+    [Fact]
+    public async Task Recipients_of_another_platform_or_malformed_are_refused_naming_the_field()
+    {
+        var admin = fixture.Admin;
+        await EnsureAppAsync();
+        var card = new { header = new { title = new { tag = "plain_text", content = "PO-1" } }, elements = Array.Empty<object>() };
+
+        var feishuForWeCom = await RefusedAsync(new { type = "po", idempotency_key = "wc-bad-1", app = AppName, card, recipients = new[] { new { email = "alice@example.com" } } });
+        feishuForWeCom.ShouldContain("recipients[0].email");
+        feishuForWeCom.ShouldContain($"'{AppName}' is a WeCom app: it sends to wecom_userid, wecom_email or wecom_mobile");
+
+        var weComForFeishu = await RefusedAsync(new { type = "po", idempotency_key = "wc-bad-2", card, recipients = new[] { new { wecom_userid = "alice" } } });
+        weComForFeishu.ShouldContain("recipients[0].wecom_userid");
+        weComForFeishu.ShouldContain("set 'app' to a WeCom app");
+
+        var mobile = await RefusedAsync(new { type = "po", idempotency_key = "wc-bad-3", app = AppName, card, recipients = new[] { new { wecom_mobile = "call me" } } });
+        mobile.ShouldContain("recipients[0].wecom_mobile");
+        mobile.ShouldContain("is not a mobile number");
+
+        var email = await RefusedAsync(new { type = "po", idempotency_key = "wc-bad-4", app = AppName, card, recipients = new[] { new { wecom_email = "nobody" } } });
+        email.ShouldContain("recipients[0].wecom_email");
+
+        // A DingTalk recipient for a WeCom app names the app's kinds too.
+        (await RefusedAsync(new { type = "po", idempotency_key = "wc-bad-5", app = AppName, card, recipients = new[] { new { dingtalk_userid = "alice" } } }))
+            .ShouldContain("recipients[0].dingtalk_userid");
+
+        // An unknown member is accepted (WeCom decides) and fails with the reason, not retried.
+        using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "po", idempotency_key = "wc-nobody", app = AppName, card, recipients = new[] { new { wecom_mobile = "+8613999999999" } } });
+        queued.StatusCode.ShouldBe(HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
+        var id = (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await HubSandbox.WaitUntilAsync(() => Status(id) == "failed", "the delivery failed for good", seconds: 60);
+        var delivery = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("recipients")[0];
+        delivery.GetRawText().ShouldContain("No member of the WeCom corp has the mobile number +8613999999999");
+    }
+
+    [Fact]
+    public async Task The_procurement_pack_reaches_WeCom_members_as_a_template_card_whose_Approve_reaches_the_webhook_once_and_shows_the_decision()
+    {
+        var admin = fixture.Admin;
+        await EnsureAppAsync();
+        using (var saved = await fixture.Hub.Control.PostAsJsonAsync("/_emulator/wecom/callback", new { url = new Uri(fixture.Hub.Host.BaseUrl, $"/wecom/apps/{AppName}/callback").AbsoluteUri }))
+        {
+            saved.StatusCode.ShouldBe(HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        }
+
+        using (var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = fixture.Receiver.Url("/wc-actions").ToString(), event_types = new[] { "wecom.notification.action" } }))
+        {
+            subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        }
+
+        // Alice by userid, Bob by the email WeCom knows him by.
+        var org = await fixture.Hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/org");
+        var bob = org.GetProperty("users").EnumerateArray().First(u => u.GetProperty("userid").GetString() == "bob");
+        var bobEmail = bob.GetProperty("email").GetString()!;
+        var data = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types/requisition.submitted")).GetProperty("sample_data");
+        using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new
+        {
+            type = "requisition.submitted",
+            idempotency_key = "req-wecom-1",
+            app = AppName,
+            data,
+            recipients = new object[] { new { wecom_userid = "alice" }, new { wecom_email = bobEmail } },
+        });
+        queued.StatusCode.ShouldBe(HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
+        var id = (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await HubSandbox.WaitUntilAsync(() => Status(id) == "sent", "both deliveries sent", seconds: 60);
+
+        // The type's approver named by a Feishu email is left out on WeCom; each member got a button_interaction card.
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("recipients").GetArrayLength().ShouldBe(2);
+        var aliceCard = (await CardsAsync("alice")).ShouldHaveSingleItem();
+        (await CardsAsync("bob")).ShouldHaveSingleItem();
+        var template = aliceCard.GetProperty("content").GetProperty("template_card");
+        template.GetProperty("card_type").GetString().ShouldBe("button_interaction");
+        template.GetProperty("task_id").GetString()!.ShouldStartWith(id + "@");
+        template.GetProperty("main_title").GetProperty("title").GetString()!.ShouldStartWith("Requisition PR-2026-0042");
+        var buttons = template.GetProperty("button_list").EnumerateArray().ToList();
+        buttons.Select(b => b.GetProperty("text").GetString()).ShouldBe(["Approve", "Reject", "Open in ERP"]);
+        var approve = buttons[0].GetProperty("key").GetString()!;
+
+        // Alice presses Approve: the Hub records it with the type's decision and updates her card.
+        var msgId = aliceCard.GetProperty("msgid").GetString()!;
+        using (var clicked = await fixture.Hub.Control.PostAsJsonAsync($"/_emulator/wecom/messages/{msgId}/click", new { userid = "alice", key = approve }))
+        {
+            var outcome = await clicked.Content.ReadFromJsonAsync<JsonElement>();
+            outcome.GetProperty("status").GetString().ShouldBe("delivered", outcome.ToString());
+        }
+
+        await HubSandbox.WaitUntilAsync(() => Actions(id).Count == 1, "the click recorded", seconds: 60);
+        var action = Actions(id).Single();
+        action.GetProperty("action").GetString().ShouldBe("approve");
+        action.GetProperty("decision").GetString().ShouldBe("approved");
+        action.GetProperty("operator_open_id").GetString().ShouldBe("alice");
+        await HubSandbox.WaitUntilAsync(() => Replaced("alice", msgId) == "Approved", "Alice's card showing the decision", seconds: 60);
+        Replaced("bob", (await CardsAsync("bob"))[0].GetProperty("msgid").GetString()!).ShouldBeNull("only the clicker's card changes");
+
+        // WeCom delivers the same click again (another CreateTime, so the inbox takes it): recorded once, forwarded once.
+        var taskId = template.GetProperty("task_id").GetString()!;
+        using (var again = await PostEncryptedAsync(ClickXml("alice", taskId, approve, 1764200000)))
+        {
+            again.StatusCode.ShouldBe(HttpStatusCode.OK, await again.Content.ReadAsStringAsync());
+        }
+
+        // A forged task_id, and Bob pressing a button of Alice's card: refused quietly (WeCom gets its 200).
+        using (var forged = await PostEncryptedAsync(ClickXml("bob", "ntf_00000000000000000000000000000000@1@1", "0:approve", 1764200001)))
+        using (var stranger = await PostEncryptedAsync(ClickXml("bob", taskId, approve, 1764200002)))
+        {
+            forged.StatusCode.ShouldBe(HttpStatusCode.OK);
+            stranger.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await HubSandbox.WaitUntilAsync(() => DoneClicks() >= 4, "the four clicks handled by the inbox", seconds: 60);
+        Actions(id).Count.ShouldBe(1, "the re-delivered click and the refused ones record nothing");
+        await HubSandbox.WaitUntilAsync(() => fixture.Receiver.At("/wc-actions").Count >= 1, "the decision at the webhook", seconds: 60);
+        var forwarded = fixture.Receiver.At("/wc-actions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+        forwarded.ShouldHaveSingleItem();
+        forwarded[0].GetProperty("action").GetString().ShouldBe("approve");
+        forwarded[0].GetProperty("decision").GetString().ShouldBe("approved");
+        forwarded[0].GetProperty("wecom_userid").GetString().ShouldBe("alice");
+        forwarded[0].GetProperty("notification_id").GetString().ShouldBe(id);
+    }
+
+    private async Task<string> RefusedAsync(object body)
+    {
+        using var response = await fixture.Admin.PostAsJsonAsync("/api/v1/notifications", body);
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text);
+        return text;
+    }
+
+    private async Task EnsureAppAsync()
+    {
+        using var existing = await fixture.Admin.GetAsync($"/api/v1/apps/{AppName}");
+        if (existing.StatusCode != HttpStatusCode.NotFound)
+        {
+            return;
+        }
+
+        using var added = await fixture.Admin.PostAsJsonAsync("/api/v1/apps", new Dictionary<string, object?>
+        {
+            ["name"] = AppName,
+            ["platform"] = "wecom",
+            ["app_id"] = EmulatorOptions.DefaultWeComCorpId,
+            ["agent_id"] = 1000002,
+            ["app_secret"] = EmulatorOptions.DefaultWeComAppSecret,
+            ["verification_token"] = EmulatorOptions.DefaultWeComCallbackToken,
+            ["encrypt_key"] = EmulatorOptions.DefaultWeComEncodingAesKey,
+            ["base_url"] = Larkway.WeCom.WeComBaseUrls.Emulator(fixture.Emulator.BaseUrl).AbsoluteUri,
+        });
+        added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
+    }
+
+    private static string ClickXml(string user, string taskId, string key, long createTime) =>
+        $"<xml><ToUserName><![CDATA[{EmulatorOptions.DefaultWeComCorpId}]]></ToUserName><FromUserName><![CDATA[{user}]]></FromUserName>"
+        + $"<CreateTime>{createTime.ToString(CultureInfo.InvariantCulture)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>"
+        + $"<EventKey><![CDATA[{key}]]></EventKey><TaskId><![CDATA[{taskId}]]></TaskId><CardType><![CDATA[button_interaction]]></CardType>"
+        + "<ResponseCode><![CDATA[not-a-code-wecom-issued]]></ResponseCode><AgentID>1000002</AgentID></xml>";
+
+    /// <summary>Posts as WeCom does: encrypted for the corp, signed with the Token, in the documented XML body.</summary>
+    private async Task<HttpResponseMessage> PostEncryptedAsync(string plaintext)
+    {
+        var crypto = new WeComCallbackCrypto(EmulatorOptions.DefaultWeComCallbackToken, EmulatorOptions.DefaultWeComEncodingAesKey, EmulatorOptions.DefaultWeComCorpId);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var encrypted = crypto.Encrypt(plaintext, timestamp, "n" + Guid.NewGuid().ToString("N")[..10]);
+        var body = $"<xml><ToUserName><![CDATA[{EmulatorOptions.DefaultWeComCorpId}]]></ToUserName><Encrypt><![CDATA[{encrypted.Encrypt}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>";
+        var url = $"/wecom/apps/{AppName}/callback?msg_signature={encrypted.MsgSignature}&timestamp={encrypted.TimeStamp}&nonce={encrypted.Nonce}";
+        return await fixture.Hub.Api.PostAsync(url, new StringContent(body, Encoding.UTF8, "text/xml"));
+    }
+
+    private async Task<IReadOnlyList<JsonElement>> CardsAsync(string user)
+    {
+        var page = await fixture.Hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/users/{user}/messages");
+        return [.. page.GetProperty("items").EnumerateArray().Where(m => m.GetProperty("msgtype").GetString() == "template_card").Select(m => m.Clone())];
+    }
+
+    private string? Replaced(string user, string msgId)
+    {
+        var page = fixture.Hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/users/{user}/messages").GetAwaiter().GetResult();
+        var message = page.GetProperty("items").EnumerateArray().Single(m => m.GetProperty("msgid").GetString() == msgId);
+        return message.GetProperty("replaced_buttons") is { ValueKind: JsonValueKind.Object } replaced && replaced.TryGetProperty(user, out var name) ? name.GetString() : null;
+    }
+
+    private int DoneClicks()
+    {
+        var page = fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/events?type=wecom.event.template_card_event&status=done").GetAwaiter().GetResult();
+        return page.GetProperty("items").EnumerateArray().Count(e => e.GetProperty("app").GetString() == AppName);
+    }
+
+    private string? Status(string id) =>
+        fixture.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}").GetAwaiter().GetResult().GetProperty("status").GetString();
+
+    private IReadOnlyList<JsonElement> Actions(string id) =>
+        fixture.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}").GetAwaiter().GetResult() is var n && n.TryGetProperty("actions", out var a)
+            ? [.. a.EnumerateArray().Select(x => x.Clone())]
+            : [];
+}
