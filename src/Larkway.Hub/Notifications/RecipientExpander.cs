@@ -149,7 +149,8 @@ internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IReci
             var key = recipient.Type switch
             {
                 "open_id" => "open_id:" + recipient.Value,
-                _ when recipient.PersonId is not null => "person:" + recipient.PersonId,
+                // A person routed to DingTalk or WeCom is one person however named; on Feishu the open_id or email says it.
+                _ when recipient.PersonId is not null && recipient.Type is not ("open_id" or "email") => "person:" + recipient.PersonId,
                 "email" when emailOpenIds.TryGetValue(recipient.Value, out var openId) && openId is not null => "open_id:" + openId,
                 _ => recipient.Type + ":" + recipient.Value,
             };

@@ -151,6 +151,79 @@ public sealed class HubPersonRoutingTests
         failed.GetProperty("error").GetProperty("message").GetString()!.ShouldContain("was tried");
     }
 
+    [Fact]
+    public async Task One_procurement_notification_reaches_Alice_on_Feishu_Bob_on_DingTalk_and_Carol_on_WeCom_and_each_Approve_reaches_the_business_webhook()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
+        using var admin = Admin(hub);
+        await AddDingTalkAppAsync(admin, emulator);
+        await AddWeComAppAsync(admin, hub, emulator);
+        await SyncDirectoryAsync(admin);
+        var alice = await PersonIdAsync(admin, "alice@example.com");
+        var bob = await PersonIdAsync(admin, "bob@example.com");
+        var carol = await PersonIdAsync(admin, "carol@example.com");
+        (await admin.PutAsJsonAsync($"/api/v1/directory/people/{bob}/preferred-platform", new { platform = "dingtalk" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/v1/directory/people/{carol}/preferred-platform", new { platform = "wecom" })).EnsureSuccessStatusCode();
+        using var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new
+        {
+            url = receiver.Url("/decisions").ToString(),
+            event_types = new[] { "card.action.trigger", "dingtalk.notification.action", "wecom.notification.action" },
+        });
+        subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+
+        // One requisition from the procurement pack, to the three of them as people of the directory.
+        var data = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types/requisition.submitted")).GetProperty("sample_data");
+        using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new
+        {
+            type = "requisition.submitted",
+            idempotency_key = "req-three-platforms",
+            data,
+            recipients = new object[] { new { person = alice }, new { person = bob }, new { person = carol } },
+        });
+        queued.StatusCode.ShouldBe(HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
+        var id = (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var recipients = await WaitForAsync(admin, id, r => r.Where(x => x.TryGetProperty("person_id", out _)).All(x => x.GetProperty("status").GetString() == "sent"), "all three delivered");
+        string PlatformOf(string person) => recipients.Single(r => r.TryGetProperty("person_id", out var p) && p.GetString() == person).GetProperty("platform").GetString()!;
+        PlatformOf(alice).ShouldBe("feishu");
+        PlatformOf(bob).ShouldBe("dingtalk");
+        PlatformOf(carol).ShouldBe("wecom");
+
+        // Alice approves on Feishu.
+        var toAlice = recipients.Single(r => r.TryGetProperty("person_id", out var p) && p.GetString() == alice);
+        var feishuMessage = toAlice.GetProperty("message_id").GetString()!;
+        var content = hub.State.FindMessage(feishuMessage)!.SendContent;
+        var value = ApproveValue(System.Text.Json.Nodes.JsonNode.Parse(content));
+        value.ShouldNotBeNull(content);
+        (await hub.ClickAsync(feishuMessage, value, "alice@example.com")).GetProperty("toast").GetProperty("type").GetString().ShouldBe("success");
+
+        // Bob approves on DingTalk (the card's link, confirmed on the Hub's page).
+        var bobCard = (await RobotMessagesAsync(hub, "bob")).ShouldHaveSingleItem();
+        using var browser = new HttpClient();
+        var approveLink = LinksIn(bobCard.GetProperty("msgParam")).First(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal)
+            && browser.GetStringAsync(l).GetAwaiter().GetResult().Contains("Approve", StringComparison.Ordinal));
+        (await browser.PostAsync(approveLink, null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Carol approves on WeCom (the template card's button, pressed in the Emulator).
+        var page = await hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages");
+        var carolCard = page.GetProperty("items").EnumerateArray().Single(m => m.GetProperty("msgtype").GetString() == "template_card");
+        var key = carolCard.GetProperty("content").GetProperty("template_card").GetProperty("button_list").EnumerateArray()
+            .First(b => b.GetProperty("text").GetString() == "Approve").GetProperty("key").GetString();
+        using (var clicked = await hub.Control.PostAsJsonAsync($"/_emulator/wecom/messages/{carolCard.GetProperty("msgid").GetString()}/click", new { userid = "carol", key }))
+        {
+            clicked.StatusCode.ShouldBe(HttpStatusCode.OK, await clicked.Content.ReadAsStringAsync());
+        }
+
+        // The business webhook hears the three decisions, one per platform; the notification records three approvals.
+        await HubSandbox.WaitUntilAsync(() => receiver.At("/decisions").Count >= 3, "three clicks at the webhook", seconds: 60);
+        var types = receiver.At("/decisions").Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).Order(StringComparer.Ordinal).ToList();
+        types.ShouldBe(["card.action.trigger", "dingtalk.notification.action", "wecom.notification.action"]);
+        var actions = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("actions").EnumerateArray().ToList();
+        actions.Count.ShouldBe(3);
+        actions.ShouldAllBe(a => a.GetProperty("decision").GetString() == "approved");
+    }
+
     private static async Task<string> SendAsync(HttpClient admin, string key, object recipient, object? another = null, string type = "po")
     {
         var recipients = another is null ? new[] { recipient } : new[] { recipient, another };
@@ -188,6 +261,15 @@ public sealed class HubPersonRoutingTests
         return [.. items.EnumerateArray().Select(x => x.Clone())];
     }
 
+    /// <summary>The value of the card's Approve button (the object whose action is approve), anywhere in the card.</summary>
+    private static System.Text.Json.Nodes.JsonObject? ApproveValue(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o when o["action"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var a) && a == "approve" => o,
+        System.Text.Json.Nodes.JsonObject o => o.Select(p => ApproveValue(p.Value)).FirstOrDefault(x => x is not null),
+        System.Text.Json.Nodes.JsonArray array => array.Select(ApproveValue).FirstOrDefault(x => x is not null),
+        _ => null,
+    };
+
     private static IReadOnlyList<string> LinksIn(JsonElement param) =>
         [.. System.Text.RegularExpressions.Regex.Matches(param.GetRawText(), "https?://[^\"\\\\ )]+").Select(m => m.Value)];
 
@@ -196,6 +278,24 @@ public sealed class HubPersonRoutingTests
         var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
         return admin;
+    }
+
+    private static async Task AddWeComAppAsync(HttpClient admin, HubSandbox hub, EmulatorServer emulator)
+    {
+        using var added = await admin.PostAsJsonAsync("/api/v1/apps", new Dictionary<string, object?>
+        {
+            ["name"] = "wc-corp",
+            ["platform"] = "wecom",
+            ["app_id"] = EmulatorOptions.DefaultWeComCorpId,
+            ["agent_id"] = 1000002,
+            ["app_secret"] = EmulatorOptions.DefaultWeComAppSecret,
+            ["verification_token"] = EmulatorOptions.DefaultWeComCallbackToken,
+            ["encrypt_key"] = EmulatorOptions.DefaultWeComEncodingAesKey,
+            ["base_url"] = Larkway.WeCom.WeComBaseUrls.Emulator(emulator.BaseUrl).AbsoluteUri,
+        });
+        added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
+        using var callback = await hub.Control.PostAsJsonAsync("/_emulator/wecom/callback", new { url = new Uri(hub.Host.BaseUrl, "/wecom/apps/wc-corp/callback").AbsoluteUri });
+        callback.StatusCode.ShouldBe(HttpStatusCode.OK, await callback.Content.ReadAsStringAsync());
     }
 
     private static async Task AddDingTalkAppAsync(HttpClient admin, EmulatorServer emulator)
