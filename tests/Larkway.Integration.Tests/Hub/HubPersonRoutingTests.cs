@@ -196,7 +196,9 @@ public sealed class HubPersonRoutingTests
         var content = hub.State.FindMessage(feishuMessage)!.SendContent;
         var value = ApproveValue(System.Text.Json.Nodes.JsonNode.Parse(content));
         value.ShouldNotBeNull(content);
-        (await hub.ClickAsync(feishuMessage, value, "alice@example.com")).GetProperty("toast").GetProperty("type").GetString().ShouldBe("success");
+        var outcome = await hub.ClickAsync(feishuMessage, value, "alice@example.com");
+        outcome.TryGetProperty("toast", out var toast).ShouldBeTrue(outcome.ToString());
+        toast.GetProperty("type").GetString().ShouldBe("success", outcome.ToString());
 
         // Bob approves on DingTalk (the card's link, confirmed on the Hub's page).
         var bobCard = (await RobotMessagesAsync(hub, "bob")).ShouldHaveSingleItem();
