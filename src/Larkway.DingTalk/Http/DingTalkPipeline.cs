@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Serialization.Metadata;
 using Larkway.DingTalk.Auth;
+using Larkway.Shared.Clients;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Larkway.DingTalk.Http;
@@ -34,11 +34,7 @@ internal sealed class DingTalkPipeline : IDisposable
         Logger = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Larkway.DingTalk");
         Telemetry = new DingTalkTelemetry(meterFactory, options.AppKey);
         Tokens = new DingTalkTokenProvider(options, TimeProvider, Telemetry);
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: handler is null)
-        {
-            // Timeouts are per attempt, in the resilience pipeline; HttpClient's own would cut retries short.
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        };
+        _http = ApiHttp.CreateClient(handler);
         _apiBase = options.ApiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _oapiBase = options.OapiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _resilience = BuildResilience(options, TimeProvider, Logger);
@@ -230,51 +226,26 @@ internal sealed class DingTalkPipeline : IDisposable
     private DingTalkApiException? MapTransportFailure(Exception exception, DingTalkRequest request, CancellationToken cancellationToken)
     {
         var where = request.AbsoluteUrl is { } absolute ? $"{absolute.Scheme}://{absolute.Authority}" : (request.Host == DingTalkHost.Api ? _apiBase : _oapiBase);
-        var what = $"{request.Method} {request.PathTemplate}";
-        return exception switch
-        {
-            DingTalkApiException => null,
-            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
-            TimeoutRejectedException ex => new DingTalkApiException(DingTalkErrorCodes.Timeout,
-                $"No answer from {where} within {ex.Timeout.TotalSeconds:0.###} s ({what}).", innerException: ex),
-            OperationCanceledException ex => new DingTalkApiException(DingTalkErrorCodes.Timeout, $"No answer from {where} ({what}): the request timed out.", innerException: ex),
-            HttpRequestException ex => new DingTalkApiException(DingTalkErrorCodes.NetworkError, $"Could not reach {where} ({what}): {ex.Message}", innerException: ex),
-            _ => null,
-        };
+        return exception is not DingTalkApiException && ApiHttp.DescribeTransportFailure(exception, where, $"{request.Method} {request.PathTemplate}", cancellationToken) is { } failure
+            ? new DingTalkApiException(failure.TimedOut ? DingTalkErrorCodes.Timeout : DingTalkErrorCodes.NetworkError, failure.Message, innerException: exception)
+            : null;
     }
 
     private static ResiliencePipeline<DingTalkReply> BuildResilience(DingTalkAppOptions options, TimeProvider timeProvider, ILogger logger)
     {
         var retry = options.Retry;
-        var builder = new ResiliencePipelineBuilder<DingTalkReply> { TimeProvider = timeProvider };
-        if (retry.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<DingTalkReply>
+        return ApiHttp.BuildResilience<DingTalkReply>(
+            new ApiRetrySettings(retry.MaxRetries, retry.BaseDelay, retry.MaxDelay, retry.UseJitter, options.Timeout),
+            timeProvider,
+            args => ShouldRetry(args.Context.Properties.GetValue(RequestKey, null!), args.Outcome, retry),
+            args =>
             {
-                MaxRetryAttempts = retry.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = retry.UseJitter,
-                Delay = retry.BaseDelay,
-                MaxDelay = retry.MaxDelay,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context.Properties.GetValue(RequestKey, null!), args.Outcome, retry)),
-                DelayGenerator = static args => new ValueTask<TimeSpan?>(args.Outcome.Result?.Error?.RetryAfter),
-                OnRetry = args =>
-                {
-                    var request = args.Context.Properties.GetValue(RequestKey, null!);
-                    var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
-                        : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} code {e.Code}" : "failure";
-                    Log.Retrying(logger, request.Method.Method, request.AbsoluteUrl?.AbsolutePath ?? request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
-                    return default;
-                },
-            });
-        }
-
-        if (options.Timeout > TimeSpan.Zero && options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            builder.AddTimeout(options.Timeout);
-        }
-
-        return builder.Build();
+                var request = args.Context.Properties.GetValue(RequestKey, null!);
+                var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
+                    : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} code {e.Code}" : "failure";
+                Log.Retrying(logger, request.Method.Method, request.AbsoluteUrl?.AbsolutePath ?? request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
+            },
+            static args => args.Outcome.Result?.Error?.RetryAfter);
     }
 
     private static bool ShouldRetry(DingTalkRequest request, Outcome<DingTalkReply> outcome, DingTalkRetryOptions retry)

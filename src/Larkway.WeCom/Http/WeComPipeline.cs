@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Serialization.Metadata;
+using Larkway.Shared.Clients;
 using Larkway.WeCom.Auth;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Larkway.WeCom.Http;
@@ -34,11 +34,7 @@ internal sealed class WeComPipeline : IDisposable
         Logger = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Larkway.WeCom");
         Telemetry = new WeComTelemetry(meterFactory, options.AgentId is { } agent ? $"{options.CorpId}/{agent}" : options.CorpId);
         Tokens = new WeComTokenProvider(options, TimeProvider, Telemetry);
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: handler is null)
-        {
-            // Timeouts are per attempt, in the resilience pipeline; HttpClient's own would cut retries short.
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        };
+        _http = ApiHttp.CreateClient(handler);
         _apiBase = options.ApiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _resilience = BuildResilience(options, TimeProvider, Logger);
         _sendWithoutToken = (request, ct) => SendWithRetriesAsync(request, token: null, ct);
@@ -225,50 +221,25 @@ internal sealed class WeComPipeline : IDisposable
     private WeComApiException? MapTransportFailure(Exception exception, WeComRequest request, CancellationToken cancellationToken)
     {
         var where = request.AbsoluteUrl is { } absolute ? $"{absolute.Scheme}://{absolute.Authority}" : _apiBase;
-        var what = $"{request.Method} {request.PathTemplate}";
-        return exception switch
-        {
-            WeComApiException => null,
-            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
-            TimeoutRejectedException ex => new WeComApiException(WeComErrorCodes.Timeout,
-                $"No answer from {where} within {ex.Timeout.TotalSeconds:0.###} s ({what}).", innerException: ex),
-            OperationCanceledException ex => new WeComApiException(WeComErrorCodes.Timeout, $"No answer from {where} ({what}): the request timed out.", innerException: ex),
-            HttpRequestException ex => new WeComApiException(WeComErrorCodes.NetworkError, $"Could not reach {where} ({what}): {ex.Message}", innerException: ex),
-            _ => null,
-        };
+        return exception is not WeComApiException && ApiHttp.DescribeTransportFailure(exception, where, $"{request.Method} {request.PathTemplate}", cancellationToken) is { } failure
+            ? new WeComApiException(failure.TimedOut ? WeComErrorCodes.Timeout : WeComErrorCodes.NetworkError, failure.Message, innerException: exception)
+            : null;
     }
 
     private static ResiliencePipeline<WeComReply> BuildResilience(WeComAppOptions options, TimeProvider timeProvider, ILogger logger)
     {
         var retry = options.Retry;
-        var builder = new ResiliencePipelineBuilder<WeComReply> { TimeProvider = timeProvider };
-        if (retry.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<WeComReply>
+        return ApiHttp.BuildResilience<WeComReply>(
+            new ApiRetrySettings(retry.MaxRetries, retry.BaseDelay, retry.MaxDelay, retry.UseJitter, options.Timeout),
+            timeProvider,
+            args => ShouldRetry(args.Context.Properties.GetValue(RequestKey, null!), args.Outcome),
+            args =>
             {
-                MaxRetryAttempts = retry.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = retry.UseJitter,
-                Delay = retry.BaseDelay,
-                MaxDelay = retry.MaxDelay,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context.Properties.GetValue(RequestKey, null!), args.Outcome)),
-                OnRetry = args =>
-                {
-                    var request = args.Context.Properties.GetValue(RequestKey, null!);
-                    var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
-                        : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} errcode {e.Code}" : "failure";
-                    Log.Retrying(logger, request.Method.Method, request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
-                    return default;
-                },
+                var request = args.Context.Properties.GetValue(RequestKey, null!);
+                var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
+                    : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} errcode {e.Code}" : "failure";
+                Log.Retrying(logger, request.Method.Method, request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
             });
-        }
-
-        if (options.Timeout > TimeSpan.Zero && options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            builder.AddTimeout(options.Timeout);
-        }
-
-        return builder.Build();
     }
 
     private static bool ShouldRetry(WeComRequest request, Outcome<WeComReply> outcome)
