@@ -1,6 +1,6 @@
+using Larkway.Shared.Clients;
 using Larkway.WeCom.Http;
 using Larkway.WeCom.Json;
-using Larkway.Shared.Clients;
 
 namespace Larkway.WeCom.Auth;
 

@@ -17,6 +17,28 @@ internal sealed class FrameSocket(WebSocket socket, TimeProvider timeProvider, i
 
     public WebSocketState State => socket.State;
 
+    /// <summary>
+    /// Opens a client WebSocket to <paramref name="url"/> that sends WebSocket pings every
+    /// <paramref name="keepAliveInterval"/> with <paramref name="keepAliveTimeout"/> for their pongs: a half-open socket is
+    /// aborted instead of waiting for TCP.
+    /// </summary>
+    public static async Task<WebSocket> ConnectAsync(Uri url, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = keepAliveInterval;
+        socket.Options.KeepAliveTimeout = keepAliveTimeout;
+        try
+        {
+            await socket.ConnectAsync(url, cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>How long since the last frame of any kind (pings included) arrived.</summary>
     public TimeSpan Silence => timeProvider.GetElapsedTime(Interlocked.Read(ref _lastFrameTimestamp));
 
