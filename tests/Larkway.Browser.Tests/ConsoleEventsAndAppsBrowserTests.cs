@@ -118,6 +118,7 @@ public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : I
         var problems = page.GetByRole(AriaRole.Alert);
         await Assertions.Expect(problems).ToContainTextAsync("EncodingAESKey (encrypt_key): WeCom's EncodingAESKey is 43 letters and digits");
         await Assertions.Expect(problems).ToContainTextAsync("AgentId (agent_id): Required for a WeCom app");
+        await Assertions.Expect(problems).ToContainTextAsync("type them again");
         await Screenshots.SaveAsync(page, "console-app-edit-wecom-problems");
         await Assertions.Expect(page.GetByLabel("Corp ID")).ToHaveValueAsync(EmulatorOptions.DefaultWeComCorpId);
         var refused = await page.ContentAsync();
@@ -142,7 +143,7 @@ public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : I
         // Test connection reaches the Emulator's WeCom with the stored corp id and Secret.
         await row.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
         await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("Connected to wc-console");
-        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("member(s) of the root department");
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("the member list of the root department answered");
         await Screenshots.SaveAsync(page, "console-apps-wecom");
 
         // WeCom's URL check (the Emulator's, as when an administrator saves the URL) passes with what the form stored.

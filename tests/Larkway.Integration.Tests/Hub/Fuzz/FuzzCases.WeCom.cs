@@ -139,7 +139,8 @@ internal static partial class FuzzCases
         yield return ("not-xml", () => "not xml at all {");
         yield return ("json", () => """{"ToUserName":"x","MsgType":"text"}""");
         yield return ("empty", () => "");
-        yield return ("create-time-huge", () => Text($"<Content>x</Content><MsgId>{NextMsgId()}</MsgId>").Replace($"<CreateTime>{Now()}</CreateTime>", "<CreateTime>99999999999999</CreateTime>", StringComparison.Ordinal));
+        yield return ("create-time-huge", () => Message($"<FromUserName>bob</FromUserName><CreateTime>99999999999999</CreateTime><MsgType>text</MsgType><Content>x</Content><MsgId>{NextMsgId()}</MsgId>"));
+        yield return ("event-create-time-huge", () => Message("<FromUserName>bob</FromUserName><CreateTime>99999999999999</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event>"));
         yield return ("create-time-negative", () => Message($"<FromUserName>bob</FromUserName><CreateTime>-99999999999999</CreateTime><MsgType>text</MsgType><Content>x</Content><MsgId>{NextMsgId()}</MsgId>"));
         yield return ("create-time-overflow", () => Message($"<FromUserName>bob</FromUserName><CreateTime>{new string('9', 40)}</CreateTime><MsgType>text</MsgType><Content>x</Content><MsgId>{NextMsgId()}</MsgId>"));
         yield return ("create-time-text", () => Message($"<FromUserName>bob</FromUserName><CreateTime>yesterday</CreateTime><MsgType>text</MsgType><Content>x</Content><MsgId>{NextMsgId()}</MsgId>"));

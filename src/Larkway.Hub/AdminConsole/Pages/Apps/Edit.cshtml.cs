@@ -107,6 +107,9 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
 
     public IReadOnlyList<HubAppProblem> Problems { get; private set; } = [];
 
+    /// <summary>Whether the refused form carried a secret, key or token (not put back: the page says to type it again).</summary>
+    public bool SecretsTyped => !string.IsNullOrWhiteSpace(AppSecret) || !string.IsNullOrWhiteSpace(EncryptKey) || !string.IsNullOrWhiteSpace(VerificationToken);
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (IsNew)
