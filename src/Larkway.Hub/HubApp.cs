@@ -207,6 +207,7 @@ public static partial class HubApp
             }
 
             var baseUrl = ListeningUrl(app);
+            string? weComProblem = null;
 
             if (emulator is not null)
             {
@@ -227,9 +228,14 @@ public static partial class HubApp
                 {
                     await SandboxDingTalkApp.EnsureAsync(emulator, app.Services, cancellationToken).ConfigureAwait(false);
                 }
+
+                if (SandboxWeComApp.Enabled(builder.Configuration))
+                {
+                    weComProblem = await SandboxWeComApp.EnsureAsync(emulator, baseUrl, app.Services, cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            return new HubHost(app, baseUrl, settings, emulator, locks);
+            return new HubHost(app, baseUrl, settings, emulator, locks) { SandboxWeComProblem = weComProblem };
         }
         catch
         {
@@ -486,7 +492,9 @@ public static partial class HubApp
                 : adminKey.GeneratedKey is { } generated ? SandboxGuide.AdminKey.Generated(generated)
                 : SandboxGuide.AdminKey.Earlier(await adminKey.ShownAtAsync(CancellationToken.None).ConfigureAwait(false));
             var dingTalk = await host.Services.GetRequiredService<Apps.HubAppService>().GetAsync(SandboxDingTalkApp.Name, CancellationToken.None).ConfigureAwait(false);
-            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample, key, dingTalk).ConfigureAwait(false);
+            var weCom = await host.Services.GetRequiredService<Apps.HubAppService>().GetAsync(SandboxWeComApp.Name, CancellationToken.None).ConfigureAwait(false);
+            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample, key, dingTalk,
+                weCom is null ? null : new SandboxGuide.WeComSandbox(weCom, host.SandboxWeComProblem)).ConfigureAwait(false);
         }
 
         await console.Out.FlushAsync().ConfigureAwait(false);

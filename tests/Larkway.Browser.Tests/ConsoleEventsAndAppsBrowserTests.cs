@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Larkway.Emulator.Hosting;
 using Larkway.Hub.Inbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -57,9 +58,10 @@ public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : I
         var page = hub.Page;
 
         await page.GotoAsync(hub.Url("/console/apps/edit"));
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Platform" }).GetByRole(AriaRole.Link, new() { Name = "DingTalk" }).ClickAsync();
+        await Assertions.Expect(page.Locator("form.editor-form")).ToHaveAttributeAsync("data-platform", "dingtalk");
         await page.GetByLabel("Name").FillAsync("dt-org");
-        await page.GetByLabel("Platform").SelectOptionAsync("dingtalk");
-        await page.GetByLabel("App ID").FillAsync("dingconsoletest00001");
+        await page.GetByLabel("AppKey").FillAsync("dingconsoletest00001");
         await page.GetByLabel("Base URL").FillAsync("dingtalk");
         await page.GetByLabel("App Secret").FillAsync("dingtalk-console-secret-000000001");
         await page.GetByLabel("AgentId (DingTalk)").FillAsync("3000000009");
@@ -87,6 +89,96 @@ public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : I
         await page.GetByLabel("AgentId (DingTalk)").FillAsync("30-x");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Digits only");
+    }
+
+    [Fact]
+    public async Task A_WeCom_app_is_added_and_edited_with_its_own_fields_problems_named_by_field_write_only_secrets_and_its_callback_URL()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser);
+        await hub.SignInAsync();
+        var page = hub.Page;
+        var emulator = hub.Host.Emulator!;
+
+        await page.GotoAsync(hub.Url("/console/apps/edit"));
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Platform" }).GetByRole(AriaRole.Link, new() { Name = "WeCom" }).ClickAsync();
+        await Assertions.Expect(page.Locator("form.editor-form")).ToHaveAttributeAsync("data-platform", "wecom");
+        await Assertions.Expect(page.GetByLabel("Base URL")).ToHaveValueAsync("wecom");
+        (await page.GetByLabel("Accept old-style card callbacks").CountAsync()).ShouldBe(0, "a Feishu setting");
+
+        // A wrong EncodingAESKey and no AgentId: each problem names the form's field, and no secret comes back into the form.
+        await page.GetByLabel("Name").FillAsync("wc-console");
+        await page.GetByLabel("Corp ID").FillAsync(EmulatorOptions.DefaultWeComCorpId);
+        await page.GetByLabel("Base URL").FillAsync(Larkway.WeCom.WeComBaseUrls.Emulator(emulator.BaseUrl).AbsoluteUri);
+        await page.GetByLabel("Secret").FillAsync(EmulatorOptions.DefaultWeComAppSecret);
+        await page.GetByLabel("Token").FillAsync(EmulatorOptions.DefaultWeComCallbackToken);
+        await page.GetByLabel("EncodingAESKey").FillAsync("too-short-key");
+        await page.GetByLabel("AgentId").EvaluateAsync("e => e.removeAttribute('required')");
+        await Screenshots.SaveAsync(page, "console-app-edit-wecom");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add app" }).ClickAsync();
+        var problems = page.GetByRole(AriaRole.Alert);
+        await Assertions.Expect(problems).ToContainTextAsync("EncodingAESKey (encrypt_key): WeCom's EncodingAESKey is 43 letters and digits");
+        await Assertions.Expect(problems).ToContainTextAsync("AgentId (agent_id): Required for a WeCom app");
+        await Assertions.Expect(problems).ToContainTextAsync("type them again");
+        await Screenshots.SaveAsync(page, "console-app-edit-wecom-problems");
+        await Assertions.Expect(page.GetByLabel("Corp ID")).ToHaveValueAsync(EmulatorOptions.DefaultWeComCorpId);
+        var refused = await page.ContentAsync();
+        refused.ShouldNotContain(EmulatorOptions.DefaultWeComAppSecret);
+        refused.ShouldNotContain(EmulatorOptions.DefaultWeComCallbackToken);
+
+        await page.GetByLabel("AgentId").FillAsync("1000002");
+        await page.GetByLabel("Secret").FillAsync(EmulatorOptions.DefaultWeComAppSecret);
+        await page.GetByLabel("Token").FillAsync(EmulatorOptions.DefaultWeComCallbackToken);
+        await page.GetByLabel("EncodingAESKey").FillAsync(EmulatorOptions.DefaultWeComEncodingAesKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add app" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Apps");
+
+        // Saved: the callback URL to paste into WeCom is said at once, and on the app's row with its platform.
+        var callback = hub.Url("/wecom/apps/wc-console/callback");
+        await Assertions.Expect(page.GetByText($"paste the callback URL {callback}")).ToBeVisibleAsync();
+        var row = page.Locator("tr[data-app='wc-console']");
+        await Assertions.Expect(row.Locator(".app-platform")).ToContainTextAsync("WeCom");
+        await Assertions.Expect(row.Locator(".events-url")).ToHaveTextAsync(callback);
+        await Assertions.Expect(row).ToContainTextAsync("EncodingAESKey: set");
+
+        // Test connection reaches the Emulator's WeCom with the stored corp id and Secret.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("Connected to wc-console");
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("the member list of the root department answered");
+        await Screenshots.SaveAsync(page, "console-apps-wecom");
+
+        // WeCom's URL check (the Emulator's, as when an administrator saves the URL) passes with what the form stored.
+        using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
+        using (var saved = await control.PostAsJsonAsync("/_emulator/wecom/callback", new { url = callback }))
+        {
+            saved.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        }
+
+        // Editing: the platform and callback URL are shown, secrets are not; an emptied AgentId is refused naming it.
+        await page.GotoAsync(hub.Url("/console/apps/edit/wc-console"));
+        await Assertions.Expect(page.Locator("form.editor-form")).ToContainTextAsync("Platform: WeCom");
+        await Assertions.Expect(page.Locator(".callback-url")).ToContainTextAsync(callback);
+        await Assertions.Expect(page.GetByLabel("AgentId")).ToHaveValueAsync("1000002");
+        var editing = await page.ContentAsync();
+        editing.ShouldNotContain(EmulatorOptions.DefaultWeComAppSecret);
+        editing.ShouldNotContain(EmulatorOptions.DefaultWeComEncodingAesKey);
+        await Screenshots.SaveAsync(page, "console-app-edit-wecom-existing");
+        await page.GetByLabel("AgentId").FillAsync("10x");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("AgentId (agent_id): Digits only");
+
+        // A new Token saved (blank Secret and EncodingAESKey kept): WeCom's URL check now fails until WeCom has it too.
+        await page.GetByLabel("AgentId").FillAsync("1000002");
+        await page.GetByLabel("Token", new() { Exact = true }).FillAsync("ChangedToken01");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Apps");
+        using (var refusedUrl = await control.PostAsJsonAsync("/_emulator/wecom/callback", new { url = callback }))
+        {
+            refusedUrl.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        }
+
+        await page.Locator("tr[data-app='wc-console']").GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#test-result")).ToContainTextAsync("Connected to wc-console");
+        hub.CspViolations.ShouldBeEmpty();
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Larkway.DingTalk.Http;
 using Larkway.DingTalk.Json;
+using Larkway.Shared.Clients;
 
 namespace Larkway.DingTalk.Auth;
 
@@ -16,28 +17,28 @@ internal sealed class DingTalkTokenProvider
     private readonly DingTalkAppOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly DingTalkTelemetry _telemetry;
-    private readonly DingTalkTokenCache _new;
-    private readonly DingTalkTokenCache _old;
+    private readonly TokenCache<AccessToken> _new;
+    private readonly TokenCache<AccessToken> _old;
 
     public DingTalkTokenProvider(DingTalkAppOptions options, TimeProvider timeProvider, DingTalkTelemetry telemetry)
     {
         _options = options;
         _timeProvider = timeProvider;
         _telemetry = telemetry;
-        _new = new DingTalkTokenCache(timeProvider);
-        _old = new DingTalkTokenCache(timeProvider);
+        _new = new TokenCache<AccessToken>(timeProvider);
+        _old = new TokenCache<AccessToken>(timeProvider);
     }
 
     /// <summary>The cached token for <paramref name="host"/>, fetched through <paramref name="send"/> (no token, with retries) when stale.</summary>
-    public ValueTask<DingTalkToken> GetAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send, CancellationToken cancellationToken) =>
+    public ValueTask<AccessToken> GetAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send, CancellationToken cancellationToken) =>
         host == DingTalkHost.Api
-            ? _new.GetAsync(() => FetchAsync(host, send), cancellationToken)
-            : _old.GetAsync(() => FetchAsync(host, send), cancellationToken);
+            ? _new.GetAsync(_ => FetchAsync(host, send), cancellationToken)
+            : _old.GetAsync(_ => FetchAsync(host, send), cancellationToken);
 
     /// <summary>Drops a token DingTalk refused, so that the next call fetches another.</summary>
     public void Invalidate(DingTalkHost host, string token) => (host == DingTalkHost.Api ? _new : _old).Invalidate(token);
 
-    private async Task<DingTalkToken> FetchAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
+    private async Task<AccessToken> FetchAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
     {
         var kind = host == DingTalkHost.Api ? "new" : "old";
         Exception? failure = null;
@@ -46,9 +47,7 @@ internal sealed class DingTalkTokenProvider
             var started = _timeProvider.GetUtcNow();
             var (token, lifetime) = host == DingTalkHost.Api ? await FetchNewAsync(send).ConfigureAwait(false) : await FetchOldAsync(send).ConfigureAwait(false);
 
-            // Lifetime counts from when we asked. A token living less than twice the margin (an emulator's) is replaced at half its life.
-            var margin = _options.TokenRefreshMargin < lifetime / 2 ? _options.TokenRefreshMargin : lifetime / 2;
-            return new DingTalkToken(token, started + lifetime, started + lifetime - margin);
+            return AccessToken.Issued(token, started, lifetime, _options.TokenRefreshMargin);
         }
         catch (Exception ex)
         {

@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
+using Larkway.Shared.Clients;
 
 namespace Larkway.DingTalk.Callbacks;
 
@@ -28,28 +27,14 @@ public sealed class DingTalkCallbackCrypto
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentException.ThrowIfNullOrEmpty(ownerKey);
         ArgumentNullException.ThrowIfNull(aesKey);
-        Span<byte> key = stackalloc byte[33];
-        if (aesKey.Length != 43 || !Convert.TryFromBase64String(aesKey + "=", key, out var written) || written != 32)
-        {
-            throw new ArgumentException("The aes_key must be the 43 characters shown with the subscription (Base64 of a 32-byte key without its '=').", nameof(aesKey));
-        }
-
+        _key = CallbackCipher.TryReadKey(aesKey)
+            ?? throw new ArgumentException("The aes_key must be the 43 characters shown with the subscription (Base64 of a 32-byte key without its '=').", nameof(aesKey));
         _token = token;
-        _key = key[..32].ToArray();
         _ownerKey = ownerKey;
     }
 
     /// <summary>The signature of <paramref name="encrypt"/> at <paramref name="timestamp"/> with <paramref name="nonce"/>.</summary>
-    public string Sign(string timestamp, string nonce, string encrypt)
-    {
-        string[] parts = [_token, timestamp, nonce, encrypt];
-        Array.Sort(parts, StringComparer.Ordinal);
-
-        // CA5350: SHA-1 is weak, but DingTalk's callback protocol mandates it; the AES key is what protects the content.
-#pragma warning disable CA5350
-        return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(string.Concat(parts))));
-#pragma warning restore CA5350
-    }
+    public string Sign(string timestamp, string nonce, string encrypt) => CallbackCipher.Sign(_token, timestamp, nonce, encrypt);
 
     /// <summary>Checks the signature, then decrypts; says which step failed rather than throwing.</summary>
     public DingTalkCallbackDecryptResult Decrypt(string? signature, string? timestamp, string? nonce, string? encrypt)
@@ -59,59 +44,17 @@ public sealed class DingTalkCallbackCrypto
             return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Missing);
         }
 
-        var expected = Encoding.ASCII.GetBytes(Sign(timestamp, nonce, encrypt));
-        var presented = Encoding.ASCII.GetBytes(signature.ToLowerInvariant());
-        if (!CryptographicOperations.FixedTimeEquals(expected, presented))
+        if (!CallbackCipher.SignatureMatches(Sign(timestamp, nonce, encrypt), signature))
         {
             return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.SignatureMismatch);
         }
 
-        byte[] cipher;
-        try
+        return CallbackCipher.Open(_key, encrypt, out var message, out var owner, out _) switch
         {
-            cipher = Convert.FromBase64String(encrypt);
-        }
-        catch (FormatException)
-        {
-            return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Malformed);
-        }
-
-        if (cipher.Length == 0 || cipher.Length % 16 != 0)
-        {
-            return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Malformed);
-        }
-
-        using var aes = Aes.Create();
-        aes.Key = _key;
-        var plain = aes.DecryptCbc(cipher, _key.AsSpan(0, 16), PaddingMode.None);
-        try
-        {
-            // PKCS#7 to 32 bytes: the pad is 1..32, which .NET's PKCS7 mode (block-sized, 16) would refuse above 16.
-            var pad = plain[^1];
-            if (pad is < 1 or > 32 || pad > plain.Length - 20)
-            {
-                return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Malformed);
-            }
-
-            var body = plain.AsSpan(0, plain.Length - pad);
-            var length = BinaryPrimitives.ReadInt32BigEndian(body.Slice(16, 4));
-            if (length < 0 || 20 + length > body.Length)
-            {
-                return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Malformed);
-            }
-
-            var owner = Encoding.UTF8.GetString(body[(20 + length)..]);
-            if (!string.Equals(owner, _ownerKey, StringComparison.Ordinal))
-            {
-                return DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.OwnerMismatch);
-            }
-
-            return DingTalkCallbackDecryptResult.Decrypted(Encoding.UTF8.GetString(body.Slice(20, length)));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plain);
-        }
+            CallbackCipherFailure.None when string.Equals(owner, _ownerKey, StringComparison.Ordinal) => DingTalkCallbackDecryptResult.Decrypted(message),
+            CallbackCipherFailure.None => DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.OwnerMismatch),
+            _ => DingTalkCallbackDecryptResult.Failed(DingTalkCallbackCryptoStatus.Malformed),
+        };
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> into the reply map (<c>msg_signature</c>, <c>timeStamp</c>, <c>nonce</c>, <c>encrypt</c>).</summary>
@@ -125,20 +68,7 @@ public sealed class DingTalkCallbackCrypto
     internal DingTalkEncryptedReply Encrypt(string plaintext, string timestamp, string nonce, ReadOnlySpan<byte> random16)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
-        var message = Encoding.UTF8.GetBytes(plaintext);
-        var owner = Encoding.UTF8.GetBytes(_ownerKey);
-        var length = 16 + 4 + message.Length + owner.Length;
-        var pad = 32 - (length % 32);
-        var plain = new byte[length + pad];
-        random16.CopyTo(plain);
-        BinaryPrimitives.WriteInt32BigEndian(plain.AsSpan(16, 4), message.Length);
-        message.CopyTo(plain, 20);
-        owner.CopyTo(plain, 20 + message.Length);
-        plain.AsSpan(length).Fill((byte)pad);
-        using var aes = Aes.Create();
-        aes.Key = _key;
-        var encrypt = Convert.ToBase64String(aes.EncryptCbc(plain, _key.AsSpan(0, 16), PaddingMode.None));
-        CryptographicOperations.ZeroMemory(plain);
+        var encrypt = CallbackCipher.Seal(_key, plaintext, _ownerKey, random16);
         return new DingTalkEncryptedReply(Sign(timestamp, nonce, encrypt), timestamp, nonce, encrypt);
     }
 

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Serialization.Metadata;
 using Larkway.DingTalk.Auth;
+using Larkway.Shared.Clients;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Larkway.DingTalk.Http;
@@ -15,45 +15,26 @@ namespace Larkway.DingTalk.Http;
 /// to repeat), a per-attempt timeout, the token dropped and the call sent once more when DingTalk refuses it, one log line
 /// per attempt, and a <see cref="DingTalkApiException"/> for every failure. Domain clients only describe requests.
 /// </summary>
-internal sealed class DingTalkPipeline : IDisposable
+internal sealed class DingTalkPipeline : ApiPipelineBase<DingTalkRequest, DingTalkReply, DingTalkTelemetry>
 {
     private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
-    private static readonly ResiliencePropertyKey<DingTalkRequest> RequestKey = new("Larkway.DingTalk.Request");
 
-    private readonly HttpClient _http;
     private readonly string _apiBase;
     private readonly string _oapiBase;
-    private readonly ResiliencePipeline<DingTalkReply> _resilience;
     private readonly Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> _sendWithoutToken;
 
     public DingTalkPipeline(string name, DingTalkAppOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, System.Diagnostics.Metrics.IMeterFactory? meterFactory, HttpMessageHandler? handler)
+        : base(name, "Larkway.DingTalk", loggerFactory, timeProvider, handler, new DingTalkTelemetry(meterFactory, options.AppKey))
     {
-        Name = name;
         Options = options;
-        TimeProvider = timeProvider ?? TimeProvider.System;
-        Logger = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Larkway.DingTalk");
-        Telemetry = new DingTalkTelemetry(meterFactory, options.AppKey);
         Tokens = new DingTalkTokenProvider(options, TimeProvider, Telemetry);
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: handler is null)
-        {
-            // Timeouts are per attempt, in the resilience pipeline; HttpClient's own would cut retries short.
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        };
         _apiBase = options.ApiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _oapiBase = options.OapiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        _resilience = BuildResilience(options, TimeProvider, Logger);
+        Resilience = BuildResilience(options, TimeProvider, Logger);
         _sendWithoutToken = (request, ct) => SendWithRetriesAsync(request, token: null, ct);
     }
 
-    public string Name { get; }
-
     public DingTalkAppOptions Options { get; }
-
-    public TimeProvider TimeProvider { get; }
-
-    public ILogger Logger { get; }
-
-    public DingTalkTelemetry Telemetry { get; }
 
     public DingTalkTokenProvider Tokens { get; }
 
@@ -72,37 +53,26 @@ internal sealed class DingTalkPipeline : IDisposable
     public async Task<string> GetTokenAsync(DingTalkHost host, CancellationToken cancellationToken) =>
         (await Tokens.GetAsync(host, _sendWithoutToken, cancellationToken).ConfigureAwait(false)).Value;
 
-    private async Task<T> SendCoreAsync<T>(DingTalkRequest request, JsonTypeInfo<T>? answer, CancellationToken cancellationToken)
+    private Task<T> SendCoreAsync<T>(DingTalkRequest request, JsonTypeInfo<T>? answer, CancellationToken cancellationToken) =>
+        MeasureAsync(request, (Pipeline: this, Request: request, Answer: answer, Cancellation: cancellationToken),
+            static state => state.Pipeline.SendCheckedAsync(state.Request, state.Answer, state.Cancellation));
+
+    private async Task<T> SendCheckedAsync<T>(DingTalkRequest request, JsonTypeInfo<T>? answer, CancellationToken cancellationToken)
     {
-        using var activity = Telemetry.StartCall(request.Method, request.PathTemplate);
-        var started = TimeProvider.GetTimestamp();
-        Exception? failure = null;
-        try
+        var reply = await SendWithTokenAsync(request, cancellationToken).ConfigureAwait(false);
+        var what = $"{request.Method} {request.PathTemplate}";
+        if (reply.Error is { } error)
         {
-            var reply = await SendWithTokenAsync(request, cancellationToken).ConfigureAwait(false);
-            var what = $"{request.Method} {request.PathTemplate}";
-            if (reply.Error is { } error)
-            {
-                throw ToException(reply, error, context: null);
-            }
+            throw ToException(reply, error, context: null);
+        }
 
-            if (!reply.IsJson)
-            {
-                throw new DingTalkApiException(DingTalkErrorCodes.MalformedResponse,
-                    $"Expected DingTalk's JSON from {what} but got HTTP {(int)reply.Status} with content type '{reply.ContentType ?? "none"}'.", reply.Status, reply.RequestId);
-            }
+        if (!reply.IsJson)
+        {
+            throw new DingTalkApiException(DingTalkErrorCodes.MalformedResponse,
+                $"Expected DingTalk's JSON from {what} but got HTTP {(int)reply.Status} with content type '{reply.ContentType ?? "none"}'.", reply.Status, reply.RequestId);
+        }
 
-            return answer is null ? default! : reply.Deserialize(answer, what);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            Telemetry.EndCall(activity, request.Method, request.PathTemplate, TimeProvider.GetElapsedTime(started), failure);
-        }
+        return answer is null ? default! : reply.Deserialize(answer, what);
     }
 
     private async Task<DingTalkReply> SendWithTokenAsync(DingTalkRequest request, CancellationToken cancellationToken)
@@ -126,28 +96,7 @@ internal sealed class DingTalkPipeline : IDisposable
         return await SendWithRetriesAsync(request, fresh.Value, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DingTalkReply> SendWithRetriesAsync(DingTalkRequest request, string? token, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(RequestKey, request);
-        try
-        {
-            return await _resilience.ExecuteAsync(
-                static async (ctx, state) => await state.Pipeline.AttemptAsync(state.Request, state.Token, ctx.CancellationToken).ConfigureAwait(false),
-                context,
-                (Pipeline: this, Request: request, Token: token)).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (MapTransportFailure(ex, request, cancellationToken) is { } mapped)
-        {
-            throw mapped;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
-
-    private async Task<DingTalkReply> AttemptAsync(DingTalkRequest request, string? token, CancellationToken cancellationToken)
+    protected override async Task<DingTalkReply> AttemptAsync(DingTalkRequest request, string? token, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(request.Method, Url(request, token));
         if (token is not null && request.Host == DingTalkHost.Api)
@@ -165,7 +114,7 @@ internal sealed class DingTalkPipeline : IDisposable
         DingTalkReply reply;
         try
         {
-            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            using var response = await Http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             reply = await DingTalkReply.ReadAsync(response, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
@@ -227,54 +176,29 @@ internal sealed class DingTalkPipeline : IDisposable
     }
 
     // Null for what passes through unchanged: API errors and the caller's own cancellation.
-    private DingTalkApiException? MapTransportFailure(Exception exception, DingTalkRequest request, CancellationToken cancellationToken)
+    protected override DingTalkApiException? MapTransportFailure(Exception exception, DingTalkRequest request, CancellationToken cancellationToken)
     {
         var where = request.AbsoluteUrl is { } absolute ? $"{absolute.Scheme}://{absolute.Authority}" : (request.Host == DingTalkHost.Api ? _apiBase : _oapiBase);
-        var what = $"{request.Method} {request.PathTemplate}";
-        return exception switch
-        {
-            DingTalkApiException => null,
-            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
-            TimeoutRejectedException ex => new DingTalkApiException(DingTalkErrorCodes.Timeout,
-                $"No answer from {where} within {ex.Timeout.TotalSeconds:0.###} s ({what}).", innerException: ex),
-            OperationCanceledException ex => new DingTalkApiException(DingTalkErrorCodes.Timeout, $"No answer from {where} ({what}): the request timed out.", innerException: ex),
-            HttpRequestException ex => new DingTalkApiException(DingTalkErrorCodes.NetworkError, $"Could not reach {where} ({what}): {ex.Message}", innerException: ex),
-            _ => null,
-        };
+        return exception is not DingTalkApiException && ApiHttp.DescribeTransportFailure(exception, where, $"{request.Method} {request.PathTemplate}", cancellationToken) is { } failure
+            ? new DingTalkApiException(failure.TimedOut ? DingTalkErrorCodes.Timeout : DingTalkErrorCodes.NetworkError, failure.Message, innerException: exception)
+            : null;
     }
 
     private static ResiliencePipeline<DingTalkReply> BuildResilience(DingTalkAppOptions options, TimeProvider timeProvider, ILogger logger)
     {
         var retry = options.Retry;
-        var builder = new ResiliencePipelineBuilder<DingTalkReply> { TimeProvider = timeProvider };
-        if (retry.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<DingTalkReply>
+        return ApiHttp.BuildResilience<DingTalkReply>(
+            new ApiRetrySettings(retry.MaxRetries, retry.BaseDelay, retry.MaxDelay, retry.UseJitter, options.Timeout),
+            timeProvider,
+            args => ShouldRetry(RequestOf(args.Context), args.Outcome, retry),
+            args =>
             {
-                MaxRetryAttempts = retry.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = retry.UseJitter,
-                Delay = retry.BaseDelay,
-                MaxDelay = retry.MaxDelay,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context.Properties.GetValue(RequestKey, null!), args.Outcome, retry)),
-                DelayGenerator = static args => new ValueTask<TimeSpan?>(args.Outcome.Result?.Error?.RetryAfter),
-                OnRetry = args =>
-                {
-                    var request = args.Context.Properties.GetValue(RequestKey, null!);
-                    var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
-                        : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} code {e.Code}" : "failure";
-                    Log.Retrying(logger, request.Method.Method, request.AbsoluteUrl?.AbsolutePath ?? request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
-                    return default;
-                },
-            });
-        }
-
-        if (options.Timeout > TimeSpan.Zero && options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            builder.AddTimeout(options.Timeout);
-        }
-
-        return builder.Build();
+                var request = RequestOf(args.Context);
+                var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
+                    : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} code {e.Code}" : "failure";
+                Log.Retrying(logger, request.Method.Method, request.AbsoluteUrl?.AbsolutePath ?? request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
+            },
+            static args => args.Outcome.Result?.Error?.RetryAfter);
     }
 
     private static bool ShouldRetry(DingTalkRequest request, Outcome<DingTalkReply> outcome, DingTalkRetryOptions retry)
@@ -297,12 +221,5 @@ internal sealed class DingTalkPipeline : IDisposable
         }
 
         return request.Idempotent && DingTalkErrorCodes.IsTransient(error.Code, reply.Status) && !DingTalkErrorCodes.IsInvalidToken(error.Code, error.SubCode);
-    }
-
-    public void Dispose()
-    {
-        // A handler passed in is the caller's (disposeHandler: false above); the client and its own handler are ours.
-        _http.Dispose();
-        Telemetry.Dispose();
     }
 }

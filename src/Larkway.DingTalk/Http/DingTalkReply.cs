@@ -86,47 +86,8 @@ internal readonly record struct ErrorFields(bool IsJson, string? Code, string? M
 {
     public static ErrorFields Read(ReadOnlySpan<byte> body)
     {
-        string? code = null, message = null, errcode = null, errmsg = null, subCode = null, subMessage = null, requestId = null;
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return default;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString();
-                reader.Read();
-                var value = reader.TokenType switch
-                {
-                    JsonTokenType.String => reader.GetString(),
-                    JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan),
-                    _ => null,
-                };
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                }
-
-                switch (name)
-                {
-                    case "code": code = value; break;
-                    case "message": message = value; break;
-                    case "errcode": errcode = value; break;
-                    case "errmsg": errmsg = value; break;
-                    case "sub_code": subCode = value; break;
-                    case "sub_msg": subMessage = value; break;
-                    case "requestid" or "request_id" or "requestId": requestId = value; break;
-                }
-            }
-
-            return new ErrorFields(true, code, message, errcode, errmsg, subCode, subMessage, requestId);
-        }
-        catch (JsonException)
-        {
-            return default;
-        }
+        Span<string?> v = new string?[9];
+        var isJson = Shared.Clients.JsonTopLevel.TryReadScalars(body, ["code", "message", "errcode", "errmsg", "sub_code", "sub_msg", "requestid", "request_id", "requestId"], v);
+        return new ErrorFields(isJson, v[0], v[1], v[2], v[3], v[4], v[5], v[6] ?? v[7] ?? v[8]);
     }
 }

@@ -11,7 +11,7 @@ internal enum DingTalkHost
 }
 
 /// <summary>A request as a domain client describes it; the pipeline adds the host, the token, retries and telemetry.</summary>
-internal sealed record DingTalkRequest(HttpMethod Method, DingTalkHost Host, string PathAndQuery, string PathTemplate)
+internal sealed record DingTalkRequest(HttpMethod Method, DingTalkHost Host, string PathAndQuery, string PathTemplate) : Shared.Clients.IApiRequest
 {
     /// <summary>A JSON body, kept as bytes so that each attempt sends a fresh copy.</summary>
     public byte[]? Json { get; init; }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Larkway.Shared.Clients;
 using Larkway.DingTalk.Http;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +24,7 @@ public sealed class DingTalkCustomRobot : IDisposable
     private readonly DingTalkCustomRobotOptions _options;
     private readonly string[] _keywords;
     private readonly DingTalkPipeline _pipeline;
-    private readonly RobotRateGate _rate;
+    private readonly RateGate _rate;
 
     /// <summary>A robot client. <paramref name="handler"/> replaces the network (tests, proxies) and is not disposed.</summary>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
@@ -38,7 +39,7 @@ public sealed class DingTalkCustomRobot : IDisposable
         _pipeline = new DingTalkPipeline(options.Name, pipelineOptions, loggerFactory, timeProvider, meterFactory, handler);
         // DingTalk counts by arrival: a send slowed on the way could land inside the minute of a later one, and the price of
         // a 21st message is a 10-minute block, so the client's minute is two seconds longer.
-        _rate = new RobotRateGate(options.MessagesPerMinute, TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(2), _pipeline.TimeProvider);
+        _rate = new RateGate(options.MessagesPerMinute, TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(2), _pipeline.TimeProvider, RateRefused);
     }
 
     /// <summary>Sends <paramref name="message"/> to the robot's group, waiting for the rate if it must.</summary>
@@ -72,7 +73,8 @@ public sealed class DingTalkCustomRobot : IDisposable
         }
         catch (DingTalkApiException ex) when (ex.Code == DingTalkErrorCodes.RobotSendTooFast)
         {
-            _rate.Block(ex.RetryAfter ?? TimeSpan.FromMinutes(10));
+            // DingTalk blocks the robot for 10 minutes: later sends fail fast instead of being refused one by one.
+            _rate.Hold(ex.RetryAfter ?? TimeSpan.FromMinutes(10));
             throw;
         }
     }
@@ -90,4 +92,17 @@ public sealed class DingTalkCustomRobot : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _pipeline.Dispose();
+
+    /// <summary>The client's refusal of a send beyond the robot's rate (20 messages a minute), or while DingTalk blocks it after 130101.</summary>
+    internal static DingTalkApiException RateRefused(RateRefusal refusal)
+    {
+        var what = refusal.Held
+            ? "DingTalk blocked this robot for sending more than 20 messages a minute (130101); it accepts messages again"
+            : $"This robot already has {refusal.Limit} messages within a minute (DingTalk's limit per robot); the next one can go";
+        return new DingTalkApiException(DingTalkErrorCodes.RateLimited,
+            $"{what} in {Math.Ceiling(refusal.Wait.TotalSeconds):0} s. Send fewer messages (combine them) or allow a longer MaxWait.")
+        {
+            RetryAfter = refusal.Wait,
+        };
+    }
 }

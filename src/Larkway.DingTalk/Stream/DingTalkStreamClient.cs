@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
 using Larkway.DingTalk.Http;
+using Larkway.Shared.Clients;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.DingTalk.Stream;
@@ -206,26 +207,8 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         return new StreamConnection(id, slot, socket, _time);
     }
 
-    private Task<WebSocket> ConnectSocketAsync(Uri url, CancellationToken cancellationToken) => ConnectClientWebSocketAsync(url, _options, cancellationToken);
-
-    private static async Task<WebSocket> ConnectClientWebSocketAsync(Uri url, DingTalkStreamOptions options, CancellationToken cancellationToken)
-    {
-        var socket = new ClientWebSocket();
-
-        // WebSocket pings with a deadline for their pongs: a half-open socket is aborted instead of waiting for TCP.
-        socket.Options.KeepAliveInterval = options.KeepAliveInterval;
-        socket.Options.KeepAliveTimeout = options.KeepAliveTimeout;
-        try
-        {
-            await socket.ConnectAsync(url, cancellationToken).ConfigureAwait(false);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    private Task<WebSocket> ConnectSocketAsync(Uri url, CancellationToken cancellationToken) =>
+        FrameSocket.ConnectAsync(url, _options.KeepAliveInterval, _options.KeepAliveTimeout, cancellationToken);
 
     private void Activate(StreamConnection connection, StreamConnection? replaced, string reason)
     {

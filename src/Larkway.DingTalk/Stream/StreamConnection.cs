@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Net.WebSockets;
+using Larkway.Shared.Clients;
 
 namespace Larkway.DingTalk.Stream;
 
@@ -13,24 +13,19 @@ internal sealed class StreamConnection : IAsyncDisposable
     // DingTalk's frames are small JSON documents; a larger one is refused rather than buffered without bound.
     private const int MaxFrameBytes = 4 * 1024 * 1024;
 
-    private readonly WebSocket _socket;
+    private readonly FrameSocket _socket;
     private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly CancellationTokenSource _stop = new();
-    private long _lastFrameTimestamp;
     private readonly TaskCompletionSource _readEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pushesElsewhere;
     private long _streakReachedTimestamp;
     private int _reading;
-    private int _disposed;
 
     public StreamConnection(string id, int slot, WebSocket socket, TimeProvider timeProvider)
     {
         Id = id;
         Slot = slot;
-        _socket = socket;
+        _socket = new FrameSocket(socket, timeProvider, MaxFrameBytes);
         _timeProvider = timeProvider;
-        _lastFrameTimestamp = timeProvider.GetTimestamp();
     }
 
     public string Id { get; }
@@ -66,7 +61,7 @@ internal sealed class StreamConnection : IAsyncDisposable
     public bool DisconnectAnnounced { get; private set; }
 
     /// <summary>How long since the last frame of any kind (pings included) arrived.</summary>
-    public TimeSpan Silence => _timeProvider.GetElapsedTime(Interlocked.Read(ref _lastFrameTimestamp));
+    public TimeSpan Silence => _socket.Silence;
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
 
@@ -77,35 +72,13 @@ internal sealed class StreamConnection : IAsyncDisposable
     public async Task<string> ReadAsync(Action<StreamConnection, StreamFrame> onFrame, Action<StreamConnection, StreamFrame> onSystem)
     {
         Interlocked.Exchange(ref _reading, 1);
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var message = new ArrayBufferWriter<byte>(16 * 1024);
         try
         {
-            while (true)
+            return await _socket.ReadAsync(async utf8 =>
             {
-                message.ResetWrittenCount();
-                ValueWebSocketReceiveResult result;
-                do
+                if (StreamFrame.TryParse(utf8.Span) is not { } frame)
                 {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(), _stop.Token).ConfigureAwait(false);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        return $"closed by the server ({_socket.CloseStatus} {_socket.CloseStatusDescription})";
-                    }
-
-                    if (message.WrittenCount + result.Count > MaxFrameBytes)
-                    {
-                        return $"a frame over {MaxFrameBytes} bytes";
-                    }
-
-                    message.Write(buffer.AsSpan(0, result.Count));
-                }
-                while (!result.EndOfMessage);
-
-                Interlocked.Exchange(ref _lastFrameTimestamp, _timeProvider.GetTimestamp());
-                if (StreamFrame.TryParse(message.WrittenSpan) is not { } frame)
-                {
-                    continue;
+                    return;
                 }
 
                 if (frame.Type == "SYSTEM")
@@ -113,7 +86,7 @@ internal sealed class StreamConnection : IAsyncDisposable
                     if (frame.Topic == DingTalkStreamTopics.Ping)
                     {
                         await SendAsync(frame.PingReply(), CancellationToken.None).ConfigureAwait(false);
-                        continue;
+                        return;
                     }
 
                     if (frame.Topic == DingTalkStreamTopics.Disconnect)
@@ -122,95 +95,28 @@ internal sealed class StreamConnection : IAsyncDisposable
                     }
 
                     onSystem(this, frame);
-                    continue;
+                    return;
                 }
 
                 onFrame(this, frame);
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            return "closed by the client";
-        }
-        catch (WebSocketException ex)
-        {
-            // A missed keep-alive pong aborts the socket here too: a half-open connection ends this way.
-            return $"lost ({ex.WebSocketErrorCode}: {ex.Message})";
-        }
-        catch (IOException ex)
-        {
-            return $"lost ({ex.Message})";
+            }).ConfigureAwait(false);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             _readEnded.TrySetResult();
         }
     }
 
     /// <summary>Sends one text message; false when the socket is gone (the frame's ack is then lost with it).</summary>
-    public async Task<bool> SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
-    {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_socket.State != WebSocketState.Open)
-            {
-                return false;
-            }
-
-            await _socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
-        {
-            return false;
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    public Task<bool> SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken) => _socket.SendAsync(utf8, cancellationToken);
 
     /// <summary>
     /// Closes politely when the socket still answers, within <paramref name="timeout"/>; aborts otherwise. Until the
     /// server answers the close, the frames it sent before it saw ours are still read and handed on (their acks can no
     /// longer go out): DingTalk never sends a robot message again, so dropping them unread would lose them.
     /// </summary>
-    public async Task CloseAsync(TimeSpan timeout)
-    {
-        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            using var deadline = new CancellationTokenSource(timeout, _timeProvider);
-            try
-            {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "replaced", deadline.Token).ConfigureAwait(false);
-                if (Volatile.Read(ref _reading) == 1)
-                {
-                    await _readEnded.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-            {
-                // A socket that cannot close politely, or a server that does not answer in time, is aborted below.
-            }
-        }
+    public Task CloseAsync(TimeSpan timeout) =>
+        _socket.CloseAsync("replaced", timeout, Volatile.Read(ref _reading) == 1 ? _readEnded.Task : null);
 
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _socket.Abort();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _socket.Abort();
-        _socket.Dispose();
-        _stop.Dispose();
-        _sendLock.Dispose();
-    }
+    public ValueTask DisposeAsync() => _socket.DisposeAsync();
 }

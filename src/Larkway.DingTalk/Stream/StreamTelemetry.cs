@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Larkway.Shared.Clients;
 
 namespace Larkway.DingTalk.Stream;
 
@@ -13,7 +14,7 @@ internal sealed class StreamTelemetry : IDisposable
     public StreamTelemetry(IMeterFactory? meterFactory, string appKey)
     {
         _appKey = appKey;
-        var meter = meterFactory?.Create(Http.DingTalkTelemetry.Name) ?? (_ownedMeter = new Meter(Http.DingTalkTelemetry.Name));
+        var meter = LarkwayInstruments.Meter(meterFactory, out _ownedMeter);
         _connections = meter.CreateCounter<long>("larkway.dingtalk.stream.connections", "{connection}", "Stream connections opened, by the reason (start, or why the previous one was replaced).");
         _frames = meter.CreateCounter<long>("larkway.dingtalk.stream.frames", "{frame}", "EVENT and CALLBACK frames received, by type, topic and outcome (handled, failed, duplicate).");
     }

@@ -1,11 +1,12 @@
 using Larkway.Feishu.Http;
 using Larkway.Feishu.Json;
+using Larkway.Shared.Clients;
 
 namespace Larkway.Feishu.Auth;
 
 /// <summary>
 /// Gets the tenant and app access tokens of one self-built app, each from its own
-/// <see cref="AccessTokenCache"/>.
+/// <see cref="TokenCache{TToken}"/>.
 /// </summary>
 internal sealed class FeishuTokenProvider
 {
@@ -15,16 +16,16 @@ internal sealed class FeishuTokenProvider
     private readonly FeishuAppOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly FeishuTelemetry _telemetry;
-    private readonly AccessTokenCache _tenant;
-    private readonly AccessTokenCache _app;
+    private readonly TokenCache<CachedToken> _tenant;
+    private readonly TokenCache<CachedToken> _app;
 
     public FeishuTokenProvider(FeishuAppOptions options, TimeProvider timeProvider, FeishuTelemetry telemetry)
     {
         _options = options;
         _timeProvider = timeProvider;
         _telemetry = telemetry;
-        _tenant = new AccessTokenCache(timeProvider);
-        _app = new AccessTokenCache(timeProvider);
+        _tenant = new TokenCache<CachedToken>(timeProvider);
+        _app = new TokenCache<CachedToken>(timeProvider);
     }
 
     /// <summary>Returns the cached token of <paramref name="kind"/>, fetching through <paramref name="send"/> when stale.</summary>

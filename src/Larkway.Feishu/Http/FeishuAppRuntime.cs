@@ -22,7 +22,7 @@ internal sealed class FeishuAppRuntime : IDisposable
         BaseAddress = FeishuPipeline.BaseAddress(Options.BaseUrl);
         Telemetry = new FeishuTelemetry(meterFactory, Options.AppId, Options.BaseUrl);
         Tokens = new FeishuTokenProvider(Options, TimeProvider, Telemetry);
-        JsapiTickets = new Auth.AccessTokenCache(TimeProvider);
+        JsapiTickets = new Shared.Clients.TokenCache<Auth.CachedToken>(TimeProvider);
         RateLimiters = Options.RateLimit.Enabled ? new FeishuRateLimiters(Options.RateLimit) : null;
         Pacers = new FeishuPacers(Options.RateLimit.QueueLimit);
         Resilience = FeishuResilience.Build(Options, TimeProvider, Logger);
@@ -54,7 +54,7 @@ internal sealed class FeishuAppRuntime : IDisposable
     public ResiliencePipeline<HttpResponseMessage> Resilience { get; }
 
     /// <summary>The app's JSAPI ticket, cached and fetched single-flight like the access tokens.</summary>
-    public Auth.AccessTokenCache JsapiTickets { get; }
+    public Shared.Clients.TokenCache<Auth.CachedToken> JsapiTickets { get; }
 
     /// <summary>User token refreshes under way, keyed by the (single-use) refresh token: one request per token at a time.</summary>
     public SingleFlight<string, Authen.FeishuUserToken> UserTokenRefreshes { get; } = new(StringComparer.Ordinal);

@@ -142,7 +142,21 @@ internal sealed partial class AlertEvaluator(
         {
             LastApiFailure = await minutes.ReadLastApiFailureAsync(cancellationToken).ConfigureAwait(false),
             DingTalkStreamsDown = await DingTalkStreamsDownAsync(now, cancellationToken).ConfigureAwait(false),
+            WeComCallbacksRefused = await WeComCallbacksRefusedAsync(cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>The last burst of refused callbacks of each enabled WeCom app (a deleted or disabled app's are not alerted on).</summary>
+    private async Task<IReadOnlyList<WeComRefusals>> WeComCallbacksRefusedAsync(CancellationToken cancellationToken)
+    {
+        var refusals = await minutes.ReadWeComRefusalsAsync(cancellationToken).ConfigureAwait(false);
+        if (refusals.Count == 0 || apps is null)
+        {
+            return refusals;
+        }
+
+        var weCom = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a is { IsWeCom: true, Enabled: true }).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        return [.. refusals.Where(r => weCom.Contains(r.App))];
     }
 
     /// <summary>The enabled DingTalk apps whose Stream lease no replica holds live, and since when.</summary>

@@ -23,6 +23,9 @@ internal sealed record AlertSnapshot(
     /// </summary>
     public IReadOnlyList<(string App, DateTimeOffset Since)> DingTalkStreamsDown { get; init; } = [];
 
+    /// <summary>Each enabled WeCom app's last burst of callbacks refused for failing verification (any age; the rule judges it by its time).</summary>
+    public IReadOnlyList<WeComRefusals> WeComCallbacksRefused { get; init; } = [];
+
     /// <summary>The last failed Open Platform call any replica recorded (kept in the database across restarts), or null.</summary>
     public (string Text, DateTimeOffset At)? LastApiFailure { get; init; }
 
@@ -157,6 +160,22 @@ internal sealed class AlertRule
                     : "Every enabled DingTalk app's Stream connection is held (or there is none).");
         });
 
+    public static readonly AlertRule WeComCallbacksRefused = new(
+        "wecom_callbacks_refused", "WeComCallbacksRefused", "WeCom callbacks refused", "refused callbacks", 3, 1, 1_000_000, TimeSpan.FromMinutes(5), hasMinSamples: false,
+        s => $"{N(s.Threshold)} or more callbacks to one WeCom app fail verification (signature, decryption or corp id) in a burst, the last within {W(s.Window)}",
+        (s, snap) =>
+        {
+            var recent = snap.WeComCallbacksRefused.Where(r => snap.Now - r.Last <= s.Window).ToList();
+            var breaching = recent.Where(r => r.Count >= s.Threshold)
+                .Select(r => $"{r.App}: {N(r.Count)} since {U(r.First)}, the last at {U(r.Last)} ({r.Reason}: {r.Explained})")
+                .ToList();
+            return new(breaching.Count > 0, breaching.Count > 0
+                ? $"WeCom callbacks refused — {string.Join("; ", breaching)} (threshold {N(s.Threshold)}). WeCom does not send a refused message again: make the app's Token, EncodingAESKey and corp id in the Hub (console → Apps → Edit) match its 接收消息 settings."
+                : recent.Count > 0
+                    ? $"Fewer than {N(s.Threshold)} refused callbacks for each WeCom app in the last {W(s.Window)} ({string.Join(", ", recent.Select(r => $"{r.App} {N(r.Count)}"))})."
+                    : $"No callback to a WeCom app was refused in the last {W(s.Window)}.");
+        });
+
     private readonly Func<AlertRuleSettings, AlertSnapshot, AlertCheck> _evaluate;
     private readonly Func<AlertRuleSettings, string> _describe;
 
@@ -180,7 +199,7 @@ internal sealed class AlertRule
         _evaluate = evaluate;
     }
 
-    public static IReadOnlyList<AlertRule> All { get; } = [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown];
+    public static IReadOnlyList<AlertRule> All { get; } = [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown, WeComCallbacksRefused];
 
     /// <summary>The name stored and shown, e.g. <c>api_error_rate</c>.</summary>
     public string Name { get; }
@@ -226,6 +245,8 @@ internal sealed class AlertRule
     private static string Sec(double value) => value.ToString("0.##", CultureInfo.InvariantCulture) + " s";
 
     private static string Min(double minutes) => W(TimeSpan.FromMinutes(minutes));
+
+    private static string U(DateTimeOffset at) => at.UtcDateTime.ToString("u", CultureInfo.InvariantCulture);
 
     /// <summary>A duration in words: 90 s, 5 min, 2 h 30 min.</summary>
     internal static string W(TimeSpan span)

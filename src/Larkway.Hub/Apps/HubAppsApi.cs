@@ -225,7 +225,18 @@ public static class HubAppsEndpointRouteBuilderExtensions
         });
 }
 
-/// <summary>The body of POST and PATCH <c>/api/v1/apps</c>.</summary>
+/// <summary>The body of POST and PATCH <c>/api/v1/apps</c> (docs/hub-apps.md, hub-dingtalk.md, hub-wecom.md).</summary>
+/// <param name="Name">The app's name in the Hub (add only; part of its URLs).</param>
+/// <param name="AppId">Feishu's App ID, DingTalk's AppKey, or WeCom's corp id (企业ID, <c>ww…</c>).</param>
+/// <param name="BaseUrl"><c>feishu</c>, <c>lark</c>, <c>dingtalk</c>, <c>wecom</c>, or an http(s) URL (the Emulator's).</param>
+/// <param name="AppSecret">Feishu's App Secret, DingTalk's AppSecret, or the WeCom app's Secret; write-only.</param>
+/// <param name="EncryptKey">Feishu's Encrypt Key, DingTalk's aes_key, or WeCom's callback EncodingAESKey (43 letters and digits); write-only, <c>""</c> clears.</param>
+/// <param name="VerificationToken">Feishu's Verification Token, DingTalk's token, or WeCom's callback Token (1–32 letters and digits); write-only, <c>""</c> clears.</param>
+/// <param name="Enabled">Whether the Hub receives and sends for it (default true).</param>
+/// <param name="LegacyCardCallbacks">Feishu only: accept old-style card callbacks (default true).</param>
+/// <param name="Platform"><c>feishu</c> (default), <c>lark</c>, <c>dingtalk</c> or <c>wecom</c>; fixed once stored.</param>
+/// <param name="RobotCode">DingTalk only: the app robot's code when it is not the AppKey.</param>
+/// <param name="AgentId">DingTalk: the AgentId for work notifications (0 clears). WeCom: the app's AgentId, required.</param>
 public sealed record HubAppInputDto(
     string? Name,
     string? AppId,

@@ -5,8 +5,8 @@ namespace Larkway.Hub.Monitoring;
 
 /// <summary>
 /// Listens to the <c>Larkway</c> meter of this Hub and counts, per minute, what the dashboard and the alerts need: Open
-/// Platform calls and their errors (Feishu's and DingTalk's), token cache look-ups and fetches, events handled and their latency, cards rendered,
-/// dead letters. <see cref="FlushAsync"/> writes the running and recently ended minutes to <c>hub_metric_minutes</c>,
+/// Platform calls and their errors (Feishu's, DingTalk's and WeCom's), token cache look-ups and fetches, events handled and their latency, cards rendered,
+/// dead letters, and WeCom callbacks refused per app. <see cref="FlushAsync"/> writes the running and recently ended minutes to <c>hub_metric_minutes</c>,
 /// together with the queues' backlog, so that the figures survive a restart and add up across replicas.
 /// </summary>
 /// <remarks>
@@ -26,6 +26,9 @@ internal sealed class MetricRecorder : IDisposable
     private readonly SemaphoreSlim _flush = new(1, 1);
     private volatile MinuteBucket _current;
     private volatile ApiFailure? _lastFailure;
+
+    // WeCom callbacks that failed verification since the last flush, per app (refusals are rare: a dictionary is fine).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WeComRefusalTally> _weComRefusals = new(StringComparer.Ordinal);
     private ApiFailure? _savedFailure;
 
     public MetricRecorder(IMeterFactory meterFactory, QueueMetrics queues, MetricStore store, TimeProvider time)
@@ -56,6 +59,9 @@ internal sealed class MetricRecorder : IDisposable
         QueueAttempts,
         DingTalkCalls,
         DingTalkTokenRequests,
+        WeComCalls,
+        WeComTokenRequests,
+        WeComCallbacks,
     }
 
     /// <summary>This replica's name in <c>hub_metric_minutes</c>.</summary>
@@ -93,6 +99,15 @@ internal sealed class MetricRecorder : IDisposable
                 await _store.SaveLastApiFailureAsync(failure, cancellationToken).ConfigureAwait(false);
                 _savedFailure = failure;
             }
+            // WeCom's refused callbacks per app, added to what every replica recorded (the alert and readiness read them).
+            foreach (var app in _weComRefusals.Keys)
+            {
+                if (_weComRefusals.TryRemove(app, out var tally))
+                {
+                    await _store.AddWeComRefusalsAsync(app, tally, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             lock (_roll)
             {
                 foreach (var ended in _ended)
@@ -133,6 +148,9 @@ internal sealed class MetricRecorder : IDisposable
             "larkway.feishu.token.failures" => Kind.TokenFailures,
             "larkway.dingtalk.calls" => Kind.DingTalkCalls,
             "larkway.dingtalk.token.requests" => Kind.DingTalkTokenRequests,
+            "larkway.wecom.calls" => Kind.WeComCalls,
+            "larkway.wecom.token.requests" => Kind.WeComTokenRequests,
+            WeCom.WeComCallbackTelemetry.InstrumentName => Kind.WeComCallbacks,
             "larkway.hub.inbox.handled" => Kind.InboxHandled,
             "larkway.hub.event.latency" => Kind.EventLatency,
             "larkway.hub.cards.rendered" => Kind.CardsRendered,
@@ -184,6 +202,38 @@ internal sealed class MetricRecorder : IDisposable
                         _lastFailure = new ApiFailure(_time.GetUtcNow(), Tag(tags, "dingtalk.app_key") as string, Tag(tags, "http.request.method") as string,
                             Tag(tags, "url.template") as string, dingTalkCode, Tag(tags, "error.type") as string);
                     }
+                }
+
+                break;
+            case Kind.WeComCalls:
+                // WeCom's errcode as a string ("0" for success, "40014", "60020"), or the client's own negative codes for the
+                // network and timeouts; none when the caller cancelled first. Counted with the other platforms' calls.
+                if (Tag(tags, "wecom.code") is string weComCode)
+                {
+                    Interlocked.Add(ref bucket.ApiCalls, value);
+                    if (weComCode != "0")
+                    {
+                        Interlocked.Add(ref bucket.ApiErrors, value);
+                        _lastFailure = new ApiFailure(_time.GetUtcNow(), Tag(tags, "wecom.app") as string, Tag(tags, "http.request.method") as string,
+                            Tag(tags, "url.template") as string, weComCode, Tag(tags, "error.type") as string);
+                    }
+                }
+
+                break;
+            case Kind.WeComTokenRequests:
+                Interlocked.Add(ref bucket.TokenFetches, value);
+                if (Tag(tags, "wecom.token.outcome") is not "success")
+                {
+                    Interlocked.Add(ref bucket.TokenFailures, value);
+                }
+
+                break;
+            case Kind.WeComCallbacks:
+                if (Tag(tags, "outcome") is "refused" && Tag(tags, "error.type") is string reason && WeCom.WeComCallbackTelemetry.IsVerificationFailure(reason)
+                    && Tag(tags, "wecom.app") is string { Length: > 0 } app)
+                {
+                    var now = _time.GetUtcNow();
+                    _weComRefusals.AddOrUpdate(app, _ => new WeComRefusalTally(value, reason, now, now), (_, t) => t with { Count = t.Count + value, Reason = reason, Last = now });
                 }
 
                 break;
@@ -307,3 +357,6 @@ internal sealed class MetricRecorder : IDisposable
         return name.Length <= MetricMinuteRow.MaxReplicaLength ? name : name[^MetricMinuteRow.MaxReplicaLength..];
     }
 }
+
+/// <summary>WeCom callbacks of one app refused for failing verification: how many, the last reason, the first and last time.</summary>
+internal sealed record WeComRefusalTally(long Count, string Reason, DateTimeOffset First, DateTimeOffset Last);

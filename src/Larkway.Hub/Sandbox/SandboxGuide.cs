@@ -33,11 +33,14 @@ internal static partial class SandboxGuide
         public static AdminKey Earlier(string? shownAt) => new(null, false, shownAt);
     }
 
+    /// <summary>The sandbox's WeCom app, and why the Emulator's callback does not reach it (null when it does).</summary>
+    internal sealed record WeComSandbox(Apps.HubAppInfo App, string? Problem);
+
     /// <summary>
     /// Writes the guide: plain lines, or with a JSON log one event (<see cref="LogEvents.HubAppSandboxReady"/>) with the
     /// same facts as fields.
     /// </summary>
-    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, AdminKey? key = null, Apps.HubAppInfo? dingTalkApp = null)
+    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, AdminKey? key = null, Apps.HubAppInfo? dingTalkApp = null, WeComSandbox? weCom = null)
     {
         key ??= AdminKey.Configured;
         var adminKey = key.Key;
@@ -69,7 +72,8 @@ internal static partial class SandboxGuide
                 approvalsPage,
                 sampleSync?.Id,
                 sampleSync is null ? null : WireName(sampleSync.State),
-                sampleSync is null ? null : new Uri(hub, "/console/bitable-syncs/" + sampleSync.Id));
+                sampleSync is null ? null : new Uri(hub, "/console/bitable-syncs/" + sampleSync.Id),
+                weCom is null ? "none" : WeComLine(emulator, weCom).Trim());
             return;
         }
 
@@ -108,6 +112,11 @@ internal static partial class SandboxGuide
             await output.WriteLineAsync($"    notify on DingTalk with \"app\": \"{dingTalk.Name}\" and recipients such as {{\"dingtalk_userid\": \"alice\"}} or {{\"dingtalk_mobile\": \"13800000002\"}}.").ConfigureAwait(false);
         }
 
+        if (weCom is { App.Enabled: true } || weCom?.Problem is not null)
+        {
+            await output.WriteLineAsync(WeComLine(emulator, weCom!)).ConfigureAwait(false);
+        }
+
         if (sampleSync is { } sync)
         {
             var page = new Uri(hub, "/console/bitable-syncs/" + sync.Id);
@@ -118,6 +127,11 @@ internal static partial class SandboxGuide
         }
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Where the WeCom chat page is and which app answers there, or why it does not.</summary>
+    internal static string WeComLine(EmulatorServer emulator, WeComSandbox weCom) => weCom.Problem is { } problem
+        ? $"  WeCom: the Emulator's WeCom members are not answered: {problem}."
+        : $"  WeCom: the app '{weCom.App.Name}' answers through its callback — write /help to it as a WeCom member (alice, bob, carol or dave) at {new Uri(emulator.BaseUrl, "/wecom-chat")}.";
 
     private static string AppLabel(bool withAdminKey) =>
         $"  the sandbox app{(withAdminKey ? " and the admin key" : "")}, for the larkway CLI, curl or your own code (paste in another shell: with FEISHU_APP_ID set, scripts/run.sh serves that app instead of starting a sandbox)";
@@ -170,8 +184,8 @@ internal static partial class SandboxGuide
     private static string WireName(BitableSync.SyncState state) => state == BitableSync.SyncState.Paused ? "paused" : "active";
 
     [LoggerMessage(EventId = LogEvents.HubAppSandboxReady, Level = LogLevel.Information,
-        Message = "Sandbox: the embedded Feishu Emulator runs at {EmulatorUrl} (state file {StateFile}); users {Users}; LARKWAY_ADMIN_KEY: {AdminKeyStep}; send a notification: {NotificationExample}; approvals at {ApprovalsPage}; Bitable sync sample {SampleSyncId} is {SampleSyncState} ({SampleSyncPage})")]
-    private static partial void LogReady(ILogger logger, Uri emulatorUrl, string? stateFile, string users, string adminKeyStep, string notificationExample, Uri approvalsPage, string? sampleSyncId, string? sampleSyncState, Uri? sampleSyncPage);
+        Message = "Sandbox: the embedded Feishu Emulator runs at {EmulatorUrl} (state file {StateFile}); users {Users}; LARKWAY_ADMIN_KEY: {AdminKeyStep}; send a notification: {NotificationExample}; approvals at {ApprovalsPage}; Bitable sync sample {SampleSyncId} is {SampleSyncState} ({SampleSyncPage}); {WeComChat}")]
+    private static partial void LogReady(ILogger logger, Uri emulatorUrl, string? stateFile, string users, string adminKeyStep, string notificationExample, Uri approvalsPage, string? sampleSyncId, string? sampleSyncState, Uri? sampleSyncPage, string weComChat);
 
     private static string SampleFile(EmulatorServer emulator) =>
         emulator.StateFile is { } state ? Path.Combine(Path.GetDirectoryName(state) ?? ".", "sample-erp.db") : "sample-erp.db";

@@ -4,7 +4,9 @@ using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications.WeCom;
 using Larkway.Hub.WeCom;
+using Larkway.Hub.Platform.Observability.Health;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,6 +25,10 @@ public static class HubWeComServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(sp => new HubWeComClients(
             sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<WeComCallbackTelemetry>();
+
+        // Degraded (never Unhealthy): a WeCom app whose callbacks cannot be verified is the deployment's problem, not this replica's.
+        services.AddHealthChecks().AddCheck<WeComCallbackHealthCheck>("wecom-callbacks", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
         services.TryAddSingleton(sp => new WeComIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
         services.TryAddSingleton(sp => new WeComInboxHandler(
             sp.GetRequiredService<HubWeComClients>(),

@@ -65,9 +65,10 @@ internal static partial class WeComCallbackEndpoint
         }
         catch (WeComCallbackException ex)
         {
-            return Refuse(logger, name, StatusCodes.Status400BadRequest, Reason(ex, app!));
+            return Refuse(http, logger, name, StatusCodes.Status400BadRequest, Reason(ex, app!), ErrorType(ex));
         }
 
+        Telemetry(http)?.UrlVerified(name);
         LogVerified(logger, name);
         return Results.Text(echo, "text/plain", Encoding.UTF8);
     }
@@ -82,7 +83,7 @@ internal static partial class WeComCallbackEndpoint
 
         if (http.Request.ContentLength > MaxBody)
         {
-            return Refuse(logger, name, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBody / 1024} KB; a WeCom callback is a few KB.");
+            return Refuse(http, logger, name, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBody / 1024} KB; a WeCom callback is a few KB.", WeComCallbackTelemetry.TooLarge);
         }
 
         string body;
@@ -98,7 +99,7 @@ internal static partial class WeComCallbackEndpoint
 
             if (read > MaxBody)
             {
-                return Refuse(logger, name, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBody / 1024} KB; a WeCom callback is a few KB.");
+                return Refuse(http, logger, name, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBody / 1024} KB; a WeCom callback is a few KB.", WeComCallbackTelemetry.TooLarge);
             }
 
             body = new string(buffer, 0, read);
@@ -115,14 +116,15 @@ internal static partial class WeComCallbackEndpoint
         }
         catch (WeComCallbackException ex)
         {
-            return Refuse(logger, name, StatusCodes.Status400BadRequest, Reason(ex, app!));
+            return Refuse(http, logger, name, StatusCodes.Status400BadRequest, Reason(ex, app!), ErrorType(ex));
         }
         catch (XmlException)
         {
-            return Refuse(logger, name, StatusCodes.Status400BadRequest, "The decrypted callback is not XML with WeCom's fields (ToUserName, FromUserName, CreateTime, MsgType).");
+            return Refuse(http, logger, name, StatusCodes.Status400BadRequest, "The decrypted callback is not XML with WeCom's fields (ToUserName, FromUserName, CreateTime, MsgType).", WeComCallbackTelemetry.Malformed);
         }
 
-        await http.RequestServices.GetRequiredService<WeComIngest>().AppendAsync(app!.Name, app.AppId, app.AgentId, message, json, cancellationToken).ConfigureAwait(false);
+        var appended = await http.RequestServices.GetRequiredService<WeComIngest>().AppendAsync(app!.Name, app.AppId, app.AgentId, message, json, cancellationToken).ConfigureAwait(false);
+        Telemetry(http)?.Stored(app.Name, appended.Status != Larkway.Hub.Inbox.InboxAppendStatus.Accepted);
 
         // An empty body: WeCom sends nothing to the member and does not retry (the bot's answer goes through message/send).
         return Results.Text(string.Empty, "text/plain", Encoding.UTF8);
@@ -135,21 +137,21 @@ internal static partial class WeComCallbackEndpoint
         var app = HubAppValidation.IsValidName(name) ? await services.GetRequiredService<HubAppRegistry>().FindAsync(name, cancellationToken).ConfigureAwait(false) : null;
         if (app is not { IsWeCom: true })
         {
-            return (null, null, Refuse(logger, name, StatusCodes.Status404NotFound,
-                $"The Hub has no WeCom app named '{name}'. Add it (POST /api/v1/apps with platform wecom), or fix the URL in the app's 接收消息 settings."), logger);
+            return (null, null, Refuse(http, logger, name, StatusCodes.Status404NotFound,
+                $"The Hub has no WeCom app named '{name}'. Add it (POST /api/v1/apps with platform wecom), or fix the URL in the app's 接收消息 settings.", WeComCallbackTelemetry.UnknownApp), logger);
         }
 
         if (!app.Enabled || app.Error is not null)
         {
-            return (app, null, Refuse(logger, name, StatusCodes.Status503ServiceUnavailable, app.Error is null
+            return (app, null, Refuse(http, logger, name, StatusCodes.Status503ServiceUnavailable, app.Error is null
                 ? $"The WeCom app '{name}' is disabled in the Hub; its callbacks are refused until it is enabled again."
-                : $"The WeCom app '{name}' cannot verify callbacks: {app.Error}"), logger);
+                : $"The WeCom app '{name}' cannot verify callbacks: {app.Error}", WeComCallbackTelemetry.Configuration), logger);
         }
 
         if (app.EncryptKey is null || app.VerificationToken is null)
         {
-            return (app, null, Refuse(logger, name, StatusCodes.Status503ServiceUnavailable,
-                $"The WeCom app '{name}' has no callback Token and EncodingAESKey in the Hub: set verification_token and encrypt_key with PATCH /api/v1/apps/{name} (the same as in the app's 接收消息 settings)."), logger);
+            return (app, null, Refuse(http, logger, name, StatusCodes.Status503ServiceUnavailable,
+                $"The WeCom app '{name}' has no callback Token and EncodingAESKey in the Hub: set verification_token and encrypt_key with PATCH /api/v1/apps/{name} (the same as in the app's 接收消息 settings).", WeComCallbackTelemetry.Configuration), logger);
         }
 
         try
@@ -159,8 +161,8 @@ internal static partial class WeComCallbackEndpoint
         }
         catch (Exception ex) when (ex is WeComCallbackException or ArgumentException)
         {
-            return (app, null, Refuse(logger, name, StatusCodes.Status503ServiceUnavailable,
-                $"The WeCom app '{name}' has an EncodingAESKey that is not 43 Base64 characters: set encrypt_key again with PATCH /api/v1/apps/{name}."), logger);
+            return (app, null, Refuse(http, logger, name, StatusCodes.Status503ServiceUnavailable,
+                $"The WeCom app '{name}' has an EncodingAESKey that is not 43 Base64 characters: set encrypt_key again with PATCH /api/v1/apps/{name}.", WeComCallbackTelemetry.Configuration), logger);
         }
     }
 
@@ -181,8 +183,21 @@ internal static partial class WeComCallbackEndpoint
         return document.DocumentElement ?? throw new XmlException("no root element");
     }
 
-    private static ProblemHttpResult Refuse(ILogger logger, string app, int status, string detail)
+    /// <summary>The metric's reason for a refused request (<see cref="WeComCallbackTelemetry"/>).</summary>
+    private static string ErrorType(WeComCallbackException ex) => ex.Error switch
     {
+        WeComCallbackError.ValidateSignature => WeComCallbackTelemetry.BadSignature,
+        WeComCallbackError.ValidateReceiveId => WeComCallbackTelemetry.WrongCorp,
+        WeComCallbackError.MissingParameter or WeComCallbackError.ParseBody => WeComCallbackTelemetry.Malformed,
+        _ => WeComCallbackTelemetry.BadEncryption,
+    };
+
+    private static WeComCallbackTelemetry? Telemetry(HttpContext http) => http.RequestServices.GetService<WeComCallbackTelemetry>();
+
+    private static ProblemHttpResult Refuse(HttpContext http, ILogger logger, string app, int status, string detail, string errorType)
+    {
+        // An unknown name is counted under "" (a scanner's made-up names must not each become a metric series).
+        Telemetry(http)?.Refused(errorType == WeComCallbackTelemetry.UnknownApp ? "" : app, errorType);
         LogRefused(logger, app, status, detail);
         return TypedResults.Problem(detail: detail, statusCode: status);
     }

@@ -50,8 +50,10 @@ internal static class WeComConnectionTest
             try
             {
                 var members = await client.Users.ListDepartmentMembersAsync(RootDepartment, cancellationToken).ConfigureAwait(false);
-                return new HubAppTestResult(true, Msg: string.Create(CultureInfo.InvariantCulture, $"Access token fetched; {members.Count} member(s) of the root department visible to the app."),
-                    Hint: members.Count == 0 ? "No member is in the app's visible range (可见范围): notifications and replies reach nobody until members are added." : null);
+                // Only the root department's own members are listed (not its sub-departments'): none is no sign of an empty
+                // visible range, so the test says what it read and nothing more.
+                return new HubAppTestResult(true, Msg: string.Create(CultureInfo.InvariantCulture,
+                    $"Access token fetched; the member list of the root department answered ({members.Count} member(s) directly in it visible to the app)."));
             }
             catch (WeComApiException ex) when (ex.Code is "60011" or WeComErrorCodes.ApiForbidden)
             {

@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using Larkway.Shared.Clients;
 
 namespace Larkway.WeCom.AiBot;
 
@@ -15,23 +15,18 @@ internal sealed class AiBotConnection : IAsyncDisposable
     // The frames are JSON; a media chunk is 512 KB before base64 (~700 KB after). A larger frame is refused, not buffered.
     private const int MaxFrameBytes = 4 * 1024 * 1024;
 
-    private readonly WebSocket _socket;
+    private readonly FrameSocket _socket;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<AiBotFrame>> _pending = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _lastFrameTimestamp;
     private int _missedPongs;
     private string? _abortReason;
-    private int _disposed;
 
     public AiBotConnection(string id, WebSocket socket, TimeProvider time)
     {
         Id = id;
-        _socket = socket;
+        _socket = new FrameSocket(socket, time, MaxFrameBytes);
         _time = time;
-        _lastFrameTimestamp = time.GetTimestamp();
     }
 
     public string Id { get; }
@@ -42,7 +37,7 @@ internal sealed class AiBotConnection : IAsyncDisposable
     public Task<string> Ended => _ended.Task;
 
     /// <summary>How long since the last frame of any kind arrived.</summary>
-    public TimeSpan Silence => _time.GetElapsedTime(Interlocked.Read(ref _lastFrameTimestamp));
+    public TimeSpan Silence => _socket.Silence;
 
     /// <summary>Pings sent and not answered yet.</summary>
     public int MissedPongs => Volatile.Read(ref _missedPongs);
@@ -69,79 +64,31 @@ internal sealed class AiBotConnection : IAsyncDisposable
         Finish(reason);
     }
 
-    private async Task<string> ReadFramesAsync(Action<AiBotConnection, AiBotFrame> onPush)
+    private Task<string> ReadFramesAsync(Action<AiBotConnection, AiBotFrame> onPush) => _socket.ReadAsync(utf8 =>
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var message = new ArrayBufferWriter<byte>(16 * 1024);
-        try
+        if (AiBotFrame.TryParse(utf8.Span) is not { } frame)
         {
-            while (true)
+            return ValueTask.CompletedTask;
+        }
+
+        if (frame.IsAnswer)
+        {
+            if (frame.ReqId.StartsWith(WeComAiBotCommands.Ping, StringComparison.Ordinal))
             {
-                message.ResetWrittenCount();
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(), _stop.Token).ConfigureAwait(false);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        return $"closed by the server ({_socket.CloseStatus} {_socket.CloseStatusDescription})";
-                    }
-
-                    if (message.WrittenCount + result.Count > MaxFrameBytes)
-                    {
-                        return $"a frame over {MaxFrameBytes} bytes";
-                    }
-
-                    message.Write(buffer.AsSpan(0, result.Count));
-                }
-                while (!result.EndOfMessage);
-
-                Interlocked.Exchange(ref _lastFrameTimestamp, _time.GetTimestamp());
-                if (AiBotFrame.TryParse(message.WrittenSpan) is not { } frame)
-                {
-                    continue;
-                }
-
-                if (frame.IsAnswer)
-                {
-                    if (frame.ReqId.StartsWith(WeComAiBotCommands.Ping, StringComparison.Ordinal))
-                    {
-                        Interlocked.Exchange(ref _missedPongs, 0);
-                    }
-
-                    if (_pending.TryRemove(frame.ReqId, out var waiter))
-                    {
-                        waiter.TrySetResult(frame);
-                    }
-
-                    continue;
-                }
-
-                onPush(this, frame);
+                Interlocked.Exchange(ref _missedPongs, 0);
             }
+
+            if (_pending.TryRemove(frame.ReqId, out var waiter))
+            {
+                waiter.TrySetResult(frame);
+            }
+
+            return ValueTask.CompletedTask;
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            return "closed by the client";
-        }
-        catch (WebSocketException ex)
-        {
-            // A missed keep-alive pong aborts the socket here too: a half-open connection ends this way.
-            return $"lost ({ex.WebSocketErrorCode}: {ex.Message})";
-        }
-        catch (IOException ex)
-        {
-            return $"lost ({ex.Message})";
-        }
-        catch (ObjectDisposedException)
-        {
-            return "closed by the client";
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+
+        onPush(this, frame);
+        return ValueTask.CompletedTask;
+    });
 
     private void Finish(string reason)
     {
@@ -203,68 +150,21 @@ internal sealed class AiBotConnection : IAsyncDisposable
     }
 
     /// <summary>Sends one text message; false when the socket is gone.</summary>
-    public async Task<bool> SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
-    {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_socket.State != WebSocketState.Open)
-            {
-                return false;
-            }
-
-            await _socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
-        {
-            return false;
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    public Task<bool> SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken) => _socket.SendAsync(utf8, cancellationToken);
 
     /// <summary>Ends a connection found dead at once: no polite close (its peer would not answer), the read loop ends with <paramref name="reason"/>.</summary>
     public void Abort(string reason)
     {
         Interlocked.CompareExchange(ref _abortReason, reason, null);
-        _stop.Cancel();
         _socket.Abort();
     }
 
     /// <summary>Closes politely when the socket still answers, within <paramref name="timeout"/>; aborts otherwise.</summary>
-    public async Task CloseAsync(string reason, TimeSpan timeout)
+    public Task CloseAsync(string reason, TimeSpan timeout)
     {
         Interlocked.CompareExchange(ref _abortReason, reason, null);
-        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            using var deadline = new CancellationTokenSource(timeout, _time);
-            try
-            {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closing", deadline.Token).ConfigureAwait(false);
-                await _ended.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-            {
-                // A socket that cannot close politely, or a server that does not answer in time, is aborted below.
-            }
-        }
-
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _socket.Abort();
+        return _socket.CloseAsync("closing", timeout, _ended.Task);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _socket.Abort();
-        _socket.Dispose();
-    }
+    public ValueTask DisposeAsync() => _socket.DisposeAsync();
 }

@@ -1,15 +1,12 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Larkway.Shared.Clients;
 
 namespace Larkway.WeCom.AiBot;
 
 /// <summary>The AI bot connection's metrics and traces on the <c>Larkway</c> meter and activity source (docs/metrics.md).</summary>
 internal sealed class AiBotTelemetry : IDisposable
 {
-    public const string Name = "Larkway";
-
-    public static readonly ActivitySource ActivitySource = new(Name);
-
     private readonly Meter? _ownedMeter;
     private readonly string _botId;
     private readonly Counter<long> _connections;
@@ -20,7 +17,7 @@ internal sealed class AiBotTelemetry : IDisposable
     public AiBotTelemetry(IMeterFactory? meterFactory, string botId)
     {
         _botId = botId;
-        var meter = meterFactory?.Create(Name) ?? (_ownedMeter = new Meter(Name));
+        var meter = LarkwayInstruments.Meter(meterFactory, out _ownedMeter);
         _connections = meter.CreateCounter<long>("larkway.wecom.aibot.connections", "{connection}", "AI bot long connections subscribed, by the reason (start, or why the previous one ended).");
         _callbacks = meter.CreateCounter<long>("larkway.wecom.aibot.callbacks", "{callback}", "AI bot messages and events received, by cmd, type and outcome (handled, failed, duplicate).");
         _requests = meter.CreateCounter<long>("larkway.wecom.aibot.requests", "{request}", "Frames the client sent and WeCom answered (replies, sends, uploads), by cmd and errcode (or timeout, lost).");
@@ -58,12 +55,12 @@ internal sealed class AiBotTelemetry : IDisposable
 
     public Activity? StartCallback(string cmd, string type, string reqId)
     {
-        if (!ActivitySource.HasListeners())
+        if (!LarkwayInstruments.ActivitySource.HasListeners())
         {
             return null;
         }
 
-        var activity = ActivitySource.StartActivity($"WeCom AI bot {cmd} {type}", ActivityKind.Consumer);
+        var activity = LarkwayInstruments.ActivitySource.StartActivity($"WeCom AI bot {cmd} {type}", ActivityKind.Consumer);
         activity?.SetTag("wecom.aibot.bot_id", _botId);
         activity?.SetTag("wecom.aibot.req_id", reqId);
         return activity;
@@ -71,12 +68,12 @@ internal sealed class AiBotTelemetry : IDisposable
 
     public Activity? StartRequest(string cmd, string reqId)
     {
-        if (!ActivitySource.HasListeners())
+        if (!LarkwayInstruments.ActivitySource.HasListeners())
         {
             return null;
         }
 
-        var activity = ActivitySource.StartActivity($"WeCom AI bot {cmd}", ActivityKind.Producer);
+        var activity = LarkwayInstruments.ActivitySource.StartActivity($"WeCom AI bot {cmd}", ActivityKind.Producer);
         activity?.SetTag("wecom.aibot.bot_id", _botId);
         activity?.SetTag("wecom.aibot.req_id", reqId);
         return activity;

@@ -1,3 +1,4 @@
+using Larkway.Shared.Clients;
 using Larkway.WeCom.Http;
 using Larkway.WeCom.Json;
 
@@ -14,24 +15,24 @@ internal sealed class WeComTokenProvider
     private readonly WeComAppOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly WeComTelemetry _telemetry;
-    private readonly WeComTokenCache _cache;
+    private readonly TokenCache<AccessToken> _cache;
 
     public WeComTokenProvider(WeComAppOptions options, TimeProvider timeProvider, WeComTelemetry telemetry)
     {
         _options = options;
         _timeProvider = timeProvider;
         _telemetry = telemetry;
-        _cache = new WeComTokenCache(timeProvider);
+        _cache = new TokenCache<AccessToken>(timeProvider);
     }
 
     /// <summary>The cached token, fetched through <paramref name="send"/> (no token, with retries) when stale.</summary>
-    public ValueTask<WeComToken> GetAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send, CancellationToken cancellationToken) =>
-        _cache.GetAsync(() => FetchAsync(send), cancellationToken);
+    public ValueTask<AccessToken> GetAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send, CancellationToken cancellationToken) =>
+        _cache.GetAsync(_ => FetchAsync(send), cancellationToken);
 
     /// <summary>Drops a token WeCom refused, so that the next call fetches another.</summary>
     public void Invalidate(string token) => _cache.Invalidate(token);
 
-    private async Task<WeComToken> FetchAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send)
+    private async Task<AccessToken> FetchAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send)
     {
         Exception? failure = null;
         try
@@ -52,10 +53,7 @@ internal sealed class WeComTokenProvider
                 throw new WeComApiException(WeComErrorCodes.MalformedResponse, $"The token answer of {TokenPath} has no access_token / expires_in.", reply.Status, reply.RequestId);
             }
 
-            // Lifetime counts from when we asked. A token living less than twice the margin (an emulator's) is replaced at half its life.
-            var lifetime = TimeSpan.FromSeconds(answer.ExpiresIn);
-            var margin = _options.TokenRefreshMargin < lifetime / 2 ? _options.TokenRefreshMargin : lifetime / 2;
-            return new WeComToken(answer.AccessToken, started + lifetime, started + lifetime - margin);
+            return AccessToken.Issued(answer.AccessToken, started, TimeSpan.FromSeconds(answer.ExpiresIn), _options.TokenRefreshMargin);
         }
         catch (Exception ex)
         {

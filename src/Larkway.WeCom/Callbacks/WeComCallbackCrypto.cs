@@ -1,9 +1,8 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Xml;
+using Larkway.Shared.Clients;
 
 namespace Larkway.WeCom.Callbacks;
 
@@ -40,15 +39,9 @@ public sealed class WeComCallbackCrypto
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentNullException.ThrowIfNull(encodingAesKey);
         ArgumentNullException.ThrowIfNull(receiveId);
-        Span<byte> key = stackalloc byte[33];
-        if (encodingAesKey.Length != 43 || !Convert.TryFromBase64String(encodingAesKey + "=", key, out var written) || written != 32)
-        {
-            throw new WeComCallbackException(WeComCallbackError.IllegalAesKey,
-                $"The EncodingAESKey must be the 43 letters and digits shown in the callback settings (this one has {encodingAesKey.Length} characters{(encodingAesKey.Length == 43 ? " but is not Base64" : "")}).");
-        }
-
+        _key = CallbackCipher.TryReadKey(encodingAesKey) ?? throw new WeComCallbackException(WeComCallbackError.IllegalAesKey,
+            $"The EncodingAESKey must be the 43 letters and digits shown in the callback settings (this one has {encodingAesKey.Length} characters{(encodingAesKey.Length == 43 ? " but is not Base64" : "")}).");
         _token = token;
-        _key = key[..32].ToArray();
         _receiveId = receiveId;
     }
 
@@ -61,13 +54,7 @@ public sealed class WeComCallbackCrypto
         ArgumentNullException.ThrowIfNull(timestamp);
         ArgumentNullException.ThrowIfNull(nonce);
         ArgumentNullException.ThrowIfNull(encrypt);
-        string[] parts = [_token, timestamp, nonce, encrypt];
-        Array.Sort(parts, StringComparer.Ordinal);
-
-        // CA5350: SHA-1 is weak, but WeCom's callback protocol mandates it; the AES key is what protects the content.
-#pragma warning disable CA5350
-        return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(string.Concat(parts))));
-#pragma warning restore CA5350
+        return CallbackCipher.Sign(_token, timestamp, nonce, encrypt);
     }
 
     /// <summary>True when <paramref name="signature"/> is the signature of the other three (constant-time compare).</summary>
@@ -78,9 +65,7 @@ public sealed class WeComCallbackCrypto
             return false;
         }
 
-        var expected = Encoding.ASCII.GetBytes(Sign(timestamp, nonce, encrypt));
-        var presented = Encoding.ASCII.GetBytes(signature.ToLowerInvariant());
-        return CryptographicOperations.FixedTimeEquals(expected, presented);
+        return CallbackCipher.SignatureMatches(Sign(timestamp, nonce, encrypt), signature);
     }
 
     /// <summary>
@@ -126,61 +111,22 @@ public sealed class WeComCallbackCrypto
     public string DecryptUnsigned(string encrypt)
     {
         ArgumentNullException.ThrowIfNull(encrypt);
-        byte[] cipher;
-        try
+        var failure = CallbackCipher.Open(_key, encrypt, out var message, out var receiveId, out var detail);
+        if (failure == CallbackCipherFailure.None && string.Equals(receiveId, _receiveId, StringComparison.Ordinal))
         {
-            cipher = Convert.FromBase64String(encrypt);
-        }
-        catch (FormatException ex)
-        {
-            throw new WeComCallbackException(WeComCallbackError.DecodeBase64, "The ciphertext is not Base64.", ex);
+            return message;
         }
 
-        if (cipher.Length == 0 || cipher.Length % 32 != 0)
+        throw failure switch
         {
-            throw new WeComCallbackException(WeComCallbackError.DecodeBase64, $"The ciphertext is {cipher.Length} bytes, not a whole number of 32-byte blocks.");
-        }
-
-        using var aes = Aes.Create();
-        aes.Key = _key;
-        var plain = aes.DecryptCbc(cipher, _key.AsSpan(0, 16), PaddingMode.None);
-        try
-        {
-            // PKCS#7 to 32 bytes: the pad is 1..32, which .NET's PKCS7 mode (block-sized, 16) would refuse above 16.
-            var pad = plain[^1];
-            var padOk = pad is >= 1 and <= 32 && pad <= plain.Length - 20;
-            for (var i = plain.Length - pad; padOk && i < plain.Length; i++)
-            {
-                padOk = plain[i] == pad;
-            }
-
-            if (!padOk)
-            {
-                throw new WeComCallbackException(WeComCallbackError.DecryptAes,
-                    "The ciphertext does not decrypt to valid padding: check the EncodingAESKey against the callback settings.");
-            }
-
-            var body = plain.AsSpan(0, plain.Length - pad);
-            var length = BinaryPrimitives.ReadUInt32BigEndian(body.Slice(16, 4));
-            if (length > (uint)(body.Length - 20))
-            {
-                throw new WeComCallbackException(WeComCallbackError.IllegalBuffer,
-                    $"The decrypted length field ({length}) is longer than the {body.Length - 20} bytes that follow it: check the EncodingAESKey.");
-            }
-
-            var receiveId = Encoding.UTF8.GetString(body[(20 + (int)length)..]);
-            if (!string.Equals(receiveId, _receiveId, StringComparison.Ordinal))
-            {
-                throw new WeComCallbackException(WeComCallbackError.ValidateReceiveId,
-                    $"The message is for ReceiveId '{receiveId}', not '{_receiveId}': use the corp id for an internal app, the suite id for a third-party app, \"\" for an AI bot.");
-            }
-
-            return Encoding.UTF8.GetString(body.Slice(20, (int)length));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plain);
-        }
+            CallbackCipherFailure.None => new WeComCallbackException(WeComCallbackError.ValidateReceiveId,
+                $"The message is for ReceiveId '{receiveId}', not '{_receiveId}': use the corp id for an internal app, the suite id for a third-party app, \"\" for an AI bot."),
+            CallbackCipherFailure.NotBase64 => new WeComCallbackException(WeComCallbackError.DecodeBase64, "The ciphertext is not Base64."),
+            CallbackCipherFailure.NotBlocks => new WeComCallbackException(WeComCallbackError.DecodeBase64, detail),
+            CallbackCipherFailure.BadPadding => new WeComCallbackException(WeComCallbackError.DecryptAes,
+                "The ciphertext does not decrypt to valid padding: check the EncodingAESKey against the callback settings."),
+            _ => new WeComCallbackException(WeComCallbackError.IllegalBuffer, $"{detail[..^1]}: check the EncodingAESKey."),
+        };
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> with fresh randomness, signed at <paramref name="timestamp"/> with <paramref name="nonce"/>.</summary>
@@ -197,20 +143,7 @@ public sealed class WeComCallbackCrypto
         ArgumentNullException.ThrowIfNull(plaintext);
         ArgumentNullException.ThrowIfNull(timestamp);
         ArgumentNullException.ThrowIfNull(nonce);
-        var message = Encoding.UTF8.GetBytes(plaintext);
-        var receiveId = Encoding.UTF8.GetBytes(_receiveId);
-        var length = 16 + 4 + message.Length + receiveId.Length;
-        var pad = 32 - (length % 32);
-        var plain = new byte[length + pad];
-        random16[..16].CopyTo(plain);
-        BinaryPrimitives.WriteInt32BigEndian(plain.AsSpan(16, 4), message.Length);
-        message.CopyTo(plain, 20);
-        receiveId.CopyTo(plain, 20 + message.Length);
-        plain.AsSpan(length).Fill((byte)pad);
-        using var aes = Aes.Create();
-        aes.Key = _key;
-        var encrypt = Convert.ToBase64String(aes.EncryptCbc(plain, _key.AsSpan(0, 16), PaddingMode.None));
-        CryptographicOperations.ZeroMemory(plain);
+        var encrypt = CallbackCipher.Seal(_key, plaintext, _receiveId, random16);
         return new WeComEncryptedMessage(encrypt, Sign(timestamp, nonce, encrypt), timestamp, nonce);
     }
 

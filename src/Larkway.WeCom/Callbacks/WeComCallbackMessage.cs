@@ -121,7 +121,7 @@ public abstract record WeComCallbackMessage
             EventKey = fields.Str("EventKey"),
             ToUserName = fields.Str("ToUserName") ?? "",
             FromUserName = fields.Str("FromUserName") ?? "",
-            CreateTime = DateTimeOffset.FromUnixTimeSeconds(fields.Long("CreateTime") ?? 0),
+            CreateTime = fields.UnixSeconds("CreateTime"),
             MsgType = "event",
             AgentId = fields.Long("AgentID"),
             Raw = xml,
@@ -157,6 +157,18 @@ public abstract record WeComCallbackMessage
 
         public long? Long(string name) => long.TryParse(Str(name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
 
+        /// <summary>
+        /// A Unix time in seconds (the epoch when absent or not a number); one no date can hold (a forged or damaged
+        /// callback) is refused as unreadable rather than thrown as an argument error.
+        /// </summary>
+        public DateTimeOffset UnixSeconds(string name)
+        {
+            var seconds = Long(name) ?? 0;
+            return seconds >= DateTimeOffset.MinValue.ToUnixTimeSeconds() && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : throw new WeComCallbackException(WeComCallbackError.ParseBody, $"The decrypted callback's <{name}> is not a Unix time in seconds.");
+        }
+
         public double? Double(string name) => double.TryParse(Str(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
     }
 }
@@ -169,7 +181,7 @@ internal static class WeComCallbackMessageExtensions
         {
             ToUserName = fields.Str("ToUserName") ?? "",
             FromUserName = fields.Str("FromUserName") ?? "",
-            CreateTime = DateTimeOffset.FromUnixTimeSeconds(fields.Long("CreateTime") ?? 0),
+            CreateTime = fields.UnixSeconds("CreateTime"),
             MsgType = msgType,
             AgentId = fields.Long("AgentID"),
             Raw = xml,

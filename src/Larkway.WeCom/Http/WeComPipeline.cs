@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Serialization.Metadata;
+using Larkway.Shared.Clients;
 using Larkway.WeCom.Auth;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Larkway.WeCom.Http;
@@ -16,43 +16,24 @@ namespace Larkway.WeCom.Http;
 /// when WeCom refuses it (40014 / 42001 / 40001), one log line per attempt (paths only: never the token), and a
 /// <see cref="WeComApiException"/> for every failure. Domain clients only describe requests.
 /// </summary>
-internal sealed class WeComPipeline : IDisposable
+internal sealed class WeComPipeline : ApiPipelineBase<WeComRequest, WeComReply, WeComTelemetry>
 {
     private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
-    private static readonly ResiliencePropertyKey<WeComRequest> RequestKey = new("Larkway.WeCom.Request");
 
-    private readonly HttpClient _http;
     private readonly string _apiBase;
-    private readonly ResiliencePipeline<WeComReply> _resilience;
     private readonly Func<WeComRequest, CancellationToken, Task<WeComReply>> _sendWithoutToken;
 
     public WeComPipeline(string name, WeComAppOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, System.Diagnostics.Metrics.IMeterFactory? meterFactory, HttpMessageHandler? handler)
+        : base(name, "Larkway.WeCom", loggerFactory, timeProvider, handler, new WeComTelemetry(meterFactory, options.AgentId is { } agent ? $"{options.CorpId}/{agent}" : options.CorpId))
     {
-        Name = name;
         Options = options;
-        TimeProvider = timeProvider ?? TimeProvider.System;
-        Logger = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Larkway.WeCom");
-        Telemetry = new WeComTelemetry(meterFactory, options.AgentId is { } agent ? $"{options.CorpId}/{agent}" : options.CorpId);
         Tokens = new WeComTokenProvider(options, TimeProvider, Telemetry);
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: handler is null)
-        {
-            // Timeouts are per attempt, in the resilience pipeline; HttpClient's own would cut retries short.
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        };
         _apiBase = options.ApiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        _resilience = BuildResilience(options, TimeProvider, Logger);
+        Resilience = BuildResilience(options, TimeProvider, Logger);
         _sendWithoutToken = (request, ct) => SendWithRetriesAsync(request, token: null, ct);
     }
 
-    public string Name { get; }
-
     public WeComAppOptions Options { get; }
-
-    public TimeProvider TimeProvider { get; }
-
-    public ILogger Logger { get; }
-
-    public WeComTelemetry Telemetry { get; }
 
     public WeComTokenProvider Tokens { get; }
 
@@ -73,36 +54,24 @@ internal sealed class WeComPipeline : IDisposable
     public async Task<string> GetTokenAsync(CancellationToken cancellationToken) =>
         (await Tokens.GetAsync(_sendWithoutToken, cancellationToken).ConfigureAwait(false)).Value;
 
-    private async Task<WeComReply> SendCoreAsync(WeComRequest request, CancellationToken cancellationToken)
+    private Task<WeComReply> SendCoreAsync(WeComRequest request, CancellationToken cancellationToken) =>
+        MeasureAsync(request, (Pipeline: this, Request: request, Cancellation: cancellationToken), static state => state.Pipeline.SendCheckedAsync(state.Request, state.Cancellation));
+
+    private async Task<WeComReply> SendCheckedAsync(WeComRequest request, CancellationToken cancellationToken)
     {
-        using var activity = Telemetry.StartCall(request.Method, request.PathTemplate);
-        var started = TimeProvider.GetTimestamp();
-        Exception? failure = null;
-        try
+        var reply = await SendWithTokenAsync(request, cancellationToken).ConfigureAwait(false);
+        if (reply.Error is { } error)
         {
-            var reply = await SendWithTokenAsync(request, cancellationToken).ConfigureAwait(false);
-            if (reply.Error is { } error)
-            {
-                throw ToException(reply, error, context: null);
-            }
+            throw ToException(reply, error, context: null);
+        }
 
-            if (!reply.IsJson && !(request.BinaryAnswer && reply.Status == HttpStatusCode.OK))
-            {
-                throw new WeComApiException(WeComErrorCodes.MalformedResponse,
-                    $"Expected WeCom's JSON from {request.Method} {request.PathTemplate} but got HTTP {(int)reply.Status} with content type '{reply.ContentType ?? "none"}'.", reply.Status);
-            }
+        if (!reply.IsJson && !(request.BinaryAnswer && reply.Status == HttpStatusCode.OK))
+        {
+            throw new WeComApiException(WeComErrorCodes.MalformedResponse,
+                $"Expected WeCom's JSON from {request.Method} {request.PathTemplate} but got HTTP {(int)reply.Status} with content type '{reply.ContentType ?? "none"}'.", reply.Status);
+        }
 
-            return reply;
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            Telemetry.EndCall(activity, request.Method, request.PathTemplate, TimeProvider.GetElapsedTime(started), failure);
-        }
+        return reply;
     }
 
     private async Task<WeComReply> SendWithTokenAsync(WeComRequest request, CancellationToken cancellationToken)
@@ -126,28 +95,7 @@ internal sealed class WeComPipeline : IDisposable
         return await SendWithRetriesAsync(request, fresh.Value, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<WeComReply> SendWithRetriesAsync(WeComRequest request, string? token, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(RequestKey, request);
-        try
-        {
-            return await _resilience.ExecuteAsync(
-                static async (ctx, state) => await state.Pipeline.AttemptAsync(state.Request, state.Token, ctx.CancellationToken).ConfigureAwait(false),
-                context,
-                (Pipeline: this, Request: request, Token: token)).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (MapTransportFailure(ex, request, cancellationToken) is { } mapped)
-        {
-            throw mapped;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
-
-    private async Task<WeComReply> AttemptAsync(WeComRequest request, string? token, CancellationToken cancellationToken)
+    protected override async Task<WeComReply> AttemptAsync(WeComRequest request, string? token, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(request.Method, Url(request, token));
         if (request.Json is { } json)
@@ -164,7 +112,7 @@ internal sealed class WeComPipeline : IDisposable
         WeComReply reply;
         try
         {
-            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            using var response = await Http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             reply = await WeComReply.ReadAsync(response, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
@@ -222,53 +170,28 @@ internal sealed class WeComPipeline : IDisposable
     }
 
     // Null for what passes through unchanged: API errors and the caller's own cancellation.
-    private WeComApiException? MapTransportFailure(Exception exception, WeComRequest request, CancellationToken cancellationToken)
+    protected override WeComApiException? MapTransportFailure(Exception exception, WeComRequest request, CancellationToken cancellationToken)
     {
         var where = request.AbsoluteUrl is { } absolute ? $"{absolute.Scheme}://{absolute.Authority}" : _apiBase;
-        var what = $"{request.Method} {request.PathTemplate}";
-        return exception switch
-        {
-            WeComApiException => null,
-            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
-            TimeoutRejectedException ex => new WeComApiException(WeComErrorCodes.Timeout,
-                $"No answer from {where} within {ex.Timeout.TotalSeconds:0.###} s ({what}).", innerException: ex),
-            OperationCanceledException ex => new WeComApiException(WeComErrorCodes.Timeout, $"No answer from {where} ({what}): the request timed out.", innerException: ex),
-            HttpRequestException ex => new WeComApiException(WeComErrorCodes.NetworkError, $"Could not reach {where} ({what}): {ex.Message}", innerException: ex),
-            _ => null,
-        };
+        return exception is not WeComApiException && ApiHttp.DescribeTransportFailure(exception, where, $"{request.Method} {request.PathTemplate}", cancellationToken) is { } failure
+            ? new WeComApiException(failure.TimedOut ? WeComErrorCodes.Timeout : WeComErrorCodes.NetworkError, failure.Message, innerException: exception)
+            : null;
     }
 
     private static ResiliencePipeline<WeComReply> BuildResilience(WeComAppOptions options, TimeProvider timeProvider, ILogger logger)
     {
         var retry = options.Retry;
-        var builder = new ResiliencePipelineBuilder<WeComReply> { TimeProvider = timeProvider };
-        if (retry.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<WeComReply>
+        return ApiHttp.BuildResilience<WeComReply>(
+            new ApiRetrySettings(retry.MaxRetries, retry.BaseDelay, retry.MaxDelay, retry.UseJitter, options.Timeout),
+            timeProvider,
+            args => ShouldRetry(RequestOf(args.Context), args.Outcome),
+            args =>
             {
-                MaxRetryAttempts = retry.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = retry.UseJitter,
-                Delay = retry.BaseDelay,
-                MaxDelay = retry.MaxDelay,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context.Properties.GetValue(RequestKey, null!), args.Outcome)),
-                OnRetry = args =>
-                {
-                    var request = args.Context.Properties.GetValue(RequestKey, null!);
-                    var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
-                        : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} errcode {e.Code}" : "failure";
-                    Log.Retrying(logger, request.Method.Method, request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
-                    return default;
-                },
+                var request = RequestOf(args.Context);
+                var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
+                    : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} errcode {e.Code}" : "failure";
+                Log.Retrying(logger, request.Method.Method, request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
             });
-        }
-
-        if (options.Timeout > TimeSpan.Zero && options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            builder.AddTimeout(options.Timeout);
-        }
-
-        return builder.Build();
     }
 
     private static bool ShouldRetry(WeComRequest request, Outcome<WeComReply> outcome)
@@ -292,12 +215,5 @@ internal sealed class WeComPipeline : IDisposable
 
         // WeCom itself said it did not carry the call out (the rate, or "system busy"): safe to send again.
         return WeComErrorCodes.IsRateLimit(error.Code, reply.Status) || error.Code == WeComErrorCodes.SystemBusy;
-    }
-
-    public void Dispose()
-    {
-        // A handler passed in is the caller's (disposeHandler: false above); the client and its own handler are ours.
-        _http.Dispose();
-        Telemetry.Dispose();
     }
 }

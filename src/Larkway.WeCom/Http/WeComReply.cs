@@ -86,43 +86,8 @@ internal readonly record struct ErrorFields(bool IsJson, string? ErrCode, string
 {
     public static ErrorFields Read(ReadOnlySpan<byte> body)
     {
-        string? errcode = null, errmsg = null, invalidUser = null;
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return default;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString();
-                reader.Read();
-                var value = reader.TokenType switch
-                {
-                    JsonTokenType.String => reader.GetString(),
-                    JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan),
-                    _ => null,
-                };
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                }
-
-                switch (name)
-                {
-                    case "errcode": errcode = value; break;
-                    case "errmsg": errmsg = value; break;
-                    case "invaliduser": invalidUser = value; break;
-                }
-            }
-
-            return new ErrorFields(true, errcode, errmsg, invalidUser);
-        }
-        catch (JsonException)
-        {
-            return default;
-        }
+        Span<string?> values = new string?[3];
+        var isJson = Shared.Clients.JsonTopLevel.TryReadScalars(body, ["errcode", "errmsg", "invaliduser"], values);
+        return new ErrorFields(isJson, values[0], values[1], values[2]);
     }
 }

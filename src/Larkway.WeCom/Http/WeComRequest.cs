@@ -4,7 +4,7 @@ namespace Larkway.WeCom.Http;
 /// <param name="Method">GET or POST.</param>
 /// <param name="PathAndQuery">The path with its query (without access_token, which the pipeline adds).</param>
 /// <param name="PathTemplate">The path alone, for logs and metrics (queries can hold secrets).</param>
-internal sealed record WeComRequest(HttpMethod Method, string PathAndQuery, string PathTemplate)
+internal sealed record WeComRequest(HttpMethod Method, string PathAndQuery, string PathTemplate) : Shared.Clients.IApiRequest
 {
     /// <summary>A JSON body, kept as bytes so that each attempt sends a fresh copy.</summary>
     public byte[]? Json { get; init; }

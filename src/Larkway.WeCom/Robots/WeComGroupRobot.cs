@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Larkway.Shared.Clients;
 using Larkway.WeCom.Http;
 using Larkway.WeCom.Json;
 using Larkway.WeCom.Media;
@@ -25,7 +26,7 @@ public sealed class WeComGroupRobot : IDisposable
 
     private readonly WeComGroupRobotOptions _options;
     private readonly WeComPipeline _pipeline;
-    private readonly RobotRateGate _rate;
+    private readonly RateGate _rate;
     private readonly Uri _uploadBase;
 
     /// <summary>A robot client. <paramref name="handler"/> replaces the network (tests, proxies) and is not disposed.</summary>
@@ -39,7 +40,7 @@ public sealed class WeComGroupRobot : IDisposable
         var pipelineOptions = new WeComAppOptions { CorpId = options.Name, ApiBaseUrl = new Uri(options.Webhook!.GetLeftPart(UriPartial.Authority)), Timeout = options.Timeout, Retry = options.Retry.Clone() };
         _pipeline = new WeComPipeline(options.Name, pipelineOptions, loggerFactory, timeProvider, meterFactory, handler);
         // A send slowed on the way could land inside the minute of a later one: the client's minute is two seconds longer.
-        _rate = new RobotRateGate(options.MessagesPerMinute, TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(2), _pipeline.TimeProvider);
+        _rate = new RateGate(options.MessagesPerMinute, TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(2), _pipeline.TimeProvider, RateRefused);
         var webhookPath = options.Webhook.AbsolutePath;
         var root = webhookPath.EndsWith(SendPath, StringComparison.Ordinal) ? webhookPath[..^SendPath.Length] : "";
         _uploadBase = new Uri(options.Webhook.GetLeftPart(UriPartial.Authority) + root + UploadPath);
@@ -66,7 +67,8 @@ public sealed class WeComGroupRobot : IDisposable
         }
         catch (WeComApiException ex) when (ex.Code == WeComErrorCodes.RateLimited45009)
         {
-            _rate.Block(TimeSpan.FromMinutes(1));
+            // Another sender shares the webhook: the robot is held for a minute, so later sends fail fast instead of being refused one by one.
+            _rate.Hold(TimeSpan.FromMinutes(1));
             throw;
         }
     }
@@ -104,4 +106,17 @@ public sealed class WeComGroupRobot : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _pipeline.Dispose();
+
+    /// <summary>The client's refusal of a send beyond the robot's rate (20 messages a minute per webhook), or while WeCom holds it after 45009.</summary>
+    internal static WeComApiException RateRefused(RateRefusal refusal)
+    {
+        var what = refusal.Held
+            ? "WeCom refused this robot for its rate (45009); the client holds its messages, and the next one can go"
+            : $"This robot already has {refusal.Limit} messages within a minute (WeCom's limit per robot); the next one can go";
+        return new WeComApiException(WeComErrorCodes.RateLimited,
+            $"{what} in {Math.Ceiling(refusal.Wait.TotalSeconds):0} s. Send fewer messages (combine them) or allow a longer MaxWait.")
+        {
+            RetryAfter = refusal.Wait,
+        };
+    }
 }

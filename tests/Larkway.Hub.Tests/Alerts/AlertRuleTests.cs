@@ -98,6 +98,33 @@ public sealed class AlertRuleTests
         down.Detail.ShouldContain("threshold 2 min");
     }
 
+    [Fact]
+    public void The_wecom_callbacks_rule_names_each_app_with_a_burst_of_refusals_over_its_threshold_whose_last_is_within_the_window()
+    {
+        var rule = Rule(AlertRule.WeComCallbacksRefused);
+        rule.Check(Snapshot([])).Detail.ShouldBe("No callback to a WeCom app was refused in the last 5 min.");
+
+        var bursts = Snapshot([]) with
+        {
+            WeComCallbacksRefused =
+            [
+                new("wc-corp", 7, "bad_signature", Now - TimeSpan.FromMinutes(3), Now - TimeSpan.FromSeconds(20)),
+                new("wc-few", 2, "bad_encryption", Now - TimeSpan.FromMinutes(1), Now - TimeSpan.FromSeconds(10)),
+                new("wc-old", 50, "wrong_corp", Now - TimeSpan.FromHours(2), Now - TimeSpan.FromMinutes(6)),
+            ],
+        };
+        var check = rule.Check(bursts);
+        check.Breached.ShouldBeTrue();
+        check.Detail.ShouldContain("wc-corp: 7 since 2026-03-02 10:27:40Z, the last at 2026-03-02 10:30:20Z (bad_signature: the msg_signature does not match: the Token in the Hub differs");
+        check.Detail.ShouldNotContain("wc-few", customMessage: "under the threshold of 3");
+        check.Detail.ShouldNotContain("wc-old", customMessage: "its last refusal is older than the window");
+
+        // The burst over, or under the threshold: cleared, saying what is left.
+        var quiet = rule.Check(bursts with { WeComCallbacksRefused = [bursts.WeComCallbacksRefused[1], bursts.WeComCallbacksRefused[2]] });
+        quiet.Breached.ShouldBeFalse();
+        quiet.Detail.ShouldBe("Fewer than 3 refused callbacks for each WeCom app in the last 5 min (wc-few 2).");
+    }
+
     private static AlertRuleSettings Rule(AlertRule rule) => new AlertOptions().ResolvedRules().Single(r => r.Rule == rule);
 
     private static AlertSnapshot Snapshot(

@@ -219,6 +219,82 @@ public sealed class MonitoringRecorderTests : IAsyncLifetime
         (await store.ReadAsync(DateTimeOffset.UnixEpoch, default)).Sum(r => r.ApiCalls).ShouldBe(2);
     }
 
+    [Fact]
+    public async Task WeCom_calls_and_token_fetches_count_with_the_other_platforms_and_the_last_failure_names_the_app_and_errcode()
+    {
+        await using var hub = Replica();
+        hub.Provider.GetRequiredService<MetricRecorder>();
+        var meter = hub.Provider.GetRequiredService<IMeterFactory>().Create("Larkway");
+        var calls = meter.CreateCounter<long>("larkway.wecom.calls");
+        var tokens = meter.CreateCounter<long>("larkway.wecom.token.requests");
+        KeyValuePair<string, object?>[] Call(string? code) =>
+        [
+            new("wecom.app", "wc-corp"), new("http.request.method", "POST"), new("url.template", "/cgi-bin/message/send"),
+            .. code is null ? Array.Empty<KeyValuePair<string, object?>>() : [new("wecom.code", code), new("error.type", code)],
+        ];
+
+        calls.Add(18, Call("0"));
+        calls.Add(2, Call("60020"));
+        calls.Add(5, Call(null)); // cancelled by the caller: neither a success nor an error
+        tokens.Add(3, new KeyValuePair<string, object?>("wecom.app", "wc-corp"), new KeyValuePair<string, object?>("wecom.token.outcome", "success"));
+        tokens.Add(1, new KeyValuePair<string, object?>("wecom.app", "wc-corp"), new KeyValuePair<string, object?>("wecom.token.outcome", "40001"));
+        await FlushAsync(hub);
+
+        var view = await Dashboard(hub).ReadAsync(DashboardRange.Hour, default);
+        view.Hour.ApiCalls.ShouldBe(20);
+        view.Hour.ApiErrors.ShouldBe(2);
+        view.Hour.TokenFetches.ShouldBe(4);
+        view.Hour.TokenFailures.ShouldBe(1);
+        var last = await hub.Provider.GetRequiredService<MetricStore>().ReadLastApiFailureAsync(default);
+        last.ShouldNotBeNull();
+        last.Value.Text.ShouldStartWith("POST /cgi-bin/message/send (app wc-corp) failed with code 60020");
+    }
+
+    [Fact]
+    public async Task WeCom_callbacks_refused_for_failing_verification_add_up_per_app_over_replicas_into_one_burst_and_a_quiet_spell_starts_another()
+    {
+        await using var a = Replica();
+        await using var b = Replica();
+        Larkway.Hub.WeCom.WeComCallbackTelemetry Telemetry(HubServices hub)
+        {
+            hub.Provider.GetRequiredService<MetricRecorder>();
+            return new Larkway.Hub.WeCom.WeComCallbackTelemetry(hub.Provider.GetRequiredService<IMeterFactory>());
+        }
+
+        var onA = Telemetry(a);
+        var onB = Telemetry(b);
+        onA.Refused("wc-corp", Larkway.Hub.WeCom.WeComCallbackTelemetry.BadSignature);
+        onA.Refused("wc-corp", Larkway.Hub.WeCom.WeComCallbackTelemetry.BadSignature);
+
+        // Not a failed verification: an unknown name, a disabled app, a broken body; and what was stored.
+        onA.Refused("", Larkway.Hub.WeCom.WeComCallbackTelemetry.UnknownApp);
+        onA.Refused("wc-other", Larkway.Hub.WeCom.WeComCallbackTelemetry.Configuration);
+        onA.Refused("wc-other", Larkway.Hub.WeCom.WeComCallbackTelemetry.Malformed);
+        onA.Stored("wc-other", duplicate: false);
+        await FlushAsync(a);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        onB.Refused("wc-corp", Larkway.Hub.WeCom.WeComCallbackTelemetry.BadEncryption);
+        await FlushAsync(b);
+
+        var store = a.Provider.GetRequiredService<MetricStore>();
+        var burst = (await store.ReadWeComRefusalsAsync(default)).ShouldHaveSingleItem();
+        burst.App.ShouldBe("wc-corp");
+        burst.Count.ShouldBe(3);
+        burst.Reason.ShouldBe("bad_encryption");
+        burst.First.ShouldBe(Start);
+        burst.Last.ShouldBe(Start + TimeSpan.FromSeconds(30));
+        burst.Explained.ShouldContain("EncodingAESKey in the Hub differs");
+
+        // Refusals after a quiet spell longer than the gap are a new burst, counted from one.
+        _time.Advance(MetricStore.WeComRefusalBurstGap + TimeSpan.FromMinutes(1));
+        onA.Refused("wc-corp", Larkway.Hub.WeCom.WeComCallbackTelemetry.WrongCorp);
+        await FlushAsync(a);
+        burst = (await store.ReadWeComRefusalsAsync(default)).ShouldHaveSingleItem();
+        burst.Count.ShouldBe(1);
+        burst.Reason.ShouldBe("wrong_corp");
+        burst.First.ShouldBe(_time.GetUtcNow());
+    }
+
     private HubServices Replica(params (string Key, string Value)[] settings) => new(_db, _time, services: s =>
     {
         var configuration = new ConfigurationBuilder()

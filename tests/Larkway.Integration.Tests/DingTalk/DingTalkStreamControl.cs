@@ -1,13 +1,11 @@
-using System.Net.Http.Json;
 using System.Text.Json;
+using Larkway.Integration.Tests.Infrastructure;
 
 namespace Larkway.Integration.Tests.DingTalk;
 
 /// <summary>The emulator's DingTalk Stream control endpoints over HTTP, as a test drives them.</summary>
-internal sealed class DingTalkStreamControl(Uri emulator, string appKey) : IDisposable
+internal sealed class DingTalkStreamControl(Uri emulator, string appKey) : EmulatorControlClient(emulator, "/_emulator/dingtalk/stream/")
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(emulator, "/_emulator/dingtalk/stream/") };
-
     /// <summary>Pushes a robot message from a person; returns its msgId.</summary>
     public async Task<string> RobotMessageAsync(string text, string conversationType = "1")
     {
@@ -29,22 +27,7 @@ internal sealed class DingTalkStreamControl(Uri emulator, string appKey) : IDisp
 
     public async Task<IReadOnlyList<JsonElement>> SessionRepliesAsync() => Items(await GetAsync("session-replies"));
 
-    public async Task DisconnectAsync(string connectionId) => (await _http.PostAsync($"connections/{connectionId}/disconnect", null)).EnsureSuccessStatusCode();
+    public async Task DisconnectAsync(string connectionId) => (await Http.PostAsync($"connections/{connectionId}/disconnect", null)).EnsureSuccessStatusCode();
 
     public Task FaultAsync(object fault) => PostAsync("faults", fault);
-
-    public void Dispose() => _http.Dispose();
-
-    private async Task<JsonElement> PostAsync(string path, object body)
-    {
-        using var response = await _http.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: HTTP {(int)response.StatusCode} {text}");
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    private async Task<JsonElement> GetAsync(string path) => JsonDocument.Parse(await _http.GetStringAsync(path)).RootElement.Clone();
-
-    private static IReadOnlyList<JsonElement> Items(JsonElement answer) =>
-        [.. (answer.ValueKind == JsonValueKind.Array ? answer : answer.GetProperty("items")).EnumerateArray()];
 }

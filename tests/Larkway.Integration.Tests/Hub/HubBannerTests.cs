@@ -65,6 +65,16 @@ public sealed partial class HubBannerTests
 
         await HubSandbox.WaitUntilAsync(() => DirectChatMessages(http, emulator, "Alice Chen") > 0, "the card in Alice's direct chat");
 
+        // The WeCom line names the sandbox's WeCom app and the Emulator's WeCom chat page, which opens.
+        var weCom = output.Single(l => l.TrimStart().StartsWith("WeCom:", StringComparison.Ordinal));
+        weCom.ShouldContain("'wecom-sandbox' answers");
+        var weComChat = new Uri(emulator, "/wecom-chat").AbsoluteUri;
+        weCom.ShouldContain(weComChat);
+        using (var page = await http.GetAsync(weComChat))
+        {
+            page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
         // The whole first-hour flow, start to stop, says nothing a reader of the log must act on.
         (await hub.StopAsync()).ShouldBe(0);
         hub.Output.Where(IsWarningOrWorse).ShouldBeEmpty();

@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
 namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>The README's run command on a fresh machine: the Hub with no credentials runs its bot against the embedded Emulator.</summary>
@@ -30,5 +33,37 @@ public sealed class HubSandboxTests
         Assert.Equal("Acknowledged", outcome.GetProperty("toast").GetProperty("content").GetString());
         Assert.True(outcome.GetProperty("card_updated").GetBoolean());
         Assert.Contains("Acknowledged by", hub.State.FindMessage(card.MessageId)!.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_WeCom_members_message_on_the_Emulator_is_answered_by_the_sandbox_WeCom_app_through_its_encrypted_callback()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+
+        // The sandbox stored the Emulator's corp as wecom-sandbox and pointed the Emulator's callback at it (WeCom's URL check passed).
+        using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", HubSandbox.AdminKey);
+        var app = await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps/wecom-sandbox");
+        Assert.Equal("wecom", app.GetProperty("platform").GetString());
+        Assert.True(app.GetProperty("encrypt_key_set").GetBoolean());
+        var callback = await hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/callback");
+        Assert.Equal(new Uri(hub.Host.BaseUrl, "/wecom/apps/wecom-sandbox/callback").AbsoluteUri, callback.GetProperty("callback").GetProperty("url").GetString());
+        Assert.True(callback.GetProperty("callback").GetProperty("verified").GetBoolean());
+
+        using var said = await hub.Control.PostAsJsonAsync("/_emulator/wecom/users/carol/say", new { text = "/echo hello from WeCom" });
+        var outcome = await said.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("delivered", outcome.GetProperty("status").GetString());
+
+        await HubSandbox.WaitUntilAsync(() => WeComReplies(hub, "carol").Any(r => r.Contains("hello from WeCom", StringComparison.Ordinal)), "the bot's answer on WeCom");
+        Assert.Single(WeComReplies(hub, "carol"));
+        var attempts = await hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/callback/attempts");
+        Assert.All(attempts.GetProperty("items").EnumerateArray(), a => Assert.Equal(200, a.GetProperty("status").GetInt32()));
+    }
+
+    /// <summary>What the app sent the WeCom member, as the Emulator's control endpoint lists it.</summary>
+    private static IReadOnlyList<string> WeComReplies(HubSandbox hub, string user)
+    {
+        var page = hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/users/{user}/messages").GetAwaiter().GetResult();
+        return [.. page.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("content").GetRawText())];
     }
 }

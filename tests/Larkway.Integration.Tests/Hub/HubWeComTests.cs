@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.WeCom.Callbacks;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 
 namespace Larkway.Integration.Tests.Hub;
@@ -196,6 +197,52 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
         (await ProblemAsync(notXml)).ShouldNotContain("secret words");
 
         (await EventsAsync(admin, "wecom.message.text")).ShouldNotContain(e => e.GetProperty("app").GetString() == "wc-guard", "nothing refused is stored");
+    }
+
+    [Fact]
+    public async Task Callbacks_failing_verification_are_counted_named_in_readiness_and_open_the_WeComCallbacksRefused_alert_with_the_cause()
+    {
+        var admin = fixture.Admin;
+        await EnsureAppAsync(admin, "wc-alarm");
+        var services = fixture.Hub.Host.App.Services;
+        var plaintext = "<xml><ToUserName><![CDATA[" + EmulatorOptions.DefaultWeComCorpId + "]]></ToUserName><FromUserName><![CDATA[dave]]></FromUserName><CreateTime>1764100400</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content><MsgId>900101</MsgId><AgentID>1000002</AgentID></xml>";
+
+        // WeCom's app saved with another Token than the Hub's: every callback's signature fails.
+        for (var i = 0; i < 3; i++)
+        {
+            using var refused = await PostEncryptedAsync("wc-alarm", plaintext, token: "TokenInWeComOnly");
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+
+        await services.GetRequiredService<Larkway.Hub.Monitoring.MetricRecorder>().FlushAsync(default);
+        var burst = (await services.GetRequiredService<Larkway.Hub.Monitoring.MetricStore>().ReadWeComRefusalsAsync(default)).Single(r => r.App == "wc-alarm");
+        burst.Count.ShouldBe(3);
+        burst.Reason.ShouldBe("bad_signature");
+
+        using var ready = await fixture.Hub.Api.GetAsync("/readyz");
+        var readiness = await ready.Content.ReadAsStringAsync();
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK, "Degraded, not Unhealthy: the deployment's problem");
+        readiness.ShouldContain("wc-alarm: 3 callback(s) refused since ");
+        readiness.ShouldContain("the Token in the Hub differs");
+
+        var checks = await services.GetRequiredService<Larkway.Hub.Alerts.AlertEvaluator>().EvaluateAsync(default);
+        var check = checks["wecom_callbacks_refused"].ShouldNotBeNull();
+        check.Breached.ShouldBeTrue(check.Detail);
+        check.Detail.ShouldContain("wc-alarm: 3 since ");
+        (await services.GetRequiredService<Larkway.Hub.Alerts.AlertStore>().ListAsync(100, default))
+            .ShouldContain(a => a.Alert.Rule == "wecom_callbacks_refused" && a.Alert.ClearedAt == null);
+
+        // A disabled app is not alerted on or reported: it refuses its callbacks on purpose.
+        using (var disabled = await admin.PatchAsJsonAsync("/api/v1/apps/wc-alarm", new { enabled = false }))
+        {
+            disabled.EnsureSuccessStatusCode();
+        }
+
+        (await fixture.Hub.Api.GetStringAsync("/readyz")).ShouldNotContain("wc-alarm");
+        using (var enabled = await admin.PatchAsJsonAsync("/api/v1/apps/wc-alarm", new { enabled = true }))
+        {
+            enabled.EnsureSuccessStatusCode();
+        }
     }
 
     private static async Task<JsonElement> AddAppAsync(HttpClient admin, EmulatorServer emulator, string name, object? extra = null)

@@ -42,6 +42,29 @@ public sealed class GroupRobotTests
     }
 
     [Fact]
+    public async Task After_wecom_refuses_a_send_for_its_rate_the_robot_is_held_for_a_minute_without_asking_wecom()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
+        var stub = new StubHandler().Reply("/cgi-bin/webhook/send", """{"errcode":45009,"errmsg":"api freq out of limit"}""");
+        stub.Fallback = _ => new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent("""{"errcode":0,"errmsg":"ok"}""") };
+        var options = new WeComGroupRobotOptions { Webhook = Webhook, MaxWait = TimeSpan.FromMinutes(5), Retry = new WeComRetryOptions { MaxRetries = 0 } };
+        using var robot = new WeComGroupRobot(options, timeProvider: time, handler: stub);
+
+        (await Should.ThrowAsync<WeComApiException>(() => robot.SendAsync(WeComRobotMessage.Text("m0")))).Code.ShouldBe(WeComErrorCodes.RateLimited45009);
+        time.Advance(TimeSpan.FromSeconds(45));
+        var held = await Should.ThrowAsync<WeComApiException>(() => robot.SendAsync(WeComRobotMessage.Text("m1")));
+
+        held.Code.ShouldBe(WeComErrorCodes.RateLimited);
+        held.RetryAfter.ShouldBe(TimeSpan.FromSeconds(15));
+        held.Message.ShouldContain("45009");
+        stub.Requests.Count.ShouldBe(1);
+
+        time.Advance(TimeSpan.FromSeconds(15));
+        await robot.SendAsync(WeComRobotMessage.Text("m2"));
+        stub.Requests.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_typed_with_what_to_fix()
     {
         var stub = new StubHandler().Reply("/cgi-bin/webhook/send", """{"errcode":93000,"errmsg":"invalid webhook url, hint: [r-1]"}""");

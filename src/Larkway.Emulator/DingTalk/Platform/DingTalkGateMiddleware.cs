@@ -83,7 +83,7 @@ internal sealed partial class DingTalkGateMiddleware(
         if (family == DingTalkFamily.Api)
         {
             var (state, token) = tokens.Check(context.Request.Headers[ApiTokenHeader].FirstOrDefault());
-            return state == DingTalkTokenState.Valid
+            return state == AppTokenState.Valid
                 ? new DingTalkCaller(token!.AppKey)
                 : throw DingTalkException.Api(400, DingTalkCodes.InvalidAuthentication, DingTalkCodes.InvalidAuthenticationMessage);
         }
@@ -97,8 +97,8 @@ internal sealed partial class DingTalkGateMiddleware(
         var (oapiState, oapiToken) = tokens.Check(presented);
         return oapiState switch
         {
-            DingTalkTokenState.Valid => new DingTalkCaller(oapiToken!.AppKey),
-            DingTalkTokenState.Expired => throw DingTalkException.Oapi(DingTalkCodes.AccessTokenExpired, "access_token超时"),
+            AppTokenState.Valid => new DingTalkCaller(oapiToken!.AppKey),
+            AppTokenState.Expired => throw DingTalkException.Oapi(DingTalkCodes.AccessTokenExpired, "access_token超时"),
             _ => throw DingTalkException.Oapi(DingTalkCodes.InvalidAccessToken, "不合法的access_token"),
         };
     }

@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Larkway.Emulator.Platform;
 using Microsoft.AspNetCore.Http;
 
 namespace Larkway.Emulator.DingTalk.Platform;
@@ -13,34 +13,14 @@ internal static class DingTalkJson
 {
     public const string ContentType = "application/json; charset=utf-8";
 
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DictionaryKeyPolicy = null,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    public static readonly JsonSerializerOptions Options = WireJson.Options(JsonNamingPolicy.CamelCase);
 
-    public static IResult Ok(object body) => new JsonResult(200, body);
+    public static IResult Ok(object body) => WireJson.Result(200, body, Options, ContentType);
 
     /// <summary>An oapi success: <c>{"errcode":0,"errmsg":"ok", …fields}</c>.</summary>
-    public static IResult OapiOk(IReadOnlyDictionary<string, object?>? fields = null)
-    {
-        var body = new Dictionary<string, object?> { ["errcode"] = 0, ["errmsg"] = "ok" };
-        foreach (var (name, value) in fields ?? new Dictionary<string, object?>())
-        {
-            body[name] = value;
-        }
+    public static IResult OapiOk(IReadOnlyDictionary<string, object?>? fields = null) => Ok(WireJson.ErrcodeOk(fields));
 
-        return new JsonResult(200, body);
-    }
-
-    public static async Task WriteAsync(HttpContext context, int status, object body)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = ContentType;
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, body.GetType(), Options, context.RequestAborted);
-    }
+    public static Task WriteAsync(HttpContext context, int status, object body) => WireJson.WriteAsync(context, status, body, Options, ContentType);
 
     /// <summary>A refusal in the shape of the family it happened in.</summary>
     public static Task WriteErrorAsync(HttpContext context, DingTalkFamily family, DingTalkException error)
@@ -69,9 +49,4 @@ internal static class DingTalkJson
     }
 
     private sealed record ApiError(string Code, string Message, [property: JsonPropertyName("requestid")] string RequestId);
-
-    private sealed class JsonResult(int status, object body) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, status, body);
-    }
 }

@@ -1,7 +1,6 @@
-using Larkway.Emulator.DingTalk.Platform;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
+using Larkway.Emulator.DingTalk.Platform;
+using Larkway.Emulator.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,7 +19,6 @@ internal static class DingTalkStreamEndpoints
     public const string SessionWebhookPath = "/dingtalk/robot/sendBySession";
 
     private const string GatewayShape = "{clientId, clientSecret, subscriptions:[{type, topic}], ua?, localIp?}";
-    private const int ReceiveBufferSize = 16 * 1024;
 
     /// <summary>Acks and ping echoes are small; a client message larger than this ends the connection.</summary>
     private const int MaxClientMessageBytes = 1024 * 1024;
@@ -122,72 +120,18 @@ internal static class DingTalkStreamEndpoints
             return;
         }
 
-        var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = hub.Attach(ticket, socket);
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, hub.Stopping);
-        try
+        await ClientSockets.ServeAsync(socket, MaxClientMessageBytes, "a client message over 1 MB", text =>
         {
-            var reason = await ReceiveLoopAsync(connection, hub, stopping.Token);
-            await hub.OnClientGoneAsync(connection, reason);
-        }
-        catch (OperationCanceledException)
-        {
-            // the emulator is stopping
-        }
-        finally
-        {
-            connection.Abort();
-            socket.Dispose();
-        }
-    }
-
-    /// <summary>Reads text messages until the peer leaves, the socket fails, or the connection goes half-open; returns why it ended.</summary>
-    private static async Task<string> ReceiveLoopAsync(StreamConnection connection, DingTalkStreamHub hub, CancellationToken ct)
-    {
-        var buffer = new byte[ReceiveBufferSize];
-        using var message = new MemoryStream();
-        try
-        {
-            while (!ct.IsCancellationRequested)
+            // Half-open: what the client sends is dropped, but the socket is still read, so its close is seen.
+            if (connection.State != DingTalkStreamConnectionState.HalfOpen)
             {
-                var result = await connection.Socket.ReceiveAsync(buffer, ct);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return "closed by the client";
-                }
-
-                message.Write(buffer, 0, result.Count);
-                if (message.Length > MaxClientMessageBytes)
-                {
-                    return "a client message over 1 MB";
-                }
-
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                if (connection.State == DingTalkStreamConnectionState.HalfOpen)
-                {
-                    // Half-open: what the client sends is dropped, but the socket is still read, so its close is seen.
-                    message.SetLength(0);
-                    continue;
-                }
-
-                if (result.MessageType == WebSocketMessageType.Text)
-                {
-                    hub.OnClientMessage(connection, Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
-                }
-
-                message.SetLength(0);
+                hub.OnClientMessage(connection, text);
             }
 
-            return "stopping";
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            return "the connection broke";
-        }
+            return Task.CompletedTask;
+        }, reason => hub.OnClientGoneAsync(connection, reason), connection.Abort, context.RequestAborted, lifetime.ApplicationStopping, hub.Stopping);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using Larkway.Emulator.Platform;
 
 namespace Larkway.Emulator.DingTalk.Stream;
 
@@ -87,35 +88,13 @@ internal sealed class StreamConnection(string id, StreamTicket ticket, WebSocket
     /// <summary>Writes one text frame; false when the socket is gone (it is then aborted).</summary>
     public async Task<bool> SendAsync(string json, CancellationToken ct)
     {
-        try
-        {
-            await _sendLock.WaitAsync(ct);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        if (!await ClientSockets.SendAsync(Socket, _sendLock, json, Abort, ct))
         {
             return false;
         }
 
-        try
-        {
-            if (Socket.State != WebSocketState.Open)
-            {
-                return false;
-            }
-
-            await Socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, endOfMessage: true, ct);
-            Interlocked.Increment(ref _framesOut);
-            return true;
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
-        {
-            Abort();
-            return false;
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
+        Interlocked.Increment(ref _framesOut);
+        return true;
     }
 
     /// <summary>

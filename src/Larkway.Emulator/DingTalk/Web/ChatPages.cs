@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Larkway.Emulator.DingTalk.Cards;
 using Larkway.Emulator.DingTalk.Chat;
@@ -22,6 +21,9 @@ namespace Larkway.Emulator.DingTalk.Web;
 internal static class ChatPages
 {
     public const string Path = "/dingtalk-chat";
+
+    // The prefix of the page's CSS classes (ChatStyles).
+    private const string Css = "dt";
 
     public static void MapDingTalkChatPages(this IEndpointRouteBuilder routes)
     {
@@ -214,27 +216,13 @@ internal static class ChatPages
 
     private static string Timeline(string path, List<(DateTimeOffset At, string Html)> items, string? fragmentBase = null)
     {
-        var (html, hash) = Render(items);
         var query = path.Contains('?', StringComparison.Ordinal) ? path[path.IndexOf('?', StringComparison.Ordinal)..] : string.Empty;
-        var source = (fragmentBase ?? path.Split('?')[0]) + "/timeline" + query;
-        return $"<div id=\"timeline\" class=\"dt-timeline\" data-src=\"{Html.Encode(source)}\" data-hash=\"{hash}\">{html}</div>{PollScript}";
+        return ChatFrame.Timeline(Css, (fragmentBase ?? path.Split('?')[0]) + "/timeline" + query, items);
     }
 
-    /// <summary>The timeline alone, for the page's poll: 204 while it is unchanged since the hash the page holds.</summary>
-    private static IResult Fragment(List<(DateTimeOffset At, string Html)> items, string? since)
-    {
-        var (html, hash) = Render(items);
-        return since == hash ? Results.NoContent() : new FragmentResult(html, hash);
-    }
+    private static IResult Fragment(List<(DateTimeOffset At, string Html)> items, string? since) => ChatFrame.Fragment(Css, items, since);
 
-    private static (string Html, string Hash) Render(List<(DateTimeOffset At, string Html)> items)
-    {
-        var html = items.Count == 0 ? "<p class=\"dt-none\">No messages yet.</p>" : string.Concat(items.Select(i => i.Html));
-        return (html, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(html)))[..16]);
-    }
-
-    private static string Header(string title, string subtitle) =>
-        $"<div class=\"dt-head\"><h1>{Html.Encode(title)}</h1><div class=\"dt-sub\">{Html.Encode(subtitle)}</div></div>";
+    private static string Header(string title, string subtitle) => ChatFrame.Header(Css, title, subtitle);
 
     private static string Flash(string? flash) => flash switch
     {
@@ -268,8 +256,7 @@ internal static class ChatPages
         return html.Append("<div class=\"dt-side-section\"><a href=\"/dingtalk-groups\">Robot groups (list)</a></div></nav>").ToString();
     }
 
-    private static string SideLink(string href, string name, string note, string? current) =>
-        $"<a class=\"dt-conv{(href == current ? " current" : string.Empty)}\" href=\"{Html.Encode(href)}\"><span class=\"dt-avatar small\">{Html.Encode(name[..1].ToUpperInvariant())}</span><span><span class=\"dt-conv-name\">{Html.Encode(name)}</span><span class=\"dt-conv-note\">{Html.Encode(note)}</span></span></a>";
+    private static string SideLink(string href, string name, string note, string? current) => ChatFrame.SideLink(Css, href, name, note, current);
 
     /// <summary>A group's members (groups made for custom robots list none: then everyone in the org may act in it).</summary>
     private static List<DingTalkUser> Members(RobotConversation group, DingTalkOrg org) =>
@@ -294,33 +281,5 @@ internal static class ChatPages
     private static IResult Refused(string message, int status) =>
         Results.Content(WebEndpoints.Layout("Refused", $"<h1>Refused</h1><p>{Html.Encode(message)}</p><p><a href=\"{Path}\">Back to DingTalk</a></p>"), "text/html; charset=utf-8", Encoding.UTF8, status);
 
-    private static IResult Page(string title, string sidebar, string main, int status) =>
-        Results.Content(WebEndpoints.Layout(title, $"<style>{ChatStyles.Css}</style><div class=\"dt-app\">{sidebar}<section class=\"dt-main\">{main}</section></div>", wide: true), "text/html; charset=utf-8", Encoding.UTF8, status);
-
-    /// <summary>
-    /// Polls the timeline fragment every second and swaps it in when it changed, keeping the composer as typed; scrolls to
-    /// the newest message when the reader was at the bottom.
-    /// </summary>
-    private const string PollScript = """
-        <script>
-        (function(){var t=document.getElementById('timeline');if(!t)return;
-        function bottom(){return window.innerHeight+window.scrollY>=document.body.scrollHeight-40;}
-        function poll(){var u=t.dataset.src+(t.dataset.src.indexOf('?')<0?'?':'&')+'since='+t.dataset.hash;
-        fetch(u,{cache:'no-store'}).then(function(r){if(r.status!==200)return;var h=r.headers.get('x-timeline-hash');
-        return r.text().then(function(html){var b=bottom();t.innerHTML=html;t.dataset.hash=h;if(b)window.scrollTo(0,document.body.scrollHeight);});})
-        .catch(function(){}).finally(function(){setTimeout(poll,1000);});}
-        setTimeout(poll,1000);})();
-        </script>
-        """;
-
-    private sealed class FragmentResult(string html, string hash) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers["x-timeline-hash"] = hash;
-            httpContext.Response.Headers.CacheControl = "no-store";
-            httpContext.Response.ContentType = "text/html; charset=utf-8";
-            return httpContext.Response.WriteAsync(html, httpContext.RequestAborted);
-        }
-    }
+    private static IResult Page(string title, string sidebar, string main, int status) => ChatFrame.Page(Css, ChatStyles.Css, title, sidebar, main, status);
 }

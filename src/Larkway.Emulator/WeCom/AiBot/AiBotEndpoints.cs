@@ -1,7 +1,6 @@
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Larkway.Emulator.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,8 +17,6 @@ internal static class AiBotEndpoints
 {
     public const string MediaPath = "/wecom-aibot/media";
     public const string ControlPrefix = "/_emulator/wecom/aibot";
-
-    private const int ReceiveBufferSize = 16 * 1024;
 
     /// <summary>A frame over this ends the connection (a 512 KB chunk is ~700 KB in base64, plus its JSON).</summary>
     private const int MaxClientMessageBytes = 2 * 1024 * 1024;
@@ -57,63 +54,8 @@ internal static class AiBotEndpoints
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = hub.Attach(socket);
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, hub.Stopping);
-        try
-        {
-            var reason = await ReceiveLoopAsync(connection, hub, stopping.Token);
-            await hub.OnClientGoneAsync(connection, reason);
-        }
-        catch (OperationCanceledException)
-        {
-            // the emulator is stopping
-        }
-        finally
-        {
-            connection.Abort();
-        }
-    }
-
-    private static async Task<string> ReceiveLoopAsync(AiBotConnection connection, AiBotHub hub, CancellationToken ct)
-    {
-        var buffer = new byte[ReceiveBufferSize];
-        using var message = new MemoryStream();
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                var result = await connection.Socket.ReceiveAsync(buffer, ct);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return "closed by the client";
-                }
-
-                message.Write(buffer, 0, result.Count);
-                if (message.Length > MaxClientMessageBytes)
-                {
-                    return "a client frame over 2 MB";
-                }
-
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                // When the server closes (a refused subscribe), the loop goes on reading until the client answers the
-                // close frame: aborting at once could reset the TCP before the client has read the refusal.
-                if (result.MessageType == WebSocketMessageType.Text)
-                {
-                    await hub.OnFrameAsync(connection, Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
-                }
-
-                message.SetLength(0);
-            }
-
-            return "stopping";
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            return "the connection broke";
-        }
+        await ClientSockets.ServeAsync(socket, MaxClientMessageBytes, "a client frame over 2 MB", text => hub.OnFrameAsync(connection, text),
+            reason => hub.OnClientGoneAsync(connection, reason), connection.Abort, context.RequestAborted, lifetime.ApplicationStopping, hub.Stopping);
     }
 
     /// <summary>

@@ -78,8 +78,8 @@ internal sealed partial class WeComGateMiddleware(
         var (state, token) = tokens.Check(presented);
         return state switch
         {
-            WeComTokenState.Valid => new WeComCaller(token!.CorpId, token.AgentId),
-            WeComTokenState.Expired => throw WeComException.Of(WeComCodes.AccessTokenExpired),
+            AppTokenState.Valid => new WeComCaller(token!.CorpId, token.AgentId),
+            AppTokenState.Expired => throw WeComException.Of(WeComCodes.AccessTokenExpired),
             _ => throw WeComException.Of(WeComCodes.InvalidAccessToken),
         };
     }

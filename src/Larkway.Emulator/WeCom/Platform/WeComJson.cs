@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Larkway.Emulator.Platform;
 using Microsoft.AspNetCore.Http;
 
 namespace Larkway.Emulator.WeCom.Platform;
@@ -14,35 +13,15 @@ internal static class WeComJson
 {
     public const string ContentType = "application/json; charset=UTF-8";
 
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    public static readonly JsonSerializerOptions Options = WireJson.Options(JsonNamingPolicy.SnakeCaseLower);
 
     /// <summary>A success: <c>{"errcode":0,"errmsg":"ok", …fields}</c>.</summary>
-    public static IResult Ok(IReadOnlyDictionary<string, object?>? fields = null)
-    {
-        var body = new Dictionary<string, object?> { ["errcode"] = 0, ["errmsg"] = "ok" };
-        foreach (var (name, value) in fields ?? new Dictionary<string, object?>())
-        {
-            body[name] = value;
-        }
-
-        return new Result(200, body);
-    }
+    public static IResult Ok(IReadOnlyDictionary<string, object?>? fields = null) => Plain(WireJson.ErrcodeOk(fields));
 
     /// <summary>Plain JSON (control endpoints).</summary>
-    public static IResult Plain(object body, int status = 200) => new Result(status, body);
+    public static IResult Plain(object body, int status = 200) => WireJson.Result(status, body, Options, ContentType);
 
-    public static async Task WriteAsync(HttpContext context, int status, object body)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = ContentType;
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, body.GetType(), Options, context.RequestAborted);
-    }
+    public static Task WriteAsync(HttpContext context, int status, object body) => WireJson.WriteAsync(context, status, body, Options, ContentType);
 
     public static Task WriteErrorAsync(HttpContext context, WeComException error)
     {
@@ -61,10 +40,5 @@ internal static class WeComJson
         var hint = WeComIds.Digits(25);
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
         return string.Create(CultureInfo.InvariantCulture, $"{message}, hint: [{hint}], from ip: {ip}, more info at https://open.work.weixin.qq.com/devtool/query?e={code}");
-    }
-
-    private sealed class Result(int status, object body) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, status, body);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -25,6 +24,9 @@ internal static class WeComChatPages
 {
     public const string Path = "/wecom-chat";
 
+    // The prefix of the page's CSS classes (WeComStyles).
+    private const string Css = "wc";
+
     public static void MapWeComChatPages(this IEndpointRouteBuilder routes)
     {
         routes.MapGet(Path, Index);
@@ -44,27 +46,17 @@ internal static class WeComChatPages
     /// <summary>A page in the WeCom frame (sidebar + main), for this page and the sections others add.</summary>
     public static IResult Page(HttpContext context, string title, string? current, string main, int status = 200)
     {
-        var sidebar = Sidebar(context.RequestServices, current);
-        return Results.Content(WebEndpoints.Layout(title, $"<style>{WeComStyles.Css}</style><div class=\"wc-app\">{sidebar}<section class=\"wc-main\">{main}</section></div>", wide: true), "text/html; charset=utf-8", Encoding.UTF8, status);
+        return ChatFrame.Page(Css, WeComStyles.Css, title, Sidebar(context.RequestServices, current), main, status);
     }
 
     /// <summary>A conversation's header.</summary>
-    public static string Header(string title, string subtitle) =>
-        $"<div class=\"wc-head\"><h1>{Html.Encode(title)}</h1><div class=\"wc-sub\">{Html.Encode(subtitle)}</div></div>";
+    public static string Header(string title, string subtitle) => ChatFrame.Header(Css, title, subtitle);
 
     /// <summary>A timeline that polls <paramref name="fragmentPath"/> (which answers <see cref="Fragment"/>) every second.</summary>
-    public static string Timeline(string fragmentPath, List<(DateTimeOffset At, string Html)> items)
-    {
-        var (html, hash) = Render(items);
-        return $"<div id=\"timeline\" class=\"wc-timeline\" data-src=\"{Html.Encode(fragmentPath)}\" data-hash=\"{hash}\">{html}</div>{PollScript}";
-    }
+    public static string Timeline(string fragmentPath, List<(DateTimeOffset At, string Html)> items) => ChatFrame.Timeline(Css, fragmentPath, items);
 
     /// <summary>The timeline alone: 204 while it is unchanged since the hash the page holds.</summary>
-    public static IResult Fragment(List<(DateTimeOffset At, string Html)> items, string? since)
-    {
-        var (html, hash) = Render(items);
-        return since == hash ? Results.NoContent() : new FragmentResult(html, hash);
-    }
+    public static IResult Fragment(List<(DateTimeOffset At, string Html)> items, string? since) => ChatFrame.Fragment(Css, items, since);
 
     /// <summary>One bubble: <paramref name="mine"/> on the right (the viewing member's own).</summary>
     public static string Bubble(string sender, string avatarClass, DateTimeOffset at, string body, bool mine = false, string? status = null, string? anchor = null) =>
@@ -299,8 +291,7 @@ internal static class WeComChatPages
         return html.Append("</nav>").ToString();
     }
 
-    private static string SideLink(string href, string name, string note, string? current) =>
-        $"<a class=\"wc-conv{(href == current ? " current" : string.Empty)}\" href=\"{Html.Encode(href)}\"><span class=\"wc-avatar small\">{Html.Encode(name[..1].ToUpperInvariant())}</span><span><span class=\"wc-conv-name\">{Html.Encode(name)}</span><span class=\"wc-conv-note\">{Html.Encode(note)}</span></span></a>";
+    private static string SideLink(string href, string name, string note, string? current) => ChatFrame.SideLink(Css, href, name, note, current);
 
     private static string Flash(string? flash) => flash switch
     {
@@ -312,34 +303,4 @@ internal static class WeComChatPages
 
     private static IResult Refused(HttpContext context, string message) =>
         Page(context, "Refused", null, $"<div class=\"wc-empty\"><h1>Refused</h1><p>{Html.Encode(message)}</p></div>", 400);
-
-    private static (string Html, string Hash) Render(List<(DateTimeOffset At, string Html)> items)
-    {
-        var html = items.Count == 0 ? "<p class=\"wc-none\">No messages yet.</p>" : string.Concat(items.Select(i => i.Html));
-        return (html, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(html)))[..16]);
-    }
-
-    /// <summary>Polls the timeline fragment every second and swaps it in when it changed, keeping what is typed in the composer.</summary>
-    private const string PollScript = """
-        <script>
-        (function(){var t=document.getElementById('timeline');if(!t)return;
-        function bottom(){return window.innerHeight+window.scrollY>=document.body.scrollHeight-40;}
-        function poll(){var u=t.dataset.src+(t.dataset.src.indexOf('?')<0?'?':'&')+'since='+t.dataset.hash;
-        fetch(u,{cache:'no-store'}).then(function(r){if(r.status!==200)return;var h=r.headers.get('x-timeline-hash');
-        return r.text().then(function(html){var b=bottom();t.innerHTML=html;t.dataset.hash=h;if(b)window.scrollTo(0,document.body.scrollHeight);});})
-        .catch(function(){}).finally(function(){setTimeout(poll,1000);});}
-        setTimeout(poll,1000);})();
-        </script>
-        """;
-
-    private sealed class FragmentResult(string html, string hash) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers["x-timeline-hash"] = hash;
-            httpContext.Response.Headers.CacheControl = "no-store";
-            httpContext.Response.ContentType = "text/html; charset=utf-8";
-            return httpContext.Response.WriteAsync(html, httpContext.RequestAborted);
-        }
-    }
 }

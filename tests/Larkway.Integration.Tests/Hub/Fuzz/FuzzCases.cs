@@ -55,6 +55,12 @@ internal static partial class FuzzCases
                     continue;
                 }
 
+                if (route.IsWeCom)
+                {
+                    cases.AddRange(WeCom(route, method, target, generic, random));
+                    continue;
+                }
+
                 foreach (var caller in Callers(route))
                 {
                     foreach (var path in Paths(route, method, target, random))

@@ -13,6 +13,9 @@ internal sealed record FuzzRoute(string Pattern, IReadOnlyList<string> Parameter
     /// <summary>DingTalk's HTTP callbacks (<c>/dingtalk/apps/{name}/callback</c>): signed by headers or by the query.</summary>
     public bool IsDingTalk => Pattern.StartsWith("/dingtalk/", StringComparison.Ordinal);
 
+    /// <summary>WeCom's callback (<c>/wecom/apps/{name}/callback</c>): the URL check (GET) and encrypted callbacks (POST), signed in the query.</summary>
+    public bool IsWeCom => Pattern.StartsWith("/wecom/", StringComparison.Ordinal);
+
     public bool IsConsole => Pattern.StartsWith("/console", StringComparison.Ordinal);
 
     public bool IsApi => Pattern.StartsWith("/api/", StringComparison.Ordinal);

@@ -34,6 +34,10 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
     public const string DingTalkAppName = "fuzzding";
     public const string DingTalkAesKey = "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7";
     public const string DingTalkToken = "fuzz-dingtalk-token";
+    public const string WeComAppName = "fuzzwecom";
+    public const string WeComToken = "FuzzWeComToken01";
+    public const string WeComAesKey = "FuzzWeComEncodingAesKey0123456789abcdefghij";
+    public const long WeComAgentId = 1000002;
 
     private FuzzTarget(EmulatorServer emulator, HubProcess hub, HttpClient http)
     {
@@ -46,6 +50,9 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
 
     /// <summary>The stored DingTalk app's AppKey and AppSecret (the Emulator's org app), for signing its callbacks.</summary>
     public (string AppKey, string AppSecret) DingTalkApp { get; private set; }
+
+    /// <summary>The stored WeCom app's corp id (the Emulator's corp), for encrypting its callbacks.</summary>
+    public string WeComCorpId { get; private set; } = "";
 
     public HubProcess Hub { get; }
 
@@ -100,7 +107,7 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
             BaseAddress = hub.BaseUrl,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        var target = new FuzzTarget(emulator, hub, http) { DingTalkApp = (options.DingTalkAppKey, options.DingTalkAppSecret) };
+        var target = new FuzzTarget(emulator, hub, http) { DingTalkApp = (options.DingTalkAppKey, options.DingTalkAppSecret), WeComCorpId = options.WeComCorpId };
         try
         {
             await target.SetUpAsync();
@@ -173,6 +180,20 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
             encrypt_key = DingTalkAesKey,
             verification_token = DingTalkToken,
             base_url = new Uri(Emulator.BaseUrl, "dingtalk").ToString(),
+        }));
+
+        // A WeCom app for GET/POST /wecom/apps/{name}/callback, so the fuzz reaches the signature, the decryption and the XML.
+        // Not among the names the API routes are fuzzed with: a PATCH disabling it would make its callbacks 503 on purpose.
+        await ReadAsync(await admin.PostAsJsonAsync("/api/v1/apps", new
+        {
+            name = WeComAppName,
+            platform = "wecom",
+            app_id = WeComCorpId,
+            agent_id = WeComAgentId,
+            app_secret = EmulatorOptions.DefaultWeComAppSecret,
+            encrypt_key = WeComAesKey,
+            verification_token = WeComToken,
+            base_url = Larkway.WeCom.WeComBaseUrls.Emulator(Emulator.BaseUrl).AbsoluteUri,
         }));
 
         var client = await ReadAsync(await admin.PostAsJsonAsync("/api/v1/identity/clients", new { name = "Fuzz", redirect_uris = new[] { OidcCases.RedirectUri }, post_logout_redirect_uris = new[] { "https://fuzz.example.com/signed-out" } }));

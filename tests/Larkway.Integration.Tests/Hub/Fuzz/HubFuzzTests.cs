@@ -31,6 +31,7 @@ public sealed partial class HubFuzzTests
         routes.Count.ShouldBeGreaterThan(30, "the fuzz found the Hub's routes");
         routes.ShouldContain(r => r.Pattern == "/oidc/feishu/callback", "the Feishu sign-in callback, answered by its authentication handler before routing, is fuzzed too");
         routes.ShouldContain(r => r.Pattern == "/dingtalk/apps/{name}/callback", "DingTalk's HTTP callback is fuzzed too");
+        routes.ShouldContain(r => r.Pattern == "/wecom/apps/{name}/callback" && r.Methods.Contains("GET") && r.Methods.Contains("POST"), "WeCom's callback and URL check are fuzzed too");
 
         await using var target = await FuzzTarget.StartAsync();
         var requests = FuzzCases.For(routes, target, random);
@@ -77,6 +78,12 @@ public sealed partial class HubFuzzTests
         foreach (var status in new[] { 200, 400, 401, 404 })
         {
             outcomes.ShouldContainKey($"/dingtalk/apps/{{name}}/callback {status}", string.Join(", ", outcomes.Where(o => o.Key.StartsWith("/dingtalk/", StringComparison.Ordinal)).Select(o => $"{o.Key}×{o.Value}")));
+        }
+
+        // And WeCom's: URL checks and callbacks signed right were answered (200), the rest refused by the endpoint's checks.
+        foreach (var status in new[] { 200, 400, 404 })
+        {
+            outcomes.ShouldContainKey($"/wecom/apps/{{name}}/callback {status}", string.Join(", ", outcomes.Where(o => o.Key.StartsWith("/wecom/", StringComparison.Ordinal)).Select(o => $"{o.Key}×{o.Value}")));
         }
     }
 

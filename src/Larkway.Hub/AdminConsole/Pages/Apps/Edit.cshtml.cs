@@ -1,6 +1,7 @@
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Audit;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
@@ -41,9 +42,52 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
     [BindProperty]
     public bool ClearVerificationToken { get; set; }
 
-    /// <summary><c>feishu</c>, <c>lark</c> or <c>dingtalk</c> (add only: an app's platform never changes).</summary>
-    [BindProperty]
+    /// <summary>
+    /// <c>feishu</c>, <c>lark</c>, <c>dingtalk</c> or <c>wecom</c> (add only: an app's platform never changes). On the add page it
+    /// comes from <c>?platform=</c>, which decides the form's fields.
+    /// </summary>
+    [BindProperty(SupportsGet = true)]
     public string? Platform { get; set; }
+
+    /// <summary>The platforms the add page offers, in order, with their names.</summary>
+    public static IReadOnlyList<(string Value, string Label)> Platforms { get; } =
+        [(HubAppPlatform.Feishu, "Feishu"), ("lark", "Lark"), (HubAppPlatform.DingTalk, "DingTalk"), (HubAppPlatform.WeCom, "WeCom")];
+
+    /// <summary>The platform the form is for: the stored app's, or the one chosen on the add page (Feishu when none or unknown).</summary>
+    public string PlatformChoice => Existing?.Platform
+        ?? Platforms.Select(p => p.Value).FirstOrDefault(v => string.Equals(v, Platform?.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? HubAppPlatform.Feishu;
+
+    /// <summary>Whether the form is a WeCom app's.</summary>
+    public bool IsWeCom => HubAppPlatform.IsWeCom(PlatformChoice);
+
+    /// <summary>The app's callback URL for WeCom's 接收消息 settings (an existing WeCom app only).</summary>
+    public string? CallbackUrl => Existing is { IsWeCom: true } app ? Origin + app.EventsPath : null;
+
+    /// <summary>Where WeCom and Feishu reach the Hub: <c>LARKWAY_PUBLIC_URL</c>, else this request's origin.</summary>
+    private string Origin => (HttpContext.RequestServices.GetService<Larkway.Hub.Platform.Configuration.HubSettings>() ?? new Larkway.Hub.Platform.Configuration.HubSettings()).OriginFor(Request);
+
+    /// <summary>A problem's field as the form names it for this platform (the wire name is shown beside it).</summary>
+    public string LabelOf(string field) => (field, IsWeCom, IsDingTalk) switch
+    {
+        ("name", _, _) => "Name",
+        ("platform", _, _) => "Platform",
+        ("base_url", _, _) => "Base URL",
+        ("app_id", true, _) => "Corp ID",
+        ("app_secret", true, _) => "Secret",
+        ("verification_token", true, _) => "Token",
+        ("encrypt_key", true, _) => "EncodingAESKey",
+        ("app_id", _, true) => "AppKey",
+        ("encrypt_key", _, true) => "aes_key",
+        ("verification_token", _, true) => "token",
+        ("robot_code", _, _) => "Robot code",
+        ("agent_id", _, _) => "AgentId",
+        ("app_id", _, _) => "App ID",
+        ("app_secret", _, _) => "App Secret",
+        ("encrypt_key", _, _) => "Encrypt Key",
+        ("verification_token", _, _) => "Verification Token",
+        _ => field,
+    };
 
     /// <summary>DingTalk: the robot's code when it is not the AppKey.</summary>
     [BindProperty]
@@ -54,7 +98,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
     public string? AgentId { get; set; }
 
     /// <summary>Whether the form is a DingTalk app's.</summary>
-    public bool IsDingTalk => HubAppPlatform.IsDingTalk(Existing?.Platform ?? Platform);
+    public bool IsDingTalk => HubAppPlatform.IsDingTalk(PlatformChoice);
 
     public bool IsNew => string.IsNullOrEmpty(Name);
 
@@ -63,11 +107,15 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
 
     public IReadOnlyList<HubAppProblem> Problems { get; private set; } = [];
 
+    /// <summary>Whether the refused form carried a secret, key or token (not put back: the page says to type it again).</summary>
+    public bool SecretsTyped => !string.IsNullOrWhiteSpace(AppSecret) || !string.IsNullOrWhiteSpace(EncryptKey) || !string.IsNullOrWhiteSpace(VerificationToken);
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (IsNew)
         {
-            BaseUrl = "feishu";
+            // The platform's own API host by its short name (the Emulator's URL is typed over it).
+            BaseUrl = PlatformChoice;
             return Page();
         }
 
@@ -90,11 +138,13 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
         }
 
         var agentId = (long?)null;
-        if (IsDingTalk && !string.IsNullOrWhiteSpace(AgentId))
+        if ((IsDingTalk || IsWeCom) && !string.IsNullOrWhiteSpace(AgentId))
         {
             if (!long.TryParse(AgentId.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
             {
-                Problems = [new("agent_id", "Digits only: the app's AgentId (DingTalk developer console → the app's basic information).")];
+                Problems = [new("agent_id", IsWeCom
+                    ? "Digits only: the app's AgentId (WeCom admin console → 应用管理 → the app), e.g. 1000002."
+                    : "Digits only: the app's AgentId (DingTalk developer console → the app's basic information).")];
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 return Page();
             }
@@ -103,12 +153,15 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
         }
 
         var dingTalk = IsDingTalk;
+        var weCom = IsWeCom;
         var input = new HubAppInput
         {
             Name = IsNew ? NewName?.Trim() : Name,
-            Platform = IsNew ? Platform : null,
+            Platform = IsNew ? PlatformChoice : null,
             RobotCode = dingTalk ? RobotCode?.Trim() ?? "" : null,
-            AgentId = dingTalk ? agentId ?? (IsNew ? null : 0) : null,
+
+            // A blank AgentId on a stored app clears it (DingTalk) or is refused naming the field (WeCom needs one).
+            AgentId = dingTalk || weCom ? agentId ?? (IsNew ? null : 0) : null,
             AppId = AppId?.Trim(),
             BaseUrl = BaseUrl?.Trim(),
 
@@ -116,7 +169,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             AppSecret = Blank(AppSecret),
             EncryptKey = ClearEncryptKey ? "" : Blank(EncryptKey),
             VerificationToken = ClearVerificationToken ? "" : Blank(VerificationToken),
-            LegacyCardCallbacks = dingTalk ? null : LegacyCardCallbacks,
+            LegacyCardCallbacks = dingTalk || weCom ? null : LegacyCardCallbacks,
         };
         var change = IsNew
             ? await apps.AddAsync(input, HttpContext.RequestAborted).ConfigureAwait(false)
@@ -137,13 +190,16 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
         var app = change.App!;
         await AuditAsync(IsNew ? "app.create" : "app.update", app.Name, Details(
             ("platform", app.Platform),
+            ("agent_id", app.AgentId?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("app_id", app.AppId),
             ("base_url", app.BaseUrl.AbsoluteUri),
             ("app_secret", input.AppSecret is null ? "kept" : "changed"),
             ("encrypt_key", Described(input.EncryptKey)),
             ("verification_token", Described(input.VerificationToken)),
             ("legacy_card_callbacks", app.LegacyCardCallbacks ? "accepted" : "refused"))).ConfigureAwait(false);
-        Flash(IsNew ? $"App {app.Name} added. Paste its URLs into the developer console, then test the connection." : $"App {app.Name} saved.");
+        Flash(app.IsWeCom
+            ? $"App {app.Name} {(IsNew ? "added" : "saved")}. In WeCom (应用管理 → the app → 接收消息 → 设置API接收) paste the callback URL {Origin + app.EventsPath} with the same Token and EncodingAESKey, then test the connection."
+            : IsNew ? $"App {app.Name} added. Paste its URLs into the developer console, then test the connection." : $"App {app.Name} saved.");
         return RedirectToPage("/Apps/Index");
     }
 

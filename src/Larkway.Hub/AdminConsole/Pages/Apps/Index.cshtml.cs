@@ -15,6 +15,9 @@ internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit) : Cons
 
     public HubAppTestResult? TestResult { get; private set; }
 
+    /// <summary>The tested app's platform as people write it (whose support a log id is quoted to).</summary>
+    public string TestedPlatform => HubAppPlatform.Display(Apps.FirstOrDefault(a => a.Name == TestedApp)?.Platform);
+
     /// <summary>Where Feishu reaches this Hub, as the browser called it (behind a proxy: the public host name).</summary>
     /// <summary>Where Feishu reaches the Hub: <c>LARKWAY_PUBLIC_URL</c>, else this request's origin.</summary>
     public string Origin => (HttpContext.RequestServices.GetService<Larkway.Hub.Platform.Configuration.HubSettings>() ?? new Larkway.Hub.Platform.Configuration.HubSettings()).OriginFor(Request);

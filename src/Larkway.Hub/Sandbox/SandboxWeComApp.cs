@@ -1,0 +1,101 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+using Larkway.Hub.Apps;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Hub.Sandbox;
+
+/// <summary>
+/// The sandbox's WeCom app: the Emulator's WeCom corp and its self-built app stored in the Hub as <see cref="Name"/> (corp
+/// id, AgentId, Secret, and the callback Token and EncodingAESKey the Emulator encrypts with), and the Emulator's callback
+/// (接收消息) pointed at the Hub's <c>/wecom/apps/wecom-sandbox/callback</c> at every start — the Hub's port may change —
+/// after WeCom's URL check, as an administrator saving the URL in WeCom would. So a member writing on the Emulator's
+/// <c>/wecom-chat</c> page is answered by the bot from the first start. <c>Larkway:Sandbox:WeCom=false</c> leaves it out.
+/// </summary>
+internal static class SandboxWeComApp
+{
+    public const string Name = "wecom-sandbox";
+
+    public static bool Enabled(IConfiguration configuration) => configuration.GetValue("Larkway:Sandbox:WeCom", true);
+
+    /// <summary>
+    /// Adds the app when it is missing and points the Emulator's callback at it. Returns null when the callback is set, or
+    /// why it is not (the app changed by an administrator, disabled, or its URL check refused) — said in the banner, since
+    /// a sandbox whose WeCom side is unset still serves everything else.
+    /// </summary>
+    public static async Task<string?> EnsureAsync(EmulatorServer emulator, Uri hubBaseUrl, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        var (corpId, agentId) = await OrgAsync(http, cancellationToken).ConfigureAwait(false);
+        var apps = services.GetRequiredService<HubAppService>();
+        var app = await apps.GetAsync(Name, cancellationToken).ConfigureAwait(false);
+        if (app is null)
+        {
+            var added = await apps.AddAsync(new HubAppInput
+            {
+                Name = Name,
+                Platform = HubAppPlatform.WeCom,
+                AppId = corpId,
+                AgentId = agentId,
+                AppSecret = EmulatorOptions.DefaultWeComAppSecret,
+                VerificationToken = EmulatorOptions.DefaultWeComCallbackToken,
+                EncryptKey = EmulatorOptions.DefaultWeComEncodingAesKey,
+                BaseUrl = Larkway.WeCom.WeComBaseUrls.Emulator(emulator.BaseUrl).AbsoluteUri,
+            }, cancellationToken).ConfigureAwait(false);
+            if (added.Status != HubAppChangeStatus.Ok)
+            {
+                throw new InvalidOperationException("The sandbox's WeCom app could not be added: " + string.Join(" ", added.Problems.Select(p => p.Message)));
+            }
+
+            app = added.App!;
+        }
+
+        if (!app.IsWeCom || !string.Equals(app.AppId, corpId, StringComparison.Ordinal))
+        {
+            return $"the app '{Name}' is no longer the Emulator's corp {corpId}, so the Emulator's callback was left as it was";
+        }
+
+        if (!app.Enabled)
+        {
+            return $"the app '{Name}' is disabled, so the Emulator's callback was left as it was";
+        }
+
+        // WeCom's first URL check meets a cold Hub (JIT, a busy machine) and its 5 s deadline can pass; saved again, twice at most.
+        var callback = new Uri(hubBaseUrl, app.EventsPath).AbsoluteUri;
+        string? refusal = null;
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            using var response = await http.PostAsJsonAsync("/_emulator/wecom/callback", new { url = callback }, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            refusal = ErrorOf(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) ?? $"HTTP {(int)response.StatusCode}";
+        }
+
+        return $"the Emulator refused the callback URL {callback}: {refusal} (an administrator may have changed the app's Token or EncodingAESKey)";
+    }
+
+    /// <summary>The Emulator's corp id and its app's AgentId, as its control endpoint reports them.</summary>
+    private static async Task<(string CorpId, long AgentId)> OrgAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var org = JsonDocument.Parse(await http.GetStringAsync(new Uri("/_emulator/wecom/org", UriKind.Relative), cancellationToken).ConfigureAwait(false));
+        return (org.RootElement.GetProperty("corpid").GetString()!, org.RootElement.GetProperty("app").GetProperty("agentid").GetInt64());
+    }
+
+    private static string? ErrorOf(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.TryGetProperty("error", out var error) ? error.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
