@@ -233,6 +233,11 @@ public static partial class HubApp
                 {
                     weComProblem = await SandboxWeComApp.EnsureAsync(emulator, baseUrl, app.Services, cancellationToken).ConfigureAwait(false);
                 }
+
+                if (SandboxPeople.Enabled(builder.Configuration))
+                {
+                    SandboxPeople.Start(app.Services, app.Lifetime.ApplicationStopping);
+                }
             }
 
             return new HubHost(app, baseUrl, settings, emulator, locks) { SandboxWeComProblem = weComProblem };

@@ -42,6 +42,10 @@ internal sealed class ConsoleHub : IAsyncDisposable
             ["Larkway:Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "larkway.db")}",
             ["Larkway:AdminKey"] = AdminKey,
             ["Larkway:Bootstrap:SecretsFile"] = Path.Combine(dataDirectory, "first-start-secrets.txt"),
+
+            // The sandbox's people keep the directory's order (Feishu first) unless a test asks for theirs: a test that
+            // sends to bob@example.com expects Feishu, and the directory sync they start would race a test's own.
+            ["Larkway:Sandbox:People"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -35,6 +35,7 @@ internal static class LogEvents
     public const int HubAppSandboxReady = 4092;
     public const int HubAppStartFailed = 4093;
     public const int HubAppStartFaulted = 4094;
+    public const int SandboxPeopleNotSet = 4095;
 
     // Platform/Http
     public const int BadRequestShieldBadRequest = 4070;

@@ -117,6 +117,13 @@ internal static partial class SandboxGuide
             await output.WriteLineAsync(WeComLine(emulator, weCom!)).ConfigureAwait(false);
         }
 
+        if (dingTalkApp is { Enabled: true } && weCom is { App.Enabled: true, Problem: null })
+        {
+            await output.WriteLineAsync("  one notification, three platforms: Alice is reached on Feishu, Bob on DingTalk and Carol on WeCom (their preferred platforms,").ConfigureAwait(false);
+            await output.WriteLineAsync("    set on their directory pages); a requisition to all three — each presses Approve where they are:").ConfigureAwait(false);
+            await output.WriteLineAsync($"    {ThreePlatformsCurl(hub, time)}").ConfigureAwait(false);
+        }
+
         if (sampleSync is { } sync)
         {
             var page = new Uri(hub, "/console/bitable-syncs/" + sync.Id);
@@ -193,6 +200,23 @@ internal static partial class SandboxGuide
     /// <summary>The example request; its idempotency key is this start's, so pasting it after a restart sends again.</summary>
     internal static string Curl(Uri hub, TimeProvider time) =>
         $"curl -sS {new Uri(hub, "/api/v1/notifications")} -H \"Authorization: Bearer $LARKWAY_ADMIN_KEY\" -H 'Content-Type: application/json' -d '{NotificationBody(time)}'";
+
+    /// <summary>A requisition from the procurement pack to Alice, Carol and (as its approver) Bob, each on their own platform.</summary>
+    internal static string ThreePlatformsCurl(Uri hub, TimeProvider time) =>
+        $"curl -sS {new Uri(hub, "/api/v1/notifications")} -H \"Authorization: Bearer $LARKWAY_ADMIN_KEY\" -H 'Content-Type: application/json' -d '{ThreePlatformsBody(time)}'";
+
+    internal static string ThreePlatformsBody(TimeProvider time) => new JsonObject
+    {
+        ["type"] = "requisition.submitted",
+        ["idempotency_key"] = KeyOf("sandbox-three-", time),
+        ["data"] = new JsonObject
+        {
+            ["requisition"] = new JsonObject { ["number"] = "PR-2026-0042", ["title"] = "Laptops for the new hires", ["amount"] = "CNY 48,000.00", ["url"] = "https://erp.example.com/pr/42" },
+            ["requester"] = new JsonObject { ["name"] = "Alice Chen", ["email"] = "alice@example.com" },
+            ["approver"] = new JsonObject { ["name"] = "Bob Li", ["email"] = "bob@example.com" },
+        },
+        ["recipients"] = new JsonArray(new JsonObject { ["email"] = "alice@example.com" }, new JsonObject { ["email"] = "carol@example.com" }),
+    }.ToJsonString();
 
     internal static string ApprovalCurl(Uri hub, string body) =>
         $"curl -sS {new Uri(hub, "/api/v1/approvals")} -H \"Authorization: Bearer $LARKWAY_ADMIN_KEY\" -H 'Content-Type: application/json' -d '{body}'";

@@ -79,6 +79,10 @@ internal sealed class HubSandbox : IAsyncDisposable
 
             // Each Hub its own sandbox tenant: on PostgreSQL the default would be ./data, shared by every test and run.
             ["LARKWAY_EMULATOR_STATE_FILE"] = Path.Combine(dataDirectory, "emulator-state.json"),
+
+            // The sandbox's people keep the directory's order (Feishu first) unless a test asks for theirs: a test that
+            // sends to bob@example.com expects Feishu, and the directory sync they start would race a test's own.
+            ["Larkway:Sandbox:People"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

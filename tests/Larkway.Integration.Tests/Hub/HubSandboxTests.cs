@@ -60,6 +60,41 @@ public sealed class HubSandboxTests
         Assert.All(attempts.GetProperty("items").EnumerateArray(), a => Assert.Equal(200, a.GetProperty("status").GetInt32()));
     }
 
+    [Fact]
+    public async Task The_sandbox_gives_Bob_DingTalk_and_Carol_WeCom_so_one_requisition_reaches_each_on_their_platform()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:People"] = "true" });
+        using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", HubSandbox.AdminKey);
+
+        // The directory is synced from the Emulator's contacts and the two preferences set, once.
+        string? Preferred(string email)
+        {
+            var page = admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/people?email=" + Uri.EscapeDataString(email)).GetAwaiter().GetResult();
+            return page.GetProperty("items").EnumerateArray().SingleOrDefault() is { ValueKind: JsonValueKind.Object } person
+                && person.TryGetProperty("preferred_platform", out var platform) ? platform.GetString() : null;
+        }
+
+        await HubSandbox.WaitUntilAsync(() => Preferred("bob@example.com") == "dingtalk" && Preferred("carol@example.com") == "wecom", "the sandbox people's platforms", seconds: 120);
+        Assert.Null(Preferred("alice@example.com"));
+
+        // The banner's request: Alice and Carol named, Bob as the type's approver.
+        using var queued = await admin.PostAsync("/api/v1/notifications", new StringContent(
+            Larkway.Hub.Sandbox.SandboxGuide.ThreePlatformsBody(TimeProvider.System), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, queued.StatusCode);
+        var id = (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var platforms = new Dictionary<string, string>();
+        await HubSandbox.WaitUntilAsync(() =>
+        {
+            var recipients = admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}").GetAwaiter().GetResult().GetProperty("recipients").EnumerateArray().ToList();
+            platforms = recipients.Where(r => r.GetProperty("status").GetString() == "sent")
+                .ToDictionary(r => r.GetProperty("platform").GetString()!, r => r.GetProperty("value").GetString()!);
+            return platforms.Count == 3;
+        }, "the requisition on three platforms", seconds: 60);
+        Assert.Equal("bob", platforms["dingtalk"]);
+        Assert.Equal("carol", platforms["wecom"]);
+    }
+
     /// <summary>What the app sent the WeCom member, as the Emulator's control endpoint lists it.</summary>
     private static IReadOnlyList<string> WeComReplies(HubSandbox hub, string user)
     {

@@ -1,0 +1,92 @@
+using Larkway.Hub.Directory;
+using Larkway.Hub.Directory.Links;
+using Larkway.Hub.Platform;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Sandbox;
+
+/// <summary>
+/// The sandbox's people on three platforms: the directory is synced from the Emulator's Feishu contacts at the first start,
+/// then Bob prefers DingTalk and Carol WeCom (Alice keeps the directory's order, Feishu first), so one notification to the
+/// three of them as <c>{"person": …}</c> or by email reaches each on their own platform. Done once (an administrator's
+/// later choices are kept); <c>Larkway:Sandbox:People=false</c> leaves it out.
+/// </summary>
+internal static partial class SandboxPeople
+{
+    /// <summary>Who prefers which platform, by their sandbox email.</summary>
+    public static readonly IReadOnlyList<(string Email, string Platform)> Preferences =
+    [
+        ("bob@example.com", PersonPlatform.DingTalk),
+        ("carol@example.com", PersonPlatform.WeCom),
+    ];
+
+    private const string DoneSetting = "sandbox.people_platforms";
+
+    private static readonly TimeSpan WaitForSync = TimeSpan.FromMinutes(2);
+
+    public static bool Enabled(IConfiguration configuration) => configuration.GetValue("Larkway:Sandbox:People", true);
+
+    /// <summary>Starts the work in the background: the Hub is serving while the directory syncs.</summary>
+    public static void Start(IServiceProvider services, CancellationToken stopping) =>
+        _ = Task.Run(() => RunAsync(services, stopping), CancellationToken.None);
+
+    private static async Task RunAsync(IServiceProvider services, CancellationToken stopping)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SandboxPeople).FullName!);
+        try
+        {
+            var store = services.GetRequiredService<DirectoryStore>();
+            if (await store.SettingAsync(DoneSetting, stopping).ConfigureAwait(false) is not null)
+            {
+                return;
+            }
+
+            var links = services.GetRequiredService<PersonLinkStore>();
+            if (await links.ActivePersonByEmailAsync(Preferences[0].Email, stopping).ConfigureAwait(false) is null)
+            {
+                await services.GetRequiredService<DirectoryService>().StartSyncAsync(DirectorySyncKind.Full, "sandbox", stopping).ConfigureAwait(false);
+            }
+
+            var deadline = DateTimeOffset.UtcNow + WaitForSync;
+            while (DateTimeOffset.UtcNow < deadline)
+            {
+                var people = new List<(PersonRow Person, string Platform)>();
+                foreach (var (email, platform) in Preferences)
+                {
+                    if (await links.ActivePersonByEmailAsync(email, stopping).ConfigureAwait(false) is { } person)
+                    {
+                        people.Add((person, platform));
+                    }
+                }
+
+                if (people.Count == Preferences.Count)
+                {
+                    foreach (var (person, platform) in people)
+                    {
+                        await links.SetPreferredPlatformAsync(person.Id, platform, stopping).ConfigureAwait(false);
+                    }
+
+                    await store.SaveSettingAsync(DoneSetting, "done", stopping).ConfigureAwait(false);
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false);
+            }
+
+            LogNotSet(logger, "the directory sync did not bring Bob and Carol within two minutes");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The Hub stopped first; the next start tries again.
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or Microsoft.EntityFrameworkCore.DbUpdateException or Larkway.Feishu.FeishuApiException or HttpRequestException)
+        {
+            LogNotSet(logger, ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.SandboxPeopleNotSet, Level = LogLevel.Warning, Message = "The sandbox's people were not given their platforms ({Reason}); set them on their directory pages.")]
+    private static partial void LogNotSet(ILogger logger, string reason);
+}
