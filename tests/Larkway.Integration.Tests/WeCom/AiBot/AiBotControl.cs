@@ -25,7 +25,7 @@ internal sealed class AiBotControl(Uri emulator) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<JsonElement> PostAsync(string path, object body)
+    public async Task<JsonElement> PostAsync(string path, object body)
     {
         using var response = await _http.PostAsJsonAsync(path, body);
         var text = await response.Content.ReadAsStringAsync();
