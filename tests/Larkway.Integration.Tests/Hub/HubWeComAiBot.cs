@@ -26,7 +26,7 @@ internal static class HubWeComAiBot
         ["app_id"] = EmulatorOptions.DefaultWeComCorpId,
         ["agent_id"] = 1000002,
         ["app_secret"] = EmulatorOptions.DefaultWeComAppSecret,
-        ["base_url"] = new Uri(emulator.BaseUrl, "/wecom/").AbsoluteUri,
+        ["base_url"] = Larkway.WeCom.WeComBaseUrls.Emulator(emulator.BaseUrl).AbsoluteUri,
         ["ai_bot_id"] = EmulatorAiBot.DefaultBotId,
         ["ai_bot_secret"] = EmulatorAiBot.DefaultSecret,
         ["ai_bot_url"] = WebSocketUrl(emulator).AbsoluteUri,
