@@ -173,6 +173,7 @@ public sealed class HubMetricsTests
             ["queue:directory.sync"] = "Healthy",
             ["queue:bitable.sync"] = "Healthy",
             ["dingtalk-stream"] = "Healthy",
+            ["wecom-aibot"] = "Healthy",
         }, ignoreOrder: true);
 
         using var live = await hub.Api.GetAsync("/healthz");
