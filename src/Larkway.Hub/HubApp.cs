@@ -364,6 +364,7 @@ public static partial class HubApp
         services.AddHubIdentity(configuration);
         services.AddHubDingTalk();
         services.AddHubWeCom();
+        services.AddHubWeComAiBot();
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
