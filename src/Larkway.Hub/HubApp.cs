@@ -370,6 +370,7 @@ public static partial class HubApp
         services.AddHubDingTalk();
         services.AddHubWeCom();
         services.AddHubPersonRouting();
+        services.AddHubWeComAiBot();
 
         services.AddFeishuEventReceiver(AppName, o =>
         {

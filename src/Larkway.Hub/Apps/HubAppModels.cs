@@ -37,6 +37,15 @@ public sealed record HubAppInput
 
     /// <summary>DingTalk: the app's AgentId (for work notifications); 0 clears it. WeCom: the app's AgentId (required).</summary>
     public long? AgentId { get; init; }
+
+    /// <summary>WeCom: the corp's AI bot (智能机器人) whose long connection the Hub holds (its Bot ID); empty removes the bot.</summary>
+    public string? AiBotId { get; init; }
+
+    /// <summary>WeCom: the AI bot's long-connection Secret (required with a new <see cref="AiBotId"/>).</summary>
+    public string? AiBotSecret { get; init; }
+
+    /// <summary>WeCom: the AI bot's long-connection URL (default WeCom's <c>wss://openws.work.weixin.qq.com</c>); empty restores it.</summary>
+    public string? AiBotUrl { get; init; }
 }
 
 /// <summary>One thing wrong with an input: the field (snake_case, as on the wire) and what to fix.</summary>
@@ -73,6 +82,15 @@ public sealed record HubAppInfo(
     string? RobotCode = null,
     long? AgentId = null)
 {
+    /// <summary>WeCom: the AI bot whose long connection the Hub holds, when the app has one.</summary>
+    public string? AiBotId { get; init; }
+
+    /// <summary>WeCom: whether the AI bot's Secret is stored.</summary>
+    public bool AiBotSecretSet { get; init; }
+
+    /// <summary>WeCom: the AI bot's long-connection URL, when it is not WeCom's own.</summary>
+    public Uri? AiBotUrl { get; init; }
+
     /// <summary>True for a DingTalk app.</summary>
     public bool IsDingTalk => HubAppPlatform.IsDingTalk(Platform);
 

@@ -27,6 +27,18 @@ internal sealed record StoredApp(
     string? RobotCode = null,
     long? AgentId = null)
 {
+    /// <summary>WeCom: the AI bot whose long connection the Hub holds (null: none).</summary>
+    public string? AiBotId { get; init; }
+
+    /// <summary>WeCom: the AI bot's Secret, readable.</summary>
+    public string? AiBotSecret { get; init; }
+
+    /// <summary>WeCom: the AI bot's long-connection URL (null: WeCom's own).</summary>
+    public string? AiBotUrl { get; init; }
+
+    /// <summary>True for a WeCom app with an AI bot whose connection the Hub holds.</summary>
+    public bool HasAiBot => IsWeCom && AiBotId is not null && AiBotSecret is not null;
+
     /// <summary>True for a DingTalk app (its client comes from <see cref="DingTalk.HubDingTalkClients"/>, not here).</summary>
     public bool IsDingTalk => HubAppPlatform.IsDingTalk(Platform);
 
@@ -279,7 +291,12 @@ internal sealed partial class HubAppRegistry : IDisposable
             return new StoredApp(row.Name, row.AppId, baseUrl, _protector.Unprotect(row.AppSecret),
                 row.EncryptKey is null ? null : _protector.Unprotect(row.EncryptKey),
                 row.VerificationToken is null ? null : _protector.Unprotect(row.VerificationToken),
-                row.LegacyCardCallbacks, row.Enabled, row.UpdatedAt, Error: null, row.Platform, row.RobotCode, row.AgentId);
+                row.LegacyCardCallbacks, row.Enabled, row.UpdatedAt, Error: null, row.Platform, row.RobotCode, row.AgentId)
+            {
+                AiBotId = row.AiBotId,
+                AiBotSecret = row.AiBotSecret is null ? null : _protector.Unprotect(row.AiBotSecret),
+                AiBotUrl = row.AiBotUrl,
+            };
         }
         catch (CryptographicException)
         {

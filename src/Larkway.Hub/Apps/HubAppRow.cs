@@ -37,6 +37,15 @@ public sealed class HubAppRow
     /// <summary>DingTalk: the app's AgentId, which work notifications need.</summary>
     public long? AgentId { get; set; }
 
+    /// <summary>WeCom: the id of the corp's AI bot (智能机器人) whose long connection the Hub holds; null when the app has none.</summary>
+    public string? AiBotId { get; set; }
+
+    /// <summary>WeCom: the AI bot's long-connection Secret, protected (<see cref="HubSecretProtector"/>); set with <see cref="AiBotId"/>.</summary>
+    public string? AiBotSecret { get; set; }
+
+    /// <summary>WeCom: where the AI bot's long connection goes (null: WeCom's own <c>wss://openws.work.weixin.qq.com</c>).</summary>
+    public string? AiBotUrl { get; set; }
+
     /// <summary>Whether the Hub accepts its events and hands out its client.</summary>
     public bool Enabled { get; set; }
 

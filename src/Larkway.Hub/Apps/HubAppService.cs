@@ -100,6 +100,9 @@ public sealed partial class HubAppService
             Platform = app.Platform,
             RobotCode = app.RobotCode,
             AgentId = app.AgentId,
+            AiBotId = app.AiBotId,
+            AiBotSecret = app.AiBotSecret is null ? null : _protector.Protect(app.AiBotSecret),
+            AiBotUrl = app.AiBotUrl,
             AppId = app.AppId!,
             BaseUrl = app.BaseUrl!.AbsoluteUri,
             AppSecret = _protector.Protect(app.AppSecret!),
@@ -164,6 +167,10 @@ public sealed partial class HubAppService
             row.LegacyCardCallbacks = change.LegacyCardCallbacks ?? row.LegacyCardCallbacks;
             row.RobotCode = change.RobotCode is null ? row.RobotCode : change.RobotCode.Length == 0 ? null : change.RobotCode;
             row.AgentId = change.AgentId is null ? row.AgentId : change.AgentId == 0 ? null : change.AgentId;
+            if (ApplyAiBot(row, change) is { } aiBotProblem)
+            {
+                return HubAppChange.Invalid([aiBotProblem]);
+            }
 
             // Strictly later, so replicas comparing updated_at always notice (two changes can share a millisecond).
             var now = _time.GetUtcNow();
@@ -278,6 +285,25 @@ public sealed partial class HubAppService
         _ => _protector.Protect(change),
     };
 
+    /// <summary>Applies the AI bot fields of a change (an empty id removes the bot); the problem when a bot would be left without its secret.</summary>
+    private HubAppProblem? ApplyAiBot(HubAppRow row, ValidApp change)
+    {
+        if (change.AiBotId is { Length: 0 })
+        {
+            (row.AiBotId, row.AiBotSecret, row.AiBotUrl) = (null, null, null);
+            return null;
+        }
+
+        row.AiBotId = change.AiBotId ?? row.AiBotId;
+        row.AiBotSecret = change.AiBotSecret is { Length: > 0 } secret ? _protector.Protect(secret) : row.AiBotSecret;
+        row.AiBotUrl = change.AiBotUrl is null ? row.AiBotUrl : change.AiBotUrl.Length == 0 ? null : change.AiBotUrl;
+        return row.AiBotId is not null && row.AiBotSecret is null
+            ? new("ai_bot_secret", "Required with ai_bot_id: the AI bot's Secret (the bot's page in the WeCom admin console, API mode: long connection).")
+            : row.AiBotId is null && (change.AiBotSecret is { Length: > 0 } || change.AiBotUrl is { Length: > 0 })
+            ? new("ai_bot_id", "This app has no AI bot: give ai_bot_id with the secret.")
+            : null;
+    }
+
     private static HubAppInfo Info(HubAppRow row) => new(
         row.Name,
         row.AppId,
@@ -292,7 +318,12 @@ public sealed partial class HubAppService
         row.UpdatedAt,
         row.Platform,
         row.RobotCode,
-        row.AgentId);
+        row.AgentId)
+    {
+        AiBotId = row.AiBotId,
+        AiBotSecretSet = row.AiBotSecret is not null,
+        AiBotUrl = row.AiBotUrl is not null && Uri.TryCreate(row.AiBotUrl, UriKind.Absolute, out var aiBotUrl) ? aiBotUrl : null,
+    };
 
     private async Task<HubAppRow?> FindRowAsync(string name, CancellationToken cancellationToken)
     {

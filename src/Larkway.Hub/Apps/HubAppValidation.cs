@@ -64,11 +64,15 @@ public static partial class HubAppValidation
             }
         }
 
+        var aiBot = CheckAiBot(input, platform, adding: true, problems);
         app = new ValidApp(name, appId ?? "", baseUrl, secret, Empty(encryptKey), Empty(token), input.Enabled ?? true, input.LegacyCardCallbacks ?? true)
         {
             Platform = platform ?? HubAppPlatform.Feishu,
             RobotCode = Empty(robotCode),
             AgentId = agentId is 0 ? null : agentId,
+            AiBotId = Empty(aiBot.Id),
+            AiBotSecret = Empty(aiBot.Secret),
+            AiBotUrl = Empty(aiBot.Url),
         };
         return problems;
     }
@@ -199,10 +203,14 @@ public static partial class HubAppValidation
             }
         }
 
+        var aiBot = CheckAiBot(input, platform, adding: false, problems);
         change = new ValidApp(name, appId, baseUrl, secret, encryptKey, token, input.Enabled, input.LegacyCardCallbacks)
         {
             RobotCode = robotCode,
             AgentId = agentId,
+            AiBotId = aiBot.Id,
+            AiBotSecret = aiBot.Secret,
+            AiBotUrl = aiBot.Url,
         };
         return problems;
     }
@@ -336,4 +344,13 @@ internal sealed record ValidApp(string Name, string? AppId, Uri? BaseUrl, string
 
     /// <summary>DingTalk's AgentId; on update null keeps it and 0 clears it.</summary>
     public long? AgentId { get; init; }
+
+    /// <summary>WeCom's AI bot id; on update null keeps it and empty removes the bot (its secret and URL with it).</summary>
+    public string? AiBotId { get; init; }
+
+    /// <summary>WeCom's AI bot Secret; on update null keeps it.</summary>
+    public string? AiBotSecret { get; init; }
+
+    /// <summary>WeCom's AI bot long-connection URL (absolute ws/wss); on update null keeps it and empty restores WeCom's.</summary>
+    public string? AiBotUrl { get; init; }
 }

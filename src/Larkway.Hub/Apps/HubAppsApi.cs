@@ -139,7 +139,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
     private static async Task<(HubAppInput? Input, ProblemHttpResult? Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
     {
         var (input, unreadable) = await JsonBody.ReadAsync(http.Request, HubAppsJsonContext.Default.HubAppInputDto,
-            "string fields name, platform, app_id, base_url, app_secret, encrypt_key, verification_token and robot_code, the number agent_id and booleans enabled and legacy_card_callbacks", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
+            "string fields name, platform, app_id, base_url, app_secret, encrypt_key, verification_token and robot_code, ai_bot_id, ai_bot_secret and ai_bot_url, the number agent_id and booleans enabled and legacy_card_callbacks", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
         return unreadable is not null || input is null
             ? (null, unreadable ?? BadBody("The body must be a JSON object."))
             : (new HubAppInput
@@ -155,6 +155,9 @@ public static class HubAppsEndpointRouteBuilderExtensions
                 VerificationToken = input.VerificationToken,
                 Enabled = input.Enabled,
                 LegacyCardCallbacks = input.LegacyCardCallbacks,
+                AiBotId = input.AiBotId,
+                AiBotSecret = input.AiBotSecret,
+                AiBotUrl = input.AiBotUrl,
             }, null);
     }
 
@@ -194,7 +197,10 @@ public static class HubAppsEndpointRouteBuilderExtensions
             ScopesDto(app),
             app.Platform,
             app.RobotCode,
-            app.AgentId);
+            app.AgentId,
+            app.AiBotId,
+            app.IsWeCom ? app.AiBotSecretSet : null,
+            app.AiBotUrl?.AbsoluteUri);
     }
 
     private static HubAppScopesDto ScopesDto(HubAppInfo app)
@@ -248,7 +254,10 @@ public sealed record HubAppInputDto(
     bool? LegacyCardCallbacks = null,
     string? Platform = null,
     string? RobotCode = null,
-    long? AgentId = null);
+    long? AgentId = null,
+    string? AiBotId = null,
+    string? AiBotSecret = null,
+    string? AiBotUrl = null);
 
 /// <summary>An app as the API shows it (never a secret), with the URLs to paste into the developer console.</summary>
 public sealed record HubAppDto(
@@ -268,7 +277,10 @@ public sealed record HubAppDto(
     HubAppScopesDto Permissions,
     string Platform,
     string? RobotCode,
-    long? AgentId);
+    long? AgentId,
+    string? AiBotId = null,
+    bool? AiBotSecretSet = null,
+    string? AiBotUrl = null);
 
 /// <summary>The features the Hub uses an app for and the scopes they need.</summary>
 public sealed record HubAppScopesDto(string[] Features, HubAppScopeDto[] Scopes);

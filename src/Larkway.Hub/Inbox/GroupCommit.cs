@@ -122,9 +122,10 @@ internal sealed class PendingAppend
         Body = InboxRedaction.Redact(inbound.Body.Span, inbound.Envelope);
     }
 
-    /// <summary>An event of another platform: its own keys, its body as received (already verified and decrypted).</summary>
-    public PendingAppend(PlatformInbound inbound)
+    /// <summary>An event of another platform: its own keys, its body as received (already verified and decrypted); with a lease owner, stored already claimed by it.</summary>
+    public PendingAppend(PlatformInbound inbound, string? leaseOwner = null)
     {
+        LeaseOwner = leaseOwner;
         AppName = inbound.AppName;
         EventType = inbound.EventType;
         Transport = inbound.Transport;

@@ -26,7 +26,8 @@ internal sealed partial class InboxProcessor(
     TimeProvider time,
     ILogger<InboxProcessor> logger,
     DingTalk.DingTalkInboxHandler? dingTalk = null,
-    WeCom.WeComInboxHandler? weCom = null) : IWorkHandler<InboxEvent>
+    WeCom.WeComInboxHandler? weCom = null,
+    WeCom.AiBot.WeComAiBotInboxHandler? weComAiBot = null) : IWorkHandler<InboxEvent>
 {
     private readonly IInboxEventObserver[] _observers = [.. observers];
 
@@ -50,6 +51,11 @@ internal sealed partial class InboxProcessor(
         if (item.Transport.IsDingTalk())
         {
             return await DispatchDingTalkAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (item.Transport == InboxTransport.WecomAibot)
+        {
+            return await DispatchPlatformAsync(item, weComAiBot is null ? null : weComAiBot.HandleAsync, cancellationToken).ConfigureAwait(false);
         }
 
         if (item.Transport.IsWeCom())

@@ -136,6 +136,18 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         return _batcher.AppendAsync(new PendingAppend(inbound), cancellationToken);
     }
 
+    /// <summary>
+    /// Appends an event of another platform already claimed by <paramref name="leaseOwner"/>, which handles it at once
+    /// (a WeCom AI bot message, answered over the connection it came on) and records the outcome; if the owner dies, the
+    /// lease runs out and the inbox queue takes it like any other.
+    /// </summary>
+    internal Task<InboxAppendResult> AppendClaimedAsync(PlatformInbound inbound, string leaseOwner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inbound);
+        ArgumentException.ThrowIfNullOrEmpty(leaseOwner);
+        return _batcher.AppendAsync(new PendingAppend(inbound, leaseOwner), cancellationToken);
+    }
+
     /// <summary>Appends; with a <paramref name="leaseOwner"/>, the event is stored already claimed by it (card actions handled inline).</summary>
     internal Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken)
     {

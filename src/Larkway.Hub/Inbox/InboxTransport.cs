@@ -19,6 +19,9 @@ public enum InboxTransport
 
     /// <summary>WeCom: an app's encrypted URL callback (a member's message, an event, a template card click).</summary>
     WecomCallback,
+
+    /// <summary>WeCom: a frame of an AI bot's long connection (a message to the bot, or an event), answered by its req_id.</summary>
+    WecomAibot,
 }
 
 /// <summary>Platform helpers for <see cref="InboxTransport"/>.</summary>

@@ -196,4 +196,13 @@ internal static class LogEvents
 
     // Notifications/WeCom (5210–5219)
     public const int WeComCardClickRefused = 5210;
+    // WeCom AI bot (WeCom/AiBot/): 5250–5269.
+    public const int WeComAiBotStartFailed = 5250;
+    public const int WeComAiBotTakenOver = 5251;
+    public const int WeComAiBotHandingOver = 5252;
+    public const int WeComAiBotStatusUnsaved = 5253;
+    public const int WeComAiBotStoreFailed = 5254;
+    public const int WeComAiBotSupervisorFailed = 5255;
+    public const int WeComAiBotHandleFailed = 5256;
+    public const int WeComAiBotReplyFellBack = 5257;
 }

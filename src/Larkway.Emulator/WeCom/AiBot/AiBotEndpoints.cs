@@ -36,6 +36,7 @@ internal static class AiBotEndpoints
             return Ok(new { cleared = true });
         });
         control.MapPost("messages", MessageAsync);
+        control.MapPost("messages/redeliver", RedeliverAsync);
         control.MapPost("enter-chat", EnterChatAsync);
         control.MapPost("card-clicks", ClickAsync);
         control.MapPost("feedback", FeedbackAsync);
@@ -127,6 +128,14 @@ internal static class AiBotEndpoints
             AiBotFrames.String(body, "quote_msgid"));
         var (message, push, problem) = await inbound.SendAsync(input, BaseUrl(context));
         return problem is not null ? Problem(400, problem) : Ok(new { message, req_id = push?.ReqId, delivery = message!.Delivery });
+    }
+
+    /// <summary><c>{msgid}</c>: WeCom pushes that message again (same msgid, new req_id), as it may.</summary>
+    private static async Task<IResult> RedeliverAsync(HttpContext context, AiBotInbound inbound)
+    {
+        var body = await ReadAsync(context);
+        var (push, problem) = await inbound.RedeliverAsync(AiBotFrames.String(body, "msgid") ?? string.Empty);
+        return problem is not null ? Problem(400, problem) : Ok(new { req_id = push!.ReqId, delivery = push.Delivery });
     }
 
     private static async Task<IResult> EnterChatAsync(HttpContext context, AiBotHub hub, AiBotInbound inbound)

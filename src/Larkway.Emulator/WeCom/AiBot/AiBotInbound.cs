@@ -27,8 +27,13 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
 {
     private static readonly string[] UserMsgTypes = ["text", "image", "mixed", "voice", "file"];
 
+    private const int RedeliverableKept = 1_000;
+
     private readonly HashSet<string> _entered = [];
+    private readonly Dictionary<string, (JsonObject Body, AiBotPending Pending)> _pushed = new(StringComparer.Ordinal);
+    private readonly Queue<string> _pushedOrder = new();
     private readonly Lock _enteredGate = new();
+    private readonly Lock _pushedGate = new();
 
     /// <summary>Sends a user's message; returns the recorded message and the push, or the problem.</summary>
     public async Task<(AiBotMessage? Message, AiBotPush? Push, string? Problem)> SendAsync(AiBotUserMessage input, string baseUrl)
@@ -154,13 +159,47 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
         }
 
         conversations.Add(message);
-        var push = await hub.PushMessageAsync(bot.BotId, body, new AiBotPending(AiBotPendingKind.Message, bot.BotId, conversation.Id, input.UserId, now, msgId));
+        var pending = new AiBotPending(AiBotPendingKind.Message, bot.BotId, conversation.Id, input.UserId, now, msgId);
+        Remember(msgId, body, pending);
+        var push = await hub.PushMessageAsync(bot.BotId, body, pending);
         conversations.Update(msgId, m =>
         {
             m.Delivery = push.Delivery;
             m.ReqId = push.ReqId;
         });
         return (conversations.Message(msgId), push, null);
+    }
+
+    /// <summary>
+    /// WeCom delivers a message again (as it may, e.g. when it saw no reply): the same body — the same msgid — under a new
+    /// req_id, to whichever connection holds the bot now. Returns the push, or the problem.
+    /// </summary>
+    public async Task<(AiBotPush? Push, string? Problem)> RedeliverAsync(string msgId)
+    {
+        (JsonObject Body, AiBotPending Pending) pushed;
+        lock (_pushedGate)
+        {
+            if (!_pushed.TryGetValue(msgId, out pushed))
+            {
+                return (null, $"no message '{msgId}' was pushed to a bot (the last {RedeliverableKept} can be delivered again)");
+            }
+        }
+
+        var push = await hub.PushMessageAsync(pushed.Pending.BotId, (JsonObject)pushed.Body.DeepClone(), pushed.Pending with { At = time.GetUtcNow() });
+        return (push, null);
+    }
+
+    private void Remember(string msgId, JsonObject body, AiBotPending pending)
+    {
+        lock (_pushedGate)
+        {
+            _pushed[msgId] = ((JsonObject)body.DeepClone(), pending);
+            _pushedOrder.Enqueue(msgId);
+            while (_pushedOrder.Count > RedeliverableKept)
+            {
+                _pushed.Remove(_pushedOrder.Dequeue());
+            }
+        }
     }
 
     /// <summary>The user opens the single chat (first time that day): <c>enter_chat</c>, which admits one welcome within 5 s.</summary>

@@ -174,6 +174,7 @@ public sealed class HubMetricsTests
             ["queue:bitable.sync"] = "Healthy",
             ["dingtalk-stream"] = "Healthy",
             ["wecom-callbacks"] = "Healthy",
+            ["wecom-aibot"] = "Healthy",
         }, ignoreOrder: true);
 
         using var live = await hub.Api.GetAsync("/healthz");

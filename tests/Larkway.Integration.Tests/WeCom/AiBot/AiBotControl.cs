@@ -20,4 +20,7 @@ internal sealed class AiBotControl(Uri emulator) : EmulatorControlClient(emulato
     public Task FaultAsync(object fault) => PostAsync("faults", fault);
 
     public async Task ClearFaultsAsync() => (await Http.DeleteAsync("faults")).EnsureSuccessStatusCode();
+
+    /// <summary>Redelivers a message WeCom pushed before (same msgid, a new req_id).</summary>
+    public Task<JsonElement> RedeliverAsync(string msgId) => PostAsync("messages/redeliver", new { msgid = msgId });
 }

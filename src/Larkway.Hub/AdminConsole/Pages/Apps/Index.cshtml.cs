@@ -25,9 +25,23 @@ internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit) : Cons
     /// <summary>Where each enabled DingTalk app's Stream connection stands, by app name (empty where the room is absent).</summary>
     public IReadOnlyDictionary<string, DingTalk.DingTalkStreamState> Streams { get; private set; } = new Dictionary<string, DingTalk.DingTalkStreamState>();
 
+    /// <summary>Where each enabled WeCom app's AI bot connection stands, by app name (empty where the room is absent).</summary>
+    public IReadOnlyDictionary<string, WeCom.AiBot.WeComAiBotState> AiBots { get; private set; } = new Dictionary<string, WeCom.AiBot.WeComAiBotState>();
+
     public async Task OnGetAsync()
     {
         Apps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+        if (HttpContext.RequestServices.GetService<WeCom.AiBot.WeComAiBotStates>() is { } aiBotStates)
+        {
+            var aiBots = new Dictionary<string, WeCom.AiBot.WeComAiBotState>(StringComparer.Ordinal);
+            foreach (var app in Apps.Where(a => a is { IsWeCom: true, Enabled: true, AiBotId: not null }))
+            {
+                aiBots[app.Name] = await aiBotStates.OfAsync(app.Name, app.AiBotId!, HttpContext.RequestAborted).ConfigureAwait(false);
+            }
+
+            AiBots = aiBots;
+        }
+
         if (HttpContext.RequestServices.GetService<DingTalk.DingTalkStreamStates>() is { } states)
         {
             var streams = new Dictionary<string, DingTalk.DingTalkStreamState>(StringComparer.Ordinal);

@@ -482,6 +482,21 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("agent_id");
 
+                    b.Property<string>("AiBotId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ai_bot_id");
+
+                    b.Property<string>("AiBotSecret")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("ai_bot_secret");
+
+                    b.Property<string>("AiBotUrl")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("ai_bot_url");
+
                     b.Property<string>("AppId")
                         .IsRequired()
                         .HasMaxLength(64)

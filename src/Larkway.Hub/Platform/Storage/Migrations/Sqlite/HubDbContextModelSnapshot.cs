@@ -469,6 +469,21 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("agent_id");
 
+                    b.Property<string>("AiBotId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ai_bot_id");
+
+                    b.Property<string>("AiBotSecret")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ai_bot_secret");
+
+                    b.Property<string>("AiBotUrl")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ai_bot_url");
+
                     b.Property<string>("AppId")
                         .IsRequired()
                         .HasMaxLength(64)

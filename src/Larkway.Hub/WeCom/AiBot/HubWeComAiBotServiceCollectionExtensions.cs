@@ -1,0 +1,66 @@
+using System.Diagnostics.Metrics;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Bots;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Leases;
+using Larkway.Hub.Platform.Observability.Health;
+using Larkway.Hub.WeCom.AiBot;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the WeCom AI bots in the Hub: their long connections held by one replica each, their messages into the inbox, the bot answering on them.</summary>
+public static class HubWeComAiBotServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the WeCom AI bot room. Needs <c>AddHubApps</c>, <c>AddHubInbox</c> and <c>AddHubLeases</c> (and the bot's
+    /// commands). With <paramref name="connections"/> false, no AI bot connection is held on this process.
+    /// </summary>
+    public static IServiceCollection AddHubWeComAiBot(this IServiceCollection services, bool connections = true)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<WeComAiBotConnections>();
+        services.TryAddSingleton<WeComAiBotStatus>();
+        services.TryAddSingleton(sp => new WeComAiBotStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WeComAiBotStatus>(), sp.GetService<WeComAiBotSupervisor>()));
+        services.TryAddSingleton(sp => new WeComAiBotInboxHandler(
+            sp.GetRequiredService<HubAppRegistry>(),
+            sp.GetRequiredService<WeComAiBotConnections>(),
+            sp.GetRequiredService<BotCommands>(),
+            sp.GetRequiredService<BotCardActions>(),
+            sp.GetRequiredService<IOptions<BotOptions>>(),
+            sp.GetRequiredService<IBotConversationStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>()));
+        services.TryAddSingleton(sp => new WeComAiBotIngest(
+            sp.GetRequiredService<InboxStore>(),
+            sp.GetRequiredService<InboxQueue>(),
+            sp.GetRequiredService<InboxProcessor>(),
+            sp.GetRequiredService<IOptions<InboxOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<WeComAiBotIngest>>(),
+            sp.GetService<InboxTelemetry>()));
+        if (connections)
+        {
+            // Every replica runs it; per bot, only the holder of the lease wecom-aibot/{BotId} connects.
+            services.TryAddSingleton(sp => new WeComAiBotSupervisor(
+                sp.GetRequiredService<HubAppRegistry>(),
+                sp.GetRequiredService<WeComAiBotIngest>(),
+                sp.GetRequiredService<WeComAiBotConnections>(),
+                sp.GetRequiredService<LeaseStore>(),
+                sp.GetRequiredService<IOptions<LeaseOptions>>(),
+                sp.GetRequiredService<IOptions<HubAppsOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetService<IMeterFactory>(),
+                sp.GetRequiredService<WeComAiBotStatus>()));
+            services.AddHostedService(sp => sp.GetRequiredService<WeComAiBotSupervisor>());
+            services.AddHealthChecks().AddCheck<WeComAiBotHealthCheck>("wecom-aibot", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
+        }
+
+        return services;
+    }
+}

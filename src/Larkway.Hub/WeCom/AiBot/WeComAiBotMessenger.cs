@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Larkway.Feishu.Im;
+using Larkway.Hub.Bots;
+using Larkway.Hub.DingTalk;
+using Larkway.Hub.Platform;
+using Larkway.WeCom;
+using Larkway.WeCom.AiBot;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.WeCom.AiBot;
+
+/// <summary>
+/// How the bot answers on a WeCom AI bot: over the bot's long connection on this replica. A reply to a message goes by
+/// the message's req_id as a finished stream (<c>aibot_respond_msg</c>, <c>msgtype: stream</c>, <c>finish: true</c>) —
+/// its stream id derived from the reply's idempotency key, so a handling retried after the reply went is refused by
+/// WeCom as a finished stream instead of shown twice. When WeCom no longer takes a reply by that req_id (846605, 846608:
+/// a retry long after the message, or on another connection) it is sent proactively to the conversation
+/// (<c>aibot_send_msg</c>, markdown). A text stays text; a card becomes markdown (its header the title, its buttons named).
+/// </summary>
+internal sealed partial class WeComAiBotMessenger(WeComAiBotConnections connections, ILogger<WeComAiBotMessenger> logger) : IBotMessenger
+{
+    /// <summary>WeCom: the req_id is not one it knows for this bot (already answered, or pushed on another connection).</summary>
+    private const int InvalidReqId = 846605;
+
+    /// <summary>WeCom: the reply's window (6 minutes for a message's stream) is over, or the stream was finished.</summary>
+    private const int StreamExpired = 846608;
+
+    private readonly ConcurrentDictionary<string, (string BotId, string ReqId)> _answering = new(StringComparer.Ordinal);
+
+    /// <summary>While the returned scope lives, replies to <paramref name="messageId"/> go by <paramref name="reqId"/> over <paramref name="botId"/>'s connection.</summary>
+    public IDisposable Answering(string messageId, string botId, string reqId)
+    {
+        _answering[messageId] = (botId, reqId);
+        return new Scope(() => _answering.TryRemove(messageId, out _));
+    }
+
+    public async Task ReplyAsync(BotMessage to, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(content);
+        if (!_answering.TryGetValue(to.MessageId, out var answer))
+        {
+            throw new InvalidOperationException("An AI bot reply answers the message being handled; this one is not.");
+        }
+
+        var client = ClientOf(answer.BotId);
+        var text = MarkdownOf(content);
+        try
+        {
+            await client.RespondAsync(answer.ReqId, WeComAiBotReply.Stream(StreamIdOf(idempotencyKey), text, finish: true), cancellationToken).ConfigureAwait(false);
+        }
+        catch (WeComApiException ex) when (ex.ErrCode is InvalidReqId or StreamExpired)
+        {
+            LogFellBack(logger, answer.BotId, ex.Code);
+            await client.SendMessageAsync(to.ChatId, WeComAiBotReply.Markdown(text), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task SendToChatAsync(string chatId, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var botId = _answering.Values.Select(a => a.BotId).FirstOrDefault() ?? throw new InvalidOperationException("An AI bot posts while it handles a message of its app.");
+        await ClientOf(botId).SendMessageAsync(chatId, WeComAiBotReply.Markdown(MarkdownOf(content)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The markdown of a bot's answer.</summary>
+    internal static string MarkdownOf(MessageContent content)
+    {
+        var (title, text) = DingTalkBotContent.From(content);
+        return title is null ? text : $"**{title}**\n\n{text}";
+    }
+
+    /// <summary>A stream id stable across retries of one reply (WeCom: at most 64 characters).</summary>
+    internal static string StreamIdOf(string idempotencyKey) =>
+        "lw-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32];
+
+    private WeComAiBotClient ClientOf(string botId) => connections.Find(botId)
+        ?? throw new InvalidOperationException($"The long connection of AI bot {botId} is not held on this replica (another replica holds it, or none does now); the reply is tried again later.");
+
+    private sealed class Scope(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+
+    [LoggerMessage(EventId = LogEvents.WeComAiBotReplyFellBack, Level = LogLevel.Information, Message = "AI bot {BotId}: WeCom no longer takes a reply by the message's req_id ({Code}); sent to the conversation instead.")]
+    private static partial void LogFellBack(ILogger logger, string botId, string code);
+}

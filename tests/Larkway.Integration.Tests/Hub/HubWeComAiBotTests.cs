@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+using Larkway.Hub.WeCom.AiBot;
+using Larkway.Integration.Tests.WeCom.AiBot;
+using Larkway.WeCom.AiBot;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using EmulatorAiBot = Larkway.Emulator.WeCom.AiBot.AiBotOptions;
+
+namespace Larkway.Integration.Tests.Hub;
+
+/// <summary>
+/// A WeCom app with its AI bot stored in one Hub (SQLite), against the Emulator's AI bot over the real wire: the fields
+/// validated with what to fix and the secret never shown; the Hub holds the bot's long connection, a user's message is
+/// stored once and answered by the bot framework with a stream reply by the message's req_id; another connection taking
+/// the bot over is not fought, and saving the app takes it back.
+/// </summary>
+public sealed class HubWeComAiBotTests
+{
+    [Fact]
+    public async Task A_users_message_to_the_AI_bot_reaches_the_Hub_and_the_bot_answers_by_req_id_and_a_takeover_is_not_fought()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        using var control = new AiBotControl(emulator.BaseUrl);
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var admin = HubWeComAiBot.Admin(hub);
+
+        // The fields are checked, each problem naming the field and what to fix.
+        var onFeishu = new Dictionary<string, object?> { ["name"] = "fs-bot", ["app_id"] = "cli_a1b2c3d4e5f60001", ["app_secret"] = "s", ["ai_bot_id"] = "b" };
+        (await ErrorFieldsAsync(await admin.PostAsJsonAsync("/api/v1/apps", onFeishu))).ShouldContain("ai_bot_id");
+        var noSecret = HubWeComAiBot.AppBody(emulator, "wc-nosecret");
+        noSecret.Remove("ai_bot_secret");
+        (await ErrorFieldsAsync(await admin.PostAsJsonAsync("/api/v1/apps", noSecret))).ShouldBe(["ai_bot_secret"]);
+        var httpUrl = HubWeComAiBot.AppBody(emulator, "wc-badurl");
+        httpUrl["ai_bot_url"] = "http://example.com/ws";
+        (await ErrorFieldsAsync(await admin.PostAsJsonAsync("/api/v1/apps", httpUrl))).ShouldBe(["ai_bot_url"]);
+
+        using (var added = await admin.PostAsJsonAsync("/api/v1/apps", HubWeComAiBot.AppBody(emulator)))
+        {
+            var text = await added.Content.ReadAsStringAsync();
+            added.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+            text.ShouldNotContain(EmulatorAiBot.DefaultSecret, customMessage: "secrets are never shown");
+            var app = JsonDocument.Parse(text).RootElement;
+            app.GetProperty("ai_bot_id").GetString().ShouldBe(EmulatorAiBot.DefaultBotId);
+            app.GetProperty("ai_bot_secret_set").GetBoolean().ShouldBeTrue();
+        }
+
+        await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub)?.IsConnected == true && HubWeComAiBot.OpenConnections(control).Count == 1, "the Hub's AI bot connection", seconds: 60);
+        var states = hub.Host.Services.GetRequiredService<WeComAiBotStates>();
+        (await states.OfAsync(HubWeComAiBot.AppName, EmulatorAiBot.DefaultBotId, CancellationToken.None)).Condition.ShouldBe(WeComAiBotCondition.Connected);
+
+        // A user writes; the bot framework answers (/echo) with a finished stream under the message's req_id.
+        var sent = await control.MessageAsync("/echo hello from the AI bot");
+        sent.GetProperty("delivery").GetString().ShouldBe("connection");
+        await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Replies(control).Contains("hello from the AI bot"), "the bot's answer", seconds: 30);
+        await HubSandbox.WaitUntilAsync(
+            () => HubWeComAiBot.EventsAsync(admin, "wecom.aibot.message.text").GetAwaiter().GetResult() is [var only] && string.Equals(only.GetProperty("status").GetString(), "done", StringComparison.OrdinalIgnoreCase),
+            "the message stored once and done", seconds: 30);
+        var events = await HubWeComAiBot.EventsAsync(admin, "wecom.aibot.message.text");
+        events.Count.ShouldBe(1);
+        events[0].GetProperty("transport").GetString().ShouldBe("wecom_aibot");
+
+        // Another connection subscribes for the bot (someone else's process): WeCom tells the Hub, which stays off.
+        var holderConnection = HubWeComAiBot.OpenConnections(control).Single();
+        var intruder = new WeComAiBotClient(
+            new WeComAiBotOptions { BotId = EmulatorAiBot.DefaultBotId, Secret = EmulatorAiBot.DefaultSecret, WebSocketUrl = HubWeComAiBot.WebSocketUrl(emulator) },
+            (_, _) => ValueTask.CompletedTask);
+        await using (intruder)
+        {
+            await intruder.StartAsync();
+            await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub)?.IsTakenOver == true, "the Hub to see the takeover", seconds: 30);
+            await HubSandbox.WaitUntilAsync(
+                () => states.OfAsync(HubWeComAiBot.AppName, EmulatorAiBot.DefaultBotId, CancellationToken.None).GetAwaiter().GetResult().Condition == WeComAiBotCondition.TakenOver,
+                "the takeover in the bot's state", seconds: 30);
+            for (var sample = 0; sample < 12; sample++)
+            {
+                await Task.Delay(250);
+                intruder.State.ShouldBe(WeComAiBotConnectionState.Connected, "the Hub took the bot back");
+            }
+
+            HubWeComAiBot.OpenConnections(control).ShouldNotContain(holderConnection);
+            await HubSandbox.WaitUntilAsync(() => hub.Api.GetStringAsync("/readyz").GetAwaiter().GetResult().Contains($"{HubWeComAiBot.AppName}: AI bot taken over", StringComparison.Ordinal), "readiness to name the takeover", seconds: 30);
+            await intruder.StopAsync();
+        }
+
+        // Saving the app takes the bot back; the user is answered again.
+        using (var saved = await admin.PatchAsJsonAsync($"/api/v1/apps/{HubWeComAiBot.AppName}", new { enabled = true }))
+        {
+            saved.EnsureSuccessStatusCode();
+        }
+
+        await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub)?.IsConnected == true, "the Hub to reconnect after the app was saved", seconds: 60);
+        await control.MessageAsync("/echo back again");
+        await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Replies(control).Contains("back again"), "the answer after reconnecting", seconds: 30);
+    }
+
+    private static async Task<IReadOnlyList<string>> ErrorFieldsAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return [.. problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()!)];
+        }
+    }
+}
