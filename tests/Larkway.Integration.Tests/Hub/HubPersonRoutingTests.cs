@@ -160,6 +160,16 @@ public sealed class HubPersonRoutingTests
         using var admin = Admin(hub);
         await AddDingTalkAppAsync(admin, emulator);
         await AddWeComAppAsync(admin, hub, emulator);
+        using (var cards = await hub.Control.PutAsJsonAsync($"/_emulator/apps/{emulator.State.Apps[0].AppId}/callback", new
+        {
+            url = new Uri(hub.Host.BaseUrl, "/feishu/cards").AbsoluteUri,
+            encrypt_key = HubSandbox.ExternalEncryptKey,
+            verification_token = HubSandbox.ExternalVerificationToken,
+        }))
+        {
+            cards.StatusCode.ShouldBe(HttpStatusCode.OK, await cards.Content.ReadAsStringAsync());
+        }
+
         await SyncDirectoryAsync(admin);
         var alice = await PersonIdAsync(admin, "alice@example.com");
         var bob = await PersonIdAsync(admin, "bob@example.com");
