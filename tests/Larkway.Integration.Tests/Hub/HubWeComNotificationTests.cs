@@ -198,7 +198,9 @@ public sealed class HubWeComNotificationTests(HubWeComFixture fixture) : IClassF
     {
         var page = fixture.Hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/users/{user}/messages").GetAwaiter().GetResult();
         var message = page.GetProperty("items").EnumerateArray().Single(m => m.GetProperty("msgid").GetString() == msgId);
-        return message.GetProperty("replaced_buttons") is { ValueKind: JsonValueKind.Object } replaced && replaced.TryGetProperty(user, out var name) ? name.GetString() : null;
+        return message.TryGetProperty("replaced_buttons", out var replaced) && replaced.ValueKind == JsonValueKind.Object && replaced.TryGetProperty(user, out var name)
+            ? name.GetString()
+            : null;
     }
 
     private int DoneClicks()
