@@ -21,7 +21,7 @@ public sealed partial class HubBannerTests
             ["Larkway__Bootstrap__SecretOutput"] = "terminal",
             ["LARKWAY_EMULATOR_STATE_FILE"] = stateFile,
         }, Path.GetDirectoryName(stateFile));
-        await HubSandbox.WaitUntilAsync(() => hub.Output.Count(l => l.Contains("curl -sS", StringComparison.Ordinal)) == 3, "the banner's example requests", seconds: 90);
+        await HubSandbox.WaitUntilAsync(() => hub.Output.Count(l => l.Contains("curl -sS", StringComparison.Ordinal)) == 4, "the banner's example requests", seconds: 90);
         var output = hub.Output;
 
         output.ShouldContain(l => l.Contains($"kept in {stateFile} across restarts", StringComparison.Ordinal));
@@ -41,20 +41,25 @@ public sealed partial class HubBannerTests
 
         // The example as a shell would run it: its URL, its body, the admin key from the environment.
         var curls = output.Where(l => l.Contains("curl -sS", StringComparison.Ordinal)).Select(l => CurlLine().Match(l)).ToList();
-        curls.Count.ShouldBe(3, "a notification and an approval with each sample definition");
+        curls.Count.ShouldBe(4, "a notification, an approval with each sample definition, and a requisition on three platforms");
         using var http = new HttpClient();
         var (status, accepted) = await RunAsync(http, curls[0], adminKey);
         status.ShouldBe(HttpStatusCode.Accepted, accepted);
         JsonDocument.Parse(accepted).RootElement.GetProperty("recipients").GetInt32().ShouldBe(1);
 
         // Each sample approval definition, as pasted: created, and waiting for Bob (the General request's chosen first approver).
-        foreach (var approval in curls.Skip(1))
+        foreach (var approval in curls.Skip(1).Take(2))
         {
             var (created, body) = await RunAsync(http, approval, adminKey);
             created.ShouldBe(HttpStatusCode.Created, body);
             var tasks = JsonDocument.Parse(body).RootElement.GetProperty("tasks").EnumerateArray().ToList();
             tasks.ShouldContain(t => t.GetProperty("status").GetString() == "pending", body);
         }
+
+        // The requisition to Alice, Carol and (its approver) Bob: accepted for the three of them.
+        var (three, threeBody) = await RunAsync(http, curls[3], adminKey);
+        three.ShouldBe(HttpStatusCode.Accepted, threeBody);
+        JsonDocument.Parse(threeBody).RootElement.GetProperty("recipients").GetInt32().ShouldBe(3);
 
         // Each user has a direct chat with the bot from the start; Alice's receives the card.
         var chats = await http.GetStringAsync(emulator);
