@@ -220,7 +220,7 @@ public sealed class HubPersonRoutingTests
         // Carol approves on WeCom (the template card's button, pressed in the Emulator).
         var page = await hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages");
         var carolCard = page.GetProperty("items").EnumerateArray().Single(m => m.GetProperty("msgtype").GetString() == "template_card");
-        var key = carolCard.GetProperty("content").GetProperty("template_card").GetProperty("button_list").EnumerateArray()
+        var key = carolCard.GetProperty("content").GetProperty("button_list").EnumerateArray()
             .First(b => b.GetProperty("text").GetString() == "Approve").GetProperty("key").GetString();
         using (var clicked = await hub.Control.PostAsJsonAsync($"/_emulator/wecom/messages/{carolCard.GetProperty("msgid").GetString()}/click", new { userid = "carol", key }))
         {
