@@ -228,8 +228,17 @@ public sealed class HubPersonRoutingTests
         }
 
         // The business webhook hears the three decisions, one per platform; the notification records three approvals.
-        await HubSandbox.WaitUntilAsync(() => receiver.At("/decisions").Count >= 3, "three clicks at the webhook", seconds: 60);
-        var types = receiver.At("/decisions").Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).Order(StringComparer.Ordinal).ToList();
+        List<string?> Types() => [.. receiver.At("/decisions").Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).Order(StringComparer.Ordinal)];
+        try
+        {
+            await HubSandbox.WaitUntilAsync(() => receiver.At("/decisions").Count >= 3, "three clicks at the webhook", seconds: 60);
+        }
+        catch (TimeoutException)
+        {
+            Types().ShouldBe(["card.action.trigger", "dingtalk.notification.action", "wecom.notification.action"], "the webhook heard only these");
+        }
+
+        var types = Types();
         types.ShouldBe(["card.action.trigger", "dingtalk.notification.action", "wecom.notification.action"]);
         var actions = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("actions").EnumerateArray().ToList();
         actions.Count.ShouldBe(3);

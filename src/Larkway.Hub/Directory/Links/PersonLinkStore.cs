@@ -151,7 +151,7 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
         {
             var found = await db.People.AsNoTracking()
                 .Where(p => p.Status == PersonStatus.Active && (p.Email == email || p.EnterpriseEmail == email))
-                .Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+                .OrderBy(p => p.Id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
             return found.Count == 1 ? found[0] : null;
         }
     }

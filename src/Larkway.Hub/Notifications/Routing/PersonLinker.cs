@@ -89,7 +89,7 @@ internal sealed partial class PersonLinker(
         });
     }
 
-    /// <summary>DingTalk knows mainland numbers without the country code: the number as stored, then without +86.</summary>
+    /// <summary>DingTalk knows mainland numbers without the country code (<see cref="MobileForms"/>).</summary>
     private async Task<string?> DingTalkByMobileAsync(StoredApp app, string mobile, CancellationToken cancellationToken)
     {
         var client = dingTalk.For(app, app.Name);
@@ -122,15 +122,19 @@ internal sealed partial class PersonLinker(
         return null;
     }
 
-    /// <summary>The number as Feishu holds it (often <c>+86…</c>), then the national form mainland platforms expect.</summary>
+    /// <summary>
+    /// The forms of the number to look up: for a mainland number Feishu holds as <c>+86…</c>, the national form the
+    /// mainland platforms expect first, then the number as stored; any other number as stored.
+    /// </summary>
     internal static IEnumerable<string> MobileForms(string mobile)
     {
         var trimmed = mobile.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        yield return trimmed;
         if (trimmed.StartsWith("+86", StringComparison.Ordinal) && trimmed.Length > 3)
         {
             yield return trimmed[3..];
         }
+
+        yield return trimmed;
     }
 
     [LoggerMessage(EventId = LogEvents.PersonRoutingLinked, Level = LogLevel.Information, Message = "Person {PersonId} linked to their {Platform} account under app {App} by {Source}.")]
