@@ -228,18 +228,26 @@ public sealed class HubPersonRoutingTests
         }
 
         // The business webhook hears the three decisions, one per platform; the notification records three approvals.
-        List<string?> Types() => [.. receiver.At("/decisions").Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).Order(StringComparer.Ordinal)];
+        string Heard() => string.Join("\n", receiver.At("/decisions").Select(r => System.Text.Encoding.UTF8.GetString(r.Body)));
         try
         {
             await HubSandbox.WaitUntilAsync(() => receiver.At("/decisions").Count >= 3, "three clicks at the webhook", seconds: 60);
         }
         catch (TimeoutException)
         {
-            Types().ShouldBe(["card.action.trigger", "dingtalk.notification.action", "wecom.notification.action"], "the webhook heard only these");
+            Heard().ShouldBe("three clicks", "the webhook heard only these");
         }
 
-        var types = Types();
-        types.ShouldBe(["card.action.trigger", "dingtalk.notification.action", "wecom.notification.action"]);
+        var heard = receiver.At("/decisions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+        heard.Count.ShouldBe(3, Heard());
+        heard.Single(h => h.GetProperty("type").GetString() == "card.action.trigger").GetProperty("notification").GetProperty("id").GetString().ShouldBe(id);
+        var onDingTalk = heard.Single(h => h.TryGetProperty("dingtalk_userid", out _));
+        onDingTalk.GetProperty("person_id").GetString().ShouldBe(bob);
+        onDingTalk.GetProperty("decision").GetString().ShouldBe("approved");
+        var onWeCom = heard.Single(h => h.TryGetProperty("wecom_userid", out _));
+        onWeCom.GetProperty("wecom_userid").GetString().ShouldBe("carol");
+        onWeCom.GetProperty("person_id").GetString().ShouldBe(carol);
+        onWeCom.GetProperty("notification_id").GetString().ShouldBe(id);
         var actions = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("actions").EnumerateArray().ToList();
         actions.Count.ShouldBe(3);
         actions.ShouldAllBe(a => a.GetProperty("decision").GetString() == "approved");

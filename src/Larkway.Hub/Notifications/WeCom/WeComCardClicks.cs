@@ -41,7 +41,7 @@ internal sealed partial class WeComCardClicks(
 
         var found = await store.GetAsync(card.NotificationId, cancellationToken).ConfigureAwait(false);
         var delivery = found?.Deliveries.FirstOrDefault(d => d.Id == card.DeliveryId);
-        if (found is not { } f || delivery is null || !string.Equals(f.Notification.App, appName, StringComparison.Ordinal)
+        if (found is not { } f || delivery is null || !string.Equals(delivery.App ?? f.Notification.App, appName, StringComparison.Ordinal)
             || !WeComNotificationSender.IsRecipient(delivery.RecipientType) || !IsOf(taskId!, f.Notification, delivery))
         {
             LogRefused(logger, appName, Safe(taskId), "no WeCom delivery of this app has that card");
