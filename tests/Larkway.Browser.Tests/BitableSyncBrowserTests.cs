@@ -68,11 +68,13 @@ public sealed class BitableSyncBrowserTests(BrowserFixture browser) : IClassFixt
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("Resumed");
+        // The pass is listed once it starts; its rows count when it ends, and the page shows them after a reload.
         await Wait.UntilAsync(async () =>
         {
             await page.ReloadAsync();
-            return (await page.Locator("#passes tbody tr").CountAsync()) >= 1;
-        }, "the first pass");
+            return (await page.Locator("#passes tbody tr").CountAsync()) >= 1
+                && (await page.Locator("#sync-rows").TextContentAsync())?.Contains("0 to Bitable, 0 to the database", StringComparison.Ordinal) == false;
+        }, "the first pass's rows");
         await Assertions.Expect(page.Locator("#sync-rows")).ToContainTextAsync("3 to Bitable, 1 to the database");
 
         // PO-2 changes in both places while the sync is paused, so no pass (the echo of its own first writes, say) carries
