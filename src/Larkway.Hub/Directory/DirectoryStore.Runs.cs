@@ -266,44 +266,6 @@ internal sealed partial class DirectoryStore
         }
     }
 
-    /// <summary>A stored setting's value, or null.</summary>
-    public async Task<string?> SettingAsync(string name, CancellationToken cancellationToken)
-    {
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            return await db.Settings.AsNoTracking().Where(s => s.Name == name).Select(s => s.Value).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Stores a setting.</summary>
-    public async Task SaveSettingAsync(string name, string value, CancellationToken cancellationToken)
-    {
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            var row = await db.Settings.FirstOrDefaultAsync(s => s.Name == name, cancellationToken).ConfigureAwait(false);
-            if (row is null)
-            {
-                db.Settings.Add(new HubSetting { Name = name, Value = value, UpdatedAt = time.GetUtcNow() });
-            }
-            else
-            {
-                row.Value = value;
-                row.UpdatedAt = time.GetUtcNow();
-            }
-
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
-            {
-                // Another replica stored it at the same moment: the same value, learned from the same tenant.
-            }
-        }
-    }
-
     /// <summary>The tenant key of someone the app's open_ids name, other than <paramref name="placeholder"/>; null when none.</summary>
     public async Task<string?> TenantOfAppPeopleAsync(string app, string placeholder, CancellationToken cancellationToken)
     {

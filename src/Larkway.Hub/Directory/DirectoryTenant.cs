@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Directory;
@@ -7,7 +8,7 @@ namespace Larkway.Hub.Directory;
 /// set; else the key learned from the directory app's events (every envelope carries it) or sign-ins, kept in the
 /// database; until then <c>app:{app}</c>, and the directory is moved to the real key once it is learned.
 /// </summary>
-internal sealed class DirectoryTenant(DirectoryStore store, IOptions<DirectoryOptions> options)
+internal sealed class DirectoryTenant(DirectoryStore store, HubSettingStore settings, IOptions<DirectoryOptions> options)
 {
     private const string Setting = "directory.tenant_key";
     private volatile string? _known;
@@ -28,7 +29,7 @@ internal sealed class DirectoryTenant(DirectoryStore store, IOptions<DirectoryOp
             return known;
         }
 
-        var learned = await store.SettingAsync(Setting, cancellationToken).ConfigureAwait(false)
+        var learned = await settings.GetAsync(Setting, cancellationToken).ConfigureAwait(false)
             ?? await store.TenantOfAppPeopleAsync(options.Value.AppName, Placeholder, cancellationToken).ConfigureAwait(false);
         if (learned is not null)
         {
@@ -50,9 +51,9 @@ internal sealed class DirectoryTenant(DirectoryStore store, IOptions<DirectoryOp
             return;
         }
 
-        if (await store.SettingAsync(Setting, cancellationToken).ConfigureAwait(false) != tenantKey)
+        if (await settings.GetAsync(Setting, cancellationToken).ConfigureAwait(false) != tenantKey)
         {
-            await store.SaveSettingAsync(Setting, tenantKey, cancellationToken).ConfigureAwait(false);
+            await settings.SetAsync(Setting, tenantKey, cancellationToken).ConfigureAwait(false);
         }
 
         await store.MoveTenantAsync(Placeholder, tenantKey, cancellationToken).ConfigureAwait(false);

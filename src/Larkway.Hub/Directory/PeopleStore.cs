@@ -48,6 +48,22 @@ internal sealed class PeopleStore(IDbContextFactory<HubDbContext> contexts, HubD
         }
     }
 
+    /// <summary>The people of <paramref name="personIds"/> that exist, by id (one query for a recipient list).</summary>
+    public async Task<IReadOnlyDictionary<string, PersonRow>> FindManyAsync(IReadOnlyCollection<string> personIds, CancellationToken cancellationToken = default)
+    {
+        if (personIds.Count == 0)
+        {
+            return new Dictionary<string, PersonRow>(StringComparer.Ordinal);
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var found = await db.People.AsNoTracking().Where(p => personIds.Contains(p.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return found.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>The person whose open_id under <paramref name="app"/> is <paramref name="openId"/>, or null.</summary>
     public async Task<PersonRow?> FindByOpenIdAsync(string app, string openId, CancellationToken cancellationToken = default)
     {

@@ -92,6 +92,11 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
             return (recipients, []);
         }
 
+        // One query for the people, one for the emails, one batch for what routing them needs: not a round trip per recipient.
+        var byId = await router.FindManyAsync([.. recipients.Where(r => r.Type == NotificationRequest.PersonRecipient).Select(r => r.Value)], cancellationToken).ConfigureAwait(false);
+        var byEmail = await router.FindByEmailsAsync([.. recipients.Where(r => r.Type == "email").Select(r => r.Value)], cancellationToken).ConfigureAwait(false);
+        var batch = await router.BatchAsync([.. byId.Values, .. byEmail.Values], request.App, cancellationToken).ConfigureAwait(false);
+
         var problems = new List<NotificationProblem>();
         var routed = new List<NotificationRecipient>(recipients.Count);
         for (var i = 0; i < recipients.Count; i++)
@@ -99,8 +104,8 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
             var recipient = recipients[i];
             var person = recipient.Type switch
             {
-                NotificationRequest.PersonRecipient => await router.FindAsync(recipient.Value, cancellationToken).ConfigureAwait(false),
-                "email" => await router.FindByEmailAsync(recipient.Value, cancellationToken).ConfigureAwait(false),
+                NotificationRequest.PersonRecipient => byId.GetValueOrDefault(recipient.Value),
+                "email" => byEmail.GetValueOrDefault(recipient.Value),
                 _ => null,
             };
             if (recipient.Type == NotificationRequest.PersonRecipient && person is null)
@@ -109,14 +114,13 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
                 continue;
             }
 
-            if (person is null
-                || (recipient.Type == "email" && await router.FirstPlatformAsync(person, request.Type, cancellationToken).ConfigureAwait(false) == Directory.Links.PersonPlatform.Feishu))
+            if (person is null || (recipient.Type == "email" && batch.FirstPlatform(person, request.Type) == Directory.Links.PersonPlatform.Feishu))
             {
                 routed.Add(recipient);
                 continue;
             }
 
-            var (route, why) = await router.FirstAsync(person, request.Type, request.App, cancellationToken).ConfigureAwait(false);
+            var (route, why) = Routing.PersonRouter.First(person, request.Type, batch);
             if (route is null)
             {
                 if (recipient.Type == "email")

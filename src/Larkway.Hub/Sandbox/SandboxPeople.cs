@@ -1,6 +1,7 @@
 using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -37,8 +38,8 @@ internal static partial class SandboxPeople
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SandboxPeople).FullName!);
         try
         {
-            var store = services.GetRequiredService<DirectoryStore>();
-            if (await store.SettingAsync(DoneSetting, stopping).ConfigureAwait(false) is not null)
+            var settings = services.GetRequiredService<HubSettingStore>();
+            if (await settings.GetAsync(DoneSetting, stopping).ConfigureAwait(false) is not null)
             {
                 return;
             }
@@ -68,7 +69,7 @@ internal static partial class SandboxPeople
                         await links.SetPreferredPlatformAsync(person.Id, platform, stopping).ConfigureAwait(false);
                     }
 
-                    await store.SaveSettingAsync(DoneSetting, "done", stopping).ConfigureAwait(false);
+                    await settings.SetAsync(DoneSetting, "done", stopping).ConfigureAwait(false);
                     return;
                 }
 

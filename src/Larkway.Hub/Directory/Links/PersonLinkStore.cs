@@ -156,53 +156,51 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
         }
     }
 
-    /// <summary>The person's open_id under a Feishu app (<c>""</c>: the default app), or null.</summary>
-    public async Task<string?> OpenIdAsync(string personId, string app, CancellationToken cancellationToken)
+    /// <summary>
+    /// Of <paramref name="emails"/> (lower case), those that name exactly one active person (by email or enterprise
+    /// email), with that person: one query for a whole recipient list.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, PersonRow>> ActivePeopleByEmailsAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
     {
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
+        if (emails.Count == 0)
         {
-            return await db.PersonAppIds.AsNoTracking().Where(a => a.PersonId == personId && a.App == app)
-                .Select(a => a.OpenId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return new Dictionary<string, PersonRow>(StringComparer.Ordinal);
         }
-    }
 
-    /// <summary>The routing settings (the defaults until an administrator saves some).</summary>
-    public async Task<Notifications.Routing.RoutingSettings> RoutingAsync(CancellationToken cancellationToken)
-    {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var value = await db.Settings.AsNoTracking().Where(s => s.Name == Notifications.Routing.RoutingSettings.SettingName)
-                .Select(s => s.Value).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            return value is null ? new() : JsonSerializer.Deserialize<Notifications.Routing.RoutingSettings>(value, Notifications.Routing.RoutingSettings.Json) ?? new();
-        }
-    }
-
-    /// <summary>Stores the routing settings (checked by the caller).</summary>
-    public async Task SaveRoutingAsync(Notifications.Routing.RoutingSettings settings, CancellationToken cancellationToken)
-    {
-        var value = JsonSerializer.Serialize(settings, Notifications.Routing.RoutingSettings.Json);
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            var now = time.GetUtcNow();
-            var updated = await db.Settings.Where(s => s.Name == Notifications.Routing.RoutingSettings.SettingName)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Value, value).SetProperty(r => r.UpdatedAt, now), cancellationToken).ConfigureAwait(false);
-            if (updated == 0)
+            var found = await db.People.AsNoTracking()
+                .Where(p => p.Status == PersonStatus.Active && ((p.Email != null && emails.Contains(p.Email)) || (p.EnterpriseEmail != null && emails.Contains(p.EnterpriseEmail))))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var byEmail = new Dictionary<string, PersonRow>(StringComparer.Ordinal);
+            foreach (var email in emails)
             {
-                db.Settings.Add(new HubSetting { Name = Notifications.Routing.RoutingSettings.SettingName, Value = value, UpdatedAt = now });
-                try
+                var named = found.Where(p => p.Email == email || p.EnterpriseEmail == email).Take(2).ToList();
+                if (named.Count == 1)
                 {
-                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
-                {
-                    // Saved by another request at the same moment: this later save wins.
-                    await db.Settings.Where(s => s.Name == Notifications.Routing.RoutingSettings.SettingName)
-                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.Value, value).SetProperty(r => r.UpdatedAt, now), cancellationToken).ConfigureAwait(false);
+                    byEmail[email] = named[0];
                 }
             }
+
+            return byEmail;
+        }
+    }
+
+    /// <summary>The open_ids of many people under one Feishu app (<c>""</c>: the default app), by person id.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> OpenIdsAsync(IReadOnlyCollection<string> personIds, string app, CancellationToken cancellationToken)
+    {
+        if (personIds.Count == 0)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = await db.PersonAppIds.AsNoTracking().Where(a => a.App == app && personIds.Contains(a.PersonId))
+                .Select(a => new { a.PersonId, a.OpenId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return rows.GroupBy(r => r.PersonId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().OpenId, StringComparer.Ordinal);
         }
     }
 

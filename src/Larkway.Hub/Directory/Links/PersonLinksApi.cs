@@ -71,18 +71,18 @@ namespace Microsoft.AspNetCore.Builder
         }
 
         private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> GetAsync(
-            string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, CancellationToken cancellationToken)
+            string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] RoutingSettingsStore routing, CancellationToken cancellationToken)
         {
             if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
             {
                 return PersonNotFound(id);
             }
 
-            return TypedResults.Json(await PlatformsAsync(person, links, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
+            return TypedResults.Json(await PlatformsAsync(person, links, routing, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
         }
 
         private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> LinkAsync(
-            HttpContext http, string id, string platform, string app, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links,
+            HttpContext http, string id, string platform, string app, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] RoutingSettingsStore routing,
             [FromServices] HubAppRegistry apps, CancellationToken cancellationToken)
         {
             if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
@@ -122,7 +122,7 @@ namespace Microsoft.AspNetCore.Builder
             }
 
             await ApiAudit.WriteAsync(http, "directory.person.link", person.Id, ("platform", platform), ("app", app), ("user_id", userId)).ConfigureAwait(false);
-            return TypedResults.Json(await PlatformsAsync(person, links, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
+            return TypedResults.Json(await PlatformsAsync(person, links, routing, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
         }
 
         private static async Task<Results<NoContent, ProblemHttpResult>> UnlinkAsync(
@@ -144,7 +144,7 @@ namespace Microsoft.AspNetCore.Builder
         }
 
         private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> PreferAsync(
-            HttpContext http, string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, CancellationToken cancellationToken)
+            HttpContext http, string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] RoutingSettingsStore routing, CancellationToken cancellationToken)
         {
             if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
             {
@@ -166,14 +166,14 @@ namespace Microsoft.AspNetCore.Builder
             await links.SetPreferredPlatformAsync(person.Id, platform, cancellationToken).ConfigureAwait(false);
             await ApiAudit.WriteAsync(http, "directory.person.prefer", person.Id, ("platform", platform)).ConfigureAwait(false);
             person.PreferredPlatform = platform;
-            return TypedResults.Json(await PlatformsAsync(person, links, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
+            return TypedResults.Json(await PlatformsAsync(person, links, routing, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
         }
 
-        private static async Task<JsonHttpResult<RoutingSettings>> GetRoutingAsync([FromServices] PersonLinkStore links, CancellationToken cancellationToken) =>
-            TypedResults.Json(await links.RoutingAsync(cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.RoutingSettings);
+        private static async Task<JsonHttpResult<RoutingSettings>> GetRoutingAsync([FromServices] RoutingSettingsStore routing, CancellationToken cancellationToken) =>
+            TypedResults.Json(await routing.GetAsync(cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.RoutingSettings);
 
         private static async Task<Results<JsonHttpResult<RoutingSettings>, ProblemHttpResult>> PutRoutingAsync(
-            HttpContext http, [FromServices] PersonLinkStore links, [FromServices] HubAppRegistry apps, CancellationToken cancellationToken)
+            HttpContext http, [FromServices] RoutingSettingsStore routing, [FromServices] HubAppRegistry apps, CancellationToken cancellationToken)
         {
             var (input, unreadable) = await JsonBody.ReadAsync(http.Request, PersonLinksJsonContext.Default.RoutingSettings,
                 "order (platforms in order), apps (platform → app name) and types (type → platforms in order)", cancellationToken).ConfigureAwait(false);
@@ -195,14 +195,14 @@ namespace Microsoft.AspNetCore.Builder
                 return Invalid(problems);
             }
 
-            await links.SaveRoutingAsync(settings, cancellationToken).ConfigureAwait(false);
+            await routing.SaveAsync(settings, cancellationToken).ConfigureAwait(false);
             await ApiAudit.WriteAsync(http, "directory.routing", "routing", ("order", string.Join(',', settings.Order))).ConfigureAwait(false);
             return TypedResults.Json(settings, PersonLinksJsonContext.Default.RoutingSettings);
         }
 
-        private static async Task<PersonPlatformsDto> PlatformsAsync(PersonRow person, PersonLinkStore links, CancellationToken cancellationToken)
+        private static async Task<PersonPlatformsDto> PlatformsAsync(PersonRow person, PersonLinkStore links, RoutingSettingsStore routing, CancellationToken cancellationToken)
         {
-            var settings = await links.RoutingAsync(cancellationToken).ConfigureAwait(false);
+            var settings = await routing.GetAsync(cancellationToken).ConfigureAwait(false);
             var rows = await links.LinksAsync(person.Id, cancellationToken).ConfigureAwait(false);
             return new(person.Id, person.PreferredPlatform, settings.OrderFor(person.PreferredPlatform, null), [.. rows.Select(PersonLinkDto.Of)]);
         }

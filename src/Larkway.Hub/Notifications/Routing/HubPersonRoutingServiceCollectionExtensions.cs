@@ -14,6 +14,7 @@ public static class HubPersonRoutingServiceCollectionExtensions
     public static IServiceCollection AddHubPersonRouting(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<RoutingSettingsStore>();
         services.TryAddSingleton<PersonRouter>();
         services.TryAddSingleton<PersonLinker>();
         return services;

@@ -15,27 +15,59 @@ internal sealed record PersonRoute(string Platform, string? App, string Recipien
 /// in that order that can reach them — an app of that platform enabled in the Hub and an account there (a link, or an
 /// email / mobile number the platform's contacts can look up) —, and after a refusal the next one.
 /// </summary>
-internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, HubAppRegistry apps)
+internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, HubAppRegistry apps, RoutingSettingsStore routing)
 {
-    /// <summary>The first route for <paramref name="person"/>, or null with the reason when no platform reaches them.</summary>
-    public async Task<(PersonRoute? Route, string? Why)> FirstAsync(PersonRow person, string? type, string? notificationApp, CancellationToken cancellationToken) =>
-        await NextAsync(person, type, notificationApp, [], cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Reads at once what routing <paramref name="persons"/> needs for one notification: the settings, the sending apps,
+    /// their links and their open_ids; a submit's recipients are then routed without a query each.
+    /// </summary>
+    public async Task<PersonRoutingBatch> BatchAsync(IReadOnlyCollection<PersonRow> persons, string? notificationApp, CancellationToken cancellationToken)
+    {
+        var settings = await routing.GetAsync(cancellationToken).ConfigureAwait(false);
+        var own = await PlatformOfAsync(notificationApp, cancellationToken).ConfigureAwait(false);
+        var senders = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var platform in PersonPlatform.All.Where(p => p != PersonPlatform.Feishu && p != own))
+        {
+            senders[platform] = await SenderAppAsync(platform, settings, cancellationToken).ConfigureAwait(false);
+        }
 
-    /// <summary>The first route on a platform not in <paramref name="tried"/>, or null with the reason.</summary>
-    public async Task<(PersonRoute? Route, string? Why)> NextAsync(PersonRow person, string? type, string? notificationApp, IReadOnlyCollection<string> tried, CancellationToken cancellationToken)
+        // On Feishu the notification's own app sends when it is a Feishu app; else the default app does.
+        var feishuApp = own == PersonPlatform.Feishu && notificationApp is { } named && !HubAppRegistry.IsDefault(named) ? named : "";
+        var ids = persons.Select(p => p.Id).Distinct(StringComparer.Ordinal).ToList();
+        var personLinks = await links.LinksAsync(ids, cancellationToken).ConfigureAwait(false);
+        var openIds = await links.OpenIdsAsync(ids, feishuApp, cancellationToken).ConfigureAwait(false);
+        return new(settings, own, notificationApp, senders, personLinks, openIds);
+    }
+
+    /// <summary>The first route for <paramref name="person"/> (one of the batch's), or null with the reason when no platform reaches them.</summary>
+    public static (PersonRoute? Route, string? Why) First(PersonRow person, string? type, PersonRoutingBatch batch) => Next(person, type, [], batch);
+
+    /// <summary>The first route on a platform not in <paramref name="tried"/>, or null with the reason (after a platform refused).</summary>
+    public async Task<(PersonRoute? Route, string? Why)> NextAsync(PersonRow person, string? type, string? notificationApp, IReadOnlyCollection<string> tried, CancellationToken cancellationToken) =>
+        Next(person, type, tried, await BatchAsync([person], notificationApp, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The person a routed delivery is for, or null.</summary>
+    public Task<PersonRow?> FindAsync(string personId, CancellationToken cancellationToken) => people.FindAsync(personId, cancellationToken);
+
+    /// <summary>The people named by <c>person</c> recipients, by id (those that exist).</summary>
+    public Task<IReadOnlyDictionary<string, PersonRow>> FindManyAsync(IReadOnlyCollection<string> personIds, CancellationToken cancellationToken) =>
+        people.FindManyAsync(personIds, cancellationToken);
+
+    /// <summary>The active people emails name, by email, where exactly one does.</summary>
+    public Task<IReadOnlyDictionary<string, PersonRow>> FindByEmailsAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
+        links.ActivePeopleByEmailsAsync(emails, cancellationToken);
+
+    private static (PersonRoute? Route, string? Why) Next(PersonRow person, string? type, IReadOnlyCollection<string> tried, PersonRoutingBatch batch)
     {
         if (person.Status != PersonStatus.Active)
         {
             return (null, $"{person.Name} ({person.Id}) is {(person.Status == PersonStatus.Frozen ? "suspended" : "no longer with the company")}: not sent.");
         }
 
-        var settings = await links.RoutingAsync(cancellationToken).ConfigureAwait(false);
-        var order = settings.OrderFor(person.PreferredPlatform, type);
-        var own = await PlatformOfAsync(notificationApp, cancellationToken).ConfigureAwait(false);
-        var personLinks = await links.LinksAsync(person.Id, cancellationToken).ConfigureAwait(false);
+        var order = batch.Settings.OrderFor(person.PreferredPlatform, type);
         foreach (var platform in order.Where(p => !tried.Contains(p)))
         {
-            if (await RouteOnAsync(person, platform, own, notificationApp, settings, personLinks, cancellationToken).ConfigureAwait(false) is { } route)
+            if (RouteOn(person, platform, batch) is { } route)
             {
                 return (route, null);
             }
@@ -47,22 +79,11 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
             : $"{person.Name} ({person.Id}) cannot be reached on {string.Join(" or ", left.DefaultIfEmpty("any platform"))}: no account linked or found by email or mobile, or no enabled app of that platform in the Hub.");
     }
 
-    /// <summary>The person named by a <c>person</c> recipient, or null.</summary>
-    public Task<PersonRow?> FindAsync(string personId, CancellationToken cancellationToken) => people.FindAsync(personId, cancellationToken);
-
-    /// <summary>The active person an email names, when exactly one does.</summary>
-    public Task<PersonRow?> FindByEmailAsync(string email, CancellationToken cancellationToken) => links.ActivePersonByEmailAsync(email, cancellationToken);
-
-    /// <summary>The platform whose routes an email of this person starts with (to tell whether routing changes anything).</summary>
-    public async Task<string> FirstPlatformAsync(PersonRow person, string? type, CancellationToken cancellationToken) =>
-        (await links.RoutingAsync(cancellationToken).ConfigureAwait(false)).OrderFor(person.PreferredPlatform, type)[0];
-
-    private async Task<PersonRoute?> RouteOnAsync(PersonRow person, string platform, string ownPlatform, string? notificationApp,
-        RoutingSettings settings, IReadOnlyList<PersonLinkRow> personLinks, CancellationToken cancellationToken)
+    private static PersonRoute? RouteOn(PersonRow person, string platform, PersonRoutingBatch batch)
     {
         // The notification's own app sends on its own platform (App null); another platform's deliveries name their app.
         string? app;
-        if (platform == ownPlatform)
+        if (platform == batch.OwnPlatform)
         {
             app = null;
         }
@@ -70,7 +91,7 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         {
             app = "";
         }
-        else if (await SenderAppAsync(platform, settings, cancellationToken).ConfigureAwait(false) is { } found)
+        else if (batch.Senders.GetValueOrDefault(platform) is { } found)
         {
             app = found;
         }
@@ -79,12 +100,12 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
             return null;
         }
 
-        var appName = app ?? notificationApp ?? "";
+        var appName = app ?? batch.NotificationApp ?? "";
+        var personLinks = batch.Links[person.Id];
         switch (platform)
         {
             case PersonPlatform.Feishu:
-                var openId = await links.OpenIdAsync(person.Id, HubAppRegistry.IsDefault(appName) ? "" : appName, cancellationToken).ConfigureAwait(false);
-                return openId is not null ? new(platform, app, "open_id", openId)
+                return batch.OpenIds.GetValueOrDefault(person.Id) is { } openId ? new(platform, app, "open_id", openId)
                     : person.Email is { Length: > 0 } email ? new(platform, app, "email", email.ToLowerInvariant())
                     : person.EnterpriseEmail is { Length: > 0 } work ? new(platform, app, "email", work.ToLowerInvariant())
                     : person.UserId is { Length: > 0 } userId ? new(platform, app, "user_id", userId)
@@ -127,4 +148,17 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         var app = await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false);
         return app is { IsDingTalk: true } ? PersonPlatform.DingTalk : app is { IsWeCom: true } ? PersonPlatform.WeCom : PersonPlatform.Feishu;
     }
+}
+
+/// <summary>What routing one notification's people needs, read once (<see cref="PersonRouter.BatchAsync"/>).</summary>
+internal sealed record PersonRoutingBatch(
+    RoutingSettings Settings,
+    string OwnPlatform,
+    string? NotificationApp,
+    IReadOnlyDictionary<string, string?> Senders,
+    ILookup<string, PersonLinkRow> Links,
+    IReadOnlyDictionary<string, string> OpenIds)
+{
+    /// <summary>The platform an email of this person is sent on first (to tell whether routing changes anything).</summary>
+    public string FirstPlatform(PersonRow person, string? type) => Settings.OrderFor(person.PreferredPlatform, type)[0];
 }

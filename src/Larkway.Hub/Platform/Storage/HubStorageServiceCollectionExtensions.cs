@@ -47,6 +47,7 @@ public static class HubStorageServiceCollectionExtensions
         });
         services.TryAddSingleton<IDbContextFactory<HubDbContext>, HubDbContextFactory>();
         services.TryAddSingleton<HubDatabaseInitializer>();
+        services.TryAddSingleton<HubSettingStore>();
         services.AddHostedService<HubStorageStartup>();
         return services;
     }

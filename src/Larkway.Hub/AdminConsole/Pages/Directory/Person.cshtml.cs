@@ -1,6 +1,7 @@
 using Larkway.Hub.Apps;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
+using Larkway.Hub.Notifications.Routing;
 using Larkway.Hub.Platform.Audit;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,7 +11,7 @@ namespace Larkway.Hub.AdminConsole.Pages;
 /// One person: their ids per app, profile (mobile masked), departments with paths, leader, history of changes with their
 /// sources, and where notifications reach them (preferred platform, DingTalk and WeCom accounts, which an administrator links here).
 /// </summary>
-internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLinkStore links, HubAppRegistry apps, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLinkStore links, RoutingSettingsStore routing, HubAppRegistry apps, IAuditLog audit) : ConsolePageModel(audit)
 {
     private const int MaxUserIdLength = 128;
 
@@ -116,7 +117,7 @@ internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLin
 
         Person = found;
         Links = await links.LinksAsync(found.Person.Id, cancellationToken).ConfigureAwait(false);
-        Order = (await links.RoutingAsync(cancellationToken).ConfigureAwait(false)).OrderFor(found.Person.PreferredPlatform, null);
+        Order = (await routing.GetAsync(cancellationToken).ConfigureAwait(false)).OrderFor(found.Person.PreferredPlatform, null);
         LinkableApps = [.. (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.IsDingTalk || a.IsWeCom).OrderBy(a => a.Name, StringComparer.Ordinal)];
         return true;
     }
