@@ -23,7 +23,7 @@ public sealed record AiBotUserMessage(
 /// first entry into a single chat (<c>enter_chat</c>), a click on a template card's button (<c>template_card_event</c>)
 /// and a feedback answer (<c>feedback_event</c>). Each checks what WeCom allows first and says what to fix.
 /// </summary>
-internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversations, AiBotMedia media, AiBotDirectory directory, TimeProvider time)
+internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversations, AiBotMedia media, AiBotDirectory directory, AiBotUrlCallbacks callbacks, TimeProvider time)
 {
     private static readonly string[] UserMsgTypes = ["text", "image", "mixed", "voice", "file"];
 
@@ -161,7 +161,10 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
         conversations.Add(message);
         var pending = new AiBotPending(AiBotPendingKind.Message, bot.BotId, conversation.Id, input.UserId, now, msgId);
         Remember(msgId, body, pending);
-        var push = await hub.PushMessageAsync(bot.BotId, body, pending);
+        // A bot in URL-callback mode gets the message posted to its URL (with a response_url); otherwise on its connection.
+        var push = callbacks.Settings(bot.BotId) is { } callback
+            ? await callbacks.DeliverMessageAsync(callback, body, pending, baseUrl)
+            : await hub.PushMessageAsync(bot.BotId, body, pending);
         conversations.Update(msgId, m =>
         {
             m.Delivery = push.Delivery;
