@@ -80,6 +80,14 @@ internal sealed partial class AiBotReplies(AiBotOptions options, TimeProvider ti
     /// </summary>
     public (int Errcode, string Errmsg) RespondPassive(string botId, string key, JsonObject body) => RespondMessage(botId, key, body);
 
+    /// <summary>A passive reply to an event: a welcome to <c>enter_chat</c>, a card update to <c>template_card_event</c>.</summary>
+    public (int Errcode, string Errmsg) RespondPassiveEvent(string botId, string key, AiBotPendingKind kind, JsonObject body) => kind switch
+    {
+        AiBotPendingKind.EnterChat => RespondWelcome(botId, key, body),
+        AiBotPendingKind.CardEvent => RespondUpdate(botId, key, body),
+        _ => RespondMessage(botId, key, body),
+    };
+
     /// <summary>True once the bot's stream with this id has had its finish frame.</summary>
     public bool StreamFinished(string botId, string streamId)
     {

@@ -76,7 +76,7 @@ internal static class AiBotUrlCallbackEndpoints
             return Problem(400, "encoding_aes_key must be 43 letters or digits (the EncodingAESKey of the bot's API settings)");
         }
 
-        var (settings, problem) = await callbacks.ConfigureAsync(botId, url, token, key, context.RequestAborted);
+        var (settings, problem) = await callbacks.ConfigureAsync(botId, url, token, key, AiBotEndpoints.BaseUrl(context), context.RequestAborted);
         if (problem is not null)
         {
             return Problem(400, "URL verification failed: " + problem);

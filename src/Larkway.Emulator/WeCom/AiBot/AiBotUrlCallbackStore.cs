@@ -4,9 +4,10 @@ namespace Larkway.Emulator.WeCom.AiBot;
 
 /// <summary>
 /// A bot's API settings in URL-callback mode (智能机器人 API 模式, document 101039): the URL WeCom posts to, the Token and
-/// EncodingAESKey of the bot's crypto (ReceiveId "" for an internal bot), and when the URL passed verification.
+/// EncodingAESKey of the bot's crypto (ReceiveId "" for an internal bot), when the URL passed verification, and the
+/// emulator's address then (the base of the response_urls of card events, which come from no HTTP request).
 /// </summary>
-public sealed record AiBotCallbackSettings(string BotId, Uri Url, string Token, string EncodingAesKey, DateTimeOffset VerifiedAt);
+public sealed record AiBotCallbackSettings(string BotId, Uri Url, string Token, string EncodingAesKey, DateTimeOffset VerifiedAt, string? EmulatorBase = null);
 
 /// <summary>A message's <c>response_url</c> code: one reply, within its lifetime (1 hour).</summary>
 public sealed record AiBotResponseCode(string Code, string BotId, string ConversationId, string MsgId, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt = null);
@@ -15,7 +16,7 @@ public sealed record AiBotResponseCode(string Code, string BotId, string Convers
 /// One thing that happened in URL-callback mode, as <c>GET /_emulator/wecom/aibot/callback/deliveries</c> lists it: a URL
 /// verification, a message POST (each attempt), a stream refresh, the end of polling, or a response_url call.
 /// </summary>
-/// <param name="Kind"><c>verify</c>, <c>message</c>, <c>stream_refresh</c>, <c>polling_ended</c> or <c>response_url</c>.</param>
+/// <param name="Kind"><c>verify</c>, <c>message</c>, <c>event</c>, <c>stream_refresh</c>, <c>polling_ended</c> or <c>response_url</c>.</param>
 /// <param name="Outcome">
 /// <c>verified</c>/<c>refused</c> (verify); <c>answered</c> (a passive reply shown), <c>no_reply</c> (an empty answer),
 /// <c>bad_reply</c> (a reply that failed its signature, decryption or rules), <c>failed</c> (no connection, timeout, HTTP

@@ -50,7 +50,7 @@ internal sealed partial class AiBotUrlCallbacks : IDisposable
     /// Verifies the URL with the given Token and EncodingAESKey (as the console does on save) and, when it passes, puts
     /// the bot in URL-callback mode. Returns the settings, or what to fix.
     /// </summary>
-    public async Task<(AiBotCallbackSettings? Settings, string? Problem)> ConfigureAsync(string botId, Uri url, string token, string encodingAesKey, CancellationToken cancellationToken)
+    public async Task<(AiBotCallbackSettings? Settings, string? Problem)> ConfigureAsync(string botId, Uri url, string token, string encodingAesKey, string emulatorBase, CancellationToken cancellationToken)
     {
         var crypto = AiBotUrlCallbackWire.Crypto(token, encodingAesKey);
         var problem = await _wire.VerifyAsync(url, crypto, _options.CallbackVerifyTimeout, cancellationToken);
@@ -61,7 +61,7 @@ internal sealed partial class AiBotUrlCallbacks : IDisposable
             return (null, problem);
         }
 
-        var settings = new AiBotCallbackSettings(botId, url, token, encodingAesKey, _time.GetUtcNow());
+        var settings = new AiBotCallbackSettings(botId, url, token, encodingAesKey, _time.GetUtcNow(), emulatorBase);
         _store.Set(settings);
         LogConfigured(_logger, botId);
         return (settings, null);
@@ -79,10 +79,61 @@ internal sealed partial class AiBotUrlCallbacks : IDisposable
         body["response_url"] = $"{baseUrl.TrimEnd('/')}{AiBotUrlCallbackEndpoints.ResponsePath}?response_code={code.Code}";
         _replies.Register(msgId, pending);
 
+        var (answer, attempt) = await PostWithRetriesAsync(settings, "message", msgId, body.ToJsonString());
+        if (answer is null)
+        {
+            return new AiBotPush(msgId, "callback-failed", null);
+        }
+
+        Apply(settings, pending, msgId, "message", null, attempt, answer);
+        return new AiBotPush(msgId, answer.Status is not null ? "callback" : "callback-failed", null);
+    }
+
+    /// <summary>
+    /// Posts an event (document 101027): <c>enter_chat</c> (a passive welcome: text or a template card),
+    /// <c>template_card_event</c> (a passive <c>update_template_card</c>; the body gains a response_url, document 101138) or
+    /// <c>feedback_event</c> (no reply). <paramref name="pending"/> is what the event admits as a reply (null: nothing).
+    /// </summary>
+    public async Task<AiBotPush> DeliverEventAsync(AiBotCallbackSettings settings, JsonObject body, AiBotPending? pending)
+    {
+        var msgId = AiBotFrames.String(body, "msgid")!;
+        if (pending is { Kind: AiBotPendingKind.CardEvent } && settings.EmulatorBase is { } emulatorBase)
+        {
+            var code = _store.IssueCode(settings.BotId, pending.ConversationId, msgId, _options.ResponseUrlLifetime);
+            body["response_url"] = $"{emulatorBase.TrimEnd('/')}{AiBotUrlCallbackEndpoints.ResponsePath}?response_code={code.Code}";
+        }
+
+        if (pending is not null)
+        {
+            _replies.Register(msgId, pending);
+        }
+
+        var (answer, attempt) = await PostWithRetriesAsync(settings, "event", msgId, body.ToJsonString());
+        if (answer is null)
+        {
+            return new AiBotPush(msgId, "callback-failed", null);
+        }
+
+        var (outcome, error) = (answer.Outcome, answer.Error);
+        if (answer.Reply is { } reply)
+        {
+            var (errcode, errmsg) = pending is null ? (AiBotErrors.InvalidParameter, "this event takes no reply") : _replies.RespondPassiveEvent(settings.BotId, msgId, pending.Kind, reply);
+            if (errcode != AiBotErrors.Ok)
+            {
+                (outcome, error) = ("bad_reply", $"{errcode}: {errmsg}");
+                LogFailed(_logger, settings.BotId, "event", attempt, error);
+            }
+        }
+
+        _store.Record(settings.BotId, "event", msgId, null, attempt, answer.Status, outcome, error, answer.ReplyJson);
+        return new AiBotPush(msgId, answer.Status is not null ? "callback" : "callback-failed", null);
+    }
+
+    /// <summary>One callback with WeCom's retries of failed connections and timeouts; null (and the attempts) when it never got an answer.</summary>
+    private async Task<(AiBotCallbackAnswer? Answer, int Attempt)> PostWithRetriesAsync(AiBotCallbackSettings settings, string kind, string msgId, string plain)
+    {
         var crypto = AiBotUrlCallbackWire.Crypto(settings);
-        var plain = body.ToJsonString();
         var delays = _options.CallbackRetryDelays;
-        AiBotCallbackAnswer? answer = null;
         for (var attempt = 1; attempt <= delays.Count + 1; attempt++)
         {
             if (attempt > 1)
@@ -90,19 +141,18 @@ internal sealed partial class AiBotUrlCallbacks : IDisposable
                 await Task.Delay(delays[attempt - 2], _stopping.Token);
             }
 
-            answer = await _wire.PostAsync(settings.Url, crypto, plain, _options.CallbackTimeout, _stopping.Token);
+            var answer = await _wire.PostAsync(settings.Url, crypto, plain, _options.CallbackTimeout, _stopping.Token);
             if (!answer.Retryable)
             {
-                Apply(settings, pending, msgId, "message", null, attempt, answer);
-                return new AiBotPush(msgId, answer.Status is not null ? "callback" : "callback-failed", null);
+                return (answer, attempt);
             }
 
-            _store.Record(settings.BotId, "message", msgId, null, attempt, null, answer.Outcome, answer.Error, null);
-            LogFailed(_logger, settings.BotId, "message", attempt, answer.Error!);
+            _store.Record(settings.BotId, kind, msgId, null, attempt, null, answer.Outcome, answer.Error, null);
+            LogFailed(_logger, settings.BotId, kind, attempt, answer.Error!);
         }
 
-        _store.Record(settings.BotId, "message", msgId, null, delays.Count + 1, null, "failed", "gave up after WeCom's three retries", null);
-        return new AiBotPush(msgId, "callback-failed", null);
+        _store.Record(settings.BotId, kind, msgId, null, delays.Count + 1, null, "failed", "gave up after WeCom's three retries", null);
+        return (null, delays.Count + 1);
     }
 
     /// <summary>Shows a reply that passed its crypto (when it is one WeCom takes) and starts polling an unfinished stream.</summary>

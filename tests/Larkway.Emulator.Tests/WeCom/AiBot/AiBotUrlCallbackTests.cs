@@ -167,6 +167,43 @@ public sealed class AiBotUrlCallbackTests
     }
 
     [Fact]
+    public async Task Events_are_posted_too_a_welcome_is_shown_and_a_card_click_updates_the_card_in_place()
+    {
+        await using var emulator = await StartAsync();
+        await using var server = await ConfiguredServerAsync(emulator);
+        var card = new JsonObject
+        {
+            ["card_type"] = "button_interaction", ["task_id"] = "task-cb-1", ["main_title"] = new JsonObject { ["title"] = "报销审批" },
+            ["button_list"] = new JsonArray(new JsonObject { ["text"] = "同意", ["key"] = "approve" }),
+        };
+        server.Respond = (_, json, _) => Task.FromResult<IResult?>((string?)json["msgtype"] switch
+        {
+            "text" => server.PassiveReply(new JsonObject { ["msgtype"] = "template_card", ["template_card"] = card.DeepClone() }),
+            "event" when (string?)json["event"]!["eventtype"] == "enter_chat" => server.PassiveReply(new JsonObject { ["msgtype"] = "text", ["text"] = new JsonObject { ["content"] = "欢迎！" } }),
+            "event" => server.PassiveReply(new JsonObject
+            {
+                ["response_type"] = "update_template_card",
+                ["template_card"] = new JsonObject { ["card_type"] = "text_notice", ["task_id"] = "task-cb-1", ["main_title"] = new JsonObject { ["title"] = "已同意" } },
+            }),
+            _ => null,
+        });
+
+        using var entered = await emulator.PostJsonAsync("/_emulator/wecom/aibot/enter-chat", new { userid = "alice" });
+        await emulator.UserSaysAsync("请审批");
+        var cardMessage = emulator.Messages().Single(m => m.MsgType == "template_card");
+        using var clicked = await emulator.PostJsonAsync("/_emulator/wecom/aibot/card-clicks", new { message_id = cardMessage.Id, userid = "alice", event_key = "approve" });
+
+        Assert.Equal(("callback", "callback"), (entered.Json.GetProperty("delivery").GetString(), clicked.Json.GetProperty("delivery").GetString()));
+        var click = server.Received.Last();
+        Assert.Equal(("event", "template_card_event", "approve", "task-cb-1"),
+            ((string?)click["msgtype"], (string?)click["event"]!["eventtype"], (string?)click["event"]!["template_card_event"]!["event_key"], (string?)click["event"]!["template_card_event"]!["task_id"]));
+        Assert.Contains("/wecom/cgi-bin/aibot/response?response_code=", (string?)click["response_url"], StringComparison.Ordinal);
+        Assert.Equal("欢迎！", emulator.Messages().Single(m => m.MsgType == "text" && m.From == "bot").Content);
+        Assert.Equal("已同意", (string?)emulator.Messages().Single(m => m.Id == cardMessage.Id).Card!["main_title"]!["title"]);
+        Assert.All(Records(emulator).Where(r => r.Kind == "event"), r => Assert.Equal("answered", r.Outcome));
+    }
+
+    [Fact]
     public async Task Leaving_url_callback_mode_sends_messages_to_the_long_connection_again()
     {
         await using var emulator = await StartAsync();
