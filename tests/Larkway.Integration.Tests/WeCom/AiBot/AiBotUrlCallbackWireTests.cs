@@ -69,6 +69,21 @@ public sealed class AiBotUrlCallbackWireTests : IAsyncLifetime
         using var reader = new StreamReader(http.Body);
         var request = _bot.Read(http.Query["msg_signature"], http.Query["timestamp"], http.Query["nonce"], await reader.ReadToEndAsync(http.HttpContext.RequestAborted));
         _requests.Enqueue(request);
+        if (request.Message is { PlainText: "请发审批卡片" })
+        {
+            return Json(_bot.Reply(WeComAiBotReply.TemplateCard(Card("button_interaction", "报销单 #7 待审批"))));
+        }
+
+        if (request.Event is { } evt)
+        {
+            return evt.EventType switch
+            {
+                "enter_chat" => Json(_bot.Reply(WeComAiBotReply.Text("你好，我是报销助手"))),
+                "template_card_event" => Json(_bot.Reply(WeComAiBotReply.UpdateTemplateCard(Card("text_notice", $"已处理：{evt.Event!.CardEventKey}", evt.Event.CardTaskId)))),
+                _ => Results.Text(WeComAiBotUrlCallback.NoReply),
+            };
+        }
+
         if (request.Message is { } message)
         {
             var id = _streams.Begin(message.MsgId);
@@ -95,6 +110,43 @@ public sealed class AiBotUrlCallbackWireTests : IAsyncLifetime
     }
 
     private static IResult Json(string body) => Results.Text(body, "application/json");
+
+    private static System.Text.Json.Nodes.JsonObject Card(string type, string title, string? taskId = "wire-task-1")
+    {
+        var card = new System.Text.Json.Nodes.JsonObject { ["card_type"] = type, ["task_id"] = taskId, ["main_title"] = new System.Text.Json.Nodes.JsonObject { ["title"] = title } };
+        if (type == "button_interaction")
+        {
+            card["button_list"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["text"] = "同意", ["key"] = "approve" });
+        }
+
+        return card;
+    }
+
+    [Fact]
+    public async Task A_welcome_a_template_card_and_its_update_after_a_click_go_through_the_helpers()
+    {
+        using var saved = await _control.PostAsJsonAsync("callback", new { url = _url, token = Token, encoding_aes_key = AesKey });
+        saved.IsSuccessStatusCode.ShouldBeTrue();
+
+        using var entered = await _control.PostAsJsonAsync("enter-chat", new { userid = "bob" });
+        using var said = await _control.PostAsJsonAsync("messages", new { userid = "bob", chattype = "single", msgtype = "text", text = "请发审批卡片" });
+        var conversation = JsonDocument.Parse(await said.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetProperty("conversation_id").GetString()!;
+        var card = (await MessagesAsync(conversation)).Single(m => m.GetProperty("msg_type").GetString() == "template_card");
+        using var clicked = await _control.PostAsJsonAsync("card-clicks", new { message_id = card.GetProperty("id").GetString(), userid = "bob", event_key = "approve" });
+
+        entered.IsSuccessStatusCode.ShouldBeTrue();
+        clicked.IsSuccessStatusCode.ShouldBeTrue();
+        var click = _requests.Select(r => r.Event).Single(e => e?.EventType == "template_card_event")!;
+        (click.Event!.CardEventKey, click.Event.CardTaskId, click.From!.UserId).ShouldBe(("approve", "wire-task-1", "bob"));
+        click.ResponseUrl.ShouldNotBeNull();
+        var shown = await MessagesAsync(conversation);
+        shown.Single(m => m.GetProperty("msg_type").GetString() == "text" && m.GetProperty("from").GetString() == "bot").GetProperty("content").GetString().ShouldBe("你好，我是报销助手");
+        shown.Single(m => m.GetProperty("id").GetString() == card.GetProperty("id").GetString()).GetProperty("card").GetProperty("main_title").GetProperty("title").GetString().ShouldBe("已处理：approve");
+        (await DeliveriesAsync()).Where(d => d.GetProperty("kind").GetString() == "event").Select(d => d.GetProperty("outcome").GetString()).ShouldBe(["answered", "answered"]);
+    }
+
+    private async Task<IReadOnlyList<JsonElement>> MessagesAsync(string conversation) =>
+        [.. JsonDocument.Parse(await _control.GetStringAsync("conversations/messages?id=" + Uri.EscapeDataString(conversation))).RootElement.GetProperty("items").EnumerateArray()];
 
     [Fact]
     public async Task The_url_is_verified_a_message_comes_in_a_stream_grows_over_polls_to_finish_and_a_response_url_reply_lands()
