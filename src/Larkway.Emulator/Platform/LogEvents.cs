@@ -55,4 +55,8 @@ internal static class LogEvents
     public const int WeComAiBotTakenOver = 3102;
     public const int WeComAiBotClosed = 3103;
     public const int WeComAiBotBadFrame = 3104;
+    public const int WeComAiBotCallbackConfigured = 3110;
+    public const int WeComAiBotCallbackVerifyFailed = 3111;
+    public const int WeComAiBotCallbackFailed = 3112;
+    public const int WeComAiBotCallbackPollCrashed = 3113;
 }

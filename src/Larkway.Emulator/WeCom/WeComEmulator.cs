@@ -15,13 +15,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Emulator.WeCom;
 
 /// <summary>What the state file writer takes from WeCom: one snapshot of its tokens, messages, media and callback.</summary>
-internal sealed class WeComPersistence(WeComTokens tokens, AppMessageStore messages, RobotStore robots, MediaStore media, WeComCallbackSettingsStore callback, AiBot.AiBotConversations aiBot)
+internal sealed class WeComPersistence(WeComTokens tokens, AppMessageStore messages, RobotStore robots, MediaStore media, WeComCallbackSettingsStore callback, AiBot.AiBotConversations aiBot, AiBot.AiBotUrlCallbackStore aiBotCallbacks)
 {
     public WeComSnapshot Export()
     {
         var (sent, codes, inbound) = messages.Export();
         var (conversations, aiBotMessages) = aiBot.Export();
-        return new WeComSnapshot(tokens.Export(), sent, codes, inbound, robots.Export(), media.Export(), callback.Current, conversations, aiBotMessages);
+        var (aiBotSettings, aiBotCodes) = aiBotCallbacks.Export();
+        return new WeComSnapshot(tokens.Export(), sent, codes, inbound, robots.Export(), media.Export(), callback.Current, conversations, aiBotMessages, aiBotSettings, aiBotCodes);
     }
 }
 

@@ -30,8 +30,11 @@ internal sealed partial class AiBotHub : IDisposable
     private readonly ILogger<AiBotHub> _logger;
     private DateTimeOffset? _refuseSubscribesUntil;
 
-    public AiBotHub(AiBotOptions options, TimeProvider time, AiBotReplies replies, ILogger<AiBotHub> logger)
+    private readonly AiBotUrlCallbackStore _callbacks;
+
+    public AiBotHub(AiBotOptions options, TimeProvider time, AiBotReplies replies, AiBotUrlCallbackStore callbacks, ILogger<AiBotHub> logger)
     {
+        _callbacks = callbacks;
         Options = options;
         _time = time;
         Replies = replies;
@@ -163,7 +166,7 @@ internal sealed partial class AiBotHub : IDisposable
             return false;
         }
 
-        if (bot.CallbackUrl is not null)
+        if (bot.CallbackUrl is not null || _callbacks.Settings(bot.BotId) is not null)
         {
             LogRefused(_logger, connection.Id, bot.BotId, "bot in URL-callback mode");
             await connection.SendAsync(AiBotFrames.Ack(frame.ReqId, AiBotErrors.InvalidCredentials, "the bot receives messages by URL callback; the long connection is not enabled for it"));

@@ -23,7 +23,7 @@ public sealed record AiBotUserMessage(
 /// first entry into a single chat (<c>enter_chat</c>), a click on a template card's button (<c>template_card_event</c>)
 /// and a feedback answer (<c>feedback_event</c>). Each checks what WeCom allows first and says what to fix.
 /// </summary>
-internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversations, AiBotMedia media, AiBotDirectory directory, TimeProvider time)
+internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversations, AiBotMedia media, AiBotDirectory directory, AiBotUrlCallbacks callbacks, TimeProvider time)
 {
     private static readonly string[] UserMsgTypes = ["text", "image", "mixed", "voice", "file"];
 
@@ -161,7 +161,10 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
         conversations.Add(message);
         var pending = new AiBotPending(AiBotPendingKind.Message, bot.BotId, conversation.Id, input.UserId, now, msgId);
         Remember(msgId, body, pending);
-        var push = await hub.PushMessageAsync(bot.BotId, body, pending);
+        // A bot in URL-callback mode gets the message posted to its URL (with a response_url); otherwise on its connection.
+        var push = callbacks.Settings(bot.BotId) is { } callback
+            ? await callbacks.DeliverMessageAsync(callback, body, pending, baseUrl)
+            : await hub.PushMessageAsync(bot.BotId, body, pending);
         conversations.Update(msgId, m =>
         {
             m.Delivery = push.Delivery;
@@ -212,7 +215,7 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
 
         var conversation = conversations.Ensure(new AiBotConversation { Id = AiBotConversations.SingleId(botId, userId), BotId = botId, ChatType = "single", UserId = userId, Title = name });
         var body = hub.EventBody(botId, "enter_chat", "single", null, userId, new JsonObject());
-        return (await hub.PushEventAsync(botId, body, new AiBotPending(AiBotPendingKind.EnterChat, botId, conversation.Id, userId, time.GetUtcNow())), null);
+        return (await PushEventAsync(botId, body, new AiBotPending(AiBotPendingKind.EnterChat, botId, conversation.Id, userId, time.GetUtcNow())), null);
     }
 
     /// <summary>The page opening a single chat: <c>enter_chat</c> the first time each day (WeCom pushes it once a day per user).</summary>
@@ -250,7 +253,7 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
             ["task_id"] = AiBotFrames.String(card, "task_id"),
         };
         var body = hub.EventBody(conversation.BotId, "template_card_event", conversation.ChatType, conversation.ChatId, userId, detail);
-        return (await hub.PushEventAsync(conversation.BotId, body, new AiBotPending(AiBotPendingKind.CardEvent, conversation.BotId, conversation.Id, userId, time.GetUtcNow(), messageId)), null);
+        return (await PushEventAsync(conversation.BotId, body, new AiBotPending(AiBotPendingKind.CardEvent, conversation.BotId, conversation.Id, userId, time.GetUtcNow(), messageId)), null);
     }
 
     /// <summary>The user's feedback on a reply that carried a feedback id: 1 accurate, 2 inaccurate.</summary>
@@ -274,8 +277,14 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
 
         conversations.Update(messageId, m => m.FeedbackGiven = type);
         var body = hub.EventBody(conversation.BotId, "feedback_event", conversation.ChatType, conversation.ChatId, userId, new JsonObject { ["id"] = feedbackId, ["type"] = type });
-        return (await hub.PushEventAsync(conversation.BotId, body, null), null);
+        return (await PushEventAsync(conversation.BotId, body, null), null);
     }
+
+    /// <summary>An event goes to the bot's callback URL in URL-callback mode, else on its connection.</summary>
+    private async Task<AiBotPush> PushEventAsync(string botId, JsonObject body, AiBotPending? pending) =>
+        callbacks.Settings(botId) is { } callback
+            ? await callbacks.DeliverEventAsync(callback, body, pending)
+            : await hub.PushEventAsync(botId, body, pending);
 
     private JsonObject Served(byte[] data, string fileName, string baseUrl)
     {

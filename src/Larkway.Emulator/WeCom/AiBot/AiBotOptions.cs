@@ -11,9 +11,10 @@ public sealed class AiBotDefinition
     public string Name { get; set; } = "Larkway AI Bot";
 
     /// <summary>
-    /// Set when the bot is configured for URL-callback mode: the two modes are exclusive per bot, as on WeCom, so its
-    /// long-connection subscribes are refused. (The callback delivery itself is not emulated yet.) Null (default): the
-    /// bot is in long-connection mode.
+    /// Set when the bot is configured for URL-callback mode from the options: the two modes are exclusive per bot, as on
+    /// WeCom, so its long-connection subscribes are refused. Deliveries need the Token and EncodingAESKey too, so they are
+    /// configured through <c>POST /_emulator/wecom/aibot/callback</c> (which verifies the URL as WeCom's console does).
+    /// Null (default): the bot is in long-connection mode.
     /// </summary>
     public string? CallbackUrl { get; set; }
 }
@@ -59,6 +60,28 @@ public sealed class AiBotOptions
 
     /// <summary>How long an uploaded media_id lives (3 days).</summary>
     public TimeSpan MediaLifetime { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// URL-callback mode: how often WeCom asks for more of an unfinished stream reply (a stream-refresh callback). WeCom does
+    /// not document the interval; 1 s is what bots in production observe. Tests shorten it. Real time (the polls are network
+    /// traffic); the 6-minute bound (<see cref="ReplyWindow"/>) is measured on the emulator's clock.
+    /// </summary>
+    public TimeSpan CallbackPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>URL-callback mode: how long the bot's server has to answer a callback POST (5 s, as every WeCom callback).</summary>
+    public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>URL-callback mode: the URL check when the URL is saved must be answered within 1 s (documented).</summary>
+    public TimeSpan CallbackVerifyTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// URL-callback mode: the pauses before WeCom's three retries of a message POST that failed to connect or timed out
+    /// (stream refreshes are not retried: the next poll is their retry).
+    /// </summary>
+    public IReadOnlyList<TimeSpan> CallbackRetryDelays { get; set; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
+    /// <summary>How long a message's <c>response_url</c> takes its one reply (1 hour, documented).</summary>
+    public TimeSpan ResponseUrlLifetime { get; set; } = TimeSpan.FromHours(1);
 
     internal IReadOnlyList<AiBotDefinition> EffectiveBots() => Bots.Count > 0 ? [.. Bots] : [new AiBotDefinition()];
 

@@ -185,6 +185,7 @@ internal static partial class AiBotPages
     {
         "connection" => "<div class=\"wc-status\">delivered to the bot's long connection</div>",
         "callback" => "<div class=\"wc-status\">delivered to the bot's callback URL</div>",
+        "callback-failed" => "<div class=\"wc-status failed\">the bot's callback URL did not answer (after WeCom's retries)</div>",
         "not-mentioned" => "<div class=\"wc-status\">not sent to the bot (it was not @-mentioned)</div>",
         "no-connection" => "<div class=\"wc-status failed\">the bot has no connection: nothing was delivered</div>",
         "lost" => "<div class=\"wc-status failed\">lost on a dead connection</div>",

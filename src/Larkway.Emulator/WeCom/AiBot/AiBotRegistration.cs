@@ -23,6 +23,16 @@ internal static class AiBotRegistration
         });
         services.AddSingleton(sp => new AiBotMedia(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AiBotReplies>();
+        // URL-callback mode: its settings and response_url codes are in the state file too.
+        services.AddSingleton(sp =>
+        {
+            var store = new AiBotUrlCallbackStore(sp.GetRequiredService<TimeProvider>());
+            var weCom = sp.GetRequiredService<StateLoad>().Snapshot?.WeCom;
+            store.Restore(weCom?.AiBotCallbacks ?? [], weCom?.AiBotResponseCodes ?? []);
+            store.Changed += sp.GetRequiredService<StateRevision>().Advance;
+            return store;
+        });
+        services.AddSingleton<AiBotUrlCallbacks>();
         services.AddSingleton<AiBotHub>();
         services.AddSingleton<AiBotInbound>();
         services.AddSingleton<Web.IWeComPageSection, AiBotPageSection>();
@@ -33,6 +43,7 @@ internal static class AiBotRegistration
     {
         routes.MapAiBotEndpoints(options);
         routes.MapAiBotPages();
+        routes.MapAiBotUrlCallbackEndpoints();
         return routes;
     }
 }

@@ -72,6 +72,56 @@ internal sealed partial class AiBotReplies(AiBotOptions options, TimeProvider ti
         _ => (AiBotErrors.InvalidParameter, $"unknown cmd '{frame.Cmd}'", null),
     };
 
+    // ---- URL-callback mode ----------------------------------------------------------------------
+
+    /// <summary>
+    /// A passive reply in URL-callback mode — the answer to a message's POST or to a stream refresh — under the key the
+    /// message was registered with: the rules of <c>aibot_respond_msg</c> (the 6-minute window, stream ids, sizes, cards).
+    /// </summary>
+    public (int Errcode, string Errmsg) RespondPassive(string botId, string key, JsonObject body) => RespondMessage(botId, key, body);
+
+    /// <summary>A passive reply to an event: a welcome to <c>enter_chat</c>, a card update to <c>template_card_event</c>.</summary>
+    public (int Errcode, string Errmsg) RespondPassiveEvent(string botId, string key, AiBotPendingKind kind, JsonObject body) => kind switch
+    {
+        AiBotPendingKind.EnterChat => RespondWelcome(botId, key, body),
+        AiBotPendingKind.CardEvent => RespondUpdate(botId, key, body),
+        _ => RespondMessage(botId, key, body),
+    };
+
+    /// <summary>True once the bot's stream with this id has had its finish frame.</summary>
+    public bool StreamFinished(string botId, string streamId)
+    {
+        string? messageId;
+        lock (_gate)
+        {
+            messageId = _streams.TryGetValue(botId + "/" + streamId, out var known) ? known.MessageId : null;
+        }
+
+        return messageId is not null && conversations.Message(messageId) is { Finished: true };
+    }
+
+    /// <summary>The one reply a response_url takes: markdown or a template card, added to the message's conversation.</summary>
+    public (int Errcode, string Errmsg) ReplyThroughResponseUrl(string botId, string conversationId, JsonObject body)
+    {
+        var msgType = AiBotFrames.String(body, "msgtype");
+        switch (msgType)
+        {
+            case "markdown":
+                var content = AiBotFrames.String(body["markdown"] as JsonObject, "content");
+                if (CheckContent(content, "markdown.content", required: true) is { } problem)
+                {
+                    return (AiBotErrors.InvalidParameter, problem);
+                }
+
+                AddBotMessage(conversationId, "markdown", null, m => m.Content = content);
+                return Ok;
+            case "template_card":
+                return AddCard(botId, conversationId, null, body["template_card"] as JsonObject);
+            default:
+                return (AiBotErrors.InvalidParameter, $"msgtype must be markdown or template_card (got '{msgType}')");
+        }
+    }
+
     // ---- replies under a pushed req_id ----------------------------------------------------------
 
     private (int, string) RespondMessage(string botId, string reqId, JsonObject? body)

@@ -17,7 +17,9 @@ internal sealed record WeComSnapshot(
     IReadOnlyList<Media.StoredMedia>? Media = null,
     Callbacks.WeComCallbackSettings? Callback = null,
     IReadOnlyList<AiBot.AiBotConversation>? AiBotConversations = null,
-    IReadOnlyList<AiBot.AiBotMessage>? AiBotMessages = null)
+    IReadOnlyList<AiBot.AiBotMessage>? AiBotMessages = null,
+    IReadOnlyList<AiBot.AiBotCallbackSettings>? AiBotCallbacks = null,
+    IReadOnlyList<AiBot.AiBotResponseCode>? AiBotResponseCodes = null)
 {
     /// <summary>Fails naming the first record that points at something the file does not have.</summary>
     public void Check()
