@@ -44,6 +44,7 @@ internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfigurati
         e.Property(x => x.PersonId).HasColumnName("person_id").HasMaxLength(40);
         e.Property(x => x.App).HasColumnName("app").HasMaxLength(Apps.HubAppValidation.MaxNameLength);
         e.Property(x => x.PlatformsTried).HasColumnName("platforms_tried").HasMaxLength(64);
+        e.Property(x => x.ResponseCode).HasColumnName("response_code").HasMaxLength(256);
         e.MapWorkItem();
         e.Property(x => x.Uuid).HasColumnName("uuid").HasMaxLength(50).IsRequired();
         e.Property(x => x.MessageId).HasColumnName("message_id").HasMaxLength(64);

@@ -133,6 +133,12 @@ public sealed class NotificationDeliveryRow : IWorkItem
     /// <summary>Feishu's <c>message_id</c> once sent.</summary>
     public string? MessageId { get; set; }
 
+    /// <summary>
+    /// A WeCom interactive card's <c>response_code</c> from its send, while unused: a changed notification updates that card
+    /// in place with it (WeCom honours each code once, for 72 hours), instead of sending a new card.
+    /// </summary>
+    public string? ResponseCode { get; set; }
+
     /// <summary>When sent.</summary>
     public DateTimeOffset? SentAt { get; set; }
 

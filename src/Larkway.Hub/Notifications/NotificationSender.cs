@@ -263,8 +263,8 @@ internal sealed partial class NotificationSender(
                 throw new HubAppNotFoundException(app.Error ?? $"The WeCom app '{app.Name}' is disabled in the Hub.");
             }
 
-            var messageId = await weCom!.SendAsync(app, notification, delivery, cancellationToken).ConfigureAwait(false);
-            return Sent(notification, delivery, messageId);
+            var sent = await weCom!.SendAsync(app, notification, delivery, cancellationToken).ConfigureAwait(false);
+            return Sent(notification, delivery, sent.MessageId, s => s.SetProperty(d => d.ResponseCode, sent.ResponseCode));
         }
         catch (HubAppNotFoundException ex)
         {
@@ -300,7 +300,8 @@ internal sealed partial class NotificationSender(
     private const int WeComRateLimitedCode = -107;
 
     /// <summary>A delivery sent (on either platform): its message id, when first sent, the version it shows, no error.</summary>
-    private WorkOutcome<NotificationDeliveryRow> Sent(NotificationRow notification, NotificationDeliveryRow delivery, string messageId)
+    private WorkOutcome<NotificationDeliveryRow> Sent(NotificationRow notification, NotificationDeliveryRow delivery, string messageId,
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<NotificationDeliveryRow>>? also = null)
     {
         LogSent(logger, notification.Id, delivery.Id, delivery.Attempts);
         DateTimeOffset? now = time.GetUtcNow();
@@ -312,6 +313,7 @@ internal sealed partial class NotificationSender(
             s.SetProperty(d => d.SentVersion, version);
             s.SetProperty(d => d.ErrorCode, (int?)null);
             s.SetProperty(d => d.LogId, (string?)null);
+            also?.Invoke(s);
         });
     }
 

@@ -182,6 +182,8 @@ public sealed class HubPersonRoutingTests
             event_types = new[] { "card.action.trigger", "dingtalk.notification.action", "wecom.notification.action" },
         });
         subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        using var neutral = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url("/any-platform").ToString(), event_types = new[] { "notification.action" } });
+        neutral.StatusCode.ShouldBe(HttpStatusCode.Created, await neutral.Content.ReadAsStringAsync());
 
         // One requisition from the procurement pack, to the three of them as people of the directory.
         var data = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types/requisition.submitted")).GetProperty("sample_data");
@@ -248,6 +250,20 @@ public sealed class HubPersonRoutingTests
         onWeCom.GetProperty("wecom_userid").GetString().ShouldBe("carol");
         onWeCom.GetProperty("person_id").GetString().ShouldBe(carol);
         onWeCom.GetProperty("notification_id").GetString().ShouldBe(id);
+        // A system that does not care where people are hears the same three decisions in one shape.
+        await HubSandbox.WaitUntilAsync(() => receiver.At("/any-platform").Count >= 3, "three notification.action events", seconds: 60);
+        var decisions = receiver.At("/any-platform").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+        decisions.Count.ShouldBe(3, string.Join("\n", decisions));
+        decisions.ShouldAllBe(d => d.GetProperty("type").GetString() == "notification.action");
+        decisions.Select(d => d.GetProperty("id").GetString()).ShouldBeUnique();
+        var events = decisions.Select(d => d.GetProperty("event")).ToList();
+        events.ShouldAllBe(e => e.GetProperty("notification_id").GetString() == id && e.GetProperty("notification_type").GetString() == "requisition.submitted"
+            && e.GetProperty("action").GetString() == "approve" && e.GetProperty("decision").GetString() == "approved");
+        events.Select(e => (e.GetProperty("platform").GetString(), e.GetProperty("person_id").GetString())).OrderBy(p => p.Item1)
+            .ShouldBe([("dingtalk", bob), ("feishu", alice), ("wecom", carol)]);
+        events.Single(e => e.GetProperty("platform").GetString() == "wecom").GetProperty("user_id").GetString().ShouldBe("carol");
+        events.Single(e => e.GetProperty("platform").GetString() == "feishu").GetProperty("user_id").GetString()!.ShouldStartWith("ou_");
+
         var actions = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("actions").EnumerateArray().ToList();
         actions.Count.ShouldBe(3);
         actions.ShouldAllBe(a => a.GetProperty("decision").GetString() == "approved");

@@ -141,6 +141,71 @@ public sealed class HubWeComNotificationTests(HubWeComFixture fixture) : IClassF
         forwarded[0].GetProperty("notification_id").GetString().ShouldBe(id);
     }
 
+    [Fact]
+    public async Task A_changed_notification_updates_the_members_card_in_place_with_the_sends_response_code_and_once_it_is_spent_sends_a_new_card()
+    {
+        var admin = fixture.Admin;
+        await EnsureAppAsync();
+        using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new
+        {
+            type = "po",
+            idempotency_key = "wc-change-1",
+            app = AppName,
+            card = ApprovalCard("PO-7 needs approval", "Amount 100"),
+            recipients = new[] { new { wecom_userid = "alice" } },
+        });
+        queued.StatusCode.ShouldBe(HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
+        var id = (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await HubSandbox.WaitUntilAsync(() => CardsOf("alice", id).Count == 1, "the first card", seconds: 60);
+        var msgId = CardsOf("alice", id)[0].GetProperty("msgid").GetString()!;
+
+        // The first change: the card Alice already has shows it (WeCom's update_template_card with the send's code).
+        await ChangeAsync(id, ApprovalCard("PO-7 needs approval (amount changed)", "Amount 120"));
+        await HubSandbox.WaitUntilAsync(() => ShownTitle("alice", id, msgId)?.Contains("amount changed", StringComparison.Ordinal) == true, "the card updated in place", seconds: 60);
+        CardsOf("alice", id).Count.ShouldBe(1, "updated, not sent again");
+        var recipient = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("recipients")[0];
+        recipient.GetProperty("message_id").GetString().ShouldBe(msgId);
+
+        // The code works once: the second change arrives as a new card (with a new code for the change after it).
+        await ChangeAsync(id, ApprovalCard("PO-7 needs approval (supplier changed)", "Amount 120, Globex"));
+        await HubSandbox.WaitUntilAsync(() => CardsOf("alice", id).Count == 2, "the second change as a new card", seconds: 60);
+        var second = CardsOf("alice", id)[1];
+        second.GetProperty("content").GetProperty("main_title").GetProperty("title").GetString()!.ShouldContain("supplier changed");
+        ShownTitle("alice", id, msgId)!.ShouldContain("amount changed", customMessage: "the first card keeps the version it was updated to");
+    }
+
+    private static object ApprovalCard(string title, string text) => new
+    {
+        header = new { title = new { tag = "plain_text", content = title } },
+        elements = new object[]
+        {
+            new { tag = "div", text = new { tag = "lark_md", content = text } },
+            new { tag = "action", actions = new object[] { new { tag = "button", text = new { tag = "plain_text", content = "Approve" }, value = new { action = "approve" } } } },
+        },
+    };
+
+    private async Task ChangeAsync(string id, object card)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/notifications/{id}") { Content = JsonContent.Create(new { card }) };
+        using var changed = await fixture.Admin.SendAsync(request);
+        changed.StatusCode.ShouldBe(HttpStatusCode.Accepted, await changed.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The member's template cards of one notification (its task_ids start with the notification's id), oldest first.</summary>
+    private List<JsonElement> CardsOf(string user, string notificationId) =>
+        [.. CardsAsync(user).GetAwaiter().GetResult()
+            .Where(m => m.GetProperty("content").GetProperty("task_id").GetString()!.StartsWith(notificationId + "@", StringComparison.Ordinal))];
+
+    /// <summary>The title the member sees on a card now: their own update, else everyone's, else the card as sent.</summary>
+    private string? ShownTitle(string user, string notificationId, string msgId)
+    {
+        var message = CardsOf(user, notificationId).Single(m => m.GetProperty("msgid").GetString() == msgId);
+        var shown = message.TryGetProperty("user_cards", out var own) && own.ValueKind == JsonValueKind.Object && own.TryGetProperty(user, out var mine) ? mine
+            : message.TryGetProperty("card", out var all) && all.ValueKind == JsonValueKind.Object ? all
+            : message.GetProperty("content");
+        return shown.GetProperty("main_title").GetProperty("title").GetString();
+    }
+
     private async Task<string> RefusedAsync(object body)
     {
         using var response = await fixture.Admin.PostAsJsonAsync("/api/v1/notifications", body);

@@ -25,7 +25,8 @@ internal sealed partial class NotificationCardActions(
     NotificationClickers clickers,
     TimeProvider time,
     Platform.Observability.CardTelemetry cards,
-    ILogger<NotificationCardActions> logger)
+    ILogger<NotificationCardActions> logger,
+    Webhooks.WebhookStore? webhooks = null)
 {
     private const int ClickRaceChecks = 8;
 
@@ -57,19 +58,26 @@ internal sealed partial class NotificationCardActions(
         var click = new NotificationCardClick(notification, context, action, form);
         var handler = handlers.FirstOrDefault(h => h.Handles(click));
         var messageId = context.MessageId;
-        await store.RecordActionAsync(new NotificationActionRow
+        var clicked = messageId is null ? null : f.Deliveries.FirstOrDefault(d => d.MessageId == messageId);
+        var eventKey = EventKey(context);
+        var neutral = ActionPayload(ActionEventId(id, eventKey), notification, Directory.Links.PersonPlatform.Feishu, context.App, context.Action, action?.Decision, context.OperatorOpenId ?? "", clicked, form);
+        var recorded = await store.RecordActionAsync(new NotificationActionRow
         {
             NotificationId = id,
-            EventKey = EventKey(context),
+            EventKey = eventKey,
             Action = Truncate(context.Action, NotificationActionRow.MaxNameLength),
             Known = action is not null || handler is not null,
             OperatorOpenId = context.OperatorOpenId,
             MessageId = messageId,
-            Recipient = messageId is null ? null : f.Deliveries.FirstOrDefault(d => d.MessageId == messageId)?.Recipient,
+            Recipient = clicked?.Recipient,
             FormValues = form.ToJsonString(),
             Decision = action?.Decision,
             At = time.GetUtcNow(),
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, webhooks is null ? null : (db, ct) => QueueNeutralAsync(db, id, eventKey, neutral, ct)).ConfigureAwait(false);
+        if (recorded)
+        {
+            webhooks?.NotifySender();
+        }
 
         if (handler is not null)
         {
@@ -143,7 +151,59 @@ internal sealed partial class NotificationCardActions(
     }
 
     /// <summary>How a click on another platform is recorded and forwarded: the webhook event type, the payload's user field, the record's key.</summary>
-    private sealed record PlatformClick(string EventType, string UserField, string EventKey);
+    private sealed record PlatformClick(string EventType, string UserField, string EventKey)
+    {
+        public string Platform => EventType == DingTalkActionEventType ? Directory.Links.PersonPlatform.DingTalk : Directory.Links.PersonPlatform.WeCom;
+    }
+
+    /// <summary>
+    /// The webhook event type of a click on a notification's button on any platform: one shape for Feishu, DingTalk and
+    /// WeCom, so a business system that sends to people wherever they are hears their decisions in one place.
+    /// </summary>
+    public const string ActionEventType = "notification.action";
+
+    /// <summary>The neutral event's id: one per recorded click.</summary>
+    private static string ActionEventId(string notificationId, string eventKey)
+    {
+        var id = "ntfact_" + notificationId + "/" + eventKey;
+        return id.Length <= 256 ? id : "ntfact_" + notificationId + "/sha256-" + Hash(eventKey);
+    }
+
+    /// <summary>
+    /// The body of <see cref="ActionEventType"/>, in the Hub's envelope (<c>id</c>, <c>type</c>, <c>created_at</c>,
+    /// <c>app</c>, <c>event</c>): who pressed what on which platform, the action's decision, the notification's data.
+    /// </summary>
+    private byte[] ActionPayload(string eventId, NotificationRow notification, string platform, string? app, string action, string? decision, string userId,
+        NotificationDeliveryRow? delivery, JsonObject form) =>
+        JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        {
+            ["id"] = eventId,
+            ["type"] = ActionEventType,
+            ["created_at"] = time.GetUtcNow().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["app"] = Apps.HubAppService.NameOnWire(app ?? ""),
+            ["event"] = new JsonObject
+            {
+                ["notification_id"] = notification.Id,
+                ["notification_type"] = notification.Type,
+                ["action"] = action,
+                ["decision"] = decision,
+                ["platform"] = platform,
+                ["user_id"] = userId,
+                ["recipient_type"] = delivery?.RecipientType,
+                ["recipient"] = delivery?.Recipient,
+                ["person_id"] = delivery?.PersonId,
+                ["form"] = form.DeepClone(),
+                ["data"] = notification.Data is null ? null : JsonNode.Parse(notification.Data),
+            },
+        });
+
+    private async Task QueueNeutralAsync(Platform.Storage.HubDbContext db, string notificationId, string eventKey, byte[] payload, CancellationToken cancellationToken)
+    {
+        if (webhooks is not null)
+        {
+            await webhooks.QueueAsync(db, ActionEventType, ActionEventId(notificationId, eventKey), payload, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private async Task<(bool Ok, string Message, string? Decision)> HandlePlatformClickAsync(PlatformClick click, string notificationId, long deliveryId, string userId, string actionName,
         Webhooks.WebhookStore? webhooks, CancellationToken cancellationToken)
@@ -171,6 +231,7 @@ internal sealed partial class NotificationCardActions(
             ["data"] = notification.Data is null ? null : JsonNode.Parse(notification.Data),
         });
         var eventKey = click.EventKey;
+        var neutral = ActionPayload(ActionEventId(notificationId, eventKey), notification, click.Platform, delivery.App ?? notification.App, actionName, action?.Decision, userId, delivery, new JsonObject());
         var recorded = await store.RecordActionAsync(new NotificationActionRow
         {
             NotificationId = notificationId,
@@ -183,7 +244,11 @@ internal sealed partial class NotificationCardActions(
             FormValues = "{}",
             Decision = action?.Decision,
             At = time.GetUtcNow(),
-        }, cancellationToken, webhooks is null ? null : (db, ct) => webhooks.QueueAsync(db, click.EventType, notificationId + "/" + eventKey, payload, ct)).ConfigureAwait(false);
+        }, cancellationToken, webhooks is null ? null : async (db, ct) =>
+        {
+            await webhooks.QueueAsync(db, click.EventType, notificationId + "/" + eventKey, payload, ct).ConfigureAwait(false);
+            await webhooks.QueueAsync(db, ActionEventType, ActionEventId(notificationId, eventKey), neutral, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         if (recorded)
         {
             webhooks?.NotifySender();

@@ -13,9 +13,10 @@ internal sealed class WeComRenderException(string message) : Exception(message);
 /// mobile through WeCom's user lookup), the card rendered for WeCom (<see cref="WeComCardRenderer"/>) as the template card
 /// <see cref="TaskIdOf"/> names, sent one-to-one through the app's <c>message/send</c> with <c>enable_duplicate_check</c>
 /// over <see cref="DuplicateWindow"/>: a retry of a send whose answer was lost is the same message (the same task_id and
-/// content), which WeCom drops. WeCom's app messages cannot be edited: a changed notification is sent again as a new
-/// card (a new task_id, since task ids are unique per app). Clicks come back as <c>template_card_event</c> callbacks
-/// (<see cref="WeComCardClicks"/>).
+/// content), which WeCom drops. A changed notification updates an interactive card in place with the response_code its
+/// send returned (<c>update_template_card</c>; WeCom honours a code once, for 72 hours); a card without an unused code,
+/// or one WeCom no longer lets be updated, is sent again as a new card (a new task_id, since task ids are unique per
+/// app). Clicks come back as <c>template_card_event</c> callbacks (<see cref="WeComCardClicks"/>).
 /// </summary>
 internal sealed class WeComNotificationSender(HubWeComClients clients)
 {
@@ -49,11 +50,11 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
             : null;
     }
 
-    /// <summary>Sends and returns the message's msgid (the id WeCom recalls it by).</summary>
+    /// <summary>Sends, or updates the card sent before in place; returns the message's msgid and the card's unused response_code.</summary>
     /// <exception cref="RecipientNotFoundException">WeCom does not know the member, or the app may not reach them.</exception>
     /// <exception cref="WeComRenderException">The content cannot be shown on WeCom.</exception>
     /// <exception cref="WeComApiException">WeCom refused or did not answer.</exception>
-    public async Task<string> SendAsync(StoredApp app, NotificationRow notification, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
+    public async Task<WeComDeliverySent> SendAsync(StoredApp app, NotificationRow notification, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
     {
         var client = clients.For(app, app.Name);
         var userId = await UserIdAsync(client, delivery, cancellationToken).ConfigureAwait(false);
@@ -66,6 +67,13 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
         if (rendered.Rendering is not { } rendering)
         {
             throw new WeComRenderException(string.Join(" ", rendered.Problems.Select(p => p.Message)));
+        }
+
+        if (delivery.MessageId is { } sentBefore && delivery.ResponseCode is { } responseCode && rendering.Card is { } card
+            && await TryUpdateAsync(client, responseCode, card, userId, cancellationToken).ConfigureAwait(false))
+        {
+            // The code is spent: a later change is sent as a new card.
+            return new(sentBefore, null);
         }
 
         WeComSendResult sent;
@@ -93,7 +101,24 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
                 : $"WeCom does not know the member '{userId}' (or they are outside the app's visible range): check the userid and the app's visible range (可见范围).");
         }
 
-        return sent.MsgId ?? "wecom:" + delivery.Id;
+        return new(sent.MsgId ?? "wecom:" + delivery.Id, sent.ResponseCode is { Length: > 0 } code ? code : null);
+    }
+
+    /// <summary>
+    /// Replaces the member's card with the new version; false when WeCom refuses the code (used by a decision's update,
+    /// expired after 72 hours), so the caller sends a new card. A transient failure is thrown: the outbox retries it.
+    /// </summary>
+    private static async Task<bool> TryUpdateAsync(WeComClient client, string responseCode, WeComTemplateCard card, string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.Messages.UpdateTemplateCardAsync(responseCode, card, WeComRecipients.ToUsers(userId), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (WeComApiException ex) when (!ex.IsTransient && !WeComErrorCodes.IsRateLimit(ex.Code, ex.HttpStatus))
+        {
+            return false;
+        }
     }
 
     /// <summary>The member's userid: as given, or looked up by email (the corp mailbox first, then a personal email) or mobile.</summary>
@@ -121,3 +146,6 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
         }
     }
 }
+
+/// <summary>A WeCom delivery sent: the msgid, and the interactive card's response_code while unused (null otherwise).</summary>
+internal sealed record WeComDeliverySent(string MessageId, string? ResponseCode);
