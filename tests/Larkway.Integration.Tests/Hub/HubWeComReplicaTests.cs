@@ -55,6 +55,10 @@ public sealed class HubWeComReplicaFixture(PostgresCluster cluster) : IAsyncLife
             ["Larkway__Notifications__LeaseDuration"] = "00:00:10",
             ["Larkway__Notifications__PollInterval"] = "00:00:00.200",
             ["Larkway__Notifications__RetryDelays__0"] = "00:00:00.200",
+
+            // Two sends at a time per replica (slowed by the Emulator in the notification test), so a burst outlasts a kill.
+            ["Larkway__Notifications__Concurrency"] = "2",
+            ["Larkway__Notifications__BatchSize"] = "4",
             ["Larkway__Webhooks__PollInterval"] = "00:00:00.100",
             ["Larkway__Webhooks__RequestTimeout"] = "00:00:02",
             ["Larkway__Webhooks__LeaseDuration"] = "00:00:08",
@@ -257,7 +261,7 @@ public sealed partial class HubWeComReplicaTests(HubWeComReplicaFixture fixture)
         using var control = new HttpClient { BaseAddress = fixture.Emulator.BaseUrl };
 
         // Some sends are slow, so the replica about to die holds sends in flight, some of them already made.
-        using (var armed = await control.PostAsJsonAsync("/_emulator/wecom/faults", new { endpoint = "POST /cgi-bin/message/send", kind = "delay", delay_ms = 300, count = 1000, every = 2 }))
+        using (var armed = await control.PostAsJsonAsync("/_emulator/wecom/faults", new { endpoint = "POST /cgi-bin/message/send", kind = "delay", delay_ms = 600, count = 1000 }))
         {
             armed.StatusCode.ShouldBe(HttpStatusCode.OK, await armed.Content.ReadAsStringAsync());
         }
@@ -267,7 +271,7 @@ public sealed partial class HubWeComReplicaTests(HubWeComReplicaFixture fixture)
             var plan = Enumerable.Range(0, 30).Select(i => (Marker: $"WCN-{i:D4}", To: new[] { Members[i % 4], Members[(i + 1 + (i / 4 % 3)) % 4] })).ToList();
             using var admin = fixture.Admin(0);
             var ids = new ConcurrentBag<string>();
-            await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (n, ct) =>
+            var posting = Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (n, ct) =>
             {
                 using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new
                 {
@@ -285,9 +289,11 @@ public sealed partial class HubWeComReplicaTests(HubWeComReplicaFixture fixture)
                 ids.Add((await queued.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!);
             });
 
+            // The victim is killed once a sixth has reached the members.
             var deliveries = plan.Sum(n => n.To.Length);
-            await HubSandbox.WaitUntilAsync(() => Posted().Count >= deliveries / 3, "a third posted", seconds: 90);
+            await HubSandbox.WaitUntilAsync(() => Posted().Count >= deliveries / 6, "a sixth posted", seconds: 90);
             await fixture.Replicas[victim].KillAsync();
+            await posting;
             Posted().Count.ShouldBeLessThan(deliveries, "the replica was killed before the burst was over");
 
             await HubSandbox.WaitUntilAsync(() => ids.All(id => Status(admin, id) == "sent"), "every notification sent", seconds: 120);
