@@ -75,7 +75,7 @@ public sealed class WeComWebPageTests
         Assert.Contains("<QuestionKey><![CDATA[reason]]></QuestionKey>", server.Received[1], StringComparison.Ordinal);
         Assert.Contains("<OptionId><![CDATA[meal]]></OptionId>", server.Received[1], StringComparison.Ordinal);
         Assert.Contains("<strong>noted</strong>", timeline.Text, StringComparison.Ordinal);
-        Assert.Contains("pressed “approve”", timeline.Text, StringComparison.Ordinal);
+        Assert.Contains("pressed “Approve”", timeline.Text, StringComparison.Ordinal);
         Assert.Equal(403, (int)forged.StatusCode);
     }
 }

@@ -117,7 +117,7 @@ internal static class WeComChatPages
             };
             if (inbound.Event == "template_card_event")
             {
-                items.Add((inbound.At, $"<div class=\"wc-system\">{Html.Encode(user.Name)} pressed “{Html.Encode(inbound.Content)}” on a card{status}</div>"));
+                items.Add((inbound.At, $"<div class=\"wc-system\">{Html.Encode(user.Name)} pressed “{Html.Encode(ButtonText(store, inbound))}” on a card{status}</div>"));
             }
             else
             {
@@ -135,6 +135,18 @@ internal static class WeComChatPages
         }
 
         return [.. items.OrderBy(i => i.Item1)];
+    }
+
+    /// <summary>The pressed button's text as the member saw it on the card (its key when the card no longer has it).</summary>
+    private static string ButtonText(AppMessageStore store, InboundMessage click)
+    {
+        if (click.CardMsgId is not { } cardMsgId || store.Find(cardMsgId) is not { } message)
+        {
+            return click.Content;
+        }
+
+        using var card = JsonDocument.Parse(message.CardFor(click.UserId));
+        return TemplateCardRules.Buttons(card.RootElement).FirstOrDefault(b => b.Key == click.Content).Text ?? click.Content;
     }
 
     /// <summary>A decrypted passive reply (document 90241): text, markdown, news … shown as WeCom would show them; else its MsgType.</summary>
