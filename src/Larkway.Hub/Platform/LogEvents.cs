@@ -205,4 +205,7 @@ internal static class LogEvents
     public const int WeComAiBotSupervisorFailed = 5255;
     public const int WeComAiBotHandleFailed = 5256;
     public const int WeComAiBotReplyFellBack = 5257;
+    public const int WeComAiBotWelcomeTooLate = 5258;
+    public const int WeComAiBotWelcomeNoConnection = 5259;
+    public const int WeComAiBotWelcomeRefused = 5260;
 }

@@ -214,6 +214,25 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
         return SendSerialisedAsync(WeComAiBotCommands.RespondMessage, reqId, reply.Body, cancellationToken);
     }
 
+    /// <summary>
+    /// Answers the <c>enter_chat</c> event with <paramref name="reqId"/> with a welcome (<c>aibot_respond_welcome_msg</c>):
+    /// text or a template card, within 5 s of the event (WeCom drops it after). For a handler that keeps the req_id
+    /// rather than the callback; with the callback at hand, <see cref="WeComAiBotCallback.ReplyWelcomeAsync"/> also
+    /// checks the event type and the 5 s.
+    /// </summary>
+    /// <exception cref="WeComApiException">The welcome is neither text nor a template card, WeCom refused it, no ack came in time, or there is no connection.</exception>
+    public Task<WeComAiBotAck> RespondWelcomeAsync(string reqId, WeComAiBotReply welcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reqId);
+        ArgumentNullException.ThrowIfNull(welcome);
+        if (welcome.MsgType is not ("text" or "template_card"))
+        {
+            throw WeComAiBotReply.Invalid($"A welcome is text or a template card, not {welcome.MsgType}.");
+        }
+
+        return SendSerialisedAsync(WeComAiBotCommands.RespondWelcome, reqId, welcome.Body, cancellationToken);
+    }
+
     /// <summary>Starts a stream reply to the callback with <paramref name="reqId"/>.</summary>
     public WeComAiBotStream BeginStream(string reqId, string? feedbackId = null)
     {

@@ -62,6 +62,11 @@ public sealed class HubWeComAiBotTests
         events.Count.ShouldBe(1);
         events[0].GetProperty("transport").GetString().ShouldBe("wecom_aibot");
 
+        // Dave opens the bot's single chat: the bot welcomes him (within WeCom's 5 s for enter_chat), as it greets a Feishu chat.
+        await control.EnterChatAsync("dave");
+        await HubSandbox.WaitUntilAsync(() => Shown(control, "dave").Contains($"Hi, I'm {HubWeComAiBot.AppName}", StringComparison.Ordinal), "the welcome in Dave's chat", seconds: 30);
+        (await HubWeComAiBot.EventsAsync(admin, "wecom.aibot.event.enter_chat")).Count.ShouldBe(1);
+
         // Another connection subscribes for the bot (someone else's process): WeCom tells the Hub, which stays off.
         var holderConnection = HubWeComAiBot.OpenConnections(control).Single();
         var intruder = new WeComAiBotClient(
@@ -94,6 +99,20 @@ public sealed class HubWeComAiBotTests
         await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub)?.IsConnected == true, "the Hub to reconnect after the app was saved", seconds: 60);
         await control.MessageAsync("/echo back again");
         await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Replies(control).Contains("back again"), "the answer after reconnecting", seconds: 30);
+    }
+
+    /// <summary>Everything the user's single chat with the bot shows (a welcome is a text message, not a finished stream).</summary>
+    private static string Shown(AiBotControl control, string user)
+    {
+        var id = $"{EmulatorAiBot.DefaultBotId}/single/{user}";
+        if (!control.ConversationsAsync().GetAwaiter().GetResult().Any(c => c.GetProperty("id").GetString() == id))
+        {
+            return "";
+        }
+
+        var page = control.ConversationMessagesAsync(id).GetAwaiter().GetResult();
+        return string.Join("\n", page.GetProperty("items").EnumerateArray()
+            .Select(m => m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : c.ToString()));
     }
 
     private static async Task<IReadOnlyList<string>> ErrorFieldsAsync(HttpResponseMessage response)

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform;
 using Larkway.WeCom.AiBot;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ internal sealed partial class WeComAiBotInboxHandler(
     Webhooks.WebhookStore? webhooks = null)
 {
     private readonly ConcurrentDictionary<string, (AppBot Bot, WeComAiBotMessenger Messenger)> _bots = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggerFactory.CreateLogger<WeComAiBotInboxHandler>();
 
     /// <summary>Handles one stored AI bot callback; throws to have the inbox retry it.</summary>
     public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
@@ -39,17 +41,21 @@ internal sealed partial class WeComAiBotInboxHandler(
             await webhooks.FanOutAsync(item, cancellationToken).ConfigureAwait(false);
         }
 
+        if (item.EventType == WeComAiBotIngest.EventTypePrefix + WeComAiBotEventTypes.EnterChat)
+        {
+            await WelcomeAsync(item, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!item.EventType.StartsWith(WeComAiBotIngest.MessageTypePrefix, StringComparison.Ordinal))
         {
-            // Events (enter_chat, card clicks, feedback) are stored and forwarded; the bot has nothing to say to them yet.
+            // Card clicks and feedback are stored and forwarded; the business system answers them.
             return;
         }
 
         using var document = JsonDocument.Parse(item.Body);
         var frame = document.RootElement;
-        var reqId = frame.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object && headers.TryGetProperty("req_id", out var r) && r.ValueKind == JsonValueKind.String
-            ? r.GetString()!
-            : throw new JsonException("A stored AI bot callback keeps its frame's headers.req_id.");
+        var reqId = ReqIdOf(frame);
         var message = WeComAiBotMessage.Parse(frame.GetProperty("body"));
         if (ToBotMessage(message, item) is not { } botMessage)
         {
@@ -64,6 +70,60 @@ internal sealed partial class WeComAiBotInboxHandler(
             await bot.HandleMessageAsync(botMessage, "wa-" + item.Id, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Answers a user opening the bot's single chat with the bot's welcome (<see cref="BotOptions.WelcomeMessage"/>), as
+    /// the Feishu bot greets a chat it joins. WeCom takes a welcome only within 5 s of the event: one handled later (the
+    /// inbox retrying it) is not answered, and a refusal is logged rather than retried, since a retry would be too late.
+    /// </summary>
+    private async Task WelcomeAsync(InboxEvent item, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(botOptions.Value.WelcomeMessage))
+        {
+            return;
+        }
+
+        var waited = time.GetUtcNow() - item.ReceivedAt;
+        if (waited > WeComAiBotCallback.EventReplyWindow)
+        {
+            LogWelcomeTooLate(_logger, item.AppName, item.Id, waited.TotalSeconds);
+            return;
+        }
+
+        using var document = JsonDocument.Parse(item.Body);
+        var reqId = ReqIdOf(document.RootElement);
+        var app = await apps.FindAsync(item.AppName, cancellationToken).ConfigureAwait(false);
+        if (app?.AiBotId is not { Length: > 0 } botId || connections.Find(botId) is not { } client)
+        {
+            // Not held here (handed over since): the replica holding it now got no event to answer.
+            LogWelcomeNoConnection(_logger, item.AppName, item.Id);
+            return;
+        }
+
+        var text = botOptions.Value.WelcomeMessage.Replace("{bot}", item.AppName, StringComparison.Ordinal);
+        try
+        {
+            await client.RespondWelcomeAsync(reqId, WeComAiBotReply.Text(text), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Larkway.WeCom.WeComApiException ex)
+        {
+            LogWelcomeRefused(_logger, item.AppName, item.Id, ex.Code);
+        }
+    }
+
+    private static string ReqIdOf(JsonElement frame) =>
+        frame.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object && headers.TryGetProperty("req_id", out var r) && r.ValueKind == JsonValueKind.String
+            ? r.GetString()!
+            : throw new JsonException("A stored AI bot callback keeps its frame's headers.req_id.");
+
+    [LoggerMessage(EventId = LogEvents.WeComAiBotWelcomeTooLate, Level = LogLevel.Information, Message = "WeCom AI bot {App}: enter_chat (inbox {EventId}) handled {Seconds:0.0} s after it arrived, past WeCom's 5 s for a welcome; not answered")]
+    private static partial void LogWelcomeTooLate(ILogger logger, string app, long eventId, double seconds);
+
+    [LoggerMessage(EventId = LogEvents.WeComAiBotWelcomeNoConnection, Level = LogLevel.Information, Message = "WeCom AI bot {App}: enter_chat (inbox {EventId}) not answered: this replica no longer holds the bot's connection")]
+    private static partial void LogWelcomeNoConnection(ILogger logger, string app, long eventId);
+
+    [LoggerMessage(EventId = LogEvents.WeComAiBotWelcomeRefused, Level = LogLevel.Warning, Message = "WeCom AI bot {App}: the welcome for enter_chat (inbox {EventId}) was refused ({Code})")]
+    private static partial void LogWelcomeRefused(ILogger logger, string app, long eventId, string code);
 
     /// <summary>
     /// A message as the bot sees it: one-to-one, or a group message that @-mentions the bot (WeCom delivers no other),
