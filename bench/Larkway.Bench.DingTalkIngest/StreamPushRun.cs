@@ -203,6 +203,7 @@ internal sealed class StreamPushRun
         {
             WallSeconds = wallSeconds,
             Replied = acked,
+            P95Ms = Stats.Percentile(sorted, 0.95),
         };
         return new StreamRunResult(result, refused, missing, Stats.Percentile([.. lags.Order()], 0.99), Stats.Percentile([.. wire.Order()], 0.99));
     }

@@ -34,6 +34,9 @@ internal sealed record RunResult(
     /// <summary>open or closed.</summary>
     public string Mode { get; init; } = "open";
 
+    /// <summary>95th percentile of the ack latency, where the run computes it.</summary>
+    public double P95Ms { get; init; } = double.NaN;
+
     /// <summary>Closed loop: how many connections sent.</summary>
     public int Connections { get; init; }
 
@@ -152,6 +155,7 @@ internal static class OpenLoopRun
         {
             WallSeconds = wallSeconds,
             Replied = events.Where((e, i) => ok[i] && e.Replied).Count(),
+            P95Ms = Percentile(latencies, 0.95),
         };
 
         async Task SendAsync(int i, long planned)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Xml;
 using Larkway.Hub.Apps;
@@ -86,24 +87,22 @@ internal static partial class WeComCallbackEndpoint
             return Refuse(http, logger, name, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBody / 1024} KB; a WeCom callback is a few KB.", WeComCallbackTelemetry.TooLarge);
         }
 
-        string body;
-        using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
+        // Read as bytes into a buffer the size of the body (a callback is well under 1 KB), not a 256 KB one per request:
+        // that one was a large-object-heap allocation, zeroed, on every callback (0.5 GB/s at 1,000 callbacks a second).
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(http.Request.ContentLength ?? 4096, 1, MaxBody + 1L));
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false)) > 0)
         {
-            var buffer = new char[MaxBody + 1];
-            var read = 0;
-            int n;
-            while (read < buffer.Length && (n = await reader.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                read += n;
-            }
-
-            if (read > MaxBody)
+            buffer.Advance(read);
+            if (buffer.WrittenCount > MaxBody)
             {
                 return Refuse(http, logger, name, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBody / 1024} KB; a WeCom callback is a few KB.", WeComCallbackTelemetry.TooLarge);
             }
-
-            body = new string(buffer, 0, read);
         }
+
+        // UTF-8, a byte order mark skipped (as the StreamReader did).
+        var bytes = buffer.WrittenSpan;
+        var body = Encoding.UTF8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
 
         var query = http.Request.Query;
         WeComCallbackMessage message;

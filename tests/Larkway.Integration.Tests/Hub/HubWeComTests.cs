@@ -196,6 +196,16 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
         notXml.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await ProblemAsync(notXml)).ShouldNotContain("secret words");
 
+        // A body over 256 KB sent chunked (no Content-Length to refuse it by): cut off while it is read.
+        using var huge = new HttpRequestMessage(HttpMethod.Post, "/wecom/apps/wc-guard/callback?msg_signature=a&timestamp=1&nonce=n")
+        {
+            Content = new StringContent("<xml><Encrypt>" + new string('A', 300 * 1024) + "</Encrypt></xml>", Encoding.UTF8, "text/xml"),
+        };
+        huge.Headers.TransferEncodingChunked = true;
+        using var tooLarge = await api.SendAsync(huge);
+        tooLarge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        (await ProblemAsync(tooLarge)).ShouldContain("larger than 256 KB");
+
         (await EventsAsync(admin, "wecom.message.text")).ShouldNotContain(e => e.GetProperty("app").GetString() == "wc-guard", "nothing refused is stored");
     }
 
