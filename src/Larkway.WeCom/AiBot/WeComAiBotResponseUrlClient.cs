@@ -9,7 +9,8 @@ namespace Larkway.WeCom.AiBot;
 /// <summary>
 /// Replies through a message's <c>response_url</c> (<see cref="WeComAiBotMessage.ResponseUrl"/>): one call per URL,
 /// within 1 hour of the message, with markdown (≤ 20,480 bytes) or a template card. The URL is a credential of its own:
-/// it is never logged. A second call with the same URL is refused here rather than by WeCom.
+/// it is never logged. A second call with the same URL after one WeCom took is refused here rather than by WeCom; a call
+/// that failed (not reached, refused) leaves the URL usable, so the reply can be tried again.
 /// </summary>
 public sealed class WeComAiBotResponseUrlClient(HttpClient httpClient, TimeProvider? timeProvider = null)
 {
@@ -27,7 +28,7 @@ public sealed class WeComAiBotResponseUrlClient(HttpClient httpClient, TimeProvi
         ArgumentNullException.ThrowIfNull(reply);
         if (!Uri.TryCreate(responseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http"))
         {
-            throw WeComAiBotReply.Invalid("A response_url reply needs the message's response_url (an absolute https URL).");
+            throw WeComAiBotReply.Invalid("A response_url reply needs the message's response_url (an absolute http or https URL).");
         }
 
         if (reply.MsgType is not ("markdown" or "template_card"))
@@ -49,6 +50,20 @@ public sealed class WeComAiBotResponseUrlClient(HttpClient httpClient, TimeProvi
             throw WeComAiBotReply.Invalid("This response_url was used already: WeCom takes one reply per response_url. Send more with the long connection's SendMessageAsync, or the app's message API.");
         }
 
+        try
+        {
+            await PostAsync(url, reply, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not taken by WeCom (or not known to be): the URL stays usable for another try; WeCom itself refuses a used one.
+            _used.TryRemove(responseUrl, out _);
+            throw;
+        }
+    }
+
+    private async Task PostAsync(Uri url, WeComAiBotReply reply, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new StringContent(reply.Body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")),

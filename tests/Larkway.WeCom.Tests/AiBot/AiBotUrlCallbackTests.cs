@@ -145,13 +145,38 @@ public sealed class AiBotUrlCallbackTests
         wrongType.Code.ShouldBe(WeComErrorCodes.InvalidRequest);
     }
 
+    [Fact]
+    public async Task A_response_url_whose_reply_failed_can_be_tried_again()
+    {
+        var handler = new RecordingHandler("""{"errcode":0,"errmsg":"ok"}""") { FailFirst = true };
+        using var http = new HttpClient(handler);
+        var client = new WeComAiBotResponseUrlClient(http, _time);
+        const string url = "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=RC4";
+
+        var unreachable = await Should.ThrowAsync<WeComApiException>(() => client.SendAsync(url, WeComAiBotReply.Markdown("first try")));
+        await client.SendAsync(url, WeComAiBotReply.Markdown("second try"));
+        var third = await Should.ThrowAsync<WeComApiException>(() => client.SendAsync(url, WeComAiBotReply.Markdown("third")));
+
+        unreachable.Code.ShouldBe(WeComErrorCodes.NetworkError);
+        handler.Requests.Count.ShouldBe(2, "the failed try and the one WeCom took; the third is refused here");
+        third.Message.ShouldContain("one reply per response_url");
+    }
+
     private sealed class RecordingHandler(string answer) : HttpMessageHandler
     {
         public List<(HttpMethod Method, Uri Uri, string Body)> Requests { get; } = [];
 
+        /// <summary>The first request fails as an unreachable host does.</summary>
+        public bool FailFirst { get; init; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Requests.Add((request.Method, request.RequestUri!, await request.Content!.ReadAsStringAsync(cancellationToken)));
+            if (FailFirst && Requests.Count == 1)
+            {
+                throw new HttpRequestException("connection refused");
+            }
+
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer, Encoding.UTF8, "application/json") };
         }
     }
