@@ -115,8 +115,9 @@ internal sealed class WeComPipeline : ApiPipelineBase<WeComRequest, WeComReply, 
             using var response = await Http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             reply = await WeComReply.ReadAsync(response, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // The caller's own cancellation (a host stopping) is not a failure to warn about: it propagates unlogged.
             Log.CallFailedWithoutAnswer(Logger, request.Method.Method, path, TimeProvider.GetElapsedTime(started).TotalMilliseconds, ex.GetType().Name);
             throw;
         }

@@ -80,9 +80,22 @@ public sealed partial class HubBannerTests
             page.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
+        // The requisition reaches all three before the Hub stops (a send cut off by the stop would rightly be a warning).
+        var requisition = new Uri(new Uri(curls[3].Groups["url"].Value), "/api/v1/notifications/" + JsonDocument.Parse(threeBody).RootElement.GetProperty("id").GetString());
+        await HubSandbox.WaitUntilAsync(() => StatusOf(http, requisition, adminKey) == "sent", "the requisition sent on the three platforms", seconds: 60);
+
         // The whole first-hour flow, start to stop, says nothing a reader of the log must act on.
         (await hub.StopAsync()).ShouldBe(0);
         hub.Output.Where(IsWarningOrWorse).ShouldBeEmpty();
+    }
+
+    private static string? StatusOf(HttpClient http, Uri notification, string adminKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, notification);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
+        using var response = http.Send(request);
+        using var body = JsonDocument.Parse(response.Content.ReadAsStream());
+        return body.RootElement.TryGetProperty("status", out var status) ? status.GetString() : null;
     }
 
     /// <summary>Runs a banner's curl line as a shell would: its URL, its body, the admin key its export line set.</summary>
