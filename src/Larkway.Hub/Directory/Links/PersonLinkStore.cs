@@ -144,17 +144,8 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
     }
 
     /// <summary>The active person whose email or enterprise email is <paramref name="email"/> (lower case), or null when none or more than one.</summary>
-    public async Task<PersonRow?> ActivePersonByEmailAsync(string email, CancellationToken cancellationToken)
-    {
-        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            var found = await db.People.AsNoTracking()
-                .Where(p => p.Status == PersonStatus.Active && (p.Email == email || p.EnterpriseEmail == email))
-                .OrderBy(p => p.Id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
-            return found.Count == 1 ? found[0] : null;
-        }
-    }
+    public async Task<PersonRow?> ActivePersonByEmailAsync(string email, CancellationToken cancellationToken) =>
+        (await ActivePeopleByEmailsAsync([email], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(email);
 
     /// <summary>
     /// Of <paramref name="emails"/> (lower case), those that name exactly one active person (by email or enterprise
