@@ -1,20 +1,18 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>The Hub as a separate OS process, so a test can kill it outright (SIGKILL) and start it again on the same database.</summary>
-internal sealed class HubProcess : IAsyncDisposable
+internal sealed partial class HubProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private HubProcess(Process process, Uri baseUrl, string secretsFile)
+    private HubProcess(Process process, string secretsFile)
     {
         _process = process;
-        BaseUrl = baseUrl;
         SecretsFile = secretsFile;
     }
 
@@ -24,7 +22,8 @@ internal sealed class HubProcess : IAsyncDisposable
     /// </summary>
     public string SecretsFile { get; }
 
-    public Uri BaseUrl { get; }
+    /// <summary>Where the Hub listens, as its start banner names it.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
 
     /// <summary>What the process wrote to stdout and stderr so far, a line each.</summary>
     public IReadOnlyList<string> Output => [.. _output];
@@ -49,12 +48,15 @@ internal sealed class HubProcess : IAsyncDisposable
         throw new InvalidOperationException("no VmRSS in /proc status");
     }
 
-    /// <summary>Starts the Hub; <paramref name="workingDirectory"/> holds its <c>./data</c> (default: the test's output folder).</summary>
+    /// <summary>
+    /// Starts the Hub; <paramref name="workingDirectory"/> holds its <c>./data</c> (default: the test's output folder).
+    /// It binds a port of the OS's choice and the test reads it from the start banner: a port picked free beforehand can
+    /// be taken by another test's server before the Hub binds it, and that server then answers the test's requests.
+    /// </summary>
     public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
-        var port = FreePort();
         var info = HubStartInfo(workingDirectory ?? AppContext.BaseDirectory, []);
-        info.Environment["urls"] = $"http://127.0.0.1:{port}";
+        info.Environment["urls"] = "http://127.0.0.1:0";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Larkway__Bootstrap__SecretsFile"] = Path.Combine(Directory.CreateTempSubdirectory("larkway-secrets-").FullName, "first-start-secrets.txt");
         foreach (var (key, value) in environment)
@@ -63,19 +65,30 @@ internal sealed class HubProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the Hub");
-        var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}"), info.Environment["Larkway__Bootstrap__SecretsFile"]!);
+        var hub = new HubProcess(process, info.Environment["Larkway__Bootstrap__SecretsFile"]!);
         process.OutputDataReceived += (_, e) => hub.Record(e.Data);
         process.ErrorDataReceived += (_, e) => hub.Record(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = hub.BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
         await HubSandbox.WaitUntilAsync(() =>
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"the Hub exited with code {process.ExitCode}");
+                throw new InvalidOperationException($"the Hub exited with code {process.ExitCode}:\n" + string.Join('\n', hub.Output.TakeLast(20)));
             }
 
+            var listening = hub.Output.Select(l => ListeningOn().Match(l)).FirstOrDefault(m => m.Success);
+            if (listening is not null)
+            {
+                hub.BaseUrl = new Uri(listening.Groups[1].Value);
+            }
+
+            return listening is not null;
+        }, "the Hub process's start banner (\"Larkway Hub listening on …\")", seconds: 60);
+
+        using var http = new HttpClient { BaseAddress = hub.BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        await HubSandbox.WaitUntilAsync(() =>
+        {
             try
             {
                 using var response = http.GetAsync("/healthz").GetAwaiter().GetResult();
@@ -181,10 +194,7 @@ internal sealed class HubProcess : IAsyncDisposable
         return info;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>The banner's first line, plain or inside a JSON log event.</summary>
+    [GeneratedRegex(@"Larkway Hub listening on (https?://[^\s/""]+)")]
+    private static partial Regex ListeningOn();
 }
