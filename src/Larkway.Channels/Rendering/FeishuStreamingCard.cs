@@ -82,7 +82,7 @@ public static class FeishuStreamingCard
 
     /// <summary>
     /// The card to create as a CardKit entity at the start: streaming on, <paramref name="summary"/> in the chat
-    /// list, <paramref name="initialMarkdown"/> (e.g. "…" or a "thinking" line) in the answer component.
+    /// list, <paramref name="initialMarkdown"/> (e.g. a "thinking" line; "…" when blank) in the answer component.
     /// </summary>
     /// <exception cref="ArgumentException">The element id is not 1–20 letters, digits, '_' or '-', starting with a letter; or the summary is blank.</exception>
     public static JsonObject Streaming(string summary, string initialMarkdown, FeishuStreamingCardOptions? options = null)
@@ -102,7 +102,7 @@ public static class FeishuStreamingCard
                 ["print_strategy"] = options.PrintStrategy,
             },
         };
-        return FeishuCardJson.Checked(FeishuCardJson.Card(config, options.Title, [FeishuCardJson.Markdown(initialMarkdown ?? "", options.ElementId)]), options.MaxCardBytes);
+        return FeishuCardJson.Checked(FeishuCardJson.Card(config, options.Title, [FeishuCardJson.Markdown(string.IsNullOrWhiteSpace(initialMarkdown) ? "…" : initialMarkdown, options.ElementId)]), options.MaxCardBytes);
     }
 
     /// <summary>
@@ -113,12 +113,17 @@ public static class FeishuStreamingCard
     /// <param name="answerId">What the feedback buttons' value names (the Hub's answer id); at most 256 characters.</param>
     /// <param name="withFeedback">False for a card that is continued in the next (only the last carries the buttons) or an answer that failed.</param>
     /// <param name="options">Options; the same as the streaming card's.</param>
-    /// <exception cref="ArgumentException">The answer id is blank, or the element id is malformed.</exception>
+    /// <exception cref="ArgumentException">The answer or its id is blank, or the element id is malformed.</exception>
     public static JsonObject Final(string answer, string answerId, bool withFeedback = true, FeishuStreamingCardOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(answer);
-        ArgumentException.ThrowIfNullOrWhiteSpace(answerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(answer);
         options ??= new FeishuStreamingCardOptions();
+        return FeishuCardJson.Checked(FinalCard(answer, answerId, withFeedback, options), options.MaxCardBytes);
+    }
+
+    private static JsonObject FinalCard(string answer, string answerId, bool withFeedback, FeishuStreamingCardOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(answerId);
         CheckElementId(options.ElementId);
         var summary = FeishuCardJson.Summary(null, answer);
         var config = new JsonObject
@@ -133,7 +138,7 @@ public static class FeishuStreamingCard
             elements.Add(FeishuCardJson.ButtonRow(FeedbackButtons(answerId, options)));
         }
 
-        return FeishuCardJson.Checked(FeishuCardJson.Card(config, options.Title, elements), options.MaxCardBytes);
+        return FeishuCardJson.Card(config, options.Title, elements);
     }
 
     /// <summary>The card's size against the 30 KB and 200-element limits.</summary>
@@ -150,7 +155,7 @@ public static class FeishuStreamingCard
     public static int MaxAnswerBytes(string answerId, FeishuStreamingCardOptions? options = null)
     {
         options ??= new FeishuStreamingCardOptions();
-        return options.MaxCardBytes - FeishuCardJson.Bytes(Final("", answerId, withFeedback: true, options));
+        return options.MaxCardBytes - FeishuCardJson.Bytes(FinalCard("", answerId, withFeedback: true, options));
     }
 
     /// <summary>True when <paramref name="answer"/> fits one final card.</summary>

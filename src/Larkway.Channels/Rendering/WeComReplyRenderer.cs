@@ -64,6 +64,11 @@ public static partial class WeComReplyRenderer
             case CardReply card when conversation.Kind == ConversationKind.Direct:
                 var plan = Plan(card, taskId, AppMessageMaxBytes, "a WeCom app markdown message", fallbacks);
                 messages.AddRange(plan.Before.Select(WeComAppMessage.Markdown));
+                if (plan.Buttons.Count == 0)
+                {
+                    break;
+                }
+
                 messages.Add(WeComAppMessage.TemplateCard(WeComTemplateCard.ButtonInteraction(plan.TaskId, new WeComCardTitle(plan.Title), plan.Buttons.Select(b =>
                     b.Url is { } url ? new WeComCardButton(b.Text, Type: 1, Url: url) : new WeComCardButton(b.Text, Key: b.Value ?? "")).ToArray()) with
                 {
@@ -123,6 +128,11 @@ public static partial class WeComReplyRenderer
             case CardReply card:
                 var plan = Plan(card, taskId, AiBotMarkdownMaxBytes, limit, fallbacks);
                 messages.AddRange(plan.Before.Select(WeComAiBotReply.Markdown));
+                if (plan.Buttons.Count == 0)
+                {
+                    break;
+                }
+
                 var json = new JsonObject
                 {
                     ["card_type"] = "button_interaction",
@@ -198,7 +208,7 @@ public static partial class WeComReplyRenderer
         var fitsInCard = body.Length <= MaxCardSubtitleChars && !MarkdownSyntax().IsMatch(body);
         if (buttons.Count == 0)
         {
-            // button_interaction needs a button: with none, the card is just markdown.
+            // button_interaction needs a button: with none, the card is its title and body as markdown, and no card follows.
             var text = string.IsNullOrWhiteSpace(card.Title) ? body : $"**{card.Title}**\n{body}";
             return new CardPlan(Split(text, markdownLimit, limit, fallbacks), "", null, taskId, []);
         }
