@@ -12,9 +12,6 @@ public enum RenderFallbackKind
     /// <summary>Buttons the platform cannot show (callback buttons where only links exist, or more than it allows) were left out or listed as text.</summary>
     ButtonsDropped,
 
-    /// <summary>Markdown went as plain text (the target takes no markdown).</summary>
-    MarkdownAsText,
-
     /// <summary>Media the platform cannot send from this key went as a text line naming it.</summary>
     MediaAsText,
 
