@@ -97,6 +97,16 @@ public class FeishuInboundNormalizerTests
     }
 
     [Fact]
+    public void A_reply_in_a_plain_group_stays_in_the_group_and_names_the_message_replied_to()
+    {
+        var message = Normalize(Event(chatType: "group", messageType: "text", content: new JsonObject { ["text"] = "@_user_1 this one" },
+            mentions: [Mention("@_user_1", BotOpenId, "Assistant")], parentId: "om_parent", rootId: "om_parent"));
+
+        message.Conversation.ShouldBe(new ChannelConversation("oc_group1", ConversationKind.Group));
+        message.ReplyToMessageId.ShouldBe("om_parent");
+    }
+
+    [Fact]
     public void A_message_from_another_app_is_from_a_bot()
     {
         var message = Normalize(Event(chatType: "group", messageType: "text", content: new JsonObject { ["text"] = "@_user_1 ping" },

@@ -72,6 +72,18 @@ public class TextSplitterTests
     }
 
     [Fact]
+    public void A_fence_line_too_long_to_repeat_is_reopened_with_its_marker_only()
+    {
+        var text = "```" + new string('l', 60) + "\n" + string.Join('\n', Enumerable.Range(0, 40).Select(i => $"line {i}")) + "\n```\n";
+
+        var parts = TextSplitter.Split(text, 120, TextMeasure.Utf16);
+
+        parts.Skip(1).ShouldAllBe(p => p.Prefix == "```\n");
+        parts.ShouldAllBe(p => p.Text.Length <= 120 && FencesBalanced(p.Text));
+        string.Concat(parts.Select(p => p.Body)).ShouldBe(text);
+    }
+
+    [Fact]
     public void A_surrogate_pair_is_never_cut()
     {
         var text = string.Concat(Enumerable.Repeat("😀", 100)); // no spaces, no lines: only character boundaries
