@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,7 +12,7 @@ namespace Larkway.Channels.Masking;
 /// custom detector. Returns the masked text, the turn's placeholders and an audit entry per masked field. Thread-safe and
 /// cheap to keep: build one per configuration (e.g. per assistant).
 /// </summary>
-public sealed partial class PiiMasker
+public sealed class PiiMasker
 {
     private static readonly SearchValues<char> Triggers = SearchValues.Create("0123456789０１２３４５６７８９@");
 
@@ -28,6 +27,9 @@ public sealed partial class PiiMasker
     private readonly Dictionary<string, int> _detectorIndex = new(StringComparer.Ordinal);
     private readonly ResolvedRules[] _directions;
     private readonly ILogger _logger;
+
+    // One HMAC kept between calls (creating one per value costs more than hashing it); a concurrent call makes its own.
+    private IncrementalHash? _spareHmac;
 
     /// <summary>Creates a masker; the options are checked and copied (later changes to them have no effect).</summary>
     /// <param name="options">The detectors, rule sets and fingerprint key.</param>
@@ -154,8 +156,9 @@ public sealed partial class PiiMasker
             : a.Detector.CompareTo(b.Detector));
         var kept = 0;
         var end = 0;
-        foreach (var candidate in candidates)
+        for (var i = 0; i < candidates.Count; i++)
         {
+            var candidate = candidates[i];
             if (candidate.Start >= end)
             {
                 candidates[kept++] = candidate;
@@ -168,47 +171,73 @@ public sealed partial class PiiMasker
 
     private MaskResult Build(string text, MaskingMode mode, MaskingDirection direction, PlaceholderMap? map, List<Candidate> candidates)
     {
-        var output = new StringBuilder(text.Length + (candidates.Count * 8));
+        var replacements = new string[candidates.Count];
         var audit = new PiiAuditEntry[candidates.Count];
-        var position = 0;
+        var length = text.Length;
         Span<int> counts = stackalloc int[_detectors.Length];
-        for (var i = 0; i < candidates.Count; i++)
+        var hmac = Interlocked.Exchange(ref _spareHmac, null) ?? IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+        Dictionary<(int, string), string>? fingerprints = null;
+        try
         {
-            var (start, length, index) = candidates[i];
-            var detector = _detectors[index];
-            var value = text.AsSpan(start, length);
-            var normalized = detector.Normalize(value);
-            output.Append(text, position, start - position);
-            string? placeholder = null;
-            switch (mode)
+            for (var i = 0; i < candidates.Count; i++)
             {
-                case MaskingMode.Placeholder:
-                    placeholder = map!.GetOrAdd(detector.Label, normalized, value.ToString(), text);
-                    output.Append(placeholder);
-                    break;
-                case MaskingMode.Redact:
-                    output.Append('[').Append(detector.Label).Append(']');
-                    break;
-                default:
-                    output.Append(detector.DisplayMask(value));
-                    break;
-            }
+                var (start, matched, index) = candidates[i];
+                var detector = _detectors[index];
+                var value = text.AsSpan(start, matched);
+                var normalized = detector.Normalize(value);
+                string? placeholder = null;
+                replacements[i] = mode switch
+                {
+                    MaskingMode.Placeholder => placeholder = map!.GetOrAdd(detector.Label, normalized, value.ToString(), text),
+                    MaskingMode.Redact => $"[{detector.Label}]",
+                    _ => detector.DisplayMask(value),
+                };
+                length += replacements[i].Length - matched;
+                counts[index]++;
 
-            position = start + length;
-            counts[index]++;
-            audit[i] = new PiiAuditEntry(detector.Name, direction, mode, start, length, Fingerprint(detector.Name, normalized), placeholder);
+                // A value repeated in one text is fingerprinted once.
+                fingerprints ??= [];
+                if (!fingerprints.TryGetValue((index, normalized), out var fingerprint))
+                {
+                    fingerprint = fingerprints[(index, normalized)] = Fingerprint(hmac, detector.Name, normalized);
+                }
+
+                audit[i] = new PiiAuditEntry(detector.Name, direction, mode, start, matched, fingerprint, placeholder);
+            }
+        }
+        finally
+        {
+            if (Interlocked.CompareExchange(ref _spareHmac, hmac, null) is not null)
+            {
+                hmac.Dispose();
+            }
         }
 
-        output.Append(text, position, text.Length - position);
+        var masked = string.Create(length, (text, candidates, replacements), static (destination, state) =>
+        {
+            var (source, spans, replaced) = state;
+            var position = 0;
+            for (var i = 0; i < spans.Count; i++)
+            {
+                source.AsSpan(position, spans[i].Start - position).CopyTo(destination);
+                destination = destination[(spans[i].Start - position)..];
+                replaced[i].CopyTo(destination);
+                destination = destination[replaced[i].Length..];
+                position = spans[i].Start + spans[i].Length;
+            }
+
+            source.AsSpan(position).CopyTo(destination);
+        });
+
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.Masked(_logger, candidates.Count, direction, mode, Summary(counts));
         }
 
-        return new MaskResult(output.ToString(), map, audit);
+        return new MaskResult(masked, map, audit);
     }
 
-    private string Fingerprint(string detector, string normalized)
+    private static string Fingerprint(IncrementalHash hmac, string detector, string normalized)
     {
         var length = Encoding.UTF8.GetMaxByteCount(detector.Length + 1 + normalized.Length);
         var rented = length <= 512 ? null : ArrayPool<byte>.Shared.Rent(length);
@@ -218,8 +247,9 @@ public sealed partial class PiiMasker
             var n = Encoding.UTF8.GetBytes(detector, input);
             input[n++] = (byte)':';
             n += Encoding.UTF8.GetBytes(normalized, input[n..]);
+            hmac.AppendData(input[..n]);
             Span<byte> hash = stackalloc byte[32];
-            HMACSHA256.HashData(_key, input[..n], hash);
+            hmac.GetHashAndReset(hash);
             return Convert.ToHexStringLower(hash);
         }
         finally
@@ -251,18 +281,7 @@ public sealed partial class PiiMasker
 
     private static bool InsideUrl(string text, PiiSpan span, ref List<PiiSpan>? urls)
     {
-        if (urls is null)
-        {
-            urls = [];
-            if (text.Contains("://", StringComparison.Ordinal) || text.Contains("www.", StringComparison.OrdinalIgnoreCase))
-            {
-                foreach (var m in UrlPattern().EnumerateMatches(text))
-                {
-                    urls.Add(new PiiSpan(m.Index, m.Length));
-                }
-            }
-        }
-
+        urls ??= UrlSpans(text);
         foreach (var url in urls)
         {
             if (span.Start < url.Start + url.Length && url.Start < span.Start + span.Length)
@@ -274,9 +293,61 @@ public sealed partial class PiiMasker
         return false;
     }
 
-    // A URL runs over printable ASCII: chat text glues Chinese straight after links, and that ends them.
-    [GeneratedRegex("""(?:\b[A-Za-z][A-Za-z0-9+.\-]*://|\bwww\.)[!-~]+""", RegexOptions.CultureInvariant)]
-    private static partial Regex UrlPattern();
+    // URLs: a scheme and "://", or "www.", then printable ASCII up to a space, a quote or an angle bracket (chat text glues
+    // Chinese straight after links, and that ends them too).
+    private static List<PiiSpan> UrlSpans(string text)
+    {
+        var urls = new List<PiiSpan>();
+        var from = 0;
+        while (from < text.Length)
+        {
+            var scheme = text.IndexOf("://", from, StringComparison.Ordinal);
+            var www = IndexOfWww(text, from);
+            if (scheme < 0 && www < 0)
+            {
+                break;
+            }
+
+            int start;
+            if (scheme >= 0 && (www < 0 || scheme < www))
+            {
+                start = scheme;
+                while (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '+' or '.' or '-'))
+                {
+                    start--;
+                }
+
+                if (start == scheme)
+                {
+                    from = scheme + 3;
+                    continue;
+                }
+            }
+            else
+            {
+                start = www;
+            }
+
+            var end = start;
+            while (end < text.Length && text[end] is > ' ' and <= '~' and not ('"' or '<' or '>'))
+            {
+                end++;
+            }
+
+            urls.Add(new PiiSpan(start, end - start));
+            from = Math.Max(end, start + 3);
+        }
+
+        return urls;
+    }
+
+    // "www." or "WWW." (ordinal searches are vectorised; an ignore-case one over a whole message is not).
+    private static int IndexOfWww(string text, int from)
+    {
+        var lower = text.IndexOf("www.", from, StringComparison.Ordinal);
+        var upper = text.IndexOf("WWW.", from, StringComparison.Ordinal);
+        return lower < 0 ? upper : upper < 0 ? lower : Math.Min(lower, upper);
+    }
 
     private ResolvedRules Resolve(MaskingRuleSet? rules, string what)
     {

@@ -29,11 +29,19 @@ public sealed partial class ChinaMobileDetector : PiiDetector
     public override void Find(ReadOnlySpan<char> text, List<PiiSpan> found)
     {
         ArgumentNullException.ThrowIfNull(found);
-        foreach (var m in Pattern().EnumerateMatches(text))
+        var scanned = 0;
+        foreach (var (runStart, runEnd) in new DigitRuns(text, 11))
         {
-            if (!DigitText.IsPartOfLargerNumber(text, m.Index, m.Index + m.Length))
+            // The pattern runs around the run only: from 5 characters before it (a "(+86) " prefix, the lookbehind) to 2
+            // after it (a check character X, the lookahead); a match is taken once.
+            var window = text[..Math.Min(text.Length, runEnd + 2)];
+            foreach (var m in Pattern().EnumerateMatches(window, Math.Max(scanned, runStart - 5)))
             {
-                found.Add(new PiiSpan(m.Index, m.Length));
+                scanned = m.Index + m.Length;
+                if (!DigitText.IsPartOfLargerNumber(text, m.Index, m.Index + m.Length))
+                {
+                    found.Add(new PiiSpan(m.Index, m.Length));
+                }
             }
         }
     }

@@ -6,6 +6,8 @@ namespace Larkway.Channels.Masking.Detectors;
 /// </summary>
 internal static class DigitText
 {
+    public static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789０１２３４５６７８９");
+
     public static bool IsDigit(char c) => c is (>= '0' and <= '9') or (>= '０' and <= '９');
 
     public static int Value(char c) => c <= '9' ? c - '0' : c - '０';
@@ -52,17 +54,17 @@ internal static class DigitText
 
     /// <summary>
     /// Whether the number at <paramref name="start"/>..<paramref name="end"/> is only a piece of a longer number: glued to
-    /// another digit run by a decimal point, a thousands comma, a dash, a slash or a colon (<c>2023-13812345678</c>,
-    /// <c>13812345678.50</c>, <c>10:13812345678</c>), or part of an amount (a currency sign before it, <c>元</c> after it).
+    /// another digit run by a decimal point, a dash or a colon (a comma is a list: <c>13812345678,13912345678</c> is two) — <c>2023-13812345678</c>,
+    /// <c>13812345678.50</c>, <c>10:13812345678</c> —, or part of an amount (a currency sign before it, <c>元</c> after it).
     /// </summary>
     public static bool IsPartOfLargerNumber(ReadOnlySpan<char> text, int start, int end)
     {
-        if (start >= 2 && text[start - 1] is '.' or ',' or '-' or '/' or ':' or '．' or '，' && IsDigit(text[start - 2]))
+        if (start >= 2 && text[start - 1] is '.' or '-' or ':' or '．' && IsDigit(text[start - 2]))
         {
             return true;
         }
 
-        if (end + 1 < text.Length && text[end] is '.' or ',' or '-' or '/' or ':' or '．' && IsDigit(text[end + 1]))
+        if (end + 1 < text.Length && text[end] is '.' or '-' or ':' or '．' && IsDigit(text[end + 1]))
         {
             return true;
         }

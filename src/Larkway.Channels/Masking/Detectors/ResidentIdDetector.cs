@@ -34,28 +34,28 @@ public sealed partial class ResidentIdDetector : PiiDetector
     {
         ArgumentNullException.ThrowIfNull(found);
         Span<char> canonical = stackalloc char[18];
-        foreach (var m in Pattern().EnumerateMatches(text))
+        var scanned = 0;
+        foreach (var (runStart, runEnd) in new DigitRuns(text, 15))
         {
-            var value = text.Slice(m.Index, m.Length);
-            for (var i = 0; i < value.Length; i++)
+            // The pattern runs around the run only: from 5 characters before it (a "(+86) " prefix, the lookbehind) to 2
+            // after it (a check character X, the lookahead); a match is taken once.
+            var window = text[..Math.Min(text.Length, runEnd + 2)];
+            foreach (var m in Pattern().EnumerateMatches(window, Math.Max(scanned, runStart - 5)))
             {
-                var c = value[i];
-                canonical[i] = DigitText.IsDigit(c) ? (char)('0' + DigitText.Value(c)) : 'X';
-            }
+                scanned = m.Index + m.Length;
+                var value = text.Slice(m.Index, m.Length);
+                for (var i = 0; i < value.Length; i++)
+                {
+                    var c = value[i];
+                    canonical[i] = DigitText.IsDigit(c) ? (char)('0' + DigitText.Value(c)) : 'X';
+                }
 
-            if (ResidentIdNumber.IsValid(canonical[..value.Length], _legacy) && !DigitText.IsPartOfLargerNumber(text, m.Index, m.Index + m.Length))
-            {
-                found.Add(new PiiSpan(m.Index, m.Length));
+                if (ResidentIdNumber.IsValid(canonical[..value.Length], _legacy) && !DigitText.IsPartOfLargerNumber(text, m.Index, m.Index + m.Length))
+                {
+                    found.Add(new PiiSpan(m.Index, m.Length));
+                }
             }
         }
-    }
-
-    /// <summary>Whether <paramref name="value"/> is a resident id number this detector finds (used by the bank card detector to step aside).</summary>
-    internal bool IsResidentId(ReadOnlySpan<char> value)
-    {
-        var canonical = DigitText.Canonical(value);
-        return canonical.Length == DigitText.CountDigits(value) + (canonical.EndsWith('X') ? 1 : 0)
-            && ResidentIdNumber.IsValid(canonical, _legacy);
     }
 
     /// <inheritdoc />
