@@ -12,17 +12,17 @@ namespace Larkway.Channels.Tests.Masking.Corpus;
 /// </summary>
 public sealed class CorpusPrecisionRecallTests(ITestOutputHelper output)
 {
-    // Thresholds (docs/masking.md explains them). The number detectors are rule-exact, so their only errors are
-    // coincidences the text cannot tell apart: a record id or a mistyped id number that happens to pass Luhn and start
-    // like a card (one in ten of the runs of card length that start with 3-6 or 9). The generated corpus puts several
-    // hundred such runs next to 300 cards on purpose, far more than a chat holds, so bank_card precision is held to 0.90;
-    // the others to 0.98. Recall is held to 0.98 everywhere: a miss is a leak.
+    // Thresholds (docs/masking.md explains them). The corpus is fixed (a file and a seeded generator), so these are design
+    // targets, not the measured figures: at most 2 % wrong masks and 1 % misses per detector on this mix. The rules leave
+    // only coincidences — a record id of card length that starts like a card and passes Luhn (about 0.4 % of random runs
+    // once the issuer has to agree with the length) — so a few more of those pass, while a broken rule (a dropped check
+    // character or date check: 300 near-miss ids; a dropped Luhn check: 150 near-miss cards) fails by far.
     private static readonly Dictionary<string, (double Precision, double Recall)> Thresholds = new()
     {
-        [PiiDetectorNames.ChinaMobile] = (0.98, 0.98),
-        [PiiDetectorNames.ResidentId] = (0.98, 0.98),
-        [PiiDetectorNames.BankCard] = (0.90, 0.98),
-        [PiiDetectorNames.Email] = (0.98, 0.98),
+        [PiiDetectorNames.ChinaMobile] = (0.98, 0.99),
+        [PiiDetectorNames.ResidentId] = (0.98, 0.99),
+        [PiiDetectorNames.BankCard] = (0.98, 0.99),
+        [PiiDetectorNames.Email] = (0.98, 0.99),
     };
 
     [Fact]
