@@ -1,0 +1,386 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Larkway.Channels.Masking;
+
+/// <summary>
+/// Masks personal data in text before it leaves — toward an AI backend, a platform or storage — by the rule set of that
+/// direction (<see cref="MaskingOptions"/>): mainland mobile numbers, resident id numbers, bank card numbers, emails and any
+/// custom detector. Returns the masked text, the turn's placeholders and an audit entry per masked field. Thread-safe and
+/// cheap to keep: build one per configuration (e.g. per assistant).
+/// </summary>
+public sealed class PiiMasker
+{
+    private static readonly SearchValues<char> Triggers = SearchValues.Create("0123456789０１２３４５６７８９@");
+
+    [ThreadStatic]
+    private static List<PiiSpan>? t_spans;
+
+    [ThreadStatic]
+    private static List<Candidate>? t_candidates;
+
+    private readonly byte[] _key;
+    private readonly PiiDetector[] _detectors;
+    private readonly Dictionary<string, int> _detectorIndex = new(StringComparer.Ordinal);
+    private readonly ResolvedRules[] _directions;
+    private readonly ILogger _logger;
+
+    // One HMAC kept between calls (creating one per value costs more than hashing it); a concurrent call makes its own.
+    private IncrementalHash? _spareHmac;
+
+    /// <summary>Creates a masker; the options are checked and copied (later changes to them have no effect).</summary>
+    /// <param name="options">The detectors, rule sets and fingerprint key.</param>
+    /// <param name="logger">Logs how many fields were masked (never a value); null for none.</param>
+    /// <exception cref="ArgumentException">The options are incomplete or inconsistent; the message says what to fix.</exception>
+    public PiiMasker(MaskingOptions options, ILogger<PiiMasker>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.FingerprintKey is not { Length: >= 16 })
+        {
+            throw new ArgumentException(
+                "MaskingOptions.FingerprintKey must hold at least 16 bytes (32 random bytes recommended) from the secret store: audit fingerprints are HMAC-SHA256 under it.",
+                nameof(options));
+        }
+
+        _key = [.. options.FingerprintKey];
+        _detectors = [.. options.Detectors ?? throw new ArgumentException("MaskingOptions.Detectors is null; leave the default or list the detectors.", nameof(options))];
+        for (var i = 0; i < _detectors.Length; i++)
+        {
+            var detector = _detectors[i] ?? throw new ArgumentException($"MaskingOptions.Detectors[{i}] is null.", nameof(options));
+            if (!_detectorIndex.TryAdd(detector.Name, i))
+            {
+                throw new ArgumentException($"MaskingOptions.Detectors names '{detector.Name}' twice; each detector name must be unique.", nameof(options));
+            }
+        }
+
+        _directions =
+        [
+            Resolve(options.ToBackend, nameof(MaskingOptions.ToBackend)),
+            Resolve(options.ToPlatform, nameof(MaskingOptions.ToPlatform)),
+            Resolve(options.ToStorage, nameof(MaskingOptions.ToStorage)),
+        ];
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>The detectors this masker knows, in the order they win a tie.</summary>
+    public IReadOnlyList<PiiDetector> Detectors => _detectors;
+
+    /// <summary>Masks <paramref name="text"/> by the rule set of <paramref name="direction"/>.</summary>
+    /// <param name="text">The text about to leave.</param>
+    /// <param name="direction">Where it is going (chooses the rule set; named in the audit).</param>
+    /// <param name="placeholders">
+    /// In placeholder mode, the turn's map, so that every text of one turn shares its placeholders; null starts a new map
+    /// (returned in <see cref="MaskResult.Placeholders"/>). Ignored in the other modes.
+    /// </param>
+    public MaskResult Mask(string text, MaskingDirection direction, PlaceholderMap? placeholders = null)
+    {
+        if ((uint)direction >= (uint)_directions.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(direction), direction, "Unknown masking direction.");
+        }
+
+        return Mask(text, _directions[(int)direction], direction, placeholders);
+    }
+
+    /// <summary>Masks <paramref name="text"/> by <paramref name="rules"/> instead of the options' rule set for the direction.</summary>
+    /// <param name="text">The text about to leave.</param>
+    /// <param name="rules">The detectors to run and the mode.</param>
+    /// <param name="direction">Where it is going (named in the audit).</param>
+    /// <param name="placeholders">In placeholder mode, the turn's map; null starts a new one.</param>
+    /// <exception cref="ArgumentException"><paramref name="rules"/> names a detector this masker does not know.</exception>
+    public MaskResult Mask(string text, MaskingRuleSet rules, MaskingDirection direction, PlaceholderMap? placeholders = null)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return Mask(text, Resolve(rules, nameof(rules)), direction, placeholders);
+    }
+
+    private MaskResult Mask(string text, ResolvedRules rules, MaskingDirection direction, PlaceholderMap? placeholders)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var map = rules.Mode == MaskingMode.Placeholder ? placeholders ?? new PlaceholderMap() : null;
+        if (rules.Detectors.Length == 0 || text.AsSpan().IndexOfAny(Triggers) < 0)
+        {
+            return new MaskResult(text, map, []);
+        }
+
+        var candidates = t_candidates ??= [];
+        var spans = t_spans ??= [];
+        candidates.Clear();
+        try
+        {
+            Detect(text, rules, candidates, spans);
+            if (candidates.Count == 0)
+            {
+                return new MaskResult(text, map, []);
+            }
+
+            return Build(text, rules.Mode, direction, map, candidates);
+        }
+        finally
+        {
+            candidates.Clear();
+            spans.Clear();
+        }
+    }
+
+    private void Detect(string text, ResolvedRules rules, List<Candidate> candidates, List<PiiSpan> spans)
+    {
+        List<PiiSpan>? urls = null;
+        foreach (var index in rules.Detectors)
+        {
+            var detector = _detectors[index];
+            spans.Clear();
+            detector.Find(text, spans);
+            foreach (var span in spans)
+            {
+                if (span.Start < 0 || span.Length <= 0 || span.Start + span.Length > text.Length)
+                {
+                    throw new InvalidOperationException($"Detector '{detector.Name}' reported a span outside the text ({span.Start}, {span.Length}).");
+                }
+
+                if (detector.SkipsUrls && InsideUrl(text, span, ref urls))
+                {
+                    continue;
+                }
+
+                candidates.Add(new Candidate(span.Start, span.Length, index));
+            }
+        }
+
+        // Earliest first; at one start the longest; at one span the detector listed first. Overlapping later ones lose.
+        candidates.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start)
+            : a.Length != b.Length ? b.Length.CompareTo(a.Length)
+            : a.Detector.CompareTo(b.Detector));
+        var kept = 0;
+        var end = 0;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            if (candidate.Start >= end)
+            {
+                candidates[kept++] = candidate;
+                end = candidate.Start + candidate.Length;
+            }
+        }
+
+        candidates.RemoveRange(kept, candidates.Count - kept);
+    }
+
+    private MaskResult Build(string text, MaskingMode mode, MaskingDirection direction, PlaceholderMap? map, List<Candidate> candidates)
+    {
+        var replacements = new string[candidates.Count];
+        var audit = new PiiAuditEntry[candidates.Count];
+        var length = text.Length;
+        Span<int> counts = stackalloc int[_detectors.Length];
+        var hmac = Interlocked.Exchange(ref _spareHmac, null) ?? IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+        Dictionary<(int, string), string>? fingerprints = null;
+        try
+        {
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                var (start, matched, index) = candidates[i];
+                var detector = _detectors[index];
+                var value = text.AsSpan(start, matched);
+                var normalized = detector.Normalize(value);
+                string? placeholder = null;
+                replacements[i] = mode switch
+                {
+                    MaskingMode.Placeholder => placeholder = map!.GetOrAdd(detector.Label, normalized, value.ToString(), text),
+                    MaskingMode.Redact => $"[{detector.Label}]",
+                    _ => detector.DisplayMask(value),
+                };
+                length += replacements[i].Length - matched;
+                counts[index]++;
+
+                // A value repeated in one text is fingerprinted once.
+                fingerprints ??= [];
+                if (!fingerprints.TryGetValue((index, normalized), out var fingerprint))
+                {
+                    fingerprint = fingerprints[(index, normalized)] = Fingerprint(hmac, detector.Name, normalized);
+                }
+
+                audit[i] = new PiiAuditEntry(detector.Name, direction, mode, start, matched, fingerprint, placeholder);
+            }
+        }
+        finally
+        {
+            if (Interlocked.CompareExchange(ref _spareHmac, hmac, null) is not null)
+            {
+                hmac.Dispose();
+            }
+        }
+
+        var masked = string.Create(length, (text, candidates, replacements), static (destination, state) =>
+        {
+            var (source, spans, replaced) = state;
+            var position = 0;
+            for (var i = 0; i < spans.Count; i++)
+            {
+                source.AsSpan(position, spans[i].Start - position).CopyTo(destination);
+                destination = destination[(spans[i].Start - position)..];
+                replaced[i].CopyTo(destination);
+                destination = destination[replaced[i].Length..];
+                position = spans[i].Start + spans[i].Length;
+            }
+
+            source.AsSpan(position).CopyTo(destination);
+        });
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Masked(_logger, candidates.Count, direction, mode, Summary(counts));
+        }
+
+        return new MaskResult(masked, map, audit);
+    }
+
+    private static string Fingerprint(IncrementalHash hmac, string detector, string normalized)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(detector.Length + 1 + normalized.Length);
+        var rented = length <= 512 ? null : ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> input = rented ?? stackalloc byte[512];
+        try
+        {
+            var n = Encoding.UTF8.GetBytes(detector, input);
+            input[n++] = (byte)':';
+            n += Encoding.UTF8.GetBytes(normalized, input[n..]);
+            hmac.AppendData(input[..n]);
+            Span<byte> hash = stackalloc byte[32];
+            hmac.GetHashAndReset(hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
+            else
+            {
+                input.Clear();
+            }
+        }
+    }
+
+    private string Summary(ReadOnlySpan<int> counts)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] > 0)
+            {
+                parts.Add($"{_detectors[i].Name}={counts[i]}");
+            }
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    private static bool InsideUrl(string text, PiiSpan span, ref List<PiiSpan>? urls)
+    {
+        urls ??= UrlSpans(text);
+        foreach (var url in urls)
+        {
+            if (span.Start < url.Start + url.Length && url.Start < span.Start + span.Length)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // URLs: a scheme and "://", or "www.", then printable ASCII up to a space, a quote or an angle bracket (chat text glues
+    // Chinese straight after links, and that ends them too).
+    private static List<PiiSpan> UrlSpans(string text)
+    {
+        var urls = new List<PiiSpan>();
+        var from = 0;
+        while (from < text.Length)
+        {
+            var scheme = text.IndexOf("://", from, StringComparison.Ordinal);
+            var www = IndexOfWww(text, from);
+            if (scheme < 0 && www < 0)
+            {
+                break;
+            }
+
+            int start;
+            if (scheme >= 0 && (www < 0 || scheme < www))
+            {
+                start = scheme;
+                while (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '+' or '.' or '-'))
+                {
+                    start--;
+                }
+
+                if (start == scheme)
+                {
+                    from = scheme + 3;
+                    continue;
+                }
+            }
+            else
+            {
+                start = www;
+            }
+
+            var end = start;
+            while (end < text.Length && text[end] is > ' ' and <= '~' and not ('"' or '<' or '>'))
+            {
+                end++;
+            }
+
+            urls.Add(new PiiSpan(start, end - start));
+            from = Math.Max(end, start + 3);
+        }
+
+        return urls;
+    }
+
+    // "www." or "WWW." (ordinal searches are vectorised; an ignore-case one over a whole message is not).
+    private static int IndexOfWww(string text, int from)
+    {
+        var lower = text.IndexOf("www.", from, StringComparison.Ordinal);
+        var upper = text.IndexOf("WWW.", from, StringComparison.Ordinal);
+        return lower < 0 ? upper : upper < 0 ? lower : Math.Min(lower, upper);
+    }
+
+    private ResolvedRules Resolve(MaskingRuleSet? rules, string what)
+    {
+        if (rules is null)
+        {
+            throw new ArgumentException($"The masking rule set {what} is null; use MaskingRuleSet.Off() to mask nothing.", nameof(rules));
+        }
+
+        if (!Enum.IsDefined(rules.Mode))
+        {
+            throw new ArgumentException($"The masking rule set {what} has an unknown mode ({rules.Mode}); use Display, Placeholder or Redact.", nameof(rules));
+        }
+
+        var indices = new List<int>();
+        foreach (var name in rules.Detectors ?? [])
+        {
+            if (!_detectorIndex.TryGetValue(name, out var index))
+            {
+                throw new ArgumentException(
+                    $"The masking rule set {what} names the detector '{name}', which is not in MaskingOptions.Detectors (known: {string.Join(", ", _detectorIndex.Keys)}).",
+                    nameof(rules));
+            }
+
+            if (!indices.Contains(index))
+            {
+                indices.Add(index);
+            }
+        }
+
+        return new ResolvedRules(rules.Mode, [.. indices]);
+    }
+
+    private readonly record struct Candidate(int Start, int Length, int Detector);
+
+    private sealed record ResolvedRules(MaskingMode Mode, int[] Detectors);
+}
