@@ -61,7 +61,7 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
         request.ThrowIfInvalid();
         var conversation = new ConversationState(request.ConversationId);
         return _runner.RunAsync(
-            token => AttemptAsync(request, conversation, blocking: false, token),
+            (heartbeat, token) => AttemptAsync(request, conversation, blocking: false, heartbeat, token),
             newConversation: request.ConversationId is null,
             blocking: false,
             _options.StopOnCancel ? taskId => StopQuietlyAsync(taskId, request.User) : null,
@@ -75,7 +75,7 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
         request.ThrowIfInvalid();
         var conversation = new ConversationState(request.ConversationId);
         var updates = _runner.RunAsync(
-            token => AttemptAsync(request, conversation, blocking: true, token),
+            (heartbeat, token) => AttemptAsync(request, conversation, blocking: true, heartbeat, token),
             newConversation: request.ConversationId is null,
             blocking: true,
             stopTask: null,
@@ -138,7 +138,7 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
     }
 
     /// <summary>One exchange: the question sent, the answer read; a 404 for the conversation starts a new one, once.</summary>
-    private async IAsyncEnumerable<AssistantUpdate> AttemptAsync(AssistantRequest request, ConversationState conversation, bool blocking, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<AssistantUpdate> AttemptAsync(AssistantRequest request, ConversationState conversation, bool blocking, Action heartbeat, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -175,7 +175,8 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
                 yield break;
             }
 
-            await foreach (var update in DifyStreamReader.ReadAsync(body, Name, _logger, cancellationToken).ConfigureAwait(false))
+            await using var watched = new HeartbeatStream(body, heartbeat);
+            await foreach (var update in DifyStreamReader.ReadAsync(watched, Name, _logger, cancellationToken).ConfigureAwait(false))
             {
                 yield return update;
             }

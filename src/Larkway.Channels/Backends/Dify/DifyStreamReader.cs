@@ -14,9 +14,13 @@ namespace Larkway.Channels.Backends.Dify;
 /// </summary>
 internal static class DifyStreamReader
 {
+    private static readonly DifyEvent Ping = new() { Event = "ping" };
+
     public static async IAsyncEnumerable<AssistantUpdate> ReadAsync(Stream body, string backend, ILogger logger, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var parser = SseParser.Create(body, static (_, data) => Parse(data));
+        // Dify writes its ping as an SSE "event: ping" without data (the parser dispatches nothing for it; the body's
+        // heartbeat counts its bytes); everything else is a data line whose JSON names the event.
+        var parser = SseParser.Create(body, static (type, data) => type == "ping" && data.IsEmpty ? Ping : Parse(data));
         var started = false;
         string? taskId = null;
         string? messageId = null;

@@ -4,8 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Larkway.Channels.Backends.Internal;
 
-/// <summary>One attempt at an answer: yields updates, throws <see cref="BackendFailureException"/> when it fails.</summary>
-internal delegate IAsyncEnumerable<AssistantUpdate> BackendAttempt(CancellationToken cancellationToken);
+/// <summary>
+/// One attempt at an answer: yields updates, throws <see cref="BackendFailureException"/> when it fails. It calls
+/// <paramref name="heartbeat"/> whenever the backend shows it is alive without an update (bytes of a ping).
+/// </summary>
+internal delegate IAsyncEnumerable<AssistantUpdate> BackendAttempt(Action heartbeat, CancellationToken cancellationToken);
 
 /// <summary>
 /// What every backend's stream shares: the first-token, idle and total timeouts; retries only before any output (429
@@ -41,6 +44,14 @@ internal sealed class StreamRunner(AssistantBackendOptions options, string backe
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token, watchdog.Token);
 
         var phase = Phase.FirstToken;
+        void Heartbeat()
+        {
+            if (phase == Phase.Streaming)
+            {
+                watchdog.CancelAfter(options.IdleTimeout);
+            }
+        }
+
         var produced = false;
         var firstOutput = TimeSpan.Zero;
         var retries = 0;
@@ -50,7 +61,7 @@ internal sealed class StreamRunner(AssistantBackendOptions options, string backe
         {
             while (terminal is null)
             {
-                var enumerator = attempt(linked.Token).GetAsyncEnumerator(linked.Token);
+                var enumerator = attempt(Heartbeat, linked.Token).GetAsyncEnumerator(linked.Token);
                 AssistantFailure? failure = null;
                 var retryable = false;
                 try
@@ -106,11 +117,7 @@ internal sealed class StreamRunner(AssistantBackendOptions options, string backe
                         switch (update)
                         {
                             case AssistantKeepAlive:
-                                if (phase == Phase.Streaming)
-                                {
-                                    watchdog.CancelAfter(options.IdleTimeout);
-                                }
-
+                                Heartbeat();
                                 continue;
                             case AssistantAnswerStarted started:
                                 taskId = started.TaskId ?? taskId;

@@ -73,7 +73,7 @@ public sealed class OpenAiCompatibleBackend : IAssistantBackend, IDisposable
         request.ThrowIfInvalid();
         var messages = Messages(request);
         var completion = Completion();
-        return _runner.RunAsync(token => AttemptAsync(messages, completion, token), newConversation: request.History.Count == 0, blocking: false, stopTask: null, cancellationToken);
+        return _runner.RunAsync((_, token) => AttemptAsync(messages, completion, token), newConversation: request.History.Count == 0, blocking: false, stopTask: null, cancellationToken);
     }
 
     /// <inheritdoc />
