@@ -320,6 +320,50 @@ public sealed class DifyBackendWireTests(ScriptedBackendServer server) : IClassF
     }
 
     [Fact]
+    public async Task Leaving_the_stream_early_closes_the_connection_and_stops_the_task()
+    {
+        server.Script(_key, Serve.EventsThen(Serve.HoldAsync, DifyShapes.Message(Task1, Message1, Conversation1, "Once upon")));
+        server.Script(_key, Serve.Json(200, """{"result": "success"}"""));
+        using var backend = Backend();
+
+        await foreach (var update in backend.StreamAsync(Question()))
+        {
+            if (update is AssistantTextDelta)
+            {
+                break;
+            }
+        }
+
+        (await server.Served(_key)[0].Aborted.Task.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBeTrue();
+        var stop = await EventuallyAsync(() => server.Served(_key).FirstOrDefault(r => r.Path.EndsWith("/stop", StringComparison.Ordinal)));
+        stop.Path.ShouldBe($"/v1/chat-messages/{Task1}/stop");
+    }
+
+    [Fact]
+    public async Task Pings_after_text_keep_a_slow_answer_alive_past_the_idle_timeout()
+    {
+        // Silent but for pings for twice the idle timeout: only the pings can keep the answer from timing out.
+        server.Script(_key, Serve.EventsThen(async context =>
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                await context.Response.WriteAsync("event: ping\n\n", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(100, context.RequestAborted);
+            }
+
+            await Serve.WriteEventAsync(context, DifyShapes.Message(Task1, Message1, Conversation1, " world"));
+            await Serve.WriteEventAsync(context, DifyShapes.MessageEnd(Task1, Message1, Conversation1));
+        }, DifyShapes.Message(Task1, Message1, Conversation1, "Hello")));
+        using var backend = Backend(o => o.IdleTimeout = TimeSpan.FromSeconds(1.5));
+
+        var updates = await ReadAllAsync(backend.StreamAsync(Question()));
+
+        TextOf(updates).ShouldBe("Hello world");
+        updates[^1].ShouldBeOfType<AssistantAnswerEnd>();
+    }
+
+    [Fact]
     public async Task Stop_posts_the_task_and_user_and_a_refusal_throws()
     {
         server.Script(_key, Serve.Json(200, """{"result": "success"}"""), Serve.Json(401, DifyShapes.ErrorBody(401, "unauthorized", "Access token is invalid")));
