@@ -83,6 +83,7 @@ public sealed class DifyStreamReaderTests
             """{"event": "ping"}""",
             """{"event": "iteration_started", "task_id": "x", "data": {"id": "i1"}}""",
             """{"event": "some_event_added_next_year", "answer": "not text"}""",
+            """{"event": "agent_log", "status": "running", "position": "first", "metadata": [1, 2], "data": {"status": "started"}}""",
             DifyShapes.NodeFinished(Task1),
             DifyShapes.Message(Task1, Message1, Conversation1, "A"),
             DifyShapes.TtsMessage(Task1, Message1, Conversation1),
@@ -178,6 +179,18 @@ public sealed class DifyStreamReaderTests
         thoughts[1].Thought.Length.ShouldBe(AssistantThought.MaxThoughtLength);
         thoughts[1].Thought.ShouldEndWith("…");
         TextOf(updates).ShouldBe("It is sunny.");
+    }
+
+    [Fact]
+    public async Task A_known_event_whose_fields_do_not_parse_fails_the_stream()
+    {
+        var body = new TrickleStream(Sse(DifyShapes.Message(Task1, Message1, Conversation1, "A"), """{"event": "message", "answer": ["not", "text"]}"""), 9);
+
+        var (updates, failure) = await ReadAllAsync(body);
+
+        TextOf(updates).ShouldBe("A");
+        failure.ShouldNotBeNull();
+        failure.Failure.Code.ShouldBe("stream_malformed");
     }
 
     [Fact]

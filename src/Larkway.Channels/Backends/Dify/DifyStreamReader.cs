@@ -101,12 +101,35 @@ internal static class DifyStreamReader
             retryable: !started);
     }
 
-    /// <summary>Reads one chunk; null when it is not a JSON object (the reader fails the stream on it).</summary>
+    /// <summary>The events whose fields the reader uses: one of these that does not parse fails the stream.</summary>
+    private static readonly HashSet<string> Known = ["message", "agent_message", "agent_thought", "message_file", "message_end", "message_replace", "error"];
+
+    /// <summary>
+    /// Reads one chunk; null when it is not a JSON object, or is an event this reader uses whose fields do not parse (the
+    /// reader fails the stream on it). Any other event is kept by name only, whatever its fields are (an event added later
+    /// may use a field name of ours for something else).
+    /// </summary>
     internal static DifyEvent? Parse(ReadOnlySpan<byte> data)
     {
         try
         {
             return JsonSerializer.Deserialize(data, DifyJsonContext.Default.DifyEvent);
+        }
+        catch (JsonException)
+        {
+            // Fall through: is it an event we do not read?
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(data.ToArray());
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("event", out var name)
+                && name.ValueKind == JsonValueKind.String
+                && name.GetString() is { } eventName
+                && !Known.Contains(eventName)
+                    ? new DifyEvent { Event = eventName }
+                    : null;
         }
         catch (JsonException)
         {
