@@ -148,6 +148,26 @@ public sealed class DifyBackendWireTests(ScriptedBackendServer server) : IClassF
     }
 
     [Fact]
+    public async Task An_answer_that_never_ends_stops_at_the_total_timeout()
+    {
+        server.Script(_key, Serve.EventsThen(async context =>
+        {
+            while (!context.RequestAborted.IsCancellationRequested)
+            {
+                await Serve.WriteEventAsync(context, DifyShapes.Message(Task1, Message1, Conversation1, " and on"));
+                await Task.Delay(100, context.RequestAborted);
+            }
+        }, DifyShapes.Message(Task1, Message1, Conversation1, "On")));
+        using var backend = Backend(o => o.TotalTimeout = TimeSpan.FromSeconds(1.5));
+
+        var updates = await ReadAllAsync(backend.StreamAsync(Question()));
+
+        TextOf(updates).ShouldStartWith("On and on");
+        updates[^1].ShouldBeOfType<AssistantFailure>().Code.ShouldBe("timeout.total");
+        (await server.Served(_key).ShouldHaveSingleItem().Aborted.Task.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_429_is_retried_after_its_retry_after_and_then_answers()
     {
         server.Script(_key,

@@ -191,6 +191,22 @@ public sealed class OpenAiCompatibleBackendWireTests(ScriptedBackendServer serve
     }
 
     [Fact]
+    public async Task An_error_chunk_mid_stream_ends_the_answer_without_a_retry()
+    {
+        // Compatible servers (vLLM, LiteLLM) report a failure after the first chunks as an error object in a data line.
+        server.Script(_key,
+            Serve.Events(OpenAiShapes.Role(Id), OpenAiShapes.Content(Id, "Half"), OpenAiShapes.Error("The engine is overloaded.", "server_error", null)),
+            Answer(Id2, "stop", "never"));
+        using var backend = Backend();
+
+        var updates = await ReadAllAsync(backend.StreamAsync(Question()));
+
+        TextOf(updates).ShouldBe("Half");
+        updates[^1].ShouldBeOfType<AssistantFailure>().Kind.ShouldBe(AssistantFailureKind.Unavailable);
+        server.Served(_key).Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_slow_first_token_times_out_and_closes_the_connection()
     {
         server.Script(_key, Serve.Silence());
