@@ -135,6 +135,11 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
         {
             Log.StopFailed(_logger, Name, taskId, AssistantFailureKind.Timeout, "timeout.stop", null);
         }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or ArgumentException)
+        {
+            // Nobody awaits this call: the HTTP client went away with its host, say. Say so, and end quietly.
+            Log.StopFailed(_logger, Name, taskId, AssistantFailureKind.Unavailable, ex.GetType().Name, null);
+        }
     }
 
     /// <summary>One exchange: the question sent, the answer read; a 404 for the conversation starts a new one, once.</summary>

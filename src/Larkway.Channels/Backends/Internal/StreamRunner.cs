@@ -120,7 +120,7 @@ internal sealed class StreamRunner(AssistantBackendOptions options, string backe
                                 Heartbeat();
                                 continue;
                             case AssistantAnswerStarted started:
-                                taskId = started.TaskId ?? taskId;
+                                taskId = string.IsNullOrWhiteSpace(started.TaskId) ? taskId : started.TaskId;
                                 break;
                             case AssistantTextDelta or AssistantAnswerReplaced or AssistantThought or AssistantAnswerFile:
                                 if (!produced)
