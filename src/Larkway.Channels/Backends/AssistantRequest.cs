@@ -53,5 +53,13 @@ public sealed record AssistantRequest
         {
             throw new ArgumentException("AssistantRequest.Inputs, Files and History may be empty but not null.", "request");
         }
+
+        foreach (var (name, value) in Inputs)
+        {
+            if (value is not (null or string or bool or int or long or float or double or decimal or System.Text.Json.JsonElement))
+            {
+                throw new ArgumentException($"AssistantRequest.Inputs['{name}'] is a {value.GetType().Name}: give a string, number, boolean or JsonElement.", "request");
+            }
+        }
     }
 }

@@ -100,6 +100,32 @@ public sealed class DifyBackendWireTests(ScriptedBackendServer server) : IClassF
     }
 
     [Fact]
+    public async Task A_blocking_answer_starts_a_new_conversation_when_the_old_one_is_gone()
+    {
+        server.Script(_key, Serve.Json(404, DifyShapes.ConversationNotExists), Serve.Json(200, DifyShapes.Blocking(Task1, Message1, Conversation2, "Fresh")));
+        using var backend = Backend();
+
+        var answer = await backend.CompleteAsync(Question(Conversation1));
+
+        answer.ConversationRestarted.ShouldBeTrue();
+        answer.End.ConversationId.ShouldBe(Conversation2);
+        answer.Text.ShouldBe("Fresh");
+        server.Served(_key)[1].Body.TryGetProperty("conversation_id", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_blocking_failure_throws_with_difys_code()
+    {
+        server.Script(_key, Serve.Json(400, DifyShapes.ErrorBody(400, "app_unavailable", "App unavailable, please check your app configurations.")));
+        using var backend = Backend();
+
+        var failed = await Should.ThrowAsync<AssistantBackendException>(() => backend.CompleteAsync(Question()));
+
+        failed.Failure.ShouldBe(new AssistantFailure(AssistantFailureKind.Refused, "app_unavailable", "App unavailable, please check your app configurations.", 400));
+        failed.Backend.ShouldBe(_name);
+    }
+
+    [Fact]
     public async Task A_slow_first_token_times_out_and_closes_the_connection()
     {
         server.Script(_key, Serve.Silence());
@@ -428,6 +454,8 @@ public sealed class DifyBackendWireTests(ScriptedBackendServer server) : IClassF
         using var backend = Backend();
         Should.Throw<ArgumentException>(() => backend.StreamAsync(new AssistantRequest(" ", "person-42"))).Message.ShouldContain("Query");
         Should.Throw<ArgumentException>(() => backend.StreamAsync(new AssistantRequest("Hi", ""))).Message.ShouldContain("User");
+        Should.Throw<ArgumentException>(() => backend.StreamAsync(new AssistantRequest("Hi", "person-42") { Inputs = new Dictionary<string, object?> { ["when"] = DateTime.UnixEpoch } }))
+            .Message.ShouldContain("Inputs['when']");
     }
 
     private static async Task<T> EventuallyAsync<T>(Func<T?> probe)
