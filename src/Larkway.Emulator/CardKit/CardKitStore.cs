@@ -3,6 +3,7 @@ using Larkway.Emulator.Api.Im;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.Platform;
 using Larkway.Emulator.State;
+using Microsoft.Extensions.Logging;
 
 namespace Larkway.Emulator.CardKit;
 
@@ -17,7 +18,7 @@ internal sealed record CardChange(string? Typing = null, int? TypedChars = null,
 /// once. A sent card's message shows the card as it is now. One lock guards it all; the message is updated under it, so
 /// the message always shows the card's latest accepted state.
 /// </summary>
-internal sealed class CardKitStore
+internal sealed partial class CardKitStore
 {
     /// <summary>Card entities live 14 days (create page).</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
@@ -35,10 +36,12 @@ internal sealed class CardKitStore
     private readonly CardInteractions _interactions;
     private readonly EmulatorOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger<CardKitStore> _logger;
     private CardKitCounters _counters = new(0, 0, 0, 0, 0, 0, 0);
 
-    public CardKitStore(EmulatorState state, MessageContent content, RateLimiter limiter, CardInteractions interactions, EmulatorOptions options, StateLoad load)
+    public CardKitStore(EmulatorState state, MessageContent content, RateLimiter limiter, CardInteractions interactions, EmulatorOptions options, StateLoad load, ILogger<CardKitStore> logger)
     {
+        _logger = logger;
         _state = state;
         _content = content;
         _limiter = limiter;
@@ -300,6 +303,7 @@ internal sealed class CardKitStore
             if (card.LastSequence is { } last && sequence <= last)
             {
                 _counters = _counters with { SequenceRefusals = _counters.SequenceRefusals + 1 };
+                LogSequenceRefused(_logger, cardId, kind, sequence, last);
                 throw Refuse(card, kind, sequence, uuid, elementId, new ApiErrorException(400, CardKitCodes.SequenceNotIncreasing,
                     $"sequence number compare failed: {sequence} is not greater than {last}, the last sequence card '{cardId}' accepted; sequences must strictly increase per card across all CardKit operations"));
             }
@@ -403,6 +407,7 @@ internal sealed class CardKitStore
             "auto_close", null, null, "auto_closed", 0, "streaming mode closed itself " + _options.CardKitStreamingTimeout.TotalMinutes + " minutes after it was switched on", null);
         _cards[card.CardId] = closed;
         _counters = _counters with { AutoClosed = _counters.AutoClosed + 1 };
+        LogAutoClosed(_logger, card.CardId, card.AppId, _options.CardKitStreamingTimeout);
         SyncMessage(closed);
         _state.Revision.Advance();
         return closed;
@@ -466,4 +471,10 @@ internal sealed class CardKitStore
 
     /// <summary>Card ids are 19-digit numbers in Feishu's examples ("7355372766134157313").</summary>
     private static string NewCardId() => "7" + string.Concat(Enumerable.Range(0, 18).Select(_ => (char)('0' + System.Security.Cryptography.RandomNumberGenerator.GetInt32(10))));
+
+    [LoggerMessage(EventId = LogEvents.CardKitStreamingAutoClosed, Level = LogLevel.Information, Message = "CardKit card {CardId} (app {AppId}) was left in streaming mode: it closed itself {Timeout} after it was switched on")]
+    private static partial void LogAutoClosed(ILogger logger, string cardId, string appId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = LogEvents.CardKitSequenceRefused, Level = LogLevel.Information, Message = "CardKit {Kind} on card {CardId} refused with 300317: sequence {Sequence} is not greater than {Last}")]
+    private static partial void LogSequenceRefused(ILogger logger, string cardId, string kind, int sequence, int last);
 }

@@ -100,6 +100,40 @@ public sealed class CardStreamingTests(CardKitFixture fixture) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Cards_streamed_side_by_side_keep_every_character_and_their_own_sequences()
+    {
+        var token = await Emulator.TenantTokenAsync();
+        var before = (await fixture.StatsAsync()).GetProperty("sequence_refusals").GetInt64();
+        var cards = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            cards.Add(await fixture.CreateCardAsync(token, CardKitFixture.AnswerCard()));
+        }
+
+        // Each round updates every card at once; a second passes between rounds (the app's 50/s API tier).
+        for (var sequence = 1; sequence <= 5; sequence++)
+        {
+            Emulator.Clock.Advance(TimeSpan.FromSeconds(1));
+            var round = sequence;
+            await Task.WhenAll(cards.Select(async (cardId, n) =>
+            {
+                var text = string.Concat(Enumerable.Range(1, round).Select(s => $"[{n}:{s}]"));
+                using var reply = await fixture.StreamAsync(token, cardId, text, round, tick: false);
+                Assert.True(reply.Code == 0, reply.Text);
+            }));
+        }
+
+        Emulator.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        for (var n = 0; n < cards.Count; n++)
+        {
+            Assert.Equal(string.Concat(Enumerable.Range(1, 5).Select(s => $"[{n}:{s}]")), await fixture.TextAsync(cards[n]));
+        }
+
+        Assert.Equal(before, (await fixture.StatsAsync()).GetProperty("sequence_refusals").GetInt64());
+    }
+
+    [Fact]
     public async Task A_repeated_uuid_succeeds_without_applying_the_operation_again()
     {
         var token = await Emulator.TenantTokenAsync();
