@@ -23,7 +23,11 @@ internal sealed partial class CardKitStore
     /// <summary>Card entities live 14 days (create page).</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
 
-    private const int MaxLoggedOperations = 5000;
+    private const int MaxLoggedOperations = 1000;
+    private const int MaxRememberedUuids = 1000;
+
+    /// <summary>A card this long past its 14 days is forgotten (the state file does not grow forever); its message stays.</summary>
+    private static readonly TimeSpan ForgetAfter = Lifetime + TimeSpan.FromDays(1);
     private const int MaxUuidLength = 64;
 
     private readonly Lock _gate = new();
@@ -146,6 +150,7 @@ internal sealed partial class CardKitStore
         };
         lock (_gate)
         {
+            Forget(now);
             _cards[entity.CardId] = Logged(entity, "create", null, null, "applied", 0, null, null);
             _counters = _counters with { Operations = _counters.Operations + 1, Applied = _counters.Applied + 1 };
             _state.Revision.Advance();
@@ -344,7 +349,7 @@ internal sealed partial class CardKitStore
                 Streaming = nowStreaming,
                 StreamingSinceMs = switchedOn ? now : nowStreaming ? card.StreamingSinceMs : null,
                 StreamingTimedOut = !nowStreaming && card.StreamingTimedOut,
-                Uuids = uuid is null ? card.Uuids : [.. card.Uuids, uuid],
+                Uuids = uuid is null ? card.Uuids : [.. card.Uuids.Skip(Math.Max(0, card.Uuids.Count - MaxRememberedUuids + 1)), uuid],
             };
             updated = Logged(updated, kind, sequence, uuid, "applied", 0, null, elementId);
             if (result.Typing is not null)
@@ -387,6 +392,18 @@ internal sealed partial class CardKitStore
     }
 
     // ---- internals ------------------------------------------------------------------------------
+
+    private void Forget(long now)
+    {
+        foreach (var old in _cards.Values.Where(c => now - c.CreateTimeMs > (long)ForgetAfter.TotalMilliseconds).ToList())
+        {
+            _cards.Remove(old.CardId);
+            if (old.MessageId is { } messageId)
+            {
+                _byMessage.Remove(messageId);
+            }
+        }
+    }
 
     private CardEntity RequireCard(string cardId) =>
         _cards.TryGetValue(cardId, out var card) ? card : throw CardJson.Invalid($"card_id '{cardId}' does not exist (create the card entity first)");
