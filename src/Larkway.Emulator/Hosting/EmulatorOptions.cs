@@ -61,6 +61,15 @@ public sealed class EmulatorOptions
     /// <summary>How long a card callback may take before the user sees an error (Feishu: 3 s); tests shorten it.</summary>
     public TimeSpan CardCallbackTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// CardKit: card- and element-level operations a second on one card entity (documented: 10) before 429 / 99991400.
+    /// 0 turns the limit off; so does <see cref="EnforceRateLimits"/> = false.
+    /// </summary>
+    public int CardKitOperationsPerSecond { get; set; } = 10;
+
+    /// <summary>CardKit: a card's streaming mode closes itself this long after it was last switched on (documented: 10 minutes).</summary>
+    public TimeSpan CardKitStreamingTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>TCP connect timeout when pushing events (2 s).</summary>
     public TimeSpan EventConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

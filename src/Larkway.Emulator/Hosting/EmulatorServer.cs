@@ -124,6 +124,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         _ = app.Services.GetRequiredService<ApprovalStore>();
         _ = app.Services.GetRequiredService<BitableStore>();
         _ = app.Services.GetRequiredService<TokenStore>();
+        _ = app.Services.GetRequiredService<Larkway.Emulator.CardKit.CardKitStore>();
         _ = app.Services.GetRequiredService<OAuthSettingsStore>();
         UseEmulator(app);
         return app;
@@ -162,6 +163,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<TenantAuthenticator>();
         services.AddSingleton<MessageContent>();
+
+        // CardKit card entities and streaming (CardKit/, Api/CardKit).
+        services.AddSingleton<Larkway.Emulator.CardKit.CardInteractions>();
+        services.AddSingleton<Larkway.Emulator.CardKit.CardKitStore>();
         services.AddSingleton<MessageService>();
         services.AddSingleton<EventFactory>();
         services.AddSingleton<DeveloperServerClient>();
@@ -235,6 +240,8 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.UseWeComGate();
         app.MapAuthEndpoints();
         app.MapMessageEndpoints();
+        Api.CardKit.CardKitEndpoints.MapCardKitEndpoints(app);
+        Api.CardKit.CardKitControlEndpoints.MapCardKitControlEndpoints(app);
         app.MapUploadEndpoints();
         app.MapChatEndpoints();
         app.MapBotEndpoints();

@@ -23,6 +23,10 @@ internal static class LogEvents
     // Events/Callbacks
     public const int CardCallbackServiceCallbackFailed = 30;
 
+    // CardKit
+    public const int CardKitStreamingAutoClosed = 50;
+    public const int CardKitSequenceRefused = 51;
+
     // LongConnection
     public const int LongConnectionHubConnected = 40;
     public const int LongConnectionHubDisconnected = 41;

@@ -20,32 +20,33 @@ internal static class WebEndpoints
     {
         routes.MapGet("/", Index);
         routes.MapGet("/chats/{chat_id}", Chat);
+        routes.MapGet("/chats/{chat_id}/timeline", Timeline);
         routes.MapPost("/chats/{chat_id}/say", SayAsync);
         routes.MapPost("/_emulator/web/messages/{message_id}/actions", CardActionAsync);
         routes.MapGet("/_emulator/resources/{key}", Resource);
     }
 
-    private static IResult Index(EmulatorState state)
+    private static IResult Index(EmulatorState state, CardKit.CardKitStore cardKit)
     {
-        var body = new StringBuilder("<h1>Chats</h1><table><tr><th>Chat</th><th>Type</th><th>Members</th><th>Messages</th></tr>");
+        var body = new StringBuilder("<h1>Chats</h1><table><tr><th>Chat</th><th>Type</th><th>Members</th><th>Messages</th><th>Latest</th></tr>");
         foreach (var chat in state.Chats.Where(c => !c.Dissolved))
         {
             body.Append("<tr><td><a href=\"/chats/").Append(Uri.EscapeDataString(chat.ChatId)).Append("\">").Append(Html.Encode(ChatTitle(chat, state))).Append("</a></td><td>")
                 .Append(Html.Encode(chat.ChatMode)).Append("</td><td>").Append(Members(chat, state).Count.ToString(CultureInfo.InvariantCulture))
-                .Append("</td><td>").Append(state.MessagesIn(chat.ChatId).Count.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>");
+                .Append("</td><td>").Append(state.MessagesIn(chat.ChatId).Count.ToString(CultureInfo.InvariantCulture))
+                .Append("</td><td class=\"preview\">").Append(Html.Encode(LastPreview(chat, state, cardKit))).Append("</td></tr>");
         }
 
         return Page("Larkway Emulator", body.Append("</table>").ToString());
     }
 
-    private static IResult Chat([FromRoute(Name = "chat_id")] string chatId, [FromQuery(Name = "as")] string? actingAs, [FromQuery] string? flash, EmulatorState state, CardCallbackService callbacks)
+    private static IResult Chat([FromRoute(Name = "chat_id")] string chatId, [FromQuery(Name = "as")] string? actingAs, [FromQuery] string? flash, EmulatorState state, CardCallbackService callbacks, CardKit.CardKitStore cardKit)
     {
         if (state.FindChat(chatId) is not { } chat)
         {
             return Results.Content(Layout("Not found", "<h1>Chat not found</h1>"), "text/html; charset=utf-8", Encoding.UTF8, 404);
         }
 
-        var renderer = new MessageHtmlRenderer(state);
         var members = Members(chat, state);
         var body = new StringBuilder("<h1>").Append(Html.Encode(ChatTitle(chat, state))).Append("</h1><p class=\"meta\">")
             .Append(Html.Encode(chat.Description)).Append("</p><p class=\"meta\">Members (").Append(members.Count.ToString(CultureInfo.InvariantCulture)).Append("): ")
@@ -59,13 +60,90 @@ internal static class WebEndpoints
             AppendFlash(body, outcome);
         }
 
-        foreach (var message in state.MessagesIn(chat.ChatId))
-        {
-            body.Append(renderer.Render(message, chat.Dissolved ? null : current?.OpenId));
-        }
-
+        // The timeline polls its fragment, so streamed card entities grow as their updates arrive.
+        var fragment = "/chats/" + Uri.EscapeDataString(chat.ChatId) + "/timeline" + (current is null ? string.Empty : "?as=" + Uri.EscapeDataString(current.OpenId));
+        body.Append(ChatFrame.Timeline("fs", fragment, TimelineItems(chat, current, state, cardKit)));
         AppendSayForm(body, chat, actors, current);
         return Page(ChatTitle(chat, state), body.ToString());
+    }
+
+    /// <summary>The chat's messages alone, for the page's poll (204 while unchanged).</summary>
+    private static IResult Timeline([FromRoute(Name = "chat_id")] string chatId, [FromQuery(Name = "as")] string? actingAs, [FromQuery] string? since, EmulatorState state, CardKit.CardKitStore cardKit)
+    {
+        if (state.FindChat(chatId) is not { } chat)
+        {
+            return Results.NotFound();
+        }
+
+        var actors = Actors(chat, state);
+        var actingOpenId = actingAs is null ? null : state.FindUserByAnyOpenId(actingAs)?.OpenId;
+        var current = actors.FirstOrDefault(u => u.OpenId == actingOpenId) ?? actors.FirstOrDefault();
+        return ChatFrame.Fragment("fs", TimelineItems(chat, current, state, cardKit), since);
+    }
+
+    /// <summary>Each message as the acting user sees it; a streaming card entity is marked as generating.</summary>
+    private static List<(DateTimeOffset At, string Html)> TimelineItems(EmulatorChat chat, EmulatorUser? current, EmulatorState state, CardKit.CardKitStore cardKit)
+    {
+        var renderer = new MessageHtmlRenderer(state);
+        var items = new List<(DateTimeOffset At, string Html)>();
+        foreach (var message in state.MessagesIn(chat.ChatId))
+        {
+            var html = renderer.Render(message, chat.Dissolved ? null : current?.OpenId);
+            if (cardKit.ForMessage(message.MessageId) is { } card)
+            {
+                html += CardKitStatus(card, cardKit);
+            }
+
+            items.Add((DateTimeOffset.FromUnixTimeMilliseconds(message.CreateTimeMs), html));
+        }
+
+        return items;
+    }
+
+    /// <summary>Under a card entity: whether it is still streaming, with the preview the chat list shows meanwhile.</summary>
+    private static string CardKitStatus(CardKit.CardEntity card, CardKit.CardKitStore cardKit)
+    {
+        var streaming = cardKit.IsStreaming(card);
+        var status = "<p class=\"meta cardkit-status\" data-card-id=\"" + Html.Encode(card.CardId) + "\" data-streaming=\"" + (streaming ? "true" : "false") + "\">";
+        return streaming
+            ? status + "<span class=\"tag\">streaming</span> preview: " + Html.Encode(CardKitPreview(card, cardKit)) + "</p>"
+            : status + "</p>";
+    }
+
+    /// <summary>The chat-list preview of a card entity: "[生成中...]" while streaming unless config.summary.content is set.</summary>
+    private static string CardKitPreview(CardKit.CardEntity card, CardKit.CardKitStore cardKit)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(card.CardJson) as System.Text.Json.Nodes.JsonObject;
+        var summary = json is null ? null : CardKit.CardJson.Summary(json);
+        return cardKit.IsStreaming(card) ? summary ?? "[生成中...]" : summary ?? "[Card]";
+    }
+
+    /// <summary>The last message of a chat as the chat list previews it.</summary>
+    private static string LastPreview(EmulatorChat chat, EmulatorState state, CardKit.CardKitStore cardKit)
+    {
+        if (state.MessagesIn(chat.ChatId) is not [.., var last])
+        {
+            return string.Empty;
+        }
+
+        if (last.Deleted)
+        {
+            return "[recalled]";
+        }
+
+        if (cardKit.ForMessage(last.MessageId) is { } card)
+        {
+            return CardKitPreview(card, cardKit);
+        }
+
+        if (last.MsgType == "text")
+        {
+            using var document = JsonDocument.Parse(last.Content);
+            var text = document.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty;
+            return text.Length > 40 ? text[..40] + "…" : text;
+        }
+
+        return "[" + last.MsgType + "]";
     }
 
     /// <summary>

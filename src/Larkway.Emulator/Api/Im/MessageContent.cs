@@ -344,7 +344,7 @@ internal sealed partial class MessageContent(EmulatorState state)
 
                     return new JsonObject { ["title"] = string.Empty, ["elements"] = new JsonArray(new JsonArray(new JsonObject { ["tag"] = "text", ["text"] = "[template card " + id.GetString() + "]" })) };
                 case "card":
-                    throw new ContentException(ContentFault.CardInvalid, "card content creation failed: card entities (CardKit) are not emulated");
+                    throw new ContentException(ContentFault.CardInvalid, "card content creation failed: a card entity (type card) is sent by an app through the send or reply API; it cannot be used here");
             }
         }
 

@@ -5,7 +5,7 @@ using Larkway.Emulator.State;
 namespace Larkway.Emulator.Api.Im;
 
 /// <summary>The message rules of the send/reply/edit/update/recall pages (reference §4.2).</summary>
-internal sealed class MessageService(EmulatorState state, MessageContent contentParser, RateLimiter rateLimiter, EmulatorOptions options, TimeProvider time)
+internal sealed class MessageService(EmulatorState state, MessageContent contentParser, RateLimiter rateLimiter, EmulatorOptions options, TimeProvider time, Larkway.Emulator.CardKit.CardKitStore cardKit)
 {
     private static readonly TimeSpan CardUpdateWindow = TimeSpan.FromDays(14);
     private static readonly IReadOnlySet<string> ReceiveIdTypes = new HashSet<string>(StringComparer.Ordinal) { "open_id", "union_id", "user_id", "email", "chat_id" };
@@ -45,9 +45,12 @@ internal sealed class MessageService(EmulatorState state, MessageContent content
             receiverKey = "user|" + user.OpenId;
         }
 
-        var parsed = Parse(msgType, content, app);
-        LimitReceiver(receiverKey);
-        return Append(app, uuid, chat.ChatId, msgType, parsed, parent: null, threadId: null);
+        return WithCardEntity(app, msgType, content, card =>
+        {
+            var parsed = Parse(msgType, card, app);
+            LimitReceiver(receiverKey);
+            return Append(app, uuid, chat.ChatId, msgType, parsed, parent: null, threadId: null);
+        });
     }
 
     public EmulatorMessage Reply(EmulatorApp app, string parentId, string msgType, string content, bool replyInThread, string? uuid)
@@ -66,16 +69,70 @@ internal sealed class MessageService(EmulatorState state, MessageContent content
 
         var chat = state.FindChat(parent.ChatId)!;
         RequireSpeakable(chat, app);
-        var parsed = Parse(msgType, content, app);
-        LimitReceiver("chat|" + chat.ChatId);
+        return WithCardEntity(app, msgType, content, card =>
+        {
+            var parsed = Parse(msgType, card, app);
+            LimitReceiver("chat|" + chat.ChatId);
 
-        // A reply to a message already in a thread stays in that thread (reply_in_thread is forced).
-        // The thread is opened inside the state lock so concurrent replies agree on one thread id.
-        var threadId = replyInThread
-            ? state.UpdateMessage(parent.MessageId, m => m.ThreadId is null ? m with { ThreadId = Ids.ThreadId() } : m).ThreadId
-            : state.FindMessage(parent.MessageId)!.ThreadId;
+            // A reply to a message already in a thread stays in that thread (reply_in_thread is forced).
+            // The thread is opened inside the state lock so concurrent replies agree on one thread id.
+            var threadId = replyInThread
+                ? state.UpdateMessage(parent.MessageId, m => m.ThreadId is null ? m with { ThreadId = Ids.ThreadId() } : m).ThreadId
+                : state.FindMessage(parent.MessageId)!.ThreadId;
 
-        return Append(app, uuid, chat.ChatId, msgType, parsed, parent, threadId);
+            return Append(app, uuid, chat.ChatId, msgType, parsed, parent, threadId);
+        });
+    }
+
+    /// <summary>
+    /// An interactive message whose content is <c>{"type":"card","data":{"card_id":…}}</c> sends a card entity: the card is
+    /// claimed (sent once, by the app that created it), the message carries its JSON, and the card is bound to the message
+    /// so later CardKit updates change what it shows. Any other content goes through unchanged.
+    /// </summary>
+    private EmulatorMessage WithCardEntity(EmulatorApp app, string msgType, string content, Func<string, EmulatorMessage> send)
+    {
+        if (msgType != "interactive" || CardEntityId(content) is not { } cardId)
+        {
+            return send(content);
+        }
+
+        var cardJson = cardKit.ClaimForSend(app, cardId);
+        EmulatorMessage message;
+        try
+        {
+            message = send(cardJson);
+        }
+        catch
+        {
+            cardKit.Release(cardId);
+            throw;
+        }
+
+        cardKit.Bind(cardId, message.MessageId);
+        return message;
+    }
+
+    /// <summary>The card_id of <c>{"type":"card","data":{"card_id":…}}</c>, or null for other content.</summary>
+    private static string? CardEntityId(string content)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(content);
+            var root = document.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.ValueKind != System.Text.Json.JsonValueKind.String || type.GetString() != "card")
+            {
+                return null;
+            }
+
+            return root.TryGetProperty("data", out var data) && data.ValueKind == System.Text.Json.JsonValueKind.Object
+                && data.TryGetProperty("card_id", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String && id.GetString() is { Length: > 0 } cardId
+                ? cardId
+                : throw Invalid("a card entity is sent as {\"type\":\"card\",\"data\":{\"card_id\":\"<id from POST /open-apis/cardkit/v1/cards>\"}}");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     public EmulatorMessage Edit(EmulatorApp app, string messageId, string msgType, string content)

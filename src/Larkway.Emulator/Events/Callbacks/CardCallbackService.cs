@@ -67,7 +67,8 @@ internal sealed partial class CardCallbackService(
     DeliveryLog log,
     EmulatorOptions options,
     TimeProvider time,
-    ILogger<CardCallbackService> logger)
+    ILogger<CardCallbackService> logger,
+    CardKit.CardInteractions interactions)
 {
     public const string TriggerType = "card.action.trigger";
     public const string LegacyType = "card.action.trigger_v1";
@@ -94,6 +95,8 @@ internal sealed partial class CardCallbackService(
         var legacy = route.Route.Style == CardCallbackStyle.LegacyCard;
         var eventId = legacy ? null : Ids.Hex(32);
         var body = legacy ? LegacyBody(app, message, user, action) : TriggerBody(app, message, user, action, route.Route.VerificationToken, eventId!);
+        // While the app answers, a streaming card entity shown by the message cannot be updated (CardKit 200810).
+        using var interaction = interactions.Begin(message.MessageId);
         var reply = await route.Transport.SendAsync(route.Route, Encoding.UTF8.GetBytes(body), options.CardCallbackTimeout, cancellationToken);
         var outcome = Apply(new CardActionOutcome(outcomeId, message.MessageId, app.AppId, legacy ? LegacyType : TriggerType, eventId, route.Route.Target,
             reply.StatusCode, null, false, false, null, null, null), app, message, reply, legacy);
