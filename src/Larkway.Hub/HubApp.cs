@@ -371,6 +371,7 @@ public static partial class HubApp
         services.AddHubWeCom();
         services.AddHubPersonRouting();
         services.AddHubWeComAiBot();
+        services.AddHubAssistants();
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -443,6 +444,7 @@ public static partial class HubApp
         app.MapHubIdentity();
         app.MapHubDingTalk();
         app.MapHubWeCom();
+        app.MapHubAssistantsApi();
     }
 
     private static Uri ListeningUrl(WebApplication app)

@@ -3,7 +3,7 @@ namespace Larkway.Hub.Platform;
 /// <summary>
 /// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder: 40xx storage, inbox,
 /// auth, HTTP and outbound fetches, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 45xx identity (4500–4549, the sign-in broker) and the directory (4550–4599), 46xx approvals, 47xx bots, 48xx the work queue,
-/// 49xx observability (490x–491x export and health, 492x the dashboard's recorder, 493x alerts), 500x the Bitable syncs. A new message takes
+/// 49xx observability (490x–491x export and health, 492x the dashboard's recorder, 493x alerts), 500x the Bitable syncs, 53xx the assistants. A new message takes
 /// the next free id of its folder's range.
 /// </summary>
 internal static class LogEvents
@@ -208,4 +208,9 @@ internal static class LogEvents
     public const int WeComAiBotWelcomeTooLate = 5258;
     public const int WeComAiBotWelcomeNoConnection = 5259;
     public const int WeComAiBotWelcomeRefused = 5260;
+
+    // Assistants (Assistants/): 5300–5399.
+    public const int AssistantCreated = 5300;
+    public const int AssistantUpdated = 5301;
+    public const int AssistantDeleted = 5302;
 }

@@ -159,6 +159,24 @@ public class HubDbContext : DbContext
     /// <summary>What directory syncs found the app cannot see.</summary>
     public DbSet<Directory.DirectorySyncProblemRow> DirectorySyncProblems => Set<Directory.DirectorySyncProblemRow>();
 
+    /// <summary>One-time codes for linking a platform account to oneself.</summary>
+    public DbSet<Directory.Links.PersonLinkCodeRow> PersonLinkCodes => Set<Directory.Links.PersonLinkCodeRow>();
+
+    /// <summary>The AI assistants.</summary>
+    public DbSet<Assistants.Storage.AssistantRow> Assistants => Set<Assistants.Storage.AssistantRow>();
+
+    /// <summary>Conversations with the assistants.</summary>
+    public DbSet<Assistants.Storage.AssistantSessionRow> AssistantSessions => Set<Assistants.Storage.AssistantSessionRow>();
+
+    /// <summary>Questions to the assistants and their answers (the <c>assistant-replies</c> queue).</summary>
+    public DbSet<Assistants.Storage.AssistantTurnRow> AssistantTurns => Set<Assistants.Storage.AssistantTurnRow>();
+
+    /// <summary>Feedback clicks on the assistants' answers.</summary>
+    public DbSet<Assistants.Storage.AssistantFeedbackRow> AssistantFeedback => Set<Assistants.Storage.AssistantFeedbackRow>();
+
+    /// <summary>What masking found, as fingerprints.</summary>
+    public DbSet<Assistants.Storage.AssistantMaskAuditRow> AssistantMaskAudit => Set<Assistants.Storage.AssistantMaskAuditRow>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -215,6 +233,12 @@ public class HubDbContext : DbContext
         modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncConflictConfiguration());
         modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncDeadLetterConfiguration());
         modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncDirtyRecordConfiguration());
+        modelBuilder.ApplyConfiguration(new Directory.Links.PersonLinkCodeConfiguration());
+        modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantConfiguration());
+        modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantSessionConfiguration());
+        modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantTurnConfiguration());
+        modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantFeedbackConfiguration());
+        modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantMaskAuditConfiguration());
     }
 }
 

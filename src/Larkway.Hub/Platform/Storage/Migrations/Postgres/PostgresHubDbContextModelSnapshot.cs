@@ -613,6 +613,449 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.ToTable("hub_user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantFeedbackRow", b =>
+                {
+                    b.Property<long>("TurnId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("turn_id");
+
+                    b.Property<string>("User")
+                        .HasMaxLength(240)
+                        .HasColumnType("character varying(240)")
+                        .HasColumnName("user");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("value");
+
+                    b.HasKey("TurnId", "User")
+                        .HasName("pk_assistant_feedback");
+
+                    b.ToTable("assistant_feedback", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantMaskAuditRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Detector")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("detector");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("direction");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<long>("TurnId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("turn_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assistant_mask_audit");
+
+                    b.HasIndex("Fingerprint")
+                        .HasDatabaseName("ix_assistant_mask_audit_fingerprint");
+
+                    b.HasIndex("TurnId")
+                        .HasDatabaseName("ix_assistant_mask_audit_turn_id");
+
+                    b.ToTable("assistant_mask_audit", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ApiKey")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("api_key");
+
+                    b.Property<string>("Apps")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("apps");
+
+                    b.Property<string>("Backend")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("backend");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("base_url");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("display_name");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Masking")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("masking");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)")
+                        .HasColumnName("policy");
+
+                    b.Property<string>("Sessions")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("sessions");
+
+                    b.Property<string>("Streaming")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("streaming");
+
+                    b.Property<string>("SystemPrompt")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("system_prompt");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_assistants");
+
+                    b.ToTable("assistants", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantSessionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Assistant")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("assistant");
+
+                    b.Property<string>("BackendConversationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("backend_conversation_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ended_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("History")
+                        .HasColumnType("text")
+                        .HasColumnName("history");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<long>("LastActiveAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_active_at");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("Turns")
+                        .HasColumnType("integer")
+                        .HasColumnName("turns");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assistant_sessions");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_assistant_sessions_person_id");
+
+                    b.HasIndex("Assistant", "Key", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ux_assistant_sessions_assistant_key_number");
+
+                    b.ToTable("assistant_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantTurnRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("text")
+                        .HasColumnName("answer");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Assistant")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("assistant");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("BackendConversationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("backend_conversation_id");
+
+                    b.Property<string>("BackendMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("backend_message_id");
+
+                    b.Property<string>("BackendTaskId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("backend_task_id");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<string>("ConversationKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("conversation_kind");
+
+                    b.Property<string>("FailureKind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("failure_kind");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("finished_at");
+
+                    b.Property<long?>("FirstTokenAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_token_at");
+
+                    b.Property<string>("Lane")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("lane");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("MessageKey")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("message_key");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Placeholders")
+                        .HasColumnType("text")
+                        .HasColumnName("placeholders");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("question");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("ReplyContext")
+                        .HasColumnType("text")
+                        .HasColumnName("reply_context");
+
+                    b.Property<string>("ReplyHandle")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reply_handle");
+
+                    b.Property<string>("ReplyMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reply_message_id");
+
+                    b.Property<int?>("ReplySequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("reply_sequence");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("sender_id");
+
+                    b.Property<long?>("SessionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("session_id");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("turn_status");
+
+                    b.Property<bool>("StopRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stop_requested");
+
+                    b.Property<string>("ThreadId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("thread_id");
+
+                    b.Property<int>("Updates")
+                        .HasColumnType("integer")
+                        .HasColumnName("updates");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assistant_turns");
+
+                    b.HasIndex("MessageKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_assistant_turns_message_key");
+
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_assistant_turns_session_id");
+
+                    b.HasIndex("Assistant", "Id")
+                        .HasDatabaseName("ix_assistant_turns_assistant_id");
+
+                    b.HasIndex("Lane", "Id")
+                        .HasDatabaseName("ix_assistant_turns_lane_id");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_assistant_turns_status_next_attempt_at");
+
+                    b.ToTable("assistant_turns", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncConflictRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1296,6 +1739,72 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasDatabaseName("ix_directory_sync_runs_started_at");
 
                     b.ToTable("directory_sync_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkCodeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("PersonId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_link_codes");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("Platform", "App", "UserId")
+                        .HasDatabaseName("ix_directory_link_codes_platform_app_user_id");
+
+                    b.ToTable("directory_link_codes", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkRow", b =>
@@ -2772,6 +3281,52 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasConstraintName("fk_approval_cards_approvals_approval_id");
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantFeedbackRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Assistants.Storage.AssistantTurnRow", null)
+                        .WithMany()
+                        .HasForeignKey("TurnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assistant_feedback_assistant_turns_turn_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantMaskAuditRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Assistants.Storage.AssistantTurnRow", null)
+                        .WithMany()
+                        .HasForeignKey("TurnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assistant_mask_audit_assistant_turns_turn_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantSessionRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Assistants.Storage.AssistantRow", null)
+                        .WithMany()
+                        .HasForeignKey("Assistant")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assistant_sessions_assistants_assistant");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantTurnRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Assistants.Storage.AssistantRow", null)
+                        .WithMany()
+                        .HasForeignKey("Assistant")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assistant_turns_assistants_assistant");
+
+                    b.HasOne("Larkway.Hub.Assistants.Storage.AssistantSessionRow", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_assistant_turns_assistant_sessions_session_id");
+                });
+
             modelBuilder.Entity("Larkway.Hub.Directory.DirectorySyncProblemRow", b =>
                 {
                     b.HasOne("Larkway.Hub.Directory.DirectorySyncRunRow", null)
@@ -2780,6 +3335,16 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_directory_sync_problems_run");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkCodeRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Directory.PersonRow", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_directory_link_codes_directory_people_person_id");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkRow", b =>

@@ -600,6 +600,443 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     b.ToTable("hub_user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantFeedbackRow", b =>
+                {
+                    b.Property<long>("TurnId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("turn_id");
+
+                    b.Property<string>("User")
+                        .HasMaxLength(240)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("TurnId", "User")
+                        .HasName("pk_assistant_feedback");
+
+                    b.ToTable("assistant_feedback", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantMaskAuditRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Detector")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detector");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<long>("TurnId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("turn_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assistant_mask_audit");
+
+                    b.HasIndex("Fingerprint")
+                        .HasDatabaseName("ix_assistant_mask_audit_fingerprint");
+
+                    b.HasIndex("TurnId")
+                        .HasDatabaseName("ix_assistant_mask_audit_turn_id");
+
+                    b.ToTable("assistant_mask_audit", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ApiKey")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("api_key");
+
+                    b.Property<string>("Apps")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("apps");
+
+                    b.Property<string>("Backend")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("backend");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("base_url");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Masking")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("masking");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy");
+
+                    b.Property<string>("Sessions")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sessions");
+
+                    b.Property<string>("Streaming")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("streaming");
+
+                    b.Property<string>("SystemPrompt")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("system_prompt");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_assistants");
+
+                    b.ToTable("assistants", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantSessionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Assistant")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("assistant");
+
+                    b.Property<string>("BackendConversationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("backend_conversation_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("History")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("history");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<long>("LastActiveAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_active_at");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("Turns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("turns");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assistant_sessions");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_assistant_sessions_person_id");
+
+                    b.HasIndex("Assistant", "Key", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ux_assistant_sessions_assistant_key_number");
+
+                    b.ToTable("assistant_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantTurnRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("answer");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Assistant")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("assistant");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("BackendConversationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("backend_conversation_id");
+
+                    b.Property<string>("BackendMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("backend_message_id");
+
+                    b.Property<string>("BackendTaskId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("backend_task_id");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<string>("ConversationKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_kind");
+
+                    b.Property<string>("FailureKind")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_kind");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<long?>("FirstTokenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_token_at");
+
+                    b.Property<string>("Lane")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lane");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("MessageKey")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_key");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Placeholders")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("placeholders");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("question");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("ReplyContext")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reply_context");
+
+                    b.Property<string>("ReplyHandle")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reply_handle");
+
+                    b.Property<string>("ReplyMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reply_message_id");
+
+                    b.Property<int?>("ReplySequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reply_sequence");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sender_id");
+
+                    b.Property<long?>("SessionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("session_id");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("turn_status");
+
+                    b.Property<bool>("StopRequested")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stop_requested");
+
+                    b.Property<string>("ThreadId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("thread_id");
+
+                    b.Property<int>("Updates")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updates");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assistant_turns");
+
+                    b.HasIndex("MessageKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_assistant_turns_message_key");
+
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_assistant_turns_session_id");
+
+                    b.HasIndex("Assistant", "Id")
+                        .HasDatabaseName("ix_assistant_turns_assistant_id");
+
+                    b.HasIndex("Lane", "Id")
+                        .HasDatabaseName("ix_assistant_turns_lane_id");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_assistant_turns_status_next_attempt_at");
+
+                    b.ToTable("assistant_turns", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.BitableSync.BitableSyncConflictRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1273,6 +1710,70 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_directory_sync_runs_started_at");
 
                     b.ToTable("directory_sync_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkCodeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code_hash");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("PersonId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_link_codes");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("Platform", "App", "UserId")
+                        .HasDatabaseName("ix_directory_link_codes_platform_app_user_id");
+
+                    b.ToTable("directory_link_codes", (string)null);
                 });
 
             modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkRow", b =>
@@ -2735,6 +3236,52 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasConstraintName("fk_approval_cards_approvals_approval_id");
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantFeedbackRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Assistants.Storage.AssistantTurnRow", null)
+                        .WithMany()
+                        .HasForeignKey("TurnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assistant_feedback_assistant_turns_turn_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantMaskAuditRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Assistants.Storage.AssistantTurnRow", null)
+                        .WithMany()
+                        .HasForeignKey("TurnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assistant_mask_audit_assistant_turns_turn_id");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantSessionRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Assistants.Storage.AssistantRow", null)
+                        .WithMany()
+                        .HasForeignKey("Assistant")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assistant_sessions_assistants_assistant");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Assistants.Storage.AssistantTurnRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Assistants.Storage.AssistantRow", null)
+                        .WithMany()
+                        .HasForeignKey("Assistant")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assistant_turns_assistants_assistant");
+
+                    b.HasOne("Larkway.Hub.Assistants.Storage.AssistantSessionRow", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_assistant_turns_assistant_sessions_session_id");
+                });
+
             modelBuilder.Entity("Larkway.Hub.Directory.DirectorySyncProblemRow", b =>
                 {
                     b.HasOne("Larkway.Hub.Directory.DirectorySyncRunRow", null)
@@ -2743,6 +3290,16 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_directory_sync_problems_run");
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkCodeRow", b =>
+                {
+                    b.HasOne("Larkway.Hub.Directory.PersonRow", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_directory_link_codes_directory_people_person_id");
                 });
 
             modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkRow", b =>

@@ -1,0 +1,113 @@
+using Larkway.Hub.Assistants.Configuration;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the assistants API (the admin key only).</summary>
+public static class HubAssistantsEndpointRouteBuilderExtensions
+{
+    /// <summary>Largest request body of the assistants API (a policy may list many people).</summary>
+    public const int MaxRequestBytes = 256 * 1024;
+
+    private const string Expected = "name, backend, base_url, api_key, apps and optionally display_name, model, system_prompt, policy, sessions, masking, streaming and enabled";
+
+    /// <summary>
+    /// Maps <c>GET|POST /api/v1/assistants</c> and <c>GET|PATCH|DELETE /api/v1/assistants/{name}</c>, for the admin key
+    /// only. Needs <c>AddHubAssistants</c> and <c>AddHubAuth</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapHubAssistantsApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var assistants = endpoints.MapGroup("/api/v1/assistants");
+        assistants.RequireHubAdmin("manages assistants");
+        assistants.MapGet("", ListAsync).WithName("ListAssistants");
+        assistants.MapPost("", CreateAsync).WithName("CreateAssistant");
+        assistants.MapGet("/{name}", GetAsync).WithName("GetAssistant");
+        assistants.MapPatch("/{name}", UpdateAsync).WithName("UpdateAssistant");
+        assistants.MapDelete("/{name}", DeleteAsync).WithName("DeleteAssistant");
+        return endpoints;
+    }
+
+    private static async Task<JsonHttpResult<AssistantInfo[]>> ListAsync([FromServices] AssistantService service, CancellationToken cancellationToken) =>
+        TypedResults.Json([.. await service.ListAsync(cancellationToken).ConfigureAwait(false)], AssistantJsonContext.Default.AssistantInfoArray);
+
+    private static async Task<Results<JsonHttpResult<AssistantInfo>, ProblemHttpResult>> GetAsync(string name, [FromServices] AssistantService service, CancellationToken cancellationToken) =>
+        await service.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } assistant
+            ? TypedResults.Json(assistant, AssistantJsonContext.Default.AssistantInfo)
+            : NotFound(name);
+
+    private static async Task<Results<JsonHttpResult<AssistantInfo>, ProblemHttpResult>> CreateAsync(HttpContext http, [FromServices] AssistantService service, CancellationToken cancellationToken)
+    {
+        var (input, unreadable) = await JsonBody.ReadAsync(http.Request, AssistantJsonContext.Default.AssistantInput, Expected, cancellationToken, MaxRequestBytes).ConfigureAwait(false);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+
+        var change = await service.CreateAsync(input!, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(http, "assistant.create", input!, change).ConfigureAwait(false);
+        return Answer(change, StatusCodes.Status201Created);
+    }
+
+    private static async Task<Results<JsonHttpResult<AssistantInfo>, ProblemHttpResult>> UpdateAsync(string name, HttpContext http, [FromServices] AssistantService service, CancellationToken cancellationToken)
+    {
+        var (input, unreadable) = await JsonBody.ReadAsync(http.Request, AssistantJsonContext.Default.AssistantInput, Expected, cancellationToken, MaxRequestBytes).ConfigureAwait(false);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+
+        var change = await service.UpdateAsync(name, input!, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(http, "assistant.update", input!, change).ConfigureAwait(false);
+        return Answer(change, StatusCodes.Status200OK);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, HttpContext http, [FromServices] AssistantService service, CancellationToken cancellationToken)
+    {
+        if (!await service.DeleteAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            return NotFound(name);
+        }
+
+        await ApiAudit.WriteAsync(http, "assistant.delete", name).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Audits a stored change: what it points at and whether the key changed, never the key.</summary>
+    private static Task AuditAsync(HttpContext http, string action, AssistantInput input, AssistantChange change) =>
+        change is { Status: AssistantChangeStatus.Ok, Assistant: { } a }
+            ? ApiAudit.WriteAsync(http, action, a.Name,
+                ("backend", a.Backend),
+                ("base_url", a.BaseUrl),
+                ("api_key", input.ApiKey is null ? "kept" : "changed"),
+                ("apps", string.Join(',', a.Apps)),
+                ("enabled", a.Enabled ? "true" : "false"))
+            : Task.CompletedTask;
+
+    private static Results<JsonHttpResult<AssistantInfo>, ProblemHttpResult> Answer(AssistantChange change, int okStatus) => change.Status switch
+    {
+        AssistantChangeStatus.Ok => TypedResults.Json(change.Assistant!, AssistantJsonContext.Default.AssistantInfo, statusCode: okStatus),
+        AssistantChangeStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Assistant not found", detail: change.Problems[0].Message),
+        AssistantChangeStatus.Conflict => Problem(StatusCodes.Status409Conflict, "Assistant exists", change.Problems),
+        _ => Problem(StatusCodes.Status400BadRequest, "Invalid assistant", change.Problems),
+    };
+
+    private static ProblemHttpResult Problem(int status, string title, IReadOnlyList<AssistantProblem> problems) =>
+        TypedResults.Problem(
+            statusCode: status,
+            title: title,
+            detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
+            });
+
+    private static ProblemHttpResult NotFound(string name) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Assistant not found", detail: $"No assistant is named '{name}'; GET /api/v1/assistants lists them.");
+}

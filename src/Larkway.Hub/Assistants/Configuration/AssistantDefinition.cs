@@ -1,0 +1,130 @@
+namespace Larkway.Hub.Assistants.Configuration;
+
+/// <summary>An assistant's settings in full, the backend key in clear: only in memory, between its store and its use.</summary>
+public sealed record AssistantDefinition
+{
+    /// <summary>The assistant's name in the Hub.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>What people see it called.</summary>
+    public required string DisplayName { get; init; }
+
+    /// <summary><see cref="AssistantPolicyValues.Dify"/> or <see cref="AssistantPolicyValues.OpenAi"/>.</summary>
+    public required string Backend { get; init; }
+
+    /// <summary>The backend's base URL.</summary>
+    public required string BaseUrl { get; init; }
+
+    /// <summary>The backend's key.</summary>
+    public required string ApiKey { get; init; }
+
+    /// <summary>The model (OpenAI-compatible backends).</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The system prompt (OpenAI-compatible backends).</summary>
+    public string? SystemPrompt { get; init; }
+
+    /// <summary>The apps it answers on.</summary>
+    public required IReadOnlyList<string> Apps { get; init; }
+
+    /// <summary>Who may use it and where.</summary>
+    public AssistantPolicy Policy { get; init; } = new();
+
+    /// <summary>How conversations continue.</summary>
+    public AssistantSessionSettings Sessions { get; init; } = new();
+
+    /// <summary>What is masked.</summary>
+    public AssistantMaskingSettings Masking { get; init; } = new();
+
+    /// <summary>How answers stream.</summary>
+    public AssistantStreamingSettings Streaming { get; init; } = new();
+
+    /// <summary>Whether it answers.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>When last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>
+/// A create or a change, as the API and the console send it: what is null is kept (a change) or defaulted (a create).
+/// A settings document given replaces the stored one whole.
+/// </summary>
+public sealed record AssistantInput
+{
+    /// <summary>The name (create only).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>What people see it called (default: the name).</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary><c>dify</c> or <c>openai</c>.</summary>
+    public string? Backend { get; set; }
+
+    /// <summary>The backend's base URL.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>The backend's key (write-only).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The model (OpenAI-compatible backends); an empty string clears it.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The system prompt; an empty string clears it.</summary>
+    public string? SystemPrompt { get; set; }
+
+    /// <summary>The apps it answers on.</summary>
+    public List<string>? Apps { get; set; }
+
+    /// <summary>Who may use it and where (replaces the stored policy).</summary>
+    public AssistantPolicy? Policy { get; set; }
+
+    /// <summary>How conversations continue.</summary>
+    public AssistantSessionSettings? Sessions { get; set; }
+
+    /// <summary>What is masked.</summary>
+    public AssistantMaskingSettings? Masking { get; set; }
+
+    /// <summary>How answers stream.</summary>
+    public AssistantStreamingSettings? Streaming { get; set; }
+
+    /// <summary>Whether it answers (default true).</summary>
+    public bool? Enabled { get; set; }
+}
+
+/// <summary>An assistant as the Hub shows it: never its key, only whether one is set.</summary>
+public sealed record AssistantInfo(
+    string Name,
+    string DisplayName,
+    string Backend,
+    string BaseUrl,
+    bool ApiKeySet,
+    string? Model,
+    string? SystemPrompt,
+    IReadOnlyList<string> Apps,
+    AssistantPolicy Policy,
+    AssistantSessionSettings Sessions,
+    AssistantMaskingSettings Masking,
+    AssistantStreamingSettings Streaming,
+    bool Enabled,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>How a create or change ended.</summary>
+public enum AssistantChangeStatus
+{
+    /// <summary>Stored.</summary>
+    Ok,
+
+    /// <summary>Refused: see the problems.</summary>
+    Invalid,
+
+    /// <summary>No assistant of that name (a change).</summary>
+    NotFound,
+
+    /// <summary>The name is taken (a create).</summary>
+    Conflict,
+}
+
+/// <summary>The outcome of a create or change.</summary>
+public sealed record AssistantChange(AssistantChangeStatus Status, AssistantInfo? Assistant, IReadOnlyList<AssistantProblem> Problems);

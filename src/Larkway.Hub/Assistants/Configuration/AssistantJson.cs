@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Larkway.Hub.Assistants.Configuration;
+
+/// <summary>Source-generated JSON for the assistants' settings (stored on their rows) and their API.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AssistantPolicy))]
+[JsonSerializable(typeof(AssistantSessionSettings))]
+[JsonSerializable(typeof(AssistantMaskingSettings))]
+[JsonSerializable(typeof(AssistantStreamingSettings))]
+[JsonSerializable(typeof(AssistantInput))]
+[JsonSerializable(typeof(AssistantInfo))]
+[JsonSerializable(typeof(AssistantInfo[]))]
+internal sealed partial class AssistantJsonContext : JsonSerializerContext
+{
+    /// <summary>A stored settings document; one that no longer reads (never written by this Hub) falls back to the defaults.</summary>
+    public static T Read<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : new()
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, type) ?? new T();
+        }
+        catch (JsonException)
+        {
+            return new T();
+        }
+    }
+}

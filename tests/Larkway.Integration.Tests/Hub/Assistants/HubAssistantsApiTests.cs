@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Integration.Tests.Hub.Assistants;
+
+/// <summary>The assistants API: what it stores, what it refuses and how it says what to fix, and that the key never comes back.</summary>
+public sealed class HubAssistantsApiTests
+{
+    private const string DifyKey = "app-assistant-api-test-key-0001";
+
+    [Fact]
+    public async Task An_assistant_is_added_shown_without_its_key_changed_and_removed()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var admin = Admin(hub);
+
+        var created = await admin.PostAsJsonAsync("/api/v1/assistants", new
+        {
+            name = "helpdesk",
+            backend = "dify",
+            base_url = "http://127.0.0.1:5001/v1",
+            api_key = DifyKey,
+            apps = new[] { "default" },
+            policy = new { groups = new { mode = "mention", answer_at_all = true }, unknown_users = "guest" },
+        });
+        var createdText = await created.Content.ReadAsStringAsync();
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, createdText);
+        createdText.ShouldNotContain(DifyKey);
+        var assistant = JsonDocument.Parse(createdText).RootElement;
+        assistant.GetProperty("api_key_set").GetBoolean().ShouldBeTrue();
+        assistant.GetProperty("display_name").GetString().ShouldBe("helpdesk");
+        assistant.GetProperty("enabled").GetBoolean().ShouldBeTrue();
+        assistant.GetProperty("policy").GetProperty("groups").GetProperty("answer_at_all").GetBoolean().ShouldBeTrue();
+        assistant.GetProperty("policy").GetProperty("direct_messages").GetString().ShouldBe("open");
+        assistant.GetProperty("sessions").GetProperty("mode").GetString().ShouldBe("person");
+        assistant.GetProperty("sessions").GetProperty("ttl_hours").GetInt32().ShouldBe(168);
+        assistant.GetProperty("masking").GetProperty("to_backend").EnumerateArray().Select(d => d.GetString()).ShouldBe(["mobile", "resident_id", "bank_card", "email"]);
+        assistant.GetProperty("streaming").GetProperty("update_interval_ms").GetInt32().ShouldBe(500);
+
+        // Stored protected: the row holds no trace of the key.
+        var factory = hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var row = await db.Assistants.SingleAsync(a => a.Name == "helpdesk");
+            row.ApiKey.ShouldNotContain(DifyKey);
+            row.ApiKey.ShouldStartWith("dp1:");
+        }
+
+        (await admin.PostAsJsonAsync("/api/v1/assistants", new { name = "helpdesk", backend = "dify", base_url = "http://127.0.0.1:5001/v1", api_key = "k", apps = new[] { "default" } }))
+            .StatusCode.ShouldBe(HttpStatusCode.Conflict);
+
+        // Switching to an OpenAI-compatible backend needs a model; the answer says so.
+        var noModel = await admin.PatchAsJsonAsync("/api/v1/assistants/helpdesk", new { backend = "openai" });
+        noModel.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await noModel.Content.ReadAsStringAsync()).ShouldContain("model: is required for an OpenAI-compatible backend");
+
+        var switched = await admin.PatchAsJsonAsync("/api/v1/assistants/helpdesk", new { backend = "openai", model = "qwen2.5:7b", system_prompt = "Answer briefly.", display_name = "Help desk" });
+        var switchedText = await switched.Content.ReadAsStringAsync();
+        switched.StatusCode.ShouldBe(HttpStatusCode.OK, switchedText);
+        var changed = JsonDocument.Parse(switchedText).RootElement;
+        changed.GetProperty("model").GetString().ShouldBe("qwen2.5:7b");
+        changed.GetProperty("display_name").GetString().ShouldBe("Help desk");
+        changed.GetProperty("policy").GetProperty("unknown_users").GetString().ShouldBe("guest", "a change keeps what it does not name");
+
+        var listed = await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants");
+        listed.EnumerateArray().Select(a => a.GetProperty("name").GetString()).ShouldBe(["helpdesk"]);
+
+        (await admin.DeleteAsync("/api/v1/assistants/helpdesk")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var gone = await admin.GetAsync("/api/v1/assistants/helpdesk");
+        gone.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await gone.Content.ReadAsStringAsync()).ShouldContain("GET /api/v1/assistants lists them");
+    }
+
+    [Fact]
+    public async Task A_wrong_assistant_gets_every_problem_named_with_what_to_send_instead()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        var logs = new LogCapture();
+        hub.Host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
+        using var admin = Admin(hub);
+
+        var refused = await admin.PostAsJsonAsync("/api/v1/assistants", new
+        {
+            name = "Help Desk",
+            backend = "claude",
+            base_url = "ftp://example.com",
+            apps = new[] { "default", "nope" },
+            policy = new { direct_messages = "allowlist", groups = new { mode = "sometimes" }, unknown_users = "maybe", access = new { people = new[] { "bob" } } },
+            sessions = new { mode = "forever", ttl_hours = 0 },
+            masking = new { to_backend = new[] { "mobile", "passport" } },
+            streaming = new { update_interval_ms = 10 },
+        });
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, string.Join("\n", logs.WarningsOrWorse.Select(e => e + " " + e.Exception)));
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        var fields = problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
+        fields.ShouldBe(
+            ["name", "backend", "base_url", "api_key", "apps", "policy.access.people", "policy.direct_message_allowlist", "policy.groups.mode", "policy.unknown_users",
+             "sessions.mode", "sessions.ttl_hours", "masking.to_backend", "streaming.update_interval_ms"],
+            ignoreOrder: true);
+        var detail = problem.GetProperty("detail").GetString()!;
+        detail.ShouldContain("'nope' is not one of the Hub's apps; known: ");
+        detail.ShouldContain("'passport' is not a detector; use any of: mobile, resident_id, bank_card, email");
+        detail.ShouldContain("must be one of: mention, all, disabled (got 'sometimes')");
+
+        // A member the API does not know is a typo, named with the ones it knows.
+        var typo = await admin.PostAsJsonAsync("/api/v1/assistants", new { name = "x", backend = "dify", base_url = "https://api.dify.ai/v1", api_key = "k", apps = new[] { "default" }, policy = new { gruops = new { } } });
+        typo.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await typo.Content.ReadAsStringAsync()).ShouldContain("gruops");
+
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants")).GetArrayLength().ShouldBe(0, "nothing refused was stored");
+    }
+
+    [Fact]
+    public async Task Only_the_admin_key_manages_assistants()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var anonymous = new HttpClient { BaseAddress = hub.Api.BaseAddress };
+        (await anonymous.GetAsync("/api/v1/assistants")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    private static HttpClient Admin(HubSandbox hub)
+    {
+        var client = new HttpClient { BaseAddress = hub.Api.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        return client;
+    }
+}
