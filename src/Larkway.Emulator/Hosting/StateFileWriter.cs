@@ -22,6 +22,7 @@ internal sealed partial class StateFileWriter(
     Authen.AuthenStores authen,
     DingTalk.DingTalkPersistence dingTalk,
     WeCom.WeComPersistence weCom,
+    AiBackend.DifyConversations aiConversations,
     EmulatorOptions options,
     ILogger<StateFileWriter> logger) : IHostedLifecycleService
 {
@@ -127,7 +128,7 @@ internal sealed partial class StateFileWriter(
         {
             // Read the revision first: a change made while the copy is taken is written again next time.
             var revision = state.Revision.Current;
-            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), weCom.Export(), options.TimeProvider));
+            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), weCom.Export(), options.TimeProvider) with { AiBackend = aiConversations.Export() });
             Interlocked.Exchange(ref _written, revision);
         }
     }
