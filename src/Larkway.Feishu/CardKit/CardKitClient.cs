@@ -171,7 +171,9 @@ public class CardKitClient
             Content = JsonBody.Create(new CreateCardBody(type, data), CardKitJson.Context.CreateCardBody),
         };
         var created = await _pipeline.SendAsync(request, CardKitJson.Context.CardIdEnvelope, cancellationToken).ConfigureAwait(false);
-        return created.CardId is { Length: > 0 } id ? id : throw new FeishuApiException(FeishuErrorCodes.MalformedResponse, "The platform returned no card_id for the new card.");
+        var id = created.CardId is { Length: > 0 } cardId ? cardId : throw new FeishuApiException(FeishuErrorCodes.MalformedResponse, "The platform returned no card_id for the new card.");
+        _pipeline.App.CardKit.Sequences.Created(id);
+        return id;
     }
 
     private Task<CardKitWrite> WriteAsync(HttpMethod method, string cardId, string suffix, string template, string? uuid, Func<string, int, HttpContent> body, CancellationToken cancellationToken)

@@ -5,10 +5,11 @@ namespace Larkway.Feishu.CardKit;
 /// <summary>
 /// Per-card sequence numbers for CardKit writes, which must strictly increase per card across all CardKit calls
 /// (else 300317). Thread-safe. A number is the larger of the card's last one plus one and a clock floor — tenths of a
-/// second since 2025-01-01 UTC —, and a card not seen by this process starts 10 s above that floor: since the client
-/// keeps each card to at most 10 writes a second, a number never runs ahead of the clock by more than a second's
-/// writes, so a restarted process (or another replica, clocks within 10 s) continues above every number used before,
-/// without storing anything. Callers that do store the last number can hand it over with <see cref="Resume"/>.
+/// second since 2025-01-01 UTC. A card this client created starts at the floor; since the client keeps each card to at
+/// most 10 writes a second, its numbers then stay within about a second's writes (11) of the floor. A card this process
+/// has not seen (after a restart, or created by another replica) starts <see cref="UnseenMargin"/> above the floor, so
+/// it continues above every number used before — clocks up to 10 s apart — without anything stored. Callers that do
+/// store the last number can hand it over with <see cref="Resume"/>.
 /// </summary>
 /// <remarks>The clock floor stays below int32's maximum until October 2031.</remarks>
 public sealed class CardKitSequences
@@ -16,8 +17,8 @@ public sealed class CardKitSequences
     /// <summary>The epoch of the clock floor.</summary>
     public static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>How far above the clock floor a card not seen before starts (10 s of clock difference between processes).</summary>
-    public const int UnseenMargin = 100;
+    /// <summary>How far above the clock floor a card not seen before starts: 10 s of clock difference plus a second's writes.</summary>
+    public const int UnseenMargin = 120;
 
     private const int MaxCards = 10_000;
 
@@ -45,6 +46,13 @@ public sealed class CardKitSequences
 
         Trim();
         return next;
+    }
+
+    /// <summary>Registers a card this process has just created: its numbers start at the clock floor.</summary>
+    public void Created(string cardId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(cardId);
+        _cards.TryAdd(cardId, new Entry(Floor() - 1));
     }
 
     /// <summary>The last sequence given for <paramref name="cardId"/>, or null if none was.</summary>
