@@ -13,8 +13,12 @@ internal sealed partial class AiBackendService(
     DifyConversations conversations,
     DifyTasks tasks,
     TimeProvider clock,
+    Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     ILogger<AiBackendService> logger)
 {
+    /// <summary>Cancelled when the emulator stops: hung and streaming answers end then rather than hold the shutdown.</summary>
+    public CancellationToken Stopping => lifetime.ApplicationStopping;
+
     public AiBackendOptions Options => options;
 
     public AiSettings Settings => settings;
@@ -61,7 +65,8 @@ internal sealed partial class AiBackendService(
         if (drawn.Of(AiFaultKind.Hang) is { AfterTokens: null })
         {
             record.Outcome = "hung";
-            await AiWire.HangAsync(clock, context.RequestAborted).ConfigureAwait(false);
+            using var hang = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Stopping);
+            await AiWire.HangAsync(clock, hang.Token).ConfigureAwait(false);
             return true;
         }
 

@@ -89,7 +89,7 @@ internal static class DifyEndpoints
         try
         {
             var turn = new DifyTurn(task, conversation.Id, Guid.NewGuid().ToString(), backend.Clock.GetUtcNow().ToUnixTimeSeconds(), FakeAnswer.CountTokens(query!), backend.Clock.GetUtcNow());
-            using var stopOrAbort = CancellationTokenSource.CreateLinkedTokenSource(ct, task.Stopped);
+            using var stopOrAbort = CancellationTokenSource.CreateLinkedTokenSource(ct, task.Stopped, backend.Stopping);
             if (mode == "streaming")
             {
                 await StreamAsync(context, backend, record, faults, settings, answer, turn, stopOrAbort.Token);
@@ -198,7 +198,7 @@ internal static class DifyEndpoints
             record.Outcome = "stopped";
             await sse.WriteAsync(End(turn, backend, sent), context.RequestAborted);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || backend.Stopping.IsCancellationRequested)
         {
             record.Outcome = record.Outcome == "hung" ? "hung" : "aborted";
         }
@@ -246,7 +246,7 @@ internal static class DifyEndpoints
         {
             record.Outcome = "stopped";
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || backend.Stopping.IsCancellationRequested)
         {
             record.Outcome = record.Outcome == "hung" ? "hung" : "aborted";
             return;

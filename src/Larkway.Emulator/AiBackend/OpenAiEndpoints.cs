@@ -100,7 +100,8 @@ internal static class OpenAiEndpoints
 
     private static async Task StreamAsync(HttpContext context, AiBackendService backend, AiRequestRecord record, AiFaultSet faults, AiSettingsView settings, IReadOnlyList<string> tokens, string finish, Completion completion)
     {
-        var ct = context.RequestAborted;
+        using var abortOrStop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, backend.Stopping);
+        var ct = abortOrStop.Token;
         var sse = new SseWriter(context.Response, backend.Clock, pingInterval: null);
         var sent = 0;
         try
@@ -165,7 +166,8 @@ internal static class OpenAiEndpoints
 
     private static async Task BlockingAsync(HttpContext context, AiBackendService backend, AiRequestRecord record, AiFaultSet faults, AiSettingsView settings, IReadOnlyList<string> tokens, string finish, Completion completion)
     {
-        var ct = context.RequestAborted;
+        using var abortOrStop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, backend.Stopping);
+        var ct = abortOrStop.Token;
         var sent = 0;
         try
         {

@@ -14,7 +14,7 @@ public sealed class CardKitWireTests(ClientFixture fixture) : IClassFixture<Clie
     private const string Waiting = "Waiting for the Emulator's CardKit (issue 31, the other helper's branch).";
 
     private static string StreamingCard(string elementId = "answer") =>
-        $$"""{"schema":"2.0","config":{"streaming_mode":true,"summary":{"content":"Thinking…"}},"body":{"elements":[{"tag":"markdown","element_id":"{{elementId}}","content":"…"}]}}""";
+        $$$"""{"schema":"2.0","config":{"streaming_mode":true,"summary":{"content":"Thinking…"}},"body":{"elements":[{"tag":"markdown","element_id":"{{{elementId}}}","content":"…"}]}}""";
 
     private FeishuClient Client => fixture.Client;
 
