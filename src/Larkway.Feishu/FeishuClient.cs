@@ -28,6 +28,7 @@ public class FeishuClient : IDisposable
     private readonly Lazy<ApprovalClient> _approval = null!;
     private readonly Lazy<Authen.AuthenClient> _authen = null!;
     private readonly Lazy<Bitable.BitableClient> _bitable = null!;
+    private readonly Lazy<CardKit.CardKitClient> _cardKit = null!;
 
     /// <summary>
     /// A client without dependency injection. The options are checked now and copied (later changes
@@ -66,6 +67,7 @@ public class FeishuClient : IDisposable
         _approval = new Lazy<ApprovalClient>(() => new ApprovalClient(_pipeline));
         _authen = new Lazy<Authen.AuthenClient>(() => new Authen.AuthenClient(_pipeline));
         _bitable = new Lazy<Bitable.BitableClient>(() => new Bitable.BitableClient(_pipeline));
+        _cardKit = new Lazy<CardKit.CardKitClient>(() => new CardKit.CardKitClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -82,6 +84,7 @@ public class FeishuClient : IDisposable
         _approval = new Lazy<ApprovalClient>(() => new ApprovalClient(_pipeline));
         _authen = new Lazy<Authen.AuthenClient>(() => new Authen.AuthenClient(_pipeline));
         _bitable = new Lazy<Bitable.BitableClient>(() => new Bitable.BitableClient(_pipeline));
+        _cardKit = new Lazy<CardKit.CardKitClient>(() => new CardKit.CardKitClient(_pipeline));
     }
 
     /// <summary>The clock the client's token lifetimes are counted on; null for a fake built with the protected constructor.</summary>
@@ -126,6 +129,12 @@ public class FeishuClient : IDisposable
     /// paced and serialised per base as the documentation advises; plus the drive subscription record events need.
     /// </summary>
     public virtual Bitable.BitableClient Bitable => _bitable.Value;
+
+    /// <summary>
+    /// CardKit v1 card entities: create, settings (streaming mode), full and batch updates, elements, streamed text, and
+    /// message → card id; every write carries a per-card, strictly increasing sequence and is paced to 10 a second per card.
+    /// </summary>
+    public virtual CardKit.CardKitClient CardKit => _cardKit.Value;
 
     /// <summary>
     /// A view of this client whose calls use <paramref name="options"/> (e.g. a user access token).

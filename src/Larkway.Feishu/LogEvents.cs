@@ -24,4 +24,9 @@ internal static class LogEvents
     public const int BitableBatchRestored = 1201;
     public const int BitableBatchCapLowered = 1202;
     public const int BitableRecordRefused = 1203;
+
+    // CardKit
+    public const int CardKitStreamUpdateFailed = 1300;
+    public const int CardKitStreamReopened = 1301;
+    public const int CardKitStreamFinishFailed = 1302;
 }

@@ -187,4 +187,9 @@ public sealed class EmulatorOptions
 
     /// <summary>The WeCom AI bot (智能机器人): its long-connection path, bots, users and windows.</summary>
     public WeCom.AiBot.AiBotOptions WeComAiBot { get; set; } = new();
+
+    // ---- Fake AI backend (src/Larkway.Emulator/AiBackend) ----
+
+    /// <summary>The fake AI backend: Dify-shaped (<c>/dify/v1</c>) and OpenAI-shaped (<c>/openai/v1</c>) chat, its keys, token rate and answer length.</summary>
+    public AiBackend.AiBackendOptions AiBackend { get; set; } = new();
 }

@@ -198,6 +198,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
         // WeCom AI bot (WeCom/AiBot).
         WeCom.AiBot.AiBotRegistration.AddWeComAiBot(services, options.WeComAiBot);
+
+        // The fake AI backend (AiBackend).
+        AiBackend.AiBackendRegistration.AddAiBackend(services, options.AiBackend);
     }
 
     /// <summary>Sign-in: settings from the state file (else the seed), user tokens from the state file, and the flows.</summary>
@@ -289,6 +292,9 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
         // WeCom AI bot (WeCom/AiBot).
         WeCom.AiBot.AiBotRegistration.MapWeComAiBot(app, app.Services.GetRequiredService<EmulatorOptions>().WeComAiBot);
+
+        // The fake AI backend (AiBackend).
+        AiBackend.AiBackendRegistration.MapAiBackend(app, app.Services.GetRequiredService<EmulatorOptions>().AiBackend);
     }
 
     [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]

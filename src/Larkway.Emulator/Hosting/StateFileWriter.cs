@@ -23,6 +23,7 @@ internal sealed partial class StateFileWriter(
     DingTalk.DingTalkPersistence dingTalk,
     WeCom.WeComPersistence weCom,
     CardKit.CardKitStore cardKit,
+    AiBackend.DifyConversations aiConversations,
     EmulatorOptions options,
     ILogger<StateFileWriter> logger) : IHostedLifecycleService
 {
@@ -128,7 +129,7 @@ internal sealed partial class StateFileWriter(
         {
             // Read the revision first: a change made while the copy is taken is written again next time.
             var revision = state.Revision.Current;
-            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), weCom.Export(), options.TimeProvider, cardKit.Export()));
+            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), weCom.Export(), options.TimeProvider, cardKit.Export()) with { AiBackend = aiConversations.Export() });
             Interlocked.Exchange(ref _written, revision);
         }
     }

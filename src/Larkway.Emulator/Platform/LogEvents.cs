@@ -63,4 +63,7 @@ internal static class LogEvents
     public const int WeComAiBotCallbackVerifyFailed = 3111;
     public const int WeComAiBotCallbackFailed = 3112;
     public const int WeComAiBotCallbackPollCrashed = 3113;
+
+    // AiBackend (the fake Dify/OpenAI backend: 4000-4099)
+    public const int AiBackendRequest = 4000;
 }

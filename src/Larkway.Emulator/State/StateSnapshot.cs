@@ -10,7 +10,7 @@ namespace Larkway.Emulator.State;
 /// windows, injected faults, long connections and the delivery log (they start empty, as after a restart of Feishu's
 /// own gateway).
 /// </summary>
-internal sealed record EmulatorSnapshot(string Format, int Version, DateTimeOffset SavedAt, TenantSnapshot Tenant, ApprovalsSnapshot Approvals, IReadOnlyList<IssuedToken> Tokens, AuthenSnapshot? Authen = null, Larkway.Emulator.Bitable.BitableSnapshot? Bitable = null, Larkway.Emulator.DingTalk.State.DingTalkSnapshot? DingTalk = null, Larkway.Emulator.WeCom.State.WeComSnapshot? WeCom = null, Larkway.Emulator.CardKit.CardKitSnapshot? CardKit = null)
+internal sealed record EmulatorSnapshot(string Format, int Version, DateTimeOffset SavedAt, TenantSnapshot Tenant, ApprovalsSnapshot Approvals, IReadOnlyList<IssuedToken> Tokens, AuthenSnapshot? Authen = null, Larkway.Emulator.Bitable.BitableSnapshot? Bitable = null, Larkway.Emulator.DingTalk.State.DingTalkSnapshot? DingTalk = null, Larkway.Emulator.WeCom.State.WeComSnapshot? WeCom = null, Larkway.Emulator.CardKit.CardKitSnapshot? CardKit = null, Larkway.Emulator.AiBackend.AiBackendSnapshot? AiBackend = null)
 {
     /// <summary>Names the file's kind, so another JSON file given by mistake is never read as state.</summary>
     public const string FormatName = "larkway-emulator-state";

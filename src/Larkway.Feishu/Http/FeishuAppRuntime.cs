@@ -26,6 +26,7 @@ internal sealed class FeishuAppRuntime : IDisposable
         RateLimiters = Options.RateLimit.Enabled ? new FeishuRateLimiters(Options.RateLimit) : null;
         Pacers = new FeishuPacers(Options.RateLimit.QueueLimit);
         Resilience = FeishuResilience.Build(Options, TimeProvider, Logger);
+        CardKit = new CardKit.CardKitLanes(TimeProvider, new CardKit.CardKitSequences(TimeProvider));
     }
 
     public string Name { get; }
@@ -58,6 +59,9 @@ internal sealed class FeishuAppRuntime : IDisposable
 
     /// <summary>User token refreshes under way, keyed by the (single-use) refresh token: one request per token at a time.</summary>
     public SingleFlight<string, Authen.FeishuUserToken> UserTokenRefreshes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>CardKit's per-card lanes (sequence numbers and the 10/s pacing), shared by the app's calls and views.</summary>
+    public CardKit.CardKitLanes CardKit { get; }
 
     /// <summary>Which chat recently seen messages are in: replies are paced by their chat's limit.</summary>
     public RecentMessageChats MessageChats { get; } = new();
