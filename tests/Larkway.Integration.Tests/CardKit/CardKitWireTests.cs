@@ -7,18 +7,16 @@ namespace Larkway.Integration.Tests.CardKit;
 
 /// <summary>
 /// The CardKit client against the Emulator's CardKit, as the documentation describes it (cardkit-v1 pages and the
-/// streaming overview). Skipped until the Emulator's CardKit endpoints are merged: remove <see cref="Waiting"/> then.
+/// streaming overview).
 /// </summary>
 public sealed class CardKitWireTests(ClientFixture fixture) : IClassFixture<ClientFixture>
 {
-    private const string Waiting = "Waiting for the Emulator's CardKit (issue 31, the other helper's branch).";
-
     private static string StreamingCard(string elementId = "answer") =>
         $$$"""{"schema":"2.0","config":{"streaming_mode":true,"summary":{"content":"Thinking…"}},"body":{"elements":[{"tag":"markdown","element_id":"{{{elementId}}}","content":"…"}]}}""";
 
     private FeishuClient Client => fixture.Client;
 
-    [Fact(Skip = Waiting)]
+    [Fact]
     public async Task A_streamed_answer_ends_as_the_whole_text_with_streaming_off()
     {
         var cardId = await Client.CardKit.CreateAsync(StreamingCard());
@@ -42,7 +40,7 @@ public sealed class CardKitWireTests(ClientFixture fixture) : IClassFixture<Clie
         Assert.Equal(FeishuErrorCodes.CardKitStreamingClosed, refused.Code);
     }
 
-    [Fact(Skip = Waiting)]
+    [Fact]
     public async Task Text_cannot_stream_into_a_card_not_in_streaming_mode()
     {
         var cardId = await Client.CardKit.CreateAsync("""{"schema":"2.0","body":{"elements":[{"tag":"markdown","element_id":"answer","content":"…"}]}}""");
@@ -52,7 +50,7 @@ public sealed class CardKitWireTests(ClientFixture fixture) : IClassFixture<Clie
         Assert.Equal(FeishuErrorCodes.CardKitStreamingClosed, refused.Code);
     }
 
-    [Fact(Skip = Waiting)]
+    [Fact]
     public async Task Concurrent_writes_on_one_card_never_meet_a_sequence_or_rate_refusal()
     {
         var cardId = await Client.CardKit.CreateAsync(StreamingCard());
@@ -64,7 +62,7 @@ public sealed class CardKitWireTests(ClientFixture fixture) : IClassFixture<Clie
         Assert.Equal(Client.CardKit.Sequences.Last(cardId), write.Sequence);
     }
 
-    [Fact(Skip = Waiting)]
+    [Fact]
     public async Task A_second_client_continues_a_card_above_the_first_ones_sequences()
     {
         var cardId = await Client.CardKit.CreateAsync(StreamingCard());
@@ -76,7 +74,7 @@ public sealed class CardKitWireTests(ClientFixture fixture) : IClassFixture<Clie
         await restarted.CardKit.SetStreamingModeAsync(cardId, on: false);
     }
 
-    [Fact(Skip = Waiting)]
+    [Fact]
     public async Task Elements_can_be_added_changed_and_removed_and_a_message_card_found_by_message_id()
     {
         var cardId = await Client.CardKit.CreateAsync(StreamingCard());
