@@ -134,7 +134,7 @@ public static class AssistantPolicyValues
     public const string Person = "person", Conversation = "conversation", Thread = "thread";
 
     /// <summary>The masking detectors.</summary>
-    public static readonly IReadOnlyList<string> Detectors = ["mobile", "resident_id", "bank_card", "email"];
+    public static readonly IReadOnlyList<string> Detectors = ["china_mobile", "resident_id", "bank_card", "email"];
 
     /// <summary>The backends.</summary>
     public static readonly IReadOnlyList<string> Backends = [Dify, OpenAi];

@@ -31,7 +31,7 @@ public sealed class AssistantMaskAuditRow
     /// <summary><c>to_backend</c> or <c>to_platform</c>.</summary>
     public string Direction { get; set; } = "";
 
-    /// <summary>The detector: <c>mobile</c>, <c>resident_id</c>, <c>bank_card</c>, <c>email</c>.</summary>
+    /// <summary>The detector: <c>china_mobile</c>, <c>resident_id</c>, <c>bank_card</c>, <c>email</c>.</summary>
     public string Detector { get; set; } = "";
 
     /// <summary>The value's keyed fingerprint (hex).</summary>

@@ -40,7 +40,7 @@ public sealed class HubAssistantsApiTests
         assistant.GetProperty("policy").GetProperty("direct_messages").GetString().ShouldBe("open");
         assistant.GetProperty("sessions").GetProperty("mode").GetString().ShouldBe("person");
         assistant.GetProperty("sessions").GetProperty("ttl_hours").GetInt32().ShouldBe(168);
-        assistant.GetProperty("masking").GetProperty("to_backend").EnumerateArray().Select(d => d.GetString()).ShouldBe(["mobile", "resident_id", "bank_card", "email"]);
+        assistant.GetProperty("masking").GetProperty("to_backend").EnumerateArray().Select(d => d.GetString()).ShouldBe(["china_mobile", "resident_id", "bank_card", "email"]);
         assistant.GetProperty("streaming").GetProperty("update_interval_ms").GetInt32().ShouldBe(500);
 
         // Stored protected: the row holds no trace of the key.
@@ -93,7 +93,7 @@ public sealed class HubAssistantsApiTests
             apps = new[] { "default", "nope" },
             policy = new { direct_messages = "allowlist", groups = new { mode = "sometimes" }, unknown_users = "maybe", access = new { people = new[] { "bob" } } },
             sessions = new { mode = "forever", ttl_hours = 0 },
-            masking = new { to_backend = new[] { "mobile", "passport" } },
+            masking = new { to_backend = new[] { "china_mobile", "passport" } },
             streaming = new { update_interval_ms = 10 },
         });
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, string.Join("\n", logs.WarningsOrWorse.Select(e => e + " " + e.Exception)));
@@ -105,7 +105,7 @@ public sealed class HubAssistantsApiTests
             ignoreOrder: true);
         var detail = problem.GetProperty("detail").GetString()!;
         detail.ShouldContain("'nope' is not one of the Hub's apps; known: ");
-        detail.ShouldContain("'passport' is not a detector; use any of: mobile, resident_id, bank_card, email");
+        detail.ShouldContain("'passport' is not a detector; use any of: china_mobile, resident_id, bank_card, email");
         detail.ShouldContain("must be one of: mention, all, disabled (got 'sometimes')");
 
         // A member the API does not know is a typo, named with the ones it knows.
