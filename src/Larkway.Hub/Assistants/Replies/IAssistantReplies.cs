@@ -1,0 +1,98 @@
+using Larkway.Hub.Assistants.Configuration;
+
+namespace Larkway.Hub.Assistants.Replies;
+
+/// <summary>
+/// Where one platform shows an assistant's answers: a streamed reply (a CardKit card, a DingTalk AI card, a WeCom AI bot
+/// stream), the close of a reply a stopped Hub left open, and one-off texts (refusals, command answers). One per platform;
+/// the router never sees a platform type.
+/// </summary>
+internal interface IAssistantReplies
+{
+    /// <summary><c>feishu</c>, <c>dingtalk</c> or <c>wecom</c>, as turns store it.</summary>
+    string Platform { get; }
+
+    /// <summary>
+    /// Opens the reply to <paramref name="target"/>'s message (a loading card first, where the platform has one) and returns
+    /// its writer; the caller stores <see cref="IAssistantReplyWriter.Handle"/> at once, so that a Hub stopped mid-answer
+    /// can close it. Throws when the platform refused: the turn then fails with a plain-text notice where possible.
+    /// </summary>
+    Task<IAssistantReplyWriter> OpenAsync(AssistantReplyTarget target, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes a reply a stopped Hub left streaming (<paramref name="handle"/> from <see cref="OpenAsync"/>): shows
+    /// <paramref name="shownText"/> with a notice that the answer was interrupted and a retry button, streaming off.
+    /// Idempotent; never streams again.
+    /// </summary>
+    Task CloseInterruptedAsync(AssistantReplyTarget target, string handle, string? shownText, CancellationToken cancellationToken);
+
+    /// <summary>Sends one plain text reply to <paramref name="target"/>'s message, once per <paramref name="idempotencyKey"/>.</summary>
+    Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken);
+}
+
+/// <summary>What a reply answers: the turn's place and message, and the assistant's settings.</summary>
+/// <param name="Assistant">The assistant answering.</param>
+/// <param name="TurnId">The turn (the answer's id on feedback and retry buttons).</param>
+/// <param name="App">The Hub app the message came to.</param>
+/// <param name="ConversationId">The platform's conversation id.</param>
+/// <param name="ConversationKind"><c>direct</c>, <c>group</c> or <c>thread</c>.</param>
+/// <param name="ThreadId">The thread, when in one.</param>
+/// <param name="MessageId">The question's message id (what a reply quotes).</param>
+/// <param name="SenderId">The asker's id on the platform.</param>
+/// <param name="ReplyContext">The platform's reply payload, in clear (a WeCom AI bot req_id; a DingTalk robot message's JSON).</param>
+internal sealed record AssistantReplyTarget(
+    AssistantDefinition Assistant,
+    long TurnId,
+    string App,
+    string ConversationId,
+    string ConversationKind,
+    string? ThreadId,
+    string MessageId,
+    string SenderId,
+    string? ReplyContext)
+{
+    /// <summary>The answer id on the reply's buttons.</summary>
+    public string AnswerId => "turn-" + TurnId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>True for a one-to-one chat.</summary>
+    public bool IsDirect => ConversationKind == "direct";
+}
+
+/// <summary>
+/// One streamed answer on its platform. <see cref="Show"/> takes the whole answer so far (placeholders already restored)
+/// and the writer sends it at most once per the assistant's update interval, always the latest text; <see cref="FinishAsync"/>
+/// always ends it (streaming off, the final form).
+/// </summary>
+internal interface IAssistantReplyWriter : IAsyncDisposable
+{
+    /// <summary>The reply's handle on the platform (CardKit card id, DingTalk outTrackId, WeCom stream id).</summary>
+    string Handle { get; }
+
+    /// <summary>The message showing the reply, once known.</summary>
+    string? MessageId { get; }
+
+    /// <summary>Platform updates sent so far.</summary>
+    int Updates { get; }
+
+    /// <summary>Shows <paramref name="text"/>, the whole answer so far, with the next update.</summary>
+    void Show(string text);
+
+    /// <summary>Ends the reply as <paramref name="end"/> says: the final text, a notice, and its buttons.</summary>
+    Task FinishAsync(AssistantReplyEnd end, CancellationToken cancellationToken);
+}
+
+/// <summary>How a reply ends.</summary>
+internal enum AssistantReplyEndKind
+{
+    /// <summary>Answered in full: the final text with feedback buttons (helpful, not helpful, regenerate).</summary>
+    Answered,
+
+    /// <summary>Stopped by the user: what was shown, marked stopped.</summary>
+    Stopped,
+
+    /// <summary>The backend failed: what was shown (maybe nothing), the notice naming what happened, a retry button.</summary>
+    Failed,
+}
+
+/// <summary>The end of a reply: its kind, the text to show, and the notice under it (failures, stops).</summary>
+internal sealed record AssistantReplyEnd(AssistantReplyEndKind Kind, string Text, string? Notice = null);
