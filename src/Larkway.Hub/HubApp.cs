@@ -4,6 +4,7 @@ using Larkway.Emulator.Hosting;
 using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.AdminConsole.Auth;
+using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications.Actions;
@@ -371,7 +372,7 @@ public static partial class HubApp
         services.AddHubWeCom();
         services.AddHubPersonRouting();
         services.AddHubWeComAiBot();
-        services.AddHubAssistants();
+        services.AddHubAssistants(configuration);
 
         services.AddFeishuEventReceiver(AppName, o =>
         {
@@ -400,7 +401,8 @@ public static partial class HubApp
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BotOptions>, BotOptionsValidator>());
         services.TryAddSingleton(_ => new BotCommands().AddSamples());
         services.TryAddSingleton(sp => new BotCardActions().AddSamples()
-            .AddNotificationCards(sp.GetRequiredService<NotificationCardActions>()));
+            .AddNotificationCards(sp.GetRequiredService<NotificationCardActions>())
+            .AddAssistantCards(sp.GetRequiredService<AssistantCardActions>()));
 
         // Apps added at run time have no bot yet, but clicks on the notifications they sent are answered the same way.
         services.AddHubStoredAppDispatcher((sp, appName, dispatcher) => dispatcher.AddNotificationCards(appName, sp.GetRequiredService<NotificationCardActions>()));
@@ -416,7 +418,8 @@ public static partial class HubApp
             sp.GetRequiredService<IBotConversationStore>(),
             sp.GetRequiredService<BotIdentity>().GetAsync,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<AppBot>>()));
+            sp.GetRequiredService<ILogger<AppBot>>(),
+            sp.GetService<IBotAssistant>()));
     }
 
     internal static void MapHub(WebApplication app)

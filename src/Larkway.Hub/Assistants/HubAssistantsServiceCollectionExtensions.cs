@@ -1,5 +1,13 @@
+using Larkway.Hub.Assistants;
+using Larkway.Hub.Assistants.Answering;
 using Larkway.Hub.Assistants.Configuration;
+using Larkway.Hub.Assistants.Replies;
+using Larkway.Hub.Assistants.Routing;
+using Larkway.Hub.Assistants.Storage;
+using Larkway.Hub.Bots;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -7,15 +15,32 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class HubAssistantsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the assistants' configuration. Needs <c>AddHubStorage</c> and <c>AddHubApps</c>; map the API with
-    /// <c>MapHubAssistantsApi</c>.
+    /// Adds the assistants: their configuration, the router the platforms' bots hand messages to (<see cref="IBotAssistant"/>),
+    /// the <c>assistant-replies</c> queue that answers, each platform's replies, and the answer buttons. Needs
+    /// <c>AddHubStorage</c> and <c>AddHubApps</c>; map the API with <c>MapHubAssistantsApi</c>.
     /// </summary>
-    public static IServiceCollection AddHubAssistants(this IServiceCollection services)
+    public static IServiceCollection AddHubAssistants(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddHubDataProtection();
+        services.AddOptions<AssistantOptions>().Bind(configuration.GetSection(AssistantOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AssistantOptions>, AssistantOptionsValidator>());
+
+        // Backends are the administrator's own endpoints; each call is bounded by the assistant's own timeouts.
+        services.AddHttpClient(AssistantRuntime.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<AssistantService>();
+        services.TryAddSingleton<AssistantTelemetry>();
+        services.TryAddSingleton<AssistantRuntime>();
+        services.TryAddSingleton<AssistantIdentity>();
+        services.TryAddSingleton<AssistantSessions>();
+        services.TryAddSingleton<AssistantLinking>();
+        services.TryAddSingleton<AssistantCardActions>();
+        services.TryAddSingleton<AssistantInbound>();
+        services.TryAddSingleton<IBotAssistant>(sp => sp.GetRequiredService<AssistantInbound>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, FeishuAssistantReplies>());
+        services.AddHubQueue<AssistantTurnRow, AssistantAnswering>(AssistantAnswering.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
         return services;
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class AppBot
     private readonly Func<CancellationToken, Task<Feishu.Bot.BotInfo?>> _identity;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IBotAssistant? _assistant;
 
     // The identity the last message was judged with; until one has been fetched, ingest cannot tell the bot's mention.
     private volatile Feishu.Bot.BotInfo? _knownIdentity;
@@ -42,7 +43,8 @@ public sealed partial class AppBot
         IBotConversationStore conversations,
         Func<CancellationToken, Task<Feishu.Bot.BotInfo?>> identity,
         TimeProvider time,
-        ILogger<AppBot> logger)
+        ILogger<AppBot> logger,
+        IBotAssistant? assistant = null)
     {
         _app = app;
         _commands = commands;
@@ -53,6 +55,7 @@ public sealed partial class AppBot
         _identity = identity;
         _time = time;
         _logger = logger;
+        _assistant = assistant;
         AddHelp();
     }
 
@@ -119,14 +122,15 @@ public sealed partial class AppBot
 
         var bot = await _identity(cancellationToken).ConfigureAwait(false);
         _knownIdentity = bot ?? _knownIdentity;
-        var message = ToBotMessage(e, context, bot?.OpenId);
-        if (!message.IsP2p && _options.GroupsRequireMention && bot is not null && !message.MentionsBot)
-        {
-            return;
-        }
-
+        var message = ToBotMessage(e, context, bot?.OpenId) with { Channel = ToChannel(e, context, bot?.OpenId, _time.GetUtcNow()) };
         try
         {
+            if (await TryAssistantAsync(message, cancellationToken).ConfigureAwait(false)
+                || (!message.IsP2p && _options.GroupsRequireMention && bot is not null && !message.MentionsBot))
+            {
+                return;
+            }
+
             await RouteAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -148,13 +152,14 @@ public sealed partial class AppBot
     public async Task HandleMessageAsync(BotMessage message, string reference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!message.IsP2p && _options.GroupsRequireMention && !message.MentionsBot)
-        {
-            return;
-        }
-
         try
         {
+            if (await TryAssistantAsync(message, cancellationToken).ConfigureAwait(false)
+                || (!message.IsP2p && _options.GroupsRequireMention && !message.MentionsBot))
+            {
+                return;
+            }
+
             await RouteAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -228,6 +233,44 @@ public sealed partial class AppBot
         var bot = await _identity(cancellationToken).ConfigureAwait(false);
         var text = _options.WelcomeMessage.Replace("{bot}", bot?.AppName ?? "your bot", StringComparison.Ordinal);
         await _messenger.SendToChatAsync(e.ChatId, FeishuContent.Text(text), $"{EventKey(context, e.ChatId)}/welcome", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A message no bot command claims goes to the app's assistant, if one answers here (it applies its own group rules).
+    /// Its plain replies are keyed by the message, not the event, so a redelivery under a new event id does not repeat them.
+    /// </summary>
+    private async Task<bool> TryAssistantAsync(BotMessage message, CancellationToken cancellationToken)
+    {
+        if (_assistant is null || message.Channel is not { } inbound
+            || (message.Text.StartsWith('/') && _commands.TryGet(SplitCommand(message.Text).Name, out _)))
+        {
+            return false;
+        }
+
+        return await _assistant.TryAcceptAsync(
+            _app,
+            inbound,
+            message.ReplyContext,
+            (text, key, ct) => _messenger.ReplyAsync(message, FeishuContent.Text(text), $"{inbound.DedupKey}/assistant/{key}", ct),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The Feishu message in the platform-neutral model; null when the bot's open_id is unknown or the message is malformed.</summary>
+    private static Larkway.Channels.Messages.InboundMessage? ToChannel(MessageReceivedEvent e, FeishuEventContext context, string? botOpenId, DateTimeOffset receivedAt)
+    {
+        if (botOpenId is null || context.AppId is not { Length: > 0 } appId)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Larkway.Channels.Adapters.FeishuChannelAdapter.Normalize(e, appId, new Larkway.Channels.Messages.ChannelBotIdentity(botOpenId), receivedAt);
+        }
+        catch (Larkway.Channels.Inbound.ChannelInboundException)
+        {
+            return null;
+        }
     }
 
     private async Task RouteAsync(BotMessage message, CancellationToken cancellationToken)

@@ -31,6 +31,12 @@ public sealed record BotMessage
     /// <summary>DingTalk's robot message (its session webhook carries replies); null on other platforms.</summary>
     public Larkway.DingTalk.Stream.DingTalkRobotInboundMessage? DingTalk { get; init; }
 
+    /// <summary>The message in the platform-neutral model, for an assistant; null when it could not be read as one.</summary>
+    public Larkway.Channels.Messages.InboundMessage? Channel { get; init; }
+
+    /// <summary>What replying needs beyond the ids (a WeCom AI bot's req_id, a DingTalk robot message), for an assistant.</summary>
+    public string? ReplyContext { get; init; }
+
     /// <summary>The inbox's key for this event: replies derive their idempotency keys from it.</summary>
     public required string EventKey { get; init; }
 

@@ -22,7 +22,8 @@ internal sealed partial class DingTalkInboxHandler(
     IBotConversationStore conversations,
     TimeProvider time,
     ILoggerFactory loggerFactory,
-    Webhooks.WebhookStore? webhooks = null)
+    Webhooks.WebhookStore? webhooks = null,
+    IBotAssistant? assistant = null)
 {
     private readonly ConcurrentDictionary<string, AppBot> _bots = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggerFactory.CreateLogger<DingTalkInboxHandler>();
@@ -43,8 +44,9 @@ internal sealed partial class DingTalkInboxHandler(
             return;
         }
 
-        var inbound = DingTalkRobotInboundMessage.Parse(Encoding.UTF8.GetString(item.Body));
-        var message = ToBotMessage(inbound, item);
+        var json = Encoding.UTF8.GetString(item.Body);
+        var inbound = DingTalkRobotInboundMessage.Parse(json);
+        var message = ToBotMessage(inbound, item) with { Channel = ToChannel(json, item.ReceivedAt), ReplyContext = json };
         await BotOf(item.AppName).HandleMessageAsync(message, "dt-" + item.Id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -62,6 +64,19 @@ internal sealed partial class DingTalkInboxHandler(
         EventKey = $"dingtalk/{item.AppName}/{inbound.MessageId}",
     };
 
+    /// <summary>The robot message in the platform-neutral model, for an assistant; null when malformed for it.</summary>
+    private static Larkway.Channels.Messages.InboundMessage? ToChannel(string json, DateTimeOffset receivedAt)
+    {
+        try
+        {
+            return Larkway.Channels.Adapters.DingTalkChannelAdapter.Normalize(json, null, receivedAt);
+        }
+        catch (Larkway.Channels.Inbound.ChannelInboundException)
+        {
+            return null;
+        }
+    }
+
     private AppBot BotOf(string appName) => _bots.GetOrAdd(appName, name => new AppBot(
         name,
         commands,
@@ -71,5 +86,6 @@ internal sealed partial class DingTalkInboxHandler(
         conversations,
         _ => Task.FromResult<Larkway.Feishu.Bot.BotInfo?>(null),
         time,
-        loggerFactory.CreateLogger<AppBot>()));
+        loggerFactory.CreateLogger<AppBot>(),
+        assistant));
 }

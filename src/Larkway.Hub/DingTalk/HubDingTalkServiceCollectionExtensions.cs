@@ -47,7 +47,8 @@ public static class HubDingTalkServiceCollectionExtensions
             sp.GetRequiredService<IBotConversationStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>()));
+            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
+            sp.GetService<IBotAssistant>()));
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.

@@ -213,4 +213,16 @@ internal static class LogEvents
     public const int AssistantCreated = 5300;
     public const int AssistantUpdated = 5301;
     public const int AssistantDeleted = 5302;
+    public const int AssistantLinkCodeIssued = 5303;
+    public const int AssistantLinkNoPerson = 5304;
+    public const int AssistantLinkUnreachable = 5305;
+    public const int AssistantLinkRedeemed = 5306;
+    public const int AssistantFeishuCardContinued = 5307;
+    public const int AssistantReplyOpenFailed = 5308;
+    public const int AssistantReplyFinishFailed = 5309;
+    public const int AssistantBackendFailed = 5310;
+    public const int AssistantReplyInterrupted = 5311;
+    public const int AssistantReplyCloseFailed = 5312;
+    public const int AssistantStopCheckFailed = 5313;
+    public const int AssistantFeedbackFailed = 5314;
 }

@@ -95,4 +95,8 @@ internal enum AssistantReplyEndKind
 }
 
 /// <summary>The end of a reply: its kind, the text to show, and the notice under it (failures, stops).</summary>
-internal sealed record AssistantReplyEnd(AssistantReplyEndKind Kind, string Text, string? Notice = null);
+internal sealed record AssistantReplyEnd(AssistantReplyEndKind Kind, string Text, string? Notice = null)
+{
+    /// <summary>Said under an answer its Hub stopped in the middle of.</summary>
+    public const string InterruptedNotice = "The answer was interrupted (the service restarted). Ask again, or press Regenerate.";
+}

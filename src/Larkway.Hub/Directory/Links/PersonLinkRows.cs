@@ -36,6 +36,9 @@ public static class PersonLinkSource
 
     /// <summary>An administrator linked the account (console or API); never replaced by a lookup.</summary>
     public const string Admin = "admin";
+
+    /// <summary>The person linked it themselves, with a one-time code sent to an account of theirs already linked.</summary>
+    public const string Self = "self";
 }
 
 /// <summary>

@@ -34,7 +34,8 @@ public static class HubWeComAiBotServiceCollectionExtensions
             sp.GetRequiredService<IBotConversationStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>()));
+            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
+            sp.GetService<IBotAssistant>()));
         services.TryAddSingleton(sp => new WeComAiBotIngest(
             sp.GetRequiredService<InboxStore>(),
             sp.GetRequiredService<InboxQueue>(),

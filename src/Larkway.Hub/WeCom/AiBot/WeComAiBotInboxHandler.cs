@@ -27,7 +27,8 @@ internal sealed partial class WeComAiBotInboxHandler(
     IBotConversationStore conversations,
     TimeProvider time,
     ILoggerFactory loggerFactory,
-    Webhooks.WebhookStore? webhooks = null)
+    Webhooks.WebhookStore? webhooks = null,
+    IBotAssistant? assistant = null)
 {
     private readonly ConcurrentDictionary<string, (AppBot Bot, WeComAiBotMessenger Messenger)> _bots = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggerFactory.CreateLogger<WeComAiBotInboxHandler>();
@@ -64,6 +65,7 @@ internal sealed partial class WeComAiBotInboxHandler(
 
         var app = await apps.FindAsync(item.AppName, cancellationToken).ConfigureAwait(false);
         var botId = app?.AiBotId is { Length: > 0 } id ? id : message.AiBotId;
+        botMessage = botMessage with { Channel = ToChannel(message, botId, item.ReceivedAt), ReplyContext = ReplyContextOf(reqId, botId) };
         var (bot, messenger) = BotOf(item.AppName);
         using (messenger.Answering(botMessage.MessageId, botId, reqId))
         {
@@ -151,6 +153,34 @@ internal sealed partial class WeComAiBotInboxHandler(
         };
     }
 
+    /// <summary>What an assistant's stream reply needs: the callback's req_id and the bot whose connection answers it.</summary>
+    internal static string ReplyContextOf(string reqId, string botId)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("req_id", reqId);
+            writer.WriteString("bot_id", botId);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The message in the platform-neutral model, for an assistant; null when malformed for it.</summary>
+    private static Larkway.Channels.Messages.InboundMessage? ToChannel(WeComAiBotMessage message, string botId, DateTimeOffset receivedAt)
+    {
+        try
+        {
+            return Larkway.Channels.Adapters.WeComChannelAdapter.Normalize(message, new Larkway.Channels.Messages.ChannelBotIdentity(botId), receivedAt);
+        }
+        catch (Larkway.Channels.Inbound.ChannelInboundException)
+        {
+            return null;
+        }
+    }
+
     private (AppBot Bot, WeComAiBotMessenger Messenger) BotOf(string appName) => _bots.GetOrAdd(appName, name =>
     {
         var messenger = new WeComAiBotMessenger(connections, loggerFactory.CreateLogger<WeComAiBotMessenger>());
@@ -163,7 +193,8 @@ internal sealed partial class WeComAiBotInboxHandler(
             conversations,
             _ => Task.FromResult<Larkway.Feishu.Bot.BotInfo?>(null),
             time,
-            loggerFactory.CreateLogger<AppBot>());
+            loggerFactory.CreateLogger<AppBot>(),
+            assistant);
         return (bot, messenger);
     });
 

@@ -1,0 +1,490 @@
+using System.Text;
+using System.Text.Json;
+using Larkway.Channels.Backends;
+using Larkway.Channels.Masking;
+using Larkway.Hub.Assistants.Replies;
+using Larkway.Hub.Assistants.Routing;
+using Larkway.Hub.Assistants.Storage;
+using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Assistants.Answering;
+
+/// <summary>
+/// The <c>assistant-replies</c> queue's handler: answers one turn. Turns of a conversation go one at a time, in order.
+/// The question is masked toward the backend, the answer streamed to the platform with placeholders restored, and the
+/// reply always ends — answered with feedback buttons, stopped, or failed with a notice naming what happened and a retry
+/// button. A turn found answering (its Hub stopped mid-answer) is never answered again: its reply is closed as
+/// interrupted.
+/// </summary>
+internal sealed partial class AssistantAnswering(
+    AssistantRuntime runtime,
+    AssistantSessions sessions,
+    IEnumerable<IAssistantReplies> platforms,
+    IDbContextFactory<HubDbContext> contexts,
+    HubSecretProtector protector,
+    IOptions<AssistantOptions> options,
+    AssistantTelemetry telemetry,
+    TimeProvider time,
+    ILogger<AssistantAnswering> logger) : IWorkHandler<AssistantTurnRow>
+{
+    /// <summary>The queue's name.</summary>
+    public const string QueueName = "assistant-replies";
+
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly Dictionary<string, IAssistantReplies> _platforms = platforms.ToDictionary(p => p.Platform, StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public async Task<WorkOutcome<AssistantTurnRow>> HandleAsync(AssistantTurnRow turn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        if (AssistantTurnStatus.IsTerminal(turn.Status))
+        {
+            return WorkOutcome<AssistantTurnRow>.Done();
+        }
+
+        var loaded = await runtime.ByNameAsync(turn.Assistant, cancellationToken).ConfigureAwait(false);
+        if (loaded is null || !_platforms.TryGetValue(turn.Platform, out var replies))
+        {
+            return WorkOutcome<AssistantTurnRow>.DeadLetter(
+                loaded is null ? "The assistant was deleted before it answered." : $"No replies for platform '{turn.Platform}'.",
+                s => s.SetProperty(t => t.Status, AssistantTurnStatus.Failed).SetProperty(t => t.FinishedAt, time.GetUtcNow()));
+        }
+
+        var target = new AssistantReplyTarget(
+            loaded.Definition, turn.Id, turn.App, turn.ConversationId, turn.ConversationKind, turn.ThreadId, turn.MessageId, turn.SenderId,
+            turn.ReplyContext is { } context ? protector.Unprotect(context) : null);
+
+        if (turn.Status == AssistantTurnStatus.Answering && turn.ReplyHandle is { } handle)
+        {
+            return await CloseInterruptedAsync(turn, replies, target, handle, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await WaitsInLaneAsync(turn, cancellationToken).ConfigureAwait(false))
+        {
+            return WorkOutcome<AssistantTurnRow>.Defer(time.GetUtcNow() + options.Value.LaneWait);
+        }
+
+        if (turn.StopRequested)
+        {
+            // Stopped before it started: nothing was shown, nothing is sent.
+            return Ended(turn, AssistantTurnStatus.Stopped, null, null, 0);
+        }
+
+        return await AnswerAsync(turn, loaded, replies, target, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<WorkOutcome<AssistantTurnRow>> AnswerAsync(
+        AssistantTurnRow turn, LoadedAssistant loaded, IAssistantReplies replies, AssistantReplyTarget target, CancellationToken cancellationToken)
+    {
+        var assistant = loaded.Definition;
+        IAssistantReplyWriter writer;
+        try
+        {
+            writer = await replies.OpenAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AssistantReplyUnavailableException ex)
+        {
+            // Another replica holds what the reply needs (a WeCom AI bot's connection): it claims the turn in turn.
+            return WorkOutcome<AssistantTurnRow>.Defer(time.GetUtcNow() + options.Value.LaneWait, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogOpenFailed(logger, ex, assistant.Name, turn.Id, turn.Platform);
+            var retryAt = options.Value.Retry.NextAttempt(time.GetUtcNow(), turn.Attempts);
+            if (retryAt is null)
+            {
+                return WorkOutcome<AssistantTurnRow>.DeadLetter(
+                    $"The {turn.Platform} reply could not be opened: {ex.GetType().Name}.",
+                    s => s.SetProperty(t => t.Status, AssistantTurnStatus.Failed).SetProperty(t => t.FinishedAt, time.GetUtcNow()));
+            }
+
+            return WorkOutcome<AssistantTurnRow>.Retry(retryAt.Value, $"The {turn.Platform} reply could not be opened: {ex.GetType().Name}.");
+        }
+
+        await using (writer.ConfigureAwait(false))
+        {
+            await MarkAnsweringAsync(turn.Id, writer, cancellationToken).ConfigureAwait(false);
+            var run = new AnswerRun(turn, loaded, writer);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var watcher = WatchForStopAsync(turn.Id, stop, run);
+            try
+            {
+                await StreamAsync(run, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (run.StopRequested && !cancellationToken.IsCancellationRequested)
+            {
+                run.Status = AssistantTurnStatus.Stopped;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The Hub is stopping: close the reply now rather than leave it for the next process.
+                run.Status = AssistantTurnStatus.Interrupted;
+            }
+            finally
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                await watcher.ConfigureAwait(false);
+            }
+
+            if (run.Status == AssistantTurnStatus.Stopped && run.TaskId is { } taskId)
+            {
+                await StopBackendAsync(loaded, taskId, run.User).ConfigureAwait(false);
+            }
+
+            var text = run.Shown.ToString();
+            var end = run.Status switch
+            {
+                AssistantTurnStatus.Answered => new AssistantReplyEnd(AssistantReplyEndKind.Answered, text),
+                AssistantTurnStatus.Stopped => new AssistantReplyEnd(AssistantReplyEndKind.Stopped, text, "Stopped."),
+                AssistantTurnStatus.Interrupted => new AssistantReplyEnd(AssistantReplyEndKind.Failed, text, AssistantReplyEnd.InterruptedNotice),
+                _ => new AssistantReplyEnd(AssistantReplyEndKind.Failed, text, FailureNotice(assistant.DisplayName, run.FailureKind)),
+            };
+            using (var closing = new CancellationTokenSource(CloseTimeout))
+            {
+                try
+                {
+                    await writer.FinishAsync(end, closing.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || closing.IsCancellationRequested)
+                {
+                    LogFinishFailed(logger, ex, assistant.Name, turn.Id, turn.Platform);
+                }
+            }
+
+            if (run.Status == AssistantTurnStatus.Answered && turn.SessionId is { } sessionId)
+            {
+                await sessions.TouchAsync(sessionId, run.ConversationId, NextHistory(run), TimeSpan.FromHours(assistant.Sessions.TtlHours), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            var stored = loaded.Masker.Mask(text, MaskingDirection.ToStorage).Text;
+            return Ended(turn, run.Status, run.FailureKind?.ToString(), stored, writer.Updates, run);
+        }
+    }
+
+    /// <summary>Streams the backend's answer into the writer; sets the run's status.</summary>
+    private async Task StreamAsync(AnswerRun run, CancellationToken cancellationToken)
+    {
+        var turn = run.Turn;
+        var assistant = run.Loaded.Definition;
+        var raw = turn.Placeholders is { } stored ? Unmask(turn.Question, PlaceholderPairs.Read(protector.Unprotect(stored))) : turn.Question;
+        var masked = run.Loaded.Masker.Mask(raw, MaskingDirection.ToBackend, new PlaceholderMap());
+        var map = masked.Placeholders ?? new PlaceholderMap();
+        var restorer = map.CreateRestorer();
+        var session = turn.SessionId is { } id ? await SessionAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        run.Question = masked.Text;
+        run.History = session?.History;
+        var request = new AssistantRequest(masked.Text, run.User)
+        {
+            ConversationId = session?.BackendConversationId,
+            SystemPrompt = assistant.SystemPrompt,
+            History = ReadHistory(session?.History),
+        };
+
+        await foreach (var update in run.Loaded.Backend.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            switch (update)
+            {
+                case AssistantAnswerStarted started:
+                    run.TaskId = started.TaskId ?? run.TaskId;
+                    run.ConversationId = started.ConversationId ?? run.ConversationId;
+                    run.MessageId = started.MessageId ?? run.MessageId;
+                    break;
+                case AssistantTextDelta delta:
+                    run.BackendText.Append(delta.Text);
+                    run.Shown.Append(restorer.Push(delta.Text));
+                    Show(run);
+                    break;
+                case AssistantAnswerReplaced replaced:
+                    run.BackendText.Clear().Append(replaced.Text);
+                    restorer.Reset();
+                    run.Shown.Clear().Append(map.Restore(replaced.Text));
+                    Show(run);
+                    break;
+                case AssistantThought thought when run.Shown.Length == 0:
+                    // Agent steps show compactly until the answer itself starts.
+                    run.Writer.Show($"*{(thought.Tool is { Length: > 0 } tool ? $"Using {tool}…" : "Thinking…")}*");
+                    break;
+                case AssistantAnswerFile { Url: { Length: > 0 } url } file:
+                    run.Shown.Append(restorer.Flush()).Append($"\n\n[{file.Type}]({url})");
+                    Show(run);
+                    break;
+                case AssistantAnswerEnd end:
+                    run.ConversationId = end.ConversationId ?? run.ConversationId;
+                    run.MessageId = end.MessageId ?? run.MessageId;
+                    run.Status = AssistantTurnStatus.Answered;
+                    break;
+                case AssistantFailure failure:
+                    run.FailureKind = failure.Kind;
+                    run.Status = AssistantTurnStatus.Failed;
+                    LogBackendFailed(logger, assistant.Name, turn.Id, failure.Kind, failure.Code, failure.HttpStatus);
+                    break;
+            }
+        }
+
+        run.Shown.Append(restorer.Flush());
+        if (run.Status == AssistantTurnStatus.Answering)
+        {
+            // A stream that ended without its end event.
+            run.Status = AssistantTurnStatus.Failed;
+            run.FailureKind = AssistantFailureKind.Unavailable;
+        }
+    }
+
+    private void Show(AnswerRun run)
+    {
+        if (run.Shown.Length == 0)
+        {
+            return;
+        }
+
+        if (run.FirstTextAt is null)
+        {
+            run.FirstTextAt = time.GetUtcNow();
+            telemetry.FirstText(run.Loaded.Definition.Name, run.Turn.Platform, run.FirstTextAt.Value - run.Turn.ReceivedAt);
+        }
+
+        run.Writer.Show(run.Shown.ToString());
+    }
+
+    private async Task WatchForStopAsync(long turnId, CancellationTokenSource stop, AnswerRun run)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(options.Value.StopCheckInterval, time, stop.Token).ConfigureAwait(false);
+                var db = await contexts.CreateDbContextAsync(stop.Token).ConfigureAwait(false);
+                await using (db.ConfigureAwait(false))
+                {
+                    if (await db.AssistantTurns.AnyAsync(t => t.Id == turnId && t.StopRequested, stop.Token).ConfigureAwait(false))
+                    {
+                        run.StopRequested = true;
+                        await stop.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The answer ended.
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // A busy database only delays /stop until the answer ends by itself.
+            LogStopCheckFailed(logger, ex, turnId);
+        }
+    }
+
+    private async Task StopBackendAsync(LoadedAssistant loaded, string taskId, string user)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await loaded.Backend.StopAsync(taskId, user, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AssistantBackendException or HttpRequestException or OperationCanceledException)
+        {
+            // The answer was already cut on our side; the backend finishes it unseen.
+        }
+    }
+
+    private async Task<WorkOutcome<AssistantTurnRow>> CloseInterruptedAsync(
+        AssistantTurnRow turn, IAssistantReplies replies, AssistantReplyTarget target, string handle, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await replies.CloseInterruptedAsync(target, handle, turn.Answer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var retryAt = options.Value.Retry.NextAttempt(time.GetUtcNow(), turn.Attempts);
+            LogCloseFailed(logger, ex, turn.Assistant, turn.Id, turn.Platform);
+            if (retryAt is { } at)
+            {
+                return WorkOutcome<AssistantTurnRow>.Retry(at, $"Closing the interrupted reply failed: {ex.GetType().Name}.");
+            }
+        }
+
+        LogInterrupted(logger, turn.Assistant, turn.Id, turn.Platform);
+        return Ended(turn, AssistantTurnStatus.Interrupted, null, turn.Answer, turn.Updates);
+    }
+
+    private WorkOutcome<AssistantTurnRow> Ended(AssistantTurnRow turn, string status, string? failureKind, string? answer, int updates, AnswerRun? run = null)
+    {
+        var now = time.GetUtcNow();
+        telemetry.Ended(turn.Assistant, turn.Platform, status, failureKind, now - turn.ReceivedAt, updates);
+        return WorkOutcome<AssistantTurnRow>.Done(s => s
+            .SetProperty(t => t.Status, status)
+            .SetProperty(t => t.FailureKind, failureKind)
+            .SetProperty(t => t.Answer, answer)
+            .SetProperty(t => t.Updates, updates)
+            .SetProperty(t => t.FinishedAt, now)
+            .SetProperty(t => t.FirstTokenAt, run == null ? turn.FirstTokenAt : run.FirstTextAt)
+            .SetProperty(t => t.BackendConversationId, run == null ? turn.BackendConversationId : run.ConversationId)
+            .SetProperty(t => t.BackendTaskId, run == null ? turn.BackendTaskId : run.TaskId)
+            .SetProperty(t => t.BackendMessageId, run == null ? turn.BackendMessageId : run.MessageId)
+            .SetProperty(t => t.ReplyContext, (string?)null));
+    }
+
+    /// <summary>
+    /// Whether an earlier turn of the lane has not ended: replies in one conversation never interleave. A turn stuck behind
+    /// one that cannot end (its assistant deleted) still ends: dead letters count as ended.
+    /// </summary>
+    private async Task<bool> WaitsInLaneAsync(AssistantTurnRow turn, CancellationToken cancellationToken)
+    {
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.AssistantTurns.AnyAsync(
+                t => t.Lane == turn.Lane && t.Id < turn.Id && t.State != WorkState.DeadLetter
+                    && (t.Status == AssistantTurnStatus.Queued || t.Status == AssistantTurnStatus.Answering),
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task MarkAnsweringAsync(long turnId, IAssistantReplyWriter writer, CancellationToken cancellationToken)
+    {
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var now = time.GetUtcNow();
+            await db.AssistantTurns.Where(t => t.Id == turnId).ExecuteUpdateAsync(
+                s => s.SetProperty(t => t.Status, AssistantTurnStatus.Answering)
+                    .SetProperty(t => t.StartedAt, now)
+                    .SetProperty(t => t.ReplyHandle, writer.Handle)
+                    .SetProperty(t => t.ReplyMessageId, writer.MessageId),
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<AssistantSessionRow?> SessionAsync(long id, CancellationToken cancellationToken)
+    {
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.AssistantSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The stored question with its values back in place (to be masked again with the assistant's current rules).</summary>
+    private static string Unmask(string question, IReadOnlyDictionary<string, string> pairs)
+    {
+        var text = question;
+        foreach (var (placeholder, value) in pairs.OrderByDescending(p => p.Key.Length))
+        {
+            text = text.Replace(placeholder, value, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    /// <summary>The history an OpenAI-compatible backend gets next time: this question and answer as the backend saw them, bounded.</summary>
+    private static string? NextHistory(AnswerRun run)
+    {
+        if (run.Loaded.Definition.Backend != Configuration.AssistantPolicyValues.OpenAi)
+        {
+            return null;
+        }
+
+        var turns = ReadHistory(run.History).Select(t => new HistoryEntry(t.Role == AssistantTurnRole.User ? "user" : "assistant", t.Text)).ToList();
+        turns.Add(new HistoryEntry("user", run.Question));
+        turns.Add(new HistoryEntry("assistant", run.BackendText.ToString()));
+        var keep = Math.Max(0, run.Loaded.Definition.Sessions.HistoryTurns) * 2;
+        return JsonSerializer.Serialize(turns.Skip(Math.Max(0, turns.Count - keep)).ToList(), AssistantAnsweringJson.Default.ListHistoryEntry);
+    }
+
+    private static IReadOnlyList<AssistantTurn> ReadHistory(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return [];
+        }
+
+        var entries = JsonSerializer.Deserialize(json, AssistantAnsweringJson.Default.ListHistoryEntry) ?? [];
+        return [.. entries.Select(e => new AssistantTurn(e.Role == "user" ? AssistantTurnRole.User : AssistantTurnRole.Assistant, e.Text))];
+    }
+
+    /// <summary>What the user reads when the backend failed: what happened, and what to do.</summary>
+    internal static string FailureNotice(string assistant, AssistantFailureKind? kind) => kind switch
+    {
+        AssistantFailureKind.Timeout => $"{assistant}'s AI service took too long to answer. Press Regenerate to try again.",
+        AssistantFailureKind.RateLimited => $"{assistant} is answering many questions right now. Wait a minute, then press Regenerate.",
+        AssistantFailureKind.Refused => $"{assistant}'s AI service refused the request; an administrator should check its settings. Press Regenerate to try again.",
+        AssistantFailureKind.ContentFiltered => $"{assistant}'s AI service declined to answer this question.",
+        AssistantFailureKind.ConversationNotFound => "This conversation could not be continued. Send /new, then ask again.",
+        _ => $"{assistant} could not reach its AI service just now. Press Regenerate to try again.",
+    };
+
+    [LoggerMessage(EventId = LogEvents.AssistantReplyOpenFailed, Level = LogLevel.Warning, Message = "Assistant {Assistant}: the {Platform} reply of turn {TurnId} could not be opened; retried")]
+    private static partial void LogOpenFailed(ILogger logger, Exception exception, string assistant, long turnId, string platform);
+
+    [LoggerMessage(EventId = LogEvents.AssistantReplyFinishFailed, Level = LogLevel.Warning, Message = "Assistant {Assistant}: the {Platform} reply of turn {TurnId} could not be finished")]
+    private static partial void LogFinishFailed(ILogger logger, Exception exception, string assistant, long turnId, string platform);
+
+    [LoggerMessage(EventId = LogEvents.AssistantBackendFailed, Level = LogLevel.Warning, Message = "Assistant {Assistant}: the backend failed turn {TurnId}: {Kind} ({Code}, HTTP {Status}); the user was told, with a retry button")]
+    private static partial void LogBackendFailed(ILogger logger, string assistant, long turnId, AssistantFailureKind kind, string code, int? status);
+
+    [LoggerMessage(EventId = LogEvents.AssistantReplyInterrupted, Level = LogLevel.Warning, Message = "Assistant {Assistant}: turn {TurnId} was answering when its Hub stopped; its {Platform} reply was closed as interrupted, not answered again")]
+    private static partial void LogInterrupted(ILogger logger, string assistant, long turnId, string platform);
+
+    [LoggerMessage(EventId = LogEvents.AssistantReplyCloseFailed, Level = LogLevel.Warning, Message = "Assistant {Assistant}: closing the interrupted {Platform} reply of turn {TurnId} failed")]
+    private static partial void LogCloseFailed(ILogger logger, Exception exception, string assistant, long turnId, string platform);
+
+    [LoggerMessage(EventId = LogEvents.AssistantStopCheckFailed, Level = LogLevel.Debug, Message = "Checking turn {TurnId} for /stop failed; the answer goes on")]
+    private static partial void LogStopCheckFailed(ILogger logger, Exception exception, long turnId);
+
+    /// <summary>One answer in progress.</summary>
+    private sealed class AnswerRun(AssistantTurnRow turn, LoadedAssistant loaded, IAssistantReplyWriter writer)
+    {
+        public AssistantTurnRow Turn => turn;
+
+        public LoadedAssistant Loaded => loaded;
+
+        public IAssistantReplyWriter Writer => writer;
+
+        /// <summary>The backend's user: the person, or the account of a guest (Dify ties conversations to it).</summary>
+        public string User { get; } = turn.PersonId ?? $"account:{turn.Platform}:{turn.App}:{turn.SenderId}";
+
+        public StringBuilder Shown { get; } = new();
+
+        public StringBuilder BackendText { get; } = new();
+
+        public string Status { get; set; } = AssistantTurnStatus.Answering;
+
+        public AssistantFailureKind? FailureKind { get; set; }
+
+        public string? TaskId { get; set; }
+
+        public string? ConversationId { get; set; }
+
+        public string? MessageId { get; set; }
+
+        public string Question { get; set; } = "";
+
+        public string? History { get; set; }
+
+        public DateTimeOffset? FirstTextAt { get; set; }
+
+        private volatile bool _stopRequested;
+
+        public bool StopRequested
+        {
+            get => _stopRequested;
+            set => _stopRequested = value;
+        }
+    }
+}
+
+/// <summary>One prior message an OpenAI-compatible backend gets again.</summary>
+internal sealed record HistoryEntry(string Role, string Text);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<HistoryEntry>))]
+internal sealed partial class AssistantAnsweringJson : System.Text.Json.Serialization.JsonSerializerContext;

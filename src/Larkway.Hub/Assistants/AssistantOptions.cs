@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+using Larkway.Hub.Platform.Queue;
+using Microsoft.Extensions.Options;
+
+namespace Larkway.Hub.Assistants;
+
+/// <summary>How this process answers assistant questions, bound from <c>Larkway:Assistants</c>.</summary>
+public sealed class AssistantOptions : IQueueOptions, IValidatableObject
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Larkway:Assistants";
+
+    /// <summary>Whether this process answers (a replica may only accept questions). Default true.</summary>
+    public bool WorkerEnabled { get; set; } = true;
+
+    /// <summary>Questions claimed per round. Default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Answers streamed at once by this process (each mostly waits on the backend). Default 64.</summary>
+    public int Concurrency { get; set; } = 64;
+
+    /// <summary>
+    /// How long a claim holds; renewed while an answer streams. A Hub that stops mid-answer leaves its reply to be closed
+    /// as interrupted by whichever process claims the turn after this. Default 30 s.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an idle worker looks for questions other replicas accepted. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a question waits behind an earlier one of its conversation before it is looked at again. Default 300 ms.</summary>
+    public TimeSpan LaneWait { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>How often a streaming answer checks whether it was asked to stop (<c>/stop</c>). Default 1 s.</summary>
+    public TimeSpan StopCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a self-linking code works. Default 10 min.</summary>
+    public TimeSpan LinkCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a loaded assistant (its settings, backend client and masker) is reused before it is read again. Default 5 s.</summary>
+    public TimeSpan DefinitionCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Attempts at a turn whose platform failed before it is given up (the user is told where possible). Default 5.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <inheritdoc />
+    public RetrySchedule Retry => new([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)], MaxAttempts);
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        foreach (var problem in QueueOptionsRules.Validate(SectionName, this, MaxAttempts, null))
+        {
+            yield return problem;
+        }
+
+        if (LaneWait <= TimeSpan.Zero || StopCheckInterval <= TimeSpan.Zero || LinkCodeLifetime <= TimeSpan.Zero)
+        {
+            yield return new($"{SectionName}: LaneWait, StopCheckInterval and LinkCodeLifetime must be positive.", [nameof(LaneWait)]);
+        }
+
+        if (DefinitionCacheLifetime < TimeSpan.Zero)
+        {
+            yield return new($"{SectionName}:DefinitionCacheLifetime must not be negative.", [nameof(DefinitionCacheLifetime)]);
+        }
+    }
+}
+
+[OptionsValidator]
+internal sealed partial class AssistantOptionsValidator : IValidateOptions<AssistantOptions>;

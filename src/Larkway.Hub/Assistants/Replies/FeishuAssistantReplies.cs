@@ -1,0 +1,179 @@
+using Larkway.Channels.Rendering;
+using Larkway.Feishu;
+using Larkway.Feishu.CardKit;
+using Larkway.Feishu.Im;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Platform;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Assistants.Replies;
+
+/// <summary>
+/// Feishu's answers: a CardKit card entity in streaming mode, sent as a reply to the question (in its thread), its
+/// answer element updated with the whole text at most once per the assistant's interval (so CardKit's 10 updates a second
+/// per card and its sequence rule are never broken), then a full update with streaming off, the final text and the
+/// feedback buttons. An answer that outgrows one card is finished in that card and continues in the next.
+/// </summary>
+internal sealed partial class FeishuAssistantReplies(HubAppRegistry apps, TimeProvider time, ILogger<FeishuAssistantReplies> logger) : IAssistantReplies
+{
+    /// <inheritdoc />
+    public string Platform => "feishu";
+
+    private TimeProvider Clock => time;
+
+    private ILogger Logger => logger;
+
+    /// <inheritdoc />
+    public async Task<IAssistantReplyWriter> OpenAsync(AssistantReplyTarget target, CancellationToken cancellationToken)
+    {
+        var client = apps.GetClient(target.App);
+        var writer = new Writer(this, client, target);
+        await writer.OpenCardAsync(cancellationToken).ConfigureAwait(false);
+        return writer;
+    }
+
+    /// <inheritdoc />
+    public async Task CloseInterruptedAsync(AssistantReplyTarget target, string handle, string? shownText, CancellationToken cancellationToken)
+    {
+        var client = apps.GetClient(target.App);
+        var text = Compose(shownText, AssistantReplyEnd.InterruptedNotice);
+        var card = FeishuStreamingCard.Final(Fit(text, target), target.AnswerId, withFeedback: true);
+
+        // A process that has not seen the card starts its sequence above every number used before (CardKitSequences).
+        await client.CardKit.UpdateAsync(handle, card.ToJsonString(), $"interrupted-{target.TurnId}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken) =>
+        apps.GetClient(target.App).Im.Messages.ReplyAsync(target.MessageId, MessageContent.Text(text), target.ThreadId is not null, Uuid(idempotencyKey), target.ConversationId, cancellationToken);
+
+    /// <summary>The answer, a blank line, and the notice in italics.</summary>
+    internal static string Compose(string? text, string? notice) =>
+        string.IsNullOrWhiteSpace(notice) ? (string.IsNullOrWhiteSpace(text) ? "…" : text)
+        : string.IsNullOrWhiteSpace(text) ? $"*{notice}*" : $"{text}\n\n*{notice}*";
+
+    /// <summary>Keeps a closing text within one card (the head of an answer too long for one stays; the tail was in later cards).</summary>
+    private static string Fit(string text, AssistantReplyTarget target) =>
+        FeishuStreamingCard.FitsOneCard(text, target.AnswerId) ? text : FeishuStreamingCard.SplitAnswer(text, target.AnswerId)[0].Body;
+
+    // Feishu's uuid is at most 50 characters.
+    private static string Uuid(string key) => key.Length <= 50 ? key : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..50];
+
+    [LoggerMessage(EventId = LogEvents.AssistantFeishuCardContinued, Level = LogLevel.Information, Message = "Assistant answer {AnswerId} outgrew its card; continuing in card {Part}")]
+    private static partial void LogContinued(ILogger logger, string answerId, int part);
+
+    /// <summary>One answer's cards.</summary>
+    private sealed class Writer(FeishuAssistantReplies owner, FeishuClient client, AssistantReplyTarget target) : IAssistantReplyWriter
+    {
+        private readonly Lock _gate = new();
+        private readonly List<CardKitStream> _finished = [];
+        private CardKitStream? _stream;
+        private string _cardId = "";
+        private int _offset;
+        private int _earlierUpdates;
+
+        public string Handle { get; private set; } = "";
+
+        public string? MessageId { get; private set; }
+
+        public int Updates => _earlierUpdates + (_stream?.UpdatesSent ?? 0);
+
+        public async Task OpenCardAsync(CancellationToken cancellationToken)
+        {
+            var card = FeishuStreamingCard.Streaming("Thinking…", "…");
+            _cardId = await client.CardKit.CreateAsync(card.ToJsonString(), cancellationToken).ConfigureAwait(false);
+            var part = _finished.Count;
+            var sent = await client.Im.Messages.ReplyAsync(
+                target.MessageId,
+                MessageContent.CardEntity(_cardId),
+                target.ThreadId is not null,
+                Uuid($"assistant-{target.TurnId}-card-{part}"),
+                target.ConversationId,
+                cancellationToken).ConfigureAwait(false);
+            if (part == 0)
+            {
+                Handle = _cardId;
+                MessageId = sent.MessageId;
+            }
+
+            _stream = new CardKitStream(
+                client.CardKit,
+                _cardId,
+                FeishuStreamingCard.DefaultElementId,
+                new CardKitStreamOptions { Interval = TimeSpan.FromMilliseconds(target.Assistant.Streaming.UpdateIntervalMs), Summary = "Answering…" },
+                owner.Clock,
+                owner.Logger);
+        }
+
+        public void Show(string text)
+        {
+            lock (_gate)
+            {
+                if (_stream is null || text.Length < _offset)
+                {
+                    return;
+                }
+
+                var rest = text[_offset..];
+                if (FeishuStreamingCard.FitsOneCard(rest, target.AnswerId))
+                {
+                    _stream.SetText(rest.Length == 0 ? "…" : rest);
+                }
+            }
+        }
+
+        public async Task FinishAsync(AssistantReplyEnd end, CancellationToken cancellationToken)
+        {
+            var text = Compose(end.Text, end.Notice);
+
+            // Parts that do not fit the current card close it and open the next; the last part gets the buttons.
+            while (true)
+            {
+                var rest = text[Math.Min(_offset, text.Length)..];
+                if (FeishuStreamingCard.FitsOneCard(rest, target.AnswerId))
+                {
+                    await CloseCardAsync(rest.Length == 0 ? "…" : rest, withButtons: true, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                var head = FeishuStreamingCard.SplitAnswer(rest, target.AnswerId)[0].Body;
+                await CloseCardAsync(head, withButtons: false, cancellationToken).ConfigureAwait(false);
+                _offset += head.Length;
+                LogContinued(owner.Logger, target.AnswerId, _finished.Count + 1);
+                await OpenCardAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task CloseCardAsync(string text, bool withButtons, CancellationToken cancellationToken)
+        {
+            var stream = _stream!;
+            try
+            {
+                await stream.CompleteAsync(text).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is FeishuApiException or HttpRequestException)
+            {
+                // The full update below still switches streaming off and shows the text.
+            }
+
+            var card = FeishuStreamingCard.Final(text, target.AnswerId, withButtons);
+            await client.CardKit.UpdateAsync(_cardId, card.ToJsonString(), $"final-{target.TurnId}-{_finished.Count}", cancellationToken).ConfigureAwait(false);
+            _earlierUpdates += stream.UpdatesSent + 1;
+            _finished.Add(stream);
+            _stream = null;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var stream in _finished)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_stream is { } open)
+            {
+                await open.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Larkway.Channels.Rendering;
+using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Hub.Assistants.Answering;
+using Larkway.Hub.Assistants.Storage;
+using Larkway.Hub.Bots;
+using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Assistants.Routing;
+
+/// <summary>
+/// Clicks on an answer's buttons: helpful / not helpful are stored (one value per person and answer, the last click
+/// wins); regenerate — also the retry button of a failed or interrupted answer — asks the same question again as a new
+/// turn, once per click (a redelivered click finds its turn already made). Only the asker may regenerate.
+/// </summary>
+internal sealed partial class AssistantCardActions(
+    IDbContextFactory<HubDbContext> contexts,
+    HubDatabaseInitializer initializer,
+    IHubStorageProvider provider,
+    WorkSignals signals,
+    AssistantTelemetry telemetry,
+    TimeProvider time,
+    ILogger<AssistantCardActions> logger)
+{
+    /// <summary>Handles a click on an answer card's feedback or regenerate button.</summary>
+    public async Task<CardActionResponse?> HandleAsync(BotCardContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!FeishuStreamingCard.TryReadFeedback(context.Value, out var feedback, out var answerId) || !TryTurnId(answerId, out var turnId)
+            || context.OperatorOpenId is not { Length: > 0 } clicker)
+        {
+            return CardActionResponse.WithToast(CardToastType.Warning, "This button belongs to an answer the Hub does not know.");
+        }
+
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var turn = await db.AssistantTurns.AsNoTracking().FirstOrDefaultAsync(t => t.Id == turnId && t.Platform == "feishu", cancellationToken).ConfigureAwait(false);
+            // A click from another chat than the answer's is not this answer's.
+            if (turn is null || (context.ChatId is { Length: > 0 } chat && chat != turn.ConversationId))
+            {
+                return CardActionResponse.WithToast(CardToastType.Warning, "This button belongs to an answer the Hub does not know.");
+            }
+
+            var value = feedback switch { AnswerFeedback.Helpful => "helpful", AnswerFeedback.NotHelpful => "not_helpful", _ => "regenerate" };
+            telemetry.Feedback(turn.Assistant, value);
+            if (feedback == AnswerFeedback.Regenerate)
+            {
+                return await RegenerateAsync(db, turn, clicker, context, cancellationToken).ConfigureAwait(false);
+            }
+
+            var now = time.GetUtcNow();
+            var updated = await db.AssistantFeedback.Where(f => f.TurnId == turnId && f.User == clicker)
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.Value, value).SetProperty(f => f.At, now), cancellationToken).ConfigureAwait(false);
+            if (updated == 0)
+            {
+                db.AssistantFeedback.Add(new AssistantFeedbackRow { TurnId = turnId, User = clicker, Value = value, At = now });
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
+                {
+                    // A double click: the first one is stored.
+                }
+            }
+
+            return CardActionResponse.WithToast(CardToastType.Success, feedback == AnswerFeedback.Helpful ? "Thanks: glad it helped." : "Thanks: this helps improve the answers.");
+        }
+    }
+
+    private async Task<CardActionResponse> RegenerateAsync(HubDbContext db, AssistantTurnRow turn, string clicker, BotCardContext context, CancellationToken cancellationToken)
+    {
+        if (turn.SenderId != clicker)
+        {
+            return CardActionResponse.WithToast(CardToastType.Info, "Only the person who asked can regenerate this answer.");
+        }
+
+        var click = context.EventId ?? context.Event.Token ?? Guid.NewGuid().ToString("N");
+        var again = new AssistantTurnRow
+        {
+            Assistant = turn.Assistant,
+            SessionId = turn.SessionId,
+            MessageKey = $"{turn.MessageKey}/regenerate/{click}",
+            Lane = turn.Lane,
+            Platform = turn.Platform,
+            App = turn.App,
+            ConversationId = turn.ConversationId,
+            ConversationKind = turn.ConversationKind,
+            ThreadId = turn.ThreadId,
+            MessageId = turn.MessageId,
+            SenderId = turn.SenderId,
+            PersonId = turn.PersonId,
+            Question = turn.Question,
+            Placeholders = turn.Placeholders,
+            Status = AssistantTurnStatus.Queued,
+            ReceivedAt = time.GetUtcNow(),
+            State = WorkState.Pending,
+            NextAttemptAt = time.GetUtcNow(),
+        };
+        if (again.MessageKey.Length > 400)
+        {
+            again.MessageKey = $"{turn.MessageKey[..Math.Min(turn.MessageKey.Length, 300)]}/regenerate/{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(click)))[..40]}";
+        }
+
+        db.AssistantTurns.Add(again);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            signals.For(AssistantAnswering.QueueName).Notify();
+        }
+        catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
+        {
+            // The same click delivered again: its answer is already on the way.
+        }
+        catch (DbUpdateException ex)
+        {
+            LogFailed(logger, ex, turn.Id);
+            return CardActionResponse.WithToast(CardToastType.Error, "The answer could not be regenerated just now; try again.");
+        }
+
+        return CardActionResponse.WithToast(CardToastType.Info, "Answering again…");
+    }
+
+    private static bool TryTurnId(string answerId, out long turnId)
+    {
+        turnId = 0;
+        return answerId.StartsWith("turn-", StringComparison.Ordinal)
+            && long.TryParse(answerId.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out turnId);
+    }
+
+    [LoggerMessage(EventId = LogEvents.AssistantFeedbackFailed, Level = LogLevel.Warning, Message = "Regenerating the answer of turn {TurnId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, long turnId);
+}
+
+/// <summary>Wires the assistant's answer buttons into the bot's card actions.</summary>
+internal static class AssistantCardActionsRegistration
+{
+    /// <summary>Clicks on answers' feedback and regenerate buttons go to <paramref name="handler"/>.</summary>
+    public static BotCardActions AddAssistantCards(this BotCardActions actions, AssistantCardActions handler) =>
+        actions.Add(FeishuStreamingCard.FeedbackAction, handler.HandleAsync).Add(FeishuStreamingCard.RegenerateAction, handler.HandleAsync);
+}

@@ -1,0 +1,68 @@
+using Larkway.Hub.Apps;
+using Larkway.Hub.Assistants.Routing;
+using Larkway.Hub.Directory.Links;
+using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Larkway.Hub.Assistants.Routing;
+
+/// <summary>
+/// Who wrote, as the directory knows them: the person a platform account is linked to (on Feishu also through the
+/// open_id the directory synced for the app), their email, and their departments with every department above them.
+/// </summary>
+internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer)
+{
+    /// <summary>The sender of a message to <paramref name="app"/> on <paramref name="platform"/> with id <paramref name="userId"/>.</summary>
+    public async Task<AssistantSender> SenderAsync(string platform, string app, string userId, CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var personId = await db.PersonLinks.AsNoTracking().Where(l => l.Platform == platform && l.App == app && l.UserId == userId)
+                .Select(l => l.PersonId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (personId is null && platform == PersonPlatform.Feishu)
+            {
+                // The directory keeps each person's open_id per Feishu app ("" for the default app).
+                var idApp = HubAppRegistry.IsDefault(app) ? "" : app;
+                personId = await db.PersonAppIds.AsNoTracking().Where(a => a.App == idApp && a.OpenId == userId)
+                    .Select(a => a.PersonId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (personId is null)
+            {
+                return AssistantSender.Unknown;
+            }
+
+            var person = await db.People.AsNoTracking().Where(p => p.Id == personId)
+                .Select(p => new { p.Email, p.EnterpriseEmail }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (person is null)
+            {
+                return AssistantSender.Unknown;
+            }
+
+            var departments = await (
+                from m in db.Memberships.AsNoTracking()
+                where m.PersonId == personId
+                join d in db.Departments.AsNoTracking() on new { m.TenantKey, Id = m.DepartmentId } equals new { d.TenantKey, Id = d.OpenDepartmentId } into found
+                from d in found.DefaultIfEmpty()
+                select new { m.DepartmentId, Path = d == null ? null : d.Path, Custom = d == null ? null : d.DepartmentId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var all = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var d in departments)
+            {
+                all.Add(d.DepartmentId);
+                if (d.Custom is { Length: > 0 } custom)
+                {
+                    all.Add(custom);
+                }
+
+                foreach (var above in (d.Path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    all.Add(above);
+                }
+            }
+
+            return new AssistantSender(personId, person.Email ?? person.EnterpriseEmail, all);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using System.Text.Json;
+using Larkway.Channels.Masking;
+using Larkway.Channels.Messages;
+using Larkway.Hub.Assistants.Answering;
+using Larkway.Hub.Assistants.Storage;
+using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Larkway.Hub.Assistants.Routing;
+
+/// <summary>
+/// The assistant's side of a received message, run by the platform's bot once no bot command claimed it: the assistant
+/// commands (<c>/new</c>, <c>/stop</c>, <c>/link</c>), the gate (bot-loop guard, group and direct-message rules, access,
+/// strangers), then the question stored as a turn of the <c>assistant-replies</c> queue — unique per received message,
+/// so a redelivery under any event id, or a second replica, never makes a second answer.
+/// </summary>
+internal sealed partial class AssistantInbound(
+    AssistantRuntime runtime,
+    AssistantIdentity identity,
+    AssistantSessions sessions,
+    AssistantLinking linking,
+    IDbContextFactory<HubDbContext> contexts,
+    HubDatabaseInitializer initializer,
+    IHubStorageProvider provider,
+    HubSecretProtector protector,
+    WorkSignals signals,
+    AssistantTelemetry telemetry,
+    TimeProvider time) : Bots.IBotAssistant
+{
+    /// <summary>The assistant's own commands; the bot's registered commands run before the assistant sees anything else.</summary>
+    public static readonly IReadOnlyList<string> Commands = ["new", "stop", "link"];
+
+    /// <inheritdoc />
+    public async Task<bool> TryAcceptAsync(string app, InboundMessage message, string? replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(reply);
+        var loaded = await runtime.ForAppAsync(app, cancellationToken).ConfigureAwait(false);
+        if (loaded is null)
+        {
+            return false;
+        }
+
+        var assistant = loaded.Definition;
+        var platform = AssistantKeys.Platform(message);
+        var sender = await identity.SenderAsync(platform, app, message.Sender.Id, cancellationToken).ConfigureAwait(false);
+        var decision = AssistantGate.Decide(assistant, message, sender);
+        if (decision.Outcome == AssistantGateOutcome.Ignore)
+        {
+            return true;
+        }
+
+        if (TryCommand(message.Text, out var command, out var argument))
+        {
+            // /link is how a stranger gets in, so it runs whatever the gate said about strangers.
+            if (command == "link")
+            {
+                var answer = await linking.RunAsync(assistant.DisplayName, platform, app, message.Sender.Id, sender.PersonId, argument, cancellationToken).ConfigureAwait(false);
+                await reply(answer, "link", cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            if (decision.Outcome == AssistantGateOutcome.Answer && !AssistantGate.MayRun(assistant, command!, sender))
+            {
+                await reply($"You may not use /{command} with {assistant.DisplayName}.", "command-refused", cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+
+        switch (decision.Outcome)
+        {
+            case AssistantGateOutcome.Refuse:
+                telemetry.Refused(assistant.Name, platform);
+                await reply(decision.Reason ?? $"{assistant.DisplayName} cannot answer you here.", "refused", cancellationToken).ConfigureAwait(false);
+                return true;
+            case AssistantGateOutcome.AskToLink:
+                telemetry.Refused(assistant.Name, platform);
+                await reply(AssistantLinking.Instructions(assistant.DisplayName), "ask-to-link", cancellationToken).ConfigureAwait(false);
+                return true;
+        }
+
+        var personId = decision.AsGuest ? null : sender.PersonId;
+        var sessionKey = AssistantKeys.Session(assistant, message, personId);
+        switch (command)
+        {
+            case "new":
+                await sessions.EndAsync(assistant.Name, sessionKey, cancellationToken).ConfigureAwait(false);
+                await reply("Started a new conversation: what you ask next does not continue the earlier one.", "new", cancellationToken).ConfigureAwait(false);
+                return true;
+            case "stop":
+                var stopped = await StopLaneAsync(assistant.Name, AssistantKeys.Lane(message), cancellationToken).ConfigureAwait(false);
+                if (stopped == 0)
+                {
+                    await reply("Nothing is being answered here right now.", "stop", cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+        }
+
+        if (string.IsNullOrWhiteSpace(message.Text))
+        {
+            await reply($"{assistant.DisplayName} reads text only for now; ask your question in words.", "no-text", cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        var masked = loaded.Masker.Mask(message.Text, MaskingDirection.ToBackend, new PlaceholderMap());
+        var session = await sessions.CurrentAsync(assistant.Name, sessionKey, personId, TimeSpan.FromHours(assistant.Sessions.TtlHours), cancellationToken).ConfigureAwait(false);
+        var turn = new AssistantTurnRow
+        {
+            Assistant = assistant.Name,
+            SessionId = session.Id,
+            MessageKey = message.DedupKey,
+            Lane = AssistantKeys.Lane(message),
+            Platform = platform,
+            App = app,
+            ConversationId = message.Conversation.Id,
+            ConversationKind = message.Conversation.Kind.ToString().ToLowerInvariant(),
+            ThreadId = message.Conversation.ThreadId,
+            MessageId = message.MessageId,
+            SenderId = message.Sender.Id,
+            PersonId = personId,
+            Question = masked.Text,
+            Placeholders = masked.Placeholders is { Count: > 0 } map ? protector.Protect(PlaceholderPairs.Write(map)) : null,
+            ReplyContext = replyContext is null ? null : protector.Protect(replyContext),
+            Status = AssistantTurnStatus.Queued,
+            ReceivedAt = message.ReceivedAt,
+            State = WorkState.Pending,
+            NextAttemptAt = time.GetUtcNow(),
+        };
+        if (!await InsertAsync(turn, masked, cancellationToken).ConfigureAwait(false))
+        {
+            telemetry.Duplicate(assistant.Name, platform);
+            return true;
+        }
+
+        telemetry.Accepted(assistant.Name, platform);
+        signals.For(AssistantAnswering.QueueName).Notify();
+        return true;
+    }
+
+    /// <summary>Splits <c>/name argument</c> for the assistant's commands.</summary>
+    internal static bool TryCommand(string text, out string? command, out string argument)
+    {
+        command = null;
+        argument = "";
+        if (!text.StartsWith('/'))
+        {
+            return false;
+        }
+
+        var body = text[1..];
+        var space = body.IndexOfAny([' ', '\n', '\t']);
+        var name = (space < 0 ? body : body[..space]).ToLowerInvariant();
+        if (!Commands.Contains(name))
+        {
+            return false;
+        }
+
+        command = name;
+        argument = space < 0 ? "" : body[(space + 1)..].Trim();
+        return true;
+    }
+
+    private async Task<bool> InsertAsync(AssistantTurnRow turn, MaskResult masked, CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (await db.AssistantTurns.AnyAsync(t => t.MessageKey == turn.MessageKey, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            db.AssistantTurns.Add(turn);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
+            {
+                // The same message through another replica or an earlier delivery, at the same moment.
+                return false;
+            }
+
+            if (masked.Audit.Count > 0)
+            {
+                foreach (var entry in masked.Audit)
+                {
+                    db.AssistantMaskAudit.Add(new AssistantMaskAuditRow
+                    {
+                        TurnId = turn.Id,
+                        Direction = "to_backend",
+                        Detector = entry.Detector,
+                        Fingerprint = entry.Fingerprint,
+                        At = time.GetUtcNow(),
+                    });
+                }
+
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+    }
+
+    private async Task<int> StopLaneAsync(string assistant, string lane, CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.AssistantTurns
+                .Where(t => t.Assistant == assistant && t.Lane == lane && (t.Status == AssistantTurnStatus.Queued || t.Status == AssistantTurnStatus.Answering))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.StopRequested, true), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>A turn's placeholders and their values as stored (protected): a JSON object, placeholder → value.</summary>
+internal static class PlaceholderPairs
+{
+    public static string Write(PlaceholderMap map)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var placeholder in map.Placeholders)
+        {
+            if (map.TryGetValue(placeholder, out var value))
+            {
+                pairs[placeholder] = value;
+            }
+        }
+
+        return JsonSerializer.Serialize(pairs, AssistantRoutingJson.Default.DictionaryStringString);
+    }
+
+    public static Dictionary<string, string> Read(string json) =>
+        JsonSerializer.Deserialize(json, AssistantRoutingJson.Default.DictionaryStringString) ?? new(StringComparer.Ordinal);
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class AssistantRoutingJson : System.Text.Json.Serialization.JsonSerializerContext;
