@@ -14,19 +14,22 @@ namespace Larkway.Hub.Assistants.Replies;
 /// per card and its sequence rule are never broken), then a full update with streaming off, the final text and the
 /// feedback buttons. An answer that outgrows one card is finished in that card and continues in the next.
 /// </summary>
-internal sealed partial class FeishuAssistantReplies(HubAppRegistry apps, TimeProvider time, ILogger<FeishuAssistantReplies> logger) : IAssistantReplies
+internal sealed partial class FeishuAssistantReplies(IFeishuClientFactory clients, TimeProvider time, ILogger<FeishuAssistantReplies> logger) : IAssistantReplies
 {
     /// <inheritdoc />
     public string Platform => "feishu";
 
     private TimeProvider Clock => time;
 
+    // The configured app is "" to the client factory and "default" to assistants.
+    private FeishuClient ClientOf(string app) => clients.GetClient(HubAppRegistry.IsDefault(app) ? "" : app);
+
     private ILogger Logger => logger;
 
     /// <inheritdoc />
     public async Task<IAssistantReplyWriter> OpenAsync(AssistantReplyTarget target, CancellationToken cancellationToken)
     {
-        var client = apps.GetClient(target.App);
+        var client = ClientOf(target.App);
         var writer = new Writer(this, client, target);
         await writer.OpenCardAsync(cancellationToken).ConfigureAwait(false);
         return writer;
@@ -35,7 +38,7 @@ internal sealed partial class FeishuAssistantReplies(HubAppRegistry apps, TimePr
     /// <inheritdoc />
     public async Task CloseInterruptedAsync(AssistantReplyTarget target, string handle, string? shownText, CancellationToken cancellationToken)
     {
-        var client = apps.GetClient(target.App);
+        var client = ClientOf(target.App);
         var text = Compose(shownText, AssistantReplyEnd.InterruptedNotice);
         var card = FeishuStreamingCard.Final(Fit(text, target), target.AnswerId, withFeedback: true);
 
@@ -45,7 +48,7 @@ internal sealed partial class FeishuAssistantReplies(HubAppRegistry apps, TimePr
 
     /// <inheritdoc />
     public Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken) =>
-        apps.GetClient(target.App).Im.Messages.ReplyAsync(target.MessageId, MessageContent.Text(text), target.ThreadId is not null, Uuid(idempotencyKey), target.ConversationId, cancellationToken);
+        ClientOf(target.App).Im.Messages.ReplyAsync(target.MessageId, MessageContent.Text(text), target.ThreadId is not null, Uuid(idempotencyKey), target.ConversationId, cancellationToken);
 
     /// <summary>The answer, a blank line, and the notice in italics.</summary>
     internal static string Compose(string? text, string? notice) =>

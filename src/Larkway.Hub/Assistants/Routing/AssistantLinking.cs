@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Larkway.Feishu;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Directory.Links;
@@ -22,7 +23,7 @@ internal sealed partial class AssistantLinking(
     IDbContextFactory<HubDbContext> contexts,
     HubDatabaseInitializer initializer,
     PersonLinkStore links,
-    HubAppRegistry apps,
+    IFeishuClientFactory clients,
     IOptions<AssistantOptions> options,
     TimeProvider time,
     ILogger<AssistantLinking> logger)
@@ -103,7 +104,7 @@ internal sealed partial class AssistantLinking(
         }
 
         var where = PersonPlatform.Display(platform);
-        await apps.GetClient(HubAppService.DefaultAppName).Im.Messages.SendAsync(
+        await clients.GetClient("").Im.Messages.SendAsync(
             ReceiveId.OpenId(openId),
             MessageContent.Text($"Your code to link your {where} account: {code}\nIt works for {options.Value.LinkCodeLifetime.TotalMinutes:0} minutes. If you did not ask for it, ignore this message."),
             cancellationToken: cancellationToken).ConfigureAwait(false);
