@@ -250,11 +250,15 @@ internal sealed partial class AssistantAnswering(
             telemetry.FirstText(run.Loaded.Definition.Name, run.Turn.Platform, run.FirstTextAt.Value - run.Turn.ReceivedAt);
         }
 
-        run.Writer.Show(run.Shown.ToString());
+        var text = run.Shown.ToString();
+        run.LastShown = text;
+        run.Writer.Show(text);
     }
 
+    /// <summary>Every <see cref="AssistantOptions.StopCheckInterval"/>: whether <c>/stop</c> asked to stop, and a checkpoint of the text shown.</summary>
     private async Task WatchForStopAsync(long turnId, CancellationTokenSource stop, AnswerRun run)
     {
+        string? saved = null;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -268,6 +272,14 @@ internal sealed partial class AssistantAnswering(
                         run.StopRequested = true;
                         await stop.CancelAsync().ConfigureAwait(false);
                         return;
+                    }
+
+                    // What was shown so far, so that a Hub killed now leaves a reply the next one can close with it.
+                    if (run.LastShown is { } shown && !ReferenceEquals(shown, saved))
+                    {
+                        var stored = run.Loaded.Masker.Mask(shown, MaskingDirection.ToStorage).Text;
+                        await db.AssistantTurns.Where(t => t.Id == turnId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Answer, stored), stop.Token).ConfigureAwait(false);
+                        saved = shown;
                     }
                 }
             }
@@ -472,6 +484,15 @@ internal sealed partial class AssistantAnswering(
         public string? History { get; set; }
 
         public DateTimeOffset? FirstTextAt { get; set; }
+
+        private volatile string? _lastShown;
+
+        /// <summary>The text last shown (read by the checkpoint).</summary>
+        public string? LastShown
+        {
+            get => _lastShown;
+            set => _lastShown = value;
+        }
 
         private volatile bool _stopRequested;
 
