@@ -1,4 +1,5 @@
 using Larkway.Hub.Assistants.Configuration;
+using Larkway.Hub.Assistants.Replies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,11 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHubDataProtection();
         services.TryAddSingleton<AssistantService>();
+
+        // Replies per platform (the router picks by IAssistantReplies.Platform); they use the platforms' clients, which
+        // AddHubDingTalk, AddHubWeCom and AddHubWeComAiBot register.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, DingTalkAssistantReplies>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, WeComAssistantReplies>());
         return services;
     }
 }
