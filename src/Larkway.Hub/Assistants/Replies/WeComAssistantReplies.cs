@@ -43,6 +43,9 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     /// <summary>WeCom: the reply's window is over, or the stream was finished.</summary>
     private const int StreamExpired = 846608;
 
+    /// <summary>WeCom's invalid-parameter code, which a frame to a finished stream gets.</summary>
+    private const int FinishedStream = 40058;
+
     private static readonly string ContinuedSuffix = "\n\n" + AssistantReplyTexts.Continued;
 
     private readonly WeComAiBotConnections _connections;
@@ -146,10 +149,15 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
                 await client.RespondAsync(context.ReqId, WeComAiBotReply.Stream(handle, AssistantReplyTexts.WithNotice(shown, AssistantReplyTexts.Interrupted), finish: true), cancellationToken)
                     .ConfigureAwait(false);
             }
-            catch (WeComApiException ex) when (ex.ErrCode is InvalidReqId or StreamExpired)
+            catch (WeComApiException ex) when (ex.ErrCode is StreamExpired or FinishedStream)
             {
-                // The stream is past its window or on a connection gone with the stopped Hub: WeCom has ended it; say so in the chat.
-                LogCloseFellBack(_logger, context.BotId!, ex.Code);
+                // Finished already (a close before this one), or past its 6 minutes (WeCom has ended it): nothing to add.
+                LogCloseFellBack(_logger, context.BotId!, ex.Code, "nothing more sent");
+            }
+            catch (WeComApiException ex) when (ex.ErrCode is InvalidReqId)
+            {
+                // The stream came on a connection gone with the stopped Hub: WeCom ends it; the notice goes to the chat.
+                LogCloseFellBack(_logger, context.BotId!, ex.Code, "the notice went to the conversation");
                 await SendMessagesAsync(client, target.ConversationId, AssistantReplyTexts.Interrupted, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -252,8 +260,8 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     private static partial void LogContinued(ILogger logger, string streamId, string reason);
 
     [LoggerMessage(EventId = LogEvents.AssistantWeComCloseFellBack, Level = LogLevel.Information,
-        Message = "WeCom AI bot {BotId}: an interrupted stream could not be finished ({Code}); the notice went to the conversation.")]
-    private static partial void LogCloseFellBack(ILogger logger, string botId, string code);
+        Message = "WeCom AI bot {BotId}: an interrupted stream could not be finished ({Code}); {Outcome}.")]
+    private static partial void LogCloseFellBack(ILogger logger, string botId, string code, string outcome);
 
     [LoggerMessage(EventId = LogEvents.AssistantWeComReplyFellBack, Level = LogLevel.Information,
         Message = "WeCom AI bot {BotId}: WeCom no longer takes a reply by the message's req_id ({Code}); the answer goes to the conversation as messages.")]
