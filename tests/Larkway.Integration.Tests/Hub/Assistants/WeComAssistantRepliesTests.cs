@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -124,6 +125,57 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
     }
 
     [Fact]
+    public async Task An_answer_still_running_at_the_end_of_WeComs_window_ends_the_stream_and_continues_whole_in_messages()
+    {
+        var (asked, reqId) = await AskAsync("alice", "a slow question");
+
+        // The message came 5 min 45 s ago (as the router's reply context says): past the 5½-minute cutoff at once.
+        var receivedAt = DateTimeOffset.UtcNow.AddSeconds(-345).ToUnixTimeMilliseconds();
+        var target = asked with { ReplyContext = JsonSerializer.Serialize(new { req_id = reqId, bot_id = EmulatorAiBot.DefaultBotId, received_at = receivedAt }) };
+        var writer = await Replies().OpenAsync(target, CancellationToken.None);
+        writer.Show("First line.\n\n");
+        await WaitUntilAsync(async () => (await ReplyAsync("alice", reqId))?.Finished == true, "the stream ended at the cutoff");
+        writer.Show("First line.\n\nSecond line.");
+        await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Answered, "First line.\n\nSecond line, and the end."), CancellationToken.None);
+
+        var bot = await BotMessagesAsync("alice");
+        var stream = bot.Single(m => m.ReqId == reqId);
+        stream.Finished.ShouldBeTrue();
+        stream.Content!.ShouldEndWith(AssistantReplyTexts.Continued);
+        var shown = stream.Content![..^AssistantReplyTexts.Continued.Length];
+        shown = shown.EndsWith("\n\n", StringComparison.Ordinal) && shown.Length > 2 ? shown[..^2] : shown;
+        var after = bot.SkipWhile(m => m.ReqId != reqId).Skip(1).ToList();
+        after.ShouldAllBe(m => m.MsgType == "markdown");
+        (shown + string.Concat(after.Select(m => m.Content))).ShouldBe("First line.\n\nSecond line, and the end.");
+    }
+
+    [Fact]
+    public async Task To_a_WeCom_app_message_the_answer_comes_as_thinking_then_markdown_to_the_member()
+    {
+        using var app = new WeComClient(new WeComAppOptions
+        {
+            CorpId = Larkway.Emulator.Hosting.EmulatorOptions.DefaultWeComCorpId,
+            CorpSecret = Larkway.Emulator.Hosting.EmulatorOptions.DefaultWeComAppSecret,
+            AgentId = 1000002,
+            ApiBaseUrl = WeComBaseUrls.Emulator(fixture.Emulator.BaseUrl),
+        });
+        var replies = new WeComAssistantReplies(_connections, (_, _) => ValueTask.FromResult(app), TimeProvider.System, NullLogger.Instance);
+        var target = For(Assistant(), "wc-app", "carol", "direct", "carol", null);
+
+        var writer = await replies.OpenAsync(target, CancellationToken.None);
+        writer.Show("**Leave** policy");
+        await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Stopped, "**Leave** policy: 15 days"), CancellationToken.None);
+
+        using var control = new HttpClient { BaseAddress = fixture.Emulator.BaseUrl };
+        var page = await control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages");
+        var sent = page.GetProperty("items").EnumerateArray().ToList();
+        sent.Select(m => m.GetProperty("msgtype").GetString()).ShouldBe(["text", "markdown"]);
+        ContentOf(sent[0]).ShouldBe(AssistantReplyTexts.Thinking);
+        ContentOf(sent[1]).ShouldBe("**Leave** policy: 15 days\n\n" + AssistantReplyTexts.Stopped);
+        writer.Handle.ShouldStartWith(WeComAssistantReplies.TextHandlePrefix);
+    }
+
+    [Fact]
     public async Task Without_the_bots_connection_on_this_replica_a_reply_is_refused_before_anything_is_sent()
     {
         var replies = new WeComAssistantReplies(new WeComAiBotConnections(), (_, _) => throw new InvalidOperationException("no app"), TimeProvider.System, NullLogger.Instance);
@@ -180,6 +232,13 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
         }
 
         return text.ToString().TrimEnd();
+    }
+
+    private static string ContentOf(JsonElement message)
+    {
+        var content = message.GetProperty("content");
+        return content.ValueKind == JsonValueKind.Object && content.TryGetProperty("content", out var text) ? text.GetString()!
+            : content.ValueKind == JsonValueKind.String ? content.GetString()! : content.GetRawText();
     }
 
     private sealed record BotMessage(string MsgType, string? Content, string? StreamId, bool Finished, string? FeedbackId, string? ReqId);
