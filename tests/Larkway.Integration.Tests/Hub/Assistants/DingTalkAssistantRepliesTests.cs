@@ -127,6 +127,46 @@ public sealed class DingTalkAssistantRepliesTests(DingTalkRepliesFixture fixture
     }
 
     [Fact]
+    public async Task In_a_group_the_answer_streams_into_a_card_delivered_to_the_group()
+    {
+        using var created = await fixture.Control.PostAsJsonAsync("groups", new { title = "Assistant trial", members = new[] { "alice", "bob" } });
+        var group = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("openConversationId").GetString()!;
+        var context = JsonSerializer.Serialize(new { msgId = "msg-group-1", conversationId = group, conversationType = "2", senderStaffId = "bob", msgtype = "text", text = new { content = "@helper hi" } });
+        var target = For(Assistant("tpl-ai-group"), "dt", group, "group", "bob", context);
+
+        var writer = await Replies().OpenAsync(target, CancellationToken.None);
+        writer.Show("Hello, group");
+        await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Answered, "Hello, group."), CancellationToken.None);
+
+        var card = await CardAsync(writer.Handle);
+        Content(card).ShouldBe("Hello, group.");
+        card.GetProperty("status").GetString().ShouldBe("finished");
+        card.GetProperty("deliveries").GetRawText().ShouldContain("IM_GROUP");
+    }
+
+    [Fact]
+    public async Task A_card_DingTalk_does_not_deliver_is_ended_and_the_answer_comes_as_texts_instead()
+    {
+        var conversation = "cid-undelivered-" + Guid.NewGuid().ToString("N")[..8];
+        var message = await RobotMessageAsync("alice", conversation);
+
+        // The sender is no one DingTalk knows: the card reaches no chat.
+        var context = JsonSerializer.Serialize(new
+        {
+            msgId = message.GetProperty("msgId").GetString(), conversationId = conversation, conversationType = "1", senderStaffId = "ghost-user", msgtype = "text",
+            sessionWebhook = message.GetProperty("sessionWebhook").GetString(),
+        });
+        var writer = await Replies().OpenAsync(For(Assistant("tpl-ai-undelivered"), "dt", conversation, "direct", "ghost-user", context), CancellationToken.None);
+        writer.Show("Answer");
+        await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Answered, "Answer in markdown."), CancellationToken.None);
+
+        writer.Handle.ShouldStartWith(DingTalkAssistantReplies.TextHandlePrefix);
+        var replies = await SessionRepliesAsync(conversation);
+        replies.Select(r => r.GetProperty("msgtype").GetString()).ShouldBe(["text", "markdown"]);
+        replies[1].GetProperty("markdown").GetProperty("text").GetString().ShouldBe("Answer in markdown.");
+    }
+
+    [Fact]
     public async Task Without_a_template_the_answer_comes_as_thinking_then_markdown_through_the_session_webhook_and_later_through_the_app_robot()
     {
         var conversation = "cid-fallback-" + Guid.NewGuid().ToString("N")[..8];
