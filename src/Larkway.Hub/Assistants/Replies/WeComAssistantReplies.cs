@@ -101,6 +101,10 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
             LogReplyFellBack(_logger, context.BotId, ex.Code);
             return new MessagesWriter(this, client, target, MessageHandlePrefix + target.AnswerId);
         }
+        catch (WeComApiException ex) when (!client.IsConnected)
+        {
+            throw new AssistantReplyUnavailableException($"The long connection of WeCom AI bot {context.BotId} dropped as the reply opened; answer this turn once it is back.", ex);
+        }
 
         var cutoff = (context.ReceivedAt ?? _time.GetUtcNow()) + StreamCutoff;
         return new StreamWriter(this, client, stream, target, cutoff);
@@ -219,10 +223,15 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     internal static string StreamIdOf(string idempotencyKey) =>
         "lwa-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32];
 
-    private WeComAiBotClient ClientOf(WeComReplyContext context) =>
-        _connections.Find(context.BotId ?? "")
-        ?? throw new AssistantReplyUnavailableException(
-            $"The long connection of WeCom AI bot {context.BotId} is not held on this replica (another replica holds it, or none does while it reconnects); answer this turn later, or where the connection is.");
+    private WeComAiBotClient ClientOf(WeComReplyContext context)
+    {
+        var client = _connections.Find(context.BotId ?? "")
+            ?? throw new AssistantReplyUnavailableException(
+                $"The long connection of WeCom AI bot {context.BotId} is not held on this replica (another replica holds it, or none does while it reconnects); answer this turn later, or where the connection is.");
+        return client.IsConnected
+            ? client
+            : throw new AssistantReplyUnavailableException($"The long connection of WeCom AI bot {context.BotId} is reconnecting on this replica; answer this turn once it is back.");
+    }
 
     /// <summary>A markdown text in parts of at most 20,480 bytes (an AI bot's markdown message and stream alike), code fences kept whole.</summary>
     private static IReadOnlyList<string> Parts(string text) =>

@@ -44,8 +44,10 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
 
     public async Task DisposeAsync() => await _client.DisposeAsync();
 
+    private readonly RecordingLogger _log = new();
+
     private WeComAssistantReplies Replies() =>
-        new(_connections, (_, _) => throw new InvalidOperationException("no WeCom app in these tests"), TimeProvider.System, NullLogger.Instance);
+        new(_connections, (_, _) => throw new InvalidOperationException("no WeCom app in these tests"), TimeProvider.System, _log);
 
     [Fact]
     public async Task A_streamed_and_rewritten_answer_ends_finished_showing_exactly_the_final_text()
@@ -54,9 +56,9 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
         var writer = await Replies().OpenAsync(target, CancellationToken.None);
 
         writer.Show("The total is 4");
-        await WaitUntilAsync(async () => (await ReplyAsync("alice", reqId))?.Content == "The total is 4", "the draft in the stream");
+        await WaitForReplyAsync("alice", reqId, "The total is 4", "the draft in the stream");
         writer.Show("Correction: the total is 5");
-        await WaitUntilAsync(async () => (await ReplyAsync("alice", reqId))?.Content == "Correction: the total is 5", "the rewrite in the stream");
+        await WaitForReplyAsync("alice", reqId, "Correction: the total is 5", "the rewrite in the stream");
         await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Answered, "Correction: the total is 5."), CancellationToken.None);
 
         var reply = (await ReplyAsync("alice", reqId))!;
@@ -72,7 +74,7 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
         var (target, reqId) = await AskAsync("bob", "summarise the report");
         var writer = await Replies().OpenAsync(target, CancellationToken.None);
         writer.Show("The report says");
-        await WaitUntilAsync(async () => (await ReplyAsync("bob", reqId))?.Content == "The report says", "the text in the stream");
+        await WaitForReplyAsync("bob", reqId, "The report says", "the text in the stream");
 
         await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Failed, "The report says", "The assistant's backend failed (HTTP 503)."), CancellationToken.None);
 
@@ -87,7 +89,7 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
         var (target, reqId) = await AskAsync("carol", "tell me everything");
         var writer = await Replies().OpenAsync(target, CancellationToken.None);
         writer.Show("Everything begins");
-        await WaitUntilAsync(async () => (await ReplyAsync("carol", reqId))?.Content == "Everything begins", "the text in the stream");
+        await WaitForReplyAsync("carol", reqId, "Everything begins", "the text in the stream");
 
         // The Hub stops (the writer is never finished); the next one closes the stream from the stored handle, twice.
         await Replies().CloseInterruptedAsync(target, writer.Handle, "Everything begins", CancellationToken.None);
@@ -108,7 +110,7 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
         Encoding.UTF8.GetByteCount(answer).ShouldBeGreaterThan(2 * WeComAiBotReply.MaxContentBytes);
 
         writer.Show(answer[..(answer.Length / 3)]);
-        await WaitUntilAsync(async () => (await ReplyAsync("dave", reqId))?.Content == answer[..(answer.Length / 3)], "the first third in the stream");
+        await WaitForReplyAsync("dave", reqId, answer[..(answer.Length / 3)], "the first third in the stream");
         writer.Show(answer[..(answer.Length * 2 / 3)]);
         writer.Show(answer);
         await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Answered, answer), CancellationToken.None);
@@ -186,6 +188,13 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
 
         open.Message.ShouldContain("not held on this replica");
         text.ShouldBeAssignableTo<InvalidOperationException>();
+
+        // Held here but not connected (reconnecting): the same, so that the turn waits for the connection.
+        await using var idle = new WeComAiBotClient(fixture.Options(), (_, _) => ValueTask.CompletedTask);
+        var reconnecting = new WeComAiBotConnections();
+        reconnecting.Set(EmulatorAiBot.DefaultBotId, idle);
+        var held = new WeComAssistantReplies(reconnecting, (_, _) => throw new InvalidOperationException("no app"), TimeProvider.System, NullLogger.Instance);
+        (await Should.ThrowAsync<AssistantReplyUnavailableException>(() => held.OpenAsync(target, CancellationToken.None))).Message.ShouldContain("reconnecting");
     }
 
     /// <summary>A user asks the bot; returns the turn's target (the reply context as the router fills it) and the message's req_id.</summary>
@@ -219,6 +228,35 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
     }
 
     private async Task<BotMessage?> ReplyAsync(string user, string reqId) => (await BotMessagesAsync(user)).FirstOrDefault(m => m.ReqId == reqId);
+
+    /// <summary>Waits for the reply to show <paramref name="content"/>; a timeout says what it showed and what the replies logged.</summary>
+    private async Task WaitForReplyAsync(string user, string reqId, string content, string what)
+    {
+        try
+        {
+            await WaitUntilAsync(async () => (await ReplyAsync(user, reqId))?.Content == content, what);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; the bot's messages: {string.Join(" | ", await BotMessagesAsync(user))}; logs: {string.Join(" | ", _log.Lines)}", ex);
+        }
+    }
+
+    /// <summary>The replies' log lines (event ids and messages, which hold no user text), for a failure to show.</summary>
+    private sealed class RecordingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyList<string> Lines => [.. _lines];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _lines.Enqueue($"{eventId.Id} {formatter(state, exception)} {exception?.Message}");
+    }
 
     /// <summary>About 60 KB of paragraphs mixing Chinese (3 bytes a character) and ASCII, as a long answer reads.</summary>
     private static string LongAnswer()
