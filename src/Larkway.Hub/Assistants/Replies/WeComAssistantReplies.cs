@@ -328,6 +328,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         private readonly ReplyTextPump _pump;
         private readonly CancellationTokenSource _timer = new();
         private string? _frozen;
+        private bool _direct;
         private int _finished;
         private int _messages;
         private int _directFrames;
@@ -399,7 +400,24 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
             }
 
             // What fits: a text past the stream's limit shows its first part until the end sends the rest.
-            await _stream.SetTextAsync(Fits(text, WeComAiBotReply.MaxContentBytes) ? text : Head(text).Text, cancellationToken).ConfigureAwait(false);
+            var content = Fits(text, WeComAiBotReply.MaxContentBytes) ? text : Head(text).Text;
+            if (!_direct)
+            {
+                try
+                {
+                    await _stream.SetTextAsync(content, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (WeComApiException ex) when (ex.ErrCode is not (InvalidReqId or StreamExpired))
+                {
+                    // The stream refuses every frame after one failed (an ack that never came): frames go on their own from now on.
+                    LogUpdateFailed(_owner._logger, _stream.Id, ex.Code);
+                    _direct = true;
+                }
+            }
+
+            await _client.RespondAsync(_stream.ReqId, WeComAiBotReply.Stream(_stream.Id, content, finish: false), cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _directFrames);
         }
 
         public async Task FinishAsync(AssistantReplyEnd end, CancellationToken cancellationToken)
@@ -446,30 +464,33 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         /// </summary>
         private async Task<bool> EndStreamAsync(string content, CancellationToken cancellationToken)
         {
-            try
+            if (!_direct)
             {
-                var shown = _stream.Text;
-                if (content.StartsWith(shown, StringComparison.Ordinal))
+                try
                 {
-                    await _stream.FinishAsync(content[shown.Length..], cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _stream.SetTextAsync(content, cancellationToken).ConfigureAwait(false);
-                    await _stream.FinishAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
+                    var shown = _stream.Text;
+                    if (content.StartsWith(shown, StringComparison.Ordinal))
+                    {
+                        await _stream.FinishAsync(content[shown.Length..], cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await _stream.SetTextAsync(content, cancellationToken).ConfigureAwait(false);
+                        await _stream.FinishAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
 
-                return true;
-            }
-            catch (WeComApiException ex) when (ex.ErrCode is InvalidReqId or StreamExpired)
-            {
-                LogReplyFellBack(_owner._logger, null, ex.Code);
-                return false;
-            }
-            catch (WeComApiException ex)
-            {
-                // A frame failed before (the stream keeps refusing after one): the last frame goes on its own, same stream id.
-                LogUpdateFailed(_owner._logger, _stream.Id, ex.Code);
+                    return true;
+                }
+                catch (WeComApiException ex) when (ex.ErrCode is InvalidReqId or StreamExpired)
+                {
+                    LogReplyFellBack(_owner._logger, null, ex.Code);
+                    return false;
+                }
+                catch (WeComApiException ex)
+                {
+                    // A frame failed before (the stream keeps refusing after one): the last frame goes on its own, same stream id.
+                    LogUpdateFailed(_owner._logger, _stream.Id, ex.Code);
+                }
             }
 
             try
