@@ -235,6 +235,11 @@ public static partial class HubApp
                     weComProblem = await SandboxWeComApp.EnsureAsync(emulator, baseUrl, app.Services, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (SandboxAssistant.Enabled(builder.Configuration))
+                {
+                    await SandboxAssistant.EnsureAsync(emulator, app.Services, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (SandboxPeople.Enabled(builder.Configuration))
                 {
                     SandboxPeople.Start(app.Services, app.Lifetime.ApplicationStopping);

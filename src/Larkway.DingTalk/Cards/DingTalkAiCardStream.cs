@@ -14,8 +14,9 @@ public sealed class DingTalkAiCardOptions
 /// An AI card's answer as it is written. <see cref="AppendAsync"/> adds text as it comes (token by token if need be);
 /// the card is updated at most every <see cref="DingTalkAiCardOptions.MinUpdateInterval"/>, and the app's streaming
 /// calls together stay within DingTalk's rate. Every update replaces the whole text (<c>isFull</c>): an update lost,
-/// retried or overtaken can never leave the card showing only the last piece or a piece twice.
-/// <see cref="CompleteAsync"/> or <see cref="FailAsync"/> ends it.
+/// retried or overtaken can never leave the card showing only the last piece or a piece twice. <see cref="SetTextAsync"/>
+/// replaces the answer written so far (a backend that rewrites its answer). <see cref="CompleteAsync"/> or
+/// <see cref="FailAsync"/> ends it.
 /// </summary>
 public sealed class DingTalkAiCardStream
 {
@@ -27,7 +28,8 @@ public sealed class DingTalkAiCardStream
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly Lock _gate = new();
     private readonly StringBuilder _text = new();
-    private int _sentLength = -1;
+    private long _version;
+    private long _sentVersion = -1;
     private long _lastSent;
     private bool _writing;
     private bool _ended;
@@ -70,15 +72,44 @@ public sealed class DingTalkAiCardStream
         lock (_gate)
         {
             ThrowIfEnded();
-            _text.Append(delta);
+            if (delta.Length > 0)
+            {
+                _text.Append(delta);
+                _version++;
+            }
         }
 
+        await ChangedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Replaces the whole answer written so far with <paramref name="text"/> (a backend that rewrites its answer); the card
+    /// shows it with the next update, paced as <see cref="AppendAsync"/> is.
+    /// </summary>
+    public async Task SetTextAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        lock (_gate)
+        {
+            ThrowIfEnded();
+            if (!_text.Equals(text.AsSpan()))
+            {
+                _text.Clear().Append(text);
+                _version++;
+            }
+        }
+
+        await ChangedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ChangedAsync(CancellationToken cancellationToken)
+    {
         ThrowIfTrailingFailed();
 
-        // Updates come at most every MinUpdateInterval; a delta arriving sooner goes with a trailing update, so that the
+        // Updates come at most every MinUpdateInterval; a change arriving sooner goes with a trailing update, so that the
         // card is never left behind while the answer pauses (a tool call, say).
         var since = _time.GetElapsedTime(Interlocked.Read(ref _lastSent));
-        if (since >= _options.MinUpdateInterval || _sentLength < 0)
+        if (since >= _options.MinUpdateInterval || Interlocked.Read(ref _sentVersion) < 0)
         {
             await FlushAsync(finalize: false, cancellationToken).ConfigureAwait(false);
         }
@@ -174,12 +205,14 @@ public sealed class DingTalkAiCardStream
         try
         {
             string text;
+            long version;
             lock (_gate)
             {
                 text = _text.ToString();
+                version = _version;
             }
 
-            if (!finalize && text.Length == _sentLength)
+            if (!finalize && version == Interlocked.Read(ref _sentVersion))
             {
                 return;
             }
@@ -193,7 +226,7 @@ public sealed class DingTalkAiCardStream
 
             await _pace.WaitAsync(_time, cancellationToken).ConfigureAwait(false);
             await _cards.StreamAsync(OutTrackId, _contentKey, text, isFull: true, isFinalize: finalize, isError: false, cancellationToken).ConfigureAwait(false);
-            _sentLength = text.Length;
+            Interlocked.Exchange(ref _sentVersion, version);
             Interlocked.Exchange(ref _lastSent, _time.GetTimestamp());
         }
         finally

@@ -41,6 +41,11 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<IBotAssistant>(sp => sp.GetRequiredService<AssistantInbound>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, FeishuAssistantReplies>());
         services.AddHubQueue<AssistantTurnRow, AssistantAnswering>(AssistantAnswering.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
+
+        // Replies per platform (the router picks by IAssistantReplies.Platform); they use the platforms' clients, which
+        // AddHubDingTalk, AddHubWeCom and AddHubWeComAiBot register.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, DingTalkAssistantReplies>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, WeComAssistantReplies>());
         return services;
     }
 }

@@ -225,4 +225,15 @@ internal static class LogEvents
     public const int AssistantReplyCloseFailed = 5312;
     public const int AssistantStopCheckFailed = 5313;
     public const int AssistantFeedbackFailed = 5314;
+
+    // Assistant replies on DingTalk and WeCom (Assistants/Replies/): 5340–5359.
+    public const int AssistantDingTalkCardRefused = 5340;
+    public const int AssistantDingTalkUpdateFailed = 5341;
+    public const int AssistantDingTalkCloseFailed = 5342;
+    public const int AssistantDingTalkSendFellBack = 5343;
+    public const int AssistantWeComUpdateFailed = 5344;
+    public const int AssistantWeComContinued = 5345;
+    public const int AssistantWeComCloseFellBack = 5346;
+    public const int AssistantWeComReplyFellBack = 5347;
+    public const int AssistantReplySplit = 5348;
 }

@@ -42,7 +42,7 @@ internal static class SandboxAssistant
             Name = Name,
             DisplayName = "Larkway Assistant",
             Backend = AssistantPolicyValues.Dify,
-            BaseUrl = new Uri(emulator.BaseUrl, emulator.Options.AiBackend.DifyPrefix.TrimStart('/')).AbsoluteUri,
+            BaseUrl = new Uri(emulator.BaseUrl, new AiBackendOptions().DifyPrefix.TrimStart('/')).AbsoluteUri,
             ApiKey = AiBackendOptions.DefaultDifyAppKey,
             Apps = on,
             Policy = new AssistantPolicy { UnknownUsers = AssistantPolicyValues.Guest },

@@ -46,7 +46,8 @@ public static class HubWeComServiceCollectionExtensions
                     sp.GetRequiredService<HubWeComClients>(),
                     sp.GetRequiredService<ILogger<WeComCardClicks>>(),
                     sp.GetService<Larkway.Hub.Webhooks.WebhookStore>())
-                : null));
+                : null,
+            sp.GetService<IBotAssistant>()));
 
         // Notifications whose app is a WeCom app go out through it (NotificationSender asks for this).
         services.TryAddSingleton(sp => new WeComNotificationSender(sp.GetRequiredService<HubWeComClients>()));

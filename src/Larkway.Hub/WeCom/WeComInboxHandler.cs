@@ -22,7 +22,8 @@ internal sealed class WeComInboxHandler(
     TimeProvider time,
     ILoggerFactory loggerFactory,
     Webhooks.WebhookStore? webhooks = null,
-    Notifications.WeCom.WeComCardClicks? cardClicks = null)
+    Notifications.WeCom.WeComCardClicks? cardClicks = null,
+    IBotAssistant? assistant = null)
 {
     private readonly ConcurrentDictionary<string, AppBot> _bots = new(StringComparer.Ordinal);
 
@@ -65,13 +66,28 @@ internal sealed class WeComInboxHandler(
     {
         var sender = WeComCallbackJson.Str(root, "FromUserName") ?? throw new JsonException("A WeCom message names its sender (FromUserName).");
         var msgId = WeComCallbackJson.Str(root, "MsgId") ?? item.DedupKey ?? "inbox-" + item.Id;
+        var text = (WeComCallbackJson.Str(root, "Content") ?? "").Trim();
+        var agent = WeComCallbackJson.Str(root, "AgentID") ?? item.AppName;
         return new BotMessage
         {
+            // An app's chat is the member's own with the app: direct, keyed by the member.
+            Channel = new Larkway.Channels.Messages.InboundMessage
+            {
+                Platform = Larkway.Channels.Messages.ChannelPlatform.WeCom,
+                App = new Larkway.Channels.Messages.ChannelApp(agent),
+                Conversation = new Larkway.Channels.Messages.ChannelConversation(sender, Larkway.Channels.Messages.ConversationKind.Direct),
+                Sender = new Larkway.Channels.Messages.ChannelSender(sender),
+                Text = text,
+                PlatformMessageType = "text",
+                MessageId = msgId,
+                ReceivedAt = item.ReceivedAt,
+                DedupKey = Larkway.Channels.Messages.InboundMessage.DedupKeyFor(Larkway.Channels.Messages.ChannelPlatform.WeCom, agent, msgId),
+            },
             MessageId = msgId,
             ChatId = sender,
             ChatType = "p2p",
             SenderOpenId = sender,
-            Text = (WeComCallbackJson.Str(root, "Content") ?? "").Trim(),
+            Text = text,
             MentionsBot = true,
             EventKey = $"wecom/{item.AppName}/{msgId}",
         };
@@ -86,5 +102,6 @@ internal sealed class WeComInboxHandler(
         conversations,
         _ => Task.FromResult<Larkway.Feishu.Bot.BotInfo?>(null),
         time,
-        loggerFactory.CreateLogger<AppBot>()));
+        loggerFactory.CreateLogger<AppBot>(),
+        assistant));
 }

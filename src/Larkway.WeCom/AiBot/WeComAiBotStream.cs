@@ -126,7 +126,10 @@ public sealed class WeComAiBotStream
     private async Task FlushAsync(bool finish, bool scheduled, CancellationToken cancellationToken)
     {
         var interval = _client.Options.StreamMinInterval;
-        if (!finish)
+
+        // A scheduled frame goes when its timer fires, even a hair before the interval by the clock (timers round to
+        // milliseconds): checking again here would drop it, since it is itself the frame that is scheduled.
+        if (!finish && !scheduled)
         {
             lock (_gate)
             {

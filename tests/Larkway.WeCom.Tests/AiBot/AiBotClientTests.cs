@@ -174,6 +174,28 @@ public sealed class AiBotClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_frame_held_for_the_interval_goes_even_when_its_timer_fires_a_little_early()
+    {
+        _server.ReplyDelay = TimeSpan.FromMilliseconds(1);
+        var client = await StartAsync(configure: o => o.StreamMinInterval = TimeSpan.FromMilliseconds(200), time: new EarlyTimers());
+        var stream = client.BeginStream("req-early");
+
+        await stream.SetTextAsync("one");
+        await stream.SetTextAsync("one two");
+        await FakeAiBotServer.WaitUntilAsync(() => _server.Sent("aibot_respond_msg").Count() == 2, "the held frame");
+
+        ((string?)_server.Sent("aibot_respond_msg").Last()["body"]!["stream"]!["content"]).ShouldBe("one two");
+        await stream.FinishAsync();
+    }
+
+    /// <summary>The system clock, with timers firing early (at half their due time: millisecond timers may fire a little early; this is a lot, so that the test does not hang on the machine's timing).</summary>
+    private sealed class EarlyTimers : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            base.CreateTimer(callback, state, dueTime / 2, period);
+    }
+
+    [Fact]
     public async Task A_stream_refuses_text_past_20480_bytes_and_keeps_what_it_had()
     {
         var client = await StartAsync();

@@ -113,6 +113,14 @@ public sealed record AssistantStreamingSettings
 
     /// <summary>How long a whole answer may take, in seconds (10–3,600); 300 by default.</summary>
     public int AnswerTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// The DingTalk AI card template (built in DingTalk's card platform, with a streaming <c>content</c> variable and
+    /// <c>flowStatus</c>) that answers stream into on DingTalk; without one (null, the default) DingTalk answers come as a
+    /// short "thinking" text, then the answer in markdown.
+    /// </summary>
+    [JsonPropertyName("dingtalk_card_template_id")]
+    public string? DingTalkCardTemplateId { get; set; }
 }
 
 /// <summary>The words the settings use.</summary>

@@ -65,7 +65,7 @@ internal sealed partial class WeComAiBotInboxHandler(
 
         var app = await apps.FindAsync(item.AppName, cancellationToken).ConfigureAwait(false);
         var botId = app?.AiBotId is { Length: > 0 } id ? id : message.AiBotId;
-        botMessage = botMessage with { Channel = ToChannel(message, botId, item.ReceivedAt), ReplyContext = ReplyContextOf(reqId, botId) };
+        botMessage = botMessage with { Channel = ToChannel(message, botId, item.ReceivedAt), ReplyContext = ReplyContextOf(reqId, botId, item.ReceivedAt) };
         var (bot, messenger) = BotOf(item.AppName);
         using (messenger.Answering(botMessage.MessageId, botId, reqId))
         {
@@ -154,7 +154,7 @@ internal sealed partial class WeComAiBotInboxHandler(
     }
 
     /// <summary>What an assistant's stream reply needs: the callback's req_id and the bot whose connection answers it.</summary>
-    internal static string ReplyContextOf(string reqId, string botId)
+    internal static string ReplyContextOf(string reqId, string botId, DateTimeOffset receivedAt)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -162,6 +162,9 @@ internal sealed partial class WeComAiBotInboxHandler(
             writer.WriteStartObject();
             writer.WriteString("req_id", reqId);
             writer.WriteString("bot_id", botId);
+
+            // WeCom takes a stream for 6 minutes after the user's message, counted from here.
+            writer.WriteNumber("received_at", receivedAt.ToUnixTimeMilliseconds());
             writer.WriteEndObject();
         }
 
