@@ -130,7 +130,9 @@ internal sealed class AssistantForm
             // Blank keeps the stored key (a new assistant: blank is "none", which the service names).
             ApiKey = string.IsNullOrWhiteSpace(ApiKey) ? (isNew ? "" : null) : ApiKey.Trim(),
             Model = Model.Trim(),
-            SystemPrompt = SystemPrompt.Trim(),
+
+            // Browsers post a textarea's line breaks as CRLF; the prompt is stored as typed, with plain line feeds.
+            SystemPrompt = SystemPrompt.ReplaceLineEndings("\n").Trim(),
             Apps = [.. Apps.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()).Distinct(StringComparer.Ordinal)],
             Policy = new AssistantPolicy
             {
