@@ -34,6 +34,12 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Assistants");
         await Assertions.Expect(page.Locator("#no-assistants")).ToBeVisibleAsync();
 
+        // Every page of the menu still fits one row at 1280 px: the sign-out sits beside the brand, not below it.
+        await page.SetViewportSizeAsync(1280, 900);
+        var brand = await page.Locator(".nav .brand").BoundingBoxAsync();
+        var signOut = await page.Locator(".nav-signout").BoundingBoxAsync();
+        (signOut!.Y + signOut.Height).ShouldBeLessThan(brand!.Y + brand.Height + 8);
+
         // A form with four mistakes: each is named beside its field, and nothing is stored.
         await page.GetByRole(AriaRole.Link, new() { Name = "Add an assistant" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Add assistant");
