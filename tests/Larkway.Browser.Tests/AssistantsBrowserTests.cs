@@ -143,6 +143,16 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await Assertions.Expect(page.Locator("tr[data-session]")).ToHaveCountAsync(1);
 
+        // A question refused before any session started is one link away.
+        await page.Locator("#turns-without-session a").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Turns in no session");
+        await Assertions.Expect(page.Locator("tr[data-turn]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("tr[data-turn] .status")).ToHaveTextAsync("refused");
+        await Assertions.Expect(page.Locator("tr[data-turn] .failure")).ToHaveTextAsync("unknown_user");
+        await Screenshots.SaveWidthsAsync(page, "console-assistants-no-session");
+        (await page.ContentAsync()).ShouldNotContain(PlaceholderSecret);
+        await page.GoBackAsync();
+
         await session.GetByRole(AriaRole.Link, new() { Name = $"#{sessionId}" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync($"Session #{sessionId}");
         var turns = page.Locator("tr[data-turn]");
@@ -212,7 +222,13 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         failed.Status = AssistantTurnStatus.Failed;
         failed.FailureKind = "backend_timeout";
         failed.FinishedAt = failed.ReceivedAt.AddSeconds(60);
-        db.AssistantTurns.AddRange(answered, failed);
+        var refused = Turn(null, "wecom", "wecom-sandbox", "wm_3", now.AddMinutes(-2));
+        refused.Question = "Who earns the most here?";
+        refused.PersonId = null;
+        refused.SenderId = "wecom_guest";
+        refused.Status = AssistantTurnStatus.Refused;
+        refused.FailureKind = "unknown_user";
+        db.AssistantTurns.AddRange(answered, failed, refused);
         await db.SaveChangesAsync();
         db.AssistantFeedback.AddRange(
             new AssistantFeedbackRow { TurnId = answered.Id, User = "per_browser_alice", Value = "helpful", At = now.AddMinutes(-4) },
@@ -222,7 +238,7 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         return session.Id;
     }
 
-    private static AssistantTurnRow Turn(long sessionId, string platform, string app, string messageId, DateTimeOffset at) => new()
+    private static AssistantTurnRow Turn(long? sessionId, string platform, string app, string messageId, DateTimeOffset at) => new()
     {
         Assistant = "helpdesk",
         SessionId = sessionId,

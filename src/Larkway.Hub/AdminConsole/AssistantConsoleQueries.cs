@@ -108,21 +108,34 @@ internal sealed class AssistantConsoleQueries(IDbContextFactory<HubDbContext> co
                 return null;
             }
 
-            // Never the placeholders' values nor the reply context: the projection does not select them.
-            var turns = await db.AssistantTurns.AsNoTracking().Where(t => t.SessionId == id).OrderBy(t => t.Id)
-                .Select(t => new AssistantTurnView(
-                    t.Id, t.Platform, t.App, t.ConversationKind, t.ConversationId, t.SenderId, t.PersonId, t.Question, t.Answer, t.Status, t.FailureKind,
-                    t.Updates, t.ReceivedAt, t.StartedAt, t.FirstTokenAt, t.FinishedAt))
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            var turnIds = turns.Select(t => t.Id).ToList();
-            var feedback = (await db.AssistantFeedback.AsNoTracking().Where(f => turnIds.Contains(f.TurnId)).OrderBy(f => f.At).ToListAsync(cancellationToken).ConfigureAwait(false))
-                .ToLookup(f => f.TurnId);
-            foreach (var turn in turns)
-            {
-                turn.Feedback = [.. feedback[turn.Id]];
-            }
-
+            var turns = await TurnsAsync(db, db.AssistantTurns.Where(t => t.SessionId == id).OrderBy(t => t.Id), cancellationToken).ConfigureAwait(false);
             return (session, turns);
+        }
+    }
+
+    /// <summary>
+    /// An assistant's turns in no session (refused before one started, or still queued), newest first, older than
+    /// <paramref name="before"/> (a turn id), at most <paramref name="limit"/>; and how many there are in all.
+    /// </summary>
+    public async Task<(IReadOnlyList<AssistantTurnView> Turns, int Total)> TurnsWithoutSessionAsync(string assistant, long? before, int limit, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var all = db.AssistantTurns.Where(t => t.Assistant == assistant && t.SessionId == null);
+            var total = await all.CountAsync(cancellationToken).ConfigureAwait(false);
+            var page = before is { } b ? all.Where(t => t.Id < b) : all;
+            return (await TurnsAsync(db, page.OrderByDescending(t => t.Id).Take(limit), cancellationToken).ConfigureAwait(false), total);
+        }
+    }
+
+    /// <summary>How many of an assistant's turns are in no session.</summary>
+    public async Task<int> TurnsWithoutSessionCountAsync(string assistant, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.AssistantTurns.CountAsync(t => t.Assistant == assistant && t.SessionId == null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -179,6 +192,26 @@ internal sealed class AssistantConsoleQueries(IDbContextFactory<HubDbContext> co
                 g.Where(c => c.Value == NotHelpful).Sum(c => c.Count),
                 g.Where(c => c.Value == Regenerate).Sum(c => c.Count)),
             StringComparer.Ordinal);
+    }
+
+    /// <summary>The turns <paramref name="query"/> selects, in its order, with their feedback.</summary>
+    private static async Task<IReadOnlyList<AssistantTurnView>> TurnsAsync(HubDbContext db, IQueryable<AssistantTurnRow> query, CancellationToken cancellationToken)
+    {
+        // Never the placeholders' values nor the reply context: the projection does not select them.
+        var turns = await query.AsNoTracking()
+            .Select(t => new AssistantTurnView(
+                t.Id, t.Platform, t.App, t.ConversationKind, t.ConversationId, t.SenderId, t.PersonId, t.Question, t.Answer, t.Status, t.FailureKind,
+                t.Updates, t.ReceivedAt, t.StartedAt, t.FirstTokenAt, t.FinishedAt))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var turnIds = turns.Select(t => t.Id).ToList();
+        var feedback = (await db.AssistantFeedback.AsNoTracking().Where(f => turnIds.Contains(f.TurnId)).OrderBy(f => f.At).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .ToLookup(f => f.TurnId);
+        foreach (var turn in turns)
+        {
+            turn.Feedback = [.. feedback[turn.Id]];
+        }
+
+        return turns;
     }
 
     private async Task<HubDbContext> ContextAsync(CancellationToken cancellationToken)

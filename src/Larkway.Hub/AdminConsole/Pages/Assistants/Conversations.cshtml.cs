@@ -40,6 +40,9 @@ internal sealed class AssistantConversationsModel(AssistantService assistants, A
 
     public IReadOnlyList<AssistantSessionSummary> Sessions { get; private set; } = [];
 
+    /// <summary>How many of its turns are in no session (refused before one started, or waiting).</summary>
+    public int TurnsWithoutSession { get; private set; }
+
     public bool Filtered => !string.IsNullOrEmpty(Platform) || !string.IsNullOrEmpty(Person) || !string.IsNullOrEmpty(Status);
 
     public async Task<IActionResult> OnGetAsync()
@@ -51,6 +54,7 @@ internal sealed class AssistantConversationsModel(AssistantService assistants, A
             return NotFound();
         }
 
+        TurnsWithoutSession = await queries.TurnsWithoutSessionCountAsync(Name, cancellationToken).ConfigureAwait(false);
         var platform = string.IsNullOrWhiteSpace(Platform) ? null : Platform.Trim();
         var status = string.IsNullOrWhiteSpace(Status) ? null : Status.Trim();
         var person = string.IsNullOrWhiteSpace(Person) ? null : Person.Trim();
