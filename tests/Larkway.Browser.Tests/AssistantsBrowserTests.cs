@@ -174,6 +174,27 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         await Assertions.Expect(page.Locator("#feedback")).ToContainTextAsync("regenerate");
         await Screenshots.SaveWidthsAsync(page, "console-assistants-feedback");
 
+        // Long lists page by cursor: a second assistant (added through the API) with 51 sessions and 101 votes.
+        using (var created = await admin.PostAsync("/api/v1/assistants", new StringContent(
+            """{"name":"archive","backend":"dify","base_url":"http://127.0.0.1:9/v1","api_key":"app-archive","apps":["default"]}""",
+            System.Text.Encoding.UTF8, "application/json")))
+        {
+            created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        }
+
+        await InsertManyAsync(hub, "archive", sessions: Larkway.Hub.AdminConsole.Pages.AssistantConversationsModel.PageSize + 1, votes: Larkway.Hub.AdminConsole.Pages.AssistantFeedbackModel.PageSize + 1);
+        await page.GotoAsync(hub.Url("/console/assistants/archive/conversations"));
+        await Assertions.Expect(page.Locator("tr[data-session]")).ToHaveCountAsync(Larkway.Hub.AdminConsole.Pages.AssistantConversationsModel.PageSize);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Older" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr[data-session]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Older" })).ToHaveCountAsync(0);
+        await page.GotoAsync(hub.Url("/console/assistants/feedback?assistant=archive"));
+        await Assertions.Expect(page.Locator("#feedback tr[data-turn]")).ToHaveCountAsync(Larkway.Hub.AdminConsole.Pages.AssistantFeedbackModel.PageSize);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Older" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#feedback tr[data-turn]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#feedback")).ToContainTextAsync("per_voter_000");
+        (await admin.DeleteAsync("/api/v1/assistants/archive")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
         // Deleted after a confirmation page, with its conversations.
         await page.GotoAsync(hub.Url("/console/assistants"));
         await row.GetByRole(AriaRole.Link, new() { Name = "Delete…" }).ClickAsync();
@@ -192,7 +213,7 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         var audit = hub.Host.Services.GetRequiredService<Larkway.Hub.Platform.Audit.IAuditLog>();
         foreach (var action in new[] { "assistant.create", "assistant.update", "assistant.delete" })
         {
-            (await audit.ListAsync(action, 10, CancellationToken.None)).Count.ShouldBe(1, action);
+            (await audit.ListAsync(action, 10, CancellationToken.None)).Count(e => e.Target == "helpdesk").ShouldBe(1, action);
         }
 
         hub.CspViolations.ShouldBeEmpty();
@@ -236,6 +257,35 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
             new AssistantFeedbackRow { TurnId = failed.Id, User = "per_browser_alice", Value = "regenerate", At = now.AddSeconds(-30) });
         await db.SaveChangesAsync();
         return session.Id;
+    }
+
+    /// <summary><paramref name="sessions"/> sessions of one question each, and <paramref name="votes"/> votes (one a second, the first oldest) on the first.</summary>
+    private static async Task InsertManyAsync(ConsoleHub hub, string assistant, int sessions, int votes)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var db = await hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
+        var rows = Enumerable.Range(0, sessions).Select(i => new AssistantSessionRow
+        {
+            Assistant = assistant, Key = $"person:per_many_{i}", Number = 1, PersonId = $"per_many_{i}", Turns = 1,
+            CreatedAt = now, LastActiveAt = now, ExpiresAt = now.AddHours(1),
+        }).ToList();
+        db.AssistantSessions.AddRange(rows);
+        await db.SaveChangesAsync();
+        var turns = rows.Select((r, i) =>
+        {
+            var turn = Turn(r.Id, "feishu", "default", $"om_many_{i}", now);
+            turn.Assistant = assistant;
+            turn.Question = $"Question {i}";
+            turn.Status = AssistantTurnStatus.Answered;
+            return turn;
+        }).ToList();
+        db.AssistantTurns.AddRange(turns);
+        await db.SaveChangesAsync();
+        db.AssistantFeedback.AddRange(Enumerable.Range(0, votes).Select(i => new AssistantFeedbackRow
+        {
+            TurnId = turns[0].Id, User = $"per_voter_{i:000}", Value = i % 2 == 0 ? "helpful" : "not_helpful", At = now.AddSeconds(i - votes),
+        }));
+        await db.SaveChangesAsync();
     }
 
     private static AssistantTurnRow Turn(long? sessionId, string platform, string app, string messageId, DateTimeOffset at) => new()
