@@ -34,6 +34,7 @@ public static class HubConsoleServiceCollectionExtensions
         services.TryAddSingleton<ConsoleSessions>();
         services.TryAddSingleton<IAuditLog, DbAuditLog>();
         services.TryAddSingleton<ConsoleQueries>();
+        services.TryAddSingleton<AssistantConsoleQueries>();
         services.TryAddScoped<ConsoleCallers>();
         services.TryAddScoped<ConsolePeople>();
 
