@@ -46,6 +46,9 @@ internal sealed class ConsoleHub : IAsyncDisposable
             // The sandbox's people keep the directory's order (Feishu first) unless a test asks for theirs: a test that
             // sends to bob@example.com expects Feishu, and the directory sync they start would race a test's own.
             ["Larkway:Sandbox:People"] = "false",
+
+            // The sandbox's assistant would take every message no command claims; a test that wants it asks for it.
+            ["Larkway:Sandbox:Assistant"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
