@@ -409,8 +409,11 @@ public static partial class HubApp
             .AddNotificationCards(sp.GetRequiredService<NotificationCardActions>())
             .AddAssistantCards(sp.GetRequiredService<AssistantCardActions>()));
 
-        // Apps added at run time have no bot yet, but clicks on the notifications they sent are answered the same way.
-        services.AddHubStoredAppDispatcher((sp, appName, dispatcher) => dispatcher.AddNotificationCards(appName, sp.GetRequiredService<NotificationCardActions>()));
+        // Apps added at run time have no bot, but clicks on the notifications they sent are answered the same way, and an
+        // assistant that names one answers its messages (with its answer buttons).
+        services.AddHubStoredAppDispatcher((sp, appName, dispatcher) => dispatcher
+            .AddNotificationCards(appName, sp.GetRequiredService<NotificationCardActions>(), sp.GetRequiredService<AssistantCardActions>())
+            .AddAssistant(appName, sp));
         services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
         services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<IFeishuClientFactory>().GetClient(AppName)));
         services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<IFeishuClientFactory>().GetClient(AppName)));

@@ -16,15 +16,21 @@ internal sealed partial class AssistantJsonContext : JsonSerializerContext
 {
     /// <summary>A stored settings document; one that no longer reads (never written by this Hub) falls back to the defaults.</summary>
     public static T Read<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : new() => TryRead(json, type, out var value) ? value : new T();
+
+    /// <summary>A stored settings document, or false (and the defaults) when it does not read.</summary>
+    public static bool TryRead<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, out T value)
         where T : new()
     {
         try
         {
-            return JsonSerializer.Deserialize(json, type) ?? new T();
+            value = JsonSerializer.Deserialize(json, type) ?? new T();
+            return true;
         }
         catch (JsonException)
         {
-            return new T();
+            value = new T();
+            return false;
         }
     }
 }

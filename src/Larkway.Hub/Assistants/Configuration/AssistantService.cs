@@ -46,7 +46,7 @@ internal sealed partial class AssistantService(
         await using (db.ConfigureAwait(false))
         {
             var rows = await db.Assistants.AsNoTracking().Where(a => a.Enabled).ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.Where(r => SplitApps(r.Apps).Contains(app, StringComparer.Ordinal)).OrderBy(r => r.Name, StringComparer.Ordinal).Select(Definition)];
+            return [.. rows.Where(r => SplitApps(r.Apps).Contains(app, StringComparer.Ordinal)).OrderBy(r => r.Name, StringComparer.Ordinal).Select(Definition).Where(d => d.Enabled)];
         }
     }
 
@@ -200,6 +200,10 @@ internal sealed partial class AssistantService(
         row.UpdatedAt = now;
     }
 
+    /// <summary>
+    /// The row as the router uses it. A policy that no longer reads fails closed: the assistant is off until it is saved
+    /// again (its defaults would let everyone in); the other documents fall back to their defaults, which mask everything.
+    /// </summary>
     private AssistantDefinition Definition(AssistantRow row) => new()
     {
         Name = row.Name,
@@ -210,11 +214,11 @@ internal sealed partial class AssistantService(
         Model = row.Model,
         SystemPrompt = row.SystemPrompt,
         Apps = SplitApps(row.Apps),
-        Policy = AssistantJsonContext.Read(row.Policy, AssistantJsonContext.Default.AssistantPolicy),
+        Policy = AssistantJsonContext.TryRead(row.Policy, AssistantJsonContext.Default.AssistantPolicy, out var policy) ? policy.Normalized() : policy,
         Sessions = AssistantJsonContext.Read(row.Sessions, AssistantJsonContext.Default.AssistantSessionSettings),
         Masking = AssistantJsonContext.Read(row.Masking, AssistantJsonContext.Default.AssistantMaskingSettings),
         Streaming = AssistantJsonContext.Read(row.Streaming, AssistantJsonContext.Default.AssistantStreamingSettings),
-        Enabled = row.Enabled,
+        Enabled = row.Enabled && AssistantJsonContext.TryRead(row.Policy, AssistantJsonContext.Default.AssistantPolicy, out _),
         UpdatedAt = row.UpdatedAt,
     };
 

@@ -26,6 +26,9 @@ internal sealed partial class AssistantCardActions(
     TimeProvider time,
     ILogger<AssistantCardActions> logger)
 {
+    /// <summary>Whether <paramref name="action"/> is one of an answer card's buttons.</summary>
+    public static bool Handles(string action) => action is FeishuStreamingCard.FeedbackAction or FeishuStreamingCard.RegenerateAction;
+
     /// <summary>Handles a click on an answer card's feedback or regenerate button.</summary>
     public async Task<CardActionResponse?> HandleAsync(BotCardContext context, CancellationToken cancellationToken)
     {

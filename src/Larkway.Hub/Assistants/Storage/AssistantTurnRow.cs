@@ -53,8 +53,9 @@ public sealed class AssistantTurnRow : IWorkItem
     public string Question { get; set; } = "";
 
     /// <summary>
-    /// The values behind the question's placeholders, protected (<see cref="Platform.DataProtection.HubSecretProtector"/>),
-    /// so an answer resumed on another replica can still restore them; cleared when the turn ends.
+    /// The values behind the question's placeholders (JSON, placeholder → value), protected
+    /// (<see cref="Platform.DataProtection.HubSecretProtector"/>), so that whichever replica answers — now, or again when
+    /// the asker presses Regenerate — can put them back into the answer shown to the same person.
     /// </summary>
     public string? Placeholders { get; set; }
 

@@ -392,21 +392,26 @@ internal static class NotificationCardActionsRegistration
     /// For an app added at run time (no bot of its own): clicks on notification cards are answered by
     /// <paramref name="handler"/>; any other click gets an empty answer (it is still forwarded to webhook subscribers).
     /// </summary>
-    public static FeishuEventDispatcher AddNotificationCards(this FeishuEventDispatcher dispatcher, string appName, NotificationCardActions handler)
+    public static FeishuEventDispatcher AddNotificationCards(
+        this FeishuEventDispatcher dispatcher, string appName, NotificationCardActions handler, Assistants.Routing.AssistantCardActions? answers = null)
     {
         ArgumentNullException.ThrowIfNull(dispatcher);
         ArgumentNullException.ThrowIfNull(handler);
         Task<CardActionResponse?> AnswerAsync(CardActionTriggerEvent e, FeishuEventContext context, CancellationToken cancellationToken)
         {
-            if (!NotificationCardActions.Claims(e))
-            {
-                return Task.FromResult<CardActionResponse?>(null);
-            }
-
             var action = e.Action?.Value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(BotCardActions.ActionField, out var a) && a.ValueKind == JsonValueKind.String
                 ? a.GetString()!
                 : "";
-            return handler.HandleAsync(new BotCardContext(appName, e, action) { EventId = context?.EventId }, cancellationToken);
+            var click = new BotCardContext(appName, e, action) { EventId = context?.EventId };
+            if (NotificationCardActions.Claims(e))
+            {
+                return handler.HandleAsync(click, cancellationToken);
+            }
+
+            // An assistant's answer buttons (feedback, regenerate) on an app without a bot of its own.
+            return answers is not null && Assistants.Routing.AssistantCardActions.Handles(action)
+                ? answers.HandleAsync(click, cancellationToken)
+                : Task.FromResult<CardActionResponse?>(null);
         }
 
         return dispatcher

@@ -1,0 +1,63 @@
+using Larkway.Channels.Adapters;
+using Larkway.Channels.Inbound;
+using Larkway.Channels.Messages;
+using Larkway.Feishu;
+using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Models.Im;
+using Larkway.Feishu.Im;
+using Larkway.Hub.Bots;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Hub.Assistants.Routing;
+
+/// <summary>
+/// Feishu apps added at run time have no bot of their own; an assistant that names one still answers its messages. Only
+/// the assistant runs there (no bot commands): a message goes to it when it names the app, else nothing happens.
+/// </summary>
+internal static class AssistantStoredApps
+{
+    /// <summary>Hands <paramref name="appName"/>'s received messages to its assistant.</summary>
+    public static FeishuEventDispatcher AddAssistant(this FeishuEventDispatcher dispatcher, string appName, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        var inbound = services.GetRequiredService<AssistantInbound>();
+        var clients = services.GetRequiredService<IFeishuClientFactory>();
+        var time = services.GetRequiredService<TimeProvider>();
+        BotIdentity? identity = null;
+        return dispatcher.On<MessageReceivedEvent>(async (e, context, cancellationToken) =>
+        {
+            // Bots answering bots loop forever; without the bot's own open_id a group mention cannot be told apart.
+            if (e.Sender.SenderType == "app" || context.AppId is not { Length: > 0 } appId)
+            {
+                return;
+            }
+
+            var client = await clients.GetClientAsync(appName, cancellationToken).ConfigureAwait(false);
+            identity ??= new BotIdentity(client);
+            if (await identity.GetAsync(cancellationToken).ConfigureAwait(false) is not { OpenId: { Length: > 0 } botOpenId })
+            {
+                return;
+            }
+
+            InboundMessage message;
+            try
+            {
+                message = FeishuChannelAdapter.Normalize(e, appId, new ChannelBotIdentity(botOpenId), time.GetUtcNow());
+            }
+            catch (ChannelInboundException)
+            {
+                return;
+            }
+
+            await inbound.TryAcceptAsync(
+                appName,
+                message,
+                null,
+                (text, key, ct) => client.Im.Messages.ReplyAsync(e.Message.MessageId, MessageContent.Text(text), uuid: Uuid($"{message.DedupKey}/assistant/{key}"), chatId: e.Message.ChatId, cancellationToken: ct),
+                cancellationToken).ConfigureAwait(false);
+        });
+    }
+
+    // Feishu's uuid is at most 50 characters.
+    private static string Uuid(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..50];
+}
