@@ -84,7 +84,9 @@ public sealed class HubAssistantCrashTests
         // What was shown stays, as last checkpointed (at most a check interval behind the card): both are the same answer's beginning.
         after.Answer.ShouldContain("The answer was interrupted");
         var kept = after.Answer[..after.Answer.IndexOf("*The answer was interrupted", StringComparison.Ordinal)].TrimEnd();
-        kept.ShouldStartWith("You asked:");
+        kept.ShouldNotBeEmpty();
+        const string beginning = "You asked: Summarise the travel policy";
+        (beginning.StartsWith(kept, StringComparison.Ordinal) || kept.StartsWith(beginning, StringComparison.Ordinal)).ShouldBeTrue($"'{kept}' begins the answer");
         (before.Answer.StartsWith(kept, StringComparison.Ordinal) || kept.StartsWith(before.Answer, StringComparison.Ordinal)).ShouldBeTrue($"'{kept}' and '{before.Answer}' begin one answer");
         after.Card.ShouldContain("assistant.regenerate");
 

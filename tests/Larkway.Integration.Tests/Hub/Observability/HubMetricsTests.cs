@@ -172,6 +172,7 @@ public sealed class HubMetricsTests
             ["queue:approvals.submit"] = "Healthy",
             ["queue:directory.sync"] = "Healthy",
             ["queue:bitable.sync"] = "Healthy",
+            ["queue:assistant-replies"] = "Healthy",
             ["dingtalk-stream"] = "Healthy",
             ["wecom-callbacks"] = "Healthy",
             ["wecom-aibot"] = "Healthy",
