@@ -288,7 +288,7 @@ internal static class AssistantBenchmark
         {
             var query = string.Create(CultureInfo.InvariantCulture, $"Sample {s + 1}: where is the VPN guide?");
             async Task Direct() => direct.Add(await DirectFirstTokenAsync(dify, query, string.Create(CultureInfo.InvariantCulture, $"direct-{s + 1}")));
-            async Task Hub()
+            async Task ViaHub()
             {
                 var asked = await AskAsync(control, emulator, askers[s], query);
                 var (first, created) = await FirstContentAsync(control, turns, asked);
@@ -300,11 +300,11 @@ internal static class AssistantBenchmark
             if (s % 2 == 0)
             {
                 await Direct();
-                await Hub();
+                await ViaHub();
             }
             else
             {
-                await Hub();
+                await ViaHub();
                 await Direct();
             }
         }
