@@ -1,0 +1,278 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Emulator.Hosting;
+using Larkway.Emulator.State;
+using Larkway.Hub.Assistants.Storage;
+
+namespace Larkway.Integration.Tests.Hub.Assistants;
+
+/// <summary>
+/// One conversation with the assistant on Feishu, end to end: /stop ends an answer with what was shown, questions of one
+/// chat are answered one after the other, /new starts a new backend conversation, a group answers only when @-mentioned
+/// and never another bot, and a backend that is down, slow or busy ends the card with a notice — never left streaming.
+/// </summary>
+public sealed class HubAssistantConversationTests
+{
+    [Fact]
+    public async Task Stop_during_a_slow_answer_ends_the_card_with_what_was_shown_and_stops_the_backend_task()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("helpdesk", ["default"]);
+        await driver.SetAiAsync(new { tokens_per_second = 5, answer_words = 200 });
+
+        await hub.SayToBotAsync("Summarise the expense policy");
+        await HubSandbox.WaitUntilAsync(() => ShowsText(driver), "the card to show part of the answer", 30);
+        await hub.SayToBotAsync("/stop");
+
+        var turn = (await driver.EndedTurnsAsync(1)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Stopped, turn.LastError);
+        var (streaming, answer, _) = await driver.CardAsync(turn.ReplyHandle!);
+        streaming.ShouldBeFalse();
+        answer.ShouldEndWith("\n\n*Stopped.*");
+        var shown = answer[..^"\n\n*Stopped.*".Length];
+        shown.ShouldStartWith("You asked:");
+        await driver.SetAiAsync(new { tokens_per_second = 1000 });
+        var full = await ReferenceAnswerAsync(driver, "Summarise the expense policy");
+        shown.Length.ShouldBeLessThan(full.Length, "the answer was cut short");
+        full.ShouldStartWith(shown, Case.Sensitive, "what was shown is the answer's beginning, nothing lost or added");
+
+        var requests = await RequestsAsync(driver);
+        var chat = requests.First(r => r.GetProperty("operation").GetString() == "chat" && r.GetProperty("query").GetString() == "Summarise the expense policy");
+        var taskId = chat.GetProperty("task_id").GetString();
+        taskId.ShouldNotBeNullOrEmpty();
+        requests.ShouldContain(r => r.GetProperty("operation").GetString() == "stop" && r.GetProperty("task_id").GetString() == taskId);
+        (await driver.CardKitStatsAsync()).GetProperty("streaming_cards").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Two_questions_sent_back_to_back_are_answered_in_order_the_second_card_opened_after_the_first_ended()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("helpdesk", ["default"]);
+        await driver.SetAiAsync(new { tokens_per_second = 60, answer_words = 30 });
+
+        await hub.SayToBotAsync("First: where is the VPN guide?");
+        await hub.SayToBotAsync("Second: who approves travel?");
+        var turns = await driver.EndedTurnsAsync(2);
+        turns.Count.ShouldBe(2);
+        turns.ShouldAllBe(t => t.Status == AssistantTurnStatus.Answered);
+        turns[0].Question.ShouldBe("First: where is the VPN guide?");
+        turns[1].Question.ShouldBe("Second: who approves travel?");
+
+        var first = await driver.CardAsync(turns[0].ReplyHandle!);
+        var second = await driver.CardAsync(turns[1].ReplyHandle!);
+        first.Answer.ShouldStartWith("You asked: First: where is the VPN guide?");
+        second.Answer.ShouldStartWith("(turn 2) You asked: Second: who approves travel?", Case.Sensitive, "the second question continues the first's conversation, after it");
+
+        // Never interleaved: the second turn started after the first finished, and its card's first operation came after the first card's last.
+        turns[1].StartedAt!.Value.ShouldBeGreaterThanOrEqualTo(turns[0].FinishedAt!.Value);
+        var firstOperations = await OperationsAsync(driver, turns[0].ReplyHandle!);
+        var secondOperations = await OperationsAsync(driver, turns[1].ReplyHandle!);
+        secondOperations.Min().ShouldBeGreaterThanOrEqualTo(firstOperations.Max());
+    }
+
+    [Fact]
+    public async Task New_starts_a_new_backend_conversation_while_without_it_the_conversation_continues()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("helpdesk", ["default"]);
+        await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
+
+        await hub.SayToBotAsync("What is the Wi-Fi password?");
+        await driver.EndedTurnsAsync(1);
+        await hub.SayToBotAsync("And for guests?");
+        var turns = await driver.EndedTurnsAsync(2);
+        (await driver.CardAsync(turns[1].ReplyHandle!)).Answer.ShouldStartWith("(turn 2) You asked: And for guests?");
+
+        var newCommand = await hub.SayToBotAsync("/new");
+        await HubSandbox.WaitUntilAsync(() => hub.BotTextsInChatOf(newCommand).Count > 0, "the answer to /new");
+        await hub.SayToBotAsync("Where is the printer?");
+        turns = await driver.EndedTurnsAsync(3);
+        turns[2].Status.ShouldBe(AssistantTurnStatus.Answered, turns[2].LastError);
+        turns[2].BackendConversationId.ShouldNotBe(turns[1].BackendConversationId);
+        var third = await driver.CardAsync(turns[2].ReplyHandle!);
+        third.Answer.ShouldStartWith("You asked: Where is the printer?");
+        third.Answer.ShouldNotContain("(turn");
+    }
+
+    [Fact]
+    public async Task In_a_group_only_a_message_mentioning_the_assistant_is_answered_and_never_one_from_another_bot()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var driver = new AssistantDriver(hub, emulator.BaseUrl);
+        await driver.CreateAsync("helpdesk", ["default"]);
+        await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
+        var appId = hub.Host.Settings.AppId!;
+        var player = new FeishuPlayer(hub.Api, HubSandbox.ExternalEncryptKey, HubSandbox.ExternalVerificationToken, appId);
+        var group = emulator.State.Chats.First(c => c.ChatMode == "group" && c.HasBot(appId));
+
+        var unaddressed = await PostInGroupAsync(driver, group, "where is the VPN guide?");
+        var addressed = await PostInGroupAsync(driver, group, $"<at user_id=\"{appId}\"></at> where is the travel form?");
+        var addressedMessage = emulator.State.FindMessage(addressed)!;
+        addressedMessage.Mentions.ShouldNotBeEmpty();
+
+        // Deliver each as Feishu would (the Emulator may not push a group message that does not mention the bot), and a
+        // message from another app's bot that mentions ours.
+        var botLoop = Envelope(emulator, emulator.State.FindMessage(addressed)!, group, player, "ev_group_bot");
+        botLoop["event"]!["sender"]!["sender_type"] = "app";
+        botLoop["event"]!["sender"]!["sender_id"] = new JsonObject { ["open_id"] = "ou_anotherbot0000000000000000000000" };
+        botLoop["event"]!["message"]!["message_id"] = "om_from_another_bot_000000000000000";
+        using (var delivered = await player.DeliverAsync(botLoop.ToJsonString()))
+        {
+            delivered.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        using (var delivered = await player.DeliverAsync(Envelope(emulator, emulator.State.FindMessage(unaddressed)!, group, player, "ev_group_unaddressed").ToJsonString()))
+        {
+            delivered.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        using (var delivered = await player.DeliverAsync(Envelope(emulator, addressedMessage, group, player, "ev_group_addressed").ToJsonString()))
+        {
+            delivered.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var turn = (await driver.EndedTurnsAsync(1)).Single();
+        await AdminApi.WaitAllDoneAsync(hub.Host.BaseUrl, HubSandbox.AdminKey, 3);
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        turn.MessageId.ShouldBe(addressed);
+        (await driver.TurnsAsync()).Count.ShouldBe(1, "only the message mentioning the assistant is a question for it");
+        var fromBot = emulator.State.MessagesIn(group.ChatId).Where(m => m.Sender.SenderType == "app").ToList();
+        fromBot.ShouldHaveSingleItem().ParentId.ShouldBe(addressed);
+        JsonDocument.Parse(await driver.AiRequestsAsync()).RootElement.GetProperty("items").GetArrayLength().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_backend_that_is_down_ends_the_card_failed_with_a_notice_naming_it_and_a_Regenerate_button()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("helpdesk", ["default"]);
+        await driver.ArmFaultAsync(new { kind = "server_error", backend = "dify", count = 10, status = 503 });
+
+        await hub.SayToBotAsync("Where is the canteen menu?");
+        var turn = (await driver.EndedTurnsAsync(1)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Failed);
+        var (streaming, answer, card) = await driver.CardAsync(turn.ReplyHandle!);
+        streaming.ShouldBeFalse();
+        answer.ShouldBe("*helpdesk could not reach its AI service just now. Press Regenerate to try again.*");
+        card.GetRawText().ShouldContain("assistant.regenerate");
+        (await driver.CardKitStatsAsync()).GetProperty("streaming_cards").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_first_token_later_than_the_timeout_ends_the_card_failed_with_a_notice_that_it_took_too_long()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("helpdesk", ["default"], streaming: new { first_token_timeout_seconds = 1 });
+        await driver.ArmFaultAsync(new { kind = "slow_first_token", backend = "dify", count = 10, delay_ms = 4000 });
+
+        await hub.SayToBotAsync("Where is the parking map?");
+        var turn = (await driver.EndedTurnsAsync(1)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Failed);
+        var (streaming, answer, card) = await driver.CardAsync(turn.ReplyHandle!);
+        streaming.ShouldBeFalse();
+        answer.ShouldBe("*helpdesk's AI service took too long to answer. Press Regenerate to try again.*");
+        card.GetRawText().ShouldContain("assistant.regenerate");
+        (await driver.CardKitStatsAsync()).GetProperty("streaming_cards").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_429_before_the_first_token_is_retried_and_the_question_answered()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("helpdesk", ["default"]);
+        await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
+        await driver.ArmFaultAsync(new { kind = "rate_limit", backend = "dify", count = 1, retry_after_seconds = 1 });
+
+        await hub.SayToBotAsync("How many days of leave do I have?");
+        var turn = (await driver.EndedTurnsAsync(1)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        (await driver.CardAsync(turn.ReplyHandle!)).Answer.ShouldBe(await ReferenceAnswerAsync(driver, "How many days of leave do I have?"));
+
+        var outcomes = (await RequestsAsync(driver)).Where(r => r.GetProperty("query").GetString() == "How many days of leave do I have?")
+            .Select(r => r.GetProperty("outcome").GetString()).ToList();
+        outcomes.Take(2).ShouldBe(["rate_limited", "completed"]);
+    }
+
+    private static bool ShowsText(AssistantDriver driver)
+    {
+        var turns = driver.TurnsAsync().GetAwaiter().GetResult();
+        if (turns.Count == 0 || turns[0].ReplyHandle is null)
+        {
+            return false;
+        }
+
+        var (streaming, answer, _) = driver.CardAsync(turns[0].ReplyHandle!).GetAwaiter().GetResult();
+        return streaming && answer.StartsWith("You asked:", StringComparison.Ordinal);
+    }
+
+    private static async Task<IReadOnlyList<JsonElement>> RequestsAsync(AssistantDriver driver)
+    {
+        var root = JsonDocument.Parse(await driver.AiRequestsAsync()).RootElement;
+        return [.. (root.TryGetProperty("data", out var data) ? data : root).GetProperty("items").EnumerateArray().Select(e => e.Clone())];
+    }
+
+    private static async Task<IReadOnlyList<long>> OperationsAsync(AssistantDriver driver, string cardId)
+    {
+        var root = JsonDocument.Parse(await driver.Emulator.GetStringAsync($"/_emulator/cardkit/cards/{cardId}/operations")).RootElement;
+        return [.. (root.TryGetProperty("data", out var data) ? data : root).GetProperty("items").EnumerateArray().Select(o => At(o.GetProperty("at")))];
+    }
+
+    private static long At(JsonElement at) => at.ValueKind == JsonValueKind.Number ? at.GetInt64()
+        : long.TryParse(at.GetString(), out var ms) ? ms : DateTimeOffset.Parse(at.GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+    /// <summary>The backend's answer to <paramref name="query"/> as a conversation's first turn (a fresh user; the fake is deterministic).</summary>
+    private static async Task<string> ReferenceAnswerAsync(AssistantDriver driver, string query)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/dify/v1/chat-messages")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { query, user = $"reference-{Guid.NewGuid():N}", inputs = new { }, response_mode = "blocking" }),
+        };
+        request.Headers.Authorization = new("Bearer", AssistantDriver.DifyKey);
+        using var response = await driver.Emulator.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("answer").GetString()!;
+    }
+
+    private static async Task<string> PostInGroupAsync(AssistantDriver driver, EmulatorChat group, string text)
+    {
+        using var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(driver.Emulator, $"/_emulator/chats/{group.ChatId}/messages",
+            new { sender = "alice@example.com", msg_type = "text", content = new { text } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("message_id").GetString()!;
+    }
+
+    /// <summary>The im.message.receive_v1 envelope of <paramref name="message"/>, with its mentions as Feishu lists them.</summary>
+    private static JsonNode Envelope(EmulatorServer emulator, EmulatorMessage message, EmulatorChat group, FeishuPlayer player, string eventId)
+    {
+        var envelope = JsonNode.Parse(FeishuPlayer.ReceiveEvent(message, group, eventId, player.Verification, player.AppId, emulator.State.Tenant.TenantKey))!;
+        if (message.Mentions.Count > 0)
+        {
+            var mentions = new JsonArray();
+            foreach (var mention in message.Mentions)
+            {
+                mentions.Add(new JsonObject
+                {
+                    ["key"] = mention.Key,
+                    ["id"] = new JsonObject { [mention.IdType] = mention.Id },
+                    ["name"] = mention.Name,
+                    ["tenant_key"] = emulator.State.Tenant.TenantKey,
+                });
+            }
+
+            envelope["event"]!["message"]!["mentions"] = mentions;
+        }
+
+        return envelope;
+    }
+}
