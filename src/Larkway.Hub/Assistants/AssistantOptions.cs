@@ -40,6 +40,13 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
     /// <summary>How long a loaded assistant (its settings, backend client and masker) is reused before it is read again. Default 5 s.</summary>
     public TimeSpan DefinitionCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Text updates a second that one Feishu app's streaming answers share (default 12). CardKit takes streaming text at
+    /// most 50 times a second and 1,000 times a minute per app: with many answers at once each card updates less often
+    /// than its interval, so that none is refused or left behind.
+    /// </summary>
+    public double FeishuStreamUpdatesPerSecond { get; set; } = 12;
+
     /// <summary>Attempts at a turn whose platform failed before it is given up (the user is told where possible). Default 5.</summary>
     public int MaxAttempts { get; set; } = 5;
 
@@ -56,6 +63,11 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
         if (LaneWait <= TimeSpan.Zero || StopCheckInterval <= TimeSpan.Zero || LinkCodeLifetime <= TimeSpan.Zero)
         {
             yield return new($"{SectionName}: LaneWait, StopCheckInterval and LinkCodeLifetime must be positive.", [nameof(LaneWait)]);
+        }
+
+        if (!(FeishuStreamUpdatesPerSecond is > 0 and <= 50))
+        {
+            yield return new($"{SectionName}:FeishuStreamUpdatesPerSecond must be more than 0 and at most 50 (CardKit's streaming limit per app).", [nameof(FeishuStreamUpdatesPerSecond)]);
         }
 
         if (DefinitionCacheLifetime < TimeSpan.Zero)

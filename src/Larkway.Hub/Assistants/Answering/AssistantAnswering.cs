@@ -36,7 +36,8 @@ internal sealed partial class AssistantAnswering(
     /// <summary>The queue's name.</summary>
     public const string QueueName = "assistant-replies";
 
-    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(20);
+    // A closing card may wait for its app's next minute of CardKit budget.
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(120);
 
     private readonly Dictionary<string, IAssistantReplies> _platforms = platforms.ToDictionary(p => p.Platform, StringComparer.Ordinal);
 

@@ -4,6 +4,7 @@ using Larkway.Feishu.CardKit;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Assistants.Replies;
@@ -14,12 +15,22 @@ namespace Larkway.Hub.Assistants.Replies;
 /// per card and its sequence rule are never broken), then a full update with streaming off, the final text and the
 /// feedback buttons. An answer that outgrows one card is finished in that card and continues in the next.
 /// </summary>
-internal sealed partial class FeishuAssistantReplies(IFeishuClientFactory clients, TimeProvider time, ILogger<FeishuAssistantReplies> logger) : IAssistantReplies
+internal sealed partial class FeishuAssistantReplies(
+    IFeishuClientFactory clients, Microsoft.Extensions.Options.IOptions<AssistantOptions> options, TimeProvider time, ILogger<FeishuAssistantReplies> logger) : IAssistantReplies
 {
+    // Cards streaming now, per app: the app's streaming budget is shared among them.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StrongBox<int>> _streaming = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public string Platform => "feishu";
 
     private TimeProvider Clock => time;
+
+    // Text updates a second the app's streaming cards share.
+    private double Budget => options.Value.FeishuStreamUpdatesPerSecond;
+
+    // The terminal writes of a card may wait for the app's next minute of budget.
+    private static readonly TimeSpan FinishTimeout = TimeSpan.FromSeconds(90);
 
     // The configured app is "" to the client factory and "default" to assistants.
     private FeishuClient ClientOf(string app) => clients.GetClient(HubAppRegistry.IsDefault(app) ? "" : app);
@@ -30,10 +41,28 @@ internal sealed partial class FeishuAssistantReplies(IFeishuClientFactory client
     public async Task<IAssistantReplyWriter> OpenAsync(AssistantReplyTarget target, CancellationToken cancellationToken)
     {
         var client = ClientOf(target.App);
-        var writer = new Writer(this, client, target);
-        await writer.OpenCardAsync(cancellationToken).ConfigureAwait(false);
+        var writer = new Writer(this, client, target, _streaming.GetOrAdd(target.App, _ => new StrongBox<int>()));
+        try
+        {
+            await writer.OpenCardAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return writer;
     }
+
+    /// <summary>
+    /// The least time between two text updates of one card while <paramref name="streaming"/> cards of the app stream:
+    /// the assistant's interval, stretched so that all of them together stay within the app's budget (CardKit counts
+    /// streaming text per app, per second and per minute). A card updates less often, never loses text: the next update
+    /// and the final one carry the whole answer.
+    /// </summary>
+    internal static TimeSpan IntervalFor(TimeSpan configured, int streaming, double perSecond) =>
+        TimeSpan.FromSeconds(Math.Max(configured.TotalSeconds, Math.Max(1, streaming) / perSecond));
 
     /// <inheritdoc />
     public async Task CloseInterruptedAsync(AssistantReplyTarget target, string handle, string? shownText, CancellationToken cancellationToken)
@@ -66,9 +95,12 @@ internal sealed partial class FeishuAssistantReplies(IFeishuClientFactory client
     private static partial void LogContinued(ILogger logger, string answerId, int part);
 
     /// <summary>One answer's cards.</summary>
-    private sealed class Writer(FeishuAssistantReplies owner, FeishuClient client, AssistantReplyTarget target) : IAssistantReplyWriter
+    private sealed class Writer(FeishuAssistantReplies owner, FeishuClient client, AssistantReplyTarget target, StrongBox<int> streaming) : IAssistantReplyWriter
     {
         private readonly Lock _gate = new();
+        private readonly TimeSpan _configured = TimeSpan.FromMilliseconds(target.Assistant.Streaming.UpdateIntervalMs);
+        private long _lastForwarded;
+        private bool _counted;
         private readonly List<CardKitStream> _finished = [];
         private CardKitStream? _stream;
         private string _cardId = "";
@@ -83,6 +115,12 @@ internal sealed partial class FeishuAssistantReplies(IFeishuClientFactory client
 
         public async Task OpenCardAsync(CancellationToken cancellationToken)
         {
+            if (!_counted)
+            {
+                Interlocked.Increment(ref streaming.Value);
+                _counted = true;
+            }
+
             var card = FeishuStreamingCard.Streaming("Thinking…", "…");
             _cardId = await client.CardKit.CreateAsync(card.ToJsonString(), cancellationToken).ConfigureAwait(false);
             var part = _finished.Count;
@@ -103,7 +141,7 @@ internal sealed partial class FeishuAssistantReplies(IFeishuClientFactory client
                 client.CardKit,
                 _cardId,
                 FeishuStreamingCard.DefaultElementId,
-                new CardKitStreamOptions { Interval = TimeSpan.FromMilliseconds(target.Assistant.Streaming.UpdateIntervalMs), Summary = "Answering…" },
+                new CardKitStreamOptions { Interval = _configured, Summary = "Answering…", FinishTimeout = FinishTimeout },
                 owner.Clock,
                 owner.Logger);
         }
@@ -117,10 +155,19 @@ internal sealed partial class FeishuAssistantReplies(IFeishuClientFactory client
                     return;
                 }
 
+                // Held back while the app's budget asks this card to wait; the next text shown, or the final one, carries it.
+                var now = owner.Clock.GetTimestamp();
+                var interval = IntervalFor(_configured, Volatile.Read(ref streaming.Value), owner.Budget);
+                if (_lastForwarded != 0 && owner.Clock.GetElapsedTime(_lastForwarded, now) < interval)
+                {
+                    return;
+                }
+
                 var rest = text[_offset..];
                 if (FeishuStreamingCard.FitsOneCard(rest, target.AnswerId))
                 {
                     _stream.SetText(rest.Length == 0 ? "…" : rest);
+                    _lastForwarded = now;
                 }
             }
         }
@@ -168,6 +215,12 @@ internal sealed partial class FeishuAssistantReplies(IFeishuClientFactory client
 
         public async ValueTask DisposeAsync()
         {
+            if (_counted)
+            {
+                Interlocked.Decrement(ref streaming.Value);
+                _counted = false;
+            }
+
             foreach (var stream in _finished)
             {
                 await stream.DisposeAsync().ConfigureAwait(false);

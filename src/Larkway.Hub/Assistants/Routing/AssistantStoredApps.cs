@@ -4,7 +4,7 @@ using Larkway.Channels.Messages;
 using Larkway.Feishu;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Models.Im;
-using Larkway.Feishu.Im;
+using FeishuContent = Larkway.Feishu.Im.MessageContent;
 using Larkway.Hub.Bots;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,7 +53,7 @@ internal static class AssistantStoredApps
                 appName,
                 message,
                 null,
-                (text, key, ct) => client.Im.Messages.ReplyAsync(e.Message.MessageId, MessageContent.Text(text), uuid: Uuid($"{message.DedupKey}/assistant/{key}"), chatId: e.Message.ChatId, cancellationToken: ct),
+                (text, key, ct) => client.Im.Messages.ReplyAsync(e.Message.MessageId, FeishuContent.Text(text), uuid: Uuid($"{message.DedupKey}/assistant/{key}"), chatId: e.Message.ChatId, cancellationToken: ct),
                 cancellationToken).ConfigureAwait(false);
         });
     }

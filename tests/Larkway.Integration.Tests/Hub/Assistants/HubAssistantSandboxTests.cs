@@ -39,14 +39,15 @@ public sealed partial class HubAssistantSandboxTests
         requests.ShouldNotContain("13912345678");
         requests.ShouldNotContain("11010519491231002X");
 
-        // Bob on DingTalk (through the robot's Stream connection), Carol on WeCom (the app's callback).
+        // Bob on DingTalk (through the robot's Stream connection, once the Hub has opened it), Carol on WeCom (the app's callback).
+        await HubSandbox.WaitUntilAsync(() => StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
         await DingTalkSayAsync(hub, "bob", "cid-bob", "Which VPN client do we use?");
         using (var said = await hub.Control.PostAsJsonAsync("/_emulator/wecom/users/carol/say", new { text = "Where is the sales deck?" }))
         {
             said.EnsureSuccessStatusCode();
         }
 
-        var three = await driver.EndedTurnsAsync(3, 60);
+        var three = await driver.EndedTurnsAsync(3, 90);
         three.Where(t => t.Platform == "dingtalk").ShouldHaveSingleItem().Status.ShouldBe(AssistantTurnStatus.Answered);
         three.Where(t => t.Platform == "wecom").ShouldHaveSingleItem().Status.ShouldBe(AssistantTurnStatus.Answered);
         await HubSandbox.WaitUntilAsync(() => DingTalkRepliesText(hub, "cid-bob").Contains("You asked: Which VPN client do we use?", StringComparison.Ordinal), "Bob's answer on DingTalk");
@@ -99,6 +100,14 @@ public sealed partial class HubAssistantSandboxTests
             new { conversationType = "1", senderStaffId = user, senderNick = user, text, conversationId = conversation, appKey = EmulatorOptions.DefaultDingTalkAppKey });
         var answer = await response.Content.ReadAsStringAsync();
         response.IsSuccessStatusCode.ShouldBeTrue(answer);
+    }
+
+    private static bool StreamConnected(HubSandbox hub)
+    {
+        var page = hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/dingtalk/stream/connections").GetAwaiter().GetResult();
+        var items = page.TryGetProperty("items", out var i) ? i : page.GetProperty("data").GetProperty("items");
+        return items.EnumerateArray().Any(c => c.GetProperty("state").GetString() == "open"
+            && c.GetProperty("appKey").GetString() == EmulatorOptions.DefaultDingTalkAppKey);
     }
 
     private static string DingTalkRepliesText(HubSandbox hub, string conversation)
