@@ -287,9 +287,15 @@ public sealed class HubDingTalkTests
         await HubSandbox.WaitUntilAsync(
             () => !hub.Api.GetStringAsync("/readyz").GetAwaiter().GetResult().Contains("cannot open a Stream connection", StringComparison.Ordinal),
             "readiness clear again", seconds: 90);
-        await services.GetRequiredService<Larkway.Hub.Alerts.AlertEvaluator>().RunAsync(default);
-        (await services.GetRequiredService<Larkway.Hub.Alerts.AlertStore>().ListAsync(100, default))
-            .Single(a => a.Alert.Rule == "dingtalk_stream_down").Alert.ClearedAt.ShouldNotBeNull();
+        // The alert reads the connection's status, which the stream writes a moment after readiness turns: evaluate until it clears.
+        await HubSandbox.WaitUntilAsync(
+            () =>
+            {
+                services.GetRequiredService<Larkway.Hub.Alerts.AlertEvaluator>().RunAsync(default).GetAwaiter().GetResult();
+                return services.GetRequiredService<Larkway.Hub.Alerts.AlertStore>().ListAsync(100, default).GetAwaiter().GetResult()
+                    .Single(a => a.Alert.Rule == "dingtalk_stream_down").Alert.ClearedAt is not null;
+            },
+            "the alert cleared", seconds: 30);
     }
 
     private static async Task<(string Id, JsonElement Data)> SendPackTypeAsync(HttpClient admin, string type, string key)
