@@ -31,6 +31,12 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
     /// <summary>How long a question waits behind an earlier one of its conversation before it is looked at again. Default 300 ms.</summary>
     public TimeSpan LaneWait { get; set; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>
+    /// How long a new question waits for the events the inbox received before it to be read — an earlier question of its
+    /// conversation may be among them, stored a moment later by another handler. Zero turns the wait off. Default 5 s.
+    /// </summary>
+    public TimeSpan ArrivalWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often a streaming answer checks whether it was asked to stop (<c>/stop</c>). Default 1 s.</summary>
     public TimeSpan StopCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -58,6 +64,11 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
         foreach (var problem in QueueOptionsRules.Validate(SectionName, this, MaxAttempts, null))
         {
             yield return problem;
+        }
+
+        if (ArrivalWait < TimeSpan.Zero)
+        {
+            yield return new($"{SectionName}:ArrivalWait must not be negative.", [nameof(ArrivalWait)]);
         }
 
         if (LaneWait <= TimeSpan.Zero || StopCheckInterval <= TimeSpan.Zero || LinkCodeLifetime <= TimeSpan.Zero)

@@ -35,6 +35,7 @@ internal sealed partial class InboxProcessor(
     {
         // The handling, and every Feishu call it makes, continues the trace of the request that received the event.
         using var activity = InboxTelemetry.StartHandling(item);
+        using var arrival = InboxArrival.Enter(item);
         try
         {
             return await DispatchAsync(item, cancellationToken).ConfigureAwait(false);

@@ -198,6 +198,21 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether an event that arrived before <paramref name="eventId"/>, and no earlier than <paramref name="since"/>, is still
+    /// waiting for its first handling: work ordered by arrival waits for it. An event already failed once is not waited for.
+    /// </summary>
+    internal async Task<bool> HasEarlierUnhandledAsync(long eventId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.InboxEvents.AnyAsync(
+                e => (e.State == WorkState.Pending || e.State == WorkState.InProgress) && e.Id < eventId && e.Attempts <= 1 && e.ReceivedAt >= since,
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>One event with its body, or null.</summary>
     public async Task<InboxEvent?> GetAsync(long id, CancellationToken cancellationToken = default)
     {

@@ -27,6 +27,7 @@ internal sealed partial class AssistantAnswering(
     AssistantSessions sessions,
     IEnumerable<IAssistantReplies> platforms,
     IDbContextFactory<HubDbContext> contexts,
+    Inbox.InboxStore inbox,
     HubSecretProtector protector,
     IOptions<AssistantOptions> options,
     AssistantTelemetry telemetry,
@@ -67,7 +68,7 @@ internal sealed partial class AssistantAnswering(
             return await CloseInterruptedAsync(turn, replies, target, handle, cancellationToken).ConfigureAwait(false);
         }
 
-        if (await WaitsInLaneAsync(turn, cancellationToken).ConfigureAwait(false))
+        if (await WaitsForArrivalsAsync(turn, cancellationToken).ConfigureAwait(false) || await WaitsInLaneAsync(turn, cancellationToken).ConfigureAwait(false))
         {
             return WorkOutcome<AssistantTurnRow>.Defer(time.GetUtcNow() + options.Value.LaneWait);
         }
@@ -348,8 +349,23 @@ internal sealed partial class AssistantAnswering(
     }
 
     /// <summary>
-    /// Whether an earlier turn of the lane has not ended: replies in one conversation never interleave. A turn stuck behind
-    /// one that cannot end (its assistant deleted) still ends: dead letters count as ended.
+    /// Whether an event the inbox received before this question is still unread: it may be an earlier question of the same
+    /// conversation that a concurrent handler has not stored yet, which must go first. Waited for only while the question is
+    /// young (<see cref="AssistantOptions.ArrivalWait"/>), so an inbox backlog delays an answer but never holds it.
+    /// </summary>
+    private async Task<bool> WaitsForArrivalsAsync(AssistantTurnRow turn, CancellationToken cancellationToken)
+    {
+        var wait = options.Value.ArrivalWait;
+        return turn.InboxEventId is { } eventId
+            && wait > TimeSpan.Zero
+            && time.GetUtcNow() - turn.ReceivedAt < wait
+            && await inbox.HasEarlierUnhandledAsync(eventId, turn.ReceivedAt - wait, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether a turn of the lane sent before this one has not ended: replies in one conversation never interleave, and go in
+    /// the order they were sent. A turn stuck behind one that cannot end (its assistant deleted) still ends: dead letters
+    /// count as ended.
     /// </summary>
     private async Task<bool> WaitsInLaneAsync(AssistantTurnRow turn, CancellationToken cancellationToken)
     {
@@ -357,7 +373,8 @@ internal sealed partial class AssistantAnswering(
         await using (db.ConfigureAwait(false))
         {
             return await db.AssistantTurns.AnyAsync(
-                t => t.Lane == turn.Lane && t.Id < turn.Id && t.State != WorkState.DeadLetter
+                t => t.Lane == turn.Lane && t.Id != turn.Id && (t.SentAt < turn.SentAt || (t.SentAt == turn.SentAt && t.Id < turn.Id))
+                    && t.State != WorkState.DeadLetter
                     && (t.Status == AssistantTurnStatus.Queued || t.Status == AssistantTurnStatus.Answering),
                 cancellationToken).ConfigureAwait(false);
         }

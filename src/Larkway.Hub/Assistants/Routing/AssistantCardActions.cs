@@ -103,6 +103,7 @@ internal sealed partial class AssistantCardActions(
             Placeholders = turn.Placeholders,
             Status = AssistantTurnStatus.Queued,
             ReceivedAt = time.GetUtcNow(),
+            SentAt = time.GetUtcNow(),
             State = WorkState.Pending,
             NextAttemptAt = time.GetUtcNow(),
         };

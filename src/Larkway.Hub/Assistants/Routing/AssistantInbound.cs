@@ -111,6 +111,7 @@ internal sealed partial class AssistantInbound(
 
         var masked = loaded.Masker.Mask(message.Text, MaskingDirection.ToBackend, new PlaceholderMap());
         var session = await sessions.CurrentAsync(assistant.Name, sessionKey, personId, TimeSpan.FromHours(assistant.Sessions.TtlHours), cancellationToken).ConfigureAwait(false);
+        var arrival = Inbox.InboxArrival.Current;
         var turn = new AssistantTurnRow
         {
             Assistant = assistant.Name,
@@ -129,7 +130,9 @@ internal sealed partial class AssistantInbound(
             Placeholders = masked.Placeholders is { Count: > 0 } map ? protector.Protect(PlaceholderPairs.Write(map)) : null,
             ReplyContext = replyContext is null ? null : protector.Protect(replyContext),
             Status = AssistantTurnStatus.Queued,
-            ReceivedAt = message.ReceivedAt,
+            ReceivedAt = arrival?.ReceivedAt ?? message.ReceivedAt,
+            SentAt = message.SentAt ?? arrival?.ReceivedAt ?? message.ReceivedAt,
+            InboxEventId = arrival?.EventId,
             State = WorkState.Pending,
             NextAttemptAt = time.GetUtcNow(),
         };

@@ -93,6 +93,8 @@ internal sealed class AssistantTurnConfiguration : IEntityTypeConfiguration<Assi
         e.Property(x => x.Updates).HasColumnName("updates");
         e.Property(x => x.StopRequested).HasColumnName("stop_requested");
         e.Property(x => x.ReceivedAt).HasColumnName("received_at");
+        e.Property(x => x.SentAt).HasColumnName("sent_at");
+        e.Property(x => x.InboxEventId).HasColumnName("inbox_event_id");
         e.Property(x => x.StartedAt).HasColumnName("started_at");
         e.Property(x => x.FirstTokenAt).HasColumnName("first_token_at");
         e.Property(x => x.FinishedAt).HasColumnName("finished_at");

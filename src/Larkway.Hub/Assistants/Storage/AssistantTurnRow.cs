@@ -95,8 +95,17 @@ public sealed class AssistantTurnRow : IWorkItem
     /// <summary>Set by <c>/stop</c> or a newer question in the lane: the running answer stops at its next update.</summary>
     public bool StopRequested { get; set; }
 
-    /// <summary>When the message was received.</summary>
+    /// <summary>When the message was received: when the Hub stored its event, where it came through the inbox.</summary>
     public DateTimeOffset ReceivedAt { get; set; }
+
+    /// <summary>
+    /// When the sender sent it, by the platform's clock (the Hub's for a Regenerate click): questions of one lane are answered
+    /// in this order, whichever of them the inbox's concurrent handlers stored first.
+    /// </summary>
+    public DateTimeOffset SentAt { get; set; }
+
+    /// <summary>The inbox event the question came in (null for a Regenerate click): it waits for the events that arrived before it.</summary>
+    public long? InboxEventId { get; set; }
 
     /// <summary>When answering started.</summary>
     public DateTimeOffset? StartedAt { get; set; }

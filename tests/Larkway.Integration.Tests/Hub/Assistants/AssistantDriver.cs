@@ -66,7 +66,23 @@ internal sealed class AssistantDriver(HubSandbox hub, Uri emulator) : IDisposabl
     {
         var factory = hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
-        return await db.AssistantTurns.AsNoTracking().OrderBy(t => t.Id).ToListAsync();
+        // The conversation's order: when each was sent (the inbox's concurrent handlers may store them the other way round).
+        return await db.AssistantTurns.AsNoTracking().OrderBy(t => t.SentAt).ThenBy(t => t.Id).ToListAsync();
+    }
+
+    /// <summary>The first turn stored, once there is one.</summary>
+    public async Task<AssistantTurnRow> StoredTurnAsync(int seconds = 30)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        while (true)
+        {
+            if ((await TurnsAsync()).FirstOrDefault() is { } turn)
+            {
+                return turn;
+            }
+
+            await Task.Delay(50, cts.Token);
+        }
     }
 
     public async Task<IReadOnlyList<AssistantFeedbackRow>> FeedbackAsync()

@@ -4,6 +4,11 @@ using System.Text.Json.Nodes;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
 using Larkway.Hub.Assistants.Storage;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Integration.Tests.Hub.Assistants;
 
@@ -72,6 +77,46 @@ public sealed class HubAssistantConversationTests
         var firstOperations = await OperationsAsync(driver, turns[0].ReplyHandle!);
         var secondOperations = await OperationsAsync(driver, turns[1].ReplyHandle!);
         secondOperations.Min().ShouldBeGreaterThanOrEqualTo(firstOperations.Max());
+    }
+
+    [Fact]
+    public async Task A_question_waits_for_an_event_the_inbox_received_before_it_and_has_not_read_yet()
+    {
+        // The inbox reads events concurrently: an earlier question may still be unread when a later one is stored. A long
+        // arrival wait keeps a loaded machine from running past it; the parked event stands for the unread question.
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Assistants:ArrivalWait"] = "00:01:00" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("helpdesk", ["default"]);
+        await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 5 });
+        var factory = hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
+        long parked;
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var earlier = new InboxEvent
+            {
+                AppName = "", EventType = "im.message.receive_v1", Body = "{}"u8.ToArray(), Transport = InboxTransport.Http,
+                ReceivedAt = DateTimeOffset.UtcNow, State = WorkState.Pending, NextAttemptAt = DateTimeOffset.UtcNow.AddHours(1),
+            };
+            db.InboxEvents.Add(earlier);
+            await db.SaveChangesAsync();
+            parked = earlier.Id;
+        }
+
+        await hub.SayToBotAsync("Where is the VPN guide?");
+        var stored = await driver.StoredTurnAsync();
+        stored.InboxEventId.ShouldNotBeNull().ShouldBeGreaterThan(parked);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        DateTimeOffset released;
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            released = DateTimeOffset.UtcNow;
+            await db.InboxEvents.Where(e => e.Id == parked).ExecuteUpdateAsync(s => s.SetProperty(e => e.State, WorkState.Done));
+        }
+
+        var turn = (await driver.EndedTurnsAsync(1)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        turn.StartedAt!.Value.ShouldBeGreaterThanOrEqualTo(released.AddMilliseconds(-1), "the answer started only once the earlier event was read");
     }
 
     [Fact]

@@ -917,6 +917,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("first_token_at");
 
+                    b.Property<long?>("InboxEventId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("inbox_event_id");
+
                     b.Property<string>("Lane")
                         .IsRequired()
                         .HasMaxLength(400)
@@ -1000,6 +1004,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("sender_id");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sent_at");
 
                     b.Property<long?>("SessionId")
                         .HasColumnType("bigint")

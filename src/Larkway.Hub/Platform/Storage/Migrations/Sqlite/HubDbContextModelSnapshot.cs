@@ -898,6 +898,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("first_token_at");
 
+                    b.Property<long?>("InboxEventId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("inbox_event_id");
+
                     b.Property<string>("Lane")
                         .IsRequired()
                         .HasMaxLength(400)
@@ -981,6 +985,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("sender_id");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
 
                     b.Property<long?>("SessionId")
                         .HasColumnType("INTEGER")

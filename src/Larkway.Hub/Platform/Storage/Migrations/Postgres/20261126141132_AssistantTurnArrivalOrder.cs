@@ -1,0 +1,42 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class AssistantTurnArrivalOrder : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "inbox_event_id",
+                table: "assistant_turns",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "sent_at",
+                table: "assistant_turns",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            // Turns stored before this column are ordered by when the Hub received them.
+            migrationBuilder.Sql("UPDATE assistant_turns SET sent_at = received_at;");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "inbox_event_id",
+                table: "assistant_turns");
+
+            migrationBuilder.DropColumn(
+                name: "sent_at",
+                table: "assistant_turns");
+        }
+    }
+}
