@@ -77,7 +77,7 @@ internal sealed partial class FeishuAssistantReplies(
 
     /// <inheritdoc />
     public Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken) =>
-        ClientOf(target.App).Im.Messages.ReplyAsync(target.MessageId, MessageContent.Text(text), target.ThreadId is not null, Uuid(idempotencyKey), target.ConversationId, cancellationToken);
+        ClientOf(target.App).Im.Messages.ReplyAsync(target.MessageId, MessageContent.Text(text), target.ThreadId is not null, Bots.FeishuBotMessenger.Uuid(idempotencyKey), target.ConversationId, cancellationToken);
 
     /// <summary>The answer, a blank line, and the notice in italics.</summary>
     internal static string Compose(string? text, string? notice) =>
@@ -87,9 +87,6 @@ internal sealed partial class FeishuAssistantReplies(
     /// <summary>Keeps a closing text within one card (the head of an answer too long for one stays; the tail was in later cards).</summary>
     private static string Fit(string text, AssistantReplyTarget target) =>
         FeishuStreamingCard.FitsOneCard(text, target.AnswerId) ? text : FeishuStreamingCard.SplitAnswer(text, target.AnswerId)[0].Body;
-
-    // Feishu's uuid is at most 50 characters.
-    private static string Uuid(string key) => key.Length <= 50 ? key : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..50];
 
     [LoggerMessage(EventId = LogEvents.AssistantFeishuCardContinued, Level = LogLevel.Information, Message = "Assistant answer {AnswerId} outgrew its card; continuing in card {Part}")]
     private static partial void LogContinued(ILogger logger, string answerId, int part);
@@ -128,7 +125,7 @@ internal sealed partial class FeishuAssistantReplies(
                 target.MessageId,
                 MessageContent.CardEntity(_cardId),
                 target.ThreadId is not null,
-                Uuid($"assistant-{target.TurnId}-card-{part}"),
+                Bots.FeishuBotMessenger.Uuid($"assistant-{target.TurnId}-card-{part}"),
                 target.ConversationId,
                 cancellationToken).ConfigureAwait(false);
             if (part == 0)

@@ -53,11 +53,8 @@ internal static class AssistantStoredApps
                 appName,
                 message,
                 null,
-                (text, key, ct) => client.Im.Messages.ReplyAsync(e.Message.MessageId, FeishuContent.Text(text), uuid: Uuid($"{message.DedupKey}/assistant/{key}"), chatId: e.Message.ChatId, cancellationToken: ct),
+                (text, key, ct) => client.Im.Messages.ReplyAsync(e.Message.MessageId, FeishuContent.Text(text), uuid: Bots.FeishuBotMessenger.Uuid($"{message.DedupKey}/assistant/{key}"), chatId: e.Message.ChatId, cancellationToken: ct),
                 cancellationToken).ConfigureAwait(false);
         });
     }
-
-    // Feishu's uuid is at most 50 characters.
-    private static string Uuid(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..50];
 }
