@@ -242,7 +242,7 @@ public sealed partial class AppBot
     private async Task<bool> TryAssistantAsync(BotMessage message, CancellationToken cancellationToken)
     {
         if (_assistant is null || message.Channel is not { } inbound
-            || (message.Text.StartsWith('/') && _commands.TryGet(SplitCommand(message.Text).Name, out _)))
+            || (message.Text.StartsWith('/') && _commands.TryGet(BotArguments.SplitCommand(message.Text).Name, out _)))
         {
             return false;
         }
@@ -277,7 +277,7 @@ public sealed partial class AppBot
     {
         if (message.Text.StartsWith('/'))
         {
-            var (name, argumentText) = SplitCommand(message.Text);
+            var (name, argumentText) = BotArguments.SplitCommand(message.Text);
             if (!_commands.TryGet(name, out var command))
             {
                 await _messenger.ReplyAsync(message, FeishuContent.Text($"I don't know /{name}. Send /help to see what I can do."),
@@ -372,13 +372,6 @@ public sealed partial class AppBot
     private static string EventKey(FeishuEventContext context, string fallback) =>
         context.AppId + "/" + (context.EventId ?? fallback);
 
-    private static (string Name, string Arguments) SplitCommand(string text)
-    {
-        var body = text[1..];
-        var space = body.IndexOfAny([' ', '\n', '\t']);
-        return space < 0 ? (body, "") : (body[..space], body[(space + 1)..].Trim());
-    }
-
     [LoggerMessage(EventId = LogEvents.AppBotCardActionFailed, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling card action '{Action}' ({Reference}); answered with an error toast.")]
     private static partial void LogCardActionFailed(ILogger logger, Exception exception, string app, string action, string reference);
 
@@ -386,9 +379,17 @@ public sealed partial class AppBot
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string app, string reference);
 }
 
-/// <summary>Splits arguments on whitespace; double quotes group words.</summary>
+/// <summary>Splits a command's text: <c>/name rest</c>, and the rest into arguments on whitespace (double quotes group words).</summary>
 internal static class BotArguments
 {
+    /// <summary>The name after the slash of <paramref name="text"/> (which starts with '/') and the trimmed rest.</summary>
+    public static (string Name, string Arguments) SplitCommand(string text)
+    {
+        var body = text[1..];
+        var space = body.IndexOfAny([' ', '\n', '\t']);
+        return space < 0 ? (body, "") : (body[..space], body[(space + 1)..].Trim());
+    }
+
     public static IReadOnlyList<string> Split(string text)
     {
         var result = new List<string>();

@@ -157,16 +157,14 @@ internal sealed partial class AssistantInbound(
             return false;
         }
 
-        var body = text[1..];
-        var space = body.IndexOfAny([' ', '\n', '\t']);
-        var name = (space < 0 ? body : body[..space]).ToLowerInvariant();
-        if (!Commands.Contains(name))
+        var (name, rest) = Bots.BotArguments.SplitCommand(text);
+        if (!Commands.Contains(name.ToLowerInvariant()))
         {
             return false;
         }
 
-        command = name;
-        argument = space < 0 ? "" : body[(space + 1)..].Trim();
+        command = name.ToLowerInvariant();
+        argument = rest;
         return true;
     }
 
