@@ -335,17 +335,24 @@ internal sealed partial class AssistantAnswering(
     {
         var now = time.GetUtcNow();
         telemetry.Ended(turn.Assistant, turn.Platform, status, failureKind, now - turn.ReceivedAt, updates);
-        return WorkOutcome<AssistantTurnRow>.Done(s => s
-            .SetProperty(t => t.Status, status)
-            .SetProperty(t => t.FailureKind, failureKind)
-            .SetProperty(t => t.Answer, answer)
-            .SetProperty(t => t.Updates, updates)
-            .SetProperty(t => t.FinishedAt, now)
-            .SetProperty(t => t.FirstTokenAt, run == null ? turn.FirstTokenAt : run.FirstTextAt)
-            .SetProperty(t => t.BackendConversationId, run == null ? turn.BackendConversationId : run.ConversationId)
-            .SetProperty(t => t.BackendTaskId, run == null ? turn.BackendTaskId : run.TaskId)
-            .SetProperty(t => t.BackendMessageId, run == null ? turn.BackendMessageId : run.MessageId)
-            .SetProperty(t => t.ReplyContext, (string?)null));
+        return WorkOutcome<AssistantTurnRow>.Done(s =>
+        {
+            s.SetProperty(t => t.Status, status)
+                .SetProperty(t => t.FailureKind, failureKind)
+                .SetProperty(t => t.Answer, answer)
+                .SetProperty(t => t.Updates, updates)
+                .SetProperty(t => t.FinishedAt, now)
+                .SetProperty(t => t.ReplyContext, (string?)null);
+
+            // What this process learned while answering; a turn closed without answering keeps what was stored.
+            if (run is not null)
+            {
+                s.SetProperty(t => t.FirstTokenAt, run.FirstTextAt)
+                    .SetProperty(t => t.BackendConversationId, run.ConversationId)
+                    .SetProperty(t => t.BackendTaskId, run.TaskId)
+                    .SetProperty(t => t.BackendMessageId, run.MessageId);
+            }
+        });
     }
 
     /// <summary>

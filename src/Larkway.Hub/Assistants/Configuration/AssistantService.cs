@@ -204,23 +204,27 @@ internal sealed partial class AssistantService(
     /// The row as the router uses it. A policy that no longer reads fails closed: the assistant is off until it is saved
     /// again (its defaults would let everyone in); the other documents fall back to their defaults, which mask everything.
     /// </summary>
-    private AssistantDefinition Definition(AssistantRow row) => new()
+    private AssistantDefinition Definition(AssistantRow row)
     {
-        Name = row.Name,
-        DisplayName = row.DisplayName,
-        Backend = row.Backend,
-        BaseUrl = row.BaseUrl,
-        ApiKey = protector.Unprotect(row.ApiKey),
-        Model = row.Model,
-        SystemPrompt = row.SystemPrompt,
-        Apps = SplitApps(row.Apps),
-        Policy = AssistantJsonContext.TryRead(row.Policy, AssistantJsonContext.Default.AssistantPolicy, out var policy) ? policy.Normalized() : policy,
-        Sessions = AssistantJsonContext.Read(row.Sessions, AssistantJsonContext.Default.AssistantSessionSettings),
-        Masking = AssistantJsonContext.Read(row.Masking, AssistantJsonContext.Default.AssistantMaskingSettings),
-        Streaming = AssistantJsonContext.Read(row.Streaming, AssistantJsonContext.Default.AssistantStreamingSettings),
-        Enabled = row.Enabled && AssistantJsonContext.TryRead(row.Policy, AssistantJsonContext.Default.AssistantPolicy, out _),
-        UpdatedAt = row.UpdatedAt,
-    };
+        var policyReads = AssistantJsonContext.TryRead(row.Policy, AssistantJsonContext.Default.AssistantPolicy, out var policy);
+        return new()
+        {
+            Name = row.Name,
+            DisplayName = row.DisplayName,
+            Backend = row.Backend,
+            BaseUrl = row.BaseUrl,
+            ApiKey = protector.Unprotect(row.ApiKey),
+            Model = row.Model,
+            SystemPrompt = row.SystemPrompt,
+            Apps = SplitApps(row.Apps),
+            Policy = policyReads ? policy.Normalized() : policy,
+            Sessions = AssistantJsonContext.Read(row.Sessions, AssistantJsonContext.Default.AssistantSessionSettings),
+            Masking = AssistantJsonContext.Read(row.Masking, AssistantJsonContext.Default.AssistantMaskingSettings),
+            Streaming = AssistantJsonContext.Read(row.Streaming, AssistantJsonContext.Default.AssistantStreamingSettings),
+            Enabled = row.Enabled && policyReads,
+            UpdatedAt = row.UpdatedAt,
+        };
+    }
 
     private static AssistantInfo Info(AssistantRow row) => new(
         row.Name,
