@@ -66,4 +66,23 @@ internal sealed class RecentKeys(int capacity = 4096)
 
     /// <summary>Forgets <paramref name="key"/> (its action failed, so a retry may act).</summary>
     public void Remove(string key) => _keys.TryRemove(key, out _);
+
+    /// <summary>Runs <paramref name="action"/> the first time <paramref name="key"/> is seen; a failed action is forgotten, so a retry runs it again.</summary>
+    public async Task OnceAsync(string key, Func<Task> action)
+    {
+        if (!TryAdd(key))
+        {
+            return;
+        }
+
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch
+        {
+            Remove(key);
+            throw;
+        }
+    }
 }

@@ -80,7 +80,13 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
         }
 
         await SendAsync(client, place, Render(ChannelReply.ForText(AssistantReplyTexts.Thinking), place), cancellationToken).ConfigureAwait(false);
-        return new TextWriter(this, client, place, TextHandlePrefix + target.AnswerId);
+        var handle = TextHandlePrefix + target.AnswerId;
+        return new FinalTextWriter(handle, 1, async (final, ct) =>
+        {
+            var messages = Render(ChannelReply.ForMarkdown(final), place);
+            await SendAsync(client, place, messages, ct).ConfigureAwait(false);
+            return messages.Count;
+        }, ex => LogUpdateFailed(_logger, handle, (ex as DingTalkApiException)?.Code ?? ex.GetType().Name));
     }
 
     /// <inheritdoc/>
@@ -88,12 +94,7 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentException.ThrowIfNullOrEmpty(handle);
-        if (!_closed.TryAdd(handle))
-        {
-            return;
-        }
-
-        try
+        await _closed.OnceAsync(handle, async () =>
         {
             var client = await _clientOf(target.App, cancellationToken).ConfigureAwait(false);
             var text = AssistantReplyTexts.WithNotice(shownText, AssistantReplyTexts.Interrupted);
@@ -106,12 +107,7 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
             }
 
             await EndCardAsync(client, handle, text, failed: true, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            _closed.Remove(handle);
-            throw;
-        }
+        }).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -120,22 +116,12 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
         ArgumentNullException.ThrowIfNull(target);
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        if (!_sent.TryAdd(idempotencyKey))
-        {
-            return;
-        }
-
-        try
+        await _sent.OnceAsync(idempotencyKey, async () =>
         {
             var place = DingTalkPlace.Of(target);
             var client = await _clientOf(target.App, cancellationToken).ConfigureAwait(false);
             await SendAsync(client, place, Render(ChannelReply.ForText(text), place), cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            _sent.Remove(idempotencyKey);
-            throw;
-        }
+        }).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -345,56 +331,6 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
             catch (DingTalkApiException ex)
             {
                 LogUpdateFailed(_owner._logger, Handle, ex.Code);
-            }
-        }
-    }
-
-    /// <summary>An answer sent as texts: "thinking" at the open, the whole answer at the end.</summary>
-    private sealed class TextWriter(DingTalkAssistantReplies owner, DingTalkClient client, DingTalkPlace place, string handle) : IAssistantReplyWriter
-    {
-        private string _latest = "";
-        private int _finished;
-        private int _updates = 1;
-
-        public string Handle => handle;
-
-        public string? MessageId => null;
-
-        public int Updates => Volatile.Read(ref _updates);
-
-        public void Show(string text) => Volatile.Write(ref _latest, text);
-
-        public async Task FinishAsync(AssistantReplyEnd end, CancellationToken cancellationToken)
-        {
-            ArgumentNullException.ThrowIfNull(end);
-            if (Interlocked.Exchange(ref _finished, 1) == 1)
-            {
-                return;
-            }
-
-            var final = AssistantReplyTexts.Final(end);
-            if (string.IsNullOrWhiteSpace(final))
-            {
-                return;
-            }
-
-            var messages = Render(ChannelReply.ForMarkdown(final), place);
-            await owner.SendAsync(client, place, messages, cancellationToken).ConfigureAwait(false);
-            Interlocked.Add(ref _updates, messages.Count);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Volatile.Read(ref _finished) == 0)
-            {
-                try
-                {
-                    await FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Failed, Volatile.Read(ref _latest), AssistantReplyTexts.Interrupted), CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (DingTalkApiException ex)
-                {
-                    LogUpdateFailed(owner._logger, handle, ex.Code);
-                }
             }
         }
     }

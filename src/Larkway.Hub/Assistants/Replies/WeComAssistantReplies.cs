@@ -86,7 +86,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         {
             var app = await _appClientOf(target.App, cancellationToken).ConfigureAwait(false);
             await SendAppAsync(app, target, ChannelReply.ForText(AssistantReplyTexts.Thinking), cancellationToken).ConfigureAwait(false);
-            return new AppWriter(app, target);
+            return new FinalTextWriter(TextHandlePrefix + target.AnswerId, 1, (final, ct) => SendAppAsync(app, target, ChannelReply.ForMarkdown(final), ct));
         }
 
         var client = ClientOf(context);
@@ -99,7 +99,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         catch (WeComApiException ex) when (ex.ErrCode is InvalidReqId or StreamExpired)
         {
             LogReplyFellBack(_logger, context.BotId, ex.Code);
-            return new MessagesWriter(this, client, target, MessageHandlePrefix + target.AnswerId);
+            return new FinalTextWriter(MessageHandlePrefix + target.AnswerId, 0, (final, ct) => SendMessagesAsync(client, target.ConversationId, final, ct));
         }
         catch (WeComApiException ex) when (!client.IsConnected)
         {
@@ -116,12 +116,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentException.ThrowIfNullOrEmpty(handle);
-        if (!_closed.TryAdd(handle))
-        {
-            return;
-        }
-
-        try
+        await _closed.OnceAsync(handle, async () =>
         {
             var text = AssistantReplyTexts.WithNotice(shownText, AssistantReplyTexts.Interrupted);
             if (handle.StartsWith(TextHandlePrefix, StringComparison.Ordinal))
@@ -164,12 +159,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
                 LogCloseFellBack(_logger, context.BotId!, ex.Code, "the notice went to the conversation");
                 await SendMessagesAsync(client, target.ConversationId, AssistantReplyTexts.Interrupted, cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch
-        {
-            _closed.Remove(handle);
-            throw;
-        }
+        }).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -179,12 +169,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         ArgumentNullException.ThrowIfNull(target);
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        if (!_sent.TryAdd(idempotencyKey))
-        {
-            return;
-        }
-
-        try
+        await _sent.OnceAsync(idempotencyKey, async () =>
         {
             var context = WeComReplyContext.Of(target);
             if (context.ReqId is null)
@@ -211,12 +196,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
             {
                 await client.SendMessageAsync(target.ConversationId, WeComAiBotReply.Markdown(part), cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch
-        {
-            _sent.Remove(idempotencyKey);
-            throw;
-        }
+        }).ConfigureAwait(false);
     }
 
     /// <summary>A stream id stable across retries of one text (WeCom: at most 64 characters).</summary>
@@ -528,71 +508,5 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         private static bool Fits(string text, int bytes) => Encoding.UTF8.GetByteCount(text) <= bytes;
 
         private static TextPart Head(string text) => TextSplitter.Split(text, StreamBudget, TextMeasure.Utf8Bytes)[0];
-    }
-
-    /// <summary>An AI bot answer sent as messages (the req_id no longer taken): the whole answer at the end.</summary>
-    private sealed class MessagesWriter(WeComAssistantReplies owner, WeComAiBotClient client, AssistantReplyTarget target, string handle) : IAssistantReplyWriter
-    {
-        private string _latest = "";
-        private int _finished;
-        private int _updates;
-
-        public string Handle => handle;
-
-        public string? MessageId => null;
-
-        public int Updates => Volatile.Read(ref _updates);
-
-        public void Show(string text) => Volatile.Write(ref _latest, text);
-
-        public async Task FinishAsync(AssistantReplyEnd end, CancellationToken cancellationToken)
-        {
-            ArgumentNullException.ThrowIfNull(end);
-            if (Interlocked.Exchange(ref _finished, 1) == 0 && AssistantReplyTexts.Final(end) is { } final && !string.IsNullOrWhiteSpace(final))
-            {
-                Interlocked.Add(ref _updates, await owner.SendMessagesAsync(client, target.ConversationId, final, cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Volatile.Read(ref _finished) == 0)
-            {
-                await FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Failed, Volatile.Read(ref _latest), AssistantReplyTexts.Interrupted), CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>A WeCom app answer: "thinking" at the open, the whole answer as markdown at the end.</summary>
-    private sealed class AppWriter(WeComClient app, AssistantReplyTarget target) : IAssistantReplyWriter
-    {
-        private string _latest = "";
-        private int _finished;
-        private int _updates = 1;
-
-        public string Handle => TextHandlePrefix + target.AnswerId;
-
-        public string? MessageId => null;
-
-        public int Updates => Volatile.Read(ref _updates);
-
-        public void Show(string text) => Volatile.Write(ref _latest, text);
-
-        public async Task FinishAsync(AssistantReplyEnd end, CancellationToken cancellationToken)
-        {
-            ArgumentNullException.ThrowIfNull(end);
-            if (Interlocked.Exchange(ref _finished, 1) == 0 && AssistantReplyTexts.Final(end) is { } final && !string.IsNullOrWhiteSpace(final))
-            {
-                Interlocked.Add(ref _updates, await SendAppAsync(app, target, ChannelReply.ForMarkdown(final), cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Volatile.Read(ref _finished) == 0)
-            {
-                await FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Failed, Volatile.Read(ref _latest), AssistantReplyTexts.Interrupted), CancellationToken.None).ConfigureAwait(false);
-            }
-        }
     }
 }
