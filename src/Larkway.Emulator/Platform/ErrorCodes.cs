@@ -19,6 +19,7 @@ public static class ErrorCodes
     public const int RateLimited = 99991400;
     public const int MissingToken = 99991661;
     public const int TenantTokenInvalid = 99991663;
+    public const int ScopeRequired = 99991672;
     public const int AppTokenInvalid = 99991664;
     public const int UserTokenInvalid = 99991668;
     public const int UserTokenExpired = 99991677;

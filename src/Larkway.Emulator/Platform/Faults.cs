@@ -26,7 +26,10 @@ public sealed record FaultRule(
     /// <summary>The call is carried out, then answered 500: the caller cannot tell it from a call that did nothing.</summary>
     public const string ServerErrorAfter = "server_error_after";
 
-    public static bool IsKnownKind(string kind) => kind is RateLimit or ServerError or Delay or InvalidToken or ServerErrorAfter or Unavailable;
+    /// <summary>HTTP 400, 99991672: the app has not been granted a scope the API needs (e.g. CardKit's on an app without it).</summary>
+    public const string ScopeDenied = "scope_denied";
+
+    public static bool IsKnownKind(string kind) => kind is RateLimit or ServerError or Delay or InvalidToken or ServerErrorAfter or Unavailable or ScopeDenied;
 
     /// <summary>Matching calls this rule let through since it last fired (for <see cref="Every"/>).</summary>
     [JsonIgnore]

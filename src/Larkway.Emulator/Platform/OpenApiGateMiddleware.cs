@@ -120,6 +120,8 @@ internal sealed partial class OpenApiGateMiddleware(
                 throw new ApiErrorException(503, ErrorCodes.InternalError, "service temporarily unavailable (injected fault)");
             case FaultRule.InvalidToken:
                 throw new ApiErrorException(400, ErrorCodes.TenantTokenInvalid, "Invalid access token for authorization. Please make a request with token attached.");
+            case FaultRule.ScopeDenied:
+                throw new ApiErrorException(400, ErrorCodes.ScopeRequired, "Access denied. One of the following scopes is required: [a scope this API needs] (injected fault)");
             case FaultRule.Delay:
                 // Real time on purpose: the fault models network latency, not emulated clock time.
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, fault.DelayMs ?? 1000)), cancellationToken);

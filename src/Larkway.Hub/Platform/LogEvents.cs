@@ -236,4 +236,6 @@ internal static class LogEvents
     public const int AssistantWeComCloseFellBack = 5346;
     public const int AssistantWeComReplyFellBack = 5347;
     public const int AssistantReplySplit = 5348;
+    public const int AssistantFeishuCardKitRefused = 5349;
+    public const int AssistantFeishuMessageUpdateFailed = 5350;
 }

@@ -13,7 +13,9 @@ namespace Larkway.Hub.Assistants.Replies;
 /// Feishu's answers: a CardKit card entity in streaming mode, sent as a reply to the question (in its thread), its
 /// answer element updated with the whole text at most once per the assistant's interval (so CardKit's 10 updates a second
 /// per card and its sequence rule are never broken), then a full update with streaming off, the final text and the
-/// feedback buttons. An answer that outgrows one card is finished in that card and continues in the next.
+/// feedback buttons. An answer that outgrows one card is finished in that card and continues in the next. Where CardKit
+/// refuses to create the card (the app lacks its scope), the answer goes as a message card updated by PATCH instead —
+/// the same texts, at most once per interval and never above the 5 updates a second a message takes.
 /// </summary>
 internal sealed partial class FeishuAssistantReplies(
     IFeishuClientFactory clients, Microsoft.Extensions.Options.IOptions<AssistantOptions> options, TimeProvider time, ILogger<FeishuAssistantReplies> logger) : IAssistantReplies
@@ -25,6 +27,18 @@ internal sealed partial class FeishuAssistantReplies(
     public string Platform => "feishu";
 
     private TimeProvider Clock => time;
+
+    // Handles of answers sent as message cards (CardKit refused): "message:{message_id}".
+    internal const string MessageHandlePrefix = "message:";
+
+    // How long an app whose CardKit refused a card is answered with message cards before CardKit is tried again.
+    private static readonly TimeSpan CardKitRetryAfter = TimeSpan.FromMinutes(10);
+
+    // PATCH takes at most 5 updates a second per message.
+    private static readonly TimeSpan MessageUpdateInterval = TimeSpan.FromMilliseconds(200);
+
+    // Apps whose CardKit refused a card, and when (a timestamp of the clock).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _cardKitRefused = new(StringComparer.Ordinal);
 
     // Text updates a second the app's streaming cards share.
     private double Budget => options.Value.FeishuStreamUpdatesPerSecond;
@@ -70,6 +84,11 @@ internal sealed partial class FeishuAssistantReplies(
         var client = ClientOf(target.App);
         var text = Compose(shownText, AssistantReplyEnd.InterruptedNotice);
         var card = FeishuStreamingCard.Final(Fit(text, target), target.AnswerId, withFeedback: true);
+        if (handle.StartsWith(MessageHandlePrefix, StringComparison.Ordinal))
+        {
+            await client.Im.Messages.UpdateCardAsync(handle[MessageHandlePrefix.Length..], MessageContent.Card(card), cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
         // A process that has not seen the card starts its sequence above every number used before (CardKitSequences).
         await client.CardKit.UpdateAsync(handle, card.ToJsonString(), $"interrupted-{target.TurnId}", cancellationToken).ConfigureAwait(false);
@@ -88,6 +107,17 @@ internal sealed partial class FeishuAssistantReplies(
     private static string Fit(string text, AssistantReplyTarget target) =>
         FeishuStreamingCard.FitsOneCard(text, target.AnswerId) ? text : FeishuStreamingCard.SplitAnswer(text, target.AnswerId)[0].Body;
 
+    private bool CardKitRefusedRecently(string app) =>
+        _cardKitRefused.TryGetValue(app, out var at) && time.GetElapsedTime(at) < CardKitRetryAfter;
+
+    [LoggerMessage(EventId = LogEvents.AssistantFeishuCardKitRefused, Level = LogLevel.Warning,
+        Message = "Feishu app {App}: CardKit refused to create the answer's card ({Code}); answers go as message cards updated by PATCH for the next 10 minutes. Grant the app CardKit's scope (cardkit:card:write) to stream into cards.")]
+    private static partial void LogCardKitRefused(ILogger logger, string app, int code);
+
+    [LoggerMessage(EventId = LogEvents.AssistantFeishuMessageUpdateFailed, Level = LogLevel.Warning,
+        Message = "Feishu answer {AnswerId}: updating its message card failed ({Error}); the next update shows the whole text again.")]
+    private static partial void LogMessageUpdateFailed(ILogger logger, string answerId, string error);
+
     [LoggerMessage(EventId = LogEvents.AssistantFeishuCardContinued, Level = LogLevel.Information, Message = "Assistant answer {AnswerId} outgrew its card; continuing in card {Part}")]
     private static partial void LogContinued(ILogger logger, string answerId, int part);
 
@@ -100,7 +130,9 @@ internal sealed partial class FeishuAssistantReplies(
         private bool _counted;
         private readonly List<CardKitStream> _finished = [];
         private CardKitStream? _stream;
+        private ReplyTextPump? _pump;
         private string _cardId = "";
+        private string _messageId = "";
         private int _offset;
         private int _earlierUpdates;
 
@@ -108,7 +140,7 @@ internal sealed partial class FeishuAssistantReplies(
 
         public string? MessageId { get; private set; }
 
-        public int Updates => _earlierUpdates + (_stream?.UpdatesSent ?? 0);
+        public int Updates => _earlierUpdates + (_stream?.UpdatesSent ?? _pump?.Sends ?? 0);
 
         public async Task OpenCardAsync(CancellationToken cancellationToken)
         {
@@ -118,16 +150,27 @@ internal sealed partial class FeishuAssistantReplies(
                 _counted = true;
             }
 
-            var card = FeishuStreamingCard.Streaming("Thinking…", "…");
-            _cardId = await client.CardKit.CreateAsync(card.ToJsonString(), cancellationToken).ConfigureAwait(false);
             var part = _finished.Count;
-            var sent = await client.Im.Messages.ReplyAsync(
-                target.MessageId,
-                MessageContent.CardEntity(_cardId),
-                target.ThreadId is not null,
-                Bots.FeishuBotMessenger.Uuid($"assistant-{target.TurnId}-card-{part}"),
-                target.ConversationId,
-                cancellationToken).ConfigureAwait(false);
+            if (!owner.CardKitRefusedRecently(target.App))
+            {
+                try
+                {
+                    _cardId = await client.CardKit.CreateAsync(FeishuStreamingCard.Streaming("Thinking…", "…").ToJsonString(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (FeishuApiException ex) when (!ex.IsTransient)
+                {
+                    owner._cardKitRefused[target.App] = owner.Clock.GetTimestamp();
+                    LogCardKitRefused(owner.Logger, target.App, ex.Code);
+                }
+            }
+
+            if (_cardId.Length == 0 || owner.CardKitRefusedRecently(target.App))
+            {
+                await OpenMessageCardAsync(part, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var sent = await ReplyAsync(MessageContent.CardEntity(_cardId), part, cancellationToken).ConfigureAwait(false);
             if (part == 0)
             {
                 Handle = _cardId;
@@ -143,11 +186,41 @@ internal sealed partial class FeishuAssistantReplies(
                 owner.Logger);
         }
 
+        /// <summary>CardKit refused: a message card showing "Thinking…" (also the chat list's summary), then updated by PATCH.</summary>
+        private async Task OpenMessageCardAsync(int part, CancellationToken cancellationToken)
+        {
+            var card = FeishuStreamingCard.Final("*Thinking…*", target.AnswerId, withFeedback: false);
+            var sent = await ReplyAsync(MessageContent.Card(card), part, cancellationToken).ConfigureAwait(false);
+            _messageId = sent.MessageId;
+            _cardId = "";
+            if (part == 0)
+            {
+                Handle = MessageHandlePrefix + sent.MessageId;
+                MessageId = sent.MessageId;
+            }
+
+            var interval = _configured > MessageUpdateInterval ? _configured : MessageUpdateInterval;
+            _pump = new ReplyTextPump(
+                (text, ct) => client.Im.Messages.UpdateCardAsync(_messageId, MessageContent.Card(FeishuStreamingCard.Final(text, target.AnswerId, withFeedback: false)), ct),
+                ex => LogMessageUpdateFailed(owner.Logger, target.AnswerId, (ex as FeishuApiException)?.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ex.GetType().Name),
+                interval,
+                owner.Clock);
+        }
+
+        private Task<SentMessage> ReplyAsync(MessageContent content, int part, CancellationToken cancellationToken) =>
+            client.Im.Messages.ReplyAsync(
+                target.MessageId,
+                content,
+                target.ThreadId is not null,
+                Bots.FeishuBotMessenger.Uuid($"assistant-{target.TurnId}-card-{part}"),
+                target.ConversationId,
+                cancellationToken);
+
         public void Show(string text)
         {
             lock (_gate)
             {
-                if (_stream is null || text.Length < _offset)
+                if ((_stream is null && _pump is null) || text.Length < _offset)
                 {
                     return;
                 }
@@ -163,7 +236,15 @@ internal sealed partial class FeishuAssistantReplies(
                 var rest = text[_offset..];
                 if (FeishuStreamingCard.FitsOneCard(rest, target.AnswerId))
                 {
-                    _stream.SetText(rest.Length == 0 ? "…" : rest);
+                    if (_pump is { } pump)
+                    {
+                        pump.Show(rest.Length == 0 ? "…" : rest);
+                    }
+                    else
+                    {
+                        _stream!.SetText(rest.Length == 0 ? "…" : rest);
+                    }
+
                     _lastForwarded = now;
                 }
             }
@@ -193,6 +274,16 @@ internal sealed partial class FeishuAssistantReplies(
 
         private async Task CloseCardAsync(string text, bool withButtons, CancellationToken cancellationToken)
         {
+            if (_pump is { } pump)
+            {
+                // The last PATCH carries the whole text: whatever the pump held back or failed to send is in it.
+                await pump.StopAsync().ConfigureAwait(false);
+                await client.Im.Messages.UpdateCardAsync(_messageId, MessageContent.Card(FeishuStreamingCard.Final(text, target.AnswerId, withButtons)), cancellationToken).ConfigureAwait(false);
+                _earlierUpdates += pump.Sends + 1;
+                _pump = null;
+                return;
+            }
+
             var stream = _stream!;
             try
             {
@@ -226,6 +317,11 @@ internal sealed partial class FeishuAssistantReplies(
             if (_stream is { } open)
             {
                 await open.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_pump is { } pump)
+            {
+                await pump.StopAsync().ConfigureAwait(false);
             }
         }
     }

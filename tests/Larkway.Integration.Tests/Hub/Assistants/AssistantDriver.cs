@@ -118,6 +118,10 @@ internal sealed class AssistantDriver(HubSandbox hub, Uri emulator) : IDisposabl
     /// <summary>The CardKit stats of the Emulator.</summary>
     public async Task<JsonElement> CardKitStatsAsync() => Data(JsonDocument.Parse(await _emulator.GetStringAsync("/_emulator/cardkit/stats")).RootElement).Clone();
 
+    /// <summary>How many card entities CardKit holds.</summary>
+    public async Task<int> CardKitCardsAsync() =>
+        Data(JsonDocument.Parse(await _emulator.GetStringAsync("/_emulator/cardkit/cards")).RootElement).GetProperty("items").GetArrayLength();
+
     // Control answers come in the Feishu envelope ({code, msg, data}).
     private static JsonElement Data(JsonElement root) => root.TryGetProperty("data", out var data) ? data : root;
 

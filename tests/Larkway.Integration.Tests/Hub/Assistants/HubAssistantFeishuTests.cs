@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
@@ -62,6 +63,42 @@ public sealed class HubAssistantFeishuTests
         var feedback = (await driver.FeedbackAsync()).ShouldHaveSingleItem();
         feedback.TurnId.ShouldBe(turn.Id);
         feedback.Value.ShouldBe("not_helpful");
+    }
+
+    [Fact]
+    public async Task Where_CardKit_refuses_the_card_the_answer_goes_as_a_message_card_updated_to_the_whole_answer_with_its_buttons()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("helpdesk", ["default"]);
+        await driver.SetAiAsync(new { tokens_per_second = 40, answer_words = 60 });
+        using (var armed = await hub.Control.PostAsJsonAsync("/_emulator/faults", new { endpoint = "POST /open-apis/cardkit/v1/cards", kind = "scope_denied", count = 1 }))
+        {
+            armed.EnsureSuccessStatusCode();
+        }
+
+        var first = await hub.SayToBotAsync("How do I reset my password?");
+        var turn = (await driver.EndedTurnsAsync(1)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        turn.ReplyHandle.ShouldBe($"message:{turn.ReplyMessageId}");
+        turn.Updates.ShouldBeGreaterThan(1, "the message card was updated while the answer streamed, then once at the end");
+
+        // One message card, replying to the question: the whole answer, and the feedback buttons.
+        var card = hub.BotCardsInChatOf(first).ShouldHaveSingleItem();
+        card.MessageId.ShouldBe(turn.ReplyMessageId);
+        card.ParentId.ShouldBe(first);
+        using var content = JsonDocument.Parse(hub.State.FindMessage(card.MessageId)!.SendContent);
+        var answer = AssistantDriver.AnswerOf(content.RootElement);
+        answer.ShouldBe(turn.Answer);
+        answer.ShouldStartWith("You asked: How do I reset my password?");
+        content.RootElement.GetRawText().ShouldContain("assistant.feedback");
+
+        // The next answer does not ask CardKit again for a while: it, too, is a message card, and no card entity was made.
+        await hub.SayToBotAsync("And how do I change it?");
+        var second = (await driver.EndedTurnsAsync(2))[1];
+        second.Status.ShouldBe(AssistantTurnStatus.Answered, second.LastError);
+        second.ReplyHandle.ShouldStartWith("message:");
+        (await driver.CardKitCardsAsync()).ShouldBe(0);
     }
 
     [Fact]
