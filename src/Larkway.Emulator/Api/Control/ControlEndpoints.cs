@@ -44,7 +44,7 @@ internal static class ControlEndpoints
         var kind = body.RequiredString("kind", ErrorCodes.BadRequest);
         if (!FaultRule.IsKnownKind(kind))
         {
-            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "kind must be rate_limit, server_error, server_error_after, unavailable, delay or invalid_token");
+            throw ApiErrorException.BadRequest(ErrorCodes.BadRequest, "kind must be rate_limit, server_error, server_error_after, unavailable, delay, invalid_token or scope_denied");
         }
 
         var rule = new FaultRule(
