@@ -115,24 +115,21 @@ internal sealed partial class AssistantAnswering(
             await MarkAnsweringAsync(turn.Id, writer, cancellationToken).ConfigureAwait(false);
             var run = new AnswerRun(turn, loaded, writer);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var watcher = WatchForStopAsync(turn.Id, stop, run);
-            try
+            using (Watch(run, stop))
             {
-                await StreamAsync(run, stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (run.StopRequested && !cancellationToken.IsCancellationRequested)
-            {
-                run.Status = AssistantTurnStatus.Stopped;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // The Hub is stopping: close the reply now rather than leave it for the next process.
-                run.Status = AssistantTurnStatus.Interrupted;
-            }
-            finally
-            {
-                await stop.CancelAsync().ConfigureAwait(false);
-                await watcher.ConfigureAwait(false);
+                try
+                {
+                    await StreamAsync(run, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (run.StopRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    run.Status = AssistantTurnStatus.Stopped;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // The Hub is stopping: close the reply now rather than leave it for the next process.
+                    run.Status = AssistantTurnStatus.Interrupted;
+                }
             }
 
             if (run.Status == AssistantTurnStatus.Stopped && run.TaskId is { } taskId)
@@ -255,46 +252,6 @@ internal sealed partial class AssistantAnswering(
         var text = run.Shown.ToString();
         run.LastShown = text;
         run.Writer.Show(text);
-    }
-
-    /// <summary>Every <see cref="AssistantOptions.StopCheckInterval"/>: whether <c>/stop</c> asked to stop, and a checkpoint of the text shown.</summary>
-    private async Task WatchForStopAsync(long turnId, CancellationTokenSource stop, AnswerRun run)
-    {
-        string? saved = null;
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await Task.Delay(options.Value.StopCheckInterval, time, stop.Token).ConfigureAwait(false);
-                var db = await contexts.CreateDbContextAsync(stop.Token).ConfigureAwait(false);
-                await using (db.ConfigureAwait(false))
-                {
-                    if (await db.AssistantTurns.AnyAsync(t => t.Id == turnId && t.StopRequested, stop.Token).ConfigureAwait(false))
-                    {
-                        run.StopRequested = true;
-                        await stop.CancelAsync().ConfigureAwait(false);
-                        return;
-                    }
-
-                    // What was shown so far, so that a Hub killed now leaves a reply the next one can close with it.
-                    if (run.LastShown is { } shown && !ReferenceEquals(shown, saved))
-                    {
-                        var stored = run.Loaded.Masker.Mask(shown, MaskingDirection.ToStorage).Text;
-                        await db.AssistantTurns.Where(t => t.Id == turnId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Answer, stored), stop.Token).ConfigureAwait(false);
-                        saved = shown;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The answer ended.
-        }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-        {
-            // A busy database only delays /stop until the answer ends by itself.
-            LogStopCheckFailed(logger, ex, turnId);
-        }
     }
 
     private async Task StopBackendAsync(LoadedAssistant loaded, string taskId, string user)
@@ -475,8 +432,8 @@ internal sealed partial class AssistantAnswering(
     [LoggerMessage(EventId = LogEvents.AssistantReplyCloseFailed, Level = LogLevel.Warning, Message = "Assistant {Assistant}: closing the interrupted {Platform} reply of turn {TurnId} failed")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception, string assistant, long turnId, string platform);
 
-    [LoggerMessage(EventId = LogEvents.AssistantStopCheckFailed, Level = LogLevel.Debug, Message = "Checking turn {TurnId} for /stop failed; the answer goes on")]
-    private static partial void LogStopCheckFailed(ILogger logger, Exception exception, long turnId);
+    [LoggerMessage(EventId = LogEvents.AssistantStopCheckFailed, Level = LogLevel.Debug, Message = "Checking {Count} answers in progress for /stop failed; they go on")]
+    private static partial void LogStopCheckFailed(ILogger logger, Exception exception, int count);
 
     /// <summary>One answer in progress.</summary>
     private sealed class AnswerRun(AssistantTurnRow turn, LoadedAssistant loaded, IAssistantReplyWriter writer)
@@ -520,6 +477,12 @@ internal sealed partial class AssistantAnswering(
         }
 
         private volatile bool _stopRequested;
+
+        /// <summary>Cancels the answer when <c>/stop</c> asks (set while the watch looks after it).</summary>
+        public CancellationTokenSource? Stop { get; set; }
+
+        /// <summary>The text last checkpointed (only the watch touches it).</summary>
+        public string? Checkpointed { get; set; }
 
         public bool StopRequested
         {
