@@ -33,6 +33,7 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<AssistantService>();
         services.TryAddSingleton<AssistantTelemetry>();
         services.TryAddSingleton<AssistantRuntime>();
+        services.TryAddSingleton<AssistantGroupReach>();
         services.TryAddSingleton<AssistantIdentity>();
         services.TryAddSingleton<AssistantSessions>();
         services.TryAddSingleton<AssistantLinking>();

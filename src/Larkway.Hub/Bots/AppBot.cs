@@ -173,7 +173,8 @@ public sealed partial class AppBot
     /// <summary>
     /// Whether <see cref="HandleMessageAsync"/> would return without doing anything, read from the envelope's JSON at
     /// ingest (no typed parse, no I/O): a message from an app, or a group message without the bot's @-mention while
-    /// groups require one. False whenever it cannot tell — another event type, an unexpected shape, or the bot's open_id
+    /// groups require one — unless the app's assistant takes it (group mode <c>all</c>, or an @all it answers), which it
+    /// says from memory. False whenever it cannot tell — another event type, an unexpected shape, or the bot's open_id
     /// not yet known (it is learned from the first message handled) — so the event is handled as before.
     /// </summary>
     internal bool LeavesAlone(FeishuEventEnvelope envelope)
@@ -218,7 +219,38 @@ public sealed partial class AppBot
             }
         }
 
-        return true;
+        return !AssistantTakesUnmentioned(message);
+    }
+
+    /// <summary>
+    /// Whether the app's assistant takes this group message though it does not mention the bot: every message under its
+    /// group mode <c>all</c>, or an @all it answers. Feishu writes @all as <c>@_all</c> in the content and may leave it out
+    /// of <c>mentions</c>, so both are read.
+    /// </summary>
+    private bool AssistantTakesUnmentioned(JsonElement message) =>
+        _assistant?.UnmentionedGroupMessagesTaken(_app) switch
+        {
+            null or UnmentionedGroupMessages.None => false,
+            UnmentionedGroupMessages.MentioningAll => MentionsAll(message),
+            _ => true,
+        };
+
+    private static bool MentionsAll(JsonElement message)
+    {
+        const string all = Larkway.Channels.Inbound.FeishuInboundNormalizer.AllPlaceholder;
+        if (message.TryGetProperty("mentions", out var mentions) && mentions.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var mention in mentions.EnumerateArray())
+            {
+                if (mention.ValueKind == JsonValueKind.Object && mention.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String && key.ValueEquals(all))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
+            && content.GetString()!.Contains(all, StringComparison.Ordinal);
     }
 
     public async Task HandleAddedAsync(ChatBotAddedEvent e, FeishuEventContext context, CancellationToken cancellationToken)

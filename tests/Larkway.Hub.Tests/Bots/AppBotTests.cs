@@ -21,7 +21,7 @@ public sealed class AppBotTests
     private readonly BotOptions _options = new();
     private int _events;
 
-    private AppBot NewBot(BotInfo? identity = null) => new(
+    private AppBot NewBot(BotInfo? identity = null, IBotAssistant? assistant = null) => new(
         "",
         _commands,
         new BotCardActions().AddSamples(),
@@ -30,7 +30,8 @@ public sealed class AppBotTests
         new InMemoryBotConversationStore(TimeProvider.System),
         _ => Task.FromResult<BotInfo?>(identity ?? new BotInfo("Larkway Bot", BotOpenId, 2, null, [])),
         TimeProvider.System,
-        NullLogger<AppBot>.Instance);
+        NullLogger<AppBot>.Instance,
+        assistant);
 
     private Task SayAsync(string text, string chatType = "p2p", string sender = "ou_alice", bool mentionBot = false, string senderType = "user", string? eventId = null) =>
         _dispatcher.DispatchAsync(Envelope(text, chatType, sender, mentionBot, senderType, eventId));
@@ -99,6 +100,28 @@ public sealed class AppBotTests
 
         bot.LeavesAlone(other).ShouldBeTrue();
         bot.LeavesAlone(noChatType).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData(UnmentionedGroupMessages.None, "hello there", "", true)]
+    [InlineData(UnmentionedGroupMessages.All, "hello there", "", false)]
+    [InlineData(UnmentionedGroupMessages.MentioningAll, "hello there", "", true)]
+    [InlineData(UnmentionedGroupMessages.MentioningAll, "@_all hello there", "", false)]
+    [InlineData(UnmentionedGroupMessages.MentioningAll, "@_all hello there", ""","mentions":[{"key":"@_all","id":{"open_id":""},"name":"所有人"}]""", false)]
+    [InlineData(UnmentionedGroupMessages.None, "@_all hello there", "", true)]
+    public async Task A_group_message_without_the_bots_mention_is_kept_when_the_apps_assistant_takes_it(UnmentionedGroupMessages takes, string text, string mentions, bool leftAlone)
+    {
+        var bot = NewBot(assistant: new ReachOnlyAssistant(takes));
+        bot.RegisterOn(_dispatcher);
+        await SayAsync("hello", chatType: "p2p"); // the bot learns its identity from the first message it handles
+        var content = System.Text.Json.JsonSerializer.Serialize(System.Text.Json.JsonSerializer.Serialize(new { text }));
+        var envelope = FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes($$$"""
+            {"schema":"2.0","header":{"event_id":"ev_g","event_type":"im.message.receive_v1","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},
+             "event":{"sender":{"sender_id":{"open_id":"ou_a"},"sender_type":"user"},
+                      "message":{"message_id":"om_g","chat_id":"oc_chat","chat_type":"group","message_type":"text","content":{{{content}}}{{{mentions}}}
+            """ + "}}}"));
+
+        bot.LeavesAlone(envelope).ShouldBe(leftAlone);
     }
 
     [Fact]
@@ -332,5 +355,14 @@ public sealed class AppBotTests
             Texts.Add(((TextContent)content).Text);
             Keys.Add(key);
         }
+    }
+
+    /// <summary>An assistant that takes every message it is handed and says which unmentioned group messages it takes.</summary>
+    private sealed class ReachOnlyAssistant(UnmentionedGroupMessages takes) : IBotAssistant
+    {
+        public Task<bool> TryAcceptAsync(string app, Larkway.Channels.Messages.InboundMessage message, string? replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken) =>
+            Task.FromResult(true);
+
+        public UnmentionedGroupMessages UnmentionedGroupMessagesTaken(string app) => takes;
     }
 }

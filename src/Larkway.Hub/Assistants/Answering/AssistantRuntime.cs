@@ -40,7 +40,7 @@ internal sealed class AssistantRuntime(
 
     private const string FingerprintKeySetting = "assistants.fingerprint_key";
 
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<AssistantDefinition> Definitions)> _byApp = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, long Changes, IReadOnlyList<AssistantDefinition> Definitions)> _byApp = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LoadedAssistant> _loaded = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _keyGate = new(1, 1);
     private byte[]? _fingerprintKey;
@@ -48,10 +48,13 @@ internal sealed class AssistantRuntime(
     /// <summary>The enabled assistant answering on <paramref name="app"/>, or null (the first by name when several do).</summary>
     public async Task<LoadedAssistant?> ForAppAsync(string app, CancellationToken cancellationToken)
     {
+        // A change made through this Hub is seen at once (a group mode switched to "all" must not meet the old policy here
+        // after the inbox's triage kept the message for it); another replica's when the cache's lifetime ends.
         var now = time.GetUtcNow();
-        if (!_byApp.TryGetValue(app, out var cached) || now - cached.At > options.Value.DefinitionCacheLifetime)
+        var changes = assistants.Changes;
+        if (!_byApp.TryGetValue(app, out var cached) || now - cached.At > options.Value.DefinitionCacheLifetime || cached.Changes != changes)
         {
-            cached = (now, await assistants.ForAppAsync(app, cancellationToken).ConfigureAwait(false));
+            cached = (now, changes, await assistants.ForAppAsync(app, cancellationToken).ConfigureAwait(false));
             _byApp[app] = cached;
         }
 

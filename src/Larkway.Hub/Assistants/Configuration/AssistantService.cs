@@ -21,6 +21,14 @@ internal sealed partial class AssistantService(
     TimeProvider time,
     ILogger<AssistantService> logger)
 {
+    private long _changes;
+
+    /// <summary>
+    /// How many changes (create, update, delete) this process has stored: a cache of assistants loaded at another count is
+    /// out of date at once. Another replica's change is seen when such a cache's lifetime ends.
+    /// </summary>
+    public long Changes => Interlocked.Read(ref _changes);
+
     /// <summary>Every assistant, by name.</summary>
     public async Task<IReadOnlyList<AssistantInfo>> ListAsync(CancellationToken cancellationToken)
     {
@@ -101,6 +109,7 @@ internal sealed partial class AssistantService(
             }
         }
 
+        Interlocked.Increment(ref _changes);
         LogCreated(logger, name, definition.Backend);
         return new(AssistantChangeStatus.Ok, Info(row), []);
     }
@@ -150,6 +159,7 @@ internal sealed partial class AssistantService(
 
             Write(row, definition, time.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _changes);
             LogUpdated(logger, name);
             return new(AssistantChangeStatus.Ok, Info(row), []);
         }
@@ -164,6 +174,7 @@ internal sealed partial class AssistantService(
             var deleted = await db.Assistants.Where(a => a.Name == name).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
             if (deleted)
             {
+                Interlocked.Increment(ref _changes);
                 LogDeleted(logger, name);
             }
 

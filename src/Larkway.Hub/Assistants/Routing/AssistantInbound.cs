@@ -28,10 +28,14 @@ internal sealed partial class AssistantInbound(
     HubSecretProtector protector,
     WorkSignals signals,
     AssistantTelemetry telemetry,
+    AssistantGroupReach groupReach,
     TimeProvider time) : Bots.IBotAssistant
 {
     /// <summary>The assistant's own commands; the bot's registered commands run before the assistant sees anything else.</summary>
     public static readonly IReadOnlyList<string> Commands = ["new", "stop", "link"];
+
+    /// <inheritdoc />
+    public Bots.UnmentionedGroupMessages UnmentionedGroupMessagesTaken(string app) => groupReach.For(app);
 
     /// <inheritdoc />
     public async Task<bool> TryAcceptAsync(string app, InboundMessage message, string? replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)

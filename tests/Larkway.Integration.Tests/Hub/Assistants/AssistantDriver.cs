@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Emulator.Hosting;
+using Larkway.Emulator.State;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -43,6 +46,48 @@ internal sealed class AssistantDriver(HubSandbox hub, Uri emulator) : IDisposabl
         using var response = await _admin.PostAsJsonAsync("/api/v1/assistants", body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
+    }
+
+    /// <summary>Changes assistant <paramref name="name"/> (PATCH: a settings document given replaces the stored one).</summary>
+    public async Task PatchAsync(string name, object changes)
+    {
+        using var response = await _admin.PatchAsJsonAsync($"/api/v1/assistants/{name}", changes);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+    }
+
+    /// <summary>Alice writes <paramref name="text"/> (Feishu's send syntax: <c>&lt;at user_id="…"&gt;</c>) in <paramref name="group"/>; returns the message id.</summary>
+    public async Task<string> PostInGroupAsync(EmulatorChat group, string text)
+    {
+        using var response = await _emulator.PostAsJsonAsync($"/_emulator/chats/{group.ChatId}/messages",
+            new { sender = "alice@example.com", msg_type = "text", content = new { text } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("message_id").GetString()!;
+    }
+
+    /// <summary>The im.message.receive_v1 envelope of <paramref name="message"/>, with its mentions as Feishu lists them.</summary>
+    public static JsonNode GroupEnvelope(EmulatorServer emulator, EmulatorMessage message, EmulatorChat group, FeishuPlayer player, string eventId)
+    {
+        var envelope = JsonNode.Parse(FeishuPlayer.ReceiveEvent(message, group, eventId, player.Verification, player.AppId, emulator.State.Tenant.TenantKey))!;
+        if (message.Mentions.Count > 0)
+        {
+            var mentions = new JsonArray();
+            foreach (var mention in message.Mentions)
+            {
+                mentions.Add(new JsonObject
+                {
+                    ["key"] = mention.Key,
+                    ["id"] = new JsonObject { [mention.IdType] = mention.Id },
+                    ["name"] = mention.Name,
+                    ["tenant_key"] = emulator.State.Tenant.TenantKey,
+                });
+            }
+
+            envelope["event"]!["message"]!["mentions"] = mentions;
+        }
+
+        return envelope;
     }
 
     /// <summary>The fake AI's settings (e.g. tokens_per_second).</summary>

@@ -156,14 +156,14 @@ public sealed class HubAssistantConversationTests
         var player = new FeishuPlayer(hub.Api, HubSandbox.ExternalEncryptKey, HubSandbox.ExternalVerificationToken, appId);
         var group = emulator.State.Chats.First(c => c.ChatMode == "group" && c.HasBot(appId));
 
-        var unaddressed = await PostInGroupAsync(driver, group, "where is the VPN guide?");
-        var addressed = await PostInGroupAsync(driver, group, $"<at user_id=\"{appId}\"></at> where is the travel form?");
+        var unaddressed = await driver.PostInGroupAsync(group, "where is the VPN guide?");
+        var addressed = await driver.PostInGroupAsync(group, $"<at user_id=\"{appId}\"></at> where is the travel form?");
         var addressedMessage = emulator.State.FindMessage(addressed)!;
         addressedMessage.Mentions.ShouldNotBeEmpty();
 
         // Deliver each as Feishu would (the Emulator may not push a group message that does not mention the bot), and a
         // message from another app's bot that mentions ours.
-        var botLoop = Envelope(emulator, emulator.State.FindMessage(addressed)!, group, player, "ev_group_bot");
+        var botLoop = AssistantDriver.GroupEnvelope(emulator, emulator.State.FindMessage(addressed)!, group, player, "ev_group_bot");
         botLoop["event"]!["sender"]!["sender_type"] = "app";
         botLoop["event"]!["sender"]!["sender_id"] = new JsonObject { ["open_id"] = "ou_anotherbot0000000000000000000000" };
         botLoop["event"]!["message"]!["message_id"] = "om_from_another_bot_000000000000000";
@@ -172,12 +172,12 @@ public sealed class HubAssistantConversationTests
             delivered.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
-        using (var delivered = await player.DeliverAsync(Envelope(emulator, emulator.State.FindMessage(unaddressed)!, group, player, "ev_group_unaddressed").ToJsonString()))
+        using (var delivered = await player.DeliverAsync(AssistantDriver.GroupEnvelope(emulator, emulator.State.FindMessage(unaddressed)!, group, player, "ev_group_unaddressed").ToJsonString()))
         {
             delivered.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
-        using (var delivered = await player.DeliverAsync(Envelope(emulator, addressedMessage, group, player, "ev_group_addressed").ToJsonString()))
+        using (var delivered = await player.DeliverAsync(AssistantDriver.GroupEnvelope(emulator, addressedMessage, group, player, "ev_group_addressed").ToJsonString()))
         {
             delivered.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
@@ -286,38 +286,5 @@ public sealed class HubAssistantConversationTests
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("answer").GetString()!;
-    }
-
-    private static async Task<string> PostInGroupAsync(AssistantDriver driver, EmulatorChat group, string text)
-    {
-        using var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(driver.Emulator, $"/_emulator/chats/{group.ChatId}/messages",
-            new { sender = "alice@example.com", msg_type = "text", content = new { text } });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("message_id").GetString()!;
-    }
-
-    /// <summary>The im.message.receive_v1 envelope of <paramref name="message"/>, with its mentions as Feishu lists them.</summary>
-    private static JsonNode Envelope(EmulatorServer emulator, EmulatorMessage message, EmulatorChat group, FeishuPlayer player, string eventId)
-    {
-        var envelope = JsonNode.Parse(FeishuPlayer.ReceiveEvent(message, group, eventId, player.Verification, player.AppId, emulator.State.Tenant.TenantKey))!;
-        if (message.Mentions.Count > 0)
-        {
-            var mentions = new JsonArray();
-            foreach (var mention in message.Mentions)
-            {
-                mentions.Add(new JsonObject
-                {
-                    ["key"] = mention.Key,
-                    ["id"] = new JsonObject { [mention.IdType] = mention.Id },
-                    ["name"] = mention.Name,
-                    ["tenant_key"] = emulator.State.Tenant.TenantKey,
-                });
-            }
-
-            envelope["event"]!["message"]!["mentions"] = mentions;
-        }
-
-        return envelope;
     }
 }
