@@ -40,6 +40,7 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
         HubApps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
         if (IsNew)
         {
+            Form = AssistantForm.ForNew();
             return Page();
         }
 
