@@ -33,7 +33,11 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
     /// <summary>Whether the refused form carried an API key (not put back: the page says to type it again).</summary>
     public bool KeyTyped { get; private set; }
 
-    public bool IsNew => Name is null;
+    /// <summary>
+    /// The new form's page (no name in its route). Not <c>Name is null</c>: a blank name (<c>/console/assistants/%20/edit</c>)
+    /// binds as null too, and names no assistant to edit.
+    /// </summary>
+    public bool IsNew => !RouteData.Values.ContainsKey("name");
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -44,7 +48,7 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
             return Page();
         }
 
-        Existing = await assistants.GetAsync(Name!, HttpContext.RequestAborted).ConfigureAwait(false);
+        Existing = await assistants.GetAsync(Name ?? "", HttpContext.RequestAborted).ConfigureAwait(false);
         if (Existing is null)
         {
             return NotFound();
@@ -60,7 +64,7 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
         HubApps = await apps.ListAsync(cancellationToken).ConfigureAwait(false);
         if (!IsNew)
         {
-            Existing = await assistants.GetAsync(Name!, cancellationToken).ConfigureAwait(false);
+            Existing = await assistants.GetAsync(Name ?? "", cancellationToken).ConfigureAwait(false);
             if (Existing is null)
             {
                 return NotFound();
@@ -73,7 +77,7 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
         {
             change = IsNew
                 ? await assistants.CreateAsync(input, cancellationToken).ConfigureAwait(false)
-                : await assistants.UpdateAsync(Name!, input, cancellationToken).ConfigureAwait(false);
+                : await assistants.UpdateAsync(Name ?? "", input, cancellationToken).ConfigureAwait(false);
             if (change.Status == AssistantChangeStatus.NotFound)
             {
                 return NotFound();
