@@ -256,6 +256,28 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
     }
 
     [Fact]
+    public async Task An_assistant_form_past_the_servers_form_limits_is_refused_and_changes_nothing()
+    {
+        var before = await assistants.StoredAsync(AssistantConsole.Helpdesk);
+        var tooMany = AssistantConsole.ValidForm(apiKey: "app-too-many-key", displayName: "Too many");
+        foreach (var i in Enumerable.Range(0, 1100))
+        {
+            tooMany[$"Form.Extra{i}"] = "x";
+        }
+
+        var tooLong = AssistantConsole.ValidForm(apiKey: "app-too-long-key", displayName: "Too long");
+        tooLong["Form.AllowedGroups"] = new string('g', 5 * 1024 * 1024);
+        foreach (var (what, form) in new[] { ("1,100 more fields", tooMany), ("a 5 MB field", tooLong) })
+        {
+            using var response = await assistants.Console.PostFormAsync("/console/assistants/helpdesk/edit", form);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, what);
+            (await response.Content.ReadAsStringAsync()).ShouldNotContain("app-too-", Case.Sensitive, what);
+        }
+
+        (await assistants.StoredAsync(AssistantConsole.Helpdesk)).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task An_edit_with_every_masking_detector_unchecked_stores_none_rather_than_the_defaults()
     {
         // A browser posts no field at all for a group of checkboxes none of which is checked.
