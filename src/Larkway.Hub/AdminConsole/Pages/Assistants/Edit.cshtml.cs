@@ -71,6 +71,12 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
             }
         }
 
+        // The form says of the display name "empty: the name", on an edit as on a new assistant.
+        if (Existing is not null && string.IsNullOrWhiteSpace(Form.DisplayName))
+        {
+            Form.DisplayName = Existing.Name;
+        }
+
         var (input, problems) = Form.ToInput(IsNew, Existing?.Policy.Commands);
         AssistantChange? change = null;
         if (input is not null)
