@@ -91,7 +91,6 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
             ("Form.FirstTokenTimeoutSeconds", "-1", "streaming.first_token_timeout_seconds", "The first-text timeout must be a whole number of seconds"),
             ("Form.UpdateIntervalMs", "50", "streaming.update_interval_ms", "The update interval must be 100–10000 milliseconds (got 50)"),
             ("Form.TtlHours", "0", "sessions.ttl_hours", "Time to live must be 1–8760 hours (got 0)"),
-            ("Form.DisplayName", "", "display_name", "The display name must be 1–100 characters"),
             ("Form.DisplayName", new string('d', 100_000), "display_name", "The display name must be 1–100 characters"),
             ("Form.Backend", "claude", "backend", "The backend must be one of: dify, openai"),
             ("Form.BaseUrl", "ftp://user:pw@example.com/v1", "base_url", "The base URL must be an absolute http(s) URL"),
@@ -275,6 +274,16 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
         }
 
         (await assistants.StoredAsync(AssistantConsole.Helpdesk)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task An_edit_with_the_display_name_left_empty_takes_the_name_as_the_form_says()
+    {
+        using var response = await assistants.Console.PostFormAsync("/console/assistants/other/edit", AssistantConsole.ValidForm(apiKey: "", displayName: " "));
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+
+        var stored = await assistants.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/assistants/other");
+        stored.GetProperty("display_name").GetString().ShouldBe("other");
     }
 
     [Fact]
