@@ -30,6 +30,8 @@ internal static partial class FuzzCases
         "sample=99999999999&full=2&id=%00&side=x&kind=%FF&person=" + new string('p', 300),
         "sample=-1&full=&id=-1&limit=0&before=-1&after=%00",
         "limit=1000000&sample=1000000&before=99999999999999999999",
+        "platform=%FF&status=lost&person=per_%00&before=abc&assistant=" + new string('a', 300) + "&after=9_9_",
+        "platform=dingtalk&status=answered&person=" + new string('p', 400) + "&before=1e3&after=99999999999999999999_1_per_x&assistant=%20",
     ];
 
     private static readonly string[] BodyMethods = ["POST", "PUT", "PATCH"];
@@ -88,7 +90,7 @@ internal static partial class FuzzCases
         var cases = new List<FuzzRequest>();
         foreach (var route in routes.Where(r => r.IsConsole && !r.Pattern.Contains("assets", StringComparison.Ordinal)))
         {
-            using var page = new HttpRequestMessage(HttpMethod.Get, route.Path(p => Existing(target, p, random)));
+            using var page = new HttpRequestMessage(HttpMethod.Get, route.Path(p => Existing(route, target, p, random)));
             target.Authorize(page, FuzzCaller.Console);
             using var response = await target.Http.SendAsync(page);
             if (response.StatusCode != HttpStatusCode.OK)
@@ -107,6 +109,13 @@ internal static partial class FuzzCases
 
                 // Signing out would end the fuzzer's own session; it is fuzzed unauthenticated like every page.
                 if (action.Contains("sign-out", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                // Nor does it delete its own assistant: the delete form has no field to fuzz, and the assistant's edit
+                // form would be left nothing to refuse (the delete route is fuzzed with junk names like every route).
+                if (route.IsAssistant && action.EndsWith("/delete", StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }
@@ -162,9 +171,10 @@ internal static partial class FuzzCases
             yield break;
         }
 
-        if (method != "DELETE")
+        // The console's delete page is a delete too: posted with the console's token, it would remove the fuzzer's assistant.
+        if (method != "DELETE" && !(route.IsAssistant && route.IsConsole && route.Pattern.EndsWith("/delete", StringComparison.Ordinal)))
         {
-            yield return route.Path(p => Existing(target, p, random));
+            yield return route.Path(p => Existing(route, target, p, random));
         }
 
         for (var i = 0; i < 3; i++)
@@ -173,8 +183,9 @@ internal static partial class FuzzCases
         }
     }
 
-    private static string Existing(FuzzTarget target, string parameter, Random random) =>
-        target.Existing.TryGetValue(parameter, out var values) ? Uri.EscapeDataString(values[random.Next(values.Count)]) : "x";
+    private static string Existing(FuzzRoute route, FuzzTarget target, string parameter, Random random) =>
+        route.IsAssistant && parameter == "name" ? FuzzTarget.AssistantName
+        : target.Existing.TryGetValue(parameter, out var values) ? Uri.EscapeDataString(values[random.Next(values.Count)]) : "x";
 
     private static IEnumerable<FuzzRequest> ForPath(FuzzRoute route, string method, string path, FuzzCaller caller, FuzzTarget target, List<FuzzBody> generic, Random random)
     {

@@ -20,6 +20,9 @@ internal sealed record FuzzRoute(string Pattern, IReadOnlyList<string> Parameter
 
     public bool IsApi => Pattern.StartsWith("/api/", StringComparison.Ordinal);
 
+    /// <summary>The assistants' API and console pages, whose <c>{name}</c> is an assistant's (<see cref="FuzzTarget.AssistantName"/>).</summary>
+    public bool IsAssistant => Pattern.StartsWith("/api/v1/assistants", StringComparison.Ordinal) || Pattern.StartsWith("/console/assistants", StringComparison.Ordinal);
+
     public override string ToString() => Pattern;
 
     /// <summary>

@@ -23,6 +23,19 @@ internal static class FuzzSamples
          "reference": "PO-4711", "idempotency_key": "fuzz-approval"}
         """;
 
+    /// <summary>An assistant with every settings document (its name fresh in every request), on the fuzz target's Feishu app.</summary>
+    public const string Assistant = """
+        {"name": "fz-e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0", "display_name": "Fuzz help desk", "backend": "openai", "base_url": "http://127.0.0.1:9/v1",
+         "api_key": "app-fuzz-assistant-key-0001", "model": "qwen2.5:7b", "system_prompt": "Answer briefly.", "apps": ["fuzzapp"], "enabled": true,
+         "policy": {"access": {"people": ["per_fuzz", "alice@example.com"], "departments": ["od-fuzz"]}, "direct_messages": "allowlist",
+                    "direct_message_allowlist": {"people": ["alice@example.com"], "departments": []},
+                    "groups": {"mode": "mention", "answer_at_all": false, "allowed": ["oc_fuzz"]}, "unknown_users": "link",
+                    "commands": {"new": {"people": ["per_fuzz"], "departments": []}}},
+         "sessions": {"mode": "conversation", "ttl_hours": 168, "history_turns": 10},
+         "masking": {"to_backend": ["china_mobile", "email"], "to_platform": ["bank_card"]},
+         "streaming": {"update_interval_ms": 500, "first_token_timeout_seconds": 60, "answer_timeout_seconds": 300, "dingtalk_card_template_id": "fuzz.schema"}}
+        """;
+
     /// <summary>Samples by "METHOD pattern" (patterns as the Hub's endpoint data source lists them).</summary>
     public static readonly Dictionary<string, string[]> ByRoute = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -62,6 +75,12 @@ internal static class FuzzSamples
         ["POST /oidc/register"] = [OidcCases.Registration],
         ["POST /api/v1/notification-types/{name}/preview"] = ["""{"data": {"payment": {"number": "P-1"}, "payer": {"email": "alice@example.com"}}}"""],
         ["POST /api/v1/bitable-syncs/{id}/conflicts/{conflict}/resolve"] = ["""{"side": "database"}"""],
+        ["POST /api/v1/assistants/"] = [Assistant],
+        ["PATCH /api/v1/assistants/{name}"] =
+        [
+            """{"display_name": "Fuzz desk 2", "enabled": true, "policy": {"groups": {"mode": "all", "answer_at_all": true}, "unknown_users": "guest"}, "sessions": {"mode": "thread", "ttl_hours": 24, "history_turns": 0}}""",
+            """{"backend": "dify", "model": "", "system_prompt": "", "api_key": "app-fuzz-assistant-key-0002", "apps": ["fuzzapp", "fuzzding"], "masking": {"to_backend": [], "to_platform": ["email"]}, "streaming": {"update_interval_ms": 100}}""",
+        ],
     };
 
     /// <summary>

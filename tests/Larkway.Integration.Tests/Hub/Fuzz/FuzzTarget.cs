@@ -38,6 +38,8 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
     public const string WeComToken = "FuzzWeComToken01";
     public const string WeComAesKey = "FuzzWeComEncodingAesKey0123456789abcdefghij";
     public const long WeComAgentId = 1000002;
+    public const string AssistantName = "fuzzbot";
+    public const string AssistantKey = "app-fuzz-assistant-key-0001";
 
     private FuzzTarget(EmulatorServer emulator, HubProcess hub, HttpClient http)
     {
@@ -195,6 +197,10 @@ internal sealed partial class FuzzTarget : IAsyncDisposable
             verification_token = WeComToken,
             base_url = Larkway.WeCom.WeComBaseUrls.Emulator(Emulator.BaseUrl).AbsoluteUri,
         }));
+
+        // An assistant on the Feishu app, so that the assistants' {name} routes and console pages (its edit form) meet one that exists.
+        await ReadAsync(await admin.PostAsync("/api/v1/assistants/", new StringContent(
+            FuzzSamples.Assistant.Replace("fz-" + FuzzSamples.FreshId, AssistantName, StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json")));
 
         var client = await ReadAsync(await admin.PostAsJsonAsync("/api/v1/identity/clients", new { name = "Fuzz", redirect_uris = new[] { OidcCases.RedirectUri }, post_logout_redirect_uris = new[] { "https://fuzz.example.com/signed-out" } }));
         (IdentityClientId, IdentityClientSecret) = (client.GetProperty("client_id").GetString()!, client.GetProperty("client_secret").GetString()!);

@@ -32,6 +32,8 @@ public sealed partial class HubFuzzTests
         routes.ShouldContain(r => r.Pattern == "/oidc/feishu/callback", "the Feishu sign-in callback, answered by its authentication handler before routing, is fuzzed too");
         routes.ShouldContain(r => r.Pattern == "/dingtalk/apps/{name}/callback", "DingTalk's HTTP callback is fuzzed too");
         routes.ShouldContain(r => r.Pattern == "/wecom/apps/{name}/callback" && r.Methods.Contains("GET") && r.Methods.Contains("POST"), "WeCom's callback and URL check are fuzzed too");
+        routes.ShouldContain(r => r.Pattern == "/api/v1/assistants/{name}" && r.Methods.Contains("PATCH"), "the assistants API is fuzzed too");
+        routes.ShouldContain(r => r.Pattern == "/console/assistants/{name}/edit", "the assistants' console pages are fuzzed too");
 
         await using var target = await FuzzTarget.StartAsync();
         var requests = FuzzCases.For(routes, target, random);
@@ -78,6 +80,13 @@ public sealed partial class HubFuzzTests
         foreach (var status in new[] { 200, 400, 401, 404 })
         {
             outcomes.ShouldContainKey($"/dingtalk/apps/{{name}}/callback {status}", string.Join(", ", outcomes.Where(o => o.Key.StartsWith("/dingtalk/", StringComparison.Ordinal)).Select(o => $"{o.Key}×{o.Value}")));
+        }
+
+        // The assistants' API and console pages reached their own checks: the existing assistant shown, bodies and
+        // filters refused with 400, and its edit form's hostile values refused on the page.
+        foreach (var outcome in new[] { "/api/v1/assistants/ 400", "/api/v1/assistants/{name} 200", "/api/v1/assistants/{name} 400", "/console/assistants/{name}/edit 400", "/console/assistants/{name}/conversations 400" })
+        {
+            outcomes.ShouldContainKey(outcome, string.Join(", ", outcomes.Where(o => o.Key.Contains("/assistants", StringComparison.Ordinal)).Select(o => $"{o.Key}×{o.Value}")));
         }
 
         // And WeCom's: URL checks and callbacks signed right were answered (200), the rest refused by the endpoint's checks.

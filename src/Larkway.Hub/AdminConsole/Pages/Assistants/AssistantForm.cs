@@ -6,7 +6,9 @@ namespace Larkway.Hub.AdminConsole.Pages;
 /// <summary>
 /// The console's assistant form, as posted: <see cref="AssistantInput"/> in form fields, lists one entry per line. It only
 /// reads the form (numbers must be whole numbers); every rule is <see cref="AssistantService"/>'s. A field left out binds as
-/// "" or an empty list, so a partial post gets the service's problems, never an exception.
+/// "" or an empty list, so a partial post gets the service's problems, never an exception, and a group of checkboxes none
+/// of which is checked (a browser posts nothing for it) is an empty list. The new form's defaults are <see cref="ForNew"/>,
+/// shown on its page, never filled into a post.
 /// </summary>
 internal sealed class AssistantForm
 {
@@ -14,7 +16,7 @@ internal sealed class AssistantForm
 
     public string DisplayName { get; set => field = value ?? ""; } = "";
 
-    public string Backend { get; set => field = value ?? ""; } = AssistantPolicyValues.Dify;
+    public string Backend { get; set => field = value ?? ""; } = "";
 
     public string BaseUrl { get; set => field = value ?? ""; } = "";
 
@@ -27,39 +29,39 @@ internal sealed class AssistantForm
 
     public List<string> Apps { get; set => field = value ?? []; } = [];
 
-    public string DirectMessages { get; set => field = value ?? ""; } = AssistantPolicyValues.Open;
+    public string DirectMessages { get; set => field = value ?? ""; } = "";
 
     public string DirectMessagePeople { get; set => field = value ?? ""; } = "";
 
     public string DirectMessageDepartments { get; set => field = value ?? ""; } = "";
 
-    public string GroupMode { get; set => field = value ?? ""; } = AssistantPolicyValues.Mention;
+    public string GroupMode { get; set => field = value ?? ""; } = "";
 
     public bool AnswerAtAll { get; set; }
 
     public string AllowedGroups { get; set => field = value ?? ""; } = "";
 
-    public string UnknownUsers { get; set => field = value ?? ""; } = AssistantPolicyValues.Link;
+    public string UnknownUsers { get; set => field = value ?? ""; } = "";
 
     public string AccessPeople { get; set => field = value ?? ""; } = "";
 
     public string AccessDepartments { get; set => field = value ?? ""; } = "";
 
-    public string SessionMode { get; set => field = value ?? ""; } = AssistantPolicyValues.Person;
+    public string SessionMode { get; set => field = value ?? ""; } = "";
 
-    public string TtlHours { get; set => field = value ?? ""; } = "168";
+    public string TtlHours { get; set => field = value ?? ""; } = "";
 
-    public string HistoryTurns { get; set => field = value ?? ""; } = "10";
+    public string HistoryTurns { get; set => field = value ?? ""; } = "";
 
-    public List<string> MaskToBackend { get; set => field = value ?? []; } = [.. AssistantPolicyValues.Detectors];
+    public List<string> MaskToBackend { get; set => field = value ?? []; } = [];
 
     public List<string> MaskToPlatform { get; set => field = value ?? []; } = [];
 
-    public string UpdateIntervalMs { get; set => field = value ?? ""; } = "500";
+    public string UpdateIntervalMs { get; set => field = value ?? ""; } = "";
 
-    public string FirstTokenTimeoutSeconds { get; set => field = value ?? ""; } = "60";
+    public string FirstTokenTimeoutSeconds { get; set => field = value ?? ""; } = "";
 
-    public string AnswerTimeoutSeconds { get; set => field = value ?? ""; } = "300";
+    public string AnswerTimeoutSeconds { get; set => field = value ?? ""; } = "";
 
     public bool Enabled { get; set; } = true;
 
@@ -72,6 +74,27 @@ internal sealed class AssistantForm
         "sessions.mode", "sessions.ttl_hours", "sessions.history_turns", "masking.to_backend", "masking.to_platform",
         "streaming.update_interval_ms", "streaming.first_token_timeout_seconds", "streaming.answer_timeout_seconds",
     ];
+
+    /// <summary>The new form as its page shows it: the settings' defaults (as <see cref="AssistantInput"/> left out has them).</summary>
+    public static AssistantForm ForNew()
+    {
+        var (policy, sessions, masking, streaming) = (new AssistantPolicy(), new AssistantSessionSettings(), new AssistantMaskingSettings(), new AssistantStreamingSettings());
+        return new()
+        {
+            Backend = AssistantPolicyValues.Dify,
+            DirectMessages = policy.DirectMessages,
+            GroupMode = policy.Groups.Mode,
+            UnknownUsers = policy.UnknownUsers,
+            SessionMode = sessions.Mode,
+            TtlHours = Number(sessions.TtlHours),
+            HistoryTurns = Number(sessions.HistoryTurns),
+            MaskToBackend = [.. masking.ToBackend],
+            MaskToPlatform = [.. masking.ToPlatform],
+            UpdateIntervalMs = Number(streaming.UpdateIntervalMs),
+            FirstTokenTimeoutSeconds = Number(streaming.FirstTokenTimeoutSeconds),
+            AnswerTimeoutSeconds = Number(streaming.AnswerTimeoutSeconds),
+        };
+    }
 
     /// <summary>A stored assistant in the form (never its key).</summary>
     public static AssistantForm From(AssistantInfo a) => new()

@@ -70,6 +70,10 @@ internal sealed class AssistantConversationsModel(AssistantService assistants, A
         {
             Problem = "The person is longer than 320 characters; give a per_… id or a platform user id.";
         }
+        else
+        {
+            Problem = BeforeProblem(this);
+        }
 
         if (Problem is not null)
         {
@@ -84,6 +88,15 @@ internal sealed class AssistantConversationsModel(AssistantService assistants, A
         await ConsolePeople.LoadAsync(HttpContext, Sessions.Select(s => s.Session.PersonId)).ConfigureAwait(false);
         return Page();
     }
+
+    /// <summary>
+    /// What is wrong with the page's <c>before</c> cursor, or null: one that is not a whole number fails to bind and would
+    /// otherwise leave <see cref="Before"/> null, showing the newest page as if it had been asked for.
+    /// </summary>
+    internal static string? BeforeProblem(PageModel page) =>
+        page.ModelState.TryGetValue("Before", out var entry) && entry.Errors.Count > 0
+            ? $"'{Short(entry.AttemptedValue, 40)}' is not a page position: follow the Older link, or start again from the newest."
+            : null;
 
     /// <summary>A platform as people write it.</summary>
     public static string PlatformLabel(string platform) => PlatformChoices.FirstOrDefault(p => p.Value == platform).Label ?? platform;

@@ -33,17 +33,22 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
     /// <summary>Whether the refused form carried an API key (not put back: the page says to type it again).</summary>
     public bool KeyTyped { get; private set; }
 
-    public bool IsNew => Name is null;
+    /// <summary>
+    /// The new form's page (no name in its route). Not <c>Name is null</c>: a blank name (<c>/console/assistants/%20/edit</c>)
+    /// binds as null too, and names no assistant to edit.
+    /// </summary>
+    public bool IsNew => !RouteData.Values.ContainsKey("name");
 
     public async Task<IActionResult> OnGetAsync()
     {
         HubApps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
         if (IsNew)
         {
+            Form = AssistantForm.ForNew();
             return Page();
         }
 
-        Existing = await assistants.GetAsync(Name!, HttpContext.RequestAborted).ConfigureAwait(false);
+        Existing = await assistants.GetAsync(Name ?? "", HttpContext.RequestAborted).ConfigureAwait(false);
         if (Existing is null)
         {
             return NotFound();
@@ -59,11 +64,17 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
         HubApps = await apps.ListAsync(cancellationToken).ConfigureAwait(false);
         if (!IsNew)
         {
-            Existing = await assistants.GetAsync(Name!, cancellationToken).ConfigureAwait(false);
+            Existing = await assistants.GetAsync(Name ?? "", cancellationToken).ConfigureAwait(false);
             if (Existing is null)
             {
                 return NotFound();
             }
+        }
+
+        // The form says of the display name "empty: the name", on an edit as on a new assistant.
+        if (Existing is not null && string.IsNullOrWhiteSpace(Form.DisplayName))
+        {
+            Form.DisplayName = Existing.Name;
         }
 
         var (input, problems) = Form.ToInput(IsNew, Existing?.Policy.Commands);
@@ -72,7 +83,7 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
         {
             change = IsNew
                 ? await assistants.CreateAsync(input, cancellationToken).ConfigureAwait(false)
-                : await assistants.UpdateAsync(Name!, input, cancellationToken).ConfigureAwait(false);
+                : await assistants.UpdateAsync(Name ?? "", input, cancellationToken).ConfigureAwait(false);
             if (change.Status == AssistantChangeStatus.NotFound)
             {
                 return NotFound();

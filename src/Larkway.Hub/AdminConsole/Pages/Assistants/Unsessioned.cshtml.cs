@@ -19,6 +19,8 @@ internal sealed class AssistantUnsessionedModel(AssistantService assistants, Ass
 
     public AssistantInfo? Assistant { get; private set; }
 
+    public string? Problem { get; private set; }
+
     public int Total { get; private set; }
 
     public long? Next { get; private set; }
@@ -32,6 +34,14 @@ internal sealed class AssistantUnsessionedModel(AssistantService assistants, Ass
         if (Assistant is null)
         {
             return NotFound();
+        }
+
+        Problem = AssistantConversationsModel.BeforeProblem(this);
+        if (Problem is not null)
+        {
+            Total = await queries.TurnsWithoutSessionCountAsync(Name, cancellationToken).ConfigureAwait(false);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
         }
 
         var (rows, total) = await queries.TurnsWithoutSessionAsync(Name, Before, PageSize + 1, cancellationToken).ConfigureAwait(false);
