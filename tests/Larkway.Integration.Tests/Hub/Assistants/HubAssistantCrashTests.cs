@@ -9,7 +9,7 @@ namespace Larkway.Integration.Tests.Hub.Assistants;
 /// <summary>
 /// The Hub killed with SIGKILL in the middle of an answer, then started again on the same database: the card it left
 /// streaming is closed as interrupted (streaming off, what was shown kept, a Regenerate button) and the question is
-/// not answered a second time — one card, one backend call.
+/// not answered a second time — one card, one backend call. The same for a message card (where CardKit refused).
 /// </summary>
 public sealed class HubAssistantCrashTests
 {
@@ -98,6 +98,80 @@ public sealed class HubAssistantCrashTests
         var stats = JsonDocument.Parse(await control.GetStringAsync("/_emulator/cardkit/stats")).RootElement.GetProperty("data");
         stats.GetProperty("streaming_cards").GetArrayLength().ShouldBe(0);
         stats.GetProperty("sequence_refusals").GetInt32().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_Hub_killed_mid_answer_on_a_message_card_closes_that_card_by_PATCH_and_never_answers_twice()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var database = HubStorage.NewSqlite("larkway-assistant-crash-message-");
+        using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
+
+        // CardKit refuses the card (the app lacks its scope): the answer goes as a message card updated by PATCH.
+        (await control.PostAsJsonAsync("/_emulator/faults", new { endpoint = "POST /open-apis/cardkit/v1/cards", kind = "scope_denied", count = 1 })).EnsureSuccessStatusCode();
+        (await control.PutAsJsonAsync("/_emulator/ai/settings", new { tokens_per_second = 4, answer_words = 100 })).EnsureSuccessStatusCode();
+        using var posted = await control.PostAsJsonAsync($"/_emulator/apps/{emulator.State.Apps[0].AppId}/p2p-messages",
+            new { sender = "alice@example.com", msg_type = "text", content = new { text = "Summarise the travel policy" } });
+        posted.EnsureSuccessStatusCode();
+        var messageId = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("message_id").GetString()!;
+        var message = emulator.State.FindMessage(messageId)!;
+
+        string before;
+        await using (var first = await HubProcess.StartAsync(Environment(emulator, database)))
+        {
+            using var admin = Admin(first.BaseUrl);
+            (await admin.PostAsJsonAsync("/api/v1/assistants", new
+            {
+                name = "helpdesk",
+                backend = "dify",
+                base_url = new Uri(emulator.BaseUrl, "dify/v1").ToString(),
+                api_key = AssistantDriver.DifyKey,
+                apps = new[] { "default" },
+                policy = new { unknown_users = "guest" },
+            })).EnsureSuccessStatusCode();
+
+            using var http = new HttpClient { BaseAddress = first.BaseUrl };
+            var player = new FeishuPlayer(http, HubSandbox.ExternalEncryptKey, HubSandbox.ExternalVerificationToken, emulator.State.Apps[0].AppId);
+            using (var delivered = await player.DeliverAsync(FeishuPlayer.ReceiveEvent(message, emulator.State.FindChat(message.ChatId)!, "ev_assistant_crash_message", player.Verification, player.AppId, emulator.State.Tenant.TenantKey)))
+            {
+                delivered.StatusCode.ShouldBe(HttpStatusCode.OK);
+            }
+
+            await HubSandbox.WaitUntilAsync(() => MessageCardAnswer(emulator, message.ChatId) is { } shown && shown.StartsWith("You asked", StringComparison.Ordinal), "the message card to show part of the answer", 60);
+            await HubSandbox.WaitUntilAsync(() => CheckpointedAnswer(database) is { Length: > 0 }, "a checkpoint of the answer", 30);
+            await first.KillAsync();
+            before = MessageCardAnswer(emulator, message.ChatId)!;
+        }
+
+        before.ShouldNotContain("The answer was interrupted");
+        await using (var second = await HubProcess.StartAsync(Environment(emulator, database)))
+        {
+            await HubSandbox.WaitUntilAsync(() => MessageCardAnswer(emulator, message.ChatId)?.Contains("The answer was interrupted", StringComparison.Ordinal) == true, "the interrupted message card to be closed", 60);
+        }
+
+        var after = MessageCardAnswer(emulator, message.ChatId)!;
+        var kept = after[..after.IndexOf("*The answer was interrupted", StringComparison.Ordinal)].TrimEnd();
+        (before.StartsWith(kept, StringComparison.Ordinal) || kept.StartsWith(before, StringComparison.Ordinal)).ShouldBeTrue($"'{kept}' and '{before}' begin one answer");
+        var chat = emulator.State.MessagesIn(message.ChatId).Where(m => m.Sender.SenderType == "app").ToList();
+        chat.Count.ShouldBe(1, "one message card, never a second answer");
+        chat[0].SendContent.ShouldContain("assistant.regenerate");
+        var requests = JsonDocument.Parse(await control.GetStringAsync("/_emulator/ai/requests?backend=dify")).RootElement;
+        (requests.TryGetProperty("data", out var data) ? data : requests).GetProperty("items").EnumerateArray()
+            .Count(r => r.GetProperty("operation").GetString() == "chat").ShouldBe(1);
+        JsonDocument.Parse(await control.GetStringAsync("/_emulator/cardkit/cards")).RootElement.GetProperty("data").GetProperty("items").GetArrayLength().ShouldBe(0);
+    }
+
+    /// <summary>The answer text of the bot's one message card in the chat, as last sent or patched.</summary>
+    private static string? MessageCardAnswer(EmulatorServer emulator, string chatId)
+    {
+        var card = emulator.State.MessagesIn(chatId).FirstOrDefault(m => m.Sender.SenderType == "app" && m.MsgType == "interactive");
+        if (card is null)
+        {
+            return null;
+        }
+
+        using var content = JsonDocument.Parse(emulator.State.FindMessage(card.MessageId)!.SendContent);
+        return AssistantDriver.AnswerOf(content.RootElement);
     }
 
     private static string? CheckpointedAnswer(Dictionary<string, string> database)
