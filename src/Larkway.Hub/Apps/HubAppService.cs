@@ -24,6 +24,9 @@ public sealed partial class HubAppService
     /// </summary>
     public static string NameOnWire(string? appName) => string.IsNullOrEmpty(appName) ? DefaultAppName : appName;
 
+    /// <summary>The inverse of <see cref="NameOnWire"/>: "" for the configured app (as the libraries, clients and database know it).</summary>
+    public static string NameInStore(string appName) => HubAppRegistry.IsDefault(appName) ? "" : appName;
+
     private readonly IDbContextFactory<HubDbContext> _contexts;
     private readonly HubDatabaseInitializer _initializer;
     private readonly IHubStorageProvider _provider;

@@ -48,7 +48,7 @@ internal sealed partial class ContactRecipientResolver(IFeishuClientFactory apps
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string?>> PrefetchAsync(string appName, IEnumerable<string> emails, CancellationToken cancellationToken)
     {
-        appName = HubAppRegistry.IsDefault(appName) ? "" : appName;
+        appName = HubAppService.NameInStore(appName);
         var now = time.GetUtcNow();
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
         var missing = new List<string>();

@@ -47,7 +47,7 @@ internal sealed partial class FeishuAssistantReplies(
     private static readonly TimeSpan FinishTimeout = TimeSpan.FromSeconds(90);
 
     // The configured app is "" to the client factory and "default" to assistants.
-    private FeishuClient ClientOf(string app) => clients.GetClient(HubAppRegistry.IsDefault(app) ? "" : app);
+    private FeishuClient ClientOf(string app) => clients.GetClient(HubAppService.NameInStore(app));
 
     private ILogger Logger => logger;
 
@@ -151,20 +151,8 @@ internal sealed partial class FeishuAssistantReplies(
             }
 
             var part = _finished.Count;
-            if (!owner.CardKitRefusedRecently(target.App))
-            {
-                try
-                {
-                    _cardId = await client.CardKit.CreateAsync(FeishuStreamingCard.Streaming("Thinking…", "…").ToJsonString(), cancellationToken).ConfigureAwait(false);
-                }
-                catch (FeishuApiException ex) when (!ex.IsTransient)
-                {
-                    owner._cardKitRefused[target.App] = owner.Clock.GetTimestamp();
-                    LogCardKitRefused(owner.Logger, target.App, ex.Code);
-                }
-            }
-
-            if (_cardId.Length == 0 || owner.CardKitRefusedRecently(target.App))
+            _cardId = owner.CardKitRefusedRecently(target.App) ? "" : await TryCreateCardAsync(cancellationToken).ConfigureAwait(false);
+            if (_cardId.Length == 0)
             {
                 await OpenMessageCardAsync(part, cancellationToken).ConfigureAwait(false);
                 return;
@@ -186,13 +174,27 @@ internal sealed partial class FeishuAssistantReplies(
                 owner.Logger);
         }
 
+        /// <summary>A CardKit card entity streaming "Thinking…"; "" when CardKit refuses it for good (the app lacks its scope).</summary>
+        private async Task<string> TryCreateCardAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await client.CardKit.CreateAsync(FeishuStreamingCard.Streaming("Thinking…", "…").ToJsonString(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (FeishuApiException ex) when (!ex.IsTransient)
+            {
+                owner._cardKitRefused[target.App] = owner.Clock.GetTimestamp();
+                LogCardKitRefused(owner.Logger, target.App, ex.Code);
+                return "";
+            }
+        }
+
         /// <summary>CardKit refused: a message card showing "Thinking…" (also the chat list's summary), then updated by PATCH.</summary>
         private async Task OpenMessageCardAsync(int part, CancellationToken cancellationToken)
         {
             var card = FeishuStreamingCard.Final("*Thinking…*", target.AnswerId, withFeedback: false);
             var sent = await ReplyAsync(MessageContent.Card(card), part, cancellationToken).ConfigureAwait(false);
             _messageId = sent.MessageId;
-            _cardId = "";
             if (part == 0)
             {
                 Handle = MessageHandlePrefix + sent.MessageId;

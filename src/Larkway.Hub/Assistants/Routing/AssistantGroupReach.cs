@@ -88,7 +88,7 @@ internal sealed partial class AssistantGroupReach(
         : UnmentionedGroupMessages.None;
 
     // The configured Feishu app's bot runs under the empty name; assistants name it "default".
-    private static string AppKey(string app) => HubAppRegistry.IsDefault(app) ? HubAppService.DefaultAppName : app;
+    private static string AppKey(string app) => HubAppService.NameOnWire(app);
 
     private bool IsStale(Snapshot snapshot) =>
         snapshot.Changes != assistants.Changes || time.GetUtcNow() - snapshot.At > options.Value.DefinitionCacheLifetime;

@@ -24,7 +24,7 @@ internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts
             if (personId is null && platform == PersonPlatform.Feishu)
             {
                 // The directory keeps each person's open_id per Feishu app ("" for the default app).
-                var idApp = HubAppRegistry.IsDefault(app) ? "" : app;
+                var idApp = HubAppService.NameInStore(app);
                 personId = await db.PersonAppIds.AsNoTracking().Where(a => a.App == idApp && a.OpenId == userId)
                     .Select(a => a.PersonId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -44,7 +44,7 @@ internal sealed partial class AssistantInbound(
         ArgumentNullException.ThrowIfNull(reply);
 
         // The configured Feishu app's bot runs under the empty name; assistants name it "default".
-        app = Apps.HubAppRegistry.IsDefault(app) ? Apps.HubAppService.DefaultAppName : app;
+        app = Apps.HubAppService.NameOnWire(app);
         var loaded = await runtime.ForAppAsync(app, cancellationToken).ConfigureAwait(false);
         if (loaded is null)
         {

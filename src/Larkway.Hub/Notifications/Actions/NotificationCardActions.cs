@@ -323,7 +323,7 @@ internal sealed partial class NotificationCardActions(
     private static bool SameApp(string? notificationApp, string clickApp) =>
         string.Equals(
             Apps.HubAppRegistry.IsDefault(notificationApp ?? "") ? "" : notificationApp,
-            Apps.HubAppRegistry.IsDefault(clickApp) ? "" : clickApp,
+            Apps.HubAppService.NameInStore(clickApp),
             StringComparison.Ordinal);
 
     /// <summary>What the click sent besides its value: a form's inputs by name, or a single component's option / input.</summary>
