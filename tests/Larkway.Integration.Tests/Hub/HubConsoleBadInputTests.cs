@@ -268,9 +268,22 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
         tooLong["Form.AllowedGroups"] = new string('g', 5 * 1024 * 1024);
         foreach (var (what, form) in new[] { ("1,100 more fields", tooMany), ("a 5 MB field", tooLong) })
         {
-            using var response = await assistants.Console.PostFormAsync("/console/assistants/helpdesk/edit", form);
-            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, what);
-            (await response.Content.ReadAsStringAsync()).ShouldNotContain("app-too-", Case.Sensitive, what);
+            HttpResponseMessage response;
+            try
+            {
+                response = await assistants.Console.PostFormAsync("/console/assistants/helpdesk/edit", form);
+            }
+            catch (HttpRequestException ex) when (ex.InnerException is IOException)
+            {
+                // The server answered 400 and closed the connection before the client finished sending the body: refused too.
+                continue;
+            }
+
+            using (response)
+            {
+                response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, what);
+                (await response.Content.ReadAsStringAsync()).ShouldNotContain("app-too-", Case.Sensitive, what);
+            }
         }
 
         (await assistants.StoredAsync(AssistantConsole.Helpdesk)).ShouldBe(before);
