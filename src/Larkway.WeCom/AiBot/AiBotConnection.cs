@@ -20,6 +20,7 @@ internal sealed class AiBotConnection : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<AiBotFrame>> _pending = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _missedPongs;
+    private int _closing;
     private string? _abortReason;
 
     public AiBotConnection(string id, WebSocket socket, TimeProvider time)
@@ -31,7 +32,7 @@ internal sealed class AiBotConnection : IAsyncDisposable
 
     public string Id { get; }
 
-    public bool IsOpen => _socket.State == WebSocketState.Open && !_ended.Task.IsCompleted;
+    public bool IsOpen => _socket.State == WebSocketState.Open && !_ended.Task.IsCompleted && Volatile.Read(ref _closing) == 0;
 
     /// <summary>Completes with the reason the connection ended, once its read loop is over.</summary>
     public Task<string> Ended => _ended.Task;
@@ -163,6 +164,7 @@ internal sealed class AiBotConnection : IAsyncDisposable
     public Task CloseAsync(string reason, TimeSpan timeout)
     {
         Interlocked.CompareExchange(ref _abortReason, reason, null);
+        Volatile.Write(ref _closing, 1);
         return _socket.CloseAsync("closing", timeout, _ended.Task);
     }
 

@@ -43,6 +43,9 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
     private const int MaxChunkBytes = 512 * 1024;
     private const int MaxChunks = 100;
 
+    // How long a server that still sends frames gets to answer a close before the connection is aborted.
+    private static readonly TimeSpan PoliteCloseTimeout = TimeSpan.FromSeconds(5);
+
     private readonly WeComAiBotOptions _options;
     private readonly WeComAiBotHandler _handler;
     private readonly ILogger _logger;
@@ -595,7 +598,18 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
 
         if (connection.MissedPongs >= _options.MaxMissedPongs)
         {
-            connection.Abort($"{connection.MissedPongs} pings unanswered");
+            var reason = $"{connection.MissedPongs} pings unanswered";
+            if (connection.Silence < _options.PingInterval)
+            {
+                // Frames still come, so the server reads and writes: a polite close reads on until its close frame, and a
+                // message it pushed before seeing ours is handled rather than cut off in the socket's buffer.
+                Track(connection.CloseAsync(reason, PoliteCloseTimeout));
+            }
+            else
+            {
+                connection.Abort(reason);
+            }
+
             return;
         }
 
