@@ -23,4 +23,7 @@ public enum AssistantFailureKind
 
     /// <summary>The answer was withheld by a content filter.</summary>
     ContentFiltered,
+
+    /// <summary>A file sent with the question was refused: too large, or a type the backend (or its app) does not take.</summary>
+    FileRefused,
 }

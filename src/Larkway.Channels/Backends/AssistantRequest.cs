@@ -27,7 +27,7 @@ public sealed record AssistantRequest
     /// </summary>
     public IReadOnlyDictionary<string, object?> Inputs { get; init; } = new Dictionary<string, object?>();
 
-    /// <summary>Files sent with the question (Dify).</summary>
+    /// <summary>Files sent with the question: any type to Dify, images to an OpenAI-compatible backend (<see cref="IAssistantBackend.Reads"/>).</summary>
     public IReadOnlyList<AssistantFile> Files { get; init; } = [];
 
     /// <summary>The system prompt (OpenAI-compatible backends; a Dify app has its own and ignores this).</summary>

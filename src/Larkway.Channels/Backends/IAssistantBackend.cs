@@ -10,6 +10,10 @@ public interface IAssistantBackend
     /// <summary>The backend's name in logs and metrics (the options' <see cref="AssistantBackendOptions.Name"/>).</summary>
     string Name { get; }
 
+    /// <summary>Whether files of Dify type <paramref name="fileType"/> (<see cref="AssistantFile.Image"/>, …) may go with a question.</summary>
+    /// <param name="fileType">Dify's file type.</param>
+    bool Reads(string fileType);
+
     /// <summary>
     /// Asks <paramref name="request"/>'s question and streams the answer. The stream always ends with exactly one
     /// terminal update, <see cref="AssistantAnswerEnd"/> or <see cref="AssistantFailure"/> (a backend that is down, slow,

@@ -15,6 +15,7 @@ internal static class AiBackendRegistration
         services.AddSingleton<AiFaults>();
         services.AddSingleton(_ => new AiRequestLog(options));
         services.AddSingleton<DifyTasks>();
+        services.AddSingleton<DifyFiles>();
 
         // Dify's conversations are kept in the state file; a change advances the state revision.
         services.AddSingleton(sp =>

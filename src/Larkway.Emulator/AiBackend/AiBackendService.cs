@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Larkway.Emulator.AiBackend;
 
-/// <summary>The fake backend's parts, for its endpoints: options, settings, faults, the request log, conversations and tasks.</summary>
+/// <summary>The fake backend's parts, for its endpoints: options, settings, faults, the request log, conversations, tasks and uploads.</summary>
 internal sealed partial class AiBackendService(
     AiBackendOptions options,
     AiSettings settings,
@@ -12,6 +12,7 @@ internal sealed partial class AiBackendService(
     AiRequestLog log,
     DifyConversations conversations,
     DifyTasks tasks,
+    DifyFiles files,
     TimeProvider clock,
     Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     ILogger<AiBackendService> logger)
@@ -30,6 +31,8 @@ internal sealed partial class AiBackendService(
     public DifyConversations Conversations => conversations;
 
     public DifyTasks Tasks => tasks;
+
+    public DifyFiles Files => files;
 
     public TimeProvider Clock => clock;
 

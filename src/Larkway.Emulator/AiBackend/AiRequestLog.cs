@@ -3,7 +3,11 @@ using System.Text.Json;
 namespace Larkway.Emulator.AiBackend;
 
 /// <summary>One message of an OpenAI request, as received (text parts joined).</summary>
-internal sealed record AiMessage(string Role, string Content);
+internal sealed record AiMessage(string Role, string Content)
+{
+    /// <summary>The message's image parts, as the fake answer names them.</summary>
+    public IReadOnlyList<string> Images { get; init; } = [];
+}
 
 /// <summary>
 /// One request the fake backend received, whole, for tests to inspect (e.g. that a mobile number never reached it): the
@@ -42,6 +46,9 @@ internal sealed class AiRequestRecord
 
     public JsonElement? Inputs { get; init; }
 
+    /// <summary>The files the request carried or uploaded, as the fake answer names them.</summary>
+    public IReadOnlyList<string> Files { get; set; } = [];
+
     public required string Body { get; init; }
 
     /// <summary>received, unauthorized, invalid, not_found, rate_limited, server_error, hung, failed, stopped, aborted, completed.</summary>
@@ -69,6 +76,7 @@ internal sealed class AiRequestRecord
         model = Model,
         messages = Messages.Select(m => new { role = m.Role, content = m.Content }),
         inputs = Inputs,
+        files = Files,
         body = Body,
         outcome = Outcome,
         tokens_sent = TokensSent,

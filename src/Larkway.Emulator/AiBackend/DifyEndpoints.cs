@@ -20,6 +20,106 @@ internal static class DifyEndpoints
         var dify = routes.MapGroup(options.DifyPrefix);
         dify.MapPost("chat-messages", ChatAsync);
         dify.MapPost("chat-messages/{taskId}/stop", StopAsync);
+        dify.MapPost("files/upload", UploadAsync);
+    }
+
+    /// <summary>
+    /// <c>POST files/upload</c>, multipart: one <c>file</c> and the <c>user</c> it is for; 201 with the file's id, name,
+    /// size, extension and mime_type. No file is 400 <c>no_file_uploaded</c>, two are <c>too_many_files</c>, one above the
+    /// kind's limit 413 <c>file_too_large</c>.
+    /// </summary>
+    private static async Task UploadAsync(HttpContext context, AiBackendService backend)
+    {
+        var ct = context.RequestAborted;
+        var key = AiWire.BearerKey(context.Request);
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(ct) : null;
+        var user = form?["user"].FirstOrDefault();
+        var file = form?.Files.GetFile("file");
+        var record = backend.Record(Backend, "upload", string.Empty, user, null, null, false, null, [], null);
+        if (!AiWire.Admits(backend.Options.AdmittedDifyKeys, key))
+        {
+            record.Outcome = "unauthorized";
+            await ErrorAsync(context, 401, "unauthorized", key is null ? "Authorization header must be provided and start with 'Bearer'" : "Access token is invalid");
+            return;
+        }
+
+        var invalid = file is null ? (400, "no_file_uploaded", "Please upload your file.")
+            : form!.Files.Count > 1 ? (400, "too_many_files", "Only one file is allowed.")
+            : string.IsNullOrWhiteSpace(user) ? (400, "invalid_param", "user is required")
+            : string.IsNullOrWhiteSpace(file.FileName) ? (400, "filename_not_exists_error", "The specified filename does not exist.")
+            : file.Length > DifyFiles.LimitOf(Path.GetExtension(file.FileName).TrimStart('.')) ? (413, "file_too_large", $"File size exceeded. {file.Length} > {DifyFiles.LimitOf(Path.GetExtension(file.FileName).TrimStart('.'))}")
+            : ((int, string, string)?)null;
+        if (invalid is { } bad)
+        {
+            record.Outcome = "invalid";
+            await ErrorAsync(context, bad.Item1, bad.Item2, bad.Item3);
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        await file!.CopyToAsync(buffer, ct);
+        var stored = backend.Files.Add(DifyConversations.AppOf(key!), user!, file.FileName, file.ContentType ?? "application/octet-stream", buffer.ToArray(), backend.Clock.GetUtcNow().ToUnixTimeSeconds());
+        record.Files = [stored.Describe("upload")];
+        record.Outcome = "completed";
+        await AiWire.WriteJsonAsync(context.Response, 201, new
+        {
+            id = stored.Id,
+            name = stored.Name,
+            size = stored.Size,
+            extension = stored.Extension,
+            mime_type = stored.MimeType,
+            created_by = stored.User,
+            created_at = stored.CreatedAt,
+        }, ct);
+    }
+
+    /// <summary>The chat request's <c>files</c>, each named for the answer; or what is wrong with them.</summary>
+    private static (IReadOnlyList<string> Files, string? Error) ReadFiles(JsonElement request, AiBackendService backend, string app, string user)
+    {
+        if (!request.TryGetProperty("files", out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return ([], null);
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            return ([], "files must be a list");
+        }
+
+        var named = new List<string>();
+        foreach (var item in list.EnumerateArray())
+        {
+            var type = item.ValueKind == JsonValueKind.Object ? AiWire.String(item, "type") : null;
+            var method = item.ValueKind == JsonValueKind.Object ? AiWire.String(item, "transfer_method") : null;
+            if (type is not ("image" or "document" or "audio" or "video" or "custom"))
+            {
+                return ([], $"files[{named.Count}].type must be image, document, audio, video or custom");
+            }
+
+            switch (method)
+            {
+                case "local_file":
+                    if (AiWire.String(item, "upload_file_id") is not { } id || backend.Files.Find(id, app, user) is not { } uploaded)
+                    {
+                        return ([], $"files[{named.Count}].upload_file_id is not a file this user uploaded to this app");
+                    }
+
+                    named.Add(uploaded.Describe(type));
+                    break;
+                case "remote_url":
+                    if (!Uri.TryCreate(AiWire.String(item, "url"), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                    {
+                        return ([], $"files[{named.Count}].url must be an absolute http(s) URL");
+                    }
+
+                    named.Add($"{url.Segments[^1]} ({type}, by URL)");
+                    break;
+                default:
+                    return ([], $"files[{named.Count}].transfer_method must be local_file or remote_url");
+            }
+        }
+
+        return (named, null);
     }
 
     private static async Task ChatAsync(HttpContext context, AiBackendService backend)
@@ -41,13 +141,15 @@ internal static class DifyEndpoints
             return;
         }
 
+        var (files, filesError) = json is { } f && key is not null && !string.IsNullOrWhiteSpace(user) ? ReadFiles(f, backend, DifyConversations.AppOf(key), user) : ([], null);
+        record.Files = files;
         var invalid = json is not { } request ? "The request body must be a JSON object."
             : string.IsNullOrWhiteSpace(query) ? "query is required"
             : string.IsNullOrWhiteSpace(user) ? "user is required"
             : mode is not (null or "blocking" or "streaming") ? "response_mode must be blocking or streaming"
             : request.TryGetProperty("inputs", out var given) && given.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null) ? "inputs must be an object"
             : !string.IsNullOrEmpty(conversationId) && !Guid.TryParse(conversationId, out _) ? "conversation_id is not a valid uuid"
-            : null;
+            : filesError;
         if (invalid is not null)
         {
             record.Outcome = "invalid";
@@ -83,7 +185,7 @@ internal static class DifyEndpoints
         }
 
         conversation ??= backend.Conversations.Start(app, user!, backend.Clock.GetUtcNow());
-        var answer = FakeAnswer.Compose(query!, settings.AnswerWords, conversation.Turns);
+        var answer = FakeAnswer.Compose(query!, settings.AnswerWords, conversation.Turns, files);
         var task = backend.Tasks.Begin(app, user!);
         record.TaskId = task.TaskId;
         try

@@ -21,8 +21,11 @@ internal static partial class FakeAnswer
     /// <summary>The longest run of non-space characters sent as one token (CJK text has no spaces to split on).</summary>
     private const int MaxTokenChars = 4;
 
-    /// <summary>The whole answer to <paramref name="question"/> in conversation turn <paramref name="turn"/> (1 = first).</summary>
-    public static string Compose(string question, int words, int turn)
+    /// <summary>
+    /// The whole answer to <paramref name="question"/> in conversation turn <paramref name="turn"/> (1 = first), naming the
+    /// <paramref name="files"/> that came with it.
+    /// </summary>
+    public static string Compose(string question, int words, int turn, IReadOnlyList<string>? files = null)
     {
         var text = new StringBuilder();
         if (turn > 1)
@@ -31,6 +34,11 @@ internal static partial class FakeAnswer
         }
 
         text.Append("You asked: ").Append(question.Trim()).Append('.');
+        if (files is { Count: > 0 })
+        {
+            text.Append(" Files read: ").AppendJoin(", ", files).Append('.');
+        }
+
         var placeholders = Placeholders(question);
         if (placeholders.Count > 0)
         {

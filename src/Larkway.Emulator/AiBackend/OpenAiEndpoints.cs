@@ -37,7 +37,8 @@ internal static class OpenAiEndpoints
         var (messages, messagesError) = json is { } j ? ReadMessages(j) : ([], null);
         var stream = json is { } s && s.TryGetProperty("stream", out var streamValue) && streamValue.ValueKind == JsonValueKind.True;
         var model = json is { } m ? AiWire.String(m, "model") : null;
-        var question = messages.LastOrDefault(x => x.Role == "user")?.Content;
+        var asked = messages.LastOrDefault(x => x.Role == "user");
+        var question = asked?.Content;
         var record = backend.Record(Backend, "chat", body, json is { } u ? AiWire.String(u, "user") : null, question, null, stream, model, messages, null);
 
         if (!AiWire.Admits(backend.Options.AdmittedOpenAiKeys, key))
@@ -70,7 +71,8 @@ internal static class OpenAiEndpoints
 
         var settings = backend.Settings.Current;
         var turn = messages.Count(x => x.Role == "user");
-        var tokens = FakeAnswer.Tokens(FakeAnswer.Compose(question!, settings.AnswerWords, turn));
+        record.Files = asked!.Images;
+        var tokens = FakeAnswer.Tokens(FakeAnswer.Compose(question!, settings.AnswerWords, turn, asked.Images));
         var finish = "stop";
         if (maxTokens is { } max && max < tokens.Count)
         {
@@ -277,37 +279,86 @@ internal static class OpenAiEndpoints
                 return (messages, $"messages[{index}].content is required");
             }
 
-            string? text = content.ValueKind switch
+            IReadOnlyList<string> images = [];
+            string? text;
+            switch (content.ValueKind)
             {
-                JsonValueKind.String => content.GetString(),
-                JsonValueKind.Null => string.Empty,
-                JsonValueKind.Array => JoinParts(content),
-                _ => null,
-            };
+                case JsonValueKind.String: text = content.GetString(); break;
+                case JsonValueKind.Null: text = string.Empty; break;
+                case JsonValueKind.Array:
+                    (text, images, var partError) = ReadParts(content);
+                    if (partError is not null)
+                    {
+                        return (messages, $"messages[{index}].content: {partError}");
+                    }
+
+                    break;
+                default: text = null; break;
+            }
+
             if (text is null)
             {
                 return (messages, $"messages[{index}].content must be a string or an array of content parts");
             }
 
-            messages.Add(new AiMessage(role, text));
+            messages.Add(new AiMessage(role, text) { Images = images });
             index++;
         }
 
         return (messages, null);
     }
 
-    private static string JoinParts(JsonElement parts)
+    /// <summary>A content array's text parts joined, and its image parts named as the fake answer names them.</summary>
+    private static (string Text, IReadOnlyList<string> Images, string? Error) ReadParts(JsonElement parts)
     {
         var text = new StringBuilder();
+        var images = new List<string>();
         foreach (var part in parts.EnumerateArray())
         {
-            if (part.ValueKind == JsonValueKind.Object && AiWire.String(part, "type") == "text" && AiWire.String(part, "text") is { } value)
+            var type = part.ValueKind == JsonValueKind.Object ? AiWire.String(part, "type") : null;
+            if (type == "text" && AiWire.String(part, "text") is { } value)
             {
                 text.Append(value);
             }
+            else if (type == "image_url")
+            {
+                var url = part.TryGetProperty("image_url", out var image) && image.ValueKind == JsonValueKind.Object ? AiWire.String(image, "url") : null;
+                if (ImageOf(url) is not { } named)
+                {
+                    return (text.ToString(), images, "an image_url part needs image_url.url: an http(s) URL or a base64 data URL of a png, jpeg, gif or webp image");
+                }
+
+                images.Add(named);
+            }
         }
 
-        return text.ToString();
+        return (text.ToString(), images, null);
+    }
+
+    /// <summary>"image (image/png, 1234 bytes)" for a data URL, "photo.png (image, by URL)" for a link; null when neither.</summary>
+    private static string? ImageOf(string? url)
+    {
+        const string DataPrefix = "data:";
+        if (url is null)
+        {
+            return null;
+        }
+
+        if (url.StartsWith(DataPrefix, StringComparison.Ordinal))
+        {
+            var comma = url.IndexOf(',', StringComparison.Ordinal);
+            var header = comma < 0 ? "" : url[DataPrefix.Length..comma];
+            var mediaType = header.Split(';')[0];
+            var bytes = new byte[url.Length];
+            return header.EndsWith(";base64", StringComparison.Ordinal) && mediaType is "image/png" or "image/jpeg" or "image/gif" or "image/webp"
+                && Convert.TryFromBase64String(url[(comma + 1)..], bytes, out var length)
+                ? $"image ({mediaType}, {length} bytes)"
+                : null;
+        }
+
+        return Uri.TryCreate(url, UriKind.Absolute, out var link) && (link.Scheme == Uri.UriSchemeHttp || link.Scheme == Uri.UriSchemeHttps)
+            ? $"{link.Segments[^1]} (image, by URL)"
+            : null;
     }
 
     private static string? ReadMaxTokens(JsonElement body, out int? max)

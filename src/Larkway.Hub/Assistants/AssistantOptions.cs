@@ -53,6 +53,15 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
     /// </summary>
     public double FeishuStreamUpdatesPerSecond { get; set; } = 12;
 
+    /// <summary>
+    /// The largest image or file a question may carry to the backend, in bytes (default 10 MB, Dify's image limit; at
+    /// most 100 MB). A larger one is not fetched whole: the asker is told its size and the limit.
+    /// </summary>
+    public long MaxAttachmentBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Images and files of one question given to the backend (default 4; 0 sends text only). Those beyond are named, not sent.</summary>
+    public int MaxAttachments { get; set; } = 4;
+
     /// <summary>Attempts at a turn whose platform failed before it is given up (the user is told where possible). Default 5.</summary>
     public int MaxAttempts { get; set; } = 5;
 
@@ -79,6 +88,16 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
         if (!(FeishuStreamUpdatesPerSecond is > 0 and <= 50))
         {
             yield return new($"{SectionName}:FeishuStreamUpdatesPerSecond must be more than 0 and at most 50 (CardKit's streaming limit per app).", [nameof(FeishuStreamUpdatesPerSecond)]);
+        }
+
+        if (MaxAttachmentBytes is < 1024 or > 100 * 1024 * 1024)
+        {
+            yield return new($"{SectionName}:MaxAttachmentBytes must be from 1024 (1 KB) to 104857600 (100 MB).", [nameof(MaxAttachmentBytes)]);
+        }
+
+        if (MaxAttachments is < 0 or > 10)
+        {
+            yield return new($"{SectionName}:MaxAttachments must be from 0 (text only) to 10.", [nameof(MaxAttachments)]);
         }
 
         if (DefinitionCacheLifetime < TimeSpan.Zero)

@@ -1,5 +1,6 @@
 using Larkway.Hub.Assistants;
 using Larkway.Hub.Assistants.Answering;
+using Larkway.Hub.Assistants.Attachments;
 using Larkway.Hub.Assistants.Configuration;
 using Larkway.Hub.Assistants.Replies;
 using Larkway.Hub.Assistants.Routing;
@@ -41,6 +42,10 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<AssistantInbound>();
         services.TryAddSingleton<IBotAssistant>(sp => sp.GetRequiredService<AssistantInbound>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, FeishuAssistantReplies>());
+
+        // A question's images and files reach the backend from the platforms that have a source here.
+        services.TryAddSingleton<AssistantAttachments>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, FeishuAttachmentSource>());
         services.AddHubQueue<AssistantTurnRow, AssistantAnswering>(AssistantAnswering.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
 
         // Replies per platform (the router picks by IAssistantReplies.Platform); they use the platforms' clients, which

@@ -239,4 +239,5 @@ internal static class LogEvents
     public const int AssistantReplySplit = 5348;
     public const int AssistantFeishuCardKitRefused = 5349;
     public const int AssistantFeishuMessageUpdateFailed = 5350;
+    public const int AssistantAttachmentFailed = 5360;
 }

@@ -222,4 +222,24 @@ public sealed class OpenAiChatTests(AiBackendFixture fixture) : IClassFixture<Ai
         using var faults = await Http.GetAsync("/_emulator/ai/faults");
         Assert.Equal("dify", (await AiHttp.JsonAsync(faults)).GetProperty("items")[0].Str("backend"));
     }
+
+    [Fact]
+    public async Task Image_parts_are_read_inline_or_by_url_and_a_broken_one_is_400()
+    {
+        object Parts(string url) => new
+        {
+            model = "gpt-4o-mini",
+            messages = new object[] { new { role = "user", content = new object[] { new { type = "text", text = "what is this?" }, new { type = "image_url", image_url = new { url } } } } },
+        };
+
+        using var inline = await CompleteAsync(Parts("data:image/png;base64," + Convert.ToBase64String(new byte[300])));
+        using var linked = await CompleteAsync(Parts("https://example.com/photos/cat.jpg"));
+        using var broken = await CompleteAsync(Parts("data:image/png;base64,not base64!"));
+
+        var answer = (await AiHttp.JsonAsync(inline)).GetProperty("choices")[0].GetProperty("message").Str("content");
+        Assert.StartsWith("You asked: what is this?. Files read: image (image/png, 300 bytes).", answer, StringComparison.Ordinal);
+        Assert.Contains("Files read: cat.jpg (image, by URL).", (await AiHttp.JsonAsync(linked)).GetProperty("choices")[0].GetProperty("message").Str("content"), StringComparison.Ordinal);
+        Assert.Equal(400, (int)broken.StatusCode);
+        Assert.Contains("image_url", (await AiHttp.JsonAsync(broken)).GetProperty("error").Str("message"), StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -25,6 +26,7 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
     private readonly BackendTelemetry _telemetry;
     private readonly StreamRunner _runner;
     private readonly Uri _chatMessages;
+    private readonly Uri _filesUpload;
     private readonly Uri _base;
 
     /// <summary>A backend for the Dify app of <paramref name="options"/>, calling through <paramref name="httpClient"/>.</summary>
@@ -49,10 +51,15 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
         var baseText = _options.BaseUrl.AbsoluteUri;
         _base = new Uri(baseText.EndsWith('/') ? baseText : baseText + "/");
         _chatMessages = new Uri(_base, "chat-messages");
+        _filesUpload = new Uri(_base, "files/upload");
     }
 
     /// <inheritdoc />
     public string Name => _options.Name;
+
+    /// <summary>Every type Dify names (image, document, audio, video, custom); the app's own file settings may still refuse one.</summary>
+    /// <param name="fileType">Dify's file type.</param>
+    public bool Reads(string fileType) => fileType is AssistantFile.Image or AssistantFile.Document or AssistantFile.Audio or AssistantFile.Video or AssistantFile.Custom;
 
     /// <inheritdoc />
     public IAsyncEnumerable<AssistantUpdate> StreamAsync(AssistantRequest request, CancellationToken cancellationToken = default)
@@ -145,12 +152,13 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
     /// <summary>One exchange: the question sent, the answer read; a 404 for the conversation starts a new one, once.</summary>
     private async IAsyncEnumerable<AssistantUpdate> AttemptAsync(AssistantRequest request, ConversationState conversation, bool blocking, Action heartbeat, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var files = await UploadAsync(request, conversation, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, _chatMessages);
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(blocking ? "application/json" : "text/event-stream"));
-            message.Content = RequestBody(request, conversation.Current, blocking);
+            message.Content = RequestBody(request, files, conversation.Current, blocking);
 
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
@@ -190,7 +198,57 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
         }
     }
 
-    private static ByteArrayContent RequestBody(AssistantRequest request, string? conversationId, bool blocking) => JsonBody(writer =>
+    /// <summary>
+    /// The question's files as chat-messages takes them: those given by their bytes uploaded first
+    /// (<c>POST /files/upload</c>, multipart <c>file</c> and <c>user</c>; Dify lets only that user use them), once per
+    /// question however many attempts it takes.
+    /// </summary>
+    private async Task<IReadOnlyList<AssistantFile>> UploadAsync(AssistantRequest request, ConversationState state, CancellationToken cancellationToken)
+    {
+        if (state.Files is { } uploaded)
+        {
+            return uploaded;
+        }
+
+        var files = new List<AssistantFile>(request.Files.Count);
+        foreach (var file in request.Files)
+        {
+            files.Add(file.HasContent ? AssistantFile.FromUpload(file.Type, await UploadOneAsync(file, request.User, cancellationToken).ConfigureAwait(false)) : file);
+        }
+
+        state.Files = files;
+        return files;
+    }
+
+    private async Task<string> UploadOneAsync(AssistantFile file, string user, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, _filesUpload);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+        using var form = new MultipartFormDataContent();
+        var bytes = new ReadOnlyMemoryContent(file.Content);
+        bytes.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.MediaType, out var mediaType) ? mediaType : new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(bytes, "file", file.FileName!);
+        form.Add(new StringContent(user), "user");
+        message.Content = form;
+
+        using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var failure = await FailureOfAsync(response, conversationSent: false, cancellationToken).ConfigureAwait(false);
+            throw new BackendFailureException(failure with { Message = $"Dify refused the file '{file.FileName}' ({file.Content.Length} bytes): {failure.Message}" }, DifyErrorCodes.Classify(failure.HttpStatus, failure.Code).Retryable);
+        }
+
+        var answer = await response.Content.ReadFromJsonAsync(DifyJsonContext.Default.DifyUploadedFile, cancellationToken).ConfigureAwait(false);
+        if (answer?.Id is not { Length: > 0 } id)
+        {
+            throw new BackendFailureException(new AssistantFailure(AssistantFailureKind.Unavailable, "answer_malformed", "Dify's answer to a file upload had no id."), retryable: true);
+        }
+
+        Log.FileUploaded(_logger, Name, file.Type, file.Content.Length);
+        return id;
+    }
+
+    private static ByteArrayContent RequestBody(AssistantRequest request, IReadOnlyList<AssistantFile> files, string? conversationId, bool blocking) => JsonBody(writer =>
     {
         writer.WriteStartObject();
         writer.WriteString("query", request.Query);
@@ -209,10 +267,10 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
             writer.WriteString("conversation_id", conversationId);
         }
 
-        if (request.Files.Count > 0)
+        if (files.Count > 0)
         {
             writer.WriteStartArray("files");
-            foreach (var file in request.Files)
+            foreach (var file in files)
             {
                 writer.WriteStartObject();
                 writer.WriteString("type", file.Type);
@@ -306,6 +364,9 @@ public sealed class DifyBackend : IAssistantBackend, IDisposable
         public string? Current { get; private set; } = conversationId;
 
         public bool Restarted { get; private set; }
+
+        /// <summary>The question's files once uploaded: a retry or a restarted conversation sends the same ids.</summary>
+        public IReadOnlyList<AssistantFile>? Files { get; set; }
 
         public void Restart()
         {

@@ -42,10 +42,23 @@ public static class DifyErrorCodes
     /// <summary>500 (also in a stream's <c>error</c> event).</summary>
     public const string InternalServerError = "internal_server_error";
 
+    /// <summary>400 (<c>/files/upload</c>): the request had no <c>file</c> part.</summary>
+    public const string NoFileUploaded = "no_file_uploaded";
+
+    /// <summary>400 (<c>/files/upload</c>): more than one file in one upload.</summary>
+    public const string TooManyFiles = "too_many_files";
+
+    /// <summary>413 (<c>/files/upload</c>): the file is larger than the app allows.</summary>
+    public const string FileTooLarge = "file_too_large";
+
+    /// <summary>415 (<c>/files/upload</c>): a file type the app does not take.</summary>
+    public const string UnsupportedFileType = "unsupported_file_type";
+
     /// <summary>What kind of failure Dify's <paramref name="status"/> and <paramref name="code"/> are, and whether another attempt may succeed.</summary>
     internal static (AssistantFailureKind Kind, bool Retryable) Classify(int? status, string? code) => (status, code) switch
     {
         (_, CompletionRequestError) => (AssistantFailureKind.Unavailable, true),
+        (413 or 415, _) or (_, FileTooLarge or UnsupportedFileType or TooManyFiles or NoFileUploaded) => (AssistantFailureKind.FileRefused, false),
         (429, _) or (_, RateLimitError) or (_, TooManyRequests) => (AssistantFailureKind.RateLimited, true),
         (404, _) => (AssistantFailureKind.ConversationNotFound, false),
         (>= 500, _) or (_, InternalServerError) => (AssistantFailureKind.Unavailable, true),

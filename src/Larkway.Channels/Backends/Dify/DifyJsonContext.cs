@@ -7,4 +7,5 @@ namespace Larkway.Channels.Backends.Dify;
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(DifyEvent))]
 [JsonSerializable(typeof(DifyErrorBody))]
+[JsonSerializable(typeof(DifyUploadedFile))]
 internal sealed partial class DifyJsonContext : JsonSerializerContext;

@@ -71,3 +71,9 @@ internal sealed class DifyErrorBody
 
     public int? Status { get; set; }
 }
+
+/// <summary>The answer to <c>POST /files/upload</c> (201): the id chat-messages takes as <c>upload_file_id</c>; the rest is not read.</summary>
+internal sealed class DifyUploadedFile
+{
+    public string? Id { get; set; }
+}

@@ -101,6 +101,7 @@ internal sealed class BackendTelemetry : IDisposable
         AssistantFailureKind.Refused => "refused",
         AssistantFailureKind.ConversationNotFound => "conversation_not_found",
         AssistantFailureKind.ContentFiltered => "content_filtered",
+        AssistantFailureKind.FileRefused => "file_refused",
         _ => "other",
     };
 

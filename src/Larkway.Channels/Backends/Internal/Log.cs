@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5109, Level = LogLevel.Debug, Message = "Assistant backend {Backend}: ignored stream event '{EventName}'")]
     public static partial void IgnoredEvent(ILogger logger, string backend, string eventName);
+
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Debug, Message = "Assistant backend {Backend}: uploaded a file ({Type}, {Bytes} bytes)")]
+    public static partial void FileUploaded(ILogger logger, string backend, string type, int bytes);
 }

@@ -66,11 +66,22 @@ public sealed class OpenAiCompatibleBackend : IAssistantBackend, IDisposable
     /// <inheritdoc />
     public string Name => _options.Name;
 
+    /// <summary>Images only: chat completions take image parts; other files have no common form across servers.</summary>
+    /// <param name="fileType">Dify's file type.</param>
+    public bool Reads(string fileType) => fileType == AssistantFile.Image;
+
     /// <inheritdoc />
     public IAsyncEnumerable<AssistantUpdate> StreamAsync(AssistantRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.ThrowIfInvalid();
+        if (request.Files.FirstOrDefault(f => f.Type != AssistantFile.Image || f.UploadFileId is not null) is { } unreadable)
+        {
+            throw new ArgumentException(
+                $"An OpenAI-compatible backend reads images only, given by their bytes or a URL; '{unreadable.FileName ?? unreadable.Url ?? unreadable.UploadFileId}' is {(unreadable.UploadFileId is null ? "a " + unreadable.Type : "a file uploaded to Dify")}.",
+                nameof(request));
+        }
+
         var messages = Messages(request);
         var completion = Completion();
         return _runner.RunAsync((_, token) => AttemptAsync(messages, completion, token), newConversation: request.History.Count == 0, blocking: false, stopTask: null, cancellationToken);
@@ -102,9 +113,16 @@ public sealed class OpenAiCompatibleBackend : IAssistantBackend, IDisposable
             messages.Add(turn.Role == AssistantTurnRole.Assistant ? new AssistantChatMessage(turn.Text) : new UserChatMessage(turn.Text));
         }
 
-        messages.Add(new UserChatMessage(request.Query));
+        messages.Add(request.Files.Count == 0
+            ? new UserChatMessage(request.Query)
+            : new UserChatMessage([ChatMessageContentPart.CreateTextPart(request.Query), .. request.Files.Select(ImagePart)]));
         return messages;
     }
+
+    /// <summary>An image as a content part: its bytes inline (a data URL on the wire), or its URL.</summary>
+    private static ChatMessageContentPart ImagePart(AssistantFile image) => image.HasContent
+        ? ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(image.Content), image.MediaType)
+        : ChatMessageContentPart.CreateImagePart(new Uri(image.Url!));
 
     private ChatCompletionOptions Completion()
     {

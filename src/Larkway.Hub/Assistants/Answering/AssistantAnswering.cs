@@ -31,6 +31,7 @@ internal sealed partial class AssistantAnswering(
     HubSecretProtector protector,
     IOptions<AssistantOptions> options,
     AssistantTelemetry telemetry,
+    Attachments.AssistantAttachments attachments,
     TimeProvider time,
     ILogger<AssistantAnswering> logger) : IWorkHandler<AssistantTurnRow>
 {
@@ -143,7 +144,7 @@ internal sealed partial class AssistantAnswering(
                 AssistantTurnStatus.Answered => new AssistantReplyEnd(AssistantReplyEndKind.Answered, text),
                 AssistantTurnStatus.Stopped => new AssistantReplyEnd(AssistantReplyEndKind.Stopped, text, "Stopped."),
                 AssistantTurnStatus.Interrupted => new AssistantReplyEnd(AssistantReplyEndKind.Failed, text, AssistantReplyEnd.InterruptedNotice),
-                _ => new AssistantReplyEnd(AssistantReplyEndKind.Failed, text, FailureNotice(assistant.DisplayName, run.FailureKind)),
+                _ => new AssistantReplyEnd(AssistantReplyEndKind.Failed, text, run.FailureNotice ?? FailureNotice(assistant.DisplayName, run.FailureKind)),
             };
             using (var closing = new CancellationTokenSource(CloseTimeout))
             {
@@ -179,8 +180,27 @@ internal sealed partial class AssistantAnswering(
         var session = turn.SessionId is { } id ? await SessionAsync(id, cancellationToken).ConfigureAwait(false) : null;
         run.Question = masked.Text;
         run.History = session?.History;
+        IReadOnlyList<AssistantFile> files = [];
+        if (turn.Attachments is { } attached)
+        {
+            try
+            {
+                files = await attachments.FetchAsync(turn.Platform, turn.App, turn.MessageId, protector.Unprotect(attached), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Attachments.AssistantAttachmentException ex)
+            {
+                run.Status = AssistantTurnStatus.Failed;
+                run.FailureKind = ex.Transient ? AssistantFailureKind.Unavailable : AssistantFailureKind.FileRefused;
+                run.FailureNotice = $"{assistant.DisplayName} could not read what you sent: {ex.Message} "
+                    + (ex.Transient ? "Press Regenerate to try again." : "Send something smaller, or ask in words.");
+                LogAttachmentFailed(logger, assistant.Name, turn.Id, turn.Platform, ex.Transient);
+                return;
+            }
+        }
+
         var request = new AssistantRequest(masked.Text, run.User)
         {
+            Files = files,
             ConversationId = session?.BackendConversationId,
             SystemPrompt = assistant.SystemPrompt,
             History = ReadHistory(session?.History),
@@ -414,6 +434,7 @@ internal sealed partial class AssistantAnswering(
         AssistantFailureKind.Refused => $"{assistant}'s AI service refused the request; an administrator should check its settings. Press Regenerate to try again.",
         AssistantFailureKind.ContentFiltered => $"{assistant}'s AI service declined to answer this question.",
         AssistantFailureKind.ConversationNotFound => "This conversation could not be continued. Send /new, then ask again.",
+        AssistantFailureKind.FileRefused => $"{assistant}'s AI service did not take the file you sent: it may be too large, or a type it does not read. Ask in words, or send another file.",
         _ => $"{assistant} could not reach its AI service just now. Press Regenerate to try again.",
     };
 
@@ -425,6 +446,9 @@ internal sealed partial class AssistantAnswering(
 
     [LoggerMessage(EventId = LogEvents.AssistantBackendFailed, Level = LogLevel.Warning, Message = "Assistant {Assistant}: the backend failed turn {TurnId}: {Kind} ({Code}, HTTP {Status}); the user was told, with a retry button")]
     private static partial void LogBackendFailed(ILogger logger, string assistant, long turnId, AssistantFailureKind kind, string code, int? status);
+
+    [LoggerMessage(EventId = LogEvents.AssistantAttachmentFailed, Level = LogLevel.Warning, Message = "Assistant {Assistant}: the attachments of turn {TurnId} could not be fetched from {Platform} (transient: {Transient}); the user was told")]
+    private static partial void LogAttachmentFailed(ILogger logger, string assistant, long turnId, string platform, bool transient);
 
     [LoggerMessage(EventId = LogEvents.AssistantReplyInterrupted, Level = LogLevel.Warning, Message = "Assistant {Assistant}: turn {TurnId} was answering when its Hub stopped; its {Platform} reply was closed as interrupted, not answered again")]
     private static partial void LogInterrupted(ILogger logger, string assistant, long turnId, string platform);
@@ -454,6 +478,9 @@ internal sealed partial class AssistantAnswering(
         public string Status { get; set; } = AssistantTurnStatus.Answering;
 
         public AssistantFailureKind? FailureKind { get; set; }
+
+        /// <summary>What the user reads when the failure was ours to explain (an attachment), instead of the backend's notice.</summary>
+        public string? FailureNotice { get; set; }
 
         public string? TaskId { get; set; }
 

@@ -29,6 +29,7 @@ internal sealed partial class AssistantInbound(
     WorkSignals signals,
     AssistantTelemetry telemetry,
     AssistantGroupReach groupReach,
+    Attachments.AssistantAttachments attachments,
     TimeProvider time) : Bots.IBotAssistant
 {
     /// <summary>The assistant's own commands; the bot's registered commands run before the assistant sees anything else.</summary>
@@ -107,13 +108,19 @@ internal sealed partial class AssistantInbound(
                 return true;
         }
 
-        if (string.IsNullOrWhiteSpace(message.Text))
+        var sendable = attachments.Sendable(platform, loaded.Backend, message.Attachments);
+        if (string.IsNullOrWhiteSpace(message.Text) && sendable.Count == 0)
         {
-            await reply($"{assistant.DisplayName} reads text only for now; ask your question in words.", "no-text", cancellationToken).ConfigureAwait(false);
+            var notice = message.Attachments.Count == 0
+                ? $"{assistant.DisplayName} reads text only for now; ask your question in words."
+                : $"{assistant.DisplayName} cannot read {Attachments.AssistantAttachments.Describe(message.Attachments)} here; ask your question in words.";
+            await reply(notice, "no-text", cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        var masked = loaded.Masker.Mask(message.Text, MaskingDirection.ToBackend, new PlaceholderMap());
+        // A picture sent alone is still a question: the backend is told what came.
+        var question = string.IsNullOrWhiteSpace(message.Text) ? Attachments.AssistantAttachments.QuestionFor(sendable) : message.Text;
+        var masked = loaded.Masker.Mask(question, MaskingDirection.ToBackend, new PlaceholderMap());
         var session = await sessions.CurrentAsync(assistant.Name, sessionKey, personId, TimeSpan.FromHours(assistant.Sessions.TtlHours), cancellationToken).ConfigureAwait(false);
         var arrival = Inbox.InboxArrival.Current;
         var turn = new AssistantTurnRow
@@ -133,6 +140,7 @@ internal sealed partial class AssistantInbound(
             Question = masked.Text,
             Placeholders = masked.Placeholders is { Count: > 0 } map ? protector.Protect(PlaceholderPairs.Write(map)) : null,
             ReplyContext = replyContext is null ? null : protector.Protect(replyContext),
+            Attachments = sendable.Count == 0 ? null : protector.Protect(Attachments.AssistantAttachments.Write(sendable)),
             Status = AssistantTurnStatus.Queued,
             ReceivedAt = arrival?.ReceivedAt ?? message.ReceivedAt,
             SentAt = message.SentAt ?? arrival?.ReceivedAt ?? message.ReceivedAt,

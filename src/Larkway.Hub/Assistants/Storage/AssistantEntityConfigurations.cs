@@ -80,6 +80,7 @@ internal sealed class AssistantTurnConfiguration : IEntityTypeConfiguration<Assi
         e.Property(x => x.PersonId).HasColumnName("person_id").HasMaxLength(40);
         e.Property(x => x.Question).HasColumnName("question").IsRequired();
         e.Property(x => x.Placeholders).HasColumnName("placeholders");
+        e.Property(x => x.Attachments).HasColumnName("attachments");
         e.Property(x => x.ReplyContext).HasColumnName("reply_context");
         e.Property(x => x.Status).HasColumnName("turn_status").HasMaxLength(16).IsRequired();
         e.Property(x => x.FailureKind).HasColumnName("failure_kind").HasMaxLength(40);

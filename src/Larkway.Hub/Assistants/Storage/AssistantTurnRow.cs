@@ -59,6 +59,12 @@ public sealed class AssistantTurnRow : IWorkItem
     /// </summary>
     public string? Placeholders { get; set; }
 
+    /// <summary>
+    /// The images and files sent with the question that go to the backend (JSON: kind, the platform's key, name, URL, key
+    /// to decrypt), protected; fetched from the platform when the turn is answered, and again on Regenerate.
+    /// </summary>
+    public string? Attachments { get; set; }
+
     /// <summary>The platform's reply payload the Hub needs (e.g. a DingTalk session webhook, a WeCom AI bot req_id), protected; cleared at the end.</summary>
     public string? ReplyContext { get; set; }
 

@@ -1,0 +1,74 @@
+using Larkway.Channels.Messages;
+using Microsoft.AspNetCore.StaticFiles;
+
+namespace Larkway.Hub.Assistants.Attachments;
+
+/// <summary>Reading a downloaded attachment within the size limit, and naming it when the platform did not.</summary>
+internal static class AttachmentBytes
+{
+    private static readonly FileExtensionContentTypeProvider MediaTypes = new();
+
+    /// <summary>
+    /// All of <paramref name="content"/>, refused as soon as it passes <paramref name="maxBytes"/> (by its announced
+    /// length, or while reading), so a large file is never held whole.
+    /// </summary>
+    /// <exception cref="AssistantAttachmentException">The file is larger than the limit.</exception>
+    public static async Task<byte[]> ReadAsync(Stream content, long? length, long maxBytes, string name, CancellationToken cancellationToken)
+    {
+        if (length > maxBytes)
+        {
+            throw TooLarge(name, length.Value, maxBytes);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw TooLarge(name, buffer.Length + read, maxBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw new AssistantAttachmentException($"{name} is empty.", transient: false);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The media type of a file named <paramref name="name"/>, from its extension.</summary>
+    public static string MediaTypeOf(string name) => MediaTypes.TryGetContentType(name, out var type) ? type : "application/octet-stream";
+
+    /// <summary>A name for an attachment the platform gave none, with the extension its media type implies.</summary>
+    public static string DefaultName(AttachmentKind kind, string? mediaType) => Noun(kind) + (mediaType?.Split(';')[0].Trim() switch
+    {
+        "image/png" => ".png",
+        "image/jpeg" => ".jpg",
+        "image/gif" => ".gif",
+        "image/webp" => ".webp",
+        "audio/mpeg" => ".mp3",
+        "audio/ogg" or "audio/opus" => ".opus",
+        "video/mp4" => ".mp4",
+        "application/pdf" => ".pdf",
+        _ => kind switch { AttachmentKind.Image => ".png", AttachmentKind.Audio => ".opus", AttachmentKind.Video => ".mp4", _ => "" },
+    });
+
+    /// <summary>"image", "file", "audio" or "video".</summary>
+    public static string Noun(AttachmentKind kind) => kind.ToString().ToLowerInvariant();
+
+    /// <summary>A size as people read it: "812 bytes", "4 KB", "9.5 MB".</summary>
+    public static string Size(long bytes) => bytes switch
+    {
+        >= 1024 * 1024 => FormattableString.Invariant($"{bytes / (1024 * 1024.0):0.#} MB"),
+        >= 1024 => FormattableString.Invariant($"{bytes / 1024.0:0.#} KB"),
+        _ => $"{bytes} bytes",
+    };
+
+    private static AssistantAttachmentException TooLarge(string name, long size, long maxBytes) =>
+        new($"{name} is larger than the {Size(maxBytes)} the assistant takes ({Size(size)} or more).", transient: false);
+}
