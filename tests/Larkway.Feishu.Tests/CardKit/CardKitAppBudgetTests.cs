@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Larkway.Feishu.CardKit;
+using FakeClock = Microsoft.Extensions.Time.Testing.FakeTimeProvider;
+
+namespace Larkway.Feishu.Tests.CardKit;
+
+/// <summary>The app's CardKit budget: many cards' writes together stay within 50 a second and 1,000 a minute.</summary>
+public sealed class CardKitAppBudgetTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Writes_of_many_cards_stay_within_fifty_in_any_second_of_the_app()
+    {
+        var clock = new FakeClock(Start);
+        var lanes = new CardKitLanes(clock, new CardKitSequences(clock));
+        var sent = await RunAsync(clock, 120, i => lanes.RunAsync($"card-{i}", s => Task.FromResult(s), CancellationToken.None), TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(120, sent.Count);
+        for (var i = 50; i < sent.Count; i++)
+        {
+            Assert.True(sent[i] - sent[i - 50] >= TimeSpan.FromSeconds(1), $"call {i} went out within a second of call {i - 50}");
+        }
+
+        Assert.True(sent[49] - sent[0] < TimeSpan.FromSeconds(1), "the first fifty go at once: the budget holds back only what is over it");
+    }
+
+    [Fact]
+    public async Task A_minute_takes_at_most_a_thousand_calls()
+    {
+        var clock = new FakeClock(Start);
+        var budget = new CardKitAppBudget(clock, perSecond: 1000, perMinute: 1000);
+        var sent = await RunAsync(clock, 1010, _ => budget.TakeAsync(CancellationToken.None), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1010, sent.Count);
+        Assert.True(sent[1000] - sent[0] >= TimeSpan.FromMinutes(1), "the 1001st call waits for the first to be a minute old");
+    }
+
+    /// <summary>Starts <paramref name="count"/> calls at once and advances the clock whenever none made progress; the times each went out, in order.</summary>
+    private static async Task<List<DateTimeOffset>> RunAsync(FakeClock clock, int count, Func<int, Task> call, TimeSpan step)
+    {
+        var sent = new ConcurrentQueue<DateTimeOffset>();
+        var calls = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            await call(i);
+            sent.Enqueue(clock.GetUtcNow());
+        })).ToList();
+        for (var spins = 0; sent.Count < count && spins < 20_000; spins++)
+        {
+            var before = sent.Count;
+            await Task.Delay(1);
+            if (sent.Count == before)
+            {
+                clock.Advance(step);
+            }
+        }
+
+        await Task.WhenAll(calls);
+        return [.. sent.Order()];
+    }
+}
