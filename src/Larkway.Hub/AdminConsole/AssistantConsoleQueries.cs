@@ -12,7 +12,7 @@ namespace Larkway.Hub.AdminConsole;
 internal sealed class AssistantConsoleQueries(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, TimeProvider time)
 {
     /// <summary>Feedback values as stored.</summary>
-    public const string Helpful = "helpful", NotHelpful = "not_helpful", Regenerate = "regenerate";
+    public const string Helpful = AssistantFeedbackRow.Helpful, NotHelpful = AssistantFeedbackRow.NotHelpful, Regenerate = AssistantFeedbackRow.Regenerate;
 
     /// <summary>Answers in the last 24 hours and feedback counts, by assistant (assistants with neither are absent).</summary>
     public async Task<IReadOnlyDictionary<string, AssistantActivity>> ActivityAsync(CancellationToken cancellationToken)

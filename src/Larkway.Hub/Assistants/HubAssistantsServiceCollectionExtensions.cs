@@ -38,6 +38,7 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<AssistantIdentity>();
         services.TryAddSingleton<AssistantSessions>();
         services.TryAddSingleton<AssistantLinking>();
+        services.TryAddSingleton<AssistantFeedback>();
         services.TryAddSingleton<AssistantCardActions>();
         services.TryAddSingleton<AssistantInbound>();
         services.TryAddSingleton<IBotAssistant>(sp => sp.GetRequiredService<AssistantInbound>());

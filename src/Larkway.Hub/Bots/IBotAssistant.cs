@@ -21,6 +21,36 @@ public interface IBotAssistant
     /// <see cref="UnmentionedGroupMessages.All"/>, so the message is kept and the assistant's gate decides.
     /// </summary>
     UnmentionedGroupMessages UnmentionedGroupMessagesTaken(string app) => UnmentionedGroupMessages.All;
+
+    /// <summary>
+    /// Records a vote a platform reports on an answer by the answer's id (WeCom's <c>feedback_event</c>), as a click on a
+    /// Feishu answer's buttons is stored: one vote per person and answer, the last one wins, the same vote again changes
+    /// nothing. False when no assistant's answer in that app and conversation has the id (a business system's own reply):
+    /// the caller leaves it to whoever gave the id.
+    /// </summary>
+    Task<bool> TryRecordFeedbackAsync(BotAnswerFeedback feedback, CancellationToken cancellationToken) => Task.FromResult(false);
+}
+
+/// <summary>A user's vote on an answer, as a platform reports it by the id the answer carried.</summary>
+/// <param name="Platform"><c>wecom</c>, <c>dingtalk</c> or <c>feishu</c>.</param>
+/// <param name="App">The Hub app the answer went out on.</param>
+/// <param name="ConversationId">Where the vote was given: the group, or the user in a one-to-one chat.</param>
+/// <param name="UserId">Who voted, in the platform's ids.</param>
+/// <param name="AnswerId">The id the answer carried (<c>turn-{id}</c> for an assistant's).</param>
+/// <param name="Vote">What they said.</param>
+public sealed record BotAnswerFeedback(string Platform, string App, string ConversationId, string UserId, string AnswerId, BotAnswerVote Vote);
+
+/// <summary>A vote on an answer.</summary>
+public enum BotAnswerVote
+{
+    /// <summary>The answer helped (WeCom: accurate).</summary>
+    Helpful,
+
+    /// <summary>The answer did not help (WeCom: inaccurate).</summary>
+    NotHelpful,
+
+    /// <summary>An earlier vote taken back (WeCom: cancelled).</summary>
+    Withdrawn,
 }
 
 /// <summary>Which group messages without the bot's @-mention an app's assistant takes.</summary>

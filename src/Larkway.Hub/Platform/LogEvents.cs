@@ -208,6 +208,7 @@ internal static class LogEvents
     public const int WeComAiBotWelcomeTooLate = 5258;
     public const int WeComAiBotWelcomeNoConnection = 5259;
     public const int WeComAiBotWelcomeRefused = 5260;
+    public const int WeComAiBotFeedbackIgnored = 5261;
 
     // Assistants (Assistants/): 5300–5399.
     public const int AssistantCreated = 5300;

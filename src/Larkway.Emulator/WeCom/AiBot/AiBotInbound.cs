@@ -256,7 +256,7 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
         return (await PushEventAsync(conversation.BotId, body, new AiBotPending(AiBotPendingKind.CardEvent, conversation.BotId, conversation.Id, userId, time.GetUtcNow(), messageId)), null);
     }
 
-    /// <summary>The user's feedback on a reply that carried a feedback id: 1 accurate, 2 inaccurate.</summary>
+    /// <summary>The user's feedback on a reply that carried a feedback id: 1 accurate, 2 inaccurate, 3 cancelling the earlier one.</summary>
     public async Task<(AiBotPush? Push, string? Problem)> FeedbackAsync(string messageId, string userId, int type)
     {
         if (conversations.Message(messageId) is not { } message || conversations.Find(message.ConversationId) is not { } conversation)
@@ -270,12 +270,12 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
             return (null, "this reply carried no feedback id, so it shows no feedback buttons");
         }
 
-        if (type is not (1 or 2))
+        if (type is not (1 or 2 or 3))
         {
-            return (null, "type must be 1 (accurate) or 2 (inaccurate)");
+            return (null, "type must be 1 (accurate), 2 (inaccurate) or 3 (cancel the earlier one)");
         }
 
-        conversations.Update(messageId, m => m.FeedbackGiven = type);
+        conversations.Update(messageId, m => m.FeedbackGiven = type == 3 ? null : type);
         var body = hub.EventBody(conversation.BotId, "feedback_event", conversation.ChatType, conversation.ChatId, userId, new JsonObject { ["id"] = feedbackId, ["type"] = type });
         return (await PushEventAsync(conversation.BotId, body, null), null);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Larkway.Channels.Rendering;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Hub.Assistants.Answering;
@@ -13,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.Assistants.Routing;
 
 /// <summary>
-/// Clicks on an answer's buttons: helpful / not helpful are stored (one value per person and answer, the last click
-/// wins); regenerate — also the retry button of a failed or interrupted answer — asks the same question again as a new
+/// Clicks on an answer's buttons: helpful / not helpful are stored (<see cref="AssistantFeedback"/>: one value per person
+/// and answer, the last click wins); regenerate — also the retry button of a failed or interrupted answer — asks the same question again as a new
 /// turn, once per click (a redelivered click finds its turn already made). Only the asker may regenerate.
 /// </summary>
 internal sealed partial class AssistantCardActions(
@@ -23,6 +22,7 @@ internal sealed partial class AssistantCardActions(
     IHubStorageProvider provider,
     WorkSignals signals,
     AssistantTelemetry telemetry,
+    AssistantFeedback votes,
     TimeProvider time,
     ILogger<AssistantCardActions> logger)
 {
@@ -33,7 +33,7 @@ internal sealed partial class AssistantCardActions(
     public async Task<CardActionResponse?> HandleAsync(BotCardContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!FeishuStreamingCard.TryReadFeedback(context.Value, out var feedback, out var answerId) || !TryTurnId(answerId, out var turnId)
+        if (!FeishuStreamingCard.TryReadFeedback(context.Value, out var feedback, out var answerId) || !AssistantFeedback.TryTurnId(answerId, out var turnId)
             || context.OperatorOpenId is not { Length: > 0 } clicker)
         {
             return CardActionResponse.WithToast(CardToastType.Warning, "This button belongs to an answer the Hub does not know.");
@@ -50,29 +50,14 @@ internal sealed partial class AssistantCardActions(
                 return CardActionResponse.WithToast(CardToastType.Warning, "This button belongs to an answer the Hub does not know.");
             }
 
-            var value = feedback switch { AnswerFeedback.Helpful => "helpful", AnswerFeedback.NotHelpful => "not_helpful", _ => "regenerate" };
-            telemetry.Feedback(turn.Assistant, value);
             if (feedback == AnswerFeedback.Regenerate)
             {
+                telemetry.Feedback(turn.Assistant, AssistantFeedbackRow.Regenerate);
                 return await RegenerateAsync(db, turn, clicker, context, cancellationToken).ConfigureAwait(false);
             }
 
-            var now = time.GetUtcNow();
-            var updated = await db.AssistantFeedback.Where(f => f.TurnId == turnId && f.User == clicker)
-                .ExecuteUpdateAsync(s => s.SetProperty(f => f.Value, value).SetProperty(f => f.At, now), cancellationToken).ConfigureAwait(false);
-            if (updated == 0)
-            {
-                db.AssistantFeedback.Add(new AssistantFeedbackRow { TurnId = turnId, User = clicker, Value = value, At = now });
-                try
-                {
-                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
-                {
-                    // A double click: the first one is stored.
-                }
-            }
-
+            await votes.VoteAsync(db, turn, clicker, feedback == AnswerFeedback.Helpful ? AssistantFeedbackRow.Helpful : AssistantFeedbackRow.NotHelpful, cancellationToken)
+                .ConfigureAwait(false);
             return CardActionResponse.WithToast(CardToastType.Success, feedback == AnswerFeedback.Helpful ? "Thanks: glad it helped." : "Thanks: this helps improve the answers.");
         }
     }
@@ -129,13 +114,6 @@ internal sealed partial class AssistantCardActions(
         }
 
         return CardActionResponse.WithToast(CardToastType.Info, "Answering again…");
-    }
-
-    private static bool TryTurnId(string answerId, out long turnId)
-    {
-        turnId = 0;
-        return answerId.StartsWith("turn-", StringComparison.Ordinal)
-            && long.TryParse(answerId.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out turnId);
     }
 
     [LoggerMessage(EventId = LogEvents.AssistantFeedbackFailed, Level = LogLevel.Warning, Message = "Regenerating the answer of turn {TurnId} failed")]

@@ -30,6 +30,7 @@ internal sealed partial class AssistantInbound(
     AssistantTelemetry telemetry,
     AssistantGroupReach groupReach,
     Attachments.AssistantAttachments attachments,
+    AssistantFeedback feedback,
     TimeProvider time) : Bots.IBotAssistant
 {
     /// <summary>The assistant's own commands; the bot's registered commands run before the assistant sees anything else.</summary>
@@ -37,6 +38,9 @@ internal sealed partial class AssistantInbound(
 
     /// <inheritdoc />
     public Bots.UnmentionedGroupMessages UnmentionedGroupMessagesTaken(string app) => groupReach.For(app);
+
+    /// <inheritdoc />
+    public Task<bool> TryRecordFeedbackAsync(Bots.BotAnswerFeedback vote, CancellationToken cancellationToken) => feedback.RecordAsync(vote, cancellationToken);
 
     /// <inheritdoc />
     public async Task<bool> TryAcceptAsync(string app, InboundMessage message, string? replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)

@@ -3,13 +3,16 @@ namespace Larkway.Hub.Assistants.Storage;
 /// <summary>A click on an answer's feedback buttons (<c>assistant_feedback</c>): one per turn and user, the last click wins.</summary>
 public sealed class AssistantFeedbackRow
 {
+    /// <summary>The stored values: the answer helped, it did not; and the regenerate clicks counted beside them.</summary>
+    public const string Helpful = "helpful", NotHelpful = "not_helpful", Regenerate = "regenerate";
+
     /// <summary>The turn (<see cref="AssistantTurnRow.Id"/>).</summary>
     public long TurnId { get; set; }
 
     /// <summary>Who clicked: the person, else <c>{platform}:{user id}</c>.</summary>
     public string User { get; set; } = "";
 
-    /// <summary><c>helpful</c> or <c>not_helpful</c>.</summary>
+    /// <summary><see cref="Helpful"/> or <see cref="NotHelpful"/>.</summary>
     public string Value { get; set; } = "";
 
     /// <summary>When clicked (last).</summary>

@@ -15,7 +15,7 @@ namespace Larkway.Hub.WeCom.AiBot;
 /// The inbox's handler of WeCom AI bot callbacks. Every one is first forwarded to the business webhooks subscribed to its
 /// type (<c>wecom.aibot.*</c>, or <c>wecom.*</c>); a message with text (text, voice, mixed) then goes to the bot —
 /// commands, /help, conversations — which answers over the bot's long connection by the callback's req_id
-/// (<see cref="WeComAiBotMessenger"/>). Runs where the connection is, at once (<see cref="WeComAiBotIngest"/>); a retry
+/// (<see cref="WeComAiBotMessenger"/>); a <c>feedback_event</c> on an assistant's answer is stored as its feedback. Runs where the connection is, at once (<see cref="WeComAiBotIngest"/>); a retry
 /// the inbox queue runs on a replica without the connection fails and is tried again later.
 /// </summary>
 internal sealed partial class WeComAiBotInboxHandler(
@@ -31,6 +31,9 @@ internal sealed partial class WeComAiBotInboxHandler(
     IBotAssistant? assistant = null)
 {
     private readonly ConcurrentDictionary<string, (AppBot Bot, WeComAiBotMessenger Messenger)> _bots = new(StringComparer.Ordinal);
+    /// <summary>The inbox type of a user's feedback on a reply that carried a feedback id.</summary>
+    public const string FeedbackEventType = WeComAiBotIngest.EventTypePrefix + WeComAiBotEventTypes.FeedbackEvent;
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<WeComAiBotInboxHandler>();
 
     /// <summary>Handles one stored AI bot callback; throws to have the inbox retry it.</summary>
@@ -48,9 +51,15 @@ internal sealed partial class WeComAiBotInboxHandler(
             return;
         }
 
+        if (item.EventType == FeedbackEventType)
+        {
+            await FeedbackAsync(item, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!item.EventType.StartsWith(WeComAiBotIngest.MessageTypePrefix, StringComparison.Ordinal))
         {
-            // Card clicks and feedback are stored and forwarded; the business system answers them.
+            // Card clicks are stored and forwarded; the business system answers them.
             return;
         }
 
@@ -112,6 +121,55 @@ internal sealed partial class WeComAiBotInboxHandler(
             LogWelcomeRefused(_logger, item.AppName, item.Id, ex.Code);
         }
     }
+
+    /// <summary>
+    /// A like or dislike (or its cancelling) under a reply that carried a feedback id: when the id is an assistant's answer
+    /// in this app and conversation, the vote is stored as a click on a Feishu answer's buttons is. Any other — a business
+    /// system's own reply, no assistant, a kind WeCom may add — is left to the webhooks it was forwarded to, never retried.
+    /// </summary>
+    private async Task FeedbackAsync(InboxEvent item, CancellationToken cancellationToken)
+    {
+        if (assistant is null)
+        {
+            return;
+        }
+
+        using var document = JsonDocument.Parse(item.Body);
+        WeComAiBotEvent callback;
+        try
+        {
+            callback = WeComAiBotEvent.Parse(document.RootElement.GetProperty("body"));
+        }
+        catch (Larkway.WeCom.WeComApiException)
+        {
+            LogFeedbackIgnored(_logger, item.AppName, item.Id, "", "the event could not be read");
+            return;
+        }
+
+        var feedback = callback.Event?.FeedbackEvent;
+        var vote = feedback?.Type switch
+        {
+            1 => BotAnswerVote.Helpful,
+            2 => BotAnswerVote.NotHelpful,
+            3 => BotAnswerVote.Withdrawn,
+            _ => (BotAnswerVote?)null,
+        };
+        if (feedback?.Id is not { Length: > 0 } answerId || callback.From?.UserId is not { Length: > 0 } user || vote is null)
+        {
+            LogFeedbackIgnored(_logger, item.AppName, item.Id, feedback?.Id ?? "", "it names no feedback id, user or known type");
+            return;
+        }
+
+        // Where the vote was given, as the answered message named its conversation: the group, else the user.
+        var conversation = callback.ChatType == "group" && callback.ChatId is { Length: > 0 } chat ? chat : user;
+        if (!await assistant.TryRecordFeedbackAsync(new BotAnswerFeedback("wecom", item.AppName, conversation, user, answerId, vote.Value), cancellationToken).ConfigureAwait(false))
+        {
+            LogFeedbackIgnored(_logger, item.AppName, item.Id, answerId, "no assistant answer in this app and conversation has that id");
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.WeComAiBotFeedbackIgnored, Level = LogLevel.Debug, Message = "WeCom AI bot {App}: feedback_event (inbox {EventId}) on '{FeedbackId}' not stored as assistant feedback: {Reason}")]
+    private static partial void LogFeedbackIgnored(ILogger logger, string app, long eventId, string feedbackId, string reason);
 
     private static string ReqIdOf(JsonElement frame) =>
         frame.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object && headers.TryGetProperty("req_id", out var r) && r.ValueKind == JsonValueKind.String

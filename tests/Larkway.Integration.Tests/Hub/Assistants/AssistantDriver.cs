@@ -11,8 +11,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Integration.Tests.Hub.Assistants;
 
-/// <summary>What the assistant tests do to a Hub and read back: create an assistant, read turns, cards and the fake AI's log.</summary>
-internal sealed class AssistantDriver(HubSandbox hub, Uri emulator) : IDisposable
+/// <summary>
+/// What the assistant tests do to a Hub and read back: create an assistant, read turns (all, or those of one
+/// <paramref name="conversation"/> when tests share a Hub), cards and the fake AI's log.
+/// </summary>
+internal sealed class AssistantDriver(HubSandbox hub, Uri emulator, string? conversation = null) : IDisposable
 {
     public const string DifyKey = "app-larkwayemulatordevkey0001";
 
@@ -111,8 +114,10 @@ internal sealed class AssistantDriver(HubSandbox hub, Uri emulator) : IDisposabl
     {
         var factory = hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
+        var turns = conversation is null ? db.AssistantTurns.AsNoTracking() : db.AssistantTurns.AsNoTracking().Where(t => t.ConversationId == conversation);
+
         // The conversation's order: when each was sent (the inbox's concurrent handlers may store them the other way round).
-        return await db.AssistantTurns.AsNoTracking().OrderBy(t => t.SentAt).ThenBy(t => t.Id).ToListAsync();
+        return await turns.OrderBy(t => t.SentAt).ThenBy(t => t.Id).ToListAsync();
     }
 
     /// <summary>The first turn stored, once there is one.</summary>

@@ -1,7 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Larkway.Emulator.Hosting;
+using Larkway.Emulator.Platform;
 using Larkway.Emulator.State;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Inbox;
@@ -16,20 +17,20 @@ namespace Larkway.Integration.Tests.Hub.Assistants;
 /// One conversation with the assistant on Feishu, end to end: /stop ends an answer with what was shown, questions of one
 /// chat are answered one after the other, /new starts a new backend conversation, a group answers only when @-mentioned
 /// and never another bot, and a backend that is down, slow or busy ends the card with a notice — never left streaming.
+/// The tests share one Hub (<see cref="SharedHub"/>); each asks as a person of its own, in a chat of its own.
 /// </summary>
-public sealed class HubAssistantConversationTests
+public sealed class HubAssistantConversationTests(HubAssistantConversationTests.SharedHub shared) : IClassFixture<HubAssistantConversationTests.SharedHub>
 {
     [Fact]
     public async Task Stop_during_a_slow_answer_ends_the_card_with_what_was_shown_and_stops_the_backend_task()
     {
-        await using var hub = await HubSandbox.StartAsync();
-        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
-        await driver.CreateAsync("helpdesk", ["default"]);
+        using var asker = await shared.BeginAsync("stopper");
+        var driver = asker.Driver;
         await driver.SetAiAsync(new { tokens_per_second = 5, answer_words = 200 });
 
-        await hub.SayToBotAsync("Summarise the expense policy");
+        await asker.SayAsync("Summarise the expense policy");
         await HubSandbox.WaitUntilAsync(() => ShowsText(driver), "the card to show part of the answer", 30);
-        await hub.SayToBotAsync("/stop");
+        await asker.SayAsync("/stop");
 
         var turn = (await driver.EndedTurnsAsync(1)).Single();
         turn.Status.ShouldBe(AssistantTurnStatus.Stopped, turn.LastError);
@@ -54,13 +55,12 @@ public sealed class HubAssistantConversationTests
     [Fact]
     public async Task Two_questions_sent_back_to_back_are_answered_in_order_the_second_card_opened_after_the_first_ended()
     {
-        await using var hub = await HubSandbox.StartAsync();
-        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
-        await driver.CreateAsync("helpdesk", ["default"]);
+        using var asker = await shared.BeginAsync("backtoback");
+        var driver = asker.Driver;
         await driver.SetAiAsync(new { tokens_per_second = 60, answer_words = 30 });
 
-        await hub.SayToBotAsync("First: where is the VPN guide?");
-        await hub.SayToBotAsync("Second: who approves travel?");
+        await asker.SayAsync("First: where is the VPN guide?");
+        await asker.SayAsync("Second: who approves travel?");
         var turns = await driver.EndedTurnsAsync(2);
         turns.Count.ShouldBe(2);
         turns.ShouldAllBe(t => t.Status == AssistantTurnStatus.Answered);
@@ -82,13 +82,13 @@ public sealed class HubAssistantConversationTests
     [Fact]
     public async Task A_question_waits_for_an_event_the_inbox_received_before_it_and_has_not_read_yet()
     {
-        // The inbox reads events concurrently: an earlier question may still be unread when a later one is stored. A long
-        // arrival wait keeps a loaded machine from running past it; the parked event stands for the unread question.
-        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Assistants:ArrivalWait"] = "00:01:00" });
-        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
-        await driver.CreateAsync("helpdesk", ["default"]);
+        // The inbox reads events concurrently: an earlier question may still be unread when a later one is stored. The
+        // shared Hub's long arrival wait keeps a loaded machine from running past it; the parked event stands for the
+        // unread question.
+        using var asker = await shared.BeginAsync("waiter");
+        var driver = asker.Driver;
         await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 5 });
-        var factory = hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
+        var factory = shared.Hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
         long parked;
         await using (var db = await factory.CreateDbContextAsync())
         {
@@ -102,14 +102,18 @@ public sealed class HubAssistantConversationTests
             parked = earlier.Id;
         }
 
-        await hub.SayToBotAsync("Where is the VPN guide?");
-        var stored = await driver.StoredTurnAsync();
-        stored.InboxEventId.ShouldNotBeNull().ShouldBeGreaterThan(parked);
-        await Task.Delay(TimeSpan.FromSeconds(1));
-
         DateTimeOffset released;
-        await using (var db = await factory.CreateDbContextAsync())
+        try
         {
+            await asker.SayAsync("Where is the VPN guide?");
+            var stored = await driver.StoredTurnAsync();
+            stored.InboxEventId.ShouldNotBeNull().ShouldBeGreaterThan(parked);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        finally
+        {
+            // Read, even when the test failed before: the shared Hub's later questions must not wait for it.
+            await using var db = await factory.CreateDbContextAsync();
             released = DateTimeOffset.UtcNow;
             await db.InboxEvents.Where(e => e.Id == parked).ExecuteUpdateAsync(s => s.SetProperty(e => e.State, WorkState.Done));
         }
@@ -122,20 +126,19 @@ public sealed class HubAssistantConversationTests
     [Fact]
     public async Task New_starts_a_new_backend_conversation_while_without_it_the_conversation_continues()
     {
-        await using var hub = await HubSandbox.StartAsync();
-        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
-        await driver.CreateAsync("helpdesk", ["default"]);
+        using var asker = await shared.BeginAsync("renewer");
+        var driver = asker.Driver;
         await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
 
-        await hub.SayToBotAsync("What is the Wi-Fi password?");
+        await asker.SayAsync("What is the Wi-Fi password?");
         await driver.EndedTurnsAsync(1);
-        await hub.SayToBotAsync("And for guests?");
+        await asker.SayAsync("And for guests?");
         var turns = await driver.EndedTurnsAsync(2);
         (await driver.CardAsync(turns[1].ReplyHandle!)).Answer.ShouldStartWith("(turn 2) You asked: And for guests?");
 
-        var newCommand = await hub.SayToBotAsync("/new");
-        await HubSandbox.WaitUntilAsync(() => hub.BotTextsInChatOf(newCommand).Count > 0, "the answer to /new");
-        await hub.SayToBotAsync("Where is the printer?");
+        var newCommand = await asker.SayAsync("/new");
+        await HubSandbox.WaitUntilAsync(() => shared.Hub.BotTextsInChatOf(newCommand).Count > 0, "the answer to /new");
+        await asker.SayAsync("Where is the printer?");
         turns = await driver.EndedTurnsAsync(3);
         turns[2].Status.ShouldBe(AssistantTurnStatus.Answered, turns[2].LastError);
         turns[2].BackendConversationId.ShouldNotBe(turns[1].BackendConversationId);
@@ -147,22 +150,21 @@ public sealed class HubAssistantConversationTests
     [Fact]
     public async Task In_a_group_only_a_message_mentioning_the_assistant_is_answered_and_never_one_from_another_bot()
     {
-        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
-        using var driver = new AssistantDriver(hub, emulator.BaseUrl);
-        await driver.CreateAsync("helpdesk", ["default"]);
-        await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
+        var hub = shared.Hub;
+        var emulator = hub.Emulator;
         var appId = hub.Host.Settings.AppId!;
-        var player = new FeishuPlayer(hub.Api, HubSandbox.ExternalEncryptKey, HubSandbox.ExternalVerificationToken, appId);
         var group = emulator.State.Chats.First(c => c.ChatMode == "group" && c.HasBot(appId));
+        using var driver = await shared.BeginInAsync(group.ChatId);
+        await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
+        var player = new FeishuPlayer(hub.Api, hub.Host.Settings.EncryptKey!, hub.Host.Settings.VerificationToken!, appId);
 
         var unaddressed = await driver.PostInGroupAsync(group, "where is the VPN guide?");
         var addressed = await driver.PostInGroupAsync(group, $"<at user_id=\"{appId}\"></at> where is the travel form?");
         var addressedMessage = emulator.State.FindMessage(addressed)!;
         addressedMessage.Mentions.ShouldNotBeEmpty();
 
-        // Deliver each as Feishu would (the Emulator may not push a group message that does not mention the bot), and a
-        // message from another app's bot that mentions ours.
+        // Deliver each as Feishu would (the Emulator may not push a group message that does not mention the bot; one it
+        // pushed too is the same message, taken once), and a message from another app's bot that mentions ours.
         var botLoop = AssistantDriver.GroupEnvelope(emulator, emulator.State.FindMessage(addressed)!, group, player, "ev_group_bot");
         botLoop["event"]!["sender"]!["sender_type"] = "app";
         botLoop["event"]!["sender"]!["sender_id"] = new JsonObject { ["open_id"] = "ou_anotherbot0000000000000000000000" };
@@ -195,12 +197,11 @@ public sealed class HubAssistantConversationTests
     [Fact]
     public async Task A_backend_that_is_down_ends_the_card_failed_with_a_notice_naming_it_and_a_Regenerate_button()
     {
-        await using var hub = await HubSandbox.StartAsync();
-        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
-        await driver.CreateAsync("helpdesk", ["default"]);
+        using var asker = await shared.BeginAsync("downcast");
+        var driver = asker.Driver;
         await driver.ArmFaultAsync(new { kind = "server_error", backend = "dify", count = 10, status = 503 });
 
-        await hub.SayToBotAsync("Where is the canteen menu?");
+        await asker.SayAsync("Where is the canteen menu?");
         var turn = (await driver.EndedTurnsAsync(1)).Single();
         turn.Status.ShouldBe(AssistantTurnStatus.Failed);
         var (streaming, answer, card) = await driver.CardAsync(turn.ReplyHandle!);
@@ -213,12 +214,11 @@ public sealed class HubAssistantConversationTests
     [Fact]
     public async Task A_first_token_later_than_the_timeout_ends_the_card_failed_with_a_notice_that_it_took_too_long()
     {
-        await using var hub = await HubSandbox.StartAsync();
-        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
-        await driver.CreateAsync("helpdesk", ["default"], streaming: new { first_token_timeout_seconds = 1 });
+        using var asker = await shared.BeginAsync("impatient", streaming: new { first_token_timeout_seconds = 1 });
+        var driver = asker.Driver;
         await driver.ArmFaultAsync(new { kind = "slow_first_token", backend = "dify", count = 10, delay_ms = 4000 });
 
-        await hub.SayToBotAsync("Where is the parking map?");
+        await asker.SayAsync("Where is the parking map?");
         var turn = (await driver.EndedTurnsAsync(1)).Single();
         turn.Status.ShouldBe(AssistantTurnStatus.Failed);
         var (streaming, answer, card) = await driver.CardAsync(turn.ReplyHandle!);
@@ -231,13 +231,12 @@ public sealed class HubAssistantConversationTests
     [Fact]
     public async Task A_429_before_the_first_token_is_retried_and_the_question_answered()
     {
-        await using var hub = await HubSandbox.StartAsync();
-        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
-        await driver.CreateAsync("helpdesk", ["default"]);
+        using var asker = await shared.BeginAsync("throttled");
+        var driver = asker.Driver;
         await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
         await driver.ArmFaultAsync(new { kind = "rate_limit", backend = "dify", count = 1, retry_after_seconds = 1 });
 
-        await hub.SayToBotAsync("How many days of leave do I have?");
+        await asker.SayAsync("How many days of leave do I have?");
         var turn = (await driver.EndedTurnsAsync(1)).Single();
         turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
         (await driver.CardAsync(turn.ReplyHandle!)).Answer.ShouldBe(await ReferenceAnswerAsync(driver, "How many days of leave do I have?"));
@@ -286,5 +285,77 @@ public sealed class HubAssistantConversationTests
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("answer").GetString()!;
+    }
+
+    /// <summary>
+    /// One sandbox Hub for the class, with assistant <c>helpdesk</c> on the default app and a one-minute arrival wait (the
+    /// arrival test parks an event for a second; a question of another test waits only for events not yet read). The
+    /// tests run one after the other; each begins from what a fresh Hub has: the fake AI's default settings, no faults,
+    /// an empty request log, the assistant's default streaming settings, and its own person and chat.
+    /// </summary>
+    public sealed class SharedHub : IAsyncLifetime
+    {
+        private const string Assistant = "helpdesk";
+
+        private JsonElement _aiDefaults;
+
+        internal HubSandbox Hub { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Assistants:ArrivalWait"] = "00:01:00" });
+            using var driver = new AssistantDriver(Hub, Hub.Emulator.BaseUrl);
+            await driver.CreateAsync(Assistant, ["default"]);
+            _aiDefaults = await Hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/ai/settings");
+        }
+
+        public async Task DisposeAsync() => await Hub.DisposeAsync();
+
+        /// <summary>
+        /// A test begins as <paramref name="userId"/>, a person no other test is (so no session, chat or turn of another
+        /// test is theirs), writing to the bot directly; <paramref name="streaming"/> is the assistant's streaming settings.
+        /// </summary>
+        internal async Task<Asker> BeginAsync(string userId, object? streaming = null)
+        {
+            var email = userId + "@example.com";
+            var user = Hub.State.FindUser("email", email)
+                ?? Hub.State.AddUser(new EmulatorUser(Ids.HomeOpenId(userId), Ids.HomeUnionId(userId), userId, userId, email, []));
+            var chat = Hub.State.OpenDirectChat(Hub.Host.Settings.AppId!, user.OpenId);
+            return new Asker(Hub, email, await BeginInAsync(chat.ChatId, streaming));
+        }
+
+        /// <summary>A test begins in <paramref name="chatId"/>: its driver sees the turns of that chat only.</summary>
+        internal async Task<AssistantDriver> BeginInAsync(string chatId, object? streaming = null)
+        {
+            using (var cleared = await Hub.Control.DeleteAsync("/_emulator/ai/faults"))
+            {
+                cleared.EnsureSuccessStatusCode();
+            }
+
+            using (var cleared = await Hub.Control.DeleteAsync("/_emulator/ai/requests"))
+            {
+                cleared.EnsureSuccessStatusCode();
+            }
+
+            using (var reset = await Hub.Control.PutAsJsonAsync("/_emulator/ai/settings", _aiDefaults))
+            {
+                reset.EnsureSuccessStatusCode();
+            }
+
+            var driver = new AssistantDriver(Hub, Hub.Emulator.BaseUrl, chatId);
+            await driver.PatchAsync(Assistant, new { streaming = streaming ?? new { } });
+            return driver;
+        }
+    }
+
+    /// <summary>A person writing to the bot in their direct chat, and the driver that sees that chat's turns.</summary>
+    internal sealed class Asker(HubSandbox hub, string email, AssistantDriver driver) : IDisposable
+    {
+        public AssistantDriver Driver => driver;
+
+        /// <summary>Writes <paramref name="text"/> to the bot; returns the message id.</summary>
+        public Task<string> SayAsync(string text) => hub.SayToBotAsync(text, email);
+
+        public void Dispose() => driver.Dispose();
     }
 }

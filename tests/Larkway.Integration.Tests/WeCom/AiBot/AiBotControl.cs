@@ -21,6 +21,9 @@ internal sealed class AiBotControl(Uri emulator) : EmulatorControlClient(emulato
 
     public async Task ClearFaultsAsync() => (await Http.DeleteAsync("faults")).EnsureSuccessStatusCode();
 
+    /// <summary>A user answers the feedback buttons under a bot's reply: 1 accurate, 2 inaccurate, 3 cancels the earlier answer.</summary>
+    public Task<JsonElement> FeedbackAsync(string messageId, int type, string userId = "alice") => PostAsync("feedback", new { message_id = messageId, userid = userId, type });
+
     /// <summary>Redelivers a message WeCom pushed before (same msgid, a new req_id).</summary>
     public Task<JsonElement> RedeliverAsync(string msgId) => PostAsync("messages/redeliver", new { msgid = msgId });
 }
