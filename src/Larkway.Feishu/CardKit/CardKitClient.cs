@@ -170,7 +170,7 @@ public class CardKitClient
         {
             Content = JsonBody.Create(new CreateCardBody(type, data), CardKitJson.Context.CreateCardBody),
         };
-        await _pipeline.App.CardKit.Budget.TakeAsync(cancellationToken).ConfigureAwait(false);
+        await _pipeline.App.CardKit.Budget.TakeAsync(Cards, cancellationToken).ConfigureAwait(false);
         var created = await _pipeline.SendAsync(request, CardKitJson.Context.CardIdEnvelope, cancellationToken).ConfigureAwait(false);
         var id = created.CardId is { Length: > 0 } cardId ? cardId : throw new FeishuApiException(FeishuErrorCodes.MalformedResponse, "The platform returned no card_id for the new card.");
         _pipeline.App.CardKit.Sequences.Created(id);
@@ -181,7 +181,7 @@ public class CardKitClient
     {
         cardId = CardKitChecks.CardId(cardId, nameof(cardId));
         var key = CardKitChecks.Uuid(uuid, nameof(uuid));
-        return _pipeline.App.CardKit.RunAsync(cardId, async sequence =>
+        return _pipeline.App.CardKit.RunAsync(cardId, Cards + template, async sequence =>
         {
             var request = new FeishuRequest(method, $"{Cards}/{Query.Segment(cardId)}{suffix}", Cards + template)
             {

@@ -6,7 +6,7 @@ namespace Larkway.Feishu.CardKit;
 /// One lane per card: a card's writes go one at a time, in sequence order, at most <see cref="PerSecond"/> in any second
 /// (CardKit allows 10 operations a second per card), so a later sequence never overtakes an earlier one on the wire and
 /// the platform's per-card limit is never hit. Different cards do not wait for each other, only for the app's
-/// <see cref="Budget"/>, which every CardKit call of the app shares.
+/// <see cref="Budget"/> of the endpoint they call, which every CardKit call of the app shares.
 /// </summary>
 internal sealed class CardKitLanes(TimeProvider clock, CardKitSequences sequences, int perSecond = CardKitLanes.DefaultPerSecond, CardKitAppBudget? budget = null)
 {
@@ -18,18 +18,18 @@ internal sealed class CardKitLanes(TimeProvider clock, CardKitSequences sequence
 
     public CardKitSequences Sequences => sequences;
 
-    /// <summary>The app's 50 a second and 1,000 a minute, for every CardKit call (a card's writes take it in their lane).</summary>
+    /// <summary>The app's 50 a second and 1,000 a minute per endpoint, for every CardKit call (a card's writes take it in their lane).</summary>
     public CardKitAppBudget Budget { get; } = budget ?? new CardKitAppBudget(clock);
 
-    /// <summary>Runs <paramref name="send"/> in the card's lane, paced, with the card's next sequence.</summary>
-    public async Task<T> RunAsync<T>(string cardId, Func<int, Task<T>> send, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="send"/> (a call of <paramref name="endpoint"/>, its route template) in the card's lane, paced, with the card's next sequence.</summary>
+    public async Task<T> RunAsync<T>(string cardId, string endpoint, Func<int, Task<T>> send, CancellationToken cancellationToken)
     {
         var lane = _lanes.GetOrAdd(cardId, static _ => new Lane());
         await lane.Turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await lane.PaceAsync(clock, perSecond, cancellationToken).ConfigureAwait(false);
-            await Budget.TakeAsync(cancellationToken).ConfigureAwait(false);
+            await Budget.TakeAsync(endpoint, cancellationToken).ConfigureAwait(false);
             return await send(sequences.Next(cardId)).ConfigureAwait(false);
         }
         finally

@@ -4,7 +4,7 @@ using FakeClock = Microsoft.Extensions.Time.Testing.FakeTimeProvider;
 
 namespace Larkway.Feishu.Tests.CardKit;
 
-/// <summary>The app's CardKit budget: many cards' writes together stay within 50 a second and 1,000 a minute.</summary>
+/// <summary>The app's CardKit budget: many cards' writes of one endpoint together stay within 50 a second and 1,000 a minute.</summary>
 public sealed class CardKitAppBudgetTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
@@ -14,7 +14,8 @@ public sealed class CardKitAppBudgetTests
     {
         var clock = new FakeClock(Start);
         var lanes = new CardKitLanes(clock, new CardKitSequences(clock));
-        var sent = await RunAsync(clock, 120, i => lanes.RunAsync($"card-{i}", s => Task.FromResult(s), CancellationToken.None), TimeSpan.FromMilliseconds(50));
+        var sent = await RunAsync(clock, 120, i => lanes.RunAsync($"card-{i}", "/content", s => Task.FromResult(s), CancellationToken.None), TimeSpan.FromMilliseconds(50));
+        var otherEndpoint = await RunAsync(clock, 50, i => lanes.RunAsync($"card-{i}", "/settings", s => Task.FromResult(s), CancellationToken.None), TimeSpan.FromMilliseconds(50));
 
         Assert.Equal(120, sent.Count);
         for (var i = 50; i < sent.Count; i++)
@@ -23,6 +24,7 @@ public sealed class CardKitAppBudgetTests
         }
 
         Assert.True(sent[49] - sent[0] < TimeSpan.FromSeconds(1), "the first fifty go at once: the budget holds back only what is over it");
+        Assert.True(otherEndpoint[49] - otherEndpoint[0] < TimeSpan.FromSeconds(1), "another endpoint has its own budget");
     }
 
     [Fact]
@@ -30,7 +32,7 @@ public sealed class CardKitAppBudgetTests
     {
         var clock = new FakeClock(Start);
         var budget = new CardKitAppBudget(clock, perSecond: 1000, perMinute: 1000);
-        var sent = await RunAsync(clock, 1010, _ => budget.TakeAsync(CancellationToken.None), TimeSpan.FromSeconds(1));
+        var sent = await RunAsync(clock, 1010, _ => budget.TakeAsync("/content", CancellationToken.None), TimeSpan.FromSeconds(1));
 
         Assert.Equal(1010, sent.Count);
         Assert.True(sent[1000] - sent[0] >= TimeSpan.FromMinutes(1), "the 1001st call waits for the first to be a minute old");

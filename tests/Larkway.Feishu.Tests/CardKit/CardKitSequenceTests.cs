@@ -78,9 +78,9 @@ public sealed class CardKitSequenceTests
         var clock = new FakeClock(Start);
         var lanes = new CardKitLanes(clock, new CardKitSequences(clock));
         var sent = new ConcurrentQueue<(int Sequence, DateTimeOffset At)>();
-        var otherCard = await lanes.RunAsync("other", s => Task.FromResult(s), CancellationToken.None);
+        var otherCard = await lanes.RunAsync("other", "/content", s => Task.FromResult(s), CancellationToken.None);
 
-        var writes = Enumerable.Range(0, 25).Select(_ => Task.Run(() => lanes.RunAsync("card", s =>
+        var writes = Enumerable.Range(0, 25).Select(_ => Task.Run(() => lanes.RunAsync("card", "/content", s =>
         {
             sent.Enqueue((s, clock.GetUtcNow()));
             return Task.FromResult(s);
