@@ -10,6 +10,8 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Assistants";
 
+    private static readonly TimeSpan MinTurnRetention = TimeSpan.FromDays(1), MaxTurnRetention = TimeSpan.FromDays(3650), MaxPlaceholderRetention = TimeSpan.FromDays(30);
+
     /// <summary>Whether this process answers (a replica may only accept questions). Default true.</summary>
     public bool WorkerEnabled { get; set; } = true;
 
@@ -62,6 +64,21 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
     /// <summary>Images and files of one question given to the backend (default 4; 0 sends text only). Those beyond are named, not sent.</summary>
     public int MaxAttachments { get; set; } = 4;
 
+    /// <summary>
+    /// How long an ended turn — the masked question, the answer as shown, its feedback and masking audit — is kept after it
+    /// ended (answered, stopped, failed, interrupted); then it is deleted, and a session with no turn left after it ended.
+    /// A turn still queued or answering is never deleted. 1 to 3,650 days; default 30 days.
+    /// </summary>
+    public TimeSpan TurnRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long the values behind an ended turn's placeholders (the asker's real mobile number, ID number…, kept protected
+    /// only to restore them in the answer shown, and in a regenerated one) are kept after the turn ended; then they are
+    /// erased and the turn keeps its masked text. 0 (erased at the next run, within the hour) to 30 days, and not longer
+    /// than <see cref="TurnRetention"/>; default 1 day.
+    /// </summary>
+    public TimeSpan PlaceholderRetention { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Attempts at a turn whose platform failed before it is given up (the user is told where possible). Default 5.</summary>
     public int MaxAttempts { get; set; } = 5;
 
@@ -103,6 +120,20 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
         if (DefinitionCacheLifetime < TimeSpan.Zero)
         {
             yield return new($"{SectionName}:DefinitionCacheLifetime must not be negative.", [nameof(DefinitionCacheLifetime)]);
+        }
+
+        if (!(TurnRetention >= MinTurnRetention && TurnRetention <= MaxTurnRetention))
+        {
+            yield return new($"{SectionName}:TurnRetention must be from 1.00:00:00 to 3650.00:00:00 (1 day to 10 years).", [nameof(TurnRetention)]);
+        }
+
+        if (!(PlaceholderRetention >= TimeSpan.Zero && PlaceholderRetention <= MaxPlaceholderRetention))
+        {
+            yield return new($"{SectionName}:PlaceholderRetention must be from 00:00:00 to 30.00:00:00 (0 to 30 days).", [nameof(PlaceholderRetention)]);
+        }
+        else if (PlaceholderRetention > TurnRetention)
+        {
+            yield return new($"{SectionName}:PlaceholderRetention must not be longer than {SectionName}:TurnRetention: a turn and its placeholders' values are deleted together at the latest.", [nameof(PlaceholderRetention)]);
         }
     }
 }

@@ -17,8 +17,8 @@ public static class HubAssistantsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the assistants: their configuration, the router the platforms' bots hand messages to (<see cref="IBotAssistant"/>),
-    /// the <c>assistant-replies</c> queue that answers, each platform's replies, and the answer buttons. Needs
-    /// <c>AddHubStorage</c> and <c>AddHubApps</c>; map the API with <c>MapHubAssistantsApi</c>.
+    /// the <c>assistant-replies</c> queue that answers, each platform's replies, the answer buttons and the retention job. Needs
+    /// <c>AddHubStorage</c>, <c>AddHubLeases</c> and <c>AddHubApps</c>; map the API with <c>MapHubAssistantsApi</c>.
     /// </summary>
     public static IServiceCollection AddHubAssistants(this IServiceCollection services, IConfiguration configuration)
     {
@@ -48,6 +48,9 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<AssistantAttachments>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, FeishuAttachmentSource>());
         services.AddHubQueue<AssistantTurnRow, AssistantAnswering>(AssistantAnswering.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
+
+        // Retention (TurnRetention, PlaceholderRetention): hourly, on one replica.
+        services.AddHubJob<AssistantRetention>();
 
         // Replies per platform (the router picks by IAssistantReplies.Platform); they use the platforms' clients, which
         // AddHubDingTalk, AddHubWeCom and AddHubWeComAiBot register.

@@ -227,6 +227,7 @@ internal static class LogEvents
     public const int AssistantStopCheckFailed = 5313;
     public const int AssistantFeedbackFailed = 5314;
     public const int AssistantGroupReachLoadFailed = 5315;
+    public const int AssistantRetentionPruned = 5316;
 
     // Assistant replies on DingTalk and WeCom (Assistants/Replies/): 5340–5359.
     public const int AssistantDingTalkCardRefused = 5340;

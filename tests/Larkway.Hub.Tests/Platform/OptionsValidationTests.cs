@@ -1,5 +1,6 @@
 using Larkway.Feishu;
 using Larkway.Hub.Approvals;
+using Larkway.Hub.Assistants;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Webhooks;
@@ -111,6 +112,36 @@ public sealed class OptionsValidationTests
         result.FailureMessage.ShouldContain("Larkway:Bot:FallbackReply must not be empty");
         result.FailureMessage.ShouldNotContain("FailureReply");
         new Larkway.Hub.Bots.BotOptionsValidator().Validate(null, new Larkway.Hub.Bots.BotOptions()).Succeeded.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Assistant_retention_settings_out_of_range_name_the_key_and_the_range()
+    {
+        const string Turns = "Larkway:Assistants:TurnRetention must be from 1.00:00:00 to 3650.00:00:00 (1 day to 10 years).";
+        const string Placeholders = "Larkway:Assistants:PlaceholderRetention must be from 00:00:00 to 30.00:00:00 (0 to 30 days).";
+        var tooShort = Validate<AssistantOptions>(services => services.AddHubAssistants(
+            Configuration(("Larkway:Assistants:TurnRetention", "23:59:59"), ("Larkway:Assistants:PlaceholderRetention", "-00:00:01"))));
+        tooShort.ShouldContain(Turns);
+        tooShort.ShouldContain(Placeholders);
+
+        var tooLong = Validate<AssistantOptions>(services => services.AddHubAssistants(
+            Configuration(("Larkway:Assistants:TurnRetention", "3650.00:00:01"), ("Larkway:Assistants:PlaceholderRetention", "30.00:00:01"))));
+        tooLong.ShouldContain(Turns);
+        tooLong.ShouldContain(Placeholders);
+
+        var longerThanTurns = Validate<AssistantOptions>(services => services.AddHubAssistants(
+            Configuration(("Larkway:Assistants:TurnRetention", "2.00:00:00"), ("Larkway:Assistants:PlaceholderRetention", "3.00:00:00"))));
+        longerThanTurns.ShouldContain("Larkway:Assistants:PlaceholderRetention must not be longer than Larkway:Assistants:TurnRetention");
+        longerThanTurns.ShouldNotContain("TurnRetention must be from");
+
+        // The defaults and the ends of the ranges are accepted.
+        var defaults = new AssistantOptions();
+        defaults.TurnRetention.ShouldBe(TimeSpan.FromDays(30));
+        defaults.PlaceholderRetention.ShouldBe(TimeSpan.FromDays(1));
+        var validator = new AssistantOptionsValidator();
+        validator.Validate(null, defaults).Succeeded.ShouldBeTrue();
+        validator.Validate(null, new AssistantOptions { TurnRetention = TimeSpan.FromDays(1), PlaceholderRetention = TimeSpan.Zero }).Succeeded.ShouldBeTrue();
+        validator.Validate(null, new AssistantOptions { TurnRetention = TimeSpan.FromDays(3650), PlaceholderRetention = TimeSpan.FromDays(30) }).Succeeded.ShouldBeTrue();
     }
 
     [Fact]

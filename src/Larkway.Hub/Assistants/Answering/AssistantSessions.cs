@@ -54,6 +54,10 @@ internal sealed class AssistantSessions(IDbContextFactory<HubDbContext> contexts
                 {
                     // Another replica started it first: read theirs.
                 }
+                catch (DbUpdateConcurrencyException) when (round < MaxRounds)
+                {
+                    // The expired session being ended was deleted meanwhile (AssistantRetention): read the key's sessions again.
+                }
             }
         }
     }

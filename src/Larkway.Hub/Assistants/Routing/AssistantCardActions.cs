@@ -14,7 +14,8 @@ namespace Larkway.Hub.Assistants.Routing;
 /// <summary>
 /// Clicks on an answer's buttons: helpful / not helpful are stored (<see cref="AssistantFeedback"/>: one value per person
 /// and answer, the last click wins); regenerate — also the retry button of a failed or interrupted answer — asks the same question again as a new
-/// turn, once per click (a redelivered click finds its turn already made). Only the asker may regenerate.
+/// turn, once per click (a redelivered click finds its turn already made). Only the asker may regenerate. A click on an
+/// answer retention deleted, or Regenerate on a question whose personal data's values it erased, gets a toast saying so.
 /// </summary>
 internal sealed partial class AssistantCardActions(
     IDbContextFactory<HubDbContext> contexts,
@@ -44,8 +45,14 @@ internal sealed partial class AssistantCardActions(
         await using (db.ConfigureAwait(false))
         {
             var turn = await db.AssistantTurns.AsNoTracking().FirstOrDefaultAsync(t => t.Id == turnId && t.Platform == "feishu", cancellationToken).ConfigureAwait(false);
+            if (turn is null)
+            {
+                // The Hub's own card names it, so it was deleted: past Larkway:Assistants:TurnRetention, or with its assistant.
+                return CardActionResponse.WithToast(CardToastType.Info, NoLongerKept);
+            }
+
             // A click from another chat than the answer's is not this answer's.
-            if (turn is null || (context.ChatId is { Length: > 0 } chat && chat != turn.ConversationId))
+            if (context.ChatId is { Length: > 0 } chat && chat != turn.ConversationId)
             {
                 return CardActionResponse.WithToast(CardToastType.Warning, "This button belongs to an answer the Hub does not know.");
             }
@@ -69,6 +76,12 @@ internal sealed partial class AssistantCardActions(
             return CardActionResponse.WithToast(CardToastType.Info, "Only the person who asked can regenerate this answer.");
         }
 
+        if (turn.Placeholders is null && turn.PlaceholdersErasedAt is not null)
+        {
+            // Asked again without them, the answer would show "[PHONE_1]" where the asker's own number was.
+            return CardActionResponse.WithToast(CardToastType.Info, PersonalDataErased);
+        }
+
         var click = context.EventId ?? context.Event.Token ?? Guid.NewGuid().ToString("N");
         var again = new AssistantTurnRow
         {
@@ -86,6 +99,7 @@ internal sealed partial class AssistantCardActions(
             PersonId = turn.PersonId,
             Question = turn.Question,
             Placeholders = turn.Placeholders,
+            Attachments = turn.Attachments,
             Status = AssistantTurnStatus.Queued,
             ReceivedAt = time.GetUtcNow(),
             SentAt = time.GetUtcNow(),
@@ -115,6 +129,12 @@ internal sealed partial class AssistantCardActions(
 
         return CardActionResponse.WithToast(CardToastType.Info, "Answering again…");
     }
+
+    /// <summary>The toast for a click on an answer the Hub deleted (<see cref="AssistantOptions.TurnRetention"/>).</summary>
+    internal const string NoLongerKept = "This answer is no longer kept by the Hub (old conversations are deleted); ask your question again if you still need it.";
+
+    /// <summary>The toast for Regenerate on a question whose personal data's values were erased (<see cref="AssistantOptions.PlaceholderRetention"/>).</summary>
+    internal const string PersonalDataErased = "This question held personal data or files that the Hub keeps only for a short while, so it cannot be asked again from here; ask your question again.";
 
     [LoggerMessage(EventId = LogEvents.AssistantFeedbackFailed, Level = LogLevel.Warning, Message = "Regenerating the answer of turn {TurnId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, long turnId);

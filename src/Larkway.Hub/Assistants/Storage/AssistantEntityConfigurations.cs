@@ -81,6 +81,7 @@ internal sealed class AssistantTurnConfiguration : IEntityTypeConfiguration<Assi
         e.Property(x => x.Question).HasColumnName("question").IsRequired();
         e.Property(x => x.Placeholders).HasColumnName("placeholders");
         e.Property(x => x.Attachments).HasColumnName("attachments");
+        e.Property(x => x.PlaceholdersErasedAt).HasColumnName("placeholders_erased_at");
         e.Property(x => x.ReplyContext).HasColumnName("reply_context");
         e.Property(x => x.Status).HasColumnName("turn_status").HasMaxLength(16).IsRequired();
         e.Property(x => x.FailureKind).HasColumnName("failure_kind").HasMaxLength(40);
@@ -107,6 +108,10 @@ internal sealed class AssistantTurnConfiguration : IEntityTypeConfiguration<Assi
         e.HasIndex(x => new { x.Lane, x.Id }).HasDatabaseName("ix_assistant_turns_lane_id");
         e.HasIndex(x => new { x.Assistant, x.Id }).HasDatabaseName("ix_assistant_turns_assistant_id");
         e.HasIndex(x => x.SessionId).HasDatabaseName("ix_assistant_turns_session_id");
+
+        // Retention (AssistantRetention) walks the ended turns oldest first; the placeholders still kept are a small part of them.
+        e.HasIndex(x => x.FinishedAt, "ix_assistant_turns_finished_at");
+        e.HasIndex(x => x.FinishedAt, "ix_assistant_turns_placeholders_finished_at").HasFilter("placeholders IS NOT NULL");
         e.HasOne<AssistantRow>().WithMany().HasForeignKey(x => x.Assistant).OnDelete(DeleteBehavior.Cascade)
             .HasConstraintName("fk_assistant_turns_assistants_assistant");
         e.HasOne<AssistantSessionRow>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.SetNull)

@@ -65,6 +65,12 @@ public sealed class AssistantTurnRow : IWorkItem
     /// </summary>
     public string? Attachments { get; set; }
 
+    /// <summary>
+    /// When <see cref="Placeholders"/> was erased, <c>Larkway:Assistants:PlaceholderRetention</c> after the turn ended (null
+    /// while kept, or when the question had none): the masked question stays, but it can no longer be asked again.
+    /// </summary>
+    public DateTimeOffset? PlaceholdersErasedAt { get; set; }
+
     /// <summary>The platform's reply payload the Hub needs (e.g. a DingTalk session webhook, a WeCom AI bot req_id), protected; cleared at the end.</summary>
     public string? ReplyContext { get; set; }
 

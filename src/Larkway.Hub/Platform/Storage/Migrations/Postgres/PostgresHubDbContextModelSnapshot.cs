@@ -970,6 +970,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("placeholders");
 
+                    b.Property<long?>("PlaceholdersErasedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("placeholders_erased_at");
+
                     b.Property<string>("Platform")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1064,6 +1068,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
 
                     b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_assistant_turns_status_next_attempt_at");
+
+                    b.HasIndex(new[] { "FinishedAt" }, "ix_assistant_turns_finished_at");
+
+                    b.HasIndex(new[] { "FinishedAt" }, "ix_assistant_turns_placeholders_finished_at")
+                        .HasFilter("placeholders IS NOT NULL");
 
                     b.ToTable("assistant_turns", (string)null);
                 });

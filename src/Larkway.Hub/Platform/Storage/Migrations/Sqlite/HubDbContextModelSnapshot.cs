@@ -951,6 +951,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("placeholders");
 
+                    b.Property<long?>("PlaceholdersErasedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("placeholders_erased_at");
+
                     b.Property<string>("Platform")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1045,6 +1049,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
 
                     b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_assistant_turns_status_next_attempt_at");
+
+                    b.HasIndex(new[] { "FinishedAt" }, "ix_assistant_turns_finished_at");
+
+                    b.HasIndex(new[] { "FinishedAt" }, "ix_assistant_turns_placeholders_finished_at")
+                        .HasFilter("placeholders IS NOT NULL");
 
                     b.ToTable("assistant_turns", (string)null);
                 });
