@@ -29,8 +29,7 @@ public abstract class AssistantRetentionTests
     [Fact]
     public async Task Placeholder_values_are_erased_once_PlaceholderRetention_has_passed_since_the_turn_ended_and_the_text_stays()
     {
-        await using var database = await CreateDatabaseAsync();
-        await using var hub = await RetentionHub.StartAsync(database);
+        await using var hub = await RetentionHub.StartAsync(await CreateDatabaseAsync());
         var now = hub.Time.GetUtcNow();
         var recent = await hub.AddTurnAsync("recent", finishedAt: now - TimeSpan.FromHours(2));
         var older = await hub.AddTurnAsync("older", finishedAt: now - TimeSpan.FromHours(25));
@@ -58,8 +57,7 @@ public abstract class AssistantRetentionTests
     [Fact]
     public async Task Turns_ended_longer_ago_than_TurnRetention_are_deleted_with_their_feedback_and_masking_audit()
     {
-        await using var database = await CreateDatabaseAsync();
-        await using var hub = await RetentionHub.StartAsync(database, o => o.TurnRetention = TimeSpan.FromDays(7));
+        await using var hub = await RetentionHub.StartAsync(await CreateDatabaseAsync(), o => o.TurnRetention = TimeSpan.FromDays(7));
         var now = hub.Time.GetUtcNow();
         var old = await hub.AddTurnAsync("old", finishedAt: now - TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
         var kept = await hub.AddTurnAsync("kept", finishedAt: now - TimeSpan.FromDays(6));
@@ -90,8 +88,7 @@ public abstract class AssistantRetentionTests
     [Fact]
     public async Task A_turn_still_queued_answering_retrying_or_replayed_is_never_deleted_nor_erased_however_old()
     {
-        await using var database = await CreateDatabaseAsync();
-        await using var hub = await RetentionHub.StartAsync(database);
+        await using var hub = await RetentionHub.StartAsync(await CreateDatabaseAsync());
         var longAgo = hub.Time.GetUtcNow() - TimeSpan.FromDays(3000);
         var waiting = new[]
         {
@@ -118,8 +115,7 @@ public abstract class AssistantRetentionTests
     [Fact]
     public async Task A_backlog_of_more_rows_than_one_batch_is_worked_off_in_one_run()
     {
-        await using var database = await CreateDatabaseAsync();
-        await using var hub = await RetentionHub.StartAsync(database);
+        await using var hub = await RetentionHub.StartAsync(await CreateDatabaseAsync());
         var now = hub.Time.GetUtcNow();
         const int ToDelete = (AssistantRetention.BatchSize * 2) + 500, ToErase = AssistantRetention.BatchSize + 200, Sessions = AssistantRetention.BatchSize + 100;
         await using (var db = await hub.DbAsync())
@@ -158,8 +154,7 @@ public abstract class AssistantRetentionTests
     [Fact]
     public async Task Sessions_that_ended_or_expired_with_no_turn_left_are_deleted_and_no_others()
     {
-        await using var database = await CreateDatabaseAsync();
-        await using var hub = await RetentionHub.StartAsync(database);
+        await using var hub = await RetentionHub.StartAsync(await CreateDatabaseAsync());
         var now = hub.Time.GetUtcNow();
         long current, justExpired, withTurn;
         await using (var db = await hub.DbAsync())
@@ -195,8 +190,7 @@ public abstract class AssistantRetentionTests
     [Fact]
     public async Task Buttons_of_an_answer_whose_values_were_erased_or_that_was_deleted_get_a_toast_saying_so_and_change_nothing()
     {
-        await using var database = await CreateDatabaseAsync();
-        await using var hub = await RetentionHub.StartAsync(database);
+        await using var hub = await RetentionHub.StartAsync(await CreateDatabaseAsync());
         var now = hub.Time.GetUtcNow();
         var masked = await hub.AddTurnAsync("masked", finishedAt: now - TimeSpan.FromDays(2));
         var plain = await hub.AddTurnAsync("plain", finishedAt: now - TimeSpan.FromDays(2), placeholders: null);
@@ -292,13 +286,15 @@ public abstract class AssistantRetentionTests
         };
     }
 
-    /// <summary>The retention job and the answer buttons on a database with one assistant, on a manual clock.</summary>
+    /// <summary>The retention job and the answer buttons on a database (dropped with it) with one assistant, on a manual clock.</summary>
     private sealed class RetentionHub : IAsyncDisposable
     {
+        private readonly IHubTestDatabase _database;
         private readonly HubServices _hub;
 
-        private RetentionHub(HubServices hub, ManualTimeProvider time)
+        private RetentionHub(IHubTestDatabase database, HubServices hub, ManualTimeProvider time)
         {
+            _database = database;
             _hub = hub;
             Time = time;
         }
@@ -321,16 +317,24 @@ public abstract class AssistantRetentionTests
                 s.AddSingleton<AssistantRetention>();
                 s.AddSingleton<AssistantCardActions>();
             });
-            await hub.Provider.GetRequiredService<HubDatabaseInitializer>().EnsureInitializedAsync(CancellationToken.None);
-            var started = new RetentionHub(hub, time);
-            await using var db = await started.DbAsync();
-            db.Assistants.Add(new AssistantRow
+            var started = new RetentionHub(database, hub, time);
+            try
             {
-                Name = Assistant, DisplayName = "Help desk", Backend = "dify", BaseUrl = "https://dify.example/v1", ApiKey = "dp1:key", Apps = "[\"default\"]",
-                Enabled = true, CreatedAt = time.GetUtcNow(), UpdatedAt = time.GetUtcNow(),
-            });
-            await db.SaveChangesAsync();
-            return started;
+                await hub.Provider.GetRequiredService<HubDatabaseInitializer>().EnsureInitializedAsync(CancellationToken.None);
+                await using var db = await started.DbAsync();
+                db.Assistants.Add(new AssistantRow
+                {
+                    Name = Assistant, DisplayName = "Help desk", Backend = "dify", BaseUrl = "https://dify.example/v1", ApiKey = "dp1:key", Apps = "[\"default\"]",
+                    Enabled = true, CreatedAt = time.GetUtcNow(), UpdatedAt = time.GetUtcNow(),
+                });
+                await db.SaveChangesAsync();
+                return started;
+            }
+            catch
+            {
+                await started.DisposeAsync();
+                throw;
+            }
         }
 
         public Task<HubDbContext> DbAsync() => Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
@@ -372,7 +376,11 @@ public abstract class AssistantRetentionTests
             return await db.AssistantSessions.OrderBy(s => s.Id).Select(s => s.Id).ToListAsync();
         }
 
-        public ValueTask DisposeAsync() => _hub.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await _hub.DisposeAsync();
+            await _database.DisposeAsync();
+        }
     }
 }
 
