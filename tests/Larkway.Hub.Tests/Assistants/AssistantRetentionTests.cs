@@ -315,6 +315,7 @@ public abstract class AssistantRetentionTests
                 s.TryAddSingleton<WorkSignals>();
                 s.AddSingleton<AssistantTelemetry>();
                 s.AddSingleton<AssistantRetention>();
+                s.AddSingleton<AssistantFeedback>();
                 s.AddSingleton<AssistantCardActions>();
             });
             var started = new RetentionHub(database, hub, time);
