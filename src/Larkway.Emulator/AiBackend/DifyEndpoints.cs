@@ -32,7 +32,17 @@ internal static class DifyEndpoints
     {
         var ct = context.RequestAborted;
         var key = AiWire.BearerKey(context.Request);
-        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(ct) : null;
+        IFormCollection? form;
+        try
+        {
+            form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(ct) : null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            // A multipart body that cannot be read holds no file Dify could take.
+            form = null;
+        }
+
         var user = form?["user"].FirstOrDefault();
         var file = form?.Files.GetFile("file");
         var record = backend.Record(Backend, "upload", string.Empty, user, null, null, false, null, [], null);
@@ -47,7 +57,7 @@ internal static class DifyEndpoints
             : form!.Files.Count > 1 ? (400, "too_many_files", "Only one file is allowed.")
             : string.IsNullOrWhiteSpace(user) ? (400, "invalid_param", "user is required")
             : string.IsNullOrWhiteSpace(file.FileName) ? (400, "filename_not_exists_error", "The specified filename does not exist.")
-            : file.Length > DifyFiles.LimitOf(Path.GetExtension(file.FileName).TrimStart('.')) ? (413, "file_too_large", $"File size exceeded. {file.Length} > {DifyFiles.LimitOf(Path.GetExtension(file.FileName).TrimStart('.'))}")
+            : file.Length > DifyFiles.LimitFor(file.FileName) ? (413, "file_too_large", $"File size exceeded. {file.Length} > {DifyFiles.LimitFor(file.FileName)}")
             : ((int, string, string)?)null;
         if (invalid is { } bad)
         {

@@ -25,14 +25,17 @@ internal sealed class DifyFiles
     private readonly ConcurrentDictionary<string, DifyUploadedFile> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
 
-    /// <summary>The size limit for a file named with <paramref name="extension"/>, in bytes.</summary>
-    public static long LimitOf(string extension) =>
+    /// <summary>The size limit for a file named <paramref name="fileName"/>, by its extension, in bytes.</summary>
+    public static long LimitFor(string fileName) => LimitOf(ExtensionOf(fileName));
+
+    private static string ExtensionOf(string fileName) => Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant();
+
+    private static long LimitOf(string extension) =>
         (ImageExtensions.Contains(extension) ? 10 : AudioExtensions.Contains(extension) ? 50 : VideoExtensions.Contains(extension) ? 100 : 15) * 1024L * 1024;
 
     public DifyUploadedFile Add(string app, string user, string name, string mimeType, byte[] content, long createdAt)
     {
-        var extension = Path.GetExtension(name).TrimStart('.').ToLowerInvariant();
-        var file = new DifyUploadedFile(Guid.NewGuid().ToString(), app, user, name, content.Length, extension, mimeType, Convert.ToHexStringLower(SHA256.HashData(content)), createdAt);
+        var file = new DifyUploadedFile(Guid.NewGuid().ToString(), app, user, name, content.Length, ExtensionOf(name), mimeType, Convert.ToHexStringLower(SHA256.HashData(content)), createdAt);
         _files[file.Id] = file;
         _order.Enqueue(file.Id);
         while (_order.Count > Capacity && _order.TryDequeue(out var oldest))

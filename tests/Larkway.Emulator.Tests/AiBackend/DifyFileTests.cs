@@ -86,4 +86,21 @@ public sealed class DifyFileTests(AiBackendFixture fixture) : IClassFixture<AiBa
         Assert.Contains("files[0].url", (await AiHttp.JsonAsync(badUrl)).Str("message"), StringComparison.Ordinal);
         Assert.Contains("Files read: a.png (image, by URL).", (await AiHttp.JsonAsync(byUrl)).Str("answer"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_multipart_body_that_cannot_be_read_is_400_no_file_uploaded_and_stores_nothing()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/dify/v1/files/upload")
+        {
+            Content = new StringContent("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nno closing boundary"),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AiHttp.DifyKey);
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("no_file_uploaded", (await AiHttp.JsonAsync(response)).Str("code"));
+        using var asked = await AskAsync("alice", [new { type = "document", transfer_method = "local_file", upload_file_id = Guid.NewGuid().ToString() }]);
+        Assert.Equal(HttpStatusCode.BadRequest, asked.StatusCode);
+    }
 }
