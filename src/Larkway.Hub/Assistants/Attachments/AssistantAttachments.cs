@@ -17,8 +17,8 @@ internal sealed class AssistantAttachments(IEnumerable<IAssistantAttachmentSourc
 
     /// <summary>The attachments of a message on <paramref name="platform"/> that go to <paramref name="backend"/>.</summary>
     public IReadOnlyList<ChannelAttachment> Sendable(string platform, IAssistantBackend backend, IReadOnlyList<ChannelAttachment> attachments) =>
-        _sources.ContainsKey(platform)
-            ? [.. attachments.Where(a => backend.Reads(AssistantFile.TypeOf(a.Kind, a.Name))).Take(options.Value.MaxAttachments)]
+        _sources.TryGetValue(platform, out var source)
+            ? [.. attachments.Where(a => source.CanFetch(a) && backend.Reads(AssistantFile.TypeOf(a.Kind, a.Name))).Take(options.Value.MaxAttachments)]
             : [];
 
     /// <summary>The question of a message that has attachments and no text: what it carries, "[image]", "[file: report.pdf]".</summary>

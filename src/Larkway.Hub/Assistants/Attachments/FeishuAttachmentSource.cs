@@ -13,6 +13,9 @@ internal sealed class FeishuAttachmentSource(IFeishuClientFactory clients) : IAs
     public string Platform => "feishu";
 
     /// <inheritdoc />
+    public bool CanFetch(ChannelAttachment attachment) => attachment is { Key.Length: > 0 };
+
+    /// <inheritdoc />
     public async Task<AssistantFile> FetchAsync(string app, string messageId, ChannelAttachment attachment, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attachment);

@@ -13,6 +13,12 @@ internal interface IAssistantAttachmentSource
     string Platform { get; }
 
     /// <summary>
+    /// True when <paramref name="attachment"/> carries what fetching it needs (a key, a URL, a decryption key): only
+    /// those are kept with the question, so a turn never holds a file it cannot fetch.
+    /// </summary>
+    bool CanFetch(ChannelAttachment attachment);
+
+    /// <summary>
     /// The bytes of <paramref name="attachment"/> of message <paramref name="messageId"/>, received by
     /// <paramref name="app"/>; at most <paramref name="maxBytes"/>.
     /// </summary>
