@@ -24,7 +24,7 @@ internal sealed partial class DingTalkStreamDuty(
     ILoggerFactory loggerFactory,
     DingTalkStreamStatus? status = null,
     HubAppsOptions? apps = null)
-    : SingletonDuty(LeaseNameOf(app.AppId), leases, leaseOptions, time, loggerFactory.CreateLogger<DingTalkStreamDuty>())
+    : SingletonDuty(LeaseNameOf(app.AppId), leases, leaseOptions, time, loggerFactory.CreateLogger<DingTalkStreamDuty>()), IStoredAppDuty
 {
     /// <summary>How often the holder looks at its connections, and how long it may be without one before it says so.</summary>
     internal static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(5);

@@ -36,7 +36,7 @@ internal sealed partial class WeComAiBotDuty(
     ILoggerFactory loggerFactory,
     WeComAiBotStatus? status = null,
     HubAppsOptions? apps = null)
-    : SingletonDuty(LeaseNameOf(app.AiBotId ?? throw new ArgumentException("The app has no AI bot.", nameof(app))), leases, leaseOptions, time, loggerFactory.CreateLogger<WeComAiBotDuty>())
+    : SingletonDuty(LeaseNameOf(app.AiBotId ?? throw new ArgumentException("The app has no AI bot.", nameof(app))), leases, leaseOptions, time, loggerFactory.CreateLogger<WeComAiBotDuty>()), IStoredAppDuty
 {
     /// <summary>How often the holder looks at its connection, and how long it may be without one before it says so.</summary>
     internal static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(5);
