@@ -151,14 +151,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
     }
 
     private static ProblemHttpResult Invalid(IReadOnlyList<ApprovalProblem> problems) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid approval",
-            detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
-            });
+        FieldProblems.Result(StatusCodes.Status400BadRequest, "Invalid approval", problems.Select(p => (p.Field, p.Message)));
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Approval not found", detail: $"No approval '{id}' was created with this key.");

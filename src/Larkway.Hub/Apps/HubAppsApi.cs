@@ -171,10 +171,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
             detail: string.Join(" ", change.Problems.Select(p => $"{p.Field}: {p.Message}")), extensions: Errors(change.Problems)),
     };
 
-    private static Dictionary<string, object?> Errors(IReadOnlyList<HubAppProblem> problems) => new(StringComparer.Ordinal)
-    {
-        ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
-    };
+    private static Dictionary<string, object?> Errors(IReadOnlyList<HubAppProblem> problems) => FieldProblems.Extensions(problems.Select(p => (p.Field, p.Message)));
 
     private static HubAppDto Dto(HttpContext http, HubAppInfo app)
     {

@@ -99,14 +99,7 @@ public static class HubAssistantsEndpointRouteBuilderExtensions
     };
 
     private static ProblemHttpResult Problem(int status, string title, IReadOnlyList<AssistantProblem> problems) =>
-        TypedResults.Problem(
-            statusCode: status,
-            title: title,
-            detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
-            });
+        FieldProblems.Result(status, title, problems.Select(p => (p.Field, p.Message)));
 
     private static ProblemHttpResult NotFound(string name) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Assistant not found", detail: $"No assistant is named '{name}'; GET /api/v1/assistants lists them.");

@@ -264,12 +264,5 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
     private static string Shorten(string id) => id.Length <= 64 ? id : id[..64] + "…";
 
     private static ProblemHttpResult Invalid(IReadOnlyList<(string Field, string Message)> problems, int status) =>
-        TypedResults.Problem(
-            statusCode: status,
-            title: status == StatusCodes.Status403Forbidden ? "Not allowed for this key" : "Invalid directory query",
-            detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
-            });
+        FieldProblems.Result(status, status == StatusCodes.Status403Forbidden ? "Not allowed for this key" : "Invalid directory query", problems);
 }

@@ -280,18 +280,8 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     }
 
     /// <summary>A 400 listing every problem as {field, message} in <c>errors</c>, with any <paramref name="more"/> members beside it.</summary>
-    internal static ProblemHttpResult Invalid(IReadOnlyList<NotificationProblem> problems, Dictionary<string, object?>? more = null)
-    {
-        var extensions = new Dictionary<string, object?>(more ?? [], StringComparer.Ordinal)
-        {
-            ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
-        };
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid notification",
-            detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
-            extensions: extensions);
-    }
+    internal static ProblemHttpResult Invalid(IReadOnlyList<NotificationProblem> problems, Dictionary<string, object?>? more = null) =>
+        FieldProblems.Result(StatusCodes.Status400BadRequest, "Invalid notification", problems.Select(p => (p.Field, p.Message)), more);
 
     private static ProblemHttpResult NotificationNotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Notification not found", detail: $"No notification '{id}' was created with this key.");

@@ -400,14 +400,7 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no Bitable sync '{id}'. GET /api/v1/bitable-syncs lists them.");
 
     private static ProblemHttpResult Invalid(IReadOnlyList<(string Field, string Message)> problems) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid Bitable sync",
-            detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
-            });
+        FieldProblems.Result(StatusCodes.Status400BadRequest, "Invalid Bitable sync", problems);
 
     internal static BitableSyncDto Dto(BitableSyncRow s)
     {

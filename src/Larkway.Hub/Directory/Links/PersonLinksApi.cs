@@ -230,13 +230,6 @@ namespace Microsoft.AspNetCore.Builder
         private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
         private static ProblemHttpResult Invalid(IReadOnlyList<(string Field, string Message)> problems) =>
-            TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Invalid request",
-                detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
-                extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-                {
-                    ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
-                });
+            FieldProblems.Result(StatusCodes.Status400BadRequest, "Invalid request", problems);
     }
 }

@@ -119,14 +119,7 @@ public static class JsonBody
     public static ProblemHttpResult UnknownMembers(IReadOnlyList<(string Path, string Message)> unknown)
     {
         ArgumentNullException.ThrowIfNull(unknown);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid request body",
-            detail: string.Join(" ", unknown.Select(u => $"{u.Path}: {u.Message}")),
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["errors"] = unknown.Select(u => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = u.Path, ["message"] = u.Message }).ToArray(),
-            });
+        return FieldProblems.Result(StatusCodes.Status400BadRequest, "Invalid request body", unknown);
     }
 
     /// <summary>A 400 for a body that is not the JSON the endpoint takes.</summary>

@@ -51,12 +51,5 @@ internal readonly record struct ListPaging(int Limit, string? After)
         rows.Count > Limit ? ([.. rows.Take(Limit)], id(rows[Limit - 1])) : ([.. rows], null);
 
     private static ProblemHttpResult Invalid(IReadOnlyList<(string Field, string Message)> problems) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid list query",
-            detail: string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["errors"] = problems.Select(p => new Dictionary<string, string>(StringComparer.Ordinal) { ["field"] = p.Field, ["message"] = p.Message }).ToArray(),
-            });
+        FieldProblems.Result(StatusCodes.Status400BadRequest, "Invalid list query", problems);
 }
