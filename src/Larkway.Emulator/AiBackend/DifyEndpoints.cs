@@ -224,7 +224,6 @@ internal static class DifyEndpoints
         var sse = new SseWriter(context.Response, backend.Clock, backend.Options.PingInterval);
         var agent = settings.DifyMode == DifyMode.Agent;
         var tokens = FakeAnswer.Tokens(answer);
-        var sent = 0;
         try
         {
             await sse.StartAsync(ct);
@@ -233,54 +232,29 @@ internal static class DifyEndpoints
                 await sse.WriteAsync(Thought(turn, record.Query!, string.Empty), ct);
             }
 
-            if (faults.Of(AiFaultKind.SlowFirstToken) is { } slow)
+            var finished = await FakeGeneration.RunAsync(tokens, faults, settings, record, sse.WaitAsync, (token, c) => sse.WriteAsync(new Dictionary<string, object?>
             {
-                await sse.WaitAsync(TimeSpan.FromMilliseconds(slow.DelayMs), ct);
-            }
-
-            var error = faults.Of(AiFaultKind.ErrorMidStream);
-            var hang = faults.Of(AiFaultKind.Hang);
-            foreach (var token in tokens)
+                ["event"] = agent ? "agent_message" : "message",
+                ["task_id"] = turn.Task.TaskId,
+                ["id"] = turn.MessageId,
+                ["message_id"] = turn.MessageId,
+                ["conversation_id"] = turn.ConversationId,
+                ["answer"] = token,
+                ["created_at"] = turn.CreatedAt,
+            }, c), ct);
+            if (!finished)
             {
-                if (error is not null && sent >= (error.AfterTokens ?? 0))
-                {
-                    record.Outcome = "failed";
-                    await sse.WriteAsync(new Dictionary<string, object?>
-                    {
-                        ["event"] = "error",
-                        ["task_id"] = turn.Task.TaskId,
-                        ["message_id"] = turn.MessageId,
-                        ["conversation_id"] = turn.ConversationId,
-                        ["status"] = 400,
-                        ["code"] = "completion_request_error",
-                        ["message"] = "The fake model failed mid-stream (an injected fault).",
-                    }, ct);
-                    return;
-                }
-
-                if (hang is { AfterTokens: { } after } && sent >= after)
-                {
-                    record.Outcome = "hung";
-                    await sse.WaitAsync(Timeout.InfiniteTimeSpan, ct);
-                }
-
-                if (sent > 0)
-                {
-                    await sse.WaitAsync(settings.TokenInterval, ct);
-                }
-
                 await sse.WriteAsync(new Dictionary<string, object?>
                 {
-                    ["event"] = agent ? "agent_message" : "message",
+                    ["event"] = "error",
                     ["task_id"] = turn.Task.TaskId,
-                    ["id"] = turn.MessageId,
                     ["message_id"] = turn.MessageId,
                     ["conversation_id"] = turn.ConversationId,
-                    ["answer"] = token,
-                    ["created_at"] = turn.CreatedAt,
+                    ["status"] = 400,
+                    ["code"] = "completion_request_error",
+                    ["message"] = "The fake model failed mid-stream (an injected fault).",
                 }, ct);
-                record.CountToken();
-                sent++;
+                return;
             }
 
             if (agent)
@@ -302,13 +276,13 @@ internal static class DifyEndpoints
             }
 
             record.Outcome = "completed";
-            await sse.WriteAsync(End(turn, backend, sent), ct);
+            await sse.WriteAsync(End(turn, backend, record.TokensSent), ct);
         }
         catch (OperationCanceledException) when (turn.Task.Stopped.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
             // Stopped by POST …/stop: Dify ends the stream as a finished message with what was generated so far.
             record.Outcome = "stopped";
-            await sse.WriteAsync(End(turn, backend, sent), context.RequestAborted);
+            await sse.WriteAsync(End(turn, backend, record.TokensSent), context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || backend.Stopping.IsCancellationRequested)
         {
@@ -319,37 +293,12 @@ internal static class DifyEndpoints
     private static async Task BlockingAsync(HttpContext context, AiBackendService backend, AiRequestRecord record, AiFaultSet faults, AiSettingsView settings, string answer, DifyTurn turn, CancellationToken ct)
     {
         var tokens = FakeAnswer.Tokens(answer);
-        var sent = 0;
         try
         {
-            if (faults.Of(AiFaultKind.SlowFirstToken) is { } slow)
+            if (!await FakeGeneration.RunAsync(tokens, faults, settings, record, (delay, c) => Task.Delay(delay, backend.Clock, c), (_, _) => Task.CompletedTask, ct))
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(slow.DelayMs), backend.Clock, ct);
-            }
-
-            var error = faults.Of(AiFaultKind.ErrorMidStream);
-            var hang = faults.Of(AiFaultKind.Hang);
-            for (; sent < tokens.Count; sent++)
-            {
-                if (error is not null && sent >= (error.AfterTokens ?? 0))
-                {
-                    record.Outcome = "failed";
-                    await ErrorAsync(context, 400, "completion_request_error", "The fake model failed mid-answer (an injected fault).");
-                    return;
-                }
-
-                if (hang is { AfterTokens: { } after } && sent >= after)
-                {
-                    record.Outcome = "hung";
-                    await Task.Delay(Timeout.InfiniteTimeSpan, backend.Clock, ct);
-                }
-
-                if (sent > 0)
-                {
-                    await Task.Delay(settings.TokenInterval, backend.Clock, ct);
-                }
-
-                record.CountToken();
+                await ErrorAsync(context, 400, "completion_request_error", "The fake model failed mid-answer (an injected fault).");
+                return;
             }
 
             record.Outcome = "completed";
@@ -366,7 +315,7 @@ internal static class DifyEndpoints
 
         var text = faults.Of(AiFaultKind.Moderation) is { } moderation
             ? moderation.Answer ?? "The answer was withheld by content moderation."
-            : string.Concat(tokens.Take(sent));
+            : string.Concat(tokens.Take(record.TokensSent));
         await AiWire.WriteJsonAsync(context.Response, 200, new Dictionary<string, object?>
         {
             ["event"] = "message",
@@ -376,7 +325,7 @@ internal static class DifyEndpoints
             ["conversation_id"] = turn.ConversationId,
             ["mode"] = "chat",
             ["answer"] = text,
-            ["metadata"] = Metadata(turn, backend, sent),
+            ["metadata"] = Metadata(turn, backend, record.TokensSent),
             ["created_at"] = turn.CreatedAt,
         }, context.RequestAborted);
     }

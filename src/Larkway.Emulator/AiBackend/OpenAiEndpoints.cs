@@ -105,41 +105,22 @@ internal static class OpenAiEndpoints
         using var abortOrStop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, backend.Stopping);
         var ct = abortOrStop.Token;
         var sse = new SseWriter(context.Response, backend.Clock, pingInterval: null);
-        var sent = 0;
         try
         {
             await sse.StartAsync(ct);
-            if (faults.Of(AiFaultKind.SlowFirstToken) is { } slow)
+            var finished = await FakeGeneration.RunAsync(
+                tokens,
+                faults,
+                settings,
+                record,
+                sse.WaitAsync,
+                (token, c) => sse.WriteAsync(Chunk(completion, new Dictionary<string, object?> { ["content"] = token }, null), c),
+                ct,
+                started: c => sse.WriteAsync(Chunk(completion, new Dictionary<string, object?> { ["role"] = "assistant", ["content"] = string.Empty, ["refusal"] = null }, null), c));
+            if (!finished)
             {
-                await sse.WaitAsync(TimeSpan.FromMilliseconds(slow.DelayMs), ct);
-            }
-
-            await sse.WriteAsync(Chunk(completion, new Dictionary<string, object?> { ["role"] = "assistant", ["content"] = string.Empty, ["refusal"] = null }, null), ct);
-            var error = faults.Of(AiFaultKind.ErrorMidStream);
-            var hang = faults.Of(AiFaultKind.Hang);
-            foreach (var token in tokens)
-            {
-                if (error is not null && sent >= (error.AfterTokens ?? 0))
-                {
-                    record.Outcome = "failed";
-                    await sse.WriteAsync(ErrorBody("The server had an error while processing your request. Sorry about that! (an injected fault)", "server_error", null, null), ct);
-                    return;
-                }
-
-                if (hang is { AfterTokens: { } after } && sent >= after)
-                {
-                    record.Outcome = "hung";
-                    await sse.WaitAsync(Timeout.InfiniteTimeSpan, ct);
-                }
-
-                if (sent > 0)
-                {
-                    await sse.WaitAsync(settings.TokenInterval, ct);
-                }
-
-                await sse.WriteAsync(Chunk(completion, new Dictionary<string, object?> { ["content"] = token }, null), ct);
-                record.CountToken();
-                sent++;
+                await sse.WriteAsync(ErrorBody("The server had an error while processing your request. Sorry about that! (an injected fault)", "server_error", null, null), ct);
+                return;
             }
 
             await sse.WriteAsync(Chunk(completion, new Dictionary<string, object?>(), finish), ct);
@@ -153,7 +134,7 @@ internal static class OpenAiEndpoints
                     ["model"] = completion.Model,
                     ["system_fingerprint"] = Fingerprint,
                     ["choices"] = Array.Empty<object>(),
-                    ["usage"] = Usage(completion, sent),
+                    ["usage"] = Usage(completion, record.TokensSent),
                 }, ct);
             }
 
@@ -170,37 +151,12 @@ internal static class OpenAiEndpoints
     {
         using var abortOrStop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, backend.Stopping);
         var ct = abortOrStop.Token;
-        var sent = 0;
         try
         {
-            if (faults.Of(AiFaultKind.SlowFirstToken) is { } slow)
+            if (!await FakeGeneration.RunAsync(tokens, faults, settings, record, (delay, c) => Task.Delay(delay, backend.Clock, c), (_, _) => Task.CompletedTask, ct))
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(slow.DelayMs), backend.Clock, ct);
-            }
-
-            var error = faults.Of(AiFaultKind.ErrorMidStream);
-            var hang = faults.Of(AiFaultKind.Hang);
-            for (; sent < tokens.Count; sent++)
-            {
-                if (error is not null && sent >= (error.AfterTokens ?? 0))
-                {
-                    record.Outcome = "failed";
-                    await ErrorAsync(context, 500, "The server had an error while processing your request. Sorry about that! (an injected fault)", "server_error", null, null);
-                    return;
-                }
-
-                if (hang is { AfterTokens: { } after } && sent >= after)
-                {
-                    record.Outcome = "hung";
-                    await Task.Delay(Timeout.InfiniteTimeSpan, backend.Clock, ct);
-                }
-
-                if (sent > 0)
-                {
-                    await Task.Delay(settings.TokenInterval, backend.Clock, ct);
-                }
-
-                record.CountToken();
+                await ErrorAsync(context, 500, "The server had an error while processing your request. Sorry about that! (an injected fault)", "server_error", null, null);
+                return;
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -227,7 +183,7 @@ internal static class OpenAiEndpoints
                     ["finish_reason"] = finish,
                 },
             },
-            ["usage"] = Usage(completion, sent),
+            ["usage"] = Usage(completion, record.TokensSent),
         }, ct);
     }
 
