@@ -17,6 +17,30 @@ internal static class BackendTestKit
         return updates;
     }
 
+    /// <summary>
+    /// Reads <paramref name="stream"/> (made with the token it is given) and cancels that token at the first text, as a
+    /// user stopping an answer does; the stream must then end in <see cref="OperationCanceledException"/>. Returns what
+    /// was read before.
+    /// </summary>
+    public static async Task<List<AssistantUpdate>> CancelAtFirstTextAsync(Func<CancellationToken, IAsyncEnumerable<AssistantUpdate>> stream)
+    {
+        using var interrupt = new CancellationTokenSource();
+        var seen = new List<AssistantUpdate>();
+        await Should.ThrowAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in stream(interrupt.Token))
+            {
+                seen.Add(update);
+                if (update is AssistantTextDelta)
+                {
+                    await interrupt.CancelAsync();
+                }
+            }
+        });
+
+        return seen;
+    }
+
     public static string TextOf(IEnumerable<AssistantUpdate> updates) =>
         string.Concat(updates.OfType<AssistantTextDelta>().Select(d => d.Text));
 

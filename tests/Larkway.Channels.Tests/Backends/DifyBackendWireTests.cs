@@ -343,20 +343,7 @@ public sealed class DifyBackendWireTests(ScriptedBackendServer server) : IClassF
         server.Script(_key, Serve.Json(200, """{"result": "success"}"""));
         using var metrics = new AssistantMetrics(_name);
         using var backend = Backend();
-        using var interrupt = new CancellationTokenSource();
-        var seen = new List<AssistantUpdate>();
-
-        await Should.ThrowAsync<OperationCanceledException>(async () =>
-        {
-            await foreach (var update in backend.StreamAsync(Question(), interrupt.Token))
-            {
-                seen.Add(update);
-                if (update is AssistantTextDelta)
-                {
-                    await interrupt.CancelAsync();
-                }
-            }
-        });
+        var seen = await CancelAtFirstTextAsync(token => backend.StreamAsync(Question(), token));
 
         TextOf(seen).ShouldBe("Once upon");
         (await server.Served(_key)[0].Aborted.Task.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBeTrue();

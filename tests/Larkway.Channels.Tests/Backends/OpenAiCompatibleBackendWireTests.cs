@@ -224,20 +224,7 @@ public sealed class OpenAiCompatibleBackendWireTests(ScriptedBackendServer serve
     {
         server.Script(_key, Serve.EventsThen(Serve.HoldAsync, OpenAiShapes.Role(Id), OpenAiShapes.Content(Id, "Once upon")));
         using var backend = Backend();
-        using var interrupt = new CancellationTokenSource();
-        var seen = new List<AssistantUpdate>();
-
-        await Should.ThrowAsync<OperationCanceledException>(async () =>
-        {
-            await foreach (var update in backend.StreamAsync(Question(), interrupt.Token))
-            {
-                seen.Add(update);
-                if (update is AssistantTextDelta)
-                {
-                    await interrupt.CancelAsync();
-                }
-            }
-        });
+        var seen = await CancelAtFirstTextAsync(token => backend.StreamAsync(Question(), token));
 
         TextOf(seen).ShouldBe("Once upon");
         (await server.Served(_key).ShouldHaveSingleItem().Aborted.Task.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBeTrue();
