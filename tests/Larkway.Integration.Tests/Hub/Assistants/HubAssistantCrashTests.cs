@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
+using Larkway.Emulator.State;
 
 namespace Larkway.Integration.Tests.Hub.Assistants;
 
@@ -39,32 +40,12 @@ public sealed class HubAssistantCrashTests
 
         // Slow enough that the kill lands mid-answer: about 25 s of tokens.
         (await control.PutAsJsonAsync("/_emulator/ai/settings", new { tokens_per_second = 4, answer_words = 100 })).EnsureSuccessStatusCode();
-        using var posted = await control.PostAsJsonAsync($"/_emulator/apps/{emulator.State.Apps[0].AppId}/p2p-messages",
-            new { sender = "alice@example.com", msg_type = "text", content = new { text = "Summarise the travel policy" } });
-        posted.EnsureSuccessStatusCode();
-        var messageId = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("message_id").GetString()!;
-        var message = emulator.State.FindMessage(messageId)!;
+        var message = await AskAsync(emulator, control);
 
         string cardId;
         await using (var first = await HubProcess.StartAsync(Environment(emulator, database)))
         {
-            using var admin = Admin(first.BaseUrl);
-            (await admin.PostAsJsonAsync("/api/v1/assistants", new
-            {
-                name = "helpdesk",
-                backend = "dify",
-                base_url = new Uri(emulator.BaseUrl, "dify/v1").ToString(),
-                api_key = AssistantDriver.DifyKey,
-                apps = new[] { "default" },
-                policy = new { unknown_users = "guest" },
-            })).EnsureSuccessStatusCode();
-
-            using var http = new HttpClient { BaseAddress = first.BaseUrl };
-            var player = new FeishuPlayer(http, HubSandbox.ExternalEncryptKey, HubSandbox.ExternalVerificationToken, emulator.State.Apps[0].AppId);
-            using (var delivered = await player.DeliverAsync(FeishuPlayer.ReceiveEvent(message, emulator.State.FindChat(message.ChatId)!, "ev_assistant_crash", player.Verification, player.AppId, emulator.State.Tenant.TenantKey)))
-            {
-                delivered.StatusCode.ShouldBe(HttpStatusCode.OK);
-            }
+            await StartAnsweringAsync(first, emulator, message, "ev_assistant_crash");
 
             // Kill once the card shows part of the answer and the Hub has checkpointed some of it.
             cardId = await WaitForStreamingTextAsync(control);
@@ -110,32 +91,12 @@ public sealed class HubAssistantCrashTests
         // CardKit refuses the card (the app lacks its scope): the answer goes as a message card updated by PATCH.
         (await control.PostAsJsonAsync("/_emulator/faults", new { endpoint = "POST /open-apis/cardkit/v1/cards", kind = "scope_denied", count = 1 })).EnsureSuccessStatusCode();
         (await control.PutAsJsonAsync("/_emulator/ai/settings", new { tokens_per_second = 4, answer_words = 100 })).EnsureSuccessStatusCode();
-        using var posted = await control.PostAsJsonAsync($"/_emulator/apps/{emulator.State.Apps[0].AppId}/p2p-messages",
-            new { sender = "alice@example.com", msg_type = "text", content = new { text = "Summarise the travel policy" } });
-        posted.EnsureSuccessStatusCode();
-        var messageId = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("message_id").GetString()!;
-        var message = emulator.State.FindMessage(messageId)!;
+        var message = await AskAsync(emulator, control);
 
         string before;
         await using (var first = await HubProcess.StartAsync(Environment(emulator, database)))
         {
-            using var admin = Admin(first.BaseUrl);
-            (await admin.PostAsJsonAsync("/api/v1/assistants", new
-            {
-                name = "helpdesk",
-                backend = "dify",
-                base_url = new Uri(emulator.BaseUrl, "dify/v1").ToString(),
-                api_key = AssistantDriver.DifyKey,
-                apps = new[] { "default" },
-                policy = new { unknown_users = "guest" },
-            })).EnsureSuccessStatusCode();
-
-            using var http = new HttpClient { BaseAddress = first.BaseUrl };
-            var player = new FeishuPlayer(http, HubSandbox.ExternalEncryptKey, HubSandbox.ExternalVerificationToken, emulator.State.Apps[0].AppId);
-            using (var delivered = await player.DeliverAsync(FeishuPlayer.ReceiveEvent(message, emulator.State.FindChat(message.ChatId)!, "ev_assistant_crash_message", player.Verification, player.AppId, emulator.State.Tenant.TenantKey)))
-            {
-                delivered.StatusCode.ShouldBe(HttpStatusCode.OK);
-            }
+            await StartAnsweringAsync(first, emulator, message, "ev_assistant_crash_message");
 
             await HubSandbox.WaitUntilAsync(() => MessageCardAnswer(emulator, message.ChatId) is { } shown && shown.StartsWith("You asked", StringComparison.Ordinal), "the message card to show part of the answer", 60);
             await HubSandbox.WaitUntilAsync(() => CheckpointedAnswer(database) is { Length: > 0 }, "a checkpoint of the answer", 30);
@@ -162,6 +123,36 @@ public sealed class HubAssistantCrashTests
     }
 
     /// <summary>The answer text of the bot's one message card in the chat, as last sent or patched.</summary>
+    /// <summary>Alice asks the bot a question whose answer streams for about 25 s; the message as the Emulator keeps it.</summary>
+    private static async Task<EmulatorMessage> AskAsync(EmulatorServer emulator, HttpClient control)
+    {
+        using var posted = await control.PostAsJsonAsync($"/_emulator/apps/{emulator.State.Apps[0].AppId}/p2p-messages",
+            new { sender = "alice@example.com", msg_type = "text", content = new { text = "Summarise the travel policy" } });
+        posted.EnsureSuccessStatusCode();
+        var messageId = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("message_id").GetString()!;
+        return emulator.State.FindMessage(messageId)!;
+    }
+
+    /// <summary>Configures the helpdesk assistant on <paramref name="hub"/> and delivers it the question as event <paramref name="eventId"/>.</summary>
+    private static async Task StartAnsweringAsync(HubProcess hub, EmulatorServer emulator, EmulatorMessage message, string eventId)
+    {
+        using var admin = Admin(hub.BaseUrl);
+        (await admin.PostAsJsonAsync("/api/v1/assistants", new
+        {
+            name = "helpdesk",
+            backend = "dify",
+            base_url = new Uri(emulator.BaseUrl, "dify/v1").ToString(),
+            api_key = AssistantDriver.DifyKey,
+            apps = new[] { "default" },
+            policy = new { unknown_users = "guest" },
+        })).EnsureSuccessStatusCode();
+
+        using var http = new HttpClient { BaseAddress = hub.BaseUrl };
+        var player = new FeishuPlayer(http, HubSandbox.ExternalEncryptKey, HubSandbox.ExternalVerificationToken, emulator.State.Apps[0].AppId);
+        using var delivered = await player.DeliverAsync(FeishuPlayer.ReceiveEvent(message, emulator.State.FindChat(message.ChatId)!, eventId, player.Verification, player.AppId, emulator.State.Tenant.TenantKey));
+        delivered.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
     private static string? MessageCardAnswer(EmulatorServer emulator, string chatId)
     {
         var card = emulator.State.MessagesIn(chatId).FirstOrDefault(m => m.Sender.SenderType == "app" && m.MsgType == "interactive");
