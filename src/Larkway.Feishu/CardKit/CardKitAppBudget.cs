@@ -6,11 +6,15 @@ namespace Larkway.Feishu.CardKit;
 /// The app's CardKit budget: each CardKit endpoint — create, settings, full update, streamed text, … — takes at most 50
 /// calls a second and 1,000 a minute per app, so however many cards stream at once (each paced in its own lane) the
 /// app is never refused for its rate. A call over its endpoint's budget waits for the oldest in the window to age out.
-/// The windows are a little longer than the platform's, for calls that arrive closer together than they left.
 /// </summary>
+/// <remarks>
+/// The platform counts calls as they arrive, and calls sent under load arrive closer together than they left: 50 sent
+/// in one sliding second still had some refused when 100 answers began at once. So the budget keeps a fifth of the
+/// second spare (40), and its windows are a little longer than the platform's.
+/// </remarks>
 internal sealed class CardKitAppBudget(TimeProvider clock, int perSecond = CardKitAppBudget.DefaultPerSecond, int perMinute = CardKitAppBudget.DefaultPerMinute)
 {
-    public const int DefaultPerSecond = 50;
+    public const int DefaultPerSecond = 40;
     public const int DefaultPerMinute = 1000;
 
     private static readonly TimeSpan Second = TimeSpan.FromMilliseconds(1050);

@@ -18,7 +18,7 @@ internal sealed class CardKitLanes(TimeProvider clock, CardKitSequences sequence
 
     public CardKitSequences Sequences => sequences;
 
-    /// <summary>The app's 50 a second and 1,000 a minute per endpoint, for every CardKit call (a card's writes take it in their lane).</summary>
+    /// <summary>The app's budget per endpoint (40 a second, the platform's 50 less a fifth, and 1,000 a minute), for every CardKit call (a card's writes take it in their lane).</summary>
     public CardKitAppBudget Budget { get; } = budget ?? new CardKitAppBudget(clock);
 
     /// <summary>Runs <paramref name="send"/> (a call of <paramref name="endpoint"/>, its route template) in the card's lane, paced, with the card's next sequence.</summary>

@@ -4,27 +4,29 @@ using FakeClock = Microsoft.Extensions.Time.Testing.FakeTimeProvider;
 
 namespace Larkway.Feishu.Tests.CardKit;
 
-/// <summary>The app's CardKit budget: many cards' writes of one endpoint together stay within 50 a second and 1,000 a minute.</summary>
+/// <summary>The app's CardKit budget: many cards' writes of one endpoint together stay within the platform's 50 a second (with a fifth spare) and 1,000 a minute.</summary>
 public sealed class CardKitAppBudgetTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task Writes_of_many_cards_stay_within_fifty_in_any_second_of_the_app()
+    public async Task Writes_of_many_cards_stay_within_forty_in_any_second_of_the_app()
     {
+        const int PerSecond = CardKitAppBudget.DefaultPerSecond;
+        Assert.InRange(PerSecond, 1, 45);
         var clock = new FakeClock(Start);
         var lanes = new CardKitLanes(clock, new CardKitSequences(clock));
         var sent = await RunAsync(clock, 120, i => lanes.RunAsync($"card-{i}", "/content", s => Task.FromResult(s), CancellationToken.None), TimeSpan.FromMilliseconds(50));
-        var otherEndpoint = await RunAsync(clock, 50, i => lanes.RunAsync($"card-{i}", "/settings", s => Task.FromResult(s), CancellationToken.None), TimeSpan.FromMilliseconds(50));
+        var otherEndpoint = await RunAsync(clock, PerSecond, i => lanes.RunAsync($"card-{i}", "/settings", s => Task.FromResult(s), CancellationToken.None), TimeSpan.FromMilliseconds(50));
 
         Assert.Equal(120, sent.Count);
-        for (var i = 50; i < sent.Count; i++)
+        for (var i = PerSecond; i < sent.Count; i++)
         {
-            Assert.True(sent[i] - sent[i - 50] >= TimeSpan.FromSeconds(1), $"call {i} went out within a second of call {i - 50}");
+            Assert.True(sent[i] - sent[i - PerSecond] >= TimeSpan.FromSeconds(1), $"call {i} went out within a second of call {i - PerSecond}");
         }
 
-        Assert.True(sent[49] - sent[0] < TimeSpan.FromSeconds(1), "the first fifty go at once: the budget holds back only what is over it");
-        Assert.True(otherEndpoint[49] - otherEndpoint[0] < TimeSpan.FromSeconds(1), "another endpoint has its own budget");
+        Assert.True(sent[PerSecond - 1] - sent[0] < TimeSpan.FromSeconds(1), "the first ones go at once: the budget holds back only what is over it");
+        Assert.True(otherEndpoint[PerSecond - 1] - otherEndpoint[0] < TimeSpan.FromSeconds(1), "another endpoint has its own budget");
     }
 
     [Fact]
