@@ -49,6 +49,16 @@ internal sealed class DingTalkPipeline : ApiPipelineBase<DingTalkRequest, DingTa
     public Task SendAsync(DingTalkRequest request, CancellationToken cancellationToken) =>
         SendCoreAsync<object>(request, answer: null, cancellationToken);
 
+    /// <summary>
+    /// Downloads <paramref name="request"/>'s <see cref="DingTalkRequest.AbsoluteUrl"/> (a temporary link DingTalk gave),
+    /// streamed, in one attempt and without the app token: the link carries its own credential, and the token must not
+    /// leave DingTalk's API hosts. The timeout covers the answer's headers; the body is read as the caller reads it. A
+    /// failure status is an error (DingTalk's <c>{code, message}</c> when the body is one, else <c>HTTP{status}</c>).
+    /// </summary>
+    public Task<DingTalkDownload> DownloadAsync(DingTalkRequest request, CancellationToken cancellationToken) =>
+        MeasureAsync(request, (Pipeline: this, Request: request, Cancellation: cancellationToken),
+            static state => state.Pipeline.DownloadCoreAsync(state.Request, state.Cancellation));
+
     /// <summary>The app token for <paramref name="host"/> (cached; fetched when missing or stale).</summary>
     public async Task<string> GetTokenAsync(DingTalkHost host, CancellationToken cancellationToken) =>
         (await Tokens.GetAsync(host, _sendWithoutToken, cancellationToken).ConfigureAwait(false)).Value;
@@ -94,6 +104,48 @@ internal sealed class DingTalkPipeline : ApiPipelineBase<DingTalkRequest, DingTa
         Tokens.Invalidate(request.Host, token.Value);
         var fresh = await Tokens.GetAsync(request.Host, _sendWithoutToken, cancellationToken).ConfigureAwait(false);
         return await SendWithRetriesAsync(request, fresh.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DingTalkDownload> DownloadCoreAsync(DingTalkRequest request, CancellationToken cancellationToken)
+    {
+        var url = request.AbsoluteUrl ?? throw new ArgumentException("A download needs the link to fetch.", nameof(request));
+        using var timeout = Options.Timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(Options.Timeout, TimeProvider);
+        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        var started = TimeProvider.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            Log.CallFailedWithoutAnswer(Logger, "GET", url.AbsolutePath, TimeProvider.GetElapsedTime(started).TotalMilliseconds, ex.GetType().Name);
+            throw MapTransportFailure(ex, request, cancellationToken)!;
+        }
+
+        try
+        {
+            var elapsed = TimeProvider.GetElapsedTime(started).TotalMilliseconds;
+            if (!response.IsSuccessStatusCode)
+            {
+                var reply = await DingTalkReply.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+                var error = reply.Error!;
+                Log.CallFailed(Logger, "GET", url.AbsolutePath, (int)reply.Status, error.Code, elapsed, reply.RequestId);
+                throw ToException(reply, error, "The file's download link was refused");
+            }
+
+            Log.CallSucceeded(Logger, "GET", url.AbsolutePath, (int)response.StatusCode, elapsed, requestId: null);
+            var headers = response.Content.Headers;
+            var name = headers.ContentDisposition is { } disposition ? (disposition.FileNameStar ?? disposition.FileName)?.Trim('"') : null;
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new DingTalkDownload(stream, name is { Length: > 0 } ? name : null, headers.ContentType?.ToString(), headers.ContentLength, response);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 
     protected override async Task<DingTalkReply> AttemptAsync(DingTalkRequest request, string? token, CancellationToken cancellationToken)

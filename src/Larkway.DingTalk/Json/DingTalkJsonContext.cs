@@ -18,6 +18,8 @@ namespace Larkway.DingTalk.Json;
 [JsonSerializable(typeof(BatchRecallRequest))]
 [JsonSerializable(typeof(GroupRecallRequest))]
 [JsonSerializable(typeof(RecallAnswer))]
+[JsonSerializable(typeof(MessageFileDownloadRequest))]
+[JsonSerializable(typeof(MessageFileDownloadAnswer))]
 [JsonSerializable(typeof(UserGetRequest))]
 [JsonSerializable(typeof(UserByMobileRequest))]
 [JsonSerializable(typeof(UserByUnionIdRequest))]

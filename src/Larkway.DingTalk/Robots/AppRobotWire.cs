@@ -34,3 +34,9 @@ internal sealed record GroupRecallRequest(
 internal sealed record RecallAnswer(
     [property: JsonPropertyName("successResult")] IReadOnlyList<string>? SuccessResult,
     [property: JsonPropertyName("failedResult")] IReadOnlyDictionary<string, string>? FailedResult);
+
+internal sealed record MessageFileDownloadRequest(
+    [property: JsonPropertyName("downloadCode")] string DownloadCode,
+    [property: JsonPropertyName("robotCode")] string RobotCode);
+
+internal sealed record MessageFileDownloadAnswer([property: JsonPropertyName("downloadUrl")] string? DownloadUrl);

@@ -6,7 +6,7 @@ namespace Larkway.DingTalk.Robots;
 
 /// <summary>
 /// The app's robot (permission <c>qyapi_robot_sendmsg</c>): one-to-one sends to users (batched by 20), group sends,
-/// recalls, and replies through an inbound message's session webhook.
+/// recalls, replies through an inbound message's session webhook, and the files users send it.
 /// </summary>
 public class DingTalkAppRobotClient
 {
@@ -18,6 +18,8 @@ public class DingTalkAppRobotClient
     private const string BatchRecallPath = "/v1.0/robot/otoMessages/batchRecall";
     private const string GroupRecallPath = "/v1.0/robot/groupMessages/recall";
     private const string SessionReplyPath = "/robot/sendBySession";
+    private const string MessageFileDownloadPath = "/v1.0/robot/messageFiles/download";
+    private const string MessageFileLinkTemplate = "(messageFiles download link)";
 
     private readonly DingTalkPipeline _pipeline = null!;
 
@@ -128,6 +130,47 @@ public class DingTalkAppRobotClient
         // The session webhook carries its own credential in the query: logged by path only, like a robot's webhook.
         var request = new DingTalkRequest(HttpMethod.Post, DingTalkHost.Oapi, SessionReplyPath, SessionReplyPath) { AbsoluteUrl = webhook, Json = message.ToJson(), WithAppToken = false };
         await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The temporary download link of a picture, file, voice or video a user sent the robot
+    /// (<c>POST /v1.0/robot/messageFiles/download</c>): <paramref name="downloadCode"/> is the message's
+    /// <c>content.downloadCode</c>. The link needs no token. DingTalk delivers voice, files and video to the robot only in
+    /// a one-to-one chat with it; in groups (@robot) only pictures and rich text.
+    /// </summary>
+    /// <param name="downloadCode">The inbound message's download code.</param>
+    /// <param name="robotCode">The robot that received the message; the app's <see cref="DingTalkAppOptions.RobotCode"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="DingTalkApiException">DingTalk refused (an unknown or expired download code, another robot's), or answered without a link.</exception>
+    public virtual async Task<Uri> GetMessageFileUrlAsync(string downloadCode, string? robotCode = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(downloadCode);
+        var body = new MessageFileDownloadRequest(downloadCode, string.IsNullOrEmpty(robotCode) ? _pipeline.Options.EffectiveRobotCode : robotCode);
+        // Asking for a link again does no harm: safe to send again after a timeout.
+        var request = new DingTalkRequest(HttpMethod.Post, DingTalkHost.Api, MessageFileDownloadPath, MessageFileDownloadPath)
+        {
+            Json = JsonSerializer.SerializeToUtf8Bytes(body, DingTalkJsonContext.Default.MessageFileDownloadRequest),
+            Idempotent = true,
+        };
+        var answer = await _pipeline.SendAsync(request, DingTalkJsonContext.Default.MessageFileDownloadAnswer, cancellationToken).ConfigureAwait(false);
+        return Uri.TryCreate(answer.DownloadUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+            ? url
+            : throw new DingTalkApiException(DingTalkErrorCodes.MalformedResponse,
+                answer.DownloadUrl is { Length: > 0 } ? $"The downloadUrl of POST {MessageFileDownloadPath} is not an http(s) URL." : $"The answer of POST {MessageFileDownloadPath} has no downloadUrl.");
+    }
+
+    /// <summary>
+    /// Downloads a picture, file, voice or video a user sent the robot: its link (<see cref="GetMessageFileUrlAsync"/>),
+    /// then the bytes, streamed. The link is fetched without the app's token. The result's name is rarely the user's: take
+    /// the message's <c>content.fileName</c>. Dispose the result.
+    /// </summary>
+    /// <exception cref="DingTalkApiException">DingTalk refused the download code, or the link failed.</exception>
+    public virtual async Task<DingTalkDownload> DownloadMessageFileAsync(string downloadCode, string? robotCode = null, CancellationToken cancellationToken = default)
+    {
+        var url = await GetMessageFileUrlAsync(downloadCode, robotCode, cancellationToken).ConfigureAwait(false);
+        // The link's query is its credential: logged by path only, never with the token.
+        var request = new DingTalkRequest(HttpMethod.Get, DingTalkHost.Api, MessageFileLinkTemplate, MessageFileLinkTemplate) { AbsoluteUrl = url, WithAppToken = false, Idempotent = true };
+        return await _pipeline.DownloadAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<BatchSendAnswer> SendBatchAsync(string[] batch, DingTalkAppRobotMessage message, CancellationToken cancellationToken)

@@ -66,6 +66,7 @@ internal static class DingTalkEmulator
             return store;
         });
         services.AddSingleton(_ => new AppRobotFlowControl(options.TimeProvider, options));
+        services.AddSingleton(_ => new RobotMessageFiles(options.TimeProvider));
         services.AddSingleton(sp =>
         {
             var store = new WorkNotificationStore(options, sp.GetRequiredService<StateRevision>());
@@ -120,6 +121,7 @@ internal static class DingTalkEmulator
         app.MapDingTalkUserEndpoints();
         app.MapDingTalkRobotWebhook();
         app.MapDingTalkAppRobot();
+        app.MapDingTalkMessageFiles();
         app.MapDingTalkWorkNotifications();
         app.MapDingTalkCards();
         app.MapDingTalkControlEndpoints();

@@ -47,6 +47,7 @@ public static class HubAssistantsServiceCollectionExtensions
         // A question's images and files reach the backend from the platforms that have a source here.
         services.TryAddSingleton<AssistantAttachments>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, FeishuAttachmentSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, DingTalkAttachmentSource>());
         services.AddHubQueue<AssistantTurnRow, AssistantAnswering>(AssistantAnswering.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
 
         // Retention (TurnRetention, PlaceholderRetention): hourly, on one replica.

@@ -291,6 +291,31 @@ public sealed class DingTalkChatTests
         Assert.True(reply.Json.GetProperty("result").GetProperty("deliverResults")[0].GetProperty("success").GetBoolean());
     }
 
+    [Fact]
+    public async Task A_picture_sent_from_the_chat_page_reaches_the_app_and_its_download_code_opens_its_bytes()
+    {
+        await using var emulator = await StreamTestHelpers.StartAsync();
+        await using var app = await ConnectAppAsync(emulator);
+        var bytes = new byte[] { 0x89, 0x50, 0x4E, 0x47, 9, 8, 7 };
+
+        using var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(bytes);
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+        form.Add(part, "file", "screenshot.png");
+        using var posted = await Reply.ReadAsync(await emulator.Http.PostAsync("/dingtalk-chat/robot/alice/send-file", form));
+        var message = (await app.NextOfTopicAsync("/v1.0/im/bot/messages/get")).DataJson;
+        var downloadCode = message.GetProperty("content").GetProperty("downloadCode").GetString();
+        using var link = await emulator.PostDingTalkAsync("/dingtalk/v1.0/robot/messageFiles/download",
+            new { downloadCode, robotCode = message.GetProperty("robotCode").GetString() }, await emulator.ApiTokenAsync());
+        using var page = await emulator.SendDingTalkAsync(HttpMethod.Get, "/dingtalk-chat/robot/alice", null);
+
+        Assert.Equal(200, posted.Status);
+        Assert.Equal("picture", message.GetProperty("msgtype").GetString());
+        Assert.Equal(200, link.Status);
+        Assert.Equal(bytes, await emulator.Http.GetByteArrayAsync(link.Json.GetProperty("downloadUrl").GetString()));
+        Assert.Contains("[picture]", page.Text, StringComparison.Ordinal);
+    }
+
     private static string WebhookPath(JsonElement message) => new Uri(message.GetProperty("sessionWebhook").GetString()!).PathAndQuery;
 
     private static async Task<Reply> PostFormAsync(TestEmulator emulator, string path, Dictionary<string, string> form)

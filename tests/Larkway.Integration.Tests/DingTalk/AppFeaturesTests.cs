@@ -141,6 +141,70 @@ public sealed class AppFeaturesTests : IAsyncLifetime
         Assert.Equal("approved", card.GetProperty("cardParamMap").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_picture_a_user_sent_the_robot_downloads_as_the_same_bytes_its_link_without_the_token_and_an_unknown_code_is_refused()
+    {
+        var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(3000);
+        var sent = await PostAsync("stream/robot-messages", new
+        {
+            conversationType = "1", senderStaffId = "alice", senderNick = "Alice Chen", msgtype = "picture",
+            contentBase64 = Convert.ToBase64String(bytes), contentType = "image/png", appKey = _options.DingTalkAppKey,
+        });
+        var downloadCode = sent.GetProperty("downloadCode").GetString()!;
+        using var seen = new SeenRequests();
+        using var client = new DingTalkClient(new DingTalkAppOptions
+        {
+            AppKey = _options.DingTalkAppKey,
+            AppSecret = _options.DingTalkAppSecret,
+            ApiBaseUrl = DingTalkBaseUrls.Emulator(_emulator.BaseUrl),
+            OapiBaseUrl = DingTalkBaseUrls.Emulator(_emulator.BaseUrl),
+        }, handler: seen);
+
+        byte[] received;
+        await using (var download = await client.Robot.DownloadMessageFileAsync(downloadCode))
+        {
+            using var buffer = new MemoryStream();
+            await download.Content.CopyToAsync(buffer);
+            received = buffer.ToArray();
+            Assert.Equal("image/png", download.ContentType);
+            Assert.Equal(3000, download.Length);
+        }
+
+        Assert.Equal(bytes, received);
+        var link = Assert.Single(seen.Requests, r => r.Method == "GET");
+        Assert.False(link.HadToken, "the temporary link is fetched without the app's token");
+        Assert.True(Assert.Single(seen.Requests, r => r.Path.EndsWith("/v1.0/robot/messageFiles/download", StringComparison.Ordinal)).HadToken);
+
+        var unknown = await Assert.ThrowsAsync<DingTalkApiException>(() => client.Robot.DownloadMessageFileAsync("bm90LWEtY29kZQ+/=="));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.HttpStatus);
+        Assert.Contains("downloadCode is unknown to this robot", unknown.Message, StringComparison.Ordinal);
+        Assert.False(unknown.IsTransient);
+        var otherRobot = await Assert.ThrowsAsync<DingTalkApiException>(() => client.Robot.GetMessageFileUrlAsync(downloadCode, robotCode: "dingsomeotherrobot01"));
+        Assert.Equal("invalidParameter.robotCode.auth", otherRobot.Code);
+    }
+
+    [Fact]
+    public async Task A_file_a_user_sent_keeps_its_name_in_the_message_and_groups_cannot_send_files()
+    {
+        var sent = await PostAsync("stream/robot-messages", new
+        {
+            conversationType = "1", senderStaffId = "alice", senderNick = "Alice Chen", msgtype = "file", fileName = "policy.pdf",
+            contentBase64 = Convert.ToBase64String("%PDF-1.7 emulator"u8.ToArray()), appKey = _options.DingTalkAppKey,
+        });
+
+        await using var download = await _client.Robot.DownloadMessageFileAsync(sent.GetProperty("downloadCode").GetString()!);
+        using var reader = new StreamReader(download.Content);
+        Assert.Equal("%PDF-1.7 emulator", await reader.ReadToEndAsync());
+        Assert.Equal("application/pdf", download.ContentType);
+        using var group = await _control.PostAsJsonAsync("stream/robot-messages", new
+        {
+            conversationType = "2", senderStaffId = "alice", senderNick = "Alice Chen", msgtype = "file", fileName = "policy.pdf",
+            contentBase64 = Convert.ToBase64String("%PDF"u8.ToArray()), appKey = _options.DingTalkAppKey,
+        });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, group.StatusCode);
+        Assert.Contains("one-to-one", await group.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<JsonElement> PostAsync(string path, object body)
     {
         using var response = await _control.PostAsJsonAsync(path, body);
@@ -155,5 +219,26 @@ public sealed class AppFeaturesTests : IAsyncLifetime
     {
         var root = await GetAsync(path);
         return [.. (root.ValueKind == JsonValueKind.Array ? root : root.GetProperty(property)).EnumerateArray()];
+    }
+}
+
+/// <summary>The real network, with each request's method, path and whether it carried the new API's token noted.</summary>
+internal sealed class SeenRequests : DelegatingHandler
+{
+    public SeenRequests()
+        : base(new SocketsHttpHandler())
+    {
+    }
+
+    public List<(string Method, string Path, bool HadToken)> Requests { get; } = [];
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        lock (Requests)
+        {
+            Requests.Add((request.Method.Method, request.RequestUri!.AbsolutePath, request.Headers.Contains("x-acs-dingtalk-access-token")));
+        }
+
+        return base.SendAsync(request, cancellationToken);
     }
 }

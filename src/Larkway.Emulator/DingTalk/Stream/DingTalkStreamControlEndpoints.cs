@@ -14,6 +14,8 @@ internal static class DingTalkStreamControlEndpoints
 {
     public const string Prefix = "/_emulator/dingtalk/stream";
 
+    private static readonly Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider ContentTypes = new();
+
     public static void MapDingTalkStreamControlEndpoints(this IEndpointRouteBuilder routes)
     {
         var control = routes.MapGroup(Prefix);
@@ -96,9 +98,14 @@ internal static class DingTalkStreamControlEndpoints
         }
     }
 
-    private static async Task<IResult> RobotMessageAsync(HttpContext context, DingTalkStreamHub hub, Chat.InboundRobotMessages inbound)
+    /// <summary>
+    /// <c>{conversationType, senderStaffId, senderNick, text, conversationId?, conversationTitle?, atBot?, appKey?}</c>, or
+    /// instead of text a picture (<c>msgtype "picture", contentBase64, contentType?</c>) or a file (<c>msgtype "file",
+    /// fileName, contentBase64, contentType?</c>): the bytes are kept under the message's <c>downloadCode</c>.
+    /// </summary>
+    private static async Task<IResult> RobotMessageAsync(HttpContext context, DingTalkStreamHub hub, Chat.InboundRobotMessages inbound, AppRobot.RobotMessageFiles files, State.DingTalkOrg org)
     {
-        var (body, invalid) = await StreamHttp.ReadObjectAsync(context, "{conversationType, senderStaffId, senderNick, text, conversationId?, conversationTitle?, atBot?, appKey?}");
+        var (body, invalid) = await StreamHttp.ReadObjectAsync(context, "{conversationType, senderStaffId, senderNick, text | msgtype+contentBase64(+fileName), conversationId?, conversationTitle?, atBot?, appKey?}");
         if (invalid is not null)
         {
             return invalid;
@@ -110,26 +117,67 @@ internal static class DingTalkStreamControlEndpoints
             return StreamHttp.Error(context, 400, "InvalidParameter", "conversationType must be \"1\" (single chat) or \"2\" (group)");
         }
 
-        var missing = new[] { "senderStaffId", "senderNick", "text" }.FirstOrDefault(n => string.IsNullOrEmpty(StreamHttp.String(body, n)));
+        var msgType = StreamHttp.String(body, "msgtype") ?? "text";
+        if (msgType is not ("text" or "picture" or "file"))
+        {
+            return StreamHttp.Error(context, 400, "InvalidParameter", "msgtype must be text, picture or file");
+        }
+
+        var required = msgType switch
+        {
+            "text" => new[] { "senderStaffId", "senderNick", "text" },
+            "picture" => ["senderStaffId", "senderNick", "contentBase64"],
+            _ => ["senderStaffId", "senderNick", "contentBase64", "fileName"],
+        };
+        var missing = required.FirstOrDefault(n => string.IsNullOrEmpty(StreamHttp.String(body, n)));
         if (missing is not null)
         {
             return StreamHttp.Error(context, 400, "MissingParameter", $"{missing} is required");
         }
 
+        // DingTalk's rule: a robot receives voice, video and files only in a one-to-one chat with it, never in a group.
+        if (msgType == "file" && conversationType != "1")
+        {
+            return StreamHttp.Error(context, 400, "InvalidParameter", "DingTalk does not deliver a file to a robot in a group: send it in a one-to-one chat (conversationType \"1\")");
+        }
+
+        var appKey = StreamHttp.String(body, "appKey") ?? hub.Options.ClientId;
+        AppRobot.RobotMessageFile? file = null;
+        if (msgType != "text")
+        {
+            byte[] content;
+            try
+            {
+                content = Convert.FromBase64String(StreamHttp.String(body, "contentBase64")!);
+            }
+            catch (FormatException)
+            {
+                return StreamHttp.Error(context, 400, "InvalidParameter", "contentBase64 must be base64");
+            }
+
+            var fileName = msgType == "file" ? Path.GetFileName(StreamHttp.String(body, "fileName")!) : null;
+            var contentType = StreamHttp.String(body, "contentType")
+                ?? (fileName is not null && ContentTypes.TryGetContentType(fileName, out var known) ? known : msgType == "picture" ? "image/png" : "application/octet-stream");
+            file = files.Add(org.FindApp(appKey)?.RobotCode ?? appKey, msgType, fileName, contentType, content);
+        }
+
         var atBot = !body.TryGetProperty("atBot", out var at) || at.ValueKind != JsonValueKind.False;
         var request = new RobotMessageRequest(
-            StreamHttp.String(body, "appKey") ?? hub.Options.ClientId,
+            appKey,
             conversationType,
             StreamHttp.String(body, "senderStaffId")!,
             StreamHttp.String(body, "senderNick")!,
             StreamHttp.String(body, "conversationId"),
             StreamHttp.String(body, "conversationTitle"),
-            StreamHttp.String(body, "text")!,
-            atBot);
+            file switch { null => StreamHttp.String(body, "text")!, { MsgType: "picture" } => "[picture]", _ => $"[file: {file.FileName}]" },
+            atBot)
+        {
+            File = file,
+        };
 
         // Through the same path as a user writing on the web page, so the conversation shows it and replies land there.
         var delivered = await inbound.DeliverAsync(request, $"{context.Request.Scheme}://{context.Request.Host}");
-        return StreamHttp.Ok(context, new { delivered.MsgId, delivered.Push.MessageId, delivered.Push.ConnectionId, delivered.SessionWebhook });
+        return StreamHttp.Ok(context, new { delivered.MsgId, delivered.Push.MessageId, delivered.Push.ConnectionId, delivered.SessionWebhook, file?.DownloadCode });
     }
 
     /// <summary><c>{eventType, data (object or JSON string), appKey?}</c>.</summary>

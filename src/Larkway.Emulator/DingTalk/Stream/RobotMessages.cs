@@ -5,7 +5,11 @@ using System.Text.Json.Nodes;
 namespace Larkway.Emulator.DingTalk.Stream;
 
 /// <summary>A robot message to inject, as the control endpoint takes it.</summary>
-internal sealed record RobotMessageRequest(string AppKey, string ConversationType, string SenderStaffId, string SenderNick, string? ConversationId, string? ConversationTitle, string Text, bool AtBot);
+internal sealed record RobotMessageRequest(string AppKey, string ConversationType, string SenderStaffId, string SenderNick, string? ConversationId, string? ConversationTitle, string Text, bool AtBot)
+{
+    /// <summary>The picture or file the message carries instead of text (<see cref="Text"/> is then what the chat shows).</summary>
+    public AppRobot.RobotMessageFile? File { get; init; }
+}
 
 /// <summary>
 /// Builds the data of a <c>/v1.0/im/bot/messages/get</c> CALLBACK with the inbound fields the official SDK reads
@@ -34,10 +38,25 @@ internal static class RobotMessages
             ["senderId"] = "$:LWCP_v1:$" + Derive("user:" + request.SenderStaffId),
             ["isInAtList"] = request.AtBot,
             ["sessionWebhook"] = sessionWebhook,
-            ["text"] = new JsonObject { ["content"] = request.Text },
             ["robotCode"] = request.AppKey,
-            ["msgtype"] = "text",
         };
+        switch (request.File)
+        {
+            case { MsgType: "picture" } picture:
+                // The real message also has pictureDownloadCode (a second code for the same picture): both are accepted here.
+                message["content"] = new JsonObject { ["downloadCode"] = picture.DownloadCode, ["pictureDownloadCode"] = picture.DownloadCode };
+                message["msgtype"] = "picture";
+                break;
+            case { } file:
+                message["content"] = new JsonObject { ["downloadCode"] = file.DownloadCode, ["fileName"] = file.FileName };
+                message["msgtype"] = "file";
+                break;
+            default:
+                message["text"] = new JsonObject { ["content"] = request.Text };
+                message["msgtype"] = "text";
+                break;
+        }
+
         if (request.ConversationType == "2")
         {
             message["conversationTitle"] = request.ConversationTitle ?? "Emulator group";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Larkway.Emulator.DingTalk.AppRobot;
 using Larkway.Emulator.DingTalk.Cards;
 using Larkway.Emulator.DingTalk.Chat;
 using Larkway.Emulator.DingTalk.Robots;
@@ -25,12 +26,16 @@ internal static class ChatPages
     // The prefix of the page's CSS classes (ChatStyles).
     private const string Css = "dt";
 
+    // The largest picture or file the chat page sends (the emulator's limit; DingTalk's own is not modelled).
+    private const long MaxFileBytes = 20L * 1024 * 1024;
+
     public static void MapDingTalkChatPages(this IEndpointRouteBuilder routes)
     {
         routes.MapGet(Path, Index);
         routes.MapGet(Path + "/robot/{userId}", RobotChat);
         routes.MapGet(Path + "/robot/{userId}/timeline", RobotChatTimeline);
         routes.MapPost(Path + "/robot/{userId}/say", SayToRobotAsync);
+        routes.MapPost(Path + "/robot/{userId}/send-file", SendFileToRobotAsync).DisableAntiforgery();
         routes.MapGet(Path + "/notifications/{userId}", Notifications);
         routes.MapGet(Path + "/notifications/{userId}/timeline", NotificationsTimeline);
         routes.MapGet(Path + "/groups/{conversationId}", Group);
@@ -55,7 +60,10 @@ internal static class ChatPages
         var composer = new StringBuilder("<form class=\"dt-composer\" method=\"post\" action=\"").Append(path).Append("/say\">")
             .Append("<span class=\"dt-as\">as ").Append(Html.Encode(user.Name)).Append("</span>")
             .Append("<input name=\"text\" autocomplete=\"off\" aria-label=\"Message\" placeholder=\"Message ").Append(Html.Encode(timeline.App.Name)).Append("\" required>")
-            .Append("<button type=\"submit\" class=\"btn btn-primary\">Send</button></form>");
+            .Append("<button type=\"submit\" class=\"btn btn-primary\">Send</button></form>")
+            .Append("<form class=\"dt-composer\" method=\"post\" enctype=\"multipart/form-data\" action=\"").Append(path).Append("/send-file\">")
+            .Append("<span class=\"dt-as\">or a picture or file</span><input type=\"file\" name=\"file\" aria-label=\"Picture or file\" required>")
+            .Append("<button type=\"submit\" class=\"btn\">Upload</button></form>");
         var header = Header(timeline.App.Name, $"One-to-one chat of {user.Name} with the app robot");
         return Page(timeline.App.Name + " · " + user.Name, Sidebar(org, groups, path), header + Flash(flash) + Timeline(path, items) + composer, 200);
     }
@@ -135,6 +143,40 @@ internal static class ChatPages
         }
 
         var delivered = await inbound.DeliverAsync(new RobotMessageRequest(timeline.App.AppKey, "1", user.UserId, user.Name, null, null, text, AtBot: true), Origin(context));
+        return Results.Redirect(path + (delivered.Push.ConnectionId is null && delivered.HttpDeliveryId is null ? "?flash=no-receiver" : string.Empty));
+    }
+
+    /// <summary>
+    /// The user sends the robot a picture (an <c>image/*</c> upload) or a file: a robot message of msgtype picture or file
+    /// whose <c>downloadCode</c> opens the bytes through <c>/v1.0/robot/messageFiles/download</c>.
+    /// </summary>
+    private static async Task<IResult> SendFileToRobotAsync(HttpContext context, [FromRoute] string userId, DingTalkOrg org, ChatTimeline timeline, InboundRobotMessages inbound, RobotMessageFiles files)
+    {
+        if (WebEndpoints.IsCrossSite(context))
+        {
+            return Results.StatusCode(403);
+        }
+
+        if (org.FindUser(userId) is not { } user)
+        {
+            return Refused("No such user in the org.", 404);
+        }
+
+        var upload = context.Request.HasFormContentType ? (await context.Request.ReadFormAsync(context.RequestAborted)).Files["file"] : null;
+        if (upload is not { Length: > 0 } || upload.Length > MaxFileBytes)
+        {
+            return Refused($"Choose a picture or file (up to {MaxFileBytes / (1024 * 1024)} MB).", 400);
+        }
+
+        using var buffer = new MemoryStream();
+        await upload.CopyToAsync(buffer, context.RequestAborted);
+        var name = System.IO.Path.GetFileName(upload.FileName);
+        var picture = upload.ContentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase);
+        var file = files.Add(timeline.App.RobotCode, picture ? "picture" : "file", picture ? null : (name is { Length: > 0 } ? name : "file"),
+            upload.ContentType is { Length: > 0 } type ? type : "application/octet-stream", buffer.ToArray());
+        var text = picture ? "[picture]" : $"[file: {file.FileName}]";
+        var delivered = await inbound.DeliverAsync(new RobotMessageRequest(timeline.App.AppKey, "1", user.UserId, user.Name, null, null, text, AtBot: true) { File = file }, Origin(context));
+        var path = $"{Path}/robot/{Uri.EscapeDataString(userId)}";
         return Results.Redirect(path + (delivered.Push.ConnectionId is null && delivered.HttpDeliveryId is null ? "?flash=no-receiver" : string.Empty));
     }
 

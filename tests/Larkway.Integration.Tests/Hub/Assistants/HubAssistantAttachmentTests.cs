@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Larkway.Channels.Messages;
 using Larkway.Emulator.AiBackend;
+using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
+using Larkway.Hub.Assistants.Attachments;
 using Larkway.Hub.Assistants.Storage;
 
 namespace Larkway.Integration.Tests.Hub.Assistants;
@@ -93,6 +96,70 @@ public sealed class HubAssistantAttachmentTests
         var chats = log.RootElement.GetProperty("items").EnumerateArray().Where(r => r.GetProperty("operation").GetString() == "chat").ToList();
         chats.Count.ShouldBe(1);
         chats[0].GetProperty("body").GetString()!.ShouldContain("data:image/png;base64,");
+    }
+
+    [Fact]
+    public async Task A_picture_a_DingTalk_user_sends_the_robot_alone_is_downloaded_by_the_Hub_and_read_by_Dify()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 5 });
+        await HubSandbox.WaitUntilAsync(() => DingTalkStreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
+
+        var bytes = new byte[1500];
+        Random.Shared.NextBytes(bytes);
+        using (var sent = await hub.Control.PostAsJsonAsync("/_emulator/dingtalk/stream/robot-messages", new
+        {
+            conversationType = "1", senderStaffId = "bob", senderNick = "Bob", conversationId = "cid-bob", msgtype = "picture",
+            contentBase64 = Convert.ToBase64String(bytes), contentType = "image/png", appKey = EmulatorOptions.DefaultDingTalkAppKey,
+        }))
+        {
+            sent.IsSuccessStatusCode.ShouldBeTrue(await sent.Content.ReadAsStringAsync());
+        }
+
+        var turn = (await driver.EndedTurnsAsync(1)).Single();
+        turn.Platform.ShouldBe("dingtalk");
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        turn.Question.ShouldBe("[image]", "a picture sent alone is asked about as what it is");
+        await HubSandbox.WaitUntilAsync(() => DingTalkRepliesText(hub, "cid-bob").Contains("Files read: image.png (image, 1500 bytes)", StringComparison.Ordinal),
+            "Bob's answer naming the picture the Hub downloaded from DingTalk");
+        using var log = JsonDocument.Parse(await driver.AiRequestsAsync());
+        log.RootElement.GetProperty("items").EnumerateArray().Count(r => r.GetProperty("operation").GetString() == "upload").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_DingTalk_download_code_the_robot_does_not_know_is_refused_with_a_message_naming_DingTalk()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        using var client = new Larkway.DingTalk.DingTalkClient(new Larkway.DingTalk.DingTalkAppOptions
+        {
+            AppKey = EmulatorOptions.DefaultDingTalkAppKey,
+            AppSecret = EmulatorOptions.DefaultDingTalkAppSecret,
+            ApiBaseUrl = Larkway.DingTalk.DingTalkBaseUrls.Emulator(emulator.BaseUrl),
+            OapiBaseUrl = Larkway.DingTalk.DingTalkBaseUrls.Emulator(emulator.BaseUrl),
+        });
+        var source = new DingTalkAttachmentSource((_, _) => ValueTask.FromResult(client));
+
+        var refused = await Should.ThrowAsync<AssistantAttachmentException>(() =>
+            source.FetchAsync("default", "msg1", new ChannelAttachment(AttachmentKind.Image, "bm90LWEtY29kZQ=="), 4096, CancellationToken.None));
+
+        refused.Message.ShouldBe("DingTalk did not give the image (invalidParameter.downloadCode.notExist).");
+        refused.Transient.ShouldBeFalse();
+        source.CanFetch(new ChannelAttachment(AttachmentKind.Image, "")).ShouldBeFalse();
+    }
+
+    private static bool DingTalkStreamConnected(HubSandbox hub)
+    {
+        var page = hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/dingtalk/stream/connections").GetAwaiter().GetResult();
+        var items = page.TryGetProperty("items", out var i) ? i : page.GetProperty("data").GetProperty("items");
+        return items.EnumerateArray().Any(c => c.GetProperty("state").GetString() == "open" && c.GetProperty("appKey").GetString() == EmulatorOptions.DefaultDingTalkAppKey);
+    }
+
+    private static string DingTalkRepliesText(HubSandbox hub, string conversation)
+    {
+        var page = hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/dingtalk/stream/session-replies").GetAwaiter().GetResult();
+        var items = page.TryGetProperty("items", out var i) ? i : page.GetProperty("data").GetProperty("items");
+        return string.Join("\n", items.EnumerateArray().Where(r => r.GetProperty("conversationId").GetString() == conversation).Select(r => r.GetRawText()));
     }
 
     private static string AddResource(HubSandbox hub, ResourceKind kind, string type, string name, string contentType, int size)
