@@ -47,6 +47,10 @@ public static class HubAssistantsServiceCollectionExtensions
         // A question's images and files reach the backend from the platforms that have a source here.
         services.TryAddSingleton<AssistantAttachments>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, FeishuAttachmentSource>());
+
+        // WeCom's (AI bots' encrypted URLs and apps' media_ids) need the app clients AddHubWeCom registers.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, WeComAttachmentSource>());
+        services.AddHttpClient(WeComAttachmentSource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60));
         services.AddHubQueue<AssistantTurnRow, AssistantAnswering>(AssistantAnswering.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
 
         // Retention (TurnRetention, PlaceholderRetention): hourly, on one replica.

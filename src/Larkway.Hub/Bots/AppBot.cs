@@ -146,8 +146,10 @@ public sealed partial class AppBot
     }
 
     /// <summary>
-    /// Handles a message of another platform (DingTalk), already mapped to a <see cref="BotMessage"/>: the same group rule,
-    /// commands, conversations and failure reply as on Feishu; <paramref name="reference"/> is quoted in the failure reply.
+    /// Handles a message of another platform (DingTalk, WeCom), already mapped to a <see cref="BotMessage"/>: the same group
+    /// rule, commands, conversations and failure reply as on Feishu; <paramref name="reference"/> is quoted in the failure
+    /// reply. A message without text (a picture, a file) that no assistant took is left alone: commands and conversation
+    /// steps read text, and a bare picture is not a command to answer with the fallback reply.
     /// </summary>
     public async Task HandleMessageAsync(BotMessage message, string reference, CancellationToken cancellationToken)
     {
@@ -155,6 +157,7 @@ public sealed partial class AppBot
         try
         {
             if (await TryAssistantAsync(message, cancellationToken).ConfigureAwait(false)
+                || string.IsNullOrWhiteSpace(message.Text)
                 || (!message.IsP2p && _options.GroupsRequireMention && !message.MentionsBot))
             {
                 return;
