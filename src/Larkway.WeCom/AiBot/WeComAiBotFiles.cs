@@ -6,7 +6,7 @@ namespace Larkway.WeCom.AiBot;
 /// <summary>
 /// The images and files users send an AI bot (<see cref="WeComAiBotFileRef"/>): a plain GET of the message's URL (no
 /// token; WeCom keeps it valid 5 minutes) answers the file encrypted with AES-256-CBC — the key the base64 of
-/// <paramref name="aesKey"/>, the IV its first 16 bytes, PKCS#7 padding to 32-byte blocks. On the long connection each
+/// <c>aesKey</c>, the IV its first 16 bytes, PKCS#7 padding to 32-byte blocks. On the long connection each
 /// file carries its own <see cref="WeComAiBotFileRef.AesKey"/>; in URL-callback mode it has none and the key is the
 /// bot's EncodingAESKey (43 characters: the same base64 without its <c>=</c>, which is read either way). The URL, the key
 /// and the bytes are never logged or put in an exception's message.
