@@ -83,6 +83,15 @@ public static class WeComErrorCodes
     /// <summary>Local: the client held the request to a documented rate and could not send it within the allowed wait.</summary>
     public const string RateLimited = LocalPrefix + "RateLimited";
 
+    /// <summary>Local: an AI bot file's URL is unknown or expired (WeCom keeps it valid 5 minutes): the user sends it again.</summary>
+    public const string FileExpired = LocalPrefix + "FileExpired";
+
+    /// <summary>Local: an AI bot file is larger than the caller's limit; it was not read whole.</summary>
+    public const string FileTooLarge = LocalPrefix + "FileTooLarge";
+
+    /// <summary>Local: an AI bot file did not decrypt: the key is malformed or not the file's (bad padding).</summary>
+    public const string FileDecryptFailed = LocalPrefix + "FileDecryptFailed";
+
     /// <summary>True when the cached access token is what WeCom refused: the client drops it, fetches a new one and sends again once.</summary>
     public static bool IsInvalidToken(string code) => code is InvalidAccessToken or AccessTokenExpired or InvalidSecret;
 

@@ -48,6 +48,10 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<AssistantAttachments>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, FeishuAttachmentSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, DingTalkAttachmentSource>());
+
+        // WeCom's (AI bots' encrypted URLs and apps' media_ids) need the app clients AddHubWeCom registers.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, WeComAttachmentSource>());
+        services.AddHttpClient(WeComAttachmentSource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60));
         services.AddHubQueue<AssistantTurnRow, AssistantAnswering>(AssistantAnswering.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
 
         // Retention (TurnRetention, PlaceholderRetention): hourly, on one replica.

@@ -52,22 +52,50 @@ internal sealed class WeComInboxHandler(
             return;
         }
 
-        if (item.EventType != WeComIngest.TextMessageType)
+        if (item.EventType != WeComIngest.TextMessageType && !MediaMessageTypes.Contains(item.EventType))
         {
             return;
         }
 
         var message = ToBotMessage(root, item);
+        if (message.Text.Length == 0 && assistant is null)
+        {
+            // A picture without an assistant: nothing for commands or conversations to read (it was forwarded above).
+            return;
+        }
+
         await BotOf(item.AppName).HandleMessageAsync(message, "wc-" + item.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A member's text as the bot sees it: always one-to-one (an app's chat is the member's own with the app).</summary>
+    /// <summary>The inbox types of a member's image, voice and video: they reach the app's assistant (their media_id fetched when it answers).</summary>
+    internal static readonly HashSet<string> MediaMessageTypes = new(StringComparer.Ordinal)
+    {
+        WeComIngest.MessageTypePrefix + "image",
+        WeComIngest.MessageTypePrefix + "voice",
+        WeComIngest.MessageTypePrefix + "video",
+    };
+
+    /// <summary>
+    /// A member's message as the bot sees it: always one-to-one (an app's chat is the member's own with the app); an image,
+    /// voice or video has no text and carries its media_id (an image its PicUrl too) as the attachment.
+    /// </summary>
     internal static BotMessage ToBotMessage(JsonElement root, InboxEvent item)
     {
         var sender = WeComCallbackJson.Str(root, "FromUserName") ?? throw new JsonException("A WeCom message names its sender (FromUserName).");
         var msgId = WeComCallbackJson.Str(root, "MsgId") ?? item.DedupKey ?? "inbox-" + item.Id;
-        var text = (WeComCallbackJson.Str(root, "Content") ?? "").Trim();
+        var msgType = WeComCallbackJson.Str(root, "MsgType") ?? "text";
+        var text = msgType == "text" ? (WeComCallbackJson.Str(root, "Content") ?? "").Trim() : "";
         var agent = WeComCallbackJson.Str(root, "AgentID") ?? item.AppName;
+        var kind = msgType switch
+        {
+            "image" => Larkway.Channels.Messages.AttachmentKind.Image,
+            "voice" => Larkway.Channels.Messages.AttachmentKind.Audio,
+            "video" => Larkway.Channels.Messages.AttachmentKind.Video,
+            _ => (Larkway.Channels.Messages.AttachmentKind?)null,
+        };
+        IReadOnlyList<Larkway.Channels.Messages.ChannelAttachment> attachments = kind is { } k && WeComCallbackJson.Str(root, "MediaId") is { Length: > 0 } mediaId
+            ? [new Larkway.Channels.Messages.ChannelAttachment(k, mediaId) { Url = WeComCallbackJson.Str(root, "PicUrl") }]
+            : [];
         return new BotMessage
         {
             // An app's chat is the member's own with the app: direct, keyed by the member.
@@ -78,7 +106,8 @@ internal sealed class WeComInboxHandler(
                 Conversation = new Larkway.Channels.Messages.ChannelConversation(sender, Larkway.Channels.Messages.ConversationKind.Direct),
                 Sender = new Larkway.Channels.Messages.ChannelSender(sender),
                 Text = text,
-                PlatformMessageType = "text",
+                PlatformMessageType = msgType,
+                Attachments = attachments,
                 MessageId = msgId,
                 ReceivedAt = item.ReceivedAt,
                 DedupKey = Larkway.Channels.Messages.InboundMessage.DedupKeyFor(Larkway.Channels.Messages.ChannelPlatform.WeCom, agent, msgId),

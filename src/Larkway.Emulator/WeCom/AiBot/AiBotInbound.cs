@@ -121,7 +121,7 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
                 break;
             case "image":
             case "file":
-                body[input.MsgType] = Served(input.Data!, input.FileName ?? input.MsgType, baseUrl);
+                body[input.MsgType] = Served(bot.BotId, input.Data!, input.FileName ?? input.MsgType, baseUrl);
                 break;
             case "mixed":
                 var items = new JsonArray();
@@ -132,7 +132,7 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
 
                 if (input.Data is { Length: > 0 })
                 {
-                    items.Add(new JsonObject { ["msgtype"] = "image", ["image"] = Served(input.Data, input.FileName ?? "image", baseUrl) });
+                    items.Add(new JsonObject { ["msgtype"] = "image", ["image"] = Served(bot.BotId, input.Data, input.FileName ?? "image", baseUrl) });
                 }
 
                 if (items.Count == 0)
@@ -286,10 +286,22 @@ internal sealed class AiBotInbound(AiBotHub hub, AiBotConversations conversation
             ? await callbacks.DeliverEventAsync(callback, body, pending)
             : await hub.PushEventAsync(botId, body, pending);
 
-    private JsonObject Served(byte[] data, string fileName, string baseUrl)
+    /// <summary>
+    /// A file's reference as the bot receives it: on the long connection its URL and own aeskey; in URL-callback mode its
+    /// URL only, the file encrypted with the bot's EncodingAESKey (WeCom's SDK types: "aeskey … 长连接模式下返回"; its
+    /// callback demo decrypts pictures with the callback's key).
+    /// </summary>
+    private JsonObject Served(string botId, byte[] data, string fileName, string baseUrl)
     {
-        var (id, aesKey) = media.Serve(data, "application/octet-stream", fileName);
-        return new JsonObject { ["url"] = $"{baseUrl.TrimEnd('/')}{AiBotEndpoints.MediaPath}/{id}", ["aeskey"] = aesKey };
+        var callback = callbacks.Settings(botId);
+        var (id, aesKey) = media.Serve(data, "application/octet-stream", fileName, callback?.EncodingAesKey);
+        var reference = new JsonObject { ["url"] = $"{baseUrl.TrimEnd('/')}{AiBotEndpoints.MediaPath}/{id}" };
+        if (callback is null)
+        {
+            reference["aeskey"] = aesKey;
+        }
+
+        return reference;
     }
 
     private static JsonObject Quote(AiBotMessage quoted) => quoted.MsgType switch

@@ -6,7 +6,8 @@ namespace Larkway.Emulator.WeCom.AiBot;
 /// <summary>
 /// Media on the long connection: uploads in chunks (<c>aibot_upload_media_init/_chunk/_finish</c>) that end in a
 /// media_id living <see cref="AiBotOptions.MediaLifetime"/>, and the files users send the bot, served encrypted
-/// (AES-256-CBC, key = the message's base64 <c>aeskey</c>, IV = its first 16 bytes, PKCS#7 padded to 32 bytes) as WeCom does.
+/// (AES-256-CBC, key = the message's base64 <c>aeskey</c> — in URL-callback mode the bot's EncodingAESKey —, IV = its first
+/// 16 bytes, PKCS#7 padded to 32 bytes) for five minutes, as WeCom does.
 /// </summary>
 internal sealed class AiBotMedia(AiBotOptions options, TimeProvider time)
 {
@@ -158,24 +159,38 @@ internal sealed class AiBotMedia(AiBotOptions options, TimeProvider time)
         }
     }
 
-    /// <summary>Keeps a file a user sent; returns its id and the base64 aeskey it is served encrypted with.</summary>
-    public (string Id, string AesKey) Serve(byte[] content, string contentType, string fileName)
+    /// <summary>How long a served file's URL works: WeCom documents its file URLs as valid five minutes.</summary>
+    public static readonly TimeSpan ServedLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Keeps a file a user sent, served for <see cref="ServedLifetime"/>; returns its id and the base64 key it is served
+    /// encrypted with: a new random aeskey (long connection), or <paramref name="encodingAesKey"/> — the bot's callback
+    /// EncodingAESKey, which URL-callback mode encrypts files with and sends no aeskey for.
+    /// </summary>
+    public (string Id, string AesKey) Serve(byte[] content, string contentType, string fileName, string? encodingAesKey = null)
     {
-        var key = RandomNumberGenerator.GetBytes(32);
+        var key = encodingAesKey is null ? RandomNumberGenerator.GetBytes(32) : Convert.FromBase64String(encodingAesKey + "=");
         var id = AiBotFrames.NewId();
+        var now = time.GetUtcNow();
         lock (_gate)
         {
-            _served[id] = new ServedFile(Encrypt(content, key), contentType, fileName);
+            foreach (var old in _served.Where(s => s.Value.ExpiresAt <= now).Select(s => s.Key).ToList())
+            {
+                _served.Remove(old);
+            }
+
+            _served[id] = new ServedFile(Encrypt(content, key), contentType, fileName, now + ServedLifetime);
         }
 
         return (id, Convert.ToBase64String(key));
     }
 
+    /// <summary>The encrypted file while its URL is valid, else null (WeCom's link has expired).</summary>
     public (byte[] Encrypted, string FileName)? Served(string id)
     {
         lock (_gate)
         {
-            return _served.TryGetValue(id, out var s) ? (s.Encrypted, s.FileName) : null;
+            return _served.TryGetValue(id, out var s) && s.ExpiresAt > time.GetUtcNow() ? (s.Encrypted, s.FileName) : null;
         }
     }
 
@@ -197,5 +212,5 @@ internal sealed class AiBotMedia(AiBotOptions options, TimeProvider time)
 
     private sealed record Stored(string BotId, string Type, string FileName, byte[] Content, DateTimeOffset ExpiresAt);
 
-    private sealed record ServedFile(byte[] Encrypted, string ContentType, string FileName);
+    private sealed record ServedFile(byte[] Encrypted, string ContentType, string FileName, DateTimeOffset ExpiresAt);
 }

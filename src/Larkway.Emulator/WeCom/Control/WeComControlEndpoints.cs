@@ -44,6 +44,7 @@ internal static class WeComControlEndpoints
         control.MapGet("callback/attempts", (WeComCallbackSender sender, [FromQuery(Name = "delivery_id")] string? deliveryId) => WeComJson.Plain(new { items = sender.Attempts(deliveryId) }));
         control.MapGet("users/{userId}/messages", UserMessages);
         control.MapPost("users/{userId}/say", SayAsync);
+        control.MapPost("users/{userId}/image", ImageAsync);
         control.MapPost("messages/{msgId}/click", ClickAsync);
         control.MapGet("robots/{key}/messages", (string key, WeComOrg org, RobotStore robots) =>
             org.FindRobotGroup(key) is null ? Refuse(404, "no group robot has that key") : WeComJson.Plain(new { items = robots.Of(key).Select(RobotView) }));
@@ -121,6 +122,27 @@ internal static class WeComControlEndpoints
     {
         var text = (await ReadAsync(context))?.Str("text");
         var result = actions.Say(userId, text ?? string.Empty);
+        return await OutcomeAsync(result);
+    }
+
+    /// <summary>
+    /// <c>{data_base64, filename?, content_type?}</c>: the member sends the app a picture — kept as media for
+    /// <c>/cgi-bin/media/get</c>, delivered as an image callback (PicUrl + MediaId); answers when the callback is done.
+    /// </summary>
+    private static async Task<IResult> ImageAsync(HttpContext context, [FromRoute] string userId, MemberActions actions)
+    {
+        var body = await ReadAsync(context);
+        byte[] data;
+        try
+        {
+            data = Convert.FromBase64String(body?.Str("data_base64") ?? string.Empty);
+        }
+        catch (FormatException)
+        {
+            return Refuse(400, "data_base64 must be base64");
+        }
+
+        var result = actions.SendImage(userId, data, body?.Str("filename"), body?.Str("content_type"), $"{context.Request.Scheme}://{context.Request.Host}");
         return await OutcomeAsync(result);
     }
 

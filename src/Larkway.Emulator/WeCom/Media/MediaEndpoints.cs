@@ -17,10 +17,15 @@ internal static class MediaEndpoints
     public const string UploadPath = WeComApiExtensions.Prefix + "/cgi-bin/media/upload";
     public const string GetPath = WeComApiExtensions.Prefix + "/cgi-bin/media/get";
 
+    /// <summary>Where a member's picture is linked from its callback's PicUrl (a plain link, no token, as WeCom's is).</summary>
+    public const string PicturePath = "/wecom-media/pic";
+
     private static readonly string[] Types = ["image", "voice", "video", "file"];
 
     public static void MapWeComMediaEndpoints(this IEndpointRouteBuilder routes)
     {
+        routes.MapGet(PicturePath + "/{mediaId}", (string mediaId, MediaStore store) =>
+            store.Find(mediaId) is { Type: "image" } media ? Results.Bytes(media.Data, media.ContentType) : Results.NotFound());
         routes.MapPost(UploadPath, UploadAsync).AsWeCom().DisableAntiforgery();
         routes.MapGet(GetPath, Get).AsWeCom();
     }

@@ -15,8 +15,49 @@ internal sealed record MemberActionResult(string? Refusal, InboundMessage? Messa
 /// template card's button or submitting its choices (Event template_card_event, document 90240, with a new
 /// response_code for that member). The outcome — delivered, failed, the decrypted passive reply — is kept on the record.
 /// </summary>
-internal sealed class MemberActions(WeComOrg org, AppMessageStore store, WeComCallbackSender callbacks, TimeProvider time)
+internal sealed class MemberActions(WeComOrg org, AppMessageStore store, WeComCallbackSender callbacks, TimeProvider time, Media.MediaStore media)
 {
+    /// <summary>The largest picture a member sends the app here: WeCom's limit for image media.</summary>
+    public const int MaxImageBytes = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// The member sends the app a picture (MsgType image, document 90239): its bytes are kept as temporary media (valid 3
+    /// days) so <c>/cgi-bin/media/get</c> serves them by the callback's MediaId, and the callback's PicUrl is a plain
+    /// link to them under <paramref name="baseUrl"/>.
+    /// </summary>
+    public MemberActionResult SendImage(string userId, byte[] data, string? fileName, string? contentType, string baseUrl)
+    {
+        if (org.FindUser(userId) is not { } user)
+        {
+            return new MemberActionResult("no member has that userid", null, null);
+        }
+
+        if (data.Length is <= 5 or > MaxImageBytes)
+        {
+            return new MemberActionResult($"a picture is 6 bytes to {MaxImageBytes / 1024 / 1024} MB", null, null);
+        }
+
+        var name = string.IsNullOrWhiteSpace(fileName) ? "image.jpg" : fileName;
+        var stored = media.Add("image", name, string.IsNullOrWhiteSpace(contentType) ? "image/jpeg" : contentType, data, robotKey: null);
+        var picUrl = $"{baseUrl.TrimEnd('/')}{Media.MediaEndpoints.PicturePath}/{stored.MediaId}";
+        var now = time.GetUtcNow();
+        var msgId = WeComIds.MsgId();
+        var record = new InboundMessage(msgId, user.UserId, "image", name, now);
+        store.AddInbound(record);
+        var xml = WeComCallbackSender.Xml(
+        [
+            ("ToUserName", org.CorpId),
+            ("FromUserName", user.UserId),
+            ("CreateTime", now.ToUnixTimeSeconds()),
+            ("MsgType", "image"),
+            ("PicUrl", picUrl),
+            ("MediaId", stored.MediaId),
+            ("MsgId", long.Parse(msgId, CultureInfo.InvariantCulture)),
+            ("AgentID", org.App.AgentId),
+        ]);
+        return new MemberActionResult(null, record, DeliverAsync(record, "message", xml));
+    }
+
     public MemberActionResult Say(string userId, string text)
     {
         if (org.FindUser(userId) is not { } user)

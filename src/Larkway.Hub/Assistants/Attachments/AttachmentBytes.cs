@@ -10,14 +10,16 @@ internal static class AttachmentBytes
 
     /// <summary>
     /// All of <paramref name="content"/>, refused as soon as it passes <paramref name="maxBytes"/> (by its announced
-    /// length, or while reading), so a large file is never held whole.
+    /// length, or while reading), so a large file is never held whole. <paramref name="overhead"/> is how much longer
+    /// than the file its stream may be (an encrypted file's padding); the caller checks the file itself once decrypted.
     /// </summary>
     /// <exception cref="AssistantAttachmentException">The file is larger than the limit.</exception>
-    public static async Task<byte[]> ReadAsync(Stream content, long? length, long maxBytes, string name, CancellationToken cancellationToken)
+    public static async Task<byte[]> ReadAsync(Stream content, long? length, long maxBytes, string name, CancellationToken cancellationToken, int overhead = 0)
     {
-        if (length > maxBytes)
+        var limit = maxBytes + overhead;
+        if (length > limit)
         {
-            throw TooLarge(name, length.Value, maxBytes);
+            throw TooLarge(name, length.Value - overhead, maxBytes);
         }
 
         using var buffer = new MemoryStream();
@@ -25,9 +27,9 @@ internal static class AttachmentBytes
         int read;
         while ((read = await content.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > maxBytes)
+            if (buffer.Length + read > limit)
             {
-                throw TooLarge(name, buffer.Length + read, maxBytes);
+                throw TooLarge(name, buffer.Length + read - overhead, maxBytes);
             }
 
             buffer.Write(chunk, 0, read);
@@ -69,6 +71,7 @@ internal static class AttachmentBytes
         _ => $"{bytes} bytes",
     };
 
-    private static AssistantAttachmentException TooLarge(string name, long size, long maxBytes) =>
+    /// <summary>The refusal of a file of <paramref name="size"/> bytes (or more) above <paramref name="maxBytes"/>.</summary>
+    public static AssistantAttachmentException TooLarge(string name, long size, long maxBytes) =>
         new($"{name} is larger than the {Size(maxBytes)} the assistant takes ({Size(size)} or more).", transient: false);
 }

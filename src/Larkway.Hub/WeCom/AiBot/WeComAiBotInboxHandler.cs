@@ -67,8 +67,9 @@ internal sealed partial class WeComAiBotInboxHandler(
         var frame = document.RootElement;
         var reqId = ReqIdOf(frame);
         var message = WeComAiBotMessage.Parse(frame.GetProperty("body"));
-        if (ToBotMessage(message, item) is not { } botMessage)
+        if (ToBotMessage(message, item) is not { } botMessage || (botMessage.Text.Length == 0 && assistant is null))
         {
+            // Nothing for the bot: no text, and no assistant to read the file.
             return;
         }
 
@@ -187,12 +188,14 @@ internal sealed partial class WeComAiBotInboxHandler(
 
     /// <summary>
     /// A message as the bot sees it: one-to-one, or a group message that @-mentions the bot (WeCom delivers no other),
-    /// its text without the leading @-mention. Null for a message without text (an image, a file).
+    /// its text without the leading @-mention. An image, file or video sent alone has no text: it goes on for the app's
+    /// assistant (which asks "[image]" with the file), and the bot leaves it alone when no assistant takes it. Null for a
+    /// message with neither text nor a file.
     /// </summary>
     internal static BotMessage? ToBotMessage(WeComAiBotMessage message, InboxEvent item)
     {
         var text = message.PlainText;
-        if (string.IsNullOrWhiteSpace(text))
+        if (string.IsNullOrWhiteSpace(text) && !HasFile(message))
         {
             return null;
         }
@@ -210,6 +213,11 @@ internal sealed partial class WeComAiBotInboxHandler(
             EventKey = $"wecom-aibot/{item.AppName}/{msgId}",
         };
     }
+
+    /// <summary>True when the message carries an image, file or video (alone, or in a mixed message).</summary>
+    internal static bool HasFile(WeComAiBotMessage message) =>
+        message.Image is { Url.Length: > 0 } || message.File is { Url.Length: > 0 } || message.Video is { Url.Length: > 0 }
+        || (message.Mixed?.MsgItem ?? []).Any(i => i.Image is { Url.Length: > 0 });
 
     /// <summary>What an assistant's stream reply needs: the callback's req_id and the bot whose connection answers it.</summary>
     internal static string ReplyContextOf(string reqId, string botId, DateTimeOffset receivedAt)

@@ -119,6 +119,32 @@ public sealed class AiBotClientWireTests(AiBotEmulatorFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task A_picture_a_user_sends_downloads_from_its_url_and_decrypts_with_its_aeskey()
+    {
+        await StartAsync((callback, _) =>
+        {
+            _callbacks.Enqueue(callback);
+            return ValueTask.CompletedTask;
+        });
+        var picture = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4100);
+
+        await fixture.Control.ImageAsync(picture, fileName: "scan.png");
+        await AiBotEmulatorFixture.WaitUntilAsync(() => Task.FromResult(_callbacks.Any(c => c.Message?.Image is not null)), "the picture's callback");
+        var image = _callbacks.Select(c => c.Message?.Image).First(i => i is not null)!;
+        image.AesKey.ShouldNotBeNullOrEmpty("the long connection gives each file its own aeskey");
+
+        using var http = new HttpClient();
+        var files = new WeComAiBotFiles(http);
+        var file = await files.DownloadAsync(image.Url, image.AesKey!);
+        file.Content.ShouldBe(picture);
+        file.FileName.ShouldBe("scan.png");
+
+        // Above the caller's limit it is refused while read; a URL WeCom does not know is expired, not a crash.
+        (await Should.ThrowAsync<WeComApiException>(() => files.DownloadAsync(image.Url, image.AesKey!, maxBytes: 1024))).Code.ShouldBe(WeComErrorCodes.FileTooLarge);
+        (await Should.ThrowAsync<WeComApiException>(() => files.DownloadAsync(image.Url + "x", image.AesKey!))).Code.ShouldBe(WeComErrorCodes.FileExpired);
+    }
+
+    [Fact]
     public async Task A_welcome_answers_enter_chat_on_its_req_id()
     {
         var welcomed = new TaskCompletionSource<WeComAiBotAck>(TaskCreationOptions.RunContinuationsAsynchronously);

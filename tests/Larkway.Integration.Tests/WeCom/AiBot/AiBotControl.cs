@@ -9,6 +9,10 @@ internal sealed class AiBotControl(Uri emulator) : EmulatorControlClient(emulato
     /// <summary>A user writes to the bot; returns the emulator's answer (the message, its req_id, how it was delivered).</summary>
     public Task<JsonElement> MessageAsync(string text, string userId = "alice") => PostAsync("messages", new { userid = userId, chattype = "single", msgtype = "text", text });
 
+    /// <summary>A user sends the bot a picture alone (single chat); the bot receives its URL, encrypted, and the key.</summary>
+    public Task<JsonElement> ImageAsync(byte[] content, string userId = "alice", string? fileName = null) =>
+        PostAsync("messages", new { userid = userId, chattype = "single", msgtype = "image", data_base64 = Convert.ToBase64String(content), filename = fileName });
+
     public Task<JsonElement> EnterChatAsync(string userId = "alice") => PostAsync("enter-chat", new { userid = userId });
 
     public async Task<IReadOnlyList<JsonElement>> ConnectionsAsync() => Items(await GetAsync("connections"));

@@ -149,6 +149,28 @@ public sealed class AiBotUrlCallbackWireTests : IAsyncLifetime
         [.. JsonDocument.Parse(await _control.GetStringAsync("conversations/messages?id=" + Uri.EscapeDataString(conversation))).RootElement.GetProperty("items").EnumerateArray()];
 
     [Fact]
+    public async Task A_picture_in_url_callback_mode_carries_no_aeskey_and_decrypts_with_the_bots_EncodingAESKey()
+    {
+        using var saved = await _control.PostAsJsonAsync("callback", new { url = _url, token = Token, encoding_aes_key = AesKey });
+        saved.IsSuccessStatusCode.ShouldBeTrue(await saved.Content.ReadAsStringAsync());
+        var picture = System.Security.Cryptography.RandomNumberGenerator.GetBytes(777);
+
+        using var said = await _control.PostAsJsonAsync("messages", new { userid = "alice", chattype = "single", msgtype = "image", data_base64 = Convert.ToBase64String(picture) });
+        said.IsSuccessStatusCode.ShouldBeTrue(await said.Content.ReadAsStringAsync());
+        await AiBotEmulatorFixture.WaitUntilAsync(() => Task.FromResult(_requests.Any(r => r.Message?.Image is not null)), "the picture's callback");
+
+        var image = _requests.Select(r => r.Message?.Image).First(i => i is not null)!;
+        image.AesKey.ShouldBeNull("URL-callback mode sends no aeskey");
+        using var http = new HttpClient();
+        var files = new WeComAiBotFiles(http);
+        (await files.DownloadAsync(image.Url, AesKey)).Content.ShouldBe(picture);
+
+        // A per-message key (the long connection's kind) is not this file's: refused as undecryptable, never garbage.
+        var wrong = await Should.ThrowAsync<WeComApiException>(() => files.DownloadAsync(image.Url, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
+        wrong.Code.ShouldBe(WeComErrorCodes.FileDecryptFailed);
+    }
+
+    [Fact]
     public async Task The_url_is_verified_a_message_comes_in_a_stream_grows_over_polls_to_finish_and_a_response_url_reply_lands()
     {
         using var saved = await _control.PostAsJsonAsync("callback", new { url = _url, token = Token, encoding_aes_key = AesKey });
