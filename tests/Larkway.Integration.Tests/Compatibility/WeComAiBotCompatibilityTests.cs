@@ -9,7 +9,8 @@ namespace Larkway.Integration.Tests.Compatibility;
 /// WeCom's official AI bot client, <c>@wecom/aibot-node-sdk</c> 1.0.7 (npm), unchanged against the emulator — only its
 /// <c>wsUrl</c> option points at the emulator: it subscribes, pings, receives a user's message and streams a reply in
 /// several frames that the emulator shows as one growing message; and when a second client subscribes, the first hears
-/// <c>disconnected_event</c> and does not reconnect.
+/// <c>disconnected_event</c> and does not reconnect; and a picture a user sends is the same bytes once the SDK's
+/// <c>downloadFile</c> has decrypted it with the message's <c>aeskey</c>.
 /// </summary>
 public sealed class WeComAiBotCompatibilityTests
 {
@@ -61,6 +62,29 @@ public sealed class WeComAiBotCompatibilityTests
         Assert.Equal(2, connections.Count);
         Assert.Equal("taken over by a new connection", connections.Single(c => c.Id == firstConnection).CloseReason);
         Assert.NotEqual(firstConnection, hub.CurrentOf(AiBotOptions.DefaultBotId)!.Id);
+    }
+
+    [Fact]
+    public async Task The_official_sdk_downloads_and_decrypts_a_picture_a_user_sent_to_its_bytes()
+    {
+        AssertInstalled();
+        var options = new EmulatorOptions { Port = 0 };
+        await using var emulator = await EmulatorServer.StartAsync(options);
+        using var http = new HttpClient { BaseAddress = emulator.BaseUrl };
+
+        await using var node = NodeScript.Start(CompatDirectory, "aibot.mjs", WsUrl(emulator, options), AiBotOptions.DefaultBotId, AiBotOptions.DefaultSecret, "image");
+        await node.NextAsync("ready");
+
+        // A length that is not a multiple of the 32-byte padding block, so the SDK must strip a partial pad.
+        var picture = new byte[3001];
+        Random.Shared.NextBytes(picture);
+        using var sent = await http.PostAsJsonAsync("/_emulator/wecom/aibot/messages", new { userid = "alice", chattype = "single", msgtype = "image", data_base64 = Convert.ToBase64String(picture), filename = "receipt.png" });
+        sent.EnsureSuccessStatusCode();
+
+        var image = await node.NextAsync("image");
+        Assert.Equal(picture.Length, image.GetProperty("length").GetInt32());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(picture)), image.GetProperty("sha256").GetString());
+        Assert.Equal(0, await node.ExitCodeAsync());
     }
 
     private static string WsUrl(EmulatorServer emulator, EmulatorOptions options) =>

@@ -1,14 +1,16 @@
 // Runs WeCom's official AI bot client (@wecom/aibot-node-sdk, unchanged) against a running Larkway Emulator.
 // The only setting changed is the SDK's own `wsUrl` option, pointed at the emulator's long-connection endpoint.
-// Usage: node aibot.mjs <wsUrl> <botId> <secret> <reply|hold>
+// Usage: node aibot.mjs <wsUrl> <botId> <secret> <reply|hold|image>
 //   reply: on the first text message, streams an answer in three frames (each acked before the next) and exits.
 //   hold:  stays connected; when taken over (disconnected_event) it reports how often it tried to reconnect, then exits.
-// Prints one JSON line per step ({"ready"}, {"message"}, {"replied"}, {"kicked"}); the test drives the emulator meanwhile.
+//   image: on the first image message, downloads and decrypts it with the SDK's downloadFile and its aeskey, then exits.
+// Prints one JSON line per step ({"ready"}, {"message"}, {"replied"}, {"kicked"}, {"image"}); the test drives the emulator meanwhile.
+import { createHash } from 'node:crypto';
 import { WSClient } from '@wecom/aibot-node-sdk';
 
 const [wsUrl, botId, secret, mode] = process.argv.slice(2);
 if (!mode) {
-  console.error('usage: node aibot.mjs <wsUrl> <botId> <secret> <reply|hold>');
+  console.error('usage: node aibot.mjs <wsUrl> <botId> <secret> <reply|hold|image>');
   process.exit(2);
 }
 
@@ -35,6 +37,17 @@ client.on('message.text', async (frame) => {
     setTimeout(() => { client.disconnect(); process.exit(0); }, 100);
   } catch (e) {
     say({ error: 'reply failed: ' + JSON.stringify(e?.errmsg ?? e?.message ?? e) });
+  }
+});
+
+client.on('message.image', async (frame) => {
+  if (mode !== 'image') return;
+  try {
+    const { buffer } = await client.downloadFile(frame.body.image.url, frame.body.image.aeskey);
+    say({ image: { length: buffer.length, sha256: createHash('sha256').update(buffer).digest('hex') } });
+    setTimeout(() => { client.disconnect(); process.exit(0); }, 100);
+  } catch (e) {
+    say({ error: 'download failed: ' + (e?.message ?? e) });
   }
 });
 
