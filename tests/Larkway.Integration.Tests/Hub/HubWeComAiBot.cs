@@ -39,6 +39,18 @@ internal static class HubWeComAiBot
         return admin;
     }
 
+    /// <summary>Stores the Emulator's app with its AI bot in <paramref name="hub"/> and waits for the Hub's connection to it.</summary>
+    public static async Task AddAppAndConnectAsync(HubSandbox hub, EmulatorServer emulator)
+    {
+        using var admin = Admin(hub);
+        using (var added = await admin.PostAsJsonAsync("/api/v1/apps", AppBody(emulator)))
+        {
+            Assert.True(added.StatusCode == System.Net.HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
+        }
+
+        await HubSandbox.WaitUntilAsync(() => Duty(hub)?.IsConnected == true, "the Hub's AI bot connection", seconds: 60);
+    }
+
     public static WeComAiBotDuty? Duty(HubSandbox hub, string app = AppName) =>
         hub.Host.Services.GetRequiredService<WeComAiBotSupervisor>().Duties.GetValueOrDefault(app);
 

@@ -30,12 +30,7 @@ public sealed class HubAssistantWeComTests
         using var control = new AiBotControl(emulator.BaseUrl);
         await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
         using var admin = HubWeComAiBot.Admin(hub);
-        using (var added = await admin.PostAsJsonAsync("/api/v1/apps", HubWeComAiBot.AppBody(emulator)))
-        {
-            added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
-        }
-
-        await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub)?.IsConnected == true, "the Hub's AI bot connection", seconds: 60);
+        await HubWeComAiBot.AddAppAndConnectAsync(hub, emulator);
         using var driver = new AssistantDriver(hub, emulator.BaseUrl);
         await driver.CreateAsync(Assistant, [HubWeComAiBot.AppName]);
         await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
