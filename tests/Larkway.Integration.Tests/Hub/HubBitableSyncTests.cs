@@ -4,8 +4,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
+using Larkway.Hub.BitableSync;
+using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -249,6 +252,38 @@ public abstract class HubBitableSyncTests
         pass.GetProperty("to_database").GetInt32().ShouldBe(5, pass.ToString());
         var rows = await RowsAsync(connection, postgres);
         rows.Where(r => r.Value.Amount == 1000m).Select(r => r.Key).Order(StringComparer.Ordinal).ShouldBe(["PO-B1", "PO-B3", "PO-B5", "PO-B7", "PO-B9"]);
+    }
+
+    [Fact]
+    public async Task A_full_diff_asked_as_a_pass_was_claimed_is_run_by_that_pass_not_cleared_with_its_marks()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var (connection, postgres) = await DatabaseAsync();
+        await ExecuteAsync(connection, postgres, "CREATE TABLE orders (order_no text PRIMARY KEY, amount numeric, status text, urgent boolean, owner text, due bigint)");
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        using var admin = Admin(hub);
+        var (appToken, tableId) = await SeedBaseAsync(hub);
+        var id = await StartOrdersSyncAsync(admin, "Claimed", appToken, tableId, connection, postgres, ("status", "Status"));
+        await WaitIdleAsync(admin, id);
+
+        // "Run a full diff" that lands just after the runner claimed a pass an event woke: the request is left as a mark
+        // (the item was in progress), and the claimed item itself says "changes". The pass reads the mark and clears it.
+        var db = await hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
+        await using (db)
+        {
+            db.BitableSyncDirtyRecords.Add(new BitableSyncDirtyRecordRow { SyncId = id, RecordId = BitableSyncStore.WakeMark, Action = BitableSyncStore.WakeFull, ChangedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var asked = DateTimeOffset.UtcNow;
+        await hub.Host.Services.GetRequiredService<BitableSyncStore>().WakeAsync(id, full: false, CancellationToken.None);
+        JsonElement? pass = null;
+        await HubSandbox.WaitUntilAsync(
+            () => (pass = PassesAsync(admin, id).GetAwaiter().GetResult().EnumerateArray()
+                .Where(p => p.GetProperty("started_at").GetDateTimeOffset() >= asked.AddMilliseconds(-1))
+                .Select(p => (JsonElement?)p).LastOrDefault()) is not null,
+            "the woken pass", seconds: 30);
+        pass!.Value.GetProperty("kind").GetString().ShouldBe("full", "the full diff asked was run, not cleared with the pass's marks: " + pass.Value);
     }
 
     [Fact]

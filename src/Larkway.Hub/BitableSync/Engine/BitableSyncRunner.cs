@@ -41,9 +41,9 @@ internal sealed partial class BitableSyncRunner(
         }
 
         var full = sync.Passes == 0 || item.Payload == FullPayload || (sync.FullDiffEvery > 0 && sync.Passes % sync.FullDiffEvery == 0);
-        var kind = full ? "full" : "changes";
         var started = time.GetUtcNow();
-        var (tally, schema, outcome) = await RunPassAsync(sync, full, cancellationToken).ConfigureAwait(false);
+        var (tally, schema, outcome, ranFull) = await RunPassAsync(sync, full, cancellationToken).ConfigureAwait(false);
+        var kind = ranFull ? "full" : "changes";
         var ended = time.GetUtcNow();
         var ok = outcome is null;
         await store.RecordPassAsync(
@@ -91,7 +91,7 @@ internal sealed partial class BitableSyncRunner(
         }
     }
 
-    private async Task<(PassTally Tally, SyncSchema? Schema, PassFailure? Failure)> RunPassAsync(BitableSyncRow sync, bool full, CancellationToken cancellationToken)
+    private async Task<(PassTally Tally, SyncSchema? Schema, PassFailure? Failure, bool Full)> RunPassAsync(BitableSyncRow sync, bool full, CancellationToken cancellationToken)
     {
         SyncDatabase database;
         try
@@ -101,11 +101,15 @@ internal sealed partial class BitableSyncRunner(
         }
         catch (SyncConfigurationException ex)
         {
-            return (new PassTally(), null, new PassFailure(ex.Message, ex, Retry: false));
+            return (new PassTally(), null, new PassFailure(ex.Message, ex, Retry: false), full);
         }
 
         var marks = await store.DirtyAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         var dirty = marks.Where(d => d.RecordId != BitableSyncStore.WakeMark).ToList();
+
+        // The marks read here are cleared when the pass ends: a "run a full diff" among them (asked after the item was
+        // claimed) makes this pass the full one, or it would be lost.
+        full |= marks.Any(d => d.RecordId == BitableSyncStore.WakeMark && d.Action == BitableSyncStore.WakeFull);
         var conflicts = await store.ConflictsAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         var deadLetters = await store.DeadLettersAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         var client = await apps.GetClientAsync(sync.App, cancellationToken).ConfigureAwait(false);
@@ -116,24 +120,24 @@ internal sealed partial class BitableSyncRunner(
         {
             await pass.RunAsync(full, cancellationToken).ConfigureAwait(false);
             await store.ClearDirtyAsync(sync.Id, marks, cancellationToken).ConfigureAwait(false);
-            return (pass.Tally, pass.Schema, null);
+            return (pass.Tally, pass.Schema, null, full);
         }
         catch (SyncConfigurationException ex)
         {
-            return (pass.Tally, pass.Schema, new PassFailure(ex.Message, ex, Retry: false));
+            return (pass.Tally, pass.Schema, new PassFailure(ex.Message, ex, Retry: false), full);
         }
         catch (FeishuApiException ex) when (!ex.IsTransient && ex.RetryAfter is null)
         {
-            return (pass.Tally, pass.Schema, new PassFailure($"Feishu refused the pass: code {ex.Code}, {ex.Msg} (log id {ex.LogId}).", ex, Retry: false));
+            return (pass.Tally, pass.Schema, new PassFailure($"Feishu refused the pass: code {ex.Code}, {ex.Msg} (log id {ex.LogId}).", ex, Retry: false), full);
         }
         catch (Exception ex) when (ex is FeishuApiException or HttpRequestException)
         {
-            return (pass.Tally, pass.Schema, new PassFailure(QueueErrors.Describe(ex), ex, Retry: true));
+            return (pass.Tally, pass.Schema, new PassFailure(QueueErrors.Describe(ex), ex, Retry: true), full);
         }
         catch (Exception ex) when (SyncDatabaseErrors.IsDatabaseFailure(ex))
         {
             // The provider's message may name the host, the user or the whole connection string: never stored or logged.
-            return (pass.Tally, pass.Schema, new PassFailure(SyncDatabaseErrors.Describe(ex), null, Retry: true));
+            return (pass.Tally, pass.Schema, new PassFailure(SyncDatabaseErrors.Describe(ex), null, Retry: true), full);
         }
     }
 
