@@ -78,9 +78,12 @@ internal sealed class AiBotCallbackServer : IAsyncDisposable
         const long timestamp = 1718000000;
         const string nonce = "1372623149";
         var signature = Sign(timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture), nonce, encrypted);
-        var envelope = new JsonObject { ["encrypt"] = encrypted, ["msgsignature"] = breakSignature ? "0" + signature[1..] : signature, ["timestamp"] = timestamp, ["nonce"] = nonce };
+        var envelope = new JsonObject { ["encrypt"] = encrypted, ["msgsignature"] = breakSignature ? Broken(signature) : signature, ["timestamp"] = timestamp, ["nonce"] = nonce };
         return Results.Text(envelope.ToJsonString(), "application/json");
     }
+
+    /// <summary>The signature with its first character changed (to another one always: "0" + the rest was the same signature one time in 16).</summary>
+    private static string Broken(string signature) => (signature[0] == '0' ? "1" : "0") + signature[1..];
 
     public static JsonObject Stream(string id, string content, bool finish) =>
         new() { ["msgtype"] = "stream", ["stream"] = new JsonObject { ["id"] = id, ["finish"] = finish, ["content"] = content } };
