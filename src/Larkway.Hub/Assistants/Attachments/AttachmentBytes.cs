@@ -35,13 +35,37 @@ internal static class AttachmentBytes
             buffer.Write(chunk, 0, read);
         }
 
-        if (buffer.Length == 0)
-        {
-            throw new AssistantAttachmentException($"{name} is empty.", transient: false);
-        }
-
-        return buffer.ToArray();
+        return Within(buffer.ToArray(), maxBytes + overhead, name);
     }
+
+    /// <summary><paramref name="bytes"/>, already read whole, when they are a file of at most <paramref name="maxBytes"/>.</summary>
+    /// <exception cref="AssistantAttachmentException">The file is empty or larger than the limit.</exception>
+    public static byte[] Within(byte[] bytes, long maxBytes, string name) => bytes.Length switch
+    {
+        0 => throw new AssistantAttachmentException($"{name} is empty.", transient: false),
+        var size when size > maxBytes => throw TooLarge(name, size, maxBytes),
+        _ => bytes,
+    };
+
+    /// <summary>
+    /// The media type of a downloaded file: the one the platform announced, unless it is the generic
+    /// application/octet-stream (a storage link's, an encrypted body's), then the file's first bytes, then its name.
+    /// </summary>
+    public static string ContentType(string? announced, ReadOnlySpan<byte> bytes, string name) =>
+        announced is { Length: > 0 } type && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)
+            ? type
+            : Sniff(bytes) ?? MediaTypeOf(name);
+
+    /// <summary>The media type of the common picture formats and PDF, from their first bytes.</summary>
+    public static string? Sniff(ReadOnlySpan<byte> bytes) => bytes switch
+    {
+        [0x89, 0x50, 0x4E, 0x47, ..] => "image/png",
+        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
+        [0x47, 0x49, 0x46, 0x38, ..] => "image/gif",
+        [0x52, 0x49, 0x46, 0x46, _, _, _, _, 0x57, 0x45, 0x42, 0x50, ..] => "image/webp",
+        [0x25, 0x50, 0x44, 0x46, ..] => "application/pdf",
+        _ => null,
+    };
 
     /// <summary>The media type of a file named <paramref name="name"/>, from its extension.</summary>
     public static string MediaTypeOf(string name) => MediaTypes.TryGetContentType(name, out var type) ? type : "application/octet-stream";
@@ -72,6 +96,6 @@ internal static class AttachmentBytes
     };
 
     /// <summary>The refusal of a file of <paramref name="size"/> bytes (or more) above <paramref name="maxBytes"/>.</summary>
-    public static AssistantAttachmentException TooLarge(string name, long size, long maxBytes) =>
+    private static AssistantAttachmentException TooLarge(string name, long size, long maxBytes) =>
         new($"{name} is larger than the {Size(maxBytes)} the assistant takes ({Size(size)} or more).", transient: false);
 }

@@ -43,10 +43,7 @@ internal sealed class DingTalkAttachmentSource : IAssistantAttachmentSource
             {
                 var name = attachment.Name ?? download.FileName ?? AttachmentBytes.DefaultName(attachment.Kind, download.ContentType);
                 var bytes = await AttachmentBytes.ReadAsync(download.Content, download.Length, maxBytes, name, cancellationToken).ConfigureAwait(false);
-
-                // A link that answers a generic type says nothing: the name's extension says more.
-                var contentType = download.ContentType is { Length: > 0 } type && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) ? type : AttachmentBytes.MediaTypeOf(name);
-                return AssistantFile.FromContent(AssistantFile.TypeOf(attachment.Kind, name), name, contentType, bytes);
+                return AssistantFile.FromContent(AssistantFile.TypeOf(attachment.Kind, name), name, AttachmentBytes.ContentType(download.ContentType, bytes, name), bytes);
             }
         }
         catch (DingTalkApiException ex)

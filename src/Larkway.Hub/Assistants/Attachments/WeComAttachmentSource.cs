@@ -69,14 +69,10 @@ internal sealed class WeComAttachmentSource(HubAppRegistry apps, HubWeComClients
             {
                 var shownName = attachment.Name ?? download.FileName ?? noun;
                 var encrypted = await AttachmentBytes.ReadAsync(download.Content, download.Length, maxBytes, shownName, cancellationToken, EncryptionOverhead).ConfigureAwait(false);
-                var bytes = WeComAiBotFiles.Decrypt(encrypted, key);
-                if (bytes.Length > maxBytes)
-                {
-                    throw AttachmentBytes.TooLarge(shownName, bytes.Length, maxBytes);
-                }
+                var bytes = AttachmentBytes.Within(WeComAiBotFiles.Decrypt(encrypted, key), maxBytes, shownName);
 
                 // The encrypted body is served as octet-stream: the file's type is read from the file.
-                var mediaType = MediaTypes.Sniff(bytes) ?? (download.FileName is { } n && Path.HasExtension(n) ? AttachmentBytes.MediaTypeOf(n) : null);
+                var mediaType = AttachmentBytes.Sniff(bytes) ?? (download.FileName is { } n && Path.HasExtension(n) ? AttachmentBytes.MediaTypeOf(n) : null);
                 var name = attachment.Name ?? (download.FileName is { } given && Path.HasExtension(given) ? given : AttachmentBytes.DefaultName(attachment.Kind, mediaType));
                 return AssistantFile.FromContent(AssistantFile.TypeOf(attachment.Kind, name), name, mediaType ?? AttachmentBytes.MediaTypeOf(name), bytes);
             }
@@ -111,10 +107,8 @@ internal sealed class WeComAttachmentSource(HubAppRegistry apps, HubWeComClients
             // media/get answers the whole body (the client buffers it; WeCom's media are at most 20 MB): the limit is applied to it here.
             var media = await client.Media.DownloadAsync(attachment.Key, cancellationToken).ConfigureAwait(false);
             var name = attachment.Name ?? (media.FileName is { } given && Path.HasExtension(given) ? given : AttachmentBytes.DefaultName(attachment.Kind, media.ContentType));
-            using var content = new MemoryStream(media.Content, writable: false);
-            var bytes = await AttachmentBytes.ReadAsync(content, media.Content.Length, maxBytes, name, cancellationToken).ConfigureAwait(false);
-            var mediaType = media.ContentType is { Length: > 0 } type && type != "application/octet-stream" ? type : MediaTypes.Sniff(bytes) ?? AttachmentBytes.MediaTypeOf(name);
-            return AssistantFile.FromContent(AssistantFile.TypeOf(attachment.Kind, name), name, mediaType, bytes);
+            var bytes = AttachmentBytes.Within(media.Content, maxBytes, name);
+            return AssistantFile.FromContent(AssistantFile.TypeOf(attachment.Kind, name), name, AttachmentBytes.ContentType(media.ContentType, bytes, name), bytes);
         }
         catch (WeComApiException ex) when (ex.Code == WeComErrorCodes.InvalidMediaId)
         {
@@ -128,19 +122,5 @@ internal sealed class WeComAttachmentSource(HubAppRegistry apps, HubWeComClients
         {
             throw new AssistantAttachmentException($"WeCom did not give the {noun} ({ex.Code}).", ex.IsTransient, ex);
         }
-    }
-
-    /// <summary>The media type of the common picture formats, from their first bytes.</summary>
-    internal static class MediaTypes
-    {
-        public static string? Sniff(ReadOnlySpan<byte> bytes) => bytes switch
-        {
-            [0x89, 0x50, 0x4E, 0x47, ..] => "image/png",
-            [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
-            [0x47, 0x49, 0x46, 0x38, ..] => "image/gif",
-            [0x52, 0x49, 0x46, 0x46, _, _, _, _, 0x57, 0x45, 0x42, 0x50, ..] => "image/webp",
-            [0x25, 0x50, 0x44, 0x46, ..] => "application/pdf",
-            _ => null,
-        };
     }
 }
