@@ -16,8 +16,8 @@ public static class HubInboxServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="InboxStore"/>, <see cref="InboxEventSink"/> (also as the default <see cref="IFeishuEventSink"/>),
-    /// the default <see cref="IHubEventDispatcherProvider"/> and the background processor. Binds <c>Larkway:Inbox</c>,
-    /// then applies <paramref name="configure"/>. Needs <c>AddHubStorage</c>.
+    /// the default <see cref="IHubEventDispatcherProvider"/>, the background processor and the retention job. Binds
+    /// <c>Larkway:Inbox</c>, then applies <paramref name="configure"/>. Needs <c>AddHubStorage</c> and <c>AddHubLeases</c>.
     /// </summary>
     public static IServiceCollection AddHubInbox(this IServiceCollection services, IConfiguration configuration, Action<InboxOptions>? configure = null)
     {
@@ -64,6 +64,7 @@ public static class HubInboxServiceCollectionExtensions
         services.TryAddSingleton<IFeishuEventSink>(sp => sp.GetRequiredService<InboxEventSink>());
         services.AddHubQueue<InboxEvent, InboxProcessor>(
             InboxQueue.QueueName, sp => sp.GetRequiredService<IOptions<InboxOptions>>().Value, sp => sp.GetRequiredService<InboxQueue>());
+        services.AddHubJob<InboxRetention>();
         return services;
     }
 

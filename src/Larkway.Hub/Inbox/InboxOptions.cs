@@ -59,6 +59,16 @@ public sealed class InboxOptions : IQueueOptions, IValidatableObject
     /// <summary>How long a card action's handler may run before the callback is answered without a card response. Default 2.5 s (Feishu waits 3 s).</summary>
     public TimeSpan CardActionTimeout { get; set; } = TimeSpan.FromMilliseconds(2500);
 
+    /// <summary>
+    /// How long an event is kept once handled, with its dedup keys (<see cref="InboxRetention"/>): it holds the decrypted
+    /// body, personal data included. A redelivery after this is no longer recognised, so keep it well past the platforms'
+    /// retry windows (hours). From 1 day to 10 years; default 30 days.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a dead-lettered event is kept after it arrived, for a replay; at least <see cref="Retention"/>. Default 90 days.</summary>
+    public TimeSpan DeadLetterRetention { get; set; } = TimeSpan.FromDays(90);
+
     internal IReadOnlyList<TimeSpan> EffectiveRetryDelays =>
         RetryDelays is { Count: > 0 } delays ? [.. delays] : DefaultRetryDelays;
 
@@ -71,6 +81,11 @@ public sealed class InboxOptions : IQueueOptions, IValidatableObject
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         foreach (var problem in QueueOptionsRules.Validate(SectionName, this, MaxAttempts, RetryDelays))
+        {
+            yield return problem;
+        }
+
+        foreach (var problem in QueueOptionsRules.ValidateRetention(SectionName, Retention, DeadLetterRetention))
         {
             yield return problem;
         }

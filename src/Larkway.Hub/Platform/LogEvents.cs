@@ -20,6 +20,7 @@ internal static class LogEvents
     public const int InboxProcessorDispatched = 4032;
     public const int InboxProcessorNoDispatcher = 4037;
     public const int InboxProcessorMalformed = 4038;
+    public const int InboxRetentionPruned = 4039;
     public const int LongConnectionServiceFatal = 4040;
 
     // Platform/Auth
@@ -70,6 +71,7 @@ internal static class LogEvents
     public const int WebhookSenderDelivered = 4200;
     public const int WebhookSenderRetrying = 4201;
     public const int WebhookSenderDeadLettered = 4202;
+    public const int WebhookRetentionPruned = 4203;
 
     // Apps
     public const int HubAppRegistryUnreadable = 4300;

@@ -10,8 +10,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class HubWebhooksServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds outbound webhooks (reads <c>Larkway:Webhooks</c>). Needs <c>AddHubStorage</c>, <c>AddHubInbox</c> and
-    /// <c>AddHubAuth</c>; map the endpoints with <c>MapHubWebhooksApi</c>.
+    /// Adds outbound webhooks (reads <c>Larkway:Webhooks</c>), with the retention job. Needs <c>AddHubStorage</c>,
+    /// <c>AddHubLeases</c>, <c>AddHubInbox</c> and <c>AddHubAuth</c>; map the endpoints with <c>MapHubWebhooksApi</c>.
     /// </summary>
     public static IServiceCollection AddHubWebhooks(this IServiceCollection services, IConfiguration configuration, Action<WebhookOptions>? configure = null)
     {
@@ -42,6 +42,7 @@ public static class HubWebhooksServiceCollectionExtensions
             });
         services.AddHostedService<WebhookSecretProtection>();
         services.AddHubQueue<WebhookDeliveryRow, WebhookSender>(WebhookQueue.Name, sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value);
+        services.AddHubJob<WebhookDeliveryRetention>();
         return services;
     }
 }

@@ -34,6 +34,15 @@ public sealed class WebhookOptions : IQueueOptions, IValidatableObject
     /// <summary>Delay before attempt n+1 after n failed ones (the last repeats); null uses 10 s, 30 s, 2 min, 10 min, 30 min, 1 h.</summary>
     public IList<TimeSpan>? RetryDelays { get; set; }
 
+    /// <summary>
+    /// How long a delivered delivery is kept (<see cref="WebhookDeliveryRetention"/>): it holds the payload posted, personal
+    /// data included. From 1 day to 10 years; default 30 days.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a dead-lettered delivery is kept after it was queued, for a replay; at least <see cref="Retention"/>. Default 90 days.</summary>
+    public TimeSpan DeadLetterRetention { get; set; } = TimeSpan.FromDays(90);
+
     internal IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays is { Count: > 0 } delays
         ? [.. delays]
         : [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
@@ -47,6 +56,11 @@ public sealed class WebhookOptions : IQueueOptions, IValidatableObject
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         foreach (var problem in QueueOptionsRules.Validate(SectionName, this, MaxAttempts, RetryDelays))
+        {
+            yield return problem;
+        }
+
+        foreach (var problem in QueueOptionsRules.ValidateRetention(SectionName, Retention, DeadLetterRetention))
         {
             yield return problem;
         }

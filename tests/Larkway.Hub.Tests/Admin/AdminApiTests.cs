@@ -40,6 +40,7 @@ public sealed class AdminApiTests : IDisposable
         builder.Services.AddSingleton<TimeProvider>(_time);
         builder.Services.AddSingleton(new HubConsole(console));
         builder.Services.AddHubStorage(builder.Configuration);
+        builder.Services.AddHubLeases(builder.Configuration);
         builder.Services.AddHubInbox(builder.Configuration);
         builder.Services.AddHubAuth();
         var app = builder.Build();

@@ -28,6 +28,28 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Inbox_and_webhook_retention_is_from_a_day_to_ten_years_and_dead_letters_are_kept_at_least_as_long()
+    {
+        foreach (var (section, check) in new (string, Func<IConfiguration, string>)[]
+        {
+            ("Larkway:Inbox", c => Validate<InboxOptions>(s => s.AddHubInbox(c))),
+            ("Larkway:Webhooks", c => Validate<WebhookOptions>(s => s.AddHubWebhooks(c))),
+        })
+        {
+            var tooShort = check(Configuration(($"{section}:Retention", "12:00:00")));
+            tooShort.ShouldContain($"{section}:Retention must be from 1.00:00:00 (a day) to 3650.00:00:00 (ten years).");
+
+            var deadShorter = check(Configuration(($"{section}:Retention", "60.00:00:00"), ($"{section}:DeadLetterRetention", "30.00:00:00")));
+            deadShorter.ShouldContain($"{section}:DeadLetterRetention must be at least Retention and at most 3650.00:00:00 (ten years).");
+            deadShorter.ShouldNotContain($"{section}:Retention must");
+        }
+
+        var defaults = new InboxOptions();
+        (defaults.Retention, defaults.DeadLetterRetention).ShouldBe((TimeSpan.FromDays(30), TimeSpan.FromDays(90)));
+        new InboxOptionsValidator().Validate(null, new InboxOptions { Retention = TimeSpan.FromDays(3650), DeadLetterRetention = TimeSpan.FromDays(3650) }).Succeeded.ShouldBeTrue();
+    }
+
+    [Fact]
     public void Notification_settings_report_every_problem_by_setting_name()
     {
         var failure = Validate<NotificationOptions>(

@@ -104,24 +104,8 @@ internal sealed partial class AssistantRetention(
             && (t.State == WorkState.Done || t.State == WorkState.DeadLetter)
             && t.Status != AssistantTurnStatus.Queued && t.Status != AssistantTurnStatus.Answering;
 
-    /// <summary>Runs <paramref name="batch"/> (one statement, its own transaction) until it changes fewer than a batch's rows.</summary>
-    private async Task<int> InBatchesAsync(Func<HubDbContext, Task<int>> batch, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            while (true)
-            {
-                var changed = await batch(db).ConfigureAwait(false);
-                total += changed;
-                if (changed < BatchSize)
-                {
-                    return total;
-                }
-            }
-        }
-    }
+    private Task<int> InBatchesAsync(Func<HubDbContext, Task<int>> batch, CancellationToken cancellationToken) =>
+        StatementBatches.UntilDoneAsync(contexts, BatchSize, batch, cancellationToken);
 
     [LoggerMessage(EventId = LogEvents.AssistantRetentionPruned, Level = LogLevel.Information,
         Message = "Assistant retention: placeholder values of {Placeholders} ended turns erased; {Turns} turns (with their feedback) and {Sessions} sessions deleted.")]

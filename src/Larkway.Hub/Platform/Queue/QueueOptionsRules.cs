@@ -43,4 +43,26 @@ public static class QueueOptionsRules
             yield return new($"{section}:RetryDelays must not be negative.", ["RetryDelays"]);
         }
     }
+
+    /// <summary>The longest any retention may be: ten years.</summary>
+    public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(3650);
+
+    /// <summary>
+    /// The problems with a queue's retention of the section <paramref name="section"/>: finished items kept from a day (so
+    /// a redelivery within the platform's retry window is still recognised) to <see cref="MaxRetention"/>, dead letters at
+    /// least as long (they wait for someone to look).
+    /// </summary>
+    public static IEnumerable<ValidationResult> ValidateRetention(string section, TimeSpan retention, TimeSpan deadLetterRetention)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(section);
+        if (!(retention >= TimeSpan.FromDays(1) && retention <= MaxRetention))
+        {
+            yield return new($"{section}:Retention must be from 1.00:00:00 (a day) to 3650.00:00:00 (ten years).", ["Retention"]);
+        }
+
+        if (!(deadLetterRetention >= retention && deadLetterRetention <= MaxRetention))
+        {
+            yield return new($"{section}:DeadLetterRetention must be at least Retention and at most 3650.00:00:00 (ten years).", ["DeadLetterRetention"]);
+        }
+    }
 }
