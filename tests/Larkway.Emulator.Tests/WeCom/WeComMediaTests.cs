@@ -77,6 +77,22 @@ public sealed class WeComMediaTests
         Assert.Equal(44001, empty.ErrCode());
     }
 
+    [Theory]
+    [InlineData("", "data_base64")]
+    [InlineData("not json", "data_base64")]
+    [InlineData("""{"filename":"a.png"}""", "data_base64")]
+    [InlineData("""{"data_base64":"%%%"}""", "data_base64 must be base64")]
+    [InlineData("""{"data_base64":"AAE="}""", "a picture is 6 bytes to 10 MB")]
+    public async Task A_members_picture_without_usable_bytes_is_refused_with_what_to_send(string body, string says)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+
+        using var reply = await emulator.WeComPostRawAsync("/_emulator/wecom/users/bob/image", body);
+
+        Assert.Equal(400, reply.Status);
+        Assert.Contains(says, reply.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Voice_must_be_voice_media()
     {

@@ -132,10 +132,15 @@ internal static class WeComControlEndpoints
     private static async Task<IResult> ImageAsync(HttpContext context, [FromRoute] string userId, MemberActions actions)
     {
         var body = await ReadAsync(context);
+        if (body?.Str("data_base64") is not { Length: > 0 } base64)
+        {
+            return Refuse(400, "send a JSON body {\"data_base64\": \"<the picture, base64>\", \"filename\"?, \"content_type\"?}");
+        }
+
         byte[] data;
         try
         {
-            data = Convert.FromBase64String(body?.Str("data_base64") ?? string.Empty);
+            data = Convert.FromBase64String(base64);
         }
         catch (FormatException)
         {
