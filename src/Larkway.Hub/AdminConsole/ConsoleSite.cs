@@ -74,26 +74,36 @@ internal static class ConsoleSite
 
         var path = System.Net.WebUtility.HtmlEncode(http.Request.Path.Value);
         http.Response.ContentType = "text/html; charset=utf-8";
-        await http.Response.WriteAsync($$"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>Page not found · Larkway Hub</title>
-                <link rel="icon" href="{{Path}}/assets/favicon.svg" type="image/svg+xml">
-                <link rel="stylesheet" href="{{Path}}/assets/console.css">
-            </head>
-            <body>
-            <main class="main">
-                <h1>Page not found</h1>
-                <p>There is nothing at <code>{{path}}</code>: the address may be mistyped, or what it showed was deleted.</p>
-                <p><a href="{{Path}}">Go to the dashboard</a></p>
-            </main>
-            </body>
-            </html>
-            """).ConfigureAwait(false);
+        await http.Response.WriteAsync(MessagePage(
+            "Page not found",
+            $"""<p>There is nothing at <code>{path}</code>: the address may be mistyped, or what it showed was deleted.</p>""",
+            Path,
+            "Go to the dashboard")).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A page of the console's look with one message and one link onward, for answers no page renders (a path with no
+    /// page, a form that could not be taken). <paramref name="bodyHtml"/> is HTML, already encoded.
+    /// </summary>
+    public static string MessagePage(string title, string bodyHtml, string linkHref, string linkText) => $$"""
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{System.Net.WebUtility.HtmlEncode(title)}} · Larkway Hub</title>
+            <link rel="icon" href="{{Path}}/assets/favicon.svg" type="image/svg+xml">
+            <link rel="stylesheet" href="{{Path}}/assets/console.css">
+        </head>
+        <body>
+        <main class="main">
+            <h1>{{System.Net.WebUtility.HtmlEncode(title)}}</h1>
+            {{bodyHtml}}
+            <p><a href="{{System.Net.WebUtility.HtmlEncode(linkHref)}}">{{System.Net.WebUtility.HtmlEncode(linkText)}}</a></p>
+        </main>
+        </body>
+        </html>
+        """;
 
     public static IResult Asset(string name)
     {

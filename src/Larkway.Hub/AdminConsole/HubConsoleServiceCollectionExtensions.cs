@@ -79,6 +79,7 @@ public static class HubConsoleServiceCollectionExtensions
             o.Conventions.AuthorizeFolder("/", ConsoleSite.Policy);
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.ConfigureFilter(new ConsolePageGuard());
+            o.Conventions.ConfigureFilter(new ConsoleFormExpired());
         });
         return services;
     }

@@ -124,6 +124,13 @@ public sealed class HubConsoleTests
             new Dictionary<string, string> { ["name"] = "payment.pending", ["enabled"] = "false" }, withToken: false);
         forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
+        // Said as a page that leads back to a fresh copy of the form, not an empty 400.
+        forged.Content.Headers.ContentType?.MediaType.ShouldBe("text/html");
+        var page = await forged.Content.ReadAsStringAsync();
+        page.ShouldContain("<h1>This form has expired</h1>");
+        page.ShouldContain("nothing was changed");
+        page.ShouldContain("<a href=\"/console/types\">Open the page again</a>");
+
         using var signInWithoutToken = await client.PostFormAsync("/console/sign-in",
             new Dictionary<string, string> { ["UserName"] = "admin", ["Password"] = hub.Host.BootstrapAdminPassword! }, withToken: false);
         signInWithoutToken.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
