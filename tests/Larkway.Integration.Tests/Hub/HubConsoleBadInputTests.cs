@@ -129,6 +129,26 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
     }
 
     [Fact]
+    public async Task A_checkbox_or_number_sent_as_something_it_cannot_be_is_refused_naming_the_field_and_changes_nothing()
+    {
+        var before = await assistants.StoredAsync(AssistantConsole.Helpdesk);
+        foreach (var (field, value) in new[] { ("Form.Enabled", "maybe"), ("Form.AnswerAtAll", "<b>yes</b>") })
+        {
+            var form = AssistantConsole.ValidForm(apiKey: "");
+            form[field] = value;
+
+            // Read as its default (false), the first would have switched the assistant off.
+            using var response = await assistants.Console.PostFormAsync("/console/assistants/helpdesk/edit", form, tokenPage: "/console/assistants/helpdesk/edit");
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, field);
+            var page = await response.Content.ReadAsStringAsync();
+            page.ShouldContain("<h1>The form could not be read</h1>", Case.Sensitive, field);
+            page.ShouldContain($"<code>{field}</code> was sent as <code>{WebUtility.HtmlEncode(value)}</code>", Case.Sensitive, field);
+            page.ShouldContain("<a href=\"/console/assistants/helpdesk/edit\">Open the page again</a>", Case.Sensitive, field);
+            (await assistants.StoredAsync(AssistantConsole.Helpdesk)).ShouldBe(before, field);
+        }
+    }
+
+    [Fact]
     public async Task A_refused_new_assistant_names_its_problems_and_stores_nothing()
     {
         var before = await assistants.NamesAsync();
