@@ -104,12 +104,39 @@ public abstract class AssistantRetentionTests
         };
         var ended = await hub.AddTurnAsync("ended", longAgo, AssistantTurnStatus.Failed, WorkState.DeadLetter, receivedAt: longAgo);
 
-        (await hub.Retention.PruneAsync(CancellationToken.None)).ShouldBe(new AssistantRetentionRun(1, 1, 0), "only the dead-lettered failed turn had ended");
+        // Only the dead-lettered failed turn had ended; the one dead-lettered mid-answer is kept for a replay, but its values
+        // go once TurnRetention has passed since it arrived.
+        (await hub.Retention.PruneAsync(CancellationToken.None)).ShouldBe(new AssistantRetentionRun(2, 1, 0));
         await using var db = await hub.DbAsync();
         var left = await db.AssistantTurns.AsNoTracking().OrderBy(t => t.Id).ToListAsync();
         left.Select(t => t.Id).ShouldBe(waiting);
-        left.ShouldAllBe(t => t.Placeholders == Protected && t.PlaceholdersErasedAt == null);
+        left.Where(t => t.State != WorkState.DeadLetter).ShouldAllBe(t => t.Placeholders == Protected && t.PlaceholdersErasedAt == null);
+        left.Single(t => t.State == WorkState.DeadLetter).Placeholders.ShouldBeNull();
         left.ShouldNotContain(t => t.Id == ended);
+    }
+
+    [Fact]
+    public async Task A_turn_dead_lettered_before_it_ended_keeps_its_values_until_TurnRetention_has_passed_since_it_arrived()
+    {
+        await using var hub = await RetentionHub.StartAsync(await CreateDatabaseAsync(), o => o.TurnRetention = TimeSpan.FromDays(7));
+        var now = hub.Time.GetUtcNow();
+        var stuck = new[]
+        {
+            await hub.AddTurnAsync("dead-answering", null, AssistantTurnStatus.Answering, WorkState.DeadLetter, receivedAt: now - TimeSpan.FromDays(6)),
+            await hub.AddTurnAsync("dead-queued", null, AssistantTurnStatus.Queued, WorkState.DeadLetter, receivedAt: now - TimeSpan.FromDays(6)),
+        };
+
+        (await hub.Retention.PruneAsync(CancellationToken.None)).ShouldBe(new AssistantRetentionRun(0, 0, 0), "within a week of arriving: a replay may still need them");
+        hub.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMilliseconds(1));
+        (await hub.Retention.PruneAsync(CancellationToken.None)).ShouldBe(new AssistantRetentionRun(2, 0, 0), "erased, never deleted: still not ended");
+        foreach (var id in stuck)
+        {
+            var turn = await hub.TurnAsync(id);
+            turn.Placeholders.ShouldBeNull();
+            turn.PlaceholdersErasedAt.ShouldBe(hub.Time.GetUtcNow());
+        }
+
+        (await hub.Retention.PruneAsync(CancellationToken.None)).ShouldBe(new AssistantRetentionRun(0, 0, 0), "erased once");
     }
 
     [Fact]

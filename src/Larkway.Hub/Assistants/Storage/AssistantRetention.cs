@@ -13,7 +13,8 @@ namespace Larkway.Hub.Assistants.Storage;
 /// What the assistants keep, and for how long — hourly, on one replica (lease <c>job/assistant-retention</c>):
 /// <list type="number">
 /// <item>the values behind the placeholders of turns that ended longer ago than <see cref="AssistantOptions.PlaceholderRetention"/>
-/// are erased (the masked question and the answer stay);</item>
+/// are erased (the masked question and the answer stay), and those of turns dead-lettered before they ended, once
+/// <see cref="AssistantOptions.TurnRetention"/> has passed since they arrived;</item>
 /// <item>turns that ended longer ago than <see cref="AssistantOptions.TurnRetention"/> are deleted, with their feedback and
 /// masking audit (the database cascades);</item>
 /// <item>sessions that expired or were ended (<c>/new</c>) and have no turn left are deleted, with the history they held.</item>
@@ -72,6 +73,18 @@ internal sealed partial class AssistantRetention(
             },
             cancellationToken).ConfigureAwait(false);
 
+        // A turn dead-lettered before it ended (its worker kept dying) is kept for a replay that would close its reply,
+        // but not its values for ever: they go once TurnRetention has passed since it arrived.
+        var stuckBefore = now - settings.TurnRetention;
+        erased += await InBatchesAsync(
+            db =>
+            {
+                var batch = db.AssistantTurns.Where(StuckBefore(stuckBefore)).Where(t => t.Placeholders != null || t.Attachments != null).OrderBy(t => t.Id).Take(BatchSize).Select(t => t.Id);
+                return db.AssistantTurns.Where(t => batch.Contains(t.Id) && (t.Placeholders != null || t.Attachments != null)).ExecuteUpdateAsync(
+                    s => s.SetProperty(t => t.Placeholders, (string?)null).SetProperty(t => t.Attachments, (string?)null).SetProperty(t => t.PlaceholdersErasedAt, erasedAt), cancellationToken);
+            },
+            cancellationToken).ConfigureAwait(false);
+
         var turns = await InBatchesAsync(
             db =>
             {
@@ -103,6 +116,10 @@ internal sealed partial class AssistantRetention(
         t => t.FinishedAt < cutoff
             && (t.State == WorkState.Done || t.State == WorkState.DeadLetter)
             && t.Status != AssistantTurnStatus.Queued && t.Status != AssistantTurnStatus.Answering;
+
+    /// <summary>Dead-lettered before reaching a terminal status (queued or answering), and arrived before <paramref name="cutoff"/>.</summary>
+    private static Expression<Func<AssistantTurnRow, bool>> StuckBefore(DateTimeOffset cutoff) =>
+        t => t.State == WorkState.DeadLetter && (t.Status == AssistantTurnStatus.Queued || t.Status == AssistantTurnStatus.Answering) && t.ReceivedAt < cutoff;
 
     private Task<int> InBatchesAsync(Func<HubDbContext, Task<int>> batch, CancellationToken cancellationToken) =>
         StatementBatches.UntilDoneAsync(contexts, BatchSize, batch, cancellationToken);
