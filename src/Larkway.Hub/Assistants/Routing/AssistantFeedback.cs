@@ -65,14 +65,25 @@ internal sealed class AssistantFeedback(
     }
 
     /// <summary>
-    /// <paramref name="user"/>'s vote <paramref name="value"/> (<see cref="AssistantFeedbackRow.Helpful"/>, <see cref="AssistantFeedbackRow.NotHelpful"/>; null:
+    /// Who votes, as the feedback row names them: the person the platform account <paramref name="userId"/> is linked to
+    /// (the asker's, as the turn recorded it, when they vote on their own answer), else <c>{platform}:{user id}</c> — so a
+    /// person's votes read the same from every platform, and a bare platform id is never stored without its platform.
+    /// </summary>
+    private static async Task<string> VoterAsync(HubDbContext db, AssistantTurnRow turn, string userId, CancellationToken cancellationToken) =>
+        (userId == turn.SenderId ? turn.PersonId : null)
+            ?? await AssistantIdentity.PersonIdAsync(db, turn.Platform, turn.App, userId, cancellationToken).ConfigureAwait(false)
+            ?? $"{turn.Platform}:{userId}";
+
+    /// <summary>
+    /// <paramref name="userId"/>'s vote <paramref name="value"/> (<see cref="AssistantFeedbackRow.Helpful"/>, <see cref="AssistantFeedbackRow.NotHelpful"/>; null:
     /// withdrawn) on <paramref name="turn"/>: stored, replacing a different one, or nothing when it is already the vote.
     /// </summary>
-    public async Task VoteAsync(HubDbContext db, AssistantTurnRow turn, string user, string? value, CancellationToken cancellationToken)
+    public async Task VoteAsync(HubDbContext db, AssistantTurnRow turn, string userId, string? value, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(turn);
         var turnId = turn.Id;
+        var user = await VoterAsync(db, turn, userId, cancellationToken).ConfigureAwait(false);
         if (value is null)
         {
             await db.AssistantFeedback.Where(f => f.TurnId == turnId && f.User == user).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);

@@ -19,16 +19,7 @@ internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var personId = await db.PersonLinks.AsNoTracking().Where(l => l.Platform == platform && l.App == app && l.UserId == userId)
-                .Select(l => l.PersonId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            if (personId is null && platform == PersonPlatform.Feishu)
-            {
-                // The directory keeps each person's open_id per Feishu app ("" for the default app).
-                var idApp = HubAppService.NameInStore(app);
-                personId = await db.PersonAppIds.AsNoTracking().Where(a => a.App == idApp && a.OpenId == userId)
-                    .Select(a => a.PersonId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            var personId = await PersonIdAsync(db, platform, app, userId, cancellationToken).ConfigureAwait(false);
             if (personId is null)
             {
                 return AssistantSender.Unknown;
@@ -64,5 +55,22 @@ internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts
 
             return new AssistantSender(personId, person.Email ?? person.EnterpriseEmail, all);
         }
+    }
+
+    /// <summary>The person the account <paramref name="userId"/> of <paramref name="app"/> on <paramref name="platform"/> is linked to, or null.</summary>
+    public static async Task<string?> PersonIdAsync(HubDbContext db, string platform, string app, string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var personId = await db.PersonLinks.AsNoTracking().Where(l => l.Platform == platform && l.App == app && l.UserId == userId)
+            .Select(l => l.PersonId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (personId is null && platform == PersonPlatform.Feishu)
+        {
+            // The directory keeps each person's open_id per Feishu app ("" for the default app).
+            var idApp = HubAppService.NameInStore(app);
+            personId = await db.PersonAppIds.AsNoTracking().Where(a => a.App == idApp && a.OpenId == userId)
+                .Select(a => a.PersonId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return personId;
     }
 }

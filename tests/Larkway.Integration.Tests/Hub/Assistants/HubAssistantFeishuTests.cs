@@ -63,6 +63,7 @@ public sealed class HubAssistantFeishuTests
         var feedback = (await driver.FeedbackAsync()).ShouldHaveSingleItem();
         feedback.TurnId.ShouldBe(turn.Id);
         feedback.Value.ShouldBe("not_helpful");
+        feedback.User.ShouldBe(turn.PersonId ?? $"feishu:{turn.SenderId}", "the asker's person, else the account with its platform: never a bare open_id");
     }
 
     [Fact]

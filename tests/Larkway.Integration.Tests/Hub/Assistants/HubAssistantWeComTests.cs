@@ -51,7 +51,8 @@ public sealed class HubAssistantWeComTests
         await FeedbackEventsDoneAsync(admin, 1);
         var helpful = (await FeedbackShownAsync(hub)).ShouldHaveSingleItem();
         helpful.TurnId.ShouldBe(turn.Id);
-        helpful.User.ShouldBe("alice");
+        // Named as the asker's person when the directory links her account, else with the platform: never a bare WeCom id.
+        helpful.User.ShouldBe(turn.PersonId ?? "wecom:alice");
         helpful.Value.ShouldBe(AssistantFeedbackRow.Helpful);
         helpful.Platform.ShouldBe("wecom");
         helpful.Question.ShouldBe("Where is the VPN guide?");
@@ -80,7 +81,7 @@ public sealed class HubAssistantWeComTests
         // A vote given from another conversation than the answer's is not this answer's: left alone, the event done.
         await control.FeedbackAsync(replyId, type: 1, userId: "bob");
         await FeedbackEventsDoneAsync(admin, 4);
-        (await FeedbackShownAsync(hub)).ShouldHaveSingleItem().User.ShouldBe("alice");
+        (await FeedbackShownAsync(hub)).ShouldHaveSingleItem().User.ShouldBe(helpful.User);
 
         // Cancelled: the vote is taken back.
         await control.FeedbackAsync(replyId, type: 3);
