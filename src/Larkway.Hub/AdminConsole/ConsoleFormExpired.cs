@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
 
@@ -19,19 +17,11 @@ internal sealed class ConsoleFormExpired : IAlwaysRunResultFilter
             return;
         }
 
-        // Back to the page the form was on (its GET), never to an address taken from the request's query or headers.
-        var page = context.HttpContext.Request.PathBase + context.HttpContext.Request.Path;
-        context.Result = new ContentResult
-        {
-            StatusCode = StatusCodes.Status400BadRequest,
-            ContentType = "text/html; charset=utf-8",
-            Content = ConsoleSite.MessagePage(
-                "This form has expired",
-                "<p>The form was sent without a valid security token, so nothing was changed. This happens when the page was opened "
-                + "before you signed in again, in another browser session, or from another site. Open the page again and repeat the change.</p>",
-                page,
-                "Open the page again"),
-        };
+        context.Result = ConsoleSite.FormRefused(
+            context.HttpContext,
+            "This form has expired",
+            "<p>The form was sent without a valid security token, so nothing was changed. This happens when the page was opened "
+            + "before you signed in again, in another browser session, or from another site. Open the page again and repeat the change.</p>");
     }
 
     public void OnResultExecuted(ResultExecutedContext context)

@@ -86,16 +86,10 @@ internal sealed class ConsolePageGuard : IAsyncPageFilter
     private static ContentResult Unreadable(HttpContext http, string field, string value)
     {
         var shown = value.Length > 80 ? value[..80] + "…" : value;
-        return new ContentResult
-        {
-            StatusCode = StatusCodes.Status400BadRequest,
-            ContentType = "text/html; charset=utf-8",
-            Content = ConsoleSite.MessagePage(
-                "The form could not be read",
-                $"<p>The field <code>{WebUtility.HtmlEncode(field)}</code> was sent as <code>{WebUtility.HtmlEncode(shown)}</code>, which it cannot take "
-                + "(a checkbox sends <code>true</code>, a number only digits), so nothing was changed. Open the page again and use its form.</p>",
-                http.Request.PathBase + http.Request.Path,
-                "Open the page again"),
-        };
+        return ConsoleSite.FormRefused(
+            http,
+            "The form could not be read",
+            $"<p>The field <code>{WebUtility.HtmlEncode(field)}</code> was sent as <code>{WebUtility.HtmlEncode(shown)}</code>, which it cannot take "
+            + "(a checkbox sends <code>true</code>, a number only digits), so nothing was changed. Open the page again and use its form.</p>");
     }
 }

@@ -82,6 +82,17 @@ internal static class ConsoleSite
     }
 
     /// <summary>
+    /// A 400 refusal of a console form as a <see cref="MessagePage"/> leading back to the form's page (its GET, never an
+    /// address taken from the request's query or headers).
+    /// </summary>
+    public static Microsoft.AspNetCore.Mvc.ContentResult FormRefused(HttpContext http, string title, string bodyHtml) => new()
+    {
+        StatusCode = StatusCodes.Status400BadRequest,
+        ContentType = "text/html; charset=utf-8",
+        Content = MessagePage(title, bodyHtml, http.Request.PathBase + http.Request.Path, "Open the page again"),
+    };
+
+    /// <summary>
     /// A page of the console's look with one message and one link onward, for answers no page renders (a path with no
     /// page, a form that could not be taken). <paramref name="bodyHtml"/> is HTML, already encoded.
     /// </summary>

@@ -61,29 +61,12 @@ internal sealed partial class AssistantRetention(
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var settings = options.Value;
         var now = time.GetUtcNow();
-        DateTimeOffset? erasedAt = now;
-        var erased = await InBatchesAsync(
-            db =>
-            {
-                var ended = EndedBefore(now - settings.PlaceholderRetention);
-                // A question's attachment keys (a WeCom AI bot's decryption key among them) go with the values.
-                var batch = db.AssistantTurns.Where(ended).Where(t => t.Placeholders != null || t.Attachments != null).OrderBy(t => t.FinishedAt).Take(BatchSize).Select(t => t.Id);
-                return db.AssistantTurns.Where(t => batch.Contains(t.Id) && (t.Placeholders != null || t.Attachments != null)).ExecuteUpdateAsync(
-                    s => s.SetProperty(t => t.Placeholders, (string?)null).SetProperty(t => t.Attachments, (string?)null).SetProperty(t => t.PlaceholdersErasedAt, erasedAt), cancellationToken);
-            },
-            cancellationToken).ConfigureAwait(false);
+        // A question's attachment keys (a WeCom AI bot's decryption key among them) go with the values.
+        var erased = await EraseValuesAsync(EndedBefore(now - settings.PlaceholderRetention), now, cancellationToken).ConfigureAwait(false);
 
         // A turn dead-lettered before it ended (its worker kept dying) is kept for a replay that would close its reply,
         // but not its values for ever: they go once TurnRetention has passed since it arrived.
-        var stuckBefore = now - settings.TurnRetention;
-        erased += await InBatchesAsync(
-            db =>
-            {
-                var batch = db.AssistantTurns.Where(StuckBefore(stuckBefore)).Where(t => t.Placeholders != null || t.Attachments != null).OrderBy(t => t.Id).Take(BatchSize).Select(t => t.Id);
-                return db.AssistantTurns.Where(t => batch.Contains(t.Id) && (t.Placeholders != null || t.Attachments != null)).ExecuteUpdateAsync(
-                    s => s.SetProperty(t => t.Placeholders, (string?)null).SetProperty(t => t.Attachments, (string?)null).SetProperty(t => t.PlaceholdersErasedAt, erasedAt), cancellationToken);
-            },
-            cancellationToken).ConfigureAwait(false);
+        erased += await EraseValuesAsync(StuckBefore(now - settings.TurnRetention), now, cancellationToken).ConfigureAwait(false);
 
         var turns = await InBatchesAsync(
             db =>
@@ -116,6 +99,20 @@ internal sealed partial class AssistantRetention(
         t => t.FinishedAt < cutoff
             && (t.State == WorkState.Done || t.State == WorkState.DeadLetter)
             && t.Status != AssistantTurnStatus.Queued && t.Status != AssistantTurnStatus.Answering;
+
+    /// <summary>Erases the placeholder values and attachment keys of the turns <paramref name="due"/> names; returns how many.</summary>
+    private Task<int> EraseValuesAsync(Expression<Func<AssistantTurnRow, bool>> due, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? erasedAt = now;
+        return InBatchesAsync(
+            db =>
+            {
+                var batch = db.AssistantTurns.Where(due).Where(t => t.Placeholders != null || t.Attachments != null).OrderBy(t => t.Id).Take(BatchSize).Select(t => t.Id);
+                return db.AssistantTurns.Where(t => batch.Contains(t.Id) && (t.Placeholders != null || t.Attachments != null)).ExecuteUpdateAsync(
+                    s => s.SetProperty(t => t.Placeholders, (string?)null).SetProperty(t => t.Attachments, (string?)null).SetProperty(t => t.PlaceholdersErasedAt, erasedAt), cancellationToken);
+            },
+            cancellationToken);
+    }
 
     /// <summary>Dead-lettered before reaching a terminal status (queued or answering), and arrived before <paramref name="cutoff"/>.</summary>
     private static Expression<Func<AssistantTurnRow, bool>> StuckBefore(DateTimeOffset cutoff) =>
