@@ -5,7 +5,7 @@ public enum MaskingMode
 {
     /// <summary>
     /// For people: the value keeps enough to be recognised by its owner and no more — <c>138****5678</c>,
-    /// <c>110101********1234</c>, <c>****1234</c>, <c>a***@example.com</c>. Not reversible.
+    /// <c>1101**********1234</c>, <c>****1234</c>, <c>a***@example.com</c>. Not reversible.
     /// </summary>
     Display = 0,
 

@@ -5,8 +5,8 @@ namespace Larkway.Channels.Masking;
 /// <summary>
 /// How a <see cref="PiiMasker"/> masks: the detectors it knows, a rule set per direction and the key of the audit
 /// fingerprints. Defaults: every built-in detector toward the backend as placeholders and toward storage in display form;
-/// nothing toward the platform (the reply goes back to the user who asked, with their own values restored — turn it on
-/// for replies that others see).
+/// phones, resident ids and bank cards toward the platform in display form (<see cref="PiiDetectorNames.PlatformDefault"/>:
+/// platforms keep message content in their logs).
 /// </summary>
 public sealed class MaskingOptions
 {
@@ -25,7 +25,7 @@ public sealed class MaskingOptions
     public MaskingRuleSet ToBackend { get; set; } = MaskingRuleSet.AllBuiltIn(MaskingMode.Placeholder);
 
     /// <summary>The rules for a reply on its way to a platform.</summary>
-    public MaskingRuleSet ToPlatform { get; set; } = MaskingRuleSet.Off();
+    public MaskingRuleSet ToPlatform { get; set; } = new() { Mode = MaskingMode.Display, Detectors = [.. PiiDetectorNames.PlatformDefault] };
 
     /// <summary>The rules for text on its way to storage.</summary>
     public MaskingRuleSet ToStorage { get; set; } = MaskingRuleSet.AllBuiltIn(MaskingMode.Display);

@@ -32,10 +32,30 @@ public abstract class PiiDetector
     public string Label { get; }
 
     /// <summary>
-    /// Whether matches inside a URL (<c>https://…</c>, <c>www.…</c>) are left alone: true for numbers, which inside links
-    /// are nearly always record ids, and which masking would break.
+    /// Whether matches inside a URL (<c>https://…</c>, <c>www.…</c>) are left alone, except in its query string: true for
+    /// numbers, which in a link's host and path are nearly always record ids, and which masking would break. A query's
+    /// values are always scanned (<c>?phone=13812345678</c> is where CRMs put a customer's number).
     /// </summary>
     public virtual bool SkipsUrls => false;
+
+    /// <summary>
+    /// Where the end of a text still being written (a streamed answer) could be the start of a value of this kind that is not
+    /// complete yet: the index from which the text's tail must be held back, or the text's length when nothing at its end
+    /// could still grow into a match. Whatever comes after the text, no match may end before the returned index in a way
+    /// the rest could change. The default holds back the trailing run of characters other than white space, which is safe
+    /// for any shape of value; override it with the shape of your values to hold back less.
+    /// </summary>
+    /// <param name="text">The text so far.</param>
+    public virtual int PendingStart(ReadOnlySpan<char> text)
+    {
+        var start = text.Length;
+        while (start > 0 && !char.IsWhiteSpace(text[start - 1]))
+        {
+            start--;
+        }
+
+        return start;
+    }
 
     /// <summary>Adds every match in <paramref name="text"/> to <paramref name="found"/>, in any order; overlaps are resolved by the masker.</summary>
     /// <param name="text">The text to scan.</param>

@@ -17,4 +17,11 @@ public static class PiiDetectorNames
 
     /// <summary>Every built-in detector, in the order they win a tie (same start, same length).</summary>
     public static IReadOnlyList<string> All { get; } = [ResidentId, BankCard, ChinaMobile, Email];
+
+    /// <summary>
+    /// The detectors masking a reply toward a platform by default (<see cref="MaskingOptions.ToPlatform"/>): the numbers of
+    /// a person's phone, identity and bank account, which platforms keep in their message logs. Emails are left out: in
+    /// workplace chat they are mostly colleagues' work addresses, there to be used.
+    /// </summary>
+    public static IReadOnlyList<string> PlatformDefault { get; } = [ChinaMobile, ResidentId, BankCard];
 }

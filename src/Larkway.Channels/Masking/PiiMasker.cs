@@ -97,6 +97,25 @@ public sealed class PiiMasker
         return Mask(text, Resolve(rules, nameof(rules)), direction, placeholders);
     }
 
+    /// <summary>
+    /// Where the end of <paramref name="text"/>, a text still being written, could hold the start of a value that the rule set
+    /// of <paramref name="direction"/> masks: the index from which it must be held back (the text's length when nothing
+    /// needs to be). Used by <see cref="PiiStreamMasker"/>.
+    /// </summary>
+    internal int PendingStart(ReadOnlySpan<char> text, MaskingDirection direction)
+    {
+        var start = text.Length;
+        foreach (var index in _directions[(int)direction].Detectors)
+        {
+            start = Math.Min(start, _detectors[index].PendingStart(text));
+        }
+
+        return start;
+    }
+
+    /// <summary>The mode of <paramref name="direction"/>'s rule set.</summary>
+    internal MaskingMode ModeOf(MaskingDirection direction) => _directions[(int)direction].Mode;
+
     private MaskResult Mask(string text, ResolvedRules rules, MaskingDirection direction, PlaceholderMap? placeholders)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -141,7 +160,7 @@ public sealed class PiiMasker
                     throw new InvalidOperationException($"Detector '{detector.Name}' reported a span outside the text ({span.Start}, {span.Length}).");
                 }
 
-                if (detector.SkipsUrls && InsideUrl(text, span, ref urls))
+                if (detector.SkipsUrls && InsideUrlOutsideQuery(text, span, ref urls))
                 {
                     continue;
                 }
@@ -279,12 +298,24 @@ public sealed class PiiMasker
         return string.Join(", ", parts);
     }
 
-    private static bool InsideUrl(string text, PiiSpan span, ref List<PiiSpan>? urls)
+    // Inside a URL but outside its query string: the scheme, host and path (record ids, which masking would break) and the
+    // fragment. A query's values are scanned: a query parameter is where CRMs and forms put a customer's number.
+    private static bool InsideUrlOutsideQuery(string text, PiiSpan span, ref List<PiiSpan>? urls)
     {
         urls ??= UrlSpans(text);
         foreach (var url in urls)
         {
-            if (span.Start < url.Start + url.Length && url.Start < span.Start + span.Length)
+            var end = url.Start + url.Length;
+            if (span.Start >= end || url.Start >= span.Start + span.Length)
+            {
+                continue;
+            }
+
+            var query = text.IndexOf('?', url.Start, url.Length);
+            var fragment = query < 0 ? -1 : text.IndexOf('#', query, end - query);
+            var queryStart = query < 0 ? end : query + 1;
+            var queryEnd = fragment < 0 ? end : fragment;
+            if (span.Start < queryStart || span.Start + span.Length > queryEnd)
             {
                 return true;
             }

@@ -61,11 +61,11 @@ public sealed class DetectorTests
         Find(new ResidentIdDetector(includeLegacy: false), "110105491231002").ShouldBeEmpty();
 
     [Fact]
-    public void A_resident_id_displays_its_division_code_and_last_four()
+    public void A_resident_id_displays_its_province_prefecture_and_last_four()
     {
         var detector = new ResidentIdDetector();
-        detector.DisplayMask("110101199003071234").ShouldBe("110101********1234");
-        detector.DisplayMask("110105491231002").ShouldBe("110105*****1002");
+        detector.DisplayMask("110101199003071234").ShouldBe("1101**********1234");
+        detector.DisplayMask("110105491231002").ShouldBe("1101*******1002");
         detector.Normalize("１１０１０５１９４９１２３１００２ｘ").ShouldBe("11010519491231002X");
     }
 

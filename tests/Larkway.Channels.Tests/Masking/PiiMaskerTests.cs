@@ -11,7 +11,7 @@ public sealed partial class PiiMaskerTests
     public void Display_mode_keeps_what_the_owner_recognises()
     {
         var result = MaskingTestKit.Masker().Mask(Question, MaskingRuleSet.AllBuiltIn(MaskingMode.Display), MaskingDirection.ToPlatform);
-        result.Text.ShouldBe("我是张三，手机138****5678，身份证110105********002X，卡号****2343，邮箱z***@example.com。");
+        result.Text.ShouldBe("我是张三，手机138****5678，身份证1101**********002X，卡号****2343，邮箱z***@example.com。");
         result.Placeholders.ShouldBeNull();
     }
 
@@ -117,12 +117,25 @@ public sealed partial class PiiMaskerTests
     }
 
     [Fact]
-    public void By_default_nothing_is_masked_toward_the_platform()
+    public void By_default_phones_ids_and_cards_are_masked_toward_the_platform_and_emails_are_not()
     {
         var result = MaskingTestKit.Masker().Mask(Question, MaskingDirection.ToPlatform);
-        result.Text.ShouldBeSameAs(Question);
-        result.Masked.ShouldBeFalse();
+        result.Text.ShouldBe("我是张三，手机138****5678，身份证1101**********002X，卡号****2343，邮箱zhangsan@example.com。");
     }
+
+    [Theory]
+    [InlineData("见 https://crm.example.com/c?phone=13812345678", "见 https://crm.example.com/c?phone=[PHONE_1]")]
+    [InlineData("见 https://crm.example.com/c?a=1&id=11010519491231002X&b=2", "见 https://crm.example.com/c?a=1&id=[ID_1]&b=2")]
+    [InlineData("见 www.example.com/pay?card=6212261000012343#top", "见 www.example.com/pay?card=[CARD_1]#top")]
+    public void A_links_query_values_are_masked(string text, string masked) =>
+        MaskingTestKit.Masker().Mask(text, MaskingDirection.ToBackend).Text.ShouldBe(masked);
+
+    [Theory]
+    [InlineData("见 https://crm.example.com/c/13812345678/edit")]
+    [InlineData("见 https://crm.example.com/c/13812345678?tab=orders")]
+    [InlineData("见 https://crm.example.com/c?tab=orders#13812345678")]
+    public void A_links_host_path_and_fragment_stay_as_they_are(string text) =>
+        MaskingTestKit.Masker().Mask(text, MaskingDirection.ToBackend).Text.ShouldBe(text);
 
     [Fact]
     public void Text_without_personal_data_comes_back_as_the_same_string()

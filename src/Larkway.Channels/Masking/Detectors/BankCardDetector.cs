@@ -29,6 +29,9 @@ public sealed partial class BankCardDetector : PiiDetector
     /// <inheritdoc />
     public override bool SkipsUrls => true;
 
+    /// <inheritdoc />
+    public override int PendingStart(ReadOnlySpan<char> text) => DigitText.PendingStart(text);
+
     [GeneratedRegex(
         """(?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ_])(?:[0-9０-９]{13,19}|[0-9０-９]{4}(?<s>[ \-])[0-9０-９]{4}(?:\k<s>[0-9０-９]{4}){1,2}(?:\k<s>[0-9０-９]{1,4})?|[0-9０-９]{4}(?<t>[ \-])[0-9０-９]{6}\k<t>[0-9０-９]{4,5})(?![0-9０-９A-Za-zＡ-Ｚａ-ｚ_])""",
         RegexOptions.CultureInvariant)]

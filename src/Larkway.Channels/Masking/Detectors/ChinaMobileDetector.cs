@@ -19,6 +19,9 @@ public sealed partial class ChinaMobileDetector : PiiDetector
     /// <inheritdoc />
     public override bool SkipsUrls => true;
 
+    /// <inheritdoc />
+    public override int PendingStart(ReadOnlySpan<char> text) => DigitText.PendingStart(text);
+
     // The lookbehind keeps a match from starting inside a word or a digit run; the lookahead from ending inside one.
     [GeneratedRegex(
         """(?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ_+＋])(?:(?:[+＋]|00)?86[ \-]?|[(（][+＋]?86[)）] ?)?[1１][3-9３-９][0-9０-９](?:[0-9０-９]{8}|(?<s>[ \-])[0-9０-９]{4}\k<s>[0-9０-９]{4})(?![0-9０-９A-Za-zＡ-Ｚａ-ｚ_])""",

@@ -17,6 +17,27 @@ internal static class DigitText
         c is (>= '0' and <= '9') or (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or '_'
             or (>= '０' and <= '９') or (>= 'Ａ' and <= 'Ｚ') or (>= 'ａ' and <= 'ｚ');
 
+    /// <summary>
+    /// The start of the trailing run of characters a number is written with (digits, <c>X</c>, spaces, dashes, dots, colons,
+    /// <c>+</c> and brackets) when it holds a digit: a number still being written may grow there, and what follows it
+    /// decides whether it is one (a longer run, a letter, <c>元</c>). The text's length when it ends otherwise.
+    /// </summary>
+    public static int PendingStart(ReadOnlySpan<char> text)
+    {
+        var start = text.Length;
+        var digit = false;
+        while (start > 0 && IsNumberChar(text[start - 1]))
+        {
+            start--;
+            digit |= IsDigit(text[start]);
+        }
+
+        return digit ? start : text.Length;
+    }
+
+    private static bool IsNumberChar(char c) =>
+        IsDigit(c) || c is 'X' or 'x' or 'Ｘ' or 'ｘ' or ' ' or '-' or '.' or '．' or ':' or '+' or '＋' or '(' or ')' or '（' or '）';
+
     /// <summary>The digits of <paramref name="value"/> in ASCII, separators dropped; an <c>X</c> check character kept upper-case.</summary>
     public static string Canonical(ReadOnlySpan<char> value)
     {

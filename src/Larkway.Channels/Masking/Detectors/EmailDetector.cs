@@ -58,6 +58,19 @@ public sealed partial class EmailDetector : PiiDetector
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>The trailing run of the characters an address is written with: a local part may still be waiting for its <c>@</c>.</remarks>
+    public override int PendingStart(ReadOnlySpan<char> text)
+    {
+        var start = text.Length;
+        while (start > 0 && (IsLocalOrDot(text[start - 1]) || text[start - 1] == '@'))
+        {
+            start--;
+        }
+
+        return start;
+    }
+
     private static bool IsLocalOrDot(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '\'' or '-';
 
     /// <inheritdoc />

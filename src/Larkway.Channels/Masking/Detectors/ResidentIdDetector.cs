@@ -7,7 +7,7 @@ namespace Larkway.Channels.Masking.Detectors;
 /// <c>X</c>) is right, whose division code has a real province (GB/T 2260) and whose birth date exists — 18 random digits
 /// are not masked — and, unless turned off, legacy 15-digit numbers with a real division code and a real 19xx date. ASCII
 /// or full-width characters; not glued to letters or a longer number, nor inside a URL. Display form:
-/// <c>110101********1234</c> (the division code and the last four kept).
+/// <c>1101**********1234</c> (the province and prefecture and the last four kept; the county and the birth date are not).
 /// </summary>
 public sealed partial class ResidentIdDetector : PiiDetector
 {
@@ -23,6 +23,9 @@ public sealed partial class ResidentIdDetector : PiiDetector
 
     /// <inheritdoc />
     public override bool SkipsUrls => true;
+
+    /// <inheritdoc />
+    public override int PendingStart(ReadOnlySpan<char> text) => DigitText.PendingStart(text);
 
     [GeneratedRegex(
         """(?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ_])[0-9０-９]{15}(?:[0-9０-９]{2}[0-9０-９XxＸｘ])?(?![0-9０-９A-Za-zＡ-Ｚａ-ｚ_])""",
@@ -65,6 +68,6 @@ public sealed partial class ResidentIdDetector : PiiDetector
     public override string DisplayMask(ReadOnlySpan<char> value)
     {
         var id = Normalize(value);
-        return string.Concat(id.AsSpan(0, 6), new string('*', id.Length - 10), id.AsSpan(id.Length - 4));
+        return string.Concat(id.AsSpan(0, 4), new string('*', id.Length - 8), id.AsSpan(id.Length - 4));
     }
 }
