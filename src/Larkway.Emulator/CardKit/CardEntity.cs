@@ -45,6 +45,9 @@ internal sealed record CardOperation(int Index, string Kind, int? Sequence, stri
 
     /// <summary>For a streaming text update: how many characters are typed (the delta, or the whole text when replaced).</summary>
     public int? TypedChars { get; init; }
+
+    /// <summary>For a streaming text update: the element's whole text after it, as Feishu's servers now hold it (and log it).</summary>
+    public string? Text { get; init; }
 }
 
 /// <summary>The counters tests read (and the state file keeps).</summary>

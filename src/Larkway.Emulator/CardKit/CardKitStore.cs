@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Emulator.CardKit;
 
 /// <summary>What an operation did beyond changing the card: how streamed text is typed, and whether it switched streaming on.</summary>
-internal sealed record CardChange(string? Typing = null, int? TypedChars = null, bool SwitchesStreamingOn = false);
+internal sealed record CardChange(string? Typing = null, int? TypedChars = null, bool SwitchesStreamingOn = false, string? Text = null);
 
 /// <summary>
 /// The card entities (cardkit v1) and every rule on them: the creating app only, 14 days of life, sequences strictly
@@ -354,7 +354,7 @@ internal sealed partial class CardKitStore
             updated = Logged(updated, kind, sequence, uuid, "applied", 0, null, elementId);
             if (result.Typing is not null)
             {
-                updated = updated with { Operations = [.. updated.Operations.SkipLast(1), updated.Operations[^1] with { Typing = result.Typing, TypedChars = result.TypedChars }] };
+                updated = updated with { Operations = [.. updated.Operations.SkipLast(1), updated.Operations[^1] with { Typing = result.Typing, TypedChars = result.TypedChars, Text = result.Text }] };
             }
 
             _cards[cardId] = updated;
@@ -387,8 +387,8 @@ internal sealed partial class CardKitStore
         var old = element["content"] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : string.Empty;
         element["content"] = text;
         return text.StartsWith(old, StringComparison.Ordinal)
-            ? new CardChange("append", text.Length - old.Length)
-            : new CardChange("replace", text.Length);
+            ? new CardChange("append", text.Length - old.Length, Text: text)
+            : new CardChange("replace", text.Length, Text: text);
     }
 
     // ---- internals ------------------------------------------------------------------------------

@@ -85,5 +85,6 @@ internal static class CardKitControlEndpoints
         element_id = op.ElementId,
         typing = op.Typing,
         typed_chars = op.TypedChars,
+        text = op.Text,
     };
 }
