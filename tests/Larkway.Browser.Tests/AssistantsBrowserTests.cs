@@ -84,6 +84,7 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         stored.GetProperty("sessions").GetProperty("ttl_hours").GetInt32().ShouldBe(24);
         Strings(stored.GetProperty("apps")).ShouldBe(["default", "dingtalk-sandbox"]);
         Strings(stored.GetProperty("masking").GetProperty("to_backend")).ShouldBe(["china_mobile", "resident_id", "bank_card", "email"]);
+        Strings(stored.GetProperty("masking").GetProperty("to_platform")).ShouldBe(["china_mobile", "resident_id", "bank_card"]);
 
         // Edited with the key left blank: the key is kept, the form's changes are stored.
         await row.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
@@ -94,7 +95,8 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         await page.Locator("[name='Form.UnknownUsers']").SelectOptionAsync("guest");
         await page.Locator("[name='Form.AccessPeople']").FillAsync("alice@example.com\nbob@example.com");
         await page.Locator("[name='Form.MaskToBackend'][value='email']").UncheckAsync();
-        await page.Locator("[name='Form.MaskToPlatform'][value='china_mobile']").CheckAsync();
+        await page.Locator("[name='Form.MaskToPlatform'][value='resident_id']").UncheckAsync();
+        await page.Locator("[name='Form.MaskToPlatform'][value='bank_card']").UncheckAsync();
         await page.Locator("[name='Form.Enabled'][type='checkbox']").UncheckAsync();
         await Screenshots.SaveWidthsAsync(page, "console-assistants-edit");
         await page.Locator("#save-assistant").ClickAsync();

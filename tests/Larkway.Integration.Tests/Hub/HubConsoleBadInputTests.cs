@@ -325,11 +325,13 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
         // A browser posts no field at all for a group of checkboxes none of which is checked.
         var form = AssistantConsole.ValidForm(apiKey: "");
         form.Remove("Form.MaskToBackend");
+        form.Remove("Form.MaskToPlatform");
         using var response = await assistants.Console.PostFormAsync("/console/assistants/masked/edit", form);
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
 
         var stored = await assistants.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/assistants/masked");
         stored.GetProperty("masking").GetProperty("to_backend").GetArrayLength().ShouldBe(0);
+        stored.GetProperty("masking").GetProperty("to_platform").GetArrayLength().ShouldBe(0, "unticked is off, not the phones, ids and cards default");
         (await assistants.StoredKeyAsync("masked")).ShouldBe(AssistantConsole.Key, "a blank key keeps the stored one");
     }
 

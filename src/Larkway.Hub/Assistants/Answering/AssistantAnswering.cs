@@ -17,7 +17,8 @@ namespace Larkway.Hub.Assistants.Answering;
 
 /// <summary>
 /// The <c>assistant-replies</c> queue's handler: answers one turn. Turns of a conversation go one at a time, in order.
-/// The question is masked toward the backend, the answer streamed to the platform with placeholders restored, and the
+/// The question is masked toward the backend, the answer streamed to the platform with placeholders restored and then
+/// masked toward the platform (every update, a number still being written held back until it is complete), and the
 /// reply always ends — answered with feedback buttons, stopped, or failed with a notice naming what happened and a retry
 /// button. A turn found answering (its Hub stopped mid-answer) is never answered again: its reply is closed as
 /// interrupted.
@@ -66,7 +67,7 @@ internal sealed partial class AssistantAnswering(
 
         if (turn.Status == AssistantTurnStatus.Answering && turn.ReplyHandle is { } handle)
         {
-            return await CloseInterruptedAsync(turn, replies, target, handle, cancellationToken).ConfigureAwait(false);
+            return await CloseInterruptedAsync(turn, loaded, replies, target, handle, cancellationToken).ConfigureAwait(false);
         }
 
         if (await WaitsForArrivalsAsync(turn, cancellationToken).ConfigureAwait(false) || await WaitsInLaneAsync(turn, cancellationToken).ConfigureAwait(false))
@@ -139,12 +140,15 @@ internal sealed partial class AssistantAnswering(
             }
 
             var text = run.Shown.ToString();
+
+            // Everything is released at the end, masked toward the platform whole.
+            var shown = run.ToPlatform.Complete(text);
             var end = run.Status switch
             {
-                AssistantTurnStatus.Answered => new AssistantReplyEnd(AssistantReplyEndKind.Answered, text),
-                AssistantTurnStatus.Stopped => new AssistantReplyEnd(AssistantReplyEndKind.Stopped, text, "Stopped."),
-                AssistantTurnStatus.Interrupted => new AssistantReplyEnd(AssistantReplyEndKind.Failed, text, AssistantReplyEnd.InterruptedNotice),
-                _ => new AssistantReplyEnd(AssistantReplyEndKind.Failed, text, run.FailureNotice ?? FailureNotice(assistant.DisplayName, run.FailureKind)),
+                AssistantTurnStatus.Answered => new AssistantReplyEnd(AssistantReplyEndKind.Answered, shown),
+                AssistantTurnStatus.Stopped => new AssistantReplyEnd(AssistantReplyEndKind.Stopped, shown, "Stopped."),
+                AssistantTurnStatus.Interrupted => new AssistantReplyEnd(AssistantReplyEndKind.Failed, shown, AssistantReplyEnd.InterruptedNotice),
+                _ => new AssistantReplyEnd(AssistantReplyEndKind.Failed, shown, run.FailureNotice ?? FailureNotice(assistant.DisplayName, run.FailureKind)),
             };
             using (var closing = new CancellationTokenSource(CloseTimeout))
             {
@@ -263,15 +267,22 @@ internal sealed partial class AssistantAnswering(
             return;
         }
 
+        // The platform gets the masked part that is safe to show: a number still being written waits for its end.
+        var text = run.Shown.ToString();
+        var visible = run.ToPlatform.Visible(text);
+        if (visible.Length == 0)
+        {
+            return;
+        }
+
         if (run.FirstTextAt is null)
         {
             run.FirstTextAt = time.GetUtcNow();
             telemetry.FirstText(run.Loaded.Definition.Name, run.Turn.Platform, run.FirstTextAt.Value - run.Turn.ReceivedAt);
         }
 
-        var text = run.Shown.ToString();
         run.LastShown = text;
-        run.Writer.Show(text);
+        run.Writer.Show(visible);
     }
 
     private async Task StopBackendAsync(LoadedAssistant loaded, string taskId, string user)
@@ -288,11 +299,13 @@ internal sealed partial class AssistantAnswering(
     }
 
     private async Task<WorkOutcome<AssistantTurnRow>> CloseInterruptedAsync(
-        AssistantTurnRow turn, IAssistantReplies replies, AssistantReplyTarget target, string handle, CancellationToken cancellationToken)
+        AssistantTurnRow turn, LoadedAssistant loaded, IAssistantReplies replies, AssistantReplyTarget target, string handle, CancellationToken cancellationToken)
     {
         try
         {
-            await replies.CloseInterruptedAsync(target, handle, turn.Answer, cancellationToken).ConfigureAwait(false);
+            // The checkpoint is stored masked for storage; masked toward the platform as well, like every text an answer shows.
+            var shown = turn.Answer is { } answer ? loaded.Masker.Mask(answer, MaskingDirection.ToPlatform).Text : null;
+            await replies.CloseInterruptedAsync(target, handle, shown, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -467,6 +480,9 @@ internal sealed partial class AssistantAnswering(
         public LoadedAssistant Loaded => loaded;
 
         public IAssistantReplyWriter Writer => writer;
+
+        /// <summary>What the platform may show of the answer so far: the assistant's <c>masking.to_platform</c>, a growing number held back.</summary>
+        public PiiStreamMasker ToPlatform { get; } = new(loaded.Masker, MaskingDirection.ToPlatform);
 
         /// <summary>The backend's user: the person, or the account of a guest (Dify ties conversations to it).</summary>
         public string User { get; } = turn.PersonId ?? $"account:{turn.Platform}:{turn.App}:{turn.SenderId}";

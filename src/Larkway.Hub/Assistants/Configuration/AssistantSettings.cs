@@ -96,10 +96,18 @@ public sealed record AssistantMaskingSettings
     /// <summary>Detectors applied to questions before the backend sees them (reversible placeholders); all four by default.</summary>
     public List<string> ToBackend { get; set; } = [.. AssistantPolicyValues.Detectors];
 
-    /// <summary>Detectors applied to answers before a platform shows them (display masking); none by default.</summary>
-    public List<string> ToPlatform { get; set; } = [];
+    /// <summary>
+    /// Detectors applied to answers before a platform shows them (display masking, streamed updates too); phones, resident
+    /// ids and bank cards by default (<see cref="AssistantPolicyValues.PlatformDetectors"/>). Not given (absent or null):
+    /// the default; an empty list: nothing is masked toward the platform.
+    /// </summary>
+    public List<string> ToPlatform { get; set; } = [.. AssistantPolicyValues.PlatformDetectors];
 
-    internal AssistantMaskingSettings Normalized() => new() { ToBackend = [.. (ToBackend ?? []).Where(d => d is not null)], ToPlatform = [.. (ToPlatform ?? []).Where(d => d is not null)] };
+    internal AssistantMaskingSettings Normalized() => new()
+    {
+        ToBackend = [.. (ToBackend ?? [.. AssistantPolicyValues.Detectors]).Where(d => d is not null)],
+        ToPlatform = [.. (ToPlatform ?? [.. AssistantPolicyValues.PlatformDetectors]).Where(d => d is not null)],
+    };
 }
 
 /// <summary>How answers stream and how long the backend may take.</summary>
@@ -143,6 +151,9 @@ public static class AssistantPolicyValues
 
     /// <summary>The masking detectors.</summary>
     public static readonly IReadOnlyList<string> Detectors = ["china_mobile", "resident_id", "bank_card", "email"];
+
+    /// <summary>The detectors masking answers toward the platform by default: a person's phone, identity and bank card numbers.</summary>
+    public static readonly IReadOnlyList<string> PlatformDetectors = ["china_mobile", "resident_id", "bank_card"];
 
     /// <summary>The backends.</summary>
     public static readonly IReadOnlyList<string> Backends = [Dify, OpenAi];

@@ -17,7 +17,7 @@ public sealed class HubAssistantFeishuTests
     private const string ResidentId = "11010519491231002X";
 
     [Fact]
-    public async Task A_question_streams_into_one_card_that_ends_with_the_answer_restored_and_the_backend_never_sees_the_mobile_or_id_number()
+    public async Task A_question_streams_into_one_card_that_ends_with_the_answer_restored_and_masked_and_the_backend_never_sees_the_mobile_or_id_number()
     {
         await using var hub = await HubSandbox.StartAsync();
         using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
@@ -46,8 +46,9 @@ public sealed class HubAssistantFeishuTests
         cards[0].ParentId.ShouldBe(question);
         var (streaming, answer, card) = await driver.CardAsync(turn.ReplyHandle!);
         streaming.ShouldBeFalse();
-        answer.ShouldStartWith($"You asked: My mobile is {Mobile} and my ID is {ResidentId}");
-        answer.ShouldContain($"Placeholders kept: {Mobile}");
+        // Restored, then masked toward the platform by default (HubAssistantPlatformMaskingTests holds the rule).
+        answer.ShouldStartWith("You asked: My mobile is 138****5678 and my ID is 1101**********002X");
+        answer.ShouldContain("Placeholders kept: 138****5678");
         answer.ShouldNotContain("[PHONE_1]");
         card.GetRawText().ShouldContain("assistant.feedback");
 

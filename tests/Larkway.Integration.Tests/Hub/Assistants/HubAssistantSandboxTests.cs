@@ -94,7 +94,7 @@ public sealed partial class HubAssistantSandboxTests
         return id;
     }
 
-    private static async Task DingTalkSayAsync(HubSandbox hub, string user, string conversation, string text)
+    internal static async Task DingTalkSayAsync(HubSandbox hub, string user, string conversation, string text)
     {
         using var response = await hub.Control.PostAsJsonAsync("/_emulator/dingtalk/stream/robot-messages",
             new { conversationType = "1", senderStaffId = user, senderNick = user, text, conversationId = conversation, appKey = EmulatorOptions.DefaultDingTalkAppKey });
@@ -102,7 +102,7 @@ public sealed partial class HubAssistantSandboxTests
         response.IsSuccessStatusCode.ShouldBeTrue(answer);
     }
 
-    private static bool StreamConnected(HubSandbox hub)
+    internal static bool StreamConnected(HubSandbox hub)
     {
         var page = hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/dingtalk/stream/connections").GetAwaiter().GetResult();
         var items = page.TryGetProperty("items", out var i) ? i : page.GetProperty("data").GetProperty("items");
@@ -110,7 +110,7 @@ public sealed partial class HubAssistantSandboxTests
             && c.GetProperty("appKey").GetString() == EmulatorOptions.DefaultDingTalkAppKey);
     }
 
-    private static string DingTalkRepliesText(HubSandbox hub, string conversation)
+    internal static string DingTalkRepliesText(HubSandbox hub, string conversation)
     {
         var page = hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/dingtalk/stream/session-replies").GetAwaiter().GetResult();
         var items = page.TryGetProperty("items", out var i) ? i : page.GetProperty("data").GetProperty("items");
@@ -118,7 +118,7 @@ public sealed partial class HubAssistantSandboxTests
             .Replace("\\n", "\n", StringComparison.Ordinal);
     }
 
-    private static string WeComMessagesText(HubSandbox hub, string user)
+    internal static string WeComMessagesText(HubSandbox hub, string user)
     {
         var page = hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/users/{user}/messages").GetAwaiter().GetResult();
         return page.GetRawText().Replace("\\n", "\n", StringComparison.Ordinal);
