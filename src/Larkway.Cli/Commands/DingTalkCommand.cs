@@ -144,7 +144,8 @@ internal static class DingTalkCommand
         var command = new Command("decrypt", "Verify and decrypt a legacy HTTP event callback; prints the event JSON.") { token, aesKey, owner, signature, timestamp, nonce, encrypt };
         command.SetAction((parse, _) => CommandRunner.RunAsync(context, async () =>
         {
-            var crypto = new Larkway.DingTalk.Callbacks.DingTalkCallbackCrypto(parse.GetValue(token)!, parse.GetValue(aesKey)!, parse.GetValue(owner)!);
+            // A callback captured earlier is the point of this command: no freshness window.
+            var crypto = new Larkway.DingTalk.Callbacks.DingTalkCallbackCrypto(parse.GetValue(token)!, parse.GetValue(aesKey)!, parse.GetValue(owner)!, new Larkway.DingTalk.Callbacks.DingTalkCallbackOptions { TimestampWindow = null });
             var result = crypto.Decrypt(parse.GetValue(signature), parse.GetValue(timestamp), parse.GetValue(nonce), parse.GetValue(encrypt));
             if (result.Plaintext is not { } plaintext)
             {

@@ -157,8 +157,9 @@ internal static class WeComCommand
         new Option<string>("--timestamp") { Description = "timestamp from the query", Required = true },
         new Option<string>("--nonce") { Description = "nonce from the query", Required = true });
 
+    // A callback captured earlier is the point of these commands: no freshness window.
     private static WeComCallbackCrypto Crypto(ParseResult parse, Option<string> token, Option<string> aesKey, Option<string> receiveId) =>
-        new(parse.GetValue(token)!, parse.GetValue(aesKey)!, parse.GetValue(receiveId) ?? "");
+        new(parse.GetValue(token)!, parse.GetValue(aesKey)!, parse.GetValue(receiveId) ?? "", new WeComCallbackOptions { TimestampWindow = null });
 
     private static (Option<string?> Text, Option<string?> Markdown) Content() => (
         new Option<string?>("--text") { Description = "Plain text to send" },

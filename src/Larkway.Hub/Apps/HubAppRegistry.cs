@@ -376,8 +376,11 @@ internal sealed partial class HubAppRegistry : IDisposable
     private static partial void LogUnreadable(ILogger logger, string appName);
 }
 
-/// <summary>Gives each stored app's event and card endpoints its Encrypt Key and Verification Token (named options).</summary>
-internal sealed class HubAppEventEndpointOptions(HubAppRegistry registry) : IConfigureNamedOptions<FeishuEventEndpointOptions>
+/// <summary>
+/// Gives each stored app's event and card endpoints its Encrypt Key and Verification Token (named options), and the
+/// timestamp window every stored app's callbacks share (<see cref="HubAppsOptions.CallbackTimestampWindow"/>).
+/// </summary>
+internal sealed class HubAppEventEndpointOptions(HubAppRegistry registry, IOptions<HubAppsOptions> apps) : IConfigureNamedOptions<FeishuEventEndpointOptions>
 {
     public void Configure(string? name, FeishuEventEndpointOptions options)
     {
@@ -390,6 +393,7 @@ internal sealed class HubAppEventEndpointOptions(HubAppRegistry registry) : ICon
         options.EncryptKey = app.EncryptKey;
         options.VerificationToken = app.VerificationToken;
         options.AcceptLegacyCardCallbacks = app.LegacyCardCallbacks;
+        options.TimestampWindow = apps.Value.CallbackTimestampWindow;
     }
 
     public void Configure(FeishuEventEndpointOptions options) => Configure(Options.DefaultName, options);

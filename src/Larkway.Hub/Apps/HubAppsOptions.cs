@@ -25,6 +25,15 @@ public sealed class HubAppsOptions : IValidatableObject
     /// <summary>How long a replica that handed a Stream lease over waits before competing for it again. Default 20 s.</summary>
     public TimeSpan StreamStandAsidePause { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How far the signed timestamp of a stored app's callback may be from this Hub's clock, either way: DingTalk's
+    /// encrypted event pushes and WeCom's callbacks (and stored Feishu apps' events). A correctly signed request older
+    /// than this is refused as a replay. Default 5 minutes, as the Feishu receiver's: the platforms stamp each request
+    /// when they send it and retry within seconds. Widen it only for a Hub whose clock cannot be kept in time.
+    /// (DingTalk's outgoing robot keeps its own documented hour, and each of its signatures is accepted once.)
+    /// </summary>
+    public TimeSpan CallbackTimestampWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Each setting's accepted range, and the rules that relate settings.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
@@ -36,6 +45,11 @@ public sealed class HubAppsOptions : IValidatableObject
         if (StreamHandOverAfter <= TimeSpan.Zero || StreamStandAsidePause <= TimeSpan.Zero)
         {
             yield return new("Larkway:Apps:StreamHandOverAfter and Larkway:Apps:StreamStandAsidePause must be positive.", [nameof(StreamHandOverAfter), nameof(StreamStandAsidePause)]);
+        }
+
+        if (CallbackTimestampWindow <= TimeSpan.Zero || CallbackTimestampWindow > TimeSpan.FromHours(1))
+        {
+            yield return new("Larkway:Apps:CallbackTimestampWindow must be positive and at most 01:00:00 (the default 00:05:00 suits a Hub whose clock is kept in time).", [nameof(CallbackTimestampWindow)]);
         }
 
         if (RetiredClientGrace < TimeSpan.Zero)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Larkway.DingTalk.Callbacks;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.DingTalk;
 
@@ -20,11 +22,13 @@ namespace Larkway.Hub.DingTalk;
 /// arrive here, told apart by how they are signed:
 /// <list type="bullet">
 /// <item>the outgoing robot (the robot's "HTTP" message mode): a robot message as JSON with <c>timestamp</c> and
-/// <c>sign</c> headers (HMAC-SHA256 of <c>timestamp + "\n" + AppSecret</c>, within an hour); answered <c>{}</c>
-/// once stored — the reply goes through the message's session webhook;</item>
+/// <c>sign</c> headers (HMAC-SHA256 of <c>timestamp + "\n" + AppSecret</c>, within an hour), each pair accepted once
+/// (<see cref="RobotSignatureLedger"/>: a re-send with the same body passes, another body is a replay, 409); answered
+/// <c>{}</c> once stored — the reply goes through the message's session webhook;</item>
 /// <item>the event subscription's encrypted push: <c>{"encrypt": …}</c> with <c>signature</c> (or
 /// <c>msg_signature</c>), <c>timestamp</c> and <c>nonce</c> in the query, decrypted with the app's token and aes_key
-/// (its <c>verification_token</c> and <c>encrypt_key</c>), answered with the encrypted <c>success</c>.</item>
+/// (its <c>verification_token</c> and <c>encrypt_key</c>), its timestamp within <c>Larkway:Apps:CallbackTimestampWindow</c>,
+/// answered with the encrypted <c>success</c>.</item>
 /// </list>
 /// Each is stored in the inbox under DingTalk's ids before the answer, so DingTalk's re-sends are no-ops.
 /// </summary>
@@ -67,14 +71,15 @@ internal static partial class DingTalkCallbackEndpoint
         var headers = http.Request.Headers;
         if (headers.ContainsKey("sign") || headers.ContainsKey("timestamp"))
         {
-            return await RobotMessageAsync(app, body!, headers["timestamp"], headers["sign"], ingest, time, logger, cancellationToken).ConfigureAwait(false);
+            return await RobotMessageAsync(app, body!, headers["timestamp"], headers["sign"], ingest, services.GetRequiredService<RobotSignatureLedger>(), time, logger, cancellationToken).ConfigureAwait(false);
         }
 
         var query = http.Request.Query;
-        return await EncryptedEventAsync(app, body!, query, ingest, time, logger, cancellationToken).ConfigureAwait(false);
+        var window = services.GetRequiredService<IOptions<HubAppsOptions>>().Value.CallbackTimestampWindow;
+        return await EncryptedEventAsync(app, body!, query, ingest, window, time, logger, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> RobotMessageAsync(StoredApp app, byte[] body, string? timestamp, string? sign, DingTalkIngest ingest, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> RobotMessageAsync(StoredApp app, byte[] body, string? timestamp, string? sign, DingTalkIngest ingest, RobotSignatureLedger ledger, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         var status = DingTalkRobotSignature.VerifyCallback(timestamp, sign, app.AppSecret, time.GetUtcNow());
         if (status != DingTalkSignatureStatus.Valid)
@@ -94,11 +99,21 @@ internal static partial class DingTalkCallbackEndpoint
             return JsonBody.BadBody(shape ?? "A robot message needs its msgId.");
         }
 
+        // The sign covers only the timestamp: each pair is accepted once, or again with the very same body (a re-send).
+        var use = await ledger.UseAsync(app.Name, long.Parse(timestamp!, CultureInfo.InvariantCulture), body, cancellationToken).ConfigureAwait(false);
+        if (use == RobotSignatureUse.Replay)
+        {
+            LogReplay(logger, app.Name, timestamp!);
+            return TypedResults.Problem(
+                detail: "The timestamp and sign headers were already used with another body: each signed outgoing-robot request is accepted once (a replay is refused).",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
         await ingest.RobotMessageAsync(app.Name, app.AppId, id.GetString()!, Encoding.UTF8.GetString(body), InboxTransport.DingtalkCallback, cancellationToken).ConfigureAwait(false);
         return Results.Json(new { });
     }
 
-    private static async Task<IResult> EncryptedEventAsync(StoredApp app, byte[] body, IQueryCollection query, DingTalkIngest ingest, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> EncryptedEventAsync(StoredApp app, byte[] body, IQueryCollection query, DingTalkIngest ingest, TimeSpan window, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         if (app.EncryptKey is null || app.VerificationToken is null)
         {
@@ -115,7 +130,8 @@ internal static partial class DingTalkCallbackEndpoint
         DingTalkCallbackCrypto crypto;
         try
         {
-            crypto = new DingTalkCallbackCrypto(app.VerificationToken, app.EncryptKey, app.AppId);
+            // A signed push older than the window is a replay (the signature covers the timestamp, nothing marks a push used).
+            crypto = new DingTalkCallbackCrypto(app.VerificationToken, app.EncryptKey, app.AppId, new DingTalkCallbackOptions { TimestampWindow = window, TimeProvider = time });
         }
         catch (ArgumentException)
         {
@@ -131,6 +147,7 @@ internal static partial class DingTalkCallbackEndpoint
                 DingTalkCallbackCryptoStatus.Missing => "The query needs signature (or msg_signature), timestamp and nonce.",
                 DingTalkCallbackCryptoStatus.SignatureMismatch => "The signature does not match: the token in the Hub differs from the event subscription's.",
                 DingTalkCallbackCryptoStatus.OwnerMismatch => $"The event is for another app: it was not encrypted for AppKey {app.AppId}.",
+                DingTalkCallbackCryptoStatus.Expired => "The timestamp is too far from this Hub's clock (Larkway:Apps:CallbackTimestampWindow): a replayed push, or a clock that is off — check the Hub's clock.",
                 _ => "The event does not decrypt: the aes_key in the Hub differs from the event subscription's.",
             });
         }
@@ -171,6 +188,10 @@ internal static partial class DingTalkCallbackEndpoint
         LogRefused(logger, app, status, detail);
         return TypedResults.Problem(detail: detail, statusCode: status);
     }
+
+    // The app and the timestamp only: never the body, the sign or who it claims to be from.
+    [LoggerMessage(EventId = LogEvents.DingTalkRobotReplayRefused, Level = LogLevel.Warning, Message = "DingTalk outgoing-robot request for app '{AppName}' refused (409): its timestamp {Timestamp} and sign were already used with another body (a replay).")]
+    private static partial void LogReplay(ILogger logger, string appName, string timestamp);
 
     [LoggerMessage(EventId = LogEvents.DingTalkCallbackRefused, Level = LogLevel.Warning, Message = "DingTalk callback for app '{AppName}' refused ({Status}): {Reason}")]
     private static partial void LogRefused(ILogger logger, string appName, int status, string reason);

@@ -35,6 +35,10 @@ public static class HubDingTalkServiceCollectionExtensions
         services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
 
+        // Each outgoing-robot signature is accepted once, across replicas; spent ones are deleted hourly on one replica.
+        services.TryAddSingleton<RobotSignatureLedger>();
+        services.AddHubJob<RobotSignatureRetention>();
+
         // Notifications of DingTalk apps: rendered for DingTalk, their buttons links back to the Hub made per recipient.
         services.TryAddSingleton(sp => new DingTalkActionLinks(
             sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<HubSettings>(), sp.GetService<IServer>(), sp.GetRequiredService<TimeProvider>()));

@@ -59,6 +59,9 @@ internal static class LogEvents
     public const int RecipientExpanderDepartmentUnavailable = 4112;
     public const int ContactRecipientResolverDirectoryFailed = 4114;
 
+    // Notifications/DingTalk
+    public const int DingTalkActionCrossSiteRefused = 4115;
+
     // Notifications/Actions
     public const int NotificationCardActionsClickRefused = 4113;
 
@@ -189,6 +192,8 @@ internal static class LogEvents
     public const int DingTalkStreamStatusUnsaved = 5105;
     public const int DingTalkStreamStartFailed = 5106;
     public const int DingTalkStreamHandingOver = 5107;
+    public const int DingTalkRobotReplayRefused = 5108;
+    public const int DingTalkRobotSignaturesPruned = 5109;
 
     // WeCom (WeCom/)
     public const int WeComCallbackRefused = 5200;

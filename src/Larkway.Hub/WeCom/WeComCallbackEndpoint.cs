@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.WeCom;
 
@@ -155,8 +156,13 @@ internal static partial class WeComCallbackEndpoint
 
         try
         {
-            // An internal app's messages end with the corp id (WXBizMsgCrypt's ReceiveId).
-            return (app, new WeComCallbackCrypto(app.VerificationToken, app.EncryptKey, app.AppId), null, logger);
+            // An internal app's messages end with the corp id (WXBizMsgCrypt's ReceiveId); a signed request older than the window is a replay.
+            var receiving = new WeComCallbackOptions
+            {
+                TimestampWindow = services.GetRequiredService<IOptions<HubAppsOptions>>().Value.CallbackTimestampWindow,
+                TimeProvider = services.GetRequiredService<TimeProvider>(),
+            };
+            return (app, new WeComCallbackCrypto(app.VerificationToken, app.EncryptKey, app.AppId, receiving), null, logger);
         }
         catch (Exception ex) when (ex is WeComCallbackException or ArgumentException)
         {
@@ -170,6 +176,7 @@ internal static partial class WeComCallbackEndpoint
         WeComCallbackError.MissingParameter => ex.Message + " WeCom sends msg_signature, timestamp and nonce in the query (and echostr on the URL check).",
         WeComCallbackError.ValidateSignature => "The msg_signature does not match: the Token in the Hub (verification_token) differs from the app's 接收消息 settings, or the request is forged.",
         WeComCallbackError.ValidateReceiveId => $"The callback was encrypted for another corp, not {app.AppId}: check the Hub app's app_id (the corp id).",
+        WeComCallbackError.StaleTimestamp => "The timestamp is too far from this Hub's clock (Larkway:Apps:CallbackTimestampWindow): a replayed callback, or a clock that is off — check the Hub's clock.",
         WeComCallbackError.ParseBody => ex.Message,
         _ => $"The callback does not decrypt ({(int)ex.Error}): the EncodingAESKey in the Hub (encrypt_key) differs from the app's 接收消息 settings.",
     };
@@ -187,6 +194,7 @@ internal static partial class WeComCallbackEndpoint
     {
         WeComCallbackError.ValidateSignature => WeComCallbackTelemetry.BadSignature,
         WeComCallbackError.ValidateReceiveId => WeComCallbackTelemetry.WrongCorp,
+        WeComCallbackError.StaleTimestamp => WeComCallbackTelemetry.StaleTimestamp,
         WeComCallbackError.MissingParameter or WeComCallbackError.ParseBody => WeComCallbackTelemetry.Malformed,
         _ => WeComCallbackTelemetry.BadEncryption,
     };

@@ -16,6 +16,9 @@ internal sealed class WeComCallbackTelemetry
     /// <summary>A forged or misconfigured request: its <c>msg_signature</c> does not match the app's Token.</summary>
     public const string BadSignature = "bad_signature";
 
+    /// <summary>Signed correctly, but its timestamp is outside <c>Larkway:Apps:CallbackTimestampWindow</c>: a replay, or a clock that is off.</summary>
+    public const string StaleTimestamp = "stale_timestamp";
+
     /// <summary>It does not decrypt with the app's EncodingAESKey.</summary>
     public const string BadEncryption = "bad_encryption";
 

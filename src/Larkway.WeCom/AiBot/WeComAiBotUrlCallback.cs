@@ -29,14 +29,14 @@ public sealed class WeComAiBotUrlCallback
     /// <param name="token">The Token of the bot's API settings.</param>
     /// <param name="encodingAesKey">The 43-character EncodingAESKey of the bot's API settings.</param>
     /// <param name="receiveId">"" for an internal bot (WeCom's documented value).</param>
-    /// <param name="timeProvider">The clock of the replies' timestamps.</param>
+    /// <param name="timeProvider">The clock of the replies' timestamps and of the callbacks' timestamp window (<see cref="WeComCallbackOptions.DefaultWindow"/>).</param>
     /// <exception cref="WeComCallbackException">The EncodingAESKey is not 43 Base64 characters.</exception>
     public WeComAiBotUrlCallback(string token, string encodingAesKey, string receiveId = "", TimeProvider? timeProvider = null)
-        : this(new WeComCallbackCrypto(token, encodingAesKey, receiveId), timeProvider)
+        : this(new WeComCallbackCrypto(token, encodingAesKey, receiveId, new WeComCallbackOptions { TimeProvider = timeProvider ?? TimeProvider.System }), timeProvider)
     {
     }
 
-    /// <summary>The URL callback over a crypto already made.</summary>
+    /// <summary>The URL callback over a crypto already made (its own timestamp window applies).</summary>
     public WeComAiBotUrlCallback(WeComCallbackCrypto crypto, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(crypto);

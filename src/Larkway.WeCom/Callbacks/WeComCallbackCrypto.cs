@@ -11,7 +11,9 @@ namespace Larkway.WeCom.Callbacks;
 /// callbacks (JSON). The ciphertext is Base64 of AES-256-CBC (key = Base64 of the 43-character EncodingAESKey plus "=",
 /// IV = the key's first 16 bytes, PKCS#7 to 32-byte blocks) over random(16) ‖ length(4, big-endian) ‖ message ‖
 /// ReceiveId; <c>msg_signature</c> is the lower-case hex SHA-1 of token, timestamp, nonce and ciphertext sorted and
-/// joined. Signatures are compared in constant time. Thread-safe.
+/// joined. Signatures are compared in constant time. A signed callback is accepted only while its <c>timestamp</c> is
+/// within <see cref="WeComCallbackOptions.TimestampWindow"/> of now (WXBizMsgCrypt does not check it: a captured
+/// callback would verify for ever). Thread-safe.
 /// </summary>
 /// <example>
 /// <code>
@@ -27,14 +29,29 @@ public sealed class WeComCallbackCrypto
     private readonly string _token;
     private readonly byte[] _key;
     private readonly string _receiveId;
+    private readonly TimeSpan? _window;
+    private readonly TimeProvider _time;
 
-    /// <summary>A crypto for one callback configuration.</summary>
+    /// <summary>A crypto for one callback configuration, with the default window (<see cref="WeComCallbackOptions.DefaultWindow"/>) on the system clock.</summary>
     /// <param name="token">The Token of the callback settings (letters and digits, at most 32).</param>
     /// <param name="encodingAesKey">The 43-character EncodingAESKey of the callback settings.</param>
     /// <param name="receiveId">What every message must end with: the corp id for an internal app, the suite id for a
     /// third-party app, "" for an internal AI bot or a personal-entity third-party app.</param>
     /// <exception cref="WeComCallbackException">The EncodingAESKey is not 43 Base64 characters (<see cref="WeComCallbackError.IllegalAesKey"/>).</exception>
     public WeComCallbackCrypto(string token, string encodingAesKey, string receiveId)
+        : this(token, encodingAesKey, receiveId, options: null)
+    {
+    }
+
+    /// <summary>A crypto for one callback configuration.</summary>
+    /// <param name="token">The Token of the callback settings (letters and digits, at most 32).</param>
+    /// <param name="encodingAesKey">The 43-character EncodingAESKey of the callback settings.</param>
+    /// <param name="receiveId">What every message must end with: the corp id for an internal app, the suite id for a
+    /// third-party app, "" for an internal AI bot or a personal-entity third-party app.</param>
+    /// <param name="options">The timestamp window and its clock; null for the defaults.</param>
+    /// <exception cref="WeComCallbackException">The EncodingAESKey is not 43 Base64 characters (<see cref="WeComCallbackError.IllegalAesKey"/>).</exception>
+    /// <exception cref="ArgumentException">The window is negative.</exception>
+    public WeComCallbackCrypto(string token, string encodingAesKey, string receiveId, WeComCallbackOptions? options)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentNullException.ThrowIfNull(encodingAesKey);
@@ -43,7 +60,17 @@ public sealed class WeComCallbackCrypto
             $"The EncodingAESKey must be the 43 letters and digits shown in the callback settings (this one has {encodingAesKey.Length} characters{(encodingAesKey.Length == 43 ? " but is not Base64" : "")}).");
         _token = token;
         _receiveId = receiveId;
+        _window = options is null ? WeComCallbackOptions.DefaultWindow : options.TimestampWindow;
+        if (_window < TimeSpan.Zero)
+        {
+            throw new ArgumentException("The timestamp window must not be negative (null turns the check off).", nameof(options));
+        }
+
+        _time = options?.TimeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>The allowed skew of a callback's timestamp; null when the check is off.</summary>
+    public TimeSpan? TimestampWindow => _window;
 
     /// <summary>The ReceiveId every message must end with.</summary>
     public string ReceiveId => _receiveId;
@@ -77,8 +104,8 @@ public sealed class WeComCallbackCrypto
     public string VerifyUrl(string? msgSignature, string? timestamp, string? nonce, string? echostr) =>
         Decrypt(msgSignature, timestamp, nonce, echostr);
 
-    /// <summary>Verifies the signature over <paramref name="encrypt"/> and decrypts it.</summary>
-    /// <exception cref="WeComCallbackException">The signature, the ciphertext or the ReceiveId is wrong.</exception>
+    /// <summary>Verifies the signature over <paramref name="encrypt"/> and the timestamp's freshness, and decrypts it.</summary>
+    /// <exception cref="WeComCallbackException">The signature, the timestamp, the ciphertext or the ReceiveId is wrong.</exception>
     public string Decrypt(string? msgSignature, string? timestamp, string? nonce, string? encrypt)
     {
         if (string.IsNullOrEmpty(msgSignature) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(encrypt))
@@ -91,6 +118,13 @@ public sealed class WeComCallbackCrypto
         {
             throw new WeComCallbackException(WeComCallbackError.ValidateSignature,
                 "The msg_signature does not match: check the Token against the callback settings, and pass the query values URL-decoded.");
+        }
+
+        // After the signature: an unsigned timestamp says nothing worth telling apart from a forgery.
+        if (_window is { } window && !CallbackTimestamp.IsWithin(timestamp, milliseconds: false, window, _time.GetUtcNow()))
+        {
+            throw new WeComCallbackException(WeComCallbackError.StaleTimestamp,
+                $"The timestamp is not seconds within {window.TotalSeconds:0} s of this receiver's clock: a replayed callback, or a clock that is off.");
         }
 
         return DecryptUnsigned(encrypt);

@@ -27,6 +27,12 @@ public enum WeComCallbackError
     /// <summary>The ciphertext (or echostr) is not Base64 of whole AES blocks.</summary>
     DecodeBase64 = -40010,
 
+    /// <summary>
+    /// The signature matches but the timestamp is not within <see cref="WeComCallbackOptions.TimestampWindow"/> of now
+    /// (Larkway's own code: WXBizMsgCrypt does not check freshness).
+    /// </summary>
+    StaleTimestamp = -40098,
+
     /// <summary>A required parameter (msg_signature, timestamp, nonce, echostr or the ciphertext) is missing.</summary>
     MissingParameter = -40099,
 }

@@ -107,6 +107,115 @@ public sealed class HubDingTalkTests
     }
 
     [Fact]
+    public async Task An_outgoing_robot_signature_is_accepted_once_a_resend_with_the_same_body_passes_and_another_body_is_refused()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var admin = Admin(hub);
+        await AddAppAsync(admin, emulator);
+        var genuine = JsonSerializer.Serialize(new { msgId = "msg-replay-1", conversationId = "cid-bob", conversationType = "1", senderStaffId = "bob", text = new { content = "hi" }, msgtype = "text" });
+        var forged = JsonSerializer.Serialize(new { msgId = "msg-replay-2", conversationId = "cid-bob", conversationType = "1", senderStaffId = "ceo", text = new { content = "/approve everything" }, msgtype = "text" });
+        var (timestamp, sign) = RobotSign(EmulatorOptions.DefaultDingTalkAppSecret, DateTimeOffset.UtcNow);
+
+        using var first = await SignedAsync(hub, genuine, timestamp, sign);
+        using var resent = await SignedAsync(hub, genuine, timestamp, sign);
+        using var replayed = await SignedAsync(hub, forged, timestamp, sign);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        resent.StatusCode.ShouldBe(HttpStatusCode.OK, "the same delivery again: stored once by the inbox");
+        replayed.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await ProblemAsync(replayed)).ShouldContain("already used with another body");
+        var events = await EventsAsync(admin, "dingtalk.robot_message");
+        events.Count.ShouldBe(1);
+        events[0].GetRawText().ShouldNotContain("ceo");
+
+        // The ledger's rows go once their timestamp is past DingTalk's hour; a fresh one stays.
+        var services = hub.Host.App.Services;
+        var old = DateTimeOffset.UtcNow - Larkway.DingTalk.Robots.DingTalkRobotSignature.Window - TimeSpan.FromMinutes(10);
+        (await services.GetRequiredService<Larkway.Hub.DingTalk.RobotSignatureLedger>().UseAsync(AppName, old.ToUnixTimeMilliseconds(), Encoding.UTF8.GetBytes(genuine), default))
+            .ShouldBe(Larkway.Hub.DingTalk.RobotSignatureUse.First);
+        (await services.GetRequiredService<Larkway.Hub.DingTalk.RobotSignatureRetention>().PruneAsync(default)).ShouldBe(1);
+        using var stillRefused = await SignedAsync(hub, forged, timestamp, sign);
+        stillRefused.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_correctly_signed_event_push_two_days_old_is_refused_and_a_fresh_one_stored()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var admin = Admin(hub);
+        await AddAppAsync(admin, emulator, new { encrypt_key = AesKey, verification_token = Token });
+        var crypto = new Larkway.DingTalk.Callbacks.DingTalkCallbackCrypto(Token, AesKey, EmulatorOptions.DefaultDingTalkAppKey);
+        var now = DateTimeOffset.UtcNow;
+
+        using var stale = await PushAsync(hub, crypto.Encrypt("""{"EventType":"user_leave_org","UserId":["mallory"]}""", now - TimeSpan.FromDays(2)));
+        using var fresh = await PushAsync(hub, crypto.Encrypt("""{"EventType":"user_leave_org","UserId":["carol"]}""", now));
+
+        stale.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await ProblemAsync(stale)).ShouldContain("Larkway:Apps:CallbackTimestampWindow");
+        fresh.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var events = await EventsAsync(admin, "dingtalk.event.user_leave_org");
+        events.Count.ShouldBe(1);
+        events[0].GetRawText().ShouldNotContain("mallory");
+    }
+
+    [Fact]
+    public async Task A_cross_site_confirm_is_refused_recording_nothing_and_the_confirm_page_itself_still_works()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var admin = Admin(hub);
+        await AddAppAsync(admin, emulator);
+        var card = new
+        {
+            header = new { title = new { tag = "plain_text", content = "PO-2002 needs approval" } },
+            elements = new object[] { new { tag = "action", actions = new object[] { new { tag = "button", text = new { tag = "plain_text", content = "Approve" }, value = new { action = "approve" } } } } },
+        };
+        using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "po", idempotency_key = "po-2002", app = AppName, card, recipients = new[] { new { dingtalk_userid = "alice" } } });
+        queued.StatusCode.ShouldBe(HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
+        var id = (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await HubSandbox.WaitUntilAsync(() => Status(admin, id) == "sent", "the card sent", seconds: 60);
+        var approve = Links((await RobotMessagesAsync(hub, "alice"))[0].GetProperty("msgParam")).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal));
+        var own = new Uri(approve).GetLeftPart(UriPartial.Authority);
+        using var browser = new HttpClient();
+
+        // What a hostile page's auto-submitting form sends, from a modern browser and from one without Fetch Metadata.
+        using var crossSite = await ConfirmAsync(browser, approve, ("Origin", "http://evil.example"), ("Sec-Fetch-Site", "cross-site"));
+        using var otherOrigin = await ConfirmAsync(browser, approve, ("Origin", "http://evil.example"));
+        using var sameSite = await ConfirmAsync(browser, approve, ("Sec-Fetch-Site", "same-site"));
+        crossSite.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        otherOrigin.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        sameSite.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var refusal = await crossSite.Content.ReadAsStringAsync();
+        refusal.ShouldContain("nothing was recorded");
+        crossSite.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        Actions(admin, id).ShouldBeEmpty("a refused confirm records no click");
+
+        // The confirm page's own form: same origin.
+        using var confirmed = await ConfirmAsync(browser, approve, ("Origin", own), ("Sec-Fetch-Site", "same-origin"));
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        Actions(admin, id).Single().GetProperty("action").GetString().ShouldBe("approve");
+    }
+
+    private static async Task<HttpResponseMessage> ConfirmAsync(HttpClient browser, string link, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, link) { Content = new FormUrlEncodedContent([]) };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await browser.SendAsync(request);
+    }
+
+    private static async Task<HttpResponseMessage> PushAsync(HubSandbox hub, Larkway.DingTalk.Callbacks.DingTalkEncryptedReply push)
+    {
+        var url = $"/dingtalk/apps/{AppName}/callback?msg_signature={push.MsgSignature}&timestamp={push.TimeStamp}&nonce={push.Nonce}";
+        return await hub.Api.PostAsync(url, Json(JsonSerializer.Serialize(new { encrypt = push.Encrypt })));
+    }
+
+    [Fact]
     public async Task A_notification_reaches_a_DingTalk_user_as_an_action_card_whose_button_is_confirmed_once_on_the_Hub()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
@@ -365,17 +474,28 @@ public sealed class HubDingTalkTests
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    /// <summary>Posts as DingTalk's outgoing robot: <c>timestamp</c> and <c>sign</c> = Base64(HMAC-SHA256(secret, timestamp + "\n" + secret)).</summary>
+    /// <summary>Posts as DingTalk's outgoing robot, signed now.</summary>
     private static async Task<HttpResponseMessage> SignedAsync(HubSandbox hub, string body, EmulatorServer emulator, string? secret = null)
     {
-        secret ??= EmulatorOptions.DefaultDingTalkAppSecret;
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var sign = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(timestamp + "\n" + secret)));
+        _ = emulator;
+        var (timestamp, sign) = RobotSign(secret ?? EmulatorOptions.DefaultDingTalkAppSecret, DateTimeOffset.UtcNow);
+        return await SignedAsync(hub, body, timestamp, sign);
+    }
+
+    /// <summary>Posts as DingTalk's outgoing robot with the given headers.</summary>
+    internal static async Task<HttpResponseMessage> SignedAsync(HubSandbox hub, string body, string timestamp, string sign)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/dingtalk/apps/{AppName}/callback") { Content = Json(body) };
         request.Headers.Add("timestamp", timestamp);
         request.Headers.Add("sign", sign);
-        _ = emulator;
         return await hub.Api.SendAsync(request);
+    }
+
+    /// <summary>The outgoing robot's headers: <c>timestamp</c> (ms) and <c>sign</c> = Base64(HMAC-SHA256(secret, timestamp + "\n" + secret)).</summary>
+    internal static (string Timestamp, string Sign) RobotSign(string secret, DateTimeOffset at)
+    {
+        var timestamp = at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return (timestamp, Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(timestamp + "\n" + secret))));
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -138,9 +138,10 @@ public sealed class HubWeComReplicaFixture(PostgresCluster cluster) : IAsyncLife
     private async Task WaitUntilAnswersAsync(int replica)
     {
         var crypto = new WeComCallbackCrypto(EmulatorOptions.DefaultWeComCallbackToken, EmulatorOptions.DefaultWeComEncodingAesKey, EmulatorOptions.DefaultWeComCorpId);
-        var echo = crypto.Encrypt("echo-ready", "1764300000", "ready");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var echo = crypto.Encrypt("echo-ready", now, "ready");
         using var http = new HttpClient { BaseAddress = Replicas[replica].BaseUrl };
-        var url = $"/wecom/apps/{AppName}/callback?msg_signature={echo.MsgSignature}&timestamp=1764300000&nonce=ready&echostr={Uri.EscapeDataString(echo.Encrypt)}";
+        var url = $"/wecom/apps/{AppName}/callback?msg_signature={echo.MsgSignature}&timestamp={now}&nonce=ready&echostr={Uri.EscapeDataString(echo.Encrypt)}";
         await HubSandbox.WaitUntilAsync(() =>
         {
             using var response = http.GetAsync(url).GetAwaiter().GetResult();

@@ -174,12 +174,13 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
 
         // The URL check with another Token's signature, and without echostr.
         var crypto = new WeComCallbackCrypto(EmulatorOptions.DefaultWeComCallbackToken, EmulatorOptions.DefaultWeComEncodingAesKey, EmulatorOptions.DefaultWeComCorpId);
-        var echo = crypto.Encrypt("echo-12345", "1764100300", "nonce1");
-        using var verified = await api.GetAsync($"/wecom/apps/wc-guard/callback?msg_signature={echo.MsgSignature}&timestamp=1764100300&nonce=nonce1&echostr={Uri.EscapeDataString(echo.Encrypt)}");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var echo = crypto.Encrypt("echo-12345", now, "nonce1");
+        using var verified = await api.GetAsync($"/wecom/apps/wc-guard/callback?msg_signature={echo.MsgSignature}&timestamp={now}&nonce=nonce1&echostr={Uri.EscapeDataString(echo.Encrypt)}");
         verified.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await verified.Content.ReadAsStringAsync()).ShouldBe("echo-12345");
-        var forgedEcho = new WeComCallbackCrypto("AnotherToken", EmulatorOptions.DefaultWeComEncodingAesKey, EmulatorOptions.DefaultWeComCorpId).Encrypt("echo-12345", "1764100300", "nonce1");
-        using var forgedUrl = await api.GetAsync($"/wecom/apps/wc-guard/callback?msg_signature={forgedEcho.MsgSignature}&timestamp=1764100300&nonce=nonce1&echostr={Uri.EscapeDataString(forgedEcho.Encrypt)}");
+        var forgedEcho = new WeComCallbackCrypto("AnotherToken", EmulatorOptions.DefaultWeComEncodingAesKey, EmulatorOptions.DefaultWeComCorpId).Encrypt("echo-12345", now, "nonce1");
+        using var forgedUrl = await api.GetAsync($"/wecom/apps/wc-guard/callback?msg_signature={forgedEcho.MsgSignature}&timestamp={now}&nonce=nonce1&echostr={Uri.EscapeDataString(forgedEcho.Encrypt)}");
         forgedUrl.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await ProblemAsync(forgedUrl)).ShouldContain("msg_signature does not match");
         using var noEcho = await api.GetAsync("/wecom/apps/wc-guard/callback?msg_signature=abc&timestamp=1&nonce=n");
@@ -192,6 +193,10 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
         using var otherCorp = await PostEncryptedAsync("wc-guard", plaintext, corpId: "ww0000000000000000");
         otherCorp.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await ProblemAsync(otherCorp)).ShouldContain("encrypted for another corp");
+        // Correctly signed two days ago: a captured callback replayed (before the window, it was stored and forwarded).
+        using var stale = await PostEncryptedAsync("wc-guard", plaintext, at: DateTimeOffset.UtcNow - TimeSpan.FromDays(2));
+        stale.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ProblemAsync(stale)).ShouldContain("CallbackTimestampWindow");
         using var notXml = await api.PostAsync("/wecom/apps/wc-guard/callback?msg_signature=a&timestamp=1&nonce=n", new StringContent("{\"encrypt\":1}", Encoding.UTF8, "application/json"));
         notXml.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await ProblemAsync(notXml)).ShouldNotContain("secret words");
@@ -289,10 +294,10 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
     }
 
     /// <summary>Posts as WeCom does: the plaintext encrypted for the corp, signed with the Token, in the documented XML body.</summary>
-    private async Task<HttpResponseMessage> PostEncryptedAsync(string app, string plaintext, string? token = null, string? corpId = null)
+    private async Task<HttpResponseMessage> PostEncryptedAsync(string app, string plaintext, string? token = null, string? corpId = null, DateTimeOffset? at = null)
     {
         var crypto = new WeComCallbackCrypto(token ?? EmulatorOptions.DefaultWeComCallbackToken, EmulatorOptions.DefaultWeComEncodingAesKey, corpId ?? EmulatorOptions.DefaultWeComCorpId);
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var encrypted = crypto.Encrypt(plaintext, timestamp, "n" + Guid.NewGuid().ToString("N")[..10]);
         var body = $"<xml><ToUserName><![CDATA[{EmulatorOptions.DefaultWeComCorpId}]]></ToUserName><Encrypt><![CDATA[{encrypted.Encrypt}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>";
         var url = $"/wecom/apps/{app}/callback?msg_signature={encrypted.MsgSignature}&timestamp={encrypted.TimeStamp}&nonce={encrypted.Nonce}";

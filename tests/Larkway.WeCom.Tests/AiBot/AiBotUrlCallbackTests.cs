@@ -15,12 +15,19 @@ public sealed class AiBotUrlCallbackTests
     private const string Token = "QDG6eK";
     private const string AesKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
-    private readonly WeComCallbackCrypto _wecom = new(Token, AesKey, receiveId: "");
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-25T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly FakeTimeProvider _time;
+    private readonly WeComCallbackCrypto _wecom;
+
+    public AiBotUrlCallbackTests()
+    {
+        _time = new(DateTimeOffset.Parse("2026-11-25T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        _wecom = new(Token, AesKey, receiveId: "", new WeComCallbackOptions { TimeProvider = _time });
+    }
 
     private (string Signature, string Timestamp, string Nonce, string Body) FromWeCom(string json)
     {
-        var encrypted = _wecom.Encrypt(json, "1732528800", "nonce123");
+        // Stamped now, as WeCom does: the bot's window is checked against the same clock.
+        var encrypted = _wecom.Encrypt(json, _time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), "nonce123");
         return (encrypted.MsgSignature, encrypted.TimeStamp, encrypted.Nonce, JsonSerializer.Serialize(new Dictionary<string, string> { ["encrypt"] = encrypted.Encrypt }));
     }
 
@@ -61,6 +68,16 @@ public sealed class AiBotUrlCallbackTests
         var (_, timestamp, nonce, body) = FromWeCom("""{"msgid":"m1","msgtype":"text","text":{"content":"hi"}}""");
 
         Should.Throw<WeComCallbackException>(() => bot.Read(new string('0', 40), timestamp, nonce, body));
+    }
+
+    [Fact]
+    public void A_callback_stamped_two_days_ago_is_refused_as_stale_on_the_bots_clock()
+    {
+        var bot = new WeComAiBotUrlCallback(Token, AesKey, timeProvider: _time);
+        var (signature, timestamp, nonce, body) = FromWeCom("""{"msgid":"m1","msgtype":"text","text":{"content":"hi"}}""");
+        _time.Advance(TimeSpan.FromDays(2));
+
+        Should.Throw<WeComCallbackException>(() => bot.Read(signature, timestamp, nonce, body)).Error.ShouldBe(WeComCallbackError.StaleTimestamp);
     }
 
     [Fact]

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text.Json;
 using Larkway.WeCom.Callbacks;
 using Larkway.WeCom.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Larkway.WeCom.Tests.Callbacks;
 
@@ -15,7 +18,7 @@ public sealed class CallbackCryptoVectorTests
     public void Each_generated_vector_verifies_and_decrypts_to_its_message(string id)
     {
         var v = WeComVectors.ById("generated_vectors", id);
-        var crypto = new WeComCallbackCrypto(v.Str("token"), v.Str("encoding_aes_key"), v.Str("receiveid"));
+        var crypto = VectorCrypto(v, v.Str("receiveid"));
         var query = v.GetProperty("query");
 
         var plaintext = crypto.Decrypt(query.Str("msg_signature"), query.Str("timestamp"), query.Str("nonce"), v.Str("encrypt"));
@@ -29,7 +32,7 @@ public sealed class CallbackCryptoVectorTests
     public void Each_generated_vector_encrypts_to_its_ciphertext_and_signature_with_its_random_bytes(string id)
     {
         var v = WeComVectors.ById("generated_vectors", id);
-        var crypto = new WeComCallbackCrypto(v.Str("token"), v.Str("encoding_aes_key"), v.Str("receiveid"));
+        var crypto = VectorCrypto(v, v.Str("receiveid"));
         var query = v.GetProperty("query");
 
         var encrypted = crypto.Encrypt(v.GetProperty("expected").Str("msg"), query.Str("timestamp"), query.Str("nonce"), Convert.FromHexString(v.Str("random16_hex")));
@@ -46,7 +49,7 @@ public sealed class CallbackCryptoVectorTests
     public void The_url_verification_vector_answers_the_echo_plaintext()
     {
         var v = WeComVectors.ById("generated_vectors", "gen-verify-url-echostr");
-        var crypto = new WeComCallbackCrypto(v.Str("token"), v.Str("encoding_aes_key"), v.Str("receiveid"));
+        var crypto = VectorCrypto(v, v.Str("receiveid"));
         var query = v.GetProperty("query");
 
         crypto.VerifyUrl(query.Str("msg_signature"), query.Str("timestamp"), query.Str("nonce"), v.Str("encrypt")).ShouldBe("8474939192758473322");
@@ -56,7 +59,7 @@ public sealed class CallbackCryptoVectorTests
     public void The_passive_reply_vector_is_reproduced_byte_for_byte()
     {
         var v = WeComVectors.Root.GetProperty("passive_reply_vector");
-        var crypto = new WeComCallbackCrypto(v.Str("token"), v.Str("encoding_aes_key"), v.Str("receiveid"));
+        var crypto = VectorCrypto(v, v.Str("receiveid"));
 
         var reply = crypto.Encrypt(v.Str("reply_plaintext"), v.Str("timestamp"), v.Str("nonce"), Convert.FromHexString(v.Str("random16_hex")));
 
@@ -69,7 +72,7 @@ public sealed class CallbackCryptoVectorTests
     public void The_passive_reply_xml_decrypts_back_with_its_own_signature()
     {
         var v = WeComVectors.Root.GetProperty("passive_reply_vector");
-        var crypto = new WeComCallbackCrypto(v.Str("token"), v.Str("encoding_aes_key"), v.Str("receiveid"));
+        var crypto = VectorCrypto(v, v.Str("receiveid"));
 
         var xml = crypto.EncryptXmlReply(v.Str("reply_plaintext"), v.Str("timestamp"), v.Str("nonce"));
         var document = System.Xml.Linq.XDocument.Parse(xml).Root!;
@@ -87,7 +90,7 @@ public sealed class CallbackCryptoVectorTests
 
         var failure = Should.Throw<WeComCallbackException>(() =>
         {
-            var crypto = new WeComCallbackCrypto(v.Str("token"), v.Str("encoding_aes_key"), v.Str("receiveid"));
+            var crypto = VectorCrypto(v, v.Str("receiveid"));
             var query = v.GetProperty("query");
             crypto.Decrypt(query.Str("msg_signature"), query.Str("timestamp"), query.Str("nonce"), v.Str("encrypt"));
         });
@@ -101,7 +104,7 @@ public sealed class CallbackCryptoVectorTests
     {
         // neg-receiveid-mismatch carries the documented example's signature and ciphertext unchanged.
         var v = WeComVectors.ById("negative_vectors", "neg-receiveid-mismatch");
-        var crypto = new WeComCallbackCrypto(v.Str("token"), v.Str("encoding_aes_key"), "wx5823bf96d3bd56c7");
+        var crypto = VectorCrypto(v, "wx5823bf96d3bd56c7");
         var query = v.GetProperty("query");
 
         var xml = crypto.Decrypt(query.Str("msg_signature"), query.Str("timestamp"), query.Str("nonce"), v.Str("encrypt"));
@@ -115,7 +118,7 @@ public sealed class CallbackCryptoVectorTests
     public void A_receive_id_mismatch_names_both_ids()
     {
         var v = WeComVectors.ById("negative_vectors", "neg-receiveid-mismatch");
-        var crypto = new WeComCallbackCrypto(v.Str("token"), v.Str("encoding_aes_key"), v.Str("receiveid"));
+        var crypto = VectorCrypto(v, v.Str("receiveid"));
         var query = v.GetProperty("query");
 
         var failure = Should.Throw<WeComCallbackException>(() => crypto.Decrypt(query.Str("msg_signature"), query.Str("timestamp"), query.Str("nonce"), v.Str("encrypt")));
@@ -123,5 +126,27 @@ public sealed class CallbackCryptoVectorTests
         failure.Error.ShouldBe(WeComCallbackError.ValidateReceiveId);
         failure.Message.ShouldContain("wx5823bf96d3bd56c7");
         failure.Message.ShouldContain("ww0000000000000000");
+    }
+
+    [Fact]
+    public void A_published_vector_is_refused_as_stale_on_todays_clock_by_the_default_constructor()
+    {
+        var v = WeComVectors.ById("generated_vectors", "gen-verify-url-echostr");
+        var crypto = new WeComCallbackCrypto(v.Str("token"), v.Str("encoding_aes_key"), v.Str("receiveid"));
+        var query = v.GetProperty("query");
+
+        Should.Throw<WeComCallbackException>(() => crypto.VerifyUrl(query.Str("msg_signature"), query.Str("timestamp"), query.Str("nonce"), v.Str("encrypt")))
+            .Error.ShouldBe(WeComCallbackError.StaleTimestamp);
+    }
+
+    /// <summary>
+    /// The vector's crypto with the default window and the clock standing at the vector's timestamp: the vectors are
+    /// years old, and the window is the receiver's rule, tested on its own in <see cref="CallbackWindowTests"/>.
+    /// </summary>
+    private static WeComCallbackCrypto VectorCrypto(JsonElement v, string receiveId)
+    {
+        var timestamp = v.TryGetProperty("query", out var query) ? query.Str("timestamp") : v.TryGetProperty("timestamp", out var own) ? own.GetString()! : "0";
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(long.Parse(timestamp, CultureInfo.InvariantCulture)));
+        return new WeComCallbackCrypto(v.Str("token"), v.Str("encoding_aes_key"), receiveId, new WeComCallbackOptions { TimeProvider = clock });
     }
 }

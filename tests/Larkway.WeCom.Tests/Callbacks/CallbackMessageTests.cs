@@ -4,6 +4,9 @@ namespace Larkway.WeCom.Tests.Callbacks;
 
 public sealed class CallbackMessageTests
 {
+    // Round trips at fixed old timestamps: the freshness window is tested in CallbackWindowTests.
+    private static readonly WeComCallbackOptions NoWindow = new() { TimestampWindow = null };
+
     private const string Head = "<xml><ToUserName><![CDATA[wwcorp]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1348831860</CreateTime>";
 
     [Fact]
@@ -79,7 +82,7 @@ public sealed class CallbackMessageTests
     [Fact]
     public void A_passive_text_reply_round_trips_through_the_crypto_and_the_parser()
     {
-        var crypto = new WeComCallbackCrypto("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wwcorp");
+        var crypto = new WeComCallbackCrypto("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wwcorp", NoWindow);
         var reply = WeComPassiveReply.Text("zhangsan", "wwcorp", DateTimeOffset.FromUnixTimeSeconds(1348831860), "got it ]]> done");
 
         var envelope = crypto.EncryptXmlReply(reply, "1348831860", "nonce1");
@@ -93,7 +96,7 @@ public sealed class CallbackMessageTests
     [Fact]
     public void The_ai_bot_json_variant_uses_an_empty_receive_id_and_the_json_envelope()
     {
-        var crypto = new WeComCallbackCrypto("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", receiveId: "");
+        var crypto = new WeComCallbackCrypto("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", receiveId: "", NoWindow);
         const string Plain = """{"msgtype":"stream","stream":{"id":"s1","finish":false,"content":"你好"}}""";
 
         var json = crypto.EncryptJsonReply(Plain, "1718000000", "n1");
@@ -105,7 +108,7 @@ public sealed class CallbackMessageTests
         crypto.DecryptJson(reply.GetProperty("msgsignature").GetString(), "1718000000", "n1", body).ShouldBe(Plain);
 
         // A corp's crypto refuses a bot's message: the ReceiveId differs.
-        var corp = new WeComCallbackCrypto("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wwcorp");
+        var corp = new WeComCallbackCrypto("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wwcorp", NoWindow);
         Should.Throw<WeComCallbackException>(() => corp.DecryptJson(reply.GetProperty("msgsignature").GetString(), "1718000000", "n1", body)).Error.ShouldBe(WeComCallbackError.ValidateReceiveId);
         Should.Throw<WeComCallbackException>(() => crypto.DecryptJson("sig", "1", "n", "{\"nope\":1}")).Error.ShouldBe(WeComCallbackError.ParseBody);
     }
@@ -113,7 +116,7 @@ public sealed class CallbackMessageTests
     [Fact]
     public void Missing_parameters_and_a_tampered_ciphertext_fail_typed()
     {
-        var crypto = new WeComCallbackCrypto("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wwcorp");
+        var crypto = new WeComCallbackCrypto("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wwcorp", NoWindow);
         var sealedMessage = crypto.Encrypt("<xml/>", "1", "n");
 
         Should.Throw<WeComCallbackException>(() => crypto.VerifyUrl(null, "1", "n", sealedMessage.Encrypt)).Error.ShouldBe(WeComCallbackError.MissingParameter);

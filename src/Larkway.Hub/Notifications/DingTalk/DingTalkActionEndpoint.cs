@@ -3,7 +3,9 @@ using Larkway.Hub.Notifications.Actions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Larkway.Hub.Platform;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Notifications.DingTalk;
 
@@ -13,7 +15,14 @@ namespace Larkway.Hub.Notifications.DingTalk;
 /// (POST) records the click for the person the link was made for, runs the type's action and shows its answer.
 /// The page is plain HTML, readable in DingTalk's in-app browser.
 /// </summary>
-internal static class DingTalkActionEndpoint
+/// <remarks>
+/// A confirm must come from the confirm page itself: a POST that the browser marks as made by another site
+/// (<c>Sec-Fetch-Site</c> <c>cross-site</c> or <c>same-site</c>), or whose <c>Origin</c> is not the Hub's, is refused with
+/// 403 and records nothing — otherwise any page that learnt a link could click for its recipient. A POST with neither
+/// header (an old in-app browser, a server-side client) is accepted: the per-recipient, signed and expiring token in
+/// the path is what authorizes it, and browsers that could be led cross-site all send one of the two.
+/// </remarks>
+internal static partial class DingTalkActionEndpoint
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
@@ -37,7 +46,15 @@ internal static class DingTalkActionEndpoint
     private static async Task<IResult> ConfirmAsync(string token, HttpContext http, CancellationToken cancellationToken)
     {
         var services = http.RequestServices;
-        if (services.GetRequiredService<DingTalkActionLinks>().Read(token) is not { } click)
+        var links = services.GetRequiredService<DingTalkActionLinks>();
+        if (CrossSite(http.Request, links.Origin()) is { } reason)
+        {
+            LogCrossSite(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DingTalkActionEndpoint)), reason);
+            return Page(StatusCodes.Status403Forbidden, "Not confirmed",
+                "This confirmation was sent by another site, not by this Hub's confirm page, so nothing was recorded. Open the button in the notification again and confirm on the page it shows.");
+        }
+
+        if (links.Read(token) is not { } click)
         {
             return Page(StatusCodes.Status404NotFound, "This button no longer works", "The link is expired or incomplete. Open the notification again, or ask whoever sent it.");
         }
@@ -47,6 +64,35 @@ internal static class DingTalkActionEndpoint
             .ConfigureAwait(false);
         return Page(ok ? StatusCodes.Status200OK : StatusCodes.Status410Gone, ok ? "Done" : "Nothing to do", message);
     }
+
+    /// <summary>Why the POST is another site's (for the log, without the token); null when it may act.</summary>
+    internal static string? CrossSite(HttpRequest request, string hubOrigin)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Equals("cross-site", StringComparison.OrdinalIgnoreCase) || site.Equals("same-site", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Sec-Fetch-Site: {site}";
+        }
+
+        // The Origin is checked against where the links point and where this request arrived (the same behind a proxy
+        // that forwards the host); "null" (a sandboxed or privacy-redirected form) is no origin of the Hub's.
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !SameOrigin(origin, hubOrigin) && !SameOrigin(origin, $"{request.Scheme}://{request.Host}"))
+        {
+            return $"Origin: {(origin.Length > 100 ? origin[..100] : origin)}";
+        }
+
+        return null;
+    }
+
+    private static bool SameOrigin(string origin, string other) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var a) && Uri.TryCreate(other, UriKind.Absolute, out var b)
+        && string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
+
+    [LoggerMessage(EventId = LogEvents.DingTalkActionCrossSiteRefused, Level = LogLevel.Warning, Message = "A DingTalk notification button's confirm was refused (403), sent by another site ({Reason}); nothing was recorded.")]
+    private static partial void LogCrossSite(ILogger logger, string reason);
 
     private static IResult Page(int status, string title, string message, string extra = "")
     {

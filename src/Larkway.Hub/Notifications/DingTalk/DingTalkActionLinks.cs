@@ -53,7 +53,7 @@ internal sealed class DingTalkActionLinks(IDataProtectionProvider protection, Hu
     }
 
     /// <summary>The public origin (<c>LARKWAY_PUBLIC_URL</c>), else the address the Hub listens on (the sandbox).</summary>
-    private string Origin()
+    public string Origin()
     {
         if (settings.PublicUrl is { } url)
         {

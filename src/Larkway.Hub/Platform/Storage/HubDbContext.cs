@@ -177,6 +177,9 @@ public class HubDbContext : DbContext
     /// <summary>What masking found, as fingerprints.</summary>
     public DbSet<Assistants.Storage.AssistantMaskAuditRow> AssistantMaskAudit => Set<Assistants.Storage.AssistantMaskAuditRow>();
 
+    /// <summary>DingTalk outgoing-robot signatures accepted, each usable once.</summary>
+    public DbSet<DingTalk.RobotSignatureRow> RobotSignatures => Set<DingTalk.RobotSignatureRow>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -239,6 +242,7 @@ public class HubDbContext : DbContext
         modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantTurnConfiguration());
         modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantFeedbackConfiguration());
         modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantMaskAuditConfiguration());
+        modelBuilder.ApplyConfiguration(new DingTalk.RobotSignatureConfiguration());
     }
 }
 

@@ -1479,6 +1479,32 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                     b.ToTable("bot_conversations", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.DingTalk.RobotSignatureRow", b =>
+                {
+                    b.Property<string>("AppName")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app_name");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("timestamp");
+
+                    b.Property<byte[]>("BodySha256")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("body_sha256");
+
+                    b.HasKey("AppName", "Timestamp")
+                        .HasName("pk_dingtalk_robot_signatures");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_dingtalk_robot_signatures_timestamp");
+
+                    b.ToTable("dingtalk_robot_signatures", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Directory.DepartmentRow", b =>
                 {
                     b.Property<string>("TenantKey")

@@ -1454,6 +1454,32 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                     b.ToTable("bot_conversations", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.DingTalk.RobotSignatureRow", b =>
+                {
+                    b.Property<string>("AppName")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_name");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timestamp");
+
+                    b.Property<byte[]>("BodySha256")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("body_sha256");
+
+                    b.HasKey("AppName", "Timestamp")
+                        .HasName("pk_dingtalk_robot_signatures");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_dingtalk_robot_signatures_timestamp");
+
+                    b.ToTable("dingtalk_robot_signatures", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Directory.DepartmentRow", b =>
                 {
                     b.Property<string>("TenantKey")
