@@ -53,6 +53,7 @@ public static class HubAppsServiceCollectionExtensions
         services.AddOptions<KeyManagementOptions>().PostConfigure<HubKeyRingCipher>((o, cipher) =>
             o.XmlEncryptor ??= cipher.Enabled ? new HubKeyRingEncryptor(cipher) : new NullXmlEncryptor());
         services.TryAddSingleton(sp => new HubSecretProtector(sp.GetRequiredService<IDataProtectionProvider>()));
+        services.TryAddSingleton<HubKeyedHash>();
         return services;
     }
 

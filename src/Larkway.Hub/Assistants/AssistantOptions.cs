@@ -45,6 +45,18 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
     /// <summary>How long a self-linking code works. Default 10 min.</summary>
     public TimeSpan LinkCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Link codes one account may ask for, and one person may be sent, within an hour (default 3): enough for a typo and a
+    /// lost message, too few to flood a person with codes or to try emails one after another.
+    /// </summary>
+    public int LinkCodesPerHour { get; set; } = 3;
+
+    /// <summary>
+    /// How long an unlinked DingTalk or WeCom account that no person of the directory matched (by the email or mobile its
+    /// platform gives) stays a guest before the platform is asked again (default 1 h; zero asks on every message).
+    /// </summary>
+    public TimeSpan SenderLookupCacheLifetime { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a loaded assistant (its settings, backend client and masker) is reused before it is read again. Default 5 s.</summary>
     public TimeSpan DefinitionCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -100,6 +112,16 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
         if (LaneWait <= TimeSpan.Zero || StopCheckInterval <= TimeSpan.Zero || LinkCodeLifetime <= TimeSpan.Zero)
         {
             yield return new($"{SectionName}: LaneWait, StopCheckInterval and LinkCodeLifetime must be positive.", [nameof(LaneWait)]);
+        }
+
+        if (LinkCodesPerHour is < 1 or > 100)
+        {
+            yield return new($"{SectionName}:LinkCodesPerHour must be from 1 to 100.", [nameof(LinkCodesPerHour)]);
+        }
+
+        if (SenderLookupCacheLifetime < TimeSpan.Zero)
+        {
+            yield return new($"{SectionName}:SenderLookupCacheLifetime must not be negative.", [nameof(SenderLookupCacheLifetime)]);
         }
 
         if (!(FeishuStreamUpdatesPerSecond is > 0 and <= 50))

@@ -6,6 +6,7 @@ using Larkway.Hub.Assistants.Replies;
 using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Bots;
+using Larkway.Hub.Directory.Links;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,12 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<AssistantRuntime>();
         services.TryAddSingleton<AssistantGroupReach>();
         services.TryAddSingleton<AssistantIdentity>();
+        services.TryAddSingleton<AssistantSenderMatching>();
+
+        // Each platform's accounts: who an account is (its contacts) and a direct message to it (link codes).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, Larkway.Hub.Apps.FeishuPlatformAccounts>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, Larkway.Hub.DingTalk.DingTalkPlatformAccounts>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, Larkway.Hub.WeCom.WeComPlatformAccounts>());
         services.TryAddSingleton<AssistantSessions>();
         services.TryAddSingleton<AssistantLinking>();
         services.TryAddSingleton<AssistantFeedback>();

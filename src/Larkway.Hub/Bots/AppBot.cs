@@ -394,6 +394,7 @@ public sealed partial class AppBot
             ChatId = e.Message.ChatId,
             ChatType = e.Message.ChatType ?? "p2p",
             SenderOpenId = e.Sender.SenderId?.OpenId ?? "",
+            SenderIdName = "Feishu open_id",
             Text = text.Trim(),
             MentionsBot = botOpenId is not null && mentions.Any(m => m.Id?.OpenId == botOpenId),
             Event = e,

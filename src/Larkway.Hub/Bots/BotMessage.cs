@@ -19,6 +19,9 @@ public sealed record BotMessage
     /// <summary>The sender's open_id (DingTalk: the sender's userid in the organisation, or its sender id when not a member).</summary>
     public required string SenderOpenId { get; init; }
 
+    /// <summary>What <see cref="SenderOpenId"/> is, as people read it (<c>Feishu open_id</c>, <c>DingTalk userid</c>, <c>WeCom userid</c>): each platform's room names its own.</summary>
+    public string SenderIdName { get; init; } = "id";
+
     /// <summary>The message text with @-mention placeholders removed and whitespace trimmed; empty for non-text messages.</summary>
     public required string Text { get; init; }
 

@@ -57,6 +57,9 @@ internal sealed partial class DingTalkInboxHandler(
         ChatType = inbound.IsGroup ? "group" : "p2p",
         SenderOpenId = inbound.SenderStaffId ?? inbound.SenderId ?? "",
 
+        // A member of the organisation writes with their userid (staffId); anyone else only with the robot's sender id.
+        SenderIdName = inbound.SenderStaffId is null ? "DingTalk sender id" : "DingTalk userid",
+
         // DingTalk delivers a group message to the robot only when it is @-mentioned, and strips the mention from the text.
         Text = inbound.PlainText,
         MentionsBot = !inbound.IsGroup || inbound.IsInAtList,

@@ -249,4 +249,12 @@ internal static class LogEvents
     public const int AssistantFeishuCardKitRefused = 5349;
     public const int AssistantFeishuMessageUpdateFailed = 5350;
     public const int AssistantAttachmentFailed = 5360;
+
+    // Who wrote, and linking one's own account (Assistants/Routing): 5390–5399.
+    public const int AssistantSenderMatched = 5390;
+    public const int AssistantSenderAmbiguous = 5391;
+    public const int AssistantSenderLinkKept = 5392;
+    public const int AssistantSenderLookupUnavailable = 5393;
+    public const int AssistantLinkCodeLimited = 5394;
+    public const int AssistantLinkCodeNotDelivered = 5395;
 }

@@ -116,6 +116,7 @@ internal sealed class WeComInboxHandler(
             ChatId = sender,
             ChatType = "p2p",
             SenderOpenId = sender,
+            SenderIdName = "WeCom userid",
             Text = text,
             MentionsBot = true,
             EventKey = $"wecom/{item.AppName}/{msgId}",

@@ -8,9 +8,10 @@ namespace Larkway.Hub.Assistants.Routing;
 
 /// <summary>
 /// Who wrote, as the directory knows them: the person a platform account is linked to (on Feishu also through the
-/// open_id the directory synced for the app), their email, and their departments with every department above them.
+/// open_id the directory synced for the app; elsewhere also by the email or mobile number the platform's contacts give,
+/// <see cref="AssistantSenderMatching"/>), their email, and their departments with every department above them.
 /// </summary>
-internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer)
+internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, AssistantSenderMatching matching)
 {
     /// <summary>The sender of a message to <paramref name="app"/> on <paramref name="platform"/> with id <paramref name="userId"/>.</summary>
     public async Task<AssistantSender> SenderAsync(string platform, string app, string userId, CancellationToken cancellationToken)
@@ -19,7 +20,9 @@ internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var personId = await PersonIdAsync(db, platform, app, userId, cancellationToken).ConfigureAwait(false);
+            // An account linked to no one may still be someone the directory knows, by what their platform says of them.
+            var personId = await PersonIdAsync(db, platform, app, userId, cancellationToken).ConfigureAwait(false)
+                ?? await matching.MatchAsync(platform, app, userId, cancellationToken).ConfigureAwait(false);
             if (personId is null)
             {
                 return AssistantSender.Unknown;

@@ -1,13 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
-using Larkway.Feishu;
-using Larkway.Feishu.Im;
-using Larkway.Hub.Apps;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,26 +13,61 @@ namespace Larkway.Hub.Assistants.Routing;
 
 /// <summary>
 /// Linking one's own account with a one-time code (<c>/link</c>): from the unlinked account the person names their work
-/// email; a six-digit code goes to their account already linked (Feishu, where the directory comes from); typing it back
-/// from the new account proves both are the same person, and the account is linked. The reply never says whether an
-/// email belongs to anyone, codes are stored hashed, expire, and allow five wrong tries.
+/// email; a six-digit code goes to every account of theirs already linked, on any platform (their Feishu open_id, their
+/// DingTalk and WeCom links); typing it back from the new account proves both are the same person, and the account is
+/// linked. A person with no account linked anywhere is linked by an administrator in the console. The reply never says
+/// whether an email belongs to anyone. Codes are stored as an HMAC keyed from the Hub's key ring
+/// (<see cref="HubKeyedHash"/>), expire, and allow five wrong tries; an account may ask for, and a person be sent,
+/// <see cref="AssistantOptions.LinkCodesPerHour"/> codes an hour.
 /// </summary>
-internal sealed partial class AssistantLinking(
-    IDbContextFactory<HubDbContext> contexts,
-    HubDatabaseInitializer initializer,
-    PersonLinkStore links,
-    IFeishuClientFactory clients,
-    IOptions<AssistantOptions> options,
-    TimeProvider time,
-    ILogger<AssistantLinking> logger)
+internal sealed partial class AssistantLinking : IDisposable
 {
     /// <summary>Wrong codes allowed per code.</summary>
     public const int MaxAttempts = 5;
 
+    /// <summary>The window the limits on codes count in.</summary>
+    public static readonly TimeSpan LimitWindow = TimeSpan.FromHours(1);
+
+    private const string HashPurpose = "directory-link-codes";
+
+    private readonly IDbContextFactory<HubDbContext> _contexts;
+    private readonly HubDatabaseInitializer _initializer;
+    private readonly PersonLinkStore _links;
+    private readonly Dictionary<string, IPlatformAccounts> _platforms;
+    private readonly HubKeyedHash _hash;
+    private readonly IOptions<AssistantOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    // Asks that stored no code (no such person, or the person's limit reached) count toward the asking account's limit
+    // too, so the limit does not tell a real email from an unknown one. Kept per replica: they leave no row.
+    private readonly MemoryCache _asksWithoutCode = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    public AssistantLinking(
+        IDbContextFactory<HubDbContext> contexts,
+        HubDatabaseInitializer initializer,
+        PersonLinkStore links,
+        IEnumerable<IPlatformAccounts> platforms,
+        HubKeyedHash hash,
+        IOptions<AssistantOptions> options,
+        TimeProvider time,
+        ILogger<AssistantLinking> logger)
+    {
+        _contexts = contexts;
+        _initializer = initializer;
+        _links = links;
+        _platforms = platforms.ToDictionary(p => p.Platform, StringComparer.Ordinal);
+        _hash = hash;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
     /// <summary>What <c>/link</c> tells an account how to link itself.</summary>
     public static string Instructions(string assistant) =>
         $"{assistant} answers members of the organisation. To link this account to yours, send /link followed by your work email "
-        + "(for example /link name@company.com); a code goes to your Feishu account, then send /link and the code here.";
+        + "(for example /link name@company.com); a code goes to the accounts you already linked (Feishu, DingTalk or WeCom), "
+        + "then send /link and the code here. With no other account linked, ask an administrator to link this one in the console.";
 
     /// <summary>Runs <c>/link {argument}</c> from an account; returns the reply.</summary>
     public async Task<string> RunAsync(string assistant, string platform, string app, string userId, string? currentPerson, string argument, CancellationToken cancellationToken)
@@ -60,33 +93,50 @@ internal sealed partial class AssistantLinking(
             return "Send /link followed by your work email (for example /link name@company.com), or /link and the six-digit code you received.";
         }
 
-        await IssueAsync(platform, app, userId, argument, cancellationToken).ConfigureAwait(false);
-        return "If that email belongs to someone in the directory, a six-digit code was sent to their Feishu account. "
-            + $"Send /link and the code here within {options.Value.LinkCodeLifetime.TotalMinutes:0} minutes.";
+        return await IssueAsync(platform, app, userId, argument.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task IssueAsync(string platform, string app, string userId, string email, CancellationToken cancellationToken)
+    private async Task<string> IssueAsync(string platform, string app, string userId, string email, CancellationToken cancellationToken)
     {
-        var person = await links.ActivePersonByEmailAsync(email, cancellationToken).ConfigureAwait(false);
-        if (person is null)
-        {
-            LogNoPerson(logger, platform, app);
-            return;
-        }
-
-        var openId = await OpenIdAsync(person.Id, cancellationToken).ConfigureAwait(false);
-        if (openId is null)
-        {
-            LogUnreachable(logger, person.Id);
-            return;
-        }
-
-        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
-        var now = time.GetUtcNow();
-        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var lifetime = _options.Value.LinkCodeLifetime;
+        var limit = _options.Value.LinkCodesPerHour;
+        var now = _time.GetUtcNow();
+        var since = now - LimitWindow;
+        var requester = $"{platform}\n{app}\n{userId}";
+        await _initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
+            var asked = await db.PersonLinkCodes.AsNoTracking().Where(c => c.Platform == platform && c.App == app && c.UserId == userId && c.CreatedAt > since)
+                .Select(c => c.CreatedAt).ToListAsync(cancellationToken).ConfigureAwait(false);
+            asked.AddRange(AsksWithoutCode(requester).Where(t => t > since));
+            if (asked.Count >= limit)
+            {
+                LogLimited(_logger, platform, app, "the asking account");
+                var wait = asked.Min() + LimitWindow - now;
+                return $"You asked for {limit} codes in the last hour, the most an account may. Ask again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes.";
+            }
+
+            var sent = "If that email belongs to someone in the directory, a six-digit code was sent to the accounts they already linked "
+                + $"(Feishu, DingTalk or WeCom). Send /link and the code here within {lifetime.TotalMinutes:0} minutes.";
+            var person = await _links.ActivePersonByEmailAsync(email, cancellationToken).ConfigureAwait(false);
+            if (person is null)
+            {
+                LogNoPerson(_logger, platform, app);
+                RecordAskWithoutCode(requester, now);
+                return sent;
+            }
+
+            if (await db.PersonLinkCodes.CountAsync(c => c.PersonId == person.Id && c.CreatedAt > since, cancellationToken).ConfigureAwait(false) >= limit)
+            {
+                // Said as if sent: the answer must not tell that the email is someone's.
+                LogLimited(_logger, platform, app, "the person asked for");
+                RecordAskWithoutCode(requester, now);
+                return sent;
+            }
+
+            var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+
             // A new code replaces the account's earlier ones.
             await db.PersonLinkCodes.Where(c => c.Platform == platform && c.App == app && c.UserId == userId && c.ClosedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.ClosedAt, now), cancellationToken).ConfigureAwait(false);
@@ -96,28 +146,57 @@ internal sealed partial class AssistantLinking(
                 Platform = platform,
                 App = app,
                 UserId = userId,
-                CodeHash = Hash(code),
+                CodeHash = _hash.Hash(HashPurpose, Hashed(person.Id, platform, app, userId, code)),
                 CreatedAt = now,
-                ExpiresAt = now + options.Value.LinkCodeLifetime,
+                ExpiresAt = now + lifetime,
             });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await DeliverAsync(person.Id, platform, app, userId, code, lifetime, cancellationToken).ConfigureAwait(false);
+            return sent;
+        }
+    }
+
+    /// <summary>Sends the code to every account of the person that a platform here can message; a failed send does not stop the others.</summary>
+    private async Task DeliverAsync(string personId, string platform, string app, string userId, string code, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var text = $"Your code to link your {PersonPlatform.Display(platform)} account: {code}\n"
+            + $"It works for {lifetime.TotalMinutes:0} minutes. If you did not ask for it, ignore this message.";
+        var delivered = 0;
+        foreach (var account in await _links.AccountsAsync(personId, cancellationToken).ConfigureAwait(false))
+        {
+            if ((account.Platform == platform && account.App == app && account.UserId == userId) || !_platforms.TryGetValue(account.Platform, out var accounts))
+            {
+                continue;
+            }
+
+            try
+            {
+                await accounts.SendTextAsync(account.App, account.UserId, text, cancellationToken).ConfigureAwait(false);
+                delivered++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Only the exception's type: its message could quote the request, which holds the code.
+                LogNotDelivered(_logger, personId, account.Platform, account.App, ex.GetType().Name);
+            }
         }
 
-        var where = PersonPlatform.Display(platform);
-        await clients.GetClient("").Im.Messages.SendAsync(
-            ReceiveId.OpenId(openId),
-            MessageContent.Text($"Your code to link your {where} account: {code}\nIt works for {options.Value.LinkCodeLifetime.TotalMinutes:0} minutes. If you did not ask for it, ignore this message."),
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        LogIssued(logger, person.Id, platform, app);
+        if (delivered == 0)
+        {
+            LogUnreachable(_logger, personId);
+            return;
+        }
+
+        LogIssued(_logger, personId, platform, app, delivered);
     }
 
     private async Task<string> RedeemAsync(string platform, string app, string userId, string code, CancellationToken cancellationToken)
     {
-        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await _initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
             var open = await db.PersonLinkCodes.Where(c => c.Platform == platform && c.App == app && c.UserId == userId && c.ClosedAt == null)
                 .OrderByDescending(c => c.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             if (open is null || open.ExpiresAt <= now)
@@ -125,7 +204,7 @@ internal sealed partial class AssistantLinking(
                 return "There is no code waiting for this account (or it expired). Send /link followed by your work email to get a new one.";
             }
 
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(open.CodeHash), Encoding.ASCII.GetBytes(Hash(code))))
+            if (!_hash.Matches(HashPurpose, Hashed(open.PersonId, platform, app, userId, code), open.CodeHash))
             {
                 open.Attempts++;
                 if (open.Attempts >= MaxAttempts)
@@ -142,8 +221,8 @@ internal sealed partial class AssistantLinking(
 
             open.ClosedAt = now;
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            var outcome = await links.LinkAsync(open.PersonId, platform, app, userId, PersonLinkSource.Self, cancellationToken).ConfigureAwait(false);
-            LogRedeemed(logger, open.PersonId, platform, app, outcome);
+            var outcome = await _links.LinkAsync(open.PersonId, platform, app, userId, PersonLinkSource.Self, cancellationToken).ConfigureAwait(false);
+            LogRedeemed(_logger, open.PersonId, platform, app, outcome);
             return outcome switch
             {
                 PersonLinkOutcome.Linked or PersonLinkOutcome.Unchanged => "Linked: this account is now yours in the directory. Your conversations continue here.",
@@ -154,27 +233,54 @@ internal sealed partial class AssistantLinking(
         }
     }
 
-    private async Task<string?> OpenIdAsync(string personId, CancellationToken cancellationToken)
+    /// <summary>What is hashed: the code bound to the person and the account it was asked from, so a row moved elsewhere matches nothing.</summary>
+    private static string Hashed(string personId, string platform, string app, string userId, string code) => $"{personId}\n{platform}\n{app}\n{userId}\n{code}";
+
+    private List<DateTimeOffset> AsksWithoutCode(string requester)
     {
-        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
+        if (!_asksWithoutCode.TryGetValue(requester, out List<DateTimeOffset>? times) || times is null)
         {
-            return await db.PersonAppIds.AsNoTracking().Where(a => a.PersonId == personId && a.App == "")
-                .Select(a => a.OpenId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        lock (times)
+        {
+            return [.. times];
         }
     }
 
-    private static string Hash(string code) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(code)));
+    private void RecordAskWithoutCode(string requester, DateTimeOffset at)
+    {
+        var times = _asksWithoutCode.GetOrCreate(requester, entry =>
+        {
+            entry.Size = 1;
+            entry.SlidingExpiration = LimitWindow;
+            return new List<DateTimeOffset>();
+        })!;
+        lock (times)
+        {
+            times.RemoveAll(t => t <= at - LimitWindow);
+            times.Add(at);
+        }
+    }
 
-    [LoggerMessage(EventId = LogEvents.AssistantLinkCodeIssued, Level = LogLevel.Information, Message = "A link code for a {Platform} account of app {App} was sent to person {PersonId}")]
-    private static partial void LogIssued(ILogger logger, string personId, string platform, string app);
+    public void Dispose() => _asksWithoutCode.Dispose();
+
+    [LoggerMessage(EventId = LogEvents.AssistantLinkCodeIssued, Level = LogLevel.Information, Message = "A link code for a {Platform} account of app {App} was sent to person {PersonId}, to {Accounts} of their accounts")]
+    private static partial void LogIssued(ILogger logger, string personId, string platform, string app, int accounts);
 
     [LoggerMessage(EventId = LogEvents.AssistantLinkNoPerson, Level = LogLevel.Information, Message = "A {Platform} account of app {App} asked for a link code for an email no active person has; answered as if sent")]
     private static partial void LogNoPerson(ILogger logger, string platform, string app);
 
-    [LoggerMessage(EventId = LogEvents.AssistantLinkUnreachable, Level = LogLevel.Warning, Message = "A link code for person {PersonId} was not sent: they have no Feishu open_id under the default app")]
+    [LoggerMessage(EventId = LogEvents.AssistantLinkUnreachable, Level = LogLevel.Warning, Message = "A link code for person {PersonId} reached none of their accounts (none linked, or every send failed); an administrator can link the account in the console")]
     private static partial void LogUnreachable(ILogger logger, string personId);
 
     [LoggerMessage(EventId = LogEvents.AssistantLinkRedeemed, Level = LogLevel.Information, Message = "Person {PersonId} linked a {Platform} account of app {App} with a code: {Outcome}")]
     private static partial void LogRedeemed(ILogger logger, string personId, string platform, string app, PersonLinkOutcome outcome);
+
+    [LoggerMessage(EventId = LogEvents.AssistantLinkCodeLimited, Level = LogLevel.Information, Message = "A {Platform} account of app {App} asked for a link code past the hourly limit of {Whom}; no code sent")]
+    private static partial void LogLimited(ILogger logger, string platform, string app, string whom);
+
+    [LoggerMessage(EventId = LogEvents.AssistantLinkCodeNotDelivered, Level = LogLevel.Warning, Message = "A link code for person {PersonId} could not be sent to their {Platform} account under app {App} ({Error})")]
+    private static partial void LogNotDelivered(ILogger logger, string personId, string platform, string app, string error);
 }

@@ -178,6 +178,65 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
         }
     }
 
+    /// <summary>
+    /// The active people (at most two: enough to tell one from several) whose email or enterprise email is one of
+    /// <paramref name="emails"/> (lower case).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ActivePersonIdsByEmailsAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
+    {
+        if (emails.Count == 0)
+        {
+            return [];
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.People.AsNoTracking()
+                .Where(p => p.Status == PersonStatus.Active && ((p.Email != null && emails.Contains(p.Email)) || (p.EnterpriseEmail != null && emails.Contains(p.EnterpriseEmail))))
+                .Select(p => p.Id).Distinct().OrderBy(id => id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The active people (at most two) whose mobile number is one of <paramref name="mobiles"/> (as stored: <c>+86…</c>).</summary>
+    public async Task<IReadOnlyList<string>> ActivePersonIdsByMobilesAsync(IReadOnlyCollection<string> mobiles, CancellationToken cancellationToken)
+    {
+        if (mobiles.Count == 0)
+        {
+            return [];
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.People.AsNoTracking().Where(p => p.Status == PersonStatus.Active && p.Mobile != null && mobiles.Contains(p.Mobile))
+                .Select(p => p.Id).Distinct().OrderBy(id => id).Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Every account of the person a message can reach: their links on any platform, and their open_id under the default
+    /// Feishu app (the directory's own), as (platform, app, user id).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Platform, string App, string UserId)>> AccountsAsync(string personId, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var linked = await db.PersonLinks.AsNoTracking().Where(l => l.PersonId == personId).OrderBy(l => l.Platform).ThenBy(l => l.App)
+                .Select(l => new { l.Platform, l.App, l.UserId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var openId = await db.PersonAppIds.AsNoTracking().Where(a => a.PersonId == personId && a.App == "")
+                .Select(a => a.OpenId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            var accounts = linked.Select(l => (l.Platform, l.App, l.UserId)).ToList();
+            if (openId is not null && !accounts.Any(a => a.Platform == PersonPlatform.Feishu && a.UserId == openId))
+            {
+                accounts.Insert(0, (PersonPlatform.Feishu, Apps.HubAppService.DefaultAppName, openId));
+            }
+
+            return accounts;
+        }
+    }
+
     /// <summary>The open_ids of many people under one Feishu app (<c>""</c>: the default app), by person id.</summary>
     public async Task<IReadOnlyDictionary<string, string>> OpenIdsAsync(IReadOnlyCollection<string> personIds, string app, CancellationToken cancellationToken)
     {

@@ -208,6 +208,7 @@ internal sealed partial class WeComAiBotInboxHandler(
             ChatId = message.ConversationId,
             ChatType = message.IsGroup ? "group" : "p2p",
             SenderOpenId = sender,
+            SenderIdName = "WeCom userid",
             Text = message.IsGroup ? LeadingMention().Replace(text, "").Trim() : text.Trim(),
             MentionsBot = true,
             EventKey = $"wecom-aibot/{item.AppName}/{msgId}",

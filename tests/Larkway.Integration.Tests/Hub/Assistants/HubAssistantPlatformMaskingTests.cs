@@ -49,8 +49,8 @@ public sealed class HubAssistantPlatformMaskingTests
         hub.BotCardsInChatOf(message).ShouldHaveSingleItem();
 
         // DingTalk (the robot's session webhook) and WeCom (the app's messages): the same rule, the same display forms.
-        await HubSandbox.WaitUntilAsync(() => HubAssistantSandboxTests.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
-        await HubAssistantSandboxTests.DingTalkSayAsync(hub, "bob", "cid-bob", Question);
+        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
+        await SandboxPlatforms.DingTalkSayAsync(hub, "bob", "cid-bob", Question);
         using (var said = await hub.Control.PostAsJsonAsync("/_emulator/wecom/users/carol/say", new { text = Question }))
         {
             said.EnsureSuccessStatusCode();
@@ -58,9 +58,9 @@ public sealed class HubAssistantPlatformMaskingTests
 
         var turns = await driver.EndedTurnsAsync(3, 90);
         turns.ShouldAllBe(t => t.Status == AssistantTurnStatus.Answered, string.Join(", ", turns.Select(t => t.LastError)));
-        await HubSandbox.WaitUntilAsync(() => HubAssistantSandboxTests.DingTalkRepliesText(hub, "cid-bob").Contains("159****4321", StringComparison.Ordinal), "Bob's answer on DingTalk");
+        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.DingTalkRepliesText(hub, "cid-bob").Contains("159****4321", StringComparison.Ordinal), "Bob's answer on DingTalk");
         await HubSandbox.WaitUntilAsync(() => WeComAppMessagesText(hub, "carol").Contains("159****4321", StringComparison.Ordinal), "Carol's answer on WeCom");
-        foreach (var shown in new[] { HubAssistantSandboxTests.DingTalkRepliesText(hub, "cid-bob"), WeComAppMessagesText(hub, "carol") })
+        foreach (var shown in new[] { SandboxPlatforms.DingTalkRepliesText(hub, "cid-bob"), WeComAppMessagesText(hub, "carol") })
         {
             ShouldHoldNoValue(shown);
             foreach (var form in Masked.Split(", "))

@@ -1,0 +1,25 @@
+using Larkway.Feishu;
+using Larkway.Feishu.Im;
+using Larkway.Hub.Directory.Links;
+
+namespace Larkway.Hub.Apps;
+
+/// <summary>
+/// Feishu's side of people's accounts. The directory is synced from Feishu and keeps each person's open_id per app, so a
+/// Feishu sender is known without asking Feishu's contacts; a direct message goes to the open_id through the app's client.
+/// </summary>
+internal sealed class FeishuPlatformAccounts(IFeishuClientFactory clients) : IPlatformAccounts
+{
+    /// <inheritdoc />
+    public string Platform => PersonPlatform.Feishu;
+
+    /// <inheritdoc />
+    public Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken) => Task.FromResult<PlatformContact?>(null);
+
+    /// <inheritdoc />
+    public async Task SendTextAsync(string app, string userId, string text, CancellationToken cancellationToken)
+    {
+        var client = await clients.GetClientAsync(HubAppService.NameInStore(app), cancellationToken).ConfigureAwait(false);
+        await client.Im.Messages.SendAsync(ReceiveId.OpenId(userId), MessageContent.Text(text), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}

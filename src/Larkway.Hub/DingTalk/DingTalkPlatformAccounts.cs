@@ -1,0 +1,43 @@
+using Larkway.DingTalk;
+using Larkway.DingTalk.Robots;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Directory.Links;
+
+namespace Larkway.Hub.DingTalk;
+
+/// <summary>
+/// DingTalk's side of people's accounts: a member's email and mobile number from the organisation's contacts
+/// (<c>topapi/v2/user/get</c> by the sender's staff id), and a one-to-one message from the app's robot.
+/// </summary>
+internal sealed class DingTalkPlatformAccounts(HubDingTalkClients clients) : IPlatformAccounts
+{
+    /// <inheritdoc />
+    public string Platform => PersonPlatform.DingTalk;
+
+    /// <inheritdoc />
+    public async Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var client = await clients.GetAsync(app, cancellationToken).ConfigureAwait(false);
+            var user = await client.Users.GetAsync(userId, cancellationToken).ConfigureAwait(false);
+            return new PlatformContact(user.Email is { Length: > 0 } email ? [email] : [], user.Mobile);
+        }
+        catch (DingTalkApiException ex) when (!ex.IsTransient)
+        {
+            // Not a member of the organisation (a sender from outside has no staff id DingTalk knows), or no contacts permission.
+            return null;
+        }
+        catch (Exception ex) when (ex is DingTalkApiException or HttpRequestException or TimeoutException or HubAppNotFoundException)
+        {
+            throw new PlatformAccountsUnavailableException($"DingTalk's contacts could not be asked now ({ex.GetType().Name}).", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SendTextAsync(string app, string userId, string text, CancellationToken cancellationToken)
+    {
+        var client = await clients.GetAsync(app, cancellationToken).ConfigureAwait(false);
+        await client.Robot.SendToUsersAsync([userId], DingTalkAppRobotMessage.Text(text), cancellationToken).ConfigureAwait(false);
+    }
+}

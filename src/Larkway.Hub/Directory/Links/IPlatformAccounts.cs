@@ -1,0 +1,31 @@
+namespace Larkway.Hub.Directory.Links;
+
+/// <summary>
+/// One platform's side of people's accounts: what the platform's contacts say about an account (so the directory can tell
+/// who wrote), and a direct message to an account (where a link code goes). One per platform, picked by
+/// <see cref="Platform"/>; the callers never name a platform.
+/// </summary>
+internal interface IPlatformAccounts
+{
+    /// <summary><see cref="PersonPlatform"/>: feishu, dingtalk or wecom.</summary>
+    string Platform { get; }
+
+    /// <summary>
+    /// The email and mobile number the platform's contacts give for account <paramref name="userId"/> of Hub app
+    /// <paramref name="app"/>; null when the platform does not know the account (not a member) or this platform's accounts
+    /// are known to the directory another way.
+    /// </summary>
+    /// <exception cref="PlatformAccountsUnavailableException">The platform could not be asked now.</exception>
+    Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken);
+
+    /// <summary>Sends <paramref name="text"/> as a one-to-one message to account <paramref name="userId"/> of Hub app <paramref name="app"/>.</summary>
+    Task SendTextAsync(string app, string userId, string text, CancellationToken cancellationToken);
+}
+
+/// <summary>What a platform's contacts give about an account.</summary>
+/// <param name="Emails">The account's emails (its own, its corp mailbox) the app may read, possibly none.</param>
+/// <param name="Mobile">The account's mobile number, as the platform writes it, when the app may read it.</param>
+internal sealed record PlatformContact(IReadOnlyList<string> Emails, string? Mobile);
+
+/// <summary>A platform's contacts could not be asked now (throttled, unreachable, the app unusable): try again later.</summary>
+internal sealed class PlatformAccountsUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,44 @@
+using Larkway.Hub.Apps;
+using Larkway.Hub.Directory.Links;
+using Larkway.WeCom;
+using Larkway.WeCom.Messages;
+
+namespace Larkway.Hub.WeCom;
+
+/// <summary>
+/// WeCom's side of people's accounts: a member's emails (their own and the corp mailbox) and mobile number from the corp's
+/// contacts (<c>user/get</c> by userid, with the app's Secret), and a one-to-one app message (<c>message/send</c>).
+/// </summary>
+internal sealed class WeComPlatformAccounts(HubWeComClients clients) : IPlatformAccounts
+{
+    /// <inheritdoc />
+    public string Platform => PersonPlatform.WeCom;
+
+    /// <inheritdoc />
+    public async Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var client = await clients.GetAsync(app, cancellationToken).ConfigureAwait(false);
+            var user = await client.Users.GetAsync(userId, cancellationToken).ConfigureAwait(false);
+            string[] emails = [.. new[] { user.Email, user.BizMail }.OfType<string>().Where(e => e.Length > 0)];
+            return new PlatformContact(emails, user.Mobile);
+        }
+        catch (WeComApiException ex) when (!ex.IsTransient)
+        {
+            // Not a member of the corp, or the app may not read this member (outside its visible range).
+            return null;
+        }
+        catch (Exception ex) when (ex is WeComApiException or HttpRequestException or TimeoutException or HubAppNotFoundException)
+        {
+            throw new PlatformAccountsUnavailableException($"WeCom's contacts could not be asked now ({ex.GetType().Name}).", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SendTextAsync(string app, string userId, string text, CancellationToken cancellationToken)
+    {
+        var client = await clients.GetAsync(app, cancellationToken).ConfigureAwait(false);
+        await client.Messages.SendAsync(WeComRecipients.ToUsers(userId), WeComAppMessage.Text(text), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,143 @@
+using Larkway.Hub.Assistants;
+using Larkway.Hub.Assistants.Routing;
+using Larkway.Hub.Directory;
+using Larkway.Hub.Directory.Links;
+using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Hub.Tests.Assistants;
+
+/// <summary>
+/// Telling who an unlinked DingTalk or WeCom sender is, on a real database of each provider, with a platform whose
+/// contacts say what the test sets: one person with the email is linked (source email), a national mobile number finds
+/// the person stored with +86 (source mobile), two people with the email leave the sender a guest with nothing linked, and
+/// an account no one matches is not asked about again while it is remembered.
+/// </summary>
+public abstract class AssistantSenderMatchingTests
+{
+    private const string App = "dt-org";
+
+    protected abstract Task<IHubTestDatabase> CreateDatabaseAsync();
+
+    [Fact]
+    public async Task One_person_with_the_email_is_linked_by_email_and_a_national_mobile_finds_the_person_stored_with_plus_86()
+    {
+        await using var hub = await MatchingHub.StartAsync(await CreateDatabaseAsync());
+        await hub.AddPersonAsync("per_alice", "alice@example.com", "+8613800000001");
+        await hub.AddPersonAsync("per_bob", "bob@example.com", "+8613800000002");
+        hub.Contacts["alice"] = new PlatformContact(["Alice@Example.com"], null);
+        hub.Contacts["bob"] = new PlatformContact([], "13800000002");
+
+        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "alice", CancellationToken.None)).ShouldBe("per_alice");
+        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "bob", CancellationToken.None)).ShouldBe("per_bob");
+
+        var links = await hub.LinksAsync();
+        links.ShouldContain(l => l.PersonId == "per_alice" && l.UserId == "alice" && l.Source == PersonLinkSource.Email);
+        links.ShouldContain(l => l.PersonId == "per_bob" && l.UserId == "bob" && l.Source == PersonLinkSource.Mobile);
+    }
+
+    [Fact]
+    public async Task Two_people_with_the_email_leave_the_sender_a_guest_with_nothing_linked_and_the_platform_is_not_asked_again()
+    {
+        await using var hub = await MatchingHub.StartAsync(await CreateDatabaseAsync());
+        await hub.AddPersonAsync("per_one", "shared@example.com", "+8613800000011");
+        await hub.AddPersonAsync("per_two", "shared@example.com", "+8613800000012");
+        hub.Contacts["shared"] = new PlatformContact(["shared@example.com"], "13800000011");
+
+        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "shared", CancellationToken.None)).ShouldBeNull("no guess between two people, not even by the mobile number");
+        (await hub.LinksAsync()).ShouldBeEmpty();
+
+        // The sender's next messages: remembered as matching no one, so the platform's contacts are not asked again.
+        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "shared", CancellationToken.None)).ShouldBeNull();
+        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "stranger", CancellationToken.None)).ShouldBeNull();
+        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "stranger", CancellationToken.None)).ShouldBeNull();
+        hub.Asked.ShouldBe(["shared", "stranger"]);
+    }
+
+    /// <summary>A platform whose contacts give what the test put in <see cref="Contacts"/>, recording who was asked.</summary>
+    private sealed class SetContacts : IPlatformAccounts
+    {
+        public Dictionary<string, PlatformContact> Contacts { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Asked { get; } = [];
+
+        public string Platform => PersonPlatform.DingTalk;
+
+        public Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken)
+        {
+            Asked.Add(userId);
+            return Task.FromResult(Contacts.GetValueOrDefault(userId));
+        }
+
+        public Task SendTextAsync(string app, string userId, string text, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class MatchingHub : IAsyncDisposable
+    {
+        private readonly IHubTestDatabase _database;
+        private readonly HubServices _hub;
+        private readonly SetContacts _contacts;
+
+        private MatchingHub(IHubTestDatabase database, HubServices hub, SetContacts contacts)
+        {
+            _database = database;
+            _hub = hub;
+            _contacts = contacts;
+        }
+
+        public Dictionary<string, PlatformContact> Contacts => _contacts.Contacts;
+
+        public List<string> Asked => _contacts.Asked;
+
+        public AssistantSenderMatching Matching => _hub.Provider.GetRequiredService<AssistantSenderMatching>();
+
+        public static async Task<MatchingHub> StartAsync(IHubTestDatabase database)
+        {
+            var contacts = new SetContacts();
+            var hub = new HubServices(database, new ManualTimeProvider(), services: s =>
+            {
+                s.AddOptions<AssistantOptions>();
+                s.AddSingleton<PersonLinkStore>();
+                s.AddSingleton<IPlatformAccounts>(contacts);
+                s.AddSingleton<AssistantSenderMatching>();
+            });
+            var started = new MatchingHub(database, hub, contacts);
+            await hub.Provider.GetRequiredService<HubDatabaseInitializer>().EnsureInitializedAsync(CancellationToken.None);
+            return started;
+        }
+
+        public async Task AddPersonAsync(string id, string email, string mobile)
+        {
+            await using var db = await DbAsync();
+            db.People.Add(new PersonRow { Id = id, TenantKey = "t1", Name = id, Email = email, Mobile = mobile, Status = PersonStatus.Active });
+            await db.SaveChangesAsync();
+        }
+
+        public async Task<List<PersonLinkRow>> LinksAsync()
+        {
+            await using var db = await DbAsync();
+            return await db.PersonLinks.AsNoTracking().ToListAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _hub.DisposeAsync();
+            await _database.DisposeAsync();
+        }
+
+        private Task<HubDbContext> DbAsync() => _hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
+    }
+}
+
+public sealed class SqliteAssistantSenderMatchingTests : AssistantSenderMatchingTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => Task.FromResult<IHubTestDatabase>(new TempDatabase());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresAssistantSenderMatchingTests(PostgresCluster cluster) : AssistantSenderMatchingTests
+{
+    protected override Task<IHubTestDatabase> CreateDatabaseAsync() => cluster.CreateTestDatabaseAsync();
+}
