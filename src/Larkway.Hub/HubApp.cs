@@ -232,7 +232,7 @@ public static partial class HubApp
 
                 if (SandboxWeComApp.Enabled(builder.Configuration))
                 {
-                    weComProblem = await SandboxWeComApp.EnsureAsync(emulator, baseUrl, app.Services, cancellationToken).ConfigureAwait(false);
+                    weComProblem = await SandboxWeComApp.EnsureAsync(emulator, baseUrl, app.Services, cancellationToken, SandboxWeComApp.AiBotEnabled(builder.Configuration)).ConfigureAwait(false);
                 }
 
                 if (SandboxAssistant.Enabled(builder.Configuration))
@@ -512,8 +512,9 @@ public static partial class HubApp
                 : SandboxGuide.AdminKey.Earlier(await adminKey.ShownAtAsync(CancellationToken.None).ConfigureAwait(false));
             var dingTalk = await host.Services.GetRequiredService<Apps.HubAppService>().GetAsync(SandboxDingTalkApp.Name, CancellationToken.None).ConfigureAwait(false);
             var weCom = await host.Services.GetRequiredService<Apps.HubAppService>().GetAsync(SandboxWeComApp.Name, CancellationToken.None).ConfigureAwait(false);
+            var assistant = await host.Services.GetRequiredService<Assistants.Configuration.AssistantService>().GetAsync(SandboxAssistant.Name, CancellationToken.None).ConfigureAwait(false);
             await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample, key, dingTalk,
-                weCom is null ? null : new SandboxGuide.WeComSandbox(weCom, host.SandboxWeComProblem)).ConfigureAwait(false);
+                weCom is null ? null : new SandboxGuide.WeComSandbox(weCom, host.SandboxWeComProblem), assistant).ConfigureAwait(false);
         }
 
         await console.Out.FlushAsync().ConfigureAwait(false);

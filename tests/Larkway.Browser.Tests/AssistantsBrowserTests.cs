@@ -176,9 +176,9 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         await Assertions.Expect(page.Locator("#feedback")).ToContainTextAsync("regenerate");
         await Screenshots.SaveWidthsAsync(page, "console-assistants-feedback");
 
-        // Long lists page by cursor: a second assistant (added through the API) with 51 sessions and 101 votes.
+        // Long lists page by cursor: a second assistant (added through the API, disabled: helpdesk answers on the app) with 51 sessions and 101 votes.
         using (var created = await admin.PostAsync("/api/v1/assistants", new StringContent(
-            """{"name":"archive","backend":"dify","base_url":"http://127.0.0.1:9/v1","api_key":"app-archive","apps":["default"]}""",
+            """{"name":"archive","backend":"dify","base_url":"http://127.0.0.1:9/v1","api_key":"app-archive","apps":["default"],"enabled":false}""",
             System.Text.Encoding.UTF8, "application/json")))
         {
             created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());

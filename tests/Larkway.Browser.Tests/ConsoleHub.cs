@@ -49,6 +49,9 @@ internal sealed class ConsoleHub : IAsyncDisposable
 
             // The sandbox's assistant would take every message no command claims; a test that wants it asks for it.
             ["Larkway:Sandbox:Assistant"] = "false",
+
+            // The sandbox app's WeCom AI bot holds a long connection and its lease; a test that wants it asks for it.
+            ["Larkway:Sandbox:WeComAiBot"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

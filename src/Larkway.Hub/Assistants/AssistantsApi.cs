@@ -95,6 +95,7 @@ public static class HubAssistantsEndpointRouteBuilderExtensions
         AssistantChangeStatus.Ok => TypedResults.Json(change.Assistant!, AssistantJsonContext.Default.AssistantInfo, statusCode: okStatus),
         AssistantChangeStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Assistant not found", detail: change.Problems[0].Message),
         AssistantChangeStatus.Conflict => Problem(StatusCodes.Status409Conflict, "Assistant exists", change.Problems),
+        AssistantChangeStatus.Overlap => Problem(StatusCodes.Status409Conflict, "App answered by another assistant", change.Problems),
         _ => Problem(StatusCodes.Status400BadRequest, "Invalid assistant", change.Problems),
     };
 

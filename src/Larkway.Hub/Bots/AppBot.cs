@@ -344,7 +344,7 @@ public sealed partial class AppBot
     }
 
     private BotContext NewContext(BotMessage message, IReadOnlyList<string> arguments, string argumentText, BotConversation? conversation) =>
-        new(_app, message, arguments, argumentText, conversation, _messenger, _conversations, _options.ConversationTimeout, _time);
+        new(_app, message, arguments, argumentText, conversation, _messenger, _conversations, _options.ConversationTimeout, _time) { Assistant = _assistant };
 
     private void AddHelp()
     {
@@ -353,22 +353,37 @@ public sealed partial class AppBot
             return;
         }
 
-        _commands.Add("help", "Lists the commands.", (context, ct) =>
+        // Registered once on the shared commands: the app and its assistant come from the context, not from this bot.
+        _commands.Add("help", "Lists the commands.", async (context, ct) =>
         {
             var text = new StringBuilder("Commands:");
             foreach (var command in _commands.All)
             {
-                text.Append('\n').Append('/').Append(command.Name);
-                if (command.Usage is not null)
-                {
-                    text.Append(' ').Append(command.Usage);
-                }
-
-                text.Append(" — ").Append(command.Description);
+                AppendCommand(text, command.Name, command.Usage, command.Description);
             }
 
-            return context.ReplyAsync(text.ToString(), ct);
+            if (context.Assistant is { } assistant && await assistant.HelpAsync(context.App, ct).ConfigureAwait(false) is { } help)
+            {
+                text.Append("\n\n").Append(help.DisplayName).Append(" answers anything else you write here. Its commands:");
+                foreach (var (name, usage, description) in help.Commands)
+                {
+                    AppendCommand(text, name, usage, description);
+                }
+            }
+
+            await context.ReplyAsync(text.ToString(), ct).ConfigureAwait(false);
         });
+    }
+
+    private static void AppendCommand(StringBuilder text, string name, string? usage, string description)
+    {
+        text.Append('\n').Append('/').Append(name);
+        if (usage is not null)
+        {
+            text.Append(' ').Append(usage);
+        }
+
+        text.Append(" — ").Append(description);
     }
 
     internal static BotMessage ToBotMessage(MessageReceivedEvent e, FeishuEventContext context, string? botOpenId)

@@ -33,6 +33,9 @@ public sealed class BotContext
         _time = time;
     }
 
+    /// <summary>The assistant the bot hands other messages to, if any (<c>/help</c> names it).</summary>
+    internal IBotAssistant? Assistant { get; init; }
+
     /// <summary>The app name the bot runs as.</summary>
     public string App { get; }
 

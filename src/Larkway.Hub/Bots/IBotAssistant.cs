@@ -29,7 +29,18 @@ public interface IBotAssistant
     /// the caller leaves it to whoever gave the id.
     /// </summary>
     Task<bool> TryRecordFeedbackAsync(BotAnswerFeedback feedback, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <summary>
+    /// What <c>/help</c> adds on <paramref name="app"/>: the assistant answering there and its commands, or null when none
+    /// does — so a person learns the assistant is there, whichever platform they write on.
+    /// </summary>
+    Task<BotAssistantHelp?> HelpAsync(string app, CancellationToken cancellationToken) => Task.FromResult<BotAssistantHelp?>(null);
 }
+
+/// <summary>The assistant answering on an app, as <c>/help</c> names it.</summary>
+/// <param name="DisplayName">The name people see on its answers.</param>
+/// <param name="Commands">Its commands, each with its arguments (null when it takes none) and one line saying what it does.</param>
+public sealed record BotAssistantHelp(string DisplayName, IReadOnlyList<(string Name, string? Usage, string Description)> Commands);
 
 /// <summary>A user's vote on an answer, as a platform reports it by the id the answer carried.</summary>
 /// <param name="Platform"><c>wecom</c>, <c>dingtalk</c> or <c>feishu</c>.</param>

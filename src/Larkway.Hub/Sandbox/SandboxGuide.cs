@@ -40,8 +40,9 @@ internal static partial class SandboxGuide
     /// Writes the guide: plain lines, or with a JSON log one event (<see cref="LogEvents.HubAppSandboxReady"/>) with the
     /// same facts as fields.
     /// </summary>
-    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, AdminKey? key = null, Apps.HubAppInfo? dingTalkApp = null, WeComSandbox? weCom = null)
+    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, AdminKey? key = null, Apps.HubAppInfo? dingTalkApp = null, WeComSandbox? weCom = null, Assistants.Configuration.AssistantInfo? assistant = null)
     {
+        var asking = AssistantLines(emulator, assistant, weCom?.App);
         key ??= AdminKey.Configured;
         var adminKey = key.Key;
         var exports = new List<string>
@@ -73,7 +74,8 @@ internal static partial class SandboxGuide
                 sampleSync?.Id,
                 sampleSync is null ? null : WireName(sampleSync.State),
                 sampleSync is null ? null : new Uri(hub, "/console/bitable-syncs/" + sampleSync.Id),
-                weCom is null ? "none" : WeComLine(emulator, weCom).Trim());
+                weCom is null ? "none" : WeComLine(emulator, weCom).Trim(),
+                asking.Count == 0 ? "none" : string.Join(" ", asking.Select(l => l.Trim())));
             return;
         }
 
@@ -124,6 +126,11 @@ internal static partial class SandboxGuide
             await output.WriteLineAsync($"    {ThreePlatformsCurl(hub, time)}").ConfigureAwait(false);
         }
 
+        foreach (var line in asking)
+        {
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
         if (sampleSync is { } sync)
         {
             var page = new Uri(hub, "/console/bitable-syncs/" + sync.Id);
@@ -135,10 +142,52 @@ internal static partial class SandboxGuide
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Who the sandbox's assistant is and how to ask it on each platform it answers on (which Emulator page, what to
+    /// write); nothing when it is missing or disabled. Apps an administrator added are left to them.
+    /// </summary>
+    internal static IReadOnlyList<string> AssistantLines(EmulatorServer emulator, Assistants.Configuration.AssistantInfo? assistant, Apps.HubAppInfo? weComApp)
+    {
+        if (assistant is not { Enabled: true })
+        {
+            return [];
+        }
+
+        var answering = assistant.Apps.Where(a => assistant.NotAnswering.All(o => o.App != a)).ToHashSet(StringComparer.Ordinal);
+        var lines = new List<string>();
+        if (answering.Contains(Apps.HubAppService.DefaultAppName))
+        {
+            lines.Add($"    on Feishu: write a question to the bot in any chat at {emulator.BaseUrl} (@-mention it in groups)");
+        }
+
+        if (answering.Contains(SandboxDingTalkApp.Name))
+        {
+            lines.Add($"    on DingTalk: write a question to the robot as any user at {new Uri(emulator.BaseUrl, "/dingtalk-chat")}");
+        }
+
+        if (answering.Contains(SandboxWeComApp.Name))
+        {
+            lines.Add(weComApp?.AiBotId is null
+                ? $"    on WeCom: write a question to the app as any member at {new Uri(emulator.BaseUrl, "/wecom-chat")}"
+                : $"    on WeCom: write a question to the app, or to the AI bot (its answer streams in), as any member at {new Uri(emulator.BaseUrl, "/wecom-chat")}");
+        }
+
+        if (lines.Count == 0)
+        {
+            return [];
+        }
+
+        lines.Insert(0, $"  the assistant '{assistant.DisplayName}' ({assistant.Name}) answers what no bot command claims, from the Emulator's stand-in AI service (no model needed);");
+        lines.Insert(1, "    ask it anything, e.g. \"How do I claim travel expenses?\"; /new starts over, /stop stops an answer, /link links an account (/help lists them):");
+        return lines;
+    }
+
     /// <summary>Where the WeCom chat page is and which app answers there, or why it does not.</summary>
     internal static string WeComLine(EmulatorServer emulator, WeComSandbox weCom) => weCom.Problem is { } problem
         ? $"  WeCom: the Emulator's WeCom members are not answered: {problem}."
-        : $"  WeCom: the app '{weCom.App.Name}' answers through its callback — write /help to it as a WeCom member (alice, bob, carol or dave) at {new Uri(emulator.BaseUrl, "/wecom-chat")}.";
+        : weCom.App.AiBotId is null
+            ? $"  WeCom: the app '{weCom.App.Name}' answers through its callback — write /help to it as a WeCom member (alice, bob, carol or dave) at {new Uri(emulator.BaseUrl, "/wecom-chat")}."
+            : $"  WeCom: the app '{weCom.App.Name}' answers through its callback, and its AI bot over the bot's long connection — write /help to either as a WeCom member (alice, bob, carol or dave) at {new Uri(emulator.BaseUrl, "/wecom-chat")}.";
 
     private static string AppLabel(bool withAdminKey) =>
         $"  the sandbox app{(withAdminKey ? " and the admin key" : "")}, for the larkway CLI, curl or your own code (paste in another shell: with FEISHU_APP_ID set, scripts/run.sh serves that app instead of starting a sandbox)";
@@ -191,8 +240,8 @@ internal static partial class SandboxGuide
     private static string WireName(BitableSync.SyncState state) => state == BitableSync.SyncState.Paused ? "paused" : "active";
 
     [LoggerMessage(EventId = LogEvents.HubAppSandboxReady, Level = LogLevel.Information,
-        Message = "Sandbox: the embedded Feishu Emulator runs at {EmulatorUrl} (state file {StateFile}); users {Users}; LARKWAY_ADMIN_KEY: {AdminKeyStep}; send a notification: {NotificationExample}; approvals at {ApprovalsPage}; Bitable sync sample {SampleSyncId} is {SampleSyncState} ({SampleSyncPage}); {WeComChat}")]
-    private static partial void LogReady(ILogger logger, Uri emulatorUrl, string? stateFile, string users, string adminKeyStep, string notificationExample, Uri approvalsPage, string? sampleSyncId, string? sampleSyncState, Uri? sampleSyncPage, string weComChat);
+        Message = "Sandbox: the embedded Feishu Emulator runs at {EmulatorUrl} (state file {StateFile}); users {Users}; LARKWAY_ADMIN_KEY: {AdminKeyStep}; send a notification: {NotificationExample}; approvals at {ApprovalsPage}; Bitable sync sample {SampleSyncId} is {SampleSyncState} ({SampleSyncPage}); {WeComChat}; assistant: {Assistant}")]
+    private static partial void LogReady(ILogger logger, Uri emulatorUrl, string? stateFile, string users, string adminKeyStep, string notificationExample, Uri approvalsPage, string? sampleSyncId, string? sampleSyncState, Uri? sampleSyncPage, string weComChat, string assistant);
 
     private static string SampleFile(EmulatorServer emulator) =>
         emulator.StateFile is { } state ? Path.Combine(Path.GetDirectoryName(state) ?? ".", "sample-erp.db") : "sample-erp.db";

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
+using Larkway.Emulator.WeCom.AiBot;
 using Larkway.Hub.Apps;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,10 @@ namespace Larkway.Hub.Sandbox;
 /// id, AgentId, Secret, and the callback Token and EncodingAESKey the Emulator encrypts with), and the Emulator's callback
 /// (接收消息) pointed at the Hub's <c>/wecom/apps/wecom-sandbox/callback</c> at every start — the Hub's port may change —
 /// after WeCom's URL check, as an administrator saving the URL in WeCom would. So a member writing on the Emulator's
-/// <c>/wecom-chat</c> page is answered by the bot from the first start. <c>Larkway:Sandbox:WeCom=false</c> leaves it out.
+/// <c>/wecom-chat</c> page is answered by the bot from the first start. The app also carries the Emulator's AI bot (its
+/// bot id, secret and long-connection URL), so the page's "AI bot" section is answered too — by the bot's commands and by
+/// the sandbox's assistant, streaming. <c>Larkway:Sandbox:WeCom=false</c> leaves the app out,
+/// <c>Larkway:Sandbox:WeComAiBot=false</c> only its AI bot.
 /// </summary>
 internal static class SandboxWeComApp
 {
@@ -20,12 +24,18 @@ internal static class SandboxWeComApp
 
     public static bool Enabled(IConfiguration configuration) => configuration.GetValue("Larkway:Sandbox:WeCom", true);
 
+    public static bool AiBotEnabled(IConfiguration configuration) => configuration.GetValue("Larkway:Sandbox:WeComAiBot", true);
+
+    /// <summary>The Emulator's AI bot long connection (WeCom's is <c>wss://openws.work.weixin.qq.com</c>).</summary>
+    public static Uri AiBotUrl(EmulatorServer emulator) =>
+        new UriBuilder(emulator.BaseUrl) { Scheme = emulator.BaseUrl.Scheme == "https" ? "wss" : "ws", Path = new AiBotOptions().WebSocketPath }.Uri;
+
     /// <summary>
     /// Adds the app when it is missing and points the Emulator's callback at it. Returns null when the callback is set, or
     /// why it is not (the app changed by an administrator, disabled, or its URL check refused) — said in the banner, since
     /// a sandbox whose WeCom side is unset still serves everything else.
     /// </summary>
-    public static async Task<string?> EnsureAsync(EmulatorServer emulator, Uri hubBaseUrl, IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task<string?> EnsureAsync(EmulatorServer emulator, Uri hubBaseUrl, IServiceProvider services, CancellationToken cancellationToken, bool withAiBot = true)
     {
         using var http = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         var (corpId, agentId) = await OrgAsync(http, cancellationToken).ConfigureAwait(false);
@@ -43,6 +53,9 @@ internal static class SandboxWeComApp
                 VerificationToken = EmulatorOptions.DefaultWeComCallbackToken,
                 EncryptKey = EmulatorOptions.DefaultWeComEncodingAesKey,
                 BaseUrl = Larkway.WeCom.WeComBaseUrls.Emulator(emulator.BaseUrl).AbsoluteUri,
+                AiBotId = withAiBot ? AiBotOptions.DefaultBotId : null,
+                AiBotSecret = withAiBot ? AiBotOptions.DefaultSecret : null,
+                AiBotUrl = withAiBot ? AiBotUrl(emulator).AbsoluteUri : null,
             }, cancellationToken).ConfigureAwait(false);
             if (added.Status != HubAppChangeStatus.Ok)
             {
@@ -55,6 +68,18 @@ internal static class SandboxWeComApp
         if (!app.IsWeCom || !string.Equals(app.AppId, corpId, StringComparison.Ordinal))
         {
             return $"the app '{Name}' is no longer the Emulator's corp {corpId}, so the Emulator's callback was left as it was";
+        }
+
+        if (withAiBot && app.AiBotId is null)
+        {
+            // A sandbox made before the app carried the AI bot gets it; one whose bot an administrator changed keeps theirs.
+            var changed = await apps.UpdateAsync(Name, new HubAppInput
+            {
+                AiBotId = AiBotOptions.DefaultBotId,
+                AiBotSecret = AiBotOptions.DefaultSecret,
+                AiBotUrl = AiBotUrl(emulator).AbsoluteUri,
+            }, cancellationToken).ConfigureAwait(false);
+            app = changed.App ?? app;
         }
 
         if (!app.Enabled)

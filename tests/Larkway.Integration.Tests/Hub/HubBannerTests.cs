@@ -73,12 +73,19 @@ public sealed partial class HubBannerTests
         // The WeCom line names the sandbox's WeCom app and the Emulator's WeCom chat page, which opens.
         var weCom = output.Single(l => l.TrimStart().StartsWith("WeCom:", StringComparison.Ordinal));
         weCom.ShouldContain("'wecom-sandbox' answers");
+        weCom.ShouldContain("and its AI bot");
         var weComChat = new Uri(emulator, "/wecom-chat").AbsoluteUri;
         weCom.ShouldContain(weComChat);
         using (var page = await http.GetAsync(weComChat))
         {
             page.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
+
+        // The assistant is named with how to ask it on each platform: which Emulator page, what to write; on WeCom its AI bot too.
+        output.ShouldContain(l => l.Contains("the assistant 'Larkway Assistant' (assistant) answers what no bot command claims", StringComparison.Ordinal));
+        output.ShouldContain(l => l.TrimStart().StartsWith("on Feishu: write a question to the bot", StringComparison.Ordinal) && l.Contains(emulator.AbsoluteUri, StringComparison.Ordinal));
+        output.ShouldContain(l => l.TrimStart().StartsWith("on DingTalk: write a question", StringComparison.Ordinal) && l.Contains(new Uri(emulator, "/dingtalk-chat").AbsoluteUri, StringComparison.Ordinal));
+        output.ShouldContain(l => l.TrimStart().StartsWith("on WeCom: write a question to the app, or to the AI bot", StringComparison.Ordinal) && l.Contains(weComChat, StringComparison.Ordinal));
 
         // The requisition reaches all three before the Hub stops (a send cut off by the stop would rightly be a warning).
         var requisition = new Uri(new Uri(curls[3].Groups["url"].Value), "/api/v1/notifications/" + JsonDocument.Parse(threeBody).RootElement.GetProperty("id").GetString());

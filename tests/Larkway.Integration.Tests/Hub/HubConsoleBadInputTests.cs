@@ -174,6 +174,36 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
     }
 
     [Fact]
+    public async Task An_assistant_saved_enabled_on_an_app_another_answers_is_refused_naming_both_and_nothing_changes()
+    {
+        var names = await assistants.NamesAsync();
+        var other = await assistants.StoredAsync("other");
+
+        // The form says which apps another assistant answers on before anything is sent.
+        var blank = WebUtility.HtmlDecode(await assistants.Console.Http.GetStringAsync("/console/assistants/new"));
+        blank.ShouldContain("answered by helpdesk");
+
+        // New on helpdesk's app, and an existing one moved onto it: 409, the problem beside the apps, nothing stored.
+        var moved = AssistantConsole.ValidForm(apiKey: "");
+        moved["Form.Apps"] = "default";
+        foreach (var (path, form, tokenPage) in new[]
+        {
+            ("/console/assistants/new", AssistantConsole.ValidForm(name: "second", apiKey: "app-second-key"), "/console/assistants/new"),
+            ("/console/assistants/other/edit", moved, "/console/assistants/other/edit"),
+        })
+        {
+            using var response = await assistants.Console.PostFormAsync(path, form, tokenPage: tokenPage);
+            var page = await AssistantConsole.ReadPageAsync(response, HttpStatusCode.Conflict, path);
+            page.ShouldContain("The assistant was not saved.", Case.Sensitive, path);
+            page.ShouldContain("data-field=\"apps\"", Case.Sensitive, path);
+            WebUtility.HtmlDecode(page).ShouldContain("'default' is answered by the enabled assistant 'helpdesk' (Help desk)", Case.Sensitive, path);
+        }
+
+        (await assistants.NamesAsync()).ShouldBe(names);
+        (await assistants.StoredAsync("other")).ShouldBe(other);
+    }
+
+    [Fact]
     public async Task Unknown_assistant_names_and_wrong_session_ids_are_not_found_pages_that_say_so()
     {
         var names = await assistants.NamesAsync();
@@ -312,7 +342,9 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
     [Fact]
     public async Task An_edit_with_the_display_name_left_empty_takes_the_name_as_the_form_says()
     {
-        using var response = await assistants.Console.PostFormAsync("/console/assistants/other/edit", AssistantConsole.ValidForm(apiKey: "", displayName: " "));
+        var form = AssistantConsole.ValidForm(apiKey: "", displayName: " ");
+        form["Form.Apps"] = "dingtalk-sandbox";
+        using var response = await assistants.Console.PostFormAsync("/console/assistants/other/edit", form);
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
 
         var stored = await assistants.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/assistants/other");
@@ -324,6 +356,7 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
     {
         // A browser posts no field at all for a group of checkboxes none of which is checked.
         var form = AssistantConsole.ValidForm(apiKey: "");
+        form["Form.Apps"] = "wecom-sandbox";
         form.Remove("Form.MaskToBackend");
         form.Remove("Form.MaskToPlatform");
         using var response = await assistants.Console.PostFormAsync("/console/assistants/masked/edit", form);
@@ -345,7 +378,7 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
 
     /// <summary>
     /// One Hub for the assistant pages' cases, signed in: assistants <c>helpdesk</c>, <c>other</c> and <c>masked</c> (Dify,
-    /// on the default app, masking emails toward the backend, <c>/new</c> kept to one person) with a session each for the
+    /// on the default app, the sandbox's DingTalk app and its WeCom app, masking emails toward the backend, <c>/new</c> kept to one person) with a session each for the
     /// first two, and every log line the Hub writes.
     /// </summary>
     public sealed class AssistantConsole : IAsyncLifetime
@@ -375,7 +408,8 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
             _hub.Host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(Logs);
             Admin = new HttpClient { BaseAddress = _hub.Api.BaseAddress };
             Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
-            foreach (var name in new[] { Helpdesk, "other", "masked" })
+            // An app has one enabled assistant: the other two answer on the sandbox's DingTalk and WeCom apps.
+            foreach (var (name, app) in new[] { (Helpdesk, "default"), ("other", "dingtalk-sandbox"), ("masked", "wecom-sandbox") })
             {
                 using var created = await Admin.PostAsJsonAsync("/api/v1/assistants", new
                 {
@@ -384,7 +418,7 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
                     backend = "dify",
                     base_url = BaseUrl,
                     api_key = Key,
-                    apps = new[] { "default" },
+                    apps = new[] { app },
                     policy = new { commands = new Dictionary<string, object> { ["new"] = new { people = new[] { "per_console_admin" } } } },
                     masking = new { to_backend = new[] { "email" } },
                 });

@@ -148,7 +148,8 @@ internal sealed partial class AssistantAnswering(
                 AssistantTurnStatus.Answered => new AssistantReplyEnd(AssistantReplyEndKind.Answered, shown),
                 AssistantTurnStatus.Stopped => new AssistantReplyEnd(AssistantReplyEndKind.Stopped, shown, "Stopped."),
                 AssistantTurnStatus.Interrupted => new AssistantReplyEnd(AssistantReplyEndKind.Failed, shown, AssistantReplyEnd.InterruptedNotice),
-                _ => new AssistantReplyEnd(AssistantReplyEndKind.Failed, shown, run.FailureNotice ?? FailureNotice(assistant.DisplayName, run.FailureKind)),
+                _ => new AssistantReplyEnd(AssistantReplyEndKind.Failed, shown,
+                    run.FailureNotice ?? FailureNotice(assistant.DisplayName, run.FailureKind, cutOff: !string.IsNullOrWhiteSpace(text), reached: run.Reached)),
             };
             using (var closing = new CancellationTokenSource(CloseTimeout))
             {
@@ -212,6 +213,8 @@ internal sealed partial class AssistantAnswering(
 
         await foreach (var update in run.Loaded.Backend.StreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
+            // Anything but a failure, or a failure with a status, says the service was reached: its error is not "could not reach".
+            run.Reached |= update is not AssistantFailure { HttpStatus: null };
             switch (update)
             {
                 case AssistantAnswerStarted started:
@@ -439,17 +442,33 @@ internal sealed partial class AssistantAnswering(
         return [.. entries.Select(e => new AssistantTurn(e.Role == "user" ? AssistantTurnRole.User : AssistantTurnRole.Assistant, e.Text))];
     }
 
-    /// <summary>What the user reads when the backend failed: what happened, and what to do.</summary>
-    internal static string FailureNotice(string assistant, AssistantFailureKind? kind) => kind switch
-    {
-        AssistantFailureKind.Timeout => $"{assistant}'s AI service took too long to answer. Press Regenerate to try again.",
-        AssistantFailureKind.RateLimited => $"{assistant} is answering many questions right now. Wait a minute, then press Regenerate.",
-        AssistantFailureKind.Refused => $"{assistant}'s AI service refused the request; an administrator should check its settings. Press Regenerate to try again.",
-        AssistantFailureKind.ContentFiltered => $"{assistant}'s AI service declined to answer this question.",
-        AssistantFailureKind.ConversationNotFound => "This conversation could not be continued. Send /new, then ask again.",
-        AssistantFailureKind.FileRefused => $"{assistant}'s AI service did not take the file you sent: it may be too large, or a type it does not read. Ask in words, or send another file.",
-        _ => $"{assistant} could not reach its AI service just now. Press Regenerate to try again.",
-    };
+    /// <summary>
+    /// What the user reads when the backend failed: what happened, and what to do. Before any text, what kept the answer
+    /// from starting (<paramref name="reached"/>: the service answered, with an error, rather than not at all); after some
+    /// (<paramref name="cutOff"/>), that the text above it — which stays — was cut off, and by what.
+    /// </summary>
+    internal static string FailureNotice(string assistant, AssistantFailureKind? kind, bool cutOff = false, bool reached = false) => cutOff
+        ? kind switch
+        {
+            AssistantFailureKind.Timeout => $"The answer was cut off: {assistant}'s AI service took too long to finish it. Press Regenerate to try again.",
+            AssistantFailureKind.RateLimited => $"The answer was cut off: {assistant}'s AI service is answering many questions right now. Wait a minute, then press Regenerate.",
+            AssistantFailureKind.Refused => $"The answer was cut off: {assistant}'s AI service refused to go on; an administrator should check its settings. Press Regenerate to try again.",
+            AssistantFailureKind.ContentFiltered => $"The answer was cut off: {assistant}'s AI service declined to go on with it.",
+            AssistantFailureKind.ConversationNotFound => "The answer was cut off: this conversation could not be continued. Send /new, then ask again.",
+            AssistantFailureKind.FileRefused => $"The answer was cut off: {assistant}'s AI service did not take the file you sent. Ask in words, or send another file.",
+            _ => $"The answer was cut off by an error of {assistant}'s AI service. Press Regenerate to try again.",
+        }
+        : kind switch
+        {
+            AssistantFailureKind.Timeout => $"{assistant}'s AI service took too long to answer. Press Regenerate to try again.",
+            AssistantFailureKind.RateLimited => $"{assistant} is answering many questions right now. Wait a minute, then press Regenerate.",
+            AssistantFailureKind.Refused => $"{assistant}'s AI service refused the request; an administrator should check its settings. Press Regenerate to try again.",
+            AssistantFailureKind.ContentFiltered => $"{assistant}'s AI service declined to answer this question.",
+            AssistantFailureKind.ConversationNotFound => "This conversation could not be continued. Send /new, then ask again.",
+            AssistantFailureKind.FileRefused => $"{assistant}'s AI service did not take the file you sent: it may be too large, or a type it does not read. Ask in words, or send another file.",
+            _ when reached => $"{assistant}'s AI service failed with an error before answering. Press Regenerate to try again.",
+            _ => $"{assistant} could not reach its AI service just now. Press Regenerate to try again.",
+        };
 
     [LoggerMessage(EventId = LogEvents.AssistantReplyOpenFailed, Level = LogLevel.Warning, Message = "Assistant {Assistant}: the {Platform} reply of turn {TurnId} could not be opened; retried")]
     private static partial void LogOpenFailed(ILogger logger, Exception exception, string assistant, long turnId, string platform);
@@ -497,6 +516,9 @@ internal sealed partial class AssistantAnswering(
 
         /// <summary>What the user reads when the failure was ours to explain (an attachment), instead of the backend's notice.</summary>
         public string? FailureNotice { get; set; }
+
+        /// <summary>Whether the backend answered at all (a stream event, or an error with a status) before it failed.</summary>
+        public bool Reached { get; set; }
 
         public string? TaskId { get; set; }
 

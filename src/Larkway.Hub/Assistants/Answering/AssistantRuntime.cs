@@ -45,7 +45,7 @@ internal sealed class AssistantRuntime(
     private readonly SemaphoreSlim _keyGate = new(1, 1);
     private byte[]? _fingerprintKey;
 
-    /// <summary>The enabled assistant answering on <paramref name="app"/>, or null (the first by name when several do).</summary>
+    /// <summary>The enabled assistant answering on <paramref name="app"/>, or null (the one stored first when an old overlap left several: <see cref="AssistantPrecedence"/>).</summary>
     public async Task<LoadedAssistant?> ForAppAsync(string app, CancellationToken cancellationToken)
     {
         // A change made through this Hub is seen at once (a group mode switched to "all" must not meet the old policy here

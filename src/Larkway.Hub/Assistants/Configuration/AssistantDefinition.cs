@@ -108,7 +108,19 @@ public sealed record AssistantInfo(
     AssistantStreamingSettings Streaming,
     bool Enabled,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>
+    /// The apps it names but does not answer on, because another enabled assistant answers there (an overlap stored before
+    /// overlaps were refused): empty when it answers on every app it names, and for a disabled one.
+    /// </summary>
+    public IReadOnlyList<AssistantOverlap> NotAnswering { get; init; } = [];
+}
+
+/// <summary>An app an enabled assistant names where another one answers: <paramref name="AnsweredBy"/> takes its messages.</summary>
+/// <param name="App">The Hub app.</param>
+/// <param name="AnsweredBy">The assistant that answers there (the one stored first).</param>
+public sealed record AssistantOverlap(string App, string AnsweredBy);
 
 /// <summary>How a create or change ended.</summary>
 public enum AssistantChangeStatus
@@ -124,6 +136,9 @@ public enum AssistantChangeStatus
 
     /// <summary>The name is taken (a create).</summary>
     Conflict,
+
+    /// <summary>Enabled on an app another enabled assistant already answers on: see the problems, which name both.</summary>
+    Overlap,
 }
 
 /// <summary>The outcome of a create or change.</summary>

@@ -36,25 +36,40 @@ internal sealed partial class AssistantService(
         await using (db.ConfigureAwait(false))
         {
             var rows = await db.Assistants.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.OrderBy(r => r.Name, StringComparer.Ordinal).Select(Info)];
+            var answerers = AssistantPrecedence.Answerers(rows);
+            return [.. rows.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => Info(r, answerers))];
+        }
+    }
+
+    /// <summary>Per app, the enabled assistant that answers there (<see cref="AssistantPrecedence"/>).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> AnswerersAsync(CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return AssistantPrecedence.Answerers(await db.Assistants.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false));
         }
     }
 
     /// <summary>One assistant, or null.</summary>
     public async Task<AssistantInfo?> GetAsync(string name, CancellationToken cancellationToken)
     {
-        var row = await FindAsync(name, cancellationToken).ConfigureAwait(false);
-        return row is null ? null : Info(row);
+        // Whether it answers on each of its apps depends on the others: assistants are few, so all are read.
+        var all = await ListAsync(cancellationToken).ConfigureAwait(false);
+        return all.FirstOrDefault(a => a.Name == name);
     }
 
-    /// <summary>The enabled assistants that answer on <paramref name="app"/>, key in clear, for the router.</summary>
+    /// <summary>
+    /// The enabled assistants that name <paramref name="app"/>, key in clear, for the router: the one that answers first
+    /// (<see cref="AssistantPrecedence"/>; more than one only where an overlap was stored before overlaps were refused).
+    /// </summary>
     public async Task<IReadOnlyList<AssistantDefinition>> ForAppAsync(string app, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             var rows = await db.Assistants.AsNoTracking().Where(a => a.Enabled).ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.Where(r => SplitApps(r.Apps).Contains(app, StringComparer.Ordinal)).OrderBy(r => r.Name, StringComparer.Ordinal).Select(Definition).Where(d => d.Enabled)];
+            return [.. AssistantPrecedence.InOrder(rows.Where(r => SplitApps(r.Apps).Contains(app, StringComparer.Ordinal))).Select(Definition).Where(d => d.Enabled)];
         }
     }
 
@@ -98,6 +113,18 @@ internal sealed partial class AssistantService(
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
+            var others = await db.Assistants.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (others.Any(o => o.Name == name))
+            {
+                return Taken(name);
+            }
+
+            var overlaps = AssistantPrecedence.Overlaps(definition, null, others);
+            if (overlaps.Count > 0)
+            {
+                return new(AssistantChangeStatus.Overlap, null, overlaps);
+            }
+
             db.Assistants.Add(row);
             try
             {
@@ -105,13 +132,13 @@ internal sealed partial class AssistantService(
             }
             catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
             {
-                return new(AssistantChangeStatus.Conflict, null, [new("name", $"an assistant named '{name}' exists: change it with PATCH /api/v1/assistants/{name}, or pick another name.")]);
+                return Taken(name);
             }
-        }
 
-        Interlocked.Increment(ref _changes);
-        LogCreated(logger, name, definition.Backend);
-        return new(AssistantChangeStatus.Ok, Info(row), []);
+            Interlocked.Increment(ref _changes);
+            LogCreated(logger, name, definition.Backend);
+            return new(AssistantChangeStatus.Ok, Info(row, AssistantPrecedence.Answerers([.. others, row])), []);
+        }
     }
 
     /// <summary>Changes an assistant: what <paramref name="input"/> leaves null is kept.</summary>
@@ -157,11 +184,18 @@ internal sealed partial class AssistantService(
                 return new(AssistantChangeStatus.Invalid, null, problems);
             }
 
+            var others = await db.Assistants.AsNoTracking().Where(a => a.Name != name).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var overlaps = AssistantPrecedence.Overlaps(definition, row, others);
+            if (overlaps.Count > 0)
+            {
+                return new(AssistantChangeStatus.Overlap, null, overlaps);
+            }
+
             Write(row, definition, time.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _changes);
             LogUpdated(logger, name);
-            return new(AssistantChangeStatus.Ok, Info(row), []);
+            return new(AssistantChangeStatus.Ok, Info(row, AssistantPrecedence.Answerers([.. others, row])), []);
         }
     }
 
@@ -237,7 +271,10 @@ internal sealed partial class AssistantService(
         };
     }
 
-    private static AssistantInfo Info(AssistantRow row) => new(
+    private static AssistantChange Taken(string name) =>
+        new(AssistantChangeStatus.Conflict, null, [new("name", $"an assistant named '{name}' exists: change it with PATCH /api/v1/assistants/{name}, or pick another name.")]);
+
+    private static AssistantInfo Info(AssistantRow row, IReadOnlyDictionary<string, string> answerers) => new(
         row.Name,
         row.DisplayName,
         row.Backend,
@@ -252,7 +289,10 @@ internal sealed partial class AssistantService(
         AssistantJsonContext.Read(row.Streaming, AssistantJsonContext.Default.AssistantStreamingSettings),
         row.Enabled,
         row.CreatedAt,
-        row.UpdatedAt);
+        row.UpdatedAt)
+    {
+        NotAnswering = AssistantPrecedence.NotAnswering(row, answerers),
+    };
 
     private static string[] SplitApps(string apps) => apps.Split(',', StringSplitOptions.RemoveEmptyEntries);
 

@@ -58,7 +58,7 @@ internal sealed partial class AssistantGroupReach(
     }
 
     /// <summary>
-    /// Per app, the most any enabled assistant naming it takes. The router answers with the first of them by name; reading
+    /// Per app, the most any enabled assistant naming it takes. The router answers with the one stored first; reading
     /// every one keeps a message whenever any might answer it, which is the safe side.
     /// </summary>
     internal static IReadOnlyDictionary<string, UnmentionedGroupMessages> Reach(IEnumerable<AssistantInfo> assistants)

@@ -36,8 +36,22 @@ internal sealed partial class AssistantInbound(
     /// <summary>The assistant's own commands; the bot's registered commands run before the assistant sees anything else.</summary>
     public static readonly IReadOnlyList<string> Commands = ["new", "stop", "link"];
 
+    /// <summary><see cref="Commands"/> as <c>/help</c> lists them.</summary>
+    private static readonly IReadOnlyList<(string Name, string? Usage, string Description)> HelpLines =
+    [
+        ("new", null, "Starts a new conversation: what you ask next does not continue the earlier one."),
+        ("stop", null, "Stops the answer being written here."),
+        ("link", "<email or code>", "Links this account to you in the directory: /link you@company.com sends a code to your Feishu, /link 123456 enters it."),
+    ];
+
     /// <inheritdoc />
     public Bots.UnmentionedGroupMessages UnmentionedGroupMessagesTaken(string app) => groupReach.For(app);
+
+    /// <inheritdoc />
+    public async Task<Bots.BotAssistantHelp?> HelpAsync(string app, CancellationToken cancellationToken) =>
+        await runtime.ForAppAsync(Apps.HubAppService.NameOnWire(app), cancellationToken).ConfigureAwait(false) is { } loaded
+            ? new Bots.BotAssistantHelp(loaded.Definition.DisplayName, HelpLines)
+            : null;
 
     /// <inheritdoc />
     public Task<bool> TryRecordFeedbackAsync(Bots.BotAnswerFeedback vote, CancellationToken cancellationToken) => feedback.RecordAsync(vote, cancellationToken);

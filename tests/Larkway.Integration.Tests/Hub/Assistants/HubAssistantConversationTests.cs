@@ -206,7 +206,7 @@ public sealed class HubAssistantConversationTests(HubAssistantConversationTests.
         turn.Status.ShouldBe(AssistantTurnStatus.Failed);
         var (streaming, answer, card) = await driver.CardAsync(turn.ReplyHandle!);
         streaming.ShouldBeFalse();
-        answer.ShouldBe("*helpdesk could not reach its AI service just now. Press Regenerate to try again.*");
+        answer.ShouldBe("*helpdesk's AI service failed with an error before answering. Press Regenerate to try again.*");
         card.GetRawText().ShouldContain("assistant.regenerate");
         (await driver.CardKitStatsAsync()).GetProperty("streaming_cards").GetArrayLength().ShouldBe(0);
     }

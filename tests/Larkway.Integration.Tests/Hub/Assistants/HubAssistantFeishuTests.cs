@@ -146,7 +146,10 @@ public sealed class HubAssistantFeishuTests
         var (streaming, answer, card) = await driver.CardAsync(turn.ReplyHandle!);
         streaming.ShouldBeFalse();
         answer.ShouldStartWith("You asked:");
-        answer.ShouldContain("Press Regenerate to try again.");
+
+        // What was shown stays, and the notice says it was cut off by an error of the service, which was reached.
+        answer.ShouldEndWith("*The answer was cut off by an error of helpdesk's AI service. Press Regenerate to try again.*");
+        answer.ShouldNotContain("could not reach");
         card.GetRawText().ShouldContain("assistant.regenerate");
         (await driver.CardKitStatsAsync()).GetProperty("streaming_cards").GetArrayLength().ShouldBe(0);
 

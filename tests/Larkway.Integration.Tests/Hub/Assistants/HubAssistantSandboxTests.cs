@@ -55,4 +55,40 @@ public sealed class HubAssistantSandboxTests
         onDingTalk.BackendConversationId.ShouldBe(first.BackendConversationId);
         await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.DingTalkRepliesText(hub, "cid-alice").Contains("(turn 2) You asked: And for a train ticket?", StringComparison.Ordinal), "Alice's second turn on DingTalk");
     }
+
+    [Fact]
+    public async Task The_sandboxs_WeCom_AI_bot_is_answered_by_the_assistant_and_help_names_it_on_DingTalk_and_WeCom()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?>
+        {
+            ["Larkway:Sandbox:Assistant"] = "true",
+            ["Larkway:Sandbox:WeComAiBot"] = "true",
+        });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
+        using var aiBot = new Larkway.Integration.Tests.WeCom.AiBot.AiBotControl(hub.Emulator.BaseUrl);
+        await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub, Larkway.Hub.Sandbox.SandboxWeComApp.Name)?.IsConnected == true, "the sandbox's AI bot connection", 60);
+        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
+
+        // /help names the assistant and its commands wherever it answers: DingTalk's robot, WeCom's app and its AI bot.
+        await SandboxPlatforms.DingTalkSayAsync(hub, "bob", "cid-bob-help", "/help");
+        using (var said = await hub.Control.PostAsJsonAsync("/_emulator/wecom/users/carol/say", new { text = "/help" }))
+        {
+            said.EnsureSuccessStatusCode();
+        }
+
+        await aiBot.MessageAsync("/help", "dave");
+        string[] named = ["Larkway Assistant answers anything else you write here", "\n/new", "\n/stop", "\n/link"];
+        await HubSandbox.WaitUntilAsync(() => named.All(SandboxPlatforms.DingTalkRepliesText(hub, "cid-bob-help").Contains), "the assistant's commands in DingTalk's /help");
+        await HubSandbox.WaitUntilAsync(() => named.All(SandboxPlatforms.WeComMessagesText(hub, "carol").Contains), "the assistant's commands in the WeCom app's /help");
+        await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Replies(aiBot, "dave").Any(r => named.All(r.Contains)), "the assistant's commands in the AI bot's /help");
+
+        // A question to the AI bot: the assistant's answer streams in as the bot's reply.
+        await aiBot.MessageAsync("Where is the sales deck?", "dave");
+        var turn = (await driver.EndedTurnsAsync(1, 60)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        turn.Platform.ShouldBe("wecom");
+        turn.App.ShouldBe(Larkway.Hub.Sandbox.SandboxWeComApp.Name);
+        await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Replies(aiBot, "dave").Any(r => r.StartsWith("You asked: Where is the sales deck?", StringComparison.Ordinal)), "the answer in Dave's AI bot chat", 30);
+    }
 }

@@ -117,12 +117,102 @@ public sealed class HubAssistantsApiTests
     }
 
     [Fact]
+    public async Task A_second_enabled_assistant_on_an_app_is_refused_naming_the_one_that_answers_there()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var admin = Admin(hub);
+        (await admin.PostAsJsonAsync("/api/v1/assistants", Body("helpdesk", ["default"]))).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        // Added enabled on the app helpdesk answers on: refused, naming both, nothing stored.
+        var second = await admin.PostAsJsonAsync("/api/v1/assistants", Body("second", ["dingtalk-sandbox", "default"]));
+        var secondText = await second.Content.ReadAsStringAsync();
+        second.StatusCode.ShouldBe(HttpStatusCode.Conflict, secondText);
+        var problem = JsonDocument.Parse(secondText).RootElement;
+        problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ShouldBe(["apps"]);
+        problem.GetProperty("detail").GetString()!.ShouldContain("'default' is answered by the enabled assistant 'helpdesk'");
+        (await admin.GetAsync("/api/v1/assistants/second")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // Disabled it may name the app; enabling it there is refused, as is adding the app to an enabled one.
+        (await admin.PostAsJsonAsync("/api/v1/assistants", Body("second", ["default"], enabled: false))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var enabling = await admin.PatchAsJsonAsync("/api/v1/assistants/second", new { enabled = true });
+        enabling.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await enabling.Content.ReadAsStringAsync()).ShouldContain("'default' is answered by the enabled assistant 'helpdesk'");
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants/second")).GetProperty("enabled").GetBoolean().ShouldBeFalse();
+        (await admin.PatchAsJsonAsync("/api/v1/assistants/second", new { enabled = true, apps = new[] { "dingtalk-sandbox" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var adding = await admin.PatchAsJsonAsync("/api/v1/assistants/second", new { apps = new[] { "dingtalk-sandbox", "default" } });
+        adding.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await adding.Content.ReadAsStringAsync()).ShouldContain("'default' is answered by the enabled assistant 'helpdesk'");
+
+        // Each answers where it alone is enabled: nothing is flagged, and a change to either that keeps that is stored.
+        (await admin.PatchAsJsonAsync("/api/v1/assistants/helpdesk", new { display_name = "Help desk" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var listed = await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants");
+        listed.EnumerateArray().ShouldAllBe(a => a.GetProperty("not_answering").GetArrayLength() == 0);
+    }
+
+    [Fact]
+    public async Task Assistants_stored_overlapping_before_the_rule_are_flagged_in_the_API_and_the_console_and_the_one_stored_first_answers()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var admin = Admin(hub);
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("helpdesk", ["default"]);
+        await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 5 });
+
+        // An overlap as a Hub stored it before overlaps were refused: 'alpha' (first by name) added later on the same app.
+        var factory = hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var copy = await db.Assistants.AsNoTracking().SingleAsync(a => a.Name == "helpdesk");
+            copy.Name = "alpha";
+            copy.DisplayName = "Alpha";
+            copy.CreatedAt = copy.CreatedAt.AddMinutes(1);
+            db.Assistants.Add(copy);
+            await db.SaveChangesAsync();
+        }
+
+        var alpha = await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants/alpha");
+        var flagged = alpha.GetProperty("not_answering").EnumerateArray().ShouldHaveSingleItem();
+        flagged.GetProperty("app").GetString().ShouldBe("default");
+        flagged.GetProperty("answered_by").GetString().ShouldBe("helpdesk");
+        var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants")).EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetProperty("not_answering").GetArrayLength());
+        listed.ShouldBe(new Dictionary<string, int> { ["alpha"] = 1, ["helpdesk"] = 0 });
+
+        using var console = new ConsoleClient(hub.Host.BaseUrl);
+        (await console.SignInAsync(hub.Host.BootstrapAdminPassword!)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var list = System.Net.WebUtility.HtmlDecode(await console.Http.GetStringAsync("/console/assistants"));
+        list.ShouldContain("not answering: helpdesk answers on default");
+        var form = System.Net.WebUtility.HtmlDecode(await console.Http.GetStringAsync("/console/assistants/alpha/edit"));
+        form.ShouldContain("Not answering on default: helpdesk answers there");
+        form.ShouldContain("answered by helpdesk");
+
+        // The one stored first answers; the other cannot be saved enabled on the app until the overlap is resolved, the first can.
+        await hub.SayToBotAsync("Who answers here?");
+        (await driver.EndedTurnsAsync(1)).Single().Assistant.ShouldBe("helpdesk");
+        var alphaChange = await admin.PatchAsJsonAsync("/api/v1/assistants/alpha", new { display_name = "Alpha 2" });
+        alphaChange.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await alphaChange.Content.ReadAsStringAsync()).ShouldContain("'default' is answered by the enabled assistant 'helpdesk'");
+        (await admin.PatchAsJsonAsync("/api/v1/assistants/helpdesk", new { display_name = "Help desk" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await admin.PatchAsJsonAsync("/api/v1/assistants/alpha", new { enabled = false })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants/alpha")).GetProperty("not_answering").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Only_the_admin_key_manages_assistants()
     {
         await using var hub = await HubSandbox.StartAsync();
         using var anonymous = new HttpClient { BaseAddress = hub.Api.BaseAddress };
         (await anonymous.GetAsync("/api/v1/assistants")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
+
+    private static object Body(string name, string[] apps, bool enabled = true) => new
+    {
+        name,
+        backend = "dify",
+        base_url = "http://127.0.0.1:5001/v1",
+        api_key = DifyKey,
+        apps,
+        enabled,
+    };
 
     private static HttpClient Admin(HubSandbox hub)
     {

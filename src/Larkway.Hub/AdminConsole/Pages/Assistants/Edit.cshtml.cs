@@ -42,6 +42,7 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
     public async Task<IActionResult> OnGetAsync()
     {
         HubApps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+        Answerers = await assistants.AnswerersAsync(HttpContext.RequestAborted).ConfigureAwait(false);
         if (IsNew)
         {
             Form = AssistantForm.ForNew();
@@ -62,6 +63,7 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
     {
         var cancellationToken = HttpContext.RequestAborted;
         HubApps = await apps.ListAsync(cancellationToken).ConfigureAwait(false);
+        Answerers = await assistants.AnswerersAsync(cancellationToken).ConfigureAwait(false);
         if (!IsNew)
         {
             Existing = await assistants.GetAsync(Name ?? "", cancellationToken).ConfigureAwait(false);
@@ -100,7 +102,7 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
             Unplaced = [.. problems.Where(p => !AssistantForm.PlacedFields.Contains(AssistantForm.FieldOf(p.Field))).Select(p => $"{p.Field}: {p.Message}")];
             KeyTyped = !string.IsNullOrWhiteSpace(Form.ApiKey);
             Form.ApiKey = "";
-            Response.StatusCode = change?.Status == AssistantChangeStatus.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+            Response.StatusCode = change?.Status is AssistantChangeStatus.Conflict or AssistantChangeStatus.Overlap ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
             return Page();
         }
 
@@ -116,6 +118,12 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
 
     /// <summary>The problems for one form field, as the form shows them under it.</summary>
     public IEnumerable<string> ProblemsOf(string field) => Problems[field];
+
+    /// <summary>Per app, the enabled assistant answering there, for the checkboxes: an app has one.</summary>
+    public IReadOnlyDictionary<string, string> Answerers { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>The other assistant that answers on <paramref name="app"/>, if one does (a posted form may name no app: null).</summary>
+    public string? AnsweredByOther(string? app) => app is not null && Answerers.TryGetValue(app, out var by) && by != Existing?.Name ? by : null;
 
     /// <summary>The apps the form offers: the Hub's, then any the assistant names that the Hub no longer has (to uncheck).</summary>
     public IEnumerable<(string Name, string? Platform)> AppChoices =>
