@@ -189,6 +189,7 @@ internal static class LogEvents
     public const int DingTalkStreamStatusUnsaved = 5105;
     public const int DingTalkStreamStartFailed = 5106;
     public const int DingTalkStreamHandingOver = 5107;
+    public const int DingTalkSessionWebhookForeign = 5115;
 
     // WeCom (WeCom/)
     public const int WeComCallbackRefused = 5200;
