@@ -106,10 +106,26 @@ public class DingTalkAppRobotClient
     }
 
     /// <summary>
+    /// Whether <paramref name="sessionWebhook"/> is on the app's own old-API host: an http(s) URL whose scheme, host and
+    /// port are those of <see cref="DingTalkAppOptions.OapiBaseUrl"/> (DingTalk's <c>https://oapi.dingtalk.com</c>, or an
+    /// emulator's). A message names its webhook itself, so whoever can deliver a message could name any other URL.
+    /// </summary>
+    public virtual bool IsOwnSessionWebhook(string? sessionWebhook)
+    {
+        var own = _pipeline.Options.OapiBaseUrl;
+        return Uri.TryCreate(sessionWebhook, UriKind.Absolute, out var webhook)
+            && (webhook.Scheme == Uri.UriSchemeHttps || webhook.Scheme == Uri.UriSchemeHttp)
+            && string.Equals(webhook.Scheme, own.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(webhook.IdnHost, own.IdnHost, StringComparison.OrdinalIgnoreCase)
+            && webhook.Port == own.Port;
+    }
+
+    /// <summary>
     /// Replies in the conversation of <paramref name="inbound"/> through its session webhook (no token; text, markdown and
     /// action cards). The webhook works until <see cref="Stream.DingTalkRobotInboundMessage.SessionWebhookExpiredTime"/>
     /// (about 90 minutes); after that the reply fails before it is sent: use <see cref="SendToUsersAsync"/> or
-    /// <see cref="SendToGroupAsync"/> instead.
+    /// <see cref="SendToGroupAsync"/> instead. A webhook on another host than the app's
+    /// <see cref="DingTalkAppOptions.OapiBaseUrl"/> is refused before anything is sent (<see cref="IsOwnSessionWebhook"/>).
     /// </summary>
     public virtual async Task ReplyAsync(Stream.DingTalkRobotInboundMessage inbound, DingTalkRobotMessage message, CancellationToken cancellationToken = default)
     {
@@ -118,6 +134,13 @@ public class DingTalkAppRobotClient
         if (!Uri.TryCreate(inbound.SessionWebhook, UriKind.Absolute, out var webhook) || (webhook.Scheme != Uri.UriSchemeHttps && webhook.Scheme != Uri.UriSchemeHttp))
         {
             throw new DingTalkApiException(DingTalkErrorCodes.InvalidRequest, $"Message {inbound.MessageId} has no session webhook to reply through; send through the app robot instead.");
+        }
+
+        if (!IsOwnSessionWebhook(inbound.SessionWebhook))
+        {
+            // The host only: the webhook's query is its credential.
+            throw new DingTalkApiException(DingTalkErrorCodes.InvalidRequest,
+                $"The session webhook of message {inbound.MessageId} is on {webhook.Authority}, not on the app's DingTalk host {_pipeline.Options.OapiBaseUrl.Authority}; it is not used: send through the app robot instead.");
         }
 
         var expires = DateTimeOffset.FromUnixTimeMilliseconds(inbound.SessionWebhookExpiredTime);

@@ -161,6 +161,11 @@ public sealed partial class HubAppService
                 return HubAppChange.Missing(name);
             }
 
+            if (SecretsLeftBehind(row, change) is { Count: > 0 } leftBehind)
+            {
+                return HubAppChange.Invalid(leftBehind);
+            }
+
             row.AppId = change.AppId ?? row.AppId;
             row.BaseUrl = change.BaseUrl?.AbsoluteUri ?? row.BaseUrl;
             row.AppSecret = change.AppSecret is null ? row.AppSecret : _protector.Protect(change.AppSecret);
@@ -307,10 +312,36 @@ public sealed partial class HubAppService
             : null;
     }
 
+    /// <summary>
+    /// A new endpoint for a stored secret, without the secret in the same change: <c>base_url</c> receives the app secret
+    /// (every token call), <c>ai_bot_url</c> the AI bot's secret (its long connection's subscribe). A stored secret is never
+    /// handed to an endpoint it was not given for, so whoever may change the URL cannot collect it there.
+    /// </summary>
+    private static List<HubAppProblem> SecretsLeftBehind(HubAppRow row, ValidApp change)
+    {
+        var problems = new List<HubAppProblem>();
+        if (change.BaseUrl is { } url && change.AppSecret is null && row.AppSecret.Length > 0 && url != BaseUrlOf(row))
+        {
+            problems.Add(new("app_secret", "Required with a new base_url: the stored secret is not sent to another endpoint; give the app secret again in the same change."));
+        }
+
+        if (change.AiBotUrl is { Length: > 0 } botUrl && change.AiBotSecret is not { Length: > 0 } && row.AiBotSecret is not null
+            && !string.Equals(botUrl, row.AiBotUrl, StringComparison.Ordinal))
+        {
+            problems.Add(new("ai_bot_secret", "Required with a new ai_bot_url: the stored AI bot secret is not sent to another endpoint; give it again in the same change."));
+        }
+
+        return problems;
+    }
+
+    /// <summary>The app's base URL, or its platform's own for a row stored without one.</summary>
+    private static Uri BaseUrlOf(HubAppRow row) =>
+        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : HubAppPlatform.IsDingTalk(row.Platform) ? Larkway.DingTalk.DingTalkBaseUrls.Api : HubAppPlatform.IsWeCom(row.Platform) ? Larkway.WeCom.WeComBaseUrls.Api : FeishuBaseUrls.Feishu;
+
     private static HubAppInfo Info(HubAppRow row) => new(
         row.Name,
         row.AppId,
-        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : HubAppPlatform.IsDingTalk(row.Platform) ? Larkway.DingTalk.DingTalkBaseUrls.Api : HubAppPlatform.IsWeCom(row.Platform) ? Larkway.WeCom.WeComBaseUrls.Api : FeishuBaseUrls.Feishu,
+        BaseUrlOf(row),
         row.Enabled,
         AppSecretSet: row.AppSecret.Length > 0,
         EncryptKeySet: row.EncryptKey is not null,

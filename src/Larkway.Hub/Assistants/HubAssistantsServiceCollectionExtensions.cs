@@ -58,7 +58,9 @@ public static class HubAssistantsServiceCollectionExtensions
 
         // WeCom's (AI bots' encrypted URLs and apps' media_ids) need the app clients AddHubWeCom registers.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, WeComAttachmentSource>());
-        services.AddHttpClient(WeComAttachmentSource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60));
+        // An AI bot file's URL arrives in the message: fetched only where a URL from data may go (Larkway:Outbound).
+        services.AddHubOutbound(configuration);
+        services.AddHttpClient(WeComAttachmentSource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60)).AddOutboundGuard();
         services.AddHubQueue<AssistantTurnRow, AssistantAnswering>(AssistantAnswering.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
 
         // Retention (TurnRetention, PlaceholderRetention): hourly, on one replica.

@@ -3,15 +3,17 @@ using System.Text.Json.Nodes;
 using Larkway.DingTalk.Robots;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Bots;
+using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.DingTalk;
 
 /// <summary>
-/// How the bot answers on DingTalk: through the message's session webhook while it lives (no token, no rate of its
-/// own), then through the app robot (one-to-one to the sender, or to the group). DingTalk has no idempotency key on
-/// sends, so a handling retried after a crash between the send and its completion may answer twice.
+/// How the bot answers on DingTalk: through the message's session webhook while it lives and is on the app's own host
+/// (<see cref="DingTalkSessionWebhook"/>; no token, no rate of its own), else through the app robot (one-to-one to the
+/// sender, or to the group). DingTalk has no idempotency key on sends, so a handling retried after a crash between the
+/// send and its completion may answer twice.
 /// </summary>
-internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string appName, TimeProvider time) : IBotMessenger
+internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string appName, TimeProvider time, ILogger logger) : IBotMessenger
 {
     public async Task ReplyAsync(BotMessage to, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -20,9 +22,7 @@ internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string ap
         var inbound = to.DingTalk ?? throw new InvalidOperationException("Not a DingTalk message: the DingTalk messenger answers DingTalk messages only.");
         var client = await clients.GetAsync(appName, cancellationToken).ConfigureAwait(false);
         var (title, text) = DingTalkBotContent.From(content);
-        var liveWebhook = !string.IsNullOrEmpty(inbound.SessionWebhook)
-            && (inbound.SessionWebhookExpiredTime == 0 || time.GetUtcNow().ToUnixTimeMilliseconds() < inbound.SessionWebhookExpiredTime - 5_000);
-        if (liveWebhook)
+        if (DingTalkSessionWebhook.CanReply(client, inbound, time, logger))
         {
             await client.Robot.ReplyAsync(inbound, title is null ? DingTalkRobotMessage.Text(text) : DingTalkRobotMessage.Markdown(title, text), cancellationToken).ConfigureAwait(false);
             return;

@@ -85,7 +85,7 @@ internal sealed partial class DingTalkInboxHandler(
         commands,
         cardActions,
         botOptions.Value,
-        new DingTalkBotMessenger(clients, name, time),
+        new DingTalkBotMessenger(clients, name, time, loggerFactory.CreateLogger<DingTalkBotMessenger>()),
         conversations,
         _ => Task.FromResult<Larkway.Feishu.Bot.BotInfo?>(null),
         time,

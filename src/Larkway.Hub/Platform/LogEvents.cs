@@ -194,6 +194,7 @@ internal static class LogEvents
     public const int DingTalkStreamHandingOver = 5107;
     public const int DingTalkRobotReplayRefused = 5108;
     public const int DingTalkRobotSignaturesPruned = 5109;
+    public const int DingTalkSessionWebhookForeign = 5115;
 
     // WeCom (WeCom/)
     public const int WeComCallbackRefused = 5200;

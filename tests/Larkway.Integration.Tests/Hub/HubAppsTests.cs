@@ -62,7 +62,7 @@ public sealed class HubAppsTests
         failed.GetProperty("hint").GetString()!.ShouldContain("App Secret");
 
         // Unreachable base URL: a clear network error.
-        (await admin.PatchAsJsonAsync("/api/v1/apps/second", new { base_url = "http://127.0.0.1:9" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await admin.PatchAsJsonAsync("/api/v1/apps/second", new { base_url = "http://127.0.0.1:9", app_secret = "not-the-secret" })).StatusCode.ShouldBe(HttpStatusCode.OK);
         var down = await (await admin.PostAsync("/api/v1/apps/second/test", null)).Content.ReadFromJsonAsync<JsonElement>();
         down.GetProperty("ok").GetBoolean().ShouldBeFalse();
         down.GetProperty("error").GetString()!.ShouldContain("127.0.0.1:9");

@@ -19,7 +19,7 @@ namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>
 /// Issue 28 §2 and §3: a sync never reaches the Hub's own tables or files, whatever its kind (kind hub retired, a Hub table
-/// refused by name, the Hub's SQLite file refused by path, relative or through a symbolic link, a stored row of an older
+/// refused by name, the Hub's SQLite file refused by path, relative, through a symbolic link or as a hard link, a stored row of an older
 /// version held to the same rules at its pass); a refused SQLite string creates no file; a failed connection's text and
 /// password reach no answer, page, log line or stored status; dead letters and the dry run answer in bounded pages.
 /// </summary>
@@ -63,7 +63,11 @@ public sealed class HubBitableSyncReachTests
         File.CreateSymbolicLink(link, hubDb);
         var linkedFolder = Path.Combine(Directory.CreateTempSubdirectory("larkway-link-").FullName, "data");
         Directory.CreateSymbolicLink(linkedFolder, hub.DataDirectory);
-        foreach (var path in new[] { hubDb, Path.GetRelativePath(Environment.CurrentDirectory, hubDb), link, Path.Combine(linkedFolder, "larkway.db"), hubDb + "-wal" })
+        // A hard link is another name of the same file (same device and inode): no path comparison sees it. It must live on
+        // the data directory's file system, so it sits beside the database under a name of its own.
+        var hardLink = Path.Combine(hub.DataDirectory, "erp-orders.db");
+        HardLink(hubDb, hardLink);
+        foreach (var path in new[] { hubDb, Path.GetRelativePath(Environment.CurrentDirectory, hubDb), link, Path.Combine(linkedFolder, "larkway.db"), hubDb + "-wal", hardLink })
         {
             (await RefusedAsync(admin, Body(new { kind = "sqlite", connection_string = $"Data Source={path}" }))).ShouldContain("the Hub's own database", customMessage: path);
         }
@@ -260,6 +264,15 @@ public sealed class HubBitableSyncReachTests
         var text = await reply.Content.ReadAsStringAsync();
         reply.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text);
         return text;
+    }
+
+    /// <summary>Makes <paramref name="link"/> a hard link to <paramref name="target"/> (.NET has no call for it: <c>ln</c>).</summary>
+    private static void HardLink(string target, string link)
+    {
+        using var ln = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ln", [target, link]) { RedirectStandardError = true })!;
+        var error = ln.StandardError.ReadToEnd();
+        ln.WaitForExit();
+        ln.ExitCode.ShouldBe(0, error);
     }
 
     private static async Task SqliteAsync(string file, string sql)

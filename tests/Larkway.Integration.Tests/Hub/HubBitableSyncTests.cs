@@ -420,8 +420,8 @@ public abstract class HubBitableSyncTests
         await ExecuteAsync(connection, postgres, "INSERT INTO orders (order_no, amount, files) VALUES ('PO-1', 10, @a), ('PO-2', 20, @b), ('PO-3', 30, @c), ('PO-4', 40, NULL)",
             ("a", invoice), ("b", $"{invoice}, {photo}"), ("c", gone));
 
-        // The file server is on this machine's loopback, as an internal one would be on a private network: opened by name.
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>(Quiet) { ["Larkway:Outbound:AllowedHosts:0"] = files.BaseUrl.Host });
+        // The file server is on this machine's loopback, as an internal one would be on a private network: opened by name and port.
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>(Quiet) { ["Larkway:Outbound:AllowedHosts:0"] = files.BaseUrl.Authority });
         using var admin = Admin(hub);
         using var seeded = await hub.Control.PostAsJsonAsync("/_emulator/bitable/bases", new
         {
@@ -500,7 +500,7 @@ public abstract class HubBitableSyncTests
         }
 
         await using var hub = await HubSandbox.StartAgainstAsync(
-            emulator, "webhook", new Dictionary<string, string?>(Quiet) { ["Larkway:Outbound:AllowedHosts:0"] = "files.example.com" }, configure: builder =>
+            emulator, "webhook", new Dictionary<string, string?>(Quiet) { ["Larkway:Outbound:AllowedHosts:0"] = $"files.example.com:{port}" }, configure: builder =>
                 builder.Services.AddSingleton<Larkway.Hub.Platform.Outbound.IOutboundDns>(new LoopbackNamesDns("cdn.example.net", "files.example.com")));
         using var admin = Admin(hub);
         using var seeded = await hub.Control.PostAsJsonAsync("/_emulator/bitable/bases", new

@@ -128,6 +128,22 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
         assistants.Logs.Lines.ShouldAllBe(l => !l.Message.Contains("app-typed-", StringComparison.Ordinal) && !l.Message.Contains(AssistantConsole.Key, StringComparison.Ordinal));
     }
 
+    /// <summary>Issue 41 §4: the form's blank key means "keep it", which a new base URL may not do (the key would go there).</summary>
+    [Fact]
+    public async Task A_new_base_url_with_the_key_left_blank_is_refused_beside_the_key_and_changes_nothing()
+    {
+        var before = await assistants.StoredAsync(AssistantConsole.Helpdesk);
+        var form = AssistantConsole.ValidForm(apiKey: "");
+        form["Form.BaseUrl"] = "http://127.0.0.1:9/v1";
+
+        using var response = await assistants.Console.PostFormAsync("/console/assistants/helpdesk/edit", form, tokenPage: "/console/assistants/helpdesk/edit");
+        var page = await AssistantConsole.ReadPageAsync(response, HttpStatusCode.BadRequest, "a new base URL without the key");
+        page.ShouldContain("data-field=\"api_key\"", Case.Sensitive);
+        WebUtility.HtmlDecode(page).ShouldContain("The API key must be given again with a new base_url");
+        (await assistants.StoredAsync(AssistantConsole.Helpdesk)).ShouldBe(before);
+        (await assistants.StoredKeyAsync(AssistantConsole.Helpdesk)).ShouldBe(AssistantConsole.Key);
+    }
+
     [Fact]
     public async Task A_checkbox_or_number_sent_as_something_it_cannot_be_is_refused_naming_the_field_and_changes_nothing()
     {

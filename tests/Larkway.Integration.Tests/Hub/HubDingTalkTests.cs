@@ -69,6 +69,35 @@ public sealed class HubDingTalkTests
         forwarded.Select(f => f.GetProperty("id").GetString()).Distinct().Count().ShouldBe(2);
     }
 
+    /// <summary>
+    /// Issue 41 §4: a robot message names its own session webhook, so a forged one could make the Hub post the bot's answer
+    /// anywhere. One naming a listener on this machine gets its answer through the app robot instead; the listener sees nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_robot_message_whose_session_webhook_is_off_the_apps_host_is_answered_through_the_app_robot_and_the_named_host_sees_nothing()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var listener = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var admin = Admin(hub);
+        await AddAppAsync(admin, emulator);
+        var webhook = listener.Url("/robot/sendBySession?session=forged").ToString();
+        var message = JsonSerializer.Serialize(new
+        {
+            msgId = "msg-forged-webhook", conversationId = "cid-forged", conversationType = "1", senderStaffId = "alice", text = new { content = "/help" }, msgtype = "text",
+            sessionWebhook = webhook, sessionWebhookExpiredTime = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds(),
+        });
+
+        using var signed = await SignedAsync(hub, message, emulator);
+        signed.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var control = new HttpClient { BaseAddress = new Uri(emulator.BaseUrl, "/_emulator/dingtalk/") };
+        await HubSandbox.WaitUntilAsync(
+            () => control.GetStringAsync("users/alice/robot-messages").GetAwaiter().GetResult().Contains("Commands:", StringComparison.Ordinal),
+            "the /help answer through the app robot", seconds: 60);
+        listener.Received.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task The_callback_verifies_the_outgoing_robot_and_the_encrypted_event_subscription_and_says_what_is_wrong()
     {

@@ -114,6 +114,39 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
         (await feishuUrl.Content.ReadAsStringAsync()).ShouldContain("WeCom calls /wecom/apps/wc-wrong/callback");
     }
 
+    /// <summary>
+    /// Issue 41 §4: Test connection sends the stored corp secret to the app's base_url, so a new base_url needs the secret
+    /// again in the same change: without it the change is refused and the new host is never asked for a token.
+    /// </summary>
+    [Fact]
+    public async Task A_new_base_url_without_the_secret_is_refused_and_test_connection_never_hands_the_stored_secret_to_the_new_host()
+    {
+        var admin = fixture.Admin;
+        await using var listener = await WebhookReceiver.StartAsync();
+        await AddAppAsync(admin, fixture.Emulator, "wc-moved");
+
+        using var moved = await admin.PatchAsJsonAsync("/api/v1/apps/wc-moved", new { base_url = listener.BaseUrl.AbsoluteUri });
+        var refusal = await moved.Content.ReadAsStringAsync();
+        moved.StatusCode.ShouldBe(HttpStatusCode.BadRequest, refusal);
+        refusal.ShouldContain("app_secret");
+        refusal.ShouldContain("Required with a new base_url");
+        using (var tested = await admin.PostAsync("/api/v1/apps/wc-moved/test", null))
+        {
+            (await tested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ok").GetBoolean().ShouldBeTrue("the app still calls the Emulator");
+        }
+
+        listener.Received.ShouldBeEmpty();
+
+        // Given with its secret, the new host is the app's: Test connection asks it for a token (the listener proves it listens).
+        using var movedWithSecret = await admin.PatchAsJsonAsync("/api/v1/apps/wc-moved", new { base_url = listener.BaseUrl.AbsoluteUri, app_secret = "secret-for-the-new-host" });
+        movedWithSecret.StatusCode.ShouldBe(HttpStatusCode.OK, await movedWithSecret.Content.ReadAsStringAsync());
+        using (await admin.PostAsync("/api/v1/apps/wc-moved/test", null))
+        {
+        }
+
+        listener.Received.ShouldContain(r => r.Path.EndsWith("/gettoken", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task The_Emulator_verifies_the_callback_URL_and_a_members_message_is_stored_once_answered_by_the_bot_and_forwarded()
     {

@@ -1,6 +1,7 @@
 using Larkway.Channels.Backends;
 using Larkway.Channels.Messages;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Platform.Outbound;
 using Larkway.Hub.WeCom;
 using Larkway.WeCom;
 using Larkway.WeCom.AiBot;
@@ -9,7 +10,8 @@ namespace Larkway.Hub.Assistants.Attachments;
 
 /// <summary>
 /// WeCom's attachments, for both kinds of WeCom app. An AI bot's (智能机器人) file is its message's URL (valid 5 minutes,
-/// no token) serving it AES-256-CBC encrypted: downloaded and decrypted with the message's <c>aeskey</c> — or, for a
+/// no token) serving it AES-256-CBC encrypted: downloaded through the outbound guard (the URL comes in the message, so
+/// only public addresses, or the hosts <c>Larkway:Outbound</c> opens) and decrypted with the message's <c>aeskey</c> — or, for a
 /// file that carries none (URL-callback mode), with the app's EncodingAESKey (<see cref="WeComAiBotFiles"/>). A corp
 /// app's is a media_id (valid 3 days), downloaded by the app's client (<c>GET /cgi-bin/media/get</c>).
 /// </summary>
@@ -76,6 +78,13 @@ internal sealed class WeComAttachmentSource(HubAppRegistry apps, HubWeComClients
                 var name = attachment.Name ?? (download.FileName is { } given && Path.HasExtension(given) ? given : AttachmentBytes.DefaultName(attachment.Kind, mediaType));
                 return AssistantFile.FromContent(AssistantFile.TypeOf(attachment.Kind, name), name, mediaType ?? AttachmentBytes.MediaTypeOf(name), bytes);
             }
+        }
+        catch (WeComApiException ex) when (OutboundAddressRefusedException.Within(ex) is { } refused)
+        {
+            // Only a forged message names a private address: WeCom's file links are public. Host and address, never the URL.
+            throw new AssistantAttachmentException(
+                $"The {noun}'s link names {refused.Host}, which resolves to a private address ({refused.Address}, {OutboundAddressPolicy.Describe(refused.Kind)}); the Hub fetches files only from public addresses — allow a host with Larkway:Outbound:AllowedHosts.",
+                transient: false, ex);
         }
         catch (WeComApiException ex)
         {

@@ -179,6 +179,11 @@ internal sealed partial class AssistantService(
                 Enabled = input.Enabled ?? stored.Enabled,
             };
             var problems = AssistantValidation.Check(definition, await AppNamesAsync(cancellationToken).ConfigureAwait(false));
+            if (KeyLeftBehind(stored, definition, input) is { } leftBehind)
+            {
+                problems.Add(leftBehind);
+            }
+
             if (problems.Count > 0)
             {
                 return new(AssistantChangeStatus.Invalid, null, problems);
@@ -215,6 +220,16 @@ internal sealed partial class AssistantService(
             return deleted;
         }
     }
+
+    /// <summary>
+    /// A new <c>base_url</c> (the one endpoint that receives the key) with a stored key and no key in the change: the stored
+    /// key is never sent to a new endpoint, so whoever may change the URL cannot collect it there. Any change of the URL
+    /// counts, path included (a shared host may serve several tenants by path).
+    /// </summary>
+    private static AssistantProblem? KeyLeftBehind(AssistantDefinition stored, AssistantDefinition changed, AssistantInput input) =>
+        input.ApiKey is null && stored.ApiKey.Length > 0 && !string.Equals(stored.BaseUrl, changed.BaseUrl, StringComparison.Ordinal)
+            ? new("api_key", "must be given again with a new base_url: the stored key is not sent to another endpoint (send \"\" for none).")
+            : null;
 
     private async Task<AssistantRow?> FindAsync(string name, CancellationToken cancellationToken)
     {

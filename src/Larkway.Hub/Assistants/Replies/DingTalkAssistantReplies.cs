@@ -18,7 +18,8 @@ namespace Larkway.Hub.Assistants.Replies;
 /// delivered to the group or the person's chat with the robot (<c>flowStatus</c> processing → writing → finished or
 /// failed; every update the whole text, <c>isFull</c>); without one, or when DingTalk refuses the card, a short
 /// "thinking" text comes first and the answer follows as markdown, split within DingTalk's 15,000-byte msgParam. Texts go
-/// through the message's session webhook while it lives (no token, no rate of its own), else through the app robot
+/// through the message's session webhook while it lives and is on the app's own DingTalk host
+/// (<see cref="DingTalkSessionWebhook"/>; no token, no rate of its own), else through the app robot
 /// (one-to-one to the sender, or to the group). The reply context is the robot message's JSON as DingTalk sent it.
 /// </summary>
 internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
@@ -155,13 +156,12 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
     }
 
     /// <summary>
-    /// Sends <paramref name="messages"/> in order: through the session webhook while it lives (markdown and text), else —
-    /// or once the webhook refuses — through the app robot.
+    /// Sends <paramref name="messages"/> in order: through the session webhook while it lives and is on the app's own host
+    /// (markdown and text), else — or once the webhook refuses — through the app robot.
     /// </summary>
     private async Task SendAsync(DingTalkClient client, DingTalkPlace place, IReadOnlyList<DingTalkAppRobotMessage> messages, CancellationToken cancellationToken)
     {
-        var viaWebhook = place.Inbound is { } inbound && !string.IsNullOrEmpty(inbound.SessionWebhook)
-            && (inbound.SessionWebhookExpiredTime == 0 || _time.GetUtcNow().ToUnixTimeMilliseconds() < inbound.SessionWebhookExpiredTime - 5_000);
+        var viaWebhook = DingTalkSessionWebhook.CanReply(client, place.Inbound, _time, _logger);
         foreach (var message in messages)
         {
             if (viaWebhook && AsWebhookMessage(message) is { } webhookMessage)

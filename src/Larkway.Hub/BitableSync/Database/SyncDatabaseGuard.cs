@@ -9,7 +9,8 @@ namespace Larkway.Hub.BitableSync;
 /// <summary>
 /// What a sync may never reach, whatever its kind (issue 28 §2): a table the Hub's own model maps (its keys, tokens,
 /// sessions and grants), EF Core's migrations history, the engine's own <c>larkway_sync_*</c> tables, and — for SQLite —
-/// the Hub's own database file, a file that is not a SQLite database, or a file that does not exist yet.
+/// the Hub's own database file (by any name: path, symbolic or hard link), a file that is not a SQLite database, or a file
+/// that does not exist yet.
 /// </summary>
 internal sealed class SyncDatabaseGuard(IDbContextFactory<HubDbContext> contexts, IHubStorageProvider storage)
 {
@@ -66,7 +67,7 @@ internal sealed class SyncDatabaseGuard(IDbContextFactory<HubDbContext> contexts
         }
 
         var path = RealPath(ExpandDataDirectory(source));
-        if (HubFiles().Any(hub => string.Equals(hub, path, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)))
+        if (IsHubFile(path))
         {
             throw new SyncConfigurationException($"The SQLite file is the Hub's own database. {Hint} Give the path of your own database file.");
         }
@@ -106,6 +107,22 @@ internal sealed class SyncDatabaseGuard(IDbContextFactory<HubDbContext> contexts
         }
 
         return name.Trim().Trim('"', '`', '[', ']', '\'').Trim();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is the Hub's database or one of its journals: by path (links resolved), and by the
+    /// file's identity (<see cref="FileIdentity"/>), so a hard link — another name of the same file — is refused too. Where
+    /// no identity can be read (not Linux), the path comparison alone decides.
+    /// </summary>
+    private bool IsHubFile(string path)
+    {
+        var hubFiles = HubFiles().ToList();
+        if (hubFiles.Any(hub => string.Equals(hub, path, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        return FileIdentity.Of(path) is { } identity && hubFiles.Any(hub => FileIdentity.Of(hub) == identity);
     }
 
     private IEnumerable<string> HubFiles()

@@ -31,16 +31,7 @@ internal sealed class DataUrlFetcher : IDisposable
     public DataUrlFetcher(OutboundConnector connector)
     {
         ArgumentNullException.ThrowIfNull(connector);
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,       // a proxy would resolve and connect on its own, past the check
-            UseCookies = false,
-            ConnectCallback = connector.ConnectAsync,
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-        })
-        { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(connector.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }; // redirects are followed below, hop by hop
     }
 
     /// <exception cref="DataUrlException">The URL gave no content; the message says why and what to fix.</exception>
@@ -82,7 +73,7 @@ internal sealed class DataUrlFetcher : IDisposable
                 return new FetchedUrl(bytes, headers.ContentType, headers.ContentDisposition);
             }
         }
-        catch (HttpRequestException ex) when (Refusal(ex) is { } refused)
+        catch (HttpRequestException ex) when (OutboundAddressRefusedException.Within(ex) is { } refused)
         {
             throw new DataUrlException(hop == uri
                 ? $"{Shorten(url)} resolves to a private address ({refused.Address}, {OutboundAddressPolicy.Describe(refused.Kind)}); {Fix}"
@@ -122,19 +113,6 @@ internal sealed class DataUrlFetcher : IDisposable
 
     private static bool IsRedirect(HttpStatusCode status) =>
         status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
-
-    private static OutboundAddressRefusedException? Refusal(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is OutboundAddressRefusedException refused)
-            {
-                return refused;
-            }
-        }
-
-        return null;
-    }
 
     private static async Task<byte[]> ReadAsync(HttpContent content, string url, DataUrlLimits limits, CancellationToken cancellationToken)
     {

@@ -10,7 +10,9 @@ public static class HubOutboundServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the guarded fetcher of URLs from data (reads <c>Larkway:Outbound</c>, checked at start). A feature that
-    /// fetches a URL found in data takes <c>DataUrlFetcher</c>; webhook URLs an administrator set do not go through it.
+    /// fetches a URL found in data takes <c>DataUrlFetcher</c>, or — when a client library does the fetching — gives its
+    /// named HttpClient the guarded handler with <see cref="AddOutboundGuard"/>; webhook URLs an administrator set do not
+    /// go through it.
     /// </summary>
     public static IServiceCollection AddHubOutbound(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,5 +29,16 @@ public static class HubOutboundServiceCollectionExtensions
         services.TryAddSingleton<OutboundConnector>();
         services.TryAddSingleton<DataUrlFetcher>();
         return services;
+    }
+
+    /// <summary>
+    /// Makes the named HttpClient of <paramref name="builder"/> connect only where a URL from data may
+    /// (<c>Larkway:Outbound</c>: public addresses, or the hosts it opens), following at most
+    /// <paramref name="maxRedirects"/> redirects, each checked the same way. Needs <see cref="AddHubOutbound"/>.
+    /// </summary>
+    public static IHttpClientBuilder AddOutboundGuard(this IHttpClientBuilder builder, int maxRedirects = DataUrlFetcher.MaxRedirects)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundConnector>().CreateHandler(maxRedirects));
     }
 }

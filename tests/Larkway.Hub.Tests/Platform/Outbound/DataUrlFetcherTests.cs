@@ -80,13 +80,43 @@ public sealed class DataUrlFetcherTests : IAsyncLifetime
             _requests.ShouldBeEmpty();
         }
 
-        // Opened by name: the one connection goes to the address the fake resolver gave (no real DNS knows this name).
-        using (var services = Services(("Larkway:Outbound:AllowedHosts:0", "FILES.example.com")))
+        // Opened by name and port: the one connection goes to the address the fake resolver gave (no real DNS knows this name).
+        using (var services = Services(("Larkway:Outbound:AllowedHosts:0", $"FILES.example.com:{_port}")))
         {
             var fetched = await services.GetRequiredService<DataUrlFetcher>().FetchAsync(url, Limits, CancellationToken.None);
             System.Text.Encoding.UTF8.GetString(fetched.Bytes).ShouldBe("secret from the inside");
             _requests.ShouldBe([$"files.example.com:{_port}/invoice.pdf"]);
         }
+    }
+
+    [Fact]
+    public async Task An_allowed_host_with_a_port_opens_that_port_only_and_a_bare_host_only_80_and_443()
+    {
+        var url = $"http://files.example.com:{_port}/invoice.pdf";
+        var otherPort = (_port == 65535 ? _port - 1 : _port + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var entry in new[] { $"files.example.com:{otherPort}", "files.example.com", "127.0.0.1" })
+        {
+            using var services = Services(("Larkway:Outbound:AllowedHosts:0", entry));
+            var refused = await Should.ThrowAsync<DataUrlException>(() => services.GetRequiredService<DataUrlFetcher>().FetchAsync(url, Limits, CancellationToken.None));
+            refused.Message.ShouldContain("(127.0.0.1, loopback)", customMessage: entry);
+        }
+
+        _requests.ShouldBeEmpty();
+        using (var services = Services(("Larkway:Outbound:AllowedHosts:0", $"[::ffff:127.0.0.1]:{_port}")))
+        {
+            var fetched = await services.GetRequiredService<DataUrlFetcher>().FetchAsync($"http://127.0.0.1:{_port}/invoice.pdf", Limits, CancellationToken.None);
+            fetched.Bytes.Length.ShouldBeGreaterThan(0, "an address entry matches the same address in another notation, on its port");
+            _requests.ShouldBe([$"127.0.0.1:{_port}/invoice.pdf"]);
+        }
+
+        // A bare host is the web's default ports (no listener here may take them: the rule is read from the options).
+        using var bare = Services(("Larkway:Outbound:AllowedHosts:0", "files.example.com"), ("Larkway:Outbound:AllowedHosts:1", "[fd00::5]:8443"));
+        var options = bare.GetRequiredService<IOptions<OutboundOptions>>().Value;
+        options.Allows("files.example.com", 443).ShouldBeTrue();
+        options.Allows("files.example.com", 80).ShouldBeTrue();
+        options.Allows("files.example.com", 8080).ShouldBeFalse();
+        options.Allows("[fd00::5]", 8443).ShouldBeTrue();
+        options.Allows("[fd00::5]", 443).ShouldBeFalse();
     }
 
     [Fact]
@@ -100,7 +130,7 @@ public sealed class DataUrlFetcherTests : IAsyncLifetime
     [Fact]
     public async Task A_redirect_from_an_allowed_server_to_loopback_is_refused_at_the_hop()
     {
-        using var services = Services(("Larkway:Outbound:AllowedHosts:0", "files.example.com"));
+        using var services = Services(("Larkway:Outbound:AllowedHosts:0", $"files.example.com:{_port}"));
         var inside = $"http://127.0.0.1:{_port}/secret";
         var url = $"http://files.example.com:{_port}/moved?to={Uri.EscapeDataString(inside)}";
 
@@ -162,14 +192,19 @@ public sealed class DataUrlFetcherTests : IAsyncLifetime
         refused.Message.ShouldContain("at most 1,024 bytes are fetched");
     }
 
-    [Fact]
-    public void An_allowed_host_written_as_a_url_stops_the_start_with_what_to_write()
+    [Theory]
+    [InlineData("http://files.corp.example/")]
+    [InlineData("files.corp.example:")]
+    [InlineData("files.corp.example:https")]
+    [InlineData("files.corp.example:70000")]
+    [InlineData("files.corp.example/files")]
+    public void An_allowed_host_written_as_a_url_or_with_a_bad_port_stops_the_start_with_what_to_write(string entry)
     {
-        using var services = Services(("Larkway:Outbound:AllowedHosts:0", "http://files.corp.example/"));
+        using var services = Services(("Larkway:Outbound:AllowedHosts:0", entry));
 
         var failure = Should.Throw<OptionsValidationException>(() => services.GetRequiredService<IOptions<OutboundOptions>>().Value);
 
-        failure.Message.ShouldContain("Larkway:Outbound:AllowedHosts: 'http://files.corp.example/' is not a host name or IP address; write it as files.corp.example or 10.0.0.5, without scheme, port or path.");
+        failure.Message.ShouldContain($"Larkway:Outbound:AllowedHosts: '{entry}' is not a host name or IP address with an optional port; write it as files.corp.example, files.corp.example:8443 or 10.0.0.5, without scheme or path.");
     }
 
     private static ServiceProvider Services(params (string Key, string Value)[] settings)

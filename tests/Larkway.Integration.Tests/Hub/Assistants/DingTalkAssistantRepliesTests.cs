@@ -193,6 +193,24 @@ public sealed class DingTalkAssistantRepliesTests(DingTalkRepliesFixture fixture
         (await SessionRepliesAsync(conversation)).Count.ShouldBe(2);
     }
 
+    [Fact]
+    public async Task A_session_webhook_off_the_apps_DingTalk_host_is_never_posted_to_and_the_text_goes_through_the_app_robot()
+    {
+        await using var listener = await WebhookReceiver.StartAsync();
+        var conversation = "cid-foreign-" + Guid.NewGuid().ToString("N")[..8];
+        var context = JsonSerializer.Serialize(new
+        {
+            msgId = "msg-foreign", conversationId = conversation, conversationType = "1", senderStaffId = "bob", msgtype = "text",
+            sessionWebhook = listener.Url("/robot/sendBySession?session=forged").ToString(),
+        });
+
+        await Replies().SendTextAsync(For(Assistant(), "dt", conversation, "direct", "bob", context), "Sent where DingTalk is.", "foreign-1", CancellationToken.None);
+
+        listener.Received.ShouldBeEmpty();
+        var bob = Items(await fixture.Control.GetFromJsonAsync<JsonElement>("users/bob/robot-messages"));
+        bob.Count(m => m.GetProperty("msgParam").GetProperty("content").GetString() == "Sent where DingTalk is.").ShouldBe(1);
+    }
+
     private async Task<AssistantReplyTarget> DirectTargetAsync(string user, Larkway.Hub.Assistants.Configuration.AssistantDefinition assistant)
     {
         var conversation = "cid-" + user + "-" + Guid.NewGuid().ToString("N")[..8];

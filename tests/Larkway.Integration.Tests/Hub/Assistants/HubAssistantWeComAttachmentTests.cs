@@ -20,7 +20,8 @@ public sealed class HubAssistantWeComAttachmentTests
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
         using var control = new AiBotControl(emulator.BaseUrl);
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        // The Emulator serves the file on this machine's loopback, where WeCom's would be public: opened by host and port.
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?> { ["Larkway:Outbound:AllowedHosts:0"] = emulator.BaseUrl.Authority });
         await HubWeComAiBot.AddAppAndConnectAsync(hub, emulator);
         using var driver = new AssistantDriver(hub, emulator.BaseUrl);
         await driver.CreateAsync("wecom-desk", [HubWeComAiBot.AppName]);
@@ -40,6 +41,32 @@ public sealed class HubAssistantWeComAttachmentTests
         using var log = JsonDocument.Parse(await driver.AiRequestsAsync());
         var uploads = log.RootElement.GetProperty("items").EnumerateArray().Where(r => r.GetProperty("operation").GetString() == "upload").ToList();
         uploads.ShouldHaveSingleItem().GetProperty("outcome").GetString().ShouldBe("completed");
+    }
+
+    /// <summary>
+    /// Issue 41 §4: an AI bot file's URL comes in the message, so it is fetched through the outbound guard. Here it names the
+    /// Emulator on loopback, which nothing opens: the Hub connects nowhere, the turn fails with the reason, nothing reaches Dify.
+    /// </summary>
+    [Fact]
+    public async Task An_AI_bot_file_whose_url_names_a_loopback_address_is_refused_before_any_request()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        using var control = new AiBotControl(emulator.BaseUrl);
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        await HubWeComAiBot.AddAppAndConnectAsync(hub, emulator);
+        using var driver = new AssistantDriver(hub, emulator.BaseUrl);
+        await driver.CreateAsync("wecom-desk", [HubWeComAiBot.AppName]);
+        await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 5 });
+
+        await control.ImageAsync(Png(900));
+        var turn = (await driver.EndedTurnsAsync(1)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Failed);
+        await HubSandbox.WaitUntilAsync(
+            () => HubWeComAiBot.Replies(control).Any(r => r.Contains($"which resolves to a private address (", StringComparison.Ordinal) && r.Contains("loopback", StringComparison.Ordinal)),
+            "the notice naming the refused address", seconds: 30);
+
+        using var log = JsonDocument.Parse(await driver.AiRequestsAsync());
+        log.RootElement.GetProperty("items").EnumerateArray().ShouldNotContain(r => r.GetProperty("operation").GetString() == "upload");
     }
 
     [Fact]

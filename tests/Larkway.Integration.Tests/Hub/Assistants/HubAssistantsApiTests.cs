@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -75,6 +76,43 @@ public sealed class HubAssistantsApiTests
         var gone = await admin.GetAsync("/api/v1/assistants/helpdesk");
         gone.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await gone.Content.ReadAsStringAsync()).ShouldContain("GET /api/v1/assistants lists them");
+    }
+
+    /// <summary>
+    /// Issue 41 §4: a question sends the stored backend key to the assistant's base_url, so a new base_url needs the key
+    /// again in the same change. Without it the change is refused and the next question still goes where it went; with it,
+    /// the new host gets the new key (the listener proves it listens) and never the stored one.
+    /// </summary>
+    [Fact]
+    public async Task A_new_base_url_without_the_key_is_refused_and_the_stored_key_never_reaches_the_new_host()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        await using var listener = await WebhookReceiver.StartAsync();
+        using var admin = Admin(hub);
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("desk", ["default"]);
+        var moved = listener.Url("/v1").ToString();
+
+        using (var refused = await admin.PatchAsJsonAsync("/api/v1/assistants/desk", new { base_url = moved, display_name = "Desk" }))
+        {
+            var text = await refused.Content.ReadAsStringAsync();
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text);
+            text.ShouldContain("api_key: must be given again with a new base_url");
+        }
+
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants/desk")).GetProperty("base_url").GetString().ShouldBe(new Uri(hub.Emulator.BaseUrl, "dify/v1").ToString());
+        await hub.SayToBotAsync("Where is the VPN guide?");
+        (await driver.EndedTurnsAsync(1)).Single().Status.ShouldBe(AssistantTurnStatus.Answered, "the question still went to the stored backend");
+        listener.Received.ShouldBeEmpty();
+
+        using (var changed = await admin.PatchAsJsonAsync("/api/v1/assistants/desk", new { base_url = moved, api_key = "key-for-the-new-host" }))
+        {
+            changed.StatusCode.ShouldBe(HttpStatusCode.OK, await changed.Content.ReadAsStringAsync());
+        }
+
+        await hub.SayToBotAsync("And the printer?");
+        await HubSandbox.WaitUntilAsync(() => !listener.Received.IsEmpty, "the question at the new host");
+        listener.Received.ShouldAllBe(r => r.Headers["Authorization"] == "Bearer key-for-the-new-host");
     }
 
     [Fact]
