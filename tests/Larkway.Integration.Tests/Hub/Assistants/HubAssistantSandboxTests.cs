@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Larkway.Hub.Assistants.Storage;
 
 namespace Larkway.Integration.Tests.Hub.Assistants;
