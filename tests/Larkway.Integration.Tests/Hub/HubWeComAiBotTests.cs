@@ -47,6 +47,9 @@ public sealed class HubWeComAiBotTests
             app.GetProperty("ai_bot_secret_set").GetBoolean().ShouldBeTrue();
         }
 
+        // Issue 41 §4: the bot's secret goes to ai_bot_url when it subscribes, so a new URL needs the secret again.
+        (await ErrorFieldsAsync(await admin.PatchAsJsonAsync($"/api/v1/apps/{HubWeComAiBot.AppName}", new { ai_bot_url = "wss://bot.example.com/ws" }))).ShouldBe(["ai_bot_secret"]);
+
         await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub)?.IsConnected == true && HubWeComAiBot.OpenConnections(control).Count == 1, "the Hub's AI bot connection", seconds: 60);
         var states = hub.Host.Services.GetRequiredService<WeComAiBotStates>();
         (await states.OfAsync(HubWeComAiBot.AppName, EmulatorAiBot.DefaultBotId, CancellationToken.None)).Condition.ShouldBe(WeComAiBotCondition.Connected);
