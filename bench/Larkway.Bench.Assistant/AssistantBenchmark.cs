@@ -27,7 +27,7 @@ internal static class AssistantBenchmark
 
         // Defaults on purpose: Feishu's per-app API limits and CardKit's 10 operations a second per card are enforced.
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        var people = options.Conversations.Sum() + options.Samples + 1;
+        var people = options.Conversations.Sum() + options.Samples + 1 + 2 * options.LatencySamples + options.BackgroundAskers;
         var users = Enumerable.Range(1, people)
             .Select(i => emulator.State.AddUser(new EmulatorUser($"ou_asst{i:D5}", $"on_asst{i:D5}", $"u_asst{i:D5}", $"Asker {i}", $"asker{i:D5}@example.com", ["eng"])))
             .ToList();
@@ -75,7 +75,8 @@ internal static class AssistantBenchmark
             }
 
             await SetAiAsync(control, new { tokens_per_second = options.TokensPerSecond, answer_words = options.AnswerWords });
-            var turns = new TurnReader(Path.Combine(work, "larkway.db"));
+            var database = Path.Combine(work, "larkway.db");
+            var turns = new TurnReader(database);
             var next = 0;
 
             // Warm-up: one answer end to end (JIT, connection pools, the bot's identity), not counted.
@@ -88,6 +89,19 @@ internal static class AssistantBenchmark
             report.AppendLine(CultureInfo.InvariantCulture, $"Fake Dify: {options.TokensPerSecond} tokens/s, {options.AnswerWords} words an answer; assistant streaming.update_interval_ms {options.IntervalMs}.");
             report.AppendLine();
             Console.Write(report);
+
+            if (options.LatencyOnly)
+            {
+                var quietFirst = await QuestionToBackendAsync(options, emulator, control, admin, hubUrl, secret, turns, database, users, next);
+                report.Append(quietFirst);
+                Console.WriteLine(quietFirst);
+                if (options.Markdown is { } only)
+                {
+                    await File.WriteAllTextAsync(only, report.ToString());
+                }
+
+                return 0;
+            }
 
             var table = new StringBuilder();
             table.AppendLine("| conversations | answered / failed | final card = backend answer | first text p50 / p99 / max | gap between text updates p50 / p99 / max | gaps > 1.5× interval | text updates / answer | all done in | CardKit calls (refused: sequence, per card 429, app 429) | Hub CPU / answer | Hub VmRSS |");
@@ -104,7 +118,11 @@ internal static class AssistantBenchmark
             }
 
             var overhead = await FirstTokenAsync(options, emulator, control, turns, users.GetRange(next, options.Samples));
+            next += options.Samples;
             Console.WriteLine(overhead);
+            var latency = await QuestionToBackendAsync(options, emulator, control, admin, hubUrl, secret, turns, database, users, next);
+            Console.WriteLine(latency);
+            overhead += Environment.NewLine + latency;
 
             report.Append(table);
             report.AppendLine();
@@ -324,6 +342,84 @@ internal static class AssistantBenchmark
         return text.ToString();
     }
 
+    /// <summary>
+    /// Question posted → the backend's request, one question at a time, first with nothing else going on, then with the
+    /// background load (<see cref="BackgroundLoad"/>): what the Hub adds before the backend is even asked.
+    /// </summary>
+    private static async Task<string> QuestionToBackendAsync(
+        AssistantOptions options, EmulatorServer emulator, HttpClient control, HttpClient admin, Uri hubUrl, string secret, TurnReader turns, string database, List<EmulatorUser> users, int next)
+    {
+        await SetAiAsync(control, new { tokens_per_second = options.TokensPerSecond, answer_words = 10 });
+        var samples = options.LatencySamples;
+        var quietAskers = users.GetRange(next, samples);
+        var busyAskers = users.GetRange(next + samples, samples);
+        var background = users.GetRange(next + 2 * samples, options.BackgroundAskers);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"question → backend request: {samples} questions quiet (load average {LoadAverage()})…"));
+        var quiet = await QuestionsToBackendAsync(control, emulator, turns, quietAskers, "Quiet");
+        var quietLoad = LoadAverage();
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"question → backend request: starting the background ({options.BackgroundAskers} people asking, read receipts, a deleted app's events retrying)…"));
+        List<double> busy;
+        long ghostBefore, ghostAfter;
+        int asked, receipts;
+        string busyLoad;
+        await using (var load = await BackgroundLoad.StartAsync(emulator, control, admin, hubUrl, secret, turns, database, background))
+        {
+            ghostBefore = load.GhostEventsRetrying();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  deleted app: {ghostBefore} events retrying; {samples} questions with the background…"));
+            busy = await QuestionsToBackendAsync(control, emulator, turns, busyAskers, "Busy");
+            ghostAfter = load.GhostEventsRetrying();
+            asked = load.Asked;
+            receipts = load.Receipts;
+            busyLoad = LoadAverage();
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Question posted → the backend's request (the fake Dify's receipt of `chat-messages`), {samples} questions one at a time, each from a new person in their own chat:");
+        text.AppendLine();
+        text.AppendLine("| condition | p50 | p90 | p99 | max | load average after |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| quiet | {P(quiet, 50):F0} ms | {P(quiet, 90):F0} ms | {P(quiet, 99):F0} ms | {quiet.Max():F0} ms | {quietLoad} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| with background | {P(busy, 50):F0} ms | {P(busy, 90):F0} ms | {P(busy, 99):F0} ms | {busy.Max():F0} ms | {busyLoad} |");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Background: {options.BackgroundAskers} other people each asking again as soon as their last answer ended ({asked} questions), {receipts} read receipts of the bot's replies (events nothing answers), and a deleted stored app with {ghostBefore} events retrying when the samples began ({ghostAfter} at the end).");
+        return text.ToString();
+    }
+
+    private static async Task<List<double>> QuestionsToBackendAsync(HttpClient control, EmulatorServer emulator, TurnReader turns, List<EmulatorUser> askers, string label)
+    {
+        var took = new List<double>();
+        for (var s = 0; s < askers.Count; s++)
+        {
+            var query = string.Create(CultureInfo.InvariantCulture, $"{label} {s + 1}: where is the VPN guide?");
+            var asked = await AskAsync(control, emulator, askers[s], query);
+            took.Add(await BackendRequestAtAsync(control, query) - asked.PostedAtMs);
+            await turns.WaitEndedAsync([asked.MessageId], TimeSpan.FromMinutes(2));
+        }
+
+        return took;
+    }
+
+    /// <summary>When the fake Dify received the chat request of <paramref name="query"/> (Unix ms; the Emulator runs in this process, on this clock).</summary>
+    private static async Task<long> BackendRequestAtAsync(HttpClient control, string query)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var request = Data(JsonDocument.Parse(await control.GetStringAsync("/_emulator/ai/requests?backend=dify")).RootElement).GetProperty("items").EnumerateArray()
+                .FirstOrDefault(r => r.GetProperty("operation").GetString() == "chat" && r.GetProperty("query").GetString() == query);
+            if (request.ValueKind == JsonValueKind.Object)
+            {
+                return request.GetProperty("received_at").GetDateTimeOffset().ToUnixTimeMilliseconds();
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"the backend never received \"{query}\" within 2 minutes");
+    }
+
     private static async Task<(double FirstText, double CardCreated)> FirstContentAsync(HttpClient control, TurnReader turns, Asked asked)
     {
         var deadline = Stopwatch.StartNew();
@@ -395,7 +491,7 @@ internal static class AssistantBenchmark
         return dify;
     }
 
-    private static async Task<Asked> AskAsync(HttpClient control, EmulatorServer emulator, EmulatorUser user, string text)
+    internal static async Task<Asked> AskAsync(HttpClient control, EmulatorServer emulator, EmulatorUser user, string text)
     {
         var posted = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         using var response = await control.PostAsJsonAsync($"/_emulator/apps/{emulator.State.Apps[0].AppId}/p2p-messages", new { sender = user.Email, msg_type = "text", content = new { text } });
@@ -410,7 +506,7 @@ internal static class AssistantBenchmark
         await EnsureAsync(response, "the fake AI's settings");
     }
 
-    private static async Task EnsureAsync(HttpResponseMessage response, string what)
+    internal static async Task EnsureAsync(HttpResponseMessage response, string what)
     {
         if (!response.IsSuccessStatusCode)
         {

@@ -28,6 +28,8 @@ internal sealed record AssistantOptions
                  [--conversations 10,50,100,200] [--samples 30] [--tokens-per-second 20] [--answer-words 120]
                  [--interval-ms 500] [--markdown <path>] [--work <dir>] [--hub-env NAME=value,NAME=value]
                  [--no-align] (do not start each round at a fresh minute of the Emulator's 1,000/min windows)
+                 [--latency-samples 60] [--background-askers 5] (question → backend request, quiet and with a background load)
+                 [--latency-only] (only that: no rounds, no first-token comparison)
         """;
 
     public required string HubDll { get; init; }
@@ -54,10 +56,20 @@ internal sealed record AssistantOptions
 
     public bool Align { get; init; } = true;
 
+    /// <summary>Questions timed to the backend's request, on each side (quiet, with the background).</summary>
+    public int LatencySamples { get; init; } = 60;
+
+    /// <summary>Other people asking without pause during the background measurement.</summary>
+    public int BackgroundAskers { get; init; } = 5;
+
+    /// <summary>Only the question → backend request measurement.</summary>
+    public bool LatencyOnly { get; init; }
+
     public static AssistantOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var align = true;
+        var latencyOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal))
@@ -68,6 +80,12 @@ internal sealed record AssistantOptions
             if (args[i] == "--no-align")
             {
                 align = false;
+                continue;
+            }
+
+            if (args[i] == "--latency-only")
+            {
+                latencyOnly = true;
                 continue;
             }
 
@@ -113,6 +131,9 @@ internal sealed record AssistantOptions
             Work = values.GetValueOrDefault("work"),
             HubEnv = env,
             Align = align,
+            LatencySamples = Int("latency-samples", 60),
+            BackgroundAskers = Int("background-askers", 5),
+            LatencyOnly = latencyOnly,
         };
     }
 }

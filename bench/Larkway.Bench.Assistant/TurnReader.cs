@@ -15,7 +15,7 @@ internal sealed class TurnReader(string databasePath)
     private readonly string _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false, DefaultTimeout = 30 }.ToString();
 
     /// <summary>Waits until the turn of every message has ended (or its queue item is dead-lettered); returns them by message id.</summary>
-    public async Task<Dictionary<string, Turn>> WaitEndedAsync(IReadOnlyCollection<string> messageIds, TimeSpan timeout)
+    public async Task<Dictionary<string, Turn>> WaitEndedAsync(IReadOnlyCollection<string> messageIds, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
@@ -40,7 +40,7 @@ internal sealed class TurnReader(string databasePath)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:F0} s: {turns.Count} turns stored, {ended} ended"));
             }
 
-            await Task.Delay(250);
+            await Task.Delay(250, cancellationToken);
         }
     }
 

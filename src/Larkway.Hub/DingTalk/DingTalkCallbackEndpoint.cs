@@ -109,7 +109,8 @@ internal static partial class DingTalkCallbackEndpoint
                 statusCode: StatusCodes.Status409Conflict);
         }
 
-        await ingest.RobotMessageAsync(app.Name, app.AppId, id.GetString()!, Encoding.UTF8.GetString(body), InboxTransport.DingtalkCallback, cancellationToken).ConfigureAwait(false);
+        var conversation = root.TryGetProperty("conversationId", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        await ingest.RobotMessageAsync(app.Name, app.AppId, id.GetString()!, conversation, Encoding.UTF8.GetString(body), InboxTransport.DingtalkCallback, cancellationToken).ConfigureAwait(false);
         return Results.Json(new { });
     }
 

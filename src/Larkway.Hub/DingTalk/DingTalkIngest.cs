@@ -20,9 +20,10 @@ internal sealed class DingTalkIngest(InboxStore inbox, InboxTelemetry? telemetry
     /// <summary>The prefix of an event's inbox type: <c>dingtalk.event.{eventType}</c>.</summary>
     public const string EventTypePrefix = "dingtalk.event.";
 
-    /// <summary>Stores a robot message, deduplicated on its msgId within the app.</summary>
-    public Task<InboxAppendResult> RobotMessageAsync(string appName, string appKey, string messageId, string json, InboxTransport transport, CancellationToken cancellationToken) =>
-        AppendAsync(appName, RobotMessageType, transport, Key(appKey, "msg", messageId, json), json, cancellationToken);
+    /// <summary>Stores a robot message, deduplicated on its msgId within the app, in the lane of its conversationId.</summary>
+    public Task<InboxAppendResult> RobotMessageAsync(
+        string appName, string appKey, string messageId, string? conversationId, string json, InboxTransport transport, CancellationToken cancellationToken) =>
+        AppendAsync(appName, RobotMessageType, transport, Key(appKey, "msg", messageId, json), json, cancellationToken, InboxLane.Of(conversationId));
 
     /// <summary>Stores an event, deduplicated on its eventId (or, for pushes without one, on its content).</summary>
     public Task<InboxAppendResult> EventAsync(string appName, string appKey, string eventType, string? eventId, string json, InboxTransport transport, CancellationToken cancellationToken) =>
@@ -32,9 +33,11 @@ internal sealed class DingTalkIngest(InboxStore inbox, InboxTelemetry? telemetry
     public Task<InboxAppendResult> CardCallbackAsync(string appName, string appKey, string messageId, string json, CancellationToken cancellationToken) =>
         AppendAsync(appName, CardCallbackType, InboxTransport.DingtalkStream, Key(appKey, "card", messageId, json), json, cancellationToken);
 
-    private async Task<InboxAppendResult> AppendAsync(string appName, string type, InboxTransport transport, string key, string json, CancellationToken cancellationToken)
+    private async Task<InboxAppendResult> AppendAsync(
+        string appName, string type, InboxTransport transport, string key, string json, CancellationToken cancellationToken, string? lane = null)
     {
-        var appended = await inbox.AppendAsync(new PlatformInbound(appName, type, transport, [key], Encoding.UTF8.GetBytes(json)), cancellationToken).ConfigureAwait(false);
+        var inbound = new PlatformInbound(appName, type, transport, [key], Encoding.UTF8.GetBytes(json)) { Lane = lane };
+        var appended = await inbox.AppendAsync(inbound, cancellationToken).ConfigureAwait(false);
 
         // Counted with Feishu's events (larkway.hub.inbox.*), under the DingTalk type: one dashboard for both platforms.
         telemetry?.Stored(appName, type, appended.Status != InboxAppendStatus.Accepted);

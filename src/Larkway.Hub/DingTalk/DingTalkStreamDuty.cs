@@ -183,7 +183,8 @@ internal sealed partial class DingTalkStreamDuty(
             if (message.IsRobotMessage)
             {
                 // Keyed on the robot message's own msgId, not the frame's id: the same message may also come by HTTP.
-                await ingest.RobotMessageAsync(App.Name, App.AppId, RobotMessageId(message), message.Data, InboxTransport.DingtalkStream, cancellationToken).ConfigureAwait(false);
+                var (messageId, conversation) = RobotMessageIds(message);
+                await ingest.RobotMessageAsync(App.Name, App.AppId, messageId, conversation, message.Data, InboxTransport.DingtalkStream, cancellationToken).ConfigureAwait(false);
                 return DingTalkStreamAck.Handled;
             }
 
@@ -211,15 +212,16 @@ internal sealed partial class DingTalkStreamDuty(
     }
 
     /// <summary>The robot message's msgId; for data that does not parse, the frame's id (stored, then dead-lettered by the handler: re-sending would not mend it).</summary>
-    private static string RobotMessageId(DingTalkStreamMessage message)
+    private static (string MessageId, string? ConversationId) RobotMessageIds(DingTalkStreamMessage message)
     {
         try
         {
-            return message.ReadRobotMessage().MessageId is { Length: > 0 } id ? id : message.MessageId;
+            var robot = message.ReadRobotMessage();
+            return (robot.MessageId is { Length: > 0 } id ? id : message.MessageId, robot.ConversationId);
         }
         catch (System.Text.Json.JsonException)
         {
-            return message.MessageId;
+            return (message.MessageId, null);
         }
     }
 

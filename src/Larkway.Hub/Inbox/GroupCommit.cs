@@ -117,6 +117,7 @@ internal sealed class PendingAppend
         ListedKey = keys.Count > 0 ? keys[0] : null;
         Keys = FeishuDedupKeys.ToIndex(inbound.Envelope, keys).Distinct(StringComparer.Ordinal).ToArray();
         TimeOrderedKey = FeishuDedupKeys.TimeOrderedMessageKey(inbound.Envelope);
+        Lane = InboxLane.OfFeishu(inbound.Envelope);
 
         // Here, on the receiving request's thread: the batch is written by one thread at a time.
         Body = InboxRedaction.Redact(inbound.Body.Span, inbound.Envelope);
@@ -132,6 +133,7 @@ internal sealed class PendingAppend
         Keys = [.. inbound.Keys.Distinct(StringComparer.Ordinal)];
         ListedKey = Keys.Length > 0 ? Keys[0] : null;
         Body = inbound.Body;
+        Lane = inbound.Lane;
     }
 
     public string AppName { get; }
@@ -147,6 +149,9 @@ internal sealed class PendingAppend
 
     /// <summary>Nothing would act on it (<see cref="InboxTriage"/>): stored Done, never claimed.</summary>
     public bool Done { get; }
+
+    /// <summary>The conversation it belongs to (<see cref="InboxLane"/>), or null.</summary>
+    public string? Lane { get; }
 
     /// <summary>The event's first dedup key, stored in its row and listed.</summary>
     public string? ListedKey { get; }

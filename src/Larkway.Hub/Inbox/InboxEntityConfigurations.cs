@@ -21,6 +21,7 @@ internal sealed class InboxEventConfiguration : IEntityTypeConfiguration<InboxEv
         e.MapWorkItem();
         e.Property(x => x.CompletedAt).HasColumnName("completed_at");
         e.Property(x => x.TraceParent).HasColumnName("trace_parent").HasMaxLength(64);
+        e.Property(x => x.Lane).HasColumnName("lane").HasMaxLength(InboxLane.MaxLength);
 
         // The claim query: status + due time (Pending/Retrying) or status + lease (InProgress).
         e.HasIndex(x => new { x.State, x.NextAttemptAt }).HasDatabaseName("ix_inbox_events_status_next_attempt_at");
@@ -28,6 +29,10 @@ internal sealed class InboxEventConfiguration : IEntityTypeConfiguration<InboxEv
         // The claim's oldest-first order among Pending events: a backlog is read from its start, not sorted whole per claim.
         e.HasIndex(x => new { x.State, x.Id }).HasDatabaseName("ix_inbox_events_status_id");
         e.HasIndex(x => new { x.EventType, x.Id }).HasDatabaseName("ix_inbox_events_event_type_id");
+
+        // A question's look for earlier unread events of its conversation: one range of this index. Events of no
+        // conversation (most of them) stay out of it.
+        e.HasIndex(x => new { x.Lane, x.Id }).HasDatabaseName("ix_inbox_events_lane_id").HasFilter("lane IS NOT NULL");
     }
 }
 

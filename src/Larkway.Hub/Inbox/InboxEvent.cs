@@ -62,6 +62,13 @@ public sealed class InboxEvent : IWorkItem
     public DateTimeOffset? CompletedAt { get; set; }
 
     /// <summary>
+    /// The conversation the event belongs to, as its platform's ingest names it (<see cref="InboxLane"/>): work that must
+    /// follow arrival order within a conversation (an assistant's questions) waits only for earlier events of the same
+    /// app and lane. Null for an event of no conversation.
+    /// </summary>
+    public string? Lane { get; set; }
+
+    /// <summary>
     /// The W3C <c>traceparent</c> of the request that received it (null when nobody traced it), so its handling — and
     /// every Feishu call the handling makes — continues the receipt's trace though it runs later, elsewhere.
     /// </summary>

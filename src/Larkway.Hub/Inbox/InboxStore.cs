@@ -113,6 +113,7 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
             LeaseOwner = leased ? pending.LeaseOwner : null,
             LeaseUntil = leased ? now + _options.LeaseDuration : null,
             TraceParent = pending.TraceParent,
+            Lane = pending.Lane,
         };
     }
 
@@ -199,17 +200,30 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Whether an event that arrived before <paramref name="eventId"/>, and no earlier than <paramref name="since"/>, is still
-    /// waiting for its first handling: work ordered by arrival waits for it. An event already failed once is not waited for.
+    /// Whether an event of the same app and lane (<see cref="InboxLane"/>) as <paramref name="eventId"/> arrived before it,
+    /// no earlier than <paramref name="since"/>, and is still waiting for its first handling: work ordered by arrival within
+    /// a conversation waits for it. Other conversations, other apps, and events already failed once (retrying) or dead
+    /// never hold it; nor does anything when <paramref name="eventId"/> has no lane. One look-up of the event by its key,
+    /// one range of <c>ix_inbox_events_lane_id</c>.
     /// </summary>
-    internal async Task<bool> HasEarlierUnhandledAsync(long eventId, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <remarks>
+    /// "Before" is the inbox's id order, which every replica shares (one sequence in the database): an event another
+    /// replica stored earlier has a lower id. An append still uncommitted at this moment is not seen; it was received
+    /// at the same moment, so neither order is wrong.
+    /// </remarks>
+    internal async Task<bool> HasEarlierUnreadInLaneAsync(long eventId, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var db = await CreateContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            return await db.InboxEvents.AnyAsync(
-                e => (e.State == WorkState.Pending || e.State == WorkState.InProgress) && e.Id < eventId && e.Attempts <= 1 && e.ReceivedAt >= since,
-                cancellationToken).ConfigureAwait(false);
+            var earlier =
+                from mine in db.InboxEvents
+                where mine.Id == eventId && mine.Lane != null
+                join e in db.InboxEvents on new { mine.AppName, mine.Lane } equals new { e.AppName, e.Lane }
+                where e.Lane != null && e.Id < eventId && e.ReceivedAt >= since && e.Attempts <= 1
+                    && (e.State == WorkState.Pending || e.State == WorkState.InProgress)
+                select e.Id;
+            return await earlier.AnyAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

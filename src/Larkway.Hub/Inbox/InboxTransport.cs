@@ -44,4 +44,8 @@ public static class InboxTransports
 /// type (<c>dingtalk.robot_message</c>, <c>dingtalk.event.{type}</c>…), the platform's own ids as dedup keys (most
 /// specific first; any one already stored makes it a duplicate) and the body to keep for handling.
 /// </summary>
-public sealed record PlatformInbound(string AppName, string EventType, InboxTransport Transport, IReadOnlyList<string> Keys, byte[] Body);
+public sealed record PlatformInbound(string AppName, string EventType, InboxTransport Transport, IReadOnlyList<string> Keys, byte[] Body)
+{
+    /// <summary>The conversation the event belongs to, as the platform names it (<see cref="InboxLane.Of"/>); null for none.</summary>
+    public string? Lane { get; init; }
+}

@@ -37,7 +37,12 @@ internal sealed class WeComIngest(InboxStore inbox, InboxTelemetry? telemetry = 
         ArgumentNullException.ThrowIfNull(message);
         var type = TypeOf(message);
         var kind = message is WeComEvent ? "evt" : "msg";
-        var appended = await inbox.AppendAsync(new PlatformInbound(appName, type, InboxTransport.WecomCallback, [Key(corpId, agentId, kind, DedupeValue(message))], json), cancellationToken).ConfigureAwait(false);
+        // A member's messages to the app are one direct conversation with it: the member is the lane.
+        var inbound = new PlatformInbound(appName, type, InboxTransport.WecomCallback, [Key(corpId, agentId, kind, DedupeValue(message))], json)
+        {
+            Lane = message is WeComEvent ? null : InboxLane.Of(message.FromUserName),
+        };
+        var appended = await inbox.AppendAsync(inbound, cancellationToken).ConfigureAwait(false);
 
         // Counted with Feishu's and DingTalk's events (larkway.hub.inbox.*), under the WeCom type: one dashboard for all.
         telemetry?.Stored(appName, type, appended.Status != InboxAppendStatus.Accepted);

@@ -46,6 +46,23 @@ internal static class BackendTestKit
 
     /// <summary>A unique key or name per test, so that tests sharing a server or a meter never see each other's traffic.</summary>
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    /// <summary>Waits for <paramref name="probe"/> to find what a test waits for (a request reaching the server), up to 30 s.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<T?> probe)
+        where T : class
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (probe() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new ShouldAssertException("What the test waited for did not happen within 30 s.");
+    }
 }
 
 /// <summary>Measurements of the <c>Larkway</c> meter's assistant instruments for one backend name.</summary>

@@ -446,20 +446,4 @@ public sealed class DifyBackendWireTests(ScriptedBackendServer server) : IClassF
         Should.Throw<ArgumentException>(() => backend.StreamAsync(new AssistantRequest("Hi", "person-42") { Inputs = new Dictionary<string, object?> { ["when"] = DateTime.UnixEpoch } }))
             .Message.ShouldContain("Inputs['when']");
     }
-
-    private static async Task<T> EventuallyAsync<T>(Func<T?> probe)
-        where T : class
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (probe() is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new ShouldAssertException("What the test waited for did not happen within 30 s.");
-    }
 }

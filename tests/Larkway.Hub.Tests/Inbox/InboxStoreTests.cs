@@ -47,6 +47,76 @@ public abstract class InboxStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_received_message_is_stored_in_the_lane_of_its_chat_and_other_events_in_none()
+    {
+        await using var hub = Services();
+
+        var message = await hub.Store.AppendAsync(TestEvents.Message("ev_1", "om_1", chat: "oc_team"));
+        var custom = await hub.Store.AppendAsync(TestEvents.Custom("ev_2"));
+
+        (await hub.Store.GetAsync(message.EventId))!.Lane.ShouldBe("oc_team");
+        (await hub.Store.GetAsync(custom.EventId))!.Lane.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task DingTalk_and_WeCom_ingest_file_a_message_under_its_conversation_and_an_event_under_none()
+    {
+        await using var hub = Services();
+        var inbox = hub.Provider.GetRequiredService<InboxStore>();
+        var dingTalk = new Larkway.Hub.DingTalk.DingTalkIngest(inbox);
+        var weCom = new Larkway.Hub.WeCom.WeComIngest(inbox);
+
+        var robot = await dingTalk.RobotMessageAsync("dt", "dingkey", "msg-1", "cid-team", "{}", InboxTransport.DingtalkStream, CancellationToken.None);
+        var dingTalkEvent = await dingTalk.EventAsync("dt", "dingkey", "user_add_org", "evt-1", "{}", InboxTransport.DingtalkStream, CancellationToken.None);
+        var text = new Larkway.WeCom.Callbacks.WeComTextMessage { FromUserName = "zhangsan", MsgType = "text", MsgId = "m-1", Content = "hi" };
+        var member = await weCom.AppendAsync("wc", "corp", 1000002, text, "{}"u8.ToArray(), CancellationToken.None);
+
+        (await hub.Store.GetAsync(robot.EventId))!.Lane.ShouldBe("cid-team");
+        (await hub.Store.GetAsync(dingTalkEvent.EventId))!.Lane.ShouldBeNull();
+        (await hub.Store.GetAsync(member.EventId))!.Lane.ShouldBe("zhangsan");
+    }
+
+    [Fact]
+    public async Task Only_an_earlier_unread_event_of_the_same_app_and_lane_holds_a_question()
+    {
+        await using var hub = Services();
+        var since = _time.GetUtcNow() - TimeSpan.FromMinutes(1);
+
+        // Unread, but elsewhere: another chat, the same chat through another app, an event of no conversation.
+        await hub.Store.AppendAsync(TestEvents.Message("ev_chat", "om_chat", chat: "oc_other"));
+        await hub.Store.AppendAsync(TestEvents.Message("ev_app", "om_app", app: "ops", appId: "cli_ops"));
+        await hub.Store.AppendAsync(TestEvents.Custom("ev_custom"));
+
+        // The same conversation, but failed once (retrying, or its retry running) or dead: never waited for.
+        var retrying = (await hub.Store.AppendAsync(TestEvents.Message("ev_retry", "om_retry"))).EventId;
+        var retryRunning = (await hub.Store.AppendAsync(TestEvents.Message("ev_again", "om_again"))).EventId;
+        var dead = (await hub.Store.AppendAsync(TestEvents.Message("ev_dead", "om_dead"))).EventId;
+        await SetAsync(hub, retrying, WorkState.Retrying, attempts: 1);
+        await SetAsync(hub, retryRunning, WorkState.InProgress, attempts: 2);
+        await SetAsync(hub, dead, WorkState.DeadLetter, attempts: 8);
+
+        var question = (await hub.Store.AppendAsync(TestEvents.Message("ev_q", "om_q"))).EventId;
+        (await hub.Store.HasEarlierUnreadInLaneAsync(question, since)).ShouldBeFalse("nothing unread of its own conversation came before it");
+
+        // A later question of the same conversation waits for the earlier one, pending or in its first handling, until it is read.
+        var next = (await hub.Store.AppendAsync(TestEvents.Message("ev_next", "om_next"))).EventId;
+        (await hub.Store.HasEarlierUnreadInLaneAsync(next, since)).ShouldBeTrue("the earlier question is still pending");
+        await SetAsync(hub, question, WorkState.InProgress, attempts: 1);
+        (await hub.Store.HasEarlierUnreadInLaneAsync(next, since)).ShouldBeTrue("the earlier question is being read");
+        (await hub.Store.HasEarlierUnreadInLaneAsync(next, _time.GetUtcNow() + TimeSpan.FromSeconds(1))).ShouldBeFalse("an event older than the wait is not waited for");
+        await SetAsync(hub, question, WorkState.Done, attempts: 1);
+        (await hub.Store.HasEarlierUnreadInLaneAsync(next, since)).ShouldBeFalse("the earlier question was read");
+        (await hub.Store.HasEarlierUnreadInLaneAsync(question, since)).ShouldBeFalse("a later event never holds an earlier one");
+    }
+
+    private static async Task SetAsync(HubServices hub, long id, WorkState state, int attempts)
+    {
+        var contexts = hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        await db.InboxEvents.Where(e => e.Id == id).ExecuteUpdateAsync(s => s.SetProperty(e => e.State, state).SetProperty(e => e.Attempts, attempts));
+    }
+
+    [Fact]
     public async Task A_burst_of_concurrent_appends_with_duplicates_among_them_stores_each_event_once()
     {
         await using var hub = Services();

@@ -158,11 +158,11 @@ public static class TestEvents
             {"schema":"2.0","header":{"event_id":"{{{{eventId}}}}","event_type":"{{{{type}}}}","create_time":"1700000000000","token":"vt","app_id":"cli_test","tenant_key":"tk"},"event":{"n":1}}
             """, app);
 
-    public static FeishuInboundEvent Message(string eventId, string messageId, string app = "", string appId = "cli_test") =>
+    public static FeishuInboundEvent Message(string eventId, string messageId, string app = "", string appId = "cli_test", string chat = "oc_1") =>
         Inbound($$$$"""
             {"schema":"2.0","header":{"event_id":"{{{{eventId}}}}","event_type":"im.message.receive_v1","create_time":"1700000000000","token":"vt","app_id":"{{{{appId}}}}","tenant_key":"tk"},
              "event":{"sender":{"sender_id":{"open_id":"ou_1"},"sender_type":"user"},
-                      "message":{"message_id":"{{{{messageId}}}}","chat_id":"oc_1","chat_type":"group","message_type":"text","content":"{\"text\":\"hi\"}","create_time":"1700000000000"}}}
+                      "message":{"message_id":"{{{{messageId}}}}","chat_id":"{{{{chat}}}}","chat_type":"group","message_type":"text","content":"{\"text\":\"hi\"}","create_time":"1700000000000"}}}
             """, app);
 
     public static FeishuInboundEvent CardAction(string eventId, string app = "") =>

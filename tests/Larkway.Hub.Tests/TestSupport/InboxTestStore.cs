@@ -25,6 +25,8 @@ public sealed class InboxTestStore(IServiceProvider services)
 
     public Task<InboxEvent?> GetAsync(long id, CancellationToken cancellationToken = default) => _store.GetAsync(id, cancellationToken);
 
+    public Task<bool> HasEarlierUnreadInLaneAsync(long eventId, DateTimeOffset since) => _store.HasEarlierUnreadInLaneAsync(eventId, since, CancellationToken.None);
+
     public Task<IReadOnlyList<InboxEvent>> ClaimAsync(string owner, int batchSize, TimeSpan lease, CancellationToken cancellationToken = default) =>
         _queue.ClaimAsync(owner, batchSize, lease, cancellationToken);
 

@@ -349,9 +349,11 @@ internal sealed partial class AssistantAnswering(
     }
 
     /// <summary>
-    /// Whether an event the inbox received before this question is still unread: it may be an earlier question of the same
-    /// conversation that a concurrent handler has not stored yet, which must go first. Waited for only while the question is
-    /// young (<see cref="AssistantOptions.ArrivalWait"/>), so an inbox backlog delays an answer but never holds it.
+    /// Whether an event of this question's conversation that the inbox received before it is still unread: it may be an
+    /// earlier question of the same conversation that a concurrent handler has not stored yet, which must go first. Only
+    /// the question's own lane counts (<see cref="Inbox.InboxLane"/>): another conversation, another app, or an event that
+    /// is retrying or dead never holds it. Waited for only while the question is young
+    /// (<see cref="AssistantOptions.ArrivalWait"/>), so even a stuck event of its own conversation delays it but never holds it.
     /// </summary>
     private async Task<bool> WaitsForArrivalsAsync(AssistantTurnRow turn, CancellationToken cancellationToken)
     {
@@ -359,7 +361,7 @@ internal sealed partial class AssistantAnswering(
         return turn.InboxEventId is { } eventId
             && wait > TimeSpan.Zero
             && time.GetUtcNow() - turn.ReceivedAt < wait
-            && await inbox.HasEarlierUnhandledAsync(eventId, turn.ReceivedAt - wait, cancellationToken).ConfigureAwait(false);
+            && await inbox.HasEarlierUnreadInLaneAsync(eventId, turn.ReceivedAt - wait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -3,13 +3,13 @@ using System.Data.Common;
 namespace Larkway.Hub.Inbox;
 
 /// <summary>
-/// The columns both inbox writers insert for an event, bound in one order (parameters 0–11), so the SQLite and the
+/// The columns both inbox writers insert for an event, bound in one order (parameters 0–12), so the SQLite and the
 /// PostgreSQL insert cannot drift apart; each writer binds what only it has (the dedup keys, the trace) after them.
 /// </summary>
 internal static class InboxEventColumns
 {
     /// <summary>The number of parameters <see cref="Bind"/> sets.</summary>
-    public const int Count = 12;
+    public const int Count = 13;
 
     /// <summary>Sets parameters 0 to <see cref="Count"/> − 1 from the event (times as Unix milliseconds, states by name).</summary>
     public static void Bind(DbParameterCollection p, InboxEvent e)
@@ -26,5 +26,6 @@ internal static class InboxEventColumns
         p[9].Value = (object?)e.LeaseOwner ?? DBNull.Value;
         p[10].Value = e.LeaseUntil is { } until ? until.ToUnixTimeMilliseconds() : DBNull.Value;
         p[11].Value = e.CompletedAt is { } completed ? completed.ToUnixTimeMilliseconds() : DBNull.Value;
+        p[12].Value = (object?)e.Lane ?? DBNull.Value;
     }
 }

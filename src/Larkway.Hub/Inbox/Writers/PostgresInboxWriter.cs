@@ -40,12 +40,12 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
 
     private const string InsertSql = """
         WITH e AS (
-            INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until, completed_at, trace_parent)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14)
+            INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until, completed_at, lane, trace_parent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15)
             RETURNING id),
         k AS (
             INSERT INTO inbox_dedup_keys (key, event_id)
-            SELECT u.key, e.id FROM unnest($13::text[]) AS u(key) CROSS JOIN e
+            SELECT u.key, e.id FROM unnest($14::text[]) AS u(key) CROSS JOIN e
             ON CONFLICT (key) DO NOTHING
             RETURNING 1)
         SELECT (SELECT id FROM e), (SELECT count(*) FROM k)::integer
@@ -109,7 +109,8 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
                 using var findKey = Command(connection, FindKeySql, NpgsqlDbType.Array | NpgsqlDbType.Text);
                 using var insert = Command(connection, InsertSql,
                     NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Bytea, NpgsqlDbType.Varchar, NpgsqlDbType.Bigint,
-                    NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Varchar, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Array | NpgsqlDbType.Text,
+                    NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Varchar, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Varchar,
+                    NpgsqlDbType.Array | NpgsqlDbType.Text,
                     NpgsqlDbType.Varchar);
                 using var delete = Command(connection, DeleteSql, NpgsqlDbType.Bigint);
                 await findKey.PrepareAsync(cancellationToken).ConfigureAwait(false);

@@ -32,8 +32,8 @@ namespace Larkway.Hub.Inbox;
 internal sealed class SqliteInboxWriter : IInboxWriter
 {
     private const string InsertEventSql = """
-        INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until, completed_at, trace_parent)
-        VALUES ($app_name, $event_type, $dedup_key, $body, $transport, $received_at, $status, $attempts, $next_attempt_at, $lease_owner, $lease_until, $completed_at, $trace_parent)
+        INSERT INTO inbox_events (app_name, event_type, dedup_key, body, transport, received_at, status, attempts, next_attempt_at, lease_owner, lease_until, completed_at, lane, trace_parent)
+        VALUES ($app_name, $event_type, $dedup_key, $body, $transport, $received_at, $status, $attempts, $next_attempt_at, $lease_owner, $lease_until, $completed_at, $lane, $trace_parent)
         RETURNING id
         """;
 
@@ -367,7 +367,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
             _findKey = Prepared(connection, "SELECT event_id FROM inbox_dedup_keys WHERE key = $key", "$key");
             _anyKeyWithPrefix = Prepared(connection, "SELECT 1 FROM inbox_dedup_keys WHERE key >= $from AND key < $to LIMIT 1", "$from", "$to");
             _insertEvent = Prepared(connection, InsertEventSql,
-                "$app_name", "$event_type", "$dedup_key", "$body", "$transport", "$received_at", "$status", "$attempts", "$next_attempt_at", "$lease_owner", "$lease_until", "$completed_at", "$trace_parent");
+                "$app_name", "$event_type", "$dedup_key", "$body", "$transport", "$received_at", "$status", "$attempts", "$next_attempt_at", "$lease_owner", "$lease_until", "$completed_at", "$lane", "$trace_parent");
             _insertKey = Prepared(connection, "INSERT INTO inbox_dedup_keys (key, event_id) VALUES ($key, $event_id)", "$key", "$event_id");
             _claim = Prepared(connection, ClaimSql, "$owner", "$lease_until", "$now", "$limit");
             _complete = Prepared(connection, CompleteSql, "$now", "$id", "$owner");

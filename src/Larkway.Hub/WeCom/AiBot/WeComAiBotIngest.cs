@@ -46,7 +46,11 @@ internal sealed partial class WeComAiBotIngest(
         InboxAppendResult stored;
         try
         {
-            stored = await inbox.AppendClaimedAsync(new PlatformInbound(app.Name, type, InboxTransport.WecomAibot, [Key(app.AiBotId!, callback)], body), _owner, cancellationToken).ConfigureAwait(false);
+            var inbound = new PlatformInbound(app.Name, type, InboxTransport.WecomAibot, [Key(app.AiBotId!, callback)], body)
+            {
+                Lane = InboxLane.Of(callback.Message?.ConversationId),
+            };
+            stored = await inbox.AppendClaimedAsync(inbound, _owner, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -19,7 +19,10 @@ internal sealed class ServedRequest(string path, string? authorization, string? 
 
     public JsonElement Body { get; } = body;
 
-    /// <summary>True once the client closed the connection before the script finished; false when the script finished first.</summary>
+    /// <summary>
+    /// Set when the script has ended: true when the client closed the connection before it finished (the request was
+    /// aborted, or a write failed), false when the script finished with the client still there.
+    /// </summary>
     public TaskCompletionSource<bool> Aborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
@@ -84,7 +87,7 @@ public sealed class ScriptedBackendServer : IAsyncLifetime
         using var body = await JsonDocument.ParseAsync(context.Request.Body);
         var request = new ServedRequest(context.Request.Path, authorization.Length == 0 ? null : authorization, context.Request.Headers.Accept.ToString(), body.RootElement.Clone());
         _served.GetOrAdd(key, _ => new ConcurrentQueue<ServedRequest>()).Enqueue(request);
-        using var registration = context.RequestAborted.Register(() => request.Aborted.TrySetResult(true));
+        var wentAway = false;
         try
         {
             if (_scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var step))
@@ -99,13 +102,17 @@ public sealed class ScriptedBackendServer : IAsyncLifetime
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away mid-answer: recorded above.
+            // The client went away mid-answer.
         }
-        catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+        catch (IOException)
         {
+            // A write failed: the connection is gone, whether or not Kestrel has signalled RequestAborted yet.
+            wentAway = true;
         }
 
-        request.Aborted.TrySetResult(false);
+        // Decided on what happened, never on which thread came first: the token's flag is set before its callbacks run, so
+        // a registration racing the script's own end could lose to a "finished" recorded by a script that saw the flag.
+        request.Aborted.TrySetResult(wentAway || context.RequestAborted.IsCancellationRequested);
     }
 }
 

@@ -17,6 +17,9 @@ namespace Larkway.Integration.Tests.Hub.Assistants;
 /// </summary>
 internal sealed class AssistantDriver(HubSandbox hub, Uri emulator, string? conversation = null) : IDisposable
 {
+    /// <summary>The chat whose turns this driver sees (null: every chat).</summary>
+    public string? Conversation => conversation;
+
     public const string DifyKey = "app-larkwayemulatordevkey0001";
 
     private readonly HttpClient _admin = new() { BaseAddress = hub.Api.BaseAddress, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey) } };

@@ -80,27 +80,15 @@ public sealed class HubAssistantConversationTests(HubAssistantConversationTests.
     }
 
     [Fact]
-    public async Task A_question_waits_for_an_event_the_inbox_received_before_it_and_has_not_read_yet()
+    public async Task A_question_waits_for_an_event_of_its_conversation_the_inbox_received_before_it_and_has_not_read_yet()
     {
         // The inbox reads events concurrently: an earlier question may still be unread when a later one is stored. The
-        // shared Hub's long arrival wait keeps a loaded machine from running past it; the parked event stands for the
-        // unread question.
+        // shared Hub's long arrival wait keeps a loaded machine from running past it; the parked event of the asker's own
+        // chat stands for the unread question.
         using var asker = await shared.BeginAsync("waiter");
         var driver = asker.Driver;
         await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 5 });
-        var factory = shared.Hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
-        long parked;
-        await using (var db = await factory.CreateDbContextAsync())
-        {
-            var earlier = new InboxEvent
-            {
-                AppName = "", EventType = "im.message.receive_v1", Body = "{}"u8.ToArray(), Transport = InboxTransport.Http,
-                ReceivedAt = DateTimeOffset.UtcNow, State = WorkState.Pending, NextAttemptAt = DateTimeOffset.UtcNow.AddHours(1),
-            };
-            db.InboxEvents.Add(earlier);
-            await db.SaveChangesAsync();
-            parked = earlier.Id;
-        }
+        var parked = await ParkAsync(WorkState.Pending, attempts: 0, app: "", lane: driver.Conversation);
 
         DateTimeOffset released;
         try
@@ -108,19 +96,94 @@ public sealed class HubAssistantConversationTests(HubAssistantConversationTests.
             await asker.SayAsync("Where is the VPN guide?");
             var stored = await driver.StoredTurnAsync();
             stored.InboxEventId.ShouldNotBeNull().ShouldBeGreaterThan(parked);
-            await Task.Delay(TimeSpan.FromSeconds(1));
+
+            // Held, not merely not yet looked at: the worker has put it back for later at least once.
+            var held = await HeldAsync(driver, stored);
+            held.Status.ShouldBe(AssistantTurnStatus.Queued);
         }
         finally
         {
             // Read, even when the test failed before: the shared Hub's later questions must not wait for it.
-            await using var db = await factory.CreateDbContextAsync();
             released = DateTimeOffset.UtcNow;
-            await db.InboxEvents.Where(e => e.Id == parked).ExecuteUpdateAsync(s => s.SetProperty(e => e.State, WorkState.Done));
+            await ReleaseAsync(parked);
         }
 
         var turn = (await driver.EndedTurnsAsync(1)).Single();
         turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
         turn.StartedAt!.Value.ShouldBeGreaterThanOrEqualTo(released.AddMilliseconds(-1), "the answer started only once the earlier event was read");
+    }
+
+    [Fact]
+    public async Task A_question_is_not_held_by_unread_or_failing_events_of_other_conversations_other_apps_or_its_own_retries()
+    {
+        // Every one of these would have held the question for the shared Hub's whole minute of arrival wait when any unread
+        // event counted; the answer is awaited for half of that.
+        using var asker = await shared.BeginAsync("unheld");
+        var driver = asker.Driver;
+        await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 5 });
+        long[] parked =
+        [
+            await ParkAsync(WorkState.InProgress, attempts: 1, app: "", lane: "oc_another_chat"),
+            await ParkAsync(WorkState.Pending, attempts: 0, app: "a-deleted-app", lane: driver.Conversation),
+            await ParkAsync(WorkState.Pending, attempts: 0, app: "", lane: null),
+            await ParkAsync(WorkState.Retrying, attempts: 1, app: "", lane: driver.Conversation),
+            await ParkAsync(WorkState.InProgress, attempts: 3, app: "", lane: driver.Conversation),
+            await ParkAsync(WorkState.DeadLetter, attempts: 8, app: "", lane: driver.Conversation),
+        ];
+        try
+        {
+            await asker.SayAsync("Who approves travel?");
+            var turn = (await driver.EndedTurnsAsync(1, seconds: 30)).Single();
+
+            turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+            turn.InboxEventId.ShouldNotBeNull().ShouldBeGreaterThan(parked.Max());
+        }
+        finally
+        {
+            foreach (var id in parked)
+            {
+                await ReleaseAsync(id);
+            }
+        }
+    }
+
+    /// <summary>Stores an event as the inbox would hold it, due only in an hour: nothing reads it while the test runs.</summary>
+    private async Task<long> ParkAsync(WorkState state, int attempts, string app, string? lane)
+    {
+        var factory = shared.Hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var parked = new InboxEvent
+        {
+            AppName = app, EventType = "im.message.receive_v1", Body = "{}"u8.ToArray(), Transport = InboxTransport.Http, Lane = lane,
+            ReceivedAt = DateTimeOffset.UtcNow, State = state, Attempts = attempts, NextAttemptAt = DateTimeOffset.UtcNow.AddHours(1),
+            LeaseOwner = state == WorkState.InProgress ? "elsewhere" : null, LeaseUntil = state == WorkState.InProgress ? DateTimeOffset.UtcNow.AddHours(1) : null,
+        };
+        db.InboxEvents.Add(parked);
+        await db.SaveChangesAsync();
+        return parked.Id;
+    }
+
+    private async Task ReleaseAsync(long id)
+    {
+        var factory = shared.Hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.InboxEvents.Where(e => e.Id == id).ExecuteUpdateAsync(s => s.SetProperty(e => e.State, WorkState.Done).SetProperty(e => e.LeaseOwner, (string?)null));
+    }
+
+    /// <summary>The turn once the worker has deferred it (its next attempt moved past the one it was stored with).</summary>
+    private static async Task<AssistantTurnRow> HeldAsync(AssistantDriver driver, AssistantTurnRow stored)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var turn = (await driver.TurnsAsync()).Single(t => t.Id == stored.Id);
+            if (turn.NextAttemptAt > stored.NextAttemptAt && turn.State == WorkState.Pending)
+            {
+                return turn;
+            }
+
+            await Task.Delay(50, cts.Token);
+        }
     }
 
     [Fact]

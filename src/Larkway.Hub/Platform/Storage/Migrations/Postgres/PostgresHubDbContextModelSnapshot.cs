@@ -2489,6 +2489,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("event_type");
 
+                    b.Property<string>("Lane")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("lane");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
@@ -2533,6 +2538,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
 
                     b.HasIndex("EventType", "Id")
                         .HasDatabaseName("ix_inbox_events_event_type_id");
+
+                    b.HasIndex("Lane", "Id")
+                        .HasDatabaseName("ix_inbox_events_lane_id")
+                        .HasFilter("lane IS NOT NULL");
 
                     b.HasIndex("State", "Id")
                         .HasDatabaseName("ix_inbox_events_status_id");

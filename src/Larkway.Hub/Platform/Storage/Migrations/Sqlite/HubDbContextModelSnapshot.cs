@@ -2456,6 +2456,11 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("event_type");
 
+                    b.Property<string>("Lane")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lane");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
@@ -2500,6 +2505,10 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
 
                     b.HasIndex("EventType", "Id")
                         .HasDatabaseName("ix_inbox_events_event_type_id");
+
+                    b.HasIndex("Lane", "Id")
+                        .HasDatabaseName("ix_inbox_events_lane_id")
+                        .HasFilter("lane IS NOT NULL");
 
                     b.HasIndex("State", "Id")
                         .HasDatabaseName("ix_inbox_events_status_id");
