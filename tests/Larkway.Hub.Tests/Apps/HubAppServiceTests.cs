@@ -148,15 +148,22 @@ public abstract class HubAppServiceTests
         var before = await apps.GetClientAsync("ops");
         (await apps.GetClientAsync("ops")).ShouldBeSameAs(before);
 
-        var changed = await service.UpdateAsync("ops", new HubAppInput { BaseUrl = "lark", EncryptKey = "" });
+        // A new endpoint needs the secret again (it would be handed to the new host); nothing is changed without it.
+        var moved = await service.UpdateAsync("ops", new HubAppInput { BaseUrl = "lark", EncryptKey = "" });
+        moved.Status.ShouldBe(HubAppChangeStatus.Invalid);
+        moved.Problems.ShouldContain(p => p.Field == "app_secret");
+        (await service.GetAsync("ops"))!.BaseUrl.ShouldBe(new Uri("http://127.0.0.1:9/"));
+
+        var changed = await service.UpdateAsync("ops", new HubAppInput { EncryptKey = "" });
 
         changed.Status.ShouldBe(HubAppChangeStatus.Ok);
         changed.App!.EncryptKeySet.ShouldBeFalse();
         changed.App.AppSecretSet.ShouldBeTrue();
-        changed.App.BaseUrl.ShouldBe(new Uri("https://open.larksuite.com/"));
         var app = await hub.Provider.GetRequiredService<HubAppRegistry>().FindAsync("ops", CancellationToken.None);
         (app!.AppSecret, app.EncryptKey, app.VerificationToken).ShouldBe((Secret, null, Token));
         (await apps.GetClientAsync("ops")).ShouldNotBeSameAs(before);
+
+        (await service.UpdateAsync("ops", new HubAppInput { BaseUrl = "lark", AppSecret = Secret })).App!.BaseUrl.ShouldBe(new Uri("https://open.larksuite.com/"));
 
         await service.UpdateAsync("ops", new HubAppInput { Enabled = false });
         (await Should.ThrowAsync<HubAppNotFoundException>(() => apps.GetClientAsync("ops").AsTask())).Message.ShouldContain("disabled");
