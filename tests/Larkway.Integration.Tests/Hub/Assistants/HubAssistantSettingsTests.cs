@@ -9,7 +9,8 @@ namespace Larkway.Integration.Tests.Hub.Assistants;
 /// <summary>
 /// Stored settings take effect (each assertion fails when its setting is ignored): an OpenAI-compatible assistant sends
 /// its <c>model</c>, its <c>system_prompt</c> and no more than <c>sessions.history_turns</c> prior turns; an answer longer
-/// than <c>streaming.answer_timeout_seconds</c> is cut with the notice that it took too long.
+/// than <c>streaming.answer_timeout_seconds</c> is cut with the notice that it took too long; a disabled assistant answers
+/// nothing.
 /// </summary>
 public sealed class HubAssistantSettingsTests
 {
@@ -65,6 +66,25 @@ public sealed class HubAssistantSettingsTests
         turn.Status.ShouldBe(AssistantTurnStatus.Failed);
         turn.FailureKind.ShouldBe("Timeout");
         (await driver.CardAsync(turn.ReplyHandle!)).Card.GetRawText().ShouldContain("took too long");
+    }
+
+    [Fact]
+    public async Task A_disabled_assistant_leaves_the_message_to_the_bot_and_answers_again_once_enabled()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.CreateAsync("paused-desk", ["default"]);
+        await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 3 });
+        await driver.PatchAsync("paused-desk", new { enabled = false });
+
+        // Switched off: the bot's own fallback answers (it is sent only when no assistant took the message), no turn is stored.
+        var asked = await hub.SayToBotAsync("Where is the sales deck?");
+        await HubSandbox.WaitUntilAsync(() => hub.BotTextsInChatOf(asked).Contains("I answer commands. Send /help to see them."), "the bot's fallback reply", 60);
+        (await driver.TurnsAsync()).ShouldBeEmpty();
+
+        await driver.PatchAsync("paused-desk", new { enabled = true });
+        await hub.SayToBotAsync("Where is the sales deck, please?");
+        (await driver.EndedTurnsAsync(1, seconds: 60)).Single().Status.ShouldBe(AssistantTurnStatus.Answered);
     }
 
     private static async Task CreateAsync(HubSandbox hub, object body)
