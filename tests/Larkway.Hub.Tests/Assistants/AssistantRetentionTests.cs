@@ -215,6 +215,32 @@ public abstract class AssistantRetentionTests
     }
 
     [Fact]
+    public async Task Link_codes_are_deleted_once_they_expired_longer_ago_than_the_hour_they_count_toward_limits_and_no_others()
+    {
+        await using var hub = await RetentionHub.StartAsync(await CreateDatabaseAsync());
+        var now = hub.Time.GetUtcNow();
+        await using (var db = await hub.DbAsync())
+        {
+            db.People.Add(new global::Larkway.Hub.Directory.PersonRow { Id = "per_carol", TenantKey = "tenant", Name = "Carol", Status = global::Larkway.Hub.Directory.PersonStatus.Active, CreatedAt = now, UpdatedAt = now });
+            db.PersonLinkCodes.AddRange(
+                LinkCode("old", "per_carol", now - TimeSpan.FromHours(3)),
+                LinkCode("old-decoy", null, now - TimeSpan.FromHours(3)),
+                LinkCode("counting", "per_carol", now - TimeSpan.FromMinutes(50)),
+                LinkCode("open", null, now - TimeSpan.FromMinutes(5)));
+            await db.SaveChangesAsync();
+        }
+
+        // Asked three hours ago, expired two hours and fifty minutes ago: gone, with or without a person.
+        (await hub.Retention.PruneAsync(CancellationToken.None)).LinkCodesDeleted.ShouldBe(2);
+        (await LinkCodeUsersAsync(hub)).ShouldBe(["counting", "open"], "still counting toward the hour's limit, or still open");
+
+        // An hour and ten minutes on, both expired over an hour ago.
+        hub.Time.Advance(TimeSpan.FromMinutes(70));
+        (await hub.Retention.PruneAsync(CancellationToken.None)).LinkCodesDeleted.ShouldBe(2);
+        (await LinkCodeUsersAsync(hub)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Buttons_of_an_answer_whose_values_were_erased_or_that_was_deleted_get_a_toast_saying_so_and_change_nothing()
     {
         await using var hub = await RetentionHub.StartAsync(await CreateDatabaseAsync());
@@ -268,6 +294,23 @@ public abstract class AssistantRetentionTests
             Context = new CardActionContext { OpenChatId = "oc_alice", OpenMessageId = "om_card" },
         };
         return new BotCardContext("default", e, document.RootElement.GetProperty("action").GetString()!) { EventId = eventId };
+    }
+
+    private static global::Larkway.Hub.Directory.Links.PersonLinkCodeRow LinkCode(string userId, string? personId, DateTimeOffset createdAt) => new()
+    {
+        PersonId = personId,
+        Platform = "dingtalk",
+        App = "default",
+        UserId = userId,
+        CodeHash = new string('0', 64),
+        CreatedAt = createdAt,
+        ExpiresAt = createdAt + TimeSpan.FromMinutes(10),
+    };
+
+    private static async Task<List<string>> LinkCodeUsersAsync(RetentionHub hub)
+    {
+        await using var db = await hub.DbAsync();
+        return await db.PersonLinkCodes.OrderBy(c => c.UserId).Select(c => c.UserId).ToListAsync();
     }
 
     private static AssistantSessionRow Session(string key, DateTimeOffset createdAt, DateTimeOffset expiresAt, DateTimeOffset? endedAt = null) => new()

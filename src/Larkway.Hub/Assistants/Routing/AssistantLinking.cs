@@ -5,7 +5,6 @@ using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,12 +14,14 @@ namespace Larkway.Hub.Assistants.Routing;
 /// Linking one's own account with a one-time code (<c>/link</c>): from the unlinked account the person names their work
 /// email; a six-digit code goes to every account of theirs already linked, on any platform (their Feishu open_id, their
 /// DingTalk and WeCom links); typing it back from the new account proves both are the same person, and the account is
-/// linked. A person with no account linked anywhere is linked by an administrator in the console. The reply never says
-/// whether an email belongs to anyone. Codes are stored as an HMAC keyed from the Hub's key ring
-/// (<see cref="HubKeyedHash"/>), expire, and allow five wrong tries; an account may ask for, and a person be sent,
-/// <see cref="AssistantOptions.LinkCodesPerHour"/> codes an hour.
+/// linked. A person with no account linked anywhere is linked by an administrator in the console. No answer tells whether
+/// an email belongs to anyone: an ask that sends nothing (no such person, or the person's limit reached) stores a code row
+/// that matches no code, so the limit, the reply and a code typed afterwards go as for a real person. Codes are stored as
+/// an HMAC keyed from the Hub's key ring (<see cref="HubKeyedHash"/>), expire, and allow five wrong tries; an account may
+/// ask for, and a person be sent, <see cref="AssistantOptions.LinkCodesPerHour"/> codes an hour. Rows go once they count
+/// toward no limit (<see cref="Storage.AssistantRetention"/>).
 /// </summary>
-internal sealed partial class AssistantLinking : IDisposable
+internal sealed partial class AssistantLinking
 {
     /// <summary>Wrong codes allowed per code.</summary>
     public const int MaxAttempts = 5;
@@ -38,10 +39,6 @@ internal sealed partial class AssistantLinking : IDisposable
     private readonly IOptions<AssistantOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-
-    // Asks that stored no code (no such person, or the person's limit reached) count toward the asking account's limit
-    // too, so the limit does not tell a real email from an unknown one. Kept per replica: they leave no row.
-    private readonly MemoryCache _asksWithoutCode = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     public AssistantLinking(
         IDbContextFactory<HubDbContext> contexts,
@@ -102,14 +99,12 @@ internal sealed partial class AssistantLinking : IDisposable
         var limit = _options.Value.LinkCodesPerHour;
         var now = _time.GetUtcNow();
         var since = now - LimitWindow;
-        var requester = $"{platform}\n{app}\n{userId}";
         await _initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             var asked = await db.PersonLinkCodes.AsNoTracking().Where(c => c.Platform == platform && c.App == app && c.UserId == userId && c.CreatedAt > since)
                 .Select(c => c.CreatedAt).ToListAsync(cancellationToken).ConfigureAwait(false);
-            asked.AddRange(AsksWithoutCode(requester).Where(t => t > since));
             if (asked.Count >= limit)
             {
                 LogLimited(_logger, platform, app, "the asking account");
@@ -120,38 +115,43 @@ internal sealed partial class AssistantLinking : IDisposable
             var sent = "If that email belongs to someone in the directory, a six-digit code was sent to the accounts they already linked "
                 + $"(Feishu, DingTalk or WeCom). Send /link and the code here within {lifetime.TotalMinutes:0} minutes.";
             var person = await _links.ActivePersonByEmailAsync(email, cancellationToken).ConfigureAwait(false);
+            string? recipient = person?.Id;
             if (person is null)
             {
                 LogNoPerson(_logger, platform, app);
-                RecordAskWithoutCode(requester, now);
-                return sent;
             }
-
-            if (await db.PersonLinkCodes.CountAsync(c => c.PersonId == person.Id && c.CreatedAt > since, cancellationToken).ConfigureAwait(false) >= limit)
+            else if (await db.PersonLinkCodes.CountAsync(c => c.PersonId == person.Id && c.CreatedAt > since, cancellationToken).ConfigureAwait(false) >= limit)
             {
-                // Said as if sent: the answer must not tell that the email is someone's.
                 LogLimited(_logger, platform, app, "the person asked for");
-                RecordAskWithoutCode(requester, now);
-                return sent;
+                recipient = null;
             }
 
+            // Stored either way, as if sent: the row counts toward this account's limit on every replica, and without a
+            // recipient its hash is of a secret no one holds, so no code typed here ever matches it.
             var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+            var hashed = recipient is null
+                ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))
+                : Hashed(recipient, platform, app, userId, code);
 
             // A new code replaces the account's earlier ones.
             await db.PersonLinkCodes.Where(c => c.Platform == platform && c.App == app && c.UserId == userId && c.ClosedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.ClosedAt, now), cancellationToken).ConfigureAwait(false);
             db.PersonLinkCodes.Add(new PersonLinkCodeRow
             {
-                PersonId = person.Id,
+                PersonId = recipient,
                 Platform = platform,
                 App = app,
                 UserId = userId,
-                CodeHash = _hash.Hash(HashPurpose, Hashed(person.Id, platform, app, userId, code)),
+                CodeHash = _hash.Hash(HashPurpose, hashed),
                 CreatedAt = now,
                 ExpiresAt = now + lifetime,
             });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            await DeliverAsync(person.Id, platform, app, userId, code, lifetime, cancellationToken).ConfigureAwait(false);
+            if (recipient is not null)
+            {
+                await DeliverAsync(recipient, platform, app, userId, code, lifetime, cancellationToken).ConfigureAwait(false);
+            }
+
             return sent;
         }
     }
@@ -204,7 +204,7 @@ internal sealed partial class AssistantLinking : IDisposable
                 return "There is no code waiting for this account (or it expired). Send /link followed by your work email to get a new one.";
             }
 
-            if (!_hash.Matches(HashPurpose, Hashed(open.PersonId, platform, app, userId, code), open.CodeHash))
+            if (open.PersonId is not { } personId || !_hash.Matches(HashPurpose, Hashed(personId, platform, app, userId, code), open.CodeHash))
             {
                 open.Attempts++;
                 if (open.Attempts >= MaxAttempts)
@@ -221,8 +221,8 @@ internal sealed partial class AssistantLinking : IDisposable
 
             open.ClosedAt = now;
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            var outcome = await _links.LinkAsync(open.PersonId, platform, app, userId, PersonLinkSource.Self, cancellationToken).ConfigureAwait(false);
-            LogRedeemed(_logger, open.PersonId, platform, app, outcome);
+            var outcome = await _links.LinkAsync(personId, platform, app, userId, PersonLinkSource.Self, cancellationToken).ConfigureAwait(false);
+            LogRedeemed(_logger, personId, platform, app, outcome);
             return outcome switch
             {
                 PersonLinkOutcome.Linked or PersonLinkOutcome.Unchanged => "Linked: this account is now yours in the directory. Your conversations continue here.",
@@ -236,40 +236,10 @@ internal sealed partial class AssistantLinking : IDisposable
     /// <summary>What is hashed: the code bound to the person and the account it was asked from, so a row moved elsewhere matches nothing.</summary>
     private static string Hashed(string personId, string platform, string app, string userId, string code) => $"{personId}\n{platform}\n{app}\n{userId}\n{code}";
 
-    private List<DateTimeOffset> AsksWithoutCode(string requester)
-    {
-        if (!_asksWithoutCode.TryGetValue(requester, out List<DateTimeOffset>? times) || times is null)
-        {
-            return [];
-        }
-
-        lock (times)
-        {
-            return [.. times];
-        }
-    }
-
-    private void RecordAskWithoutCode(string requester, DateTimeOffset at)
-    {
-        var times = _asksWithoutCode.GetOrCreate(requester, entry =>
-        {
-            entry.Size = 1;
-            entry.SlidingExpiration = LimitWindow;
-            return new List<DateTimeOffset>();
-        })!;
-        lock (times)
-        {
-            times.RemoveAll(t => t <= at - LimitWindow);
-            times.Add(at);
-        }
-    }
-
-    public void Dispose() => _asksWithoutCode.Dispose();
-
     [LoggerMessage(EventId = LogEvents.AssistantLinkCodeIssued, Level = LogLevel.Information, Message = "A link code for a {Platform} account of app {App} was sent to person {PersonId}, to {Accounts} of their accounts")]
     private static partial void LogIssued(ILogger logger, string personId, string platform, string app, int accounts);
 
-    [LoggerMessage(EventId = LogEvents.AssistantLinkNoPerson, Level = LogLevel.Information, Message = "A {Platform} account of app {App} asked for a link code for an email no active person has; answered as if sent")]
+    [LoggerMessage(EventId = LogEvents.AssistantLinkNoPerson, Level = LogLevel.Information, Message = "A {Platform} account of app {App} asked for a link code for an email no active person has; answered as if sent, nothing sent")]
     private static partial void LogNoPerson(ILogger logger, string platform, string app);
 
     [LoggerMessage(EventId = LogEvents.AssistantLinkUnreachable, Level = LogLevel.Warning, Message = "A link code for person {PersonId} reached none of their accounts (none linked, or every send failed); an administrator can link the account in the console")]

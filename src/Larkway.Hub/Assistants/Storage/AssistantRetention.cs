@@ -17,7 +17,9 @@ namespace Larkway.Hub.Assistants.Storage;
 /// <see cref="AssistantOptions.TurnRetention"/> has passed since they arrived;</item>
 /// <item>turns that ended longer ago than <see cref="AssistantOptions.TurnRetention"/> are deleted, with their feedback and
 /// masking audit (the database cascades);</item>
-/// <item>sessions that expired or were ended (<c>/new</c>) and have no turn left are deleted, with the history they held.</item>
+/// <item>sessions that expired or were ended (<c>/new</c>) and have no turn left are deleted, with the history they held;</item>
+/// <item><c>/link</c> codes that expired longer ago than <see cref="Routing.AssistantLinking.LimitWindow"/> are deleted: they
+/// can no longer be typed, nor count toward an hourly limit.</item>
 /// </list>
 /// A turn counts as ended once it reached its terminal status and left the queue (done or dead-lettered): one still queued,
 /// answering, retrying or replayed is never touched, however old. Each statement takes at most <see cref="BatchSize"/> rows,
@@ -49,9 +51,9 @@ internal sealed partial class AssistantRetention(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var run = await PruneAsync(cancellationToken).ConfigureAwait(false);
-        if (run.PlaceholdersErased + run.TurnsDeleted + run.SessionsDeleted > 0)
+        if (run.PlaceholdersErased + run.TurnsDeleted + run.SessionsDeleted + run.LinkCodesDeleted > 0)
         {
-            LogPruned(logger, run.PlaceholdersErased, run.TurnsDeleted, run.SessionsDeleted);
+            LogPruned(logger, run.PlaceholdersErased, run.TurnsDeleted, run.SessionsDeleted, run.LinkCodesDeleted);
         }
     }
 
@@ -88,7 +90,17 @@ internal sealed partial class AssistantRetention(
             },
             cancellationToken).ConfigureAwait(false);
 
-        return new(erased, turns, sessions);
+        // A code's row counts toward the limits for LimitWindow after it was asked for, and is never asked for after it expired.
+        var codesSpentBefore = now - Routing.AssistantLinking.LimitWindow;
+        var codes = await InBatchesAsync(
+            db =>
+            {
+                var batch = db.PersonLinkCodes.Where(c => c.ExpiresAt < codesSpentBefore).OrderBy(c => c.Id).Take(BatchSize).Select(c => c.Id);
+                return db.PersonLinkCodes.Where(c => batch.Contains(c.Id) && c.ExpiresAt < codesSpentBefore).ExecuteDeleteAsync(cancellationToken);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        return new(erased, turns, sessions, codes);
     }
 
     /// <summary>
@@ -122,12 +134,13 @@ internal sealed partial class AssistantRetention(
         StatementBatches.UntilDoneAsync(contexts, BatchSize, batch, cancellationToken);
 
     [LoggerMessage(EventId = LogEvents.AssistantRetentionPruned, Level = LogLevel.Information,
-        Message = "Assistant retention: placeholder values of {Placeholders} ended turns erased; {Turns} turns (with their feedback) and {Sessions} sessions deleted.")]
-    private static partial void LogPruned(ILogger logger, int placeholders, int turns, int sessions);
+        Message = "Assistant retention: placeholder values of {Placeholders} ended turns erased; {Turns} turns (with their feedback), {Sessions} sessions and {LinkCodes} spent link codes deleted.")]
+    private static partial void LogPruned(ILogger logger, int placeholders, int turns, int sessions, int linkCodes);
 }
 
 /// <summary>What one retention pass did.</summary>
 /// <param name="PlaceholdersErased">Turns whose placeholders' values were erased.</param>
 /// <param name="TurnsDeleted">Turns deleted (their feedback and masking audit with them).</param>
 /// <param name="SessionsDeleted">Sessions deleted.</param>
-internal readonly record struct AssistantRetentionRun(int PlaceholdersErased, int TurnsDeleted, int SessionsDeleted);
+/// <param name="LinkCodesDeleted"><c>/link</c> code rows deleted.</param>
+internal readonly record struct AssistantRetentionRun(int PlaceholdersErased, int TurnsDeleted, int SessionsDeleted, int LinkCodesDeleted = 0);

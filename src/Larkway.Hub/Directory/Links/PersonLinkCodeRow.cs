@@ -13,8 +13,11 @@ public sealed class PersonLinkCodeRow
     /// <summary>Row id.</summary>
     public long Id { get; set; }
 
-    /// <summary>The person the account would be linked to.</summary>
-    public string PersonId { get; set; } = "";
+    /// <summary>
+    /// The person the account would be linked to; null for a code asked for an email that is no one's (or a person past
+    /// their limit): that row matches no code, so typing one is answered as for a real person's code.
+    /// </summary>
+    public string? PersonId { get; set; }
 
     /// <summary>The platform of the account asking (<see cref="PersonPlatform"/>).</summary>
     public string Platform { get; set; } = "";
@@ -25,7 +28,7 @@ public sealed class PersonLinkCodeRow
     /// <summary>The account's id on that platform.</summary>
     public string UserId { get; set; } = "";
 
-    /// <summary>The code's SHA-256 (hex); the code itself is only in the message sent to the linked account.</summary>
+    /// <summary>The code's keyed hash (hex); the code itself is only in the message sent to the linked account.</summary>
     public string CodeHash { get; set; } = "";
 
     /// <summary>Wrong codes typed so far.</summary>
@@ -49,7 +52,7 @@ internal sealed class PersonLinkCodeConfiguration : IEntityTypeConfiguration<Per
         e.ToTable("directory_link_codes");
         e.HasKey(x => x.Id).HasName("pk_directory_link_codes");
         e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
-        e.Property(x => x.PersonId).HasColumnName("person_id").HasMaxLength(40).IsRequired();
+        e.Property(x => x.PersonId).HasColumnName("person_id").HasMaxLength(40);
         e.Property(x => x.Platform).HasColumnName("platform").HasMaxLength(16).IsRequired();
         e.Property(x => x.App).HasColumnName("app").HasMaxLength(Apps.HubAppValidation.MaxNameLength).IsRequired();
         e.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(128).IsRequired();
@@ -59,6 +62,7 @@ internal sealed class PersonLinkCodeConfiguration : IEntityTypeConfiguration<Per
         e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
         e.Property(x => x.ClosedAt).HasColumnName("closed_at");
         e.HasIndex(x => new { x.Platform, x.App, x.UserId }).HasDatabaseName("ix_directory_link_codes_platform_app_user_id");
+        e.HasIndex(x => x.ExpiresAt).HasDatabaseName("ix_directory_link_codes_expires_at");
         e.HasOne<PersonRow>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade)
             .HasConstraintName("fk_directory_link_codes_directory_people_person_id");
     }

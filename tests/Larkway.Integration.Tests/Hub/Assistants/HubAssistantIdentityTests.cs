@@ -99,12 +99,35 @@ public sealed partial class HubAssistantIdentityTests
         await SandboxPlatforms.DingTalkSayAsync(hub, "frank", "cid-frank", "/link carol@example.com");
         await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.DingTalkRepliesText(hub, "cid-frank").Contains("If that email belongs to someone in the directory", StringComparison.Ordinal), "the answer to Frank");
         WeComCodes(hub, "carol").Count.ShouldBe(3);
-        (await CodesAsync(hub, "frank")).ShouldBeEmpty();
+        (await CodesAsync(hub, "frank")).ShouldHaveSingleItem().PersonId.ShouldBeNull("stored as asked, for no one: it counts toward Frank's limit and matches no code");
 
         // The latest code links Erin's DingTalk account to Carol.
         await SandboxPlatforms.DingTalkSayAsync(hub, "erin", "cid-erin", "/link " + WeComCodes(hub, "carol").Last());
         await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.DingTalkRepliesText(hub, "cid-erin").Contains("Linked:", StringComparison.Ordinal), "the link confirmation");
         (await LinksAsync(hub, carol)).ShouldContain(l => l.Platform == PersonPlatform.DingTalk && l.UserId == "erin" && l.Source == PersonLinkSource.Self);
+    }
+
+    [Fact]
+    public async Task A_code_typed_after_asking_for_an_unknown_email_is_answered_as_a_wrong_code_for_a_real_person()
+    {
+        await using var hub = await StartAsync();
+        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
+
+        // Grace asks for a colleague who is in the directory, Heidi for an address no one has; each then guesses a code.
+        var replies = new List<string>();
+        foreach (var (user, email) in new[] { ("grace", "carol@example.com"), ("heidi", "nobody-here@example.com") })
+        {
+            var conversation = "cid-" + user;
+            await SandboxPlatforms.DingTalkSayAsync(hub, user, conversation, "/link " + email);
+            await hub.WaitForAsync(() => SandboxPlatforms.DingTalkRepliesText(hub, conversation).Contains("If that email belongs to someone", StringComparison.Ordinal), $"the answer to {user}'s ask");
+            var before = SandboxPlatforms.DingTalkRepliesText(hub, conversation);
+            await SandboxPlatforms.DingTalkSayAsync(hub, user, conversation, "/link 000000");
+            await hub.WaitForAsync(() => SandboxPlatforms.DingTalkRepliesText(hub, conversation).Length > before.Length, $"the answer to {user}'s code");
+            replies.Add(SandboxPlatforms.DingTalkRepliesText(hub, conversation)[before.Length..]);
+        }
+
+        // The same answer: it does not tell a colleague's email from an unknown one.
+        replies.ShouldAllBe(r => r.Contains("That code is not right; 4 tries left.", StringComparison.Ordinal) && !r.Contains("no code waiting", StringComparison.Ordinal));
     }
 
     private static Task<HubSandbox> StartAsync() => HubSandbox.StartAsync(new Dictionary<string, string?>

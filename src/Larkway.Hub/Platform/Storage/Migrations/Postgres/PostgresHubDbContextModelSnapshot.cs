@@ -1826,7 +1826,6 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .HasColumnName("expires_at");
 
                     b.Property<string>("PersonId")
-                        .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("person_id");
@@ -1845,6 +1844,9 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_directory_link_codes");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_directory_link_codes_expires_at");
 
                     b.HasIndex("PersonId");
 
@@ -3399,7 +3401,6 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_directory_link_codes_directory_people_person_id");
                 });
 

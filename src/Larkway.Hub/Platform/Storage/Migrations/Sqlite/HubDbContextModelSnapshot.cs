@@ -1795,7 +1795,6 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .HasColumnName("expires_at");
 
                     b.Property<string>("PersonId")
-                        .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("person_id");
@@ -1814,6 +1813,9 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_directory_link_codes");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_directory_link_codes_expires_at");
 
                     b.HasIndex("PersonId");
 
@@ -3354,7 +3356,6 @@ namespace Larkway.Hub.Platform.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_directory_link_codes_directory_people_person_id");
                 });
 
