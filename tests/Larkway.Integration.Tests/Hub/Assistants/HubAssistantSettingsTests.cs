@@ -79,7 +79,7 @@ public sealed class HubAssistantSettingsTests
 
         // Switched off: the bot's own fallback answers (it is sent only when no assistant took the message), no turn is stored.
         var asked = await hub.SayToBotAsync("Where is the sales deck?");
-        await HubSandbox.WaitUntilAsync(() => hub.BotTextsInChatOf(asked).Contains("I answer commands. Send /help to see them."), "the bot's fallback reply", 60);
+        await hub.WaitForAsync(() => hub.BotTextsInChatOf(asked).Contains("I answer commands. Send /help to see them."), "the bot's fallback reply", 60);
         (await driver.TurnsAsync()).ShouldBeEmpty();
 
         await driver.PatchAsync("paused-desk", new { enabled = true });
