@@ -14,9 +14,10 @@ internal sealed class HubSandbox : IAsyncDisposable
 {
     private readonly EmulatorServer? _external;
 
-    private HubSandbox(HubHost host, string dataDirectory, EmulatorServer? external)
+    private HubSandbox(HubHost host, string dataDirectory, EmulatorServer? external, HubLog log)
     {
         Host = host;
+        Log = log;
         DataDirectory = dataDirectory;
         _external = external;
         Emulator = external ?? host.Emulator!;
@@ -28,6 +29,9 @@ internal sealed class HubSandbox : IAsyncDisposable
     public EmulatorServer Emulator { get; }
 
     public HubHost Host { get; }
+
+    /// <summary>What the Hub logged at Warning and above, for a failing assertion's message.</summary>
+    public HubLog Log { get; }
 
     public string DataDirectory { get; }
 
@@ -95,13 +99,15 @@ internal sealed class HubSandbox : IAsyncDisposable
             values[key] = value;
         }
 
+        var log = new HubLog();
         var host = await HubApp.StartAsync([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(log);
             configure?.Invoke(builder);
         });
-        return new HubSandbox(host, dataDirectory, external);
+        return new HubSandbox(host, dataDirectory, external, log);
     }
 
     public const string AdminKey = "test-admin-key-0123456789";
@@ -145,7 +151,12 @@ internal sealed class HubSandbox : IAsyncDisposable
     }
 
     /// <summary>Waits (as a hang guard, not a timing assertion) until <paramref name="condition"/> holds.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 20)
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 20) => await WaitUntilAsync(condition, what, seconds, null);
+
+    /// <summary>As <see cref="WaitUntilAsync(Func{bool}, string, int)"/>, naming what this Hub logged when it gives up.</summary>
+    public Task WaitForAsync(Func<bool> condition, string what, int seconds = 20) => WaitUntilAsync(condition, what, seconds, Log);
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds, HubLog? log)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (!condition())
@@ -156,7 +167,7 @@ internal sealed class HubSandbox : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Gave up waiting for: {what}");
+                throw new TimeoutException($"Gave up waiting for: {what}" + (log is null ? "" : $"; {log}"));
             }
         }
     }
