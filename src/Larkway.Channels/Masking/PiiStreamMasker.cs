@@ -9,17 +9,24 @@ namespace Larkway.Channels.Masking;
 /// </summary>
 /// <remarks>
 /// The held tail starts after the last character no value can end on, so every value before it is decided by characters
-/// already written: what is shown is always the start of what the finished text masks to.
+/// already written: what is shown is always the start of what the finished text masks to. A
+/// <see cref="ReplacementLiteral"/> (a platform's markdown escape) keeps that: it writes each replacement whole, and a
+/// replacement is only written once its value is decided, so an escape sequence is never cut between two updates.
 /// </remarks>
 public sealed class PiiStreamMasker
 {
     private readonly PiiMasker _masker;
     private readonly MaskingDirection _direction;
+    private readonly ReplacementLiteral? _literal;
 
     /// <summary>Creates a stream masker using <paramref name="masker"/>'s rule set for <paramref name="direction"/>.</summary>
     /// <param name="masker">The masker.</param>
     /// <param name="direction">Where the text goes (usually <see cref="MaskingDirection.ToPlatform"/>).</param>
-    public PiiStreamMasker(PiiMasker masker, MaskingDirection direction)
+    /// <param name="literal">
+    /// How the destination shows a replacement literally (a platform's markdown escape for the stars of <c>159****4321</c>);
+    /// null writes replacements as they are.
+    /// </param>
+    public PiiStreamMasker(PiiMasker masker, MaskingDirection direction, ReplacementLiteral? literal = null)
     {
         ArgumentNullException.ThrowIfNull(masker);
         if (!Enum.IsDefined(direction))
@@ -29,6 +36,7 @@ public sealed class PiiStreamMasker
 
         _masker = masker;
         _direction = direction;
+        _literal = literal;
     }
 
     /// <summary>The part of <paramref name="textSoFar"/> that can be shown now, masked (possibly empty).</summary>
@@ -45,6 +53,6 @@ public sealed class PiiStreamMasker
     public string Complete(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return _masker.Mask(text, _direction).Text;
+        return _masker.Mask(text, _direction, _literal).Text;
     }
 }

@@ -82,10 +82,15 @@ internal static class FeishuCardJson
         return card;
     }
 
-    /// <summary>What the chat list shows for a card: its first line, shortened.</summary>
+    /// <summary>
+    /// What the chat list shows for a card: its first line, shortened; as plain text, so the markdown's character
+    /// references (a masked value's <c>&amp;#42;</c>) are shown as their characters.
+    /// </summary>
     public static string Summary(string? title, string markdown)
     {
-        var source = !string.IsNullOrWhiteSpace(title) ? title : markdown.Split('\n').Select(l => l.Trim().TrimStart('#', '>', '-', '*', ' ')).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("```", StringComparison.Ordinal)) ?? "";
+        var source = !string.IsNullOrWhiteSpace(title) ? title : markdown.Split('\n').Select(l => l.Trim().TrimStart('#', '>', '-', '*', ' ')).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("```", StringComparison.Ordinal)) is { } line
+            ? System.Net.WebUtility.HtmlDecode(line)
+            : "";
         return Shorten(source, 60);
     }
 

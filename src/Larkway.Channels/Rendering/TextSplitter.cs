@@ -17,11 +17,16 @@ public sealed record TextPart(string Text, int Start, string Body, string Prefix
 /// least half full: a paragraph break, else a line break outside code, else a line break inside a fenced code block
 /// (the fence is closed at the end of the part and reopened, with its language, at the start of the next), else a
 /// space, else any character boundary — never inside a surrogate pair (so never inside a UTF-8 sequence either),
-/// never between <c>\r</c> and <c>\n</c>, and never inside a fence's own opening or closing line. The bodies of the
+/// never between <c>\r</c> and <c>\n</c>, never inside an HTML character reference (<c>&amp;#42;</c>), and never
+/// inside a fence's own opening or closing line. The bodies of the
 /// parts, put back together, are the original text.
 /// </summary>
 public static class TextSplitter
 {
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789ABCDEFabcdef");
+    private static readonly System.Buffers.SearchValues<char> LettersAndDigits =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+
     /// <summary>The smallest limit the splitter takes: room for a reopened fence, its closing and some text.</summary>
     public const int MinimumLimit = 32;
 
@@ -67,7 +72,7 @@ public static class TextSplitter
 
     private static int ChooseEnd(string text, int[] sums, FenceMap fences, int start, int budget, TextMeasure measure)
     {
-        bool Fits(int end) => end > start && fences.CanSplitAt(text, end)
+        bool Fits(int end) => end > start && fences.CanSplitAt(text, end) && !InsideReference(text, end)
             && sums[end] - sums[start] + TextMeasurer.Measure(Close(text, fences, end), measure) <= budget;
 
         // The furthest end the budget allows, before any closing fence: the last prefix sum within it.
@@ -116,6 +121,33 @@ public static class TextSplitter
         }
 
         return furthest;
+    }
+
+    // Inside an HTML character reference such as "&#42;" (how a masked value's stars are written for markdown): cut
+    // there, neither part would show the character.
+    private static bool InsideReference(string text, int position)
+    {
+        var from = Math.Max(0, position - 12);
+        var amp = text.LastIndexOf('&', position - 1, position - from);
+        if (amp < 0)
+        {
+            return false;
+        }
+
+        var semicolon = text.IndexOf(';', amp, Math.Min(text.Length - amp, 14));
+        if (semicolon < position)
+        {
+            return false;
+        }
+
+        var name = text.AsSpan(amp + 1, semicolon - amp - 1);
+        return name switch
+        {
+            ['#', 'x' or 'X', .. var hex] => hex.Length > 0 && !hex.ContainsAnyExcept(HexDigits),
+            ['#', .. var digits] => digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9'),
+            [var first, _, ..] => char.IsAsciiLetter(first) && !name.ContainsAnyExcept(LettersAndDigits),
+            _ => false,
+        };
     }
 
     private static string Reopen(Fence fence, int limit, TextMeasure measure)

@@ -20,20 +20,23 @@ internal static partial class Html
     public static string ResourceUrl(string key) => "/_emulator/resources/" + Uri.EscapeDataString(key);
 
     /// <summary>
-    /// The small Markdown subset cards use (bold, italic, strike, code, links, &lt;at&gt;, line breaks).
-    /// The text is encoded first, so the patterns only ever add markup of our own.
+    /// The small Markdown subset cards use (bold, italic, strike, code, links, &lt;at&gt;, line breaks), and HTML
+    /// character references shown as their characters (Feishu's documented escapes). The text is encoded first, so the
+    /// patterns only ever add markup of our own.
     /// </summary>
     /// <param name="names">Names mentions as the Feishu client does; without it (previews) a mention shows its id.</param>
     public static string Markdown(string? markdown, PersonNames? names = null)
     {
-        var html = Encode(markdown);
-        html = MdLink().Replace(html, m => Link(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value)));
+        // Character references (&#42;) show as their characters, never as syntax (CharacterReferences).
+        var references = CharacterReferences.Protect(markdown);
+        var html = Encode(references.Text);
+        html = MdLink().Replace(html, m => Link(m.Groups[1].Value, WebUtility.HtmlDecode(references.Restore(m.Groups[2].Value))));
         html = MdBold().Replace(html, "<strong>$1</strong>");
         html = MdStrike().Replace(html, "<del>$1</del>");
         html = MdItalic().Replace(html, "<em>$1</em>");
-        html = MdCode().Replace(html, "<code>$1</code>");
+        html = MdCode().Replace(html, m => "<code>" + references.AsWritten(m.Groups[1].Value) + "</code>");
         html = EncodedAt().Replace(html, m => Mentions(WebUtility.HtmlDecode(m.Groups["value"].Value), m.Groups["inner"].Value, names));
-        return html.Replace("\n", "<br>", StringComparison.Ordinal);
+        return references.Restore(html.Replace("\n", "<br>", StringComparison.Ordinal));
     }
 
     /// <summary>

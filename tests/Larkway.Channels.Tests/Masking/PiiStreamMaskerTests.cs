@@ -1,4 +1,5 @@
 using Larkway.Channels.Masking;
+using Larkway.Channels.Rendering;
 
 namespace Larkway.Channels.Tests.Masking;
 
@@ -74,6 +75,33 @@ public sealed class PiiStreamMaskerTests
     {
         var masker = MaskingTestKit.Masker(o => o.ToPlatform = MaskingRuleSet.Off());
         new PiiStreamMasker(masker, MaskingDirection.ToPlatform).Visible("手机 159876").ShouldBe("手机 159876");
+    }
+
+    [Fact]
+    public void With_a_markdown_literal_only_the_inserted_stars_are_escaped_and_the_backends_markdown_stays()
+    {
+        var stream = new PiiStreamMasker(MaskingTestKit.Masker(), MaskingDirection.ToPlatform, MarkdownLiteral.MaskedValue);
+        stream.Complete("**客户** 15987654321 *已核验*，卡号 6212261000077890")
+            .ShouldBe("**客户** 159&#42;&#42;&#42;&#42;4321 *已核验*，卡号 &#42;&#42;&#42;&#42;7890");
+        stream.Complete("`15987654321` 见代码").ShouldBe("`159****4321` 见代码", "inside a code span the stars are literal already");
+    }
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public void With_a_markdown_literal_every_update_is_the_start_of_the_final_text_and_no_escape_is_cut(string answer, string value)
+    {
+        var stream = new PiiStreamMasker(MaskingTestKit.Masker(), MaskingDirection.ToPlatform, MarkdownLiteral.MaskedValue);
+        var text = "**答复** " + answer + " 15987654321。";
+        var final = stream.Complete(text);
+        final.ShouldNotContain("*" + "*" + "*", customMessage: "no star of a display form goes unescaped");
+        for (var cut = 0; cut <= text.Length; cut++)
+        {
+            var shown = stream.Visible(text[..cut]);
+            shown.ShouldNotContain(value, customMessage: $"cut at {cut}");
+            final.ShouldStartWith(shown, customMessage: $"cut at {cut}: an update must be the start of the final text");
+            var escape = shown.LastIndexOf("&#", StringComparison.Ordinal);
+            (escape < 0 || shown.IndexOf(';', escape) > escape).ShouldBeTrue($"cut at {cut}: an update ends inside an escape: {shown}");
+        }
     }
 
     private static PiiStreamMasker Stream() => new(MaskingTestKit.Masker(), MaskingDirection.ToPlatform);

@@ -15,6 +15,19 @@ public class TextSplitterTests
     }
 
     [Fact]
+    public void A_character_reference_is_never_cut()
+    {
+        // A masked value's star goes as "&#42;"; cut inside it, neither part would show the star.
+        var text = new string('a', 38) + "&#42;" + new string('b', 30);
+
+        var parts = TextSplitter.Split(text, 40, TextMeasure.Utf16);
+
+        parts[0].Body.ShouldBe(new string('a', 38));
+        parts[1].Body.ShouldStartWith("&#42;");
+        string.Concat(parts.Select(p => p.Body)).ShouldBe(text);
+    }
+
+    [Fact]
     public void A_paragraph_break_is_preferred_to_a_line_break_or_a_space()
     {
         var first = string.Join(' ', Enumerable.Repeat("word", 10)); // 49 chars

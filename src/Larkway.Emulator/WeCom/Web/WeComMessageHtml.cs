@@ -12,7 +12,7 @@ namespace Larkway.Emulator.WeCom.Web;
 
 /// <summary>
 /// How the WeCom client shows a message: text, markdown (headings, quotes, lists, bold, links, code and the three font
-/// colours info / comment / warning, &lt;@userid&gt; mentions), media, text cards, news and template cards with their
+/// colours info / comment / warning, &lt;@userid&gt; mentions, HTML character references as their characters), media, text cards, news and template cards with their
 /// buttons. Everything sent is encoded first; only our own markup is added.
 /// </summary>
 internal static partial class WeComMessageHtml
@@ -89,12 +89,14 @@ internal static partial class WeComMessageHtml
 
     private static string Inline(string text, WeComOrg org)
     {
-        var html = Html.Encode(text);
-        html = Link().Replace(html, m => Html.Link(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value)));
+        // Character references (&#42;) show as their characters, never as syntax; in code as written.
+        var references = CharacterReferences.Protect(text);
+        var html = Html.Encode(references.Text);
+        html = Link().Replace(html, m => Html.Link(m.Groups[1].Value, WebUtility.HtmlDecode(references.Restore(m.Groups[2].Value))));
         html = Bold().Replace(html, "<strong>$1</strong>");
-        html = Code().Replace(html, "<code>$1</code>");
+        html = Code().Replace(html, m => "<code>" + references.AsWritten(m.Groups[1].Value) + "</code>");
         html = Font().Replace(html, m => $"<span class=\"wc-{m.Groups[1].Value}\">{m.Groups[2].Value}</span>");
-        return Mentions(html, org);
+        return references.Restore(Mentions(html, org));
     }
 
     /// <summary>&lt;@userid&gt; (already encoded) as the member's name.</summary>

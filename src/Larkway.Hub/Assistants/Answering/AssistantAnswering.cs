@@ -115,7 +115,7 @@ internal sealed partial class AssistantAnswering(
         await using (writer.ConfigureAwait(false))
         {
             await MarkAnsweringAsync(turn.Id, writer, cancellationToken).ConfigureAwait(false);
-            var run = new AnswerRun(turn, loaded, writer);
+            var run = new AnswerRun(turn, loaded, writer, replies.MaskedLiteral);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using (Watch(run, stop))
             {
@@ -493,8 +493,8 @@ internal sealed partial class AssistantAnswering(
     [LoggerMessage(EventId = LogEvents.AssistantStopCheckFailed, Level = LogLevel.Debug, Message = "Checking {Count} answers in progress for /stop failed; they go on")]
     private static partial void LogStopCheckFailed(ILogger logger, Exception exception, int count);
 
-    /// <summary>One answer in progress.</summary>
-    private sealed class AnswerRun(AssistantTurnRow turn, LoadedAssistant loaded, IAssistantReplyWriter writer)
+    /// <summary>One answer in progress; <paramref name="maskedLiteral"/> is how its platform's markdown shows a masked value as written.</summary>
+    private sealed class AnswerRun(AssistantTurnRow turn, LoadedAssistant loaded, IAssistantReplyWriter writer, ReplacementLiteral maskedLiteral)
     {
         public AssistantTurnRow Turn => turn;
 
@@ -502,8 +502,11 @@ internal sealed partial class AssistantAnswering(
 
         public IAssistantReplyWriter Writer => writer;
 
-        /// <summary>What the platform may show of the answer so far: the assistant's <c>masking.to_platform</c>, a growing number held back.</summary>
-        public PiiStreamMasker ToPlatform { get; } = new(loaded.Masker, MaskingDirection.ToPlatform);
+        /// <summary>
+        /// What the platform may show of the answer so far: the assistant's <c>masking.to_platform</c>, a growing number held
+        /// back, each masked value written so that the platform's markdown shows its stars as stars.
+        /// </summary>
+        public PiiStreamMasker ToPlatform { get; } = new(loaded.Masker, MaskingDirection.ToPlatform, maskedLiteral);
 
         /// <summary>The backend's user: the person, or the account of a guest (Dify ties conversations to it).</summary>
         public string User { get; } = turn.PersonId ?? $"account:{turn.Platform}:{turn.App}:{turn.SenderId}";

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Larkway.Channels.Adapters;
+using Larkway.Channels.Masking;
 using Larkway.Channels.Messages;
+using Larkway.Channels.Rendering;
 using Larkway.DingTalk;
 using Larkway.DingTalk.Cards;
 using Larkway.DingTalk.Robots;
@@ -52,6 +54,14 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
 
     /// <inheritdoc/>
     public string Platform => "dingtalk";
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The AI card's markdown and the markdown message alike: DingTalk documents no escape for its markdown, whose renderer
+    /// takes HTML (font tags) and shows HTML character references as their characters, so a masked value's stars go as
+    /// <c>&amp;#42;</c> (docs/masking.md names the sources).
+    /// </remarks>
+    public ReplacementLiteral MaskedLiteral { get; } = MarkdownLiteral.MaskedValue;
 
     /// <inheritdoc/>
     public async Task<IAssistantReplyWriter> OpenAsync(AssistantReplyTarget target, CancellationToken cancellationToken)

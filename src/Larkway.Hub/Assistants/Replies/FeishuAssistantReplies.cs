@@ -1,3 +1,4 @@
+using Larkway.Channels.Masking;
 using Larkway.Channels.Rendering;
 using Larkway.Feishu;
 using Larkway.Feishu.CardKit;
@@ -25,6 +26,14 @@ internal sealed partial class FeishuAssistantReplies(
 
     /// <inheritdoc />
     public string Platform => "feishu";
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Feishu's card markdown (the CardKit element and the message card alike) shows a character its markdown would read
+    /// as syntax when it is written as an HTML character reference (<c>&amp;#42;</c> for <c>*</c>): its rich-text component
+    /// documents these escapes.
+    /// </remarks>
+    public ReplacementLiteral MaskedLiteral { get; } = MarkdownLiteral.MaskedValue;
 
     private TimeProvider Clock => time;
 

@@ -1,3 +1,4 @@
+using Larkway.Channels.Masking;
 using Larkway.Hub.Assistants.Configuration;
 
 namespace Larkway.Hub.Assistants.Replies;
@@ -25,6 +26,13 @@ internal interface IAssistantReplies
     /// Idempotent; never streams again.
     /// </summary>
     Task CloseInterruptedAsync(AssistantReplyTarget target, string handle, string? shownText, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How the platform's markdown shows what the masker puts in place of a value (<c>159****4321</c>) as written: the
+    /// platform renders every answer as markdown, where those stars would turn into bold or italic marks. Only the inserted
+    /// text goes through it; the backend's own markdown is left as written, and plain-text replies do not use it.
+    /// </summary>
+    ReplacementLiteral MaskedLiteral { get; }
 
     /// <summary>Sends one plain text reply to <paramref name="target"/>'s message, once per <paramref name="idempotencyKey"/>.</summary>
     Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Larkway.Channels.Adapters;
+using Larkway.Channels.Masking;
 using Larkway.Channels.Messages;
 using Larkway.Channels.Rendering;
 using Larkway.Hub.Platform;
@@ -69,6 +70,14 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         _time = time;
         _logger = logger;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The AI bot's stream and markdown messages and the app's markdown message alike: WeCom documents no escape for its
+    /// markdown; its markdown takes HTML (font tags) and standard markdown shows HTML character references as their
+    /// characters, so a masked value's stars go as <c>&amp;#42;</c> (docs/masking.md names the sources).
+    /// </remarks>
+    public ReplacementLiteral MaskedLiteral { get; } = MarkdownLiteral.MaskedValue;
 
     /// <inheritdoc/>
     public string Platform => "wecom";

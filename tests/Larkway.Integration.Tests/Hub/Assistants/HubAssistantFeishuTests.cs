@@ -47,8 +47,9 @@ public sealed class HubAssistantFeishuTests
         var (streaming, answer, card) = await driver.CardAsync(turn.ReplyHandle!);
         streaming.ShouldBeFalse();
         // Restored, then masked toward the platform by default (HubAssistantPlatformMaskingTests holds the rule).
-        answer.ShouldStartWith("You asked: My mobile is 138****5678 and my ID is 1101**********002X");
-        answer.ShouldContain("Placeholders kept: 138****5678");
+        // The card's markdown carries the display forms' stars as &#42; (Feishu's escape), so they show as stars.
+        answer.ShouldStartWith("You asked: My mobile is 138&#42;&#42;&#42;&#42;5678 and my ID is 1101&#42;&#42;&#42;&#42;&#42;&#42;&#42;&#42;&#42;&#42;002X");
+        answer.ShouldContain("Placeholders kept: 138&#42;&#42;&#42;&#42;5678");
         answer.ShouldNotContain("[PHONE_1]");
         card.GetRawText().ShouldContain("assistant.feedback");
 
