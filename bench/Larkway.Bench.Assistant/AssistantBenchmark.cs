@@ -92,7 +92,7 @@ internal static class AssistantBenchmark
 
             if (options.LatencyOnly)
             {
-                var quietFirst = await QuestionToBackendAsync(options, emulator, control, admin, hubUrl, secret, turns, database, users, next);
+                var quietFirst = await QuestionToBackendAsync(options, emulator, control, admin, hubUrl, secret, turns, users, next);
                 report.Append(quietFirst);
                 Console.WriteLine(quietFirst);
                 if (options.Markdown is { } only)
@@ -120,7 +120,7 @@ internal static class AssistantBenchmark
             var overhead = await FirstTokenAsync(options, emulator, control, turns, users.GetRange(next, options.Samples));
             next += options.Samples;
             Console.WriteLine(overhead);
-            var latency = await QuestionToBackendAsync(options, emulator, control, admin, hubUrl, secret, turns, database, users, next);
+            var latency = await QuestionToBackendAsync(options, emulator, control, admin, hubUrl, secret, turns, users, next);
             Console.WriteLine(latency);
             overhead += Environment.NewLine + latency;
 
@@ -347,7 +347,7 @@ internal static class AssistantBenchmark
     /// background load (<see cref="BackgroundLoad"/>): what the Hub adds before the backend is even asked.
     /// </summary>
     private static async Task<string> QuestionToBackendAsync(
-        AssistantOptions options, EmulatorServer emulator, HttpClient control, HttpClient admin, Uri hubUrl, string secret, TurnReader turns, string database, List<EmulatorUser> users, int next)
+        AssistantOptions options, EmulatorServer emulator, HttpClient control, HttpClient admin, Uri hubUrl, string secret, TurnReader turns, List<EmulatorUser> users, int next)
     {
         await SetAiAsync(control, new { tokens_per_second = options.TokensPerSecond, answer_words = 10 });
         var samples = options.LatencySamples;
@@ -361,15 +361,16 @@ internal static class AssistantBenchmark
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"question → backend request: starting the background ({options.BackgroundAskers} people asking, read receipts, a deleted app's events retrying)…"));
         List<double> busy;
-        long ghostBefore, ghostAfter;
+        InboxBacklog before, after;
         int asked, receipts;
         string busyLoad;
-        await using (var load = await BackgroundLoad.StartAsync(emulator, control, admin, hubUrl, secret, turns, database, background))
+        await using (var load = await BackgroundLoad.StartAsync(emulator, control, admin, hubUrl, secret, turns, background))
         {
-            ghostBefore = load.GhostEventsRetrying();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  deleted app: {ghostBefore} events retrying; {samples} questions with the background…"));
+            // Read from the Hub's events API just before the first measured question and just after the last.
+            before = await InboxEvents.BacklogAsync(admin, BackgroundLoad.DeletedApp);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  unfinished inbox events: {before.Describe("deleted app")}; {samples} questions with the background…"));
             busy = await QuestionsToBackendAsync(control, emulator, turns, busyAskers, "Busy");
-            ghostAfter = load.GhostEventsRetrying();
+            after = await InboxEvents.BacklogAsync(admin, BackgroundLoad.DeletedApp);
             asked = load.Asked;
             receipts = load.Receipts;
             busyLoad = LoadAverage();
@@ -383,7 +384,17 @@ internal static class AssistantBenchmark
         text.AppendLine(CultureInfo.InvariantCulture, $"| quiet | {P(quiet, 50):F0} ms | {P(quiet, 90):F0} ms | {P(quiet, 99):F0} ms | {quiet.Max():F0} ms | {quietLoad} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| with background | {P(busy, 50):F0} ms | {P(busy, 90):F0} ms | {P(busy, 99):F0} ms | {busy.Max():F0} ms | {busyLoad} |");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Background: {options.BackgroundAskers} other people each asking again as soon as their last answer ended ({asked} questions), {receipts} read receipts of the bot's replies (events nothing answers), and a deleted stored app with {ghostBefore} events retrying when the samples began ({ghostAfter} at the end).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Background: {options.BackgroundAskers} other people each asking again as soon as their last answer ended ({asked} questions), {receipts} read receipts of the bot's replies (events nothing answers), and a deleted stored app whose events were left failed and retrying.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Unfinished inbox events (the Hub's events API) when the first question with the background was asked: {before.Describe("deleted app")}; after the last: {after.Describe("deleted app")}.");
+        if ((after.AppLastError ?? before.AppLastError) is { } error)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"The deleted app's events' last error: {error}");
+        }
+
+        if (before.AppRetrying == 0 || after.AppRetrying == 0)
+        {
+            text.AppendLine("WARNING: the deleted app had no event retrying at the start or the end of the measured questions; this background did not hold what it says.");
+        }
         return text.ToString();
     }
 

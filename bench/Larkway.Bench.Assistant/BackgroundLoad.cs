@@ -2,26 +2,27 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
-using Microsoft.Data.Sqlite;
 
 namespace Larkway.Bench.Assistant;
 
 /// <summary>
 /// What else a Hub is doing while one person asks: other people asking in their own chats without pause (answers streaming
 /// the whole time), read receipts of the bot's replies (events nothing answers), and a stored app deleted while its events
-/// are still retrying (its bot's replies failed: the app's secret was wrong, then the app was removed). Runs until disposed.
+/// are still retrying (its bot's replies failed, then the app was removed). Runs until disposed.
 /// </summary>
 internal sealed class BackgroundLoad : IAsyncDisposable
 {
-    private const string GhostApp = "ghost";
+    /// <summary>The stored app deleted with its events retrying.</summary>
+    public const string DeletedApp = "ghost";
+
+    private const string GhostApp = DeletedApp;
+    private const int GhostMessages = 20;
+    private const string ReplyEndpoint = "POST /open-apis/im/v1/messages/{message_id}/reply";
 
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
-    private readonly string _database;
     private int _asked;
     private int _receipts;
-
-    private BackgroundLoad(string database) => _database = database;
 
     /// <summary>Questions the other people asked while it ran.</summary>
     public int Asked => Volatile.Read(ref _asked);
@@ -35,9 +36,9 @@ internal sealed class BackgroundLoad : IAsyncDisposable
     /// retrying before this returns.
     /// </summary>
     public static async Task<BackgroundLoad> StartAsync(
-        EmulatorServer emulator, HttpClient control, HttpClient admin, Uri hubUrl, string secret, TurnReader turns, string database, IReadOnlyList<EmulatorUser> askers)
+        EmulatorServer emulator, HttpClient control, HttpClient admin, Uri hubUrl, string secret, TurnReader turns, IReadOnlyList<EmulatorUser> askers)
     {
-        var load = new BackgroundLoad(database);
+        var load = new BackgroundLoad();
         await load.LeaveDeletedAppRetryingAsync(emulator, control, admin, hubUrl, secret, askers[0]);
         foreach (var (asker, index) in askers.Select((a, i) => (a, i)))
         {
@@ -46,16 +47,6 @@ internal sealed class BackgroundLoad : IAsyncDisposable
 
         load._loops.Add(Task.Run(() => load.ReadReceiptsAsync(control, emulator, askers)));
         return load;
-    }
-
-    /// <summary>The deleted app's events still retrying or being retried (read from the Hub's database).</summary>
-    public long GhostEventsRetrying()
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _database, Pooling = false, DefaultTimeout = 30 }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM inbox_events WHERE app_name = '{GhostApp}' AND status IN ('Retrying', 'InProgress', 'Pending')";
-        return (long)command.ExecuteScalar()!;
     }
 
     public async ValueTask DisposeAsync()
@@ -105,10 +96,18 @@ internal sealed class BackgroundLoad : IAsyncDisposable
     }
 
     /// <summary>
-    /// A second Feishu app stored in the Hub with a wrong secret: people write to its bot, the bot's replies fail (no token),
-    /// and the events go to retrying; then the app is deleted, and its stored events go on retrying against an app that is
-    /// no more.
+    /// A second Feishu app stored in the Hub, with an assistant of its own: a person sends its bot <c>/new</c> 20 times, and
+    /// every reply fails (the Emulator answers the reply endpoint with HTTP 500 meanwhile, as during an outage), so each
+    /// event fails its first handling; then the app is deleted, and the events go on retrying against an app that is no more
+    /// (their next attempts fail on the missing app). The fault is disarmed once every event has failed, before the
+    /// measured questions: it never touches them.
     /// </summary>
+    /// <remarks>
+    /// Why the assistant and the fault: an app added at run time has no bot, so without an assistant its messages are done at
+    /// their first handling whatever its secret (a wrong secret only makes the bot's identity unknown, and the handler then
+    /// leaves the message alone); and a handling that already holds the app's client when the app is deleted still ends
+    /// well. Only a handling that fails, with the app gone before its retry, leaves the events retrying.
+    /// </remarks>
     private async Task LeaveDeletedAppRetryingAsync(EmulatorServer emulator, HttpClient control, HttpClient admin, Uri hubUrl, string secret, EmulatorUser writer)
     {
         var ghost = emulator.State.AddApp(new EmulatorApp("cli_ghost0000000001", "the-real-secret-0001", "Ghost bot", "ou_ghostbot00000000000000000000001"));
@@ -116,7 +115,7 @@ internal sealed class BackgroundLoad : IAsyncDisposable
         {
             name = GhostApp,
             app_id = ghost.AppId,
-            app_secret = "a-wrong-secret",
+            app_secret = ghost.AppSecret,
             encrypt_key = secret,
             verification_token = secret,
             base_url = emulator.BaseUrl.ToString(),
@@ -125,35 +124,65 @@ internal sealed class BackgroundLoad : IAsyncDisposable
             await AssistantBenchmark.EnsureAsync(created, "POST /api/v1/apps (the app to delete)");
         }
 
+        using (var assistant = await admin.PostAsJsonAsync("/api/v1/assistants", new
+        {
+            name = "ghost-helper",
+            backend = "dify",
+            base_url = new Uri(emulator.BaseUrl, "dify/v1").ToString(),
+            api_key = AssistantBenchmark.DifyKey,
+            apps = new[] { GhostApp },
+            policy = new { unknown_users = "guest" },
+        }))
+        {
+            await AssistantBenchmark.EnsureAsync(assistant, "POST /api/v1/assistants (the deleted app's)");
+        }
+
         using (var subscribed = await control.PutAsJsonAsync($"/_emulator/apps/{ghost.AppId}/event-subscription",
             new { url = new Uri(hubUrl, $"/feishu/apps/{GhostApp}/events").ToString(), encrypt_key = secret, verification_token = secret }))
         {
             await AssistantBenchmark.EnsureAsync(subscribed, "the deleted app's event subscription");
         }
 
-        for (var i = 0; i < 20; i++)
+        using (var armed = await control.PostAsJsonAsync("/_emulator/faults", new { endpoint = ReplyEndpoint, count = 100_000, kind = "server_error" }))
+        {
+            await AssistantBenchmark.EnsureAsync(armed, "the reply fault");
+        }
+
+        for (var i = 0; i < GhostMessages; i++)
         {
             using var sent = await control.PostAsJsonAsync($"/_emulator/apps/{ghost.AppId}/p2p-messages",
-                new { sender = writer.Email, msg_type = "text", content = new { text = "/help" } });
+                new { sender = writer.Email, msg_type = "text", content = new { text = "/new" } });
             await AssistantBenchmark.EnsureAsync(sent, "a message to the deleted app's bot");
         }
 
-        // Every event stored and tried once (its reply failed) before the app goes.
-        for (var i = 0; i < 600 && GhostTriedOnce() < 20; i++)
+        // Every event in its first handling (or past it) before the app goes; each fails, on the fault or on the missing app.
+        await WaitForGhostAsync(admin, events => events.Count == GhostMessages && events.All(e => e.Attempts >= 1), "every message of the app to delete taken once");
+        using (var deleted = await admin.DeleteAsync($"/api/v1/apps/{GhostApp}"))
         {
-            await Task.Delay(100);
+            await AssistantBenchmark.EnsureAsync(deleted, "DELETE /api/v1/apps/ghost");
         }
 
-        using var deleted = await admin.DeleteAsync($"/api/v1/apps/{GhostApp}");
-        await AssistantBenchmark.EnsureAsync(deleted, "DELETE /api/v1/apps/ghost");
+        await WaitForGhostAsync(admin, events => events.Count == GhostMessages && events.All(e => e.Status == "failed"), "every message of the deleted app failed and waiting for a retry");
+        (await control.DeleteAsync("/_emulator/faults")).EnsureSuccessStatusCode();
     }
 
-    private long GhostTriedOnce()
+    private static async Task WaitForGhostAsync(HttpClient admin, Func<IReadOnlyList<InboxEventRow>, bool> done, string what)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _database, Pooling = false, DefaultTimeout = 30 }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM inbox_events WHERE app_name = '{GhostApp}' AND attempts >= 1 AND status <> 'InProgress'";
-        return (long)command.ExecuteScalar()!;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var events = (await InboxEvents.ListAsync(admin, "im.message.receive_v1")).Where(e => e.App == GhostApp).ToList();
+            if (done(events))
+            {
+                return;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"not within 2 minutes: {what} (the app's events: {string.Join(", ", events.Select(e => $"{e.Status}/{e.Attempts}"))})");
+            }
+
+            await Task.Delay(100);
+        }
     }
 }
