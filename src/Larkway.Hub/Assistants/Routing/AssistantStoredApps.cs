@@ -23,20 +23,29 @@ internal static class AssistantStoredApps
         var inbound = services.GetRequiredService<AssistantInbound>();
         var clients = services.GetRequiredService<IFeishuClientFactory>();
         var time = services.GetRequiredService<TimeProvider>();
-        BotIdentity? identity = null;
+        (FeishuClient Client, BotIdentity Identity)? known = null;
         return dispatcher.On<MessageReceivedEvent>(async (e, context, cancellationToken) =>
         {
-            // Bots answering bots loop forever; without the bot's own open_id a group mention cannot be told apart.
+            // Bots answering bots loop forever.
             if (e.Sender.SenderType == "app" || context.AppId is not { Length: > 0 } appId)
             {
                 return;
             }
 
+            // A changed app (new secret) comes with a new client: its bot is asked for again with it.
             var client = await clients.GetClientAsync(appName, cancellationToken).ConfigureAwait(false);
-            identity ??= new BotIdentity(client);
-            if (await identity.GetAsync(cancellationToken).ConfigureAwait(false) is not { OpenId: { Length: > 0 } botOpenId })
+            if (known is not { } current || !ReferenceEquals(current.Client, client))
             {
-                return;
+                known = current = (client, new BotIdentity(client));
+            }
+
+            // Without the bot's own open_id a mention cannot be told apart. The question is not dropped: the inbox retries it
+            // (a Feishu outage passes; wrong credentials end in the dead letters, with this message to say why).
+            if (await current.Identity.GetAsync(cancellationToken).ConfigureAwait(false) is not { OpenId: { Length: > 0 } botOpenId })
+            {
+                throw new BotIdentityUnavailableException(
+                    $"The bot of the Feishu app '{appName}' could not be read (bot/v3/info failed), so its message cannot be handled yet; "
+                    + "it is retried. If this lasts, check the app's credentials with Test connection on the Apps page.");
             }
 
             InboundMessage message;
@@ -58,3 +67,6 @@ internal static class AssistantStoredApps
         });
     }
 }
+
+/// <summary>A stored app's bot could not be read, so its message waits for a retry rather than being dropped.</summary>
+internal sealed class BotIdentityUnavailableException(string message) : Exception(message);
