@@ -10,11 +10,12 @@ namespace Larkway.Hub.Bots;
 /// </summary>
 internal sealed class DbBotConversationStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, TimeProvider time) : IBotConversationStore
 {
-    // Every direct message and mention asks for the sender's conversation: compiled once (EF Core recompiles it for
-    // another model, e.g. the other provider), so a lookup skips the query cache's expression walk and hashing.
     private const int MaxReaders = 64;
 
-    private static readonly Func<HubDbContext, string, string, string, CancellationToken, Task<BotConversationRow?>> FindQuery =
+    // Every direct message and mention asks for the sender's conversation: compiled once per store, so a lookup skips the
+    // query cache's expression walk and hashing. Not static: a compiled query refuses a model other than the one it was
+    // compiled against, and two Hubs in one process (another provider, other options) each have their own model.
+    private readonly Func<HubDbContext, string, string, string, CancellationToken, Task<BotConversationRow?>> _find =
         EF.CompileAsyncQuery((HubDbContext db, string app, string chatId, string userOpenId, CancellationToken cancellationToken) =>
             db.BotConversations.AsNoTracking().SingleOrDefault(c => c.App == app && c.ChatId == chatId && c.UserOpenId == userOpenId));
 
@@ -35,7 +36,7 @@ internal sealed class DbBotConversationStore(IDbContextFactory<HubDbContext> con
         BotConversationRow? row;
         try
         {
-            row = await FindQuery(db, app, chatId, userOpenId, cancellationToken).ConfigureAwait(false);
+            row = await _find(db, app, chatId, userOpenId, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
