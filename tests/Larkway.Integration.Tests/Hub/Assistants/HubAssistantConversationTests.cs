@@ -64,8 +64,9 @@ public sealed class HubAssistantConversationTests(HubAssistantConversationTests.
         var turns = await driver.EndedTurnsAsync(2);
         turns.Count.ShouldBe(2);
         turns.ShouldAllBe(t => t.Status == AssistantTurnStatus.Answered);
-        turns[0].Question.ShouldBe("First: where is the VPN guide?");
-        turns[1].Question.ShouldBe("Second: who approves travel?");
+        var order = string.Join("; ", turns.Select(t => $"turn {t.Id} '{t.Question}' sent {t.SentAt:O} received {t.ReceivedAt:O} event {t.InboxEventId} started {t.StartedAt:O} finished {t.FinishedAt:O}"));
+        turns[0].Question.ShouldBe("First: where is the VPN guide?", $"{order}; {shared.Hub.Log}");
+        turns[1].Question.ShouldBe("Second: who approves travel?", order);
 
         var first = await driver.CardAsync(turns[0].ReplyHandle!);
         var second = await driver.CardAsync(turns[1].ReplyHandle!);
