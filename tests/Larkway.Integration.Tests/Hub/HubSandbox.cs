@@ -112,6 +112,22 @@ internal sealed class HubSandbox : IAsyncDisposable
 
     public const string AdminKey = "test-admin-key-0123456789";
 
+    /// <summary>
+    /// Points the Emulator's event subscription of its first app at this Hub, as a developer would in the Feishu console:
+    /// a Hub started with <see cref="StartAgainstAsync"/> in webhook mode then receives that app's events.
+    /// </summary>
+    public async Task SubscribeEventsAsync()
+    {
+        using var subscribed = await Control.PutAsJsonAsync($"/_emulator/apps/{State.Apps[0].AppId}/event-subscription", new
+        {
+            url = new Uri(Api.BaseAddress!, "/feishu/events").ToString(),
+            encrypt_key = ExternalEncryptKey,
+            verification_token = ExternalVerificationToken,
+        });
+        var text = await subscribed.Content.ReadAsStringAsync();
+        Assert.True(subscribed.IsSuccessStatusCode, text);
+    }
+
     /// <summary>A user writes to the bot in a p2p chat; returns the message id.</summary>
     public async Task<string> SayToBotAsync(string text, string sender = "alice@example.com")
     {

@@ -366,19 +366,23 @@ internal sealed partial class AssistantAnswering(
 
     /// <summary>
     /// Whether a turn of the lane sent before this one has not ended: replies in one conversation never interleave, and go in
-    /// the order they were sent. A turn stuck behind one that cannot end (its assistant deleted) still ends: dead letters
-    /// count as ended.
+    /// the order they were sent. Two sent at the same instant (WeCom stamps messages to the second) go in the order the inbox
+    /// received them, never in the order concurrent handlers happened to store them. A turn stuck behind one that cannot
+    /// end (its assistant deleted) still ends: dead letters count as ended.
     /// </summary>
     private async Task<bool> WaitsInLaneAsync(AssistantTurnRow turn, CancellationToken cancellationToken)
     {
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            return await db.AssistantTurns.AnyAsync(
-                t => t.Lane == turn.Lane && t.Id != turn.Id && (t.SentAt < turn.SentAt || (t.SentAt == turn.SentAt && t.Id < turn.Id))
-                    && t.State != WorkState.DeadLetter
-                    && (t.Status == AssistantTurnStatus.Queued || t.Status == AssistantTurnStatus.Answering),
-                cancellationToken).ConfigureAwait(false);
+            var open = db.AssistantTurns.Where(t => t.Lane == turn.Lane && t.Id != turn.Id && t.State != WorkState.DeadLetter
+                && (t.Status == AssistantTurnStatus.Queued || t.Status == AssistantTurnStatus.Answering));
+            var sentAt = turn.SentAt;
+            var earlier = turn.InboxEventId is { } eventId
+                ? open.Where(t => t.SentAt < sentAt || (t.SentAt == sentAt
+                    && (t.InboxEventId == null ? t.Id < turn.Id : t.InboxEventId < eventId || (t.InboxEventId == eventId && t.Id < turn.Id))))
+                : open.Where(t => t.SentAt < sentAt || (t.SentAt == sentAt && t.Id < turn.Id));
+            return await earlier.AnyAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -119,8 +119,9 @@ internal sealed class AssistantDriver(HubSandbox hub, Uri emulator, string? conv
         await using var db = await factory.CreateDbContextAsync();
         var turns = conversation is null ? db.AssistantTurns.AsNoTracking() : db.AssistantTurns.AsNoTracking().Where(t => t.ConversationId == conversation);
 
-        // The conversation's order: when each was sent (the inbox's concurrent handlers may store them the other way round).
-        return await turns.OrderBy(t => t.SentAt).ThenBy(t => t.Id).ToListAsync();
+        // The conversation's order: when each was sent, then when the inbox received it (the inbox's concurrent handlers may
+        // store them the other way round).
+        return await turns.OrderBy(t => t.SentAt).ThenBy(t => t.InboxEventId).ThenBy(t => t.Id).ToListAsync();
     }
 
     /// <summary>The first turn stored, once there is one.</summary>

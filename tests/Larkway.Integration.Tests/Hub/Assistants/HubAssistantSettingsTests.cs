@@ -103,7 +103,7 @@ public sealed class HubAssistantSettingsTests
         var clock = new ShiftableTimeProvider();
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, TimeProvider = clock });
         await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
-        await SubscribeAsync(hub);
+        await hub.SubscribeEventsAsync();
         using var driver = new AssistantDriver(hub, emulator.BaseUrl);
         await driver.CreateAsync("ttl-desk", ["default"], sessions: new { ttl_hours = ttlHours });
         await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 3 });
@@ -179,18 +179,6 @@ public sealed class HubAssistantSettingsTests
     }
 
     /// <summary>The Feishu app's event subscription points at the Hub, as set in the developer console.</summary>
-    private static async Task SubscribeAsync(HubSandbox hub)
-    {
-        using var subscribed = await hub.Control.PutAsJsonAsync($"/_emulator/apps/{hub.State.Apps[0].AppId}/event-subscription", new
-        {
-            url = new Uri(hub.Api.BaseAddress!, "/feishu/events").ToString(),
-            encrypt_key = HubSandbox.ExternalEncryptKey,
-            verification_token = HubSandbox.ExternalVerificationToken,
-        });
-        var text = await subscribed.Content.ReadAsStringAsync();
-        Assert.True(subscribed.IsSuccessStatusCode, text);
-    }
-
     private static async Task CreateAsync(HubSandbox hub, object body)
     {
         using var admin = new HttpClient { BaseAddress = hub.Api.BaseAddress };
