@@ -373,6 +373,7 @@ public static partial class HubApp
         services.AddHubDirectory(configuration);
         services.AddHubBitableSync(configuration);
         services.AddHubIdentity(configuration);
+        services.AddHubFeishu();
         services.AddHubDingTalk();
         services.AddHubWeCom();
         services.AddHubPersonRouting();

@@ -82,8 +82,10 @@ public sealed class WeComChatBrowserTests(BrowserFixture browser) : IClassFixtur
         action.GetProperty("decision").GetString().ShouldBe("approved");
         action.GetProperty("operator_open_id").GetString().ShouldBe("alice");
         await Wait.UntilAsync(() => Task.FromResult(!receiver.Requests.IsEmpty), "the decision at the webhook");
-        var forwarded = JsonDocument.Parse(receiver.Requests.ShouldHaveSingleItem().Body).RootElement;
-        forwarded.GetProperty("type").GetString().ShouldBe("requisition.submitted");
+        var envelope = JsonDocument.Parse(receiver.Requests.ShouldHaveSingleItem().Body).RootElement;
+        envelope.GetProperty("type").GetString().ShouldBe("wecom.notification.action");
+        var forwarded = envelope.GetProperty("event");
+        forwarded.GetProperty("notification_type").GetString().ShouldBe("requisition.submitted");
         forwarded.GetProperty("action").GetString().ShouldBe("approve");
         forwarded.GetProperty("notification_id").GetString().ShouldBe(id);
         forwarded.GetProperty("decision").GetString().ShouldBe("approved");

@@ -27,6 +27,9 @@ public static class HubAppPlatform
     /// <summary>True for a Feishu or Lark app (every app stored before platforms existed is one).</summary>
     public static bool IsFeishu(string? platform) => !IsDingTalk(platform) && !IsWeCom(platform);
 
+    /// <summary>The platform a stored app's <c>platform</c> names, as every seam keys it (an app stored before platforms existed, or none: Feishu).</summary>
+    public static string Of(string? platform) => IsDingTalk(platform) ? DingTalk : IsWeCom(platform) ? WeCom : Feishu;
+
     /// <summary>The platform's name as people write it, for messages.</summary>
     public static string Display(string? platform) => IsDingTalk(platform) ? "DingTalk" : IsWeCom(platform) ? "WeCom" : "Feishu";
 }

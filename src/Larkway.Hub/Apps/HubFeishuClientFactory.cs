@@ -58,8 +58,8 @@ public sealed class HubAppNotFoundException : Exception
     {
     }
 
-    internal static HubAppNotFoundException For(string appName, bool disabled) => new(disabled
-        ? $"The Feishu app '{appName}' is disabled in the Hub; enable it (PATCH /api/v1/apps/{appName} {{\"enabled\":true}})."
-        : $"The Hub has no Feishu app named '{appName}' (GET /api/v1/apps lists them).");
+    internal static HubAppNotFoundException For(string appName, bool disabled, string platform = HubAppPlatform.Feishu) => new(disabled
+        ? $"The {HubAppPlatform.Display(platform)} app '{appName}' is disabled in the Hub; enable it (PATCH /api/v1/apps/{appName} {{\"enabled\":true}})."
+        : $"The Hub has no {HubAppPlatform.Display(platform)} app named '{appName}' (GET /api/v1/apps lists them).");
 }
 

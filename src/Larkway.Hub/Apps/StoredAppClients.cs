@@ -27,7 +27,7 @@ internal abstract class StoredAppClients<TClient>(HubAppRegistry apps, string pl
     {
         if (app is not { Enabled: true })
         {
-            throw HubAppNotFoundException.For(appName, disabled: app is not null);
+            throw HubAppNotFoundException.For(appName, disabled: app is not null, platform);
         }
 
         if (HubAppPlatform.Display(app.Platform) != HubAppPlatform.Display(platform))

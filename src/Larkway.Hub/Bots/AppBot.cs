@@ -26,13 +26,13 @@ public sealed partial class AppBot
     private readonly BotOptions _options;
     private readonly IBotMessenger _messenger;
     private readonly IBotConversationStore _conversations;
-    private readonly Func<CancellationToken, Task<Feishu.Bot.BotInfo?>> _identity;
+    private readonly Func<CancellationToken, Task<Larkway.Feishu.Bot.BotInfo?>> _identity;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IBotAssistant? _assistant;
 
     // The identity the last message was judged with; until one has been fetched, ingest cannot tell the bot's mention.
-    private volatile Feishu.Bot.BotInfo? _knownIdentity;
+    private volatile Larkway.Feishu.Bot.BotInfo? _knownIdentity;
 
     public AppBot(
         string app,
@@ -41,7 +41,7 @@ public sealed partial class AppBot
         BotOptions options,
         IBotMessenger messenger,
         IBotConversationStore conversations,
-        Func<CancellationToken, Task<Feishu.Bot.BotInfo?>> identity,
+        Func<CancellationToken, Task<Larkway.Feishu.Bot.BotInfo?>> identity,
         TimeProvider time,
         ILogger<AppBot> logger,
         IBotAssistant? assistant = null)

@@ -13,9 +13,9 @@ public static class SampleCommands
     /// <summary>The sample card: a line of text and an Acknowledge button.</summary>
     public static System.Text.Json.Nodes.JsonObject SampleCard(string text, bool withButton) =>
         withButton
-            ? Feishu.Cards.Card.V2().Header("Larkway sample").Markdown(text)
-                .Button("Acknowledge", Feishu.Cards.ButtonType.Primary, new System.Text.Json.Nodes.JsonObject { [BotCardActions.ActionField] = AcknowledgeAction }).Build()
-            : Feishu.Cards.Card.V2().Header("Larkway sample").Markdown(text).Build();
+            ? Larkway.Feishu.Cards.Card.V2().Header("Larkway sample").Markdown(text)
+                .Button("Acknowledge", Larkway.Feishu.Cards.ButtonType.Primary, new System.Text.Json.Nodes.JsonObject { [BotCardActions.ActionField] = AcknowledgeAction }).Build()
+            : Larkway.Feishu.Cards.Card.V2().Header("Larkway sample").Markdown(text).Build();
 
     public static BotCardActions AddSamples(this BotCardActions actions)
     {
@@ -23,8 +23,8 @@ public static class SampleCommands
         return actions.Add(AcknowledgeAction, (context, _) =>
         {
             var card = System.Text.Json.JsonSerializer.SerializeToElement(SampleCard($"Acknowledged by {context.OperatorOpenId}.", withButton: false));
-            return Task.FromResult<Feishu.Events.Models.Cards.CardActionResponse?>(
-                Feishu.Events.Models.Cards.CardActionResponse.WithToast(Feishu.Events.Models.Cards.CardToastType.Success, "Acknowledged").AndRawCard(card));
+            return Task.FromResult<Larkway.Feishu.Events.Models.Cards.CardActionResponse?>(
+                Larkway.Feishu.Events.Models.Cards.CardActionResponse.WithToast(Larkway.Feishu.Events.Models.Cards.CardToastType.Success, "Acknowledged").AndRawCard(card));
         });
     }
 
@@ -38,7 +38,7 @@ public static class SampleCommands
             .Add("feedback", "Tells the team something; I'll ask what.", (context, ct) =>
                 context.AskAsync("What would you like to tell the team? Your next message here is your feedback.", FeedbackStep, cancellationToken: ct))
             .Add("card", "Sends a card with a button to click.", (context, ct) =>
-                context.ReplyAsync(Feishu.Im.MessageContent.Card(SampleCard("Click the button: the bot answers within Feishu's 3 seconds.", withButton: true)), ct))
+                context.ReplyAsync(Larkway.Feishu.Im.MessageContent.Card(SampleCard("Click the button: the bot answers within Feishu's 3 seconds.", withButton: true)), ct))
             .AddStep(FeedbackStep, (context, ct) =>
                 context.ReplyAsync($"Thanks, noted: \"{context.Message.Text}\"", ct));
     }

@@ -23,8 +23,11 @@ internal sealed partial class DingTalkInboxHandler(
     TimeProvider time,
     ILoggerFactory loggerFactory,
     Webhooks.WebhookStore? webhooks = null,
-    IBotAssistant? assistant = null)
-{
+    IBotAssistant? assistant = null) : IInboxPlatformHandler
+{    /// <inheritdoc/>
+    public IReadOnlyCollection<InboxTransport> Transports { get; } = [InboxTransport.DingtalkStream, InboxTransport.DingtalkCallback];
+
+
     private readonly ConcurrentDictionary<string, AppBot> _bots = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggerFactory.CreateLogger<DingTalkInboxHandler>();
 

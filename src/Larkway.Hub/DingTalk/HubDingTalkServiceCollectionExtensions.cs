@@ -3,7 +3,8 @@ using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.DingTalk;
 using Larkway.Hub.Inbox;
-using Larkway.Hub.Notifications.DingTalk;
+using Larkway.Hub.Notifications;
+using Larkway.Hub.DingTalk.Notifications;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Leases;
 using Microsoft.AspNetCore.DataProtection;
@@ -43,6 +44,7 @@ public static class HubDingTalkServiceCollectionExtensions
         services.TryAddSingleton(sp => new DingTalkActionLinks(
             sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<HubSettings>(), sp.GetService<IServer>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new DingTalkNotificationSender(sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<DingTalkActionLinks>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, DingTalkNotificationChannel>(sp => new DingTalkNotificationChannel(sp.GetRequiredService<DingTalkNotificationSender>())));
         services.TryAddSingleton(sp => new DingTalkInboxHandler(
             sp.GetRequiredService<HubDingTalkClients>(),
             sp.GetRequiredService<BotCommands>(),
@@ -53,6 +55,7 @@ public static class HubDingTalkServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
             sp.GetService<IBotAssistant>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, DingTalkInboxHandler>(sp => sp.GetRequiredService<DingTalkInboxHandler>()));
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.

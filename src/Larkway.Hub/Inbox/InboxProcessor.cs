@@ -25,11 +25,12 @@ internal sealed partial class InboxProcessor(
     InboxTelemetry telemetry,
     TimeProvider time,
     ILogger<InboxProcessor> logger,
-    DingTalk.DingTalkInboxHandler? dingTalk = null,
-    WeCom.WeComInboxHandler? weCom = null,
-    WeCom.AiBot.WeComAiBotInboxHandler? weComAiBot = null) : IWorkHandler<InboxEvent>
+    IEnumerable<IInboxPlatformHandler> platformHandlers,
+    HubAppRegistry? apps = null) : IWorkHandler<InboxEvent>
 {
     private readonly IInboxEventObserver[] _observers = [.. observers];
+    private readonly Dictionary<InboxTransport, IInboxPlatformHandler> _platformHandlers = platformHandlers
+        .SelectMany(h => h.Transports, (h, transport) => (h, transport)).ToDictionary(x => x.transport, x => x.h);
 
     public async Task<WorkOutcome<InboxEvent>> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
     {
@@ -40,6 +41,21 @@ internal sealed partial class InboxProcessor(
         {
             return await DispatchAsync(item, cancellationToken).ConfigureAwait(false);
         }
+        catch (HubAppNotFoundException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            if (!await IsDeletedAsync(item.AppName, cancellationToken).ConfigureAwait(false))
+            {
+                // Disabled (still stored), or its secrets unreadable: retried, so enabling or fixing it resumes its events.
+                throw;
+            }
+
+            // The app the event came for is gone: no retry can find it, so it is dead-lettered now, not after hours of retries.
+            var name = HubAppService.NameOnWire(item.AppName);
+            LogAppDeleted(logger, item.Id, name);
+            telemetry.Handled(item.AppName, item.EventType, "app_deleted", null);
+            return WorkOutcome<InboxEvent>.DeadLetter($"The app '{name}' this event came for is no longer in the Hub (deleted); nothing can handle it. Add the app again and replay the event to handle it.");
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
@@ -47,21 +63,25 @@ internal sealed partial class InboxProcessor(
         }
     }
 
+    /// <summary>True when a fresh read of the stored apps has none named <paramref name="appName"/> (the default app is never deleted).</summary>
+    private async Task<bool> IsDeletedAsync(string appName, CancellationToken cancellationToken)
+    {
+        if (apps is null || HubAppRegistry.IsDefault(appName))
+        {
+            return false;
+        }
+
+        // Read afresh: the cached list may predate the app on this replica.
+        apps.Invalidate();
+        return await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false) is null;
+    }
+
     private async Task<WorkOutcome<InboxEvent>> DispatchAsync(InboxEvent item, CancellationToken cancellationToken)
     {
-        if (item.Transport.IsDingTalk())
+        // Another platform's event: its body is the platform's own, read by the room that stored it.
+        if (_platformHandlers.TryGetValue(item.Transport, out var platform))
         {
-            return await DispatchDingTalkAsync(item, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (item.Transport == InboxTransport.WecomAibot)
-        {
-            return await DispatchPlatformAsync(item, weComAiBot is null ? null : weComAiBot.HandleAsync, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (item.Transport.IsWeCom())
-        {
-            return await DispatchPlatformAsync(item, weCom is null ? null : weCom.HandleAsync, cancellationToken).ConfigureAwait(false);
+            return await DispatchPlatformAsync(item, platform.HandleAsync, cancellationToken).ConfigureAwait(false);
         }
 
         var dispatcher = dispatchers.GetDispatcher(item.AppName);
@@ -106,19 +126,9 @@ internal sealed partial class InboxProcessor(
         }
     }
 
-    /// <summary>A DingTalk event: its body is DingTalk's JSON, handled by the DingTalk room (a body it cannot read is dead-lettered).</summary>
-    private Task<WorkOutcome<InboxEvent>> DispatchDingTalkAsync(InboxEvent item, CancellationToken cancellationToken) =>
-        DispatchPlatformAsync(item, dingTalk is null ? null : dingTalk.HandleAsync, cancellationToken);
-
-    /// <summary>A DingTalk or WeCom event: its body is the platform's JSON, handled by its room (a body it cannot read is dead-lettered).</summary>
-    private async Task<WorkOutcome<InboxEvent>> DispatchPlatformAsync(InboxEvent item, Func<InboxEvent, CancellationToken, Task>? handle, CancellationToken cancellationToken)
+    /// <summary>Another platform's event: its body is the platform's JSON, handled by its room (a body it cannot read is dead-lettered).</summary>
+    private async Task<WorkOutcome<InboxEvent>> DispatchPlatformAsync(InboxEvent item, Func<InboxEvent, CancellationToken, Task> handle, CancellationToken cancellationToken)
     {
-        if (handle is null)
-        {
-            telemetry.Handled(item.AppName, item.EventType, "no_handler", null);
-            return WorkOutcome<InboxEvent>.Done();
-        }
-
         try
         {
             await handle(item, cancellationToken).ConfigureAwait(false);
@@ -136,6 +146,9 @@ internal sealed partial class InboxProcessor(
 
     [LoggerMessage(EventId = LogEvents.InboxProcessorDispatched, Level = LogLevel.Debug, Message = "Inbox event {EventId} ({EventType}) dispatched; handled: {Handled}.")]
     private static partial void LogDispatched(ILogger logger, long eventId, string eventType, bool handled);
+
+    [LoggerMessage(EventId = LogEvents.InboxProcessorAppDeleted, Level = LogLevel.Warning, Message = "Inbox event {EventId}: the app '{AppName}' is no longer in the Hub; dead-lettered without retries.")]
+    private static partial void LogAppDeleted(ILogger logger, long eventId, string appName);
 
     [LoggerMessage(EventId = LogEvents.InboxProcessorMalformed, Level = LogLevel.Warning, Message = "Inbox event {EventId} ({EventType}) is malformed for its event type; dead-lettered without retries.")]
     private static partial void LogMalformed(ILogger logger, long eventId, string eventType);

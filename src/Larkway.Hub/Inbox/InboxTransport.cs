@@ -30,13 +30,6 @@ public static class InboxTransports
     /// <summary>The transport of a Feishu event.</summary>
     public static InboxTransport Of(FeishuEventTransport transport) =>
         transport == FeishuEventTransport.LongConnection ? InboxTransport.LongConnection : InboxTransport.Http;
-
-    /// <summary>True for an event that came from DingTalk (its body is DingTalk's, not a Feishu envelope).</summary>
-    public static bool IsDingTalk(this InboxTransport transport) =>
-        transport is InboxTransport.DingtalkStream or InboxTransport.DingtalkCallback;
-
-    /// <summary>True for an event that came from WeCom (its body is the decrypted callback as JSON, not a Feishu envelope).</summary>
-    public static bool IsWeCom(this InboxTransport transport) => transport is InboxTransport.WecomCallback;
 }
 
 /// <summary>

@@ -10,10 +10,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class HubNotificationsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds notifications (reads <c>Larkway:Notifications</c>; sends are paced at each app's <c>Feishu:RateLimit</c>).
-    /// Needs <c>AddHubStorage</c>, <c>AddHubAuth</c>, <c>AddFeishu</c> (the default app) and <c>AddHubApps</c> (its
-    /// <see cref="Larkway.Feishu.IFeishuClientFactory"/> gives every notification its app's client); map the endpoints
-    /// with <c>MapHubNotificationsApi</c>.
+    /// Adds notifications (reads <c>Larkway:Notifications</c>). Each platform's room adds its channel
+    /// (<see cref="INotificationChannel"/>: <c>AddHubFeishu</c>, <c>AddHubDingTalk</c>, <c>AddHubWeCom</c>), through which
+    /// the outbox sends. Needs <c>AddHubStorage</c>, <c>AddHubAuth</c>, <c>AddFeishu</c> (the default app) and
+    /// <c>AddHubApps</c>; map the endpoints with <c>MapHubNotificationsApi</c>.
     /// </summary>
     public static IServiceCollection AddHubNotifications(this IServiceCollection services, IConfiguration configuration, Action<NotificationOptions>? configure = null)
     {
@@ -42,6 +42,7 @@ public static class HubNotificationsServiceCollectionExtensions
         services.AddHostedService<NotificationPackStartup>();
         services.TryAddSingleton<IRecipientResolver, ContactRecipientResolver>();
         services.TryAddSingleton<RecipientExpander>();
+        services.TryAddSingleton<NotificationChannels>();
         services.TryAddSingleton<NotificationService>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<NotificationTypeService>();

@@ -10,7 +10,13 @@ namespace Larkway.Hub.Notifications;
 /// outcome to a status; everything between — the app, the type's template, an earlier request, the recipients, the
 /// store — is decided here, in the order the API promises.
 /// </summary>
-internal sealed class NotificationService(NotificationStore store, NotificationComposer composer, RecipientExpander expander, HubAppRegistry apps, Routing.PersonRouter? router = null)
+internal sealed class NotificationService(
+    NotificationStore store,
+    NotificationComposer composer,
+    RecipientExpander expander,
+    HubAppRegistry apps,
+    NotificationChannels channels,
+    Routing.PersonRouter? router = null)
 {
     /// <summary>
     /// Checks the app, renders the type's template, answers a repeat from the store, expands departments and emails,
@@ -40,12 +46,10 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
 
         if (OnPlatform(composed.Request, platform) is not { } onPlatform)
         {
-            return NotificationSubmitResult.Invalid([new("recipients", platform switch
-            {
-                HubAppPlatform.DingTalk => $"Nobody to send to on DingTalk: the type '{request.Type}' names only other platforms' recipients. Send dingtalk_userid or dingtalk_mobile recipients in 'recipients'.",
-                HubAppPlatform.WeCom => $"Nobody to send to on WeCom: the type '{request.Type}' names only other platforms' recipients. Send wecom_userid, wecom_email or wecom_mobile recipients in 'recipients'.",
-                _ => $"Nobody to send to on Feishu: the type '{request.Type}' names only DingTalk or WeCom recipients. Send Feishu recipients in 'recipients', or set 'app' to a DingTalk or WeCom app.",
-            })]);
+            var others = channels.All.Where(c => c.Platform != platform).Select(c => HubAppPlatform.Display(c.Platform)).ToList();
+            return NotificationSubmitResult.Invalid([new("recipients",
+                $"Nobody to send to on {HubAppPlatform.Display(platform)}: the type '{request.Type}' names only other platforms' recipients. "
+                + $"Send {Either(channels.For(platform).RecipientTypes)} recipients in 'recipients', or set 'app' to a {string.Join(" or ", others)} app.")]);
         }
 
         composed = composed with { Request = onPlatform };
@@ -61,6 +65,12 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
         if (routeProblems.Count > 0)
         {
             return NotificationSubmitResult.Invalid(routeProblems);
+        }
+
+        // Whether each platform it goes to can show it is known now: a card one cannot render is refused here, not dead-lettered later.
+        if (await RenderingProblemAsync(platform, routed.Select(r => r.App), onPlatform.ContentKind, onPlatform.Content, cancellationToken).ConfigureAwait(false) is { } unrenderable)
+        {
+            return NotificationSubmitResult.Invalid([unrenderable]);
         }
 
         // Departments become people and emails are looked up now, so the recipient list is settled when stored.
@@ -143,25 +153,21 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
     }
 
     /// <summary>
-    /// Why the request's app cannot send it: the app is unusable, or its recipients are another platform's (a DingTalk
-    /// app sends to dingtalk_userid / dingtalk_mobile, a WeCom app to wecom_userid / wecom_email / wecom_mobile, a Feishu
-    /// app to everything else). Null when it can; with the app's platform.
+    /// Why the request's app cannot send it: the app is unusable, or a recipient is another platform's (each platform's
+    /// channel names the recipient types its apps send to). Null when it can; with the app's platform.
     /// </summary>
     private async Task<(NotificationProblem? Problem, string Platform)> PlatformProblemAsync(NotificationRequest request, CancellationToken cancellationToken)
     {
         var app = request.App is { } name ? await apps.FindAsync(name, cancellationToken).ConfigureAwait(false) : null;
-        var platform = app?.IsDingTalk == true ? HubAppPlatform.DingTalk : app?.IsWeCom == true ? HubAppPlatform.WeCom : HubAppPlatform.Feishu;
-        if (request.App is { } appName && platform == HubAppPlatform.Feishu && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
+        var platform = HubAppPlatform.Of(app?.Platform);
+        if (request.App is { } appName && app is not { Enabled: true, Error: null }
+            && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
         {
             return (new("app", unusable), platform);
         }
 
-        if (app is not null && platform != HubAppPlatform.Feishu && (!app.Enabled || app.Error is not null))
-        {
-            return (new("app", app.Error is null ? $"The app '{app.Name}' is disabled in the Hub; enable it first." : $"The app '{app.Name}' cannot be used: {app.Error}"), platform);
-        }
-
-        var index = request.Recipients.ToList().FindIndex(r => r.Type != NotificationRequest.PersonRecipient && NotificationRequest.PlatformOf(r.Type) != platform);
+        var channel = channels.For(platform);
+        var index = request.Recipients.ToList().FindIndex(r => r.Type != NotificationRequest.PersonRecipient && !channel.RecipientTypes.Contains(r.Type));
         if (index < 0)
         {
             return (null, platform);
@@ -169,15 +175,42 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
 
         var recipient = request.Recipients[index];
         var field = $"recipients[{index}].{recipient.Type}";
-        return (platform switch
-        {
-            HubAppPlatform.DingTalk => new(field, $"'{request.App}' is a DingTalk app: it sends to dingtalk_userid or dingtalk_mobile, not to {recipient.Type}."),
-            HubAppPlatform.WeCom => new(field, $"'{request.App}' is a WeCom app: it sends to wecom_userid, wecom_email or wecom_mobile, not to {recipient.Type}."),
-            _ => NotificationRequest.IsDingTalkRecipient(recipient.Type)
-                ? new(field, $"{recipient.Type} is a DingTalk recipient: set 'app' to a DingTalk app added to the Hub.")
-                : new(field, $"{recipient.Type} is a WeCom recipient: set 'app' to a WeCom app added to the Hub."),
-        }, platform);
+        var owner = channels.ForRecipient(recipient.Type);
+        return (request.App is null || app is null
+            ? new(field, $"{recipient.Type} is a {HubAppPlatform.Display(owner?.Platform)} recipient: set 'app' to a {HubAppPlatform.Display(owner?.Platform)} app added to the Hub.")
+            : new(field, $"'{request.App}' is a {HubAppPlatform.Display(platform)} app: it sends to {Either(channel.RecipientTypes)}, not to {recipient.Type}."), platform);
     }
+
+    /// <summary>
+    /// Why the content cannot be shown on one of the platforms it goes to — the app's, and those of the apps people are
+    /// routed to — asked of each platform's channel; null when every one can show it.
+    /// </summary>
+    private async Task<NotificationProblem?> RenderingProblemAsync(string platform, IEnumerable<string?> routedApps, string contentKind, string content, CancellationToken cancellationToken)
+    {
+        var platforms = new List<string> { platform };
+        foreach (var name in routedApps.OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var routedPlatform = HubAppPlatform.Of((await apps.FindAsync(name, cancellationToken).ConfigureAwait(false))?.Platform);
+            if (!platforms.Contains(routedPlatform))
+            {
+                platforms.Add(routedPlatform);
+            }
+        }
+
+        foreach (var each in platforms)
+        {
+            if (channels.Find(each)?.WhyUnrenderable(contentKind, content) is { } why)
+            {
+                return new NotificationProblem("card", $"This notification cannot be shown on {HubAppPlatform.Display(each)}: {why}");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Recipient types as a sentence lists them: "a or b", "a, b or c".</summary>
+    private static string Either(IReadOnlyList<string> types) =>
+        types.Count <= 1 ? string.Concat(types) : string.Join(", ", types.Take(types.Count - 1)) + " or " + types[^1];
 
     /// <summary>
     /// The composed request with only the recipients its app's platform can reach, or null when none is left. The caller's
@@ -185,9 +218,10 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
     /// DingTalk and WeCom do not take as a Feishu email), and a type serves every platform, so those are left out rather
     /// than sent to fail.
     /// </summary>
-    private static NotificationRequest? OnPlatform(NotificationRequest composed, string platform)
+    private NotificationRequest? OnPlatform(NotificationRequest composed, string platform)
     {
-        var reachable = composed.Recipients.Where(r => r.Type == NotificationRequest.PersonRecipient || NotificationRequest.PlatformOf(r.Type) == platform).ToList();
+        var types = channels.For(platform).RecipientTypes;
+        var reachable = composed.Recipients.Where(r => r.Type == NotificationRequest.PersonRecipient || types.Contains(r.Type)).ToList();
         return reachable.Count == composed.Recipients.Count ? composed
             : reachable.Count == 0 ? null
             : composed with { Recipients = reachable };
@@ -265,6 +299,12 @@ internal sealed class NotificationService(NotificationStore store, NotificationC
             }
 
             (kind, card, newData) = (composed.Request.ContentKind, composed.Request.Content, data);
+        }
+
+        var app = notification.Notification.App is { } appName ? await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false) : null;
+        if (await RenderingProblemAsync(HubAppPlatform.Of(app?.Platform), notification.Deliveries.Select(d => d.App), kind, card!, cancellationToken).ConfigureAwait(false) is { } unrenderable)
+        {
+            return new NotificationUpdateResult(NotificationUpdateOutcome.Invalid, Problems: [unrenderable]);
         }
 
         return await store.UpdateContentAsync(notification.Notification.Id, kind, card!, newData, cancellationToken).ConfigureAwait(false) is { } updated

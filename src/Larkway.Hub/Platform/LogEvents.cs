@@ -18,6 +18,7 @@ internal static class LogEvents
     public const int InboxEventSinkNoDispatcher = 4022;
     public const int InboxEventSinkRecordFailed = 4023;
     public const int InboxProcessorDispatched = 4032;
+    public const int InboxProcessorAppDeleted = 4033;
     public const int InboxProcessorNoDispatcher = 4037;
     public const int InboxProcessorMalformed = 4038;
     public const int InboxRetentionPruned = 4039;

@@ -2,7 +2,8 @@ using System.Diagnostics.Metrics;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
-using Larkway.Hub.Notifications.WeCom;
+using Larkway.Hub.Notifications;
+using Larkway.Hub.WeCom.Notifications;
 using Larkway.Hub.WeCom;
 using Larkway.Hub.Platform.Observability.Health;
 using Microsoft.AspNetCore.Routing;
@@ -48,9 +49,11 @@ public static class HubWeComServiceCollectionExtensions
                     sp.GetService<Larkway.Hub.Webhooks.WebhookStore>())
                 : null,
             sp.GetService<IBotAssistant>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, WeComInboxHandler>(sp => sp.GetRequiredService<WeComInboxHandler>()));
 
-        // Notifications whose app is a WeCom app go out through it (NotificationSender asks for this).
+        // Notifications whose app is a WeCom app go out through WeCom's channel.
         services.TryAddSingleton(sp => new WeComNotificationSender(sp.GetRequiredService<HubWeComClients>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, WeComNotificationChannel>(sp => new WeComNotificationChannel(sp.GetRequiredService<WeComNotificationSender>())));
         return services;
     }
 

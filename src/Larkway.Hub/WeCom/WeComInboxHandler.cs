@@ -11,7 +11,7 @@ namespace Larkway.Hub.WeCom;
 /// The inbox's handler of WeCom callbacks. Every one is first forwarded to the business webhooks subscribed to its type
 /// (<c>wecom.message.*</c>, <c>wecom.event.*</c>), as Feishu's and DingTalk's are; a member's text message then goes to
 /// the bot (commands, /help, conversations), which answers through the app's <c>message/send</c>; a click on a
-/// notification's template card goes to <see cref="Notifications.WeCom.WeComCardClicks"/>.
+/// notification's template card goes to <see cref="Notifications.WeComCardClicks"/>.
 /// </summary>
 internal sealed class WeComInboxHandler(
     HubWeComClients clients,
@@ -22,9 +22,12 @@ internal sealed class WeComInboxHandler(
     TimeProvider time,
     ILoggerFactory loggerFactory,
     Webhooks.WebhookStore? webhooks = null,
-    Notifications.WeCom.WeComCardClicks? cardClicks = null,
-    IBotAssistant? assistant = null)
-{
+    Notifications.WeComCardClicks? cardClicks = null,
+    IBotAssistant? assistant = null) : IInboxPlatformHandler
+{    /// <inheritdoc/>
+    public IReadOnlyCollection<InboxTransport> Transports { get; } = [InboxTransport.WecomCallback];
+
+
     private readonly ConcurrentDictionary<string, AppBot> _bots = new(StringComparer.Ordinal);
 
     /// <summary>Handles one claimed WeCom callback; throws to have the inbox retry it.</summary>
@@ -45,7 +48,7 @@ internal sealed class WeComInboxHandler(
             throw new JsonException("A stored WeCom callback is a JSON object.");
         }
 
-        if (item.EventType == WeComIngest.TemplateCardEventType && cardClicks is not null && Notifications.WeCom.WeComCardClicks.Claims(root))
+        if (item.EventType == WeComIngest.TemplateCardEventType && cardClicks is not null && Notifications.WeComCardClicks.Claims(root))
         {
             // A notification card's button: the type's action, the business webhooks, the card updated.
             await cardClicks.HandleAsync(item.AppName, root, cancellationToken).ConfigureAwait(false);

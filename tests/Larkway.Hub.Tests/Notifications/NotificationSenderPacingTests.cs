@@ -103,6 +103,7 @@ public sealed class NotificationSenderPacingTests : IAsyncLifetime
             s.AddHttpClient(FeishuBuilder.HttpClientName("")).ConfigurePrimaryHttpMessageHandler(() => _feishu);
             s.AddHubApps(new ConfigurationBuilder().Build());
             s.AddHubNotifications(new ConfigurationBuilder().Build(), o => o.SenderEnabled = false);
+            s.AddHubFeishu();
         });
     }
 

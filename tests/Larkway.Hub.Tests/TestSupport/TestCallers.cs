@@ -16,7 +16,7 @@ public static class TestCallers
     /// <summary>The admin key.</summary>
     public static readonly HubCaller AdminKey = new(HubAuth.AdminCallerId, IsAdmin: true, null);
 
-    /// <summary>The default app (no Feishu is called), stored apps and notifications with their sender off.</summary>
+    /// <summary>The default app (no Feishu is called), stored apps, Feishu's notification channel and notifications with their sender off.</summary>
     public static IServiceCollection AddNotificationsWithoutSending(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddFeishu(o =>
@@ -25,6 +25,7 @@ public static class TestCallers
             o.AppSecret = "secret";
         });
         services.AddHubApps(configuration);
+        services.AddHubFeishu();
         return services.AddHubNotifications(configuration, o => o.SenderEnabled = false);
     }
 }

@@ -273,6 +273,18 @@ public sealed class HubDingTalkTests
         wrongApp.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         Assert.Contains("set 'app' to a DingTalk app", await wrongApp.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        // A card DingTalk cannot show is refused when submitted (before: accepted, then dead-lettered when sent).
+        using var unrenderable = await admin.PostAsJsonAsync("/api/v1/notifications", new
+        {
+            type = "po",
+            idempotency_key = "po-1001-template",
+            app = AppName,
+            feishu_template = new { template_id = "ctp_1", template_variable = new { title = "PO-1001" } },
+            recipients = new[] { new { dingtalk_userid = "alice" } },
+        });
+        unrenderable.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Assert.Contains("This notification cannot be shown on DingTalk: A Feishu card-builder template", await unrenderable.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new
         {
             type = "po",
@@ -357,7 +369,9 @@ public sealed class HubDingTalkTests
         Actions(admin, payment.Id).Single().GetProperty("action").GetString().ShouldBe("request_approval");
 
         await HubSandbox.WaitUntilAsync(() => receiver.At("/actions").Count >= 2, "both clicks at the webhook", seconds: 60);
-        var forwarded = receiver.At("/actions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+        var envelopes = receiver.At("/actions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+        envelopes.ShouldAllBe(e => e.GetProperty("type").GetString() == "dingtalk.notification.action" && e.GetProperty("app").GetString() == AppName);
+        var forwarded = envelopes.Select(e => e.GetProperty("event")).ToList();
         forwarded.Select(f => f.GetProperty("action").GetString()).Order(StringComparer.Ordinal).ShouldBe(["approve", "request_approval"]);
         forwarded.ShouldAllBe(f => f.GetProperty("dingtalk_userid").GetString() == "alice");
     }

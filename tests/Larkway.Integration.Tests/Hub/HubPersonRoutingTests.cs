@@ -90,7 +90,9 @@ public sealed class HubPersonRoutingTests
         using var browser = new HttpClient();
         (await browser.PostAsync(approve, null)).StatusCode.ShouldBe(HttpStatusCode.OK);
         await HubSandbox.WaitUntilAsync(() => receiver.At("/actions").Count >= 1, "Bob's click at the webhook", seconds: 60);
-        var forwarded = JsonDocument.Parse(receiver.At("/actions")[0].Body).RootElement;
+        var envelope = JsonDocument.Parse(receiver.At("/actions")[0].Body).RootElement;
+        envelope.GetProperty("type").GetString().ShouldBe("dingtalk.notification.action", "the platform event is in the envelope every webhook event has");
+        var forwarded = envelope.GetProperty("event");
         forwarded.GetProperty("person_id").GetString().ShouldBe(bob);
         forwarded.GetProperty("notification_id").GetString().ShouldBe(id);
     }
@@ -243,10 +245,10 @@ public sealed class HubPersonRoutingTests
         var heard = receiver.At("/decisions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
         heard.Count.ShouldBe(3, Heard());
         heard.Single(h => h.GetProperty("type").GetString() == "card.action.trigger").GetProperty("notification").GetProperty("id").GetString().ShouldBe(id);
-        var onDingTalk = heard.Single(h => h.TryGetProperty("dingtalk_userid", out _));
+        var onDingTalk = heard.Single(h => h.GetProperty("type").GetString() == "dingtalk.notification.action").GetProperty("event");
         onDingTalk.GetProperty("person_id").GetString().ShouldBe(bob);
         onDingTalk.GetProperty("decision").GetString().ShouldBe("approved");
-        var onWeCom = heard.Single(h => h.TryGetProperty("wecom_userid", out _));
+        var onWeCom = heard.Single(h => h.GetProperty("type").GetString() == "wecom.notification.action").GetProperty("event");
         onWeCom.GetProperty("wecom_userid").GetString().ShouldBe("carol");
         onWeCom.GetProperty("person_id").GetString().ShouldBe(carol);
         onWeCom.GetProperty("notification_id").GetString().ShouldBe(id);

@@ -45,6 +45,11 @@ public sealed class HubWeComNotificationTests(HubWeComFixture fixture) : IClassF
         (await RefusedAsync(new { type = "po", idempotency_key = "wc-bad-5", app = AppName, card, recipients = new[] { new { dingtalk_userid = "alice" } } }))
             .ShouldContain("recipients[0].dingtalk_userid");
 
+        // A card WeCom cannot show is refused when submitted (before: accepted, then dead-lettered when sent).
+        var template = new { template_id = "ctp_1", template_variable = new { title = "PO-1" } };
+        var unrenderable = await RefusedAsync(new { type = "po", idempotency_key = "wc-bad-6", app = AppName, feishu_template = template, recipients = new[] { new { wecom_userid = "alice" } } });
+        unrenderable.ShouldContain("This notification cannot be shown on WeCom: A Feishu card-builder template cannot be shown on WeCom");
+
         // An unknown member is accepted (WeCom decides) and fails with the reason, not retried.
         using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "po", idempotency_key = "wc-nobody", app = AppName, card, recipients = new[] { new { wecom_mobile = "+8613999999999" } } });
         queued.StatusCode.ShouldBe(HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
@@ -133,7 +138,9 @@ public sealed class HubWeComNotificationTests(HubWeComFixture fixture) : IClassF
         await HubSandbox.WaitUntilAsync(() => DoneClicks() >= 4, "the four clicks handled by the inbox", seconds: 60);
         Actions(id).Count.ShouldBe(1, "the re-delivered click and the refused ones record nothing");
         await HubSandbox.WaitUntilAsync(() => fixture.Receiver.At("/wc-actions").Count >= 1, "the decision at the webhook", seconds: 60);
-        var forwarded = fixture.Receiver.At("/wc-actions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+        var envelopes = fixture.Receiver.At("/wc-actions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+        envelopes.ShouldHaveSingleItem().GetProperty("type").GetString().ShouldBe("wecom.notification.action");
+        var forwarded = envelopes.Select(e => e.GetProperty("event")).ToList();
         forwarded.ShouldHaveSingleItem();
         forwarded[0].GetProperty("action").GetString().ShouldBe("approve");
         forwarded[0].GetProperty("decision").GetString().ShouldBe("approved");

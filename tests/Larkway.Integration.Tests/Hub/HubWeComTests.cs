@@ -317,6 +317,58 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    [Fact]
+    public async Task An_event_whose_app_was_deleted_is_dead_lettered_at_its_next_try_naming_the_app_while_a_disabled_apps_event_keeps_retrying()
+    {
+        var admin = fixture.Admin;
+        await EnsureAppAsync(admin, "wc-gone");
+        await EnsureAppAsync(admin, "wc-off");
+
+        // WeCom refuses every send for now, so each member's message fails its first handling and waits for a retry.
+        using (var armed = await fixture.Hub.Control.PostAsJsonAsync("/_emulator/wecom/faults", new { endpoint = "POST /cgi-bin/message/send", kind = "server_error", count = 100_000 }))
+        {
+            armed.EnsureSuccessStatusCode();
+        }
+
+        try
+        {
+            foreach (var (app, msgId) in new[] { ("wc-gone", "7300000000000000001"), ("wc-off", "7300000000000000002") })
+            {
+                var plaintext = $"<xml><ToUserName><![CDATA[{EmulatorOptions.DefaultWeComCorpId}]]></ToUserName><FromUserName><![CDATA[alice]]></FromUserName><CreateTime>1764200000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[/help]]></Content><MsgId>{msgId}</MsgId><AgentID>1000002</AgentID></xml>";
+                using var posted = await PostEncryptedAsync(app, plaintext);
+                posted.StatusCode.ShouldBe(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+            }
+
+            await fixture.Hub.WaitForAsync(() => EventOf(admin, "wc-gone")?.GetProperty("status").GetString() == "failed"
+                && EventOf(admin, "wc-off")?.GetProperty("status").GetString() == "failed", "both messages failed their first handling", seconds: 60);
+
+            (await admin.DeleteAsync("/api/v1/apps/wc-gone")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            using (var disabled = await admin.PatchAsJsonAsync("/api/v1/apps/wc-off", new { enabled = false }))
+            {
+                disabled.EnsureSuccessStatusCode();
+            }
+
+            // The deleted app's event goes to the dead letters at its next try, saying why (before: retried for hours,
+            // each time "no Feishu app named …"); the disabled app's keeps retrying, so enabling the app resumes it.
+            await fixture.Hub.WaitForAsync(() => EventOf(admin, "wc-gone")?.GetProperty("status").GetString() == "dead_letter", "the deleted app's event dead-lettered", seconds: 60);
+            var gone = EventOf(admin, "wc-gone")!.Value;
+            gone.GetProperty("last_error").GetString()!.ShouldContain("'wc-gone' this event came for is no longer in the Hub (deleted)");
+            gone.GetProperty("attempts").GetInt32().ShouldBeLessThanOrEqualTo(2, "dead-lettered at its next try, not after the inbox's retries");
+            await fixture.Hub.WaitForAsync(() => EventOf(admin, "wc-off")?.GetProperty("attempts").GetInt32() >= 2, "the disabled app's event tried again", seconds: 60);
+            var off = EventOf(admin, "wc-off")!.Value;
+            off.GetProperty("status").GetString().ShouldBe("failed", off.ToString());
+            off.GetProperty("last_error").GetString()!.ShouldContain("The WeCom app 'wc-off' is disabled");
+        }
+        finally
+        {
+            (await fixture.Hub.Control.DeleteAsync("/_emulator/wecom/faults")).EnsureSuccessStatusCode();
+            using var enabled = await admin.PatchAsJsonAsync("/api/v1/apps/wc-off", new { enabled = true });
+        }
+    }
+
+    private static JsonElement? EventOf(HttpClient admin, string app) =>
+        EventsAsync(admin, "wecom.message.text").GetAwaiter().GetResult().Where(e => e.GetProperty("app").GetString() == app).Select(e => (JsonElement?)e).FirstOrDefault();
+
     private async Task EnsureAppAsync(HttpClient admin, string name)
     {
         using var existing = await admin.GetAsync($"/api/v1/apps/{name}");

@@ -127,7 +127,7 @@ internal sealed partial class NotificationCardActions(
         Webhooks.WebhookStore? webhooks, CancellationToken cancellationToken)
     {
         var (ok, message, _) = await HandlePlatformClickAsync(
-            new PlatformClick(DingTalkActionEventType, "dingtalk_userid", $"dingtalk/{deliveryId}/{actionName}"),
+            new PlatformClick(Directory.Links.PersonPlatform.DingTalk, DingTalkActionEventType, "dingtalk_userid", $"dingtalk/{deliveryId}/{actionName}"),
             notificationId, deliveryId, userId, actionName, webhooks, cancellationToken).ConfigureAwait(false);
         return (ok, message);
     }
@@ -146,15 +146,12 @@ internal sealed partial class NotificationCardActions(
     {
         var key = $"wecom/{taskId}/{eventKey}";
         return HandlePlatformClickAsync(
-            new PlatformClick(WeComActionEventType, "wecom_userid", key.Length <= 256 ? key : "wecom/sha256-" + Hash(key)),
+            new PlatformClick(Directory.Links.PersonPlatform.WeCom, WeComActionEventType, "wecom_userid", key.Length <= 256 ? key : "wecom/sha256-" + Hash(key)),
             notificationId, deliveryId, userId, actionName, webhooks, cancellationToken);
     }
 
-    /// <summary>How a click on another platform is recorded and forwarded: the webhook event type, the payload's user field, the record's key.</summary>
-    private sealed record PlatformClick(string EventType, string UserField, string EventKey)
-    {
-        public string Platform => EventType == DingTalkActionEventType ? Directory.Links.PersonPlatform.DingTalk : Directory.Links.PersonPlatform.WeCom;
-    }
+    /// <summary>How a click on another platform is recorded and forwarded: its platform, the webhook event type, the event's user field, the record's key.</summary>
+    private sealed record PlatformClick(string Platform, string EventType, string UserField, string EventKey);
 
     /// <summary>
     /// The webhook event type of a click on a notification's button on any platform: one shape for Feishu, DingTalk and
@@ -219,18 +216,27 @@ internal sealed partial class NotificationCardActions(
         var type = await types.GetAsync(notification.Type, cancellationToken).ConfigureAwait(false);
         var action = NotificationTypeAction.Find(type?.Actions ?? "{}", actionName);
         var decision = action?.Decision;
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["notification_id"] = notificationId,
-            ["type"] = notification.Type,
-            ["action"] = actionName,
-            ["decision"] = action?.Decision,
-            [click.UserField] = userId,
-            ["recipient"] = delivery.Recipient,
-            ["person_id"] = delivery.PersonId,
-            ["data"] = notification.Data is null ? null : JsonNode.Parse(notification.Data),
-        });
         var eventKey = click.EventKey;
+
+        // The platform's own event, in the envelope every webhook event has: its type is the event's, the notification's is inside.
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        {
+            ["id"] = notificationId + "/" + eventKey,
+            ["type"] = click.EventType,
+            ["created_at"] = time.GetUtcNow().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["app"] = Apps.HubAppService.NameOnWire(delivery.App ?? notification.App ?? ""),
+            ["event"] = new JsonObject
+            {
+                ["notification_id"] = notificationId,
+                ["notification_type"] = notification.Type,
+                ["action"] = actionName,
+                ["decision"] = action?.Decision,
+                [click.UserField] = userId,
+                ["recipient"] = delivery.Recipient,
+                ["person_id"] = delivery.PersonId,
+                ["data"] = notification.Data is null ? null : JsonNode.Parse(notification.Data),
+            },
+        });
         var neutral = ActionPayload(ActionEventId(notificationId, eventKey), notification, click.Platform, delivery.App ?? notification.App, actionName, action?.Decision, userId, delivery, new JsonObject());
         var recorded = await store.RecordActionAsync(new NotificationActionRow
         {

@@ -146,7 +146,7 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         }
 
         var app = await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false);
-        return app is { IsDingTalk: true } ? PersonPlatform.DingTalk : app is { IsWeCom: true } ? PersonPlatform.WeCom : PersonPlatform.Feishu;
+        return HubAppPlatform.Of(app?.Platform);
     }
 }
 

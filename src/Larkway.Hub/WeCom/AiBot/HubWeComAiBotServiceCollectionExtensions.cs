@@ -36,6 +36,7 @@ public static class HubWeComAiBotServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
             sp.GetService<IBotAssistant>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, WeComAiBotInboxHandler>(sp => sp.GetRequiredService<WeComAiBotInboxHandler>()));
         services.TryAddSingleton(sp => new WeComAiBotIngest(
             sp.GetRequiredService<InboxStore>(),
             sp.GetRequiredService<InboxQueue>(),

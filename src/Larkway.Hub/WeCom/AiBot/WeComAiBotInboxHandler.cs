@@ -28,8 +28,11 @@ internal sealed partial class WeComAiBotInboxHandler(
     TimeProvider time,
     ILoggerFactory loggerFactory,
     Webhooks.WebhookStore? webhooks = null,
-    IBotAssistant? assistant = null)
-{
+    IBotAssistant? assistant = null) : IInboxPlatformHandler
+{    /// <inheritdoc/>
+    public IReadOnlyCollection<InboxTransport> Transports { get; } = [InboxTransport.WecomAibot];
+
+
     private readonly ConcurrentDictionary<string, (AppBot Bot, WeComAiBotMessenger Messenger)> _bots = new(StringComparer.Ordinal);
     /// <summary>The inbox type of a user's feedback on a reply that carried a feedback id.</summary>
     public const string FeedbackEventType = WeComAiBotIngest.EventTypePrefix + WeComAiBotEventTypes.FeedbackEvent;

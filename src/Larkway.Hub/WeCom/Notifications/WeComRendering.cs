@@ -1,7 +1,8 @@
+using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Cards;
 using Larkway.WeCom.Messages;
 
-namespace Larkway.Hub.Notifications.WeCom;
+namespace Larkway.Hub.WeCom.Notifications;
 
 /// <summary>How a card is rendered for WeCom.</summary>
 internal sealed record WeComRenderOptions

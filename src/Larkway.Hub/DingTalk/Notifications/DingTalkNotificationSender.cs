@@ -1,9 +1,10 @@
+using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Cards;
 using Larkway.DingTalk;
 using Larkway.Hub.Apps;
 using Larkway.Hub.DingTalk;
 
-namespace Larkway.Hub.Notifications.DingTalk;
+namespace Larkway.Hub.DingTalk.Notifications;
 
 /// <summary>A notification that cannot be expressed on DingTalk at all (a card-builder template, or a card the renderer refuses).</summary>
 internal sealed class DingTalkRenderException(string message) : Exception(message);
@@ -20,6 +21,9 @@ internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, Din
     /// <summary>The recipient types a DingTalk app sends to.</summary>
     public static readonly IReadOnlyList<string> RecipientTypes = ["dingtalk_userid", "dingtalk_mobile"];
 
+    /// <summary>Why a Feishu card-builder template is refused: DingTalk shows only cards the Hub renders for it.</summary>
+    public const string TemplateRefusal = "A Feishu card-builder template cannot be shown on DingTalk: send the card itself, or use a notification type.";
+
     /// <summary>Sends and returns the message's process query key (the id DingTalk recalls it by).</summary>
     /// <exception cref="RecipientNotFoundException">DingTalk does not know the person.</exception>
     /// <exception cref="DingTalkRenderException">The content cannot be shown on DingTalk.</exception>
@@ -30,7 +34,7 @@ internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, Din
         var userId = await UserIdAsync(client, delivery, cancellationToken).ConfigureAwait(false);
         if (notification.MessageType != "card")
         {
-            throw new DingTalkRenderException("A Feishu card-builder template cannot be shown on DingTalk: send the card itself, or use a notification type.");
+            throw new DingTalkRenderException(TemplateRefusal);
         }
 
         // A link button opens its own URL; a button that calls back on Feishu becomes a link to the Hub made for this person.

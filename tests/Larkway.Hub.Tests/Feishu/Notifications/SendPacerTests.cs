@@ -1,7 +1,7 @@
-using Larkway.Hub.Notifications;
+using Larkway.Hub.Feishu.Notifications;
 using Larkway.Hub.Tests.TestSupport;
 
-namespace Larkway.Hub.Tests.Notifications;
+namespace Larkway.Hub.Tests.Feishu.Notifications;
 
 /// <summary>Send slots: Feishu's per-receiver and per-app limits, without one busy receiver holding up the others.</summary>
 public sealed class SendPacerTests

@@ -1,11 +1,12 @@
+using Larkway.Hub.Notifications;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Larkway.Hub.Notifications.Cards;
 using Larkway.DingTalk.Robots;
-using Limits = Larkway.Hub.Notifications.DingTalk.DingTalkMessageLimits;
+using Limits = Larkway.Hub.DingTalk.Notifications.DingTalkMessageLimits;
 
-namespace Larkway.Hub.Notifications.DingTalk;
+namespace Larkway.Hub.DingTalk.Notifications;
 
 /// <summary>
 /// Renders a Feishu card (as the composer renders a type's template, or as a caller sent it) into the richest DingTalk

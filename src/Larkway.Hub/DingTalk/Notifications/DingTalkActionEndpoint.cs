@@ -1,3 +1,4 @@
+using Larkway.Hub.Notifications;
 using System.Net;
 using Larkway.Hub.Notifications.Actions;
 using Microsoft.AspNetCore.Builder;
@@ -7,7 +8,7 @@ using Larkway.Hub.Platform;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Larkway.Hub.Notifications.DingTalk;
+namespace Larkway.Hub.DingTalk.Notifications;
 
 /// <summary>
 /// <c>/dingtalk/actions/{token}</c>, where a notification's button on DingTalk leads. Opening the link (GET) only shows

@@ -1,9 +1,10 @@
+using Larkway.Hub.Notifications;
 using System.Text.Json;
 using Larkway.Hub.Notifications.Cards;
 using Larkway.DingTalk.Robots;
 using Larkway.DingTalk.WorkNotifications;
 
-namespace Larkway.Hub.Notifications.DingTalk;
+namespace Larkway.Hub.DingTalk.Notifications;
 
 /// <summary>How a card is rendered for DingTalk.</summary>
 internal sealed record DingTalkRenderOptions

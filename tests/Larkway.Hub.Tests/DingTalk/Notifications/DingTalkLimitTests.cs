@@ -1,9 +1,9 @@
 using Larkway.Hub.Notifications.Cards;
-using Larkway.Hub.Notifications.DingTalk;
-using static Larkway.Hub.Tests.Notifications.DingTalk.DingTalkCardRendererTests;
-using Limits = Larkway.Hub.Notifications.DingTalk.DingTalkMessageLimits;
+using Larkway.Hub.DingTalk.Notifications;
+using static Larkway.Hub.Tests.DingTalk.Notifications.DingTalkCardRendererTests;
+using Limits = Larkway.Hub.DingTalk.Notifications.DingTalkMessageLimits;
 
-namespace Larkway.Hub.Tests.Notifications.DingTalk;
+namespace Larkway.Hub.Tests.DingTalk.Notifications;
 
 /// <summary>Each limit at its boundary and one past it; lengths counted as DingTalk counts them.</summary>
 public sealed class DingTalkLimitTests

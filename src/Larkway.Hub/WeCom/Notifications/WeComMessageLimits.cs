@@ -1,7 +1,8 @@
+using Larkway.Hub.Notifications;
 using System.Text;
-using Larkway.Hub.Notifications.DingTalk;
+using Larkway.Hub.DingTalk.Notifications;
 
-namespace Larkway.Hub.Notifications.WeCom;
+namespace Larkway.Hub.WeCom.Notifications;
 
 /// <summary>
 /// WeCom's limits on the messages a rendered card becomes, from the app message document (发送应用消息, path/90236) and

@@ -1,9 +1,10 @@
+using Larkway.Hub.Notifications;
 using Larkway.Hub.Apps;
 using Larkway.Hub.WeCom;
 using Larkway.WeCom;
 using Larkway.WeCom.Messages;
 
-namespace Larkway.Hub.Notifications.WeCom;
+namespace Larkway.Hub.WeCom.Notifications;
 
 /// <summary>A notification that cannot be expressed on WeCom at all (a card-builder template, or a card the renderer refuses).</summary>
 internal sealed class WeComRenderException(string message) : Exception(message);
@@ -22,6 +23,9 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
 {
     /// <summary>The recipient types a WeCom app sends to.</summary>
     public static readonly IReadOnlyList<string> RecipientTypes = ["wecom_userid", "wecom_email", "wecom_mobile"];
+
+    /// <summary>Why a Feishu card-builder template is refused: WeCom shows only cards the Hub renders for it.</summary>
+    public const string TemplateRefusal = "A Feishu card-builder template cannot be shown on WeCom: send the card itself, or use a notification type.";
 
     /// <summary>
     /// The duplicate-check window: WeCom's longest, 4 hours ("duplicate_check_interval … 最大不超过4小时", path/90236), so
@@ -60,7 +64,7 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
         var userId = await UserIdAsync(client, delivery, cancellationToken).ConfigureAwait(false);
         if (notification.MessageType != "card")
         {
-            throw new WeComRenderException("A Feishu card-builder template cannot be shown on WeCom: send the card itself, or use a notification type.");
+            throw new WeComRenderException(TemplateRefusal);
         }
 
         var rendered = WeComCardRenderer.Render(notification.Content, TaskIdOf(notification, delivery));

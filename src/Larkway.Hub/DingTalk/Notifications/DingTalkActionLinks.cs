@@ -1,3 +1,4 @@
+using Larkway.Hub.Notifications;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Platform.Configuration;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace Larkway.Hub.Notifications.DingTalk;
+namespace Larkway.Hub.DingTalk.Notifications;
 
 /// <summary>
 /// One button of a notification sent on DingTalk: which notification, which delivery (so which person), which action, and
@@ -33,7 +34,7 @@ internal sealed class DingTalkActionLinks(IDataProtectionProvider protection, Hu
     /// <summary>The link's path prefix.</summary>
     public const string PathPrefix = "/dingtalk/actions/";
 
-    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Larkway.Hub.Notifications.DingTalk.ActionLinks").ToTimeLimitedDataProtector();
+    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Larkway.Hub.DingTalk.Notifications.ActionLinks").ToTimeLimitedDataProtector();
 
     /// <summary>The absolute link of a button for one recipient.</summary>
     public string For(DingTalkActionClick click) =>

@@ -1,11 +1,12 @@
+using Larkway.Hub.Notifications;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Larkway.Hub.Notifications.Cards;
 using Larkway.WeCom.Messages;
-using Limits = Larkway.Hub.Notifications.WeCom.WeComMessageLimits;
+using Limits = Larkway.Hub.WeCom.Notifications.WeComMessageLimits;
 
-namespace Larkway.Hub.Notifications.WeCom;
+namespace Larkway.Hub.WeCom.Notifications;
 
 /// <summary>
 /// Renders a Feishu card (as the composer renders a type's template, or as a caller sent it) into the richest WeCom app

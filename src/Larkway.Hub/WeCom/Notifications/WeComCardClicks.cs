@@ -1,3 +1,4 @@
+using Larkway.Hub.Notifications;
 using System.Text.Json;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Platform;
@@ -6,7 +7,7 @@ using Larkway.WeCom;
 using Larkway.WeCom.Messages;
 using Microsoft.Extensions.Logging;
 
-namespace Larkway.Hub.Notifications.WeCom;
+namespace Larkway.Hub.WeCom.Notifications;
 
 /// <summary>
 /// A notification's template card button pressed on WeCom (<c>template_card_event</c>, stored by the inbox): the card's

@@ -1,6 +1,6 @@
 using Larkway.Feishu;
 
-namespace Larkway.Hub.Notifications;
+namespace Larkway.Hub.Feishu.Notifications;
 
 /// <summary>One of Feishu's send limits: at most <see cref="Limit"/> sends in any <see cref="Length"/>.</summary>
 internal readonly record struct PaceWindow(int Limit, TimeSpan Length);

@@ -4,9 +4,9 @@ using System.Text.Json.Nodes;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Cards;
 using Larkway.Hub.Notifications.Types;
-using Larkway.Hub.Notifications.WeCom;
+using Larkway.Hub.WeCom.Notifications;
 
-namespace Larkway.Hub.Tests.Notifications.WeCom;
+namespace Larkway.Hub.Tests.WeCom.Notifications;
 
 /// <summary>
 /// Feishu cards as WeCom app messages: a template card where one can carry the card, fitted to WeCom's documented

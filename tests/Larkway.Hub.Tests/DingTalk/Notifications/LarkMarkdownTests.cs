@@ -1,7 +1,7 @@
 using Larkway.Hub.Notifications.Cards;
-using Larkway.Hub.Notifications.DingTalk;
+using Larkway.Hub.DingTalk.Notifications;
 
-namespace Larkway.Hub.Tests.Notifications.DingTalk;
+namespace Larkway.Hub.Tests.DingTalk.Notifications;
 
 /// <summary>Feishu text becomes DingTalk's markdown subset, and no text becomes a link DingTalk would open unless it is http(s).</summary>
 public sealed class LarkMarkdownTests

@@ -2,10 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Hub.Notifications.Cards;
 using Larkway.DingTalk.Robots;
-using Larkway.Hub.Notifications.DingTalk;
+using Larkway.Hub.DingTalk.Notifications;
 using Larkway.Hub.Notifications.Types;
 
-namespace Larkway.Hub.Tests.Notifications.DingTalk;
+namespace Larkway.Hub.Tests.DingTalk.Notifications;
 
 /// <summary>The procurement pack's types, rendered with their sample data as the composer renders them, on DingTalk.</summary>
 public sealed class ProcurementPackDingTalkTests

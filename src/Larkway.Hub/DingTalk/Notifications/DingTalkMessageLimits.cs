@@ -1,7 +1,8 @@
+using Larkway.Hub.Notifications;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Larkway.Hub.Notifications.DingTalk;
+namespace Larkway.Hub.DingTalk.Notifications;
 
 /// <summary>
 /// DingTalk's limits on the messages a rendered card becomes, in one place, and how they are measured. Characters are

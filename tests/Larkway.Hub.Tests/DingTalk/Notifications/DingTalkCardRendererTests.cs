@@ -2,9 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Hub.Notifications.Cards;
 using Larkway.DingTalk.Robots;
-using Larkway.Hub.Notifications.DingTalk;
+using Larkway.Hub.DingTalk.Notifications;
 
-namespace Larkway.Hub.Tests.Notifications.DingTalk;
+namespace Larkway.Hub.Tests.DingTalk.Notifications;
 
 /// <summary>Every element kind of both card schemas comes through as DingTalk shows it, in the shape that carries the card.</summary>
 public sealed class DingTalkCardRendererTests

@@ -1,0 +1,75 @@
+using Larkway.Hub.Apps;
+
+namespace Larkway.Hub.Notifications;
+
+/// <summary>
+/// One platform's notification channel, the seam through which the outbox sends without knowing any platform: the
+/// recipient kinds the platform's apps send to, whether a notification can be shown there (asked when it is submitted,
+/// so a request that cannot render is refused at once instead of accepted and dead-lettered), and one delivery's send —
+/// paced within the platform's limits, its failure classified in the platform's own terms. Each platform's room
+/// registers one (<c>TryAddEnumerable</c>); <see cref="NotificationChannels"/> finds them by platform.
+/// </summary>
+internal interface INotificationChannel
+{
+    /// <summary>The platform, as stored apps name it (<see cref="StoredApp.Platform"/>).</summary>
+    string Platform { get; }
+
+    /// <summary>The recipient types this platform's apps send to (a request's recipients must be of the app's platform).</summary>
+    IReadOnlyList<string> RecipientTypes { get; }
+
+    /// <summary>Why a notification of <paramref name="messageType"/> with <paramref name="content"/> cannot be shown on this platform; null when it can.</summary>
+    string? WhyUnrenderable(string messageType, string content);
+
+    /// <summary>Sends one delivery (or updates the message it sent before) with the app <paramref name="send"/> names.</summary>
+    /// <exception cref="HubAppNotFoundException">The app is disabled, deleted or unusable (retried: enabling it resumes the delivery).</exception>
+    /// <exception cref="RecipientNotFoundException">The platform does not know the recipient.</exception>
+    Task<ChannelOutcome> SendAsync(ChannelSend send, CancellationToken cancellationToken);
+}
+
+/// <summary>One delivery to send: the app that sends it (its stored form, when it is a stored app), the notification and the delivery.</summary>
+internal sealed record ChannelSend(string AppName, StoredApp? App, NotificationRow Notification, NotificationDeliveryRow Delivery);
+
+/// <summary>A failed send as the outbox records it: the platform's code (or one of the Hub's below zero), its message, and the id its support asks for.</summary>
+internal sealed record DeliveryFailure(int Code, string Message, string? LogId);
+
+/// <summary>How one channel send ended.</summary>
+internal abstract record ChannelOutcome
+{
+    private ChannelOutcome()
+    {
+    }
+
+    /// <summary>Sent (or updated): the platform's message id, and what updates the message in place later, when the platform gives one.</summary>
+    public sealed record Sent(string MessageId, string? ResponseCode = null) : ChannelOutcome;
+
+    /// <summary>Not sent: the next send slot the platform's limits allow is <paramref name="Slot"/> (no attempt used).</summary>
+    public sealed record Paced(DateTimeOffset Slot) : ChannelOutcome;
+
+    /// <summary>Refused for the platform's rate: tried again after <paramref name="RetryAfter"/> (or the outbox's own delay), no attempt used.</summary>
+    public sealed record Throttled(DeliveryFailure Failure, TimeSpan? RetryAfter) : ChannelOutcome;
+
+    /// <summary>Refused: retried with back-off when <paramref name="Transient"/>, else failed for good.</summary>
+    public sealed record Refused(DeliveryFailure Failure, bool Transient) : ChannelOutcome;
+}
+
+/// <summary>The registered channels, by platform and by recipient type.</summary>
+internal sealed class NotificationChannels(IEnumerable<INotificationChannel> channels)
+{
+    private readonly Dictionary<string, INotificationChannel> _byPlatform = channels.ToDictionary(c => c.Platform, StringComparer.Ordinal);
+
+    /// <summary>Every channel.</summary>
+    public IEnumerable<INotificationChannel> All => _byPlatform.Values;
+
+    /// <summary>The channel of <paramref name="platform"/>.</summary>
+    /// <exception cref="InvalidOperationException">The Hub has no channel for it (its room is not registered).</exception>
+    public INotificationChannel For(string platform) =>
+        _byPlatform.TryGetValue(platform, out var channel) ? channel
+        : throw new InvalidOperationException($"No notification channel is registered for the platform '{platform}'.");
+
+    /// <summary>The channel of <paramref name="platform"/>, or null when its room is not in this Hub.</summary>
+    public INotificationChannel? Find(string platform) => _byPlatform.GetValueOrDefault(platform);
+
+    /// <summary>The channel whose apps send to <paramref name="recipientType"/>, or null.</summary>
+    public INotificationChannel? ForRecipient(string recipientType) =>
+        _byPlatform.Values.FirstOrDefault(c => c.RecipientTypes.Contains(recipientType, StringComparer.Ordinal));
+}
