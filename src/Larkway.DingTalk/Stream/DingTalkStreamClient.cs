@@ -309,7 +309,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
                 }
                 catch (Exception ex) when (!_stopping.IsCancellationRequested && ex is DingTalkApiException or WebSocketException or HttpRequestException or OperationCanceledException)
                 {
-                    var delay = Backoff(attempt);
+                    var delay = ReconnectDelay(attempt);
                     Log.ConnectFailed(_logger, _options.AppKey, attempt + 1, delay.TotalMilliseconds, ex.Message);
                     try
                     {
@@ -324,7 +324,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         }
     }
 
-    private TimeSpan Backoff(int attempt) => Larkway.Shared.Clients.Backoff.Delay(attempt, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay);
+    private TimeSpan ReconnectDelay(int attempt) => Backoff.Delay(attempt, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay);
 
     private void OnFrame(StreamConnection connection, StreamFrame frame)
     {

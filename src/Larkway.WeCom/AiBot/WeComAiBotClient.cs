@@ -541,7 +541,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var delay = Backoff(attempt);
+            var delay = ReconnectDelay(attempt);
             try
             {
                 await Task.Delay(delay, TimeProvider, _stopping.Token).ConfigureAwait(false);
@@ -563,12 +563,12 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             }
             catch (WeComApiException ex)
             {
-                Log.ConnectFailed(_logger, _options.BotId, attempt + 1, Backoff(attempt + 1).TotalMilliseconds, ex.Message);
+                Log.ConnectFailed(_logger, _options.BotId, attempt + 1, ReconnectDelay(attempt + 1).TotalMilliseconds, ex.Message);
             }
         }
     }
 
-    private TimeSpan Backoff(int attempt) => Larkway.Shared.Clients.Backoff.Delay(attempt, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay);
+    private TimeSpan ReconnectDelay(int attempt) => Backoff.Delay(attempt, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay);
 
     private void CheckLiveness()
     {
