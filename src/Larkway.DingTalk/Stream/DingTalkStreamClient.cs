@@ -40,7 +40,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
     private readonly DingTalkPipeline _pipeline;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly DuplicateFilter _duplicates;
+    private readonly DuplicateFilter<DingTalkStreamAck> _duplicates;
     private readonly SemaphoreSlim _handlers;
     private readonly StreamTelemetry _telemetry;
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connectSocket;
@@ -76,7 +76,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         _pipeline = new DingTalkPipeline(options.AppKey, appOptions, loggerFactory, timeProvider, meterFactory, httpHandler);
         _logger = _pipeline.Logger;
         _time = _pipeline.TimeProvider;
-        _duplicates = new DuplicateFilter(options.DuplicateWindow, _time);
+        _duplicates = new DuplicateFilter<DingTalkStreamAck>(options.DuplicateWindow, _time);
         _handlers = new SemaphoreSlim(options.MaxConcurrentHandlers, options.MaxConcurrentHandlers);
         _telemetry = new StreamTelemetry(meterFactory, options.AppKey);
         _connectSocket = connectSocket ?? ConnectSocketAsync;
@@ -309,7 +309,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
                 }
                 catch (Exception ex) when (!_stopping.IsCancellationRequested && ex is DingTalkApiException or WebSocketException or HttpRequestException or OperationCanceledException)
                 {
-                    var delay = Backoff(attempt);
+                    var delay = ReconnectDelay(attempt);
                     Log.ConnectFailed(_logger, _options.AppKey, attempt + 1, delay.TotalMilliseconds, ex.Message);
                     try
                     {
@@ -324,14 +324,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         }
     }
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponential = _options.ReconnectBaseDelay * Math.Pow(2, Math.Min(attempt, 16));
-        var capped = exponential < _options.ReconnectMaxDelay ? exponential : _options.ReconnectMaxDelay;
-
-        // Jitter of up to a quarter, so that many replicas do not reconnect in step.
-        return capped * (0.75 + Random.Shared.NextDouble() * 0.25);
-    }
+    private TimeSpan ReconnectDelay(int attempt) => Backoff.Delay(attempt, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay);
 
     private void OnFrame(StreamConnection connection, StreamFrame frame)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.Telemetry;
+using Larkway.Shared.Clients;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -330,7 +331,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
 
             if (attempt > 0)
             {
-                await Task.Delay(Backoff(attempt, config.ReconnectInterval), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(ReconnectDelay(attempt, config.ReconnectInterval), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
 
             attempt++;
@@ -367,12 +368,8 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     /// <c>ReconnectInterval</c> (Decision: the official SDKs wait the whole interval, 120 s, each time; an outage
     /// of ten seconds would cost two minutes of events). Jitter of up to a quarter keeps replicas out of step.
     /// </summary>
-    private static TimeSpan Backoff(int failed, TimeSpan ceiling)
-    {
-        var exponential = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(failed - 1, 16)));
-        var capped = exponential < ceiling ? exponential : ceiling;
-        return Max(capped * (0.75 + (Random.Shared.NextDouble() * 0.25)), MinReconnectDelay);
-    }
+    private static TimeSpan ReconnectDelay(int failed, TimeSpan ceiling) =>
+        Backoff.Delay(failed - 1, TimeSpan.FromSeconds(1), ceiling, floor: MinReconnectDelay);
 
     /// <summary>One attempt: discovery POST (never reusing a URL), then the WebSocket handshake.</summary>
     private async Task<LongConnectionSession> ConnectAsync(CancellationToken cancellationToken)

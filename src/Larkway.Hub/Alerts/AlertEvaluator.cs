@@ -2,6 +2,7 @@ using Larkway.Hub.Inbox;
 using Larkway.Hub.Monitoring;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Connections;
 using Larkway.Hub.Platform.Leases;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,7 @@ internal sealed partial class AlertEvaluator(
     TimeProvider time,
     ILogger<AlertEvaluator> logger,
     Apps.HubAppRegistry? apps = null,
-    DingTalk.DingTalkStreamStatus? streams = null) : IHubJob
+    IEnumerable<LongConnectionSource>? connections = null) : IHubJob
 {
     /// <summary>Notices of alerts older than this are not submitted any more (a recipient configured today does not get last week's).</summary>
     private static readonly TimeSpan NoticeHorizon = TimeSpan.FromDays(1);
@@ -141,7 +142,7 @@ internal sealed partial class AlertEvaluator(
         return new AlertSnapshot(now, rows, queues.Latest.ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal), downSince, longConnection)
         {
             LastApiFailure = await minutes.ReadLastApiFailureAsync(cancellationToken).ConfigureAwait(false),
-            DingTalkStreamsDown = await DingTalkStreamsDownAsync(now, cancellationToken).ConfigureAwait(false),
+            ConnectionsDown = await ConnectionsDownAsync(now, cancellationToken).ConfigureAwait(false),
             WeComCallbacksRefused = await WeComCallbacksRefusedAsync(cancellationToken).ConfigureAwait(false),
         };
     }
@@ -159,35 +160,45 @@ internal sealed partial class AlertEvaluator(
         return [.. refusals.Where(r => weCom.Contains(r.App))];
     }
 
-    /// <summary>The enabled DingTalk apps whose Stream lease no replica holds live, and since when.</summary>
-    private async Task<IReadOnlyList<(string App, DateTimeOffset Since)>> DingTalkStreamsDownAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Each enabled app's long connection (of every kind the rooms hold) that no replica holds live, or whose holder cannot connect, and since when.</summary>
+    private async Task<IReadOnlyList<ConnectionDown>> ConnectionsDownAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (apps is null)
+        var sources = connections?.DistinctBy(c => c.Kind).ToList() ?? [];
+        if (apps is null || sources.Count == 0)
         {
             return [];
         }
 
-        var down = new List<(string, DateTimeOffset)>();
-        foreach (var app in (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a is { IsDingTalk: true, Enabled: true }))
+        var down = new List<ConnectionDown>();
+        var enabled = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.Enabled).ToList();
+        foreach (var source in sources)
         {
-            var lease = await leases.GetAsync(DingTalk.DingTalkStreamDuty.LeaseNameOf(app.AppId), cancellationToken).ConfigureAwait(false);
-            if (lease is { } held && held.ExpiresAt > now)
+            foreach (var app in enabled)
             {
-                // Held: down only when the holder says it has had no open connection since then.
-                if (streams is not null && await streams.DownSinceAsync(app.AppId, cancellationToken).ConfigureAwait(false) is { } unconnected)
+                if (source.Kind.KeyOf(app) is { } key
+                    && await DownSinceAsync(source, key, app.UpdatedAt, now, cancellationToken).ConfigureAwait(false) is { } since)
                 {
-                    down.Add((app.Name, unconnected));
+                    down.Add(new ConnectionDown(source.Kind, app.Name, since));
                 }
-
-                continue;
             }
-
-            // Never held (or held before the app last changed): counted from when it could first have been.
-            var since = lease is { } expired && expired.ExpiresAt > app.UpdatedAt ? expired.ExpiresAt : app.UpdatedAt;
-            down.Add((app.Name, since > _startedAt ? since : _startedAt));
         }
 
         return down;
+    }
+
+    /// <summary>Since when the connection of <paramref name="key"/> has been down, or null while it is held and its holder has not said otherwise.</summary>
+    private async Task<DateTimeOffset?> DownSinceAsync(LongConnectionSource source, string key, DateTimeOffset appChangedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lease = await leases.GetAsync(source.Kind.LeaseNameOf(key), cancellationToken).ConfigureAwait(false);
+        if (lease is { } held && held.ExpiresAt > now)
+        {
+            // Held: down only when the holder says it has had no open connection since then.
+            return await source.Marks.DownSinceAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Never held (or held before the app last changed): counted from when it could first have been.
+        var since = lease is { } expired && expired.ExpiresAt > appChangedAt ? expired.ExpiresAt : appChangedAt;
+        return since > _startedAt ? since : _startedAt;
     }
 
     [LoggerMessage(EventId = LogEvents.AlertOpened, Level = LogLevel.Warning, Message = "Alert {AlertId} opened: {Rule}. {Detail}")]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Larkway.Hub.Monitoring;
+using Larkway.Hub.Platform.Connections;
 using Larkway.Hub.Platform.Queue;
 
 namespace Larkway.Hub.Alerts;
@@ -18,10 +19,11 @@ internal sealed record AlertSnapshot(
     bool LongConnectionMode)
 {
     /// <summary>
-    /// The enabled DingTalk apps whose Stream connection no replica holds, with since when (the lease's expiry, or the later
-    /// of the evaluator's start and the app's last change when it never was held). Empty while every one is held.
+    /// The enabled apps' long connections (DingTalk's Stream, WeCom's AI bot…) that no replica holds or whose holder cannot
+    /// connect, with since when (the holder's mark, the lease's expiry, or the later of the evaluator's start and the app's
+    /// last change when it never was held). Empty while every one is held.
     /// </summary>
-    public IReadOnlyList<(string App, DateTimeOffset Since)> DingTalkStreamsDown { get; init; } = [];
+    public IReadOnlyList<ConnectionDown> ConnectionsDown { get; init; } = [];
 
     /// <summary>Each enabled WeCom app's last burst of callbacks refused for failing verification (any age; the rule judges it by its time).</summary>
     public IReadOnlyList<WeComRefusals> WeComCallbacksRefused { get; init; } = [];
@@ -33,6 +35,9 @@ internal sealed record AlertSnapshot(
     public MetricTotals Window(TimeSpan window) =>
         MetricWindows.Since(Minutes, MetricRecorder.MinuteOf(Now) - window + TimeSpan.FromMinutes(1));
 }
+
+/// <summary>An app's long connection of <paramref name="Kind"/> that is not held, since <paramref name="Since"/>.</summary>
+internal sealed record ConnectionDown(LongConnectionKind Kind, string App, DateTimeOffset Since);
 
 /// <summary>A rule's outcome: whether it breaches, and what was measured (shown in the console and on the card).</summary>
 internal sealed record AlertCheck(bool Breached, string Detail);
@@ -144,21 +149,9 @@ internal sealed class AlertRule
                 $"No replica has held the long connection since {since.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)} ({W(down)}; threshold {Min(s.Threshold)}): Feishu's events are not received.");
         });
 
-    public static readonly AlertRule DingTalkStreamDown = new(
-        "dingtalk_stream_down", "DingTalkStreamDown", "DingTalk Stream down", "minutes", 2, 0.1, 1440, null, hasMinSamples: false,
-        s => $"an enabled DingTalk app has had no open Stream connection (no replica holds it, or the holder cannot connect) for {Min(s.Threshold)}",
-        (s, snap) =>
-        {
-            var limit = TimeSpan.FromMinutes(s.Threshold);
-            var down = snap.DingTalkStreamsDown.Where(d => snap.Now - d.Since >= limit).OrderBy(d => d.App, StringComparer.Ordinal)
-                .Select(d => $"{d.App} (since {d.Since.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}, {W(snap.Now - d.Since)})")
-                .ToList();
-            return new(down.Count > 0, down.Count > 0
-                ? $"No open Stream connection for {string.Join("; ", down)} (threshold {Min(s.Threshold)}): their robot messages are not received, and DingTalk does not send them again. Check the app with Test connection."
-                : snap.DingTalkStreamsDown.Count > 0
-                    ? $"Every DingTalk app's Stream connection is held or down for less than {Min(s.Threshold)}."
-                    : "Every enabled DingTalk app's Stream connection is held (or there is none).");
-        });
+    public static readonly AlertRule DingTalkStreamDown = ConnectionNotHeld("dingtalk_stream_down", "DingTalkStreamDown", "DingTalk Stream down", DingTalk.DingTalkStreamDuty.Connection);
+
+    public static readonly AlertRule WeComAiBotDown = ConnectionNotHeld("wecom_aibot_down", "WeComAiBotDown", "WeCom AI bot connection down", WeCom.AiBot.WeComAiBotDuty.Connection);
 
     public static readonly AlertRule WeComCallbacksRefused = new(
         "wecom_callbacks_refused", "WeComCallbacksRefused", "WeCom callbacks refused", "refused callbacks", 3, 1, 1_000_000, TimeSpan.FromMinutes(5), hasMinSamples: false,
@@ -174,6 +167,27 @@ internal sealed class AlertRule
                 : recent.Count > 0
                     ? $"Fewer than {N(s.Threshold)} refused callbacks for each WeCom app in the last {W(s.Window)} ({string.Join(", ", recent.Select(r => $"{r.App} {N(r.Count)}"))})."
                     : $"No callback to a WeCom app was refused in the last {W(s.Window)}.");
+        });
+
+    /// <summary>
+    /// "A long connection is not held", for one kind of long connection: breaches while an enabled app's connection has
+    /// been down (no replica holds it, or the holder cannot connect) for the threshold, naming each such app.
+    /// </summary>
+    private static AlertRule ConnectionNotHeld(string name, string configName, string title, LongConnectionKind kind) => new(
+        name, configName, title, "minutes", 2, 0.1, 1440, null, hasMinSamples: false,
+        s => $"an enabled {kind.Platform} app has had no open {kind.Noun} (no replica holds it, or the holder cannot connect) for {Min(s.Threshold)}",
+        (s, snap) =>
+        {
+            var limit = TimeSpan.FromMinutes(s.Threshold);
+            var mine = snap.ConnectionsDown.Where(d => d.Kind == kind).ToList();
+            var down = mine.Where(d => snap.Now - d.Since >= limit).OrderBy(d => d.App, StringComparer.Ordinal)
+                .Select(d => $"{d.App} (since {U(d.Since)}, {W(snap.Now - d.Since)})")
+                .ToList();
+            return new(down.Count > 0, down.Count > 0
+                ? $"No open {kind.Noun} for {string.Join("; ", down)} (threshold {Min(s.Threshold)}): {kind.Consequence}"
+                : mine.Count > 0
+                    ? $"Every {kind.Platform} app's {kind.Noun} is held or down for less than {Min(s.Threshold)}."
+                    : $"Every enabled {kind.Platform} app's {kind.Noun} is held (or there is none).");
         });
 
     private readonly Func<AlertRuleSettings, AlertSnapshot, AlertCheck> _evaluate;
@@ -199,7 +213,7 @@ internal sealed class AlertRule
         _evaluate = evaluate;
     }
 
-    public static IReadOnlyList<AlertRule> All { get; } = [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown, WeComCallbacksRefused];
+    public static IReadOnlyList<AlertRule> All { get; } = [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown, WeComAiBotDown, WeComCallbacksRefused];
 
     /// <summary>The name stored and shown, e.g. <c>api_error_rate</c>.</summary>
     public string Name { get; }

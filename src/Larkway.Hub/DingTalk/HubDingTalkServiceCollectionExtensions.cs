@@ -6,6 +6,7 @@ using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.DingTalk.Notifications;
 using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Connections;
 using Larkway.Hub.Platform.Leases;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,6 +34,9 @@ public static class HubDingTalkServiceCollectionExtensions
         services.TryAddSingleton(sp => new HubDingTalkClients(
             sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<DingTalkStreamStatus>();
+
+        // Read by the alert "a long connection is not held" on whichever replica evaluates it, holder or not.
+        services.AddSingleton(sp => new LongConnectionSource(DingTalkStreamDuty.Connection, sp.GetRequiredService<DingTalkStreamStatus>()));
         services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
 
@@ -59,16 +63,9 @@ public static class HubDingTalkServiceCollectionExtensions
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.
+            LongConnectionServices.AddTo(services);
             services.TryAddSingleton(sp => new DingTalkStreamSupervisor(
-                sp.GetRequiredService<HubAppRegistry>(),
-                sp.GetRequiredService<DingTalkIngest>(),
-                sp.GetRequiredService<LeaseStore>(),
-                sp.GetRequiredService<IOptions<LeaseOptions>>(),
-                sp.GetRequiredService<IOptions<HubAppsOptions>>(),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>(),
-                sp.GetService<IMeterFactory>(),
-                sp.GetRequiredService<DingTalkStreamStatus>()));
+                sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<DingTalkIngest>(), sp.GetRequiredService<LongConnectionServices>(), sp.GetRequiredService<DingTalkStreamStatus>()));
             services.AddHostedService(sp => sp.GetRequiredService<DingTalkStreamSupervisor>());
             services.AddHealthChecks().AddCheck<DingTalkStreamHealthCheck>("dingtalk-stream", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
         }

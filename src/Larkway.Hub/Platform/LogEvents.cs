@@ -93,6 +93,10 @@ internal static class LogEvents
     public const int SingletonDutyDutyFailed = 4406;
     public const int SingletonDutyDutyFinished = 4407;
     public const int SingletonDutyStoodAside = 4408;
+
+    // Platform/Connections
+    public const int LongConnectionDutyHandingOver = 4420;
+    public const int LongConnectionDutyStatusUnsaved = 4421;
     public const int HubJobRunnerRunFailed = 4410;
 
     // Identity (the sign-in broker)
@@ -190,9 +194,7 @@ internal static class LogEvents
     public const int DingTalkCallbackRefused = 5102;
     public const int DingTalkBotFailed = 5103;
     public const int DingTalkInboxUnknownType = 5104;
-    public const int DingTalkStreamStatusUnsaved = 5105;
     public const int DingTalkStreamStartFailed = 5106;
-    public const int DingTalkStreamHandingOver = 5107;
     public const int DingTalkRobotReplayRefused = 5108;
     public const int DingTalkRobotSignaturesPruned = 5109;
     public const int DingTalkSessionWebhookForeign = 5115;
@@ -208,8 +210,6 @@ internal static class LogEvents
     // WeCom AI bot (WeCom/AiBot/): 5250–5269.
     public const int WeComAiBotStartFailed = 5250;
     public const int WeComAiBotTakenOver = 5251;
-    public const int WeComAiBotHandingOver = 5252;
-    public const int WeComAiBotStatusUnsaved = 5253;
     public const int WeComAiBotStoreFailed = 5254;
     public const int WeComAiBotSupervisorFailed = 5255;
     public const int WeComAiBotHandleFailed = 5256;

@@ -50,7 +50,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
     private readonly WeComAiBotHandler _handler;
     private readonly ILogger _logger;
     private readonly AiBotTelemetry _telemetry;
-    private readonly AiBotDuplicateFilter _duplicates;
+    private readonly DuplicateFilter<object> _duplicates;
     private readonly SemaphoreSlim _handlers;
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connectSocket;
     private readonly CancellationTokenSource _stopping = new();
@@ -86,7 +86,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Larkway.WeCom.AiBot");
         TimeProvider = timeProvider ?? TimeProvider.System;
         _telemetry = new AiBotTelemetry(meterFactory, options.BotId);
-        _duplicates = new AiBotDuplicateFilter(options.DuplicateWindow, TimeProvider);
+        _duplicates = new DuplicateFilter<object>(options.DuplicateWindow, TimeProvider);
         _handlers = new SemaphoreSlim(options.MaxConcurrentHandlers, options.MaxConcurrentHandlers);
         _connectSocket = connectSocket ?? ConnectSocketAsync;
     }
@@ -541,7 +541,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var delay = Backoff(attempt);
+            var delay = ReconnectDelay(attempt);
             try
             {
                 await Task.Delay(delay, TimeProvider, _stopping.Token).ConfigureAwait(false);
@@ -563,19 +563,12 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             }
             catch (WeComApiException ex)
             {
-                Log.ConnectFailed(_logger, _options.BotId, attempt + 1, Backoff(attempt + 1).TotalMilliseconds, ex.Message);
+                Log.ConnectFailed(_logger, _options.BotId, attempt + 1, ReconnectDelay(attempt + 1).TotalMilliseconds, ex.Message);
             }
         }
     }
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponential = _options.ReconnectBaseDelay * Math.Pow(2, Math.Min(attempt, 16));
-        var capped = exponential < _options.ReconnectMaxDelay ? exponential : _options.ReconnectMaxDelay;
-
-        // Jitter of up to a quarter, so that many replicas do not reconnect in step.
-        return capped * (0.75 + (Random.Shared.NextDouble() * 0.25));
-    }
+    private TimeSpan ReconnectDelay(int attempt) => Backoff.Delay(attempt, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay);
 
     private void CheckLiveness()
     {
@@ -657,7 +650,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             return;
         }
 
-        if (msgId.Length > 0 && !_duplicates.TryClaim(msgId))
+        if (msgId.Length > 0 && !_duplicates.TryClaim(msgId, out _))
         {
             _telemetry.Callback(frame.Cmd, type, "duplicate");
             Log.Duplicate(_logger, frame.Cmd, msgId);

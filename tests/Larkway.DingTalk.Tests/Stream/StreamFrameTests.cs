@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Larkway.DingTalk.Stream;
 using Larkway.DingTalk.Tests.TestSupport;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Larkway.DingTalk.Tests.Stream;
 
@@ -75,53 +74,5 @@ public sealed class StreamFrameTests
         message.IsInAtList.ShouldBeTrue();
         message.SessionWebhook.ShouldStartWith("https://oapi.dingtalk.com/robot/sendBySession");
         message.SessionWebhookExpiredTime.ShouldBe(1613635652738);
-    }
-}
-
-public sealed class DuplicateFilterTests
-{
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
-
-    [Fact]
-    public void A_repeat_gets_the_first_ack_and_is_not_handled_again()
-    {
-        var filter = new DuplicateFilter(TimeSpan.FromMinutes(5), _time);
-        filter.TryClaim("m1", out _).ShouldBeTrue();
-
-        filter.TryClaim("m1", out var inFlight).ShouldBeFalse();
-        inFlight.ShouldBeNull();
-
-        filter.Complete("m1", DingTalkStreamAck.Success);
-        filter.TryClaim("m1", out var replay).ShouldBeFalse();
-        replay.ShouldBe(DingTalkStreamAck.Success);
-    }
-
-    [Fact]
-    public void An_id_is_forgotten_after_the_window_and_when_released()
-    {
-        var filter = new DuplicateFilter(TimeSpan.FromMinutes(5), _time);
-        filter.TryClaim("m1", out _);
-        filter.TryClaim("m2", out _);
-        filter.Release("m2");
-        filter.TryClaim("m2", out _).ShouldBeTrue();
-
-        _time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
-
-        filter.TryClaim("m1", out _).ShouldBeTrue();
-    }
-
-    [Fact]
-    public void An_id_claimed_again_after_release_keeps_its_new_window()
-    {
-        var filter = new DuplicateFilter(TimeSpan.FromMinutes(5), _time);
-        filter.TryClaim("m1", out _);
-        filter.Release("m1");
-        _time.Advance(TimeSpan.FromMinutes(4));
-        filter.TryClaim("m1", out _).ShouldBeTrue();
-
-        // The first claim's entry leaves the window; the second's must not go with it.
-        _time.Advance(TimeSpan.FromMinutes(2));
-
-        filter.TryClaim("m1", out _).ShouldBeFalse();
     }
 }

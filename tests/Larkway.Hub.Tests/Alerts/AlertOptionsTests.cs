@@ -50,7 +50,7 @@ public sealed class AlertOptionsTests
         problems.ShouldContain("Larkway:Alerts:Rules:ApiErrorRate:Threshold must be from 0 to 100 (percent of calls).");
         problems.ShouldContain("Larkway:Alerts:Rules:EventLatency:Window must be from 00:01:00 to 1.00:00:00 (minutes are the smallest step measured).");
         problems.ShouldContain("Larkway:Alerts:Rules:QueueAge:Window does not apply: the rule looks at the state now. Leave it out.");
-        problems.ShouldContain("Larkway:Alerts:Rules:TokenFailures is not a rule. The rules are: TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown, WeComCallbacksRefused.");
+        problems.ShouldContain("Larkway:Alerts:Rules:TokenFailures is not a rule. The rules are: TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown, WeComAiBotDown, WeComCallbacksRefused.");
         problems.Count.ShouldBe(8);
     }
 

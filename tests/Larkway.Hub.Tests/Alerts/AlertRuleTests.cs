@@ -1,4 +1,6 @@
 using Larkway.Hub.Alerts;
+using Larkway.Hub.DingTalk;
+using Larkway.Hub.WeCom.AiBot;
 using Larkway.Hub.Monitoring;
 using Larkway.Hub.Platform.Queue;
 
@@ -88,14 +90,37 @@ public sealed class AlertRuleTests
         var rule = Rule(AlertRule.DingTalkStreamDown);
 
         rule.Check(Snapshot([])).Breached.ShouldBeFalse();
-        var brief = Snapshot([]) with { DingTalkStreamsDown = [("dt-org", Now - TimeSpan.FromSeconds(40))] };
+        var brief = Snapshot([]) with { ConnectionsDown = [new(DingTalkStreamDuty.Connection, "dt-org", Now - TimeSpan.FromSeconds(40))] };
         rule.Check(brief).Breached.ShouldBeFalse("a connection being made is not down yet");
 
-        var down = rule.Check(Snapshot([]) with { DingTalkStreamsDown = [("dt-sales", Now - TimeSpan.FromMinutes(5)), ("dt-org", Now - TimeSpan.FromSeconds(40))] });
+        var down = rule.Check(Snapshot([]) with { ConnectionsDown = [new(DingTalkStreamDuty.Connection, "dt-sales", Now - TimeSpan.FromMinutes(5)), new(DingTalkStreamDuty.Connection, "dt-org", Now - TimeSpan.FromSeconds(40))] });
         down.Breached.ShouldBeTrue();
         down.Detail.ShouldContain("dt-sales (since 2026-03-02 10:25:40Z, 5 min)");
         down.Detail.ShouldNotContain("dt-org");
         down.Detail.ShouldContain("threshold 2 min");
+    }
+
+    [Fact]
+    public void One_long_connection_rule_per_platform_names_only_that_platforms_apps()
+    {
+        var snapshot = Snapshot([]) with
+        {
+            ConnectionsDown =
+            [
+                new(DingTalkStreamDuty.Connection, "dt-sales", Now - TimeSpan.FromMinutes(5)),
+                new(WeComAiBotDuty.Connection, "wc-bot", Now - TimeSpan.FromMinutes(3)),
+            ],
+        };
+
+        var weCom = Rule(AlertRule.WeComAiBotDown).Check(snapshot);
+        weCom.Breached.ShouldBeTrue();
+        weCom.Detail.ShouldStartWith("No open AI bot connection for wc-bot (since 2026-03-02 10:27:40Z, 3 min) (threshold 2 min): messages to their AI bots are not received");
+        weCom.Detail.ShouldNotContain("dt-sales");
+        Rule(AlertRule.DingTalkStreamDown).Check(snapshot).Detail.ShouldNotContain("wc-bot");
+
+        var dingTalkOnly = snapshot with { ConnectionsDown = [snapshot.ConnectionsDown[0]] };
+        Rule(AlertRule.WeComAiBotDown).Check(dingTalkOnly).Detail.ShouldBe("Every enabled WeCom app's AI bot connection is held (or there is none).");
+        Rule(AlertRule.WeComAiBotDown).Describe().ShouldBe("an enabled WeCom app has had no open AI bot connection (no replica holds it, or the holder cannot connect) for 2 min");
     }
 
     [Fact]

@@ -160,20 +160,6 @@ public sealed class AiBotModelTests
             .Message.ShouldContain("ws://");
         Should.Throw<ArgumentException>(() => new WeComAiBotClient(new WeComAiBotOptions { BotId = "b", Secret = "s", MaxMissedPongs = 0 }, (_, _) => ValueTask.CompletedTask));
     }
-
-    [Fact]
-    public void The_dedup_filter_drops_a_repeat_within_the_window_and_forgets_after_it()
-    {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        var filter = new AiBotDuplicateFilter(TimeSpan.FromMinutes(10), time);
-
-        filter.TryClaim("m1").ShouldBeTrue();
-        filter.TryClaim("m1").ShouldBeFalse();
-        time.Advance(TimeSpan.FromMinutes(11));
-        filter.TryClaim("m1").ShouldBeTrue();
-        filter.Release("m1");
-        filter.TryClaim("m1").ShouldBeTrue();
-    }
 }
 
 /// <summary>The internals the tests read.</summary>

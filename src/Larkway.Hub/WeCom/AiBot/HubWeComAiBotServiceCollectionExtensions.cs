@@ -1,7 +1,7 @@
-using System.Diagnostics.Metrics;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Connections;
 using Larkway.Hub.Platform.Leases;
 using Larkway.Hub.Platform.Observability.Health;
 using Larkway.Hub.WeCom.AiBot;
@@ -24,6 +24,9 @@ public static class HubWeComAiBotServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<WeComAiBotConnections>();
         services.TryAddSingleton<WeComAiBotStatus>();
+
+        // Read by the alert "a long connection is not held" on whichever replica evaluates it, holder or not.
+        services.AddSingleton(sp => new LongConnectionSource(WeComAiBotDuty.Connection, sp.GetRequiredService<WeComAiBotStatus>()));
         services.TryAddSingleton(sp => new WeComAiBotStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WeComAiBotStatus>(), sp.GetService<WeComAiBotSupervisor>()));
         services.TryAddSingleton(sp => new WeComAiBotInboxHandler(
             sp.GetRequiredService<HubAppRegistry>(),
@@ -48,16 +51,12 @@ public static class HubWeComAiBotServiceCollectionExtensions
         if (connections)
         {
             // Every replica runs it; per bot, only the holder of the lease wecom-aibot/{BotId} connects.
+            LongConnectionServices.AddTo(services);
             services.TryAddSingleton(sp => new WeComAiBotSupervisor(
                 sp.GetRequiredService<HubAppRegistry>(),
                 sp.GetRequiredService<WeComAiBotIngest>(),
                 sp.GetRequiredService<WeComAiBotConnections>(),
-                sp.GetRequiredService<LeaseStore>(),
-                sp.GetRequiredService<IOptions<LeaseOptions>>(),
-                sp.GetRequiredService<IOptions<HubAppsOptions>>(),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>(),
-                sp.GetService<IMeterFactory>(),
+                sp.GetRequiredService<LongConnectionServices>(),
                 sp.GetRequiredService<WeComAiBotStatus>()));
             services.AddHostedService(sp => sp.GetRequiredService<WeComAiBotSupervisor>());
             services.AddHealthChecks().AddCheck<WeComAiBotHealthCheck>("wecom-aibot", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);

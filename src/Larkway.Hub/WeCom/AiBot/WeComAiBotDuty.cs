@@ -1,18 +1,16 @@
-using System.Diagnostics.Metrics;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform;
-using Larkway.Hub.Platform.Leases;
+using Larkway.Hub.Platform.Connections;
 using Larkway.WeCom;
 using Larkway.WeCom.AiBot;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.WeCom.AiBot;
 
 /// <summary>
 /// Holds one WeCom AI bot's long connection on exactly one replica: the lease <c>wecom-aibot/{BotId}</c>
-/// (<see cref="SingletonDuty"/>), taken <em>before</em> connecting — WeCom keeps one connection per bot and a second
+/// (<see cref="LongConnectionDuty"/>), taken <em>before</em> connecting — WeCom keeps one connection per bot and a second
 /// subscribe takes the bot from the first, so two replicas connecting would kick each other. Every message and event is
 /// stored in the inbox (deduplicated by msgid) and answered here, over this connection, by its req_id
 /// (<see cref="WeComAiBotIngest"/>). Started and stopped by <see cref="WeComAiBotSupervisor"/>.
@@ -21,48 +19,31 @@ namespace Larkway.Hub.WeCom.AiBot;
 /// When WeCom says another connection took the bot (<c>disconnected_event</c>: someone outside this deployment subscribed
 /// with the same bot id), the holder does not fight back: it keeps the lease (so no other replica subscribes either),
 /// stays unconnected and says so (<see cref="WeComAiBotCondition.TakenOver"/>), until the app is saved again or this
-/// replica stops. Otherwise, as DingTalk's Stream: a holder that cannot connect keeps the lease and retries with
-/// back-off, says so after <see cref="DownAfter"/>, and hands the lease over after
+/// replica stops. Otherwise, as every long connection: a holder that cannot connect keeps the lease and retries with
+/// back-off, says so after <see cref="LongConnectionDuty.DownAfter"/>, and hands the lease over after
 /// <see cref="HubAppsOptions.StreamHandOverAfter"/>.
 /// </remarks>
 internal sealed partial class WeComAiBotDuty(
-    StoredApp app,
-    WeComAiBotIngest ingest,
-    WeComAiBotConnections connections,
-    LeaseStore leases,
-    IOptions<LeaseOptions> leaseOptions,
-    TimeProvider time,
-    IMeterFactory? meterFactory,
-    ILoggerFactory loggerFactory,
-    WeComAiBotStatus? status = null,
-    HubAppsOptions? apps = null)
-    : SingletonDuty(LeaseNameOf(app.AiBotId ?? throw new ArgumentException("The app has no AI bot.", nameof(app))), leases, leaseOptions, time, loggerFactory.CreateLogger<WeComAiBotDuty>()), IStoredAppDuty
+    StoredApp app, WeComAiBotIngest ingest, WeComAiBotConnections connections, LongConnectionServices services, WeComAiBotStatus? status = null)
+    : LongConnectionDuty(app, Connection, services, services.LoggerFactory.CreateLogger<WeComAiBotDuty>(), status)
 {
-    /// <summary>How often the holder looks at its connection, and how long it may be without one before it says so.</summary>
-    internal static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(5);
+    /// <summary>A WeCom AI bot's long connection: one per bot id among all replicas (and all apps naming the bot).</summary>
+    public static readonly LongConnectionKind Connection = new(
+        "WeCom", "AI bot connection", a => a.HasAiBot ? a.AiBotId : null, "wecom-aibot/",
+        "messages to their AI bots are not received and the bots cannot answer. Check the bot id and secret (console → Apps → Edit), and that no other connection took the bot.");
 
-    /// <summary>A subscribe takes well under this; longer without a connection is "down".</summary>
-    internal static readonly TimeSpan DownAfter = TimeSpan.FromSeconds(30);
-
-    private readonly ILogger _logger = loggerFactory.CreateLogger<WeComAiBotDuty>();
-    private readonly HubAppsOptions _appsOptions = apps ?? new HubAppsOptions();
+    private readonly ILogger _logger = services.LoggerFactory.CreateLogger<WeComAiBotDuty>();
     private volatile WeComAiBotClient? _client;
     private volatile System.Runtime.CompilerServices.StrongBox<DateTimeOffset>? _takenOverAt;
 
-    /// <summary>The app as it was when the duty started (a changed app gets a new duty).</summary>
-    public StoredApp App { get; } = app;
-
     /// <summary>The bot's id.</summary>
     public string BotId => App.AiBotId!;
-
-    /// <summary>Whether this replica holds the bot's lease and its connection is open.</summary>
-    public bool IsConnected => IsHolding && _client?.IsConnected == true;
 
     /// <summary>Whether another connection took the bot from this holder (it does not take it back).</summary>
     public bool IsTakenOver => IsHolding && _takenOverAt is not null;
 
     /// <summary>One long connection per AI bot among all replicas (and all apps naming the bot).</summary>
-    public static string LeaseNameOf(string botId) => "wecom-aibot/" + botId;
+    public static string LeaseNameOf(string botId) => Connection.LeaseNameOf(botId);
 
     /// <summary>The client options of a stored app's AI bot.</summary>
     internal static WeComAiBotOptions OptionsOf(StoredApp app) => new()
@@ -72,143 +53,67 @@ internal sealed partial class WeComAiBotDuty(
         WebSocketUrl = app.AiBotUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : WeComBaseUrls.AiBotWebSocket,
     };
 
-    protected override async Task RunDutyAsync(CancellationToken cancellationToken)
+    protected override bool IsOpen => _client?.IsConnected == true;
+
+    protected override (DateTimeOffset Since, string Reason)? StandingDown =>
+        _takenOverAt is { } at ? (at.Value, WeComAiBotStatus.TakenOver) : null;
+
+    protected override Task RunDutyAsync(CancellationToken cancellationToken)
     {
-        var options = OptionsOf(App);
         _takenOverAt = null;
-        using var handOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var stopWatch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var watch = WatchAsync(handOver, stopWatch.Token);
-        try
-        {
-            for (var failures = 0; ; failures++)
-            {
-                var ended = new TaskCompletionSource<WeComAiBotConnectionState>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var client = new WeComAiBotClient(options, (callback, ct) => ingest.ReceiveAsync(App, callback, ct), loggerFactory, Time, meterFactory);
-                client.StateChanged += (_, change) =>
-                {
-                    if (change.Current is WeComAiBotConnectionState.TakenOver or WeComAiBotConnectionState.AuthenticationFailed or WeComAiBotConnectionState.Stopped)
-                    {
-                        ended.TrySetResult(change.Current);
-                    }
-                };
-                var end = WeComAiBotConnectionState.Stopped;
-                await using (client.ConfigureAwait(false))
-                {
-                    try
-                    {
-                        await client.StartAsync(handOver.Token).ConfigureAwait(false);
-                        _client = client;
-                        connections.Set(BotId, client);
-                        failures = -1;
-
-                        // Until WeCom takes the bot away or refuses it on a reconnect (the client reconnects by itself otherwise).
-                        end = await ended.Task.WaitAsync(handOver.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (!handOver.IsCancellationRequested)
-                    {
-                        LogStartFailed(_logger, App.Name, BotId, (ex as WeComApiException)?.Code ?? ex.GetType().Name);
-                    }
-                    finally
-                    {
-                        connections.Remove(BotId, client);
-                        _client = null;
-                        await client.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-
-                if (end == WeComAiBotConnectionState.TakenOver)
-                {
-                    // Not fought over: taking the bot back would take it from the other connection, which would take it
-                    // back… The lease stays here so no other replica subscribes either; saving the app starts a new duty.
-                    _takenOverAt = new(Time.GetUtcNow());
-                    LogTakenOver(_logger, App.Name, BotId);
-                    await Task.Delay(Timeout.InfiniteTimeSpan, Time, handOver.Token).ConfigureAwait(false);
-                }
-
-                await Task.Delay(StartBackoff(Math.Max(failures, 0)), Time, handOver.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (handOver.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            await stopWatch.CancelAsync().ConfigureAwait(false);
-            await watch.ConfigureAwait(false);
-        }
-
-        if (!cancellationToken.IsCancellationRequested)
-        {
-            LogHandingOver(_logger, App.Name, BotId, _appsOptions.StreamHandOverAfter);
-            StandAside(_appsOptions.StreamStandAsidePause);
-        }
+        return base.RunDutyAsync(cancellationToken);
     }
-
-    /// <summary>5 s, doubling to a minute: a refused secret is not hammered, and a fixed one is picked up by the supervisor at once.</summary>
-    private static TimeSpan StartBackoff(int failures) => TimeSpan.FromSeconds(Math.Min(60, 5 << Math.Min(failures, 4)));
 
     /// <summary>
-    /// While holding, looks at the connection every <see cref="WatchInterval"/>: publishes (<see cref="WeComAiBotStatus"/>)
-    /// once it has been down for <see cref="DownAfter"/> — or at once, with the reason, when the bot was taken over —
-    /// and clears the mark once it is open. Down for <see cref="HubAppsOptions.StreamHandOverAfter"/> (not taken over)
-    /// cancels <paramref name="handOver"/>, so a replica cut off from WeCom alone lets another try.
+    /// Holds the client until WeCom takes the bot away or refuses it on a reconnect (it reconnects by itself otherwise).
+    /// Taken over, it is not fought over: taking the bot back would take it from the other connection, which would take
+    /// it back… The lease stays here so no other replica subscribes either; saving the app starts a new duty.
     /// </summary>
-    private async Task WatchAsync(CancellationTokenSource handOver, CancellationToken cancellationToken)
+    protected override async Task<bool> HoldConnectionAsync(CancellationToken cancellationToken)
     {
-        DateTimeOffset? downSince = null;
-        (bool Down, string? Reason)? published = null;
-        using var timer = new PeriodicTimer(WatchInterval, Time);
-        do
+        var ended = new TaskCompletionSource<WeComAiBotConnectionState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var client = new WeComAiBotClient(OptionsOf(App), (callback, ct) => ingest.ReceiveAsync(App, callback, ct), Services.LoggerFactory, Time, Services.MeterFactory);
+        client.StateChanged += (_, change) =>
         {
-            var now = Time.GetUtcNow();
-            var takenOverAt = _takenOverAt?.Value;
-            downSince = _client?.IsConnected == true ? null : takenOverAt ?? downSince ?? now;
-            var downFor = downSince is { } since ? now - since : TimeSpan.Zero;
-            if (takenOverAt is null && downFor >= _appsOptions.StreamHandOverAfter)
+            if (change.Current is WeComAiBotConnectionState.TakenOver or WeComAiBotConnectionState.AuthenticationFailed or WeComAiBotConnectionState.Stopped)
             {
-                await handOver.CancelAsync().ConfigureAwait(false);
+                ended.TrySetResult(change.Current);
             }
-
-            bool? down = downSince is null ? false : takenOverAt is not null || downFor >= DownAfter ? true : null;
-            var reason = takenOverAt is null ? null : WeComAiBotStatus.TakenOver;
-            if (status is not null && down is { } state && published != (state, reason))
+        };
+        WeComAiBotConnectionState end;
+        await using (client.ConfigureAwait(false))
+        {
+            try
             {
-                try
-                {
-                    await status.SetAsync(BotId, state ? downSince : null, cancellationToken, reason).ConfigureAwait(false);
-                    published = (state, reason);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    LogStatusUnsaved(_logger, ex, App.Name);
-                }
+                await client.StartAsync(cancellationToken).ConfigureAwait(false);
+                _client = client;
+                connections.Set(BotId, client);
+                end = await ended.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                connections.Remove(BotId, client);
+                _client = null;
+                await client.StopAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
-        while (await Tick(timer, cancellationToken).ConfigureAwait(false));
+
+        if (end == WeComAiBotConnectionState.TakenOver)
+        {
+            _takenOverAt = new(Time.GetUtcNow());
+            LogTakenOver(_logger, App.Name, BotId);
+            await Task.Delay(Timeout.InfiniteTimeSpan, Time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
-    private static async ValueTask<bool> Tick(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override void OnStartFailed(Exception exception) =>
+        LogStartFailed(_logger, App.Name, BotId, (exception as WeComApiException)?.Code ?? exception.GetType().Name);
 
     [LoggerMessage(EventId = LogEvents.WeComAiBotStartFailed, Level = LogLevel.Warning, Message = "WeCom app '{AppName}': the long connection of AI bot {BotId} could not be opened ({Code}); trying again. Check the bot id and secret.")]
     private static partial void LogStartFailed(ILogger logger, string appName, string botId, string code);
 
     [LoggerMessage(EventId = LogEvents.WeComAiBotTakenOver, Level = LogLevel.Error, Message = "WeCom app '{AppName}': another connection subscribed for AI bot {BotId} and WeCom closed this one. The Hub does not take it back (that would start a fight); stop the other connection, then save the app to reconnect.")]
     private static partial void LogTakenOver(ILogger logger, string appName, string botId);
-
-    [LoggerMessage(EventId = LogEvents.WeComAiBotHandingOver, Level = LogLevel.Warning, Message = "WeCom app '{AppName}': no connection for AI bot {BotId} could be opened from this replica for {After}; its lease is released so that another replica can take it.")]
-    private static partial void LogHandingOver(ILogger logger, string appName, string botId, TimeSpan after);
-
-    [LoggerMessage(EventId = LogEvents.WeComAiBotStatusUnsaved, Level = LogLevel.Warning, Message = "WeCom app '{AppName}': whether its AI bot's connection is open could not be saved; tried again in a moment.")]
-    private static partial void LogStatusUnsaved(ILogger logger, Exception exception, string appName);
 }

@@ -1,31 +1,21 @@
-using System.Diagnostics.Metrics;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
-using Larkway.Hub.Platform.Leases;
+using Larkway.Hub.Platform.Connections;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.WeCom.AiBot;
 
 /// <summary>Keeps one <see cref="WeComAiBotDuty"/> per enabled WeCom app with an AI bot on every replica (<see cref="StoredAppDuties{TDuty}"/>).</summary>
 internal sealed partial class WeComAiBotSupervisor(
-    HubAppRegistry apps,
-    WeComAiBotIngest ingest,
-    WeComAiBotConnections connections,
-    LeaseStore leases,
-    IOptions<LeaseOptions> leaseOptions,
-    IOptions<HubAppsOptions> appsOptions,
-    TimeProvider time,
-    ILoggerFactory loggerFactory,
-    IMeterFactory? meterFactory = null,
-    WeComAiBotStatus? status = null) : StoredAppDuties<WeComAiBotDuty>(apps, appsOptions, time)
+    HubAppRegistry apps, WeComAiBotIngest ingest, WeComAiBotConnections connections, LongConnectionServices services, WeComAiBotStatus? status = null)
+    : StoredAppDuties<WeComAiBotDuty>(apps, services.AppsOptions, services.Time)
 {
-    private readonly ILogger _logger = loggerFactory.CreateLogger<WeComAiBotSupervisor>();
+    private readonly ILogger _logger = services.LoggerFactory.CreateLogger<WeComAiBotSupervisor>();
 
     protected override bool Wants(StoredApp app) => app.HasAiBot;
 
     protected override WeComAiBotDuty Create(StoredApp app) =>
-        new(app, ingest, connections, leases, leaseOptions, Time, meterFactory, loggerFactory, status, AppsOptions);
+        new(app, ingest, connections, services, status);
 
     protected override void LogFailed(Exception exception) => LogFailed(_logger, exception);
 
