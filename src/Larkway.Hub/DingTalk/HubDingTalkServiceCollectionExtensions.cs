@@ -29,8 +29,8 @@ public static class HubDingTalkServiceCollectionExtensions
     public static IServiceCollection AddHubDingTalk(this IServiceCollection services, bool streams = true)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(sp => new HubDingTalkClients(
-            sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.AddDingTalkClientFactory();
+        services.TryAddSingleton(sp => new HubDingTalkClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.DingTalk.DingTalkClientFactory>()));
         services.TryAddSingleton<DingTalkStreamStatus>();
         services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
