@@ -1,7 +1,6 @@
 using Larkway.DingTalk;
 using Larkway.Shared.Clients;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -30,14 +29,8 @@ public static class DingTalkServiceCollectionExtensions
     public static IServiceCollection AddDingTalkClientFactory(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        NamedApps.AddCore(services, DingTalkApps.Kind);
-        services.TryAddSingleton(sp => new NamedAppClients<DingTalkAppOptions, DingTalkClient>(
-            DingTalkApps.Kind,
-            sp.GetRequiredService<IOptionsMonitor<DingTalkAppOptions>>(),
-            sp.GetServices<RegisteredApp<DingTalkAppOptions>>(),
-            sp.GetRequiredService<IHttpMessageHandlerFactory>(),
-            (name, options, handler) => new DingTalkClient(
-                name, options, sp.GetService<Logging.ILoggerFactory>(), sp.GetService<TimeProvider>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), handler)));
+        NamedApps.AddClients(services, DingTalkApps.Kind,
+            static (on, name, options, handler) => new DingTalkClient(name, options, on.LoggerFactory, on.TimeProvider, on.MeterFactory, handler));
         services.TryAddSingleton(sp => new DingTalkClientFactory(sp.GetRequiredService<NamedAppClients<DingTalkAppOptions, DingTalkClient>>()));
         services.TryAddSingleton<IDingTalkClientFactory>(sp => sp.GetRequiredService<DingTalkClientFactory>());
         return services;

@@ -1,7 +1,6 @@
 using Larkway.WeCom;
 using Larkway.Shared.Clients;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -30,14 +29,8 @@ public static class WeComServiceCollectionExtensions
     public static IServiceCollection AddWeComClientFactory(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        NamedApps.AddCore(services, WeComApps.Kind);
-        services.TryAddSingleton(sp => new NamedAppClients<WeComAppOptions, WeComClient>(
-            WeComApps.Kind,
-            sp.GetRequiredService<IOptionsMonitor<WeComAppOptions>>(),
-            sp.GetServices<RegisteredApp<WeComAppOptions>>(),
-            sp.GetRequiredService<IHttpMessageHandlerFactory>(),
-            (name, options, handler) => new WeComClient(
-                name, options, sp.GetService<Logging.ILoggerFactory>(), sp.GetService<TimeProvider>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), handler)));
+        NamedApps.AddClients(services, WeComApps.Kind,
+            static (on, name, options, handler) => new WeComClient(name, options, on.LoggerFactory, on.TimeProvider, on.MeterFactory, handler));
         services.TryAddSingleton(sp => new WeComClientFactory(sp.GetRequiredService<NamedAppClients<WeComAppOptions, WeComClient>>()));
         services.TryAddSingleton<IWeComClientFactory>(sp => sp.GetRequiredService<WeComClientFactory>());
         return services;

@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Larkway.Shared.Clients;
@@ -49,6 +51,9 @@ internal sealed class AppKind<TOptions>
     public string Describe(string name) => name.Length == 0 ? $"The default {Platform} app" : $"{Platform} app '{name}'";
 }
 
+/// <summary>What a client is built on in a container: its logger, clock and meters (each may be absent).</summary>
+internal sealed record ClientServices(ILoggerFactory? LoggerFactory, TimeProvider? TimeProvider, IMeterFactory? MeterFactory);
+
 /// <summary>The registrations behind a platform's <c>AddX()</c> and <c>AddApp(name)</c>: named options, their checks at start, and a named HTTP handler.</summary>
 internal static class NamedApps
 {
@@ -59,6 +64,28 @@ internal static class NamedApps
         services.AddHttpClient();
         services.TryAddSingleton(kind);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, AppOptionsValidator<TOptions>>());
+    }
+
+    /// <summary>
+    /// The clients of the platform's apps (<see cref="NamedAppClients{TOptions, TClient}"/>), each built by
+    /// <paramref name="create"/> on the container's logger, clock and meters; idempotent.
+    /// </summary>
+    public static void AddClients<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TClient>(
+        IServiceCollection services, AppKind<TOptions> kind, Func<ClientServices, string, TOptions, HttpMessageHandler?, TClient> create)
+        where TOptions : class
+        where TClient : class, IDisposable
+    {
+        AddCore(services, kind);
+        services.TryAddSingleton(sp =>
+        {
+            var on = new ClientServices(sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>(), sp.GetService<IMeterFactory>());
+            return new NamedAppClients<TOptions, TClient>(
+                kind,
+                sp.GetRequiredService<IOptionsMonitor<TOptions>>(),
+                sp.GetServices<RegisteredApp<TOptions>>(),
+                sp.GetRequiredService<IHttpMessageHandlerFactory>(),
+                (name, options, handler) => create(on, name, options, handler));
+        });
     }
 
     /// <summary>
@@ -132,7 +159,7 @@ internal sealed class AppOptionsValidator<TOptions>(AppKind<TOptions> kind, IEnu
 /// The clients of a platform's registered apps, one per name, made on first use and disposed with the container; and new
 /// clients for apps known only at run time, on the default app's settings. The library's public factory wraps it.
 /// </summary>
-internal sealed class NamedAppClients<TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TClient>(
+internal sealed class NamedAppClients<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TClient>(
     AppKind<TOptions> kind,
     IOptionsMonitor<TOptions> options,
     IEnumerable<RegisteredApp<TOptions>> apps,
