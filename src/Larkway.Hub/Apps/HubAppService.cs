@@ -36,6 +36,8 @@ public sealed partial class HubAppService
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly Larkway.DingTalk.DingTalkClientFactory _dingTalkClients;
+    private readonly Larkway.WeCom.WeComClientFactory _weComClients;
 
     internal HubAppService(
         IDbContextFactory<HubDbContext> contexts,
@@ -45,8 +47,12 @@ public sealed partial class HubAppService
         HubAppRegistry registry,
         ILoggerFactory loggerFactory,
         TimeProvider time,
+        Larkway.DingTalk.DingTalkClientFactory dingTalkClients,
+        Larkway.WeCom.WeComClientFactory weComClients,
         HubSettings? settings = null)
     {
+        _dingTalkClients = dingTalkClients;
+        _weComClients = weComClients;
         _contexts = contexts;
         _initializer = initializer;
         _provider = provider;
@@ -265,12 +271,12 @@ public sealed partial class HubAppService
 
             if (app.IsDingTalk)
             {
-                return await DingTalk.DingTalkConnectionTest.RunAsync(DingTalk.HubDingTalkClients.OptionsOf(app), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+                return await DingTalk.DingTalkConnectionTest.RunAsync(_dingTalkClients, app, cancellationToken).ConfigureAwait(false);
             }
 
             if (app.IsWeCom)
             {
-                return await WeCom.WeComConnectionTest.RunAsync(WeCom.HubWeComClients.OptionsOf(app), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+                return await WeCom.WeComConnectionTest.RunAsync(_weComClients, app, cancellationToken).ConfigureAwait(false);
             }
 
             options = new FeishuAppOptions { AppId = app.AppId, AppSecret = app.AppSecret, BaseUrl = app.BaseUrl };

@@ -84,6 +84,10 @@ public static class HubAppsServiceCollectionExtensions
         // The library's factory stays registered as itself for the configured apps; the interface is the Hub's. AddFeishu
         // only TryAdds the interface, so calling it after this changes nothing.
         services.AddFeishuClientFactory();
+
+        // Stored DingTalk and WeCom apps' clients (and their connection tests) come from the libraries' factories too.
+        services.AddDingTalkClientFactory();
+        services.AddWeComClientFactory();
         services.TryAddSingleton(sp => new HubFeishuClientFactory(sp.GetRequiredService<FeishuClientFactory>(), sp.GetRequiredService<HubAppRegistry>()));
         services.Replace(ServiceDescriptor.Singleton<IFeishuClientFactory>(sp => sp.GetRequiredService<HubFeishuClientFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FeishuEventEndpointOptions>, HubAppEventEndpointOptions>());
@@ -99,6 +103,8 @@ public static class HubAppsServiceCollectionExtensions
             sp.GetRequiredService<HubAppRegistry>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Larkway.DingTalk.DingTalkClientFactory>(),
+            sp.GetRequiredService<Larkway.WeCom.WeComClientFactory>(),
             sp.GetService<HubSettings>()));
         return services;
     }

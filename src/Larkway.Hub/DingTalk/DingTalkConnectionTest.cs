@@ -1,6 +1,5 @@
 using Larkway.DingTalk;
 using Larkway.Hub.Apps;
-using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.DingTalk;
 
@@ -13,14 +12,19 @@ internal static class DingTalkConnectionTest
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<HubAppTestResult> RunAsync(DingTalkAppOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<HubAppTestResult> RunAsync(DingTalkClientFactory clients, StoredApp app, CancellationToken cancellationToken)
     {
-        options.Timeout = Timeout;
-        options.Retry.MaxRetries = 0;
+        var options = HubDingTalkClients.OptionsOf(app);
         DingTalkClient client;
         try
         {
-            client = new DingTalkClient(options, loggerFactory, time);
+            // Built like the app's own client (the library's factory), but not cached: the app may be about to change.
+            client = clients.CreateClient(app.Name, o =>
+            {
+                HubDingTalkClients.Apply(app, o);
+                o.Timeout = Timeout;
+                o.Retry.MaxRetries = 0;
+            });
         }
         catch (ArgumentException ex)
         {

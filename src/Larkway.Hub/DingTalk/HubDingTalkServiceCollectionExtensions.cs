@@ -31,8 +31,8 @@ public static class HubDingTalkServiceCollectionExtensions
     public static IServiceCollection AddHubDingTalk(this IServiceCollection services, bool streams = true)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(sp => new HubDingTalkClients(
-            sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.AddDingTalkClientFactory();
+        services.TryAddSingleton(sp => new HubDingTalkClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.DingTalk.DingTalkClientFactory>()));
         services.TryAddSingleton<DingTalkStreamStatus>();
 
         // Read by the alert "a long connection is not held" on whichever replica evaluates it, holder or not.

@@ -1,29 +1,34 @@
-using System.Diagnostics.Metrics;
 using Larkway.Hub.Apps;
 using Larkway.WeCom;
-using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.WeCom;
 
 /// <summary>
-/// One <see cref="WeComClient"/> per stored WeCom app (<see cref="StoredAppClients{TClient}"/>), named after the app, on the
-/// container's meters, so its calls count under its name.
+/// One <see cref="WeComClient"/> per stored WeCom app (<see cref="StoredAppClients{TClient}"/>), built by the library's
+/// <see cref="WeComClientFactory"/> (named after the app, on the container's logger, clock and meters, with the settings
+/// every WeCom app shares), so its calls count under its name.
 /// </summary>
-internal sealed class HubWeComClients(HubAppRegistry apps, ILoggerFactory loggerFactory, TimeProvider time, IMeterFactory? meterFactory = null)
+internal sealed class HubWeComClients(HubAppRegistry apps, WeComClientFactory clients)
     : StoredAppClients<WeComClient>(apps, HubAppPlatform.WeCom)
 {
-    protected override WeComClient Create(StoredApp app) => new(app.Name, OptionsOf(app), loggerFactory, time, meterFactory);
+    protected override WeComClient Create(StoredApp app) => clients.CreateClient(app.Name, options => Apply(app, options));
 
     /// <summary>The client options of a stored WeCom app: its corp id, Secret and AgentId, on its base URL (WeCom's or the Emulator's).</summary>
     public static WeComAppOptions OptionsOf(StoredApp app)
     {
+        var options = new WeComAppOptions();
+        Apply(app, options);
+        return options;
+    }
+
+    /// <summary>Sets what a stored WeCom app says onto client options: corp id, Secret, AgentId and base URL (<see cref="OptionsOf"/>).</summary>
+    public static void Apply(StoredApp app, WeComAppOptions options)
+    {
         ArgumentNullException.ThrowIfNull(app);
-        return new WeComAppOptions
-        {
-            CorpId = app.AppId,
-            CorpSecret = app.AppSecret,
-            AgentId = app.AgentId,
-            ApiBaseUrl = app.BaseUrl,
-        };
+        ArgumentNullException.ThrowIfNull(options);
+        options.CorpId = app.AppId;
+        options.CorpSecret = app.AppSecret;
+        options.AgentId = app.AgentId;
+        options.ApiBaseUrl = app.BaseUrl;
     }
 }

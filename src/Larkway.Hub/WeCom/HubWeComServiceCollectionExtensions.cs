@@ -24,8 +24,8 @@ public static class HubWeComServiceCollectionExtensions
     public static IServiceCollection AddHubWeCom(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(sp => new HubWeComClients(
-            sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.AddWeComClientFactory();
+        services.TryAddSingleton(sp => new HubWeComClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.WeCom.WeComClientFactory>()));
         services.TryAddSingleton<WeComCallbackTelemetry>();
 
         // Degraded (never Unhealthy): a WeCom app whose callbacks cannot be verified is the deployment's problem, not this replica's.

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Larkway.Hub.Apps;
 using Larkway.WeCom;
-using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.WeCom;
 
@@ -17,15 +16,19 @@ internal static class WeComConnectionTest
     /// <summary>The root department (id 1), whose visible members the test counts.</summary>
     private const long RootDepartment = 1;
 
-    public static async Task<HubAppTestResult> RunAsync(WeComAppOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<HubAppTestResult> RunAsync(WeComClientFactory clients, StoredApp app, CancellationToken cancellationToken)
     {
-        options.Timeout = Timeout;
-        options.Retry.MaxRetries = 0;
+        var options = HubWeComClients.OptionsOf(app);
         WeComClient client;
         try
         {
-            // Not from HubWeComClients: the credentials under test may not be stored yet, and its one call is not the app's traffic.
-            client = new WeComClient(options, loggerFactory, time);
+            // Built like the app's own client (the library's factory), but not from HubWeComClients' cache: the app may be about to change.
+            client = clients.CreateClient(app.Name, o =>
+            {
+                HubWeComClients.Apply(app, o);
+                o.Timeout = Timeout;
+                o.Retry.MaxRetries = 0;
+            });
         }
         catch (Exception ex) when (ex is ArgumentException or WeComApiException)
         {

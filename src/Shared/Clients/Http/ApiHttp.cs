@@ -23,10 +23,13 @@ internal static class ApiHttp
     /// Timeouts are per attempt, in the resilience pipeline; HttpClient's own would cut retries short.
     /// </summary>
     public static HttpClient CreateClient(HttpMessageHandler? handler) =>
-        new(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: handler is null)
+        new(handler ?? CreatePooledHandler(), disposeHandler: handler is null)
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
+
+    /// <summary>The network handler of a long-lived client: pooled connections, renewed every few minutes to follow DNS changes.</summary>
+    public static SocketsHttpHandler CreatePooledHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
     /// <summary>Retries with exponential back-off (when any are allowed), inside them a timeout per attempt (when set).</summary>
     public static ResiliencePipeline<TReply> BuildResilience<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TReply>(
