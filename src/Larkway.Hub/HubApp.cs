@@ -450,6 +450,7 @@ public static partial class HubApp
         app.MapHubApprovalsApi();
         app.MapHubDirectoryApi();
         app.MapHubPersonLinksApi();
+        app.MapHubRoutingApi();
         app.MapHubBitableSyncApi();
         app.MapHubConsole();
         app.MapHubApps();

@@ -328,12 +328,12 @@ public sealed class HostileInputTests
             socket.LingerState = new LingerOption(true, 0);
         }
 
-        while (!receiver.Logs.Entries.Any(e => e.EventId.Id == 3310 || e.Level >= LogLevel.Warning))
+        while (!receiver.Logs.Entries.Any(e => e.EventId.Id == 1910 || e.Level >= LogLevel.Warning))
         {
             await Task.Delay(10, hangGuard.Token);
         }
 
-        receiver.Logs.Entries.ShouldContain(e => e.EventId.Id == 3310 && e.Level == LogLevel.Debug);
+        receiver.Logs.Entries.ShouldContain(e => e.EventId.Id == 1910 && e.Level == LogLevel.Debug);
         receiver.Sink.Received.ShouldBeEmpty();
         ShouldHaveLoggedOneWarningAtMost(receiver.Logs);
     }

@@ -1,69 +1,70 @@
 namespace Larkway.Emulator.Platform;
 
 /// <summary>
-/// Every log event id of Larkway.Emulator in one table, so none is used twice. Ranges by folder; a new message takes the
-/// next free id of its folder's range.
+/// Every log event id of Larkway.Emulator in one table, so none is used twice. The assembly's range is 9000–9999 (docs/metrics.md lists
+/// every assembly's, and a test fails on an id outside it or shared in the Hub's process). Ranges by folder; a new
+/// message takes the next free id of its folder's range.
 /// </summary>
 internal static class LogEvents
 {
     // Hosting
-    public const int EmulatorServerStarted = 1;
+    public const int EmulatorServerStarted = 9001;
 
     // State file
-    public const int StateFileLoaded = 10;
-    public const int StateFileCreated = 11;
-    public const int StateFileSetAside = 12;
-    public const int StateFileWriteFailed = 13;
-    public const int StateFileWriteRecovered = 14;
+    public const int StateFileLoaded = 9010;
+    public const int StateFileCreated = 9011;
+    public const int StateFileSetAside = 9012;
+    public const int StateFileWriteFailed = 9013;
+    public const int StateFileWriteRecovered = 9014;
 
     // Events
-    public const int EventDeliveryAttemptFailed = 20;
-    public const int EventDeliveryGaveUp = 21;
+    public const int EventDeliveryAttemptFailed = 9020;
+    public const int EventDeliveryGaveUp = 9021;
 
     // Events/Callbacks
-    public const int CardCallbackServiceCallbackFailed = 30;
+    public const int CardCallbackServiceCallbackFailed = 9030;
 
     // CardKit
-    public const int CardKitStreamingAutoClosed = 50;
-    public const int CardKitSequenceRefused = 51;
+    public const int CardKitStreamingAutoClosed = 9050;
+    public const int CardKitSequenceRefused = 9051;
 
     // LongConnection
-    public const int LongConnectionHubConnected = 40;
-    public const int LongConnectionHubDisconnected = 41;
-    public const int LongConnectionHubRefused = 42;
-    public const int LongConnectionHubGaveUp = 43;
+    public const int LongConnectionHubConnected = 9040;
+    public const int LongConnectionHubDisconnected = 9041;
+    public const int LongConnectionHubRefused = 9042;
+    public const int LongConnectionHubGaveUp = 9043;
 
     // Platform
-    public const int EnvelopeMiddlewareUnhandled = 1000;
-    public const int OpenApiGateMiddlewareFault = 1100;
+    public const int EnvelopeMiddlewareUnhandled = 9100;
+    public const int OpenApiGateMiddlewareFault = 9110;
 
     // DingTalk
-    public const int DingTalkGateFault = 2000;
-    public const int DingTalkGateUnhandled = 2001;
+    public const int DingTalkGateFault = 9200;
+    public const int DingTalkGateUnhandled = 9201;
 
     // DingTalk/Stream
-    public const int DingTalkStreamOpened = 2100;
-    public const int DingTalkStreamClosed = 2101;
-    public const int DingTalkStreamGaveUp = 2102;
+    public const int DingTalkStreamOpened = 9210;
+    public const int DingTalkStreamClosed = 9211;
+    public const int DingTalkStreamGaveUp = 9212;
 
-    // WeCom (3000-3099; WeCom/AiBot takes 3100-3199)
-    public const int WeComGateFault = 3000;
-    public const int WeComGateUnhandled = 3001;
-    public const int WeComCallbackDelivered = 3010;
-    public const int WeComCallbackFailed = 3011;
-    public const int WeComCallbackGaveUp = 3012;
+    // WeCom (9300-9319; WeCom/AiBot takes 9320-9339)
+    public const int WeComGateFault = 9300;
+    public const int WeComGateUnhandled = 9301;
+    public const int WeComCallbackDelivered = 9310;
+    public const int WeComCallbackFailed = 9311;
+    public const int WeComCallbackGaveUp = 9312;
 
     // WeCom/AiBot
-    public const int WeComAiBotSubscribed = 3100;
-    public const int WeComAiBotSubscribeRefused = 3101;
-    public const int WeComAiBotTakenOver = 3102;
-    public const int WeComAiBotClosed = 3103;
-    public const int WeComAiBotBadFrame = 3104;
-    public const int WeComAiBotCallbackConfigured = 3110;
-    public const int WeComAiBotCallbackVerifyFailed = 3111;
-    public const int WeComAiBotCallbackFailed = 3112;
-    public const int WeComAiBotCallbackPollCrashed = 3113;
+    public const int WeComAiBotSubscribed = 9320;
+    public const int WeComAiBotSubscribeRefused = 9321;
+    public const int WeComAiBotTakenOver = 9322;
+    public const int WeComAiBotClosed = 9323;
+    public const int WeComAiBotBadFrame = 9324;
+    public const int WeComAiBotCallbackConfigured = 9330;
+    public const int WeComAiBotCallbackVerifyFailed = 9331;
+    public const int WeComAiBotCallbackFailed = 9332;
+    public const int WeComAiBotCallbackPollCrashed = 9333;
 
-    // AiBackend (the fake Dify/OpenAI backend: 4000-4099)
-    public const int AiBackendRequest = 4000;
+    // AiBackend (the fake Dify/OpenAI backend: 9400-9499)
+    public const int AiBackendRequest = 9400;
 }

@@ -1,6 +1,7 @@
 using Larkway.Hub.AdminConsole;
 using Larkway.Hub.AdminConsole.Auth;
 using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -32,6 +33,8 @@ public static class HubConsoleServiceCollectionExtensions
         services.AddHostedService<ConsoleAdminStartup>();
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<ConsoleSessions>();
+        services.TryAddSingleton<ConsoleAdmins>();
+        services.TryAddSingleton<Larkway.Hub.Identity.SignIn.IConsoleSignIn, ConsoleBrokerSignIn>();
         services.TryAddSingleton<IAuditLog, DbAuditLog>();
         services.TryAddSingleton<ConsoleQueries>();
         services.TryAddSingleton<AssistantConsoleQueries>();

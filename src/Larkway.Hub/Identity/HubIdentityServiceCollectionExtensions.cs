@@ -1,4 +1,3 @@
-using Larkway.Hub.AdminConsole.Auth;
 using Larkway.Hub.Identity;
 using Larkway.Hub.Identity.Clients;
 using Larkway.Hub.Identity.Keys;
@@ -45,7 +44,6 @@ public static class HubIdentityServiceCollectionExtensions
         services.TryAddSingleton<SignInState>();
         services.TryAddSingleton<IFeishuSignIn, FeishuClientSignIn>();
         services.TryAddSingleton<BrokerSignIn>();
-        services.TryAddSingleton<ConsoleAdmins>();
         services.AddHubJob<SigningKeyRotation>();
         services.AddHubJob<SessionPurge>();
 

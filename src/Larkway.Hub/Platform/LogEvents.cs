@@ -1,7 +1,8 @@
 namespace Larkway.Hub.Platform;
 
 /// <summary>
-/// Every log event id of Larkway.Hub in one table, so none is used twice. Ranges by folder: 40xx storage, inbox,
+/// Every log event id of Larkway.Hub in one table, so none is used twice. The assembly's range is 4000–5999 (docs/metrics.md
+/// lists every assembly's, and a test fails on an id outside it or shared in the Hub's process). Ranges by folder: 40xx storage, inbox,
 /// auth, HTTP and outbound fetches, 41xx notifications, 42xx webhooks, 43xx apps, 44xx leases, 45xx identity (4500–4549, the sign-in broker) and the directory (4550–4599), 46xx approvals, 47xx bots, 48xx the work queue,
 /// 49xx observability (490x–491x export and health, 492x the dashboard's recorder, 493x alerts), 500x the Bitable syncs, 53xx the assistants. A new message takes
 /// the next free id of its folder's range.

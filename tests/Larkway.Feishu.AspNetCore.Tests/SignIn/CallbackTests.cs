@@ -290,8 +290,8 @@ public sealed class CallbackTests
         }
 
         var verifier = feishu.To("/open-apis/authen/v2/oauth/token").Single().Json.GetProperty("code_verifier").GetString()!;
-        logs.Entries.ShouldContain(e => e.EventId.Id == 3320, "the refusal is logged");
-        logs.Entries.ShouldContain(e => e.EventId.Id == 3321, "keeping the tokens is logged");
+        logs.Entries.ShouldContain(e => e.EventId.Id == 1920, "the refusal is logged");
+        logs.Entries.ShouldContain(e => e.EventId.Id == 1921, "keeping the tokens is logged");
         foreach (var entry in logs.Entries.Where(e => !AspNetCoreRequestLog(e.Category)))
         {
             var text = entry.Message + entry.Exception;

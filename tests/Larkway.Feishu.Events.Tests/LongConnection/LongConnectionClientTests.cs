@@ -251,7 +251,7 @@ public sealed class LongConnectionClientTests
         var ack = await connection.NextAckAsync();
         ack.ShouldAcknowledge(sent);
         ack.AckCode().ShouldBe(500);
-        h.Logs.Lines.ShouldContain(l => l.Contains(" 3211 ", StringComparison.Ordinal));
+        h.Logs.Lines.ShouldContain(l => l.Contains(" 1811 ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -283,7 +283,7 @@ public sealed class LongConnectionClientTests
         ack.ShouldAcknowledge(sent);
         ack.AckCode().ShouldBe(200);
         h.Sink.Count.ShouldBe(0);
-        h.Logs.Lines.ShouldContain(l => l.Contains(" 3209 ", StringComparison.Ordinal));
+        h.Logs.Lines.ShouldContain(l => l.Contains(" 1809 ", StringComparison.Ordinal));
         AssertNothingSecretLogged(h);
     }
 
@@ -339,7 +339,7 @@ public sealed class LongConnectionClientTests
         ack.ShouldAcknowledge(messages[2][1]);
         (await h.Sink.NextAsync()).Envelope.DedupKey.ShouldBe("ev-c");
         h.Sink.Count.ShouldBe(1);
-        h.Logs.Lines.ShouldContain(l => l.Contains(" 3212 ", StringComparison.Ordinal) && l.Contains("msg-ev-a", StringComparison.Ordinal));
+        h.Logs.Lines.ShouldContain(l => l.Contains(" 1812 ", StringComparison.Ordinal) && l.Contains("msg-ev-a", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -415,7 +415,7 @@ public sealed class LongConnectionClientTests
 
         await first.Closed.WaitAsync(TestTimeouts.HangGuard);
         second.DeviceId.ShouldBe("dev-2");
-        h.Logs.Lines.ShouldContain(l => l.Contains(" 3206 ", StringComparison.Ordinal));
+        h.Logs.Lines.ShouldContain(l => l.Contains(" 1806 ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -437,7 +437,7 @@ public sealed class LongConnectionClientTests
         (await acceptedWhenFirstClosed.WaitAsync(TestTimeouts.HangGuard)).ShouldBe(2);
         second.DeviceId.ShouldBe("dev-2");
         h.Client.LastReplaceReason.ShouldNotBeNull().ShouldContain("of a ping");
-        h.Logs.Lines.ShouldContain(l => l.Contains(" 3223 ", StringComparison.Ordinal));
+        h.Logs.Lines.ShouldContain(l => l.Contains(" 1823 ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -513,7 +513,7 @@ public sealed class LongConnectionClientTests
         (await connection.NextAckAsync()).ShouldAcknowledge(sent);
         h.Sink.Count.ShouldBe(1);
         h.Client.ConnectionCount.ShouldBe(1);
-        h.Logs.Lines.ShouldContain(l => l.Contains(" 3218 ", StringComparison.Ordinal));
+        h.Logs.Lines.ShouldContain(l => l.Contains(" 1818 ", StringComparison.Ordinal));
     }
 
     [Fact]

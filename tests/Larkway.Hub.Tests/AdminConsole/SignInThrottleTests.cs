@@ -1,4 +1,4 @@
-using Larkway.Hub.AdminConsole.Auth;
+using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Tests.TestSupport;
 
 namespace Larkway.Hub.Tests.AdminConsole;

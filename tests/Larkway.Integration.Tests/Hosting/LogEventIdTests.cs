@@ -11,7 +11,7 @@ public sealed class LogEventIdTests
 {
     public static TheoryData<string> Assemblies => new()
     {
-        "Larkway.Feishu", "Larkway.Feishu.Events", "Larkway.Feishu.AspNetCore", "Larkway.Emulator", "Larkway.Hub",
+        "Larkway.Feishu", "Larkway.Feishu.Events", "Larkway.Feishu.AspNetCore", "Larkway.Emulator", "Larkway.Hub", "Larkway.Channels",
     };
 
     [Theory]

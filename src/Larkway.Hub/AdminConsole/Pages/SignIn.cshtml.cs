@@ -1,6 +1,7 @@
 using System.Globalization;
 using Larkway.Hub.AdminConsole.Auth;
 using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

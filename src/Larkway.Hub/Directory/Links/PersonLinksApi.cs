@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
-using Larkway.Hub.Notifications.Routing;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
@@ -33,19 +32,18 @@ namespace Larkway.Hub.Directory.Links
     /// <summary>The body of <c>PUT …/preferred-platform</c>.</summary>
     public sealed record PreferredPlatformInputDto(string? Platform);
 
-    /// <summary>Source-generated JSON for people's platforms and the routing settings.</summary>
+    /// <summary>Source-generated JSON for people's platforms.</summary>
     [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
     [JsonSerializable(typeof(PersonLinkDto))]
     [JsonSerializable(typeof(PersonPlatformsDto))]
     [JsonSerializable(typeof(PersonLinkInputDto))]
     [JsonSerializable(typeof(PreferredPlatformInputDto))]
-    [JsonSerializable(typeof(RoutingSettings))]
     internal sealed partial class PersonLinksJsonContext : JsonSerializerContext;
 }
 
 namespace Microsoft.AspNetCore.Builder
 {
-    /// <summary>Maps where people are reached: their platform accounts and preference, and the routing settings.</summary>
+    /// <summary>Maps where people are reached: their platform accounts and preference.</summary>
     public static class HubPersonLinksEndpointRouteBuilderExtensions
     {
         private const int MaxUserIdLength = 128;
@@ -54,7 +52,7 @@ namespace Microsoft.AspNetCore.Builder
         /// Maps, for the admin key: <c>GET /api/v1/directory/people/{id}/platforms</c> (preference, order, accounts),
         /// <c>PUT|DELETE /api/v1/directory/people/{id}/links/{platform}/{app}</c> (an administrator's link, body
         /// <c>{"user_id": "…"}</c>), <c>PUT /api/v1/directory/people/{id}/preferred-platform</c> (<c>{"platform": "wecom"}</c>,
-        /// null for the directory's order) and <c>GET|PUT /api/v1/directory/routing</c>.
+        /// null for the directory's order). The routing settings' own endpoints are the notifications' (<c>MapHubRoutingApi</c>).
         /// </summary>
         public static IEndpointRouteBuilder MapHubPersonLinksApi(this IEndpointRouteBuilder endpoints)
         {
@@ -65,24 +63,22 @@ namespace Microsoft.AspNetCore.Builder
             group.MapPut("/people/{id}/links/{platform}/{app}", LinkAsync).WithName("LinkPersonAccount");
             group.MapDelete("/people/{id}/links/{platform}/{app}", UnlinkAsync).WithName("UnlinkPersonAccount");
             group.MapPut("/people/{id}/preferred-platform", PreferAsync).WithName("SetPersonPreferredPlatform");
-            group.MapGet("/routing", GetRoutingAsync).WithName("GetDirectoryRouting");
-            group.MapPut("/routing", PutRoutingAsync).WithName("SetDirectoryRouting");
             return endpoints;
         }
 
         private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> GetAsync(
-            string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] RoutingSettingsStore routing, CancellationToken cancellationToken)
+            string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] IPlatformOrder order, CancellationToken cancellationToken)
         {
             if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
             {
                 return PersonNotFound(id);
             }
 
-            return TypedResults.Json(await PlatformsAsync(person, links, routing, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
+            return TypedResults.Json(await PlatformsAsync(person, links, order, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
         }
 
         private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> LinkAsync(
-            HttpContext http, string id, string platform, string app, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] RoutingSettingsStore routing,
+            HttpContext http, string id, string platform, string app, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] IPlatformOrder order,
             [FromServices] HubAppRegistry apps, CancellationToken cancellationToken)
         {
             if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
@@ -122,7 +118,7 @@ namespace Microsoft.AspNetCore.Builder
             }
 
             await ApiAudit.WriteAsync(http, "directory.person.link", person.Id, ("platform", platform), ("app", app), ("user_id", userId)).ConfigureAwait(false);
-            return TypedResults.Json(await PlatformsAsync(person, links, routing, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
+            return TypedResults.Json(await PlatformsAsync(person, links, order, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
         }
 
         private static async Task<Results<NoContent, ProblemHttpResult>> UnlinkAsync(
@@ -144,7 +140,7 @@ namespace Microsoft.AspNetCore.Builder
         }
 
         private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> PreferAsync(
-            HttpContext http, string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] RoutingSettingsStore routing, CancellationToken cancellationToken)
+            HttpContext http, string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] IPlatformOrder order, CancellationToken cancellationToken)
         {
             if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
             {
@@ -166,45 +162,14 @@ namespace Microsoft.AspNetCore.Builder
             await links.SetPreferredPlatformAsync(person.Id, platform, cancellationToken).ConfigureAwait(false);
             await ApiAudit.WriteAsync(http, "directory.person.prefer", person.Id, ("platform", platform)).ConfigureAwait(false);
             person.PreferredPlatform = platform;
-            return TypedResults.Json(await PlatformsAsync(person, links, routing, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
+            return TypedResults.Json(await PlatformsAsync(person, links, order, cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.PersonPlatformsDto);
         }
 
-        private static async Task<JsonHttpResult<RoutingSettings>> GetRoutingAsync([FromServices] RoutingSettingsStore routing, CancellationToken cancellationToken) =>
-            TypedResults.Json(await routing.GetAsync(cancellationToken).ConfigureAwait(false), PersonLinksJsonContext.Default.RoutingSettings);
-
-        private static async Task<Results<JsonHttpResult<RoutingSettings>, ProblemHttpResult>> PutRoutingAsync(
-            HttpContext http, [FromServices] RoutingSettingsStore routing, [FromServices] HubAppRegistry apps, CancellationToken cancellationToken)
+        private static async Task<PersonPlatformsDto> PlatformsAsync(PersonRow person, PersonLinkStore links, IPlatformOrder order, CancellationToken cancellationToken)
         {
-            var (input, unreadable) = await JsonBody.ReadAsync(http.Request, PersonLinksJsonContext.Default.RoutingSettings,
-                "order (platforms in order), apps (platform → app name) and types (type → platforms in order)", cancellationToken).ConfigureAwait(false);
-            if (unreadable is not null || input is null)
-            {
-                return unreadable ?? JsonBody.BadBody("The body must be a JSON object.");
-            }
-
-            var settings = input with
-            {
-                Order = input.Order ?? PersonPlatform.All,
-                Apps = input.Apps ?? new Dictionary<string, string>(StringComparer.Ordinal),
-                Types = input.Types ?? new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
-            };
-            var all = await apps.AllAsync(cancellationToken).ConfigureAwait(false);
-            var names = settings.Apps.Where(a => all.Any(x => x.Name == a.Value && x.Platform == a.Key)).Select(a => a.Value).ToList();
-            if (settings.Problems(names) is { Count: > 0 } problems)
-            {
-                return Invalid(problems);
-            }
-
-            await routing.SaveAsync(settings, cancellationToken).ConfigureAwait(false);
-            await ApiAudit.WriteAsync(http, "directory.routing", "routing", ("order", string.Join(',', settings.Order))).ConfigureAwait(false);
-            return TypedResults.Json(settings, PersonLinksJsonContext.Default.RoutingSettings);
-        }
-
-        private static async Task<PersonPlatformsDto> PlatformsAsync(PersonRow person, PersonLinkStore links, RoutingSettingsStore routing, CancellationToken cancellationToken)
-        {
-            var settings = await routing.GetAsync(cancellationToken).ConfigureAwait(false);
+            var platforms = await order.OrderForAsync(person.PreferredPlatform, cancellationToken).ConfigureAwait(false);
             var rows = await links.LinksAsync(person.Id, cancellationToken).ConfigureAwait(false);
-            return new(person.Id, person.PreferredPlatform, settings.OrderFor(person.PreferredPlatform, null), [.. rows.Select(PersonLinkDto.Of)]);
+            return new(person.Id, person.PreferredPlatform, platforms, [.. rows.Select(PersonLinkDto.Of)]);
         }
 
         private static async Task<(string Field, string Message)?> AppProblemAsync(string platform, string app, HubAppRegistry apps, CancellationToken cancellationToken)

@@ -1,14 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
-using Larkway.Hub.AdminConsole;
-using Larkway.Hub.AdminConsole.Auth;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Identity.Provider;
 using Larkway.Hub.Identity.Sessions;
 using Larkway.Hub.Platform;
-using Larkway.Hub.Platform.Audit;
-using Larkway.Hub.Platform.Auth;
-using Larkway.Hub.Platform.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -19,20 +14,16 @@ namespace Larkway.Hub.Identity.SignIn;
 /// <summary>
 /// The end of the Feishu leg: who Feishu says signed in becomes a person of the directory (<see cref="PeopleStore.RecordSeenAsync"/>,
 /// so <c>sub</c> is the Hub's person id), gets a broker session, and the waiting request goes on — an app's authorization
-/// request, or the console for a person granted administration there.
+/// request, or the console (<see cref="IConsoleSignIn"/>, which decides who administers it).
 /// </summary>
 internal sealed partial class BrokerSignIn(
     PeopleStore people,
     SessionStore sessions,
     AuthorizeService authorize,
-    ConsoleAdmins admins,
-    ConsoleSessions consoleSessions,
-    IAuditLog audit,
     IOptions<IdentityOptions> options,
     TimeProvider time,
     ILogger<BrokerSignIn> logger,
-    HubSettings? settings = null,
-    HubConsole? hubConsole = null)
+    IConsoleSignIn? console = null)
 {
     /// <summary>Records who Feishu said signed in, starts their session and answers the browser.</summary>
     public async Task<IResult> CompleteAsync(HttpContext http, FeishuPersonSeen seen, bool qr, SignInContinuation continuation, CancellationToken cancellationToken)
@@ -56,19 +47,9 @@ internal sealed partial class BrokerSignIn(
     {
         if (continuation.Kind == SignInContinuation.ConsoleKind)
         {
-            if (!await admins.IsAdminAsync(person.Id, cancellationToken).ConfigureAwait(false))
-            {
-                LogRefused(logger, person.Id, "not a console administrator");
-                await audit.WriteAsync(http, "console.sign_in_refused", person.Id, new Dictionary<string, string?>(StringComparer.Ordinal) { ["via"] = "feishu" }, cancellationToken, actor: "feishu:" + person.Id).ConfigureAwait(false);
-                // The sandbox hint needs the Hub's settings and console; hosts without them (service tests) show the page without it.
-                return SignInPages.NotAdministrator(person.Name, settings?.Mode == HubMode.Sandbox ? hubConsole?.SecretsFile : null);
-            }
-
-            var consolePrincipal = await consoleSessions.PrincipalAsync(person.Name, cancellationToken, person.Id).ConfigureAwait(false);
-            await http.SignInAsync(ConsoleSite.Scheme, consolePrincipal, new AuthenticationProperties { IssuedUtc = time.GetUtcNow() }).ConfigureAwait(false);
-            await audit.WriteAsync(http, "console.sign_in", person.Id, new Dictionary<string, string?>(StringComparer.Ordinal) { ["via"] = "feishu", ["name"] = person.Name }, cancellationToken, actor: "console:" + person.Name).ConfigureAwait(false);
-            var target = continuation.ReturnUrl is { } url && url.StartsWith(ConsoleSite.Path, StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal) ? url : ConsoleSite.Path;
-            return TypedResults.Redirect(target);
+            return console is null
+                ? SignInPages.Error("No console here", "This Hub has no admin console to sign in to.", StatusCodes.Status404NotFound)
+                : await console.ContinueAsync(http, person, continuation.ReturnUrl, cancellationToken).ConfigureAwait(false);
         }
 
         var outcome = await authorize.AuthorizeAsync(IdentitySite.IssuerOf(http, options.Value), ProtocolParameters.Of(continuation.Parameters ?? []), session, freshSignIn: true, cancellationToken).ConfigureAwait(false);
@@ -84,7 +65,7 @@ internal sealed partial class BrokerSignIn(
     private static partial void LogSignedIn(ILogger logger, string personId, string sessionId, string amr);
 
     [LoggerMessage(EventId = LogEvents.IdentitySignInRefused, Level = LogLevel.Information, Message = "Sign-in of person {PersonId} refused: {Reason}.")]
-    private static partial void LogRefused(ILogger logger, string personId, string reason);
+    internal static partial void LogRefused(ILogger logger, string personId, string reason);
 
     [LoggerMessage(EventId = LogEvents.IdentityFeishuLegFailed, Level = LogLevel.Warning, Message = "The Feishu leg of a sign-in failed: {Reason}")]
     public static partial void LogLegFailed(ILogger logger, string reason);

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Larkway.Feishu.AspNetCore.Authentication;
-using Larkway.Hub.AdminConsole;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Identity.Clients;
 using Larkway.Hub.Identity.Provider;
@@ -9,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Identity.SignIn;
@@ -70,9 +70,15 @@ internal static class SignInEndpoints
     }
 
     /// <summary>The console's "Sign in with Feishu": the same sign-in, then the console.</summary>
-    private static IResult ConsoleStart([FromQuery] string? returnUrl, [FromServices] SignInState state)
+    private static IResult ConsoleStart(HttpContext http, [FromQuery] string? returnUrl, [FromServices] SignInState state)
     {
-        var target = returnUrl is { } url && url.StartsWith(ConsoleSite.Path, StringComparison.Ordinal) && url.Length <= 2048 ? url : ConsoleSite.Path;
+        // The console is optional to the broker (IConsoleSignIn): a host without one has no console to sign in to.
+        if (http.RequestServices.GetService<IConsoleSignIn>() is not { } console)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var target = returnUrl is { } url && url.StartsWith(console.Path, StringComparison.Ordinal) && url.Length <= 2048 ? url : console.Path;
         return TypedResults.Redirect(QueryHelpers.AddQueryString(IdentitySite.SignInPath, "r", state.Protect(new SignInContinuation(SignInContinuation.ConsoleKind, null, target))));
     }
 

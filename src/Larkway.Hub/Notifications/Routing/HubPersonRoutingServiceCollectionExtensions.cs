@@ -1,3 +1,4 @@
+using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Notifications.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,6 +16,7 @@ public static class HubPersonRoutingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<RoutingSettingsStore>();
+        services.TryAddSingleton<IPlatformOrder>(sp => sp.GetRequiredService<RoutingSettingsStore>());
         services.TryAddSingleton<PersonRouter>();
         services.TryAddSingleton<PersonLinker>();
         return services;

@@ -148,7 +148,7 @@ internal sealed class BearerKeyThrottle(TimeProvider time, Microsoft.Extensions.
 {
     public const int DefaultFreeFailures = 20;
 
-    private readonly AdminConsole.Auth.SignInThrottle _throttle = new(time, Math.Max(1, Microsoft.Extensions.Configuration.ConfigurationBinder.GetValue(configuration, "Larkway:Api:FreeKeyFailures", DefaultFreeFailures)));
+    private readonly SignInThrottle _throttle = new(time, Math.Max(1, Microsoft.Extensions.Configuration.ConfigurationBinder.GetValue(configuration, "Larkway:Api:FreeKeyFailures", DefaultFreeFailures)));
 
     public DateTimeOffset? LockedUntil(string address) => _throttle.LockedUntil(address);
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Larkway.Hub.AdminConsole.Auth;
+namespace Larkway.Hub.Platform.Auth;
 
 /// <summary>
 /// Slows down guessing: after <paramref name="freeFailures"/> failures from one address (console passwords, API keys),

@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Directory.Links;
+using Larkway.Hub.Notifications.Routing;
+using Larkway.Hub.Platform.Audit;
+using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Larkway.Hub.Notifications.Routing
+{
+    /// <summary>Source-generated JSON for the routing settings.</summary>
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+    [JsonSerializable(typeof(RoutingSettings))]
+    internal sealed partial class RoutingJsonContext : JsonSerializerContext;
+}
+
+namespace Microsoft.AspNetCore.Builder
+{
+    /// <summary>
+    /// Maps the routing settings, for the admin key: <c>GET|PUT /api/v1/directory/routing</c>. They live with the
+    /// notifications that follow them; the path stays under the directory beside people's platforms.
+    /// </summary>
+    public static class HubRoutingEndpointRouteBuilderExtensions
+    {
+        public static IEndpointRouteBuilder MapHubRoutingApi(this IEndpointRouteBuilder endpoints)
+        {
+            ArgumentNullException.ThrowIfNull(endpoints);
+            var group = endpoints.MapGroup("/api/v1/directory");
+            group.RequireHubAdmin("manages where people are reached");
+            group.MapGet("/routing", GetRoutingAsync).WithName("GetDirectoryRouting");
+            group.MapPut("/routing", PutRoutingAsync).WithName("SetDirectoryRouting");
+            return endpoints;
+        }
+
+        private static async Task<JsonHttpResult<RoutingSettings>> GetRoutingAsync([FromServices] RoutingSettingsStore routing, CancellationToken cancellationToken) =>
+            TypedResults.Json(await routing.GetAsync(cancellationToken).ConfigureAwait(false), RoutingJsonContext.Default.RoutingSettings);
+
+        private static async Task<Results<JsonHttpResult<RoutingSettings>, ProblemHttpResult>> PutRoutingAsync(
+            HttpContext http, [FromServices] RoutingSettingsStore routing, [FromServices] HubAppRegistry apps, CancellationToken cancellationToken)
+        {
+            var (input, unreadable) = await JsonBody.ReadAsync(http.Request, RoutingJsonContext.Default.RoutingSettings,
+                "order (platforms in order), apps (platform → app name) and types (type → platforms in order)", cancellationToken).ConfigureAwait(false);
+            if (unreadable is not null || input is null)
+            {
+                return unreadable ?? JsonBody.BadBody("The body must be a JSON object.");
+            }
+
+            var settings = input with
+            {
+                Order = input.Order ?? PersonPlatform.All,
+                Apps = input.Apps ?? new Dictionary<string, string>(StringComparer.Ordinal),
+                Types = input.Types ?? new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
+            };
+            var all = await apps.AllAsync(cancellationToken).ConfigureAwait(false);
+            var names = settings.Apps.Where(a => all.Any(x => x.Name == a.Value && x.Platform == a.Key)).Select(a => a.Value).ToList();
+            if (settings.Problems(names) is { Count: > 0 } problems)
+            {
+                return FieldProblems.Result(StatusCodes.Status400BadRequest, "Invalid request", problems);
+            }
+
+            await routing.SaveAsync(settings, cancellationToken).ConfigureAwait(false);
+            await ApiAudit.WriteAsync(http, "directory.routing", "routing", ("order", string.Join(',', settings.Order))).ConfigureAwait(false);
+            return TypedResults.Json(settings, RoutingJsonContext.Default.RoutingSettings);
+        }
+    }
+}

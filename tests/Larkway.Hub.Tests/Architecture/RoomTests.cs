@@ -1,0 +1,134 @@
+using Larkway.Hub.Platform.Configuration;
+
+namespace Larkway.Hub.Tests.Architecture;
+
+/// <summary>
+/// The Hub's rooms are the folders under src/Larkway.Hub (namespaces Larkway.Hub.&lt;Room&gt;): Platform is what every
+/// feature stands on, the rest are feature rooms. Platform refers to no feature room, and no two rooms refer to each
+/// other, directly or round a longer loop — except the references listed below, each with why it is still there. The
+/// lists only shrink: a listed reference that is gone fails the test until its entry is removed.
+/// References are read from the compiled assembly (<see cref="RoomReferences"/>).
+/// </summary>
+public sealed class RoomTests
+{
+    private const string Platform = "Platform";
+
+    /// <summary>Platform types that still name feature rooms.</summary>
+    private static readonly Dictionary<string, string> PlatformExceptions = new(StringComparer.Ordinal)
+    {
+        ["Larkway.Hub.Platform.Storage.HubDbContext"] = "the model in one place: it lists every room's rows and their configurations",
+        ["Larkway.Hub.Platform.Storage.IHubStorageProvider"] = "each engine hands out the inbox's writer (Inbox/Writers); the inbox should register its own per provider",
+        ["Larkway.Hub.Platform.Storage.SqliteHubStorageProvider"] = "makes the inbox's SQLite writer (see IHubStorageProvider)",
+        ["Larkway.Hub.Platform.Storage.PostgresHubStorageProvider"] = "makes the inbox's PostgreSQL writer (see IHubStorageProvider)",
+        ["Larkway.Hub.Platform.Auth.BearerKeyHandler"] = "API keys are stored by Notifications (ApiKeyStore, ApiKeyRow); they belong in Platform/Auth",
+        ["Larkway.Hub.Platform.Auth.MaySendRequirement"] = "reads the caller's allowed types from Notifications' ApiKeyStore (see BearerKeyHandler)",
+        ["Larkway.Hub.Platform.Observability.Health.LongConnectionHealthCheck"] = "checks Feishu's long connection, which lives in Inbox; the long-connection kit (issue 42) moves it",
+    };
+
+    /// <summary>References between rooms that close a loop and stay for now.</summary>
+    private static readonly Dictionary<(string From, string To), string> LoopExceptions = new()
+    {
+        [("Inbox", "DingTalk")] = "InboxProcessor dispatches to each platform's inbox handler by name; the platform seam (issue 42) replaces it with one interface",
+        [("Inbox", "WeCom")] = "the same: InboxProcessor names WeComInboxHandler and WeComAiBotInboxHandler",
+        [("Apps", "DingTalk")] = "HubAppService tests a new DingTalk app's connection (DingTalkConnectionTest) itself instead of through a per-platform seam",
+        [("Apps", "WeCom")] = "the same for WeCom apps (HubWeComClients)",
+        [("Apps", "Directory")] = "FeishuPlatformAccounts (Feishu's IPlatformAccounts) lives in Apps because Feishu has no room of its own",
+        [("Monitoring", "WeCom")] = "MetricRecorder names WeComCallbackTelemetry; the WeCom room should report to the recorder, not the other way",
+        [("WeCom", "Notifications")] = "WeComInboxHandler hands card clicks to Notifications' WeComCardClicks; DingTalk does this through Bots' card contexts",
+        [("Webhooks", "Notifications")] = "WebhookStore writes NotificationCardReference into the card-action event it fans out",
+        [("Notifications", RoomReferences.Root)] = "DingTalkActionLinks calls HubApp.Dialable (a listening address made dialable); the helper belongs in Platform",
+    };
+
+    private static readonly Lazy<Dictionary<(string From, string To), SortedSet<string>>> Edges =
+        new(() => RoomReferences.Of(typeof(HubSettings).Assembly));
+
+    [Fact]
+    public void Platform_refers_to_no_feature_room()
+    {
+        var references = Edges.Value
+            .Where(e => e.Key.From == Platform)
+            .SelectMany(e => e.Value.Select(why => (Room: e.Key.To, Why: why)))
+            .Where(r => !PlatformExceptions.ContainsKey(r.Why.Split(" → ")[0]))
+            .Select(r => $"{r.Why} ({r.Room})")
+            .ToList();
+
+        references.ShouldBeEmpty("Platform is what every feature stands on; give it a seam (an interface the room implements) instead");
+    }
+
+    [Fact]
+    public void No_rooms_refer_to_each_other_round_a_loop()
+    {
+        var graph = Edges.Value.Keys
+            .Where(e => !LoopExceptions.ContainsKey(e))
+            .Where(e => e.From != Platform || Edges.Value[e].Any(why => !PlatformExceptions.ContainsKey(why.Split(" → ")[0])))
+            .ToList();
+
+        var loops = StronglyConnected(graph).Where(c => c.Count > 1)
+            .Select(c => string.Join("; ", graph.Where(e => c.Contains(e.From) && c.Contains(e.To))
+                .Select(e => $"{e.From} → {e.To} ({Edges.Value[e].First()}{(Edges.Value[e].Count > 1 ? $" and {Edges.Value[e].Count - 1} more" : "")})")))
+            .ToList();
+
+        loops.ShouldBeEmpty("break the loop: move the shared piece to the room that owns it, or give the lower room an interface the higher one implements");
+    }
+
+    [Fact]
+    public void Every_listed_exception_is_still_needed()
+    {
+        LoopExceptions.Keys.Where(e => !Edges.Value.ContainsKey(e)).Select(e => $"{e.From} → {e.To}")
+            .ShouldBeEmpty("these references are gone: remove them from the list");
+        PlatformExceptions.Keys.Where(t => !Edges.Value.Any(e => e.Key.From == Platform && e.Value.Any(why => why.StartsWith(t + " → ", StringComparison.Ordinal))))
+            .ShouldBeEmpty("these Platform types no longer name a feature room: remove them from the list");
+    }
+
+    /// <summary>Tarjan's strongly connected components.</summary>
+    private static List<HashSet<string>> StronglyConnected(List<(string From, string To)> edges)
+    {
+        var next = edges.GroupBy(e => e.From).ToDictionary(g => g.Key, g => g.Select(e => e.To).ToList(), StringComparer.Ordinal);
+        var nodes = edges.SelectMany(e => new[] { e.From, e.To }).Distinct().Order(StringComparer.Ordinal).ToList();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var low = new Dictionary<string, int>(StringComparer.Ordinal);
+        var stack = new Stack<string>();
+        var onStack = new HashSet<string>(StringComparer.Ordinal);
+        var components = new List<HashSet<string>>();
+
+        void Visit(string v)
+        {
+            index[v] = low[v] = index.Count;
+            stack.Push(v);
+            onStack.Add(v);
+            foreach (var w in next.GetValueOrDefault(v) ?? [])
+            {
+                if (!index.ContainsKey(w))
+                {
+                    Visit(w);
+                    low[v] = Math.Min(low[v], low[w]);
+                }
+                else if (onStack.Contains(w))
+                {
+                    low[v] = Math.Min(low[v], index[w]);
+                }
+            }
+
+            if (low[v] == index[v])
+            {
+                var component = new HashSet<string>(StringComparer.Ordinal);
+                string w;
+                do
+                {
+                    w = stack.Pop();
+                    onStack.Remove(w);
+                    component.Add(w);
+                }
+                while (w != v);
+                components.Add(component);
+            }
+        }
+
+        foreach (var n in nodes.Where(n => !index.ContainsKey(n)))
+        {
+            Visit(n);
+        }
+
+        return components;
+    }
+}
