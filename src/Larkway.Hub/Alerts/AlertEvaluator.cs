@@ -2,7 +2,7 @@ using Larkway.Hub.Inbox;
 using Larkway.Hub.Monitoring;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Configuration;
-using Larkway.Hub.Platform.Connections;
+using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Platform.Leases;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Larkway.Hub.Monitoring;
-using Larkway.Hub.Platform.Connections;
+using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Platform.Queue;
 
 namespace Larkway.Hub.Alerts;

@@ -2,7 +2,7 @@ using Larkway.DingTalk.Stream;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform;
-using Larkway.Hub.Platform.Connections;
+using Larkway.Hub.Apps.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.DingTalk;

@@ -1,6 +1,6 @@
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
-using Larkway.Hub.Platform.Connections;
+using Larkway.Hub.Apps.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.DingTalk;

@@ -6,7 +6,7 @@ using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.DingTalk.Notifications;
 using Larkway.Hub.Platform.Configuration;
-using Larkway.Hub.Platform.Connections;
+using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Platform.Leases;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -95,7 +95,7 @@ internal static class LogEvents
     public const int SingletonDutyDutyFinished = 4407;
     public const int SingletonDutyStoodAside = 4408;
 
-    // Platform/Connections
+    // Apps/Connections
     public const int LongConnectionDutyHandingOver = 4420;
     public const int LongConnectionDutyStatusUnsaved = 4421;
     public const int HubJobRunnerRunFailed = 4410;

@@ -1,7 +1,7 @@
 using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
-using Larkway.Hub.Platform.Connections;
+using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Platform.Leases;
 using Larkway.Hub.Platform.Observability.Health;
 using Larkway.Hub.WeCom.AiBot;

@@ -1,7 +1,7 @@
 using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform;
-using Larkway.Hub.Platform.Connections;
+using Larkway.Hub.Apps.Connections;
 using Larkway.WeCom;
 using Larkway.WeCom.AiBot;
 using Microsoft.Extensions.Logging;

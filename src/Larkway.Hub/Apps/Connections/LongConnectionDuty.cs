@@ -1,9 +1,10 @@
+using Larkway.Hub.Platform;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Leases;
 using Larkway.Shared.Clients;
 using Microsoft.Extensions.Logging;
 
-namespace Larkway.Hub.Platform.Connections;
+namespace Larkway.Hub.Apps.Connections;
 
 /// <summary>
 /// Holds one stored app's long connection to its platform on exactly one replica, under the lease the room names

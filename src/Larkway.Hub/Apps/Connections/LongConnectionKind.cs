@@ -1,7 +1,8 @@
+using Larkway.Hub.Platform;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Leases;
 
-namespace Larkway.Hub.Platform.Connections;
+namespace Larkway.Hub.Apps.Connections;
 
 /// <summary>
 /// One kind of long connection a platform's room holds for its apps (DingTalk's Stream, WeCom's AI bot): what it is

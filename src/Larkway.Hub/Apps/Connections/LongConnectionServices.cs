@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform;
 using System.Diagnostics.Metrics;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Leases;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Larkway.Hub.Platform.Connections;
+namespace Larkway.Hub.Apps.Connections;
 
 /// <summary>What every room's long-connection duties and their supervisor stand on, resolved once for all rooms.</summary>
 /// <param name="Leases">The lease store.</param>
