@@ -269,7 +269,7 @@ for _ in $(seq 1 20); do http -H "Authorization: Bearer wrong" -H "X-Forwarded-F
 check "X-Forwarded-For from the proxy: one client's wrong keys do not lock out the others"
 
 migrations="$(psql_admin -d larkway -tA -c 'SELECT count(*) FROM "__EFMigrationsHistory"')"
-files="$(ls src/Larkway.Hub/Platform/Storage/Migrations/Postgres/*.cs | grep -vc -e '\.Designer\.cs$' -e 'ModelSnapshot\.cs$' || true)"
+files="$(ls src/Larkway.Hub.Migrations.Postgres/Migrations/*.cs | grep -vc -e '\.Designer\.cs$' -e 'ModelSnapshot\.cs$' || true)"
 [ "$migrations" = "$files" ] || fail "$migrations migrations recorded, $files in the source"
 check "the $migrations migrations were applied once for both replicas"
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Adds an EF Core migration to Larkway.Hub, for both providers from the same model:
+# Adds an EF Core migration of the Hub's model to each provider's migrations project:
 #   scripts/hub-migrations.sh NameOfMigration [all|sqlite|postgres]     (default: all)
-# SQLite's go to Platform/Storage/Migrations/Sqlite (context HubDbContext), PostgreSQL's to Platform/Storage/Migrations/Postgres
-# (context PostgresHubDbContext, a derived type that only exists so EF Core keeps the two sets apart). Neither
-# needs a database: the design-time factories in HubDesignTimeDbContextFactory.cs build the model offline.
+# SQLite's go to src/Larkway.Hub.Migrations.Sqlite/Migrations (context HubDbContext), PostgreSQL's to
+# src/Larkway.Hub.Migrations.Postgres/Migrations (context PostgresHubDbContext, a derived type that only exists so EF Core
+# keeps the two sets apart). Neither needs a database: the design-time factory of each migrations project builds
+# the model offline. Once a release has shipped, never edit or remove a shipped migration (docs/deploy.md, "Upgrading").
 #
 # Microsoft.EntityFrameworkCore.Design cannot be restored from the project's NuGet source (two of its
 # dependencies, Mono.TextTemplating and Microsoft.VisualStudio.SolutionPersistence, are missing there, and
 # migrations do not use them). So the Hub does not reference it; this script builds a throwaway startup
-# project outside the repo that references the Hub plus the Design assembly from the local NuGet cache,
+# project outside the repo that references the Hub, both migrations projects and the Design assembly from the local NuGet cache,
 # and runs the pinned dotnet-ef (.config/dotnet-tools.json) against it.
 set -euo pipefail
 name="${1:?usage: $0 MigrationName [all|sqlite|postgres]}"
@@ -37,6 +38,11 @@ cat > "$work/HubEf.csproj" <<XML
   </PropertyGroup>
   <ItemGroup>
     <ProjectReference Include="$repo/src/Larkway.Hub/Larkway.Hub.csproj" />
+    <ProjectReference Include="$repo/src/Larkway.Hub.Migrations.Sqlite/Larkway.Hub.Migrations.Sqlite.csproj" />
+    <ProjectReference Include="$repo/src/Larkway.Hub.Migrations.Postgres/Larkway.Hub.Migrations.Postgres.csproj" />
+    <!-- dotnet-ef finds design-time factories in the startup project (or the context's own assembly), not in the migrations project. -->
+    <Compile Include="$repo/src/Larkway.Hub.Migrations.Sqlite/SqliteDesignTimeDbContextFactory.cs" />
+    <Compile Include="$repo/src/Larkway.Hub.Migrations.Postgres/PostgresDesignTimeDbContextFactory.cs" />
     <Reference Include="Microsoft.EntityFrameworkCore.Design" HintPath="$design" />
     <PackageReference Include="Humanizer.Core" Version="2.14.1" />
     <PackageReference Include="Microsoft.CodeAnalysis.CSharp.Workspaces" Version="5.12.0" />
@@ -47,17 +53,16 @@ echo 'return 0;' > "$work/Program.cs"
 cd "$repo"
 dotnet tool restore >/dev/null
 dotnet restore "$work/HubEf.csproj"
-# The namespace follows the folder (Larkway.Hub.Platform.Storage.Migrations.*); --namespace would misplace the snapshot.
+# EF Core's default folder, Migrations; the namespace follows it (Larkway.Hub.Migrations.Sqlite.Migrations, …).
 add() {
   dotnet ef migrations add "$name" \
-    --project src/Larkway.Hub \
+    --project "src/$2" \
     --startup-project "$work/HubEf.csproj" \
-    --context "$1" \
-    --output-dir "$2"
+    --context "$1"
 }
 if [ "$which" != postgres ]; then
-  add HubDbContext Platform/Storage/Migrations/Sqlite
+  add HubDbContext Larkway.Hub.Migrations.Sqlite
 fi
 if [ "$which" != sqlite ]; then
-  add PostgresHubDbContext Platform/Storage/Migrations/Postgres
+  add PostgresHubDbContext Larkway.Hub.Migrations.Postgres
 fi

@@ -68,7 +68,7 @@ public sealed class HubStorageTests : IDisposable
     [Fact]
     public void The_model_has_no_pending_changes_against_the_migrations()
     {
-        using var db = new HubDbContext(new DbContextOptionsBuilder<HubDbContext>().UseSqlite(_db.ConnectionString).Options);
+        using var db = new HubDbContext(new DbContextOptionsBuilder<HubDbContext>().UseSqlite(_db.ConnectionString, o => o.MigrationsAssembly(SqliteHubStorageProvider.MigrationsAssemblyName)).Options);
 
         db.Database.HasPendingModelChanges().ShouldBeFalse();
     }

@@ -133,7 +133,7 @@ public sealed class HubStorageProviderSelectionTests
     [Fact]
     public void The_model_has_no_pending_changes_against_the_postgres_migrations()
     {
-        using var db = new PostgresHubDbContext(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql("Host=localhost;Database=unused").Options);
+        using var db = new PostgresHubDbContext(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql("Host=localhost;Database=unused", o => o.MigrationsAssembly(PostgresHubStorageProvider.MigrationsAssemblyName)).Options);
 
         db.Database.HasPendingModelChanges().ShouldBeFalse();
         db.Database.GetMigrations().ShouldAllBe(m => !m.Contains("BotConversations", StringComparison.Ordinal)); // its own set, not SQLite's

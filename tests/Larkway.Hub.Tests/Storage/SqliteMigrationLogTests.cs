@@ -1,6 +1,6 @@
 using System.Reflection;
 using Larkway.Hub.Platform.Storage;
-using Larkway.Hub.Platform.Storage.Migrations.Sqlite;
+using Larkway.Hub.Migrations.Sqlite.Migrations;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -18,6 +18,8 @@ public sealed class SqliteMigrationLogTests : IDisposable
 {
     private readonly TempDatabase _db = new();
 
+    private static readonly string BaselineId = typeof(Baseline).GetCustomAttribute<MigrationAttribute>()!.Id;
+
     public void Dispose() => _db.Dispose();
 
     [Fact]
@@ -28,7 +30,7 @@ public sealed class SqliteMigrationLogTests : IDisposable
 
         await hub.Provider.GetRequiredService<HubDatabaseInitializer>().EnsureInitializedAsync(CancellationToken.None);
 
-        log.Lines.ShouldContain(l => l.Message.Contains("Applying migration '20261123043408_Initial'", StringComparison.Ordinal));
+        log.Lines.ShouldContain(l => l.Message.Contains($"Applying migration '{BaselineId}'", StringComparison.Ordinal));
         log.WarningsOrWorse.ShouldBeEmpty();
     }
 
@@ -62,7 +64,7 @@ public sealed class SqliteMigrationLogTests : IDisposable
     /// <summary>A later migration as the next schema change might be: one column altered, so SQLite rebuilds the table.</summary>
     [DbContext(typeof(HubDbContext))]
     [Migration(Id)]
-    private sealed class RebuildAlerts : Initial
+    private sealed class RebuildAlerts : Baseline
     {
         public const string Id = "29991231000000_RebuildAlerts";
 
@@ -80,13 +82,13 @@ public sealed class SqliteMigrationLogTests : IDisposable
     {
         public IReadOnlyDictionary<string, TypeInfo> Migrations { get; } = new SortedDictionary<string, TypeInfo>(StringComparer.Ordinal)
         {
-            ["20261123043408_Initial"] = typeof(Initial).GetTypeInfo(),
+            [BaselineId] = typeof(Baseline).GetTypeInfo(),
             [RebuildAlerts.Id] = typeof(RebuildAlerts).GetTypeInfo(),
         };
 
         public ModelSnapshot? ModelSnapshot { get; } = new HubDbContextModelSnapshot();
 
-        public Assembly Assembly => typeof(HubDbContext).Assembly;
+        public Assembly Assembly => typeof(Baseline).Assembly;
 
         public string? FindMigrationId(string nameOrId) => Migrations.Keys.FirstOrDefault(k => k == nameOrId || k.EndsWith("_" + nameOrId, StringComparison.Ordinal));
 

@@ -247,9 +247,9 @@ public class HubDbContext : DbContext
 }
 
 /// <summary>
-/// The same model on PostgreSQL. A type of its own only so that EF Core keeps a second set of migrations
-/// (<c>Platform/Storage/Migrations/Postgres</c>, attributed to this type) next to SQLite's, which stay attributed to
-/// <see cref="HubDbContext"/>; it adds nothing to the model.
+/// The same model on PostgreSQL. A type of its own only so that the PostgreSQL migrations
+/// (<c>src/Larkway.Hub.Migrations.Postgres</c>, attributed to this type) and their design-time factory are never taken for
+/// SQLite's (<c>src/Larkway.Hub.Migrations.Sqlite</c>, attributed to <see cref="HubDbContext"/>); it adds nothing to the model.
 /// </summary>
 public sealed class PostgresHubDbContext : HubDbContext
 {

@@ -5,13 +5,18 @@ using Npgsql;
 namespace Larkway.Hub.Platform.Storage;
 
 /// <summary>
-/// PostgreSQL: the same model through <see cref="PostgresHubDbContext"/> (which carries the PostgreSQL migrations),
+/// PostgreSQL: the same model through <see cref="PostgresHubDbContext"/> (to which the PostgreSQL migrations belong),
 /// and the inbox's hot writes in <see cref="PostgresInboxWriter"/> on an <see cref="NpgsqlDataSource"/> of its own.
 /// Several Hub processes may share the database: dedup is the primary key of <c>inbox_dedup_keys</c>, claims use
 /// <c>FOR UPDATE SKIP LOCKED</c>, and every completion is conditional on the lease owner.
 /// </summary>
 internal sealed class PostgresHubStorageProvider : IHubStorageProvider, IAsyncDisposable, IDisposable
 {
+    /// <summary>The assembly holding the PostgreSQL migrations (src/Larkway.Hub.Migrations.Postgres).</summary>
+    public const string MigrationsAssemblyName = "Larkway.Hub.Migrations.Postgres";
+
+    private static readonly Lazy<System.Reflection.Assembly> Migrations = new(() => HubMigrationsAssembly.Load(MigrationsAssemblyName));
+
     private readonly string _connectionString;
     private readonly Lazy<NpgsqlDataSource> _dataSource;
 
@@ -38,7 +43,7 @@ internal sealed class PostgresHubStorageProvider : IHubStorageProvider, IAsyncDi
 
     // EF Core gets the connection string rather than the writer's data source: every data source instance would
     // make EF Core build another internal service provider (one per Hub instance, which tests create by the dozen).
-    public void Configure(DbContextOptionsBuilder builder) => builder.UseNpgsql(_connectionString);
+    public void Configure(DbContextOptionsBuilder builder) => builder.UseNpgsql(_connectionString, npgsql => npgsql.MigrationsAssembly(Migrations.Value));
 
     /// <summary>
     /// Replicas starting together would each apply the pending migrations (a second "CREATE TABLE" fails); a

@@ -18,6 +18,11 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
     // How often, at most, the inbox writer checkpoints the WAL after writes (it turns automatic checkpoints off).
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The assembly holding the SQLite migrations (src/Larkway.Hub.Migrations.Sqlite).</summary>
+    public const string MigrationsAssemblyName = "Larkway.Hub.Migrations.Sqlite";
+
+    private static readonly Lazy<System.Reflection.Assembly> Migrations = new(() => HubMigrationsAssembly.Load(MigrationsAssemblyName));
+
     private readonly string _connectionString;
     private readonly BusyTimeoutInterceptor _busyTimeout;
     private readonly int _busyTimeoutMilliseconds;
@@ -52,7 +57,7 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
     public void Configure(DbContextOptionsBuilder builder)
     {
         EnsureDirectory(DataSource);
-        builder.UseSqlite(_connectionString).AddInterceptors(_busyTimeout);
+        builder.UseSqlite(_connectionString, sqlite => sqlite.MigrationsAssembly(Migrations.Value)).AddInterceptors(_busyTimeout);
     }
 
     // SQLite's write lock (and EF Core's migration lock table) already keeps a second process out.
