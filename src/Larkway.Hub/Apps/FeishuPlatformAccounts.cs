@@ -17,6 +17,10 @@ internal sealed class FeishuPlatformAccounts(IFeishuClientFactory clients) : IPl
     public Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken) => Task.FromResult<PlatformContact?>(null);
 
     /// <inheritdoc />
+    /// <remarks>A person routed to Feishu is addressed by open_id or email as given: nothing is looked up here.</remarks>
+    public Task<string?> FindUserIdAsync(string app, string by, string value, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <inheritdoc />
     public async Task SendTextAsync(string app, string userId, string text, CancellationToken cancellationToken)
     {
         var client = await clients.GetClientAsync(HubAppService.NameInStore(app), cancellationToken).ConfigureAwait(false);

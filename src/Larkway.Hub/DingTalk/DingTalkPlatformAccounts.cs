@@ -35,6 +35,38 @@ internal sealed class DingTalkPlatformAccounts(HubDingTalkClients clients) : IPl
     }
 
     /// <inheritdoc />
+    /// <remarks>DingTalk looks members up by mobile number only (<c>topapi/v2/user/getbymobile</c>), each form of it in turn.</remarks>
+    public async Task<string?> FindUserIdAsync(string app, string by, string value, CancellationToken cancellationToken)
+    {
+        if (by != PersonLinkSource.Mobile)
+        {
+            return null;
+        }
+
+        try
+        {
+            var client = await clients.GetAsync(app, cancellationToken).ConfigureAwait(false);
+            foreach (var candidate in PlatformMobile.LookupForms(value))
+            {
+                try
+                {
+                    return await client.Users.GetUserIdByMobileAsync(candidate, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DingTalkApiException ex) when (!ex.IsTransient)
+                {
+                    // Not a member with this form of the number: the next form, else nobody.
+                }
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is DingTalkApiException or HttpRequestException or TimeoutException)
+        {
+            throw new PlatformAccountsUnavailableException($"DingTalk could not look the person up now ({(ex is DingTalkApiException api ? api.Code : ex.GetType().Name)}).", ex);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task SendTextAsync(string app, string userId, string text, CancellationToken cancellationToken)
     {
         var client = await clients.GetAsync(app, cancellationToken).ConfigureAwait(false);

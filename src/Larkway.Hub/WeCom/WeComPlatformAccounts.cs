@@ -36,6 +36,44 @@ internal sealed class WeComPlatformAccounts(HubWeComClients clients) : IPlatform
     }
 
     /// <inheritdoc />
+    /// <remarks>By email: the corp mailbox first, then a personal email (<c>user/get_userid_by_email</c>); by mobile: each form of the number.</remarks>
+    public async Task<string?> FindUserIdAsync(string app, string by, string value, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var client = await clients.GetAsync(app, cancellationToken).ConfigureAwait(false);
+            if (by == PersonLinkSource.Email)
+            {
+                return await client.Users.GetUserIdByEmailAsync(value, corpEmail: true, cancellationToken).ConfigureAwait(false)
+                    ?? await client.Users.GetUserIdByEmailAsync(value, corpEmail: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (by != PersonLinkSource.Mobile)
+            {
+                return null;
+            }
+
+            foreach (var candidate in PlatformMobile.LookupForms(value))
+            {
+                if (await client.Users.GetUserIdByMobileAsync(candidate, cancellationToken).ConfigureAwait(false) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            return null;
+        }
+        catch (WeComApiException ex) when (ex.IsTransient)
+        {
+            throw new PlatformAccountsUnavailableException($"WeCom could not look the person up now ({ex.Code}).", ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
+        {
+            throw new PlatformAccountsUnavailableException($"WeCom could not be reached to look the person up ({ex.GetType().Name}).", ex);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task SendTextAsync(string app, string userId, string text, CancellationToken cancellationToken)
     {
         var client = await clients.GetAsync(app, cancellationToken).ConfigureAwait(false);

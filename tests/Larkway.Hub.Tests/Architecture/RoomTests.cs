@@ -28,8 +28,6 @@ public sealed class RoomTests
     /// <summary>References between rooms that close a loop and stay for now.</summary>
     private static readonly Dictionary<(string From, string To), string> LoopExceptions = new()
     {
-        [("Notifications", "DingTalk")] = "PersonLinker finds a routed person's account through DingTalk's client; it belongs behind Directory's IPlatformAccounts",
-        [("Notifications", "WeCom")] = "the same for WeCom (HubWeComClients)",
         [("Assistants", "DingTalk")] = "the assistant's DingTalk replies and attachment source live in Assistants; they belong in DingTalk's room behind IAssistantReplies and the attachment source seam",
         [("Assistants", "WeCom")] = "the same for WeCom's replies and attachment source",
         [("Alerts", "DingTalk")] = "AlertRule names DingTalkStreamDuty for the rule's name and setting; the room's LongConnectionKind should carry them",

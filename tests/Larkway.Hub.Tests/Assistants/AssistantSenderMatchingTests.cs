@@ -71,6 +71,8 @@ public abstract class AssistantSenderMatchingTests
             return Task.FromResult(Contacts.GetValueOrDefault(userId));
         }
 
+        public Task<string?> FindUserIdAsync(string app, string by, string value, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
         public Task SendTextAsync(string app, string userId, string text, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 

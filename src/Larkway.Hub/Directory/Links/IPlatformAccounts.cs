@@ -20,6 +20,33 @@ internal interface IPlatformAccounts
 
     /// <summary>Sends <paramref name="text"/> as a one-to-one message to account <paramref name="userId"/> of Hub app <paramref name="app"/>.</summary>
     Task SendTextAsync(string app, string userId, string text, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The account of Hub app <paramref name="app"/> whose email (<paramref name="by"/> is <see cref="PersonLinkSource.Email"/>)
+    /// or mobile number (<see cref="PersonLinkSource.Mobile"/>) is <paramref name="value"/>; null when the platform's
+    /// contacts have none (or the platform looks nobody up that way).
+    /// </summary>
+    /// <exception cref="PlatformAccountsUnavailableException">The platform could not be asked now.</exception>
+    Task<string?> FindUserIdAsync(string app, string by, string value, CancellationToken cancellationToken);
+}
+
+/// <summary>Mobile numbers as the mainland platforms look them up.</summary>
+internal static class PlatformMobile
+{
+    /// <summary>
+    /// The forms of a number to look up, in order: for a mainland number Feishu holds as <c>+86…</c>, the national form the
+    /// mainland platforms expect first, then the number as stored; any other number as stored.
+    /// </summary>
+    public static IEnumerable<string> LookupForms(string mobile)
+    {
+        var trimmed = mobile.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        if (trimmed.StartsWith("+86", StringComparison.Ordinal) && trimmed.Length > 3)
+        {
+            yield return trimmed[3..];
+        }
+
+        yield return trimmed;
+    }
 }
 
 /// <summary>What a platform's contacts give about an account.</summary>
