@@ -148,6 +148,9 @@ internal sealed class FakeLongConnectionServer : IAsyncDisposable
             return;
         }
 
+        // Counted before the 101 goes out: the client may act on the handshake (close its old connection) before this
+        // request's task runs again, and make-before-break tests read the count at that moment.
+        Interlocked.Increment(ref _acceptedCount);
         var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new FakeConnection(socket, context.Request.Query["device_id"].ToString(), context.Abort)
         {
@@ -155,7 +158,6 @@ internal sealed class FakeLongConnectionServer : IAsyncDisposable
             NextPongPayload = FirstPongPayload,
         };
         _all.Enqueue(connection);
-        Interlocked.Increment(ref _acceptedCount);
         _connections.Writer.TryWrite(connection);
         await connection.RunAsync(context.RequestAborted);
     }
