@@ -6,7 +6,7 @@ public sealed class BotSignCommandTests
 {
     public static TheoryData<string, string, string> Vectors()
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Shared, "vectors", "feishu-custom-bot.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Vectors, "feishu-custom-bot.json")));
         var data = new TheoryData<string, string, string>();
         foreach (var vector in json.RootElement.GetProperty("sign_vectors").EnumerateArray())
         {

@@ -6,7 +6,7 @@ public sealed class DingTalkCommandTests
 {
     public static TheoryData<string, string, string> SignVectors()
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Shared, "vectors", "dingtalk.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Vectors, "dingtalk.json")));
         var data = new TheoryData<string, string, string>();
         foreach (var vector in json.RootElement.GetProperty("custom_robot_webhook").GetProperty("sign_vectors").EnumerateArray())
         {

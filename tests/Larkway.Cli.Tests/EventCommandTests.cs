@@ -4,12 +4,12 @@ using System.Text.Json.Nodes;
 
 namespace Larkway.Cli.Tests;
 
-/// <summary><c>larkway event decrypt</c> and <c>verify</c> against the shared vectors.</summary>
+/// <summary><c>larkway event decrypt</c> and <c>verify</c> against the platforms' vectors (tests/fixtures/vectors).</summary>
 public sealed class EventCommandTests
 {
     private static JsonElement Vectors(string file)
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Shared, "vectors", file)));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Vectors, file)));
         return json.RootElement.Clone();
     }
 

@@ -1,17 +1,17 @@
 namespace Larkway.Cli.Tests;
 
-/// <summary>The shared/ folder beside the repository (test vectors live there).</summary>
+/// <summary>The platforms' vectors in tests/fixtures/vectors (see its README for where the facts come from).</summary>
 internal static class RepoPaths
 {
-    public static string Shared { get; } = FindShared();
+    public static string Vectors { get; } = FindVectors();
 
-    private static string FindShared()
+    private static string FindVectors()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
             {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
+                return Path.Combine(dir.FullName, "tests", "fixtures", "vectors");
             }
         }
 

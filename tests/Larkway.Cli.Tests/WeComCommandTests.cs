@@ -6,7 +6,7 @@ public sealed class WeComCommandTests(EmulatorFixture emulator) : IClassFixture<
 {
     private static JsonElement Vector(string id)
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Shared, "vectors", "wecom.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Vectors, "wecom.json")));
         return json.RootElement.GetProperty("generated_vectors").EnumerateArray().Single(v => v.GetProperty("id").GetString() == id).Clone();
     }
 

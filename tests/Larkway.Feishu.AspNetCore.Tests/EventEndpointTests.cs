@@ -319,14 +319,13 @@ public sealed class EventEndpointTests
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "vectors");
-            if (Directory.Exists(candidate))
+            if (File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
             {
-                return candidate;
+                return Path.Combine(dir.FullName, "tests", "fixtures", "vectors");
             }
         }
 
-        throw new DirectoryNotFoundException("shared/vectors was not found beside the repository.");
+        throw new DirectoryNotFoundException("Larkway.slnx not found above " + AppContext.BaseDirectory);
     }
 }
 

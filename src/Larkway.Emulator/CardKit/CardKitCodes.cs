@@ -3,8 +3,8 @@ using Larkway.Emulator.Platform;
 namespace Larkway.Emulator.CardKit;
 
 /// <summary>
-/// The CardKit v1 codes the emulator answers with (shared/reference/platforms-and-streaming.md §(vi), from the error
-/// tables of the cardkit-v1 endpoint pages). All with HTTP 400 except the per-card rate limit.
+/// The CardKit v1 codes the emulator answers with (from the error tables of the cardkit-v1 endpoint pages and
+/// 流式更新卡片, cardkit-v1/streaming-updates-openapi-overview). All with HTTP 400 except the per-card rate limit.
 /// </summary>
 internal static class CardKitCodes
 {

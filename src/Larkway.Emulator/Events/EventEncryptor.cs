@@ -12,7 +12,7 @@ public static class EventEncryptor
     public static string Encrypt(string encryptKey, string plaintext) =>
         Encrypt(encryptKey, Encoding.UTF8.GetBytes(plaintext ?? throw new ArgumentNullException(nameof(plaintext))), RandomNumberGenerator.GetBytes(16));
 
-    /// <summary>Encrypts with a given IV (tests reproduce the shared vectors with it).</summary>
+    /// <summary>Encrypts with a given IV (tests reproduce the platforms' vectors with it).</summary>
     public static string Encrypt(string encryptKey, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> iv)
     {
         ArgumentNullException.ThrowIfNull(encryptKey);

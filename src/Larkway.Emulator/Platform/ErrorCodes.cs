@@ -78,8 +78,8 @@ public static class ErrorCodes
     public const int BadMemberIdType = 232015;
     public const int NotChatOwner = 232017;
 
-    // Card callbacks: the code the clicking user sees (client-side table of doc 卡片回传交互回调, per
-    // shared/reference/feishu-errors.md). 200340 is listed there without a meaning we could confirm; the
+    // Card callbacks: the code the clicking user sees (the client-side error table of the doc 卡片回传交互回调).
+    // 200340 is listed there without a meaning we could confirm; the
     // emulator uses it when the callback cannot be delivered at all (nothing configured, connection refused).
     public const int CardCallbackUndeliverable = 200340;
     public const int CardCallbackTimeout = 200341;

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Larkway.DingTalk.Tests.TestSupport;
 
-/// <summary>The DingTalk vectors of the shared folder (the sibling of the folder holding Larkway.slnx).</summary>
+/// <summary>The DingTalk vectors of tests/fixtures/vectors (see its README for where the facts come from).</summary>
 internal static class DingTalkVectors
 {
     private static readonly Lazy<JsonElement> File = new(Load);
@@ -33,7 +33,7 @@ internal static class DingTalkVectors
         {
             if (System.IO.File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
             {
-                var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "vectors", "dingtalk.json"));
+                var path = Path.Combine(dir.FullName, "tests", "fixtures", "vectors", "dingtalk.json");
                 using var document = JsonDocument.Parse(System.IO.File.ReadAllBytes(path));
                 return document.RootElement.Clone();
             }

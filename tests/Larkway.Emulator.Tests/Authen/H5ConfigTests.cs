@@ -14,7 +14,7 @@ public sealed class H5ConfigTests
 
     public static TheoryData<string, string, string, string, string> OfficialVectors => new()
     {
-        // 组件SDK鉴权流程 §3 and the web-app tutorial (shared/reference/oauth-sso.md §4).
+        // 组件SDK鉴权流程 §3 and the web-app tutorial (示例代码介绍, integrating-web-apps-in-5-minutes/debug-and-release).
         { "a885c93b03d6b6057e992ddda519e6ac857b5d6c", "Y7a8KkqX041bsSwT", "1609904126124", "https://m.mm.cn/ttc/3541093/3131_1.html", "fc87e50e5fa427ffad0685cc5040a004531d8e9c" },
         { "617bf955832a4d4d80d9d8d85917a427", "Y7a8KkqX041bsSwT", "1510045655000", "https://example.cn/test/1234/content.html", "40a68999ecf7e05907edba43b31a50fd1830c777" },
     };

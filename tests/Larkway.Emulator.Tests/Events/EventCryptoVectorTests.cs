@@ -4,7 +4,7 @@ using Larkway.Emulator.Tests.Infrastructure;
 
 namespace Larkway.Emulator.Tests.Events;
 
-/// <summary>The emulator's encryptor and signer reproduce the shared vectors exactly.</summary>
+/// <summary>The emulator's encryptor and signer reproduce the platforms' vectors (tests/fixtures/vectors) exactly.</summary>
 public sealed class EventCryptoVectorTests
 {
     [Fact]

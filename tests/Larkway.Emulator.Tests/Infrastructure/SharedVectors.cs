@@ -2,23 +2,20 @@ using System.Text.Json;
 
 namespace Larkway.Emulator.Tests.Infrastructure;
 
-/// <summary>Test vectors from the repository's sibling <c>shared/vectors</c> folder.</summary>
+/// <summary>The platforms' vectors in tests/fixtures/vectors (see its README for where the facts come from).</summary>
 public static class SharedVectors
 {
     public static JsonElement Load(string fileName)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "vectors", fileName), Path.Combine(dir.FullName, "..", "shared", "vectors", fileName) })
+            if (File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
             {
-                if (File.Exists(candidate))
-                {
-                    using var document = JsonDocument.Parse(File.ReadAllText(candidate));
-                    return document.RootElement.Clone();
-                }
+                using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.FullName, "tests", "fixtures", "vectors", fileName)));
+                return document.RootElement.Clone();
             }
         }
 
-        throw new FileNotFoundException($"shared/vectors/{fileName} not found above {AppContext.BaseDirectory}");
+        throw new DirectoryNotFoundException($"Larkway.slnx not found above {AppContext.BaseDirectory}");
     }
 }

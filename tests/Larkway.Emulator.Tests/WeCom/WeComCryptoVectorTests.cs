@@ -5,7 +5,7 @@ using Larkway.Emulator.WeCom.Callbacks;
 
 namespace Larkway.Emulator.Tests.WeCom;
 
-/// <summary>The emulator's WXBizMsgCrypt against shared/vectors/wecom.json (generated, passive-reply and negative vectors).</summary>
+/// <summary>The emulator's WXBizMsgCrypt against tests/fixtures/vectors/wecom.json (generated, passive-reply and negative vectors).</summary>
 public sealed class WeComCryptoVectorTests
 {
     private static readonly JsonElement Vectors = SharedVectors.Load("wecom.json");

@@ -5,7 +5,7 @@ using Larkway.Feishu.Events.Tests.TestSupport;
 
 namespace Larkway.Feishu.Events.Tests.Models;
 
-/// <summary>Every sample in shared/vectors/feishu-events parsed into its typed model.</summary>
+/// <summary>Every sample in tests/fixtures/vectors/feishu-events parsed into its typed model.</summary>
 public sealed class SampleEventTests
 {
     private static readonly string[] CoveredFiles =

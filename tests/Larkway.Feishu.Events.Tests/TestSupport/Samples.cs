@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Larkway.Feishu.Events.Tests.TestSupport;
 
-/// <summary>Sample payloads from shared/vectors/feishu-events.</summary>
+/// <summary>Sample payloads from tests/fixtures/vectors/feishu-events.</summary>
 internal static class Samples
 {
     public static JsonElement Payload(string fileName) => SharedVectors.Load(Path.Combine("feishu-events", fileName)).GetProperty("payload");

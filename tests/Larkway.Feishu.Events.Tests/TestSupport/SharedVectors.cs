@@ -2,12 +2,12 @@ using System.Text.Json;
 
 namespace Larkway.Feishu.Events.Tests.TestSupport;
 
-/// <summary>Loads vector files from the shared folder, the sibling of the folder holding Larkway.slnx.</summary>
+/// <summary>Loads the platforms' vector files from tests/fixtures/vectors (see its README for where the facts come from).</summary>
 internal static class SharedVectors
 {
-    private static readonly Lazy<string> Root = new(FindSharedRoot);
+    private static readonly Lazy<string> Root = new(FindVectors);
 
-    public static string VectorsDirectory => Path.Combine(Root.Value, "vectors");
+    public static string VectorsDirectory => Root.Value;
 
     public static JsonElement Load(string relativePath)
     {
@@ -38,19 +38,13 @@ internal static class SharedVectors
 
     public static string Str(this JsonElement element, string name) => element.GetProperty(name).GetString()!;
 
-    private static string FindSharedRoot()
+    private static string FindVectors()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
             {
-                var shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-                if (!Directory.Exists(shared))
-                {
-                    throw new DirectoryNotFoundException($"The shared folder is missing: {shared}");
-                }
-
-                return shared;
+                return Path.Combine(dir.FullName, "tests", "fixtures", "vectors");
             }
         }
 

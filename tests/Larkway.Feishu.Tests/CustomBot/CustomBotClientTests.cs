@@ -9,7 +9,7 @@ public sealed class CustomBotClientTests : IDisposable
 {
     private const string Webhook = "https://open.feishu.cn/open-apis/bot/v2/hook/0f8c0e1e-aaaa-bbbb-cccc-123456789abc";
 
-    // The "gen-typical" vector of shared/vectors/feishu-custom-bot.json.
+    // The "gen-typical" vector of tests/fixtures/vectors/feishu-custom-bot.json.
     private const string Secret = "bN3fKq8ZyXw2Lm9PaR4tUv";
     private const long Timestamp = 1718000000;
     private const string ExpectedSign = "/ckypeTUigpD4H60CYlNQbVyLwEfkxgj4sOTJm5lJuw=";

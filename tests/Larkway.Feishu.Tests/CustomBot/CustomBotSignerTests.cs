@@ -81,7 +81,7 @@ public class CustomBotSignerTests
 
     private static JsonElement LoadVectors()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(SharedFiles.Path("vectors/feishu-custom-bot.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("vectors/feishu-custom-bot.json")));
         return document.RootElement.Clone();
     }
 }

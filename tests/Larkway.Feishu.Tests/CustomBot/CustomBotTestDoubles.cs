@@ -98,8 +98,8 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     }
 }
 
-/// <summary>Finds files under the shared folder (<c>../shared</c> next to the repository).</summary>
-internal static class SharedFiles
+/// <summary>Finds files under tests/fixtures (see its README for where the facts come from).</summary>
+internal static class Fixtures
 {
     public static string Path(string relative, [CallerFilePath] string sourceFile = "")
     {
@@ -108,14 +108,13 @@ internal static class SharedFiles
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                var candidate = System.IO.Path.Combine(dir.FullName, "shared", relative);
-                if (Directory.Exists(System.IO.Path.Combine(dir.FullName, "shared", "vectors")) && File.Exists(candidate))
+                if (File.Exists(System.IO.Path.Combine(dir.FullName, "Larkway.slnx")))
                 {
-                    return candidate;
+                    return System.IO.Path.Combine(dir.FullName, "tests", "fixtures", relative);
                 }
             }
         }
 
-        throw new FileNotFoundException($"Could not find shared/{relative} above {AppContext.BaseDirectory} or {sourceFile}.");
+        throw new FileNotFoundException($"Larkway.slnx not found above {AppContext.BaseDirectory} or {sourceFile}.");
     }
 }

@@ -1,11 +1,9 @@
 namespace Larkway.Integration.Tests.Infrastructure;
 
-/// <summary>Finds the repository root (the folder with Larkway.slnx) and the shared/ folder beside it.</summary>
+/// <summary>Finds the repository root (the folder with Larkway.slnx).</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
-
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     private static string FindRoot()
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Larkway.WeCom.Tests.Callbacks;
 
-/// <summary>Every vector of shared/vectors/wecom.json: the generated ones both ways, the passive reply, and each negative one.</summary>
+/// <summary>Every vector of tests/fixtures/vectors/wecom.json: the generated ones both ways, the passive reply, and each negative one.</summary>
 public sealed class CallbackCryptoVectorTests
 {
     public static TheoryData<string> Generated => WeComVectors.Ids("generated_vectors");

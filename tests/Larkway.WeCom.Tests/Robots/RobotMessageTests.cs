@@ -7,7 +7,7 @@ using Larkway.WeCom.Tests.TestSupport;
 
 namespace Larkway.WeCom.Tests.Robots;
 
-/// <summary>The robot's messages against the official shapes and limits of shared/vectors/wecom.json (group_robot_webhook).</summary>
+/// <summary>The robot's messages against the official shapes and limits of tests/fixtures/vectors/wecom.json (group_robot_webhook).</summary>
 public sealed class RobotMessageTests
 {
     private static JsonNode Shape(string name) => JsonNode.Parse(WeComVectors.Robot.GetProperty("shapes_official").GetProperty(name).GetRawText())!;

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Larkway.WeCom.Tests.TestSupport;
 
-/// <summary>The WeCom vectors of the shared folder (the sibling of the folder holding Larkway.slnx).</summary>
+/// <summary>The WeCom vectors of tests/fixtures/vectors (see its README for where the facts come from).</summary>
 internal static class WeComVectors
 {
     private static readonly Lazy<JsonElement> File = new(Load);
@@ -33,7 +33,7 @@ internal static class WeComVectors
         {
             if (System.IO.File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
             {
-                var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "vectors", "wecom.json"));
+                var path = Path.Combine(dir.FullName, "tests", "fixtures", "vectors", "wecom.json");
                 using var document = JsonDocument.Parse(System.IO.File.ReadAllBytes(path));
                 return document.RootElement.Clone();
             }
