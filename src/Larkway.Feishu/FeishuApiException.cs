@@ -8,32 +8,32 @@ namespace Larkway.Feishu;
 /// </summary>
 public class FeishuApiException : Exception
 {
-    /// <summary>A failed call: Feishu's (or the client's own negative) <paramref name="code"/> and <paramref name="msg"/>.</summary>
+    /// <summary>A failed call: Feishu's (or the client's own negative) <paramref name="code"/> and <paramref name="errorMessage"/>.</summary>
     /// <param name="code">The business code; see <see cref="FeishuErrorCodes"/>.</param>
-    /// <param name="msg">Feishu's message, or the client's description of a local failure.</param>
+    /// <param name="errorMessage">Feishu's message (<c>msg</c>), or the client's description of a local failure.</param>
     /// <param name="httpStatus">The HTTP status, when an answer came.</param>
-    /// <param name="logId">Feishu's log id (<c>X-Tt-Logid</c>), when it gave one.</param>
+    /// <param name="requestId">Feishu's log id (<c>X-Tt-Logid</c>), when it gave one.</param>
     /// <param name="innerException">What caused a local failure.</param>
-    public FeishuApiException(int code, string msg, HttpStatusCode? httpStatus = null, string? logId = null, Exception? innerException = null)
-        : base(Describe(code, msg, logId), innerException)
+    public FeishuApiException(int code, string errorMessage, HttpStatusCode? httpStatus = null, string? requestId = null, Exception? innerException = null)
+        : base(Describe(code, errorMessage, requestId), innerException)
     {
         Code = code;
-        Msg = msg;
+        ErrorMessage = errorMessage;
         HttpStatus = httpStatus;
-        LogId = logId;
+        RequestId = requestId;
     }
 
     /// <summary>Feishu's business code (<c>code</c> in the body); see <see cref="FeishuErrorCodes"/>. Negative for local (client-side) failures.</summary>
     public int Code { get; }
 
-    /// <summary>Feishu's message text. Informational only: decide on <see cref="Code"/>.</summary>
-    public string Msg { get; }
+    /// <summary>Feishu's message text (<c>msg</c>). Informational only: decide on <see cref="Code"/>.</summary>
+    public string ErrorMessage { get; }
 
     /// <summary>The HTTP status of the response, when there was one.</summary>
     public HttpStatusCode? HttpStatus { get; }
 
     /// <summary>The request's log id (<c>X-Tt-Logid</c> header, or <c>error.log_id</c>): quote it to Feishu support.</summary>
-    public string? LogId { get; }
+    public string? RequestId { get; }
 
     /// <summary>Feishu's troubleshooting link (<c>error.troubleshooter</c>), when given.</summary>
     public string? Troubleshooter { get; init; }
@@ -57,10 +57,10 @@ public class FeishuApiException : Exception
     public bool IsTransient => FeishuErrorCodes.IsTransient(Code, HttpStatus);
 
     // Local failures (negative codes) read as their message alone: "Feishu error -2" would say nothing.
-    private static string Describe(int code, string msg, string? logId)
+    private static string Describe(int code, string message, string? requestId)
     {
-        var text = code < 0 ? msg : $"Feishu error {code}: {msg}";
-        return logId is null ? text : $"{text} (log id {logId})";
+        var text = code < 0 ? message : $"Feishu error {code}: {message}";
+        return requestId is null ? text : $"{text} (log id {requestId})";
     }
 }
 

@@ -51,9 +51,9 @@ internal static class CommandRunner
     /// <summary>The code, message and log id: everything needed to look the failure up.</summary>
     internal static string Describe(FeishuApiException ex)
     {
-        var where = ex.LogId is null ? "" : $" (log id {ex.LogId})";
+        var where = ex.RequestId is null ? "" : $" (log id {ex.RequestId})";
         return ex.Code < 0
-            ? $"error: {ex.Msg}{where}"
-            : $"error: Feishu code {ex.Code}: {ex.Msg}{where}";
+            ? $"error: {ex.ErrorMessage}{where}"
+            : $"error: Feishu code {ex.Code}: {ex.ErrorMessage}{where}";
     }
 }

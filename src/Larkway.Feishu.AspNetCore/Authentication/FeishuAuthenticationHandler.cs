@@ -189,12 +189,12 @@ public partial class FeishuAuthenticationHandler : OAuthHandler<FeishuAuthentica
     /// <summary>The failure the sign-in ends with: Feishu's code and message, never a token or the code.</summary>
     private AuthenticationFailureException Refused(FeishuClient client, string step, FeishuApiException ex)
     {
-        LogRefused(Logger, Scheme.Name, client.AppId, step, ex.Code, ex.OAuthError, ex.LogId);
+        LogRefused(Logger, Scheme.Name, client.AppId, step, ex.Code, ex.OAuthError, ex.RequestId);
         var error = ex.OAuthError is null ? string.Empty : $" ({ex.OAuthError})";
-        var failure = new AuthenticationFailureException($"Feishu did not {step}: code {ex.Code}{error}: {ex.Msg}", ex);
+        var failure = new AuthenticationFailureException($"Feishu did not {step}: code {ex.Code}{error}: {ex.ErrorMessage}", ex);
         failure.Data["feishu_code"] = ex.Code;
         failure.Data["error"] = ex.OAuthError;
-        failure.Data["error_description"] = ex.Msg;
+        failure.Data["error_description"] = ex.ErrorMessage;
         return failure;
     }
 

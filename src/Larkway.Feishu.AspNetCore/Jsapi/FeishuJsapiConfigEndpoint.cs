@@ -86,9 +86,9 @@ internal sealed partial class FeishuJsapiConfigEndpoint
         }
         catch (FeishuApiException ex)
         {
-            LogFeishuFailed(Logger(context), _pattern, client.AppId, ex.Code, ex.LogId);
+            LogFeishuFailed(Logger(context), _pattern, client.AppId, ex.Code, ex.RequestId);
             return Problem(context, StatusCodes.Status502BadGateway, "jsapi-ticket-unavailable",
-                $"Feishu did not give app {client.AppId} a JSAPI ticket: code {ex.Code}: {ex.Msg}");
+                $"Feishu did not give app {client.AppId} a JSAPI ticket: code {ex.Code}: {ex.ErrorMessage}");
         }
 
         context.Response.Headers.CacheControl = "no-store";

@@ -14,8 +14,8 @@ public sealed record BitableBatchFailure(int Index, FeishuApiException Error);
 public class BitableBatchException : FeishuApiException
 {
     /// <summary>A batch outcome.</summary>
-    public BitableBatchException(int code, string msg, IReadOnlyList<int> succeeded, IReadOnlyList<BitableBatchFailure> failures, IReadOnlyList<int> notSent, FeishuApiException? stoppedBy)
-        : base(code, msg, stoppedBy?.HttpStatus, stoppedBy?.LogId ?? (failures.Count > 0 ? failures[0].Error.LogId : null), stoppedBy)
+    public BitableBatchException(int code, string errorMessage, IReadOnlyList<int> succeeded, IReadOnlyList<BitableBatchFailure> failures, IReadOnlyList<int> notSent, FeishuApiException? stoppedBy)
+        : base(code, errorMessage, stoppedBy?.HttpStatus, stoppedBy?.RequestId ?? (failures.Count > 0 ? failures[0].Error.RequestId : null), stoppedBy)
     {
         Succeeded = succeeded;
         Failures = failures;
@@ -38,8 +38,8 @@ public sealed class BitableBatchException<T> : BitableBatchException
     where T : class
 {
     /// <summary>A batch outcome with its results.</summary>
-    public BitableBatchException(int code, string msg, IReadOnlyList<T?> results, IReadOnlyList<BitableBatchFailure> failures, IReadOnlyList<int> notSent, FeishuApiException? stoppedBy)
-        : base(code, msg, Positions(results), failures, notSent, stoppedBy) => Results = results;
+    public BitableBatchException(int code, string errorMessage, IReadOnlyList<T?> results, IReadOnlyList<BitableBatchFailure> failures, IReadOnlyList<int> notSent, FeishuApiException? stoppedBy)
+        : base(code, errorMessage, Positions(results), failures, notSent, stoppedBy) => Results = results;
 
     /// <summary>Per position in the batch given: the result, or null where nothing was written.</summary>
     public IReadOnlyList<T?> Results { get; }

@@ -169,10 +169,10 @@ internal sealed class BitableBatchRunner<TItem, TResult>
         var written = _results.Count(r => r is not null);
         var what = $"Bitable {_kind.ToString().ToLowerInvariant()} batch on table {_tableId}: {written} of {_items.Count} records written";
         var msg = tooManyRefusals
-            ? $"{what}; stopped after {failed.Count} refused records (Bitable:MaxRecordFailures; the last code {stoppedBy!.Code}: {stoppedBy.Msg}) with {notSent.Length} not sent."
+            ? $"{what}; stopped after {failed.Count} refused records (Bitable:MaxRecordFailures; the last code {stoppedBy!.Code}: {stoppedBy.ErrorMessage}) with {notSent.Length} not sent."
             : stoppedBy is not null
-            ? $"{what}; stopped by code {stoppedBy.Code} ({stoppedBy.Msg}) with {notSent.Length} not sent{(failed.Count > 0 ? $" and {failed.Count} refused" : "")}."
-            : $"{what}; {failed.Count} refused (first: record [{_failures[0].Index}], code {_failures[0].Error.Code}: {_failures[0].Error.Msg}).";
+            ? $"{what}; stopped by code {stoppedBy.Code} ({stoppedBy.ErrorMessage}) with {notSent.Length} not sent{(failed.Count > 0 ? $" and {failed.Count} refused" : "")}."
+            : $"{what}; {failed.Count} refused (first: record [{_failures[0].Index}], code {_failures[0].Error.Code}: {_failures[0].Error.ErrorMessage}).";
         return new BitableBatchException<TResult>(stoppedBy?.Code ?? _failures[0].Error.Code, msg, _results, [.. _failures.OrderBy(f => f.Index)], notSent, stoppedBy);
     }
 

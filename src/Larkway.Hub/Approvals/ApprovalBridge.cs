@@ -177,7 +177,7 @@ internal sealed partial class ApprovalBridge(
     /// <summary>A failure Feishu (or the way to it) reported, and whether it may pass; null for anything else (a bug: let it surface).</summary>
     internal static (FeishuFailure Failure, bool Transient)? Failure(Exception exception) => exception switch
     {
-        FeishuApiException api => (new FeishuFailure(api.Code, api.Msg, api.LogId), api.IsTransient),
+        FeishuApiException api => (new FeishuFailure(api.Code, api.ErrorMessage, api.RequestId), api.IsTransient),
         ApprovalFormException form => (new FeishuFailure(FeishuErrorCodes.ApprovalInvalidParameter,
             "The form no longer fits the approval definition: " + string.Join("; ", form.Errors.Select(e => $"{e.WidgetId}: {e.Message}")), null), false),
         HubAppNotFoundException app => (new FeishuFailure(-101, app.Message, null), true),

@@ -159,7 +159,7 @@ internal sealed class ApprovalService(
                 }
                 catch (FeishuApiException ex) when (!ex.IsTransient)
                 {
-                    problems.Add(new(request.ApplicantType == "email" ? "applicant.email" : "approvers", $"Feishu refused to look up the emails: {ex.Msg} (code {ex.Code}, log id {ex.LogId})."));
+                    problems.Add(new(request.ApplicantType == "email" ? "applicant.email" : "approvers", $"Feishu refused to look up the emails: {ex.ErrorMessage} (code {ex.Code}, log id {ex.RequestId})."));
                 }
             }
 
@@ -172,7 +172,7 @@ internal sealed class ApprovalService(
             }
             catch (FeishuApiException ex) when (!ex.IsTransient)
             {
-                problems.Add(new("approval_code", $"Feishu refused it: {ex.Msg} (code {ex.Code}, log id {ex.LogId})."));
+                problems.Add(new("approval_code", $"Feishu refused it: {ex.ErrorMessage} (code {ex.Code}, log id {ex.RequestId})."));
             }
         }
         catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)

@@ -57,13 +57,13 @@ internal static class HubAppConnectionTest
             }
             catch (FeishuApiException ex) when (ex.Code is FeishuErrorCodes.NetworkError or FeishuErrorCodes.Timeout)
             {
-                return new HubAppTestResult(false, Code: ex.Code, Msg: ex.Msg,
-                    Error: (ex.Code == FeishuErrorCodes.Timeout ? "No answer from " : "Cannot reach ") + options.BaseUrl.AbsoluteUri + ": " + (ex.InnerException?.Message ?? ex.Msg),
+                return new HubAppTestResult(false, Code: ex.Code, Msg: ex.ErrorMessage,
+                    Error: (ex.Code == FeishuErrorCodes.Timeout ? "No answer from " : "Cannot reach ") + options.BaseUrl.AbsoluteUri + ": " + (ex.InnerException?.Message ?? ex.ErrorMessage),
                     Hint: "Check base_url and that this Hub can reach it (proxy, firewall, DNS).");
             }
             catch (FeishuApiException ex)
             {
-                return new HubAppTestResult(false, Code: ex.Code, Msg: ex.Msg, LogId: ex.LogId, HttpStatus: (int?)ex.HttpStatus, Hint: HintFor(ex.Code));
+                return new HubAppTestResult(false, Code: ex.Code, Msg: ex.ErrorMessage, LogId: ex.RequestId, HttpStatus: (int?)ex.HttpStatus, Hint: HintFor(ex.Code));
             }
             catch (HttpRequestException ex)
             {

@@ -170,7 +170,7 @@ internal sealed class BitableSyncService(
         }
         catch (FeishuApiException ex) when (!ex.IsTransient)
         {
-            return SyncResult<SyncDryRun>.Invalid(("bitable", $"Feishu refused: code {ex.Code}, {ex.Msg}"));
+            return SyncResult<SyncDryRun>.Invalid(("bitable", $"Feishu refused: code {ex.Code}, {ex.ErrorMessage}"));
         }
 
         // Counts of everything; rows only up to the caps, so a table of refusals answers in kilobytes.
@@ -348,7 +348,7 @@ internal sealed class BitableSyncService(
         }
         catch (FeishuApiException ex) when (!ex.IsTransient)
         {
-            return (null, [("table_id", $"Feishu refused to list the table's fields: code {ex.Code}, {ex.Msg}. Check app_token and table_id, and that the app may read the base.")]);
+            return (null, [("table_id", $"Feishu refused to list the table's fields: code {ex.Code}, {ex.ErrorMessage}. Check app_token and table_id, and that the app may read the base.")]);
         }
         catch (InvalidOperationException ex)
         {

@@ -126,7 +126,7 @@ internal sealed partial class DirectorySync(
 
             LogPageRefused(logger, run.Id, page.Step, ex.Code);
             await store.AddCountsAsync(run.Id, new RunCounts(ApiCalls: 1), cancellationToken).ConfigureAwait(false);
-            return WorkOutcome<WorkItemRow>.DeadLetter($"Feishu error {ex.Code}: {ex.Msg} (log id {ex.LogId})");
+            return WorkOutcome<WorkItemRow>.DeadLetter($"Feishu error {ex.Code}: {ex.ErrorMessage} (log id {ex.RequestId})");
         }
     }
 

@@ -73,7 +73,7 @@ internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IReci
             }
             catch (FeishuApiException ex) when (!ex.IsTransient)
             {
-                problems.Add(new($"recipients[{i}].department_id", $"Feishu could not list the department '{recipient.Value}': {ex.Code} {ex.Msg} (is it an open department id od-…, inside the app's contact scope?)."));
+                problems.Add(new($"recipients[{i}].department_id", $"Feishu could not list the department '{recipient.Value}': {ex.Code} {ex.ErrorMessage} (is it an open department id od-…, inside the app's contact scope?)."));
             }
             catch (Exception ex) when (ex is FeishuApiException or HttpRequestException or TimeoutException)
             {

@@ -165,6 +165,6 @@ public class TokenTests
         var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Chats.GetAsync("oc_1"));
 
         Assert.Equal(FeishuErrorCodes.InvalidRequest, ex.Code);
-        Assert.Contains("self-built", ex.Msg, StringComparison.Ordinal);
+        Assert.Contains("self-built", ex.ErrorMessage, StringComparison.Ordinal);
     }
 }

@@ -77,10 +77,10 @@ public sealed class UserSignInTests
         var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Authen.ExchangeCodeAsync("code-1"));
 
         Assert.Equal(code, ex.Code);
-        Assert.Equal("The reason, in words.", ex.Msg);
+        Assert.Equal("The reason, in words.", ex.ErrorMessage);
         Assert.Equal(error, ex.OAuthError);
         Assert.Equal(status, ex.HttpStatus);
-        Assert.Equal("log-7", ex.LogId);
+        Assert.Equal("log-7", ex.RequestId);
         Assert.Equal(transient, ex.IsTransient);
         Assert.Equal(1, stub.ApiRequests);
     }

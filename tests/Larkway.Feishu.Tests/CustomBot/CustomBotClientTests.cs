@@ -136,7 +136,7 @@ public sealed class CustomBotClientTests : IDisposable
         var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.SendCardAsync(card));
 
         Assert.Equal(FeishuErrorCodes.InvalidRequest, ex.Code);
-        Assert.Contains("$.body.elements[0].content", ex.Msg, StringComparison.Ordinal);
+        Assert.Contains("$.body.elements[0].content", ex.ErrorMessage, StringComparison.Ordinal);
         Assert.Empty(_handler.Requests);
     }
 
@@ -158,7 +158,7 @@ public sealed class CustomBotClientTests : IDisposable
         // 7,000 CJK characters are 21,000 UTF-8 bytes but only 7,000 chars.
         var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.SendTextAsync(new string('中', 7000)));
         Assert.Equal(FeishuErrorCodes.InvalidRequest, ex.Code);
-        Assert.Contains("20480", ex.Msg, StringComparison.Ordinal);
+        Assert.Contains("20480", ex.ErrorMessage, StringComparison.Ordinal);
         Assert.Empty(_handler.Requests);
 
         await client.SendTextAsync(new string('中', 6700));
@@ -181,8 +181,8 @@ public sealed class CustomBotClientTests : IDisposable
 
         Assert.Equal(code, ex.Code);
         Assert.Equal(HttpStatusCode.OK, ex.HttpStatus);
-        Assert.Equal("202406101234abcd", ex.LogId);
-        Assert.False(string.IsNullOrEmpty(ex.Msg));
+        Assert.Equal("202406101234abcd", ex.RequestId);
+        Assert.False(string.IsNullOrEmpty(ex.ErrorMessage));
         Assert.Single(_handler.Requests);
     }
 

@@ -29,9 +29,9 @@ public class ErrorMappingTests
         var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Chats.GetAsync("oc_1"));
 
         Assert.Equal(FeishuErrorCodes.BotNotInChat, ex.Code);
-        Assert.Equal("Bot is not in the chat", ex.Msg);
+        Assert.Equal("Bot is not in the chat", ex.ErrorMessage);
         Assert.Equal(HttpStatusCode.BadRequest, ex.HttpStatus);
-        Assert.Equal("log-header-1", ex.LogId);
+        Assert.Equal("log-header-1", ex.RequestId);
         Assert.False(ex.IsTransient);
         Assert.Contains("log-header-1", ex.Message, StringComparison.Ordinal);
     }
@@ -55,14 +55,14 @@ public class ErrorMappingTests
         using (var client = TestClients.Create(fromRequestId))
         {
             var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Chats.GetAsync("oc_1"));
-            Assert.Equal("req-1", ex.LogId);
+            Assert.Equal("req-1", ex.RequestId);
         }
 
         var fromBody = new StubHandler((_, _) => Responses.Json("""{"code":99991679,"msg":"Unauthorized","error":{"log_id":"body-log-2"}}""", HttpStatusCode.Forbidden));
         using (var client = TestClients.Create(fromBody))
         {
             var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Chats.GetAsync("oc_1"));
-            Assert.Equal("body-log-2", ex.LogId);
+            Assert.Equal("body-log-2", ex.RequestId);
             Assert.Equal(HttpStatusCode.Forbidden, ex.HttpStatus);
         }
     }
@@ -84,7 +84,7 @@ public class ErrorMappingTests
         var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Chats.GetAsync("oc_1"));
 
         Assert.Equal(FeishuErrorCodes.UserScopeMissing, ex.Code);
-        Assert.Equal("202407260711088FB107A76E0100002087", ex.LogId);
+        Assert.Equal("202407260711088FB107A76E0100002087", ex.RequestId);
         Assert.StartsWith("https://open.feishu.cn/search", ex.Troubleshooter, StringComparison.Ordinal);
         Assert.Equal(["task:task:read", "task:task:write"], ex.PermissionViolations.Select(v => v.Subject));
         Assert.Equal("action_privilege_required", ex.PermissionViolations[0].Type);
@@ -105,8 +105,8 @@ public class ErrorMappingTests
 
         Assert.Equal(FeishuErrorCodes.MalformedResponse, ex.Code);
         Assert.Equal(HttpStatusCode.BadGateway, ex.HttpStatus);
-        Assert.Contains("text/html", ex.Msg, StringComparison.Ordinal);
-        Assert.Contains("502", ex.Msg, StringComparison.Ordinal);
+        Assert.Contains("text/html", ex.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("502", ex.ErrorMessage, StringComparison.Ordinal);
         Assert.True(ex.IsTransient);
     }
 
@@ -119,7 +119,7 @@ public class ErrorMappingTests
         var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Chats.GetAsync("oc_1"));
 
         Assert.Equal(FeishuErrorCodes.MalformedResponse, ex.Code);
-        Assert.Contains("not valid JSON", ex.Msg, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", ex.ErrorMessage, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -134,8 +134,8 @@ public class ErrorMappingTests
         var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Chats.GetAsync("oc_1"));
 
         Assert.Equal(FeishuErrorCodes.MalformedResponse, ex.Code);
-        Assert.Contains("not valid JSON", ex.Msg, StringComparison.Ordinal);
-        Assert.Equal("header-log-1", ex.LogId);
+        Assert.Contains("not valid JSON", ex.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("header-log-1", ex.RequestId);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public class ErrorMappingTests
         var ex = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Chats.GetAsync("oc_1"));
 
         Assert.Equal(FeishuErrorCodes.NetworkError, ex.Code);
-        Assert.Contains(baseUrl.ToString(), ex.Msg, StringComparison.Ordinal);
+        Assert.Contains(baseUrl.ToString(), ex.ErrorMessage, StringComparison.Ordinal);
         Assert.True(ex.IsTransient);
         Assert.IsType<HttpRequestException>(ex.InnerException);
     }
@@ -182,7 +182,7 @@ public class ErrorMappingTests
         var ex = await Assert.ThrowsAsync<FeishuApiException>(() => call);
 
         Assert.Equal(FeishuErrorCodes.Timeout, ex.Code);
-        Assert.Contains(TestClients.BaseUrl.ToString(), ex.Msg, StringComparison.Ordinal);
+        Assert.Contains(TestClients.BaseUrl.ToString(), ex.ErrorMessage, StringComparison.Ordinal);
         Assert.True(ex.IsTransient);
     }
 

@@ -53,8 +53,8 @@ public class MultiAppAndLoggingTests
         var ex = Assert.Throws<FeishuApiException>(() => new FeishuClient(new FeishuAppOptions { AppSecret = "s" }));
 
         Assert.Equal(FeishuErrorCodes.MissingCredentials, ex.Code);
-        Assert.Contains("FeishuAppOptions.AppId", ex.Msg, StringComparison.Ordinal);
-        Assert.Contains("FEISHU_APP_ID", ex.Msg, StringComparison.Ordinal);
+        Assert.Contains("FeishuAppOptions.AppId", ex.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("FEISHU_APP_ID", ex.ErrorMessage, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new FeishuClient(TestClients.Options(o => o.BaseUrl = new Uri("ftp://x"))));
     }
 

@@ -204,9 +204,9 @@ public class ChatsAndMembersTests
         var bigFile = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Files.UploadAsync(new MemoryStream(new byte[(30 * 1024 * 1024) + 1]), "a.pdf", FileType.Pdf));
 
         Assert.All([empty, bigImage, bigFile], ex => Assert.Equal(FeishuErrorCodes.InvalidRequest, ex.Code));
-        Assert.Contains("empty", empty.Msg, StringComparison.Ordinal);
-        Assert.Contains("10 MB", bigImage.Msg, StringComparison.Ordinal);
-        Assert.Contains("30 MB", bigFile.Msg, StringComparison.Ordinal);
+        Assert.Contains("empty", empty.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("10 MB", bigImage.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("30 MB", bigFile.ErrorMessage, StringComparison.Ordinal);
         Assert.Empty(stub.Requests);
     }
 

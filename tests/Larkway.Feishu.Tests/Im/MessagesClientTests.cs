@@ -68,9 +68,9 @@ public class MessagesClientTests
         var card = await Assert.ThrowsAsync<FeishuApiException>(() => client.Im.Messages.SendAsync(ReceiveId.Chat("oc_1"), bigCard));
 
         Assert.Equal(FeishuErrorCodes.InvalidRequest, text.Code);
-        Assert.Contains("150 KB", text.Msg, StringComparison.Ordinal);
+        Assert.Contains("150 KB", text.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(FeishuErrorCodes.InvalidRequest, card.Code);
-        Assert.Contains("30 KB", card.Msg, StringComparison.Ordinal);
+        Assert.Contains("30 KB", card.ErrorMessage, StringComparison.Ordinal);
         Assert.Empty(stub.Requests);
     }
 

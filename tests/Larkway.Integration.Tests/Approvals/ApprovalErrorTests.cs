@@ -24,9 +24,9 @@ public sealed class ApprovalErrorTests(ApprovalFixture fx) : IClassFixture<Appro
 
         Assert.Equal(FeishuErrorCodes.ApprovalInvalidParameter, ex.Code);
         Assert.Equal(400, (int)ex.HttpStatus!);
-        Assert.Contains("w_radio2", ex.Msg, StringComparison.Ordinal);
-        Assert.Contains("cash", ex.Msg, StringComparison.Ordinal);
-        Assert.False(string.IsNullOrEmpty(ex.LogId));
+        Assert.Contains("w_radio2", ex.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("cash", ex.ErrorMessage, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(ex.RequestId));
     }
 
     [Fact]

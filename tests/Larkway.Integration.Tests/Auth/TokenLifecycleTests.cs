@@ -104,7 +104,7 @@ public sealed class TokenLifecycleTests
             Assert.Equal(FeishuErrorCodes.WrongAppSecret, error.Code);
             Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatus);
             Assert.False(error.IsTransient);
-            Assert.False(string.IsNullOrEmpty(error.LogId));
+            Assert.False(string.IsNullOrEmpty(error.RequestId));
             Assert.Equal(1, recorder.TokenRequests);
             Assert.Empty(recorder.To("POST", "/open-apis/im/v1/messages"));
             Assert.Empty(fixture.State.MessagesIn(fixture.GeneralChat.ChatId));

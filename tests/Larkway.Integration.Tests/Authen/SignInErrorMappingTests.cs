@@ -285,7 +285,7 @@ public sealed class SignInErrorMappingTests : IAsyncLifetime
             var refused = await Should.ThrowAsync<FeishuApiException>(() => call(client));
             refused.Code.ShouldBe(code, refused.Message);
             refused.OAuthError.ShouldBe(oauthError);
-            refused.Msg.ShouldNotBeNullOrWhiteSpace();
+            refused.ErrorMessage.ShouldNotBeNullOrWhiteSpace();
             refused.HttpStatus.ShouldNotBeNull();
             return refused;
         }

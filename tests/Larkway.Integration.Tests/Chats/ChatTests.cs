@@ -133,7 +133,7 @@ public sealed class ChatTests(ClientFixture fx) : IClassFixture<ClientFixture>
         var error = await Assert.ThrowsAsync<FeishuApiException>(() => Chats.GetAsync("oc_00000000000000000000000000000000"));
 
         Assert.Equal(FeishuErrorCodes.InvalidChatId, error.Code);
-        Assert.NotNull(error.LogId);
+        Assert.NotNull(error.RequestId);
     }
 
     [Fact]

@@ -125,7 +125,7 @@ public sealed class MessageLifecycleTests(MessagingFixture fx) : IClassFixture<M
             Messages.UpdateCardAsync(sent.MessageId, MessageContent.Card(Card.V1().Header("Private view 2").UpdateMulti().Markdown("v2").Build())));
 
         Assert.Equal(FeishuErrorCodes.ImInvalidParameter, error.Code);
-        Assert.False(string.IsNullOrEmpty(error.LogId));
+        Assert.False(string.IsNullOrEmpty(error.RequestId));
         Assert.Equal("Private view", ContentString((await Messages.GetAsync(sent.MessageId)).Content, "title"));
     }
 
@@ -175,7 +175,7 @@ public sealed class MessageLifecycleTests(MessagingFixture fx) : IClassFixture<M
         var error = await Assert.ThrowsAsync<FeishuApiException>(() => Messages.GetAsync("om_doesnotexist0000000000000000"));
 
         Assert.Equal(FeishuErrorCodes.ImInvalidParameter, error.Code);
-        Assert.False(string.IsNullOrEmpty(error.LogId));
+        Assert.False(string.IsNullOrEmpty(error.RequestId));
     }
 
     [Fact]

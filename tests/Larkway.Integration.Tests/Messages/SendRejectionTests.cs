@@ -19,10 +19,10 @@ public sealed class SendRejectionTests(MessagingFixture fx) : IClassFixture<Mess
 
         Assert.Equal(FeishuErrorCodes.InvalidReceiveId, error.Code);
         Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatus);
-        Assert.False(string.IsNullOrEmpty(error.LogId));
+        Assert.False(string.IsNullOrEmpty(error.RequestId));
         Assert.False(error.IsTransient);
-        Assert.Contains(error.LogId!, error.Message, StringComparison.Ordinal);
-        Assert.Equal(fx.Recorder.To("POST", SendPath)[^1].LogId, error.LogId);
+        Assert.Contains(error.RequestId!, error.Message, StringComparison.Ordinal);
+        Assert.Equal(fx.Recorder.To("POST", SendPath)[^1].LogId, error.RequestId);
     }
 
     [Theory]
@@ -35,7 +35,7 @@ public sealed class SendRejectionTests(MessagingFixture fx) : IClassFixture<Mess
         var error = await Assert.ThrowsAsync<FeishuApiException>(() => fx.Client.Im.Messages.SendAsync(ReceiveId.Parse(receiver), MessageContent.Text("hello?")));
 
         Assert.Equal(FeishuErrorCodes.InvalidReceiveId, error.Code);
-        Assert.NotNull(error.LogId);
+        Assert.NotNull(error.RequestId);
     }
 
     [Fact]

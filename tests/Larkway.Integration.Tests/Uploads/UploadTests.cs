@@ -92,7 +92,7 @@ public sealed class UploadTests(ClientFixture fx) : IClassFixture<ClientFixture>
         var error = await Assert.ThrowsAsync<FeishuApiException>(() => fx.Client.Im.Images.UploadAsync("this is plain text, not a picture"u8.ToArray(), "fake.png"));
 
         Assert.Equal(234011, error.Code);
-        Assert.False(string.IsNullOrEmpty(error.LogId));
+        Assert.False(string.IsNullOrEmpty(error.RequestId));
         Assert.Equal(resourcesBefore, fx.State.Resources.Count);
     }
 

@@ -251,7 +251,7 @@ internal static class BitableCommand
                 catch (BitableBatchException ex) when (ex.NotSent.Count == 0)
                 {
                     created += ex.Succeeded.Count;
-                    refused.AddRange(ex.Failures.Select(f => $"line {chunk[f.Index].Line}: Feishu code {f.Error.Code}: {f.Error.Msg}"));
+                    refused.AddRange(ex.Failures.Select(f => $"line {chunk[f.Index].Line}: Feishu code {f.Error.Code}: {f.Error.ErrorMessage}"));
                 }
 
                 await context.Error.WriteLineAsync($"{created} of {records.Count} records created").ConfigureAwait(false);

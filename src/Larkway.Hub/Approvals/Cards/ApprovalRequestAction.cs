@@ -117,7 +117,7 @@ internal sealed partial class ApprovalRequestAction(
         }
         catch (FeishuApiException ex) when (!ex.IsTransient)
         {
-            return ($"approval_code: Feishu refused it ({ex.Msg}, code {ex.Code}).", null, null);
+            return ($"approval_code: Feishu refused it ({ex.ErrorMessage}, code {ex.Code}).", null, null);
         }
 
         var check = ApprovalDefinitionCheck.Of(request, definition);

@@ -128,7 +128,7 @@ internal sealed partial class BitableSyncRunner(
         }
         catch (FeishuApiException ex) when (!ex.IsTransient && ex.RetryAfter is null)
         {
-            return (pass.Tally, pass.Schema, new PassFailure($"Feishu refused the pass: code {ex.Code}, {ex.Msg} (log id {ex.LogId}).", ex, Retry: false), full);
+            return (pass.Tally, pass.Schema, new PassFailure($"Feishu refused the pass: code {ex.Code}, {ex.ErrorMessage} (log id {ex.RequestId}).", ex, Retry: false), full);
         }
         catch (Exception ex) when (ex is FeishuApiException or HttpRequestException)
         {

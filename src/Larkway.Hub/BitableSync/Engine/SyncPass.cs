@@ -100,7 +100,7 @@ internal sealed class SyncPass(
             {
                 Schema = schema = schema with
                 {
-                    Problems = [.. schema.Problems, new SchemaProblem("", "", $"Feishu refused the base's event subscription (code {ex.Code}, {ex.Msg}): Bitable's changes arrive only by the reconciliation, not within seconds. The app must be able to manage the base.")],
+                    Problems = [.. schema.Problems, new SchemaProblem("", "", $"Feishu refused the base's event subscription (code {ex.Code}, {ex.ErrorMessage}): Bitable's changes arrive only by the reconciliation, not within seconds. The app must be able to manage the base.")],
                 };
             }
         }
@@ -472,7 +472,7 @@ internal sealed class SyncPass(
             }
             else if (failed.TryGetValue(i, out var error))
             {
-                Refuse(plan.Keys[i], null, "to_bitable", error.Code, $"Bitable refused the record: {error.Msg}");
+                Refuse(plan.Keys[i], null, "to_bitable", error.Code, $"Bitable refused the record: {error.ErrorMessage}");
             }
         }
 
@@ -527,7 +527,7 @@ internal sealed class SyncPass(
             }
             else if (failed.TryGetValue(i, out error))
             {
-                Refuse(chunk[i].Key, chunk[i].RecordId, "to_bitable", error.Code, $"Bitable refused the record: {error.Msg}");
+                Refuse(chunk[i].Key, chunk[i].RecordId, "to_bitable", error.Code, $"Bitable refused the record: {error.ErrorMessage}");
             }
         }
 
@@ -672,7 +672,7 @@ internal sealed class SyncPass(
             catch (FeishuApiException ex) when (!ex.IsTransient)
             {
                 Tally.ApiCalls++;
-                failed[url] = $"Bitable refused the upload of {url} (code {ex.Code}): {ex.Msg}";
+                failed[url] = $"Bitable refused the upload of {url} (code {ex.Code}): {ex.ErrorMessage}";
             }
         }
 

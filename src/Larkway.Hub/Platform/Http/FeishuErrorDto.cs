@@ -14,5 +14,5 @@ public sealed record FeishuErrorDto(int Code, string? Message, string? LogId);
 /// <summary>A failed Feishu call as the Hub records it (code, message, log id), before it becomes a <see cref="FeishuErrorDto"/>.</summary>
 internal sealed record FeishuFailure(int Code, string Message, string? LogId)
 {
-    public static FeishuFailure From(FeishuApiException exception) => new(exception.Code, exception.Msg, exception.LogId);
+    public static FeishuFailure From(FeishuApiException exception) => new(exception.Code, exception.ErrorMessage, exception.RequestId);
 }
