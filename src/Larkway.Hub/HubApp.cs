@@ -11,6 +11,7 @@ using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Hosting;
 using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Observability;
 using Larkway.Hub.Platform.Storage;
@@ -375,7 +376,7 @@ public static partial class HubApp
         services.AddHubIdentity(configuration);
         services.AddHubFeishu();
         services.AddHubDingTalk();
-        services.AddHubWeCom();
+        services.AddHubWeCom(configuration);
         services.AddHubPersonRouting();
         services.AddHubWeComAiBot();
         services.AddHubAssistants(configuration);
@@ -464,15 +465,11 @@ public static partial class HubApp
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no listening address.");
-        return new Uri(Dialable(address));
+        return new Uri(ListeningAddress.Dialable(address));
     }
 
-    /// <summary>A listening address as a client on this machine dials it: a wildcard host becomes the loopback.</summary>
-    internal static string Dialable(string address) =>
-        address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
-            .Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
-            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal);
+    /// <summary>Kept for callers not yet moved to <see cref="ListeningAddress.Dialable"/> (DingTalkActionLinks).</summary>
+    internal static string Dialable(string address) => ListeningAddress.Dialable(address);
 
     private static string RandomKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -24,6 +24,7 @@ internal sealed partial class AlertEvaluator(
     LeaseStore leases,
     HubSettings settings,
     IOptions<AlertOptions> options,
+    AlertRules rules,
     TimeProvider time,
     ILogger<AlertEvaluator> logger,
     Apps.HubAppRegistry? apps = null,
@@ -55,7 +56,7 @@ internal sealed partial class AlertEvaluator(
         var snapshot = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
         var open = await alerts.OpenAsync(cancellationToken).ConfigureAwait(false);
         var results = new Dictionary<string, AlertCheck?>(StringComparer.Ordinal);
-        foreach (var rule in options.Value.ResolvedRules())
+        foreach (var rule in options.Value.ResolvedRules(rules))
         {
             AlertCheck? check = null;
             if (rule.Enabled)
@@ -102,7 +103,7 @@ internal sealed partial class AlertEvaluator(
             var cleared = alert.NotificationId is not null;
             try
             {
-                var outcome = await notifier.SubmitAsync(alert, AlertRule.Find(alert.Rule), cleared, cancellationToken).ConfigureAwait(false);
+                var outcome = await notifier.SubmitAsync(alert, rules.Find(alert.Rule), cleared, cancellationToken).ConfigureAwait(false);
                 if (outcome.Problem is { } problem)
                 {
                     LogNoticeSkipped(logger, alert.Id, alert.Rule, problem);
@@ -122,8 +123,7 @@ internal sealed partial class AlertEvaluator(
     {
         await recorder.FlushAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var rules = options.Value.ResolvedRules();
-        var longest = rules.Where(r => r.Rule.HasWindow).Select(r => r.Window).DefaultIfEmpty(TimeSpan.FromMinutes(1)).Max();
+        var longest = options.Value.ResolvedRules(rules).Where(r => r.Rule.HasWindow).Select(r => r.Window).DefaultIfEmpty(TimeSpan.FromMinutes(1)).Max();
         var rows = await minutes.ReadAsync(MetricRecorder.MinuteOf(now) - longest, cancellationToken).ConfigureAwait(false);
 
         DateTimeOffset? downSince = null;

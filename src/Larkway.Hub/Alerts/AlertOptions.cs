@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications;
 using Microsoft.Extensions.Options;
@@ -6,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Larkway.Hub.Alerts;
 
 /// <summary>The alerts, bound from <c>Larkway:Alerts</c>: how often rules are evaluated, who is told, and each rule's settings.</summary>
-public sealed class AlertOptions : IValidatableObject
+public sealed class AlertOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Larkway:Alerts";
@@ -35,12 +34,12 @@ public sealed class AlertOptions : IValidatableObject
         _ => null,
     };
 
-    /// <summary>Every rule with its settings resolved (defaults, then configuration).</summary>
-    internal IReadOnlyList<AlertRuleSettings> ResolvedRules() =>
+    /// <summary>Every rule of <paramref name="rules"/> with its settings resolved (defaults, then configuration).</summary>
+    internal IReadOnlyList<AlertRuleSettings> ResolvedRules(AlertRules rules) =>
     [
-        .. AlertRule.All.Select(rule =>
+        .. rules.All.Select(rule =>
         {
-            var configured = Find(rule);
+            var configured = Rules.FirstOrDefault(r => rules.Find(r.Key) == rule).Value;
             return new AlertRuleSettings(
                 rule,
                 configured?.Enabled ?? true,
@@ -50,12 +49,6 @@ public sealed class AlertOptions : IValidatableObject
         }),
     ];
 
-    internal AlertRuleOptions? Find(AlertRule rule) =>
-        Rules.FirstOrDefault(r => AlertRule.Find(r.Key) == rule).Value;
-
-    /// <summary>Every wrong setting, by name, with what to put there (the rules live in <see cref="AlertOptionsValidator"/>).</summary>
-    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
-        AlertOptionsValidator.Problems(this).Select(problem => new ValidationResult(problem));
 }
 
 /// <summary>Who gets the alert cards; set one.</summary>
@@ -87,11 +80,21 @@ public sealed class AlertRuleOptions
     public long? MinSamples { get; set; }
 }
 
-/// <summary>Checks <see cref="AlertOptions"/> at start, naming every setting that is wrong and what to put there.</summary>
-[OptionsValidator]
-internal sealed partial class AlertOptionsValidator : IValidateOptions<AlertOptions>
+/// <summary>
+/// Checks <see cref="AlertOptions"/> at start, naming every setting that is wrong and what to put there, all at once. Not
+/// the options' own <c>IValidatableObject</c>: the rules a key may name come from the rooms (<see cref="AlertRules"/>).
+/// </summary>
+internal sealed class AlertOptionsValidator(AlertRules rules) : IValidateOptions<AlertOptions>
 {
-    internal static List<string> Problems(AlertOptions options)
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, AlertOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = Problems(options, rules);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    internal static List<string> Problems(AlertOptions options, AlertRules rules)
     {
         var problems = new List<string>();
         const string S = AlertOptions.SectionName;
@@ -129,10 +132,10 @@ internal sealed partial class AlertOptionsValidator : IValidateOptions<AlertOpti
 
         foreach (var (key, rule) in options.Rules)
         {
-            var known = AlertRule.Find(key);
+            var known = rules.Find(key);
             if (known is null)
             {
-                problems.Add($"{S}:Rules:{key} is not a rule. The rules are: {string.Join(", ", AlertRule.All.Select(a => a.ConfigName))}.");
+                problems.Add($"{S}:Rules:{key} is not a rule. The rules are: {string.Join(", ", rules.All.Select(a => a.ConfigName))}.");
                 continue;
             }
 
@@ -157,7 +160,7 @@ internal sealed partial class AlertOptionsValidator : IValidateOptions<AlertOpti
             }
         }
 
-        var duplicates = options.Rules.Keys.GroupBy(AlertRule.Find).Where(g => g.Key is not null && g.Count() > 1);
+        var duplicates = options.Rules.Keys.GroupBy(rules.Find).Where(g => g.Key is not null && g.Count() > 1);
         foreach (var duplicate in duplicates)
         {
             problems.Add($"{S}:Rules: {string.Join(" and ", duplicate)} are the same rule; configure it once.");

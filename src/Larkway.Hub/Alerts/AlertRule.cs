@@ -149,9 +149,7 @@ internal sealed class AlertRule
                 $"No replica has held the long connection since {since.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)} ({W(down)}; threshold {Min(s.Threshold)}): Feishu's events are not received.");
         });
 
-    public static readonly AlertRule DingTalkStreamDown = ConnectionNotHeld("dingtalk_stream_down", "DingTalkStreamDown", "DingTalk Stream down", DingTalk.DingTalkStreamDuty.Connection);
 
-    public static readonly AlertRule WeComAiBotDown = ConnectionNotHeld("wecom_aibot_down", "WeComAiBotDown", "WeCom AI bot connection down", WeCom.AiBot.WeComAiBotDuty.Connection);
 
     public static readonly AlertRule WeComCallbacksRefused = new(
         "wecom_callbacks_refused", "WeComCallbacksRefused", "WeCom callbacks refused", "refused callbacks", 3, 1, 1_000_000, TimeSpan.FromMinutes(5), hasMinSamples: false,
@@ -170,9 +168,12 @@ internal sealed class AlertRule
         });
 
     /// <summary>
-    /// "A long connection is not held", for one kind of long connection: breaches while an enabled app's connection has
-    /// been down (no replica holds it, or the holder cannot connect) for the threshold, naming each such app.
+    /// "A long connection is not held", for one kind of long connection (a room's <see cref="LongConnectionAlert"/>):
+    /// breaches while an enabled app's connection has been down (no replica holds it, or the holder cannot connect) for
+    /// the threshold, naming each such app.
     /// </summary>
+    internal static AlertRule ConnectionNotHeld(LongConnectionAlert alert) => ConnectionNotHeld(alert.Name, alert.ConfigName, alert.Title, alert.Kind);
+
     private static AlertRule ConnectionNotHeld(string name, string configName, string title, LongConnectionKind kind) => new(
         name, configName, title, "minutes", 2, 0.1, 1440, null, hasMinSamples: false,
         s => $"an enabled {kind.Platform} app has had no open {kind.Noun} (no replica holds it, or the holder cannot connect) for {Min(s.Threshold)}",
@@ -213,7 +214,11 @@ internal sealed class AlertRule
         _evaluate = evaluate;
     }
 
-    public static IReadOnlyList<AlertRule> All { get; } = [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown, WeComAiBotDown, WeComCallbacksRefused];
+    /// <summary>The rules every Hub has that come before the rooms' long-connection rules, in the console's order.</summary>
+    internal static IReadOnlyList<AlertRule> Leading => [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown];
+
+    /// <summary>The rules every Hub has that come after the rooms' long-connection rules.</summary>
+    internal static IReadOnlyList<AlertRule> Trailing => [WeComCallbacksRefused];
 
     /// <summary>The name stored and shown, e.g. <c>api_error_rate</c>.</summary>
     public string Name { get; }
@@ -238,13 +243,6 @@ internal sealed class AlertRule
     public bool HasMinSamples { get; }
 
     public long DefaultMinSamples { get; }
-
-    /// <summary>The rule a configuration key or stored name means (<c>ApiErrorRate</c>, <c>api_error_rate</c>, any case), or null.</summary>
-    public static AlertRule? Find(string? key)
-    {
-        var plain = key?.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        return All.FirstOrDefault(r => string.Equals(r.ConfigName, plain, StringComparison.OrdinalIgnoreCase));
-    }
 
     public AlertCheck Evaluate(AlertRuleSettings settings, AlertSnapshot snapshot) => _evaluate(settings, snapshot);
 

@@ -19,6 +19,9 @@ public static class HubAlertsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
+
+        // The rules: the fixed ones, and each room's long connection's (LongConnectionAlert, registered by the room).
+        services.TryAddSingleton<AlertRules>();
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<AlertNotifier>();
         services.AddHostedService<AlertTypeStartup>();

@@ -36,8 +36,7 @@ public sealed partial class HubAppService
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Larkway.DingTalk.DingTalkClientFactory _dingTalkClients;
-    private readonly Larkway.WeCom.WeComClientFactory _weComClients;
+    private readonly Dictionary<string, IPlatformConnectionTest> _connectionTests;
 
     internal HubAppService(
         IDbContextFactory<HubDbContext> contexts,
@@ -47,12 +46,10 @@ public sealed partial class HubAppService
         HubAppRegistry registry,
         ILoggerFactory loggerFactory,
         TimeProvider time,
-        Larkway.DingTalk.DingTalkClientFactory dingTalkClients,
-        Larkway.WeCom.WeComClientFactory weComClients,
+        IEnumerable<IPlatformConnectionTest> connectionTests,
         HubSettings? settings = null)
     {
-        _dingTalkClients = dingTalkClients;
-        _weComClients = weComClients;
+        _connectionTests = connectionTests.ToDictionary(t => t.Platform, StringComparer.Ordinal);
         _contexts = contexts;
         _initializer = initializer;
         _provider = provider;
@@ -246,7 +243,7 @@ public sealed partial class HubAppService
     public async Task<HubAppTestResult?> TestConnectionAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        FeishuAppOptions options;
+        StoredApp app;
         if (HubAppRegistry.IsDefault(name))
         {
             if (_settings?.AppId is null || _settings.AppSecret is null)
@@ -254,35 +251,29 @@ public sealed partial class HubAppService
                 return null;
             }
 
-            options = new FeishuAppOptions { AppId = _settings.AppId, AppSecret = _settings.AppSecret, BaseUrl = _settings.BaseUrl ?? FeishuBaseUrls.Feishu };
+            // The configured app is a Feishu app: tested as a stored one would be.
+            app = new StoredApp("", _settings.AppId, _settings.BaseUrl ?? FeishuBaseUrls.Feishu, _settings.AppSecret, null, null, false, true, _time.GetUtcNow(), null);
         }
         else
         {
             _registry.Invalidate();
-            if (await _registry.FindAsync(name, cancellationToken).ConfigureAwait(false) is not { } app)
+            if (await _registry.FindAsync(name, cancellationToken).ConfigureAwait(false) is not { } stored)
             {
                 return null;
             }
 
-            if (app.Error is not null)
+            if (stored.Error is not null)
             {
-                return HubAppTestResult.Failed(error: app.Error);
+                return HubAppTestResult.Failed(error: stored.Error);
             }
 
-            if (app.IsDingTalk)
-            {
-                return await DingTalk.DingTalkConnectionTest.RunAsync(_dingTalkClients, app, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (app.IsWeCom)
-            {
-                return await WeCom.WeComConnectionTest.RunAsync(_weComClients, app, cancellationToken).ConfigureAwait(false);
-            }
-
-            options = new FeishuAppOptions { AppId = app.AppId, AppSecret = app.AppSecret, BaseUrl = app.BaseUrl };
+            app = stored;
         }
 
-        return await HubAppConnectionTest.RunAsync(options, _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+        var platform = HubAppPlatform.Of(app.Platform);
+        return _connectionTests.TryGetValue(platform, out var test)
+            ? await test.RunAsync(app, cancellationToken).ConfigureAwait(false)
+            : HubAppTestResult.Failed($"This Hub cannot test {HubAppPlatform.Display(platform)} apps: its room is not added.");
     }
 
     /// <summary>The Feishu scopes the app needs for what the Hub does with it, each with the reason; null when no app has the name.</summary>

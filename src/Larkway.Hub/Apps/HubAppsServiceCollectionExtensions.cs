@@ -85,9 +85,7 @@ public static class HubAppsServiceCollectionExtensions
         // only TryAdds the interface, so calling it after this changes nothing.
         services.AddFeishuClientFactory();
 
-        // Stored DingTalk and WeCom apps' clients (and their connection tests) come from the libraries' factories too.
-        services.AddDingTalkClientFactory();
-        services.AddWeComClientFactory();
+        // Each platform's connection test (IPlatformConnectionTest) and its apps' clients come from its room (AddHubFeishu, AddHubDingTalk, AddHubWeCom).
         services.TryAddSingleton(sp => new HubFeishuClientFactory(sp.GetRequiredService<FeishuClientFactory>(), sp.GetRequiredService<HubAppRegistry>()));
         services.Replace(ServiceDescriptor.Singleton<IFeishuClientFactory>(sp => sp.GetRequiredService<HubFeishuClientFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FeishuEventEndpointOptions>, HubAppEventEndpointOptions>());
@@ -103,8 +101,7 @@ public static class HubAppsServiceCollectionExtensions
             sp.GetRequiredService<HubAppRegistry>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Larkway.DingTalk.DingTalkClientFactory>(),
-            sp.GetRequiredService<Larkway.WeCom.WeComClientFactory>(),
+            sp.GetServices<IPlatformConnectionTest>(),
             sp.GetService<HubSettings>()));
         return services;
     }

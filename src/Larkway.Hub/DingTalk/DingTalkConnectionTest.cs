@@ -8,11 +8,15 @@ namespace Larkway.Hub.DingTalk;
 /// sends and look-ups use) fetched with a throwaway client that does not retry, so a wrong AppSecret answers at once
 /// with DingTalk's own code, message and request id.
 /// </summary>
-internal static class DingTalkConnectionTest
+internal sealed class DingTalkConnectionTest(DingTalkClientFactory clients) : IPlatformConnectionTest
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<HubAppTestResult> RunAsync(DingTalkClientFactory clients, StoredApp app, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public string Platform => HubAppPlatform.DingTalk;
+
+    /// <inheritdoc />
+    public async Task<HubAppTestResult> RunAsync(StoredApp app, CancellationToken cancellationToken)
     {
         var options = HubDingTalkClients.OptionsOf(app);
         DingTalkClient client;

@@ -1,6 +1,10 @@
 using System.Diagnostics.Metrics;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Assistants.Attachments;
+using Larkway.Hub.Assistants.Replies;
 using Larkway.Hub.Bots;
+using Larkway.Hub.Directory.Links;
+using Larkway.Hub.DingTalk.Assistant;
 using Larkway.Hub.DingTalk;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
@@ -34,9 +38,11 @@ public static class HubDingTalkServiceCollectionExtensions
         services.AddDingTalkClientFactory();
         services.TryAddSingleton(sp => new HubDingTalkClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.DingTalk.DingTalkClientFactory>()));
         services.TryAddSingleton<DingTalkStreamStatus>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, DingTalkConnectionTest>());
 
         // Read by the alert "a long connection is not held" on whichever replica evaluates it, holder or not.
         services.AddSingleton(sp => new LongConnectionSource(DingTalkStreamDuty.Connection, sp.GetRequiredService<DingTalkStreamStatus>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton(DingTalkStreamAlert.Rule));
         services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
 
@@ -60,6 +66,11 @@ public static class HubDingTalkServiceCollectionExtensions
             sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
             sp.GetService<IBotAssistant>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, DingTalkInboxHandler>(sp => sp.GetRequiredService<DingTalkInboxHandler>()));
+
+        // The assistant on DingTalk: its replies (AI cards or markdown), a question's pictures and files, who an account is.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, DingTalkAssistantReplies>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, DingTalkAttachmentSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, DingTalkPlatformAccounts>());
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.

@@ -1,3 +1,9 @@
+using Larkway.Hub.Apps;
+using Larkway.Hub.Assistants.Attachments;
+using Larkway.Hub.Assistants.Replies;
+using Larkway.Hub.Directory.Links;
+using Larkway.Hub.Feishu;
+using Larkway.Hub.Feishu.Assistant;
 using Larkway.Hub.Feishu.Notifications;
 using Larkway.Hub.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,12 +15,17 @@ public static class HubFeishuServiceCollectionExtensions
 {
     /// <summary>
     /// Adds Feishu's notification channel (cards and templates sent by the app's bot, paced at each app's
-    /// <c>Feishu:RateLimit</c>). Needs <c>AddHubNotifications</c> and <c>AddHubApps</c> (the apps' clients).
+    /// <c>Feishu:RateLimit</c>), the assistant's replies (CardKit cards) and attachment source, and Feishu's side of
+    /// people's accounts and the apps' connection test. Needs <c>AddHubNotifications</c> and <c>AddHubApps</c> (the apps' clients).
     /// </summary>
     public static IServiceCollection AddHubFeishu(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, FeishuNotificationChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, FeishuAssistantReplies>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, FeishuAttachmentSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, FeishuPlatformAccounts>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, FeishuConnectionTest>());
         return services;
     }
 }

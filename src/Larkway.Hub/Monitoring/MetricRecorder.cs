@@ -29,11 +29,14 @@ internal sealed class MetricRecorder : IDisposable
 
     // WeCom callbacks that failed verification since the last flush, per app (refusals are rare: a dictionary is fine).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WeComRefusalTally> _weComRefusals = new(StringComparer.Ordinal);
+    private readonly RefusedCallbacksInstrument? _refused;
     private ApiFailure? _savedFailure;
 
-    public MetricRecorder(IMeterFactory meterFactory, QueueMetrics queues, MetricStore store, TimeProvider time)
+    /// <param name="refused">WeCom's refused callbacks, as its room counts them (null without the WeCom room).</param>
+    public MetricRecorder(IMeterFactory meterFactory, QueueMetrics queues, MetricStore store, TimeProvider time, RefusedCallbacksInstrument? refused = null)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
+        _refused = refused;
         _meterFactory = meterFactory;
         _queues = queues;
         _store = store;
@@ -150,11 +153,11 @@ internal sealed class MetricRecorder : IDisposable
             "larkway.dingtalk.token.requests" => Kind.DingTalkTokenRequests,
             "larkway.wecom.calls" => Kind.WeComCalls,
             "larkway.wecom.token.requests" => Kind.WeComTokenRequests,
-            WeCom.WeComCallbackTelemetry.InstrumentName => Kind.WeComCallbacks,
             "larkway.hub.inbox.handled" => Kind.InboxHandled,
             "larkway.hub.event.latency" => Kind.EventLatency,
             "larkway.hub.cards.rendered" => Kind.CardsRendered,
             "larkway.queue.attempts" => Kind.QueueAttempts,
+            var name when name == _refused?.InstrumentName => Kind.WeComCallbacks,
             _ => null,
         };
         if (kind is { } k)
@@ -229,8 +232,8 @@ internal sealed class MetricRecorder : IDisposable
 
                 break;
             case Kind.WeComCallbacks:
-                if (Tag(tags, "outcome") is "refused" && Tag(tags, "error.type") is string reason && WeCom.WeComCallbackTelemetry.IsVerificationFailure(reason)
-                    && Tag(tags, "wecom.app") is string { Length: > 0 } app)
+                if (_refused is { } refused && Tag(tags, "outcome") is "refused" && Tag(tags, "error.type") is string reason && refused.IsVerificationFailure(reason)
+                    && Tag(tags, refused.AppTag) is string { Length: > 0 } app)
                 {
                     var now = _time.GetUtcNow();
                     _weComRefusals.AddOrUpdate(app, _ => new WeComRefusalTally(value, reason, now, now), (_, t) => t with { Count = t.Count + value, Reason = reason, Last = now });

@@ -1,12 +1,19 @@
 using System.Diagnostics.Metrics;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Assistants.Attachments;
+using Larkway.Hub.Assistants.Replies;
 using Larkway.Hub.Bots;
+using Larkway.Hub.Directory.Links;
+using Larkway.Hub.WeCom.AiBot;
+using Larkway.Hub.WeCom.Assistant;
 using Larkway.Hub.Inbox;
+using Larkway.Hub.Monitoring;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.WeCom.Notifications;
 using Larkway.Hub.WeCom;
 using Larkway.Hub.Platform.Observability.Health;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -19,14 +26,19 @@ public static class HubWeComServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the WeCom room. Needs <c>AddHubApps</c> and <c>AddHubInbox</c> (and the bot's commands); map the callback with
-    /// <see cref="MapHubWeCom"/>.
+    /// <see cref="MapHubWeCom"/>. <paramref name="configuration"/> gives <c>Larkway:Outbound</c>, where AI bot files may be fetched from.
     /// </summary>
-    public static IServiceCollection AddHubWeCom(this IServiceCollection services)
+    public static IServiceCollection AddHubWeCom(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddWeComClientFactory();
         services.TryAddSingleton(sp => new HubWeComClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.WeCom.WeComClientFactory>()));
         services.TryAddSingleton<WeComCallbackTelemetry>();
+
+        // Callbacks refused for failing verification are tallied per app by the dashboard's recorder (the alert reads them).
+        services.TryAddSingleton(new RefusedCallbacksInstrument(WeComCallbackTelemetry.InstrumentName, WeComCallbackTelemetry.AppTag, WeComCallbackTelemetry.IsVerificationFailure));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, WeComConnectionTest>());
 
         // Degraded (never Unhealthy): a WeCom app whose callbacks cannot be verified is the deployment's problem, not this replica's.
         services.AddHealthChecks().AddCheck<WeComCallbackHealthCheck>("wecom-callbacks", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
@@ -54,6 +66,17 @@ public static class HubWeComServiceCollectionExtensions
         // Notifications whose app is a WeCom app go out through WeCom's channel.
         services.TryAddSingleton(sp => new WeComNotificationSender(sp.GetRequiredService<HubWeComClients>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, WeComNotificationChannel>(sp => new WeComNotificationChannel(sp.GetRequiredService<WeComNotificationSender>())));
+
+        // The assistant on WeCom: replies to AI bots over this replica's connections (AddHubWeComAiBot holds them) and to
+        // apps through their clients; a question's files (apps' media_ids, AI bots' encrypted URLs); who an account is.
+        services.TryAddSingleton<WeComAiBotConnections>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, WeComAssistantReplies>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, WeComAttachmentSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, WeComPlatformAccounts>());
+
+        // An AI bot file's URL arrives in the message: fetched only where a URL from data may go (Larkway:Outbound).
+        services.AddHubOutbound(configuration);
+        services.AddHttpClient(WeComAttachmentSource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60)).AddOutboundGuard();
         return services;
     }
 

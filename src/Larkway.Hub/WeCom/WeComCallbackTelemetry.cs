@@ -13,6 +13,9 @@ internal sealed class WeComCallbackTelemetry
     /// <summary>The instrument's name (docs/metrics.md).</summary>
     public const string InstrumentName = "larkway.hub.wecom.callbacks";
 
+    /// <summary>The tag naming the stored app a callback was for.</summary>
+    public const string AppTag = "wecom.app";
+
     /// <summary>A forged or misconfigured request: its <c>msg_signature</c> does not match the app's Token.</summary>
     public const string BadSignature = "bad_signature";
 
@@ -50,10 +53,10 @@ internal sealed class WeComCallbackTelemetry
     public static bool IsVerificationFailure(string? errorType) => errorType is BadSignature or BadEncryption or WrongCorp;
 
     public void Stored(string app, bool duplicate) =>
-        _callbacks.Add(1, new("wecom.app", app), new("outcome", duplicate ? "duplicate" : "stored"));
+        _callbacks.Add(1, new(AppTag, app), new("outcome", duplicate ? "duplicate" : "stored"));
 
-    public void UrlVerified(string app) => _callbacks.Add(1, new("wecom.app", app), new("outcome", "url_verified"));
+    public void UrlVerified(string app) => _callbacks.Add(1, new(AppTag, app), new("outcome", "url_verified"));
 
     public void Refused(string app, string errorType) =>
-        _callbacks.Add(1, new("wecom.app", app), new("outcome", "refused"), new("error.type", errorType));
+        _callbacks.Add(1, new(AppTag, app), new("outcome", "refused"), new("error.type", errorType));
 }

@@ -9,14 +9,18 @@ namespace Larkway.Hub.WeCom;
 /// members of the root department the app can see, <c>user/simplelist</c>), with a throwaway client that does not retry —
 /// so a wrong Secret or an untrusted IP (60020) answers at once with WeCom's errcode, errmsg and the library's hint.
 /// </summary>
-internal static class WeComConnectionTest
+internal sealed class WeComConnectionTest(WeComClientFactory clients) : IPlatformConnectionTest
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The root department (id 1), whose visible members the test counts.</summary>
     private const long RootDepartment = 1;
 
-    public static async Task<HubAppTestResult> RunAsync(WeComClientFactory clients, StoredApp app, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public string Platform => HubAppPlatform.WeCom;
+
+    /// <inheritdoc />
+    public async Task<HubAppTestResult> RunAsync(StoredApp app, CancellationToken cancellationToken)
     {
         var options = HubWeComClients.OptionsOf(app);
         WeComClient client;

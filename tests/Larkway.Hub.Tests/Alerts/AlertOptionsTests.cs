@@ -1,4 +1,6 @@
 using Larkway.Hub.Alerts;
+using Larkway.Hub.DingTalk;
+using Larkway.Hub.WeCom.AiBot;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -18,7 +20,7 @@ public sealed class AlertOptionsTests
             ["Larkway:Alerts:Rules:dead_letters:Enabled"] = "false",
         });
 
-        var rules = options.ResolvedRules().ToDictionary(r => r.Rule.Name);
+        var rules = options.ResolvedRules(Rules).ToDictionary(r => r.Rule.Name);
         rules["api_error_rate"].Threshold.ShouldBe(2.5);
         rules["api_error_rate"].Window.ShouldBe(TimeSpan.FromMinutes(5));
         rules["api_error_rate"].MinSamples.ShouldBe(20);
@@ -26,7 +28,7 @@ public sealed class AlertOptionsTests
         rules["event_latency"].Threshold.ShouldBe(2);
         rules["queue_age"].Threshold.ShouldBe(10);
         options.NotificationRecipient().ShouldBe(new Larkway.Hub.Notifications.NotificationRecipient("chat_id", "oc_ops"));
-        AlertOptionsValidator.Problems(options).ShouldBeEmpty();
+        AlertOptionsValidator.Problems(options, Rules).ShouldBeEmpty();
     }
 
     [Fact]
@@ -41,7 +43,7 @@ public sealed class AlertOptionsTests
             ["Larkway:Alerts:Rules:EventLatency:Window"] = "00:00:10",
             ["Larkway:Alerts:Rules:QueueAge:Window"] = "00:05:00",
             ["Larkway:Alerts:Rules:TokenFailures:Threshold"] = "1",
-        }));
+        }), Rules);
 
         problems.ShouldContain("Larkway:Alerts:Interval must be from 00:00:01 to 00:10:00 (it is 00:00:00).");
         problems.ShouldContain("Larkway:Alerts:Recipient: set one of ChatId, Email and OpenId, not 2.");
@@ -67,6 +69,9 @@ public sealed class AlertOptionsTests
         var error = Should.Throw<OptionsValidationException>(() => services.GetRequiredService<IOptions<AlertOptions>>().Value);
         error.Message.ShouldContain("Larkway:Alerts:Recipient:OpenId must be a user's open_id (ou_…).");
     }
+
+    /// <summary>The rules of a Hub with DingTalk's and the WeCom AI bot's rooms: each room's long connection brings its rule.</summary>
+    private static readonly AlertRules Rules = new([DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule]);
 
     private static AlertOptions Bind(Dictionary<string, string?> values)
     {

@@ -87,7 +87,7 @@ public sealed class AlertRuleTests
     [Fact]
     public void The_dingtalk_stream_rule_names_each_app_whose_connection_nobody_held_for_its_threshold()
     {
-        var rule = Rule(AlertRule.DingTalkStreamDown);
+        var rule = Rule("dingtalk_stream_down");
 
         rule.Check(Snapshot([])).Breached.ShouldBeFalse();
         var brief = Snapshot([]) with { ConnectionsDown = [new(DingTalkStreamDuty.Connection, "dt-org", Now - TimeSpan.FromSeconds(40))] };
@@ -112,15 +112,15 @@ public sealed class AlertRuleTests
             ],
         };
 
-        var weCom = Rule(AlertRule.WeComAiBotDown).Check(snapshot);
+        var weCom = Rule("wecom_aibot_down").Check(snapshot);
         weCom.Breached.ShouldBeTrue();
         weCom.Detail.ShouldStartWith("No open AI bot connection for wc-bot (since 2026-03-02 10:27:40Z, 3 min) (threshold 2 min): messages to their AI bots are not received");
         weCom.Detail.ShouldNotContain("dt-sales");
-        Rule(AlertRule.DingTalkStreamDown).Check(snapshot).Detail.ShouldNotContain("wc-bot");
+        Rule("dingtalk_stream_down").Check(snapshot).Detail.ShouldNotContain("wc-bot");
 
         var dingTalkOnly = snapshot with { ConnectionsDown = [snapshot.ConnectionsDown[0]] };
-        Rule(AlertRule.WeComAiBotDown).Check(dingTalkOnly).Detail.ShouldBe("Every enabled WeCom app's AI bot connection is held (or there is none).");
-        Rule(AlertRule.WeComAiBotDown).Describe().ShouldBe("an enabled WeCom app has had no open AI bot connection (no replica holds it, or the holder cannot connect) for 2 min");
+        Rule("wecom_aibot_down").Check(dingTalkOnly).Detail.ShouldBe("Every enabled WeCom app's AI bot connection is held (or there is none).");
+        Rule("wecom_aibot_down").Describe().ShouldBe("an enabled WeCom app has had no open AI bot connection (no replica holds it, or the holder cannot connect) for 2 min");
     }
 
     [Fact]
@@ -150,7 +150,11 @@ public sealed class AlertRuleTests
         quiet.Detail.ShouldBe("Fewer than 3 refused callbacks for each WeCom app in the last 5 min (wc-few 2).");
     }
 
-    private static AlertRuleSettings Rule(AlertRule rule) => new AlertOptions().ResolvedRules().Single(r => r.Rule == rule);
+    private static readonly AlertRules Rules = new([DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule]);
+
+    private static AlertRuleSettings Rule(AlertRule rule) => new AlertOptions().ResolvedRules(Rules).Single(r => r.Rule == rule);
+
+    private static AlertRuleSettings Rule(string name) => new AlertOptions().ResolvedRules(Rules).Single(r => r.Rule.Name == name);
 
     private static AlertSnapshot Snapshot(
         IReadOnlyList<MetricMinuteRow> minutes,

@@ -56,7 +56,7 @@ public sealed class DefaultAppNameTests : IAsyncLifetime
     [InlineData("ops", "(app ops)")]
     public void The_console_names_the_alerts_app_default_however_the_default_is_configured(string? app, string shown)
     {
-        var page = new AlertsModel(null!, Options.Create(new AlertOptions { App = app, Recipient = new AlertRecipientOptions { Email = "alice@example.com" } }));
+        var page = new AlertsModel(null!, Options.Create(new AlertOptions { App = app, Recipient = new AlertRecipientOptions { Email = "alice@example.com" } }), new AlertRules([]));
 
         page.RecipientText.ShouldBe($"email alice@example.com {shown}");
     }

@@ -28,17 +28,9 @@ public sealed class RoomTests
     /// <summary>References between rooms that close a loop and stay for now.</summary>
     private static readonly Dictionary<(string From, string To), string> LoopExceptions = new()
     {
-        [("Assistants", "DingTalk")] = "the assistant's DingTalk replies and attachment source live in Assistants; they belong in DingTalk's room behind IAssistantReplies and the attachment source seam",
-        [("Assistants", "WeCom")] = "the same for WeCom's replies and attachment source",
-        [("Alerts", "DingTalk")] = "AlertRule names DingTalkStreamDuty for the rule's name and setting; the room's LongConnectionKind should carry them",
-        [("Alerts", "WeCom")] = "the same for WeComAiBotDuty",
-        [("Apps", "DingTalk")] = "HubAppService tests a new DingTalk app's connection (DingTalkConnectionTest) itself instead of through a per-platform seam",
-        [("Apps", "WeCom")] = "the same for WeCom apps (HubWeComClients)",
-        [("Apps", "Directory")] = "FeishuPlatformAccounts (Feishu's IPlatformAccounts) lives in Apps because Feishu has no room of its own",
-        [("Monitoring", "WeCom")] = "MetricRecorder names WeComCallbackTelemetry; the WeCom room should report to the recorder, not the other way",
         [("WeCom", "Notifications")] = "WeComInboxHandler hands card clicks to Notifications' WeComCardClicks; DingTalk does this through Bots' card contexts",
         [("Webhooks", "Notifications")] = "WebhookStore writes NotificationCardReference into the card-action event it fans out",
-        [("DingTalk", RoomReferences.Root)] = "DingTalkActionLinks calls HubApp.Dialable (a listening address made dialable); the helper belongs in Platform",
+        [("DingTalk", RoomReferences.Root)] = "DingTalkActionLinks calls HubApp.Dialable, now a forwarder to Platform/Hosting/ListeningAddress.Dialable; goes when DingTalkActionLinks calls that",
     };
 
     private static readonly Lazy<Dictionary<(string From, string To), SortedSet<string>>> Edges =

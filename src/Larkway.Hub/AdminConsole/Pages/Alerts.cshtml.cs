@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-internal sealed class AlertsModel(AlertStore alerts, IOptions<AlertOptions> options) : PageModel
+internal sealed class AlertsModel(AlertStore alerts, IOptions<AlertOptions> options, AlertRules rules) : PageModel
 {
     public const int Limit = 100;
 
@@ -24,11 +24,11 @@ internal sealed class AlertsModel(AlertStore alerts, IOptions<AlertOptions> opti
 
     public async Task OnGetAsync()
     {
-        Rules = options.Value.ResolvedRules();
+        Rules = options.Value.ResolvedRules(rules);
         Items = await alerts.ListAsync(Limit, HttpContext.RequestAborted).ConfigureAwait(false);
     }
 
-    public static string Title(string rule) => AlertRule.Find(rule)?.Title ?? rule;
+    public string Title(string rule) => rules.Find(rule)?.Title ?? rule;
 
     /// <summary>A notice's state: its notification's delivery, or why there is none.</summary>
     public static (string Css, string Text) Notice(string? notificationId, string? problem, IReadOnlyList<(WorkState State, string? Error)> deliveries, bool due)

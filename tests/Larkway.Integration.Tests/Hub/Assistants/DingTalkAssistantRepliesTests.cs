@@ -3,6 +3,7 @@ using System.Text.Json;
 using Larkway.DingTalk;
 using Larkway.Emulator.Hosting;
 using Larkway.Hub.Assistants.Replies;
+using Larkway.Hub.DingTalk.Assistant;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shouldly;
 using static Larkway.Integration.Tests.Hub.Assistants.AssistantReplyTargets;

@@ -6,6 +6,7 @@ using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
 using Larkway.Hub.Assistants.Attachments;
 using Larkway.Hub.Assistants.Storage;
+using Larkway.Hub.DingTalk.Assistant;
 
 namespace Larkway.Integration.Tests.Hub.Assistants;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Larkway.Hub.Assistants.Replies;
+using Larkway.Hub.WeCom.Assistant;
 using Larkway.Hub.WeCom.AiBot;
 using Larkway.Integration.Tests.WeCom.AiBot;
 using Larkway.WeCom;

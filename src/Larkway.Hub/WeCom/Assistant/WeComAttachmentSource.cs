@@ -1,12 +1,12 @@
 using Larkway.Channels.Backends;
 using Larkway.Channels.Messages;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Assistants.Attachments;
 using Larkway.Hub.Platform.Outbound;
-using Larkway.Hub.WeCom;
 using Larkway.WeCom;
 using Larkway.WeCom.AiBot;
 
-namespace Larkway.Hub.Assistants.Attachments;
+namespace Larkway.Hub.WeCom.Assistant;
 
 /// <summary>
 /// WeCom's attachments, for both kinds of WeCom app. An AI bot's (智能机器人) file is its message's URL (valid 5 minutes,

@@ -1,8 +1,9 @@
 using Larkway.Feishu;
 using Larkway.Feishu.Im;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Directory.Links;
 
-namespace Larkway.Hub.Apps;
+namespace Larkway.Hub.Feishu;
 
 /// <summary>
 /// Feishu's side of people's accounts. The directory is synced from Feishu and keeps each person's open_id per app, so a

@@ -3,8 +3,9 @@ using Larkway.Channels.Messages;
 using Larkway.Feishu;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Assistants.Attachments;
 
-namespace Larkway.Hub.Assistants.Attachments;
+namespace Larkway.Hub.Feishu.Assistant;
 
 /// <summary>Feishu's attachments: the message's resource (<c>GET /im/v1/messages/{message_id}/resources/{file_key}</c>), as the app that received it.</summary>
 internal sealed class FeishuAttachmentSource(IFeishuClientFactory clients) : IAssistantAttachmentSource

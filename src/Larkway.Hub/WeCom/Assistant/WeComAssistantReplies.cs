@@ -5,15 +5,15 @@ using Larkway.Channels.Adapters;
 using Larkway.Channels.Masking;
 using Larkway.Channels.Messages;
 using Larkway.Channels.Rendering;
+using Larkway.Hub.Assistants.Replies;
 using Larkway.Hub.Platform;
-using Larkway.Hub.WeCom;
 using Larkway.Hub.WeCom.AiBot;
 using Larkway.WeCom;
 using Larkway.WeCom.AiBot;
 using Larkway.WeCom.Messages;
 using Microsoft.Extensions.Logging;
 
-namespace Larkway.Hub.Assistants.Replies;
+namespace Larkway.Hub.WeCom.Assistant;
 
 /// <summary>
 /// Assistant answers on WeCom. To an AI bot message (the reply context <c>{"req_id", "bot_id"}</c>) the answer streams as

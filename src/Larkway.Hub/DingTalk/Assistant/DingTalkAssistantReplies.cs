@@ -8,15 +8,15 @@ using Larkway.DingTalk;
 using Larkway.DingTalk.Cards;
 using Larkway.DingTalk.Robots;
 using Larkway.DingTalk.Stream;
-using Larkway.Hub.DingTalk;
+using Larkway.Hub.Assistants.Replies;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 
-namespace Larkway.Hub.Assistants.Replies;
+namespace Larkway.Hub.DingTalk.Assistant;
 
 /// <summary>
 /// Assistant answers on DingTalk. With the assistant's AI card template
-/// (<see cref="Configuration.AssistantStreamingSettings.DingTalkCardTemplateId"/>) the answer streams into an AI card
+/// (<see cref="Assistants.Configuration.AssistantStreamingSettings.DingTalkCardTemplateId"/>) the answer streams into an AI card
 /// delivered to the group or the person's chat with the robot (<c>flowStatus</c> processing → writing → finished or
 /// failed; every update the whole text, <c>isFull</c>); without one, or when DingTalk refuses the card, a short
 /// "thinking" text comes first and the answer follows as markdown, split within DingTalk's 15,000-byte msgParam. Texts go

@@ -2,9 +2,9 @@ using Larkway.Channels.Backends;
 using Larkway.Channels.Messages;
 using Larkway.DingTalk;
 using Larkway.Hub.Apps;
-using Larkway.Hub.DingTalk;
+using Larkway.Hub.Assistants.Attachments;
 
-namespace Larkway.Hub.Assistants.Attachments;
+namespace Larkway.Hub.DingTalk.Assistant;
 
 /// <summary>
 /// DingTalk's attachments: the robot message's <c>downloadCode</c> exchanged for a temporary link

@@ -1,14 +1,16 @@
+using System.Runtime.CompilerServices;
 using Larkway.Channels.Masking;
 using Larkway.Channels.Rendering;
 using Larkway.Feishu;
 using Larkway.Feishu.CardKit;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Assistants;
+using Larkway.Hub.Assistants.Replies;
 using Larkway.Hub.Platform;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
-namespace Larkway.Hub.Assistants.Replies;
+namespace Larkway.Hub.Feishu.Assistant;
 
 /// <summary>
 /// Feishu's answers: a CardKit card entity in streaming mode, sent as a reply to the question (in its thread), its

@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+
+namespace Larkway.Hub.Tests.Architecture;
+
+/// <summary>
+/// The three platforms are equals: a DingTalk or WeCom type is named only in its platform's room (src/Larkway.Hub/DingTalk,
+/// WeCom, and Feishu's room beside them); the shared rooms ask the seams. The files outside the rooms that still name one
+/// are listed below, each with why, and the list only shrinks: a listed file that no longer names one fails too.
+/// Read from the source text (as <c>grep -E '\b(DingTalk|WeCom)[A-Z]'</c> reads it), so a comment naming a type counts.
+/// </summary>
+public sealed partial class PlatformNameTests
+{
+    private static readonly string[] Rooms = ["DingTalk/", "WeCom/", "Feishu/"];
+
+    /// <summary>Files outside the rooms that still name a DingTalk or WeCom type, with why.</summary>
+    private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
+    {
+        ["AdminConsole/Pages/Apps/Index.cshtml"] = "shows each app's long connection from DingTalkStreamStates / WeComAiBotStates; the LongConnectionSource seam should give the console the state too",
+        ["AdminConsole/Pages/Apps/Index.cshtml.cs"] = "reads DingTalkStreamStates / WeComAiBotStates (see Index.cshtml)",
+        ["Alerts/AlertEvaluator.cs"] = "reads WeCom's refused callbacks (WeComRefusals) for the rule WeComCallbacksRefused, which is WeCom's alone",
+        ["Alerts/AlertRule.cs"] = "the rule WeComCallbacksRefused and its WeComRefusals (see AlertEvaluator)",
+        ["Apps/HubAppScopes.cs"] = "the DingTalk and WeCom permission tables; each room should give its own through a seam",
+        ["Apps/HubAppService.cs"] = "a stored row's default base URL (DingTalkBaseUrls, WeComBaseUrls); the room should give it",
+        ["Apps/HubAppValidation.cs"] = "checks a new app's DingTalk and WeCom fields (key lengths, base URLs); each room should check its own",
+        ["Assistants/Configuration/AssistantSettings.cs"] = "the setting streaming.dingtalk_card_template_id (DingTalkCardTemplateId), part of the assistants API",
+        ["Assistants/Configuration/AssistantValidation.cs"] = "checks DingTalkCardTemplateId; the DingTalk room should check it through a seam",
+        ["Bots/BotMessage.cs"] = "builds the bot's message from a DingTalkRobotInboundMessage; DingTalk's room should make it",
+        ["HubApp.cs"] = "the composition root: the sandbox's WeCom app for the start banner, and HubApp.Dialable's comment naming DingTalkActionLinks",
+        ["Monitoring/MetricRecorder.cs"] = "counts each platform's calls and token requests by kind (DingTalkCalls, WeComCalls …) and WeCom's refused callbacks",
+        ["Monitoring/MetricStore.cs"] = "stores WeCom's refused callbacks (WeComRefusals) in hub_settings",
+        ["Notifications/Actions/NotificationCardActions.cs"] = "h-decisions' click entry points name the DingTalk and WeCom click event types",
+        ["Platform/LogEvents.cs"] = "the one table of the assembly's log event ids (by design: ids are never shared)",
+        ["Sandbox/SandboxGuide.cs"] = "the sandbox's guide shows the WeCom app it made (WeComSandbox)",
+        ["Sandbox/SandboxWeComApp.cs"] = "the sandbox makes a WeCom app with an AI bot (WeComBaseUrls, the WeCom AI bot's Emulator)",
+    };
+
+    [Fact]
+    public void Only_the_rooms_name_DingTalk_or_WeCom_types()
+    {
+        var named = Naming().Where(f => !Allowed.ContainsKey(f.Key)).Select(f => $"{f.Key}: {string.Join(", ", f.Value)}").ToList();
+        named.ShouldBeEmpty("give the per-platform fact to the platform's room through a seam (an interface or record the room registers) instead of naming its type here");
+    }
+
+    [Fact]
+    public void Every_listed_file_still_names_one()
+    {
+        var naming = Naming();
+        Allowed.Keys.Where(f => !naming.ContainsKey(f)).ToList()
+            .ShouldBeEmpty("these files no longer name a DingTalk or WeCom type: remove them from the list");
+    }
+
+    /// <summary>Each file outside the rooms that names a DingTalk or WeCom type, with the names, by its path under src/Larkway.Hub.</summary>
+    private static Dictionary<string, SortedSet<string>> Naming()
+    {
+        var hub = Path.Combine(RepoRoot(), "src", "Larkway.Hub");
+        var found = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var file in System.IO.Directory.EnumerateFiles(hub, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal)))
+        {
+            var path = Path.GetRelativePath(hub, file).Replace('\\', '/');
+            if (path.StartsWith("bin/", StringComparison.Ordinal) || path.StartsWith("obj/", StringComparison.Ordinal) || Rooms.Any(r => path.StartsWith(r, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var names = PlatformType().Matches(File.ReadAllText(file)).Select(m => m.Value).ToList();
+            if (names.Count > 0)
+            {
+                found[path] = new SortedSet<string>(names, StringComparer.Ordinal);
+            }
+        }
+
+        return found;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Larkway.slnx not found above {AppContext.BaseDirectory}");
+    }
+
+    [GeneratedRegex(@"\b(DingTalk|WeCom)[A-Z]\w*", RegexOptions.CultureInvariant)]
+    private static partial Regex PlatformType();
+}
