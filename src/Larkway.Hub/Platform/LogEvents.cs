@@ -63,6 +63,7 @@ internal static class LogEvents
 
     // Notifications/DingTalk
     public const int DingTalkActionCrossSiteRefused = 4115;
+    public const int DingTalkActionFollowUpFailed = 4125;
 
     // Notifications/Actions
     public const int NotificationCardActionsClickRefused = 4113;

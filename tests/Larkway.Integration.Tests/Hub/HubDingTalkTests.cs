@@ -309,15 +309,35 @@ public sealed class HubDingTalkTests
         var approve = Links(param).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal));
         Links(bob[0].GetProperty("msgParam")).ShouldNotContain(approve, "each recipient's link is their own");
 
-        // Opening the link only asks; confirming records the click once, for Alice.
+        // The card shows its title once: DingTalk shows a message's title field only in the conversation list, so the
+        // text's own heading is the one the person reads.
+        var chat = await hub.Control.GetStringAsync("/dingtalk-chat/robot/alice/timeline");
+        System.Text.RegularExpressions.Regex.Count(chat, ">PO-1001 needs approval<").ShouldBe(1, chat);
+
+        // Opening the link only asks: which notification, its facts, the button, who decides, with Confirm and Cancel.
         using var browser = new HttpClient();
         var page = await browser.GetStringAsync(approve);
-        page.ShouldContain("Confirm");
-        Actions(admin, id).ShouldBeEmpty("opening the link is not a click");
+        var text = WebUtility.HtmlDecode(page);
+        text.ShouldContain("PO-1001 needs approval");
+        text.ShouldContain("Amount ¥12,000");
+        text.ShouldContain("Supplier Acme");
+        text.ShouldContain("Confirm <strong>“Approve”</strong> for this notification?");
+        text.ShouldContain("Deciding as <strong>Alice Chen</strong>");
+        page.ShouldContain("<form method=\"post\"><button type=\"submit\">Confirm</button></form>");
+        page.ShouldContain(">Cancel</button>");
+
+        // Cancel leaves without deciding, and says so.
+        using var cancelled = await browser.GetAsync(approve + "?cancel=1");
+        cancelled.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await cancelled.Content.ReadAsStringAsync()).ShouldContain("Nothing was decided or recorded");
+        Actions(admin, id).ShouldBeEmpty("opening the link or cancelling is not a click");
+
+        // Confirming records the click once, for Alice; the link used once says so and records nothing more.
         using var confirmed = await browser.PostAsync(approve, null);
         using var again = await browser.PostAsync(approve, null);
         confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
-        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await again.Content.ReadAsStringAsync()).ShouldContain("This button was already used");
         var actions = Actions(admin, id);
         actions.Count.ShouldBe(1);
         actions[0].GetProperty("action").GetString().ShouldBe("approve");
@@ -325,6 +345,7 @@ public sealed class HubDingTalkTests
 
         using var forged = await browser.PostAsync(approve[..^4] + "AAAA", null);
         forged.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await forged.Content.ReadAsStringAsync()).ShouldContain("This link has expired");
     }
 
     [Fact]
@@ -357,12 +378,23 @@ public sealed class HubDingTalkTests
         var actions = Actions(admin, requisition.Id);
         actions.Single().GetProperty("decision").GetString().ShouldBe("approved");
 
+        // DingTalk cannot edit the card: Alice gets a follow-up saying what was decided, and every button of her card,
+        // the other decision's too, answers that it is decided and records nothing.
+        await HubSandbox.WaitUntilAsync(() => RobotMessagesAsync(hub, "alice").GetAwaiter().GetResult().Any(m => m.GetProperty("msgKey").GetString() == "sampleText"), "the follow-up", seconds: 30);
+        var followUp = (await RobotMessagesAsync(hub, "alice")).Single(m => m.GetProperty("msgKey").GetString() == "sampleText");
+        followUp.GetProperty("msgParam").GetRawText().ShouldContain("Approved by Alice Chen");
+        var reject = PackLinks(await RobotMessagesAsync(hub, "alice")).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal) && Label(hub, l).Contains("Approved already", StringComparison.Ordinal) && l != approve);
+        using var rejected = await browser.PostAsync(reject, null);
+        rejected.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await rejected.Content.ReadAsStringAsync()).ShouldContain("Approved already");
+        Actions(admin, requisition.Id).Count.ShouldBe(1, "a decided delivery records no second decision");
+
         // Request approval: the Hub's approvals are Feishu's, so the page says none was opened, and the business system is told.
         var payment = await SendPackTypeAsync(admin, "payment.pending", "pay-dingtalk-1");
         await HubSandbox.WaitUntilAsync(() => Status(admin, payment.Id) == "sent", "the payment sent", seconds: 60);
         var messages = await RobotMessagesAsync(hub, "alice");
         var request = PackLinks([messages[^1]]).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal));
-        (await browser.GetStringAsync(request)).ShouldContain("Confirm “Request approval” for this notification?");
+        WebUtility.HtmlDecode(await browser.GetStringAsync(request)).ShouldContain("Confirm <strong>“Request approval”</strong> for this notification?");
         var requested = await (await browser.PostAsync(request, null)).Content.ReadAsStringAsync();
         requested.ShouldContain("passed to the business system");
         requested.ShouldContain("none was opened");
@@ -462,12 +494,13 @@ public sealed class HubDingTalkTests
     private static IReadOnlyList<string> PackLinks(IReadOnlyList<JsonElement> messages) =>
         [.. messages.SelectMany(m => Links(m.GetProperty("msgParam")))];
 
-    /// <summary>What the link's page asks to confirm.</summary>
+    /// <summary>What the link's page asks to confirm (or answers, for a link that may not act again).</summary>
     private static string Label(HubSandbox hub, string link)
     {
         _ = hub;
         using var client = new HttpClient();
-        return client.GetStringAsync(link).GetAwaiter().GetResult();
+        using var page = client.GetAsync(link).GetAwaiter().GetResult();
+        return page.Content.ReadAsStringAsync().GetAwaiter().GetResult();
     }
 
     private static string? Status(HttpClient admin, string id) =>

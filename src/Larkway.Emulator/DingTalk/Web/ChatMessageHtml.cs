@@ -183,8 +183,10 @@ internal static class ChatMessageHtml
 
     private static string Plain(string text) => "<p>" + Html.Encode(text).Replace("\n", "<br>", StringComparison.Ordinal) + "</p>";
 
+    // DingTalk shows a markdown or action card message's title only where the message is previewed (the conversation
+    // list, the push): the bubble shows the text alone, which carries its own heading. The title stays on the bubble as data.
     private static string Titled(string title, string body) =>
-        (title.Length > 0 ? $"<div class=\"dt-title\">{Html.Encode(title)}</div>" : string.Empty) + body;
+        $"<div class=\"dt-md\" data-title=\"{Html.Encode(title)}\">{body}</div>";
 
     private static string LinkCard(string title, string text, string url, string picUrl) =>
         $"<div class=\"dt-link\">{RobotMessageHtml.Image(picUrl)}<div><strong>{Html.Link(Html.Encode(title), url)}</strong><p>{Html.Encode(text)}</p></div></div>";

@@ -24,7 +24,7 @@ internal static class ChatStyles
         .dt-bubble p{margin:4px 0}.dt-bubble h2,.dt-bubble h3,.dt-bubble h4,.dt-bubble h5,.dt-bubble h6{margin:6px 0}
         .dt-row.mine .dt-bubble{background:#0089ff;color:#fff}.dt-row.mine .mention{background:rgba(255,255,255,.25);color:#fff}
         .dt-bubble blockquote{margin:4px 0;padding-left:8px;border-left:3px solid #dee0e3;color:#646a73}.dt-bubble ul{margin:4px 0;padding-left:20px}
-        .dt-title{font-weight:600;margin-bottom:4px}.dt-recalled{color:#8f959e;font-style:italic}
+        .dt-recalled{color:#8f959e;font-style:italic}
         .dt-bubble .actions{display:flex;gap:6px;margin-top:8px;border-top:1px solid #f0f1f3;padding-top:8px}.dt-bubble .actions.vertical{flex-direction:column}
         .dt-bubble .actions .btn{margin:0;text-align:center;color:#0089ff;border-color:#d6e9ff}
         .dt-link{display:flex;gap:10px}.dt-link .pic{max-width:80px;max-height:80px;border-radius:4px}

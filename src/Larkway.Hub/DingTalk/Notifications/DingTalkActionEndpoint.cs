@@ -1,5 +1,4 @@
 using Larkway.Hub.Notifications;
-using System.Net;
 using Larkway.Hub.Notifications.Actions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,9 +11,12 @@ namespace Larkway.Hub.DingTalk.Notifications;
 
 /// <summary>
 /// <c>/dingtalk/actions/{token}</c>, where a notification's button on DingTalk leads. Opening the link (GET) only shows
-/// what the button does and a button to confirm it: link previews, scanners and a second look never act. Confirming
-/// (POST) records the click for the person the link was made for, runs the type's action and shows its answer.
-/// The page is plain HTML, readable in DingTalk's in-app browser.
+/// what the button does — the notification's title and key facts, the button, who decides — with Confirm and Cancel:
+/// link previews, scanners and a second look never act, and Cancel leaves without recording anything. Confirming (POST)
+/// records the click for the person the link was made for, runs the type's action and shows its answer; when that is a
+/// decision, the person gets a short follow-up message saying so (<see cref="DingTalkActionState.SendFollowUpAsync"/>).
+/// A button pressed before, or any button of a delivery already decided, answers so and records nothing (409). The page
+/// is plain HTML (<see cref="DingTalkConfirmPage"/>), readable in DingTalk's in-app browser.
 /// </summary>
 /// <remarks>
 /// A confirm must come from the confirm page itself: a POST that the browser marks as made by another site
@@ -27,43 +29,80 @@ internal static partial class DingTalkActionEndpoint
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(DingTalkActionLinks.PathPrefix + "{token}", Show).ExcludeFromDescription().AllowAnonymous();
+        endpoints.MapGet(DingTalkActionLinks.PathPrefix + "{token}", ShowAsync).ExcludeFromDescription().AllowAnonymous();
         endpoints.MapPost(DingTalkActionLinks.PathPrefix + "{token}", ConfirmAsync).ExcludeFromDescription().AllowAnonymous().DisableAntiforgery();
     }
 
-    private static IResult Show(string token, HttpContext http)
+    private static async Task<IResult> ShowAsync(string token, HttpContext http, CancellationToken cancellationToken)
     {
         if (http.RequestServices.GetRequiredService<DingTalkActionLinks>().Read(token) is not { } click)
         {
-            return Page(StatusCodes.Status404NotFound, "This button no longer works", "The link is expired or incomplete. Open the notification again, or ask whoever sent it.");
+            return DingTalkConfirmPage.Expired();
         }
 
-        var label = click.Label is { Length: > 0 } text ? $"“{text}”"
-            : click.Action.StartsWith("button:", StringComparison.Ordinal) ? "this button" : $"“{click.Action}”";
-        return Page(StatusCodes.Status200OK, "Confirm", $"Confirm {label} for this notification?",
-            $"""<form method="post"><button type="submit">Confirm</button></form>""");
+        if (http.Request.Query.ContainsKey(DingTalkConfirmPage.CancelQuery))
+        {
+            return DingTalkConfirmPage.Cancelled();
+        }
+
+        return await DingTalkActionState.LoadAsync(http.RequestServices, click, cancellationToken).ConfigureAwait(false) is not { } state
+            ? DingTalkConfirmPage.Gone()
+            : DingTalkConfirmPage.Done(state) ?? DingTalkConfirmPage.Ask(state, click);
     }
 
     private static async Task<IResult> ConfirmAsync(string token, HttpContext http, CancellationToken cancellationToken)
     {
         var services = http.RequestServices;
         var links = services.GetRequiredService<DingTalkActionLinks>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DingTalkActionEndpoint));
         if (CrossSite(http.Request, links.Origin()) is { } reason)
         {
-            LogCrossSite(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DingTalkActionEndpoint)), reason);
-            return Page(StatusCodes.Status403Forbidden, "Not confirmed",
+            LogCrossSite(logger, reason);
+            return DingTalkConfirmPage.Page(StatusCodes.Status403Forbidden, "Not confirmed",
                 "This confirmation was sent by another site, not by this Hub's confirm page, so nothing was recorded. Open the button in the notification again and confirm on the page it shows.");
         }
 
         if (links.Read(token) is not { } click)
         {
-            return Page(StatusCodes.Status404NotFound, "This button no longer works", "The link is expired or incomplete. Open the notification again, or ask whoever sent it.");
+            return DingTalkConfirmPage.Expired();
+        }
+
+        if (await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false) is not { } state)
+        {
+            return DingTalkConfirmPage.Gone();
+        }
+
+        if (DingTalkConfirmPage.Done(state) is { } done)
+        {
+            return done;
         }
 
         var (ok, message) = await services.GetRequiredService<NotificationCardActions>()
             .HandleDingTalkClickAsync(click.NotificationId, click.DeliveryId, click.UserId, click.Action, services.GetService<Webhooks.WebhookStore>(), cancellationToken)
             .ConfigureAwait(false);
-        return Page(ok ? StatusCodes.Status200OK : StatusCodes.Status410Gone, ok ? "Done" : "Nothing to do", message);
+        if (ok && await DingTalkActionState.NewDecisionAsync(services, click, cancellationToken).ConfigureAwait(false) is { } decision)
+        {
+            await FollowUpAsync(services, logger, state, click, decision, cancellationToken).ConfigureAwait(false);
+        }
+
+        return DingTalkConfirmPage.Page(ok ? StatusCodes.Status200OK : StatusCodes.Status410Gone, ok ? "Done" : "Nothing to do", message, state.Title);
+    }
+
+    /// <summary>
+    /// The follow-up after a decision, sent while the person waits (one robot message): the decision is recorded already,
+    /// so a follow-up DingTalk refuses is logged, not shown as a failed confirm — the links say "already decided" regardless.
+    /// </summary>
+    private static async Task FollowUpAsync(IServiceProvider services, ILogger logger, DingTalkActionState state, DingTalkActionClick click,
+        NotificationActionRow decision, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await state.SendFollowUpAsync(services, click.UserId, decision, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Larkway.DingTalk.DingTalkApiException or HttpRequestException or TimeoutException or Apps.HubAppNotFoundException)
+        {
+            LogFollowUpFailed(logger, click.NotificationId, click.DeliveryId, ex.GetType().Name);
+        }
     }
 
     /// <summary>Why the POST is another site's (for the log, without the token); null when it may act.</summary>
@@ -95,17 +134,6 @@ internal static partial class DingTalkActionEndpoint
     [LoggerMessage(EventId = LogEvents.DingTalkActionCrossSiteRefused, Level = LogLevel.Warning, Message = "A DingTalk notification button's confirm was refused (403), sent by another site ({Reason}); nothing was recorded.")]
     private static partial void LogCrossSite(ILogger logger, string reason);
 
-    private static IResult Page(int status, string title, string message, string extra = "")
-    {
-        var html = $$"""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{{WebUtility.HtmlEncode(title)}} · Larkway</title>
-            <style>body{font-family:system-ui,-apple-system,"PingFang SC",sans-serif;margin:0;background:#f5f6f7;color:#1f2329}
-            main{max-width:28rem;margin:15vh auto;background:#fff;border-radius:12px;padding:1.5rem 1.75rem;box-shadow:0 1px 4px rgba(0,0,0,.08)}
-            h1{font-size:1.2rem;margin:0 0 .75rem}p{line-height:1.5;margin:0 0 1.25rem}
-            button{font:inherit;background:#1677ff;color:#fff;border:0;border-radius:8px;padding:.6rem 1.4rem;cursor:pointer}</style></head>
-            <body><main><h1>{{WebUtility.HtmlEncode(title)}}</h1><p>{{WebUtility.HtmlEncode(message)}}</p>{{extra}}</main></body></html>
-            """;
-        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
-    }
+    [LoggerMessage(EventId = LogEvents.DingTalkActionFollowUpFailed, Level = LogLevel.Warning, Message = "The follow-up of a decision on DingTalk was not sent (notification {NotificationId}, delivery {DeliveryId}: {Error}); the decision is recorded and its links answer that it is decided.")]
+    private static partial void LogFollowUpFailed(ILogger logger, string notificationId, long deliveryId, string error);
 }
