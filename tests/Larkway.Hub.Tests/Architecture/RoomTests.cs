@@ -36,7 +36,7 @@ public sealed class RoomTests
         [("Apps", "WeCom")] = "the same for WeCom apps (HubWeComClients)",
         [("Apps", "Directory")] = "FeishuPlatformAccounts (Feishu's IPlatformAccounts) lives in Apps because Feishu has no room of its own",
         [("Monitoring", "WeCom")] = "MetricRecorder names WeComCallbackTelemetry; the WeCom room should report to the recorder, not the other way",
-        [("WeCom", "Notifications")] = "WeComInboxHandler hands card clicks to Notifications' WeComCardClicks; DingTalk does this through Bots' card contexts",
+        [("WeCom", "Notifications")] = "WeCom's card clicks enter Notifications through its one click entry (NotificationClick, as DingTalk's links do); WeComCardClicks lives in WeCom's room and reads Notifications' store",
         [("Webhooks", "Notifications")] = "WebhookStore writes NotificationCardReference into the card-action event it fans out",
         [("DingTalk", RoomReferences.Root)] = "DingTalkActionLinks calls HubApp.Dialable (a listening address made dialable); the helper belongs in Platform",
     };

@@ -60,8 +60,9 @@ internal static partial class DingTalkActionEndpoint
             return Page(StatusCodes.Status404NotFound, "This button no longer works", "The link is expired or incomplete. Open the notification again, or ask whoever sent it.");
         }
 
-        var (ok, message) = await services.GetRequiredService<NotificationCardActions>()
-            .HandleDingTalkClickAsync(click.NotificationId, click.DeliveryId, click.UserId, click.Action, services.GetService<Webhooks.WebhookStore>(), cancellationToken)
+        // The link is made for one delivery's recipient and action: that pair is DingTalk's identity of the press.
+        var (ok, message, _) = await services.GetRequiredService<NotificationCardActions>()
+            .HandleClickAsync(new NotificationClick(Directory.Links.PersonPlatform.DingTalk, null, click.UserId, click.NotificationId, click.DeliveryId, click.Action, $"{click.DeliveryId}/{click.Action}"), cancellationToken)
             .ConfigureAwait(false);
         return Page(ok ? StatusCodes.Status200OK : StatusCodes.Status410Gone, ok ? "Done" : "Nothing to do", message);
     }
