@@ -80,7 +80,7 @@ public sealed class WeComChatBrowserTests(BrowserFixture browser) : IClassFixtur
         var notification = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}");
         var action = notification.GetProperty("actions").EnumerateArray().ShouldHaveSingleItem();
         action.GetProperty("decision").GetString().ShouldBe("approved");
-        action.GetProperty("operator_open_id").GetString().ShouldBe("alice");
+        action.GetProperty("operator").GetProperty("user_id").GetString().ShouldBe("alice");
         await Wait.UntilAsync(() => Task.FromResult(!receiver.Requests.IsEmpty), "the decision at the webhook");
         var envelope = JsonDocument.Parse(receiver.Requests.ShouldHaveSingleItem().Body).RootElement;
         envelope.GetProperty("type").GetString().ShouldBe("wecom.notification.action");
@@ -89,7 +89,7 @@ public sealed class WeComChatBrowserTests(BrowserFixture browser) : IClassFixtur
         forwarded.GetProperty("action").GetString().ShouldBe("approve");
         forwarded.GetProperty("notification_id").GetString().ShouldBe(id);
         forwarded.GetProperty("decision").GetString().ShouldBe("approved");
-        forwarded.GetProperty("wecom_userid").GetString().ShouldBe("alice");
+        forwarded.GetProperty("operator").GetProperty("user_id").GetString().ShouldBe("alice");
 
         // She writes to the app on the same page; the sandbox bot's answer shows up below her message.
         await page.GetByLabel("Message").FillAsync("/echo the laptop is approved");

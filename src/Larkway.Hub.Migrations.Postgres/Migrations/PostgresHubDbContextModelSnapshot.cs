@@ -2726,6 +2726,21 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("operator_open_id");
 
+                    b.Property<string>("OperatorPersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("operator_person_id");
+
+                    b.Property<string>("OperatorPlatform")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("operator_platform");
+
+                    b.Property<string>("OperatorUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("operator_user_id");
+
                     b.Property<string>("Recipient")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -2803,8 +2818,8 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnName("person_id");
 
                     b.Property<string>("PlatformsTried")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
                         .HasColumnName("platforms_tried");
 
                     b.Property<string>("Recipient")

@@ -2691,6 +2691,21 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("operator_open_id");
 
+                    b.Property<string>("OperatorPersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operator_person_id");
+
+                    b.Property<string>("OperatorPlatform")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operator_platform");
+
+                    b.Property<string>("OperatorUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operator_user_id");
+
                     b.Property<string>("Recipient")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
@@ -2766,7 +2781,7 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnName("person_id");
 
                     b.Property<string>("PlatformsTried")
-                        .HasMaxLength(64)
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT")
                         .HasColumnName("platforms_tried");
 

@@ -38,6 +38,7 @@ public static class HubNotificationsServiceCollectionExtensions
         services.TryAddSingleton<NotificationTypeStore>();
         services.TryAddSingleton<NotificationComposer>();
         services.TryAddSingleton<Larkway.Hub.Notifications.Actions.NotificationClickers>();
+        services.TryAddSingleton<Larkway.Hub.Notifications.Actions.NotificationOperators>();
         services.TryAddSingleton<Larkway.Hub.Notifications.Actions.NotificationCardActions>();
         services.AddHostedService<NotificationPackStartup>();
         services.TryAddSingleton<IRecipientResolver, ContactRecipientResolver>();

@@ -43,7 +43,7 @@ internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfigurati
         e.Property(x => x.Recipient).HasColumnName("recipient").HasMaxLength(NotificationLimits.MaxRecipientLength).IsRequired();
         e.Property(x => x.PersonId).HasColumnName("person_id").HasMaxLength(40);
         e.Property(x => x.App).HasColumnName("app").HasMaxLength(Apps.HubAppValidation.MaxNameLength);
-        e.Property(x => x.PlatformsTried).HasColumnName("platforms_tried").HasMaxLength(64);
+        e.Property(x => x.PlatformsTried).HasColumnName("platforms_tried").HasMaxLength(NotificationDeliveryRow.MaxPlatformsTriedLength);
         e.Property(x => x.ResponseCode).HasColumnName("response_code").HasMaxLength(256);
         e.MapWorkItem();
         e.Property(x => x.Uuid).HasColumnName("uuid").HasMaxLength(50).IsRequired();
@@ -90,6 +90,9 @@ internal sealed class NotificationActionConfiguration : IEntityTypeConfiguration
         e.Property(x => x.Action).HasColumnName("action").HasMaxLength(NotificationActionRow.MaxNameLength).IsRequired();
         e.Property(x => x.Known).HasColumnName("known");
         e.Property(x => x.OperatorOpenId).HasColumnName("operator_open_id").HasMaxLength(128);
+        e.Property(x => x.OperatorPlatform).HasColumnName("operator_platform").HasMaxLength(16);
+        e.Property(x => x.OperatorUserId).HasColumnName("operator_user_id").HasMaxLength(128);
+        e.Property(x => x.OperatorPersonId).HasColumnName("operator_person_id").HasMaxLength(40);
         e.Property(x => x.MessageId).HasColumnName("message_id").HasMaxLength(64);
         e.Property(x => x.Recipient).HasColumnName("recipient").HasMaxLength(NotificationLimits.MaxRecipientLength);
         e.Property(x => x.FormValues).HasColumnName("form_values").IsRequired();

@@ -445,6 +445,9 @@ public sealed record NotificationRecipient(string Type, string Value)
     /// <summary>The app that sends to a routed recipient when it is not the notification's own (<c>""</c>: the default Feishu app).</summary>
     public string? App { get; init; }
 
+    /// <summary>The platforms routing considered for a routed recipient, as stored (<see cref="Routing.RouteStep.Write"/>).</summary>
+    public string? PlatformsTried { get; init; }
+
     /// <summary>For a department_id: its sub-departments' members too, at any depth (as Feishu's own department sends do).</summary>
     public bool IncludeSubdepartments { get; init; } = true;
 }

@@ -63,8 +63,17 @@ public sealed class NotificationActionRow
     /// <summary>Whether the type declares the action (an unknown one is recorded and forwarded, with a friendly toast).</summary>
     public bool Known { get; set; }
 
-    /// <summary>Who clicked.</summary>
+    /// <summary>Who clicked, when it was on Feishu: their open_id (the status API's <c>operator_open_id</c>); null on other platforms.</summary>
     public string? OperatorOpenId { get; set; }
+
+    /// <summary>The platform the click came from: feishu, dingtalk or wecom.</summary>
+    public string? OperatorPlatform { get; set; }
+
+    /// <summary>Who clicked, by the platform's own id: an open_id on Feishu, a userid on DingTalk and WeCom.</summary>
+    public string? OperatorUserId { get; set; }
+
+    /// <summary>The directory person who clicked, when the Hub knows the account (however the recipient was addressed).</summary>
+    public string? OperatorPersonId { get; set; }
 
     /// <summary>The message clicked.</summary>
     public string? MessageId { get; set; }
@@ -109,8 +118,15 @@ public sealed class NotificationDeliveryRow : IWorkItem
     /// <summary>The Hub app that sends this delivery when it is not the notification's own (a routed person on another platform).</summary>
     public string? App { get; set; }
 
-    /// <summary>The platforms that refused this person before, comma-separated in the order tried (the fallback's memory).</summary>
+    /// <summary>
+    /// The platforms routing considered before the current one, in order, with how each ended (a JSON array of
+    /// <see cref="Routing.RouteStep"/>: refused with the platform's code, skipped for no enabled app or no account); the
+    /// fallback's memory and the status API's <c>platforms_tried</c>. Null for a recipient sent as named.
+    /// </summary>
     public string? PlatformsTried { get; set; }
+
+    /// <summary>Longest <see cref="PlatformsTried"/> stored.</summary>
+    public const int MaxPlatformsTriedLength = 1000;
 
     /// <summary>Where it is in the outbox: Pending (queued), InProgress (sending), Done (sent), Retrying, DeadLetter (failed).</summary>
     public WorkState State { get; set; }

@@ -62,37 +62,52 @@ internal sealed partial class NotificationSender(
             return Failed(notification, delivery, new DeliveryFailure(NoAnswerCode, unavailable, null), transient: true);
         }
 
-        var outcome = lookup.NotFound is { } notFound
-            ? Failed(notification, delivery, new DeliveryFailure(RecipientNotFoundException.Code, notFound, null), transient: false)
-            : await SendAsync(channel, send, cancellationToken).ConfigureAwait(false);
+        var refusal = lookup.NotFound is { } notFound ? new DeliveryFailure(RecipientNotFoundException.Code, notFound, null) : null;
+        var outcome = refusal is not null
+            ? Failed(notification, delivery, refusal, transient: false)
+            : await SendAsync(channel, send, cancellationToken, failure => refusal = failure).ConfigureAwait(false);
         outcome = lookup.Also is { } also ? outcome.AlsoSetting(also) : outcome;
         return outcome.Kind == WorkOutcomeKind.DeadLetter && delivery.MessageId is null
-            ? await FallBackAsync(notification, delivery, channel.Platform, outcome, cancellationToken).ConfigureAwait(false)
+            ? await FallBackAsync(notification, delivery, channel.Platform, outcome, refusal?.Code, cancellationToken).ConfigureAwait(false)
             : outcome;
     }
 
     /// <summary>
     /// A routed person's platform refused for good: the delivery moves to the next platform of the person's order (at once,
-    /// without using an attempt), or stays failed with why no platform is left.
+    /// without using an attempt), or stays failed with why no platform is left. Either way its steps record the refusal
+    /// (with the platform's code) and the platforms skipped after it.
     /// </summary>
     private async Task<WorkOutcome<NotificationDeliveryRow>> FallBackAsync(NotificationRow notification, NotificationDeliveryRow delivery, string platform,
-        WorkOutcome<NotificationDeliveryRow> refused, CancellationToken cancellationToken)
+        WorkOutcome<NotificationDeliveryRow> refused, int? code, CancellationToken cancellationToken)
     {
         if (await router!.FindAsync(delivery.PersonId!, cancellationToken).ConfigureAwait(false) is not { } person)
         {
             return refused;
         }
 
-        var tried = (delivery.PlatformsTried ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Append(platform).Distinct().ToList();
-        var (next, why) = await router.NextAsync(person, notification.Type, notification.App, tried, cancellationToken).ConfigureAwait(false);
+        // The current platform's step is the one without an outcome (a row stored before steps were kept has none: added).
+        var steps = Routing.RouteStep.Read(delivery.PlatformsTried).ToList();
+        var current = steps.FindIndex(s => s.Outcome is null);
+        if (current < 0)
+        {
+            steps.Add(new Routing.RouteStep(platform));
+            current = steps.Count - 1;
+        }
+
+        var considered = steps.Select(s => s.Platform).Append(platform).Distinct().ToList();
+        var (next, why, skipped) = await router.NextAsync(person, notification.Type, notification.App, considered, cancellationToken).ConfigureAwait(false);
         var refusal = $"{HubAppPlatform.Display(platform)}: {refused.Error}";
         if (next is null)
         {
-            return WorkOutcome<NotificationDeliveryRow>.DeadLetter(Truncate($"{refusal} {why}"), refused.Also);
+            // It stays on this platform, failed: its step shows the delivery's status and code; the skipped ones follow.
+            var finalSteps = Routing.RouteStep.Write([.. steps, .. skipped]);
+            return WorkOutcome<NotificationDeliveryRow>.DeadLetter(Truncate($"{refusal} {why}"), refused.Also)
+                .AlsoSetting(s => s.SetProperty(d => d.PlatformsTried, finalSteps));
         }
 
         LogFellBack(logger, notification.Id, delivery.Id, platform, next.Platform);
-        var triedText = string.Join(',', tried);
+        steps[current] = new Routing.RouteStep(platform, Routing.RouteStep.Refused, code);
+        var triedText = Routing.RouteStep.Write([.. steps, .. skipped, new Routing.RouteStep(next.Platform)]);
         return WorkOutcome<NotificationDeliveryRow>.Defer(time.GetUtcNow(), Truncate($"{refusal} Trying {HubAppPlatform.Display(next.Platform)} next."), s =>
         {
             refused.Also?.Invoke(s);
@@ -110,7 +125,8 @@ internal sealed partial class NotificationSender(
         text.Length <= NotificationDeliveryRow.MaxErrorLength ? text : text[..NotificationDeliveryRow.MaxErrorLength];
 
     /// <summary>Sends one delivery through its channel, and turns how it ended into the outbox's outcome.</summary>
-    private async Task<WorkOutcome<NotificationDeliveryRow>> SendAsync(INotificationChannel channel, ChannelSend send, CancellationToken cancellationToken)
+    private async Task<WorkOutcome<NotificationDeliveryRow>> SendAsync(INotificationChannel channel, ChannelSend send, CancellationToken cancellationToken,
+        Action<DeliveryFailure>? refusedForGood = null)
     {
         var (notification, delivery) = (send.Notification, send.Delivery);
         ChannelOutcome outcome;
@@ -125,7 +141,9 @@ internal sealed partial class NotificationSender(
         }
         catch (RecipientNotFoundException ex)
         {
-            return Failed(notification, delivery, new DeliveryFailure(RecipientNotFoundException.Code, ex.Message, null), transient: false);
+            var notFound = new DeliveryFailure(RecipientNotFoundException.Code, ex.Message, null);
+            refusedForGood?.Invoke(notFound);
+            return Failed(notification, delivery, notFound, transient: false);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -156,6 +174,11 @@ internal sealed partial class NotificationSender(
             }
 
             case ChannelOutcome.Refused refused:
+                if (!refused.Transient)
+                {
+                    refusedForGood?.Invoke(refused.Failure);
+                }
+
                 return Failed(notification, delivery, refused.Failure, refused.Transient);
             default:
                 throw new InvalidOperationException($"The {channel.Platform} channel answered {outcome.GetType().Name}, which the outbox does not know.");

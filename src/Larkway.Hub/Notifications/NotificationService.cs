@@ -130,7 +130,7 @@ internal sealed class NotificationService(
                 continue;
             }
 
-            var (route, why) = Routing.PersonRouter.First(person, request.Type, batch);
+            var (route, why, skipped) = Routing.PersonRouter.First(person, request.Type, batch);
             if (route is null)
             {
                 if (recipient.Type == "email")
@@ -146,7 +146,13 @@ internal sealed class NotificationService(
                 continue;
             }
 
-            routed.Add(new NotificationRecipient(route.RecipientType, route.Recipient) { PersonId = person.Id, App = route.App });
+            // The platforms skipped on the way, then the one it goes to (its outcome is the delivery's status).
+            routed.Add(new NotificationRecipient(route.RecipientType, route.Recipient)
+            {
+                PersonId = person.Id,
+                App = route.App,
+                PlatformsTried = Routing.RouteStep.Write([.. skipped, new Routing.RouteStep(route.Platform)]),
+            });
         }
 
         return (routed, problems);

@@ -56,6 +56,7 @@ internal sealed class NotificationStore(
                     Recipient = recipient.Value,
                     PersonId = recipient.PersonId,
                     App = recipient.App,
+                    PlatformsTried = recipient.PlatformsTried,
                     State = WorkState.Pending,
                     NextAttemptAt = now,
                     Uuid = Uuid(id, recipient),

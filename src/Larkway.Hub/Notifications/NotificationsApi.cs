@@ -316,7 +316,10 @@ public sealed record NotificationDto(
     NotificationActionDto[]? Actions = null,
     string App = HubAppService.DefaultAppName);
 
-/// <summary>A click on the notification's card: the action, who, on which recipient's message, with which values, when.</summary>
+/// <summary>
+/// A click on the notification's card: the action, who (<see cref="Operator"/>; <see cref="OperatorOpenId"/> only on
+/// Feishu, kept for Feishu callers), on which recipient's message, with which values, when.
+/// </summary>
 public sealed record NotificationActionDto(
     string Action,
     bool Known,
@@ -325,7 +328,11 @@ public sealed record NotificationActionDto(
     string? MessageId,
     System.Text.Json.JsonElement FormValues,
     string? Decision,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>Who clicked, the same way on every platform (null only for a click recorded before operators were).</summary>
+    public NotificationOperatorDto? Operator { get; init; }
+}
 
 /// <summary>One recipient's delivery: queued, sending, sent (with the message id), retrying or failed (with Feishu's error).</summary>
 public sealed record NotificationRecipientDto(
@@ -348,9 +355,25 @@ public sealed record NotificationRecipientDto(
     /// <summary>The app that sends it when not the notification's own.</summary>
     public string? App { get; init; }
 
-    /// <summary>The platforms that refused this person before the current one, in order.</summary>
-    public string[]? PlatformsTried { get; init; }
+    /// <summary>
+    /// For a routed person: every platform routing considered, in order, each with how it ended — the one it is on now
+    /// with this delivery's status.
+    /// </summary>
+    public PlatformTriedDto[]? PlatformsTried { get; init; }
 }
+
+/// <summary>
+/// One platform routing considered for a person: <c>refused</c> (with the platform's <c>code</c>), <c>app_off</c> (no
+/// enabled app of it in the Hub), <c>no_account</c>; or, for the platform the delivery is on, the delivery's status
+/// (<c>queued</c>, <c>sending</c>, <c>sent</c>, <c>retrying</c>, <c>failed</c>, with its code when it failed).
+/// </summary>
+public sealed record PlatformTriedDto(string Platform, string Outcome, int? Code = null);
+
+/// <summary>Who pressed a notification's button, the same way on every platform.</summary>
+/// <param name="Platform">feishu, dingtalk or wecom.</param>
+/// <param name="UserId">The platform's own id of the account: an open_id on Feishu, a userid on DingTalk and WeCom.</param>
+/// <param name="PersonId">The directory person, when the Hub knows the account (a link, or the directory's open_id), however the recipient was addressed.</param>
+public sealed record NotificationOperatorDto(string Platform, string UserId, string? PersonId);
 
 
 /// <summary>Creates an API key.</summary>
@@ -393,13 +416,38 @@ internal static class NotificationWire
             PersonId = d.PersonId,
             Platform = NotificationSender.PlatformOf(d),
             App = d.App is null ? null : HubAppService.NameOnWire(d.App),
-            PlatformsTried = d.PlatformsTried?.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            PlatformsTried = PlatformsTried(d),
         }).ToArray();
         return new NotificationDto(notification.Id, notification.Type, notification.IdempotencyKey, notification.CreatedAt, notification.Version, Overall(deliveries), recipients,
             notification.Decision,
             [.. (actions ?? []).Select(a => new NotificationActionDto(
-                a.Action, a.Known, a.OperatorOpenId, a.Recipient, a.MessageId, System.Text.Json.JsonDocument.Parse(a.FormValues).RootElement.Clone(), a.Decision, a.At))],
+                a.Action, a.Known, a.OperatorOpenId, a.Recipient, a.MessageId, System.Text.Json.JsonDocument.Parse(a.FormValues).RootElement.Clone(), a.Decision, a.At)
+            {
+                Operator = a.OperatorPlatform is { } platform ? new NotificationOperatorDto(platform, a.OperatorUserId ?? "", a.OperatorPersonId) : null,
+            })],
             HubAppService.NameOnWire(notification.App));
+    }
+
+    /// <summary>
+    /// A routed delivery's way (null for one sent as named): the stored steps, the current platform's filled with the
+    /// delivery's status (added at the end for a row stored before steps were kept).
+    /// </summary>
+    private static PlatformTriedDto[]? PlatformsTried(NotificationDeliveryRow d)
+    {
+        if (d.PersonId is null && d.PlatformsTried is null)
+        {
+            return null;
+        }
+
+        var steps = Larkway.Hub.Notifications.Routing.RouteStep.Read(d.PlatformsTried).ToList();
+        if (!steps.Any(s => s.Outcome is null))
+        {
+            steps.Add(new Larkway.Hub.Notifications.Routing.RouteStep(NotificationSender.PlatformOf(d)));
+        }
+
+        return [.. steps.Select(s => s.Outcome is { } outcome
+            ? new PlatformTriedDto(s.Platform, outcome, s.Code)
+            : new PlatformTriedDto(s.Platform, StatusName(d.State), d.State is WorkState.Done ? null : d.ErrorCode))];
     }
 
     public static NotificationDeliveryStatus Status(WorkState state) => state switch

@@ -57,8 +57,7 @@ public static class HubWeComServiceCollectionExtensions
                     sp.GetRequiredService<Larkway.Hub.Notifications.NotificationStore>(),
                     actions,
                     sp.GetRequiredService<HubWeComClients>(),
-                    sp.GetRequiredService<ILogger<WeComCardClicks>>(),
-                    sp.GetService<Larkway.Hub.Webhooks.WebhookStore>())
+                    sp.GetRequiredService<ILogger<WeComCardClicks>>())
                 : null,
             sp.GetService<IBotAssistant>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, WeComInboxHandler>(sp => sp.GetRequiredService<WeComInboxHandler>()));

@@ -28,7 +28,7 @@ public sealed class RoomTests
     /// <summary>References between rooms that close a loop and stay for now.</summary>
     private static readonly Dictionary<(string From, string To), string> LoopExceptions = new()
     {
-        [("WeCom", "Notifications")] = "WeComInboxHandler hands card clicks to Notifications' WeComCardClicks; DingTalk does this through Bots' card contexts",
+        [("WeCom", "Notifications")] = "WeCom's card clicks enter Notifications through its one click entry (NotificationClick, as DingTalk's links do); WeComCardClicks lives in WeCom's room and reads Notifications' store",
         [("Webhooks", "Notifications")] = "WebhookStore writes NotificationCardReference into the card-action event it fans out",
         [("DingTalk", RoomReferences.Root)] = "DingTalkActionLinks calls HubApp.Dialable, now a forwarder to Platform/Hosting/ListeningAddress.Dialable; goes when DingTalkActionLinks calls that",
     };

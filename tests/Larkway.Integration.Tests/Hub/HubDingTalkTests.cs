@@ -341,7 +341,9 @@ public sealed class HubDingTalkTests
         var actions = Actions(admin, id);
         actions.Count.ShouldBe(1);
         actions[0].GetProperty("action").GetString().ShouldBe("approve");
-        actions[0].GetProperty("operator_open_id").GetString().ShouldBe("alice");
+        actions[0].GetProperty("operator").GetProperty("platform").GetString().ShouldBe("dingtalk");
+        actions[0].GetProperty("operator").GetProperty("user_id").GetString().ShouldBe("alice");
+        actions[0].TryGetProperty("operator_open_id", out _).ShouldBeFalse("operator_open_id is Feishu's only");
 
         using var forged = await browser.PostAsync(approve[..^4] + "AAAA", null);
         forged.StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -405,7 +407,8 @@ public sealed class HubDingTalkTests
         envelopes.ShouldAllBe(e => e.GetProperty("type").GetString() == "dingtalk.notification.action" && e.GetProperty("app").GetString() == AppName);
         var forwarded = envelopes.Select(e => e.GetProperty("event")).ToList();
         forwarded.Select(f => f.GetProperty("action").GetString()).Order(StringComparer.Ordinal).ShouldBe(["approve", "request_approval"]);
-        forwarded.ShouldAllBe(f => f.GetProperty("dingtalk_userid").GetString() == "alice");
+        forwarded.ShouldAllBe(f => f.GetProperty("operator").GetProperty("user_id").GetString() == "alice"
+            && f.GetProperty("operator").GetProperty("platform").GetString() == "dingtalk");
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class HubPersonRoutingTests
         var envelope = JsonDocument.Parse(receiver.At("/actions")[0].Body).RootElement;
         envelope.GetProperty("type").GetString().ShouldBe("dingtalk.notification.action", "the platform event is in the envelope every webhook event has");
         var forwarded = envelope.GetProperty("event");
-        forwarded.GetProperty("person_id").GetString().ShouldBe(bob);
+        forwarded.GetProperty("operator").GetProperty("person_id").GetString().ShouldBe(bob);
         forwarded.GetProperty("notification_id").GetString().ShouldBe(id);
     }
 
@@ -141,7 +141,9 @@ public sealed class HubPersonRoutingTests
         var id = await SendAsync(admin, "po-2004", new { person = carol });
         var recipient = (await WaitForAsync(admin, id, r => r[0].GetProperty("status").GetString() == "sent", "sent after the fallback"))[0];
         recipient.GetProperty("platform").GetString().ShouldBe("feishu");
-        recipient.GetProperty("platforms_tried").EnumerateArray().Select(p => p.GetString()).ShouldBe(["dingtalk"]);
+        var tried = recipient.GetProperty("platforms_tried").EnumerateArray().ToList();
+        tried.Select(p => (p.GetProperty("platform").GetString(), p.GetProperty("outcome").GetString())).ShouldBe([("dingtalk", "refused"), ("feishu", "sent")]);
+        tried[0].TryGetProperty("code", out _).ShouldBeTrue(tried[0].ToString());
         hub.State.FindMessage(recipient.GetProperty("message_id").GetString()!).ShouldNotBeNull().Content.ShouldContain("PO-2002");
         (await RobotMessagesAsync(hub, "carol")).ShouldBeEmpty();
 
@@ -246,11 +248,11 @@ public sealed class HubPersonRoutingTests
         heard.Count.ShouldBe(3, Heard());
         heard.Single(h => h.GetProperty("type").GetString() == "card.action.trigger").GetProperty("notification").GetProperty("id").GetString().ShouldBe(id);
         var onDingTalk = heard.Single(h => h.GetProperty("type").GetString() == "dingtalk.notification.action").GetProperty("event");
-        onDingTalk.GetProperty("person_id").GetString().ShouldBe(bob);
+        onDingTalk.GetProperty("operator").GetProperty("person_id").GetString().ShouldBe(bob);
         onDingTalk.GetProperty("decision").GetString().ShouldBe("approved");
         var onWeCom = heard.Single(h => h.GetProperty("type").GetString() == "wecom.notification.action").GetProperty("event");
-        onWeCom.GetProperty("wecom_userid").GetString().ShouldBe("carol");
-        onWeCom.GetProperty("person_id").GetString().ShouldBe(carol);
+        onWeCom.GetProperty("operator").GetProperty("user_id").GetString().ShouldBe("carol");
+        onWeCom.GetProperty("operator").GetProperty("person_id").GetString().ShouldBe(carol);
         onWeCom.GetProperty("notification_id").GetString().ShouldBe(id);
         // A system that does not care where people are hears the same three decisions in one shape.
         await HubSandbox.WaitUntilAsync(() => receiver.At("/any-platform").Count >= 3, "three notification.action events", seconds: 60);
@@ -261,14 +263,145 @@ public sealed class HubPersonRoutingTests
         var events = decisions.Select(d => d.GetProperty("event")).ToList();
         events.ShouldAllBe(e => e.GetProperty("notification_id").GetString() == id && e.GetProperty("notification_type").GetString() == "requisition.submitted"
             && e.GetProperty("action").GetString() == "approve" && e.GetProperty("decision").GetString() == "approved");
-        events.Select(e => (e.GetProperty("platform").GetString(), e.GetProperty("person_id").GetString())).OrderBy(p => p.Item1)
+        var operators = events.Select(e => e.GetProperty("operator")).ToList();
+        operators.Select(o => (o.GetProperty("platform").GetString(), o.GetProperty("person_id").GetString())).OrderBy(p => p.Item1)
             .ShouldBe([("dingtalk", bob), ("feishu", alice), ("wecom", carol)]);
-        events.Single(e => e.GetProperty("platform").GetString() == "wecom").GetProperty("user_id").GetString().ShouldBe("carol");
-        events.Single(e => e.GetProperty("platform").GetString() == "feishu").GetProperty("user_id").GetString()!.ShouldStartWith("ou_");
+        operators.Single(o => o.GetProperty("platform").GetString() == "wecom").GetProperty("user_id").GetString().ShouldBe("carol");
+        operators.Single(o => o.GetProperty("platform").GetString() == "feishu").GetProperty("user_id").GetString()!.ShouldStartWith("ou_");
 
         var actions = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("actions").EnumerateArray().ToList();
         actions.Count.ShouldBe(3);
         actions.ShouldAllBe(a => a.GetProperty("decision").GetString() == "approved");
+    }
+
+    [Fact]
+    public async Task A_click_on_each_platform_names_who_decided_the_same_way_with_their_directory_person_when_the_recipient_was_a_raw_id()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
+        using var admin = Admin(hub);
+        await AddDingTalkAppAsync(admin, emulator);
+        await AddWeComAppAsync(admin, hub, emulator);
+        await RouteFeishuCardsToHubAsync(hub, emulator);
+        await SyncDirectoryAsync(admin);
+        var alice = await PersonIdAsync(admin, "alice@example.com");
+        var bob = await PersonIdAsync(admin, "bob@example.com");
+        var carol = await PersonIdAsync(admin, "carol@example.com");
+
+        // The directory knows Bob's DingTalk and Carol's WeCom accounts (an administrator's links) and Alice's open_id (the sync).
+        (await admin.PutAsJsonAsync($"/api/v1/directory/people/{bob}/links/dingtalk/{DingTalkApp}", new { user_id = "bob" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/v1/directory/people/{carol}/links/wecom/wc-corp", new { user_id = "carol" })).EnsureSuccessStatusCode();
+        var aliceOpenId = emulator.State.OpenIdFor(emulator.State.Apps[0].AppId, emulator.State.Users.Single(u => u.Email == "alice@example.com"));
+        using var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new
+        {
+            url = receiver.Url("/decisions").ToString(),
+            event_types = new[] { "notification.action", "dingtalk.notification.action", "wecom.notification.action" },
+        });
+        subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+
+        // Each is addressed by their raw platform id, not as a person: the deliveries carry no person id.
+        var data = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types/requisition.submitted")).GetProperty("sample_data");
+        async Task<string> RequisitionAsync(string key, string? app, object recipient)
+        {
+            using var queued = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "requisition.submitted", idempotency_key = key, app, data, recipients = new[] { recipient } });
+            queued.StatusCode.ShouldBe(HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
+            return (await queued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }
+
+        var toAlice = await RequisitionAsync("raw-feishu", null, new { open_id = aliceOpenId });
+        var toBob = await RequisitionAsync("raw-dingtalk", DingTalkApp, new { dingtalk_userid = "bob" });
+        var toCarol = await RequisitionAsync("raw-wecom", "wc-corp", new { wecom_userid = "carol" });
+        var aliceDelivery = (await WaitForAsync(admin, toAlice, r => r[0].GetProperty("status").GetString() == "sent", "Alice's card sent"))[0];
+        (await WaitForAsync(admin, toBob, r => r[0].GetProperty("status").GetString() == "sent", "Bob's card sent"))[0].TryGetProperty("person_id", out _).ShouldBeFalse();
+        await WaitForAsync(admin, toCarol, r => r[0].GetProperty("status").GetString() == "sent", "Carol's card sent");
+
+        // Alice approves on Feishu, Bob on DingTalk, Carol on WeCom.
+        var feishuMessage = aliceDelivery.GetProperty("message_id").GetString()!;
+        var value = ApproveValue(System.Text.Json.Nodes.JsonNode.Parse(hub.State.FindMessage(feishuMessage)!.SendContent));
+        value.ShouldNotBeNull();
+        (await hub.ClickAsync(feishuMessage, value, "alice@example.com")).GetProperty("toast").GetProperty("type").GetString().ShouldBe("success");
+        var bobCard = (await RobotMessagesAsync(hub, "bob")).ShouldHaveSingleItem();
+        using var browser = new HttpClient();
+        var approveLink = LinksIn(bobCard.GetProperty("msgParam")).First(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal)
+            && browser.GetStringAsync(l).GetAwaiter().GetResult().Contains("Approve", StringComparison.Ordinal));
+        (await browser.PostAsync(approveLink, null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var page = await hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages");
+        var carolCard = page.GetProperty("items").EnumerateArray().Single(m => m.GetProperty("msgtype").GetString() == "template_card");
+        var key = carolCard.GetProperty("content").GetProperty("button_list").EnumerateArray()
+            .First(b => b.GetProperty("text").GetString() == "Approve").GetProperty("key").GetString();
+        (await hub.Control.PostAsJsonAsync($"/_emulator/wecom/messages/{carolCard.GetProperty("msgid").GetString()}/click", new { userid = "carol", key })).EnsureSuccessStatusCode();
+
+        // Every recorded click names its operator the same way: platform, the platform's own id, the directory person.
+        async Task<JsonElement> ClickOnAsync(string id)
+        {
+            JsonElement actions = default;
+            await HubSandbox.WaitUntilAsync(() =>
+            {
+                actions = admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}").GetAwaiter().GetResult().GetProperty("actions").Clone();
+                return actions.GetArrayLength() > 0;
+            }, "the click on " + id, seconds: 60);
+            return actions.EnumerateArray().ShouldHaveSingleItem();
+        }
+
+        static (string?, string?, string?) Who(JsonElement o) =>
+            (o.GetProperty("platform").GetString(), o.GetProperty("user_id").GetString(), o.TryGetProperty("person_id", out var p) ? p.GetString() : null);
+        var onFeishu = await ClickOnAsync(toAlice);
+        Who(onFeishu.GetProperty("operator")).ShouldBe(("feishu", aliceOpenId, alice));
+        onFeishu.GetProperty("operator_open_id").GetString().ShouldBe(aliceOpenId, "kept for Feishu callers");
+        var onDingTalk = await ClickOnAsync(toBob);
+        Who(onDingTalk.GetProperty("operator")).ShouldBe(("dingtalk", "bob", bob));
+        onDingTalk.TryGetProperty("operator_open_id", out _).ShouldBeFalse("a DingTalk userid is not an open_id");
+        var onWeCom = await ClickOnAsync(toCarol);
+        Who(onWeCom.GetProperty("operator")).ShouldBe(("wecom", "carol", carol));
+        onWeCom.TryGetProperty("operator_open_id", out _).ShouldBeFalse("a WeCom userid is not an open_id");
+
+        // The business webhook hears the same operator: three notification.action events, and the two platform events.
+        await HubSandbox.WaitUntilAsync(() => receiver.At("/decisions").Count >= 5, "five events at the webhook", seconds: 60);
+        var heard = receiver.At("/decisions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+        heard.Where(h => h.GetProperty("type").GetString() == "notification.action").Select(h => Who(h.GetProperty("event").GetProperty("operator")))
+            .OrderBy(w => w.Item1).ShouldBe([("dingtalk", "bob", bob), ("feishu", aliceOpenId, alice), ("wecom", "carol", carol)]);
+        Who(heard.Single(h => h.GetProperty("type").GetString() == "dingtalk.notification.action").GetProperty("event").GetProperty("operator")).ShouldBe(("dingtalk", "bob", bob));
+        Who(heard.Single(h => h.GetProperty("type").GetString() == "wecom.notification.action").GetProperty("event").GetProperty("operator")).ShouldBe(("wecom", "carol", carol));
+    }
+
+    [Fact]
+    public async Task Platforms_tried_names_every_platform_routing_considered_with_how_it_ended_there()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
+        using var admin = Admin(hub);
+        await AddDingTalkAppAsync(admin, emulator);
+        await AddWeComAppAsync(admin, hub, emulator);
+        await SyncDirectoryAsync(admin);
+        var carol = await PersonIdAsync(admin, "carol@example.com");
+
+        // WeCom first, but its only app is off; then DingTalk, where Carol's linked account does not exist; then Feishu.
+        (await admin.PatchAsJsonAsync("/api/v1/apps/wc-corp", new { enabled = false })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await admin.PutAsJsonAsync($"/api/v1/directory/people/{carol}/links/dingtalk/{DingTalkApp}", new { user_id = "carol-typo" })).EnsureSuccessStatusCode();
+        using var routing = await admin.PutAsJsonAsync("/api/v1/directory/routing", new { order = new[] { "wecom", "dingtalk", "feishu" } });
+        routing.StatusCode.ShouldBe(HttpStatusCode.OK, await routing.Content.ReadAsStringAsync());
+
+        var id = await SendAsync(admin, "po-tried", new { person = carol });
+        var recipient = (await WaitForAsync(admin, id, r => r[0].GetProperty("status").GetString() == "sent", "sent on Feishu after the fallback"))[0];
+        recipient.GetProperty("platform").GetString().ShouldBe("feishu");
+        var tried = recipient.GetProperty("platforms_tried").EnumerateArray().ToList();
+        tried.Select(p => (p.GetProperty("platform").GetString(), p.GetProperty("outcome").GetString()))
+            .ShouldBe([("wecom", "app_off"), ("dingtalk", "refused"), ("feishu", "sent")], string.Join(", ", tried));
+        tried[1].GetProperty("code").GetInt32().ShouldNotBe(0, "the refusal carries the code it was refused with");
+        tried[0].TryGetProperty("code", out _).ShouldBeFalse();
+        tried[2].TryGetProperty("code", out _).ShouldBeFalse();
+    }
+
+    private static async Task RouteFeishuCardsToHubAsync(HubSandbox hub, EmulatorServer emulator)
+    {
+        using var cards = await hub.Control.PutAsJsonAsync($"/_emulator/apps/{emulator.State.Apps[0].AppId}/callback", new
+        {
+            url = new Uri(hub.Host.BaseUrl, "/feishu/cards").AbsoluteUri,
+            encrypt_key = HubSandbox.ExternalEncryptKey,
+            verification_token = HubSandbox.ExternalVerificationToken,
+        });
+        cards.StatusCode.ShouldBe(HttpStatusCode.OK, await cards.Content.ReadAsStringAsync());
     }
 
     private static async Task<string> SendAsync(HttpClient admin, string key, object recipient, object? another = null, string type = "po")

@@ -116,7 +116,9 @@ public sealed class HubWeComNotificationTests(HubWeComFixture fixture) : IClassF
         var action = Actions(id).Single();
         action.GetProperty("action").GetString().ShouldBe("approve");
         action.GetProperty("decision").GetString().ShouldBe("approved");
-        action.GetProperty("operator_open_id").GetString().ShouldBe("alice");
+        action.GetProperty("operator").GetProperty("platform").GetString().ShouldBe("wecom");
+        action.GetProperty("operator").GetProperty("user_id").GetString().ShouldBe("alice");
+        action.TryGetProperty("operator_open_id", out _).ShouldBeFalse("operator_open_id is Feishu's only");
         await HubSandbox.WaitUntilAsync(() => Replaced("alice", msgId) == "Approved", "Alice's card showing the decision", seconds: 60);
         Replaced("bob", (await CardsAsync("bob"))[0].GetProperty("msgid").GetString()!).ShouldBeNull("only the clicker's card changes");
 
@@ -144,7 +146,7 @@ public sealed class HubWeComNotificationTests(HubWeComFixture fixture) : IClassF
         forwarded.ShouldHaveSingleItem();
         forwarded[0].GetProperty("action").GetString().ShouldBe("approve");
         forwarded[0].GetProperty("decision").GetString().ShouldBe("approved");
-        forwarded[0].GetProperty("wecom_userid").GetString().ShouldBe("alice");
+        forwarded[0].GetProperty("operator").GetProperty("user_id").GetString().ShouldBe("alice");
         forwarded[0].GetProperty("notification_id").GetString().ShouldBe(id);
     }
 

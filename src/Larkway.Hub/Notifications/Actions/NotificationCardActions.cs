@@ -23,6 +23,7 @@ internal sealed partial class NotificationCardActions(
     NotificationTypeStore types,
     IEnumerable<INotificationCardHandler> handlers,
     NotificationClickers clickers,
+    NotificationOperators operators,
     TimeProvider time,
     Platform.Observability.CardTelemetry cards,
     ILogger<NotificationCardActions> logger,
@@ -60,7 +61,10 @@ internal sealed partial class NotificationCardActions(
         var messageId = context.MessageId;
         var clicked = messageId is null ? null : f.Deliveries.FirstOrDefault(d => d.MessageId == messageId);
         var eventKey = EventKey(context);
-        var neutral = ActionPayload(ActionEventId(id, eventKey), notification, Directory.Links.PersonPlatform.Feishu, context.App, context.Action, action?.Decision, context.OperatorOpenId ?? "", clicked, form);
+        var clicker = context.OperatorOpenId ?? "";
+        var person = await operators.PersonOfAsync(Directory.Links.PersonPlatform.Feishu, context.App, clicker, clicked, cancellationToken).ConfigureAwait(false);
+        var who = Operator(Directory.Links.PersonPlatform.Feishu, clicker, person);
+        var neutral = ActionPayload(ActionEventId(id, eventKey), notification, context.App, context.Action, action?.Decision, who, clicked, form);
         var recorded = await store.RecordActionAsync(new NotificationActionRow
         {
             NotificationId = id,
@@ -68,6 +72,9 @@ internal sealed partial class NotificationCardActions(
             Action = Truncate(context.Action, NotificationActionRow.MaxNameLength),
             Known = action is not null || handler is not null,
             OperatorOpenId = context.OperatorOpenId,
+            OperatorPlatform = Directory.Links.PersonPlatform.Feishu,
+            OperatorUserId = Truncate(clicker, 128),
+            OperatorPersonId = person,
             MessageId = messageId,
             Recipient = clicked?.Recipient,
             FormValues = form.ToJsonString(),
@@ -115,44 +122,6 @@ internal sealed partial class NotificationCardActions(
         }
     }
 
-    /// <summary>The webhook event type of a click on a notification sent on DingTalk.</summary>
-    public const string DingTalkActionEventType = "dingtalk.notification.action";
-
-    /// <summary>
-    /// A click on a notification's button on DingTalk (a link made for its recipient, so the link itself says who clicked):
-    /// recorded once per delivery and action with the action's decision, forwarded to business webhooks subscribed to
-    /// <see cref="DingTalkActionEventType"/> in the same transaction, and answered with the action's toast text.
-    /// </summary>
-    public async Task<(bool Ok, string Message)> HandleDingTalkClickAsync(string notificationId, long deliveryId, string userId, string actionName,
-        Webhooks.WebhookStore? webhooks, CancellationToken cancellationToken)
-    {
-        var (ok, message, _) = await HandlePlatformClickAsync(
-            new PlatformClick(Directory.Links.PersonPlatform.DingTalk, DingTalkActionEventType, "dingtalk_userid", $"dingtalk/{deliveryId}/{actionName}"),
-            notificationId, deliveryId, userId, actionName, webhooks, cancellationToken).ConfigureAwait(false);
-        return (ok, message);
-    }
-
-    /// <summary>The webhook event type of a click on a notification sent on WeCom.</summary>
-    public const string WeComActionEventType = "wecom.notification.action";
-
-    /// <summary>
-    /// A click on a notification's template card button on WeCom (a <c>template_card_event</c> whose sender was checked to
-    /// be the delivery's member): recorded once per card (task_id) and button key with the action's decision, forwarded to
-    /// business webhooks subscribed to <see cref="WeComActionEventType"/> in the same transaction; answered with the
-    /// action's toast text and its decision (null when it has none), for the card's update.
-    /// </summary>
-    public Task<(bool Ok, string Message, string? Decision)> HandleWeComClickAsync(string notificationId, long deliveryId, string userId, string actionName,
-        string taskId, string eventKey, Webhooks.WebhookStore? webhooks, CancellationToken cancellationToken)
-    {
-        var key = $"wecom/{taskId}/{eventKey}";
-        return HandlePlatformClickAsync(
-            new PlatformClick(Directory.Links.PersonPlatform.WeCom, WeComActionEventType, "wecom_userid", key.Length <= 256 ? key : "wecom/sha256-" + Hash(key)),
-            notificationId, deliveryId, userId, actionName, webhooks, cancellationToken);
-    }
-
-    /// <summary>How a click on another platform is recorded and forwarded: its platform, the webhook event type, the event's user field, the record's key.</summary>
-    private sealed record PlatformClick(string Platform, string EventType, string UserField, string EventKey);
-
     /// <summary>
     /// The webhook event type of a click on a notification's button on any platform: one shape for Feishu, DingTalk and
     /// WeCom, so a business system that sends to people wherever they are hears their decisions in one place.
@@ -170,7 +139,7 @@ internal sealed partial class NotificationCardActions(
     /// The body of <see cref="ActionEventType"/>, in the Hub's envelope (<c>id</c>, <c>type</c>, <c>created_at</c>,
     /// <c>app</c>, <c>event</c>): who pressed what on which platform, the action's decision, the notification's data.
     /// </summary>
-    private byte[] ActionPayload(string eventId, NotificationRow notification, string platform, string? app, string action, string? decision, string userId,
+    private byte[] ActionPayload(string eventId, NotificationRow notification, string? app, string action, string? decision, JsonObject who,
         NotificationDeliveryRow? delivery, JsonObject form) =>
         JsonSerializer.SerializeToUtf8Bytes(new JsonObject
         {
@@ -184,15 +153,21 @@ internal sealed partial class NotificationCardActions(
                 ["notification_type"] = notification.Type,
                 ["action"] = action,
                 ["decision"] = decision,
-                ["platform"] = platform,
-                ["user_id"] = userId,
+                ["operator"] = who.DeepClone(),
                 ["recipient_type"] = delivery?.RecipientType,
                 ["recipient"] = delivery?.Recipient,
-                ["person_id"] = delivery?.PersonId,
                 ["form"] = form.DeepClone(),
                 ["data"] = notification.Data is null ? null : JsonNode.Parse(notification.Data),
             },
         });
+
+    /// <summary>Who pressed, the same on every platform: the platform, its own id of the account, the directory person (null when unknown).</summary>
+    private static JsonObject Operator(string platform, string userId, string? personId) => new()
+    {
+        ["platform"] = platform,
+        ["user_id"] = userId,
+        ["person_id"] = personId,
+    };
 
     private async Task QueueNeutralAsync(Platform.Storage.HubDbContext db, string notificationId, string eventKey, byte[] payload, CancellationToken cancellationToken)
     {
@@ -202,57 +177,75 @@ internal sealed partial class NotificationCardActions(
         }
     }
 
-    private async Task<(bool Ok, string Message, string? Decision)> HandlePlatformClickAsync(PlatformClick click, string notificationId, long deliveryId, string userId, string actionName,
-        Webhooks.WebhookStore? webhooks, CancellationToken cancellationToken)
+    /// <summary>The webhook event type of a click that arrives through <see cref="HandleClickAsync"/>: <c>{platform}.notification.action</c>.</summary>
+    public static string PlatformEventType(string platform) => platform + ".notification.action";
+
+    /// <summary>
+    /// The one entry for a click a platform's room has checked (the app, the delivery's own recipient): recorded once per
+    /// notification and <see cref="NotificationClick.ClickId"/> with the action's decision and who pressed it (their
+    /// directory person resolved however the recipient was addressed), forwarded in the same transaction to business
+    /// webhooks of <see cref="ActionEventType"/> and of the platform's own <see cref="PlatformEventType"/>, and answered
+    /// with the action's toast text and decision. An approval action opens nothing here (the Hub's approvals are
+    /// Feishu's, opened by the Feishu card path); the request is recorded and forwarded.
+    /// </summary>
+    public async Task<NotificationClickAnswer> HandleClickAsync(NotificationClick click, CancellationToken cancellationToken)
     {
-        var found = await store.GetAsync(notificationId, cancellationToken).ConfigureAwait(false);
-        var delivery = found?.Deliveries.FirstOrDefault(d => d.Id == deliveryId);
+        ArgumentNullException.ThrowIfNull(click);
+        var found = await store.GetAsync(click.NotificationId, cancellationToken).ConfigureAwait(false);
+        var delivery = found?.Deliveries.FirstOrDefault(d => d.Id == click.DeliveryId);
         if (found is not { } f || delivery is null)
         {
-            return (false, "This notification is no longer on record, so the button does nothing now.", null);
+            return new(false, "This notification is no longer on record, so the button does nothing now.", null);
         }
 
         var notification = f.Notification;
+        var notificationId = notification.Id;
         var type = await types.GetAsync(notification.Type, cancellationToken).ConfigureAwait(false);
-        var action = NotificationTypeAction.Find(type?.Actions ?? "{}", actionName);
+        var action = NotificationTypeAction.Find(type?.Actions ?? "{}", click.Action);
         var decision = action?.Decision;
-        var eventKey = click.EventKey;
+        var key = click.Platform + "/" + click.ClickId;
+        var eventKey = key.Length <= 256 ? key : click.Platform + "/sha256-" + Hash(key);
+        var app = click.App ?? delivery.App ?? notification.App;
+        var person = await operators.PersonOfAsync(click.Platform, app ?? "", click.UserId, delivery, cancellationToken).ConfigureAwait(false);
+        var who = Operator(click.Platform, click.UserId, person);
 
         // The platform's own event, in the envelope every webhook event has: its type is the event's, the notification's is inside.
+        var platformEvent = PlatformEventType(click.Platform);
         var payload = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
         {
             ["id"] = notificationId + "/" + eventKey,
-            ["type"] = click.EventType,
+            ["type"] = platformEvent,
             ["created_at"] = time.GetUtcNow().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            ["app"] = Apps.HubAppService.NameOnWire(delivery.App ?? notification.App ?? ""),
+            ["app"] = Apps.HubAppService.NameOnWire(app ?? ""),
             ["event"] = new JsonObject
             {
                 ["notification_id"] = notificationId,
                 ["notification_type"] = notification.Type,
-                ["action"] = actionName,
-                ["decision"] = action?.Decision,
-                [click.UserField] = userId,
+                ["action"] = click.Action,
+                ["decision"] = decision,
+                ["operator"] = who.DeepClone(),
                 ["recipient"] = delivery.Recipient,
-                ["person_id"] = delivery.PersonId,
                 ["data"] = notification.Data is null ? null : JsonNode.Parse(notification.Data),
             },
         });
-        var neutral = ActionPayload(ActionEventId(notificationId, eventKey), notification, click.Platform, delivery.App ?? notification.App, actionName, action?.Decision, userId, delivery, new JsonObject());
+        var neutral = ActionPayload(ActionEventId(notificationId, eventKey), notification, app, click.Action, decision, who, delivery, new JsonObject());
         var recorded = await store.RecordActionAsync(new NotificationActionRow
         {
             NotificationId = notificationId,
             EventKey = eventKey,
-            Action = Truncate(actionName, NotificationActionRow.MaxNameLength),
+            Action = Truncate(click.Action, NotificationActionRow.MaxNameLength),
             Known = action is not null,
-            OperatorOpenId = userId,
+            OperatorPlatform = click.Platform,
+            OperatorUserId = Truncate(click.UserId, 128),
+            OperatorPersonId = person,
             MessageId = delivery.MessageId,
             Recipient = delivery.Recipient,
             FormValues = "{}",
-            Decision = action?.Decision,
+            Decision = decision,
             At = time.GetUtcNow(),
         }, cancellationToken, webhooks is null ? null : async (db, ct) =>
         {
-            await webhooks.QueueAsync(db, click.EventType, notificationId + "/" + eventKey, payload, ct).ConfigureAwait(false);
+            await webhooks.QueueAsync(db, platformEvent, notificationId + "/" + eventKey, payload, ct).ConfigureAwait(false);
             await webhooks.QueueAsync(db, ActionEventType, ActionEventId(notificationId, eventKey), neutral, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
         if (recorded)
@@ -262,14 +255,14 @@ internal sealed partial class NotificationCardActions(
 
         if (action is null)
         {
-            return (true, "Received. This button has no answer set up in the Hub; the business system was told.", null);
+            return new(true, "Received. This button has no answer set up in the Hub; the business system was told.", null);
         }
 
         if (action.Approval is not null)
         {
-            // The Hub's approvals are Feishu's, opened for a Feishu applicant; a DingTalk or WeCom user has none. The
-            // request is recorded and forwarded, so the business system can open it where its people approve.
-            return (true, recorded
+            // The Hub's approvals are Feishu's, opened for a Feishu applicant from the Feishu card path. The request is
+            // recorded and forwarded, so the business system can open it where its people approve.
+            return new(true, recorded
                 ? "Your request was recorded and passed to the business system. Approvals from the Hub open in Feishu, so none was opened here."
                 : "Your request was recorded already and passed to the business system.", decision);
         }
@@ -278,11 +271,11 @@ internal sealed partial class NotificationCardActions(
         {
             var values = NotificationTypeAction.Context(notification.Data, action.Name, null, []);
             var (response, _) = action.Answer(values, notificationId, notification.Type);
-            return (true, response.Toast?.Content ?? (recorded ? "Done." : "Done already."), decision);
+            return new(true, response.Toast?.Content ?? (recorded ? "Done." : "Done already."), decision);
         }
         catch (CardTemplateException)
         {
-            return (true, "Received.", decision);
+            return new(true, "Received.", decision);
         }
     }
 

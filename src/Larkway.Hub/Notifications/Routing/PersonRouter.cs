@@ -39,12 +39,18 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         return new(settings, own, notificationApp, senders, personLinks, openIds);
     }
 
-    /// <summary>The first route for <paramref name="person"/> (one of the batch's), or null with the reason when no platform reaches them.</summary>
-    public static (PersonRoute? Route, string? Why) First(PersonRow person, string? type, PersonRoutingBatch batch) => Next(person, type, [], batch);
+    /// <summary>
+    /// The first route for <paramref name="person"/> (one of the batch's), or null with the reason when no platform reaches
+    /// them; with the platforms skipped on the way (<see cref="RouteStep"/>).
+    /// </summary>
+    public static RouteChoice First(PersonRow person, string? type, PersonRoutingBatch batch) => Next(person, type, [], batch);
 
-    /// <summary>The first route on a platform not in <paramref name="tried"/>, or null with the reason (after a platform refused).</summary>
-    public async Task<(PersonRoute? Route, string? Why)> NextAsync(PersonRow person, string? type, string? notificationApp, IReadOnlyCollection<string> tried, CancellationToken cancellationToken) =>
-        Next(person, type, tried, await BatchAsync([person], notificationApp, cancellationToken).ConfigureAwait(false));
+    /// <summary>
+    /// The first route on a platform not in <paramref name="considered"/> (after a platform refused), or null with the
+    /// reason; with the platforms skipped on the way. The order is walked once: a platform skipped before is not asked again.
+    /// </summary>
+    public async Task<RouteChoice> NextAsync(PersonRow person, string? type, string? notificationApp, IReadOnlyCollection<string> considered, CancellationToken cancellationToken) =>
+        Next(person, type, considered, await BatchAsync([person], notificationApp, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The person a routed delivery is for, or null.</summary>
     public Task<PersonRow?> FindAsync(string personId, CancellationToken cancellationToken) => people.FindAsync(personId, cancellationToken);
@@ -57,29 +63,35 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
     public Task<IReadOnlyDictionary<string, PersonRow>> FindByEmailsAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
         links.ActivePeopleByEmailsAsync(emails, cancellationToken);
 
-    private static (PersonRoute? Route, string? Why) Next(PersonRow person, string? type, IReadOnlyCollection<string> tried, PersonRoutingBatch batch)
+    private static RouteChoice Next(PersonRow person, string? type, IReadOnlyCollection<string> tried, PersonRoutingBatch batch)
     {
         if (person.Status != PersonStatus.Active)
         {
-            return (null, $"{person.Name} ({person.Id}) is {(person.Status == PersonStatus.Frozen ? "suspended" : "no longer with the company")}: not sent.");
+            return new(null, $"{person.Name} ({person.Id}) is {(person.Status == PersonStatus.Frozen ? "suspended" : "no longer with the company")}: not sent.", []);
         }
 
         var order = batch.Settings.OrderFor(person.PreferredPlatform, type);
+        var skipped = new List<RouteStep>();
         foreach (var platform in order.Where(p => !tried.Contains(p)))
         {
-            if (RouteOn(person, platform, batch) is { } route)
+            var (route, skip) = RouteOn(person, platform, batch);
+            if (route is not null)
             {
-                return (route, null);
+                return new(route, null, skipped);
             }
+
+            skipped.Add(new RouteStep(platform, skip));
         }
 
         var left = order.Where(p => !tried.Contains(p)).Select(PersonPlatform.Display).ToList();
-        return (null, tried.Count > 0 && left.Count == 0
+        return new(null, tried.Count > 0 && left.Count == 0
             ? $"Every platform in {person.Name}'s order ({string.Join(", ", order.Select(PersonPlatform.Display))}) was tried."
-            : $"{person.Name} ({person.Id}) cannot be reached on {string.Join(" or ", left.DefaultIfEmpty("any platform"))}: no account linked or found by email or mobile, or no enabled app of that platform in the Hub.");
+            : $"{person.Name} ({person.Id}) cannot be reached on {string.Join(" or ", left.DefaultIfEmpty("any platform"))}: no account linked or found by email or mobile, or no enabled app of that platform in the Hub.",
+            skipped);
     }
 
-    private static PersonRoute? RouteOn(PersonRow person, string platform, PersonRoutingBatch batch)
+    /// <summary>The route on <paramref name="platform"/>, or null with why it was skipped (<see cref="RouteStep.AppOff"/>, <see cref="RouteStep.NoAccount"/>).</summary>
+    private static (PersonRoute? Route, string? Skip) RouteOn(PersonRow person, string platform, PersonRoutingBatch batch)
     {
         // The notification's own app sends on its own platform (App null); another platform's deliveries name their app.
         string? app;
@@ -97,31 +109,28 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         }
         else
         {
-            return null;
+            return (null, RouteStep.AppOff);
         }
 
         var appName = app ?? batch.NotificationApp ?? "";
         var personLinks = batch.Links[person.Id];
-        switch (platform)
+        PersonRoute? route = platform switch
         {
-            case PersonPlatform.Feishu:
-                return batch.OpenIds.GetValueOrDefault(person.Id) is { } openId ? new(platform, app, "open_id", openId)
-                    : person.Email is { Length: > 0 } email ? new(platform, app, "email", email.ToLowerInvariant())
-                    : person.EnterpriseEmail is { Length: > 0 } work ? new(platform, app, "email", work.ToLowerInvariant())
-                    : person.UserId is { Length: > 0 } userId ? new(platform, app, "user_id", userId)
-                    : null;
-            case PersonPlatform.DingTalk:
-                return personLinks.FirstOrDefault(l => l.Platform == platform && l.App == appName) is { } dingTalk ? new(platform, app, "dingtalk_userid", dingTalk.UserId)
-                    : person.Mobile is { Length: > 0 } mobile ? new(platform, app, "dingtalk_mobile", mobile)
-                    : null;
-            case PersonPlatform.WeCom:
-                return personLinks.FirstOrDefault(l => l.Platform == platform && l.App == appName) is { } weCom ? new(platform, app, "wecom_userid", weCom.UserId)
-                    : (person.EnterpriseEmail ?? person.Email) is { Length: > 0 } address ? new(platform, app, "wecom_email", address.ToLowerInvariant())
-                    : person.Mobile is { Length: > 0 } phone ? new(platform, app, "wecom_mobile", phone)
-                    : null;
-            default:
-                return null;
-        }
+            PersonPlatform.Feishu => batch.OpenIds.GetValueOrDefault(person.Id) is { } openId ? new(platform, app, "open_id", openId)
+                : person.Email is { Length: > 0 } email ? new(platform, app, "email", email.ToLowerInvariant())
+                : person.EnterpriseEmail is { Length: > 0 } work ? new(platform, app, "email", work.ToLowerInvariant())
+                : person.UserId is { Length: > 0 } userId ? new(platform, app, "user_id", userId)
+                : null,
+            PersonPlatform.DingTalk => personLinks.FirstOrDefault(l => l.Platform == platform && l.App == appName) is { } dingTalk ? new(platform, app, "dingtalk_userid", dingTalk.UserId)
+                : person.Mobile is { Length: > 0 } mobile ? new(platform, app, "dingtalk_mobile", mobile)
+                : null,
+            PersonPlatform.WeCom => personLinks.FirstOrDefault(l => l.Platform == platform && l.App == appName) is { } weCom ? new(platform, app, "wecom_userid", weCom.UserId)
+                : (person.EnterpriseEmail ?? person.Email) is { Length: > 0 } address ? new(platform, app, "wecom_email", address.ToLowerInvariant())
+                : person.Mobile is { Length: > 0 } phone ? new(platform, app, "wecom_mobile", phone)
+                : null,
+            _ => null,
+        };
+        return (route, route is null ? RouteStep.NoAccount : null);
     }
 
     /// <summary>The app that sends on a platform for notifications of another: the configured one, else the only enabled one.</summary>
@@ -149,6 +158,9 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         return HubAppPlatform.Of(app?.Platform);
     }
 }
+
+/// <summary>Where routing sends a person next: the route (null when no platform is left, with why), and the platforms skipped on the way.</summary>
+internal sealed record RouteChoice(PersonRoute? Route, string? Why, IReadOnlyList<RouteStep> Skipped);
 
 /// <summary>What routing one notification's people needs, read once (<see cref="PersonRouter.BatchAsync"/>).</summary>
 internal sealed record PersonRoutingBatch(

@@ -14,7 +14,7 @@ namespace Larkway.Hub.WeCom.Notifications;
 /// task_id names the notification and delivery (<see cref="WeComNotificationSender.TaskIdOf"/>), the EventKey the button
 /// (<see cref="WeComCardRenderer.KeyOf"/>). The click must come from the app that sent it and from the delivery's member;
 /// then it reaches the type's action and the business webhooks as a Feishu click does
-/// (<see cref="NotificationCardActions.HandleWeComClickAsync"/>, once per task_id and key), and the member's card is
+/// (<see cref="NotificationCardActions.HandleClickAsync"/>, once per task_id and key), and the member's card is
 /// updated with the callback's own response_code: its buttons become one disabled button reading the decision, as
 /// Feishu's card shows it. A forged or unknown task_id, or a click by someone else, is refused quietly and logged.
 /// </summary>
@@ -22,8 +22,7 @@ internal sealed partial class WeComCardClicks(
     NotificationStore store,
     NotificationCardActions actions,
     HubWeComClients clients,
-    ILogger<WeComCardClicks> logger,
-    Webhooks.WebhookStore? webhooks = null)
+    ILogger<WeComCardClicks> logger)
 {
     /// <summary>Whether a stored template_card_event is a notification card's (its task_id is one the Hub makes).</summary>
     public static bool Claims(JsonElement root) => WeComNotificationSender.ReadTaskId(WeComCallbackJson.Str(root, "TaskId")) is not null;
@@ -68,8 +67,9 @@ internal sealed partial class WeComCardClicks(
             return;
         }
 
-        var (ok, message, decision) = await actions.HandleWeComClickAsync(f.Notification.Id, delivery.Id, clicker, button.Action, taskId!, eventKey!, webhooks, cancellationToken)
-            .ConfigureAwait(false);
+        // The card's task_id and the button's key are WeCom's identity of the press: a re-delivered event records nothing new.
+        var click = new NotificationClick(Directory.Links.PersonPlatform.WeCom, appName, clicker, f.Notification.Id, delivery.Id, button.Action, $"{taskId}/{eventKey}");
+        var (ok, message, decision) = await actions.HandleClickAsync(click, cancellationToken).ConfigureAwait(false);
         if (!ok || WeComCallbackJson.Str(root, "ResponseCode") is not { Length: > 0 } responseCode)
         {
             return;

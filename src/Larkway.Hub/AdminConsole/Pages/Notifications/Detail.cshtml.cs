@@ -25,7 +25,7 @@ internal sealed class NotificationDetailModel(NotificationStore store, IAuditLog
         Notification = NotificationWire.ToDto(found.Notification, found.Deliveries, clicks);
         Caller = found.Notification.Caller;
         await ConsolePeople.LoadAsync(HttpContext, Notification.Recipients.Where(r => r.Type != "chat_id").Select(r => r.Value)
-            .Concat((Notification.Actions ?? []).Select(c => c.OperatorOpenId))).ConfigureAwait(false);
+            .Concat((Notification.Actions ?? []).Select(c => c.Operator?.UserId ?? c.OperatorOpenId))).ConfigureAwait(false);
         return Page();
     }
 

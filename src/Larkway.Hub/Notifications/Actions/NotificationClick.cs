@@ -1,0 +1,50 @@
+using Larkway.Hub.Directory;
+using Larkway.Hub.Directory.Links;
+
+namespace Larkway.Hub.Notifications.Actions;
+
+/// <summary>
+/// One press of a notification's button, as a platform's room read it after checking it (the right app, the delivery's
+/// own recipient): the single way a click enters Notifications (<see cref="NotificationCardActions.HandleClickAsync"/>).
+/// </summary>
+/// <param name="Platform">The platform pressed on (<see cref="PersonPlatform"/>): feishu, dingtalk or wecom.</param>
+/// <param name="App">The Hub app the click came through; null when the platform's click does not say (the delivery's app sent it).</param>
+/// <param name="UserId">Who pressed, by the platform's own id (an open_id on Feishu, a userid on DingTalk and WeCom).</param>
+/// <param name="NotificationId">The notification.</param>
+/// <param name="DeliveryId">The delivery whose message was pressed.</param>
+/// <param name="Action">The button's action name.</param>
+/// <param name="ClickId">
+/// The platform's own identity of this press, the same when the platform delivers it again (a card's task id and
+/// button key, a link's delivery and action): the click is recorded once per notification and click id.
+/// </param>
+internal sealed record NotificationClick(string Platform, string? App, string UserId, string NotificationId, long DeliveryId, string Action, string ClickId);
+
+/// <summary>What a click came to: whether it acted (false: the notification or delivery is gone), the answer for the presser, the decision it recorded.</summary>
+internal sealed record NotificationClickAnswer(bool Ok, string Message, string? Decision);
+
+/// <summary>
+/// Who pressed a notification's button, as the directory knows them: the person the delivery was routed for, else the
+/// person linked to the account (<c>person_links</c>), else the person whose open_id under that app the directory holds
+/// (those are keyed by app, so another platform's app finds none there). Asked on every platform the same way, so a
+/// recipient addressed by a raw id still names its person. A Hub composed without the directory knows only the routed person.
+/// </summary>
+internal sealed class NotificationOperators(PersonLinkStore? links = null, PeopleStore? people = null)
+{
+    /// <summary>The directory person of account <paramref name="userId"/> of <paramref name="app"/> on <paramref name="platform"/>, or null.</summary>
+    public async Task<string?> PersonOfAsync(string platform, string app, string userId, NotificationDeliveryRow? delivery, CancellationToken cancellationToken)
+    {
+        if (delivery?.PersonId is { } routed)
+        {
+            return routed;
+        }
+
+        if (userId.Length == 0 || links is null || people is null)
+        {
+            return null;
+        }
+
+        var stored = Apps.HubAppService.NameInStore(app);
+        return await links.PersonOfAsync(platform, stored, userId, cancellationToken).ConfigureAwait(false)
+            ?? (await people.FindByOpenIdAsync(stored, userId, cancellationToken).ConfigureAwait(false))?.Id;
+    }
+}
