@@ -265,9 +265,9 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
     {
         for (var slot = 0; slot < _slots.Length; slot++)
         {
-            if (Volatile.Read(ref _slots[slot]) is { } connection && connection.Silence > _options.SilenceTimeout)
+            if (Volatile.Read(ref _slots[slot]) is { } connection && connection.Liveness.Check(LivenessRule.SilenceOnly(_options.SilenceTimeout)) is { Reason: { } silent })
             {
-                RequestReplacement(connection, $"no frame for {connection.Silence.TotalSeconds:0} s");
+                RequestReplacement(connection, silent);
             }
         }
     }
@@ -356,7 +356,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
     // only if it still gets nothing for DeafConfirmation while pushes keep reaching the others.
     private void CheckSiblings(StreamConnection arrivedOn)
     {
-        arrivedOn.GotPush();
+        arrivedOn.Liveness.GotPush();
         if (_options.DeafStreak <= 0 || _slots.Length < 2)
         {
             return;
@@ -365,9 +365,9 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         for (var slot = 0; slot < _slots.Length; slot++)
         {
             if (Volatile.Read(ref _slots[slot]) is { } other && !ReferenceEquals(other, arrivedOn)
-                && other.MissedPush(_options.DeafStreak) is var (missed, sinceStreak) && missed >= _options.DeafStreak && sinceStreak >= _options.DeafConfirmation)
+                && other.Liveness.MissedPush(_options.DeafStreak, _options.DeafConfirmation) is { Reason: { } deaf })
             {
-                RequestReplacement(other, $"deaf: the last {missed} pushes all came on other connections (none here {sinceStreak.TotalSeconds:0.0} s after the {_options.DeafStreak}th)");
+                RequestReplacement(other, deaf);
             }
         }
     }

@@ -276,7 +276,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     // bursts, would make the first events after it a verdict again.)
     private void OnData(LongConnectionSession arrivedOn)
     {
-        arrivedOn.GotPush();
+        arrivedOn.Liveness.GotPush();
         if (_options.DeafStreak <= 0 || _sessions.Length < 2)
         {
             return;
@@ -285,11 +285,9 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         foreach (var other in _sessions)
         {
             if (other is not null && !ReferenceEquals(other, arrivedOn) && other.IsHealthy
-                && other.MissedPush(_options.DeafStreak) is (var missed, { } suspected) && suspected >= _options.DeafConfirmation)
+                && other.Liveness.MissedPush(_options.DeafStreak, _options.DeafConfirmation) is { Reason: { } deaf })
             {
-                other.ReportTrouble(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"deaf: the last {missed} events all came on other connections (suspected after {_options.DeafStreak}, none here for {suspected.TotalSeconds:0.0} s since)"));
+                other.ReportTrouble(deaf);
             }
         }
     }

@@ -59,7 +59,6 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private TaskCompletionSource _activated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AiBotConnection? _current;
-    private long _lastPingTimestamp;
     private ITimer? _watchdog;
     private Task? _supervisor;
     private WeComAiBotConnectionState _state = WeComAiBotConnectionState.NotStarted;
@@ -485,7 +484,6 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
         lock (_gate)
         {
             _current = connection;
-            Interlocked.Exchange(ref _lastPingTimestamp, TimeProvider.GetTimestamp());
             activated = _activated;
             _activated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -578,36 +576,21 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             return;
         }
 
-        if (connection.Silence > _options.SilenceTimeout)
+        var verdict = connection.Liveness.Check(new LivenessRule(_options.SilenceTimeout, _options.PingInterval, _options.PingInterval, _options.MaxMissedPongs));
+        if (verdict is { Failure: LivenessFailure.UnansweredProbes, Reason: { } unanswered } && connection.Liveness.Silence < _options.PingInterval)
         {
-            connection.Abort($"no frame for {connection.Silence.TotalSeconds:0} s");
-            return;
+            // Frames still come, so the server reads and writes: a polite close reads on until its close frame, and a
+            // message it pushed before seeing ours is handled rather than cut off in the socket's buffer.
+            Track(connection.CloseAsync(unanswered, PoliteCloseTimeout));
         }
-
-        if (TimeProvider.GetElapsedTime(Interlocked.Read(ref _lastPingTimestamp)) < _options.PingInterval)
+        else if (verdict.Reason is { } dead)
         {
-            return;
+            connection.Abort(dead);
         }
-
-        if (connection.MissedPongs >= _options.MaxMissedPongs)
+        else if (verdict.ProbeDue)
         {
-            var reason = $"{connection.MissedPongs} pings unanswered";
-            if (connection.Silence < _options.PingInterval)
-            {
-                // Frames still come, so the server reads and writes: a polite close reads on until its close frame, and a
-                // message it pushed before seeing ours is handled rather than cut off in the socket's buffer.
-                Track(connection.CloseAsync(reason, PoliteCloseTimeout));
-            }
-            else
-            {
-                connection.Abort(reason);
-            }
-
-            return;
+            Track(connection.PingAsync(AiBotFrame.NewReqId(WeComAiBotCommands.Ping, TimeProvider)));
         }
-
-        Interlocked.Exchange(ref _lastPingTimestamp, TimeProvider.GetTimestamp());
-        Track(connection.PingAsync(AiBotFrame.NewReqId(WeComAiBotCommands.Ping, TimeProvider)));
     }
 
     private void OnPush(AiBotConnection connection, AiBotFrame frame)
