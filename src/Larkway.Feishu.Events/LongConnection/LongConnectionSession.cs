@@ -35,6 +35,7 @@ internal sealed class LongConnectionSession : IAsyncDisposable
     private readonly CancellationTokenSource _running = new();
     private readonly Action<LongConnectionSession>? _onData;
     private readonly LivenessWatch _liveness;
+    private readonly Lock _troubleGate = new();
     private int _disposed;
 
     // Handlers outlive a retired connection: their acks still try it, and the server redelivers what they cannot ack.
@@ -89,7 +90,8 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         {
             try
             {
-                ReportTrouble(await RunAsync(linked.Token).ConfigureAwait(false));
+                var (reason, kind) = await RunAsync(linked.Token).ConfigureAwait(false);
+                ReportTrouble(reason, kind);
             }
             finally
             {
@@ -98,8 +100,23 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         }, CancellationToken.None);
     }
 
+    /// <summary>What ended trust in the connection, as a <c>larkway.reason</c> tag value (<c>closed</c>, <c>lost</c>, a liveness failure); set with <see cref="Trouble"/>.</summary>
+    public string TroubleKind { get; private set; } = "lost";
+
     /// <summary>Asks for this connection's replacement (once; later reasons are ignored).</summary>
-    public void ReportTrouble(string reason) => _trouble.TrySetResult(reason);
+    /// <param name="reason">Why, in words.</param>
+    /// <param name="kind">Why, as a tag value (<see cref="ConnectionTelemetry.ReasonTag"/> for liveness failures).</param>
+    public void ReportTrouble(string reason, string kind)
+    {
+        lock (_troubleGate)
+        {
+            if (!_trouble.Task.IsCompleted)
+            {
+                TroubleKind = kind;
+                _trouble.TrySetResult(reason);
+            }
+        }
+    }
 
     /// <summary>This connection's signs of life, probes and run of missed events (the deaf rule is the client's, across its connections).</summary>
     public LivenessWatch Liveness => _liveness;
@@ -119,24 +136,24 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         await DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Runs until the connection ends; returns why (for the log). Never throws but for cancellation of <paramref name="cancellationToken"/>.</summary>
-    private async Task<string> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs until the connection ends; returns why (for the log, and as a tag value). Never throws but for cancellation of <paramref name="cancellationToken"/>.</summary>
+    private async Task<(string Reason, string Kind)> RunAsync(CancellationToken cancellationToken)
     {
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = HeartbeatAsync(connection.Token);
         try
         {
-            return await ReceiveLoopAsync(cancellationToken).ConfigureAwait(false);
+            return (await ReceiveLoopAsync(cancellationToken).ConfigureAwait(false), "closed");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return "closed by the client";
+            return ("closed by the client", "closed");
         }
 #pragma warning disable CA1031 // Whatever broke the socket, the outcome is the same: this connection is over.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return $"{ex.GetType().Name}: {ex.Message}";
+            return ($"{ex.GetType().Name}: {ex.Message}", "lost");
         }
         finally
         {
@@ -376,7 +393,7 @@ internal sealed class LongConnectionSession : IAsyncDisposable
             LongConnectionLog.PongMissed(_logger, ConnectionId, _options.PongTimeout);
         }
 
-        ReportTrouble(verdict.Reason!);
+        ReportTrouble(verdict.Reason!, ConnectionTelemetry.ReasonTag(verdict.Failure!.Value));
     }
 
     private async Task CloseOutputAsync(CancellationToken cancellationToken)

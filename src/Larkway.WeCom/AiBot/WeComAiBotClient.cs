@@ -50,6 +50,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
     private readonly WeComAiBotHandler _handler;
     private readonly ILogger _logger;
     private readonly AiBotTelemetry _telemetry;
+    private IDisposable? _tracking;
     private readonly DuplicateFilter<object> _duplicates;
     private readonly SemaphoreSlim _handlers;
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connectSocket;
@@ -147,6 +148,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
         }
 
         Activate(first, "start");
+        _tracking = _telemetry.Track(() => State == WeComAiBotConnectionState.Connected);
         _supervisor = Task.Run(() => SuperviseAsync(first), CancellationToken.None);
         var period = new[] { TimeSpan.FromSeconds(1), _options.PingInterval / 4, _options.SilenceTimeout / 4 }.Min();
         _watchdog = TimeProvider.CreateTimer(static state => ((WeComAiBotClient)state!).CheckLiveness(), this, period, period);
@@ -161,6 +163,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _tracking?.Dispose();
         if (_watchdog is not null)
         {
             await _watchdog.DisposeAsync().ConfigureAwait(false);
@@ -544,6 +547,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             {
                 await Task.Delay(delay, TimeProvider, _stopping.Token).ConfigureAwait(false);
                 var connection = await ConnectAsync(_stopping.Token).ConfigureAwait(false);
+                _telemetry.Reconnected(connected: true);
                 Activate(connection, reason);
                 return connection;
             }
@@ -553,6 +557,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             }
             catch (WeComApiException ex) when (ex.ErrCode is not null && !ex.IsTransient)
             {
+                _telemetry.Reconnected(connected: false);
                 // Credentials WeCom refused are not tried again and again: that is how an IP gets banned.
                 Log.AuthenticationFailed(_logger, _options.BotId, ex.Code, ex.ErrorMessage);
                 Volatile.Write(ref _lastReconnectReason, $"subscribe refused: {ex.Code} {ex.ErrorMessage}");
@@ -561,6 +566,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             }
             catch (WeComApiException ex)
             {
+                _telemetry.Reconnected(connected: false);
                 Log.ConnectFailed(_logger, _options.BotId, attempt + 1, ReconnectDelay(attempt + 1).TotalMilliseconds, ex.Message);
             }
         }

@@ -182,14 +182,6 @@ internal sealed class LivenessWatch
             : null;
     }
 
-    /// <summary>The tag value of a failure kind (the same on every platform's connection instruments).</summary>
-    public static string Tag(LivenessFailure failure) => failure switch
-    {
-        LivenessFailure.Silence => "silence",
-        LivenessFailure.UnansweredProbes => "unanswered_pings",
-        _ => "deaf",
-    };
-
     private static string Unanswered(int count, TimeSpan timeout) => count == 1
         ? string.Create(CultureInfo.InvariantCulture, $"nothing came back within {timeout.TotalSeconds:0.#} s of a ping")
         : string.Create(CultureInfo.InvariantCulture, $"{count} pings unanswered (none within {timeout.TotalSeconds:0.#} s of the last)");
