@@ -51,6 +51,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
     private readonly StreamConnection?[] _slots;
     private readonly StreamConnection?[] _replacing;
     private ITimer? _watchdog;
+    private IDisposable? _tracking;
     private Task? _supervisor;
     private int _connectionsOpened;
     private string? _lastReplaceReason;
@@ -118,6 +119,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
             _replacements.Writer.TryWrite(new Replacement(slot, null, "start"));
         }
 
+        _tracking = _telemetry.Track(() => IsConnected);
         _supervisor = Task.Run(SuperviseAsync, CancellationToken.None);
         var period = _options.SilenceTimeout / 4 < TimeSpan.FromSeconds(1) ? _options.SilenceTimeout / 4 : TimeSpan.FromSeconds(1);
         _watchdog = _time.CreateTimer(static state => ((DingTalkStreamClient)state!).CheckSilence(), this, period, period);
@@ -132,6 +134,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _tracking?.Dispose();
         _replacements.Writer.TryComplete();
         if (_watchdog is not null)
         {
@@ -265,9 +268,9 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
     {
         for (var slot = 0; slot < _slots.Length; slot++)
         {
-            if (Volatile.Read(ref _slots[slot]) is { } connection && connection.Silence > _options.SilenceTimeout)
+            if (Volatile.Read(ref _slots[slot]) is { } connection && connection.Liveness.Check(LivenessRule.SilenceOnly(_options.SilenceTimeout)) is { Reason: { } silent })
             {
-                RequestReplacement(connection, $"no frame for {connection.Silence.TotalSeconds:0} s");
+                RequestReplacement(connection, silent);
             }
         }
     }
@@ -304,11 +307,13 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
                 try
                 {
                     var fresh = await OpenAsync(replacement.Slot, _stopping.Token).ConfigureAwait(false);
+                    ReconnectTried(replacement, connected: true);
                     Activate(fresh, replacement.Connection, replacement.Reason);
                     break;
                 }
                 catch (Exception ex) when (!_stopping.IsCancellationRequested && ex is DingTalkApiException or WebSocketException or HttpRequestException or OperationCanceledException)
                 {
+                    ReconnectTried(replacement, connected: false);
                     var delay = ReconnectDelay(attempt);
                     Log.ConnectFailed(_logger, _options.AppKey, attempt + 1, delay.TotalMilliseconds, ex.Message);
                     try
@@ -321,6 +326,15 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
                     }
                 }
             }
+        }
+    }
+
+    // The standby connections opened at start are no reconnects.
+    private void ReconnectTried(Replacement replacement, bool connected)
+    {
+        if (replacement.Connection is not null)
+        {
+            _telemetry.Reconnected(connected);
         }
     }
 
@@ -339,7 +353,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
             _telemetry.Frame(frame.Type, frame.Topic, "duplicate");
             if (earlier is not null)
             {
-                Track(connection.SendAsync(StreamFrame.Ack(frame.MessageId, earlier), CancellationToken.None));
+                Track(AckAgainAsync(connection, frame.MessageId, earlier));
             }
 
             return;
@@ -356,7 +370,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
     // only if it still gets nothing for DeafConfirmation while pushes keep reaching the others.
     private void CheckSiblings(StreamConnection arrivedOn)
     {
-        arrivedOn.GotPush();
+        arrivedOn.Liveness.GotPush();
         if (_options.DeafStreak <= 0 || _slots.Length < 2)
         {
             return;
@@ -365,9 +379,9 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         for (var slot = 0; slot < _slots.Length; slot++)
         {
             if (Volatile.Read(ref _slots[slot]) is { } other && !ReferenceEquals(other, arrivedOn)
-                && other.MissedPush(_options.DeafStreak) is var (missed, sinceStreak) && missed >= _options.DeafStreak && sinceStreak >= _options.DeafConfirmation)
+                && other.Liveness.MissedPush(_options.DeafStreak, _options.DeafConfirmation) is { Reason: { } deaf })
             {
-                RequestReplacement(other, $"deaf: the last {missed} pushes all came on other connections (none here {sinceStreak.TotalSeconds:0.0} s after the {_options.DeafStreak}th)");
+                RequestReplacement(other, deaf);
             }
         }
     }
@@ -412,7 +426,9 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
             }
 
             _telemetry.Frame(frame.Type, frame.Topic, outcome);
-            if (!await connection.SendAsync(StreamFrame.Ack(frame.MessageId, ack), CancellationToken.None).ConfigureAwait(false))
+            var sent = await connection.SendAsync(StreamFrame.Ack(frame.MessageId, ack), CancellationToken.None).ConfigureAwait(false);
+            _telemetry.Acked(sent);
+            if (!sent)
             {
                 Log.AckLost(_logger, frame.MessageId, connection.Id);
             }
@@ -426,6 +442,9 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
             _handlers.Release();
         }
     }
+
+    private async Task AckAgainAsync(StreamConnection connection, string messageId, DingTalkStreamAck earlier) =>
+        _telemetry.Acked(await connection.SendAsync(StreamFrame.Ack(messageId, earlier), CancellationToken.None).ConfigureAwait(false));
 
     private void Track(Task task)
     {

@@ -14,10 +14,7 @@ internal sealed class StreamConnection : IAsyncDisposable
     private const int MaxFrameBytes = 4 * 1024 * 1024;
 
     private readonly FrameSocket _socket;
-    private readonly TimeProvider _timeProvider;
     private readonly TaskCompletionSource _readEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _pushesElsewhere;
-    private long _streakReachedTimestamp;
     private int _reading;
 
     public StreamConnection(string id, int slot, WebSocket socket, TimeProvider timeProvider)
@@ -25,7 +22,7 @@ internal sealed class StreamConnection : IAsyncDisposable
         Id = id;
         Slot = slot;
         _socket = new FrameSocket(socket, timeProvider, MaxFrameBytes);
-        _timeProvider = timeProvider;
+        Liveness = new LivenessWatch(timeProvider, probeAtOnce: false);
     }
 
     public string Id { get; }
@@ -34,34 +31,13 @@ internal sealed class StreamConnection : IAsyncDisposable
     public int Slot { get; }
 
     /// <summary>
-    /// Counts a push that reached another of the app's connections; returns how many in a row this one has missed, and how
-    /// long ago that run reached <paramref name="streak"/> (zero until it has, and when it just did).
+    /// This connection's signs of life (every frame, the server's pings included) and its run of pushes missed. DingTalk's
+    /// rule is silence alone: the WebSocket's own pings probe the socket, and the server pings us.
     /// </summary>
-    public (int Missed, TimeSpan SinceStreak) MissedPush(int streak)
-    {
-        var missed = Interlocked.Increment(ref _pushesElsewhere);
-        if (missed < streak)
-        {
-            return (missed, TimeSpan.Zero);
-        }
-
-        var now = _timeProvider.GetTimestamp();
-        var reached = Interlocked.CompareExchange(ref _streakReachedTimestamp, now, 0);
-        return (missed, reached == 0 ? TimeSpan.Zero : _timeProvider.GetElapsedTime(reached, now));
-    }
-
-    /// <summary>This connection got a push: its run of misses ends.</summary>
-    public void GotPush()
-    {
-        Interlocked.Exchange(ref _pushesElsewhere, 0);
-        Interlocked.Exchange(ref _streakReachedTimestamp, 0);
-    }
+    public LivenessWatch Liveness { get; }
 
     /// <summary>True once the server sent <c>disconnect</c>: it delivers nothing more here and closes the socket soon.</summary>
     public bool DisconnectAnnounced { get; private set; }
-
-    /// <summary>How long since the last frame of any kind (pings included) arrived.</summary>
-    public TimeSpan Silence => _socket.Silence;
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
 
@@ -76,6 +52,7 @@ internal sealed class StreamConnection : IAsyncDisposable
         {
             return await _socket.ReadAsync(async utf8 =>
             {
+                Liveness.Heard();
                 if (StreamFrame.TryParse(utf8.Span) is not { } frame)
                 {
                     return;

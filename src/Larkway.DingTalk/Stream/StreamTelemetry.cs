@@ -3,46 +3,41 @@ using Larkway.Shared.Clients;
 
 namespace Larkway.DingTalk.Stream;
 
-/// <summary>The Stream client's metrics on the <c>Larkway</c> meter (docs/metrics.md).</summary>
+/// <summary>
+/// The Stream client's metrics: the shared long-connection instruments (<c>larkway.dingtalk.long_connection.*</c>,
+/// docs/metrics.md) tagged with the app key, and a push's type and topic.
+/// </summary>
 internal sealed class StreamTelemetry : IDisposable
 {
-    private readonly Meter? _ownedMeter;
-    private readonly string _appKey;
-    private readonly Counter<long> _connections;
-    private readonly Counter<long> _frames;
+    private readonly ConnectionTelemetry _connections;
+    private readonly KeyValuePair<string, object?>[] _app;
 
     public StreamTelemetry(IMeterFactory? meterFactory, string appKey)
     {
-        _appKey = appKey;
-        var meter = LarkwayInstruments.Meter(meterFactory, out _ownedMeter);
-        _connections = meter.CreateCounter<long>("larkway.dingtalk.stream.connections", "{connection}", "Stream connections opened, by the reason (start, or why the previous one was replaced).");
-        _frames = meter.CreateCounter<long>("larkway.dingtalk.stream.frames", "{frame}", "EVENT and CALLBACK frames received, by type, topic and outcome (handled, failed, duplicate).");
+        _connections = ConnectionTelemetry.For(meterFactory, "DingTalk", "dingtalk");
+        _app = [new("dingtalk.app_key", appKey)];
     }
 
-    public void ConnectionOpened(string reason)
-    {
-        if (_connections.Enabled)
-        {
-            _connections.Add(1, new KeyValuePair<string, object?>("dingtalk.app_key", _appKey), new KeyValuePair<string, object?>("dingtalk.stream.reason", Reason(reason)));
-        }
-    }
+    /// <summary>Reports the client on the connected gauge until disposed.</summary>
+    public IDisposable Track(Func<bool> isConnected) => _connections.Track(isConnected, _app);
 
-    public void Frame(string type, string topic, string outcome)
-    {
-        if (_frames.Enabled)
-        {
-            _frames.Add(1, new KeyValuePair<string, object?>("dingtalk.app_key", _appKey), new KeyValuePair<string, object?>("dingtalk.stream.type", type),
-                new KeyValuePair<string, object?>("dingtalk.stream.topic", topic), new KeyValuePair<string, object?>("dingtalk.stream.outcome", outcome));
-        }
-    }
+    public void ConnectionOpened(string reason) => _connections.Connected(Reason(reason), _app);
+
+    public void Reconnected(bool connected) => _connections.Reconnected(connected, _app);
+
+    public void Frame(string type, string topic, string outcome) =>
+        _connections.Pushed(outcome, _app, new("dingtalk.stream.type", type), new("dingtalk.stream.topic", topic));
+
+    public void Acked(bool sent) => _connections.Acked(sent, _app);
 
     // Reasons carry details (seconds, socket errors); the tag keeps their kind only, so its values stay few.
     private static string Reason(string reason) =>
         reason == "start" ? "start"
         : reason.Contains("disconnect", StringComparison.Ordinal) ? "disconnect"
-        : reason.StartsWith("no frame", StringComparison.Ordinal) ? "silence"
-        : reason.StartsWith("deaf", StringComparison.Ordinal) ? "deaf"
+        : reason.StartsWith("no frame", StringComparison.Ordinal) ? ConnectionTelemetry.ReasonTag(LivenessFailure.Silence)
+        : reason.StartsWith("deaf", StringComparison.Ordinal) ? ConnectionTelemetry.ReasonTag(LivenessFailure.Deaf)
+        : reason.StartsWith("closed", StringComparison.Ordinal) ? "closed"
         : "lost";
 
-    public void Dispose() => _ownedMeter?.Dispose();
+    public void Dispose() => _connections.Dispose();
 }

@@ -25,9 +25,12 @@ internal sealed class DataFrameProcessor
     private readonly HandlerLane _events;
     private readonly HandlerLane _callbacks;
     private readonly InFlightWork _inFlight = new();
+    private readonly Action<bool> _acked;
 
-    public DataFrameProcessor(IFeishuEventSink sink, FeishuLongConnectionOptions options, FeishuEventsTelemetry telemetry, ILogger logger)
+    /// <param name="acked">Told of every ack: sent, or lost with its connection (the connection telemetry's count).</param>
+    public DataFrameProcessor(IFeishuEventSink sink, FeishuLongConnectionOptions options, FeishuEventsTelemetry telemetry, ILogger logger, Action<bool> acked)
     {
+        _acked = acked;
         _sink = sink;
         _telemetry = telemetry;
         _appName = options.AppName;
@@ -169,10 +172,10 @@ internal sealed class DataFrameProcessor
     private void AckLater(LongConnectionSession session, Frame frame, int code, long started, CancellationToken cancellationToken) =>
         _inFlight.Start(() => SendAckAsync(session, frame, code, started, data: null, cancellationToken));
 
-    private Task SendAckAsync(LongConnectionSession session, Frame frame, int code, long started, byte[]? data, CancellationToken cancellationToken)
+    private async Task SendAckAsync(LongConnectionSession session, Frame frame, int code, long started, byte[]? data, CancellationToken cancellationToken)
     {
         var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
         var ack = Frames.Ack(frame, code, elapsed, data, hasData: data is not null);
-        return session.SendAsync(ack, cancellationToken);
+        _acked(await session.SendAsync(ack, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -47,6 +47,8 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     private readonly LongConnectionConfigState _config;
     private readonly DataFrameProcessor _processor;
     private readonly FeishuEventsTelemetry _telemetry;
+    private readonly ConnectionTelemetry _connections;
+    private readonly KeyValuePair<string, object?>[] _appTags;
     private readonly CancellationTokenSource _disposing = new();
     private readonly LongConnectionSession?[] _sessions;
     private readonly InFlightWork _retiring = new();
@@ -72,7 +74,9 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         _http.Timeout = Timeout.InfiniteTimeSpan; // the discovery has its own timeout on the TimeProvider
         _config = new LongConnectionConfigState(_options.InitialConfig);
         _telemetry = _options.MeterFactory is { } meterFactory ? FeishuEventsTelemetry.For(meterFactory) : FeishuEventsTelemetry.CreateOwned();
-        _processor = new DataFrameProcessor(sink, _options, _telemetry, _logger);
+        _connections = ConnectionTelemetry.For(_options.MeterFactory, "Feishu", "feishu");
+        _appTags = [new("feishu.app", _options.AppName), new("feishu.app_id", _options.AppId)];
+        _processor = new DataFrameProcessor(sink, _options, _telemetry, _logger, sent => _connections.Acked(sent, _appTags));
         _sessions = new LongConnectionSession?[_options.Connections];
     }
 
@@ -113,7 +117,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         }
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
-        using var tracking = _telemetry.TrackConnection(_options.AppId, _options.AppName, () => State == FeishuLongConnectionState.Connected);
+        using var tracking = _connections.Track(() => State == FeishuLongConnectionState.Connected, _appTags);
         var ct = stopping.Token;
 
         // Read by UpdateState: once a stop is asked for (the token's flag flips before any connection reacts to it), what
@@ -194,6 +198,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         _http.Dispose();
         _disposing.Dispose();
         _telemetry.Dispose();
+        _connections.Dispose();
     }
 
     /// <summary>
@@ -204,8 +209,10 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     private async Task RunSlotAsync(int slot, LongConnectionSession? session, CancellationToken cancellationToken)
     {
         session ??= await ReconnectAsync(hurry: true, cancellationToken).ConfigureAwait(false);
+        var opened = "start";
         while (true)
         {
+            _connections.Connected(opened, _appTags);
             Activate(slot, session, cancellationToken);
             var reason = await session.Trouble.WaitAsync(cancellationToken).ConfigureAwait(false);
             UpdateState();
@@ -227,6 +234,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             }
 
             Volatile.Write(ref _lastReplaceReason, reason);
+            opened = session.TroubleKind;
 
             // While another connection still receives, this one is closed at once — closing is what tells Feishu to stop
             // routing events into it — and the server's jitter spreads the reconnects. When it is the last one it stays
@@ -276,7 +284,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     // bursts, would make the first events after it a verdict again.)
     private void OnData(LongConnectionSession arrivedOn)
     {
-        arrivedOn.GotPush();
+        arrivedOn.Liveness.GotPush();
         if (_options.DeafStreak <= 0 || _sessions.Length < 2)
         {
             return;
@@ -285,11 +293,9 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
         foreach (var other in _sessions)
         {
             if (other is not null && !ReferenceEquals(other, arrivedOn) && other.IsHealthy
-                && other.MissedPush(_options.DeafStreak) is (var missed, { } suspected) && suspected >= _options.DeafConfirmation)
+                && other.Liveness.MissedPush(_options.DeafStreak, _options.DeafConfirmation) is { Reason: { } deaf })
             {
-                other.ReportTrouble(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"deaf: the last {missed} events all came on other connections (suspected after {_options.DeafStreak}, none here for {suspected.TotalSeconds:0.0} s since)"));
+                other.ReportTrouble(deaf, ConnectionTelemetry.ReasonTag(LivenessFailure.Deaf));
             }
         }
     }
@@ -339,12 +345,12 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             try
             {
                 var session = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-                _telemetry.ReconnectAttempted(_options.AppId, _options.AppName, connected: true);
+                _connections.Reconnected(connected: true, _appTags);
                 return session;
             }
             catch (FeishuLongConnectionException ex)
             {
-                _telemetry.ReconnectAttempted(_options.AppId, _options.AppName, connected: false);
+                _connections.Reconnected(connected: false, _appTags);
                 if (ex.IsFatal || !_options.AutoReconnect)
                 {
                     throw;

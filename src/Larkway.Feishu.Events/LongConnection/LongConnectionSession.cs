@@ -3,13 +3,15 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Google.Protobuf;
 using Larkway.Feishu.Events.LongConnection.Wire;
+using Larkway.Shared.Clients;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Feishu.Events.LongConnection;
 
 /// <summary>
 /// One open WebSocket: a receive loop (frames in, fragments reassembled, data handed to the processor)
-/// and a heartbeat loop (pings every ping interval, the pong deadline, the silence watchdog). Sends are
+/// and a heartbeat loop (pings every ping interval, the pong deadline and the silence watchdog: the shared
+/// <see cref="LivenessWatch"/> with Feishu's intervals). Sends are
 /// serialized by one lock: a WebSocket allows one sender at a time, and acks, pings and the close share it.
 /// <see cref="Trouble"/> completes the first time the connection should be replaced — it ended, or a liveness
 /// rule no longer trusts it — while the socket is left as it is, so that the client can open the replacement
@@ -32,11 +34,8 @@ internal sealed class LongConnectionSession : IAsyncDisposable
     private readonly TaskCompletionSource<string> _trouble = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _running = new();
     private readonly Action<LongConnectionSession>? _onData;
-    private readonly Lock _streak = new();
-    private long _lastInbound;
-    private long _lastPing;
-    private int _missedPushes;
-    private long _suspectedSince;
+    private readonly LivenessWatch _liveness;
+    private readonly Lock _troubleGate = new();
     private int _disposed;
 
     // Handlers outlive a retired connection: their acks still try it, and the server redelivers what they cannot ack.
@@ -61,7 +60,7 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         _processor = processor;
         _logger = logger;
         _time = options.TimeProvider;
-        _lastInbound = _time.GetTimestamp();
+        _liveness = new LivenessWatch(_time, probeAtOnce: true); // the first pong brings the server's config
         _fragments = new FragmentAssembler(
             options.MaxPendingFragmentedMessages,
             options.MaxFragmentedMessageBytes,
@@ -91,7 +90,8 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         {
             try
             {
-                ReportTrouble(await RunAsync(linked.Token).ConfigureAwait(false));
+                var (reason, kind) = await RunAsync(linked.Token).ConfigureAwait(false);
+                ReportTrouble(reason, kind);
             }
             finally
             {
@@ -100,48 +100,26 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         }, CancellationToken.None);
     }
 
+    /// <summary>What ended trust in the connection, as a <c>larkway.reason</c> tag value (<c>closed</c>, <c>lost</c>, a liveness failure); set with <see cref="Trouble"/>.</summary>
+    public string TroubleKind { get; private set; } = "lost";
+
     /// <summary>Asks for this connection's replacement (once; later reasons are ignored).</summary>
-    public void ReportTrouble(string reason) => _trouble.TrySetResult(reason);
-
-    /// <summary>An event arrived on this connection: it is not deaf, its run of misses ends and it is no longer suspect.</summary>
-    public void GotPush()
+    /// <param name="reason">Why, in words.</param>
+    /// <param name="kind">Why, as a tag value (<see cref="ConnectionTelemetry.ReasonTag"/> for liveness failures).</param>
+    public void ReportTrouble(string reason, string kind)
     {
-        lock (_streak)
+        lock (_troubleGate)
         {
-            _missedPushes = 0;
+            if (!_trouble.Task.IsCompleted)
+            {
+                TroubleKind = kind;
+                _trouble.TrySetResult(reason);
+            }
         }
     }
 
-    /// <summary>
-    /// An event arrived on another connection of the app. Returns how many in a row this one has missed and, once that
-    /// run has reached <paramref name="streak"/> (the connection is suspect), how long ago on the client's clock it did
-    /// (zero for the event that makes it so); null before.
-    /// </summary>
-    /// <remarks>
-    /// A lock, not interlocked fields: with more than two connections several read loops count misses of this one at
-    /// once, and the moment a run became suspect must be set by the miss that made it so and read by the later ones of
-    /// the same run only (never one left from an earlier run). It is uncontended but for that, and costs next to nothing
-    /// per event.
-    /// </remarks>
-    public (int Missed, TimeSpan? Suspected) MissedPush(int streak)
-    {
-        lock (_streak)
-        {
-            var missed = ++_missedPushes;
-            if (missed < streak)
-            {
-                return (missed, null);
-            }
-
-            var now = _time.GetTimestamp();
-            if (missed == streak)
-            {
-                _suspectedSince = now;
-            }
-
-            return (missed, _time.GetElapsedTime(_suspectedSince, now));
-        }
-    }
+    /// <summary>This connection's signs of life, probes and run of missed events (the deaf rule is the client's, across its connections).</summary>
+    public LivenessWatch Liveness => _liveness;
 
     /// <summary>
     /// Closes a replaced connection: a close frame first (what tells the server to stop routing events to it), then it
@@ -158,24 +136,24 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         await DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Runs until the connection ends; returns why (for the log). Never throws but for cancellation of <paramref name="cancellationToken"/>.</summary>
-    private async Task<string> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs until the connection ends; returns why (for the log, and as a tag value). Never throws but for cancellation of <paramref name="cancellationToken"/>.</summary>
+    private async Task<(string Reason, string Kind)> RunAsync(CancellationToken cancellationToken)
     {
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = HeartbeatAsync(connection.Token);
         try
         {
-            return await ReceiveLoopAsync(cancellationToken).ConfigureAwait(false);
+            return (await ReceiveLoopAsync(cancellationToken).ConfigureAwait(false), "closed");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return "closed by the client";
+            return ("closed by the client", "closed");
         }
 #pragma warning disable CA1031 // Whatever broke the socket, the outcome is the same: this connection is over.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return $"{ex.GetType().Name}: {ex.Message}";
+            return ($"{ex.GetType().Name}: {ex.Message}", "lost");
         }
         finally
         {
@@ -243,7 +221,9 @@ internal sealed class LongConnectionSession : IAsyncDisposable
             {
                 var memory = buffer.GetMemory(ReceiveChunk);
                 result = await _socket.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _lastInbound, _time.GetTimestamp());
+                // Any frame after a ping proves the socket carries data to us, not only a pong: fewer false alarms on a busy link.
+                _liveness.Heard();
+                _liveness.Answered();
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     await CloseOutputAsync(cancellationToken).ConfigureAwait(false);
@@ -366,41 +346,31 @@ internal sealed class LongConnectionSession : IAsyncDisposable
     {
         try
         {
-            long? lastPing = null;
             while (!cancellationToken.IsCancellationRequested && !_trouble.Task.IsCompleted)
             {
                 var changed = _config.Changed;
                 var config = _config.Current;
-
-                // The deadlines are checked before the next ping: a ping sent first would restart the pong deadline.
-                var wait = lastPing is null ? TimeSpan.Zero : config.PingInterval - _time.GetElapsedTime(lastPing.Value);
-                if (CheckPongDeadline(ref wait) || CheckWatchdog(config, ref wait))
+                var verdict = _liveness.Check(Rule(config));
+                if (verdict.IsDead)
                 {
+                    ReportDead(verdict, config);
                     return;
                 }
 
-                if (wait <= TimeSpan.Zero)
+                if (verdict.ProbeDue)
                 {
-                    lastPing = _time.GetTimestamp();
-                    Volatile.Write(ref _lastPing, lastPing.Value);
+                    _liveness.Probed();
                     if (!await SendAsync(Frames.Ping(_serviceId), cancellationToken).ConfigureAwait(false))
                     {
                         return; // the socket is gone; the receive loop reports why
                     }
 
-                    wait = config.PingInterval;
-                    if (CheckPongDeadline(ref wait) || CheckWatchdog(config, ref wait))
-                    {
-                        return;
-                    }
+                    continue;
                 }
 
-                if (wait > TimeSpan.Zero)
-                {
-                    using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    await Task.WhenAny(Task.Delay(wait, _time, wake.Token), changed, _trouble.Task).ConfigureAwait(false);
-                    await wake.CancelAsync().ConfigureAwait(false); // stop the timer when the config changed first
-                }
+                using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                await Task.WhenAny(Task.Delay(verdict.RecheckIn, _time, wake.Token), changed, _trouble.Task).ConfigureAwait(false);
+                await wake.CancelAsync().ConfigureAwait(false); // stop the timer when the config changed first
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -408,51 +378,22 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         }
     }
 
-    // Any frame after the ping proves the socket carries data to us, not only a pong: fewer false alarms on a busy link.
-    private bool CheckPongDeadline(ref TimeSpan wait)
+    // Feishu's intervals: the server's ping interval, our pong deadline, and the watchdog (three pings' worth by default).
+    private LivenessRule Rule(FeishuLongConnectionConfig config) =>
+        new(_options.WatchdogTimeout ?? config.PingInterval * 3, config.PingInterval, _options.PongTimeout);
+
+    private void ReportDead(LivenessVerdict verdict, FeishuLongConnectionConfig config)
     {
-        var deadline = _options.PongTimeout;
-        if (deadline <= TimeSpan.Zero || deadline == Timeout.InfiniteTimeSpan)
+        if (verdict.Failure == LivenessFailure.Silence)
         {
-            return false;
+            LongConnectionLog.WatchdogFired(_logger, ConnectionId, _options.WatchdogTimeout ?? config.PingInterval * 3);
+        }
+        else
+        {
+            LongConnectionLog.PongMissed(_logger, ConnectionId, _options.PongTimeout);
         }
 
-        var ping = Volatile.Read(ref _lastPing);
-        if (Volatile.Read(ref _lastInbound) >= ping)
-        {
-            return false;
-        }
-
-        var waited = _time.GetElapsedTime(ping);
-        if (waited >= deadline)
-        {
-            LongConnectionLog.PongMissed(_logger, ConnectionId, deadline);
-            ReportTrouble($"nothing came back within {deadline.TotalSeconds:0.#} s of a ping");
-            return true;
-        }
-
-        wait = wait < deadline - waited ? wait : deadline - waited;
-        return false;
-    }
-
-    private bool CheckWatchdog(FeishuLongConnectionConfig config, ref TimeSpan wait)
-    {
-        var watchdog = _options.WatchdogTimeout ?? config.PingInterval * 3;
-        if (watchdog <= TimeSpan.Zero || watchdog == Timeout.InfiniteTimeSpan)
-        {
-            return false;
-        }
-
-        var silent = _time.GetElapsedTime(Volatile.Read(ref _lastInbound));
-        if (silent >= watchdog)
-        {
-            LongConnectionLog.WatchdogFired(_logger, ConnectionId, watchdog);
-            ReportTrouble($"nothing received for {watchdog.TotalSeconds:0.#} s");
-            return true;
-        }
-
-        wait = wait < watchdog - silent ? wait : watchdog - silent;
-        return false;
+        ReportTrouble(verdict.Reason!, ConnectionTelemetry.ReasonTag(verdict.Failure!.Value));
     }
 
     private async Task CloseOutputAsync(CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
@@ -30,8 +29,6 @@ internal sealed class FeishuEventsTelemetry : IDisposable
     private readonly Counter<long> _received;
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _cardActionDuration;
-    private readonly Counter<long> _reconnects;
-    private readonly ConcurrentDictionary<LongConnectionTracker, byte> _connections = new();
 
     private FeishuEventsTelemetry(Meter meter, bool owned)
     {
@@ -47,14 +44,6 @@ internal sealed class FeishuEventsTelemetry : IDisposable
             "Time from a card action's arrival to its answer, by app, transport and answer.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CardActionBuckets });
-        _reconnects = meter.CreateCounter<long>(
-            "larkway.feishu.long_connection.reconnects", "{attempt}",
-            "Attempts to re-establish a lost long connection, by app and outcome.");
-        meter.CreateObservableGauge(
-            "larkway.feishu.long_connection.connected",
-            ObserveConnections,
-            "{connection}",
-            "1 while a running long-connection client of the app is connected, 0 while it connects or reconnects.");
     }
 
     /// <summary>The shared instance of a DI container's meter factory.</summary>
@@ -136,35 +125,7 @@ internal sealed class FeishuEventsTelemetry : IDisposable
             { "larkway.card_action.answer", AnswerName(answer) },
         });
 
-    public void ReconnectAttempted(string appId, string appName, bool connected) =>
-        _reconnects.Add(1, new TagList
-        {
-            { "feishu.app", appName },
-            { "feishu.app_id", appId },
-            { "larkway.outcome", connected ? "connected" : "failed" },
-        });
-
-    /// <summary>Reports a running client's state on the connected gauge until the returned tracker is disposed.</summary>
-    public IDisposable TrackConnection(string appId, string appName, Func<bool> isConnected)
-    {
-        var tracker = new LongConnectionTracker(this, appId, appName, isConnected);
-        _connections.TryAdd(tracker, 0);
-        return tracker;
-    }
-
     public void Dispose() => _ownedMeter?.Dispose();
-
-    private IEnumerable<Measurement<int>> ObserveConnections()
-    {
-        foreach (var tracker in _connections.Keys)
-        {
-            yield return new Measurement<int>(tracker.IsConnected() ? 1 : 0, new TagList
-            {
-                { "feishu.app", tracker.AppName },
-                { "feishu.app_id", tracker.AppId },
-            });
-        }
-    }
 
     private static string OutcomeName(ReceiveOutcome outcome) => outcome switch
     {
@@ -181,17 +142,6 @@ internal sealed class FeishuEventsTelemetry : IDisposable
         CardAnswer.Late => "late",
         _ => "failed",
     };
-
-    private sealed class LongConnectionTracker(FeishuEventsTelemetry owner, string appId, string appName, Func<bool> isConnected) : IDisposable
-    {
-        public string AppId { get; } = appId;
-
-        public string AppName { get; } = appName;
-
-        public Func<bool> IsConnected { get; } = isConnected;
-
-        public void Dispose() => owner._connections.TryRemove(this, out _);
-    }
 }
 
 /// <summary>What became of a verified event handed to the sink.</summary>

@@ -7,7 +7,7 @@ namespace Larkway.WeCom.AiBot;
 
 /// <summary>
 /// One WebSocket to WeCom's AI bot endpoint: reads frames, matches answers to the requests waiting for them by
-/// <c>req_id</c>, sends one frame at a time, and counts the pings it sent that are still unanswered. It knows nothing of
+/// <c>req_id</c>, sends one frame at a time, and keeps its signs of life and unanswered pings (<see cref="Liveness"/>). It knows nothing of
 /// reconnecting: the client watches it and replaces it.
 /// </summary>
 internal sealed class AiBotConnection : IAsyncDisposable
@@ -19,7 +19,6 @@ internal sealed class AiBotConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<AiBotFrame>> _pending = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _missedPongs;
     private int _closing;
     private string? _abortReason;
 
@@ -28,6 +27,9 @@ internal sealed class AiBotConnection : IAsyncDisposable
         Id = id;
         _socket = new FrameSocket(socket, time, MaxFrameBytes);
         _time = time;
+
+        // The subscribe's answer proves the link: the first ping is due a ping interval on.
+        Liveness = new LivenessWatch(time, probeAtOnce: false);
     }
 
     public string Id { get; }
@@ -37,11 +39,8 @@ internal sealed class AiBotConnection : IAsyncDisposable
     /// <summary>Completes with the reason the connection ended, once its read loop is over.</summary>
     public Task<string> Ended => _ended.Task;
 
-    /// <summary>How long since the last frame of any kind arrived.</summary>
-    public TimeSpan Silence => _socket.Silence;
-
-    /// <summary>Pings sent and not answered yet.</summary>
-    public int MissedPongs => Volatile.Read(ref _missedPongs);
+    /// <summary>Every frame is a sign of life; only a ping's answer answers a ping.</summary>
+    public LivenessWatch Liveness { get; }
 
     /// <summary>True once the server said another connection took over (<c>disconnected_event</c>).</summary>
     public bool TakenOver { get; set; }
@@ -67,6 +66,7 @@ internal sealed class AiBotConnection : IAsyncDisposable
 
     private Task<string> ReadFramesAsync(Action<AiBotConnection, AiBotFrame> onPush) => _socket.ReadAsync(utf8 =>
     {
+        Liveness.Heard();
         if (AiBotFrame.TryParse(utf8.Span) is not { } frame)
         {
             return ValueTask.CompletedTask;
@@ -76,7 +76,7 @@ internal sealed class AiBotConnection : IAsyncDisposable
         {
             if (frame.ReqId.StartsWith(WeComAiBotCommands.Ping, StringComparison.Ordinal))
             {
-                Interlocked.Exchange(ref _missedPongs, 0);
+                Liveness.Answered();
             }
 
             if (_pending.TryRemove(frame.ReqId, out var waiter))
@@ -143,10 +143,10 @@ internal sealed class AiBotConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a <c>ping</c> and counts it as missed until its answer comes.</summary>
+    /// <summary>Sends a <c>ping</c> and counts it as unanswered until its answer comes.</summary>
     public Task<bool> PingAsync(string reqId)
     {
-        Interlocked.Increment(ref _missedPongs);
+        Liveness.Probed();
         return SendAsync(AiBotFrame.Write(WeComAiBotCommands.Ping, reqId, null), CancellationToken.None);
     }
 

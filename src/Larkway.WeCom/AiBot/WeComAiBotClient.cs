@@ -50,6 +50,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
     private readonly WeComAiBotHandler _handler;
     private readonly ILogger _logger;
     private readonly AiBotTelemetry _telemetry;
+    private IDisposable? _tracking;
     private readonly DuplicateFilter<object> _duplicates;
     private readonly SemaphoreSlim _handlers;
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connectSocket;
@@ -59,7 +60,6 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private TaskCompletionSource _activated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AiBotConnection? _current;
-    private long _lastPingTimestamp;
     private ITimer? _watchdog;
     private Task? _supervisor;
     private WeComAiBotConnectionState _state = WeComAiBotConnectionState.NotStarted;
@@ -148,6 +148,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
         }
 
         Activate(first, "start");
+        _tracking = _telemetry.Track(() => State == WeComAiBotConnectionState.Connected);
         _supervisor = Task.Run(() => SuperviseAsync(first), CancellationToken.None);
         var period = new[] { TimeSpan.FromSeconds(1), _options.PingInterval / 4, _options.SilenceTimeout / 4 }.Min();
         _watchdog = TimeProvider.CreateTimer(static state => ((WeComAiBotClient)state!).CheckLiveness(), this, period, period);
@@ -162,6 +163,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _tracking?.Dispose();
         if (_watchdog is not null)
         {
             await _watchdog.DisposeAsync().ConfigureAwait(false);
@@ -485,7 +487,6 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
         lock (_gate)
         {
             _current = connection;
-            Interlocked.Exchange(ref _lastPingTimestamp, TimeProvider.GetTimestamp());
             activated = _activated;
             _activated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -546,6 +547,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             {
                 await Task.Delay(delay, TimeProvider, _stopping.Token).ConfigureAwait(false);
                 var connection = await ConnectAsync(_stopping.Token).ConfigureAwait(false);
+                _telemetry.Reconnected(connected: true);
                 Activate(connection, reason);
                 return connection;
             }
@@ -555,6 +557,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             }
             catch (WeComApiException ex) when (ex.ErrCode is not null && !ex.IsTransient)
             {
+                _telemetry.Reconnected(connected: false);
                 // Credentials WeCom refused are not tried again and again: that is how an IP gets banned.
                 Log.AuthenticationFailed(_logger, _options.BotId, ex.Code, ex.ErrorMessage);
                 Volatile.Write(ref _lastReconnectReason, $"subscribe refused: {ex.Code} {ex.ErrorMessage}");
@@ -563,6 +566,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             }
             catch (WeComApiException ex)
             {
+                _telemetry.Reconnected(connected: false);
                 Log.ConnectFailed(_logger, _options.BotId, attempt + 1, ReconnectDelay(attempt + 1).TotalMilliseconds, ex.Message);
             }
         }
@@ -578,36 +582,21 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             return;
         }
 
-        if (connection.Silence > _options.SilenceTimeout)
+        var verdict = connection.Liveness.Check(new LivenessRule(_options.SilenceTimeout, _options.PingInterval, _options.PingInterval, _options.MaxMissedPongs));
+        if (verdict is { Failure: LivenessFailure.UnansweredProbes, Reason: { } unanswered } && connection.Liveness.Silence < _options.PingInterval)
         {
-            connection.Abort($"no frame for {connection.Silence.TotalSeconds:0} s");
-            return;
+            // Frames still come, so the server reads and writes: a polite close reads on until its close frame, and a
+            // message it pushed before seeing ours is handled rather than cut off in the socket's buffer.
+            Track(connection.CloseAsync(unanswered, PoliteCloseTimeout));
         }
-
-        if (TimeProvider.GetElapsedTime(Interlocked.Read(ref _lastPingTimestamp)) < _options.PingInterval)
+        else if (verdict.Reason is { } dead)
         {
-            return;
+            connection.Abort(dead);
         }
-
-        if (connection.MissedPongs >= _options.MaxMissedPongs)
+        else if (verdict.ProbeDue)
         {
-            var reason = $"{connection.MissedPongs} pings unanswered";
-            if (connection.Silence < _options.PingInterval)
-            {
-                // Frames still come, so the server reads and writes: a polite close reads on until its close frame, and a
-                // message it pushed before seeing ours is handled rather than cut off in the socket's buffer.
-                Track(connection.CloseAsync(reason, PoliteCloseTimeout));
-            }
-            else
-            {
-                connection.Abort(reason);
-            }
-
-            return;
+            Track(connection.PingAsync(AiBotFrame.NewReqId(WeComAiBotCommands.Ping, TimeProvider)));
         }
-
-        Interlocked.Exchange(ref _lastPingTimestamp, TimeProvider.GetTimestamp());
-        Track(connection.PingAsync(AiBotFrame.NewReqId(WeComAiBotCommands.Ping, TimeProvider)));
     }
 
     private void OnPush(AiBotConnection connection, AiBotFrame frame)

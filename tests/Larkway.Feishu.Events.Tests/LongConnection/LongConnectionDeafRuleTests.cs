@@ -80,7 +80,7 @@ public sealed class LongConnectionDeafRuleTests : IAsyncLifetime
 
         await _b.Closed.WaitAsync(TestTimeouts.HangGuard); // closed at once: a still receives
         await WaitUntilAsync(() => _h.Client.LastReplaceReason is not null, "b replaced");
-        _h.Client.LastReplaceReason.ShouldBe("deaf: the last 26 events all came on other connections (suspected after 20, none here for 1.0 s since)");
+        _h.Client.LastReplaceReason.ShouldBe("deaf: the last 26 pushes all came on other connections (suspected after 20, none here for 1.0 s since)");
         _a.Closed.IsCompleted.ShouldBeFalse();
     }
 

@@ -5,14 +5,13 @@ namespace Larkway.Shared.Clients;
 
 /// <summary>
 /// The transport half of a long connection (DingTalk's Stream, WeCom's AI bot): reads whole text frames up to a size
-/// limit, notes when the last one came, sends one frame at a time (a WebSocket takes one send at a time), and closes
+/// limit, sends one frame at a time (a WebSocket takes one send at a time), and closes
 /// politely or aborts. What the frames mean — pings, acks, pushes — stays with each library's connection.
 /// </summary>
 internal sealed class FrameSocket(WebSocket socket, TimeProvider timeProvider, int maxFrameBytes) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
-    private long _lastFrameTimestamp = timeProvider.GetTimestamp();
     private int _disposed;
 
     public WebSocketState State => socket.State;
@@ -38,9 +37,6 @@ internal sealed class FrameSocket(WebSocket socket, TimeProvider timeProvider, i
             throw;
         }
     }
-
-    /// <summary>How long since the last frame of any kind (pings included) arrived.</summary>
-    public TimeSpan Silence => timeProvider.GetElapsedTime(Interlocked.Read(ref _lastFrameTimestamp));
 
     /// <summary>
     /// Reads until the socket ends, handing each whole frame to <paramref name="onFrame"/> (its bytes are valid only until
@@ -73,7 +69,6 @@ internal sealed class FrameSocket(WebSocket socket, TimeProvider timeProvider, i
                 }
                 while (!result.EndOfMessage);
 
-                Interlocked.Exchange(ref _lastFrameTimestamp, timeProvider.GetTimestamp());
                 await onFrame(message.WrittenMemory).ConfigureAwait(false);
             }
         }
