@@ -42,7 +42,7 @@ public static class HubDingTalkServiceCollectionExtensions
 
         // Read by the alert "a long connection is not held" on whichever replica evaluates it, holder or not.
         services.AddSingleton(sp => new LongConnectionSource(DingTalkStreamDuty.Connection, sp.GetRequiredService<DingTalkStreamStatus>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton(DingTalkStreamAlert.Rule));
+        services.AddSingleton(DingTalkStreamAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
         services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
 

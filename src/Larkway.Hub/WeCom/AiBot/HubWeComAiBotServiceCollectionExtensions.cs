@@ -27,7 +27,7 @@ public static class HubWeComAiBotServiceCollectionExtensions
 
         // Read by the alert "a long connection is not held" on whichever replica evaluates it, holder or not.
         services.AddSingleton(sp => new LongConnectionSource(WeComAiBotDuty.Connection, sp.GetRequiredService<WeComAiBotStatus>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton(WeComAiBotAlert.Rule));
+        services.AddSingleton(WeComAiBotAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
         services.TryAddSingleton(sp => new WeComAiBotStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WeComAiBotStatus>(), sp.GetService<WeComAiBotSupervisor>()));
         services.TryAddSingleton(sp => new WeComAiBotInboxHandler(
             sp.GetRequiredService<HubAppRegistry>(),
