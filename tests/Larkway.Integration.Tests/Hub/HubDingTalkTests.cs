@@ -385,10 +385,12 @@ public sealed class HubDingTalkTests
         await HubSandbox.WaitUntilAsync(() => RobotMessagesAsync(hub, "alice").GetAwaiter().GetResult().Any(m => m.GetProperty("msgKey").GetString() == "sampleText"), "the follow-up", seconds: 30);
         var followUp = (await RobotMessagesAsync(hub, "alice")).Single(m => m.GetProperty("msgKey").GetString() == "sampleText");
         followUp.GetProperty("msgParam").GetRawText().ShouldContain("Approved by Alice Chen");
-        var reject = PackLinks(await RobotMessagesAsync(hub, "alice")).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal) && Label(hub, l).Contains("Approved already", StringComparison.Ordinal) && l != approve);
+        var reject = PackLinks(await RobotMessagesAsync(hub, "alice")).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal) && Label(hub, l).Contains("Approved by Alice Chen on", StringComparison.Ordinal) && l != approve);
         using var rejected = await browser.PostAsync(reject, null);
         rejected.StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await rejected.Content.ReadAsStringAsync()).ShouldContain("Approved already");
+        var refused = await rejected.Content.ReadAsStringAsync();
+        refused.ShouldContain("Already decided");
+        refused.ShouldContain("Approved by Alice Chen on");
         Actions(admin, requisition.Id).Count.ShouldBe(1, "a decided delivery records no second decision");
 
         // Request approval: the Hub's approvals are Feishu's, so the page says none was opened, and the business system is told.

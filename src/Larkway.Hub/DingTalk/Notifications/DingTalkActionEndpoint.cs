@@ -47,7 +47,7 @@ internal static partial class DingTalkActionEndpoint
 
         return await DingTalkActionState.LoadAsync(http.RequestServices, click, cancellationToken).ConfigureAwait(false) is not { } state
             ? DingTalkConfirmPage.Gone()
-            : DingTalkConfirmPage.Done(state) ?? DingTalkConfirmPage.Ask(state, click);
+            : DingTalkConfirmPage.Done(state, click) ?? DingTalkConfirmPage.Ask(state, click);
     }
 
     private static async Task<IResult> ConfirmAsync(string token, HttpContext http, CancellationToken cancellationToken)
@@ -72,7 +72,7 @@ internal static partial class DingTalkActionEndpoint
             return DingTalkConfirmPage.Gone();
         }
 
-        if (DingTalkConfirmPage.Done(state) is { } done)
+        if (DingTalkConfirmPage.Done(state, click) is { } done)
         {
             return done;
         }

@@ -28,21 +28,21 @@ internal static class DingTalkConfirmPage
     }
 
     /// <summary>
-    /// The answer for a link that may not act again, or null when it may: the same button pressed before, or a decision
-    /// this delivery has already recorded with any of its buttons (409: nothing more is recorded).
+    /// The answer for a link that may not act again, or null when it may: a decision this delivery has already recorded
+    /// with any of its buttons, or the same button pressed before (409: nothing more is recorded).
     /// </summary>
-    public static IResult? Done(DingTalkActionState state)
+    public static IResult? Done(DingTalkActionState state, DingTalkActionClick click)
     {
-        var earlier = state.Decided ?? state.Used;
-        if (earlier is null)
+        if (state.Decided is { } decided)
         {
-            return null;
+            var by = decided.OperatorOpenId is not { } who || who == click.UserId ? state.Decider : who;
+            return Page(StatusCodes.Status409Conflict, "Already decided",
+                $"{DingTalkActionState.DecisionWord(decided.Decision)} by {by} on {When(decided.At)}. Nothing more was recorded: the notification's buttons no longer act.", state.Title);
         }
 
-        var what = earlier.Decision is { } decision
-            ? $"{DingTalkActionState.DecisionWord(decision)} already, on {When(earlier.At)}."
-            : $"This button was already used, on {When(earlier.At)}.";
-        return Page(StatusCodes.Status409Conflict, "Already decided", what + " Nothing more was recorded: the notification's buttons no longer act.", state.Title);
+        return state.Used is { } used
+            ? Page(StatusCodes.Status409Conflict, "Already used", $"This button was already used, on {When(used.At)}. Nothing more was recorded.", state.Title)
+            : null;
     }
 
     /// <summary>Cancel: nothing recorded, and the button still works.</summary>

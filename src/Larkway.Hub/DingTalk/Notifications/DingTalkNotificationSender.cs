@@ -6,9 +6,6 @@ using Larkway.Hub.DingTalk;
 
 namespace Larkway.Hub.DingTalk.Notifications;
 
-/// <summary>A notification that cannot be expressed on DingTalk at all (a card-builder template, or a card the renderer refuses).</summary>
-internal sealed class DingTalkRenderException(string message) : Exception(message);
-
 /// <summary>
 /// Sends one delivery of a notification whose app is a DingTalk app: the recipient found (userid as given, or by mobile),
 /// the card rendered for DingTalk (<see cref="DingTalkCardRenderer"/>) with each button a link made for this recipient
@@ -21,21 +18,14 @@ internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, Din
     /// <summary>The recipient types a DingTalk app sends to.</summary>
     public static readonly IReadOnlyList<string> RecipientTypes = ["dingtalk_userid", "dingtalk_mobile"];
 
-    /// <summary>Why a Feishu card-builder template is refused: DingTalk shows only cards the Hub renders for it.</summary>
-    public const string TemplateRefusal = "A Feishu card-builder template cannot be shown on DingTalk: send the card itself, or use a notification type.";
-
-    /// <summary>Sends and returns the message's process query key (the id DingTalk recalls it by).</summary>
+    /// <summary>Sends a card notification and returns the message's process query key (the id DingTalk recalls it by).</summary>
     /// <exception cref="RecipientNotFoundException">DingTalk does not know the person.</exception>
-    /// <exception cref="DingTalkRenderException">The content cannot be shown on DingTalk.</exception>
+    /// <exception cref="NotificationRenderException">The card cannot be shown on DingTalk.</exception>
     /// <exception cref="DingTalkApiException">DingTalk refused or did not answer.</exception>
     public async Task<string> SendAsync(StoredApp app, NotificationRow notification, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
     {
         var client = clients.For(app, app.Name);
         var userId = await UserIdAsync(client, delivery, cancellationToken).ConfigureAwait(false);
-        if (notification.MessageType != "card")
-        {
-            throw new DingTalkRenderException(TemplateRefusal);
-        }
 
         // A link button opens its own URL; a button that calls back on Feishu becomes a link to the Hub made for this person.
         var rendered = DingTalkCardRenderer.Render(notification.Content, button => button is { Url: { } url, Value: null }
@@ -43,7 +33,7 @@ internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, Din
             : links.For(new DingTalkActionClick(notification.Id, delivery.Id, userId, ActionOf(button), button.Index, Label(button.Text))));
         if (rendered.Rendering is not { } rendering)
         {
-            throw new DingTalkRenderException(string.Join(" ", rendered.Problems.Select(p => p.Message)));
+            throw new NotificationRenderException(string.Join(" ", rendered.Problems.Select(p => p.Message)));
         }
 
         var sent = await client.Robot.SendToUsersAsync([userId], rendering.ToAppRobotMessage(), cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,8 @@ namespace Larkway.Hub.WeCom.Notifications;
 /// refusals reported in its own terms — its errcode as the code, a rate refusal (45009, HTTP 429, the client's own gate)
 /// deferred without using an attempt.
 /// </summary>
-internal sealed class WeComNotificationChannel(WeComNotificationSender sender) : INotificationChannel
+internal sealed class WeComNotificationChannel(WeComNotificationSender sender)
+    : CardNotificationChannel(HubAppPlatform.WeCom, "WeCom", RenderFailedCode, ErrorCode, RateLimitedCode)
 {
     /// <summary>The code the status API reports when a notification cannot be shown on WeCom (negative: not a platform code).</summary>
     public const int RenderFailedCode = -105;
@@ -20,45 +21,21 @@ internal sealed class WeComNotificationChannel(WeComNotificationSender sender) :
 
     private const int RateLimitedCode = -107;
 
-    public string Platform => HubAppPlatform.WeCom;
+    public override IReadOnlyList<string> RecipientTypes => WeComNotificationSender.RecipientTypes;
 
-    public IReadOnlyList<string> RecipientTypes => WeComNotificationSender.RecipientTypes;
-
-    public string? WhyUnrenderable(string messageType, string content)
+    protected override string? WhyCardUnrenderable(string content)
     {
-        if (messageType != "card")
-        {
-            return WeComNotificationSender.TemplateRefusal;
-        }
-
         var rendered = WeComCardRenderer.Render(content, "check@0@1");
         return rendered.Rendering is null ? string.Join(" ", rendered.Problems.Select(p => p.Message)) : null;
     }
 
-    public async Task<ChannelOutcome> SendAsync(ChannelSend send, CancellationToken cancellationToken)
+    protected override async Task<ChannelOutcome.Sent> SendCardAsync(StoredApp app, NotificationRow notification, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(send);
-        if (send.App is not { } app || !app.Enabled || app.Error is not null)
-        {
-            throw new HubAppNotFoundException(send.App?.Error ?? $"The WeCom app '{send.AppName}' is disabled in the Hub.");
-        }
-
-        try
-        {
-            var sent = await sender.SendAsync(app, send.Notification, send.Delivery, cancellationToken).ConfigureAwait(false);
-            return new ChannelOutcome.Sent(sent.MessageId, sent.ResponseCode);
-        }
-        catch (WeComRenderException ex)
-        {
-            return new ChannelOutcome.Refused(new DeliveryFailure(RenderFailedCode, ex.Message, null), Transient: false);
-        }
-        catch (WeComApiException ex) when (WeComErrorCodes.IsRateLimit(ex.Code, ex.HttpStatus))
-        {
-            return new ChannelOutcome.Throttled(new DeliveryFailure(ex.ErrCode ?? RateLimitedCode, ex.Code + ": " + ex.ErrorMessage, ex.RequestId), ex.RetryAfter);
-        }
-        catch (WeComApiException ex)
-        {
-            return new ChannelOutcome.Refused(new DeliveryFailure(ex.ErrCode ?? ErrorCode, ex.Code + ": " + ex.ErrorMessage, ex.RequestId), ex.IsTransient);
-        }
+        var sent = await sender.SendAsync(app, notification, delivery, cancellationToken).ConfigureAwait(false);
+        return new(sent.MessageId, sent.ResponseCode);
     }
+
+    protected override PlatformRefusal? Refusal(Exception exception) => exception is WeComApiException ex
+        ? new(ex.ErrCode, ex.Code + ": " + ex.ErrorMessage, ex.RequestId, WeComErrorCodes.IsRateLimit(ex.Code, ex.HttpStatus), ex.IsTransient, ex.RetryAfter)
+        : null;
 }

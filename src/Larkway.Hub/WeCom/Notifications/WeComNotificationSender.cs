@@ -6,9 +6,6 @@ using Larkway.WeCom.Messages;
 
 namespace Larkway.Hub.WeCom.Notifications;
 
-/// <summary>A notification that cannot be expressed on WeCom at all (a card-builder template, or a card the renderer refuses).</summary>
-internal sealed class WeComRenderException(string message) : Exception(message);
-
 /// <summary>
 /// Sends one delivery of a notification whose app is a WeCom app: the member found (userid as given, or by email or
 /// mobile through WeCom's user lookup), the card rendered for WeCom (<see cref="WeComCardRenderer"/>) as the template card
@@ -23,9 +20,6 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
 {
     /// <summary>The recipient types a WeCom app sends to.</summary>
     public static readonly IReadOnlyList<string> RecipientTypes = ["wecom_userid", "wecom_email", "wecom_mobile"];
-
-    /// <summary>Why a Feishu card-builder template is refused: WeCom shows only cards the Hub renders for it.</summary>
-    public const string TemplateRefusal = "A Feishu card-builder template cannot be shown on WeCom: send the card itself, or use a notification type.";
 
     /// <summary>
     /// The duplicate-check window: WeCom's longest, 4 hours ("duplicate_check_interval … 最大不超过4小时", path/90236), so
@@ -56,21 +50,17 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
 
     /// <summary>Sends, or updates the card sent before in place; returns the message's msgid and the card's unused response_code.</summary>
     /// <exception cref="RecipientNotFoundException">WeCom does not know the member, or the app may not reach them.</exception>
-    /// <exception cref="WeComRenderException">The content cannot be shown on WeCom.</exception>
+    /// <exception cref="NotificationRenderException">The card cannot be shown on WeCom.</exception>
     /// <exception cref="WeComApiException">WeCom refused or did not answer.</exception>
     public async Task<WeComDeliverySent> SendAsync(StoredApp app, NotificationRow notification, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
     {
         var client = clients.For(app, app.Name);
         var userId = await UserIdAsync(client, delivery, cancellationToken).ConfigureAwait(false);
-        if (notification.MessageType != "card")
-        {
-            throw new WeComRenderException(TemplateRefusal);
-        }
 
         var rendered = WeComCardRenderer.Render(notification.Content, TaskIdOf(notification, delivery));
         if (rendered.Rendering is not { } rendering)
         {
-            throw new WeComRenderException(string.Join(" ", rendered.Problems.Select(p => p.Message)));
+            throw new NotificationRenderException(string.Join(" ", rendered.Problems.Select(p => p.Message)));
         }
 
         if (delivery.MessageId is { } sentBefore && delivery.ResponseCode is { } responseCode && rendering.Card is { } card
@@ -95,7 +85,7 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
         }
         catch (WeComApiException ex) when (ex.Code == WeComErrorCodes.InvalidRequest)
         {
-            throw new WeComRenderException(ex.ErrorMessage);
+            throw new NotificationRenderException(ex.ErrorMessage);
         }
 
         if (sent.InvalidUsers.Count > 0 || sent.UnlicensedUsers.Count > 0)
