@@ -468,9 +468,6 @@ public static partial class HubApp
         return new Uri(ListeningAddress.Dialable(address));
     }
 
-    /// <summary>Kept for callers not yet moved to <see cref="ListeningAddress.Dialable"/> (DingTalkActionLinks).</summary>
-    internal static string Dialable(string address) => ListeningAddress.Dialable(address);
-
     private static string RandomKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>

@@ -30,7 +30,6 @@ public sealed class RoomTests
     {
         [("WeCom", "Notifications")] = "WeCom's card clicks enter Notifications through its one click entry (NotificationClick, as DingTalk's links do); WeComCardClicks lives in WeCom's room and reads Notifications' store",
         [("Webhooks", "Notifications")] = "WebhookStore writes NotificationCardReference into the card-action event it fans out",
-        [("DingTalk", RoomReferences.Root)] = "DingTalkActionLinks calls HubApp.Dialable, now a forwarder to Platform/Hosting/ListeningAddress.Dialable; goes when DingTalkActionLinks calls that",
     };
 
     private static readonly Lazy<Dictionary<(string From, string To), SortedSet<string>>> Edges =

@@ -62,6 +62,6 @@ internal sealed class DingTalkActionLinks(IDataProtectionProvider protection, Hu
         }
 
         var address = server?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1";
-        return HubApp.Dialable(address).TrimEnd('/');
+        return Platform.Hosting.ListeningAddress.Dialable(address).TrimEnd('/');
     }
 }
