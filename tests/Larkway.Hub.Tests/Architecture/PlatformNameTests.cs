@@ -28,7 +28,6 @@ public sealed partial class PlatformNameTests
         ["HubApp.cs"] = "the composition root: the sandbox's WeCom app for the start banner",
         ["Monitoring/MetricRecorder.cs"] = "counts each platform's calls and token requests by kind (DingTalkCalls, WeComCalls …) and WeCom's refused callbacks",
         ["Monitoring/MetricStore.cs"] = "stores WeCom's refused callbacks (WeComRefusals) in hub_settings",
-        ["Notifications/Actions/NotificationCardActions.cs"] = "h-decisions' click entry points name the DingTalk and WeCom click event types",
         ["Platform/LogEvents.cs"] = "the one table of the assembly's log event ids (by design: ids are never shared)",
         ["Sandbox/SandboxGuide.cs"] = "the sandbox's guide shows the WeCom app it made (WeComSandbox)",
         ["Sandbox/SandboxWeComApp.cs"] = "the sandbox makes a WeCom app with an AI bot (WeComBaseUrls, the WeCom AI bot's Emulator)",

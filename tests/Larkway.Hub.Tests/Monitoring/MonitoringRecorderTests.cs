@@ -302,6 +302,10 @@ public sealed class MonitoringRecorderTests : IAsyncLifetime
             .Build();
         s.AddHubMonitoring(configuration);
         s.AddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
+
+        // What WeCom's room registers (AddHubWeCom): how its refused callbacks are counted, read by the recorder.
+        s.AddSingleton(new RefusedCallbacksInstrument(Larkway.Hub.WeCom.WeComCallbackTelemetry.InstrumentName,
+            Larkway.Hub.WeCom.WeComCallbackTelemetry.AppTag, Larkway.Hub.WeCom.WeComCallbackTelemetry.IsVerificationFailure));
     });
 
     private static MonitoringDashboard Dashboard(HubServices hub) => hub.Provider.GetRequiredService<MonitoringDashboard>();
