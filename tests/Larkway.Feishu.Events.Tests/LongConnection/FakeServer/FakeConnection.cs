@@ -17,7 +17,9 @@ internal sealed class FakeConnection
     private readonly Channel<Frame> _pings = Channel.CreateUnbounded<Frame>();
     private readonly Channel<Frame> _acks = Channel.CreateUnbounded<Frame>();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _requestGate = new();
     private long _nextSeq = 1000;
+    private bool _requestEnded;
     private byte[]? _nextPongPayload;
 
     public FakeConnection(WebSocket socket, string deviceId, Action abort)
@@ -106,19 +108,33 @@ internal sealed class FakeConnection
 
     public void Abort()
     {
-        if (_closed.Task.IsCompleted)
+        // Under the gate: once the request has ended, ASP.NET Core recycles its HttpContext, and aborting the socket
+        // then reaches into a context that is no longer there (a NullReferenceException in DefaultHttpContext.Abort).
+        lock (_requestGate)
         {
-            return;
-        }
+            if (_requestEnded || _closed.Task.IsCompleted)
+            {
+                return;
+            }
 
-        try
-        {
-            _socket.Abort();
-            _abort();
+            try
+            {
+                _socket.Abort();
+                _abort();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the socket was disposed meanwhile
+            }
         }
-        catch (ObjectDisposedException)
+    }
+
+    /// <summary>Called by the request before it returns: from then on <see cref="Abort"/> leaves the socket alone.</summary>
+    internal void EndRequest()
+    {
+        lock (_requestGate)
         {
-            // the request finished meanwhile
+            _requestEnded = true;
         }
     }
 

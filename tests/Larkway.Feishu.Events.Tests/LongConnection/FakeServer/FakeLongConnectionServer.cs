@@ -159,6 +159,13 @@ internal sealed class FakeLongConnectionServer : IAsyncDisposable
         };
         _all.Enqueue(connection);
         _connections.Writer.TryWrite(connection);
-        await connection.RunAsync(context.RequestAborted);
+        try
+        {
+            await connection.RunAsync(context.RequestAborted);
+        }
+        finally
+        {
+            connection.EndRequest();
+        }
     }
 }
