@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Larkway.Hub.Tests.TestSupport;
 
 namespace Larkway.Hub.Tests.Architecture;
 
@@ -51,7 +52,7 @@ public sealed partial class PlatformNameTests
     /// <summary>Each file outside the rooms that names a DingTalk or WeCom type, with the names, by its path under src/Larkway.Hub.</summary>
     private static Dictionary<string, SortedSet<string>> Naming()
     {
-        var hub = Path.Combine(RepoRoot(), "src", "Larkway.Hub");
+        var hub = Path.Combine(RepoPaths.Root, "src", "Larkway.Hub");
         var found = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var file in System.IO.Directory.EnumerateFiles(hub, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal)))
         {
@@ -69,19 +70,6 @@ public sealed partial class PlatformNameTests
         }
 
         return found;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Larkway.slnx not found above {AppContext.BaseDirectory}");
     }
 
     [GeneratedRegex(@"\b(DingTalk|WeCom)[A-Z]\w*", RegexOptions.CultureInvariant)]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Larkway.Hub.Tests.TestSupport;
 
 namespace Larkway.Hub.Tests.Docs;
 
@@ -16,7 +17,7 @@ public sealed partial class PlatformParityTableTests
     [Fact]
     public void Every_cell_of_the_parity_table_names_a_test_that_exists_or_says_why_not()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root;
         var doc = Path.Combine(root, "docs", "platform-parity.md");
         File.Exists(doc).ShouldBeTrue($"{doc} is missing");
 
@@ -44,7 +45,7 @@ public sealed partial class PlatformParityTableTests
             "| missing file | ✓ [PlatformParityTableTests.Every_cell_of_the_parity_table_names_a_test_that_exists_or_says_why_not](../tests/Nowhere.cs) | — cannot | — cannot |",
             "| no mark | maybe | — cannot | — cannot |");
 
-        var problems = Check(table, RepoRoot());
+        var problems = Check(table, RepoPaths.Root);
 
         problems.Count.ShouldBe(6, string.Join("\n", problems));
         problems.ShouldContain(p => p.StartsWith("row 'short row'", StringComparison.Ordinal) && p.Contains("WeCom", StringComparison.Ordinal));
@@ -169,19 +170,6 @@ public sealed partial class PlatformParityTableTests
 
     private static List<string> Cells(string line) =>
         [.. line.Trim().Trim('|').Split('|').Select(c => c.Trim())];
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Larkway.slnx not found above {AppContext.BaseDirectory}");
-    }
 
     [GeneratedRegex(@"\[(?<class>[A-Za-z_][A-Za-z0-9_]*)\.(?<method>[A-Za-z_][A-Za-z0-9_]*)\]\((?<path>[^)\s]+)\)", RegexOptions.CultureInvariant)]
     private static partial Regex TestLink();

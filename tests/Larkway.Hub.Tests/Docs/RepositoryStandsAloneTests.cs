@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Larkway.Hub.Tests.TestSupport;
 
 namespace Larkway.Hub.Tests.Docs;
 
@@ -23,7 +24,7 @@ public sealed partial class RepositoryStandsAloneTests
     [Fact]
     public void No_file_refers_to_a_path_outside_the_repository()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root;
         var problems = Scanned.SelectMany(top => TextFiles(root, top))
             .SelectMany(file => OutsideReferences(root, file, File.ReadAllText(file)))
             .ToList();
@@ -37,7 +38,7 @@ public sealed partial class RepositoryStandsAloneTests
     [Fact]
     public void Every_relative_link_of_the_readme_and_the_docs_resolves_inside_the_repository()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root;
         var pages = new[] { Path.Combine(root, "README.md") }
             .Concat(System.IO.Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories))
             .Concat(System.IO.Directory.EnumerateFiles(Path.Combine(root, "tests", "fixtures"), "*.md", SearchOption.AllDirectories));
@@ -53,7 +54,7 @@ public sealed partial class RepositoryStandsAloneTests
     [Fact]
     public void A_climbing_path_a_machine_path_the_notes_folder_and_a_broken_link_are_each_named()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root;
         var file = Path.Combine(root, "docs", "scratch.md");
         // Written in pieces so that this file does not hold what it looks for.
         const string Up = "..";
@@ -158,19 +159,6 @@ public sealed partial class RepositoryStandsAloneTests
         full.Equals(root, StringComparison.Ordinal) || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static string Relative(string root, string file) => Path.GetRelativePath(root, file).Replace('\\', '/');
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Larkway.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Larkway.slnx not found above " + AppContext.BaseDirectory);
-    }
 
     // A relative path that starts by going up (not part of a URL: no letter, digit or slash right before it).
     [GeneratedRegex(@"(?<![\w/.:])(?:\.\./)+[\w.\-/]*")]
