@@ -137,8 +137,16 @@ public sealed class HubWeComNotificationTests(HubWeComFixture fixture) : IClassF
             stranger.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
-        await HubSandbox.WaitUntilAsync(() => DoneClicks() >= 4, "the four clicks handled by the inbox", seconds: 60);
-        Actions(id).Count.ShouldBe(1, "the re-delivered click and the refused ones record nothing");
+        // Alice's Reject, pressed before her card's update reached her (two presses at once): the delivery is decided
+        // once, so it records nothing and the approval stands.
+        using (var second = await PostEncryptedAsync(ClickXml("alice", taskId, buttons[1].GetProperty("key").GetString()!, 1764200003)))
+        {
+            second.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await HubSandbox.WaitUntilAsync(() => DoneClicks() >= 5, "the five clicks handled by the inbox", seconds: 60);
+        Actions(id).Count.ShouldBe(1, "the re-delivered click, the refused ones and a second decision record nothing");
+        Actions(id).Single().GetProperty("decision").GetString().ShouldBe("approved");
         await HubSandbox.WaitUntilAsync(() => fixture.Receiver.At("/wc-actions").Count >= 1, "the decision at the webhook", seconds: 60);
         var envelopes = fixture.Receiver.At("/wc-actions").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
         envelopes.ShouldHaveSingleItem().GetProperty("type").GetString().ShouldBe("wecom.notification.action");

@@ -86,6 +86,13 @@ internal static partial class DingTalkActionEndpoint
             await FollowUpAsync(services, logger, state, click, decision, cancellationToken).ConfigureAwait(false);
         }
 
+        // Another button of this delivery was confirmed first (two pages open at once): that decision stands, said as a second look says it.
+        if (!ok && await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false) is { } after
+            && DingTalkConfirmPage.Done(after, click) is { } decidedMeanwhile)
+        {
+            return decidedMeanwhile;
+        }
+
         return DingTalkConfirmPage.Page(ok ? StatusCodes.Status200OK : StatusCodes.Status410Gone, ok ? "Done" : "Nothing to do", message, state.Title);
     }
 

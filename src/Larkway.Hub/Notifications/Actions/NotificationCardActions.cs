@@ -203,7 +203,9 @@ internal sealed partial class NotificationCardActions(
         var type = await types.GetAsync(notification.Type, cancellationToken).ConfigureAwait(false);
         var action = NotificationTypeAction.Find(type?.Actions ?? "{}", click.Action);
         var decision = action?.Decision;
-        var key = click.Platform + "/" + click.ClickId;
+        // A delivery is decided once: every decision of it shares one key, so the second of two buttons confirmed at the
+        // same moment (or a stale one) records nothing and is answered with the decision that stands.
+        var key = decision is null ? click.Platform + "/" + click.ClickId : $"{click.Platform}/{click.DeliveryId}/{DecisionKey}";
         var eventKey = key.Length <= 256 ? key : click.Platform + "/sha256-" + Hash(key);
         var app = click.App ?? delivery.App ?? notification.App;
         var person = await operators.PersonOfAsync(click.Platform, app ?? "", click.UserId, delivery, cancellationToken).ConfigureAwait(false);
@@ -252,6 +254,11 @@ internal sealed partial class NotificationCardActions(
         {
             webhooks?.NotifySender();
         }
+        else if (decision is not null && await StandingDecisionAsync(notificationId, eventKey, cancellationToken).ConfigureAwait(false) is { } standing
+            && !string.Equals(standing.Action, Truncate(click.Action, NotificationActionRow.MaxNameLength), StringComparison.Ordinal))
+        {
+            return new(false, $"Already decided: {standing.Decision}. Nothing more was recorded.", standing.Decision);
+        }
 
         if (action is null)
         {
@@ -278,6 +285,12 @@ internal sealed partial class NotificationCardActions(
             return new(true, "Received.", decision);
         }
     }
+
+    /// <summary>The last part of the key every decision of one delivery shares (<c>{platform}/{delivery}/decision</c>).</summary>
+    internal const string DecisionKey = "decision";
+
+    private async Task<NotificationActionRow?> StandingDecisionAsync(string notificationId, string eventKey, CancellationToken cancellationToken) =>
+        (await store.ListActionsAsync(notificationId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(a => a.EventKey == eventKey);
 
     /// <summary>
     /// A toast for a click that may not act on the notification (nothing is recorded): not on a message the Hub sent for
