@@ -71,6 +71,9 @@ public static class HubDingTalkServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, DingTalkAssistantReplies>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, DingTalkAttachmentSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, DingTalkPlatformAccounts>());
+
+        // Notifications routed to a person reach them on DingTalk by their linked account or mobile.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, DingTalkPersonAddressing>());
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.

@@ -26,6 +26,7 @@ public static class HubFeishuServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, FeishuAttachmentSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, FeishuPlatformAccounts>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, FeishuConnectionTest>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, FeishuPersonAddressing>());
         return services;
     }
 }

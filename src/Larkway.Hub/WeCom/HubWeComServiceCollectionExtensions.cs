@@ -73,6 +73,9 @@ public static class HubWeComServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, WeComAttachmentSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, WeComPlatformAccounts>());
 
+        // Notifications routed to a person reach them on WeCom by their linked account, email or mobile.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, WeComPersonAddressing>());
+
         // An AI bot file's URL arrives in the message: fetched only where a URL from data may go (Larkway:Outbound).
         services.AddHubOutbound(configuration);
         services.AddHttpClient(WeComAttachmentSource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60)).AddOutboundGuard();

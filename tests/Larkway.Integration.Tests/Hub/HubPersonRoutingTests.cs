@@ -379,6 +379,10 @@ public sealed class HubPersonRoutingTests
         // WeCom first, but its only app is off; then DingTalk, where Carol's linked account does not exist; then Feishu.
         (await admin.PatchAsJsonAsync("/api/v1/apps/wc-corp", new { enabled = false })).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await admin.PutAsJsonAsync($"/api/v1/directory/people/{carol}/links/dingtalk/{DingTalkApp}", new { user_id = "carol-typo" })).EnsureSuccessStatusCode();
+        // Feishu's default app always sends there: no app is chosen for it, and the refusal names the platforms that take one.
+        using var feishuApp = await admin.PutAsJsonAsync("/api/v1/directory/routing", new { order = new[] { "feishu" }, apps = new Dictionary<string, string> { ["feishu"] = "other" } });
+        feishuApp.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await feishuApp.Content.ReadAsStringAsync()).ShouldContain("Only dingtalk and wecom take an app here (Feishu sends with the notification's app, or the default app).");
         using var routing = await admin.PutAsJsonAsync("/api/v1/directory/routing", new { order = new[] { "wecom", "dingtalk", "feishu" } });
         routing.StatusCode.ShouldBe(HttpStatusCode.OK, await routing.Content.ReadAsStringAsync());
 

@@ -15,8 +15,11 @@ internal sealed record PersonRoute(string Platform, string? App, string Recipien
 /// in that order that can reach them — an app of that platform enabled in the Hub and an account there (a link, or an
 /// email / mobile number the platform's contacts can look up) —, and after a refusal the next one.
 /// </summary>
-internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, HubAppRegistry apps, RoutingSettingsStore routing)
+internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, HubAppRegistry apps, RoutingSettingsStore routing, IEnumerable<IPersonAddressing> addressings)
 {
+    // Each platform's room says how a person is reached there.
+    private readonly Dictionary<string, IPersonAddressing> _addressing = addressings.ToDictionary(a => a.Platform, StringComparer.Ordinal);
+
     /// <summary>
     /// Reads at once what routing <paramref name="persons"/> needs for one notification: the settings, the sending apps,
     /// their links and their open_ids; a submit's recipients are then routed without a query each.
@@ -26,17 +29,18 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         var settings = await routing.GetAsync(cancellationToken).ConfigureAwait(false);
         var own = await PlatformOfAsync(notificationApp, cancellationToken).ConfigureAwait(false);
         var senders = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var platform in PersonPlatform.All.Where(p => p != PersonPlatform.Feishu && p != own))
+        foreach (var platform in _addressing.Values.Where(a => !a.HasDefaultApp && a.Platform != own).Select(a => a.Platform))
         {
             senders[platform] = await SenderAppAsync(platform, settings, cancellationToken).ConfigureAwait(false);
         }
 
-        // On Feishu the notification's own app sends when it is a Feishu app; else the default app does.
-        var feishuApp = own == PersonPlatform.Feishu && notificationApp is { } named && !HubAppRegistry.IsDefault(named) ? named : "";
+        // The directory's ids are kept per app of its own platform, whose default app always sends: read them under the
+        // notification's own app when it is one of that platform's, else under the default app.
+        var directoryApp = _addressing.GetValueOrDefault(own) is { HasDefaultApp: true } && notificationApp is { } named && !HubAppRegistry.IsDefault(named) ? named : "";
         var ids = persons.Select(p => p.Id).Distinct(StringComparer.Ordinal).ToList();
         var personLinks = await links.LinksAsync(ids, cancellationToken).ConfigureAwait(false);
-        var openIds = await links.OpenIdsAsync(ids, feishuApp, cancellationToken).ConfigureAwait(false);
-        return new(settings, own, notificationApp, senders, personLinks, openIds);
+        var openIds = await links.OpenIdsAsync(ids, directoryApp, cancellationToken).ConfigureAwait(false);
+        return new(settings, own, notificationApp, senders, personLinks, openIds, _addressing);
     }
 
     /// <summary>
@@ -93,13 +97,19 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
     /// <summary>The route on <paramref name="platform"/>, or null with why it was skipped (<see cref="RouteStep.AppOff"/>, <see cref="RouteStep.NoAccount"/>).</summary>
     private static (PersonRoute? Route, string? Skip) RouteOn(PersonRow person, string platform, PersonRoutingBatch batch)
     {
-        // The notification's own app sends on its own platform (App null); another platform's deliveries name their app.
+        if (batch.Addressing.GetValueOrDefault(platform) is not { } addressing)
+        {
+            return (null, RouteStep.AppOff);
+        }
+
+        // The notification's own app sends on its own platform (App null); another platform's deliveries name their app
+        // ("": the default app).
         string? app;
         if (platform == batch.OwnPlatform)
         {
             app = null;
         }
-        else if (platform == PersonPlatform.Feishu)
+        else if (addressing.HasDefaultApp)
         {
             app = "";
         }
@@ -113,23 +123,10 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         }
 
         var appName = app ?? batch.NotificationApp ?? "";
-        var personLinks = batch.Links[person.Id];
-        PersonRoute? route = platform switch
-        {
-            PersonPlatform.Feishu => batch.OpenIds.GetValueOrDefault(person.Id) is { } openId ? new(platform, app, "open_id", openId)
-                : person.Email is { Length: > 0 } email ? new(platform, app, "email", email.ToLowerInvariant())
-                : person.EnterpriseEmail is { Length: > 0 } work ? new(platform, app, "email", work.ToLowerInvariant())
-                : person.UserId is { Length: > 0 } userId ? new(platform, app, "user_id", userId)
-                : null,
-            PersonPlatform.DingTalk => personLinks.FirstOrDefault(l => l.Platform == platform && l.App == appName) is { } dingTalk ? new(platform, app, "dingtalk_userid", dingTalk.UserId)
-                : person.Mobile is { Length: > 0 } mobile ? new(platform, app, "dingtalk_mobile", mobile)
-                : null,
-            PersonPlatform.WeCom => personLinks.FirstOrDefault(l => l.Platform == platform && l.App == appName) is { } weCom ? new(platform, app, "wecom_userid", weCom.UserId)
-                : (person.EnterpriseEmail ?? person.Email) is { Length: > 0 } address ? new(platform, app, "wecom_email", address.ToLowerInvariant())
-                : person.Mobile is { Length: > 0 } phone ? new(platform, app, "wecom_mobile", phone)
-                : null,
-            _ => null,
-        };
+        var book = new PersonAddressBook(
+            [.. batch.Links[person.Id].Where(l => l.Platform == platform && l.App == appName)],
+            batch.OpenIds.GetValueOrDefault(person.Id));
+        var route = addressing.Route(person, app, book);
         return (route, route is null ? RouteStep.NoAccount : null);
     }
 
@@ -151,7 +148,7 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
     {
         if (appName is null || HubAppRegistry.IsDefault(appName))
         {
-            return PersonPlatform.Feishu;
+            return HubAppPlatform.Of(null);
         }
 
         var app = await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false);
@@ -169,7 +166,8 @@ internal sealed record PersonRoutingBatch(
     string? NotificationApp,
     IReadOnlyDictionary<string, string?> Senders,
     ILookup<string, PersonLinkRow> Links,
-    IReadOnlyDictionary<string, string> OpenIds)
+    IReadOnlyDictionary<string, string> OpenIds,
+    IReadOnlyDictionary<string, IPersonAddressing> Addressing)
 {
     /// <summary>The platform an email of this person is sent on first (to tell whether routing changes anything).</summary>
     public string FirstPlatform(PersonRow person, string? type) => Settings.OrderFor(person.PreferredPlatform, type)[0];

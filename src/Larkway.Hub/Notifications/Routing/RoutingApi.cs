@@ -40,7 +40,8 @@ namespace Microsoft.AspNetCore.Builder
             TypedResults.Json(await routing.GetAsync(cancellationToken).ConfigureAwait(false), RoutingJsonContext.Default.RoutingSettings);
 
         private static async Task<Results<JsonHttpResult<RoutingSettings>, ProblemHttpResult>> PutRoutingAsync(
-            HttpContext http, [FromServices] RoutingSettingsStore routing, [FromServices] HubAppRegistry apps, CancellationToken cancellationToken)
+            HttpContext http, [FromServices] RoutingSettingsStore routing, [FromServices] HubAppRegistry apps, [FromServices] IEnumerable<IPersonAddressing> addressings,
+            CancellationToken cancellationToken)
         {
             var (input, unreadable) = await JsonBody.ReadAsync(http.Request, RoutingJsonContext.Default.RoutingSettings,
                 "order (platforms in order), apps (platform → app name) and types (type → platforms in order)", cancellationToken).ConfigureAwait(false);
@@ -57,7 +58,10 @@ namespace Microsoft.AspNetCore.Builder
             };
             var all = await apps.AllAsync(cancellationToken).ConfigureAwait(false);
             var names = settings.Apps.Where(a => all.Any(x => x.Name == a.Value && x.Platform == a.Key)).Select(a => a.Value).ToList();
-            if (settings.Problems(names) is { Count: > 0 } problems)
+            var platforms = PersonPlatform.All.Select(p => addressings.FirstOrDefault(a => a.Platform == p)).OfType<IPersonAddressing>().ToList();
+            var takingAnApp = platforms.Where(a => !a.HasDefaultApp).Select(a => a.Platform).ToList();
+            var withDefaultApp = platforms.Where(a => a.HasDefaultApp).Select(a => a.Platform).ToList();
+            if (settings.Problems(names, takingAnApp, withDefaultApp) is { Count: > 0 } problems)
             {
                 return FieldProblems.Result(StatusCodes.Status400BadRequest, "Invalid request", problems);
             }

@@ -42,15 +42,18 @@ public sealed record RoutingSettings
     }
 
     /// <summary>What is wrong with the settings, as (field, message); empty when they can be stored.</summary>
-    public IReadOnlyList<(string Field, string Message)> Problems(IReadOnlyCollection<string> appNames)
+    /// <param name="appNames">The apps named in <see cref="Apps"/> that exist on the platform they are named for.</param>
+    /// <param name="takingAnApp">The platforms whose sending app is chosen here (those without a default app), in order.</param>
+    /// <param name="withDefaultApp">The platforms whose default app sends (the notification's own app, or the default one).</param>
+    public IReadOnlyList<(string Field, string Message)> Problems(IReadOnlyCollection<string> appNames, IReadOnlyList<string> takingAnApp, IReadOnlyList<string> withDefaultApp)
     {
         var problems = new List<(string, string)>();
         CheckOrder("order", Order, problems, allowEmpty: false);
         foreach (var (platform, app) in Apps)
         {
-            if (platform is not (PersonPlatform.DingTalk or PersonPlatform.WeCom))
+            if (!takingAnApp.Contains(platform))
             {
-                problems.Add(($"apps.{platform}", "Only dingtalk and wecom take an app here (Feishu sends with the notification's app, or the default app)."));
+                problems.Add(($"apps.{platform}", $"Only {string.Join(" and ", takingAnApp)} take an app here ({string.Join(" and ", withDefaultApp.Select(PersonPlatform.Display))} sends with the notification's app, or the default app)."));
             }
             else if (!appNames.Contains(app))
             {
