@@ -66,19 +66,21 @@ public sealed class ApiTelemetryTests : IDisposable
     }
 
     [Fact]
-    public void A_string_code_without_a_host_has_no_host_tags_and_a_token_fetch_counts_its_code_as_its_outcome()
+    public void A_string_code_without_a_host_has_no_host_tags_and_a_failed_token_fetch_is_a_span_counted_with_its_code_as_outcome()
     {
         using var telemetry = new StringTelemetry(_factory);
         var call = telemetry.StartCall(HttpMethod.Post, "/send");
         telemetry.EndCall(call, HttpMethod.Post, "/send", TimeSpan.FromMilliseconds(5), failure: null);
         call?.Dispose();
-        telemetry.TokenRequested("app", new StringFailure("40001"));
+        var fetch = telemetry.FetchTokenAsync<string, int>(HttpMethod.Get, "/gettoken", "app", 0, static _ => throw new StringFailure("40001"));
+        Should.Throw<StringFailure>(() => fetch.GetAwaiter().GetResult());
 
         var tags = _recorded.Single(r => r.Name == "larkway.apitests.calls").Tags;
         tags["apitests.code"].ShouldBe("0");
         tags.ShouldNotContainKey("server.address");
         _recorded.Single(r => r.Name == "larkway.apitests.token.requests").Tags["apitests.token.outcome"].ShouldBe("40001");
-        Stopped("ApiTestS").Single().Status.ShouldBe(ActivityStatusCode.Ok);
+        Stopped("ApiTestS").Select(a => (a.DisplayName, a.Status, a.GetTagItem("apitests.token.kind"))).ShouldBe(
+            [("ApiTestS POST /send", ActivityStatusCode.Ok, (object?)null), ("ApiTestS GET /gettoken", ActivityStatusCode.Error, "app")]);
     }
 
     public void Dispose()

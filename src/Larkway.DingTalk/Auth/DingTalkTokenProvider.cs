@@ -38,26 +38,20 @@ internal sealed class DingTalkTokenProvider
     /// <summary>Drops a token DingTalk refused, so that the next call fetches another.</summary>
     public void Invalidate(DingTalkHost host, string token) => (host == DingTalkHost.Api ? _new : _old).Invalidate(token);
 
-    private async Task<AccessToken> FetchAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
-    {
-        var kind = host == DingTalkHost.Api ? "new" : "old";
-        Exception? failure = null;
-        try
-        {
-            var started = _timeProvider.GetUtcNow();
-            var (token, lifetime) = host == DingTalkHost.Api ? await FetchNewAsync(send).ConfigureAwait(false) : await FetchOldAsync(send).ConfigureAwait(false);
+    // Measured by the telemetry: a span (a child of the call that found the cache cold or stale) and its count.
+    private Task<AccessToken> FetchAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send) =>
+        _telemetry.FetchTokenAsync(
+            host == DingTalkHost.Api ? HttpMethod.Post : HttpMethod.Get,
+            host == DingTalkHost.Api ? NewTokenPath : OldTokenPath,
+            host == DingTalkHost.Api ? "new" : "old",
+            (Provider: this, Host: host, Send: send),
+            static state => state.Provider.IssueAsync(state.Host, state.Send));
 
-            return AccessToken.Issued(token, started, lifetime, _options.TokenRefreshMargin);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            _telemetry.TokenRequested(kind, failure);
-        }
+    private async Task<AccessToken> IssueAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
+    {
+        var started = _timeProvider.GetUtcNow();
+        var (token, lifetime) = host == DingTalkHost.Api ? await FetchNewAsync(send).ConfigureAwait(false) : await FetchOldAsync(send).ConfigureAwait(false);
+        return AccessToken.Issued(token, started, lifetime, _options.TokenRefreshMargin);
     }
 
     private async Task<(string Token, TimeSpan Lifetime)> FetchNewAsync(Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)

@@ -53,25 +53,10 @@ internal sealed class FeishuTokenProvider
     /// <summary>Drops a token the platform rejected, so the next call fetches a new one.</summary>
     public void Invalidate(FeishuAuth kind, string token) => (kind == FeishuAuth.App ? _app : _tenant).Invalidate(token);
 
-    // Runs in the execution context of the call that found the cache cold or stale, so its activity is that call's child.
-    private async Task<CachedToken> FetchAsync(FeishuAuth kind, string path, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
-    {
-        using var activity = _telemetry.StartTokenFetch(kind, path);
-        Exception? failure = null;
-        try
-        {
-            return await RequestAsync(kind, path, send, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            _telemetry.EndTokenFetch(activity, kind, failure);
-        }
-    }
+    // Measured by the telemetry: a span (a child of the call that found the cache cold or stale) and its counts.
+    private Task<CachedToken> FetchAsync(FeishuAuth kind, string path, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken) =>
+        _telemetry.FetchTokenAsync(HttpMethod.Post, path, FeishuTelemetry.Kind(kind), (Provider: this, Kind: kind, Path: path, Send: send, Cancellation: cancellationToken),
+            static state => state.Provider.RequestAsync(state.Kind, state.Path, state.Send, state.Cancellation));
 
     private async Task<CachedToken> RequestAsync(FeishuAuth kind, string path, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace Larkway.Feishu.Http;
 /// API host) on the shared <c>Larkway</c> meter and activity source (<see cref="ApiTelemetry"/>). The meter comes from
 /// <see cref="IMeterFactory"/> under DI (one per container) or is owned by a client built without DI. Beside the calls
 /// and token fetches every client counts, Feishu counts its token cache's look-ups and failed fetches by code, and
-/// traces each token fetch. Instrument and tag names are documented in docs/metrics.md and kept stable.
+/// counts each token fetch as a success or a failure. Instrument and tag names are documented in docs/metrics.md and kept stable.
 /// </summary>
 internal sealed class FeishuTelemetry : ApiTelemetry
 {
@@ -43,34 +43,22 @@ internal sealed class FeishuTelemetry : ApiTelemetry
         }
     }
 
-    /// <summary>Starts the activity of a token fetch: a child of the call that found the cache cold or stale.</summary>
-    public Activity? StartTokenFetch(FeishuAuth kind, string path)
-    {
-        var activity = StartCall(HttpMethod.Post, path);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("feishu.token.kind", Kind(kind));
-        }
-
-        return activity;
-    }
-
-    /// <summary>Counts a finished token fetch (<paramref name="failure"/> null when it succeeded) and sets its activity's outcome.</summary>
-    public void EndTokenFetch(Activity? activity, FeishuAuth kind, Exception? failure)
+    /// <summary>Counts a finished token fetch by outcome (success or failure) and, when it failed, by code; sets its span's outcome.</summary>
+    protected override void EndTokenFetch(Activity? activity, string kind, Exception? failure)
     {
         var code = SetOutcome(activity, failure);
-        CountTokenRequest(Kind(kind), failure is null ? "success" : "failure");
+        CountTokenRequest(kind, failure is null ? "success" : "failure");
         if (failure is not null && _tokenFailures.Enabled)
         {
             var tags = new TagList
             {
                 { "feishu.app_id", App },
-                { "feishu.token.kind", Kind(kind) },
+                { "feishu.token.kind", kind },
             };
             AddOutcome(ref tags, code, failure);
             _tokenFailures.Add(1, tags);
         }
     }
 
-    private static string Kind(FeishuAuth kind) => kind == FeishuAuth.App ? "app" : "tenant";
+    internal static string Kind(FeishuAuth kind) => kind == FeishuAuth.App ? "app" : "tenant";
 }

@@ -32,37 +32,28 @@ internal sealed class WeComTokenProvider
     /// <summary>Drops a token WeCom refused, so that the next call fetches another.</summary>
     public void Invalidate(string token) => _cache.Invalidate(token);
 
-    private async Task<AccessToken> FetchAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send)
+    // Measured by the telemetry: a span (a child of the call that found the cache cold or stale) and its count.
+    private Task<AccessToken> FetchAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send) =>
+        _telemetry.FetchTokenAsync(HttpMethod.Get, TokenPath, "app", (Provider: this, Send: send), static state => state.Provider.IssueAsync(state.Send));
+
+    private async Task<AccessToken> IssueAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send)
     {
-        Exception? failure = null;
-        try
+        var started = _timeProvider.GetUtcNow();
+        var query = $"{TokenPath}?corpid={Uri.EscapeDataString(_options.CorpId)}&corpsecret={Uri.EscapeDataString(_options.CorpSecret)}";
+        var request = new WeComRequest(HttpMethod.Get, query, TokenPath) { WithAppToken = false, Idempotent = true };
+        var reply = await send(request, CancellationToken.None).ConfigureAwait(false);
+        if (reply.Error is { } error)
         {
-            var started = _timeProvider.GetUtcNow();
-            var query = $"{TokenPath}?corpid={Uri.EscapeDataString(_options.CorpId)}&corpsecret={Uri.EscapeDataString(_options.CorpSecret)}";
-            var request = new WeComRequest(HttpMethod.Get, query, TokenPath) { WithAppToken = false, Idempotent = true };
-            var reply = await send(request, CancellationToken.None).ConfigureAwait(false);
-            if (reply.Error is { } error)
-            {
-                throw WeComPipeline.ToException(reply, error,
-                    $"Could not get an access token for corp {_options.CorpId} (GET {TokenPath}): check CorpId and the app's Secret in the WeCom admin console");
-            }
+            throw WeComPipeline.ToException(reply, error,
+                $"Could not get an access token for corp {_options.CorpId} (GET {TokenPath}): check CorpId and the app's Secret in the WeCom admin console");
+        }
 
-            var answer = reply.Deserialize(WeComJsonContext.Default.TokenAnswer, "GET " + TokenPath);
-            if (string.IsNullOrEmpty(answer.AccessToken) || answer.ExpiresIn <= 0)
-            {
-                throw new WeComApiException(WeComErrorCodes.MalformedResponse, $"The token answer of {TokenPath} has no access_token / expires_in.", reply.Status, reply.RequestId);
-            }
+        var answer = reply.Deserialize(WeComJsonContext.Default.TokenAnswer, "GET " + TokenPath);
+        if (string.IsNullOrEmpty(answer.AccessToken) || answer.ExpiresIn <= 0)
+        {
+            throw new WeComApiException(WeComErrorCodes.MalformedResponse, $"The token answer of {TokenPath} has no access_token / expires_in.", reply.Status, reply.RequestId);
+        }
 
-            return AccessToken.Issued(answer.AccessToken, started, TimeSpan.FromSeconds(answer.ExpiresIn), _options.TokenRefreshMargin);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            _telemetry.TokenRequested("app", failure);
-        }
+        return AccessToken.Issued(answer.AccessToken, started, TimeSpan.FromSeconds(answer.ExpiresIn), _options.TokenRefreshMargin);
     }
 }

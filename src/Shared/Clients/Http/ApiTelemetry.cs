@@ -26,7 +26,7 @@ internal sealed record ApiTelemetryNames(string Platform, string Prefix, string 
 
 /// <summary>
 /// Traces and metrics of a platform's API calls on the <c>Larkway</c> meter and activity source: calls and their
-/// duration by path template and code, and token fetches by kind and outcome. Each library derives its own (named by
+/// duration by path template and code, and token fetches (a span each) by kind and outcome. Each library derives its own (named by
 /// its <see cref="ApiTelemetryNames"/>) and may add instruments on <see cref="Meter"/>. Names are documented in
 /// docs/metrics.md. When nobody listens, a call costs a check per instrument and no allocation.
 /// </summary>
@@ -113,9 +113,41 @@ internal abstract class ApiTelemetry : IDisposable
         _duration.Record(duration.TotalSeconds, tags);
     }
 
-    /// <summary>Counts a token fetch; a failure's outcome is its code (or exception type).</summary>
-    public void TokenRequested(string kind, Exception? failure) =>
+    /// <summary>
+    /// Runs a token fetch as one measured unit: its span (<c>{Platform} {method} {path}</c> with <c>{prefix}.token.kind</c>;
+    /// run in the execution context of the call that found the cache cold or stale, it is that call's child), then its
+    /// count by kind and outcome (<see cref="EndTokenFetch"/>).
+    /// </summary>
+    public async Task<T> FetchTokenAsync<T, TState>(HttpMethod method, string path, string kind, TState state, Func<TState, Task<T>> fetch)
+    {
+        using var activity = StartCall(method, path);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(_names.Prefix + ".token.kind", kind);
+        }
+
+        Exception? failure = null;
+        try
+        {
+            return await fetch(state).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            EndTokenFetch(activity, kind, failure);
+        }
+    }
+
+    /// <summary>Sets a token fetch's span outcome and counts it; a failure's outcome is its code (or exception type).</summary>
+    protected virtual void EndTokenFetch(Activity? activity, string kind, Exception? failure)
+    {
+        SetOutcome(activity, failure);
         CountTokenRequest(kind, failure is null ? "success" : ErrorType(failure));
+    }
 
     /// <summary>Counts a token fetch with the outcome the library names.</summary>
     protected void CountTokenRequest(string kind, string outcome)
