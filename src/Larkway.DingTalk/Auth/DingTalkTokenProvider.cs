@@ -9,25 +9,13 @@ namespace Larkway.DingTalk.Auth;
 /// <c>x-acs-dingtalk-access-token</c> header) and the old API's (<c>GET /gettoken</c>, sent as <c>access_token</c>),
 /// each cached on its own.
 /// </summary>
-internal sealed class DingTalkTokenProvider
+internal sealed class DingTalkTokenProvider(DingTalkAppOptions options, TimeProvider timeProvider, DingTalkTelemetry telemetry)
 {
     internal const string NewTokenPath = "/v1.0/oauth2/accessToken";
     internal const string OldTokenPath = "/gettoken";
 
-    private readonly DingTalkAppOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly DingTalkTelemetry _telemetry;
-    private readonly TokenCache<AccessToken> _new;
-    private readonly TokenCache<AccessToken> _old;
-
-    public DingTalkTokenProvider(DingTalkAppOptions options, TimeProvider timeProvider, DingTalkTelemetry telemetry)
-    {
-        _options = options;
-        _timeProvider = timeProvider;
-        _telemetry = telemetry;
-        _new = new TokenCache<AccessToken>(timeProvider);
-        _old = new TokenCache<AccessToken>(timeProvider);
-    }
+    private readonly TokenCache<AccessToken> _new = new(timeProvider);
+    private readonly TokenCache<AccessToken> _old = new(timeProvider);
 
     /// <summary>The cached token for <paramref name="host"/>, fetched through <paramref name="send"/> (no token, with retries) when stale.</summary>
     public ValueTask<AccessToken> GetAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send, CancellationToken cancellationToken) =>
@@ -38,33 +26,27 @@ internal sealed class DingTalkTokenProvider
     /// <summary>Drops a token DingTalk refused, so that the next call fetches another.</summary>
     public void Invalidate(DingTalkHost host, string token) => (host == DingTalkHost.Api ? _new : _old).Invalidate(token);
 
-    private async Task<AccessToken> FetchAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
-    {
-        var kind = host == DingTalkHost.Api ? "new" : "old";
-        Exception? failure = null;
-        try
-        {
-            var started = _timeProvider.GetUtcNow();
-            var (token, lifetime) = host == DingTalkHost.Api ? await FetchNewAsync(send).ConfigureAwait(false) : await FetchOldAsync(send).ConfigureAwait(false);
+    // Measured by the telemetry: a span (a child of the call that found the cache cold or stale) and its count.
+    private Task<AccessToken> FetchAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send) =>
+        telemetry.FetchTokenAsync(
+            host == DingTalkHost.Api ? HttpMethod.Post : HttpMethod.Get,
+            host == DingTalkHost.Api ? NewTokenPath : OldTokenPath,
+            host == DingTalkHost.Api ? "new" : "old",
+            (Provider: this, Host: host, Send: send),
+            static state => state.Provider.IssueAsync(state.Host, state.Send));
 
-            return AccessToken.Issued(token, started, lifetime, _options.TokenRefreshMargin);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            _telemetry.TokenRequested(kind, failure);
-        }
+    private async Task<AccessToken> IssueAsync(DingTalkHost host, Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
+    {
+        var started = timeProvider.GetUtcNow();
+        var (token, lifetime) = host == DingTalkHost.Api ? await FetchNewAsync(send).ConfigureAwait(false) : await FetchOldAsync(send).ConfigureAwait(false);
+        return AccessToken.Issued(token, started, lifetime, options.TokenRefreshMargin);
     }
 
     private async Task<(string Token, TimeSpan Lifetime)> FetchNewAsync(Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
     {
         var request = new DingTalkRequest(HttpMethod.Post, DingTalkHost.Api, NewTokenPath, NewTokenPath)
         {
-            Json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new NewTokenRequest(_options.AppKey, _options.AppSecret), DingTalkJsonContext.Default.NewTokenRequest),
+            Json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new NewTokenRequest(options.AppKey, options.AppSecret), DingTalkJsonContext.Default.NewTokenRequest),
             WithAppToken = false,
             Idempotent = true,
         };
@@ -76,7 +58,7 @@ internal sealed class DingTalkTokenProvider
 
     private async Task<(string Token, TimeSpan Lifetime)> FetchOldAsync(Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> send)
     {
-        var query = $"{OldTokenPath}?appkey={Uri.EscapeDataString(_options.AppKey)}&appsecret={Uri.EscapeDataString(_options.AppSecret)}";
+        var query = $"{OldTokenPath}?appkey={Uri.EscapeDataString(options.AppKey)}&appsecret={Uri.EscapeDataString(options.AppSecret)}";
         var request = new DingTalkRequest(HttpMethod.Get, DingTalkHost.Oapi, query, OldTokenPath) { WithAppToken = false, Idempotent = true };
         var reply = await send(request, CancellationToken.None).ConfigureAwait(false);
         ThrowIfRefused(reply, "GET " + OldTokenPath);
@@ -89,7 +71,7 @@ internal sealed class DingTalkTokenProvider
         if (reply.Error is { } error)
         {
             throw DingTalkPipeline.ToException(reply, error,
-                $"Could not get an access token for app {_options.AppKey} ({what}): check AppKey and AppSecret against the app's credentials page in the DingTalk developer console");
+                $"Could not get an access token for app {options.AppKey} ({what}): check AppKey and AppSecret against the app's credentials page in the DingTalk developer console");
         }
     }
 

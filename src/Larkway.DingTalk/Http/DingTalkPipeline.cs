@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Serialization.Metadata;
 using Larkway.DingTalk.Auth;
 using Larkway.Shared.Clients;
@@ -17,8 +15,6 @@ namespace Larkway.DingTalk.Http;
 /// </summary>
 internal sealed class DingTalkPipeline : ApiPipelineBase<DingTalkRequest, DingTalkReply, DingTalkTelemetry>
 {
-    private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
-
     private readonly string _apiBase;
     private readonly string _oapiBase;
     private readonly Func<DingTalkRequest, CancellationToken, Task<DingTalkReply>> _sendWithoutToken;
@@ -30,7 +26,11 @@ internal sealed class DingTalkPipeline : ApiPipelineBase<DingTalkRequest, DingTa
         Tokens = new DingTalkTokenProvider(options, TimeProvider, Telemetry);
         _apiBase = options.ApiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _oapiBase = options.OapiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        Resilience = BuildResilience(options, TimeProvider, Logger);
+        Resilience = BuildResilience(
+            new ApiRetrySettings(options.Retry.MaxRetries, options.Retry.BaseDelay, options.Retry.MaxDelay, options.Retry.UseJitter, options.Timeout),
+            (request, outcome) => ShouldRetry(request, outcome, options.Retry),
+            static reply => reply.Error is { } e ? $"HTTP {(int)reply.Status} code {e.Code}" : null,
+            static reply => reply.Error?.RetryAfter);
         _sendWithoutToken = (request, ct) => SendWithRetriesAsync(request, token: null, ct);
     }
 
@@ -158,36 +158,26 @@ internal sealed class DingTalkPipeline : ApiPipelineBase<DingTalkRequest, DingTa
 
         if (request.Json is { } json)
         {
-            message.Content = new ByteArrayContent(json) { Headers = { ContentType = JsonUtf8 } };
+            message.Content = ApiHttp.JsonContent(json);
         }
 
-        var started = TimeProvider.GetTimestamp();
-        var path = request.AbsoluteUrl?.AbsolutePath ?? request.PathTemplate;
-        DingTalkReply reply;
-        try
-        {
-            using var response = await Http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            reply = await DingTalkReply.ReadAsync(response, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            // The caller's own cancellation (a host stopping) is not a failure to warn about: it propagates unlogged.
-            Log.CallFailedWithoutAnswer(Logger, request.Method.Method, path, TimeProvider.GetElapsedTime(started).TotalMilliseconds, ex.GetType().Name);
-            throw;
-        }
+        return await ExchangeAsync(message, request.AbsoluteUrl?.AbsolutePath ?? request.PathTemplate, DingTalkReply.ReadAsync, cancellationToken).ConfigureAwait(false);
+    }
 
-        var elapsed = TimeProvider.GetElapsedTime(started).TotalMilliseconds;
+    protected override void LogAnswer(DingTalkReply reply, string method, string path, double elapsedMs)
+    {
         if (reply.Error is { } error)
         {
-            Log.CallFailed(Logger, request.Method.Method, path, (int)reply.Status, error.Code, elapsed, reply.RequestId);
+            Log.CallFailed(Logger, method, path, (int)reply.Status, error.Code, elapsedMs, reply.RequestId);
         }
         else
         {
-            Log.CallSucceeded(Logger, request.Method.Method, path, (int)reply.Status, elapsed, reply.RequestId);
+            Log.CallSucceeded(Logger, method, path, (int)reply.Status, elapsedMs, reply.RequestId);
         }
-
-        return reply;
     }
+
+    protected override void LogNoAnswer(string method, string path, double elapsedMs, string exceptionType) =>
+        Log.CallFailedWithoutAnswer(Logger, method, path, elapsedMs, exceptionType);
 
     private Uri Url(DingTalkRequest request, string? token)
     {
@@ -206,53 +196,20 @@ internal sealed class DingTalkPipeline : ApiPipelineBase<DingTalkRequest, DingTa
     }
 
     /// <summary>The exception for an error answer, with what to do about it where the code says.</summary>
-    public static DingTalkApiException ToException(DingTalkReply reply, DingTalkError error, string? context)
-    {
-        var hint = DingTalkErrorHints.For(error.Code, error.Message);
-        var transient = DingTalkErrorCodes.IsTransient(error.Code, reply.Status);
-        var text = error.Message;
-        if (context is not null && !transient)
-        {
-            text = $"{context}. {text}";
-        }
-
-        if (hint is not null)
-        {
-            text = $"{text} — {hint}";
-        }
-
-        return new DingTalkApiException(error.Code, text, reply.Status, reply.RequestId)
+    public static DingTalkApiException ToException(DingTalkReply reply, DingTalkError error, string? context) =>
+        new(error.Code, ApiHttp.ErrorText(error.Message, context, DingTalkErrorCodes.IsTransient(error.Code, reply.Status), DingTalkErrorHints.For(error.Code, error.Message)), reply.Status, reply.RequestId)
         {
             SubCode = error.SubCode,
             RetryAfter = error.RetryAfter,
         };
-    }
 
-    // Null for what passes through unchanged: API errors and the caller's own cancellation.
-    protected override DingTalkApiException? MapTransportFailure(Exception exception, DingTalkRequest request, CancellationToken cancellationToken)
-    {
-        var where = request.AbsoluteUrl is { } absolute ? $"{absolute.Scheme}://{absolute.Authority}" : (request.Host == DingTalkHost.Api ? _apiBase : _oapiBase);
-        return exception is not DingTalkApiException && ApiHttp.DescribeTransportFailure(exception, where, $"{request.Method} {request.PathTemplate}", cancellationToken) is { } failure
-            ? new DingTalkApiException(failure.TimedOut ? DingTalkErrorCodes.Timeout : DingTalkErrorCodes.NetworkError, failure.Message, innerException: exception)
-            : null;
-    }
+    protected override string ApiHost(DingTalkRequest request) => request.Host == DingTalkHost.Api ? _apiBase : _oapiBase;
 
-    private static ResiliencePipeline<DingTalkReply> BuildResilience(DingTalkAppOptions options, TimeProvider timeProvider, ILogger logger)
-    {
-        var retry = options.Retry;
-        return ApiHttp.BuildResilience<DingTalkReply>(
-            new ApiRetrySettings(retry.MaxRetries, retry.BaseDelay, retry.MaxDelay, retry.UseJitter, options.Timeout),
-            timeProvider,
-            args => ShouldRetry(RequestOf(args.Context), args.Outcome, retry),
-            args =>
-            {
-                var request = RequestOf(args.Context);
-                var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
-                    : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} code {e.Code}" : "failure";
-                Log.Retrying(logger, request.Method.Method, request.AbsoluteUrl?.AbsolutePath ?? request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
-            },
-            static args => args.Outcome.Result?.Error?.RetryAfter);
-    }
+    protected override DingTalkApiException NoAnswer(TransportFailure failure, Exception exception) =>
+        new(failure.TimedOut ? DingTalkErrorCodes.Timeout : DingTalkErrorCodes.NetworkError, failure.Message, innerException: exception);
+
+    protected override void LogRetrying(DingTalkRequest request, int attempt, double delayMs, string reason) =>
+        Log.Retrying(Logger, request.Method.Method, request.AbsoluteUrl?.AbsolutePath ?? request.PathTemplate, attempt, delayMs, reason);
 
     private static bool ShouldRetry(DingTalkRequest request, Outcome<DingTalkReply> outcome, DingTalkRetryOptions retry)
     {

@@ -1,34 +1,14 @@
 using System.Net;
-using System.Text.Json;
+using Larkway.Shared.Clients;
 
 namespace Larkway.DingTalk.Http;
 
 /// <summary>One attempt's answer, read whole, with the error it carries (if any) found in either of DingTalk's shapes.</summary>
-internal sealed class DingTalkReply
+internal sealed class DingTalkReply(HttpStatusCode status, byte[] body, string? contentType, string? requestId, DingTalkError? error, bool isJson)
+    : ApiReply(status, body, contentType, isJson, requestId)
 {
-    private DingTalkReply(HttpStatusCode status, byte[] body, string? contentType, string? requestId, DingTalkError? error, bool isJson)
-    {
-        IsJson = isJson;
-        Status = status;
-        Body = body;
-        ContentType = contentType;
-        RequestId = requestId;
-        Error = error;
-    }
-
-    public HttpStatusCode Status { get; }
-
-    public byte[] Body { get; }
-
-    public string? ContentType { get; }
-
-    public string? RequestId { get; }
-
-    /// <summary>True when the body is a JSON object (every documented answer is).</summary>
-    public bool IsJson { get; }
-
     /// <summary>Null when the call succeeded.</summary>
-    public DingTalkError? Error { get; }
+    public DingTalkError? Error { get; } = error;
 
     public static async Task<DingTalkReply> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -42,18 +22,8 @@ internal sealed class DingTalkReply
     }
 
     /// <summary>The body deserialised as <typeparamref name="T"/>; a body of another shape is a malformed-response error.</summary>
-    public T Deserialize<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string what)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(Body, info) ?? throw new JsonException("the body is null");
-        }
-        catch (JsonException ex)
-        {
-            throw new DingTalkApiException(DingTalkErrorCodes.MalformedResponse,
-                $"The answer of {what} is not the documented JSON (HTTP {(int)Status}, content type '{ContentType ?? "none"}'): {ex.Message}", Status, RequestId, ex);
-        }
-    }
+    public T Deserialize<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string what) =>
+        Deserialize(info, what, (message, ex) => new DingTalkApiException(DingTalkErrorCodes.MalformedResponse, message, Status, RequestId, ex));
 
     private static DingTalkError? Classify(HttpResponseMessage response, ErrorFields fields, string? contentType)
     {

@@ -46,8 +46,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connectSocket;
     private readonly Channel<Replacement> _replacements = Channel.CreateUnbounded<Replacement>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _gate = new();
-    private readonly List<Task> _background = [];
+    private readonly BackgroundWork _work = new();
     private readonly StreamConnection?[] _slots;
     private readonly StreamConnection?[] _replacing;
     private ITimer? _watchdog;
@@ -121,6 +120,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
 
         _tracking = _telemetry.Track(() => IsConnected);
         _supervisor = Task.Run(SuperviseAsync, CancellationToken.None);
+        Track(_supervisor);
         var period = _options.SilenceTimeout / 4 < TimeSpan.FromSeconds(1) ? _options.SilenceTimeout / 4 : TimeSpan.FromSeconds(1);
         _watchdog = _time.CreateTimer(static state => ((DingTalkStreamClient)state!).CheckSilence(), this, period, period);
     }
@@ -144,20 +144,8 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         var active = Enumerable.Range(0, _slots.Length).Select(i => Interlocked.Exchange(ref _slots[i], null)).OfType<StreamConnection>().ToArray();
         await Task.WhenAll(active.Select(c => c.CloseAsync(TimeSpan.FromSeconds(2)))).ConfigureAwait(false);
 
-        Task[] background;
-        lock (_gate)
-        {
-            background = [.. _background, .. _supervisor is null ? [] : new[] { _supervisor }];
-        }
-
-        try
-        {
-            await Task.WhenAll(background).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The caller stopped waiting; what is left ends with the connections.
-        }
+        // Within the caller's patience: what is left when it stops waiting ends with the connections.
+        await _work.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
 
         foreach (var connection in active)
         {
@@ -446,14 +434,7 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
     private async Task AckAgainAsync(StreamConnection connection, string messageId, DingTalkStreamAck earlier) =>
         _telemetry.Acked(await connection.SendAsync(StreamFrame.Ack(messageId, earlier), CancellationToken.None).ConfigureAwait(false));
 
-    private void Track(Task task)
-    {
-        lock (_gate)
-        {
-            _background.RemoveAll(t => t.IsCompleted);
-            _background.Add(task);
-        }
-    }
+    private void Track(Task task) => _work.Track(task);
 
     private sealed record Replacement(int Slot, StreamConnection? Connection, string Reason);
 

@@ -3,6 +3,7 @@ using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.LongConnection.Wire;
 using Larkway.Feishu.Events.Telemetry;
+using Larkway.Shared.Clients;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Feishu.Events.LongConnection;
@@ -24,7 +25,7 @@ internal sealed class DataFrameProcessor
     private readonly FeishuEventsTelemetry _telemetry;
     private readonly HandlerLane _events;
     private readonly HandlerLane _callbacks;
-    private readonly InFlightWork _inFlight = new();
+    private readonly BackgroundWork _inFlight = new();
     private readonly Action<bool> _acked;
 
     /// <param name="acked">Told of every ack: sent, or lost with its connection (the connection telemetry's count).</param>

@@ -51,7 +51,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
     private readonly KeyValuePair<string, object?>[] _appTags;
     private readonly CancellationTokenSource _disposing = new();
     private readonly LongConnectionSession?[] _sessions;
-    private readonly InFlightWork _retiring = new();
+    private readonly BackgroundWork _retiring = new();
     private TaskCompletionSource? _run;
     private string? _lastReplaceReason;
     private int _state;

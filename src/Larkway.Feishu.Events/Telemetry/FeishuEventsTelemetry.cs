@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Shared.Clients;
 
 namespace Larkway.Feishu.Events.Telemetry;
 
@@ -15,10 +16,10 @@ namespace Larkway.Feishu.Events.Telemetry;
 /// </summary>
 internal sealed class FeishuEventsTelemetry : IDisposable
 {
-    public const string Name = "Larkway";
+    public const string Name = LarkwayInstruments.Name;
 
     /// <summary>One activity per received event or callback; the sink's work (and the Feishu calls it makes) nest under it.</summary>
-    public static readonly ActivitySource ActivitySource = new(Name);
+    public static readonly ActivitySource ActivitySource = LarkwayInstruments.ActivitySource;
 
     /// <summary>Feishu answers a card action within 3 s; the buckets are dense below that.</summary>
     private static readonly double[] CardActionBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 2.5, 3, 5];

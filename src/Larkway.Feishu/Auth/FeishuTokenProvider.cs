@@ -8,44 +8,32 @@ namespace Larkway.Feishu.Auth;
 /// Gets the tenant and app access tokens of one self-built app, each from its own
 /// <see cref="TokenCache{TToken}"/>.
 /// </summary>
-internal sealed class FeishuTokenProvider
+internal sealed class FeishuTokenProvider(FeishuAppOptions options, TimeProvider timeProvider, FeishuTelemetry telemetry)
 {
     internal const string TenantTokenPath = "/open-apis/auth/v3/tenant_access_token/internal";
     internal const string AppTokenPath = "/open-apis/auth/v3/app_access_token/internal";
 
-    private readonly FeishuAppOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly FeishuTelemetry _telemetry;
-    private readonly TokenCache<CachedToken> _tenant;
-    private readonly TokenCache<CachedToken> _app;
-
-    public FeishuTokenProvider(FeishuAppOptions options, TimeProvider timeProvider, FeishuTelemetry telemetry)
-    {
-        _options = options;
-        _timeProvider = timeProvider;
-        _telemetry = telemetry;
-        _tenant = new TokenCache<CachedToken>(timeProvider);
-        _app = new TokenCache<CachedToken>(timeProvider);
-    }
+    private readonly TokenCache<CachedToken> _tenant = new(timeProvider);
+    private readonly TokenCache<CachedToken> _app = new(timeProvider);
 
     /// <summary>Returns the cached token of <paramref name="kind"/>, fetching through <paramref name="send"/> when stale.</summary>
     public ValueTask<CachedToken> GetAsync(FeishuAuth kind, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
-        if (_options.AppType != FeishuAppType.SelfBuilt)
+        if (options.AppType != FeishuAppType.SelfBuilt)
         {
             throw new FeishuApiException(FeishuErrorCodes.InvalidRequest,
-                $"App '{_options.AppId}' is a {_options.AppType} app; only self-built apps (AppType = SelfBuilt) can get tokens in this version.");
+                $"App '{options.AppId}' is a {options.AppType} app; only self-built apps (AppType = SelfBuilt) can get tokens in this version.");
         }
 
         var cache = kind == FeishuAuth.App ? _app : _tenant;
         if (cache.TryGetFresh() is { } cached)
         {
-            _telemetry.TokenLookup(kind, hit: true);
+            telemetry.TokenLookup(kind, hit: true);
             return new ValueTask<CachedToken>(cached);
         }
 
         // Only a miss pays for the fetch's closure.
-        _telemetry.TokenLookup(kind, hit: false);
+        telemetry.TokenLookup(kind, hit: false);
         var path = kind == FeishuAuth.App ? AppTokenPath : TenantTokenPath;
         return cache.GetAsync(ct => FetchAsync(kind, path, send, ct), cancellationToken);
     }
@@ -53,37 +41,22 @@ internal sealed class FeishuTokenProvider
     /// <summary>Drops a token the platform rejected, so the next call fetches a new one.</summary>
     public void Invalidate(FeishuAuth kind, string token) => (kind == FeishuAuth.App ? _app : _tenant).Invalidate(token);
 
-    // Runs in the execution context of the call that found the cache cold or stale, so its activity is that call's child.
-    private async Task<CachedToken> FetchAsync(FeishuAuth kind, string path, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
-    {
-        using var activity = _telemetry.StartTokenFetch(kind, path);
-        Exception? failure = null;
-        try
-        {
-            return await RequestAsync(kind, path, send, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            _telemetry.EndTokenFetch(activity, kind, failure);
-        }
-    }
+    // Measured by the telemetry: a span (a child of the call that found the cache cold or stale) and its counts.
+    private Task<CachedToken> FetchAsync(FeishuAuth kind, string path, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken) =>
+        telemetry.FetchTokenAsync(HttpMethod.Post, path, FeishuTelemetry.Kind(kind), (Provider: this, Kind: kind, Path: path, Send: send, Cancellation: cancellationToken),
+            static state => state.Provider.RequestAsync(state.Kind, state.Path, state.Send, state.Cancellation));
 
     private async Task<CachedToken> RequestAsync(FeishuAuth kind, string path, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
-        using var request = new FeishuRequestMessage(HttpMethod.Post, FeishuPipeline.Combine(_options.BaseUrl, path), path)
+        using var request = new FeishuRequestMessage(HttpMethod.Post, FeishuPipeline.Combine(options.BaseUrl, path), path)
         {
-            Content = JsonBody.Create(new AppCredentialsBody(_options.AppId, _options.AppSecret), FeishuJson.Context.AppCredentialsBody),
+            Content = JsonBody.Create(new AppCredentialsBody(options.AppId, options.AppSecret), FeishuJson.Context.AppCredentialsBody),
             Auth = FeishuAuth.None,
             Idempotent = true,
         };
 
-        var started = _timeProvider.GetUtcNow();
-        using var response = await FeishuPipeline.SendMappedAsync(send, request, _options.BaseUrl, cancellationToken).ConfigureAwait(false);
+        var started = timeProvider.GetUtcNow();
+        using var response = await FeishuPipeline.SendMappedAsync(send, request, options.BaseUrl, cancellationToken).ConfigureAwait(false);
         var body = await FeishuPipeline.ReadEnvelopeAsync(response, request, FeishuJson.Context.TokenResponse, cancellationToken).ConfigureAwait(false);
         var token = kind == FeishuAuth.App ? body.AppAccessToken : body.TenantAccessToken;
         if (string.IsNullOrEmpty(token) || body.Expire <= 0)
@@ -97,7 +70,7 @@ internal sealed class FeishuTokenProvider
         // shorter-lived than twice the margin (an emulator's, say) is replaced at half its life instead,
         // so that it is not refetched on every call.
         var lifetime = TimeSpan.FromSeconds(body.Expire);
-        var margin = _options.TokenRefreshMargin < lifetime / 2 ? _options.TokenRefreshMargin : lifetime / 2;
+        var margin = options.TokenRefreshMargin < lifetime / 2 ? options.TokenRefreshMargin : lifetime / 2;
         return new CachedToken(token, started + lifetime, started + lifetime - margin);
     }
 }

@@ -249,7 +249,7 @@ public class CustomBotClient : IDisposable
                 throw failure;
             }
 
-            await Task.Delay(Backoff(attempt, failure), _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(PauseBefore(attempt, failure), _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -353,15 +353,11 @@ public class CustomBotClient : IDisposable
     private static bool IsRateLimited(FeishuApiException failure) =>
         FeishuErrorCodes.IsRateLimit(failure.Code) || failure.HttpStatus == HttpStatusCode.TooManyRequests;
 
-    private TimeSpan Backoff(int attempt, FeishuApiException failure)
-    {
-        if (failure.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero)
-        {
-            return retryAfter;
-        }
-
-        return RateLimitBackoff * Math.Pow(2, attempt);
-    }
+    // Feishu's reset when it gives one; else the clients' back-off, doubling from RateLimitBackoff, without jitter.
+    private TimeSpan PauseBefore(int attempt, FeishuApiException failure) =>
+        failure.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero
+            ? retryAfter
+            : Shared.Clients.Backoff.Delay(attempt, RateLimitBackoff, TimeSpan.MaxValue, jitter: 0);
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
         int.TryParse(Header(response, "x-ogw-ratelimit-reset"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)

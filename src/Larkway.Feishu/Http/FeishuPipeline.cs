@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Larkway.Feishu.Json;
-using Polly.Timeout;
+using Larkway.Shared.Clients;
 
 namespace Larkway.Feishu.Http;
 
@@ -174,18 +174,10 @@ internal sealed class FeishuPipeline
     }
 
     // Null for what passes through as it is: API errors, the caller's own cancellation, anything unexpected.
-    private static FeishuApiException? MapTransportFailure(Exception exception, HttpRequestMessage request, Uri baseUrl, CancellationToken cancellationToken) => exception switch
-    {
-        FeishuApiException => null,
-        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
-        TimeoutRejectedException ex => new FeishuApiException(FeishuErrorCodes.Timeout,
-            $"No response from {baseUrl} within {ex.Timeout.TotalSeconds:0.###} s ({request.Method} {request.RequestUri?.AbsolutePath}).", innerException: ex),
-        OperationCanceledException ex => new FeishuApiException(FeishuErrorCodes.Timeout,
-            $"No response from {baseUrl} ({request.Method} {request.RequestUri?.AbsolutePath}): the request timed out.", innerException: ex),
-        HttpRequestException ex => new FeishuApiException(FeishuErrorCodes.NetworkError,
-            $"Could not reach {baseUrl} ({request.Method} {request.RequestUri?.AbsolutePath}): {ex.Message}", innerException: ex),
-        _ => null,
-    };
+    private static FeishuApiException? MapTransportFailure(Exception exception, HttpRequestMessage request, Uri baseUrl, CancellationToken cancellationToken) =>
+        exception is not FeishuApiException && ApiHttp.DescribeTransportFailure(exception, baseUrl.ToString(), Describe(request), cancellationToken) is { } failure
+            ? new FeishuApiException(failure.TimedOut ? FeishuErrorCodes.Timeout : FeishuErrorCodes.NetworkError, failure.Message, innerException: exception)
+            : null;
 
     /// <summary>Checks status and <c>code</c>, then deserialises the envelope; every failure becomes a <see cref="FeishuApiException"/>.</summary>
     public static async ValueTask<TEnvelope> ReadEnvelopeAsync<TEnvelope>(HttpResponseMessage response, HttpRequestMessage request, JsonTypeInfo<TEnvelope> info, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Net;
+using Larkway.Shared.Clients;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -6,44 +7,30 @@ using Polly.Timeout;
 
 namespace Larkway.Feishu.Http;
 
-/// <summary>Builds an app's retry + timeout pipeline.</summary>
+/// <summary>Builds an app's retry + timeout pipeline: what Feishu retries, and how long it asks to wait.</summary>
 internal static class FeishuResilience
 {
     public static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Larkway.Feishu.Request");
 
+    /// <summary>
+    /// The shape every client shares (<see cref="ApiHttp"/>: exponential back-off with jitter, a timeout per attempt)
+    /// with Feishu's retry decision, and its rate-limit reset (<c>x-ogw-ratelimit-reset</c>) as the delay when it gives one.
+    /// </summary>
     public static ResiliencePipeline<HttpResponseMessage> Build(FeishuAppOptions options, TimeProvider timeProvider, ILogger logger)
     {
         var retry = options.Retry;
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
-        if (retry.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        return ApiHttp.BuildResilience<HttpResponseMessage>(
+            new ApiRetrySettings(retry.MaxRetries, retry.BaseDelay, retry.MaxDelay, retry.UseJitter, options.Timeout),
+            timeProvider,
+            args => ShouldRetryAsync(args, retry),
+            args =>
             {
-                MaxRetryAttempts = retry.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = retry.UseJitter,
-                Delay = retry.BaseDelay,
-                MaxDelay = retry.MaxDelay,
-                ShouldHandle = args => ShouldRetryAsync(args, retry),
-                DelayGenerator = static args => new ValueTask<TimeSpan?>(
-                    args.Outcome.Result is { } response ? FeishuResponseProbe.RateLimitReset(response) : null),
-                OnRetry = args =>
-                {
-                    var request = args.Context.Properties.GetValue(RequestKey, null!);
-                    var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
-                        : args.Outcome.Result is { } r ? $"HTTP {(int)r.StatusCode}" : "failure";
-                    Log.Retrying(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
-                    return default;
-                },
-            });
-        }
-
-        if (options.Timeout > TimeSpan.Zero && options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            builder.AddTimeout(options.Timeout);
-        }
-
-        return builder.Build();
+                var request = args.Context.Properties.GetValue(RequestKey, null!);
+                var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
+                    : args.Outcome.Result is { } r ? $"HTTP {(int)r.StatusCode}" : "failure";
+                Log.Retrying(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
+            },
+            static args => args.Outcome.Result is { } response ? FeishuResponseProbe.RateLimitReset(response) : null);
     }
 
     // The common answer (a success whose probe the logging handler already made) is decided without an async state machine.

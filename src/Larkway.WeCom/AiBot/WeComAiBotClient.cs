@@ -56,12 +56,11 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connectSocket;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
-    private readonly List<Task> _background = [];
+    private readonly BackgroundWork _work = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private TaskCompletionSource _activated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AiBotConnection? _current;
     private ITimer? _watchdog;
-    private Task? _supervisor;
     private WeComAiBotConnectionState _state = WeComAiBotConnectionState.NotStarted;
     private int _connectionsOpened;
     private string? _lastReconnectReason;
@@ -149,7 +148,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
 
         Activate(first, "start");
         _tracking = _telemetry.Track(() => State == WeComAiBotConnectionState.Connected);
-        _supervisor = Task.Run(() => SuperviseAsync(first), CancellationToken.None);
+        Track(Task.Run(() => SuperviseAsync(first), CancellationToken.None));
         var period = new[] { TimeSpan.FromSeconds(1), _options.PingInterval / 4, _options.SilenceTimeout / 4 }.Min();
         _watchdog = TimeProvider.CreateTimer(static state => ((WeComAiBotClient)state!).CheckLiveness(), this, period, period);
     }
@@ -174,20 +173,8 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             await connection.CloseAsync("closed by the client", TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
 
-        Task[] background;
-        lock (_gate)
-        {
-            background = [.. _background, .. _supervisor is null ? [] : new[] { _supervisor }];
-        }
-
-        try
-        {
-            await Task.WhenAll(background).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The caller stopped waiting; what is left ends with the connection.
-        }
+        // Within the caller's patience: what is left when it stops waiting ends with the connection.
+        await _work.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
 
         lock (_gate)
         {
@@ -707,14 +694,7 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
         StateChanged?.Invoke(this, new WeComAiBotStateChange(previous, state, reason));
     }
 
-    private void Track(Task task)
-    {
-        lock (_gate)
-        {
-            _background.RemoveAll(t => t.IsCompleted);
-            _background.Add(task);
-        }
-    }
+    private void Track(Task task) => _work.Track(task);
 
     private sealed class Lane
     {

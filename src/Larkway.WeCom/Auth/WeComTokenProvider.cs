@@ -8,22 +8,11 @@ namespace Larkway.WeCom.Auth;
 /// The app's access token (<c>GET /cgi-bin/gettoken?corpid=&amp;corpsecret=</c>, sent as the <c>access_token</c> query),
 /// cached per corp id + secret: one client per app.
 /// </summary>
-internal sealed class WeComTokenProvider
+internal sealed class WeComTokenProvider(WeComAppOptions options, TimeProvider timeProvider, WeComTelemetry telemetry)
 {
     internal const string TokenPath = "/cgi-bin/gettoken";
 
-    private readonly WeComAppOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly WeComTelemetry _telemetry;
-    private readonly TokenCache<AccessToken> _cache;
-
-    public WeComTokenProvider(WeComAppOptions options, TimeProvider timeProvider, WeComTelemetry telemetry)
-    {
-        _options = options;
-        _timeProvider = timeProvider;
-        _telemetry = telemetry;
-        _cache = new TokenCache<AccessToken>(timeProvider);
-    }
+    private readonly TokenCache<AccessToken> _cache = new(timeProvider);
 
     /// <summary>The cached token, fetched through <paramref name="send"/> (no token, with retries) when stale.</summary>
     public ValueTask<AccessToken> GetAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send, CancellationToken cancellationToken) =>
@@ -32,37 +21,28 @@ internal sealed class WeComTokenProvider
     /// <summary>Drops a token WeCom refused, so that the next call fetches another.</summary>
     public void Invalidate(string token) => _cache.Invalidate(token);
 
-    private async Task<AccessToken> FetchAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send)
+    // Measured by the telemetry: a span (a child of the call that found the cache cold or stale) and its count.
+    private Task<AccessToken> FetchAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send) =>
+        telemetry.FetchTokenAsync(HttpMethod.Get, TokenPath, "app", (Provider: this, Send: send), static state => state.Provider.IssueAsync(state.Send));
+
+    private async Task<AccessToken> IssueAsync(Func<WeComRequest, CancellationToken, Task<WeComReply>> send)
     {
-        Exception? failure = null;
-        try
+        var started = timeProvider.GetUtcNow();
+        var query = $"{TokenPath}?corpid={Uri.EscapeDataString(options.CorpId)}&corpsecret={Uri.EscapeDataString(options.CorpSecret)}";
+        var request = new WeComRequest(HttpMethod.Get, query, TokenPath) { WithAppToken = false, Idempotent = true };
+        var reply = await send(request, CancellationToken.None).ConfigureAwait(false);
+        if (reply.Error is { } error)
         {
-            var started = _timeProvider.GetUtcNow();
-            var query = $"{TokenPath}?corpid={Uri.EscapeDataString(_options.CorpId)}&corpsecret={Uri.EscapeDataString(_options.CorpSecret)}";
-            var request = new WeComRequest(HttpMethod.Get, query, TokenPath) { WithAppToken = false, Idempotent = true };
-            var reply = await send(request, CancellationToken.None).ConfigureAwait(false);
-            if (reply.Error is { } error)
-            {
-                throw WeComPipeline.ToException(reply, error,
-                    $"Could not get an access token for corp {_options.CorpId} (GET {TokenPath}): check CorpId and the app's Secret in the WeCom admin console");
-            }
+            throw WeComPipeline.ToException(reply, error,
+                $"Could not get an access token for corp {options.CorpId} (GET {TokenPath}): check CorpId and the app's Secret in the WeCom admin console");
+        }
 
-            var answer = reply.Deserialize(WeComJsonContext.Default.TokenAnswer, "GET " + TokenPath);
-            if (string.IsNullOrEmpty(answer.AccessToken) || answer.ExpiresIn <= 0)
-            {
-                throw new WeComApiException(WeComErrorCodes.MalformedResponse, $"The token answer of {TokenPath} has no access_token / expires_in.", reply.Status, reply.RequestId);
-            }
+        var answer = reply.Deserialize(WeComJsonContext.Default.TokenAnswer, "GET " + TokenPath);
+        if (string.IsNullOrEmpty(answer.AccessToken) || answer.ExpiresIn <= 0)
+        {
+            throw new WeComApiException(WeComErrorCodes.MalformedResponse, $"The token answer of {TokenPath} has no access_token / expires_in.", reply.Status, reply.RequestId);
+        }
 
-            return AccessToken.Issued(answer.AccessToken, started, TimeSpan.FromSeconds(answer.ExpiresIn), _options.TokenRefreshMargin);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            _telemetry.TokenRequested("app", failure);
-        }
+        return AccessToken.Issued(answer.AccessToken, started, TimeSpan.FromSeconds(answer.ExpiresIn), options.TokenRefreshMargin);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Serialization.Metadata;
 using Larkway.Shared.Clients;
 using Larkway.WeCom.Auth;
@@ -18,8 +17,6 @@ namespace Larkway.WeCom.Http;
 /// </summary>
 internal sealed class WeComPipeline : ApiPipelineBase<WeComRequest, WeComReply, WeComTelemetry>
 {
-    private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
-
     private readonly string _apiBase;
     private readonly Func<WeComRequest, CancellationToken, Task<WeComReply>> _sendWithoutToken;
 
@@ -29,7 +26,10 @@ internal sealed class WeComPipeline : ApiPipelineBase<WeComRequest, WeComReply, 
         Options = options;
         Tokens = new WeComTokenProvider(options, TimeProvider, Telemetry);
         _apiBase = options.ApiBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        Resilience = BuildResilience(options, TimeProvider, Logger);
+        Resilience = BuildResilience(
+            new ApiRetrySettings(options.Retry.MaxRetries, options.Retry.BaseDelay, options.Retry.MaxDelay, options.Retry.UseJitter, options.Timeout),
+            ShouldRetry,
+            static reply => reply.Error is { } e ? $"HTTP {(int)reply.Status} errcode {e.Code}" : null);
         _sendWithoutToken = (request, ct) => SendWithRetriesAsync(request, token: null, ct);
     }
 
@@ -100,40 +100,30 @@ internal sealed class WeComPipeline : ApiPipelineBase<WeComRequest, WeComReply, 
         using var message = new HttpRequestMessage(request.Method, Url(request, token));
         if (request.Json is { } json)
         {
-            message.Content = new ByteArrayContent(json) { Headers = { ContentType = JsonUtf8 } };
+            message.Content = ApiHttp.JsonContent(json);
         }
         else if (request.Content is { } content)
         {
             message.Content = content();
         }
 
-        var started = TimeProvider.GetTimestamp();
-        var path = request.PathTemplate;
-        WeComReply reply;
-        try
-        {
-            using var response = await Http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            reply = await WeComReply.ReadAsync(response, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            // The caller's own cancellation (a host stopping) is not a failure to warn about: it propagates unlogged.
-            Log.CallFailedWithoutAnswer(Logger, request.Method.Method, path, TimeProvider.GetElapsedTime(started).TotalMilliseconds, ex.GetType().Name);
-            throw;
-        }
+        return await ExchangeAsync(message, request.PathTemplate, WeComReply.ReadAsync, cancellationToken).ConfigureAwait(false);
+    }
 
-        var elapsed = TimeProvider.GetElapsedTime(started).TotalMilliseconds;
+    protected override void LogAnswer(WeComReply reply, string method, string path, double elapsedMs)
+    {
         if (reply.Error is { } error)
         {
-            Log.CallFailed(Logger, request.Method.Method, path, (int)reply.Status, error.Code, elapsed, reply.RequestId);
+            Log.CallFailed(Logger, method, path, (int)reply.Status, error.Code, elapsedMs, reply.RequestId);
         }
         else
         {
-            Log.CallSucceeded(Logger, request.Method.Method, path, (int)reply.Status, elapsed);
+            Log.CallSucceeded(Logger, method, path, (int)reply.Status, elapsedMs);
         }
-
-        return reply;
     }
+
+    protected override void LogNoAnswer(string method, string path, double elapsedMs, string exceptionType) =>
+        Log.CallFailedWithoutAnswer(Logger, method, path, elapsedMs, exceptionType);
 
     private Uri Url(WeComRequest request, string? token)
     {
@@ -155,45 +145,20 @@ internal sealed class WeComPipeline : ApiPipelineBase<WeComRequest, WeComReply, 
     public static WeComApiException ToException(WeComReply reply, WeComError error, string? context)
     {
         var hint = WeComErrorHints.For(error.Code);
-        var transient = WeComErrorCodes.IsTransient(error.Code, reply.Status);
-        var text = error.Message;
-        if (context is not null && !transient)
+        return new WeComApiException(error.Code, ApiHttp.ErrorText(error.Message, context, WeComErrorCodes.IsTransient(error.Code, reply.Status), hint), reply.Status, reply.RequestId)
         {
-            text = $"{context}. {text}";
-        }
-
-        if (hint is not null)
-        {
-            text = $"{text} — {hint}";
-        }
-
-        return new WeComApiException(error.Code, text, reply.Status, reply.RequestId) { Hint = hint, InvalidUser = reply.InvalidUser };
+            Hint = hint,
+            InvalidUser = reply.InvalidUser,
+        };
     }
 
-    // Null for what passes through unchanged: API errors and the caller's own cancellation.
-    protected override WeComApiException? MapTransportFailure(Exception exception, WeComRequest request, CancellationToken cancellationToken)
-    {
-        var where = request.AbsoluteUrl is { } absolute ? $"{absolute.Scheme}://{absolute.Authority}" : _apiBase;
-        return exception is not WeComApiException && ApiHttp.DescribeTransportFailure(exception, where, $"{request.Method} {request.PathTemplate}", cancellationToken) is { } failure
-            ? new WeComApiException(failure.TimedOut ? WeComErrorCodes.Timeout : WeComErrorCodes.NetworkError, failure.Message, innerException: exception)
-            : null;
-    }
+    protected override string ApiHost(WeComRequest request) => _apiBase;
 
-    private static ResiliencePipeline<WeComReply> BuildResilience(WeComAppOptions options, TimeProvider timeProvider, ILogger logger)
-    {
-        var retry = options.Retry;
-        return ApiHttp.BuildResilience<WeComReply>(
-            new ApiRetrySettings(retry.MaxRetries, retry.BaseDelay, retry.MaxDelay, retry.UseJitter, options.Timeout),
-            timeProvider,
-            args => ShouldRetry(RequestOf(args.Context), args.Outcome),
-            args =>
-            {
-                var request = RequestOf(args.Context);
-                var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
-                    : args.Outcome.Result?.Error is { } e ? $"HTTP {(int)args.Outcome.Result.Status} errcode {e.Code}" : "failure";
-                Log.Retrying(logger, request.Method.Method, request.PathTemplate, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
-            });
-    }
+    protected override WeComApiException NoAnswer(TransportFailure failure, Exception exception) =>
+        new(failure.TimedOut ? WeComErrorCodes.Timeout : WeComErrorCodes.NetworkError, failure.Message, innerException: exception);
+
+    protected override void LogRetrying(WeComRequest request, int attempt, double delayMs, string reason) =>
+        Log.Retrying(Logger, request.Method.Method, request.PathTemplate, attempt, delayMs, reason);
 
     private static bool ShouldRetry(WeComRequest request, Outcome<WeComReply> outcome)
     {

@@ -1,43 +1,20 @@
 using System.Net;
-using System.Text.Json;
+using Larkway.Shared.Clients;
 using System.Text.RegularExpressions;
 
 namespace Larkway.WeCom.Http;
 
 /// <summary>One attempt's answer, read whole, with the error it carries (if any).</summary>
-internal sealed partial class WeComReply
+internal sealed partial class WeComReply(HttpStatusCode status, byte[] body, string? contentType, string? fileName, WeComError? error, bool isJson, string? requestId, string? invalidUser)
+    : ApiReply(status, body, contentType, isJson, requestId)
 {
-    private WeComReply(HttpStatusCode status, byte[] body, string? contentType, string? fileName, WeComError? error, bool isJson, string? requestId, string? invalidUser)
-    {
-        Status = status;
-        Body = body;
-        ContentType = contentType;
-        FileName = fileName;
-        Error = error;
-        IsJson = isJson;
-        RequestId = requestId;
-        InvalidUser = invalidUser;
-    }
-
-    public HttpStatusCode Status { get; }
-
-    public byte[] Body { get; }
-
-    public string? ContentType { get; }
-
     /// <summary>The file name of a download (Content-Disposition).</summary>
-    public string? FileName { get; }
+    public string? FileName { get; } = fileName;
 
-    /// <summary>True when the body is a JSON object (every documented answer but a download is).</summary>
-    public bool IsJson { get; }
-
-    /// <summary>WeCom's request id: the <c>hint: [...]</c> of an errmsg.</summary>
-    public string? RequestId { get; }
-
-    public string? InvalidUser { get; }
+    public string? InvalidUser { get; } = invalidUser;
 
     /// <summary>Null when the call succeeded.</summary>
-    public WeComError? Error { get; }
+    public WeComError? Error { get; } = error;
 
     public static async Task<WeComReply> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -61,18 +38,8 @@ internal sealed partial class WeComReply
     }
 
     /// <summary>The body deserialised as <typeparamref name="T"/>; a body of another shape is a malformed-response error.</summary>
-    public T Deserialize<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string what)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(Body, info) ?? throw new JsonException("the body is null");
-        }
-        catch (JsonException ex)
-        {
-            throw new WeComApiException(WeComErrorCodes.MalformedResponse,
-                $"The answer of {what} is not the documented JSON (HTTP {(int)Status}, content type '{ContentType ?? "none"}'): {ex.Message}", Status, RequestId, ex);
-        }
-    }
+    public T Deserialize<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string what) =>
+        Deserialize(info, what, (message, ex) => new WeComApiException(WeComErrorCodes.MalformedResponse, message, Status, RequestId, ex));
 
     [GeneratedRegex(@"hint: \[([^\]]+)\]", RegexOptions.CultureInvariant)]
     private static partial Regex HintPattern();

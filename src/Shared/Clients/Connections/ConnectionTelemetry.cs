@@ -18,8 +18,6 @@ namespace Larkway.Shared.Clients;
 /// </remarks>
 internal sealed class ConnectionTelemetry : IDisposable
 {
-    private const string MeterName = "Larkway"; // LarkwayInstruments.Name: Feishu.Events links this folder alone
-
     private static readonly ConditionalWeakTable<IMeterFactory, ConnectionTelemetry> PerFactory = new();
 
     private readonly Meter? _ownedMeter;
@@ -48,8 +46,8 @@ internal sealed class ConnectionTelemetry : IDisposable
     /// <param name="platform">The platform as it starts descriptions ("DingTalk").</param>
     /// <param name="prefix">The platform as it starts instrument names (<c>dingtalk</c>).</param>
     public static ConnectionTelemetry For(IMeterFactory? meterFactory, string platform, string prefix) => meterFactory is null
-        ? new ConnectionTelemetry(new Meter(MeterName), owned: true, platform, prefix)
-        : PerFactory.GetValue(meterFactory, f => new ConnectionTelemetry(f.Create(MeterName), owned: false, platform, prefix));
+        ? new ConnectionTelemetry(new Meter(LarkwayInstruments.Name), owned: true, platform, prefix)
+        : PerFactory.GetValue(meterFactory, f => new ConnectionTelemetry(f.Create(LarkwayInstruments.Name), owned: false, platform, prefix));
 
     /// <summary>Reports a running client on the <c>connected</c> gauge until the returned tracker is disposed.</summary>
     public IDisposable Track(Func<bool> isConnected, params KeyValuePair<string, object?>[] appTags)

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net.Http.Headers;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -28,6 +29,22 @@ internal static class ApiHttp
             Timeout = Timeout.InfiniteTimeSpan,
         };
 
+    private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+
+    /// <summary>A request body of UTF-8 JSON bytes.</summary>
+    public static ByteArrayContent JsonContent(byte[] json) => new(json) { Headers = { ContentType = JsonUtf8 } };
+
+    /// <summary>
+    /// An error answer's text for its exception: the platform's <paramref name="message"/>, after what was being done
+    /// (<paramref name="context"/>, left out when the error is transient: a retry is what helps), and before what to do
+    /// about it (<paramref name="hint"/>).
+    /// </summary>
+    public static string ErrorText(string message, string? context, bool transient, string? hint)
+    {
+        var text = context is not null && !transient ? $"{context}. {message}" : message;
+        return hint is not null ? $"{text} — {hint}" : text;
+    }
+
     /// <summary>The network handler of a long-lived client: pooled connections, renewed every few minutes to follow DNS changes.</summary>
     public static SocketsHttpHandler CreatePooledHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
@@ -36,6 +53,18 @@ internal static class ApiHttp
         ApiRetrySettings settings,
         TimeProvider timeProvider,
         Func<RetryPredicateArguments<TReply>, bool> shouldRetry,
+        Action<OnRetryArguments<TReply>> onRetry,
+        Func<RetryDelayGeneratorArguments<TReply>, TimeSpan?>? delay = null) =>
+        BuildResilience(settings, timeProvider, args => new ValueTask<bool>(shouldRetry(args)), onRetry, delay);
+
+    /// <summary>
+    /// The same, for a platform whose retry decision may have to read the answer first (<paramref name="shouldRetry"/>
+    /// completes synchronously when it need not).
+    /// </summary>
+    public static ResiliencePipeline<TReply> BuildResilience<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TReply>(
+        ApiRetrySettings settings,
+        TimeProvider timeProvider,
+        Func<RetryPredicateArguments<TReply>, ValueTask<bool>> shouldRetry,
         Action<OnRetryArguments<TReply>> onRetry,
         Func<RetryDelayGeneratorArguments<TReply>, TimeSpan?>? delay = null)
     {
@@ -49,7 +78,7 @@ internal static class ApiHttp
                 UseJitter = settings.UseJitter,
                 Delay = settings.BaseDelay,
                 MaxDelay = settings.MaxDelay,
-                ShouldHandle = args => new ValueTask<bool>(shouldRetry(args)),
+                ShouldHandle = shouldRetry,
                 OnRetry = args =>
                 {
                     onRetry(args);
