@@ -24,8 +24,6 @@ public sealed partial class PlatformBranchingTests
         ["AdminConsole/Pages/Apps/Edit.cshtml.cs"] = "the form's WeCom and DingTalk sections (corp id and callback URL, robot code and AgentId); each room should give its part of the form",
         ["AdminConsole/Pages/Assistants/Conversations.cshtml.cs"] = "its filter's platform choices (feishu, dingtalk, wecom) are written out; they should come from HubPlatforms",
         ["Directory/Links/PersonLinkRows.cs"] = "the link rows' platform names (dingtalk, wecom), stored in person_links.platform; the rooms' IPlatformAccounts should name them",
-        ["Directory/Links/PersonLinksApi.cs"] = "an example body in its documentation comment ({\"platform\": \"wecom\"})",
-        ["Notifications/NotificationRequest.cs"] = "PlatformOf maps a recipient kind (dingtalk_userid, wecom_email …) to its platform; the channels' RecipientTypes should say, but the static callers (NotificationSender, NotificationsApi) have none at hand",
         ["Notifications/Cards/LarkMarkdown.cs"] = "lets DingTalk's dingtalk:// links through the shared markdown conversion; the channel should give its own link schemes",
         ["Sandbox/SandboxDingTalkApp.cs"] = "the sandbox makes a DingTalk app on the Emulator (platform = dingtalk)",
         ["Sandbox/SandboxWeComApp.cs"] = "the sandbox makes a WeCom app with an AI bot on the Emulator (platform = wecom)",
