@@ -91,20 +91,33 @@ public sealed record HubAppInfo(
     /// <summary>WeCom: the AI bot's long-connection URL, when it is not WeCom's own.</summary>
     public Uri? AiBotUrl { get; init; }
 
-    /// <summary>True for a DingTalk app.</summary>
+    /// <summary>
+    /// The app's platform as its room registered it (set by <see cref="HubAppService"/>); null for an app of a platform
+    /// whose room is not added, which then has Feishu's paths and no scopes.
+    /// </summary>
+    public HubPlatformInfo? PlatformInfo { get; init; }
+
+    /// <summary>True for a DingTalk app (a convenience for the rooms and pages that still ask; shared code asks <see cref="PlatformInfo"/>).</summary>
     public bool IsDingTalk => HubAppPlatform.IsDingTalk(Platform);
 
-    /// <summary>True for a WeCom app.</summary>
+    /// <summary>True for a WeCom app (see <see cref="IsDingTalk"/>).</summary>
     public bool IsWeCom => HubAppPlatform.IsWeCom(Platform);
 
     /// <summary>
-    /// Path of the app's event subscription URL on the Hub (DingTalk: its HTTP callback, for the outgoing robot and event
-    /// subscription; WeCom: the app's 接收消息 URL, which receives messages, events and card clicks).
+    /// Path of the app's event subscription URL on the Hub, as its platform says (Feishu: <c>/feishu/apps/{name}/events</c>;
+    /// DingTalk: its HTTP callback, for the outgoing robot and event subscription; WeCom: the app's 接收消息 URL).
     /// </summary>
-    public string EventsPath => IsDingTalk ? $"/dingtalk/apps/{Name}/callback" : IsWeCom ? $"/wecom/apps/{Name}/callback" : ReadOnly ? "/feishu/events" : $"/feishu/apps/{Name}/events";
+    public string EventsPath => PlatformInfo?.EventsPath(this) ?? (ReadOnly ? "/feishu/events" : $"/feishu/apps/{Name}/events");
 
-    /// <summary>Path of the app's card request URL on the Hub.</summary>
-    public string CardsPath => IsDingTalk ? $"/dingtalk/apps/{Name}/callback" : IsWeCom ? $"/wecom/apps/{Name}/callback" : ReadOnly ? "/feishu/cards" : $"/feishu/apps/{Name}/cards";
+    /// <summary>Path of the app's card request URL on the Hub, as its platform says.</summary>
+    public string CardsPath => PlatformInfo?.CardsPath(this) ?? (ReadOnly ? "/feishu/cards" : $"/feishu/apps/{Name}/cards");
+
+    /// <summary>What the Hub does with the app, as its platform says (the configured app runs the bot).</summary>
+    public HubAppFeatures Features => PlatformInfo?.FeaturesOf(this)
+        ?? HubAppFeatures.Notifications | HubAppFeatures.EmailLookup | HubAppFeatures.Events | (ReadOnly ? HubAppFeatures.Bot : HubAppFeatures.None);
+
+    /// <summary>The permissions to enable in the platform's console for <see cref="Features"/>, from its table.</summary>
+    public IReadOnlyList<HubAppScope> Scopes => HubAppScopes.For(PlatformInfo?.Scopes ?? [], Features);
 
     internal static HubAppInfo FromSettings(HubSettings settings) => new(
         HubAppService.DefaultAppName,

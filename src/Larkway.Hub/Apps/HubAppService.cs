@@ -37,6 +37,7 @@ public sealed partial class HubAppService
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, IPlatformConnectionTest> _connectionTests;
+    private readonly HubPlatforms _platforms;
 
     internal HubAppService(
         IDbContextFactory<HubDbContext> contexts,
@@ -47,8 +48,10 @@ public sealed partial class HubAppService
         ILoggerFactory loggerFactory,
         TimeProvider time,
         IEnumerable<IPlatformConnectionTest> connectionTests,
+        HubPlatforms platforms,
         HubSettings? settings = null)
     {
+        _platforms = platforms;
         _connectionTests = connectionTests.ToDictionary(t => t.Platform, StringComparer.Ordinal);
         _contexts = contexts;
         _initializer = initializer;
@@ -62,7 +65,10 @@ public sealed partial class HubAppService
     }
 
     /// <summary>The configured app, when the Hub has one (null when it runs without credentials, e.g. in unit tests).</summary>
-    public HubAppInfo? DefaultApp => _settings?.AppId is null ? null : HubAppInfo.FromSettings(_settings);
+    public HubAppInfo? DefaultApp => _settings?.AppId is null ? null : HubAppInfo.FromSettings(_settings) with { PlatformInfo = _platforms.Find(HubAppPlatform.Feishu) };
+
+    /// <summary>The platforms this Hub serves (the console's form asks them for their labels).</summary>
+    public HubPlatforms Platforms => _platforms;
 
     /// <summary>The configured app (first, when there is one) and the stored apps by name.</summary>
     public async Task<IReadOnlyList<HubAppInfo>> ListAsync(CancellationToken cancellationToken = default)
@@ -93,7 +99,7 @@ public sealed partial class HubAppService
     public async Task<HubAppChange> AddAsync(HubAppInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var problems = HubAppValidation.ForAdd(input, out var app);
+        var problems = HubAppValidation.ForAdd(input, _platforms, out var app);
         if (problems.Count > 0)
         {
             return HubAppChange.Invalid(problems);
@@ -149,7 +155,7 @@ public sealed partial class HubAppService
         }
 
         var stored = await FindRowAsync(name, cancellationToken).ConfigureAwait(false);
-        var problems = HubAppValidation.ForUpdate(name, stored?.Platform ?? HubAppPlatform.Feishu, input, out var change);
+        var problems = HubAppValidation.ForUpdate(name, stored?.Platform ?? HubAppPlatform.Feishu, input, _platforms, out var change);
         if (problems.Count > 0)
         {
             return HubAppChange.Invalid(problems);
@@ -227,8 +233,7 @@ public sealed partial class HubAppService
         return app switch
         {
             null => $"The Hub has no Feishu app named '{name}'. Add it with POST /api/v1/apps, or fix the URL in the developer console.",
-            { IsDingTalk: true } => $"'{name}' is a DingTalk app: DingTalk calls /dingtalk/apps/{name}/callback, not this URL.",
-            { IsWeCom: true } => $"'{name}' is a WeCom app: WeCom calls /wecom/apps/{name}/callback, not this URL.",
+            { IsFeishu: false } other => $"'{name}' is a {_platforms.Display(other.Platform)} app: {_platforms.Display(other.Platform)} calls {CallbackPathOf(other)}, not this URL.",
             { Enabled: false } => $"The Feishu app '{name}' is disabled in the Hub; its events are refused until it is enabled again.",
             { Error: { } error } => $"The Feishu app '{name}' cannot verify requests: {error}",
             { CanReceive: false } => $"The Feishu app '{name}' has no encrypt_key or verification_token in the Hub, so its requests cannot be verified; set them with PATCH /api/v1/apps/{name}.",
@@ -273,14 +278,14 @@ public sealed partial class HubAppService
         var platform = HubAppPlatform.Of(app.Platform);
         return _connectionTests.TryGetValue(platform, out var test)
             ? await test.RunAsync(app, cancellationToken).ConfigureAwait(false)
-            : HubAppTestResult.Failed($"This Hub cannot test {HubAppPlatform.Display(platform)} apps: its room is not added.");
+            : HubAppTestResult.Failed($"This Hub cannot test {_platforms.Display(platform)} apps: its room is not added.");
     }
 
     /// <summary>The Feishu scopes the app needs for what the Hub does with it, each with the reason; null when no app has the name.</summary>
     public async Task<IReadOnlyList<HubAppScope>?> ScopesAsync(string name, CancellationToken cancellationToken = default)
     {
         var app = await GetAsync(name, cancellationToken).ConfigureAwait(false);
-        return app is null ? null : HubAppScopes.For(app.Platform, HubAppScopes.FeaturesOf(app));
+        return app?.Scopes;
     }
 
     private string? ProtectOrKeep(string? change, string? stored) => change switch
@@ -314,7 +319,7 @@ public sealed partial class HubAppService
     /// (every token call), <c>ai_bot_url</c> the AI bot's secret (its long connection's subscribe). A stored secret is never
     /// handed to an endpoint it was not given for, so whoever may change the URL cannot collect it there.
     /// </summary>
-    private static List<HubAppProblem> SecretsLeftBehind(HubAppRow row, ValidApp change)
+    private List<HubAppProblem> SecretsLeftBehind(HubAppRow row, ValidApp change)
     {
         var problems = new List<HubAppProblem>();
         if (change.BaseUrl is { } url && change.AppSecret is null && row.AppSecret.Length > 0 && url != BaseUrlOf(row))
@@ -332,10 +337,15 @@ public sealed partial class HubAppService
     }
 
     /// <summary>The app's base URL, or its platform's own for a row stored without one.</summary>
-    private static Uri BaseUrlOf(HubAppRow row) =>
-        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : HubAppPlatform.IsDingTalk(row.Platform) ? Larkway.DingTalk.DingTalkBaseUrls.Api : HubAppPlatform.IsWeCom(row.Platform) ? Larkway.WeCom.WeComBaseUrls.Api : FeishuBaseUrls.Feishu;
+    private Uri BaseUrlOf(HubAppRow row) =>
+        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : _platforms.Find(row.Platform)?.DefaultBaseUrl ?? FeishuBaseUrls.Feishu;
 
-    private static HubAppInfo Info(HubAppRow row) => new(
+    /// <summary>Where the platform of a stored app posts its events, as its platform says.</summary>
+    private string CallbackPathOf(StoredApp app) =>
+        _platforms.Find(app.Platform)?.EventsPath(new HubAppInfo(app.Name, app.AppId, app.BaseUrl, app.Enabled, true, false, false, false, false, null, null, app.Platform))
+        ?? $"/{HubAppPlatform.Of(app.Platform)}/apps/{app.Name}/callback";
+
+    private HubAppInfo Info(HubAppRow row) => new(
         row.Name,
         row.AppId,
         BaseUrlOf(row),
@@ -354,6 +364,7 @@ public sealed partial class HubAppService
         AiBotId = row.AiBotId,
         AiBotSecretSet = row.AiBotSecret is not null,
         AiBotUrl = row.AiBotUrl is not null && Uri.TryCreate(row.AiBotUrl, UriKind.Absolute, out var aiBotUrl) ? aiBotUrl : null,
+        PlatformInfo = _platforms.Find(row.Platform),
     };
 
     private async Task<HubAppRow?> FindRowAsync(string name, CancellationToken cancellationToken)

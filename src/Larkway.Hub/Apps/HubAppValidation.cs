@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
-using Larkway.DingTalk;
-using Larkway.Feishu;
-using Larkway.WeCom;
 
 namespace Larkway.Hub.Apps;
 
-/// <summary>The rules for an app's fields; every problem is reported at once, each with what to fix.</summary>
+/// <summary>
+/// The rules for an app's fields; every problem is reported at once, each with what to fix. The common fields are checked
+/// here; a platform's own (and its keys' formats) by its <see cref="HubPlatformInfo"/>.
+/// </summary>
 public static partial class HubAppValidation
 {
     /// <summary>Longest name.</summary>
@@ -26,8 +26,11 @@ public static partial class HubAppValidation
     /// <summary>True when <paramref name="name"/> could name a stored app (syntax only).</summary>
     public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
-    /// <summary>Checks a new app; <paramref name="app"/> holds the normalised values when there is no problem.</summary>
-    internal static List<HubAppProblem> ForAdd(HubAppInput input, out ValidApp app)
+    /// <summary>
+    /// Checks a new app: the common fields here, the platform's own through its <see cref="HubPlatformInfo.Check"/>;
+    /// <paramref name="app"/> holds the normalised values when there is no problem.
+    /// </summary>
+    internal static List<HubAppProblem> ForAdd(HubAppInput input, HubPlatforms platforms, out ValidApp app)
     {
         var problems = new List<HubAppProblem>();
         var name = input.Name?.Trim() ?? "";
@@ -40,141 +43,80 @@ public static partial class HubAppValidation
             problems.Add(new("name", $"'{HubAppService.DefaultAppName}' is the app configured by FEISHU_APP_ID / FEISHU_APP_SECRET; choose another name."));
         }
 
-        var platform = CheckPlatform(input.Platform, problems);
-        var dingTalk = HubAppPlatform.IsDingTalk(platform);
-        var weCom = HubAppPlatform.IsWeCom(platform);
+        var parsed = platforms.Parse(input.Platform);
+        if (parsed is null)
+        {
+            problems.Add(new("platform", $"One of {string.Join(", ", platforms.Accepted)} (default {HubAppPlatform.Feishu})."));
+        }
+
+        var platform = parsed?.Platform;
         var appId = CheckAppId(input.AppId, required: true, platform, problems);
-        var baseUrl = CheckBaseUrl(input.BaseUrl, platform, problems) ?? DefaultBaseUrl(input.Platform, platform);
+        var baseUrl = (platform is null ? null : CheckBaseUrl(input.BaseUrl, platform, platforms, problems))
+            ?? (parsed is { Alias: { } alias } ? platform!.Aliases[alias] : platform?.DefaultBaseUrl);
         var secret = CheckSecret("app_secret", input.AppSecret, required: true, problems, platform);
         var encryptKey = CheckSecret("encrypt_key", input.EncryptKey, required: false, problems);
         var token = CheckSecret("verification_token", input.VerificationToken, required: false, problems);
-        var robotCode = CheckDingTalkOnly(input, platform, problems) && dingTalk ? CheckRobotCode(input.RobotCode, problems) : null;
-        var agentId = CheckAgentId(input.AgentId, platform, problems);
-        if (dingTalk && encryptKey is { Length: not DingTalkAesKeyLength })
+        var check = new HubAppCheck(input, adding: true, encryptKey, token, problems);
+        if (platform is not null)
         {
-            problems.Add(new("encrypt_key", $"DingTalk's aes_key is {DingTalkAesKeyLength} characters (the event subscription page); this one has {encryptKey.Length}."));
+            RefuseForeignFields(input, platform, platforms, problems);
+            platform.Check(check);
         }
 
-        if (weCom)
-        {
-            CheckWeCom(encryptKey, token, problems);
-            if (agentId is null or 0 && !problems.Any(p => p.Field == "agent_id"))
-            {
-                problems.Add(new("agent_id", "Required for a WeCom app: its AgentId (WeCom admin console → 应用管理 → the app), e.g. 1000002."));
-            }
-        }
-
-        var aiBot = CheckAiBot(input, platform, adding: true, problems);
         app = new ValidApp(name, appId ?? "", baseUrl, secret, Empty(encryptKey), Empty(token), input.Enabled ?? true, input.LegacyCardCallbacks ?? true)
         {
-            Platform = platform ?? HubAppPlatform.Feishu,
-            RobotCode = Empty(robotCode),
-            AgentId = agentId is 0 ? null : agentId,
-            AiBotId = Empty(aiBot.Id),
-            AiBotSecret = Empty(aiBot.Secret),
-            AiBotUrl = Empty(aiBot.Url),
+            Platform = platform?.Name ?? HubAppPlatform.Feishu,
+            RobotCode = Empty(check.RobotCode),
+            AgentId = check.AgentId is 0 ? null : check.AgentId,
+            AiBotId = Empty(check.AiBotId),
+            AiBotSecret = Empty(check.AiBotSecret),
+            AiBotUrl = Empty(check.AiBotUrl),
         };
         return problems;
     }
 
-    /// <summary>Length of DingTalk's aes_key: 43 Base64 characters (a 32-byte key without its padding).</summary>
-    internal const int DingTalkAesKeyLength = 43;
-
-    /// <summary>Length of WeCom's EncodingAESKey: 43 letters and digits (Base64 of the 32-byte key without its '=').</summary>
+    /// <summary>Length of WeCom's EncodingAESKey: 43 letters and digits (Base64 of the 32-byte key without its '='); WeCom's room checks it.</summary>
     internal const int WeComAesKeyLength = 43;
 
-    /// <summary>Longest WeCom callback Token (WeCom: English letters and digits, at most 32).</summary>
-    internal const int WeComTokenMaxLength = 32;
-
-    /// <summary>WeCom's callback settings (接收消息 → API 接收): the EncodingAESKey is 43 letters/digits, the Token up to 32.</summary>
-    private static void CheckWeCom(string? encodingAesKey, string? token, List<HubAppProblem> problems)
+    /// <summary>
+    /// The fields only other platforms have (robot code, AgentId, AI bot) are a mistake worth naming, with the platforms
+    /// that have them. A platform's own check reads only its own fields, so it runs either way.
+    /// </summary>
+    private static void RefuseForeignFields(HubAppInput input, HubPlatformInfo platform, HubPlatforms platforms, List<HubAppProblem> problems)
     {
-        if (!string.IsNullOrEmpty(encodingAesKey) && (encodingAesKey.Length != WeComAesKeyLength || !encodingAesKey.All(char.IsAsciiLetterOrDigit)))
-        {
-            problems.Add(new("encrypt_key", $"WeCom's EncodingAESKey is {WeComAesKeyLength} letters and digits (the app's 接收消息 → 设置API接收 page, \"随机获取\"); this one has {encodingAesKey.Length} characters."));
-        }
+        Refuse(input.RobotCode is not null, HubAppFields.RobotCode, "robot_code", "a robot code", "robot_code");
+        Refuse(input.AgentId is not null, HubAppFields.AgentId, "agent_id", "an AgentId", "agent_id");
+        var aiBotField = input.AiBotId is not null ? "ai_bot_id" : input.AiBotSecret is not null ? "ai_bot_secret" : input.AiBotUrl is not null ? "ai_bot_url" : null;
+        Refuse(aiBotField is not null, HubAppFields.AiBot, aiBotField ?? "", "an AI bot (智能机器人)", "the ai_bot_* fields");
 
-        if (!string.IsNullOrEmpty(token) && (token.Length > WeComTokenMaxLength || !token.All(char.IsAsciiLetterOrDigit)))
+        void Refuse(bool given, HubAppFields field, string wireName, string what, string leaveOut)
         {
-            problems.Add(new("verification_token", $"WeCom's callback Token is 1–{WeComTokenMaxLength} letters and digits (the app's 接收消息 → 设置API接收 page); copy it from there."));
+            if (!given || platform.OwnFields.HasFlag(field))
+            {
+                return;
+            }
+
+            var owners = platforms.Having(field);
+            problems.Add(new(wireName, owners.Count == 0
+                ? $"No platform's apps have {what}; leave {leaveOut} out."
+                : $"Only {Either(owners.Select(p => p.DisplayName), "and")} apps have {what}; set platform to {Either(owners.Select(p => p.Name), "or")}, or leave {leaveOut} out."));
         }
     }
 
-    private static string? CheckPlatform(string? value, List<HubAppProblem> problems)
+    private static string Either(IEnumerable<string> items, string conjunction)
     {
-        var platform = value?.Trim().ToLowerInvariant();
-        switch (platform)
-        {
-            case null or "" or HubAppPlatform.Feishu or "lark":
-                return HubAppPlatform.Feishu;
-            case HubAppPlatform.DingTalk:
-                return HubAppPlatform.DingTalk;
-            case HubAppPlatform.WeCom:
-                return HubAppPlatform.WeCom;
-            default:
-                problems.Add(new("platform", $"One of {string.Join(", ", HubAppPlatform.Accepted)} (default feishu)."));
-                return null;
-        }
+        var list = items.ToList();
+        return list.Count < 2 ? string.Concat(list) : $"{string.Join(", ", list[..^1])} {conjunction} {list[^1]}";
     }
 
-    private static Uri DefaultBaseUrl(string? platformInput, string? platform) =>
-        HubAppPlatform.IsDingTalk(platform) ? DingTalkBaseUrls.Api
-        : HubAppPlatform.IsWeCom(platform) ? WeComBaseUrls.Api
-        : string.Equals(platformInput?.Trim(), "lark", StringComparison.OrdinalIgnoreCase) ? FeishuBaseUrls.Lark
-        : FeishuBaseUrls.Feishu;
-
-    /// <summary>The DingTalk-only (and WeCom's AgentId) fields on a Feishu app are a mistake worth naming; true when they may be read.</summary>
-    private static bool CheckDingTalkOnly(HubAppInput input, string? platform, List<HubAppProblem> problems)
-    {
-        if (HubAppPlatform.IsWeCom(platform) && input.RobotCode is not null)
-        {
-            problems.Add(new("robot_code", "Only DingTalk apps have a robot code; a WeCom app sends as itself (its agent_id). Leave robot_code out."));
-            return false;
-        }
-
-        if (HubAppPlatform.IsFeishu(platform) && (input.RobotCode is not null || input.AgentId is not null))
-        {
-            problems.Add(new(input.RobotCode is not null ? "robot_code" : "agent_id", "Only DingTalk apps have a robot code, and only DingTalk and WeCom apps an AgentId; set platform to dingtalk or wecom, or leave them out."));
-            return false;
-        }
-
-        return true;
-    }
-
-    private static string? CheckRobotCode(string? value, List<HubAppProblem> problems)
-    {
-        var code = value?.Trim();
-        if (!string.IsNullOrEmpty(code) && (code.Length > MaxAppIdLength || code.Any(c => c <= ' ' || c > '~')))
-        {
-            problems.Add(new("robot_code", $"At most {MaxAppIdLength} printable ASCII characters without spaces (the robot's page in DingTalk's developer console), or leave it out to use the AppKey."));
-            return null;
-        }
-
-        return code;
-    }
-
-    private static long? CheckAgentId(long? value, string? platform, List<HubAppProblem> problems)
-    {
-        if (value is < 0)
-        {
-            problems.Add(new("agent_id", HubAppPlatform.IsWeCom(platform)
-                ? "A positive number: the app's AgentId (WeCom admin console → 应用管理 → the app), e.g. 1000002."
-                : "A positive number: the app's AgentId (DingTalk developer console → the app's basic information)."));
-            return null;
-        }
-
-        return value;
-    }
-
-    /// <summary>Checks a change; null fields are kept, so only present fields are checked.</summary>
-    internal static List<HubAppProblem> ForUpdate(string name, string platform, HubAppInput input, out ValidApp change)
+    /// <summary>Checks a change of an app of <paramref name="platform"/>; null fields are kept, so only present fields are checked.</summary>
+    internal static List<HubAppProblem> ForUpdate(string name, string platform, HubAppInput input, HubPlatforms platforms, out ValidApp change)
     {
         var problems = new List<HubAppProblem>();
-        var dingTalk = HubAppPlatform.IsDingTalk(platform);
-        var weCom = HubAppPlatform.IsWeCom(platform);
-        if (input.Platform is not null && !string.Equals(CheckPlatform(input.Platform, []), platform, StringComparison.Ordinal))
+        var own = platforms.Find(platform);
+        if (input.Platform is not null && !string.Equals(platforms.Parse(input.Platform)?.Platform.Name, HubAppPlatform.Of(platform), StringComparison.Ordinal))
         {
-            problems.Add(new("platform", $"An app's platform cannot change (it is {platform}); add a new app and delete this one."));
+            problems.Add(new("platform", $"An app's platform cannot change (it is {HubAppPlatform.Of(platform)}); add a new app and delete this one."));
         }
 
         if (input.Name is not null && !string.Equals(input.Name.Trim(), name, StringComparison.Ordinal))
@@ -182,53 +124,43 @@ public static partial class HubAppValidation
             problems.Add(new("name", "An app cannot be renamed (its event URLs contain the name); add a new app and delete this one."));
         }
 
-        var appId = input.AppId is null ? null : CheckAppId(input.AppId, required: true, platform, problems);
-        var baseUrl = input.BaseUrl is null ? null : CheckBaseUrl(input.BaseUrl, platform, problems);
-        var secret = input.AppSecret is null ? null : CheckSecret("app_secret", input.AppSecret, required: true, problems, platform);
+        if (own is null)
+        {
+            // A row of a platform this Hub does not serve (its room is not added): nothing can check a change of it.
+            problems.Add(new("platform", $"This Hub does not serve {HubAppPlatform.Of(platform)} apps (its room is not added), so the app cannot be changed here."));
+            change = new ValidApp(name, null, null, null, null, null, null, null);
+            return problems;
+        }
+
+        var appId = input.AppId is null ? null : CheckAppId(input.AppId, required: true, own, problems);
+        var baseUrl = input.BaseUrl is null ? null : CheckBaseUrl(input.BaseUrl, own, platforms, problems);
+        var secret = input.AppSecret is null ? null : CheckSecret("app_secret", input.AppSecret, required: true, problems, own);
         var encryptKey = input.EncryptKey is null ? null : CheckSecret("encrypt_key", input.EncryptKey, required: false, problems) ?? "";
         var token = input.VerificationToken is null ? null : CheckSecret("verification_token", input.VerificationToken, required: false, problems) ?? "";
-        var robotCode = CheckDingTalkOnly(input, platform, problems) && dingTalk && input.RobotCode is not null ? CheckRobotCode(input.RobotCode, problems) ?? "" : null;
-        var agentId = CheckAgentId(input.AgentId, platform, problems);
-        if (dingTalk && encryptKey is { Length: > 0 and not DingTalkAesKeyLength })
-        {
-            problems.Add(new("encrypt_key", $"DingTalk's aes_key is {DingTalkAesKeyLength} characters (the event subscription page); this one has {encryptKey.Length}."));
-        }
+        var check = new HubAppCheck(input, adding: false, encryptKey, token, problems);
+        RefuseForeignFields(input, own, platforms, problems);
+        own.Check(check);
 
-        if (weCom)
-        {
-            CheckWeCom(encryptKey, token, problems);
-            if (agentId is 0)
-            {
-                problems.Add(new("agent_id", "A WeCom app needs its AgentId: it cannot be cleared (WeCom admin console → 应用管理 → the app)."));
-            }
-        }
-
-        var aiBot = CheckAiBot(input, platform, adding: false, problems);
         change = new ValidApp(name, appId, baseUrl, secret, encryptKey, token, input.Enabled, input.LegacyCardCallbacks)
         {
-            RobotCode = robotCode,
-            AgentId = agentId,
-            AiBotId = aiBot.Id,
-            AiBotSecret = aiBot.Secret,
-            AiBotUrl = aiBot.Url,
+            RobotCode = check.RobotCode,
+            AgentId = check.AgentId,
+            AiBotId = check.AiBotId,
+            AiBotSecret = check.AiBotSecret,
+            AiBotUrl = check.AiBotUrl,
         };
         return problems;
     }
 
-    private static string? CheckAppId(string? value, bool required, string? platform, List<HubAppProblem> problems)
+    private static string? CheckAppId(string? value, bool required, HubPlatformInfo? platform, List<HubAppProblem> problems)
     {
-        var dingTalk = HubAppPlatform.IsDingTalk(platform);
-        var example = dingTalk ? "dingxxxxxxxxxxxxxxxx" : HubAppPlatform.IsWeCom(platform) ? "ww1a2b3c4d5e6f7a8b" : "cli_a1b2c3d4e5f60001";
+        var example = platform?.AppIdExample ?? "app-id";
         var appId = value?.Trim();
         if (string.IsNullOrEmpty(appId))
         {
             if (required)
             {
-                problems.Add(new("app_id", dingTalk
-                    ? $"Required: the app's AppKey (Client ID; DingTalk developer console → the app's credentials), e.g. {example}."
-                    : HubAppPlatform.IsWeCom(platform)
-                    ? $"Required: the corp id (企业ID; WeCom admin console → 我的企业 → 企业信息), e.g. {example}."
-                    : $"Required: the app's App ID (developer console → Credentials & Basic Info), e.g. {example}."));
+                problems.Add(new("app_id", platform?.AppIdRequired ?? $"Required: the app's id, e.g. {example}."));
             }
 
             return null;
@@ -243,7 +175,8 @@ public static partial class HubAppValidation
         return appId;
     }
 
-    private static Uri? CheckBaseUrl(string? value, string? platform, List<HubAppProblem> problems)
+    /// <summary>One of the platform's words (<c>feishu</c>, <c>lark</c> …), or an absolute http(s) URL; another platform's word is named as such.</summary>
+    private static Uri? CheckBaseUrl(string? value, HubPlatformInfo platform, HubPlatforms platforms, List<HubAppProblem> problems)
     {
         var text = value?.Trim();
         if (string.IsNullOrEmpty(text))
@@ -251,71 +184,37 @@ public static partial class HubAppValidation
             return null;
         }
 
-        if (HubAppPlatform.IsDingTalk(platform))
+        if (platform.BaseUrlWords.FirstOrDefault(w => string.Equals(w.Key, text, StringComparison.OrdinalIgnoreCase)) is { Value: { } word })
         {
-            if (text.Equals("dingtalk", StringComparison.OrdinalIgnoreCase))
-            {
-                return DingTalkBaseUrls.Api;
-            }
-
-            if (text.Equals("feishu", StringComparison.OrdinalIgnoreCase) || text.Equals("lark", StringComparison.OrdinalIgnoreCase))
-            {
-                problems.Add(new("base_url", "A DingTalk app's base URL is 'dingtalk' (api.dingtalk.com and oapi.dingtalk.com) or one http(s) URL serving both (the Emulator's …/dingtalk)."));
-                return null;
-            }
+            return word;
         }
-        else if (HubAppPlatform.IsWeCom(platform))
-        {
-            if (text.Equals("wecom", StringComparison.OrdinalIgnoreCase))
-            {
-                return WeComBaseUrls.Api;
-            }
 
-            if (text.Equals("feishu", StringComparison.OrdinalIgnoreCase) || text.Equals("lark", StringComparison.OrdinalIgnoreCase) || text.Equals("dingtalk", StringComparison.OrdinalIgnoreCase))
-            {
-                problems.Add(new("base_url", "A WeCom app's base URL is 'wecom' (https://qyapi.weixin.qq.com) or an http(s) URL serving WeCom's /cgi-bin paths (the Emulator's …/wecom/)."));
-                return null;
-            }
-        }
-        else if (text.Equals("dingtalk", StringComparison.OrdinalIgnoreCase) || text.Equals("wecom", StringComparison.OrdinalIgnoreCase))
+        if (platforms.OwnerOfWord(text) is { } owner)
         {
-            problems.Add(new("base_url", $"'{text.ToLowerInvariant()}' is for {(text.Equals("wecom", StringComparison.OrdinalIgnoreCase) ? "WeCom" : "DingTalk")} apps: set platform to it, or use 'feishu', 'lark' or an http(s) URL."));
+            problems.Add(new("base_url", platform.ForeignBaseUrlWord(text.ToLowerInvariant(), owner)));
             return null;
-        }
-
-        if (text.Equals("feishu", StringComparison.OrdinalIgnoreCase))
-        {
-            return FeishuBaseUrls.Feishu;
-        }
-
-        if (text.Equals("lark", StringComparison.OrdinalIgnoreCase))
-        {
-            return FeishuBaseUrls.Lark;
         }
 
         if (text.Length > MaxUrlLength || !Uri.TryCreate(text, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
             || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            problems.Add(new("base_url", $"'feishu' (https://open.feishu.cn), 'lark' (https://open.larksuite.com), or an absolute http(s) URL without credentials, query or fragment, at most {MaxUrlLength} characters (e.g. the Emulator's)."));
+            problems.Add(new("base_url", platform.BaseUrlRule));
             return null;
         }
 
         return uri;
     }
 
-    private static string? CheckSecret(string field, string? value, bool required, List<HubAppProblem> problems, string? platform = null)
+    private static string? CheckSecret(string field, string? value, bool required, List<HubAppProblem> problems, HubPlatformInfo? platform = null)
     {
         var secret = value?.Trim();
         if (string.IsNullOrEmpty(secret))
         {
             if (required)
             {
-                problems.Add(new(field, field == "app_secret" && HubAppPlatform.IsWeCom(platform)
-                    ? "Required: the app's Secret (WeCom admin console → 应用管理 → the app → Secret, viewed in the WeCom client)."
-                    : field == "app_secret"
-                    ? "Required: the app's App Secret (developer console → Credentials & Basic Info)."
-                    : "Must not be empty."));
+                problems.Add(new(field, field != "app_secret" ? "Must not be empty."
+                    : platform?.AppSecretRequired ?? "Required: the app's App Secret (developer console → Credentials & Basic Info)."));
             }
 
             return null;

@@ -196,16 +196,15 @@ public static class HubAppsEndpointRouteBuilderExtensions
             app.RobotCode,
             app.AgentId,
             app.AiBotId,
-            app.IsWeCom ? app.AiBotSecretSet : null,
+            app.PlatformInfo?.OwnFields.HasFlag(HubAppFields.AiBot) == true ? app.AiBotSecretSet : null,
             app.AiBotUrl?.AbsoluteUri);
     }
 
     private static HubAppScopesDto ScopesDto(HubAppInfo app)
     {
-        var features = HubAppScopes.FeaturesOf(app);
         return new HubAppScopesDto(
-            HubAppScopes.FeatureNames(features).ToArray(),
-            HubAppScopes.For(app.Platform, features).Select(s => new HubAppScopeDto(s.Scope, s.Title, s.Reason, s.Features.ToArray(), s.Confirmed)).ToArray());
+            HubAppScopes.FeatureNames(app.Features).ToArray(),
+            app.Scopes.Select(s => new HubAppScopeDto(s.Scope, s.Title, s.Reason, s.Features.ToArray(), s.Confirmed)).ToArray());
     }
 
     private static ProblemHttpResult NotFound(string nameOrMessage) => TypedResults.Problem(

@@ -85,7 +85,9 @@ public static class HubAppsServiceCollectionExtensions
         // only TryAdds the interface, so calling it after this changes nothing.
         services.AddFeishuClientFactory();
 
-        // Each platform's connection test (IPlatformConnectionTest) and its apps' clients come from its room (AddHubFeishu, AddHubDingTalk, AddHubWeCom).
+        // Each platform's descriptor (AddHubPlatform), connection test (IPlatformConnectionTest) and its apps' clients come
+        // from its room (AddHubFeishu, AddHubDingTalk, AddHubWeCom); the registry is over whatever the rooms added.
+        services.TryAddSingleton(sp => new HubPlatforms(sp.GetServices<HubPlatformInfo>()));
         services.TryAddSingleton(sp => new HubFeishuClientFactory(sp.GetRequiredService<FeishuClientFactory>(), sp.GetRequiredService<HubAppRegistry>()));
         services.Replace(ServiceDescriptor.Singleton<IFeishuClientFactory>(sp => sp.GetRequiredService<HubFeishuClientFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FeishuEventEndpointOptions>, HubAppEventEndpointOptions>());
@@ -102,7 +104,27 @@ public static class HubAppsServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<IPlatformConnectionTest>(),
+            sp.GetRequiredService<HubPlatforms>(),
             sp.GetService<HubSettings>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a platform's <see cref="HubPlatformInfo"/>, which <see cref="HubPlatforms"/> then serves: its name and
+    /// aliases are accepted by the Apps API, its rules check its apps, its table lists their permissions. Each room calls
+    /// it once in its <c>AddHub…</c>; a name registered twice keeps the first.
+    /// </summary>
+    public static IServiceCollection AddHubPlatform(this IServiceCollection services, HubPlatformInfo platform)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(platform);
+        HubPlatformCatalog.Add(platform);
+        if (!services.Any(d => d.ServiceType == typeof(HubPlatformInfo) && d.ImplementationInstance is HubPlatformInfo known && known.Name == platform.Name))
+        {
+            services.AddSingleton(platform);
+        }
+
+        services.TryAddSingleton(sp => new HubPlatforms(sp.GetServices<HubPlatformInfo>()));
         return services;
     }
 }

@@ -35,6 +35,7 @@ public static class HubDingTalkServiceCollectionExtensions
     public static IServiceCollection AddHubDingTalk(this IServiceCollection services, bool streams = true)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddHubPlatform(new DingTalkHubPlatform());
         services.AddDingTalkClientFactory();
         services.TryAddSingleton(sp => new HubDingTalkClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.DingTalk.DingTalkClientFactory>()));
         services.TryAddSingleton<DingTalkStreamStatus>();

@@ -21,6 +21,7 @@ public static class HubFeishuServiceCollectionExtensions
     public static IServiceCollection AddHubFeishu(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddHubPlatform(new FeishuHubPlatform());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, FeishuNotificationChannel>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, FeishuAssistantReplies>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, FeishuAttachmentSource>());

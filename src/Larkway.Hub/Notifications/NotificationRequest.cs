@@ -33,15 +33,19 @@ public sealed record NotificationRequest(
     /// </summary>
     public const string PersonRecipient = "person";
 
-    /// <summary>The recipient kinds of DingTalk (the notification's <c>app</c> must then be a DingTalk app).</summary>
-    public static bool IsDingTalkRecipient(string type) => type.StartsWith("dingtalk_", StringComparison.Ordinal);
+    /// <summary>The recipient kinds of Feishu, the directory's own platform (a person is routed from it too).</summary>
+    private static readonly HashSet<string> FeishuRecipientTypes = new(StringComparer.Ordinal) { "email", "open_id", "user_id", "union_id", "chat_id", "department_id", PersonRecipient };
 
-    /// <summary>The recipient kinds of WeCom (the notification's <c>app</c> must then be a WeCom app).</summary>
-    public static bool IsWeComRecipient(string type) => type.StartsWith("wecom_", StringComparison.Ordinal);
-
-    /// <summary>The platform a recipient kind belongs to: <c>feishu</c>, <c>dingtalk</c> or <c>wecom</c>.</summary>
-    public static string PlatformOf(string type) =>
-        IsDingTalkRecipient(type) ? Apps.HubAppPlatform.DingTalk : IsWeComRecipient(type) ? Apps.HubAppPlatform.WeCom : Apps.HubAppPlatform.Feishu;
+    /// <summary>
+    /// The platform a recipient kind belongs to: Feishu's own kinds are Feishu's; every other platform's kinds are its name,
+    /// '_' and the kind (<c>dingtalk_userid</c>, <c>wecom_email</c>), so the name is read off the kind and no platform is named here.
+    /// </summary>
+    public static string PlatformOf(string type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var cut = type.IndexOf('_', StringComparison.Ordinal);
+        return FeishuRecipientTypes.Contains(type) || cut <= 0 ? Apps.HubAppPlatform.Feishu : type[..cut];
+    }
 
     /// <summary>The optional flag beside a department_id recipient.</summary>
     public const string IncludeSubdepartments = "include_subdepartments";

@@ -32,6 +32,7 @@ public static class HubWeComServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddHubPlatform(new WeComHubPlatform());
         services.AddWeComClientFactory();
         services.TryAddSingleton(sp => new HubWeComClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.WeCom.WeComClientFactory>()));
         services.TryAddSingleton<WeComCallbackTelemetry>();

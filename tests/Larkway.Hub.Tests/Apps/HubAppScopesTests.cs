@@ -1,4 +1,5 @@
 using Larkway.Hub.Apps;
+using Larkway.Hub.Feishu;
 
 namespace Larkway.Hub.Tests.Apps;
 
@@ -7,7 +8,7 @@ public sealed class HubAppScopesTests
     [Fact]
     public void Each_scope_is_listed_once_with_every_feature_and_reason_that_needs_it()
     {
-        var scopes = HubAppScopes.For(HubAppFeatures.Bot | HubAppFeatures.Notifications | HubAppFeatures.EmailLookup);
+        var scopes = HubAppScopes.For(new FeishuHubPlatform().Scopes, HubAppFeatures.Bot | HubAppFeatures.Notifications | HubAppFeatures.EmailLookup);
 
         scopes.Select(s => s.Scope).ShouldBe(["im:message:send_as_bot", "im:message.p2p_msg:readonly", "im:message.group_at_msg:readonly", "contact:user.id:readonly"]);
         var send = scopes.Single(s => s.Scope == "im:message:send_as_bot");
@@ -20,10 +21,10 @@ public sealed class HubAppScopesTests
     [Fact]
     public void Only_the_configured_app_runs_the_bot_and_forwarding_alone_needs_no_scope()
     {
-        var stored = new HubAppInfo("ops", "cli_x", new Uri("https://open.feishu.cn"), true, true, true, false, LegacyCardCallbacks: true, ReadOnly: false, null, null);
+        var stored = new HubAppInfo("ops", "cli_x", new Uri("https://open.feishu.cn"), true, true, true, false, LegacyCardCallbacks: true, ReadOnly: false, null, null) { PlatformInfo = new FeishuHubPlatform() };
         HubAppScopes.FeaturesOf(stored).HasFlag(HubAppFeatures.Bot).ShouldBeFalse();
         HubAppScopes.FeaturesOf(stored with { ReadOnly = true }).HasFlag(HubAppFeatures.Bot).ShouldBeTrue();
-        HubAppScopes.For(HubAppFeatures.Events).ShouldBeEmpty();
+        HubAppScopes.For(new FeishuHubPlatform().Scopes, HubAppFeatures.Events).ShouldBeEmpty();
         HubAppScopes.FeatureNames(HubAppFeatures.Notifications | HubAppFeatures.Events).ShouldBe(["notifications", "events"]);
     }
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Larkway.Feishu;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Feishu;
 using Larkway.Hub.Tests.TestSupport;
 using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -236,6 +237,7 @@ public abstract class HubAppServiceTests
                 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Larkway:Apps:RefreshInterval"] = "00:00:00.050" }).Build();
                 s.AddHubWebhooks(configuration);
                 s.AddHubApps(configuration);
+                s.AddHubPlatform(new FeishuHubPlatform());
             });
 
     /// <summary>One row of a query, every column as text, read with the provider's own connection (no EF mapping).</summary>

@@ -7,6 +7,17 @@ public sealed class NotificationRequestTests
 {
     private const string Card = """{"header":{"title":{"tag":"plain_text","content":"PO"}},"elements":[{"tag":"div","text":{"tag":"lark_md","content":"hi"}}]}""";
 
+    [Theory]
+    [InlineData("email", "feishu")]
+    [InlineData("open_id", "feishu")]
+    [InlineData("department_id", "feishu")]
+    [InlineData("person", "feishu")]
+    [InlineData("dingtalk_userid", "dingtalk")]
+    [InlineData("wecom_email", "wecom")]
+    [InlineData("testchat_userid", "testchat")]
+    public void A_recipient_kind_belongs_to_the_platform_its_name_starts_with_and_Feishus_own_kinds_to_Feishu(string kind, string platform) =>
+        NotificationRequest.PlatformOf(kind).ShouldBe(platform);
+
     [Fact]
     public void A_valid_request_is_normalised_and_hashed_regardless_of_key_order_and_whitespace()
     {

@@ -51,8 +51,8 @@ namespace Microsoft.AspNetCore.Builder
         /// <summary>
         /// Maps, for the admin key: <c>GET /api/v1/directory/people/{id}/platforms</c> (preference, order, accounts),
         /// <c>PUT|DELETE /api/v1/directory/people/{id}/links/{platform}/{app}</c> (an administrator's link, body
-        /// <c>{"user_id": "…"}</c>), <c>PUT /api/v1/directory/people/{id}/preferred-platform</c> (<c>{"platform": "wecom"}</c>,
-        /// null for the directory's order). The routing settings' own endpoints are the notifications' (<c>MapHubRoutingApi</c>).
+        /// <c>{"user_id": "…"}</c>), <c>PUT /api/v1/directory/people/{id}/preferred-platform</c> (<c>{"platform": …}</c>, a
+        /// platform's name, or null for the directory's order). The routing settings' own endpoints are the notifications' (<c>MapHubRoutingApi</c>).
         /// </summary>
         public static IEndpointRouteBuilder MapHubPersonLinksApi(this IEndpointRouteBuilder endpoints)
         {

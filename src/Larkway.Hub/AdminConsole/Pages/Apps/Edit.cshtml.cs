@@ -49,14 +49,19 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
     [BindProperty(SupportsGet = true)]
     public string? Platform { get; set; }
 
-    /// <summary>The platforms the add page offers, in order, with their names.</summary>
-    public static IReadOnlyList<(string Value, string Label)> Platforms { get; } =
-        [(HubAppPlatform.Feishu, "Feishu"), ("lark", "Lark"), (HubAppPlatform.DingTalk, "DingTalk"), (HubAppPlatform.WeCom, "WeCom")];
+    /// <summary>The platforms the add page offers, as the rooms registered them: each one's name, then its aliases (Lark).</summary>
+    public IReadOnlyList<(string Value, string Label)> Platforms =>
+        [.. apps.Platforms.All.SelectMany(p => p.Aliases.Keys.Select(a => (a, AliasLabel(a))).Prepend((p.Name, p.DisplayName)))];
 
     /// <summary>The platform the form is for: the stored app's, or the one chosen on the add page (Feishu when none or unknown).</summary>
     public string PlatformChoice => Existing?.Platform
         ?? Platforms.Select(p => p.Value).FirstOrDefault(v => string.Equals(v, Platform?.Trim(), StringComparison.OrdinalIgnoreCase))
         ?? HubAppPlatform.Feishu;
+
+    /// <summary>The platform the form is for, as its room describes it (null for a stored app of a platform whose room is not added).</summary>
+    public HubPlatformInfo? Form => apps.Platforms.Parse(PlatformChoice)?.Platform;
+
+    private static string AliasLabel(string alias) => alias.Length == 0 ? alias : char.ToUpperInvariant(alias[0]) + alias[1..];
 
     /// <summary>Whether the form is a WeCom app's.</summary>
     public bool IsWeCom => HubAppPlatform.IsWeCom(PlatformChoice);
@@ -68,26 +73,22 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
     private string Origin => (HttpContext.RequestServices.GetService<Larkway.Hub.Platform.Configuration.HubSettings>() ?? new Larkway.Hub.Platform.Configuration.HubSettings()).OriginFor(Request);
 
     /// <summary>A problem's field as the form names it for this platform (the wire name is shown beside it).</summary>
-    public string LabelOf(string field) => (field, IsWeCom, IsDingTalk) switch
+    public string LabelOf(string field) => field switch
     {
-        ("name", _, _) => "Name",
-        ("platform", _, _) => "Platform",
-        ("base_url", _, _) => "Base URL",
-        ("app_id", true, _) => "Corp ID",
-        ("app_secret", true, _) => "Secret",
-        ("verification_token", true, _) => "Token",
-        ("encrypt_key", true, _) => "EncodingAESKey",
-        ("app_id", _, true) => "AppKey",
-        ("encrypt_key", _, true) => "aes_key",
-        ("verification_token", _, true) => "token",
-        ("robot_code", _, _) => "Robot code",
-        ("agent_id", _, _) => "AgentId",
-        ("app_id", _, _) => "App ID",
-        ("app_secret", _, _) => "App Secret",
-        ("encrypt_key", _, _) => "Encrypt Key",
-        ("verification_token", _, _) => "Verification Token",
+        "name" => "Name",
+        "platform" => "Platform",
+        "base_url" => "Base URL",
+        "robot_code" => "Robot code",
+        "agent_id" => "AgentId",
+        "app_id" => Labels.AppId,
+        "app_secret" => Labels.AppSecret,
+        "encrypt_key" => Labels.EncryptKey,
+        "verification_token" => Labels.VerificationToken,
         _ => field,
     };
+
+    /// <summary>How the platform names the common fields (Feishu's words for a platform whose room is not added).</summary>
+    public HubAppFormLabels Labels => Form?.FormLabels ?? new("App ID", "App Secret", "Encrypt Key", "Verification Token", "https://…");
 
     /// <summary>DingTalk: the robot's code when it is not the AppKey.</summary>
     [BindProperty]
@@ -138,7 +139,8 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
         }
 
         var agentId = (long?)null;
-        if ((IsDingTalk || IsWeCom) && !string.IsNullOrWhiteSpace(AgentId))
+        var hasAgentId = Form?.OwnFields.HasFlag(HubAppFields.AgentId) == true;
+        if (hasAgentId && !string.IsNullOrWhiteSpace(AgentId))
         {
             if (!long.TryParse(AgentId.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
             {
@@ -152,16 +154,14 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             agentId = parsed;
         }
 
-        var dingTalk = IsDingTalk;
-        var weCom = IsWeCom;
         var input = new HubAppInput
         {
             Name = IsNew ? NewName?.Trim() : Name,
             Platform = IsNew ? PlatformChoice : null,
-            RobotCode = dingTalk ? RobotCode?.Trim() ?? "" : null,
+            RobotCode = Form?.OwnFields.HasFlag(HubAppFields.RobotCode) == true ? RobotCode?.Trim() ?? "" : null,
 
             // A blank AgentId on a stored app clears it (DingTalk) or is refused naming the field (WeCom needs one).
-            AgentId = dingTalk || weCom ? agentId ?? (IsNew ? null : 0) : null,
+            AgentId = hasAgentId ? agentId ?? (IsNew ? null : 0) : null,
             AppId = AppId?.Trim(),
             BaseUrl = BaseUrl?.Trim(),
 
@@ -169,7 +169,8 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             AppSecret = Blank(AppSecret),
             EncryptKey = ClearEncryptKey ? "" : Blank(EncryptKey),
             VerificationToken = ClearVerificationToken ? "" : Blank(VerificationToken),
-            LegacyCardCallbacks = dingTalk || weCom ? null : LegacyCardCallbacks,
+            // Old-style card callbacks are Feishu's alone.
+            LegacyCardCallbacks = HubAppPlatform.IsFeishu(Form?.Name) ? LegacyCardCallbacks : null,
         };
         var change = IsNew
             ? await apps.AddAsync(input, HttpContext.RequestAborted).ConfigureAwait(false)

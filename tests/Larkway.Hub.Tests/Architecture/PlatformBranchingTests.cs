@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using Larkway.Hub.Tests.TestSupport;
+
+namespace Larkway.Hub.Tests.Architecture;
+
+/// <summary>
+/// Shared code asks the seams (Apps/HubPlatforms, the rooms' contracts) for a platform's facts; it does not branch on a
+/// platform's name. A file outside the rooms (src/Larkway.Hub/DingTalk, WeCom, Feishu) that tests for DingTalk or WeCom by
+/// name — <c>HubAppPlatform.IsDingTalk/IsWeCom/IsFeishu</c>, the constants <c>HubAppPlatform.DingTalk/WeCom</c>, the literals
+/// <c>"dingtalk"</c> / <c>"wecom"</c>, <c>InboxTransport.Dingtalk/Wecom</c> — is listed below with why, and the list only
+/// shrinks: a listed file that no longer branches fails too. Read from the source text, as
+/// <c>grep -E 'HubAppPlatform\.(IsDingTalk|IsWeCom|IsFeishu|DingTalk|WeCom)\b|"dingtalk"|"wecom"|InboxTransport\.(Dingtalk|Wecom)'</c> reads it.
+/// </summary>
+public sealed partial class PlatformBranchingTests
+{
+    private static readonly string[] Rooms = ["DingTalk/", "WeCom/", "Feishu/"];
+
+    /// <summary>Files outside the rooms that still branch on a platform's name, with why.</summary>
+    private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
+    {
+        ["Apps/HubAppPlatform.cs"] = "the built-in platforms' names themselves (the constants the rooms register under) and the forwarders IsDingTalk/IsWeCom for callers not yet asking HubPlatforms",
+        ["Apps/HubAppModels.cs"] = "HubAppInfo.IsDingTalk/IsWeCom, which the console's Apps list (Index.cshtml) and the Directory's person page still read; they go when those ask HubAppInfo.PlatformInfo",
+        ["Apps/HubAppRegistry.cs"] = "StoredApp.IsDingTalk/IsWeCom/HasAiBot, which the rooms' duties, health checks and callback endpoints and Alerts/AlertEvaluator read",
+        ["AdminConsole/Pages/Apps/Edit.cshtml.cs"] = "the form's WeCom and DingTalk sections (corp id and callback URL, robot code and AgentId); each room should give its part of the form",
+        ["AdminConsole/Pages/Assistants/Conversations.cshtml.cs"] = "its filter's platform choices (feishu, dingtalk, wecom) are written out; they should come from HubPlatforms",
+        ["Directory/Links/PersonLinkRows.cs"] = "the link rows' platform names (dingtalk, wecom), stored in person_links.platform; the rooms' IPlatformAccounts should name them",
+        ["Notifications/Cards/LarkMarkdown.cs"] = "lets DingTalk's dingtalk:// links through the shared markdown conversion; the channel should give its own link schemes",
+        ["Sandbox/SandboxDingTalkApp.cs"] = "the sandbox makes a DingTalk app on the Emulator (platform = dingtalk)",
+        ["Sandbox/SandboxWeComApp.cs"] = "the sandbox makes a WeCom app with an AI bot on the Emulator (platform = wecom)",
+    };
+
+    [Fact]
+    public void Shared_code_does_not_branch_on_a_platforms_name()
+    {
+        var branching = Branching().Where(f => !Allowed.ContainsKey(f)).ToList();
+        branching.ShouldBeEmpty("ask Apps/HubPlatforms or the room's seam for the platform's fact instead of testing its name");
+    }
+
+    [Fact]
+    public void Every_listed_file_still_branches()
+    {
+        var branching = Branching();
+        Allowed.Keys.Where(f => !branching.Contains(f)).ToList()
+            .ShouldBeEmpty("these files no longer branch on a platform's name: remove them from the list");
+    }
+
+    /// <summary>The files outside the rooms that name DingTalk or WeCom to branch on, by path under src/Larkway.Hub.</summary>
+    private static HashSet<string> Branching()
+    {
+        var hub = Path.Combine(RepoPaths.Root, "src", "Larkway.Hub");
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in System.IO.Directory.EnumerateFiles(hub, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal)))
+        {
+            var path = Path.GetRelativePath(hub, file).Replace('\\', '/');
+            if (path.StartsWith("bin/", StringComparison.Ordinal) || path.StartsWith("obj/", StringComparison.Ordinal) || Rooms.Any(r => path.StartsWith(r, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (ByName().IsMatch(File.ReadAllText(file)))
+            {
+                found.Add(path);
+            }
+        }
+
+        return found;
+    }
+
+    [GeneratedRegex(@"HubAppPlatform\.(IsDingTalk|IsWeCom|IsFeishu|DingTalk|WeCom)\b|""dingtalk""|""wecom""|InboxTransport\.(Dingtalk|Wecom)", RegexOptions.CultureInvariant)]
+    private static partial Regex ByName();
+}
