@@ -6,6 +6,7 @@ using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.AdminConsole.Auth;
 using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Bots;
+using Larkway.Hub.Feishu;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Platform;
@@ -411,25 +412,14 @@ public static partial class HubApp
             .AddNotificationCards(sp.GetRequiredService<NotificationCardActions>())
             .AddAssistantCards(sp.GetRequiredService<AssistantCardActions>()));
 
-        // Apps added at run time have no bot, but clicks on the notifications they sent are answered the same way, and an
-        // assistant that names one answers its messages (with its answer buttons).
+        // Clicks on the notifications that apps added at run time sent are answered the same way (with the assistants'
+        // answer buttons); their messages enter the bot door (AddFeishuBots).
         services.AddHubStoredAppDispatcher((sp, appName, dispatcher) => dispatcher
-            .AddNotificationCards(appName, sp.GetRequiredService<NotificationCardActions>(), sp.GetRequiredService<AssistantCardActions>())
-            .AddAssistant(appName, sp));
+            .AddNotificationCards(appName, sp.GetRequiredService<NotificationCardActions>(), sp.GetRequiredService<AssistantCardActions>()));
         services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
-        services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<IFeishuClientFactory>().GetClient(AppName)));
-        services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<IFeishuClientFactory>().GetClient(AppName)));
-        services.TryAddSingleton(sp => new AppBot(
-            AppName,
-            sp.GetRequiredService<BotCommands>(),
-            sp.GetRequiredService<BotCardActions>(),
-            sp.GetRequiredService<IOptions<BotOptions>>().Value,
-            sp.GetRequiredService<IBotMessenger>(),
-            sp.GetRequiredService<IBotConversationStore>(),
-            sp.GetRequiredService<BotIdentity>().GetAsync,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<AppBot>>(),
-            sp.GetService<IBotAssistant>()));
+
+        // The configured app's bot enters through the one door of every app's bot (AppBots), seated by Feishu's room.
+        services.AddFeishuBots(AppName);
     }
 
     internal static void MapHub(WebApplication app)

@@ -59,6 +59,15 @@ public sealed partial class AppBot
         AddHelp();
     }
 
+    /// <summary>How this bot answers, as its platform's room seated it (a room may need its own type to scope a reply).</summary>
+    internal IBotMessenger Messenger => _messenger;
+
+    /// <summary>
+    /// Only the app's assistant answers its messages — no commands, no fallback reply, nothing when no assistant names the
+    /// app — and a message waits for a retry while the bot's own open_id cannot be read (<see cref="BotSeat.AssistantOnly"/>).
+    /// </summary>
+    public bool AssistantOnly { get; init; }
+
     /// <summary>Registers the bot's handlers on an app's dispatcher.</summary>
     public FeishuEventDispatcher RegisterOn(FeishuEventDispatcher dispatcher)
     {
@@ -120,6 +129,12 @@ public sealed partial class AppBot
             return;
         }
 
+        if (AssistantOnly)
+        {
+            await AssistAsync(e, context, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var bot = await _identity(cancellationToken).ConfigureAwait(false);
         _knownIdentity = bot ?? _knownIdentity;
         var message = ToBotMessage(e, context, bot?.OpenId) with { Channel = ToChannel(e, context, bot?.OpenId, _time.GetUtcNow()) };
@@ -146,7 +161,49 @@ public sealed partial class AppBot
     }
 
     /// <summary>
-    /// Handles a message of another platform (DingTalk), already mapped to a <see cref="BotMessage"/>: the same group rule,
+    /// A Feishu message on a bot that only hands messages to its assistant: without the bot's own open_id a mention cannot
+    /// be told apart, so the message is not dropped but retried (a Feishu outage passes; wrong credentials end in the dead
+    /// letters, with this message to say why); a message the platform-neutral model cannot read is left alone.
+    /// </summary>
+    private async Task AssistAsync(MessageReceivedEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+    {
+        if (context.AppId is not { Length: > 0 })
+        {
+            return;
+        }
+
+        var bot = await _identity(cancellationToken).ConfigureAwait(false);
+        if (bot is not { OpenId: { Length: > 0 } botOpenId })
+        {
+            throw new BotIdentityUnavailableException(
+                $"The bot of the Feishu app '{HubAppService.NameOnWire(_app)}' could not be read (bot/v3/info failed), so its message cannot be handled yet; "
+                + "it is retried. If this lasts, check the app's credentials with Test connection on the Apps page.");
+        }
+
+        _knownIdentity = bot;
+        if (ToChannel(e, context, botOpenId, _time.GetUtcNow()) is not { } channel)
+        {
+            return;
+        }
+
+        // Only what the assistant's reply reads: the text is the assistant's to parse, commands included.
+        var message = new BotMessage
+        {
+            MessageId = e.Message.MessageId,
+            ChatId = e.Message.ChatId,
+            ChatType = e.Message.ChatType ?? "p2p",
+            SenderOpenId = e.Sender.SenderId?.OpenId ?? "",
+            SenderIdName = "Feishu open_id",
+            Text = "",
+            Event = e,
+            EventKey = EventKey(context, e.Message.MessageId),
+            Channel = channel,
+        };
+        await TryAssistantAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Handles a message of another platform than Feishu, already mapped to a <see cref="BotMessage"/> by its room: the same group rule,
     /// commands, conversations and failure reply as on Feishu; <paramref name="reference"/> is quoted in the failure reply.
     /// </summary>
     public async Task HandleMessageAsync(BotMessage message, string reference, CancellationToken cancellationToken)
@@ -274,7 +331,7 @@ public sealed partial class AppBot
     private async Task<bool> TryAssistantAsync(BotMessage message, CancellationToken cancellationToken)
     {
         if (_assistant is null || message.Channel is not { } inbound
-            || (message.Text.StartsWith('/') && _commands.TryGet(BotArguments.SplitCommand(message.Text).Name, out _)))
+            || (!AssistantOnly && message.Text.StartsWith('/') && _commands.TryGet(BotArguments.SplitCommand(message.Text).Name, out _)))
         {
             return false;
         }
@@ -473,3 +530,6 @@ internal static class BotArguments
         }
     }
 }
+
+/// <summary>A bot's own identity could not be read, so its message waits for a retry rather than being dropped.</summary>
+internal sealed class BotIdentityUnavailableException(string message) : Exception(message);

@@ -4,7 +4,8 @@ namespace Larkway.Hub.Bots;
 
 /// <summary>
 /// A received message as the bot sees it, on any platform: its text without @-mentions, who sent it, where. On DingTalk the
-/// ids are DingTalk's (msgId, conversationId, the sender's staff id) and <see cref="DingTalk"/> holds the message.
+/// ids are DingTalk's (msgId, conversationId, the sender's staff id); what else a platform's messenger needs to answer is
+/// in <see cref="ReplyContext"/>, which each room fills and reads in its own form.
 /// </summary>
 public sealed record BotMessage
 {
@@ -31,13 +32,13 @@ public sealed record BotMessage
     /// <summary>Feishu's received event; null on other platforms.</summary>
     public MessageReceivedEvent? Event { get; init; }
 
-    /// <summary>DingTalk's robot message (its session webhook carries replies); null on other platforms.</summary>
-    public Larkway.DingTalk.Stream.DingTalkRobotInboundMessage? DingTalk { get; init; }
-
     /// <summary>The message in the platform-neutral model, for an assistant; null when it could not be read as one.</summary>
     public Larkway.Channels.Messages.InboundMessage? Channel { get; init; }
 
-    /// <summary>What replying needs beyond the ids (a WeCom AI bot's req_id, a DingTalk robot message), for an assistant.</summary>
+    /// <summary>
+    /// What replying needs beyond the ids (a WeCom AI bot's req_id, a DingTalk robot message with its session webhook), in
+    /// the form of the room that wrote it: its bot messenger and the assistant's replies read it back.
+    /// </summary>
     public string? ReplyContext { get; init; }
 
     /// <summary>The inbox's key for this event: replies derive their idempotency keys from it.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Larkway.DingTalk.Robots;
+using Larkway.DingTalk.Stream;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Bots;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,10 @@ internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string ap
     {
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(content);
-        var inbound = to.DingTalk ?? throw new InvalidOperationException("Not a DingTalk message: the DingTalk messenger answers DingTalk messages only.");
+        // The room keeps the robot message (its session webhook) as the reply context, as the assistant's replies read it.
+        var inbound = to.ReplyContext is { Length: > 0 } json
+            ? DingTalkRobotInboundMessage.Parse(json)
+            : throw new InvalidOperationException("Not a DingTalk message: the DingTalk messenger answers DingTalk robot messages only.");
         var client = await clients.GetAsync(appName, cancellationToken).ConfigureAwait(false);
         var (title, text) = DingTalkBotContent.From(content);
         if (DingTalkSessionWebhook.CanReply(client, inbound, time, logger))

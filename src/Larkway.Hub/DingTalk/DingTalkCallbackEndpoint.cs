@@ -110,7 +110,7 @@ internal static partial class DingTalkCallbackEndpoint
         }
 
         var conversation = root.TryGetProperty("conversationId", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-        await ingest.RobotMessageAsync(app.Name, app.AppId, id.GetString()!, conversation, Encoding.UTF8.GetString(body), InboxTransport.DingtalkCallback, cancellationToken).ConfigureAwait(false);
+        await ingest.RobotMessageAsync(app.Name, app.AppId, id.GetString()!, conversation, Encoding.UTF8.GetString(body), DingTalkIngest.CallbackTransport, cancellationToken).ConfigureAwait(false);
         return Results.Json(new { });
     }
 
@@ -162,7 +162,7 @@ internal static partial class DingTalkCallbackEndpoint
         // DingTalk's URL check ("check_url") only wants the encrypted success; anything else is stored first.
         if (eventType != "check_url")
         {
-            await ingest.EventAsync(app.Name, app.AppId, eventType, eventId: null, plaintext, InboxTransport.DingtalkCallback, cancellationToken).ConfigureAwait(false);
+            await ingest.EventAsync(app.Name, app.AppId, eventType, eventId: null, plaintext, DingTalkIngest.CallbackTransport, cancellationToken).ConfigureAwait(false);
         }
 
         return Results.Json(crypto.EncryptSuccess(time.GetUtcNow()));

@@ -1,11 +1,7 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Larkway.DingTalk.Stream;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
-using Larkway.Hub.Platform;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.DingTalk;
 
@@ -14,22 +10,15 @@ namespace Larkway.Hub.DingTalk;
 /// conversations as on Feishu, answered through <see cref="DingTalkBotMessenger"/>). Every push — robot message, event,
 /// card callback — is first forwarded to the business webhooks subscribed to its type, as Feishu's events are.
 /// </summary>
-internal sealed partial class DingTalkInboxHandler(
-    HubDingTalkClients clients,
-    BotCommands commands,
-    BotCardActions cardActions,
-    IOptions<BotOptions> botOptions,
-    IBotConversationStore conversations,
-    TimeProvider time,
-    ILoggerFactory loggerFactory,
-    Webhooks.WebhookStore? webhooks = null,
-    IBotAssistant? assistant = null) : IInboxPlatformHandler
-{    /// <inheritdoc/>
-    public IReadOnlyCollection<InboxTransport> Transports { get; } = [InboxTransport.DingtalkStream, InboxTransport.DingtalkCallback];
+internal sealed class DingTalkInboxHandler(
+    AppBots bots,
+    Webhooks.WebhookStore? webhooks = null) : IInboxPlatformHandler
+{
+    /// <summary>The key of DingTalk's bots at the door (<see cref="AppBots"/>): a stored DingTalk app's platform.</summary>
+    public const string BotPlatform = "dingtalk";
 
-
-    private readonly ConcurrentDictionary<string, AppBot> _bots = new(StringComparer.Ordinal);
-    private readonly ILogger _logger = loggerFactory.CreateLogger<DingTalkInboxHandler>();
+    /// <inheritdoc/>
+    public IReadOnlyCollection<InboxTransport> Transports { get; } = [DingTalkIngest.StreamTransport, DingTalkIngest.CallbackTransport];
 
     /// <summary>Handles one claimed DingTalk event; throws to have the inbox retry it.</summary>
     public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
@@ -50,7 +39,7 @@ internal sealed partial class DingTalkInboxHandler(
         var json = Encoding.UTF8.GetString(item.Body);
         var inbound = DingTalkRobotInboundMessage.Parse(json);
         var message = ToBotMessage(inbound, item) with { Channel = ToChannel(json, item.ReceivedAt), ReplyContext = json };
-        await BotOf(item.AppName).HandleMessageAsync(message, "dt-" + item.Id, cancellationToken).ConfigureAwait(false);
+        await bots.Get(BotPlatform, item.AppName).HandleMessageAsync(message, "dt-" + item.Id, cancellationToken).ConfigureAwait(false);
     }
 
     internal static BotMessage ToBotMessage(DingTalkRobotInboundMessage inbound, InboxEvent item) => new()
@@ -66,7 +55,6 @@ internal sealed partial class DingTalkInboxHandler(
         // DingTalk delivers a group message to the robot only when it is @-mentioned, and strips the mention from the text.
         Text = inbound.PlainText,
         MentionsBot = !inbound.IsGroup || inbound.IsInAtList,
-        DingTalk = inbound,
         EventKey = $"dingtalk/{item.AppName}/{inbound.MessageId}",
     };
 
@@ -82,16 +70,4 @@ internal sealed partial class DingTalkInboxHandler(
             return null;
         }
     }
-
-    private AppBot BotOf(string appName) => _bots.GetOrAdd(appName, name => new AppBot(
-        name,
-        commands,
-        cardActions,
-        botOptions.Value,
-        new DingTalkBotMessenger(clients, name, time, loggerFactory.CreateLogger<DingTalkBotMessenger>()),
-        conversations,
-        _ => Task.FromResult<Larkway.Feishu.Bot.BotInfo?>(null),
-        time,
-        loggerFactory.CreateLogger<AppBot>(),
-        assistant));
 }

@@ -20,6 +20,12 @@ internal sealed class DingTalkIngest(InboxStore inbox, InboxTelemetry? telemetry
     /// <summary>The prefix of an event's inbox type: <c>dingtalk.event.{eventType}</c>.</summary>
     public const string EventTypePrefix = "dingtalk.event.";
 
+    /// <summary>A frame of the Stream connection (stored as <c>DingtalkStream</c>).</summary>
+    public static InboxTransport StreamTransport { get; } = new("DingtalkStream");
+
+    /// <summary>An HTTP callback: the outgoing robot, or the event subscription's encrypted push (stored as <c>DingtalkCallback</c>).</summary>
+    public static InboxTransport CallbackTransport { get; } = new("DingtalkCallback");
+
     /// <summary>Stores a robot message, deduplicated on its msgId within the app, in the lane of its conversationId.</summary>
     public Task<InboxAppendResult> RobotMessageAsync(
         string appName, string appKey, string messageId, string? conversationId, string json, InboxTransport transport, CancellationToken cancellationToken) =>
@@ -31,7 +37,7 @@ internal sealed class DingTalkIngest(InboxStore inbox, InboxTelemetry? telemetry
 
     /// <summary>Stores a card callback, deduplicated on the frame's message id.</summary>
     public Task<InboxAppendResult> CardCallbackAsync(string appName, string appKey, string messageId, string json, CancellationToken cancellationToken) =>
-        AppendAsync(appName, CardCallbackType, InboxTransport.DingtalkStream, Key(appKey, "card", messageId, json), json, cancellationToken);
+        AppendAsync(appName, CardCallbackType, StreamTransport, Key(appKey, "card", messageId, json), json, cancellationToken);
 
     private async Task<InboxAppendResult> AppendAsync(
         string appName, string type, InboxTransport transport, string key, string json, CancellationToken cancellationToken, string? lane = null)

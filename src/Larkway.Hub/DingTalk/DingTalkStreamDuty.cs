@@ -82,7 +82,7 @@ internal sealed partial class DingTalkStreamDuty(StoredApp app, DingTalkIngest i
             {
                 // Keyed on the robot message's own msgId, not the frame's id: the same message may also come by HTTP.
                 var (messageId, conversation) = RobotMessageIds(message);
-                await ingest.RobotMessageAsync(App.Name, App.AppId, messageId, conversation, message.Data, InboxTransport.DingtalkStream, cancellationToken).ConfigureAwait(false);
+                await ingest.RobotMessageAsync(App.Name, App.AppId, messageId, conversation, message.Data, DingTalkIngest.StreamTransport, cancellationToken).ConfigureAwait(false);
                 return DingTalkStreamAck.Handled;
             }
 
@@ -95,7 +95,7 @@ internal sealed partial class DingTalkStreamDuty(StoredApp app, DingTalkIngest i
 
             if (message.Type == "EVENT")
             {
-                await ingest.EventAsync(App.Name, App.AppId, message.EventType ?? "unknown", message.EventId, message.Data, InboxTransport.DingtalkStream, cancellationToken).ConfigureAwait(false);
+                await ingest.EventAsync(App.Name, App.AppId, message.EventType ?? "unknown", message.EventId, message.Data, DingTalkIngest.StreamTransport, cancellationToken).ConfigureAwait(false);
                 return DingTalkStreamAck.Success;
             }
 

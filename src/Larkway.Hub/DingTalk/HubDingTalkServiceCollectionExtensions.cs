@@ -56,16 +56,10 @@ public static class HubDingTalkServiceCollectionExtensions
             sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<HubSettings>(), sp.GetService<IServer>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new DingTalkNotificationSender(sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<DingTalkActionLinks>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, DingTalkNotificationChannel>(sp => new DingTalkNotificationChannel(sp.GetRequiredService<DingTalkNotificationSender>())));
-        services.TryAddSingleton(sp => new DingTalkInboxHandler(
-            sp.GetRequiredService<HubDingTalkClients>(),
-            sp.GetRequiredService<BotCommands>(),
-            sp.GetRequiredService<BotCardActions>(),
-            sp.GetRequiredService<IOptions<BotOptions>>(),
-            sp.GetRequiredService<IBotConversationStore>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
-            sp.GetService<IBotAssistant>()));
+        // A DingTalk app's bot answers through its session webhook or the app robot.
+        services.AddBotPlatform(DingTalkInboxHandler.BotPlatform, (sp, app) => new BotSeat(new DingTalkBotMessenger(
+            sp.GetRequiredService<HubDingTalkClients>(), app, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DingTalkBotMessenger>())));
+        services.TryAddSingleton(sp => new DingTalkInboxHandler(sp.GetRequiredService<AppBots>(), sp.GetService<Larkway.Hub.Webhooks.WebhookStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, DingTalkInboxHandler>(sp => sp.GetRequiredService<DingTalkInboxHandler>()));
 
         // The assistant on DingTalk: its replies (AI cards or markdown), a question's pictures and files, who an account is.

@@ -110,7 +110,7 @@ internal sealed class PendingAppend
     {
         AppName = inbound.AppName;
         EventType = inbound.Envelope.EventType;
-        Transport = InboxTransports.Of(inbound.Transport);
+        Transport = InboxTransport.Of(inbound.Transport);
         LeaseOwner = leaseOwner;
         Done = done;
         var keys = FeishuDedupKeys.For(inbound.Envelope);

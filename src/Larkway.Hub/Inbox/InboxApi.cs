@@ -121,7 +121,7 @@ public static class HubInboxEndpointRouteBuilderExtensions
 /// <param name="Attempts">Attempts so far.</param>
 /// <param name="LastError">Last failure (exception type and message).</param>
 /// <param name="App">App name (<c>default</c> for the configured app).</param>
-/// <param name="Transport">http or long_connection (Feishu), dingtalk_stream or dingtalk_callback (DingTalk), wecom_callback (WeCom).</param>
+/// <param name="Transport">http or long_connection (Feishu), dingtalk_stream or dingtalk_callback (DingTalk), wecom_callback or wecom_aibot (WeCom): each platform's room names its own.</param>
 public sealed record AdminEventDto(
     long Id,
     string EventType,
@@ -131,7 +131,7 @@ public sealed record AdminEventDto(
     int Attempts,
     string? LastError,
     string App,
-    [property: JsonConverter(typeof(SnakeCaseEnumConverter<InboxTransport>))] InboxTransport Transport);
+    InboxTransport Transport);
 
 /// <summary>A page of inbox events.</summary>
 /// <param name="Items">The events, newest first.</param>

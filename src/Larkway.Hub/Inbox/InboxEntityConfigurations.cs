@@ -16,7 +16,7 @@ internal sealed class InboxEventConfiguration : IEntityTypeConfiguration<InboxEv
         e.Property(x => x.EventType).HasColumnName("event_type").HasMaxLength(128).IsRequired();
         e.Property(x => x.DedupKey).HasColumnName("dedup_key").HasMaxLength(256);
         e.Property(x => x.Body).HasColumnName("body").IsRequired();
-        e.Property(x => x.Transport).HasColumnName("transport").HasConversion<string>().HasMaxLength(32).IsRequired();
+        e.Property(x => x.Transport).HasColumnName("transport").HasConversion(t => t.Name, name => InboxTransport.Parse(name)).HasMaxLength(32).IsRequired();
         e.Property(x => x.ReceivedAt).HasColumnName("received_at");
         e.MapWorkItem();
         e.Property(x => x.CompletedAt).HasColumnName("completed_at");

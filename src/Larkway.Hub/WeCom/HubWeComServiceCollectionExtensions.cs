@@ -44,14 +44,10 @@ public static class HubWeComServiceCollectionExtensions
         // Degraded (never Unhealthy): a WeCom app whose callbacks cannot be verified is the deployment's problem, not this replica's.
         services.AddHealthChecks().AddCheck<WeComCallbackHealthCheck>("wecom-callbacks", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
         services.TryAddSingleton(sp => new WeComIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
+        // A WeCom app's bot answers the member by app message (message/send).
+        services.AddBotPlatform(WeComInboxHandler.BotPlatform, (sp, app) => new BotSeat(new WeComBotMessenger(sp.GetRequiredService<HubWeComClients>(), app)));
         services.TryAddSingleton(sp => new WeComInboxHandler(
-            sp.GetRequiredService<HubWeComClients>(),
-            sp.GetRequiredService<BotCommands>(),
-            sp.GetRequiredService<BotCardActions>(),
-            sp.GetRequiredService<IOptions<BotOptions>>(),
-            sp.GetRequiredService<IBotConversationStore>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<AppBots>(),
             sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
             sp.GetService<Larkway.Hub.Notifications.Actions.NotificationCardActions>() is { } actions
                 ? new WeComCardClicks(

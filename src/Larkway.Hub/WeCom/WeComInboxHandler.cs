@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.WeCom;
 
@@ -14,21 +11,16 @@ namespace Larkway.Hub.WeCom;
 /// notification's template card goes to <see cref="Notifications.WeComCardClicks"/>.
 /// </summary>
 internal sealed class WeComInboxHandler(
-    HubWeComClients clients,
-    BotCommands commands,
-    BotCardActions cardActions,
-    IOptions<BotOptions> botOptions,
-    IBotConversationStore conversations,
-    TimeProvider time,
-    ILoggerFactory loggerFactory,
+    AppBots bots,
     Webhooks.WebhookStore? webhooks = null,
     Notifications.WeComCardClicks? cardClicks = null,
     IBotAssistant? assistant = null) : IInboxPlatformHandler
-{    /// <inheritdoc/>
-    public IReadOnlyCollection<InboxTransport> Transports { get; } = [InboxTransport.WecomCallback];
+{
+    /// <summary>The key of WeCom apps' bots at the door (<see cref="AppBots"/>): a stored WeCom app's platform, answering by app message.</summary>
+    public const string BotPlatform = "wecom";
 
-
-    private readonly ConcurrentDictionary<string, AppBot> _bots = new(StringComparer.Ordinal);
+    /// <inheritdoc/>
+    public IReadOnlyCollection<InboxTransport> Transports { get; } = [WeComIngest.Transport];
 
     /// <summary>Handles one claimed WeCom callback; throws to have the inbox retry it.</summary>
     public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
@@ -67,7 +59,7 @@ internal sealed class WeComInboxHandler(
             return;
         }
 
-        await BotOf(item.AppName).HandleMessageAsync(message, "wc-" + item.Id, cancellationToken).ConfigureAwait(false);
+        await bots.Get(BotPlatform, item.AppName).HandleMessageAsync(message, "wc-" + item.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The inbox types of a member's image, voice and video: they reach the app's assistant (their media_id fetched when it answers).</summary>
@@ -125,16 +117,4 @@ internal sealed class WeComInboxHandler(
             EventKey = $"wecom/{item.AppName}/{msgId}",
         };
     }
-
-    private AppBot BotOf(string appName) => _bots.GetOrAdd(appName, name => new AppBot(
-        name,
-        commands,
-        cardActions,
-        botOptions.Value,
-        new WeComBotMessenger(clients, name),
-        conversations,
-        _ => Task.FromResult<Larkway.Feishu.Bot.BotInfo?>(null),
-        time,
-        loggerFactory.CreateLogger<AppBot>(),
-        assistant));
 }

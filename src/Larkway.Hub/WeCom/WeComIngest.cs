@@ -24,6 +24,9 @@ internal sealed class WeComIngest(InboxStore inbox, InboxTelemetry? telemetry = 
     /// <summary>The inbox type of a template card's button click.</summary>
     public const string TemplateCardEventType = EventTypePrefix + "template_card_event";
 
+    /// <summary>An app's encrypted URL callback: a member's message, an event, a template card click (stored as <c>WecomCallback</c>).</summary>
+    public static InboxTransport Transport { get; } = new("WecomCallback");
+
     /// <summary>The inbox type of <paramref name="message"/>.</summary>
     public static string TypeOf(WeComCallbackMessage message)
     {
@@ -38,7 +41,7 @@ internal sealed class WeComIngest(InboxStore inbox, InboxTelemetry? telemetry = 
         var type = TypeOf(message);
         var kind = message is WeComEvent ? "evt" : "msg";
         // A member's messages to the app are one direct conversation with it: the member is the lane.
-        var inbound = new PlatformInbound(appName, type, InboxTransport.WecomCallback, [Key(corpId, agentId, kind, DedupeValue(message))], json)
+        var inbound = new PlatformInbound(appName, type, Transport, [Key(corpId, agentId, kind, DedupeValue(message))], json)
         {
             Lane = message is WeComEvent ? null : InboxLane.Of(message.FromUserName),
         };

@@ -23,7 +23,6 @@ public sealed partial class PlatformNameTests
         ["Apps/HubAppValidation.cs"] = "keeps WeComAesKeyLength, which WeCom's room reads (WeComCallbackHealthCheck); the checks themselves are the rooms' (WeComHubPlatform)",
         ["Assistants/Configuration/AssistantSettings.cs"] = "the setting streaming.dingtalk_card_template_id (DingTalkCardTemplateId), part of the assistants API",
         ["Assistants/Configuration/AssistantValidation.cs"] = "checks DingTalkCardTemplateId; the DingTalk room should check it through a seam",
-        ["Bots/BotMessage.cs"] = "builds the bot's message from a DingTalkRobotInboundMessage; DingTalk's room should make it",
         ["HubApp.cs"] = "the composition root: the sandbox's WeCom app for the start banner",
         ["Monitoring/MetricRecorder.cs"] = "counts each platform's calls and token requests by kind (DingTalkCalls, WeComCalls …) and WeCom's refused callbacks",
         ["Monitoring/MetricStore.cs"] = "stores WeCom's refused callbacks (WeComRefusals) in hub_settings",

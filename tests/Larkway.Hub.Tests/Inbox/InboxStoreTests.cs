@@ -66,8 +66,8 @@ public abstract class InboxStoreTests : IAsyncLifetime
         var dingTalk = new Larkway.Hub.DingTalk.DingTalkIngest(inbox);
         var weCom = new Larkway.Hub.WeCom.WeComIngest(inbox);
 
-        var robot = await dingTalk.RobotMessageAsync("dt", "dingkey", "msg-1", "cid-team", "{}", InboxTransport.DingtalkStream, CancellationToken.None);
-        var dingTalkEvent = await dingTalk.EventAsync("dt", "dingkey", "user_add_org", "evt-1", "{}", InboxTransport.DingtalkStream, CancellationToken.None);
+        var robot = await dingTalk.RobotMessageAsync("dt", "dingkey", "msg-1", "cid-team", "{}", Larkway.Hub.DingTalk.DingTalkIngest.StreamTransport, CancellationToken.None);
+        var dingTalkEvent = await dingTalk.EventAsync("dt", "dingkey", "user_add_org", "evt-1", "{}", Larkway.Hub.DingTalk.DingTalkIngest.StreamTransport, CancellationToken.None);
         var text = new Larkway.WeCom.Callbacks.WeComTextMessage { FromUserName = "zhangsan", MsgType = "text", MsgId = "m-1", Content = "hi" };
         var member = await weCom.AppendAsync("wc", "corp", 1000002, text, "{}"u8.ToArray(), CancellationToken.None);
 

@@ -18,7 +18,7 @@ internal static class InboxEventColumns
         p[1].Value = e.EventType;
         p[2].Value = (object?)e.DedupKey ?? DBNull.Value;
         p[3].Value = e.Body;
-        p[4].Value = e.Transport.ToString();
+        p[4].Value = e.Transport.Name;
         p[5].Value = e.ReceivedAt.ToUnixTimeMilliseconds();
         p[6].Value = e.State.ToString();
         p[7].Value = e.Attempts;

@@ -266,7 +266,7 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource) : IInboxW
         EventType = reader.GetString(2),
         DedupKey = reader.IsDBNull(3) ? null : reader.GetString(3),
         Body = reader.GetFieldValue<byte[]>(4),
-        Transport = Enum.Parse<InboxTransport>(reader.GetString(5)),
+        Transport = InboxTransport.Parse(reader.GetString(5)),
         ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
         State = WorkState.InProgress,
         Attempts = reader.GetInt32(7),

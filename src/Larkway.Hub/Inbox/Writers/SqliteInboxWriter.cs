@@ -250,7 +250,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         EventType = reader.GetString(2),
         DedupKey = reader.IsDBNull(3) ? null : reader.GetString(3),
         Body = (byte[])reader.GetValue(4),
-        Transport = Enum.Parse<InboxTransport>(reader.GetString(5)),
+        Transport = InboxTransport.Parse(reader.GetString(5)),
         ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
         State = WorkState.InProgress,
         Attempts = reader.GetInt32(7),

@@ -29,13 +29,14 @@ public static class HubWeComAiBotServiceCollectionExtensions
         services.AddSingleton(sp => new LongConnectionSource(WeComAiBotDuty.Connection, sp.GetRequiredService<WeComAiBotStatus>()));
         services.AddSingleton(WeComAiBotAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
         services.TryAddSingleton(sp => new WeComAiBotStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WeComAiBotStatus>(), sp.GetService<WeComAiBotSupervisor>()));
+        // An AI bot answers over its long connection by the message's req_id (scoped by the handler while it handles one).
+        services.AddBotPlatform(WeComAiBotInboxHandler.BotPlatform, (sp, _) => new BotSeat(new WeComAiBotMessenger(
+            sp.GetRequiredService<WeComAiBotConnections>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<WeComAiBotMessenger>())));
         services.TryAddSingleton(sp => new WeComAiBotInboxHandler(
             sp.GetRequiredService<HubAppRegistry>(),
             sp.GetRequiredService<WeComAiBotConnections>(),
-            sp.GetRequiredService<BotCommands>(),
-            sp.GetRequiredService<BotCardActions>(),
+            sp.GetRequiredService<AppBots>(),
             sp.GetRequiredService<IOptions<BotOptions>>(),
-            sp.GetRequiredService<IBotConversationStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),

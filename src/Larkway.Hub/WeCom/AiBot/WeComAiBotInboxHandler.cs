@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Larkway.Hub.Apps;
@@ -21,19 +20,22 @@ namespace Larkway.Hub.WeCom.AiBot;
 internal sealed partial class WeComAiBotInboxHandler(
     HubAppRegistry apps,
     WeComAiBotConnections connections,
-    BotCommands commands,
-    BotCardActions cardActions,
+    AppBots bots,
     IOptions<BotOptions> botOptions,
-    IBotConversationStore conversations,
     TimeProvider time,
     ILoggerFactory loggerFactory,
     Webhooks.WebhookStore? webhooks = null,
     IBotAssistant? assistant = null) : IInboxPlatformHandler
-{    /// <inheritdoc/>
-    public IReadOnlyCollection<InboxTransport> Transports { get; } = [InboxTransport.WecomAibot];
+{
+    /// <summary>
+    /// The key of AI bots at the door (<see cref="AppBots"/>): a WeCom app's second way of answering, beside its app
+    /// messages (<see cref="WeComInboxHandler.BotPlatform"/>), so the same app has a bot for each.
+    /// </summary>
+    public const string BotPlatform = "wecom.aibot";
 
+    /// <inheritdoc/>
+    public IReadOnlyCollection<InboxTransport> Transports { get; } = [WeComAiBotIngest.Transport];
 
-    private readonly ConcurrentDictionary<string, (AppBot Bot, WeComAiBotMessenger Messenger)> _bots = new(StringComparer.Ordinal);
     /// <summary>The inbox type of a user's feedback on a reply that carried a feedback id.</summary>
     public const string FeedbackEventType = WeComAiBotIngest.EventTypePrefix + WeComAiBotEventTypes.FeedbackEvent;
 
@@ -79,8 +81,8 @@ internal sealed partial class WeComAiBotInboxHandler(
         var app = await apps.FindAsync(item.AppName, cancellationToken).ConfigureAwait(false);
         var botId = app?.AiBotId is { Length: > 0 } id ? id : message.AiBotId;
         botMessage = botMessage with { Channel = ToChannel(message, botId, item.ReceivedAt), ReplyContext = ReplyContextOf(reqId, botId, item.ReceivedAt) };
-        var (bot, messenger) = BotOf(item.AppName);
-        using (messenger.Answering(botMessage.MessageId, botId, reqId))
+        var bot = bots.Get(BotPlatform, item.AppName);
+        using ((bot.Messenger as WeComAiBotMessenger)?.Answering(botMessage.MessageId, botId, reqId))
         {
             await bot.HandleMessageAsync(botMessage, "wa-" + item.Id, cancellationToken).ConfigureAwait(false);
         }
@@ -253,23 +255,6 @@ internal sealed partial class WeComAiBotInboxHandler(
             return null;
         }
     }
-
-    private (AppBot Bot, WeComAiBotMessenger Messenger) BotOf(string appName) => _bots.GetOrAdd(appName, name =>
-    {
-        var messenger = new WeComAiBotMessenger(connections, loggerFactory.CreateLogger<WeComAiBotMessenger>());
-        var bot = new AppBot(
-            name,
-            commands,
-            cardActions,
-            botOptions.Value,
-            messenger,
-            conversations,
-            _ => Task.FromResult<Larkway.Feishu.Bot.BotInfo?>(null),
-            time,
-            loggerFactory.CreateLogger<AppBot>(),
-            assistant);
-        return (bot, messenger);
-    });
 
     [GeneratedRegex(@"^\s*@\S+\s*", RegexOptions.CultureInvariant)]
     private static partial Regex LeadingMention();

@@ -34,6 +34,9 @@ internal sealed partial class WeComAiBotIngest(
     /// <summary>The prefix of an event: <c>wecom.aibot.event.{eventtype}</c>.</summary>
     public const string EventTypePrefix = "wecom.aibot.event.";
 
+    /// <summary>A frame of an AI bot's long connection, answered by its req_id (stored as <c>WecomAibot</c>).</summary>
+    public static InboxTransport Transport { get; } = new("WecomAibot");
+
     private readonly string _owner = QueueOwner.Create("aibot");
 
     /// <summary>Stores one callback and, when it is new, handles it here. Never throws for a callback it could not store (logged).</summary>
@@ -46,7 +49,7 @@ internal sealed partial class WeComAiBotIngest(
         InboxAppendResult stored;
         try
         {
-            var inbound = new PlatformInbound(app.Name, type, InboxTransport.WecomAibot, [Key(app.AiBotId!, callback)], body)
+            var inbound = new PlatformInbound(app.Name, type, Transport, [Key(app.AiBotId!, callback)], body)
             {
                 Lane = InboxLane.Of(callback.Message?.ConversationId),
             };
@@ -71,7 +74,7 @@ internal sealed partial class WeComAiBotIngest(
             AppName = app.Name,
             EventType = type,
             Body = body,
-            Transport = InboxTransport.WecomAibot,
+            Transport = Transport,
             ReceivedAt = time.GetUtcNow(),
             State = WorkState.InProgress,
             Attempts = 1,

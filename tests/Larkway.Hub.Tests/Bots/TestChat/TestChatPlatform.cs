@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Larkway.Feishu.Im;
+using Larkway.Hub.Bots;
+using Larkway.Hub.Inbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Larkway.Hub.Tests.Bots.TestChat;
+
+/// <summary>
+/// A made-up platform added from this test project only, to show that a platform plugs into the Hub through the seams
+/// alone: its inbox transport (declared here), its inbox handler, and its apps' bots seated at the one door.
+/// </summary>
+internal static class TestChatPlatform
+{
+    public const string Platform = "testchat";
+
+    /// <summary>The inbox type of a message to a testchat app.</summary>
+    public const string MessageType = "testchat.message";
+
+    /// <summary>How its events arrive: a push, stored as <c>TestchatPush</c>.</summary>
+    public static InboxTransport Transport { get; } = new("TestchatPush");
+
+    public static IServiceCollection AddTestChat(this IServiceCollection services, TestChatWire wire)
+    {
+        services.AddSingleton(wire);
+        services.AddBotPlatform(Platform, (_, app) => new BotSeat(new TestChatMessenger(wire, app)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, TestChatInboxHandler>());
+        return services;
+    }
+
+    /// <summary>A message as testchat's receiver would hand it to the inbox: deduplicated on its id, in its chat's lane.</summary>
+    public static PlatformInbound Message(string app, string id, string chat, string from, string text) =>
+        new(app, MessageType, Transport, [$"tc:{app}:{id}"], JsonSerializer.SerializeToUtf8Bytes(new { id, chat, from, text })) { Lane = chat };
+}
+
+/// <summary>What testchat's apps sent, as the platform would show it.</summary>
+internal sealed class TestChatWire
+{
+    public ConcurrentQueue<(string App, string Chat, string Text, string Key)> Sent { get; } = new();
+
+    public IEnumerable<string> TextsIn(string chat) => Sent.Where(s => s.Chat == chat).Select(s => s.Text);
+}
+
+/// <summary>testchat's messenger: a reply goes to the chat the room kept in the message's reply context.</summary>
+internal sealed class TestChatMessenger(TestChatWire wire, string app) : IBotMessenger
+{
+    public Task ReplyAsync(BotMessage to, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var chat = to.ReplyContext ?? throw new InvalidOperationException("A testchat reply needs its chat in the reply context.");
+        return SendToChatAsync(chat, content, idempotencyKey, cancellationToken);
+    }
+
+    public Task SendToChatAsync(string chatId, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        // The platform dedupes on the key, as Feishu's uuid does.
+        if (!wire.Sent.Any(s => s.App == app && s.Key == idempotencyKey))
+        {
+            wire.Sent.Enqueue((app, chatId, content is TextContent text ? text.Text : content.MessageType, idempotencyKey));
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>testchat's inbox handler: a stored message goes to its app's bot through the door.</summary>
+internal sealed class TestChatInboxHandler(AppBots bots) : IInboxPlatformHandler
+{
+    public IReadOnlyCollection<InboxTransport> Transports { get; } = [TestChatPlatform.Transport];
+
+    public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    {
+        using var document = JsonDocument.Parse(item.Body);
+        var root = document.RootElement;
+        var id = root.GetProperty("id").GetString()!;
+        var chat = root.GetProperty("chat").GetString()!;
+        var message = new BotMessage
+        {
+            MessageId = id,
+            ChatId = chat,
+            ChatType = "p2p",
+            SenderOpenId = root.GetProperty("from").GetString()!,
+            SenderIdName = "testchat user",
+            Text = root.GetProperty("text").GetString()!.Trim(),
+            MentionsBot = true,
+            ReplyContext = chat,
+            EventKey = $"testchat/{item.AppName}/{id}",
+        };
+        await bots.Get(TestChatPlatform.Platform, item.AppName).HandleMessageAsync(message, "tc-" + item.Id, cancellationToken).ConfigureAwait(false);
+    }
+}

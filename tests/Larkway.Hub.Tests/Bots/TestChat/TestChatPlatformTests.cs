@@ -1,0 +1,94 @@
+using Larkway.Hub.Bots;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Larkway.Hub.Tests.Bots.TestChat;
+
+/// <summary>
+/// A platform the Hub has never heard of (<see cref="TestChatPlatform"/>, registered from this project only) plugs into
+/// the inbox and the bots through the seams: its events are stored under its own transport, dispatched to its handler,
+/// and answered by its app's bot — commands and conversations — through its own messenger, on real PostgreSQL.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class TestChatPlatformTests(PostgresCluster cluster) : IAsyncLifetime
+{
+    private readonly ManualTimeProvider _time = new();
+    private readonly TestChatWire _wire = new();
+    private IHubTestDatabase _db = null!;
+
+    public async Task InitializeAsync() => _db = await cluster.CreateTestDatabaseAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private HubServices Hub() => new(_db, _time, services: s => s
+        .AddSingleton(new BotCommands().AddSamples())
+        .AddSingleton(new BotCardActions())
+        .AddSingleton<IBotConversationStore, DbBotConversationStore>()
+        .AddTestChat(_wire));
+
+    [Fact]
+    public async Task A_testchat_message_is_stored_under_its_transport_and_answered_by_its_apps_bot_through_its_messenger()
+    {
+        await using var hub = Hub();
+        var inbox = hub.Provider.GetRequiredService<InboxStore>();
+        var whoami = await inbox.AppendAsync(TestChatPlatform.Message("tc-ops", "m1", "chat-1", "alice", "/whoami"), CancellationToken.None);
+        var again = await inbox.AppendAsync(TestChatPlatform.Message("tc-ops", "m1", "chat-1", "alice", "/whoami"), CancellationToken.None);
+        var worker = hub.Provider.GetServices<IHostedService>().OfType<QueueWorker<InboxEvent>>().Single();
+        await worker.StartAsync(CancellationToken.None);
+
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(whoami.EventId))!.State == WorkState.Done, "the message is handled");
+
+        // A conversation across two messages: the step is kept in the Hub's store between them.
+        var feedback = await inbox.AppendAsync(TestChatPlatform.Message("tc-ops", "m2", "chat-1", "alice", "/feedback"), CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(feedback.EventId))!.State == WorkState.Done, "the question is asked");
+        var answer = await inbox.AppendAsync(TestChatPlatform.Message("tc-ops", "m3", "chat-1", "alice", "more coffee"), CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(answer.EventId))!.State == WorkState.Done, "the answer is taken");
+        await worker.StopAsync(CancellationToken.None);
+
+        again.Status.ShouldBe(InboxAppendStatus.Duplicate);
+        _wire.TextsIn("chat-1").ShouldBe(
+        [
+            "You are testchat user alice in p2p chat chat-1.",
+            "What would you like to tell the team? Your next message here is your feedback.",
+            "Thanks, noted: \"more coffee\"",
+        ]);
+        _wire.Sent.ShouldAllBe(s => s.App == "tc-ops");
+        (await hub.Store.GetAsync(whoami.EventId))!.Transport.ShouldBe(TestChatPlatform.Transport);
+        (await StoredTransportAsync(whoami.EventId)).ShouldBe("TestchatPush");
+    }
+
+    [Fact]
+    public void The_door_keeps_one_bot_per_app_and_platform()
+    {
+        using var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(new BotCommands())
+            .AddSingleton(new BotCardActions())
+            .AddSingleton<IBotConversationStore>(new InMemoryBotConversationStore(TimeProvider.System))
+            .AddTestChat(_wire)
+            .BuildServiceProvider();
+        var bots = services.GetRequiredService<AppBots>();
+
+        bots.Get(TestChatPlatform.Platform, "a").ShouldBeSameAs(bots.Get(TestChatPlatform.Platform, "a"));
+        bots.Get(TestChatPlatform.Platform, "b").ShouldNotBeSameAs(bots.Get(TestChatPlatform.Platform, "a"));
+        bots.Platforms.ShouldBe([TestChatPlatform.Platform]);
+
+        // A platform no room seated is a wiring mistake, said as one.
+        Should.Throw<InvalidOperationException>(() => bots.Get("nowhere", "a")).Message.ShouldContain("AddBotPlatform(\"nowhere\"");
+    }
+
+    /// <summary>The <c>inbox_events.transport</c> column as stored, read with plain SQL.</summary>
+    private async Task<string> StoredTransportAsync(long id)
+    {
+        await using var connection = new NpgsqlConnection(_db.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT transport FROM inbox_events WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", id);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}
