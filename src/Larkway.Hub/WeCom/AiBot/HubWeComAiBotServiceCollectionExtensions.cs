@@ -29,6 +29,7 @@ public static class HubWeComAiBotServiceCollectionExtensions
         services.AddSingleton(sp => new LongConnectionSource(WeComAiBotDuty.Connection, sp.GetRequiredService<WeComAiBotStatus>()));
         services.AddSingleton(WeComAiBotAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
         services.TryAddSingleton(sp => new WeComAiBotStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WeComAiBotStatus>(), sp.GetService<WeComAiBotSupervisor>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILongConnectionStates, WeComAiBotStates>(sp => sp.GetRequiredService<WeComAiBotStates>())); // the console's Apps page
         services.TryAddSingleton(sp => new WeComAiBotInboxHandler(
             sp.GetRequiredService<HubAppRegistry>(),
             sp.GetRequiredService<WeComAiBotConnections>(),
