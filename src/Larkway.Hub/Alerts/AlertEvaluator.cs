@@ -143,21 +143,32 @@ internal sealed partial class AlertEvaluator(
         {
             LastApiFailure = await minutes.ReadLastApiFailureAsync(cancellationToken).ConfigureAwait(false),
             ConnectionsDown = await ConnectionsDownAsync(now, cancellationToken).ConfigureAwait(false),
-            WeComCallbacksRefused = await WeComCallbacksRefusedAsync(cancellationToken).ConfigureAwait(false),
+            CallbacksRefused = await CallbacksRefusedAsync(cancellationToken).ConfigureAwait(false),
         };
     }
 
-    /// <summary>The last burst of refused callbacks of each enabled WeCom app (a deleted or disabled app's are not alerted on).</summary>
-    private async Task<IReadOnlyList<WeComRefusals>> WeComCallbacksRefusedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// For each platform whose room has a "callbacks refused" rule, the last burst of refused callbacks of each of its
+    /// enabled apps (a deleted or disabled app's, or another platform's app of the same name, are not alerted on).
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<CallbackRefusals>>> CallbacksRefusedAsync(CancellationToken cancellationToken)
     {
-        var refusals = await minutes.ReadWeComRefusalsAsync(cancellationToken).ConfigureAwait(false);
-        if (refusals.Count == 0 || apps is null)
+        var byPlatform = new Dictionary<string, IReadOnlyList<CallbackRefusals>>(StringComparer.Ordinal);
+        IReadOnlyList<Apps.StoredApp>? enabled = null;
+        foreach (var platform in rules.Refusals.Select(r => r.Platform).Distinct(StringComparer.Ordinal))
         {
-            return refusals;
+            var refusals = await minutes.ReadRefusalsAsync(platform, cancellationToken).ConfigureAwait(false);
+            if (refusals.Count > 0 && apps is not null)
+            {
+                enabled ??= [.. (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.Enabled)];
+                var names = enabled.Where(a => Apps.HubAppPlatform.Of(a.Platform) == platform).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+                refusals = [.. refusals.Where(r => names.Contains(r.App))];
+            }
+
+            byPlatform[platform] = refusals;
         }
 
-        var weCom = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a is { IsWeCom: true, Enabled: true }).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
-        return [.. refusals.Where(r => weCom.Contains(r.App))];
+        return byPlatform;
     }
 
     /// <summary>Each enabled app's long connection (of every kind the rooms hold) that no replica holds live, or whose holder cannot connect, and since when.</summary>

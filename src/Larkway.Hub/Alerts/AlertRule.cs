@@ -25,8 +25,11 @@ internal sealed record AlertSnapshot(
     /// </summary>
     public IReadOnlyList<ConnectionDown> ConnectionsDown { get; init; } = [];
 
-    /// <summary>Each enabled WeCom app's last burst of callbacks refused for failing verification (any age; the rule judges it by its time).</summary>
-    public IReadOnlyList<WeComRefusals> WeComCallbacksRefused { get; init; } = [];
+    /// <summary>
+    /// By platform (of each room's <see cref="RefusedCallbacksAlert"/>), each enabled app's last burst of callbacks refused
+    /// for failing verification (any age; the rule judges it by its time).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<CallbackRefusals>> CallbacksRefused { get; init; } = new Dictionary<string, IReadOnlyList<CallbackRefusals>>();
 
     /// <summary>The last failed Open Platform call any replica recorded (kept in the database across restarts), or null.</summary>
     public (string Text, DateTimeOffset At)? LastApiFailure { get; init; }
@@ -151,20 +154,25 @@ internal sealed class AlertRule
 
 
 
-    public static readonly AlertRule WeComCallbacksRefused = new(
-        "wecom_callbacks_refused", "WeComCallbacksRefused", "WeCom callbacks refused", "refused callbacks", 3, 1, 1_000_000, TimeSpan.FromMinutes(5), hasMinSamples: false,
-        s => $"{N(s.Threshold)} or more callbacks to one WeCom app fail verification (signature, decryption or corp id) in a burst, the last within {W(s.Window)}",
+    /// <summary>
+    /// "Callbacks refused", for one room's callbacks (its <see cref="RefusedCallbacksAlert"/>): breaches while an enabled
+    /// app's last burst of callbacks refused for failing verification reaches the threshold and ended within the window,
+    /// naming each such app with the reason explained.
+    /// </summary>
+    internal static AlertRule CallbacksRefused(RefusedCallbacksAlert alert) => new(
+        alert.Name, alert.ConfigName, alert.Title, "refused callbacks", 3, 1, 1_000_000, TimeSpan.FromMinutes(5), hasMinSamples: false,
+        s => $"{N(s.Threshold)} or more callbacks to one {alert.PlatformName} app fail verification ({alert.Checks}) in a burst, the last within {W(s.Window)}",
         (s, snap) =>
         {
-            var recent = snap.WeComCallbacksRefused.Where(r => snap.Now - r.Last <= s.Window).ToList();
+            var recent = snap.CallbacksRefused.GetValueOrDefault(alert.Platform, []).Where(r => snap.Now - r.Last <= s.Window).ToList();
             var breaching = recent.Where(r => r.Count >= s.Threshold)
-                .Select(r => $"{r.App}: {N(r.Count)} since {U(r.First)}, the last at {U(r.Last)} ({r.Reason}: {r.Explained})")
+                .Select(r => $"{r.App}: {N(r.Count)} since {U(r.First)}, the last at {U(r.Last)} ({r.Reason}: {alert.Explain(r.Reason)})")
                 .ToList();
             return new(breaching.Count > 0, breaching.Count > 0
-                ? $"WeCom callbacks refused — {string.Join("; ", breaching)} (threshold {N(s.Threshold)}). WeCom does not send a refused message again: make the app's Token, EncodingAESKey and corp id in the Hub (console → Apps → Edit) match its 接收消息 settings."
+                ? $"{alert.PlatformName} callbacks refused — {string.Join("; ", breaching)} (threshold {N(s.Threshold)}). {alert.Remedy}"
                 : recent.Count > 0
-                    ? $"Fewer than {N(s.Threshold)} refused callbacks for each WeCom app in the last {W(s.Window)} ({string.Join(", ", recent.Select(r => $"{r.App} {N(r.Count)}"))})."
-                    : $"No callback to a WeCom app was refused in the last {W(s.Window)}.");
+                    ? $"Fewer than {N(s.Threshold)} refused callbacks for each {alert.PlatformName} app in the last {W(s.Window)} ({string.Join(", ", recent.Select(r => $"{r.App} {N(r.Count)}"))})."
+                    : $"No callback to a {alert.PlatformName} app was refused in the last {W(s.Window)}.");
         });
 
     /// <summary>
@@ -214,11 +222,8 @@ internal sealed class AlertRule
         _evaluate = evaluate;
     }
 
-    /// <summary>The rules every Hub has that come before the rooms' long-connection rules, in the console's order.</summary>
+    /// <summary>The rules every Hub has, before the rooms' rules (long connections, then refused callbacks), in the console's order.</summary>
     internal static IReadOnlyList<AlertRule> Leading => [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown];
-
-    /// <summary>The rules every Hub has that come after the rooms' long-connection rules.</summary>
-    internal static IReadOnlyList<AlertRule> Trailing => [WeComCallbacksRefused];
 
     /// <summary>The name stored and shown, e.g. <c>api_error_rate</c>.</summary>
     public string Name { get; }

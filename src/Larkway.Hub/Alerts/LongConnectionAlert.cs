@@ -13,19 +13,26 @@ namespace Larkway.Hub.Alerts;
 /// <param name="Kind">The long connection the rule watches.</param>
 internal sealed record LongConnectionAlert(string Name, string ConfigName, string Title, LongConnectionKind Kind);
 
-/// <summary>Every alert rule of this Hub: the fixed ones and one "a long connection is not held" per <see cref="LongConnectionAlert"/> the rooms registered.</summary>
+/// <summary>
+/// Every alert rule of this Hub: the fixed ones, one "a long connection is not held" per <see cref="LongConnectionAlert"/>
+/// and one "callbacks refused" per <see cref="RefusedCallbacksAlert"/> the rooms registered.
+/// </summary>
 internal sealed class AlertRules
 {
-    public AlertRules(IEnumerable<LongConnectionAlert> connections)
+    public AlertRules(IEnumerable<LongConnectionAlert> connections, IEnumerable<RefusedCallbacksAlert>? refusals = null)
     {
         ArgumentNullException.ThrowIfNull(connections);
+        Refusals = [.. (refusals ?? []).DistinctBy(r => r.ConfigName)];
         All =
         [
             .. AlertRule.Leading,
             .. connections.DistinctBy(c => c.ConfigName).Select(AlertRule.ConnectionNotHeld),
-            .. AlertRule.Trailing,
+            .. Refusals.Select(AlertRule.CallbacksRefused),
         ];
     }
+
+    /// <summary>The rooms' "callbacks refused" alerts (one per key): whose refusals the evaluator reads.</summary>
+    public IReadOnlyList<RefusedCallbacksAlert> Refusals { get; }
 
     /// <summary>The rules, in the order the console lists them.</summary>
     public IReadOnlyList<AlertRule> All { get; }

@@ -1,3 +1,5 @@
+using Larkway.Hub.Apps;
+using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Platform.Leases;
 
 namespace Larkway.Hub.DingTalk;
@@ -37,12 +39,28 @@ internal readonly record struct DingTalkStreamState(DingTalkStreamCondition Cond
 
 /// <summary>
 /// Reads an app's <see cref="DingTalkStreamState"/> from its lease, its holder's word (<see cref="DingTalkStreamStatus"/>)
-/// and, when the holder is this replica, its own connections.
+/// and, when the holder is this replica, its own connections. The console's Apps page reads it as every enabled DingTalk
+/// app's line (<see cref="ILongConnectionStates"/>).
 /// </summary>
 internal sealed class DingTalkStreamStates(LeaseStore leases, TimeProvider time, DingTalkStreamStatus? status = null, DingTalkStreamSupervisor? supervisor = null)
+    : ILongConnectionStates
 {
+    public string Platform => HubAppPlatform.DingTalk;
+
     /// <summary>True when the app's Stream is held and its holder has not said it cannot connect.</summary>
     public static bool IsUp(DingTalkStreamCondition condition) => condition is DingTalkStreamCondition.Connected or DingTalkStreamCondition.Connecting or DingTalkStreamCondition.HeldElsewhere;
+
+    public async Task<LongConnectionLine?> LineAsync(HubAppInfo app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Enabled)
+        {
+            return null;
+        }
+
+        var state = await OfAsync(app.Name, app.AppId, cancellationToken).ConfigureAwait(false);
+        return new("app-stream", state.Describe(), IsUp(state.Condition));
+    }
 
     public async Task<DingTalkStreamState> OfAsync(string appName, string appKey, CancellationToken cancellationToken)
     {

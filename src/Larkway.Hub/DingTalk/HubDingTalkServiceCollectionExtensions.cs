@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Attachments;
+using Larkway.Hub.Assistants.Configuration;
 using Larkway.Hub.Assistants.Replies;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Directory.Links;
@@ -41,10 +42,14 @@ public static class HubDingTalkServiceCollectionExtensions
         services.TryAddSingleton<DingTalkStreamStatus>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, DingTalkConnectionTest>());
 
+        // The clients' calls and token fetches count on the dashboard with the other platforms' (the recorder keeps one per name).
+        services.AddSingleton(DingTalkCallMetrics.Instruments);
+
         // Read by the alert "a long connection is not held" on whichever replica evaluates it, holder or not.
         services.AddSingleton(sp => new LongConnectionSource(DingTalkStreamDuty.Connection, sp.GetRequiredService<DingTalkStreamStatus>()));
         services.AddSingleton(DingTalkStreamAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
         services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILongConnectionStates, DingTalkStreamStates>(sp => sp.GetRequiredService<DingTalkStreamStates>())); // the console's Apps page
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
 
         // Each outgoing-robot signature is accepted once, across replicas; spent ones are deleted hourly on one replica.
@@ -62,8 +67,9 @@ public static class HubDingTalkServiceCollectionExtensions
         services.TryAddSingleton(sp => new DingTalkInboxHandler(sp.GetRequiredService<AppBots>(), sp.GetService<Larkway.Hub.Webhooks.WebhookStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, DingTalkInboxHandler>(sp => sp.GetRequiredService<DingTalkInboxHandler>()));
 
-        // The assistant on DingTalk: its replies (AI cards or markdown), a question's pictures and files, who an account is.
+        // The assistant on DingTalk: its replies (AI cards or markdown) and its AI card setting's check, a question's pictures and files, who an account is.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, DingTalkAssistantReplies>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantSettingsCheck, DingTalkAssistantSettingsCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, DingTalkAttachmentSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, DingTalkPlatformAccounts>());
 

@@ -5,8 +5,9 @@ namespace Larkway.Hub.Monitoring;
 
 /// <summary>
 /// Listens to the <c>Larkway</c> meter of this Hub and counts, per minute, what the dashboard and the alerts need: Open
-/// Platform calls and their errors (Feishu's, DingTalk's and WeCom's), token cache look-ups and fetches, events handled and their latency, cards rendered,
-/// dead letters, and WeCom callbacks refused per app. <see cref="FlushAsync"/> writes the running and recently ended minutes to <c>hub_metric_minutes</c>,
+/// Platform calls and their errors (Feishu's, and those of each platform whose room registers its <see cref="PlatformCallInstruments"/>), token cache
+/// look-ups and fetches, events handled and their latency, cards rendered, dead letters, and the callbacks a room refused per app
+/// (<see cref="RefusedCallbacksInstrument"/>). <see cref="FlushAsync"/> writes the running and recently ended minutes to <c>hub_metric_minutes</c>,
 /// together with the queues' backlog, so that the figures survive a restart and add up across replicas.
 /// </summary>
 /// <remarks>
@@ -27,16 +28,35 @@ internal sealed class MetricRecorder : IDisposable
     private volatile MinuteBucket _current;
     private volatile ApiFailure? _lastFailure;
 
-    // WeCom callbacks that failed verification since the last flush, per app (refusals are rare: a dictionary is fine).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WeComRefusalTally> _weComRefusals = new(StringComparer.Ordinal);
-    private readonly RefusedCallbacksInstrument? _refused;
+    // Callbacks that failed verification since the last flush, per platform and app (refusals are rare: a dictionary is fine).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Platform, string App), RefusalTally> _refusals = new();
+
+    // The rooms' instruments by name, each with the state its measurements are counted by (a PlatformCalls, PlatformTokens or RefusedCallbacksInstrument).
+    private readonly Dictionary<string, object> _roomInstruments = new(StringComparer.Ordinal);
     private ApiFailure? _savedFailure;
 
-    /// <param name="refused">WeCom's refused callbacks, as its room counts them (null without the WeCom room).</param>
-    public MetricRecorder(IMeterFactory meterFactory, QueueMetrics queues, MetricStore store, TimeProvider time, RefusedCallbacksInstrument? refused = null)
+    /// <param name="meterFactory">This Hub's meters.</param>
+    /// <param name="queues">The queues' backlog.</param>
+    /// <param name="store">Where the minutes go.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="refused">The rooms' refused callbacks, as each counts them.</param>
+    /// <param name="platforms">The rooms' clients' call and token instruments.</param>
+    public MetricRecorder(
+        IMeterFactory meterFactory, QueueMetrics queues, MetricStore store, TimeProvider time,
+        IEnumerable<RefusedCallbacksInstrument>? refused = null, IEnumerable<PlatformCallInstruments>? platforms = null)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        _refused = refused;
+        foreach (var platform in platforms ?? [])
+        {
+            _roomInstruments.TryAdd(platform.Calls, new PlatformCalls(platform));
+            _roomInstruments.TryAdd(platform.TokenRequests, new PlatformTokens(platform));
+        }
+
+        foreach (var instrument in refused ?? [])
+        {
+            _roomInstruments.TryAdd(instrument.InstrumentName, instrument);
+        }
+
         _meterFactory = meterFactory;
         _queues = queues;
         _store = store;
@@ -60,11 +80,6 @@ internal sealed class MetricRecorder : IDisposable
         EventLatency,
         CardsRendered,
         QueueAttempts,
-        DingTalkCalls,
-        DingTalkTokenRequests,
-        WeComCalls,
-        WeComTokenRequests,
-        WeComCallbacks,
     }
 
     /// <summary>This replica's name in <c>hub_metric_minutes</c>.</summary>
@@ -102,12 +117,12 @@ internal sealed class MetricRecorder : IDisposable
                 await _store.SaveLastApiFailureAsync(failure, cancellationToken).ConfigureAwait(false);
                 _savedFailure = failure;
             }
-            // WeCom's refused callbacks per app, added to what every replica recorded (the alert and readiness read them).
-            foreach (var app in _weComRefusals.Keys)
+            // The refused callbacks per platform and app, added to what every replica recorded (the alerts and readiness read them).
+            foreach (var key in _refusals.Keys)
             {
-                if (_weComRefusals.TryRemove(app, out var tally))
+                if (_refusals.TryRemove(key, out var tally))
                 {
-                    await _store.AddWeComRefusalsAsync(app, tally, cancellationToken).ConfigureAwait(false);
+                    await _store.AddRefusalsAsync(key.Platform, key.App, tally, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -143,21 +158,22 @@ internal sealed class MetricRecorder : IDisposable
             return;
         }
 
+        if (_roomInstruments.TryGetValue(instrument.Name, out var room))
+        {
+            listener.EnableMeasurementEvents(instrument, room);
+            return;
+        }
+
         Kind? kind = instrument.Name switch
         {
             "larkway.feishu.calls" => Kind.Calls,
             "larkway.feishu.token.cache.lookups" => Kind.TokenLookups,
             "larkway.feishu.token.requests" => Kind.TokenRequests,
             "larkway.feishu.token.failures" => Kind.TokenFailures,
-            "larkway.dingtalk.calls" => Kind.DingTalkCalls,
-            "larkway.dingtalk.token.requests" => Kind.DingTalkTokenRequests,
-            "larkway.wecom.calls" => Kind.WeComCalls,
-            "larkway.wecom.token.requests" => Kind.WeComTokenRequests,
             "larkway.hub.inbox.handled" => Kind.InboxHandled,
             "larkway.hub.event.latency" => Kind.EventLatency,
             "larkway.hub.cards.rendered" => Kind.CardsRendered,
             "larkway.queue.attempts" => Kind.QueueAttempts,
-            var name when name == _refused?.InstrumentName => Kind.WeComCallbacks,
             _ => null,
         };
         if (kind is { } k)
@@ -170,6 +186,7 @@ internal sealed class MetricRecorder : IDisposable
     {
         if (state is not Kind kind)
         {
+            OnRoomLong(value, tags, state);
             return;
         }
 
@@ -190,61 +207,6 @@ internal sealed class MetricRecorder : IDisposable
                         _lastFailure = new ApiFailure(_time.GetUtcNow(), Tag(tags, "feishu.app_id") as string, Tag(tags, "http.request.method") as string,
                             Tag(tags, "url.template") as string, Convert.ToString(code, System.Globalization.CultureInfo.InvariantCulture)!, Tag(tags, "error.type") as string);
                     }
-                }
-
-                break;
-            case Kind.DingTalkCalls:
-                // DingTalk's codes are strings ("0" for success, "InvalidAuthentication", "40014"); a call without one ended
-                // before DingTalk answered (cancelled, or the network), as for Feishu.
-                if (Tag(tags, "dingtalk.code") is string dingTalkCode)
-                {
-                    Interlocked.Add(ref bucket.ApiCalls, value);
-                    if (dingTalkCode != "0")
-                    {
-                        Interlocked.Add(ref bucket.ApiErrors, value);
-                        _lastFailure = new ApiFailure(_time.GetUtcNow(), Tag(tags, "dingtalk.app_key") as string, Tag(tags, "http.request.method") as string,
-                            Tag(tags, "url.template") as string, dingTalkCode, Tag(tags, "error.type") as string);
-                    }
-                }
-
-                break;
-            case Kind.WeComCalls:
-                // WeCom's errcode as a string ("0" for success, "40014", "60020"), or the client's own negative codes for the
-                // network and timeouts; none when the caller cancelled first. Counted with the other platforms' calls.
-                if (Tag(tags, "wecom.code") is string weComCode)
-                {
-                    Interlocked.Add(ref bucket.ApiCalls, value);
-                    if (weComCode != "0")
-                    {
-                        Interlocked.Add(ref bucket.ApiErrors, value);
-                        _lastFailure = new ApiFailure(_time.GetUtcNow(), Tag(tags, "wecom.app") as string, Tag(tags, "http.request.method") as string,
-                            Tag(tags, "url.template") as string, weComCode, Tag(tags, "error.type") as string);
-                    }
-                }
-
-                break;
-            case Kind.WeComTokenRequests:
-                Interlocked.Add(ref bucket.TokenFetches, value);
-                if (Tag(tags, "wecom.token.outcome") is not "success")
-                {
-                    Interlocked.Add(ref bucket.TokenFailures, value);
-                }
-
-                break;
-            case Kind.WeComCallbacks:
-                if (_refused is { } refused && Tag(tags, "outcome") is "refused" && Tag(tags, "error.type") is string reason && refused.IsVerificationFailure(reason)
-                    && Tag(tags, refused.AppTag) is string { Length: > 0 } app)
-                {
-                    var now = _time.GetUtcNow();
-                    _weComRefusals.AddOrUpdate(app, _ => new WeComRefusalTally(value, reason, now, now), (_, t) => t with { Count = t.Count + value, Reason = reason, Last = now });
-                }
-
-                break;
-            case Kind.DingTalkTokenRequests:
-                Interlocked.Add(ref bucket.TokenFetches, value);
-                if (Tag(tags, "dingtalk.token.outcome") is not "success")
-                {
-                    Interlocked.Add(ref bucket.TokenFailures, value);
                 }
 
                 break;
@@ -280,6 +242,50 @@ internal sealed class MetricRecorder : IDisposable
                 if (Tag(tags, "outcome") is "dead_letter")
                 {
                     Interlocked.Add(ref bucket.DeadLetters, value);
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>A measurement of a room's instrument: its calls, token fetches or refused callbacks.</summary>
+    private void OnRoomLong(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        switch (state)
+        {
+            case PlatformCalls { Instruments: var platform }:
+                // The platform's code as a string ("0" for success); a call without one ended before the platform answered
+                // (cancelled, or the network), as for Feishu. Counted with the other platforms' calls.
+                if (Tag(tags, platform.CodeTag) is string code)
+                {
+                    var bucket = CurrentBucket();
+                    Interlocked.Add(ref bucket.ApiCalls, value);
+                    if (code != "0")
+                    {
+                        Interlocked.Add(ref bucket.ApiErrors, value);
+                        _lastFailure = new ApiFailure(_time.GetUtcNow(), Tag(tags, platform.AppTag) as string, Tag(tags, "http.request.method") as string,
+                            Tag(tags, "url.template") as string, code, Tag(tags, "error.type") as string);
+                    }
+                }
+
+                break;
+            case PlatformTokens { Instruments: var platform }:
+                var tokens = CurrentBucket();
+                Interlocked.Add(ref tokens.TokenFetches, value);
+                if (Tag(tags, platform.TokenOutcomeTag) is not "success")
+                {
+                    Interlocked.Add(ref tokens.TokenFailures, value);
+                }
+
+                break;
+            case RefusedCallbacksInstrument refused:
+                if (Tag(tags, "outcome") is "refused" && Tag(tags, "error.type") is string reason && refused.IsVerificationFailure(reason)
+                    && Tag(tags, refused.AppTag) is string { Length: > 0 } app)
+                {
+                    var now = _time.GetUtcNow();
+                    _refusals.AddOrUpdate((refused.Platform, app), _ => new RefusalTally(value, reason, now, now), (_, t) => t with { Count = t.Count + value, Reason = reason, Last = now });
                 }
 
                 break;
@@ -361,5 +367,11 @@ internal sealed class MetricRecorder : IDisposable
     }
 }
 
-/// <summary>WeCom callbacks of one app refused for failing verification: how many, the last reason, the first and last time.</summary>
-internal sealed record WeComRefusalTally(long Count, string Reason, DateTimeOffset First, DateTimeOffset Last);
+/// <summary>Callbacks to one app refused for failing verification, on this replica: how many, the last reason, the first and last time.</summary>
+internal sealed record RefusalTally(long Count, string Reason, DateTimeOffset First, DateTimeOffset Last);
+
+/// <summary>The state of a room's calls counter.</summary>
+internal sealed record PlatformCalls(PlatformCallInstruments Instruments);
+
+/// <summary>The state of a room's token fetches counter.</summary>
+internal sealed record PlatformTokens(PlatformCallInstruments Instruments);

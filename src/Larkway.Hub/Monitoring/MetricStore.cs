@@ -79,21 +79,24 @@ internal sealed class MetricStore(IDbContextFactory<HubDbContext> contexts, HubD
         }
     }
 
-    /// <summary>The prefix of the <c>hub_settings</c> rows counting a WeCom app's refused callbacks: <c>wecom_callbacks_refused/{app}</c>.</summary>
-    public const string WeComRefusalsPrefix = "wecom_callbacks_refused/";
+    /// <summary>
+    /// The prefix of the <c>hub_settings</c> rows counting a platform's app's refused callbacks: <c>{platform}_callbacks_refused/{app}</c>
+    /// (<c>wecom_callbacks_refused/{app}</c> for WeCom's).
+    /// </summary>
+    public static string RefusalsPrefixOf(string platform) => platform + "_callbacks_refused/";
 
     /// <summary>Refusals less than this apart are one burst; after a quiet spell as long, the count starts again.</summary>
-    public static readonly TimeSpan WeComRefusalBurstGap = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan RefusalBurstGap = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Adds <paramref name="tally"/> to the app's stored burst of refused callbacks (every replica adds its own), or starts a
-    /// new burst when the stored one ended more than <see cref="WeComRefusalBurstGap"/> before. The value is
+    /// new burst when the stored one ended more than <see cref="RefusalBurstGap"/> before. The value is
     /// <c>{count}|{reason}|{first, Unix ms}</c>; the row's time is the last refusal.
     /// </summary>
-    public async Task AddWeComRefusalsAsync(string app, WeComRefusalTally tally, CancellationToken cancellationToken)
+    public async Task AddRefusalsAsync(string platform, string app, RefusalTally tally, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tally);
-        var name = WeComRefusalsPrefix + app;
+        var name = RefusalsPrefixOf(platform) + app;
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -101,10 +104,10 @@ internal sealed class MetricStore(IDbContextFactory<HubDbContext> contexts, HubD
             {
                 var row = await db.Settings.FirstOrDefaultAsync(s => s.Name == name, cancellationToken).ConfigureAwait(false);
                 var stored = row is null ? null : ParseRefusals(app, row.Value, row.UpdatedAt);
-                var burst = stored is not null && stored.Last >= tally.First - WeComRefusalBurstGap
-                    ? new WeComRefusals(app, stored.Count + tally.Count, tally.Last >= stored.Last ? tally.Reason : stored.Reason,
+                var burst = stored is not null && stored.Last >= tally.First - RefusalBurstGap
+                    ? new CallbackRefusals(app, stored.Count + tally.Count, tally.Last >= stored.Last ? tally.Reason : stored.Reason,
                         stored.First < tally.First ? stored.First : tally.First, tally.Last > stored.Last ? tally.Last : stored.Last)
-                    : new WeComRefusals(app, tally.Count, tally.Reason, tally.First, tally.Last);
+                    : new CallbackRefusals(app, tally.Count, tally.Reason, tally.First, tally.Last);
                 var value = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{burst.Count}|{burst.Reason}|{burst.First.ToUnixTimeMilliseconds()}");
                 if (row is null)
                 {
@@ -128,25 +131,26 @@ internal sealed class MetricStore(IDbContextFactory<HubDbContext> contexts, HubD
         }
     }
 
-    /// <summary>Every WeCom app's last burst of refused callbacks (any age; the readers judge it by its time).</summary>
-    public async Task<IReadOnlyList<WeComRefusals>> ReadWeComRefusalsAsync(CancellationToken cancellationToken)
+    /// <summary>Every app's last burst of callbacks refused on <paramref name="platform"/> (any age; the readers judge it by its time).</summary>
+    public async Task<IReadOnlyList<CallbackRefusals>> ReadRefusalsAsync(string platform, CancellationToken cancellationToken)
     {
+        var prefix = RefusalsPrefixOf(platform);
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             // LIKE's '_' matches any character: the exact prefix is checked again below.
-            var rows = await db.Settings.AsNoTracking().Where(s => EF.Functions.Like(s.Name, WeComRefusalsPrefix + "%")).ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.Where(r => r.Name.StartsWith(WeComRefusalsPrefix, StringComparison.Ordinal)).Select(r => ParseRefusals(r.Name[WeComRefusalsPrefix.Length..], r.Value, r.UpdatedAt)).OfType<WeComRefusals>().OrderBy(r => r.App, StringComparer.Ordinal)];
+            var rows = await db.Settings.AsNoTracking().Where(s => EF.Functions.Like(s.Name, prefix + "%")).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.Where(r => r.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(r => ParseRefusals(r.Name[prefix.Length..], r.Value, r.UpdatedAt)).OfType<CallbackRefusals>().OrderBy(r => r.App, StringComparer.Ordinal)];
         }
     }
 
-    private static WeComRefusals? ParseRefusals(string app, string value, DateTimeOffset last)
+    private static CallbackRefusals? ParseRefusals(string app, string value, DateTimeOffset last)
     {
         var parts = value.Split('|');
         return parts.Length == 3
             && long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
             && long.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var first)
-            ? new WeComRefusals(app, count, parts[1], DateTimeOffset.FromUnixTimeMilliseconds(first), last)
+            ? new CallbackRefusals(app, count, parts[1], DateTimeOffset.FromUnixTimeMilliseconds(first), last)
             : null;
     }
 
@@ -178,19 +182,10 @@ internal sealed class MetricStore(IDbContextFactory<HubDbContext> contexts, HubD
     }
 }
 
-/// <summary>A WeCom app's last burst of callbacks refused for failing verification, summed over replicas.</summary>
+/// <summary>An app's last burst of callbacks refused for failing verification, summed over replicas.</summary>
 /// <param name="App">The app's name in the Hub.</param>
 /// <param name="Count">Refusals in the burst.</param>
-/// <param name="Reason">The last one's reason (<c>bad_signature</c>, <c>bad_encryption</c>, <c>wrong_corp</c>).</param>
+/// <param name="Reason">The last one's reason, in the room's words (WeCom's: <c>bad_signature</c>, <c>bad_encryption</c>, <c>wrong_corp</c>).</param>
 /// <param name="First">The burst's first refusal.</param>
 /// <param name="Last">Its last.</param>
-internal sealed record WeComRefusals(string App, long Count, string Reason, DateTimeOffset First, DateTimeOffset Last)
-{
-    /// <summary>What the reason means, and what to fix.</summary>
-    public string Explained => Reason switch
-    {
-        "bad_signature" => "the msg_signature does not match: the Token in the Hub differs from the app's 接收消息 settings, or the requests are forged",
-        "wrong_corp" => "encrypted for another corp: the app's corp id (app_id) in the Hub is wrong",
-        _ => "they do not decrypt: the EncodingAESKey in the Hub differs from the app's 接收消息 settings",
-    };
-}
+internal sealed record CallbackRefusals(string App, long Count, string Reason, DateTimeOffset First, DateTimeOffset Last);

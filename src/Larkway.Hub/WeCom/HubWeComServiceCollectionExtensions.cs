@@ -37,8 +37,14 @@ public static class HubWeComServiceCollectionExtensions
         services.TryAddSingleton(sp => new HubWeComClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.WeCom.WeComClientFactory>()));
         services.TryAddSingleton<WeComCallbackTelemetry>();
 
-        // Callbacks refused for failing verification are tallied per app by the dashboard's recorder (the alert reads them).
-        services.TryAddSingleton(new RefusedCallbacksInstrument(WeComCallbackTelemetry.InstrumentName, WeComCallbackTelemetry.AppTag, WeComCallbackTelemetry.IsVerificationFailure));
+        // Callbacks refused for failing verification are tallied per app by the dashboard's recorder, and its rule "WeCom callbacks
+        // refused" alerts on them. Added, not tried: both are lists the recorder and AlertRules keep one of per key, so adding
+        // the room twice is harmless.
+        services.AddSingleton(WeComCallbackTelemetry.Refusals);
+        services.AddSingleton(WeComCallbacksAlert.Rule);
+
+        // The clients' calls and token fetches count on the dashboard with the other platforms' (the recorder keeps one per name).
+        services.AddSingleton(WeComCallMetrics.Instruments);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, WeComConnectionTest>());
 
         // Degraded (never Unhealthy): a WeCom app whose callbacks cannot be verified is the deployment's problem, not this replica's.

@@ -7,7 +7,7 @@ namespace Larkway.Hub.WeCom;
 /// <summary>
 /// Readiness of WeCom's callbacks (<c>wecom-callbacks</c> on <c>/readyz</c>): every enabled WeCom app can verify its
 /// callbacks (its secrets decrypt, its Token and 43-character EncodingAESKey are set), and none has had callbacks refused
-/// for failing verification in the last <see cref="MetricStore.WeComRefusalBurstGap"/> (as every replica recorded them).
+/// for failing verification in the last <see cref="MetricStore.RefusalBurstGap"/> (as every replica recorded them).
 /// Like DingTalk's Stream check it speaks for the deployment, not this replica: Degraded (200), never Unhealthy.
 /// </summary>
 internal sealed class WeComCallbackHealthCheck(HubAppRegistry apps, TimeProvider time, MetricStore? store = null) : IHealthCheck
@@ -37,9 +37,9 @@ internal sealed class WeComCallbackHealthCheck(HubAppRegistry apps, TimeProvider
         {
             var now = time.GetUtcNow();
             var names = weCom.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
-            foreach (var refused in (await store.ReadWeComRefusalsAsync(cancellationToken).ConfigureAwait(false)).Where(r => names.Contains(r.App) && now - r.Last <= MetricStore.WeComRefusalBurstGap))
+            foreach (var refused in (await store.ReadRefusalsAsync(HubAppPlatform.WeCom, cancellationToken).ConfigureAwait(false)).Where(r => names.Contains(r.App) && now - r.Last <= MetricStore.RefusalBurstGap))
             {
-                problems.Add($"{refused.App}: {refused.Count} callback(s) refused since {refused.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, the last at {refused.Last.UtcDateTime:HH:mm:ss} UTC ({refused.Explained})");
+                problems.Add($"{refused.App}: {refused.Count} callback(s) refused since {refused.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, the last at {refused.Last.UtcDateTime:HH:mm:ss} UTC ({WeComCallbackTelemetry.Explain(refused.Reason)})");
             }
         }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Monitoring;
 
 namespace Larkway.Hub.WeCom;
 
@@ -51,6 +53,17 @@ internal sealed class WeComCallbackTelemetry
 
     /// <summary>True when <paramref name="errorType"/> says the request failed WeCom's crypto for an app the Hub serves: what the alert counts.</summary>
     public static bool IsVerificationFailure(string? errorType) => errorType is BadSignature or BadEncryption or WrongCorp;
+
+    /// <summary>How the recorder counts the refused callbacks (per app, stored under <c>wecom_callbacks_refused/{app}</c>).</summary>
+    public static readonly RefusedCallbacksInstrument Refusals = new(HubAppPlatform.WeCom, InstrumentName, AppTag, static reason => IsVerificationFailure(reason));
+
+    /// <summary>What a verification failure's reason means, and what to fix (for the alert and readiness).</summary>
+    public static string Explain(string reason) => reason switch
+    {
+        BadSignature => "the msg_signature does not match: the Token in the Hub differs from the app's 接收消息 settings, or the requests are forged",
+        WrongCorp => "encrypted for another corp: the app's corp id (app_id) in the Hub is wrong",
+        _ => "they do not decrypt: the EncodingAESKey in the Hub differs from the app's 接收消息 settings",
+    };
 
     public void Stored(string app, bool duplicate) =>
         _callbacks.Add(1, new(AppTag, app), new("outcome", duplicate ? "duplicate" : "stored"));

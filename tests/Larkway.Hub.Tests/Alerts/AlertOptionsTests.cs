@@ -70,8 +70,11 @@ public sealed class AlertOptionsTests
         error.Message.ShouldContain("Larkway:Alerts:Recipient:OpenId must be a user's open_id (ou_…).");
     }
 
-    /// <summary>The rules of a Hub with DingTalk's and the WeCom AI bot's rooms: each room's long connection brings its rule.</summary>
-    private static readonly AlertRules Rules = new([DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule]);
+    /// <summary>
+    /// The rules of a Hub with DingTalk's, WeCom's and the WeCom AI bot's rooms: each room's long connection brings its rule,
+    /// and WeCom's callbacks theirs.
+    /// </summary>
+    private static readonly AlertRules Rules = new([DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule], [Larkway.Hub.WeCom.WeComCallbacksAlert.Rule]);
 
     private static AlertOptions Bind(Dictionary<string, string?> values)
     {

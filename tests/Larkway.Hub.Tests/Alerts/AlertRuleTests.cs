@@ -126,31 +126,62 @@ public sealed class AlertRuleTests
     [Fact]
     public void The_wecom_callbacks_rule_names_each_app_with_a_burst_of_refusals_over_its_threshold_whose_last_is_within_the_window()
     {
-        var rule = Rule(AlertRule.WeComCallbacksRefused);
+        var rule = Rule("wecom_callbacks_refused");
+        rule.Rule.ConfigName.ShouldBe("WeComCallbacksRefused");
+        rule.Rule.Title.ShouldBe("WeCom callbacks refused");
+        rule.Describe().ShouldBe("3 or more callbacks to one WeCom app fail verification (signature, decryption or corp id) in a burst, the last within 5 min");
         rule.Check(Snapshot([])).Detail.ShouldBe("No callback to a WeCom app was refused in the last 5 min.");
 
-        var bursts = Snapshot([]) with
-        {
-            WeComCallbacksRefused =
-            [
-                new("wc-corp", 7, "bad_signature", Now - TimeSpan.FromMinutes(3), Now - TimeSpan.FromSeconds(20)),
-                new("wc-few", 2, "bad_encryption", Now - TimeSpan.FromMinutes(1), Now - TimeSpan.FromSeconds(10)),
-                new("wc-old", 50, "wrong_corp", Now - TimeSpan.FromHours(2), Now - TimeSpan.FromMinutes(6)),
-            ],
-        };
+        CallbackRefusals[] weCom =
+        [
+            new("wc-corp", 7, "bad_signature", Now - TimeSpan.FromMinutes(3), Now - TimeSpan.FromSeconds(20)),
+            new("wc-few", 2, "bad_encryption", Now - TimeSpan.FromMinutes(1), Now - TimeSpan.FromSeconds(10)),
+            new("wc-old", 50, "wrong_corp", Now - TimeSpan.FromHours(2), Now - TimeSpan.FromMinutes(6)),
+        ];
+        var bursts = Snapshot([]) with { CallbacksRefused = new Dictionary<string, IReadOnlyList<CallbackRefusals>> { ["wecom"] = weCom } };
         var check = rule.Check(bursts);
         check.Breached.ShouldBeTrue();
+        check.Detail.ShouldStartWith("WeCom callbacks refused — ");
+        check.Detail.ShouldEndWith("(threshold 3). WeCom does not send a refused message again: make the app's Token, EncodingAESKey and corp id in the Hub (console → Apps → Edit) match its 接收消息 settings.");
         check.Detail.ShouldContain("wc-corp: 7 since 2026-03-02 10:27:40Z, the last at 2026-03-02 10:30:20Z (bad_signature: the msg_signature does not match: the Token in the Hub differs");
         check.Detail.ShouldNotContain("wc-few", customMessage: "under the threshold of 3");
         check.Detail.ShouldNotContain("wc-old", customMessage: "its last refusal is older than the window");
 
         // The burst over, or under the threshold: cleared, saying what is left.
-        var quiet = rule.Check(bursts with { WeComCallbacksRefused = [bursts.WeComCallbacksRefused[1], bursts.WeComCallbacksRefused[2]] });
+        var quiet = rule.Check(bursts with { CallbacksRefused = new Dictionary<string, IReadOnlyList<CallbackRefusals>> { ["wecom"] = [weCom[1], weCom[2]] } });
         quiet.Breached.ShouldBeFalse();
         quiet.Detail.ShouldBe("Fewer than 3 refused callbacks for each WeCom app in the last 5 min (wc-few 2).");
     }
 
-    private static readonly AlertRules Rules = new([DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule]);
+    [Fact]
+    public void Each_room_s_callbacks_rule_reads_only_its_own_platform_s_refusals_and_comes_after_the_long_connection_rules()
+    {
+        var snapshot = Snapshot([]) with
+        {
+            CallbacksRefused = new Dictionary<string, IReadOnlyList<CallbackRefusals>>
+            {
+                ["acme"] = [new("acme-1", 4, "bad_signature", Now - TimeSpan.FromMinutes(1), Now - TimeSpan.FromSeconds(5))],
+                ["wecom"] = [],
+            },
+        };
+
+        var acme = Rule("acme_callbacks_refused").Check(snapshot);
+        acme.Breached.ShouldBeTrue();
+        acme.Detail.ShouldBe("Acme callbacks refused — acme-1: 4 since 2026-03-02 10:29:40Z, the last at 2026-03-02 10:30:35Z (bad_signature: explained bad_signature) (threshold 3). Fix the app's signing key.");
+        Rule("wecom_callbacks_refused").Check(snapshot).Breached.ShouldBeFalse();
+
+        Rules.All.Select(r => r.Name).ShouldBe(
+        [
+            "token_fetch_failures", "api_error_rate", "event_latency", "dead_letters", "queue_age", "long_connection_down",
+            "dingtalk_stream_down", "wecom_aibot_down", "wecom_callbacks_refused", "acme_callbacks_refused",
+        ]);
+    }
+
+    /// <summary>A made-up platform's room with callbacks that can be refused, to show the rule is any room's, not WeCom's alone.</summary>
+    private static readonly RefusedCallbacksAlert OtherCallbacks = new(
+        "acme_callbacks_refused", "AcmeCallbacksRefused", "Acme callbacks refused", "acme", "Acme", "signature", "Fix the app's signing key.", reason => $"explained {reason}");
+
+    private static readonly AlertRules Rules = new([DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule], [Larkway.Hub.WeCom.WeComCallbacksAlert.Rule, OtherCallbacks]);
 
     private static AlertRuleSettings Rule(AlertRule rule) => new AlertOptions().ResolvedRules(Rules).Single(r => r.Rule == rule);
 

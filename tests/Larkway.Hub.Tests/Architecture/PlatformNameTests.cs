@@ -16,16 +16,8 @@ public sealed partial class PlatformNameTests
     /// <summary>Files outside the rooms that still name a DingTalk or WeCom type, with why.</summary>
     private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
     {
-        ["AdminConsole/Pages/Apps/Index.cshtml"] = "shows each app's long connection from DingTalkStreamStates / WeComAiBotStates; the LongConnectionSource seam should give the console the state too",
-        ["AdminConsole/Pages/Apps/Index.cshtml.cs"] = "reads DingTalkStreamStates / WeComAiBotStates (see Index.cshtml)",
-        ["Alerts/AlertEvaluator.cs"] = "reads WeCom's refused callbacks (WeComRefusals) for the rule WeComCallbacksRefused, which is WeCom's alone",
-        ["Alerts/AlertRule.cs"] = "the rule WeComCallbacksRefused and its WeComRefusals (see AlertEvaluator)",
         ["Apps/HubAppValidation.cs"] = "keeps WeComAesKeyLength, which WeCom's room reads (WeComCallbackHealthCheck); the checks themselves are the rooms' (WeComHubPlatform)",
-        ["Assistants/Configuration/AssistantSettings.cs"] = "the setting streaming.dingtalk_card_template_id (DingTalkCardTemplateId), part of the assistants API",
-        ["Assistants/Configuration/AssistantValidation.cs"] = "checks DingTalkCardTemplateId; the DingTalk room should check it through a seam",
         ["HubApp.cs"] = "the composition root: the sandbox's WeCom app for the start banner",
-        ["Monitoring/MetricRecorder.cs"] = "counts each platform's calls and token requests by kind (DingTalkCalls, WeComCalls …) and WeCom's refused callbacks",
-        ["Monitoring/MetricStore.cs"] = "stores WeCom's refused callbacks (WeComRefusals) in hub_settings",
         ["Platform/LogEvents.cs"] = "the one table of the assembly's log event ids (by design: ids are never shared)",
         ["Sandbox/SandboxGuide.cs"] = "the sandbox's guide shows the WeCom app it made (WeComSandbox)",
         ["Sandbox/SandboxWeComApp.cs"] = "the sandbox makes a WeCom app with an AI bot (WeComBaseUrls, the WeCom AI bot's Emulator)",

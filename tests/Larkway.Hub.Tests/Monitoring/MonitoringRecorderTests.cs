@@ -251,6 +251,32 @@ public sealed class MonitoringRecorderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_room_s_calls_count_through_the_instruments_it_registers_and_an_unregistered_platform_s_do_not()
+    {
+        var acme = new PlatformCallInstruments("acme", "acme.app");
+        await using var hub = Replica(s => s.AddSingleton(acme));
+        hub.Provider.GetRequiredService<MetricRecorder>();
+        var meter = hub.Provider.GetRequiredService<IMeterFactory>().Create("Larkway");
+        meter.CreateCounter<long>(acme.Calls).Add(4, new KeyValuePair<string, object?>("acme.code", "0"), new KeyValuePair<string, object?>("acme.app", "a1"));
+        meter.CreateCounter<long>(acme.Calls).Add(1, new KeyValuePair<string, object?>("acme.code", "E7"), new KeyValuePair<string, object?>("acme.app", "a1"));
+        meter.CreateCounter<long>(acme.TokenRequests).Add(2, new KeyValuePair<string, object?>("acme.token.outcome", "success"));
+
+        // No room registered "other": its calls are not the Hub's to count.
+        meter.CreateCounter<long>("larkway.other.calls").Add(9, new KeyValuePair<string, object?>("other.code", "0"));
+
+        await FlushAsync(hub);
+
+        var view = await Dashboard(hub).ReadAsync(DashboardRange.Hour, default);
+        view.Hour.ApiCalls.ShouldBe(5);
+        view.Hour.ApiErrors.ShouldBe(1);
+        view.Hour.TokenFetches.ShouldBe(2);
+        view.Hour.TokenFailures.ShouldBe(0);
+        var last = await hub.Provider.GetRequiredService<MetricStore>().ReadLastApiFailureAsync(default);
+        last.ShouldNotBeNull();
+        last.Value.Text.ShouldContain("(app a1) failed with code E7");
+    }
+
+    [Fact]
     public async Task WeCom_callbacks_refused_for_failing_verification_add_up_per_app_over_replicas_into_one_burst_and_a_quiet_spell_starts_another()
     {
         await using var a = Replica();
@@ -277,25 +303,27 @@ public sealed class MonitoringRecorderTests : IAsyncLifetime
         await FlushAsync(b);
 
         var store = a.Provider.GetRequiredService<MetricStore>();
-        var burst = (await store.ReadWeComRefusalsAsync(default)).ShouldHaveSingleItem();
+        var burst = (await store.ReadRefusalsAsync("wecom", default)).ShouldHaveSingleItem();
         burst.App.ShouldBe("wc-corp");
         burst.Count.ShouldBe(3);
         burst.Reason.ShouldBe("bad_encryption");
         burst.First.ShouldBe(Start);
         burst.Last.ShouldBe(Start + TimeSpan.FromSeconds(30));
-        burst.Explained.ShouldContain("EncodingAESKey in the Hub differs");
+        Larkway.Hub.WeCom.WeComCallbackTelemetry.Explain(burst.Reason).ShouldContain("EncodingAESKey in the Hub differs");
 
         // Refusals after a quiet spell longer than the gap are a new burst, counted from one.
-        _time.Advance(MetricStore.WeComRefusalBurstGap + TimeSpan.FromMinutes(1));
+        _time.Advance(MetricStore.RefusalBurstGap + TimeSpan.FromMinutes(1));
         onA.Refused("wc-corp", Larkway.Hub.WeCom.WeComCallbackTelemetry.WrongCorp);
         await FlushAsync(a);
-        burst = (await store.ReadWeComRefusalsAsync(default)).ShouldHaveSingleItem();
+        burst = (await store.ReadRefusalsAsync("wecom", default)).ShouldHaveSingleItem();
         burst.Count.ShouldBe(1);
         burst.Reason.ShouldBe("wrong_corp");
         burst.First.ShouldBe(_time.GetUtcNow());
     }
 
-    private HubServices Replica(params (string Key, string Value)[] settings) => new(_db, _time, services: s =>
+    private HubServices Replica(params (string Key, string Value)[] settings) => Replica(null, settings);
+
+    private HubServices Replica(Action<IServiceCollection>? room, params (string Key, string Value)[] settings) => new(_db, _time, services: s =>
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)))
@@ -303,9 +331,12 @@ public sealed class MonitoringRecorderTests : IAsyncLifetime
         s.AddHubMonitoring(configuration);
         s.AddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
 
-        // What WeCom's room registers (AddHubWeCom): how its refused callbacks are counted, read by the recorder.
-        s.AddSingleton(new RefusedCallbacksInstrument(Larkway.Hub.WeCom.WeComCallbackTelemetry.InstrumentName,
-            Larkway.Hub.WeCom.WeComCallbackTelemetry.AppTag, Larkway.Hub.WeCom.WeComCallbackTelemetry.IsVerificationFailure));
+        // What DingTalk's and WeCom's rooms register (AddHubDingTalk, AddHubWeCom): their clients' calls and token fetches, and
+        // how WeCom's refused callbacks are counted, read by the recorder.
+        s.AddSingleton(Larkway.Hub.DingTalk.DingTalkCallMetrics.Instruments);
+        s.AddSingleton(Larkway.Hub.WeCom.WeComCallMetrics.Instruments);
+        s.AddSingleton(Larkway.Hub.WeCom.WeComCallbackTelemetry.Refusals);
+        room?.Invoke(s);
     });
 
     private static MonitoringDashboard Dashboard(HubServices hub) => hub.Provider.GetRequiredService<MonitoringDashboard>();

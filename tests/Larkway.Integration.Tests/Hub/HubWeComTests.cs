@@ -263,7 +263,7 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
         }
 
         await services.GetRequiredService<Larkway.Hub.Monitoring.MetricRecorder>().FlushAsync(default);
-        var burst = (await services.GetRequiredService<Larkway.Hub.Monitoring.MetricStore>().ReadWeComRefusalsAsync(default)).Single(r => r.App == "wc-alarm");
+        var burst = (await services.GetRequiredService<Larkway.Hub.Monitoring.MetricStore>().ReadRefusalsAsync("wecom", default)).Single(r => r.App == "wc-alarm");
         burst.Count.ShouldBe(3);
         burst.Reason.ShouldBe("bad_signature");
 

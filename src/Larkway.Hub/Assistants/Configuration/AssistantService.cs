@@ -19,7 +19,8 @@ internal sealed partial class AssistantService(
     HubSecretProtector protector,
     HubAppService apps,
     TimeProvider time,
-    ILogger<AssistantService> logger)
+    ILogger<AssistantService> logger,
+    IEnumerable<IAssistantSettingsCheck>? platformChecks = null)
 {
     private long _changes;
 
@@ -101,7 +102,7 @@ internal sealed partial class AssistantService(
             Streaming = input.Streaming ?? new(),
             Enabled = input.Enabled ?? true,
         };
-        var problems = AssistantValidation.Check(definition, await AppNamesAsync(cancellationToken).ConfigureAwait(false));
+        var problems = AssistantValidation.Check(definition, await AppNamesAsync(cancellationToken).ConfigureAwait(false), platformChecks);
         if (problems.Count > 0)
         {
             return new(AssistantChangeStatus.Invalid, null, problems);
@@ -178,7 +179,7 @@ internal sealed partial class AssistantService(
                 Streaming = input.Streaming ?? stored.Streaming,
                 Enabled = input.Enabled ?? stored.Enabled,
             };
-            var problems = AssistantValidation.Check(definition, await AppNamesAsync(cancellationToken).ConfigureAwait(false));
+            var problems = AssistantValidation.Check(definition, await AppNamesAsync(cancellationToken).ConfigureAwait(false), platformChecks);
             if (KeyLeftBehind(stored, definition, input) is { } leftBehind)
             {
                 problems.Add(leftBehind);

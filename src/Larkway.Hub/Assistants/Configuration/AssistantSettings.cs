@@ -125,10 +125,10 @@ public sealed record AssistantStreamingSettings
     /// <summary>
     /// The DingTalk AI card template (built in DingTalk's card platform, with a streaming <c>content</c> variable and
     /// <c>flowStatus</c>) that answers stream into on DingTalk; without one (null, the default) DingTalk answers come as a
-    /// short "thinking" text, then the answer in markdown.
+    /// short "thinking" text, then the answer in markdown. Checked by DingTalk's room (an <see cref="IAssistantSettingsCheck"/>).
     /// </summary>
     [JsonPropertyName("dingtalk_card_template_id")]
-    public string? DingTalkCardTemplateId { get; set; }
+    public string? AiCardTemplateId { get; set; }
 }
 
 /// <summary>The words the settings use.</summary>

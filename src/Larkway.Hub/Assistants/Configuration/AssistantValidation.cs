@@ -23,10 +23,11 @@ internal static partial class AssistantValidation
 
     public const int MaxAllowedGroups = 1000;
 
-    public const int MaxCardTemplateIdLength = 128;
-
-    /// <summary>Checks a whole assistant (a create, or an update merged onto the stored one).</summary>
-    public static List<AssistantProblem> Check(AssistantDefinition d, IReadOnlyCollection<string> knownApps)
+    /// <summary>
+    /// Checks a whole assistant (a create, or an update merged onto the stored one): the shared settings, then each platform's
+    /// own through the rooms' <paramref name="platformChecks"/>.
+    /// </summary>
+    public static List<AssistantProblem> Check(AssistantDefinition d, IReadOnlyCollection<string> knownApps, IEnumerable<IAssistantSettingsCheck>? platformChecks = null)
     {
         var problems = new List<AssistantProblem>();
         if (!HubAppValidation.IsValidName(d.Name))
@@ -82,6 +83,11 @@ internal static partial class AssistantValidation
         CheckSessions(d.Sessions, problems);
         CheckMasking(d.Masking, problems);
         CheckStreaming(d.Streaming, problems);
+        foreach (var check in (platformChecks ?? []).DistinctBy(c => c.Platform, StringComparer.Ordinal))
+        {
+            check.Check(d, problems);
+        }
+
         return problems;
     }
 
@@ -177,11 +183,6 @@ internal static partial class AssistantValidation
         CheckRange(streaming.UpdateIntervalMs, 100, 10_000, "streaming.update_interval_ms", "milliseconds", problems);
         CheckRange(streaming.FirstTokenTimeoutSeconds, 1, 600, "streaming.first_token_timeout_seconds", "seconds", problems);
         CheckRange(streaming.AnswerTimeoutSeconds, 10, 3600, "streaming.answer_timeout_seconds", "seconds", problems);
-        if (streaming.DingTalkCardTemplateId is { } template && (string.IsNullOrWhiteSpace(template) || template.Length > MaxCardTemplateIdLength))
-        {
-            problems.Add(new("streaming.dingtalk_card_template_id",
-                $"must be a DingTalk card template id of 1–{MaxCardTemplateIdLength} characters (from DingTalk's card platform, e.g. xxxx-xxxx.schema), or left out for markdown answers."));
-        }
     }
 
     private static void CheckChoice(string value, IReadOnlyList<string> choices, string field, List<AssistantProblem> problems)

@@ -16,7 +16,7 @@ namespace Larkway.Hub.DingTalk.Assistant;
 
 /// <summary>
 /// Assistant answers on DingTalk. With the assistant's AI card template
-/// (<see cref="Assistants.Configuration.AssistantStreamingSettings.DingTalkCardTemplateId"/>) the answer streams into an AI card
+/// (<see cref="Assistants.Configuration.AssistantStreamingSettings.AiCardTemplateId"/>) the answer streams into an AI card
 /// delivered to the group or the person's chat with the robot (<c>flowStatus</c> processing → writing → finished or
 /// failed; every update the whole text, <c>isFull</c>); without one, or when DingTalk refuses the card, a short
 /// "thinking" text comes first and the answer follows as markdown, split within DingTalk's 15,000-byte msgParam. Texts go
@@ -70,7 +70,7 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
         var place = DingTalkPlace.Of(target);
         var client = await _clientOf(target.App, cancellationToken).ConfigureAwait(false);
         var interval = TimeSpan.FromMilliseconds(target.Assistant.Streaming.UpdateIntervalMs);
-        if (target.Assistant.Streaming.DingTalkCardTemplateId is { Length: > 0 } template)
+        if (target.Assistant.Streaming.AiCardTemplateId is { Length: > 0 } template)
         {
             try
             {

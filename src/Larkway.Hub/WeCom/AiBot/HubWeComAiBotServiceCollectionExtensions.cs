@@ -32,6 +32,7 @@ public static class HubWeComAiBotServiceCollectionExtensions
         // An AI bot answers over its long connection by the message's req_id (scoped by the handler while it handles one).
         services.AddBotPlatform(WeComAiBotInboxHandler.BotPlatform, (sp, _) => new BotSeat(new WeComAiBotMessenger(
             sp.GetRequiredService<WeComAiBotConnections>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<WeComAiBotMessenger>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILongConnectionStates, WeComAiBotStates>(sp => sp.GetRequiredService<WeComAiBotStates>())); // the console's Apps page
         services.TryAddSingleton(sp => new WeComAiBotInboxHandler(
             sp.GetRequiredService<HubAppRegistry>(),
             sp.GetRequiredService<WeComAiBotConnections>(),

@@ -1,3 +1,5 @@
+using Larkway.Hub.Apps;
+using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Platform.Leases;
 
 namespace Larkway.Hub.WeCom.AiBot;
@@ -47,10 +49,26 @@ internal readonly record struct WeComAiBotState(WeComAiBotCondition Condition, D
 
 /// <summary>
 /// Reads an AI bot's <see cref="WeComAiBotState"/> from its lease, its holder's word (<see cref="WeComAiBotStatus"/>)
-/// and, when the holder is this replica, its own connection.
+/// and, when the holder is this replica, its own connection. The console's Apps page reads it as the line of every enabled
+/// WeCom app with an AI bot (<see cref="ILongConnectionStates"/>).
 /// </summary>
 internal sealed class WeComAiBotStates(LeaseStore leases, TimeProvider time, WeComAiBotStatus? status = null, WeComAiBotSupervisor? supervisor = null)
+    : ILongConnectionStates
 {
+    public string Platform => HubAppPlatform.WeCom;
+
+    public async Task<LongConnectionLine?> LineAsync(HubAppInfo app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app is not { Enabled: true, AiBotId: { } botId })
+        {
+            return null;
+        }
+
+        var state = await OfAsync(app.Name, botId, cancellationToken).ConfigureAwait(false);
+        return new("app-aibot", state.Describe(), state.IsUp, $"AI bot {botId}");
+    }
+
     public async Task<WeComAiBotState> OfAsync(string appName, string botId, CancellationToken cancellationToken)
     {
         var lease = await leases.GetAsync(WeComAiBotDuty.LeaseNameOf(botId), cancellationToken).ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal static class AssistantReplyTargets
         ApiKey = "test-key",
         Model = "test-model",
         Apps = ["app"],
-        Streaming = new AssistantStreamingSettings { UpdateIntervalMs = 100, DingTalkCardTemplateId = dingTalkTemplate },
+        Streaming = new AssistantStreamingSettings { UpdateIntervalMs = 100, AiCardTemplateId = dingTalkTemplate },
     };
 
     public static AssistantReplyTarget For(AssistantDefinition assistant, string app, string conversationId, string kind, string senderId, string? replyContext) =>

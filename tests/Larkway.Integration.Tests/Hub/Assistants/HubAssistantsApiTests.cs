@@ -132,14 +132,14 @@ public sealed class HubAssistantsApiTests
             policy = new { direct_messages = "allowlist", groups = new { mode = "sometimes" }, unknown_users = "maybe", access = new { people = new[] { "bob" } } },
             sessions = new { mode = "forever", ttl_hours = 0 },
             masking = new { to_backend = new[] { "china_mobile", "passport" } },
-            streaming = new { update_interval_ms = 10 },
+            streaming = new { update_interval_ms = 10, dingtalk_card_template_id = " " }, // the last checked by DingTalk's room
         });
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, string.Join("\n", logs.WarningsOrWorse.Select(e => e + " " + e.Exception)));
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         var fields = problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
         fields.ShouldBe(
             ["name", "backend", "base_url", "api_key", "apps", "policy.access.people", "policy.direct_message_allowlist", "policy.groups.mode", "policy.unknown_users",
-             "sessions.mode", "sessions.ttl_hours", "masking.to_backend", "streaming.update_interval_ms"],
+             "sessions.mode", "sessions.ttl_hours", "masking.to_backend", "streaming.update_interval_ms", "streaming.dingtalk_card_template_id"],
             ignoreOrder: true);
         var detail = problem.GetProperty("detail").GetString()!;
         detail.ShouldContain("'nope' is not one of the Hub's apps; known: ");

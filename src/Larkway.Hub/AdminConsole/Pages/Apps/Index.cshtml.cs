@@ -1,4 +1,5 @@
 using Larkway.Hub.Apps;
+using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Platform.Audit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Hub.AdminConsole.Pages;
 
 /// <summary>The apps the Hub serves, with the URLs for the developer console; switch on/off and test connection.</summary>
-internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit, IEnumerable<ILongConnectionStates> connections) : ConsolePageModel(audit)
 {
     public IReadOnlyList<HubAppInfo> Apps { get; private set; } = [];
 
@@ -22,36 +23,39 @@ internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit) : Cons
     /// <summary>Where Feishu reaches the Hub: <c>LARKWAY_PUBLIC_URL</c>, else this request's origin.</summary>
     public string Origin => (HttpContext.RequestServices.GetService<Larkway.Hub.Platform.Configuration.HubSettings>() ?? new Larkway.Hub.Platform.Configuration.HubSettings()).OriginFor(Request);
 
-    /// <summary>Where each enabled DingTalk app's Stream connection stands, by app name (empty where the room is absent).</summary>
-    public IReadOnlyDictionary<string, DingTalk.DingTalkStreamState> Streams { get; private set; } = new Dictionary<string, DingTalk.DingTalkStreamState>();
+    /// <summary>
+    /// Where each app's long connections stand, by app name, as its platform's room tells it (DingTalk's Stream, WeCom's AI
+    /// bot): an app without one, or whose platform's room is absent, has no entry.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<LongConnectionLine>> Connections { get; private set; } = new Dictionary<string, IReadOnlyList<LongConnectionLine>>();
 
-    /// <summary>Where each enabled WeCom app's AI bot connection stands, by app name (empty where the room is absent).</summary>
-    public IReadOnlyDictionary<string, WeCom.AiBot.WeComAiBotState> AiBots { get; private set; } = new Dictionary<string, WeCom.AiBot.WeComAiBotState>();
+    /// <summary>The lines of <paramref name="app"/>'s long connections (none for most apps).</summary>
+    public IReadOnlyList<LongConnectionLine> ConnectionsOf(HubAppInfo app) => Connections.GetValueOrDefault(app.Name, []);
 
     public async Task OnGetAsync()
     {
         Apps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
-        if (HttpContext.RequestServices.GetService<WeCom.AiBot.WeComAiBotStates>() is { } aiBotStates)
+        var rooms = connections.ToList();
+        var lines = new Dictionary<string, IReadOnlyList<LongConnectionLine>>(StringComparer.Ordinal);
+        foreach (var app in Apps)
         {
-            var aiBots = new Dictionary<string, WeCom.AiBot.WeComAiBotState>(StringComparer.Ordinal);
-            foreach (var app in Apps.Where(a => a is { IsWeCom: true, Enabled: true, AiBotId: not null }))
+            var platform = HubAppPlatform.Of(app.Platform);
+            var mine = new List<LongConnectionLine>();
+            foreach (var room in rooms.Where(r => r.Platform == platform))
             {
-                aiBots[app.Name] = await aiBotStates.OfAsync(app.Name, app.AiBotId!, HttpContext.RequestAborted).ConfigureAwait(false);
+                if (await room.LineAsync(app, HttpContext.RequestAborted).ConfigureAwait(false) is { } line)
+                {
+                    mine.Add(line);
+                }
             }
 
-            AiBots = aiBots;
-        }
-
-        if (HttpContext.RequestServices.GetService<DingTalk.DingTalkStreamStates>() is { } states)
-        {
-            var streams = new Dictionary<string, DingTalk.DingTalkStreamState>(StringComparer.Ordinal);
-            foreach (var app in Apps.Where(a => a is { IsDingTalk: true, Enabled: true }))
+            if (mine.Count > 0)
             {
-                streams[app.Name] = await states.OfAsync(app.Name, app.AppId, HttpContext.RequestAborted).ConfigureAwait(false);
+                lines[app.Name] = mine;
             }
-
-            Streams = streams;
         }
+
+        Connections = lines;
     }
 
     public async Task<IActionResult> OnPostTestAsync(string name)
