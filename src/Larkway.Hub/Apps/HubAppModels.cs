@@ -97,12 +97,6 @@ public sealed record HubAppInfo(
     /// </summary>
     public HubPlatformInfo? PlatformInfo { get; init; }
 
-    /// <summary>True for a DingTalk app (a convenience for the rooms and pages that still ask; shared code asks <see cref="PlatformInfo"/>).</summary>
-    public bool IsDingTalk => HubAppPlatform.IsDingTalk(Platform);
-
-    /// <summary>True for a WeCom app (see <see cref="IsDingTalk"/>).</summary>
-    public bool IsWeCom => HubAppPlatform.IsWeCom(Platform);
-
     /// <summary>
     /// Path of the app's event subscription URL on the Hub, as its platform says (Feishu: <c>/feishu/apps/{name}/events</c>;
     /// DingTalk: its HTTP callback, for the outgoing robot and event subscription; WeCom: the app's 接收消息 URL).

@@ -36,15 +36,6 @@ internal sealed record StoredApp(
     /// <summary>WeCom: the AI bot's long-connection URL (null: WeCom's own).</summary>
     public string? AiBotUrl { get; init; }
 
-    /// <summary>True for a WeCom app with an AI bot whose connection the Hub holds.</summary>
-    public bool HasAiBot => IsWeCom && AiBotId is not null && AiBotSecret is not null;
-
-    /// <summary>True for a DingTalk app (its client comes from <see cref="DingTalk.HubDingTalkClients"/>, not here).</summary>
-    public bool IsDingTalk => HubAppPlatform.IsDingTalk(Platform);
-
-    /// <summary>True for a WeCom app (its client comes from <see cref="WeCom.HubWeComClients"/>, not here).</summary>
-    public bool IsWeCom => HubAppPlatform.IsWeCom(Platform);
-
     /// <summary>True for a Feishu or Lark app.</summary>
     public bool IsFeishu => HubAppPlatform.IsFeishu(Platform);
 

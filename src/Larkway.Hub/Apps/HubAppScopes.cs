@@ -43,14 +43,6 @@ public static class HubAppScopes
         return app.Features;
     }
 
-    /// <summary>
-    /// The permissions an app of <paramref name="platform"/> needs for <paramref name="features"/>, from the table its
-    /// room registered (none when no Hub in this process registered it). A forwarder for the console's list; the
-    /// API reads <see cref="HubAppInfo.Scopes"/>.
-    /// </summary>
-    public static IReadOnlyList<HubAppScope> For(string platform, HubAppFeatures features) =>
-        For(HubPlatformCatalog.Find(HubAppPlatform.Of(platform))?.Scopes ?? [], features);
-
     /// <summary>The scopes of <paramref name="table"/> that <paramref name="features"/> need, each once, with every reason and feature that needs it.</summary>
     public static IReadOnlyList<HubAppScope> For(IReadOnlyList<HubAppScopeRow> table, HubAppFeatures features)
     {

@@ -31,7 +31,11 @@ public sealed record HubAppScopeRow(HubAppFeatures Feature, string Scope, string
 /// <param name="EncryptKey">The label of <c>encrypt_key</c>.</param>
 /// <param name="VerificationToken">The label of <c>verification_token</c>.</param>
 /// <param name="BaseUrlPlaceholder">What the empty Base URL field suggests.</param>
-public sealed record HubAppFormLabels(string AppId, string AppSecret, string EncryptKey, string VerificationToken, string BaseUrlPlaceholder);
+public sealed record HubAppFormLabels(string AppId, string AppSecret, string EncryptKey, string VerificationToken, string BaseUrlPlaceholder)
+{
+    /// <summary>The common words, for an app of a platform whose room is not added.</summary>
+    public static HubAppFormLabels Common { get; } = new("App ID", "App Secret", "Encrypt Key", "Verification Token", "https://…");
+}
 
 /// <summary>
 /// One messaging platform as the Apps room knows it: its name, how its apps' fields are checked, its permission table,
@@ -114,4 +118,31 @@ public abstract class HubPlatformInfo
 
     /// <summary>How the console's form labels the common fields for this platform.</summary>
     public virtual HubAppFormLabels FormLabels => new("App ID", "App Secret", "Encrypt Key", "Verification Token", $"{Name} or https://…");
+
+    /// <summary>How the console's pages name the platform (its list's Platform column, the filters; default: <see cref="DisplayName"/>).</summary>
+    public virtual string ConsoleName => DisplayName;
+
+    /// <summary>What the console's add form suggests as a new app's name.</summary>
+    public virtual string AppNameExample => "procurement";
+
+    /// <summary>
+    /// The Razor partial (app-relative path, in the room) with the console form's fields for this platform's apps, on the
+    /// form's model; null: the console's common fields, labelled by <see cref="FormLabels"/>.
+    /// </summary>
+    public virtual string? ConsoleFormFields => null;
+
+    /// <summary>The Razor partial (app-relative path, in the room) of the Apps list's "URLs for the developer console" cell; null: the console's Events URL and Card URL.</summary>
+    public virtual string? ConsoleUrls => null;
+
+    /// <summary>The problem when the console form's AgentId is not digits (platforms with <see cref="HubAppFields.AgentId"/>).</summary>
+    public virtual string AgentIdDigitsOnly => "Digits only: the app's AgentId.";
+
+    /// <summary>What the console says to do after an app is added or saved (its callback URL given), beyond "saved"; null: the default words.</summary>
+    public virtual string? ConsoleSavedNote(string eventsUrl) => null;
+
+    /// <summary>Whether the platform's apps may accept old-style card callbacks (a per-app switch on the console's form).</summary>
+    public virtual bool HasLegacyCardCallbacks => false;
+
+    /// <summary>Whether the console's person page offers to link a person to this platform's apps by hand (platforms without a directory sync).</summary>
+    public virtual bool LinksPeopleByHand => true;
 }

@@ -60,13 +60,16 @@ public sealed class HubPlatforms
     /// <summary>The platform's name as people write it (an unknown one as itself).</summary>
     public string Display(string? name) => Find(name)?.DisplayName ?? HubAppPlatform.Of(name);
 
+    /// <summary>The platform's name as the console writes it (<see cref="HubPlatformInfo.ConsoleName"/>; an unknown one as itself).</summary>
+    public string ConsoleName(string? name) => Find(name)?.ConsoleName ?? HubAppPlatform.Of(name);
+
     /// <summary>The platforms whose apps have <paramref name="field"/>.</summary>
     public IReadOnlyList<HubPlatformInfo> Having(HubAppFields field) => [.. _all.Where(p => p.OwnFields.HasFlag(field))];
 }
 
 /// <summary>
-/// Every platform any Hub in this process registered, by name: what the static forwarders (<see cref="HubAppPlatform.Display"/>,
-/// <see cref="HubAppScopes.For(string, HubAppFeatures)"/>) read for callers not yet handed <see cref="HubPlatforms"/>.
+/// Every platform any Hub in this process registered, by name: what the static forwarder <see cref="HubAppPlatform.Display"/>
+/// reads for callers not yet handed <see cref="HubPlatforms"/>.
 /// Only facts (a platform's names and tables are the same in every Hub), added once per name, never removed.
 /// </summary>
 internal static class HubPlatformCatalog

@@ -49,7 +49,7 @@ internal static partial class DingTalkCallbackEndpoint
         var time = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DingTalkCallbackEndpoint));
         var app = HubAppValidation.IsValidName(name) ? await services.GetRequiredService<HubAppRegistry>().FindAsync(name, cancellationToken).ConfigureAwait(false) : null;
-        if (app is not { IsDingTalk: true })
+        if (app is null || !app.IsDingTalk())
         {
             return Refuse(logger, name, StatusCodes.Status404NotFound, $"The Hub has no DingTalk app named '{name}'. Add it (POST /api/v1/apps with platform dingtalk), or fix the URL in DingTalk's developer console.");
         }

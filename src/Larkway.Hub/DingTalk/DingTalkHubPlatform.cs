@@ -88,4 +88,13 @@ internal sealed class DingTalkHubPlatform : HubPlatformInfo
 
     /// <inheritdoc />
     public override HubAppFormLabels FormLabels { get; } = new("AppKey", "App Secret", "aes_key", "token", "dingtalk or the Emulator's …/dingtalk");
+
+    /// <inheritdoc />
+    public override string? ConsoleFormFields => "/DingTalk/Console/_DingTalkAppFields.cshtml";
+
+    /// <summary>Stream mode needs no URL pasted; the HTTP callback is shown for the robot's outgoing messages and event subscription.</summary>
+    public override string? ConsoleUrls => "/DingTalk/Console/_DingTalkAppUrls.cshtml";
+
+    /// <inheritdoc />
+    public override string AgentIdDigitsOnly => "Digits only: the app's AgentId (DingTalk developer console → the app's basic information).";
 }

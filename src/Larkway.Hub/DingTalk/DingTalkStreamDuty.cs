@@ -17,7 +17,7 @@ internal sealed partial class DingTalkStreamDuty(StoredApp app, DingTalkIngest i
 {
     /// <summary>A DingTalk app's Stream connection: one set per app key among all replicas.</summary>
     public static readonly LongConnectionKind Connection = new(
-        "DingTalk", "Stream connection", a => a.IsDingTalk ? a.AppId : null, "dingtalk-stream/",
+        "DingTalk", "Stream connection", a => a.IsDingTalk() ? a.AppId : null, "dingtalk-stream/",
         "their robot messages are not received, and DingTalk does not send them again. Check the app with Test connection.");
 
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<DingTalkStreamDuty>();

@@ -12,7 +12,7 @@ internal sealed class DingTalkStreamHealthCheck(HubAppRegistry apps, DingTalkStr
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var dingTalk = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a is { IsDingTalk: true, Enabled: true }).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        var dingTalk = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.IsDingTalk() && a.Enabled).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         if (dingTalk.Count == 0)
         {
             return HealthCheckResult.Healthy("No enabled DingTalk app.");

@@ -11,7 +11,7 @@ internal sealed partial class DingTalkStreamSupervisor(HubAppRegistry apps, Ding
 {
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<DingTalkStreamSupervisor>();
 
-    protected override bool Wants(StoredApp app) => app.IsDingTalk;
+    protected override bool Wants(StoredApp app) => app.IsDingTalk();
 
     protected override DingTalkStreamDuty Create(StoredApp app) =>
         new(app, ingest, services, status);

@@ -68,4 +68,16 @@ internal sealed class FeishuHubPlatform : HubPlatformInfo
 
     /// <inheritdoc />
     public override HubAppFormLabels FormLabels { get; } = new("App ID", "App Secret", "Encrypt Key", "Verification Token", "feishu, lark or https://…");
+
+    /// <summary>The console writes Feishu with Lark, its international host, since one form serves both.</summary>
+    public override string ConsoleName => "Feishu / Lark";
+
+    /// <inheritdoc />
+    public override string? ConsoleFormFields => "/Feishu/Console/_FeishuAppFields.cshtml";
+
+    /// <summary>Feishu's old-style card callbacks are signed with the Verification Token; each app says whether it accepts them.</summary>
+    public override bool HasLegacyCardCallbacks => true;
+
+    /// <summary>Feishu's people come from the directory sync, so nobody is linked to a Feishu app by hand.</summary>
+    public override bool LinksPeopleByHand => false;
 }

@@ -65,7 +65,7 @@ internal static class SandboxWeComApp
             app = added.App!;
         }
 
-        if (!app.IsWeCom || !string.Equals(app.AppId, corpId, StringComparison.Ordinal))
+        if (app.Platform != HubAppPlatform.WeCom || !string.Equals(app.AppId, corpId, StringComparison.Ordinal))
         {
             return $"the app '{Name}' is no longer the Emulator's corp {corpId}, so the Emulator's callback was left as it was";
         }

@@ -135,7 +135,7 @@ internal static partial class WeComCallbackEndpoint
         var services = http.RequestServices;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WeComCallbackEndpoint));
         var app = HubAppValidation.IsValidName(name) ? await services.GetRequiredService<HubAppRegistry>().FindAsync(name, cancellationToken).ConfigureAwait(false) : null;
-        if (app is not { IsWeCom: true })
+        if (app is null || !app.IsWeCom())
         {
             return (null, null, Refuse(http, logger, name, StatusCodes.Status404NotFound,
                 $"The Hub has no WeCom app named '{name}'. Add it (POST /api/v1/apps with platform wecom), or fix the URL in the app's 接收消息 settings.", WeComCallbackTelemetry.UnknownApp), logger);

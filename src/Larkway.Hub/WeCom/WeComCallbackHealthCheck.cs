@@ -14,7 +14,7 @@ internal sealed class WeComCallbackHealthCheck(HubAppRegistry apps, TimeProvider
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var weCom = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a is { IsWeCom: true, Enabled: true }).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        var weCom = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.IsWeCom() && a.Enabled).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         if (weCom.Count == 0)
         {
             return HealthCheckResult.Healthy("No enabled WeCom app.");

@@ -102,4 +102,20 @@ internal sealed class WeComHubPlatform : HubPlatformInfo
 
     /// <inheritdoc />
     public override HubAppFormLabels FormLabels { get; } = new("Corp ID", "Secret", "EncodingAESKey", "Token", "wecom or the Emulator's …/wecom/");
+
+    /// <inheritdoc />
+    public override string AppNameExample => "wecom-corp";
+
+    /// <inheritdoc />
+    public override string? ConsoleFormFields => "/WeCom/Console/_WeComAppFields.cshtml";
+
+    /// <summary>One URL, the app's 接收消息 (API receiving) callback.</summary>
+    public override string? ConsoleUrls => "/WeCom/Console/_WeComAppUrls.cshtml";
+
+    /// <inheritdoc />
+    public override string AgentIdDigitsOnly => "Digits only: the app's AgentId (WeCom admin console → 应用管理 → the app), e.g. 1000002.";
+
+    /// <summary>WeCom checks the callback URL when it is saved there, so the console says where it goes right after saving.</summary>
+    public override string? ConsoleSavedNote(string eventsUrl) =>
+        $"In WeCom (应用管理 → the app → 接收消息 → 设置API接收) paste the callback URL {eventsUrl} with the same Token and EncodingAESKey, then test the connection.";
 }

@@ -11,7 +11,7 @@ namespace Larkway.Integration.Tests.Hub;
 /// <summary>
 /// A platform plugs into the Apps room with one registration: a made-up platform's descriptor, registered by the test as a
 /// room would register its own, gives the Apps API its name, its own field rule, its default base URL, its callback path
-/// and its permission table — nothing in Apps/ names it.
+/// and its permission table — nothing in Apps/ names it; the console shows its apps with its words and the common form.
 /// </summary>
 public sealed class HubAppsPlatformTests
 {
@@ -60,6 +60,44 @@ public sealed class HubAppsPlatformTests
         (await moved.Content.ReadAsStringAsync()).ShouldContain("cannot change (it is testchat)");
     }
 
+    [Fact]
+    public async Task The_console_shows_a_registered_platforms_app_in_its_own_words_with_the_common_form()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", configure: b => b.Services.AddHubPlatform(new TestChatPlatform()));
+        using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        var created = await admin.PostAsJsonAsync("/api/v1/apps", new { name = "chat", platform = "testchat", app_id = "tc_0001", app_secret = "s3cret" });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+
+        using var console = new ConsoleClient(hub.Host.BaseUrl);
+        (await console.SignInAsync(hub.Host.BootstrapAdminPassword!)).Dispose();
+
+        // The list: its name, its words for the secrets, and the common Events and Card URLs on its own path.
+        var list = await console.Http.GetStringAsync("/console/apps");
+        var row = list[list.IndexOf("<tr data-app=\"chat\">", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        row.ShouldContain("<td class=\"app-platform\">TestChat<br>");
+        row.ShouldContain("Bot Secret: set");
+        row.ShouldContain("Signing Key: ");
+        row.ShouldContain("Check Token: ");
+        row.ShouldContain("/testchat/apps/chat/callback</code>");
+        row.ShouldContain("<code>messages:send</code>");
+
+        // The add form offers it, and gives it the common fields under its labels (nothing of Feishu's own form).
+        var add = await console.Http.GetStringAsync("/console/apps/edit?platform=testchat");
+        add.ShouldContain("<strong aria-current=\"page\">TestChat</strong>");
+        add.ShouldContain("<label>Bot ID <input name=\"AppId\"");
+        add.ShouldContain("placeholder=\"testchat or https://");
+        add.ShouldContain("<label>Signing Key <input name=\"EncryptKey\"");
+        add.ShouldNotContain("LegacyCardCallbacks");
+        add.ShouldNotContain("cli_a1b2c3d4e5f60001");
+
+        var edit = await console.Http.GetStringAsync("/console/apps/edit/chat");
+        edit.ShouldContain("Platform: <strong>TestChat</strong>");
+        edit.ShouldContain("<label>Bot Secret <input name=\"AppSecret\"");
+    }
+
     private static void ShowsItsOwnFacts(JsonElement app, Uri hubBaseUrl)
     {
         app.GetProperty("platform").GetString().ShouldBe("testchat");
@@ -83,6 +121,8 @@ public sealed class HubAppsPlatformTests
         public override Uri DefaultBaseUrl { get; } = new("https://api.testchat.example/");
 
         public override string AppIdExample => "tc_0001";
+
+        public override HubAppFormLabels FormLabels { get; } = new("Bot ID", "Bot Secret", "Signing Key", "Check Token", "testchat or https://…");
 
         public override IReadOnlyList<HubAppScopeRow> Scopes { get; } =
         [

@@ -29,7 +29,7 @@ internal sealed partial class WeComAiBotDuty(
 {
     /// <summary>A WeCom AI bot's long connection: one per bot id among all replicas (and all apps naming the bot).</summary>
     public static readonly LongConnectionKind Connection = new(
-        "WeCom", "AI bot connection", a => a.HasAiBot ? a.AiBotId : null, "wecom-aibot/",
+        "WeCom", "AI bot connection", a => a.HasAiBot() ? a.AiBotId : null, "wecom-aibot/",
         "messages to their AI bots are not received and the bots cannot answer. Check the bot id and secret (console → Apps → Edit), and that no other connection took the bot.");
 
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<WeComAiBotDuty>();

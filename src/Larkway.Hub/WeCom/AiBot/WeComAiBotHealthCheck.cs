@@ -12,7 +12,7 @@ internal sealed class WeComAiBotHealthCheck(HubAppRegistry apps, WeComAiBotState
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var bots = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a is { HasAiBot: true, Enabled: true }).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        var bots = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.HasAiBot() && a.Enabled).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         if (bots.Count == 0)
         {
             return HealthCheckResult.Healthy("No enabled WeCom AI bot.");

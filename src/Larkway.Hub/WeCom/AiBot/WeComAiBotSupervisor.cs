@@ -12,7 +12,7 @@ internal sealed partial class WeComAiBotSupervisor(
 {
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<WeComAiBotSupervisor>();
 
-    protected override bool Wants(StoredApp app) => app.HasAiBot;
+    protected override bool Wants(StoredApp app) => app.HasAiBot();
 
     protected override WeComAiBotDuty Create(StoredApp app) =>
         new(app, ingest, connections, services, status);

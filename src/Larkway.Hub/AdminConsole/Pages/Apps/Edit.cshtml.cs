@@ -43,7 +43,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
     public bool ClearVerificationToken { get; set; }
 
     /// <summary>
-    /// <c>feishu</c>, <c>lark</c>, <c>dingtalk</c> or <c>wecom</c> (add only: an app's platform never changes). On the add page it
+    /// A registered platform's name or alias (add only: an app's platform never changes). On the add page it
     /// comes from <c>?platform=</c>, which decides the form's fields.
     /// </summary>
     [BindProperty(SupportsGet = true)]
@@ -63,11 +63,14 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
 
     private static string AliasLabel(string alias) => alias.Length == 0 ? alias : char.ToUpperInvariant(alias[0]) + alias[1..];
 
-    /// <summary>Whether the form is a WeCom app's.</summary>
-    public bool IsWeCom => HubAppPlatform.IsWeCom(PlatformChoice);
+    /// <summary>The stored platform's name as the console writes it (an unknown one as stored).</summary>
+    public string PlatformName => Form?.ConsoleName ?? HubAppPlatform.Of(PlatformChoice);
 
-    /// <summary>The app's callback URL for WeCom's 接收消息 settings (an existing WeCom app only).</summary>
-    public string? CallbackUrl => Existing is { IsWeCom: true } app ? Origin + app.EventsPath : null;
+    /// <summary>The form's fields for a platform whose room is not added: the common ones.</summary>
+    public string DefaultFields => "/AdminConsole/Pages/Apps/_AppFields.cshtml";
+
+    /// <summary>The stored app's events URL on the Hub (edit only), for the forms whose platform has the URL pasted in by hand.</summary>
+    public string? CallbackUrl => Existing is { } app ? Origin + app.EventsPath : null;
 
     /// <summary>Where WeCom and Feishu reach the Hub: <c>LARKWAY_PUBLIC_URL</c>, else this request's origin.</summary>
     private string Origin => (HttpContext.RequestServices.GetService<Larkway.Hub.Platform.Configuration.HubSettings>() ?? new Larkway.Hub.Platform.Configuration.HubSettings()).OriginFor(Request);
@@ -88,18 +91,15 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
     };
 
     /// <summary>How the platform names the common fields (Feishu's words for a platform whose room is not added).</summary>
-    public HubAppFormLabels Labels => Form?.FormLabels ?? new("App ID", "App Secret", "Encrypt Key", "Verification Token", "https://…");
+    public HubAppFormLabels Labels => Form?.FormLabels ?? HubAppFormLabels.Common;
 
-    /// <summary>DingTalk: the robot's code when it is not the AppKey.</summary>
+    /// <summary>The robot's code when it is not the app id (platforms with <see cref="HubAppFields.RobotCode"/>).</summary>
     [BindProperty]
     public string? RobotCode { get; set; }
 
-    /// <summary>DingTalk: the app's AgentId (work notifications).</summary>
+    /// <summary>The app's AgentId (platforms with <see cref="HubAppFields.AgentId"/>).</summary>
     [BindProperty]
     public string? AgentId { get; set; }
-
-    /// <summary>Whether the form is a DingTalk app's.</summary>
-    public bool IsDingTalk => HubAppPlatform.IsDingTalk(PlatformChoice);
 
     public bool IsNew => string.IsNullOrEmpty(Name);
 
@@ -144,9 +144,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
         {
             if (!long.TryParse(AgentId.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
             {
-                Problems = [new("agent_id", IsWeCom
-                    ? "Digits only: the app's AgentId (WeCom admin console → 应用管理 → the app), e.g. 1000002."
-                    : "Digits only: the app's AgentId (DingTalk developer console → the app's basic information).")];
+                Problems = [new("agent_id", Form!.AgentIdDigitsOnly)];
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 return Page();
             }
@@ -160,7 +158,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             Platform = IsNew ? PlatformChoice : null,
             RobotCode = Form?.OwnFields.HasFlag(HubAppFields.RobotCode) == true ? RobotCode?.Trim() ?? "" : null,
 
-            // A blank AgentId on a stored app clears it (DingTalk) or is refused naming the field (WeCom needs one).
+            // A blank AgentId on a stored app clears it, or is refused naming the field where the platform needs one.
             AgentId = hasAgentId ? agentId ?? (IsNew ? null : 0) : null,
             AppId = AppId?.Trim(),
             BaseUrl = BaseUrl?.Trim(),
@@ -169,8 +167,8 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             AppSecret = Blank(AppSecret),
             EncryptKey = ClearEncryptKey ? "" : Blank(EncryptKey),
             VerificationToken = ClearVerificationToken ? "" : Blank(VerificationToken),
-            // Old-style card callbacks are Feishu's alone.
-            LegacyCardCallbacks = HubAppPlatform.IsFeishu(Form?.Name) ? LegacyCardCallbacks : null,
+            // Only a platform with old-style card callbacks has the switch on its form.
+            LegacyCardCallbacks = Form?.HasLegacyCardCallbacks == true ? LegacyCardCallbacks : null,
         };
         var change = IsNew
             ? await apps.AddAsync(input, HttpContext.RequestAborted).ConfigureAwait(false)
@@ -198,8 +196,8 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             ("encrypt_key", Described(input.EncryptKey)),
             ("verification_token", Described(input.VerificationToken)),
             ("legacy_card_callbacks", app.LegacyCardCallbacks ? "accepted" : "refused"))).ConfigureAwait(false);
-        Flash(app.IsWeCom
-            ? $"App {app.Name} {(IsNew ? "added" : "saved")}. In WeCom (应用管理 → the app → 接收消息 → 设置API接收) paste the callback URL {Origin + app.EventsPath} with the same Token and EncodingAESKey, then test the connection."
+        Flash(app.PlatformInfo?.ConsoleSavedNote(Origin + app.EventsPath) is { } note
+            ? $"App {app.Name} {(IsNew ? "added" : "saved")}. {note}"
             : IsNew ? $"App {app.Name} added. Paste its URLs into the developer console, then test the connection." : $"App {app.Name} saved.");
         return RedirectToPage("/Apps/Index");
     }

@@ -9,6 +9,9 @@ namespace Larkway.Hub.AdminConsole.Pages;
 /// <summary>The apps the Hub serves, with the URLs for the developer console; switch on/off and test connection.</summary>
 internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit, IEnumerable<ILongConnectionStates> connections) : ConsolePageModel(audit)
 {
+    /// <summary>The URL cell of an app whose platform's room is not added: the common Events URL and Card URL.</summary>
+    public string DefaultUrls => "/AdminConsole/Pages/Apps/_AppUrls.cshtml";
+
     public IReadOnlyList<HubAppInfo> Apps { get; private set; } = [];
 
     /// <summary>The app the last "Test connection" was for, and its outcome.</summary>
@@ -17,7 +20,13 @@ internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit, IEnume
     public HubAppTestResult? TestResult { get; private set; }
 
     /// <summary>The tested app's platform as people write it (whose support a log id is quoted to).</summary>
-    public string TestedPlatform => HubAppPlatform.Display(Apps.FirstOrDefault(a => a.Name == TestedApp)?.Platform);
+    public string TestedPlatform => apps.Platforms.Display(Apps.FirstOrDefault(a => a.Name == TestedApp)?.Platform);
+
+    /// <summary>The app's platform as the console names it (an unknown one as stored).</summary>
+    public string PlatformOf(HubAppInfo app) => app.PlatformInfo?.ConsoleName ?? HubAppPlatform.Of(app.Platform);
+
+    /// <summary>How the app's platform names its secrets (the common words for a platform whose room is not added).</summary>
+    public HubAppFormLabels LabelsOf(HubAppInfo app) => app.PlatformInfo?.FormLabels ?? HubAppFormLabels.Common;
 
     /// <summary>Where Feishu reaches this Hub, as the browser called it (behind a proxy: the public host name).</summary>
     /// <summary>Where Feishu reaches the Hub: <c>LARKWAY_PUBLIC_URL</c>, else this request's origin.</summary>
@@ -91,3 +100,6 @@ internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit, IEnume
         return RedirectToPage();
     }
 }
+
+/// <summary>What an Apps list's URL cell (<see cref="HubPlatformInfo.ConsoleUrls"/>) shows: the app, and the origin the platform reaches the Hub at.</summary>
+internal sealed record AppUrlsView(HubAppInfo App, string Origin);

@@ -1,3 +1,4 @@
+using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Configuration;
 using Larkway.Hub.Assistants.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -6,13 +7,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Larkway.Hub.AdminConsole.Pages;
 
 /// <summary>An assistant's sessions, newest first, filtered by platform, person and the status of their last turn; older pages by cursor.</summary>
-internal sealed class AssistantConversationsModel(AssistantService assistants, AssistantConsoleQueries queries) : PageModel
+internal sealed class AssistantConversationsModel(AssistantService assistants, AssistantConsoleQueries queries, HubPlatforms platforms) : PageModel
 {
     /// <summary>Sessions per page.</summary>
     public const int PageSize = 50;
 
-    /// <summary>The platforms a turn comes from, with their names.</summary>
-    public static IReadOnlyList<(string Value, string Label)> PlatformChoices { get; } = [("feishu", "Feishu / Lark"), ("dingtalk", "DingTalk"), ("wecom", "WeCom")];
+    /// <summary>The platforms a turn comes from, with their names: those the rooms registered.</summary>
+    public IReadOnlyList<(string Value, string Label)> PlatformChoices => [.. platforms.All.Select(p => (p.Name, p.ConsoleName))];
 
     [BindProperty(SupportsGet = true)]
     public string Name { get; set; } = "";
@@ -98,8 +99,8 @@ internal sealed class AssistantConversationsModel(AssistantService assistants, A
             ? $"'{Short(entry.AttemptedValue, 40)}' is not a page position: follow the Older link, or start again from the newest."
             : null;
 
-    /// <summary>A platform as people write it.</summary>
-    public static string PlatformLabel(string platform) => PlatformChoices.FirstOrDefault(p => p.Value == platform).Label ?? platform;
+    /// <summary>A platform as the console writes it.</summary>
+    public string PlatformLabel(string platform) => platforms.ConsoleName(platform);
 
     /// <summary>A text cut to <paramref name="length"/> characters for a list.</summary>
     public static string Short(string? text, int length = 90) =>

@@ -11,7 +11,7 @@ namespace Larkway.Hub.AdminConsole.Pages;
 /// One person: their ids per app, profile (mobile masked), departments with paths, leader, history of changes with their
 /// sources, and where notifications reach them (preferred platform, DingTalk and WeCom accounts, which an administrator links here).
 /// </summary>
-internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLinkStore links, RoutingSettingsStore routing, HubAppRegistry apps, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLinkStore links, RoutingSettingsStore routing, HubAppRegistry apps, HubPlatforms platforms, IAuditLog audit) : ConsolePageModel(audit)
 {
     private const int MaxUserIdLength = 128;
 
@@ -26,8 +26,11 @@ internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLin
     /// <summary>The platforms in the order a notification tries them for this person.</summary>
     public IReadOnlyList<string> Order { get; private set; } = [];
 
-    /// <summary>The DingTalk and WeCom apps an account can be linked under.</summary>
+    /// <summary>The apps an account can be linked under by hand: those whose platform says so (<see cref="HubPlatformInfo.LinksPeopleByHand"/>).</summary>
     public IReadOnlyList<StoredApp> LinkableApps { get; private set; } = [];
+
+    /// <summary>The platforms whose accounts are linked here by hand, as people write them ("DingTalk or WeCom").</summary>
+    public string LinkablePlatforms => string.Join(" or ", platforms.All.Where(p => p.LinksPeopleByHand).Select(p => p.DisplayName));
 
     public string? Problem { get; private set; }
 
@@ -63,23 +66,23 @@ internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLin
         var account = userId?.Trim();
         if (target is null)
         {
-            return Refuse("Choose the DingTalk or WeCom app the account belongs to.");
+            return Refuse($"Choose the {LinkablePlatforms} app the account belongs to.");
         }
 
         if (string.IsNullOrEmpty(account) || account.Length > MaxUserIdLength)
         {
-            return Refuse($"Enter the person's userid on {HubAppPlatform.Display(target.Platform)} (at most {MaxUserIdLength} characters), as its admin console shows it.");
+            return Refuse($"Enter the person's userid on {platforms.Display(target.Platform)} (at most {MaxUserIdLength} characters), as its admin console shows it.");
         }
 
         var outcome = await links.LinkAsync(Person.Person.Id, target.Platform, target.Name, account, PersonLinkSource.Admin, HttpContext.RequestAborted).ConfigureAwait(false);
         if (outcome == PersonLinkOutcome.TakenByOther)
         {
             var owner = await links.PersonOfAsync(target.Platform, target.Name, account, HttpContext.RequestAborted).ConfigureAwait(false);
-            return Refuse($"The {HubAppPlatform.Display(target.Platform)} account '{account}' is linked to another person ({owner}). Remove that link on their page first.");
+            return Refuse($"The {platforms.Display(target.Platform)} account '{account}' is linked to another person ({owner}). Remove that link on their page first.");
         }
 
         await AuditAsync("directory.person.link", Person.Person.Id, Details(("platform", target.Platform), ("app", target.Name), ("user_id", account))).ConfigureAwait(false);
-        Flash($"{Person.Person.Name} is linked to {HubAppPlatform.Display(target.Platform)} account {account} ({target.Name}).");
+        Flash($"{Person.Person.Name} is linked to {platforms.Display(target.Platform)} account {account} ({target.Name}).");
         return RedirectToPage(new { id = Id });
     }
 
@@ -118,7 +121,7 @@ internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLin
         Person = found;
         Links = await links.LinksAsync(found.Person.Id, cancellationToken).ConfigureAwait(false);
         Order = (await routing.GetAsync(cancellationToken).ConfigureAwait(false)).OrderFor(found.Person.PreferredPlatform, null);
-        LinkableApps = [.. (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.IsDingTalk || a.IsWeCom).OrderBy(a => a.Name, StringComparer.Ordinal)];
+        LinkableApps = [.. (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => platforms.Find(a.Platform)?.LinksPeopleByHand == true).OrderBy(a => a.Name, StringComparer.Ordinal)];
         return true;
     }
 }
