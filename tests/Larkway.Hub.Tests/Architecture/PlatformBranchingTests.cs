@@ -10,7 +10,7 @@ namespace Larkway.Hub.Tests.Architecture;
 /// <c>"dingtalk"</c> / <c>"wecom"</c>, <c>InboxTransport.Dingtalk/Wecom</c>, or a model's <c>IsDingTalk</c> / <c>IsWeCom</c> /
 /// <c>HasAiBot</c> (the rooms ask those in their own terms) — is listed below with why, and the list only
 /// shrinks: a listed file that no longer branches fails too. Read from the source text, as
-/// <c>grep -E 'HubAppPlatform\.(IsDingTalk|IsWeCom|IsFeishu|DingTalk|WeCom)\b|"dingtalk"|"wecom"|InboxTransport\.(Dingtalk|Wecom)|\.(IsDingTalk|IsWeCom|HasAiBot)\b'</c> reads it.
+/// <c>grep -E 'HubAppPlatform\.(IsDingTalk|IsWeCom|IsFeishu|DingTalk|WeCom)\b|"dingtalk"|"wecom"|InboxTransport\.(Dingtalk|Wecom)|\.(IsDingTalk|IsWeCom|HasAiBot)\b|(PersonPlatform|ChannelPlatform)\.(DingTalk|WeCom)\b'</c> reads it.
 /// </summary>
 public sealed partial class PlatformBranchingTests
 {
@@ -23,6 +23,7 @@ public sealed partial class PlatformBranchingTests
         ["Apps/HubAppRegistry.cs"] = "StoredApp.IsFeishu, which the Feishu clients it still makes (and HubAppService's callback check) read; they go when Feishu's clients move to its room",
         ["Directory/Links/PersonLinkRows.cs"] = "the link rows' platform names (dingtalk, wecom), stored in person_links.platform; the rooms' IPlatformAccounts should name them",
         ["Notifications/Cards/LarkMarkdown.cs"] = "lets DingTalk's dingtalk:// links through the shared markdown conversion; the channel should give its own link schemes",
+        ["Sandbox/SandboxPeople.cs"] = "the sandbox's people each prefer a platform (Bob DingTalk, Carol WeCom) so the guide shows routing to all three",
         ["Sandbox/SandboxDingTalkApp.cs"] = "the sandbox makes a DingTalk app on the Emulator (platform = dingtalk)",
         ["Sandbox/SandboxWeComApp.cs"] = "the sandbox makes a WeCom app with an AI bot on the Emulator (platform = wecom)",
     };
@@ -64,6 +65,6 @@ public sealed partial class PlatformBranchingTests
         return found;
     }
 
-    [GeneratedRegex(@"HubAppPlatform\.(IsDingTalk|IsWeCom|IsFeishu|DingTalk|WeCom)\b|""dingtalk""|""wecom""|InboxTransport\.(Dingtalk|Wecom)|\.(IsDingTalk|IsWeCom|HasAiBot)\b|\b(IsDingTalk|IsWeCom|HasAiBot)\s*(:|=>)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"HubAppPlatform\.(IsDingTalk|IsWeCom|IsFeishu|DingTalk|WeCom)\b|""dingtalk""|""wecom""|InboxTransport\.(Dingtalk|Wecom)|\.(IsDingTalk|IsWeCom|HasAiBot)\b|\b(IsDingTalk|IsWeCom|HasAiBot)\s*(:|=>)|\b(PersonPlatform|ChannelPlatform)\.(DingTalk|WeCom)\b", RegexOptions.CultureInvariant)]
     private static partial Regex ByName();
 }

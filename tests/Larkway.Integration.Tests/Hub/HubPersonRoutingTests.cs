@@ -121,6 +121,9 @@ public sealed class HubPersonRoutingTests
         using var noApp = await admin.PutAsJsonAsync($"/api/v1/directory/people/{dave}/links/wecom/nowhere", new { user_id = "dave" });
         noApp.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await noApp.Content.ReadAsStringAsync()).ShouldContain("no WeCom app named 'nowhere'");
+        using var feishuLink = await admin.PutAsJsonAsync($"/api/v1/directory/people/{dave}/links/feishu/{DingTalkApp}", new { user_id = "dave" });
+        feishuLink.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await feishuLink.Content.ReadAsStringAsync()).ShouldContain("'feishu' cannot be linked: dingtalk or wecom (a Feishu account is the person's own, from the directory sync).");
         using var badPlatform = await admin.PutAsJsonAsync($"/api/v1/directory/people/{dave}/preferred-platform", new { platform = "telegram" });
         badPlatform.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await badPlatform.Content.ReadAsStringAsync()).ShouldContain("feishu, dingtalk or wecom");

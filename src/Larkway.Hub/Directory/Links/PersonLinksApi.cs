@@ -79,7 +79,7 @@ namespace Microsoft.AspNetCore.Builder
 
         private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> LinkAsync(
             HttpContext http, string id, string platform, string app, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] IPlatformOrder order,
-            [FromServices] HubAppRegistry apps, CancellationToken cancellationToken)
+            [FromServices] HubAppRegistry apps, [FromServices] HubPlatforms platforms, CancellationToken cancellationToken)
         {
             if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
             {
@@ -93,7 +93,7 @@ namespace Microsoft.AspNetCore.Builder
             }
 
             var problems = new List<(string Field, string Message)>();
-            if (await AppProblemAsync(platform, app, apps, cancellationToken).ConfigureAwait(false) is { } appProblem)
+            if (await AppProblemAsync(platform, app, apps, platforms, cancellationToken).ConfigureAwait(false) is { } appProblem)
             {
                 problems.Add(appProblem);
             }
@@ -172,11 +172,14 @@ namespace Microsoft.AspNetCore.Builder
             return new(person.Id, person.PreferredPlatform, platforms, [.. rows.Select(PersonLinkDto.Of)]);
         }
 
-        private static async Task<(string Field, string Message)?> AppProblemAsync(string platform, string app, HubAppRegistry apps, CancellationToken cancellationToken)
+        private static async Task<(string Field, string Message)?> AppProblemAsync(string platform, string app, HubAppRegistry apps, HubPlatforms platforms, CancellationToken cancellationToken)
         {
-            if (platform is not (PersonPlatform.DingTalk or PersonPlatform.WeCom))
+            // Each platform says whether its accounts are linked by hand; a platform whose people come from the directory sync does not.
+            if (platforms.Find(platform) is not { LinksPeopleByHand: true } linkable || linkable.Name != platform)
             {
-                return ("platform", $"'{Shorten(platform)}' cannot be linked: dingtalk or wecom (a Feishu account is the person's own, from the directory sync).");
+                var byHand = platforms.All.Where(p => p.LinksPeopleByHand).Select(p => p.Name);
+                var synced = platforms.All.Where(p => !p.LinksPeopleByHand).Select(p => p.DisplayName);
+                return ("platform", $"'{Shorten(platform)}' cannot be linked: {string.Join(" or ", byHand)} (a {string.Join(" or ", synced)} account is the person's own, from the directory sync).");
             }
 
             var found = await apps.FindAsync(app, cancellationToken).ConfigureAwait(false);
