@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "building the client at $base and the bench at the working tree…" >&2
-git archive "$base" Directory.Build.props Directory.Packages.props global.json src/Larkway.Feishu | tar -x -C "$work"
+git archive "$base" Directory.Build.props Directory.Packages.props global.json src/Larkway.Feishu src/Shared | tar -x -C "$work"
 dotnet build "$work/src/Larkway.Feishu" -c Release -v quiet -nologo >&2
 dotnet build bench/Larkway.Bench -c Release -v quiet -nologo >&2
 
