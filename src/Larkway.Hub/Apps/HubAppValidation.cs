@@ -75,9 +75,6 @@ public static partial class HubAppValidation
         return problems;
     }
 
-    /// <summary>Length of WeCom's EncodingAESKey: 43 letters and digits (Base64 of the 32-byte key without its '='); WeCom's room checks it.</summary>
-    internal const int WeComAesKeyLength = 43;
-
     /// <summary>
     /// The fields only other platforms have (robot code, AgentId, AI bot) are a mistake worth naming, with the platforms
     /// that have them. A platform's own check reads only its own fields, so it runs either way.

@@ -27,7 +27,7 @@ internal sealed class WeComCallbackHealthCheck(HubAppRegistry apps, TimeProvider
             {
                 problems.Add($"{app.Name}: its stored settings cannot be read ({app.Error})");
             }
-            else if (app.VerificationToken is null || app.EncryptKey is not { Length: Apps.HubAppValidation.WeComAesKeyLength })
+            else if (app.VerificationToken is null || app.EncryptKey is not { Length: WeComHubPlatform.AesKeyLength })
             {
                 problems.Add($"{app.Name}: no callback Token and 43-character EncodingAESKey, so every callback is refused (set them as in the app's 接收消息 settings)");
             }

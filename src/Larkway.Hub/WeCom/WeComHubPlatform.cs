@@ -9,6 +9,9 @@ namespace Larkway.Hub.WeCom;
 /// </summary>
 internal sealed class WeComHubPlatform : HubPlatformInfo
 {
+    /// <summary>Length of WeCom's EncodingAESKey: 43 letters and digits (Base64 of the 32-byte key without its '=').</summary>
+    internal const int AesKeyLength = 43;
+
     /// <summary>Longest WeCom callback Token (WeCom: English letters and digits, at most 32).</summary>
     internal const int TokenMaxLength = 32;
 
@@ -54,9 +57,9 @@ internal sealed class WeComHubPlatform : HubPlatformInfo
             check.AgentId = check.Input.AgentId;
         }
 
-        if (check.EncryptKey is { Length: > 0 } key && (key.Length != HubAppValidation.WeComAesKeyLength || !key.All(char.IsAsciiLetterOrDigit)))
+        if (check.EncryptKey is { Length: > 0 } key && (key.Length != AesKeyLength || !key.All(char.IsAsciiLetterOrDigit)))
         {
-            check.Problem("encrypt_key", $"WeCom's EncodingAESKey is {HubAppValidation.WeComAesKeyLength} letters and digits (the app's 接收消息 → 设置API接收 page, \"随机获取\"); this one has {key.Length} characters.");
+            check.Problem("encrypt_key", $"WeCom's EncodingAESKey is {AesKeyLength} letters and digits (the app's 接收消息 → 设置API接收 page, \"随机获取\"); this one has {key.Length} characters.");
         }
 
         if (check.VerificationToken is { Length: > 0 } token && (token.Length > TokenMaxLength || !token.All(char.IsAsciiLetterOrDigit)))
