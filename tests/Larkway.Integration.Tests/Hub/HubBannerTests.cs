@@ -21,7 +21,9 @@ public sealed partial class HubBannerTests
             ["Larkway__Bootstrap__SecretOutput"] = "terminal",
             ["LARKWAY_EMULATOR_STATE_FILE"] = stateFile,
         }, Path.GetDirectoryName(stateFile));
-        await HubSandbox.WaitUntilAsync(() => hub.Output.Count(l => l.Contains("curl -sS", StringComparison.Ordinal)) == 4, "the banner's example requests", seconds: 90);
+        // The banner is written line by line: wait for its last line, not for the example requests above it, or a busy
+        // machine reads it half written (the assistant's lines come after the requests).
+        await HubSandbox.WaitUntilAsync(() => hub.Output.Any(l => l.Contains(BannerEnd, StringComparison.Ordinal)), "the banner's last line", seconds: 90);
         var output = hub.Output;
 
         output.ShouldContain(l => l.Contains($"kept in {stateFile} across restarts", StringComparison.Ordinal));
