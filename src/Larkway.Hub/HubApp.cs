@@ -369,7 +369,7 @@ public static partial class HubApp
         services.AddHubApprovals(configuration);
         services.AddHubConsole();
         services.AddHubApps(configuration);
-        services.AddHubObservability(configuration, settings);
+        services.AddHubObservability(configuration);
         services.AddHubMonitoring(configuration);
         services.AddHubAlerts(configuration);
         services.AddHubDirectory(configuration);
@@ -398,8 +398,7 @@ public static partial class HubApp
         if (settings.Mode == HubMode.LongConnection)
         {
             // Every replica runs it; only the holder of the lease long-connection/{app id} connects.
-            services.AddSingleton<LongConnectionService>();
-            services.AddHostedService(sp => sp.GetRequiredService<LongConnectionService>());
+            services.AddHubFeishuLongConnection();
         }
     }
 

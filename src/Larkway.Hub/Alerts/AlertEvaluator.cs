@@ -1,7 +1,5 @@
-using Larkway.Hub.Inbox;
 using Larkway.Hub.Monitoring;
 using Larkway.Hub.Platform;
-using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Platform.Leases;
 using Larkway.Hub.Platform.Queue;
@@ -22,7 +20,6 @@ internal sealed partial class AlertEvaluator(
     MetricStore minutes,
     QueueMetrics queues,
     LeaseStore leases,
-    HubSettings settings,
     IOptions<AlertOptions> options,
     AlertRules rules,
     TimeProvider time,
@@ -126,20 +123,7 @@ internal sealed partial class AlertEvaluator(
         var longest = options.Value.ResolvedRules(rules).Where(r => r.Rule.HasWindow).Select(r => r.Window).DefaultIfEmpty(TimeSpan.FromMinutes(1)).Max();
         var rows = await minutes.ReadAsync(MetricRecorder.MinuteOf(now) - longest, cancellationToken).ConfigureAwait(false);
 
-        DateTimeOffset? downSince = null;
-        var longConnection = settings.Mode == HubMode.LongConnection;
-        if (longConnection)
-        {
-            var lease = await leases.GetAsync(LongConnectionService.LeaseNameOf(settings), cancellationToken).ConfigureAwait(false);
-            downSince = lease switch
-            {
-                null => _startedAt,
-                { ExpiresAt: var expires } when expires <= now => expires,
-                _ => null,
-            };
-        }
-
-        return new AlertSnapshot(now, rows, queues.Latest.ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal), downSince, longConnection)
+        return new AlertSnapshot(now, rows, queues.Latest.ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal))
         {
             LastApiFailure = await minutes.ReadLastApiFailureAsync(cancellationToken).ConfigureAwait(false),
             ConnectionsDown = await ConnectionsDownAsync(now, cancellationToken).ConfigureAwait(false),
@@ -184,7 +168,7 @@ internal sealed partial class AlertEvaluator(
         var enabled = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.Enabled).ToList();
         foreach (var source in sources)
         {
-            foreach (var app in enabled)
+            foreach (var app in source.HoldersAmong(enabled))
             {
                 if (source.Kind.KeyOf(app) is { } key
                     && await DownSinceAsync(source, key, app.UpdatedAt, now, cancellationToken).ConfigureAwait(false) is { } since)

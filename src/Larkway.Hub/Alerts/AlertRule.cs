@@ -5,21 +5,17 @@ using Larkway.Hub.Platform.Queue;
 
 namespace Larkway.Hub.Alerts;
 
-/// <summary>What the rules look at: the stored minutes, the queues' latest backlog, and the long connection.</summary>
+/// <summary>What the rules look at: the stored minutes, the queues' latest backlog, and the long connections.</summary>
 /// <param name="Now">The evaluation's time.</param>
 /// <param name="Minutes">Every replica's minutes covering the longest window.</param>
 /// <param name="Queues">Each queue's backlog as last read, and when.</param>
-/// <param name="LongConnectionDownSince">In long-connection mode: since when no replica holds the connection (null while one does); null otherwise too.</param>
-/// <param name="LongConnectionMode">Whether the Hub receives events over the long connection.</param>
 internal sealed record AlertSnapshot(
     DateTimeOffset Now,
     IReadOnlyList<MetricMinuteRow> Minutes,
-    IReadOnlyDictionary<string, (QueueStats Stats, DateTimeOffset At)> Queues,
-    DateTimeOffset? LongConnectionDownSince,
-    bool LongConnectionMode)
+    IReadOnlyDictionary<string, (QueueStats Stats, DateTimeOffset At)> Queues)
 {
     /// <summary>
-    /// The enabled apps' long connections (DingTalk's Stream, WeCom's AI bot…) that no replica holds or whose holder cannot
+    /// The enabled apps' long connections (Feishu's, DingTalk's Stream, WeCom's AI bot…) that no replica holds or whose holder cannot
     /// connect, with since when (the holder's mark, the lease's expiry, or the later of the evaluator's start and the app's
     /// last change when it never was held). Empty while every one is held.
     /// </summary>
@@ -132,28 +128,6 @@ internal sealed class AlertRule
                 : $"No queue has a due item older than {Min(s.Threshold)}.");
         });
 
-    public static readonly AlertRule LongConnectionDown = new(
-        "long_connection_down", "LongConnectionDown", "Long connection down", "minutes", 2, 0.1, 1440, null, hasMinSamples: false,
-        s => $"in long-connection mode, no replica has held the connection for {Min(s.Threshold)}",
-        (s, snap) =>
-        {
-            if (!snap.LongConnectionMode)
-            {
-                return new(false, "The Hub receives events over HTTP, not the long connection.");
-            }
-
-            if (snap.LongConnectionDownSince is not { } since)
-            {
-                return new(false, "A replica holds the long connection.");
-            }
-
-            var down = snap.Now - since;
-            return new(down >= TimeSpan.FromMinutes(s.Threshold),
-                $"No replica has held the long connection since {since.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)} ({W(down)}; threshold {Min(s.Threshold)}): Feishu's events are not received.");
-        });
-
-
-
     /// <summary>
     /// "Callbacks refused", for one room's callbacks (its <see cref="RefusedCallbacksAlert"/>): breaches while an enabled
     /// app's last burst of callbacks refused for failing verification reaches the threshold and ended within the window,
@@ -223,7 +197,7 @@ internal sealed class AlertRule
     }
 
     /// <summary>The rules every Hub has, before the rooms' rules (long connections, then refused callbacks), in the console's order.</summary>
-    internal static IReadOnlyList<AlertRule> Leading => [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown];
+    internal static IReadOnlyList<AlertRule> Leading => [TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge];
 
     /// <summary>The name stored and shown, e.g. <c>api_error_rate</c>.</summary>
     public string Name { get; }

@@ -1,12 +1,18 @@
+using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Assistants.Attachments;
 using Larkway.Hub.Assistants.Replies;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Feishu;
 using Larkway.Hub.Feishu.Assistant;
+using Larkway.Hub.Feishu.LongConnection;
 using Larkway.Hub.Feishu.Notifications;
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Observability.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,6 +34,33 @@ public static class HubFeishuServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, FeishuPlatformAccounts>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, FeishuConnectionTest>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, FeishuPersonAddressing>());
+
+        // Read by the alert "a long connection is not held" (LongConnectionDown) on whichever replica evaluates it; the
+        // rule exists in every mode, so its configuration key is valid in webhook mode too, where no app holds it.
+        services.TryAddSingleton<FeishuLongConnectionStatus>();
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<HubSettings>();
+            IReadOnlyList<StoredApp> held = settings.Mode == HubMode.LongConnection ? [FeishuLongConnectionDuty.DeploymentApp(settings)] : [];
+            return new LongConnectionSource(FeishuLongConnectionDuty.Connection, sp.GetRequiredService<FeishuLongConnectionStatus>()) { HoldersAmong = _ => held };
+        });
+        services.AddSingleton(FeishuLongConnectionAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
+        return services;
+    }
+
+    /// <summary>
+    /// Holds Feishu's long connection for the deployment's app on one replica (the lease <c>long-connection/{app id}</c>),
+    /// with its readiness check. Needs <see cref="AddHubFeishu"/>, <c>AddHubApps</c>, <c>AddHubLeases</c> and the event
+    /// receiver's sink.
+    /// </summary>
+    public static IServiceCollection AddHubFeishuLongConnection(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        LongConnectionServices.AddTo(services);
+        services.TryAddSingleton(sp => new FeishuLongConnectionDuty(
+            sp.GetRequiredService<HubSettings>(), sp.GetRequiredService<IFeishuEventSink>(), sp.GetRequiredService<LongConnectionServices>(), sp.GetRequiredService<FeishuLongConnectionStatus>()));
+        services.AddHostedService(sp => sp.GetRequiredService<FeishuLongConnectionDuty>());
+        services.AddHealthChecks().AddCheck<FeishuLongConnectionHealthCheck>("long-connection", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
         return services;
     }
 }

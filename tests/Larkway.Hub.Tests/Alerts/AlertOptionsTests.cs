@@ -74,7 +74,7 @@ public sealed class AlertOptionsTests
     /// The rules of a Hub with DingTalk's, WeCom's and the WeCom AI bot's rooms: each room's long connection brings its rule,
     /// and WeCom's callbacks theirs.
     /// </summary>
-    private static readonly AlertRules Rules = new([DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule], [Larkway.Hub.WeCom.WeComCallbacksAlert.Rule]);
+    private static readonly AlertRules Rules = new([Larkway.Hub.Feishu.LongConnection.FeishuLongConnectionAlert.Rule, DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule], [Larkway.Hub.WeCom.WeComCallbacksAlert.Rule]);
 
     private static AlertOptions Bind(Dictionary<string, string?> values)
     {

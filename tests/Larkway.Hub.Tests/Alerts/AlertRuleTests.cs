@@ -1,5 +1,6 @@
 using Larkway.Hub.Alerts;
 using Larkway.Hub.DingTalk;
+using Larkway.Hub.Feishu.LongConnection;
 using Larkway.Hub.WeCom.AiBot;
 using Larkway.Hub.Monitoring;
 using Larkway.Hub.Platform.Queue;
@@ -73,15 +74,18 @@ public sealed class AlertRuleTests
     }
 
     [Fact]
-    public void The_long_connection_rule_counts_only_in_long_connection_mode_after_its_threshold()
+    public void Feishus_long_connection_is_the_same_rule_under_its_old_name_and_counts_after_its_threshold()
     {
-        var rule = Rule(AlertRule.LongConnectionDown);
+        var rule = Rule("long_connection_down");
+        rule.Rule.ConfigName.ShouldBe("LongConnectionDown", "configurations written before it was the shared rule keep naming it");
 
-        rule.Check(Snapshot([], longConnectionMode: false)).Breached.ShouldBeFalse();
-        rule.Check(Snapshot([], downSince: Now - TimeSpan.FromSeconds(30))).Breached.ShouldBeFalse();
-        var down = rule.Check(Snapshot([], downSince: Now - TimeSpan.FromMinutes(3)));
+        rule.Check(Snapshot([])).Breached.ShouldBeFalse("webhook mode: no app holds a long connection");
+        rule.Check(Snapshot([]) with { ConnectionsDown = [new(FeishuLongConnectionDuty.Connection, "default", Now - TimeSpan.FromSeconds(30))] }).Breached.ShouldBeFalse();
+        var down = rule.Check(Snapshot([]) with { ConnectionsDown = [new(FeishuLongConnectionDuty.Connection, "default", Now - TimeSpan.FromMinutes(3))] });
         down.Breached.ShouldBeTrue();
-        down.Detail.ShouldContain("3 min; threshold 2 min");
+        down.Detail.ShouldContain("No open long connection for default (since 2026-03-02 10:27:40Z, 3 min) (threshold 2 min)");
+        down.Detail.ShouldContain("Feishu's events");
+        Rule("dingtalk_stream_down").Check(Snapshot([]) with { ConnectionsDown = [new(FeishuLongConnectionDuty.Connection, "default", Now - TimeSpan.FromMinutes(3))] }).Breached.ShouldBeFalse();
     }
 
     [Fact]
@@ -181,18 +185,14 @@ public sealed class AlertRuleTests
     private static readonly RefusedCallbacksAlert OtherCallbacks = new(
         "acme_callbacks_refused", "AcmeCallbacksRefused", "Acme callbacks refused", "acme", "Acme", "signature", "Fix the app's signing key.", reason => $"explained {reason}");
 
-    private static readonly AlertRules Rules = new([DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule], [Larkway.Hub.WeCom.WeComCallbacksAlert.Rule, OtherCallbacks]);
+    private static readonly AlertRules Rules = new([FeishuLongConnectionAlert.Rule, DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule], [Larkway.Hub.WeCom.WeComCallbacksAlert.Rule, OtherCallbacks]);
 
     private static AlertRuleSettings Rule(AlertRule rule) => new AlertOptions().ResolvedRules(Rules).Single(r => r.Rule == rule);
 
     private static AlertRuleSettings Rule(string name) => new AlertOptions().ResolvedRules(Rules).Single(r => r.Rule.Name == name);
 
-    private static AlertSnapshot Snapshot(
-        IReadOnlyList<MetricMinuteRow> minutes,
-        Dictionary<string, (QueueStats, DateTimeOffset)>? queues = null,
-        DateTimeOffset? downSince = null,
-        bool longConnectionMode = true) =>
-        new(Now, minutes, queues ?? new Dictionary<string, (QueueStats, DateTimeOffset)>(StringComparer.Ordinal), downSince, longConnectionMode);
+    private static AlertSnapshot Snapshot(IReadOnlyList<MetricMinuteRow> minutes, Dictionary<string, (QueueStats, DateTimeOffset)>? queues = null) =>
+        new(Now, minutes, queues ?? new Dictionary<string, (QueueStats, DateTimeOffset)>(StringComparer.Ordinal));
 
     private static MetricMinuteRow Minute(int minutesFromNow, long calls = 0, long errors = 0, long tokenFailures = 0, long deadLetters = 0, long[]? latency = null) => new()
     {

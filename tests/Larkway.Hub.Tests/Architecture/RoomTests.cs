@@ -22,7 +22,6 @@ public sealed class RoomTests
         ["Larkway.Hub.Platform.Storage.PostgresHubStorageProvider"] = "makes the inbox's PostgreSQL writer (see IHubStorageProvider)",
         ["Larkway.Hub.Platform.Auth.BearerKeyHandler"] = "API keys are stored by Notifications (ApiKeyStore, ApiKeyRow); they belong in Platform/Auth",
         ["Larkway.Hub.Platform.Auth.MaySendRequirement"] = "reads the caller's allowed types from Notifications' ApiKeyStore (see BearerKeyHandler)",
-        ["Larkway.Hub.Platform.Observability.Health.LongConnectionHealthCheck"] = "checks Feishu's long connection, which lives in Inbox; the long-connection kit (issue 42) moves it",
     };
 
     /// <summary>References between rooms that close a loop and stay for now.</summary>

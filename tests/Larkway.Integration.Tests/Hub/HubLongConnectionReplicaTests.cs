@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
+using Larkway.Hub.Feishu.LongConnection;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,8 +97,8 @@ public sealed class HubLongConnectionReplicaTests(PostgresCluster cluster)
 
     private static readonly int PerClient = new Larkway.Feishu.Events.LongConnection.FeishuLongConnectionOptions().Connections;
 
-    private static LongConnectionService LongConnectionOf(HubSandbox hub) =>
-        hub.Host.Services.GetServices<IHostedService>().OfType<LongConnectionService>().Single();
+    private static FeishuLongConnectionDuty LongConnectionOf(HubSandbox hub) =>
+        hub.Host.Services.GetServices<IHostedService>().OfType<FeishuLongConnectionDuty>().Single();
 
     /// <summary>Polls the Emulator until the app's connections satisfy <paramref name="condition"/> (a hang guard, not a timing assertion).</summary>
     private static async Task WaitForConnectionsAsync(HttpClient control, string appId, Func<IReadOnlyList<string>, bool> condition, string what)

@@ -24,4 +24,12 @@ internal sealed record LongConnectionKind(string Platform, string Noun, Func<Sto
 /// A room's long connection as the Hub's platform reads it: its <see cref="LongConnectionKind"/> and the holder's word
 /// (<see cref="ConnectionDownMarks"/>). Registered by each room that holds long connections.
 /// </summary>
-internal sealed record LongConnectionSource(LongConnectionKind Kind, ConnectionDownMarks Marks);
+internal sealed record LongConnectionSource(LongConnectionKind Kind, ConnectionDownMarks Marks)
+{
+    /// <summary>
+    /// The apps that hold this connection, given the enabled stored apps: by default those apps (the kind's key picks
+    /// the ones that have one). A connection of the deployment's own configuration rather than of a stored app (Feishu's,
+    /// for the app in <c>FEISHU_APP_ID</c>) names its app here instead.
+    /// </summary>
+    public Func<IReadOnlyList<StoredApp>, IEnumerable<StoredApp>> HoldersAmong { get; init; } = enabled => enabled;
+}

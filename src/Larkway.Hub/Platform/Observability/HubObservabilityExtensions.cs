@@ -17,13 +17,12 @@ public static class HubObservabilityExtensions
     /// <summary>
     /// Reads <see cref="ObservabilitySettings"/> (a bad value stops the start with <see cref="HubConfigurationException"/>),
     /// registers the OpenTelemetry providers, the metrics port server when configured, the readiness checks (database,
-    /// migrations, and in long-connection mode the connection's lease) and the console log format.
+    /// migrations; the rooms add their connections') and the console log format.
     /// </summary>
-    public static IServiceCollection AddHubObservability(this IServiceCollection services, IConfiguration configuration, HubSettings hub)
+    public static IServiceCollection AddHubObservability(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(hub);
         var settings = ObservabilitySettings.From(configuration);
 
         services.AddSingleton(settings);
@@ -36,13 +35,9 @@ public static class HubObservabilityExtensions
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MetricsPortServer>());
         }
 
-        var checks = services.AddHealthChecks()
+        services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [HubHealthTags.Ready], HubHealthTags.CheckTimeout)
             .AddCheck<MigrationsHealthCheck>("migrations", HealthStatus.Unhealthy, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
-        if (hub.Mode == HubMode.LongConnection)
-        {
-            checks.AddCheck<LongConnectionHealthCheck>("long-connection", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
-        }
 
         if (settings.LogFormat is { } format)
         {

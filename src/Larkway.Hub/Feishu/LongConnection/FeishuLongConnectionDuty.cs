@@ -1,0 +1,100 @@
+using Larkway.Feishu;
+using Larkway.Feishu.Events.Ingest;
+using Larkway.Feishu.Events.LongConnection;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Apps.Connections;
+using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Feishu.LongConnection;
+
+/// <summary>
+/// Holds Feishu's long connection in long-connection mode, feeding the same sink (dedupe → inbox) as the webhook, on one
+/// replica only: the lease <c>long-connection/{app id}</c> (<see cref="LongConnectionDuty"/>, as DingTalk's Stream and
+/// WeCom's AI bot are held). The connection is the deployment's: it is the app configured in <c>FEISHU_APP_ID</c>, not a
+/// stored app. A holder that cannot connect (Feishu unreachable, the credentials refused) keeps the lease and says so,
+/// so readiness and the alert "Long connection down" see it; after <see cref="HubAppsOptions.StreamHandOverAfter"/> it
+/// hands the lease to a replica that may reach Feishu.
+/// </summary>
+internal sealed partial class FeishuLongConnectionDuty(HubSettings settings, IFeishuEventSink sink, LongConnectionServices services, FeishuLongConnectionStatus? status = null)
+    : LongConnectionDuty(DeploymentApp(settings), Connection, services, services.LoggerFactory.CreateLogger<FeishuLongConnectionDuty>(), status)
+{
+    /// <summary>
+    /// Feishu's long connection: one per app id among all replicas, under the lease name the Hub has always used
+    /// (replicas of the release before this one and after it hold the same lease during a rolling upgrade).
+    /// </summary>
+    public static readonly LongConnectionKind Connection = new(
+        "Feishu", "long connection", a => a.IsFeishu ? a.AppId : null, "long-connection/",
+        "Feishu's events (messages, card clicks, approvals, contact changes) are not received. Check the app id and secret, that the app subscribes to events over the long connection, and that the Hub reaches Feishu.");
+
+    private readonly ILogger _logger = services.LoggerFactory.CreateLogger<FeishuLongConnectionDuty>();
+    private volatile FeishuLongConnectionClient? _client;
+
+    /// <summary>The lease of the deployment's long connection.</summary>
+    public static string LeaseNameOf(HubSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Connection.LeaseNameOf(settings.AppId ?? "");
+    }
+
+    /// <summary>
+    /// The deployment's Feishu app as the connection kit reads an app: named <c>default</c>, never changed while the Hub
+    /// runs (its configuration is read at start), so an outage is counted from the start at the earliest.
+    /// </summary>
+    public static StoredApp DeploymentApp(HubSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new StoredApp(
+            HubAppService.DefaultAppName,
+            settings.AppId ?? throw new ArgumentException("Long-connection mode needs FEISHU_APP_ID.", nameof(settings)),
+            settings.BaseUrl ?? FeishuBaseUrls.Feishu,
+            settings.AppSecret ?? "",
+            EncryptKey: null,
+            settings.VerificationToken,
+            LegacyCardCallbacks: false,
+            Enabled: true,
+            UpdatedAt: DateTimeOffset.MinValue,
+            Error: null);
+    }
+
+    protected override bool IsOpen => _client?.State == FeishuLongConnectionState.Connected;
+
+    /// <summary>The client reconnects by itself; it returns only when stopped, and throws when Feishu refuses it for good.</summary>
+    protected override async Task<bool> HoldConnectionAsync(CancellationToken cancellationToken)
+    {
+        var options = new FeishuLongConnectionOptions
+        {
+            AppId = App.AppId,
+            AppSecret = App.AppSecret,
+            AppName = HubApp.AppName,
+            VerificationToken = settings.VerificationToken,
+            TimeProvider = Time,
+            MeterFactory = Services.MeterFactory, // one set of connection instruments per container, across lease runs
+        };
+        if (settings.BaseUrl is not null)
+        {
+            options.BaseUrl = settings.BaseUrl;
+        }
+
+        var client = new FeishuLongConnectionClient(options, sink, Services.LoggerFactory);
+        await using (client.ConfigureAwait(false))
+        {
+            _client = client;
+            try
+            {
+                await client.RunAsync(cancellationToken).ConfigureAwait(false);
+                return client.ConnectionCount > 0;
+            }
+            finally
+            {
+                _client = null;
+            }
+        }
+    }
+
+    protected override void OnStartFailed(Exception exception) => LogRefused(_logger, exception, exception.Message);
+
+    [LoggerMessage(EventId = LogEvents.LongConnectionServiceFatal, Level = LogLevel.Error, Message = "The Feishu long connection was refused: {Reason}. Events are not being received; trying again in up to a minute. Fix the cause (a changed secret needs a restart of the Hub).")]
+    private static partial void LogRefused(ILogger logger, Exception exception, string reason);
+}
