@@ -1,4 +1,5 @@
 using Larkway.Hub.Apps;
+using Larkway.Hub.Apps.Connections;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Larkway.Hub.DingTalk;
@@ -23,11 +24,11 @@ internal sealed class DingTalkStreamHealthCheck(HubAppRegistry apps, DingTalkStr
         foreach (var app in dingTalk)
         {
             var state = await states.OfAsync(app.Name, app.AppId, cancellationToken).ConfigureAwait(false);
-            if (app.Error is not null || state.Condition == DingTalkStreamCondition.NoHolder)
+            if (app.Error is not null || state.Condition == LongConnectionCondition.NoHolder)
             {
                 missing.Add(app.Name);
             }
-            else if (state is { Condition: DingTalkStreamCondition.CannotConnect, DownSince: { } since })
+            else if (state is { Condition: LongConnectionCondition.CannotConnect, DownSince: { } since })
             {
                 unconnected.Add($"{app.Name} (since {since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)");
             }

@@ -12,7 +12,6 @@ using Larkway.Hub.Notifications;
 using Larkway.Hub.DingTalk.Notifications;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Apps.Connections;
-using Larkway.Hub.Platform.Leases;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Builder;
@@ -48,7 +47,8 @@ public static class HubDingTalkServiceCollectionExtensions
         // Read by the alert "a long connection is not held" on whichever replica evaluates it, holder or not.
         services.AddSingleton(sp => new LongConnectionSource(DingTalkStreamDuty.Connection, sp.GetRequiredService<DingTalkStreamStatus>()));
         services.AddSingleton(DingTalkStreamAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
-        services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
+        services.TryAddSingleton<LongConnectionStateReader>();
+        services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILongConnectionStates, DingTalkStreamStates>(sp => sp.GetRequiredService<DingTalkStreamStates>())); // the console's Apps page
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
 

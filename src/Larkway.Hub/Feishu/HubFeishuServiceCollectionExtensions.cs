@@ -40,11 +40,15 @@ public static class HubFeishuServiceCollectionExtensions
         services.TryAddSingleton<FeishuLongConnectionStatus>();
         services.AddSingleton(sp =>
         {
-            var settings = sp.GetRequiredService<HubSettings>();
+            var settings = sp.GetService<HubSettings>() ?? new HubSettings();
             IReadOnlyList<StoredApp> held = settings.Mode == HubMode.LongConnection ? [FeishuLongConnectionDuty.DeploymentApp(settings)] : [];
             return new LongConnectionSource(FeishuLongConnectionDuty.Connection, sp.GetRequiredService<FeishuLongConnectionStatus>()) { HoldersAmong = _ => held };
         });
         services.AddSingleton(FeishuLongConnectionAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
+        services.TryAddSingleton<LongConnectionStateReader>();
+        services.TryAddSingleton(sp => new FeishuLongConnectionStates(
+            sp.GetService<HubSettings>() ?? new HubSettings(), sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<FeishuLongConnectionStatus>(), sp.GetService<FeishuLongConnectionDuty>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILongConnectionStates, FeishuLongConnectionStates>(sp => sp.GetRequiredService<FeishuLongConnectionStates>())); // the console's Apps page
         return services;
     }
 

@@ -40,6 +40,11 @@ public sealed class HubFeishuLongConnectionAlertTests
         await HubSandbox.WaitUntilAsync(() => duty.IsConnected, "the Hub's long connection", seconds: 60);
         OpenAlert(services).ShouldBeNull();
 
+        // The console's Apps page shows it on the deployment's app, as DingTalk's Stream and WeCom's AI bot are shown.
+        using var console = new ConsoleClient(hub.Host.BaseUrl);
+        (await console.SignInAsync(hub.Host.BootstrapAdminPassword!)).Dispose();
+        (await console.Http.GetStringAsync("/console/apps")).ShouldContain("<span class=\"sub app-long-connection\">Long connection connected</span>");
+
         // Feishu's endpoint goes away (discovery and handshakes answer 503), and the open connection drops.
         await FaultAsync(control, new { app_id = appId, kind = "endpoint_down", seconds = 3600 });
         await FaultAsync(control, new { app_id = appId, kind = "drop" });
@@ -51,6 +56,7 @@ public sealed class HubFeishuLongConnectionAlertTests
         OpenAlert(services)!.Detail.ShouldContain("Feishu's events");
         duty.IsHolding.ShouldBeTrue("the holder keeps the lease while it cannot connect, rather than hiding the outage");
         (await hub.Api.GetStringAsync("/readyz")).ShouldContain("cannot open a long connection");
+        (await console.Http.GetStringAsync("/console/apps")).ShouldContain("<span class=\"sub app-long-connection error-text\">Long connection: no connection since ");
 
         // Feishu answers again: the client reconnects, the holder clears its mark, and the alert clears.
         using (var cleared = await control.DeleteAsync("/_emulator/long-connection/faults"))

@@ -52,7 +52,7 @@ public sealed class HubWeComAiBotTests
 
         await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub)?.IsConnected == true && HubWeComAiBot.OpenConnections(control).Count == 1, "the Hub's AI bot connection", seconds: 60);
         var states = hub.Host.Services.GetRequiredService<WeComAiBotStates>();
-        (await states.OfAsync(HubWeComAiBot.AppName, EmulatorAiBot.DefaultBotId, CancellationToken.None)).Condition.ShouldBe(WeComAiBotCondition.Connected);
+        (await states.OfAsync(HubWeComAiBot.AppName, EmulatorAiBot.DefaultBotId, CancellationToken.None)).Condition.ShouldBe(Larkway.Hub.Apps.Connections.LongConnectionCondition.Connected);
 
         // A user writes; the bot framework answers (/echo) with a finished stream under the message's req_id.
         var sent = await control.MessageAsync("/echo hello from the AI bot");
@@ -80,7 +80,7 @@ public sealed class HubWeComAiBotTests
             await intruder.StartAsync();
             await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub)?.IsTakenOver == true, "the Hub to see the takeover", seconds: 30);
             await HubSandbox.WaitUntilAsync(
-                () => states.OfAsync(HubWeComAiBot.AppName, EmulatorAiBot.DefaultBotId, CancellationToken.None).GetAwaiter().GetResult().Condition == WeComAiBotCondition.TakenOver,
+                () => states.OfAsync(HubWeComAiBot.AppName, EmulatorAiBot.DefaultBotId, CancellationToken.None).GetAwaiter().GetResult().Reason == WeComAiBotStatus.TakenOver,
                 "the takeover in the bot's state", seconds: 30);
             for (var sample = 0; sample < 12; sample++)
             {

@@ -1,6 +1,6 @@
+using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Configuration;
-using Larkway.Hub.Platform.Leases;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
@@ -15,20 +15,16 @@ namespace Larkway.Hub.Feishu.LongConnection;
 /// </summary>
 internal sealed partial class FeishuLongConnectionHealthCheck(
     HubSettings settings,
-    LeaseStore leases,
-    FeishuLongConnectionStatus status,
-    TimeProvider time,
+    FeishuLongConnectionStates states,
     ILogger<FeishuLongConnectionHealthCheck> logger) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var name = FeishuLongConnectionDuty.LeaseNameOf(settings);
-        HubLease? lease;
-        DateTimeOffset? downSince;
+        LongConnectionState state;
         try
         {
-            lease = await leases.GetAsync(name, cancellationToken).ConfigureAwait(false);
-            downSince = await status.DownSinceAsync(settings.AppId ?? "", cancellationToken).ConfigureAwait(false);
+            state = await states.OfAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -36,19 +32,12 @@ internal sealed partial class FeishuLongConnectionHealthCheck(
             return new HealthCheckResult(context.Registration.FailureStatus, $"The lease {name} could not be read; the Hub's log says why.");
         }
 
-        if (lease is null)
+        return state switch
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"No replica has held the lease {name} yet: no long connection receives events.");
-        }
-
-        if (lease.ExpiresAt <= time.GetUtcNow())
-        {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"The lease {name} lapsed at {lease.ExpiresAt:O} and nobody took it: no long connection receives events.");
-        }
-
-        return downSince is { } since
-            ? new HealthCheckResult(context.Registration.FailureStatus, $"The replica holding the lease {name} cannot open a long connection (since {since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC): Feishu's events are not received. Its log says why.")
-            : HealthCheckResult.Healthy($"A replica holds the lease {name} and its long connection is open.");
+            { IsUp: true } => HealthCheckResult.Healthy($"A replica holds the lease {name} and has not said its long connection is down ({FeishuLongConnectionStates.Describe(state)})."),
+            { Condition: LongConnectionCondition.NoHolder } => new HealthCheckResult(context.Registration.FailureStatus, $"No replica holds the lease {name} live: no long connection receives Feishu's events."),
+            _ => new HealthCheckResult(context.Registration.FailureStatus, $"The replica holding the lease {name} cannot open a long connection (since {state.DownSince?.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC): Feishu's events are not received. Its log says why."),
+        };
     }
 
     [LoggerMessage(EventId = LogEvents.LongConnectionHealthCheckUnreadable, Level = LogLevel.Warning, Message = "Readiness: the lease {Lease} could not be read.")]

@@ -2,7 +2,6 @@ using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Apps.Connections;
-using Larkway.Hub.Platform.Leases;
 using Larkway.Hub.Platform.Observability.Health;
 using Larkway.Hub.WeCom.AiBot;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,7 +27,8 @@ public static class HubWeComAiBotServiceCollectionExtensions
         // Read by the alert "a long connection is not held" on whichever replica evaluates it, holder or not.
         services.AddSingleton(sp => new LongConnectionSource(WeComAiBotDuty.Connection, sp.GetRequiredService<WeComAiBotStatus>()));
         services.AddSingleton(WeComAiBotAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
-        services.TryAddSingleton(sp => new WeComAiBotStates(sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WeComAiBotStatus>(), sp.GetService<WeComAiBotSupervisor>()));
+        services.TryAddSingleton<LongConnectionStateReader>();
+        services.TryAddSingleton(sp => new WeComAiBotStates(sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<WeComAiBotStatus>(), sp.GetService<WeComAiBotSupervisor>()));
         // An AI bot answers over its long connection by the message's req_id (scoped by the handler while it handles one).
         services.AddBotPlatform(WeComAiBotInboxHandler.BotPlatform, (sp, _) => new BotSeat(new WeComAiBotMessenger(
             sp.GetRequiredService<WeComAiBotConnections>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<WeComAiBotMessenger>())));

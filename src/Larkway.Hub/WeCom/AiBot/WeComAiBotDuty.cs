@@ -18,7 +18,7 @@ namespace Larkway.Hub.WeCom.AiBot;
 /// <remarks>
 /// When WeCom says another connection took the bot (<c>disconnected_event</c>: someone outside this deployment subscribed
 /// with the same bot id), the holder does not fight back: it keeps the lease (so no other replica subscribes either),
-/// stays unconnected and says so (<see cref="WeComAiBotCondition.TakenOver"/>), until the app is saved again or this
+/// stays unconnected and says so (<see cref="WeComAiBotStatus.TakenOver"/>), until the app is saved again or this
 /// replica stops. Otherwise, as every long connection: a holder that cannot connect keeps the lease and retries with
 /// back-off, says so after <see cref="LongConnectionDuty.DownAfter"/>, and hands the lease over after
 /// <see cref="HubAppsOptions.StreamHandOverAfter"/>.

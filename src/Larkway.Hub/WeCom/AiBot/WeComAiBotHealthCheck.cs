@@ -28,7 +28,7 @@ internal sealed class WeComAiBotHealthCheck(HubAppRegistry apps, WeComAiBotState
             }
             else if (!state.IsUp)
             {
-                problems.Add($"{app.Name}: {state.Describe()}");
+                problems.Add($"{app.Name}: {WeComAiBotStates.Describe(state)}");
             }
         }
 

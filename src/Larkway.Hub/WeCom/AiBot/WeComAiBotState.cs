@@ -1,58 +1,14 @@
 using Larkway.Hub.Apps;
 using Larkway.Hub.Apps.Connections;
-using Larkway.Hub.Platform.Leases;
 
 namespace Larkway.Hub.WeCom.AiBot;
 
-/// <summary>Where a WeCom AI bot's long connection stands, for the whole deployment.</summary>
-internal enum WeComAiBotCondition
-{
-    /// <summary>This replica holds the lease and the connection is open.</summary>
-    Connected,
-
-    /// <summary>This replica holds the lease and is opening its connection (not yet long enough to call it down).</summary>
-    Connecting,
-
-    /// <summary>Another replica holds the lease and has said nothing of a failure.</summary>
-    HeldElsewhere,
-
-    /// <summary>No replica holds the lease live: nothing is connected.</summary>
-    NoHolder,
-
-    /// <summary>A replica holds the lease but has had no open connection since <see cref="WeComAiBotState.DownSince"/>.</summary>
-    CannotConnect,
-
-    /// <summary>
-    /// Another connection (outside this deployment) subscribed for the bot and WeCom closed the holder's; the holder keeps
-    /// the lease and does not take the bot back until the app is saved again.
-    /// </summary>
-    TakenOver,
-}
-
-/// <summary>An AI bot's condition and, when it is not connected, since when.</summary>
-internal readonly record struct WeComAiBotState(WeComAiBotCondition Condition, DateTimeOffset? DownSince)
-{
-    /// <summary>True when the bot's connection is held and its holder has not said it is down.</summary>
-    public bool IsUp => Condition is WeComAiBotCondition.Connected or WeComAiBotCondition.Connecting or WeComAiBotCondition.HeldElsewhere;
-
-    /// <summary>One line for an administrator.</summary>
-    public string Describe() => Condition switch
-    {
-        WeComAiBotCondition.Connected => "AI bot connected",
-        WeComAiBotCondition.Connecting => "AI bot connecting",
-        WeComAiBotCondition.HeldElsewhere => "AI bot held by another replica",
-        WeComAiBotCondition.NoHolder => "AI bot: no replica holds it",
-        WeComAiBotCondition.TakenOver => $"AI bot taken over by another connection at {DownSince!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC (save the app to take it back)",
-        _ => $"AI bot: no connection since {DownSince!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC",
-    };
-}
-
 /// <summary>
-/// Reads an AI bot's <see cref="WeComAiBotState"/> from its lease, its holder's word (<see cref="WeComAiBotStatus"/>)
-/// and, when the holder is this replica, its own connection. The console's Apps page reads it as the line of every enabled
-/// WeCom app with an AI bot (<see cref="ILongConnectionStates"/>).
+/// Reads an AI bot's long connection as every room's is read (<see cref="LongConnectionStateReader"/>: its lease, its
+/// holder's word in <see cref="WeComAiBotStatus"/> — "taken over" standing down — and this replica's own duty). The
+/// console's Apps page reads it as the line of every enabled WeCom app with an AI bot (<see cref="ILongConnectionStates"/>).
 /// </summary>
-internal sealed class WeComAiBotStates(LeaseStore leases, TimeProvider time, WeComAiBotStatus? status = null, WeComAiBotSupervisor? supervisor = null)
+internal sealed class WeComAiBotStates(LongConnectionStateReader reader, WeComAiBotStatus? status = null, WeComAiBotSupervisor? supervisor = null)
     : ILongConnectionStates
 {
     public string Platform => HubAppPlatform.WeCom;
@@ -66,24 +22,14 @@ internal sealed class WeComAiBotStates(LeaseStore leases, TimeProvider time, WeC
         }
 
         var state = await OfAsync(app.Name, botId, cancellationToken).ConfigureAwait(false);
-        return new("app-aibot", state.Describe(), state.IsUp, $"AI bot {botId}");
+        return new("app-aibot", Describe(state), state.IsUp, $"AI bot {botId}");
     }
 
-    public async Task<WeComAiBotState> OfAsync(string appName, string botId, CancellationToken cancellationToken)
-    {
-        var lease = await leases.GetAsync(WeComAiBotDuty.LeaseNameOf(botId), cancellationToken).ConfigureAwait(false);
-        if (lease is null || lease.ExpiresAt <= time.GetUtcNow())
-        {
-            return new(WeComAiBotCondition.NoHolder, null);
-        }
+    public Task<LongConnectionState> OfAsync(string appName, string botId, CancellationToken cancellationToken) =>
+        reader.OfAsync(WeComAiBotDuty.Connection, botId, status, supervisor?.Duties.GetValueOrDefault(appName), cancellationToken);
 
-        if (status is not null && await status.ReadAsync(botId, cancellationToken).ConfigureAwait(false) is { } mark)
-        {
-            return new(mark.Reason == WeComAiBotStatus.TakenOver ? WeComAiBotCondition.TakenOver : WeComAiBotCondition.CannotConnect, mark.Since);
-        }
-
-        return supervisor?.Duties.GetValueOrDefault(appName) is { IsHolding: true } duty
-            ? new(duty.IsConnected ? WeComAiBotCondition.Connected : WeComAiBotCondition.Connecting, null)
-            : new(WeComAiBotCondition.HeldElsewhere, null);
-    }
+    /// <summary>One line for an administrator: <c>AI bot connected</c>, or that another connection took it.</summary>
+    public static string Describe(LongConnectionState state) => state.Describe("AI bot", (reason, since) => reason == WeComAiBotStatus.TakenOver
+        ? $"AI bot taken over by another connection at {since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC (save the app to take it back)"
+        : null);
 }

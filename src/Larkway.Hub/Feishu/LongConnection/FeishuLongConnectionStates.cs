@@ -1,0 +1,34 @@
+using Larkway.Hub.Apps;
+using Larkway.Hub.Apps.Connections;
+using Larkway.Hub.Platform.Configuration;
+
+namespace Larkway.Hub.Feishu.LongConnection;
+
+/// <summary>
+/// Reads Feishu's long connection as every room's connection is read (<see cref="LongConnectionStateReader"/>): the
+/// console's Apps page shows it on the deployment's app (<c>default</c>) in long-connection mode, and readiness reads it.
+/// </summary>
+internal sealed class FeishuLongConnectionStates(HubSettings settings, LongConnectionStateReader reader, FeishuLongConnectionStatus? status = null, FeishuLongConnectionDuty? duty = null)
+    : ILongConnectionStates
+{
+    public string Platform => HubAppPlatform.Feishu;
+
+    public async Task<LongConnectionLine?> LineAsync(HubAppInfo app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (settings.Mode != HubMode.LongConnection || app.Name != HubAppService.DefaultAppName)
+        {
+            return null;
+        }
+
+        var state = await OfAsync(cancellationToken).ConfigureAwait(false);
+        return new("app-long-connection", Describe(state), state.IsUp);
+    }
+
+    /// <summary>Where the deployment's long connection stands.</summary>
+    public Task<LongConnectionState> OfAsync(CancellationToken cancellationToken) =>
+        reader.OfAsync(FeishuLongConnectionDuty.Connection, settings.AppId ?? "", status, duty, cancellationToken);
+
+    /// <summary>One line for an administrator: <c>Long connection connected</c>.</summary>
+    public static string Describe(LongConnectionState state) => state.Describe("Long connection");
+}
