@@ -16,7 +16,7 @@ public static class HubFeishuServiceCollectionExtensions
     /// <summary>
     /// Adds Feishu's notification channel (cards and templates sent by the app's bot, paced at each app's
     /// <c>Feishu:RateLimit</c>), the assistant's replies (CardKit cards) and attachment source, and Feishu's side of
-    /// people's accounts and the apps' connection test. Needs <c>AddHubNotifications</c> and <c>AddHubApps</c> (the apps' clients).
+    /// people's accounts and the apps' connection test, and its notification card clicks. Needs <c>AddHubNotifications</c> and <c>AddHubApps</c> (the apps' clients).
     /// </summary>
     public static IServiceCollection AddHubFeishu(this IServiceCollection services)
     {
@@ -28,6 +28,10 @@ public static class HubFeishuServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, FeishuPlatformAccounts>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, FeishuConnectionTest>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, FeishuPersonAddressing>());
+
+        // Clicks on notification cards: checked and answered here, recorded through Notifications' one click entry.
+        services.TryAddSingleton<FeishuNotificationClickers>();
+        services.TryAddSingleton<FeishuNotificationClicks>();
         return services;
     }
 }
