@@ -1,3 +1,4 @@
+using Larkway.Feishu.Events.Dispatch;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Attachments;
 using Larkway.Hub.Assistants.Replies;
@@ -32,6 +33,19 @@ public static class HubFeishuServiceCollectionExtensions
         // Clicks on notification cards: checked and answered here, recorded through Notifications' one click entry.
         services.TryAddSingleton<FeishuNotificationClickers>();
         services.TryAddSingleton<FeishuNotificationClicks>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers handlers on the event dispatcher of every Feishu app that has no <c>AddHubEventDispatcher</c> registration
+    /// or keyed dispatcher of its own: the apps added at run time. The handler is told the app's name.
+    /// </summary>
+    public static IServiceCollection AddHubStoredAppDispatcher(this IServiceCollection services, Action<IServiceProvider, string, FeishuEventDispatcher> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddSingleton(new FeishuStoredAppDispatcherRegistration(configure));
+        services.TryAddKeyedSingleton<FeishuEventDispatcher>(KeyedService.AnyKey, (sp, key) => FeishuStoredAppDispatch.Build(sp, (string)key!));
         return services;
     }
 }
