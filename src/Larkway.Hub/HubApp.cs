@@ -8,7 +8,7 @@ using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Feishu;
 using Larkway.Hub.Inbox;
-using Larkway.Hub.Notifications.Actions;
+using Larkway.Hub.Feishu.Notifications;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Configuration;
@@ -408,13 +408,13 @@ public static partial class HubApp
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BotOptions>, BotOptionsValidator>());
         services.TryAddSingleton(_ => new BotCommands().AddSamples());
         services.TryAddSingleton(sp => new BotCardActions().AddSamples()
-            .AddNotificationCards(sp.GetRequiredService<NotificationCardActions>())
+            .AddNotificationCards(sp.GetRequiredService<FeishuNotificationClicks>())
             .AddAssistantCards(sp.GetRequiredService<AssistantCardActions>()));
 
         // Clicks on the notifications that apps added at run time sent are answered the same way (with the assistants'
         // answer buttons); their messages enter the bot door (AddFeishuBots).
         services.AddHubStoredAppDispatcher((sp, appName, dispatcher) => dispatcher
-            .AddNotificationCards(appName, sp.GetRequiredService<NotificationCardActions>(), sp.GetRequiredService<AssistantCardActions>()));
+            .AddNotificationCards(appName, sp.GetRequiredService<FeishuNotificationClicks>(), sp.GetRequiredService<AssistantCardActions>()));
         services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
 
         // The configured app's bot enters through the one door of every app's bot (AppBots), seated by Feishu's room.

@@ -3,7 +3,6 @@ using Larkway.Feishu.Bot;
 using Larkway.Feishu.Events.Models.Im;
 using MessageContent = Larkway.Feishu.Im.MessageContent;
 using Larkway.Hub.Bots;
-using Larkway.Hub.Inbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,4 +1,5 @@
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Feishu.Events.Dispatch;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Assistants.Attachments;
@@ -22,7 +23,7 @@ public static class HubFeishuServiceCollectionExtensions
     /// <summary>
     /// Adds Feishu's notification channel (cards and templates sent by the app's bot, paced at each app's
     /// <c>Feishu:RateLimit</c>), the assistant's replies (CardKit cards) and attachment source, and Feishu's side of
-    /// people's accounts and the apps' connection test. Needs <c>AddHubNotifications</c> and <c>AddHubApps</c> (the apps' clients).
+    /// people's accounts and the apps' connection test, and its notification card clicks. Needs <c>AddHubNotifications</c> and <c>AddHubApps</c> (the apps' clients).
     /// </summary>
     public static IServiceCollection AddHubFeishu(this IServiceCollection services)
     {
@@ -49,6 +50,10 @@ public static class HubFeishuServiceCollectionExtensions
         services.TryAddSingleton(sp => new FeishuLongConnectionStates(
             sp.GetService<HubSettings>() ?? new HubSettings(), sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<FeishuLongConnectionStatus>(), sp.GetService<FeishuLongConnectionDuty>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILongConnectionStates, FeishuLongConnectionStates>(sp => sp.GetRequiredService<FeishuLongConnectionStates>())); // the console's Apps page
+
+        // Clicks on notification cards: checked and answered here, recorded through Notifications' one click entry.
+        services.TryAddSingleton<FeishuNotificationClickers>();
+        services.TryAddSingleton<FeishuNotificationClicks>();
         return services;
     }
 
@@ -65,6 +70,19 @@ public static class HubFeishuServiceCollectionExtensions
             sp.GetRequiredService<HubSettings>(), sp.GetRequiredService<IFeishuEventSink>(), sp.GetRequiredService<LongConnectionServices>(), sp.GetRequiredService<FeishuLongConnectionStatus>()));
         services.AddHostedService(sp => sp.GetRequiredService<FeishuLongConnectionDuty>());
         services.AddHealthChecks().AddCheck<FeishuLongConnectionHealthCheck>("long-connection", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
+        return services;
+    }
+
+    /// <summary>
+    /// Registers handlers on the event dispatcher of every Feishu app that has no <c>AddHubEventDispatcher</c> registration
+    /// or keyed dispatcher of its own: the apps added at run time. The handler is told the app's name.
+    /// </summary>
+    public static IServiceCollection AddHubStoredAppDispatcher(this IServiceCollection services, Action<IServiceProvider, string, FeishuEventDispatcher> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddSingleton(new FeishuStoredAppDispatcherRegistration(configure));
+        services.TryAddKeyedSingleton<FeishuEventDispatcher>(KeyedService.AnyKey, (sp, key) => FeishuStoredAppDispatch.Build(sp, (string)key!));
         return services;
     }
 }

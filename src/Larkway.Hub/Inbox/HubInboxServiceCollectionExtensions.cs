@@ -95,16 +95,4 @@ public static class HubInboxServiceCollectionExtensions
         services.AddSingleton(sp => new HubEventIgnoreRule(appName, leavesAlone(sp)));
         return services;
     }
-
-    /// <summary>
-    /// Registers handlers on the dispatcher of every app that has no <c>AddHubEventDispatcher</c> registration or keyed
-    /// dispatcher of its own: the apps added at run time. The handler is told the app's name.
-    /// </summary>
-    public static IServiceCollection AddHubStoredAppDispatcher(this IServiceCollection services, Action<IServiceProvider, string, FeishuEventDispatcher> configure)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        services.AddSingleton(new HubStoredAppDispatcherRegistration(configure));
-        return services;
-    }
 }

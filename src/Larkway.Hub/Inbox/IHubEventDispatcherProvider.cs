@@ -15,22 +15,17 @@ public interface IHubEventDispatcherProvider
 /// <summary>One <c>AddHubEventDispatcher</c> call: handlers to register on an app's dispatcher.</summary>
 internal sealed record HubEventDispatcherRegistration(string AppName, Action<IServiceProvider, FeishuEventDispatcher> Configure);
 
-/// <summary>One <c>AddHubStoredAppDispatcher</c> call: handlers for every app without registrations of its own (the apps added at run time).</summary>
-internal sealed record HubStoredAppDispatcherRegistration(Action<IServiceProvider, string, FeishuEventDispatcher> Configure);
-
 /// <summary>
 /// The default provider: builds one dispatcher per app from the <c>AddHubEventDispatcher</c> registrations
-/// (applied in order), else uses a <see cref="FeishuEventDispatcher"/> keyed service registered under the app name,
-/// else builds one from the <c>AddHubStoredAppDispatcher</c> registrations (none: the app has no dispatcher).
+/// (applied in order), else uses the <see cref="FeishuEventDispatcher"/> keyed service of the app's name — which is how
+/// Feishu's room hands over the dispatchers of the apps added at run time (<c>AddHubStoredAppDispatcher</c>) — else
+/// the app has no dispatcher.
 /// </summary>
 internal sealed class HubEventDispatcherRegistry(
     IServiceProvider services,
-    IEnumerable<HubEventDispatcherRegistration> registrations,
-    IEnumerable<HubStoredAppDispatcherRegistration> storedApps)
+    IEnumerable<HubEventDispatcherRegistration> registrations)
     : IHubEventDispatcherProvider
 {
-    private readonly HubStoredAppDispatcherRegistration[] _storedApps = [.. storedApps];
-
     private readonly ILookup<string, HubEventDispatcherRegistration> _registrations = registrations.ToLookup(r => r.AppName, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<FeishuEventDispatcher?>> _dispatchers = new(StringComparer.Ordinal);
 
@@ -42,27 +37,12 @@ internal sealed class HubEventDispatcherRegistry(
 
     private FeishuEventDispatcher? Build(string appName)
     {
-        var dispatcher = new FeishuEventDispatcher(services.GetService<ILogger<FeishuEventDispatcher>>());
         if (!_registrations.Contains(appName))
         {
-            if (services.GetKeyedService<FeishuEventDispatcher>(appName) is { } keyed)
-            {
-                return keyed;
-            }
-
-            if (_storedApps.Length == 0)
-            {
-                return null;
-            }
-
-            foreach (var registration in _storedApps)
-            {
-                registration.Configure(services, appName, dispatcher);
-            }
-
-            return dispatcher;
+            return services.GetKeyedService<FeishuEventDispatcher>(appName);
         }
 
+        var dispatcher = new FeishuEventDispatcher(services.GetService<ILogger<FeishuEventDispatcher>>());
         foreach (var registration in _registrations[appName])
         {
             registration.Configure(services, dispatcher);

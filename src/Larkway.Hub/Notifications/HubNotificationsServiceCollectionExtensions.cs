@@ -37,7 +37,6 @@ public static class HubNotificationsServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<NotificationTypeStore>();
         services.TryAddSingleton<NotificationComposer>();
-        services.TryAddSingleton<Larkway.Hub.Notifications.Actions.NotificationClickers>();
         services.TryAddSingleton<Larkway.Hub.Notifications.Actions.NotificationOperators>();
         services.TryAddSingleton<Larkway.Hub.Notifications.Actions.NotificationCardActions>();
         services.AddHostedService<NotificationPackStartup>();

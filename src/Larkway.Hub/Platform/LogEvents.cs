@@ -53,8 +53,8 @@ internal static class LogEvents
     public const int NotificationSenderFailed = 4102;
     public const int NotificationSenderPaced = 4105;
 
-    // Notifications/Actions
-    public const int NotificationCardActionsAfterCardInvalid = 4110;
+    // Feishu/Notifications (a Feishu click on a notification card)
+    public const int FeishuNotificationClicksAfterCardInvalid = 4110;
 
     // Notifications
     public const int RecipientExpanderLookupFailed = 4111;
@@ -65,8 +65,8 @@ internal static class LogEvents
     public const int DingTalkActionCrossSiteRefused = 4115;
     public const int DingTalkActionFollowUpFailed = 4125;
 
-    // Notifications/Actions
-    public const int NotificationCardActionsClickRefused = 4113;
+    // Feishu/Notifications
+    public const int FeishuNotificationClicksRefused = 4113;
 
     // Notifications/Routing
     public const int PersonRoutingFellBack = 4130;

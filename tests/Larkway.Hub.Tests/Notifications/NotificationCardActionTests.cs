@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Hub.Feishu.Notifications;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Notifications.Types;
@@ -79,9 +80,9 @@ public sealed class NotificationCardActionTests
     public void A_click_s_values_are_the_form_or_the_single_component_s_option_and_input()
     {
         using var form = JsonDocument.Parse("""{"comment":"ok","qty":"2"}""");
-        NotificationCardActions.FormValues(new CardAction { FormValue = form.RootElement.Clone() }).ToJsonString().ShouldBe("""{"comment":"ok","qty":"2"}""");
-        NotificationCardActions.FormValues(new CardAction { Option = "b", InputValue = "hi" }).ToJsonString().ShouldBe("""{"option":"b","input":"hi"}""");
-        NotificationCardActions.FormValues(new CardAction()).ToJsonString().ShouldBe("{}");
+        FeishuNotificationClicks.FormValues(new CardAction { FormValue = form.RootElement.Clone() }).ToJsonString().ShouldBe("""{"comment":"ok","qty":"2"}""");
+        FeishuNotificationClicks.FormValues(new CardAction { Option = "b", InputValue = "hi" }).ToJsonString().ShouldBe("""{"option":"b","input":"hi"}""");
+        FeishuNotificationClicks.FormValues(new CardAction()).ToJsonString().ShouldBe("{}");
     }
 
     [Fact]

@@ -70,6 +70,43 @@ public sealed class HubNotificationActionsTests
     }
 
     [Fact]
+    public async Task A_Feishu_delivery_is_decided_once_a_reject_after_approve_records_and_forwards_nothing_and_is_answered_with_the_standing_decision()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAsync();
+        using var admin = Client(hub, HubSandbox.AdminKey);
+        using var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url("/decisions").ToString(), event_types = new[] { "notification.action" } });
+        var subscription = await subscribed.Content.ReadAsStringAsync();
+        subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, subscription);
+        var webhookId = JsonDocument.Parse(subscription).RootElement.GetProperty("id").GetString()!;
+        var key = await CreateKeyAsync(admin, "requisition.*");
+        var id = await CreateAsync(hub, key, "pr-80-submitted");
+        var sent = await WaitForAsync(hub, key, id, n => n.GetProperty("status").GetString() == "sent", "sent");
+        var messageId = sent.GetProperty("recipients")[0].GetProperty("message_id").GetString()!;
+        var buttons = Buttons(hub.State.FindMessage(messageId)!.SendContent);
+        var approve = buttons.Single(b => b["value"]?["action"]?.GetValue<string>() == "approve")["value"]!;
+        var reject = buttons.Single(b => b["value"]?["action"]?.GetValue<string>() == "reject")["value"]!;
+
+        (await hub.ClickAsync(messageId, approve)).GetProperty("toast").GetProperty("content").GetString().ShouldBe("Approved PR-2026-0077");
+        var second = await hub.ClickAsync(messageId, reject);
+
+        second.GetProperty("toast").GetProperty("content").GetString().ShouldBe("Already decided: approved. Nothing more was recorded.");
+        second.GetProperty("card_updated").GetBoolean().ShouldBeFalse();
+        Strings(hub.State.FindMessage(messageId)!.Content).ShouldContain("Requisition PR-2026-0077 approved");
+        var status = await WaitForAsync(hub, key, id, n => n.GetProperty("actions").GetArrayLength() >= 1, "the recorded action");
+        status.GetProperty("actions").GetArrayLength().ShouldBe(1, status.ToString());
+        status.GetProperty("decision").GetString().ShouldBe("approved");
+
+        // The forwarded decision is queued with the recorded click, in one transaction: by the second answer the queue is final.
+        var deliveries = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{webhookId}/deliveries");
+        deliveries.GetArrayLength().ShouldBe(1, deliveries.ToString());
+        await HubSandbox.WaitUntilAsync(() => receiver.At("/decisions").Count == 1, "the forwarded decision");
+        using var forwarded = JsonDocument.Parse(receiver.At("/decisions")[0].Body);
+        forwarded.RootElement.GetProperty("event").GetProperty("decision").GetString().ShouldBe("approved");
+        forwarded.RootElement.GetProperty("event").GetProperty("operator").GetProperty("platform").GetString().ShouldBe("feishu");
+    }
+
+    [Fact]
     public async Task An_action_the_type_does_not_declare_gets_a_friendly_toast_and_is_still_recorded()
     {
         await using var hub = await HubSandbox.StartAsync();

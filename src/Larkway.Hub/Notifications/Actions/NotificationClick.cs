@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
 
@@ -17,10 +18,43 @@ namespace Larkway.Hub.Notifications.Actions;
 /// The platform's own identity of this press, the same when the platform delivers it again (a card's task id and
 /// button key, a link's delivery and action): the click is recorded once per notification and click id.
 /// </param>
-internal sealed record NotificationClick(string Platform, string? App, string UserId, string NotificationId, long DeliveryId, string Action, string ClickId);
+internal sealed record NotificationClick(string Platform, string? App, string UserId, string NotificationId, long DeliveryId, string Action, string ClickId)
+{
+    /// <summary>What the press sent besides the button (a card form's inputs by name); recorded and forwarded. Empty when the platform sends none.</summary>
+    public JsonObject? Form { get; init; }
+
+    /// <summary>The presser's open_id, for platforms whose ids are open_ids (shown as the action's <c>operator_open_id</c>).</summary>
+    public string? OpenId { get; init; }
+
+    /// <summary>
+    /// The room acts on this press itself (an approval's buttons), so it counts as known even where the type declares
+    /// no such action.
+    /// </summary>
+    public bool RoomActs { get; init; }
+
+    /// <summary>
+    /// Whether the entry forwards the platform's own event (<see cref="NotificationCardActions.PlatformEventType"/>). False
+    /// where the platform's callback reaches the webhooks already as it came (Feishu's <c>card.action.trigger</c>, fanned
+    /// out by the inbox).
+    /// </summary>
+    public bool ForwardsPlatformEvent { get; init; } = true;
+}
 
 /// <summary>What a click came to: whether it acted (false: the notification or delivery is gone), the answer for the presser, the decision it recorded.</summary>
-internal sealed record NotificationClickAnswer(bool Ok, string Message, string? Decision);
+internal sealed record NotificationClickAnswer(bool Ok, string Message, string? Decision)
+{
+    /// <summary>The notification pressed on (null when it is gone), for a room that answers in its own form.</summary>
+    public NotificationRow? Notification { get; init; }
+
+    /// <summary>The type's definition of the pressed action, or null when the type declares none.</summary>
+    public NotificationTypeAction? Action { get; init; }
+
+    /// <summary>
+    /// Another decision of this delivery stands: nothing was recorded or forwarded, and <see cref="Message"/> says which
+    /// (<see cref="Decision"/>). The room answers with that, not with the action.
+    /// </summary>
+    public bool AlreadyDecided { get; init; }
+}
 
 /// <summary>
 /// Who pressed a notification's button, as the directory knows them: the person the delivery was routed for, else the

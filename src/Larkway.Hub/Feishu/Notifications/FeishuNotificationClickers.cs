@@ -3,17 +3,18 @@ using Larkway.Feishu;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Notifications;
 
-namespace Larkway.Hub.Notifications.Actions;
+namespace Larkway.Hub.Feishu.Notifications;
 
 /// <summary>
-/// Who may click a notification's card: the click must come from a message the Hub sent for that notification, and
+/// Who may click a notification's card on Feishu: the click must come from a message the Hub sent for that notification, and
 /// from the person it was sent to — by open_id, user_id or union_id as given, an email by the open_id it resolves to
 /// (cached by the resolver), a chat by membership (listed through Feishu, cached for <see cref="MembershipLifetime"/>).
 /// A signed callback alone proves neither: an old-style one is signed with the verification token, which is not secret
 /// enough to decide on someone's behalf.
 /// </summary>
-internal sealed class NotificationClickers(IRecipientResolver resolver, IFeishuClientFactory apps, TimeProvider time)
+internal sealed class FeishuNotificationClickers(IRecipientResolver resolver, IFeishuClientFactory apps, TimeProvider time)
 {
     /// <summary>How long a chat's member list is trusted (someone removed from the chat may click for this long).</summary>
     public static readonly TimeSpan MembershipLifetime = TimeSpan.FromMinutes(5);
