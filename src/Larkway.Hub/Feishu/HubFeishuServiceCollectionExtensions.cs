@@ -1,5 +1,5 @@
-using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Assistants.Attachments;

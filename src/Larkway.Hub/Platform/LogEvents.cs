@@ -23,7 +23,7 @@ internal static class LogEvents
     public const int InboxProcessorNoDispatcher = 4037;
     public const int InboxProcessorMalformed = 4038;
     public const int InboxRetentionPruned = 4039;
-    public const int LongConnectionServiceFatal = 4040;
+    public const int FeishuLongConnectionRefused = 4040;
 
     // Platform/Auth
     public const int HubAdminKeyConfiguredKey = 4050;

@@ -95,6 +95,6 @@ internal sealed partial class FeishuLongConnectionDuty(HubSettings settings, IFe
 
     protected override void OnStartFailed(Exception exception) => LogRefused(_logger, exception, exception.Message);
 
-    [LoggerMessage(EventId = LogEvents.LongConnectionServiceFatal, Level = LogLevel.Error, Message = "The Feishu long connection was refused: {Reason}. Events are not being received; trying again in up to a minute. Fix the cause (a changed secret needs a restart of the Hub).")]
+    [LoggerMessage(EventId = LogEvents.FeishuLongConnectionRefused, Level = LogLevel.Error, Message = "The Feishu long connection was refused: {Reason}. Events are not being received; trying again in up to a minute. Fix the cause (a changed secret needs a restart of the Hub).")]
     private static partial void LogRefused(ILogger logger, Exception exception, string reason);
 }
