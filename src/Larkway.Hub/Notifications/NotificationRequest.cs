@@ -25,8 +25,8 @@ public sealed record NotificationRequest(
     public string? App { get; init; }
 
     /// <summary>
-    /// The built-in platforms' recipient kinds, as JSON property names: what a request parsed without a Hub's channels and a
-    /// type's recipients may name. The API takes the kinds of the channels registered (<see cref="NotificationService.RecipientTypes"/>).
+    /// The built-in platforms' recipient kinds, as JSON property names: what a request or a type checked without a Hub's
+    /// channels may name. The API takes the kinds of the channels registered (<see cref="NotificationChannels.RecipientTypes"/>).
     /// </summary>
     public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id", "dingtalk_userid", "dingtalk_mobile", "wecom_userid", "wecom_email", "wecom_mobile", PersonRecipient];
 

@@ -1,6 +1,8 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications;
+using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Tests.TestSupport;
@@ -110,6 +112,28 @@ public sealed class TestChatNotificationTests(PostgresCluster cluster) : IAsyncL
         var problems = new List<NotificationProblem>();
         NotificationRequest.Parse(Body("po-4", Card, ("telegram_id", "x")), null, problems, service.RecipientTypes, out _).ShouldBeNull();
         problems.ShouldHaveSingleItem().Message.ShouldBe("Must have exactly one of: email, open_id, user_id, union_id, chat_id, department_id, testchat_userid, person.");
+    }
+
+    [Fact]
+    public async Task A_type_may_name_testchat_recipients_and_a_notification_of_it_goes_to_them()
+    {
+        await using var hub = Hub();
+        await AddAppAsync(hub);
+        var type = JsonNode.Parse("""
+            {"template":{"header":{"title":{"tag":"plain_text","content":"Swap with {{who}}"}},"elements":[]},
+             "sample_data":{"user":"bob","who":"carol"},"recipients":[{"testchat_userid":"{{user}}"}]}
+            """)!.AsObject();
+
+        var put = await hub.Provider.GetRequiredService<NotificationTypeService>().PutAsync("shift.swap", type, CancellationToken.None);
+        put.Problems.ShouldBeEmpty();
+        var service = hub.Provider.GetRequiredService<NotificationService>();
+        var problems = new List<NotificationProblem>();
+        var request = NotificationRequest.Parse(
+            """{"type":"shift.swap","idempotency_key":"swap-1","app":"tc-ops","data":{"user":"bob","who":"dave"}}"""u8, null, problems, service.RecipientTypes, out _);
+        var submitted = await service.SubmitAsync(request!, Erp, CancellationToken.None);
+
+        submitted.Outcome.ShouldBe(NotificationSubmitOutcome.Queued, string.Join("; ", submitted.Problems.Select(p => $"{p.Field}: {p.Message}")));
+        (await service.GetAsync(submitted.Id!, Erp, CancellationToken.None))!.Deliveries.Select(d => (d.RecipientType, d.Recipient)).ShouldBe([("testchat_userid", "bob")]);
     }
 
     private static async Task AddAppAsync(HubServices hub)
