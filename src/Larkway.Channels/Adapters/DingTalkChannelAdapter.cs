@@ -9,7 +9,7 @@ namespace Larkway.Channels.Adapters;
 public static class DingTalkChannelAdapter
 {
     /// <summary>The platform.</summary>
-    public const ChannelPlatform Platform = ChannelPlatform.DingTalk;
+    public static ChannelPlatform Platform { get; } = ChannelPlatform.DingTalk;
 
     /// <inheritdoc cref="DingTalkInboundNormalizer.Normalize(string, ChannelBotIdentity?, DateTimeOffset)"/>
     public static InboundMessage Normalize(string robotMessageJson, ChannelBotIdentity? bot, DateTimeOffset receivedAt) =>

@@ -10,7 +10,7 @@ namespace Larkway.Channels.Adapters;
 public static class FeishuChannelAdapter
 {
     /// <summary>The platform.</summary>
-    public const ChannelPlatform Platform = ChannelPlatform.Feishu;
+    public static ChannelPlatform Platform { get; } = ChannelPlatform.Feishu;
 
     /// <inheritdoc cref="FeishuInboundNormalizer.Normalize"/>
     public static InboundMessage Normalize(MessageReceivedEvent received, string appId, ChannelBotIdentity bot, DateTimeOffset receivedAt) =>

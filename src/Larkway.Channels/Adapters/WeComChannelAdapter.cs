@@ -14,7 +14,7 @@ namespace Larkway.Channels.Adapters;
 public static class WeComChannelAdapter
 {
     /// <summary>The platform.</summary>
-    public const ChannelPlatform Platform = ChannelPlatform.WeCom;
+    public static ChannelPlatform Platform { get; } = ChannelPlatform.WeCom;
 
     /// <inheritdoc cref="WeComInboundNormalizer.Normalize(WeComAiBotMessage, ChannelBotIdentity, DateTimeOffset)"/>
     public static InboundMessage Normalize(WeComAiBotMessage message, ChannelBotIdentity bot, DateTimeOffset receivedAt) =>

@@ -66,7 +66,7 @@ public sealed record InboundMessage
     /// </summary>
     public required string DedupKey { get; init; }
 
-    /// <summary>The dedup key of a message: lower-case platform, app id, message id.</summary>
+    /// <summary>The dedup key of a message: the platform's name (lower case), app id, message id.</summary>
     public static string DedupKeyFor(ChannelPlatform platform, string appId, string messageId) =>
-        $"{platform.ToString().ToLowerInvariant()}/{appId}/{messageId}";
+        $"{platform.Name}/{appId}/{messageId}";
 }

@@ -57,6 +57,13 @@ internal sealed class NotificationChannels(IEnumerable<INotificationChannel> cha
 {
     private readonly Dictionary<string, INotificationChannel> _byPlatform = channels.ToDictionary(c => c.Platform, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The recipient kinds a request may name: every channel's, in the order the rooms registered them, then a directory
+    /// person (any app sends to one). A platform's room adds its kinds with its channel; nothing here lists them.
+    /// </summary>
+    public IReadOnlyList<string> RecipientTypes { get; } =
+        [.. channels.SelectMany(c => c.RecipientTypes).Append(NotificationRequest.PersonRecipient).Distinct(StringComparer.Ordinal)];
+
     /// <summary>Every channel.</summary>
     public IEnumerable<INotificationChannel> All => _byPlatform.Values;
 

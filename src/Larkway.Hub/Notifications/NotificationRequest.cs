@@ -24,7 +24,10 @@ public sealed record NotificationRequest(
     /// <summary>The stored app to send with (<c>app</c>); null for the configured default app.</summary>
     public string? App { get; init; }
 
-    /// <summary>Recipient kinds the API takes, as JSON property names.</summary>
+    /// <summary>
+    /// The built-in platforms' recipient kinds, as JSON property names: what a request or a type checked without a Hub's
+    /// channels may name. The API takes the kinds of the channels registered (<see cref="NotificationChannels.RecipientTypes"/>).
+    /// </summary>
     public static readonly IReadOnlyList<string> RecipientTypes = ["email", "open_id", "user_id", "union_id", "chat_id", "department_id", "dingtalk_userid", "dingtalk_mobile", "wecom_userid", "wecom_email", "wecom_mobile", PersonRecipient];
 
     /// <summary>
@@ -89,8 +92,17 @@ public sealed record NotificationRequest(
     /// problems but names a type and data for the type's template, <paramref name="draft"/> holds them, so that the
     /// template's checks can be reported with the other problems instead of after they are fixed.
     /// </summary>
-    public static NotificationRequest? Parse(ReadOnlySpan<byte> body, string? idempotencyHeader, List<NotificationProblem> problems, out NotificationRequest? draft)
+    public static NotificationRequest? Parse(ReadOnlySpan<byte> body, string? idempotencyHeader, List<NotificationProblem> problems, out NotificationRequest? draft) =>
+        Parse(body, idempotencyHeader, problems, RecipientTypes, out draft);
+
+    /// <summary>
+    /// Parses like <see cref="Parse(ReadOnlySpan{byte}, string?, List{NotificationProblem}, out NotificationRequest?)"/>, taking
+    /// the recipient kinds <paramref name="recipientTypes"/> names (the registered channels', so a platform's room adds its own).
+    /// </summary>
+    public static NotificationRequest? Parse(
+        ReadOnlySpan<byte> body, string? idempotencyHeader, List<NotificationProblem> problems, IReadOnlyList<string> recipientTypes, out NotificationRequest? draft)
     {
+        ArgumentNullException.ThrowIfNull(recipientTypes);
         draft = null;
         if (!JsonBody.TryReadObject(body, "type, idempotency_key, recipients and card or feishu_template", out var root, out var problem))
         {
@@ -148,7 +160,7 @@ public sealed record NotificationRequest(
         }
 
         // A type's own recipients may be all there is; without a type template the caller must name them.
-        var recipients = ParseRecipients(root, problems, required: kind != FromType);
+        var recipients = ParseRecipients(root, problems, recipientTypes, required: kind != FromType);
 
         // A misspelt member (recipents) would otherwise be ignored and the card go to the type's default recipients.
         AddUnknown(Shape, root, problems);
@@ -276,7 +288,7 @@ public sealed record NotificationRequest(
     /// <summary>Parses the content fields alone (for updates): the kind and the content, or problems.</summary>
     internal static (string? Kind, string? Content) ParseContentOnly(JsonElement root, List<NotificationProblem> problems) => ParseContent(root, problems);
 
-    private static List<NotificationRecipient> ParseRecipients(JsonElement root, List<NotificationProblem> problems, bool required)
+    private static List<NotificationRecipient> ParseRecipients(JsonElement root, List<NotificationProblem> problems, IReadOnlyList<string> recipientTypes, bool required)
     {
         var recipients = new List<NotificationRecipient>();
         if (!root.TryGetProperty("recipients", out var list) && !required)
@@ -303,7 +315,7 @@ public sealed record NotificationRequest(
             var path = $"recipients[{index++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                problems.Add(new(path, "Must be an object with one of: " + string.Join(", ", RecipientTypes) + "."));
+                problems.Add(new(path, "Must be an object with one of: " + string.Join(", ", recipientTypes) + "."));
                 continue;
             }
 
@@ -322,9 +334,9 @@ public sealed record NotificationRequest(
                 includeSubdepartments = flagValue.GetBoolean();
             }
 
-            if (fields.Count != 1 || !RecipientTypes.Contains(fields[0].Name))
+            if (fields.Count != 1 || !recipientTypes.Contains(fields[0].Name))
             {
-                problems.Add(new(path, "Must have exactly one of: " + string.Join(", ", RecipientTypes) + "."));
+                problems.Add(new(path, "Must have exactly one of: " + string.Join(", ", recipientTypes) + "."));
                 continue;
             }
 

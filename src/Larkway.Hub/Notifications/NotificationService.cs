@@ -18,6 +18,9 @@ internal sealed class NotificationService(
     NotificationChannels channels,
     Routing.PersonRouter? router = null)
 {
+    /// <summary>The recipient kinds a request may name (<see cref="NotificationChannels.RecipientTypes"/>): what the API parses with.</summary>
+    public IReadOnlyList<string> RecipientTypes => channels.RecipientTypes;
+
     /// <summary>
     /// Checks the app, renders the type's template, answers a repeat from the store, expands departments and emails,
     /// and stores the notification with one delivery per recipient.

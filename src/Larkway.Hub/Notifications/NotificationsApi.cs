@@ -60,7 +60,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
 
         var problems = new List<NotificationProblem>();
         var idempotencyHeader = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } h ? h : null;
-        var request = NotificationRequest.Parse(body, idempotencyHeader, problems, out var draft);
+        var request = NotificationRequest.Parse(body, idempotencyHeader, problems, notifications.RecipientTypes, out var draft);
         var caller = Caller(http);
         if (request is null)
         {

@@ -10,7 +10,7 @@ namespace Larkway.Hub.Notifications.Types;
 /// rendered with the caller's data and its recipients added to the caller's. The rendered card is validated here,
 /// before anything is stored.
 /// </summary>
-internal sealed class NotificationComposer(NotificationTypeStore types, Platform.Observability.CardTelemetry cards)
+internal sealed class NotificationComposer(NotificationTypeStore types, Platform.Observability.CardTelemetry cards, NotificationChannels? channels = null)
 {
     /// <param name="request">The parsed request.</param>
     /// <param name="forUpdate">An update of a notification already accepted: the switch does not apply (a card already sent is kept current).</param>
@@ -65,7 +65,7 @@ internal sealed class NotificationComposer(NotificationTypeStore types, Platform
         }
 
         var typeRecipientsTemplate = JsonNode.Parse(type.Recipients)!.AsArray();
-        var typeRecipients = NotificationTypeDefinition.RenderRecipients(typeRecipientsTemplate, data.RootElement, "data", problems);
+        var typeRecipients = NotificationTypeDefinition.RenderRecipients(typeRecipientsTemplate, data.RootElement, "data", problems, channels?.RecipientTypes);
         var recipients = request.Recipients.Concat(typeRecipients).Distinct().ToList();
         if (recipients.Count == 0 && typeRecipientsTemplate.Count == 0)
         {

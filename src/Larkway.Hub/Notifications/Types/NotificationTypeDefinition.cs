@@ -7,8 +7,11 @@ namespace Larkway.Hub.Notifications.Types;
 /// <summary>Checks a notification type the way it will be used: its template rendered with its sample data must be a valid card.</summary>
 internal static class NotificationTypeDefinition
 {
-    /// <summary>Problems with a type (field, message); empty when it is good to store.</summary>
-    public static List<NotificationProblem> Validate(string name, string template, string sampleData, string recipients)
+    /// <summary>
+    /// Problems with a type (field, message); empty when it is good to store. Its recipients may name
+    /// <paramref name="recipientTypes"/> (the registered channels' kinds; default the built-in platforms').
+    /// </summary>
+    public static List<NotificationProblem> Validate(string name, string template, string sampleData, string recipients, IReadOnlyList<string>? recipientTypes = null)
     {
         var problems = new List<NotificationProblem>();
         if (string.IsNullOrEmpty(name) || name.Length > NotificationLimits.MaxTypeLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
@@ -34,7 +37,7 @@ internal static class NotificationTypeDefinition
         using var data = JsonDocument.Parse(sampleData);
         if (RenderCard(templateNode, data.RootElement, "sample_data", problems) is not null)
         {
-            RenderRecipients(recipientsNode, data.RootElement, "sample_data", problems);
+            RenderRecipients(recipientsNode, data.RootElement, "sample_data", problems, recipientTypes);
         }
 
         return problems;
@@ -78,8 +81,10 @@ internal static class NotificationTypeDefinition
     }
 
     /// <summary>Renders a type's recipients with the data; problems for recipients that are not one known kind with a value.</summary>
-    public static List<NotificationRecipient> RenderRecipients(JsonNode recipients, JsonElement data, string dataField, List<NotificationProblem> problems)
+    public static List<NotificationRecipient> RenderRecipients(
+        JsonNode recipients, JsonElement data, string dataField, List<NotificationProblem> problems, IReadOnlyList<string>? recipientTypes = null)
     {
+        var kinds = recipientTypes ?? NotificationRequest.RecipientTypes;
         var rendering = CardTemplate.RenderStrict(recipients, data);
         AddMissing(rendering, dataField, problems);
         var rendered = rendering.Card.AsArray();
@@ -88,7 +93,7 @@ internal static class NotificationTypeDefinition
         {
             if (rendered[i] is JsonObject { Count: 1 } item
                 && item.First() is var (kind, value)
-                && NotificationRequest.RecipientTypes.Contains(kind)
+                && kinds.Contains(kind)
                 && value?.GetValueKind() == JsonValueKind.String)
             {
                 var text = value.GetValue<string>().Trim();
@@ -110,7 +115,7 @@ internal static class NotificationTypeDefinition
                 continue;
             }
 
-            problems.Add(new($"recipients[{i}]", "Must be an object with one of: " + string.Join(", ", NotificationRequest.RecipientTypes) + ", whose value is a string."));
+            problems.Add(new($"recipients[{i}]", "Must be an object with one of: " + string.Join(", ", kinds) + ", whose value is a string."));
         }
 
         return list;

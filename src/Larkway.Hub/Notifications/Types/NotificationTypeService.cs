@@ -10,8 +10,11 @@ namespace Larkway.Hub.Notifications.Types;
 /// whole, a preview rendered with data. The endpoints (<c>NotificationTypesApi.cs</c>) say who may change types, read
 /// the body, audit and map each outcome to a status.
 /// </summary>
-internal sealed class NotificationTypeService(NotificationTypeStore store)
+internal sealed class NotificationTypeService(NotificationTypeStore store, NotificationChannels? channels = null)
 {
+    /// <summary>The recipient kinds a type may name: the registered channels' (<see cref="NotificationChannels.RecipientTypes"/>).</summary>
+    public IReadOnlyList<string> RecipientTypes => channels?.RecipientTypes ?? NotificationRequest.RecipientTypes;
+
     /// <summary>Longest description.</summary>
     public const int MaxDescriptionLength = 1000;
 
@@ -48,7 +51,7 @@ internal sealed class NotificationTypeService(NotificationTypeStore store)
 
         if (problems.Count == 0)
         {
-            problems.AddRange(NotificationTypeDefinition.Validate(type.Name, type.Template, type.SampleData, type.Recipients));
+            problems.AddRange(NotificationTypeDefinition.Validate(type.Name, type.Template, type.SampleData, type.Recipients, RecipientTypes));
             if (problems.Count == 0)
             {
                 problems.AddRange(NotificationTypeAction.Validate(type.Actions, type.SampleData));
@@ -71,13 +74,13 @@ internal sealed class NotificationTypeService(NotificationTypeStore store)
     /// The type's card rendered with <paramref name="data"/> (a JSON object): what recipients would see, who they would
     /// be, and what is wrong with it — or, when the template cannot be rendered with the data, why.
     /// </summary>
-    public static NotificationPreviewResult Preview(NotificationTypeRow type, string data)
+    public static NotificationPreviewResult Preview(NotificationTypeRow type, string data, IReadOnlyList<string>? recipientTypes = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         using var document = JsonDocument.Parse(data);
         var problems = new List<NotificationProblem>();
         var card = NotificationTypeDefinition.RenderCard(JsonNode.Parse(type.Template)!, document.RootElement, "data", problems);
-        var recipients = card is null ? [] : NotificationTypeDefinition.RenderRecipients(JsonNode.Parse(type.Recipients)!, document.RootElement, "data", problems);
+        var recipients = card is null ? [] : NotificationTypeDefinition.RenderRecipients(JsonNode.Parse(type.Recipients)!, document.RootElement, "data", problems, recipientTypes);
         return new NotificationPreviewResult(card, recipients, problems);
     }
 

@@ -145,7 +145,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         }
 
         // The same checks as a submit: a preview that shows problems would be refused as a notification.
-        var preview = NotificationTypeService.Preview(type, data);
+        var preview = NotificationTypeService.Preview(type, data, types.RecipientTypes);
         if (preview.Problems.Count > 0)
         {
             return Invalid(preview.Problems, preview.Card is { } shown ? new() { ["card"] = shown } : null);

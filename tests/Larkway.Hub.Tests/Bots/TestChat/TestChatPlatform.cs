@@ -86,6 +86,7 @@ internal sealed class TestChatInboxHandler(AppBots bots) : IInboxPlatformHandler
             MentionsBot = true,
             ReplyContext = chat,
             EventKey = $"testchat/{item.AppName}/{id}",
+            Channel = TestChatAssistant.Inbound(item.AppName, id, chat, root.GetProperty("from").GetString()!, root.GetProperty("text").GetString()!.Trim(), item.ReceivedAt),
         };
         await bots.Get(TestChatPlatform.Platform, item.AppName).HandleMessageAsync(message, "tc-" + item.Id, cancellationToken).ConfigureAwait(false);
     }
