@@ -56,6 +56,6 @@ public static class ApprovalFormDisplay
 }
 
 /// <summary>Source-generated JSON for the stored form lines.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ApprovalFormLine[]))]
 internal sealed partial class ApprovalFormDisplayJsonContext : JsonSerializerContext;

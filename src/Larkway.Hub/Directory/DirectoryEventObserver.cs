@@ -72,13 +72,13 @@ internal sealed partial class DirectoryEventObserver(
         var write = new DirectoryWrite(tenantKey, context.AppName, DirectorySource.Event, envelope.DedupKey ?? $"inbox_{context.InboxEventId}", at);
         var applied = feishuEvent switch
         {
-            ContactUserCreatedEvent e => await UserAsync(write, DirectoryMapping.FromEvent(e.Object), cancellationToken).ConfigureAwait(false),
-            ContactUserUpdatedEvent e => await UserAsync(write, DirectoryMapping.FromUpdateEvent(e.Object, e.OldObject), cancellationToken).ConfigureAwait(false),
+            ContactUserCreatedEvent e => await UserAsync(write, DirectoryMapping.Of(FeishuContactEvents.ToClient(e.Object)), cancellationToken).ConfigureAwait(false),
+            ContactUserUpdatedEvent e => await UserAsync(write, DirectoryMapping.OfUpdate(FeishuContactEvents.ToClient(e.Object), e.OldObject is { } oldUser ? FeishuContactEvents.ToClient(oldUser) : null), cancellationToken).ConfigureAwait(false),
             ContactUserDeletedEvent e when (e.Object.OpenId ?? e.OldObject?.OpenId) is { Length: > 0 } openId =>
                 await store.ApplyDeletedUserAsync(write, openId, e.FormerDepartmentIds, cancellationToken).ConfigureAwait(false),
-            ContactDepartmentCreatedEvent e => await DepartmentAsync(write, DirectoryMapping.FromEvent(e.Object), cancellationToken).ConfigureAwait(false),
-            ContactDepartmentUpdatedEvent e => await DepartmentAsync(write, DirectoryMapping.FromUpdateEvent(e.Object, e.OldObject), cancellationToken).ConfigureAwait(false),
-            ContactDepartmentDeletedEvent e => await DepartmentAsync(write, DirectoryMapping.FromEvent(e.Object, deleted: true) ?? (e.OldObject is { } old ? DirectoryMapping.FromEvent(old, deleted: true) : null), cancellationToken).ConfigureAwait(false),
+            ContactDepartmentCreatedEvent e => await DepartmentAsync(write, DirectoryMapping.Of(FeishuContactEvents.ToClient(e.Object)), cancellationToken).ConfigureAwait(false),
+            ContactDepartmentUpdatedEvent e => await DepartmentAsync(write, DirectoryMapping.OfUpdate(FeishuContactEvents.ToClient(e.Object), e.OldObject is { } oldDepartment ? FeishuContactEvents.ToClient(oldDepartment) : null), cancellationToken).ConfigureAwait(false),
+            ContactDepartmentDeletedEvent e => await DepartmentAsync(write, DirectoryMapping.Of(FeishuContactEvents.ToClient(e.Object, deleted: true)) ?? (e.OldObject is { } old ? DirectoryMapping.Of(FeishuContactEvents.ToClient(old, deleted: true)) : null), cancellationToken).ConfigureAwait(false),
             ContactScopeUpdatedEvent e => await ScopeAsync(e, cancellationToken).ConfigureAwait(false),
             _ => null,
         };
@@ -111,7 +111,7 @@ internal sealed partial class DirectoryEventObserver(
     }
 
     private async Task<bool> LinkAsync(string app, string tenantKey, ContactUser user, CancellationToken cancellationToken) =>
-        DirectoryMapping.FromEvent(user) is { } shown && await store.LinkOtherAppAsync(app, tenantKey, shown, cancellationToken).ConfigureAwait(false);
+        DirectoryMapping.Of(FeishuContactEvents.ToClient(user)) is { } shown && await store.LinkOtherAppAsync(app, tenantKey, shown, cancellationToken).ConfigureAwait(false);
 
     [LoggerMessage(EventId = LogEvents.DirectoryEventIgnored, Level = LogLevel.Information, Message = "Inbox event {EventId} ({EventType}) names no user or department the directory can use; ignored.")]
     private static partial void LogIgnored(ILogger logger, long eventId, string eventType);

@@ -243,8 +243,13 @@ internal static class DirectoryRules
     private static string WriteTimes(Dictionary<string, long> times) => JsonSerializer.Serialize(times, DirectoryRulesJsonContext.Default.DictionaryStringInt64);
 }
 
-/// <summary>A field change as the history stores it.</summary>
-internal sealed record FieldChangeWire(string? Old, string? New);
+/// <summary>
+/// A field change as the history stores it. Both sides are always written, null included: null is the field's
+/// unset value (before a first value, after a clear), and the stored form stays the one rows already hold.
+/// </summary>
+internal sealed record FieldChangeWire(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Old,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? New);
 
 /// <summary>Masks mobile numbers for every UI, API answer and log: the country code and the last four digits stay.</summary>
 public static class MobileMask
@@ -265,7 +270,7 @@ public static class MobileMask
 }
 
 /// <summary>Source-generated JSON for the rules' stored shapes.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 [JsonSerializable(typeof(Dictionary<string, FieldChangeWire>))]
 internal sealed partial class DirectoryRulesJsonContext : JsonSerializerContext;

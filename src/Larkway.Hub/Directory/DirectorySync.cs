@@ -154,7 +154,7 @@ internal sealed partial class DirectorySync(
         }
 
         next.AddRange(read.Items.Where(d => !d.IsDeleted && d.OpenDepartmentId.Length > 0).Select(d => Item(run.Id, new SyncPage("users", d.OpenDepartmentId))));
-        var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, [.. read.Items.Select(DirectoryMapping.FromApi)], cancellationToken).ConfigureAwait(false);
+        var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, [.. read.Items.Select(DirectoryMapping.Of).OfType<DirectoryDepartment>()], cancellationToken).ConfigureAwait(false);
         return RunCounts.Of(applied, apiCalls: 1, departments: true);
     }
 
@@ -165,7 +165,7 @@ internal sealed partial class DirectorySync(
             client.Contact.Users.FindByDepartmentAsync(department, DepartmentIdType.OpenDepartmentId, UserIdType.OpenId, options.Value.PageSize, cancellationToken),
             page.Token, cancellationToken).ConfigureAwait(false);
         var next = read.HasMore && read.NextPageToken is { Length: > 0 } token ? [Item(run.Id, page with { Token = token, Page = page.Page + 1 })] : Array.Empty<WorkItemRow>();
-        var users = read.Items.Where(u => u.OpenId.Length > 0).Select(DirectoryMapping.FromApi).ToList();
+        var users = read.Items.Select(DirectoryMapping.Of).OfType<DirectoryUser>().ToList();
         var applied = await store.ApplyUsersAsync(write with { ListedDepartment = department, Enqueue = next }, users, cancellationToken).ConfigureAwait(false);
         telemetry.Synced(write.Source, applied, users.Count);
         return RunCounts.Of(applied, apiCalls: 1, departments: false);
@@ -199,14 +199,14 @@ internal sealed partial class DirectorySync(
         var department = page.Department ?? throw new InvalidOperationException("A tree page names no department.");
         var read = await client.Contact.Departments.GetAsync(department, DepartmentIdType.OpenDepartmentId, UserIdType.OpenId, cancellationToken).ConfigureAwait(false);
         var next = new[] { Item(run.Id, new SyncPage("children", department)), Item(run.Id, new SyncPage("users", department)) };
-        var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, [DirectoryMapping.FromApi(read)], cancellationToken).ConfigureAwait(false);
+        var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, DirectoryMapping.Of(read) is { } shown ? [shown] : [], cancellationToken).ConfigureAwait(false);
         return RunCounts.Of(applied, apiCalls: 1, departments: true);
     }
 
     private async Task<RunCounts> BatchAsync(FeishuClient client, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
     {
         var read = await client.Contact.Users.BatchGetAsync(page.Users ?? [], UserIdType.OpenId, DepartmentIdType.OpenDepartmentId, cancellationToken).ConfigureAwait(false);
-        var users = read.Where(u => u.OpenId.Length > 0).Select(DirectoryMapping.FromApi).ToList();
+        var users = read.Select(DirectoryMapping.Of).OfType<DirectoryUser>().ToList();
         var applied = await store.ApplyUsersAsync(write, users, cancellationToken).ConfigureAwait(false);
         telemetry.Synced(write.Source, applied, users.Count);
         return RunCounts.Of(applied, apiCalls: 1, departments: false);

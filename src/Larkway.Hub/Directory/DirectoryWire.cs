@@ -63,8 +63,13 @@ public sealed record DepartmentDto(
     public DirectoryChangeDto[]? History { get; init; }
 }
 
-/// <summary>One field's change.</summary>
-public sealed record FieldChangeDto(string? Old, string? New);
+/// <summary>
+/// One field's change. Both sides are always shown, null included (the API's one exception to leaving nulls out): a
+/// null <c>old</c> is a field set for the first time, a null <c>new</c> a field cleared.
+/// </summary>
+public sealed record FieldChangeDto(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Old,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? New);
 
 /// <summary>One entry of a person's or department's history.</summary>
 public sealed record DirectoryChangeDto(long Id, DirectoryChangeKind Kind, IReadOnlyDictionary<string, FieldChangeDto> Fields, DirectorySource Source, string? SourceRef, DateTimeOffset At);

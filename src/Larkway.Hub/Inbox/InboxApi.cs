@@ -145,7 +145,7 @@ public sealed record AdminEventListDto(AdminEventDto[] Items, long? Next, long T
 public sealed record AdminReplayDto(long Id, InboxEventStatus Status);
 
 /// <summary>Source-generated JSON for the admin API.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AdminEventListDto))]
 [JsonSerializable(typeof(AdminReplayDto))]
 internal sealed partial class HubAdminJsonContext : JsonSerializerContext;

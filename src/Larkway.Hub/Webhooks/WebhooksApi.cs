@@ -171,7 +171,7 @@ public sealed record WebhookDeliveryDto(
 public sealed record WebhookReplayDto(long Id, WebhookDeliveryStatus Status);
 
 /// <summary>Source-generated JSON for the webhooks API.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(WebhookCreateDto))]
 [JsonSerializable(typeof(WebhookCreatedDto))]
 [JsonSerializable(typeof(WebhookDto[]))]

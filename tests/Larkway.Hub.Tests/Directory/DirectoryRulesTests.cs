@@ -128,6 +128,33 @@ public sealed class DirectoryRulesTests
     }
 
     [Fact]
+    public void A_change_shows_both_sides_with_a_null_in_the_webhook_and_the_history_reads_both_stored_forms()
+    {
+        // The Hub leaves null fields out, but a change's null says something: first set (old) or cleared (new).
+        var stored = DirectoryRules.ToJson(new Dictionary<string, FieldChange>(StringComparer.Ordinal)
+        {
+            ["name"] = new(null, "Platform"),
+            ["departments"] = new("od-sales", null),
+        });
+        var change = new DirectoryChangeRow { Id = 7, PersonId = "per_x", Kind = DirectoryChangeKind.Updated, Fields = stored, At = T0 };
+
+        using var body = System.Text.Json.JsonDocument.Parse(DirectoryWebhooks.Payload(change, "", null, null));
+        var changes = body.RootElement.GetProperty("changes");
+        changes.GetProperty("name").GetProperty("old").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+        changes.GetProperty("departments").GetProperty("new").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+        body.RootElement.TryGetProperty("person", out _).ShouldBeFalse("a null field other than a change's side is left out");
+
+        // Rows stored with or without the nulls read the same.
+        stored.ShouldContain("\"old\":null");
+        foreach (var json in new[] { stored, """{"name":{"new":"Platform"},"departments":{"old":"od-sales"}}""" })
+        {
+            var read = DirectoryRules.FromJson(json);
+            read["name"].ShouldBe(new FieldChange(null, "Platform"));
+            read["departments"].ShouldBe(new FieldChange("od-sales", null));
+        }
+    }
+
+    [Fact]
     public void Stale_departments_are_not_applied()
     {
         var person = new PersonRow();

@@ -358,7 +358,7 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
             // A try that began before the app was disabled may still fail on WeCom's fault: wait for one that saw it disabled
             // and ended (attempts count when an event is claimed), and check it stays to be retried.
             await fixture.Hub.WaitForAsync(() => EventOf(admin, "wc-off") is { } e && e.GetProperty("status").GetString() is "failed" or "dead_letter"
-                && e.GetProperty("last_error").GetString()?.Contains("The WeCom app 'wc-off' is disabled", StringComparison.Ordinal) == true,
+                && e.TryGetProperty("last_error", out var error) && error.GetString()?.Contains("The WeCom app 'wc-off' is disabled", StringComparison.Ordinal) == true,
                 "the disabled app's event tried again and failed for the app being disabled", seconds: 90);
             var off = EventOf(admin, "wc-off")!.Value;
             off.GetProperty("status").GetString().ShouldBe("failed", "a disabled app's event is retried, not dead-lettered: " + off);

@@ -23,7 +23,7 @@ internal sealed record SyncMapping(string KeyColumn, string KeyFieldId, IReadOnl
 /// <param name="FieldId">The Bitable field's id (<c>fld…</c>).</param>
 internal sealed record SyncColumnMapping(string Column, string FieldId);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SyncMapping))]
 [JsonSerializable(typeof(SyncBatchPlan))]
 [JsonSerializable(typeof(List<SchemaProblem>))]

@@ -101,7 +101,7 @@ internal sealed record DingTalkActionState(
         try
         {
             using var document = JsonDocument.Parse(content);
-            if (FeishuCardReader.Read(document.RootElement, out _) is not { } card)
+            if (FeishuCardReader.Read(document.RootElement, out _, CardContent.DingTalk, DingTalkCardLinks.Schemes) is not { } card)
             {
                 return (DingTalkCardRenderer.DefaultTitle, []);
             }

@@ -45,7 +45,7 @@ internal static class DingTalkCardRenderer
 
         using (document)
         {
-            var content = FeishuCardReader.Read(document.RootElement, out var notACard);
+            var content = FeishuCardReader.Read(document.RootElement, out var notACard, CardContent.DingTalk, DingTalkCardLinks.Schemes);
             return content is null ? DingTalkRenderResult.Problem("card", notACard!) : Render(content, linkButton, options);
         }
     }
@@ -160,7 +160,7 @@ internal static class DingTalkCardRenderer
         public static Draft Markdown(DingTalkMessageKind kind, string title, string fullTitle, CardContent card, IReadOnlyList<DingTalkRobotButton> buttons, string? fullContentUrl)
         {
             // A DingTalk markdown message shows its text only: the title goes on top as a heading, as the card showed it.
-            var heading = "#### " + LarkMarkdown.Convert(fullTitle, "$.header.title", []).Markdown.Replace("  \n", " ", StringComparison.Ordinal);
+            var heading = "#### " + LarkMarkdown.Convert(fullTitle, "$.header.title", [], CardContent.DingTalk, DingTalkCardLinks.Schemes).Markdown.Replace("  \n", " ", StringComparison.Ordinal);
             var body = string.Join("\n\n", card.Blocks.Select(b => b.Markdown).Prepend(heading));
             var marker = Limits.Ellipsis + (fullContentUrl is null ? "" : $"\n\n[Read the full message]({fullContentUrl})");
             // Two buttons sit side by side (sampleActionCard6, btn_orientation 1) as a pair does on Feishu; more are stacked.

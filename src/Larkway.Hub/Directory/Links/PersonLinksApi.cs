@@ -33,7 +33,7 @@ namespace Larkway.Hub.Directory.Links
     public sealed record PreferredPlatformInputDto(string? Platform);
 
     /// <summary>Source-generated JSON for people's platforms.</summary>
-    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonSerializable(typeof(PersonLinkDto))]
     [JsonSerializable(typeof(PersonPlatformsDto))]
     [JsonSerializable(typeof(PersonLinkInputDto))]

@@ -41,7 +41,8 @@ internal static class FeishuCardReader
     /// <param name="card">The card.</param>
     /// <param name="notACard">Why it is not a card, when null is returned.</param>
     /// <param name="platform">The platform's name for placeholders and fallbacks ("DingTalk", "WeCom").</param>
-    public static CardContent? Read(JsonElement card, out string? notACard, string platform = CardContent.DingTalk)
+    /// <param name="linkSchemes">The schemes besides http(s) the channel's links may have, as its room declares them (none: http(s) only).</param>
+    public static CardContent? Read(JsonElement card, out string? notACard, string platform = CardContent.DingTalk, IReadOnlySet<string>? linkSchemes = null)
     {
         notACard = null;
         if (card.ValueKind != JsonValueKind.Object)
@@ -75,7 +76,7 @@ internal static class FeishuCardReader
             return null;
         }
 
-        var content = new CardContent { Platform = platform };
+        var content = new CardContent { Platform = platform, LinkSchemes = linkSchemes };
         if (hasHeader)
         {
             ReadHeader(Localized(header), header.ValueKind == JsonValueKind.Object && card.TryGetProperty("header", out _) ? "$.header" : "$.i18n_header", content);
@@ -143,12 +144,12 @@ internal static class FeishuCardReader
 
         if (TextObject(header, "title") is { } title)
         {
-            content.Title = LarkMarkdown.ToPlainLine(title, $"{path}.title", content.Fallbacks, content.Platform);
+            content.Title = LarkMarkdown.ToPlainLine(title, $"{path}.title", content.Fallbacks, content.Platform, content.LinkSchemes);
         }
 
         if (TextObject(header, "subtitle") is { } subtitle && subtitle.Length > 0)
         {
-            content.Add(LarkMarkdown.Convert(subtitle, $"{path}.subtitle", content.Fallbacks, content.Platform));
+            content.Add(LarkMarkdown.Convert(subtitle, $"{path}.subtitle", content.Fallbacks, content.Platform, content.LinkSchemes));
         }
     }
 
@@ -247,7 +248,7 @@ internal static class FeishuCardReader
         {
             if (TextObject(field, "text") is { Length: > 0 } fieldText)
             {
-                lines.Add(LarkMarkdown.Convert(fieldText, $"{Index($"{path}.fields", i)}.text", content.Fallbacks, content.Platform));
+                lines.Add(LarkMarkdown.Convert(fieldText, $"{Index($"{path}.fields", i)}.text", content.Fallbacks, content.Platform, content.LinkSchemes));
             }
 
             i++;
@@ -281,7 +282,7 @@ internal static class FeishuCardReader
             }
             else if (Text(item, "content") is { Length: > 0 } text)
             {
-                var (itemMarkdown, itemPlain) = LarkMarkdown.Convert(text, itemPath, content.Fallbacks, content.Platform);
+                var (itemMarkdown, itemPlain) = LarkMarkdown.Convert(text, itemPath, content.Fallbacks, content.Platform, content.LinkSchemes);
                 markdown.Add(itemMarkdown);
                 plain.Add(itemPlain);
             }
@@ -296,7 +297,7 @@ internal static class FeishuCardReader
 
     private static void ReadImage(JsonElement image, string path, CardContent content, out (string Markdown, string Plain) text)
     {
-        var alt = TextObject(image, "alt") is { Length: > 0 } a ? LarkMarkdown.ToPlainLine(a, $"{path}.alt", content.Fallbacks, content.Platform) : "";
+        var alt = TextObject(image, "alt") is { Length: > 0 } a ? LarkMarkdown.ToPlainLine(a, $"{path}.alt", content.Fallbacks, content.Platform, content.LinkSchemes) : "";
         // Feishu images are keys into Feishu's storage; a key that is itself a web address can be shown.
         if (Text(image, "img_key") is { } key && LarkMarkdown.IsWebAddress(key))
         {
@@ -311,7 +312,7 @@ internal static class FeishuCardReader
 
     private static void ReadButton(JsonElement button, string path, CardContent content)
     {
-        var text = TextObject(button, "text") is { } label ? LarkMarkdown.ToPlainLine(label, $"{path}.text", content.Fallbacks, content.Platform) : "";
+        var text = TextObject(button, "text") is { } label ? LarkMarkdown.ToPlainLine(label, $"{path}.text", content.Fallbacks, content.Platform, content.LinkSchemes) : "";
         string? url = Text(button, "url") ?? (Property(button, "multi_url") is { ValueKind: JsonValueKind.Object } multi ? Text(multi, "url") : null);
         JsonElement? value = Property(button, "value") is { ValueKind: not JsonValueKind.Undefined } v ? v.Clone() : null;
 
@@ -336,7 +337,7 @@ internal static class FeishuCardReader
     {
         if (!string.IsNullOrWhiteSpace(text))
         {
-            content.Add(LarkMarkdown.Convert(text, path, content.Fallbacks, content.Platform));
+            content.Add(LarkMarkdown.Convert(text, path, content.Fallbacks, content.Platform, content.LinkSchemes));
         }
     }
 
@@ -375,6 +376,9 @@ internal sealed class CardContent
 
     /// <summary>The platform the card is read for: named in placeholders and fallbacks.</summary>
     public string Platform { get; init; } = DingTalk;
+
+    /// <summary>The schemes besides http(s) its links may have (the channel's room says which).</summary>
+    public IReadOnlySet<string>? LinkSchemes { get; init; }
 
     /// <summary>The header's title as plain text, when the card has one.</summary>
     public string? Title { get; set; }

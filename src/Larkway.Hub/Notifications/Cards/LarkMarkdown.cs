@@ -8,8 +8,9 @@ namespace Larkway.Hub.Notifications.Cards;
 /// markdown takes the same subset: headings, bold, links, quotes). DingTalk's
 /// markdown is a subset — headings, bold, italic, links, images, lists, quotes — so colours, tags, strikethrough, code and
 /// tables become their text. Only links and images this converter writes itself survive: their address must be http(s)
-/// (or dingtalk:// for a link), and everything else has each <c>]</c> broken off, so no text — a supplier's name, a
-/// forged <c>[x](javascript:…)</c> — can turn into a link DingTalk's renderer would make.
+/// (or, for a link, a scheme the channel's room accepts, e.g. DingTalk's own pages), and everything else has each
+/// <c>]</c> broken off, so no text — a supplier's name, a forged <c>[x](javascript:…)</c> — can turn into a link the
+/// platform's renderer would make.
 /// </summary>
 internal static partial class LarkMarkdown
 {
@@ -18,6 +19,9 @@ internal static partial class LarkMarkdown
 
     /// <summary>Breaks link syntax after a <c>]</c> without showing anything.</summary>
     private const char Breaker = '\u200B';
+
+    /// <summary>The schemes besides http(s) when the channel names none.</summary>
+    private static readonly IReadOnlySet<string> NoSchemes = new HashSet<string>(StringComparer.Ordinal);
 
     // Every pattern runs without backtracking: card text is data, and data must not buy time with its shape.
     [GeneratedRegex(@"<br\s*/?>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
@@ -40,7 +44,8 @@ internal static partial class LarkMarkdown
     private static partial Regex TableDivider();
 
     /// <summary>The text as DingTalk markdown and as plain text; what could not come through is added to <paramref name="fallbacks"/>.</summary>
-    public static (string Markdown, string Plain) Convert(string text, string path, List<CardFallback> fallbacks, string platform = CardContent.DingTalk)
+    /// <param name="linkSchemes">The schemes besides http(s) a link may have: the channel's room gives them (none: http(s) only).</param>
+    public static (string Markdown, string Plain) Convert(string text, string path, List<CardFallback> fallbacks, string platform = CardContent.DingTalk, IReadOnlySet<string>? linkSchemes = null)
     {
         text = LineBreakTag().Replace(text.Replace("\r\n", "\n", StringComparison.Ordinal), "\n");
         text = Mention().Replace(text, match =>
@@ -82,7 +87,7 @@ internal static partial class LarkMarkdown
                 line = TableRow(line);
             }
 
-            var (markdownLine, plainLine) = ConvertLine(line, path, fallbacks, platform);
+            var (markdownLine, plainLine) = ConvertLine(line, path, fallbacks, platform, linkSchemes ?? NoSchemes);
             AppendLine(markdown, markdownLine, plain, plainLine);
         }
 
@@ -96,8 +101,8 @@ internal static partial class LarkMarkdown
     public const string PlainSeparator = "——————";
 
     /// <summary>Plain text for a place where markdown is not wanted (a title): the converted text on one line.</summary>
-    public static string ToPlainLine(string text, string path, List<CardFallback> fallbacks, string platform = CardContent.DingTalk) =>
-        string.Join(' ', Convert(text, path, fallbacks, platform).Plain.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    public static string ToPlainLine(string text, string path, List<CardFallback> fallbacks, string platform = CardContent.DingTalk, IReadOnlySet<string>? linkSchemes = null) =>
+        string.Join(' ', Convert(text, path, fallbacks, platform, linkSchemes).Plain.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static void AppendLine(StringBuilder markdown, string md, StringBuilder plain, string text)
     {
@@ -135,7 +140,7 @@ internal static partial class LarkMarkdown
         return string.Join(" · ", cells);
     }
 
-    private static (string Markdown, string Plain) ConvertLine(string line, string path, List<CardFallback> fallbacks, string platform)
+    private static (string Markdown, string Plain) ConvertLine(string line, string path, List<CardFallback> fallbacks, string platform, IReadOnlySet<string> linkSchemes)
     {
         var markdown = new StringBuilder(line.Length);
         var plain = new StringBuilder(line.Length);
@@ -163,7 +168,7 @@ internal static partial class LarkMarkdown
                 continue;
             }
 
-            if (IsLinkAddress(address))
+            if (IsLinkAddress(address, linkSchemes))
             {
                 markdown.Append('[').Append(label).Append("](").Append(address).Append(')');
                 plain.Append(label.Length > 0 && label != address ? $"{label} ({address})" : address);
@@ -215,7 +220,7 @@ internal static partial class LarkMarkdown
         Uri.TryCreate(address, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
         && !address.Contains('"', StringComparison.Ordinal) && !address.Contains('<', StringComparison.Ordinal);
 
-    /// <summary>A link DingTalk may open: http(s), or DingTalk's own dingtalk:// pages.</summary>
-    private static bool IsLinkAddress(string address) =>
-        IsWebAddress(address) || (Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme == "dingtalk");
+    /// <summary>A link the channel may open: http(s), or one of the schemes its room accepts.</summary>
+    private static bool IsLinkAddress(string address, IReadOnlySet<string> linkSchemes) =>
+        IsWebAddress(address) || (Uri.TryCreate(address, UriKind.Absolute, out var uri) && linkSchemes.Contains(uri.Scheme));
 }

@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Larkway.Hub.Notifications.Routing
 {
     /// <summary>Source-generated JSON for the routing settings.</summary>
-    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonSerializable(typeof(RoutingSettings))]
     internal sealed partial class RoutingJsonContext : JsonSerializerContext;
 }

@@ -181,7 +181,7 @@ public sealed record NotificationPreviewDto(JsonElement Card, NotificationPrevie
 public sealed record NotificationPreviewRecipientDto(string Type, string Value);
 
 /// <summary>Source-generated JSON for the notification types API.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(NotificationTypeDto))]
 [JsonSerializable(typeof(NotificationTypeDto[]))]
 [JsonSerializable(typeof(NotificationPreviewDto))]

@@ -43,6 +43,15 @@ public sealed class DingTalkCardRendererTests
         rendering.Fallbacks.ShouldBeEmpty();
     }
 
+    [Fact]
+    public void A_link_to_dingtalks_own_pages_stays_a_link()
+    {
+        var rendering = Rendered(V1("""[{"tag":"div","text":{"tag":"lark_md","content":"[Open the app](dingtalk://dingtalkclient/page/link?url=x)"}}]"""));
+
+        rendering.Robot.Text.ShouldContain("[Open the app](dingtalk://dingtalkclient/page/link?url=x)");
+        rendering.Fallbacks.ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData(1, "sampleActionCard")]
     [InlineData(2, "sampleActionCard6")]

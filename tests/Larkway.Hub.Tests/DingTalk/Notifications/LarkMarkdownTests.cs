@@ -9,7 +9,7 @@ public sealed class LarkMarkdownTests
     private static (string Markdown, string Plain, List<CardFallback> Fallbacks) Convert(string text)
     {
         var fallbacks = new List<CardFallback>();
-        var (markdown, plain) = LarkMarkdown.Convert(text, "$.t", fallbacks);
+        var (markdown, plain) = LarkMarkdown.Convert(text, "$.t", fallbacks, CardContent.DingTalk, DingTalkCardLinks.Schemes);
         return (markdown, plain, fallbacks);
     }
 
@@ -30,6 +30,18 @@ public sealed class LarkMarkdownTests
 
         converted.Markdown.ShouldBe(markdown);
         converted.Plain.ShouldBe(plain);
+    }
+
+    [Fact]
+    public void A_scheme_only_the_channels_room_names_survives_and_only_for_that_channel()
+    {
+        const string Text = "[app](dingtalk://dingtalkclient/page/link?url=x)";
+        Convert(Text).Markdown.ShouldBe(Text);
+
+        // WeCom's conversion is not given DingTalk's schemes: the link keeps its text, as any other non-web link.
+        var fallbacks = new List<CardFallback>();
+        LarkMarkdown.Convert(Text, "$.t", fallbacks, CardContent.WeCom).Markdown.ShouldBe("app");
+        fallbacks.ShouldHaveSingleItem().Kind.ShouldBe(CardFallbackKind.UnsafeLinkRemoved);
     }
 
     [Theory]
