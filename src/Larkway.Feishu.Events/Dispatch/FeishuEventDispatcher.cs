@@ -26,7 +26,7 @@ public sealed partial class FeishuEventDispatcher
     public IReadOnlyCollection<string> RegisteredTypes => _routes.Keys;
 
     /// <summary>
-    /// Whether <see cref="DispatchAsync"/> runs a handler for events of <paramref name="eventType"/> (its own or the
+    /// Whether <see cref="DispatchAsync(FeishuEventEnvelope, CancellationToken)"/> runs a handler for events of <paramref name="eventType"/> (its own or the
     /// fallback). A host that handles some types elsewhere asks this to skip dispatching them, and so the "no handler" line.
     /// </summary>
     public bool Handles(string eventType)
@@ -91,6 +91,18 @@ public sealed partial class FeishuEventDispatcher
     public async Task<FeishuDispatchResult> DispatchAsync(FeishuEventEnvelope envelope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        return await DispatchAsync(new FeishuEventContext(envelope), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the handler of <paramref name="context"/>'s envelope (or the fallback) with that context, so what the caller
+    /// attached to it (<see cref="FeishuEventContext.Set{T}"/>) reaches the handler.
+    /// </summary>
+    /// <exception cref="FeishuEventException">The event is a url_verification (answer it, don't dispatch it), or a known type is malformed.</exception>
+    public async Task<FeishuDispatchResult> DispatchAsync(FeishuEventContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var envelope = context.Envelope;
         if (envelope.IsUrlVerification)
         {
             throw new FeishuEventException(FeishuEventErrorReason.Malformed, "A url_verification challenge is answered by the receiver, not dispatched.");
@@ -98,7 +110,6 @@ public sealed partial class FeishuEventDispatcher
 
         cancellationToken.ThrowIfCancellationRequested();
         var @event = FeishuEventParser.Parse(envelope);
-        var context = new FeishuEventContext(envelope);
 
         if (_routes.TryGetValue(envelope.EventType, out var route))
         {

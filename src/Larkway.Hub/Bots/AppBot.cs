@@ -198,6 +198,7 @@ public sealed partial class AppBot
             Event = e,
             EventKey = EventKey(context, e.Message.MessageId),
             Channel = channel,
+            Arrival = context.Get<Inbox.InboxArrival>(),
         };
         await TryAssistantAsync(message, cancellationToken).ConfigureAwait(false);
     }
@@ -339,6 +340,7 @@ public sealed partial class AppBot
         return await _assistant.TryAcceptAsync(
             _app,
             inbound,
+            message.Arrival,
             message.ReplyContext,
             (text, key, ct) => _messenger.ReplyAsync(message, FeishuContent.Text(text), $"{inbound.DedupKey}/assistant/{key}", ct),
             cancellationToken).ConfigureAwait(false);
@@ -471,6 +473,9 @@ public sealed partial class AppBot
             MentionsBot = botOpenId is not null && mentions.Any(m => m.Id?.OpenId == botOpenId),
             Event = e,
             EventKey = EventKey(context, e.Message.MessageId),
+
+            // Set by Feishu's inbox handler; a message dispatched otherwise (a test, a host's own dispatcher) has none.
+            Arrival = context.Get<Inbox.InboxArrival>(),
         };
     }
 

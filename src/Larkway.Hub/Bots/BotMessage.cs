@@ -44,5 +44,11 @@ public sealed record BotMessage
     /// <summary>The inbox's key for this event: replies derive their idempotency keys from it.</summary>
     public required string EventKey { get; init; }
 
+    /// <summary>
+    /// Where the message's event sits in the inbox's arrival order, handed on to the assistant, which queues questions in
+    /// that order; null when it did not come through the inbox's queue. Required, so each platform's room says which.
+    /// </summary>
+    public required Inbox.InboxArrival? Arrival { get; init; }
+
     public bool IsP2p => ChatType == "p2p";
 }

@@ -10,10 +10,11 @@ public interface IBotAssistant
 {
     /// <summary>
     /// Takes <paramref name="message"/> to <paramref name="app"/>: true when handled, false when no assistant answers on
-    /// the app (the bot goes on as before). <paramref name="replyContext"/> is the platform's reply payload, kept protected
-    /// with the question; <paramref name="reply"/> sends a plain text reply (text, idempotency suffix).
+    /// the app (the bot goes on as before). <paramref name="arrival"/> is where its event sits in the inbox's arrival order
+    /// (null when it did not come through the inbox's queue); <paramref name="replyContext"/> is the platform's reply
+    /// payload, kept protected with the question; <paramref name="reply"/> sends a plain text reply (text, idempotency suffix).
     /// </summary>
-    Task<bool> TryAcceptAsync(string app, InboundMessage message, string? replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken);
+    Task<bool> TryAcceptAsync(string app, InboundMessage message, Inbox.InboxArrival? arrival, string? replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken);
 
     /// <summary>
     /// Which group messages that do not @-mention the bot an assistant on <paramref name="app"/> would take, answered from

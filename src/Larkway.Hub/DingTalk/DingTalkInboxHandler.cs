@@ -21,7 +21,7 @@ internal sealed class DingTalkInboxHandler(
     public IReadOnlyCollection<InboxTransport> Transports { get; } = [DingTalkIngest.StreamTransport, DingTalkIngest.CallbackTransport];
 
     /// <summary>Handles one claimed DingTalk event; throws to have the inbox retry it.</summary>
-    public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    public async Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
 
@@ -33,13 +33,15 @@ internal sealed class DingTalkInboxHandler(
 
         if (item.EventType != DingTalkIngest.RobotMessageType)
         {
-            return;
+            return InboxHandling.Handled(item.ReceivedAt);
         }
 
         var json = Encoding.UTF8.GetString(item.Body);
         var inbound = DingTalkRobotInboundMessage.Parse(json);
         var message = ToBotMessage(inbound, item) with { Channel = ToChannel(json, item.ReceivedAt), ReplyContext = json };
         await bots.Get(BotPlatform, item.AppName).HandleMessageAsync(message, "dt-" + item.Id, cancellationToken).ConfigureAwait(false);
+
+        return InboxHandling.Handled(item.ReceivedAt);
     }
 
     internal static BotMessage ToBotMessage(DingTalkRobotInboundMessage inbound, InboxEvent item) => new()
@@ -56,6 +58,7 @@ internal sealed class DingTalkInboxHandler(
         Text = inbound.PlainText,
         MentionsBot = !inbound.IsGroup || inbound.IsInAtList,
         EventKey = $"dingtalk/{item.AppName}/{inbound.MessageId}",
+        Arrival = InboxArrival.Of(item),
     };
 
     /// <summary>The robot message in the platform-neutral model, for an assistant; null when malformed for it.</summary>

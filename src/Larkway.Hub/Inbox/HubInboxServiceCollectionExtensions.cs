@@ -16,7 +16,8 @@ public static class HubInboxServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="InboxStore"/>, <see cref="InboxEventSink"/> (also as the default <see cref="IFeishuEventSink"/>),
-    /// the default <see cref="IHubEventDispatcherProvider"/>, the background processor and the retention job. Binds
+    /// the default <see cref="IHubEventDispatcherProvider"/>, Feishu's inbox handler (the processor hands each event to the
+    /// handler of its transport; the other platforms' rooms add theirs), the background processor and the retention job. Binds
     /// <c>Larkway:Inbox</c>, then applies <paramref name="configure"/>. Needs <c>AddHubStorage</c> and <c>AddHubLeases</c>.
     /// </summary>
     public static IServiceCollection AddHubInbox(this IServiceCollection services, IConfiguration configuration, Action<InboxOptions>? configure = null)
@@ -62,6 +63,9 @@ public static class HubInboxServiceCollectionExtensions
             sp.GetRequiredService<InboxTelemetry>(),
             sp.GetRequiredService<InboxTriage>()));
         services.TryAddSingleton<IFeishuEventSink>(sp => sp.GetRequiredService<InboxEventSink>());
+
+        // Feishu's side of the inbox's seam, beside its sink above: both move to AddHubFeishu once the sink lives in Feishu's room.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, Larkway.Hub.Feishu.Inbound.FeishuInboxHandler>());
         services.AddHubQueue<InboxEvent, InboxProcessor>(
             InboxQueue.QueueName, sp => sp.GetRequiredService<IOptions<InboxOptions>>().Value, sp => sp.GetRequiredService<InboxQueue>());
         services.AddHubJob<InboxRetention>();

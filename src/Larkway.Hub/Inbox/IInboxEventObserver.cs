@@ -3,8 +3,10 @@ using Larkway.Feishu.Events.Envelopes;
 namespace Larkway.Hub.Inbox;
 
 /// <summary>
-/// Sees every stored event that is handled — by the processor, or inline for card actions — of any type, whether or
-/// not the app's dispatcher has a handler for it. Runs before the event is marked Done: a failure fails the event
+/// Sees every stored Feishu event that is handled — by Feishu's inbox handler, or inline for card actions — of any type,
+/// whether or not the app's dispatcher has a handler for it. The other platforms' rooms forward their events themselves
+/// (<c>WebhookStore.FanOutAsync</c>); this hook stays beside the inbox because the rooms implementing it (Directory among
+/// them) are ones Feishu's room itself uses. Runs before the event is marked Done: a failure fails the event
 /// and it is retried, so observers must be idempotent per <see cref="InboxEventContext.InboxEventId"/>.
 /// </summary>
 /// <remarks>

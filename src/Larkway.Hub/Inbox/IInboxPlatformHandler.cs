@@ -2,15 +2,52 @@ namespace Larkway.Hub.Inbox;
 
 /// <summary>
 /// One platform's handling of the events it stored in the inbox, the seam through which the inbox dispatches without
-/// knowing any platform: the transports whose bodies it reads, and the handling of one claimed event. Each platform's room
-/// registers its handlers (<c>TryAddEnumerable</c>); an event of a transport no handler names is a Feishu envelope,
-/// dispatched through its app's event dispatcher.
+/// knowing any platform: the transports whose bodies it reads, and the handling of one claimed event (read the body,
+/// dispatch it, hand its <see cref="InboxArrival"/> on with what it passes to the bot). Each platform's room registers
+/// its handler (<c>TryAddEnumerable</c>); an event of a transport no handler names is dead-lettered.
 /// </summary>
 internal interface IInboxPlatformHandler
 {
     /// <summary>The transports whose events this handler reads (no two handlers name the same one).</summary>
     IReadOnlyCollection<InboxTransport> Transports { get; }
 
-    /// <summary>Handles one claimed event; throws to have the inbox retry it, or <see cref="System.Text.Json.JsonException"/> when its body cannot be read (dead-lettered at once).</summary>
-    Task HandleAsync(InboxEvent item, CancellationToken cancellationToken);
+    /// <summary>
+    /// Handles one claimed event and says what came of it; throws to have the inbox retry it, or
+    /// <see cref="System.Text.Json.JsonException"/> when its body cannot be read (dead-lettered at once, as
+    /// <see cref="InboxHandling.Malformed"/>).
+    /// </summary>
+    Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken);
+}
+
+/// <summary>What a platform's handler made of one claimed event: the inbox counts it and completes or dead-letters the event.</summary>
+internal readonly record struct InboxHandling
+{
+    private InboxHandling(string outcome, DateTimeOffset? since, Exception? error)
+    {
+        Outcome = outcome;
+        Since = since;
+        Error = error;
+    }
+
+    /// <summary>The <c>outcome</c> of <c>larkway.hub.inbox.handled</c>: <c>handled</c>, <c>no_handler</c> or <c>malformed</c>.</summary>
+    public string Outcome { get; }
+
+    /// <summary>When the event began (its platform's creation time, else when stored), for the handling latency; null for none.</summary>
+    public DateTimeOffset? Since { get; }
+
+    /// <summary>Why a malformed event is dead-lettered.</summary>
+    public Exception? Error { get; }
+
+    /// <summary>Something took the event.</summary>
+    public static InboxHandling Handled(DateTimeOffset? since) => new("handled", since, null);
+
+    /// <summary>Nothing in the Hub takes events of this kind: the event is done, and the handler has said why in its log.</summary>
+    public static InboxHandling NoHandler(DateTimeOffset? since) => new("no_handler", since, null);
+
+    /// <summary>The stored body does not match its event model: every retry would fail the same way, so it is dead-lettered now.</summary>
+    public static InboxHandling Malformed(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new("malformed", null, error);
+    }
 }

@@ -22,7 +22,7 @@ internal sealed class InboxTelemetry
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create("Larkway");
         _stored = meter.CreateCounter<long>("larkway.hub.inbox.appends", "{event}", "Events offered to the inbox, by app, event type and outcome (stored, duplicate).");
-        _handled = meter.CreateCounter<long>("larkway.hub.inbox.handled", "{event}", "Events the inbox finished, by app, event type and outcome (handled, no_handler, malformed, ignored).");
+        _handled = meter.CreateCounter<long>("larkway.hub.inbox.handled", "{event}", "Events the inbox finished, by app, event type and outcome (handled, no_handler, malformed, ignored, app_deleted, no_platform).");
         _latency = meter.CreateHistogram<double>(
             "larkway.hub.event.latency", "s", "From the event's create_time (Feishu's clock) to its handling done, by event type.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300] });

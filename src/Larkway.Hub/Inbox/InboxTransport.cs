@@ -7,8 +7,9 @@ namespace Larkway.Hub.Inbox;
 /// <summary>
 /// How an inbox event arrived, stored as its name in <c>inbox_events.transport</c> (<c>Http</c>, <c>DingtalkStream</c>…)
 /// and shown in snake case on the API (<c>dingtalk_stream</c>). Open: each platform's room declares its own transports
-/// next to its ingest, so a new platform adds one without touching the inbox; the inbox itself only knows Feishu's two,
-/// whose envelopes it reads when no room's handler names an event's transport.
+/// next to its ingest, so a new platform adds one without touching the inbox. Feishu's two are still declared here, for
+/// the stored rows and API that predate the rooms (an unset transport reads as <see cref="Http"/>); Feishu's inbox
+/// handler reads their events like any room's.
 /// </summary>
 [JsonConverter(typeof(InboxTransportJsonConverter))]
 public readonly struct InboxTransport : IEquatable<InboxTransport>

@@ -18,10 +18,15 @@ internal static class LogEvents
     public const int InboxEventSinkCardActionFailed = 4021;
     public const int InboxEventSinkNoDispatcher = 4022;
     public const int InboxEventSinkRecordFailed = 4023;
-    public const int InboxProcessorDispatched = 4032;
     public const int InboxProcessorAppDeleted = 4033;
-    public const int InboxProcessorNoDispatcher = 4037;
+    public const int InboxProcessorNoPlatform = 4034;
     public const int InboxProcessorMalformed = 4038;
+
+    // Feishu/Inbound: the ids the processor's Feishu branch had, kept for those who filter on them.
+    public const int FeishuInboxHandlerDispatched = 4032;
+    public const int FeishuInboxHandlerNoDispatcher = 4037;
+
+    // Inbox
     public const int InboxRetentionPruned = 4039;
     public const int FeishuLongConnectionRefused = 4040;
 

@@ -23,7 +23,7 @@ internal sealed class WeComInboxHandler(
     public IReadOnlyCollection<InboxTransport> Transports { get; } = [WeComIngest.Transport];
 
     /// <summary>Handles one claimed WeCom callback; throws to have the inbox retry it.</summary>
-    public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    public async Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
 
@@ -44,22 +44,24 @@ internal sealed class WeComInboxHandler(
         {
             // A notification card's button: the type's action, the business webhooks, the card updated.
             await cardClicks.HandleAsync(item.AppName, root, cancellationToken).ConfigureAwait(false);
-            return;
+            return InboxHandling.Handled(item.ReceivedAt);
         }
 
         if (item.EventType != WeComIngest.TextMessageType && !MediaMessageTypes.Contains(item.EventType))
         {
-            return;
+            return InboxHandling.Handled(item.ReceivedAt);
         }
 
         var message = ToBotMessage(root, item);
         if (message.Text.Length == 0 && assistant is null)
         {
             // A picture without an assistant: nothing for commands or conversations to read (it was forwarded above).
-            return;
+            return InboxHandling.Handled(item.ReceivedAt);
         }
 
         await bots.Get(BotPlatform, item.AppName).HandleMessageAsync(message, "wc-" + item.Id, cancellationToken).ConfigureAwait(false);
+
+        return InboxHandling.Handled(item.ReceivedAt);
     }
 
     /// <summary>The inbox types of a member's image, voice and video: they reach the app's assistant (their media_id fetched when it answers).</summary>
@@ -115,6 +117,7 @@ internal sealed class WeComInboxHandler(
             Text = text,
             MentionsBot = true,
             EventKey = $"wecom/{item.AppName}/{msgId}",
+            Arrival = InboxArrival.Of(item),
         };
     }
 }

@@ -46,6 +46,29 @@ public sealed class DispatcherTests
     }
 
     [Fact]
+    public async Task What_the_caller_attached_to_the_context_reaches_the_handler_and_the_fallback()
+    {
+        var seen = new List<Delivery?>();
+        var dispatcher = new FeishuEventDispatcher()
+            .On<MessageReceivedEvent>((_, ctx, _) => Saw(seen, ctx.Get<Delivery>()))
+            .OnUnhandled((_, ctx, _) => Saw(seen, ctx.Get<Delivery>()));
+
+        await dispatcher.DispatchAsync(new FeishuEventContext(Message()).Set(new Delivery(41)));
+        await dispatcher.DispatchAsync(new FeishuEventContext(Custom("custom.type")).Set(new Delivery(1)).Set(new Delivery(42)));
+        await dispatcher.DispatchAsync(Message());
+
+        Assert.Equal([new Delivery(41), new Delivery(42), null], seen);
+    }
+
+    private sealed record Delivery(long Id);
+
+    private static Task Saw<T>(List<T> into, T item)
+    {
+        into.Add(item);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task Handlers_are_routed_by_type()
     {
         var calls = new List<string>();

@@ -360,7 +360,7 @@ public sealed class AppBotTests
     /// <summary>An assistant that takes every message it is handed and says which unmentioned group messages it takes.</summary>
     private sealed class ReachOnlyAssistant(UnmentionedGroupMessages takes) : IBotAssistant
     {
-        public Task<bool> TryAcceptAsync(string app, Larkway.Channels.Messages.InboundMessage message, string? replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken) =>
+        public Task<bool> TryAcceptAsync(string app, Larkway.Channels.Messages.InboundMessage message, Larkway.Hub.Inbox.InboxArrival? arrival, string? replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken) =>
             Task.FromResult(true);
 
         public UnmentionedGroupMessages UnmentionedGroupMessagesTaken(string app) => takes;

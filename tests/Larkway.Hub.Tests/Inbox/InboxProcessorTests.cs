@@ -157,6 +157,25 @@ public abstract class InboxProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_event_of_a_platform_this_Hub_does_not_run_is_dead_lettered_at_once_saying_so()
+    {
+        // Stored by a platform's room, read back by a Hub without it: no handler names its transport, and no retry would find one.
+        await using var hub = Services((_, _) => Task.CompletedTask);
+        var inbox = hub.Provider.GetRequiredService<InboxStore>();
+        var gone = (await inbox.AppendAsync(new PlatformInbound("ops", "gonechat.message", new InboxTransport("GonechatPush"), ["gc:ops:1"], "{}"u8.ToArray()), CancellationToken.None)).EventId;
+        var feishu = (await hub.Store.AppendAsync(TestEvents.Custom("ev_feishu"))).EventId;
+        var processor = await StartAsync(hub);
+
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(gone))!.State == WorkState.DeadLetter && (await hub.Store.GetAsync(feishu))!.State == WorkState.Done, "the unknown platform's event dead-lettered, Feishu's done");
+        await processor.StopAsync(CancellationToken.None);
+
+        var dead = (await hub.Store.GetAsync(gone))!;
+        dead.Attempts.ShouldBe(1);
+        dead.LastError!.ShouldContain("'gonechat_push'");
+        _calls.Keys.ShouldBe(["ev_feishu"]);
+    }
+
+    [Fact]
     public async Task Shutdown_gives_in_flight_events_back_instead_of_losing_them()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

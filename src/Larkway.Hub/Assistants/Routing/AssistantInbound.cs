@@ -57,7 +57,7 @@ internal sealed partial class AssistantInbound(
     public Task<bool> TryRecordFeedbackAsync(Bots.BotAnswerFeedback vote, CancellationToken cancellationToken) => feedback.RecordAsync(vote, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> TryAcceptAsync(string app, InboundMessage message, string? replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)
+    public async Task<bool> TryAcceptAsync(string app, InboundMessage message, Inbox.InboxArrival? arrival, string? replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(reply);
@@ -140,7 +140,6 @@ internal sealed partial class AssistantInbound(
         var question = string.IsNullOrWhiteSpace(message.Text) ? Attachments.AssistantAttachments.QuestionFor(sendable) : message.Text;
         var masked = loaded.Masker.Mask(question, MaskingDirection.ToBackend, new PlaceholderMap());
         var session = await sessions.CurrentAsync(assistant.Name, sessionKey, personId, TimeSpan.FromHours(assistant.Sessions.TtlHours), cancellationToken).ConfigureAwait(false);
-        var arrival = Inbox.InboxArrival.Current;
         var turn = new AssistantTurnRow
         {
             Assistant = assistant.Name,

@@ -42,7 +42,7 @@ internal sealed partial class WeComAiBotInboxHandler(
     private readonly ILogger _logger = loggerFactory.CreateLogger<WeComAiBotInboxHandler>();
 
     /// <summary>Handles one stored AI bot callback; throws to have the inbox retry it.</summary>
-    public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    public async Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         if (webhooks is not null)
@@ -53,19 +53,19 @@ internal sealed partial class WeComAiBotInboxHandler(
         if (item.EventType == WeComAiBotIngest.EventTypePrefix + WeComAiBotEventTypes.EnterChat)
         {
             await WelcomeAsync(item, cancellationToken).ConfigureAwait(false);
-            return;
+            return InboxHandling.Handled(item.ReceivedAt);
         }
 
         if (item.EventType == FeedbackEventType)
         {
             await FeedbackAsync(item, cancellationToken).ConfigureAwait(false);
-            return;
+            return InboxHandling.Handled(item.ReceivedAt);
         }
 
         if (!item.EventType.StartsWith(WeComAiBotIngest.MessageTypePrefix, StringComparison.Ordinal))
         {
             // Card clicks are stored and forwarded; the business system answers them.
-            return;
+            return InboxHandling.Handled(item.ReceivedAt);
         }
 
         using var document = JsonDocument.Parse(item.Body);
@@ -75,7 +75,7 @@ internal sealed partial class WeComAiBotInboxHandler(
         if (ToBotMessage(message, item) is not { } botMessage || (botMessage.Text.Length == 0 && assistant is null))
         {
             // Nothing for the bot: no text, and no assistant to read the file.
-            return;
+            return InboxHandling.Handled(item.ReceivedAt);
         }
 
         var app = await apps.FindAsync(item.AppName, cancellationToken).ConfigureAwait(false);
@@ -86,6 +86,8 @@ internal sealed partial class WeComAiBotInboxHandler(
         {
             await bot.HandleMessageAsync(botMessage, "wa-" + item.Id, cancellationToken).ConfigureAwait(false);
         }
+
+        return InboxHandling.Handled(item.ReceivedAt);
     }
 
     /// <summary>
@@ -217,6 +219,7 @@ internal sealed partial class WeComAiBotInboxHandler(
             Text = message.IsGroup ? LeadingMention().Replace(text, "").Trim() : text.Trim(),
             MentionsBot = true,
             EventKey = $"wecom-aibot/{item.AppName}/{msgId}",
+            Arrival = InboxArrival.Of(item),
         };
     }
 

@@ -101,6 +101,10 @@ public sealed class TestChatAssistantTests(PostgresCluster cluster) : IAsyncLife
 
         // The turn is stored under testchat's name and its message's dedup key, as the three platforms' are.
         (turn.Platform, turn.MessageKey, turn.App, turn.ConversationId).ShouldBe(("testchat", "testchat/tc-ops/m1", "tc-ops", "chat-9"));
+
+        // The inbox event's arrival came with the message (not from ambient state): the turn is ordered by it.
+        var stored = (await hub.Store.GetAsync(asked.EventId))!;
+        (turn.InboxEventId, turn.ReceivedAt).ShouldBe((asked.EventId, stored.ReceivedAt));
     }
 
     private static async Task<AssistantTurnRow?> TurnAsync(IDbContextFactory<HubDbContext> contexts)

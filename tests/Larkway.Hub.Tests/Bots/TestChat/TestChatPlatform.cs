@@ -69,7 +69,7 @@ internal sealed class TestChatInboxHandler(AppBots bots) : IInboxPlatformHandler
 {
     public IReadOnlyCollection<InboxTransport> Transports { get; } = [TestChatPlatform.Transport];
 
-    public async Task HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    public async Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
     {
         using var document = JsonDocument.Parse(item.Body);
         var root = document.RootElement;
@@ -86,8 +86,11 @@ internal sealed class TestChatInboxHandler(AppBots bots) : IInboxPlatformHandler
             MentionsBot = true,
             ReplyContext = chat,
             EventKey = $"testchat/{item.AppName}/{id}",
+            Arrival = InboxArrival.Of(item),
             Channel = TestChatAssistant.Inbound(item.AppName, id, chat, root.GetProperty("from").GetString()!, root.GetProperty("text").GetString()!.Trim(), item.ReceivedAt),
         };
         await bots.Get(TestChatPlatform.Platform, item.AppName).HandleMessageAsync(message, "tc-" + item.Id, cancellationToken).ConfigureAwait(false);
+
+        return InboxHandling.Handled(item.ReceivedAt);
     }
 }

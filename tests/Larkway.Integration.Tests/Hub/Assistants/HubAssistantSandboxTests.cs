@@ -41,6 +41,10 @@ public sealed class HubAssistantSandboxTests
         var three = await driver.EndedTurnsAsync(3, 90);
         three.Where(t => t.Platform == "dingtalk").ShouldHaveSingleItem().Status.ShouldBe(AssistantTurnStatus.Answered);
         three.Where(t => t.Platform == "wecom").ShouldHaveSingleItem().Status.ShouldBe(AssistantTurnStatus.Answered);
+
+        // Each platform's ingest hands its inbox event's arrival on with the message, for the assistant's order of questions.
+        three.Select(t => t.InboxEventId).ShouldAllBe(id => id != null, "every turn names the inbox event it came from");
+        three.Select(t => t.InboxEventId).Distinct().Count().ShouldBe(3);
         await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.DingTalkRepliesText(hub, "cid-bob").Contains("You asked: Which VPN client do we use?", StringComparison.Ordinal), "Bob's answer on DingTalk");
         await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.WeComMessagesText(hub, "carol").Contains("You asked: Where is the sales deck?", StringComparison.Ordinal), "Carol's answer on WeCom");
 
@@ -90,6 +94,7 @@ public sealed class HubAssistantSandboxTests
         turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
         turn.Platform.ShouldBe("wecom");
         turn.App.ShouldBe(Larkway.Hub.Sandbox.SandboxWeComApp.Name);
+        turn.InboxEventId.ShouldNotBeNull("the AI bot's ingest hands its inbox event's arrival on with the message");
         await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Replies(aiBot, "dave").Any(r => r.StartsWith("You asked: Where is the sales deck?", StringComparison.Ordinal)), "the answer in Dave's AI bot chat", 30);
     }
 }
