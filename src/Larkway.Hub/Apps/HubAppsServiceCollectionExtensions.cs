@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Larkway.Feishu;
-using Larkway.Feishu.AspNetCore;
 using Larkway.Feishu.Authen;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Configuration;
