@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Larkway.Feishu;
-using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
@@ -44,25 +42,19 @@ internal sealed record StoredApp(
 }
 
 /// <summary>
-/// The stored apps of the Hub: a cached list (secrets unprotected in memory, read again when older than
-/// <see cref="HubAppsOptions.RefreshInterval"/> or changed here), one client per app for
-/// <see cref="HubFeishuClientFactory"/>, and the named <see cref="FeishuEventEndpointOptions"/> of each app (evicted
-/// from the options cache when the app changes, so the receiver verifies with the new keys).
+/// The stored apps of the Hub, of every platform: a cached list (secrets unprotected in memory, read again when older
+/// than <see cref="HubAppsOptions.RefreshInterval"/> or changed here). What a platform builds from an app (its client,
+/// its endpoints' keys) lives in its room, which hears of each app that changed or went away (<see cref="AppChanged"/>).
 /// </summary>
 internal sealed partial class HubAppRegistry : IDisposable
 {
     private readonly IDbContextFactory<HubDbContext> _contexts;
     private readonly HubDatabaseInitializer _initializer;
     private readonly HubSecretProtector _protector;
-    private readonly FeishuClientFactory _clientFactory;
-    private readonly IOptionsMonitorCache<FeishuEventEndpointOptions>? _endpointOptions;
     private readonly HubAppsOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentDictionary<string, (DateTimeOffset UpdatedAt, FeishuClient Client)> _clients = new(StringComparer.Ordinal);
-    private readonly List<FeishuClient> _retired = [];
-    private readonly CancellationTokenSource _disposed = new();
     private volatile Snapshot? _snapshot;
     private int _generation;
 
@@ -70,51 +62,42 @@ internal sealed partial class HubAppRegistry : IDisposable
         IDbContextFactory<HubDbContext> contexts,
         HubDatabaseInitializer initializer,
         HubSecretProtector protector,
-        FeishuClientFactory clientFactory,
         IOptions<HubAppsOptions> options,
         ILoggerFactory loggerFactory,
-        TimeProvider time,
-        IOptionsMonitorCache<FeishuEventEndpointOptions>? endpointOptions = null)
+        TimeProvider time)
     {
         _contexts = contexts;
         _initializer = initializer;
         _protector = protector;
-        _clientFactory = clientFactory;
-        _endpointOptions = endpointOptions;
         _options = options.Value;
         _logger = loggerFactory.CreateLogger<HubAppRegistry>();
         _time = time;
     }
 
+    /// <summary>
+    /// An app was added, changed or removed, as the list read again shows (raised with its name once the new list is
+    /// published, so <see cref="Cached"/> already answers with the new app, or null for one that went away). Every app
+    /// counts as changed when the list is first read.
+    /// </summary>
+    public event Action<string>? AppChanged;
+
     /// <summary>True for the names of the configured default app.</summary>
     public static bool IsDefault(string appName) =>
         appName.Length == 0 || string.Equals(appName, HubAppService.DefaultAppName, StringComparison.Ordinal);
 
-    /// <summary>The client of stored app <paramref name="appName"/>. Do not dispose it; it is shared.</summary>
-    /// <exception cref="HubAppNotFoundException">No enabled stored app has that name, or its secrets cannot be decrypted.</exception>
-    public async ValueTask<FeishuClient> GetClientAsync(string appName, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(appName);
-        var snapshot = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
-        return ClientFor(appName, snapshot);
-    }
-
     /// <summary>
-    /// The client of stored app <paramref name="appName"/>, for synchronous callers (reads the database only when the
-    /// cached list is older than <see cref="HubAppsOptions.RefreshInterval"/>).
+    /// The stored app (enabled or not), for synchronous callers: reads the database only when the cached list is older
+    /// than <see cref="HubAppsOptions.RefreshInterval"/> (rare and short; callers that can await use <see cref="FindAsync"/>).
     /// </summary>
-    /// <exception cref="HubAppNotFoundException">No enabled stored app has that name, or its secrets cannot be decrypted.</exception>
-    public FeishuClient GetClient(string appName)
+    public StoredApp? Find(string appName)
     {
-        ArgumentNullException.ThrowIfNull(appName);
         var snapshot = _snapshot;
         if (snapshot is null || IsStale(snapshot))
         {
-            // Rare (once per refresh interval) and short; callers that can await use GetClientAsync.
             snapshot = SnapshotAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
         }
 
-        return ClientFor(appName, snapshot);
+        return snapshot.Apps.GetValueOrDefault(appName);
     }
 
     /// <summary>The stored app (enabled or not) as of a list at most <see cref="HubAppsOptions.RefreshInterval"/> old.</summary>
@@ -151,84 +134,7 @@ internal sealed partial class HubAppRegistry : IDisposable
     /// <summary>An app was changed in this process: the next use reads the list again.</summary>
     public void Invalidate() => Interlocked.Increment(ref _generation);
 
-    public void Dispose()
-    {
-        if (_disposed.IsCancellationRequested)
-        {
-            return;
-        }
-
-        _disposed.Cancel();
-        foreach (var (_, client) in _clients.Values)
-        {
-            client.Dispose();
-        }
-
-        _clients.Clear();
-        lock (_retired)
-        {
-            foreach (var client in _retired)
-            {
-                client.Dispose();
-            }
-
-            _retired.Clear();
-        }
-
-        _disposed.Dispose();
-        _gate.Dispose();
-    }
-
-    private FeishuClient ClientFor(string appName, Snapshot snapshot)
-    {
-        if (!snapshot.Apps.TryGetValue(appName, out var app) || !app.Enabled)
-        {
-            throw HubAppNotFoundException.For(appName, disabled: app is not null);
-        }
-
-        if (!app.IsFeishu)
-        {
-            throw new HubAppNotFoundException($"The app '{appName}' is a {HubAppPlatform.Display(app.Platform)} app; this needs a Feishu app.");
-        }
-
-        if (app.Error is not null)
-        {
-            throw new HubAppNotFoundException($"The Feishu app '{appName}' cannot be used: {app.Error}");
-        }
-
-        while (true)
-        {
-            if (_clients.TryGetValue(appName, out var cached))
-            {
-                if (cached.UpdatedAt == app.UpdatedAt)
-                {
-                    return cached.Client;
-                }
-
-                if (_clients.TryRemove(new KeyValuePair<string, (DateTimeOffset, FeishuClient)>(appName, cached)))
-                {
-                    Retire(cached.Client);
-                }
-
-                continue;
-            }
-
-            // Named, on the container's meters (its calls count under its name beside the configured app's) and with the
-            // configured app's settings (Feishu: timeout, retries, rate limits): only the credentials and host are its own.
-            var client = _clientFactory.CreateClient(appName, o =>
-            {
-                o.AppId = app.AppId;
-                o.AppSecret = app.AppSecret;
-                o.BaseUrl = app.BaseUrl;
-            });
-            if (_clients.TryAdd(appName, (app.UpdatedAt, client)))
-            {
-                return client;
-            }
-
-            client.Dispose();
-        }
-    }
+    public void Dispose() => _gate.Dispose();
 
     private bool IsStale(Snapshot snapshot) =>
         snapshot.Generation != Volatile.Read(ref _generation) || _time.GetElapsedTime(snapshot.LoadedAt) >= _options.RefreshInterval;
@@ -252,9 +158,9 @@ internal sealed partial class HubAppRegistry : IDisposable
 
             var generation = Volatile.Read(ref _generation);
             var loaded = new Snapshot(await LoadAsync(cancellationToken).ConfigureAwait(false), _time.GetTimestamp(), generation);
-            // Published first: options rebuilt after an eviction must read the new secrets.
+            // Published first: what a room rebuilds on hearing of a change must read the new secrets.
             _snapshot = loaded;
-            Forget(snapshot, loaded);
+            Announce(snapshot, loaded);
             return loaded;
         }
         finally
@@ -298,8 +204,8 @@ internal sealed partial class HubAppRegistry : IDisposable
         }
     }
 
-    /// <summary>Drops what was built from an app that changed or went away: its endpoint options and (after a grace period) its client.</summary>
-    private void Forget(Snapshot? previous, Snapshot current)
+    /// <summary>Tells the rooms of each app that changed or went away between two lists.</summary>
+    private void Announce(Snapshot? previous, Snapshot current)
     {
         var names = new HashSet<string>(current.Apps.Keys, StringComparer.Ordinal);
         if (previous is not null)
@@ -311,81 +217,15 @@ internal sealed partial class HubAppRegistry : IDisposable
         {
             var before = previous?.Apps.GetValueOrDefault(name);
             var after = current.Apps.GetValueOrDefault(name);
-            if (before is not null && after is not null && before.UpdatedAt == after.UpdatedAt)
+            if (before is null || after is null || before.UpdatedAt != after.UpdatedAt)
             {
-                continue;
-            }
-
-            _endpointOptions?.TryRemove(name);
-            if (after is null && _clients.TryRemove(name, out var gone))
-            {
-                Retire(gone.Client);
+                AppChanged?.Invoke(name);
             }
         }
-    }
-
-    /// <summary>A replaced client may still serve calls in flight: disposed after a grace period (or with the registry).</summary>
-    private void Retire(FeishuClient client)
-    {
-        lock (_retired)
-        {
-            _retired.Add(client);
-        }
-
-        _ = DisposeLaterAsync(client);
-    }
-
-    private async Task DisposeLaterAsync(FeishuClient client)
-    {
-        try
-        {
-            await Task.Delay(_options.RetiredClientGrace, _time, _disposed.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
-
-        lock (_retired)
-        {
-            if (!_retired.Remove(client))
-            {
-                return;
-            }
-        }
-
-        client.Dispose();
     }
 
     private sealed record Snapshot(Dictionary<string, StoredApp> Apps, long LoadedAt, int Generation);
 
     [LoggerMessage(EventId = LogEvents.HubAppRegistryUnreadable, Level = LogLevel.Error, Message = "The secrets of Feishu app '{AppName}' cannot be decrypted: the Data Protection key ring does not hold their key. Enter them again.")]
     private static partial void LogUnreadable(ILogger logger, string appName);
-}
-
-/// <summary>
-/// Gives each stored app's event and card endpoints its Encrypt Key and Verification Token (named options), and the
-/// timestamp window every stored app's callbacks share (<see cref="HubAppsOptions.CallbackTimestampWindow"/>).
-/// </summary>
-internal sealed class HubAppEventEndpointOptions(HubAppRegistry registry, IOptions<HubAppsOptions> apps) : IConfigureNamedOptions<FeishuEventEndpointOptions>
-{
-    public void Configure(string? name, FeishuEventEndpointOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrEmpty(name) || registry.Cached(name) is not { IsFeishu: true } app)
-        {
-            return;
-        }
-
-        options.EncryptKey = app.EncryptKey;
-        options.VerificationToken = app.VerificationToken;
-        options.AcceptLegacyCardCallbacks = app.LegacyCardCallbacks;
-        options.TimestampWindow = apps.Value.CallbackTimestampWindow;
-    }
-
-    public void Configure(FeishuEventEndpointOptions options) => Configure(Options.DefaultName, options);
 }

@@ -12,7 +12,7 @@ public sealed class HubAppsOptions : IValidatableObject
     /// <summary>How old the cached list of apps may get before it is read again: how soon a replica sees another's change. Default 3 s.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>How long a replaced client stays alive for calls still using it before it is disposed. Default 2 minutes.</summary>
+    /// <summary>How long a replaced (or deleted) Feishu app's client stays alive for calls still using it before it is disposed (Feishu's room; DingTalk's and WeCom's keep theirs until the Hub stops). Default 2 minutes.</summary>
     public TimeSpan RetiredClientGrace { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Larkway.Feishu;
-using Larkway.Feishu.AspNetCore;
 using Larkway.Feishu.Authen;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Configuration;
@@ -58,10 +56,9 @@ public static class HubAppsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds <see cref="HubAppService"/>, the event-endpoint secrets of stored apps and the Hub's
-    /// <see cref="IFeishuClientFactory"/> — in place of the library's, whatever the order of <c>AddFeishu</c> — which
-    /// serves configured and stored apps alike. Reads <c>Larkway:Apps</c>. Needs <c>AddHubStorage</c> and
-    /// <c>AddHubInbox</c>; map with <c>MapHubApps</c>.
+    /// Adds <see cref="HubAppService"/> and the stored apps of every platform. Reads <c>Larkway:Apps</c>. Needs
+    /// <c>AddHubStorage</c> and <c>AddHubInbox</c>; map with <c>MapHubApps</c>. Each platform's room adds its apps'
+    /// clients (Feishu's <c>IFeishuClientFactory</c>: <c>AddHubFeishu</c>).
     /// </summary>
     public static IServiceCollection AddHubApps(this IServiceCollection services, IConfiguration configuration)
     {
@@ -75,22 +72,13 @@ public static class HubAppsServiceCollectionExtensions
             sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
             sp.GetRequiredService<HubDatabaseInitializer>(),
             sp.GetRequiredService<HubSecretProtector>(),
-            sp.GetRequiredService<FeishuClientFactory>(),
             sp.GetRequiredService<IOptions<HubAppsOptions>>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<IOptionsMonitorCache<FeishuEventEndpointOptions>>()));
-
-        // The library's factory stays registered as itself for the configured apps; the interface is the Hub's. AddFeishu
-        // only TryAdds the interface, so calling it after this changes nothing.
-        services.AddFeishuClientFactory();
+            sp.GetRequiredService<TimeProvider>()));
 
         // Each platform's descriptor (AddHubPlatform), connection test (IPlatformConnectionTest) and its apps' clients come
         // from its room (AddHubFeishu, AddHubDingTalk, AddHubWeCom); the registry is over whatever the rooms added.
         services.TryAddSingleton(sp => new HubPlatforms(sp.GetServices<HubPlatformInfo>()));
-        services.TryAddSingleton(sp => new HubFeishuClientFactory(sp.GetRequiredService<FeishuClientFactory>(), sp.GetRequiredService<HubAppRegistry>()));
-        services.Replace(ServiceDescriptor.Singleton<IFeishuClientFactory>(sp => sp.GetRequiredService<HubFeishuClientFactory>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FeishuEventEndpointOptions>, HubAppEventEndpointOptions>());
 
         // Users' Feishu tokens in the database, encrypted, in place of the library's in-memory store (whatever the order of AddFeishu).
         services.TryAddSingleton<HubUserTokenStore>();

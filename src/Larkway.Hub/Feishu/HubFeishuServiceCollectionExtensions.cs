@@ -1,3 +1,5 @@
+using Larkway.Feishu;
+using Larkway.Feishu.AspNetCore;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Apps;
@@ -14,6 +16,7 @@ using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Observability.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -23,12 +26,14 @@ public static class HubFeishuServiceCollectionExtensions
     /// <summary>
     /// Adds Feishu's notification channel (cards and templates sent by the app's bot, paced at each app's
     /// <c>Feishu:RateLimit</c>), the assistant's replies (CardKit cards) and attachment source, and Feishu's side of
-    /// people's accounts and the apps' connection test, and its notification card clicks. Needs <c>AddHubNotifications</c> and <c>AddHubApps</c> (the apps' clients).
+    /// people's accounts and the apps' connection test, and its notification card clicks, and the apps' clients
+    /// (<see cref="AddHubFeishuClients"/>). Needs <c>AddHubNotifications</c> and <c>AddHubApps</c> (the stored apps).
     /// </summary>
     public static IServiceCollection AddHubFeishu(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddHubPlatform(new FeishuHubPlatform());
+        services.AddHubFeishuClients();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, FeishuNotificationChannel>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, FeishuAssistantReplies>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, FeishuAttachmentSource>());
@@ -54,6 +59,25 @@ public static class HubFeishuServiceCollectionExtensions
         // Clicks on notification cards: checked and answered here, recorded through Notifications' one click entry.
         services.TryAddSingleton<FeishuNotificationClickers>();
         services.TryAddSingleton<FeishuNotificationClicks>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the Hub's <see cref="IFeishuClientFactory"/> — in place of the library's, whatever the order of
+    /// <c>AddFeishu</c> — which serves configured and stored Feishu apps alike (<see cref="HubFeishuClients"/>), and the
+    /// stored apps' event-endpoint secrets. Needs <c>AddHubApps</c>; <see cref="AddHubFeishu"/> calls it.
+    /// </summary>
+    public static IServiceCollection AddHubFeishuClients(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        // The library's factory stays registered as itself for the configured apps; the interface is the Hub's. AddFeishu
+        // only TryAdds the interface, so calling it after this changes nothing.
+        services.AddFeishuClientFactory();
+        services.TryAddSingleton(sp => new HubFeishuClients(
+            sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<FeishuClientFactory>(), sp.GetRequiredService<IOptions<HubAppsOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.Replace(ServiceDescriptor.Singleton<IFeishuClientFactory>(sp => sp.GetRequiredService<HubFeishuClients>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FeishuEventEndpointOptions>, FeishuStoredAppEndpointOptions>());
         return services;
     }
 

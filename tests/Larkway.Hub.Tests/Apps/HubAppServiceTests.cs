@@ -237,6 +237,7 @@ public abstract class HubAppServiceTests
                 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Larkway:Apps:RefreshInterval"] = "00:00:00.050" }).Build();
                 s.AddHubWebhooks(configuration);
                 s.AddHubApps(configuration);
+                s.AddHubFeishuClients();
                 s.AddHubPlatform(new FeishuHubPlatform());
             });
 

@@ -83,6 +83,7 @@ public abstract class HubUserTokenStoreTests
             var configuration = new ConfigurationBuilder().Build();
             s.AddHubWebhooks(configuration);
             s.AddHubApps(configuration);
+            s.AddHubFeishuClients();
         });
 
     private static async Task<string[]> RawRowAsync(HubServices hub, string sql)

@@ -20,7 +20,7 @@ public sealed partial class PlatformBranchingTests
     private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
     {
         ["Apps/HubAppPlatform.cs"] = "the built-in platforms' names themselves (the constants the rooms register under) and the forwarders IsDingTalk/IsWeCom for callers not yet asking HubPlatforms",
-        ["Apps/HubAppRegistry.cs"] = "StoredApp.IsFeishu, which the Feishu clients it still makes (and HubAppService's callback check) read; they go when Feishu's clients move to its room",
+        ["Apps/HubAppRegistry.cs"] = "StoredApp.IsFeishu (the stored row of every platform), which Feishu's room, HubAppService's callback check and WhyUnusableAsync's Feishu-only wording read; the last two should ask the platform's seam",
         ["Directory/Links/PersonLinkRows.cs"] = "the link rows' platform names (dingtalk, wecom), stored in person_links.platform; the rooms' IPlatformAccounts should name them",
         ["Sandbox/SandboxPeople.cs"] = "the sandbox's people each prefer a platform (Bob DingTalk, Carol WeCom) so the guide shows routing to all three",
         ["Sandbox/SandboxDingTalkApp.cs"] = "the sandbox makes a DingTalk app on the Emulator (platform = dingtalk)",

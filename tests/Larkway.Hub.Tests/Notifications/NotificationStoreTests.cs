@@ -133,6 +133,7 @@ public abstract class NotificationStoreTests : IAsyncLifetime
             o.AppSecret = "secret";
         });
         s.AddHubApps(new ConfigurationBuilder().Build());
+        s.AddHubFeishuClients();
         s.AddHubNotifications(new ConfigurationBuilder().Build(), o => o.SenderEnabled = false);
     }));
 

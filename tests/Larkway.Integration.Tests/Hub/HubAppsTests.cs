@@ -162,6 +162,25 @@ public sealed class HubAppsTests
     }
 
     [Fact]
+    public async Task A_changed_encrypt_key_is_checked_at_once_and_the_old_one_refused()
+    {
+        await using var emulator = await StartEmulatorAsync();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var admin = Client(hub, HubSandbox.AdminKey);
+        (await admin.PostAsJsonAsync("/api/v1/apps", SecondApp(emulator))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        const string newKey = "second-app-encrypt-key-rotated";
+        static string Body(string id) => $$$"""{"schema":"2.0","header":{"event_id":"{{{id}}}","event_type":"test.custom_v1","create_time":"1700000000000","token":"second-app-verification-token","app_id":"cli_5ec0nd0a9900aa01","tenant_key":"t"},"event":{}}""";
+
+        // The endpoint's keys are read (and cached) once before the change.
+        (await hub.Api.PostAsync("/feishu/apps/second/events", Signed(Body("ev_before"), SecondEncryptKey))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await admin.PatchAsJsonAsync("/api/v1/apps/second", new { encrypt_key = newKey })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await hub.Api.PostAsync("/feishu/apps/second/events", Signed(Body("ev_old_key"), SecondEncryptKey))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await hub.Api.PostAsync("/feishu/apps/second/events", Signed(Body("ev_new_key"), newKey))).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_notification_naming_a_stored_app_is_sent_by_that_apps_bot_and_an_unknown_app_is_refused()
     {
         await using var emulator = await StartEmulatorAsync();

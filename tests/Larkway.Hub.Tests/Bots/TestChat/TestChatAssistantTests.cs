@@ -50,6 +50,7 @@ public sealed class TestChatAssistantTests(PostgresCluster cluster) : IAsyncLife
             o.AppSecret = "secret";
         });
         s.AddHubApps(configuration);
+        s.AddHubFeishuClients();
         s.AddHubDirectory();
         s.AddHubAssistants(configuration);
         s.AddSingleton(new BotCommands().AddSamples());
