@@ -19,8 +19,8 @@ internal static partial class SandboxPeople
     /// <summary>Who prefers which platform, by their sandbox email.</summary>
     public static readonly IReadOnlyList<(string Email, string Platform)> Preferences =
     [
-        ("bob@example.com", PersonPlatform.DingTalk),
-        ("carol@example.com", PersonPlatform.WeCom),
+        ("bob@example.com", Apps.HubAppPlatform.DingTalk),
+        ("carol@example.com", Apps.HubAppPlatform.WeCom),
     ];
 
     private const string DoneSetting = "sandbox.people_platforms";

@@ -228,9 +228,9 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
             var openId = await db.PersonAppIds.AsNoTracking().Where(a => a.PersonId == personId && a.App == "")
                 .Select(a => a.OpenId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             var accounts = linked.Select(l => (l.Platform, l.App, l.UserId)).ToList();
-            if (openId is not null && !accounts.Any(a => a.Platform == PersonPlatform.Feishu && a.UserId == openId))
+            if (openId is not null && !accounts.Any(a => a.Platform == PersonPlatform.Directory && a.UserId == openId))
             {
-                accounts.Insert(0, (PersonPlatform.Feishu, Apps.HubAppService.DefaultAppName, openId));
+                accounts.Insert(0, (PersonPlatform.Directory, Apps.HubAppService.DefaultAppName, openId));
             }
 
             return accounts;
