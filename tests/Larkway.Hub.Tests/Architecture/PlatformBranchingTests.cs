@@ -21,9 +21,6 @@ public sealed partial class PlatformBranchingTests
     {
         ["Apps/HubAppPlatform.cs"] = "the built-in platforms' names themselves (the constants the rooms register under) and the forwarders IsDingTalk/IsWeCom for callers not yet asking HubPlatforms",
         ["Apps/HubAppRegistry.cs"] = "StoredApp.IsFeishu, which the Feishu clients it still makes (and HubAppService's callback check) read; they go when Feishu's clients move to its room",
-        ["Sandbox/SandboxPeople.cs"] = "the sandbox's people each prefer a platform (Bob DingTalk, Carol WeCom) so the guide shows routing to all three",
-        ["Sandbox/SandboxDingTalkApp.cs"] = "the sandbox makes a DingTalk app on the Emulator (platform = dingtalk)",
-        ["Sandbox/SandboxWeComApp.cs"] = "the sandbox makes a WeCom app with an AI bot on the Emulator (platform = wecom)",
     };
 
     [Fact]
