@@ -116,7 +116,7 @@ internal sealed partial class AssistantLinking
             }
 
             var sent = "If that email belongs to someone in the directory, a six-digit code was sent to the accounts they already linked "
-                + $"(Feishu, DingTalk or WeCom). Send /link and the code here within {lifetime.TotalMinutes:0} minutes.";
+                + $"({_personPlatforms.DisplayedOr}). Send /link and the code here within {lifetime.TotalMinutes:0} minutes.";
             var person = await _links.ActivePersonByEmailAsync(email, cancellationToken).ConfigureAwait(false);
             string? recipient = person?.Id;
             if (person is null)

@@ -24,7 +24,7 @@ public enum PersonLinkOutcome
 }
 
 /// <summary>
-/// People's accounts on DingTalk and WeCom, and where each person wants to be reached. A link made by a contacts lookup
+/// People's accounts on the platforms other than the directory's, and where each person wants to be reached. A link made by a contacts lookup
 /// (email, mobile) never replaces one an administrator made; an account belongs to one person at a time.
 /// </summary>
 internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, TimeProvider time)

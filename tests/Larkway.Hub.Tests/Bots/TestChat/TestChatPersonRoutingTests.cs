@@ -64,6 +64,7 @@ public sealed class TestChatPersonRoutingTests(PostgresCluster cluster) : IAsync
             var platforms = hub.Provider.GetRequiredService<PersonPlatforms>();
             platforms.All.ShouldBe(["feishu", "testchat"], "the registry's order: the rooms as they were added");
             platforms.Display("testchat").ShouldBe("TestChat");
+            (platforms.ListedOr, platforms.DisplayedOr).ShouldBe(("feishu or testchat", "Feishu or TestChat"), "what the refusals and the /link replies list");
             var routing = hub.Provider.GetRequiredService<RoutingSettingsStore>();
             (await routing.GetAsync(CancellationToken.None)).Order.ShouldBe(["feishu", "testchat"], "nothing stored: the registry's order");
 

@@ -9,7 +9,7 @@ namespace Larkway.Hub.AdminConsole.Pages;
 
 /// <summary>
 /// One person: their ids per app, profile (mobile masked), departments with paths, leader, history of changes with their
-/// sources, and where notifications reach them (preferred platform, DingTalk and WeCom accounts, which an administrator links here).
+/// sources, and where notifications reach them (preferred platform, accounts on the other platforms, which an administrator links here).
 /// </summary>
 internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLinkStore links, RoutingSettingsStore routing, HubAppRegistry apps, HubPlatforms platforms, PersonPlatforms personPlatforms, IAuditLog audit) : ConsolePageModel(audit)
 {
