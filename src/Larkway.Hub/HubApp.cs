@@ -210,7 +210,7 @@ public static partial class HubApp
             }
 
             var baseUrl = ListeningUrl(app);
-            string? weComProblem = null;
+            IReadOnlyDictionary<string, string> sandboxProblems = new Dictionary<string, string>(StringComparer.Ordinal);
 
             if (emulator is not null)
             {
@@ -227,15 +227,8 @@ public static partial class HubApp
                     await SandboxBitableSample.EnsureAsync(emulator, app.Services, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (SandboxDingTalkApp.Enabled(builder.Configuration))
-                {
-                    await SandboxDingTalkApp.EnsureAsync(emulator, app.Services, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (SandboxWeComApp.Enabled(builder.Configuration))
-                {
-                    weComProblem = await SandboxWeComApp.EnsureAsync(emulator, baseUrl, app.Services, cancellationToken, SandboxWeComApp.AiBotEnabled(builder.Configuration)).ConfigureAwait(false);
-                }
+                // Each platform's room adds its sandbox app (ISandboxPlatform), in the order the rooms were registered.
+                sandboxProblems = await SandboxPlatforms.EnsureAsync(new SandboxStart(emulator, baseUrl, app.Services, builder.Configuration), cancellationToken).ConfigureAwait(false);
 
                 if (SandboxAssistant.Enabled(builder.Configuration))
                 {
@@ -248,7 +241,7 @@ public static partial class HubApp
                 }
             }
 
-            return new HubHost(app, baseUrl, settings, emulator, locks) { SandboxWeComProblem = weComProblem };
+            return new HubHost(app, baseUrl, settings, emulator, locks) { SandboxProblems = sandboxProblems };
         }
         catch
         {
@@ -495,11 +488,10 @@ public static partial class HubApp
             var key = adminKey.IsConfigured ? SandboxGuide.AdminKey.Configured
                 : adminKey.GeneratedKey is { } generated ? SandboxGuide.AdminKey.Generated(generated)
                 : SandboxGuide.AdminKey.Earlier(await adminKey.ShownAtAsync(CancellationToken.None).ConfigureAwait(false));
-            var dingTalk = await host.Services.GetRequiredService<Apps.HubAppService>().GetAsync(SandboxDingTalkApp.Name, CancellationToken.None).ConfigureAwait(false);
-            var weCom = await host.Services.GetRequiredService<Apps.HubAppService>().GetAsync(SandboxWeComApp.Name, CancellationToken.None).ConfigureAwait(false);
             var assistant = await host.Services.GetRequiredService<Assistants.Configuration.AssistantService>().GetAsync(SandboxAssistant.Name, CancellationToken.None).ConfigureAwait(false);
-            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample, key, dingTalk,
-                weCom is null ? null : new SandboxGuide.WeComSandbox(weCom, host.SandboxWeComProblem), assistant).ConfigureAwait(false);
+            var start = new SandboxStart(host.Emulator, host.BaseUrl, host.Services, host.Services.GetRequiredService<IConfiguration>());
+            var platforms = await SandboxPlatforms.BannersAsync(start, host.SandboxProblems, assistant, CancellationToken.None).ConfigureAwait(false);
+            await SandboxGuide.WriteAsync(console, host.Emulator, host.Settings, host.BaseUrl, time, CancellationToken.None, sample, key, platforms, assistant).ConfigureAwait(false);
         }
 
         await console.Out.FlushAsync().ConfigureAwait(false);

@@ -33,8 +33,8 @@ public sealed class HubHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    /// <summary>In sandbox mode: why the Emulator's WeCom callback does not reach the sandbox's WeCom app, or null when it does (or there is none).</summary>
-    internal string? SandboxWeComProblem { get; init; }
+    /// <summary>In sandbox mode: why a platform's Emulator side does not reach its sandbox app, by platform (<see cref="Sandbox.ISandboxPlatform.EnsureAsync"/>); empty when every one does.</summary>
+    internal IReadOnlyDictionary<string, string> SandboxProblems { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>The console password for user <c>admin</c> generated (and printed) by this start; null when none was.</summary>
     public string? BootstrapAdminPassword => Services.GetRequiredService<ConsoleAdminCredential>().GeneratedPassword;

@@ -22,7 +22,7 @@ public sealed class WeComChatBrowserTests(BrowserFixture browser) : IClassFixtur
     {
         await using var receiver = await CardReceiver.StartAsync("/wecom-actions");
         await using var hub = await ConsoleHub.StartAsync(browser.Browser, new Dictionary<string, string?> { ["Larkway:Webhooks:PollInterval"] = "00:00:00.100" });
-        hub.Host.SandboxWeComProblem.ShouldBeNull();
+        hub.Host.SandboxProblems.ShouldBeEmpty();
         var emulator = hub.Host.Emulator!;
         var page = hub.Page;
         await page.SetViewportSizeAsync(1280, 900);

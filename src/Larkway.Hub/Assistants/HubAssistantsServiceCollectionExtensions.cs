@@ -38,6 +38,7 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<AssistantSenderMatching>();
         services.TryAddSingleton<AssistantSessions>();
         services.TryAddSingleton<AssistantLinking>();
+        Larkway.Hub.Directory.Links.PersonPlatforms.TryAdd(services);
         services.TryAddSingleton<AssistantFeedback>();
         services.TryAddSingleton<AssistantCardActions>();
         services.TryAddSingleton<AssistantInbound>();

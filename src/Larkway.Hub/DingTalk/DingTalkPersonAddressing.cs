@@ -10,7 +10,7 @@ namespace Larkway.Hub.DingTalk;
 /// </summary>
 internal sealed class DingTalkPersonAddressing : IPersonAddressing
 {
-    public string Platform => PersonPlatform.DingTalk;
+    public string Platform => Apps.HubAppPlatform.DingTalk;
 
     public bool HasDefaultApp => false;
 

@@ -75,6 +75,7 @@ public static class HubDingTalkServiceCollectionExtensions
 
         // Notifications routed to a person reach them on DingTalk by their linked account or mobile.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, DingTalkPersonAddressing>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Sandbox.ISandboxPlatform, DingTalkSandbox>());
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.

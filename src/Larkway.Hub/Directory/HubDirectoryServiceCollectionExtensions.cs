@@ -16,6 +16,7 @@ public static class HubDirectoryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<PeopleStore>();
         services.TryAddSingleton<Larkway.Hub.Directory.Links.PersonLinkStore>();
+        Larkway.Hub.Directory.Links.PersonPlatforms.TryAdd(services);
         return services;
     }
 

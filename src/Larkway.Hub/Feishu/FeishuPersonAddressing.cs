@@ -10,7 +10,7 @@ namespace Larkway.Hub.Feishu;
 /// </summary>
 internal sealed class FeishuPersonAddressing : IPersonAddressing
 {
-    public string Platform => PersonPlatform.Feishu;
+    public string Platform => Apps.HubAppPlatform.Feishu;
 
     public bool HasDefaultApp => true;
 

@@ -40,6 +40,7 @@ public static class HubFeishuServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, FeishuPlatformAccounts>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, FeishuConnectionTest>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, FeishuPersonAddressing>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Sandbox.ISandboxPlatform, FeishuSandbox>());
 
         // Read by the alert "a long connection is not held" (LongConnectionDown) on whichever replica evaluates it; the
         // rule exists in every mode, so its configuration key is valid in webhook mode too, where no app holds it.

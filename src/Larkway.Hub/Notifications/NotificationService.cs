@@ -127,7 +127,7 @@ internal sealed class NotificationService(
                 continue;
             }
 
-            if (person is null || (recipient.Type == "email" && batch.FirstPlatform(person, request.Type) == Directory.Links.PersonPlatform.Feishu))
+            if (person is null || (recipient.Type == "email" && batch.FirstPlatform(person, request.Type) == Directory.Links.PersonPlatform.Directory))
             {
                 routed.Add(recipient);
                 continue;

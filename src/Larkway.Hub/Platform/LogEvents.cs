@@ -77,6 +77,7 @@ internal static class LogEvents
     public const int PersonRoutingFellBack = 4130;
     public const int PersonRoutingLinked = 4131;
     public const int PersonRoutingLinkTaken = 4132;
+    public const int RoutingPlatformNotRegistered = 4133;
 
     // Webhooks
     public const int WebhookSenderDelivered = 4200;

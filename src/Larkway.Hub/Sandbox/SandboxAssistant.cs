@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Hub.Sandbox;
 
 /// <summary>
-/// The sandbox's assistant: one Dify-shaped assistant on the Emulator's fake AI backend, answering on the Feishu app, the
-/// sandbox's DingTalk app and its WeCom app, so that asking it on each platform's page shows an answer streaming in with
+/// The sandbox's assistant: one Dify-shaped assistant on the Emulator's fake AI backend, answering on the default app and
+/// each platform's sandbox app (<see cref="ISandboxPlatform.AppName"/>), so that asking it on each platform's page shows an answer streaming in with
 /// no model installed. Strangers are answered as guests (so <c>/link</c> can be tried); added once, kept with the
 /// sandbox's database; <c>Larkway:Sandbox:Assistant=false</c> leaves it out.
 /// </summary>
@@ -29,7 +29,7 @@ internal static class SandboxAssistant
 
         var apps = services.GetRequiredService<Apps.HubAppService>();
         var on = new List<string> { Apps.HubAppService.DefaultAppName };
-        foreach (var name in new[] { SandboxDingTalkApp.Name, SandboxWeComApp.Name })
+        foreach (var name in SandboxPlatforms.All(services).Select(p => p.AppName).Where(n => !on.Contains(n)))
         {
             if (await apps.GetAsync(name, cancellationToken).ConfigureAwait(false) is not null)
             {

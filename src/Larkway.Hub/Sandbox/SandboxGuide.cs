@@ -33,16 +33,18 @@ internal static partial class SandboxGuide
         public static AdminKey Earlier(string? shownAt) => new(null, false, shownAt);
     }
 
-    /// <summary>The sandbox's WeCom app, and why the Emulator's callback does not reach it (null when it does).</summary>
-    internal sealed record WeComSandbox(Apps.HubAppInfo App, string? Problem);
+    /// <summary>The number words the "one notification" example says its platforms with.</summary>
+    private static readonly string[] Counted = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
 
     /// <summary>
     /// Writes the guide: plain lines, or with a JSON log one event (<see cref="LogEvents.HubAppSandboxReady"/>) with the
     /// same facts as fields.
     /// </summary>
-    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, AdminKey? key = null, Apps.HubAppInfo? dingTalkApp = null, WeComSandbox? weCom = null, Assistants.Configuration.AssistantInfo? assistant = null)
+    /// <param name="platforms">Each platform's part of the banner (<see cref="SandboxPlatforms.BannersAsync"/>), in registration order.</param>
+    public static async Task WriteAsync(HubConsole console, EmulatorServer emulator, HubSettings settings, Uri hub, TimeProvider time, CancellationToken cancellationToken, BitableSync.BitableSyncRow? sampleSync = null, AdminKey? key = null, IReadOnlyList<SandboxPlatformBanner>? platforms = null, Assistants.Configuration.AssistantInfo? assistant = null)
     {
-        var asking = AssistantLines(emulator, assistant, weCom?.App);
+        platforms ??= [];
+        var asking = AssistantLines(assistant, platforms);
         key ??= AdminKey.Configured;
         var adminKey = key.Key;
         var exports = new List<string>
@@ -74,7 +76,7 @@ internal static partial class SandboxGuide
                 sampleSync?.Id,
                 sampleSync is null ? null : WireName(sampleSync.State),
                 sampleSync is null ? null : new Uri(hub, "/console/bitable-syncs/" + sampleSync.Id),
-                weCom is null ? "none" : WeComLine(emulator, weCom).Trim(),
+                platforms.SelectMany(p => p.Banner.Lines).Select(l => l.Trim()).ToList() is { Count: > 0 } chats ? string.Join(" ", chats) : "none",
                 asking.Count == 0 ? "none" : string.Join(" ", asking.Select(l => l.Trim())));
             return;
         }
@@ -108,21 +110,18 @@ internal static partial class SandboxGuide
         await output.WriteLineAsync("  General request: you pick the approvers of its self-select node 'approvers', who decide one after another:").ConfigureAwait(false);
         await output.WriteLineAsync($"    {ApprovalCurl(hub, GeneralRequestBody(time))}").ConfigureAwait(false);
         await output.WriteLineAsync($"  then decide as Bob (and the others) on the Emulator's approvals page, {approvalsPage}, or on the card the bot sends them; the console's Approvals page follows it.").ConfigureAwait(false);
-        if (dingTalkApp is { Enabled: true } dingTalk)
+        foreach (var line in platforms.SelectMany(p => p.Banner.Lines))
         {
-            await output.WriteLineAsync($"  DingTalk: the app '{dingTalk.Name}' answers over Stream — write /help to it as a DingTalk user at {new Uri(emulator.BaseUrl, "/dingtalk-chat")};").ConfigureAwait(false);
-            await output.WriteLineAsync($"    notify on DingTalk with \"app\": \"{dingTalk.Name}\" and recipients such as {{\"dingtalk_userid\": \"alice\"}} or {{\"dingtalk_mobile\": \"13800000002\"}}.").ConfigureAwait(false);
+            await output.WriteLineAsync(line).ConfigureAwait(false);
         }
 
-        if (weCom is { App.Enabled: true } || weCom?.Problem is not null)
+        // The example needs each platform's app to reach its person; the requisition names the sandbox's people.
+        if (platforms.Count > 1 && platforms.All(p => p.Banner.ReachesPerson))
         {
-            await output.WriteLineAsync(WeComLine(emulator, weCom!)).ConfigureAwait(false);
-        }
-
-        if (dingTalkApp is { Enabled: true } && weCom is { App.Enabled: true, Problem: null })
-        {
-            await output.WriteLineAsync("  one notification, three platforms: Alice is reached on Feishu, Bob on DingTalk and Carol on WeCom (their preferred platforms,").ConfigureAwait(false);
-            await output.WriteLineAsync("    set on their directory pages); a requisition to all three — each presses Approve where they are:").ConfigureAwait(false);
+            var count = platforms.Count < Counted.Length ? Counted[platforms.Count] : platforms.Count.ToString(CultureInfo.InvariantCulture);
+            var reached = platforms.Select((p, i) => $"{p.Platform.Person.Name}{(i == 0 ? " is reached" : "")} on {p.DisplayName}").ToList();
+            await output.WriteLineAsync($"  one notification, {count} platforms: {string.Join(", ", reached.SkipLast(1))} and {reached[^1]} (their preferred platforms,").ConfigureAwait(false);
+            await output.WriteLineAsync($"    set on their directory pages); a requisition to all {count} — each presses Approve where they are:").ConfigureAwait(false);
             await output.WriteLineAsync($"    {ThreePlatformsCurl(hub, time)}").ConfigureAwait(false);
         }
 
@@ -144,34 +143,17 @@ internal static partial class SandboxGuide
 
     /// <summary>
     /// Who the sandbox's assistant is and how to ask it on each platform it answers on (which Emulator page, what to
-    /// write); nothing when it is missing or disabled. Apps an administrator added are left to them.
+    /// write: each platform's <see cref="SandboxBanner.AskLine"/>); nothing when it is missing or disabled. Apps an
+    /// administrator added are left to them.
     /// </summary>
-    internal static IReadOnlyList<string> AssistantLines(EmulatorServer emulator, Assistants.Configuration.AssistantInfo? assistant, Apps.HubAppInfo? weComApp)
+    internal static IReadOnlyList<string> AssistantLines(Assistants.Configuration.AssistantInfo? assistant, IReadOnlyList<SandboxPlatformBanner> platforms)
     {
         if (assistant is not { Enabled: true })
         {
             return [];
         }
 
-        var answering = assistant.Apps.Where(a => assistant.NotAnswering.All(o => o.App != a)).ToHashSet(StringComparer.Ordinal);
-        var lines = new List<string>();
-        if (answering.Contains(Apps.HubAppService.DefaultAppName))
-        {
-            lines.Add($"    on Feishu: write a question to the bot in any chat at {emulator.BaseUrl} (@-mention it in groups)");
-        }
-
-        if (answering.Contains(SandboxDingTalkApp.Name))
-        {
-            lines.Add($"    on DingTalk: write a question to the robot as any user at {new Uri(emulator.BaseUrl, "/dingtalk-chat")}");
-        }
-
-        if (answering.Contains(SandboxWeComApp.Name))
-        {
-            lines.Add(weComApp?.AiBotId is null
-                ? $"    on WeCom: write a question to the app as any member at {new Uri(emulator.BaseUrl, "/wecom-chat")}"
-                : $"    on WeCom: write a question to the app, or to the AI bot (its answer streams in), as any member at {new Uri(emulator.BaseUrl, "/wecom-chat")}");
-        }
-
+        var lines = platforms.Select(p => p.Banner.AskLine).OfType<string>().ToList();
         if (lines.Count == 0)
         {
             return [];
@@ -181,13 +163,6 @@ internal static partial class SandboxGuide
         lines.Insert(1, "    ask it anything, e.g. \"How do I claim travel expenses?\"; /new starts over, /stop stops an answer, /link links an account (/help lists them):");
         return lines;
     }
-
-    /// <summary>Where the WeCom chat page is and which app answers there, or why it does not.</summary>
-    internal static string WeComLine(EmulatorServer emulator, WeComSandbox weCom) => weCom.Problem is { } problem
-        ? $"  WeCom: the Emulator's WeCom members are not answered: {problem}."
-        : weCom.App.AiBotId is null
-            ? $"  WeCom: the app '{weCom.App.Name}' answers through its callback — write /help to it as a WeCom member (alice, bob, carol or dave) at {new Uri(emulator.BaseUrl, "/wecom-chat")}."
-            : $"  WeCom: the app '{weCom.App.Name}' answers through its callback, and its AI bot over the bot's long connection — write /help to either as a WeCom member (alice, bob, carol or dave) at {new Uri(emulator.BaseUrl, "/wecom-chat")}.";
 
     private static string AppLabel(bool withAdminKey) =>
         $"  the sandbox app{(withAdminKey ? " and the admin key" : "")}, for the larkway CLI, curl or your own code (paste in another shell: with FEISHU_APP_ID set, scripts/run.sh serves that app instead of starting a sandbox)";
@@ -240,8 +215,8 @@ internal static partial class SandboxGuide
     private static string WireName(BitableSync.SyncState state) => state == BitableSync.SyncState.Paused ? "paused" : "active";
 
     [LoggerMessage(EventId = LogEvents.HubAppSandboxReady, Level = LogLevel.Information,
-        Message = "Sandbox: the embedded Feishu Emulator runs at {EmulatorUrl} (state file {StateFile}); users {Users}; LARKWAY_ADMIN_KEY: {AdminKeyStep}; send a notification: {NotificationExample}; approvals at {ApprovalsPage}; Bitable sync sample {SampleSyncId} is {SampleSyncState} ({SampleSyncPage}); {WeComChat}; assistant: {Assistant}")]
-    private static partial void LogReady(ILogger logger, Uri emulatorUrl, string? stateFile, string users, string adminKeyStep, string notificationExample, Uri approvalsPage, string? sampleSyncId, string? sampleSyncState, Uri? sampleSyncPage, string weComChat, string assistant);
+        Message = "Sandbox: the embedded Feishu Emulator runs at {EmulatorUrl} (state file {StateFile}); users {Users}; LARKWAY_ADMIN_KEY: {AdminKeyStep}; send a notification: {NotificationExample}; approvals at {ApprovalsPage}; Bitable sync sample {SampleSyncId} is {SampleSyncState} ({SampleSyncPage}); platforms: {PlatformChats}; assistant: {Assistant}")]
+    private static partial void LogReady(ILogger logger, Uri emulatorUrl, string? stateFile, string users, string adminKeyStep, string notificationExample, Uri approvalsPage, string? sampleSyncId, string? sampleSyncState, Uri? sampleSyncPage, string platformChats, string assistant);
 
     private static string SampleFile(EmulatorServer emulator) =>
         emulator.StateFile is { } state ? Path.Combine(Path.GetDirectoryName(state) ?? ".", "sample-erp.db") : "sample-erp.db";

@@ -9,19 +9,17 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.Sandbox;
 
 /// <summary>
-/// The sandbox's people on three platforms: the directory is synced from the Emulator's Feishu contacts at the first start,
-/// then Bob prefers DingTalk and Carol WeCom (Alice keeps the directory's order, Feishu first), so one notification to the
-/// three of them as <c>{"person": …}</c> or by email reaches each on their own platform. Done once (an administrator's
-/// later choices are kept); <c>Larkway:Sandbox:People=false</c> leaves it out.
+/// The sandbox's people on every platform: the directory is synced from the Emulator's Feishu contacts at the first start,
+/// then each platform's sandbox person who prefers it (<see cref="ISandboxPlatform.Person"/>: Bob DingTalk, Carol WeCom;
+/// Alice keeps the directory's order, Feishu first) is given it, so one notification to them as <c>{"person": …}</c> or by
+/// email reaches each on their own platform. Done once (an administrator's later choices are kept);
+/// <c>Larkway:Sandbox:People=false</c> leaves it out.
 /// </summary>
 internal static partial class SandboxPeople
 {
-    /// <summary>Who prefers which platform, by their sandbox email.</summary>
-    public static readonly IReadOnlyList<(string Email, string Platform)> Preferences =
-    [
-        ("bob@example.com", PersonPlatform.DingTalk),
-        ("carol@example.com", PersonPlatform.WeCom),
-    ];
+    /// <summary>Who prefers which platform, by their sandbox email, in the platforms' registration order.</summary>
+    public static IReadOnlyList<(SandboxPerson Person, string Platform)> Preferences(IServiceProvider services) =>
+        [.. SandboxPlatforms.All(services).Where(p => p.Person.Prefers).Select(p => (p.Person, p.Platform))];
 
     private const string DoneSetting = "sandbox.people_platforms";
 
@@ -44,8 +42,14 @@ internal static partial class SandboxPeople
                 return;
             }
 
+            var preferences = Preferences(services);
+            if (preferences.Count == 0)
+            {
+                return;
+            }
+
             var links = services.GetRequiredService<PersonLinkStore>();
-            if (await links.ActivePersonByEmailAsync(Preferences[0].Email, stopping).ConfigureAwait(false) is null)
+            if (await links.ActivePersonByEmailAsync(preferences[0].Person.Email, stopping).ConfigureAwait(false) is null)
             {
                 await services.GetRequiredService<DirectoryService>().StartSyncAsync(DirectorySyncKind.Full, "sandbox", stopping).ConfigureAwait(false);
             }
@@ -54,15 +58,15 @@ internal static partial class SandboxPeople
             while (DateTimeOffset.UtcNow < deadline)
             {
                 var people = new List<(PersonRow Person, string Platform)>();
-                foreach (var (email, platform) in Preferences)
+                foreach (var (who, platform) in preferences)
                 {
-                    if (await links.ActivePersonByEmailAsync(email, stopping).ConfigureAwait(false) is { } person)
+                    if (await links.ActivePersonByEmailAsync(who.Email, stopping).ConfigureAwait(false) is { } person)
                     {
                         people.Add((person, platform));
                     }
                 }
 
-                if (people.Count == Preferences.Count)
+                if (people.Count == preferences.Count)
                 {
                     foreach (var (person, platform) in people)
                     {
@@ -76,7 +80,7 @@ internal static partial class SandboxPeople
                 await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false);
             }
 
-            LogNotSet(logger, "the directory sync did not bring Bob and Carol within two minutes");
+            LogNotSet(logger, $"the directory sync did not bring {string.Join(" and ", preferences.Select(p => p.Person.Name))} within two minutes");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -78,6 +78,7 @@ public static class HubWeComServiceCollectionExtensions
 
         // Notifications routed to a person reach them on WeCom by their linked account, email or mobile.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, WeComPersonAddressing>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Sandbox.ISandboxPlatform, WeComSandbox>());
 
         // An AI bot file's URL arrives in the message: fetched only where a URL from data may go (Larkway:Outbound).
         services.AddHubOutbound(configuration);

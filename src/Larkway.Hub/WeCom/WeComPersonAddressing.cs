@@ -10,7 +10,7 @@ namespace Larkway.Hub.WeCom;
 /// </summary>
 internal sealed class WeComPersonAddressing : IPersonAddressing
 {
-    public string Platform => PersonPlatform.WeCom;
+    public string Platform => Apps.HubAppPlatform.WeCom;
 
     public bool HasDefaultApp => false;
 

@@ -21,10 +21,6 @@ public sealed partial class PlatformBranchingTests
     {
         ["Apps/HubAppPlatform.cs"] = "the built-in platforms' names themselves (the constants the rooms register under) and the forwarders IsDingTalk/IsWeCom for callers not yet asking HubPlatforms",
         ["Apps/HubAppRegistry.cs"] = "StoredApp.IsFeishu (the stored row of every platform), which Feishu's room, HubAppService's callback check and WhyUnusableAsync's Feishu-only wording read; the last two should ask the platform's seam",
-        ["Directory/Links/PersonLinkRows.cs"] = "the link rows' platform names (dingtalk, wecom), stored in person_links.platform; the rooms' IPlatformAccounts should name them",
-        ["Sandbox/SandboxPeople.cs"] = "the sandbox's people each prefer a platform (Bob DingTalk, Carol WeCom) so the guide shows routing to all three",
-        ["Sandbox/SandboxDingTalkApp.cs"] = "the sandbox makes a DingTalk app on the Emulator (platform = dingtalk)",
-        ["Sandbox/SandboxWeComApp.cs"] = "the sandbox makes a WeCom app with an AI bot on the Emulator (platform = wecom)",
     };
 
     [Fact]

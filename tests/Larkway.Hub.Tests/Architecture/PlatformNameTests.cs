@@ -16,10 +16,7 @@ public sealed partial class PlatformNameTests
     /// <summary>Files outside the rooms that still name a DingTalk or WeCom type, with why.</summary>
     private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
     {
-        ["HubApp.cs"] = "the composition root: the sandbox's WeCom app for the start banner",
         ["Platform/LogEvents.cs"] = "the one table of the assembly's log event ids (by design: ids are never shared)",
-        ["Sandbox/SandboxGuide.cs"] = "the sandbox's guide shows the WeCom app it made (WeComSandbox)",
-        ["Sandbox/SandboxWeComApp.cs"] = "the sandbox makes a WeCom app with an AI bot (WeComBaseUrls, the WeCom AI bot's Emulator)",
     };
 
     [Fact]

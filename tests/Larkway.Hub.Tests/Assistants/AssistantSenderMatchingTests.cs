@@ -1,3 +1,4 @@
+using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants;
 using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Directory;
@@ -30,8 +31,8 @@ public abstract class AssistantSenderMatchingTests
         hub.Contacts["alice"] = new PlatformContact(["Alice@Example.com"], null);
         hub.Contacts["bob"] = new PlatformContact([], "13800000002");
 
-        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "alice", CancellationToken.None)).ShouldBe("per_alice");
-        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "bob", CancellationToken.None)).ShouldBe("per_bob");
+        (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "alice", CancellationToken.None)).ShouldBe("per_alice");
+        (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "bob", CancellationToken.None)).ShouldBe("per_bob");
 
         var links = await hub.LinksAsync();
         links.ShouldContain(l => l.PersonId == "per_alice" && l.UserId == "alice" && l.Source == PersonLinkSource.Email);
@@ -46,13 +47,13 @@ public abstract class AssistantSenderMatchingTests
         await hub.AddPersonAsync("per_two", "shared@example.com", "+8613800000012");
         hub.Contacts["shared"] = new PlatformContact(["shared@example.com"], "13800000011");
 
-        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "shared", CancellationToken.None)).ShouldBeNull("no guess between two people, not even by the mobile number");
+        (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "shared", CancellationToken.None)).ShouldBeNull("no guess between two people, not even by the mobile number");
         (await hub.LinksAsync()).ShouldBeEmpty();
 
         // The sender's next messages: remembered as matching no one, so the platform's contacts are not asked again.
-        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "shared", CancellationToken.None)).ShouldBeNull();
-        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "stranger", CancellationToken.None)).ShouldBeNull();
-        (await hub.Matching.MatchAsync(PersonPlatform.DingTalk, App, "stranger", CancellationToken.None)).ShouldBeNull();
+        (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "shared", CancellationToken.None)).ShouldBeNull();
+        (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "stranger", CancellationToken.None)).ShouldBeNull();
+        (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "stranger", CancellationToken.None)).ShouldBeNull();
         hub.Asked.ShouldBe(["shared", "stranger"]);
     }
 
@@ -63,7 +64,7 @@ public abstract class AssistantSenderMatchingTests
 
         public List<string> Asked { get; } = [];
 
-        public string Platform => PersonPlatform.DingTalk;
+        public string Platform => HubAppPlatform.DingTalk;
 
         public Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken)
         {

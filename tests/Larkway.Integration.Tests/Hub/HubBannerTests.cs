@@ -58,7 +58,10 @@ public sealed partial class HubBannerTests
             tasks.ShouldContain(t => t.GetProperty("status").GetString() == "pending", body);
         }
 
-        // The requisition to Alice, Carol and (its approver) Bob: accepted for the three of them.
+        // The requisition to Alice, Carol and (its approver) Bob: said with each platform's sandbox person, in the rooms' order,
+        // and accepted for the three of them.
+        output.ShouldContain(l => l.Trim() == "one notification, three platforms: Alice is reached on Feishu, Bob on DingTalk and Carol on WeCom (their preferred platforms,");
+        output.ShouldContain(l => l.Trim() == "set on their directory pages); a requisition to all three — each presses Approve where they are:");
         var (three, threeBody) = await RunAsync(http, curls[3], adminKey);
         three.ShouldBe(HttpStatusCode.Accepted, threeBody);
         JsonDocument.Parse(threeBody).RootElement.GetProperty("recipients").GetInt32().ShouldBe(3);

@@ -66,7 +66,7 @@ internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts
         ArgumentNullException.ThrowIfNull(db);
         var personId = await db.PersonLinks.AsNoTracking().Where(l => l.Platform == platform && l.App == app && l.UserId == userId)
             .Select(l => l.PersonId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        if (personId is null && platform == PersonPlatform.Feishu)
+        if (personId is null && platform == PersonPlatform.Directory)
         {
             // The directory keeps each person's open_id per Feishu app ("" for the default app).
             var idApp = HubAppService.NameInStore(app);

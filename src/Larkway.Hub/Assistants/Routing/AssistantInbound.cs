@@ -104,7 +104,7 @@ internal sealed partial class AssistantInbound(
                 return true;
             case AssistantGateOutcome.AskToLink:
                 telemetry.Refused(assistant.Name, platform);
-                await reply(AssistantLinking.Instructions(assistant.DisplayName), "ask-to-link", cancellationToken).ConfigureAwait(false);
+                await reply(linking.Instructions(assistant.DisplayName), "ask-to-link", cancellationToken).ConfigureAwait(false);
                 return true;
         }
 

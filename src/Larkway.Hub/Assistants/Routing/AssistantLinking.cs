@@ -35,6 +35,7 @@ internal sealed partial class AssistantLinking
     private readonly HubDatabaseInitializer _initializer;
     private readonly PersonLinkStore _links;
     private readonly Dictionary<string, IPlatformAccounts> _platforms;
+    private readonly PersonPlatforms _personPlatforms;
     private readonly HubKeyedHash _hash;
     private readonly IOptions<AssistantOptions> _options;
     private readonly TimeProvider _time;
@@ -45,6 +46,7 @@ internal sealed partial class AssistantLinking
         HubDatabaseInitializer initializer,
         PersonLinkStore links,
         IEnumerable<IPlatformAccounts> platforms,
+        PersonPlatforms personPlatforms,
         HubKeyedHash hash,
         IOptions<AssistantOptions> options,
         TimeProvider time,
@@ -54,6 +56,7 @@ internal sealed partial class AssistantLinking
         _initializer = initializer;
         _links = links;
         _platforms = platforms.ToDictionary(p => p.Platform, StringComparer.Ordinal);
+        _personPlatforms = personPlatforms;
         _hash = hash;
         _options = options;
         _time = time;
@@ -61,9 +64,9 @@ internal sealed partial class AssistantLinking
     }
 
     /// <summary>What <c>/link</c> tells an account how to link itself.</summary>
-    public static string Instructions(string assistant) =>
+    public string Instructions(string assistant) =>
         $"{assistant} answers members of the organisation. To link this account to yours, send /link followed by your work email "
-        + "(for example /link name@company.com); a code goes to the accounts you already linked (Feishu, DingTalk or WeCom), "
+        + $"(for example /link name@company.com); a code goes to the accounts you already linked ({_personPlatforms.DisplayedOr}), "
         + "then send /link and the code here. With no other account linked, ask an administrator to link this one in the console.";
 
     /// <summary>Runs <c>/link {argument}</c> from an account; returns the reply.</summary>
@@ -113,7 +116,7 @@ internal sealed partial class AssistantLinking
             }
 
             var sent = "If that email belongs to someone in the directory, a six-digit code was sent to the accounts they already linked "
-                + $"(Feishu, DingTalk or WeCom). Send /link and the code here within {lifetime.TotalMinutes:0} minutes.";
+                + $"({_personPlatforms.DisplayedOr}). Send /link and the code here within {lifetime.TotalMinutes:0} minutes.";
             var person = await _links.ActivePersonByEmailAsync(email, cancellationToken).ConfigureAwait(false);
             string? recipient = person?.Id;
             if (person is null)
@@ -159,7 +162,7 @@ internal sealed partial class AssistantLinking
     /// <summary>Sends the code to every account of the person that a platform here can message; a failed send does not stop the others.</summary>
     private async Task DeliverAsync(string personId, string platform, string app, string userId, string code, TimeSpan lifetime, CancellationToken cancellationToken)
     {
-        var text = $"Your code to link your {PersonPlatform.Display(platform)} account: {code}\n"
+        var text = $"Your code to link your {_personPlatforms.Display(platform)} account: {code}\n"
             + $"It works for {lifetime.TotalMinutes:0} minutes. If you did not ask for it, ignore this message.";
         var delivered = 0;
         foreach (var account in await _links.AccountsAsync(personId, cancellationToken).ConfigureAwait(false))

@@ -79,7 +79,7 @@ internal static partial class DingTalkActionEndpoint
 
         // The link is made for one delivery's recipient and action: that pair is DingTalk's identity of the press.
         var (ok, message, _) = await services.GetRequiredService<NotificationCardActions>()
-            .HandleClickAsync(new NotificationClick(Directory.Links.PersonPlatform.DingTalk, null, click.UserId, click.NotificationId, click.DeliveryId, click.Action, $"{click.DeliveryId}/{click.Action}"), cancellationToken)
+            .HandleClickAsync(new NotificationClick(Apps.HubAppPlatform.DingTalk, null, click.UserId, click.NotificationId, click.DeliveryId, click.Action, $"{click.DeliveryId}/{click.Action}"), cancellationToken)
             .ConfigureAwait(false);
         if (ok && await DingTalkActionState.NewDecisionAsync(services, click, cancellationToken).ConfigureAwait(false) is { } decision)
         {

@@ -7,7 +7,7 @@ namespace Larkway.Hub.Directory.Links;
 /// </summary>
 internal interface IPlatformAccounts
 {
-    /// <summary><see cref="PersonPlatform"/>: feishu, dingtalk or wecom.</summary>
+    /// <summary>The platform's name (<see cref="Apps.HubPlatformInfo.Name"/>): registering this makes it a person's platform (<see cref="PersonPlatforms"/>).</summary>
     string Platform { get; }
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed class PersonLinkCodeRow
     /// </summary>
     public string? PersonId { get; set; }
 
-    /// <summary>The platform of the account asking (<see cref="PersonPlatform"/>).</summary>
+    /// <summary>The platform of the account asking (<see cref="PersonPlatforms"/>).</summary>
     public string Platform { get; set; } = "";
 
     /// <summary>The Hub app the account wrote to.</summary>

@@ -3,26 +3,14 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Larkway.Hub.Directory.Links;
 
-/// <summary>The platforms a person can be reached on, as stored and sent on the wire.</summary>
+/// <summary>
+/// The person's platform the directory is synced from: its accounts are the people's own (the directory keeps their ids
+/// per app of it), not links. Every other person's platform comes from its room (<see cref="PersonPlatforms"/>).
+/// </summary>
 public static class PersonPlatform
 {
-    /// <summary>Feishu (or Lark): the directory's own platform, reached through the person's open_id or email.</summary>
-    public const string Feishu = "feishu";
-
-    /// <summary>DingTalk, through a link to the person's userid in the organisation.</summary>
-    public const string DingTalk = "dingtalk";
-
-    /// <summary>WeCom, through a link to the person's userid in the corp.</summary>
-    public const string WeCom = "wecom";
-
-    /// <summary>Every platform, in the order used when neither the person nor the directory names one.</summary>
-    public static readonly IReadOnlyList<string> All = [Feishu, DingTalk, WeCom];
-
-    /// <summary>True for a known platform name.</summary>
-    public static bool IsKnown(string? platform) => platform is Feishu or DingTalk or WeCom;
-
-    /// <summary>The platform's name as people write it.</summary>
-    public static string Display(string platform) => platform switch { DingTalk => "DingTalk", WeCom => "WeCom", _ => "Feishu" };
+    /// <summary>The directory's own platform, reached through the person's id there or their email.</summary>
+    public const string Directory = Apps.HubAppPlatform.Feishu;
 }
 
 /// <summary>How a link between a person and a platform account was made.</summary>
@@ -42,7 +30,7 @@ public static class PersonLinkSource
 }
 
 /// <summary>
-/// A person's account on DingTalk or WeCom (<c>directory_person_links</c>): the userid under one of the Hub's apps of that
+/// A person's account on a platform other than the directory's (<c>directory_person_links</c>): the userid under one of the Hub's apps of that
 /// platform. A userid belongs to the organisation (corp), so one link per app is what the sender needs; one account links
 /// to one person only.
 /// </summary>
@@ -51,7 +39,7 @@ public sealed class PersonLinkRow
     /// <summary>The person (<see cref="PersonRow.Id"/>).</summary>
     public string PersonId { get; set; } = "";
 
-    /// <summary><see cref="PersonPlatform.DingTalk"/> or <see cref="PersonPlatform.WeCom"/>.</summary>
+    /// <summary>A person's platform (<see cref="PersonPlatforms"/>), as stored.</summary>
     public string Platform { get; set; } = "";
 
     /// <summary>The Hub app of that platform the userid belongs to.</summary>

@@ -24,7 +24,7 @@ public enum PersonLinkOutcome
 }
 
 /// <summary>
-/// People's accounts on DingTalk and WeCom, and where each person wants to be reached. A link made by a contacts lookup
+/// People's accounts on the platforms other than the directory's, and where each person wants to be reached. A link made by a contacts lookup
 /// (email, mobile) never replaces one an administrator made; an account belongs to one person at a time.
 /// </summary>
 internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, TimeProvider time)
@@ -228,9 +228,9 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
             var openId = await db.PersonAppIds.AsNoTracking().Where(a => a.PersonId == personId && a.App == "")
                 .Select(a => a.OpenId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             var accounts = linked.Select(l => (l.Platform, l.App, l.UserId)).ToList();
-            if (openId is not null && !accounts.Any(a => a.Platform == PersonPlatform.Feishu && a.UserId == openId))
+            if (openId is not null && !accounts.Any(a => a.Platform == PersonPlatform.Directory && a.UserId == openId))
             {
-                accounts.Insert(0, (PersonPlatform.Feishu, Apps.HubAppService.DefaultAppName, openId));
+                accounts.Insert(0, (PersonPlatform.Directory, Apps.HubAppService.DefaultAppName, openId));
             }
 
             return accounts;

@@ -12,8 +12,8 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Larkway.Hub.Directory.Links
 {
-    /// <summary>A person's account on DingTalk or WeCom.</summary>
-    /// <param name="Platform">dingtalk or wecom.</param>
+    /// <summary>A person's account on a platform other than the directory's.</summary>
+    /// <param name="Platform">The platform's name (dingtalk, wecom, …).</param>
     /// <param name="App">The Hub app of that platform.</param>
     /// <param name="UserId">The person's userid there.</param>
     /// <param name="Source">How the link was made: email, mobile (the platform's contacts) or admin.</param>
@@ -101,7 +101,7 @@ namespace Microsoft.AspNetCore.Builder
             var userId = input?.UserId?.Trim();
             if (string.IsNullOrEmpty(userId) || userId.Length > MaxUserIdLength)
             {
-                problems.Add(("user_id", $"Required: the person's userid on {PersonPlatform.Display(platform)} (at most {MaxUserIdLength} characters), as its admin console or contacts API shows it."));
+                problems.Add(("user_id", $"Required: the person's userid on {platforms.Display(platform)} (at most {MaxUserIdLength} characters), as its admin console or contacts API shows it."));
             }
 
             if (problems.Count > 0)
@@ -114,7 +114,7 @@ namespace Microsoft.AspNetCore.Builder
             {
                 var owner = await links.PersonOfAsync(platform, app, userId!, cancellationToken).ConfigureAwait(false);
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account linked to someone else",
-                    detail: $"The {PersonPlatform.Display(platform)} account '{userId}' under app '{app}' is linked to {owner ?? "another person"}. Remove that link first (DELETE /api/v1/directory/people/{owner}/links/{platform}/{app}).");
+                    detail: $"The {platforms.Display(platform)} account '{userId}' under app '{app}' is linked to {owner ?? "another person"}. Remove that link first (DELETE /api/v1/directory/people/{owner}/links/{platform}/{app}).");
             }
 
             await ApiAudit.WriteAsync(http, "directory.person.link", person.Id, ("platform", platform), ("app", app), ("user_id", userId)).ConfigureAwait(false);
@@ -140,23 +140,24 @@ namespace Microsoft.AspNetCore.Builder
         }
 
         private static async Task<Results<JsonHttpResult<PersonPlatformsDto>, ProblemHttpResult>> PreferAsync(
-            HttpContext http, string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] IPlatformOrder order, CancellationToken cancellationToken)
+            HttpContext http, string id, [FromServices] PeopleStore people, [FromServices] PersonLinkStore links, [FromServices] IPlatformOrder order,
+            [FromServices] PersonPlatforms platforms, CancellationToken cancellationToken)
         {
             if (await FindAsync(id, people, cancellationToken).ConfigureAwait(false) is not { } person)
             {
                 return PersonNotFound(id);
             }
 
-            var (input, unreadable) = await JsonBody.ReadAsync(http.Request, PersonLinksJsonContext.Default.PreferredPlatformInputDto, "platform: feishu, dingtalk, wecom or null", cancellationToken).ConfigureAwait(false);
+            var (input, unreadable) = await JsonBody.ReadAsync(http.Request, PersonLinksJsonContext.Default.PreferredPlatformInputDto, $"platform: {platforms.Listed} or null", cancellationToken).ConfigureAwait(false);
             if (unreadable is not null)
             {
                 return unreadable;
             }
 
             var platform = input?.Platform;
-            if (platform is not null && !PersonPlatform.IsKnown(platform))
+            if (platform is not null && !platforms.IsKnown(platform))
             {
-                return Invalid([("platform", $"'{Shorten(platform)}' is not a platform: feishu, dingtalk or wecom (null: follow the directory's order).")]);
+                return Invalid([("platform", $"'{Shorten(platform)}' is not a platform: {platforms.ListedOr} (null: follow the directory's order).")]);
             }
 
             await links.SetPreferredPlatformAsync(person.Id, platform, cancellationToken).ConfigureAwait(false);
@@ -184,7 +185,7 @@ namespace Microsoft.AspNetCore.Builder
 
             var found = await apps.FindAsync(app, cancellationToken).ConfigureAwait(false);
             return found is null || found.Platform != platform
-                ? ("app", $"The Hub has no {PersonPlatform.Display(platform)} app named '{Shorten(app)}'. Use the name of a {PersonPlatform.Display(platform)} app added to the Hub (GET /api/v1/apps).")
+                ? ("app", $"The Hub has no {platforms.Display(platform)} app named '{Shorten(app)}'. Use the name of a {platforms.Display(platform)} app added to the Hub (GET /api/v1/apps).")
                 : null;
         }
 

@@ -62,7 +62,7 @@ internal sealed partial class FeishuNotificationClicks(
         var click = new NotificationCardClick(notification, context, action, form);
         var handler = handlers.FirstOrDefault(h => h.Handles(click));
         var answer = await entry.HandleReadClickAsync(
-            new NotificationClick(Directory.Links.PersonPlatform.Feishu, context.App, context.OperatorOpenId ?? "", id, clicked.Id, context.Action, ClickId(context))
+            new NotificationClick(Apps.HubAppPlatform.Feishu, context.App, context.OperatorOpenId ?? "", id, clicked.Id, context.Action, ClickId(context))
             {
                 Form = form,
                 OpenId = context.OperatorOpenId,

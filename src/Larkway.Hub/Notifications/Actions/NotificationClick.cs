@@ -8,7 +8,7 @@ namespace Larkway.Hub.Notifications.Actions;
 /// One press of a notification's button, as a platform's room read it after checking it (the right app, the delivery's
 /// own recipient): the single way a click enters Notifications (<see cref="NotificationCardActions.HandleClickAsync"/>).
 /// </summary>
-/// <param name="Platform">The platform pressed on (<see cref="PersonPlatform"/>): feishu, dingtalk or wecom.</param>
+/// <param name="Platform">The platform pressed on (<see cref="PersonPlatforms"/>).</param>
 /// <param name="App">The Hub app the click came through; null when the platform's click does not say (the delivery's app sent it).</param>
 /// <param name="UserId">Who pressed, by the platform's own id (an open_id on Feishu, a userid on DingTalk and WeCom).</param>
 /// <param name="NotificationId">The notification.</param>

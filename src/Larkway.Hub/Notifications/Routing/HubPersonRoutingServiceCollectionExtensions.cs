@@ -15,6 +15,7 @@ public static class HubPersonRoutingServiceCollectionExtensions
     public static IServiceCollection AddHubPersonRouting(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        PersonPlatforms.TryAdd(services);
         services.TryAddSingleton<RoutingSettingsStore>();
         services.TryAddSingleton<IPlatformOrder>(sp => sp.GetRequiredService<RoutingSettingsStore>());
         services.TryAddSingleton<PersonRouter>();

@@ -9,7 +9,7 @@ namespace Larkway.Hub.Notifications.Routing;
 /// </summary>
 internal interface IPersonAddressing
 {
-    /// <summary>The platform, as <see cref="PersonPlatform"/> names it.</summary>
+    /// <summary>The platform's name (<see cref="Apps.HubPlatformInfo.Name"/>), one of <see cref="PersonPlatforms.All"/>.</summary>
     string Platform { get; }
 
     /// <summary>

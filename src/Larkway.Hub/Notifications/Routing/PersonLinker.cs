@@ -19,7 +19,7 @@ internal sealed record PersonLookup(Action<Microsoft.EntityFrameworkCore.Query.U
 /// link (so later notifications go straight to the userid, and the console shows it), and the delivery is sent to that
 /// <c>{platform}_userid</c>. An account already linked to someone else is never used for this person.
 /// </summary>
-internal sealed partial class PersonLinker(PersonLinkStore links, HubAppRegistry apps, IEnumerable<IPlatformAccounts> accounts, ILogger<PersonLinker> logger)
+internal sealed partial class PersonLinker(PersonLinkStore links, HubAppRegistry apps, IEnumerable<IPlatformAccounts> accounts, PersonPlatforms platforms, ILogger<PersonLinker> logger)
 {
     private readonly Dictionary<string, IPlatformAccounts> _accounts = accounts.ToDictionary(a => a.Platform, StringComparer.Ordinal);
 
@@ -60,14 +60,14 @@ internal sealed partial class PersonLinker(PersonLinkStore links, HubAppRegistry
         var by = source == PersonLinkSource.Email ? "email" : "mobile number";
         if (userId is null)
         {
-            return new(NotFound: $"{PersonPlatform.Display(platform)} has no member with the person's {by}.");
+            return new(NotFound: $"{platforms.Display(platform)} has no member with the person's {by}.");
         }
 
         var linked = await links.LinkAsync(personId, platform, app.Name, userId, source, cancellationToken).ConfigureAwait(false);
         if (linked == PersonLinkOutcome.TakenByOther)
         {
             LogLinkTaken(logger, personId, platform, app.Name);
-            return new(NotFound: $"The {PersonPlatform.Display(platform)} account found by the person's {by} is linked to another person; link the right account in the console.");
+            return new(NotFound: $"The {platforms.Display(platform)} account found by the person's {by} is linked to another person; link the right account in the console.");
         }
 
         if (linked == PersonLinkOutcome.Linked)

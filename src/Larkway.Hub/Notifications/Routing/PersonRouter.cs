@@ -15,7 +15,7 @@ internal sealed record PersonRoute(string Platform, string? App, string Recipien
 /// in that order that can reach them — an app of that platform enabled in the Hub and an account there (a link, or an
 /// email / mobile number the platform's contacts can look up) —, and after a refusal the next one.
 /// </summary>
-internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, HubAppRegistry apps, RoutingSettingsStore routing, IEnumerable<IPersonAddressing> addressings)
+internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, HubAppRegistry apps, RoutingSettingsStore routing, IEnumerable<IPersonAddressing> addressings, PersonPlatforms platforms)
 {
     // Each platform's room says how a person is reached there.
     private readonly Dictionary<string, IPersonAddressing> _addressing = addressings.ToDictionary(a => a.Platform, StringComparer.Ordinal);
@@ -40,7 +40,7 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         var ids = persons.Select(p => p.Id).Distinct(StringComparer.Ordinal).ToList();
         var personLinks = await links.LinksAsync(ids, cancellationToken).ConfigureAwait(false);
         var openIds = await links.OpenIdsAsync(ids, directoryApp, cancellationToken).ConfigureAwait(false);
-        return new(settings, own, notificationApp, senders, personLinks, openIds, _addressing);
+        return new(settings, own, notificationApp, senders, personLinks, openIds, _addressing, platforms);
     }
 
     /// <summary>
@@ -87,9 +87,9 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
             skipped.Add(new RouteStep(platform, skip));
         }
 
-        var left = order.Where(p => !tried.Contains(p)).Select(PersonPlatform.Display).ToList();
+        var left = order.Where(p => !tried.Contains(p)).Select(batch.Platforms.Display).ToList();
         return new(null, tried.Count > 0 && left.Count == 0
-            ? $"Every platform in {person.Name}'s order ({string.Join(", ", order.Select(PersonPlatform.Display))}) was tried."
+            ? $"Every platform in {person.Name}'s order ({string.Join(", ", order.Select(batch.Platforms.Display))}) was tried."
             : $"{person.Name} ({person.Id}) cannot be reached on {string.Join(" or ", left.DefaultIfEmpty("any platform"))}: no account linked or found by email or mobile, or no enabled app of that platform in the Hub.",
             skipped);
     }
@@ -167,8 +167,9 @@ internal sealed record PersonRoutingBatch(
     IReadOnlyDictionary<string, string?> Senders,
     ILookup<string, PersonLinkRow> Links,
     IReadOnlyDictionary<string, string> OpenIds,
-    IReadOnlyDictionary<string, IPersonAddressing> Addressing)
+    IReadOnlyDictionary<string, IPersonAddressing> Addressing,
+    PersonPlatforms Platforms)
 {
-    /// <summary>The platform an email of this person is sent on first (to tell whether routing changes anything).</summary>
-    public string FirstPlatform(PersonRow person, string? type) => Settings.OrderFor(person.PreferredPlatform, type)[0];
+    /// <summary>The platform an email of this person is sent on first (to tell whether routing changes anything); null when no platform is registered.</summary>
+    public string? FirstPlatform(PersonRow person, string? type) => Settings.OrderFor(person.PreferredPlatform, type) is [var first, ..] ? first : null;
 }

@@ -41,7 +41,7 @@ namespace Microsoft.AspNetCore.Builder
 
         private static async Task<Results<JsonHttpResult<RoutingSettings>, ProblemHttpResult>> PutRoutingAsync(
             HttpContext http, [FromServices] RoutingSettingsStore routing, [FromServices] HubAppRegistry apps, [FromServices] IEnumerable<IPersonAddressing> addressings,
-            CancellationToken cancellationToken)
+            [FromServices] PersonPlatforms platforms, CancellationToken cancellationToken)
         {
             var (input, unreadable) = await JsonBody.ReadAsync(http.Request, RoutingJsonContext.Default.RoutingSettings,
                 "order (platforms in order), apps (platform → app name) and types (type → platforms in order)", cancellationToken).ConfigureAwait(false);
@@ -52,22 +52,22 @@ namespace Microsoft.AspNetCore.Builder
 
             var settings = input with
             {
-                Order = input.Order ?? PersonPlatform.All,
+                Order = input.Order ?? platforms.All,
                 Apps = input.Apps ?? new Dictionary<string, string>(StringComparer.Ordinal),
                 Types = input.Types ?? new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
             };
             var all = await apps.AllAsync(cancellationToken).ConfigureAwait(false);
             var names = settings.Apps.Where(a => all.Any(x => x.Name == a.Value && x.Platform == a.Key)).Select(a => a.Value).ToList();
-            var platforms = PersonPlatform.All.Select(p => addressings.FirstOrDefault(a => a.Platform == p)).OfType<IPersonAddressing>().ToList();
-            var takingAnApp = platforms.Where(a => !a.HasDefaultApp).Select(a => a.Platform).ToList();
-            var withDefaultApp = platforms.Where(a => a.HasDefaultApp).Select(a => a.Platform).ToList();
-            if (settings.Problems(names, takingAnApp, withDefaultApp) is { Count: > 0 } problems)
+            var addressed = platforms.All.Select(p => addressings.FirstOrDefault(a => a.Platform == p)).OfType<IPersonAddressing>().ToList();
+            var takingAnApp = addressed.Where(a => !a.HasDefaultApp).Select(a => a.Platform).ToList();
+            var withDefaultApp = addressed.Where(a => a.HasDefaultApp).Select(a => a.Platform).ToList();
+            if (settings.Problems(names, takingAnApp, withDefaultApp, platforms) is { Count: > 0 } problems)
             {
                 return FieldProblems.Result(StatusCodes.Status400BadRequest, "Invalid request", problems);
             }
 
             await routing.SaveAsync(settings, cancellationToken).ConfigureAwait(false);
-            await ApiAudit.WriteAsync(http, "directory.routing", "routing", ("order", string.Join(',', settings.Order))).ConfigureAwait(false);
+            await ApiAudit.WriteAsync(http, "directory.routing", "routing", ("order", string.Join(',', settings.Order ?? platforms.All))).ConfigureAwait(false);
             return TypedResults.Json(settings, RoutingJsonContext.Default.RoutingSettings);
         }
     }

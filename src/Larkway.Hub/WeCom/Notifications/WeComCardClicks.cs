@@ -68,7 +68,7 @@ internal sealed partial class WeComCardClicks(
         }
 
         // The card's task_id and the button's key are WeCom's identity of the press: a re-delivered event records nothing new.
-        var click = new NotificationClick(Directory.Links.PersonPlatform.WeCom, appName, clicker, f.Notification.Id, delivery.Id, button.Action, $"{taskId}/{eventKey}");
+        var click = new NotificationClick(Apps.HubAppPlatform.WeCom, appName, clicker, f.Notification.Id, delivery.Id, button.Action, $"{taskId}/{eventKey}");
         var (ok, message, decision) = await actions.HandleClickAsync(click, cancellationToken).ConfigureAwait(false);
         // A click refused because another button decided first still turns the card's buttons into the decision that stands.
         if ((!ok && decision is null) || WeComCallbackJson.Str(root, "ResponseCode") is not { Length: > 0 } responseCode)

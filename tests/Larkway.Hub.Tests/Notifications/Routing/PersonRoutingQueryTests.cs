@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Notifications;
@@ -54,8 +55,8 @@ public sealed class PersonRoutingQueryTests : IAsyncLifetime
         }
 
         // A preference for a platform no app serves falls back to Feishu: it is read, and changes nothing.
-        await links.SetPreferredPlatformAsync(ids[1], PersonPlatform.DingTalk, CancellationToken.None);
-        await links.SetPreferredPlatformAsync(ids[39], PersonPlatform.WeCom, CancellationToken.None);
+        await links.SetPreferredPlatformAsync(ids[1], HubAppPlatform.DingTalk, CancellationToken.None);
+        await links.SetPreferredPlatformAsync(ids[39], HubAppPlatform.WeCom, CancellationToken.None);
 
         // The first submit also fills the Hub's caches (the type, the apps): it is not the one compared.
         (await SubmitCountingAsync("po-1", ids.Take(1))).Result.Outcome.ShouldBe(NotificationSubmitOutcome.Queued);

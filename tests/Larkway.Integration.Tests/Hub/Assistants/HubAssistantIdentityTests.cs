@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform.Storage;
@@ -46,8 +47,8 @@ public sealed partial class HubAssistantIdentityTests
 
         // Both accounts are now hers in the directory, as found by email: later messages need no lookup.
         var links = await LinksAsync(hub, alice);
-        links.ShouldContain(l => l.Platform == PersonPlatform.WeCom && l.UserId == "alice" && l.Source == PersonLinkSource.Email);
-        links.ShouldContain(l => l.Platform == PersonPlatform.DingTalk && l.UserId == "alice" && l.Source == PersonLinkSource.Email);
+        links.ShouldContain(l => l.Platform == HubAppPlatform.WeCom && l.UserId == "alice" && l.Source == PersonLinkSource.Email);
+        links.ShouldContain(l => l.Platform == HubAppPlatform.DingTalk && l.UserId == "alice" && l.Source == PersonLinkSource.Email);
 
         // /whoami speaks of each platform's own id.
         await SandboxPlatforms.DingTalkSayAsync(hub, "alice", "cid-alice", "/whoami");
@@ -104,7 +105,7 @@ public sealed partial class HubAssistantIdentityTests
         // The latest code links Erin's DingTalk account to Carol.
         await SandboxPlatforms.DingTalkSayAsync(hub, "erin", "cid-erin", "/link " + WeComCodes(hub, "carol").Last());
         await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.DingTalkRepliesText(hub, "cid-erin").Contains("Linked:", StringComparison.Ordinal), "the link confirmation");
-        (await LinksAsync(hub, carol)).ShouldContain(l => l.Platform == PersonPlatform.DingTalk && l.UserId == "erin" && l.Source == PersonLinkSource.Self);
+        (await LinksAsync(hub, carol)).ShouldContain(l => l.Platform == HubAppPlatform.DingTalk && l.UserId == "erin" && l.Source == PersonLinkSource.Self);
     }
 
     [Fact]

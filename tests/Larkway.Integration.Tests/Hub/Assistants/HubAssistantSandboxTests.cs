@@ -72,7 +72,7 @@ public sealed class HubAssistantSandboxTests
         using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
         await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
         using var aiBot = new Larkway.Integration.Tests.WeCom.AiBot.AiBotControl(hub.Emulator.BaseUrl);
-        await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub, Larkway.Hub.Sandbox.SandboxWeComApp.Name)?.IsConnected == true, "the sandbox's AI bot connection", 60);
+        await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub, Larkway.Hub.WeCom.WeComSandbox.Name)?.IsConnected == true, "the sandbox's AI bot connection", 60);
         await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
 
         // /help names the assistant and its commands wherever it answers: DingTalk's robot, WeCom's app and its AI bot.
@@ -93,7 +93,7 @@ public sealed class HubAssistantSandboxTests
         var turn = (await driver.EndedTurnsAsync(1, 60)).Single();
         turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
         turn.Platform.ShouldBe("wecom");
-        turn.App.ShouldBe(Larkway.Hub.Sandbox.SandboxWeComApp.Name);
+        turn.App.ShouldBe(Larkway.Hub.WeCom.WeComSandbox.Name);
         turn.InboxEventId.ShouldNotBeNull("the AI bot's ingest hands its inbox event's arrival on with the message");
         await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Replies(aiBot, "dave").Any(r => r.StartsWith("You asked: Where is the sales deck?", StringComparison.Ordinal)), "the answer in Dave's AI bot chat", 30);
     }

@@ -37,7 +37,7 @@ internal sealed class PlatformAsker
                 await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
                 break;
             case "wecom":
-                await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub, Larkway.Hub.Sandbox.SandboxWeComApp.Name)?.IsConnected == true, "the Hub's WeCom AI bot connection", 60);
+                await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Duty(hub, Larkway.Hub.WeCom.WeComSandbox.Name)?.IsConnected == true, "the Hub's WeCom AI bot connection", 60);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(platform), platform, "feishu, dingtalk or wecom");

@@ -9,9 +9,9 @@ namespace Larkway.Hub.AdminConsole.Pages;
 
 /// <summary>
 /// One person: their ids per app, profile (mobile masked), departments with paths, leader, history of changes with their
-/// sources, and where notifications reach them (preferred platform, DingTalk and WeCom accounts, which an administrator links here).
+/// sources, and where notifications reach them (preferred platform, accounts on the other platforms, which an administrator links here).
 /// </summary>
-internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLinkStore links, RoutingSettingsStore routing, HubAppRegistry apps, HubPlatforms platforms, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLinkStore links, RoutingSettingsStore routing, HubAppRegistry apps, HubPlatforms platforms, PersonPlatforms personPlatforms, IAuditLog audit) : ConsolePageModel(audit)
 {
     private const int MaxUserIdLength = 128;
 
@@ -20,7 +20,7 @@ internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLin
 
     public PersonDetail Person { get; private set; } = null!;
 
-    /// <summary>The person's DingTalk and WeCom accounts.</summary>
+    /// <summary>The person's accounts linked on platforms other than the directory's.</summary>
     public IReadOnlyList<PersonLinkRow> Links { get; private set; } = [];
 
     /// <summary>The platforms in the order a notification tries them for this person.</summary>
@@ -31,6 +31,9 @@ internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLin
 
     /// <summary>The platforms whose accounts are linked here by hand, as people write them ("DingTalk or WeCom").</summary>
     public string LinkablePlatforms => string.Join(" or ", platforms.All.Where(p => p.LinksPeopleByHand).Select(p => p.DisplayName));
+
+    /// <summary>The platforms a person can prefer, in the registry's order, with their names as people write them.</summary>
+    public PersonPlatforms PersonPlatforms => personPlatforms;
 
     public string? Problem { get; private set; }
 
@@ -44,14 +47,14 @@ internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLin
         }
 
         var value = string.IsNullOrEmpty(platform) ? null : platform;
-        if (value is not null && !PersonPlatform.IsKnown(value))
+        if (value is not null && !personPlatforms.IsKnown(value))
         {
-            return Refuse("Choose Feishu, DingTalk or WeCom, or the directory's order.");
+            return Refuse($"Choose {personPlatforms.DisplayedOr}, or the directory's order.");
         }
 
         await links.SetPreferredPlatformAsync(Person.Person.Id, value, HttpContext.RequestAborted).ConfigureAwait(false);
         await AuditAsync("directory.person.prefer", Person.Person.Id, Details(("platform", value))).ConfigureAwait(false);
-        Flash(value is null ? $"{Person.Person.Name} follows the directory's platform order." : $"Notifications reach {Person.Person.Name} on {PersonPlatform.Display(value)} first.");
+        Flash(value is null ? $"{Person.Person.Name} follows the directory's platform order." : $"Notifications reach {Person.Person.Name} on {platforms.Display(value)} first.");
         return RedirectToPage(new { id = Id });
     }
 
@@ -99,7 +102,7 @@ internal sealed class DirectoryPersonModel(DirectoryService directory, PersonLin
         }
 
         await AuditAsync("directory.person.unlink", Person.Person.Id, Details(("platform", platform), ("app", app))).ConfigureAwait(false);
-        Flash($"The {PersonPlatform.Display(platform)} link ({app}) was removed; the next notification looks {Person.Person.Name} up by email or mobile again.");
+        Flash($"The {platforms.Display(platform)} link ({app}) was removed; the next notification looks {Person.Person.Name} up by email or mobile again.");
         return RedirectToPage(new { id = Id });
     }
 

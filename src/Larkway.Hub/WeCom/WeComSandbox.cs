@@ -3,26 +3,33 @@ using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.WeCom.AiBot;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Sandbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Larkway.Hub.Sandbox;
+namespace Larkway.Hub.WeCom;
 
 /// <summary>
-/// The sandbox's WeCom app: the Emulator's WeCom corp and its self-built app stored in the Hub as <see cref="Name"/> (corp
+/// WeCom's part of the sandbox: the Emulator's WeCom corp and its self-built app stored in the Hub as <see cref="Name"/> (corp
 /// id, AgentId, Secret, and the callback Token and EncodingAESKey the Emulator encrypts with), and the Emulator's callback
 /// (接收消息) pointed at the Hub's <c>/wecom/apps/wecom-sandbox/callback</c> at every start — the Hub's port may change —
 /// after WeCom's URL check, as an administrator saving the URL in WeCom would. So a member writing on the Emulator's
 /// <c>/wecom-chat</c> page is answered by the bot from the first start. The app also carries the Emulator's AI bot (its
 /// bot id, secret and long-connection URL), so the page's "AI bot" section is answered too — by the bot's commands and by
-/// the sandbox's assistant, streaming. <c>Larkway:Sandbox:WeCom=false</c> leaves the app out,
+/// the sandbox's assistant, streaming. Carol prefers WeCom. <c>Larkway:Sandbox:WeCom=false</c> leaves the app out,
 /// <c>Larkway:Sandbox:WeComAiBot=false</c> only its AI bot.
 /// </summary>
-internal static class SandboxWeComApp
+internal sealed class WeComSandbox : ISandboxPlatform
 {
     public const string Name = "wecom-sandbox";
 
-    public static bool Enabled(IConfiguration configuration) => configuration.GetValue("Larkway:Sandbox:WeCom", true);
+    public string Platform => HubAppPlatform.WeCom;
+
+    public string AppName => Name;
+
+    public SandboxPerson Person { get; } = new("carol@example.com", "Carol", Prefers: true);
+
+    public bool Enabled(IConfiguration configuration) => configuration.GetValue("Larkway:Sandbox:WeCom", true);
 
     public static bool AiBotEnabled(IConfiguration configuration) => configuration.GetValue("Larkway:Sandbox:WeComAiBot", true);
 
@@ -35,7 +42,38 @@ internal static class SandboxWeComApp
     /// why it is not (the app changed by an administrator, disabled, or its URL check refused) — said in the banner, since
     /// a sandbox whose WeCom side is unset still serves everything else.
     /// </summary>
-    public static async Task<string?> EnsureAsync(EmulatorServer emulator, Uri hubBaseUrl, IServiceProvider services, CancellationToken cancellationToken, bool withAiBot = true)
+    public Task<string?> EnsureAsync(SandboxStart start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        return EnsureAsync(start.Emulator, start.HubBaseUrl, start.Services, cancellationToken, AiBotEnabled(start.Configuration));
+    }
+
+    /// <summary>Where the WeCom chat page is and which app answers there, or why it does not; nothing without the app.</summary>
+    public async Task<SandboxBanner> BannerAsync(SandboxStart start, string? problem, IReadOnlySet<string> assistantApps, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(assistantApps);
+        var app = await start.Services.GetRequiredService<HubAppService>().GetAsync(Name, cancellationToken).ConfigureAwait(false);
+        var chat = new Uri(start.Emulator.BaseUrl, "/wecom-chat");
+        var ask = !assistantApps.Contains(Name) ? null
+            : app?.AiBotId is null ? $"    on WeCom: write a question to the app as any member at {chat}"
+            : $"    on WeCom: write a question to the app, or to the AI bot (its answer streams in), as any member at {chat}";
+        if (app is null)
+        {
+            return new([], false, ask);
+        }
+
+        IReadOnlyList<string> lines = app.Enabled || problem is not null ? [Line(app, problem, chat)] : [];
+        return new(lines, app.Enabled && problem is null, ask);
+    }
+
+    private static string Line(HubAppInfo app, string? problem, Uri chat) => problem is not null
+        ? $"  WeCom: the Emulator's WeCom members are not answered: {problem}."
+        : app.AiBotId is null
+            ? $"  WeCom: the app '{app.Name}' answers through its callback — write /help to it as a WeCom member (alice, bob, carol or dave) at {chat}."
+            : $"  WeCom: the app '{app.Name}' answers through its callback, and its AI bot over the bot's long connection — write /help to either as a WeCom member (alice, bob, carol or dave) at {chat}.";
+
+    internal static async Task<string?> EnsureAsync(EmulatorServer emulator, Uri hubBaseUrl, IServiceProvider services, CancellationToken cancellationToken, bool withAiBot = true)
     {
         using var http = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         var (corpId, agentId) = await OrgAsync(http, cancellationToken).ConfigureAwait(false);
