@@ -3,8 +3,9 @@
 # docs/benchmarks.md, "The Hub's ingest of DingTalk Stream messages"):
 #   builds the Hub and the driver (Release); starts an Emulator (the Feishu side's platform), a session-webhook sink (the
 #   DingTalk side's replies) and two Hubs started the same way (webhook mode for the Feishu app, SQLite in a temp dir,
-#   Warning logs, rate limits off) on free loopback ports; the driver stores a DingTalk app in one Hub with itself as
-#   DingTalk's Stream server, pushes robot messages over the Hub's Stream connections and POSTs signed events to the
+#   Warning logs, rate limits off) on free loopback ports; the driver stores a DingTalk app in one Hub whose base URL is
+#   the sink (the Hub replies only to session webhooks on its app's own host; the sink forwards the rest to the driver,
+#   DingTalk's Stream server), pushes robot messages over the Hub's Stream connections and POSTs signed events to the
 #   other Hub's webhook, at the same loads, alternating; stops everything and prints the tables.
 # Arguments go to the driver, e.g.:  bench/dingtalk-ingest.sh --loads 500,1000 --rounds 5 --seconds 10
 # Defaults: --loads 250,500,1000,2000 --seconds 10 --rounds 3 --warmup-rate 1000 --warmup-seconds 10 --group-percent 50.

@@ -5,7 +5,8 @@
 #   DingTalk side's replies), a WeCom API sink (gettoken and message/send, the WeCom side's replies) and three Hubs
 #   started the same way (webhook mode for the Feishu app, SQLite in a temp dir, Warning logs, rate limits off) on free
 #   loopback ports; the driver stores a WeCom app in one Hub (callback Token and EncodingAESKey made up here, its server
-#   API the WeCom sink) and a DingTalk app in another (with itself as DingTalk's Stream server), then POSTs encrypted,
+#   API the WeCom sink) and a DingTalk app in another (its base URL the session sink, which forwards all but the replies
+#   to the driver, DingTalk's Stream server), then POSTs encrypted,
 #   signed WeCom callbacks (retries among them), pushes DingTalk robot messages and POSTs signed Feishu events, at the
 #   same loads, taking turns; stops everything and prints the tables.
 # Arguments go to the driver, e.g.:  bench/wecom-ingest.sh --loads 500,1000 --rounds 5 --seconds 10

@@ -15,6 +15,12 @@ namespace Larkway.Bench.DingTalkIngest;
 /// is the credential) and counts replies per session; <c>GET /stats</c> gives the counts. Prints its URL on the first
 /// line and stops on SIGTERM or Ctrl+C.
 /// </summary>
+/// <remarks>
+/// The Hub posts a reply to a session webhook only on its app's own DingTalk host (a forged message must not make it post
+/// elsewhere), so the sink is the app's base URL: it forwards every other request (the Stream gateway's
+/// <c>connections/open</c>, the few at start) to the driver's Stream server, named by <c>PUT /upstream</c>
+/// (<see cref="SessionSinkUpstream.PointAtAsync"/>). The WebSocket itself goes straight to the driver, at the address that answer gives.
+/// </remarks>
 internal static class SessionSink
 {
     public static async Task<int> RunAsync()
@@ -33,6 +39,8 @@ internal static class SessionSink
 
         var replies = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         long refused = 0;
+        Uri? upstream = null;
+        using var forwarder = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -56,6 +64,46 @@ internal static class SessionSink
             var counts = replies.Values.ToArray();
             return Results.Json(new SinkStats(counts.Sum(c => (long)c), counts.Length, counts.Count(c => c > 1), Interlocked.Read(ref refused)));
         });
+        app.MapPut("/upstream", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var text = (await reader.ReadToEndAsync(context.RequestAborted)).Trim();
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
+            {
+                return Results.BadRequest($"PUT /upstream takes the Stream server's absolute URL as its body, not '{text}'.");
+            }
+
+            Volatile.Write(ref upstream, url);
+            return Results.NoContent();
+        });
+        app.MapFallback(async (HttpContext context) =>
+        {
+            if (Volatile.Read(ref upstream) is not { } target)
+            {
+                context.Response.StatusCode = StatusCodes.Status502BadGateway;
+                return;
+            }
+
+            using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri(target, context.Request.Path + context.Request.QueryString));
+            if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+            {
+                request.Content = new StreamContent(context.Request.Body);
+                if (context.Request.ContentType is { } contentType)
+                {
+                    request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+                }
+            }
+
+            foreach (var header in context.Request.Headers.Where(h => h.Key.StartsWith("x-acs-", StringComparison.OrdinalIgnoreCase)))
+            {
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value.ToArray());
+            }
+
+            using var response = await forwarder.SendAsync(request, context.RequestAborted);
+            context.Response.StatusCode = (int)response.StatusCode;
+            context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
+            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        });
         await app.StartAsync();
         Console.WriteLine(app.Urls.First().TrimEnd('/'));
         try
@@ -70,6 +118,19 @@ internal static class SessionSink
         Console.WriteLine($"session sink: {total} replies to {replies.Count} messages, {Interlocked.Read(ref refused)} refused");
         await app.StopAsync();
         return 0;
+    }
+}
+
+/// <summary>Tells the sink where the driver's Stream server is, so the sink can stand as the app's DingTalk host.</summary>
+internal static class SessionSinkUpstream
+{
+    public static async Task PointAtAsync(HttpClient http, Uri sink, Uri streamServer)
+    {
+        using var response = await http.PutAsync(new Uri(sink, "/upstream"), new StringContent(streamServer.AbsoluteUri));
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"the session sink refused its upstream ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync()}");
+        }
     }
 }
 

@@ -46,7 +46,9 @@ internal static class SideBySideBenchmark
         // DingTalk: the app stored in its Hub through the admin API, pointed at the driver's own Stream server.
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         await using var server = await FakeDingTalk.StartAsync(AppKey, secret);
-        await AddAppAsync(http, options, server.BaseUrl, secret);
+        // The sink stands as the app's DingTalk host (replies go to session webhooks on it), forwarding the rest to the server.
+        await SessionSinkUpstream.PointAtAsync(http, options.SessionSink, server.BaseUrl);
+        await AddAppAsync(http, options, options.SessionSink, secret);
         await server.WaitForConnectionsAsync(2, TimeSpan.FromSeconds(60));
         var robotMix = new RobotMessageMix(AppKey, options.SessionSink, options.GroupPercent);
         var dingTalk = new DingTalkSide(http, server, robotMix, options.SessionSink, options.DingTalkPid, options.SinkPid, new HubInbox(http, options.DingTalkHub, options.AdminKey));

@@ -52,13 +52,15 @@ internal static class ThreeWayBenchmark
         // DingTalk: the app stored in its Hub, pointed at the driver's own Stream server.
         var dingTalkSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         await using var server = await FakeDingTalk.StartAsync(DingTalkAppKey, dingTalkSecret);
+        // The sink stands as the app's DingTalk host (replies go to session webhooks on it), forwarding the rest to the server.
+        await SessionSinkUpstream.PointAtAsync(http, options.SessionSink, server.BaseUrl);
         await AddAppAsync(http, options.DingTalkHub, options.AdminKey, new Dictionary<string, object>
         {
             ["name"] = DingTalkAppName,
             ["platform"] = "dingtalk",
             ["app_id"] = DingTalkAppKey,
             ["app_secret"] = dingTalkSecret,
-            ["base_url"] = server.BaseUrl.AbsoluteUri,
+            ["base_url"] = options.SessionSink.AbsoluteUri,
             ["agent_id"] = 3_000_000_030,
         });
         await server.WaitForConnectionsAsync(2, TimeSpan.FromSeconds(60));
