@@ -359,7 +359,7 @@ internal static class AssistantBenchmark
         var quiet = await QuestionsToBackendAsync(control, emulator, turns, quietAskers, "Quiet");
         var quietLoad = LoadAverage();
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"question → backend request: starting the background ({options.BackgroundAskers} people asking, read receipts, a deleted app's events retrying)…"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"question → backend request: starting the background ({options.BackgroundAskers} people asking, read receipts, a disabled app's events retrying)…"));
         List<double> busy;
         InboxBacklog before, after;
         int asked, receipts;
@@ -367,10 +367,10 @@ internal static class AssistantBenchmark
         await using (var load = await BackgroundLoad.StartAsync(emulator, control, admin, hubUrl, secret, turns, background))
         {
             // Read from the Hub's events API just before the first measured question and just after the last.
-            before = await InboxEvents.BacklogAsync(admin, BackgroundLoad.DeletedApp);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  unfinished inbox events: {before.Describe("deleted app")}; {samples} questions with the background…"));
+            before = await InboxEvents.BacklogAsync(admin, BackgroundLoad.DisabledApp);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  unfinished inbox events: {before.Describe("disabled app")}; {samples} questions with the background…"));
             busy = await QuestionsToBackendAsync(control, emulator, turns, busyAskers, "Busy");
-            after = await InboxEvents.BacklogAsync(admin, BackgroundLoad.DeletedApp);
+            after = await InboxEvents.BacklogAsync(admin, BackgroundLoad.DisabledApp);
             asked = load.Asked;
             receipts = load.Receipts;
             busyLoad = LoadAverage();
@@ -384,16 +384,16 @@ internal static class AssistantBenchmark
         text.AppendLine(CultureInfo.InvariantCulture, $"| quiet | {P(quiet, 50):F0} ms | {P(quiet, 90):F0} ms | {P(quiet, 99):F0} ms | {quiet.Max():F0} ms | {quietLoad} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| with background | {P(busy, 50):F0} ms | {P(busy, 90):F0} ms | {P(busy, 99):F0} ms | {busy.Max():F0} ms | {busyLoad} |");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Background: {options.BackgroundAskers} other people each asking again as soon as their last answer ended ({asked} questions), {receipts} read receipts of the bot's replies (events nothing answers), and a deleted stored app whose events were left failed and retrying.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Unfinished inbox events (the Hub's events API) when the first question with the background was asked: {before.Describe("deleted app")}; after the last: {after.Describe("deleted app")}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Background: {options.BackgroundAskers} other people each asking again as soon as their last answer ended ({asked} questions), {receipts} read receipts of the bot's replies (events nothing answers), and a disabled stored app whose events were left failed and retrying.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Unfinished inbox events (the Hub's events API) when the first question with the background was asked: {before.Describe("disabled app")}; after the last: {after.Describe("disabled app")}.");
         if ((after.AppLastError ?? before.AppLastError) is { } error)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"The deleted app's events' last error: {error}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"The disabled app's events' last error: {error}");
         }
 
         if (before.AppRetrying == 0 || after.AppRetrying == 0)
         {
-            text.AppendLine("WARNING: the deleted app had no event retrying at the start or the end of the measured questions; this background did not hold what it says.");
+            text.AppendLine("WARNING: the disabled app had no event retrying at the start or the end of the measured questions; this background did not hold what it says.");
         }
         return text.ToString();
     }

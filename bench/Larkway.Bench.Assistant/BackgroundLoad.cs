@@ -7,15 +7,15 @@ namespace Larkway.Bench.Assistant;
 
 /// <summary>
 /// What else a Hub is doing while one person asks: other people asking in their own chats without pause (answers streaming
-/// the whole time), read receipts of the bot's replies (events nothing answers), and a stored app deleted while its events
+/// the whole time), read receipts of the bot's replies (events nothing answers), and a stored app disabled while its events
 /// are still retrying (its bot's replies failed, then the app was removed). Runs until disposed.
 /// </summary>
 internal sealed class BackgroundLoad : IAsyncDisposable
 {
-    /// <summary>The stored app deleted with its events retrying.</summary>
-    public const string DeletedApp = "ghost";
+    /// <summary>The stored app disabled with its events retrying.</summary>
+    public const string DisabledApp = "ghost";
 
-    private const string GhostApp = DeletedApp;
+    private const string GhostApp = DisabledApp;
     private const int GhostMessages = 20;
     private const string ReplyEndpoint = "POST /open-apis/im/v1/messages/{message_id}/reply";
 
@@ -32,14 +32,14 @@ internal sealed class BackgroundLoad : IAsyncDisposable
 
     /// <summary>
     /// Starts it: <paramref name="askers"/> ask one question after another in their own chats, each next one once the last
-    /// ended; the first of them also reads every reply (a read receipt a second or so); the deleted app's events are left
+    /// ended; the first of them also reads every reply (a read receipt a second or so); the disabled app's events are left
     /// retrying before this returns.
     /// </summary>
     public static async Task<BackgroundLoad> StartAsync(
         EmulatorServer emulator, HttpClient control, HttpClient admin, Uri hubUrl, string secret, TurnReader turns, IReadOnlyList<EmulatorUser> askers)
     {
         var load = new BackgroundLoad();
-        await load.LeaveDeletedAppRetryingAsync(emulator, control, admin, hubUrl, secret, askers[0]);
+        await load.LeaveDisabledAppRetryingAsync(emulator, control, admin, hubUrl, secret, askers[0]);
         foreach (var (asker, index) in askers.Select((a, i) => (a, i)))
         {
             load._loops.Add(Task.Run(() => load.AskLoopAsync(control, emulator, turns, asker, index)));
@@ -98,17 +98,17 @@ internal sealed class BackgroundLoad : IAsyncDisposable
     /// <summary>
     /// A second Feishu app stored in the Hub, with an assistant of its own: a person sends its bot <c>/new</c> 20 times, and
     /// every reply fails (the Emulator answers the reply endpoint with HTTP 500 meanwhile, as during an outage), so each
-    /// event fails its first handling; then the app is deleted, and the events go on retrying against an app that is no more
-    /// (their next attempts fail on the missing app). The fault is disarmed once every event has failed, before the
+    /// event fails its first handling; then the app is disabled, and the events go on retrying against it (their next attempts
+    /// fail on the disabled app; a disabled app's events are dead-lettered at once, so they would not stay). The fault is disarmed once every event has failed, before the
     /// measured questions: it never touches them.
     /// </summary>
     /// <remarks>
     /// Why the assistant and the fault: an app added at run time has no bot, so without an assistant its messages are done at
     /// their first handling whatever its secret (a wrong secret only makes the bot's identity unknown, and the handler then
-    /// leaves the message alone); and a handling that already holds the app's client when the app is deleted still ends
-    /// well. Only a handling that fails, with the app gone before its retry, leaves the events retrying.
+    /// leaves the message alone); and a handling that already holds the app's client when the app is disabled still ends
+    /// well. Only a handling that fails, with the app disabled before its retry, leaves the events retrying.
     /// </remarks>
-    private async Task LeaveDeletedAppRetryingAsync(EmulatorServer emulator, HttpClient control, HttpClient admin, Uri hubUrl, string secret, EmulatorUser writer)
+    private async Task LeaveDisabledAppRetryingAsync(EmulatorServer emulator, HttpClient control, HttpClient admin, Uri hubUrl, string secret, EmulatorUser writer)
     {
         var ghost = emulator.State.AddApp(new EmulatorApp("cli_ghost0000000001", "the-real-secret-0001", "Ghost bot", "ou_ghostbot00000000000000000000001"));
         using (var created = await admin.PostAsJsonAsync("/api/v1/apps", new
@@ -121,7 +121,7 @@ internal sealed class BackgroundLoad : IAsyncDisposable
             base_url = emulator.BaseUrl.ToString(),
         }))
         {
-            await AssistantBenchmark.EnsureAsync(created, "POST /api/v1/apps (the app to delete)");
+            await AssistantBenchmark.EnsureAsync(created, "POST /api/v1/apps (the app to disable)");
         }
 
         using (var assistant = await admin.PostAsJsonAsync("/api/v1/assistants", new
@@ -134,13 +134,13 @@ internal sealed class BackgroundLoad : IAsyncDisposable
             policy = new { unknown_users = "guest" },
         }))
         {
-            await AssistantBenchmark.EnsureAsync(assistant, "POST /api/v1/assistants (the deleted app's)");
+            await AssistantBenchmark.EnsureAsync(assistant, "POST /api/v1/assistants (the disabled app's)");
         }
 
         using (var subscribed = await control.PutAsJsonAsync($"/_emulator/apps/{ghost.AppId}/event-subscription",
             new { url = new Uri(hubUrl, $"/feishu/apps/{GhostApp}/events").ToString(), encrypt_key = secret, verification_token = secret }))
         {
-            await AssistantBenchmark.EnsureAsync(subscribed, "the deleted app's event subscription");
+            await AssistantBenchmark.EnsureAsync(subscribed, "the disabled app's event subscription");
         }
 
         using (var armed = await control.PostAsJsonAsync("/_emulator/faults", new { endpoint = ReplyEndpoint, count = 100_000, kind = "server_error" }))
@@ -152,17 +152,17 @@ internal sealed class BackgroundLoad : IAsyncDisposable
         {
             using var sent = await control.PostAsJsonAsync($"/_emulator/apps/{ghost.AppId}/p2p-messages",
                 new { sender = writer.Email, msg_type = "text", content = new { text = "/new" } });
-            await AssistantBenchmark.EnsureAsync(sent, "a message to the deleted app's bot");
+            await AssistantBenchmark.EnsureAsync(sent, "a message to the disabled app's bot");
         }
 
         // Every event in its first handling (or past it) before the app goes; each fails, on the fault or on the missing app.
-        await WaitForGhostAsync(admin, events => events.Count == GhostMessages && events.All(e => e.Attempts >= 1), "every message of the app to delete taken once");
-        using (var deleted = await admin.DeleteAsync($"/api/v1/apps/{GhostApp}"))
+        await WaitForGhostAsync(admin, events => events.Count == GhostMessages && events.All(e => e.Attempts >= 1), "every message of the app to disable taken once");
+        using (var disabled = await admin.PatchAsJsonAsync($"/api/v1/apps/{GhostApp}", new { enabled = false }))
         {
-            await AssistantBenchmark.EnsureAsync(deleted, "DELETE /api/v1/apps/ghost");
+            await AssistantBenchmark.EnsureAsync(disabled, "PATCH /api/v1/apps/ghost {\"enabled\":false}");
         }
 
-        await WaitForGhostAsync(admin, events => events.Count == GhostMessages && events.All(e => e.Status == "failed"), "every message of the deleted app failed and waiting for a retry");
+        await WaitForGhostAsync(admin, events => events.Count == GhostMessages && events.All(e => e.Status == "failed"), "every message of the disabled app failed and waiting for a retry");
         (await control.DeleteAsync("/_emulator/faults")).EnsureSuccessStatusCode();
     }
 

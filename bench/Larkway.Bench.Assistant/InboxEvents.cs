@@ -82,7 +82,7 @@ internal static class InboxEvents
 /// <summary>Unfinished inbox events by state (all apps, and one app's), with one of that app's last errors.</summary>
 internal sealed record InboxBacklog(IReadOnlyDictionary<string, (int All, int OfApp)> Counts, string? AppLastError)
 {
-    /// <summary>"pending 0, in_progress 1, failed (retrying) 20 (deleted app: 20)".</summary>
+    /// <summary>"pending 0, in_progress 1, failed (retrying) 20 (disabled app: 20)".</summary>
     public string Describe(string appLabel) => string.Join(", ", Counts.Select(c =>
         string.Create(CultureInfo.InvariantCulture, $"{(c.Key == "failed" ? "failed (retrying)" : c.Key)} {c.Value.All} ({appLabel}: {c.Value.OfApp})")));
 
