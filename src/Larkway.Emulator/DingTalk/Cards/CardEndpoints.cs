@@ -10,14 +10,12 @@ namespace Larkway.Emulator.DingTalk.Cards;
 
 /// <summary>
 /// Interactive cards on the new API: <c>POST /v1.0/card/instances/createAndDeliver</c>, <c>PUT /v1.0/card/instances</c>
-/// (update data) and <c>PUT /v1.0/card/streaming</c> (AI card streaming). Answers are <c>{"success":true,…}</c>.
-/// Card templates are not modelled: any cardTemplateId is accepted.
+/// (update data) and <c>PUT /v1.0/card/streaming</c> (AI card streaming); the two-step create and deliver are in
+/// <see cref="CardInstanceEndpoints"/>. Answers are <c>{"success":true,…}</c>. Card templates are not modelled: any
+/// cardTemplateId is accepted.
 /// </summary>
 internal static class CardEndpoints
 {
-    /// <summary>Unsure: the code for an outTrackId DingTalk does not know.</summary>
-    public const string UnknownCard = "invalidParameter.outTrackId.notExist";
-
     /// <summary>Unsure: the code for streaming into a key that was finalized (or ended with isError).</summary>
     public const string StreamingFinished = "invalidParameter.streaming.finished";
 
@@ -29,6 +27,7 @@ internal static class CardEndpoints
         routes.MapPost(card + "/instances/createAndDeliver", CreateAndDeliverAsync).AsDingTalk(DingTalkFamily.Api);
         routes.MapPut(card + "/instances", UpdateAsync).AsDingTalk(DingTalkFamily.Api);
         routes.MapPut(card + "/streaming", StreamAsync).AsDingTalk(DingTalkFamily.Api);
+        routes.MapDingTalkCardInstances();
     }
 
     /// <summary>
@@ -41,7 +40,7 @@ internal static class CardEndpoints
         var caller = context.DingTalkCaller();
         var templateId = body.RequiredApiString("cardTemplateId");
         var outTrackId = body.RequiredApiString("outTrackId");
-        var data = CardParamMap(body) ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        var data = CardParamMap(body, DingTalkCodes.InvalidParameter) ?? new Dictionary<string, string>(StringComparer.Ordinal);
         var spaces = Spaces(body.RequiredApiString("openSpaceId"));
         var robotCode = org.FindApp(caller.AppKey)?.RobotCode;
         var now = time.GetUtcNow();
@@ -70,20 +69,25 @@ internal static class CardEndpoints
     }
 
     /// <summary>
-    /// <c>{outTrackId, cardData{cardParamMap}, cardUpdateOptions{updateCardDataByKey}}</c>: merge by key when
-    /// updateCardDataByKey is true, else replace the whole map.
+    /// <c>{outTrackId, cardData{cardParamMap}, privateData?, cardUpdateOptions{updateCardDataByKey}}</c>: merge by key
+    /// when updateCardDataByKey is true, else replace the whole map. privateData alone is accepted and not modelled.
     /// </summary>
     private static async Task<IResult> UpdateAsync(HttpContext context, CardStore cards, TimeProvider time)
     {
         var body = await DingTalkBody.ReadApiObjectAsync(context.Request);
-        var outTrackId = body.RequiredApiString("outTrackId");
-        var data = CardParamMap(body) ?? throw DingTalkException.InvalidParameter("cardData.cardParamMap is mandatory for this action.");
+        var outTrackId = Required(body, "outTrackId", CardCodes.OutTrackIdEmpty);
+        var data = CardParamMap(body, CardCodes.Invalid);
+        if (data is null && !body.TryGetProperty("privateData", out _))
+        {
+            throw DingTalkException.Api(400, CardCodes.CardDataAndPrivateDataBothEmpty, "cardData.cardParamMap or privateData is mandatory for this action.");
+        }
+
         var byKey = body.TryGetProperty("cardUpdateOptions", out var options) && options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("updateCardDataByKey", out var merge) && merge.ValueKind == JsonValueKind.True;
         var now = time.GetUtcNow();
-        _ = cards.Update(outTrackId, card => card with { Data = byKey ? Merge(card.Data, data) : data, UpdatedAt = now })
-            ?? throw DingTalkException.Api(400, UnknownCard, $"card {outTrackId} does not exist");
-        return DingTalkJson.Ok(new { success = true });
+        _ = cards.Update(outTrackId, card => data is null ? card : card with { Data = byKey ? Merge(card.Data, data) : data, UpdatedAt = now })
+            ?? throw UnknownCard(outTrackId);
+        return DingTalkJson.Ok(new { success = true, result = true });
     }
 
     /// <summary>
@@ -98,9 +102,9 @@ internal static class CardEndpoints
             throw DingTalkException.Api(403, DingTalkCodes.QpsLimit, "为了防止滥用您的应用资源，您的API调用量超过了限制 (card streaming)");
         }
 
-        var outTrackId = body.RequiredApiString("outTrackId");
-        var guid = body.RequiredApiString("guid");
-        var key = body.RequiredApiString("key");
+        var outTrackId = Required(body, "outTrackId", CardCodes.StreamUnknownCard);
+        var guid = Required(body, "guid", CardCodes.StreamGuidEmpty);
+        var key = Required(body, "key", CardCodes.StreamKeyEmpty);
         var content = body.TryGetProperty("content", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString()! : string.Empty;
         var update = new CardStreamUpdate(guid, key, content, Flag(body, "isFull"), Flag(body, "isFinalize"), Flag(body, "isError"), Duplicate: false, time.GetUtcNow());
 
@@ -119,8 +123,8 @@ internal static class CardEndpoints
             }
 
             return Apply(card, update);
-        }) ?? throw DingTalkException.Api(400, UnknownCard, $"card {outTrackId} does not exist");
-        return refusal is null ? DingTalkJson.Ok(new { success = true }) : throw refusal;
+        }) ?? throw DingTalkException.Api(400, CardCodes.StreamUnknownCard, $"card is not exist: no card has outTrackId '{outTrackId}'");
+        return refusal is null ? DingTalkJson.Ok(new { success = true, result = true }) : throw refusal;
     }
 
     private static CardInstance Apply(CardInstance card, CardStreamUpdate update)
@@ -138,8 +142,16 @@ internal static class CardEndpoints
         };
     }
 
+    /// <summary>400 param.cardNotExist, as update, deliver and appendSpace answer an outTrackId no card has.</summary>
+    public static DingTalkException UnknownCard(string outTrackId) =>
+        DingTalkException.Api(400, CardCodes.CardNotExist, $"no card has outTrackId '{outTrackId}'; create it first (POST /v1.0/card/instances).");
+
+    /// <summary>A required string field; absent or empty → 400 with the card API's own code for it.</summary>
+    public static string Required(JsonElement body, string name, string code) =>
+        body.String(name) ?? throw DingTalkException.Api(400, code, $"{name} is mandatory for this action.");
+
     /// <summary>IM_GROUP needs imGroupOpenDeliverModel.robotCode (the app's) and a known group; IM_ROBOT a known user.</summary>
-    private static CardDelivery Deliver(string type, string id, JsonElement body, string? robotCode, DingTalkOrg org, RobotStore groups)
+    public static CardDelivery Deliver(string type, string id, JsonElement body, string? robotCode, DingTalkOrg org, RobotStore groups)
     {
         switch (type)
         {
@@ -162,12 +174,15 @@ internal static class CardEndpoints
         }
     }
 
-    /// <summary>"dtv1.card//IM_GROUP.cid1;IM_ROBOT.alice" → [(IM_GROUP, cid1), (IM_ROBOT, alice)].</summary>
-    private static List<(string Type, string Id)> Spaces(string openSpaceId)
+    /// <summary>
+    /// "dtv1.card//IM_GROUP.cid1;im_robot.alice" → [(IM_GROUP, cid1), (IM_ROBOT, alice)]; DingTalk's own examples write the
+    /// space type in lower case, so it is read case-insensitively. Malformed → 400 param.openSpaceIdInvalid.
+    /// </summary>
+    public static List<(string Type, string Id)> Spaces(string openSpaceId)
     {
         if (!openSpaceId.StartsWith(SpacePrefix, StringComparison.Ordinal))
         {
-            throw DingTalkException.InvalidParameter($"openSpaceId must look like {SpacePrefix}IM_GROUP.<openConversationId> or {SpacePrefix}IM_ROBOT.<userId>.");
+            throw BadSpace($"openSpaceId must look like {SpacePrefix}IM_GROUP.<openConversationId> or {SpacePrefix}IM_ROBOT.<userId>.");
         }
 
         var spaces = new List<(string, string)>();
@@ -176,17 +191,19 @@ internal static class CardEndpoints
             var dot = part.IndexOf('.', StringComparison.Ordinal);
             if (dot <= 0 || dot == part.Length - 1)
             {
-                throw DingTalkException.InvalidParameter($"openSpaceId part '{part}' must be <spaceType>.<spaceId>.");
+                throw BadSpace($"openSpaceId part '{part}' must be <spaceType>.<spaceId>.");
             }
 
-            spaces.Add((part[..dot], part[(dot + 1)..]));
+            spaces.Add((part[..dot].ToUpperInvariant(), part[(dot + 1)..]));
         }
 
-        return spaces.Count > 0 ? spaces : throw DingTalkException.InvalidParameter("openSpaceId names no space.");
+        return spaces.Count > 0 ? spaces : throw BadSpace("openSpaceId names no space.");
     }
 
-    /// <summary>cardData.cardParamMap as strings (DingTalk's map is string → string); null when absent.</summary>
-    private static Dictionary<string, string>? CardParamMap(JsonElement body)
+    private static DingTalkException BadSpace(string message) => DingTalkException.Api(400, CardCodes.OpenSpaceIdInvalid, message);
+
+    /// <summary>cardData.cardParamMap as strings (DingTalk's map is string → string); null when absent; else 400 <paramref name="invalidCode"/>.</summary>
+    public static Dictionary<string, string>? CardParamMap(JsonElement body, string invalidCode)
     {
         if (!body.TryGetProperty("cardData", out var cardData) || cardData.ValueKind != JsonValueKind.Object
             || !cardData.TryGetProperty("cardParamMap", out var map) || map.ValueKind == JsonValueKind.Null)
@@ -196,7 +213,7 @@ internal static class CardEndpoints
 
         if (map.ValueKind != JsonValueKind.Object || map.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String))
         {
-            throw DingTalkException.InvalidParameter("cardData.cardParamMap must be an object of string values (serialize anything else to JSON text).");
+            throw DingTalkException.Api(400, invalidCode, "cardData.cardParamMap must be an object of string values (serialize anything else to JSON text).");
         }
 
         return map.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
@@ -223,6 +240,7 @@ internal static class CardEndpoints
         callbackType = card.CallbackType,
         status = card.Status,
         cardParamMap = card.Data,
+        openSpaces = card.OpenSpaces,
         deliveries = card.Deliveries.Select(d => new { spaceType = d.SpaceType, spaceId = d.SpaceId, success = d.Success, errorMsg = d.ErrorMsg }),
         finalizedKeys = card.FinalizedKeys,
         stream = card.Stream.Select(s => new { guid = s.Guid, key = s.Key, content = s.Content, isFull = s.IsFull, isFinalize = s.IsFinalize, isError = s.IsError, duplicate = s.Duplicate, at = s.At.ToUnixTimeMilliseconds() }),

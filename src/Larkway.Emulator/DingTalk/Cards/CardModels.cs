@@ -9,7 +9,8 @@ internal sealed record CardStreamUpdate(string Guid, string Key, string Content,
 /// <summary>
 /// An interactive card instance, named by the caller's <c>outTrackId</c>: its template, its cardParamMap (string values),
 /// where it was delivered, and its streaming history. Status: created → streaming → finished (a key finalized) or
-/// failed (isError).
+/// failed (isError). <see cref="OpenSpaces"/> are the space types the card was created for (or appended) by the two-step
+/// API — deliver reaches only those; null for a card from createAndDeliver, which names its spaces in the same call.
 /// </summary>
 internal sealed record CardInstance(
     string OutTrackId,
@@ -22,7 +23,8 @@ internal sealed record CardInstance(
     IReadOnlyList<string> FinalizedKeys,
     string Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<string>? OpenSpaces = null)
 {
     public const string Created = "created";
     public const string Streaming = "streaming";
