@@ -183,6 +183,38 @@ public sealed class DingTalkTwoStepCardTests
         Assert.Equal((400, "param.stream.guidEmpty"), (noGuid.Status, noGuid.ApiCode()));
     }
 
+    [Fact]
+    public async Task A_created_cards_open_spaces_survive_a_restart()
+    {
+        var folder = Directory.CreateTempSubdirectory("larkway-emulator-two-step-cards-").FullName;
+        try
+        {
+            var stateFile = Path.Combine(folder, "emulator-state.json");
+            var clock = new ManualClock();
+            string cid;
+            await using (var first = await TestEmulator.StartAsync(o => o.StateFile = stateFile, clock))
+            {
+                cid = await CreateGroupAsync(first);
+                using var created = await first.PostDingTalkAsync(Instances, new { cardTemplateId = "t.schema", outTrackId = "kept", cardData = new { cardParamMap = new { title = "Kept" } }, imRobotOpenSpaceModel = new { supportForward = true } }, await first.ApiTokenAsync());
+                Assert.Equal(200, created.Status);
+            }
+
+            await using var second = await TestEmulator.StartAsync(o => o.StateFile = stateFile, clock);
+            var token = await second.ApiTokenAsync();
+            using var toGroup = await second.PostDingTalkAsync(Deliver, new { outTrackId = "kept", openSpaceId = $"dtv1.card//IM_GROUP.{cid}", imGroupOpenDeliverModel = new { robotCode = second.Options.DingTalkAppKey } }, token);
+            using var toDave = await second.PostDingTalkAsync(Deliver, new { outTrackId = "kept", openSpaceId = "dtv1.card//IM_ROBOT.dave", imRobotOpenDeliverModel = new { spaceType = "IM_ROBOT" } }, token);
+            using var again = await second.PostDingTalkAsync(Instances, new { cardTemplateId = "t.schema", outTrackId = "kept", cardData = new { cardParamMap = new { title = "New" } } }, token);
+
+            Assert.False(toGroup.Json.GetProperty("result")[0].GetProperty("success").GetBoolean());
+            Assert.True(toDave.Json.GetProperty("result")[0].GetProperty("success").GetBoolean());
+            Assert.Equal((400, "param.cardAlreadyExist"), (again.Status, again.ApiCode()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>What the Python Stream SDK's create_and_send_card sends to create (no openSpaceId: deliver names it).</summary>
     private static object Create(string outTrackId, string title) => new
     {
