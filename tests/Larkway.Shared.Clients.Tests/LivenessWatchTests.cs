@@ -143,4 +143,91 @@ public sealed class LivenessWatchTests
             watch.MissedPush(0, TimeSpan.Zero).ShouldBeNull();
         }
     }
+
+    [Fact]
+    public void An_idle_connection_is_probed_long_before_the_regular_ping_and_dies_when_the_answer_does_not_come()
+    {
+        // Feishu's shape with its 120 s server cadence: idle for 5 s → ping now; no pong within 5 s → dead.
+        var watch = new LivenessWatch(_time, probeAtOnce: false);
+        var rule = new LivenessRule(Timeout.InfiniteTimeSpan, ProbeInterval: 120 * Second, ProbeTimeout: 5 * Second) { IdleProbe = 5 * Second };
+
+        _time.Advance(4 * Second);
+        var quiet = watch.Check(rule);
+        quiet.ProbeDue.ShouldBeFalse();
+        quiet.RecheckIn.ShouldBe(Second);
+        _time.Advance(Second);
+        watch.Check(rule).ProbeDue.ShouldBeTrue("five idle seconds call for a probe, whatever the regular interval");
+        watch.Probed();
+
+        _time.Advance(5 * Second);
+        var dead = watch.Check(rule);
+        dead.Failure.ShouldBe(LivenessFailure.UnansweredProbes);
+        dead.Reason.ShouldBe("nothing came back within 5 s of a ping");
+    }
+
+    [Fact]
+    public void A_busy_connection_is_not_probed_for_being_idle()
+    {
+        var watch = new LivenessWatch(_time, probeAtOnce: false);
+        var rule = new LivenessRule(Timeout.InfiniteTimeSpan, ProbeInterval: 120 * Second, ProbeTimeout: 5 * Second) { IdleProbe = 5 * Second };
+
+        for (var i = 0; i < 25; i++)
+        {
+            _time.Advance(4 * Second);
+            watch.Heard();
+            watch.Check(rule).ProbeDue.ShouldBeFalse("pushes every 4 s prove the connection (and the regular ping is due at 120 s)");
+        }
+
+        _time.Advance(5 * Second);
+        watch.Check(rule).ProbeDue.ShouldBeTrue();
+        watch.Probed();
+        watch.Heard();
+        watch.Answered();
+        _time.Advance(4 * Second);
+        watch.Check(rule).ProbeDue.ShouldBeFalse("the answer was a sign of life: the next idle probe is five seconds after it");
+    }
+
+    [Fact]
+    public void When_the_servers_pings_stop_the_connection_dies_after_the_allowed_misses_of_their_learned_cadence()
+    {
+        // DingTalk's shape: the server pings; until two pings show its cadence only silence counts.
+        var watch = new LivenessWatch(_time, probeAtOnce: false);
+        var rule = LivenessRule.SilenceOnly(300 * Second) with { MissedServerPings = 1 };
+
+        watch.HeardServerPing();
+        _time.Advance(30 * Second);
+        watch.Check(rule).IsDead.ShouldBeFalse("one ping tells no cadence");
+        watch.ServerPingInterval.ShouldBeNull();
+        watch.HeardServerPing();
+        _time.Advance(8 * Second);
+        watch.HeardServerPing();
+        watch.ServerPingInterval.ShouldBe(30 * Second, "the longest gap seen, so a slow ping never makes the rule stricter");
+
+        _time.Advance(59 * Second);
+        var alive = watch.Check(rule);
+        alive.IsDead.ShouldBeFalse("one ping missed is forgiven");
+        alive.RecheckIn.ShouldBe(Second);
+
+        _time.Advance(Second);
+        var dead = watch.Check(rule);
+        dead.Failure.ShouldBe(LivenessFailure.ServerPingsMissed);
+        dead.Reason.ShouldBe("no server ping (nor any frame) for 60.0 s; it pings every 30.0 s");
+    }
+
+    [Fact]
+    public void A_push_holds_off_the_server_ping_rule_as_any_sign_of_life_does()
+    {
+        var watch = new LivenessWatch(_time, probeAtOnce: false);
+        var rule = LivenessRule.SilenceOnly(60 * Second) with { MissedServerPings = 1 };
+        watch.HeardServerPing();
+        _time.Advance(Second);
+        watch.HeardServerPing();
+
+        _time.Advance(1.5 * Second);
+        watch.Heard();
+        _time.Advance(1.5 * Second);
+        watch.Check(rule).IsDead.ShouldBeFalse();
+        _time.Advance(0.5 * Second);
+        watch.Check(rule).Failure.ShouldBe(LivenessFailure.ServerPingsMissed);
+    }
 }

@@ -14,8 +14,9 @@ public delegate ValueTask<DingTalkStreamAck> DingTalkStreamHandler(DingTalkStrea
 /// <summary>
 /// A Stream mode connection that does not go deaf. DingTalk never pushes a robot message twice, so a socket that is
 /// open but dead loses messages silently; this client replaces its connection when the server announces
-/// <c>disconnect</c>, when no frame has arrived for <see cref="DingTalkStreamOptions.SilenceTimeout"/>, and when a
-/// WebSocket ping goes unanswered or the socket drops. A connection that still works is replaced make-before-break: the
+/// <c>disconnect</c>, when the server's own pings stop coming (<see cref="DingTalkStreamOptions.MissedServerPings"/>),
+/// when no frame has arrived for <see cref="DingTalkStreamOptions.SilenceTimeout"/>, and when a WebSocket ping goes
+/// unanswered or the socket drops. A connection that still works is replaced make-before-break: the
 /// new one is open before the old one is closed, so no push finds the app without a connection. Every EVENT and
 /// CALLBACK reaches the handler once (repeats are acked again from memory), and its ack goes back on the connection it
 /// came on. It holds two connections by default (<see cref="DingTalkStreamOptions.Connections"/>): DingTalk stops pushing to
@@ -208,7 +209,8 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         Track(RunConnectionAsync(connection));
         if (replaced is not null)
         {
-            Track(RetireAsync(replaced, deaf: reason.StartsWith("deaf", StringComparison.Ordinal) || reason.StartsWith("no frame", StringComparison.Ordinal)));
+            Track(RetireAsync(replaced, deaf: reason.StartsWith("deaf", StringComparison.Ordinal) || reason.StartsWith("no frame", StringComparison.Ordinal)
+                || reason.StartsWith("no server ping", StringComparison.Ordinal)));
         }
     }
 
@@ -252,11 +254,14 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
         }
     }
 
+    // Silence, and the server's pings: the client cannot ask DingTalk for a sign of life, so the probe is the server's own.
+    private LivenessRule Rule => LivenessRule.SilenceOnly(_options.SilenceTimeout) with { MissedServerPings = _options.MissedServerPings };
+
     private void CheckSilence()
     {
         for (var slot = 0; slot < _slots.Length; slot++)
         {
-            if (Volatile.Read(ref _slots[slot]) is { } connection && connection.Liveness.Check(LivenessRule.SilenceOnly(_options.SilenceTimeout)) is { Reason: { } silent })
+            if (Volatile.Read(ref _slots[slot]) is { } connection && connection.Liveness.Check(Rule) is { Reason: { } silent })
             {
                 RequestReplacement(connection, silent);
             }

@@ -42,8 +42,21 @@ public sealed class DingTalkStreamOptions
     /// </summary>
     public TimeSpan DeafConfirmation { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>A connection that has received no frame at all (DingTalk pings every few seconds) for this long is replaced.</summary>
+    /// <summary>
+    /// A connection that has received no frame at all for this long is replaced (default 60 s). It is the rule until the
+    /// connection has seen two of the server's pings; from then on <see cref="MissedServerPings"/> is the quicker one.
+    /// </summary>
     public TimeSpan SilenceTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The client's probe of the server: DingTalk pings each connection at its own cadence (a SYSTEM <c>ping</c> the
+    /// application must answer), and the client learns that cadence from the gap between two pings on the connection.
+    /// When this many pings in a row fail to come — no ping and no other frame for this many gaps plus one — the
+    /// connection is replaced (default 1: two gaps, so one ping late or lost is forgiven). A half-open socket, which
+    /// still answers WebSocket pings but gets nothing from DingTalk, is found this way whether or not pushes come.
+    /// DingTalk does not document its cadence, so it is learned rather than assumed. 0 turns the rule off.
+    /// </summary>
+    public int MissedServerPings { get; set; } = 1;
 
     /// <summary>How often the client pings the server at the WebSocket level.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -93,6 +106,11 @@ public sealed class DingTalkStreamOptions
             || DeafConfirmation < TimeSpan.Zero)
         {
             throw new ArgumentException("DingTalkStreamOptions: ReconnectBaseDelay must be positive, ReconnectMaxDelay at least ReconnectBaseDelay, and the grace, the duplicate window and DeafConfirmation not negative.");
+        }
+
+        if (MissedServerPings < 0)
+        {
+            throw new ArgumentException("DingTalkStreamOptions.MissedServerPings must not be negative (0 turns the rule off).", nameof(MissedServerPings));
         }
 
         if (Connections is < 1 or > 4)

@@ -31,8 +31,9 @@ internal sealed class StreamConnection : IAsyncDisposable
     public int Slot { get; }
 
     /// <summary>
-    /// This connection's signs of life (every frame, the server's pings included) and its run of pushes missed. DingTalk's
-    /// rule is silence alone: the WebSocket's own pings probe the socket, and the server pings us.
+    /// This connection's signs of life (every frame, the server's pings included), the server's ping cadence and its run
+    /// of pushes missed. DingTalk gives the client no frame to probe with (it sends acks only): the server's pings, which
+    /// the application answers, are the end-to-end proof, and their absence is the probe's verdict.
     /// </summary>
     public LivenessWatch Liveness { get; }
 
@@ -62,6 +63,7 @@ internal sealed class StreamConnection : IAsyncDisposable
                 {
                     if (frame.Topic == DingTalkStreamTopics.Ping)
                     {
+                        Liveness.HeardServerPing();
                         await SendAsync(frame.PingReply(), CancellationToken.None).ConfigureAwait(false);
                         return;
                     }

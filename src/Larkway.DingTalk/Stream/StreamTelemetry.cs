@@ -35,6 +35,7 @@ internal sealed class StreamTelemetry : IDisposable
         reason == "start" ? "start"
         : reason.Contains("disconnect", StringComparison.Ordinal) ? "disconnect"
         : reason.StartsWith("no frame", StringComparison.Ordinal) ? ConnectionTelemetry.ReasonTag(LivenessFailure.Silence)
+        : reason.StartsWith("no server ping", StringComparison.Ordinal) ? ConnectionTelemetry.ReasonTag(LivenessFailure.ServerPingsMissed)
         : reason.StartsWith("deaf", StringComparison.Ordinal) ? ConnectionTelemetry.ReasonTag(LivenessFailure.Deaf)
         : reason.StartsWith("closed", StringComparison.Ordinal) ? "closed"
         : "lost";

@@ -17,7 +17,8 @@ namespace Larkway.Feishu.Events.LongConnection;
 /// <remarks>
 /// <para>
 /// Liveness: a connection is replaced when the server closes it or it drops, when nothing comes back within
-/// <see cref="FeishuLongConnectionOptions.PongTimeout"/> of a ping (a half-open socket), when nothing at all arrives
+/// <see cref="FeishuLongConnectionOptions.PongTimeout"/> of a ping (a half-open socket; a connection idle for
+/// <see cref="FeishuLongConnectionOptions.ProbeWhenIdle"/> is pinged at once), when nothing at all arrives
 /// for <see cref="FeishuLongConnectionOptions.WatchdogTimeout"/>, and — with several connections — when it misses
 /// <see cref="FeishuLongConnectionOptions.DeafStreak"/> events in a row and then still none for
 /// <see cref="FeishuLongConnectionOptions.DeafConfirmation"/>. The replacement opens before the old
@@ -505,6 +506,11 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             throw new ArgumentException("Connections must be 1 to 8, and DeafStreak and DeafConfirmation not negative.", nameof(options));
         }
 
+        if (options.ProbeWhenIdle < TimeSpan.Zero && options.ProbeWhenIdle != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentException("ProbeWhenIdle must not be negative (zero or Timeout.InfiniteTimeSpan turns it off).", nameof(options));
+        }
+
         ArgumentNullException.ThrowIfNull(options.InitialConfig);
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
 
@@ -518,6 +524,7 @@ public sealed class FeishuLongConnectionClient : IAsyncDisposable
             InitialConfig = options.InitialConfig,
             WatchdogTimeout = options.WatchdogTimeout,
             PongTimeout = options.PongTimeout,
+            ProbeWhenIdle = options.ProbeWhenIdle,
             Connections = options.Connections,
             DeafStreak = options.DeafStreak,
             DeafConfirmation = options.DeafConfirmation,

@@ -32,10 +32,21 @@ public sealed class FeishuLongConnectionOptions
 
     /// <summary>
     /// Liveness: after a ping, when nothing at all (no pong, no event) comes back within this long, the connection is
-    /// taken for dead and replaced. Default 10 s; <see cref="Timeout.InfiniteTimeSpan"/> (or zero) turns it off. A
-    /// half-open socket is found within one ping interval plus this.
+    /// taken for dead and replaced. Default 5 s (a pong takes a round trip; the rest is room for a stalled process);
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (or zero) turns it off. A half-open socket is found within
+    /// <see cref="ProbeWhenIdle"/> plus this.
     /// </summary>
-    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Liveness: when nothing at all has arrived on a connection for this long, the client pings it at once, between the
+    /// server's regular pings (every <c>PingInterval</c> of its <c>ClientConfig</c>, 120 s), and replaces it when the pong
+    /// does not come within <see cref="PongTimeout"/>. Default 5 s, so a half-open socket (events and pongs vanish, the
+    /// WebSocket stays open) is found within about 10 s however rarely events come. A connection that receives events is
+    /// never pinged this way, so the extra pings fall on idle connections only: at most one small control frame per 5 s
+    /// each. <see cref="Timeout.InfiniteTimeSpan"/> (or zero) leaves the server's cadence alone, as the official SDKs do.
+    /// </summary>
+    public TimeSpan ProbeWhenIdle { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Connections held open at once (1–8, default 2). Feishu delivers each event to one of an app's connections at

@@ -378,9 +378,10 @@ internal sealed class LongConnectionSession : IAsyncDisposable
         }
     }
 
-    // Feishu's intervals: the server's ping interval, our pong deadline, and the watchdog (three pings' worth by default).
+    // Feishu's intervals: the server's ping interval, our pong deadline, and the watchdog (three pings' worth by default);
+    // an idle connection is pinged sooner, so a half-open one is found in seconds rather than at the next regular ping.
     private LivenessRule Rule(FeishuLongConnectionConfig config) =>
-        new(_options.WatchdogTimeout ?? config.PingInterval * 3, config.PingInterval, _options.PongTimeout);
+        new(_options.WatchdogTimeout ?? config.PingInterval * 3, config.PingInterval, _options.PongTimeout) { IdleProbe = _options.ProbeWhenIdle };
 
     private void ReportDead(LivenessVerdict verdict, FeishuLongConnectionConfig config)
     {

@@ -569,8 +569,12 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
             return;
         }
 
-        var verdict = connection.Liveness.Check(new LivenessRule(_options.SilenceTimeout, _options.PingInterval, _options.PingInterval, _options.MaxMissedPongs));
-        if (verdict is { Failure: LivenessFailure.UnansweredProbes, Reason: { } unanswered } && connection.Liveness.Silence < _options.PingInterval)
+        // The regular ping, and one as soon as the connection has been idle a while: its answer is the end-to-end proof.
+        var verdict = connection.Liveness.Check(new LivenessRule(_options.SilenceTimeout, _options.PingInterval, _options.EffectivePongTimeout, _options.MaxMissedPongs)
+        {
+            IdleProbe = _options.ProbeWhenIdle,
+        });
+        if (verdict is { Failure: LivenessFailure.UnansweredProbes, Reason: { } unanswered } && connection.Liveness.Silence < _options.EffectivePongTimeout)
         {
             // Frames still come, so the server reads and writes: a polite close reads on until its close frame, and a
             // message it pushed before seeing ours is handled rather than cut off in the socket's buffer.

@@ -18,8 +18,25 @@ public sealed class WeComAiBotOptions
     /// <summary>How often the client sends <c>ping</c> (WeCom's SDK: 30 s).</summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Pings left unanswered in a row that mark the connection dead (default 2).</summary>
+    /// <summary>Pings left unanswered in a row that mark the connection dead (default 2), <see cref="PongTimeout"/> after the last.</summary>
     public int MaxMissedPongs { get; set; } = 2;
+
+    /// <summary>
+    /// How long the answer to a <c>ping</c> may take. Null (the default): 5 s (a round trip, and room for a stalled
+    /// process), or <see cref="PingInterval"/> when that is shorter.
+    /// </summary>
+    public TimeSpan? PongTimeout { get; set; }
+
+    internal TimeSpan EffectivePongTimeout => PongTimeout ?? (PingInterval < TimeSpan.FromSeconds(5) ? PingInterval : TimeSpan.FromSeconds(5));
+
+    /// <summary>
+    /// When nothing at all has arrived for this long, the client pings at once, between its regular pings (default 5 s),
+    /// so a half-open connection (pushes and answers vanish, the socket stays open) is found within about
+    /// <see cref="MaxMissedPongs"/> × this + <see cref="PongTimeout"/> (15 s) however rarely anyone writes. A connection
+    /// that receives callbacks is never pinged this way: the extra pings fall on idle connections only, one small frame
+    /// per 5 s at most. <see cref="Timeout.InfiniteTimeSpan"/> (or zero) keeps to <see cref="PingInterval"/>, as WeCom's SDK does.
+    /// </summary>
+    public TimeSpan ProbeWhenIdle { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>A connection on which no frame at all has arrived for this long is replaced (default 60 s).</summary>
     public TimeSpan SilenceTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -77,6 +94,11 @@ public sealed class WeComAiBotOptions
         if (ReconnectBaseDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectBaseDelay || DuplicateWindow < TimeSpan.Zero || StreamMinInterval < TimeSpan.Zero)
         {
             throw new ArgumentException("WeComAiBotOptions: ReconnectBaseDelay must be positive, ReconnectMaxDelay at least ReconnectBaseDelay, DuplicateWindow and StreamMinInterval not negative.");
+        }
+
+        if (PongTimeout <= TimeSpan.Zero || (ProbeWhenIdle < TimeSpan.Zero && ProbeWhenIdle != Timeout.InfiniteTimeSpan))
+        {
+            throw new ArgumentException("WeComAiBotOptions: PongTimeout must be positive and ProbeWhenIdle not negative (zero or Timeout.InfiniteTimeSpan turns it off).");
         }
 
         if (MaxMissedPongs < 1)

@@ -17,10 +17,11 @@ public sealed class StreamClientTests : IAsyncLifetime
 
     public Task InitializeAsync() => StartEmulatorAsync(pingInterval: TimeSpan.FromSeconds(1));
 
-    private async Task StartEmulatorAsync(TimeSpan pingInterval)
+    private async Task StartEmulatorAsync(TimeSpan pingInterval, int missedPingsBeforeClose = 3)
     {
         var options = new EmulatorOptions { Port = 0 };
         options.DingTalkStream.PingInterval = pingInterval;
+        options.DingTalkStream.MissedPingsBeforeClose = missedPingsBeforeClose;
         options.DingTalkStream.EventRedeliveryDelay = TimeSpan.FromSeconds(1);
         _emulator = await EmulatorServer.StartAsync(options);
         _control = new DingTalkStreamControl(_emulator.BaseUrl, options.DingTalkAppKey);
@@ -117,6 +118,30 @@ public sealed class StreamClientTests : IAsyncLifetime
         await WaitUntilAsync(async () => (await _control.OpenConnectionIdsAsync()).Any(id => id != before), "a new connection");
         Assert.Contains("lost", _client!.LastReplaceReason, StringComparison.Ordinal);
         var after = await _control.RobotMessageAsync("after the fault");
+        await WaitUntilAsync(() => Task.FromResult(RobotIds().Contains(after)), "a message after the replacement");
+    }
+
+    [Fact]
+    public async Task With_no_pushes_a_half_open_connection_is_found_when_the_servers_pings_stop_coming()
+    {
+        // The server pings every 300 ms but never closes for missed pings; no pushes, so no deaf streak; the silence rule
+        // beyond the test. Only the client's probe — the server's pings, whose cadence it learned — can find it.
+        _control.Dispose();
+        await _emulator.DisposeAsync();
+        await StartEmulatorAsync(pingInterval: TimeSpan.FromMilliseconds(300), missedPingsBeforeClose: 1000);
+        await StartAsync(o => o.SilenceTimeout = TimeSpan.FromMinutes(5));
+        // Each connection has answered two pings: the client has seen two, so it knows the cadence.
+        await WaitUntilAsync(async () => (await _control.ConnectionsAsync()).Count(c => c.GetProperty("state").GetString() == "open" && c.GetProperty("acksIn").GetInt64() >= 2) == 2,
+            "two connections that have seen the server's cadence");
+        var halfOpen = (await _control.OpenConnectionIdsAsync())[0];
+
+        await _control.FaultAsync(new { kind = "half-open", connectionId = halfOpen });
+
+        await WaitUntilAsync(() => Task.FromResult(_client!.LastReplaceReason is not null), "the half-open connection replaced");
+        Assert.StartsWith("no server ping", _client!.LastReplaceReason, StringComparison.Ordinal);
+        await WaitUntilAsync(async () => (await _control.ConnectionsAsync()).Single(c => c.GetProperty("id").GetString() == halfOpen).GetProperty("state").GetString() == "closed",
+            "the half-open connection closed by the client");
+        var after = await _control.RobotMessageAsync("after the replacement");
         await WaitUntilAsync(() => Task.FromResult(RobotIds().Contains(after)), "a message after the replacement");
     }
 

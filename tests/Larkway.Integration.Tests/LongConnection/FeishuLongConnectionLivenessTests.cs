@@ -21,10 +21,12 @@ public sealed class FeishuLongConnectionLivenessTests : IAsyncLifetime
     private Task _run = Task.CompletedTask;
     private string _appId = "";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartEmulatorAsync(pingIntervalSeconds: 1);
+
+    private async Task StartEmulatorAsync(int pingIntervalSeconds)
     {
         var options = new EmulatorOptions { Port = 0, EnforceRateLimits = false };
-        options.LongConnection.PingIntervalSeconds = 1;
+        options.LongConnection.PingIntervalSeconds = pingIntervalSeconds;
         options.LongConnection.ReconnectIntervalSeconds = 1;
         options.LongConnection.ReconnectNonceSeconds = 1;
         options.LongConnection.AckTimeout = TimeSpan.FromSeconds(2);
@@ -83,6 +85,26 @@ public sealed class FeishuLongConnectionLivenessTests : IAsyncLifetime
 
         await WaitForAllAsync(sent);
         Assert.Contains("ping", _client!.LastReplaceReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_no_events_a_half_open_socket_is_found_by_the_idle_probe_long_before_the_servers_next_ping()
+    {
+        // Feishu's own cadence (a ping every 120 s), and no events at all: neither the regular ping nor the deaf streak
+        // can find the half-open connection within the test; only the probe of an idle connection can.
+        _control.Dispose();
+        await _emulator.DisposeAsync();
+        await StartEmulatorAsync(pingIntervalSeconds: 120);
+        await StartAsync(o => o.ProbeWhenIdle = TimeSpan.FromSeconds(1));
+        var deaf = (await DeviceIdsAsync())[0];
+
+        await FaultAsync(new { app_id = _appId, kind = "half_open", device_id = deaf });
+
+        await WaitUntilAsync(() => Task.FromResult(_client!.LastReplaceReason is not null), "the half-open connection replaced");
+        Assert.Contains("ping", _client!.LastReplaceReason, StringComparison.Ordinal);
+        await WaitUntilAsync(async () => (await DeviceIdsAsync()).Count == 2, "the replacement open");
+        var sent = await SendAroundAsync(() => Task.CompletedTask);
+        await WaitForAllAsync(sent);
     }
 
     [Fact]

@@ -98,6 +98,7 @@ internal sealed class ConnectionTelemetry : IDisposable
     {
         LivenessFailure.Silence => "silence",
         LivenessFailure.UnansweredProbes => "unanswered_pings",
+        LivenessFailure.ServerPingsMissed => "missed_server_pings",
         _ => "deaf",
     };
 

@@ -13,15 +13,33 @@ internal enum LivenessFailure
 
     /// <summary>Pushes kept reaching the app's other connections and none this one: the server writes into a dead socket.</summary>
     Deaf,
+
+    /// <summary>The server's own pings stopped coming (and nothing else came) for the rule's number of their intervals.</summary>
+    ServerPingsMissed,
 }
 
 /// <summary>
 /// One platform's liveness settings: a connection is dead when nothing arrives for <see cref="Silence"/>, or when
 /// <see cref="MaxUnansweredProbes"/> probes in a row stay unanswered <see cref="ProbeTimeout"/> after the last of them.
-/// A probe is due every <see cref="ProbeInterval"/>. <see cref="Timeout.InfiniteTimeSpan"/> (or zero) turns a part off.
+/// A probe is due every <see cref="ProbeInterval"/>, and also once nothing has arrived for <see cref="IdleProbe"/>; where
+/// the server pings instead, the connection is dead once nothing has arrived for <see cref="MissedServerPings"/> + 1 of
+/// the server's ping intervals. <see cref="Timeout.InfiniteTimeSpan"/> (or zero) turns a part off.
 /// </summary>
 internal readonly record struct LivenessRule(TimeSpan Silence, TimeSpan ProbeInterval, TimeSpan ProbeTimeout, int MaxUnansweredProbes = 1)
 {
+    /// <summary>
+    /// A connection on which nothing has arrived for this long is probed at once, whatever the regular interval: the
+    /// application-level answer proves, within <see cref="ProbeTimeout"/>, that the server still hears and answers. A
+    /// busy connection is never probed this way (its pushes prove it), so the load falls on idle connections only.
+    /// </summary>
+    public TimeSpan IdleProbe { get; init; }
+
+    /// <summary>
+    /// Where the server pings the client (its cadence learned from the gap between two of its pings): the server's pings
+    /// this many in a row may go missing; one more and the connection is dead. 0 turns the part off.
+    /// </summary>
+    public int MissedServerPings { get; init; }
+
     /// <summary>A rule of silence alone: the transport (or the server) does the probing.</summary>
     public static LivenessRule SilenceOnly(TimeSpan silence) => new(silence, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
@@ -55,6 +73,8 @@ internal sealed class LivenessWatch
     private int _unanswered;
     private int _missedPushes;
     private long _suspectedSince;
+    private long _lastServerPing;
+    private long _serverPingGap;
 
     /// <param name="timeProvider">The clock.</param>
     /// <param name="probeAtOnce">True to have the first probe due at once (the answer carries settings, or nothing proved the link yet); false to wait a probe interval (the handshake's answer already did).</param>
@@ -64,6 +84,7 @@ internal sealed class LivenessWatch
         var now = timeProvider.GetTimestamp();
         _lastHeard = now;
         _lastProbe = probeAtOnce ? NeverProbed : now;
+        _lastServerPing = NeverProbed;
     }
 
     /// <summary>How long since the last sign of life (or since the watch began).</summary>
@@ -74,6 +95,30 @@ internal sealed class LivenessWatch
 
     /// <summary>Something arrived: a frame of any kind, a fragment, a server ping.</summary>
     public void Heard() => Interlocked.Exchange(ref _lastHeard, _time.GetTimestamp());
+
+    /// <summary>
+    /// The server pinged (a sign of life too). From the second ping on, the watch knows the server's cadence: the
+    /// longest gap seen between two of its pings on this connection.
+    /// </summary>
+    public void HeardServerPing()
+    {
+        var now = _time.GetTimestamp();
+        Interlocked.Exchange(ref _lastHeard, now);
+        var previous = Interlocked.Exchange(ref _lastServerPing, now);
+        if (previous == NeverProbed)
+        {
+            return;
+        }
+
+        var gap = now - previous;
+        long known;
+        while (gap > (known = Interlocked.Read(ref _serverPingGap)) && Interlocked.CompareExchange(ref _serverPingGap, gap, known) != known)
+        {
+        }
+    }
+
+    /// <summary>The longest gap seen between two of the server's pings; null until two have come.</summary>
+    public TimeSpan? ServerPingInterval => Interlocked.Read(ref _serverPingGap) is > 0 and var gap ? _time.GetElapsedTime(0, gap) : null;
 
     /// <summary>A probe was answered (on some wires any frame counts as the answer): the run of unanswered probes ends.</summary>
     public void Answered() => Interlocked.Exchange(ref _unanswered, 0);
@@ -90,9 +135,9 @@ internal sealed class LivenessWatch
     {
         var now = _time.GetTimestamp();
         var recheck = Timeout.InfiniteTimeSpan;
+        var silent = _time.GetElapsedTime(Interlocked.Read(ref _lastHeard), now);
         if (LivenessRule.IsOn(rule.Silence))
         {
-            var silent = _time.GetElapsedTime(Interlocked.Read(ref _lastHeard), now);
             if (silent >= rule.Silence)
             {
                 return Dead(LivenessFailure.Silence, string.Create(CultureInfo.InvariantCulture, $"no frame for {silent.TotalSeconds:0} s"));
@@ -101,7 +146,20 @@ internal sealed class LivenessWatch
             recheck = rule.Silence - silent;
         }
 
-        if (!LivenessRule.IsOn(rule.ProbeInterval))
+        if (rule.MissedServerPings > 0 && ServerPingInterval is { } cadence)
+        {
+            var deadline = cadence * (rule.MissedServerPings + 1);
+            if (silent >= deadline)
+            {
+                return Dead(LivenessFailure.ServerPingsMissed, string.Create(CultureInfo.InvariantCulture,
+                    $"no server ping (nor any frame) for {silent.TotalSeconds:0.0} s; it pings every {cadence.TotalSeconds:0.0} s"));
+            }
+
+            recheck = Min(recheck, deadline - silent);
+        }
+
+        var idleProbe = LivenessRule.IsOn(rule.IdleProbe);
+        if (!LivenessRule.IsOn(rule.ProbeInterval) && !idleProbe)
         {
             return new LivenessVerdict(null, null, ProbeDue: false, recheck);
         }
@@ -120,12 +178,16 @@ internal sealed class LivenessWatch
             return new LivenessVerdict(null, null, ProbeDue: false, Min(recheck, rule.ProbeTimeout - sinceProbe));
         }
 
-        if (sinceProbe >= rule.ProbeInterval)
+        // The regular probe, and the idle one: nothing heard, and no probe sent, for the idle span.
+        var regularIn = LivenessRule.IsOn(rule.ProbeInterval) ? rule.ProbeInterval - Min(sinceProbe, rule.ProbeInterval) : Timeout.InfiniteTimeSpan;
+        var idleIn = idleProbe ? rule.IdleProbe - Min(Min(silent, sinceProbe), rule.IdleProbe) : Timeout.InfiniteTimeSpan;
+        if (regularIn == TimeSpan.Zero || idleIn == TimeSpan.Zero)
         {
-            return new LivenessVerdict(null, null, ProbeDue: true, Min(recheck, rule.ProbeInterval));
+            var next = Min(LivenessRule.IsOn(rule.ProbeInterval) ? rule.ProbeInterval : Timeout.InfiniteTimeSpan, idleProbe ? rule.IdleProbe : Timeout.InfiniteTimeSpan);
+            return new LivenessVerdict(null, null, ProbeDue: true, Min(recheck, next));
         }
 
-        return new LivenessVerdict(null, null, ProbeDue: false, Min(recheck, rule.ProbeInterval - sinceProbe));
+        return new LivenessVerdict(null, null, ProbeDue: false, Min(recheck, Min(regularIn, idleIn)));
     }
 
     /// <summary>A push arrived on this connection: it is not deaf, and no longer suspect.</summary>

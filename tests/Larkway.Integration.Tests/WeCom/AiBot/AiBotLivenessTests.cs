@@ -23,7 +23,12 @@ public sealed class AiBotLivenessTests(AiBotEmulatorFixture fixture, ITestOutput
     public async Task InitializeAsync()
     {
         await fixture.Control.ClearFaultsAsync();
-        _client = new WeComAiBotClient(fixture.Options(), async (callback, ct) =>
+        _client = NewClient(fixture.Options());
+        await _client.StartAsync();
+    }
+
+    private WeComAiBotClient NewClient(WeComAiBotOptions options) =>
+        new(options, async (callback, ct) =>
         {
             if (callback.Message is { } message)
             {
@@ -40,8 +45,6 @@ public sealed class AiBotLivenessTests(AiBotEmulatorFixture fixture, ITestOutput
                 }
             }
         });
-        await _client.StartAsync();
-    }
 
     public async Task DisposeAsync()
     {
@@ -68,6 +71,24 @@ public sealed class AiBotLivenessTests(AiBotEmulatorFixture fixture, ITestOutput
         // Pushes into the half-open socket are lost until the rule finds it (2 missed pings at 1 s, or 3 s of silence):
         // at 10 messages a second that is about 30-40; undetected it would be every one after the fault (~60).
         run.LostOnConnection.ShouldBeLessThanOrEqualTo(45, run.ToString());
+    }
+
+    [Fact]
+    public async Task With_nobody_writing_a_half_open_connection_is_found_by_the_idle_probe_long_before_the_regular_ping()
+    {
+        // Regular pings and the silence rule far beyond the test: only the probe of an idle connection can find it.
+        await _client.DisposeAsync();
+        _client = NewClient(fixture.Options(o => (o.PingInterval, o.SilenceTimeout, o.ProbeWhenIdle, o.PongTimeout) =
+            (TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1))));
+        await _client.StartAsync();
+
+        await fixture.Control.FaultAsync(new { kind = "half-open", bot_id = fixture.Options().BotId });
+
+        await AiBotEmulatorFixture.WaitUntilAsync(() => Task.FromResult(_client.ConnectionsOpened >= 2 && _client.IsConnected), "the half-open connection replaced");
+        _client.LastReconnectReason.ShouldNotBeNull().ShouldContain("ping");
+        var after = "after-" + Guid.NewGuid().ToString("N");
+        await fixture.Control.MessageAsync(after, userId: "bob");
+        await AiBotEmulatorFixture.WaitUntilAsync(() => Task.FromResult(_handled.ContainsKey(after)), "a message after the replacement");
     }
 
     [Fact]
