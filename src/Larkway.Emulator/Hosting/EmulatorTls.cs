@@ -84,7 +84,7 @@ public sealed class EmulatorTls
         var names = LoopbackNames.Concat(hostNames.Select(h => h.Trim()).Where(h => h.Length > 0)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (names.FirstOrDefault(n => Uri.CheckHostName(n) is UriHostNameType.Unknown or UriHostNameType.Basic) is { } bad)
         {
-            throw new EmulatorTlsException($"TLS host name '{bad}' is neither a DNS name nor an IP address.");
+            throw new EmulatorTlsException($"TLS host name '{bad}' (--tls-host, TlsHostNames) is neither a DNS name nor an IP address.");
         }
 
         try
