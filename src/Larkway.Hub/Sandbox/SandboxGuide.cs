@@ -85,7 +85,7 @@ internal static partial class SandboxGuide
         await output.WriteLineAsync($"Sandbox: the embedded Feishu Emulator runs at {emulator.BaseUrl}").ConfigureAwait(false);
         if (emulator.HttpsBaseUrl is { } https && emulator.Tls is { } tls)
         {
-            // For clients that only speak TLS (WeCom's AI bot Python SDK): the same over https/wss, and the one file to trust.
+            // For clients that only speak TLS: the same over https/wss, and the one file to trust.
             await output.WriteLineAsync($"  and over TLS at {https} (https, wss): trust {tls.AuthorityFile} (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE; docs/emulator.md \"TLS\").").ConfigureAwait(false);
         }
 
