@@ -169,7 +169,7 @@ public static partial class HubApp
         if (settings.Mode == HubMode.Sandbox)
         {
             var jsonLog = ObservabilitySettings.ReadLogFormat(builder.Configuration) == LogFormat.Json;
-            emulator = await StartSandboxEmulatorAsync(settings.EmulatorPort, stateFile, jsonLog, cancellationToken).ConfigureAwait(false);
+            emulator = await StartSandboxEmulatorAsync(settings.EmulatorPort, settings.EmulatorHttpsPort, stateFile, jsonLog, cancellationToken).ConfigureAwait(false);
             // The sandbox exercises the same signed, encrypted path as production. The keys live in the Emulator's
             // subscription, so they are kept with its state: a key a developer exported stays valid across restarts.
             var keys = SandboxSubscription.KeptKeys(emulator, EmulatorOptions.DefaultAppId) ?? (RandomKey(), RandomKey());
@@ -267,12 +267,17 @@ public static partial class HubApp
         }
     }
 
-    private static async Task<EmulatorServer> StartSandboxEmulatorAsync(int port, string? stateFile, bool jsonLog, CancellationToken cancellationToken)
+    private static async Task<EmulatorServer> StartSandboxEmulatorAsync(int port, int? httpsPort, string? stateFile, bool jsonLog, CancellationToken cancellationToken)
     {
         var cannot = $"The sandbox Emulator cannot listen on http://127.0.0.1:{port}";
         if (port != 0)
         {
             ListenAddressCheck.EnsureAvailable(new IPEndPoint(IPAddress.Loopback, port), cannot, ListenAddressCheck.EmulatorSetting);
+        }
+
+        if (httpsPort is > 0)
+        {
+            ListenAddressCheck.EnsureAvailable(new IPEndPoint(IPAddress.Loopback, httpsPort.Value), $"The sandbox Emulator cannot listen on https://127.0.0.1:{httpsPort}", "LARKWAY_EMULATOR_HTTPS_PORT (0 picks a free port)");
         }
 
         try
@@ -282,6 +287,9 @@ public static partial class HubApp
                 Port = port,
                 StateFile = stateFile,
 
+                // Off unless asked for; its certificates are kept beside the state file (data/), so a trust survives restarts.
+                HttpsPort = httpsPort,
+
                 // The embedded Emulator logs to the same standard output: in the same format, or it would add plain lines to a JSON log.
                 ConfigureLogging = jsonLog ? logging => logging.AddJsonConsole(HubObservabilityExtensions.ConfigureJson) : null,
             }, cancellationToken).ConfigureAwait(false);
@@ -289,6 +297,10 @@ public static partial class HubApp
         catch (EmulatorStateFileException ex)
         {
             throw new HubConfigurationException($"{ex.Message} ({SandboxEmulatorState.Setting} names the sandbox Emulator's state file; 'off' keeps the sandbox in memory.)", ex);
+        }
+        catch (EmulatorTlsException ex)
+        {
+            throw new HubConfigurationException($"{ex.Message} (LARKWAY_EMULATOR_HTTPS_PORT turns the sandbox Emulator's TLS listener on; unset it to run without.)", ex);
         }
         catch (Exception ex) when (ListenAddressCheck.FromStartFailure(ex, cannot, port, ListenAddressCheck.EmulatorSetting) is { } taken)
         {

@@ -14,7 +14,10 @@ internal static class EmulatorCommand
         var appSecret = new Option<string?>("--app-secret") { Description = "App secret to register (default printed at start)" };
         var seed = new Option<FileInfo?>("--seed") { Description = "JSON seed file: tenant, users, departments, chats, bots, webhooks" };
         var stateFile = new Option<FileInfo?>("--state-file") { Description = "Keep the tenant (chats, messages, approvals…) in this JSON file across restarts; created when missing" };
-        var command = new Command("emulator", "Run the local Feishu Open Platform emulator.") { port, appId, appSecret, seed, stateFile };
+        var httpsPort = new Option<int?>("--https-port") { Description = "Also serve everything over https/wss on this port (0 picks a free one), with a certificate the emulator makes and keeps; off by default" };
+        var tlsHosts = new Option<string[]>("--tls-host") { Description = "A host name or address the TLS certificate names besides localhost, 127.0.0.1 and ::1 (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var tlsFolder = new Option<DirectoryInfo?>("--tls-folder") { Description = "Where the TLS certificate authority and key are kept (default: the state file's folder, else a per-user folder)" };
+        var command = new Command("emulator", "Run the local Feishu Open Platform emulator.") { port, appId, appSecret, seed, stateFile, httpsPort, tlsHosts, tlsFolder };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, async () =>
         {
             var options = new EmulatorOptions { Port = parse.GetValue(port) };
@@ -39,6 +42,9 @@ internal static class EmulatorCommand
             }
 
             options.StateFile = parse.GetValue(stateFile)?.FullName;
+            options.HttpsPort = parse.GetValue(httpsPort);
+            options.TlsHostNames = parse.GetValue(tlsHosts) ?? [];
+            options.TlsFolder = parse.GetValue(tlsFolder)?.FullName;
             EmulatorServer server;
             try
             {
@@ -47,6 +53,10 @@ internal static class EmulatorCommand
             catch (EmulatorStateFileException ex)
             {
                 throw new CliException("--state-file: " + ex.Message);
+            }
+            catch (EmulatorTlsException ex)
+            {
+                throw new CliException("--https-port: " + ex.Message);
             }
 
             await using var running = server.ConfigureAwait(false);
@@ -60,6 +70,11 @@ internal static class EmulatorCommand
             if (server.StateFile is { } kept)
             {
                 await context.Output.WriteLineAsync($"  state file: {kept} (delete it to start from the seed again)").ConfigureAwait(false);
+            }
+
+            if (server.HttpsBaseUrl is { } https && server.Tls is { } tls)
+            {
+                await WriteTlsAsync(context.Output, https, tls.AuthorityFile).ConfigureAwait(false);
             }
 
             await context.Output.WriteLineAsync($"  app id:     {options.AppId}").ConfigureAwait(false);
@@ -80,5 +95,14 @@ internal static class EmulatorCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Where TLS is served and how each kind of client trusts the kept authority (once: it is reused on every start).</summary>
+    private static async Task WriteTlsAsync(TextWriter output, Uri https, string authorityFile)
+    {
+        await output.WriteLineAsync($"  https/wss:  {https} (certificate authority: {authorityFile})").ConfigureAwait(false);
+        await output.WriteLineAsync($"  trust it:   Node: NODE_EXTRA_CA_CERTS={authorityFile}").ConfigureAwait(false);
+        await output.WriteLineAsync($"              Python: SSL_CERT_FILE={authorityFile} REQUESTS_CA_BUNDLE={authorityFile}").ConfigureAwait(false);
+        await output.WriteLineAsync($"              Debian: sudo cp {authorityFile} /usr/local/share/ca-certificates/larkway-emulator.crt && sudo update-ca-certificates").ConfigureAwait(false);
     }
 }

@@ -37,6 +37,22 @@ public sealed class EmulatorOptions
     public int Port { get; set; }
 
     /// <summary>
+    /// A second listener serving everything over https/wss, on the HTTP listener's host (127.0.0.1 unless <see cref="Urls"/>
+    /// names another); 0 picks a free port. Null (default): no TLS — plain http/ws is what most clients need, and a
+    /// certificate to trust is a step only clients that refuse plain connections should cost.
+    /// </summary>
+    public int? HttpsPort { get; set; }
+
+    /// <summary>Host names (or addresses) the TLS certificate names besides localhost, 127.0.0.1 and ::1.</summary>
+    public IReadOnlyList<string> TlsHostNames { get; set; } = [];
+
+    /// <summary>
+    /// Where the TLS certificate authority and server certificate are kept (PEM); null: the state file's folder when there
+    /// is one, else a per-user folder (<see cref="EmulatorTls.FolderFor"/>).
+    /// </summary>
+    public string? TlsFolder { get; set; }
+
+    /// <summary>
     /// Changes the emulator's logging after its defaults (console, <c>Microsoft.*</c> at warning), e.g. a host writing a
     /// JSON log to the same standard output adds its JSON console formatter here.
     /// </summary>

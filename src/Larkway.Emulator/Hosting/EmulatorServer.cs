@@ -35,15 +35,22 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private EmulatorServer(WebApplication app, Uri baseUrl)
+    private EmulatorServer(WebApplication app, Uri baseUrl, Uri? httpsBaseUrl)
     {
         _app = app;
         BaseUrl = baseUrl;
+        HttpsBaseUrl = httpsBaseUrl;
         State = app.Services.GetRequiredService<EmulatorState>();
     }
 
     /// <summary>Where the emulator listens, e.g. http://127.0.0.1:54321.</summary>
     public Uri BaseUrl { get; }
+
+    /// <summary>Where the TLS listener serves the same over https/wss (e.g. https://127.0.0.1:8443/), or null when <see cref="EmulatorOptions.HttpsPort"/> is not set.</summary>
+    public Uri? HttpsBaseUrl { get; }
+
+    /// <summary>The TLS listener's certificates (<see cref="EmulatorTls.AuthorityFile"/> is what clients trust), or null without TLS.</summary>
+    public EmulatorTls? Tls => _app.Services.GetService<EmulatorTls>();
 
     /// <summary>Typed read/seed access to the emulated tenant.</summary>
     public EmulatorState State { get; }
@@ -88,11 +95,46 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             throw;
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("Kestrel reported no listening address.");
-        var baseUrl = new Uri(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
-        LogStarted(app.Services.GetRequiredService<ILogger<EmulatorServer>>(), baseUrl, options.AppId);
-        return new EmulatorServer(app, baseUrl);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var baseUrl = Reachable(addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel reported no listening address."));
+        var logger = app.Services.GetRequiredService<ILogger<EmulatorServer>>();
+        LogStarted(logger, baseUrl, options.AppId);
+        Uri? httpsBaseUrl = null;
+        if (app.Services.GetService<EmulatorTls>() is { } tls)
+        {
+            httpsBaseUrl = Reachable(addresses.First(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)));
+            if (tls.AuthorityCreated)
+            {
+                LogTlsAuthorityCreated(logger, tls.AuthorityFile);
+            }
+
+            LogTlsListening(logger, httpsBaseUrl, tls.AuthorityFile);
+        }
+
+        return new EmulatorServer(app, baseUrl, httpsBaseUrl);
+    }
+
+    /// <summary>A wildcard listening address as a client reaches it.</summary>
+    private static Uri Reachable(string address) =>
+        new(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The TLS listener's URL: the HTTP listener's host (the first of <see cref="EmulatorOptions.Urls"/>, else 127.0.0.1)
+    /// on <see cref="EmulatorOptions.HttpsPort"/>.
+    /// </summary>
+    internal static string HttpsUrlFor(EmulatorOptions options, int port)
+    {
+        var host = "127.0.0.1";
+        if (options.Urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() is { } first
+            && first.IndexOf("://", StringComparison.Ordinal) is var scheme and >= 0)
+        {
+            var authority = first[(scheme + 3)..].Split('/')[0];
+            var colon = authority.LastIndexOf(':');
+            host = colon > 0 && !authority.EndsWith(']') ? authority[..colon] : authority;
+        }
+
+        return $"https://{host}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     }
 
     /// <summary>The configured application, not yet started (for hosts that run it themselves).</summary>
@@ -104,7 +146,20 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             ApplicationName = typeof(EmulatorServer).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.WebHost.UseUrls(options.Urls ?? $"http://127.0.0.1:{options.Port}");
+        var urls = options.Urls ?? $"http://127.0.0.1:{options.Port}";
+        EmulatorTls? tls = null;
+        if (options.HttpsPort is { } httpsPort)
+        {
+            // Certificates are checked against the wall clock by clients, never against a test's manual clock.
+            tls = EmulatorTls.LoadOrCreate(EmulatorTls.FolderFor(options), options.TlsHostNames, TimeProvider.System);
+            urls += ";" + HttpsUrlFor(options, httpsPort);
+            builder.Services.AddSingleton(tls);
+
+            // The slim builder leaves Kestrel's https:// address support out until asked for.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
+        builder.WebHost.UseUrls(urls);
 
         // Uploads go up to 30 MB plus multipart framing; the upload handlers enforce the documented limits.
         // A file's name goes out as UTF-8 bytes, as Feishu sends it (FileDownload).
@@ -112,6 +167,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         {
             kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
             kestrel.ResponseHeaderEncodingSelector = FileDownload.HeaderEncoding;
+            if (tls is not null)
+            {
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = tls.ServerCertificate);
+            }
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         options.ConfigureLogging?.Invoke(builder.Logging);
@@ -299,4 +358,12 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
     [LoggerMessage(EventId = LogEvents.EmulatorServerStarted, Level = LogLevel.Information, Message = "Feishu emulator listening on {BaseUrl} (app {AppId})")]
     private static partial void LogStarted(ILogger logger, Uri baseUrl, string appId);
+
+    [LoggerMessage(EventId = LogEvents.EmulatorTlsListening, Level = LogLevel.Information,
+        Message = "Emulator TLS listener on {HttpsBaseUrl}; trust {AuthorityFile}: NODE_EXTRA_CA_CERTS for Node, SSL_CERT_FILE or REQUESTS_CA_BUNDLE for Python, or copy it as /usr/local/share/ca-certificates/larkway-emulator.crt and run update-ca-certificates (Debian)")]
+    private static partial void LogTlsListening(ILogger logger, Uri httpsBaseUrl, string authorityFile);
+
+    [LoggerMessage(EventId = LogEvents.EmulatorTlsAuthorityCreated, Level = LogLevel.Information,
+        Message = "Made a new certificate authority for the emulator's TLS listener, {AuthorityFile}: clients trust it once; it is kept and reused on later starts")]
+    private static partial void LogTlsAuthorityCreated(ILogger logger, string authorityFile);
 }

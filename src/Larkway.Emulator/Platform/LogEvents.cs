@@ -9,6 +9,8 @@ internal static class LogEvents
 {
     // Hosting
     public const int EmulatorServerStarted = 9001;
+    public const int EmulatorTlsListening = 9002;
+    public const int EmulatorTlsAuthorityCreated = 9003;
 
     // State file
     public const int StateFileLoaded = 9010;

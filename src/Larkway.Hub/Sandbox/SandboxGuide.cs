@@ -83,6 +83,12 @@ internal static partial class SandboxGuide
 
         var output = console.Out;
         await output.WriteLineAsync($"Sandbox: the embedded Feishu Emulator runs at {emulator.BaseUrl}").ConfigureAwait(false);
+        if (emulator.HttpsBaseUrl is { } https && emulator.Tls is { } tls)
+        {
+            // For clients that only speak TLS: the same over https/wss, and the one file to trust.
+            await output.WriteLineAsync($"  and over TLS at {https} (https, wss): trust {tls.AuthorityFile} (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE; docs/emulator.md \"TLS\").").ConfigureAwait(false);
+        }
+
         await output.WriteLineAsync("  open it, pick a chat and write \"/help\" to the bot (@-mention it in groups); each user below has a direct chat with it.").ConfigureAwait(false);
         if (emulator.StateFile is { } stateFile)
         {

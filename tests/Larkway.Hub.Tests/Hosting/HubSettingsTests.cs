@@ -15,6 +15,14 @@ public sealed class HubSettingsTests
 
         settings.Mode.ShouldBe(HubMode.Sandbox);
         settings.EmulatorPort.ShouldBe(8787);
+        settings.EmulatorHttpsPort.ShouldBeNull();
+    }
+
+    [Fact]
+    public void The_sandbox_emulator_serves_tls_only_when_an_https_port_is_set()
+    {
+        From(("LARKWAY_EMULATOR_HTTPS_PORT", "8443")).EmulatorHttpsPort.ShouldBe(8443);
+        From(("Larkway:Emulator:HttpsPort", "0")).EmulatorHttpsPort.ShouldBe(0);
     }
 
     [Fact]
@@ -46,6 +54,8 @@ public sealed class HubSettingsTests
     [InlineData("FEISHU_EVENT_MODE", "webhook", null, null, "no FEISHU_APP_ID")]
     [InlineData("FEISHU_BASE_URL", "open.feishu.cn", null, null, "absolute http(s) URL")]
     [InlineData("LARKWAY_EMULATOR_PORT", "eighty", null, null, "port number")]
+    [InlineData("LARKWAY_EMULATOR_HTTPS_PORT", "443s", null, null, "LARKWAY_EMULATOR_HTTPS_PORT '443s' is not a port number")]
+    [InlineData("LARKWAY_EMULATOR_HTTPS_PORT", "8787", null, null, "other than the Emulator's HTTP port")]
     [InlineData("FEISHU_LEGACY_CARD_CALLBACKS", "no", null, null, "use 'true' (accept old-style card callbacks, the default) or 'false'")]
     [InlineData("LARKWAY_TRUSTED_PROXIES", "127.0.0.1, proxy.internal", null, null, "'proxy.internal' is not an IP address or a CIDR network")]
     [InlineData("LARKWAY_TRUSTED_PROXIES", "10", null, null, "'10' is not an IP address")]

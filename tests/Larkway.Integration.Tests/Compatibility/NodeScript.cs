@@ -25,7 +25,11 @@ internal sealed class NodeScript : IAsyncDisposable
         _reader = Task.Run(ReadAsync);
     }
 
-    public static NodeScript Start(string workingDirectory, string script, params string[] arguments)
+    public static NodeScript Start(string workingDirectory, string script, params string[] arguments) =>
+        StartWith(new Dictionary<string, string>(), workingDirectory, script, arguments);
+
+    /// <summary>Starts the script with <paramref name="environment"/> added to this process's (e.g. NODE_EXTRA_CA_CERTS).</summary>
+    public static NodeScript StartWith(IReadOnlyDictionary<string, string> environment, string workingDirectory, string script, params string[] arguments)
     {
         var info = new ProcessStartInfo("node")
         {
@@ -34,6 +38,11 @@ internal sealed class NodeScript : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(script);
         foreach (var argument in arguments)
         {

@@ -10,7 +10,8 @@ namespace Larkway.Integration.Tests.Compatibility;
 /// <c>wsUrl</c> option points at the emulator: it subscribes, pings, receives a user's message and streams a reply in
 /// several frames that the emulator shows as one growing message; and when a second client subscribes, the first hears
 /// <c>disconnected_event</c> and does not reconnect; and a picture a user sends is the same bytes once the SDK's
-/// <c>downloadFile</c> has decrypted it with the message's <c>aeskey</c>.
+/// <c>downloadFile</c> has decrypted it with the message's <c>aeskey</c>; and the same over the TLS listener (wss://),
+/// with Node trusting the emulator's certificate authority through <c>NODE_EXTRA_CA_CERTS</c>.
 /// </summary>
 public sealed class WeComAiBotCompatibilityTests
 {
@@ -85,6 +86,37 @@ public sealed class WeComAiBotCompatibilityTests
         Assert.Equal(picture.Length, image.GetProperty("length").GetInt32());
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(picture)), image.GetProperty("sha256").GetString());
         Assert.Equal(0, await node.ExitCodeAsync());
+    }
+
+    [Fact]
+    public async Task The_official_sdk_streams_a_reply_over_wss_trusting_the_emulators_authority_through_NODE_EXTRA_CA_CERTS()
+    {
+        AssertInstalled();
+        var folder = Directory.CreateTempSubdirectory("larkway-compat-tls-");
+        try
+        {
+            var options = new EmulatorOptions { Port = 0, HttpsPort = 0, TlsFolder = folder.FullName };
+            await using var emulator = await EmulatorServer.StartAsync(options);
+            using var http = new HttpClient { BaseAddress = emulator.BaseUrl };
+            var wss = new UriBuilder(emulator.HttpsBaseUrl!) { Scheme = "wss", Path = options.WeComAiBot.WebSocketPath }.Uri.ToString();
+
+            // Node trusts the emulator's authority only through the variable the docs print; nothing in the script changes.
+            var environment = new Dictionary<string, string> { ["NODE_EXTRA_CA_CERTS"] = emulator.Tls!.AuthorityFile };
+            await using var node = NodeScript.StartWith(environment, CompatDirectory, "aibot.mjs", wss, AiBotOptions.DefaultBotId, AiBotOptions.DefaultSecret, "reply");
+            await node.NextAsync("ready");
+
+            using var said = await http.PostAsJsonAsync("/_emulator/wecom/aibot/messages", new { userid = "alice", chattype = "single", msgtype = "text", text = "over wss?" });
+            said.EnsureSuccessStatusCode();
+            Assert.Equal("over wss?", (await node.NextAsync("message")).GetProperty("text").GetString());
+            Assert.Equal(0, (await node.NextAsync("replied")).GetProperty("errcode").GetInt32());
+            Assert.Equal(0, await node.ExitCodeAsync());
+            var reply = emulator.GetService<AiBotConversations>().Messages(AiBotConversations.SingleId(AiBotOptions.DefaultBotId, "alice")).Single(m => m.From == "bot");
+            Assert.Equal("<think>reading the question</think>Hello from the official SDK: over wss?", reply.Content);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     private static string WsUrl(EmulatorServer emulator, EmulatorOptions options) =>

@@ -176,6 +176,49 @@ public sealed partial class HubBannerTests
         LastExport(await File.ReadAllTextAsync(secrets), "FEISHU_ENCRYPT_KEY").ShouldBe(firstEncryptKey, "the encrypt key is kept with the Emulator's state");
     }
 
+    [Fact]
+    public async Task With_an_https_port_the_sandbox_emulator_serves_tls_and_the_banner_names_the_file_to_trust_beside_its_state()
+    {
+        var folder = Directory.CreateTempSubdirectory("larkway-banner-tls-").FullName;
+        var stateFile = Path.Combine(folder, "emulator-state.json");
+        await using var hub = await HubProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["LARKWAY_EMULATOR_PORT"] = "0",
+            ["LARKWAY_EMULATOR_HTTPS_PORT"] = "0",
+            ["LARKWAY_EMULATOR_STATE_FILE"] = stateFile,
+        }, folder);
+        await HubSandbox.WaitUntilAsync(() => hub.Output.Any(l => l.Contains(BannerEnd, StringComparison.Ordinal)), "the banner's last line", seconds: 90);
+
+        var line = TlsLine().Match(string.Join("\n", hub.Output));
+        line.Success.ShouldBeTrue("the banner's TLS line");
+        var authorityFile = line.Groups[2].Value;
+        authorityFile.ShouldBe(Path.Combine(folder, "larkway-emulator-ca.pem"), "kept beside the state file, so a trust survives restarts");
+
+        // A client trusting that file, and nothing else, is answered over TLS.
+        using var authority = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(authorityFile);
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (certificate is null || errors.HasFlag(System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch))
+            {
+                return false;
+            }
+
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            using var served = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return chain.Build(served);
+        };
+        using var https = new HttpClient(handler);
+        using var page = await https.GetAsync(new Uri(line.Groups[1].Value));
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [GeneratedRegex(@"and over TLS at (https://\S+) \(https, wss\): trust (\S+) \(NODE_EXTRA_CA_CERTS")]
+    private static partial Regex TlsLine();
+
     /// <summary>The banner's last line (the Bitable sync sample's); the lines above it are written before it.</summary>
     private const string BannerEnd = "then edit a row at";
 

@@ -43,6 +43,9 @@ public sealed record HubSettings
     /// <summary>The port of the sandbox Emulator (<c>LARKWAY_EMULATOR_PORT</c>, default 8787; 0 picks a free one).</summary>
     public int EmulatorPort { get; init; } = 8787;
 
+    /// <summary>Sandbox mode: the embedded Emulator also serves https/wss on this port (0 = any free one); null (default) = no TLS.</summary>
+    public int? EmulatorHttpsPort { get; init; }
+
     /// <summary>
     /// Where Feishu and browsers reach the Hub (<c>LARKWAY_PUBLIC_URL</c>, e.g. https://hub.example.com behind a proxy): the
     /// origin of the URLs the Hub hands out. Null: taken from each request, whose Host header the caller chooses.
@@ -77,6 +80,7 @@ public sealed record HubSettings
         var baseUrlText = Read("FEISHU_BASE_URL", "Feishu:BaseUrl");
         var modeText = Read("FEISHU_EVENT_MODE", "Larkway:Events:Mode");
         var portText = Read("LARKWAY_EMULATOR_PORT", "Larkway:Emulator:Port");
+        var httpsPortText = Read("LARKWAY_EMULATOR_HTTPS_PORT", "Larkway:Emulator:HttpsPort");
         var publicUrlText = Read("LARKWAY_PUBLIC_URL", "Larkway:PublicUrl");
         var legacyText = Read("FEISHU_LEGACY_CARD_CALLBACKS", "Larkway:Events:LegacyCardCallbacks");
         var trustedProxies = ParseTrustedProxies(Read("LARKWAY_TRUSTED_PROXIES", "Larkway:TrustedProxies"));
@@ -107,6 +111,17 @@ public sealed record HubSettings
             throw new HubConfigurationException($"LARKWAY_EMULATOR_PORT '{portText}' is not a port number (0–65535; 0 picks a free port).");
         }
 
+        int? emulatorHttpsPort = null;
+        if (httpsPortText is not null)
+        {
+            if (!int.TryParse(httpsPortText, System.Globalization.CultureInfo.InvariantCulture, out var httpsPort) || httpsPort is < 0 or > 65535 || (httpsPort != 0 && httpsPort == emulatorPort))
+            {
+                throw new HubConfigurationException($"LARKWAY_EMULATOR_HTTPS_PORT '{httpsPortText}' is not a port number other than the Emulator's HTTP port (0–65535; 0 picks a free port; unset = no TLS).");
+            }
+
+            emulatorHttpsPort = httpsPort;
+        }
+
         var legacyCardCallbacks = true;
         if (legacyText is not null && !bool.TryParse(legacyText, out legacyCardCallbacks))
         {
@@ -120,7 +135,7 @@ public sealed record HubSettings
                 throw new HubConfigurationException($"FEISHU_EVENT_MODE is '{modeText}' but no FEISHU_APP_ID / FEISHU_APP_SECRET are set. Set the app's credentials, or unset FEISHU_EVENT_MODE for sandbox mode.");
             }
 
-            return new HubSettings { Mode = HubMode.Sandbox, EmulatorPort = emulatorPort, PublicUrl = publicUrl, LegacyCardCallbacks = legacyCardCallbacks, TrustedProxies = trustedProxies };
+            return new HubSettings { Mode = HubMode.Sandbox, EmulatorPort = emulatorPort, EmulatorHttpsPort = emulatorHttpsPort, PublicUrl = publicUrl, LegacyCardCallbacks = legacyCardCallbacks, TrustedProxies = trustedProxies };
         }
 
         var mode = (modeText ?? "webhook").ToLowerInvariant() switch

@@ -23,19 +23,26 @@ internal sealed class AiBotTestClient : IAsyncDisposable
 
     public Task Closed => _closed.Task;
 
-    public static async Task<AiBotTestClient> ConnectAsync(TestEmulator emulator)
+    public static Task<AiBotTestClient> ConnectAsync(TestEmulator emulator) =>
+        ConnectAsync(new UriBuilder(emulator.Server.BaseUrl) { Scheme = "ws", Path = emulator.Options.WeComAiBot.WebSocketPath }.Uri);
+
+    /// <summary>Connects to <paramref name="uri"/> (ws:// or wss://), checking the server's certificate with <paramref name="validate"/> when given.</summary>
+    public static async Task<AiBotTestClient> ConnectAsync(Uri uri, System.Net.Security.RemoteCertificateValidationCallback? validate = null)
     {
         var client = new AiBotTestClient();
-        var uri = new UriBuilder(emulator.Server.BaseUrl) { Scheme = "ws", Path = emulator.Options.WeComAiBot.WebSocketPath }.Uri;
+        client._socket.Options.RemoteCertificateValidationCallback = validate;
         await client._socket.ConnectAsync(uri, CancellationToken.None);
         _ = client.ReceiveLoopAsync();
         return client;
     }
 
     /// <summary>Connects and subscribes with the default bot's credentials; asserts the subscribe was accepted.</summary>
-    public static async Task<AiBotTestClient> SubscribedAsync(TestEmulator emulator, string? botId = null, string? secret = null)
+    public static async Task<AiBotTestClient> SubscribedAsync(TestEmulator emulator, string? botId = null, string? secret = null) =>
+        await SubscribedAsync(await ConnectAsync(emulator), botId, secret);
+
+    /// <summary>Subscribes an already connected client with the default bot's credentials; asserts the subscribe was accepted.</summary>
+    public static async Task<AiBotTestClient> SubscribedAsync(AiBotTestClient client, string? botId = null, string? secret = null)
     {
-        var client = await ConnectAsync(emulator);
         var ack = await client.RequestAsync(AiBotCmd.Subscribe, new JsonObject { ["bot_id"] = botId ?? AiBotOptions.DefaultBotId, ["secret"] = secret ?? AiBotOptions.DefaultSecret });
         Assert.Equal(0, (int)ack["errcode"]!);
         return client;
