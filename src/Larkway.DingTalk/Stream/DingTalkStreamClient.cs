@@ -404,12 +404,13 @@ public sealed partial class DingTalkStreamClient : IAsyncDisposable
             {
                 Log.HandlerFailed(_logger, ex, frame.Type, frame.Topic, frame.MessageId);
 
-                // An event is asked for again; a callback is not pushed again whatever the ack says.
+                // Either way DingTalk pushes it again: an event answered LATER, a robot message answered 500.
                 ack = frame.Type == "EVENT" ? DingTalkStreamAck.Later(ex.GetType().Name) : DingTalkStreamAck.Failed(500, "handler failed");
                 outcome = "failed";
             }
 
-            if (frame.Type == "EVENT" && ack.Data.Contains("\"LATER\"", StringComparison.Ordinal))
+            // What DingTalk does not take (LATER, or a code other than 200) comes again and is then handled afresh.
+            if (ack.Code != 200 || ack.Data.Contains("\"LATER\"", StringComparison.Ordinal))
             {
                 _duplicates.Release(frame.MessageId);
             }

@@ -22,7 +22,7 @@ public sealed class StreamClientTests : IAsyncLifetime
         var options = new EmulatorOptions { Port = 0 };
         options.DingTalkStream.PingInterval = pingInterval;
         options.DingTalkStream.MissedPingsBeforeClose = missedPingsBeforeClose;
-        options.DingTalkStream.EventRedeliveryDelay = TimeSpan.FromSeconds(1);
+        options.DingTalkStream.RedeliveryDelays = [.. Enumerable.Repeat(TimeSpan.FromSeconds(1), 4)];
         _emulator = await EmulatorServer.StartAsync(options);
         _control = new DingTalkStreamControl(_emulator.BaseUrl, options.DingTalkAppKey);
     }

@@ -3,8 +3,10 @@ namespace Larkway.Emulator.DingTalk.Stream;
 /// <summary>
 /// One line of the Stream delivery log. <see cref="Direction"/> <c>out</c> is a frame pushed (or meant to be):
 /// <see cref="Outcome"/> <c>sent</c>, <c>lost</c> (the connection was half-open, dropped or closed before it could be
-/// written), <c>no-connection</c> (no open connection subscribes to it) or <c>gave-up</c> (an EVENT out of pushes).
-/// <c>in</c> is a client message: <see cref="Outcome"/> <c>ack</c>; for a ping also <c>late-ack</c> (an echo of an
+/// written), <c>no-connection</c> (no open connection subscribes to it) or <c>gave-up</c> (an EVENT or robot message
+/// out of pushes); <see cref="Attempt"/> counts the pushes of one messageId.
+/// <c>in</c> is a client message: <see cref="Outcome"/> <c>ack</c>, or <c>nack</c> for an ack of an EVENT or robot
+/// message that does not take it (status <c>LATER</c>, or a code other than 200: it is pushed again); for a ping also <c>late-ack</c> (an echo of an
 /// earlier ping) or <c>bad-opaque</c> (the opaque did not come back); <c>unmatched</c> when its messageId names no frame
 /// the server sent. <see cref="Data"/> is the frame's or the ack's data string.
 /// </summary>

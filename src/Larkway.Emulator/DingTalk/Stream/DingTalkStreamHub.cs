@@ -25,9 +25,10 @@ public sealed record DingTalkStreamConnectionView(
 
 /// <summary>
 /// The server side of DingTalk Stream mode: the open connections (the delivery pool), server pings and the
-/// missed-ping close, <c>disconnect</c>, EVENT redelivery, CALLBACK pushes, faults and the delivery log.
-/// Each push goes to one connection chosen at random among the app's open (or half-open, which the server cannot
-/// tell apart) connections subscribed to it. One lock guards the bookkeeping; socket writes happen outside it.
+/// missed-ping close, <c>disconnect</c>, redelivery of EVENTs and robot messages, CALLBACK pushes, faults and the
+/// delivery log. Each push goes to one connection chosen at random among the app's open (or half-open, which the
+/// server cannot tell apart) connections subscribed to it; a repeat prefers another one than the push before it.
+/// One lock guards the bookkeeping; socket writes happen outside it.
 /// </summary>
 internal sealed partial class DingTalkStreamHub : IDisposable
 {
@@ -37,7 +38,7 @@ internal sealed partial class DingTalkStreamHub : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StreamConnection> _live = new(StringComparer.Ordinal);
     private readonly LinkedList<StreamConnection> _closed = new();
-    private readonly Dictionary<string, PendingEvent> _events = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingPush> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SentFrame> _sent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskCompletionSource<StreamAck>> _answers = new(StringComparer.Ordinal);
     private readonly Queue<string> _sentOrder = new();
@@ -135,13 +136,18 @@ internal sealed partial class DingTalkStreamHub : IDisposable
             {
                 (type, topic) = (sent.Type, sent.Topic);
                 _answers.Remove(ack.MessageId, out answer);
-                if (_events.TryGetValue(ack.MessageId, out var pending))
+                if (_pending.TryGetValue(ack.MessageId, out var pending))
                 {
                     attempt = pending.Attempt;
-                    if (ack.Code == 200 && StreamFrames.StringIn(ack.Data, "status") == "SUCCESS")
+                    if (StreamFrames.Accepted(ack))
                     {
                         pending.Settle();
-                        _events.Remove(ack.MessageId);
+                        _pending.Remove(ack.MessageId);
+                    }
+                    else
+                    {
+                        // Not taken: the redelivery clock of the last push keeps running.
+                        outcome = "nack";
                     }
                 }
             }
@@ -212,26 +218,22 @@ internal sealed partial class DingTalkStreamHub : IDisposable
 
     // ---- pushes ---------------------------------------------------------------------------------
 
-    /// <summary>Pushes an EVENT; it is pushed again (same messageId) until acked with SUCCESS or out of pushes.</summary>
+    /// <summary>Pushes an EVENT; it is pushed again (same messageId) until an ack takes it or it is out of pushes.</summary>
     public async Task<DingTalkStreamPush> PushEventAsync(string appKey, string eventType, string dataJson)
     {
-        var messageId = StreamFrames.NewMessageId();
         var bornMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var pending = new PendingEvent(messageId, appKey, eventType, StreamFrames.NewMessageId(), bornMs, dataJson);
-        lock (_gate)
-        {
-            _events[messageId] = pending;
-            Remember(messageId, new SentFrame(StreamFrameTypes.Event, eventType));
-        }
-
-        return new DingTalkStreamPush(messageId, await DispatchAsync(pending));
+        var headers = StreamFrames.EventHeaders(StreamFrames.NewMessageId(), eventType, bornMs, _options.CorpId, _options.UnifiedAppId);
+        return await PushUntilAckedAsync(new PendingPush(StreamFrames.NewMessageId(), appKey, StreamFrameTypes.Event, eventType, dataJson, headers));
     }
 
     /// <summary>
-    /// Pushes a CALLBACK once: robot messages are fire-and-forget on DingTalk and a card callback's answer is its ack;
-    /// neither is pushed again.
+    /// Pushes a CALLBACK. A robot message is pushed again (same messageId) until an ack takes it or it is out of
+    /// pushes, as DingTalk does; any other callback (a card callback, whose answer is its ack) is pushed once.
     /// </summary>
-    public Task<DingTalkStreamPush> PushCallbackAsync(string appKey, string topic, string dataJson) => PushCallbackAsync(appKey, topic, dataJson, answer: null);
+    public async Task<DingTalkStreamPush> PushCallbackAsync(string appKey, string topic, string dataJson) =>
+        topic == StreamTopics.RobotMessage
+            ? await PushUntilAckedAsync(new PendingPush(StreamFrames.NewMessageId(), appKey, StreamFrameTypes.Callback, topic, dataJson, headers: []))
+            : await PushCallbackAsync(appKey, topic, dataJson, answer: null);
 
     /// <summary>
     /// Pushes a CALLBACK and waits for its ack — a card callback's answer is the ack's data — up to
@@ -355,12 +357,12 @@ internal sealed partial class DingTalkStreamHub : IDisposable
         lock (_gate)
         {
             connections = [.. _live.Values];
-            foreach (var pending in _events.Values)
+            foreach (var pending in _pending.Values)
             {
                 pending.Settle();
             }
 
-            _events.Clear();
+            _pending.Clear();
         }
 
         foreach (var connection in connections)
@@ -375,7 +377,18 @@ internal sealed partial class DingTalkStreamHub : IDisposable
 
     // ---- internals ------------------------------------------------------------------------------
 
-    private async Task<string?> DispatchAsync(PendingEvent pending)
+    private async Task<DingTalkStreamPush> PushUntilAckedAsync(PendingPush pending)
+    {
+        lock (_gate)
+        {
+            _pending[pending.MessageId] = pending;
+            Remember(pending.MessageId, new SentFrame(pending.Type, pending.Topic));
+        }
+
+        return new DingTalkStreamPush(pending.MessageId, await DispatchAsync(pending));
+    }
+
+    private async Task<string?> DispatchAsync(PendingPush pending)
     {
         StreamConnection? target;
         int attempt;
@@ -387,27 +400,38 @@ internal sealed partial class DingTalkStreamHub : IDisposable
             }
 
             attempt = ++pending.Attempt;
-            target = Choose(pending.AppKey, StreamFrameTypes.Event, pending.EventType);
+            target = Choose(pending.AppKey, pending.Type, pending.Topic, avoid: pending.LastConnectionId);
+            pending.LastConnectionId = target?.Id;
 
             // The redelivery clock runs whether or not a connection took it: no connection is the same as no ack.
             pending.Timer?.Dispose();
-            pending.Timer = _time.CreateTimer(static s => ((RedeliveryDue)s!).Fire(), new RedeliveryDue(this, pending, attempt), _options.EventRedeliveryDelay, Timeout.InfiniteTimeSpan);
+            pending.Timer = null;
+            var delays = _options.RedeliveryDelays;
+            if (delays.Count == 0)
+            {
+                pending.Settle();
+                _pending.Remove(pending.MessageId);
+            }
+            else
+            {
+                var wait = delays[Math.Min(attempt, delays.Count) - 1];
+                pending.Timer = _time.CreateTimer(static s => ((RedeliveryDue)s!).Fire(), new RedeliveryDue(this, pending, attempt), wait, Timeout.InfiniteTimeSpan);
+            }
         }
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (target is null)
         {
-            Log.Add(now, "out", null, pending.AppKey, StreamFrameTypes.Event, pending.EventType, pending.MessageId, attempt, "no-connection", data: pending.Data);
+            Log.Add(now, "out", null, pending.AppKey, pending.Type, pending.Topic, pending.MessageId, attempt, "no-connection", data: pending.Data);
             return null;
         }
 
-        var headers = StreamFrames.EventHeaders(pending.EventId, pending.EventType, pending.BornMs, _options.CorpId, _options.UnifiedAppId);
-        var frame = StreamFrames.Write(StreamFrameTypes.Event, pending.EventType, pending.MessageId, pending.AppKey, target.Id, now, pending.Data, headers);
-        await PushAsync(target, StreamFrameTypes.Event, pending.EventType, pending.MessageId, attempt, frame, pending.Data);
+        var frame = StreamFrames.Write(pending.Type, pending.Topic, pending.MessageId, pending.AppKey, target.Id, now, pending.Data, pending.Headers);
+        await PushAsync(target, pending.Type, pending.Topic, pending.MessageId, attempt, frame, pending.Data);
         return target.Id;
     }
 
-    private void OnRedeliveryDue(PendingEvent pending, int attempt)
+    private void OnRedeliveryDue(PendingPush pending, int attempt)
     {
         bool giveUp;
         lock (_gate)
@@ -417,18 +441,18 @@ internal sealed partial class DingTalkStreamHub : IDisposable
                 return;
             }
 
-            giveUp = attempt >= _options.MaxEventDeliveries;
+            giveUp = attempt > _options.RedeliveryDelays.Count;
             if (giveUp)
             {
                 pending.Settle();
-                _events.Remove(pending.MessageId);
+                _pending.Remove(pending.MessageId);
             }
         }
 
         if (giveUp)
         {
-            Log.Add(_time.GetUtcNow().ToUnixTimeMilliseconds(), "out", null, pending.AppKey, StreamFrameTypes.Event, pending.EventType, pending.MessageId, attempt, "gave-up");
-            LogGaveUp(_logger, pending.MessageId, pending.EventType, attempt);
+            Log.Add(_time.GetUtcNow().ToUnixTimeMilliseconds(), "out", null, pending.AppKey, pending.Type, pending.Topic, pending.MessageId, attempt, "gave-up");
+            LogGaveUp(_logger, pending.Type, pending.MessageId, pending.Topic, attempt);
             return;
         }
 
@@ -498,11 +522,17 @@ internal sealed partial class DingTalkStreamHub : IDisposable
         }
     }
 
-    private StreamConnection? Choose(string appKey, string type, string topic)
+    /// <summary>One of the app's connections for the frame, at random; another than <paramref name="avoid"/> when there is one.</summary>
+    private StreamConnection? Choose(string appKey, string type, string topic, string? avoid = null)
     {
         var candidates = _live.Values
             .Where(c => c.AppKey == appKey && (c.State is DingTalkStreamConnectionState.Open or DingTalkStreamConnectionState.HalfOpen) && c.Subscribes(type, topic))
             .ToList();
+        if (candidates.Count > 1 && avoid is not null)
+        {
+            candidates.RemoveAll(c => c.Id == avoid);
+        }
+
         return candidates.Count == 0 ? null : candidates[Random.Shared.Next(candidates.Count)];
     }
 
@@ -542,27 +572,34 @@ internal sealed partial class DingTalkStreamHub : IDisposable
     [LoggerMessage(EventId = LogEvents.DingTalkStreamClosed, Level = LogLevel.Information, Message = "DingTalk Stream connection {ConnectionId} of app {AppKey} closed: {Reason}")]
     private static partial void LogClosed(ILogger logger, string connectionId, string appKey, string reason);
 
-    [LoggerMessage(EventId = LogEvents.DingTalkStreamGaveUp, Level = LogLevel.Warning, Message = "DingTalk Stream EVENT {MessageId} ({EventType}) not acked with SUCCESS after {Pushes} pushes")]
-    private static partial void LogGaveUp(ILogger logger, string messageId, string eventType, int pushes);
+    [LoggerMessage(EventId = LogEvents.DingTalkStreamGaveUp, Level = LogLevel.Warning, Message = "DingTalk Stream {Type} {MessageId} ({Topic}) not acked after {Pushes} pushes")]
+    private static partial void LogGaveUp(ILogger logger, string type, string messageId, string topic, int pushes);
 
     private sealed record SentFrame(string Type, string Topic);
 
-    /// <summary>An EVENT between its first push and a SUCCESS ack (or giving up); its messageId stays the same.</summary>
-    private sealed class PendingEvent(string messageId, string appKey, string eventType, string eventId, long bornMs, string data)
+    /// <summary>
+    /// An EVENT or robot message between its first push and an ack that takes it (or giving up); every push carries the
+    /// same messageId, headers and data.
+    /// </summary>
+    private sealed class PendingPush(string messageId, string appKey, string type, string topic, string data, KeyValuePair<string, string>[] headers)
     {
         public string MessageId { get; } = messageId;
 
         public string AppKey { get; } = appKey;
 
-        public string EventType { get; } = eventType;
+        public string Type { get; } = type;
 
-        public string EventId { get; } = eventId;
-
-        public long BornMs { get; } = bornMs;
+        public string Topic { get; } = topic;
 
         public string Data { get; } = data;
 
+        /// <summary>What the frame carries after the common headers (an EVENT's eventId, eventType…).</summary>
+        public KeyValuePair<string, string>[] Headers { get; } = headers;
+
         public int Attempt { get; set; }
+
+        /// <summary>Where the last push went, so a repeat can go elsewhere.</summary>
+        public string? LastConnectionId { get; set; }
 
         public bool Settled { get; private set; }
 
@@ -591,7 +628,7 @@ internal sealed partial class DingTalkStreamHub : IDisposable
         public void Fire() => _ = hub.CloseAsync(connection, "disconnect grace over", graceful: true);
     }
 
-    private sealed class RedeliveryDue(DingTalkStreamHub hub, PendingEvent pending, int attempt)
+    private sealed class RedeliveryDue(DingTalkStreamHub hub, PendingPush pending, int attempt)
     {
         public void Fire() => hub.OnRedeliveryDue(pending, attempt);
     }

@@ -32,11 +32,14 @@ public sealed class DingTalkStreamOptions
     /// <summary>Consecutive pings left unanswered before the server closes the connection.</summary>
     public int MissedPingsBeforeClose { get; set; } = 3;
 
-    /// <summary>How long an EVENT may go without a SUCCESS ack before it is pushed again.</summary>
-    public TimeSpan EventRedeliveryDelay { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Pushes of one EVENT in all (the first included) before the emulator gives up on it.</summary>
-    public int MaxEventDeliveries { get; set; } = 5;
+    /// <summary>
+    /// How long the server waits for an accepted ack after each push of an EVENT or a robot message before pushing it
+    /// again with the same messageId: one entry per repeat, so it is pushed at most one more time than there are entries;
+    /// after the last push it waits the last entry, then gives up. Empty: pushed once. DingTalk's schedule is not
+    /// published; 10 s, 30 s, 60 s, 120 s is the one reported (docs/emulator.md, "DingTalk Stream: what the platform does").
+    /// </summary>
+    public IReadOnlyList<TimeSpan> RedeliveryDelays { get; set; } =
+        [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120)];
 
     /// <summary>After a <c>disconnect</c> frame, how long the server waits before it closes the connection (DingTalk: 10 s).</summary>
     public TimeSpan DisconnectGrace { get; set; } = TimeSpan.FromSeconds(10);

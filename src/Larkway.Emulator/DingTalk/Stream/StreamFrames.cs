@@ -102,6 +102,14 @@ internal static class StreamFrames
         }
     }
 
+    /// <summary>
+    /// Whether an ack takes the frame off the server's hands: code 200 and no <c>LATER</c> status. The official SDKs all
+    /// ack with code 200 but differ in data — Java and Node <c>{"status":"SUCCESS"}</c>, Go the same or (no handler)
+    /// nothing, Python an EVENT's own data and a callback's <c>{"response":…}</c> — so the data is not read otherwise.
+    /// <c>LATER</c> (Java, Node; Go sends it with code 500) and any other code ask for the frame again.
+    /// </summary>
+    public static bool Accepted(StreamAck ack) => ack.Code == 200 && StringIn(ack.Data, "status") != "LATER";
+
     /// <summary>A string property of a JSON object held as a string (an ack's <c>data</c>), or null.</summary>
     public static string? StringIn(string? json, string name)
     {

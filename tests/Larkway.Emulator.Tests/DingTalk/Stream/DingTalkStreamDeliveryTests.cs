@@ -137,27 +137,76 @@ public sealed class DingTalkStreamDeliveryTests
     }
 
     [Fact]
-    public async Task A_robot_message_is_pushed_once_even_when_not_acked()
+    public async Task An_unacked_robot_message_is_pushed_again_with_the_same_message_id_to_another_connection_until_acked()
     {
-        await using var emulator = await StartAsync(o => o.EventRedeliveryDelay = TimeSpan.FromMilliseconds(100));
-        await using var client = await StreamTestClient.ConnectAsync(emulator);
+        await using var emulator = await StartAsync(o => o.RedeliveryDelays = [TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300)]);
+        await using var one = await StreamTestClient.ConnectAsync(emulator);
+        await WaitUntilAsync(() => emulator.Server.DingTalkStream.Connections().Count == 1, "the first connection in the pool");
+        var oneId = emulator.OnlyConnectionId();
+        await using var two = await StreamTestClient.ConnectAsync(emulator);
+        await WaitUntilAsync(() => emulator.Server.DingTalkStream.Connections().Count == 2, "both connections in the pool");
+        StreamTestClient On(string? connectionId) => connectionId == oneId ? one : two;
+
         using var robot = await emulator.RobotMessageAsync();
-        var robotFrame = await client.NextAsync();
+        var messageId = robot.Json.GetProperty("messageId").GetString()!;
+        await WaitUntilAsync(() => emulator.DeliveriesOf(messageId).Count(d => d.Outcome == "sent") >= 2, "the repeat");
 
-        // An unacked EVENT pushed after it comes back after the redelivery delay: by then a robot message would have too.
-        using var pushedEvent = await emulator.EventAsync();
-        var first = await client.NextAsync(f => f.Type == "EVENT");
-        var again = await client.NextAsync(f => f.Type == "EVENT");
+        var outs = emulator.DeliveriesOf(messageId).Where(d => d.Direction == "out").ToList();
+        Assert.Equal([1, 2], outs.Select(d => d.Attempt).Take(2));
+        Assert.NotEqual(outs[0].ConnectionId, outs[1].ConnectionId);
+        var first = await On(outs[0].ConnectionId).NextAsync(f => f.MessageId == messageId);
+        var again = await On(outs[1].ConnectionId).NextAsync(f => f.MessageId == messageId);
+        Assert.Equal(first.Data, again.Data);
+        Assert.Equal(robot.Json.GetProperty("msgId").GetString(), again.DataJson.GetProperty("msgId").GetString());
 
-        Assert.Equal(first.MessageId, again.MessageId);
-        Assert.DoesNotContain(client.Drain(), f => f.MessageId == robotFrame.MessageId);
-        Assert.Single(emulator.DeliveriesOf(robotFrame.MessageId), d => d.Direction == "out");
+        // The Node and Python SDKs' callback ack: code 200, {"response": …}.
+        await On(outs[1].ConnectionId).AckAsync(again, new { response = "OK" });
+        await WaitUntilAsync(() => emulator.DeliveriesOf(messageId).Any(d => d is { Direction: "in", Outcome: "ack" }), "the ack");
+
+        // Taken: a message pushed after it is pushed again and given up on, by when the first would have come a third time.
+        using var later = await emulator.RobotMessageAsync("later");
+        var laterId = later.Json.GetProperty("messageId").GetString()!;
+        await WaitUntilAsync(() => emulator.DeliveriesOf(laterId).Any(d => d.Outcome == "gave-up"), "the later message given up");
+        var ack = emulator.DeliveriesOf(messageId).Single(d => d.Direction == "in");
+        Assert.DoesNotContain(emulator.DeliveriesOf(messageId), d => d.Direction == "out" && d.Seq > ack.Seq);
     }
 
     [Fact]
-    public async Task An_event_is_pushed_again_with_the_same_message_id_until_acked_SUCCESS()
+    public async Task An_event_acked_in_the_python_sdks_form_is_taken_and_an_error_ack_is_not()
     {
-        await using var emulator = await StartAsync(o => o.EventRedeliveryDelay = TimeSpan.FromMilliseconds(500));
+        await using var emulator = await StartAsync(o => o.RedeliveryDelays = [TimeSpan.FromSeconds(1)]);
+        await using var client = await StreamTestClient.ConnectAsync(emulator);
+
+        // The Python SDK acks an EVENT with code 200, message "OK" and the event's own data: no status at all.
+        using var python = await emulator.EventAsync("user_add_org", new { userId = new[] { "manager4821" } });
+        var pythonFrame = await client.NextAsync(f => f.Type == "EVENT");
+        await client.SendAsync(JsonSerializer.Serialize(new
+        {
+            code = 200,
+            headers = new { contentType = "application/json", messageId = pythonFrame.MessageId },
+            message = "OK",
+            data = pythonFrame.Data,
+        }));
+
+        // Go's SDK acks a failed event with code 500: not taken, pushed again.
+        using var failed = await emulator.EventAsync("user_leave_org");
+        var failedFrame = await client.NextAsync(f => f.Topic == "user_leave_org");
+        await client.AckAsync(failedFrame, new { status = "LATER", message = "later" }, code: 500);
+        var repeat = await client.NextAsync(f => f.Topic == "user_leave_org");
+        Assert.Equal(failedFrame.MessageId, repeat.MessageId);
+        await WaitUntilAsync(() => emulator.DeliveriesOf(failedFrame.MessageId).Any(d => d.Outcome == "gave-up"), "the failed event given up");
+
+        var taken = emulator.DeliveriesOf(pythonFrame.MessageId).Single(d => d.Direction == "in");
+        Assert.Equal("ack", taken.Outcome);
+        Assert.DoesNotContain(emulator.DeliveriesOf(pythonFrame.MessageId), d => d.Direction == "out" && d.Seq > taken.Seq);
+        Assert.DoesNotContain(emulator.DeliveriesOf(pythonFrame.MessageId), d => d.Outcome == "gave-up");
+        Assert.Equal("nack", emulator.DeliveriesOf(failedFrame.MessageId).First(d => d.Direction == "in").Outcome);
+    }
+
+    [Fact]
+    public async Task An_event_is_pushed_again_with_the_same_message_id_until_an_ack_takes_it()
+    {
+        await using var emulator = await StartAsync(o => o.RedeliveryDelays = [.. Enumerable.Repeat(TimeSpan.FromMilliseconds(500), 4)]);
         await using var client = await StreamTestClient.ConnectAsync(emulator);
 
         using var pushed = await emulator.EventAsync("user_add_org", new { userId = new[] { "manager4821" }, eventTime = 1 });
@@ -199,8 +248,8 @@ public sealed class DingTalkStreamDeliveryTests
     {
         await using var emulator = await StartAsync(o =>
         {
-            o.EventRedeliveryDelay = TimeSpan.FromMilliseconds(80);
-            o.MaxEventDeliveries = 2;
+            // Two pushes in all: one repeat, then one more wait.
+            o.RedeliveryDelays = [TimeSpan.FromMilliseconds(80)];
         });
         await using var client = await StreamTestClient.ConnectAsync(emulator);
         using var pushed = await emulator.EventAsync();
