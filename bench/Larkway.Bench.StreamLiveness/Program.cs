@@ -175,8 +175,15 @@ internal static class Scenario
             await Task.Delay(options.Interval);
         }
 
-        // Anything still on its way arrives within a second; what has not by then was lost.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // DingTalk pushes an unacked message again (the Emulator: 10 s, then 30 s later): what has not arrived by the
+        // second try after the last send, plus 5 s, was lost.
+        var redelivered = emulatorOptions.DingTalkStream.RedeliveryDelays.Take(2).Aggregate(TimeSpan.FromSeconds(5), (sum, d) => sum + d);
+        var waitUntil = clock.Elapsed + redelivered;
+        while (clock.Elapsed < waitUntil && sent.Any(s => !received.First.ContainsKey(s.Id)))
+        {
+            await Task.Delay(100);
+        }
+
         return ScenarioResult.Of(sent, received, client.LastReplaceReason ?? "—");
     }
 
