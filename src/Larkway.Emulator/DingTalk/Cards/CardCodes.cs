@@ -29,4 +29,10 @@ internal static class CardCodes
     public const string StreamUnknownCard = "param.stream.outTrackId";
     public const string StreamKeyEmpty = "param.stream.keyEmpty";
     public const string StreamGuidEmpty = "param.stream.guidEmpty";
+
+    /// <summary>
+    /// Unsure: the robot interactive-card API's refusal of a missing or unusable field. Clients of that API look for
+    /// "param.error" in its answers; its pages name no code per field.
+    /// </summary>
+    public const string RobotCardParamError = "param.error";
 }

@@ -28,6 +28,7 @@ internal static class CardEndpoints
         routes.MapPut(card + "/instances", UpdateAsync).AsDingTalk(DingTalkFamily.Api);
         routes.MapPut(card + "/streaming", StreamAsync).AsDingTalk(DingTalkFamily.Api);
         routes.MapDingTalkCardInstances();
+        routes.MapDingTalkRobotInteractiveCards();
     }
 
     /// <summary>
