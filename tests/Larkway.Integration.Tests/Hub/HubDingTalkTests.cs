@@ -70,6 +70,47 @@ public sealed class HubDingTalkTests
     }
 
     /// <summary>
+    /// Issue 43 §1, through the Hub: DingTalk pushes an unacked robot message again (the Emulator after 1 s here), so
+    /// with the Hub's two Stream connections and one gone half-open (pushes vanish, WebSocket pings answered), none of
+    /// 100 messages at 10 a second is lost, and the inbox's dedup on msgId answers each exactly once.
+    /// </summary>
+    [Fact]
+    public async Task With_two_Stream_connections_and_one_half_open_every_robot_message_is_answered_exactly_once()
+    {
+        var options = new EmulatorOptions { Port = 0 };
+        options.DingTalkStream.RedeliveryDelays = [.. Enumerable.Repeat(TimeSpan.FromSeconds(1), 4)];
+        await using var emulator = await EmulatorServer.StartAsync(options);
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var admin = Admin(hub);
+        using var stream = new DingTalkStreamControl(emulator.BaseUrl, EmulatorOptions.DefaultDingTalkAppKey);
+        await AddAppAsync(admin, emulator);
+        await HubSandbox.WaitUntilAsync(() => stream.OpenConnectionIdsAsync().GetAwaiter().GetResult().Count == 2, "the Hub's two Stream connections", seconds: 60);
+
+        var texts = Enumerable.Range(0, 100).Select(i => $"redelivered-{i:D3}").ToList();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (i == 10)
+            {
+                await stream.FaultAsync(new { kind = "half-open", connectionId = (await stream.OpenConnectionIdsAsync())[0] });
+            }
+
+            await stream.RobotMessageAsync("/echo " + texts[i]);
+            await Task.Delay(100);
+        }
+
+        await HubSandbox.WaitUntilAsync(
+            () => Replies(stream) is var replies && texts.All(t => replies.Any(r => r.Contains(t, StringComparison.Ordinal))),
+            "an answer to every message", seconds: 120);
+        var answers = Replies(stream);
+        texts.Where(t => answers.Count(r => r.Contains(t, StringComparison.Ordinal)) != 1).ShouldBeEmpty("each message is answered exactly once");
+        var stored = await admin.GetFromJsonAsync<JsonElement>("/api/v1/events?type=dingtalk.robot_message&limit=1000");
+        stored.GetProperty("total").GetInt64().ShouldBe(texts.Count, "each message is stored once");
+        (await stream.DeliveriesAsync()).ShouldContain(
+            d => d.GetProperty("direction").GetString() == "out" && d.GetProperty("attempt").GetInt32() > 1,
+            "some message was pushed again after the connection went deaf");
+    }
+
+    /// <summary>
     /// Issue 41 §4: a robot message names its own session webhook, so a forged one could make the Hub post the bot's answer
     /// anywhere. One naming a listener on this machine gets its answer through the app robot instead; the listener sees nothing.
     /// </summary>
