@@ -192,7 +192,11 @@ public sealed partial class HubAppService
             // Strictly later, so replicas comparing updated_at always notice (two changes can share a millisecond).
             var now = _time.GetUtcNow();
             row.UpdatedAt = now > row.UpdatedAt ? now : row.UpdatedAt.AddMilliseconds(1);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            if (!await db.SaveUnlessDeletedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return HubAppChange.Missing(name);
+            }
+
             _registry.Invalidate();
             LogUpdated(_logger, row.Name);
             return HubAppChange.Stored(Info(row));

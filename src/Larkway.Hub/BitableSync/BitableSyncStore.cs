@@ -92,8 +92,7 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
 
             change(sync);
             sync.UpdatedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            return sync;
+            return await db.SaveUnlessDeletedAsync(cancellationToken).ConfigureAwait(false) ? sync : null;
         }
     }
 

@@ -7,6 +7,7 @@ using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
 
@@ -215,6 +216,42 @@ public abstract class HubAppServiceTests
         hub.Provider.GetRequiredService<HubSecretProtector>().Unprotect(stored).ShouldBe(legacy);
     }
 
+    /// <summary>
+    /// The race the Hub's fuzz run found: a PATCH reads the app, a delete (API or console) removes it, the PATCH saves.
+    /// The update touched no row and EF threw, which was a 500; it is the delete winning, so "not found".
+    /// </summary>
+    [Fact]
+    public async Task An_app_deleted_between_an_edits_read_and_its_save_is_not_found_and_stays_deleted()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var hub = Services(database, s => s.Replace(ServiceDescriptor.Singleton<IDbContextFactory<HubDbContext>>(
+            sp => new DeleteBeforeSave(ActivatorUtilities.CreateInstance<HubDbContextFactory>(sp), "DELETE FROM hub_apps WHERE name = 'ops'"))));
+        var service = hub.Provider.GetRequiredService<HubAppService>();
+        (await service.AddAsync(Input("ops"))).Status.ShouldBe(HubAppChangeStatus.Ok);
+
+        var changed = await service.UpdateAsync("ops", new HubAppInput { Enabled = false });
+
+        changed.Status.ShouldBe(HubAppChangeStatus.NotFound, string.Join("; ", changed.Problems));
+        (await RawRowAsync(hub, "SELECT COUNT(*) FROM hub_apps WHERE name = 'ops'")).ShouldBe(["0"]);
+    }
+
+    /// <summary>Runs a statement on the same database just before a context saves a change to a stored app.</summary>
+    private sealed class DeleteBeforeSave(IDbContextFactory<HubDbContext> inner, string sql) : IDbContextFactory<HubDbContext>
+    {
+        public HubDbContext CreateDbContext()
+        {
+            var db = inner.CreateDbContext();
+            db.SavingChanges += (_, _) =>
+            {
+                if (db.ChangeTracker.Entries<HubAppRow>().Any(e => e.State == EntityState.Modified))
+                {
+                    db.Database.ExecuteSqlRaw(sql);
+                }
+            };
+            return db;
+        }
+    }
+
     private static HubAppInput Input(string name) => new()
     {
         Name = name,
@@ -225,7 +262,7 @@ public abstract class HubAppServiceTests
         VerificationToken = Token,
     };
 
-    private static HubServices Services(IHubTestDatabase database) =>
+    private static HubServices Services(IHubTestDatabase database, Action<IServiceCollection>? more = null) =>
         new(database, TimeProvider.System,
             settings: new Dictionary<string, string?>
             {
@@ -239,6 +276,7 @@ public abstract class HubAppServiceTests
                 s.AddHubApps(configuration);
                 s.AddHubFeishuClients();
                 s.AddHubPlatform(new FeishuHubPlatform());
+                more?.Invoke(s);
             });
 
     /// <summary>One row of a query, every column as text, read with the provider's own connection (no EF mapping).</summary>

@@ -198,7 +198,11 @@ internal sealed partial class AssistantService(
             }
 
             Write(row, definition, time.GetUtcNow());
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            if (!await db.SaveUnlessDeletedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return new(AssistantChangeStatus.NotFound, null, [new("name", $"no assistant is named '{name}'.")]);
+            }
+
             Interlocked.Increment(ref _changes);
             LogUpdated(logger, name);
             return new(AssistantChangeStatus.Ok, Info(row, AssistantPrecedence.Answerers([.. others, row])), []);

@@ -63,8 +63,7 @@ internal sealed class ClientStore(IDbContextFactory<HubDbContext> contexts, HubD
             }
 
             change(row);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            return row;
+            return await db.SaveUnlessDeletedAsync(cancellationToken).ConfigureAwait(false) ? row : null;
         }
     }
 
