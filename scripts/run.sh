@@ -29,9 +29,9 @@ if [[ -f "$hub_dll" && -f "$built_stamp" && -z "$(changed_since_build)" ]]; then
   say "The Hub is built and no source changed since; not building."
 else
   if [[ -f "$hub_dll" ]]; then
-    say "Building the Hub again (sources changed since the last build; usually 1–3 minutes)…"
+    say "Building the Hub again (sources changed since its last build: a few minutes, more on a busy machine)…"
   else
-    say "Building the Hub (the first build restores packages and compiles everything: 5–15 minutes on a small machine; later starts take seconds)…"
+    say "Building the Hub (the first build restores packages and compiles everything: 5–25 minutes on a small, busy machine; later starts skip it)…"
   fi
   started=$(date +%s)
   # Stamped as of the build's start: a file edited while it ran is newer, so the next start builds again.
