@@ -8,9 +8,9 @@ namespace Larkway.Hub.Tests.Platform.Observability;
 /// <summary>The sandbox's log file: one line per entry, bounded by a roll-over, shared by the Hub's and the Emulator's loggers.</summary>
 public sealed class HubLogFileTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("larkway-logfile-").FullName;
+    private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("larkway-logfile-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => System.IO.Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void An_entry_is_one_line_with_time_level_category_event_id_and_message_and_an_exception_follows_it()
@@ -58,7 +58,7 @@ public sealed class HubLogFileTests : IDisposable
     public void The_file_outlives_a_logger_factory_that_used_it_and_a_start_appends_to_the_last_ones_file()
     {
         var path = HubLogFile.PathIn(_dir);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllLines(path, ["an earlier start's entry"]);
         using (var file = new HubLogFile(path))
         {
@@ -105,7 +105,7 @@ public sealed class HubLogFileTests : IDisposable
         json.File.ShouldBeNull();
         inMemory.Console.ShouldBe(ConsoleLogLevel.All);
         inMemory.File.ShouldBeNull();
-        Directory.Exists(Path.Combine(_dir, "logs")).ShouldBeFalse();
+        System.IO.Directory.Exists(Path.Combine(_dir, "logs")).ShouldBeFalse();
     }
 
     [Fact]
