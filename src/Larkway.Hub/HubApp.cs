@@ -51,7 +51,7 @@ public static partial class HubApp
         HubHost host;
         try
         {
-            host = await StartAsync(args).ConfigureAwait(false);
+            host = await StartAsync(args, configure: null, Console.Out, CancellationToken.None).ConfigureAwait(false);
         }
         catch (HubConfigurationException ex)
         {
@@ -86,7 +86,14 @@ public static partial class HubApp
     }
 
     /// <summary>Builds and starts the Hub. <paramref name="configure"/> runs first (tests add configuration there).</summary>
-    public static async Task<HubHost> StartAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    public static Task<HubHost> StartAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default) =>
+        StartAsync(args, configure, progress: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StartAsync(string[], Action{WebApplicationBuilder}?, CancellationToken)"/>, saying the sandbox start's
+    /// slow steps on <paramref name="progress"/> (the program's standard output; tests pass none).
+    /// </summary>
+    private static async Task<HubHost> StartAsync(string[] args, Action<WebApplicationBuilder>? configure, TextWriter? progress, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -117,9 +124,17 @@ public static partial class HubApp
         // First of all, before any port is bound: a second Hub on these folders says so (a port-in-use hint would lead the
         // user to start it on other ports, beside the first, over the same data).
         var locks = LockDataFolders(builder.Configuration, stateFile);
+        HubLogFile? logFile = null;
         try
         {
-            return await StartLockedAsync(builder, settings, stateFile, locks, cancellationToken).ConfigureAwait(false);
+            // The log file lives in the (locked) data folder, so no two Hubs write one; a sandbox without a folder keeps its whole log on the console.
+            (var consoleLog, logFile) = ConsoleLogSettings.Open(builder.Configuration, settings.Mode == HubMode.Sandbox, locks.FirstOrDefault()?.Folder);
+            ConsoleLogSettings.Apply(builder.Logging, consoleLog, logFile);
+
+            // Plain lines for a person, before the banner: a JSON log takes none.
+            var steps = settings.Mode == HubMode.Sandbox && ObservabilitySettings.ReadLogFormat(builder.Configuration) != LogFormat.Json ? progress : null;
+            var host = await StartLockedAsync(builder, settings, stateFile, locks, new HubLogOutputs(consoleLog, logFile), steps, cancellationToken).ConfigureAwait(false);
+            return host;
         }
         catch
         {
@@ -128,6 +143,7 @@ public static partial class HubApp
                 held.Dispose();
             }
 
+            logFile?.Dispose();
             throw;
         }
     }
@@ -160,7 +176,7 @@ public static partial class HubApp
     }
 
     private static async Task<HubHost> StartLockedAsync(
-        WebApplicationBuilder builder, HubSettings settings, string? stateFile, List<DataFolderLock> locks, CancellationToken cancellationToken)
+        WebApplicationBuilder builder, HubSettings settings, string? stateFile, List<DataFolderLock> locks, HubLogOutputs logging, TextWriter? progress, CancellationToken cancellationToken)
     {
         // Before anything starts: a port another program holds is one line naming the setting, not an aborted start.
         var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey)!;
@@ -169,7 +185,8 @@ public static partial class HubApp
         if (settings.Mode == HubMode.Sandbox)
         {
             var jsonLog = ObservabilitySettings.ReadLogFormat(builder.Configuration) == LogFormat.Json;
-            emulator = await StartSandboxEmulatorAsync(settings.EmulatorPort, settings.EmulatorHttpsPort, stateFile, jsonLog, cancellationToken).ConfigureAwait(false);
+            await SayAsync(progress, "Starting the sandbox's Emulator…").ConfigureAwait(false);
+            emulator = await StartSandboxEmulatorAsync(settings.EmulatorPort, settings.EmulatorHttpsPort, stateFile, jsonLog, logging, cancellationToken).ConfigureAwait(false);
             // The sandbox exercises the same signed, encrypted path as production. The keys live in the Emulator's
             // subscription, so they are kept with its state: a key a developer exported stays valid across restarts.
             var keys = SandboxSubscription.KeptKeys(emulator, EmulatorOptions.DefaultAppId) ?? (RandomKey(), RandomKey());
@@ -197,6 +214,7 @@ public static partial class HubApp
             // The options checked at start, checked before anything starts: the host would log its failure with a stack
             // trace first, and a setting to correct is one sentence (RunAsync).
             app.Services.GetService<IStartupValidator>()?.Validate();
+            await SayAsync(progress, "Opening the database (a first start creates it and its tables)…").ConfigureAwait(false);
             await OpenDatabaseAsync(app, cancellationToken).ConfigureAwait(false);
             try
             {
@@ -214,6 +232,7 @@ public static partial class HubApp
 
             if (emulator is not null)
             {
+                await SayAsync(progress, "Setting up the sandbox's apps, chats and samples…").ConfigureAwait(false);
                 await SandboxSubscription.SubscribeAsync(emulator, settings.AppId!, baseUrl, settings.EncryptKey!, settings.VerificationToken!, cancellationToken).ConfigureAwait(false);
 
                 // Every sandbox user can DM the bot from the start: the Emulator's chat list shows the direct chats.
@@ -241,7 +260,7 @@ public static partial class HubApp
                 }
             }
 
-            return new HubHost(app, baseUrl, settings, emulator, locks) { SandboxProblems = sandboxProblems };
+            return new HubHost(app, baseUrl, settings, emulator, locks) { SandboxProblems = sandboxProblems, Logging = logging };
         }
         catch
         {
@@ -267,7 +286,17 @@ public static partial class HubApp
         }
     }
 
-    private static async Task<EmulatorServer> StartSandboxEmulatorAsync(int port, int? httpsPort, string? stateFile, bool jsonLog, CancellationToken cancellationToken)
+    /// <summary>One line on <paramref name="progress"/> (when there is one) before a step a person may wait on.</summary>
+    private static async Task SayAsync(TextWriter? progress, string line)
+    {
+        if (progress is not null)
+        {
+            await progress.WriteLineAsync(line).ConfigureAwait(false);
+            await progress.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<EmulatorServer> StartSandboxEmulatorAsync(int port, int? httpsPort, string? stateFile, bool jsonLog, HubLogOutputs logging, CancellationToken cancellationToken)
     {
         var cannot = $"The sandbox Emulator cannot listen on http://127.0.0.1:{port}";
         if (port != 0)
@@ -290,8 +319,17 @@ public static partial class HubApp
                 // Off unless asked for; its certificates are kept beside the state file (data/), so a trust survives restarts.
                 HttpsPort = httpsPort,
 
-                // The embedded Emulator logs to the same standard output: in the same format, or it would add plain lines to a JSON log.
-                ConfigureLogging = jsonLog ? logging => logging.AddJsonConsole(HubObservabilityExtensions.ConfigureJson) : null,
+                // The embedded Emulator logs to the same standard output: in the same format, or it would add plain lines to a JSON
+                // log; and, like the Hub, to the sandbox's log file with only warnings on the console when that is quiet.
+                ConfigureLogging = builder =>
+                {
+                    if (jsonLog)
+                    {
+                        builder.AddJsonConsole(HubObservabilityExtensions.ConfigureJson);
+                    }
+
+                    ConsoleLogSettings.Apply(builder, logging.Console, logging.File);
+                },
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (EmulatorStateFileException ex)
@@ -488,6 +526,10 @@ public static partial class HubApp
             await output.WriteLineAsync($"  REST API:     {api} (Authorization: Bearer <admin key or API key>)").ConfigureAwait(false);
             await output.WriteLineAsync($"  events:       POST {events}").ConfigureAwait(false);
             await output.WriteLineAsync($"  card actions: POST {cards}").ConfigureAwait(false);
+            if (LogFileLine(host.Logging) is { } logLine)
+            {
+                await output.WriteLineAsync(logLine).ConfigureAwait(false);
+            }
         }
 
         if (host.Emulator is not null)
@@ -508,6 +550,12 @@ public static partial class HubApp
 
         await console.Out.FlushAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Where the whole log is and what this console shows of it; null when there is no log file (the console has it all).</summary>
+    internal static string? LogFileLine(HubLogOutputs logging) => logging.File is not { } file ? null
+        : logging.Console == ConsoleLogLevel.Warnings
+            ? $"  full log:     {HubConsole.ForDisplay(file.Path)} (this console shows warnings and errors; {ConsoleLogSettings.EnvironmentVariable}=all shows everything here too)"
+            : $"  full log:     {HubConsole.ForDisplay(file.Path)} (and on this console: {ConsoleLogSettings.EnvironmentVariable}=all)";
 
     [LoggerMessage(EventId = LogEvents.HubAppStarted, Level = LogLevel.Information,
         Message = "Larkway Hub listening on {Url} ({Mode} mode); console {ConsoleUrl} (user {ConsoleUser}; its password {ConsolePasswordLocation}); REST API {ApiUrl}; events POST {EventsUrl}; card actions POST {CardsUrl}")]

@@ -1,6 +1,7 @@
 using Larkway.Emulator.Hosting;
 using Larkway.Hub.AdminConsole.Auth;
 using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Observability;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,9 @@ public sealed class HubHost : IAsyncDisposable
     /// <summary>In sandbox mode: why a platform's Emulator side does not reach its sandbox app, by platform (<see cref="Sandbox.ISandboxPlatform.EnsureAsync"/>); empty when every one does.</summary>
     internal IReadOnlyDictionary<string, string> SandboxProblems { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>What the console log shows and where the whole log goes (the sandbox's file, closed once the Hub and the Emulator have stopped).</summary>
+    internal HubLogOutputs Logging { get; init; } = HubLogOutputs.ConsoleOnly;
+
     /// <summary>The console password for user <c>admin</c> generated (and printed) by this start; null when none was.</summary>
     public string? BootstrapAdminPassword => Services.GetRequiredService<ConsoleAdminCredential>().GeneratedPassword;
 
@@ -50,6 +54,7 @@ public sealed class HubHost : IAsyncDisposable
         }
 
         // Last: the folders are free only once nothing of this Hub writes to them any more.
+        Logging.File?.Dispose();
         foreach (var held in _locks)
         {
             held.Dispose();

@@ -104,7 +104,7 @@ internal static partial class SandboxGuide
 
         await console.ShowSecretLinesAsync(AppLabel(adminKey is not null), exports, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"  send a notification to Alice ({AdminKeyStep(console, key)}):").ConfigureAwait(false);
-        if (!key.IsConfigured && !console.PrintsSecrets && ExportsAdminKey(console))
+        if (SetsAdminKeyFromFile(console, key))
         {
             await output.WriteLineAsync($"    {EvalExports(console)}").ConfigureAwait(false);
         }
@@ -176,7 +176,7 @@ internal static partial class SandboxGuide
     /// <summary>
     /// How LARKWAY_ADMIN_KEY gets set before the example request: by the export lines just printed; from the secrets file
     /// (whose sandbox export lines hold it since the start that made it); or, when the key was printed at an earlier
-    /// start, by the reader, told where it was.
+    /// start or the file no longer holds it, by the reader, told where it went and how to choose one instead.
     /// </summary>
     private static string AdminKeyStep(HubConsole console, AdminKey key)
     {
@@ -190,16 +190,24 @@ internal static partial class SandboxGuide
             return "the export lines above set LARKWAY_ADMIN_KEY: paste them first";
         }
 
-        if (!console.PrintsSecrets && ExportsAdminKey(console))
+        if (SetsAdminKeyFromFile(console, key))
         {
             return console.Log is null
                 ? $"first set LARKWAY_ADMIN_KEY and the FEISHU_ variables from {HubConsole.ForDisplay(console.SecretsFile)}, as the next line does"
                 : EvalExports(console);
         }
 
-        var where = HubConsole.Describe(key.ShownAt) ?? $"was shown at the first start (on standard output or in {HubConsole.ForDisplay(console.SecretsFile)})";
+        var where = HubConsole.Describe(key.ShownAt, HubAdminKey.Label) ?? $"was shown at the first start (on standard output or in {HubConsole.ForDisplay(console.SecretsFile)})";
         return $"first export LARKWAY_ADMIN_KEY=<the admin key>: it {where}; set LARKWAY_ADMIN_KEY before starting the Hub to choose it";
     }
+
+    /// <summary>
+    /// Whether the example's first step takes LARKWAY_ADMIN_KEY from the secrets file's export lines: a key the Hub made
+    /// and did not just print, in a file that still has its export line (written off a terminal, or kept as the sandbox's
+    /// key store on one). A file deleted since is not pointed at: the step then says where the key went instead.
+    /// </summary>
+    private static bool SetsAdminKeyFromFile(HubConsole console, AdminKey key) =>
+        !key.IsConfigured && !(console.PrintsSecrets && key.Key is not null) && (!console.PrintsSecrets || console.KeepsFile) && ExportsAdminKey(console);
 
     /// <summary>Whether the secrets file has an export line for the admin key (written by a start that knew it).</summary>
     private static bool ExportsAdminKey(HubConsole console)

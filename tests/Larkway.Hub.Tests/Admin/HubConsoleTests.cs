@@ -55,6 +55,55 @@ public sealed class HubConsoleTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Off_a_terminal_outside_the_sandbox_the_line_naming_the_file_says_to_store_the_secret_and_delete_the_file()
+    {
+        var output = new StringWriter();
+        var console = new HubConsole(output, isTerminal: false, secretsFile: Path.Combine(_dir, "secrets.txt"));
+
+        await console.ShowSecretAsync("Admin key", Secret, "Use it as a bearer key.", CancellationToken.None);
+
+        output.ToString().ShouldContain("Store it in your secret store, then delete the file.");
+    }
+
+    [Fact]
+    public async Task In_the_sandbox_a_printed_secret_is_kept_in_the_file_too_which_is_to_be_kept()
+    {
+        var output = new StringWriter();
+        var console = new HubConsole(output, isTerminal: true, secretsFile: Path.Combine(_dir, "secrets.txt"), keepsFile: true);
+
+        var shownAt = await console.ShowSecretAsync("Admin key", Secret, "Use it as a bearer key.", CancellationToken.None);
+        await console.ShowSecretLinesAsync("  the sandbox app", ["    export FEISHU_APP_SECRET=app-secret"], CancellationToken.None);
+
+        output.ToString().ShouldContain($"Admin key (kept in {HubConsole.ForDisplay(console.SecretsFile)}, the sandbox's key store): {Secret}");
+        output.ToString().ShouldContain("    export FEISHU_APP_SECRET=app-secret");
+        shownAt.ShouldBe(console.SecretsFile, "later starts say the file, which still holds it");
+        var file = await File.ReadAllTextAsync(console.SecretsFile);
+        file.ShouldContain($"Admin key: {Secret}");
+        file.ShouldContain("export FEISHU_APP_SECRET=app-secret");
+
+        var offTerminal = new StringWriter();
+        await new HubConsole(offTerminal, isTerminal: false, secretsFile: console.SecretsFile, keepsFile: true).ShowSecretAsync("Password", "pw-2", "Sign in.", CancellationToken.None);
+        offTerminal.ToString().ShouldContain("It is the sandbox's key store: keep it (later starts point at it).");
+        offTerminal.ToString().ShouldNotContain("delete");
+    }
+
+    [Fact]
+    public async Task Where_a_secret_is_names_the_file_only_while_it_holds_that_secret()
+    {
+        var console = new HubConsole(new StringWriter(), isTerminal: false, secretsFile: Path.Combine(_dir, "secrets.txt"));
+        var shownAt = await console.ShowSecretAsync("Admin key", Secret, "Use it as a bearer key.", CancellationToken.None);
+        var shown = HubConsole.ForDisplay(console.SecretsFile);
+
+        HubConsole.Describe(shownAt, "Admin key").ShouldBe($"is in {shown}");
+        HubConsole.Describe(shownAt, "Console password").ShouldBe($"was written to {shown} when it was made, which no longer holds it");
+        HubConsole.Describe(HubConsole.StandardOutput, "Admin key").ShouldBe("was printed on standard output when it was made");
+        HubConsole.Describe(null, "Admin key").ShouldBeNull();
+
+        File.Delete(console.SecretsFile);
+        HubConsole.Describe(shownAt, "Admin key").ShouldBe($"was written to {shown} when it was made, which no longer holds it");
+    }
+
     [Theory]
     [InlineData("file", false)]
     [InlineData("Terminal", true)]

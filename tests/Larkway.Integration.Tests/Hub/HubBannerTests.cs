@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Larkway.Emulator.Hosting;
 
 namespace Larkway.Integration.Tests.Hub;
 
@@ -174,6 +175,92 @@ public sealed partial class HubBannerTests
         second.Output.ShouldContain(l => l.Contains("a Bitable sync sample, active", StringComparison.Ordinal));
         (await RunAsPrintedAsync(second.Output, folder)).ShouldBe("202");
         LastExport(await File.ReadAllTextAsync(secrets), "FEISHU_ENCRYPT_KEY").ShouldBe(firstEncryptKey, "the encrypt key is kept with the Emulator's state");
+    }
+
+    [Fact]
+    public async Task On_a_terminal_the_sandbox_keeps_its_secrets_in_the_file_so_a_later_starts_printed_steps_send_as_pasted()
+    {
+        // scripts/run.sh on a terminal, stopped and started again: the admin key was printed once, yet the second banner's
+        // steps still set it, from the file the sandbox keeps as its key store.
+        var folder = Directory.CreateTempSubdirectory("larkway-terminal-").FullName;
+        var environment = new Dictionary<string, string>
+        {
+            ["LARKWAY_EMULATOR_PORT"] = "0",
+            ["Larkway__Bootstrap__SecretOutput"] = "terminal",
+            ["Larkway__Bootstrap__SecretsFile"] = Path.Combine(folder, "data", "first-start-secrets.txt"),
+        };
+        await using (var first = await HubProcess.StartAsync(environment, folder))
+        {
+            await HubSandbox.WaitUntilAsync(() => first.Output.Any(l => l.Contains(BannerEnd, StringComparison.Ordinal)), "the banner's last line", seconds: 90);
+            first.Output.ShouldContain(l => l.StartsWith("Larkway Hub admin key (kept in data/first-start-secrets.txt, the sandbox's key store): ", StringComparison.Ordinal));
+            first.Output.ShouldContain(l => l.Contains("the export lines above set LARKWAY_ADMIN_KEY", StringComparison.Ordinal));
+            (await first.StopAsync()).ShouldBe(0);
+        }
+
+        await using var second = await HubProcess.StartAsync(environment, folder);
+        await HubSandbox.WaitUntilAsync(() => second.Output.Any(l => l.Contains(BannerEnd, StringComparison.Ordinal)), "the banner's last line", seconds: 90);
+        second.Output.ShouldContain(l => l.Contains("(user admin; its password is in data/first-start-secrets.txt;", StringComparison.Ordinal));
+        (await RunAsPrintedAsync(second.Output, folder)).ShouldBe("202");
+    }
+
+    [Fact]
+    public async Task A_sandbox_whose_secrets_file_was_deleted_is_told_where_its_secrets_went_and_given_no_command_that_fails()
+    {
+        var folder = Directory.CreateTempSubdirectory("larkway-deleted-").FullName;
+        var secrets = Path.Combine(folder, "data", "first-start-secrets.txt");
+        var environment = new Dictionary<string, string> { ["LARKWAY_EMULATOR_PORT"] = "0", ["Larkway__Bootstrap__SecretsFile"] = secrets };
+        await using (var first = await HubProcess.StartAsync(environment, folder))
+        {
+            await HubSandbox.WaitUntilAsync(() => first.Output.Any(l => l.Contains(BannerEnd, StringComparison.Ordinal)), "the banner's last line", seconds: 90);
+
+            // The sandbox's story: the file is its key store, to keep (not the production hand-over, to delete).
+            first.Output.ShouldContain(l => l.StartsWith("Larkway Hub admin key: written to", StringComparison.Ordinal) && l.EndsWith("It is the sandbox's key store: keep it (later starts point at it).", StringComparison.Ordinal));
+            first.Output.ShouldNotContain(l => l.Contains("then delete the file", StringComparison.Ordinal));
+            (await first.StopAsync()).ShouldBe(0);
+        }
+
+        File.Delete(secrets);
+        await using var second = await HubProcess.StartAsync(environment, folder);
+        await HubSandbox.WaitUntilAsync(() => second.Output.Any(l => l.Contains(BannerEnd, StringComparison.Ordinal)), "the banner's last line", seconds: 90);
+
+        second.Output.ShouldNotContain(l => l.Contains("eval \"$(grep", StringComparison.Ordinal), "the file has no admin key to set any more");
+        second.Output.ShouldContain(l => l.Contains("its password was written to data/first-start-secrets.txt when it was made, which no longer holds it; LARKWAY_ADMIN_PASSWORD_RESET=1 for one start makes a new one", StringComparison.Ordinal));
+        second.Output.ShouldContain(l => l.Contains("first export LARKWAY_ADMIN_KEY=<the admin key>: it was written to data/first-start-secrets.txt when it was made, which no longer holds it; set LARKWAY_ADMIN_KEY before starting the Hub to choose it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Outside_the_sandbox_the_secrets_file_is_a_hand_over_to_store_and_delete_and_a_later_start_says_it_no_longer_holds_them()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var app = emulator.State.Apps[0];
+        var secrets = Path.Combine(Directory.CreateTempSubdirectory("larkway-handover-").FullName, "first-start-secrets.txt");
+        var environment = new Dictionary<string, string>(HubStorage.NewSqlite("larkway-handover-db-"))
+        {
+            ["FEISHU_APP_ID"] = app.AppId,
+            ["FEISHU_APP_SECRET"] = app.AppSecret,
+            ["FEISHU_BASE_URL"] = emulator.BaseUrl.ToString(),
+            ["FEISHU_EVENT_MODE"] = "webhook",
+            ["FEISHU_ENCRYPT_KEY"] = HubSandbox.ExternalEncryptKey,
+            ["FEISHU_VERIFICATION_TOKEN"] = HubSandbox.ExternalVerificationToken,
+            ["Larkway__Bootstrap__SecretsFile"] = secrets,
+        };
+        await using (var first = await HubProcess.StartAsync(environment))
+        {
+            await HubSandbox.WaitUntilAsync(() => first.Output.Any(l => l.StartsWith("  card actions:", StringComparison.Ordinal)), "the banner", seconds: 60);
+            foreach (var label in new[] { "Larkway Hub admin key", "Larkway Hub console password for user 'admin'" })
+            {
+                first.Output.ShouldContain(l => l.StartsWith($"{label}: written to {secrets}", StringComparison.Ordinal) && l.EndsWith("Store it in your secret store, then delete the file.", StringComparison.Ordinal), label);
+            }
+
+            first.Output.ShouldContain(l => l.Contains($"(user admin; its password is in {secrets};", StringComparison.Ordinal));
+            (await first.StopAsync()).ShouldBe(0);
+        }
+
+        File.Delete(secrets);
+        await using var second = await HubProcess.StartAsync(environment);
+        await HubSandbox.WaitUntilAsync(() => second.Output.Any(l => l.StartsWith("  card actions:", StringComparison.Ordinal)), "the banner", seconds: 60);
+        second.Output.ShouldContain(l => l.Contains($"(user admin; its password was written to {secrets} when it was made, which no longer holds it; LARKWAY_ADMIN_PASSWORD_RESET=1 for one start makes a new one)", StringComparison.Ordinal));
+        second.Output.ShouldNotContain(l => l.Contains("written to", StringComparison.Ordinal) && l.Contains("not printed", StringComparison.Ordinal), "nothing new was made");
     }
 
     [Fact]

@@ -70,6 +70,22 @@ internal sealed partial class HubProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => hub.Record(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        try
+        {
+            await WaitUntilAnsweringAsync(hub, process);
+        }
+        catch
+        {
+            // A start that never answered is not left running (it would hold its ports and a core after the test).
+            await hub.DisposeAsync();
+            throw;
+        }
+
+        return hub;
+    }
+
+    private static async Task WaitUntilAnsweringAsync(HubProcess hub, Process process)
+    {
         await HubSandbox.WaitUntilAsync(() =>
         {
             if (process.HasExited)
@@ -103,7 +119,6 @@ internal sealed partial class HubProcess : IAsyncDisposable
                 return false;
             }
         }, "the Hub process to answer /healthz", seconds: 60);
-        return hub;
     }
 
     /// <summary>Runs the Hub with <paramref name="arguments"/> until it exits on its own (a start that must fail); its exit code and output lines.</summary>

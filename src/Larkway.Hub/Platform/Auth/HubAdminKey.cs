@@ -29,6 +29,9 @@ internal sealed partial class HubAdminKey(
     /// <summary>The <c>hub_settings</c> row saying where the generated key was shown (<see cref="HubConsole.SecretDestination"/>).</summary>
     public const string ShownAtSettingName = "admin_key_shown_at";
 
+    /// <summary>What the key is shown as (in the secrets file too: a later start looks for it there).</summary>
+    public const string Label = "Larkway Hub admin key";
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[]? _hash;
 
@@ -128,7 +131,7 @@ internal sealed partial class HubAdminKey(
 
             // Stored before it is shown: a key that is shown is always the one that works. Never through the logger.
             var shownAt = await console.ShowSecretAsync(
-                "Larkway Hub admin key", key, "Use it as 'Authorization: Bearer <key>' on /api/v1. Set LARKWAY_ADMIN_KEY to choose your own.", cancellationToken).ConfigureAwait(false);
+                Label, key, "Use it as 'Authorization: Bearer <key>' on /api/v1. Set LARKWAY_ADMIN_KEY to choose your own.", cancellationToken).ConfigureAwait(false);
             LogGeneratedKey(logger, shownAt);
             GeneratedKey = key;
             return hash;

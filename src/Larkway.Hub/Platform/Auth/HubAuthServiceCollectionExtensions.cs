@@ -36,7 +36,9 @@ public static class HubAuthServiceCollectionExtensions
 
             // A JSON log on standard output takes no plain line: the notices become its events.
             var structured = sp.GetService<ObservabilitySettings>()?.LogFormat == LogFormat.Json ? sp.GetRequiredService<ILogger<HubConsole>>() : null;
-            return new HubConsole(output, configuration[HubConsole.FileSetting], structured);
+            // In the sandbox the secrets file is its key store, kept; elsewhere a hand-over to store and delete.
+            var sandbox = sp.GetService<HubSettings>()?.Mode == HubMode.Sandbox;
+            return new HubConsole(output, configuration[HubConsole.FileSetting], structured, keepsFile: sandbox);
         });
         services.TryAddSingleton<HubAdminKey>();
         services.TryAddSingleton<BearerKeyThrottle>();

@@ -23,6 +23,9 @@ internal enum HubSecretOutput
 /// <see cref="SecretsFile"/> (created readable by its owner alone), with one line naming the file in its place.
 /// With <c>Larkway:Logging:Format=json</c> standard output is a log by definition: every notice is then a log event
 /// (<see cref="Log"/>) instead of a plain line, and secrets always go to the file.
+/// Outside the sandbox the file is a hand-over: read it, store the secrets, delete it. In the sandbox it is the sandbox's
+/// key store (<see cref="KeepsFile"/>): every secret shown is kept there, printed or not, and the file stays, so a later
+/// start's banner can point at it (its <c>eval "$(grep …)"</c> line sets the sandbox's variables from it).
 /// </summary>
 internal sealed partial class HubConsole
 {
@@ -44,25 +47,35 @@ internal sealed partial class HubConsole
     /// Standard output, secrets shown as <paramref name="output"/> (and whether it is a terminal) decide; with
     /// <paramref name="structured"/> (the JSON log format) notices are log events and secrets go to the file.
     /// </summary>
-    public HubConsole(HubSecretOutput output = HubSecretOutput.Auto, string? secretsFile = null, ILogger? structured = null)
+    public HubConsole(HubSecretOutput output = HubSecretOutput.Auto, string? secretsFile = null, ILogger? structured = null, bool keepsFile = false)
         : this(Console.Out, output switch
         {
             HubSecretOutput.Terminal => true,
             HubSecretOutput.File => false,
             _ => !Console.IsOutputRedirected,
-        }, secretsFile, structured)
+        }, secretsFile, structured, keepsFile)
     {
     }
 
-    /// <summary>A given writer; <paramref name="isTerminal"/> says whether secrets may be printed on it.</summary>
-    public HubConsole(TextWriter output, bool isTerminal = true, string? secretsFile = null, ILogger? structured = null)
+    /// <summary>
+    /// A given writer; <paramref name="isTerminal"/> says whether secrets may be printed on it, <paramref name="keepsFile"/>
+    /// whether the secrets file is a key store to keep (the sandbox) rather than a hand-over to delete.
+    /// </summary>
+    public HubConsole(TextWriter output, bool isTerminal = true, string? secretsFile = null, ILogger? structured = null, bool keepsFile = false)
     {
         ArgumentNullException.ThrowIfNull(output);
         Out = output;
         Log = structured;
         _toTerminal = isTerminal && structured is null;
+        KeepsFile = keepsFile;
         SecretsFile = Path.GetFullPath(string.IsNullOrEmpty(secretsFile) ? DefaultSecretsFile : secretsFile);
     }
+
+    /// <summary>
+    /// The sandbox's story: the secrets file is its key store, written even when secrets are printed, and kept; outside the
+    /// sandbox it holds only what could not be printed, and its reader stores the secrets and deletes it.
+    /// </summary>
+    public bool KeepsFile { get; }
 
     /// <summary>Standard output (or the test's writer); nothing is written to it when <see cref="Log"/> is set.</summary>
     public TextWriter Out { get; }
@@ -74,22 +87,38 @@ internal sealed partial class HubConsole
     public string SecretsFile { get; }
 
     /// <summary>Where a secret shown now goes: <see cref="StandardOutput"/> or <see cref="SecretsFile"/> (stored, so later starts can say).</summary>
-    public string SecretDestination => _toTerminal ? StandardOutput : SecretsFile;
+    public string SecretDestination => _toTerminal && !KeepsFile ? StandardOutput : SecretsFile;
 
     /// <summary>Whether secrets shown now are printed (a terminal, and no JSON log).</summary>
     public bool PrintsSecrets => _toTerminal;
 
     /// <summary>
-    /// Where a secret shown at an earlier start is, as the end of a sentence about it: "was printed on standard output at
-    /// the first start" or "is in data/first-start-secrets.txt" (relative to the working directory when below it). Null:
+    /// Where the secret shown at an earlier start under <paramref name="label"/> is, as the end of a sentence about it: "was
+    /// printed on standard output when it was made", "is in data/first-start-secrets.txt" (relative to the working directory
+    /// when below it) or, once that file no longer holds it (deleted, as a production reader does after storing it), "was
+    /// written to data/first-start-secrets.txt when it was made, which no longer holds it" — never a place it is not. Null:
     /// not known (stored before the Hub recorded it).
     /// </summary>
-    public static string? Describe(string? destination) => destination switch
+    public static string? Describe(string? destination, string label) => destination switch
     {
         null or "" => null,
         StandardOutput => "was printed on standard output when it was made",
-        _ => "is in " + ForDisplay(destination),
+        _ when Holds(destination, label) => "is in " + ForDisplay(destination),
+        _ => $"was written to {ForDisplay(destination)} when it was made, which no longer holds it",
     };
+
+    /// <summary>Whether <paramref name="file"/> has a line <see cref="ShowSecretAsync"/> wrote for <paramref name="label"/>.</summary>
+    private static bool Holds(string file, string label)
+    {
+        try
+        {
+            return File.Exists(file) && File.ReadLines(file).Any(l => l.Contains($" {label}: ", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// Records in <paramref name="db"/> (saved with the secret's hash) where the secret shown now goes, under
@@ -126,7 +155,13 @@ internal sealed partial class HubConsole
         ArgumentException.ThrowIfNullOrEmpty(label);
         ArgumentException.ThrowIfNullOrEmpty(secret);
         string shownAt;
-        if (_toTerminal)
+        if (_toTerminal && KeepsFile)
+        {
+            await AppendToFileAsync(label, secret, cancellationToken).ConfigureAwait(false);
+            await Out.WriteLineAsync($"{label} (kept in {ForDisplay(SecretsFile)}, the sandbox's key store): {secret}").ConfigureAwait(false);
+            shownAt = SecretsFile;
+        }
+        else if (_toTerminal)
         {
             await Out.WriteLineAsync($"{label} (shown only this once; store it now): {secret}").ConfigureAwait(false);
             shownAt = StandardOutput;
@@ -134,13 +169,13 @@ internal sealed partial class HubConsole
         else if (Log is { } log)
         {
             await AppendToFileAsync(label, secret, cancellationToken).ConfigureAwait(false);
-            LogSecretWritten(log, label.Trim(), SecretsFile, hint);
+            LogSecretWritten(log, label.Trim(), SecretsFile, $"{hint} {WhatToDoWithTheFile}");
             return SecretsFile;
         }
         else
         {
             await AppendToFileAsync(label, secret, cancellationToken).ConfigureAwait(false);
-            await Out.WriteLineAsync($"{label}: written to {SecretsFile} (readable by this user only), not printed, since standard output is not a terminal and may be collected as a log. Delete the file once you have stored it.").ConfigureAwait(false);
+            await Out.WriteLineAsync($"{label}: written to {SecretsFile} (readable by this user only), not printed, since standard output is not a terminal and may be collected as a log. {WhatToDoWithTheFile}").ConfigureAwait(false);
             shownAt = SecretsFile;
         }
 
@@ -148,6 +183,11 @@ internal sealed partial class HubConsole
         await Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         return shownAt;
     }
+
+    /// <summary>What the reader of the secrets file does with it: the sandbox keeps it, anywhere else it is a hand-over.</summary>
+    private string WhatToDoWithTheFile => KeepsFile
+        ? "It is the sandbox's key store: keep it (later starts point at it)."
+        : "Store it in your secret store, then delete the file.";
 
     /// <summary>
     /// Shows lines that carry secrets (e.g. <c>export</c> lines to paste) under <paramref name="label"/>: printed on a terminal,
@@ -159,6 +199,11 @@ internal sealed partial class HubConsole
         ArgumentNullException.ThrowIfNull(lines);
         if (_toTerminal)
         {
+            if (KeepsFile)
+            {
+                await AppendToFileAsync(label, Environment.NewLine + string.Join(Environment.NewLine, lines), cancellationToken).ConfigureAwait(false);
+            }
+
             await Out.WriteLineAsync(label + ":").ConfigureAwait(false);
             foreach (var line in lines)
             {
