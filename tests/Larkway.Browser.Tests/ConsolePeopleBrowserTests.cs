@@ -71,7 +71,8 @@ public sealed class ConsolePeopleBrowserTests(BrowserFixture browser) : IClassFi
         await Assertions.Expect(carolRow.Locator("td.accounts")).ToContainTextAsync("mobile lookup");
         var alicePerson = (await links.ActivePersonByEmailAsync("alice@example.com", CancellationToken.None))!;
         await Assertions.Expect(page.Locator($"tr[data-person='{alicePerson.Id}'] td.accounts .account")).ToHaveCountAsync(0);
-        (await FitsAsync(page, "#people")).ShouldBeTrue("the directory's table fits the page at 1280 px");
+        // Nine columns scroll sideways inside the table's own container (.table-scroll) rather than widen the page.
+        (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("the page itself does not scroll sideways");
         await Screenshots.SaveWidthsAsync(page, "console-people-directory");
 
         // The person's page says the same of how the link was made as the API's "source": self.
