@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Configuration;
 namespace Larkway.Hub.Apps;
 
@@ -159,7 +160,22 @@ public enum HubAppDeleteOutcome
 /// <summary>The outcome of an add or update: the app as stored, or what is wrong.</summary>
 public sealed record HubAppChange(HubAppChangeStatus Status, HubAppInfo? App, IReadOnlyList<HubAppProblem> Problems)
 {
-    internal static HubAppChange Stored(HubAppInfo app) => new(HubAppChangeStatus.Ok, app, []);
+    /// <summary>
+    /// What became of each of the app's secrets (<c>app_secret</c>, <c>encrypt_key</c>, <c>verification_token</c>), as the
+    /// audit log says it: set, changed, removed, kept or none. Never a secret.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    internal static HubAppChange Stored(HubAppInfo app, (string? AppSecret, string? EncryptKey, string? VerificationToken) before, (string? AppSecret, string? EncryptKey, string? VerificationToken) after) =>
+        new(HubAppChangeStatus.Ok, app, [])
+        {
+            Secrets = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["app_secret"] = AuditSecret.Describe(before.AppSecret, after.AppSecret),
+                ["encrypt_key"] = AuditSecret.Describe(before.EncryptKey, after.EncryptKey),
+                ["verification_token"] = AuditSecret.Describe(before.VerificationToken, after.VerificationToken),
+            },
+        };
 
     internal static HubAppChange Invalid(IReadOnlyList<HubAppProblem> problems) => new(HubAppChangeStatus.Invalid, null, problems);
 

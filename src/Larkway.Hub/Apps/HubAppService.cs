@@ -141,7 +141,7 @@ public sealed partial class HubAppService
 
         _registry.Invalidate();
         LogAdded(_logger, row.Name, row.Platform, row.AppId);
-        return HubAppChange.Stored(Info(row));
+        return HubAppChange.Stored(Info(row), default, (app.AppSecret, app.EncryptKey, app.VerificationToken));
     }
 
     /// <summary>Changes a stored app: null fields keep their value (a secret is kept unless a new one is given).</summary>
@@ -175,6 +175,7 @@ public sealed partial class HubAppService
                 return HubAppChange.Invalid(leftBehind);
             }
 
+            var before = Secrets(row);
             row.AppId = change.AppId ?? row.AppId;
             row.BaseUrl = change.BaseUrl?.AbsoluteUri ?? row.BaseUrl;
             row.AppSecret = change.AppSecret is null ? row.AppSecret : _protector.Protect(change.AppSecret);
@@ -199,7 +200,7 @@ public sealed partial class HubAppService
 
             _registry.Invalidate();
             LogUpdated(_logger, row.Name);
-            return HubAppChange.Stored(Info(row));
+            return HubAppChange.Stored(Info(row), before, Secrets(row));
         }
     }
 
@@ -290,6 +291,28 @@ public sealed partial class HubAppService
     {
         var app = await GetAsync(name, cancellationToken).ConfigureAwait(false);
         return app?.Scopes;
+    }
+
+    /// <summary>The row's secrets in clear, to tell the audit log which of them a change replaced.</summary>
+    private (string? AppSecret, string? EncryptKey, string? VerificationToken) Secrets(HubAppRow row) =>
+        (Unprotected(row.AppSecret), Unprotected(row.EncryptKey), Unprotected(row.VerificationToken));
+
+    private string? Unprotected(string? stored)
+    {
+        if (string.IsNullOrEmpty(stored))
+        {
+            return null;
+        }
+
+        try
+        {
+            return _protector.Unprotect(stored);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // A secret the key ring no longer opens is still a secret: compared as stored, a new one reads as changed.
+            return stored;
+        }
     }
 
     private string? ProtectOrKeep(string? change, string? stored) => change switch

@@ -75,7 +75,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
         }
 
         var change = await service.AddAsync(input!, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(http, "app.create", input!, change).ConfigureAwait(false);
+        await AuditAsync(http, "app.create", change).ConfigureAwait(false);
         return Answer(http, change, StatusCodes.Status201Created);
     }
 
@@ -88,7 +88,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
         }
 
         var change = await service.UpdateAsync(name, input!, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(http, "app.update", input!, change).ConfigureAwait(false);
+        await AuditAsync(http, "app.update", change).ConfigureAwait(false);
         return Answer(http, change, StatusCodes.Status200OK);
     }
 
@@ -106,25 +106,18 @@ public static class HubAppsEndpointRouteBuilderExtensions
         }
     }
 
-    /// <summary>Audits a stored change as the console does: which secrets changed, never their values.</summary>
-    private static Task AuditAsync(HttpContext http, string action, HubAppInput input, HubAppChange change) =>
+    /// <summary>Audits a stored change as the console does: what became of each secret (<see cref="AuditSecret"/>), never their values.</summary>
+    private static Task AuditAsync(HttpContext http, string action, HubAppChange change) =>
         change is { Status: HubAppChangeStatus.Ok, App: { } app }
             ? ApiAudit.WriteAsync(http, action, app.Name,
                 ("app_id", app.AppId),
                 ("base_url", app.BaseUrl.AbsoluteUri),
-                ("app_secret", input.AppSecret is null ? "kept" : "changed"),
-                ("encrypt_key", Described(input.EncryptKey)),
-                ("verification_token", Described(input.VerificationToken)),
+                ("app_secret", change.Secrets["app_secret"]),
+                ("encrypt_key", change.Secrets["encrypt_key"]),
+                ("verification_token", change.Secrets["verification_token"]),
                 ("legacy_card_callbacks", app.LegacyCardCallbacks ? "accepted" : "refused"),
                 ("enabled", app.Enabled ? "true" : "false"))
             : Task.CompletedTask;
-
-    private static string Described(string? change) => change switch
-    {
-        null => "kept",
-        "" => "cleared",
-        _ => "changed",
-    };
 
     private static async Task<Results<JsonHttpResult<HubAppTestResult>, ProblemHttpResult>> TestAsync(string name, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
         await service.TestConnectionAsync(name, cancellationToken).ConfigureAwait(false) is { } result

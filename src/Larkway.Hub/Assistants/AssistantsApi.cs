@@ -51,7 +51,7 @@ public static class HubAssistantsEndpointRouteBuilderExtensions
         }
 
         var change = await service.CreateAsync(input!, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(http, "assistant.create", input!, change).ConfigureAwait(false);
+        await AuditAsync(http, "assistant.create", change).ConfigureAwait(false);
         return Answer(change, StatusCodes.Status201Created);
     }
 
@@ -64,7 +64,7 @@ public static class HubAssistantsEndpointRouteBuilderExtensions
         }
 
         var change = await service.UpdateAsync(name, input!, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(http, "assistant.update", input!, change).ConfigureAwait(false);
+        await AuditAsync(http, "assistant.update", change).ConfigureAwait(false);
         return Answer(change, StatusCodes.Status200OK);
     }
 
@@ -79,13 +79,13 @@ public static class HubAssistantsEndpointRouteBuilderExtensions
         return TypedResults.NoContent();
     }
 
-    /// <summary>Audits a stored change: what it points at and whether the key changed, never the key.</summary>
-    private static Task AuditAsync(HttpContext http, string action, AssistantInput input, AssistantChange change) =>
+    /// <summary>Audits a stored change: what it points at and what became of the key (<see cref="AuditSecret"/>), never the key.</summary>
+    private static Task AuditAsync(HttpContext http, string action, AssistantChange change) =>
         change is { Status: AssistantChangeStatus.Ok, Assistant: { } a }
             ? ApiAudit.WriteAsync(http, action, a.Name,
                 ("backend", a.Backend),
                 ("base_url", a.BaseUrl),
-                ("api_key", input.ApiKey is null ? "kept" : "changed"),
+                ("api_key", change.ApiKey),
                 ("apps", string.Join(',', a.Apps)),
                 ("enabled", a.Enabled ? "true" : "false"))
             : Task.CompletedTask;

@@ -8,7 +8,7 @@ namespace Larkway.Hub.Directory;
 /// <param name="Department">Members of this department: its open_department_id or custom department_id.</param>
 /// <param name="Query">Part of the name or English name, or the whole employee number, user_id or open_id.</param>
 /// <param name="Status">Only people of this status.</param>
-/// <param name="After">The last id of the previous page.</param>
+/// <param name="After">The last id of the previous page (the order is by name, then id).</param>
 /// <param name="Limit">Most people returned.</param>
 internal sealed record PeopleQuery(string? Email, string? Department, string? Query, PersonStatus? Status, string? After, int Limit);
 
@@ -26,7 +26,10 @@ internal sealed partial class DirectoryStore
     /// <summary>History entries a single person or department shows.</summary>
     public const int HistoryLimit = 100;
 
-    /// <summary>People matching <paramref name="query"/>, by id (oldest first), one more than the limit to tell whether a next page exists.</summary>
+    /// <summary>
+    /// People matching <paramref name="query"/>, by name then id (a stable order people can scan; ids only break ties),
+    /// one more than the limit to tell whether a next page exists. A cursor naming no person gives an empty page.
+    /// </summary>
     public async Task<IReadOnlyList<PersonDetail>> ListPeopleAsync(PeopleQuery query, string directoryApp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -59,10 +62,17 @@ internal sealed partial class DirectoryStore
 
             if (query.After is { Length: > 0 } after)
             {
-                people = people.Where(p => string.Compare(p.Id, after) > 0);
+                // The cursor stays the last person's id (as the API documents it); their name places it in the order.
+                var last = await db.People.AsNoTracking().Where(p => p.Id == after).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                if (last is null)
+                {
+                    return [];
+                }
+
+                people = people.Where(p => string.Compare(p.Name, last) > 0 || (p.Name == last && string.Compare(p.Id, after) > 0));
             }
 
-            var rows = await people.OrderBy(p => p.Id).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var rows = await people.OrderBy(p => p.Name).ThenBy(p => p.Id).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
             return await DetailsAsync(db, rows, directoryApp, history: false, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -46,6 +46,8 @@ internal sealed class FeishuHubPlatform : HubPlatformInfo
             "Receive im.message.receive_v1 for one-to-one chats with the bot.", false),
         new(HubAppFeatures.Bot, "im:message.group_at_msg:readonly", "Receive group messages that @mention the bot",
             "Receive im.message.receive_v1 when the bot is @-mentioned in a group.", false),
+        new(HubAppFeatures.Bot, "cardkit:card:write", "Create and update cards",
+            "Assistant answers stream into a CardKit card (POST /cardkit/v1/cards, then its element's content); without it they fall back to message cards updated by PATCH.", true),
         new(HubAppFeatures.Notifications, "im:message:send_as_bot", "Send messages as an app",
             "Notifications are sent as the bot (POST /im/v1/messages) and edited in place (PATCH).", true),
         new(HubAppFeatures.EmailLookup, "contact:user.id:readonly", "Obtain user ID via email or mobile number",

@@ -10,12 +10,23 @@ public sealed class HubAppScopesTests
     {
         var scopes = HubAppScopes.For(new FeishuHubPlatform().Scopes, HubAppFeatures.Bot | HubAppFeatures.Notifications | HubAppFeatures.EmailLookup);
 
-        scopes.Select(s => s.Scope).ShouldBe(["im:message:send_as_bot", "im:message.p2p_msg:readonly", "im:message.group_at_msg:readonly", "contact:user.id:readonly"]);
+        scopes.Select(s => s.Scope).ShouldBe(["im:message:send_as_bot", "im:message.p2p_msg:readonly", "im:message.group_at_msg:readonly", "cardkit:card:write", "contact:user.id:readonly"]);
         var send = scopes.Single(s => s.Scope == "im:message:send_as_bot");
         send.Features.ShouldBe(["bot", "notifications"]);
         send.Reason.ShouldContain("Notifications");
         send.Confirmed.ShouldBeTrue();
         scopes.Single(s => s.Scope == "im:message.p2p_msg:readonly").Confirmed.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void The_bot_asks_for_cardkit_card_write_because_assistant_answers_stream_into_card_entities()
+    {
+        var cardKit = HubAppScopes.For(new FeishuHubPlatform().Scopes, HubAppFeatures.Bot).SingleOrDefault(s => s.Scope == "cardkit:card:write");
+
+        cardKit.ShouldNotBeNull("the default app's list is meant to be complete, and streaming answers create CardKit cards");
+        cardKit.Features.ShouldBe(["bot"]);
+        cardKit.Reason.ShouldContain("CardKit");
+        HubAppScopes.For(new FeishuHubPlatform().Scopes, HubAppFeatures.Notifications | HubAppFeatures.EmailLookup).ShouldNotContain(s => s.Scope == "cardkit:card:write");
     }
 
     [Fact]

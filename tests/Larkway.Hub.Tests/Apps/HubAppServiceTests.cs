@@ -112,6 +112,27 @@ public abstract class HubAppServiceTests
     }
 
     [Fact]
+    public async Task The_audit_words_for_secrets_are_set_on_an_add_and_changed_only_when_a_different_one_replaces_one()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var hub = Services(database);
+        var service = hub.Provider.GetRequiredService<HubAppService>();
+
+        var added = await service.AddAsync(Input("ops") with { EncryptKey = null });
+        (added.Secrets["app_secret"], added.Secrets["encrypt_key"], added.Secrets["verification_token"]).ShouldBe(("set", "none", "set"), "an add sets what it gives");
+
+        var same = await service.UpdateAsync("ops", new HubAppInput { AppSecret = Secret });
+        same.Secrets["app_secret"].ShouldBe("kept", "the same secret typed again changes nothing");
+
+        var changed = await service.UpdateAsync("ops", new HubAppInput { AppSecret = "another-secret", EncryptKey = "new-encrypt-key", VerificationToken = "" });
+        (changed.Secrets["app_secret"], changed.Secrets["encrypt_key"], changed.Secrets["verification_token"]).ShouldBe(("changed", "set", "removed"));
+
+        var untouched = await service.UpdateAsync("ops", new HubAppInput { Enabled = false });
+        (untouched.Secrets["app_secret"], untouched.Secrets["encrypt_key"], untouched.Secrets["verification_token"]).ShouldBe(("kept", "kept", "none"));
+        string.Concat(untouched.Secrets.Values).ShouldNotContain("secret", Case.Insensitive);
+    }
+
+    [Fact]
     public async Task Invalid_input_is_refused_with_every_problem_by_field_and_nothing_is_stored()
     {
         await using var database = await CreateDatabaseAsync();

@@ -100,14 +100,15 @@ public sealed class AssistantGateTests
         var assistant = Assistant();
         var direct = Message(ConversationKind.Direct);
         var group = Message(ConversationKind.Group, mentionsBot: true);
-        AssistantKeys.Session(assistant, direct, "per_alice").ShouldBe("person:per_alice");
-        AssistantKeys.Session(assistant, direct with { Platform = ChannelPlatform.DingTalk }, "per_alice").ShouldBe("person:per_alice", "a person's direct messages continue across platforms");
-        AssistantKeys.Session(assistant, group, "per_alice").ShouldBe("person:per_alice@feishu:cli_a:oc_chat");
-        AssistantKeys.Session(assistant, direct, null).ShouldBe("account:feishu:cli_a:ou_sender");
+        AssistantKeys.Session(assistant, direct, "per_alice", "ops").ShouldBe("person:per_alice");
+        AssistantKeys.Session(assistant, direct with { Platform = ChannelPlatform.DingTalk }, "per_alice", "ops").ShouldBe("person:per_alice", "a person's direct messages continue across platforms");
+        AssistantKeys.Session(assistant, group, "per_alice", "ops").ShouldBe("person:per_alice@feishu:cli_a:oc_chat");
+        AssistantKeys.Session(assistant, direct, null, "ops").ShouldBe("account:feishu:ops:ou_sender", "a guest is their account under the Hub app's name, as the backend's user is");
+        AssistantKeys.Session(assistant, direct, null, "ops").ShouldBe(AssistantKeys.Guest("feishu", "ops", "ou_sender"));
 
-        AssistantKeys.Session(assistant with { Sessions = new() { Mode = "conversation" } }, group, "per_alice").ShouldBe("chat:feishu:cli_a:oc_chat");
+        AssistantKeys.Session(assistant with { Sessions = new() { Mode = "conversation" } }, group, "per_alice", "ops").ShouldBe("chat:feishu:cli_a:oc_chat");
         var thread = Message(ConversationKind.Thread, mentionsBot: true);
-        AssistantKeys.Session(assistant with { Sessions = new() { Mode = "thread" } }, thread, "per_alice").ShouldBe("thread:feishu:cli_a:oc_chat#omt_1");
+        AssistantKeys.Session(assistant with { Sessions = new() { Mode = "thread" } }, thread, "per_alice", "ops").ShouldBe("thread:feishu:cli_a:oc_chat#omt_1");
         AssistantKeys.Lane(thread).ShouldBe("feishu:cli_a:oc_chat#omt_1");
         AssistantKeys.Lane(group).ShouldBe("feishu:cli_a:oc_chat");
     }

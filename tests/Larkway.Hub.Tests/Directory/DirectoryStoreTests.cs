@@ -235,6 +235,31 @@ public abstract class DirectoryStoreTests
         (reading.Status, reading.Value).ShouldBe((Larkway.Hub.Monitoring.MetricStatus.Breached, "3 pages"));
     }
 
+    [Fact]
+    public async Task People_are_listed_by_name_then_id_and_paging_by_the_last_id_goes_on_in_that_order()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var hub = Services(database);
+        var store = hub.Provider.GetRequiredService<DirectoryStore>();
+        string[] names = ["Erin", "Carol", "Alice", "Bob", "Alice"];
+        await store.ApplyUsersAsync(Page("od-a"), [.. names.Select((name, i) => Alice() with { OpenId = $"ou_{i}", UnionId = $"on_{i}", UserId = $"u_{i}", Name = name, Email = $"p{i}@example.com", Mobile = null })], CancellationToken.None);
+
+        var listed = new List<PersonRow>();
+        string? after = null;
+        do
+        {
+            var page = await store.ListPeopleAsync(new PeopleQuery(null, null, null, null, after, 2), "", CancellationToken.None);
+            listed.AddRange(page.Take(2).Select(p => p.Person));
+            after = page.Count > 2 ? page[1].Person.Id : null;
+        }
+        while (after is not null);
+
+        listed.Select(p => p.Name).ShouldBe(["Alice", "Alice", "Bob", "Carol", "Erin"]);
+        listed.Select(p => p.Id).Distinct().Count().ShouldBe(5, "each person once across the pages");
+        string.CompareOrdinal(listed[0].Id, listed[1].Id).ShouldBeLessThan(0, "the same name is ordered by id");
+        (await store.ListPeopleAsync(new PeopleQuery(null, null, null, null, "per_" + new string('0', 32), 2), "", CancellationToken.None)).ShouldBeEmpty("a cursor naming no one");
+    }
+
     private static DirectoryUser Alice() => new("ou_alice")
     {
         UnionId = "on_alice",

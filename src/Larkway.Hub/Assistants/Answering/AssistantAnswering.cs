@@ -512,8 +512,8 @@ internal sealed partial class AssistantAnswering(
         /// </summary>
         public PiiStreamMasker ToPlatform { get; } = new(loaded.Masker, MaskingDirection.ToPlatform, maskedLiteral);
 
-        /// <summary>The backend's user: the person, or the account of a guest (Dify ties conversations to it).</summary>
-        public string User { get; } = turn.PersonId ?? $"account:{turn.Platform}:{turn.App}:{turn.SenderId}";
+        /// <summary>The backend's user: the person, or the account of a guest as their session is keyed (Dify ties conversations to it).</summary>
+        public string User { get; } = turn.PersonId ?? AssistantKeys.Guest(turn.Platform, turn.App, turn.SenderId);
 
         public StringBuilder Shown { get; } = new();
 

@@ -1,3 +1,5 @@
+using Larkway.Hub.Platform.Audit;
+
 namespace Larkway.Hub.Assistants.Configuration;
 
 /// <summary>An assistant's settings in full, the backend key in clear: only in memory, between its store and its use.</summary>
@@ -142,4 +144,8 @@ public enum AssistantChangeStatus
 }
 
 /// <summary>The outcome of a create or change.</summary>
-public sealed record AssistantChange(AssistantChangeStatus Status, AssistantInfo? Assistant, IReadOnlyList<AssistantProblem> Problems);
+public sealed record AssistantChange(AssistantChangeStatus Status, AssistantInfo? Assistant, IReadOnlyList<AssistantProblem> Problems)
+{
+    /// <summary>What became of the API key, as the audit log says it (set, changed, removed, kept or none); never the key.</summary>
+    public string ApiKey { get; init; } = AuditSecret.Kept;
+}

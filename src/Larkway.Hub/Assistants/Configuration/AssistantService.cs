@@ -1,6 +1,7 @@
 using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -138,7 +139,7 @@ internal sealed partial class AssistantService(
 
             Interlocked.Increment(ref _changes);
             LogCreated(logger, name, definition.Backend);
-            return new(AssistantChangeStatus.Ok, Info(row, AssistantPrecedence.Answerers([.. others, row])), []);
+            return new(AssistantChangeStatus.Ok, Info(row, AssistantPrecedence.Answerers([.. others, row])), []) { ApiKey = AuditSecret.Describe(null, definition.ApiKey) };
         }
     }
 
@@ -205,7 +206,7 @@ internal sealed partial class AssistantService(
 
             Interlocked.Increment(ref _changes);
             LogUpdated(logger, name);
-            return new(AssistantChangeStatus.Ok, Info(row, AssistantPrecedence.Answerers([.. others, row])), []);
+            return new(AssistantChangeStatus.Ok, Info(row, AssistantPrecedence.Answerers([.. others, row])), []) { ApiKey = AuditSecret.Describe(stored.ApiKey, definition.ApiKey) };
         }
     }
 

@@ -109,7 +109,7 @@ internal sealed partial class AssistantInbound(
         }
 
         var personId = decision.AsGuest ? null : sender.PersonId;
-        var sessionKey = AssistantKeys.Session(assistant, message, personId);
+        var sessionKey = AssistantKeys.Session(assistant, message, personId, app);
         switch (command)
         {
             case "new":

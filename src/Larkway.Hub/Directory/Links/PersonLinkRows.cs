@@ -27,6 +27,22 @@ public static class PersonLinkSource
 
     /// <summary>The person linked it themselves, with a one-time code sent to an account of theirs already linked.</summary>
     public const string Self = "self";
+
+    /// <summary>Every source a link is stored with.</summary>
+    public static IReadOnlyList<string> All { get; } = [Email, Mobile, Admin, Self];
+
+    /// <summary>
+    /// Who or what made a link, as the console's "Linked by" column says it: the one place a stored source gets words, so
+    /// a new source cannot fall into another's label. A value this version does not know shows as stored.
+    /// </summary>
+    public static string LinkedBy(string source) => source switch
+    {
+        Email => "email lookup",
+        Mobile => "mobile lookup",
+        Admin => "an administrator",
+        Self => "the person (/link with a one-time code)",
+        _ => source,
+    };
 }
 
 /// <summary>
@@ -48,7 +64,7 @@ public sealed class PersonLinkRow
     /// <summary>The person's userid on the platform.</summary>
     public string UserId { get; set; } = "";
 
-    /// <summary><see cref="PersonLinkSource"/>: email, mobile or admin.</summary>
+    /// <summary><see cref="PersonLinkSource"/>: email, mobile, admin or self.</summary>
     public string Source { get; set; } = "";
 
     /// <summary>When the link was made.</summary>

@@ -16,7 +16,7 @@ namespace Larkway.Hub.Directory.Links
     /// <param name="Platform">The platform's name (dingtalk, wecom, …).</param>
     /// <param name="App">The Hub app of that platform.</param>
     /// <param name="UserId">The person's userid there.</param>
-    /// <param name="Source">How the link was made: email, mobile (the platform's contacts) or admin.</param>
+    /// <param name="Source">How the link was made: email, mobile (the platform's contacts), admin or self (the person's /link with a code).</param>
     /// <param name="CreatedAt">When.</param>
     public sealed record PersonLinkDto(string Platform, string App, string UserId, string Source, DateTimeOffset CreatedAt)
     {

@@ -25,7 +25,8 @@ internal static class TestChatAssistant
     public static InboundMessage Inbound(string app, string id, string chat, string from, string text, DateTimeOffset receivedAt) => new()
     {
         Platform = Channel,
-        App = new ChannelApp(app),
+        // The platform's own id for the app, which is not the Hub's name for it (as a WeCom agent id or a DingTalk robot code is not).
+        App = new ChannelApp($"tc-app-{app}"),
         Conversation = new ChannelConversation(chat, ConversationKind.Direct),
         Sender = new ChannelSender(from),
         Text = text,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Answering;
@@ -106,6 +107,18 @@ public sealed class TestChatAssistantTests(PostgresCluster cluster) : IAsyncLife
         // The inbox event's arrival came with the message (not from ambient state): the turn is ordered by it.
         var stored = (await hub.Store.GetAsync(asked.EventId))!;
         (turn.InboxEventId, turn.ReceivedAt).ShouldBe((asked.EventId, stored.ReceivedAt));
+
+        // alice is a guest with one id: the session the console shows and the backend's user are both her account under
+        // the Hub app's name, not under the platform's own id for the app.
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            (await db.AssistantSessions.AsNoTracking().SingleAsync()).Key.ShouldBe("account:testchat:tc-ops:alice");
+        }
+
+        using var emulator = new HttpClient { BaseAddress = _emulator.BaseUrl };
+        using var requests = JsonDocument.Parse(await emulator.GetStringAsync("/_emulator/ai/requests?backend=dify"));
+        requests.RootElement.GetProperty("items").EnumerateArray().Where(r => r.GetProperty("operation").GetString() == "chat")
+            .Select(r => r.GetProperty("user").GetString()).ShouldBe(["account:testchat:tc-ops:alice"]);
     }
 
     private static async Task<AssistantTurnRow?> TurnAsync(IDbContextFactory<HubDbContext> contexts)

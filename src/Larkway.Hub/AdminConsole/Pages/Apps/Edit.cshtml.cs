@@ -192,9 +192,9 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             ("agent_id", app.AgentId?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("app_id", app.AppId),
             ("base_url", app.BaseUrl.AbsoluteUri),
-            ("app_secret", input.AppSecret is null ? "kept" : "changed"),
-            ("encrypt_key", Described(input.EncryptKey)),
-            ("verification_token", Described(input.VerificationToken)),
+            ("app_secret", change.Secrets["app_secret"]),
+            ("encrypt_key", change.Secrets["encrypt_key"]),
+            ("verification_token", change.Secrets["verification_token"]),
             ("legacy_card_callbacks", app.LegacyCardCallbacks ? "accepted" : "refused"))).ConfigureAwait(false);
         Flash(app.PlatformInfo?.ConsoleSavedNote(Origin + app.EventsPath) is { } note
             ? $"App {app.Name} {(IsNew ? "added" : "saved")}. {note}"
@@ -203,11 +203,4 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static string Described(string? change) => change switch
-    {
-        null => "kept",
-        "" => "cleared",
-        _ => "changed",
-    };
 }

@@ -109,7 +109,7 @@ internal sealed class AssistantsEditModel(AssistantService assistants, HubAppSer
         await AuditAsync(IsNew ? "assistant.create" : "assistant.update", saved.Name, Details(
             ("backend", saved.Backend),
             ("base_url", saved.BaseUrl),
-            ("api_key", input!.ApiKey is null ? "kept" : "changed"),
+            ("api_key", change.ApiKey),
             ("apps", string.Join(',', saved.Apps)),
             ("enabled", saved.Enabled ? "true" : "false"))).ConfigureAwait(false);
         Flash(IsNew ? $"Assistant {saved.Name} added." : $"Assistant {saved.Name} saved.");

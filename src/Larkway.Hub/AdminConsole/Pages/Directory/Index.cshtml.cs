@@ -1,4 +1,5 @@
 using Larkway.Hub.Directory;
+using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -6,10 +7,11 @@ using Microsoft.AspNetCore.Mvc;
 namespace Larkway.Hub.AdminConsole.Pages;
 
 /// <summary>
-/// The directory: people searched by name, email, department and status (mobile numbers masked), the last sync with what
-/// it could not see, and "Sync now" (a full sync, audited; a running sync is named instead of starting a second).
+/// The directory: people searched by name, email, department and status (mobile numbers masked), by name then id, with the
+/// platforms each is reached on and their linked accounts; the last sync with what it could not see, and "Sync now" (a full
+/// sync, audited; a running sync is named instead of starting a second).
 /// </summary>
-internal sealed class DirectoryIndexModel(DirectoryService directory, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class DirectoryIndexModel(DirectoryService directory, PersonLinkStore links, PersonPlatforms personPlatforms, IAuditLog audit) : ConsolePageModel(audit)
 {
     /// <summary>People per page.</summary>
     public const int PageSize = 50;
@@ -37,6 +39,31 @@ internal sealed class DirectoryIndexModel(DirectoryService directory, IAuditLog 
 
     /// <summary>The last run, with its problems; null before the first sync.</summary>
     public RunDetail? LastRun { get; private set; }
+
+    /// <summary>The linked accounts of the people on this page, by person id.</summary>
+    public ILookup<string, PersonLinkRow> Links { get; private set; } = Array.Empty<PersonLinkRow>().ToLookup(l => l.PersonId);
+
+    /// <summary>The person's platforms, with their names as the platform registry gives them.</summary>
+    public PersonPlatforms PersonPlatforms => personPlatforms;
+
+    /// <summary>
+    /// The platforms <paramref name="person"/> is reached on, in the registry's order: the directory's own when the sync
+    /// gave them an id there, then every platform they have a linked account on, with those accounts.
+    /// </summary>
+    public IEnumerable<(string Platform, IReadOnlyList<PersonLinkRow> Accounts)> ReachedOn(PersonDetail person)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        var accounts = Links[person.Person.Id].ToList();
+        var platforms = personPlatforms.All.Append(PersonPlatform.Directory).Concat(accounts.Select(a => a.Platform)).Distinct(StringComparer.Ordinal);
+        foreach (var platform in platforms)
+        {
+            var here = accounts.Where(a => a.Platform == platform).ToList();
+            if (here.Count > 0 || (platform == PersonPlatform.Directory && person.OpenIds.Count > 0))
+            {
+                yield return (platform, here);
+            }
+        }
+    }
 
     /// <summary>The department the filter names, when the directory has it.</summary>
     public DepartmentDetail? DepartmentShown { get; private set; }
@@ -74,6 +101,7 @@ internal sealed class DirectoryIndexModel(DirectoryService directory, IAuditLog 
         var rows = await directory.ListPeopleAsync(new PeopleQuery(Trim(Email), department, Trim(Q), status, Trim(After), PageSize), cancellationToken).ConfigureAwait(false);
         People = rows.Count > PageSize ? [.. rows.Take(PageSize)] : rows;
         Next = rows.Count > PageSize ? People[^1].Person.Id : null;
+        Links = await links.LinksAsync([.. People.Select(p => p.Person.Id)], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>"Sync now": starts a full sync, or says which one is running.</summary>
