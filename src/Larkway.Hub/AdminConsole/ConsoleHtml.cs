@@ -35,7 +35,8 @@ internal static class ConsoleHtml
 
     /// <summary>
     /// A URL (an events or callback URL to paste, a base URL, a webhook's endpoint) on one line, never broken inside: a long
-    /// one scrolls sideways in its box (<c>.url-box</c> in console.css), and a Copy button console.js reveals copies it. The
+    /// one shows cut with an ellipsis and scrolls sideways in its box (<c>.url-box</c> in console.css), its tooltip is the
+    /// whole URL, and a Copy button console.js reveals copies it whole. The
     /// text stays selectable without script. <paramref name="kind"/> adds a class a page or test finds it by
     /// (<c>events-url</c>); <paramref name="id"/> an element id. Nothing for none.
     /// </summary>
@@ -58,7 +59,8 @@ internal static class ConsoleHtml
             html.AppendHtml(" id=\"").Append(id).AppendHtml("\"");
         }
 
-        return html.AppendHtml(" tabindex=\"0\">").Append(url)
+        // The whole URL as its tooltip, since a long one shows cut with an ellipsis (it scrolls: by keyboard, focused, or trackpad).
+        return html.AppendHtml(" tabindex=\"0\" title=\"").Append(url).AppendHtml("\">").Append(url)
             .AppendHtml("</code><button type=\"button\" class=\"copy\" title=\"Copy the URL\" hidden>Copy</button></span>");
     }
 

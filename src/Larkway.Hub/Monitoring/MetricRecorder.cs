@@ -339,7 +339,7 @@ internal sealed class MetricRecorder : IDisposable
 
     /// <summary>
     /// The queues' backlog as last read by the queue monitor: the most items due (not those scheduled for later, such as a
-    /// recurring job's next run, which would show a backlog of 1 on an idle Hub) and the oldest wait seen this minute.
+    /// paused Bitable sync's pass parked until it is resumed, which showed a backlog of 1 on an idle sandbox) and the oldest wait seen this minute.
     /// </summary>
     private void SampleQueues(MinuteBucket bucket)
     {

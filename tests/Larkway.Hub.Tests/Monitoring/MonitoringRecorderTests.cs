@@ -158,8 +158,8 @@ public sealed class MonitoringRecorderTests : IAsyncLifetime
         hub.Provider.GetRequiredService<MetricRecorder>();
         var queues = hub.Provider.GetRequiredService<Larkway.Hub.Platform.Queue.QueueMetrics>();
 
-        // An idle Hub: the directory's next sync waits for tomorrow, nothing is due anywhere.
-        queues.Sampled("directory.sync", new Larkway.Hub.Platform.Queue.QueueStats(Waiting: 1, InProgress: 0, DeadLetters: 0, OldestDueAt: null) { Due = 0 });
+        // An idle Hub: a paused Bitable sync's pass is parked (pending, due in 9999), nothing is due anywhere.
+        queues.Sampled("bitable.sync", new Larkway.Hub.Platform.Queue.QueueStats(Waiting: 1, InProgress: 0, DeadLetters: 0, OldestDueAt: null) { Due = 0 });
         queues.Sampled("inbox", new Larkway.Hub.Platform.Queue.QueueStats(0, 0, 0, null));
         var idle = Chart(await Dashboard(hub).ReadAsync(DashboardRange.Hour, default), "chart-queue-depth");
         idle.Latest.ShouldBe("0");

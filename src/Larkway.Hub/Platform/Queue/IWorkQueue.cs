@@ -61,7 +61,7 @@ public sealed record QueueStats(long Waiting, long InProgress, long DeadLetters,
 {
     /// <summary>
     /// Of <see cref="Waiting"/>, the items due now: the backlog the queue is behind on. The others wait for a time set on
-    /// purpose (a retry's back-off, a deferred item, a recurring job's next run) and are no backlog.
+    /// purpose (a retry's back-off, a deferred item, a paused Bitable sync's parked pass) and are no backlog.
     /// </summary>
     public long Due { get; init; }
 }
