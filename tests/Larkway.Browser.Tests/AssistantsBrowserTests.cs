@@ -30,7 +30,7 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         var page = hub.Page;
         await hub.SignInAsync();
 
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Assistants" }).ClickAsync();
+        await Menu.GoToAsync(page, "Assistants");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Assistants");
         await Assertions.Expect(page.Locator("#no-assistants")).ToBeVisibleAsync();
 

@@ -53,7 +53,7 @@ public sealed class BitableSyncBrowserTests(BrowserFixture browser) : IClassFixt
 
         var page = hub.Page;
         await hub.SignInAsync();
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Bitable syncs" }).ClickAsync();
+        await Menu.GoToAsync(page, "Bitable syncs");
         await Assertions.Expect(page.Locator("tr[data-sync]")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("tr[data-sync]")).ToContainTextAsync("paused");
         await Screenshots.SaveWidthsAsync(page, "console-bitable-syncs");

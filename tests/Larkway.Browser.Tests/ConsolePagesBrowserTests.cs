@@ -54,7 +54,7 @@ public sealed class ConsolePagesBrowserTests(BrowserFixture browser) : IClassFix
         await Assertions.Expect(page.Locator($"[id='{card.MessageId}']")).ToContainTextAsync("Approved by you");
 
         await hub.SignInAsync();
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Approvals" }).ClickAsync();
+        await Menu.GoToAsync(page, "Approvals");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Approvals");
         await Assertions.Expect(page.Locator("tr[data-approval]")).ToHaveCountAsync(2);
         var row = page.Locator($"tr[data-approval='{first}']");

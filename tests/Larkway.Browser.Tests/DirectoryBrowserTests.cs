@@ -23,7 +23,7 @@ public sealed class DirectoryBrowserTests(BrowserFixture browser) : IClassFixtur
         var page = hub.Page;
 
         await hub.SignInAsync();
-        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Directory" }).ClickAsync();
+        await Menu.GoToAsync(page, "Directory");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Directory");
         await Assertions.Expect(page.Locator("#never-synced")).ToBeVisibleAsync();
         await Screenshots.SaveWidthsAsync(page, "console-directory-empty");

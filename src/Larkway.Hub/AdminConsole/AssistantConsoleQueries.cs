@@ -33,6 +33,38 @@ internal sealed class AssistantConsoleQueries(IDbContextFactory<HubDbContext> co
         }
     }
 
+    /// <summary>
+    /// Every assistant's last hour, for the dashboard: the turns that ended in it by status, the median time from question
+    /// to first text shown over those, and the questions waiting or being answered now. Read through the indexes on the
+    /// finish time and the queue state, so a long history costs nothing.
+    /// </summary>
+    public async Task<AssistantLastHour> LastHourAsync(CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow().AddHours(-1);
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var ended = await db.AssistantTurns.AsNoTracking().Where(t => t.FinishedAt >= since)
+                .Select(t => new { t.Status, t.ReceivedAt, t.FirstTokenAt })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var states = await db.AssistantTurns.AsNoTracking()
+                .Where(t => t.State == Platform.Queue.WorkState.Pending || t.State == Platform.Queue.WorkState.Retrying || t.State == Platform.Queue.WorkState.InProgress)
+                .GroupBy(t => t.State).Select(g => new { g.Key, Count = g.Count() })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var firstTexts = ended.Where(t => t.FirstTokenAt is not null).Select(t => (t.FirstTokenAt!.Value - t.ReceivedAt).TotalSeconds).Order().ToList();
+            return new AssistantLastHour(
+                ended.GroupBy(t => t.Status, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                firstTexts.Count == 0 ? null : TimeSpan.FromSeconds(Median(firstTexts)),
+                firstTexts.Count,
+                states.Where(s => s.Key != Platform.Queue.WorkState.InProgress).Sum(s => s.Count),
+                states.Where(s => s.Key == Platform.Queue.WorkState.InProgress).Sum(s => s.Count));
+        }
+    }
+
+    /// <summary>The middle of sorted <paramref name="values"/> (the mean of the two middle ones for an even count).</summary>
+    internal static double Median(IReadOnlyList<double> values) =>
+        values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+
     /// <summary>How many sessions an assistant has.</summary>
     public async Task<int> SessionCountAsync(string assistant, CancellationToken cancellationToken)
     {
@@ -219,6 +251,18 @@ internal sealed class AssistantConsoleQueries(IDbContextFactory<HubDbContext> co
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         return await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
     }
+}
+
+/// <summary>The assistants' last hour on the dashboard.</summary>
+/// <param name="Ended">Turns that ended in the hour, by <see cref="AssistantTurnStatus"/> (answered, stopped, failed, interrupted, refused).</param>
+/// <param name="FirstTextMedian">The median time from a question received to its answer's first text shown, over <paramref name="FirstTexts"/> turns; null for none.</param>
+/// <param name="FirstTexts">How many of those turns showed text.</param>
+/// <param name="Waiting">Questions waiting to be answered now (queued, or retrying after a failure).</param>
+/// <param name="Answering">Questions being answered now.</param>
+internal sealed record AssistantLastHour(IReadOnlyDictionary<string, int> Ended, TimeSpan? FirstTextMedian, int FirstTexts, int Waiting, int Answering)
+{
+    /// <summary>Turns that ended in <paramref name="status"/> in the hour.</summary>
+    public int Count(string status) => Ended.GetValueOrDefault(status);
 }
 
 /// <summary>An assistant's recent answers and its feedback.</summary>

@@ -33,6 +33,40 @@ internal static class ConsoleHtml
     public static IHtmlContent Id(string? id) =>
         string.IsNullOrEmpty(id) ? HtmlString.Empty : new HtmlContentBuilder().AppendHtml("<code class=\"id\">").Append(id).AppendHtml("</code>");
 
+    /// <summary>
+    /// A URL (an events or callback URL to paste, a base URL, a webhook's endpoint) on one line, never broken inside: a long
+    /// one shows cut with an ellipsis and scrolls sideways in its box (<c>.url-box</c> in console.css), its tooltip is the
+    /// whole URL, and a Copy button console.js reveals copies it whole. The
+    /// text stays selectable without script. <paramref name="kind"/> adds a class a page or test finds it by
+    /// (<c>events-url</c>); <paramref name="id"/> an element id. Nothing for none.
+    /// </summary>
+    public static IHtmlContent Url(string? url, string? kind = null, string? id = null)
+    {
+        if (string.IsNullOrEmpty(url))
+        {
+            return HtmlString.Empty;
+        }
+
+        var html = new HtmlContentBuilder().AppendHtml("<span class=\"url-box\"><code class=\"url");
+        if (!string.IsNullOrEmpty(kind))
+        {
+            html.AppendHtml(" ").Append(kind);
+        }
+
+        html.AppendHtml("\"");
+        if (!string.IsNullOrEmpty(id))
+        {
+            html.AppendHtml(" id=\"").Append(id).AppendHtml("\"");
+        }
+
+        // The whole URL as its tooltip, since a long one shows cut with an ellipsis (it scrolls: by keyboard, focused, or trackpad).
+        return html.AppendHtml(" tabindex=\"0\" title=\"").Append(url).AppendHtml("\">").Append(url)
+            .AppendHtml("</code><button type=\"button\" class=\"copy\" title=\"Copy the URL\" hidden>Copy</button></span>");
+    }
+
+    /// <inheritdoc cref="Url(string?, string?, string?)"/>
+    public static IHtmlContent Url(Uri? url, string? kind = null, string? id = null) => Url(url?.ToString(), kind, id);
+
     /// <summary>A stored comma-separated list of names (a key's allowed types, a subscription's event types), each as <see cref="Name"/>.</summary>
     public static IHtmlContent Names(string? commaSeparated)
     {

@@ -57,6 +57,25 @@ internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, H
         }
     }
 
+    /// <summary>The last click on each of <paramref name="notificationIds"/>' cards (those with none are absent): what a list shows beside the decision.</summary>
+    public async Task<IReadOnlyDictionary<string, NotificationActionRow>> LastClicksAsync(IReadOnlyCollection<string> notificationIds, CancellationToken cancellationToken)
+    {
+        if (notificationIds.Count == 0)
+        {
+            return new Dictionary<string, NotificationActionRow>(StringComparer.Ordinal);
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            // Clicks are few per notification (one per button press, recorded once): read them, keep each one's newest.
+            var clicks = await db.NotificationActions.AsNoTracking().Where(a => notificationIds.Contains(a.NotificationId))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return clicks.GroupBy(a => a.NotificationId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.OrderByDescending(a => a.Id).First(), StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>Webhook deliveries across subscriptions, newest first, optionally in one status.</summary>
     public async Task<IReadOnlyList<WebhookDeliveryRow>> WebhookDeliveriesAsync(Platform.Queue.WorkState? status, int limit, CancellationToken cancellationToken)
     {

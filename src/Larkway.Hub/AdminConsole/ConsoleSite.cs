@@ -38,6 +38,13 @@ internal static class ConsoleSite
     /// <summary>The favicon browsers ask the site's root for (an SVG: every current browser takes one by its content type).</summary>
     public const string FaviconPath = "/favicon.ico";
 
+    /// <summary>
+    /// <c>/console/deliveries[/…]</c> to the same place under <c>/console/notifications</c>, query kept: the page lists
+    /// notifications (each with its deliveries), and is named so in the menu and the docs.
+    /// </summary>
+    public static IResult DeliveriesRedirect(HttpRequest request, string? rest) =>
+        TypedResults.Redirect(Path + "/notifications" + (string.IsNullOrEmpty(rest) ? "" : "/" + Uri.EscapeDataString(rest)) + request.QueryString);
+
     public static Task SecurityHeaders(HttpContext http, RequestDelegate next)
     {
         http.Response.OnStarting(() =>

@@ -25,6 +25,8 @@ public static class HubConsoleEndpointRouteBuilderExtensions
         // The site's root and the favicon browsers ask it for: the console is what a person opening the Hub wants.
         app.MapGet("/", () => TypedResults.Redirect(ConsoleSite.Path)).AllowAnonymous().ExcludeFromDescription();
         app.MapGet(ConsoleSite.FaviconPath, () => ConsoleSite.Asset("favicon.svg")).AllowAnonymous().ExcludeFromDescription();
+        // The menu once said "Deliveries" for the notifications page: that word keeps working.
+        app.MapGet(ConsoleSite.Path + "/deliveries/{**rest}", ConsoleSite.DeliveriesRedirect).AllowAnonymous().ExcludeFromDescription();
         app.MapRazorPages();
         return app;
     }

@@ -56,7 +56,7 @@ public sealed class MetricMinuteRow
     /// <summary>Items dead-lettered by any queue (<c>larkway.queue.attempts</c>, outcome dead_letter).</summary>
     public long DeadLetters { get; set; }
 
-    /// <summary>Waiting items over all queues, the most seen in the minute.</summary>
+    /// <summary>Items due and waiting over all queues (not those scheduled for later), the most seen in the minute.</summary>
     public long QueueWaiting { get; set; }
 
     /// <summary>The oldest due item's wait over all queues, the most seen in the minute, in seconds.</summary>

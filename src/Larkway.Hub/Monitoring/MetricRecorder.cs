@@ -337,14 +337,17 @@ internal sealed class MetricRecorder : IDisposable
         }
     }
 
-    /// <summary>The queues' backlog as last read by the queue monitor: the most waiting and the oldest wait seen this minute.</summary>
+    /// <summary>
+    /// The queues' backlog as last read by the queue monitor: the most items due (not those scheduled for later, such as a
+    /// paused Bitable sync's pass parked until it is resumed, which showed a backlog of 1 on an idle sandbox) and the oldest wait seen this minute.
+    /// </summary>
     private void SampleQueues(MinuteBucket bucket)
     {
         long waiting = 0;
         double oldest = 0;
         foreach (var (_, (stats, at)) in _queues.Latest)
         {
-            waiting += stats.Waiting;
+            waiting += stats.Due;
             if (stats.OldestDueAt is { } due && at > due)
             {
                 oldest = Math.Max(oldest, (at - due).TotalSeconds);

@@ -144,7 +144,7 @@ internal sealed class MonitoringDashboard(MetricRecorder recorder, MetricStore s
             Chart("chart-events", "Events handled per minute", over, "", events, null),
             Chart("chart-api-errors", "Open Platform API error rate", over, "%", errors, 100 - targets.ApiSuccessPercent),
             Chart("chart-latency", "Event processing latency, p95", over, " s", latency, targets.EventLatencySeconds),
-            Chart("chart-queue-depth", "Queue depth (waiting items, all queues)", over, "", depth, null),
+            Chart("chart-queue-depth", "Queue backlog (items due, all queues)", over, "", depth, null),
         ];
     }
 

@@ -152,6 +152,25 @@ public sealed class MonitoringRecorderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_queue_backlog_chart_counts_items_due_not_items_scheduled_for_later()
+    {
+        await using var hub = Replica();
+        hub.Provider.GetRequiredService<MetricRecorder>();
+        var queues = hub.Provider.GetRequiredService<Larkway.Hub.Platform.Queue.QueueMetrics>();
+
+        // An idle Hub: a paused Bitable sync's pass is parked (pending, due in 9999), nothing is due anywhere.
+        queues.Sampled("bitable.sync", new Larkway.Hub.Platform.Queue.QueueStats(Waiting: 1, InProgress: 0, DeadLetters: 0, OldestDueAt: null) { Due = 0 });
+        queues.Sampled("inbox", new Larkway.Hub.Platform.Queue.QueueStats(0, 0, 0, null));
+        var idle = Chart(await Dashboard(hub).ReadAsync(DashboardRange.Hour, default), "chart-queue-depth");
+        idle.Latest.ShouldBe("0");
+        idle.Chart.Title.ShouldBe("Queue backlog (items due, all queues)");
+
+        // Three inbox events due, one more retrying later: the backlog is the three.
+        queues.Sampled("inbox", new Larkway.Hub.Platform.Queue.QueueStats(4, 0, 0, Start) { Due = 3 });
+        Chart(await Dashboard(hub).ReadAsync(DashboardRange.Hour, default), "chart-queue-depth").Latest.ShouldBe("3");
+    }
+
+    [Fact]
     public void Targets_outside_their_range_are_refused_at_start_with_the_setting_named()
     {
         var services = new ServiceCollection();
@@ -338,6 +357,8 @@ public sealed class MonitoringRecorderTests : IAsyncLifetime
         s.AddSingleton(Larkway.Hub.WeCom.WeComCallbackTelemetry.Refusals);
         room?.Invoke(s);
     });
+
+    private static (ChartSpec Chart, string Latest, string Peak) Chart(DashboardView view, string id) => view.Charts.Single(c => c.Chart.Id == id);
 
     private static MonitoringDashboard Dashboard(HubServices hub) => hub.Provider.GetRequiredService<MonitoringDashboard>();
 

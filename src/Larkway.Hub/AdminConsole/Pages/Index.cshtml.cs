@@ -4,9 +4,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-internal sealed class IndexModel(ConsoleQueries queries, MonitoringDashboard dashboard) : PageModel
+internal sealed class IndexModel(ConsoleQueries queries, MonitoringDashboard dashboard, AssistantConsoleQueries assistants) : PageModel
 {
     public DashboardCounts? Counts { get; private set; }
+
+    /// <summary>The assistants' last hour, from their turns as stored.</summary>
+    public AssistantLastHour? Assistants { get; private set; }
 
     public DashboardView? View { get; private set; }
 
@@ -19,6 +22,7 @@ internal sealed class IndexModel(ConsoleQueries queries, MonitoringDashboard das
         var range = string.Equals(Range, "day", StringComparison.OrdinalIgnoreCase) ? DashboardRange.Day : DashboardRange.Hour;
         Counts = await queries.CountsAsync(HttpContext.RequestAborted).ConfigureAwait(false);
         View = await dashboard.ReadAsync(range, HttpContext.RequestAborted).ConfigureAwait(false);
+        Assistants = await assistants.LastHourAsync(HttpContext.RequestAborted).ConfigureAwait(false);
     }
 
     public static string StatusClass(MetricStatus status) => status switch

@@ -237,9 +237,10 @@ internal class EfWorkQueue<TRow> : IWorkQueue<TRow>
             var waiting = await rows.LongCountAsync(r => r.State == WorkState.Pending || r.State == WorkState.Retrying, cancellationToken).ConfigureAwait(false);
             var inProgress = await rows.LongCountAsync(r => r.State == WorkState.InProgress, cancellationToken).ConfigureAwait(false);
             var deadLetters = await rows.LongCountAsync(r => r.State == WorkState.DeadLetter, cancellationToken).ConfigureAwait(false);
-            var oldest = await rows.Where(r => (r.State == WorkState.Pending || r.State == WorkState.Retrying) && r.NextAttemptAt <= now)
-                .MinAsync(r => r.NextAttemptAt, cancellationToken).ConfigureAwait(false);
-            return new QueueStats(waiting, inProgress, deadLetters, oldest);
+            var due = rows.Where(r => (r.State == WorkState.Pending || r.State == WorkState.Retrying) && r.NextAttemptAt <= now);
+            var dueCount = await due.LongCountAsync(cancellationToken).ConfigureAwait(false);
+            var oldest = await due.MinAsync(r => r.NextAttemptAt, cancellationToken).ConfigureAwait(false);
+            return new QueueStats(waiting, inProgress, deadLetters, oldest) { Due = dueCount };
         }
     }
 

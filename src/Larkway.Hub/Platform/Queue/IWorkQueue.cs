@@ -57,4 +57,11 @@ public enum ReplayResult
 /// <param name="InProgress">Items held under a lease.</param>
 /// <param name="DeadLetters">Items that failed for good.</param>
 /// <param name="OldestDueAt">When the longest-waiting item that is due now became due; null when none is due.</param>
-public sealed record QueueStats(long Waiting, long InProgress, long DeadLetters, DateTimeOffset? OldestDueAt);
+public sealed record QueueStats(long Waiting, long InProgress, long DeadLetters, DateTimeOffset? OldestDueAt)
+{
+    /// <summary>
+    /// Of <see cref="Waiting"/>, the items due now: the backlog the queue is behind on. The others wait for a time set on
+    /// purpose (a retry's back-off, a deferred item, a paused Bitable sync's parked pass) and are no backlog.
+    /// </summary>
+    public long Due { get; init; }
+}
