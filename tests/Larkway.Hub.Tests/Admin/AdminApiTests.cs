@@ -163,7 +163,7 @@ public sealed class AdminApiTests : IDisposable
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         // status answers as before ({parameter}); limit and the cursor through the lists' shared paging ({errors: [{field}]}).
-        var named = problem.TryGetProperty("errors", out var errors) ? errors.EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList() : [problem.GetProperty("parameter").GetString()];
+        List<string?> named = problem.TryGetProperty("errors", out var errors) ? [.. errors.EnumerateArray().Select(e => e.GetProperty("field").GetString())] : [problem.GetProperty("parameter").GetString()];
         named.ShouldContain(parameter);
         problem.GetProperty("detail").GetString()!.ShouldContain(valid);
     }

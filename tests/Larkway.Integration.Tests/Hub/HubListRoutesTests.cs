@@ -11,7 +11,6 @@ using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Webhooks;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +47,7 @@ public sealed class HubListRoutesTests : IAsyncLifetime
     public async Task Every_list_route_walked_one_item_a_page_gives_every_item_exactly_once()
     {
         var lists = await SeedAsync();
-        ListRouteNames().ShouldBe(lists.Keys.Order(StringComparer.Ordinal), "every route named List… is walked here (a new list: page it with ListPaging, seed two items and add it)");
+        ListRouteNames().ShouldBe(lists.Keys.Order(StringComparer.Ordinal).ToList(), "every route named List… is walked here (a new list: page it with ListPaging, seed two items and add it)");
 
         foreach (var (name, list) in lists)
         {
@@ -103,7 +102,7 @@ public sealed class HubListRoutesTests : IAsyncLifetime
             webhooks.Add((await CreatedAsync("/api/v1/webhooks", new { url = "http://127.0.0.1:9/hooks", event_types = new[] { "im.message.*" }, description = $"list {i}" }, "id"))!);
             await CreatedAsync("/api/v1/api-keys", new { name = $"list {i}", types = new[] { "*" } }, "id");
             await CreatedAsync("/api/v1/identity/clients", new { name = $"list {i}", redirect_uris = new[] { "https://lists.example.com/cb" } }, "client_id");
-            await CreatedAsync("/api/v1/assistants", new { name = $"list-{i}", backend = "dify", base_url = "http://127.0.0.1:9/v1", api_key = "app-list-key", apps = new[] { "default" } }, "name");
+            await CreatedAsync("/api/v1/assistants", new { name = $"list-{i}", backend = "dify", base_url = "http://127.0.0.1:9/v1", api_key = "app-list-key", apps = new[] { "default" }, enabled = i == 0 }, "name"); // an app has one enabled assistant
             await services.GetRequiredService<SessionStore>().CreateAsync("per_lists", "pwd", null, CancellationToken.None);
         }
 
@@ -194,7 +193,7 @@ public sealed class HubListRoutesTests : IAsyncLifetime
         var page = JsonDocument.Parse(text).RootElement;
         page.ValueKind.ShouldBe(JsonValueKind.Object, $"{list.Path}: a list answers {{items, next}}, not a bare array");
         var next = page.GetProperty("next");
-        next.ValueKind.ShouldBeOneOf([JsonValueKind.String, JsonValueKind.Null], $"{list.Path}: next is a string or null");
+        (next.ValueKind is JsonValueKind.String or JsonValueKind.Null).ShouldBeTrue($"{list.Path}: next is a string or null, not {next.ValueKind}");
         var items = page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty(list.IdMember) is var id && id.ValueKind == JsonValueKind.Number ? id.GetRawText() : id.GetString()!).ToList();
         return (items, next.ValueKind == JsonValueKind.String ? next.GetString() : null);
     }
