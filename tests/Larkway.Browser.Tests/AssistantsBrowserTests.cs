@@ -309,7 +309,7 @@ public sealed class AssistantsBrowserTests(BrowserFixture browser) : IClassFixtu
         State = WorkState.Done,
     };
 
-    private static async Task<JsonElement> ListAsync(HttpClient admin) => await GetJsonAsync(admin, "/api/v1/assistants");
+    private static async Task<JsonElement> ListAsync(HttpClient admin) => (await GetJsonAsync(admin, "/api/v1/assistants")).GetProperty("items");
 
     private static async Task<JsonElement> GetAsync(HttpClient admin, string name) => await GetJsonAsync(admin, $"/api/v1/assistants/{name}");
 

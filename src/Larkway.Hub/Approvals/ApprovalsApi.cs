@@ -19,7 +19,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
     public const int MaxListLimit = 200;
 
     /// <summary>
-    /// Maps <c>POST /api/v1/approvals</c>, <c>GET /api/v1/approvals[?reference=&amp;status=&amp;limit=&amp;before=]</c>,
+    /// Maps <c>POST /api/v1/approvals</c>, <c>GET /api/v1/approvals[?reference=&amp;status=&amp;limit=&amp;after=]</c>,
     /// <c>GET /api/v1/approvals/{id}</c> and <c>POST /api/v1/approvals/{id}/cancel</c> (an API key or the admin key; a key
     /// sees only its own approvals). Needs <c>AddHubApprovals</c>.
     /// </summary>
@@ -97,7 +97,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             : NotFound(id);
 
     private static async Task<Results<JsonHttpResult<ApprovalListDto>, ProblemHttpResult>> ListAsync(
-        HttpContext http, [FromServices] ApprovalService approvals, string? reference, string? status, int? limit, string? before, CancellationToken cancellationToken)
+        HttpContext http, [FromServices] ApprovalService approvals, string? reference, string? status, string? limit, CancellationToken cancellationToken)
     {
         var problems = new List<ApprovalProblem>();
         var state = status is null ? null : ApprovalTransitions.Parse(status);
@@ -106,14 +106,13 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             problems.Add(new("status", "One of " + WireName<ApprovalState>.Choices + "."));
         }
 
-        if (limit is < 1 or > MaxListLimit)
-        {
-            problems.Add(new("limit", $"From 1 to {MaxListLimit} (default {ApprovalService.DefaultListLimit})."));
-        }
-
+        var limitProblems = new List<(string Field, string Message)>();
+        var take = ListPaging.ReadLimit(limit, ApprovalService.DefaultListLimit, MaxListLimit, limitProblems);
+        problems.AddRange(limitProblems.Select(p => new ApprovalProblem(p.Field, p.Message)));
+        var (cursorName, before) = ListPaging.Cursor(http.Request.Query);
         if (before is not null && !PageCursor.IsHexId(before, "apr_"))
         {
-            problems.Add(new("before", "The `next` of the previous page (an approval id, apr_ and 32 hex digits)."));
+            problems.Add(new(cursorName, "The `next` of the previous page (an approval id, apr_ and 32 hex digits)."));
         }
 
         if (problems.Count > 0)
@@ -121,7 +120,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             return Invalid(problems);
         }
 
-        var page = await approvals.ListAsync(HubCaller.Of(http.User), reference, state, before, limit ?? ApprovalService.DefaultListLimit, cancellationToken).ConfigureAwait(false);
+        var page = await approvals.ListAsync(HubCaller.Of(http.User), reference, state, before, take, cancellationToken).ConfigureAwait(false);
         return TypedResults.Json(
             new ApprovalListDto([.. page.Items.Select(a => ApprovalWire.ToDto(a.Approval, a.History, a.Submission))], page.Next),
             HubApprovalsJsonContext.Default.ApprovalListDto);
@@ -203,8 +202,8 @@ public sealed record ApprovalTransitionTaskDto(string Id, string? Status, string
 
 /// <summary>Feishu's answer to a failed create (or the last failed attempt).</summary>
 
-/// <summary>A page of approvals; <c>next</c> is the <c>before</c> of the next page (null on the last).</summary>
-public sealed record ApprovalListDto(ApprovalDto[] Items, string? Next);
+/// <summary>A page of approvals; <c>next</c> is the <c>after</c> of the next page (null on the last).</summary>
+public sealed record ApprovalListDto(ApprovalDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>Source-generated JSON for the approvals API.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -82,6 +82,34 @@ public sealed partial class HubAppService
         }
     }
 
+    /// <summary>
+    /// One page of <see cref="ListAsync"/>'s order, up to <paramref name="take"/> + 1 apps: the configured app first, then
+    /// the stored apps by name after <paramref name="after"/> (the name the previous page ended with), read by keyset.
+    /// </summary>
+    public async Task<IReadOnlyList<HubAppInfo>> ListPageAsync(string? after, int take, CancellationToken cancellationToken = default)
+    {
+        var page = new List<HubAppInfo>();
+        if (after is null && DefaultApp is { } configured)
+        {
+            page.Add(configured);
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = db.Apps.AsNoTracking();
+            // No stored app is named DefaultAppName: after it come all the stored apps.
+            if (after is not null && !HubAppRegistry.IsDefault(after))
+            {
+                rows = rows.Where(r => string.Compare(r.Name, after) > 0);
+            }
+
+            var stored = await rows.OrderBy(r => r.Name).Take(take + 1 - page.Count).ToListAsync(cancellationToken).ConfigureAwait(false);
+            page.AddRange(stored.Select(Info));
+            return page;
+        }
+    }
+
     /// <summary>One app by name (<see cref="DefaultAppName"/> for the configured app), or null.</summary>
     public async Task<HubAppInfo?> GetAsync(string name, CancellationToken cancellationToken = default)
     {

@@ -55,10 +55,24 @@ public static class HubAppsEndpointRouteBuilderExtensions
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown Feishu app", detail: refusal);
     }
 
-    private static async Task<JsonHttpResult<HubAppDto[]>> ListAsync(HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken)
+    /// <summary>Apps a page holds unless <c>limit</c> says otherwise.</summary>
+    public const int DefaultListLimit = 50;
+
+    /// <summary>The most a page holds.</summary>
+    public const int MaxListLimit = 200;
+
+    /// <summary>The configured app first, then the stored apps by name; <c>next</c> is the <c>after</c> of the next page.</summary>
+    private static async Task<Results<JsonHttpResult<ListPage<HubAppDto>>, ProblemHttpResult>> ListAsync(
+        HttpContext http, [FromServices] HubAppService service, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
-        var apps = await service.ListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(apps.Select(a => Dto(http, a)).ToArray(), HubAppsJsonContext.Default.HubAppDtoArray);
+        var (paging, refused) = ListPaging.Read(limit, after, DefaultListLimit, MaxListLimit, ListCursor.Name(HubAppValidation.IsValidName, "an app name"));
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var rows = await service.ListPageAsync(paging.After, paging.Limit, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(paging.Answer(rows, a => a.Name, a => Dto(http, a)), HubAppsJsonContext.Default.ListPageHubAppDto);
     }
 
     private static async Task<Results<JsonHttpResult<HubAppDto>, ProblemHttpResult>> GetAsync(string name, HttpContext http, [FromServices] HubAppService service, CancellationToken cancellationToken) =>
@@ -281,7 +295,7 @@ public sealed record HubAppScopeDto(string Scope, string Title, string Reason, s
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HubAppInputDto))]
 [JsonSerializable(typeof(HubAppDto))]
-[JsonSerializable(typeof(HubAppDto[]))]
+[JsonSerializable(typeof(ListPage<HubAppDto>))]
 [JsonSerializable(typeof(HubAppScopesDto))]
 [JsonSerializable(typeof(HubAppTestResult))]
 internal sealed partial class HubAppsJsonContext : JsonSerializerContext;

@@ -34,8 +34,25 @@ public static class HubAssistantsEndpointRouteBuilderExtensions
         return endpoints;
     }
 
-    private static async Task<JsonHttpResult<AssistantInfo[]>> ListAsync([FromServices] AssistantService service, CancellationToken cancellationToken) =>
-        TypedResults.Json([.. await service.ListAsync(cancellationToken).ConfigureAwait(false)], AssistantJsonContext.Default.AssistantInfoArray);
+    /// <summary>Assistants a page holds unless <c>limit</c> says otherwise.</summary>
+    public const int DefaultListLimit = 50;
+
+    /// <summary>The most a page holds.</summary>
+    public const int MaxListLimit = 200;
+
+    /// <summary>The assistants by name; <c>next</c> is the <c>after</c> of the next page.</summary>
+    private static async Task<Results<JsonHttpResult<ListPage<AssistantInfo>>, ProblemHttpResult>> ListAsync(
+        [FromServices] AssistantService service, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
+    {
+        var (paging, refused) = ListPaging.Read(limit, after, DefaultListLimit, MaxListLimit, ListCursor.Name(Larkway.Hub.Apps.HubAppValidation.IsValidName, "an assistant name"));
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var rows = await service.ListPageAsync(paging.After, paging.Limit, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(paging.Answer(rows, a => a.Name, a => a), AssistantJsonContext.Default.ListPageAssistantInfo);
+    }
 
     private static async Task<Results<JsonHttpResult<AssistantInfo>, ProblemHttpResult>> GetAsync(string name, [FromServices] AssistantService service, CancellationToken cancellationToken) =>
         await service.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } assistant

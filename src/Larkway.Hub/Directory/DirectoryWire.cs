@@ -75,10 +75,10 @@ public sealed record FieldChangeDto(
 public sealed record DirectoryChangeDto(long Id, DirectoryChangeKind Kind, IReadOnlyDictionary<string, FieldChangeDto> Fields, DirectorySource Source, string? SourceRef, DateTimeOffset At);
 
 /// <summary>A page of people; <c>next</c> is the <c>after</c> of the next page (null on the last).</summary>
-public sealed record PersonListDto(PersonDto[] Items, string? Next);
+public sealed record PersonListDto(PersonDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>A page of departments.</summary>
-public sealed record DepartmentListDto(DepartmentDto[] Items, string? Next);
+public sealed record DepartmentListDto(DepartmentDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>A sync run with its problems.</summary>
 public sealed record DirectorySyncRunDto(
@@ -104,7 +104,7 @@ public sealed record DirectorySyncRunDto(
 public sealed record DirectoryProblemDto(DirectoryProblemKind Kind, string Subject, string Detail, DateTimeOffset At);
 
 /// <summary>A page of runs, newest first; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
-public sealed record DirectorySyncListDto(DirectorySyncRunDto[] Items, string? Next);
+public sealed record DirectorySyncListDto(DirectorySyncRunDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>
 /// A directory webhook's body: <c>{"id","type","created_at","app","source","person"|"department","changes"}</c> — the same

@@ -24,7 +24,7 @@ public static class HubInboxEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Maps <c>/api/v1</c>, every endpoint behind <c>Authorization: Bearer &lt;admin key&gt;</c>:
-    /// <c>GET /api/v1/events?type=&amp;status=&amp;limit=&amp;before=</c> and <c>POST /api/v1/events/{id}/replay</c>.
+    /// <c>GET /api/v1/events?type=&amp;status=&amp;limit=&amp;after=</c> and <c>POST /api/v1/events/{id}/replay</c>.
     /// Needs <c>AddHubAuth</c> and <c>AddHubInbox</c>. Returns the group, for more endpoints or metadata.
     /// </summary>
     public static RouteGroupBuilder MapHubInboxApi(this IEndpointRouteBuilder endpoints)
@@ -39,11 +39,11 @@ public static class HubInboxEndpointRouteBuilderExtensions
     }
 
     private static async Task<Results<JsonHttpResult<AdminEventListDto>, ProblemHttpResult>> ListEventsAsync(
+        HttpContext http,
         [FromServices] InboxEventService events,
         [FromQuery] string? type,
         [FromQuery] string? status,
         [FromQuery] string? limit,
-        [FromQuery] string? before,
         CancellationToken cancellationToken)
     {
         WorkState? statusFilter = null;
@@ -57,27 +57,17 @@ public static class HubInboxEndpointRouteBuilderExtensions
             statusFilter = parsed;
         }
 
-        var take = DefaultListLimit;
-        if (limit is not null
-            && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out take)
-                || take is < 1 or > MaxListLimit))
+        var (cursorName, cursor) = ListPaging.Cursor(http.Request.Query);
+        var (paging, refused) = ListPaging.Read(limit, cursor, DefaultListLimit, MaxListLimit, ListCursor.Number with { Shape = "an event id" }, cursorName);
+        if (refused is not null)
         {
-            return BadParameter("limit", $"must be an integer from 1 to {MaxListLimit} (default {DefaultListLimit}).");
+            return refused;
         }
 
-        long? beforeId = null;
-        if (before is not null)
-        {
-            if (!long.TryParse(before, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id < 1)
-            {
-                return BadParameter("before", "must be an event id: the `next` of the previous page.");
-            }
-
-            beforeId = id;
-        }
-
+        var take = paging.Limit;
+        long? beforeId = paging.After is { } id ? long.Parse(id, System.Globalization.CultureInfo.InvariantCulture) : null;
         var page = await events.ListAsync(string.IsNullOrEmpty(type) ? null : type, statusFilter, take, beforeId, cancellationToken).ConfigureAwait(false);
-        var body = new AdminEventListDto([.. page.Items.Select(HubAdminWire.ToDto)], page.NextBefore, page.Total);
+        var body = new AdminEventListDto([.. page.Items.Select(HubAdminWire.ToDto)], page.NextBefore?.ToString(System.Globalization.CultureInfo.InvariantCulture), page.Total);
         return TypedResults.Json(body, HubAdminJsonContext.Default.AdminEventListDto);
     }
 
@@ -135,9 +125,9 @@ public sealed record AdminEventDto(
 
 /// <summary>A page of inbox events.</summary>
 /// <param name="Items">The events, newest first.</param>
-/// <param name="Next">Pass as <c>before</c> for the next (older) page; null on the last page.</param>
+/// <param name="Next">Pass as <c>after</c> (or, as before, <c>before</c>) for the next (older) page; null on the last page.</param>
 /// <param name="Total">How many events match the filters (on every page).</param>
-public sealed record AdminEventListDto(AdminEventDto[] Items, long? Next, long Total);
+public sealed record AdminEventListDto(AdminEventDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next, long Total);
 
 /// <summary>The answer to a replay.</summary>
 /// <param name="Id">Event id.</param>

@@ -39,6 +39,9 @@ internal sealed class ApiKeyService(ApiKeyStore keys)
     /// <summary>Every key, revoked ones included (no secrets: only their hashes are stored).</summary>
     public Task<IReadOnlyList<ApiKeyRow>> ListAsync(CancellationToken cancellationToken) => keys.ListAsync(cancellationToken);
 
+    /// <summary>Up to <paramref name="take"/> + 1 keys newest first after key <paramref name="after"/>; null when no key has that id.</summary>
+    public Task<IReadOnlyList<ApiKeyRow>?> ListPageAsync(string? after, int take, CancellationToken cancellationToken) => keys.ListPageAsync(after, take, cancellationToken);
+
     /// <summary>Revokes a key; false when no key has the id.</summary>
     public Task<bool> RevokeAsync(string id, CancellationToken cancellationToken) => keys.RevokeAsync(id, cancellationToken);
 }

@@ -69,6 +69,31 @@ internal sealed class ApiKeyStore(IDbContextFactory<HubDbContext> contexts, HubD
         }
     }
 
+    /// <summary>
+    /// Up to <paramref name="take"/> + 1 keys newest first (ties by id) after key <paramref name="after"/> (keyset on
+    /// created_at, id); null when no key has that id (a cursor no page handed out: keys are revoked, never deleted).
+    /// </summary>
+    public async Task<IReadOnlyList<ApiKeyRow>?> ListPageAsync(string? after, int take, CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var keys = db.ApiKeys.AsNoTracking();
+            if (after is not null)
+            {
+                if (await db.ApiKeys.AsNoTracking().Where(k => k.Id == after).Select(k => (DateTimeOffset?)k.CreatedAt).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is not { } createdAt)
+                {
+                    return null;
+                }
+
+                keys = keys.Where(k => k.CreatedAt < createdAt || (k.CreatedAt == createdAt && string.Compare(k.Id, after) > 0));
+            }
+
+            return await keys.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id).Take(take + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Revokes a key; false when there is no such key.</summary>
     public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
     {

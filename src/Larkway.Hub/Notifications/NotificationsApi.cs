@@ -104,7 +104,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     /// <summary>
     /// The caller's notifications (every caller's for the admin key), newest first, with their recipients; narrowed by
     /// type, status, created_after/created_before (ISO 8601) and reference (the idempotency key); <c>next</c> is the
-    /// <c>before</c> of the next page.
+    /// <c>after</c> of the next page.
     /// </summary>
     private static async Task<Results<JsonHttpResult<NotificationListDto>, ProblemHttpResult>> ListAsync(
         HttpContext http, [FromServices] NotificationService notifications, CancellationToken cancellationToken)
@@ -137,9 +137,10 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             problems.Add(new("limit", $"A whole number from 1 to {MaxListLimit} (default {NotificationService.DefaultListLimit})."));
         }
 
-        if (Text(query, "before") is { } cursor && !PageCursor.IsHexId(cursor, "ntf_"))
+        var (cursorName, cursorValue) = ListPaging.Cursor(query);
+        if (cursorValue is { } cursor && !PageCursor.IsHexId(cursor, "ntf_"))
         {
-            problems.Add(new("before", "The `next` of the previous page (a notification id, ntf_ and 32 hex digits)."));
+            problems.Add(new(cursorName, "The `next` of the previous page (a notification id, ntf_ and 32 hex digits)."));
         }
 
         if (problems.Count > 0)
@@ -147,7 +148,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             return Invalid(problems);
         }
 
-        var filter = new NotificationFilter(Text(query, "type"), status, from, to, Text(query, "reference"), Text(query, "before"));
+        var filter = new NotificationFilter(Text(query, "type"), status, from, to, Text(query, "reference"), cursorValue);
         var (items, next) = await notifications.ListAsync(Caller(http), filter, limit, cancellationToken).ConfigureAwait(false);
         return TypedResults.Json(
             new NotificationListDto([.. items.Select(i => NotificationWire.ToDto(i.Notification, i.Deliveries))], next),
@@ -260,12 +261,34 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<JsonHttpResult<ApiKeyDto[]>> ListKeysAsync([FromServices] ApiKeyService keys, CancellationToken cancellationToken)
+    /// <summary>API keys a page holds unless <c>limit</c> says otherwise (types use the same numbers).</summary>
+    public const int DefaultKeyListLimit = 50;
+
+    /// <summary>The most a page of API keys or types holds.</summary>
+    public const int MaxKeyListLimit = 200;
+
+    /// <summary>An API key id as a list cursor: key_ and 16 hex digits.</summary>
+    private static readonly ListCursor KeyCursor = ListCursor.Name(
+        c => c.Length == 20 && c.StartsWith("key_", StringComparison.Ordinal) && c.AsSpan(4).IndexOfAnyExcept("0123456789abcdef") < 0, "an API key id: key_ and 16 hex digits");
+
+    /// <summary>Every key, revoked ones too, newest first; <c>next</c> is the <c>after</c> of the next page.</summary>
+    private static async Task<Results<JsonHttpResult<ListPage<ApiKeyDto>>, ProblemHttpResult>> ListKeysAsync(
+        [FromServices] ApiKeyService keys, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
-        var list = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
+        var (paging, refused) = ListPaging.Read(limit, after, DefaultKeyListLimit, MaxKeyListLimit, KeyCursor);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        if (await keys.ListPageAsync(paging.After, paging.Limit, cancellationToken).ConfigureAwait(false) is not { } rows)
+        {
+            return ListPaging.UnknownCursor(paging.After!);
+        }
+
         return TypedResults.Json(
-            list.Select(k => new ApiKeyDto(k.Id, k.Name, k.Types.Split(','), k.CreatedAt, k.RevokedAt)).ToArray(),
-            HubNotificationsJsonContext.Default.ApiKeyDtoArray);
+            paging.Answer(rows, k => k.Id, k => new ApiKeyDto(k.Id, k.Name, k.Types.Split(','), k.CreatedAt, k.RevokedAt)),
+            HubNotificationsJsonContext.Default.ListPageApiKeyDto);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(HttpContext http, string id, [FromServices] ApiKeyService keys, CancellationToken cancellationToken)
@@ -394,7 +417,7 @@ public sealed record ApiKeyDto(string Id, string Name, string[] Types, DateTimeO
 [JsonSerializable(typeof(NotificationListDto))]
 [JsonSerializable(typeof(ApiKeyCreateDto))]
 [JsonSerializable(typeof(ApiKeyCreatedDto))]
-[JsonSerializable(typeof(ApiKeyDto[]))]
+[JsonSerializable(typeof(ListPage<ApiKeyDto>))]
 internal sealed partial class HubNotificationsJsonContext : JsonSerializerContext;
 
 /// <summary>Wire names and the overall status.</summary>
@@ -476,8 +499,8 @@ internal static class NotificationWire
     }
 }
 
-/// <summary>A page of notifications, newest first; <c>next</c> is the <c>before</c> of the next page, null on the last.</summary>
-public sealed record NotificationListDto(NotificationDto[] Items, string? Next);
+/// <summary>A page of notifications, newest first; <c>next</c> is the <c>after</c> of the next page, null on the last.</summary>
+public sealed record NotificationListDto(NotificationDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>A notification's status over all its deliveries.</summary>
 [JsonConverter(typeof(SnakeCaseEnumConverter<NotificationStatus>))]

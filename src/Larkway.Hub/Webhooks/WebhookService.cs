@@ -37,13 +37,16 @@ internal sealed class WebhookService(WebhookStore store, IWorkQueue<WebhookDeliv
     /// <summary>Every subscription.</summary>
     public Task<IReadOnlyList<WebhookSubscriptionRow>> ListAsync(CancellationToken cancellationToken) => store.ListSubscriptionsAsync(cancellationToken);
 
+    /// <summary>Up to <paramref name="take"/> + 1 subscriptions in creation order after <paramref name="after"/>.</summary>
+    public Task<IReadOnlyList<WebhookSubscriptionRow>> ListPageAsync(string? after, int take, CancellationToken cancellationToken) => store.ListSubscriptionsPageAsync(after, take, cancellationToken);
+
     /// <summary>Deletes a subscription; false when none has the id.</summary>
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => store.DeleteSubscriptionAsync(id, cancellationToken);
 
     /// <summary>A subscription's latest deliveries (in <paramref name="status"/> when given), or null when no subscription has the id.</summary>
-    public async Task<IReadOnlyList<WebhookDeliveryRow>?> ListDeliveriesAsync(string id, WorkState? status, int limit, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<WebhookDeliveryRow>?> ListDeliveriesAsync(string id, WorkState? status, long? after, int limit, CancellationToken cancellationToken) =>
         await store.SubscriptionExistsAsync(id, cancellationToken).ConfigureAwait(false)
-            ? await store.ListDeliveriesAsync(id, status, limit, cancellationToken).ConfigureAwait(false)
+            ? await store.ListDeliveriesAsync(id, status, after, limit, cancellationToken).ConfigureAwait(false)
             : null;
 
     /// <summary>Queues a delivery again: replayed, in progress right now (not replayed), or not found.</summary>

@@ -89,6 +89,22 @@ internal sealed class WebhookStore(
         }
     }
 
+    /// <summary>Up to <paramref name="take"/> + 1 subscriptions in id order (ids are time-ordered: creation order) after <paramref name="after"/>.</summary>
+    public async Task<IReadOnlyList<WebhookSubscriptionRow>> ListSubscriptionsPageAsync(string? after, int take, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = db.WebhookSubscriptions.AsNoTracking();
+            if (after is not null)
+            {
+                rows = rows.Where(r => string.Compare(r.Id, after) > 0);
+            }
+
+            return await rows.OrderBy(r => r.Id).Take(take + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task<bool> SubscriptionExistsAsync(string id, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -314,7 +330,11 @@ internal sealed class WebhookStore(
     }
 
     /// <summary>A subscription's deliveries, newest first.</summary>
-    public async Task<IReadOnlyList<WebhookDeliveryRow>> ListDeliveriesAsync(string subscriptionId, WorkState? status, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<WebhookDeliveryRow>> ListDeliveriesAsync(string subscriptionId, WorkState? status, int limit, CancellationToken cancellationToken) =>
+        ListDeliveriesAsync(subscriptionId, status, after: null, limit, cancellationToken);
+
+    /// <summary>A subscription's deliveries, newest first, older than delivery <paramref name="after"/> when given (keyset on the id).</summary>
+    public async Task<IReadOnlyList<WebhookDeliveryRow>> ListDeliveriesAsync(string subscriptionId, WorkState? status, long? after, int limit, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -323,6 +343,11 @@ internal sealed class WebhookStore(
             if (status is { } s)
             {
                 query = query.Where(d => d.State == s);
+            }
+
+            if (after is { } last)
+            {
+                query = query.Where(d => d.Id < last);
             }
 
             return await query.OrderByDescending(d => d.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);

@@ -15,10 +15,10 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the webhook subscriptions API (the admin key only).</summary>
 public static class HubWebhooksEndpointRouteBuilderExtensions
 {
-    /// <summary>Default number of deliveries listed.</summary>
+    /// <summary>Default number of webhooks or deliveries a page lists.</summary>
     public const int DefaultListLimit = 100;
 
-    /// <summary>Most deliveries listed at once.</summary>
+    /// <summary>Most webhooks or deliveries a page lists.</summary>
     public const int MaxListLimit = 1000;
 
     /// <summary>
@@ -64,12 +64,20 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
             statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<JsonHttpResult<WebhookDto[]>> ListAsync([FromServices] WebhookService webhooks, CancellationToken cancellationToken)
+    /// <summary>The subscriptions in creation order (their ids are time-ordered); <c>next</c> is the <c>after</c> of the next page.</summary>
+    private static async Task<Results<JsonHttpResult<ListPage<WebhookDto>>, ProblemHttpResult>> ListAsync(
+        [FromServices] WebhookService webhooks, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
-        var rows = await webhooks.ListAsync(cancellationToken).ConfigureAwait(false);
+        var (paging, refused) = ListPaging.Read(limit, after, DefaultListLimit, MaxListLimit, "whk_");
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var rows = await webhooks.ListPageAsync(paging.After, paging.Limit, cancellationToken).ConfigureAwait(false);
         return TypedResults.Json(
-            rows.Select(r => new WebhookDto(r.Id, r.Url, WebhookEventFilter.Split(r.EventTypes), r.Description, r.CreatedAt)).ToArray(),
-            HubWebhooksJsonContext.Default.WebhookDtoArray);
+            paging.Answer(rows, r => r.Id, r => new WebhookDto(r.Id, r.Url, WebhookEventFilter.Split(r.EventTypes), r.Description, r.CreatedAt)),
+            HubWebhooksJsonContext.Default.ListPageWebhookDto);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext http, string id, [FromServices] WebhookService webhooks, CancellationToken cancellationToken)
@@ -83,8 +91,9 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<JsonHttpResult<WebhookDeliveryDto[]>, ProblemHttpResult>> ListDeliveriesAsync(
-        string id, [FromQuery] string? status, [FromQuery] string? limit, [FromServices] WebhookService webhooks, CancellationToken cancellationToken)
+    /// <summary>A subscription's deliveries, newest first; <c>next</c> is the <c>after</c> of the next page.</summary>
+    private static async Task<Results<JsonHttpResult<ListPage<WebhookDeliveryDto>>, ProblemHttpResult>> ListDeliveriesAsync(
+        string id, [FromQuery] string? status, [FromQuery] string? limit, [FromQuery] string? after, [FromServices] WebhookService webhooks, CancellationToken cancellationToken)
     {
         WorkState? filter = null;
         if (!string.IsNullOrEmpty(status))
@@ -97,14 +106,15 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
             filter = parsed;
         }
 
-        var take = DefaultListLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxListLimit))
+        var (paging, refused) = ListPaging.Read(limit, after, DefaultListLimit, MaxListLimit, ListCursor.Number);
+        if (refused is not null)
         {
-            return BadParameter("limit", $"must be an integer from 1 to {MaxListLimit} (default {DefaultListLimit}).");
+            return refused;
         }
 
-        return await webhooks.ListDeliveriesAsync(id, filter, take, cancellationToken).ConfigureAwait(false) is { } rows
-            ? TypedResults.Json(rows.Select(WebhookWire.ToDto).ToArray(), HubWebhooksJsonContext.Default.WebhookDeliveryDtoArray)
+        var from = paging.After is { } cursor ? long.Parse(cursor, CultureInfo.InvariantCulture) : (long?)null;
+        return await webhooks.ListDeliveriesAsync(id, filter, from, paging.Limit + 1, cancellationToken).ConfigureAwait(false) is { } rows
+            ? TypedResults.Json(paging.Answer(rows, d => d.Id.ToString(CultureInfo.InvariantCulture), WebhookWire.ToDto), HubWebhooksJsonContext.Default.ListPageWebhookDeliveryDto)
             : NotFound(id);
     }
 
@@ -174,8 +184,8 @@ public sealed record WebhookReplayDto(long Id, WebhookDeliveryStatus Status);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(WebhookCreateDto))]
 [JsonSerializable(typeof(WebhookCreatedDto))]
-[JsonSerializable(typeof(WebhookDto[]))]
-[JsonSerializable(typeof(WebhookDeliveryDto[]))]
+[JsonSerializable(typeof(ListPage<WebhookDto>))]
+[JsonSerializable(typeof(ListPage<WebhookDeliveryDto>))]
 [JsonSerializable(typeof(WebhookReplayDto))]
 internal sealed partial class HubWebhooksJsonContext : JsonSerializerContext;
 

@@ -45,7 +45,7 @@ public sealed class HubAppsPlatformTests
         var app = JsonDocument.Parse(createdText).RootElement;
         ShowsItsOwnFacts(app, hub.Host.BaseUrl);
 
-        var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps")).EnumerateArray().Single(a => a.GetProperty("name").GetString() == "chat");
+        var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps")).GetProperty("items").EnumerateArray().Single(a => a.GetProperty("name").GetString() == "chat");
         ShowsItsOwnFacts(listed, hub.Host.BaseUrl);
         ShowsItsOwnFacts(await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps/chat"), hub.Host.BaseUrl);
         var scopes = await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps/chat/scopes");

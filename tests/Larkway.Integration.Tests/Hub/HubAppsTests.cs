@@ -41,7 +41,7 @@ public sealed class HubAppsTests
             .ShouldContain("im:message:send_as_bot");
 
         var list = await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps");
-        list.EnumerateArray().Select(a => (a.GetProperty("name").GetString(), a.GetProperty("read_only").GetBoolean()))
+        list.GetProperty("items").EnumerateArray().Select(a => (a.GetProperty("name").GetString(), a.GetProperty("read_only").GetBoolean()))
             .ShouldBe([("default", true), ("second", false)]);
         (await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps/default/scopes")).GetProperty("features").EnumerateArray()
             .Select(f => f.GetString()).ShouldContain("bot");

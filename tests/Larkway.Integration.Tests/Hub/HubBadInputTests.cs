@@ -150,6 +150,8 @@ public sealed class HubBadInputTests
     [InlineData("/api/v1/approvals?limit=99999999999", "limit")]
     [InlineData("/api/v1/approvals?before=AAAA____", "before")]
     [InlineData("/api/v1/notifications?before=ntf_%27--", "before")]
+    [InlineData("/api/v1/approvals?after=AAAA____", "after")]
+    [InlineData("/api/v1/apps?after=Not%20A%20Name", "after")]
     public async Task A_query_value_of_the_wrong_type_or_a_cursor_no_page_gave_is_a_400_problem_naming_the_parameter(string path, string parameter)
     {
         await using var hub = await HubSandbox.StartAsync();
@@ -169,13 +171,10 @@ public sealed class HubBadInputTests
         using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
         var counts = new List<int>();
-        foreach (var list in new[] { "/api/v1/api-keys", "/api/v1/webhooks", "/api/v1/notification-types", "/api/v1/bitable-syncs", "/api/v1/identity/clients" })
+        foreach (var list in new[] { "/api/v1/api-keys", "/api/v1/webhooks", "/api/v1/notification-types", "/api/v1/bitable-syncs", "/api/v1/identity/clients", "/api/v1/apps" })
         {
-            var answer = await admin.GetFromJsonAsync<JsonElement>(list);
-            counts.Add((answer.ValueKind == JsonValueKind.Array ? answer : answer.GetProperty("items")).GetArrayLength());
+            counts.Add((await admin.GetFromJsonAsync<JsonElement>(list + "?limit=200")).GetProperty("items").GetArrayLength());
         }
-
-        counts.Add((await admin.GetFromJsonAsync<JsonElement>("/api/v1/apps")).EnumerateArray().Count());
         return string.Join(",", counts);
     }
 }

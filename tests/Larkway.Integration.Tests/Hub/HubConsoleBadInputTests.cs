@@ -514,7 +514,7 @@ public sealed class HubConsoleBadInputTests(HubConsoleBadInputTests.AssistantCon
 
         /// <summary>The names of the stored assistants.</summary>
         public async Task<List<string?>> NamesAsync() =>
-            [.. (await Admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/assistants")).EnumerateArray().Select(a => a.GetProperty("name").GetString())];
+            [.. (await Admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/assistants")).GetProperty("items").EnumerateArray().Select(a => a.GetProperty("name").GetString())];
 
         private async Task<long> InsertSessionAsync(string assistant)
         {

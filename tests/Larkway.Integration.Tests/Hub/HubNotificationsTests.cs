@@ -134,7 +134,7 @@ public sealed class HubNotificationsTests
 
         using var admin = Client(hub, HubSandbox.AdminKey);
         var keys = await admin.GetFromJsonAsync<JsonElement>("/api/v1/api-keys");
-        var crmId = keys.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "crm").GetProperty("id").GetString();
+        var crmId = keys.GetProperty("items").EnumerateArray().Single(k => k.GetProperty("name").GetString() == "crm").GetProperty("id").GetString();
         keys.GetRawText().ShouldNotContain(crm);
         (await admin.DeleteAsync($"/api/v1/api-keys/{crmId}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await PostAsync(hub, crm, Request("k2", [new { email = "bob@example.com" }]))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -229,6 +229,7 @@ public sealed class HubNotificationsTests
         var key = await CreateKeyAsync(hub, "erp", "purchase_order.*");
         using var admin = Client(hub, HubSandbox.AdminKey);
         var types = await admin.GetFromJsonAsync<JsonElement>("/api/v1/notification-types");
+        types = types.GetProperty("items");
         types.EnumerateArray().Select(t => t.GetProperty("name").GetString()).ShouldBe(
             ["approval.decided", "contract.expiring", "larkway.alert", "payment.pending", "purchase_order.created", "requisition.submitted"]);
         foreach (var type in types.EnumerateArray())

@@ -52,6 +52,7 @@ public sealed class HubWebhooksTests
 
         // The delivery log shows them delivered, with status and response time; the list never shows the secret.
         var log = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{id}/deliveries?status=delivered");
+        log = log.GetProperty("items");
         log.EnumerateArray().Select(d => d.GetProperty("event_type").GetString()).ShouldContain("card.action.trigger");
         foreach (var delivery in log.EnumerateArray())
         {
@@ -93,7 +94,7 @@ public sealed class HubWebhooksTests
         // The replay set it Pending before answering, so Done now means it was handled again.
         await WaitForInboxDoneAsync(admin, inboxId);
 
-        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{id}/deliveries")).GetArrayLength().ShouldBe(1);
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{id}/deliveries")).GetProperty("items").GetArrayLength().ShouldBe(1);
         receiver.At("/flaky").Count(r => r.AnsweredWith == 200).ShouldBe(1);
     }
 
@@ -115,8 +116,8 @@ public sealed class HubWebhooksTests
         receiver.At("/strict").Count.ShouldBe(1);
 
         var deadOnly = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{id}/deliveries?status=dead_letter&limit=10");
-        deadOnly.GetArrayLength().ShouldBe(1);
-        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{id}/deliveries?status=delivered")).GetArrayLength().ShouldBe(0);
+        deadOnly.GetProperty("items").GetArrayLength().ShouldBe(1);
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{id}/deliveries?status=delivered")).GetProperty("items").GetArrayLength().ShouldBe(0);
 
         var deliveryId = dead.GetProperty("id").GetInt64();
         var replay = await admin.PostAsync($"/api/v1/webhook-deliveries/{deliveryId}/replay", null);
@@ -169,8 +170,8 @@ public sealed class HubWebhooksTests
         await WaitForDeliveriesAsync(admin, messagesId, d => d.All(x => x.GetProperty("status").GetString() == "delivered"));
         Types(receiver.At("/messages")).ShouldBe(["im.message.receive_v1"]);
         Types(receiver.At("/cards")).ShouldBe(["card.action.trigger"]);
-        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{cardsId}/deliveries")).GetArrayLength().ShouldBe(1);
-        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{approvalsId}/deliveries")).GetArrayLength().ShouldBe(0);
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{cardsId}/deliveries")).GetProperty("items").GetArrayLength().ShouldBe(1);
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{approvalsId}/deliveries")).GetProperty("items").GetArrayLength().ShouldBe(0);
         receiver.At("/approvals").ShouldBeEmpty();
         receiver.At("/deleted").ShouldBeEmpty();
         (await admin.GetAsync($"/api/v1/webhooks/{gone}/deliveries")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -208,7 +209,7 @@ public sealed class HubWebhooksTests
         (await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://example.com/x", event_types = Array.Empty<string>() })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://example.com/x", event_types = new[] { "im.*.x" } })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await admin.GetAsync("/api/v1/webhooks")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/webhooks")).GetArrayLength().ShouldBe(0);
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/webhooks")).GetProperty("items").GetArrayLength().ShouldBe(0);
 
         var ok = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://example.com/hooks/larkway", event_types = new[] { "im.message.*", "card.action.trigger" }, description = "ERP" });
         ok.StatusCode.ShouldBe(HttpStatusCode.Created);
@@ -234,7 +235,7 @@ public sealed class HubWebhooksTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (true)
         {
-            var list = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{id}/deliveries", cts.Token)).EnumerateArray().Select(e => e.Clone()).ToList();
+            var list = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{id}/deliveries", cts.Token)).GetProperty("items").EnumerateArray().Select(e => e.Clone()).ToList();
             if (list.Count > 0 && condition(list))
             {
                 return list;

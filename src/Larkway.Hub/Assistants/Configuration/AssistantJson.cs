@@ -12,6 +12,7 @@ namespace Larkway.Hub.Assistants.Configuration;
 [JsonSerializable(typeof(AssistantInput))]
 [JsonSerializable(typeof(AssistantInfo))]
 [JsonSerializable(typeof(AssistantInfo[]))]
+[JsonSerializable(typeof(Larkway.Hub.Platform.Http.ListPage<AssistantInfo>))]
 internal sealed partial class AssistantJsonContext : JsonSerializerContext
 {
     /// <summary>A stored settings document; one that no longer reads (never written by this Hub) falls back to the defaults.</summary>

@@ -43,6 +43,27 @@ internal sealed partial class AssistantService(
         }
     }
 
+    /// <summary>
+    /// Up to <paramref name="take"/> + 1 assistants by name after <paramref name="after"/> (keyset); whether each answers
+    /// on its apps depends on all the others, which are read for that (assistants are few).
+    /// </summary>
+    public async Task<IReadOnlyList<AssistantInfo>> ListPageAsync(string? after, int take, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var answerers = AssistantPrecedence.Answerers(await db.Assistants.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false));
+            var rows = db.Assistants.AsNoTracking();
+            if (after is not null)
+            {
+                rows = rows.Where(r => string.Compare(r.Name, after) > 0);
+            }
+
+            var page = await rows.OrderBy(r => r.Name).Take(take + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. page.Select(r => Info(r, answerers))];
+        }
+    }
+
     /// <summary>Per app, the enabled assistant that answers there (<see cref="AssistantPrecedence"/>).</summary>
     public async Task<IReadOnlyDictionary<string, string>> AnswerersAsync(CancellationToken cancellationToken)
     {

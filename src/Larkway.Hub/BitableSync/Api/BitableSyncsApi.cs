@@ -464,15 +464,15 @@ internal sealed record DryRunDto(IReadOnlyList<ColumnDto> Columns, IReadOnlyList
     public int ProblemsTotal { get; init; }
 }
 
-internal sealed record ConflictPageDto(IReadOnlyList<ConflictDto> Items, int Total, string? Next);
+internal sealed record ConflictPageDto(IReadOnlyList<ConflictDto> Items, int Total, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
-internal sealed record DeadLetterPageDto(IReadOnlyList<DeadLetterDto> Items, int Total, string? Next);
+internal sealed record DeadLetterPageDto(IReadOnlyList<DeadLetterDto> Items, int Total, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>A page of syncs in id order; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
-internal sealed record BitableSyncListDto(BitableSyncDto[] Items, string? Next);
+internal sealed record BitableSyncListDto(BitableSyncDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>A page of a sync's passes, newest first; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
-internal sealed record PassPageDto(PassDto[] Items, string? Next);
+internal sealed record PassPageDto(PassDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 internal sealed record PassDto(long Id, string Kind, DateTimeOffset StartedAt, DateTimeOffset EndedAt, string Outcome, int ToBitable, int ToDatabase, int Conflicts, int Refused, int ApiCalls);
 

@@ -267,7 +267,7 @@ internal sealed record ClientWriteDto(
 }
 
 /// <summary>A page of clients; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
-internal sealed record ClientListDto(ClientDto[] Items, string? Next);
+internal sealed record ClientListDto(ClientDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>A client as the admin API shows it; <see cref="ClientSecret"/> only in the answer that made it.</summary>
 internal sealed record ClientDto(

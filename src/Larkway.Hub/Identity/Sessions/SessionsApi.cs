@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Larkway.Hub.Identity.Clients;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
@@ -14,7 +15,7 @@ namespace Larkway.Hub.Identity.Sessions;
 internal sealed record SessionDto(string Id, string PersonId, string[] Amr, DateTimeOffset AuthTime, DateTimeOffset ExpiresAt, string[] Clients);
 
 /// <summary>A page of live sessions, newest sign-in first; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
-internal sealed record SessionListDto(SessionDto[] Items, string? Next);
+internal sealed record SessionListDto(SessionDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>What a sign-out everywhere ended.</summary>
 internal sealed record SignedOutDto(string PersonId, int SessionsEnded);

@@ -21,6 +21,9 @@ internal sealed class NotificationTypeService(NotificationTypeStore store, Notif
     /// <summary>Every type, by name.</summary>
     public Task<IReadOnlyList<NotificationTypeRow>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
 
+    /// <summary>Up to <paramref name="take"/> + 1 types by name after <paramref name="after"/>.</summary>
+    public Task<IReadOnlyList<NotificationTypeRow>> ListPageAsync(string? after, int take, CancellationToken cancellationToken) => store.ListPageAsync(after, take, cancellationToken);
+
     /// <summary>One type, or null.</summary>
     public Task<NotificationTypeRow?> GetAsync(string name, CancellationToken cancellationToken) => store.GetAsync(name, cancellationToken);
 

@@ -28,6 +28,22 @@ internal sealed class NotificationTypeStore(
         }
     }
 
+    /// <summary>Up to <paramref name="take"/> + 1 types by name after <paramref name="after"/> (keyset).</summary>
+    public async Task<IReadOnlyList<NotificationTypeRow>> ListPageAsync(string? after, int take, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = db.NotificationTypes.AsNoTracking();
+            if (after is not null)
+            {
+                rows = rows.Where(t => string.Compare(t.Name, after) > 0);
+            }
+
+            return await rows.OrderBy(t => t.Name).Take(take + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task<NotificationTypeRow?> GetAsync(string name, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);

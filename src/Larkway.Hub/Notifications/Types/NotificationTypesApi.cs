@@ -32,10 +32,22 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
         types.MapPost("/{name}/preview", PreviewTypeAsync).WithName("PreviewNotificationType");
     }
 
-    private static async Task<JsonHttpResult<NotificationTypeDto[]>> ListTypesAsync([FromServices] NotificationTypeService types, CancellationToken cancellationToken)
+    /// <summary>A type name as a list cursor: what <see cref="NotificationTypeDefinition.Validate"/> accepts as a name.</summary>
+    private static readonly ListCursor TypeCursor = ListCursor.Name(
+        c => c.Length <= NotificationLimits.MaxTypeLength && c.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-'), "a notification type name");
+
+    /// <summary>The types by name; <c>next</c> is the <c>after</c> of the next page.</summary>
+    private static async Task<Results<JsonHttpResult<ListPage<NotificationTypeDto>>, ProblemHttpResult>> ListTypesAsync(
+        [FromServices] NotificationTypeService types, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
-        var list = await types.ListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(list.Select(ToDto).ToArray(), NotificationTypesJsonContext.Default.NotificationTypeDtoArray);
+        var (paging, refused) = ListPaging.Read(limit, after, DefaultKeyListLimit, MaxKeyListLimit, TypeCursor);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var rows = await types.ListPageAsync(paging.After, paging.Limit, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(paging.Answer(rows, t => t.Name, ToDto), NotificationTypesJsonContext.Default.ListPageNotificationTypeDto);
     }
 
     private static async Task<Results<JsonHttpResult<NotificationTypeDto>, ProblemHttpResult>> GetTypeAsync(
@@ -184,5 +196,6 @@ public sealed record NotificationPreviewRecipientDto(string Type, string Value);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(NotificationTypeDto))]
 [JsonSerializable(typeof(NotificationTypeDto[]))]
+[JsonSerializable(typeof(ListPage<NotificationTypeDto>))]
 [JsonSerializable(typeof(NotificationPreviewDto))]
 internal sealed partial class NotificationTypesJsonContext : JsonSerializerContext;

@@ -70,7 +70,7 @@ public sealed class HubAssistantsApiTests
         changed.GetProperty("policy").GetProperty("unknown_users").GetString().ShouldBe("guest", "a change keeps what it does not name");
 
         var listed = await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants");
-        listed.EnumerateArray().Select(a => a.GetProperty("name").GetString()).ShouldBe(["helpdesk"]);
+        listed.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("name").GetString()).ShouldBe(["helpdesk"]);
 
         (await admin.DeleteAsync("/api/v1/assistants/helpdesk")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         var gone = await admin.GetAsync("/api/v1/assistants/helpdesk");
@@ -151,7 +151,7 @@ public sealed class HubAssistantsApiTests
         typo.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await typo.Content.ReadAsStringAsync()).ShouldContain("gruops");
 
-        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants")).GetArrayLength().ShouldBe(0, "nothing refused was stored");
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants")).GetProperty("items").GetArrayLength().ShouldBe(0, "nothing refused was stored");
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class HubAssistantsApiTests
         // Each answers where it alone is enabled: nothing is flagged, and a change to either that keeps that is stored.
         (await admin.PatchAsJsonAsync("/api/v1/assistants/helpdesk", new { display_name = "Help desk" })).StatusCode.ShouldBe(HttpStatusCode.OK);
         var listed = await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants");
-        listed.EnumerateArray().ShouldAllBe(a => a.GetProperty("not_answering").GetArrayLength() == 0);
+        listed.GetProperty("items").EnumerateArray().ShouldAllBe(a => a.GetProperty("not_answering").GetArrayLength() == 0);
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed class HubAssistantsApiTests
         var flagged = alpha.GetProperty("not_answering").EnumerateArray().ShouldHaveSingleItem();
         flagged.GetProperty("app").GetString().ShouldBe("default");
         flagged.GetProperty("answered_by").GetString().ShouldBe("helpdesk");
-        var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants")).EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetProperty("not_answering").GetArrayLength());
+        var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/assistants")).GetProperty("items").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetProperty("not_answering").GetArrayLength());
         listed.ShouldBe(new Dictionary<string, int> { ["alpha"] = 1, ["helpdesk"] = 0 });
 
         using var console = new ConsoleClient(hub.Host.BaseUrl);

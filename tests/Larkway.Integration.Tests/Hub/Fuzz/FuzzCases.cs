@@ -32,6 +32,13 @@ internal static partial class FuzzCases
         "limit=1000000&sample=1000000&before=99999999999999999999",
         "platform=%FF&status=lost&person=per_%00&before=abc&assistant=" + new string('a', 300) + "&after=9_9_",
         "platform=dingtalk&status=answered&person=" + new string('p', 400) + "&before=1e3&after=99999999999999999999_1_per_x&assistant=%20",
+        // Every list pages with limit and after (a name, an id or a number by list): cursors of each kind, and both
+        // names of the newest-first lists' cursor at once.
+        "limit=1&after=default&before=apr_0123456789abcdef0123456789abcdef",
+        "limit=200&after=key_0123456789abcdef",
+        "limit=1&after=whk_ffffffffffffffffffffffffffffffff",
+        "limit=2&after=-1&before=0",
+        "after=%E5%90%8D%00&limit=%20",
     ];
 
     private static readonly string[] BodyMethods = ["POST", "PUT", "PATCH"];
