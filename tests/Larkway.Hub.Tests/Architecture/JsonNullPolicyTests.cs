@@ -23,6 +23,9 @@ public sealed class JsonNullPolicyTests
         ["AssistantAnsweringJson"] = "the stored history an AI backend gets again, never shown; rows hold PascalCase names, which must still read",
     };
 
+    // Every list answers {items, next} (docs/hub.md, "Lists: one shape, paged").
+    private const string LastPage = "every list writes next; null says this is the last page, so a client reads one field rather than its absence";
+
     /// <summary>Properties whose null is shown on purpose, with why.</summary>
     private static readonly Dictionary<string, string> KeptNulls = new(StringComparer.Ordinal)
     {
@@ -30,6 +33,19 @@ public sealed class JsonNullPolicyTests
         ["FieldChangeDto.New"] = "a directory change shows both sides: null new is a field cleared",
         ["FieldChangeWire.Old"] = "the history's stored form of the same, unchanged from the rows already stored",
         ["FieldChangeWire.New"] = "the history's stored form of the same, unchanged from the rows already stored",
+        ["ApprovalListDto.Next"] = LastPage,
+        ["ConflictPageDto.Next"] = LastPage,
+        ["DeadLetterPageDto.Next"] = LastPage,
+        ["BitableSyncListDto.Next"] = LastPage,
+        ["PassPageDto.Next"] = LastPage,
+        ["AdminEventListDto.Next"] = LastPage,
+        ["NotificationListDto.Next"] = LastPage,
+        ["ListPage`1.Next"] = LastPage,
+        ["SessionListDto.Next"] = LastPage,
+        ["ClientListDto.Next"] = LastPage,
+        ["PersonListDto.Next"] = LastPage,
+        ["DepartmentListDto.Next"] = LastPage,
+        ["DirectorySyncListDto.Next"] = LastPage,
     };
 
     [Fact]

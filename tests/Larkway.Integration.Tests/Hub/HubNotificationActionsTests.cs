@@ -99,7 +99,7 @@ public sealed class HubNotificationActionsTests
 
         // The forwarded decision is queued with the recorded click, in one transaction: by the second answer the queue is final.
         var deliveries = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{webhookId}/deliveries");
-        deliveries.GetArrayLength().ShouldBe(1, deliveries.ToString());
+        deliveries.GetProperty("items").GetArrayLength().ShouldBe(1, deliveries.ToString());
         await HubSandbox.WaitUntilAsync(() => receiver.At("/decisions").Count == 1, "the forwarded decision");
         using var forwarded = JsonDocument.Parse(receiver.At("/decisions")[0].Body);
         forwarded.RootElement.GetProperty("event").GetProperty("decision").GetString().ShouldBe("approved");

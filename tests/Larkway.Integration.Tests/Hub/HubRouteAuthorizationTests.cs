@@ -30,6 +30,7 @@ public sealed partial class HubRouteAuthorizationTests(ITestOutputHelper output)
         ["/healthz"] = "liveness probe for orchestrators; says only up or down",
         ["/readyz"] = "readiness probe for orchestrators and load balancers",
         ["/"] = "a redirect to the console",
+        ["/console/deliveries/{**rest}"] = "the page's old name, a redirect to /console/notifications (which asks for sign-in itself)",
         ["/favicon.ico"] = "the console's icon",
         ["/console/assets/{name}"] = "the console's style sheet and scripts, which the sign-in page needs",
         ["/console/sign-in"] = "the console's sign-in page",
