@@ -14,7 +14,7 @@ public sealed class HubStartFailureTests
         var (exitCode, output) = await HubProcess.RunToExitAsync(new Dictionary<string, string>(), "--urls", $"http://127.0.0.1:{port}");
 
         exitCode.ShouldBe(2, string.Join('\n', output));
-        var line = output.ShouldHaveSingleItem();
+        var line = WithoutProgress(output).ShouldHaveSingleItem();
         line.ShouldContain($"port {port} is in use by another program");
         line.ShouldContain("--urls");
     }
@@ -29,7 +29,7 @@ public sealed class HubStartFailureTests
             "--urls", "http://127.0.0.1:0");
 
         exitCode.ShouldBe(2, string.Join('\n', output));
-        var line = output.ShouldHaveSingleItem();
+        var line = WithoutProgress(output).ShouldHaveSingleItem();
         line.ShouldContain($"sandbox Emulator cannot listen on http://127.0.0.1:{port}: port {port} is in use by another program");
         line.ShouldContain("LARKWAY_EMULATOR_PORT");
     }
@@ -49,7 +49,7 @@ public sealed class HubStartFailureTests
         var (exitCode, output) = await HubProcess.RunToExitAsync(settings, "--urls", "http://127.0.0.1:0");
 
         exitCode.ShouldBe(2, string.Join('\n', output));
-        var line = output.ShouldHaveSingleItem();
+        var line = WithoutProgress(output).ShouldHaveSingleItem();
         line.ShouldContain($"The data folder {data} is in use by another Hub (process {first.ProcessId}, started ");
         line.ShouldContain("One Hub runs per data folder");
         using var http = new HttpClient { BaseAddress = first.BaseUrl };
@@ -67,7 +67,7 @@ public sealed class HubStartFailureTests
         var (exitCode, output) = await RunQuietAsync(new() { ["Larkway__Storage__ConnectionString"] = $"Data Source={database}" });
 
         exitCode.ShouldBe(2, string.Join('\n', output));
-        var line = output.ShouldHaveSingleItem();
+        var line = WithoutProgress(output).ShouldHaveSingleItem();
         line.ShouldStartWith($"larkway hub: The Hub cannot open its SQLite database {database}:");
         line.ShouldContain("Larkway:Storage:ConnectionString");
     }
@@ -78,7 +78,7 @@ public sealed class HubStartFailureTests
         var (exitCode, output) = await RunQuietAsync(new() { ["Larkway__Storage__ConnectionString"] = "Data Source=x.db;Colour=blue" });
 
         exitCode.ShouldBe(2, string.Join('\n', output));
-        output.ShouldHaveSingleItem().ShouldContain("Larkway:Storage:ConnectionString is not a valid SQLite connection string");
+        WithoutProgress(output).ShouldHaveSingleItem().ShouldContain("Larkway:Storage:ConnectionString is not a valid SQLite connection string");
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class HubStartFailureTests
         });
 
         exitCode.ShouldBe(2, string.Join('\n', output));
-        var line = output.ShouldHaveSingleItem();
+        var line = WithoutProgress(output).ShouldHaveSingleItem();
         line.ShouldStartWith($"larkway hub: The Hub cannot use its PostgreSQL database 127.0.0.1:{port}/larkway:");
         line.ShouldNotContain("hunter2-secret");
     }
@@ -107,7 +107,7 @@ public sealed class HubStartFailureTests
         var (exitCode, output) = await HubProcess.RunToExitAsync(new Dictionary<string, string> { ["LARKWAY_EMULATOR_PORT"] = "0" }, "--urls", urls);
 
         exitCode.ShouldBe(2, string.Join('\n', output));
-        var line = output.ShouldHaveSingleItem();
+        var line = WithoutProgress(output).ShouldHaveSingleItem();
         line.ShouldStartWith($"larkway hub: The Hub cannot listen on '{urls}': it is not a URL to listen on");
         line.ShouldContain("--urls");
     }
@@ -118,7 +118,7 @@ public sealed class HubStartFailureTests
         var (exitCode, output) = await RunQuietAsync(new() { ["Larkway__Outbound__AllowPrivateNetworks"] = "perhaps" });
 
         exitCode.ShouldBe(2, string.Join('\n', output));
-        var line = output.ShouldHaveSingleItem();
+        var line = WithoutProgress(output).ShouldHaveSingleItem();
         line.ShouldStartWith("larkway hub: ");
         line.ShouldContain("'perhaps' at 'Larkway:Outbound:AllowPrivateNetworks'");
         line.ShouldContain("Boolean");
@@ -132,7 +132,7 @@ public sealed class HubStartFailureTests
         var (exitCode, output) = await RunQuietAsync(new() { ["Larkway__DataProtection__KeyEncryptionKey"] = key });
 
         exitCode.ShouldBe(2, string.Join('\n', output));
-        var line = output.ShouldHaveSingleItem();
+        var line = WithoutProgress(output).ShouldHaveSingleItem();
         line.ShouldStartWith($"larkway hub: Larkway:DataProtection:KeyEncryptionKey {reason}");
         line.ShouldContain("openssl rand -base64 32");
     }
@@ -153,4 +153,8 @@ public sealed class HubStartFailureTests
         port = ((IPEndPoint)listener.LocalEndpoint).Port;
         return listener;
     }
+
+    /// <summary>The output without the sandbox's progress lines ("Starting the sandbox's Emulator…"), which come before any failure.</summary>
+    private static List<string> WithoutProgress(IEnumerable<string> output) =>
+        [.. output.Where(line => !(line.EndsWith('…') && !line.Contains(':', StringComparison.Ordinal)))];
 }
