@@ -77,7 +77,7 @@ public sealed class HubAppsPlatformTests
         var list = await console.Http.GetStringAsync("/console/apps");
         var row = list[list.IndexOf("<tr data-app=\"chat\">", StringComparison.Ordinal)..];
         row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
-        row.ShouldContain("<td class=\"app-platform\">TestChat<br>");
+        row.ShouldContain("<td class=\"app-platform\">TestChat<span class=\"url-line\">");
         row.ShouldContain("Bot Secret: set");
         row.ShouldContain("Signing Key: ");
         row.ShouldContain("Check Token: ");

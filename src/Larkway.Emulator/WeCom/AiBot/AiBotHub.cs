@@ -286,8 +286,15 @@ internal sealed partial class AiBotHub : IDisposable
             return new AiBotPush(reqId, "lost", target.Id);
         }
 
-        return await target.SendAsync(AiBotFrames.Push(cmd, reqId, body))
-            ? new AiBotPush(reqId, "connection", target.Id)
+        if (await target.SendAsync(AiBotFrames.Push(cmd, reqId, body)))
+        {
+            return new AiBotPush(reqId, "connection", target.Id);
+        }
+
+        // Not written: a connection whose client has sent its close frame is no longer the bot's (the push found none);
+        // a write that failed went into a dead socket.
+        return target.Socket.State is WebSocketState.CloseReceived or WebSocketState.Closed
+            ? new AiBotPush(reqId, "no-connection", null)
             : new AiBotPush(reqId, "lost", target.Id);
     }
 

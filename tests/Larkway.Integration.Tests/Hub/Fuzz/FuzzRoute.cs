@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -70,9 +71,10 @@ internal sealed record FuzzRoute(string Pattern, IReadOnlyList<string> Parameter
         var path = Pattern;
         foreach (var parameter in Parameters)
         {
-            var start = path.IndexOf("{" + parameter, StringComparison.Ordinal);
-            var end = path.IndexOf('}', start);
-            path = path[..start] + value(parameter) + path[(end + 1)..];
+            // A parameter is {name}, {name:constraint}, or a catch-all {*name} / {**name}.
+            var match = Regex.Match(path, @"\{\*{0,2}" + Regex.Escape(parameter) + @"[}:=?]");
+            var end = path.IndexOf('}', match.Index);
+            path = path[..match.Index] + value(parameter) + path[(end + 1)..];
         }
 
         return path;

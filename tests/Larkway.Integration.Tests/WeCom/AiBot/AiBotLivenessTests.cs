@@ -140,17 +140,28 @@ public sealed class AiBotLivenessTests(AiBotEmulatorFixture fixture, ITestOutput
         var last = await fixture.Control.MessageAsync(after, userId: "bob");
         await AiBotEmulatorFixture.WaitUntilAsync(() => Task.FromResult(_handled.ContainsKey(after)), $"the message after recovery ({last})");
 
-        // Give pushes still in flight a moment, then count.
-        await Task.Delay(500);
         // The emulator says where each message went: "connection" (written to the bot's connection), "lost" (into a
         // connection that can no longer deliver it, such as a half-open one) or "no-connection" (the bot had none).
         var pushed = sent.Where(s => s.Delivery is "connection" or "lost").ToList();
+        // Handlers of the old connection's last messages may still be queued behind the others on a busy machine: wait for
+        // every pushed message to be handled, for a while, before counting what never came.
+        await WaitForAsync(() => pushed.All(s => _handled.ContainsKey(s.Text)), TimeSpan.FromSeconds(10));
         var times = sent.Where(s => _handled.ContainsKey(s.Text)).Select(s => _handled[s.Text]).Order().ToList();
         var longestGap = times.Zip(times.Skip(1)).Select(p => Stopwatch.GetElapsedTime(p.First, p.Second)).DefaultIfEmpty().Max();
         var run = new Run(sent.Count, pushed.Count, pushed.Count(s => !_handled.ContainsKey(s.Text)), sent.Count(s => !_handled.ContainsKey(s.Text)), longestGap,
             string.Join(",", sent.GroupBy(s => s.Delivery).Select(g => $"{g.Key}:{g.Count()}")), _client.LastReconnectReason);
         output.WriteLine(run.ToString());
         return run;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds or <paramref name="most"/> has passed (then the counts tell).</summary>
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan most)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition() && waited.Elapsed < most)
+        {
+            await Task.Delay(50);
+        }
     }
 
     private static string Delivery(JsonElement answer) =>
