@@ -13,8 +13,11 @@ internal sealed class ConsoleHub : IAsyncDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _cspViolations = new();
 
-    private ConsoleHub(HubHost host, IBrowserContext context, IPage page)
+    private readonly string _dataDirectory;
+
+    private ConsoleHub(HubHost host, string dataDirectory, IBrowserContext context, IPage page)
     {
+        _dataDirectory = dataDirectory;
         Host = host;
         Context = context;
         Page = page;
@@ -68,7 +71,7 @@ internal sealed class ConsoleHub : IAsyncDisposable
         context.SetDefaultTimeout(30_000);
         Assertions.SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();
-        var hub = new ConsoleHub(host, context, page);
+        var hub = new ConsoleHub(host, dataDirectory, context, page);
         page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
@@ -103,5 +106,14 @@ internal sealed class ConsoleHub : IAsyncDisposable
     {
         await Context.DisposeAsync();
         await Host.DisposeAsync();
+
+        // The Hub's own temporary folder: a suite run starts dozens, and none is left behind.
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Larkway.Integration.Tests.Infrastructure;
 
 namespace Larkway.Integration.Tests.Hub;
 
@@ -9,11 +10,13 @@ internal sealed partial class HubProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly string _secretsFolder;
 
-    private HubProcess(Process process, string secretsFile)
+    private HubProcess(Process process, string secretsFile, string secretsFolder)
     {
         _process = process;
         SecretsFile = secretsFile;
+        _secretsFolder = secretsFolder;
     }
 
     /// <summary>
@@ -58,14 +61,15 @@ internal sealed partial class HubProcess : IAsyncDisposable
         var info = HubStartInfo(workingDirectory ?? AppContext.BaseDirectory, []);
         info.Environment["urls"] = "http://127.0.0.1:0";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["Larkway__Bootstrap__SecretsFile"] = Path.Combine(Directory.CreateTempSubdirectory("larkway-secrets-").FullName, "first-start-secrets.txt");
+        var secretsFolder = Directory.CreateTempSubdirectory("larkway-secrets-").FullName;
+        info.Environment["Larkway__Bootstrap__SecretsFile"] = Path.Combine(secretsFolder, "first-start-secrets.txt");
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the Hub");
-        var hub = new HubProcess(process, info.Environment["Larkway__Bootstrap__SecretsFile"]!);
+        var hub = new HubProcess(process, info.Environment["Larkway__Bootstrap__SecretsFile"]!, secretsFolder);
         process.OutputDataReceived += (_, e) => hub.Record(e.Data);
         process.ErrorDataReceived += (_, e) => hub.Record(e.Data);
         process.BeginOutputReadLine();
@@ -180,6 +184,7 @@ internal sealed partial class HubProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        TemporaryFolder.Delete(_secretsFolder);
     }
 
     private void Record(string? line)

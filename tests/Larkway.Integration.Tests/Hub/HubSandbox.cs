@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
+using Larkway.Integration.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -13,9 +14,11 @@ namespace Larkway.Integration.Tests.Hub;
 internal sealed class HubSandbox : IAsyncDisposable
 {
     private readonly EmulatorServer? _external;
+    private readonly bool _ownsDataDirectory;
 
-    private HubSandbox(HubHost host, string dataDirectory, EmulatorServer? external, HubLog log)
+    private HubSandbox(HubHost host, string dataDirectory, bool ownsDataDirectory, EmulatorServer? external, HubLog log)
     {
+        _ownsDataDirectory = ownsDataDirectory;
         Host = host;
         Log = log;
         DataDirectory = dataDirectory;
@@ -72,6 +75,8 @@ internal sealed class HubSandbox : IAsyncDisposable
 
     public static async Task<HubSandbox> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, EmulatorServer? external = null, Action<WebApplicationBuilder>? configure = null)
     {
+        // A folder the test did not name is the Hub's own, removed when it stops (a suite run starts hundreds).
+        var ownsDataDirectory = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("larkway-hub-").FullName;
         var values = new Dictionary<string, string?>
         {
@@ -107,7 +112,7 @@ internal sealed class HubSandbox : IAsyncDisposable
             builder.Logging.AddProvider(log);
             configure?.Invoke(builder);
         });
-        return new HubSandbox(host, dataDirectory, external, log);
+        return new HubSandbox(host, dataDirectory, ownsDataDirectory, external, log);
     }
 
     public const string AdminKey = "test-admin-key-0123456789";
@@ -193,5 +198,9 @@ internal sealed class HubSandbox : IAsyncDisposable
         Control.Dispose();
         Api.Dispose();
         await Host.DisposeAsync();
+        if (_ownsDataDirectory)
+        {
+            TemporaryFolder.Delete(DataDirectory);
+        }
     }
 }
