@@ -68,6 +68,8 @@ public sealed class BitableSyncBrowserTests(BrowserFixture browser) : IClassFixt
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("Resumed");
+        // A click posts a form and the browser is still loading the answer when it returns; a reload then would cut that
+        // navigation short (Chromium: "Not attached to an active page"), so each click waits for its flash first.
         // The pass is listed once it starts; its rows count when it ends, and the page shows them after a reload.
         await Wait.UntilAsync(async () =>
         {
@@ -90,6 +92,7 @@ public sealed class BitableSyncBrowserTests(BrowserFixture browser) : IClassFixt
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("Resumed");
         await Wait.UntilAsync(async () =>
         {
             await page.ReloadAsync();
@@ -105,6 +108,7 @@ public sealed class BitableSyncBrowserTests(BrowserFixture browser) : IClassFixt
         // A row whose owner nobody has.
         await ExecuteAsync(database, "INSERT INTO orders VALUES ('PO-4', 10, 'Open', 'nobody@example.com')");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("A pass runs now");
         await Wait.UntilAsync(async () =>
         {
             await page.ReloadAsync();

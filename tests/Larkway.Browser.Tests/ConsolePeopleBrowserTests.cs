@@ -40,6 +40,7 @@ public sealed class ConsolePeopleBrowserTests(BrowserFixture browser) : IClassFi
         await hub.SignInAsync();
         await page.GotoAsync(hub.Url("/console/directory"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("Full sync dsr_");
         await Wait.UntilAsync(async () =>
         {
             await page.ReloadAsync();
