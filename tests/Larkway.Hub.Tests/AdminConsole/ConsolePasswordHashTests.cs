@@ -16,6 +16,20 @@ public sealed class ConsolePasswordHashTests
         ConsolePasswordHash.Hash("correct horse").ShouldNotBe(hash);
     }
 
+    [Fact]
+    public void A_hash_stored_with_another_iteration_count_verifies_by_its_own_count()
+    {
+        // As the Hub stored console passwords before they were hashed with one iteration.
+        var salt = new byte[16];
+        salt[0] = 7;
+        var hash = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2("3mQ-generated"u8, salt, 210_000, System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+        var stored = $"pbkdf2-sha256$210000${System.Buffers.Text.Base64Url.EncodeToString(salt)}${System.Buffers.Text.Base64Url.EncodeToString(hash)}";
+
+        ConsolePasswordHash.Verify("3mQ-generated", stored).ShouldBeTrue();
+        ConsolePasswordHash.Verify("3mQ-generatec", stored).ShouldBeFalse();
+        ConsolePasswordHash.Verify("3mQ-generated", stored.Replace("$210000$", "$1$", StringComparison.Ordinal)).ShouldBeFalse();
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("plain")]

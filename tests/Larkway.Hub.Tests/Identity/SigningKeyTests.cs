@@ -73,6 +73,26 @@ public sealed class SigningKeyTests
     }
 
     [Fact]
+    public async Task The_rotation_job_makes_no_key_before_the_first_is_needed_and_rotates_the_one_first_use_made()
+    {
+        using var database = new TempDatabase();
+        await using var hub = new IdentityTestHub(database, settings: FastRotation);
+        var keys = hub.Get<SigningKeys>();
+
+        (await keys.RotateAsync(CancellationToken.None)).ShouldBe((false, 0));
+        await using (var db = await hub.Get<IDbContextFactory<HubDbContext>>().CreateDbContextAsync())
+        {
+            (await db.IdentitySigningKeys.CountAsync()).ShouldBe(0, "a Hub that has not signed anything has no key");
+        }
+
+        var first = await keys.CurrentAsync(CancellationToken.None);
+        (await keys.PublishedAsync(CancellationToken.None)).Select(k => k.Id).ShouldBe([first.Id]);
+        hub.Time.Advance(TimeSpan.FromMinutes(55));
+        (await keys.RotateAsync(CancellationToken.None)).Created.ShouldBeTrue("the successor, within KeyPrepublish of the hour");
+        (await keys.PublishedAsync(CancellationToken.None)).Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_retired_key_is_deleted_once_every_token_it_signed_has_expired_and_its_tokens_then_fail()
     {
         using var database = new TempDatabase();

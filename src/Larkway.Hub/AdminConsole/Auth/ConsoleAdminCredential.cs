@@ -49,8 +49,7 @@ internal sealed partial class ConsoleAdminCredential(
     {
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var reset = IsTrue(configuration[ResetSetting]) || IsTrue(configuration["Larkway:Console:ResetAdminPassword"]);
-        var password = ConsolePasswordHash.NewPassword();
-        var hash = ConsolePasswordHash.Hash(password);
+        string password;
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
@@ -60,6 +59,9 @@ internal sealed partial class ConsoleAdminCredential(
                 return;
             }
 
+            // Made only when it is stored: a start that finds a password spends nothing on one.
+            password = ConsolePasswordHash.NewPassword();
+            var hash = ConsolePasswordHash.Hash(password);
             if (existing is null)
             {
                 db.Settings.Add(new HubSetting { Name = SettingName, Value = hash, UpdatedAt = time.GetUtcNow() });

@@ -7,12 +7,17 @@ namespace Larkway.Hub.AdminConsole.Auth;
 
 /// <summary>
 /// Console passwords as PBKDF2-HMAC-SHA256 with a random salt: <c>pbkdf2-sha256$iterations$salt$hash</c> (base64url).
-/// The iteration count is stored with the hash, so it can be raised later without breaking stored passwords.
+/// The iteration count is stored with the hash, so a stored password keeps verifying whatever count made it.
 /// </summary>
 internal static class ConsolePasswordHash
 {
-    /// <summary>Iterations for new hashes (OWASP's 2023 floor for SHA-256 is 600k; 210k keeps sign-in near 0.1 s on small hosts).</summary>
-    public const int Iterations = 210_000;
+    /// <summary>
+    /// Iterations for new hashes: one. Every console password is generated (<see cref="NewPassword"/>, 192 random bits),
+    /// never chosen by a person, so no guessing can find one from its hash and stretching (OWASP's 600k iterations are for
+    /// memorable passwords) would only cost every sign-in and password reset CPU — 0.1–0.3 s on a small host, which an
+    /// unauthenticated caller could spend at will. A person-chosen password would need the stretching back.
+    /// </summary>
+    public const int Iterations = 1;
 
     private const string Scheme = "pbkdf2-sha256";
     private const int SaltBytes = 16;

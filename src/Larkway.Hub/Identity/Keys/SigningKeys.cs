@@ -79,13 +79,21 @@ internal sealed class SigningKeys
 
     /// <summary>
     /// The rotation job's work: a successor is made <see cref="IdentityOptions.KeyPrepublish"/> before the signing key's
-    /// time is up, and keys no longer published are deleted. Returns what it did, for the job's log and the tests.
+    /// time is up, and keys no longer published are deleted; before the first key exists there is nothing to do. Returns
+    /// what it did, for the job's log and the tests.
     /// </summary>
     public async Task<(bool Created, int Deleted)> RotateAsync(CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var now = _time.GetUtcNow();
         var keys = await LoadAsync(cancellationToken, reload: true).ConfigureAwait(false);
+        if (keys.Count == 0)
+        {
+            // Nothing to rotate yet: the first key is made when something first signs or publishes (CurrentAsync), so a Hub
+            // that never serves sign-in never generates one (an RSA key costs a start up to a second of CPU).
+            return (false, 0);
+        }
+
         var created = false;
         if (Signer(keys, now) is not { } signer)
         {

@@ -13,9 +13,9 @@ internal static class MetricsEndpoint
     /// <summary>Maps the scrape route; the caller decides who may call it.</summary>
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints, PrometheusScrapeExporter exporter)
     {
-        // A route handler (not a RequestDelegate), so that endpoint filters such as the admin check apply.
-        Delegate handler = (HttpContext context) => ScrapeAsync(context, exporter);
-        return endpoints.MapGet(Path, handler)
+        // A route handler (not a RequestDelegate), so that endpoint filters such as the admin check apply: the explicit
+        // return type keeps the lambda from converting to RequestDelegate, and leaves it one the generator compiles.
+        return endpoints.MapGet(Path, Task<IResult> (HttpContext context) => ScrapeAsync(context, exporter))
             .WithDisplayName("Prometheus metrics")
             .ExcludeFromDescription();
     }
