@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
 using Larkway.Hub.AdminConsole.Auth;
 
 namespace Larkway.Hub.Tests.AdminConsole;
@@ -22,8 +24,8 @@ public sealed class ConsolePasswordHashTests
         // As the Hub stored console passwords before they were hashed with one iteration.
         var salt = new byte[16];
         salt[0] = 7;
-        var hash = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2("3mQ-generated"u8, salt, 210_000, System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
-        var stored = $"pbkdf2-sha256$210000${System.Buffers.Text.Base64Url.EncodeToString(salt)}${System.Buffers.Text.Base64Url.EncodeToString(hash)}";
+        var hash = Rfc2898DeriveBytes.Pbkdf2("3mQ-generated"u8, salt, 210_000, HashAlgorithmName.SHA256, 32);
+        var stored = $"pbkdf2-sha256$210000${Base64Url.EncodeToString(salt)}${Base64Url.EncodeToString(hash)}";
 
         ConsolePasswordHash.Verify("3mQ-generated", stored).ShouldBeTrue();
         ConsolePasswordHash.Verify("3mQ-generatec", stored).ShouldBeFalse();
