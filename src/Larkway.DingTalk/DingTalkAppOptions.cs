@@ -21,6 +21,9 @@ public sealed class DingTalkAppOptions
     /// <summary>The old API's host (<see cref="DingTalkBaseUrls.Oapi"/>, or an emulator's).</summary>
     public Uri OapiBaseUrl { get; set; } = DingTalkBaseUrls.Oapi;
 
+    /// <summary>Where a browser signs a person in (<see cref="DingTalkBaseUrls.Login"/>, or an emulator's).</summary>
+    public Uri LoginBaseUrl { get; set; } = DingTalkBaseUrls.Login;
+
     /// <summary>The time limit of each attempt (a retried call may take longer in all).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -43,6 +46,7 @@ public sealed class DingTalkAppOptions
         AgentId = AgentId,
         ApiBaseUrl = ApiBaseUrl,
         OapiBaseUrl = OapiBaseUrl,
+        LoginBaseUrl = LoginBaseUrl,
         Timeout = Timeout,
         Retry = Retry.Clone(),
         TokenRefreshMargin = TokenRefreshMargin,
@@ -59,6 +63,7 @@ public sealed class DingTalkAppOptions
 
         DingTalkRetryOptions.ThrowIfNotHttp(ApiBaseUrl, nameof(ApiBaseUrl));
         DingTalkRetryOptions.ThrowIfNotHttp(OapiBaseUrl, nameof(OapiBaseUrl));
+        DingTalkRetryOptions.ThrowIfNotHttp(LoginBaseUrl, nameof(LoginBaseUrl));
         Retry.ThrowIfInvalid();
         if (Timeout <= TimeSpan.Zero && Timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {

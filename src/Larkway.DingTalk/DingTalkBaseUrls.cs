@@ -9,9 +9,13 @@ public static class DingTalkBaseUrls
     /// <summary>The old API (<c>/gettoken</c>, <c>/topapi/…</c>, <c>/robot/send</c>; token in the <c>access_token</c> query).</summary>
     public static readonly Uri Oapi = new("https://oapi.dingtalk.com");
 
+    /// <summary>The sign-in pages a browser is sent to (<c>/oauth2/auth</c>: DingTalk's OAuth 2.0 login and its QR code).</summary>
+    public static readonly Uri Login = new("https://login.dingtalk.com");
+
     /// <summary>
-    /// The base URL of DingTalk inside a Larkway emulator at <paramref name="emulator"/>: it serves both hosts' paths under
-    /// <c>/dingtalk</c>, so set <see cref="DingTalkAppOptions.ApiBaseUrl"/> and <see cref="DingTalkAppOptions.OapiBaseUrl"/> to it.
+    /// The base URL of DingTalk inside a Larkway emulator at <paramref name="emulator"/>: it serves the three hosts' paths under
+    /// <c>/dingtalk</c>, so set <see cref="DingTalkAppOptions.ApiBaseUrl"/>, <see cref="DingTalkAppOptions.OapiBaseUrl"/> and
+    /// <see cref="DingTalkAppOptions.LoginBaseUrl"/> to it.
     /// </summary>
     public static Uri Emulator(Uri emulator)
     {

@@ -22,6 +22,7 @@ public class DingTalkClient : IDisposable
     private readonly Lazy<Robots.DingTalkAppRobotClient> _robot = null!;
     private readonly Lazy<WorkNotifications.DingTalkWorkNotificationsClient> _work = null!;
     private readonly Lazy<Cards.DingTalkCardsClient> _cards = null!;
+    private readonly Lazy<SignIn.DingTalkSignInClient> _signIn = null!;
 
     /// <summary>A client. The options are checked now and copied. <paramref name="handler"/> replaces the network and is not disposed.</summary>
     /// <exception cref="DingTalkApiException">AppKey or AppSecret is missing (<see cref="DingTalkErrorCodes.InvalidRequest"/>).</exception>
@@ -44,6 +45,7 @@ public class DingTalkClient : IDisposable
         _robot = new Lazy<Robots.DingTalkAppRobotClient>(() => new Robots.DingTalkAppRobotClient(_pipeline));
         _work = new Lazy<WorkNotifications.DingTalkWorkNotificationsClient>(() => new WorkNotifications.DingTalkWorkNotificationsClient(_pipeline));
         _cards = new Lazy<Cards.DingTalkCardsClient>(() => new Cards.DingTalkCardsClient(_pipeline));
+        _signIn = new Lazy<SignIn.DingTalkSignInClient>(() => new SignIn.DingTalkSignInClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -62,6 +64,9 @@ public class DingTalkClient : IDisposable
 
     /// <summary>Interactive cards: create and deliver, update in place, AI cards streamed.</summary>
     public virtual Cards.DingTalkCardsClient Cards => _cards.Value;
+
+    /// <summary>Signing the organisation's people in with DingTalk (OAuth 2.0 login) and reading who signed in.</summary>
+    public virtual SignIn.DingTalkSignInClient SignIn => _signIn.Value;
 
     /// <summary>The organisation's members.</summary>
     public virtual DingTalkUsersClient Users => _users.Value;

@@ -89,7 +89,7 @@ internal sealed class DingTalkPipeline : ApiPipelineBase<DingTalkRequest, DingTa
     {
         if (!request.WithAppToken)
         {
-            return await SendWithRetriesAsync(request, token: null, cancellationToken).ConfigureAwait(false);
+            return await SendWithRetriesAsync(request, request.UserToken, cancellationToken).ConfigureAwait(false);
         }
 
         var token = await Tokens.GetAsync(request.Host, _sendWithoutToken, cancellationToken).ConfigureAwait(false);

@@ -19,6 +19,12 @@ internal sealed record DingTalkRequest(HttpMethod Method, DingTalkHost Host, str
     /// <summary>False for calls without the app's token (token requests themselves, robot webhooks).</summary>
     public bool WithAppToken { get; init; } = true;
 
+    /// <summary>
+    /// A person's user access token, sent in place of the app's (<c>/v1.0/contact/users/me</c>): it is never cached,
+    /// refreshed or logged by the pipeline, and a refusal is the caller's to answer.
+    /// </summary>
+    public string? UserToken { get; init; }
+
     /// <summary>Safe to send twice: retried on 5xx, timeouts and transport failures as well as on rate limits.</summary>
     public bool Idempotent { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Larkway.DingTalk.Auth;
 using Larkway.DingTalk.Robots;
+using Larkway.DingTalk.SignIn;
 using Larkway.DingTalk.Users;
 
 namespace Larkway.DingTalk.Json;
@@ -27,4 +28,7 @@ namespace Larkway.DingTalk.Json;
 [JsonSerializable(typeof(OldApiResult<DingTalkUser>))]
 [JsonSerializable(typeof(OldApiResult<UserIdResult>))]
 [JsonSerializable(typeof(OldApiResult<UserListResult>))]
+[JsonSerializable(typeof(UserTokenRequest))]
+[JsonSerializable(typeof(UserTokenAnswer))]
+[JsonSerializable(typeof(DingTalkSignedInUser))]
 internal sealed partial class DingTalkJsonContext : JsonSerializerContext;

@@ -6,6 +6,7 @@ using Larkway.Emulator.DingTalk.Chat;
 using Larkway.Emulator.DingTalk.Control;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.Robots;
+using Larkway.Emulator.DingTalk.SignIn;
 using Larkway.Emulator.DingTalk.State;
 using Larkway.Emulator.DingTalk.Stream;
 using Larkway.Emulator.DingTalk.Web;
@@ -109,6 +110,7 @@ internal static class DingTalkEmulator
         services.AddSingleton(sp => new CardClicks(sp.GetRequiredService<DingTalkStreamHub>(), sp.GetRequiredService<CardStore>(), options, options.TimeProvider));
         services.AddSingleton<DingTalkPersistence>();
         services.AddSingleton(_ => new RobotThrottle(options.TimeProvider, options));
+        services.AddSingleton(_ => new SignIn.DingTalkSignIns(options.TimeProvider));
     }
 
     /// <summary>Must run after UseRouting: the gate reads the matched endpoint's <see cref="DingTalkApi"/> metadata.</summary>
@@ -119,6 +121,8 @@ internal static class DingTalkEmulator
         app.MapDingTalkTokenEndpoints();
         app.MapDingTalkContactEndpoints();
         app.MapDingTalkUserEndpoints();
+        app.MapDingTalkSignIn();
+        app.MapDingTalkLoginPage();
         app.MapDingTalkRobotWebhook();
         app.MapDingTalkAppRobot();
         app.MapDingTalkMessageFiles();

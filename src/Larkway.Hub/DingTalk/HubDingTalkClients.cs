@@ -14,8 +14,8 @@ internal sealed class HubDingTalkClients(HubAppRegistry apps, DingTalkClientFact
     protected override DingTalkClient Create(StoredApp app) => clients.CreateClient(app.Name, options => Apply(app, options));
 
     /// <summary>
-    /// The client options of a stored DingTalk app: DingTalk's two hosts, or — for any other base URL — that one host
-    /// serving both APIs' paths (the Emulator's <c>…/dingtalk</c>).
+    /// The client options of a stored DingTalk app: DingTalk's three hosts (new API, old API, sign-in), or — for any other base URL —
+    /// that one host serving all their paths (the Emulator's <c>…/dingtalk</c>).
     /// </summary>
     public static DingTalkAppOptions OptionsOf(StoredApp app)
     {
@@ -36,5 +36,6 @@ internal sealed class HubDingTalkClients(HubAppRegistry apps, DingTalkClientFact
         options.AgentId = app.AgentId;
         options.ApiBaseUrl = official ? DingTalkBaseUrls.Api : app.BaseUrl;
         options.OapiBaseUrl = official ? DingTalkBaseUrls.Oapi : app.BaseUrl;
+        options.LoginBaseUrl = official ? DingTalkBaseUrls.Login : app.BaseUrl;
     }
 }

@@ -21,6 +21,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -56,9 +58,32 @@ public static class HubDingTalkServiceCollectionExtensions
         services.TryAddSingleton<RobotSignatureLedger>();
         services.AddHubJob<RobotSignatureRetention>();
 
-        // Notifications of DingTalk apps: rendered for DingTalk, their buttons links back to the Hub made per recipient.
+        // Notifications of DingTalk apps: rendered for DingTalk, their buttons links back to the Hub made per recipient, which
+        // act only for a DingTalk sign-in of that recipient (a cookie scheme of the links' own).
+        services.AddOptions<DingTalkActionLinkOptions>().BindConfiguration(DingTalkActionLinkOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DingTalkActionLinkOptions>, DingTalkActionLinkOptionsValidator>());
         services.TryAddSingleton(sp => new DingTalkActionLinks(
-            sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<HubSettings>(), sp.GetService<IServer>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<HubSettings>(), sp.GetService<IServer>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<DingTalkActionLinkOptions>>().Value));
+        services.TryAddSingleton(sp => new DingTalkActionSignIn(
+            sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<DingTalkActionLinks>(), sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddAuthentication().AddCookie(DingTalkActionSignIn.Scheme, o =>
+        {
+            o.Cookie.Name = DingTalkActionSignIn.CookieName;
+            o.Cookie.Path = DingTalkActionSignIn.CookiePath;
+            o.Cookie.HttpOnly = true;
+            // Lax: the link is opened from DingTalk (a top-level navigation from another site) and must carry it; a
+            // cross-site POST never does.
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.SlidingExpiration = false;
+        });
+        services.AddOptions<CookieAuthenticationOptions>(DingTalkActionSignIn.Scheme)
+            .Configure<IOptions<DingTalkActionLinkOptions>, TimeProvider>((o, links, time) =>
+            {
+                o.ExpireTimeSpan = links.Value.SignInLifetime;
+                o.TimeProvider = time;
+            });
         services.TryAddSingleton(sp => new DingTalkNotificationSender(sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<DingTalkActionLinks>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, DingTalkNotificationChannel>(sp => new DingTalkNotificationChannel(sp.GetRequiredService<DingTalkNotificationSender>())));
         // A DingTalk app's bot answers through its session webhook or the app robot.

@@ -69,6 +69,9 @@ internal static class LogEvents
     // Notifications/DingTalk
     public const int DingTalkActionCrossSiteRefused = 4115;
     public const int DingTalkActionFollowUpFailed = 4125;
+    public const int DingTalkActionSignInMismatch = 4116;
+    public const int DingTalkActionSignInFailed = 4117;
+    public const int DingTalkActionRecipientInactive = 4118;
 
     // Feishu/Notifications
     public const int FeishuNotificationClicksRefused = 4113;

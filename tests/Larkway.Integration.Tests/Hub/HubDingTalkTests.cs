@@ -17,7 +17,7 @@ namespace Larkway.Integration.Tests.Hub;
 /// </summary>
 public sealed class HubDingTalkTests
 {
-    private const string AppName = "dt-org";
+    internal const string AppName = "dt-org";
     private const string Token = "larkwaytoken";
 
     // 43 Base64 characters: a 32-byte key without its padding.
@@ -248,12 +248,14 @@ public sealed class HubDingTalkTests
         await HubSandbox.WaitUntilAsync(() => Status(admin, id) == "sent", "the card sent", seconds: 60);
         var approve = Links((await RobotMessagesAsync(hub, "alice"))[0].GetProperty("msgParam")).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal));
         var own = new Uri(approve).GetLeftPart(UriPartial.Authority);
-        using var browser = new HttpClient();
+        using var browser = new DingTalkBrowser("alice");
+        (await browser.OpenAsync(approve)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        // What a hostile page's auto-submitting form sends, from a modern browser and from one without Fetch Metadata.
-        using var crossSite = await ConfirmAsync(browser, approve, ("Origin", "http://evil.example"), ("Sec-Fetch-Site", "cross-site"));
-        using var otherOrigin = await ConfirmAsync(browser, approve, ("Origin", "http://evil.example"));
-        using var sameSite = await ConfirmAsync(browser, approve, ("Sec-Fetch-Site", "same-site"));
+        // What a hostile page's auto-submitting form sends, from a modern browser and from one without Fetch Metadata
+        // (even with Alice's sign-in cookie, which a real browser would not send cross-site).
+        using var crossSite = await browser.ConfirmAsync(approve, ("Origin", "http://evil.example"), ("Sec-Fetch-Site", "cross-site"));
+        using var otherOrigin = await browser.ConfirmAsync(approve, ("Origin", "http://evil.example"));
+        using var sameSite = await browser.ConfirmAsync(approve, ("Sec-Fetch-Site", "same-site"));
         crossSite.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         otherOrigin.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         sameSite.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
@@ -263,20 +265,9 @@ public sealed class HubDingTalkTests
         Actions(admin, id).ShouldBeEmpty("a refused confirm records no click");
 
         // The confirm page's own form: same origin.
-        using var confirmed = await ConfirmAsync(browser, approve, ("Origin", own), ("Sec-Fetch-Site", "same-origin"));
+        using var confirmed = await browser.ConfirmAsync(approve, ("Origin", own), ("Sec-Fetch-Site", "same-origin"));
         confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
         Actions(admin, id).Single().GetProperty("action").GetString().ShouldBe("approve");
-    }
-
-    private static async Task<HttpResponseMessage> ConfirmAsync(HttpClient browser, string link, params (string Name, string Value)[] headers)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, link) { Content = new FormUrlEncodedContent([]) };
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        return await browser.SendAsync(request);
     }
 
     private static async Task<HttpResponseMessage> PushAsync(HubSandbox hub, Larkway.DingTalk.Callbacks.DingTalkEncryptedReply push)
@@ -355,9 +346,11 @@ public sealed class HubDingTalkTests
         var chat = await hub.Control.GetStringAsync("/dingtalk-chat/robot/alice/timeline");
         System.Text.RegularExpressions.Regex.Count(chat, ">PO-1001 needs approval<").ShouldBe(1, chat);
 
-        // Opening the link only asks: which notification, its facts, the button, who decides, with Confirm and Cancel.
-        using var browser = new HttpClient();
+        // Opening the link has DingTalk sign Alice in, then only asks: which notification, its facts, the button, who
+        // decides, with Confirm and Cancel.
+        using var browser = new DingTalkBrowser("alice");
         var page = await browser.GetStringAsync(approve);
+        browser.SignedInOnTheWay.ShouldBeTrue("the first look goes through DingTalk's login");
         var text = WebUtility.HtmlDecode(page);
         text.ShouldContain("PO-1001 needs approval");
         text.ShouldContain("Amount ¥12,000");
@@ -368,14 +361,14 @@ public sealed class HubDingTalkTests
         page.ShouldContain(">Cancel</button>");
 
         // Cancel leaves without deciding, and says so.
-        using var cancelled = await browser.GetAsync(approve + "?cancel=1");
+        using var cancelled = await browser.OpenAsync(approve + "?cancel=1");
         cancelled.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await cancelled.Content.ReadAsStringAsync()).ShouldContain("Nothing was decided or recorded");
         Actions(admin, id).ShouldBeEmpty("opening the link or cancelling is not a click");
 
         // Confirming records the click once, for Alice; the link used once says so and records nothing more.
-        using var confirmed = await browser.PostAsync(approve, null);
-        using var again = await browser.PostAsync(approve, null);
+        using var confirmed = await browser.ConfirmAsync(approve);
+        using var again = await browser.ConfirmAsync(approve);
         confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
         again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await again.Content.ReadAsStringAsync()).ShouldContain("This button was already used");
@@ -386,7 +379,7 @@ public sealed class HubDingTalkTests
         actions[0].GetProperty("operator").GetProperty("user_id").GetString().ShouldBe("alice");
         actions[0].TryGetProperty("operator_open_id", out _).ShouldBeFalse("operator_open_id is Feishu's only");
 
-        using var forged = await browser.PostAsync(approve[..^4] + "AAAA", null);
+        using var forged = await browser.ConfirmAsync(approve[..^4] + "AAAA");
         forged.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await forged.Content.ReadAsStringAsync()).ShouldContain("This link has expired");
     }
@@ -415,8 +408,8 @@ public sealed class HubDingTalkTests
         // The type also names its approver by email, which DingTalk cannot look up: left out, not sent to fail.
         (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{requisition.Id}")).GetProperty("recipients").GetArrayLength().ShouldBe(1);
         var approve = PackLinks(await RobotMessagesAsync(hub, "alice")).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal) && Label(hub, l).Contains("approve", StringComparison.OrdinalIgnoreCase));
-        using var browser = new HttpClient();
-        var answer = await (await browser.PostAsync(approve, null)).Content.ReadAsStringAsync();
+        using var browser = new DingTalkBrowser("alice");
+        var answer = await (await browser.OpenAndConfirmAsync(approve)).Content.ReadAsStringAsync();
         answer.ShouldContain("Approved " + requisition.Data.GetProperty("requisition").GetProperty("number").GetString());
         var actions = Actions(admin, requisition.Id);
         actions.Single().GetProperty("decision").GetString().ShouldBe("approved");
@@ -427,7 +420,7 @@ public sealed class HubDingTalkTests
         var followUp = (await RobotMessagesAsync(hub, "alice")).Single(m => m.GetProperty("msgKey").GetString() == "sampleText");
         followUp.GetProperty("msgParam").GetRawText().ShouldContain("Approved by Alice Chen");
         var reject = PackLinks(await RobotMessagesAsync(hub, "alice")).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal) && Label(hub, l).Contains("Approved by Alice Chen on", StringComparison.Ordinal) && l != approve);
-        using var rejected = await browser.PostAsync(reject, null);
+        using var rejected = await browser.ConfirmAsync(reject);
         rejected.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         var refused = await rejected.Content.ReadAsStringAsync();
         refused.ShouldContain("Already decided");
@@ -440,7 +433,7 @@ public sealed class HubDingTalkTests
         var messages = await RobotMessagesAsync(hub, "alice");
         var request = PackLinks([messages[^1]]).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal));
         WebUtility.HtmlDecode(await browser.GetStringAsync(request)).ShouldContain("Confirm <strong>“Request approval”</strong> for this notification?");
-        var requested = await (await browser.PostAsync(request, null)).Content.ReadAsStringAsync();
+        var requested = await (await browser.ConfirmAsync(request)).Content.ReadAsStringAsync();
         requested.ShouldContain("passed to the business system");
         requested.ShouldContain("none was opened");
         Actions(admin, payment.Id).Single().GetProperty("action").GetString().ShouldBe("request_approval");
@@ -544,37 +537,36 @@ public sealed class HubDingTalkTests
     private static string Label(HubSandbox hub, string link)
     {
         _ = hub;
-        using var client = new HttpClient();
-        using var page = client.GetAsync(link).GetAwaiter().GetResult();
-        return page.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        using var alice = new DingTalkBrowser("alice");
+        return alice.GetStringAsync(link).GetAwaiter().GetResult();
     }
 
-    private static string? Status(HttpClient admin, string id) =>
+    internal static string? Status(HttpClient admin, string id) =>
         admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}").GetAwaiter().GetResult().GetProperty("status").GetString();
 
-    private static IReadOnlyList<JsonElement> Actions(HttpClient admin, string id) =>
+    internal static IReadOnlyList<JsonElement> Actions(HttpClient admin, string id) =>
         admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}").GetAwaiter().GetResult() is var n && n.TryGetProperty("actions", out var a)
             ? [.. a.EnumerateArray().Select(x => x.Clone())]
             : [];
 
-    private static async Task<IReadOnlyList<JsonElement>> RobotMessagesAsync(HubSandbox hub, string user)
+    internal static async Task<IReadOnlyList<JsonElement>> RobotMessagesAsync(HubSandbox hub, string user)
     {
         var page = await hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/dingtalk/users/{user}/robot-messages");
         var items = page.TryGetProperty("items", out var i) ? i : page.GetProperty("data").GetProperty("items");
         return [.. items.EnumerateArray().Select(x => x.Clone())];
     }
 
-    private static IReadOnlyList<string> Links(JsonElement param) =>
+    internal static IReadOnlyList<string> Links(JsonElement param) =>
         [.. System.Text.RegularExpressions.Regex.Matches(param.GetRawText(), "https?://[^\"\\\\ )]+").Select(m => m.Value)];
 
-    private static HttpClient Admin(HubSandbox hub)
+    internal static HttpClient Admin(HubSandbox hub)
     {
         var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
         return admin;
     }
 
-    private static async Task<JsonElement> AddAppAsync(HttpClient admin, EmulatorServer emulator, object? extra = null)
+    internal static async Task<JsonElement> AddAppAsync(HttpClient admin, EmulatorServer emulator, object? extra = null)
     {
         var fields = new Dictionary<string, object?>
         {

@@ -87,8 +87,8 @@ public sealed class HubPersonRoutingTests
 
         // Bob's Approve on DingTalk reaches the business webhook with his person id.
         var approve = LinksIn(bobs[0].GetProperty("msgParam")).Single(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal));
-        using var browser = new HttpClient();
-        (await browser.PostAsync(approve, null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var browser = new DingTalkBrowser("bob");
+        (await browser.OpenAndConfirmAsync(approve)).StatusCode.ShouldBe(HttpStatusCode.OK);
         await HubSandbox.WaitUntilAsync(() => receiver.At("/actions").Count >= 1, "Bob's click at the webhook", seconds: 60);
         var envelope = JsonDocument.Parse(receiver.At("/actions")[0].Body).RootElement;
         envelope.GetProperty("type").GetString().ShouldBe("dingtalk.notification.action", "the platform event is in the envelope every webhook event has");
@@ -221,10 +221,10 @@ public sealed class HubPersonRoutingTests
 
         // Bob approves on DingTalk (the card's link, confirmed on the Hub's page).
         var bobCard = (await RobotMessagesAsync(hub, "bob")).ShouldHaveSingleItem();
-        using var browser = new HttpClient();
+        using var browser = new DingTalkBrowser("bob");
         var approveLink = LinksIn(bobCard.GetProperty("msgParam")).First(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal)
             && browser.GetStringAsync(l).GetAwaiter().GetResult().Contains("Approve", StringComparison.Ordinal));
-        (await browser.PostAsync(approveLink, null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await browser.ConfirmAsync(approveLink)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         // Carol approves on WeCom (the template card's button, pressed in the Emulator).
         var page = await hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages");
@@ -325,10 +325,10 @@ public sealed class HubPersonRoutingTests
         value.ShouldNotBeNull();
         (await hub.ClickAsync(feishuMessage, value, "alice@example.com")).GetProperty("toast").GetProperty("type").GetString().ShouldBe("success");
         var bobCard = (await RobotMessagesAsync(hub, "bob")).ShouldHaveSingleItem();
-        using var browser = new HttpClient();
+        using var browser = new DingTalkBrowser("bob");
         var approveLink = LinksIn(bobCard.GetProperty("msgParam")).First(l => l.Contains("/dingtalk/actions/", StringComparison.Ordinal)
             && browser.GetStringAsync(l).GetAwaiter().GetResult().Contains("Approve", StringComparison.Ordinal));
-        (await browser.PostAsync(approveLink, null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await browser.ConfirmAsync(approveLink)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var page = await hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages");
         var carolCard = page.GetProperty("items").EnumerateArray().Single(m => m.GetProperty("msgtype").GetString() == "template_card");
         var key = carolCard.GetProperty("content").GetProperty("button_list").EnumerateArray()
@@ -430,7 +430,7 @@ public sealed class HubPersonRoutingTests
         return recipients;
     }
 
-    private static async Task SyncDirectoryAsync(HttpClient admin)
+    internal static async Task SyncDirectoryAsync(HttpClient admin)
     {
         using var started = await admin.PostAsync("/api/v1/directory/sync", null);
         started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
@@ -438,7 +438,7 @@ public sealed class HubPersonRoutingTests
             .GetProperty("items")[0].GetProperty("status").GetString() != "running", "the directory sync", seconds: 120);
     }
 
-    private static async Task<string> PersonIdAsync(HttpClient admin, string email) =>
+    internal static async Task<string> PersonIdAsync(HttpClient admin, string email) =>
         (await admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/people?email=" + Uri.EscapeDataString(email))).GetProperty("items").EnumerateArray().Single().GetProperty("id").GetString()!;
 
     private static async Task<IReadOnlyList<JsonElement>> RobotMessagesAsync(HubSandbox hub, string user)

@@ -18,6 +18,9 @@ internal enum DingTalkFamily
 /// <summary>Endpoint metadata: this route is a DingTalk API call (counted, subject to faults, and authenticated when asked).</summary>
 internal sealed record DingTalkApi(DingTalkFamily Family, bool RequiresToken);
 
+/// <summary>Endpoint metadata: a page for a person's browser (the login), which the gate leaves to answer in HTML.</summary>
+internal sealed record DingTalkPage;
+
 /// <summary>The app a DingTalk call was authenticated as.</summary>
 internal sealed record DingTalkCaller(string AppKey);
 
@@ -29,6 +32,11 @@ internal static class DingTalkApiExtensions
     public static TBuilder AsDingTalk<TBuilder>(this TBuilder builder, DingTalkFamily family, bool requiresToken = true)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new DingTalkApi(family, requiresToken));
+
+    /// <summary>Marks a route as a page a browser opens, not an API call: the gate neither counts nor answers it in JSON.</summary>
+    public static TBuilder AsDingTalkPage<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new DingTalkPage());
 
     /// <summary>Which shape a path answers in when no route matched it (an unknown path still gets its host's shape).</summary>
     public static DingTalkFamily FamilyOf(PathString path) =>

@@ -28,6 +28,12 @@ internal sealed partial class DingTalkGateMiddleware(
         }
 
         var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<DingTalkPage>() is not null)
+        {
+            await next(context);
+            return;
+        }
+
         var api = endpoint?.Metadata.GetMetadata<DingTalkApi>();
         var family = api?.Family ?? DingTalkApiExtensions.FamilyOf(context.Request.Path);
         DingTalkRequestIds.Assign(context, family);

@@ -1,4 +1,6 @@
-using Larkway.Hub.Notifications;
+using System.Diagnostics.CodeAnalysis;
+using Larkway.DingTalk;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications.Actions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,34 +12,58 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.DingTalk.Notifications;
 
 /// <summary>
-/// <c>/dingtalk/actions/{token}</c>, where a notification's button on DingTalk leads. Opening the link (GET) only shows
-/// what the button does — the notification's title and key facts, the button, who decides — with Confirm and Cancel:
-/// link previews, scanners and a second look never act, and Cancel leaves without recording anything. Confirming (POST)
-/// records the click for the person the link was made for, runs the type's action and shows its answer; when that is a
-/// decision, the person gets a short follow-up message saying so (<see cref="DingTalkActionState.SendFollowUpAsync"/>).
-/// A button pressed before, or any button of a delivery already decided, answers so and records nothing (409). The page
-/// is plain HTML (<see cref="DingTalkConfirmPage"/>), readable in DingTalk's in-app browser.
+/// <c>/dingtalk/actions/{token}</c>, where a notification's button on DingTalk leads. The link names its recipient, but
+/// whoever holds it (a forwarded card, a copied URL) is not asked to be believed: the page first has DingTalk sign the
+/// person in (<see cref="DingTalkActionSignIn"/>) and goes on only for the link's own recipient — anyone else gets a page
+/// saying so, and nothing of the notification. Opening the link (GET) then only shows what the button does — the
+/// notification's title and key facts, the button, who decides — with Confirm and Cancel: link previews, scanners and a
+/// second look never act. Confirming (POST) records the click for that person, runs the type's action and shows its
+/// answer; when that is a decision, the person gets a short follow-up message saying so
+/// (<see cref="DingTalkActionState.SendFollowUpAsync"/>). A button pressed before, or any button of a delivery already
+/// decided, answers so and records nothing (409). A link stops working when it expires
+/// (<see cref="DingTalkActionLinkOptions.Lifetime"/>), when its notification is gone, or when its recipient has left the
+/// directory. Every page is plain HTML (<see cref="DingTalkConfirmPage"/>), readable in DingTalk's in-app browser, sent
+/// with no referrer, never cached and never framed.
 /// </summary>
 /// <remarks>
 /// A confirm must come from the confirm page itself: a POST that the browser marks as made by another site
 /// (<c>Sec-Fetch-Site</c> <c>cross-site</c> or <c>same-site</c>), or whose <c>Origin</c> is not the Hub's, is refused with
-/// 403 and records nothing — otherwise any page that learnt a link could click for its recipient. A POST with neither
-/// header (an old in-app browser, a server-side client) is accepted: the per-recipient, signed and expiring token in
-/// the path is what authorizes it, and browsers that could be led cross-site all send one of the two.
+/// 403 and records nothing. The confirm cookie is SameSite=Lax, so a cross-site POST never carries it either.
 /// </remarks>
 internal static partial class DingTalkActionEndpoint
 {
+    /// <summary>The query that drops the current DingTalk sign-in and asks DingTalk again (the mismatch page's link).</summary>
+    public const string SignInAgainQuery = "signin";
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(DingTalkActionLinks.PathPrefix + "{token}", ShowAsync).ExcludeFromDescription().AllowAnonymous();
-        endpoints.MapPost(DingTalkActionLinks.PathPrefix + "{token}", ConfirmAsync).ExcludeFromDescription().AllowAnonymous().DisableAntiforgery();
+        var links = endpoints.MapGroup(DingTalkActionSignIn.CookiePath).ExcludeFromDescription().AllowAnonymous().AddEndpointFilter(NoLeaksAsync);
+        links.MapGet("/signin", SignedInAsync);
+        links.MapGet("/{token}", ShowAsync);
+        links.MapPost("/{token}", ConfirmAsync).DisableAntiforgery();
+    }
+
+    /// <summary>
+    /// Every answer of the links: no Referer carries a token onwards, no cache (shared or the browser's) keeps a page for
+    /// the next person, no site frames a Confirm button.
+    /// </summary>
+    private static ValueTask<object?> NoLeaksAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var headers = context.HttpContext.Response.Headers;
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-store";
+        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        headers.XFrameOptions = "DENY";
+        return next(context);
     }
 
     private static async Task<IResult> ShowAsync(string token, HttpContext http, CancellationToken cancellationToken)
     {
-        if (http.RequestServices.GetRequiredService<DingTalkActionLinks>().Read(token) is not { } click)
+        var services = http.RequestServices;
+        var links = services.GetRequiredService<DingTalkActionLinks>();
+        if (links.Read(token) is not { } click)
         {
-            return DingTalkConfirmPage.Expired();
+            return DingTalkConfirmPage.Expired(links.Lifetime);
         }
 
         if (http.Request.Query.ContainsKey(DingTalkConfirmPage.CancelQuery))
@@ -45,16 +71,71 @@ internal static partial class DingTalkActionEndpoint
             return DingTalkConfirmPage.Cancelled();
         }
 
-        return await DingTalkActionState.LoadAsync(http.RequestServices, click, cancellationToken).ConfigureAwait(false) is not { } state
-            ? DingTalkConfirmPage.Gone()
+        var state = await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false);
+        if (Unusable(services, click, state, out var refusal))
+        {
+            return refusal;
+        }
+
+        var who = await DingTalkActionSignIn.CurrentAsync(http).ConfigureAwait(false);
+        if (http.Request.Query.ContainsKey(SignInAgainQuery))
+        {
+            await DingTalkActionSignIn.SignOutAsync(http).ConfigureAwait(false);
+            who = null;
+        }
+
+        if (who is null || who.App != state.AppName)
+        {
+            try
+            {
+                return await services.GetRequiredService<DingTalkActionSignIn>().ChallengeAsync(http, state.AppName ?? "", token, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HubAppNotFoundException)
+            {
+                return DingTalkConfirmPage.AppGone();
+            }
+        }
+
+        return who.UserId != click.UserId
+            ? Mismatch(services, click, who)
             : DingTalkConfirmPage.Done(state, click) ?? DingTalkConfirmPage.Ask(state, click);
+    }
+
+    /// <summary>DingTalk's return from its login: on to the link for its recipient, a page saying why not for anyone else.</summary>
+    private static async Task<IResult> SignedInAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        var services = http.RequestServices;
+        var logger = Logger(services);
+        try
+        {
+            var (result, token, who) = await services.GetRequiredService<DingTalkActionSignIn>().CallbackAsync(http, cancellationToken).ConfigureAwait(false);
+            var click = token is null ? null : services.GetRequiredService<DingTalkActionLinks>().Read(token);
+            return result switch
+            {
+                DingTalkSignInResult.Recipient => Results.Redirect(DingTalkActionLinks.PathPrefix + token),
+                DingTalkSignInResult.SomeoneElse when click is not null => Mismatch(services, click, who!),
+                DingTalkSignInResult.NotAMember => DingTalkConfirmPage.NotAMember(who?.Nick),
+                DingTalkSignInResult.Cancelled => DingTalkConfirmPage.SignInCancelled(token!),
+                _ => DingTalkConfirmPage.SignInNotStartedHere(),
+            };
+        }
+        catch (HubAppNotFoundException)
+        {
+            return DingTalkConfirmPage.AppGone();
+        }
+        catch (Exception ex) when (ex is DingTalkApiException or HttpRequestException or TimeoutException)
+        {
+            var code = ex is DingTalkApiException api ? api.Code : ex.GetType().Name;
+            LogSignInFailed(logger, code);
+            return DingTalkConfirmPage.SignInFailed(code);
+        }
     }
 
     private static async Task<IResult> ConfirmAsync(string token, HttpContext http, CancellationToken cancellationToken)
     {
         var services = http.RequestServices;
         var links = services.GetRequiredService<DingTalkActionLinks>();
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DingTalkActionEndpoint));
+        var logger = Logger(services);
         if (CrossSite(http.Request, links.Origin()) is { } reason)
         {
             LogCrossSite(logger, reason);
@@ -64,12 +145,25 @@ internal static partial class DingTalkActionEndpoint
 
         if (links.Read(token) is not { } click)
         {
-            return DingTalkConfirmPage.Expired();
+            return DingTalkConfirmPage.Expired(links.Lifetime);
         }
 
-        if (await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false) is not { } state)
+        var state = await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false);
+        if (Unusable(services, click, state, out var refusal))
         {
-            return DingTalkConfirmPage.Gone();
+            return refusal;
+        }
+
+        // Only a DingTalk sign-in of the link's own person confirms: the link alone proves nothing about who holds it.
+        var who = await DingTalkActionSignIn.CurrentAsync(http).ConfigureAwait(false);
+        if (who is null || who.App != state.AppName)
+        {
+            return DingTalkConfirmPage.SignInFirst();
+        }
+
+        if (who.UserId != click.UserId)
+        {
+            return Mismatch(services, click, who);
         }
 
         if (DingTalkConfirmPage.Done(state, click) is { } done)
@@ -77,9 +171,9 @@ internal static partial class DingTalkActionEndpoint
             return done;
         }
 
-        // The link is made for one delivery's recipient and action: that pair is DingTalk's identity of the press.
+        // The link is made for one delivery's recipient and action, and that person signed in: DingTalk's identity of the press.
         var (ok, message, _) = await services.GetRequiredService<NotificationCardActions>()
-            .HandleClickAsync(new NotificationClick(Apps.HubAppPlatform.DingTalk, null, click.UserId, click.NotificationId, click.DeliveryId, click.Action, $"{click.DeliveryId}/{click.Action}"), cancellationToken)
+            .HandleClickAsync(new NotificationClick(HubAppPlatform.DingTalk, null, click.UserId, click.NotificationId, click.DeliveryId, click.Action, $"{click.DeliveryId}/{click.Action}"), cancellationToken)
             .ConfigureAwait(false);
         if (ok && await DingTalkActionState.NewDecisionAsync(services, click, cancellationToken).ConfigureAwait(false) is { } decision)
         {
@@ -96,18 +190,44 @@ internal static partial class DingTalkActionEndpoint
         return DingTalkConfirmPage.Page(ok ? StatusCodes.Status200OK : StatusCodes.Status410Gone, ok ? "Done" : "Nothing to do", message, state.Title);
     }
 
+    /// <summary>Whether a link does nothing now — its notification is gone, or its recipient left the directory — and the page saying why.</summary>
+    private static bool Unusable(IServiceProvider services, DingTalkActionClick click, [NotNullWhen(false)] DingTalkActionState? state, out IResult refusal)
+    {
+        if (state is null)
+        {
+            refusal = DingTalkConfirmPage.Gone();
+            return true;
+        }
+
+        if (state.RecipientLeft)
+        {
+            LogRecipientInactive(Logger(services), click.NotificationId, click.DeliveryId);
+            refusal = DingTalkConfirmPage.RecipientLeft();
+            return true;
+        }
+
+        refusal = Results.Empty;
+        return false;
+    }
+
+    private static IResult Mismatch(IServiceProvider services, DingTalkActionClick click, DingTalkConfirmer who)
+    {
+        LogMismatch(Logger(services), click.NotificationId, click.DeliveryId, who.UserId);
+        return DingTalkConfirmPage.SomeoneElse(who.Nick ?? who.UserId);
+    }
+
     /// <summary>
     /// The follow-up after a decision, sent while the person waits (one robot message): the decision is recorded already,
     /// so a follow-up DingTalk refuses is logged, not shown as a failed confirm — the links say "already decided" regardless.
     /// </summary>
     private static async Task FollowUpAsync(IServiceProvider services, ILogger logger, DingTalkActionState state, DingTalkActionClick click,
-        NotificationActionRow decision, CancellationToken cancellationToken)
+        Larkway.Hub.Notifications.NotificationActionRow decision, CancellationToken cancellationToken)
     {
         try
         {
             await state.SendFollowUpAsync(services, click.UserId, decision, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Larkway.DingTalk.DingTalkApiException or HttpRequestException or TimeoutException or Apps.HubAppNotFoundException)
+        catch (Exception ex) when (ex is DingTalkApiException or HttpRequestException or TimeoutException or HubAppNotFoundException)
         {
             LogFollowUpFailed(logger, click.NotificationId, click.DeliveryId, ex.GetType().Name);
         }
@@ -139,9 +259,20 @@ internal static partial class DingTalkActionEndpoint
         && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
         && a.Port == b.Port;
 
+    private static ILogger Logger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DingTalkActionEndpoint));
+
     [LoggerMessage(EventId = LogEvents.DingTalkActionCrossSiteRefused, Level = LogLevel.Warning, Message = "A DingTalk notification button's confirm was refused (403), sent by another site ({Reason}); nothing was recorded.")]
     private static partial void LogCrossSite(ILogger logger, string reason);
 
     [LoggerMessage(EventId = LogEvents.DingTalkActionFollowUpFailed, Level = LogLevel.Warning, Message = "The follow-up of a decision on DingTalk was not sent (notification {NotificationId}, delivery {DeliveryId}: {Error}); the decision is recorded and its links answer that it is decided.")]
     private static partial void LogFollowUpFailed(ILogger logger, string notificationId, long deliveryId, string error);
+
+    [LoggerMessage(EventId = LogEvents.DingTalkActionSignInMismatch, Level = LogLevel.Warning, Message = "A DingTalk button of notification {NotificationId} (delivery {DeliveryId}) was opened by DingTalk user {UserId}, not its recipient (a forwarded card or copied link); nothing was shown or recorded.")]
+    private static partial void LogMismatch(ILogger logger, string notificationId, long deliveryId, string userId);
+
+    [LoggerMessage(EventId = LogEvents.DingTalkActionSignInFailed, Level = LogLevel.Warning, Message = "DingTalk did not confirm who opened a notification button ({Code}); nothing was recorded.")]
+    private static partial void LogSignInFailed(ILogger logger, string code);
+
+    [LoggerMessage(EventId = LogEvents.DingTalkActionRecipientInactive, Level = LogLevel.Information, Message = "A DingTalk button of notification {NotificationId} (delivery {DeliveryId}) was opened after its recipient left the directory; it no longer acts.")]
+    private static partial void LogRecipientInactive(ILogger logger, string notificationId, long deliveryId);
 }

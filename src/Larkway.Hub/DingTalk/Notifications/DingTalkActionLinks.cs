@@ -24,15 +24,17 @@ internal sealed record DingTalkActionClick(
 /// DingTalk's action cards open links; they do not call back. So each button of a notification sent on DingTalk is a link
 /// to <c>/dingtalk/actions/{token}</c> on the Hub, made for its recipient: the token is the click itself, encrypted and
 /// authenticated with the Hub's Data Protection keys and valid for <see cref="Lifetime"/>, so nobody can forge a click
-/// for another notification, person or action, and a forwarded link still names the person it was sent to.
+/// for another notification, person or action. A link names its person but does not prove who holds it (a card can be
+/// forwarded, a URL copied): the confirm page acts only for a DingTalk sign-in of that very person
+/// (<see cref="DingTalkActionSignIn"/>).
 /// </summary>
-internal sealed class DingTalkActionLinks(IDataProtectionProvider protection, HubSettings settings, IServer? server, TimeProvider time)
+internal sealed class DingTalkActionLinks(IDataProtectionProvider protection, HubSettings settings, IServer? server, TimeProvider time, DingTalkActionLinkOptions options)
 {
-    /// <summary>How long a button works (a notification's decision rarely waits longer).</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
-
-    /// <summary>The link's path prefix.</summary>
+    /// <summary>The links' path prefix.</summary>
     public const string PathPrefix = "/dingtalk/actions/";
+
+    /// <summary>How long a button works (<see cref="DingTalkActionLinkOptions.Lifetime"/>).</summary>
+    public TimeSpan Lifetime => options.Lifetime;
 
     private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Larkway.Hub.DingTalk.Notifications.ActionLinks").ToTimeLimitedDataProtector();
 

@@ -20,6 +20,12 @@ internal sealed record DingTalkActionState(
     NotificationActionRow? Used,
     NotificationActionRow? Decided)
 {
+    /// <summary>
+    /// Whether the recipient has left the directory: the Hub knows the person behind the link's account (the delivery was
+    /// routed to them, or the account is linked) and they are resigned, frozen or gone. Their links then act no more.
+    /// </summary>
+    public bool RecipientLeft { get; init; }
+
     /// <summary>How many of the card's lines the page repeats: the facts a decision rests on, not the whole message.</summary>
     public const int MaxFacts = 12;
 
@@ -39,8 +45,28 @@ internal sealed record DingTalkActionState(
         var mine = (await store.ListActionsAsync(click.NotificationId, cancellationToken).ConfigureAwait(false)).Where(a => Of(a, delivery)).ToList();
         var appName = delivery.App ?? found.Notification.App;
         var decided = mine.FirstOrDefault(a => a.Decision is not null);
-        var decider = await NameAsync(services, appName, click.UserId, cancellationToken).ConfigureAwait(false);
-        return new DingTalkActionState(title, facts, appName, decider, mine.FirstOrDefault(a => a.Action == click.Action), decided);
+        var left = await LeftAsync(services, appName, click.UserId, delivery, cancellationToken).ConfigureAwait(false);
+        var decider = left ? click.UserId : await NameAsync(services, appName, click.UserId, cancellationToken).ConfigureAwait(false);
+        return new DingTalkActionState(title, facts, appName, decider, mine.FirstOrDefault(a => a.Action == click.Action), decided) { RecipientLeft = left };
+    }
+
+    /// <summary>The Hub app that sent the click's delivery, or null when the notification or delivery is no longer on record.</summary>
+    public static async Task<string?> AppOfAsync(IServiceProvider services, DingTalkActionClick click, CancellationToken cancellationToken)
+    {
+        var found = await services.GetRequiredService<NotificationStore>().GetAsync(click.NotificationId, cancellationToken).ConfigureAwait(false);
+        return found is { } f && f.Deliveries.FirstOrDefault(d => d.Id == click.DeliveryId) is { } delivery ? delivery.App ?? f.Notification.App : null;
+    }
+
+    private static async Task<bool> LeftAsync(IServiceProvider services, string? appName, string userId, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
+    {
+        if (services.GetService<Larkway.Hub.Notifications.Actions.NotificationOperators>() is not { } operators || services.GetService<Larkway.Hub.Directory.PeopleStore>() is not { } people
+            || await operators.PersonOfAsync(HubAppPlatform.DingTalk, appName ?? "", userId, delivery, cancellationToken).ConfigureAwait(false) is not { } personId)
+        {
+            // Nobody the directory knows: DingTalk's sign-in (a member of the app's organisation) is what holds the link.
+            return false;
+        }
+
+        return await people.FindAsync(personId, cancellationToken).ConfigureAwait(false) is not { Status: Larkway.Hub.Directory.PersonStatus.Active };
     }
 
     /// <summary>The decision the click just recorded for this delivery, when it recorded one (not the one before it).</summary>
