@@ -71,6 +71,7 @@ public sealed class HubDingTalkActionSignInTests
             text.ShouldContain("You are signed in to DingTalk as <strong>Bob Li</strong>, but this notification was sent to someone else");
             text.ShouldNotContain("PO-3003");
             text.ShouldNotContain("Acme");
+            text.ShouldContain($"<a href=\"{new Uri(approve).AbsolutePath}?signin=1\">sign in with your own DingTalk account</a>");
             NoLeaks(refused);
         }
 

@@ -97,7 +97,7 @@ internal static partial class DingTalkActionEndpoint
         }
 
         return who.UserId != click.UserId
-            ? Mismatch(services, click, who)
+            ? Mismatch(services, token, click, who)
             : DingTalkConfirmPage.Done(state, click) ?? DingTalkConfirmPage.Ask(state, click);
     }
 
@@ -113,7 +113,7 @@ internal static partial class DingTalkActionEndpoint
             return result switch
             {
                 DingTalkSignInResult.Recipient => Results.Redirect(DingTalkActionLinks.PathPrefix + token),
-                DingTalkSignInResult.SomeoneElse when click is not null => Mismatch(services, click, who!),
+                DingTalkSignInResult.SomeoneElse when click is not null => Mismatch(services, token!, click, who!),
                 DingTalkSignInResult.NotAMember => DingTalkConfirmPage.NotAMember(who?.Nick),
                 DingTalkSignInResult.Cancelled => DingTalkConfirmPage.SignInCancelled(token!),
                 _ => DingTalkConfirmPage.SignInNotStartedHere(),
@@ -163,7 +163,7 @@ internal static partial class DingTalkActionEndpoint
 
         if (who.UserId != click.UserId)
         {
-            return Mismatch(services, click, who);
+            return Mismatch(services, token, click, who);
         }
 
         if (DingTalkConfirmPage.Done(state, click) is { } done)
@@ -210,10 +210,10 @@ internal static partial class DingTalkActionEndpoint
         return false;
     }
 
-    private static IResult Mismatch(IServiceProvider services, DingTalkActionClick click, DingTalkConfirmer who)
+    private static IResult Mismatch(IServiceProvider services, string token, DingTalkActionClick click, DingTalkConfirmer who)
     {
         LogMismatch(Logger(services), click.NotificationId, click.DeliveryId, who.UserId);
-        return DingTalkConfirmPage.SomeoneElse(who.Nick ?? who.UserId);
+        return DingTalkConfirmPage.SomeoneElse(who.Nick ?? who.UserId, token);
     }
 
     /// <summary>

@@ -72,10 +72,10 @@ internal static class DingTalkConfirmPage
     /// Someone signed in who is not the link's recipient (a forwarded card, a copied link): nothing of the notification is
     /// shown, and the way to sign in with another account is offered (a plain link: DingTalk asks again).
     /// </summary>
-    public static IResult SomeoneElse(string signedInAs) =>
+    public static IResult SomeoneElse(string signedInAs, string token) =>
         Html(StatusCodes.Status403Forbidden, "Not your decision", null,
             $"<p>You are signed in to DingTalk as <strong>{Encode(signedInAs)}</strong>, but this notification was sent to someone else. Only the person it was sent to can decide, so nothing was shown or recorded.</p>"
-            + $"<p class=\"about\">If it was forwarded to you, ask the sender to send it to you. If this is your notification, <a href=\"?{DingTalkActionEndpoint.SignInAgainQuery}=1\">sign in with your own DingTalk account</a>.</p>");
+            + $"<p class=\"about\">If it was forwarded to you, ask the sender to send it to you. If this is your notification, <a href=\"{Encode(DingTalkActionLinks.PathPrefix + token)}?{DingTalkActionEndpoint.SignInAgainQuery}=1\">sign in with your own DingTalk account</a>.</p>");
 
     /// <summary>The person who signed in is not a member of the organisation of the app that sent the notification.</summary>
     public static IResult NotAMember(string? signedInAs) =>
