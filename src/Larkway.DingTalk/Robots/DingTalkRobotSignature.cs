@@ -46,11 +46,24 @@ public static class DingTalkRobotSignature
 
     /// <summary>
     /// Checks an outgoing robot callback's <c>timestamp</c> and <c>sign</c> headers (as sent: the sign Base64, not
-    /// URL-encoded) against <paramref name="appSecret"/> at <paramref name="now"/>; both must pass.
+    /// URL-encoded) against <paramref name="appSecret"/> at <paramref name="now"/>, the timestamp within DingTalk's
+    /// <see cref="Window"/>; both must pass.
     /// </summary>
-    public static DingTalkSignatureStatus VerifyCallback(string? timestamp, string? sign, string appSecret, DateTimeOffset now)
+    public static DingTalkSignatureStatus VerifyCallback(string? timestamp, string? sign, string appSecret, DateTimeOffset now) =>
+        VerifyCallback(timestamp, sign, appSecret, now, Window);
+
+    /// <summary>
+    /// Checks an outgoing robot callback as <see cref="VerifyCallback(string?, string?, string, DateTimeOffset)"/> does, the
+    /// timestamp within <paramref name="window"/> of <paramref name="now"/>. DingTalk stamps each request when it sends it,
+    /// so a receiver whose clock is kept in time can take far less than the hour DingTalk allows, and a captured pair
+    /// (the sign covers only the timestamp) is of use for no longer than that.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="window"/> is not positive or is wider than DingTalk's hour.</exception>
+    public static DingTalkSignatureStatus VerifyCallback(string? timestamp, string? sign, string appSecret, DateTimeOffset now, TimeSpan window)
     {
         ArgumentException.ThrowIfNullOrEmpty(appSecret);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(window, Window);
         if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(sign))
         {
             return DingTalkSignatureStatus.Missing;
@@ -61,7 +74,7 @@ public static class DingTalkRobotSignature
             return DingTalkSignatureStatus.MalformedTimestamp;
         }
 
-        if (Math.Abs((decimal)now.ToUnixTimeMilliseconds() - milliseconds) > (decimal)Window.TotalMilliseconds)
+        if (Math.Abs((decimal)now.ToUnixTimeMilliseconds() - milliseconds) > (decimal)window.TotalMilliseconds)
         {
             return DingTalkSignatureStatus.Expired;
         }

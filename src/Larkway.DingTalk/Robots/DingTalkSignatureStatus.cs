@@ -1,6 +1,6 @@
 namespace Larkway.DingTalk.Robots;
 
-/// <summary>What <see cref="DingTalkRobotSignature.VerifyCallback"/> found.</summary>
+/// <summary>What <see cref="DingTalkRobotSignature.VerifyCallback(string?, string?, string, DateTimeOffset, TimeSpan)"/> found.</summary>
 public enum DingTalkSignatureStatus
 {
     /// <summary>The signature matches and the timestamp is within an hour of now.</summary>

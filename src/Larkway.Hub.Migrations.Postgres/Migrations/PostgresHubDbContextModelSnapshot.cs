@@ -1481,10 +1481,10 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Larkway.Hub.DingTalk.RobotSignatureRow", b =>
                 {
-                    b.Property<string>("AppName")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("app_name");
+                    b.Property<byte[]>("Signer")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("signer");
 
                     b.Property<long>("Timestamp")
                         .HasColumnType("bigint")
@@ -1496,7 +1496,7 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("body_sha256");
 
-                    b.HasKey("AppName", "Timestamp")
+                    b.HasKey("Signer", "Timestamp")
                         .HasName("pk_dingtalk_robot_signatures");
 
                     b.HasIndex("Timestamp")

@@ -1456,10 +1456,10 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Larkway.Hub.DingTalk.RobotSignatureRow", b =>
                 {
-                    b.Property<string>("AppName")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("app_name");
+                    b.Property<byte[]>("Signer")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signer");
 
                     b.Property<long>("Timestamp")
                         .HasColumnType("INTEGER")
@@ -1471,7 +1471,7 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnType("BLOB")
                         .HasColumnName("body_sha256");
 
-                    b.HasKey("AppName", "Timestamp")
+                    b.HasKey("Signer", "Timestamp")
                         .HasName("pk_dingtalk_robot_signatures");
 
                     b.HasIndex("Timestamp")

@@ -27,10 +27,11 @@ public sealed class HubAppsOptions : IValidatableObject
 
     /// <summary>
     /// How far the signed timestamp of a stored app's callback may be from this Hub's clock, either way: DingTalk's
-    /// encrypted event pushes and WeCom's callbacks (and stored Feishu apps' events). A correctly signed request older
-    /// than this is refused as a replay. Default 5 minutes, as the Feishu receiver's: the platforms stamp each request
-    /// when they send it and retry within seconds. Widen it only for a Hub whose clock cannot be kept in time.
-    /// (DingTalk's outgoing robot keeps its own documented hour, and each of its signatures is accepted once.)
+    /// outgoing-robot requests and encrypted event pushes, WeCom's callbacks (and stored Feishu apps' events). A correctly
+    /// signed request older than this is refused as a replay. Default 5 minutes, as the Feishu receiver's: the platforms
+    /// stamp each request when they send it (DingTalk's outgoing robot too: its timestamp is the time the message is sent,
+    /// and the hour its documentation names is only the outer bound a receiver must enforce) and retry within seconds.
+    /// Widen it only for a Hub whose clock cannot be kept in time; at most DingTalk's hour.
     /// </summary>
     public TimeSpan CallbackTimestampWindow { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -22,9 +22,10 @@ namespace Larkway.Hub.DingTalk;
 /// arrive here, told apart by how they are signed:
 /// <list type="bullet">
 /// <item>the outgoing robot (the robot's "HTTP" message mode): a robot message as JSON with <c>timestamp</c> and
-/// <c>sign</c> headers (HMAC-SHA256 of <c>timestamp + "\n" + AppSecret</c>, within an hour), each pair accepted once
-/// (<see cref="RobotSignatureLedger"/>: a re-send with the same body passes, another body is a replay, 409); answered
-/// <c>{}</c> once stored — the reply goes through the message's session webhook;</item>
+/// <c>sign</c> headers (HMAC-SHA256 of <c>timestamp + "\n" + AppSecret</c>, within <c>Larkway:Apps:CallbackTimestampWindow</c>),
+/// each pair accepted once, recorded before any other refusal (<see cref="RobotSignatureLedger"/>: a re-send with the same
+/// body passes, another body is a replay, 409); answered <c>{}</c> once stored — the reply goes through the message's
+/// session webhook;</item>
 /// <item>the event subscription's encrypted push: <c>{"encrypt": …}</c> with <c>signature</c> (or
 /// <c>msg_signature</c>), <c>timestamp</c> and <c>nonce</c> in the query, decrypted with the app's token and aes_key
 /// (its <c>verification_token</c> and <c>encrypt_key</c>), its timestamp within <c>Larkway:Apps:CallbackTimestampWindow</c>,
@@ -54,11 +55,9 @@ internal static partial class DingTalkCallbackEndpoint
             return Refuse(logger, name, StatusCodes.Status404NotFound, $"The Hub has no DingTalk app named '{name}'. Add it (POST /api/v1/apps with platform dingtalk), or fix the URL in DingTalk's developer console.");
         }
 
-        if (!app.Enabled || app.Error is not null)
+        if (app.Error is not null)
         {
-            return Refuse(logger, name, StatusCodes.Status503ServiceUnavailable, app.Error is null
-                ? $"The DingTalk app '{name}' is disabled in the Hub; its callbacks are refused until it is enabled again."
-                : $"The DingTalk app '{name}' cannot verify callbacks: {app.Error}");
+            return Refuse(logger, name, StatusCodes.Status503ServiceUnavailable, $"The DingTalk app '{name}' cannot verify callbacks: {app.Error}");
         }
 
         var (body, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken, MaxBody).ConfigureAwait(false);
@@ -69,44 +68,55 @@ internal static partial class DingTalkCallbackEndpoint
 
         var ingest = services.GetRequiredService<DingTalkIngest>();
         var headers = http.Request.Headers;
+        var window = services.GetRequiredService<IOptions<HubAppsOptions>>().Value.CallbackTimestampWindow;
         if (headers.ContainsKey("sign") || headers.ContainsKey("timestamp"))
         {
-            return await RobotMessageAsync(app, body!, headers["timestamp"], headers["sign"], ingest, services.GetRequiredService<RobotSignatureLedger>(), time, logger, cancellationToken).ConfigureAwait(false);
+            return await RobotMessageAsync(app, body!, headers["timestamp"], headers["sign"], ingest, services.GetRequiredService<RobotSignatureLedger>(), window, time, logger, cancellationToken).ConfigureAwait(false);
         }
 
-        var query = http.Request.Query;
-        var window = services.GetRequiredService<IOptions<HubAppsOptions>>().Value.CallbackTimestampWindow;
-        return await EncryptedEventAsync(app, body!, query, ingest, window, time, logger, cancellationToken).ConfigureAwait(false);
+        if (!app.Enabled)
+        {
+            return RefuseDisabled(logger, name);
+        }
+
+        return await EncryptedEventAsync(app, body!, http.Request.Query, ingest, window, time, logger, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> RobotMessageAsync(StoredApp app, byte[] body, string? timestamp, string? sign, DingTalkIngest ingest, RobotSignatureLedger ledger, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> RobotMessageAsync(StoredApp app, byte[] body, string? timestamp, string? sign, DingTalkIngest ingest, RobotSignatureLedger ledger, TimeSpan window, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        var status = DingTalkRobotSignature.VerifyCallback(timestamp, sign, app.AppSecret, time.GetUtcNow());
+        var status = DingTalkRobotSignature.VerifyCallback(timestamp, sign, app.AppSecret, time.GetUtcNow(), window);
         if (status != DingTalkSignatureStatus.Valid)
         {
             return Refuse(logger, app.Name, StatusCodes.Status401Unauthorized, status switch
             {
                 DingTalkSignatureStatus.Missing => "The outgoing robot's request needs both the timestamp and sign headers.",
                 DingTalkSignatureStatus.MalformedTimestamp => "The timestamp header is not milliseconds since 1970.",
-                DingTalkSignatureStatus.Expired => "The timestamp is more than an hour from this Hub's clock: check the clocks.",
+                DingTalkSignatureStatus.Expired => "The timestamp is too far from this Hub's clock (Larkway:Apps:CallbackTimestampWindow): a replayed request, or a clock that is off — check the Hub's clock.",
                 _ => $"The sign header does not match: the robot must belong to the DingTalk app '{app.Name}' (its AppSecret signs the request).",
             });
         }
 
-        if (!JsonBody.TryReadObject(body, "a robot message", out var root, out var shape)
-            || !root.TryGetProperty("msgId", out var id) || id.ValueKind != JsonValueKind.String)
-        {
-            return JsonBody.BadBody(shape ?? "A robot message needs its msgId.");
-        }
-
         // The sign covers only the timestamp: each pair is accepted once, or again with the very same body (a re-send).
-        var use = await ledger.UseAsync(app.Name, long.Parse(timestamp!, CultureInfo.InvariantCulture), body, cancellationToken).ConfigureAwait(false);
+        // Recorded before any other refusal (a disabled app, a body that is no robot message), so a pair seen once can
+        // never carry another body later, whichever app with this AppSecret it is sent to.
+        var use = await ledger.UseAsync(app.AppSecret, long.Parse(timestamp!, CultureInfo.InvariantCulture), body, cancellationToken).ConfigureAwait(false);
         if (use == RobotSignatureUse.Replay)
         {
             LogReplay(logger, app.Name, timestamp!);
             return TypedResults.Problem(
                 detail: "The timestamp and sign headers were already used with another body: each signed outgoing-robot request is accepted once (a replay is refused).",
                 statusCode: StatusCodes.Status409Conflict);
+        }
+
+        if (!app.Enabled)
+        {
+            return RefuseDisabled(logger, app.Name);
+        }
+
+        if (!JsonBody.TryReadObject(body, "a robot message", out var root, out var shape)
+            || !root.TryGetProperty("msgId", out var id) || id.ValueKind != JsonValueKind.String)
+        {
+            return JsonBody.BadBody(shape ?? "A robot message needs its msgId.");
         }
 
         var conversation = root.TryGetProperty("conversationId", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
@@ -183,6 +193,9 @@ internal static partial class DingTalkCallbackEndpoint
             return null;
         }
     }
+
+    private static ProblemHttpResult RefuseDisabled(ILogger logger, string app) =>
+        Refuse(logger, app, StatusCodes.Status503ServiceUnavailable, $"The DingTalk app '{app}' is disabled in the Hub; its callbacks are refused until it is enabled again.");
 
     private static ProblemHttpResult Refuse(ILogger logger, string app, int status, string detail)
     {

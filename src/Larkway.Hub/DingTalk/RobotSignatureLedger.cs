@@ -19,9 +19,10 @@ internal enum RobotSignatureUse
 
 /// <summary>
 /// Makes each outgoing-robot signature usable once. DingTalk's <c>sign</c> covers only the timestamp, so a captured
-/// pair verifies with any body for an hour; the ledger records each accepted (app, timestamp) in the database, where the
-/// primary key decides between replicas: the second insert of a pair conflicts, and only a body with the first one's
-/// hash passes (a re-send of the same delivery).
+/// pair verifies with any body while the timestamp is fresh; the ledger records each verified (signer, timestamp) in the
+/// database, where the primary key decides between replicas: the second insert of a pair conflicts, and only a body with
+/// the first one's hash passes (a re-send of the same delivery). The signer is the AppSecret's (<see cref="RobotSigner"/>),
+/// not the Hub app's name: two stored apps with one AppSecret accept the same signatures, so one record serves both.
 /// </summary>
 /// <remarks>
 /// Two genuine callbacks of one app signed in the same millisecond carry the same signature and cannot be told from a
@@ -29,15 +30,16 @@ internal enum RobotSignatureUse
 /// </remarks>
 internal sealed class RobotSignatureLedger(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider)
 {
-    /// <summary>Records the signature of <paramref name="appName"/> at <paramref name="timestamp"/> for <paramref name="body"/>, or says how it was used before.</summary>
-    public async Task<RobotSignatureUse> UseAsync(string appName, long timestamp, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>Records the signature made with <paramref name="appSecret"/> at <paramref name="timestamp"/> for <paramref name="body"/>, or says how it was used before.</summary>
+    public async Task<RobotSignatureUse> UseAsync(string appSecret, long timestamp, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        var signer = RobotSigner.Of(appSecret);
         var hash = SHA256.HashData(body.Span);
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            db.RobotSignatures.Add(new RobotSignatureRow { AppName = appName, Timestamp = timestamp, BodySha256 = hash });
+            db.RobotSignatures.Add(new RobotSignatureRow { Signer = signer, Timestamp = timestamp, BodySha256 = hash });
             try
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -49,7 +51,7 @@ internal sealed class RobotSignatureLedger(IDbContextFactory<HubDbContext> conte
             }
 
             var stored = await db.RobotSignatures.AsNoTracking()
-                .Where(r => r.AppName == appName && r.Timestamp == timestamp)
+                .Where(r => r.Signer == signer && r.Timestamp == timestamp)
                 .Select(r => r.BodySha256)
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
 

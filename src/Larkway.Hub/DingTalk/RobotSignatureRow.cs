@@ -4,14 +4,19 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Larkway.Hub.DingTalk;
 
 /// <summary>
-/// One outgoing-robot callback the Hub accepted (<c>dingtalk_robot_signatures</c>): its app and signed timestamp, the
-/// key that makes each signature usable once, and its body's hash, so a re-send of the same delivery is told apart from
-/// a replay with another body. Kept until the timestamp is past DingTalk's hour (<see cref="RobotSignatureRetention"/>).
+/// One outgoing-robot signature the Hub verified (<c>dingtalk_robot_signatures</c>): who signed it and its signed
+/// timestamp, the key that makes each signature usable once, and its body's hash, so a re-send of the same delivery is
+/// told apart from a replay with another body. Kept until the timestamp is past DingTalk's hour
+/// (<see cref="RobotSignatureRetention"/>).
 /// </summary>
 public sealed class RobotSignatureRow
 {
-    /// <summary>The Hub app's name.</summary>
-    public required string AppName { get; set; }
+    /// <summary>
+    /// Who signed: <see cref="RobotSigner.Of"/> of the AppSecret, not the Hub app's name — two stored apps with one
+    /// AppSecret verify the same signatures, so they share one record of them. Derived with the secret as the key, so the
+    /// column tells nothing about the secret.
+    /// </summary>
+    public required byte[] Signer { get; set; }
 
     /// <summary>
     /// The <c>timestamp</c> header, milliseconds. The <c>sign</c> header is not stored: it is the HMAC of this timestamp
@@ -30,8 +35,8 @@ internal sealed class RobotSignatureConfiguration : IEntityTypeConfiguration<Rob
     public void Configure(EntityTypeBuilder<RobotSignatureRow> e)
     {
         e.ToTable("dingtalk_robot_signatures");
-        e.HasKey(x => new { x.AppName, x.Timestamp }).HasName("pk_dingtalk_robot_signatures");
-        e.Property(x => x.AppName).HasColumnName("app_name").HasMaxLength(Apps.HubAppValidation.MaxNameLength);
+        e.HasKey(x => new { x.Signer, x.Timestamp }).HasName("pk_dingtalk_robot_signatures");
+        e.Property(x => x.Signer).HasColumnName("signer").HasMaxLength(RobotSigner.Length);
         e.Property(x => x.Timestamp).HasColumnName("timestamp");
         e.Property(x => x.BodySha256).HasColumnName("body_sha256").HasMaxLength(32);
         e.HasIndex(x => x.Timestamp).HasDatabaseName("ix_dingtalk_robot_signatures_timestamp");

@@ -83,4 +83,20 @@ public sealed class RobotSignatureTests
 
         DingTalkRobotSignature.VerifyCallback(timestamp, sign, "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789-_aBcDeFgHiJkLmNoPqRsTu", now).ShouldBe(expected);
     }
+
+    [Fact]
+    public void A_narrower_window_refuses_a_signature_DingTalks_hour_would_take_and_no_window_is_wider_than_the_hour()
+    {
+        const string secret = "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789-_aBcDeFgHiJkLmNoPqRsTu";
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_577_262_236_757);
+        var signedAt = now - TimeSpan.FromMinutes(20);
+        var timestamp = signedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var sign = DingTalkRobotSignature.Sign(secret, signedAt.ToUnixTimeMilliseconds());
+
+        DingTalkRobotSignature.VerifyCallback(timestamp, sign, secret, now).ShouldBe(DingTalkSignatureStatus.Valid);
+        DingTalkRobotSignature.VerifyCallback(timestamp, sign, secret, now, TimeSpan.FromMinutes(5)).ShouldBe(DingTalkSignatureStatus.Expired);
+        DingTalkRobotSignature.VerifyCallback(timestamp, sign, secret, now, TimeSpan.FromMinutes(30)).ShouldBe(DingTalkSignatureStatus.Valid);
+        Should.Throw<ArgumentOutOfRangeException>(() => DingTalkRobotSignature.VerifyCallback(timestamp, sign, secret, now, TimeSpan.FromHours(2)));
+        Should.Throw<ArgumentOutOfRangeException>(() => DingTalkRobotSignature.VerifyCallback(timestamp, sign, secret, now, TimeSpan.Zero));
+    }
 }

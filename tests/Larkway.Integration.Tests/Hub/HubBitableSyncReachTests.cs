@@ -91,6 +91,34 @@ public sealed class HubBitableSyncReachTests
     }
 
     [Fact]
+    public async Task A_file_swapped_for_a_link_to_the_Hubs_database_after_the_check_is_refused_at_the_open()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Quiet);
+        var databases = hub.Host.Services.GetRequiredService<SyncDatabases>();
+        var erp = Path.Combine(Directory.CreateTempSubdirectory("larkway-erp-").FullName, "erp.db");
+        await SqliteAsync(erp, "CREATE TABLE orders (order_no TEXT PRIMARY KEY, amount REAL)");
+
+        // The path passes its check while it is the caller's own file; a later open of the same sync still works.
+        var checkedDatabase = databases.For(SyncDatabaseKind.Sqlite, $"Data Source={erp}", "orders");
+        (await checkedDatabase.ColumnsAsync("orders", CancellationToken.None)).Select(c => c.Name).ToArray().ShouldBe(new[] { "order_no", "amount" });
+
+        // Between the check and a later open, whoever can write the folder puts a link to the Hub's database in its place
+        // (the pool is emptied so the next open is a fresh one, as after the pool let its idle handle go).
+        SqliteConnection.ClearAllPools();
+        File.Delete(erp);
+        File.CreateSymbolicLink(erp, Path.Combine(hub.DataDirectory, "larkway.db"));
+
+        var refused = await Should.ThrowAsync<SyncConfigurationException>(() => checkedDatabase.PrepareAsync("orders", "order_no", triggers: true, CancellationToken.None));
+        refused.Message.ShouldContain("the Hub's own database");
+        await using (var db = await hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync())
+        {
+            var engineTables = await db.Database.SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE name LIKE 'larkway_sync_%'").ToListAsync();
+            engineTables.ShouldBeEmpty("nothing was written to the Hub's database");
+        }
+    }
+
+    [Fact]
     public async Task A_hub_kind_sync_stored_by_an_older_version_does_not_run_and_says_why()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });

@@ -202,7 +202,7 @@ public sealed class HubDingTalkTests
         // The ledger's rows go once their timestamp is past DingTalk's hour; a fresh one stays.
         var services = hub.Host.App.Services;
         var old = DateTimeOffset.UtcNow - Larkway.DingTalk.Robots.DingTalkRobotSignature.Window - TimeSpan.FromMinutes(10);
-        (await services.GetRequiredService<Larkway.Hub.DingTalk.RobotSignatureLedger>().UseAsync(AppName, old.ToUnixTimeMilliseconds(), Encoding.UTF8.GetBytes(genuine), default))
+        (await services.GetRequiredService<Larkway.Hub.DingTalk.RobotSignatureLedger>().UseAsync(EmulatorOptions.DefaultDingTalkAppSecret, old.ToUnixTimeMilliseconds(), Encoding.UTF8.GetBytes(genuine), default))
             .ShouldBe(Larkway.Hub.DingTalk.RobotSignatureUse.First);
         (await services.GetRequiredService<Larkway.Hub.DingTalk.RobotSignatureRetention>().PruneAsync(default)).ShouldBe(1);
         using var stillRefused = await SignedAsync(hub, forged, timestamp, sign);

@@ -11,7 +11,11 @@ namespace Larkway.Hub.BitableSync;
 internal static partial class FileIdentity
 {
     private const int AtFdCwd = -100;
+    private const int AtEmptyPath = 0x1000;
+    private const uint StatxType = 0x1;
     private const uint StatxIno = 0x100;
+    private const ushort FileTypeMask = 0xF000;
+    private const ushort RegularFile = 0x8000;
 
     /// <summary>The identity of the file at <paramref name="path"/> (links followed), or null when it has none to read.</summary>
     public static (ulong Device, ulong Inode)? Of(string path)
@@ -34,6 +38,29 @@ internal static partial class FileIdentity
         }
     }
 
+    /// <summary>
+    /// The identity of the file open at descriptor <paramref name="descriptor"/> — whatever any path names now — or null when
+    /// it is not a regular file or cannot be read (not Linux, a closed descriptor).
+    /// </summary>
+    public static (ulong Device, ulong Inode)? OfDescriptor(int descriptor)
+    {
+        if (!OperatingSystem.IsLinux() || descriptor < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Statx(descriptor, [0], AtEmptyPath, StatxType | StatxIno, out var status) == 0 && (status.Mode & FileTypeMask) == RegularFile
+                ? (((ulong)status.DevMajor << 32) | status.DevMinor, status.Ino)
+                : null;
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Statx(int directory, byte[] path, int flags, uint mask, out StatxBuffer buffer);
@@ -42,6 +69,9 @@ internal static partial class FileIdentity
     [StructLayout(LayoutKind.Explicit, Size = 256)]
     private struct StatxBuffer
     {
+        [FieldOffset(28)]
+        public ushort Mode;
+
         [FieldOffset(32)]
         public ulong Ino;
 

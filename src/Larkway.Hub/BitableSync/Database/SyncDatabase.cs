@@ -36,7 +36,12 @@ internal sealed record DbWrite(string Key, IReadOnlyDictionary<string, object?>?
 /// as) and, for trigger capture, <c>larkway_sync_changes</c>. Keeping them in the same
 /// database is what lets a row and its mapping commit in one transaction.
 /// </summary>
-internal sealed class SyncDatabase(bool postgres, string connectionString)
+/// <remarks>
+/// A SQLite database's path is checked when the sync's database is made (<see cref="SyncDatabaseGuard.Sqlite"/>), but it
+/// is opened many times after, each open a fresh look at the path; so every open is checked again on the file it opened
+/// (<paramref name="guard"/>), before anything is read or written through it.
+/// </remarks>
+internal sealed class SyncDatabase(bool postgres, string connectionString, SyncDatabaseGuard? guard = null)
 {
     /// <summary>The change-log table trigger capture fills.</summary>
     public const string ChangesTable = "larkway_sync_changes";
@@ -55,15 +60,21 @@ internal sealed class SyncDatabase(bool postgres, string connectionString)
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (!postgres)
+            if (connection is SqliteConnection sqlite)
             {
+                guard?.CheckOpened(sqlite);
                 await ExecuteAsync(connection, null, "PRAGMA busy_timeout = 10000;", [], cancellationToken).ConfigureAwait(false);
             }
 
             return connection;
         }
-        catch
+        catch (Exception ex)
         {
+            if (ex is SyncConfigurationException && connection is SqliteConnection refused)
+            {
+                SqliteConnection.ClearPool(refused); // the refused file's handle is closed, not kept for the next open
+            }
+
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }

@@ -97,6 +97,50 @@ internal sealed class SyncDatabaseGuard(IDbContextFactory<HubDbContext> contexts
         return builder.ToString();
     }
 
+    /// <summary>
+    /// Checks the file <paramref name="connection"/> opened — not its path again — before anything is read from it or
+    /// written to it: on Linux, by the identity of the very descriptor SQLite reads and writes through
+    /// (<see cref="SqliteOpenedFile"/>), which no later change of the path can swap, and by that descriptor's first bytes.
+    /// Whatever the path named between <see cref="Sqlite"/>'s check and the open (a symbolic link to the Hub's database put
+    /// in the file's place), the file in use is the one judged here. Elsewhere the path comparison alone holds.
+    /// </summary>
+    /// <exception cref="SyncConfigurationException">The opened file is the Hub's, not a SQLite database, or cannot be told.</exception>
+    public void CheckOpened(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var descriptor = SqliteOpenedFile.MainDescriptor(connection);
+        if (descriptor is not { } fd || FileIdentity.OfDescriptor(fd) is not { } identity)
+        {
+            throw new SyncConfigurationException("The Hub cannot tell which file SQLite opened for this sync (SQLite's unix VFS was not in use), so it does not use it.");
+        }
+
+        if (HubFiles().Any(hub => FileIdentity.Of(hub) == identity))
+        {
+            throw new SyncConfigurationException($"The SQLite file is the Hub's own database. {Hint} Give the path of your own database file.");
+        }
+
+        Span<byte> header = stackalloc byte[SqliteHeader.Length];
+        int read;
+        try
+        {
+            read = SqliteOpenedFile.ReadStart(fd, header);
+        }
+        catch (IOException ex)
+        {
+            throw new SyncConfigurationException($"The SQLite file cannot be read by the Hub ({ex.GetType().Name}); check its permissions.");
+        }
+
+        if (!IsSqliteStart(header[..read]))
+        {
+            throw new SyncConfigurationException("The file opened is not a SQLite database.");
+        }
+    }
+
     private static string Unqualified(string table)
     {
         var name = table.Trim();
@@ -163,12 +207,10 @@ internal sealed class SyncDatabaseGuard(IDbContextFactory<HubDbContext> contexts
     private static bool HasSqliteHeader(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (file.Length == 0)
-        {
-            return true; // SQLite's own empty database
-        }
-
-        Span<byte> header = stackalloc byte[16];
-        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header.SequenceEqual(SqliteHeader);
+        Span<byte> header = stackalloc byte[SqliteHeader.Length];
+        return IsSqliteStart(header[..file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false)]);
     }
+
+    /// <summary>Whether a file beginning with <paramref name="start"/> is a SQLite database: its header, or nothing at all (SQLite's own empty database).</summary>
+    private static bool IsSqliteStart(ReadOnlySpan<byte> start) => start.IsEmpty || start.SequenceEqual(SqliteHeader);
 }

@@ -45,6 +45,6 @@ internal sealed class SyncDatabases(HubSecretProtector secrets, SyncDatabaseGuar
 
         return kind == SyncDatabaseKind.Postgres
             ? new SyncDatabase(true, connectionString ?? "")
-            : new SyncDatabase(false, guard.Sqlite(connectionString ?? ""));
+            : new SyncDatabase(false, guard.Sqlite(connectionString ?? ""), guard);
     }
 }
