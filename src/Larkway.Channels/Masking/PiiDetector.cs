@@ -32,9 +32,10 @@ public abstract class PiiDetector
     public string Label { get; }
 
     /// <summary>
-    /// Whether matches inside a URL (<c>https://…</c>, <c>www.…</c>) are left alone, except in its query string: true for
-    /// numbers, which in a link's host and path are nearly always record ids, and which masking would break. A query's
-    /// values are always scanned (<c>?phone=13812345678</c> is where CRMs put a customer's number).
+    /// Whether matches inside a URL (<c>https://…</c>, <c>www.…</c>) are left alone, except in its query string. False for
+    /// every built-in detector: a phone, id or card number is masked wherever it appears, a link's host, path and fragment
+    /// included (where that breaks the link, a person is shown it masked and not clickable, see <see cref="PiiMasker"/>).
+    /// A custom detector whose values in a link are never personal (record ids of its own shape) may return true.
     /// </summary>
     public virtual bool SkipsUrls => false;
 

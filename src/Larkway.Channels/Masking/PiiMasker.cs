@@ -12,6 +12,12 @@ namespace Larkway.Channels.Masking;
 /// custom detector. Returns the masked text, the turn's placeholders and an audit entry per masked field. Thread-safe and
 /// cheap to keep: build one per configuration (e.g. per assistant).
 /// </summary>
+/// <remarks>
+/// Values are found wherever they are, links included (host, path, query, fragment, user name). Toward people — a platform
+/// and storage — a link holding a masked value is written masked and not clickable (<see cref="InertLinks"/>): it no
+/// longer points where it did, and a link to a masked address is a link to someone else's page. Toward the backend a link
+/// keeps its shape around its placeholders (<c>https://crm.example.com/u/[PHONE_1]</c>).
+/// </remarks>
 public sealed class PiiMasker
 {
     private static readonly SearchValues<char> Triggers = SearchValues.Create("0123456789０１２３４５６７８９@");
@@ -122,14 +128,37 @@ public sealed class PiiMasker
     /// </summary>
     internal int PendingStart(ReadOnlySpan<char> text, MaskingDirection direction)
     {
-        var start = text.Length;
-        foreach (var index in _directions[(int)direction].Detectors)
+        var rules = _directions[(int)direction];
+        if (rules.Detectors.Length == 0)
         {
-            start = Math.Min(start, _detectors[index].PendingStart(text));
+            return text.Length;
         }
 
-        return start;
+        // Each rule holds back a tail of the text it is given; what it leaves is decided whatever follows. A link is written
+        // inert from its first changed character once a value turns up in it, so a number held back inside a link leaves
+        // the link's start undecided too: the rules take turns on what the others left until none holds back more.
+        var inert = RendersLinksInert(direction);
+        var end = text.Length;
+        while (true)
+        {
+            var start = inert ? InertLinks.PendingStart(text[..end]) : end;
+            var judged = start;
+            foreach (var index in rules.Detectors)
+            {
+                start = Math.Min(start, _detectors[index].PendingStart(text[..judged]));
+            }
+
+            if (start == end)
+            {
+                return start;
+            }
+
+            end = start;
+        }
     }
+
+    /// <summary>Whether a link holding a masked value is written inert in <paramref name="direction"/>: toward people, not toward the backend.</summary>
+    private static bool RendersLinksInert(MaskingDirection direction) => direction != MaskingDirection.ToBackend;
 
     /// <summary>The mode of <paramref name="direction"/>'s rule set.</summary>
     internal MaskingMode ModeOf(MaskingDirection direction) => _directions[(int)direction].Mode;
@@ -210,7 +239,6 @@ public sealed class PiiMasker
     {
         var replacements = new string[candidates.Count];
         var audit = new PiiAuditEntry[candidates.Count];
-        var length = text.Length;
         Span<int> counts = stackalloc int[_detectors.Length];
         var hmac = Interlocked.Exchange(ref _spareHmac, null) ?? IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
         Dictionary<(int, string), string>? fingerprints = null;
@@ -229,12 +257,6 @@ public sealed class PiiMasker
                     MaskingMode.Redact => $"[{detector.Label}]",
                     _ => detector.DisplayMask(value),
                 };
-                if (literal is not null)
-                {
-                    replacements[i] = literal(replacements[i], text.AsSpan(0, start));
-                }
-
-                length += replacements[i].Length - matched;
                 counts[index]++;
 
                 // A value repeated in one text is fingerprinted once.
@@ -255,17 +277,24 @@ public sealed class PiiMasker
             }
         }
 
-        var masked = string.Create(length, (text, candidates, replacements), static (destination, state) =>
+        var edits = Edits(text, candidates, replacements, literal, RendersLinksInert(direction));
+        var length = text.Length;
+        foreach (var edit in edits)
         {
-            var (source, spans, replaced) = state;
+            length += edit.Text.Length - (edit.End - edit.Start);
+        }
+
+        var masked = string.Create(length, (text, edits), static (destination, state) =>
+        {
+            var (source, edits) = state;
             var position = 0;
-            for (var i = 0; i < spans.Count; i++)
+            foreach (var edit in edits)
             {
-                source.AsSpan(position, spans[i].Start - position).CopyTo(destination);
-                destination = destination[(spans[i].Start - position)..];
-                replaced[i].CopyTo(destination);
-                destination = destination[replaced[i].Length..];
-                position = spans[i].Start + spans[i].Length;
+                source.AsSpan(position, edit.Start - position).CopyTo(destination);
+                destination = destination[(edit.Start - position)..];
+                edit.Text.CopyTo(destination);
+                destination = destination[edit.Text.Length..];
+                position = edit.End;
             }
 
             source.AsSpan(position).CopyTo(destination);
@@ -277,6 +306,64 @@ public sealed class PiiMasker
         }
 
         return new MaskResult(masked, map, audit);
+    }
+
+    /// <summary>
+    /// What replaces what, in order: each value by its replacement, written through <paramref name="literal"/>; with
+    /// <paramref name="inertLinks"/>, each link holding a value by the link masked and defanged (<see cref="InertLinks"/>),
+    /// whole through the literal, so that the platform shows its brackets, stars and underscores as written.
+    /// </summary>
+    private static List<Edit> Edits(string text, List<Candidate> candidates, string[] replacements, ReplacementLiteral? literal, bool inertLinks)
+    {
+        var edits = new List<Edit>(candidates.Count);
+        var urls = inertLinks ? InertLinks.Find(text) : [];
+        var u = 0;
+        for (var i = 0; i < candidates.Count;)
+        {
+            var (start, length, _) = candidates[i];
+            while (u < urls.Count && urls[u].Start + urls[u].Length <= start)
+            {
+                u++;
+            }
+
+            if (u == urls.Count || urls[u].Start >= start + length)
+            {
+                var replacement = replacements[i];
+                edits.Add(new Edit(start, start + length, literal is null ? replacement : literal(replacement, text.AsSpan(0, start))));
+                i++;
+                continue;
+            }
+
+            // The values in this link (and any running past its end), then the whole of it written inert.
+            var url = urls[u++];
+            var first = i;
+            var valuesEnd = start + length;
+            while (i < candidates.Count && candidates[i].Start < Math.Max(url.Start + url.Length, valuesEnd))
+            {
+                valuesEnd = Math.Max(valuesEnd, candidates[i].Start + candidates[i].Length);
+                i++;
+            }
+
+            var region = InertLinks.RegionOf(text, url, start, valuesEnd);
+            var masked = new StringBuilder(region.BodyEnd - region.BodyStart + 16);
+            var position = region.BodyStart;
+            for (var k = first; k < i; k++)
+            {
+                masked.Append(text, position, candidates[k].Start - position).Append(replacements[k]);
+                position = candidates[k].Start + candidates[k].Length;
+            }
+
+            var inert = InertLinks.Defang(masked.Append(text, position, region.BodyEnd - position).ToString());
+            edits.Add(new Edit(region.Start, region.End, region.Lead + (literal is null ? inert : literal(inert, text.AsSpan(0, region.Start)))));
+
+            // Links are taken in order; one that ended inside the values just written is part of them.
+            while (u < urls.Count && urls[u].Start < region.End)
+            {
+                u++;
+            }
+        }
+
+        return edits;
     }
 
     private static string Fingerprint(IncrementalHash hmac, string detector, string normalized)
@@ -325,7 +412,7 @@ public sealed class PiiMasker
     // fragment. A query's values are scanned: a query parameter is where CRMs and forms put a customer's number.
     private static bool InsideUrlOutsideQuery(string text, PiiSpan span, ref List<PiiSpan>? urls)
     {
-        urls ??= UrlSpans(text);
+        urls ??= InertLinks.Find(text);
         foreach (var url in urls)
         {
             var end = url.Start + url.Length;
@@ -345,62 +432,6 @@ public sealed class PiiMasker
         }
 
         return false;
-    }
-
-    // URLs: a scheme and "://", or "www.", then printable ASCII up to a space, a quote or an angle bracket (chat text glues
-    // Chinese straight after links, and that ends them too).
-    private static List<PiiSpan> UrlSpans(string text)
-    {
-        var urls = new List<PiiSpan>();
-        var from = 0;
-        while (from < text.Length)
-        {
-            var scheme = text.IndexOf("://", from, StringComparison.Ordinal);
-            var www = IndexOfWww(text, from);
-            if (scheme < 0 && www < 0)
-            {
-                break;
-            }
-
-            int start;
-            if (scheme >= 0 && (www < 0 || scheme < www))
-            {
-                start = scheme;
-                while (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '+' or '.' or '-'))
-                {
-                    start--;
-                }
-
-                if (start == scheme)
-                {
-                    from = scheme + 3;
-                    continue;
-                }
-            }
-            else
-            {
-                start = www;
-            }
-
-            var end = start;
-            while (end < text.Length && text[end] is > ' ' and <= '~' and not ('"' or '<' or '>'))
-            {
-                end++;
-            }
-
-            urls.Add(new PiiSpan(start, end - start));
-            from = Math.Max(end, start + 3);
-        }
-
-        return urls;
-    }
-
-    // "www." or "WWW." (ordinal searches are vectorised; an ignore-case one over a whole message is not).
-    private static int IndexOfWww(string text, int from)
-    {
-        var lower = text.IndexOf("www.", from, StringComparison.Ordinal);
-        var upper = text.IndexOf("WWW.", from, StringComparison.Ordinal);
-        return lower < 0 ? upper : upper < 0 ? lower : Math.Min(lower, upper);
     }
 
     private ResolvedRules Resolve(MaskingRuleSet? rules, string what)
@@ -435,6 +466,9 @@ public sealed class PiiMasker
     }
 
     private readonly record struct Candidate(int Start, int Length, int Detector);
+
+    /// <summary>The text from <paramref name="Start"/> to <paramref name="End"/> is written as <paramref name="Text"/>.</summary>
+    private readonly record struct Edit(int Start, int End, string Text);
 
     private sealed record ResolvedRules(MaskingMode Mode, int[] Detectors);
 }

@@ -4,7 +4,9 @@ namespace Larkway.Channels.Masking;
 /// Masks a text that is still being written — an answer streamed to a platform — so that no value ever shows in full, nor
 /// any piece of one: <see cref="Visible"/> returns the part of the text so far that is safe to show, masked; a tail that
 /// could still grow into a value (a trailing run of digits and separators such as <c>…call 138 12</c>, a local part
-/// waiting for its <c>@</c>) is held back until what follows it decides, then shown masked. <see cref="Complete"/> masks
+/// waiting for its <c>@</c>) is held back until what follows it decides, then shown masked; so is a link still being
+/// written, from its first character that writing it masked and not clickable would change (the <c>:</c> of
+/// <c>https://</c>), since a value may still turn up in it. <see cref="Complete"/> masks
 /// the finished text whole. Stateless and thread-safe: each call takes the whole text so far.
 /// </summary>
 /// <remarks>

@@ -364,6 +364,6 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     private static partial void LogTlsListening(ILogger logger, Uri httpsBaseUrl, string authorityFile);
 
     [LoggerMessage(EventId = LogEvents.EmulatorTlsAuthorityCreated, Level = LogLevel.Information,
-        Message = "Made a new certificate authority for the emulator's TLS listener, {AuthorityFile}: clients trust it once; it is kept and reused on later starts")]
+        Message = "Made a new certificate authority for the emulator's TLS listener, {AuthorityFile}, constrained to the names it serves: clients trust it once; it is kept and reused while it permits every --tls-host (a kept one that did not was replaced: remove its trust)")]
     private static partial void LogTlsAuthorityCreated(ILogger logger, string authorityFile);
 }

@@ -6,9 +6,11 @@ namespace Larkway.Emulator.Hosting;
 
 /// <summary>
 /// The TLS listener's certificates, made at first start and kept as PEM files: a local certificate authority (what a
-/// user trusts, once) and a server certificate it signs. The authority is never replaced while its files are readable,
-/// so a trust set up once keeps working; the server certificate is issued again from it when it nears its end or does
-/// not name a host the emulator is asked to serve.
+/// user trusts, once) and a server certificate it signs. The authority is name-constrained to the names and addresses
+/// the server certificate carries (<see cref="EmulatorTlsNameConstraints"/>), so trusting it machine-wide lets it vouch
+/// for those local names only. It is kept while its files are readable and it permits every name asked for, so a trust
+/// set up once keeps working; the server certificate is issued again from it when it nears its end or does not name a
+/// host the emulator is asked to serve.
 /// </summary>
 public sealed class EmulatorTls
 {
@@ -50,7 +52,10 @@ public sealed class EmulatorTls
     /// <summary>The certificate (with its key) the TLS listener presents.</summary>
     public X509Certificate2 ServerCertificate { get; }
 
-    /// <summary>True when this start made a new authority (nothing was kept in <see cref="Folder"/>).</summary>
+    /// <summary>
+    /// True when this start made a new authority: nothing was kept in <see cref="Folder"/>, or the kept one does not permit
+    /// a name asked for (a new <c>--tls-host</c>, or an authority made without name constraints); its key is then replaced.
+    /// </summary>
     public bool AuthorityCreated { get; }
 
     /// <summary>True when this start issued a new server certificate (none kept, near its end, or a host name missing).</summary>
@@ -98,14 +103,23 @@ public sealed class EmulatorTls
 
         var now = time.GetUtcNow();
         var authorityCreated = false;
-        using var authority = ReadPair(folder, AuthorityFileName, AuthorityKeyFileName) ?? CreateAuthority(folder, now, out authorityCreated);
-        var kept = authorityCreated ? null : ReadPair(folder, ServerFileName, ServerKeyFileName);
-        if (kept is not null && IsUsable(kept, authority, names, now))
+        var kept = ReadPair(folder, AuthorityFileName, AuthorityKeyFileName);
+        if (kept is not null && !EmulatorTlsNameConstraints.Permit(kept, names))
         {
-            return new EmulatorTls(folder, Exportable(kept), authorityCreated, serverIssued: false);
+            // It cannot vouch for a name asked for, or it could vouch for any (made before authorities were constrained):
+            // a new one replaces it, and its key is overwritten so the old trust cannot be used to sign anything again.
+            kept.Dispose();
+            kept = null;
         }
 
-        kept?.Dispose();
+        using var authority = kept ?? CreateAuthority(folder, names, now, out authorityCreated);
+        var server = authorityCreated ? null : ReadPair(folder, ServerFileName, ServerKeyFileName);
+        if (server is not null && IsUsable(server, authority, names, now))
+        {
+            return new EmulatorTls(folder, Exportable(server), authorityCreated, serverIssued: false);
+        }
+
+        server?.Dispose();
         return new EmulatorTls(folder, IssueServer(folder, authority, names, now), authorityCreated, serverIssued: true);
     }
 
@@ -131,13 +145,21 @@ public sealed class EmulatorTls
         }
     }
 
-    private static X509Certificate2 CreateAuthority(string folder, DateTimeOffset now, out bool created)
+    private static X509Certificate2 CreateAuthority(string folder, IReadOnlyList<string> names, DateTimeOffset now, out bool created)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=Larkway Emulator local CA, O=Larkway", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+
+        // What a machine-wide trust of it means: it vouches for the server certificate's names only (critical, so a client
+        // that cannot read the constraint refuses the authority rather than ignore it)…
+        request.CertificateExtensions.Add(EmulatorTlsNameConstraints.Create(names));
+
+        // …and for TLS servers only: OpenSSL, NSS, Windows and Go read an authority's extended key usage as a limit on
+        // what it signs, so it cannot vouch for e-mail (S/MIME) or code, whose names the constraint above does not cover.
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1", "Server Authentication")], critical: false));
         var authority = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(AuthorityLifetime));
         WritePair(folder, AuthorityFileName, AuthorityKeyFileName, authority, key.ExportPkcs8PrivateKeyPem());
         created = true;
@@ -219,21 +241,44 @@ public sealed class EmulatorTls
         }
     }
 
-    private static void WriteWhole(string path, string text, bool ownerOnly)
+    private static void WriteWhole(string path, string text, bool ownerOnly) =>
+        WriteWhole(path, text, ownerOnly, $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp");
+
+    /// <summary>
+    /// Writes <paramref name="text"/> to <paramref name="temporary"/>, then moves it over <paramref name="path"/>. The
+    /// temporary file is made new (<c>O_CREAT|O_EXCL</c>): anything already there — a symbolic link planted by whoever can
+    /// write to the folder, even one pointing nowhere — fails the write instead of being followed, and a key file is made
+    /// owner-only as it is created, never readable for a moment. The move replaces a link at <paramref name="path"/>
+    /// itself, never its target.
+    /// </summary>
+    internal static void WriteWhole(string path, string text, bool ownerOnly, string temporary)
     {
-        var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (ownerOnly && !OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(temporary, System.Text.Encoding.ASCII, options))
+        var moved = false;
+        var created = false;
+        try
         {
-            writer.Write(text);
-        }
+            using (var writer = new StreamWriter(temporary, System.Text.Encoding.ASCII, options))
+            {
+                created = true;
+                writer.Write(text);
+            }
 
-        File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, path, overwrite: true);
+            moved = true;
+        }
+        finally
+        {
+            if (created && !moved)
+            {
+                File.Delete(temporary);
+            }
+        }
     }
 
     /// <summary>A copy whose key SslStream can use on every platform (Windows refuses an ephemeral PEM key).</summary>

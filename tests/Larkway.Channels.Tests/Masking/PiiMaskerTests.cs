@@ -131,16 +131,24 @@ public sealed partial class PiiMaskerTests
         MaskingTestKit.Masker().Mask(text, MaskingDirection.ToBackend).Text.ShouldBe(masked);
 
     [Theory]
-    [InlineData("见 https://crm.example.com/c/13812345678/edit")]
-    [InlineData("见 https://crm.example.com/c/13812345678?tab=orders")]
-    [InlineData("见 https://crm.example.com/c?tab=orders#13812345678")]
-    public void A_links_host_path_and_fragment_stay_as_they_are(string text) =>
-        MaskingTestKit.Masker().Mask(text, MaskingDirection.ToBackend).Text.ShouldBe(text);
+    [InlineData("见 https://crm.example.com/c/13812345678/edit", "见 https://crm.example.com/c/[PHONE_1]/edit")]
+    [InlineData("见 https://crm.example.com/c/13812345678?tab=orders", "见 https://crm.example.com/c/[PHONE_1]?tab=orders")]
+    [InlineData("见 https://crm.example.com/c?tab=orders#13812345678", "见 https://crm.example.com/c?tab=orders#[PHONE_1]")]
+    [InlineData("见 https://13812345678.example.com/", "见 https://[PHONE_1].example.com/")]
+    public void A_links_host_path_and_fragment_are_masked_too_and_toward_the_backend_the_link_keeps_its_shape(string text, string masked) =>
+        MaskingTestKit.Masker().Mask(text, MaskingDirection.ToBackend).Text.ShouldBe(masked);
+
+    [Fact]
+    public void A_record_id_in_a_link_that_is_not_shaped_like_a_value_stays_as_it_is()
+    {
+        const string text = "见 https://crm.example.com/c/20231125001/edit?ts=1698765432109";
+        MaskingTestKit.Masker().Mask(text, MaskingDirection.ToPlatform).Text.ShouldBeSameAs(text);
+    }
 
     [Fact]
     public void Text_without_personal_data_comes_back_as_the_same_string()
     {
-        const string text = "订单 202311251234567890 已于 2023-11-25 发货，金额 ¥1,299.00，见 https://example.com/o/13812345678";
+        const string text = "订单 202311251234567890 已于 2023-11-25 发货，金额 ¥1,299.00，见 https://example.com/o/20231125001";
         var result = MaskingTestKit.Masker().Mask(text, MaskingDirection.ToBackend);
         result.Text.ShouldBeSameAs(text);
         result.Audit.ShouldBeEmpty();

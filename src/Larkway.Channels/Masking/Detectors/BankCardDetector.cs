@@ -7,8 +7,8 @@ namespace Larkway.Channels.Masking.Detectors;
 /// shorter) or 4-6-5 / 4-6-4, with spaces or dashes (one kind per number), ASCII or full-width, whose issuer prefix and
 /// length agree with a scheme cards in China carry (UnionPay 62, Visa 4, Mastercard 51–55 and 2221–2720, American Express
 /// 34/37, JCB 3528–3589, Diners Club, Discover, domestic 95): millisecond timestamps and most ids start otherwise. Not a
-/// resident id number (nor an 18-digit run shaped like one), not glued to letters or a longer number, not an amount, not
-/// inside a URL, and not right after an order/tracking/transaction label (<c>订单号</c>, <c>order no.</c>…), where a
+/// resident id number (nor an 18-digit run shaped like one), not glued to letters or a longer number, not an amount, and
+/// not right after an order/tracking/transaction label (<c>订单号</c>, <c>order no.</c>…), where a
 /// Luhn-valid number is a coincidence one time in ten. Display form: <c>****1234</c>.
 /// </summary>
 public sealed partial class BankCardDetector : PiiDetector
@@ -25,9 +25,6 @@ public sealed partial class BankCardDetector : PiiDetector
     {
         _legacyIds = includeLegacyIds;
     }
-
-    /// <inheritdoc />
-    public override bool SkipsUrls => true;
 
     /// <inheritdoc />
     public override int PendingStart(ReadOnlySpan<char> text) => DigitText.PendingStart(text);

@@ -6,7 +6,7 @@ namespace Larkway.Channels.Masking.Detectors;
 /// Mainland China mobile numbers: 11 digits <c>1[3-9]x xxxx xxxx</c>, written together or grouped 3-4-4 with spaces or
 /// dashes (one kind per number), optionally after <c>+86</c>, <c>0086</c>, <c>86</c> or <c>(+86)</c>; ASCII or full-width
 /// digits. Not when glued to letters or a longer number (an order number, a timestamp, a decimal amount), after a
-/// currency sign or before <c>元</c>, or inside a URL. Display form: <c>138****5678</c> (a country code kept as written).
+/// currency sign or before <c>元</c>. Found inside links too (host, path, query, fragment). Display form: <c>138****5678</c> (a country code kept as written).
 /// </summary>
 public sealed partial class ChinaMobileDetector : PiiDetector
 {
@@ -15,9 +15,6 @@ public sealed partial class ChinaMobileDetector : PiiDetector
         : base(PiiDetectorNames.ChinaMobile, "PHONE")
     {
     }
-
-    /// <inheritdoc />
-    public override bool SkipsUrls => true;
 
     /// <inheritdoc />
     public override int PendingStart(ReadOnlySpan<char> text) => DigitText.PendingStart(text);

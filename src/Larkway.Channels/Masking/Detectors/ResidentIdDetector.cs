@@ -6,7 +6,7 @@ namespace Larkway.Channels.Masking.Detectors;
 /// Resident identity card numbers (GB 11643): 18 characters whose ISO 7064 MOD 11-2 check character (<c>0</c>–<c>9</c>,
 /// <c>X</c>) is right, whose division code has a real province (GB/T 2260) and whose birth date exists — 18 random digits
 /// are not masked — and, unless turned off, legacy 15-digit numbers with a real division code and a real 19xx date. ASCII
-/// or full-width characters; not glued to letters or a longer number, nor inside a URL. Display form:
+/// or full-width characters; not glued to letters or a longer number; inside links too. Display form:
 /// <c>1101**********1234</c> (the province and prefecture and the last four kept; the county and the birth date are not).
 /// </summary>
 public sealed partial class ResidentIdDetector : PiiDetector
@@ -20,9 +20,6 @@ public sealed partial class ResidentIdDetector : PiiDetector
     {
         _legacy = includeLegacy;
     }
-
-    /// <inheritdoc />
-    public override bool SkipsUrls => true;
 
     /// <inheritdoc />
     public override int PendingStart(ReadOnlySpan<char> text) => DigitText.PendingStart(text);

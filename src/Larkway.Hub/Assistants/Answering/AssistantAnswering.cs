@@ -234,8 +234,8 @@ internal sealed partial class AssistantAnswering(
                     Show(run);
                     break;
                 case AssistantThought thought when run.Shown.Length == 0:
-                    // Agent steps show compactly until the answer itself starts.
-                    run.Writer.Show($"*{(thought.Tool is { Length: > 0 } tool ? $"Using {tool}…" : "Thinking…")}*");
+                    // Agent steps show compactly until the answer itself starts; a tool's name is the backend's text, masked.
+                    run.Writer.Show(AgentStepLine.Shown(thought, run.ToPlatform));
                     break;
                 case AssistantAnswerFile { Url: { Length: > 0 } url } file:
                     run.Shown.Append(restorer.Flush()).Append($"\n\n[{file.Type}]({url})");
