@@ -5,6 +5,7 @@ using Larkway.Hub.Assistants.Configuration;
 using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Bots;
+using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,9 @@ public static class HubAssistantsServiceCollectionExtensions
         // A question's images and files reach the backend from the platforms whose room registers an IAssistantAttachmentSource.
         services.TryAddSingleton<AssistantAttachments>();
         services.AddHubQueue<AssistantTurnRow, AssistantAnswering>(AssistantAnswering.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
+
+        // /link codes are sent from their own queue, after the reply (AssistantLinking).
+        services.AddHubQueue<WorkItemRow, LinkCodeDelivery>(LinkCodeDelivery.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
 
         // Retention (TurnRetention, PlaceholderRetention): hourly, on one replica.
         services.AddHubJob<AssistantRetention>();

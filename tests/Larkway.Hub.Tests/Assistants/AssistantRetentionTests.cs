@@ -227,12 +227,24 @@ public abstract class AssistantRetentionTests
                 LinkCode("old-decoy", null, now - TimeSpan.FromHours(3)),
                 LinkCode("counting", "per_carol", now - TimeSpan.FromMinutes(50)),
                 LinkCode("open", null, now - TimeSpan.FromMinutes(5)));
+
+            // Their deliveries: one sent three hours ago, one still waiting since then (its worker kept failing), one sent now.
+            var waiting = LinkDelivery("2", now - TimeSpan.FromHours(3));
+            waiting.State = WorkState.Retrying;
+            db.WorkItems.AddRange(LinkDelivery("1", now - TimeSpan.FromHours(3)), waiting, LinkDelivery("4", now - TimeSpan.FromMinutes(5)));
             await db.SaveChangesAsync();
         }
 
-        // Asked three hours ago, expired two hours and fifty minutes ago: gone, with or without a person.
-        (await hub.Retention.PruneAsync(CancellationToken.None)).LinkCodesDeleted.ShouldBe(2);
+        // Asked three hours ago, expired two hours and fifty minutes ago: gone, with or without a person; so is the ended delivery.
+        var run = await hub.Retention.PruneAsync(CancellationToken.None);
+        run.LinkCodesDeleted.ShouldBe(2);
+        run.LinkCodeDeliveriesDeleted.ShouldBe(1);
         (await LinkCodeUsersAsync(hub)).ShouldBe(["counting", "open"], "still counting toward the hour's limit, or still open");
+        await using (var db = await hub.DbAsync())
+        {
+            (await db.WorkItems.Where(w => w.Queue == LinkCodeDelivery.QueueName).OrderBy(w => w.Key).Select(w => w.Key).ToListAsync())
+                .ShouldBe(["2", "4"], "one not ended, however old; one recent");
+        }
 
         // An hour and ten minutes on, both expired over an hour ago.
         hub.Time.Advance(TimeSpan.FromMinutes(70));
@@ -306,6 +318,14 @@ public abstract class AssistantRetentionTests
         CreatedAt = createdAt,
         ExpiresAt = createdAt + TimeSpan.FromMinutes(10),
     };
+
+    /// <summary>A link code's delivery item that ended (Done) at <paramref name="createdAt"/>.</summary>
+    private static WorkItemRow LinkDelivery(string key, DateTimeOffset createdAt)
+    {
+        var item = WorkItemRow.Create(LinkCodeDelivery.QueueName, key, createdAt);
+        item.State = WorkState.Done;
+        return item;
+    }
 
     private static async Task<List<string>> LinkCodeUsersAsync(RetentionHub hub)
     {

@@ -85,7 +85,16 @@ internal sealed partial class AssistantInbound(
             if (command == "link")
             {
                 var answer = await linking.RunAsync(assistant.DisplayName, platform, app, message.Sender.Id, sender.PersonId, argument, cancellationToken).ConfigureAwait(false);
-                await reply(answer, "link", cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await reply(answer.Text, "link", cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Only now may a code asked for go out: before the reply, a known email and an unknown one look the same.
+                    await linking.ReleaseAsync(answer, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 return true;
             }
 

@@ -19,7 +19,7 @@ namespace Larkway.Hub.Assistants.Storage;
 /// masking audit (the database cascades);</item>
 /// <item>sessions that expired or were ended (<c>/new</c>) and have no turn left are deleted, with the history they held;</item>
 /// <item><c>/link</c> codes that expired longer ago than <see cref="Routing.AssistantLinking.LimitWindow"/> are deleted: they
-/// can no longer be typed, nor count toward an hourly limit.</item>
+/// can no longer be typed, nor count toward an hourly limit; so do their ended delivery items.</item>
 /// </list>
 /// A turn counts as ended once it reached its terminal status and left the queue (done or dead-lettered): one still queued,
 /// answering, retrying or replayed is never touched, however old. Each statement takes at most <see cref="BatchSize"/> rows,
@@ -51,9 +51,9 @@ internal sealed partial class AssistantRetention(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var run = await PruneAsync(cancellationToken).ConfigureAwait(false);
-        if (run.PlaceholdersErased + run.TurnsDeleted + run.SessionsDeleted + run.LinkCodesDeleted > 0)
+        if (run.PlaceholdersErased + run.TurnsDeleted + run.SessionsDeleted + run.LinkCodesDeleted + run.LinkCodeDeliveriesDeleted > 0)
         {
-            LogPruned(logger, run.PlaceholdersErased, run.TurnsDeleted, run.SessionsDeleted, run.LinkCodesDeleted);
+            LogPruned(logger, run.PlaceholdersErased, run.TurnsDeleted, run.SessionsDeleted, run.LinkCodesDeleted, run.LinkCodeDeliveriesDeleted);
         }
     }
 
@@ -100,7 +100,17 @@ internal sealed partial class AssistantRetention(
             },
             cancellationToken).ConfigureAwait(false);
 
-        return new(erased, turns, sessions, codes);
+        // Their delivery items go with them once ended (their protected code was erased when they ended).
+        var deliveries = await InBatchesAsync(
+            db =>
+            {
+                var ended = db.WorkItems.Where(w => w.Queue == Routing.LinkCodeDelivery.QueueName && (w.State == WorkState.Done || w.State == WorkState.DeadLetter) && w.CreatedAt < codesSpentBefore);
+                var batch = ended.OrderBy(w => w.Id).Take(BatchSize).Select(w => w.Id);
+                return ended.Where(w => batch.Contains(w.Id)).ExecuteDeleteAsync(cancellationToken);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        return new(erased, turns, sessions, codes, deliveries);
     }
 
     /// <summary>
@@ -134,8 +144,8 @@ internal sealed partial class AssistantRetention(
         StatementBatches.UntilDoneAsync(contexts, BatchSize, batch, cancellationToken);
 
     [LoggerMessage(EventId = LogEvents.AssistantRetentionPruned, Level = LogLevel.Information,
-        Message = "Assistant retention: placeholder values of {Placeholders} ended turns erased; {Turns} turns (with their feedback), {Sessions} sessions and {LinkCodes} spent link codes deleted.")]
-    private static partial void LogPruned(ILogger logger, int placeholders, int turns, int sessions, int linkCodes);
+        Message = "Assistant retention: placeholder values of {Placeholders} ended turns erased; {Turns} turns (with their feedback), {Sessions} sessions, {LinkCodes} spent link codes and {LinkCodeDeliveries} of their ended deliveries deleted.")]
+    private static partial void LogPruned(ILogger logger, int placeholders, int turns, int sessions, int linkCodes, int linkCodeDeliveries);
 }
 
 /// <summary>What one retention pass did.</summary>
@@ -143,4 +153,5 @@ internal sealed partial class AssistantRetention(
 /// <param name="TurnsDeleted">Turns deleted (their feedback and masking audit with them).</param>
 /// <param name="SessionsDeleted">Sessions deleted.</param>
 /// <param name="LinkCodesDeleted"><c>/link</c> code rows deleted.</param>
-internal readonly record struct AssistantRetentionRun(int PlaceholdersErased, int TurnsDeleted, int SessionsDeleted, int LinkCodesDeleted = 0);
+/// <param name="LinkCodeDeliveriesDeleted">Their ended delivery items deleted (<c>assistant-link-codes</c>).</param>
+internal readonly record struct AssistantRetentionRun(int PlaceholdersErased, int TurnsDeleted, int SessionsDeleted, int LinkCodesDeleted = 0, int LinkCodeDeliveriesDeleted = 0);

@@ -34,6 +34,13 @@ internal interface IHubStorageProvider
     /// <summary>True when the exception (or an inner one) is a primary-key or unique-index violation.</summary>
     bool IsUniqueViolation(Exception exception);
 
+    /// <summary>
+    /// Holds <paramref name="key"/> until <paramref name="db"/>'s open transaction ends, so transactions that take the same
+    /// key run one after another on every process sharing the database: a count-then-insert under it is atomic. Take keys
+    /// in one fixed order where a transaction takes several.
+    /// </summary>
+    Task LockUntilCommitAsync(HubDbContext db, string key, CancellationToken cancellationToken);
+
     /// <summary>True when the exception (or an inner one) says the database is busy for now (locked, a deadlock, no free connection): the same request later can succeed.</summary>
     bool IsBusy(Exception exception);
 }

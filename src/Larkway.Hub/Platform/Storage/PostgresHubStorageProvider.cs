@@ -93,6 +93,19 @@ internal sealed class PostgresHubStorageProvider : IHubStorageProvider, IAsyncDi
         return false;
     }
 
+    // A transaction-level advisory lock on the key's 64-bit hash: released by the commit or rollback, never left behind
+    // by a connection returned to the pool. Two keys sharing a hash only wait for each other.
+    public async Task LockUntilCommitAsync(HubDbContext db, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("LockUntilCommitAsync needs an open transaction.");
+        }
+
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", cancellationToken).ConfigureAwait(false);
+    }
+
     public bool IsBusy(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)

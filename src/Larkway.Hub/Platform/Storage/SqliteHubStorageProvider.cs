@@ -88,6 +88,16 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
         return false;
     }
 
+    // Nothing to take: a transaction here begins with BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), which holds the
+    // file's one write lock until it ends, so every writing transaction, on any key, already runs alone.
+    public Task LockUntilCommitAsync(HubDbContext db, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Database.CurrentTransaction is null
+            ? throw new InvalidOperationException("LockUntilCommitAsync needs an open transaction.")
+            : Task.CompletedTask;
+    }
+
     public bool IsBusy(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)

@@ -131,6 +131,51 @@ public sealed partial class HubAssistantIdentityTests
         replies.ShouldAllBe(r => r.Contains("That code is not right; 4 tries left.", StringComparison.Ordinal) && !r.Contains("no code waiting", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_known_and_an_unknown_email_get_the_same_reply_and_nothing_is_sent_before_it_then_the_known_ones_code_arrives()
+    {
+        await using var hub = await StartAsync();
+        await SandboxPlatforms.PersonAsync(hub, "carol@example.com");
+
+        // What anyone could observe by the time each reply goes out: the codes sent, the asks recorded, the deliveries waiting.
+        var seen = new List<(string Email, string Reply, int CodesSent, int Asks, int Deliveries)>();
+        foreach (var (account, email) in new[] { ("ou_heidi", "nobody-here@example.com"), ("ou_grace", "carol@example.com") })
+        {
+            await LinkAsker.SayAsync(hub, account, "/link " + email, async reply =>
+                seen.Add((email, reply, LinkAsker.FeishuCodes(hub.State).Count, (await LinkAsker.CodesAsync(hub, account)).Count, (await LinkAsker.DeliveriesAsync(hub)).Count(s => s == Larkway.Hub.Platform.Queue.WorkState.InProgress))));
+        }
+
+        // The same text, and the same state before it: no code sent for either, one ask recorded and one delivery held each.
+        var (unknown, known) = (seen[0], seen[1]);
+        known.Reply.ShouldBe(unknown.Reply);
+        known.Reply.ShouldStartWith("If that email belongs to someone in the directory");
+        (known.CodesSent, known.Asks, known.Deliveries).ShouldBe((unknown.CodesSent, unknown.Asks, unknown.Deliveries), $"before the reply to a known email: {known}; to an unknown one: {unknown}");
+        known.CodesSent.ShouldBe(0);
+
+        // Then Carol's code arrives, and the unknown email's delivery sends nothing.
+        await hub.WaitForAsync(() => LinkAsker.FeishuCodes(hub.State).Count == 1, "the code on Carol's Feishu");
+        await LinkAsker.DeliveriesEndedAsync(hub);
+        LinkAsker.FeishuCodes(hub.State).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Forty_wrong_codes_at_once_count_as_five_tries_on_SQLite()
+    {
+        await using var hub = await StartAsync();
+        await SandboxPlatforms.PersonAsync(hub, "carol@example.com");
+        (await LinkAsker.SayAsync(hub, "ou_guesser", "/link carol@example.com")).ShouldHaveSingleItem().ShouldStartWith("If that email belongs to someone in the directory");
+        await hub.WaitForAsync(() => LinkAsker.FeishuCodes(hub.State).Count == 1, "the code on Carol's Feishu");
+        var code = LinkAsker.FeishuCodes(hub.State).Single();
+
+        var answers = await LinkAsker.FortyWrongCodesAtOnceAsync([hub], "ou_guesser", code);
+
+        var stored = (await LinkAsker.CodesAsync(hub, "ou_guesser")).ShouldHaveSingleItem();
+        stored.Attempts.ShouldBe(Larkway.Hub.Assistants.Routing.AssistantLinking.MaxAttempts, string.Join("\n", answers));
+        answers.Count(a => a.StartsWith("That code is not right;", StringComparison.Ordinal)).ShouldBe(4);
+        answers.Count(a => a.Contains("no longer works", StringComparison.Ordinal)).ShouldBe(36);
+        (await LinkAsker.SayAsync(hub, "ou_guesser", "/link " + code)).ShouldHaveSingleItem().ShouldStartWith("That code no longer works.");
+    }
+
     private static Task<HubSandbox> StartAsync() => HubSandbox.StartAsync(new Dictionary<string, string?>
     {
         ["Larkway:Sandbox:Assistant"] = "true",
