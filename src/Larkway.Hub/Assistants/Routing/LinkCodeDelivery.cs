@@ -136,6 +136,6 @@ internal sealed partial class LinkCodeDelivery(
 /// <summary>What a code's item carries (protected): the person to send it to (null: an email that is no one's, or past the person's limit) and the code.</summary>
 internal sealed record LinkCodeMessage(string? Person, string Code);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(LinkCodeMessage))]
 internal sealed partial class LinkCodeJson : JsonSerializerContext;
