@@ -71,10 +71,11 @@ internal static partial class DingTalkActionEndpoint
             return DingTalkConfirmPage.Cancelled();
         }
 
-        var state = await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false);
-        if (Unusable(services, click, state, out var refusal))
+        // Who is at the browser comes first, from the app alone: before a sign-in nothing else is read (no DingTalk call
+        // for the decider's name, no directory look-up), so a scanner or a stranger costs the Hub one row.
+        if (await DingTalkActionState.AppOfAsync(services, click, cancellationToken).ConfigureAwait(false) is not { } appName)
         {
-            return refusal;
+            return DingTalkConfirmPage.Gone();
         }
 
         var who = await DingTalkActionSignIn.CurrentAsync(http).ConfigureAwait(false);
@@ -84,11 +85,11 @@ internal static partial class DingTalkActionEndpoint
             who = null;
         }
 
-        if (who is null || who.App != state.AppName)
+        if (who is null || who.App != appName)
         {
             try
             {
-                return await services.GetRequiredService<DingTalkActionSignIn>().ChallengeAsync(http, state.AppName ?? "", token, cancellationToken).ConfigureAwait(false);
+                return await services.GetRequiredService<DingTalkActionSignIn>().ChallengeAsync(http, appName, token, cancellationToken).ConfigureAwait(false);
             }
             catch (HubAppNotFoundException)
             {
@@ -96,9 +97,18 @@ internal static partial class DingTalkActionEndpoint
             }
         }
 
-        return who.UserId != click.UserId
-            ? Mismatch(services, token, click, who)
-            : DingTalkConfirmPage.Done(state, click) ?? DingTalkConfirmPage.Ask(state, click);
+        if (who.UserId != click.UserId)
+        {
+            return Mismatch(services, token, click, who);
+        }
+
+        var state = await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false);
+        if (Unusable(services, click, state, out var refusal))
+        {
+            return refusal;
+        }
+
+        return DingTalkConfirmPage.Done(state, click) ?? DingTalkConfirmPage.Ask(state, click);
     }
 
     /// <summary>DingTalk's return from its login: on to the link for its recipient, a page saying why not for anyone else.</summary>
@@ -148,15 +158,14 @@ internal static partial class DingTalkActionEndpoint
             return DingTalkConfirmPage.Expired(links.Lifetime);
         }
 
-        var state = await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false);
-        if (Unusable(services, click, state, out var refusal))
+        if (await DingTalkActionState.AppOfAsync(services, click, cancellationToken).ConfigureAwait(false) is not { } appName)
         {
-            return refusal;
+            return DingTalkConfirmPage.Gone();
         }
 
         // Only a DingTalk sign-in of the link's own person confirms: the link alone proves nothing about who holds it.
         var who = await DingTalkActionSignIn.CurrentAsync(http).ConfigureAwait(false);
-        if (who is null || who.App != state.AppName)
+        if (who is null || who.App != appName)
         {
             return DingTalkConfirmPage.SignInFirst();
         }
@@ -164,6 +173,12 @@ internal static partial class DingTalkActionEndpoint
         if (who.UserId != click.UserId)
         {
             return Mismatch(services, token, click, who);
+        }
+
+        var state = await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false);
+        if (Unusable(services, click, state, out var refusal))
+        {
+            return refusal;
         }
 
         if (DingTalkConfirmPage.Done(state, click) is { } done)
