@@ -173,6 +173,7 @@ public sealed class HubMetricsTests
             ["queue:directory.sync"] = "Healthy",
             ["queue:bitable.sync"] = "Healthy",
             ["queue:assistant-replies"] = "Healthy",
+            ["queue:assistant-link-codes"] = "Healthy",
             ["dingtalk-stream"] = "Healthy",
             ["wecom-callbacks"] = "Healthy",
             ["wecom-aibot"] = "Healthy",
