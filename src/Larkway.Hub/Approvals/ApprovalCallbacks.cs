@@ -49,9 +49,12 @@ public static class ApprovalCallbacks
 
             if (approval.ErrorCode is { } code)
             {
+                // One shape for every platform's failure; log_id is deprecated (the same as request_id).
                 writer.WriteStartObject("error");
+                writer.WriteString("platform", HubAppPlatform.Feishu);
                 writer.WriteNumber("code", code);
                 writer.WriteString("message", approval.ErrorMessage);
+                writer.WriteString("request_id", approval.LogId);
                 writer.WriteString("log_id", approval.LogId);
                 writer.WriteEndObject();
             }

@@ -71,6 +71,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             {
                 ["approval_id"] = refused.Id,
                 ["status"] = "failed",
+                ["error"] = ApprovalWire.Failure(refused) is { } error ? FailureMembers.Of(error) : null,
                 ["feishu_code"] = refused.ErrorCode,
                 ["feishu_message"] = refused.ErrorMessage,
                 ["log_id"] = refused.LogId,
@@ -170,7 +171,7 @@ public sealed record ApprovalDto(
     JsonElement Form,
     ApprovalTaskDto[] Tasks,
     ApprovalTransitionDto[]? History,
-    FeishuErrorDto? Error,
+    PlatformFailureDto? Error,
     int Attempts,
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset CreatedAt,
@@ -200,8 +201,6 @@ public sealed record ApprovalTransitionDto(
 /// <summary>The task a transition concerns.</summary>
 public sealed record ApprovalTransitionTaskDto(string Id, string? Status, string? NodeName);
 
-/// <summary>Feishu's answer to a failed create (or the last failed attempt).</summary>
-
 /// <summary>A page of approvals; <c>next</c> is the <c>after</c> of the next page (null on the last).</summary>
 public sealed record ApprovalListDto(ApprovalDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
@@ -214,6 +213,10 @@ internal sealed partial class HubApprovalsJsonContext : JsonSerializerContext;
 /// <summary>Rows to wire shapes.</summary>
 internal static class ApprovalWire
 {
+    /// <summary>Feishu's refusal of the approval's create (or its last failed attempt), in the shape every platform's failure has; null without one.</summary>
+    public static PlatformFailureDto? Failure(ApprovalRow row) =>
+        row.ErrorCode is { } code ? PlatformFailure.Numbered(HubAppPlatform.Feishu, code, row.ErrorMessage ?? "", row.LogId).ToDto() : null;
+
     public static ApprovalDto ToDto(ApprovalRow row, IReadOnlyList<ApprovalTransitionRow>? history, ApprovalSubmission? submission)
     {
         using var form = JsonDocument.Parse(row.Form);
@@ -231,7 +234,7 @@ internal static class ApprovalWire
             form.RootElement.Clone(),
             [.. tasks.Select(t => new ApprovalTaskDto(t.Id, t.OpenId, t.NodeId, t.NodeName, t.Status.ToLowerInvariant(), t.Comment))],
             history is null ? null : [.. history.Select(ToDto)],
-            row.ErrorCode is { } code ? new FeishuErrorDto(code, row.ErrorMessage, row.LogId) : null,
+            Failure(row),
             submission?.Attempts ?? 0,
             row.Status == ApprovalState.Submitting ? submission?.NextAttemptAt : null,
             row.CreatedAt,

@@ -36,7 +36,11 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<AssistantRuntime>();
         services.TryAddSingleton<AssistantGroupReach>();
         services.TryAddSingleton<AssistantIdentity>();
-        services.TryAddSingleton<AssistantSenderMatching>();
+        services.TryAddSingleton<Larkway.Hub.Directory.Links.AccountPeople>();
+
+        // Who is behind an account is the directory's one answer; how long it remembers a stranger is the assistants' setting.
+        services.AddOptions<Larkway.Hub.Directory.Links.AccountPeopleOptions>()
+            .Configure<IOptions<AssistantOptions>>((o, assistants) => o.UnmatchedLifetime = assistants.Value.SenderLookupCacheLifetime);
         services.TryAddSingleton<AssistantSessions>();
         services.TryAddSingleton<AssistantLinking>();
         Larkway.Hub.Directory.Links.PersonPlatforms.TryAdd(services);

@@ -16,6 +16,8 @@ public static class HubDirectoryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<PeopleStore>();
         services.TryAddSingleton<Larkway.Hub.Directory.Links.PersonLinkStore>();
+        services.TryAddSingleton<Larkway.Hub.Directory.Links.AccountPeople>();
+        services.AddOptions<Larkway.Hub.Directory.Links.AccountPeopleOptions>();
         Larkway.Hub.Directory.Links.PersonPlatforms.TryAdd(services);
         return services;
     }

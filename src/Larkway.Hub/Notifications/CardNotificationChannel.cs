@@ -1,4 +1,5 @@
 using Larkway.Hub.Apps;
+using Larkway.Hub.Platform.Http;
 
 namespace Larkway.Hub.Notifications;
 
@@ -10,9 +11,9 @@ internal sealed class NotificationRenderException(string message) : Exception(me
 /// only (a Feishu card-builder template is refused, at submit and at send), the app checked usable before a send, a card
 /// the platform cannot show refused for good under the channel's code, and the platform's own refusal
 /// (<see cref="Refusal"/>) deferred when it is about the rate, retried when transient, failed otherwise — under the
-/// platform's own code, or the channel's <paramref name="errorCode"/> / <paramref name="rateLimitedCode"/> when it has none.
+/// platform's own code as it gave it (the room reads it).
 /// </summary>
-internal abstract class CardNotificationChannel(string platform, string platformName, int renderFailedCode, int errorCode, int rateLimitedCode) : INotificationChannel
+internal abstract class CardNotificationChannel(string platform, string platformName, int renderFailedCode) : INotificationChannel
 {
     public string Platform => platform;
 
@@ -39,12 +40,11 @@ internal abstract class CardNotificationChannel(string platform, string platform
         }
         catch (NotificationRenderException ex)
         {
-            return new ChannelOutcome.Refused(new DeliveryFailure(renderFailedCode, ex.Message, null), Transient: false);
+            return new ChannelOutcome.Refused(PlatformFailure.Numbered(platform, renderFailedCode, ex.Message), Transient: false);
         }
         catch (Exception ex) when (Refusal(ex) is { } refusal)
         {
-            var failure = new DeliveryFailure(refusal.Code ?? (refusal.RateLimited ? rateLimitedCode : errorCode), refusal.Message, refusal.LogId);
-            return refusal.RateLimited ? new ChannelOutcome.Throttled(failure, refusal.RetryAfter) : new ChannelOutcome.Refused(failure, refusal.Transient);
+            return refusal.RateLimited ? new ChannelOutcome.Throttled(refusal.Failure, refusal.RetryAfter) : new ChannelOutcome.Refused(refusal.Failure, refusal.Transient);
         }
     }
 
@@ -61,7 +61,7 @@ internal abstract class CardNotificationChannel(string platform, string platform
 }
 
 /// <summary>
-/// A platform's refusal of a send: its numeric code when it has one, the message (its own code beside its text), the id its
-/// support asks for, whether it is about the rate (then <paramref name="RetryAfter"/>) or transient.
+/// A platform's refusal of a send: the failure as the platform's room reads it (its code as it is, its message, its request
+/// id), whether it is about the rate (then <paramref name="RetryAfter"/>) or transient.
 /// </summary>
-internal sealed record PlatformRefusal(int? Code, string Message, string? LogId, bool RateLimited, bool Transient, TimeSpan? RetryAfter);
+internal sealed record PlatformRefusal(PlatformFailure Failure, bool RateLimited, bool Transient, TimeSpan? RetryAfter);

@@ -1,4 +1,5 @@
 using Larkway.Hub.Apps;
+using Larkway.Hub.Platform.Http;
 
 namespace Larkway.Hub.Notifications;
 
@@ -29,9 +30,6 @@ internal interface INotificationChannel
 /// <summary>One delivery to send: the app that sends it (its stored form, when it is a stored app), the notification and the delivery.</summary>
 internal sealed record ChannelSend(string AppName, StoredApp? App, NotificationRow Notification, NotificationDeliveryRow Delivery);
 
-/// <summary>A failed send as the outbox records it: the platform's code (or one of the Hub's below zero), its message, and the id its support asks for.</summary>
-internal sealed record DeliveryFailure(int Code, string Message, string? LogId);
-
 /// <summary>How one channel send ended.</summary>
 internal abstract record ChannelOutcome
 {
@@ -46,10 +44,10 @@ internal abstract record ChannelOutcome
     public sealed record Paced(DateTimeOffset Slot) : ChannelOutcome;
 
     /// <summary>Refused for the platform's rate: tried again after <paramref name="RetryAfter"/> (or the outbox's own delay), no attempt used.</summary>
-    public sealed record Throttled(DeliveryFailure Failure, TimeSpan? RetryAfter) : ChannelOutcome;
+    public sealed record Throttled(PlatformFailure Failure, TimeSpan? RetryAfter) : ChannelOutcome;
 
-    /// <summary>Refused: retried with back-off when <paramref name="Transient"/>, else failed for good.</summary>
-    public sealed record Refused(DeliveryFailure Failure, bool Transient) : ChannelOutcome;
+    /// <summary>Refused: retried with back-off when <paramref name="Transient"/>, else failed for good; the failure in the platform's own terms.</summary>
+    public sealed record Refused(PlatformFailure Failure, bool Transient) : ChannelOutcome;
 }
 
 /// <summary>The registered channels, by platform and by recipient type.</summary>

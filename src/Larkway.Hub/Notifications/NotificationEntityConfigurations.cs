@@ -51,6 +51,8 @@ internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfigurati
         e.Property(x => x.SentAt).HasColumnName("sent_at");
         e.Property(x => x.SentVersion).HasColumnName("sent_version");
         e.Property(x => x.ErrorCode).HasColumnName("error_code");
+        e.Property(x => x.PlatformCode).HasColumnName("platform_code").HasMaxLength(NotificationDeliveryRow.MaxPlatformCodeLength);
+        e.Property(x => x.ErrorPlatform).HasColumnName("error_platform").HasMaxLength(32);
         e.Property(x => x.LogId).HasColumnName("log_id").HasMaxLength(128);
         e.HasIndex(x => new { x.State, x.NextAttemptAt }).HasDatabaseName("ix_notification_deliveries_status_next_attempt_at");
         e.HasIndex(x => x.NotificationId).HasDatabaseName("ix_notification_deliveries_notification_id");

@@ -161,13 +161,25 @@ public sealed class NotificationDeliveryRow : IWorkItem
     /// <summary>The notification's <see cref="NotificationRow.Version"/> this recipient's message shows.</summary>
     public int? SentVersion { get; set; }
 
-    /// <summary>The last failure's Feishu code (or 0 for a transport failure).</summary>
+    /// <summary>
+    /// The last failure's code when it is a number (a platform's, or one of the Hub's own below zero); null for a text code.
+    /// A row stored before <see cref="PlatformCode"/> was kept has only this.
+    /// </summary>
     public int? ErrorCode { get; set; }
+
+    /// <summary>The last failure's code as the platform gave it, as a JSON token (<c>81013</c>, <c>"Forbidden.AccessDenied"</c>).</summary>
+    public string? PlatformCode { get; set; }
+
+    /// <summary>The platform whose failure it was (a routed delivery's may be the platform it left); null on older rows: the delivery's platform.</summary>
+    public string? ErrorPlatform { get; set; }
+
+    /// <summary>Longest <see cref="PlatformCode"/> stored.</summary>
+    public const int MaxPlatformCodeLength = 200;
 
     /// <summary>The last failure's message.</summary>
     public string? LastError { get; set; }
 
-    /// <summary>The last failure's Feishu log id, for Feishu support.</summary>
+    /// <summary>The last failure's request id (Feishu's log id), for the platform's support.</summary>
     public string? LogId { get; set; }
 }
 

@@ -1,6 +1,8 @@
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Http;
 using Larkway.Hub.Platform.Queue;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -59,16 +61,16 @@ internal sealed partial class NotificationSender(
         var lookup = await linker.LookUpAsync(delivery, notification, cancellationToken).ConfigureAwait(false);
         if (lookup.Unavailable is { } unavailable)
         {
-            return Failed(notification, delivery, new DeliveryFailure(NoAnswerCode, unavailable, null), transient: true);
+            return Failed(notification, delivery, PlatformFailure.Numbered(channel.Platform, NoAnswerCode, unavailable), transient: true);
         }
 
-        var refusal = lookup.NotFound is { } notFound ? new DeliveryFailure(RecipientNotFoundException.Code, notFound, null) : null;
+        var refusal = lookup.NotFound is { } notFound ? PlatformFailure.Numbered(channel.Platform, RecipientNotFoundException.Code, notFound) : null;
         var outcome = refusal is not null
             ? Failed(notification, delivery, refusal, transient: false)
             : await SendAsync(channel, send, cancellationToken, failure => refusal = failure).ConfigureAwait(false);
         outcome = lookup.Also is { } also ? outcome.AlsoSetting(also) : outcome;
         return outcome.Kind == WorkOutcomeKind.DeadLetter && delivery.MessageId is null
-            ? await FallBackAsync(notification, delivery, channel.Platform, outcome, refusal?.Code, cancellationToken).ConfigureAwait(false)
+            ? await FallBackAsync(notification, delivery, channel.Platform, outcome, refusal, cancellationToken).ConfigureAwait(false)
             : outcome;
     }
 
@@ -78,7 +80,7 @@ internal sealed partial class NotificationSender(
     /// (with the platform's code) and the platforms skipped after it.
     /// </summary>
     private async Task<WorkOutcome<NotificationDeliveryRow>> FallBackAsync(NotificationRow notification, NotificationDeliveryRow delivery, string platform,
-        WorkOutcome<NotificationDeliveryRow> refused, int? code, CancellationToken cancellationToken)
+        WorkOutcome<NotificationDeliveryRow> refused, PlatformFailure? failure, CancellationToken cancellationToken)
     {
         if (await router!.FindAsync(delivery.PersonId!, cancellationToken).ConfigureAwait(false) is not { } person)
         {
@@ -106,7 +108,7 @@ internal sealed partial class NotificationSender(
         }
 
         LogFellBack(logger, notification.Id, delivery.Id, platform, next.Platform);
-        steps[current] = new Routing.RouteStep(platform, Routing.RouteStep.Refused, code);
+        steps[current] = Routing.RouteStep.RefusedWith(platform, failure);
         var triedText = Routing.RouteStep.Write([.. steps, .. skipped, new Routing.RouteStep(next.Platform)]);
         return WorkOutcome<NotificationDeliveryRow>.Defer(time.GetUtcNow(), Truncate($"{refusal} Trying {HubAppPlatform.Display(next.Platform)} next."), s =>
         {
@@ -126,7 +128,7 @@ internal sealed partial class NotificationSender(
 
     /// <summary>Sends one delivery through its channel, and turns how it ended into the outbox's outcome.</summary>
     private async Task<WorkOutcome<NotificationDeliveryRow>> SendAsync(INotificationChannel channel, ChannelSend send, CancellationToken cancellationToken,
-        Action<DeliveryFailure>? refusedForGood = null)
+        Action<PlatformFailure>? refusedForGood = null)
     {
         var (notification, delivery) = (send.Notification, send.Delivery);
         ChannelOutcome outcome;
@@ -137,17 +139,18 @@ internal sealed partial class NotificationSender(
         catch (HubAppNotFoundException ex)
         {
             // Disabled (or deleted) after it was accepted: retried with back-off, so enabling the app again resumes it.
-            return Failed(notification, delivery, new DeliveryFailure(AppUnavailableCode, ex.Message, null), transient: true);
+            return Failed(notification, delivery, PlatformFailure.Numbered(channel.Platform, AppUnavailableCode, ex.Message), transient: true);
         }
         catch (RecipientNotFoundException ex)
         {
-            var notFound = new DeliveryFailure(RecipientNotFoundException.Code, ex.Message, null);
+            // The platform's own refusal when one said so (its code as it gave it), else the Hub's code; the Hub's words.
+            var notFound = ex.Failure is { } said ? said with { Message = ex.Message } : PlatformFailure.Numbered(channel.Platform, RecipientNotFoundException.Code, ex.Message);
             refusedForGood?.Invoke(notFound);
             return Failed(notification, delivery, notFound, transient: false);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return Failed(notification, delivery, new DeliveryFailure(NoAnswerCode, ex.GetType().Name + ": " + ex.Message, null), transient: true);
+            return Failed(notification, delivery, PlatformFailure.Numbered(channel.Platform, NoAnswerCode, ex.GetType().Name + ": " + ex.Message), transient: true);
         }
 
         switch (outcome)
@@ -163,14 +166,8 @@ internal sealed partial class NotificationSender(
                 // Throttled (the client's own retries did not get through): tried again at the reset the platform named,
                 // without using up an attempt.
                 var retryAt = time.GetUtcNow() + (throttled.RetryAfter is { } reset && reset > TimeSpan.Zero ? reset : _options.RateLimitedDelay);
-                LogRetrying(logger, notification.Id, delivery.Id, throttled.Failure.Code, retryAt);
-                int? code = throttled.Failure.Code;
-                var logId = throttled.Failure.LogId;
-                return WorkOutcome<NotificationDeliveryRow>.Defer(retryAt, throttled.Failure.Message, s =>
-                {
-                    s.SetProperty(d => d.ErrorCode, code);
-                    s.SetProperty(d => d.LogId, logId);
-                });
+                LogRetrying(logger, notification.Id, delivery.Id, throttled.Failure.CodeText, retryAt);
+                return WorkOutcome<NotificationDeliveryRow>.Defer(retryAt, throttled.Failure.Message, Recording(throttled.Failure));
             }
 
             case ChannelOutcome.Refused refused:
@@ -198,6 +195,8 @@ internal sealed partial class NotificationSender(
             s.SetProperty(d => d.SentAt, d => d.SentAt ?? now);
             s.SetProperty(d => d.SentVersion, version);
             s.SetProperty(d => d.ErrorCode, (int?)null);
+            s.SetProperty(d => d.PlatformCode, (string?)null);
+            s.SetProperty(d => d.ErrorPlatform, (string?)null);
             s.SetProperty(d => d.LogId, (string?)null);
             if (platformUpdates)
             {
@@ -210,35 +209,48 @@ internal sealed partial class NotificationSender(
     public Task OnRecordedAsync(NotificationDeliveryRow item, WorkOutcome<NotificationDeliveryRow> outcome, CancellationToken cancellationToken) =>
         outcome.Kind == WorkOutcomeKind.Done ? store.RequeueIfStaleAsync(item.Id, cancellationToken) : Task.CompletedTask;
 
-    private WorkOutcome<NotificationDeliveryRow> Failed(NotificationRow notification, NotificationDeliveryRow delivery, DeliveryFailure error, bool transient)
+    private WorkOutcome<NotificationDeliveryRow> Failed(NotificationRow notification, NotificationDeliveryRow delivery, PlatformFailure error, bool transient)
     {
         var retryAt = transient ? _options.Retry.NextAttempt(time.GetUtcNow(), delivery.Attempts) : null;
         if (retryAt is { } at)
         {
-            LogRetrying(logger, notification.Id, delivery.Id, error.Code, at);
+            LogRetrying(logger, notification.Id, delivery.Id, error.CodeText, at);
         }
         else
         {
-            LogFailed(logger, notification.Id, delivery.Id, error.Code, error.LogId);
+            LogFailed(logger, notification.Id, delivery.Id, error.CodeText, error.RequestId);
         }
 
-        int? code = error.Code;
-        var logId = error.LogId;
-        return WorkOutcome<NotificationDeliveryRow>.Failed(retryAt, error.Message, s =>
+        return WorkOutcome<NotificationDeliveryRow>.Failed(retryAt, error.Message, Recording(error));
+    }
+
+    /// <summary>
+    /// The failure's columns: the platform, its code as it gave it, the request id — and the code as a number when it is
+    /// one, where older Hubs read it.
+    /// </summary>
+    private static Action<UpdateSettersBuilder<NotificationDeliveryRow>> Recording(PlatformFailure failure)
+    {
+        int? number = failure.Number is { } n && n is >= int.MinValue and <= int.MaxValue ? (int)n : null;
+        var code = failure.Code.Length <= NotificationDeliveryRow.MaxPlatformCodeLength ? failure.Code : null;
+        var platform = failure.Platform;
+        var requestId = failure.RequestId is { Length: > 128 } longId ? longId[..128] : failure.RequestId;
+        return s =>
         {
-            s.SetProperty(d => d.ErrorCode, code);
-            s.SetProperty(d => d.LogId, logId);
-        });
+            s.SetProperty(d => d.ErrorCode, number);
+            s.SetProperty(d => d.PlatformCode, code);
+            s.SetProperty(d => d.ErrorPlatform, platform);
+            s.SetProperty(d => d.LogId, requestId);
+        };
     }
 
     [LoggerMessage(EventId = LogEvents.NotificationSenderSent, Level = LogLevel.Debug, Message = "Notification {NotificationId}: delivery {DeliveryId} sent (attempt {Attempt}).")]
     private static partial void LogSent(ILogger logger, string notificationId, long deliveryId, int attempt);
 
     [LoggerMessage(EventId = LogEvents.NotificationSenderRetrying, Level = LogLevel.Warning, Message = "Notification {NotificationId}: delivery {DeliveryId} failed with code {Code}; retrying at {RetryAt:o}.")]
-    private static partial void LogRetrying(ILogger logger, string notificationId, long deliveryId, int code, DateTimeOffset retryAt);
+    private static partial void LogRetrying(ILogger logger, string notificationId, long deliveryId, string code, DateTimeOffset retryAt);
 
     [LoggerMessage(EventId = LogEvents.NotificationSenderFailed, Level = LogLevel.Warning, Message = "Notification {NotificationId}: delivery {DeliveryId} failed for good with code {Code} (log id {LogId}).")]
-    private static partial void LogFailed(ILogger logger, string notificationId, long deliveryId, int code, string? logId);
+    private static partial void LogFailed(ILogger logger, string notificationId, long deliveryId, string code, string? logId);
 
     [LoggerMessage(EventId = LogEvents.PersonRoutingFellBack, Level = LogLevel.Information, Message = "Notification {NotificationId}: delivery {DeliveryId} refused on {Platform} for good; trying {Next} next.")]
     private static partial void LogFellBack(ILogger logger, string notificationId, long deliveryId, string platform, string next);

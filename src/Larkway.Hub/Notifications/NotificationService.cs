@@ -80,7 +80,7 @@ internal sealed class NotificationService(
         var expanded = await expander.ExpandAsync(request.App ?? "", routed, cancellationToken).ConfigureAwait(false);
         if (expanded.Unavailable)
         {
-            return new NotificationSubmitResult(NotificationSubmitOutcome.FeishuUnavailable);
+            return new NotificationSubmitResult(NotificationSubmitOutcome.PlatformUnavailable) { Failure = expanded.Failure };
         }
 
         if (expanded.Problems.Count > 0)
@@ -349,8 +349,8 @@ internal enum NotificationSubmitOutcome
     /// <summary>The request cannot be sent as it is (<see cref="NotificationSubmitResult.Problems"/>).</summary>
     Invalid,
 
-    /// <summary>Feishu did not answer a lookup the recipients needed; nothing was stored.</summary>
-    FeishuUnavailable,
+    /// <summary>A platform did not answer a lookup the recipients needed (<see cref="NotificationSubmitResult.Failure"/>); nothing was stored.</summary>
+    PlatformUnavailable,
 }
 
 /// <summary>The outcome of <see cref="NotificationService.SubmitAsync"/>: the notification's id and recipients, or the problems.</summary>
@@ -359,6 +359,9 @@ internal sealed record NotificationSubmitResult(
 {
     /// <summary>What is wrong with the request (empty unless <see cref="NotificationSubmitOutcome.Invalid"/>).</summary>
     public IReadOnlyList<NotificationProblem> Problems { get; } = Problems ?? [];
+
+    /// <summary>The platform's failure when <see cref="NotificationSubmitOutcome.PlatformUnavailable"/>.</summary>
+    public Platform.Http.PlatformFailure? Failure { get; init; }
 
     public static NotificationSubmitResult Invalid(IReadOnlyList<NotificationProblem> problems) => new(NotificationSubmitOutcome.Invalid, Problems: problems);
 

@@ -89,8 +89,10 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
                 title: "Idempotency key already used",
                 detail: $"The key '{request.IdempotencyKey}' was used for a different notification ({submitted.Id}). Use a new key for a new notification; resend the identical request to get the original.",
                 extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["notification_id"] = submitted.Id }),
-            NotificationSubmitOutcome.FeishuUnavailable => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Feishu unavailable",
-                detail: "Feishu did not answer the department lookup; nothing was stored. Send the same request again (same idempotency key) in a moment."),
+            NotificationSubmitOutcome.PlatformUnavailable => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: $"{HubAppPlatform.Display(submitted.Failure?.Platform ?? HubAppPlatform.Feishu)} unavailable",
+                detail: $"{HubAppPlatform.Display(submitted.Failure?.Platform ?? HubAppPlatform.Feishu)} did not answer the recipients' lookup; nothing was stored. Send the same request again (same idempotency key) in a moment.",
+                extensions: submitted.Failure is { } failure ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["error"] = FailureMembers.Of(failure.ToDto()) } : null),
             _ => Invalid(submitted.Problems),
         };
     }
@@ -357,7 +359,7 @@ public sealed record NotificationActionDto(
     public NotificationOperatorDto? Operator { get; init; }
 }
 
-/// <summary>One recipient's delivery: queued, sending, sent (with the message id), retrying or failed (with Feishu's error).</summary>
+/// <summary>One recipient's delivery: queued, sending, sent (with the message id), retrying or failed (with the platform's failure).</summary>
 public sealed record NotificationRecipientDto(
     string Type,
     string Value,
@@ -367,7 +369,7 @@ public sealed record NotificationRecipientDto(
     DateTimeOffset? SentAt,
     int? Version,
     DateTimeOffset? NextAttemptAt,
-    FeishuErrorDto? Error)
+    PlatformFailureDto? Error)
 {
     /// <summary>The directory person this recipient was routed for (a <c>person</c> recipient, or an email of a person who prefers another platform).</summary>
     public string? PersonId { get; init; }
@@ -386,11 +388,16 @@ public sealed record NotificationRecipientDto(
 }
 
 /// <summary>
-/// One platform routing considered for a person: <c>refused</c> (with the platform's <c>code</c>), <c>app_off</c> (no
-/// enabled app of it in the Hub), <c>no_account</c>; or, for the platform the delivery is on, the delivery's status
-/// (<c>queued</c>, <c>sending</c>, <c>sent</c>, <c>retrying</c>, <c>failed</c>, with its code when it failed).
+/// One platform routing considered for a person: <c>refused</c> (with the platform's <c>code</c> as it gave it, and its
+/// <c>error</c>), <c>app_off</c> (no enabled app of it in the Hub), <c>no_account</c>; or, for the platform the delivery is
+/// on, the delivery's status (<c>queued</c>, <c>sending</c>, <c>sent</c>, <c>retrying</c>, <c>failed</c>, with its code and
+/// error when it failed).
 /// </summary>
-public sealed record PlatformTriedDto(string Platform, string Outcome, int? Code = null);
+public sealed record PlatformTriedDto(string Platform, string Outcome, System.Text.Json.JsonElement? Code = null)
+{
+    /// <summary>The failure, in the shape every platform's failure has.</summary>
+    public PlatformFailureDto? Error { get; init; }
+}
 
 /// <summary>Who pressed a notification's button, the same way on every platform.</summary>
 /// <param name="Platform">feishu, dingtalk or wecom.</param>
@@ -434,7 +441,7 @@ internal static class NotificationWire
             d.SentAt,
             d.SentVersion,
             d.State is WorkState.Pending or WorkState.Retrying ? d.NextAttemptAt : null,
-            d.ErrorCode is { } code ? new FeishuErrorDto(code, d.LastError, d.LogId) : null)
+            Failure(d)?.ToDto())
         {
             PersonId = d.PersonId,
             Platform = NotificationSender.PlatformOf(d),
@@ -469,9 +476,19 @@ internal static class NotificationWire
         }
 
         return [.. steps.Select(s => s.Outcome is { } outcome
-            ? new PlatformTriedDto(s.Platform, outcome, s.Code)
-            : new PlatformTriedDto(s.Platform, StatusName(d.State), d.State is WorkState.Done ? null : d.ErrorCode))];
+            ? Tried(s.Platform, outcome, s.Failure)
+            : Tried(s.Platform, StatusName(d.State), d.State is WorkState.Done ? null : Failure(d)))];
     }
+
+    private static PlatformTriedDto Tried(string platform, string outcome, PlatformFailure? failure) =>
+        new(platform, outcome, failure?.CodeElement) { Error = failure?.ToDto() };
+
+    /// <summary>
+    /// A delivery's last failure: the platform that failed and its code as stored, or — a row stored before they were
+    /// kept — the numeric code under the delivery's platform; null without one.
+    /// </summary>
+    public static PlatformFailure? Failure(NotificationDeliveryRow d) =>
+        PlatformFailure.Read(d.ErrorPlatform ?? NotificationSender.PlatformOf(d), d.PlatformCode, d.ErrorCode, d.LastError, d.LogId);
 
     public static NotificationDeliveryStatus Status(WorkState state) => state switch
     {

@@ -3,6 +3,7 @@ using Larkway.Feishu;
 using Larkway.Feishu.Contact;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Notifications;
@@ -79,7 +80,12 @@ internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IReci
             {
                 // Rate limits, 5xx, network (after the client's own retries): nothing stored, the caller retries with its key.
                 LogDepartmentUnavailable(logger, ex.GetType().Name);
-                return new ExpandResult([], [], Unavailable: true);
+                return new ExpandResult([], [], Unavailable: true)
+                {
+                    Failure = ex is FeishuApiException api
+                        ? PlatformFailure.Numbered(HubAppPlatform.Feishu, api.Code, api.ErrorMessage, api.RequestId)
+                        : PlatformFailure.Numbered(HubAppPlatform.Feishu, NotificationSender.NoAnswerCode, ex.GetType().Name + ": " + ex.Message),
+                };
             }
         }
 
@@ -174,4 +180,8 @@ internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IReci
 /// <param name="Recipients">The settled recipients.</param>
 /// <param name="Problems">What to fix (a 400).</param>
 /// <param name="Unavailable">Feishu could not be asked now (a 503: retry with the same idempotency key).</param>
-internal sealed record ExpandResult(IReadOnlyList<NotificationRecipient> Recipients, IReadOnlyList<NotificationProblem> Problems, bool Unavailable = false);
+internal sealed record ExpandResult(IReadOnlyList<NotificationRecipient> Recipients, IReadOnlyList<NotificationProblem> Problems, bool Unavailable = false)
+{
+    /// <summary>When <see cref="Unavailable"/>: the platform's failure (or the Hub's own code when it did not answer).</summary>
+    public PlatformFailure? Failure { get; init; }
+}

@@ -1,8 +1,8 @@
 using Larkway.Hub.Apps;
-using Larkway.Hub.Assistants;
-using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
+using Larkway.Hub.Notifications;
+using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -57,14 +57,37 @@ public abstract class AssistantSenderMatchingTests
         hub.Asked.ShouldBe(["shared", "stranger"]);
     }
 
+    [Theory]
+    [InlineData(HubAppPlatform.DingTalk)]
+    [InlineData(HubAppPlatform.WeCom)]
+    public async Task A_click_by_an_unlinked_account_the_directory_matches_by_email_or_mobile_names_the_person_as_the_assistant_would(string platform)
+    {
+        await using var hub = await MatchingHub.StartAsync(await CreateDatabaseAsync(), platform);
+        await hub.AddPersonAsync("per_alice", "alice@example.com", "+8613800000001");
+        await hub.AddPersonAsync("per_bob", "bob@example.com", "+8613800000002");
+        hub.Contacts["alice"] = new PlatformContact(["alice@example.com"], null);
+        hub.Contacts["bob"] = new PlatformContact([], "13800000002");
+        var operators = new NotificationOperators(hub.Matching);
+        var addressedByUserId = new NotificationDeliveryRow { NotificationId = "ntf_1", RecipientType = platform + "_userid", Recipient = "alice" };
+
+        // Pressed by accounts no link names yet: the platform's contacts name them, as they would for the assistant.
+        (await operators.PersonOfAsync(platform, App, "alice", addressedByUserId, CancellationToken.None)).ShouldBe("per_alice");
+        (await operators.PersonOfAsync(platform, App, "bob", null, CancellationToken.None)).ShouldBe("per_bob");
+        (await operators.PersonOfAsync(platform, App, "stranger", null, CancellationToken.None)).ShouldBeNull();
+
+        // Linked now: the same answer from the link, without asking the platform again.
+        (await hub.Matching.PersonOfAsync(platform, App, "alice", CancellationToken.None)).ShouldBe("per_alice");
+        hub.Asked.ShouldBe(["alice", "bob", "stranger"]);
+    }
+
     /// <summary>A platform whose contacts give what the test put in <see cref="Contacts"/>, recording who was asked.</summary>
-    private sealed class SetContacts : IPlatformAccounts
+    private sealed class SetContacts(string platform) : IPlatformAccounts
     {
         public Dictionary<string, PlatformContact> Contacts { get; } = new(StringComparer.Ordinal);
 
         public List<string> Asked { get; } = [];
 
-        public string Platform => HubAppPlatform.DingTalk;
+        public string Platform => platform;
 
         public Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken)
         {
@@ -94,17 +117,17 @@ public abstract class AssistantSenderMatchingTests
 
         public List<string> Asked => _contacts.Asked;
 
-        public AssistantSenderMatching Matching => _hub.Provider.GetRequiredService<AssistantSenderMatching>();
+        public AccountPeople Matching => _hub.Provider.GetRequiredService<AccountPeople>();
 
-        public static async Task<MatchingHub> StartAsync(IHubTestDatabase database)
+        public static async Task<MatchingHub> StartAsync(IHubTestDatabase database, string platform = HubAppPlatform.DingTalk)
         {
-            var contacts = new SetContacts();
+            var contacts = new SetContacts(platform);
             var hub = new HubServices(database, new ManualTimeProvider(), services: s =>
             {
-                s.AddOptions<AssistantOptions>();
+                s.AddOptions<AccountPeopleOptions>();
                 s.AddSingleton<PersonLinkStore>();
                 s.AddSingleton<IPlatformAccounts>(contacts);
-                s.AddSingleton<AssistantSenderMatching>();
+                s.AddSingleton<AccountPeople>();
             });
             var started = new MatchingHub(database, hub, contacts);
             await hub.Provider.GetRequiredService<HubDatabaseInitializer>().EnsureInitializedAsync(CancellationToken.None);

@@ -445,6 +445,10 @@ public sealed class HubDingTalkTests
         forwarded.Select(f => f.GetProperty("action").GetString()).Order(StringComparer.Ordinal).ShouldBe(["approve", "request_approval"]);
         forwarded.ShouldAllBe(f => f.GetProperty("operator").GetProperty("user_id").GetString() == "alice"
             && f.GetProperty("operator").GetProperty("platform").GetString() == "dingtalk");
+
+        // The envelope every platform's click has: the notification at the top, as on Feishu's card.action.trigger.
+        envelopes.ShouldAllBe(e => e.GetProperty("notification").GetProperty("id").GetString() == e.GetProperty("event").GetProperty("notification_id").GetString()
+            && e.GetProperty("notification").GetProperty("action").GetString() == e.GetProperty("event").GetProperty("action").GetString());
     }
 
     [Fact]

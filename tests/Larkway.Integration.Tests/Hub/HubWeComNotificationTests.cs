@@ -156,6 +156,10 @@ public sealed class HubWeComNotificationTests(HubWeComFixture fixture) : IClassF
         forwarded[0].GetProperty("decision").GetString().ShouldBe("approved");
         forwarded[0].GetProperty("operator").GetProperty("user_id").GetString().ShouldBe("alice");
         forwarded[0].GetProperty("notification_id").GetString().ShouldBe(id);
+
+        // The envelope every platform's click has: the notification at the top, as on Feishu's card.action.trigger.
+        var notification = envelopes[0].GetProperty("notification");
+        (notification.GetProperty("id").GetString(), notification.GetProperty("action").GetString()).ShouldBe((id, "approve"));
     }
 
     [Fact]

@@ -7,11 +7,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Larkway.Hub.Assistants.Routing;
 
 /// <summary>
-/// Who wrote, as the directory knows them: the person a platform account is linked to (on Feishu also through the
-/// open_id the directory synced for the app; elsewhere also by the email or mobile number the platform's contacts give,
-/// <see cref="AssistantSenderMatching"/>), their email, and their departments with every department above them.
+/// Who wrote, as the directory knows them: the person behind the platform account (the directory's one answer,
+/// <see cref="AccountPeople"/>: the link, the open_id the directory synced for the app, else the email or mobile number
+/// the platform's contacts give), their email, and their departments with every department above them.
 /// </summary>
-internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, AssistantSenderMatching matching)
+internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, AccountPeople accounts)
 {
     /// <summary>The sender of a message to <paramref name="app"/> on <paramref name="platform"/> with id <paramref name="userId"/>.</summary>
     public async Task<AssistantSender> SenderAsync(string platform, string app, string userId, CancellationToken cancellationToken)
@@ -21,8 +21,7 @@ internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts
         await using (db.ConfigureAwait(false))
         {
             // An account linked to no one may still be someone the directory knows, by what their platform says of them.
-            var personId = await PersonIdAsync(db, platform, app, userId, cancellationToken).ConfigureAwait(false)
-                ?? await matching.MatchAsync(platform, app, userId, cancellationToken).ConfigureAwait(false);
+            var personId = await accounts.PersonOfAsync(platform, app, userId, cancellationToken).ConfigureAwait(false);
             if (personId is null)
             {
                 return AssistantSender.Unknown;

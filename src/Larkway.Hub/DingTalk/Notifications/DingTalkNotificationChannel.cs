@@ -7,19 +7,14 @@ namespace Larkway.Hub.DingTalk.Notifications;
 /// <summary>
 /// DingTalk's notification channel: a notification of a DingTalk app sent by its robot
 /// (<see cref="DingTalkNotificationSender"/>), whether it renders checked when it is submitted, and DingTalk's refusals
-/// reported in its own terms — its numeric errcode as the code (its string code beside the message), its request id as
-/// the log id, a rate refusal deferred without using an attempt.
+/// reported in its own terms (<see cref="DingTalkFailures"/>) — its code as it gave it, a string code as a string, its
+/// request id — a rate refusal deferred without using an attempt.
 /// </summary>
 internal sealed class DingTalkNotificationChannel(DingTalkNotificationSender sender)
-    : CardNotificationChannel(HubAppPlatform.DingTalk, "DingTalk", RenderFailedCode, ErrorCode, RateLimitedCode)
+    : CardNotificationChannel(HubAppPlatform.DingTalk, "DingTalk", RenderFailedCode)
 {
     /// <summary>The code the status API reports when a notification cannot be shown on DingTalk (negative: not a platform code).</summary>
     public const int RenderFailedCode = -102;
-
-    /// <summary>The code reported for a DingTalk refusal whose code is a string (the new API's), beside its text.</summary>
-    public const int ErrorCode = -103;
-
-    private const int RateLimitedCode = -104;
 
     /// <summary>A stand-in for the per-recipient link each button gets when sent: the check at submit needs only its shape.</summary>
     private const string SampleLink = "https://hub.invalid/dingtalk/actions/check";
@@ -35,7 +30,10 @@ internal sealed class DingTalkNotificationChannel(DingTalkNotificationSender sen
     protected override async Task<ChannelOutcome.Sent> SendCardAsync(StoredApp app, NotificationRow notification, NotificationDeliveryRow delivery, CancellationToken cancellationToken) =>
         new(await sender.SendAsync(app, notification, delivery, cancellationToken).ConfigureAwait(false));
 
-    protected override PlatformRefusal? Refusal(Exception exception) => exception is DingTalkApiException ex
-        ? new(ex.ErrCode, ex.Code + ": " + ex.ErrorMessage, ex.RequestId, DingTalkErrorCodes.IsRateLimit(ex.Code, ex.HttpStatus), ex.IsTransient, ex.RetryAfter)
+    protected override PlatformRefusal? Refusal(Exception exception) => RefusalOf(exception);
+
+    /// <summary>DingTalk's refusal in <paramref name="exception"/>, read in its own terms; null when it is not DingTalk's.</summary>
+    internal static PlatformRefusal? RefusalOf(Exception exception) => exception is DingTalkApiException ex
+        ? new(DingTalkFailures.From(ex), DingTalkErrorCodes.IsRateLimit(ex.Code, ex.HttpStatus), ex.IsTransient, ex.RetryAfter)
         : null;
 }

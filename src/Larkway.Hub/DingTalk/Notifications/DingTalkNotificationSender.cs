@@ -67,7 +67,10 @@ internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, Din
                 }
                 catch (DingTalkApiException ex) when (!ex.IsTransient && !DingTalkErrorCodes.IsRateLimit(ex.Code, ex.HttpStatus))
                 {
-                    throw new RecipientNotFoundException($"No one in the DingTalk organisation has the mobile number {delivery.Recipient} ({ex.Code}: {ex.ErrorMessage}).");
+                    throw new RecipientNotFoundException($"No one in the DingTalk organisation has the mobile number {delivery.Recipient} ({ex.Code}: {ex.ErrorMessage}).")
+                    {
+                        Failure = DingTalkFailures.From(ex),
+                    };
                 }
 
             default:

@@ -76,11 +76,11 @@ internal sealed class FeishuNotificationChannel(IFeishuClientFactory apps, IReci
                 pacer?.Throttled(receiver, time.GetUtcNow() + (ex.RetryAfter is { } reset && reset > TimeSpan.Zero ? reset : options.Value.RateLimitedDelay));
             }
 
-            return new ChannelOutcome.Throttled(new DeliveryFailure(ex.Code, ex.ErrorMessage, ex.RequestId), ex.RetryAfter);
+            return new ChannelOutcome.Throttled(FeishuFailures.From(ex), ex.RetryAfter);
         }
         catch (FeishuApiException ex)
         {
-            return new ChannelOutcome.Refused(new DeliveryFailure(ex.Code, ex.ErrorMessage, ex.RequestId), ex.IsTransient);
+            return new ChannelOutcome.Refused(FeishuFailures.From(ex), ex.IsTransient);
         }
     }
 

@@ -56,6 +56,7 @@ internal sealed class NotificationCardActions(
             ["type"] = ActionEventType,
             ["created_at"] = time.GetUtcNow().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["app"] = Apps.HubAppService.NameOnWire(app ?? ""),
+            ["notification"] = Reference(notification.Id, notification.Type, action),
             ["event"] = new JsonObject
             {
                 ["notification_id"] = notification.Id,
@@ -69,6 +70,17 @@ internal sealed class NotificationCardActions(
                 ["data"] = notification.Data is null ? null : JsonNode.Parse(notification.Data),
             },
         });
+
+    /// <summary>
+    /// The notification a click was on, at the top of every click's webhook body on every platform (as Feishu's
+    /// <c>card.action.trigger</c> carries it): its id, its type, the action pressed.
+    /// </summary>
+    private static JsonObject Reference(string id, string type, string action) => new()
+    {
+        ["id"] = id,
+        ["type"] = type,
+        ["action"] = action,
+    };
 
     /// <summary>Who pressed, the same on every platform: the platform, its own id of the account, the directory person (null when unknown).</summary>
     private static JsonObject Operator(string platform, string userId, string? personId) => new()
@@ -137,6 +149,7 @@ internal sealed class NotificationCardActions(
             ["type"] = platformEvent,
             ["created_at"] = time.GetUtcNow().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["app"] = Apps.HubAppService.NameOnWire(app ?? ""),
+            ["notification"] = Reference(notificationId, notification.Type, click.Action),
             ["event"] = new JsonObject
             {
                 ["notification_id"] = notificationId,

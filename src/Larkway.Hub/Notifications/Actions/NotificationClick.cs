@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
 
 namespace Larkway.Hub.Notifications.Actions;
@@ -58,11 +57,12 @@ internal sealed record NotificationClickAnswer(bool Ok, string Message, string? 
 
 /// <summary>
 /// Who pressed a notification's button, as the directory knows them: the person the delivery was routed for, else the
-/// person linked to the account (<c>person_links</c>), else the person whose open_id under that app the directory holds
-/// (those are keyed by app, so another platform's app finds none there). Asked on every platform the same way, so a
-/// recipient addressed by a raw id still names its person. A Hub composed without the directory knows only the routed person.
+/// directory's one answer for the account (<see cref="AccountPeople"/>: its link, the directory's open_id under the app, or
+/// the person the platform's contacts name by email or mobile — the same answer the assistant gets for the same account).
+/// Asked on every platform the same way, so a recipient addressed by a raw id still names its person. A Hub composed
+/// without the directory knows only the routed person.
 /// </summary>
-internal sealed class NotificationOperators(PersonLinkStore? links = null, PeopleStore? people = null)
+internal sealed class NotificationOperators(AccountPeople? accounts = null)
 {
     /// <summary>The directory person of account <paramref name="userId"/> of <paramref name="app"/> on <paramref name="platform"/>, or null.</summary>
     public async Task<string?> PersonOfAsync(string platform, string app, string userId, NotificationDeliveryRow? delivery, CancellationToken cancellationToken)
@@ -72,13 +72,6 @@ internal sealed class NotificationOperators(PersonLinkStore? links = null, Peopl
             return routed;
         }
 
-        if (userId.Length == 0 || links is null || people is null)
-        {
-            return null;
-        }
-
-        var stored = Apps.HubAppService.NameInStore(app);
-        return await links.PersonOfAsync(platform, stored, userId, cancellationToken).ConfigureAwait(false)
-            ?? (await people.FindByOpenIdAsync(stored, userId, cancellationToken).ConfigureAwait(false))?.Id;
+        return accounts is null ? null : await accounts.PersonOfAsync(platform, app, userId, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -81,7 +81,10 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
         }
         catch (WeComApiException ex) when (ex.Code is WeComErrorCodes.AllRecipientsInvalid or WeComErrorCodes.UserNotFound or WeComErrorCodes.InvalidUserId)
         {
-            throw new RecipientNotFoundException($"WeCom does not know the member '{userId}' (or they are outside the app's visible range): {ex.Code} {ex.ErrorMessage}. Check the userid and the app's visible range (可见范围).");
+            throw new RecipientNotFoundException($"WeCom does not know the member '{userId}' (or they are outside the app's visible range): {ex.Code} {ex.ErrorMessage}. Check the userid and the app's visible range (可见范围).")
+            {
+                Failure = WeComFailures.From(ex),
+            };
         }
         catch (WeComApiException ex) when (ex.Code == WeComErrorCodes.InvalidRequest)
         {
@@ -136,7 +139,7 @@ internal sealed class WeComNotificationSender(HubWeComClients clients)
         }
         catch (WeComApiException ex) when (!ex.IsTransient && ex.Code != WeComErrorCodes.InvalidRequest && delivery.RecipientType != "wecom_userid")
         {
-            throw new RecipientNotFoundException($"WeCom could not look up {delivery.Recipient} ({ex.Code}: {ex.ErrorMessage}).");
+            throw new RecipientNotFoundException($"WeCom could not look up {delivery.Recipient} ({ex.Code}: {ex.ErrorMessage}).") { Failure = WeComFailures.From(ex) };
         }
     }
 }

@@ -89,13 +89,11 @@ internal sealed class TestChatApiException(int code, string message, string trac
 /// none); testchat's refusals recorded under its own code, its trace id as the log id, its rate refusal deferred.
 /// </summary>
 internal sealed class TestChatNotificationChannel(TestChatUsers users)
-    : CardNotificationChannel(TestChatPlatform.Platform, "TestChat", RenderFailedCode, ErrorCode, RateLimitedCode)
+    : CardNotificationChannel(TestChatPlatform.Platform, "TestChat", RenderFailedCode)
 {
     /// <summary>A card testchat cannot show (negative: not a testchat code).</summary>
     public const int RenderFailedCode = -901;
 
-    private const int ErrorCode = -902;
-    private const int RateLimitedCode = -903;
 
     public override IReadOnlyList<string> RecipientTypes { get; } = [TestChatNotifications.RecipientType];
 
@@ -109,7 +107,7 @@ internal sealed class TestChatNotificationChannel(TestChatUsers users)
     }
 
     protected override PlatformRefusal? Refusal(Exception exception) => exception is TestChatApiException ex
-        ? new(ex.Code, $"tc{ex.Code}: {ex.Message}", ex.TraceId, RateLimited: ex.Code == TestChatApiException.TooManyRequests, Transient: false, RetryAfter: null)
+        ? new(Larkway.Hub.Platform.Http.PlatformFailure.Numbered(TestChatPlatform.Platform, ex.Code, ex.Message, ex.TraceId), RateLimited: ex.Code == TestChatApiException.TooManyRequests, Transient: false, RetryAfter: null)
         : null;
 
     /// <summary>The card's title, as testchat shows a card.</summary>

@@ -1,37 +1,59 @@
-using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Larkway.Hub.Assistants.Routing;
+namespace Larkway.Hub.Directory.Links;
 
 /// <summary>
-/// Tells which person of the directory an unlinked account is, from what its platform's contacts give: its emails, else
-/// its mobile number. When exactly one active person has them, the account is linked to that person (source
-/// <c>email</c> or <c>mobile</c>, as a notification's lookup links it), so every later message is known from the link
-/// without asking the platform again. When two people match, nothing is guessed: the sender stays a guest. An account
-/// no one matches is remembered for <see cref="AssistantOptions.SenderLookupCacheLifetime"/> (per replica), so a guest's
-/// messages do not each cost a call to the platform.
+/// The one way the Hub tells which person of the directory is behind a platform's account, wherever it names who did
+/// something (who asks the assistant, who pressed a notification's button): the person the account is linked to, else the
+/// person whose open_id under that app the directory holds (kept per app, so another platform's app finds none there),
+/// else — <see cref="MatchAsync"/> — the person the platform's contacts name: its emails, else its mobile number. When
+/// exactly one active person has them, the account is linked to that person (source <c>email</c> or <c>mobile</c>, as a
+/// notification's lookup links it), so every later look-up is the link without asking the platform again. When two
+/// people match, nothing is guessed. An account no one matches is remembered for
+/// <see cref="AccountPeopleOptions.UnmatchedLifetime"/> (per replica), so a stranger's messages do not each cost a call to
+/// the platform. The platforms answer through their rooms' <see cref="IPlatformAccounts"/>; nothing here names one.
 /// </summary>
-internal sealed partial class AssistantSenderMatching : IDisposable
+internal sealed partial class AccountPeople : IDisposable
 {
     /// <summary>How long a platform that could not be asked is left alone for an account.</summary>
     private static readonly TimeSpan UnavailableBackOff = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<string, IPlatformAccounts> _platforms;
     private readonly PersonLinkStore _links;
-    private readonly IOptions<AssistantOptions> _options;
+    private readonly PeopleStore? _people;
+    private readonly IOptions<AccountPeopleOptions> _options;
     private readonly ILogger _logger;
     private readonly MemoryCache _unmatched;
 
-    public AssistantSenderMatching(IEnumerable<IPlatformAccounts> platforms, PersonLinkStore links, IOptions<AssistantOptions> options, ILogger<AssistantSenderMatching> logger)
+    public AccountPeople(IEnumerable<IPlatformAccounts> platforms, PersonLinkStore links, IOptions<AccountPeopleOptions> options, ILogger<AccountPeople> logger, PeopleStore? people = null)
     {
         _platforms = platforms.ToDictionary(p => p.Platform, StringComparer.Ordinal);
         _links = links;
+        _people = people;
         _options = options;
         _logger = logger;
         _unmatched = new MemoryCache(new MemoryCacheOptions { SizeLimit = 100_000 });
+    }
+
+    /// <summary>
+    /// The person behind account <paramref name="userId"/> of Hub app <paramref name="app"/> (its name as stored or on the
+    /// wire) on <paramref name="platform"/>: linked, known by the directory's open_id, or matched now by the platform's
+    /// contacts (then linked); null when no one is.
+    /// </summary>
+    public async Task<string?> PersonOfAsync(string platform, string app, string userId, CancellationToken cancellationToken)
+    {
+        if (userId.Length == 0)
+        {
+            return null;
+        }
+
+        var stored = Apps.HubAppService.NameInStore(app);
+        return await _links.PersonOfAsync(platform, stored, userId, cancellationToken).ConfigureAwait(false)
+            ?? (_people is null ? null : (await _people.FindByOpenIdAsync(stored, userId, cancellationToken).ConfigureAwait(false))?.Id)
+            ?? await MatchAsync(platform, stored, userId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The person account <paramref name="userId"/> of <paramref name="app"/> on <paramref name="platform"/> is, now linked to them; or null.</summary>
@@ -63,7 +85,7 @@ internal sealed partial class AssistantSenderMatching : IDisposable
         var (personId, source) = contact is null ? (null, null) : await PersonOfAsync(platform, app, contact, cancellationToken).ConfigureAwait(false);
         if (personId is null || source is null)
         {
-            Remember(key, _options.Value.SenderLookupCacheLifetime);
+            Remember(key, _options.Value.UnmatchedLifetime);
             return null;
         }
 
@@ -79,7 +101,7 @@ internal sealed partial class AssistantSenderMatching : IDisposable
             default:
                 // An administrator linked another account of this person under the app: theirs is the account to trust.
                 LogKept(_logger, personId, platform, app);
-                Remember(key, _options.Value.SenderLookupCacheLifetime);
+                Remember(key, _options.Value.UnmatchedLifetime);
                 return null;
         }
     }
@@ -147,12 +169,19 @@ internal sealed partial class AssistantSenderMatching : IDisposable
     [LoggerMessage(EventId = LogEvents.AssistantSenderMatched, Level = LogLevel.Information, Message = "A {Platform} account of app {App} was linked to person {PersonId} by its {Source}, as the platform's contacts give it")]
     private static partial void LogMatched(ILogger logger, string personId, string platform, string app, string source);
 
-    [LoggerMessage(EventId = LogEvents.AssistantSenderAmbiguous, Level = LogLevel.Debug, Message = "A {Platform} account of app {App} matches several people of the directory by {By}; answered as a guest")]
+    [LoggerMessage(EventId = LogEvents.AssistantSenderAmbiguous, Level = LogLevel.Debug, Message = "A {Platform} account of app {App} matches several people of the directory by {By}; the account stays unknown")]
     private static partial void LogAmbiguous(ILogger logger, string platform, string app, string by);
 
-    [LoggerMessage(EventId = LogEvents.AssistantSenderLinkKept, Level = LogLevel.Debug, Message = "A {Platform} account of app {App} matches person {PersonId}, whom an administrator linked to another account there; answered as a guest")]
+    [LoggerMessage(EventId = LogEvents.AssistantSenderLinkKept, Level = LogLevel.Debug, Message = "A {Platform} account of app {App} matches person {PersonId}, whom an administrator linked to another account there; the account stays unknown")]
     private static partial void LogKept(ILogger logger, string personId, string platform, string app);
 
-    [LoggerMessage(EventId = LogEvents.AssistantSenderLookupUnavailable, Level = LogLevel.Warning, Message = "The {Platform} contacts of app {App} could not tell who a sender is: {Reason}; answered as a guest for now")]
+    [LoggerMessage(EventId = LogEvents.AssistantSenderLookupUnavailable, Level = LogLevel.Warning, Message = "The {Platform} contacts of app {App} could not tell who a sender is: {Reason}; the account stays unknown for now")]
     private static partial void LogUnavailable(ILogger logger, string platform, string app, string reason);
+}
+
+/// <summary>How long <see cref="AccountPeople"/> remembers an account no one matched (the assistants' <c>SenderLookupCacheLifetime</c> sets it).</summary>
+internal sealed class AccountPeopleOptions
+{
+    /// <summary>How long an account no one matched is not looked up again (per replica); zero: looked up every time.</summary>
+    public TimeSpan UnmatchedLifetime { get; set; } = TimeSpan.FromHours(1);
 }
