@@ -2741,6 +2741,11 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("error_code");
 
+                    b.Property<string>("ErrorPlatform")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error_platform");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
@@ -2779,6 +2784,11 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("person_id");
+
+                    b.Property<string>("PlatformCode")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_code");
 
                     b.Property<string>("PlatformsTried")
                         .HasMaxLength(1000)
