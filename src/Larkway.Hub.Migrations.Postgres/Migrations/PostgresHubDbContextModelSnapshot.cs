@@ -2778,6 +2778,11 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("error_code");
 
+                    b.Property<string>("ErrorPlatform")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("error_platform");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
@@ -2816,6 +2821,11 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("person_id");
+
+                    b.Property<string>("PlatformCode")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("platform_code");
 
                     b.Property<string>("PlatformsTried")
                         .HasMaxLength(1000)
