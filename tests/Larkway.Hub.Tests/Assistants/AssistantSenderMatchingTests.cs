@@ -64,8 +64,6 @@ public abstract class AssistantSenderMatchingTests
 
         public List<string> Asked { get; } = [];
 
-        public string Platform => HubAppPlatform.DingTalk;
-
         public Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken)
         {
             Asked.Add(userId);
@@ -103,7 +101,7 @@ public abstract class AssistantSenderMatchingTests
             {
                 s.AddOptions<AssistantOptions>();
                 s.AddSingleton<PersonLinkStore>();
-                s.AddSingleton<IPlatformAccounts>(contacts);
+                s.AddHubPlatformUnit(Larkway.Channels.Messages.ChannelPlatform.DingTalk).Supply<IPlatformAccounts>(contacts);
                 s.AddSingleton<AssistantSenderMatching>();
             });
             var started = new MatchingHub(database, hub, contacts);

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Caching.Memory;
@@ -19,15 +20,15 @@ internal sealed partial class AssistantSenderMatching : IDisposable
     /// <summary>How long a platform that could not be asked is left alone for an account.</summary>
     private static readonly TimeSpan UnavailableBackOff = TimeSpan.FromMinutes(1);
 
-    private readonly Dictionary<string, IPlatformAccounts> _platforms;
+    private readonly PlatformPieces<IPlatformAccounts> _platforms;
     private readonly PersonLinkStore _links;
     private readonly IOptions<AssistantOptions> _options;
     private readonly ILogger _logger;
     private readonly MemoryCache _unmatched;
 
-    public AssistantSenderMatching(IEnumerable<IPlatformAccounts> platforms, PersonLinkStore links, IOptions<AssistantOptions> options, ILogger<AssistantSenderMatching> logger)
+    public AssistantSenderMatching(PlatformPieces<IPlatformAccounts> platforms, PersonLinkStore links, IOptions<AssistantOptions> options, ILogger<AssistantSenderMatching> logger)
     {
-        _platforms = platforms.ToDictionary(p => p.Platform, StringComparer.Ordinal);
+        _platforms = platforms;
         _links = links;
         _options = options;
         _logger = logger;
@@ -37,7 +38,7 @@ internal sealed partial class AssistantSenderMatching : IDisposable
     /// <summary>The person account <paramref name="userId"/> of <paramref name="app"/> on <paramref name="platform"/> is, now linked to them; or null.</summary>
     public async Task<string?> MatchAsync(string platform, string app, string userId, CancellationToken cancellationToken)
     {
-        if (!_platforms.TryGetValue(platform, out var accounts) || userId.Length == 0)
+        if (_platforms.Find(platform) is not { } accounts || userId.Length == 0)
         {
             return null;
         }
