@@ -459,6 +459,7 @@ public static partial class HubApp
         services.AddHubStoredAppDispatcher((sp, appName, dispatcher) => dispatcher
             .AddNotificationCards(appName, sp.GetRequiredService<FeishuNotificationClicks>(), sp.GetRequiredService<AssistantCardActions>()));
         services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
+        services.AddBotRequirement();
 
         // The configured app's bot enters through the one door of every app's bot (AppBots), seated by Feishu's room.
         services.AddFeishuBots(AppName);

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using Larkway.Feishu;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Configuration;
@@ -36,7 +37,7 @@ public sealed partial class HubAppService
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, IPlatformConnectionTest> _connectionTests;
+    private readonly PlatformPieces<IPlatformConnectionTest> _connectionTests;
     private readonly HubPlatforms _platforms;
 
     internal HubAppService(
@@ -47,12 +48,12 @@ public sealed partial class HubAppService
         HubAppRegistry registry,
         ILoggerFactory loggerFactory,
         TimeProvider time,
-        IEnumerable<IPlatformConnectionTest> connectionTests,
+        PlatformPieces<IPlatformConnectionTest> connectionTests,
         HubPlatforms platforms,
         HubSettings? settings = null)
     {
         _platforms = platforms;
-        _connectionTests = connectionTests.ToDictionary(t => t.Platform, StringComparer.Ordinal);
+        _connectionTests = connectionTests;
         _contexts = contexts;
         _initializer = initializer;
         _provider = provider;
@@ -309,7 +310,7 @@ public sealed partial class HubAppService
         }
 
         var platform = HubAppPlatform.Of(app.Platform);
-        return _connectionTests.TryGetValue(platform, out var test)
+        return _connectionTests.Find(platform) is { } test
             ? await test.RunAsync(app, cancellationToken).ConfigureAwait(false)
             : HubAppTestResult.Failed($"This Hub cannot test {_platforms.Display(platform)} apps: its room is not added.");
     }

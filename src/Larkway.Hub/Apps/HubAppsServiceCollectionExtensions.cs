@@ -1,3 +1,6 @@
+using Larkway.Channels.Messages;
+using Larkway.Hub.Platform.Units;
+using Larkway.Hub.Apps.Connections;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Larkway.Feishu.Authen;
 using Larkway.Hub.Apps;
@@ -79,6 +82,9 @@ public static class HubAppsServiceCollectionExtensions
         // Each platform's descriptor (AddHubPlatform), connection test (IPlatformConnectionTest) and its apps' clients come
         // from its room (AddHubFeishu, AddHubDingTalk, AddHubWeCom); the registry is over whatever the rooms added.
         services.TryAddSingleton(sp => new HubPlatforms(sp.GetServices<HubPlatformInfo>()));
+        services.AddPlatformRequirement<HubPlatformInfo>("the apps", "what its apps are: names, checks, permissions, callback paths");
+        services.AddPlatformRequirement<IPlatformConnectionTest>("the apps", "the test of an app's connection");
+        services.AddPlatformSeam<ILongConnectionStates>();
 
         // Users' Feishu tokens in the database, encrypted, in place of the library's in-memory store (whatever the order of AddFeishu).
         services.TryAddSingleton<HubUserTokenStore>();
@@ -91,14 +97,27 @@ public static class HubAppsServiceCollectionExtensions
             sp.GetRequiredService<HubAppRegistry>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetServices<IPlatformConnectionTest>(),
+            sp.GetRequiredService<PlatformPieces<IPlatformConnectionTest>>(),
             sp.GetRequiredService<HubPlatforms>(),
             sp.GetService<HubSettings>()));
         return services;
     }
 
     /// <summary>
-    /// Registers a platform's <see cref="HubPlatformInfo"/>, which <see cref="HubPlatforms"/> then serves: its name and
+    /// Registers a messaging platform as one unit, named by <paramref name="platform"/>: its facts (<see cref="AddHubPlatform"/>)
+    /// and, on the builder returned, every piece it supplies to the shared rooms. The start checks the unit against what
+    /// the rooms added require, naming any piece left out.
+    /// </summary>
+    public static HubPlatformUnitBuilder AddHubPlatformUnit(this IServiceCollection services, HubPlatformInfo platform)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        services.AddHubPlatform(platform);
+        return services.AddHubPlatformUnit(new ChannelPlatform(platform.Name)).Supply(platform);
+    }
+
+    /// <summary>
+    /// Registers only a platform's facts, its <see cref="HubPlatformInfo"/> (a platform's room registers its whole unit
+    /// with <see cref="AddHubPlatformUnit(IServiceCollection, HubPlatformInfo)"/>), which <see cref="HubPlatforms"/> then serves: its name and
     /// aliases are accepted by the Apps API, its rules check its apps, its table lists their permissions. Each room calls
     /// it once in its <c>AddHub…</c>; a name registered twice keeps the first.
     /// </summary>

@@ -7,9 +7,6 @@ namespace Larkway.Hub.Apps;
 /// </summary>
 internal interface IPlatformConnectionTest
 {
-    /// <summary>The platform whose apps it tests, as <see cref="HubAppPlatform.Of"/> names it.</summary>
-    string Platform { get; }
-
     /// <summary>Tests <paramref name="app"/>'s credentials. Never throws for a failed test: the result says what went wrong.</summary>
     Task<HubAppTestResult> RunAsync(StoredApp app, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Larkway.Hub.Assistants.Replies;
 using Larkway.Hub.Assistants;
 using Larkway.Hub.Assistants.Answering;
 using Larkway.Hub.Assistants.Attachments;
@@ -59,8 +60,11 @@ public static class HubAssistantsServiceCollectionExtensions
         // Retention (TurnRetention, PlaceholderRetention): hourly, on one replica.
         services.AddHubJob<AssistantRetention>();
 
-        // Each platform's replies (IAssistantReplies, picked by its Platform), attachment source and accounts
-        // (IPlatformAccounts) come from its room: AddHubFeishu, AddHubDingTalk, AddHubWeCom.
+        // Each platform's unit supplies its replies, its attachment source and its accounts (IPlatformAccounts, the
+        // directory's links); a setting only one platform reads is checked by that platform (IAssistantSettingsCheck).
+        services.AddPlatformRequirement<IAssistantReplies>("the assistants", "its replies: streamed answers, plain texts");
+        services.AddPlatformRequirement<IAssistantAttachmentSource>("the assistants", "a question's pictures and files fetched from it");
+        services.AddPlatformSeam<IAssistantSettingsCheck>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using System.Collections.Concurrent;
 using Larkway.Feishu.Bot;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,7 +66,7 @@ public sealed class AppBots
     {
         if (!_platforms.TryGetValue(platform, out var registration))
         {
-            throw new InvalidOperationException($"No bot platform '{platform}' is registered; its room calls AddBotPlatform(\"{platform}\", …).");
+            throw new InvalidOperationException($"No bot platform '{platform}' is registered; its platform's unit calls SeatBot(\"{platform}\", …).");
         }
 
         var seat = registration.Seat(_services, appName);
@@ -100,4 +101,24 @@ public static class AppBotsServiceCollectionExtensions
         services.AddSingleton(new BotPlatformRegistration(key, seat));
         return services;
     }
+
+    /// <summary>
+    /// Seats the unit's platform at the bot door: its apps' bots under <paramref name="key"/> (<see cref="AppBots.Get"/>),
+    /// answering through the messenger <paramref name="seat"/> makes for an app. A platform may seat several (WeCom's app
+    /// messages and its AI bot).
+    /// </summary>
+    public static HubPlatformUnitBuilder SeatBot(this HubPlatformUnitBuilder unit, string key, Func<IServiceProvider, string, BotSeat> seat)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(seat);
+        var registration = new BotPlatformRegistration(key, seat);
+        unit.Services.TryAddSingleton<AppBots>();
+        unit.Services.AddSingleton(registration);
+        return unit.Supply(registration);
+    }
+
+    /// <summary>Declares that every platform's unit seats a bot (<see cref="SeatBot"/>).</summary>
+    public static IServiceCollection AddBotRequirement(this IServiceCollection services) =>
+        services.AddPlatformRequirement<BotPlatformRegistration>("the bots", "its bot: how its apps' messages are answered", ".SeatBot(key, …)");
 }

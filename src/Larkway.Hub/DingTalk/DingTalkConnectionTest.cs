@@ -13,9 +13,6 @@ internal sealed class DingTalkConnectionTest(DingTalkClientFactory clients) : IP
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc />
-    public string Platform => HubAppPlatform.DingTalk;
-
-    /// <inheritdoc />
     public async Task<HubAppTestResult> RunAsync(StoredApp app, CancellationToken cancellationToken)
     {
         var options = HubDingTalkClients.OptionsOf(app);

@@ -10,12 +10,10 @@ namespace Larkway.Hub.DingTalk;
 /// </summary>
 internal sealed class DingTalkPersonAddressing : IPersonAddressing
 {
-    public string Platform => Apps.HubAppPlatform.DingTalk;
-
     public bool HasDefaultApp => false;
 
     public PersonRoute? Route(PersonRow person, string? app, PersonAddressBook book) =>
-        book.Links.FirstOrDefault() is { } linked ? new(Platform, app, "dingtalk_userid", linked.UserId)
-        : person.Mobile is { Length: > 0 } mobile ? new(Platform, app, "dingtalk_mobile", mobile)
+        book.Links.FirstOrDefault() is { } linked ? new(Apps.HubAppPlatform.DingTalk, app, "dingtalk_userid", linked.UserId)
+        : person.Mobile is { Length: > 0 } mobile ? new(Apps.HubAppPlatform.DingTalk, app, "dingtalk_mobile", mobile)
         : null;
 }

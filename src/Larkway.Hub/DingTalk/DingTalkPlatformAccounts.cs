@@ -12,9 +12,6 @@ namespace Larkway.Hub.DingTalk;
 internal sealed class DingTalkPlatformAccounts(HubDingTalkClients clients) : IPlatformAccounts
 {
     /// <inheritdoc />
-    public string Platform => Apps.HubAppPlatform.DingTalk;
-
-    /// <inheritdoc />
     public async Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken)
     {
         try

@@ -15,8 +15,6 @@ internal sealed class DingTalkSandbox : ISandboxPlatform
 {
     public const string Name = "dingtalk-sandbox";
 
-    public string Platform => HubAppPlatform.DingTalk;
-
     public string AppName => Name;
 
     public SandboxPerson Person { get; } = new("bob@example.com", "Bob", Prefers: true);

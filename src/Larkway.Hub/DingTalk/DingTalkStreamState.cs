@@ -11,8 +11,6 @@ namespace Larkway.Hub.DingTalk;
 internal sealed class DingTalkStreamStates(LongConnectionStateReader reader, DingTalkStreamStatus? status = null, DingTalkStreamSupervisor? supervisor = null)
     : ILongConnectionStates
 {
-    public string Platform => HubAppPlatform.DingTalk;
-
     public async Task<LongConnectionLine?> LineAsync(HubAppInfo app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -37,11 +37,9 @@ public static class HubDingTalkServiceCollectionExtensions
     public static IServiceCollection AddHubDingTalk(this IServiceCollection services, bool streams = true)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddHubPlatform(new DingTalkHubPlatform());
         services.AddDingTalkClientFactory();
         services.TryAddSingleton(sp => new HubDingTalkClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.DingTalk.DingTalkClientFactory>()));
         services.TryAddSingleton<DingTalkStreamStatus>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, DingTalkConnectionTest>());
 
         // The clients' calls and token fetches count on the dashboard with the other platforms' (the recorder keeps one per name).
         services.AddSingleton(DingTalkCallMetrics.Instruments);
@@ -51,7 +49,6 @@ public static class HubDingTalkServiceCollectionExtensions
         services.AddSingleton(DingTalkStreamAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
         services.TryAddSingleton<LongConnectionStateReader>();
         services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILongConnectionStates, DingTalkStreamStates>(sp => sp.GetRequiredService<DingTalkStreamStates>())); // the console's Apps page
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
 
         // Each outgoing-robot signature is accepted once, across replicas; spent ones are deleted hourly on one replica.
@@ -85,22 +82,29 @@ public static class HubDingTalkServiceCollectionExtensions
                 o.TimeProvider = time;
             });
         services.TryAddSingleton(sp => new DingTalkNotificationSender(sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<DingTalkActionLinks>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, DingTalkNotificationChannel>(sp => new DingTalkNotificationChannel(sp.GetRequiredService<DingTalkNotificationSender>())));
-        // A DingTalk app's bot answers through its session webhook or the app robot.
-        services.AddBotPlatform(DingTalkInboxHandler.BotPlatform, (sp, app) => new BotSeat(new DingTalkBotMessenger(
-            sp.GetRequiredService<HubDingTalkClients>(), app, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DingTalkBotMessenger>())));
+        services.TryAddSingleton(sp => new DingTalkNotificationChannel(sp.GetRequiredService<DingTalkNotificationSender>()));
         services.TryAddSingleton(sp => new DingTalkInboxHandler(sp.GetRequiredService<AppBots>(), sp.GetService<Larkway.Hub.Webhooks.WebhookStore>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, DingTalkInboxHandler>(sp => sp.GetRequiredService<DingTalkInboxHandler>()));
 
-        // The assistant on DingTalk: its replies (AI cards or markdown) and its AI card setting's check, a question's pictures and files, who an account is.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, DingTalkAssistantReplies>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantSettingsCheck, DingTalkAssistantSettingsCheck>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, DingTalkAttachmentSource>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, DingTalkPlatformAccounts>());
+        // DingTalk as one unit: what the shared rooms ask of every platform, checked at start.
+        services.AddHubPlatformUnit(new DingTalkHubPlatform())
+            .Supply<IPlatformConnectionTest, DingTalkConnectionTest>()
+            .Supply<ILongConnectionStates, DingTalkStreamStates>() // the console's Apps page
+            .Supply<IInboxPlatformHandler, DingTalkInboxHandler>()
+            .Supply<INotificationChannel, DingTalkNotificationChannel>()
 
-        // Notifications routed to a person reach them on DingTalk by their linked account or mobile.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, DingTalkPersonAddressing>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Sandbox.ISandboxPlatform, DingTalkSandbox>());
+            // A DingTalk app's bot answers through its session webhook or the app robot.
+            .SeatBot(DingTalkInboxHandler.BotPlatform, (sp, app) => new BotSeat(new DingTalkBotMessenger(
+                sp.GetRequiredService<HubDingTalkClients>(), app, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DingTalkBotMessenger>())))
+
+            // The assistant on DingTalk: its replies (AI cards or markdown) and its AI card setting's check, a question's pictures and files, who an account is.
+            .Supply<IAssistantReplies, DingTalkAssistantReplies>()
+            .Supply<IAssistantSettingsCheck, DingTalkAssistantSettingsCheck>()
+            .Supply<IAssistantAttachmentSource, DingTalkAttachmentSource>()
+            .Supply<IPlatformAccounts, DingTalkPlatformAccounts>()
+
+            // Notifications routed to a person reach them on DingTalk by their linked account or mobile.
+            .Supply<Larkway.Hub.Notifications.Routing.IPersonAddressing, DingTalkPersonAddressing>()
+            .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, DingTalkSandbox>();
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.

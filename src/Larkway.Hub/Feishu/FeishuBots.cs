@@ -27,7 +27,7 @@ internal static class FeishuBots
     {
         services.TryAddSingleton(sp => new BotIdentity(sp.GetRequiredService<IFeishuClientFactory>().GetClient(defaultApp)));
         services.TryAddSingleton<IBotMessenger>(sp => new FeishuBotMessenger(sp.GetRequiredService<IFeishuClientFactory>().GetClient(defaultApp)));
-        services.AddBotPlatform(Platform, (sp, app) => app == defaultApp
+        services.AddHubPlatformUnit(Larkway.Channels.Messages.ChannelPlatform.Feishu).SeatBot(Platform, (sp, app) => app == defaultApp
             ? new BotSeat(sp.GetRequiredService<IBotMessenger>(), sp.GetRequiredService<BotIdentity>().GetAsync)
             : StoredSeat(new StoredFeishuBotMessenger(sp.GetRequiredService<IFeishuClientFactory>(), app)));
         services.TryAddSingleton(sp => sp.GetRequiredService<AppBots>().Get(Platform, defaultApp));

@@ -8,9 +8,6 @@ namespace Larkway.Hub.Feishu;
 internal sealed class FeishuConnectionTest(ILoggerFactory loggerFactory, TimeProvider time) : IPlatformConnectionTest
 {
     /// <inheritdoc />
-    public string Platform => HubAppPlatform.Feishu;
-
-    /// <inheritdoc />
     public Task<HubAppTestResult> RunAsync(StoredApp app, CancellationToken cancellationToken) => HubAppConnectionTest.RunAsync(
         new FeishuAppOptions { AppId = app.AppId, AppSecret = app.AppSecret, BaseUrl = app.BaseUrl }, loggerFactory, time, cancellationToken);
 }

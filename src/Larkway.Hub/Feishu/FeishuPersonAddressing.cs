@@ -10,14 +10,12 @@ namespace Larkway.Hub.Feishu;
 /// </summary>
 internal sealed class FeishuPersonAddressing : IPersonAddressing
 {
-    public string Platform => Apps.HubAppPlatform.Feishu;
-
     public bool HasDefaultApp => true;
 
     public PersonRoute? Route(PersonRow person, string? app, PersonAddressBook book) =>
-        book.DirectoryId is { } openId ? new(Platform, app, "open_id", openId)
-        : person.Email is { Length: > 0 } email ? new(Platform, app, "email", email.ToLowerInvariant())
-        : person.EnterpriseEmail is { Length: > 0 } work ? new(Platform, app, "email", work.ToLowerInvariant())
-        : person.UserId is { Length: > 0 } userId ? new(Platform, app, "user_id", userId)
+        book.DirectoryId is { } openId ? new(Apps.HubAppPlatform.Feishu, app, "open_id", openId)
+        : person.Email is { Length: > 0 } email ? new(Apps.HubAppPlatform.Feishu, app, "email", email.ToLowerInvariant())
+        : person.EnterpriseEmail is { Length: > 0 } work ? new(Apps.HubAppPlatform.Feishu, app, "email", work.ToLowerInvariant())
+        : person.UserId is { Length: > 0 } userId ? new(Apps.HubAppPlatform.Feishu, app, "user_id", userId)
         : null;
 }

@@ -12,9 +12,6 @@ namespace Larkway.Hub.Feishu;
 internal sealed class FeishuPlatformAccounts(IFeishuClientFactory clients) : IPlatformAccounts
 {
     /// <inheritdoc />
-    public string Platform => Apps.HubAppPlatform.Feishu;
-
-    /// <inheritdoc />
     public Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken) => Task.FromResult<PlatformContact?>(null);
 
     /// <inheritdoc />

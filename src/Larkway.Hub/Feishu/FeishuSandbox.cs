@@ -11,8 +11,6 @@ namespace Larkway.Hub.Feishu;
 /// </summary>
 internal sealed class FeishuSandbox : ISandboxPlatform
 {
-    public string Platform => HubAppPlatform.Feishu;
-
     public string AppName => HubAppService.DefaultAppName;
 
     public SandboxPerson Person { get; } = new("alice@example.com", "Alice", Prefers: false);

@@ -32,15 +32,7 @@ public static class HubFeishuServiceCollectionExtensions
     public static IServiceCollection AddHubFeishu(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddHubPlatform(new FeishuHubPlatform());
         services.AddHubFeishuClients();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, FeishuNotificationChannel>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, FeishuAssistantReplies>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, FeishuAttachmentSource>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, FeishuPlatformAccounts>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, FeishuConnectionTest>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, FeishuPersonAddressing>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Sandbox.ISandboxPlatform, FeishuSandbox>());
 
         // Read by the alert "a long connection is not held" (LongConnectionDown) on whichever replica evaluates it; the
         // rule exists in every mode, so its configuration key is valid in webhook mode too, where no app holds it.
@@ -55,11 +47,22 @@ public static class HubFeishuServiceCollectionExtensions
         services.TryAddSingleton<LongConnectionStateReader>();
         services.TryAddSingleton(sp => new FeishuLongConnectionStates(
             sp.GetService<HubSettings>() ?? new HubSettings(), sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<FeishuLongConnectionStatus>(), sp.GetService<FeishuLongConnectionDuty>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILongConnectionStates, FeishuLongConnectionStates>(sp => sp.GetRequiredService<FeishuLongConnectionStates>())); // the console's Apps page
 
         // Clicks on notification cards: checked and answered here, recorded through Notifications' one click entry.
         services.TryAddSingleton<FeishuNotificationClickers>();
         services.TryAddSingleton<FeishuNotificationClicks>();
+
+        // Feishu as one unit, as every platform: what the shared rooms ask of it, checked at start. (Its inbox handler
+        // is supplied beside the inbox's Feishu sink, its bot seat by AddFeishuBots.)
+        services.AddHubPlatformUnit(new FeishuHubPlatform())
+            .Supply<INotificationChannel, FeishuNotificationChannel>()
+            .Supply<IAssistantReplies, FeishuAssistantReplies>()
+            .Supply<IAssistantAttachmentSource, FeishuAttachmentSource>()
+            .Supply<IPlatformAccounts, FeishuPlatformAccounts>()
+            .Supply<IPlatformConnectionTest, FeishuConnectionTest>()
+            .Supply<ILongConnectionStates, FeishuLongConnectionStates>() // the console's Apps page
+            .Supply<Larkway.Hub.Notifications.Routing.IPersonAddressing, FeishuPersonAddressing>()
+            .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, FeishuSandbox>();
         return services;
     }
 

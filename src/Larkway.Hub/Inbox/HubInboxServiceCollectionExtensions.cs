@@ -64,8 +64,10 @@ public static class HubInboxServiceCollectionExtensions
             sp.GetRequiredService<InboxTriage>()));
         services.TryAddSingleton<IFeishuEventSink>(sp => sp.GetRequiredService<InboxEventSink>());
 
-        // Feishu's side of the inbox's seam, beside its sink above: both move to AddHubFeishu once the sink lives in Feishu's room.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, Larkway.Hub.Feishu.Inbound.FeishuInboxHandler>());
+        // Every platform's unit supplies the handling of the events it stores here. Feishu's, beside its sink above, is
+        // supplied here until the sink lives in Feishu's room.
+        services.AddPlatformRequirement<IInboxPlatformHandler>("the inbox", "the handling of the events it stores: read, dispatch, hand on");
+        services.AddHubPlatformUnit(Larkway.Channels.Messages.ChannelPlatform.Feishu).Supply<IInboxPlatformHandler, Larkway.Hub.Feishu.Inbound.FeishuInboxHandler>();
         services.AddHubQueue<InboxEvent, InboxProcessor>(
             InboxQueue.QueueName, sp => sp.GetRequiredService<IOptions<InboxOptions>>().Value, sp => sp.GetRequiredService<InboxQueue>());
         services.AddHubJob<InboxRetention>();

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using System.Diagnostics;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
@@ -19,13 +20,13 @@ namespace Larkway.Hub.Inbox;
 /// per-chat or global ordering. Set Concurrency to 1 on a single replica for arrival order among events that succeed first time.
 /// </remarks>
 internal sealed partial class InboxProcessor(
-    IEnumerable<IInboxPlatformHandler> platformHandlers,
+    PlatformPieces<IInboxPlatformHandler> platformHandlers,
     InboxTelemetry telemetry,
     TimeProvider time,
     ILogger<InboxProcessor> logger,
     HubAppRegistry? apps = null) : IWorkHandler<InboxEvent>
 {
-    private readonly Dictionary<InboxTransport, IInboxPlatformHandler> _platformHandlers = platformHandlers
+    private readonly Dictionary<InboxTransport, IInboxPlatformHandler> _platformHandlers = platformHandlers.Each
         .SelectMany(h => h.Transports, (h, transport) => (h, transport)).ToDictionary(x => x.transport, x => x.h);
 
     public async Task<WorkOutcome<InboxEvent>> HandleAsync(InboxEvent item, CancellationToken cancellationToken)

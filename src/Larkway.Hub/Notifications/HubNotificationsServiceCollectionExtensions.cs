@@ -42,6 +42,7 @@ public static class HubNotificationsServiceCollectionExtensions
         services.AddHostedService<NotificationPackStartup>();
         services.TryAddSingleton<IRecipientResolver, ContactRecipientResolver>();
         services.TryAddSingleton<RecipientExpander>();
+        services.AddPlatformRequirement<INotificationChannel>("the notifications", "its notification channel: recipient kinds, rendering, the send");
         services.TryAddSingleton<NotificationChannels>();
         services.TryAddSingleton<NotificationService>();
         services.TryAddSingleton<ApiKeyService>();

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Http;
 
@@ -8,7 +9,7 @@ namespace Larkway.Hub.Notifications;
 /// recipient kinds the platform's apps send to, whether a notification can be shown there (asked when it is submitted,
 /// so a request that cannot render is refused at once instead of accepted and dead-lettered), and one delivery's send —
 /// paced within the platform's limits, its failure classified in the platform's own terms. Each platform's room
-/// registers one (<c>TryAddEnumerable</c>); <see cref="NotificationChannels"/> finds them by platform.
+/// supplies one through its unit (<c>AddHubPlatformUnit(...).Supply</c>); <see cref="NotificationChannels"/> finds them by platform.
 /// </summary>
 internal interface INotificationChannel
 {
@@ -51,16 +52,16 @@ internal abstract record ChannelOutcome
 }
 
 /// <summary>The registered channels, by platform and by recipient type.</summary>
-internal sealed class NotificationChannels(IEnumerable<INotificationChannel> channels)
+internal sealed class NotificationChannels(PlatformPieces<INotificationChannel> channels)
 {
-    private readonly Dictionary<string, INotificationChannel> _byPlatform = channels.ToDictionary(c => c.Platform, StringComparer.Ordinal);
+    private readonly Dictionary<string, INotificationChannel> _byPlatform = channels.All.ToDictionary(c => c.Platform.Name, c => c.Piece, StringComparer.Ordinal);
 
     /// <summary>
     /// The recipient kinds a request may name: every channel's, in the order the rooms registered them, then a directory
     /// person (any app sends to one). A platform's room adds its kinds with its channel; nothing here lists them.
     /// </summary>
     public IReadOnlyList<string> RecipientTypes { get; } =
-        [.. channels.SelectMany(c => c.RecipientTypes).Append(NotificationRequest.PersonRecipient).Distinct(StringComparer.Ordinal)];
+        [.. channels.Each.SelectMany(c => c.RecipientTypes).Append(NotificationRequest.PersonRecipient).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Every channel.</summary>
     public IEnumerable<INotificationChannel> All => _byPlatform.Values;

@@ -10,9 +10,6 @@ namespace Larkway.Hub.Sandbox;
 /// </summary>
 internal interface ISandboxPlatform
 {
-    /// <summary>The platform's name (<see cref="Apps.HubPlatformInfo.Name"/>).</summary>
-    string Platform { get; }
-
     /// <summary>The Hub app the sandbox keeps for it (the assistant answers on it when it exists).</summary>
     string AppName { get; }
 

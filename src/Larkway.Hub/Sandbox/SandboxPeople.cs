@@ -19,7 +19,7 @@ internal static partial class SandboxPeople
 {
     /// <summary>Who prefers which platform, by their sandbox email, in the platforms' registration order.</summary>
     public static IReadOnlyList<(SandboxPerson Person, string Platform)> Preferences(IServiceProvider services) =>
-        [.. SandboxPlatforms.All(services).Where(p => p.Person.Prefers).Select(p => (p.Person, p.Platform))];
+        [.. SandboxPlatforms.Each(services).Where(p => p.Part.Person.Prefers).Select(p => (p.Part.Person, p.Platform))];
 
     private const string DoneSetting = "sandbox.people_platforms";
 

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Hub.Sandbox;
@@ -5,18 +6,22 @@ namespace Larkway.Hub.Sandbox;
 /// <summary>Runs the platforms' parts of the sandbox (<see cref="ISandboxPlatform"/>) in the order their rooms registered them.</summary>
 internal static class SandboxPlatforms
 {
-    /// <summary>Every registered part, in registration order.</summary>
-    public static IReadOnlyList<ISandboxPlatform> All(IServiceProvider services) => [.. services.GetServices<ISandboxPlatform>()];
+    /// <summary>Every platform's part, in the order the units were registered.</summary>
+    public static IReadOnlyList<ISandboxPlatform> All(IServiceProvider services) => [.. Each(services).Select(p => p.Part)];
+
+    /// <summary>Every platform's part with the platform's name.</summary>
+    public static IReadOnlyList<(string Platform, ISandboxPlatform Part)> Each(IServiceProvider services) =>
+        [.. (services.GetService<PlatformPieces<ISandboxPlatform>>()?.All ?? []).Select(p => (p.Platform.Name, p.Piece))];
 
     /// <summary>Adds each enabled platform's app; returns why a platform's Emulator side does not reach the Hub, by platform (none: all do).</summary>
     public static async Task<IReadOnlyDictionary<string, string>> EnsureAsync(SandboxStart start, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var platform in All(start.Services))
+        foreach (var (platform, part) in Each(start.Services))
         {
-            if (platform.Enabled(start.Configuration) && await platform.EnsureAsync(start, cancellationToken).ConfigureAwait(false) is { } problem)
+            if (part.Enabled(start.Configuration) && await part.EnsureAsync(start, cancellationToken).ConfigureAwait(false) is { } problem)
             {
-                problems[platform.Platform] = problem;
+                problems[platform] = problem;
             }
         }
 
@@ -36,10 +41,10 @@ internal static class SandboxPlatforms
             : new HashSet<string>(StringComparer.Ordinal);
         var registry = start.Services.GetRequiredService<Apps.HubPlatforms>();
         var banners = new List<SandboxPlatformBanner>();
-        foreach (var platform in All(start.Services))
+        foreach (var (platform, part) in Each(start.Services))
         {
-            var banner = await platform.BannerAsync(start, problems.GetValueOrDefault(platform.Platform), answering, cancellationToken).ConfigureAwait(false);
-            banners.Add(new(platform, registry.Display(platform.Platform), banner));
+            var banner = await part.BannerAsync(start, problems.GetValueOrDefault(platform), answering, cancellationToken).ConfigureAwait(false);
+            banners.Add(new(part, registry.Display(platform), banner));
         }
 
         return banners;

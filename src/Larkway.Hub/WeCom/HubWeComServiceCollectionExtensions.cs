@@ -32,7 +32,6 @@ public static class HubWeComServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddHubPlatform(new WeComHubPlatform());
         services.AddWeComClientFactory();
         services.TryAddSingleton(sp => new HubWeComClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.WeCom.WeComClientFactory>()));
         services.TryAddSingleton<WeComCallbackTelemetry>();
@@ -45,13 +44,10 @@ public static class HubWeComServiceCollectionExtensions
 
         // The clients' calls and token fetches count on the dashboard with the other platforms' (the recorder keeps one per name).
         services.AddSingleton(WeComCallMetrics.Instruments);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformConnectionTest, WeComConnectionTest>());
 
         // Degraded (never Unhealthy): a WeCom app whose callbacks cannot be verified is the deployment's problem, not this replica's.
         services.AddHealthChecks().AddCheck<WeComCallbackHealthCheck>("wecom-callbacks", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);
         services.TryAddSingleton(sp => new WeComIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
-        // A WeCom app's bot answers the member by app message (message/send).
-        services.AddBotPlatform(WeComInboxHandler.BotPlatform, (sp, app) => new BotSeat(new WeComBotMessenger(sp.GetRequiredService<HubWeComClients>(), app)));
         services.TryAddSingleton(sp => new WeComInboxHandler(
             sp.GetRequiredService<AppBots>(),
             sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
@@ -63,22 +59,30 @@ public static class HubWeComServiceCollectionExtensions
                     sp.GetRequiredService<ILogger<WeComCardClicks>>())
                 : null,
             sp.GetService<IBotAssistant>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, WeComInboxHandler>(sp => sp.GetRequiredService<WeComInboxHandler>()));
 
         // Notifications whose app is a WeCom app go out through WeCom's channel.
         services.TryAddSingleton(sp => new WeComNotificationSender(sp.GetRequiredService<HubWeComClients>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, WeComNotificationChannel>(sp => new WeComNotificationChannel(sp.GetRequiredService<WeComNotificationSender>())));
+        services.TryAddSingleton(sp => new WeComNotificationChannel(sp.GetRequiredService<WeComNotificationSender>()));
 
         // The assistant on WeCom: replies to AI bots over this replica's connections (AddHubWeComAiBot holds them) and to
         // apps through their clients; a question's files (apps' media_ids, AI bots' encrypted URLs); who an account is.
         services.TryAddSingleton<WeComAiBotConnections>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, WeComAssistantReplies>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantAttachmentSource, WeComAttachmentSource>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, WeComPlatformAccounts>());
 
-        // Notifications routed to a person reach them on WeCom by their linked account, email or mobile.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Notifications.Routing.IPersonAddressing, WeComPersonAddressing>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Sandbox.ISandboxPlatform, WeComSandbox>());
+        // WeCom as one unit (its AI bot adds its part: AddHubWeComAiBot): what the shared rooms ask of every platform, checked at start.
+        services.AddHubPlatformUnit(new WeComHubPlatform())
+            .Supply<IPlatformConnectionTest, WeComConnectionTest>()
+            .Supply<IInboxPlatformHandler, WeComInboxHandler>()
+            .Supply<INotificationChannel, WeComNotificationChannel>()
+
+            // A WeCom app's bot answers the member by app message (message/send).
+            .SeatBot(WeComInboxHandler.BotPlatform, (sp, app) => new BotSeat(new WeComBotMessenger(sp.GetRequiredService<HubWeComClients>(), app)))
+            .Supply<IAssistantReplies, WeComAssistantReplies>()
+            .Supply<IAssistantAttachmentSource, WeComAttachmentSource>()
+            .Supply<IPlatformAccounts, WeComPlatformAccounts>()
+
+            // Notifications routed to a person reach them on WeCom by their linked account, email or mobile.
+            .Supply<Larkway.Hub.Notifications.Routing.IPersonAddressing, WeComPersonAddressing>()
+            .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, WeComSandbox>();
 
         // An AI bot file's URL arrives in the message: fetched only where a URL from data may go (Larkway:Outbound).
         services.AddHubOutbound(configuration);

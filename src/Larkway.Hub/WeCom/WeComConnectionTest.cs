@@ -17,9 +17,6 @@ internal sealed class WeComConnectionTest(WeComClientFactory clients) : IPlatfor
     private const long RootDepartment = 1;
 
     /// <inheritdoc />
-    public string Platform => HubAppPlatform.WeCom;
-
-    /// <inheritdoc />
     public async Task<HubAppTestResult> RunAsync(StoredApp app, CancellationToken cancellationToken)
     {
         var options = HubWeComClients.OptionsOf(app);

@@ -10,13 +10,11 @@ namespace Larkway.Hub.WeCom;
 /// </summary>
 internal sealed class WeComPersonAddressing : IPersonAddressing
 {
-    public string Platform => Apps.HubAppPlatform.WeCom;
-
     public bool HasDefaultApp => false;
 
     public PersonRoute? Route(PersonRow person, string? app, PersonAddressBook book) =>
-        book.Links.FirstOrDefault() is { } linked ? new(Platform, app, "wecom_userid", linked.UserId)
-        : (person.EnterpriseEmail ?? person.Email) is { Length: > 0 } address ? new(Platform, app, "wecom_email", address.ToLowerInvariant())
-        : person.Mobile is { Length: > 0 } phone ? new(Platform, app, "wecom_mobile", phone)
+        book.Links.FirstOrDefault() is { } linked ? new(Apps.HubAppPlatform.WeCom, app, "wecom_userid", linked.UserId)
+        : (person.EnterpriseEmail ?? person.Email) is { Length: > 0 } address ? new(Apps.HubAppPlatform.WeCom, app, "wecom_email", address.ToLowerInvariant())
+        : person.Mobile is { Length: > 0 } phone ? new(Apps.HubAppPlatform.WeCom, app, "wecom_mobile", phone)
         : null;
 }

@@ -12,9 +12,6 @@ namespace Larkway.Hub.WeCom;
 internal sealed class WeComPlatformAccounts(HubWeComClients clients) : IPlatformAccounts
 {
     /// <inheritdoc />
-    public string Platform => Apps.HubAppPlatform.WeCom;
-
-    /// <inheritdoc />
     public async Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken)
     {
         try

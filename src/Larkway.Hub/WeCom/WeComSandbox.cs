@@ -23,8 +23,6 @@ internal sealed class WeComSandbox : ISandboxPlatform
 {
     public const string Name = "wecom-sandbox";
 
-    public string Platform => HubAppPlatform.WeCom;
-
     public string AppName => Name;
 
     public SandboxPerson Person { get; } = new("carol@example.com", "Carol", Prefers: true);

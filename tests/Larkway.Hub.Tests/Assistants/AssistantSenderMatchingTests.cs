@@ -81,13 +81,11 @@ public abstract class AssistantSenderMatchingTests
     }
 
     /// <summary>A platform whose contacts give what the test put in <see cref="Contacts"/>, recording who was asked.</summary>
-    private sealed class SetContacts(string platform) : IPlatformAccounts
+    private sealed class SetContacts : IPlatformAccounts
     {
         public Dictionary<string, PlatformContact> Contacts { get; } = new(StringComparer.Ordinal);
 
         public List<string> Asked { get; } = [];
-
-        public string Platform => platform;
 
         public Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken)
         {
@@ -121,12 +119,12 @@ public abstract class AssistantSenderMatchingTests
 
         public static async Task<MatchingHub> StartAsync(IHubTestDatabase database, string platform = HubAppPlatform.DingTalk)
         {
-            var contacts = new SetContacts(platform);
+            var contacts = new SetContacts();
             var hub = new HubServices(database, new ManualTimeProvider(), services: s =>
             {
                 s.AddOptions<AccountPeopleOptions>();
                 s.AddSingleton<PersonLinkStore>();
-                s.AddSingleton<IPlatformAccounts>(contacts);
+                s.AddHubPlatformUnit(new Larkway.Channels.Messages.ChannelPlatform(platform)).Supply<IPlatformAccounts>(contacts);
                 s.AddSingleton<AccountPeople>();
             });
             var started = new MatchingHub(database, hub, contacts);

@@ -14,9 +14,6 @@ internal sealed record LongConnectionLine(string CssClass, string Text, bool IsU
 /// </summary>
 internal interface ILongConnectionStates
 {
-    /// <summary>The platform as the seams key it (<see cref="HubAppPlatform.Of"/>): the page asks only for that platform's apps.</summary>
-    string Platform { get; }
-
     /// <summary>The line of <paramref name="app"/>'s long connection, or null when the app holds none (disabled, or not set up for one).</summary>
     Task<LongConnectionLine?> LineAsync(HubAppInfo app, CancellationToken cancellationToken);
 }

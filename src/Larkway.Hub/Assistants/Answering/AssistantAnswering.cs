@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using System.Text;
 using System.Text.Json;
 using Larkway.Channels.Backends;
@@ -26,7 +27,7 @@ namespace Larkway.Hub.Assistants.Answering;
 internal sealed partial class AssistantAnswering(
     AssistantRuntime runtime,
     AssistantSessions sessions,
-    IEnumerable<IAssistantReplies> platforms,
+    PlatformPieces<IAssistantReplies> platforms,
     IDbContextFactory<HubDbContext> contexts,
     Inbox.InboxStore inbox,
     HubSecretProtector protector,
@@ -42,8 +43,6 @@ internal sealed partial class AssistantAnswering(
     // A closing card may wait for its app's next minute of CardKit budget.
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(120);
 
-    private readonly Dictionary<string, IAssistantReplies> _platforms = platforms.ToDictionary(p => p.Platform, StringComparer.Ordinal);
-
     /// <inheritdoc />
     public async Task<WorkOutcome<AssistantTurnRow>> HandleAsync(AssistantTurnRow turn, CancellationToken cancellationToken)
     {
@@ -54,7 +53,7 @@ internal sealed partial class AssistantAnswering(
         }
 
         var loaded = await runtime.ByNameAsync(turn.Assistant, cancellationToken).ConfigureAwait(false);
-        if (loaded is null || !_platforms.TryGetValue(turn.Platform, out var replies))
+        if (loaded is null || platforms.Find(turn.Platform) is not { } replies)
         {
             return WorkOutcome<AssistantTurnRow>.DeadLetter(
                 loaded is null ? "The assistant was deleted before it answered." : $"No replies for platform '{turn.Platform}'.",

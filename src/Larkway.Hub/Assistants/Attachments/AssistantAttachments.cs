@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Channels.Backends;
@@ -11,13 +12,11 @@ namespace Larkway.Hub.Assistants.Attachments;
 /// fetch them, the backend reads their type, up to <see cref="AssistantOptions.MaxAttachments"/>), how a turn keeps them,
 /// and fetching their bytes when the turn is answered.
 /// </summary>
-internal sealed class AssistantAttachments(IEnumerable<IAssistantAttachmentSource> sources, IOptions<AssistantOptions> options)
+internal sealed class AssistantAttachments(PlatformPieces<IAssistantAttachmentSource> sources, IOptions<AssistantOptions> options)
 {
-    private readonly Dictionary<string, IAssistantAttachmentSource> _sources = sources.ToDictionary(s => s.Platform, StringComparer.Ordinal);
-
     /// <summary>The attachments of a message on <paramref name="platform"/> that go to <paramref name="backend"/>.</summary>
     public IReadOnlyList<ChannelAttachment> Sendable(string platform, IAssistantBackend backend, IReadOnlyList<ChannelAttachment> attachments) =>
-        _sources.TryGetValue(platform, out var source)
+        sources.Find(platform) is { } source
             ? [.. attachments.Where(a => source.CanFetch(a) && backend.Reads(AssistantFile.TypeOf(a.Kind, a.Name))).Take(options.Value.MaxAttachments)]
             : [];
 
@@ -41,7 +40,7 @@ internal sealed class AssistantAttachments(IEnumerable<IAssistantAttachmentSourc
     /// <exception cref="AssistantAttachmentException">One could not be fetched: its message is for the asker.</exception>
     public async Task<IReadOnlyList<AssistantFile>> FetchAsync(string platform, string app, string messageId, string stored, CancellationToken cancellationToken)
     {
-        if (!_sources.TryGetValue(platform, out var source))
+        if (sources.Find(platform) is not { } source)
         {
             throw new AssistantAttachmentException($"Images and files sent on {platform} cannot be read yet.", transient: false);
         }

@@ -9,9 +9,6 @@ namespace Larkway.Hub.Assistants.Attachments;
 /// </summary>
 internal interface IAssistantAttachmentSource
 {
-    /// <summary>feishu, dingtalk or wecom.</summary>
-    string Platform { get; }
-
     /// <summary>
     /// True when <paramref name="attachment"/> carries what fetching it needs (a key, a URL, a decryption key): only
     /// those are kept with the question, so a turn never holds a file it cannot fetch.

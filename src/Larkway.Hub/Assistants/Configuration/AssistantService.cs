@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Platform;
@@ -21,7 +22,7 @@ internal sealed partial class AssistantService(
     HubAppService apps,
     TimeProvider time,
     ILogger<AssistantService> logger,
-    IEnumerable<IAssistantSettingsCheck>? platformChecks = null)
+    PlatformPieces<IAssistantSettingsCheck>? platformChecks = null)
 {
     private long _changes;
 
@@ -124,7 +125,7 @@ internal sealed partial class AssistantService(
             Streaming = input.Streaming ?? new(),
             Enabled = input.Enabled ?? true,
         };
-        var problems = AssistantValidation.Check(definition, await AppNamesAsync(cancellationToken).ConfigureAwait(false), platformChecks);
+        var problems = AssistantValidation.Check(definition, await AppNamesAsync(cancellationToken).ConfigureAwait(false), platformChecks?.Each);
         if (problems.Count > 0)
         {
             return new(AssistantChangeStatus.Invalid, null, problems);
@@ -201,7 +202,7 @@ internal sealed partial class AssistantService(
                 Streaming = input.Streaming ?? stored.Streaming,
                 Enabled = input.Enabled ?? stored.Enabled,
             };
-            var problems = AssistantValidation.Check(definition, await AppNamesAsync(cancellationToken).ConfigureAwait(false), platformChecks);
+            var problems = AssistantValidation.Check(definition, await AppNamesAsync(cancellationToken).ConfigureAwait(false), platformChecks?.Each);
             if (KeyLeftBehind(stored, definition, input) is { } leftBehind)
             {
                 problems.Add(leftBehind);

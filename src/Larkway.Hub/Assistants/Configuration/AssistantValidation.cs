@@ -83,7 +83,7 @@ internal static partial class AssistantValidation
         CheckSessions(d.Sessions, problems);
         CheckMasking(d.Masking, problems);
         CheckStreaming(d.Streaming, problems);
-        foreach (var check in (platformChecks ?? []).DistinctBy(c => c.Platform, StringComparer.Ordinal))
+        foreach (var check in platformChecks ?? [])
         {
             check.Check(d, problems);
         }

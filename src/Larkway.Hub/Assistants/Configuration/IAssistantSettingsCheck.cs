@@ -7,9 +7,6 @@ namespace Larkway.Hub.Assistants.Configuration;
 /// </summary>
 internal interface IAssistantSettingsCheck
 {
-    /// <summary>The platform as the seams key it (<c>dingtalk</c>).</summary>
-    string Platform { get; }
-
     /// <summary>Adds a problem for each of the platform's settings in <paramref name="assistant"/> that cannot be used, saying what to send instead.</summary>
     void Check(AssistantDefinition assistant, List<AssistantProblem> problems);
 }

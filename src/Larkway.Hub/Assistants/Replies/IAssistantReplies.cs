@@ -10,9 +10,6 @@ namespace Larkway.Hub.Assistants.Replies;
 /// </summary>
 internal interface IAssistantReplies
 {
-    /// <summary><c>feishu</c>, <c>dingtalk</c> or <c>wecom</c>, as turns store it.</summary>
-    string Platform { get; }
-
     /// <summary>
     /// Opens the reply to <paramref name="target"/>'s message (a loading card first, where the platform has one) and returns
     /// its writer; the caller stores <see cref="IAssistantReplyWriter.Handle"/> at once, so that a Hub stopped mid-answer

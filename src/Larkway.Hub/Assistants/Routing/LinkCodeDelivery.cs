@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -23,7 +24,7 @@ internal sealed partial class LinkCodeDelivery(
     IDbContextFactory<HubDbContext> contexts,
     HubDatabaseInitializer initializer,
     PersonLinkStore links,
-    IEnumerable<IPlatformAccounts> platforms,
+    PlatformPieces<IPlatformAccounts> platforms,
     PersonPlatforms personPlatforms,
     HubSecretProtector protector,
     IOptions<AssistantOptions> options,
@@ -35,8 +36,6 @@ internal sealed partial class LinkCodeDelivery(
 
     /// <summary>The lease owner of this process's askers, who hold their code's item until the reply is sent.</summary>
     public static string AskerOwner { get; } = QueueOwner.Create("link-asker");
-
-    private readonly Dictionary<string, IPlatformAccounts> _platforms = platforms.ToDictionary(p => p.Platform, StringComparer.Ordinal);
 
     /// <summary>
     /// The item for code row <paramref name="codeId"/>, held by <see cref="AskerOwner"/> (the attempt counted as a claim's
@@ -97,7 +96,7 @@ internal sealed partial class LinkCodeDelivery(
         var delivered = 0;
         foreach (var account in await links.AccountsAsync(personId, cancellationToken).ConfigureAwait(false))
         {
-            if ((account.Platform == asked.Platform && account.App == asked.App && account.UserId == asked.UserId) || !_platforms.TryGetValue(account.Platform, out var accounts))
+            if ((account.Platform == asked.Platform && account.App == asked.App && account.UserId == asked.UserId) || platforms.Find(account.Platform) is not { } accounts)
             {
                 continue;
             }

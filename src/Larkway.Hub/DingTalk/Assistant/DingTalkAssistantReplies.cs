@@ -53,9 +53,6 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
     }
 
     /// <inheritdoc/>
-    public string Platform => "dingtalk";
-
-    /// <inheritdoc/>
     /// <remarks>
     /// The AI card's markdown and the markdown message alike: DingTalk documents no escape for its markdown, whose renderer
     /// takes HTML (font tags) and shows HTML character references as their characters, so a masked value's stars go as

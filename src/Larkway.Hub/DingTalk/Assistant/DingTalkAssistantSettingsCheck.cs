@@ -9,8 +9,6 @@ internal sealed class DingTalkAssistantSettingsCheck : IAssistantSettingsCheck
     /// <summary>The longest template id accepted (DingTalk's are a GUID and <c>.schema</c>, well within it).</summary>
     public const int MaxCardTemplateIdLength = 128;
 
-    public string Platform => HubAppPlatform.DingTalk;
-
     public void Check(AssistantDefinition assistant, List<AssistantProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(assistant);

@@ -25,9 +25,6 @@ internal sealed class DingTalkAttachmentSource : IAssistantAttachmentSource
     internal DingTalkAttachmentSource(Func<string, CancellationToken, ValueTask<DingTalkClient>> clientOf) => _clientOf = clientOf;
 
     /// <inheritdoc />
-    public string Platform => "dingtalk";
-
-    /// <inheritdoc />
     public bool CanFetch(ChannelAttachment attachment) => attachment is { Key.Length: > 0 };
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.Units;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,16 +22,16 @@ internal sealed partial class AccountPeople : IDisposable
     /// <summary>How long a platform that could not be asked is left alone for an account.</summary>
     private static readonly TimeSpan UnavailableBackOff = TimeSpan.FromMinutes(1);
 
-    private readonly Dictionary<string, IPlatformAccounts> _platforms;
+    private readonly PlatformPieces<IPlatformAccounts> _platforms;
     private readonly PersonLinkStore _links;
     private readonly PeopleStore? _people;
     private readonly IOptions<AccountPeopleOptions> _options;
     private readonly ILogger _logger;
     private readonly MemoryCache _unmatched;
 
-    public AccountPeople(IEnumerable<IPlatformAccounts> platforms, PersonLinkStore links, IOptions<AccountPeopleOptions> options, ILogger<AccountPeople> logger, PeopleStore? people = null)
+    public AccountPeople(PlatformPieces<IPlatformAccounts> platforms, PersonLinkStore links, IOptions<AccountPeopleOptions> options, ILogger<AccountPeople> logger, PeopleStore? people = null)
     {
-        _platforms = platforms.ToDictionary(p => p.Platform, StringComparer.Ordinal);
+        _platforms = platforms;
         _links = links;
         _people = people;
         _options = options;
@@ -59,7 +60,7 @@ internal sealed partial class AccountPeople : IDisposable
     /// <summary>The person account <paramref name="userId"/> of <paramref name="app"/> on <paramref name="platform"/> is, now linked to them; or null.</summary>
     public async Task<string?> MatchAsync(string platform, string app, string userId, CancellationToken cancellationToken)
     {
-        if (!_platforms.TryGetValue(platform, out var accounts) || userId.Length == 0)
+        if (_platforms.Find(platform) is not { } accounts || userId.Length == 0)
         {
             return null;
         }

@@ -7,9 +7,6 @@ namespace Larkway.Hub.Directory.Links;
 /// </summary>
 internal interface IPlatformAccounts
 {
-    /// <summary>The platform's name (<see cref="Apps.HubPlatformInfo.Name"/>): registering this makes it a person's platform (<see cref="PersonPlatforms"/>).</summary>
-    string Platform { get; }
-
     /// <summary>
     /// The email and mobile number the platform's contacts give for account <paramref name="userId"/> of Hub app
     /// <paramref name="app"/>; null when the platform does not know the account (not a member) or this platform's accounts

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using Larkway.Hub.Apps;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,19 +16,22 @@ internal sealed class PersonPlatforms
     private readonly HashSet<string> _known;
 
     /// <summary>The person's platforms among <paramref name="platforms"/>: those with <paramref name="accounts"/> registered.</summary>
-    public PersonPlatforms(HubPlatforms platforms, IEnumerable<IPlatformAccounts> accounts)
+    public PersonPlatforms(HubPlatforms platforms, PlatformPieces<IPlatformAccounts> accounts)
     {
         ArgumentNullException.ThrowIfNull(platforms);
         ArgumentNullException.ThrowIfNull(accounts);
         _platforms = platforms;
-        var withAccounts = accounts.Select(a => a.Platform).ToHashSet(StringComparer.Ordinal);
+        var withAccounts = accounts.Platforms.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         All = [.. platforms.All.Select(p => p.Name).Where(withAccounts.Contains)];
         _known = new(All, StringComparer.Ordinal);
     }
 
     /// <summary>Registers the one <see cref="PersonPlatforms"/> over the rooms' registrations (none when no room is added).</summary>
-    internal static void TryAdd(IServiceCollection services) =>
-        services.TryAddSingleton(sp => new PersonPlatforms(sp.GetService<HubPlatforms>() ?? new HubPlatforms([]), sp.GetServices<IPlatformAccounts>()));
+    internal static void TryAdd(IServiceCollection services)
+        {
+        services.AddPlatformRequirement<IPlatformAccounts>("the directory's links", "a person's account there: found by email or mobile, sent a text");
+        services.TryAddSingleton(sp => new PersonPlatforms(sp.GetService<HubPlatforms>() ?? new HubPlatforms([]), sp.GetRequiredService<PlatformPieces<IPlatformAccounts>>()));
+    }
 
     /// <summary>Every person's platform, in the order used when neither the person nor the directory names one.</summary>
     public IReadOnlyList<string> All { get; }

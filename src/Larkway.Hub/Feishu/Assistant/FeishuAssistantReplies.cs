@@ -27,9 +27,6 @@ internal sealed partial class FeishuAssistantReplies(
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StrongBox<int>> _streaming = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public string Platform => "feishu";
-
-    /// <inheritdoc />
     /// <remarks>
     /// Feishu's card markdown (the CardKit element and the message card alike) shows a character its markdown would read
     /// as syntax when it is written as an HTML character reference (<c>&amp;#42;</c> for <c>*</c>): its rich-text component

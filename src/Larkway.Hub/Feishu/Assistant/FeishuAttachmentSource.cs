@@ -11,9 +11,6 @@ namespace Larkway.Hub.Feishu.Assistant;
 internal sealed class FeishuAttachmentSource(IFeishuClientFactory clients) : IAssistantAttachmentSource
 {
     /// <inheritdoc />
-    public string Platform => "feishu";
-
-    /// <inheritdoc />
     public bool CanFetch(ChannelAttachment attachment) => attachment is { Key.Length: > 0 };
 
     /// <inheritdoc />

@@ -11,8 +11,6 @@ namespace Larkway.Hub.Feishu.LongConnection;
 internal sealed class FeishuLongConnectionStates(HubSettings settings, LongConnectionStateReader reader, FeishuLongConnectionStatus? status = null, FeishuLongConnectionDuty? duty = null)
     : ILongConnectionStates
 {
-    public string Platform => HubAppPlatform.Feishu;
-
     public async Task<LongConnectionLine?> LineAsync(HubAppInfo app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);

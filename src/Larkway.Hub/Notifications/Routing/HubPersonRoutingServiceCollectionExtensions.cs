@@ -16,6 +16,7 @@ public static class HubPersonRoutingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         PersonPlatforms.TryAdd(services);
+        services.AddPlatformRequirement<IPersonAddressing>("the notifications routed to people", "how a directory person is reached there");
         services.TryAddSingleton<RoutingSettingsStore>();
         services.TryAddSingleton<IPlatformOrder>(sp => sp.GetRequiredService<RoutingSettingsStore>());
         services.TryAddSingleton<PersonRouter>();

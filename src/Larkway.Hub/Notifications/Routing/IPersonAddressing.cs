@@ -9,9 +9,6 @@ namespace Larkway.Hub.Notifications.Routing;
 /// </summary>
 internal interface IPersonAddressing
 {
-    /// <summary>The platform's name (<see cref="Apps.HubPlatformInfo.Name"/>), one of <see cref="PersonPlatforms.All"/>.</summary>
-    string Platform { get; }
-
     /// <summary>
     /// True when the Hub always has an app that sends on this platform (Feishu's default app), so routing there needs no
     /// sending app chosen or configured (<see cref="RoutingSettings.Apps"/> names none for it).

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform;
@@ -19,10 +20,8 @@ internal sealed record PersonLookup(Action<Microsoft.EntityFrameworkCore.Query.U
 /// link (so later notifications go straight to the userid, and the console shows it), and the delivery is sent to that
 /// <c>{platform}_userid</c>. An account already linked to someone else is never used for this person.
 /// </summary>
-internal sealed partial class PersonLinker(PersonLinkStore links, HubAppRegistry apps, IEnumerable<IPlatformAccounts> accounts, PersonPlatforms platforms, ILogger<PersonLinker> logger)
+internal sealed partial class PersonLinker(PersonLinkStore links, HubAppRegistry apps, PlatformPieces<IPlatformAccounts> accounts, PersonPlatforms platforms, ILogger<PersonLinker> logger)
 {
-    private readonly Dictionary<string, IPlatformAccounts> _accounts = accounts.ToDictionary(a => a.Platform, StringComparer.Ordinal);
-
     /// <summary>Looks the delivery's person up when it is routed by email or mobile; rewrites <paramref name="delivery"/> to the userid found.</summary>
     public async Task<PersonLookup> LookUpAsync(NotificationDeliveryRow delivery, NotificationRow notification, CancellationToken cancellationToken)
     {
@@ -42,7 +41,7 @@ internal sealed partial class PersonLinker(PersonLinkStore links, HubAppRegistry
         var source = delivery.RecipientType == platform + "_email" ? PersonLinkSource.Email
             : delivery.RecipientType == platform + "_mobile" ? PersonLinkSource.Mobile
             : null;
-        if (source is null || !_accounts.TryGetValue(platform, out var platformAccounts))
+        if (source is null || accounts.Find(platform) is not { } platformAccounts)
         {
             return new();
         }

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
@@ -15,10 +16,10 @@ internal sealed record PersonRoute(string Platform, string? App, string Recipien
 /// in that order that can reach them — an app of that platform enabled in the Hub and an account there (a link, or an
 /// email / mobile number the platform's contacts can look up) —, and after a refusal the next one.
 /// </summary>
-internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, HubAppRegistry apps, RoutingSettingsStore routing, IEnumerable<IPersonAddressing> addressings, PersonPlatforms platforms)
+internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, HubAppRegistry apps, RoutingSettingsStore routing, PlatformPieces<IPersonAddressing> addressings, PersonPlatforms platforms)
 {
     // Each platform's room says how a person is reached there.
-    private readonly Dictionary<string, IPersonAddressing> _addressing = addressings.ToDictionary(a => a.Platform, StringComparer.Ordinal);
+    private readonly Dictionary<string, IPersonAddressing> _addressing = addressings.All.ToDictionary(a => a.Platform.Name, a => a.Piece, StringComparer.Ordinal);
 
     /// <summary>
     /// Reads at once what routing <paramref name="persons"/> needs for one notification: the settings, the sending apps,
@@ -29,7 +30,7 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         var settings = await routing.GetAsync(cancellationToken).ConfigureAwait(false);
         var own = await PlatformOfAsync(notificationApp, cancellationToken).ConfigureAwait(false);
         var senders = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var platform in _addressing.Values.Where(a => !a.HasDefaultApp && a.Platform != own).Select(a => a.Platform))
+        foreach (var platform in _addressing.Where(a => !a.Value.HasDefaultApp && a.Key != own).Select(a => a.Key))
         {
             senders[platform] = await SenderAppAsync(platform, settings, cancellationToken).ConfigureAwait(false);
         }

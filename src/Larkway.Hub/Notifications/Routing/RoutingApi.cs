@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Directory.Links;
@@ -40,7 +41,7 @@ namespace Microsoft.AspNetCore.Builder
             TypedResults.Json(await routing.GetAsync(cancellationToken).ConfigureAwait(false), RoutingJsonContext.Default.RoutingSettings);
 
         private static async Task<Results<JsonHttpResult<RoutingSettings>, ProblemHttpResult>> PutRoutingAsync(
-            HttpContext http, [FromServices] RoutingSettingsStore routing, [FromServices] HubAppRegistry apps, [FromServices] IEnumerable<IPersonAddressing> addressings,
+            HttpContext http, [FromServices] RoutingSettingsStore routing, [FromServices] HubAppRegistry apps, [FromServices] PlatformPieces<IPersonAddressing> addressings,
             [FromServices] PersonPlatforms platforms, CancellationToken cancellationToken)
         {
             var (input, unreadable) = await JsonBody.ReadAsync(http.Request, RoutingJsonContext.Default.RoutingSettings,
@@ -58,9 +59,9 @@ namespace Microsoft.AspNetCore.Builder
             };
             var all = await apps.AllAsync(cancellationToken).ConfigureAwait(false);
             var names = settings.Apps.Where(a => all.Any(x => x.Name == a.Value && x.Platform == a.Key)).Select(a => a.Value).ToList();
-            var addressed = platforms.All.Select(p => addressings.FirstOrDefault(a => a.Platform == p)).OfType<IPersonAddressing>().ToList();
-            var takingAnApp = addressed.Where(a => !a.HasDefaultApp).Select(a => a.Platform).ToList();
-            var withDefaultApp = addressed.Where(a => a.HasDefaultApp).Select(a => a.Platform).ToList();
+            var addressed = platforms.All.Select(p => (Platform: p, Addressing: addressings.Find(p))).Where(a => a.Addressing is not null).ToList();
+            var takingAnApp = addressed.Where(a => !a.Addressing!.HasDefaultApp).Select(a => a.Platform).ToList();
+            var withDefaultApp = addressed.Where(a => a.Addressing!.HasDefaultApp).Select(a => a.Platform).ToList();
             if (settings.Problems(names, takingAnApp, withDefaultApp, platforms) is { Count: > 0 } problems)
             {
                 return FieldProblems.Result(StatusCodes.Status400BadRequest, "Invalid request", problems);

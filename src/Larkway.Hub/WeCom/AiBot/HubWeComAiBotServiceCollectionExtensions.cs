@@ -29,10 +29,6 @@ public static class HubWeComAiBotServiceCollectionExtensions
         services.AddSingleton(WeComAiBotAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
         services.TryAddSingleton<LongConnectionStateReader>();
         services.TryAddSingleton(sp => new WeComAiBotStates(sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<WeComAiBotStatus>(), sp.GetService<WeComAiBotSupervisor>()));
-        // An AI bot answers over its long connection by the message's req_id (scoped by the handler while it handles one).
-        services.AddBotPlatform(WeComAiBotInboxHandler.BotPlatform, (sp, _) => new BotSeat(new WeComAiBotMessenger(
-            sp.GetRequiredService<WeComAiBotConnections>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<WeComAiBotMessenger>())));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILongConnectionStates, WeComAiBotStates>(sp => sp.GetRequiredService<WeComAiBotStates>())); // the console's Apps page
         services.TryAddSingleton(sp => new WeComAiBotInboxHandler(
             sp.GetRequiredService<HubAppRegistry>(),
             sp.GetRequiredService<WeComAiBotConnections>(),
@@ -42,7 +38,15 @@ public static class HubWeComAiBotServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
             sp.GetService<IBotAssistant>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, WeComAiBotInboxHandler>(sp => sp.GetRequiredService<WeComAiBotInboxHandler>()));
+
+        // WeCom's unit, its AI bot's part: a second bot seat, inbox handler and connection line.
+        services.AddHubPlatformUnit(Larkway.Channels.Messages.ChannelPlatform.WeCom)
+
+            // An AI bot answers over its long connection by the message's req_id (scoped by the handler while it handles one).
+            .SeatBot(WeComAiBotInboxHandler.BotPlatform, (sp, _) => new BotSeat(new WeComAiBotMessenger(
+                sp.GetRequiredService<WeComAiBotConnections>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<WeComAiBotMessenger>())))
+            .Supply<ILongConnectionStates, WeComAiBotStates>() // the console's Apps page
+            .Supply<IInboxPlatformHandler, WeComAiBotInboxHandler>();
         services.TryAddSingleton(sp => new WeComAiBotIngest(
             sp.GetRequiredService<InboxStore>(),
             sp.GetRequiredService<InboxQueue>(),

@@ -11,8 +11,6 @@ namespace Larkway.Hub.WeCom.AiBot;
 internal sealed class WeComAiBotStates(LongConnectionStateReader reader, WeComAiBotStatus? status = null, WeComAiBotSupervisor? supervisor = null)
     : ILongConnectionStates
 {
-    public string Platform => HubAppPlatform.WeCom;
-
     public async Task<LongConnectionLine?> LineAsync(HubAppInfo app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -79,9 +79,6 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     /// </remarks>
     public ReplacementLiteral MaskedLiteral { get; } = MarkdownLiteral.MaskedValue;
 
-    /// <inheritdoc/>
-    public string Platform => "wecom";
-
     /// <summary>The most bytes of answer a stream shows before it ends with the "continued below" line.</summary>
     internal static int StreamBudget => WeComAiBotReply.MaxContentBytes - Encoding.UTF8.GetByteCount(ContinuedSuffix);
 

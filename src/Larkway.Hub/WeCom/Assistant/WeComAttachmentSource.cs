@@ -24,9 +24,6 @@ internal sealed class WeComAttachmentSource(HubAppRegistry apps, HubWeComClients
     private const int EncryptionOverhead = 32;
 
     /// <inheritdoc />
-    public string Platform => "wecom";
-
-    /// <inheritdoc />
     /// <remarks>
     /// An AI bot's attachment needs its http(s) URL (its key comes with it, or from the app when fetched — the app is not
     /// known here); an app's needs its media_id (an image's PicUrl beside it is not used).

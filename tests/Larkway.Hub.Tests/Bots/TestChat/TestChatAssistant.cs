@@ -17,7 +17,7 @@ internal static class TestChatAssistant
 
     public static IServiceCollection AddTestChatAssistant(this IServiceCollection services)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAssistantReplies, TestChatAssistantReplies>());
+        services.AddHubPlatformUnit(Channel).Supply<IAssistantReplies, TestChatAssistantReplies>();
         return services;
     }
 
@@ -44,8 +44,6 @@ internal static class TestChatAssistant
 /// </summary>
 internal sealed class TestChatAssistantReplies(TestChatWire wire) : IAssistantReplies
 {
-    public string Platform => TestChatPlatform.Platform;
-
     /// <summary>testchat shows text as written: a masked value needs no escaping.</summary>
     public ReplacementLiteral MaskedLiteral { get; } = (replacement, _) => replacement;
 

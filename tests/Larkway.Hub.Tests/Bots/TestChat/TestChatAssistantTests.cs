@@ -57,7 +57,7 @@ public sealed class TestChatAssistantTests(PostgresCluster cluster) : IAsyncLife
         s.AddSingleton(new BotCommands().AddSamples());
         s.AddSingleton(new BotCardActions());
         s.AddSingleton<IBotConversationStore, DbBotConversationStore>();
-        s.AddHubPlatform(new TestChatHubPlatform());
+        s.AddHubPlatformUnit(new TestChatHubPlatform());
         s.AddTestChat(_wire);
         s.AddTestChatAssistant();
     });

@@ -21,9 +21,8 @@ internal static class TestChatNotifications
     public static IServiceCollection AddTestChatNotifications(this IServiceCollection services, TestChatUsers users)
     {
         services.AddSingleton(users);
-        services.AddHubPlatform(new TestChatHubPlatform());
         services.TryAddSingleton<TestChatClicks>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, TestChatNotificationChannel>());
+        services.AddHubPlatformUnit(new TestChatHubPlatform()).Supply<INotificationChannel, TestChatNotificationChannel>();
         return services;
     }
 }

@@ -14,8 +14,9 @@ internal static class TestChatPeople
 {
     public static IServiceCollection AddTestChatPeople(this IServiceCollection services)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAccounts, TestChatAccounts>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPersonAddressing, TestChatPersonAddressing>());
+        services.AddHubPlatformUnit(TestChatAssistant.Channel)
+            .Supply<IPlatformAccounts, TestChatAccounts>()
+            .Supply<IPersonAddressing, TestChatPersonAddressing>();
         return services;
     }
 }
@@ -23,8 +24,6 @@ internal static class TestChatPeople
 /// <summary>testchat's accounts: known through links only; a text goes to the users' inbox like a notification.</summary>
 internal sealed class TestChatAccounts(TestChatUsers users) : IPlatformAccounts
 {
-    public string Platform => TestChatPlatform.Platform;
-
     public Task<PlatformContact?> ContactAsync(string app, string userId, CancellationToken cancellationToken) => Task.FromResult<PlatformContact?>(null);
 
     public Task<string?> FindUserIdAsync(string app, string by, string value, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
@@ -39,10 +38,8 @@ internal sealed class TestChatAccounts(TestChatUsers users) : IPlatformAccounts
 /// <summary>A person on testchat: their linked account under the sending app; the app is chosen by routing (no default app).</summary>
 internal sealed class TestChatPersonAddressing : IPersonAddressing
 {
-    public string Platform => TestChatPlatform.Platform;
-
     public bool HasDefaultApp => false;
 
     public PersonRoute? Route(PersonRow person, string? app, PersonAddressBook book) =>
-        book.Links.FirstOrDefault() is { } linked ? new(Platform, app, TestChatNotifications.RecipientType, linked.UserId) : null;
+        book.Links.FirstOrDefault() is { } linked ? new(TestChatPlatform.Platform, app, TestChatNotifications.RecipientType, linked.UserId) : null;
 }

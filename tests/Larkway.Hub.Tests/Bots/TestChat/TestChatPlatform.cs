@@ -25,8 +25,9 @@ internal static class TestChatPlatform
     public static IServiceCollection AddTestChat(this IServiceCollection services, TestChatWire wire)
     {
         services.AddSingleton(wire);
-        services.AddBotPlatform(Platform, (_, app) => new BotSeat(new TestChatMessenger(wire, app)));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxPlatformHandler, TestChatInboxHandler>());
+        services.AddHubPlatformUnit(new Larkway.Channels.Messages.ChannelPlatform(Platform))
+            .SeatBot(Platform, (_, app) => new BotSeat(new TestChatMessenger(wire, app)))
+            .Supply<IInboxPlatformHandler, TestChatInboxHandler>();
         return services;
     }
 

@@ -79,7 +79,7 @@ public sealed class TestChatPlatformTests(PostgresCluster cluster) : IAsyncLifet
         bots.Platforms.ShouldBe([TestChatPlatform.Platform]);
 
         // A platform no room seated is a wiring mistake, said as one.
-        Should.Throw<InvalidOperationException>(() => bots.Get("nowhere", "a")).Message.ShouldContain("AddBotPlatform(\"nowhere\"");
+        Should.Throw<InvalidOperationException>(() => bots.Get("nowhere", "a")).Message.ShouldContain("SeatBot(\"nowhere\"");
     }
 
     /// <summary>The <c>inbox_events.transport</c> column as stored, read with plain SQL.</summary>

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Units;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Apps.Connections;
 using Larkway.Hub.Platform.Audit;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Hub.AdminConsole.Pages;
 
 /// <summary>The apps the Hub serves, with the URLs for the developer console; switch on/off and test connection.</summary>
-internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit, IEnumerable<ILongConnectionStates> connections) : ConsolePageModel(audit)
+internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit, PlatformPieces<ILongConnectionStates> connections) : ConsolePageModel(audit)
 {
     /// <summary>The URL cell of an app whose platform's room is not added: the common Events URL and Card URL.</summary>
     public string DefaultUrls => "/AdminConsole/Pages/Apps/_AppUrls.cshtml";
@@ -44,13 +45,12 @@ internal sealed class AppsIndexModel(HubAppService apps, IAuditLog audit, IEnume
     public async Task OnGetAsync()
     {
         Apps = await apps.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
-        var rooms = connections.ToList();
         var lines = new Dictionary<string, IReadOnlyList<LongConnectionLine>>(StringComparer.Ordinal);
         foreach (var app in Apps)
         {
             var platform = HubAppPlatform.Of(app.Platform);
             var mine = new List<LongConnectionLine>();
-            foreach (var room in rooms.Where(r => r.Platform == platform))
+            foreach (var room in connections.Of(platform))
             {
                 if (await room.LineAsync(app, HttpContext.RequestAborted).ConfigureAwait(false) is { } line)
                 {
