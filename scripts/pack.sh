@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs the libraries (Larkway.Feishu, Larkway.Feishu.Events, Larkway.Feishu.AspNetCore, Larkway.DingTalk, Larkway.WeCom, Larkway.Channels, Larkway.Emulator) and the
+# Packs the libraries (Larkway.Clients.Abstractions, Larkway.Feishu, Larkway.Feishu.Events, Larkway.Feishu.AspNetCore, Larkway.DingTalk, Larkway.WeCom, Larkway.Channels, Larkway.Emulator) and the
 # larkway tool (Larkway.Cli) into artifacts/packages, with their symbol packages (.snupkg), then installs the tool from
 # that folder alone into a throwaway tool path and runs it, as a user of the package would.
 #   scripts/pack.sh [--no-build]      (--no-build: the Release build of Larkway.slnx is already there, as in scripts/test.sh)
@@ -11,7 +11,7 @@ rm -rf "$out"
 dotnet pack Larkway.slnx -c Release --nologo -clp:ErrorsOnly "$@"
 
 version="$(sed -n 's|.*<VersionPrefix>\(.*\)</VersionPrefix>.*|\1|p' Directory.Build.props)"
-for id in Larkway.Feishu Larkway.Feishu.Events Larkway.Feishu.AspNetCore Larkway.DingTalk Larkway.WeCom Larkway.Channels Larkway.Emulator Larkway.Cli; do
+for id in Larkway.Clients.Abstractions Larkway.Feishu Larkway.Feishu.Events Larkway.Feishu.AspNetCore Larkway.DingTalk Larkway.WeCom Larkway.Channels Larkway.Emulator Larkway.Cli; do
   for ext in nupkg snupkg; do
     [ -f "$out/$id.$version.$ext" ] || { echo "pack: $out/$id.$version.$ext is missing" >&2; exit 1; }
   done

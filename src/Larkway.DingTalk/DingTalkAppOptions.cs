@@ -96,7 +96,7 @@ public sealed class DingTalkRetryOptions
     /// <summary>Randomises back-offs so that many clients do not retry in step.</summary>
     public bool UseJitter { get; set; } = true;
 
-    /// <summary>A rate limit that asks for a longer wait than this fails at once (with <see cref="DingTalkApiException.RetryAfter"/>).</summary>
+    /// <summary>A rate limit that asks for a longer wait than this fails at once (with <see cref="Larkway.Clients.LarkwayApiException.RetryAfter"/>).</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     internal DingTalkRetryOptions Clone() => (DingTalkRetryOptions)MemberwiseClone();

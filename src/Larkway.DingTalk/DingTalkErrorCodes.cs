@@ -5,13 +5,13 @@ namespace Larkway.DingTalk;
 /// <summary>
 /// The codes the client decides on. DingTalk has two error shapes: the new API (<c>api.dingtalk.com/v1.0</c>) answers a
 /// non-2xx status with a string <c>code</c>; the old API (<c>oapi.dingtalk.com</c>) answers HTTP 200 with a numeric
-/// <c>errcode</c>. Both land in <see cref="DingTalkApiException.Code"/> as text. The client's own failures start with
+/// <c>errcode</c>. Both land in <see cref="Larkway.Clients.LarkwayApiException.Code"/> as text. The client's own failures start with
 /// <c>Larkway.</c>.
 /// </summary>
 public static class DingTalkErrorCodes
 {
     /// <summary>The prefix of the client's own codes.</summary>
-    public const string LocalPrefix = "Larkway.";
+    public const string LocalPrefix = Clients.LarkwayApiException.LocalCodePrefix;
 
     /// <summary>New API: the access token is missing, unknown or expired.</summary>
     public const string InvalidAuthentication = "InvalidAuthentication";

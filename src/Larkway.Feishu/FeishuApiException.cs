@@ -1,12 +1,16 @@
+using System.Globalization;
 using System.Net;
+using Larkway.Clients;
 
 namespace Larkway.Feishu;
 
 /// <summary>
 /// The one exception for every failed Open Platform call: a non-zero <c>code</c>, an HTTP failure,
-/// a transport failure, or a local check that the request would be rejected.
+/// a transport failure, or a local check that the request would be rejected. Its common members
+/// (<see cref="LarkwayApiException.ErrorMessage"/>, <see cref="LarkwayApiException.RequestId"/>, …) are those of every
+/// Larkway client's exception; <see cref="Code"/> is Feishu's number (the base's is the same code as text).
 /// </summary>
-public class FeishuApiException : Exception
+public class FeishuApiException : LarkwayApiException
 {
     /// <summary>A failed call: Feishu's (or the client's own negative) <paramref name="code"/> and <paramref name="errorMessage"/>.</summary>
     /// <param name="code">The business code; see <see cref="FeishuErrorCodes"/>.</param>
@@ -15,25 +19,15 @@ public class FeishuApiException : Exception
     /// <param name="requestId">Feishu's log id (<c>X-Tt-Logid</c>), when it gave one.</param>
     /// <param name="innerException">What caused a local failure.</param>
     public FeishuApiException(int code, string errorMessage, HttpStatusCode? httpStatus = null, string? requestId = null, Exception? innerException = null)
-        : base(Describe(code, errorMessage, requestId), innerException)
-    {
+        // Local failures (negative codes) read as their message alone: "Feishu error -2" would say nothing.
+        : base("Feishu", code.ToString(CultureInfo.InvariantCulture), isLocal: code < 0, errorMessage, httpStatus, requestId, "log id", innerException) =>
         Code = code;
-        ErrorMessage = errorMessage;
-        HttpStatus = httpStatus;
-        RequestId = requestId;
-    }
 
-    /// <summary>Feishu's business code (<c>code</c> in the body); see <see cref="FeishuErrorCodes"/>. Negative for local (client-side) failures.</summary>
-    public int Code { get; }
-
-    /// <summary>Feishu's message text (<c>msg</c>). Informational only: decide on <see cref="Code"/>.</summary>
-    public string ErrorMessage { get; }
-
-    /// <summary>The HTTP status of the response, when there was one.</summary>
-    public HttpStatusCode? HttpStatus { get; }
-
-    /// <summary>The request's log id (<c>X-Tt-Logid</c> header, or <c>error.log_id</c>): quote it to Feishu support.</summary>
-    public string? RequestId { get; }
+    /// <summary>
+    /// Feishu's business code (<c>code</c> in the body); see <see cref="FeishuErrorCodes"/>. Negative for local (client-side)
+    /// failures. As <see cref="LarkwayApiException"/> the same code reads as text.
+    /// </summary>
+    public new int Code { get; }
 
     /// <summary>Feishu's troubleshooting link (<c>error.troubleshooter</c>), when given.</summary>
     public string? Troubleshooter { get; init; }
@@ -50,18 +44,9 @@ public class FeishuApiException : Exception
     /// </summary>
     public string? OAuthError { get; init; }
 
-    /// <summary>Seconds the platform asked us to wait (<c>x-ogw-ratelimit-reset</c>), on rate limits.</summary>
-    public TimeSpan? RetryAfter { get; init; }
-
     /// <summary>True when the same request may succeed later unchanged: rate limits, 5xx, timeouts, transport failures.</summary>
-    public bool IsTransient => FeishuErrorCodes.IsTransient(Code, HttpStatus);
-
-    // Local failures (negative codes) read as their message alone: "Feishu error -2" would say nothing.
-    private static string Describe(int code, string message, string? requestId)
-    {
-        var text = code < 0 ? message : $"Feishu error {code}: {message}";
-        return requestId is null ? text : $"{text} (log id {requestId})";
-    }
+    /// <remarks>On rate limits <see cref="LarkwayApiException.RetryAfter"/> is the wait Feishu asked for (<c>x-ogw-ratelimit-reset</c>).</remarks>
+    public override bool IsTransient => FeishuErrorCodes.IsTransient(Code, HttpStatus);
 }
 
 /// <summary>One entry of <c>error.field_violations</c>.</summary>

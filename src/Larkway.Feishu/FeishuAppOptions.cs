@@ -94,7 +94,7 @@ public sealed class FeishuRetryOptions
 
     /// <summary>
     /// The longest <c>x-ogw-ratelimit-reset</c> wait honoured (default 60 s). A longer requested wait is
-    /// not retried: the call fails at once with <see cref="FeishuApiException.RetryAfter"/> set.
+    /// not retried: the call fails at once with <see cref="Larkway.Clients.LarkwayApiException.RetryAfter"/> set.
     /// </summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -4,12 +4,12 @@ namespace Larkway.WeCom;
 
 /// <summary>
 /// The codes the client decides on. WeCom answers HTTP 200 with a numeric <c>errcode</c> (0 is success); it lands in
-/// <see cref="WeComApiException.Code"/> as text. The client's own failures start with <c>Larkway.</c>.
+/// <see cref="Larkway.Clients.LarkwayApiException.Code"/> as text. The client's own failures start with <c>Larkway.</c>.
 /// </summary>
 public static class WeComErrorCodes
 {
     /// <summary>The prefix of the client's own codes.</summary>
-    public const string LocalPrefix = "Larkway.";
+    public const string LocalPrefix = Clients.LarkwayApiException.LocalCodePrefix;
 
     /// <summary>The system is busy; WeCom advises a retry (at most 3).</summary>
     public const string SystemBusy = "-1";

@@ -27,7 +27,7 @@ public abstract class AssistantBackendOptions
     /// </summary>
     public int MaxRetries { get; set; } = 2;
 
-    /// <summary>The first retry's delay, doubled for each next one, with jitter. Default 500 ms.</summary>
+    /// <summary>The first retry's delay, doubled for each next one up to <see cref="MaxRetryDelay"/> and shortened at random by up to a quarter. Default 500 ms.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Larkway.DingTalk.Http;
 using Larkway.DingTalk.Json;
+using Larkway.Shared.Clients;
 
 namespace Larkway.DingTalk.Robots;
 
@@ -70,9 +71,10 @@ public class DingTalkAppRobotClient
                 break;
             }
 
-            // The users held back did not get the message, so sending to them again cannot duplicate it.
-            var delay = retry.BaseDelay * Math.Pow(2, attempt);
-            await Task.Delay(delay < retry.MaxDelay ? delay : retry.MaxDelay, _pipeline.TimeProvider, cancellationToken).ConfigureAwait(false);
+            // The users held back did not get the message, so sending to them again cannot duplicate it. The pause is the
+            // shared back-off on the retry options (doubling to MaxDelay, jittered when UseJitter is on).
+            var delay = Backoff.Delay(attempt, retry.BaseDelay, retry.MaxDelay, retry.UseJitter ? Backoff.DefaultJitter : 0);
+            await Task.Delay(delay, _pipeline.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
         return new DingTalkRobotSendResult(keys, invalid, pending);

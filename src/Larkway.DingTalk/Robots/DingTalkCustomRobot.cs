@@ -43,7 +43,7 @@ public sealed class DingTalkCustomRobot : IDisposable
     }
 
     /// <summary>Sends <paramref name="message"/> to the robot's group, waiting for the rate if it must.</summary>
-    /// <exception cref="DingTalkApiException">DingTalk refused the message (see <see cref="DingTalkApiException.Code"/>), the client could not send it
+    /// <exception cref="DingTalkApiException">DingTalk refused the message (see <see cref="Larkway.Clients.LarkwayApiException.Code"/>), the client could not send it
     /// within <see cref="DingTalkCustomRobotOptions.MaxWait"/> (<see cref="DingTalkErrorCodes.RateLimited"/>), or the message lacks the robot's keywords
     /// (<see cref="DingTalkErrorCodes.InvalidRequest"/>).</exception>
     public async Task SendAsync(DingTalkRobotMessage message, CancellationToken cancellationToken = default)

@@ -1,4 +1,3 @@
-using Larkway.Feishu.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -67,10 +66,7 @@ public sealed class FeishuBuilder
         Services.AddHttpClient(HttpClientName(name))
             .ConfigureHttpClient(http => http.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers()
-            .AddHttpMessageHandler(sp => new FeishuTokenHandler(feishuRuntime(sp)))
-            .AddHttpMessageHandler(sp => new FeishuResilienceHandler(feishuRuntime(sp)))
-            .AddHttpMessageHandler(sp => new FeishuRateLimitHandler(feishuRuntime(sp)))
-            .AddHttpMessageHandler(sp => new FeishuLoggingHandler(feishuRuntime(sp)));
+            .AddHttpMessageHandler(sp => feishuRuntime(sp).CreateHandler());
     }
 
     // FEISHU_* fill only what configuration left unset: explicit settings win.

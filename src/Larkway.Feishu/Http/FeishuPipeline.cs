@@ -49,79 +49,58 @@ internal sealed class FeishuPipeline
         where T : class => SendCoreAsync(request, answer, OAuthResponseReader.ReadAsync, static (result, _) => result, cancellationToken);
 
     /// <summary>Sends a call answered with a binary body (downloads); JSON answers are errors.</summary>
-    public async Task<FeishuDownload> DownloadAsync(FeishuRequest request, CancellationToken cancellationToken)
+    public Task<FeishuDownload> DownloadAsync(FeishuRequest request, CancellationToken cancellationToken) =>
+        _app.MeasureCallAsync(request.Method, request.PathTemplate, (Pipeline: this, Request: request, Cancellation: cancellationToken),
+            static state => state.Pipeline.DownloadCoreAsync(state.Request, state.Cancellation));
+
+    private async Task<FeishuDownload> DownloadCoreAsync(FeishuRequest request, CancellationToken cancellationToken)
     {
-        using var activity = _app.Telemetry.StartCall(request.Method, request.PathTemplate);
-        var started = _app.TimeProvider.GetTimestamp();
-        Exception? failure = null;
+        using var message = CreateMessage(request);
+        var response = await SendMappedAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         try
         {
-            using var message = CreateMessage(request);
-            var response = await SendMappedAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            try
+            if (response.IsSuccessStatusCode && !FeishuResponseProbe.IsJsonContent(response.Content.Headers.ContentType))
             {
-                if (response.IsSuccessStatusCode && !FeishuResponseProbe.IsJsonContent(response.Content.Headers.ContentType))
-                {
-                    var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                    return new FeishuDownload(stream, FileName(response), response.Content.Headers.ContentType?.ToString(), response.Content.Headers.ContentLength, response);
-                }
+                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                return new FeishuDownload(stream, FileName(response), response.Content.Headers.ContentType?.ToString(), response.Content.Headers.ContentLength, response);
+            }
 
-                // A JSON body (or a failure status) here is an error envelope.
-                await ReadEnvelopeAsync(response, message, FeishuJson.Context.FeishuEnvelopeJsonElement, cancellationToken).ConfigureAwait(false);
-                throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
-                    $"Expected a file from {request.Method} {request.PathTemplate} but got a JSON answer with code 0 (HTTP {(int)response.StatusCode}).",
-                    response.StatusCode, FeishuResponseProbe.HeaderLogId(response));
-            }
-            catch
-            {
-                response.Dispose();
-                throw;
-            }
+            // A JSON body (or a failure status) here is an error envelope.
+            await ReadEnvelopeAsync(response, message, FeishuJson.Context.FeishuEnvelopeJsonElement, cancellationToken).ConfigureAwait(false);
+            throw new FeishuApiException(FeishuErrorCodes.MalformedResponse,
+                $"Expected a file from {request.Method} {request.PathTemplate} but got a JSON answer with code 0 (HTTP {(int)response.StatusCode}).",
+                response.StatusCode, FeishuResponseProbe.HeaderLogId(response));
         }
-        catch (Exception ex)
+        catch
         {
-            failure = ex;
+            response.Dispose();
             throw;
-        }
-        finally
-        {
-            _app.Telemetry.EndCall(activity, request.Method, request.PathTemplate, _app.TimeProvider.GetElapsedTime(started), failure);
         }
     }
 
     // One async frame per call for sending, reading and recording; the caller's projection (static) picks the result.
-    private async Task<TResult> SendCoreAsync<TEnvelope, TResult>(
+    private Task<TResult> SendCoreAsync<TEnvelope, TResult>(
+        FeishuRequest request, JsonTypeInfo<TEnvelope> envelope, ResponseReader<TEnvelope> read, Func<TEnvelope, FeishuRequest, TResult> project, CancellationToken cancellationToken) =>
+        _app.MeasureCallAsync(request.Method, request.PathTemplate, (Pipeline: this, Request: request, Envelope: envelope, Read: read, Project: project, Cancellation: cancellationToken),
+            static state => state.Pipeline.SendReadAsync(state.Request, state.Envelope, state.Read, state.Project, state.Cancellation));
+
+    private async Task<TResult> SendReadAsync<TEnvelope, TResult>(
         FeishuRequest request, JsonTypeInfo<TEnvelope> envelope, ResponseReader<TEnvelope> read, Func<TEnvelope, FeishuRequest, TResult> project, CancellationToken cancellationToken)
     {
-        using var activity = _app.Telemetry.StartCall(request.Method, request.PathTemplate);
-        var started = _app.TimeProvider.GetTimestamp();
-        Exception? failure = null;
+        using var message = CreateMessage(request);
+        HttpResponseMessage response;
         try
         {
-            using var message = CreateMessage(request);
-            HttpResponseMessage response;
-            try
-            {
-                response = await _httpClient().SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (MapTransportFailure(ex, message, _app.Options.BaseUrl, cancellationToken) is { } mapped)
-            {
-                throw mapped;
-            }
+            response = await _httpClient().SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MapTransportFailure(ex, message, _app.Options.BaseUrl, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
 
-            using (response)
-            {
-                return project(await read(response, message, envelope, cancellationToken).ConfigureAwait(false), request);
-            }
-        }
-        catch (Exception ex)
+        using (response)
         {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            _app.Telemetry.EndCall(activity, request.Method, request.PathTemplate, _app.TimeProvider.GetElapsedTime(started), failure);
+            return project(await read(response, message, envelope, cancellationToken).ConfigureAwait(false), request);
         }
     }
 
@@ -174,9 +153,10 @@ internal sealed class FeishuPipeline
     }
 
     // Null for what passes through as it is: API errors, the caller's own cancellation, anything unexpected.
+    // The frame runs inside the app's handler chain, where HttpClient's own exceptions go on: mapped here, at the client.
     private static FeishuApiException? MapTransportFailure(Exception exception, HttpRequestMessage request, Uri baseUrl, CancellationToken cancellationToken) =>
         exception is not FeishuApiException && ApiHttp.DescribeTransportFailure(exception, baseUrl.ToString(), Describe(request), cancellationToken) is { } failure
-            ? new FeishuApiException(failure.TimedOut ? FeishuErrorCodes.Timeout : FeishuErrorCodes.NetworkError, failure.Message, innerException: exception)
+            ? FeishuAppRuntime.NoAnswerException(failure, exception)
             : null;
 
     /// <summary>Checks status and <c>code</c>, then deserialises the envelope; every failure becomes a <see cref="FeishuApiException"/>.</summary>

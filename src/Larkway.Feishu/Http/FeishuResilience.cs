@@ -1,75 +1,40 @@
 using System.Net;
-using Larkway.Shared.Clients;
-using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Larkway.Feishu.Http;
 
-/// <summary>Builds an app's retry + timeout pipeline: what Feishu retries, and how long it asks to wait.</summary>
+/// <summary>
+/// Feishu's retry decision for the app's frame (<see cref="FeishuAppRuntime"/>, which builds the shared retry + timeout
+/// pipeline with it, and with the rate-limit reset <c>x-ogw-ratelimit-reset</c> as the delay when Feishu gives one).
+/// </summary>
 internal static class FeishuResilience
 {
-    public static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Larkway.Feishu.Request");
-
-    /// <summary>
-    /// The shape every client shares (<see cref="ApiHttp"/>: exponential back-off with jitter, a timeout per attempt)
-    /// with Feishu's retry decision, and its rate-limit reset (<c>x-ogw-ratelimit-reset</c>) as the delay when it gives one.
-    /// </summary>
-    public static ResiliencePipeline<HttpResponseMessage> Build(FeishuAppOptions options, TimeProvider timeProvider, ILogger logger)
+    /// <summary>Whether an attempt of <paramref name="request"/> that ended in <paramref name="outcome"/> is sent again.</summary>
+    public static bool ShouldRetry(HttpRequestMessage request, Outcome<FeishuResponseProbe> outcome, FeishuRetryOptions retry)
     {
-        var retry = options.Retry;
-        return ApiHttp.BuildResilience<HttpResponseMessage>(
-            new ApiRetrySettings(retry.MaxRetries, retry.BaseDelay, retry.MaxDelay, retry.UseJitter, options.Timeout),
-            timeProvider,
-            args => ShouldRetryAsync(args, retry),
-            args =>
-            {
-                var request = args.Context.Properties.GetValue(RequestKey, null!);
-                var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name
-                    : args.Outcome.Result is { } r ? $"HTTP {(int)r.StatusCode}" : "failure";
-                Log.Retrying(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
-            },
-            static args => args.Outcome.Result is { } response ? FeishuResponseProbe.RateLimitReset(response) : null);
-    }
-
-    // The common answer (a success whose probe the logging handler already made) is decided without an async state machine.
-    private static ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args, FeishuRetryOptions retry)
-    {
-        var request = args.Context.Properties.GetValue(RequestKey, null!);
-
         // A send without its idempotency key might post twice: never retried, whatever happened.
-        if (request is null || !FeishuRequestMessage.IsIdempotent(request))
+        if (!FeishuRequestMessage.IsIdempotent(request))
         {
-            return new ValueTask<bool>(false);
+            return false;
         }
 
-        if (args.Outcome.Exception is { } exception)
+        if (outcome.Exception is { } exception)
         {
-            return new ValueTask<bool>(exception is HttpRequestException or TimeoutRejectedException);
+            return exception is HttpRequestException or TimeoutRejectedException;
         }
 
-        if (args.Outcome.Result is not { } response)
+        if (outcome.Result is not { } probe)
         {
-            return new ValueTask<bool>(false);
+            return false;
         }
 
-        if (response.IsSuccessStatusCode && !FeishuResponseProbe.IsJsonContent(response.Content.Headers.ContentType))
+        var response = probe.Response;
+        if (response.IsSuccessStatusCode && !probe.IsJson)
         {
-            return new ValueTask<bool>(false);
+            return false;
         }
 
-        var probing = FeishuResponseProbe.GetAsync(response, args.Context.CancellationToken);
-        return probing.IsCompletedSuccessfully
-            ? new ValueTask<bool>(ShouldRetry(response, probing.Result, retry))
-            : AwaitProbeAsync(response, probing, retry);
-
-        static async ValueTask<bool> AwaitProbeAsync(HttpResponseMessage response, ValueTask<FeishuResponseProbe> probing, FeishuRetryOptions retry) =>
-            ShouldRetry(response, await probing.ConfigureAwait(false), retry);
-    }
-
-    private static bool ShouldRetry(HttpResponseMessage response, FeishuResponseProbe probe, FeishuRetryOptions retry)
-    {
         if (probe.Code is 0 && response.IsSuccessStatusCode)
         {
             return false;
@@ -77,7 +42,7 @@ internal static class FeishuResilience
 
         if (probe.Code is { } invalid && FeishuErrorCodes.IsInvalidToken(invalid))
         {
-            // The same stale token would fail again; the token handler above renews it and retries once.
+            // The same stale token would fail again; the frame's token step renews it and sends once more.
             return false;
         }
 

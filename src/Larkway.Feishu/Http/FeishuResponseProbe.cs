@@ -5,11 +5,11 @@ using System.Text.Json;
 namespace Larkway.Feishu.Http;
 
 /// <summary>
-/// What the handlers need from a response without deserialising it: the envelope's <c>code</c>
+/// What the app's frame needs from a response without deserialising it: the envelope's <c>code</c>
 /// and the log id. JSON bodies are read once, scanned, and kept for the envelope's deserialisation;
 /// other bodies are left untouched (downloads stream).
 /// </summary>
-internal sealed class FeishuResponseProbe
+internal sealed class FeishuResponseProbe : IDisposable
 {
     private bool? _malformedJson;
 
@@ -42,6 +42,9 @@ internal sealed class FeishuResponseProbe
     /// scan stopped at <c>code</c>: a success is deserialised anyway, which reads every byte of it.
     /// </summary>
     public bool MalformedJson => _malformedJson ??= !TryScan(Body, stopAtCode: false, out _, out _, out _);
+
+    /// <summary>Disposes the response: an attempt's answer that the retries drop for the next.</summary>
+    public void Dispose() => Response.Dispose();
 
     /// <summary>Probes <paramref name="response"/>, or returns the probe already made for it.</summary>
     public static ValueTask<FeishuResponseProbe> GetAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>

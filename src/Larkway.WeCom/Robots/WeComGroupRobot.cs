@@ -47,7 +47,7 @@ public sealed class WeComGroupRobot : IDisposable
     }
 
     /// <summary>Sends <paramref name="message"/> to the robot's group, waiting for the rate if it must.</summary>
-    /// <exception cref="WeComApiException">WeCom refused the message (see <see cref="WeComApiException.Code"/>; 93000 for a wrong key), or the client
+    /// <exception cref="WeComApiException">WeCom refused the message (see <see cref="Larkway.Clients.LarkwayApiException.Code"/>; 93000 for a wrong key), or the client
     /// could not send it within <see cref="WeComGroupRobotOptions.MaxWait"/> (<see cref="WeComErrorCodes.RateLimited"/>).</exception>
     public async Task SendAsync(WeComRobotMessage message, CancellationToken cancellationToken = default)
     {

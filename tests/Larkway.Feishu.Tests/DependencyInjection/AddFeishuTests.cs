@@ -1,3 +1,4 @@
+using System.Net;
 using Larkway.Feishu.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -133,6 +134,46 @@ public class AddFeishuTests
     public void AddApp_needs_a_name()
     {
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddFeishu().AddApp(""));
+    }
+
+    [Fact]
+    public async Task A_request_of_the_users_own_on_the_apps_named_client_gets_the_token_retries_and_a_renewed_token()
+    {
+        var feishu = new StubHandler((_, n) => n switch
+        {
+            1 => Responses.Json("""{"code":1,"msg":"busy"}""", HttpStatusCode.InternalServerError),
+            2 => Responses.Error(FeishuErrorCodes.TenantAccessTokenInvalid, "token invalid"),
+            _ => Responses.Ok("""{"chat_id":"oc_1"}"""),
+        });
+        var services = new ServiceCollection();
+        services.AddSingleton(new FeishuEnvironment(_ => null));
+        services.AddFeishu(o =>
+        {
+            (o.AppId, o.AppSecret) = ("cli_cn", "s-cn");
+            o.Retry.BaseDelay = o.Retry.MaxDelay = TimeSpan.FromMilliseconds(1);
+        });
+        services.AddHttpClient(FeishuBuilder.HttpClientName(Options.DefaultName)).ConfigurePrimaryHttpMessageHandler(() => feishu);
+        await using var provider = services.BuildServiceProvider();
+        using var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(FeishuBuilder.HttpClientName(Options.DefaultName));
+
+        using var response = await http.GetAsync(new Uri("https://open.feishu.cn/open-apis/im/v1/chats/oc_1"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["Bearer t-token-1", "Bearer t-token-1", "Bearer t-token-2"], feishu.ApiCalls.Select(r => r.Authorization));
+        Assert.Equal(2, feishu.TokenRequests);
+    }
+
+    [Fact]
+    public void Feishus_exception_reads_as_every_clients_exception_with_its_code_as_text()
+    {
+        Larkway.Clients.LarkwayApiException remote = new FeishuApiException(FeishuErrorCodes.TenantAccessTokenInvalid, "invalid", HttpStatusCode.BadRequest, "log-1");
+        Larkway.Clients.LarkwayApiException local = new FeishuApiException(FeishuErrorCodes.Timeout, "No answer within 5 s.");
+
+        Assert.Equal(("Feishu", "99991663", "invalid", "log-1"), (remote.Platform, remote.Code, remote.ErrorMessage, remote.RequestId));
+        Assert.Equal(99991663, ((FeishuApiException)remote).Code);
+        Assert.Equal("Feishu error 99991663: invalid (log id log-1)", remote.Message);
+        Assert.Equal("No answer within 5 s.", local.Message);
+        Assert.True(local.IsTransient);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class EventIdTests
         ["Larkway.WeCom"] = (3000, 3999),
         ["Larkway.Hub"] = (4000, 5999),
         ["Larkway.Channels"] = (6000, 6999),
+        ["Larkway.Clients.Abstractions"] = (7000, 7099),
         ["Larkway.Emulator"] = (9000, 9999),
     };
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Larkway.Shared.Clients;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Channels.Backends.Internal;
@@ -230,8 +231,6 @@ internal sealed class StreamRunner(AssistantBackendOptions options, string backe
             return asked <= options.MaxRetryDelay ? asked : null;
         }
 
-        var backoff = options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, retriesSoFar);
-        var jittered = backoff * (0.75 + (Random.Shared.NextDouble() * 0.5));
-        return TimeSpan.FromMilliseconds(Math.Min(jittered, options.MaxRetryDelay.TotalMilliseconds));
+        return Backoff.Delay(retriesSoFar, options.RetryBaseDelay, options.MaxRetryDelay);
     }
 }

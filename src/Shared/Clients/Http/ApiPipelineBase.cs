@@ -31,13 +31,27 @@ internal abstract class ApiPipelineBase<TRequest, [DynamicallyAccessedMembers(Dy
 {
     private static readonly ResiliencePropertyKey<TRequest> RequestKey = new("Larkway.ApiRequest");
 
+    private readonly HttpClient? _http;
+    private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>? _sendOnOwnClient;
+
+    /// <summary>A frame that sends on an HTTP client of its own, over <paramref name="handler"/> (the caller's, never disposed) or a pooled one.</summary>
     protected ApiPipelineBase(string name, string loggerCategory, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, HttpMessageHandler? handler, TTelemetry telemetry)
+        : this(name, loggerCategory, loggerFactory, timeProvider, telemetry)
+    {
+        _http = ApiHttp.CreateClient(handler);
+        _sendOnOwnClient = (message, cancellationToken) => _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+
+    /// <summary>
+    /// A frame without an HTTP client of its own: each attempt is sent through the transport it is given (a
+    /// <see cref="DelegatingHandler"/>'s inner handler, when the frame runs inside an <c>IHttpClientFactory</c> chain).
+    /// </summary>
+    protected ApiPipelineBase(string name, string loggerCategory, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, TTelemetry telemetry)
     {
         Name = name;
         TimeProvider = timeProvider ?? TimeProvider.System;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(loggerCategory);
         Telemetry = telemetry;
-        Http = ApiHttp.CreateClient(handler);
     }
 
     public string Name { get; }
@@ -48,7 +62,8 @@ internal abstract class ApiPipelineBase<TRequest, [DynamicallyAccessedMembers(Dy
 
     public TTelemetry Telemetry { get; }
 
-    protected HttpClient Http { get; }
+    /// <summary>The frame's own HTTP client (none when each attempt is given its transport).</summary>
+    protected HttpClient Http => _http ?? throw new InvalidOperationException("This pipeline sends each attempt through the transport it is given.");
 
     /// <summary>Retries and the per-attempt timeout (<see cref="BuildResilience"/>); none until the platform sets it.</summary>
     protected ResiliencePipeline<TReply> Resilience { get; init; } = ResiliencePipeline<TReply>.Empty;
@@ -75,9 +90,13 @@ internal abstract class ApiPipelineBase<TRequest, [DynamicallyAccessedMembers(Dy
     protected abstract void LogRetrying(TRequest request, int attempt, double delayMs, string reason);
 
     /// <summary>Runs <paramref name="call"/> as one measured call: a span, then its count and duration with its outcome.</summary>
-    protected async Task<T> MeasureAsync<T, TState>(TRequest request, TState state, Func<TState, Task<T>> call)
+    protected Task<T> MeasureAsync<T, TState>(TRequest request, TState state, Func<TState, Task<T>> call) =>
+        MeasureAsync(request.Method, request.PathTemplate, state, call);
+
+    /// <summary>The same, for a call known by its method and path template before its request is made.</summary>
+    protected async Task<T> MeasureAsync<T, TState>(HttpMethod method, string pathTemplate, TState state, Func<TState, Task<T>> call)
     {
-        using var activity = Telemetry.StartCall(request.Method, request.PathTemplate);
+        using var activity = Telemetry.StartCall(method, pathTemplate);
         var started = TimeProvider.GetTimestamp();
         Exception? failure = null;
         try
@@ -91,12 +110,31 @@ internal abstract class ApiPipelineBase<TRequest, [DynamicallyAccessedMembers(Dy
         }
         finally
         {
-            Telemetry.EndCall(activity, request.Method, request.PathTemplate, TimeProvider.GetElapsedTime(started), failure);
+            Telemetry.EndCall(activity, method, pathTemplate, TimeProvider.GetElapsedTime(started), failure);
         }
     }
 
-    /// <summary>Sends <paramref name="request"/> (with <paramref name="token"/>, if any) through the resilience pipeline.</summary>
+    /// <summary>
+    /// Sends <paramref name="request"/> (with <paramref name="token"/>, if any) through the resilience pipeline; a call
+    /// that got no answer becomes the library's exception (<see cref="NoAnswer"/>).
+    /// </summary>
     protected async Task<TReply> SendWithRetriesAsync(TRequest request, string? token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RetryAsync(request, token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MapTransportFailure(ex, request, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <summary>
+    /// The same, with a call that got no answer left as the transport's own exception: for a frame inside an HTTP handler
+    /// chain, whose callers expect what <see cref="HttpClient"/> throws.
+    /// </summary>
+    protected async Task<TReply> RetryAsync(TRequest request, string? token, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
@@ -107,17 +145,13 @@ internal abstract class ApiPipelineBase<TRequest, [DynamicallyAccessedMembers(Dy
                 context,
                 (Pipeline: this, Request: request, Token: token)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (MapTransportFailure(ex, request, cancellationToken) is { } mapped)
-        {
-            throw mapped;
-        }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
     }
 
-    /// <summary>One attempt: the request as HTTP (<see cref="ExchangeAsync"/> sends it).</summary>
+    /// <summary>One attempt: the request as HTTP (an <c>ExchangeAsync</c> sends it).</summary>
     protected abstract Task<TReply> AttemptAsync(TRequest request, string? token, CancellationToken cancellationToken);
 
     /// <summary>
@@ -125,14 +159,40 @@ internal abstract class ApiPipelineBase<TRequest, [DynamicallyAccessedMembers(Dy
     /// log line: an answer is logged by <see cref="LogAnswer"/>, no answer by <see cref="LogNoAnswer"/> before its exception
     /// goes on. The caller's own cancellation (a host stopping) is not a failure to warn about: it propagates unlogged.
     /// </summary>
-    protected async Task<TReply> ExchangeAsync(HttpRequestMessage message, string path, Func<HttpResponseMessage, CancellationToken, Task<TReply>> read, CancellationToken cancellationToken)
+    protected Task<TReply> ExchangeAsync(HttpRequestMessage message, string path, Func<HttpResponseMessage, CancellationToken, Task<TReply>> read, CancellationToken cancellationToken) =>
+        ExchangeAsync(message, path, _sendOnOwnClient ?? throw new InvalidOperationException("This pipeline sends each attempt through the transport it is given."),
+            read, replyHoldsResponse: false, cancellationToken);
+
+    /// <summary>
+    /// The same through <paramref name="send"/>, the attempt's transport. With <paramref name="replyHoldsResponse"/> the
+    /// reply keeps the response (a handler chain hands it on): it is disposed here only when reading it fails.
+    /// </summary>
+    protected async Task<TReply> ExchangeAsync(
+        HttpRequestMessage message,
+        string path,
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send,
+        Func<HttpResponseMessage, CancellationToken, Task<TReply>> read,
+        bool replyHoldsResponse,
+        CancellationToken cancellationToken)
     {
         var started = TimeProvider.GetTimestamp();
         TReply reply;
         try
         {
-            using var response = await Http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            reply = await read(response, cancellationToken).ConfigureAwait(false);
+            var response = await send(message, cancellationToken).ConfigureAwait(false);
+            var kept = false;
+            try
+            {
+                reply = await read(response, cancellationToken).ConfigureAwait(false);
+                kept = replyHoldsResponse;
+            }
+            finally
+            {
+                if (!kept)
+                {
+                    response.Dispose();
+                }
+            }
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -170,9 +230,18 @@ internal abstract class ApiPipelineBase<TRequest, [DynamicallyAccessedMembers(Dy
 
     public void Dispose()
     {
-        // A handler passed in is the caller's (never disposed); the client and its own handler are ours.
-        Http.Dispose();
-        Telemetry.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes the frame's own client and telemetry; a platform that keeps more state disposes it too.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // A handler passed in is the caller's (never disposed); the client and its own handler are ours.
+            _http?.Dispose();
+            Telemetry.Dispose();
+        }
     }
 }

@@ -6,19 +6,12 @@ namespace Larkway.Feishu.Http;
 /// Holds message sends to the platform's limits before they leave the process: two limiters per
 /// app (a second, a minute), one per receiver (chat or person). Bursts wait in the queue; only a full
 /// queue fails the call. Sends the caller paces itself (<see cref="FeishuRequestOptions.PacedByCaller"/>) pass.
+/// A step of each attempt in the app's frame (<see cref="FeishuAppRuntime"/>).
 /// </summary>
-internal sealed class FeishuRateLimitHandler(FeishuAppRuntime app) : DelegatingHandler
+internal static class FeishuRateLimits
 {
-    // Not async itself: a call that is no message send passes straight through.
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        app.RateLimiters is { } limiters && request is FeishuRequestMessage { MessageSendTo: { } receiver, PacedByCaller: false }
-            ? SendPacedAsync(limiters, receiver, request, cancellationToken)
-            : request is FeishuRequestMessage { Pace: { } pace }
-            ? SendPacedAsync(pace, request, cancellationToken)
-            : base.SendAsync(request, cancellationToken);
-
-    // A per-endpoint pace (bitable): every attempt, retries included, takes a permit, as each counts against Feishu's limit.
-    private async Task<HttpResponseMessage> SendPacedAsync(FeishuPace pace, HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Waits for a per-endpoint pace's permit (bitable).</summary>
+    public static async Task WaitForPaceAsync(FeishuAppRuntime app, FeishuPace pace, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var started = app.TimeProvider.GetTimestamp();
         using (var lease = await app.Pacers.For(pace).AcquireAsync(1, cancellationToken).ConfigureAwait(false))
@@ -26,34 +19,32 @@ internal sealed class FeishuRateLimitHandler(FeishuAppRuntime app) : DelegatingH
             EnsureAcquired(lease, $"the {pace.Permits} per {pace.Window.TotalSeconds:0.#} s pace of {pace.Key}");
         }
 
-        var waited = app.TimeProvider.GetElapsedTime(started);
-        if (waited > TimeSpan.FromMilliseconds(1))
-        {
-            Log.RateLimitWaited(app.Logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", waited.TotalMilliseconds);
-        }
-
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        LogWait(app, request, started);
     }
 
-    private async Task<HttpResponseMessage> SendPacedAsync(FeishuRateLimiters limiters, string receiver, HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Waits for a message send's permits: the app's minute, its second, then the receiver's.</summary>
+    public static async Task WaitForSendAsync(FeishuAppRuntime app, FeishuRateLimiters limiters, string receiver, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var started = app.TimeProvider.GetTimestamp();
 
-        // The minute first: a send that waits for it does not hold a permit of the second meanwhile.
+        // The minute first: a send that waits for it does not hold a permit of the second meanwhile. The leases are
+        // released when the permits are taken: the sliding windows count a permit for its whole window regardless.
         using var minuteLease = await limiters.AppPerMinute.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         EnsureAcquired(minuteLease, "the app's per-minute message rate limit");
         using var appLease = await limiters.App.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         EnsureAcquired(appLease, "the app's message rate limit");
         using var receiverLease = await limiters.PerReceiver.AcquireAsync(receiver, 1, cancellationToken).ConfigureAwait(false);
         EnsureAcquired(receiverLease, $"the per-receiver message rate limit of {receiver}");
+        LogWait(app, request, started);
+    }
 
+    private static void LogWait(FeishuAppRuntime app, HttpRequestMessage request, long started)
+    {
         var waited = app.TimeProvider.GetElapsedTime(started);
         if (waited > TimeSpan.FromMilliseconds(1))
         {
             Log.RateLimitWaited(app.Logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", waited.TotalMilliseconds);
         }
-
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     private static void EnsureAcquired(RateLimitLease lease, string what)
