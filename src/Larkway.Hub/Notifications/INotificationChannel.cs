@@ -54,8 +54,6 @@ internal abstract record ChannelOutcome
 /// <summary>The registered channels, by platform and by recipient type.</summary>
 internal sealed class NotificationChannels(PlatformPieces<INotificationChannel> channels)
 {
-    private readonly Dictionary<string, INotificationChannel> _byPlatform = channels.All.ToDictionary(c => c.Platform.Name, c => c.Piece, StringComparer.Ordinal);
-
     /// <summary>
     /// The recipient kinds a request may name: every channel's, in the order the rooms registered them, then a directory
     /// person (any app sends to one). A platform's room adds its kinds with its channel; nothing here lists them.
@@ -64,18 +62,18 @@ internal sealed class NotificationChannels(PlatformPieces<INotificationChannel> 
         [.. channels.Each.SelectMany(c => c.RecipientTypes).Append(NotificationRequest.PersonRecipient).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Every channel.</summary>
-    public IEnumerable<INotificationChannel> All => _byPlatform.Values;
+    public IEnumerable<INotificationChannel> All => channels.All.Select(c => c.Piece);
 
     /// <summary>The channel of <paramref name="platform"/>.</summary>
     /// <exception cref="InvalidOperationException">The Hub has no channel for it (its room is not registered).</exception>
     public INotificationChannel For(string platform) =>
-        _byPlatform.TryGetValue(platform, out var channel) ? channel
-        : throw new InvalidOperationException($"No notification channel is registered for the platform '{platform}'.");
+        channels.Find(platform) ??
+        throw new InvalidOperationException($"No notification channel is registered for the platform '{platform}'.");
 
     /// <summary>The channel of <paramref name="platform"/>, or null when its room is not in this Hub.</summary>
-    public INotificationChannel? Find(string platform) => _byPlatform.GetValueOrDefault(platform);
+    public INotificationChannel? Find(string platform) => channels.Find(platform);
 
     /// <summary>The channel whose apps send to <paramref name="recipientType"/>, or null.</summary>
     public INotificationChannel? ForRecipient(string recipientType) =>
-        _byPlatform.Values.FirstOrDefault(c => c.RecipientTypes.Contains(recipientType, StringComparer.Ordinal));
+        All.FirstOrDefault(c => c.RecipientTypes.Contains(recipientType, StringComparer.Ordinal));
 }
