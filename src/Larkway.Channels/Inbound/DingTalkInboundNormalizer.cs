@@ -44,6 +44,14 @@ public static class DingTalkInboundNormalizer
     public static InboundMessage Normalize(DingTalkRobotInboundMessage message, ChannelBotIdentity? bot, DateTimeOffset receivedAt) =>
         Normalize(message, null, bot, receivedAt);
 
+    /// <summary>
+    /// Normalizes a robot message already parsed, with the JSON it was parsed from (mentions of other people, the content
+    /// of non-text messages), for a caller that holds both and need not parse the text again.
+    /// </summary>
+    /// <exception cref="ChannelInboundException">It has no msgId, conversationId or robotCode.</exception>
+    public static InboundMessage Normalize(DingTalkRobotInboundMessage message, JsonElement json, ChannelBotIdentity? bot, DateTimeOffset receivedAt) =>
+        Normalize(message, (JsonElement?)json, bot, receivedAt);
+
     private static InboundMessage Normalize(DingTalkRobotInboundMessage message, JsonElement? raw, ChannelBotIdentity? bot, DateTimeOffset receivedAt)
     {
         ArgumentNullException.ThrowIfNull(message);

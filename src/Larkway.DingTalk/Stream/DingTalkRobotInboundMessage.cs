@@ -85,6 +85,11 @@ public sealed record DingTalkRobotInboundMessage
     /// <exception cref="JsonException">It is not a robot message.</exception>
     public static DingTalkRobotInboundMessage Parse(string json) =>
         JsonSerializer.Deserialize(json, StreamJson.Default.DingTalkRobotInboundMessage) ?? throw new JsonException("The robot message is null.");
+
+    /// <summary>Parses a robot message's UTF-8 JSON (as stored or received, without decoding it to text first).</summary>
+    /// <exception cref="JsonException">It is not a robot message.</exception>
+    public static DingTalkRobotInboundMessage Parse(ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize(utf8Json, StreamJson.Default.DingTalkRobotInboundMessage) ?? throw new JsonException("The robot message is null.");
 }
 
 /// <summary>A text message's body.</summary>

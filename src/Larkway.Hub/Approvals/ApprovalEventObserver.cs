@@ -20,13 +20,13 @@ internal sealed partial class ApprovalEventObserver(ApprovalStore store, Approva
     public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!EventTypes.Contains(context.Envelope.EventType))
+        if (!EventTypes.Contains(context.EventType))
         {
             return false;
         }
 
         var app = context.AppName.Length == 0 ? null : context.AppName;
-        if (InstanceCode(context.Envelope.Event) is not { } code
+        if (InstanceCode(context.Event) is not { } code
             || await store.FindByInstanceAsync(app, code, cancellationToken).ConfigureAwait(false) is not { } approval)
         {
             return true;
@@ -46,8 +46,8 @@ internal sealed partial class ApprovalEventObserver(ApprovalStore store, Approva
     }
 
     /// <summary>Approval events only.</summary>
-    public ValueTask<bool> WantsAsync(string appName, Larkway.Feishu.Events.Envelopes.FeishuEventEnvelope envelope, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(EventTypes.Contains(envelope.EventType));
+    public ValueTask<bool> WantsAsync(InboxEventContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(EventTypes.Contains(context.EventType));
 
     private static string? InstanceCode(JsonElement e) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty("instance_code", out var code) && code.ValueKind == JsonValueKind.String

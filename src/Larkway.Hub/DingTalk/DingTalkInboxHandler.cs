@@ -1,4 +1,5 @@
-using System.Text;
+using System.Text.Json;
+using Larkway.Channels.Messages;
 using Larkway.DingTalk.Stream;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
@@ -6,13 +7,12 @@ using Larkway.Hub.Inbox;
 namespace Larkway.Hub.DingTalk;
 
 /// <summary>
-/// Handles the DingTalk events the inbox queue claims: a robot message goes to the app's bot (the same commands, /help and
-/// conversations as on Feishu, answered through <see cref="DingTalkBotMessenger"/>). Every push — robot message, event,
-/// card callback — is first forwarded to the business webhooks subscribed to its type, as Feishu's events are.
+/// Handles the DingTalk events the inbox queue claims: every push (robot message, event, card callback) is read once into
+/// the neutral event the observers see (the business webhooks among them, as for every platform); a robot message then
+/// goes to the app's bot (the same commands, /help and conversations as on Feishu, answered through
+/// <see cref="DingTalkBotMessenger"/>), normalised from that one reading.
 /// </summary>
-internal sealed class DingTalkInboxHandler(
-    AppBots bots,
-    Webhooks.WebhookStore? webhooks = null) : IInboxPlatformHandler
+internal sealed class DingTalkInboxHandler(AppBots bots) : IInboxPlatformHandler
 {
     /// <summary>The key of DingTalk's bots at the door (<see cref="AppBots"/>): a stored DingTalk app's platform.</summary>
     public const string BotPlatform = "dingtalk";
@@ -20,25 +20,27 @@ internal sealed class DingTalkInboxHandler(
     /// <inheritdoc/>
     public IReadOnlyCollection<InboxTransport> Transports { get; } = [DingTalkIngest.StreamTransport, DingTalkIngest.CallbackTransport];
 
-    /// <summary>Handles one claimed DingTalk event; throws to have the inbox retry it.</summary>
-    public async Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public InboxEventContext Read(InboxEvent item)
     {
         ArgumentNullException.ThrowIfNull(item);
 
-        // Forwarding first, as for Feishu's observers: a failing bot then does not hold it back (both are idempotent per event).
-        if (webhooks is not null)
-        {
-            await webhooks.FanOutAsync(item, cancellationToken).ConfigureAwait(false);
-        }
+        // DingTalk's push says nothing of when it happened that every kind shares: the Hub's receipt stands for it.
+        return new InboxEventContext(item.Id, item.AppName, ChannelPlatform.DingTalk, item.EventType, item.DedupKey, null, item.ReceivedAt, JsonElement.Parse(item.Body));
+    }
 
+    /// <summary>Handles one claimed DingTalk event; throws to have the inbox retry it.</summary>
+    public async Task<InboxHandling> HandleAsync(InboxEvent item, InboxEventContext context, bool observed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(context);
         if (item.EventType != DingTalkIngest.RobotMessageType)
         {
             return InboxHandling.Handled(item.ReceivedAt);
         }
 
-        var json = Encoding.UTF8.GetString(item.Body);
-        var inbound = DingTalkRobotInboundMessage.Parse(json);
-        var message = ToBotMessage(inbound, item) with { Channel = ToChannel(json, item.ReceivedAt), ReplyContext = json };
+        var inbound = DingTalkRobotInboundMessage.Parse(item.Body);
+        var message = ToBotMessage(inbound, item) with { Channel = ToChannel(inbound, context.Event, item.ReceivedAt), ReplyContext = context.Event.GetRawText() };
         await bots.Get(BotPlatform, item.AppName).HandleMessageAsync(message, "dt-" + item.Id, cancellationToken).ConfigureAwait(false);
 
         return InboxHandling.Handled(item.ReceivedAt);
@@ -62,11 +64,11 @@ internal sealed class DingTalkInboxHandler(
     };
 
     /// <summary>The robot message in the platform-neutral model, for an assistant; null when malformed for it.</summary>
-    private static Larkway.Channels.Messages.InboundMessage? ToChannel(string json, DateTimeOffset receivedAt)
+    private static Larkway.Channels.Messages.InboundMessage? ToChannel(DingTalkRobotInboundMessage inbound, JsonElement json, DateTimeOffset receivedAt)
     {
         try
         {
-            return Larkway.Channels.Adapters.DingTalkChannelAdapter.Normalize(json, null, receivedAt);
+            return Larkway.Channels.Inbound.DingTalkInboundNormalizer.Normalize(inbound, json, null, receivedAt);
         }
         catch (Larkway.Channels.Inbound.ChannelInboundException)
         {

@@ -1,3 +1,4 @@
+using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Models;
 using Larkway.Feishu.Events.Models.Contact;
 using Larkway.Hub.Apps;
@@ -34,15 +35,20 @@ internal sealed partial class DirectoryEventObserver(
     ], StringComparer.Ordinal);
 
     /// <summary>Contact events, and the directory app's events while its tenant key is still to be learned from one.</summary>
-    public ValueTask<bool> WantsAsync(string appName, Larkway.Feishu.Events.Envelopes.FeishuEventEnvelope envelope, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(EventTypes.Contains(envelope.EventType)
-            || (appName == options.Value.AppName && envelope.TenantKey is { Length: > 0 } key && !tenant.Knows(key)));
+    public ValueTask<bool> WantsAsync(InboxEventContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(context.Native<FeishuEventEnvelope>() is { } envelope
+            && (EventTypes.Contains(envelope.EventType) || (context.AppName == options.Value.AppName && envelope.TenantKey is { Length: > 0 } key && !tenant.Knows(key))));
 
     /// <summary>Applies a contact event; true for every contact event (ignoring one is handling it too).</summary>
     public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var envelope = context.Envelope;
+        if (context.Native<FeishuEventEnvelope>() is not { } envelope)
+        {
+            // Feishu's contact events only: another platform's directory arrives by its own sync.
+            return false;
+        }
+
         var isDirectoryApp = context.AppName == options.Value.AppName;
         if (isDirectoryApp && envelope.TenantKey is { Length: > 0 } learned)
         {

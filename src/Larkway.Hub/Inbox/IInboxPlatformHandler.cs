@@ -2,9 +2,9 @@ namespace Larkway.Hub.Inbox;
 
 /// <summary>
 /// One platform's handling of the events it stored in the inbox, the seam through which the inbox dispatches without
-/// knowing any platform: the transports whose bodies it reads, and the handling of one claimed event (read the body,
-/// dispatch it, hand its <see cref="InboxArrival"/> on with what it passes to the bot). Each platform's room registers
-/// its handler (<c>TryAddEnumerable</c>); an event of a transport no handler names is dead-lettered.
+/// knowing any platform: the transports whose bodies it reads, the reading of a claimed event's body into the neutral
+/// event every observer sees (once: the handler then works from that reading), and the handling of it (dispatch it, hand
+/// its <see cref="InboxArrival"/> on with what it passes to the bot). Each platform's unit supplies its handler.
 /// </summary>
 internal interface IInboxPlatformHandler
 {
@@ -12,11 +12,18 @@ internal interface IInboxPlatformHandler
     IReadOnlyCollection<InboxTransport> Transports { get; }
 
     /// <summary>
-    /// Handles one claimed event and says what came of it; throws to have the inbox retry it, or
-    /// <see cref="System.Text.Json.JsonException"/> when its body cannot be read (dead-lettered at once, as
-    /// <see cref="InboxHandling.Malformed"/>).
+    /// Reads a claimed event's stored body into the neutral event, attaching the platform's own reading when its handling
+    /// needs one. Reads only the body, no I/O: whatever it throws, every retry would throw too, so the event is
+    /// dead-lettered at once (<see cref="InboxHandling.Malformed"/>).
     /// </summary>
-    Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken);
+    InboxEventContext Read(InboxEvent item);
+
+    /// <summary>
+    /// Handles the event <see cref="Read"/> read, after the observers saw it (<paramref name="observed"/>: one took it as
+    /// its own), and says what came of it; throws to have the inbox retry it, or
+    /// <see cref="System.Text.Json.JsonException"/> when the event does not match its model (dead-lettered at once).
+    /// </summary>
+    Task<InboxHandling> HandleAsync(InboxEvent item, InboxEventContext context, bool observed, CancellationToken cancellationToken);
 }
 
 /// <summary>What a platform's handler made of one claimed event: the inbox counts it and completes or dead-letters the event.</summary>

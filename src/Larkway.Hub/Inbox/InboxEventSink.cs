@@ -149,7 +149,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
 
             // After the handler, so forwarding (a database write) does not delay the card response past necessity;
             // a failure here fails the event and the processor retries it (observers are idempotent).
-            var context = new InboxEventContext(eventId, inbound.AppName, _time.GetUtcNow(), inbound.Envelope);
+            var context = FeishuEventContexts.Of(eventId, inbound.AppName, _time.GetUtcNow(), inbound.Envelope);
             var observed = await InboxObservers.ObserveAsync(_observers, context, token).ConfigureAwait(false);
             if (!dispatches && !observed)
             {

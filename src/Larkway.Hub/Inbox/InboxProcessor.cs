@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.Inbox;
 
 /// <summary>
-/// The inbox queue's handler: hands a claimed event to the <see cref="IInboxPlatformHandler"/> of its transport (the room
-/// of the platform that stored it reads the body, dispatches it and hands its <see cref="InboxArrival"/> on), counts what
-/// came of it, and completes it. A failing handler is retried on the inbox's schedule; a body that does not match its
+/// The inbox queue's handler: has the <see cref="IInboxPlatformHandler"/> of a claimed event's transport read it once into
+/// the neutral event, shows that to every <see cref="IInboxEventObserver"/> (webhooks, approvals, the directory, Bitable
+/// sync), then lets the handler dispatch it (the room of the platform that stored it hands its <see cref="InboxArrival"/>
+/// on), counts what came of it, and completes it. A failing handler is retried on the inbox's schedule; a body that does not match its
 /// event model, an event no registered platform reads, or one for an app since deleted is dead-lettered at once.
 /// </summary>
 /// <remarks>
@@ -24,8 +25,11 @@ internal sealed partial class InboxProcessor(
     InboxTelemetry telemetry,
     TimeProvider time,
     ILogger<InboxProcessor> logger,
+    IEnumerable<IInboxEventObserver>? observers = null,
     HubAppRegistry? apps = null) : IWorkHandler<InboxEvent>
 {
+    private readonly IInboxEventObserver[] _observers = [.. observers ?? []];
+
     private readonly Dictionary<InboxTransport, IInboxPlatformHandler> _platformHandlers = platformHandlers.Each
         .SelectMany(h => h.Transports, (h, transport) => (h, transport)).ToDictionary(x => x.transport, x => x.h);
 
@@ -83,16 +87,7 @@ internal sealed partial class InboxProcessor(
                 $"No platform of this Hub reads events that arrived by '{item.Transport.WireName}': the platform that stored it is not set up here. Set it up again and replay the event to handle it.");
         }
 
-        InboxHandling handling;
-        try
-        {
-            handling = await platform.HandleAsync(item, cancellationToken).ConfigureAwait(false);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            handling = InboxHandling.Malformed(ex);
-        }
-
+        var handling = await HandleAsync(platform, item, cancellationToken).ConfigureAwait(false);
         telemetry.Handled(item.AppName, item.EventType, handling.Outcome, time.GetUtcNow() - handling.Since);
         if (handling.Error is { } error)
         {
@@ -102,6 +97,32 @@ internal sealed partial class InboxProcessor(
         }
 
         return WorkOutcome<InboxEvent>.Done();
+    }
+
+    /// <summary>Reads the event once, lets the observers see it, then has its platform handle it.</summary>
+    private async Task<InboxHandling> HandleAsync(IInboxPlatformHandler platform, InboxEvent item, CancellationToken cancellationToken)
+    {
+        InboxEventContext context;
+        try
+        {
+            context = platform.Read(item);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Reading is the body alone: what fails once fails on every retry.
+            return InboxHandling.Malformed(ex);
+        }
+
+        try
+        {
+            // Observers first: a failing handler then does not hold back forwarding, and both are idempotent.
+            var observed = await InboxObservers.ObserveAsync(_observers, context, cancellationToken).ConfigureAwait(false);
+            return await platform.HandleAsync(item, context, observed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return InboxHandling.Malformed(ex);
+        }
     }
 
     [LoggerMessage(EventId = LogEvents.InboxProcessorAppDeleted, Level = LogLevel.Warning, Message = "Inbox event {EventId}: the app '{AppName}' is no longer in the Hub; dead-lettered without retries.")]

@@ -26,7 +26,8 @@ internal sealed record HubEventIgnoreRule(string AppName, Func<FeishuEventEnvelo
 internal sealed class InboxTriage(
     IHubEventDispatcherProvider dispatchers,
     IEnumerable<HubEventIgnoreRule> rules,
-    IEnumerable<IInboxEventObserver> observers)
+    IEnumerable<IInboxEventObserver> observers,
+    TimeProvider? time = null)
 {
     private readonly ILookup<string, HubEventIgnoreRule> _rules = rules.ToLookup(r => r.AppName, StringComparer.Ordinal);
     private readonly IInboxEventObserver[] _observers = [.. observers];
@@ -44,9 +45,10 @@ internal sealed class InboxTriage(
             return false;
         }
 
+        var context = FeishuEventContexts.Of(0, inbound.AppName, (time ?? TimeProvider.System).GetUtcNow(), envelope);
         foreach (var observer in _observers)
         {
-            if (await observer.WantsAsync(inbound.AppName, envelope, cancellationToken).ConfigureAwait(false))
+            if (await observer.WantsAsync(context, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }

@@ -50,7 +50,6 @@ public static class HubWeComServiceCollectionExtensions
         services.TryAddSingleton(sp => new WeComIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));
         services.TryAddSingleton(sp => new WeComInboxHandler(
             sp.GetRequiredService<AppBots>(),
-            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
             sp.GetService<Larkway.Hub.Notifications.Actions.NotificationCardActions>() is { } actions
                 ? new WeComCardClicks(
                     sp.GetRequiredService<Larkway.Hub.Notifications.NotificationStore>(),

@@ -66,7 +66,7 @@ internal static class WeComCallbackJson
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>Reads a stored callback.</summary>
-    public static JsonDocument Parse(byte[] body) => JsonDocument.Parse(body);
+    public static JsonElement Parse(byte[] body) => JsonElement.Parse(body);
 
     /// <summary>UTF-8 text, for tests and logs of shapes (never of content).</summary>
     public static string Text(byte[] body) => Encoding.UTF8.GetString(body);

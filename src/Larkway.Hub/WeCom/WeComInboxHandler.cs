@@ -5,14 +5,13 @@ using Larkway.Hub.Inbox;
 namespace Larkway.Hub.WeCom;
 
 /// <summary>
-/// The inbox's handler of WeCom callbacks. Every one is first forwarded to the business webhooks subscribed to its type
-/// (<c>wecom.message.*</c>, <c>wecom.event.*</c>), as Feishu's and DingTalk's are; a member's text message then goes to
+/// The inbox's handler of WeCom callbacks. Every one is read once into the neutral event the observers see (the business
+/// webhooks subscribed to <c>wecom.message.*</c>, <c>wecom.event.*</c> among them, as for every platform); a member's text message then goes to
 /// the bot (commands, /help, conversations), which answers through the app's <c>message/send</c>; a click on a
 /// notification's template card goes to <see cref="Notifications.WeComCardClicks"/>.
 /// </summary>
 internal sealed class WeComInboxHandler(
     AppBots bots,
-    Webhooks.WebhookStore? webhooks = null,
     Notifications.WeComCardClicks? cardClicks = null,
     IBotAssistant? assistant = null) : IInboxPlatformHandler
 {
@@ -22,23 +21,26 @@ internal sealed class WeComInboxHandler(
     /// <inheritdoc/>
     public IReadOnlyCollection<InboxTransport> Transports { get; } = [WeComIngest.Transport];
 
-    /// <summary>Handles one claimed WeCom callback; throws to have the inbox retry it.</summary>
-    public async Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public InboxEventContext Read(InboxEvent item)
     {
         ArgumentNullException.ThrowIfNull(item);
-
-        // Forwarding first, as for the other platforms: a failing bot then does not hold it back (both are idempotent per event).
-        if (webhooks is not null)
-        {
-            await webhooks.FanOutAsync(item, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var document = WeComCallbackJson.Parse(item.Body);
-        var root = document.RootElement;
+        var root = WeComCallbackJson.Parse(item.Body);
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new JsonException("A stored WeCom callback is a JSON object.");
         }
+
+        // WeCom's CreateTime is in seconds and not on every kind: the Hub's receipt stands for when it happened.
+        return new InboxEventContext(item.Id, item.AppName, Larkway.Channels.Messages.ChannelPlatform.WeCom, item.EventType, item.DedupKey, null, item.ReceivedAt, root);
+    }
+
+    /// <summary>Handles one claimed WeCom callback; throws to have the inbox retry it.</summary>
+    public async Task<InboxHandling> HandleAsync(InboxEvent item, InboxEventContext context, bool observed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(context);
+        var root = context.Event;
 
         if (item.EventType == WeComIngest.TemplateCardEventType && cardClicks is not null && Notifications.WeComCardClicks.Claims(root))
         {

@@ -129,21 +129,14 @@ internal sealed class WebhookStore(
     }
 
     /// <summary>
-    /// Queues the event for every subscription whose types match; those already queued for this inbox event are
-    /// skipped (the unique index settles a race). Returns how many deliveries were added.
+    /// Queues the event, of any platform, for every subscription whose types match (<c>im.message.receive_v1</c>,
+    /// <c>dingtalk.robot_message</c>, <c>wecom.message.*</c>…), once per subscription however often it is handled: those
+    /// already queued for this inbox event are skipped (the unique index settles a race). Returns how many were added.
     /// </summary>
-    public Task<int> FanOutAsync(InboxEventContext context, CancellationToken cancellationToken) =>
-        FanOutAsync(context.InboxEventId, context.Envelope.EventType, context.Envelope.DedupKey, () => Payload(context), cancellationToken);
-
-    /// <summary>
-    /// Queues one delivery of a stored DingTalk push (a robot message, an event, a card callback) per subscription whose
-    /// types match (<c>dingtalk.robot_message</c>, <c>dingtalk.event.*</c>, <c>dingtalk.card_callback</c>), once per
-    /// subscription however often it is handled. The body has Feishu's shape with DingTalk's JSON as its <c>event</c>.
-    /// </summary>
-    public Task<int> FanOutAsync(InboxEvent item, CancellationToken cancellationToken)
+    public Task<int> FanOutAsync(InboxEventContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        return FanOutAsync(item.Id, item.EventType, item.DedupKey, () => Payload(item), cancellationToken);
+        ArgumentNullException.ThrowIfNull(context);
+        return FanOutAsync(context.InboxEventId, context.EventType, context.EventId, () => Payload(context), cancellationToken);
     }
 
     private async Task<int> FanOutAsync(long inboxEventId, string eventType, string? eventId, Func<byte[]> payloadOf, CancellationToken cancellationToken)
@@ -242,49 +235,31 @@ internal sealed class WebhookStore(
     /// <summary>Wakes this process's sender (after deliveries queued with <see cref="QueueAsync"/> were committed).</summary>
     public void NotifySender() => signals.For(WebhookQueue.Name).Notify();
 
-    /// <summary>The body posted: <c>{"id","type","created_at","app","event"}</c>.</summary>
+    /// <summary>
+    /// The body posted, one envelope for every platform: <c>{"id","type","created_at","app","event"}</c>, its event the
+    /// platform's JSON as received (Feishu's <c>event</c> object, DingTalk's push, WeCom's callback).
+    /// </summary>
     internal static byte[] Payload(InboxEventContext context)
     {
-        var envelope = context.Envelope;
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("id", envelope.DedupKey ?? $"inbox_{context.InboxEventId}");
-            writer.WriteString("type", envelope.EventType);
-            writer.WriteString("created_at", (envelope.CreateTime ?? context.ReceivedAt).ToUniversalTime());
+            writer.WriteString("id", context.EventId ?? $"inbox_{context.InboxEventId}");
+            writer.WriteString("type", context.EventType);
+            writer.WriteString("created_at", (context.CreatedAt ?? context.ReceivedAt).ToUniversalTime());
             writer.WriteString("app", HubAppService.NameOnWire(context.AppName));
-            WriteNotification(writer, envelope.Event);
+            WriteNotification(writer, context.Event);
             writer.WritePropertyName("event");
-            if (envelope.Event.ValueKind == JsonValueKind.Undefined)
+            if (context.Event.ValueKind == JsonValueKind.Undefined)
             {
                 writer.WriteNullValue();
             }
             else
             {
-                envelope.Event.WriteTo(writer);
+                context.Event.WriteTo(writer);
             }
 
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>The body posted for a DingTalk push: <c>{"id","type","created_at","app","event"}</c>, its event DingTalk's JSON as received.</summary>
-    internal static byte[] Payload(InboxEvent item)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", item.DedupKey ?? $"inbox_{item.Id}");
-            writer.WriteString("type", item.EventType);
-            writer.WriteString("created_at", item.ReceivedAt.ToUniversalTime());
-            writer.WriteString("app", HubAppService.NameOnWire(item.AppName));
-            writer.WritePropertyName("event");
-            using var body = JsonDocument.Parse(item.Body);
-            body.RootElement.WriteTo(writer);
             writer.WriteEndObject();
         }
 
@@ -386,17 +361,17 @@ internal sealed class WebhookStore(
     }
 }
 
-/// <summary>Queues webhook deliveries for every handled inbox event.</summary>
+/// <summary>Queues webhook deliveries for every handled inbox event, of every platform.</summary>
 internal sealed class WebhookFanOut(WebhookStore store) : IInboxEventObserver
 {
     /// <summary>Events of a type some subscription forwards (the subscription list is cached for 2 s).</summary>
-    public async ValueTask<bool> WantsAsync(string appName, Larkway.Feishu.Events.Envelopes.FeishuEventEnvelope envelope, CancellationToken cancellationToken) =>
-        await store.ForwardsAsync(envelope.EventType, cancellationToken).ConfigureAwait(false);
+    public async ValueTask<bool> WantsAsync(InboxEventContext context, CancellationToken cancellationToken) =>
+        await store.ForwardsAsync(context.EventType, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Queues the deliveries; true when a subscription forwards the event's type (forwarding is handling it).</summary>
     public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
     {
         await store.FanOutAsync(context, cancellationToken).ConfigureAwait(false);
-        return await store.ForwardsAsync(context.Envelope.EventType, cancellationToken).ConfigureAwait(false);
+        return await store.ForwardsAsync(context.EventType, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -286,7 +286,7 @@ public abstract class DirectoryStoreTests
             header = new { event_id = eventId, event_type = type, create_time = at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), token = "t", app_id = "cli_test", tenant_key = tenant },
             @event = body,
         });
-        await observer.OnEventAsync(new InboxEventContext(++_inboxId, app, at, FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(envelope))), CancellationToken.None);
+        await observer.OnEventAsync(FeishuEventContexts.Of(++_inboxId, app, at, FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(envelope))), CancellationToken.None);
     }
 
     private static DirectoryEventObserver Observer(HubServices hub) =>

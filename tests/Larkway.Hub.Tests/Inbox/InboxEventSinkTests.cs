@@ -168,7 +168,7 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
     {
         public Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken) => Task.FromResult(wants);
 
-        public ValueTask<bool> WantsAsync(string appName, FeishuEventEnvelope envelope, CancellationToken cancellationToken) => ValueTask.FromResult(wants);
+        public ValueTask<bool> WantsAsync(InboxEventContext context, CancellationToken cancellationToken) => ValueTask.FromResult(wants);
     }
 
     [Fact]

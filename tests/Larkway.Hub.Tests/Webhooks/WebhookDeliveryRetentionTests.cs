@@ -34,7 +34,7 @@ public abstract class WebhookDeliveryRetentionTests
         var subscription = await store.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/all"), ["*"], "", CancellationToken.None);
         foreach (var id in new[] { 1L, 2L, 3L })
         {
-            await store.FanOutAsync(new InboxEventContext(id, "", time.GetUtcNow(), TestEvents.Custom($"ev_{id}").Envelope), CancellationToken.None);
+            await store.FanOutAsync(FeishuEventContexts.Of(id, "", time.GetUtcNow(), TestEvents.Custom($"ev_{id}").Envelope), CancellationToken.None);
         }
 
         var claimed = await queue.ClaimAsync("sender", 2, Lease, CancellationToken.None);

@@ -88,7 +88,7 @@ public sealed class WebhookSignatureTests
         var body = """{"schema":"2.0","header":{"event_id":"ev_9","event_type":"im.message.receive_v1","create_time":"1700000000000","app_id":"cli_x","tenant_key":"t"},"event":{"message":{"message_id":"om_1"}}}""";
         var envelope = FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes(body));
 
-        var payload = WebhookStore.Payload(new InboxEventContext(7, "ops", DateTimeOffset.FromUnixTimeSeconds(1), envelope));
+        var payload = WebhookStore.Payload(FeishuEventContexts.Of(7, "ops", DateTimeOffset.FromUnixTimeSeconds(1), envelope));
 
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;

@@ -76,7 +76,7 @@ public abstract class WebhookStoreTests
             services: s => s.AddHubWebhooks(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
 
     private static InboxEventContext Context(long id, Larkway.Feishu.Events.Ingest.FeishuInboundEvent inbound) =>
-        new(id, inbound.AppName, DateTimeOffset.UtcNow, inbound.Envelope);
+        FeishuEventContexts.Of(id, inbound.AppName, DateTimeOffset.UtcNow, inbound.Envelope);
 }
 
 public sealed class SqliteWebhookStoreTests : WebhookStoreTests

@@ -1,4 +1,5 @@
 using Larkway.Feishu.Events;
+using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Models;
 using Larkway.Feishu.Events.Models.Bitable;
 using Larkway.Hub.Inbox;
@@ -14,16 +15,22 @@ namespace Larkway.Hub.BitableSync;
 internal sealed class BitableSyncEventObserver(BitableSyncStore store) : IInboxEventObserver
 {
     /// <summary>Record and field changes only.</summary>
-    public ValueTask<bool> WantsAsync(string appName, Larkway.Feishu.Events.Envelopes.FeishuEventEnvelope envelope, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(envelope.EventType is BitableRecordChangedEvent.Type or BitableFieldChangedEvent.Type);
+    public ValueTask<bool> WantsAsync(InboxEventContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(context.Native<FeishuEventEnvelope>() is { EventType: BitableRecordChangedEvent.Type or BitableFieldChangedEvent.Type });
 
     public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        switch (context.Envelope.EventType)
+        if (context.Native<FeishuEventEnvelope>() is not { } envelope)
+        {
+            // Bitable is Feishu's: no other platform's event names a table.
+            return false;
+        }
+
+        switch (envelope.EventType)
         {
             case BitableRecordChangedEvent.Type:
-                if (FeishuEventParser.Parse(context.Envelope) is BitableRecordChangedEvent changed && changed.ActionList.Count > 0)
+                if (FeishuEventParser.Parse(envelope) is BitableRecordChangedEvent changed && changed.ActionList.Count > 0)
                 {
                     var at = changed.UpdateTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(changed.UpdateTime) : context.ReceivedAt;
                     at = at < context.ReceivedAt ? context.ReceivedAt : at;
@@ -32,7 +39,7 @@ internal sealed class BitableSyncEventObserver(BitableSyncStore store) : IInboxE
 
                 return false;
             case BitableFieldChangedEvent.Type:
-                if (FeishuEventParser.Parse(context.Envelope) is BitableFieldChangedEvent field)
+                if (FeishuEventParser.Parse(envelope) is BitableFieldChangedEvent field)
                 {
                     return await store.WakeFullAsync(field.FileToken, field.TableId, cancellationToken).ConfigureAwait(false) > 0;
                 }

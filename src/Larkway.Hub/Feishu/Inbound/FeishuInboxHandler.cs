@@ -9,51 +9,47 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.Feishu.Inbound;
 
 /// <summary>
-/// Handles the Feishu events the inbox queue claims (webhook and long connection alike): parses the stored envelope, lets
-/// the observers (webhook fan-out, approvals, directory, Bitable sync) see it, then dispatches it through its app's
+/// Handles the Feishu events the inbox queue claims (webhook and long connection alike): reads the stored envelope once
+/// into the neutral event (the envelope attached), and after the observers saw it dispatches it through its app's
 /// <see cref="FeishuEventDispatcher"/> with the event's <see cref="InboxArrival"/> on the handlers' context, which the
 /// bot hands on to the assistant. An envelope that does not match its event model is malformed (dead-lettered at once).
 /// </summary>
 internal sealed partial class FeishuInboxHandler(
     IHubEventDispatcherProvider dispatchers,
-    IEnumerable<IInboxEventObserver> observers,
     ILogger<FeishuInboxHandler> logger) : IInboxPlatformHandler
 {
-    private readonly IInboxEventObserver[] _observers = [.. observers];
-
     /// <inheritdoc/>
     public IReadOnlyCollection<InboxTransport> Transports { get; } = [InboxTransport.Http, InboxTransport.LongConnection];
 
     /// <inheritdoc/>
-    public async Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    public InboxEventContext Read(InboxEvent item)
     {
         ArgumentNullException.ThrowIfNull(item);
+        return FeishuEventContexts.Of(item.Id, item.AppName, item.ReceivedAt, FeishuEventEnvelope.Parse(item.Body));
+    }
+
+    /// <inheritdoc/>
+    public async Task<InboxHandling> HandleAsync(InboxEvent item, InboxEventContext context, bool observed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(context);
+        var envelope = context.Native<FeishuEventEnvelope>() ?? FeishuEventEnvelope.Parse(item.Body);
         var dispatcher = dispatchers.GetDispatcher(item.AppName);
-        if (dispatcher is null && _observers.Length == 0)
+        if (dispatcher is null || (observed && !dispatcher.Handles(envelope.EventType)))
         {
-            LogNoDispatcher(logger, item.Id, HubAppService.NameOnWire(item.AppName));
-            return InboxHandling.NoHandler(null);
+            // An observer's event needs no dispatcher handler: it is handled, not "without a handler".
+            if (!observed)
+            {
+                LogNoDispatcher(logger, item.Id, HubAppService.NameOnWire(item.AppName));
+            }
+
+            return observed ? InboxHandling.Handled(envelope.CreateTime) : InboxHandling.NoHandler(envelope.CreateTime);
         }
 
         try
         {
-            var envelope = FeishuEventEnvelope.Parse(item.Body);
-
-            // Observers (webhook fan-out, approvals) first: a failing handler then does not hold back forwarding, and both are idempotent.
-            var observed = await InboxObservers.ObserveAsync(_observers, new InboxEventContext(item.Id, item.AppName, item.ReceivedAt, envelope), cancellationToken).ConfigureAwait(false);
-            if (dispatcher is null || (observed && !dispatcher.Handles(envelope.EventType)))
-            {
-                // An observer's event needs no dispatcher handler: it is handled, not "without a handler".
-                if (!observed)
-                {
-                    LogNoDispatcher(logger, item.Id, HubAppService.NameOnWire(item.AppName));
-                }
-
-                return observed ? InboxHandling.Handled(envelope.CreateTime) : InboxHandling.NoHandler(envelope.CreateTime);
-            }
-
-            var context = new FeishuEventContext(envelope).Set(InboxArrival.Of(item));
-            var result = await dispatcher.DispatchAsync(context, cancellationToken).ConfigureAwait(false);
+            var dispatch = new FeishuEventContext(envelope).Set(InboxArrival.Of(item));
+            var result = await dispatcher.DispatchAsync(dispatch, cancellationToken).ConfigureAwait(false);
             var handled = result.Handled || observed;
             LogDispatched(logger, item.Id, item.EventType, handled);
             return handled ? InboxHandling.Handled(envelope.CreateTime) : InboxHandling.NoHandler(envelope.CreateTime);

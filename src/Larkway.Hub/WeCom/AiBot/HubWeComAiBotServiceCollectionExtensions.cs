@@ -36,7 +36,6 @@ public static class HubWeComAiBotServiceCollectionExtensions
             sp.GetRequiredService<IOptions<BotOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<Larkway.Hub.Webhooks.WebhookStore>(),
             sp.GetService<IBotAssistant>()));
 
         // WeCom's unit, its AI bot's part: a second bot seat, inbox handler and connection line.

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Options;
 namespace Larkway.Hub.WeCom.AiBot;
 
 /// <summary>
-/// The inbox's handler of WeCom AI bot callbacks. Every one is first forwarded to the business webhooks subscribed to its
-/// type (<c>wecom.aibot.*</c>, or <c>wecom.*</c>); a message with text (text, voice, mixed) then goes to the bot —
+/// The inbox's handler of WeCom AI bot callbacks. Every one is read once into the neutral event the observers see (the
+/// business webhooks subscribed to <c>wecom.aibot.*</c>, or <c>wecom.*</c>, among them); a message with text (text, voice, mixed) then goes to the bot —
 /// commands, /help, conversations — which answers over the bot's long connection by the callback's req_id
 /// (<see cref="WeComAiBotMessenger"/>); a <c>feedback_event</c> on an assistant's answer is stored as its feedback. Runs where the connection is, at once (<see cref="WeComAiBotIngest"/>); a retry
 /// the inbox queue runs on a replica without the connection fails and is tried again later.
@@ -24,7 +24,6 @@ internal sealed partial class WeComAiBotInboxHandler(
     IOptions<BotOptions> botOptions,
     TimeProvider time,
     ILoggerFactory loggerFactory,
-    Webhooks.WebhookStore? webhooks = null,
     IBotAssistant? assistant = null) : IInboxPlatformHandler
 {
     /// <summary>
@@ -41,24 +40,35 @@ internal sealed partial class WeComAiBotInboxHandler(
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<WeComAiBotInboxHandler>();
 
-    /// <summary>Handles one stored AI bot callback; throws to have the inbox retry it.</summary>
-    public async Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public InboxEventContext Read(InboxEvent item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        if (webhooks is not null)
+
+        // The stored frame ({headers, body}); its time is the Hub's receipt, which the welcome's 5 s window counts from too.
+        var frame = JsonElement.Parse(item.Body);
+        if (frame.ValueKind != JsonValueKind.Object)
         {
-            await webhooks.FanOutAsync(item, cancellationToken).ConfigureAwait(false);
+            throw new JsonException("A stored WeCom AI bot callback is a JSON object.");
         }
 
+        return new InboxEventContext(item.Id, item.AppName, Larkway.Channels.Messages.ChannelPlatform.WeCom, item.EventType, item.DedupKey, null, item.ReceivedAt, frame);
+    }
+
+    /// <summary>Handles one stored AI bot callback; throws to have the inbox retry it.</summary>
+    public async Task<InboxHandling> HandleAsync(InboxEvent item, InboxEventContext context, bool observed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(context);
         if (item.EventType == WeComAiBotIngest.EventTypePrefix + WeComAiBotEventTypes.EnterChat)
         {
-            await WelcomeAsync(item, cancellationToken).ConfigureAwait(false);
+            await WelcomeAsync(item, context.Event, cancellationToken).ConfigureAwait(false);
             return InboxHandling.Handled(item.ReceivedAt);
         }
 
         if (item.EventType == FeedbackEventType)
         {
-            await FeedbackAsync(item, cancellationToken).ConfigureAwait(false);
+            await FeedbackAsync(item, context.Event, cancellationToken).ConfigureAwait(false);
             return InboxHandling.Handled(item.ReceivedAt);
         }
 
@@ -68,8 +78,7 @@ internal sealed partial class WeComAiBotInboxHandler(
             return InboxHandling.Handled(item.ReceivedAt);
         }
 
-        using var document = JsonDocument.Parse(item.Body);
-        var frame = document.RootElement;
+        var frame = context.Event;
         var reqId = ReqIdOf(frame);
         var message = WeComAiBotMessage.Parse(frame.GetProperty("body"));
         if (ToBotMessage(message, item) is not { } botMessage || (botMessage.Text.Length == 0 && assistant is null))
@@ -95,7 +104,7 @@ internal sealed partial class WeComAiBotInboxHandler(
     /// the Feishu bot greets a chat it joins. WeCom takes a welcome only within 5 s of the event: one handled later (the
     /// inbox retrying it) is not answered, and a refusal is logged rather than retried, since a retry would be too late.
     /// </summary>
-    private async Task WelcomeAsync(InboxEvent item, CancellationToken cancellationToken)
+    private async Task WelcomeAsync(InboxEvent item, JsonElement frame, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(botOptions.Value.WelcomeMessage))
         {
@@ -109,8 +118,7 @@ internal sealed partial class WeComAiBotInboxHandler(
             return;
         }
 
-        using var document = JsonDocument.Parse(item.Body);
-        var reqId = ReqIdOf(document.RootElement);
+        var reqId = ReqIdOf(frame);
         var app = await apps.FindAsync(item.AppName, cancellationToken).ConfigureAwait(false);
         if (app?.AiBotId is not { Length: > 0 } botId || connections.Find(botId) is not { } client)
         {
@@ -135,18 +143,17 @@ internal sealed partial class WeComAiBotInboxHandler(
     /// in this app and conversation, the vote is stored as a click on a Feishu answer's buttons is. Any other — a business
     /// system's own reply, no assistant, a kind WeCom may add — is left to the webhooks it was forwarded to, never retried.
     /// </summary>
-    private async Task FeedbackAsync(InboxEvent item, CancellationToken cancellationToken)
+    private async Task FeedbackAsync(InboxEvent item, JsonElement frame, CancellationToken cancellationToken)
     {
         if (assistant is null)
         {
             return;
         }
 
-        using var document = JsonDocument.Parse(item.Body);
         WeComAiBotEvent callback;
         try
         {
-            callback = WeComAiBotEvent.Parse(document.RootElement.GetProperty("body"));
+            callback = WeComAiBotEvent.Parse(frame.GetProperty("body"));
         }
         catch (Larkway.WeCom.WeComApiException)
         {

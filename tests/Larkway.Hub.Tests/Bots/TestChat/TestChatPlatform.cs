@@ -70,10 +70,12 @@ internal sealed class TestChatInboxHandler(AppBots bots) : IInboxPlatformHandler
 {
     public IReadOnlyCollection<InboxTransport> Transports { get; } = [TestChatPlatform.Transport];
 
-    public async Task<InboxHandling> HandleAsync(InboxEvent item, CancellationToken cancellationToken)
+    public InboxEventContext Read(InboxEvent item) =>
+        new(item.Id, item.AppName, new Larkway.Channels.Messages.ChannelPlatform(TestChatPlatform.Platform), item.EventType, item.DedupKey, null, item.ReceivedAt, JsonElement.Parse(item.Body));
+
+    public async Task<InboxHandling> HandleAsync(InboxEvent item, InboxEventContext context, bool observed, CancellationToken cancellationToken)
     {
-        using var document = JsonDocument.Parse(item.Body);
-        var root = document.RootElement;
+        var root = context.Event;
         var id = root.GetProperty("id").GetString()!;
         var chat = root.GetProperty("chat").GetString()!;
         var message = new BotMessage

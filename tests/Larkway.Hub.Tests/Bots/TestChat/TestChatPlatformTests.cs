@@ -1,6 +1,10 @@
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
+using System.Text.Json;
 using Larkway.Hub.Platform.Queue;
+using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Webhooks;
+using Microsoft.EntityFrameworkCore;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -59,6 +63,38 @@ public sealed class TestChatPlatformTests(PostgresCluster cluster) : IAsyncLifet
         _wire.Sent.ShouldAllBe(s => s.App == "tc-ops");
         (await hub.Store.GetAsync(whoami.EventId))!.Transport.ShouldBe(TestChatPlatform.Transport);
         (await StoredTransportAsync(whoami.EventId)).ShouldBe("TestchatPush");
+    }
+
+    [Fact]
+    public async Task A_testchat_message_reaches_the_business_webhooks_in_the_one_envelope_without_its_room_forwarding_it()
+    {
+        await using var hub = new HubServices(_db, _time, settings: new Dictionary<string, string?> { ["Larkway:Webhooks:SenderEnabled"] = "false" }, services: s => s
+            .AddSingleton(new BotCommands().AddSamples())
+            .AddSingleton(new BotCardActions())
+            .AddSingleton<IBotConversationStore, DbBotConversationStore>()
+            .AddTestChat(_wire)
+            .AddHubWebhooks(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
+        var webhooks = hub.Provider.GetRequiredService<WebhookStore>();
+        var subscription = await webhooks.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/testchat"), ["testchat.*"], "", CancellationToken.None);
+        var inbox = hub.Provider.GetRequiredService<InboxStore>();
+        var stored = await inbox.AppendAsync(TestChatPlatform.Message("tc-ops", "m9", "chat-9", "bob", "/whoami"), CancellationToken.None);
+        var worker = hub.Provider.GetServices<IHostedService>().OfType<QueueWorker<InboxEvent>>().Single();
+        await worker.StartAsync(CancellationToken.None);
+
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(stored.EventId))!.State == WorkState.Done, "the message is handled");
+        await worker.StopAsync(CancellationToken.None);
+
+        // The inbox showed testchat's event to the observers; testchat's handler knows nothing of webhooks.
+        await using var db = await hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
+        var delivery = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.InboxEventId == stored.EventId);
+        delivery.SubscriptionId.ShouldBe(subscription.Id);
+        using var payload = JsonDocument.Parse(delivery.Payload);
+        var root = payload.RootElement;
+        root.GetProperty("id").GetString().ShouldBe("tc:tc-ops:m9");
+        root.GetProperty("type").GetString().ShouldBe(TestChatPlatform.MessageType);
+        root.GetProperty("app").GetString().ShouldBe("tc-ops");
+        root.GetProperty("event").GetProperty("text").GetString().ShouldBe("/whoami");
+        _wire.TextsIn("chat-9").ShouldBe(["You are testchat user bob in p2p chat chat-9."]);
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class HubAssistantLaneOrderTests
 
         public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
         {
-            if (!context.Envelope.Event.GetRawText().Contains("First:", StringComparison.Ordinal))
+            if (!context.Event.GetRawText().Contains("First:", StringComparison.Ordinal))
             {
                 return false;
             }
