@@ -60,57 +60,73 @@ internal static class RoomReferences
         return (type.IsGenericType ? type.GetGenericTypeDefinition() : type).FullName ?? type.Name;
     }
 
+    /// <summary>Every reference of every type, read in parallel (the types share nothing while read).</summary>
     private static List<Reference> Read(HubSources sources)
     {
+        var all = new HashSet<Reference>();
+        Parallel.ForEach(
+            sources.Types,
+            () => new HashSet<Reference>(),
+            (type, _, found) =>
+            {
+                Read(sources, type, found);
+                return found;
+            },
+            found =>
+            {
+                lock (all)
+                {
+                    all.UnionWith(found);
+                }
+            });
+        return [.. all];
+    }
+
+    private static void Read(HubSources sources, Type type, HashSet<Reference> found)
+    {
         const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
-        var found = new HashSet<Reference>();
+        var from = Outermost(type);
 
-        void Add(IEnumerable<string> files, Type from, IEnumerable<Type?> referred)
+        void Add(IReadOnlyCollection<string> files, IEnumerable<Type?> referred)
         {
-            var types = referred.SelectMany(Expand).Distinct().ToList();
-            foreach (var file in files)
+            foreach (var to in referred.SelectMany(Expand))
             {
-                foreach (var to in types)
+                foreach (var file in files)
                 {
-                    found.Add(new Reference(file, Outermost(from), to));
+                    found.Add(new Reference(file, from, to));
                 }
             }
         }
 
-        foreach (var type in sources.Types)
+        var files = sources.FilesOf(type);
+        Add(files, [type.BaseType, .. type.GetInterfaces(), .. AttributeTypes(type.GetCustomAttributesData())]);
+        foreach (var field in type.GetFields(All))
         {
-            var files = sources.FilesOf(type);
-            Add(files, type, [type.BaseType, .. type.GetInterfaces(), .. AttributeTypes(type.GetCustomAttributesData())]);
-            foreach (var field in type.GetFields(All))
-            {
-                Add(files, type, [field.FieldType, .. AttributeTypes(field.GetCustomAttributesData())]);
-            }
-
-            foreach (var property in type.GetProperties(All))
-            {
-                var accessor = property.GetMethod ?? property.SetMethod;
-                Add(accessor is null ? files : sources.FilesOf(accessor), type, AttributeTypes(property.GetCustomAttributesData()));
-            }
-
-            foreach (var method in type.GetMethods(All).Cast<MethodBase>().Concat(type.GetConstructors(All)))
-            {
-                var parameters = method.GetParameters();
-                Add(sources.FilesOf(method), type,
-                [
-                    (method as MethodInfo)?.ReturnType,
-                    .. parameters.Select(p => p.ParameterType),
-                    .. AttributeTypes(method.GetCustomAttributesData()),
-                    .. parameters.SelectMany(p => AttributeTypes(p.GetCustomAttributesData())),
-                    .. method is MethodInfo m ? AttributeTypes(m.ReturnParameter.GetCustomAttributesData()) : [],
-                ]);
-                foreach (var (offset, referred) in TypesInBody(method))
-                {
-                    Add(sources.FilesAt(method, offset), type, [referred]);
-                }
-            }
+            Add(files, [field.FieldType, .. AttributeTypes(field.GetCustomAttributesData())]);
         }
 
-        return [.. found];
+        foreach (var property in type.GetProperties(All))
+        {
+            var accessor = property.GetMethod ?? property.SetMethod;
+            Add(accessor is null ? files : sources.FilesOf(accessor), AttributeTypes(property.GetCustomAttributesData()));
+        }
+
+        foreach (var method in type.GetMethods(All).Cast<MethodBase>().Concat(type.GetConstructors(All)))
+        {
+            var parameters = method.GetParameters();
+            Add(sources.FilesOf(method),
+            [
+                (method as MethodInfo)?.ReturnType,
+                .. parameters.Select(p => p.ParameterType),
+                .. AttributeTypes(method.GetCustomAttributesData()),
+                .. parameters.SelectMany(p => AttributeTypes(p.GetCustomAttributesData())),
+                .. method is MethodInfo m ? AttributeTypes(m.ReturnParameter.GetCustomAttributesData()) : [],
+            ]);
+            foreach (var (offset, referred) in TypesInBody(method))
+            {
+                Add(sources.FilesAt(method, offset), [referred]);
+            }
+        }
     }
 
     /// <summary>An attribute's type and the types its arguments name (typeof(…), also inside arrays).</summary>
