@@ -1,62 +1,174 @@
-using System.Text.RegularExpressions;
-using Larkway.Hub.Tests.TestSupport;
-
 namespace Larkway.Hub.Tests.Architecture;
 
 /// <summary>
-/// The three platforms are equals: a DingTalk or WeCom type is named only in its platform's room (src/Larkway.Hub/DingTalk,
-/// WeCom, and Feishu's room beside them); the shared rooms ask the seams. The files outside the rooms that still name one
-/// are listed below, each with why, and the list only shrinks: a listed file that no longer names one fails too.
-/// Read from the source text (as <c>grep -E '\b(DingTalk|WeCom)[A-Z]'</c> reads it), so a comment naming a type counts.
+/// The three platforms are equals: a platform's types are named in its platform's room (src/Larkway.Hub/Feishu, DingTalk,
+/// WeCom); the shared rooms ask the seams. A platform's type is a type of its client libraries (Larkway.Feishu*,
+/// Larkway.DingTalk*, Larkway.WeCom*) or a Hub type declared in its room. What a file names is read from the compiled Hub
+/// (<see cref="RoomReferences"/>: base types, interfaces, fields, attributes, signatures and method bodies, each reference
+/// placed in the source file that makes it), so a qualified name or a name inside a lambda counts, a comment does not.
+/// <para>DingTalk and WeCom: no file outside the platform rooms names one but those listed in
+/// <see cref="AllowedDingTalkOrWeCom"/>.</para>
+/// <para>Feishu: the files of the shared rooms that still name a Feishu type are listed in <see cref="AllowedFeishu"/>,
+/// each with why. Not checked: the composition root (the files at the top of src/Larkway.Hub, which wire every room) and
+/// the rooms that are Feishu's by nature — BitableSync (a sync with Feishu's Bitable product) and Approvals (Feishu's
+/// approval instances: the API submits, reads and reconciles them in Feishu, the bridge reads Feishu's approval events).
+/// Identity and Directory are shared: sign-in takes Feishu as its one leg today and the directory reads Feishu's contacts,
+/// but both already carry other platforms (the directory's people link to every platform's accounts).</para>
+/// Both lists only shrink: a listed file that no longer names one fails until its entry is removed.
 /// </summary>
-public sealed partial class PlatformNameTests
+public sealed class PlatformNameTests
 {
-    private static readonly string[] Rooms = ["DingTalk/", "WeCom/", "Feishu/"];
+    private static readonly string[] PlatformRooms = ["Feishu", "DingTalk", "WeCom"];
 
-    /// <summary>Files outside the rooms that still name a DingTalk or WeCom type, with why.</summary>
-    private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
+    /// <summary>Rooms that are Feishu's by nature, not checked for Feishu types (see the class's comment).</summary>
+    private static readonly string[] FeishuRooms = ["BitableSync", "Approvals"];
+
+    /// <summary>Files outside the platform rooms that still name a DingTalk or WeCom type, with why.</summary>
+    private static readonly Dictionary<string, string> AllowedDingTalkOrWeCom = new(StringComparer.Ordinal)
     {
-        ["Platform/LogEvents.cs"] = "the one table of the assembly's log event ids (by design: ids are never shared)",
+        ["HubApp.cs"] = "the composition root adds each platform's room (AddHubDingTalk, AddHubWeCom, AddHubWeComAiBot): wiring every room is its job",
+        ["Platform/Storage/HubDbContext.cs"] = "the model in one place: it lists DingTalk's robot-signature rows and their configuration (RoomTests lists it too); goes when a room adds its own part of the model",
     };
 
-    [Fact]
-    public void Only_the_rooms_name_DingTalk_or_WeCom_types()
+    /// <summary>Files of the shared rooms that still name a Feishu type, with why.</summary>
+    private static readonly Dictionary<string, string> AllowedFeishu = new(StringComparer.Ordinal)
     {
-        var named = Naming().Where(f => !Allowed.ContainsKey(f.Key)).Select(f => $"{f.Key}: {string.Join(", ", f.Value)}").ToList();
+        ["AdminConsole/Pages/BitableSyncs/DryRunValues.cs"] = "the console's Bitable sync pages show Bitable's field types (BitableFieldType): the pages of a Feishu-only room",
+        ["AdminConsole/Pages/BitableSyncs/Sync.cshtml"] = "shows each field's Bitable type (BitableFieldType) on the Feishu-only Bitable sync page",
+        ["Alerts/AlertNotifier.cs"] = "checks the alert's card with Feishu's CardValidator before sending: notification cards are Feishu's card JSON",
+        ["Apps/HubAppConnectionTest.cs"] = "the console's connection test for a Feishu app asks Feishu's bot API (BotClient); should be Feishu's room's piece of the unit, as DingTalk's and WeCom's are",
+        ["Apps/HubAppModels.cs"] = "a stored app without a base URL defaults to Feishu's (FeishuBaseUrls): the stored app row predates the other platforms",
+        ["Apps/HubAppRegistry.cs"] = "a stored app without a base URL defaults to Feishu's (FeishuBaseUrls), as HubAppModels",
+        ["Apps/HubAppService.cs"] = "the env-configured default app is a Feishu app, with Feishu's base URL (FeishuBaseUrls) as the last default",
+        ["Apps/HubAppsApi.cs"] = "maps Feishu's per-app event and card callbacks (MapFeishuEvents, MapFeishuCardActions) with the apps API; belongs to Feishu's room as DingTalk's and WeCom's callbacks do",
+        ["Apps/HubAppsServiceCollectionExtensions.cs"] = "replaces the Feishu library's user-token store (IFeishuUserTokenStore) with the Hub's stored one",
+        ["Apps/HubUserTokenStore.cs"] = "the Hub's store of Feishu user tokens (implements IFeishuUserTokenStore); Feishu's room's piece by nature",
+        ["Assistants/Routing/AssistantCardActions.cs"] = "answers the assistant's card clicks in Feishu's card-action types (CardActionTriggerEvent, CardActionResponse)",
+        ["Bots/AppBot.cs"] = "the bot reads Feishu's events (messages, card actions, bot added) from Feishu's dispatcher: the bot's Feishu seat, until it lives in Feishu's room",
+        ["Bots/AppBots.cs"] = "a bot seat's identity is Feishu's BotInfo",
+        ["Bots/BotCardActions.cs"] = "bot card clicks arrive and are answered as Feishu's card-action types",
+        ["Bots/BotContext.cs"] = "a bot's reply is Feishu's MessageContent",
+        ["Bots/BotIdentity.cs"] = "asks Feishu's bot API (BotClient) who the app's bot is",
+        ["Bots/BotMessage.cs"] = "a bot message carries Feishu's MessageReceivedEvent when it came from Feishu",
+        ["Bots/IBotMessenger.cs"] = "the default messenger sends through Feishu's IM client (MessagesClient, ReceiveId, MessageContent)",
+        ["Bots/SampleCommands.cs"] = "the sample commands answer with Feishu cards and messages (CardBuilder, MessageContent)",
+        ["Directory/DirectoryEventObserver.cs"] = "the directory follows Feishu's contact events (user, department, scope changes) from the inbox",
+        ["Directory/DirectoryMapping.cs"] = "maps Feishu's contact records (ContactUser, ContactDepartment) to the directory's rows",
+        ["Directory/DirectorySync.cs"] = "the directory's full sync pages through Feishu's contact API (users, departments, scopes)",
+        ["Directory/FeishuContactEvents.cs"] = "turns Feishu's contact event payloads into the contact API's records for the mapping",
+        ["Identity/HubIdentityServiceCollectionExtensions.cs"] = "adds Feishu's sign-in scheme (AddFeishu, FeishuAuthenticationOptions): the identity provider's one upstream sign-in",
+        ["Identity/Provider/TokenService.cs"] = "checks PKCE with the Feishu library's Pkce helper; a neutral helper would remove it",
+        ["Identity/SignIn/FeishuLegFailure.cs"] = "reads a failed Feishu call of the sign-in leg (FeishuApiException)",
+        ["Identity/SignIn/FeishuSignIn.cs"] = "the sign-in's Feishu leg: reads the signed-in user through a Feishu client",
+        ["Identity/SignIn/SignInEndpoints.cs"] = "starts the Feishu challenge (FeishuChallengeProperties) for a sign-in",
+        ["Inbox/GroupCommit.cs"] = "stores Feishu's inbound events (FeishuInboundEvent, its dedup and time-ordered keys) until the neutral inbound model lands",
+        ["Inbox/HubInboxServiceCollectionExtensions.cs"] = "registers the inbox as Feishu's event sink (IFeishuEventSink), Feishu's dispatchers and its inbox handler, until the sink lives in Feishu's room",
+        ["Inbox/IHubEventDispatcherProvider.cs"] = "hands out Feishu's event dispatcher per app",
+        ["Inbox/IInboxEventObserver.cs"] = "observers see the event as Feishu's envelope (FeishuEventEnvelope)",
+        ["Inbox/IInboxWriter.cs"] = "writes events under Feishu's time-ordered key (FeishuTimeOrderedKey)",
+        ["Inbox/InboxEventSink.cs"] = "stores Feishu's inbound event: the inbox is Feishu's event sink (IFeishuEventSink) until the neutral inbound model lands",
+        ["Inbox/InboxLane.cs"] = "picks a Feishu event's lane from its envelope (OfFeishu)",
+        ["Inbox/InboxRedaction.cs"] = "redacts a stored body by what Feishu's envelope says the event is",
+        ["Inbox/InboxStore.cs"] = "appends Feishu's inbound event (FeishuInboundEvent)",
+        ["Inbox/InboxTransport.cs"] = "maps Feishu's transport (FeishuEventTransport) to the inbox's",
+        ["Inbox/InboxTriage.cs"] = "triages Feishu's inbound events against Feishu's dispatcher (what no handler wants is left alone)",
+        ["Inbox/Writers/SqliteInboxWriter.cs"] = "orders rows by Feishu's time-ordered key (FeishuTimeOrderedKey)",
+        ["Notifications/Actions/INotificationCardHandler.cs"] = "a card click reaches the handlers as Feishu's card action and is answered with Feishu's response",
+        ["Notifications/Actions/NotificationCardActions.cs"] = "answers a click with Feishu's card-action response and toast",
+        ["Notifications/Actions/NotificationTypeActions.cs"] = "checks a type's cards with Feishu's CardValidator and answers clicks in Feishu's card-action types",
+        ["Notifications/ContactRecipientResolver.cs"] = "resolves recipients through Feishu's contact API (UsersClient, ReceiveId)",
+        ["Notifications/IRecipientResolver.cs"] = "a resolved recipient is Feishu's ReceiveId",
+        ["Notifications/NotificationRequest.cs"] = "checks a notification's card with Feishu's CardValidator: cards are Feishu's card JSON",
+        ["Notifications/RecipientExpander.cs"] = "expands departments to people through Feishu's contact API",
+        ["Notifications/Types/NotificationTypeDefinition.cs"] = "checks a type's card template with Feishu's CardValidator",
+        ["Platform/Http/FeishuFailure.cs"] = "turns a FeishuApiException into the Hub's failure record; belongs beside Feishu/FeishuFailures.cs in Feishu's room",
+        ["Sandbox/SandboxPeople.cs"] = "catches a failed Feishu call (FeishuApiException) while setting the sample people's preferences; LarkwayApiException would cover every platform",
+        ["Webhooks/WebhookStore.cs"] = "the webhook fan-out reads Feishu's envelope of the inbound event",
+    };
+
+    private static readonly Lazy<Dictionary<string, Dictionary<string, SortedSet<string>>>> Named = new(Naming);
+
+    [Fact]
+    public void Only_the_platform_rooms_name_DingTalk_or_WeCom_types()
+    {
+        var named = Named.Value
+            .Select(f => (File: f.Key, Types: f.Value.Where(p => p.Key is "DingTalk" or "WeCom").SelectMany(p => p.Value).ToList()))
+            .Where(f => f.Types.Count > 0 && !AllowedDingTalkOrWeCom.ContainsKey(f.File))
+            .Select(f => $"{f.File}: {string.Join(", ", f.Types)}")
+            .ToList();
         named.ShouldBeEmpty("give the per-platform fact to the platform's room through a seam (an interface or record the room registers) instead of naming its type here");
     }
 
     [Fact]
-    public void Every_listed_file_still_names_one()
+    public void Every_file_listed_for_DingTalk_or_WeCom_still_names_one()
     {
-        var naming = Naming();
-        Allowed.Keys.Where(f => !naming.ContainsKey(f)).ToList()
+        AllowedDingTalkOrWeCom.Keys
+            .Where(f => !Named.Value.TryGetValue(f, out var platforms) || !platforms.Keys.Any(p => p is "DingTalk" or "WeCom"))
+            .ToList()
             .ShouldBeEmpty("these files no longer name a DingTalk or WeCom type: remove them from the list");
     }
 
-    /// <summary>Each file outside the rooms that names a DingTalk or WeCom type, with the names, by its path under src/Larkway.Hub.</summary>
-    private static Dictionary<string, SortedSet<string>> Naming()
+    [Fact]
+    public void Shared_rooms_name_Feishu_types_only_in_the_listed_files()
     {
-        var hub = Path.Combine(RepoPaths.Root, "src", "Larkway.Hub");
-        var found = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        foreach (var file in System.IO.Directory.EnumerateFiles(hub, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal)))
+        var named = NamingFeishu()
+            .Where(f => !AllowedFeishu.ContainsKey(f.Key))
+            .Select(f => $"{f.Key}: {string.Join(", ", f.Value)}")
+            .ToList();
+        named.ShouldBeEmpty("a shared room asks the seams (Apps/HubPlatforms, the rooms' contracts); put the Feishu part in Feishu's room, or if it must stay, list the file with why");
+    }
+
+    [Fact]
+    public void Every_file_listed_for_Feishu_still_names_one()
+    {
+        var naming = NamingFeishu();
+        AllowedFeishu.Keys.Where(f => !naming.ContainsKey(f)).ToList()
+            .ShouldBeEmpty("these files no longer name a Feishu type (or are no longer in a shared room): remove them from the list");
+    }
+
+    /// <summary>The files of the shared rooms that name a Feishu type, with the types.</summary>
+    private static Dictionary<string, SortedSet<string>> NamingFeishu() => Named.Value
+        .Where(f => HubSources.RoomOf(f.Key) is var room && room != HubSources.Root && !FeishuRooms.Contains(room))
+        .Where(f => f.Value.ContainsKey("Feishu"))
+        .ToDictionary(f => f.Key, f => f.Value["Feishu"], StringComparer.Ordinal);
+
+    /// <summary>Each file outside the platform rooms that names a platform's type: platform → the types' names.</summary>
+    private static Dictionary<string, Dictionary<string, SortedSet<string>>> Naming()
+    {
+        var sources = HubSources.Hub.Value;
+        var found = new Dictionary<string, Dictionary<string, SortedSet<string>>>(StringComparer.Ordinal);
+        foreach (var reference in RoomReferences.All.Value)
         {
-            var path = Path.GetRelativePath(hub, file).Replace('\\', '/');
-            if (path.StartsWith("bin/", StringComparison.Ordinal) || path.StartsWith("obj/", StringComparison.Ordinal) || Rooms.Any(r => path.StartsWith(r, StringComparison.Ordinal)))
+            if (PlatformRooms.Contains(HubSources.RoomOf(reference.File)) || PlatformOf(reference.To, sources) is not { } platform)
             {
                 continue;
             }
 
-            var names = PlatformType().Matches(File.ReadAllText(file)).Select(m => m.Value).ToList();
-            if (names.Count > 0)
+            if (!found.TryGetValue(reference.File, out var platforms))
             {
-                found[path] = new SortedSet<string>(names, StringComparer.Ordinal);
+                found[reference.File] = platforms = new(StringComparer.Ordinal);
             }
+
+            if (!platforms.TryGetValue(platform, out var names))
+            {
+                platforms[platform] = names = new(StringComparer.Ordinal);
+            }
+
+            names.Add(RoomReferences.NameOf(reference.To));
         }
 
         return found;
     }
 
-    [GeneratedRegex(@"\b(DingTalk|WeCom)[A-Z]\w*", RegexOptions.CultureInvariant)]
-    private static partial Regex PlatformType();
+    /// <summary>The platform a type is of: its client library's, or the room's that declares it; null for any other type.</summary>
+    private static string? PlatformOf(Type type, HubSources sources)
+    {
+        var assembly = type.Assembly.GetName().Name!;
+        if (PlatformRooms.FirstOrDefault(p => assembly.StartsWith("Larkway." + p, StringComparison.Ordinal)) is { } library)
+        {
+            return library;
+        }
+
+        return type.Assembly == sources.Assembly ? sources.RoomsOf(type).FirstOrDefault(PlatformRooms.Contains) : null;
+    }
 }
