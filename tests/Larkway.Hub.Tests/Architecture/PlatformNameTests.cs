@@ -61,10 +61,10 @@ public sealed class PlatformNameTests
         ["Identity/SignIn/FeishuLegFailure.cs"] = "reads a failed Feishu call of the sign-in leg (FeishuApiException)",
         ["Identity/SignIn/FeishuSignIn.cs"] = "the sign-in's Feishu leg: reads the signed-in user through a Feishu client",
         ["Identity/SignIn/SignInEndpoints.cs"] = "starts the Feishu challenge (FeishuChallengeProperties) for a sign-in",
+        ["Inbox/FeishuEventContexts.cs"] = "makes the neutral event of a Feishu envelope for Feishu's handler and the inbox's Feishu sink, until the sink lives in Feishu's room",
         ["Inbox/GroupCommit.cs"] = "stores Feishu's inbound events (FeishuInboundEvent, its dedup and time-ordered keys) until the neutral inbound model lands",
         ["Inbox/HubInboxServiceCollectionExtensions.cs"] = "registers the inbox as Feishu's event sink (IFeishuEventSink), Feishu's dispatchers and its inbox handler, until the sink lives in Feishu's room",
         ["Inbox/IHubEventDispatcherProvider.cs"] = "hands out Feishu's event dispatcher per app",
-        ["Inbox/IInboxEventObserver.cs"] = "observers see the event as Feishu's envelope (FeishuEventEnvelope)",
         ["Inbox/IInboxWriter.cs"] = "writes events under Feishu's time-ordered key (FeishuTimeOrderedKey)",
         ["Inbox/InboxEventSink.cs"] = "stores Feishu's inbound event: the inbox is Feishu's event sink (IFeishuEventSink) until the neutral inbound model lands",
         ["Inbox/InboxLane.cs"] = "picks a Feishu event's lane from its envelope (OfFeishu)",
@@ -83,7 +83,6 @@ public sealed class PlatformNameTests
         ["Notifications/Types/NotificationTypeDefinition.cs"] = "checks a type's card template with Feishu's CardValidator",
         ["Platform/Http/FeishuFailure.cs"] = "turns a FeishuApiException into the Hub's failure record; belongs beside Feishu/FeishuFailures.cs in Feishu's room",
         ["Sandbox/SandboxPeople.cs"] = "catches a failed Feishu call (FeishuApiException) while setting the sample people's preferences; LarkwayApiException would cover every platform",
-        ["Webhooks/WebhookStore.cs"] = "the webhook fan-out reads Feishu's envelope of the inbound event",
     };
 
     private static readonly Lazy<Dictionary<string, Dictionary<string, SortedSet<string>>>> Named = new(Naming);
