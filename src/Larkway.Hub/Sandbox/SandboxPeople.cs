@@ -86,7 +86,7 @@ internal static partial class SandboxPeople
         {
             // The Hub stopped first; the next start tries again.
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or Microsoft.EntityFrameworkCore.DbUpdateException or Larkway.Feishu.FeishuApiException or HttpRequestException)
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or Microsoft.EntityFrameworkCore.DbUpdateException or Larkway.Clients.LarkwayApiException or HttpRequestException)
         {
             LogNotSet(logger, ex.GetType().Name + ": " + ex.Message);
         }

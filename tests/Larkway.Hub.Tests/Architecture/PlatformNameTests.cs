@@ -81,8 +81,6 @@ public sealed class PlatformNameTests
         ["Notifications/NotificationRequest.cs"] = "checks a notification's card with Feishu's CardValidator: cards are Feishu's card JSON",
         ["Notifications/RecipientExpander.cs"] = "expands departments to people through Feishu's contact API",
         ["Notifications/Types/NotificationTypeDefinition.cs"] = "checks a type's card template with Feishu's CardValidator",
-        ["Platform/Http/FeishuFailure.cs"] = "turns a FeishuApiException into the Hub's failure record; belongs beside Feishu/FeishuFailures.cs in Feishu's room",
-        ["Sandbox/SandboxPeople.cs"] = "catches a failed Feishu call (FeishuApiException) while setting the sample people's preferences; LarkwayApiException would cover every platform",
     };
 
     private static readonly Lazy<Dictionary<string, Dictionary<string, SortedSet<string>>>> Named = new(Naming);

@@ -74,7 +74,7 @@ public abstract class NotificationStoreTests : IAsyncLifetime
         second.Attempts.ShouldBe(2);
 
         (await a.MarkSentAsync(first.Id, "a", "om_late")).ShouldBeFalse();
-        (await a.MarkFailedAsync(second.Id, "b", new FeishuFailure(230002, "Bot is not in the chat", "log-1"))).ShouldBeTrue();
+        (await a.MarkFailedAsync(second.Id, "b", "Bot is not in the chat", "log-1")).ShouldBeTrue();
         var failed = (await a.GetAsync(created.Id))!.Value.Deliveries.Single();
         failed.State.ShouldBe(WorkState.DeadLetter);
         failed.LogId.ShouldBe("log-1");
@@ -150,8 +150,8 @@ public abstract class NotificationStoreTests : IAsyncLifetime
         public Task<bool> MarkSentAsync(long id, string owner, string messageId) =>
             _queue.RecordAsync(id, owner, WorkOutcome<NotificationDeliveryRow>.Done(s => s.SetProperty(d => d.MessageId, messageId)), CancellationToken.None);
 
-        public Task<bool> MarkFailedAsync(long id, string owner, FeishuFailure error) =>
-            _queue.RecordAsync(id, owner, WorkOutcome<NotificationDeliveryRow>.DeadLetter(error.Message, s => s.SetProperty(d => d.LogId, error.LogId)), CancellationToken.None);
+        public Task<bool> MarkFailedAsync(long id, string owner, string message, string? logId) =>
+            _queue.RecordAsync(id, owner, WorkOutcome<NotificationDeliveryRow>.DeadLetter(message, s => s.SetProperty(d => d.LogId, logId)), CancellationToken.None);
 
         public Task<int> RetryFailedAsync(string id) => _store.RetryFailedAsync(id, CancellationToken.None);
 
