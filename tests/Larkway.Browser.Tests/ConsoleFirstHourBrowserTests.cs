@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Hub.Assistants.Storage;
+using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;

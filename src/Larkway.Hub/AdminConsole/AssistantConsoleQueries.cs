@@ -94,17 +94,17 @@ internal sealed class AssistantConsoleQueries(IDbContextFactory<HubDbContext> co
 
             if (platform is not null)
             {
-                query = query.Where(s => db.AssistantTurns.Any(t => t.SessionId == s.Id && t.Platform == platform));
+                query = query.Where(s => db.Set<AssistantTurnRow>().Any(t => t.SessionId == s.Id && t.Platform == platform));
             }
 
             if (person is not null)
             {
-                query = query.Where(s => s.PersonId == person || db.AssistantTurns.Any(t => t.SessionId == s.Id && (t.PersonId == person || t.SenderId == person)));
+                query = query.Where(s => s.PersonId == person || db.Set<AssistantTurnRow>().Any(t => t.SessionId == s.Id && (t.PersonId == person || t.SenderId == person)));
             }
 
             if (lastStatus is not null)
             {
-                query = query.Where(s => db.AssistantTurns.Where(t => t.SessionId == s.Id).OrderByDescending(t => t.Id).Select(t => t.Status).FirstOrDefault() == lastStatus);
+                query = query.Where(s => db.Set<AssistantTurnRow>().Where(t => t.SessionId == s.Id).OrderByDescending(t => t.Id).Select(t => t.Status).FirstOrDefault() == lastStatus);
             }
 
             var sessions = await query.OrderByDescending(s => s.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);

@@ -45,7 +45,7 @@ internal sealed class ConsoleQueries(IDbContextFactory<HubDbContext> contexts, H
 
             if (status is { } s)
             {
-                query = query.Where(n => db.NotificationDeliveries.Any(d => d.NotificationId == n.Id && d.State == s));
+                query = query.Where(n => db.Set<NotificationDeliveryRow>().Any(d => d.NotificationId == n.Id && d.State == s));
             }
 
             var rows = await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;

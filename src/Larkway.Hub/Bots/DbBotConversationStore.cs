@@ -17,7 +17,7 @@ internal sealed class DbBotConversationStore(IDbContextFactory<HubDbContext> con
     // compiled against, and two Hubs in one process (another provider, other options) each have their own model.
     private readonly Func<HubDbContext, string, string, string, CancellationToken, Task<BotConversationRow?>> _find =
         EF.CompileAsyncQuery((HubDbContext db, string app, string chatId, string userOpenId, CancellationToken cancellationToken) =>
-            db.BotConversations.AsNoTracking().SingleOrDefault(c => c.App == app && c.ChatId == chatId && c.UserOpenId == userOpenId));
+            db.Set<BotConversationRow>().AsNoTracking().SingleOrDefault(c => c.App == app && c.ChatId == chatId && c.UserOpenId == userOpenId));
 
     // Read-only contexts kept for the lookup: building a DbContext (its services, model and options checks) cost more
     // than the query itself. They track nothing (no-tracking query) and hold no connection between lookups.

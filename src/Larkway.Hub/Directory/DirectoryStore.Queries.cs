@@ -45,14 +45,14 @@ internal sealed partial class DirectoryStore
             if (query.Department is { Length: > 0 } department)
             {
                 var ids = await DepartmentIdsAsync(db, department, cancellationToken).ConfigureAwait(false);
-                people = people.Where(p => db.Memberships.Any(m => m.PersonId == p.Id && ids.Contains(m.DepartmentId)));
+                people = people.Where(p => db.Set<MembershipRow>().Any(m => m.PersonId == p.Id && ids.Contains(m.DepartmentId)));
             }
 
             if (query.Query is { Length: > 0 } q)
             {
                 var lower = q.ToLowerInvariant();
                 people = people.Where(p => p.Name.ToLower().Contains(lower) || (p.EnName != null && p.EnName.ToLower().Contains(lower))
-                    || p.EmployeeNo == q || p.UserId == q || db.PersonAppIds.Any(a => a.PersonId == p.Id && a.OpenId == q));
+                    || p.EmployeeNo == q || p.UserId == q || db.Set<PersonAppIdRow>().Any(a => a.PersonId == p.Id && a.OpenId == q));
             }
 
             if (query.Status is { } status)

@@ -180,7 +180,7 @@ internal sealed partial class DirectoryStore
         {
             return await db.Memberships.AsNoTracking()
                 .Where(m => m.TenantKey == tenantKey && m.DepartmentId != "0"
-                    && !db.Departments.Any(d => d.TenantKey == tenantKey && d.OpenDepartmentId == m.DepartmentId && d.Status == DepartmentStatus.Active))
+                    && !db.Set<DepartmentRow>().Any(d => d.TenantKey == tenantKey && d.OpenDepartmentId == m.DepartmentId && d.Status == DepartmentStatus.Active))
                 .Select(m => m.DepartmentId).Distinct().OrderBy(d => d).Take(limit)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -209,7 +209,7 @@ internal sealed partial class DirectoryStore
         await using (db.ConfigureAwait(false))
         {
             return await db.Memberships
-                .Where(m => (m.LastSyncRunId == null || m.LastSyncRunId != runId) && db.People.Any(p => p.Id == m.PersonId && p.LastSyncRunId == runId))
+                .Where(m => (m.LastSyncRunId == null || m.LastSyncRunId != runId) && db.Set<PersonRow>().Any(p => p.Id == m.PersonId && p.LastSyncRunId == runId))
                 .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -253,9 +253,9 @@ internal sealed partial class DirectoryStore
             await using (transaction.ConfigureAwait(false))
             {
                 // A union_id the tenant already has (someone signed in through another app first) keeps that person; the placeholder's copy stays behind.
-                var moved = await db.People.Where(p => p.TenantKey == from && (p.UnionId == null || !db.People.Any(o => o.TenantKey == to && o.UnionId == p.UnionId)))
+                var moved = await db.People.Where(p => p.TenantKey == from && (p.UnionId == null || !db.Set<PersonRow>().Any(o => o.TenantKey == to && o.UnionId == p.UnionId)))
                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.TenantKey, to), cancellationToken).ConfigureAwait(false);
-                await db.Departments.Where(d => d.TenantKey == from && !db.Departments.Any(o => o.TenantKey == to && o.OpenDepartmentId == d.OpenDepartmentId))
+                await db.Departments.Where(d => d.TenantKey == from && !db.Set<DepartmentRow>().Any(o => o.TenantKey == to && o.OpenDepartmentId == d.OpenDepartmentId))
                     .ExecuteUpdateAsync(s => s.SetProperty(d => d.TenantKey, to), cancellationToken).ConfigureAwait(false);
                 await db.Memberships.Where(m => m.TenantKey == from).ExecuteUpdateAsync(s => s.SetProperty(m => m.TenantKey, to), cancellationToken).ConfigureAwait(false);
                 await db.DirectoryChanges.Where(c => c.TenantKey == from).ExecuteUpdateAsync(s => s.SetProperty(c => c.TenantKey, to), cancellationToken).ConfigureAwait(false);

@@ -15,8 +15,6 @@ internal sealed class NotificationRenderException(string message) : Exception(me
 /// </summary>
 internal abstract class CardNotificationChannel(string platform, string platformName, int renderFailedCode) : INotificationChannel
 {
-    public string Platform => platform;
-
     public abstract IReadOnlyList<string> RecipientTypes { get; }
 
     /// <summary>Why a Feishu card-builder template is refused: the platform shows only cards the Hub renders for it.</summary>

@@ -10,12 +10,10 @@ namespace Larkway.Hub.Notifications;
 /// so a request that cannot render is refused at once instead of accepted and dead-lettered), and one delivery's send —
 /// paced within the platform's limits, its failure classified in the platform's own terms. Each platform's room
 /// supplies one through its unit (<c>AddHubPlatformUnit(...).Supply</c>); <see cref="NotificationChannels"/> finds them by platform.
+/// A channel does not say its platform: the unit it came with does (<see cref="PlatformPieces{T}"/>), so the name is kept once.
 /// </summary>
 internal interface INotificationChannel
 {
-    /// <summary>The platform, as stored apps name it (<see cref="StoredApp.Platform"/>).</summary>
-    string Platform { get; }
-
     /// <summary>The recipient types this platform's apps send to (a request's recipients must be of the app's platform).</summary>
     IReadOnlyList<string> RecipientTypes { get; }
 
@@ -61,8 +59,8 @@ internal sealed class NotificationChannels(PlatformPieces<INotificationChannel> 
     public IReadOnlyList<string> RecipientTypes { get; } =
         [.. channels.Each.SelectMany(c => c.RecipientTypes).Append(NotificationRequest.PersonRecipient).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Every channel.</summary>
-    public IEnumerable<INotificationChannel> All => channels.All.Select(c => c.Piece);
+    /// <summary>The platforms with a channel, as stored apps name them (<see cref="StoredApp.Platform"/>), in the order their units were registered.</summary>
+    public IEnumerable<string> Platforms => channels.Platforms.Select(p => p.Name);
 
     /// <summary>The channel of <paramref name="platform"/>.</summary>
     /// <exception cref="InvalidOperationException">The Hub has no channel for it (its room is not registered).</exception>
@@ -73,7 +71,7 @@ internal sealed class NotificationChannels(PlatformPieces<INotificationChannel> 
     /// <summary>The channel of <paramref name="platform"/>, or null when its room is not in this Hub.</summary>
     public INotificationChannel? Find(string platform) => channels.Find(platform);
 
-    /// <summary>The channel whose apps send to <paramref name="recipientType"/>, or null.</summary>
-    public INotificationChannel? ForRecipient(string recipientType) =>
-        All.FirstOrDefault(c => c.RecipientTypes.Contains(recipientType, StringComparer.Ordinal));
+    /// <summary>The platform whose channel sends to <paramref name="recipientType"/>, or null.</summary>
+    public string? PlatformOfRecipient(string recipientType) =>
+        channels.All.Where(c => c.Piece.RecipientTypes.Contains(recipientType, StringComparer.Ordinal)).Select(c => c.Platform.Name).FirstOrDefault();
 }

@@ -50,27 +50,28 @@ internal sealed partial class NotificationSender(
         // The platform is decided once, by the app that sends: a routed delivery's own app, else the notification's.
         var appName = delivery.App ?? notification.App ?? "";
         var app = appName.Length > 0 && registry is not null ? await registry.FindAsync(appName, cancellationToken).ConfigureAwait(false) : null;
-        var channel = channels.For(HubAppPlatform.Of(app?.Platform));
+        var platform = HubAppPlatform.Of(app?.Platform);
+        var channel = channels.For(platform);
         var send = new ChannelSend(appName, app, notification, delivery);
         if (delivery.PersonId is null || router is null || linker is null)
         {
-            return await SendAsync(channel, send, cancellationToken).ConfigureAwait(false);
+            return await SendAsync(channel, platform, send, cancellationToken).ConfigureAwait(false);
         }
 
         // A person routed by email or mobile is looked up (and linked) on their platform first.
         var lookup = await linker.LookUpAsync(delivery, notification, cancellationToken).ConfigureAwait(false);
         if (lookup.Unavailable is { } unavailable)
         {
-            return Failed(notification, delivery, PlatformFailure.Numbered(channel.Platform, NoAnswerCode, unavailable), transient: true);
+            return Failed(notification, delivery, PlatformFailure.Numbered(platform, NoAnswerCode, unavailable), transient: true);
         }
 
-        var refusal = lookup.NotFound is { } notFound ? PlatformFailure.Numbered(channel.Platform, RecipientNotFoundException.Code, notFound) : null;
+        var refusal = lookup.NotFound is { } notFound ? PlatformFailure.Numbered(platform, RecipientNotFoundException.Code, notFound) : null;
         var outcome = refusal is not null
             ? Failed(notification, delivery, refusal, transient: false)
-            : await SendAsync(channel, send, cancellationToken, failure => refusal = failure).ConfigureAwait(false);
+            : await SendAsync(channel, platform, send, cancellationToken, failure => refusal = failure).ConfigureAwait(false);
         outcome = lookup.Also is { } also ? outcome.AlsoSetting(also) : outcome;
         return outcome.Kind == WorkOutcomeKind.DeadLetter && delivery.MessageId is null
-            ? await FallBackAsync(notification, delivery, channel.Platform, outcome, refusal, cancellationToken).ConfigureAwait(false)
+            ? await FallBackAsync(notification, delivery, platform, outcome, refusal, cancellationToken).ConfigureAwait(false)
             : outcome;
     }
 
@@ -126,8 +127,8 @@ internal sealed partial class NotificationSender(
     private static string Truncate(string text) =>
         text.Length <= NotificationDeliveryRow.MaxErrorLength ? text : text[..NotificationDeliveryRow.MaxErrorLength];
 
-    /// <summary>Sends one delivery through its channel, and turns how it ended into the outbox's outcome.</summary>
-    private async Task<WorkOutcome<NotificationDeliveryRow>> SendAsync(INotificationChannel channel, ChannelSend send, CancellationToken cancellationToken,
+    /// <summary>Sends one delivery through <paramref name="platform"/>'s channel, and turns how it ended into the outbox's outcome.</summary>
+    private async Task<WorkOutcome<NotificationDeliveryRow>> SendAsync(INotificationChannel channel, string platform, ChannelSend send, CancellationToken cancellationToken,
         Action<PlatformFailure>? refusedForGood = null)
     {
         var (notification, delivery) = (send.Notification, send.Delivery);
@@ -139,18 +140,18 @@ internal sealed partial class NotificationSender(
         catch (HubAppNotFoundException ex)
         {
             // Disabled (or deleted) after it was accepted: retried with back-off, so enabling the app again resumes it.
-            return Failed(notification, delivery, PlatformFailure.Numbered(channel.Platform, AppUnavailableCode, ex.Message), transient: true);
+            return Failed(notification, delivery, PlatformFailure.Numbered(platform, AppUnavailableCode, ex.Message), transient: true);
         }
         catch (RecipientNotFoundException ex)
         {
             // The platform's own refusal when one said so (its code as it gave it), else the Hub's code; the Hub's words.
-            var notFound = ex.Failure is { } said ? said with { Message = ex.Message } : PlatformFailure.Numbered(channel.Platform, RecipientNotFoundException.Code, ex.Message);
+            var notFound = ex.Failure is { } said ? said with { Message = ex.Message } : PlatformFailure.Numbered(platform, RecipientNotFoundException.Code, ex.Message);
             refusedForGood?.Invoke(notFound);
             return Failed(notification, delivery, notFound, transient: false);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return Failed(notification, delivery, PlatformFailure.Numbered(channel.Platform, NoAnswerCode, ex.GetType().Name + ": " + ex.Message), transient: true);
+            return Failed(notification, delivery, PlatformFailure.Numbered(platform, NoAnswerCode, ex.GetType().Name + ": " + ex.Message), transient: true);
         }
 
         switch (outcome)
@@ -178,7 +179,7 @@ internal sealed partial class NotificationSender(
 
                 return Failed(notification, delivery, refused.Failure, refused.Transient);
             default:
-                throw new InvalidOperationException($"The {channel.Platform} channel answered {outcome.GetType().Name}, which the outbox does not know.");
+                throw new InvalidOperationException($"The {platform} channel answered {outcome.GetType().Name}, which the outbox does not know.");
         }
     }
 

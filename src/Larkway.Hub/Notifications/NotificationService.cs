@@ -49,7 +49,7 @@ internal sealed class NotificationService(
 
         if (OnPlatform(composed.Request, platform) is not { } onPlatform)
         {
-            var others = channels.All.Where(c => c.Platform != platform).Select(c => HubAppPlatform.Display(c.Platform)).ToList();
+            var others = channels.Platforms.Where(p => p != platform).Select(p => HubAppPlatform.Display(p)).ToList();
             return NotificationSubmitResult.Invalid([new("recipients",
                 $"Nobody to send to on {HubAppPlatform.Display(platform)}: the type '{request.Type}' names only other platforms' recipients. "
                 + $"Send {Either(channels.For(platform).RecipientTypes)} recipients in 'recipients', or set 'app' to a {string.Join(" or ", others)} app.")]);
@@ -184,9 +184,9 @@ internal sealed class NotificationService(
 
         var recipient = request.Recipients[index];
         var field = $"recipients[{index}].{recipient.Type}";
-        var owner = channels.ForRecipient(recipient.Type);
+        var owner = channels.PlatformOfRecipient(recipient.Type);
         return (request.App is null || app is null
-            ? new(field, $"{recipient.Type} is a {HubAppPlatform.Display(owner?.Platform)} recipient: set 'app' to a {HubAppPlatform.Display(owner?.Platform)} app added to the Hub.")
+            ? new(field, $"{recipient.Type} is a {HubAppPlatform.Display(owner)} recipient: set 'app' to a {HubAppPlatform.Display(owner)} app added to the Hub.")
             : new(field, $"'{request.App}' is a {HubAppPlatform.Display(platform)} app: it sends to {Either(channel.RecipientTypes)}, not to {recipient.Type}."), platform);
     }
 

@@ -237,7 +237,7 @@ internal sealed class NotificationStore(
     private static Task<int> RequeueStaleAsync(HubDbContext db, IQueryable<NotificationDeliveryRow> deliveries, DateTimeOffset? now, CancellationToken cancellationToken) =>
         deliveries
             .Where(d => d.State == WorkState.Done
-                && d.SentVersion < db.Notifications.Where(n => n.Id == d.NotificationId).Select(n => n.Version).First())
+                && d.SentVersion < db.Set<NotificationRow>().Where(n => n.Id == d.NotificationId).Select(n => n.Version).First())
             .ExecuteUpdateAsync(
                 s => s.SetProperty(d => d.State, WorkState.Pending).SetProperty(d => d.Attempts, 0).SetProperty(d => d.NextAttemptAt, now),
                 cancellationToken);

@@ -27,7 +27,6 @@ public sealed class PlatformNameTests
     private static readonly Dictionary<string, string> AllowedDingTalkOrWeCom = new(StringComparer.Ordinal)
     {
         ["HubApp.cs"] = "the composition root adds each platform's room (AddHubDingTalk, AddHubWeCom, AddHubWeComAiBot): wiring every room is its job",
-        ["Platform/Storage/HubDbContext.cs"] = "the model in one place: it lists DingTalk's robot-signature rows and their configuration (RoomTests lists it too); goes when a room adds its own part of the model",
     };
 
     /// <summary>Files of the shared rooms that still name a Feishu type, with why.</summary>

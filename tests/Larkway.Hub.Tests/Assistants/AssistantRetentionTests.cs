@@ -4,6 +4,7 @@ using Larkway.Hub.Assistants;
 using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Bots;
+using Larkway.Hub.Directory;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Tests.TestSupport;

@@ -6,9 +6,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Larkway.Emulator.Seed;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Larkway.Hub.Platform.Storage;
 
 namespace Larkway.Integration.Tests.Hub;
 

@@ -1,5 +1,6 @@
 using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Routing;
+using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.DataProtection;

@@ -1,13 +1,14 @@
-using Larkway.Hub.Platform.Units;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Platform.Units;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

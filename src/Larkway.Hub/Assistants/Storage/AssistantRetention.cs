@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Larkway.Hub.Directory;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Leases;
 using Larkway.Hub.Platform.Queue;
@@ -84,7 +85,7 @@ internal sealed partial class AssistantRetention(
             db =>
             {
                 Expression<Func<AssistantSessionRow, bool>> spent = s => (s.ExpiresAt < sessionsEndedBefore || s.EndedAt < sessionsEndedBefore)
-                    && !db.AssistantTurns.Any(t => t.SessionId == s.Id);
+                    && !db.Set<AssistantTurnRow>().Any(t => t.SessionId == s.Id);
                 var batch = db.AssistantSessions.Where(spent).OrderBy(s => s.Id).Take(BatchSize).Select(s => s.Id);
                 return db.AssistantSessions.Where(s => batch.Contains(s.Id)).Where(spent).ExecuteDeleteAsync(cancellationToken);
             },

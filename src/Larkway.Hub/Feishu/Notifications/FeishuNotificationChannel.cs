@@ -24,8 +24,6 @@ internal sealed class FeishuNotificationChannel(IFeishuClientFactory apps, IReci
 
     private readonly ConcurrentDictionary<string, SendPacer> _pacers = new(StringComparer.Ordinal);
 
-    public string Platform => HubAppPlatform.Feishu;
-
     public IReadOnlyList<string> RecipientTypes => FeishuRecipientTypes;
 
     /// <summary>Feishu shows every card and template the request parser accepts.</summary>

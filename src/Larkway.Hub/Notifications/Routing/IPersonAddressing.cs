@@ -4,8 +4,8 @@ using Larkway.Hub.Directory.Links;
 namespace Larkway.Hub.Notifications.Routing;
 
 /// <summary>
-/// How a directory person is reached on one platform, for <see cref="PersonRouter"/>: each platform's room registers one
-/// (keyed by <see cref="Platform"/>), so routing walks a person's order without knowing any platform.
+/// How a directory person is reached on one platform, for <see cref="PersonRouter"/>: each platform's room supplies one
+/// through its unit (keyed by the unit's platform), so routing walks a person's order without knowing any platform.
 /// </summary>
 internal interface IPersonAddressing
 {

@@ -18,9 +18,6 @@ internal sealed record PersonRoute(string Platform, string? App, string Recipien
 /// </summary>
 internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, HubAppRegistry apps, RoutingSettingsStore routing, PlatformPieces<IPersonAddressing> addressings, PersonPlatforms platforms)
 {
-    // Each platform's room says how a person is reached there.
-    private readonly Dictionary<string, IPersonAddressing> _addressing = addressings.All.ToDictionary(a => a.Platform.Name, a => a.Piece, StringComparer.Ordinal);
-
     /// <summary>
     /// Reads at once what routing <paramref name="persons"/> needs for one notification: the settings, the sending apps,
     /// their links and their open_ids; a submit's recipients are then routed without a query each.
@@ -30,18 +27,18 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         var settings = await routing.GetAsync(cancellationToken).ConfigureAwait(false);
         var own = await PlatformOfAsync(notificationApp, cancellationToken).ConfigureAwait(false);
         var senders = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var platform in _addressing.Where(a => !a.Value.HasDefaultApp && a.Key != own).Select(a => a.Key))
+        foreach (var platform in addressings.All.Where(a => !a.Piece.HasDefaultApp && a.Platform.Name != own).Select(a => a.Platform.Name))
         {
             senders[platform] = await SenderAppAsync(platform, settings, cancellationToken).ConfigureAwait(false);
         }
 
         // The directory's ids are kept per app of its own platform, whose default app always sends: read them under the
         // notification's own app when it is one of that platform's, else under the default app.
-        var directoryApp = _addressing.GetValueOrDefault(own) is { HasDefaultApp: true } && notificationApp is { } named && !HubAppRegistry.IsDefault(named) ? named : "";
+        var directoryApp = addressings.Find(own) is { HasDefaultApp: true } && notificationApp is { } named && !HubAppRegistry.IsDefault(named) ? named : "";
         var ids = persons.Select(p => p.Id).Distinct(StringComparer.Ordinal).ToList();
         var personLinks = await links.LinksAsync(ids, cancellationToken).ConfigureAwait(false);
         var openIds = await links.OpenIdsAsync(ids, directoryApp, cancellationToken).ConfigureAwait(false);
-        return new(settings, own, notificationApp, senders, personLinks, openIds, _addressing, platforms);
+        return new(settings, own, notificationApp, senders, personLinks, openIds, addressings, platforms);
     }
 
     /// <summary>
@@ -98,7 +95,7 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
     /// <summary>The route on <paramref name="platform"/>, or null with why it was skipped (<see cref="RouteStep.AppOff"/>, <see cref="RouteStep.NoAccount"/>).</summary>
     private static (PersonRoute? Route, string? Skip) RouteOn(PersonRow person, string platform, PersonRoutingBatch batch)
     {
-        if (batch.Addressing.GetValueOrDefault(platform) is not { } addressing)
+        if (batch.Addressing.Find(platform) is not { } addressing)
         {
             return (null, RouteStep.AppOff);
         }
@@ -168,7 +165,7 @@ internal sealed record PersonRoutingBatch(
     IReadOnlyDictionary<string, string?> Senders,
     ILookup<string, PersonLinkRow> Links,
     IReadOnlyDictionary<string, string> OpenIds,
-    IReadOnlyDictionary<string, IPersonAddressing> Addressing,
+    PlatformPieces<IPersonAddressing> Addressing,
     PersonPlatforms Platforms)
 {
     /// <summary>The platform an email of this person is sent on first (to tell whether routing changes anything); null when no platform is registered.</summary>

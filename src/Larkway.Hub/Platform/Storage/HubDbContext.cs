@@ -1,14 +1,7 @@
-using Larkway.Hub.Approvals;
-using Larkway.Hub.Apps;
-using Larkway.Hub.Bots;
-using Larkway.Hub.Inbox;
-using Larkway.Hub.Notifications;
-using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Leases;
 using Larkway.Hub.Platform.Queue;
-using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -34,36 +27,6 @@ public class HubDbContext : DbContext
     {
     }
 
-    /// <summary>Received events and callbacks, with their processing state.</summary>
-    public DbSet<InboxEvent> InboxEvents => Set<InboxEvent>();
-
-    /// <summary>Every dedup key of every stored event; the primary key makes a redelivery a no-op.</summary>
-    public DbSet<InboxDedupKey> InboxDedupKeys => Set<InboxDedupKey>();
-
-    /// <summary>Open bot conversations, one per (app, chat, user).</summary>
-    public DbSet<BotConversationRow> BotConversations => Set<BotConversationRow>();
-
-    /// <summary>Notifications accepted from business systems.</summary>
-    public DbSet<NotificationRow> Notifications => Set<NotificationRow>();
-
-    /// <summary>The outbox: one delivery per notification recipient.</summary>
-    public DbSet<NotificationDeliveryRow> NotificationDeliveries => Set<NotificationDeliveryRow>();
-
-    /// <summary>Notification types: switch, card template, sample data, recipients.</summary>
-    public DbSet<NotificationTypeRow> NotificationTypes => Set<NotificationTypeRow>();
-
-    /// <summary>Clicks on notification cards.</summary>
-    public DbSet<NotificationActionRow> NotificationActions => Set<NotificationActionRow>();
-
-    /// <summary>API keys of business systems (hashed).</summary>
-    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
-
-    /// <summary>Business systems' webhook subscriptions (URL, event types, signing secret).</summary>
-    public DbSet<WebhookSubscriptionRow> WebhookSubscriptions => Set<WebhookSubscriptionRow>();
-
-    /// <summary>The webhook outbox and delivery log: one row per (subscription, inbox event).</summary>
-    public DbSet<WebhookDeliveryRow> WebhookDeliveries => Set<WebhookDeliveryRow>();
-
     /// <summary>Small named values the Hub keeps (the admin key's hash, …).</summary>
     public DbSet<HubSetting> Settings => Set<HubSetting>();
 
@@ -72,113 +35,12 @@ public class HubDbContext : DbContext
 
     /// <summary>Every administrative change, from the console and the admin REST API.</summary>
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
-    /// <summary>Feishu apps added at run time (secrets protected).</summary>
-    public DbSet<HubAppRow> Apps => Set<HubAppRow>();
 
     /// <summary>The Data Protection key ring shared by the replicas.</summary>
     public DbSet<HubDataProtectionKeyRow> DataProtectionKeys => Set<HubDataProtectionKeyRow>();
 
-    /// <summary>Approvals business systems asked for, and the submit outbox.</summary>
-    public DbSet<ApprovalRow> Approvals => Set<ApprovalRow>();
-
-    /// <summary>Each approval's transitions, in order (its history and its callbacks).</summary>
-    public DbSet<ApprovalTransitionRow> ApprovalTransitions => Set<ApprovalTransitionRow>();
-
     /// <summary>Work with no row of its own (approval submissions, …), one row per item, in its queue.</summary>
-    public DbSet<Platform.Queue.WorkItemRow> WorkItems => Set<Platform.Queue.WorkItemRow>();
-
-    /// <summary>The approval cards sent to approvers, one per task, with their reminders.</summary>
-    public DbSet<Approvals.Cards.ApprovalCardRow> ApprovalCards => Set<Approvals.Cards.ApprovalCardRow>();
-
-    /// <summary>Each replica's measurements per minute, for the console's dashboard and the alerts.</summary>
-    public DbSet<Monitoring.MetricMinuteRow> MetricMinutes => Set<Monitoring.MetricMinuteRow>();
-
-    /// <summary>Alerts: one per breach of a rule, opened and cleared.</summary>
-    public DbSet<Alerts.AlertRow> Alerts => Set<Alerts.AlertRow>();
-
-    /// <summary>Feishu users' token sets per app, encrypted.</summary>
-    public DbSet<Apps.HubUserTokenRow> UserTokens => Set<Apps.HubUserTokenRow>();
-
-    /// <summary>The directory's people, by the Hub's own id.</summary>
-    public DbSet<Directory.PersonRow> People => Set<Directory.PersonRow>();
-
-    /// <summary>Each person's open_id under each app.</summary>
-    public DbSet<Directory.PersonAppIdRow> PersonAppIds => Set<Directory.PersonAppIdRow>();
-
-    /// <summary>People's DingTalk and WeCom accounts.</summary>
-    public DbSet<Directory.Links.PersonLinkRow> PersonLinks => Set<Directory.Links.PersonLinkRow>();
-
-    /// <summary>Internal web apps that sign people in through the Hub (OpenID Connect clients).</summary>
-    public DbSet<Identity.ClientRow> IdentityClients => Set<Identity.ClientRow>();
-
-    /// <summary>The sign-in broker's sessions.</summary>
-    public DbSet<Identity.SessionRow> IdentitySessions => Set<Identity.SessionRow>();
-
-    /// <summary>Authorization codes (hashed, single use).</summary>
-    public DbSet<Identity.AuthorizationCodeRow> IdentityCodes => Set<Identity.AuthorizationCodeRow>();
-
-    /// <summary>Grants: one client's authorization in one session, the family of its refresh tokens.</summary>
-    public DbSet<Identity.GrantRow> IdentityGrants => Set<Identity.GrantRow>();
-
-    /// <summary>Refresh tokens (hashed, rotated).</summary>
-    public DbSet<Identity.RefreshTokenRow> IdentityRefreshTokens => Set<Identity.RefreshTokenRow>();
-
-    /// <summary>The broker's token signing keys (private keys protected).</summary>
-    public DbSet<Identity.SigningKeyRow> IdentitySigningKeys => Set<Identity.SigningKeyRow>();
-
-    /// <summary>Syncs between Bitable tables and database tables.</summary>
-    public DbSet<BitableSync.BitableSyncRow> BitableSyncs => Set<BitableSync.BitableSyncRow>();
-
-    /// <summary>Each sync's passes (the history).</summary>
-    public DbSet<BitableSync.BitableSyncPassRow> BitableSyncPasses => Set<BitableSync.BitableSyncPassRow>();
-
-    /// <summary>Rows changed on both sides, held for review.</summary>
-    public DbSet<BitableSync.BitableSyncConflictRow> BitableSyncConflicts => Set<BitableSync.BitableSyncConflictRow>();
-
-    /// <summary>Rows a side refused, per sync.</summary>
-    public DbSet<BitableSync.BitableSyncDeadLetterRow> BitableSyncDeadLetters => Set<BitableSync.BitableSyncDeadLetterRow>();
-
-    /// <summary>Records Bitable's events said changed, waiting for their sync's next pass.</summary>
-    public DbSet<BitableSync.BitableSyncDirtyRecordRow> BitableSyncDirtyRecords => Set<BitableSync.BitableSyncDirtyRecordRow>();
-
-    /// <summary>Console administrators granted by person or department.</summary>
-    public DbSet<AdminConsole.Auth.ConsoleAdminGrantRow> ConsoleAdminGrants => Set<AdminConsole.Auth.ConsoleAdminGrantRow>();
-
-    /// <summary>The directory's departments.</summary>
-    public DbSet<Directory.DepartmentRow> Departments => Set<Directory.DepartmentRow>();
-
-    /// <summary>Who is in which department.</summary>
-    public DbSet<Directory.MembershipRow> Memberships => Set<Directory.MembershipRow>();
-
-    /// <summary>The directory's history.</summary>
-    public DbSet<Directory.DirectoryChangeRow> DirectoryChanges => Set<Directory.DirectoryChangeRow>();
-
-    /// <summary>Directory sync runs.</summary>
-    public DbSet<Directory.DirectorySyncRunRow> DirectorySyncRuns => Set<Directory.DirectorySyncRunRow>();
-
-    /// <summary>What directory syncs found the app cannot see.</summary>
-    public DbSet<Directory.DirectorySyncProblemRow> DirectorySyncProblems => Set<Directory.DirectorySyncProblemRow>();
-
-    /// <summary>One-time codes for linking a platform account to oneself.</summary>
-    public DbSet<Directory.Links.PersonLinkCodeRow> PersonLinkCodes => Set<Directory.Links.PersonLinkCodeRow>();
-
-    /// <summary>The AI assistants.</summary>
-    public DbSet<Assistants.Storage.AssistantRow> Assistants => Set<Assistants.Storage.AssistantRow>();
-
-    /// <summary>Conversations with the assistants.</summary>
-    public DbSet<Assistants.Storage.AssistantSessionRow> AssistantSessions => Set<Assistants.Storage.AssistantSessionRow>();
-
-    /// <summary>Questions to the assistants and their answers (the <c>assistant-replies</c> queue).</summary>
-    public DbSet<Assistants.Storage.AssistantTurnRow> AssistantTurns => Set<Assistants.Storage.AssistantTurnRow>();
-
-    /// <summary>Feedback clicks on the assistants' answers.</summary>
-    public DbSet<Assistants.Storage.AssistantFeedbackRow> AssistantFeedback => Set<Assistants.Storage.AssistantFeedbackRow>();
-
-    /// <summary>What masking found, as fingerprints.</summary>
-    public DbSet<Assistants.Storage.AssistantMaskAuditRow> AssistantMaskAudit => Set<Assistants.Storage.AssistantMaskAuditRow>();
-
-    /// <summary>DingTalk outgoing-robot signatures accepted, each usable once.</summary>
-    public DbSet<DingTalk.RobotSignatureRow> RobotSignatures => Set<DingTalk.RobotSignatureRow>();
+    public DbSet<WorkItemRow> WorkItems => Set<WorkItemRow>();
 
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -190,59 +52,19 @@ public class HubDbContext : DbContext
     }
 
     /// <inheritdoc />
-    /// <remarks>Each feature maps its own rows; they are listed here, not found by scanning, so the model is read in one place.</remarks>
+    /// <remarks>
+    /// The model is what the rooms map: every <see cref="IEntityTypeConfiguration{TEntity}"/> in the Hub's assembly, each
+    /// kept beside its rows in the room that owns them (and each room gives its sets as <c>db.X</c> through an extension
+    /// block of its own, e.g. <c>NotificationsData</c>). Taken from the assembly rather than from registrations in the
+    /// container because the model must be the same wherever a context is made — the design-time factories of the
+    /// migrations projects make one from options alone — and EF caches one model per context type, not per container.
+    /// The migrations' model snapshots are where the whole model is read; the pending-model-changes tests fail when a
+    /// configuration is added, changed or dropped without its migration.
+    /// </remarks>
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.ApplyConfiguration(new Platform.Queue.WorkItemRowConfiguration());
-        modelBuilder.ApplyConfiguration(new Inbox.InboxEventConfiguration());
-        modelBuilder.ApplyConfiguration(new Inbox.InboxDedupKeyConfiguration());
-        modelBuilder.ApplyConfiguration(new Notifications.NotificationConfiguration());
-        modelBuilder.ApplyConfiguration(new Notifications.NotificationDeliveryConfiguration());
-        modelBuilder.ApplyConfiguration(new Notifications.NotificationTypeConfiguration());
-        modelBuilder.ApplyConfiguration(new Notifications.NotificationActionConfiguration());
-        modelBuilder.ApplyConfiguration(new Notifications.ApiKeyConfiguration());
-        modelBuilder.ApplyConfiguration(new Webhooks.WebhookSubscriptionConfiguration());
-        modelBuilder.ApplyConfiguration(new Webhooks.WebhookDeliveryConfiguration());
-        modelBuilder.ApplyConfiguration(new Platform.Storage.HubSettingConfiguration());
-        modelBuilder.ApplyConfiguration(new Platform.Leases.HubLeaseConfiguration());
-        modelBuilder.ApplyConfiguration(new Apps.HubAppConfiguration());
-        modelBuilder.ApplyConfiguration(new Platform.DataProtection.HubDataProtectionKeyConfiguration());
-        modelBuilder.ApplyConfiguration(new Bots.BotConversationConfiguration());
-        modelBuilder.ApplyConfiguration(new Platform.Audit.AuditEntryConfiguration());
-        modelBuilder.ApplyConfiguration(new Approvals.ApprovalConfiguration());
-        modelBuilder.ApplyConfiguration(new Approvals.ApprovalTransitionConfiguration());
-        modelBuilder.ApplyConfiguration(new Approvals.ApprovalCardConfiguration());
-        modelBuilder.ApplyConfiguration(new Monitoring.MetricMinuteConfiguration());
-        modelBuilder.ApplyConfiguration(new Alerts.AlertConfiguration());
-        modelBuilder.ApplyConfiguration(new Apps.HubUserTokenConfiguration());
-        modelBuilder.ApplyConfiguration(new Directory.PersonConfiguration());
-        modelBuilder.ApplyConfiguration(new Directory.PersonAppIdConfiguration());
-        modelBuilder.ApplyConfiguration(new Directory.Links.PersonLinkConfiguration());
-        modelBuilder.ApplyConfiguration(new Identity.ClientConfiguration());
-        modelBuilder.ApplyConfiguration(new Identity.SessionConfiguration());
-        modelBuilder.ApplyConfiguration(new Identity.AuthorizationCodeConfiguration());
-        modelBuilder.ApplyConfiguration(new Identity.GrantConfiguration());
-        modelBuilder.ApplyConfiguration(new Identity.RefreshTokenConfiguration());
-        modelBuilder.ApplyConfiguration(new Identity.SigningKeyConfiguration());
-        modelBuilder.ApplyConfiguration(new AdminConsole.Auth.ConsoleAdminGrantConfiguration());
-        modelBuilder.ApplyConfiguration(new Directory.DepartmentConfiguration());
-        modelBuilder.ApplyConfiguration(new Directory.MembershipConfiguration());
-        modelBuilder.ApplyConfiguration(new Directory.DirectoryChangeConfiguration());
-        modelBuilder.ApplyConfiguration(new Directory.DirectorySyncRunConfiguration());
-        modelBuilder.ApplyConfiguration(new Directory.DirectorySyncProblemConfiguration());
-        modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncConfiguration());
-        modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncPassConfiguration());
-        modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncConflictConfiguration());
-        modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncDeadLetterConfiguration());
-        modelBuilder.ApplyConfiguration(new BitableSync.BitableSyncDirtyRecordConfiguration());
-        modelBuilder.ApplyConfiguration(new Directory.Links.PersonLinkCodeConfiguration());
-        modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantConfiguration());
-        modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantSessionConfiguration());
-        modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantTurnConfiguration());
-        modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantFeedbackConfiguration());
-        modelBuilder.ApplyConfiguration(new Assistants.Storage.AssistantMaskAuditConfiguration());
-        modelBuilder.ApplyConfiguration(new DingTalk.RobotSignatureConfiguration());
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(HubDbContext).Assembly);
     }
 }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Storage;
+using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Larkway.Channels.Messages;
 using Larkway.Emulator.State;
 using Larkway.Hub.Bots;
+using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
