@@ -133,14 +133,10 @@ internal sealed class WebhookStore(
     /// <c>dingtalk.robot_message</c>, <c>wecom.message.*</c>…), once per subscription however often it is handled: those
     /// already queued for this inbox event are skipped (the unique index settles a race). Returns how many were added.
     /// </summary>
-    public Task<int> FanOutAsync(InboxEventContext context, CancellationToken cancellationToken)
+    public async Task<int> FanOutAsync(InboxEventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return FanOutAsync(context.InboxEventId, context.EventType, context.EventId, () => Payload(context), cancellationToken);
-    }
-
-    private async Task<int> FanOutAsync(long inboxEventId, string eventType, string? eventId, Func<byte[]> payloadOf, CancellationToken cancellationToken)
-    {
+        var (inboxEventId, eventType, eventId) = (context.InboxEventId, context.EventType, context.EventId);
         var subscriptions = await SubscriptionsAsync(cancellationToken).ConfigureAwait(false);
         var matching = subscriptions.Where(s => WebhookEventFilter.Matches(s.EventTypes, eventType)).Select(s => s.Id).ToList();
         if (matching.Count == 0)
@@ -151,8 +147,7 @@ internal sealed class WebhookStore(
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-
-            var payload = payloadOf();
+            var payload = Payload(context);
             for (var round = 0; ; round++)
             {
                 var existing = await db.WebhookDeliveries.AsNoTracking().Where(d => d.InboxEventId == inboxEventId)

@@ -33,7 +33,8 @@ internal sealed partial class FeishuInboxHandler(
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
-        var envelope = context.Native<FeishuEventEnvelope>() ?? FeishuEventEnvelope.Parse(item.Body);
+        var envelope = context.Native<FeishuEventEnvelope>()
+            ?? throw new ArgumentException("Feishu's handler handles the events it read itself (Read attaches the envelope).", nameof(context));
         var dispatcher = dispatchers.GetDispatcher(item.AppName);
         if (dispatcher is null || (observed && !dispatcher.Handles(envelope.EventType)))
         {
