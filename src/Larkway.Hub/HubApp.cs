@@ -436,7 +436,7 @@ public static partial class HubApp
             {
                 o.VerificationToken = RandomKey();
             }
-        }).UseSink(sp => sp.GetRequiredService<InboxEventSink>());
+        }).UseSink(sp => sp.GetRequiredService<Larkway.Hub.Feishu.Inbound.FeishuInboxSink>());
 
         if (settings.Mode == HubMode.LongConnection)
         {

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Larkway.Emulator.Hosting;
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Inbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

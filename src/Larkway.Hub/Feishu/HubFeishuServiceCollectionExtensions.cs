@@ -33,6 +33,7 @@ public static class HubFeishuServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddHubFeishuClients();
+        services.AddHubFeishuInbox();
 
         // Read by the alert "a long connection is not held" (LongConnectionDown) on whichever replica evaluates it; the
         // rule exists in every mode, so its configuration key is valid in webhook mode too, where no app holds it.
@@ -53,7 +54,7 @@ public static class HubFeishuServiceCollectionExtensions
         services.TryAddSingleton<FeishuNotificationClicks>();
 
         // Feishu as one unit, as every platform: what the shared rooms ask of it, checked at start. (Its inbox handler
-        // is supplied beside the inbox's Feishu sink, its bot seat by AddFeishuBots.)
+        // is supplied beside its door to the inbox, AddHubFeishuInbox; its bot seat by AddFeishuBots.)
         services.AddHubPlatformUnit(new FeishuHubPlatform())
             .Supply<INotificationChannel, FeishuNotificationChannel>()
             .Supply<IAssistantReplies, FeishuAssistantReplies>()

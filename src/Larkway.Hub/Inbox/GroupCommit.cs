@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Larkway.Feishu.Events.Ingest;
 
 namespace Larkway.Hub.Inbox;
 
@@ -15,11 +14,6 @@ internal sealed class InboxAppendBatcher : GroupCommitQueue<PendingAppend>
     public InboxAppendBatcher(Func<IReadOnlyList<PendingAppend>, Task> write)
         : base(write)
     {
-    }
-
-    public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken, bool done = false)
-    {
-        return AppendAsync(new PendingAppend(inbound, leaseOwner, done), cancellationToken);
     }
 
     public Task<InboxAppendResult> AppendAsync(PendingAppend pending, CancellationToken cancellationToken)
@@ -106,32 +100,17 @@ internal abstract class GroupCommitQueue<T> : IAsyncDisposable
 /// <summary>One append waiting for its batch; with a lease owner, it is stored already claimed by it; done, already handled.</summary>
 internal sealed class PendingAppend
 {
-    public PendingAppend(FeishuInboundEvent inbound, string? leaseOwner, bool done = false)
+    /// <summary>An event as its platform's door read it: its keys, lane and body (already verified, decrypted and redacted) stored as they are.</summary>
+    public PendingAppend(PlatformInbound inbound, string? leaseOwner = null, bool done = false)
     {
-        AppName = inbound.AppName;
-        EventType = inbound.Envelope.EventType;
-        Transport = InboxTransport.Of(inbound.Transport);
         LeaseOwner = leaseOwner;
         Done = done;
-        var keys = FeishuDedupKeys.For(inbound.Envelope);
-        ListedKey = keys.Count > 0 ? keys[0] : null;
-        Keys = FeishuDedupKeys.ToIndex(inbound.Envelope, keys).Distinct(StringComparer.Ordinal).ToArray();
-        TimeOrderedKey = FeishuDedupKeys.TimeOrderedMessageKey(inbound.Envelope);
-        Lane = InboxLane.OfFeishu(inbound.Envelope);
-
-        // Here, on the receiving request's thread: the batch is written by one thread at a time.
-        Body = InboxRedaction.Redact(inbound.Body.Span, inbound.Envelope);
-    }
-
-    /// <summary>An event of another platform: its own keys, its body as received (already verified and decrypted); with a lease owner, stored already claimed by it.</summary>
-    public PendingAppend(PlatformInbound inbound, string? leaseOwner = null)
-    {
-        LeaseOwner = leaseOwner;
         AppName = inbound.AppName;
         EventType = inbound.EventType;
         Transport = inbound.Transport;
         Keys = [.. inbound.Keys.Distinct(StringComparer.Ordinal)];
-        ListedKey = Keys.Length > 0 ? Keys[0] : null;
+        ListedKey = inbound.ListedKey ?? (Keys.Length > 0 ? Keys[0] : null);
+        TimeOrderedKey = inbound.TimeOrderedKey;
         Body = inbound.Body;
         Lane = inbound.Lane;
     }
@@ -142,12 +121,12 @@ internal sealed class PendingAppend
 
     public InboxTransport Transport { get; }
 
-    /// <summary>The body to store (<see cref="InboxRedaction"/>).</summary>
+    /// <summary>The body to store, as the door left it.</summary>
     public byte[] Body { get; }
 
     public string? LeaseOwner { get; }
 
-    /// <summary>Nothing would act on it (<see cref="InboxTriage"/>): stored Done, never claimed.</summary>
+    /// <summary>Nothing would act on it (its door's triage said so): stored Done, never claimed.</summary>
     public bool Done { get; }
 
     /// <summary>The conversation it belongs to (<see cref="InboxLane"/>), or null.</summary>
@@ -156,11 +135,11 @@ internal sealed class PendingAppend
     /// <summary>The event's first dedup key, stored in its row and listed.</summary>
     public string? ListedKey { get; }
 
-    /// <summary>The dedup keys stored in the index (<see cref="FeishuDedupKeys.ToIndex"/>), the dedup guarantee.</summary>
+    /// <summary>The dedup keys stored in the index (<see cref="PlatformInbound.Keys"/>), the dedup guarantee.</summary>
     public string[] Keys { get; }
 
-    /// <summary>A received message's key in creation order, for a store that indexes it instead of <see cref="Keys"/> (SQLite).</summary>
-    public FeishuTimeOrderedKey? TimeOrderedKey { get; }
+    /// <summary>The event's key in creation order, for a store that indexes it instead of <see cref="Keys"/> (SQLite).</summary>
+    public InboxTimeOrderedKey? TimeOrderedKey { get; }
 
     /// <summary>The receiving request's trace (taken here: the batch is written on another thread, outside it).</summary>
     public string? TraceParent { get; } = System.Diagnostics.Activity.Current is { Recorded: true } receiving ? receiving.Id : null;

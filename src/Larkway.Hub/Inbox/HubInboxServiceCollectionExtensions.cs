@@ -1,5 +1,3 @@
-using Larkway.Feishu.Events.Dispatch;
-using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
@@ -15,10 +13,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class HubInboxServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="InboxStore"/>, <see cref="InboxEventSink"/> (also as the default <see cref="IFeishuEventSink"/>),
-    /// the default <see cref="IHubEventDispatcherProvider"/>, Feishu's inbox handler (the processor hands each event to the
-    /// handler of its transport; the other platforms' rooms add theirs), the background processor and the retention job. Binds
-    /// <c>Larkway:Inbox</c>, then applies <paramref name="configure"/>. Needs <c>AddHubStorage</c> and <c>AddHubLeases</c>.
+    /// Adds <see cref="InboxStore"/>, the background processor (it hands each event to the handler its platform's unit
+    /// supplies for the event's transport) and the retention job. Each platform's room adds its door, which stores what
+    /// arrives here (<c>AddHubFeishuInbox</c>, <c>AddHubDingTalk</c>, <c>AddHubWeCom</c>…). Binds <c>Larkway:Inbox</c>,
+    /// then applies <paramref name="configure"/>. Needs <c>AddHubStorage</c> and <c>AddHubLeases</c>.
     /// </summary>
     public static IServiceCollection AddHubInbox(this IServiceCollection services, IConfiguration configuration, Action<InboxOptions>? configure = null)
     {
@@ -50,55 +48,12 @@ public static class HubInboxServiceCollectionExtensions
         services.TryAddSingleton<InboxQueue>();
         services.TryAddSingleton<InboxEventService>();
         services.TryAddSingleton<InboxTelemetry>();
-        services.TryAddSingleton<IHubEventDispatcherProvider, HubEventDispatcherRegistry>();
-        services.TryAddSingleton<InboxTriage>();
-        services.TryAddSingleton(sp => new InboxEventSink(
-            sp.GetRequiredService<InboxStore>(),
-            sp.GetRequiredService<InboxQueue>(),
-            sp.GetRequiredService<IHubEventDispatcherProvider>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<InboxOptions>>(),
-            sp.GetRequiredService<ILogger<InboxEventSink>>(),
-            sp.GetServices<IInboxEventObserver>(),
-            sp.GetRequiredService<InboxTelemetry>(),
-            sp.GetRequiredService<InboxTriage>()));
-        services.TryAddSingleton<IFeishuEventSink>(sp => sp.GetRequiredService<InboxEventSink>());
 
-        // Every platform's unit supplies the handling of the events it stores here. Feishu's, beside its sink above, is
-        // supplied here until the sink lives in Feishu's room.
+        // Every platform's unit supplies the handling of the events it stores here.
         services.AddPlatformRequirement<IInboxPlatformHandler>("the inbox", "the handling of the events it stores: read, dispatch, hand on");
-        services.AddHubPlatformUnit(Larkway.Channels.Messages.ChannelPlatform.Feishu).Supply<IInboxPlatformHandler, Larkway.Hub.Feishu.Inbound.FeishuInboxHandler>();
         services.AddHubQueue<InboxEvent, InboxProcessor>(
             InboxQueue.QueueName, sp => sp.GetRequiredService<IOptions<InboxOptions>>().Value, sp => sp.GetRequiredService<InboxQueue>());
         services.AddHubJob<InboxRetention>();
-        return services;
-    }
-
-    /// <summary>
-    /// Registers handlers on the dispatcher of an app (empty name: the default app). Several calls for one app
-    /// configure the same dispatcher, in order. Used by the inbox processor and by inline card actions.
-    /// </summary>
-    public static IServiceCollection AddHubEventDispatcher(this IServiceCollection services, string appName, Action<IServiceProvider, FeishuEventDispatcher> configure)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(appName);
-        ArgumentNullException.ThrowIfNull(configure);
-        services.AddSingleton(new HubEventDispatcherRegistration(appName, configure));
-        return services;
-    }
-
-    /// <summary>
-    /// Says which events a handler registered with <see cref="AddHubEventDispatcher"/> on <paramref name="appName"/>'s
-    /// dispatcher leaves alone (<see cref="InboxTriage"/>): those no observer wants are stored as Done at ingest and
-    /// never claimed or dispatched. <paramref name="leavesAlone"/> runs on the ack path: no I/O, and true only where the
-    /// handler would do nothing at all.
-    /// </summary>
-    internal static IServiceCollection AddHubEventIgnoreRule(this IServiceCollection services, string appName, Func<IServiceProvider, Func<Larkway.Feishu.Events.Envelopes.FeishuEventEnvelope, bool>> leavesAlone)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(appName);
-        ArgumentNullException.ThrowIfNull(leavesAlone);
-        services.AddSingleton(sp => new HubEventIgnoreRule(appName, leavesAlone(sp)));
         return services;
     }
 }

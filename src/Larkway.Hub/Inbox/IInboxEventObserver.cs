@@ -24,7 +24,7 @@ internal interface IInboxEventObserver
     Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Whether this observer could take the event, judged at ingest before it is stored (<see cref="InboxTriage"/>; its
+    /// Whether this observer could take the event, judged at ingest before it is stored (by its platform's door, e.g. Feishu's triage; its
     /// <see cref="InboxEventContext.InboxEventId"/> is 0): an event that no observer wants and whose handler leaves it alone
     /// is stored as Done and never handled. Runs on the ack path, so it answers from memory or a cache; true unless the
     /// observer knows it has nothing to do.

@@ -1,5 +1,3 @@
-using Larkway.Feishu.Events.Ingest;
-
 namespace Larkway.Hub.Inbox;
 
 /// <summary>
@@ -28,9 +26,9 @@ internal interface IInboxWriter : IAsyncDisposable
 
 /// <summary>
 /// One event to append: the row as it will be stored (its id is assigned) and all its dedup keys; for a received message
-/// also its key in creation order, which a writer may index instead (<see cref="FeishuDedupKeys.TimeOrderedMessageKey"/>).
+/// also its key in creation order, which a writer may index instead (<see cref="InboxTimeOrderedKey"/>).
 /// </summary>
-internal sealed record InboxAppendRow(InboxEvent Event, IReadOnlyList<string> Keys, FeishuTimeOrderedKey? TimeOrderedKey = null);
+internal sealed record InboxAppendRow(InboxEvent Event, IReadOnlyList<string> Keys, InboxTimeOrderedKey? TimeOrderedKey = null);
 
 /// <summary>One completion: the event and the lease owner finishing it.</summary>
 internal readonly record struct InboxCompletion(long Id, string Owner);

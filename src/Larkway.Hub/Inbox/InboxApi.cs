@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Audit;
@@ -104,7 +103,7 @@ public static class HubInboxEndpointRouteBuilderExtensions
 
 /// <summary>An inbox event as the admin API lists it (snake_case on the wire).</summary>
 /// <param name="Id">Event id (use it to replay).</param>
-/// <param name="EventType">Feishu event type.</param>
+/// <param name="EventType">The event type (Feishu's <c>im.message.receive_v1</c>, <c>dingtalk.robot_message</c>…).</param>
 /// <param name="DedupKey">First dedup key.</param>
 /// <param name="ReceivedAt">When stored.</param>
 /// <param name="Status">pending, in_progress, done, failed or dead_letter.</param>

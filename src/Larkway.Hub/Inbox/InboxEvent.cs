@@ -1,4 +1,3 @@
-using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Platform.Queue;
 
 namespace Larkway.Hub.Inbox;
@@ -25,7 +24,7 @@ public sealed class InboxEvent : IWorkItem
     /// <summary>The configured app the event belongs to (empty for the default app).</summary>
     public string AppName { get; set; } = "";
 
-    /// <summary>The Feishu event type.</summary>
+    /// <summary>The event's type, as its platform's door named it.</summary>
     public string EventType { get; set; } = "";
 
     /// <summary>The first (most specific) dedup key, if the event has any.</summary>
@@ -78,7 +77,7 @@ public sealed class InboxEvent : IWorkItem
 /// <summary>One dedup key of a stored event. The key is the primary key, so a second insert of it fails.</summary>
 public sealed class InboxDedupKey
 {
-    /// <summary>The key, scoped by app (see <see cref="FeishuDedupKeys"/>).</summary>
+    /// <summary>The key, scoped by app (the first of its platform's dedup keys, <see cref="PlatformInbound.Keys"/>).</summary>
     public required string Key { get; set; }
 
     /// <summary>The event stored under it.</summary>
@@ -110,7 +109,7 @@ public sealed record InboxEventSummary(
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset? CompletedAt);
 
-/// <summary>Whether <see cref="InboxStore.AppendAsync(FeishuInboundEvent, CancellationToken)"/> stored the event.</summary>
+/// <summary>Whether <see cref="InboxStore.AppendAsync(PlatformInbound, CancellationToken)"/> stored the event.</summary>
 public enum InboxAppendStatus
 {
     /// <summary>Stored for the first time.</summary>

@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using Larkway.Feishu.Events.Envelopes;
-using Larkway.Feishu.Events.Models.Im;
 
 namespace Larkway.Hub.Inbox;
 
@@ -27,19 +24,4 @@ public static class InboxLane
 
         return conversation.Length <= MaxLength ? conversation : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(conversation)));
     }
-
-    /// <summary>
-    /// Feishu's lane of an envelope: a received message's <c>chat_id</c> (a direct chat has one too). A thread is in its
-    /// chat's lane: a question in a thread also waits for the chat's earlier unread messages, which costs at most a
-    /// moment and never lets two questions of one place pass each other.
-    /// </summary>
-    internal static string? OfFeishu(FeishuEventEnvelope envelope) =>
-        envelope.EventType == MessageReceivedEvent.Type
-        && envelope.Event.ValueKind == JsonValueKind.Object
-        && envelope.Event.TryGetProperty("message", out var message)
-        && message.ValueKind == JsonValueKind.Object
-        && message.TryGetProperty("chat_id", out var chat)
-        && chat.ValueKind == JsonValueKind.String
-            ? Of(chat.GetString())
-            : null;
 }

@@ -1,4 +1,3 @@
-using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Queue;
@@ -49,10 +48,10 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     /// stored — or another caller stores one first — nothing is written and the first copy's id is returned.
     /// </summary>
     /// <remarks>Appends arriving together share one transaction (group commit); each caller still gets its own result.</remarks>
-    public Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken = default)
+    public Task<InboxAppendResult> AppendAsync(PlatformInbound inbound, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inbound);
-        return _batcher.AppendAsync(inbound, leaseOwner: null, cancellationToken);
+        return _batcher.AppendAsync(new PendingAppend(inbound), cancellationToken);
     }
 
     /// <summary>Stops taking appends and waits for the ones queued to be written (the writer is the container's).</summary>
@@ -118,42 +117,25 @@ public sealed partial class InboxStore : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Appends an event that nothing would act on (<see cref="InboxTriage"/>) already Done, in the same group commit as
-    /// every other append: stored and deduplicated before the ack, listed, replayable, but never claimed or dispatched.
+    /// Appends an event that nothing would act on (its door's triage said so) already Done, in the same group commit as
+    /// every other append: stored and deduplicated before the ack, listed, replayable, but never claimed or handled.
     /// </summary>
-    internal Task<InboxAppendResult> AppendDoneAsync(FeishuInboundEvent inbound, CancellationToken cancellationToken)
+    internal Task<InboxAppendResult> AppendDoneAsync(PlatformInbound inbound, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inbound);
-        return _batcher.AppendAsync(inbound, leaseOwner: null, cancellationToken, done: true);
+        return _batcher.AppendAsync(new PendingAppend(inbound, done: true), cancellationToken);
     }
 
     /// <summary>
-    /// Appends an event of another platform (DingTalk): stored and deduplicated on <paramref name="keys"/> in the same group
-    /// commit as Feishu's, then claimed and handled by the inbox queue like any other.
-    /// </summary>
-    internal Task<InboxAppendResult> AppendAsync(PlatformInbound inbound, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(inbound);
-        return _batcher.AppendAsync(new PendingAppend(inbound), cancellationToken);
-    }
-
-    /// <summary>
-    /// Appends an event of another platform already claimed by <paramref name="leaseOwner"/>, which handles it at once
-    /// (a WeCom AI bot message, answered over the connection it came on) and records the outcome; if the owner dies, the
-    /// lease runs out and the inbox queue takes it like any other.
+    /// Appends an event already claimed by <paramref name="leaseOwner"/>, which handles it at once (a card click answered
+    /// within its platform's deadline, a WeCom AI bot message answered over the connection it came on) and records the
+    /// outcome; if the owner dies, the lease runs out and the inbox queue takes it like any other.
     /// </summary>
     internal Task<InboxAppendResult> AppendClaimedAsync(PlatformInbound inbound, string leaseOwner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inbound);
         ArgumentException.ThrowIfNullOrEmpty(leaseOwner);
         return _batcher.AppendAsync(new PendingAppend(inbound, leaseOwner), cancellationToken);
-    }
-
-    /// <summary>Appends; with a <paramref name="leaseOwner"/>, the event is stored already claimed by it (card actions handled inline).</summary>
-    internal Task<InboxAppendResult> AppendAsync(FeishuInboundEvent inbound, string? leaseOwner, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(inbound);
-        return _batcher.AppendAsync(inbound, leaseOwner, cancellationToken);
     }
 
     /// <summary>

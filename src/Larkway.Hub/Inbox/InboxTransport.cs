@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Larkway.Feishu.Events.Ingest;
 
 namespace Larkway.Hub.Inbox;
 
@@ -40,10 +39,6 @@ public readonly struct InboxTransport : IEquatable<InboxTransport>
 
     /// <summary>The name the API shows (<c>long_connection</c>).</summary>
     public string WireName => JsonNamingPolicy.SnakeCaseLower.ConvertName(Name);
-
-    /// <summary>The transport of a Feishu event.</summary>
-    public static InboxTransport Of(FeishuEventTransport transport) =>
-        transport == FeishuEventTransport.LongConnection ? LongConnection : Http;
 
     /// <summary>A stored name read back (the rows hold only names a transport was made from).</summary>
     public static InboxTransport Parse(string stored) => new(stored);
@@ -90,15 +85,4 @@ internal sealed class InboxTransportJsonConverter : JsonConverter<InboxTransport
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStringValue(value.WireName);
     }
-}
-
-/// <summary>
-/// A verified event of another platform than Feishu, as its receiver hands it to the inbox: the app's name in the Hub, a
-/// type (<c>dingtalk.robot_message</c>, <c>dingtalk.event.{type}</c>…), the platform's own ids as dedup keys (most
-/// specific first; any one already stored makes it a duplicate) and the body to keep for handling.
-/// </summary>
-public sealed record PlatformInbound(string AppName, string EventType, InboxTransport Transport, IReadOnlyList<string> Keys, byte[] Body)
-{
-    /// <summary>The conversation the event belongs to, as the platform names it (<see cref="InboxLane.Of"/>); null for none.</summary>
-    public string? Lane { get; init; }
 }

@@ -1,3 +1,4 @@
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Platform.Queue;
 using System.Buffers.Text;
 using System.Net;

@@ -27,7 +27,6 @@ public sealed class RoomTests
     private static readonly Dictionary<(string From, string To), string> LoopExceptions = new()
     {
         [("WeCom", "Notifications")] = "WeCom's card clicks enter Notifications through its one click entry (NotificationClick, as DingTalk's links do); WeComCardClicks lives in WeCom's room and reads Notifications' store",
-        [("Inbox", "Feishu")] = "AddHubInbox supplies Feishu's inbox handler (FeishuInboxHandler) beside the Feishu event sink it still registers; both move to Feishu's room with the sink",
         [("Webhooks", "Notifications")] = "WebhookStore writes NotificationCardReference into the card-action event it fans out",
     };
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Larkway.Feishu.Events.Envelopes;
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Queue;

@@ -1,3 +1,4 @@
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Tests.TestSupport;

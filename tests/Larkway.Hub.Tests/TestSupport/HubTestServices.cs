@@ -1,6 +1,7 @@
 using System.Text;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Inbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -129,6 +130,7 @@ public sealed class HubServices : IAsyncDisposable
             o.ClaimDelay = TimeSpan.Zero; // a manual clock would hold every claim; the integration tests run the default
             inbox?.Invoke(o);
         });
+        collection.AddHubFeishuInbox(); // Feishu's door: the events these tests store are Feishu's
         collection.AddHubAuth();
         services?.Invoke(collection);
         Provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -143,7 +145,7 @@ public sealed class HubServices : IAsyncDisposable
 
     public InboxTestStore Store => new(Provider);
 
-    public InboxEventSink Sink => Provider.GetRequiredService<InboxEventSink>();
+    public FeishuInboxSink Sink => Provider.GetRequiredService<FeishuInboxSink>();
 
     public ValueTask DisposeAsync() => Provider.DisposeAsync();
 }

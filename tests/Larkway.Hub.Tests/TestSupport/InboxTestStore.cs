@@ -1,4 +1,5 @@
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Larkway.Feishu.Events.Envelopes;
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Webhooks;
 

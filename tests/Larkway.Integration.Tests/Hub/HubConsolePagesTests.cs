@@ -5,6 +5,7 @@ using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.AdminConsole;
 using Larkway.Hub.AdminConsole.Auth;
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Audit;
 using Microsoft.AspNetCore.Authentication;

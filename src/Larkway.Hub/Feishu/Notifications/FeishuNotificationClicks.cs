@@ -202,7 +202,7 @@ internal sealed partial class FeishuNotificationClicks(
         if (context.Event.Token is { Length: > 0 } token)
         {
             // The card-update token is a credential for 30 minutes: stored hashed.
-            return "token:" + Inbox.InboxRedaction.Fingerprint(token);
+            return "token:" + Inbound.FeishuInboxRedaction.Fingerprint(token);
         }
 
         return "click:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(

@@ -1,4 +1,3 @@
-using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Queue;
 using Npgsql;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
@@ -25,7 +24,7 @@ namespace Larkway.Hub.Inbox;
 /// <item>Automatic checkpoints run inside whichever commit crosses the WAL threshold, copying pages and flushing
 /// the database file while an ack waits. These connections turn them off; a background loop runs passive
 /// checkpoints, which never block writers.</item>
-/// <item>A received message is indexed under its key in creation order (<see cref="FeishuDedupKeys.TimeOrderedMessageKey"/>):
+/// <item>A received message is indexed under its key in creation order (<see cref="InboxTimeOrderedKey"/>, which Feishu's door gives a received message):
 /// message ids are random, and a random key is a random page of the index written into the WAL per event.</item>
 /// </list>
 /// </remarks>
@@ -65,7 +64,7 @@ internal sealed class SqliteInboxWriter : IInboxWriter
         WHERE id = $id AND status = '{nameof(WorkState.InProgress)}' AND lease_owner = $owner
         """;
 
-    /// <summary>How far the clocks of Feishu (a message's create_time) and this host may disagree.</summary>
+    /// <summary>How far the clocks of a platform (an event's creation time) and this host may disagree.</summary>
     private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(5);
 
     private readonly SemaphoreSlim _gate = new(1, 1);

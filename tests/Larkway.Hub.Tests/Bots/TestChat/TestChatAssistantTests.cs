@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Answering;
 using Larkway.Hub.Assistants.Configuration;

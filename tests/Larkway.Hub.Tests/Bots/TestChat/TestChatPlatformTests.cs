@@ -1,3 +1,4 @@
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using System.Text.Json;

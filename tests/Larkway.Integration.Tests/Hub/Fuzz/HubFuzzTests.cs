@@ -255,7 +255,7 @@ public sealed partial class HubFuzzTests
     [GeneratedRegex(@"^(trce|dbug|info|warn|fail|crit): ([^\[]+)\[")]
     private static partial Regex EntryHead();
 
-    [GeneratedRegex(@"^(Microsoft\.AspNetCore|Larkway\.Feishu\.AspNetCore|Larkway\.Hub\.Inbox\.InboxEventSink|Larkway\.Hub\.AdminConsole)")]
+    [GeneratedRegex(@"^(Microsoft\.AspNetCore|Larkway\.Feishu\.AspNetCore|Larkway\.Hub\.Feishu\.Inbound\.FeishuInboxSink|Larkway\.Hub\.AdminConsole)")]
     private static partial Regex RequestPathCategory();
 
     [GeneratedRegex(@"^\s+at \S+\(")]

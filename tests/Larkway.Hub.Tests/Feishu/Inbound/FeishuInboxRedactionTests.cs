@@ -1,17 +1,18 @@
 using System.Text;
 using System.Text.Json;
 using Larkway.Feishu.Events.Envelopes;
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Inbox;
 
-namespace Larkway.Hub.Tests.Inbox;
+namespace Larkway.Hub.Tests.Feishu.Inbound;
 
 /// <summary>What the inbox stores of an event: everything but its credentials.</summary>
-public sealed class InboxRedactionTests
+public sealed class FeishuInboxRedactionTests
 {
     private static JsonElement Redacted(string json)
     {
         var body = Encoding.UTF8.GetBytes(json);
-        using var document = JsonDocument.Parse(InboxRedaction.Redact(body, FeishuEventEnvelope.Parse(body)));
+        using var document = JsonDocument.Parse(FeishuInboxRedaction.Redact(body, FeishuEventEnvelope.Parse(body)));
         return document.RootElement.Clone();
     }
 
@@ -24,7 +25,7 @@ public sealed class InboxRedactionTests
             """);
 
         stored.GetProperty("header").GetProperty("token").GetString().ShouldBe("");
-        stored.GetProperty("event").GetProperty("token").GetString().ShouldBe(InboxRedaction.Fingerprint("c-update-1"));
+        stored.GetProperty("event").GetProperty("token").GetString().ShouldBe(FeishuInboxRedaction.Fingerprint("c-update-1"));
         stored.GetProperty("event").GetProperty("action").GetProperty("value").GetProperty("token").GetString().ShouldBe("business value");
         stored.GetProperty("header").GetProperty("event_id").GetString().ShouldBe("e1");
     }
@@ -44,19 +45,19 @@ public sealed class InboxRedactionTests
     {
         var stored = Redacted("""{"open_id":"ou_1","open_message_id":"om_1","token":"c-\u0041\"b","action":{"value":{"a":1}}}""");
 
-        stored.GetProperty("token").GetString().ShouldBe(InboxRedaction.Fingerprint("c-A\"b"));
+        stored.GetProperty("token").GetString().ShouldBe(FeishuInboxRedaction.Fingerprint("c-A\"b"));
         stored.GetProperty("open_message_id").GetString().ShouldBe("om_1");
     }
 
     [Fact]
     public void A_fingerprint_is_stable_and_never_fingerprinted_twice()
     {
-        var once = InboxRedaction.Fingerprint("c-update");
+        var once = FeishuInboxRedaction.Fingerprint("c-update");
 
         once.ShouldStartWith("sha256:");
         once.Length.ShouldBe("sha256:".Length + 40);
-        InboxRedaction.Fingerprint(once).ShouldBe(once);
-        InboxRedaction.Fingerprint("c-other").ShouldNotBe(once);
+        FeishuInboxRedaction.Fingerprint(once).ShouldBe(once);
+        FeishuInboxRedaction.Fingerprint("c-other").ShouldNotBe(once);
     }
 
     [Fact]
@@ -64,6 +65,6 @@ public sealed class InboxRedactionTests
     {
         var body = Encoding.UTF8.GetBytes("""{"schema":"2.0","header":{"event_id":"e2","event_type":"im.chat.disbanded_v1"},"event":{"chat_id":"oc_1"}}""");
 
-        InboxRedaction.Redact(body, FeishuEventEnvelope.Parse(body)).ShouldBe(body);
+        FeishuInboxRedaction.Redact(body, FeishuEventEnvelope.Parse(body)).ShouldBe(body);
     }
 }

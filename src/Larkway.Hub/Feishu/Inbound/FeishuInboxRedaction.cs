@@ -4,7 +4,7 @@ using System.Text.Json;
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Models.Cards;
 
-namespace Larkway.Hub.Inbox;
+namespace Larkway.Hub.Feishu.Inbound;
 
 /// <summary>
 /// Takes the credentials out of an event before it is stored (and so before it is shown, replayed or forwarded): the
@@ -12,7 +12,7 @@ namespace Larkway.Hub.Inbox;
 /// sign an old-style card callback — and a card callback's card-update token becomes its <see cref="Fingerprint"/>,
 /// which still tells a redelivery from a new click. One pass of a JSON reader; the rest of the bytes are kept as they are.
 /// </summary>
-internal static class InboxRedaction
+internal static class FeishuInboxRedaction
 {
     private const string FingerprintPrefix = "sha256:";
 

@@ -1,7 +1,8 @@
 using Larkway.Channels.Messages;
 using Larkway.Feishu.Events.Envelopes;
+using Larkway.Hub.Inbox;
 
-namespace Larkway.Hub.Inbox;
+namespace Larkway.Hub.Feishu.Inbound;
 
 /// <summary>
 /// A Feishu envelope as the neutral event observers see, with the envelope attached for the observers of Feishu's events.

@@ -1,3 +1,4 @@
+using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Ingest;
@@ -8,10 +9,10 @@ using Larkway.Hub.Inbox;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Larkway.Hub.Tests.Inbox;
+namespace Larkway.Hub.Tests.Feishu.Inbound;
 
-/// <summary>The event sink on every provider (<see cref="SqliteInboxEventSinkTests"/>, <see cref="PostgresInboxEventSinkTests"/>).</summary>
-public abstract class InboxEventSinkTests : IAsyncLifetime
+/// <summary>The event sink on every provider (<see cref="SqliteFeishuInboxSinkTests"/>, <see cref="PostgresFeishuInboxSinkTests"/>).</summary>
+public abstract class FeishuInboxSinkTests : IAsyncLifetime
 {
     private readonly ManualTimeProvider _time = new();
     private IHubTestDatabase _db = null!;
@@ -184,13 +185,13 @@ public abstract class InboxEventSinkTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteInboxEventSinkTests : InboxEventSinkTests
+public sealed class SqliteFeishuInboxSinkTests : FeishuInboxSinkTests
 {
     protected override Task<IHubTestDatabase> CreateDatabaseAsync() => Task.FromResult<IHubTestDatabase>(new TempDatabase());
 }
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresInboxEventSinkTests(PostgresCluster cluster) : InboxEventSinkTests
+public sealed class PostgresFeishuInboxSinkTests(PostgresCluster cluster) : FeishuInboxSinkTests
 {
     protected override Task<IHubTestDatabase> CreateDatabaseAsync() => cluster.CreateTestDatabaseAsync();
 }

@@ -1,7 +1,8 @@
 using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
+using Larkway.Hub.Inbox;
 
-namespace Larkway.Hub.Inbox;
+namespace Larkway.Hub.Feishu.Inbound;
 
 /// <summary>
 /// Says, from the envelope alone and without I/O, that an app's registered handler will leave an event untouched
@@ -10,7 +11,7 @@ namespace Larkway.Hub.Inbox;
 /// </summary>
 /// <param name="AppName">The app whose dispatcher has the handler.</param>
 /// <param name="LeavesAlone">True when the handler would do nothing with the event.</param>
-internal sealed record HubEventIgnoreRule(string AppName, Func<FeishuEventEnvelope, bool> LeavesAlone);
+internal sealed record FeishuEventIgnoreRule(string AppName, Func<FeishuEventEnvelope, bool> LeavesAlone);
 
 /// <summary>
 /// Decides at ingest whether an event needs handling at all. An app receiving every group message gets mostly messages
@@ -23,13 +24,13 @@ internal sealed record HubEventIgnoreRule(string AppName, Func<FeishuEventEnvelo
 /// Conservative by construction: no rule, an app without a dispatcher, a type without a handler (the processor's
 /// "no handler" line), or an observer that cannot tell — each keeps the event on the queue.
 /// </remarks>
-internal sealed class InboxTriage(
+internal sealed class FeishuInboxTriage(
     IHubEventDispatcherProvider dispatchers,
-    IEnumerable<HubEventIgnoreRule> rules,
+    IEnumerable<FeishuEventIgnoreRule> rules,
     IEnumerable<IInboxEventObserver> observers,
     TimeProvider? time = null)
 {
-    private readonly ILookup<string, HubEventIgnoreRule> _rules = rules.ToLookup(r => r.AppName, StringComparer.Ordinal);
+    private readonly ILookup<string, FeishuEventIgnoreRule> _rules = rules.ToLookup(r => r.AppName, StringComparer.Ordinal);
     private readonly IInboxEventObserver[] _observers = [.. observers];
 
     /// <summary>True when nothing would happen to the event if it were dispatched.</summary>

@@ -3,7 +3,7 @@ using Larkway.Feishu.Events.Dispatch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Larkway.Hub.Inbox;
+namespace Larkway.Hub.Feishu.Inbound;
 
 /// <summary>Finds the <see cref="FeishuEventDispatcher"/> that handles an app's events.</summary>
 public interface IHubEventDispatcherProvider

@@ -3,21 +3,22 @@ using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Larkway.Hub.Inbox;
+namespace Larkway.Hub.Feishu.Inbound;
 
 /// <summary>
-/// The Hub's <see cref="IFeishuEventSink"/>: every event and callback is persisted (with dedup) before the
-/// receiver acknowledges it, so a crash after the ack loses nothing and a redelivery is a no-op. Events are
+/// Feishu's door to the inbox, the Hub's <see cref="IFeishuEventSink"/>: every event and callback, read once by the receiver,
+/// is stored as the inbox's neutral event (<see cref="FeishuInboxEntry"/>), with dedup, before the receiver acknowledges it, so a crash after the ack loses nothing and a redelivery is a no-op. Events are
 /// handled later by the inbox queue's worker (<see cref="InboxProcessor"/>). Card actions must be answered within Feishu's 3 s, so their
 /// handler runs inline with a deadline (<see cref="InboxOptions.CardActionTimeout"/>); a slower handler keeps
 /// running and the callback is answered without a card response.
 /// </summary>
-public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
+public sealed partial class FeishuInboxSink : IFeishuEventSink, IDisposable
 {
     private readonly InboxStore _store;
     private readonly InboxQueue _queue;
@@ -27,23 +28,23 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
     private readonly ILogger _logger;
     private readonly IInboxEventObserver[] _observers;
     private readonly InboxTelemetry? _telemetry;
-    private readonly InboxTriage? _triage;
+    private readonly FeishuInboxTriage? _triage;
     private readonly CancellationTokenSource _disposed = new();
     private int _disposeCount;
 
     // Card actions stored here are leased to this sink while their handler runs inline.
     private readonly string _owner = QueueOwner.Create("card");
 
-    internal InboxEventSink(
+    internal FeishuInboxSink(
         InboxStore store,
         InboxQueue queue,
         IHubEventDispatcherProvider dispatchers,
         TimeProvider time,
         IOptions<InboxOptions> options,
-        ILogger<InboxEventSink> logger,
+        ILogger<FeishuInboxSink> logger,
         IEnumerable<IInboxEventObserver>? observers = null,
         InboxTelemetry? telemetry = null,
-        InboxTriage? triage = null)
+        FeishuInboxTriage? triage = null)
     {
         _telemetry = telemetry;
         _triage = triage;
@@ -70,7 +71,8 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
         {
             // An event nothing would act on is stored already Done: durable and deduplicated as any other, never claimed.
             var ignored = _triage is not null && await _triage.IsIgnoredAsync(inbound, cancellationToken).ConfigureAwait(false);
-            var appended = await (ignored ? _store.AppendDoneAsync(inbound, cancellationToken) : _store.AppendAsync(inbound, cancellationToken)).ConfigureAwait(false);
+            var entry = FeishuInboxEntry.Of(inbound);
+            var appended = await (ignored ? _store.AppendDoneAsync(entry, cancellationToken) : _store.AppendAsync(entry, cancellationToken)).ConfigureAwait(false);
             var accepted = appended.Status == InboxAppendStatus.Accepted;
             _telemetry?.Stored(inbound.AppName, inbound.Envelope.EventType, !accepted);
             if (ignored && accepted)
@@ -81,7 +83,7 @@ public sealed partial class InboxEventSink : IFeishuEventSink, IDisposable
             return accepted ? FeishuIngestResult.Accepted : FeishuIngestResult.Duplicate;
         }
 
-        var stored = await _store.AppendAsync(inbound, _owner, cancellationToken).ConfigureAwait(false);
+        var stored = await _store.AppendClaimedAsync(FeishuInboxEntry.Of(inbound), _owner, cancellationToken).ConfigureAwait(false);
         _telemetry?.Stored(inbound.AppName, inbound.Envelope.EventType, stored.Status == InboxAppendStatus.Duplicate);
         if (stored.Status == InboxAppendStatus.Duplicate)
         {
