@@ -58,6 +58,17 @@ public sealed class HubWeComNotificationTests(HubWeComFixture fixture) : IClassF
         var delivery = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{id}")).GetProperty("recipients")[0];
         delivery.GetProperty("error").GetProperty("code").GetInt32().ShouldBe(-100);
         delivery.GetProperty("error").GetProperty("message").GetString()!.ShouldContain("No member of the WeCom corp has the mobile number +8613999999999");
+
+        // A member id WeCom itself refuses (message/send answers 81013, "user & party & tag all invalid"): the caller reads
+        // WeCom's own code, as WeCom answered it, in the one failure shape — not a Hub code standing in for it.
+        using var refused = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "po", idempotency_key = "wc-unknown-id", app = AppName, card, recipients = new[] { new { wecom_userid = "nobody-here" } } });
+        refused.StatusCode.ShouldBe(HttpStatusCode.Accepted, await refused.Content.ReadAsStringAsync());
+        var refusedId = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await HubSandbox.WaitUntilAsync(() => Status(refusedId) == "failed", "WeCom's refusal failed the delivery", seconds: 60);
+        var error = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{refusedId}")).GetProperty("recipients")[0].GetProperty("error");
+        error.GetProperty("platform").GetString().ShouldBe("wecom");
+        error.GetProperty("code").GetInt32().ShouldBe(81013);
+        error.GetProperty("message").GetString()!.ShouldContain("invalid");
     }
 
     [Fact]
