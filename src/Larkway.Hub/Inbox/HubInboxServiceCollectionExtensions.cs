@@ -36,7 +36,7 @@ public static class HubInboxServiceCollectionExtensions
         services.AddHubQueues();
 
         // One writer per process: the inbox's appends, claims and completions in the engine's own SQL.
-        services.TryAddSingleton(sp => sp.GetRequiredService<IHubStorageProvider>().CreateInboxWriter());
+        services.TryAddSingleton(sp => InboxWriters.For(sp.GetRequiredService<IHubStorageProvider>()));
         services.TryAddSingleton(sp => new InboxStore(
             sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
             sp.GetRequiredService<IInboxWriter>(),

@@ -16,9 +16,6 @@ public sealed class RoomTests
     /// <summary>Platform types that still name feature rooms.</summary>
     private static readonly Dictionary<string, string> PlatformExceptions = new(StringComparer.Ordinal)
     {
-        ["Larkway.Hub.Platform.Storage.IHubStorageProvider"] = "each engine hands out the inbox's writer (Inbox/Writers); the inbox should register its own per provider",
-        ["Larkway.Hub.Platform.Storage.SqliteHubStorageProvider"] = "makes the inbox's SQLite writer (see IHubStorageProvider)",
-        ["Larkway.Hub.Platform.Storage.PostgresHubStorageProvider"] = "makes the inbox's PostgreSQL writer (see IHubStorageProvider)",
         ["Larkway.Hub.Platform.Auth.BearerKeyHandler"] = "API keys are stored by Notifications (ApiKeyStore, ApiKeyRow); they belong in Platform/Auth",
         ["Larkway.Hub.Platform.Auth.MaySendRequirement"] = "reads the caller's allowed types from Notifications' ApiKeyStore (see BearerKeyHandler)",
     };

@@ -63,7 +63,7 @@ public sealed class SqliteInboxWriterTests : IDisposable
             await hub.Store.ListAsync(null, null, 1);
         }
 
-        await using var writer = provider.CreateInboxWriter();
+        await using var writer = InboxWriters.For(provider);
         var row = Row("ev_ok");
 
         // A row that cannot be bound (no body) fails the whole transaction; nothing of it is stored.

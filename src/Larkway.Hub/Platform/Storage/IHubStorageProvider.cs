@@ -1,11 +1,10 @@
-using Larkway.Hub.Inbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Larkway.Hub.Platform.Storage;
 
 /// <summary>
 /// What differs between database engines: how the context is configured (and which context type carries the
-/// engine's migrations), one-time setup, the inbox's hot writes, and how a unique violation looks. One small
+/// engine's migrations), one-time setup, and how a unique violation looks. One small
 /// implementation per provider; the model and everything else are shared.
 /// </summary>
 internal interface IHubStorageProvider
@@ -24,9 +23,6 @@ internal interface IHubStorageProvider
 
     /// <summary>Runs after migrations at startup (e.g. SQLite's WAL mode).</summary>
     Task InitializeAsync(HubDbContext db, CancellationToken cancellationToken);
-
-    /// <summary>The inbox's appends, claims and completions in this engine's own SQL; owned (and disposed) by the caller.</summary>
-    IInboxWriter CreateInboxWriter();
 
     /// <summary>Whether claims can skip rows another transaction has locked (<c>FOR UPDATE SKIP LOCKED</c>).</summary>
     bool SupportsSkipLocked { get; }

@@ -1,4 +1,3 @@
-using Larkway.Hub.Inbox;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -6,7 +5,7 @@ namespace Larkway.Hub.Platform.Storage;
 
 /// <summary>
 /// PostgreSQL: the same model through <see cref="PostgresHubDbContext"/> (to which the PostgreSQL migrations belong),
-/// and the inbox's hot writes in <see cref="PostgresInboxWriter"/> on an <see cref="NpgsqlDataSource"/> of its own.
+/// and an <see cref="NpgsqlDataSource"/> for a room that writes in its own SQL (the inbox's hot writes).
 /// Several Hub processes may share the database: dedup is the primary key of <c>inbox_dedup_keys</c>, claims use
 /// <c>FOR UPDATE SKIP LOCKED</c>, and every completion is conditional on the lease owner.
 /// </summary>
@@ -26,6 +25,9 @@ internal sealed class PostgresHubStorageProvider : IHubStorageProvider, IAsyncDi
         _connectionString = connectionString;
         _dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(_connectionString));
     }
+
+    /// <summary>The data source a room writing in its own SQL uses (made on first use, disposed with the provider).</summary>
+    public NpgsqlDataSource DataSource => _dataSource.Value;
 
     /// <summary>Where the database is, for messages: <c>host:port/database</c>, without the user or password.</summary>
     public string Target
@@ -74,8 +76,6 @@ internal sealed class PostgresHubStorageProvider : IHubStorageProvider, IAsyncDi
 
     // An arbitrary constant naming "the Hub's migrations" among advisory locks ("LARKWAY" in ASCII).
     private const long MigrationLockKey = 0x4C41524B574159;
-
-    public IInboxWriter CreateInboxWriter() => new PostgresInboxWriter(_dataSource.Value);
 
     /// <inheritdoc />
     public bool SupportsSkipLocked => true;

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Larkway.Hub.Inbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -8,15 +7,12 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Larkway.Hub.Platform.Storage;
 
-/// <summary>SQLite: a file under <c>./data/</c>, WAL mode, a busy timeout, and the inbox's hot writes in <see cref="SqliteInboxWriter"/>.</summary>
+/// <summary>SQLite: a file under <c>./data/</c>, WAL mode, a busy timeout; a room writing in its own SQL (the inbox) connects with the same settings.</summary>
 internal sealed class SqliteHubStorageProvider : IHubStorageProvider
 {
     // SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE.
     private const int PrimaryKeyViolation = 1555;
     private const int UniqueViolation = 2067;
-
-    // How often, at most, the inbox writer checkpoints the WAL after writes (it turns automatic checkpoints off).
-    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The assembly holding the SQLite migrations (src/Larkway.Hub.Migrations.Sqlite).</summary>
     public const string MigrationsAssemblyName = "Larkway.Hub.Migrations.Sqlite";
@@ -50,6 +46,15 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
     /// <summary>The database file (as configured, possibly relative to the working directory).</summary>
     public string DataSource { get; }
 
+    /// <summary>The connection string with the busy timeout applied, for a room that writes in its own SQL (the inbox).</summary>
+    public string ConnectionString => _connectionString;
+
+    /// <summary>How long a write waits for SQLite's lock before it fails as busy.</summary>
+    public int BusyTimeoutMilliseconds => _busyTimeoutMilliseconds;
+
+    /// <summary>How durable a commit is (<c>PRAGMA synchronous</c>).</summary>
+    public HubStorageSynchronous Synchronous => _synchronous;
+
     public DbContextOptionsBuilder CreateOptionsBuilder() => new DbContextOptionsBuilder<HubDbContext>();
 
     public HubDbContext CreateDbContext(DbContextOptions options) => new((DbContextOptions<HubDbContext>)options);
@@ -68,9 +73,6 @@ internal sealed class SqliteHubStorageProvider : IHubStorageProvider
         // Persistent on the file: readers no longer block the writer, and a commit is one append to the log.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
     }
-
-    public IInboxWriter CreateInboxWriter() =>
-        new SqliteInboxWriter(_connectionString, _busyTimeoutMilliseconds, _synchronous, CheckpointInterval);
 
     /// <inheritdoc />
     public bool SupportsSkipLocked => false;
