@@ -488,6 +488,7 @@ public static partial class HubApp
         app.MapHubBitableSyncApi();
         app.MapHubConsole();
         app.MapHubApps();
+        app.MapHubFeishu();
         app.MapHubIdentity();
         app.MapHubDingTalk();
         app.MapHubWeCom();

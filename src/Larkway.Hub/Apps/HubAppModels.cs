@@ -114,10 +114,11 @@ public sealed record HubAppInfo(
     /// <summary>The permissions to enable in the platform's console for <see cref="Features"/>, from its table.</summary>
     public IReadOnlyList<HubAppScope> Scopes => HubAppScopes.For(PlatformInfo?.Scopes ?? [], Features);
 
-    internal static HubAppInfo FromSettings(HubSettings settings) => new(
+    /// <summary>The configured app, a Feishu app: without a base URL of its own, Feishu's room's default (<paramref name="platforms"/>).</summary>
+    internal static HubAppInfo FromSettings(HubSettings settings, HubPlatforms platforms) => new(
         HubAppService.DefaultAppName,
         settings.AppId ?? "",
-        settings.BaseUrl ?? Larkway.Feishu.FeishuBaseUrls.Feishu,
+        settings.BaseUrl ?? platforms.DefaultBaseUrl(HubAppPlatform.Feishu),
         Enabled: settings.AppId is not null,
         AppSecretSet: settings.AppSecret is not null,
         EncryptKeySet: settings.EncryptKey is not null,

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Larkway.Feishu;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Storage;
@@ -54,6 +53,7 @@ internal sealed partial class HubAppRegistry : IDisposable
     private readonly HubAppsOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly HubPlatforms _platforms;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile Snapshot? _snapshot;
     private int _generation;
@@ -64,9 +64,11 @@ internal sealed partial class HubAppRegistry : IDisposable
         HubSecretProtector protector,
         IOptions<HubAppsOptions> options,
         ILoggerFactory loggerFactory,
-        TimeProvider time)
+        TimeProvider time,
+        HubPlatforms platforms)
     {
         _contexts = contexts;
+        _platforms = platforms;
         _initializer = initializer;
         _protector = protector;
         _options = options.Value;
@@ -182,7 +184,7 @@ internal sealed partial class HubAppRegistry : IDisposable
 
     private StoredApp Reveal(HubAppRow row)
     {
-        var baseUrl = Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : FeishuBaseUrls.Feishu;
+        var baseUrl = Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : _platforms.DefaultBaseUrl(row.Platform);
         try
         {
             return new StoredApp(row.Name, row.AppId, baseUrl, _protector.Unprotect(row.AppSecret),

@@ -1,5 +1,4 @@
 using Larkway.Hub.Platform.Units;
-using Larkway.Feishu;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.DataProtection;
@@ -66,7 +65,7 @@ public sealed partial class HubAppService
     }
 
     /// <summary>The configured app, when the Hub has one (null when it runs without credentials, e.g. in unit tests).</summary>
-    public HubAppInfo? DefaultApp => _settings?.AppId is null ? null : HubAppInfo.FromSettings(_settings) with { PlatformInfo = _platforms.Find(HubAppPlatform.Feishu) };
+    public HubAppInfo? DefaultApp => _settings?.AppId is null ? null : HubAppInfo.FromSettings(_settings, _platforms) with { PlatformInfo = _platforms.Find(HubAppPlatform.Feishu) };
 
     /// <summary>The platforms this Hub serves (the console's form asks them for their labels).</summary>
     public HubPlatforms Platforms => _platforms;
@@ -291,7 +290,7 @@ public sealed partial class HubAppService
             }
 
             // The configured app is a Feishu app: tested as a stored one would be.
-            app = new StoredApp("", _settings.AppId, _settings.BaseUrl ?? FeishuBaseUrls.Feishu, _settings.AppSecret, null, null, false, true, _time.GetUtcNow(), null);
+            app = new StoredApp("", _settings.AppId, _settings.BaseUrl ?? _platforms.DefaultBaseUrl(HubAppPlatform.Feishu), _settings.AppSecret, null, null, false, true, _time.GetUtcNow(), null);
         }
         else
         {
@@ -394,7 +393,7 @@ public sealed partial class HubAppService
 
     /// <summary>The app's base URL, or its platform's own for a row stored without one.</summary>
     private Uri BaseUrlOf(HubAppRow row) =>
-        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : _platforms.Find(row.Platform)?.DefaultBaseUrl ?? FeishuBaseUrls.Feishu;
+        Uri.TryCreate(row.BaseUrl, UriKind.Absolute, out var uri) ? uri : _platforms.DefaultBaseUrl(row.Platform);
 
     /// <summary>Where the platform of a stored app posts its events, as its platform says.</summary>
     private string CallbackPathOf(StoredApp app) =>

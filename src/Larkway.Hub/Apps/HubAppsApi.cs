@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Larkway.Feishu.AspNetCore;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
@@ -13,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Maps the apps API (admin key only) and the event and card endpoints of stored apps.</summary>
+/// <summary>Maps the apps API (admin key only).</summary>
 public static class HubAppsEndpointRouteBuilderExtensions
 {
     /// <summary>Largest request body of the apps API.</summary>
@@ -21,9 +20,8 @@ public static class HubAppsEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Maps <c>GET|POST /api/v1/apps</c>, <c>GET|PATCH|DELETE /api/v1/apps/{name}</c>, <c>POST /api/v1/apps/{name}/test</c> and
-    /// <c>GET /api/v1/apps/{name}/scopes</c> (admin key only), and <c>POST /feishu/apps/{name}/events</c> and
-    /// <c>POST /feishu/apps/{name}/cards</c> for Feishu. Needs <c>AddHubApps</c>, <c>AddHubAuth</c> and a Feishu event
-    /// receiver (the default app's).
+    /// <c>GET /api/v1/apps/{name}/scopes</c> (admin key only). Needs <c>AddHubApps</c> and <c>AddHubAuth</c>. Each platform's
+    /// room maps its apps' callbacks (<c>MapHubFeishu</c>, <c>MapHubDingTalk</c>, <c>MapHubWeCom</c>).
     /// </summary>
     public static IEndpointRouteBuilder MapHubApps(this IEndpointRouteBuilder endpoints)
     {
@@ -37,22 +35,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
         apps.MapDelete("/{name}", DeleteAsync).WithName("DeleteApp");
         apps.MapPost("/{name}/test", TestAsync).WithName("TestApp");
         apps.MapGet("/{name}/scopes", ScopesAsync).WithName("GetAppScopes");
-
-        endpoints.MapFeishuEvents("/feishu/apps/{name}/events", AppNameOf).AddEndpointFilter(RequireReceivingAppAsync).ShortCircuit();
-        endpoints.MapFeishuCardActions("/feishu/apps/{name}/cards", AppNameOf).AddEndpointFilter(RequireReceivingAppAsync).ShortCircuit();
         return endpoints;
-    }
-
-    private static string AppNameOf(HttpContext http) => http.Request.RouteValues["name"] as string ?? "";
-
-    /// <summary>Feishu's requests for an app the Hub does not (or no longer) serve get a clear 404, before any verification.</summary>
-    private static async ValueTask<object?> RequireReceivingAppAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var refusal = await http.RequestServices.GetRequiredService<HubAppService>().ReceivingRefusalAsync(AppNameOf(http), http.RequestAborted).ConfigureAwait(false);
-        return refusal is null
-            ? await next(context).ConfigureAwait(false)
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown Feishu app", detail: refusal);
     }
 
     /// <summary>Apps a page holds unless <c>limit</c> says otherwise.</summary>

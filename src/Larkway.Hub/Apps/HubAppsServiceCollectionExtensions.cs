@@ -2,7 +2,6 @@ using Larkway.Channels.Messages;
 using Larkway.Hub.Platform.Units;
 using Larkway.Hub.Apps.Connections;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Larkway.Feishu.Authen;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.DataProtection;
@@ -17,7 +16,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Hub's Feishu apps and the encryption of its stored secrets.</summary>
+/// <summary>Registers the Hub's stored apps, of every platform, and the encryption of its stored secrets.</summary>
 public static class HubAppsServiceCollectionExtensions
 {
     /// <summary>The Data Protection application name: fixed, so every replica and every restart can decrypt.</summary>
@@ -61,7 +60,8 @@ public static class HubAppsServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="HubAppService"/> and the stored apps of every platform. Reads <c>Larkway:Apps</c>. Needs
     /// <c>AddHubStorage</c> and <c>AddHubInbox</c>; map with <c>MapHubApps</c>. Each platform's room adds its apps'
-    /// clients (Feishu's <c>IFeishuClientFactory</c>: <c>AddHubFeishu</c>).
+    /// clients and maps their callbacks (Feishu's: <c>AddHubFeishu</c>, which also keeps users' Feishu tokens, and
+    /// <c>MapHubFeishu</c>).
     /// </summary>
     public static IServiceCollection AddHubApps(this IServiceCollection services, IConfiguration configuration)
     {
@@ -77,7 +77,8 @@ public static class HubAppsServiceCollectionExtensions
             sp.GetRequiredService<HubSecretProtector>(),
             sp.GetRequiredService<IOptions<HubAppsOptions>>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<HubPlatforms>()));
 
         // Each platform's descriptor (AddHubPlatform), connection test (IPlatformConnectionTest) and its apps' clients come
         // from its room (AddHubFeishu, AddHubDingTalk, AddHubWeCom); the registry is over whatever the rooms added.
@@ -86,9 +87,6 @@ public static class HubAppsServiceCollectionExtensions
         services.AddPlatformRequirement<IPlatformConnectionTest>("the apps", "the test of an app's connection");
         services.AddPlatformSeam<ILongConnectionStates>();
 
-        // Users' Feishu tokens in the database, encrypted, in place of the library's in-memory store (whatever the order of AddFeishu).
-        services.TryAddSingleton<HubUserTokenStore>();
-        services.Replace(ServiceDescriptor.Singleton<IFeishuUserTokenStore>(sp => sp.GetRequiredService<HubUserTokenStore>()));
         services.TryAddSingleton(sp => new HubAppService(
             sp.GetRequiredService<IDbContextFactory<HubDbContext>>(),
             sp.GetRequiredService<HubDatabaseInitializer>(),

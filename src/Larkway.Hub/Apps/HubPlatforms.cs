@@ -28,6 +28,16 @@ public sealed class HubPlatforms
     /// <summary>The platform named <paramref name="name"/> as stored (null or empty: Feishu's, as rows stored before platforms existed), or null when none is registered.</summary>
     public HubPlatformInfo? Find(string? name) => _byName.GetValueOrDefault(HubAppPlatform.Of(name));
 
+    /// <summary>
+    /// The base URL of an app of <paramref name="platform"/> stored or configured without one: its platform's
+    /// <see cref="HubPlatformInfo.DefaultBaseUrl"/>, or Feishu's when its room is not added (every app stored before
+    /// platforms existed, and the configured app, is Feishu's).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither the platform's room nor Feishu's is added.</exception>
+    public Uri DefaultBaseUrl(string? platform) =>
+        (Find(platform) ?? Find(HubAppPlatform.Feishu))?.DefaultBaseUrl
+        ?? throw new InvalidOperationException($"No room gives a base URL for {HubAppPlatform.Of(platform)} apps: add the platform's room (AddHubFeishu, AddHubDingTalk, AddHubWeCom).");
+
     /// <summary>The platform a caller's <c>platform</c> value names (its name or an alias, any case, trimmed; empty: Feishu), with the alias used; null when none.</summary>
     public (HubPlatformInfo Platform, string? Alias)? Parse(string? value)
     {

@@ -1,5 +1,6 @@
 using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
+using Larkway.Feishu.Authen;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Ingest;
 using Larkway.Hub.Apps;
@@ -14,6 +15,7 @@ using Larkway.Hub.Feishu.Notifications;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Observability.Health;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -26,14 +28,16 @@ public static class HubFeishuServiceCollectionExtensions
     /// <summary>
     /// Adds Feishu's notification channel (cards and templates sent by the app's bot, paced at each app's
     /// <c>Feishu:RateLimit</c>), the assistant's replies (CardKit cards) and attachment source, and Feishu's side of
-    /// people's accounts and the apps' connection test, and its notification card clicks, and the apps' clients
-    /// (<see cref="AddHubFeishuClients"/>). Needs <c>AddHubNotifications</c> and <c>AddHubApps</c> (the stored apps).
+    /// people's accounts and the apps' connection test, and its notification card clicks, the apps' clients
+    /// (<see cref="AddHubFeishuClients"/>) and users' stored tokens (<see cref="AddHubFeishuUserTokens"/>). Needs
+    /// <c>AddHubNotifications</c> and <c>AddHubApps</c> (the stored apps); map the stored apps' callbacks with <see cref="MapHubFeishu"/>.
     /// </summary>
     public static IServiceCollection AddHubFeishu(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddHubFeishuClients();
         services.AddHubFeishuInbox();
+        services.AddHubFeishuUserTokens();
 
         // Read by the alert "a long connection is not held" (LongConnectionDown) on whichever replica evaluates it; the
         // rule exists in every mode, so its configuration key is valid in webhook mode too, where no app holds it.
@@ -84,6 +88,32 @@ public static class HubFeishuServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IFeishuClientFactory>(sp => sp.GetRequiredService<HubFeishuClients>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FeishuEventEndpointOptions>, FeishuStoredAppEndpointOptions>());
         return services;
+    }
+
+    /// <summary>
+    /// Adds the Hub's <see cref="IFeishuUserTokenStore"/> — in place of the library's in-memory one, whatever the order of
+    /// <c>AddFeishu</c> — which keeps users' Feishu tokens in the database, encrypted (<see cref="HubUserTokenStore"/>), so
+    /// every replica serves them and a restart keeps them. Needs <c>AddHubApps</c> (the Hub's data protection);
+    /// <see cref="AddHubFeishu"/> calls it.
+    /// </summary>
+    public static IServiceCollection AddHubFeishuUserTokens(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<HubUserTokenStore>();
+        services.Replace(ServiceDescriptor.Singleton<IFeishuUserTokenStore>(sp => sp.GetRequiredService<HubUserTokenStore>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Maps <c>POST /feishu/apps/{name}/events</c> and <c>POST /feishu/apps/{name}/cards</c>, the stored Feishu apps'
+    /// callbacks (an app the Hub does not serve gets a 404 before any verification). Needs <see cref="AddHubFeishu"/>,
+    /// <c>AddHubApps</c> and a Feishu event receiver (the default app's).
+    /// </summary>
+    public static IEndpointRouteBuilder MapHubFeishu(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        FeishuStoredAppEndpoints.Map(endpoints);
+        return endpoints;
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class PostgresInboxWriterTests(PostgresCluster cluster) : IAsyncLi
         _db = await cluster.CreateTestDatabaseAsync();
         _hub = new HubServices(_db, new ManualTimeProvider(), o => o.ProcessorEnabled = false);
         await _hub.Provider.GetRequiredService<HubDatabaseInitializer>().EnsureInitializedAsync(CancellationToken.None);
-        _writer = _hub.Provider.GetRequiredService<IHubStorageProvider>().CreateInboxWriter();
+        _writer = InboxWriters.For(_hub.Provider.GetRequiredService<IHubStorageProvider>());
     }
 
     public async Task DisposeAsync()

@@ -1,15 +1,17 @@
 using Larkway.Feishu.Authen;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
-namespace Larkway.Hub.Apps;
+namespace Larkway.Hub.Feishu;
 
 /// <summary>
 /// The Hub's <see cref="IFeishuUserTokenStore"/>: users' token sets in the database, encrypted with the Hub's key ring,
 /// so every replica serves them and a restart keeps them. A save replaces the set (the last writer wins: a rotated
 /// refresh token replaces the one it came from); a refresh that lost a race to another replica finds the winner's set
 /// here, which is what <see cref="FeishuUserTokenProvider"/> reads again when Feishu refuses a used refresh token.
+/// The rows are the Apps room's (<see cref="HubUserTokenRow"/>, <c>db.UserTokens</c>).
 /// </summary>
 internal sealed class HubUserTokenStore(
     IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, IDataProtectionProvider protection, TimeProvider time)

@@ -1,13 +1,13 @@
 using System.Data.Common;
 using Larkway.Feishu.Authen;
-using Larkway.Hub.Apps;
+using Larkway.Hub.Feishu;
 using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Larkway.Hub.Tests.Apps;
+namespace Larkway.Hub.Tests.Feishu;
 
 /// <summary>
 /// Users' Feishu tokens in the Hub are the library's <see cref="IFeishuUserTokenStore"/> over the database: encrypted
@@ -84,6 +84,7 @@ public abstract class HubUserTokenStoreTests
             s.AddHubWebhooks(configuration);
             s.AddHubApps(configuration);
             s.AddHubFeishuClients();
+            s.AddHubFeishuUserTokens();
         });
 
     private static async Task<string[]> RawRowAsync(HubServices hub, string sql)
