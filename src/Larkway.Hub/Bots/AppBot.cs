@@ -5,10 +5,10 @@ using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Im;
+using Larkway.Channels.Messages;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
-using FeishuContent = Larkway.Feishu.Im.MessageContent;
 
 namespace Larkway.Hub.Bots;
 
@@ -155,7 +155,7 @@ public sealed partial class AppBot
 
             // If even this reply fails the exception escapes and the inbox retries the event later;
             // the key keeps the apology from being posted twice.
-            await _messenger.ReplyAsync(message, FeishuContent.Text(_options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal)),
+            await _messenger.ReplyAsync(message, ChannelReply.ForText(_options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal)),
                 $"{message.EventKey}/failure", cancellationToken).ConfigureAwait(false);
         }
     }
@@ -223,7 +223,7 @@ public sealed partial class AppBot
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogHandlerFailed(_logger, ex, HubAppService.NameOnWire(_app), reference);
-            await _messenger.ReplyAsync(message, FeishuContent.Text(_options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal)),
+            await _messenger.ReplyAsync(message, ChannelReply.ForText(_options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal)),
                 $"{message.EventKey}/failure", cancellationToken).ConfigureAwait(false);
         }
     }
@@ -322,7 +322,7 @@ public sealed partial class AppBot
 
         var bot = await _identity(cancellationToken).ConfigureAwait(false);
         var text = _options.WelcomeMessage.Replace("{bot}", bot?.AppName ?? "your bot", StringComparison.Ordinal);
-        await _messenger.SendToChatAsync(e.ChatId, FeishuContent.Text(text), $"{EventKey(context, e.ChatId)}/welcome", cancellationToken).ConfigureAwait(false);
+        await _messenger.SendToChatAsync(e.ChatId, ChannelReply.ForText(text), $"{EventKey(context, e.ChatId)}/welcome", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -342,7 +342,7 @@ public sealed partial class AppBot
             inbound,
             message.Arrival,
             message.ReplyContext,
-            (text, key, ct) => _messenger.ReplyAsync(message, FeishuContent.Text(text), $"{inbound.DedupKey}/assistant/{key}", ct),
+            (text, key, ct) => _messenger.ReplyAsync(message, ChannelReply.ForText(text), $"{inbound.DedupKey}/assistant/{key}", ct),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -371,7 +371,7 @@ public sealed partial class AppBot
             var (name, argumentText) = BotArguments.SplitCommand(message.Text);
             if (!_commands.TryGet(name, out var command))
             {
-                await _messenger.ReplyAsync(message, FeishuContent.Text($"I don't know /{name}. Send /help to see what I can do."),
+                await _messenger.ReplyAsync(message, ChannelReply.ForText($"I don't know /{name}. Send /help to see what I can do."),
                     $"{message.EventKey}/unknown", cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -381,7 +381,7 @@ public sealed partial class AppBot
             var arguments = BotArguments.Split(argumentText);
             if (arguments.Count < command.MinArguments)
             {
-                await _messenger.ReplyAsync(message, FeishuContent.Text($"Usage: /{command.Name} {command.Usage}".TrimEnd()),
+                await _messenger.ReplyAsync(message, ChannelReply.ForText($"Usage: /{command.Name} {command.Usage}".TrimEnd()),
                     $"{message.EventKey}/usage", cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -399,7 +399,7 @@ public sealed partial class AppBot
             return;
         }
 
-        await _messenger.ReplyAsync(message, FeishuContent.Text(_options.FallbackReply), $"{message.EventKey}/fallback", cancellationToken).ConfigureAwait(false);
+        await _messenger.ReplyAsync(message, ChannelReply.ForText(_options.FallbackReply), $"{message.EventKey}/fallback", cancellationToken).ConfigureAwait(false);
     }
 
     private BotContext NewContext(BotMessage message, IReadOnlyList<string> arguments, string argumentText, BotConversation? conversation) =>

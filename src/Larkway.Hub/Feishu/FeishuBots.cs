@@ -1,6 +1,11 @@
+using System.Security.Cryptography;
+using System.Text;
+using Larkway.Channels.Adapters;
+using Larkway.Channels.Messages;
 using Larkway.Feishu;
 using Larkway.Feishu.Bot;
 using Larkway.Feishu.Events.Models.Im;
+using Larkway.Feishu.Im;
 using MessageContent = Larkway.Feishu.Im.MessageContent;
 using Larkway.Hub.Bots;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +48,46 @@ internal static class FeishuBots
 }
 
 /// <summary>
+/// Sends through the app's <see cref="FeishuClient"/>: a reply is rendered with Channels' Feishu renderer (text as text, a
+/// card as a JSON 2.0 card whose buttons call back with <c>{"action": value}</c>); the key becomes the message <c>uuid</c>
+/// Feishu dedupes on.
+/// </summary>
+public sealed class FeishuBotMessenger(FeishuClient client) : IBotMessenger
+{
+    public async Task ReplyAsync(BotMessage to, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        var messages = Render(reply, to.ChatId, to.IsP2p ? ConversationKind.Direct : ConversationKind.Group);
+        for (var part = 0; part < messages.Count; part++)
+        {
+            await client.Im.Messages.ReplyAsync(to.MessageId, messages[part], uuid: Uuid(PartKey(idempotencyKey, part)), chatId: to.ChatId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task SendToChatAsync(string chatId, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var messages = Render(reply, chatId, ConversationKind.Group);
+        for (var part = 0; part < messages.Count; part++)
+        {
+            await client.Im.Messages.SendAsync(ReceiveId.Chat(chatId), messages[part], Uuid(PartKey(idempotencyKey, part)), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Feishu's uuid is at most 50 characters; a hash of the key fits and stays stable across retries.</summary>
+    internal static string Uuid(string idempotencyKey) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32];
+
+    private static IReadOnlyList<MessageContent> Render(ChannelReply reply, string chatId, ConversationKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        return FeishuChannelAdapter.Render(reply, new ChannelConversation(chatId, kind)).Messages;
+    }
+
+    // A reply too long for one message goes as several: the first keeps the reply's own key, so a reply that fits one is keyed as ever.
+    private static string PartKey(string idempotencyKey, int part) => part == 0 ? idempotencyKey : $"{idempotencyKey}/part/{part}";
+}
+
+/// <summary>
 /// The messenger of a Feishu app added at run time: its client is looked up on every use, so a changed app (a new secret)
 /// answers with its new client, and its bot is asked for again with it.
 /// </summary>
@@ -53,11 +98,11 @@ internal sealed class StoredFeishuBotMessenger(IFeishuClientFactory clients, str
     public async Task<BotInfo?> IdentityAsync(CancellationToken cancellationToken) =>
         await (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Identity.GetAsync(cancellationToken).ConfigureAwait(false);
 
-    public async Task ReplyAsync(BotMessage to, MessageContent content, string idempotencyKey, CancellationToken cancellationToken) =>
-        await (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Messenger.ReplyAsync(to, content, idempotencyKey, cancellationToken).ConfigureAwait(false);
+    public async Task ReplyAsync(BotMessage to, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken) =>
+        await (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Messenger.ReplyAsync(to, reply, idempotencyKey, cancellationToken).ConfigureAwait(false);
 
-    public async Task SendToChatAsync(string chatId, MessageContent content, string idempotencyKey, CancellationToken cancellationToken) =>
-        await (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Messenger.SendToChatAsync(chatId, content, idempotencyKey, cancellationToken).ConfigureAwait(false);
+    public async Task SendToChatAsync(string chatId, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken) =>
+        await (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Messenger.SendToChatAsync(chatId, reply, idempotencyKey, cancellationToken).ConfigureAwait(false);
 
     private async Task<Known> CurrentAsync(CancellationToken cancellationToken)
     {

@@ -5,9 +5,9 @@ using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Im;
-using MessageContent = Larkway.Feishu.Im.MessageContent;
-using TextContent = Larkway.Feishu.Im.TextContent;
+using Larkway.Channels.Messages;
 using Larkway.Hub.Bots;
+using Larkway.Hub.Feishu;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Larkway.Hub.Tests.Bots;
@@ -332,27 +332,27 @@ public sealed class AppBotTests
 
         public bool FailAll { get; set; }
 
-        public Task ReplyAsync(BotMessage to, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+        public Task ReplyAsync(BotMessage to, ChannelReply content, string idempotencyKey, CancellationToken cancellationToken)
         {
             Record(content, idempotencyKey);
             return Task.CompletedTask;
         }
 
-        public Task SendToChatAsync(string chatId, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+        public Task SendToChatAsync(string chatId, ChannelReply content, string idempotencyKey, CancellationToken cancellationToken)
         {
             Record(content, idempotencyKey);
             Sent.Add((chatId, idempotencyKey));
             return Task.CompletedTask;
         }
 
-        private void Record(MessageContent content, string key)
+        private void Record(ChannelReply content, string key)
         {
             if (FailAll)
             {
                 throw new InvalidOperationException("Feishu API unavailable");
             }
 
-            Texts.Add(((TextContent)content).Text);
+            Texts.Add(((TextReply)content).Text);
             Keys.Add(key);
         }
     }
