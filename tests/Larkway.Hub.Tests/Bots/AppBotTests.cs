@@ -21,17 +21,18 @@ public sealed class AppBotTests
     private readonly BotOptions _options = new();
     private int _events;
 
-    private AppBot NewBot(BotInfo? identity = null, IBotAssistant? assistant = null) => new(
-        "",
-        _commands,
-        new BotCardActions().AddSamples(),
-        _options,
-        _messenger,
-        new InMemoryBotConversationStore(TimeProvider.System),
-        _ => Task.FromResult<BotInfo?>(identity ?? new BotInfo("Larkway Bot", BotOpenId, 2, null, [])),
+    private FeishuAppBot NewBot(BotInfo? identity = null, IBotAssistant? assistant = null) =>
+        Seat(new BotCardActions().AddSamples(), identity ?? new BotInfo("Larkway Bot", BotOpenId, 2, null, []), assistant);
+
+    /// <summary>The Feishu seat over a neutral bot, as Feishu's room builds it; a null <paramref name="identity"/> is a bot/v3/info that failed.</summary>
+    private FeishuAppBot Seat(BotCardActions actions, BotInfo? identity, IBotAssistant? assistant = null) => new(
+        new AppBot("", _commands, _options, _messenger, new InMemoryBotConversationStore(TimeProvider.System), TimeProvider.System, NullLogger<AppBot>.Instance, assistant)
+        {
+            Identity = _ => Task.FromResult(identity is null ? null : FeishuBotIdentity.Of(identity)),
+        },
+        actions,
         TimeProvider.System,
-        NullLogger<AppBot>.Instance,
-        assistant);
+        NullLogger<FeishuAppBot>.Instance);
 
     private Task SayAsync(string text, string chatType = "p2p", string sender = "ou_alice", bool mentionBot = false, string senderType = "user", string? eventId = null) =>
         _dispatcher.DispatchAsync(Envelope(text, chatType, sender, mentionBot, senderType, eventId));
@@ -282,8 +283,7 @@ public sealed class AppBotTests
     public async Task An_unknown_or_failing_card_action_answers_with_a_toast_never_an_error()
     {
         var actions = new BotCardActions().Add("boom", (_, _) => throw new InvalidOperationException("downstream"));
-        var bot = new AppBot("", _commands, actions, _options, _messenger, new InMemoryBotConversationStore(TimeProvider.System),
-            _ => Task.FromResult<BotInfo?>(null), TimeProvider.System, NullLogger<AppBot>.Instance);
+        var bot = Seat(actions, identity: null);
         bot.RegisterOn(_dispatcher);
         static string Click(string action) =>
             """{"schema":"2.0","header":{"event_id":"ev_ACTION","event_type":"card.action.trigger","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},"event":{"operator":{"open_id":"ou_alice"},"action":{"tag":"button","value":{"action":"ACTION"}}}}"""
@@ -308,8 +308,7 @@ public sealed class AppBotTests
                 seen = $"{context.Action}/{context.EventId}";
                 return Task.FromResult<CardActionResponse?>(CardActionResponse.WithToast(CardToastType.Info, "claimed"));
             });
-        var bot = new AppBot("", _commands, actions, _options, _messenger, new InMemoryBotConversationStore(TimeProvider.System),
-            _ => Task.FromResult<BotInfo?>(null), TimeProvider.System, NullLogger<AppBot>.Instance);
+        var bot = Seat(actions, identity: null);
         bot.RegisterOn(_dispatcher);
         static string Click(string id, string value) =>
             $$"""{"schema":"2.0","header":{"event_id":"{{id}}","event_type":"card.action.trigger","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},"event":{"operator":{"open_id":"ou_alice"},"action":{"tag":"button","value":""" + value + "}}}";
