@@ -404,8 +404,8 @@ public static partial class HubApp
         services.AddHubStorage(configuration);
         services.AddHubLeases(configuration);
         services.AddHubInbox(configuration);
-        services.AddHubEventDispatcher(AppName, (sp, dispatcher) => sp.GetRequiredService<AppBot>().RegisterOn(dispatcher));
-        services.AddHubEventIgnoreRule(AppName, sp => sp.GetRequiredService<AppBot>().LeavesAlone);
+        services.AddHubEventDispatcher(AppName, (sp, dispatcher) => sp.GetRequiredService<FeishuAppBot>().RegisterOn(dispatcher));
+        services.AddHubEventIgnoreRule(AppName, sp => sp.GetRequiredService<FeishuAppBot>().LeavesAlone);
         services.AddHubAuth();
         services.AddHubNotifications(configuration);
         services.AddHubWebhooks(configuration);

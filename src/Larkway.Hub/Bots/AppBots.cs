@@ -1,6 +1,6 @@
 using Larkway.Hub.Platform.Units;
 using System.Collections.Concurrent;
-using Larkway.Feishu.Bot;
+using Larkway.Channels.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -10,9 +10,10 @@ namespace Larkway.Hub.Bots;
 
 /// <summary>
 /// What a platform gives the bot of one of its apps: how it answers, and who the bot is where the platform can say (its
-/// own open_id, to tell its @-mention apart); null where the platform marks mentions itself.
+/// own id there, to tell its @-mention apart, and its name; Feishu's room adapts its bot info to it); null where the
+/// platform marks mentions itself.
 /// </summary>
-public sealed record BotSeat(IBotMessenger Messenger, Func<CancellationToken, Task<BotInfo?>>? Identity = null)
+public sealed record BotSeat(IBotMessenger Messenger, Func<CancellationToken, Task<ChannelBotIdentity?>>? Identity = null)
 {
     /// <summary>Only the app's assistant answers (<see cref="AppBot.AssistantOnly"/>): Feishu apps added at run time, which were notification senders before assistants.</summary>
     public bool AssistantOnly { get; init; }
@@ -27,7 +28,7 @@ public sealed record BotPlatformRegistration(string Key, Func<IServiceProvider, 
 
 /// <summary>
 /// The one door into the bot router: the <see cref="AppBot"/> of any app of any platform, sharing the Hub's commands,
-/// card actions, conversations and assistant, with the messenger its platform's room supplies. A bot is built once per
+/// conversations and assistant, with the messenger its platform's room supplies. A bot is built once per
 /// app and kept: the messengers look their app's client up on every send, so a changed app answers with its new
 /// credentials and a deleted one fails its send (the inbox then dead-letters the event).
 /// </summary>
@@ -70,18 +71,19 @@ public sealed class AppBots
         }
 
         var seat = registration.Seat(_services, appName);
-        var identity = seat.Identity ?? (_ => Task.FromResult<BotInfo?>(null));
         return new AppBot(
             appName,
             _services.GetRequiredService<BotCommands>(),
-            _services.GetRequiredService<BotCardActions>(),
             _services.GetRequiredService<IOptions<BotOptions>>().Value,
             seat.Messenger,
             _services.GetRequiredService<IBotConversationStore>(),
-            identity,
             _services.GetRequiredService<TimeProvider>(),
             _services.GetRequiredService<ILogger<AppBot>>(),
-            _services.GetService<IBotAssistant>()) { AssistantOnly = seat.AssistantOnly };
+            _services.GetService<IBotAssistant>())
+        {
+            Identity = seat.Identity ?? (_ => Task.FromResult<ChannelBotIdentity?>(null)),
+            AssistantOnly = seat.AssistantOnly,
+        };
     }
 }
 

@@ -41,8 +41,11 @@ public sealed record BotCardContext(string App, CardActionTriggerEvent Event, st
 /// </remarks>
 public sealed class BotCardActions
 {
-    /// <summary>The field of an element's value that names its action.</summary>
-    public const string ActionField = "action";
+    /// <summary>
+    /// The field of an element's value that names its action: the reply model's callback key, under which a
+    /// <see cref="Larkway.Channels.Messages.ReplyButton"/> rendered on Feishu carries its value.
+    /// </summary>
+    public const string ActionField = Larkway.Channels.Messages.ReplyButton.CallbackValueKey;
 
     private readonly Dictionary<string, BotCardHandler> _handlers = new(StringComparer.Ordinal);
     private readonly List<(Func<CardActionTriggerEvent, bool> Claims, BotCardHandler Handler)> _claims = [];

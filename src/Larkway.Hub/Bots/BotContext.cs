@@ -1,4 +1,4 @@
-using Larkway.Feishu.Im;
+using Larkway.Channels.Messages;
 
 namespace Larkway.Hub.Bots;
 
@@ -51,16 +51,16 @@ public sealed class BotContext
     public BotConversation? Conversation { get; }
 
     /// <summary>Replies to the message with text.</summary>
-    public Task ReplyAsync(string text, CancellationToken cancellationToken) => ReplyAsync(MessageContent.Text(text), cancellationToken);
+    public Task ReplyAsync(string text, CancellationToken cancellationToken) => ReplyAsync(ChannelReply.ForText(text), cancellationToken);
 
     /// <summary>
-    /// Replies with any content. The n-th reply of a handling has the same idempotency key on every retry
+    /// Replies with any reply of the platform-neutral model (its platform's room renders it). The n-th reply of a handling has the same idempotency key on every retry
     /// of the same event, so a retried handler never posts twice.
     /// </summary>
-    public Task ReplyAsync(MessageContent content, CancellationToken cancellationToken)
+    public Task ReplyAsync(ChannelReply reply, CancellationToken cancellationToken)
     {
         var n = Interlocked.Increment(ref _replies);
-        return _messenger.ReplyAsync(Message, content, $"{Message.EventKey}/reply/{n}", cancellationToken);
+        return _messenger.ReplyAsync(Message, reply, $"{Message.EventKey}/reply/{n}", cancellationToken);
     }
 
     /// <summary>Asks the user a question: their next message in this chat goes to <paramref name="step"/>.</summary>

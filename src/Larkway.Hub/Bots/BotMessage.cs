@@ -1,5 +1,3 @@
-using Larkway.Feishu.Events.Models.Im;
-
 namespace Larkway.Hub.Bots;
 
 /// <summary>
@@ -26,11 +24,11 @@ public sealed record BotMessage
     /// <summary>The message text with @-mention placeholders removed and whitespace trimmed; empty for non-text messages.</summary>
     public required string Text { get; init; }
 
-    /// <summary>True when the bot itself is @-mentioned.</summary>
+    /// <summary>
+    /// True when the bot itself is @-mentioned — or when its platform's room cannot yet tell and the platform delivers a
+    /// group message to a bot only when it is mentioned (Feishu, before the bot's open_id is read).
+    /// </summary>
     public bool MentionsBot { get; init; }
-
-    /// <summary>Feishu's received event; null on other platforms.</summary>
-    public MessageReceivedEvent? Event { get; init; }
 
     /// <summary>The message in the platform-neutral model, for an assistant; null when it could not be read as one.</summary>
     public Larkway.Channels.Messages.InboundMessage? Channel { get; init; }

@@ -1,3 +1,5 @@
+using Larkway.Channels.Messages;
+
 namespace Larkway.Hub.Bots;
 
 /// <summary>
@@ -10,19 +12,24 @@ public static class SampleCommands
 
     public const string AcknowledgeAction = "sample.ack";
 
-    /// <summary>The sample card: a line of text and an Acknowledge button.</summary>
-    public static System.Text.Json.Nodes.JsonObject SampleCard(string text, bool withButton) =>
-        withButton
-            ? Larkway.Feishu.Cards.Card.V2().Header("Larkway sample").Markdown(text)
-                .Button("Acknowledge", Larkway.Feishu.Cards.ButtonType.Primary, new System.Text.Json.Nodes.JsonObject { [BotCardActions.ActionField] = AcknowledgeAction }).Build()
-            : Larkway.Feishu.Cards.Card.V2().Header("Larkway sample").Markdown(text).Build();
+    /// <summary>
+    /// The sample card: a line of text and an Acknowledge button whose click calls back with <see cref="AcknowledgeAction"/>
+    /// (a reply button's callback value carries it under <see cref="ReplyButton.CallbackValueKey"/>, the field
+    /// <see cref="BotCardActions.ActionField"/> routes on).
+    /// </summary>
+    public static CardReply SampleCard(string text) =>
+        ChannelReply.ForCard("Larkway sample", text, new ReplyButton("Acknowledge", AcknowledgeAction, ReplyButtonStyle.Primary));
+
+    /// <summary>The sample card as the click's answer shows it on Feishu: the same header and text, no button.</summary>
+    public static System.Text.Json.Nodes.JsonObject AcknowledgedCard(string text) =>
+        Larkway.Feishu.Cards.Card.V2().Header("Larkway sample").Markdown(text).Build();
 
     public static BotCardActions AddSamples(this BotCardActions actions)
     {
         ArgumentNullException.ThrowIfNull(actions);
         return actions.Add(AcknowledgeAction, (context, _) =>
         {
-            var card = System.Text.Json.JsonSerializer.SerializeToElement(SampleCard($"Acknowledged by {context.OperatorOpenId}.", withButton: false));
+            var card = System.Text.Json.JsonSerializer.SerializeToElement(AcknowledgedCard($"Acknowledged by {context.OperatorOpenId}."));
             return Task.FromResult<Larkway.Feishu.Events.Models.Cards.CardActionResponse?>(
                 Larkway.Feishu.Events.Models.Cards.CardActionResponse.WithToast(Larkway.Feishu.Events.Models.Cards.CardToastType.Success, "Acknowledged").AndRawCard(card));
         });
@@ -38,7 +45,7 @@ public static class SampleCommands
             .Add("feedback", "Tells the team something; I'll ask what.", (context, ct) =>
                 context.AskAsync("What would you like to tell the team? Your next message here is your feedback.", FeedbackStep, cancellationToken: ct))
             .Add("card", "Sends a card with a button to click.", (context, ct) =>
-                context.ReplyAsync(Larkway.Feishu.Im.MessageContent.Card(SampleCard("Click the button: the bot answers within Feishu's 3 seconds.", withButton: true)), ct))
+                context.ReplyAsync(SampleCard("Click the button: the bot answers within Feishu's 3 seconds."), ct))
             .AddStep(FeedbackStep, (context, ct) =>
                 context.ReplyAsync($"Thanks, noted: \"{context.Message.Text}\"", ct));
     }

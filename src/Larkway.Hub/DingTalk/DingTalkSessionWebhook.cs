@@ -1,4 +1,5 @@
 using Larkway.DingTalk;
+using Larkway.DingTalk.Robots;
 using Larkway.DingTalk.Stream;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,17 @@ internal static partial class DingTalkSessionWebhook
         LogForeign(logger, client.AppKey, HostOf(inbound.SessionWebhook));
         return false;
     }
+
+    /// <summary>
+    /// A rendered app-robot message as the session webhook takes it: markdown and text; null for what only the app robot
+    /// sends (an action card, a picture).
+    /// </summary>
+    public static DingTalkRobotMessage? AsWebhookMessage(DingTalkAppRobotMessage message) => message.Key switch
+    {
+        "sampleMarkdown" => DingTalkRobotMessage.Markdown(message.Parameters["title"], message.Parameters["text"]),
+        "sampleText" => DingTalkRobotMessage.Text(message.Parameters["content"]),
+        _ => null,
+    };
 
     /// <summary>The webhook's host and port, never its query (the session's credential).</summary>
     private static string HostOf(string url) =>

@@ -5,9 +5,9 @@ using Larkway.Feishu.Events.Envelopes;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Im;
-using MessageContent = Larkway.Feishu.Im.MessageContent;
-using TextContent = Larkway.Feishu.Im.TextContent;
+using Larkway.Channels.Messages;
 using Larkway.Hub.Bots;
+using Larkway.Hub.Feishu;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Larkway.Hub.Tests.Bots;
@@ -21,17 +21,18 @@ public sealed class AppBotTests
     private readonly BotOptions _options = new();
     private int _events;
 
-    private AppBot NewBot(BotInfo? identity = null, IBotAssistant? assistant = null) => new(
-        "",
-        _commands,
-        new BotCardActions().AddSamples(),
-        _options,
-        _messenger,
-        new InMemoryBotConversationStore(TimeProvider.System),
-        _ => Task.FromResult<BotInfo?>(identity ?? new BotInfo("Larkway Bot", BotOpenId, 2, null, [])),
+    private FeishuAppBot NewBot(BotInfo? identity = null, IBotAssistant? assistant = null) =>
+        Seat(new BotCardActions().AddSamples(), identity ?? new BotInfo("Larkway Bot", BotOpenId, 2, null, []), assistant);
+
+    /// <summary>The Feishu seat over a neutral bot, as Feishu's room builds it; a null <paramref name="identity"/> is a bot/v3/info that failed.</summary>
+    private FeishuAppBot Seat(BotCardActions actions, BotInfo? identity, IBotAssistant? assistant = null) => new(
+        new AppBot("", _commands, _options, _messenger, new InMemoryBotConversationStore(TimeProvider.System), TimeProvider.System, NullLogger<AppBot>.Instance, assistant)
+        {
+            Identity = _ => Task.FromResult(identity is null ? null : FeishuBotIdentity.Of(identity)),
+        },
+        actions,
         TimeProvider.System,
-        NullLogger<AppBot>.Instance,
-        assistant);
+        NullLogger<FeishuAppBot>.Instance);
 
     private Task SayAsync(string text, string chatType = "p2p", string sender = "ou_alice", bool mentionBot = false, string senderType = "user", string? eventId = null) =>
         _dispatcher.DispatchAsync(Envelope(text, chatType, sender, mentionBot, senderType, eventId));
@@ -282,8 +283,7 @@ public sealed class AppBotTests
     public async Task An_unknown_or_failing_card_action_answers_with_a_toast_never_an_error()
     {
         var actions = new BotCardActions().Add("boom", (_, _) => throw new InvalidOperationException("downstream"));
-        var bot = new AppBot("", _commands, actions, _options, _messenger, new InMemoryBotConversationStore(TimeProvider.System),
-            _ => Task.FromResult<BotInfo?>(null), TimeProvider.System, NullLogger<AppBot>.Instance);
+        var bot = Seat(actions, identity: null);
         bot.RegisterOn(_dispatcher);
         static string Click(string action) =>
             """{"schema":"2.0","header":{"event_id":"ev_ACTION","event_type":"card.action.trigger","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},"event":{"operator":{"open_id":"ou_alice"},"action":{"tag":"button","value":{"action":"ACTION"}}}}"""
@@ -308,8 +308,7 @@ public sealed class AppBotTests
                 seen = $"{context.Action}/{context.EventId}";
                 return Task.FromResult<CardActionResponse?>(CardActionResponse.WithToast(CardToastType.Info, "claimed"));
             });
-        var bot = new AppBot("", _commands, actions, _options, _messenger, new InMemoryBotConversationStore(TimeProvider.System),
-            _ => Task.FromResult<BotInfo?>(null), TimeProvider.System, NullLogger<AppBot>.Instance);
+        var bot = Seat(actions, identity: null);
         bot.RegisterOn(_dispatcher);
         static string Click(string id, string value) =>
             $$"""{"schema":"2.0","header":{"event_id":"{{id}}","event_type":"card.action.trigger","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},"event":{"operator":{"open_id":"ou_alice"},"action":{"tag":"button","value":""" + value + "}}}";
@@ -332,27 +331,27 @@ public sealed class AppBotTests
 
         public bool FailAll { get; set; }
 
-        public Task ReplyAsync(BotMessage to, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+        public Task ReplyAsync(BotMessage to, ChannelReply content, string idempotencyKey, CancellationToken cancellationToken)
         {
             Record(content, idempotencyKey);
             return Task.CompletedTask;
         }
 
-        public Task SendToChatAsync(string chatId, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+        public Task SendToChatAsync(string chatId, ChannelReply content, string idempotencyKey, CancellationToken cancellationToken)
         {
             Record(content, idempotencyKey);
             Sent.Add((chatId, idempotencyKey));
             return Task.CompletedTask;
         }
 
-        private void Record(MessageContent content, string key)
+        private void Record(ChannelReply content, string key)
         {
             if (FailAll)
             {
                 throw new InvalidOperationException("Feishu API unavailable");
             }
 
-            Texts.Add(((TextContent)content).Text);
+            Texts.Add(((TextReply)content).Text);
             Keys.Add(key);
         }
     }

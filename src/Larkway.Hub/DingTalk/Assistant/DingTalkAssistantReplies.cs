@@ -171,7 +171,7 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
         var viaWebhook = DingTalkSessionWebhook.CanReply(client, place.Inbound, _time, _logger);
         foreach (var message in messages)
         {
-            if (viaWebhook && AsWebhookMessage(message) is { } webhookMessage)
+            if (viaWebhook && DingTalkSessionWebhook.AsWebhookMessage(message) is { } webhookMessage)
             {
                 try
                 {
@@ -196,13 +196,6 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
             }
         }
     }
-
-    private static DingTalkRobotMessage? AsWebhookMessage(DingTalkAppRobotMessage message) => message.Key switch
-    {
-        "sampleMarkdown" => DingTalkRobotMessage.Markdown(message.Parameters["title"], message.Parameters["text"]),
-        "sampleText" => DingTalkRobotMessage.Text(message.Parameters["content"]),
-        _ => null,
-    };
 
     [LoggerMessage(EventId = LogEvents.AssistantDingTalkCardRefused, Level = LogLevel.Warning,
         Message = "DingTalk app {App}: the assistant's AI card was refused ({Reason}); the answer goes as markdown.")]

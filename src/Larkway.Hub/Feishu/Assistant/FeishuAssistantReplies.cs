@@ -104,7 +104,7 @@ internal sealed partial class FeishuAssistantReplies(
 
     /// <inheritdoc />
     public Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken) =>
-        ClientOf(target.App).Im.Messages.ReplyAsync(target.MessageId, MessageContent.Text(text), target.ThreadId is not null, Bots.FeishuBotMessenger.Uuid(idempotencyKey), target.ConversationId, cancellationToken);
+        ClientOf(target.App).Im.Messages.ReplyAsync(target.MessageId, MessageContent.Text(text), target.ThreadId is not null, FeishuBotMessenger.Uuid(idempotencyKey), target.ConversationId, cancellationToken);
 
     /// <summary>The answer, a blank line, and the notice in italics.</summary>
     internal static string Compose(string? text, string? notice) =>
@@ -222,7 +222,7 @@ internal sealed partial class FeishuAssistantReplies(
                 target.MessageId,
                 content,
                 target.ThreadId is not null,
-                Bots.FeishuBotMessenger.Uuid($"assistant-{target.TurnId}-card-{part}"),
+                FeishuBotMessenger.Uuid($"assistant-{target.TurnId}-card-{part}"),
                 target.ConversationId,
                 cancellationToken);
 

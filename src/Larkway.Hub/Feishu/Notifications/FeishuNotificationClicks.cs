@@ -251,6 +251,6 @@ internal static class FeishuNotificationClicksRegistration
 
         return dispatcher
             .OnCardAction(AnswerAsync)
-            .OnLegacyCardAction((e, context, ct) => AnswerAsync(AppBot.FromLegacy(e), context, ct));
+            .OnLegacyCardAction((e, context, ct) => AnswerAsync(FeishuAppBot.FromLegacy(e), context, ct));
     }
 }

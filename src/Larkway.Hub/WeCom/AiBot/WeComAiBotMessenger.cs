@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Larkway.Feishu.Im;
+using Larkway.Channels.Adapters;
+using Larkway.Channels.Messages;
 using Larkway.Hub.Bots;
-using Larkway.Hub.DingTalk;
 using Larkway.Hub.Platform;
 using Larkway.WeCom;
 using Larkway.WeCom.AiBot;
@@ -17,7 +17,9 @@ namespace Larkway.Hub.WeCom.AiBot;
 /// its stream id derived from the reply's idempotency key, so a handling retried after the reply went is refused by
 /// WeCom as a finished stream instead of shown twice. When WeCom no longer takes a reply by that req_id (846605, 846608:
 /// a retry long after the message, or on another connection) it is sent proactively to the conversation
-/// (<c>aibot_send_msg</c>, markdown). A text stays text; a card becomes markdown (its header the title, its buttons named).
+/// (<c>aibot_send_msg</c>, markdown). A text or markdown reply is that stream's text; any other reply (a card, media) is
+/// rendered with Channels' WeCom renderer as the AI bot takes it (a card as a template card whose callback buttons are
+/// keyed by their values), its first message the reply by the req_id and the rest sent to the conversation.
 /// </summary>
 internal sealed partial class WeComAiBotMessenger(WeComAiBotConnections connections, ILogger<WeComAiBotMessenger> logger) : IBotMessenger
 {
@@ -36,41 +38,57 @@ internal sealed partial class WeComAiBotMessenger(WeComAiBotConnections connecti
         return new Scope(() => _answering.TryRemove(messageId, out _));
     }
 
-    public async Task ReplyAsync(BotMessage to, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task ReplyAsync(BotMessage to, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(to);
-        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(reply);
         if (!_answering.TryGetValue(to.MessageId, out var answer))
         {
             throw new InvalidOperationException("An AI bot reply answers the message being handled; this one is not.");
         }
 
         var client = ClientOf(answer.BotId);
-        var text = MarkdownOf(content);
+        var messages = StreamTextOf(reply) is { } text
+            ? [WeComAiBotReply.Stream(StreamIdOf(idempotencyKey), text, finish: true)]
+            : Render(reply, to.ChatId, to.IsP2p ? ConversationKind.Direct : ConversationKind.Group);
         try
         {
-            await client.RespondAsync(answer.ReqId, WeComAiBotReply.Stream(StreamIdOf(idempotencyKey), text, finish: true), cancellationToken).ConfigureAwait(false);
+            await client.RespondAsync(answer.ReqId, messages[0], cancellationToken).ConfigureAwait(false);
         }
         catch (WeComApiException ex) when (ex.ErrCode is InvalidReqId or StreamExpired)
         {
             LogFellBack(logger, answer.BotId, ex.Code);
-            await client.SendMessageAsync(to.ChatId, WeComAiBotReply.Markdown(text), cancellationToken).ConfigureAwait(false);
+            await client.SendMessageAsync(to.ChatId, StreamTextOf(reply) is { } markdown ? WeComAiBotReply.Markdown(markdown) : messages[0], cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var message in messages.Skip(1))
+        {
+            await client.SendMessageAsync(to.ChatId, message, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public async Task SendToChatAsync(string chatId, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task SendToChatAsync(string chatId, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(reply);
         var botId = _answering.Values.Select(a => a.BotId).FirstOrDefault() ?? throw new InvalidOperationException("An AI bot posts while it handles a message of its app.");
-        await ClientOf(botId).SendMessageAsync(chatId, WeComAiBotReply.Markdown(MarkdownOf(content)), cancellationToken).ConfigureAwait(false);
+        var client = ClientOf(botId);
+        var messages = StreamTextOf(reply) is { } text ? [WeComAiBotReply.Markdown(text)] : Render(reply, chatId, ConversationKind.Group);
+        foreach (var message in messages)
+        {
+            await client.SendMessageAsync(chatId, message, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>The markdown of a bot's answer.</summary>
-    internal static string MarkdownOf(MessageContent content)
+    /// <summary>The markdown a text or markdown reply streams as (the AI bot sends no plain text); null for other replies.</summary>
+    internal static string? StreamTextOf(ChannelReply reply) => reply switch
     {
-        var (title, text) = DingTalkBotContent.From(content);
-        return title is null ? text : $"**{title}**\n\n{text}";
-    }
+        TextReply text => text.Text,
+        MarkdownReply markdown => markdown.Markdown,
+        _ => null,
+    };
+
+    private static IReadOnlyList<WeComAiBotReply> Render(ChannelReply reply, string chatId, ConversationKind kind) =>
+        WeComChannelAdapter.RenderAiBot(reply, new ChannelConversation(chatId, kind)).Messages;
 
     /// <summary>A stream id stable across retries of one reply (WeCom: at most 64 characters).</summary>
     internal static string StreamIdOf(string idempotencyKey) =>

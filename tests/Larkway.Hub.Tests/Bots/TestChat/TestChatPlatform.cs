@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Larkway.Feishu.Im;
+using Larkway.Channels.Messages;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,18 +47,18 @@ internal sealed class TestChatWire
 /// <summary>testchat's messenger: a reply goes to the chat the room kept in the message's reply context.</summary>
 internal sealed class TestChatMessenger(TestChatWire wire, string app) : IBotMessenger
 {
-    public Task ReplyAsync(BotMessage to, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+    public Task ReplyAsync(BotMessage to, ChannelReply content, string idempotencyKey, CancellationToken cancellationToken)
     {
         var chat = to.ReplyContext ?? throw new InvalidOperationException("A testchat reply needs its chat in the reply context.");
         return SendToChatAsync(chat, content, idempotencyKey, cancellationToken);
     }
 
-    public Task SendToChatAsync(string chatId, MessageContent content, string idempotencyKey, CancellationToken cancellationToken)
+    public Task SendToChatAsync(string chatId, ChannelReply content, string idempotencyKey, CancellationToken cancellationToken)
     {
         // The platform dedupes on the key, as Feishu's uuid does.
         if (!wire.Sent.Any(s => s.App == app && s.Key == idempotencyKey))
         {
-            wire.Sent.Enqueue((app, chatId, content is TextContent text ? text.Text : content.MessageType, idempotencyKey));
+            wire.Sent.Enqueue((app, chatId, content is TextReply text ? text.Text : content.GetType().Name, idempotencyKey));
         }
 
         return Task.CompletedTask;

@@ -1,0 +1,316 @@
+using System.Text.Json;
+using Larkway.Channels.Messages;
+using Larkway.Feishu.Events.Dispatch;
+using Larkway.Feishu.Events.Envelopes;
+using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Feishu.Events.Models.Chats;
+using Larkway.Feishu.Events.Models.Im;
+using Larkway.Hub.Apps;
+using Larkway.Hub.Bots;
+using Larkway.Hub.Platform;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.Feishu;
+
+/// <summary>
+/// The Feishu seat of an app's bot: reads Feishu's events from the app's dispatcher — a received message into a
+/// <see cref="BotMessage"/> (and, once, into the platform-neutral <see cref="InboundMessage"/> for the assistant) handed to
+/// the neutral <see cref="AppBot"/>, the bot added to a group (its welcome), card clicks (routed to
+/// <see cref="BotCardActions"/>) — and tells the inbox which messages the bot would leave alone.
+/// </summary>
+public sealed partial class FeishuAppBot
+{
+    private readonly AppBot _bot;
+    private readonly BotCardActions _cardActions;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    // The identity the last message was judged with; until one has been fetched, ingest cannot tell the bot's mention.
+    private volatile ChannelBotIdentity? _knownIdentity;
+
+    public FeishuAppBot(AppBot bot, BotCardActions cardActions, TimeProvider time, ILogger<FeishuAppBot> logger)
+    {
+        ArgumentNullException.ThrowIfNull(bot);
+        _bot = bot;
+        _cardActions = cardActions;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The neutral bot this seat hands messages to.</summary>
+    public AppBot Bot => _bot;
+
+    /// <summary>Registers the bot's handlers on an app's dispatcher.</summary>
+    public FeishuEventDispatcher RegisterOn(FeishuEventDispatcher dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        return dispatcher
+            .On<MessageReceivedEvent>(HandleMessageAsync)
+            .On<ChatBotAddedEvent>(HandleAddedAsync)
+            .OnCardAction(HandleCardActionAsync)
+            .OnLegacyCardAction((e, context, ct) => HandleCardActionAsync(FromLegacy(e), context, ct));
+    }
+
+    /// <summary>Old-style card callbacks carry the same click in a flat body; the bot's handlers see one shape.</summary>
+    internal static CardActionTriggerEvent FromLegacy(LegacyCardActionEvent e) => new()
+    {
+        Operator = new CardActionOperator { OpenId = e.OpenId, UserId = e.UserId, TenantKey = e.TenantKey },
+        Token = e.Token,
+        Action = e.Action ?? new(),
+        Context = new CardActionContext { OpenMessageId = e.OpenMessageId, OpenChatId = e.OpenChatId },
+    };
+
+    /// <summary>
+    /// Routes a card click by the <c>action</c> field of the element's value. A failing or unknown action
+    /// answers with an error toast, so the user always sees something.
+    /// </summary>
+    public async Task<CardActionResponse?> HandleCardActionAsync(CardActionTriggerEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+
+        // A model built in code (or bound leniently) may hold a null action: no action, not a crash.
+        var value = e.Action?.Value;
+        var action = value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(BotCardActions.ActionField, out var a) && a.ValueKind == JsonValueKind.String
+            ? a.GetString()!
+            : "";
+        if (!_cardActions.TryGet(e, action, out var handler))
+        {
+            return CardActionResponse.WithToast(CardToastType.Warning, "This button isn't handled by the bot.");
+        }
+
+        try
+        {
+            return await handler(new BotCardContext(_bot.App, e, action) { EventId = context?.EventId }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reference = context?.EventId ?? "card";
+            LogCardActionFailed(_logger, ex, HubAppService.NameOnWire(_bot.App), action, reference);
+            return CardActionResponse.WithToast(CardToastType.Error, _bot.Options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal));
+        }
+    }
+
+    public async Task HandleMessageAsync(MessageReceivedEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(context);
+
+        // Bots answering bots loop forever; Feishu marks app senders.
+        if (e.Sender.SenderType == "app")
+        {
+            return;
+        }
+
+        if (_bot.AssistantOnly)
+        {
+            await AssistAsync(e, context, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var bot = await _bot.Identity(cancellationToken).ConfigureAwait(false);
+        _knownIdentity = bot ?? _knownIdentity;
+        var message = ToBotMessage(e, context, bot?.Id) with { Channel = ToChannel(e, context, bot?.Id, _time.GetUtcNow()) };
+        await _bot.HandleMessageAsync(message, context.EventId ?? message.MessageId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A Feishu message on a bot that only hands messages to its assistant: without the bot's own open_id a mention cannot
+    /// be told apart, so the message is not dropped but retried (a Feishu outage passes; wrong credentials end in the dead
+    /// letters, with this message to say why); a message the platform-neutral model cannot read is left alone.
+    /// </summary>
+    private async Task AssistAsync(MessageReceivedEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+    {
+        if (context.AppId is not { Length: > 0 })
+        {
+            return;
+        }
+
+        var bot = await _bot.Identity(cancellationToken).ConfigureAwait(false);
+        if (bot is not { Id: { Length: > 0 } botOpenId })
+        {
+            throw new BotIdentityUnavailableException(
+                $"The bot of the Feishu app '{HubAppService.NameOnWire(_bot.App)}' could not be read (bot/v3/info failed), so its message cannot be handled yet; "
+                + "it is retried. If this lasts, check the app's credentials with Test connection on the Apps page.");
+        }
+
+        _knownIdentity = bot;
+        if (ToChannel(e, context, botOpenId, _time.GetUtcNow()) is not { } channel)
+        {
+            return;
+        }
+
+        // Only what the assistant's reply reads: the text is the assistant's to parse, commands included.
+        var message = new BotMessage
+        {
+            MessageId = e.Message.MessageId,
+            ChatId = e.Message.ChatId,
+            ChatType = e.Message.ChatType ?? "p2p",
+            SenderOpenId = e.Sender.SenderId?.OpenId ?? "",
+            SenderIdName = "Feishu open_id",
+            Text = "",
+            EventKey = EventKey(context, e.Message.MessageId),
+            Channel = channel,
+            Arrival = context.Get<Inbox.InboxArrival>(),
+        };
+        await _bot.TryAssistantAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether <see cref="HandleMessageAsync"/> would return without doing anything, read from the envelope's JSON at
+    /// ingest (no typed parse, no I/O): a message from an app, or a group message without the bot's @-mention while
+    /// groups require one — unless the app's assistant takes it (group mode <c>all</c>, or an @all it answers), which it
+    /// says from memory. False whenever it cannot tell — another event type, an unexpected shape, or the bot's open_id
+    /// not yet known (it is learned from the first message handled) — so the event is handled as before.
+    /// </summary>
+    internal bool LeavesAlone(FeishuEventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.EventType != MessageReceivedEvent.Type
+            || envelope.Event is not { ValueKind: JsonValueKind.Object } e
+            || !e.TryGetProperty("sender", out var sender) || sender.ValueKind != JsonValueKind.Object
+            || !e.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        if (sender.TryGetProperty("sender_type", out var senderType) && senderType.ValueKind == JsonValueKind.String && senderType.ValueEquals("app"u8))
+        {
+            return true;
+        }
+
+        // A missing chat_type is a direct message to the bot (ToBotMessage's default).
+        if (!_bot.Options.GroupsRequireMention
+            || _knownIdentity?.Id is not { Length: > 0 } botOpenId
+            || !message.TryGetProperty("chat_type", out var chatType) || chatType.ValueKind != JsonValueKind.String || chatType.ValueEquals("p2p"u8))
+        {
+            return false;
+        }
+
+        if (message.TryGetProperty("mentions", out var mentions) && mentions.ValueKind != JsonValueKind.Null)
+        {
+            if (mentions.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+
+            foreach (var mention in mentions.EnumerateArray())
+            {
+                if (mention.ValueKind != JsonValueKind.Object
+                    || (mention.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Object
+                        && id.TryGetProperty("open_id", out var openId) && openId.ValueKind == JsonValueKind.String && openId.ValueEquals(botOpenId)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return !AssistantTakesUnmentioned(message);
+    }
+
+    /// <summary>
+    /// Whether the app's assistant takes this group message though it does not mention the bot: every message under its
+    /// group mode <c>all</c>, or an @all it answers. Feishu writes @all as <c>@_all</c> in the content and may leave it out
+    /// of <c>mentions</c>, so both are read.
+    /// </summary>
+    private bool AssistantTakesUnmentioned(JsonElement message) =>
+        _bot.UnmentionedGroupMessagesTaken() switch
+        {
+            UnmentionedGroupMessages.None => false,
+            UnmentionedGroupMessages.MentioningAll => MentionsAll(message),
+            _ => true,
+        };
+
+    private static bool MentionsAll(JsonElement message)
+    {
+        const string all = Larkway.Channels.Inbound.FeishuInboundNormalizer.AllPlaceholder;
+        if (message.TryGetProperty("mentions", out var mentions) && mentions.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var mention in mentions.EnumerateArray())
+            {
+                if (mention.ValueKind == JsonValueKind.Object && mention.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String && key.ValueEquals(all))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
+            && content.GetString()!.Contains(all, StringComparison.Ordinal);
+    }
+
+    public async Task HandleAddedAsync(ChatBotAddedEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(context);
+        if (string.IsNullOrEmpty(_bot.Options.WelcomeMessage) || string.IsNullOrEmpty(e.ChatId))
+        {
+            return;
+        }
+
+        var bot = await _bot.Identity(cancellationToken).ConfigureAwait(false);
+        var text = _bot.Options.WelcomeMessage.Replace("{bot}", bot?.Name ?? "your bot", StringComparison.Ordinal);
+        await _bot.Messenger.SendToChatAsync(e.ChatId, ChannelReply.ForText(text), $"{EventKey(context, e.ChatId)}/welcome", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The Feishu message in the platform-neutral model; null when the bot's open_id is unknown or the message is malformed.</summary>
+    private static InboundMessage? ToChannel(MessageReceivedEvent e, FeishuEventContext context, string? botOpenId, DateTimeOffset receivedAt)
+    {
+        if (botOpenId is null || context.AppId is not { Length: > 0 } appId)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Larkway.Channels.Adapters.FeishuChannelAdapter.Normalize(e, appId, new ChannelBotIdentity(botOpenId), receivedAt);
+        }
+        catch (Larkway.Channels.Inbound.ChannelInboundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The bot's view of a Feishu message. Until the bot's open_id is known (<paramref name="botOpenId"/> null) a group
+    /// message counts as mentioning it: Feishu delivers group messages to a bot only when it is mentioned (unless the app
+    /// has the all-messages scope), so the group rule does not drop what the bot cannot judge.
+    /// </summary>
+    internal static BotMessage ToBotMessage(MessageReceivedEvent e, FeishuEventContext context, string? botOpenId)
+    {
+        var mentions = e.Message.Mentions ?? [];
+        var text = e.Message.ParseContent() switch
+        {
+            TextContent t => t.Text,
+            PostContent p => string.Join(' ', p.Content.SelectMany(line => line).Where(el => el.Tag == "text").Select(el => el.Text)),
+            _ => "",
+        };
+        foreach (var mention in mentions)
+        {
+            if (mention.Key.Length > 0)
+            {
+                text = text.Replace(mention.Key, " ", StringComparison.Ordinal);
+            }
+        }
+
+        return new BotMessage
+        {
+            MessageId = e.Message.MessageId,
+            ChatId = e.Message.ChatId,
+            ChatType = e.Message.ChatType ?? "p2p",
+            SenderOpenId = e.Sender.SenderId?.OpenId ?? "",
+            SenderIdName = "Feishu open_id",
+            Text = text.Trim(),
+            MentionsBot = botOpenId is null || mentions.Any(m => m.Id?.OpenId == botOpenId),
+            EventKey = EventKey(context, e.Message.MessageId),
+
+            // Set by Feishu's inbox handler; a message dispatched otherwise (a test, a host's own dispatcher) has none.
+            Arrival = context.Get<Inbox.InboxArrival>(),
+        };
+    }
+
+    private static string EventKey(FeishuEventContext context, string fallback) =>
+        context.AppId + "/" + (context.EventId ?? fallback);
+
+    [LoggerMessage(EventId = LogEvents.AppBotCardActionFailed, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling card action '{Action}' ({Reference}); answered with an error toast.")]
+    private static partial void LogCardActionFailed(ILogger logger, Exception exception, string app, string action, string reference);
+}
