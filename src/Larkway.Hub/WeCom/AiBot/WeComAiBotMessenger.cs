@@ -88,7 +88,7 @@ internal sealed partial class WeComAiBotMessenger(WeComAiBotConnections connecti
     };
 
     private static IReadOnlyList<WeComAiBotReply> Render(ChannelReply reply, string chatId, ConversationKind kind) =>
-        WeComChannelAdapter.RenderAiBot(reply, new ChannelConversation(chatId, kind)).Messages;
+        WeComChannelAdapter.RenderAiBot(WeComBotReplies.Shown(reply), new ChannelConversation(chatId, kind)).Messages;
 
     /// <summary>A stream id stable across retries of one reply (WeCom: at most 64 characters).</summary>
     internal static string StreamIdOf(string idempotencyKey) =>
