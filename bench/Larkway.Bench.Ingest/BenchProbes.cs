@@ -164,7 +164,13 @@ internal sealed class HubInbox(HttpClient http, Uri hub, string? adminKey)
             }
 
             var next = json.RootElement.GetProperty("next");
-            before = next.ValueKind == JsonValueKind.Null ? null : next.GetInt64().ToString(CultureInfo.InvariantCulture);
+            // The cursor is opaque (a string today, a number in older Hubs): passed back as it came.
+            before = next.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.String => Uri.EscapeDataString(next.GetString()!),
+                _ => next.GetInt64().ToString(CultureInfo.InvariantCulture),
+            };
         }
         while (before is not null);
 
