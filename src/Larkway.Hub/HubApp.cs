@@ -389,23 +389,11 @@ public static partial class HubApp
         // A value a handler binds as a number ("?limit=abc") fails as a BadHttpRequestException that BadRequestShield
         // answers as problem+json naming the parameter; left false, it is a bare 400 that says nothing.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddFeishu(o =>
-        {
-            o.AppId = settings.AppId!;
-            o.AppSecret = settings.AppSecret!;
-            if (settings.BaseUrl is not null)
-            {
-                o.BaseUrl = settings.BaseUrl;
-            }
-        });
-
         AddBot(services, configuration);
 
         services.AddHubStorage(configuration);
         services.AddHubLeases(configuration);
         services.AddHubInbox(configuration);
-        services.AddHubEventDispatcher(AppName, (sp, dispatcher) => sp.GetRequiredService<FeishuAppBot>().RegisterOn(dispatcher));
-        services.AddHubEventIgnoreRule(AppName, sp => sp.GetRequiredService<FeishuAppBot>().LeavesAlone);
         services.AddHubAuth();
         services.AddHubNotifications(configuration);
         services.AddHubWebhooks(configuration);
@@ -425,24 +413,7 @@ public static partial class HubApp
         services.AddHubWeComAiBot();
         services.AddHubAssistants(configuration);
 
-        services.AddFeishuEventReceiver(AppName, o =>
-        {
-            o.EncryptKey = settings.EncryptKey;
-            o.VerificationToken = settings.VerificationToken;
-            o.AcceptLegacyCardCallbacks = settings.LegacyCardCallbacks;
-
-            // Long-connection mode has no webhook secrets; the endpoints then only answer with 4xx.
-            if (o.EncryptKey is null && o.VerificationToken is null)
-            {
-                o.VerificationToken = RandomKey();
-            }
-        }).UseSink(sp => sp.GetRequiredService<Larkway.Hub.Feishu.Inbound.FeishuInboxSink>());
-
-        if (settings.Mode == HubMode.LongConnection)
-        {
-            // Every replica runs it; only the holder of the lease long-connection/{app id} connects.
-            services.AddHubFeishuLongConnection();
-        }
+        services.AddHubFeishuApp(settings, AppName);
     }
 
     private static void AddBot(IServiceCollection services, IConfiguration configuration)
@@ -460,9 +431,6 @@ public static partial class HubApp
             .AddNotificationCards(appName, sp.GetRequiredService<FeishuNotificationClicks>(), sp.GetRequiredService<AssistantCardActions>()));
         services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
         services.AddBotRequirement();
-
-        // The configured app's bot enters through the one door of every app's bot (AppBots), seated by Feishu's room.
-        services.AddFeishuBots(AppName);
     }
 
     internal static void MapHub(WebApplication app)
@@ -475,8 +443,7 @@ public static partial class HubApp
         // each request is authenticated by its signature, and the Hub's schemes (a remote sign-in checks every request for
         // its callback path) and policies would only cost every event.
         app.UseRouting();
-        app.MapFeishuEvents("/feishu/events", AppName).ShortCircuit();
-        app.MapFeishuCardActions("/feishu/cards", AppName).ShortCircuit();
+        app.MapHubFeishuApp(AppName);
         app.MapHubObservability();
         app.MapHubInboxApi();
         app.MapHubNotificationsApi();
