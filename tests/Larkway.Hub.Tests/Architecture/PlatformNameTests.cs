@@ -43,7 +43,6 @@ public sealed class PlatformNameTests
         ["Directory/DirectorySync.cs"] = "the directory's full sync pages through Feishu's contact API (users, departments, scopes)",
         ["Directory/FeishuContactEvents.cs"] = "turns Feishu's contact event payloads into the contact API's records for the mapping",
         ["Identity/HubIdentityServiceCollectionExtensions.cs"] = "adds Feishu's sign-in scheme (AddFeishu, FeishuAuthenticationOptions): the identity provider's one upstream sign-in",
-        ["Identity/Provider/TokenService.cs"] = "checks PKCE with the Feishu library's Pkce helper; a neutral helper would remove it",
         ["Identity/SignIn/FeishuLegFailure.cs"] = "reads a failed Feishu call of the sign-in leg (FeishuApiException)",
         ["Identity/SignIn/FeishuSignIn.cs"] = "the sign-in's Feishu leg: reads the signed-in user through a Feishu client",
         ["Identity/SignIn/SignInEndpoints.cs"] = "starts the Feishu challenge (FeishuChallengeProperties) for a sign-in",

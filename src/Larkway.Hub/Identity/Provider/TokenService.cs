@@ -1,4 +1,3 @@
-using Larkway.Feishu.Authen;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Identity.Clients;
 using Larkway.Hub.Platform;
@@ -41,7 +40,7 @@ internal sealed partial class TokenService(
         }
 
         var verifier = form["code_verifier"];
-        if (verifier is not null && !Pkce.IsValidVerifier(verifier))
+        if (verifier is not null && !PkceCheck.IsValidVerifier(verifier))
         {
             return (null, OidcError.Request("code_verifier must be 43–128 characters of A–Z, a–z, 0–9, '-', '.', '_' and '~' (RFC 7636 §4.1)."));
         }
@@ -73,7 +72,7 @@ internal sealed partial class TokenService(
                 return (null, OidcError.Grant("code_verifier is missing: the authorization request had a code_challenge."));
             }
 
-            if (!OpaqueToken.Same(Pkce.ChallengeOf(verifier), challenge))
+            if (!OpaqueToken.Same(PkceCheck.ChallengeOf(verifier), challenge))
             {
                 return (null, OidcError.Grant("code_verifier does not match the code_challenge (PKCE)."));
             }
