@@ -38,7 +38,7 @@ public abstract class HubAppServiceTests
         added.App.BaseUrl.ShouldBe(new Uri("http://127.0.0.1:9/"));
         added.App.EventsPath.ShouldBe("/feishu/apps/ops/events");
 
-        var row = await RawRowAsync(hub, "SELECT app_secret, encrypt_key, verification_token FROM hub_apps WHERE name = 'ops'");
+        var row = await hub.RawRowAsync("SELECT app_secret, encrypt_key, verification_token FROM hub_apps WHERE name = 'ops'");
         row.Length.ShouldBe(3);
         foreach (var value in row)
         {
@@ -46,7 +46,7 @@ public abstract class HubAppServiceTests
         }
 
         string.Concat(row).ShouldNotContain("PLAINTEXT");
-        (await RawRowAsync(hub, "SELECT xml FROM hub_data_protection_keys")).Single().ShouldContain("<key ");
+        (await hub.RawRowAsync("SELECT xml FROM hub_data_protection_keys")).Single().ShouldContain("<key ");
 
         var app = await hub.Provider.GetRequiredService<HubAppRegistry>().FindAsync("ops", CancellationToken.None);
         (app!.AppSecret, app.EncryptKey, app.VerificationToken).ShouldBe((Secret, EncryptKey, Token));
@@ -55,7 +55,7 @@ public abstract class HubAppServiceTests
         var webhooks = hub.Provider.GetRequiredService<WebhookStore>();
         var subscription = await webhooks.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/hook"), ["*"], "", CancellationToken.None);
         subscription.Secret.ShouldStartWith(WebhookSignature.SecretPrefix);
-        var stored = (await RawRowAsync(hub, "SELECT secret FROM webhook_subscriptions")).Single();
+        var stored = (await hub.RawRowAsync("SELECT secret FROM webhook_subscriptions")).Single();
         stored.ShouldStartWith(HubSecretProtector.Prefix);
         stored.ShouldNotContain(subscription.Secret[WebhookSignature.SecretPrefix.Length..]);
     }
@@ -84,7 +84,7 @@ public abstract class HubAppServiceTests
         (await registry.FindAsync("sales", CancellationToken.None))!.AppSecret.ShouldBe("sales-secret");
         var protectedText = replica.Provider.GetRequiredService<HubSecretProtector>().Protect("shared");
         restarted.Provider.GetRequiredService<HubSecretProtector>().Unprotect(protectedText).ShouldBe("shared");
-        (await RawRowAsync(restarted, "SELECT COUNT(*) FROM hub_data_protection_keys")).Single().ShouldBe("1");
+        (await restarted.RawRowAsync("SELECT COUNT(*) FROM hub_data_protection_keys")).Single().ShouldBe("1");
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public abstract class HubAppServiceTests
         await using (var first = Services(database))
         {
             await first.Provider.GetRequiredService<HubAppService>().AddAsync(Input("ops"));
-            await RawRowAsync(first, "DELETE FROM hub_data_protection_keys");
+            await first.RawRowAsync("DELETE FROM hub_data_protection_keys");
         }
 
         await using var restored = Services(database);
@@ -231,7 +231,7 @@ public abstract class HubAppServiceTests
 
         (await webhooks.ProtectLegacySecretsAsync(CancellationToken.None)).ShouldBe(1);
         (await webhooks.ProtectLegacySecretsAsync(CancellationToken.None)).ShouldBe(0);
-        var stored = (await RawRowAsync(hub, "SELECT secret FROM webhook_subscriptions")).Single();
+        var stored = (await hub.RawRowAsync("SELECT secret FROM webhook_subscriptions")).Single();
         stored.ShouldStartWith(HubSecretProtector.Prefix);
         stored.ShouldNotContain("legacy-plaintext");
         hub.Provider.GetRequiredService<HubSecretProtector>().Unprotect(stored).ShouldBe(legacy);
@@ -253,7 +253,7 @@ public abstract class HubAppServiceTests
         var changed = await service.UpdateAsync("ops", new HubAppInput { Enabled = false });
 
         changed.Status.ShouldBe(HubAppChangeStatus.NotFound, string.Join("; ", changed.Problems));
-        (await RawRowAsync(hub, "SELECT COUNT(*) FROM hub_apps WHERE name = 'ops'")).ShouldBe(["0"]);
+        (await hub.RawRowAsync("SELECT COUNT(*) FROM hub_apps WHERE name = 'ops'")).ShouldBe(["0"]);
     }
 
     /// <summary>Runs a statement on the same database just before a context saves a change to a stored app.</summary>
@@ -299,27 +299,6 @@ public abstract class HubAppServiceTests
                 s.AddHubPlatform(new FeishuHubPlatform());
                 more?.Invoke(s);
             });
-
-    /// <summary>One row of a query, every column as text, read with the provider's own connection (no EF mapping).</summary>
-    private static async Task<string[]> RawRowAsync(HubServices hub, string sql)
-    {
-        await using var db = await hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using DbCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                values.Add(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? "");
-            }
-        }
-
-        return [.. values];
-    }
 }
 
 public sealed class SqliteHubAppServiceTests : HubAppServiceTests

@@ -31,7 +31,7 @@ public abstract class HubUserTokenStoreTests
             store.ShouldBeOfType<HubUserTokenStore>();
             await store.SaveAsync("cli_1", "ou_alice", token);
 
-            var row = await RawRowAsync(hub, "SELECT access_token, refresh_token FROM hub_user_tokens");
+            var row = await hub.RawRowAsync("SELECT access_token, refresh_token FROM hub_user_tokens");
             string.Concat(row).ShouldNotContain("PLAINTEXT");
         }
 
@@ -74,7 +74,7 @@ public abstract class HubUserTokenStoreTests
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => store.SaveAsync("cli_1", "ou_bob", new FeishuUserToken($"u-{i}", at, null, null, "")))));
 
         (await store.GetAsync("cli_1", "ou_bob"))!.AccessToken.ShouldStartWith("u-");
-        (await RawRowAsync(hub, "SELECT COUNT(*) FROM hub_user_tokens")).Single().ShouldBe("1");
+        (await hub.RawRowAsync("SELECT COUNT(*) FROM hub_user_tokens")).Single().ShouldBe("1");
     }
 
     private static HubServices Services(IHubTestDatabase database) =>
@@ -86,26 +86,6 @@ public abstract class HubUserTokenStoreTests
             s.AddHubFeishuClients();
             s.AddHubFeishuUserTokens();
         });
-
-    private static async Task<string[]> RawRowAsync(HubServices hub, string sql)
-    {
-        await using var db = await hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using DbCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                values.Add(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? "");
-            }
-        }
-
-        return [.. values];
-    }
 }
 
 public sealed class SqliteHubUserTokenStoreTests : HubUserTokenStoreTests
