@@ -469,7 +469,7 @@ public static partial class HubApp
         return new Uri(ListeningAddress.Dialable(address));
     }
 
-    private static string RandomKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string RandomKey() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
 
     /// <summary>
     /// The start banner: plain lines for a person, or with a JSON log one event (<see cref="LogEvents.HubAppStarted"/>)

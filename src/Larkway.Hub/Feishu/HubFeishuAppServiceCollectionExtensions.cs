@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using Larkway.Feishu;
 using Larkway.Feishu.AspNetCore;
@@ -47,7 +48,7 @@ public static class HubFeishuAppServiceCollectionExtensions
             // Long-connection mode has no webhook secrets; the endpoints then only answer with 4xx.
             if (o.EncryptKey is null && o.VerificationToken is null)
             {
-                o.VerificationToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+                o.VerificationToken = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
             }
         }).UseSink(sp => sp.GetRequiredService<FeishuInboxSink>());
 

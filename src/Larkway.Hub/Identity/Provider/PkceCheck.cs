@@ -1,7 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Larkway.Hub.Identity.Provider;
 
 /// <summary>
@@ -14,6 +10,9 @@ internal static class PkceCheck
     public static bool IsValidVerifier(string? verifier) =>
         verifier is { Length: >= 43 and <= 128 } && verifier.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~');
 
-    /// <summary>BASE64URL(SHA-256(ASCII(verifier))), without padding; the verifier must be valid (<see cref="IsValidVerifier"/>).</summary>
-    public static string ChallengeOf(string verifier) => Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+    /// <summary>
+    /// BASE64URL(SHA-256(verifier)), without padding: the hash the provider keeps of every opaque token
+    /// (<see cref="OpaqueToken.Hash"/>; a valid verifier is ASCII, so its UTF-8 is its ASCII).
+    /// </summary>
+    public static string ChallengeOf(string verifier) => OpaqueToken.Hash(verifier);
 }
