@@ -16,7 +16,7 @@ name="${1:?usage: $0 MigrationName [all|sqlite|postgres]}"
 which="${2:-all}"
 case "$which" in all|sqlite|postgres) ;; *) echo "unknown provider set: $which (all, sqlite or postgres)" >&2; exit 2 ;; esac
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-version=10.0.11
+version=10.0.15
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 design="$cache/microsoft.entityframeworkcore.design/$version/lib/net10.0/Microsoft.EntityFrameworkCore.Design.dll"
 if [ ! -f "$design" ]; then
