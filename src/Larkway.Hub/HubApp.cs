@@ -421,14 +421,9 @@ public static partial class HubApp
         services.AddOptions<BotOptions>().Bind(configuration.GetSection(BotOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BotOptions>, BotOptionsValidator>());
         services.TryAddSingleton(_ => new BotCommands().AddSamples());
-        services.TryAddSingleton(sp => new BotCardActions().AddSamples()
-            .AddNotificationCards(sp.GetRequiredService<FeishuNotificationClicks>())
+        // Every platform's clicks: first the ones a platform's room claims (IBotCardClaim), then the named actions.
+        services.TryAddSingleton(sp => new BotCardActions().Claim(sp.GetServices<IBotCardClaim>()).AddSamples()
             .AddAssistantCards(sp.GetRequiredService<AssistantCardActions>()));
-
-        // Clicks on the notifications that apps added at run time sent are answered the same way (with the assistants'
-        // answer buttons); their messages enter the bot door (AddFeishuBots).
-        services.AddHubStoredAppDispatcher((sp, appName, dispatcher) => dispatcher
-            .AddNotificationCards(appName, sp.GetRequiredService<FeishuNotificationClicks>(), sp.GetRequiredService<AssistantCardActions>()));
         services.TryAddSingleton<IBotConversationStore, DbBotConversationStore>();
         services.AddBotRequirement();
     }

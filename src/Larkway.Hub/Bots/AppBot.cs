@@ -190,6 +190,32 @@ public sealed partial class AppBot
         });
     }
 
+    /// <summary>
+    /// Handles a card click its platform's door read (<see cref="BotCardContext"/>): the claiming or named handler of
+    /// <paramref name="actions"/> answers; an unknown action, or a failing handler, answers with a toast saying so (the
+    /// failure reply, quoting the click), so the user always sees something.
+    /// </summary>
+    public async Task<CardClickAnswer?> HandleCardClickAsync(BotCardContext click, BotCardActions actions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(click);
+        ArgumentNullException.ThrowIfNull(actions);
+        if (!actions.TryGet(click, out var handler))
+        {
+            return CardClickAnswer.WithToast(CardToastKind.Warning, "This button isn't handled by the bot.");
+        }
+
+        try
+        {
+            return await handler(click, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reference = click.EventId ?? "card";
+            LogCardActionFailed(_logger, ex, HubAppService.NameOnWire(_app), click.Action, reference);
+            return CardClickAnswer.WithToast(CardToastKind.Error, _options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal));
+        }
+    }
+
     private static void AppendCommand(StringBuilder text, string name, string? usage, string description)
     {
         text.Append('\n').Append('/').Append(name);
@@ -203,6 +229,9 @@ public sealed partial class AppBot
 
     [LoggerMessage(EventId = LogEvents.AppBotHandlerFailed, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling event {Reference}; sending the failure reply.")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string app, string reference);
+
+    [LoggerMessage(EventId = LogEvents.AppBotCardActionFailed, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling card action '{Action}' ({Reference}); answered with an error toast.")]
+    private static partial void LogCardActionFailed(ILogger logger, Exception exception, string app, string action, string reference);
 }
 
 /// <summary>Splits a command's text: <c>/name rest</c>, and the rest into arguments on whitespace (double quotes group words).</summary>

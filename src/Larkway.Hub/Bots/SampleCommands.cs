@@ -20,19 +20,14 @@ public static class SampleCommands
     public static CardReply SampleCard(string text) =>
         ChannelReply.ForCard("Larkway sample", text, new ReplyButton("Acknowledge", AcknowledgeAction, ReplyButtonStyle.Primary));
 
-    /// <summary>The sample card as the click's answer shows it on Feishu: the same header and text, no button.</summary>
-    public static System.Text.Json.Nodes.JsonObject AcknowledgedCard(string text) =>
-        Larkway.Feishu.Cards.Card.V2().Header("Larkway sample").Markdown(text).Build();
+    /// <summary>The sample card as the click's answer shows it: the same header and text, no button.</summary>
+    public static CardReply AcknowledgedCard(string text) => ChannelReply.ForCard("Larkway sample", text);
 
     public static BotCardActions AddSamples(this BotCardActions actions)
     {
         ArgumentNullException.ThrowIfNull(actions);
-        return actions.Add(AcknowledgeAction, (context, _) =>
-        {
-            var card = System.Text.Json.JsonSerializer.SerializeToElement(AcknowledgedCard($"Acknowledged by {context.OperatorOpenId}."));
-            return Task.FromResult<Larkway.Feishu.Events.Models.Cards.CardActionResponse?>(
-                Larkway.Feishu.Events.Models.Cards.CardActionResponse.WithToast(Larkway.Feishu.Events.Models.Cards.CardToastType.Success, "Acknowledged").AndRawCard(card));
-        });
+        return actions.Add(AcknowledgeAction, (context, _) => Task.FromResult<CardClickAnswer?>(
+            CardClickAnswer.WithToast(CardToastKind.Success, "Acknowledged").AndCard(AcknowledgedCard($"Acknowledged by {context.OperatorId}."))));
     }
 
     public static BotCommands AddSamples(this BotCommands commands)
@@ -45,7 +40,7 @@ public static class SampleCommands
             .Add("feedback", "Tells the team something; I'll ask what.", (context, ct) =>
                 context.AskAsync("What would you like to tell the team? Your next message here is your feedback.", FeedbackStep, cancellationToken: ct))
             .Add("card", "Sends a card with a button to click.", (context, ct) =>
-                context.ReplyAsync(SampleCard("Click the button: the bot answers within Feishu's 3 seconds."), ct))
+                context.ReplyAsync(SampleCard("Click the button: the bot answers at once."), ct))
             .AddStep(FeedbackStep, (context, ct) =>
                 context.ReplyAsync($"Thanks, noted: \"{context.Message.Text}\"", ct));
     }

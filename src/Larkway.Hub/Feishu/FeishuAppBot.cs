@@ -51,6 +51,23 @@ public sealed partial class FeishuAppBot
             .OnLegacyCardAction((e, context, ct) => HandleCardActionAsync(FromLegacy(e), context, ct));
     }
 
+    /// <summary>
+    /// For an app without a bot of its own (added at run time): its card clicks go to <paramref name="actions"/>' claims and
+    /// named actions; any other click gets an empty answer.
+    /// </summary>
+    internal static FeishuEventDispatcher AnswerClicksWith(FeishuEventDispatcher dispatcher, string app, BotCardActions actions)
+    {
+        async Task<CardActionResponse?> AnswerAsync(CardActionTriggerEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+        {
+            var click = FeishuCardClicks.Read(app, e, context?.EventId);
+            return actions.TryGet(click, out var handler) ? FeishuCardClicks.Respond(await handler(click, cancellationToken).ConfigureAwait(false)) : null;
+        }
+
+        return dispatcher
+            .OnCardAction(AnswerAsync)
+            .OnLegacyCardAction((e, context, ct) => AnswerAsync(FromLegacy(e), context, ct));
+    }
+
     /// <summary>Old-style card callbacks carry the same click in a flat body; the bot's handlers see one shape.</summary>
     internal static CardActionTriggerEvent FromLegacy(LegacyCardActionEvent e) => new()
     {
@@ -61,33 +78,14 @@ public sealed partial class FeishuAppBot
     };
 
     /// <summary>
-    /// Routes a card click by the <c>action</c> field of the element's value. A failing or unknown action
-    /// answers with an error toast, so the user always sees something.
+    /// Reads a card click at Feishu's door and routes it by the <c>action</c> field of the element's value. A failing or
+    /// unknown action answers with an error toast, so the user always sees something.
     /// </summary>
     public async Task<CardActionResponse?> HandleCardActionAsync(CardActionTriggerEvent e, FeishuEventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(e);
-
-        // A model built in code (or bound leniently) may hold a null action: no action, not a crash.
-        var value = e.Action?.Value;
-        var action = value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(BotCardActions.ActionField, out var a) && a.ValueKind == JsonValueKind.String
-            ? a.GetString()!
-            : "";
-        if (!_cardActions.TryGet(e, action, out var handler))
-        {
-            return CardActionResponse.WithToast(CardToastType.Warning, "This button isn't handled by the bot.");
-        }
-
-        try
-        {
-            return await handler(new BotCardContext(_bot.App, e, action) { EventId = context?.EventId }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var reference = context?.EventId ?? "card";
-            LogCardActionFailed(_logger, ex, HubAppService.NameOnWire(_bot.App), action, reference);
-            return CardActionResponse.WithToast(CardToastType.Error, _bot.Options.FailureReply.Replace("{ref}", reference, StringComparison.Ordinal));
-        }
+        var click = FeishuCardClicks.Read(_bot.App, e, context?.EventId);
+        return FeishuCardClicks.Respond(await _bot.HandleCardClickAsync(click, _cardActions, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task HandleMessageAsync(MessageReceivedEvent e, FeishuEventContext context, CancellationToken cancellationToken)
@@ -310,7 +308,4 @@ public sealed partial class FeishuAppBot
 
     private static string EventKey(FeishuEventContext context, string fallback) =>
         context.AppId + "/" + (context.EventId ?? fallback);
-
-    [LoggerMessage(EventId = LogEvents.AppBotCardActionFailed, Level = LogLevel.Error, Message = "The bot of app '{App}' failed handling card action '{Action}' ({Reference}); answered with an error toast.")]
-    private static partial void LogCardActionFailed(ILogger logger, Exception exception, string app, string action, string reference);
 }

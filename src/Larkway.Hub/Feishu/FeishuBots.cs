@@ -7,6 +7,7 @@ using Larkway.Feishu;
 using Larkway.Feishu.Events.Models.Im;
 using Larkway.Feishu.Im;
 using MessageContent = Larkway.Feishu.Im.MessageContent;
+using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Bots;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,6 +45,16 @@ internal static class FeishuBots
         {
             var bots = sp.GetRequiredService<FeishuAppBots>();
             dispatcher.On<MessageReceivedEvent>((e, context, ct) => bots.Get(app).HandleMessageAsync(e, context, ct));
+
+            // Its card clicks: the ones a room claims (notification cards) and the assistants' answer buttons; any other
+            // click gets an empty answer (it still reaches the webhook subscribers).
+            var actions = new BotCardActions().Claim(sp.GetServices<IBotCardClaim>());
+            if (sp.GetService<AssistantCardActions>() is { } answers)
+            {
+                actions.AddAssistantCards(answers);
+            }
+
+            FeishuAppBot.AnswerClicksWith(dispatcher, app, actions);
         });
         return services;
     }

@@ -55,7 +55,7 @@ public static class HubFeishuServiceCollectionExtensions
 
         // Clicks on notification cards: checked and answered here, recorded through Notifications' one click entry.
         services.TryAddSingleton<FeishuNotificationClickers>();
-        services.TryAddSingleton<FeishuNotificationClicks>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Bots.IBotCardClaim, FeishuNotificationClicks>());
 
         // Feishu as one unit, as every platform: what the shared rooms ask of it, checked at start. (Its inbox handler
         // is supplied beside its door to the inbox, AddHubFeishuInbox; its bot seat by AddFeishuBots.)

@@ -215,6 +215,7 @@ internal static class LogEvents
     public const int WeComCallbackVerified = 5201;
     public const int WeComBotFailed = 5202;
     public const int WeComCardUpdateFailed = 5203;
+    public const int WeComBotCardUpdateFailed = 5204;
 
     // Notifications/WeCom (5210–5219)
     public const int WeComCardClickRefused = 5210;

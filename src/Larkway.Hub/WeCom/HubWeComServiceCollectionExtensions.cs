@@ -57,7 +57,10 @@ public static class HubWeComServiceCollectionExtensions
                     sp.GetRequiredService<HubWeComClients>(),
                     sp.GetRequiredService<ILogger<WeComCardClicks>>())
                 : null,
-            sp.GetService<IBotAssistant>()));
+            sp.GetService<IBotAssistant>(),
+            sp.GetService<BotCardActions>() is { } botActions
+                ? new WeComBotCardClicks(sp.GetRequiredService<AppBots>(), botActions, sp.GetRequiredService<HubWeComClients>(), sp.GetRequiredService<ILogger<WeComBotCardClicks>>())
+                : null));
 
         // Notifications whose app is a WeCom app go out through WeCom's channel.
         services.TryAddSingleton(sp => new WeComNotificationSender(sp.GetRequiredService<HubWeComClients>()));

@@ -9,7 +9,7 @@ namespace Larkway.Hub.WeCom;
 /// How the bot answers on WeCom: app messages (<c>message/send</c>) to the member who wrote — an app's callbacks come
 /// from one member in the app's own chat, so a reply and a post "in the chat" both go to that member — rendered with
 /// Channels' WeCom renderer as the assistant's replies are (text as text, a card as a template card in that one-to-one
-/// chat, without callback buttons: see <see cref="WeComBotReplies"/>).
+/// chat, whose callback buttons come back to the bot's card actions: <see cref="WeComBotCardClicks"/>).
 /// Decision: no <c>enable_duplicate_check</c> — WeCom drops the same content for 30 minutes, which would swallow a second
 /// identical answer (two /help in a row); so, as on DingTalk, a handling retried after a crash between the send and its
 /// completion may answer twice.
@@ -37,5 +37,5 @@ internal sealed class WeComBotMessenger(HubWeComClients clients, string appName)
     /// retried send is not deduplicated here anyway (see above), and a reused task id would be refused.
     /// </summary>
     internal static IReadOnlyList<WeComAppMessage> MessagesOf(ChannelReply reply, string userId) =>
-        WeComChannelAdapter.RenderAppMessage(WeComBotReplies.Shown(reply), new ChannelConversation(userId, ConversationKind.Direct)).Messages;
+        WeComChannelAdapter.RenderAppMessage(reply, new ChannelConversation(userId, ConversationKind.Direct)).Messages;
 }

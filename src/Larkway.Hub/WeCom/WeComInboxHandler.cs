@@ -8,12 +8,14 @@ namespace Larkway.Hub.WeCom;
 /// The inbox's handler of WeCom callbacks. Every one is read once into the neutral event the observers see (the business
 /// webhooks subscribed to <c>wecom.message.*</c>, <c>wecom.event.*</c> among them, as for every platform); a member's text message then goes to
 /// the bot (commands, /help, conversations), which answers through the app's <c>message/send</c>; a click on a
-/// notification's template card goes to <see cref="Notifications.WeComCardClicks"/>.
+/// notification's template card goes to <see cref="Notifications.WeComCardClicks"/>, a click on the bot's own card to its
+/// card actions (<see cref="WeComBotCardClicks"/>).
 /// </summary>
 internal sealed class WeComInboxHandler(
     AppBots bots,
     Notifications.WeComCardClicks? cardClicks = null,
-    IBotAssistant? assistant = null) : IInboxPlatformHandler
+    IBotAssistant? assistant = null,
+    WeComBotCardClicks? botCardClicks = null) : IInboxPlatformHandler
 {
     /// <summary>The key of WeCom apps' bots at the door (<see cref="AppBots"/>): a stored WeCom app's platform, answering by app message.</summary>
     public const string BotPlatform = "wecom";
@@ -46,6 +48,14 @@ internal sealed class WeComInboxHandler(
         {
             // A notification card's button: the type's action, the business webhooks, the card updated.
             await cardClicks.HandleAsync(item.AppName, root, cancellationToken).ConfigureAwait(false);
+            return InboxHandling.Handled(item.ReceivedAt);
+        }
+
+        if (item.EventType == WeComIngest.TemplateCardEventType && botCardClicks is not null)
+        {
+            // The bot's own card (a reply's callback button): its card actions answer, as on every platform. The inbox's
+            // key is WeCom's identity of the press, the same when WeCom delivers it again.
+            await botCardClicks.HandleAsync(item.AppName, root, item.DedupKey ?? "wc-" + item.Id, cancellationToken).ConfigureAwait(false);
             return InboxHandling.Handled(item.ReceivedAt);
         }
 

@@ -289,7 +289,7 @@ public abstract class AssistantRetentionTests
     }
 
     private static async Task<string?> ToastAsync(AssistantCardActions actions, BotCardContext click) =>
-        (await actions.HandleAsync(click, CancellationToken.None))?.Toast?.Content;
+        (await actions.HandleAsync(click, CancellationToken.None))?.Toast?.Text;
 
     private static BotCardContext Regenerate(long turn, string eventId) =>
         Click(eventId, $$"""{"action":"assistant.regenerate","answer_id":"turn-{{turn}}"}""");
@@ -306,7 +306,7 @@ public abstract class AssistantRetentionTests
             Action = new CardAction { Tag = "button", Value = document.RootElement.Clone() },
             Context = new CardActionContext { OpenChatId = "oc_alice", OpenMessageId = "om_card" },
         };
-        return new BotCardContext("default", e, document.RootElement.GetProperty("action").GetString()!) { EventId = eventId };
+        return global::Larkway.Hub.Feishu.FeishuCardClicks.Read("default", e, eventId);
     }
 
     private static global::Larkway.Hub.Directory.Links.PersonLinkCodeRow LinkCode(string userId, string? personId, DateTimeOffset createdAt) => new()

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Larkway.Feishu.Bot;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Envelopes;
@@ -302,11 +303,11 @@ public sealed class AppBotTests
     {
         string? seen = null;
         var actions = new BotCardActions().AddSamples().Claim(
-            e => e.Action.Value is { } v && v.TryGetProperty("mine", out _),
+            click => click.Value.ValueKind == JsonValueKind.Object && click.Value.TryGetProperty("mine", out _),
             (context, _) =>
             {
                 seen = $"{context.Action}/{context.EventId}";
-                return Task.FromResult<CardActionResponse?>(CardActionResponse.WithToast(CardToastType.Info, "claimed"));
+                return Task.FromResult<CardClickAnswer?>(CardClickAnswer.WithToast(CardToastKind.Info, "claimed"));
             });
         var bot = Seat(actions, identity: null);
         bot.RegisterOn(_dispatcher);

@@ -48,13 +48,13 @@ public sealed class NotificationCardActionTests
         var approve = NotificationTypeAction.Find(type.Actions, "approve").ShouldNotBeNull();
         approve.Decision.ShouldBe("approved");
 
-        var context = NotificationTypeAction.Context(type.SampleData, "approve", new CardActionOperator { OpenId = "ou_alice" }, new JsonObject { ["comment"] = "fine" });
+        var context = NotificationTypeAction.Context(type.SampleData, "approve", new global::Larkway.Hub.Bots.CardClickOperator("ou_alice"), new JsonObject { ["comment"] = "fine" });
         var (response, problems) = approve.Answer(context, "ntf_1", type.Name);
 
         problems.ShouldBeEmpty();
-        response.Toast!.Type.ShouldBe("success");
-        response.Toast.Content.ShouldBe("Approved PR-2026-0042");
-        var card = response.Card.ShouldNotBeNull().Data;
+        response.Toast!.Kind.ShouldBe(global::Larkway.Hub.Bots.CardToastKind.Success);
+        response.Toast.Text.ShouldBe("Approved PR-2026-0042");
+        var card = response.PlatformCard.ShouldNotBeNull();
         card.GetProperty("elements")[0].GetProperty("text").GetProperty("content").GetString()!.ShouldEndWith("Approved by <at id=ou_alice></at>");
         card.GetProperty("config").GetProperty("update_multi").GetBoolean().ShouldBeTrue();
         NotificationTypeAction.Find(type.Actions, "escalate").ShouldBeNull();
@@ -80,9 +80,9 @@ public sealed class NotificationCardActionTests
     public void A_click_s_values_are_the_form_or_the_single_component_s_option_and_input()
     {
         using var form = JsonDocument.Parse("""{"comment":"ok","qty":"2"}""");
-        FeishuNotificationClicks.FormValues(new CardAction { FormValue = form.RootElement.Clone() }).ToJsonString().ShouldBe("""{"comment":"ok","qty":"2"}""");
-        FeishuNotificationClicks.FormValues(new CardAction { Option = "b", InputValue = "hi" }).ToJsonString().ShouldBe("""{"option":"b","input":"hi"}""");
-        FeishuNotificationClicks.FormValues(new CardAction()).ToJsonString().ShouldBe("{}");
+        global::Larkway.Hub.Feishu.FeishuCardClicks.FormValues(new CardAction { FormValue = form.RootElement.Clone() }).ToJsonString().ShouldBe("""{"comment":"ok","qty":"2"}""");
+        global::Larkway.Hub.Feishu.FeishuCardClicks.FormValues(new CardAction { Option = "b", InputValue = "hi" }).ToJsonString().ShouldBe("""{"option":"b","input":"hi"}""");
+        global::Larkway.Hub.Feishu.FeishuCardClicks.FormValues(new CardAction()).ToJsonString().ShouldBe("{}");
     }
 
     [Fact]

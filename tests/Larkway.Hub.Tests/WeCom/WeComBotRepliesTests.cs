@@ -4,18 +4,29 @@ using Larkway.Hub.WeCom;
 
 namespace Larkway.Hub.Tests.WeCom;
 
-/// <summary>A bot's card on WeCom shows no button that would answer nothing (WeCom sends a bot card's clicks to the business webhooks).</summary>
+/// <summary>
+/// A bot's card through a WeCom AI bot shows no button that would answer nothing (its clicks go to the business
+/// webhooks); an app's card keeps its buttons, whose clicks come back to the bot's card actions.
+/// </summary>
 public sealed class WeComBotRepliesTests
 {
     [Fact]
-    public void The_sample_cards_callback_button_is_not_shown_on_WeCom_and_its_text_is()
+    public void The_sample_cards_callback_button_is_not_shown_through_an_AI_bot_and_its_text_is()
     {
         var shown = WeComBotReplies.Shown(SampleCommands.SampleCard("Click the button.")).ShouldBeOfType<CardReply>();
 
         shown.Buttons.ShouldBeEmpty();
         shown.Title.ShouldBe("Larkway sample");
         shown.Markdown.ShouldBe("Click the button.");
-        WeComBotMessenger.MessagesOf(SampleCommands.SampleCard("Click the button."), "alice").ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void An_apps_sample_card_keeps_its_button_keyed_by_the_action()
+    {
+        var card = WeComBotMessenger.MessagesOf(SampleCommands.SampleCard("Click the button."), "alice")
+            .OfType<Larkway.WeCom.Messages.WeComTemplateCardAppMessage>().ShouldHaveSingleItem().Card;
+
+        card.ButtonList.ShouldNotBeNull().ShouldHaveSingleItem().Key.ShouldBe(SampleCommands.AcknowledgeAction);
     }
 
     [Fact]

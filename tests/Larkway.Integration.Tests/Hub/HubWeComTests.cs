@@ -194,6 +194,41 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
     }
 
     [Fact]
+    public async Task A_click_on_the_bots_card_reaches_its_card_action_and_the_members_card_shows_the_answer()
+    {
+        await EnsureAppAsync(fixture.Admin, "wc-bot");
+        var callback = new Uri(fixture.Hub.Host.BaseUrl, "/wecom/apps/wc-bot/callback");
+        using (var saved = await fixture.Hub.Control.PostAsJsonAsync("/_emulator/wecom/callback", new { url = callback.AbsoluteUri }))
+        {
+            saved.StatusCode.ShouldBe(HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        }
+
+        // /card answers with the sample card: a button_interaction card whose button is keyed by its action.
+        using (var said = await fixture.Hub.Control.PostAsJsonAsync("/_emulator/wecom/users/bob/say", new { text = "/card" }))
+        {
+            said.EnsureSuccessStatusCode();
+        }
+
+        await HubSandbox.WaitUntilAsync(() => Cards("bob").Count == 1, "the sample card on WeCom", seconds: 60);
+        var card = Cards("bob").Single();
+        var button = card.GetProperty("content").GetProperty("button_list").EnumerateArray().ShouldHaveSingleItem();
+        button.GetProperty("key").GetString().ShouldBe("sample.ack");
+
+        // Bob presses it: the bot's card action answers, and WeCom shows its answer on Bob's card.
+        var msgId = card.GetProperty("msgid").GetString()!;
+        using (var clicked = await fixture.Hub.Control.PostAsJsonAsync($"/_emulator/wecom/messages/{msgId}/click", new { userid = "bob", key = "sample.ack" }))
+        {
+            var outcome = await clicked.Content.ReadFromJsonAsync<JsonElement>();
+            outcome.GetProperty("status").GetString().ShouldBe("delivered", outcome.ToString());
+        }
+
+        await HubSandbox.WaitUntilAsync(() => ReplacedButton("bob", msgId) == "Acknowledged", "Bob's card showing the action's answer", seconds: 60);
+
+        // The click reaches the business webhooks too, as every WeCom callback does.
+        await HubSandbox.WaitUntilAsync(() => Forwarded("wc-bot").Any(f => f.GetProperty("type").GetString() == "wecom.event.template_card_event"), "the click at the webhook", seconds: 60);
+    }
+
+    [Fact]
     public async Task Forged_broken_and_misaddressed_callbacks_are_refused_with_the_reason_never_a_500()
     {
         var admin = fixture.Admin;
@@ -397,6 +432,20 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
     {
         var page = fixture.Hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/users/{user}/messages").GetAwaiter().GetResult();
         return [.. page.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("content").GetRawText())];
+    }
+
+    private IReadOnlyList<JsonElement> Cards(string user)
+    {
+        var page = fixture.Hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/users/{user}/messages").GetAwaiter().GetResult();
+        return [.. page.GetProperty("items").EnumerateArray().Where(m => m.GetProperty("msgtype").GetString() == "template_card").Select(m => m.Clone())];
+    }
+
+    private string? ReplacedButton(string user, string msgId)
+    {
+        var message = Cards(user).Single(m => m.GetProperty("msgid").GetString() == msgId);
+        return message.TryGetProperty("replaced_buttons", out var replaced) && replaced.ValueKind == JsonValueKind.Object && replaced.TryGetProperty(user, out var name)
+            ? name.GetString()
+            : null;
     }
 
     private List<JsonElement> Forwarded(string app) =>

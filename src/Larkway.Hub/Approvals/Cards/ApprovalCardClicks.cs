@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Larkway.Feishu;
-using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Hub.Bots;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
@@ -24,7 +24,7 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         click is not null && click.Notification.Type == ApprovalCards.TaskType
         && click.Context.Action is ApprovalCardRenderer.ApproveAction or ApprovalCardRenderer.RejectAction;
 
-    public async Task<CardActionResponse> HandleAsync(NotificationCardClick click, CancellationToken cancellationToken)
+    public async Task<CardClickAnswer> HandleAsync(NotificationCardClick click, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(click);
         var approve = click.Context.Action == ApprovalCardRenderer.ApproveAction;
@@ -35,18 +35,18 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         // The card must be the one this notification carries: a value copied into another card decides nothing.
         if (approval is null || card is null || card.NotificationId != click.Notification.Id)
         {
-            return CardActionResponse.WithToast(CardToastType.Info, "This approval is no longer on record, so the button does nothing now.");
+            return CardClickAnswer.WithToast(CardToastKind.Info, "This approval is no longer on record, so the button does nothing now.");
         }
 
-        if (!string.Equals(click.OperatorOpenId, card.ApproverOpenId, StringComparison.Ordinal))
+        if (!string.Equals(click.OperatorId, card.ApproverOpenId, StringComparison.Ordinal))
         {
-            return CardActionResponse.WithToast(CardToastType.Info, "Only the approver this task is assigned to can decide it. Nothing was changed.");
+            return CardClickAnswer.WithToast(CardToastKind.Info, "Only the approver this task is assigned to can decide it. Nothing was changed.");
         }
 
         var known = TaskStatus(approval, taskId!) ?? card.TaskStatus;
         if (approval.Status != ApprovalState.Pending || known != "PENDING")
         {
-            return Answer(approval, taskId!, known, CardToastType.Info, "This was already decided; the card shows where it stands.");
+            return Answer(approval, taskId!, known, CardToastKind.Info, "This was already decided; the card shows where it stands.");
         }
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -54,10 +54,10 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         try
         {
             // Null when the decision was taken but not read back in time: shown as taken; its event applies it.
-            var decided = await bridge.DecideAsync(approval, taskId!, click.OperatorOpenId, approve, Comment(click), ApprovalBridge.FromCard, budget.Token)
+            var decided = await bridge.DecideAsync(approval, taskId!, click.OperatorId, approve, Comment(click), ApprovalBridge.FromCard, budget.Token)
                 .ConfigureAwait(false);
             var status = decided is not null && TaskStatus(decided, taskId!) is { } read && read != "PENDING" ? read : approve ? "APPROVED" : "REJECTED";
-            return Answer(decided ?? approval, taskId!, status, approve ? CardToastType.Success : CardToastType.Warning, approve ? "Approved." : "Rejected.");
+            return Answer(decided ?? approval, taskId!, status, approve ? CardToastKind.Success : CardToastKind.Warning, approve ? "Approved." : "Rejected.");
         }
         catch (FeishuApiException ex) when (ex.Code is FeishuErrorCodes.ApprovalTaskNotFound or FeishuErrorCodes.ApprovalNoPermission)
         {
@@ -65,18 +65,18 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
             LogDecidedElsewhere(logger, approval.Id, taskId!, ex.Code);
             var current = await TrySyncAsync(approval, budget.Token).ConfigureAwait(false) ?? approval;
             var status = TaskStatus(current, taskId!) is { } s && s != "PENDING" ? s : "DONE";
-            return Answer(current, taskId!, status, CardToastType.Info, "This task was already decided elsewhere; nothing more to do here.");
+            return Answer(current, taskId!, status, CardToastKind.Info, "This task was already decided elsewhere; nothing more to do here.");
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Feishu did not answer within the budget: the decision may or may not have been taken; events will tell.
             LogDecideSlow(logger, approval.Id, taskId!);
-            return CardActionResponse.WithToast(CardToastType.Info, "Feishu is slow to answer; this card updates once your decision is confirmed. If it does not, click again.");
+            return CardClickAnswer.WithToast(CardToastKind.Info, "Feishu is slow to answer; this card updates once your decision is confirmed. If it does not, click again.");
         }
         catch (Exception ex) when (ApprovalBridge.Failure(ex) is { } failure && !cancellationToken.IsCancellationRequested)
         {
             LogDecideFailed(logger, approval.Id, taskId!, failure.Failure.Code, failure.Failure.LogId);
-            return CardActionResponse.WithToast(CardToastType.Error,
+            return CardClickAnswer.WithToast(CardToastKind.Error,
                 $"Feishu did not take the decision just now (code {failure.Failure.Code}); nothing was changed. Try again in a moment.");
         }
     }
@@ -94,10 +94,10 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         }
     }
 
-    private static CardActionResponse Answer(ApprovalRow approval, string taskId, string taskStatus, CardToastType toast, string message)
+    private static CardClickAnswer Answer(ApprovalRow approval, string taskId, string taskStatus, CardToastKind toast, string message)
     {
         using var card = JsonDocument.Parse(ApprovalCardRenderer.Render(approval, taskId, taskStatus));
-        return CardActionResponse.WithToast(toast, message).AndRawCard(card.RootElement.Clone());
+        return CardClickAnswer.WithToast(toast, message).AndPlatformCard(card.RootElement.Clone());
     }
 
     private static string? TaskStatus(ApprovalRow approval, string taskId) =>

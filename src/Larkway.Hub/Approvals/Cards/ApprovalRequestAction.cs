@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Feishu;
 using Larkway.Feishu.Approval;
-using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Hub.Bots;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Platform;
@@ -26,26 +26,26 @@ internal sealed partial class ApprovalRequestAction(
 {
     public bool Handles(NotificationCardClick click) => click?.Action?.Approval is not null;
 
-    public async Task<CardActionResponse> HandleAsync(NotificationCardClick click, CancellationToken cancellationToken)
+    public async Task<CardClickAnswer> HandleAsync(NotificationCardClick click, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(click);
         var notification = click.Notification;
         var action = click.Action!;
-        if (click.OperatorOpenId.Length == 0)
+        if (click.OperatorId.Length == 0)
         {
-            return CardActionResponse.WithToast(CardToastType.Error, "Feishu did not say who clicked, so no approval was requested.");
+            return CardClickAnswer.WithToast(CardToastKind.Error, "Feishu did not say who clicked, so no approval was requested.");
         }
 
-        var values = NotificationTypeAction.Context(notification.Data, action.Name, click.Context.Event.Operator, click.Form);
+        var values = NotificationTypeAction.Context(notification.Data, action.Name, click.Context.Operator, click.Form);
         ApprovalRequest request;
         try
         {
-            request = Request(action.Approval!, values, notification, action.Name, click.OperatorOpenId);
+            request = Request(action.Approval!, values, notification, action.Name, click.OperatorId);
         }
         catch (CardTemplateException ex)
         {
             LogNotRendered(logger, notification.Type, action.Name, notification.Id, ex.Message);
-            return CardActionResponse.WithToast(CardToastType.Error, "The approval could not be prepared from this notification's data; the Hub's log says why.");
+            return CardClickAnswer.WithToast(CardToastKind.Error, "The approval could not be prepared from this notification's data; the Hub's log says why.");
         }
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -61,10 +61,10 @@ internal sealed partial class ApprovalRequestAction(
             if (problems.Length > 0)
             {
                 LogFormInvalid(logger, notification.Type, action.Name, notification.Id, problems);
-                return CardActionResponse.WithToast(CardToastType.Error, "The approval could not be requested: " + problems);
+                return CardClickAnswer.WithToast(CardToastKind.Error, "The approval could not be requested: " + problems);
             }
 
-            var created = await store.CreateAsync(request with { FormDisplay = display, ApprovalName = name }, notification.Caller, click.OperatorOpenId, ApprovalSubmissions.InlineOwner, budget.Token).ConfigureAwait(false);
+            var created = await store.CreateAsync(request with { FormDisplay = display, ApprovalName = name }, notification.Caller, click.OperatorId, ApprovalSubmissions.InlineOwner, budget.Token).ConfigureAwait(false);
             var approval = created.Status == ApprovalCreateStatus.Created
                 ? await submissions.SubmitNowAsync(created, budget.Token).ConfigureAwait(false)
                 : created.Approval;
@@ -75,13 +75,13 @@ internal sealed partial class ApprovalRequestAction(
         {
             // Stored or not: a stored one is created by the submitter (same uuid); a click again answers from the store.
             LogRequestFailed(logger, notification.Id, -1);
-            return CardActionResponse.WithToast(CardToastType.Info, "Feishu is slow to answer; the approval is being requested. Click again in a moment to see where it stands.");
+            return CardClickAnswer.WithToast(CardToastKind.Info, "Feishu is slow to answer; the approval is being requested. Click again in a moment to see where it stands.");
         }
         catch (Exception ex) when (ApprovalBridge.Failure(ex) is { } failure && !cancellationToken.IsCancellationRequested)
         {
             // Nothing stored yet, or stored and left to the submitter (same uuid): a later click answers from the store.
             LogRequestFailed(logger, notification.Id, failure.Failure.Code);
-            return CardActionResponse.WithToast(CardToastType.Error, $"Feishu did not answer in time (code {failure.Failure.Code}). Click again in a moment.");
+            return CardClickAnswer.WithToast(CardToastKind.Error, $"Feishu did not answer in time (code {failure.Failure.Code}). Click again in a moment.");
         }
     }
 
@@ -125,7 +125,7 @@ internal sealed partial class ApprovalRequestAction(
     }
 
     /// <summary>The action's own toast / after-card when it has them (with <c>approval</c> in the values), else a plain toast.</summary>
-    private CardActionResponse Answered(NotificationTypeAction action, JsonElement values, ApprovalRow approval, string notificationId, string type, bool alreadyThere)
+    private CardClickAnswer Answered(NotificationTypeAction action, JsonElement values, ApprovalRow approval, string notificationId, string type, bool alreadyThere)
     {
         var message = approval.Status switch
         {
@@ -133,10 +133,10 @@ internal sealed partial class ApprovalRequestAction(
             _ when alreadyThere => $"An approval was already requested for this ({ApprovalTransitions.WireName(approval.Status)}).",
             _ => "Approval requested: the approvers got it in Feishu.",
         };
-        var toastType = approval.Status == ApprovalState.Failed ? CardToastType.Error : alreadyThere ? CardToastType.Info : CardToastType.Success;
+        var toastType = approval.Status == ApprovalState.Failed ? CardToastKind.Error : alreadyThere ? CardToastKind.Info : CardToastKind.Success;
         if (alreadyThere || approval.Status == ApprovalState.Failed || (action.ToastContent is null && action.Card is null))
         {
-            return CardActionResponse.WithToast(toastType, message);
+            return CardClickAnswer.WithToast(toastType, message);
         }
 
         var context = JsonNode.Parse(values.GetRawText())!.AsObject();
@@ -149,12 +149,12 @@ internal sealed partial class ApprovalRequestAction(
                 LogNotRendered(logger, type, action.Name, notificationId, string.Join("; ", problems));
             }
 
-            return response.Toast is null ? response with { Toast = new CardToast { Type = "success", Content = message } } : response;
+            return response.Toast is null ? response with { Toast = new CardToast(CardToastKind.Success, message) } : response;
         }
         catch (CardTemplateException ex)
         {
             LogNotRendered(logger, type, action.Name, notificationId, ex.Message);
-            return CardActionResponse.WithToast(toastType, message);
+            return CardClickAnswer.WithToast(toastType, message);
         }
     }
 

@@ -1,5 +1,4 @@
 using Larkway.Channels.Rendering;
-using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Hub.Assistants.Answering;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Bots;
@@ -31,30 +30,32 @@ internal sealed partial class AssistantCardActions(
     public static bool Handles(string action) => action is FeishuStreamingCard.FeedbackAction or FeishuStreamingCard.RegenerateAction;
 
     /// <summary>Handles a click on an answer card's feedback or regenerate button.</summary>
-    public async Task<CardActionResponse?> HandleAsync(BotCardContext context, CancellationToken cancellationToken)
+    public async Task<CardClickAnswer?> HandleAsync(BotCardContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!FeishuStreamingCard.TryReadFeedback(context.Value, out var feedback, out var answerId) || !AssistantFeedback.TryTurnId(answerId, out var turnId)
-            || context.OperatorOpenId is not { Length: > 0 } clicker)
+            || context.OperatorId is not { Length: > 0 } clicker)
         {
-            return CardActionResponse.WithToast(CardToastType.Warning, "This button belongs to an answer the Hub does not know.");
+            return CardClickAnswer.WithToast(CardToastKind.Warning, "This button belongs to an answer the Hub does not know.");
         }
 
+        // An answer is the turn of the platform it was clicked on.
+        var platform = context.Platform.Name;
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var turn = await db.AssistantTurns.AsNoTracking().FirstOrDefaultAsync(t => t.Id == turnId && t.Platform == "feishu", cancellationToken).ConfigureAwait(false);
+            var turn = await db.AssistantTurns.AsNoTracking().FirstOrDefaultAsync(t => t.Id == turnId && t.Platform == platform, cancellationToken).ConfigureAwait(false);
             if (turn is null)
             {
                 // The Hub's own card names it, so it was deleted: past Larkway:Assistants:TurnRetention, or with its assistant.
-                return CardActionResponse.WithToast(CardToastType.Info, NoLongerKept);
+                return CardClickAnswer.WithToast(CardToastKind.Info, NoLongerKept);
             }
 
             // A click from another chat than the answer's is not this answer's.
             if (context.ChatId is { Length: > 0 } chat && chat != turn.ConversationId)
             {
-                return CardActionResponse.WithToast(CardToastType.Warning, "This button belongs to an answer the Hub does not know.");
+                return CardClickAnswer.WithToast(CardToastKind.Warning, "This button belongs to an answer the Hub does not know.");
             }
 
             if (feedback == AnswerFeedback.Regenerate)
@@ -65,24 +66,24 @@ internal sealed partial class AssistantCardActions(
 
             await votes.VoteAsync(db, turn, clicker, feedback == AnswerFeedback.Helpful ? AssistantFeedbackRow.Helpful : AssistantFeedbackRow.NotHelpful, cancellationToken)
                 .ConfigureAwait(false);
-            return CardActionResponse.WithToast(CardToastType.Success, feedback == AnswerFeedback.Helpful ? "Thanks: glad it helped." : "Thanks: this helps improve the answers.");
+            return CardClickAnswer.WithToast(CardToastKind.Success, feedback == AnswerFeedback.Helpful ? "Thanks: glad it helped." : "Thanks: this helps improve the answers.");
         }
     }
 
-    private async Task<CardActionResponse> RegenerateAsync(HubDbContext db, AssistantTurnRow turn, string clicker, BotCardContext context, CancellationToken cancellationToken)
+    private async Task<CardClickAnswer> RegenerateAsync(HubDbContext db, AssistantTurnRow turn, string clicker, BotCardContext context, CancellationToken cancellationToken)
     {
         if (turn.SenderId != clicker)
         {
-            return CardActionResponse.WithToast(CardToastType.Info, "Only the person who asked can regenerate this answer.");
+            return CardClickAnswer.WithToast(CardToastKind.Info, "Only the person who asked can regenerate this answer.");
         }
 
         if (turn.Placeholders is null && turn.PlaceholdersErasedAt is not null)
         {
             // Asked again without them, the answer would show "[PHONE_1]" where the asker's own number was.
-            return CardActionResponse.WithToast(CardToastType.Info, PersonalDataErased);
+            return CardClickAnswer.WithToast(CardToastKind.Info, PersonalDataErased);
         }
 
-        var click = context.EventId ?? context.Event.Token ?? Guid.NewGuid().ToString("N");
+        var click = context.ClickId;
         var again = new AssistantTurnRow
         {
             Assistant = turn.Assistant,
@@ -124,10 +125,10 @@ internal sealed partial class AssistantCardActions(
         catch (DbUpdateException ex)
         {
             LogFailed(logger, ex, turn.Id);
-            return CardActionResponse.WithToast(CardToastType.Error, "The answer could not be regenerated just now; try again.");
+            return CardClickAnswer.WithToast(CardToastKind.Error, "The answer could not be regenerated just now; try again.");
         }
 
-        return CardActionResponse.WithToast(CardToastType.Info, "Answering again…");
+        return CardClickAnswer.WithToast(CardToastKind.Info, "Answering again…");
     }
 
     /// <summary>The toast for a click on an answer the Hub deleted (<see cref="AssistantOptions.TurnRetention"/>).</summary>

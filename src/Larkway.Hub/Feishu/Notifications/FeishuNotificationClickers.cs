@@ -27,7 +27,7 @@ internal sealed class FeishuNotificationClickers(IRecipientResolver resolver, IF
 
     /// <summary>Whether <paramref name="clicker"/> is the delivery's recipient, or a member of its chat.</summary>
     /// <exception cref="FeishuApiException">Feishu could not say (the email lookup or the member list failed).</exception>
-    public async Task<bool> IsRecipientAsync(string appName, NotificationDeliveryRow delivery, CardActionOperator? clicker, CancellationToken cancellationToken)
+    public async Task<bool> IsRecipientAsync(string appName, NotificationDeliveryRow delivery, Bots.CardClickOperator? clicker, CancellationToken cancellationToken)
     {
         if (clicker is null)
         {
@@ -36,13 +36,13 @@ internal sealed class FeishuNotificationClickers(IRecipientResolver resolver, IF
 
         return delivery.RecipientType switch
         {
-            "open_id" => Same(clicker.OpenId, delivery.Recipient),
+            "open_id" => Same(clicker.Id, delivery.Recipient),
             "user_id" => Same(clicker.UserId, delivery.Recipient),
             "union_id" => Same(clicker.UnionId, delivery.Recipient),
-            "email" => clicker.OpenId is { } openId
+            "email" => clicker.Id is { Length: > 0 } openId
                 && await resolver.ResolveAsync(appName, new NotificationRecipient("email", delivery.Recipient), cancellationToken).ConfigureAwait(false) is { Type: ReceiveIdType.OpenId } resolved
                 && Same(openId, resolved.Value),
-            "chat_id" => clicker.OpenId is { } member && (await MembersAsync(appName, delivery.Recipient, cancellationToken).ConfigureAwait(false)).Contains(member),
+            "chat_id" => clicker.Id is { Length: > 0 } member && (await MembersAsync(appName, delivery.Recipient, cancellationToken).ConfigureAwait(false)).Contains(member),
             _ => false,
         };
     }

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Feishu.Events.Dispatch;
 using Larkway.Feishu.Events.Models.Cards;
@@ -30,24 +27,24 @@ internal sealed partial class FeishuNotificationClicks(
     FeishuNotificationClickers clickers,
     TimeProvider time,
     CardTelemetry cards,
-    ILogger<FeishuNotificationClicks> logger)
+    ILogger<FeishuNotificationClicks> logger) : IBotCardClaim
 {
     private const int ClickRaceChecks = 8;
 
     private static readonly TimeSpan ClickRaceInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Whether a click is on a notification card.</summary>
-    public static bool Claims(CardActionTriggerEvent e) => NotificationCardReference.Read(e?.Action?.Value) is not null;
+    public bool Claims(BotCardContext click) => NotificationCardReference.Read(click?.Value) is not null;
 
-    public async Task<CardActionResponse?> HandleAsync(BotCardContext context, CancellationToken cancellationToken)
+    public async Task<CardClickAnswer?> HandleAsync(BotCardContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (id, _) = NotificationCardReference.Read(context.Event.Action.Value)!.Value;
+        var (id, _) = NotificationCardReference.Read(context.Value)!.Value;
         var found = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         // Only the app that sent the card may answer for it: another app's callback carrying the reference is refused.
         if (found is not { } f || !SameApp(f.Notification.App, context.App))
         {
-            return CardActionResponse.WithToast(CardToastType.Info, "This notification is no longer on record, so the button does nothing now.");
+            return CardClickAnswer.WithToast(CardToastKind.Info, "This notification is no longer on record, so the button does nothing now.");
         }
 
         var notification = f.Notification;
@@ -58,14 +55,14 @@ internal sealed partial class FeishuNotificationClicks(
         }
 
         var action = await entry.ActionOfAsync(notification, context.Action, cancellationToken).ConfigureAwait(false);
-        var form = FormValues(context.Event.Action);
+        var form = context.Form;
         var click = new NotificationCardClick(notification, context, action, form);
         var handler = handlers.FirstOrDefault(h => h.Handles(click));
         var answer = await entry.HandleReadClickAsync(
-            new NotificationClick(Apps.HubAppPlatform.Feishu, context.App, context.OperatorOpenId ?? "", id, clicked.Id, context.Action, ClickId(context))
+            new NotificationClick(Apps.HubAppPlatform.Feishu, context.App, context.OperatorId ?? "", id, clicked.Id, context.Action, context.ClickId)
             {
                 Form = form,
-                OpenId = context.OperatorOpenId,
+                OpenId = context.OperatorId,
                 RoomActs = handler is not null,
                 // Feishu's callback itself reaches the webhooks as card.action.trigger, fanned out by the inbox.
                 ForwardsPlatformEvent = false,
@@ -74,7 +71,7 @@ internal sealed partial class FeishuNotificationClicks(
 
         if (!answer.Ok || answer.AlreadyDecided)
         {
-            return CardActionResponse.WithToast(CardToastType.Info, answer.Message);
+            return CardClickAnswer.WithToast(CardToastKind.Info, answer.Message);
         }
 
         if (handler is not null)
@@ -83,13 +80,13 @@ internal sealed partial class FeishuNotificationClicks(
         }
 
         return answer.Action is { } defined
-            ? AfterCard(notification, defined, context.Event.Operator, form)
+            ? AfterCard(notification, defined, context.Operator, form)
             // Forwarded to the business system all the same; the user learns the click arrived.
-            : CardActionResponse.WithToast(CardToastType.Info, answer.Message);
+            : CardClickAnswer.WithToast(CardToastKind.Info, answer.Message);
     }
 
     /// <summary>The action's toast and after-card, rendered with the notification's data, who clicked and what they sent.</summary>
-    private CardActionResponse AfterCard(NotificationRow notification, NotificationTypeAction action, CardActionOperator? clicker, JsonObject form)
+    private CardClickAnswer AfterCard(NotificationRow notification, NotificationTypeAction action, CardClickOperator? clicker, JsonObject form)
     {
         try
         {
@@ -105,15 +102,15 @@ internal sealed partial class FeishuNotificationClicks(
                 LogAfterCardInvalid(logger, notification.Type, action.Name, notification.Id, string.Join("; ", cardProblems));
             }
 
-            return response.Toast is null && response.Card is null
-                ? CardActionResponse.WithToast(CardToastType.Success, "Done.")
+            return response.Toast is null && response.PlatformCard is null
+                ? CardClickAnswer.WithToast(CardToastKind.Success, "Done.")
                 : response;
         }
         catch (CardTemplateException ex)
         {
             cards.Rendered(CardTelemetry.NotificationAction, ok: false);
             LogAfterCardInvalid(logger, notification.Type, action.Name, notification.Id, ex.Message);
-            return CardActionResponse.WithToast(CardToastType.Success, "Received.");
+            return CardClickAnswer.WithToast(CardToastKind.Success, "Received.");
         }
     }
 
@@ -121,7 +118,7 @@ internal sealed partial class FeishuNotificationClicks(
     /// The delivery whose message was clicked, when the click may act on the notification; else a toast saying why not
     /// (nothing is recorded): not on a message the Hub sent for it, or not by its recipient.
     /// </summary>
-    private async Task<(NotificationDeliveryRow? Clicked, CardActionResponse? Refused)> CheckAsync(
+    private async Task<(NotificationDeliveryRow? Clicked, CardClickAnswer? Refused)> CheckAsync(
         BotCardContext context, NotificationRow notification, IReadOnlyList<NotificationDeliveryRow> deliveries, CancellationToken cancellationToken)
     {
         var delivery = FeishuNotificationClickers.Clicked(deliveries, context.MessageId);
@@ -137,25 +134,25 @@ internal sealed partial class FeishuNotificationClicks(
 
         if (delivery is null)
         {
-            LogClickRefused(logger, notification.Id, context.OperatorOpenId, "the clicked message is not one the Hub sent for it");
-            return (null, CardActionResponse.WithToast(CardToastType.Info, "This card was not sent by the Hub for this notification, so its buttons do nothing."));
+            LogClickRefused(logger, notification.Id, context.OperatorId, "the clicked message is not one the Hub sent for it");
+            return (null, CardClickAnswer.WithToast(CardToastKind.Info, "This card was not sent by the Hub for this notification, so its buttons do nothing."));
         }
 
         try
         {
-            if (await clickers.IsRecipientAsync(notification.App ?? "", delivery, context.Event.Operator, cancellationToken).ConfigureAwait(false))
+            if (await clickers.IsRecipientAsync(notification.App ?? "", delivery, context.Operator, cancellationToken).ConfigureAwait(false))
             {
                 return (delivery, null);
             }
         }
         catch (Larkway.Feishu.FeishuApiException ex)
         {
-            LogClickRefused(logger, notification.Id, context.OperatorOpenId, $"Feishu could not confirm the recipient ({ex.Code})");
-            return (null, CardActionResponse.WithToast(CardToastType.Warning, "Could not confirm that this card was sent to you. Try again in a moment."));
+            LogClickRefused(logger, notification.Id, context.OperatorId, $"Feishu could not confirm the recipient ({ex.Code})");
+            return (null, CardClickAnswer.WithToast(CardToastKind.Warning, "Could not confirm that this card was sent to you. Try again in a moment."));
         }
 
-        LogClickRefused(logger, notification.Id, context.OperatorOpenId, "the clicker is not its recipient");
-        return (null, CardActionResponse.WithToast(CardToastType.Warning, "Only the people this notification was sent to can use its buttons."));
+        LogClickRefused(logger, notification.Id, context.OperatorId, "the clicker is not its recipient");
+        return (null, CardClickAnswer.WithToast(CardToastKind.Warning, "Only the people this notification was sent to can use its buttons."));
     }
 
     private static bool SameApp(string? notificationApp, string clickApp) =>
@@ -164,93 +161,9 @@ internal sealed partial class FeishuNotificationClicks(
             Apps.HubAppService.NameInStore(clickApp),
             StringComparison.Ordinal);
 
-    /// <summary>What the click sent besides its value: a form's inputs by name, or a single component's option / input.</summary>
-    internal static JsonObject FormValues(CardAction action)
-    {
-        var values = action.FormValue is { ValueKind: JsonValueKind.Object } form ? JsonNode.Parse(form.GetRawText())!.AsObject() : [];
-        if (action.Option is { } option)
-        {
-            values["option"] = option;
-        }
-
-        if (action.Options is { } options)
-        {
-            values["options"] = new JsonArray([.. options.Select(o => (JsonNode?)JsonValue.Create(o))]);
-        }
-
-        if (action.InputValue is { } input)
-        {
-            values["input"] = input;
-        }
-
-        if (action.Checked is { } isChecked)
-        {
-            values["checked"] = isChecked;
-        }
-
-        return values;
-    }
-
-    /// <summary>The callback's identity: its event id, else the legacy callback's token, else a hash of what was clicked where by whom.</summary>
-    private static string ClickId(BotCardContext context)
-    {
-        if (context.EventId is { Length: > 0 } eventId)
-        {
-            return eventId;
-        }
-
-        if (context.Event.Token is { Length: > 0 } token)
-        {
-            // The card-update token is a credential for 30 minutes: stored hashed.
-            return "token:" + Inbound.FeishuInboxRedaction.Fingerprint(token);
-        }
-
-        return "click:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{context.OperatorOpenId}\n{context.MessageId}\n{context.Event.Action.Value?.GetRawText()}")))[..40];
-    }
-
     [LoggerMessage(EventId = LogEvents.FeishuNotificationClicksRefused, Level = LogLevel.Warning, Message = "A click on notification {NotificationId}'s card by {OperatorOpenId} was refused: {Reason}.")]
     private static partial void LogClickRefused(ILogger logger, string notificationId, string? operatorOpenId, string reason);
 
     [LoggerMessage(EventId = LogEvents.FeishuNotificationClicksAfterCardInvalid, Level = LogLevel.Warning, Message = "Notification type '{Type}', action '{Action}' (notification {NotificationId}): the after-card did not render into a valid card ({Problems}); answered without it.")]
     private static partial void LogAfterCardInvalid(ILogger logger, string type, string action, string notificationId, string problems);
-}
-
-/// <summary>Wires Feishu's notification card clicks into the bot's card actions.</summary>
-internal static class FeishuNotificationClicksRegistration
-{
-    /// <summary>Clicks on notification cards go to <paramref name="clicks"/>, before the bot's named actions.</summary>
-    public static BotCardActions AddNotificationCards(this BotCardActions actions, FeishuNotificationClicks clicks) =>
-        actions.Claim(FeishuNotificationClicks.Claims, clicks.HandleAsync);
-
-    /// <summary>
-    /// For an app added at run time (no bot of its own): clicks on notification cards are answered by
-    /// <paramref name="clicks"/>; any other click gets an empty answer (it is still forwarded to webhook subscribers).
-    /// </summary>
-    public static FeishuEventDispatcher AddNotificationCards(
-        this FeishuEventDispatcher dispatcher, string appName, FeishuNotificationClicks clicks, Assistants.Routing.AssistantCardActions? answers = null)
-    {
-        ArgumentNullException.ThrowIfNull(dispatcher);
-        ArgumentNullException.ThrowIfNull(clicks);
-        Task<CardActionResponse?> AnswerAsync(CardActionTriggerEvent e, FeishuEventContext context, CancellationToken cancellationToken)
-        {
-            var action = e.Action?.Value is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(BotCardActions.ActionField, out var a) && a.ValueKind == JsonValueKind.String
-                ? a.GetString()!
-                : "";
-            var click = new BotCardContext(appName, e, action) { EventId = context?.EventId };
-            if (FeishuNotificationClicks.Claims(e))
-            {
-                return clicks.HandleAsync(click, cancellationToken);
-            }
-
-            // An assistant's answer buttons (feedback, regenerate) on an app without a bot of its own.
-            return answers is not null && Assistants.Routing.AssistantCardActions.Handles(action)
-                ? answers.HandleAsync(click, cancellationToken)
-                : Task.FromResult<CardActionResponse?>(null);
-        }
-
-        return dispatcher
-            .OnCardAction(AnswerAsync)
-            .OnLegacyCardAction((e, context, ct) => AnswerAsync(FeishuAppBot.FromLegacy(e), context, ct));
-    }
 }

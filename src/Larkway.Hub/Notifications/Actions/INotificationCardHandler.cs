@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Hub.Bots;
 
 namespace Larkway.Hub.Notifications.Actions;
@@ -15,10 +14,10 @@ internal interface INotificationCardHandler
     bool Handles(NotificationCardClick click);
 
     /// <summary>
-    /// The answer, within Feishu's 3 s: a toast and/or a new card. Never throws for Feishu's or the user's mistakes — the
-    /// user always gets a toast.
+    /// The answer, within the platform's deadline (Feishu's 3 s): a toast and/or a new card. Never throws for the
+    /// platform's or the user's mistakes — the user always gets a toast.
     /// </summary>
-    Task<CardActionResponse> HandleAsync(NotificationCardClick click, CancellationToken cancellationToken);
+    Task<CardClickAnswer> HandleAsync(NotificationCardClick click, CancellationToken cancellationToken);
 }
 
 /// <summary>One click on a notification card, with what the Hub knows about it.</summary>
@@ -28,11 +27,9 @@ internal interface INotificationCardHandler
 /// <param name="Form">The values sent with the click.</param>
 internal sealed record NotificationCardClick(NotificationRow Notification, BotCardContext Context, NotificationTypeAction? Action, JsonObject Form)
 {
-    /// <summary>Who clicked (their open_id), or empty.</summary>
-    public string OperatorOpenId => Context.OperatorOpenId ?? "";
+    /// <summary>Who clicked, by the platform's own id (an open_id on Feishu), or empty.</summary>
+    public string OperatorId => Context.OperatorId ?? "";
 
     /// <summary>A string field of the clicked component's value, or null.</summary>
-    public string? Value(string name) =>
-        Context.Event.Action.Value is { ValueKind: System.Text.Json.JsonValueKind.Object } v && v.TryGetProperty(name, out var field)
-            && field.ValueKind == System.Text.Json.JsonValueKind.String ? field.GetString() : null;
+    public string? Value(string name) => Context.ValueOf(name);
 }

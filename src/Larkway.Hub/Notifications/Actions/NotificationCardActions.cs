@@ -214,7 +214,7 @@ internal sealed class NotificationCardActions(
         {
             var values = NotificationTypeAction.Context(notification.Data, action.Name, null, form);
             var (response, _) = action.Answer(values, notificationId, notification.Type);
-            return Answer(true, response.Toast?.Content ?? (recorded ? "Done." : "Done already."), decision);
+            return Answer(true, response.Toast?.Text ?? (recorded ? "Done." : "Done already."), decision);
         }
         catch (CardTemplateException)
         {

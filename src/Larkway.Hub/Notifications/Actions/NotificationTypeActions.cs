@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Feishu.Cards;
-using Larkway.Feishu.Events.Models.Cards;
+using Larkway.Hub.Bots;
 using Larkway.Hub.Notifications.Types;
 
 namespace Larkway.Hub.Notifications.Actions;
@@ -115,10 +115,11 @@ internal sealed record NotificationTypeAction(string Name, string? ToastType, st
     }
 
     /// <summary>The values templates see: the notification's data, with <c>operator</c>, <c>action</c> and <c>form</c> over it.</summary>
-    public static JsonElement Context(string? data, string action, CardActionOperator? who, JsonObject form)
+    public static JsonElement Context(string? data, string action, CardClickOperator? who, JsonObject form)
     {
         var context = (data is null ? null : JsonNode.Parse(data) as JsonObject) ?? [];
-        context["operator"] = new JsonObject { ["open_id"] = who?.OpenId, ["user_id"] = who?.UserId, ["union_id"] = who?.UnionId };
+        // Templates name the clicker as Feishu's callback does: the account's id in the app is its open_id.
+        context["operator"] = new JsonObject { ["open_id"] = who?.Id, ["user_id"] = who?.UserId, ["union_id"] = who?.UnionId };
         context["action"] = action;
         context["form"] = form.DeepClone();
         return JsonSerializer.SerializeToElement(context);
@@ -128,13 +129,13 @@ internal sealed record NotificationTypeAction(string Name, string? ToastType, st
     /// The callback answer: the rendered toast and after-card. The after-card is marked like the notification's card (so its
     /// buttons call back too) and shared like it; one that renders invalid is left out (the toast still answers).
     /// </summary>
-    public (CardActionResponse Response, IReadOnlyList<string> CardProblems) Answer(JsonElement context, string notificationId, string type)
+    public (CardClickAnswer Response, IReadOnlyList<string> CardProblems) Answer(JsonElement context, string notificationId, string type)
     {
-        var response = CardActionResponse.Empty;
+        var response = CardClickAnswer.None;
         if (ToastContent is not null)
         {
             var content = CardTemplate.Render(JsonValue.Create(ToastContent)!, context).GetValue<string>();
-            response = response with { Toast = new CardToast { Type = ToastType ?? "info", Content = content } };
+            response = response with { Toast = new CardToast(CardToast.KindOf(ToastType), content) };
         }
 
         if (Card is null)
@@ -152,7 +153,7 @@ internal sealed record NotificationTypeAction(string Name, string? ToastType, st
         NotificationCardReference.Mark(card, notificationId, type);
         var shared = NotificationRequest.Shared(card.ToJsonString());
         using var document = JsonDocument.Parse(shared);
-        return (response.AndRawCard(document.RootElement.Clone()), []);
+        return (response.AndPlatformCard(document.RootElement.Clone()), []);
     }
 
     private static void ValidateToast(JsonNode? node, string path, bool present, List<NotificationProblem> problems)
@@ -242,7 +243,7 @@ internal sealed record NotificationTypeAction(string Name, string? ToastType, st
 
         try
         {
-            var sample = Context(sampleData, path["actions.".Length..], new CardActionOperator { OpenId = "ou_sample" }, []);
+            var sample = Context(sampleData, path["actions.".Length..], new CardClickOperator("ou_sample"), []);
             var rendered = CardTemplate.Render(card, sample);
             foreach (var error in CardValidator.Validate(rendered).Errors)
             {

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Larkway.Channels.Adapters;
+using Larkway.Channels.Messages;
+using Larkway.Hub.Bots;
+using Larkway.Hub.Platform;
+using Larkway.WeCom;
+using Larkway.WeCom.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.WeCom;
+
+/// <summary>
+/// WeCom's door for a click on a bot's template card (<c>template_card_event</c> whose task_id is not a notification's):
+/// read once into the Hub's click — the button's key is its action, as a reply button's callback value — handed to the
+/// app's bot and its card actions, and answered on the member's card with the callback's own response_code. WeCom shows
+/// no toast: a new card with buttons replaces the clicked one; otherwise its buttons become one disabled button reading
+/// the toast, as a notification card's read the decision.
+/// </summary>
+internal sealed partial class WeComBotCardClicks(AppBots bots, BotCardActions actions, HubWeComClients clients, ILogger<WeComBotCardClicks> logger)
+{
+    /// <summary>Handles one click; throws (to have the inbox retry) only when WeCom could not be reached.</summary>
+    public async Task HandleAsync(string appName, JsonElement root, string clickId, CancellationToken cancellationToken)
+    {
+        var eventKey = WeComCallbackJson.Str(root, "EventKey");
+        var clicker = WeComCallbackJson.Str(root, "FromUserName");
+        if (string.IsNullOrEmpty(eventKey) || string.IsNullOrEmpty(clicker))
+        {
+            return;
+        }
+
+        var click = Read(appName, root, eventKey, clicker, clickId);
+        var answer = await bots.Get(WeComInboxHandler.BotPlatform, appName).HandleCardClickAsync(click, actions, cancellationToken).ConfigureAwait(false);
+        if (answer is null || WeComCallbackJson.Str(root, "ResponseCode") is not { Length: > 0 } responseCode)
+        {
+            return;
+        }
+
+        var client = await clients.GetAsync(appName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Card(answer, clicker) is { } card)
+            {
+                await client.Messages.UpdateTemplateCardAsync(responseCode, card, WeComRecipients.ToUsers(clicker), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await client.Messages.UpdateTemplateCardButtonAsync(responseCode, ReplaceName(answer), WeComRecipients.ToUsers(clicker), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (WeComApiException ex) when (!ex.IsTransient)
+        {
+            // A response_code works once: a re-delivered click finds it used. The handler has run.
+            LogUpdateFailed(logger, appName, click.Action, ex.Code);
+        }
+    }
+
+    /// <summary>The click as every handler sees it: the button's key is the action, and the value carries it as a reply button's does.</summary>
+    internal static BotCardContext Read(string appName, JsonElement root, string eventKey, string clicker, string clickId) =>
+        new(appName, ChannelPlatform.WeCom, eventKey)
+        {
+            ClickId = clickId,
+            Operator = new CardClickOperator(clicker),
+            MessageId = WeComCallbackJson.Str(root, "TaskId"),
+
+            // An app's callbacks come from the member's own chat with the app.
+            ChatId = clicker,
+            Value = JsonSerializer.SerializeToElement(new Dictionary<string, string> { [BotCardActions.ActionField] = eventKey }),
+        };
+
+    /// <summary>The answer's card as a template card, when it renders as one (a card with buttons); else null.</summary>
+    private static WeComTemplateCard? Card(CardClickAnswer answer, string clicker) =>
+        answer.Card is { Buttons.Count: > 0 } card
+            ? WeComChannelAdapter.RenderAppMessage(card, new ChannelConversation(clicker, ConversationKind.Direct)).Messages
+                .OfType<WeComTemplateCardAppMessage>().Select(m => m.Card).LastOrDefault()
+            : null;
+
+    /// <summary>What the disabled button reads: the toast, else the card's title, within a button's recommended length.</summary>
+    internal static string ReplaceName(CardClickAnswer answer)
+    {
+        var text = (answer.Toast?.Text ?? answer.Card?.Title ?? "").Trim().TrimEnd('.');
+        return Notifications.WeComMessageLimits.Shorten(text.Length == 0 ? "Done" : text, Notifications.WeComMessageLimits.ButtonTextChars);
+    }
+
+    [LoggerMessage(EventId = LogEvents.WeComBotCardUpdateFailed, Level = LogLevel.Warning, Message = "WeCom app {App}: the card clicked for action '{Action}' could not be updated (errcode {Code}); the bot's handler ran.")]
+    private static partial void LogUpdateFailed(ILogger logger, string app, string action, string code);
+}
