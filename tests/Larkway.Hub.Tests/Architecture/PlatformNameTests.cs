@@ -49,10 +49,7 @@ public sealed class PlatformNameTests
         ["Notifications/Actions/INotificationCardHandler.cs"] = "a card click reaches the handlers as Feishu's card action and is answered with Feishu's response",
         ["Notifications/Actions/NotificationCardActions.cs"] = "answers a click with Feishu's card-action response and toast",
         ["Notifications/Actions/NotificationTypeActions.cs"] = "checks a type's cards with Feishu's CardValidator and answers clicks in Feishu's card-action types",
-        ["Notifications/ContactRecipientResolver.cs"] = "resolves recipients through Feishu's contact API (UsersClient, ReceiveId)",
-        ["Notifications/IRecipientResolver.cs"] = "a resolved recipient is Feishu's ReceiveId",
         ["Notifications/NotificationRequest.cs"] = "checks a notification's card with Feishu's CardValidator: cards are Feishu's card JSON",
-        ["Notifications/RecipientExpander.cs"] = "expands departments to people through Feishu's contact API",
         ["Notifications/Types/NotificationTypeDefinition.cs"] = "checks a type's card template with Feishu's CardValidator",
     };
 
