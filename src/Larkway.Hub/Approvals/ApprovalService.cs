@@ -18,7 +18,7 @@ internal sealed class ApprovalService(
     ApprovalDefinitions definitions,
     ApprovalSubmissions submissions,
     ApprovalBridge bridge,
-    IRecipientResolver resolver,
+    IEmailLookup people,
     HubAppRegistry apps)
 {
     /// <summary>How many approvals a page holds unless the caller asks for another number.</summary>
@@ -145,7 +145,7 @@ internal sealed class ApprovalService(
             {
                 try
                 {
-                    var found = await resolver.PrefetchAsync(request.App ?? "", emails, cancellationToken).ConfigureAwait(false);
+                    var found = await people.PrefetchAsync(request.App ?? "", emails, cancellationToken).ConfigureAwait(false);
                     if (request.ApplicantType == "email")
                     {
                         openId = found.GetValueOrDefault(request.Applicant);

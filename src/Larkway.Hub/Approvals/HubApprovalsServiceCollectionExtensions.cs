@@ -14,7 +14,7 @@ public static class HubApprovalsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds approvals (reads <c>Larkway:Approvals</c>). Needs <c>AddHubStorage</c>, <c>AddHubLeases</c>, <c>AddHubInbox</c>,
-    /// <c>AddHubNotifications</c> (API keys, the contact resolver), <c>AddHubWebhooks</c> (callbacks) and <c>AddHubApps</c>;
+    /// <c>AddHubNotifications</c> (API keys), <c>AddHubFeishu</c> (people looked up by email), <c>AddHubWebhooks</c> (callbacks) and <c>AddHubApps</c>;
     /// map the endpoints with <c>MapHubApprovalsApi</c>.
     /// </summary>
     public static IServiceCollection AddHubApprovals(this IServiceCollection services, IConfiguration configuration, Action<ApprovalOptions>? configure = null)

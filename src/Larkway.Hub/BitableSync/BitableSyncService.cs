@@ -32,7 +32,7 @@ internal sealed class BitableSyncService(
     BitableSyncStore store,
     SyncDatabases databases,
     IFeishuClientFactory apps,
-    ContactRecipientResolver people,
+    IEmailLookup people,
     SyncFileFetcher files,
     HubSecretProtector secrets,
     TimeProvider time)

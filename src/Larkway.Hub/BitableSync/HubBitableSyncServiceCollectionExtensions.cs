@@ -1,6 +1,5 @@
 using Larkway.Hub.BitableSync;
 using Larkway.Hub.Inbox;
-using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +13,7 @@ public static class HubBitableSyncServiceCollectionExtensions
     /// <summary>
     /// Adds the Bitable syncs (reads <c>Larkway:BitableSync</c> for the queue): the store, the service, the queue
     /// <c>bitable.sync</c> (one item per sync), the record-event observer, the listener that wakes a sync when its PostgreSQL table changes, the metrics and the fetcher of attachments named by URL (through the guarded <c>DataUrlFetcher</c>, <c>Larkway:Outbound</c>). Needs <c>AddHubStorage</c>, <c>AddHubLeases</c>,
-    /// <c>AddHubInbox</c>, <c>AddHubApps</c> and the Hub's data protection; map the endpoints with <c>MapHubBitableSyncApi</c>.
+    /// <c>AddHubInbox</c>, <c>AddHubApps</c>, <c>AddHubFeishu</c> (people fields looked up by email) and the Hub's data protection; map the endpoints with <c>MapHubBitableSyncApi</c>.
     /// </summary>
     public static IServiceCollection AddHubBitableSync(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,7 +28,6 @@ public static class HubBitableSyncServiceCollectionExtensions
         services.TryAddSingleton<SyncDatabases>();
         services.TryAddSingleton<BitableSyncService>();
         services.TryAddSingleton<BitableSyncTelemetry>();
-        services.TryAddSingleton<ContactRecipientResolver>();
         services.AddHubOutbound(configuration);
         services.TryAddSingleton<SyncFileFetcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, BitableSyncEventObserver>());

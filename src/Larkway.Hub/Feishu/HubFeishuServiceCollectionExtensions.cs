@@ -12,6 +12,7 @@ using Larkway.Hub.Feishu;
 using Larkway.Hub.Feishu.Assistant;
 using Larkway.Hub.Feishu.LongConnection;
 using Larkway.Hub.Feishu.Notifications;
+using Larkway.Hub.Feishu.Recipients;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Observability.Health;
@@ -53,6 +54,12 @@ public static class HubFeishuServiceCollectionExtensions
         services.TryAddSingleton(sp => new FeishuLongConnectionStates(
             sp.GetService<HubSettings>() ?? new HubSettings(), sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<FeishuLongConnectionStatus>(), sp.GetService<FeishuLongConnectionDuty>()));
 
+        // Recipients by email and department, through the contact API: one resolver (one cache of open_ids) for the
+        // sender, the card clicks and the Feishu-only rooms that look people up (IEmailLookup).
+        services.TryAddSingleton<ContactRecipientResolver>();
+        services.TryAddSingleton<IRecipientResolver>(sp => sp.GetRequiredService<ContactRecipientResolver>());
+        services.TryAddSingleton<IEmailLookup>(sp => sp.GetRequiredService<ContactRecipientResolver>());
+
         // Clicks on notification cards: checked and answered here, recorded through Notifications' one click entry.
         services.TryAddSingleton<FeishuNotificationClickers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Bots.IBotCardClaim, FeishuNotificationClicks>());
@@ -61,6 +68,7 @@ public static class HubFeishuServiceCollectionExtensions
         // is supplied beside its door to the inbox, AddHubFeishuInbox; its bot seat by AddFeishuBots.)
         services.AddHubPlatformUnit(new FeishuHubPlatform())
             .Supply<INotificationChannel, FeishuNotificationChannel>()
+            .Supply<IRecipientExpander, RecipientExpander>()
             .Supply<IAssistantReplies, FeishuAssistantReplies>()
             .Supply<IAssistantAttachmentSource, FeishuAttachmentSource>()
             .Supply<IPlatformAccounts, FeishuPlatformAccounts>()

@@ -12,7 +12,8 @@ public static class HubNotificationsServiceCollectionExtensions
     /// <summary>
     /// Adds notifications (reads <c>Larkway:Notifications</c>). Each platform's room adds its channel
     /// (<see cref="INotificationChannel"/>: <c>AddHubFeishu</c>, <c>AddHubDingTalk</c>, <c>AddHubWeCom</c>), through which
-    /// the outbox sends. Needs <c>AddHubStorage</c>, <c>AddHubAuth</c>, <c>AddFeishu</c> (the default app) and
+    /// the outbox sends, and the settling of its recipients when they need looking up first (<see cref="IRecipientExpander"/>:
+    /// Feishu's departments and emails). Needs <c>AddHubStorage</c>, <c>AddHubAuth</c>, <c>AddFeishu</c> (the default app) and
     /// <c>AddHubApps</c>; map the endpoints with <c>MapHubNotificationsApi</c>.
     /// </summary>
     public static IServiceCollection AddHubNotifications(this IServiceCollection services, IConfiguration configuration, Action<NotificationOptions>? configure = null)
@@ -40,8 +41,7 @@ public static class HubNotificationsServiceCollectionExtensions
         services.TryAddSingleton<Larkway.Hub.Notifications.Actions.NotificationOperators>();
         services.TryAddSingleton<Larkway.Hub.Notifications.Actions.NotificationCardActions>();
         services.AddHostedService<NotificationPackStartup>();
-        services.TryAddSingleton<IRecipientResolver, ContactRecipientResolver>();
-        services.TryAddSingleton<RecipientExpander>();
+        services.TryAddSingleton<Larkway.Hub.Platform.Units.PlatformPieces<IRecipientExpander>>(); // none supplied: recipients are sent to as named
         services.AddPlatformRequirement<INotificationChannel>("the notifications", "its notification channel: recipient kinds, rendering, the send");
         services.TryAddSingleton<NotificationChannels>();
         services.TryAddSingleton<NotificationService>();

@@ -1,6 +1,7 @@
 using Larkway.Hub.Apps;
 using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Units;
 
 namespace Larkway.Hub.Notifications;
 
@@ -13,7 +14,7 @@ namespace Larkway.Hub.Notifications;
 internal sealed class NotificationService(
     NotificationStore store,
     NotificationComposer composer,
-    RecipientExpander expander,
+    PlatformPieces<IRecipientExpander> expanders,
     HubAppRegistry apps,
     NotificationChannels channels,
     Routing.PersonRouter? router = null)
@@ -77,7 +78,7 @@ internal sealed class NotificationService(
         }
 
         // Departments become people and emails are looked up now, so the recipient list is settled when stored.
-        var expanded = await expander.ExpandAsync(request.App ?? "", routed, cancellationToken).ConfigureAwait(false);
+        var expanded = await ExpandAsync(request.App ?? "", routed, cancellationToken).ConfigureAwait(false);
         if (expanded.Unavailable)
         {
             return new NotificationSubmitResult(NotificationSubmitOutcome.PlatformUnavailable) { Failure = expanded.Failure };
@@ -91,6 +92,22 @@ internal sealed class NotificationService(
         var complete = composed.Request with { Recipients = expanded.Recipients };
         var created = await store.CreateAsync(caller.Id, complete, cancellationToken).ConfigureAwait(false);
         return NotificationSubmitResult.Stored(created, complete.Recipients.Count);
+    }
+
+    /// <summary>The recipients as each platform that settles its own left them (<see cref="IRecipientExpander"/>), stopping at the first refusal.</summary>
+    private async Task<ExpandResult> ExpandAsync(string appName, IReadOnlyList<NotificationRecipient> recipients, CancellationToken cancellationToken)
+    {
+        var expanded = new ExpandResult(recipients, []);
+        foreach (var expander in expanders.Each)
+        {
+            expanded = await expander.ExpandAsync(appName, expanded.Recipients, cancellationToken).ConfigureAwait(false);
+            if (expanded.Unavailable || expanded.Problems.Count > 0)
+            {
+                break;
+            }
+        }
+
+        return expanded;
     }
 
     /// <summary>

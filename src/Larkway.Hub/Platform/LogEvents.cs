@@ -61,7 +61,7 @@ internal static class LogEvents
     // Feishu/Notifications (a Feishu click on a notification card)
     public const int FeishuNotificationClicksAfterCardInvalid = 4110;
 
-    // Notifications
+    // Feishu/Recipients (settling and resolving a notification's recipients on Feishu)
     public const int RecipientExpanderLookupFailed = 4111;
     public const int RecipientExpanderDepartmentUnavailable = 4112;
     public const int ContactRecipientResolverDirectoryFailed = 4114;

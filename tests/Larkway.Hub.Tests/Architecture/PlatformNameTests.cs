@@ -44,10 +44,7 @@ public sealed class PlatformNameTests
         ["Identity/SignIn/FeishuSignIn.cs"] = "the sign-in's Feishu leg: reads the signed-in user through a Feishu client",
         ["Identity/SignIn/SignInEndpoints.cs"] = "starts the Feishu challenge (FeishuChallengeProperties) for a sign-in",
         ["Notifications/Actions/NotificationTypeActions.cs"] = "renders and checks a type's after-card with Feishu's CardTemplate and CardValidator: notification cards are Feishu's card JSON",
-        ["Notifications/ContactRecipientResolver.cs"] = "resolves recipients through Feishu's contact API (UsersClient, ReceiveId)",
-        ["Notifications/IRecipientResolver.cs"] = "a resolved recipient is Feishu's ReceiveId",
         ["Notifications/NotificationRequest.cs"] = "checks a notification's card with Feishu's CardValidator: cards are Feishu's card JSON",
-        ["Notifications/RecipientExpander.cs"] = "expands departments to people through Feishu's contact API",
         ["Notifications/Types/NotificationTypeDefinition.cs"] = "checks a type's card template with Feishu's CardValidator",
     };
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Hub.Feishu.Notifications;
+using Larkway.Hub.Feishu.Recipients;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Notifications.Types;

@@ -19,7 +19,7 @@ internal sealed partial class BitableSyncRunner(
     BitableSyncStore store,
     SyncDatabases databases,
     IFeishuClientFactory apps,
-    ContactRecipientResolver people,
+    IEmailLookup people,
     SyncFileFetcher files,
     BitableSyncTelemetry telemetry,
     TimeProvider time,

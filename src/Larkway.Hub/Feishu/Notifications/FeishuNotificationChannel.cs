@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Larkway.Feishu;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Feishu.Recipients;
 using Larkway.Hub.Notifications;
 using Microsoft.Extensions.Options;
 

@@ -3,6 +3,7 @@ using Larkway.Feishu;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Feishu.Recipients;
 using Larkway.Hub.Notifications;
 
 namespace Larkway.Hub.Feishu.Notifications;

@@ -4,11 +4,12 @@ using Larkway.Feishu.Contact;
 using Larkway.Feishu.Im;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Directory;
+using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Larkway.Hub.Notifications;
+namespace Larkway.Hub.Feishu.Recipients;
 
 /// <summary>
 /// Resolves email recipients to open_ids: the directory first (when the Hub keeps one) — emails and enterprise emails of
@@ -21,7 +22,7 @@ namespace Larkway.Hub.Notifications;
 /// cache entries: an open_id is only valid for the app that looked it up.
 /// </summary>
 internal sealed partial class ContactRecipientResolver(IFeishuClientFactory apps, TimeProvider time, IDirectoryLookup? directory = null, ILogger<ContactRecipientResolver>? logger = null)
-    : IRecipientResolver
+    : IRecipientResolver, IEmailLookup
 {
     private static readonly TimeSpan FoundLifetime = TimeSpan.FromHours(1);
     private static readonly TimeSpan NotFoundLifetime = TimeSpan.FromMinutes(5);
@@ -117,14 +118,4 @@ internal sealed partial class ContactRecipientResolver(IFeishuClientFactory apps
     private static string CacheKey(string appName, string email) => appName + "\n" + email;
 
     private sealed record CachedLookup(string? OpenId, DateTimeOffset ExpiresAt);
-}
-
-/// <summary>A recipient the platform does not know: failed for good (retrying would not find them).</summary>
-internal sealed class RecipientNotFoundException(string message) : Exception(message)
-{
-    /// <summary>The code the status API reports for it when the platform gave none (negative: not a platform's code).</summary>
-    public const int Code = -100;
-
-    /// <summary>The platform's own refusal that said so (WeCom's 81013, say), when one did: its code is the one shown.</summary>
-    public Platform.Http.PlatformFailure? Failure { get; init; }
 }

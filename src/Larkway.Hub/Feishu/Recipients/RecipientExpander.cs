@@ -2,19 +2,20 @@ using System.Runtime.CompilerServices;
 using Larkway.Feishu;
 using Larkway.Feishu.Contact;
 using Larkway.Hub.Apps;
+using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Larkway.Hub.Notifications;
+namespace Larkway.Hub.Feishu.Recipients;
 
 /// <summary>
-/// Settles a notification's recipients when it is accepted, so that its recipient list (and each recipient's status)
-/// is fixed from then on: departments become their active members — of their sub-departments too, at any depth, unless
-/// <c>include_subdepartments</c> is false — (by open_id; resigned, suspended and not-yet-joined users left out), emails are looked up in batches (warming the resolver's cache for the sender), and
+/// Settles a notification's recipients on Feishu when it is accepted (<see cref="IRecipientExpander"/>): departments
+/// become their active members — of their sub-departments too, at any depth, unless <c>include_subdepartments</c> is false — (by open_id; resigned, suspended and not-yet-joined users left out), emails are looked up in batches (warming the resolver's cache for the sender), and
 /// anyone named twice — an email and an open_id of the same person, a person in two departments — gets one message.
 /// </summary>
-internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IRecipientResolver resolver, ILogger<RecipientExpander> logger)
+internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IEmailLookup lookup, ILogger<RecipientExpander> logger)
+    : IRecipientExpander
 {
     /// <summary>Most recipients a notification may have after departments are expanded.</summary>
     public const int MaxExpandedRecipients = 1000;
@@ -136,7 +137,7 @@ internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IReci
 
         try
         {
-            return await resolver.PrefetchAsync(appName, emails, cancellationToken).ConfigureAwait(false);
+            return await lookup.PrefetchAsync(appName, emails, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is FeishuApiException or HttpRequestException or TimeoutException or HubAppNotFoundException)
         {
@@ -174,14 +175,4 @@ internal sealed partial class RecipientExpander(IFeishuClientFactory apps, IReci
 
     [LoggerMessage(EventId = LogEvents.RecipientExpanderLookupFailed, Level = LogLevel.Warning, Message = "Looking up {Count} recipient emails ahead of sending failed ({ExceptionType}); the sender looks them up one by one.")]
     private static partial void LogLookupFailed(ILogger logger, int count, string exceptionType);
-}
-
-/// <summary>The settled recipients, or the problems (field, message).</summary>
-/// <param name="Recipients">The settled recipients.</param>
-/// <param name="Problems">What to fix (a 400).</param>
-/// <param name="Unavailable">Feishu could not be asked now (a 503: retry with the same idempotency key).</param>
-internal sealed record ExpandResult(IReadOnlyList<NotificationRecipient> Recipients, IReadOnlyList<NotificationProblem> Problems, bool Unavailable = false)
-{
-    /// <summary>When <see cref="Unavailable"/>: the platform's failure (or the Hub's own code when it did not answer).</summary>
-    public PlatformFailure? Failure { get; init; }
 }

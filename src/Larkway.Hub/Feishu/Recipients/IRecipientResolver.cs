@@ -1,8 +1,9 @@
 using Larkway.Feishu.Im;
+using Larkway.Hub.Notifications;
 
-namespace Larkway.Hub.Notifications;
+namespace Larkway.Hub.Feishu.Recipients;
 
-/// <summary>Turns a recipient as a caller named it into the id a message is sent to.</summary>
+/// <summary>Turns a recipient as a caller named it into the id a Feishu message is sent to.</summary>
 internal interface IRecipientResolver
 {
     /// <summary>
@@ -10,10 +11,6 @@ internal interface IRecipientResolver
     /// <see cref="Larkway.Feishu.FeishuApiException"/> when Feishu cannot say.
     /// </summary>
     ValueTask<ReceiveId> ResolveAsync(string appName, NotificationRecipient recipient, CancellationToken cancellationToken);
-
-    /// <summary>Looks up many addresses ahead of sending (in as few calls as the API allows): their open_ids, null when unknown; empty when this resolver does not look emails up.</summary>
-    Task<IReadOnlyDictionary<string, string?>> PrefetchAsync(string appName, IEnumerable<string> emails, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
 }
 
 /// <summary>Sends to every kind of id as given: Feishu's send API takes open_id, user_id, union_id, chat_id and email.</summary>
