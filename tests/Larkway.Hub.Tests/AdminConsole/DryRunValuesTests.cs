@@ -1,5 +1,6 @@
 using Larkway.Feishu.Bitable;
 using Larkway.Hub.AdminConsole.Pages;
+using Larkway.Hub.BitableSync;
 
 namespace Larkway.Hub.Tests.AdminConsole;
 
@@ -14,8 +15,17 @@ public sealed class DryRunValuesTests
     [InlineData("2024-11-25T06:20:31Z", BitableFieldType.DateTime, "2024-11-25T06:20:31Z")]
     [InlineData("99999999999999999", BitableFieldType.DateTime, "99999999999999999")]
     public void Dates_read_as_dates(string value, BitableFieldType type, string shown) =>
-        DryRunValues.Show(value, type).ShouldBe(shown);
+        DryRunValues.Show(value, Column(type).Values).ShouldBe(shown);
 
     [Fact]
-    public void No_value_stays_none() => DryRunValues.Show(null, BitableFieldType.DateTime).ShouldBeNull();
+    public void No_value_stays_none() => DryRunValues.Show(null, Column(BitableFieldType.DateTime).Values).ShouldBeNull();
+
+    [Fact]
+    public void A_person_field_reads_as_people_and_a_text_field_as_stored()
+    {
+        Column(BitableFieldType.User).Values.ShouldBe(ColumnValues.People);
+        Column(BitableFieldType.Text).Values.ShouldBe(ColumnValues.AsStored);
+    }
+
+    private static ResolvedColumn Column(BitableFieldType type) => new("c", ColumnKind.Text, "fld1", "Field", type);
 }

@@ -32,8 +32,6 @@ public sealed class PlatformNameTests
     /// <summary>Files of the shared rooms that still name a Feishu type, with why.</summary>
     private static readonly Dictionary<string, string> AllowedFeishu = new(StringComparer.Ordinal)
     {
-        ["AdminConsole/Pages/BitableSyncs/DryRunValues.cs"] = "the console's Bitable sync pages show Bitable's field types (BitableFieldType): the pages of a Feishu-only room",
-        ["AdminConsole/Pages/BitableSyncs/Sync.cshtml"] = "shows each field's Bitable type (BitableFieldType) on the Feishu-only Bitable sync page",
         ["Alerts/AlertNotifier.cs"] = "checks the alert's card with Feishu's CardValidator before sending: notification cards are Feishu's card JSON",
         ["Directory/DirectoryEventObserver.cs"] = "the directory follows Feishu's contact events (user, department, scope changes) from the inbox",
         ["Directory/DirectoryMapping.cs"] = "maps Feishu's contact records (ContactUser, ContactDepartment) to the directory's rows",

@@ -10,6 +10,30 @@ internal sealed record ResolvedColumn(string Column, ColumnKind Kind, string Fie
 
     /// <summary>Whether the engine writes it to Bitable (formulas, lookups, automatic fields and links only flow to the database).</summary>
     public bool ToBitable => SyncValues.IsWritable(Type);
+
+    /// <summary>The field's type as Bitable names it, for people to read.</summary>
+    public string TypeName => Type.ToString();
+
+    /// <summary>How people read the column's values.</summary>
+    public ColumnValues Values => Type switch
+    {
+        BitableFieldType.User => ColumnValues.People,
+        BitableFieldType.DateTime or BitableFieldType.CreatedTime or BitableFieldType.ModifiedTime => ColumnValues.Time,
+        _ => ColumnValues.AsStored,
+    };
+}
+
+/// <summary>What a column's values are to a person reading them.</summary>
+internal enum ColumnValues
+{
+    /// <summary>Shown as stored.</summary>
+    AsStored,
+
+    /// <summary>People, by email or open_id, comma-separated: shown by the names the directory has for them.</summary>
+    People,
+
+    /// <summary>A time as Unix milliseconds: shown as a UTC date and time.</summary>
+    Time,
 }
 
 /// <summary>

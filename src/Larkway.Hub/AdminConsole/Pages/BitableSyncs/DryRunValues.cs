@@ -1,5 +1,4 @@
 using System.Globalization;
-using Larkway.Feishu.Bitable;
 using Larkway.Hub.BitableSync;
 using Microsoft.AspNetCore.Html;
 
@@ -12,25 +11,25 @@ namespace Larkway.Hub.AdminConsole.Pages;
 internal static class DryRunValues
 {
     /// <summary><paramref name="value"/> as markup: a person field through <paramref name="people"/>, anything else as <see cref="Show"/> (encoded).</summary>
-    public static IHtmlContent Html(string? value, BitableFieldType type, ConsolePeople people)
+    public static IHtmlContent Html(string? value, ColumnValues values, ConsolePeople people)
     {
         ArgumentNullException.ThrowIfNull(people);
-        return type == BitableFieldType.User ? people.List(value) : new HtmlContentBuilder().Append(Show(value, type));
+        return values == ColumnValues.People ? people.List(value) : new HtmlContentBuilder().Append(Show(value, values));
     }
 
     /// <summary>The person ids (emails, open_ids) in a dry run's sample, to resolve before the page renders.</summary>
     public static IEnumerable<string?> People(SyncDryRun dry)
     {
         ArgumentNullException.ThrowIfNull(dry);
-        var columns = Enumerable.Range(0, dry.Columns.Count).Where(i => dry.Columns[i].Type == BitableFieldType.User).ToList();
+        var columns = Enumerable.Range(0, dry.Columns.Count).Where(i => dry.Columns[i].Values == ColumnValues.People).ToList();
         return dry.Sample.SelectMany(d => columns.SelectMany(i => new[] { d.Database?[i], d.Bitable?[i] }))
             .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
-    /// <summary><paramref name="value"/> as shown in column of <paramref name="type"/>; other values unchanged.</summary>
-    public static string? Show(string? value, BitableFieldType type)
+    /// <summary><paramref name="value"/> as shown in a column of <paramref name="values"/>: a time as a date and time; other values unchanged.</summary>
+    public static string? Show(string? value, ColumnValues values)
     {
-        if (value is null || type is not (BitableFieldType.DateTime or BitableFieldType.CreatedTime or BitableFieldType.ModifiedTime)
+        if (value is null || values != ColumnValues.Time
             || !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var milliseconds)
             || milliseconds < -62_135_596_800_000 || milliseconds > 253_402_300_799_999)
         {
