@@ -6,7 +6,7 @@ namespace Larkway.Hub.Directory;
 /// The directory's application service, shared by the API, the console, the reconciliation job and the event observer:
 /// starts sync runs (one at a time: a start while one runs answers with that one) and reads the directory.
 /// </summary>
-internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant tenant, IOptions<DirectoryOptions> options)
+internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant tenant, DirectorySources sources, IOptions<DirectoryOptions> options)
 {
     /// <summary>The directory app's name as stored (<c>""</c>: the default app).</summary>
     public string App => options.Value.AppName;
@@ -27,11 +27,12 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
         CancellationToken cancellationToken)
     {
         var tenantKey = await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var batch = sources.Current.PeoplePerBatch;
         var (run, started) = await store.StartRunAsync(App, tenantKey, DirectorySyncKind.Scope, "scope_event",
-            id => DirectorySync.ScopeItems(id, addedDepartments, addedUsers), cancellationToken).ConfigureAwait(false);
+            id => DirectorySync.ScopeItems(id, addedDepartments, addedUsers, batch), cancellationToken).ConfigureAwait(false);
         if (!started)
         {
-            await store.EnqueueAsync([.. DirectorySync.ScopeItems(run.Id, addedDepartments, addedUsers).Where(i => !i.Key.EndsWith("/finish", StringComparison.Ordinal))], cancellationToken)
+            await store.EnqueueAsync([.. DirectorySync.ScopeItems(run.Id, addedDepartments, addedUsers, batch).Where(i => !i.Key.EndsWith("/finish", StringComparison.Ordinal))], cancellationToken)
                 .ConfigureAwait(false);
         }
 

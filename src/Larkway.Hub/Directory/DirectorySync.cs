@@ -1,9 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Larkway.Feishu;
-using Larkway.Feishu.Contact;
-using Larkway.Feishu.Im;
-using Larkway.Hub.Apps;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.Extensions.Logging;
@@ -28,14 +24,15 @@ internal sealed partial class SyncPageJsonContext : JsonSerializerContext;
 /// The directory sync's queue (<c>directory.sync</c>): each item is one page of one run, in <c>hub_work_items</c> keyed
 /// <c>{run}/{step}/{department}/{page}</c>. A page's writes and the items of the pages it leads to (the next page with its
 /// token, each listed department's members) are one transaction, so a run the Hub stopped in resumes at the pages not yet
-/// done, and a page read again enqueues nothing twice. Every call names <c>user_id_type=open_id</c> and
-/// <c>department_id_type=open_department_id</c>, asks for the largest page (50), and waits for the pacer (50/s, 1,000/min).
+/// done, and a page read again enqueues nothing twice. Each page is read through the directory's source
+/// (<see cref="IDirectorySource"/>, a platform's piece: Feishu's contact API today) in the directory's own records; every
+/// read asks for the configured page (50 by default) and waits for the pacer (50/s, 1,000/min).
 /// The run's <c>finish</c> item waits until every other page is done, then reports what the app cannot see and, for a
 /// complete run over an every-member scope, marks the people it did not see resigned.
 /// </summary>
 internal sealed partial class DirectorySync(
     DirectoryStore store,
-    IFeishuClientFactory apps,
+    DirectorySources sources,
     DirectoryPacer pacer,
     DirectoryTelemetry telemetry,
     IOptions<DirectoryOptions> options,
@@ -54,9 +51,9 @@ internal sealed partial class DirectorySync(
     public static IReadOnlyList<WorkItemRow> FirstItems(string runId) =>
         [Item(runId, new SyncPage("children", "0")), Item(runId, new SyncPage("finish"))];
 
-    /// <summary>The items of a partial run over departments and users a scope change added.</summary>
-    public static IReadOnlyList<WorkItemRow> ScopeItems(string runId, IReadOnlyList<string> departments, IReadOnlyList<string> users) =>
-        [.. departments.Select(d => Item(runId, new SyncPage("tree", d))), .. Batches(runId, users), Item(runId, new SyncPage("finish"))];
+    /// <summary>The items of a partial run over departments and users a scope change added, <paramref name="batch"/> users a page.</summary>
+    public static IReadOnlyList<WorkItemRow> ScopeItems(string runId, IReadOnlyList<string> departments, IReadOnlyList<string> users, int batch) =>
+        [.. departments.Select(d => Item(runId, new SyncPage("tree", d))), .. Batches(runId, users, batch), Item(runId, new SyncPage("finish"))];
 
     /// <inheritdoc />
     public async Task<WorkOutcome<WorkItemRow>> HandleAsync(WorkItemRow item, CancellationToken cancellationToken)
@@ -78,7 +75,8 @@ internal sealed partial class DirectorySync(
         var write = new DirectoryWrite(run.TenantKey, run.App, SourceOf(run.Kind), run.Id, time.GetUtcNow(), run.Id);
         try
         {
-            var client = await apps.GetClientAsync(run.App, cancellationToken).ConfigureAwait(false);
+            var source = sources.Current;
+            var reader = await source.OpenAsync(run.App, cancellationToken).ConfigureAwait(false);
             await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
             telemetry.Called(page.Step);
 
@@ -86,63 +84,61 @@ internal sealed partial class DirectorySync(
             write = write with { At = time.GetUtcNow() };
             var counts = page.Step switch
             {
-                "children" => await ChildrenAsync(client, run, page, write, cancellationToken).ConfigureAwait(false),
-                "users" => await UsersAsync(client, run, page, write, cancellationToken).ConfigureAwait(false),
-                "scope" => await ScopeAsync(client, run, write, cancellationToken).ConfigureAwait(false),
-                "tree" => await TreeAsync(client, run, page, write, cancellationToken).ConfigureAwait(false),
-                "batch" => await BatchAsync(client, page, write, cancellationToken).ConfigureAwait(false),
+                "children" => await ChildrenAsync(reader, run, page, write, cancellationToken).ConfigureAwait(false),
+                "users" => await UsersAsync(reader, run, page, write, cancellationToken).ConfigureAwait(false),
+                "scope" => await ScopeAsync(reader, source.PeoplePerBatch, run, cancellationToken).ConfigureAwait(false),
+                "tree" => await TreeAsync(reader, run, page, write, cancellationToken).ConfigureAwait(false),
+                "batch" => await BatchAsync(reader, page, write, cancellationToken).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"Unknown sync step '{page.Step}'."),
             };
             await store.AddCountsAsync(run.Id, counts, cancellationToken).ConfigureAwait(false);
             return WorkOutcome<WorkItemRow>.Done();
         }
-        catch (FeishuApiException ex) when (ex.RetryAfter is { } wait)
+        catch (DirectoryReadRefusedException ex) when (ex.RetryAfter is { } wait)
         {
-            // Rate limited: back at the reset Feishu named, without using up an attempt.
+            // Rate limited: back at the reset the platform named, without using up an attempt.
             await store.AddCountsAsync(run.Id, new RunCounts(ApiCalls: 1), cancellationToken).ConfigureAwait(false);
-            return WorkOutcome<WorkItemRow>.Defer(time.GetUtcNow() + wait, $"Feishu rate limit (code {ex.Code}); again after {wait.TotalSeconds:0.#} s");
+            return WorkOutcome<WorkItemRow>.Defer(time.GetUtcNow() + wait, $"{ex.Platform} rate limit (code {ex.Code}); again after {wait.TotalSeconds:0.#} s");
         }
-        catch (FeishuApiException ex) when (ex.Code == FeishuErrorCodes.ContactNoDepartmentAuthority && page.Step == "children" && page.Department == "0" && page.Token is null)
+        catch (DirectoryReadRefusedException ex) when (ex.Refusal == DirectoryRefusal.DepartmentOutOfScope && page.Step == "children" && page.Department == "0" && page.Token is null)
         {
             // The root is outside the contact scope: read what the scope grants instead, and never mark anyone gone.
             await store.SetAllMembersAsync(run.Id, allMembers: false, cancellationToken).ConfigureAwait(false);
             await ProblemAsync(run.Id, DirectoryProblemKind.PartialScope, "0",
-                "The app's contact scope is not every member (Feishu answered 40004 for the root department): the sync reads the departments and users the scope grants, and people it does not see are never marked resigned. Widen the scope to all members in the developer console (a new app version) for a complete directory.",
+                $"The app's contact scope is not every member ({ex.Platform} answered {ex.Code} for the root department): the sync reads the departments and users the scope grants, and people it does not see are never marked resigned. Widen the scope to all members in the developer console (a new app version) for a complete directory.",
                 cancellationToken).ConfigureAwait(false);
             await store.EnqueueAsync([Item(run.Id, new SyncPage("scope"))], cancellationToken).ConfigureAwait(false);
             await store.AddCountsAsync(run.Id, new RunCounts(ApiCalls: 1), cancellationToken).ConfigureAwait(false);
             return WorkOutcome<WorkItemRow>.Done();
         }
-        catch (FeishuApiException ex) when (!ex.IsTransient)
+        catch (DirectoryReadRefusedException ex) when (!ex.IsTransient)
         {
             // Asking again gets the same answer: the page fails for good, the run ends incomplete (nobody is marked gone).
             var subject = $"{page.Step} {page.Department}".Trim();
-            if (ex.Code is FeishuErrorCodes.ContactNoDepartmentAuthority or FeishuErrorCodes.ContactNoParentDepartmentAuthority)
+            if (ex.Refusal is DirectoryRefusal.DepartmentOutOfScope or DirectoryRefusal.ParentOutOfScope)
             {
                 await ProblemAsync(run.Id, DirectoryProblemKind.DepartmentOutOfScope, page.Department ?? subject,
-                    $"Feishu refused to list department {page.Department} (code {ex.Code}): it is outside the app's contact scope. Add it to the scope, or ignore this if it is meant to be hidden.",
+                    $"{ex.Platform} refused to list department {page.Department} (code {ex.Code}): it is outside the app's contact scope. Add it to the scope, or ignore this if it is meant to be hidden.",
                     cancellationToken).ConfigureAwait(false);
             }
 
             LogPageRefused(logger, run.Id, page.Step, ex.Code);
             await store.AddCountsAsync(run.Id, new RunCounts(ApiCalls: 1), cancellationToken).ConfigureAwait(false);
-            return WorkOutcome<WorkItemRow>.DeadLetter($"Feishu error {ex.Code}: {ex.ErrorMessage} (log id {ex.RequestId})");
+            return WorkOutcome<WorkItemRow>.DeadLetter(ex.Detail);
         }
     }
 
-    private async Task<RunCounts> ChildrenAsync(FeishuClient client, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
+    private async Task<RunCounts> ChildrenAsync(IDirectoryReader reader, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
     {
         var department = page.Department ?? "0";
-        var read = await FirstPageAsync(
-            client.Contact.Departments.ListChildrenAsync(department, fetchChild: true, DepartmentIdType.OpenDepartmentId, UserIdType.OpenId, options.Value.PageSize, cancellationToken),
-            page.Token, cancellationToken).ConfigureAwait(false);
+        var read = await reader.ListDepartmentsAsync(department, page.Token, options.Value.PageSize, cancellationToken).ConfigureAwait(false);
         if (department == "0" && page.Token is null)
         {
             await store.SetAllMembersAsync(run.Id, allMembers: true, cancellationToken).ConfigureAwait(false);
         }
 
         var next = new List<WorkItemRow>();
-        if (read.HasMore && read.NextPageToken is { Length: > 0 } token)
+        if (read.Next is { } token)
         {
             next.Add(Item(run.Id, page with { Token = token, Page = page.Page + 1 }));
         }
@@ -153,31 +149,28 @@ internal sealed partial class DirectorySync(
             next.Add(Item(run.Id, new SyncPage("users", "0")));
         }
 
-        next.AddRange(read.Items.Where(d => !d.IsDeleted && d.OpenDepartmentId.Length > 0).Select(d => Item(run.Id, new SyncPage("users", d.OpenDepartmentId))));
-        var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, [.. read.Items.Select(DirectoryMapping.Of).OfType<DirectoryDepartment>()], cancellationToken).ConfigureAwait(false);
+        next.AddRange(read.Items.Where(d => !d.Deleted).Select(d => Item(run.Id, new SyncPage("users", d.OpenDepartmentId))));
+        var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, read.Items, cancellationToken).ConfigureAwait(false);
         return RunCounts.Of(applied, apiCalls: 1, departments: true);
     }
 
-    private async Task<RunCounts> UsersAsync(FeishuClient client, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
+    private async Task<RunCounts> UsersAsync(IDirectoryReader reader, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
     {
         var department = page.Department ?? "0";
-        var read = await FirstPageAsync(
-            client.Contact.Users.FindByDepartmentAsync(department, DepartmentIdType.OpenDepartmentId, UserIdType.OpenId, options.Value.PageSize, cancellationToken),
-            page.Token, cancellationToken).ConfigureAwait(false);
-        var next = read.HasMore && read.NextPageToken is { Length: > 0 } token ? [Item(run.Id, page with { Token = token, Page = page.Page + 1 })] : Array.Empty<WorkItemRow>();
-        var users = read.Items.Select(DirectoryMapping.Of).OfType<DirectoryUser>().ToList();
+        var read = await reader.ListMembersAsync(department, page.Token, options.Value.PageSize, cancellationToken).ConfigureAwait(false);
+        var next = read.Next is { } token ? [Item(run.Id, page with { Token = token, Page = page.Page + 1 })] : Array.Empty<WorkItemRow>();
+        var users = read.Items;
         var applied = await store.ApplyUsersAsync(write with { ListedDepartment = department, Enqueue = next }, users, cancellationToken).ConfigureAwait(false);
         telemetry.Synced(write.Source, applied, users.Count);
         return RunCounts.Of(applied, apiCalls: 1, departments: false);
     }
 
-    private async Task<RunCounts> ScopeAsync(FeishuClient client, DirectorySyncRunRow run, DirectoryWrite write, CancellationToken cancellationToken)
+    private async Task<RunCounts> ScopeAsync(IDirectoryReader reader, int batch, DirectorySyncRunRow run, CancellationToken cancellationToken)
     {
         var departments = new List<string>();
         var users = new List<string>();
         var calls = 0;
-        await foreach (var scopePage in client.Contact.Scopes.ListAsync(UserIdType.OpenId, DepartmentIdType.OpenDepartmentId, ContactScopesClient.MaxPageSize, cancellationToken)
-            .AsPages(null, ContactScopesClient.MaxPageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var scopePage in reader.ReadScopeAsync(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (++calls > 1)
             {
@@ -185,28 +178,27 @@ internal sealed partial class DirectorySync(
                 telemetry.Called("scope");
             }
 
-            departments.AddRange(scopePage.Items.Where(e => e.Kind == ContactScopeKind.Department).Select(e => e.Id));
-            users.AddRange(scopePage.Items.Where(e => e.Kind == ContactScopeKind.User).Select(e => e.Id));
+            departments.AddRange(scopePage.Departments);
+            users.AddRange(scopePage.People);
         }
 
-        var items = departments.Distinct(StringComparer.Ordinal).Select(d => Item(run.Id, new SyncPage("tree", d))).Concat(Batches(run.Id, [.. users.Distinct(StringComparer.Ordinal)])).ToList();
+        var items = departments.Distinct(StringComparer.Ordinal).Select(d => Item(run.Id, new SyncPage("tree", d))).Concat(Batches(run.Id, [.. users.Distinct(StringComparer.Ordinal)], batch)).ToList();
         await store.EnqueueAsync(items, cancellationToken).ConfigureAwait(false);
         return new RunCounts(ApiCalls: calls);
     }
 
-    private async Task<RunCounts> TreeAsync(FeishuClient client, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
+    private async Task<RunCounts> TreeAsync(IDirectoryReader reader, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
     {
         var department = page.Department ?? throw new InvalidOperationException("A tree page names no department.");
-        var read = await client.Contact.Departments.GetAsync(department, DepartmentIdType.OpenDepartmentId, UserIdType.OpenId, cancellationToken).ConfigureAwait(false);
+        var read = await reader.GetDepartmentAsync(department, cancellationToken).ConfigureAwait(false);
         var next = new[] { Item(run.Id, new SyncPage("children", department)), Item(run.Id, new SyncPage("users", department)) };
-        var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, DirectoryMapping.Of(read) is { } shown ? [shown] : [], cancellationToken).ConfigureAwait(false);
+        var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, read is { } shown ? [shown] : [], cancellationToken).ConfigureAwait(false);
         return RunCounts.Of(applied, apiCalls: 1, departments: true);
     }
 
-    private async Task<RunCounts> BatchAsync(FeishuClient client, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
+    private async Task<RunCounts> BatchAsync(IDirectoryReader reader, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
     {
-        var read = await client.Contact.Users.BatchGetAsync(page.Users ?? [], UserIdType.OpenId, DepartmentIdType.OpenDepartmentId, cancellationToken).ConfigureAwait(false);
-        var users = read.Select(DirectoryMapping.Of).OfType<DirectoryUser>().ToList();
+        var users = await reader.GetPeopleAsync(page.Users ?? [], cancellationToken).ConfigureAwait(false);
         var applied = await store.ApplyUsersAsync(write, users, cancellationToken).ConfigureAwait(false);
         telemetry.Synced(write.Source, applied, users.Count);
         return RunCounts.Of(applied, apiCalls: 1, departments: false);
@@ -297,18 +289,8 @@ internal sealed partial class DirectorySync(
         }
     }
 
-    private static async Task<FeishuPage<T>> FirstPageAsync<T>(FeishuPageable<T> pageable, string? token, CancellationToken cancellationToken)
-    {
-        await foreach (var page in pageable.AsPages(token).WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            return page;
-        }
-
-        return new FeishuPage<T>([], null, false);
-    }
-
-    private static IEnumerable<WorkItemRow> Batches(string runId, IReadOnlyList<string> users) =>
-        users.Chunk(UsersClient.MaxBatch).Select((chunk, i) => Item(runId, new SyncPage("batch", Page: i, Users: chunk)));
+    private static IEnumerable<WorkItemRow> Batches(string runId, IReadOnlyList<string> users, int batch) =>
+        users.Chunk(batch).Select((chunk, i) => Item(runId, new SyncPage("batch", Page: i, Users: chunk)));
 
     internal static WorkItemRow Item(string runId, SyncPage page)
     {

@@ -25,8 +25,9 @@ public static class HubDirectoryServiceCollectionExtensions
     /// <summary>
     /// Adds the directory with its sync (reads <c>Larkway:Directory</c>): the store, the sync queue <c>directory.sync</c>,
     /// the contact-event observer, the nightly reconciliation (when <see cref="DirectoryOptions.ReconcileEnabled"/>) and the
-    /// metrics. Needs <c>AddHubStorage</c>, <c>AddHubLeases</c>, <c>AddHubInbox</c>, <c>AddHubWebhooks</c> and <c>AddHubApps</c>;
-    /// map the endpoints with <c>MapHubDirectoryApi</c>.
+    /// metrics. Needs <c>AddHubStorage</c>, <c>AddHubLeases</c>, <c>AddHubInbox</c>, <c>AddHubWebhooks</c> and <c>AddHubApps</c>,
+    /// and a platform's room that supplies the directory's source and contact events (<see cref="IDirectorySource"/>,
+    /// <see cref="IDirectoryEvents"/>: <c>AddHubFeishu</c>); map the endpoints with <c>MapHubDirectoryApi</c>.
     /// </summary>
     public static IServiceCollection AddHubDirectory(this IServiceCollection services, IConfiguration configuration, Action<DirectoryOptions>? configure = null)
     {
@@ -50,6 +51,11 @@ public static class HubDirectoryServiceCollectionExtensions
         services.TryAddSingleton<DirectoryService>();
         services.TryAddSingleton<DirectoryTelemetry>();
         services.TryAddSingleton<DirectoryPacer>();
+
+        // The platform side, optional: a platform's room supplies its source and its contact events (Feishu's today).
+        services.AddPlatformSeam<IDirectorySource>();
+        services.AddPlatformSeam<IDirectoryEvents>();
+        services.TryAddSingleton<DirectorySources>();
         services.TryAddSingleton<Larkway.Hub.Monitoring.ISyncLossSource, DirectorySyncLoss>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, DirectoryEventObserver>());
         services.AddHubQueue<WorkItemRow, DirectorySync>(DirectorySync.QueueName, sp => sp.GetRequiredService<IOptions<DirectoryOptions>>().Value);

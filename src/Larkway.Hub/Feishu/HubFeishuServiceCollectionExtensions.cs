@@ -30,7 +30,8 @@ public static class HubFeishuServiceCollectionExtensions
     /// Adds Feishu's notification channel (cards and templates sent by the app's bot, paced at each app's
     /// <c>Feishu:RateLimit</c>), the assistant's replies (CardKit cards) and attachment source, and Feishu's side of
     /// people's accounts and the apps' connection test, and its notification card clicks, the apps' clients
-    /// (<see cref="AddHubFeishuClients"/>) and users' stored tokens (<see cref="AddHubFeishuUserTokens"/>). Needs
+    /// (<see cref="AddHubFeishuClients"/>), users' stored tokens (<see cref="AddHubFeishuUserTokens"/>) and the directory's
+    /// source and contact events (<c>AddHubFeishuDirectory</c>). Needs
     /// <c>AddHubNotifications</c> and <c>AddHubApps</c> (the stored apps); map the stored apps' callbacks with <see cref="MapHubFeishu"/>.
     /// </summary>
     public static IServiceCollection AddHubFeishu(this IServiceCollection services)
@@ -39,6 +40,7 @@ public static class HubFeishuServiceCollectionExtensions
         services.AddHubFeishuClients();
         services.AddHubFeishuInbox();
         services.AddHubFeishuUserTokens();
+        services.AddHubFeishuDirectory();
 
         // Read by the alert "a long connection is not held" (LongConnectionDown) on whichever replica evaluates it; the
         // rule exists in every mode, so its configuration key is valid in webhook mode too, where no app holds it.
@@ -65,7 +67,8 @@ public static class HubFeishuServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Bots.IBotCardClaim, FeishuNotificationClicks>());
 
         // Feishu as one unit, as every platform: what the shared rooms ask of it, checked at start. (Its inbox handler
-        // is supplied beside its door to the inbox, AddHubFeishuInbox; its bot seat by AddFeishuBots.)
+        // is supplied beside its door to the inbox, AddHubFeishuInbox; its directory source and contact events by
+        // AddHubFeishuDirectory; its bot seat by AddFeishuBots.)
         services.AddHubPlatformUnit(new FeishuHubPlatform())
             .Supply<INotificationChannel, FeishuNotificationChannel>()
             .Supply<IRecipientExpander, RecipientExpander>()

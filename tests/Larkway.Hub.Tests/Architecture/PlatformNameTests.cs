@@ -12,8 +12,9 @@ namespace Larkway.Hub.Tests.Architecture;
 /// each with why. Not checked: the composition root (the files at the top of src/Larkway.Hub, which wire every room) and
 /// the rooms that are Feishu's by nature — BitableSync (a sync with Feishu's Bitable product) and Approvals (Feishu's
 /// approval instances: the API submits, reads and reconciles them in Feishu, the bridge reads Feishu's approval events).
-/// Identity and Directory are shared: sign-in takes Feishu as its one leg today and the directory reads Feishu's contacts,
-/// but both already carry other platforms (the directory's people link to every platform's accounts).</para>
+/// Identity and Directory are shared: sign-in takes Feishu as its one leg today, and the directory reads a platform's
+/// contacts through its seams (IDirectorySource, IDirectoryEvents: Feishu's room supplies them today); both already carry
+/// other platforms (the directory's people link to every platform's accounts).</para>
 /// Both lists only shrink: a listed file that no longer names one fails until its entry is removed.
 /// </summary>
 public sealed class PlatformNameTests
@@ -33,10 +34,6 @@ public sealed class PlatformNameTests
     private static readonly Dictionary<string, string> AllowedFeishu = new(StringComparer.Ordinal)
     {
         ["Alerts/AlertNotifier.cs"] = "checks the alert's card with Feishu's CardValidator before sending: notification cards are Feishu's card JSON",
-        ["Directory/DirectoryEventObserver.cs"] = "the directory follows Feishu's contact events (user, department, scope changes) from the inbox",
-        ["Directory/DirectoryMapping.cs"] = "maps Feishu's contact records (ContactUser, ContactDepartment) to the directory's rows",
-        ["Directory/DirectorySync.cs"] = "the directory's full sync pages through Feishu's contact API (users, departments, scopes)",
-        ["Directory/FeishuContactEvents.cs"] = "turns Feishu's contact event payloads into the contact API's records for the mapping",
         ["Identity/HubIdentityServiceCollectionExtensions.cs"] = "adds Feishu's sign-in scheme (AddFeishu, FeishuAuthenticationOptions): the identity provider's one upstream sign-in",
         ["Identity/SignIn/FeishuLegFailure.cs"] = "reads a failed Feishu call of the sign-in leg (FeishuApiException)",
         ["Identity/SignIn/FeishuSignIn.cs"] = "the sign-in's Feishu leg: reads the signed-in user through a Feishu client",

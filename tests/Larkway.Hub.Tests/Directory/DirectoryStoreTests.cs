@@ -307,7 +307,7 @@ public abstract class DirectoryStoreTests
                 var configuration = new ConfigurationBuilder().Build();
                 s.AddHubWebhooks(configuration);
                 s.AddHubApps(configuration);
-                s.AddHubFeishuClients();
+                s.AddHubFeishuDirectory();
                 s.AddHubDirectory(configuration, o => o.WorkerEnabled = false);
             });
 }

@@ -1,12 +1,15 @@
 using Larkway.Feishu.Contact;
+using Larkway.Hub.Directory;
 
-namespace Larkway.Hub.Directory;
+namespace Larkway.Hub.Feishu.Directory;
 
 /// <summary>
-/// Feishu's users and departments in the directory's terms: one mapping, from the contact client's model; a contact
-/// event's user or department is turned into that model where it enters the directory (<see cref="FeishuContactEvents"/>).
+/// Feishu's users and departments in the directory's terms (its neutral <see cref="DirectoryUser"/> and
+/// <see cref="DirectoryDepartment"/>): one mapping, from the contact client's model, for the sync's source
+/// (<see cref="FeishuDirectorySource"/>) and the contact events (<see cref="FeishuDirectoryEvents"/>, which turns an event's
+/// user or department into that model first: <see cref="FeishuContactEvents"/>).
 /// </summary>
-internal static class DirectoryMapping
+internal static class FeishuContactMapping
 {
     /// <summary>A user as the contact API or a contact event (<see cref="FeishuContactEvents"/>) showed them; null without an open_id.</summary>
     public static DirectoryUser? Of(ContactUser user) => user.OpenId.Length == 0 ? null : new DirectoryUser(user.OpenId)

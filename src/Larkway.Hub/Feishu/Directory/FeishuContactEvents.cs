@@ -6,11 +6,11 @@ using ClientUserStatus = Larkway.Feishu.Contact.ContactUserStatus;
 using EventDepartment = Larkway.Feishu.Events.Models.Contact.ContactDepartment;
 using EventUser = Larkway.Feishu.Events.Models.Contact.ContactUser;
 
-namespace Larkway.Hub.Directory;
+namespace Larkway.Hub.Feishu.Directory;
 
 /// <summary>
 /// A contact event's user or department as the contact client's model, where the event enters the directory, so that
-/// <see cref="DirectoryMapping"/> maps one model. The two packages share no types (neither depends on the other); only
+/// <see cref="FeishuContactMapping"/> maps one model. The two packages share no types (neither depends on the other); only
 /// the fields the directory reads are carried over.
 /// </summary>
 internal static class FeishuContactEvents

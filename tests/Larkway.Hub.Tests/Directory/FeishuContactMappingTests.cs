@@ -1,4 +1,5 @@
 using Larkway.Hub.Directory;
+using Larkway.Hub.Feishu.Directory;
 using ClientStatus = Larkway.Feishu.Contact.ContactUserStatus;
 using ClientUser = Larkway.Feishu.Contact.ContactUser;
 using EventDepartment = Larkway.Feishu.Events.Models.Contact.ContactDepartment;
@@ -11,7 +12,7 @@ namespace Larkway.Hub.Tests.Directory;
 /// An update event names what it changed from its old_object, whole (as Feishu's example shows) or partial; an event's
 /// user enters the directory as the contact client's model, so the API and the events map the same way.
 /// </summary>
-public sealed class DirectoryMappingTests
+public sealed class FeishuContactMappingTests
 {
     private static readonly EventUser After = new()
     {
@@ -38,7 +39,7 @@ public sealed class DirectoryMappingTests
     public void Without_an_old_object_nothing_is_named_changed()
     {
         Update(After, null)!.Changed.ShouldBeNull();
-        DirectoryMapping.Of(FeishuContactEvents.ToClient(After))!.Changed.ShouldBeNull();
+        FeishuContactMapping.Of(FeishuContactEvents.ToClient(After))!.Changed.ShouldBeNull();
     }
 
     [Fact]
@@ -51,8 +52,8 @@ public sealed class DirectoryMappingTests
             Status = new ClientStatus(IsFrozen: false, IsResigned: true, IsActivated: false, IsExited: false, IsUnjoin: false),
         };
 
-        var mapped = DirectoryMapping.Of(FeishuContactEvents.ToClient(fromEvent))!;
-        mapped.ShouldBe(DirectoryMapping.Of(fromApi)! with { DepartmentIds = mapped.DepartmentIds });
+        var mapped = FeishuContactMapping.Of(FeishuContactEvents.ToClient(fromEvent))!;
+        mapped.ShouldBe(FeishuContactMapping.Of(fromApi)! with { DepartmentIds = mapped.DepartmentIds });
         mapped.DepartmentIds!.ShouldBe(new[] { "od-platform" });
         mapped.Status.ShouldBe(PersonStatus.Resigned);
     }
@@ -60,19 +61,19 @@ public sealed class DirectoryMappingTests
     [Fact]
     public void A_frozen_flag_beside_the_status_freezes_and_an_event_without_either_leaves_the_status_alone()
     {
-        DirectoryMapping.Of(FeishuContactEvents.ToClient(After with { IsFrozen = true }))!.Status.ShouldBe(PersonStatus.Frozen);
-        DirectoryMapping.Of(FeishuContactEvents.ToClient(After with { IsFrozen = true, Status = new EventStatus { IsFrozen = false } }))!.Status.ShouldBe(PersonStatus.Frozen);
-        DirectoryMapping.Of(FeishuContactEvents.ToClient(After))!.Status.ShouldBeNull();
+        FeishuContactMapping.Of(FeishuContactEvents.ToClient(After with { IsFrozen = true }))!.Status.ShouldBe(PersonStatus.Frozen);
+        FeishuContactMapping.Of(FeishuContactEvents.ToClient(After with { IsFrozen = true, Status = new EventStatus { IsFrozen = false } }))!.Status.ShouldBe(PersonStatus.Frozen);
+        FeishuContactMapping.Of(FeishuContactEvents.ToClient(After))!.Status.ShouldBeNull();
     }
 
     [Fact]
     public void Without_an_id_an_event_names_no_one()
     {
-        DirectoryMapping.Of(FeishuContactEvents.ToClient(After with { OpenId = null })).ShouldBeNull();
-        DirectoryMapping.Of(FeishuContactEvents.ToClient(new EventDepartment { Name = "Platform" }, deleted: true)).ShouldBeNull();
-        DirectoryMapping.Of(FeishuContactEvents.ToClient(new EventDepartment { OpenDepartmentId = "od-1", Name = "Platform" }, deleted: true))!.Deleted.ShouldBeTrue();
+        FeishuContactMapping.Of(FeishuContactEvents.ToClient(After with { OpenId = null })).ShouldBeNull();
+        FeishuContactMapping.Of(FeishuContactEvents.ToClient(new EventDepartment { Name = "Platform" }, deleted: true)).ShouldBeNull();
+        FeishuContactMapping.Of(FeishuContactEvents.ToClient(new EventDepartment { OpenDepartmentId = "od-1", Name = "Platform" }, deleted: true))!.Deleted.ShouldBeTrue();
     }
 
     private static DirectoryUser? Update(EventUser user, EventUser? old) =>
-        DirectoryMapping.OfUpdate(FeishuContactEvents.ToClient(user), old is null ? null : FeishuContactEvents.ToClient(old));
+        FeishuContactMapping.OfUpdate(FeishuContactEvents.ToClient(user), old is null ? null : FeishuContactEvents.ToClient(old));
 }

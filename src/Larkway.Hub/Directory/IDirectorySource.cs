@@ -1,0 +1,108 @@
+namespace Larkway.Hub.Directory;
+
+/// <summary>
+/// Where the directory's sync reads a tenant's departments and people: a platform's contacts, supplied by that platform's
+/// room as a piece of its unit (<c>.Supply&lt;IDirectorySource, …&gt;()</c>; optional, Feishu's today). The sync keeps
+/// the run, its pages, the pacer and the writes; the source only reads one page and answers in the directory's own
+/// records (<see cref="DirectoryDepartment"/>, <see cref="DirectoryUser"/>), and a refusal as a
+/// <see cref="DirectoryReadRefusedException"/>.
+/// </summary>
+internal interface IDirectorySource
+{
+    /// <summary>The most people one <see cref="IDirectoryReader.GetPeopleAsync"/> asks for (the size of a <c>batch</c> page).</summary>
+    int PeoplePerBatch { get; }
+
+    /// <summary>A reader of the contacts the app named <paramref name="app"/> sees.</summary>
+    ValueTask<IDirectoryReader> OpenAsync(string app, CancellationToken cancellationToken);
+}
+
+/// <summary>One app's reads of its tenant's contacts, a call each (the scope: a call per page).</summary>
+internal interface IDirectoryReader
+{
+    /// <summary>One page of the departments under <paramref name="department"/> (<c>0</c>: the root), recursively.</summary>
+    Task<DirectoryReadPage<DirectoryDepartment>> ListDepartmentsAsync(string department, string? token, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>One page of the direct members of <paramref name="department"/>.</summary>
+    Task<DirectoryReadPage<DirectoryUser>> ListMembersAsync(string department, string? token, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>The app's contact scope, a page at a time: the departments and people it is granted.</summary>
+    IAsyncEnumerable<DirectoryScopePage> ReadScopeAsync(CancellationToken cancellationToken);
+
+    /// <summary>One department; null when the answer names none the directory can use.</summary>
+    Task<DirectoryDepartment?> GetDepartmentAsync(string department, CancellationToken cancellationToken);
+
+    /// <summary>People by id (at most <see cref="IDirectorySource.PeoplePerBatch"/>).</summary>
+    Task<IReadOnlyList<DirectoryUser>> GetPeopleAsync(IReadOnlyList<string> people, CancellationToken cancellationToken);
+}
+
+/// <summary>One page of a listing: what it showed, and the token of the next page (null on the last).</summary>
+internal sealed record DirectoryReadPage<T>(IReadOnlyList<T> Items, string? Next);
+
+/// <summary>One page of an app's contact scope: the departments and the people granted.</summary>
+internal sealed record DirectoryScopePage(IReadOnlyList<string> Departments, IReadOnlyList<string> People);
+
+/// <summary>Why a platform refused a read, as far as the sync tells them apart.</summary>
+internal enum DirectoryRefusal
+{
+    /// <summary>Any other refusal.</summary>
+    Other,
+
+    /// <summary>The department asked for is outside the app's contact scope.</summary>
+    DepartmentOutOfScope,
+
+    /// <summary>The department's parent is outside the app's contact scope.</summary>
+    ParentOutOfScope,
+}
+
+/// <summary>
+/// A read the platform refused, or told to wait for: what the sync decides on (wait, read the scope instead, fail the page
+/// for good). A failure worth asking again at once is not one: the source lets it through as it came, and the queue retries.
+/// </summary>
+internal sealed class DirectoryReadRefusedException : Exception
+{
+    /// <summary>A refusal.</summary>
+    /// <param name="platform">The platform's name as a sentence shows it (<c>Feishu</c>).</param>
+    /// <param name="code">The platform's error code.</param>
+    /// <param name="detail">The refusal in one line, for the page's dead letter.</param>
+    /// <param name="innerException">The platform's exception.</param>
+    public DirectoryReadRefusedException(string platform, int code, string detail, Exception innerException)
+        : base(innerException?.Message, innerException)
+    {
+        Platform = platform;
+        Code = code;
+        Detail = detail;
+    }
+
+    /// <summary>The platform's name as a sentence shows it.</summary>
+    public string Platform { get; }
+
+    /// <summary>The platform's error code.</summary>
+    public int Code { get; }
+
+    /// <summary>The refusal in one line, for the page's dead letter.</summary>
+    public string Detail { get; }
+
+    /// <summary>What kind of refusal it is.</summary>
+    public DirectoryRefusal Refusal { get; init; }
+
+    /// <summary>Whether asking again later may succeed.</summary>
+    public bool IsTransient { get; init; }
+
+    /// <summary>When rate limited: how long to wait before asking again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+}
+
+/// <summary>
+/// The directory's source: the one platform that supplies one (Feishu's today: the directory reads one app's contacts,
+/// and only Feishu's room supplies a source). A second source is picked by the directory app's platform.
+/// </summary>
+internal sealed class DirectorySources(Platform.Units.PlatformPieces<IDirectorySource> pieces)
+{
+    /// <summary>The source the sync reads; throws when no platform, or more than one, supplies one.</summary>
+    public IDirectorySource Current => pieces.All.Take(2).ToList() switch
+    {
+        [var only] => only.Piece,
+        [] => throw new InvalidOperationException("No platform supplies the directory's source (IDirectorySource): add the room of the directory app's platform."),
+        _ => throw new InvalidOperationException($"Several platforms supply a directory source ({string.Join(", ", pieces.Platforms)}): the directory reads one app's contacts, so pick the source by the directory app's platform."),
+    };
+}
