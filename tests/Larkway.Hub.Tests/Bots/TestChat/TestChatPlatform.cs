@@ -19,6 +19,9 @@ internal static class TestChatPlatform
     /// <summary>The inbox type of a message to a testchat app.</summary>
     public const string MessageType = "testchat.message";
 
+    /// <summary>The inbox type of a press of a button on a testchat app's card.</summary>
+    public const string ClickType = "testchat.click";
+
     /// <summary>How its events arrive: a push, stored as <c>TestchatPush</c>.</summary>
     public static InboxTransport Transport { get; } = new("TestchatPush");
 
@@ -34,6 +37,10 @@ internal static class TestChatPlatform
     /// <summary>A message as testchat's receiver would hand it to the inbox: deduplicated on its id, in its chat's lane.</summary>
     public static PlatformInbound Message(string app, string id, string chat, string from, string text) =>
         new(app, MessageType, Transport, [$"tc:{app}:{id}"], JsonSerializer.SerializeToUtf8Bytes(new { id, chat, from, text })) { Lane = chat };
+
+    /// <summary>A press of a card's button as testchat's receiver would hand it to the inbox: the button's value names its action.</summary>
+    public static PlatformInbound Click(string app, string id, string chat, string from, string action) =>
+        new(app, ClickType, Transport, [$"tc:{app}:{id}"], JsonSerializer.SerializeToUtf8Bytes(new { id, chat, from, action })) { Lane = chat };
 }
 
 /// <summary>What testchat's apps sent, as the platform would show it.</summary>
@@ -42,6 +49,9 @@ internal sealed class TestChatWire
     public ConcurrentQueue<(string App, string Chat, string Text, string Key)> Sent { get; } = new();
 
     public IEnumerable<string> TextsIn(string chat) => Sent.Where(s => s.Chat == chat).Select(s => s.Text);
+
+    /// <summary>How testchat showed the answers to card clicks: the toast and the replacing card's text.</summary>
+    public ConcurrentQueue<(string Chat, string? Toast, string? Card)> Answered { get; } = new();
 }
 
 /// <summary>testchat's messenger: a reply goes to the chat the room kept in the message's reply context.</summary>
@@ -65,8 +75,8 @@ internal sealed class TestChatMessenger(TestChatWire wire, string app) : IBotMes
     }
 }
 
-/// <summary>testchat's inbox handler: a stored message goes to its app's bot through the door.</summary>
-internal sealed class TestChatInboxHandler(AppBots bots) : IInboxPlatformHandler
+/// <summary>testchat's inbox handler: a stored message goes to its app's bot through the door, a card click to its card actions.</summary>
+internal sealed class TestChatInboxHandler(AppBots bots, TestChatWire wire, BotCardActions? cardActions = null) : IInboxPlatformHandler
 {
     public IReadOnlyCollection<InboxTransport> Transports { get; } = [TestChatPlatform.Transport];
 
@@ -78,6 +88,22 @@ internal sealed class TestChatInboxHandler(AppBots bots) : IInboxPlatformHandler
         var root = context.Event;
         var id = root.GetProperty("id").GetString()!;
         var chat = root.GetProperty("chat").GetString()!;
+        if (item.EventType == TestChatPlatform.ClickType && cardActions is not null)
+        {
+            // Read once into the Hub's click, answered by the bot's card actions, shown in testchat's own form.
+            var action = root.GetProperty("action").GetString()!;
+            var click = new BotCardContext(item.AppName, new ChannelPlatform(TestChatPlatform.Platform), action)
+            {
+                ClickId = id,
+                Operator = new CardClickOperator(root.GetProperty("from").GetString()!),
+                ChatId = chat,
+                Value = JsonSerializer.SerializeToElement(new Dictionary<string, string> { [BotCardActions.ActionField] = action }),
+            };
+            var answer = await bots.Get(TestChatPlatform.Platform, item.AppName).HandleCardClickAsync(click, cardActions, cancellationToken).ConfigureAwait(false);
+            wire.Answered.Enqueue((chat, answer?.Toast?.Text, answer?.Card?.Markdown));
+            return InboxHandling.Handled(item.ReceivedAt);
+        }
+
         var message = new BotMessage
         {
             MessageId = id,

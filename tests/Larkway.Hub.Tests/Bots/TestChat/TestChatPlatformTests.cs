@@ -31,9 +31,26 @@ public sealed class TestChatPlatformTests(PostgresCluster cluster) : IAsyncLifet
 
     private HubServices Hub() => new(_db, _time, services: s => s
         .AddSingleton(new BotCommands().AddSamples())
-        .AddSingleton(new BotCardActions())
+        .AddSingleton(new BotCardActions().AddSamples())
         .AddSingleton<IBotConversationStore, DbBotConversationStore>()
         .AddTestChat(_wire));
+
+    [Fact]
+    public async Task A_testchat_card_click_reaches_the_bots_card_actions_through_its_door_and_an_unknown_one_gets_a_toast()
+    {
+        await using var hub = Hub();
+        var inbox = hub.Provider.GetRequiredService<InboxStore>();
+        var known = await inbox.AppendAsync(TestChatPlatform.Click("tc-ops", "c1", "chat-9", "alice", SampleCommands.AcknowledgeAction), CancellationToken.None);
+        var unknown = await inbox.AppendAsync(TestChatPlatform.Click("tc-ops", "c2", "chat-9", "alice", "nobody.handles"), CancellationToken.None);
+        var worker = hub.Provider.GetServices<IHostedService>().OfType<QueueWorker<InboxEvent>>().Single();
+        await worker.StartAsync(CancellationToken.None);
+
+        await Eventually.TrueAsync(async () => (await hub.Store.GetAsync(unknown.EventId))!.State == WorkState.Done && (await hub.Store.GetAsync(known.EventId))!.State == WorkState.Done, "both clicks handled");
+        await worker.StopAsync(CancellationToken.None);
+
+        _wire.Answered.ShouldContain(("chat-9", "Acknowledged", "Acknowledged by alice."));
+        _wire.Answered.ShouldContain(("chat-9", "This button isn't handled by the bot.", null));
+    }
 
     [Fact]
     public async Task A_testchat_message_is_stored_under_its_transport_and_answered_by_its_apps_bot_through_its_messenger()
