@@ -8,7 +8,6 @@ using Larkway.Feishu.Events.Models.Im;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Platform;
-using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Feishu;
 
@@ -18,23 +17,21 @@ namespace Larkway.Hub.Feishu;
 /// the neutral <see cref="AppBot"/>, the bot added to a group (its welcome), card clicks (routed to
 /// <see cref="BotCardActions"/>) — and tells the inbox which messages the bot would leave alone.
 /// </summary>
-public sealed partial class FeishuAppBot
+public sealed class FeishuAppBot
 {
     private readonly AppBot _bot;
     private readonly BotCardActions _cardActions;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
 
     // The identity the last message was judged with; until one has been fetched, ingest cannot tell the bot's mention.
     private volatile ChannelBotIdentity? _knownIdentity;
 
-    public FeishuAppBot(AppBot bot, BotCardActions cardActions, TimeProvider time, ILogger<FeishuAppBot> logger)
+    public FeishuAppBot(AppBot bot, BotCardActions cardActions, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(bot);
         _bot = bot;
         _cardActions = cardActions;
         _time = time;
-        _logger = logger;
     }
 
     /// <summary>The neutral bot this seat hands messages to.</summary>

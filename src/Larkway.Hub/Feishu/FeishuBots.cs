@@ -63,12 +63,12 @@ internal static class FeishuBots
 }
 
 /// <summary>The Feishu seat of each Feishu app's bot, built once per app over its bot at the door (it remembers the bot's identity for the inbox's ignore rule).</summary>
-internal sealed class FeishuAppBots(AppBots bots, BotCardActions cardActions, TimeProvider time, ILogger<FeishuAppBot> logger)
+internal sealed class FeishuAppBots(AppBots bots, BotCardActions cardActions, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, FeishuAppBot> _seats = new(StringComparer.Ordinal);
 
     public FeishuAppBot Get(string appName) =>
-        _seats.GetOrAdd(appName, app => new FeishuAppBot(bots.Get(FeishuBots.Platform, app), cardActions, time, logger));
+        _seats.GetOrAdd(appName, app => new FeishuAppBot(bots.Get(FeishuBots.Platform, app), cardActions, time));
 }
 
 /// <summary>

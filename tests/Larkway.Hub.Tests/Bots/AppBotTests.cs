@@ -32,8 +32,7 @@ public sealed class AppBotTests
             Identity = _ => Task.FromResult(identity is null ? null : FeishuBotIdentity.Of(identity)),
         },
         actions,
-        TimeProvider.System,
-        NullLogger<FeishuAppBot>.Instance);
+        TimeProvider.System);
 
     private Task SayAsync(string text, string chatType = "p2p", string sender = "ou_alice", bool mentionBot = false, string senderType = "user", string? eventId = null) =>
         _dispatcher.DispatchAsync(Envelope(text, chatType, sender, mentionBot, senderType, eventId));
