@@ -11,7 +11,6 @@ using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Bots;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.Feishu;
 
