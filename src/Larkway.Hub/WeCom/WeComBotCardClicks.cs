@@ -10,14 +10,27 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.WeCom;
 
 /// <summary>
-/// WeCom's door for a click on a bot's template card (<c>template_card_event</c> whose task_id is not a notification's):
-/// read once into the Hub's click — the button's key is its action, as a reply button's callback value — handed to the
+/// WeCom's door for a click on a bot's own template card (<c>template_card_event</c> whose task_id the bot's messenger
+/// made, <see cref="TaskIdPrefix"/>): read once into the Hub's click — the button's key is its action, as a reply button's callback value — handed to the
 /// app's bot and its card actions, and answered on the member's card with the callback's own response_code. WeCom shows
 /// no toast: a new card with buttons replaces the clicked one; otherwise its buttons become one disabled button reading
 /// the toast, as a notification card's read the decision.
 /// </summary>
 internal sealed partial class WeComBotCardClicks(AppBots bots, BotCardActions actions, HubWeComClients clients, ILogger<WeComBotCardClicks> logger)
 {
+    /// <summary>
+    /// How the task_id of a card the bot sent starts. Only these clicks are the bot's: a card a business system sent
+    /// through the same app keeps its click (and the click's one-time ResponseCode) to itself, reaching it by webhook.
+    /// </summary>
+    public const string TaskIdPrefix = "lwbot_";
+
+    /// <summary>A new task_id for a card the bot sends (unique per app, as WeCom requires).</summary>
+    public static string NewTaskId() => TaskIdPrefix + Guid.NewGuid().ToString("N");
+
+    /// <summary>Whether a stored template_card_event is a click on a card the bot sent.</summary>
+    public static bool Claims(JsonElement root) =>
+        WeComCallbackJson.Str(root, "TaskId") is { } taskId && taskId.StartsWith(TaskIdPrefix, StringComparison.Ordinal);
+
     /// <summary>Handles one click; throws (to have the inbox retry) only when WeCom could not be reached.</summary>
     public async Task HandleAsync(string appName, JsonElement root, string clickId, CancellationToken cancellationToken)
     {

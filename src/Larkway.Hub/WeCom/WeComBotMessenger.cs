@@ -33,9 +33,10 @@ internal sealed class WeComBotMessenger(HubWeComClients clients, string appName)
     }
 
     /// <summary>
-    /// The app messages of a bot's answer to member <paramref name="userId"/>. A card gets a new task id each time: a
-    /// retried send is not deduplicated here anyway (see above), and a reused task id would be refused.
+    /// The app messages of a bot's answer to member <paramref name="userId"/>. A card gets a new task id each time, one
+    /// the bot's clicks know as its own (<see cref="WeComBotCardClicks.TaskIdPrefix"/>): a retried send is not
+    /// deduplicated here anyway (see above), and a reused task id would be refused.
     /// </summary>
     internal static IReadOnlyList<WeComAppMessage> MessagesOf(ChannelReply reply, string userId) =>
-        WeComChannelAdapter.RenderAppMessage(reply, new ChannelConversation(userId, ConversationKind.Direct)).Messages;
+        WeComChannelAdapter.RenderAppMessage(reply, new ChannelConversation(userId, ConversationKind.Direct), WeComBotCardClicks.NewTaskId()).Messages;
 }

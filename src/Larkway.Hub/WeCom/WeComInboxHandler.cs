@@ -51,7 +51,7 @@ internal sealed class WeComInboxHandler(
             return InboxHandling.Handled(item.ReceivedAt);
         }
 
-        if (item.EventType == WeComIngest.TemplateCardEventType && botCardClicks is not null)
+        if (item.EventType == WeComIngest.TemplateCardEventType && botCardClicks is not null && WeComBotCardClicks.Claims(root))
         {
             // The bot's own card (a reply's callback button): its card actions answer, as on every platform. The inbox's
             // key is WeCom's identity of the press, the same when WeCom delivers it again.

@@ -27,6 +27,11 @@ public sealed class WeComBotRepliesTests
             .OfType<Larkway.WeCom.Messages.WeComTemplateCardAppMessage>().ShouldHaveSingleItem().Card;
 
         card.ButtonList.ShouldNotBeNull().ShouldHaveSingleItem().Key.ShouldBe(SampleCommands.AcknowledgeAction);
+
+        // Its click is the bot's; a click on a card a business system sent through the same app stays the business system's.
+        WeComBotCardClicks.Claims(System.Text.Json.JsonSerializer.SerializeToElement(new { TaskId = card.TaskId })).ShouldBeTrue();
+        WeComBotCardClicks.Claims(System.Text.Json.JsonSerializer.SerializeToElement(new { TaskId = "erp-po-4711" })).ShouldBeFalse();
+        WeComBotCardClicks.Claims(System.Text.Json.JsonSerializer.SerializeToElement(new { EventKey = "sample.ack" })).ShouldBeFalse();
     }
 
     [Fact]

@@ -196,8 +196,8 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
     [Fact]
     public async Task A_click_on_the_bots_card_reaches_its_card_action_and_the_members_card_shows_the_answer()
     {
-        await EnsureAppAsync(fixture.Admin, "wc-bot");
-        var callback = new Uri(fixture.Hub.Host.BaseUrl, "/wecom/apps/wc-bot/callback");
+        await EnsureAppAsync(fixture.Admin, "wc-cards");
+        var callback = new Uri(fixture.Hub.Host.BaseUrl, "/wecom/apps/wc-cards/callback");
         using (var saved = await fixture.Hub.Control.PostAsJsonAsync("/_emulator/wecom/callback", new { url = callback.AbsoluteUri }))
         {
             saved.StatusCode.ShouldBe(HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
@@ -225,7 +225,46 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
         await HubSandbox.WaitUntilAsync(() => ReplacedButton("bob", msgId) == "Acknowledged", "Bob's card showing the action's answer", seconds: 60);
 
         // The click reaches the business webhooks too, as every WeCom callback does.
-        await HubSandbox.WaitUntilAsync(() => Forwarded("wc-bot").Any(f => f.GetProperty("type").GetString() == "wecom.event.template_card_event"), "the click at the webhook", seconds: 60);
+        await HubSandbox.WaitUntilAsync(() => Forwarded("wc-cards").Any(f => f.GetProperty("type").GetString() == "wecom.event.template_card_event"), "the click at the webhook", seconds: 60);
+    }
+
+    [Fact]
+    public async Task A_click_on_a_card_a_business_system_sent_through_the_app_is_only_forwarded_and_its_response_code_left_to_it()
+    {
+        // An app of its own: the fixture's webhook receiver hears every test's callbacks.
+        await EnsureAppAsync(fixture.Admin, "wc-cards");
+
+        // Any card update the Hub tried would meet this fault and count it off.
+        const string update = "POST /cgi-bin/message/update_template_card";
+        using (var armed = await fixture.Hub.Control.PostAsJsonAsync("/_emulator/wecom/faults", new { endpoint = update, kind = "server_error", count = 1000 }))
+        {
+            armed.EnsureSuccessStatusCode();
+        }
+
+        try
+        {
+            // The ERP's own card, sent through the same app: its task_id is the ERP's, its button key names one of the bot's actions.
+            var click = $"<xml><ToUserName><![CDATA[{EmulatorOptions.DefaultWeComCorpId}]]></ToUserName><FromUserName><![CDATA[dave]]></FromUserName>"
+                + "<CreateTime>1764300000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>"
+                + "<EventKey><![CDATA[sample.ack]]></EventKey><TaskId><![CDATA[erp-po-4711]]></TaskId><CardType><![CDATA[button_interaction]]></CardType>"
+                + "<ResponseCode><![CDATA[erp-response-code]]></ResponseCode><AgentID>1000002</AgentID></xml>";
+            using (var posted = await PostEncryptedAsync("wc-cards", click))
+            {
+                posted.StatusCode.ShouldBe(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+            }
+
+            await HubSandbox.WaitUntilAsync(() => Forwarded("wc-cards").Any(f => f.GetProperty("type").GetString() == "wecom.event.template_card_event"
+                && f.GetProperty("event").GetProperty("TaskId").GetString() == "erp-po-4711"), "the ERP's click at the webhook", seconds: 60);
+            await HubSandbox.WaitUntilAsync(() => DoneEvents("wecom.event.template_card_event").Any(e => e.GetProperty("app").GetString() == "wc-cards"), "the click handled", seconds: 60);
+
+            var faults = await fixture.Hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/faults");
+            faults.GetProperty("items").EnumerateArray().Single(f => f.GetProperty("endpoint").GetString()!.Contains("update_template_card", StringComparison.Ordinal))
+                .GetProperty("count").GetInt32().ShouldBe(1000, "the Hub did not touch the ERP's card");
+        }
+        finally
+        {
+            (await fixture.Hub.Control.DeleteAsync("/_emulator/wecom/faults")).EnsureSuccessStatusCode();
+        }
     }
 
     [Fact]
@@ -432,6 +471,12 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
     {
         var page = fixture.Hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/users/{user}/messages").GetAwaiter().GetResult();
         return [.. page.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("content").GetRawText())];
+    }
+
+    private IReadOnlyList<JsonElement> DoneEvents(string type)
+    {
+        var page = fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/events?type=" + Uri.EscapeDataString(type) + "&status=done").GetAwaiter().GetResult();
+        return [.. page.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
     }
 
     private IReadOnlyList<JsonElement> Cards(string user)
