@@ -87,12 +87,9 @@ internal sealed partial class WeComBotCardClicks(AppBots bots, BotCardActions ac
                 .OfType<WeComTemplateCardAppMessage>().Select(m => m.Card).LastOrDefault()
             : null;
 
-    /// <summary>What the disabled button reads: the toast, else the card's title, within a button's recommended length.</summary>
-    internal static string ReplaceName(CardClickAnswer answer)
-    {
-        var text = (answer.Toast?.Text ?? answer.Card?.Title ?? "").Trim().TrimEnd('.');
-        return Notifications.WeComMessageLimits.Shorten(text.Length == 0 ? "Done" : text, Notifications.WeComMessageLimits.ButtonTextChars);
-    }
+    /// <summary>What the disabled button reads: the toast, else the card's title, as a notification card's reads its answer.</summary>
+    internal static string ReplaceName(CardClickAnswer answer) =>
+        Notifications.WeComCardClicks.ReplaceName(null, (answer.Toast?.Text ?? answer.Card?.Title ?? "").Trim());
 
     [LoggerMessage(EventId = LogEvents.WeComBotCardUpdateFailed, Level = LogLevel.Warning, Message = "WeCom app {App}: the card clicked for action '{Action}' could not be updated (errcode {Code}); the bot's handler ran.")]
     private static partial void LogUpdateFailed(ILogger logger, string app, string action, string code);
