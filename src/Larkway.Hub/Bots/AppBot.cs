@@ -77,7 +77,7 @@ public sealed partial class AppBot
         try
         {
             if (await TryAssistantAsync(message, cancellationToken).ConfigureAwait(false)
-                || (!message.IsP2p && _options.GroupsRequireMention && !message.MentionsBot))
+                || (_options.GroupsRequireMention && !message.Inbound.IsAddressedToBot))
             {
                 return;
             }
@@ -105,7 +105,8 @@ public sealed partial class AppBot
     /// </summary>
     internal async Task<bool> TryAssistantAsync(BotMessage message, CancellationToken cancellationToken)
     {
-        if (_assistant is null || message.Channel is not { } inbound
+        var inbound = message.Inbound;
+        if (_assistant is null
             || (!AssistantOnly && message.Text.StartsWith('/') && _commands.TryGet(BotArguments.SplitCommand(message.Text).Name, out _)))
         {
             return false;
@@ -133,7 +134,7 @@ public sealed partial class AppBot
             }
 
             // A new command abandons any question still open.
-            await _conversations.RemoveAsync(_app, message.ChatId, message.SenderOpenId, cancellationToken).ConfigureAwait(false);
+            await _conversations.RemoveAsync(_app, message.ChatId, message.SenderId, cancellationToken).ConfigureAwait(false);
             var arguments = BotArguments.Split(argumentText);
             if (arguments.Count < command.MinArguments)
             {
@@ -146,11 +147,11 @@ public sealed partial class AppBot
             return;
         }
 
-        var conversation = await _conversations.GetAsync(_app, message.ChatId, message.SenderOpenId, cancellationToken).ConfigureAwait(false);
+        var conversation = await _conversations.GetAsync(_app, message.ChatId, message.SenderId, cancellationToken).ConfigureAwait(false);
         if (conversation is not null && _commands.TryGetStep(conversation.Step, out var step))
         {
             // Ended before the step runs: a step that wants more asks again.
-            await _conversations.RemoveAsync(_app, message.ChatId, message.SenderOpenId, cancellationToken).ConfigureAwait(false);
+            await _conversations.RemoveAsync(_app, message.ChatId, message.SenderId, cancellationToken).ConfigureAwait(false);
             await step(NewContext(message, BotArguments.Split(message.Text), message.Text, conversation), cancellationToken).ConfigureAwait(false);
             return;
         }

@@ -66,12 +66,12 @@ public sealed class BotContext
     /// <summary>Asks the user a question: their next message in this chat goes to <paramref name="step"/>.</summary>
     public async Task AskAsync(string question, string step, IReadOnlyDictionary<string, string>? values = null, CancellationToken cancellationToken = default)
     {
-        await _conversations.SetAsync(App, Message.ChatId, Message.SenderOpenId,
+        await _conversations.SetAsync(App, Message.ChatId, Message.SenderId,
             new BotConversation(step, values ?? new Dictionary<string, string>(), _time.GetUtcNow() + _conversationTimeout), cancellationToken).ConfigureAwait(false);
         await ReplyAsync(question, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ends the conversation: the user's next message is read as a new request.</summary>
     public ValueTask EndConversationAsync(CancellationToken cancellationToken) =>
-        _conversations.RemoveAsync(App, Message.ChatId, Message.SenderOpenId, cancellationToken);
+        _conversations.RemoveAsync(App, Message.ChatId, Message.SenderId, cancellationToken);
 }

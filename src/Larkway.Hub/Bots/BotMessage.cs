@@ -1,37 +1,20 @@
+using Larkway.Channels.Messages;
+
 namespace Larkway.Hub.Bots;
 
 /// <summary>
-/// A received message as the bot sees it, on any platform: its text without @-mentions, who sent it, where. On DingTalk the
-/// ids are DingTalk's (msgId, conversationId, the sender's staff id); what else a platform's messenger needs to answer is
-/// in <see cref="ReplyContext"/>, which each room fills and reads in its own form.
+/// A received message as the bot sees it, on any platform: the message in the one platform-neutral model
+/// (<see cref="Inbound"/>: its text with the bot's own mention taken out, who sent it, where) and what the Hub adds to it —
+/// the inbox's key and arrival, and what a platform's messenger needs to answer (<see cref="ReplyContext"/>), which each
+/// room fills and reads in its own form. The ids below are read from <see cref="Inbound"/>, never kept a second time.
 /// </summary>
 public sealed record BotMessage
 {
-    /// <summary>The message id (Feishu's <c>om_…</c>, DingTalk's msgId), the target of replies.</summary>
-    public required string MessageId { get; init; }
+    /// <summary>The message as every platform's room reads it: the same model the assistant answers.</summary>
+    public required InboundMessage Inbound { get; init; }
 
-    public required string ChatId { get; init; }
-
-    /// <summary><c>p2p</c> or <c>group</c> (also <c>topic_group</c>).</summary>
-    public required string ChatType { get; init; }
-
-    /// <summary>The sender's open_id (DingTalk: the sender's userid in the organisation, or its sender id when not a member).</summary>
-    public required string SenderOpenId { get; init; }
-
-    /// <summary>What <see cref="SenderOpenId"/> is, as people read it (<c>Feishu open_id</c>, <c>DingTalk userid</c>, <c>WeCom userid</c>): each platform's room names its own.</summary>
+    /// <summary>What <see cref="SenderId"/> is, as people read it (<c>Feishu open_id</c>, <c>DingTalk userid</c>, <c>WeCom userid</c>): each platform's room names its own.</summary>
     public string SenderIdName { get; init; } = "id";
-
-    /// <summary>The message text with @-mention placeholders removed and whitespace trimmed; empty for non-text messages.</summary>
-    public required string Text { get; init; }
-
-    /// <summary>
-    /// True when the bot itself is @-mentioned — or when its platform's room cannot yet tell and the platform delivers a
-    /// group message to a bot only when it is mentioned (Feishu, before the bot's open_id is read).
-    /// </summary>
-    public bool MentionsBot { get; init; }
-
-    /// <summary>The message in the platform-neutral model, for an assistant; null when it could not be read as one.</summary>
-    public Larkway.Channels.Messages.InboundMessage? Channel { get; init; }
 
     /// <summary>
     /// What replying needs beyond the ids (a WeCom AI bot's req_id, a DingTalk robot message with its session webhook), in
@@ -48,5 +31,18 @@ public sealed record BotMessage
     /// </summary>
     public required Inbox.InboxArrival? Arrival { get; init; }
 
-    public bool IsP2p => ChatType == "p2p";
+    /// <summary>The platform's id of the message (Feishu's <c>om_…</c>, DingTalk's msgId), the target of replies.</summary>
+    public string MessageId => Inbound.MessageId;
+
+    /// <summary>The platform's id of the chat (a thread's chat, for a message in a thread).</summary>
+    public string ChatId => Inbound.Conversation.Id;
+
+    /// <summary>The sender's id as this app sees it (Feishu open_id, DingTalk userid or sender id, WeCom userid).</summary>
+    public string SenderId => Inbound.Sender.Id;
+
+    /// <summary>The text, the bot's own mention taken out and others kept as <c>@Name</c>; empty for a message without text.</summary>
+    public string Text => Inbound.Text;
+
+    /// <summary>True for a one-to-one chat with the bot.</summary>
+    public bool IsDirect => Inbound.Conversation.Kind == ConversationKind.Direct;
 }

@@ -36,7 +36,7 @@ public static class SampleCommands
         return commands
             .Add("echo", "Repeats your text.", (context, ct) => context.ReplyAsync(context.ArgumentText, ct), usage: "<text>", minArguments: 1)
             .Add("whoami", "Shows your id on this platform and this chat's id.", (context, ct) =>
-                context.ReplyAsync($"You are {context.Message.SenderIdName} {context.Message.SenderOpenId} in {context.Message.ChatType} chat {context.Message.ChatId}.", ct))
+                context.ReplyAsync($"You are {context.Message.SenderIdName} {context.Message.SenderId} in {(context.Message.IsDirect ? "p2p" : "group")} chat {context.Message.ChatId}.", ct))
             .Add("feedback", "Tells the team something; I'll ask what.", (context, ct) =>
                 context.AskAsync("What would you like to tell the team? Your next message here is your feedback.", FeedbackStep, cancellationToken: ct))
             .Add("card", "Sends a card with a button to click.", (context, ct) =>

@@ -25,7 +25,7 @@ internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string ap
             ? DingTalkRobotInboundMessage.Parse(json)
             : throw new InvalidOperationException("Not a DingTalk message: the DingTalk messenger answers DingTalk robot messages only.");
         var client = await clients.GetAsync(appName, cancellationToken).ConfigureAwait(false);
-        var user = inbound.SenderStaffId ?? to.SenderOpenId;
+        var user = inbound.SenderStaffId ?? to.SenderId;
         var conversation = inbound.IsGroup ? new ChannelConversation(inbound.ConversationId, ConversationKind.Group) : new ChannelConversation(user, ConversationKind.Direct);
         var viaWebhook = DingTalkSessionWebhook.CanReply(client, inbound, time, logger);
         foreach (var message in DingTalkChannelAdapter.Render(reply, conversation).Messages)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Larkway.Channels.Messages;
 using Larkway.DingTalk.Stream;
+using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
 
@@ -12,7 +13,7 @@ namespace Larkway.Hub.DingTalk;
 /// goes to the app's bot (the same commands, /help and conversations as on Feishu, answered through
 /// <see cref="DingTalkBotMessenger"/>), normalised from that one reading.
 /// </summary>
-internal sealed class DingTalkInboxHandler(AppBots bots) : IInboxPlatformHandler
+internal sealed class DingTalkInboxHandler(AppBots bots, HubAppRegistry apps) : IInboxPlatformHandler
 {
     /// <summary>The key of DingTalk's bots at the door (<see cref="AppBots"/>): a stored DingTalk app's platform.</summary>
     public const string BotPlatform = "dingtalk";
@@ -40,39 +41,33 @@ internal sealed class DingTalkInboxHandler(AppBots bots) : IInboxPlatformHandler
         }
 
         var inbound = DingTalkRobotInboundMessage.Parse(item.Body);
-        var message = ToBotMessage(inbound, item) with { Channel = ToChannel(inbound, context.Event, item.ReceivedAt), ReplyContext = context.Event.GetRawText() };
+        var app = await apps.FindAsync(item.AppName, cancellationToken).ConfigureAwait(false);
+        var message = ToBotMessage(inbound, context.Event, RobotOf(app), item);
         await bots.Get(BotPlatform, item.AppName).HandleMessageAsync(message, "dt-" + item.Id, cancellationToken).ConfigureAwait(false);
 
         return InboxHandling.Handled(item.ReceivedAt);
     }
 
-    internal static BotMessage ToBotMessage(DingTalkRobotInboundMessage inbound, InboxEvent item) => new()
+    /// <summary>
+    /// The app's robot as DingTalk names it (its robot code, the AppKey unless set): the app a message without its own
+    /// robotCode (an outgoing robot's) was received by.
+    /// </summary>
+    private static ChannelBotIdentity? RobotOf(StoredApp? app) =>
+        app is null ? null : new ChannelBotIdentity(string.IsNullOrEmpty(app.RobotCode) ? app.AppId : app.RobotCode);
+
+    /// <summary>
+    /// The robot message as the bot sees it, read once into the neutral model; the robot message itself (its session
+    /// webhook) is the reply context its messenger answers through.
+    /// </summary>
+    internal static BotMessage ToBotMessage(DingTalkRobotInboundMessage inbound, JsonElement json, ChannelBotIdentity? robot, InboxEvent item) => new()
     {
-        MessageId = inbound.MessageId,
-        ChatId = inbound.ConversationId,
-        ChatType = inbound.IsGroup ? "group" : "p2p",
-        SenderOpenId = inbound.SenderStaffId ?? inbound.SenderId ?? "",
+        // DingTalk delivers a group message to the robot only when it is @-mentioned, and strips the mention from the text.
+        Inbound = BotInbound.Read(() => Larkway.Channels.Inbound.DingTalkInboundNormalizer.Normalize(inbound, json, robot, item.ReceivedAt)),
 
         // A member of the organisation writes with their userid (staffId); anyone else only with the robot's sender id.
         SenderIdName = inbound.SenderStaffId is null ? "DingTalk sender id" : "DingTalk userid",
-
-        // DingTalk delivers a group message to the robot only when it is @-mentioned, and strips the mention from the text.
-        Text = inbound.PlainText,
-        MentionsBot = !inbound.IsGroup || inbound.IsInAtList,
+        ReplyContext = json.GetRawText(),
         EventKey = $"dingtalk/{item.AppName}/{inbound.MessageId}",
         Arrival = InboxArrival.Of(item),
     };
-
-    /// <summary>The robot message in the platform-neutral model, for an assistant; null when malformed for it.</summary>
-    private static Larkway.Channels.Messages.InboundMessage? ToChannel(DingTalkRobotInboundMessage inbound, JsonElement json, DateTimeOffset receivedAt)
-    {
-        try
-        {
-            return Larkway.Channels.Inbound.DingTalkInboundNormalizer.Normalize(inbound, json, null, receivedAt);
-        }
-        catch (Larkway.Channels.Inbound.ChannelInboundException)
-        {
-            return null;
-        }
-    }
 }

@@ -83,7 +83,7 @@ public static class HubDingTalkServiceCollectionExtensions
             });
         services.TryAddSingleton(sp => new DingTalkNotificationSender(sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<DingTalkActionLinks>()));
         services.TryAddSingleton(sp => new DingTalkNotificationChannel(sp.GetRequiredService<DingTalkNotificationSender>()));
-        services.TryAddSingleton(sp => new DingTalkInboxHandler(sp.GetRequiredService<AppBots>()));
+        services.TryAddSingleton(sp => new DingTalkInboxHandler(sp.GetRequiredService<AppBots>(), sp.GetRequiredService<HubAppRegistry>()));
 
         // DingTalk as one unit: what the shared rooms ask of every platform, checked at start.
         services.AddHubPlatformUnit(new DingTalkHubPlatform())

@@ -12,9 +12,8 @@ using Larkway.Hub.Platform;
 namespace Larkway.Hub.Feishu;
 
 /// <summary>
-/// The Feishu seat of an app's bot: reads Feishu's events from the app's dispatcher — a received message into a
-/// <see cref="BotMessage"/> (and, once, into the platform-neutral <see cref="InboundMessage"/> for the assistant) handed to
-/// the neutral <see cref="AppBot"/>, the bot added to a group (its welcome), card clicks (routed to
+/// The Feishu seat of an app's bot: reads Feishu's events from the app's dispatcher — a received message, once, into the
+/// platform-neutral <see cref="InboundMessage"/> of a <see cref="BotMessage"/> handed to the neutral <see cref="AppBot"/>, the bot added to a group (its welcome), card clicks (routed to
 /// <see cref="BotCardActions"/>) — and tells the inbox which messages the bot would leave alone.
 /// </summary>
 public sealed class FeishuAppBot
@@ -96,32 +95,27 @@ public sealed class FeishuAppBot
             return;
         }
 
+        var message = await ToBotMessageAsync(e, context, cancellationToken).ConfigureAwait(false);
+
         if (_bot.AssistantOnly)
         {
-            await AssistAsync(e, context, cancellationToken).ConfigureAwait(false);
+            await _bot.TryAssistantAsync(message, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var bot = await _bot.Identity(cancellationToken).ConfigureAwait(false);
-        _knownIdentity = bot ?? _knownIdentity;
-        var message = ToBotMessage(e, context, bot?.Id) with { Channel = ToChannel(e, context, bot?.Id, _time.GetUtcNow()) };
         await _bot.HandleMessageAsync(message, context.EventId ?? message.MessageId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// A Feishu message on a bot that only hands messages to its assistant: without the bot's own open_id a mention cannot
-    /// be told apart, so the message is not dropped but retried (a Feishu outage passes; wrong credentials end in the dead
-    /// letters, with this message to say why); a message the platform-neutral model cannot read is left alone.
+    /// A Feishu message read once into the neutral model, with the bot's own open_id, so its @-mention is told apart from
+    /// others'. Without that open_id the message is not judged blind but retried (a Feishu outage passes; wrong credentials
+    /// end in the dead letters, with this message to say why); a message the model cannot read (no chat id) is malformed,
+    /// dead-lettered with the reason.
     /// </summary>
-    private async Task AssistAsync(MessageReceivedEvent e, FeishuEventContext context, CancellationToken cancellationToken)
+    private async Task<BotMessage> ToBotMessageAsync(MessageReceivedEvent e, FeishuEventContext context, CancellationToken cancellationToken)
     {
-        if (context.AppId is not { Length: > 0 })
-        {
-            return;
-        }
-
         var bot = await _bot.Identity(cancellationToken).ConfigureAwait(false);
-        if (bot is not { Id: { Length: > 0 } botOpenId })
+        if (bot is not { Id: { Length: > 0 } })
         {
             throw new BotIdentityUnavailableException(
                 $"The bot of the Feishu app '{HubAppService.NameOnWire(_bot.App)}' could not be read (bot/v3/info failed), so its message cannot be handled yet; "
@@ -129,25 +123,16 @@ public sealed class FeishuAppBot
         }
 
         _knownIdentity = bot;
-        if (ToChannel(e, context, botOpenId, _time.GetUtcNow()) is not { } channel)
+        var inbound = BotInbound.Read(() => Larkway.Channels.Adapters.FeishuChannelAdapter.Normalize(e, context.AppId ?? "", bot, _time.GetUtcNow()));
+        return new BotMessage
         {
-            return;
-        }
-
-        // Only what the assistant's reply reads: the text is the assistant's to parse, commands included.
-        var message = new BotMessage
-        {
-            MessageId = e.Message.MessageId,
-            ChatId = e.Message.ChatId,
-            ChatType = e.Message.ChatType ?? "p2p",
-            SenderOpenId = e.Sender.SenderId?.OpenId ?? "",
+            Inbound = inbound,
             SenderIdName = "Feishu open_id",
-            Text = "",
-            EventKey = EventKey(context, e.Message.MessageId),
-            Channel = channel,
+            EventKey = EventKey(context, inbound.MessageId),
+
+            // Set by Feishu's inbox handler; a message dispatched otherwise (a test, a host's own dispatcher) has none.
             Arrival = context.Get<Inbox.InboxArrival>(),
         };
-        await _bot.TryAssistantAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -173,7 +158,7 @@ public sealed class FeishuAppBot
             return true;
         }
 
-        // A missing chat_type is a direct message to the bot (ToBotMessage's default).
+        // A message without chat_type is not judged here: handling reads it as the neutral model does.
         if (!_bot.Options.GroupsRequireMention
             || _knownIdentity?.Id is not { Length: > 0 } botOpenId
             || !message.TryGetProperty("chat_type", out var chatType) || chatType.ValueKind != JsonValueKind.String || chatType.ValueEquals("p2p"u8))
@@ -245,62 +230,6 @@ public sealed class FeishuAppBot
         var bot = await _bot.Identity(cancellationToken).ConfigureAwait(false);
         var text = _bot.Options.WelcomeMessage.Replace("{bot}", bot?.Name ?? "your bot", StringComparison.Ordinal);
         await _bot.Messenger.SendToChatAsync(e.ChatId, ChannelReply.ForText(text), $"{EventKey(context, e.ChatId)}/welcome", cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The Feishu message in the platform-neutral model; null when the bot's open_id is unknown or the message is malformed.</summary>
-    private static InboundMessage? ToChannel(MessageReceivedEvent e, FeishuEventContext context, string? botOpenId, DateTimeOffset receivedAt)
-    {
-        if (botOpenId is null || context.AppId is not { Length: > 0 } appId)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Larkway.Channels.Adapters.FeishuChannelAdapter.Normalize(e, appId, new ChannelBotIdentity(botOpenId), receivedAt);
-        }
-        catch (Larkway.Channels.Inbound.ChannelInboundException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// The bot's view of a Feishu message. Until the bot's open_id is known (<paramref name="botOpenId"/> null) a group
-    /// message counts as mentioning it: Feishu delivers group messages to a bot only when it is mentioned (unless the app
-    /// has the all-messages scope), so the group rule does not drop what the bot cannot judge.
-    /// </summary>
-    internal static BotMessage ToBotMessage(MessageReceivedEvent e, FeishuEventContext context, string? botOpenId)
-    {
-        var mentions = e.Message.Mentions ?? [];
-        var text = e.Message.ParseContent() switch
-        {
-            TextContent t => t.Text,
-            PostContent p => string.Join(' ', p.Content.SelectMany(line => line).Where(el => el.Tag == "text").Select(el => el.Text)),
-            _ => "",
-        };
-        foreach (var mention in mentions)
-        {
-            if (mention.Key.Length > 0)
-            {
-                text = text.Replace(mention.Key, " ", StringComparison.Ordinal);
-            }
-        }
-
-        return new BotMessage
-        {
-            MessageId = e.Message.MessageId,
-            ChatId = e.Message.ChatId,
-            ChatType = e.Message.ChatType ?? "p2p",
-            SenderOpenId = e.Sender.SenderId?.OpenId ?? "",
-            SenderIdName = "Feishu open_id",
-            Text = text.Trim(),
-            MentionsBot = botOpenId is null || mentions.Any(m => m.Id?.OpenId == botOpenId),
-            EventKey = EventKey(context, e.Message.MessageId),
-
-            // Set by Feishu's inbox handler; a message dispatched otherwise (a test, a host's own dispatcher) has none.
-            Arrival = context.Get<Inbox.InboxArrival>(),
-        };
     }
 
     private static string EventKey(FeishuEventContext context, string fallback) =>

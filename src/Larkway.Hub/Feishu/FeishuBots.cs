@@ -80,7 +80,7 @@ public sealed class FeishuBotMessenger(FeishuClient client) : IBotMessenger
     public async Task ReplyAsync(BotMessage to, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(to);
-        var messages = Render(reply, to.ChatId, to.IsP2p ? ConversationKind.Direct : ConversationKind.Group);
+        var messages = Render(reply, to.ChatId, to.IsDirect ? ConversationKind.Direct : ConversationKind.Group);
         for (var part = 0; part < messages.Count; part++)
         {
             await client.Im.Messages.ReplyAsync(to.MessageId, messages[part], uuid: Uuid(PartKey(idempotencyKey, part)), chatId: to.ChatId, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ internal sealed class WeComBotMessenger(HubWeComClients clients, string appName)
     public async Task ReplyAsync(BotMessage to, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(to);
-        await SendToChatAsync(to.SenderOpenId, reply, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        await SendToChatAsync(to.SenderId, reply, idempotencyKey, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SendToChatAsync(string chatId, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken)

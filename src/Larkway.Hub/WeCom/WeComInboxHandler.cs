@@ -108,7 +108,7 @@ internal sealed class WeComInboxHandler(
         return new BotMessage
         {
             // An app's chat is the member's own with the app: direct, keyed by the member.
-            Channel = new Larkway.Channels.Messages.InboundMessage
+            Inbound = new Larkway.Channels.Messages.InboundMessage
             {
                 Platform = Larkway.Channels.Messages.ChannelPlatform.WeCom,
                 App = new Larkway.Channels.Messages.ChannelApp(agent),
@@ -121,13 +121,7 @@ internal sealed class WeComInboxHandler(
                 ReceivedAt = item.ReceivedAt,
                 DedupKey = Larkway.Channels.Messages.InboundMessage.DedupKeyFor(Larkway.Channels.Messages.ChannelPlatform.WeCom, agent, msgId),
             },
-            MessageId = msgId,
-            ChatId = sender,
-            ChatType = "p2p",
-            SenderOpenId = sender,
             SenderIdName = "WeCom userid",
-            Text = text,
-            MentionsBot = true,
             EventKey = $"wecom/{item.AppName}/{msgId}",
             Arrival = InboxArrival.Of(item),
         };

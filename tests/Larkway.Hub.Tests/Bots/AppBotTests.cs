@@ -91,8 +91,8 @@ public sealed class AppBotTests
             {"schema":"2.0","header":{"event_id":"ev_o","event_type":"im.message.receive_v1","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},
              "event":{"sender":{"sender_id":{"open_id":"ou_a"},"sender_type":"user"},
                       "message":{"message_id":"om_o","chat_id":"oc_chat","chat_type":"group","message_type":"text","content":"{\"text\":\"@_user_1 hi\"}",
-                                 "mentions":[{"key":"@_user_1","id":{"open_id":"ou_someone_else"},"name":"Bob"}]}}}
-            """));
+                                 "mentions":[{"key":"@_user_1","id":{"open_id":"ou_someone_else"},"name":"Bob"}]
+            """ + "}}}"));
         var noChatType = FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes("""
             {"schema":"2.0","header":{"event_id":"ev_n","event_type":"im.message.receive_v1","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},
              "event":{"sender":{"sender_id":{"open_id":"ou_a"},"sender_type":"user"},
@@ -170,6 +170,51 @@ public sealed class AppBotTests
         await SayAsync("/echo heard", chatType: "group", mentionBot: true);
 
         _messenger.Texts.ShouldBe(["heard"]);
+    }
+
+    [Fact]
+    public async Task Another_persons_mention_stays_in_the_text_as_their_name()
+    {
+        NewBot().RegisterOn(_dispatcher);
+        var content = JsonSerializer.Serialize(JsonSerializer.Serialize(new { text = "@_user_1 /echo ask @_user_2 please" }));
+        var envelope = FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes($$$"""
+            {"schema":"2.0","header":{"event_id":"ev_m","event_type":"im.message.receive_v1","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},
+             "event":{"sender":{"sender_id":{"open_id":"ou_a"},"sender_type":"user"},
+                      "message":{"message_id":"om_m","chat_id":"oc_chat","chat_type":"group","message_type":"text","content":{{{content}}},
+                                 "mentions":[{"key":"@_user_1","id":{"open_id":"{{{BotOpenId}}}"},"name":"Larkway Bot"},{"key":"@_user_2","id":{"open_id":"ou_bob"},"name":"Bob"}]
+            """ + "}}}"));
+
+        await _dispatcher.DispatchAsync(envelope);
+
+        _messenger.Texts.ShouldBe(["ask @Bob please"]);
+    }
+
+    [Fact]
+    public async Task A_message_is_not_judged_before_the_bot_knows_its_own_open_id_but_retried()
+    {
+        Seat(new BotCardActions(), identity: null).RegisterOn(_dispatcher);
+
+        var failure = await Should.ThrowAsync<Exception>(() => SayAsync("/echo heard", chatType: "group"));
+
+        failure.GetType().Name.ShouldBe("BotIdentityUnavailableException");
+        failure.Message.ShouldContain("it is retried");
+        _messenger.Texts.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_message_the_neutral_model_cannot_read_is_malformed_with_the_reason_never_answered()
+    {
+        NewBot().RegisterOn(_dispatcher);
+        var envelope = FeishuEventEnvelope.Parse(Encoding.UTF8.GetBytes("""
+            {"schema":"2.0","header":{"event_id":"ev_x","event_type":"im.message.receive_v1","create_time":"1","token":"t","app_id":"cli_x","tenant_key":"t1"},
+             "event":{"sender":{"sender_id":{"open_id":"ou_a"},"sender_type":"user"},
+                      "message":{"message_id":"om_x","chat_id":"","chat_type":"p2p","message_type":"text","content":"{\"text\":\"/echo hi\"}"}}}
+            """));
+
+        var failure = await Should.ThrowAsync<JsonException>(() => _dispatcher.DispatchAsync(envelope));
+
+        failure.Message.ShouldContain("message.chat_id");
+        _messenger.Texts.ShouldBeEmpty();
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
@@ -81,15 +80,21 @@ internal sealed partial class WeComAiBotInboxHandler(
         var frame = context.Event;
         var reqId = ReqIdOf(frame);
         var message = WeComAiBotMessage.Parse(frame.GetProperty("body"));
-        if (ToBotMessage(message, item) is not { } botMessage || (botMessage.Text.Length == 0 && assistant is null))
+        if (string.IsNullOrWhiteSpace(message.PlainText) && !HasFile(message))
         {
-            // Nothing for the bot: no text, and no assistant to read the file.
+            // Nothing for the bot: neither text nor a file.
             return InboxHandling.Handled(item.ReceivedAt);
         }
 
         var app = await apps.FindAsync(item.AppName, cancellationToken).ConfigureAwait(false);
         var botId = app?.AiBotId is { Length: > 0 } id ? id : message.AiBotId;
-        botMessage = botMessage with { Channel = ToChannel(message, botId, item.ReceivedAt), ReplyContext = ReplyContextOf(reqId, botId, item.ReceivedAt) };
+        var botMessage = ToBotMessage(message, botId, item) with { ReplyContext = ReplyContextOf(reqId, botId, item.ReceivedAt) };
+        if (botMessage.Text.Length == 0 && assistant is null)
+        {
+            // A file alone, and no assistant to read it.
+            return InboxHandling.Handled(item.ReceivedAt);
+        }
+
         var bot = bots.Get(BotPlatform, item.AppName);
         using ((bot.Messenger as WeComAiBotMessenger)?.Answering(botMessage.MessageId, botId, reqId))
         {
@@ -201,34 +206,17 @@ internal sealed partial class WeComAiBotInboxHandler(
     private static partial void LogWelcomeRefused(ILogger logger, string app, long eventId, string code);
 
     /// <summary>
-    /// A message as the bot sees it: one-to-one, or a group message that @-mentions the bot (WeCom delivers no other),
-    /// its text without the leading @-mention. An image, file or video sent alone has no text: it goes on for the app's
-    /// assistant (which asks "[image]" with the file), and the bot leaves it alone when no assistant takes it. Null for a
-    /// message with neither text nor a file.
+    /// A message as the bot sees it, read once into the neutral model: one-to-one, or a group message that @-mentions the
+    /// bot (WeCom delivers no other), its text without the leading @-mention. An image, file or video sent alone has no
+    /// text: it goes on for the app's assistant (which asks "[image]" with the file).
     /// </summary>
-    internal static BotMessage? ToBotMessage(WeComAiBotMessage message, InboxEvent item)
+    internal static BotMessage ToBotMessage(WeComAiBotMessage message, string botId, InboxEvent item) => new()
     {
-        var text = message.PlainText;
-        if (string.IsNullOrWhiteSpace(text) && !HasFile(message))
-        {
-            return null;
-        }
-
-        var sender = message.From?.UserId is { Length: > 0 } user ? user : throw new JsonException("An AI bot message names its sender (from.userid).");
-        var msgId = message.MsgId.Length > 0 ? message.MsgId : item.DedupKey ?? "inbox-" + item.Id;
-        return new BotMessage
-        {
-            MessageId = msgId,
-            ChatId = message.ConversationId,
-            ChatType = message.IsGroup ? "group" : "p2p",
-            SenderOpenId = sender,
-            SenderIdName = "WeCom userid",
-            Text = message.IsGroup ? LeadingMention().Replace(text, "").Trim() : text.Trim(),
-            MentionsBot = true,
-            EventKey = $"wecom-aibot/{item.AppName}/{msgId}",
-            Arrival = InboxArrival.Of(item),
-        };
-    }
+        Inbound = BotInbound.Read(() => Larkway.Channels.Adapters.WeComChannelAdapter.Normalize(message, new Larkway.Channels.Messages.ChannelBotIdentity(botId), item.ReceivedAt)),
+        SenderIdName = "WeCom userid",
+        EventKey = $"wecom-aibot/{item.AppName}/{message.MsgId}",
+        Arrival = InboxArrival.Of(item),
+    };
 
     /// <summary>True when the message carries an image, file or video (alone, or in a mixed message).</summary>
     internal static bool HasFile(WeComAiBotMessage message) =>
@@ -253,19 +241,4 @@ internal sealed partial class WeComAiBotInboxHandler(
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>The message in the platform-neutral model, for an assistant; null when malformed for it.</summary>
-    private static Larkway.Channels.Messages.InboundMessage? ToChannel(WeComAiBotMessage message, string botId, DateTimeOffset receivedAt)
-    {
-        try
-        {
-            return Larkway.Channels.Adapters.WeComChannelAdapter.Normalize(message, new Larkway.Channels.Messages.ChannelBotIdentity(botId), receivedAt);
-        }
-        catch (Larkway.Channels.Inbound.ChannelInboundException)
-        {
-            return null;
-        }
-    }
-
-    [GeneratedRegex(@"^\s*@\S+\s*", RegexOptions.CultureInvariant)]
-    private static partial Regex LeadingMention();
 }

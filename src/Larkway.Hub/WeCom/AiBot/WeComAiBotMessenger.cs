@@ -50,7 +50,7 @@ internal sealed partial class WeComAiBotMessenger(WeComAiBotConnections connecti
         var client = ClientOf(answer.BotId);
         var messages = StreamTextOf(reply) is { } text
             ? [WeComAiBotReply.Stream(StreamIdOf(idempotencyKey), text, finish: true)]
-            : Render(reply, to.ChatId, to.IsP2p ? ConversationKind.Direct : ConversationKind.Group);
+            : Render(reply, to.ChatId, to.IsDirect ? ConversationKind.Direct : ConversationKind.Group);
         try
         {
             await client.RespondAsync(answer.ReqId, messages[0], cancellationToken).ConfigureAwait(false);

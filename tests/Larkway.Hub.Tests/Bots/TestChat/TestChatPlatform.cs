@@ -106,17 +106,11 @@ internal sealed class TestChatInboxHandler(AppBots bots, TestChatWire wire, BotC
 
         var message = new BotMessage
         {
-            MessageId = id,
-            ChatId = chat,
-            ChatType = "p2p",
-            SenderOpenId = root.GetProperty("from").GetString()!,
+            Inbound = TestChatAssistant.Inbound(item.AppName, id, chat, root.GetProperty("from").GetString()!, root.GetProperty("text").GetString()!.Trim(), item.ReceivedAt),
             SenderIdName = "testchat user",
-            Text = root.GetProperty("text").GetString()!.Trim(),
-            MentionsBot = true,
             ReplyContext = chat,
             EventKey = $"testchat/{item.AppName}/{id}",
             Arrival = InboxArrival.Of(item),
-            Channel = TestChatAssistant.Inbound(item.AppName, id, chat, root.GetProperty("from").GetString()!, root.GetProperty("text").GetString()!.Trim(), item.ReceivedAt),
         };
         await bots.Get(TestChatPlatform.Platform, item.AppName).HandleMessageAsync(message, "tc-" + item.Id, cancellationToken).ConfigureAwait(false);
 
