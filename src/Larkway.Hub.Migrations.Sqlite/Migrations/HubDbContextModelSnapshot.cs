@@ -2595,7 +2595,7 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                     b.ToTable("hub_metric_minutes", (string)null);
                 });
 
-            modelBuilder.Entity("Larkway.Hub.Notifications.ApiKeyRow", b =>
+            modelBuilder.Entity("Larkway.Hub.Platform.Auth.ApiKeys.ApiKeyRow", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)

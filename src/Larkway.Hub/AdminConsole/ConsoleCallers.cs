@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Auth.ApiKeys;
 using Larkway.Hub.Alerts;
 using Larkway.Hub.Approvals.Cards;
 using Larkway.Hub.Notifications;

@@ -35,7 +35,6 @@ public static class HubNotificationsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
         services.TryAddSingleton<NotificationStore>();
-        services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<NotificationTypeStore>();
         services.TryAddSingleton<NotificationComposer>();
         services.TryAddSingleton<Larkway.Hub.Notifications.Actions.NotificationOperators>();
@@ -45,7 +44,6 @@ public static class HubNotificationsServiceCollectionExtensions
         services.AddPlatformRequirement<INotificationChannel>("the notifications", "its notification channel: recipient kinds, rendering, the send");
         services.TryAddSingleton<NotificationChannels>();
         services.TryAddSingleton<NotificationService>();
-        services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<NotificationTypeService>();
         services.AddHubQueue<NotificationDeliveryRow, NotificationSender>(NotificationQueue.Name, sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value);
         return services;

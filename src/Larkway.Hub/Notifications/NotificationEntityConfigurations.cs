@@ -107,20 +107,3 @@ internal sealed class NotificationActionConfiguration : IEntityTypeConfiguration
             .HasConstraintName("fk_notification_actions_notifications_notification_id");
     }
 }
-
-/// <summary>How <see cref="ApiKeyRow"/> is stored.</summary>
-internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKeyRow>
-{
-    public void Configure(EntityTypeBuilder<ApiKeyRow> e)
-    {
-        e.ToTable("api_keys");
-        e.HasKey(x => x.Id).HasName("pk_api_keys");
-        e.Property(x => x.Id).HasColumnName("id").HasMaxLength(40);
-        e.Property(x => x.Name).HasColumnName("name").HasMaxLength(128).IsRequired();
-        e.Property(x => x.SecretHash).HasColumnName("secret_hash").HasMaxLength(64).IsRequired();
-        e.Property(x => x.Types).HasColumnName("types").HasMaxLength(2048).IsRequired();
-        e.Property(x => x.CreatedAt).HasColumnName("created_at");
-        e.Property(x => x.RevokedAt).HasColumnName("revoked_at");
-        e.HasIndex(x => x.SecretHash).IsUnique().HasDatabaseName("ux_api_keys_secret_hash");
-    }
-}

@@ -182,25 +182,3 @@ public sealed class NotificationDeliveryRow : IWorkItem
     /// <summary>The last failure's request id (Feishu's log id), for the platform's support.</summary>
     public string? LogId { get; set; }
 }
-
-/// <summary>A caller's API key: stored as its SHA-256 only, limited to some notification types.</summary>
-public sealed class ApiKeyRow
-{
-    /// <summary>The key's public id (<c>key_…</c>), shown in lists and recorded as the caller.</summary>
-    public string Id { get; set; } = "";
-
-    /// <summary>A name for people (the business system it belongs to).</summary>
-    public string Name { get; set; } = "";
-
-    /// <summary>SHA-256 of the secret, base64url.</summary>
-    public string SecretHash { get; set; } = "";
-
-    /// <summary>Notification types it may send, comma-separated; <c>*</c> for all, <c>prefix.*</c> for a family.</summary>
-    public string Types { get; set; } = "";
-
-    /// <summary>When created.</summary>
-    public DateTimeOffset CreatedAt { get; set; }
-
-    /// <summary>When revoked (then refused).</summary>
-    public DateTimeOffset? RevokedAt { get; set; }
-}

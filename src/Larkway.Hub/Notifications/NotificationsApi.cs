@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Auth.ApiKeys;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Apps;

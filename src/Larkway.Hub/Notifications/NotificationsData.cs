@@ -23,8 +23,5 @@ internal static class NotificationsData
 
         /// <summary>Clicks on notification cards.</summary>
         public DbSet<NotificationActionRow> NotificationActions => db.Set<NotificationActionRow>();
-
-        /// <summary>API keys of business systems (hashed).</summary>
-        public DbSet<ApiKeyRow> ApiKeys => db.Set<ApiKeyRow>();
     }
 }

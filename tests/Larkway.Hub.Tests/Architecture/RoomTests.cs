@@ -16,8 +16,6 @@ public sealed class RoomTests
     /// <summary>Platform types that still name feature rooms.</summary>
     private static readonly Dictionary<string, string> PlatformExceptions = new(StringComparer.Ordinal)
     {
-        ["Larkway.Hub.Platform.Auth.BearerKeyHandler"] = "API keys are stored by Notifications (ApiKeyStore, ApiKeyRow); they belong in Platform/Auth",
-        ["Larkway.Hub.Platform.Auth.MaySendRequirement"] = "reads the caller's allowed types from Notifications' ApiKeyStore (see BearerKeyHandler)",
     };
 
     /// <summary>References between rooms that close a loop and stay for now.</summary>

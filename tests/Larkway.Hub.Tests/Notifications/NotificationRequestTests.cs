@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Auth.ApiKeys;
 using System.Text;
 using Larkway.Hub.Notifications;
 
@@ -132,6 +133,13 @@ public sealed class NotificationRequestTests
     [InlineData("po created", false)]
     public void Api_key_patterns_are_checked_when_a_key_is_created(string pattern, bool valid) =>
         ApiKeyStore.IsValidPattern(pattern).ShouldBe(valid);
+
+    [Fact]
+    public void A_key_may_name_exactly_the_longest_notification_type_and_no_longer()
+    {
+        ApiKeyStore.IsValidPattern(new string('a', NotificationLimits.MaxTypeLength)).ShouldBeTrue();
+        ApiKeyStore.IsValidPattern(new string('a', NotificationLimits.MaxTypeLength + 1)).ShouldBeFalse();
+    }
 
     [Theory]
     [InlineData("\"procurement\"", "procurement")]

@@ -1,3 +1,4 @@
+using Larkway.Hub.Platform.Auth.ApiKeys;
 using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Audit;
 using Microsoft.AspNetCore.Mvc;

@@ -1,7 +1,7 @@
+using Larkway.Hub.Platform.Auth.ApiKeys;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Larkway.Hub.Notifications;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

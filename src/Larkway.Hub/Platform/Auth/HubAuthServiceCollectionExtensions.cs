@@ -1,4 +1,5 @@
 using Larkway.Hub.Platform.Auth;
+using Larkway.Hub.Platform.Auth.ApiKeys;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Platform.Observability;
 using Microsoft.AspNetCore.Authentication;
@@ -18,7 +19,7 @@ public static class HubAuthServiceCollectionExtensions
     /// <see cref="HubAuth.MaySendPolicy"/>), and the admin key itself: from <c>Larkway:AdminKey</c> /
     /// <c>LARKWAY_ADMIN_KEY</c>, else generated at first start, stored hashed and shown once (on standard output when it
     /// is a terminal, else in the file <c>Larkway:Bootstrap:SecretsFile</c>; <c>Larkway:Bootstrap:SecretOutput</c> =
-    /// auto, terminal or file). Needs <c>AddHubStorage</c>; API keys are checked when <c>AddHubNotifications</c> is added.
+    /// auto, terminal or file). Needs <c>AddHubStorage</c>: the API keys (<see cref="ApiKeyStore"/>) are its table <c>api_keys</c>.
     /// </summary>
     public static IServiceCollection AddHubAuth(this IServiceCollection services)
     {
@@ -41,6 +42,8 @@ public static class HubAuthServiceCollectionExtensions
             return new HubConsole(output, configuration[HubConsole.FileSetting], structured, keepsFile: sandbox);
         });
         services.TryAddSingleton<HubAdminKey>();
+        services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<BearerKeyThrottle>();
         services.AddHostedService<HubAdminKeyStartup>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, BearerKeyHandler>(HubAuth.BearerScheme, displayName: null, _ => { });

@@ -1,4 +1,4 @@
-using Larkway.Hub.Notifications;
+using Larkway.Hub.Platform.Auth.ApiKeys;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 

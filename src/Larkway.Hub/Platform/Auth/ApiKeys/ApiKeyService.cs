@@ -1,4 +1,4 @@
-namespace Larkway.Hub.Notifications;
+namespace Larkway.Hub.Platform.Auth.ApiKeys;
 
 /// <summary>
 /// The API keys' application logic, apart from HTTP: checks a new key's name and types before the store makes it. The

@@ -4,7 +4,7 @@ using System.Text;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace Larkway.Hub.Notifications;
+namespace Larkway.Hub.Platform.Auth.ApiKeys;
 
 /// <summary>
 /// API keys of business systems. A key is shown once, when created; only its SHA-256 is stored. Each key may send
@@ -131,10 +131,13 @@ internal sealed class ApiKeyStore(IDbContextFactory<HubDbContext> contexts, HubD
         return false;
     }
 
+    /// <summary>The longest type pattern: a notification type's own limit (the notifications API's <c>type</c>).</summary>
+    public const int MaxPatternLength = 128;
+
     /// <summary>Checks a type pattern given when creating a key.</summary>
     public static bool IsValidPattern(string pattern) =>
         pattern == "*"
-        || (pattern.Length is > 0 and <= NotificationLimits.MaxTypeLength
+        || (pattern.Length is > 0 and <= MaxPatternLength
             && pattern.TrimEnd('*').TrimEnd('.').All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
             && (!pattern.Contains('*', StringComparison.Ordinal) || (pattern.EndsWith(".*", StringComparison.Ordinal) && pattern.IndexOf('*', StringComparison.Ordinal) == pattern.Length - 1)));
 
