@@ -71,8 +71,9 @@ public sealed class AppFlowBrowserTests(BrowserFixture browser) : IClassFixture<
 
         // Paste the URLs the page shows into the (emulated) developer console; it checks each with a challenge.
         row = page.Locator("tr[data-app='procurement']");
-        var eventsUrl = await row.Locator(".events-url").TextContentAsync();
-        var cardsUrl = await row.Locator(".cards-url").TextContentAsync();
+        var urls = page.Locator("tr[data-app-urls='procurement']");
+        var eventsUrl = await urls.Locator(".events-url").TextContentAsync();
+        var cardsUrl = await urls.Locator(".cards-url").TextContentAsync();
         eventsUrl.ShouldBe(hub.Url("/feishu/apps/procurement/events"));
         await PutAsync(control, $"/_emulator/apps/{AppId}/event-subscription", new { url = eventsUrl, encrypt_key = EncryptKey, verification_token = VerificationToken });
         await PutAsync(control, $"/_emulator/apps/{AppId}/callback", new { url = cardsUrl });

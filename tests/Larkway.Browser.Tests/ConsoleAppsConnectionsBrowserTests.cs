@@ -35,4 +35,27 @@ public sealed class ConsoleAppsConnectionsBrowserTests(BrowserFixture browser) :
         await Screenshots.SaveAsync(page, "console-apps-connections-1280");
         hub.CspViolations.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_loopback_events_URL_says_a_platform_cannot_reach_it_and_names_the_setting_a_public_one_does_not()
+    {
+        await using (var sandbox = await ConsoleHub.StartAsync(browser.Browser))
+        {
+            await sandbox.SignInAsync();
+            await sandbox.Page.SetViewportSizeAsync(1280, 900);
+            await sandbox.Page.GotoAsync(sandbox.Url("/console/apps"));
+            var note = sandbox.Page.Locator("tr[data-app-urls='default'] td.app-urls .loopback-note");
+            await Assertions.Expect(note).ToContainTextAsync("a real platform cannot");
+            await Assertions.Expect(note.Locator("code")).ToHaveTextAsync("LARKWAY_PUBLIC_URL");
+            await Screenshots.SaveAsync(sandbox.Page, "console-apps-loopback-1280", fullPage: false);
+            await sandbox.Page.GotoAsync(sandbox.Url("/console/apps/edit/wecom-sandbox"));
+            await Assertions.Expect(sandbox.Page.Locator(".callback-url .loopback-note")).ToBeVisibleAsync();
+        }
+
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser, new Dictionary<string, string?> { ["Larkway:PublicUrl"] = "https://hub.example.com" });
+        await hub.SignInAsync();
+        await hub.Page.GotoAsync(hub.Url("/console/apps"));
+        await Assertions.Expect(hub.Page.Locator("tr[data-app-urls='default'] code.events-url")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^https://hub\\.example\\.com/"));
+        await Assertions.Expect(hub.Page.Locator(".loopback-note")).ToHaveCountAsync(0);
+    }
 }

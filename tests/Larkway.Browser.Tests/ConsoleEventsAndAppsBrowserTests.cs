@@ -72,7 +72,7 @@ public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : I
 
         var row = page.Locator("tr[data-app='dt-org']");
         await Assertions.Expect(row.Locator(".app-platform")).ToContainTextAsync("DingTalk");
-        await Assertions.Expect(row.Locator(".events-url")).ToHaveTextAsync(hub.Url("/dingtalk/apps/dt-org/callback"));
+        await Assertions.Expect(page.Locator("tr[data-app-urls='dt-org'] .events-url")).ToHaveTextAsync(hub.Url("/dingtalk/apps/dt-org/callback"));
         await Assertions.Expect(row).ToContainTextAsync("qyapi_robot_sendmsg");
 
         // Where its Stream connection stands is on the row: DingTalk refuses this made-up secret, so never "connected".
@@ -138,7 +138,7 @@ public sealed class ConsoleEventsAndAppsBrowserTests(BrowserFixture browser) : I
         await Assertions.Expect(page.GetByText($"paste the callback URL {callback}")).ToBeVisibleAsync();
         var row = page.Locator("tr[data-app='wc-console']");
         await Assertions.Expect(row.Locator(".app-platform")).ToContainTextAsync("WeCom");
-        await Assertions.Expect(row.Locator(".events-url")).ToHaveTextAsync(callback);
+        await Assertions.Expect(page.Locator("tr[data-app-urls='wc-console'] .events-url")).ToHaveTextAsync(callback);
         await Assertions.Expect(row).ToContainTextAsync("EncodingAESKey: set");
 
         // Test connection reaches the Emulator's WeCom with the stored corp id and Secret.

@@ -194,7 +194,7 @@ public sealed class ConsoleFirstHourBrowserTests(BrowserFixture browser) : IClas
 
         // An app's events URL too.
         await page.GotoAsync(hub.Url("/console/apps"));
-        var events = page.Locator("tr[data-app='dingtalk-sandbox'] .url-box", new() { Has = page.Locator("code.events-url") });
+        var events = page.Locator("tr[data-app-urls='dingtalk-sandbox'] .url-box", new() { Has = page.Locator("code.events-url") });
         await events.Locator("button.copy").ClickAsync();
         (await page.EvaluateAsync<string>("() => navigator.clipboard.readText()")).ShouldBe(hub.Url("/dingtalk/apps/dingtalk-sandbox/callback"));
 

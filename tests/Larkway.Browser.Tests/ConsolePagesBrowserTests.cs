@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Larkway.Emulator.Seed;
 using Larkway.Hub.Feishu.Inbound;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Notifications;
@@ -36,10 +35,10 @@ public sealed class ConsolePagesBrowserTests(BrowserFixture browser) : IClassFix
             subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
         }
 
-        var (keyId, secret) = await CreateKeyAsync(admin, KeyName, "*");
+        var (keyId, secret) = await ConsoleSeed.CreateKeyAsync(admin, KeyName, "*");
         using var erp = hub.Api(secret);
-        var first = await CreateApprovalAsync(erp, "PO-1001", "团队建设 offsite, ¥ 1,200");
-        var second = await CreateApprovalAsync(erp, "PO-1002", "Keyboards");
+        var first = await ConsoleSeed.CreateApprovalAsync(erp, "PO-1001", "团队建设 offsite, ¥ 1,200");
+        var second = await ConsoleSeed.CreateApprovalAsync(erp, "PO-1002", "Keyboards");
         using (var cancelled = await erp.PostAsync($"/api/v1/approvals/{second}/cancel", null))
         {
             cancelled.StatusCode.ShouldBe(HttpStatusCode.OK, await cancelled.Content.ReadAsStringAsync());
@@ -183,12 +182,12 @@ public sealed class ConsolePagesBrowserTests(BrowserFixture browser) : IClassFix
     {
         await using var hub = await ConsoleHub.StartAsync(browser.Browser);
         using var admin = hub.Api(ConsoleHub.AdminKey);
-        var (keyId, secret) = await CreateKeyAsync(admin, KeyName, "requisition.*");
-        var (revokedId, revokedSecret) = await CreateKeyAsync(admin, "Old ERP", "requisition.*");
+        var (keyId, secret) = await ConsoleSeed.CreateKeyAsync(admin, KeyName, "requisition.*");
+        var (revokedId, revokedSecret) = await ConsoleSeed.CreateKeyAsync(admin, "Old ERP", "requisition.*");
         using var erp = hub.Api(secret);
         using var old = hub.Api(revokedSecret);
-        var id = await SendRequisitionAsync(erp, "pr-1");
-        var fromOld = await SendRequisitionAsync(old, "pr-2");
+        var id = await ConsoleSeed.SendRequisitionAsync(erp, "pr-1");
+        var fromOld = await ConsoleSeed.SendRequisitionAsync(old, "pr-2");
         (await admin.DeleteAsync($"/api/v1/api-keys/{revokedId}")).EnsureSuccessStatusCode();
 
         // A notification whose key no longer exists (a row from before, a key removed by hand).
@@ -359,49 +358,6 @@ public sealed class ConsolePagesBrowserTests(BrowserFixture browser) : IClassFix
             """);
         (await page.Locator("code.name").CountAsync()).ShouldBeGreaterThan(0);
         broken.ShouldBeEmpty($"names split inside a word at {page.ViewportSize?.Width} px");
-    }
-
-    private static async Task<(string Id, string Secret)> CreateKeyAsync(HttpClient admin, string name, string types)
-    {
-        using var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name, types = new[] { types } });
-        var text = await created.Content.ReadAsStringAsync();
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, text);
-        using var body = JsonDocument.Parse(text);
-        return (body.RootElement.GetProperty("id").GetString()!, body.RootElement.GetProperty("key").GetString()!);
-    }
-
-    private static async Task<string> CreateApprovalAsync(HttpClient api, string reference, string reason)
-    {
-        using var created = await api.PostAsJsonAsync("/api/v1/approvals", new
-        {
-            approval_code = DefaultApprovals.PaymentCode,
-            applicant = new { email = "alice@example.com" },
-            title = "Payment " + reference,
-            reference,
-            form = new { amount = new { value = 1200, currency = "CNY" }, reason, method = "bank" },
-            idempotency_key = reference,
-        });
-        var text = await created.Content.ReadAsStringAsync();
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
-    }
-
-    private static async Task<string> SendRequisitionAsync(HttpClient api, string key)
-    {
-        using var created = await api.PostAsJsonAsync("/api/v1/notifications", new
-        {
-            type = "requisition.submitted",
-            idempotency_key = key,
-            data = new
-            {
-                requisition = new { number = "PR-2026-0099", title = "Docking stations", amount = "¥ 4,200.00", url = "https://erp.example.com/pr/99" },
-                requester = new { name = "Bob Li", email = "bob@example.com" },
-                approver = new { name = "Alice Chen", email = "alice@example.com" },
-            },
-        });
-        var text = await created.Content.ReadAsStringAsync();
-        created.StatusCode.ShouldBe(HttpStatusCode.Accepted, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
     }
 
     private static async Task<int> AuditRowsAsync(ConsoleHub hub, string action)

@@ -27,11 +27,14 @@ internal static class ConsoleHtml
     }
 
     /// <summary>
-    /// An id (<c>ou_…</c>, <c>ntf_…</c>, a message id) as code that may break anywhere but keeps a column wide enough to
-    /// read (<c>code.id</c> in console.css); nothing for none, so an empty cell shows no empty box.
+    /// An id (<c>ou_…</c>, <c>ntf_…</c>, a message id) as code, whole in its title: in a table a long one shows its start
+    /// on one line and ends in an ellipsis (<c>code.id</c> in console.css), its text still whole to select, copy and find;
+    /// nothing for none, so an empty cell shows no empty box.
     /// </summary>
     public static IHtmlContent Id(string? id) =>
-        string.IsNullOrEmpty(id) ? HtmlString.Empty : new HtmlContentBuilder().AppendHtml("<code class=\"id\">").Append(id).AppendHtml("</code>");
+        string.IsNullOrEmpty(id)
+            ? HtmlString.Empty
+            : new HtmlContentBuilder().AppendHtml("<code class=\"id\" title=\"").Append(id).AppendHtml("\">").Append(id).AppendHtml("</code>");
 
     /// <summary>
     /// A URL (an events or callback URL to paste, a base URL, a webhook's endpoint) on one line, never broken inside: a long
@@ -66,6 +69,17 @@ internal static class ConsoleHtml
 
     /// <inheritdoc cref="Url(string?, string?, string?)"/>
     public static IHtmlContent Url(Uri? url, string? kind = null, string? id = null) => Url(url?.ToString(), kind, id);
+
+    /// <summary>
+    /// Beside URLs to paste into a platform's developer console: when they are on a loopback address (the sandbox, or a Hub
+    /// reached as 127.0.0.1 with no public URL set), a note that the platform cannot reach them and which setting gives the
+    /// Hub its public address; nothing otherwise.
+    /// </summary>
+    public static IHtmlContent LoopbackNote(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IsLoopback
+            ? new HtmlContentBuilder().AppendHtml("<span class=\"loopback-note\">").Append(uri.Host)
+                .AppendHtml(" is this machine: the sandbox's Emulator reaches these URLs, a real platform cannot. Set <code class=\"setting\">LARKWAY_PUBLIC_URL</code> to the address it reaches the Hub at.</span>")
+            : HtmlString.Empty;
 
     /// <summary>A stored comma-separated list of names (a key's allowed types, a subscription's event types), each as <see cref="Name"/>.</summary>
     public static IHtmlContent Names(string? commaSeparated)

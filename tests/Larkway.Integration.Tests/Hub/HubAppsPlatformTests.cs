@@ -75,13 +75,14 @@ public sealed class HubAppsPlatformTests
 
         // The list: its name, its words for the secrets, and the common Events and Card URLs on its own path.
         var list = await console.Http.GetStringAsync("/console/apps");
-        var row = list[list.IndexOf("<tr data-app=\"chat\">", StringComparison.Ordinal)..];
+        var row = list[list.IndexOf("<tr class=\"app-row\" data-app=\"chat\">", StringComparison.Ordinal)..];
         row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
         row.ShouldContain("<td class=\"app-platform\">TestChat<span class=\"url-line\">");
         row.ShouldContain("Bot Secret: set");
         row.ShouldContain("Signing Key: ");
         row.ShouldContain("Check Token: ");
-        row.ShouldContain("/testchat/apps/chat/callback</code>");
+        list.ShouldContain("<tr class=\"app-urls-row\" data-app-urls=\"chat\">");
+        list[list.IndexOf("data-app-urls=\"chat\"", StringComparison.Ordinal)..].ShouldContain("/testchat/apps/chat/callback</code>");
         row.ShouldContain("<code>messages:send</code>");
 
         // The add form offers it, and gives it the common fields under its labels (nothing of Feishu's own form).
