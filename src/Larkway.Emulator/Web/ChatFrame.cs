@@ -46,16 +46,20 @@ internal static class ChatFrame
     }
 
     /// <summary>
-    /// Polls the timeline fragment every second and swaps it in when it changed, keeping the composer as typed; scrolls to
-    /// the newest message when the reader was at the bottom.
+    /// Opens the page at the newest message (a chat is read from its end; a link to an anchor is left alone), again once
+    /// pictures have loaded unless the reader moved meanwhile. Polls the timeline fragment every second and swaps it in when
+    /// it changed, keeping the composer as typed; scrolls to the newest message when the reader was at the bottom.
     /// </summary>
     private const string PollScript = """
         <script>
         (function(){var t=document.getElementById('timeline');if(!t)return;
         function bottom(){return window.innerHeight+window.scrollY>=document.body.scrollHeight-40;}
+        function end(){window.scrollTo(0,document.body.scrollHeight);}
+        if(!location.hash){var moved=false;['wheel','keydown','mousedown','touchmove'].forEach(function(e){addEventListener(e,function(){moved=true;},{once:true,passive:true});});
+        document.addEventListener('DOMContentLoaded',end);addEventListener('load',function(){if(!moved)end();});}
         function poll(){var u=t.dataset.src+(t.dataset.src.indexOf('?')<0?'?':'&')+'since='+t.dataset.hash;
         fetch(u,{cache:'no-store'}).then(function(r){if(r.status!==200)return;var h=r.headers.get('x-timeline-hash');
-        return r.text().then(function(html){var b=bottom();t.innerHTML=html;t.dataset.hash=h;if(b)window.scrollTo(0,document.body.scrollHeight);});})
+        return r.text().then(function(html){var b=bottom();t.innerHTML=html;t.dataset.hash=h;if(b)end();});})
         .catch(function(){}).finally(function(){setTimeout(poll,1000);});}
         setTimeout(poll,1000);})();
         </script>
