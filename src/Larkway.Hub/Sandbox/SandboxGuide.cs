@@ -110,7 +110,7 @@ internal static partial class SandboxGuide
         }
 
         await output.WriteLineAsync($"    {Curl(hub, time)}").ConfigureAwait(false);
-        await output.WriteLineAsync($"  then open the Emulator's chat \"Direct: {emulator.State.Apps[0].BotName} ↔ Alice Chen\" for the card; the console's Deliveries page shows the send.").ConfigureAwait(false);
+        await output.WriteLineAsync($"  then open the Emulator's chat \"Direct: {emulator.State.Apps[0].BotName} ↔ Alice Chen\" for the card; the console's Notifications page, {new Uri(hub, "/console/notifications")}, shows the send.").ConfigureAwait(false);
         await output.WriteLineAsync("  ask for an approval as Alice (docs/hub-approvals.md). Payment: Bob, then Carol and Dave decide:").ConfigureAwait(false);
         await output.WriteLineAsync($"    {ApprovalCurl(hub, PaymentBody(time))}").ConfigureAwait(false);
         await output.WriteLineAsync("  General request: you pick the approvers of its self-select node 'approvers', who decide one after another:").ConfigureAwait(false);
