@@ -6,17 +6,17 @@ namespace Larkway.Emulator.AiBackend;
 /// <summary>
 /// The fake model: a deterministic answer derived from the question (the same question, turn and length always give the
 /// same answer), split into the tokens it is streamed in. The answer echoes the question, names every placeholder it
-/// received (<c>[PHONE_1]</c>, <c>&lt;EMAIL_2&gt;</c>) so a client's masking round trip can be checked, then adds the
-/// configured number of generated words.
+/// received (<c>[PHONE_1]</c>, <c>&lt;EMAIL_2&gt;</c>) so a client's masking round trip can be checked, says in words what
+/// was masked (the bare names, which a client's restorer leaves alone, so a person sees what the backend saw), then adds
+/// the configured number of words of a fixed explanation, so whoever reads it in a chat knows what answered.
 /// </summary>
 internal static partial class FakeAnswer
 {
-    private static readonly string[] Vocabulary =
-    [
-        "the", "assistant", "checked", "your", "request", "and", "found", "that", "a", "simple", "answer", "works", "best",
-        "here", "because", "policy", "allows", "it", "today", "so", "please", "note", "next", "steps", "are", "clear",
-        "team", "will", "follow", "up", "with", "details", "soon", "meanwhile", "review", "document", "shared", "earlier",
-    ];
+    // What the generated words say: the first sentence is the default 24 words; longer answers repeat the paragraph.
+    private static readonly string[] Script = (
+        "This is the Emulator's fake AI backend, not a model: it repeats each question as it arrived, so you see what the Hub sent. "
+        + "A real backend, Dify or OpenAI-compatible, would answer here instead; this one only shows that the question got through "
+        + "and that the answer streams back into the chat, one word after another.").Split(' ');
 
     /// <summary>The longest run of non-space characters sent as one token (CJK text has no spaces to split on).</summary>
     private const int MaxTokenChars = 4;
@@ -33,7 +33,13 @@ internal static partial class FakeAnswer
             text.Append("(turn ").Append(turn).Append(") ");
         }
 
-        text.Append("You asked: ").Append(question.Trim()).Append('.');
+        var asked = question.Trim();
+        text.Append("You asked: ").Append(asked);
+        if (!EndsSentence(asked))
+        {
+            text.Append('.');
+        }
+
         if (files is { Count: > 0 })
         {
             text.Append(" Files read: ").AppendJoin(", ", files).Append('.');
@@ -43,21 +49,30 @@ internal static partial class FakeAnswer
         if (placeholders.Count > 0)
         {
             text.Append(" Placeholders kept: ").AppendJoin(", ", placeholders).Append('.');
+            text.Append(" The Hub masked ").Append(placeholders.Count == 1 ? "one value" : placeholders.Count + " values")
+                .Append(" before the question reached me: ").AppendJoin(", ", placeholders.Select(p => p[1..^1])).Append('.');
         }
 
-        var random = new Random(Seed(question, turn));
         for (var i = 0; i < words; i++)
         {
-            text.Append(' ').Append(Vocabulary[random.Next(Vocabulary.Length)]);
+            text.Append(' ').Append(Script[i % Script.Length]);
         }
 
-        if (words > 0)
+        // Cut mid-sentence, the answer still ends like one.
+        if (words > 0 && !EndsSentence(Script[(words - 1) % Script.Length]))
         {
-            text.Append('.');
+            while (text[^1] is ',' or ';' or ':')
+            {
+                text.Length--;
+            }
+
+            text.Append('…');
         }
 
         return text.ToString();
     }
+
+    private static bool EndsSentence(string text) => text.Length > 0 && text[^1] is '.' or '?' or '!' or '。' or '？' or '！';
 
     /// <summary>The placeholders in <paramref name="text"/>, in order of first appearance, each once.</summary>
     public static IReadOnlyList<string> Placeholders(string text) =>
@@ -84,18 +99,6 @@ internal static partial class FakeAnswer
 
     /// <summary>A rough token count of a prompt (its words), for the usage figures.</summary>
     public static int CountTokens(string text) => Tokens(text).Count;
-
-    // FNV-1a: string.GetHashCode is randomised per process, and the answer must be the same across restarts.
-    private static int Seed(string question, int turn)
-    {
-        var hash = 2166136261u;
-        foreach (var c in question)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)((hash ^ (uint)turn) & 0x7fffffff);
-    }
 
     [GeneratedRegex(@"\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_\d+\]|<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_\d+>", RegexOptions.CultureInvariant)]
     private static partial Regex PlaceholderPattern();

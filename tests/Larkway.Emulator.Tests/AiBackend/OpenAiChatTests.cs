@@ -237,7 +237,7 @@ public sealed class OpenAiChatTests(AiBackendFixture fixture) : IClassFixture<Ai
         using var broken = await CompleteAsync(Parts("data:image/png;base64,not base64!"));
 
         var answer = (await AiHttp.JsonAsync(inline)).GetProperty("choices")[0].GetProperty("message").Str("content");
-        Assert.StartsWith("You asked: what is this?. Files read: image (image/png, 300 bytes).", answer, StringComparison.Ordinal);
+        Assert.StartsWith("You asked: what is this? Files read: image (image/png, 300 bytes).", answer, StringComparison.Ordinal);
         Assert.Contains("Files read: cat.jpg (image, by URL).", (await AiHttp.JsonAsync(linked)).GetProperty("choices")[0].GetProperty("message").Str("content"), StringComparison.Ordinal);
         Assert.Equal(400, (int)broken.StatusCode);
         Assert.Contains("image_url", (await AiHttp.JsonAsync(broken)).GetProperty("error").Str("message"), StringComparison.Ordinal);
