@@ -78,7 +78,7 @@ internal static class ConsoleHtml
     public static IHtmlContent LoopbackNote(string origin) =>
         Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IsLoopback
             ? new HtmlContentBuilder().AppendHtml("<span class=\"loopback-note\">").Append(uri.Host)
-                .AppendHtml(" is this machine: the sandbox's Emulator reaches these URLs, a real platform cannot. Set <code class=\"setting\">LARKWAY_PUBLIC_URL</code> to the address it reaches the Hub at.</span>")
+                .AppendHtml(" is this machine: the sandbox's Emulator reaches it, a real platform cannot. Set <code class=\"setting\">LARKWAY_PUBLIC_URL</code> to the address it reaches the Hub at.</span>")
             : HtmlString.Empty;
 
     /// <summary>A stored comma-separated list of names (a key's allowed types, a subscription's event types), each as <see cref="Name"/>.</summary>
