@@ -67,3 +67,10 @@ if [ ! -d "$compat/node_modules/openid-client" ]; then
   echo "installing $compat npm packages"
   (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# standardwebhooks, the Standard Webhooks reference library for JavaScript, verifies the Hub's outbound webhooks unchanged.
+compat=tests/compat/standardwebhooks
+if [ ! -d "$compat/node_modules/standardwebhooks" ]; then
+  echo "installing $compat npm packages"
+  (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
+fi

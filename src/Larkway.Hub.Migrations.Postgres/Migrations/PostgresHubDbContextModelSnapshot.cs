@@ -16,7 +16,7 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.11")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -2628,49 +2628,6 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                     b.ToTable("hub_metric_minutes", (string)null);
                 });
 
-            modelBuilder.Entity("Larkway.Hub.Platform.Auth.ApiKeys.ApiKeyRow", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("id");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("name");
-
-                    b.Property<long?>("RevokedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("revoked_at");
-
-                    b.Property<string>("SecretHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("secret_hash");
-
-                    b.Property<string>("Types")
-                        .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
-                        .HasColumnName("types");
-
-                    b.HasKey("Id")
-                        .HasName("pk_api_keys");
-
-                    b.HasIndex("SecretHash")
-                        .IsUnique()
-                        .HasDatabaseName("ux_api_keys_secret_hash");
-
-                    b.ToTable("api_keys", (string)null);
-                });
-
             modelBuilder.Entity("Larkway.Hub.Notifications.NotificationActionRow", b =>
                 {
                     b.Property<long>("Id")
@@ -3054,6 +3011,49 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                     b.ToTable("hub_audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Platform.Auth.ApiKeys.ApiKeyRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<string>("Types")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("types");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_keys");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique()
+                        .HasDatabaseName("ux_api_keys_secret_hash");
+
+                    b.ToTable("api_keys", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Platform.DataProtection.HubDataProtectionKeyRow", b =>
                 {
                     b.Property<long>("Id")
@@ -3325,6 +3325,15 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasMaxLength(8192)
                         .HasColumnType("character varying(8192)")
                         .HasColumnName("event_types");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("previous_secret");
+
+                    b.Property<long?>("PreviousSecretExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("previous_secret_expires_at");
 
                     b.Property<string>("Secret")
                         .IsRequired()

@@ -14,7 +14,7 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.11");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Larkway.Hub.AdminConsole.Auth.ConsoleAdminGrantRow", b =>
                 {
@@ -2595,49 +2595,6 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                     b.ToTable("hub_metric_minutes", (string)null);
                 });
 
-            modelBuilder.Entity("Larkway.Hub.Platform.Auth.ApiKeys.ApiKeyRow", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
-
-                    b.Property<long?>("RevokedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("revoked_at");
-
-                    b.Property<string>("SecretHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("secret_hash");
-
-                    b.Property<string>("Types")
-                        .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("types");
-
-                    b.HasKey("Id")
-                        .HasName("pk_api_keys");
-
-                    b.HasIndex("SecretHash")
-                        .IsUnique()
-                        .HasDatabaseName("ux_api_keys_secret_hash");
-
-                    b.ToTable("api_keys", (string)null);
-                });
-
             modelBuilder.Entity("Larkway.Hub.Notifications.NotificationActionRow", b =>
                 {
                     b.Property<long>("Id")
@@ -3015,6 +2972,49 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                     b.ToTable("hub_audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Platform.Auth.ApiKeys.ApiKeyRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<string>("Types")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("types");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_keys");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique()
+                        .HasDatabaseName("ux_api_keys_secret_hash");
+
+                    b.ToTable("api_keys", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Platform.DataProtection.HubDataProtectionKeyRow", b =>
                 {
                     b.Property<long>("Id")
@@ -3280,6 +3280,15 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasMaxLength(8192)
                         .HasColumnType("TEXT")
                         .HasColumnName("event_types");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_secret");
+
+                    b.Property<long?>("PreviousSecretExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_secret_expires_at");
 
                     b.Property<string>("Secret")
                         .IsRequired()

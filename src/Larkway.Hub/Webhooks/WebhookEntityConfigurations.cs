@@ -16,6 +16,8 @@ internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguratio
         e.Property(x => x.EventTypes).HasColumnName("event_types").HasMaxLength(8192).IsRequired();
         e.Property(x => x.Description).HasColumnName("description").HasMaxLength(500).IsRequired();
         e.Property(x => x.Secret).HasColumnName("secret").HasMaxLength(1024).IsRequired();
+        e.Property(x => x.PreviousSecret).HasColumnName("previous_secret").HasMaxLength(1024);
+        e.Property(x => x.PreviousSecretExpiresAt).HasColumnName("previous_secret_expires_at");
         e.Property(x => x.CreatedAt).HasColumnName("created_at");
     }
 }

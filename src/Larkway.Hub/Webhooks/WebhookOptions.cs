@@ -43,6 +43,16 @@ public sealed class WebhookOptions : IQueueOptions, IValidatableObject
     /// <summary>How long a dead-lettered delivery is kept after it was queued, for a replay; at least <see cref="Retention"/>. Default 90 days.</summary>
     public TimeSpan DeadLetterRetention { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// After a secret rotation, how long the previous secret is still signed with (a second <c>v1,</c> signature in
+    /// <c>webhook-signature</c>; alone in the older <c>X-Larkway-Signature</c>). From 0 (dropped at once) to 30 days;
+    /// default 24 h.
+    /// </summary>
+    public TimeSpan SecretRotationWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Longest <see cref="SecretRotationWindow"/>.</summary>
+    internal static readonly TimeSpan MaxSecretRotationWindow = TimeSpan.FromDays(30);
+
     internal IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays is { Count: > 0 } delays
         ? [.. delays]
         : [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
@@ -68,6 +78,11 @@ public sealed class WebhookOptions : IQueueOptions, IValidatableObject
         if (RequestTimeout <= TimeSpan.Zero)
         {
             yield return new("Larkway:Webhooks:RequestTimeout must be positive.", [nameof(RequestTimeout)]);
+        }
+
+        if (SecretRotationWindow < TimeSpan.Zero || SecretRotationWindow > MaxSecretRotationWindow)
+        {
+            yield return new("Larkway:Webhooks:SecretRotationWindow must be from 00:00:00 (the previous secret is dropped at once) to 30.00:00:00.", [nameof(SecretRotationWindow)]);
         }
 
         if (!(LeaseDuration >= RequestTimeout + TimeSpan.FromSeconds(5)))

@@ -24,6 +24,15 @@ public sealed class WebhookSubscriptionRow
     /// </summary>
     public string Secret { get; set; } = "";
 
+    /// <summary>
+    /// The secret <see cref="Secret"/> replaced at the last rotation, protected like it; still signed with until
+    /// <see cref="PreviousSecretExpiresAt"/>, so receivers can switch without a gap. Null when none is valid.
+    /// </summary>
+    public string? PreviousSecret { get; set; }
+
+    /// <summary>When <see cref="PreviousSecret"/> stops being signed with (the rotation plus <see cref="WebhookOptions.SecretRotationWindow"/>).</summary>
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+
     /// <summary>When created.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 }

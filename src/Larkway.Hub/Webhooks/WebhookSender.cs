@@ -82,16 +82,28 @@ internal sealed partial class WebhookSender(
         }
     }
 
-    /// <summary>The signed POST of the stored envelope.</summary>
+    /// <summary>
+    /// The signed POST of the stored envelope (the subscription's secrets in plain text). Standard Webhooks headers: the
+    /// delivery id as <c>webhook-id</c> (the same on every attempt, equal to <c>X-Larkway-Delivery</c>), the attempt's time,
+    /// and a <c>v1,</c> signature per valid secret, the current first. The older <c>X-Larkway-Signature</c> is keyed with the
+    /// previous secret while it is valid, then with the current one: a receiver of that form keeps its secret through the
+    /// rotation window and switches when it ends.
+    /// </summary>
     internal static HttpRequestMessage CreateRequest(WebhookDeliveryRow delivery, WebhookSubscriptionRow subscription, DateTimeOffset now)
     {
         var timestamp = now.ToUnixTimeSeconds();
         var payload = delivery.Payload;
+        var id = delivery.Id.ToString(CultureInfo.InvariantCulture);
+        var previous = subscription.PreviousSecret is { } kept && subscription.PreviousSecretExpiresAt > now ? kept : null;
+        string[] secrets = previous is null ? [subscription.Secret] : [subscription.Secret, previous];
         var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new ByteArrayContent(payload) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.TryAddWithoutValidation(WebhookSignature.StandardIdHeader, id);
+        request.Headers.TryAddWithoutValidation(WebhookSignature.StandardTimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(WebhookSignature.StandardSignatureHeader, WebhookSignature.StandardSignatures(secrets, id, timestamp, payload));
         request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(WebhookSignature.DeliveryHeader, delivery.Id.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, WebhookSignature.Compute(subscription.Secret, timestamp, payload));
+        request.Headers.TryAddWithoutValidation(WebhookSignature.DeliveryHeader, id);
+        request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, WebhookSignature.Compute(previous ?? subscription.Secret, timestamp, payload));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Larkway-Hub", "1.0"));
         return request;
     }

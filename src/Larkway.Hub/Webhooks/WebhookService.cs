@@ -40,6 +40,9 @@ internal sealed class WebhookService(WebhookStore store, IWorkQueue<WebhookDeliv
     /// <summary>Up to <paramref name="take"/> + 1 subscriptions in creation order after <paramref name="after"/>.</summary>
     public Task<IReadOnlyList<WebhookSubscriptionRow>> ListPageAsync(string? after, int take, CancellationToken cancellationToken) => store.ListSubscriptionsPageAsync(after, take, cancellationToken);
 
+    /// <summary>A new signing secret for subscription <paramref name="id"/>, the previous one kept for the rotation window; null when none has the id.</summary>
+    public Task<WebhookSecretRotation?> RotateSecretAsync(string id, CancellationToken cancellationToken) => store.RotateSecretAsync(id, cancellationToken);
+
     /// <summary>Deletes a subscription; false when none has the id.</summary>
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => store.DeleteSubscriptionAsync(id, cancellationToken);
 

@@ -5,6 +5,7 @@ using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Webhooks;
 
@@ -19,6 +20,7 @@ internal sealed class WebhookStore(
     IHubStorageProvider provider,
     WorkSignals signals,
     HubSecretProtector protector,
+    IOptions<WebhookOptions> options,
     TimeProvider time)
 {
     // Fan-out runs for every handled event, and most Hubs have few subscriptions that rarely change: they are read
@@ -50,6 +52,45 @@ internal sealed class WebhookStore(
             // Stored protected; the caller shows the plaintext once.
             row.Secret = secret;
             return row;
+        }
+    }
+
+    /// <summary>
+    /// Gives subscription <paramref name="id"/> a new signing secret and keeps the one it replaces valid for
+    /// <see cref="WebhookOptions.SecretRotationWindow"/> (a secret kept from an earlier rotation is dropped). Returns the new
+    /// secret in plain text, for the caller to show once; null when no subscription has the id.
+    /// </summary>
+    public async Task<WebhookSecretRotation?> RotateSecretAsync(string id, CancellationToken cancellationToken)
+    {
+        var window = options.Value.SecretRotationWindow;
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                var current = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Id == id).Select(s => s.Secret)
+                    .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                {
+                    return null;
+                }
+
+                var secret = WebhookSignature.NewSecret();
+                var protectedSecret = protector.Protect(secret);
+                var previous = window > TimeSpan.Zero ? (HubSecretProtector.IsProtected(current) ? current : protector.Protect(current)) : null;
+                DateTimeOffset? expiresAt = previous is null ? null : time.GetUtcNow() + window;
+
+                // Only over the secret just read: a concurrent rotation (or the start-up protection) makes this one read again.
+                var updated = await db.WebhookSubscriptions.Where(s => s.Id == id && s.Secret == current)
+                    .ExecuteUpdateAsync(
+                        u => u.SetProperty(s => s.Secret, protectedSecret).SetProperty(s => s.PreviousSecret, previous).SetProperty(s => s.PreviousSecretExpiresAt, expiresAt),
+                        cancellationToken)
+                    .ConfigureAwait(false);
+                if (updated == 1)
+                {
+                    return new WebhookSecretRotation(id, secret, expiresAt);
+                }
+            }
         }
     }
 
@@ -282,7 +323,10 @@ internal sealed class WebhookStore(
         writer.WriteEndObject();
     }
 
-    /// <summary>The subscription a delivery goes to, its signing secret readable; null when it was deleted meanwhile.</summary>
+    /// <summary>
+    /// The subscription a delivery goes to, its signing secrets readable (the previous one as long as it is kept; the
+    /// sender checks its expiry); null when it was deleted meanwhile.
+    /// </summary>
     public async Task<WebhookSubscriptionRow?> GetSubscriptionAsync(string id, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -293,6 +337,7 @@ internal sealed class WebhookStore(
             {
                 // An untracked copy: the sender signs with the plaintext (legacy plaintext rows read as they are).
                 row.Secret = protector.Unprotect(row.Secret);
+                row.PreviousSecret = row.PreviousSecret is { } previous ? protector.Unprotect(previous) : null;
             }
 
             return row;
@@ -355,6 +400,9 @@ internal sealed class WebhookStore(
         return await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
     }
 }
+
+/// <summary>A rotated secret: the new one in plain text (shown once), and when the replaced one stops being signed with (null: at once).</summary>
+internal sealed record WebhookSecretRotation(string SubscriptionId, string Secret, DateTimeOffset? PreviousSecretExpiresAt);
 
 /// <summary>Queues webhook deliveries for every handled inbox event, of every platform.</summary>
 internal sealed class WebhookFanOut(WebhookStore store) : IInboxEventObserver

@@ -35,6 +35,7 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
         webhooks.MapGet("", ListAsync).WithName("ListWebhooks");
         webhooks.MapDelete("/{id}", DeleteAsync).WithName("DeleteWebhook");
         webhooks.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries");
+        webhooks.MapPost("/{id}/secret/rotate", RotateSecretAsync).WithName("RotateWebhookSecret");
 
         var deliveries = endpoints.MapGroup("/api/v1/webhook-deliveries");
         deliveries.RequireHubAdmin("manages webhooks");
@@ -89,6 +90,24 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
 
         await ApiAudit.WriteAsync(http, "webhook.delete", id).ConfigureAwait(false);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// A new signing secret for the subscription, shown only in this answer; the previous one is still signed with until
+    /// <c>previous_secret_expires_at</c> (<c>Larkway:Webhooks:SecretRotationWindow</c> from now).
+    /// </summary>
+    private static async Task<Results<JsonHttpResult<WebhookSecretRotatedDto>, ProblemHttpResult>> RotateSecretAsync(
+        HttpContext http, string id, [FromServices] WebhookService webhooks, CancellationToken cancellationToken)
+    {
+        if (await webhooks.RotateSecretAsync(id, cancellationToken).ConfigureAwait(false) is not { } rotated)
+        {
+            return NotFound(id);
+        }
+
+        await ApiAudit.WriteAsync(http, "webhook.secret.rotate", id).ConfigureAwait(false);
+        return TypedResults.Json(
+            new WebhookSecretRotatedDto(id, rotated.Secret, rotated.PreviousSecretExpiresAt),
+            HubWebhooksJsonContext.Default.WebhookSecretRotatedDto);
     }
 
     /// <summary>A subscription's deliveries, newest first; <c>next</c> is the <c>after</c> of the next page.</summary>
@@ -158,6 +177,9 @@ public sealed record WebhookCreateDto(string? Url, string?[]? EventTypes, string
 /// <summary>A new subscription, with its signing secret (shown only here).</summary>
 public sealed record WebhookCreatedDto(string Id, string Url, string[] EventTypes, string Description, DateTimeOffset CreatedAt, string Secret);
 
+/// <summary>A rotated subscription's new signing secret (shown only here), and until when the previous one is still signed with (null: no longer).</summary>
+public sealed record WebhookSecretRotatedDto(string Id, string Secret, DateTimeOffset? PreviousSecretExpiresAt);
+
 /// <summary>A subscription as listed (no secret).</summary>
 public sealed record WebhookDto(string Id, string Url, string[] EventTypes, string Description, DateTimeOffset CreatedAt);
 
@@ -187,6 +209,7 @@ public sealed record WebhookReplayDto(long Id, WebhookDeliveryStatus Status);
 [JsonSerializable(typeof(ListPage<WebhookDto>))]
 [JsonSerializable(typeof(ListPage<WebhookDeliveryDto>))]
 [JsonSerializable(typeof(WebhookReplayDto))]
+[JsonSerializable(typeof(WebhookSecretRotatedDto))]
 internal sealed partial class HubWebhooksJsonContext : JsonSerializerContext;
 
 /// <summary>A webhook delivery's status as the API shows it: the queue's states, with a done delivery "delivered".</summary>

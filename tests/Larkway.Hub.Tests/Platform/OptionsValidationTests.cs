@@ -82,6 +82,16 @@ public sealed class OptionsValidationTests
         failure.ShouldContain("Larkway:Webhooks:LeaseDuration");
     }
 
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("30.00:00:01")]
+    public void The_secret_rotation_window_is_from_zero_to_30_days(string window)
+    {
+        var failure = Validate<WebhookOptions>(services => services.AddHubWebhooks(Configuration(("Larkway:Webhooks:SecretRotationWindow", window))));
+
+        failure.ShouldContain("Larkway:Webhooks:SecretRotationWindow must be from 00:00:00");
+    }
+
     [Fact]
     public void Every_queue_checks_its_shared_settings_under_its_own_section()
     {

@@ -72,6 +72,52 @@ public abstract class WebhookStoreTests
         (await store.ListDeliveriesAsync(subscription.Id, null, 10, CancellationToken.None)).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task A_rotation_keeps_the_previous_secret_for_the_configured_window_encrypted_and_a_second_rotation_drops_the_oldest()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
+        await using var hub = new HubServices(database, time, settings: new Dictionary<string, string?> { ["Larkway:Webhooks:SenderEnabled"] = "false" },
+            services: s => s.AddHubWebhooks(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), o => o.SecretRotationWindow = TimeSpan.FromHours(3)));
+        var store = hub.Provider.GetRequiredService<WebhookStore>();
+        var created = await store.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/all"), ["*"], "", CancellationToken.None);
+
+        var rotated = (await store.RotateSecretAsync(created.Id, CancellationToken.None))!;
+
+        rotated.Secret.ShouldStartWith("whsec_");
+        rotated.Secret.ShouldNotBe(created.Secret);
+        rotated.PreviousSecretExpiresAt.ShouldBe(time.GetUtcNow() + TimeSpan.FromHours(3));
+        var read = (await store.GetSubscriptionAsync(created.Id, CancellationToken.None))!;
+        (read.Secret, read.PreviousSecret, read.PreviousSecretExpiresAt).ShouldBe((rotated.Secret, created.Secret, rotated.PreviousSecretExpiresAt));
+        var stored = (await store.ListSubscriptionsAsync(CancellationToken.None)).Single();
+        stored.Secret.ShouldStartWith("dp1:");
+        stored.PreviousSecret!.ShouldStartWith("dp1:");
+
+        time.Advance(TimeSpan.FromHours(1));
+        var again = (await store.RotateSecretAsync(created.Id, CancellationToken.None))!;
+        again.PreviousSecretExpiresAt.ShouldBe(time.GetUtcNow() + TimeSpan.FromHours(3));
+        read = (await store.GetSubscriptionAsync(created.Id, CancellationToken.None))!;
+        (read.Secret, read.PreviousSecret).ShouldBe((again.Secret, rotated.Secret));
+
+        (await store.RotateSecretAsync("whk_none", CancellationToken.None)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task With_a_window_of_zero_a_rotation_drops_the_previous_secret_at_once()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var hub = new HubServices(database, TimeProvider.System, settings: new Dictionary<string, string?> { ["Larkway:Webhooks:SenderEnabled"] = "false" },
+            services: s => s.AddHubWebhooks(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), o => o.SecretRotationWindow = TimeSpan.Zero));
+        var store = hub.Provider.GetRequiredService<WebhookStore>();
+        var created = await store.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/all"), ["*"], "", CancellationToken.None);
+
+        var rotated = (await store.RotateSecretAsync(created.Id, CancellationToken.None))!;
+
+        rotated.PreviousSecretExpiresAt.ShouldBeNull();
+        var read = (await store.GetSubscriptionAsync(created.Id, CancellationToken.None))!;
+        (read.Secret, read.PreviousSecret).ShouldBe((rotated.Secret, (string?)null));
+    }
+
     private static HubServices Services(IHubTestDatabase database) =>
         new(database, TimeProvider.System, settings: new Dictionary<string, string?> { ["Larkway:Webhooks:SenderEnabled"] = "false" },
             services: s => s.AddHubWebhooks(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));

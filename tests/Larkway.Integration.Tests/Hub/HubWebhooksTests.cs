@@ -221,7 +221,7 @@ public sealed class HubWebhooksTests
         (await admin.GetAsync($"/api/v1/webhooks/{body.GetProperty("id").GetString()}/deliveries?limit=0")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
-    private static async Task<(string Id, string Secret)> SubscribeAsync(HttpClient admin, Uri url, params string[] types)
+    internal static async Task<(string Id, string Secret)> SubscribeAsync(HttpClient admin, Uri url, params string[] types)
     {
         var response = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = url.ToString(), event_types = types, description = "test receiver" });
         var text = await response.Content.ReadAsStringAsync();
@@ -269,7 +269,7 @@ public sealed class HubWebhooksTests
 
     private static List<string> Types(IEnumerable<ReceivedWebhook> requests) => [.. requests.Select(Type)];
 
-    private static HttpClient Client(HubSandbox hub, string? key)
+    internal static HttpClient Client(HubSandbox hub, string? key)
     {
         var client = new HttpClient { BaseAddress = hub.Host.BaseUrl };
         if (key is not null)

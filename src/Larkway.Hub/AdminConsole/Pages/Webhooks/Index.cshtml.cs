@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-internal sealed class WebhooksIndexModel(WebhookService webhooks, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class WebhooksIndexModel(WebhookService webhooks, IAuditLog audit, TimeProvider time) : ConsolePageModel(audit)
 {
     [BindProperty]
     public string? Endpoint { get; set; }
@@ -22,6 +22,11 @@ internal sealed class WebhooksIndexModel(WebhookService webhooks, IAuditLog audi
     public string? CreatedId { get; private set; }
 
     public string? CreatedSecret { get; private set; }
+
+    public WebhookSecretRotation? Rotated { get; private set; }
+
+    /// <summary>Now, to tell a previous secret still signed with from an expired one.</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
 
     public async Task OnGetAsync() => Subscriptions = await webhooks.ListAsync(HttpContext.RequestAborted).ConfigureAwait(false);
 
@@ -41,6 +46,19 @@ internal sealed class WebhooksIndexModel(WebhookService webhooks, IAuditLog audi
             (Endpoint, EventTypes, Description) = (null, null, null);
         }
 
+        await OnGetAsync().ConfigureAwait(false);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRotateAsync(string id)
+    {
+        if (await webhooks.RotateSecretAsync(id, HttpContext.RequestAborted).ConfigureAwait(false) is not { } rotated)
+        {
+            return NotFound();
+        }
+
+        await AuditAsync("webhook.secret.rotate", id).ConfigureAwait(false);
+        Rotated = rotated;
         await OnGetAsync().ConfigureAwait(false);
         return Page();
     }
