@@ -395,6 +395,7 @@ public static partial class HubApp
         services.AddHubLeases(configuration);
         services.AddHubInbox(configuration);
         services.AddHubAuth();
+        services.AddHubOpenApi();
         services.AddHubNotifications(configuration);
         services.AddHubWebhooks(configuration);
         services.AddHubApprovals(configuration);
@@ -440,6 +441,7 @@ public static partial class HubApp
         app.UseRouting();
         app.MapHubFeishuApp(AppName);
         app.MapHubObservability();
+        app.MapHubOpenApi();
         app.MapHubInboxApi();
         app.MapHubNotificationsApi();
         app.MapHubWebhooksApi();

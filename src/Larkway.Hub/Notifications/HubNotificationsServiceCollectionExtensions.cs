@@ -45,6 +45,7 @@ public static class HubNotificationsServiceCollectionExtensions
         services.TryAddSingleton<NotificationChannels>();
         services.TryAddSingleton<NotificationService>();
         services.TryAddSingleton<NotificationTypeService>();
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(Larkway.Hub.Platform.OpenApi.HubOpenApi.DocumentName, o => o.AddSchemaTransformer<NotificationRecipientSchema>());
         services.AddHubQueue<NotificationDeliveryRow, NotificationSender>(NotificationQueue.Name, sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value);
         return services;
     }

@@ -54,16 +54,14 @@ public sealed record NotificationRequest(
     public const string IncludeSubdepartments = "include_subdepartments";
 
     /// <summary>
-    /// The members a notification body takes. Free-form by design: the card, the template's variables, the data. Recipient
-    /// objects are checked by <see cref="ParseRecipients"/>, which names the kinds it takes.
+    /// The members a notification body takes (<see cref="NotificationCreateBody"/>'s). Free-form by design: the card, the
+    /// template's variables, the data. Recipient objects are checked by <see cref="ParseRecipients"/>, which names the kinds
+    /// it takes.
     /// </summary>
-    internal static readonly JsonShape Shape = JsonShape.Object(
-        ("type", null), ("idempotency_key", null), ("recipients", null), ("card", null), ("feishu_template", FeishuTemplateShape), ("data", null), ("app", null));
+    internal static JsonShape Shape => JsonShape.For(HubNotificationsJsonContext.Default.NotificationCreateBody);
 
-    /// <summary>The members of an update: the new content alone.</summary>
-    internal static readonly JsonShape UpdateShape = JsonShape.Object(("card", null), ("feishu_template", FeishuTemplateShape), ("data", null));
-
-    private static JsonShape FeishuTemplateShape => JsonShape.Fields("template_id", "template_version_name", "template_variable");
+    /// <summary>The members of an update: the new content alone (<see cref="NotificationUpdateBody"/>'s).</summary>
+    internal static JsonShape UpdateShape => JsonShape.For(HubNotificationsJsonContext.Default.NotificationUpdateBody);
 
     /// <summary>
     /// Adds a problem for every member of <paramref name="root"/> that <paramref name="shape"/> does not know, unless a

@@ -29,19 +29,61 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapHubNotificationsApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var notifications = endpoints.MapGroup("/api/v1/notifications");
+        var notifications = endpoints.MapGroup("/api/v1/notifications").WithTags("Notifications");
         notifications.RequireHubCaller();
-        notifications.MapPost("", CreateAsync).WithName("CreateNotification");
-        notifications.MapGet("", ListAsync).WithName("ListNotifications");
-        notifications.MapGet("/{id}", GetAsync).WithName("GetNotification");
-        notifications.MapPost("/{id}/retry", RetryAsync).WithName("RetryNotification");
-        notifications.MapPatch("/{id}", UpdateAsync).WithName("UpdateNotification");
+        notifications.MapPost("", CreateAsync).WithName("CreateNotification")
+            .WithSummary("Send a notification")
+            .WithDescription("Queues a card to its recipients, once per idempotency key: 202 when queued, 200 with the first one for a repeat "
+                + "(duplicate true) or when the type is switched off (status disabled). 503 when a platform did not answer the recipients' lookup: nothing was stored, send it again.")
+            .ReadsJson<NotificationCreateBody>()
+            .Header("Idempotency-Key", "The notification's idempotency key, instead of the body's idempotency_key (or the same value in both).")
+            .Answers<NotificationAcceptedDto>(StatusCodes.Status202Accepted, StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+        notifications.MapGet("", ListAsync).WithName("ListNotifications")
+            .WithSummary("List notifications")
+            .WithDescription("The caller's notifications (every caller's for the admin key), newest first, with their recipients.")
+            .Query<string>("type", "Only this notification type.")
+            .Query<NotificationStatus>("status", "Only notifications in this state.")
+            .Query<DateTimeOffset>("created_after", "Only those created at or after this time (ISO 8601).")
+            .Query<DateTimeOffset>("created_before", "Only those created before this time (ISO 8601).")
+            .Query<string>("reference", "Only the notification with this idempotency key.")
+            .Paged(NotificationService.DefaultListLimit, MaxListLimit)
+            .Answers<NotificationListDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        notifications.MapGet("/{id}", GetAsync).WithName("GetNotification")
+            .WithSummary("Get a notification")
+            .WithDescription("Where each recipient stands, the clicks on its card and their decisions.")
+            .Answers<NotificationDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        notifications.MapPost("/{id}/retry", RetryAsync).WithName("RetryNotification")
+            .WithSummary("Retry failed deliveries")
+            .WithDescription("Sends the failed deliveries again, with the same message ids: nothing is posted twice.")
+            .Answers<NotificationRetriedDto>(StatusCodes.Status202Accepted)
+            .Refuses(StatusCodes.Status404NotFound);
+        notifications.MapPatch("/{id}", UpdateAsync).WithName("UpdateNotification")
+            .WithSummary("Change a notification's card")
+            .WithDescription("Replaces the card and updates every message already sent, in place.")
+            .ReadsJson<NotificationUpdateBody>()
+            .Answers<NotificationUpdatedDto>(StatusCodes.Status202Accepted)
+            .Refuses(StatusCodes.Status404NotFound);
 
-        var keys = endpoints.MapGroup("/api/v1/api-keys");
+        var keys = endpoints.MapGroup("/api/v1/api-keys").WithTags("API keys");
         keys.RequireHubAdmin("manages API keys");
-        keys.MapPost("", CreateKeyAsync).WithName("CreateApiKey");
-        keys.MapGet("", ListKeysAsync).WithName("ListApiKeys");
-        keys.MapDelete("/{id}", RevokeKeyAsync).WithName("RevokeApiKey");
+        keys.MapPost("", CreateKeyAsync).WithName("CreateApiKey")
+            .WithSummary("Create an API key")
+            .WithDescription("A key for a business system, limited to the notification types it may send; its secret is in this answer only.")
+            .ReadsJson<ApiKeyCreateDto>()
+            .Answers<ApiKeyCreatedDto>(StatusCodes.Status201Created);
+        keys.MapGet("", ListKeysAsync).WithName("ListApiKeys")
+            .WithSummary("List API keys")
+            .WithDescription("Every key, revoked ones too, newest first (no secrets: only their hashes are kept).")
+            .Paged(DefaultKeyListLimit, MaxKeyListLimit)
+            .Answers<ListPage<ApiKeyDto>>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        keys.MapDelete("/{id}", RevokeKeyAsync).WithName("RevokeApiKey")
+            .WithSummary("Revoke an API key")
+            .AnswersEmpty()
+            .Refuses(StatusCodes.Status404NotFound);
 
         MapNotificationTypes(endpoints.MapGroup("/api/v1/notification-types"));
         return endpoints;
@@ -408,7 +450,9 @@ public sealed record NotificationOperatorDto(string Platform, string UserId, str
 
 
 /// <summary>Creates an API key.</summary>
-public sealed record ApiKeyCreateDto(string? Name, string?[]? Types);
+public sealed record ApiKeyCreateDto(
+    [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.Description("The business system the key is for, at most 128 characters.")] string? Name,
+    [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.Description("The notification types it may send: exact names (purchase_order.created), families (purchase_order.*), or * for all.")] string?[]? Types);
 
 /// <summary>A new API key, with its secret (shown only here).</summary>
 public sealed record ApiKeyCreatedDto(string Id, string Name, string[] Types, DateTimeOffset CreatedAt, string Key);
@@ -426,6 +470,8 @@ public sealed record ApiKeyDto(string Id, string Name, string[] Types, DateTimeO
 [JsonSerializable(typeof(ApiKeyCreateDto))]
 [JsonSerializable(typeof(ApiKeyCreatedDto))]
 [JsonSerializable(typeof(ListPage<ApiKeyDto>))]
+[JsonSerializable(typeof(NotificationCreateBody))]
+[JsonSerializable(typeof(NotificationUpdateBody))]
 internal sealed partial class HubNotificationsJsonContext : JsonSerializerContext;
 
 /// <summary>Wire names and the overall status.</summary>

@@ -28,6 +28,7 @@ public sealed partial class HubRouteAuthorizationTests(ITestOutputHelper output)
         ["/wecom/apps/{name}/callback"] = "a WeCom app's callback: verified by its msg_signature (Token) and decrypted with its EncodingAESKey",
         ["/dingtalk/actions/{token}"] = "a notification button on DingTalk: the token is the click, encrypted and authenticated for its recipient; it shows and acts only for a DingTalk sign-in of that recipient",
         ["/dingtalk/actions/signin"] = "DingTalk's return from its login for a button: bound to the browser that left (a sealed state and its cookie), it signs in only the button's recipient",
+        ["/api/v1/openapi.json"] = "the API's OpenAPI document: the shapes of its calls, no data; what client generators read",
         ["/healthz"] = "liveness probe for orchestrators; says only up or down",
         ["/readyz"] = "readiness probe for orchestrators and load balancers",
         ["/"] = "a redirect to the console",
