@@ -23,7 +23,7 @@ public sealed partial class HubOpenApiTests
         "GET /api/v1/notification-types", "GET /api/v1/notification-types/{name}", "PUT /api/v1/notification-types/{name}",
         "DELETE /api/v1/notification-types/{name}", "POST /api/v1/notification-types/{name}/preview",
         "POST /api/v1/webhooks", "GET /api/v1/webhooks", "DELETE /api/v1/webhooks/{id}", "GET /api/v1/webhooks/{id}/deliveries",
-        "POST /api/v1/webhook-deliveries/{id}/replay",
+        "POST /api/v1/webhooks/{id}/secret/rotate", "POST /api/v1/webhook-deliveries/{id}/replay",
         "POST /api/v1/approvals", "GET /api/v1/approvals", "GET /api/v1/approvals/{id}", "POST /api/v1/approvals/{id}/cancel",
         "GET /api/v1/directory/people", "GET /api/v1/directory/people/{id}", "GET /api/v1/directory/departments",
         "GET /api/v1/directory/departments/{id}", "POST /api/v1/directory/sync", "GET /api/v1/directory/sync",
