@@ -39,6 +39,7 @@ public sealed record FeishuTemplateBody(
 public sealed class NotificationRecipientBody
 {
     /// <summary>The recipient's one kind and value (and, for a department, <c>include_subdepartments</c>).</summary>
+    /// <remarks>Settable, not init-only: System.Text.Json binds extension data only through a setter.</remarks>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Members { get; init; }
+    public Dictionary<string, JsonElement>? Members { get; set; }
 }
