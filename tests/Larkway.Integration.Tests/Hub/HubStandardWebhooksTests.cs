@@ -69,7 +69,6 @@ public sealed class HubStandardWebhooksTests
         var after = receiver.At("/standard")[1];
         after.Header("webhook-signature").Split(' ').Length.ShouldBe(2);
         VerifyWithDotnet(rotated, after).ShouldBeNull();
-        VerifyWithDotnet(secret, after).ShouldBeNull();
         VerifyWithDotnet(other, after).ShouldBe("No matching signature found");
         node = await VerifyWithNodeAsync(("new secret", rotated, after), ("previous secret", secret, after), ("other secret", other, after));
         node["new secret"].ShouldBeNull();
