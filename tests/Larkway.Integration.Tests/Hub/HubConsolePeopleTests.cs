@@ -47,15 +47,15 @@ public sealed class HubConsolePeopleTests
             var html = await console.Http.GetStringAsync(page);
 
             // The name, the id kept beside it (to copy) and in the title.
-            html.ShouldContain($"<span class=\"person\" title=\"{Known}\">Zhang Wei</span> <span class=\"sub\"><code class=\"id\">{Known}</code></span>", customMessage: page);
+            html.ShouldContain($"<span class=\"person\" title=\"{Known}\">Zhang Wei</span> <span class=\"sub\"><code class=\"id\" title=\"{Known}\">{Known}</code></span>", customMessage: page);
 
             // A name is text: encoded, never a tag.
             html.ShouldNotContain("<script>alert", customMessage: page);
             html.ShouldContain("&lt;script&gt;alert(&#x27;name&#x27;)&lt;/script&gt;", customMessage: page);
 
             // No one has this id: it shows as it is.
-            html.ShouldContain($"<code class=\"id\">{Unknown}</code>", customMessage: page);
-            html.ShouldNotContain($"title=\"{Unknown}\"", customMessage: page);
+            html.ShouldContain($"<code class=\"id\" title=\"{Unknown}\">{Unknown}</code>", customMessage: page);
+            html.ShouldNotContain($"<span class=\"person\" title=\"{Unknown}\">", customMessage: page);
         }
     }
 

@@ -83,6 +83,14 @@ public sealed partial class HubOpenApiTests
             responses.ShouldContain(r => r.Name == "401", key);
             operation.GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace(key);
             operation.GetProperty("tags").GetArrayLength().ShouldBe(1, key);
+
+            // An operation that refuses another content type reads JSON, and says its shape (a named schema, for generators).
+            if (responses.Any(r => r.Name == "415"))
+            {
+                var body = operation.GetProperty("requestBody");
+                body.GetProperty("required").GetBoolean().ShouldBeTrue(key);
+                body.GetProperty("content").GetProperty("application/json").GetProperty("schema").TryGetProperty("$ref", out _).ShouldBeTrue(key);
+            }
         }
 
         var stale = operations.Where(o => NotYetDescribed.Contains(o.Key) && IsDescribed(o.Operation)).Select(o => o.Key).ToList();

@@ -12,13 +12,15 @@ public static class HubEndpointDocs
 {
     /// <summary>
     /// The endpoint reads a JSON body of <typeparamref name="TBody"/>'s shape, through <c>JsonBody</c>: so it refuses a body
-    /// that is not JSON of that shape (400), one too large (413) and another content type (415).
+    /// that is not JSON of that shape (400), one too large (413) and another content type (415). Said as description only
+    /// (<see cref="HubRequestBody"/>), not as <c>Accepts</c>: that would let routing refuse another content type itself, with
+    /// an empty 415 instead of the endpoint's problem that says what to send.
     /// </summary>
     public static RouteHandlerBuilder ReadsJson<TBody>(this RouteHandlerBuilder builder)
         where TBody : notnull
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Accepts<TBody>("application/json")
+        return builder.WithMetadata(new HubRequestBody(typeof(TBody)))
             .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
     }
 
@@ -78,6 +80,9 @@ public static class HubEndpointDocs
         return builder;
     }
 }
+
+/// <summary>The JSON body an endpoint reads itself (<see cref="HubEndpointDocs.ReadsJson{TBody}"/>), for its description.</summary>
+public sealed record HubRequestBody(Type Type);
 
 /// <summary>A query parameter or header an endpoint reads itself (<see cref="HubEndpointDocs.Query{TValue}"/>, <see cref="HubEndpointDocs.Header"/>), for its description.</summary>
 public sealed record HubParameter(string Name, string In, Type Type, string Description)

@@ -94,6 +94,18 @@ public static class HubOpenApi
             }
         }
 
+        if (metadata.OfType<HubRequestBody>().LastOrDefault() is { } body)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+                {
+                    ["application/json"] = new() { Schema = await NamedSchemaAsync(body.Type, context, cancellationToken).ConfigureAwait(false) },
+                },
+            };
+        }
+
         var hint = metadata.OfType<HubKeyHint>().LastOrDefault();
         operation.Responses ??= [];
         if (hint is not null)
@@ -110,6 +122,22 @@ public static class HubOpenApi
         }
 
         Refusal(operation, context, StatusCodes.Status503ServiceUnavailable, "The database was busy: send the same request again in a moment.");
+    }
+
+    /// <summary>
+    /// <paramref name="type"/>'s schema as a reference to a component named after it, as the generator names the answers'
+    /// (a schema made here would otherwise be inlined, and client generators give an inlined body no type name).
+    /// </summary>
+    private static async Task<IOpenApiSchema> NamedSchemaAsync(Type type, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken).ConfigureAwait(false);
+        if (context.Document is not { } document)
+        {
+            return schema;
+        }
+
+        document.AddComponent(type.Name, schema);
+        return new OpenApiSchemaReference(type.Name, document);
     }
 
     /// <summary>
