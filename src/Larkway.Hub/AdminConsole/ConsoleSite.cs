@@ -28,6 +28,17 @@ internal static class ConsoleSite
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>The API's interactive reference (Scalar), for signed-in administrators.</summary>
+    public const string ApiReferencePath = Path + "/api-reference";
+
+    /// <summary>
+    /// The reference's page configures its bundle in an inline script, allowed by the nonce of that one answer, and the
+    /// bundle styles itself inline, allowed there only; everything still comes from this Hub.
+    /// </summary>
+    private static string ApiReferenceSecurityPolicy(string? nonce) =>
+        $"default-src 'self'; script-src 'self'{(nonce is null ? "" : $" 'nonce-{nonce}'")}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; " +
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     private static readonly Dictionary<string, (string Resource, string ContentType)> Assets = new(StringComparer.Ordinal)
     {
         ["console.css"] = ("Larkway.Hub.console.css", "text/css; charset=utf-8"),
@@ -50,7 +61,9 @@ internal static class ConsoleSite
         http.Response.OnStarting(() =>
         {
             var headers = http.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments(ApiReferencePath)
+                ? ApiReferenceSecurityPolicy(http.Items[Scalar.AspNetCore.ScalarOptions.NonceHttpContextItemKey] as string)
+                : ContentSecurityPolicy;
             headers.XFrameOptions = "DENY";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";

@@ -1,4 +1,6 @@
 using Larkway.Hub.AdminConsole;
+using Larkway.Hub.Platform.OpenApi;
+using Scalar.AspNetCore;
 using Microsoft.AspNetCore.Http;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -28,6 +30,28 @@ public static class HubConsoleEndpointRouteBuilderExtensions
         // The menu once said "Deliveries" for the notifications page: that word keeps working.
         app.MapGet(ConsoleSite.Path + "/deliveries/{**rest}", ConsoleSite.DeliveriesRedirect).AllowAnonymous().ExcludeFromDescription();
         app.MapRazorPages();
+        MapApiReference(app);
         return app;
+    }
+
+    /// <summary>
+    /// The API's interactive reference for signed-in administrators, from the OpenAPI document: Scalar's bundle as the
+    /// NuGet package ships it, with nothing that calls another host (no CDN, web fonts, telemetry, AI agent or developer
+    /// tools); its "try it" calls go straight to this Hub with the key the administrator types in. Its one inline script
+    /// carries a nonce made per request, which the page's security policy names (<see cref="ConsoleSite.SecurityHeaders"/>).
+    /// </summary>
+    private static void MapApiReference(WebApplication app)
+    {
+        app.MapScalarApiReference(ConsoleSite.ApiReferencePath, options => options
+                .WithTitle("Larkway Hub API")
+                .WithOpenApiRoutePattern(HubOpenApi.DocumentPath)
+                .AddPreferredSecuritySchemes(HubOpenApi.BearerSchemeName)
+                .WithNonce()
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools())
+            .RequireAuthorization(ConsoleSite.Policy);
     }
 }

@@ -2,7 +2,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
+using Larkway.Integration.Tests.Hub.Contract;
 using Larkway.Integration.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -16,8 +19,11 @@ internal sealed class HubSandbox : IAsyncDisposable
     private readonly EmulatorServer? _external;
     private readonly bool _ownsDataDirectory;
 
-    private HubSandbox(HubHost host, string dataDirectory, bool ownsDataDirectory, EmulatorServer? external, HubLog log)
+    private readonly ApiRecorder _calls;
+
+    private HubSandbox(HubHost host, string dataDirectory, bool ownsDataDirectory, EmulatorServer? external, HubLog log, ApiRecorder calls)
     {
+        _calls = calls;
         _ownsDataDirectory = ownsDataDirectory;
         Host = host;
         Log = log;
@@ -105,14 +111,16 @@ internal sealed class HubSandbox : IAsyncDisposable
         }
 
         var log = new HubLog();
+        var calls = new ApiRecorder();
         var host = await HubApp.StartAsync([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(values);
+            builder.Services.AddSingleton<IStartupFilter>(calls);
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(log);
             configure?.Invoke(builder);
         });
-        return new HubSandbox(host, dataDirectory, ownsDataDirectory, external, log);
+        return new HubSandbox(host, dataDirectory, ownsDataDirectory, external, log, calls);
     }
 
     public const string AdminKey = "test-admin-key-0123456789";
@@ -193,14 +201,39 @@ internal sealed class HubSandbox : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the calls to this Hub's API are checked against its OpenAPI document when it stops (<see cref="OpenApiContract"/>):
+    /// on for every test, so the flows the tests drive prove the document true.
+    /// </summary>
+    public bool ChecksContract { get; set; } = true;
+
+    /// <summary>What the calls so far broke of the Hub's OpenAPI document, each once.</summary>
+    public async Task<IReadOnlyList<string>> ContractBreachesAsync()
+    {
+        if (_calls.Exchanges.IsEmpty)
+        {
+            return [];
+        }
+
+        using var anonymous = new HttpClient { BaseAddress = Host.BaseUrl };
+        var contract = OpenApiContract.Read(await anonymous.GetStringAsync(new Uri("/api/v1/openapi.json", UriKind.Relative)));
+        return [.. _calls.Exchanges.SelectMany(contract.Check).Distinct(StringComparer.Ordinal)];
+    }
+
     public async ValueTask DisposeAsync()
     {
+        var breaches = ChecksContract ? await ContractBreachesAsync() : [];
         Control.Dispose();
         Api.Dispose();
         await Host.DisposeAsync();
         if (_ownsDataDirectory)
         {
             TemporaryFolder.Delete(DataDirectory);
+        }
+
+        if (breaches.Count > 0)
+        {
+            throw new OpenApiContractException(breaches);
         }
     }
 }
