@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Apps;
@@ -26,15 +27,51 @@ public static class HubAppsEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapHubApps(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var apps = endpoints.MapGroup("/api/v1/apps");
+        var apps = endpoints.MapGroup("/api/v1/apps").WithTags("Apps");
         apps.RequireHubAdmin("manages Feishu apps");
-        apps.MapGet("", ListAsync).WithName("ListApps");
-        apps.MapPost("", AddAsync).WithName("AddApp");
-        apps.MapGet("/{name}", GetAsync).WithName("GetApp");
-        apps.MapPatch("/{name}", UpdateAsync).WithName("UpdateApp");
-        apps.MapDelete("/{name}", DeleteAsync).WithName("DeleteApp");
-        apps.MapPost("/{name}/test", TestAsync).WithName("TestApp");
-        apps.MapGet("/{name}/scopes", ScopesAsync).WithName("GetAppScopes");
+        apps.MapGet("", ListAsync).WithName("ListApps")
+            .WithSummary("List apps")
+            .WithDescription("The Feishu, Lark, DingTalk and WeCom apps the Hub sends and receives through: the configured default app first, "
+                + "then the others by name; never a secret, only whether each is set.")
+            .Paged(DefaultListLimit, MaxListLimit)
+            .Answers<ListPage<HubAppDto>>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        apps.MapPost("", AddAsync).WithName("AddApp")
+            .WithSummary("Add an app")
+            .WithDescription("Stores a platform app's credentials (encrypted) so the Hub can send and receive through it; name, app_id and "
+                + "app_secret are required (and agent_id for WeCom). The answer has the event and card URLs to paste into the platform's "
+                + "developer console. 409 when an app has the name already.")
+            .ReadsJson<HubAppInputDto>()
+            .Answers<HubAppDto>(StatusCodes.Status201Created)
+            .Refuses(StatusCodes.Status409Conflict);
+        apps.MapGet("/{name}", GetAsync).WithName("GetApp")
+            .WithSummary("Get an app")
+            .WithDescription("The app's settings, its callback URLs and the permissions it needs (never a secret, only whether each is set).")
+            .Answers<HubAppDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        apps.MapPatch("/{name}", UpdateAsync).WithName("UpdateApp")
+            .WithSummary("Change an app")
+            .WithDescription("Fields left out keep their values, a secret included; the name and platform cannot change. "
+                + "409 for the default app, which comes from configuration.")
+            .ReadsJson<HubAppInputDto>()
+            .Answers<HubAppDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        apps.MapDelete("/{name}", DeleteAsync).WithName("DeleteApp")
+            .WithSummary("Delete an app")
+            .WithDescription("The Hub stops sending and receiving through it. 409 for the default app, which comes from configuration.")
+            .AnswersEmpty()
+            .Refuses(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        apps.MapPost("/{name}/test", TestAsync).WithName("TestApp")
+            .WithSummary("Test an app's connection")
+            .WithDescription("Asks the platform for the app's bot with the stored credentials: ok and the bot, or the platform's code, message "
+                + "and log id (or the network error) with a hint what to fix. Answered 200 either way.")
+            .Answers<HubAppTestResult>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        apps.MapGet("/{name}/scopes", ScopesAsync).WithName("GetAppScopes")
+            .WithSummary("List an app's permissions")
+            .WithDescription("The features the Hub uses the app for and each permission (scope) they need on the platform, and why.")
+            .Answers<HubAppScopesDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
         return endpoints;
     }
 
@@ -230,20 +267,20 @@ public static class HubAppsEndpointRouteBuilderExtensions
 /// <param name="RobotCode">DingTalk only: the app robot's code when it is not the AppKey.</param>
 /// <param name="AgentId">DingTalk: the AgentId for work notifications (0 clears). WeCom: the app's AgentId, required.</param>
 public sealed record HubAppInputDto(
-    string? Name,
-    string? AppId,
-    string? BaseUrl,
-    string? AppSecret,
-    string? EncryptKey,
-    string? VerificationToken,
-    bool? Enabled,
-    bool? LegacyCardCallbacks = null,
-    string? Platform = null,
-    string? RobotCode = null,
-    long? AgentId = null,
-    string? AiBotId = null,
-    string? AiBotSecret = null,
-    string? AiBotUrl = null);
+    [property: Description("The app's name in the Hub: 1–40 characters of a–z, 0–9 and '-', part of its callback URLs. Required on POST; it cannot change.")] string? Name,
+    [property: Description("Feishu's App ID, DingTalk's AppKey, or WeCom's corp id (ww…). Required on POST.")] string? AppId,
+    [property: Description("feishu, lark, dingtalk, wecom, or an http(s) URL of a compatible server; default the platform's.")] string? BaseUrl,
+    [property: Description("Feishu's App Secret, DingTalk's AppSecret, or the WeCom app's Secret; write-only. Required on POST, and again with a new base_url.")] string? AppSecret,
+    [property: Description("Feishu's Encrypt Key, DingTalk's aes_key, or WeCom's callback EncodingAESKey; write-only, \"\" clears it.")] string? EncryptKey,
+    [property: Description("Feishu's Verification Token, DingTalk's token, or WeCom's callback Token; write-only, \"\" clears it.")] string? VerificationToken,
+    [property: Description("Whether the Hub receives and sends for it (default true).")] bool? Enabled,
+    [property: Description("Feishu only: accept old-style card callbacks (default true).")] bool? LegacyCardCallbacks = null,
+    [property: Description("feishu (default), lark, dingtalk or wecom; fixed once stored.")] string? Platform = null,
+    [property: Description("DingTalk only: the app robot's code when it is not the AppKey; \"\" clears it.")] string? RobotCode = null,
+    [property: Description("DingTalk: the AgentId for work notifications (0 clears it). WeCom: the app's AgentId, required.")] long? AgentId = null,
+    [property: Description("WeCom only: the corp's AI bot (the bot's page in the WeCom admin console, API mode: long connection); \"\" in a PATCH removes it.")] string? AiBotId = null,
+    [property: Description("WeCom only: the AI bot's Secret, required with ai_bot_id; write-only.")] string? AiBotSecret = null,
+    [property: Description("WeCom only: the AI bot's long-connection URL, only to point somewhere else than WeCom's wss://openws.work.weixin.qq.com.")] string? AiBotUrl = null);
 
 /// <summary>An app as the API shows it (never a secret), with the URLs to paste into the developer console.</summary>
 public sealed record HubAppDto(

@@ -24,13 +24,39 @@ public static class HubAssistantsEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapHubAssistantsApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var assistants = endpoints.MapGroup("/api/v1/assistants");
+        var assistants = endpoints.MapGroup("/api/v1/assistants").WithTags("Assistants");
         assistants.RequireHubAdmin("manages assistants");
-        assistants.MapGet("", ListAsync).WithName("ListAssistants");
-        assistants.MapPost("", CreateAsync).WithName("CreateAssistant");
-        assistants.MapGet("/{name}", GetAsync).WithName("GetAssistant");
-        assistants.MapPatch("/{name}", UpdateAsync).WithName("UpdateAssistant");
-        assistants.MapDelete("/{name}", DeleteAsync).WithName("DeleteAssistant");
+        assistants.MapGet("", ListAsync).WithName("ListAssistants")
+            .WithSummary("List assistants")
+            .WithDescription("The AI assistants that answer people's messages on the Hub's apps, by name (never their backend key, only whether it is set).")
+            .Paged(DefaultListLimit, MaxListLimit)
+            .Answers<ListPage<AssistantInfo>>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        assistants.MapPost("", CreateAsync).WithName("CreateAssistant")
+            .WithSummary("Add an assistant")
+            .WithDescription("An assistant answering on the given apps from a Dify or OpenAI-compatible backend; name, backend, base_url, "
+                + "api_key and apps are required (and model for an OpenAI-compatible backend), the rest defaulted. 409 when an assistant has the name already, or another enabled "
+                + "assistant answers on one of the apps.")
+            .ReadsJson<AssistantInput>()
+            .Answers<AssistantInfo>(StatusCodes.Status201Created)
+            .Refuses(StatusCodes.Status409Conflict);
+        assistants.MapGet("/{name}", GetAsync).WithName("GetAssistant")
+            .WithSummary("Get an assistant")
+            .WithDescription("Its backend, apps, policy and settings, and the apps it names where another assistant answers.")
+            .Answers<AssistantInfo>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        assistants.MapPatch("/{name}", UpdateAsync).WithName("UpdateAssistant")
+            .WithSummary("Change an assistant")
+            .WithDescription("Fields left out keep their values (the key too); a settings object given (policy, sessions, masking, streaming) "
+                + "replaces the stored one whole. The name cannot change. 409 when another enabled assistant answers on one of the apps.")
+            .ReadsJson<AssistantInput>()
+            .Answers<AssistantInfo>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        assistants.MapDelete("/{name}", DeleteAsync).WithName("DeleteAssistant")
+            .WithSummary("Delete an assistant")
+            .WithDescription("It stops answering at once; its sessions, turns and feedback go with it.")
+            .AnswersEmpty()
+            .Refuses(StatusCodes.Status404NotFound);
         return endpoints;
     }
 

@@ -32,8 +32,22 @@ public static class HubInboxEndpointRouteBuilderExtensions
         var api = endpoints.MapGroup("/api/v1");
         // An API key is known and refused (403), like on every other admin route.
         api.RequireHubAdmin("lists and replays inbox events");
-        api.MapGet("/events", ListEventsAsync).WithName("ListInboxEvents");
-        api.MapPost("/events/{id:long}/replay", ReplayEventAsync).WithName("ReplayInboxEvent");
+        api.MapGet("/events", ListEventsAsync).WithName("ListInboxEvents").WithTags("Events")
+            .WithSummary("List received platform events")
+            .WithDescription("The events the Hub received from Feishu, DingTalk and WeCom (messages, card button clicks, approvals…), newest first, "
+                + "with how handling them went; total counts every event that matches the filters.")
+            .Query<string>("type", "Only events of this type (im.message.receive_v1, dingtalk.robot_message…).")
+            .Query<InboxEventStatus>("status", "Only events in this state.")
+            .Paged(DefaultListLimit, MaxListLimit)
+            .Query<string>("before", "The earlier name of after, still read.")
+            .Answers<AdminEventListDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        api.MapPost("/events/{id:long}/replay", ReplayEventAsync).WithName("ReplayInboxEvent").WithTags("Events")
+            .WithSummary("Handle an event again")
+            .WithDescription("Puts the event back to pending with its attempts reset, to be handled again (a dead-lettered one once its cause "
+                + "is fixed, say). Webhook subscribers are not sent it a second time. 409 while it is being handled.")
+            .Answers<AdminReplayDto>(StatusCodes.Status202Accepted)
+            .Refuses(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return api;
     }
 

@@ -29,17 +29,47 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapHubWebhooksApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var webhooks = endpoints.MapGroup("/api/v1/webhooks");
+        var webhooks = endpoints.MapGroup("/api/v1/webhooks").WithTags("Webhooks");
         webhooks.RequireHubAdmin("manages webhooks");
-        webhooks.MapPost("", CreateAsync).WithName("CreateWebhook");
-        webhooks.MapGet("", ListAsync).WithName("ListWebhooks");
-        webhooks.MapDelete("/{id}", DeleteAsync).WithName("DeleteWebhook");
-        webhooks.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries");
-        webhooks.MapPost("/{id}/secret/rotate", RotateSecretAsync).WithName("RotateWebhookSecret");
+        webhooks.MapPost("", CreateAsync).WithName("CreateWebhook")
+            .WithSummary("Subscribe a URL to events")
+            .WithDescription("The Hub POSTs every platform event of the given types (messages, card button clicks, approvals…) to the URL, "
+                + "signed the Standard Webhooks way with the subscription's secret, with retries and a delivery log. The secret is in this answer only: keep it to check the signatures.")
+            .ReadsJson<WebhookCreateDto>()
+            .Answers<WebhookCreatedDto>(StatusCodes.Status201Created);
+        webhooks.MapGet("", ListAsync).WithName("ListWebhooks")
+            .WithSummary("List webhook subscriptions")
+            .WithDescription("Every subscription in the order it was created (no secrets).")
+            .Paged(DefaultListLimit, MaxListLimit)
+            .Answers<ListPage<WebhookDto>>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        webhooks.MapDelete("/{id}", DeleteAsync).WithName("DeleteWebhook")
+            .WithSummary("Delete a webhook subscription")
+            .WithDescription("Stops sending events to its URL at once; its queued deliveries and its delivery log are deleted with it.")
+            .AnswersEmpty()
+            .Refuses(StatusCodes.Status404NotFound);
+        webhooks.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries")
+            .WithSummary("List a subscription's deliveries")
+            .WithDescription("Each event sent (or to be sent) to the subscription's URL, newest first: its status, attempts, the URL's last answer and how long it took.")
+            .Query<WebhookDeliveryStatus>("status", "Only deliveries in this state.")
+            .Paged(DefaultListLimit, MaxListLimit)
+            .Answers<ListPage<WebhookDeliveryDto>>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        webhooks.MapPost("/{id}/secret/rotate", RotateSecretAsync).WithName("RotateWebhookSecret")
+            .WithSummary("Rotate a subscription's signing secret")
+            .WithDescription("A new signing secret, in this answer only. Until previous_secret_expires_at every delivery is signed with both, "
+                + "so the receiver can switch to the new one without missing an event.")
+            .Answers<WebhookSecretRotatedDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
 
-        var deliveries = endpoints.MapGroup("/api/v1/webhook-deliveries");
+        var deliveries = endpoints.MapGroup("/api/v1/webhook-deliveries").WithTags("Webhooks");
         deliveries.RequireHubAdmin("manages webhooks");
-        deliveries.MapPost("/{id:long}/replay", ReplayAsync).WithName("ReplayWebhookDelivery");
+        deliveries.MapPost("/{id:long}/replay", ReplayAsync).WithName("ReplayWebhookDelivery")
+            .WithSummary("Send a delivery again")
+            .WithDescription("Queues the delivery again, with the same event and delivery id (the receiver dedupes on webhook-id): "
+                + "a dead-lettered one once the receiver is fixed, say. 409 while it is being sent.")
+            .Answers<WebhookReplayDto>(StatusCodes.Status202Accepted)
+            .Refuses(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return endpoints;
     }
 
@@ -172,7 +202,10 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
 }
 
 /// <summary>Creates a webhook subscription.</summary>
-public sealed record WebhookCreateDto(string? Url, string?[]? EventTypes, string? Description);
+public sealed record WebhookCreateDto(
+    [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.Description("Where the events are POSTed: an absolute http or https URL without credentials or fragment, at most 2048 characters.")] string? Url,
+    [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.Description("1 to 50 event types: exact names (im.message.receive_v1, card.action.trigger), families (im.message.*), or * for all.")] string?[]? EventTypes,
+    [property: System.ComponentModel.Description("What the subscription is for, at most 500 characters.")] string? Description);
 
 /// <summary>A new subscription, with its signing secret (shown only here).</summary>
 public sealed record WebhookCreatedDto(string Id, string Url, string[] EventTypes, string Description, DateTimeOffset CreatedAt, string Secret);

@@ -55,42 +55,55 @@ public sealed record AssistantDefinition
 public sealed record AssistantInput
 {
     /// <summary>The name (create only).</summary>
+    [System.ComponentModel.Description("The assistant's name: 1–40 characters of a–z, 0–9 and '-'. Required on POST; it cannot change.")]
     public string? Name { get; set; }
 
     /// <summary>What people see it called (default: the name).</summary>
+    [System.ComponentModel.Description("What people see it called, on its cards (default: the name).")]
     public string? DisplayName { get; set; }
 
     /// <summary><c>dify</c> or <c>openai</c>.</summary>
+    [System.ComponentModel.Description("dify, or openai for any OpenAI-compatible chat completions server. Required on POST.")]
     public string? Backend { get; set; }
 
     /// <summary>The backend's base URL.</summary>
+    [System.ComponentModel.Description("The backend's base URL (https://api.dify.ai/v1, http://127.0.0.1:11434/v1…). Required on POST.")]
     public string? BaseUrl { get; set; }
 
     /// <summary>The backend's key (write-only).</summary>
+    [System.ComponentModel.Description("The backend's key; write-only. Required on POST, and again with a new base_url.")]
     public string? ApiKey { get; set; }
 
     /// <summary>The model (OpenAI-compatible backends); an empty string clears it.</summary>
+    [System.ComponentModel.Description("The model (OpenAI-compatible backends, where it is required; not used with Dify); \"\" clears it.")]
     public string? Model { get; set; }
 
     /// <summary>The system prompt; an empty string clears it.</summary>
+    [System.ComponentModel.Description("The system prompt (OpenAI-compatible backends); \"\" clears it.")]
     public string? SystemPrompt { get; set; }
 
     /// <summary>The apps it answers on.</summary>
+    [System.ComponentModel.Description("The Hub apps it answers on (any platform), at least one. Required on POST.")]
     public List<string>? Apps { get; set; }
 
     /// <summary>Who may use it and where (replaces the stored policy).</summary>
+    [System.ComponentModel.Description("Who may use it and where: direct messages, groups, unknown users, commands. Replaces the stored policy whole.")]
     public AssistantPolicy? Policy { get; set; }
 
     /// <summary>How conversations continue.</summary>
+    [System.ComponentModel.Description("How conversations continue. Replaces the stored settings whole.")]
     public AssistantSessionSettings? Sessions { get; set; }
 
     /// <summary>What is masked.</summary>
+    [System.ComponentModel.Description("What is masked, to the backend and to the platform. Replaces the stored settings whole.")]
     public AssistantMaskingSettings? Masking { get; set; }
 
     /// <summary>How answers stream.</summary>
+    [System.ComponentModel.Description("How answers stream. Replaces the stored settings whole.")]
     public AssistantStreamingSettings? Streaming { get; set; }
 
     /// <summary>Whether it answers (default true).</summary>
+    [System.ComponentModel.Description("Whether it answers (default true).")]
     public bool? Enabled { get; set; }
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Platform.Audit;
@@ -28,14 +29,42 @@ internal static class ClientsApi
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var clients = endpoints.MapGroup("/api/v1/identity/clients");
+        var clients = endpoints.MapGroup("/api/v1/identity/clients").WithTags("Identity");
         clients.RequireHubAdmin("registers sign-in clients");
-        clients.MapPost("", CreateAsync).WithName("CreateIdentityClient");
-        clients.MapGet("", ListAsync).WithName("ListIdentityClients");
-        clients.MapGet("/{id}", GetAsync).WithName("GetIdentityClient");
-        clients.MapPatch("/{id}", UpdateAsync).WithName("UpdateIdentityClient");
-        clients.MapDelete("/{id}", DeleteAsync).WithName("DeleteIdentityClient");
-        clients.MapPost("/{id}/secret", RotateSecretAsync).WithName("RotateIdentityClientSecret");
+        clients.MapPost("", CreateAsync).WithName("CreateIdentityClient")
+            .WithSummary("Register a sign-in client")
+            .WithDescription("An application whose people sign in through the Hub with OpenID Connect (Sign in with Feishu); name and "
+                + "redirect_uris are required. A confidential client's secret is in this answer only (client_secret).")
+            .ReadsJson<ClientWriteDto>()
+            .Answers<ClientDto>(StatusCodes.Status201Created);
+        clients.MapGet("", ListAsync).WithName("ListIdentityClients")
+            .WithSummary("List sign-in clients")
+            .WithDescription("Every registered client in id order (no secrets).")
+            .Paged(DefaultLimit, MaxLimit)
+            .Answers<ClientListDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        clients.MapGet("/{id}", GetAsync).WithName("GetIdentityClient")
+            .WithSummary("Get a sign-in client")
+            .WithDescription("The client's redirect URIs, scopes, who may sign in and whether it is enabled (no secret).")
+            .Answers<ClientDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        clients.MapPatch("/{id}", UpdateAsync).WithName("UpdateIdentityClient")
+            .WithSummary("Change a sign-in client")
+            .WithDescription("Fields left out keep their values; enabled false refuses the client everywhere and revokes every token it holds. "
+                + "A client made confidential gets a secret, in this answer only.")
+            .ReadsJson<ClientWriteDto>()
+            .Answers<ClientDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        clients.MapDelete("/{id}", DeleteAsync).WithName("DeleteIdentityClient")
+            .WithSummary("Delete a sign-in client")
+            .WithDescription("Removes the client: its people can no longer sign in to it.")
+            .AnswersEmpty()
+            .Refuses(StatusCodes.Status404NotFound);
+        clients.MapPost("/{id}/secret", RotateSecretAsync).WithName("RotateIdentityClientSecret")
+            .WithSummary("Give a sign-in client a new secret")
+            .WithDescription("A new client_secret, in this answer only; the old one stops working at once. 409 for a public client, which has no secret.")
+            .Answers<ClientDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value.DynamicRegistration)
         {
             endpoints.MapPost(IdentitySite.RegistrationPath, RegisterAsync).RequireHubAdmin("registers sign-in clients").WithName("OidcRegister");
@@ -241,17 +270,17 @@ internal static class ClientsApi
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Sign-in client not found", detail: $"No sign-in client has id '{(id.Length > 80 ? id[..80] + "…" : id)}' (GET /api/v1/identity/clients lists them).");
 }
 
-/// <summary>A client as the admin API takes it; every member optional on PATCH.</summary>
+/// <summary>A client as the admin API takes it: name and redirect_uris required on POST, every member optional on PATCH.</summary>
 internal sealed record ClientWriteDto(
-    string? Name,
-    string? Kind,
-    string?[]? RedirectUris,
-    string?[]? PostLogoutRedirectUris,
-    string?[]? Scopes,
-    string?[]? AllowedPeople,
-    string?[]? AllowedDepartments,
-    bool? RequirePkce,
-    bool? Enabled)
+    [property: Description("Shown on the sign-in page: 1 to 128 characters. Required on POST.")] string? Name,
+    [property: Description("confidential (a server-side app that keeps a secret; the default) or public (a single-page or native app: no secret, PKCE always).")] string? Kind,
+    [property: Description("1 to 20 URLs the sign-in may return to, compared exactly: https, or http on 127.0.0.1, [::1] or localhost only. Required on POST.")] string?[]? RedirectUris,
+    [property: Description("Where a logout started by the app may return to, same rules.")] string?[]? PostLogoutRedirectUris,
+    [property: Description("What the app may ask for: openid (always), profile, email, groups, offline_access. Default: all.")] string?[]? Scopes,
+    [property: Description("Who may sign in: Hub person ids (per_…), union_ids (on_…) or open_ids under the sign-in app (ou_…). Both lists empty: everyone.")] string?[]? AllowedPeople,
+    [property: Description("Departments (od-…) whose members may sign in.")] string?[]? AllowedDepartments,
+    [property: Description("Whether S256 PKCE is required (default true; only a confidential client may turn it off).")] bool? RequirePkce,
+    [property: Description("false refuses the client everywhere and revokes every token it holds.")] bool? Enabled)
 {
     public ClientRequest ToRequest(ClientKind? kind) => new()
     {
@@ -266,7 +295,7 @@ internal sealed record ClientWriteDto(
     };
 }
 
-/// <summary>A page of clients; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
+/// <summary>A page of clients; <see cref="Next"/> (null on the last page) is the <c>after</c> of the next one.</summary>
 internal sealed record ClientListDto(ClientDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>A client as the admin API shows it; <see cref="ClientSecret"/> only in the answer that made it.</summary>

@@ -14,7 +14,7 @@ namespace Larkway.Hub.Identity.Sessions;
 /// <summary>A live broker session as the admin API shows it.</summary>
 internal sealed record SessionDto(string Id, string PersonId, string[] Amr, DateTimeOffset AuthTime, DateTimeOffset ExpiresAt, string[] Clients);
 
-/// <summary>A page of live sessions, newest sign-in first; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
+/// <summary>A page of live sessions, newest sign-in first; <see cref="Next"/> (null on the last page) is the <c>after</c> of the next one.</summary>
 internal sealed record SessionListDto(SessionDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>What a sign-out everywhere ended.</summary>
@@ -32,11 +32,25 @@ internal static class SessionsApi
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/identity");
+        var group = endpoints.MapGroup("/api/v1/identity").WithTags("Identity");
         group.RequireHubAdmin("manages sign-in sessions");
-        group.MapGet("/sessions", ListAsync).WithName("ListIdentitySessions");
-        group.MapDelete("/sessions/{id}", EndAsync).WithName("EndIdentitySession");
-        group.MapPost("/people/{personId}/sign-out", SignOutPersonAsync).WithName("SignOutIdentityPerson");
+        group.MapGet("/sessions", ListAsync).WithName("ListIdentitySessions")
+            .WithSummary("List sign-in sessions")
+            .WithDescription("The live sign-in sessions, newest sign-in first: who, how they signed in, until when, and the clients signed in with each.")
+            .Query<string>("person", "Only this person's sessions (a Hub person id, per_…).")
+            .Paged(DefaultLimit, MaxLimit)
+            .Answers<SessionListDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        group.MapDelete("/sessions/{id}", EndAsync).WithName("EndIdentitySession")
+            .WithSummary("End a sign-in session")
+            .WithDescription("Signs the session out and revokes the tokens issued in it.")
+            .AnswersEmpty()
+            .Refuses(StatusCodes.Status404NotFound);
+        group.MapPost("/people/{personId}/sign-out", SignOutPersonAsync).WithName("SignOutIdentityPerson")
+            .WithSummary("Sign a person out everywhere")
+            .WithDescription("Ends every session of the person and revokes every token issued to them; answers how many sessions ended (0 when none was live).")
+            .Answers<SignedOutDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
     }
 
     private static async Task<Results<JsonHttpResult<SessionListDto>, ProblemHttpResult>> ListAsync(

@@ -16,20 +16,47 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>The notification types API: any caller reads and previews; the admin key changes.</summary>
 public static partial class HubNotificationsEndpointRouteBuilderExtensions
 {
-    /// <summary>The members of a type's PUT body.</summary>
-    private static readonly JsonShape TypeShape = JsonShape.Fields("description", "enabled", "template", "sample_data", "recipients", "actions");
+    /// <summary>The members of a type's PUT body: <see cref="NotificationTypeBody"/>'s, so the document and the check agree.</summary>
+    private static JsonShape TypeShape => JsonShape.For(NotificationTypesJsonContext.Default.NotificationTypeBody);
 
-    /// <summary>The members of a preview body.</summary>
-    private static readonly JsonShape PreviewShape = JsonShape.Fields("data");
+    /// <summary>The members of a preview body: <see cref="NotificationTypePreviewBody"/>'s.</summary>
+    private static JsonShape PreviewShape => JsonShape.For(NotificationTypesJsonContext.Default.NotificationTypePreviewBody);
 
     private static void MapNotificationTypes(RouteGroupBuilder types)
     {
+        types.WithTags("Notification types");
         types.RequireHubCaller();
-        types.MapGet("", ListTypesAsync).WithName("ListNotificationTypes");
-        types.MapGet("/{name}", GetTypeAsync).WithName("GetNotificationType");
-        types.MapPut("/{name}", PutTypeAsync).WithName("PutNotificationType");
-        types.MapDelete("/{name}", DeleteTypeAsync).WithName("DeleteNotificationType");
-        types.MapPost("/{name}/preview", PreviewTypeAsync).WithName("PreviewNotificationType");
+        types.MapGet("", ListTypesAsync).WithName("ListNotificationTypes")
+            .WithSummary("List notification types")
+            .WithDescription("Every notification type by name, with its card template, sample data, recipients and button actions.")
+            .Paged(DefaultKeyListLimit, MaxKeyListLimit)
+            .Answers<ListPage<NotificationTypeDto>>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        types.MapGet("/{name}", GetTypeAsync).WithName("GetNotificationType")
+            .WithSummary("Get a notification type")
+            .WithDescription("The type's switch, card template, sample data, recipients and button actions.")
+            .Answers<NotificationTypeDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        types.MapPut("/{name}", PutTypeAsync).WithName("PutNotificationType")
+            .WithSummary("Create or change a notification type")
+            .WithDescription("201 when the type is new (template required), 200 when it changed; fields left out keep their values, so "
+                + "{\"enabled\": false} switches it off. Checked by rendering the sample data into the card: every placeholder must be filled, "
+                + "and the card valid, or it is a 400 naming each problem and nothing is stored. Admin key only (403 for an API key).")
+            .ReadsJson<NotificationTypeBody>()
+            .Answers<NotificationTypeDto>(StatusCodes.Status201Created, StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status403Forbidden);
+        types.MapDelete("/{name}", DeleteTypeAsync).WithName("DeleteNotificationType")
+            .WithSummary("Delete a notification type")
+            .WithDescription("Removes the type; notifications already sent with it are kept. Admin key only (403 for an API key).")
+            .AnswersEmpty()
+            .Refuses(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        types.MapPost("/{name}/preview", PreviewTypeAsync).WithName("PreviewNotificationType")
+            .WithSummary("Preview a notification type's card")
+            .WithDescription("Renders the type's card with the data (the type's sample data when the body is left out) and names who it would go to, "
+                + "checked like a send: data a send would refuse is the same 400, with the rendered card beside errors.")
+            .ReadsJson<NotificationTypePreviewBody>()
+            .Answers<NotificationPreviewDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
     }
 
     /// <summary>A type name as a list cursor: what <see cref="NotificationTypeDefinition.Validate"/> accepts as a name.</summary>
@@ -198,4 +225,6 @@ public sealed record NotificationPreviewRecipientDto(string Type, string Value);
 [JsonSerializable(typeof(NotificationTypeDto[]))]
 [JsonSerializable(typeof(ListPage<NotificationTypeDto>))]
 [JsonSerializable(typeof(NotificationPreviewDto))]
+[JsonSerializable(typeof(NotificationTypeBody))]
+[JsonSerializable(typeof(NotificationTypePreviewBody))]
 internal sealed partial class NotificationTypesJsonContext : JsonSerializerContext;

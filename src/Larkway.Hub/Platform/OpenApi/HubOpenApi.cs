@@ -82,14 +82,21 @@ public static class HubOpenApi
         {
             var location = parameter.In == HubParameter.InHeader ? ParameterLocation.Header : ParameterLocation.Query;
             operation.Parameters ??= [];
-            if (!operation.Parameters.Any(p => p.Name == parameter.Name && p.In == location))
+            var schema = await context.GetOrCreateSchemaAsync(parameter.Type, null, cancellationToken).ConfigureAwait(false);
+            if (operation.Parameters.FirstOrDefault(p => p.Name == parameter.Name && p.In == location) is OpenApiParameter bound)
+            {
+                // A [FromQuery] string the handler reads itself to name every problem: the generator saw only the string.
+                bound.Description ??= parameter.Description;
+                bound.Schema = schema;
+            }
+            else if (!operation.Parameters.Any(p => p.Name == parameter.Name && p.In == location))
             {
                 operation.Parameters.Add(new OpenApiParameter
                 {
                     Name = parameter.Name,
                     In = location,
                     Description = parameter.Description,
-                    Schema = await context.GetOrCreateSchemaAsync(parameter.Type, null, cancellationToken).ConfigureAwait(false),
+                    Schema = schema,
                 });
             }
         }
