@@ -28,7 +28,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var apps = endpoints.MapGroup("/api/v1/apps").WithTags("Apps");
-        apps.RequireHubAdmin("manages Feishu apps");
+        apps.RequireHubAdmin("manages platform apps");
         apps.MapGet("", ListAsync).WithName("ListApps")
             .WithSummary("List apps")
             .WithDescription("The Feishu, Lark, DingTalk and WeCom apps the Hub sends and receives through: the configured default app first, "

@@ -76,7 +76,7 @@ public sealed partial class HubOpenApiTests
             if (responses.Any(r => r.Name == "415"))
             {
                 var body = operation.GetProperty("requestBody");
-                body.GetProperty("required").GetBoolean().ShouldBeTrue(key);
+                (body.TryGetProperty("required", out var required) && required.GetBoolean()).ShouldBe(key != "POST /api/v1/notification-types/{name}/preview", key);
                 body.GetProperty("content").GetProperty("application/json").GetProperty("schema").TryGetProperty("$ref", out _).ShouldBeTrue(key);
             }
         }

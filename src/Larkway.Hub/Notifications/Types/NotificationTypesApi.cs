@@ -54,7 +54,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             .WithSummary("Preview a notification type's card")
             .WithDescription("Renders the type's card with the data (the type's sample data when the body is left out) and names who it would go to, "
                 + "checked like a send: data a send would refuse is the same 400, with the rendered card beside errors.")
-            .ReadsJson<NotificationTypePreviewBody>()
+            .ReadsJson<NotificationTypePreviewBody>(required: false)
             .Answers<NotificationPreviewDto>(StatusCodes.Status200OK)
             .Refuses(StatusCodes.Status404NotFound);
     }

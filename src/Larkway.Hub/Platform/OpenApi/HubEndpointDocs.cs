@@ -16,11 +16,13 @@ public static class HubEndpointDocs
     /// (<see cref="HubRequestBody"/>), not as <c>Accepts</c>: that would let routing refuse another content type itself, with
     /// an empty 415 instead of the endpoint's problem that says what to send.
     /// </summary>
-    public static RouteHandlerBuilder ReadsJson<TBody>(this RouteHandlerBuilder builder)
+    /// <param name="builder">The endpoint.</param>
+    /// <param name="required">False when the body may be left out (a preview of the sample data, say).</param>
+    public static RouteHandlerBuilder ReadsJson<TBody>(this RouteHandlerBuilder builder, bool required = true)
         where TBody : notnull
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithMetadata(new HubRequestBody(typeof(TBody)))
+        return builder.WithMetadata(new HubRequestBody(typeof(TBody), required))
             .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
     }
 
@@ -82,7 +84,7 @@ public static class HubEndpointDocs
 }
 
 /// <summary>The JSON body an endpoint reads itself (<see cref="HubEndpointDocs.ReadsJson{TBody}"/>), for its description.</summary>
-public sealed record HubRequestBody(Type Type);
+public sealed record HubRequestBody(Type Type, bool Required);
 
 /// <summary>A query parameter or header an endpoint reads itself (<see cref="HubEndpointDocs.Query{TValue}"/>, <see cref="HubEndpointDocs.Header"/>), for its description.</summary>
 public sealed record HubParameter(string Name, string In, Type Type, string Description)

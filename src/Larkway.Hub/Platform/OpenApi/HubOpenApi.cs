@@ -105,7 +105,7 @@ public static class HubOpenApi
         {
             operation.RequestBody = new OpenApiRequestBody
             {
-                Required = true,
+                Required = body.Required,
                 Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
                 {
                     ["application/json"] = new() { Schema = await NamedSchemaAsync(body.Type, context, cancellationToken).ConfigureAwait(false) },

@@ -54,16 +54,31 @@ internal sealed class ApiRecorder : IStartupFilter
             http.Response.Body = answered;
         }
 
-        var sent = Array.Empty<byte>();
-        if (http.Request.Body.CanSeek && http.Request.Body.Length is > 0 and <= MaxKept)
+        if (await SentAsync(http.Request) is not { } sent)
         {
-            http.Request.Body.Position = 0;
-            using var buffer = new MemoryStream();
-            await http.Request.Body.CopyToAsync(buffer);
-            sent = buffer.ToArray();
+            return;
         }
 
         Exchanges.Enqueue(new(http.Request.Method, path, http.Response.StatusCode, http.Request.ContentType, sent, http.Response.ContentType, copy.Kept));
+    }
+
+    /// <summary>
+    /// The request's body as sent; null when it could not be read whole (broken framing, a client gone): then what the
+    /// client got is the server's own answer, not the endpoint's, and there is nothing of the API's to check.
+    /// </summary>
+    private static async Task<byte[]?> SentAsync(HttpRequest request)
+    {
+        try
+        {
+            request.Body.Position = 0;
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            return buffer.Length <= MaxKept ? buffer.ToArray() : [];
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Writes through to the response and keeps a copy of what was written (up to a limit).</summary>
