@@ -36,7 +36,7 @@ namespace Larkway.Hub.Directory.Links
     /// <summary>The body of <c>PUT …/preferred-platform</c>.</summary>
     /// <param name="Platform">The platform's name, or null.</param>
     public sealed record PreferredPlatformInputDto(
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never), Description("The platform to reach the person on first (feishu, dingtalk, wecom, …); null or left out: the directory's order.")] string? Platform);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never), Description("The platform to reach the person on first (feishu, dingtalk, wecom, …); null or left out: the directory's order.")] string? Platform = null);
 
     /// <summary>Source-generated JSON for people's platforms.</summary>
     [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
