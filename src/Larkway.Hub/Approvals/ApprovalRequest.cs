@@ -48,8 +48,10 @@ public sealed record ApprovalRequest(
     /// <summary>Ways to name the applicant.</summary>
     public static readonly IReadOnlyList<string> ApplicantTypes = ["email", "open_id", "user_id"];
 
-    private static readonly HashSet<string> Fields =
-        new(["approval_code", "applicant", "approvers", "department_id", "form", "title", "app", "reference", "idempotency_key"], StringComparer.Ordinal);
+    /// <summary>The members an approval request takes: <see cref="ApprovalCreateBody"/>'s, which the OpenAPI document describes.</summary>
+    internal static JsonShape Shape => JsonShape.For(Microsoft.AspNetCore.Builder.HubApprovalsJsonContext.Default.ApprovalCreateBody);
+
+    private static readonly HashSet<string> Fields = new(Shape.Known, StringComparer.Ordinal);
 
     /// <summary>
     /// Parses and checks a body; every problem is reported with its field and what to do, so a caller fixes them all

@@ -26,12 +26,38 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapHubApprovalsApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var approvals = endpoints.MapGroup("/api/v1/approvals");
+        var approvals = endpoints.MapGroup("/api/v1/approvals").WithTags("Approvals");
         approvals.RequireHubCaller();
-        approvals.MapPost("", CreateAsync).WithName("CreateApproval");
-        approvals.MapGet("", ListAsync).WithName("ListApprovals");
-        approvals.MapGet("/{id}", GetAsync).WithName("GetApproval");
-        approvals.MapPost("/{id}/cancel", CancelAsync).WithName("CancelApproval");
+        approvals.MapPost("", CreateAsync).WithName("CreateApproval")
+            .WithSummary("Request an approval")
+            .WithDescription("Creates a Feishu approval for an applicant, once per idempotency key, after checking the form against the definition: "
+                + "201 once Feishu created it, 202 while it is still being submitted (Feishu was slow or unavailable; the Hub keeps trying, follow it with GET /api/v1/approvals/{id}), "
+                + "200 with the first one for a repeat of the same request (duplicate true). 409 when the key was used for a different request (approval_id names it); "
+                + "422 when Feishu refused to create it (error says why; the approval is stored as failed, send a new request with a new key). "
+                + "503 when Feishu did not answer the checks: nothing was created, send the same request again.")
+            .ReadsJson<ApprovalCreateBody>()
+            .Header("Idempotency-Key", "The approval's idempotency key, instead of the body's idempotency_key (or the same value in both).")
+            .Answers<ApprovalDto>(StatusCodes.Status201Created, StatusCodes.Status202Accepted, StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        approvals.MapGet("", ListAsync).WithName("ListApprovals")
+            .WithSummary("List approvals")
+            .WithDescription("The caller's approvals (every caller's for the admin key), newest first, without their history.")
+            .Query<string>("reference", "Only the approvals with this reference (your own id).")
+            .Query<ApprovalState>("status", "Only approvals in this state.")
+            .Paged(ApprovalService.DefaultListLimit, MaxListLimit)
+            .Answers<ApprovalListDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        approvals.MapGet("/{id}", GetAsync).WithName("GetApproval")
+            .WithSummary("Get an approval")
+            .WithDescription("Where the approval stands in Feishu: its tasks and their approvers, and its history of decisions. Another key's approval is not found.")
+            .Answers<ApprovalDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        approvals.MapPost("/{id}/cancel", CancelAsync).WithName("CancelApproval")
+            .WithSummary("Withdraw an approval")
+            .WithDescription("Withdraws a pending approval on behalf of its applicant and answers it with status canceled. "
+                + "409 when it is no longer pending or Feishu refused the withdrawal; 503 when Feishu did not answer (safe to repeat).")
+            .Answers<ApprovalDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return endpoints;
     }
 
@@ -208,6 +234,7 @@ public sealed record ApprovalListDto(ApprovalDto[] Items, [property: JsonIgnore(
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ApprovalDto))]
 [JsonSerializable(typeof(ApprovalListDto))]
+[JsonSerializable(typeof(ApprovalCreateBody))]
 internal sealed partial class HubApprovalsJsonContext : JsonSerializerContext;
 
 /// <summary>Rows to wire shapes.</summary>

@@ -31,6 +31,7 @@ public static class HubBitableSyncServiceCollectionExtensions
         services.AddHubOutbound(configuration);
         services.TryAddSingleton<SyncFileFetcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, BitableSyncEventObserver>());
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(Larkway.Hub.Platform.OpenApi.HubOpenApi.DocumentName, o => o.AddSchemaTransformer(BitableSyncValuesSchema.DescribeAsync));
         services.AddSingleton<SyncChangeListener>();
         services.AddHostedService(sp => sp.GetRequiredService<SyncChangeListener>());
         services.AddHubQueue<WorkItemRow, BitableSyncRunner>(BitableSyncRunner.QueueName, sp => sp.GetRequiredService<IOptions<BitableSyncOptions>>().Value);

@@ -35,17 +35,57 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapHubDirectoryApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var read = endpoints.MapGroup("/api/v1/directory");
+        var read = endpoints.MapGroup("/api/v1/directory").WithTags("Directory");
         read.RequireHubCaller();
-        read.MapGet("/people", ListPeopleAsync).WithName("ListDirectoryPeople");
-        read.MapGet("/people/{id}", GetPersonAsync).WithName("GetDirectoryPerson");
-        read.MapGet("/departments", ListDepartmentsAsync).WithName("ListDirectoryDepartments");
-        read.MapGet("/departments/{id}", GetDepartmentAsync).WithName("GetDirectoryDepartment");
+        read.MapGet("/people", ListPeopleAsync).WithName("ListDirectoryPeople")
+            .WithSummary("List people")
+            .WithDescription("The people of the directory synchronised from Feishu, by name; find one by email, or search by name. "
+                + "Mobile numbers are masked; the admin key sees them unmasked with include_mobile=true (an API key asking for them is refused with 403).")
+            .Query<string>("email", "Only the person with this email or enterprise email address (any case).")
+            .Query<string>("department", "Only the direct members of this department (its open_department_id or department_id).")
+            .Query<string>("q", "Part of the name or English name, or a whole employee number, user_id or open_id.")
+            .Query<PersonStatus>("status", "Only people in this state.")
+            .Query<bool>("include_mobile", "true: mobile numbers unmasked (the admin key only).")
+            .Paged(DefaultLimit, MaxLimit)
+            .Answers<PersonListDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden);
+        read.MapGet("/people/{id}", GetPersonAsync).WithName("GetDirectoryPerson")
+            .WithSummary("Get a person")
+            .WithDescription("A person of the directory by id (per_…), with their history of changes and their DingTalk and WeCom accounts. "
+                + "Mobile numbers are masked; the admin key sees them unmasked with include_mobile=true (an API key asking for them is refused with 403).")
+            .Query<bool>("include_mobile", "true: the mobile number unmasked (the admin key only).")
+            .Answers<PersonDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        read.MapGet("/departments", ListDepartmentsAsync).WithName("ListDirectoryDepartments")
+            .WithSummary("List departments")
+            .WithDescription("The departments of the directory, each with its path, leader and number of direct members.")
+            .Query<string>("q", "Part of the name, or a whole open_department_id or department_id.")
+            .Query<string>("parent", "Only the sub-departments of this department (its open_department_id; 0 for the first level).")
+            .Query<bool>("include_deleted", "true: deleted departments too.")
+            .Paged(DefaultLimit, MaxLimit)
+            .Answers<DepartmentListDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        read.MapGet("/departments/{id}", GetDepartmentAsync).WithName("GetDirectoryDepartment")
+            .WithSummary("Get a department")
+            .WithDescription("A department by its open_department_id or department_id, with its history of changes.")
+            .Answers<DepartmentDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
 
-        var sync = endpoints.MapGroup("/api/v1/directory/sync");
+        var sync = endpoints.MapGroup("/api/v1/directory/sync").WithTags("Directory");
         sync.RequireHubAdmin("starts and lists directory syncs");
-        sync.MapPost("", StartSyncAsync).WithName("StartDirectorySync");
-        sync.MapGet("", ListRunsAsync).WithName("ListDirectorySyncs");
+        sync.MapPost("", StartSyncAsync).WithName("StartDirectorySync")
+            .WithSummary("Start a directory sync")
+            .WithDescription("Starts reading the directory from Feishu now and answers the run at once (202); follow it with GET /api/v1/directory/sync. "
+                + "409 while another sync is running (run_id names it).")
+            .Query<string>("kind", "full (the default) or reconciliation: both read everything again; a reconciliation also reports what the app cannot see.")
+            .Answers<DirectorySyncRunDto>(StatusCodes.Status202Accepted)
+            .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
+        sync.MapGet("", ListRunsAsync).WithName("ListDirectorySyncs")
+            .WithSummary("List directory syncs")
+            .WithDescription("The directory's sync runs, newest first, each with what it changed and the problems it found.")
+            .Paged(DefaultRunLimit, MaxLimit)
+            .Answers<DirectorySyncListDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
         return endpoints;
     }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -33,22 +35,90 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapHubBitableSyncApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var syncs = endpoints.MapGroup("/api/v1/bitable-syncs");
+        var syncs = endpoints.MapGroup("/api/v1/bitable-syncs").WithTags("Bitable syncs");
         syncs.RequireHubAdmin("manages Bitable syncs");
-        syncs.MapGet("", ListAsync).WithName("ListBitableSyncs");
-        syncs.MapPost("", CreateAsync).WithName("CreateBitableSync");
-        syncs.MapGet("/{id}", GetAsync).WithName("GetBitableSync");
-        syncs.MapPut("/{id}", EditAsync).WithName("EditBitableSync");
-        syncs.MapDelete("/{id}", DeleteAsync).WithName("DeleteBitableSync");
-        syncs.MapPost("/{id}/dry-run", DryRunAsync).WithName("DryRunBitableSync");
-        syncs.MapPost("/{id}/pause", PauseAsync).WithName("PauseBitableSync");
-        syncs.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeBitableSync");
-        syncs.MapPost("/{id}/run", RunAsync).WithName("RunBitableSync");
-        syncs.MapGet("/{id}/passes", PassesAsync).WithName("ListBitableSyncPasses");
-        syncs.MapGet("/{id}/conflicts", ConflictsAsync).WithName("ListBitableSyncConflicts");
-        syncs.MapPost("/{id}/conflicts/{conflict}/resolve", ResolveAsync).WithName("ResolveBitableSyncConflict");
-        syncs.MapGet("/{id}/dead-letters", DeadLettersAsync).WithName("ListBitableSyncDeadLetters");
-        syncs.MapPost("/{id}/dead-letters/retry", RetryAsync).WithName("RetryBitableSyncDeadLetters");
+        syncs.MapGet("", ListAsync).WithName("ListBitableSyncs")
+            .WithSummary("List Bitable syncs")
+            .WithDescription("Every sync between a database table and a Bitable table, in id order, with where each stands.")
+            .Paged(DefaultLimit, MaxLimit)
+            .Answers<BitableSyncListDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest);
+        syncs.MapPost("", CreateAsync).WithName("CreateBitableSync")
+            .WithSummary("Create a Bitable sync")
+            .WithDescription("Defines a sync between a database table and a Bitable table, checked against the live table and base (a 400 names each problem, "
+                + "with the columns or fields to choose from). It starts paused: check it with a dry run, then resume it.")
+            .ReadsJson<BitableSyncInputDto>()
+            .Answers<BitableSyncDto>(StatusCodes.Status201Created);
+        syncs.MapGet("/{id}", GetAsync).WithName("GetBitableSync")
+            .WithSummary("Get a Bitable sync")
+            .WithDescription("The sync's definition and where it stands: its last pass, lag, rows each way, schema problems, and whether a pass runs right now.")
+            .Answers<BitableSyncDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        syncs.MapPut("/{id}", EditAsync).WithName("EditBitableSync")
+            .WithSummary("Edit a Bitable sync")
+            .WithDescription("Replaces the sync's definition, checked as a create is. Once the sync has run, its base, Bitable table, database kind, table and key pair "
+                + "are fixed (a change to them is a 400); columns, direction, policies, interval and connection string can change at any time.")
+            .ReadsJson<BitableSyncInputDto>()
+            .Answers<BitableSyncDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        syncs.MapDelete("/{id}", DeleteAsync).WithName("DeleteBitableSync")
+            .WithSummary("Delete a Bitable sync")
+            .WithDescription("Removes the sync with its passes, conflicts and dead letters; the rows of both tables stay as they are.")
+            .AnswersEmpty()
+            .Refuses(StatusCodes.Status404NotFound);
+        syncs.MapPost("/{id}/dry-run", DryRunAsync).WithName("DryRunBitableSync")
+            .WithSummary("Dry-run a Bitable sync")
+            .WithDescription("Decides every row as a full diff would and writes nothing: the mapping as resolved, how many rows each action would take, "
+                + "the first rows with both sides' values, and the first 100 rows that would be refused and why. 400 when the database, mapping or base cannot be read.")
+            .Query<int>("sample", $"How many rows' decisions to show: 1 to {MaxSample} (default {DefaultSample}).")
+            .Answers<BitableSyncDryRunDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        syncs.MapPost("/{id}/pause", PauseAsync).WithName("PauseBitableSync")
+            .WithSummary("Pause a Bitable sync")
+            .WithDescription("Stops the sync's passes until it is resumed.")
+            .Answers<BitableSyncDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        syncs.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeBitableSync")
+            .WithSummary("Resume a Bitable sync")
+            .WithDescription("Starts the sync's passes again; the first is a full diff and runs at once.")
+            .Answers<BitableSyncDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status404NotFound);
+        syncs.MapPost("/{id}/run", RunAsync).WithName("RunBitableSync")
+            .WithSummary("Run a Bitable sync now")
+            .WithDescription("Starts a pass now instead of at the next interval (202); follow it with GET /api/v1/bitable-syncs/{id}/passes. A paused sync is refused (400): resume it.")
+            .Query<bool>("full", "true: a full diff of both sides instead of the changes since the last pass.")
+            .Answers<BitableSyncDto>(StatusCodes.Status202Accepted)
+            .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        syncs.MapGet("/{id}/passes", PassesAsync).WithName("ListBitableSyncPasses")
+            .WithSummary("List a Bitable sync's passes")
+            .WithDescription("The sync's history, newest first: each pass's kind, outcome, rows each way, conflicts, refused rows and API calls.")
+            .Paged(DefaultLimit, MaxLimit)
+            .Answers<BitableSyncPassPageDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        syncs.MapGet("/{id}/conflicts", ConflictsAsync).WithName("ListBitableSyncConflicts")
+            .WithSummary("List a Bitable sync's conflicts")
+            .WithDescription("Rows changed on both sides, with both sides' values and how each was resolved (open ones without a resolution), and their total.")
+            .Paged(DefaultLimit, MaxLimit)
+            .Answers<BitableSyncConflictPageDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        syncs.MapPost("/{id}/conflicts/{conflict}/resolve", ResolveAsync).WithName("ResolveBitableSyncConflict")
+            .WithSummary("Resolve a Bitable sync's conflict")
+            .WithDescription("Settles an open conflict for one side: database writes the database's row to Bitable, bitable writes the record to the database. 404 when the sync has no such open conflict.")
+            .ReadsJson<BitableSyncResolveDto>()
+            .AnswersEmpty()
+            .Refuses(StatusCodes.Status404NotFound);
+        syncs.MapGet("/{id}/dead-letters", DeadLettersAsync).WithName("ListBitableSyncDeadLetters")
+            .WithSummary("List a Bitable sync's dead letters")
+            .WithDescription("Rows a pass could not write (a value the other side refused, an unknown person), with why, and their total.")
+            .Paged(DefaultLimit, MaxLimit)
+            .Answers<BitableSyncDeadLetterPageDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        syncs.MapPost("/{id}/dead-letters/retry", RetryAsync).WithName("RetryBitableSyncDeadLetters")
+            .WithSummary("Retry a Bitable sync's dead letters")
+            .WithDescription("Asks the next pass to write the dead letters again (one, or every one of the sync), and answers how many.")
+            .Query<long>("id", "One dead letter's id; leave it out to retry them all.")
+            .Answers<BitableSyncRetriedDto>(StatusCodes.Status200OK)
+            .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return endpoints;
     }
 
@@ -159,7 +229,7 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         return result.NotFound ? NotFound(id) : Answer(result, StatusCodes.Status202Accepted);
     }
 
-    private static async Task<Results<JsonHttpResult<DryRunDto>, ProblemHttpResult>> DryRunAsync(string id, [FromServices] BitableSyncService service, [FromQuery] string? sample, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<BitableSyncDryRunDto>, ProblemHttpResult>> DryRunAsync(string id, [FromServices] BitableSyncService service, [FromQuery] string? sample, CancellationToken cancellationToken)
     {
         var take = DefaultSample;
         if (sample is not null && (!int.TryParse(sample, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1 || take > MaxSample))
@@ -179,21 +249,21 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         }
 
         return TypedResults.Json(
-            new DryRunDto(
-                [.. dry.Columns.Select(c => new ColumnDto(c.Column, c.FieldId, c.FieldName, (int)c.Type, ColumnKindName(c.Kind), c.ToBitable ? "both" : "to_database"))],
-                [.. dry.SchemaProblems.Select(p => new SchemaProblemDto(p.Column, p.FieldId, p.Problem))],
+            new BitableSyncDryRunDto(
+                [.. dry.Columns.Select(c => new BitableSyncColumnDto(c.Column, c.FieldId, c.FieldName, (int)c.Type, ColumnKindName(c.Kind), c.ToBitable ? "both" : "to_database"))],
+                [.. dry.SchemaProblems.Select(p => new BitableSyncSchemaProblemDto(p.Column, p.FieldId, p.Problem))],
                 dry.Actions,
-                [.. dry.Sample.Select(d => new DryRowDto(d.Key, d.RecordId, WireName<RowAction>.Of(d.Action), Values(dry.Columns, d.Database), Values(dry.Columns, d.Bitable)))],
+                [.. dry.Sample.Select(d => new BitableSyncDryRowDto(d.Key, d.RecordId, WireName<RowAction>.Of(d.Action), Values(dry.Columns, d.Database), Values(dry.Columns, d.Bitable)))],
                 [.. dry.Problems.Select(LetterDto)],
                 dry.ApiCalls)
             {
                 Decisions = dry.Decisions,
                 ProblemsTotal = dry.ProblemsTotal,
             },
-            BitableSyncJsonContext.Default.DryRunDto);
+            BitableSyncJsonContext.Default.BitableSyncDryRunDto);
     }
 
-    private static async Task<Results<JsonHttpResult<PassPageDto>, ProblemHttpResult>> PassesAsync(
+    private static async Task<Results<JsonHttpResult<BitableSyncPassPageDto>, ProblemHttpResult>> PassesAsync(
         string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
         var (take, from, problems) = Paging(limit, after);
@@ -209,11 +279,11 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
 
         // Newest first: the next page holds the passes older than the last one shown.
         var passes = await store.PassesAsync(id, before: from, take + 1, cancellationToken).ConfigureAwait(false);
-        var page = passes.Take(take).Select(p => new PassDto(p.Id, p.Kind, p.StartedAt, p.EndedAt, p.Outcome, p.ToBitable, p.ToDatabase, p.Conflicts, p.Refused, p.ApiCalls)).ToArray();
-        return TypedResults.Json(new PassPageDto(page, passes.Count > take ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : null), BitableSyncJsonContext.Default.PassPageDto);
+        var page = passes.Take(take).Select(p => new BitableSyncPassDto(p.Id, p.Kind, p.StartedAt, p.EndedAt, p.Outcome, p.ToBitable, p.ToDatabase, p.Conflicts, p.Refused, p.ApiCalls)).ToArray();
+        return TypedResults.Json(new BitableSyncPassPageDto(page, passes.Count > take ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : null), BitableSyncJsonContext.Default.BitableSyncPassPageDto);
     }
 
-    private static async Task<Results<JsonHttpResult<ConflictPageDto>, ProblemHttpResult>> ConflictsAsync(
+    private static async Task<Results<JsonHttpResult<BitableSyncConflictPageDto>, ProblemHttpResult>> ConflictsAsync(
         string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
         var (take, from, problems) = Paging(limit, after);
@@ -228,7 +298,7 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         }
 
         var page = await store.ConflictsPageAsync(id, openOnly: false, from, take, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(new ConflictPageDto([.. page.Items.Select(ConflictDto)], page.Total, page.Next?.ToString(CultureInfo.InvariantCulture)), BitableSyncJsonContext.Default.ConflictPageDto);
+        return TypedResults.Json(new BitableSyncConflictPageDto([.. page.Items.Select(Conflict)], page.Total, page.Next?.ToString(CultureInfo.InvariantCulture)), BitableSyncJsonContext.Default.BitableSyncConflictPageDto);
     }
 
     /// <summary>A list's <c>limit</c> (default 50, at most 200) and <c>after</c> (the previous page's <c>next</c>).</summary>
@@ -254,7 +324,7 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ResolveAsync(string id, string conflict, HttpContext http, [FromServices] BitableSyncService service, CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonBody.ReadAsync(http.Request, BitableSyncJsonContext.Default.ResolveDto, "a string field side: \"database\" or \"bitable\"", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, BitableSyncJsonContext.Default.BitableSyncResolveDto, "a string field side: \"database\" or \"bitable\"", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -274,7 +344,7 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<JsonHttpResult<DeadLetterPageDto>, ProblemHttpResult>> DeadLettersAsync(
+    private static async Task<Results<JsonHttpResult<BitableSyncDeadLetterPageDto>, ProblemHttpResult>> DeadLettersAsync(
         string id, [FromServices] BitableSyncService service, [FromServices] BitableSyncStore store, [FromQuery] string? limit, [FromQuery] string? after, CancellationToken cancellationToken)
     {
         var (take, from, problems) = Paging(limit, after);
@@ -289,10 +359,10 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
         }
 
         var page = await store.DeadLettersPageAsync(id, from, take, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(new DeadLetterPageDto([.. page.Items.Select(LetterDto)], page.Total, page.Next?.ToString(CultureInfo.InvariantCulture)), BitableSyncJsonContext.Default.DeadLetterPageDto);
+        return TypedResults.Json(new BitableSyncDeadLetterPageDto([.. page.Items.Select(LetterDto)], page.Total, page.Next?.ToString(CultureInfo.InvariantCulture)), BitableSyncJsonContext.Default.BitableSyncDeadLetterPageDto);
     }
 
-    private static async Task<Results<JsonHttpResult<RetriedDto>, ProblemHttpResult>> RetryAsync(string id, HttpContext http, [FromServices] BitableSyncService service, [FromQuery(Name = "id")] string? letter, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<BitableSyncRetriedDto>, ProblemHttpResult>> RetryAsync(string id, HttpContext http, [FromServices] BitableSyncService service, [FromQuery(Name = "id")] string? letter, CancellationToken cancellationToken)
     {
         long? letterId = null;
         if (letter is not null)
@@ -312,12 +382,12 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
 
         var count = await service.RetryDeadLettersAsync(id, letterId, cancellationToken).ConfigureAwait(false);
         await ApiAudit.WriteAsync(http, "bitable_sync.dead_letters.retry", id, ("count", count.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
-        return TypedResults.Json(new RetriedDto(count), BitableSyncJsonContext.Default.RetriedDto);
+        return TypedResults.Json(new BitableSyncRetriedDto(count), BitableSyncJsonContext.Default.BitableSyncRetriedDto);
     }
 
     private static async Task<(SyncInput? Input, ProblemHttpResult? Problem)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
     {
-        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, BitableSyncJsonContext.Default.SyncInputDto,
+        var (body, unreadable) = await JsonBody.ReadAsync(http.Request, BitableSyncJsonContext.Default.BitableSyncInputDto,
             "name, app_token, table_id, database {kind, connection_string}, table, key {column, field}, columns [{column, field}], direction, capture, conflicts", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
         if (unreadable is not null || body is null)
         {
@@ -406,18 +476,18 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
     {
         var mapping = SyncMapping.FromJson(s.MappingJson);
         return new BitableSyncDto(
-            s.Id, s.Name, s.App, s.AppToken, s.TableId, new DatabaseDto(WireName<SyncDatabaseKind>.Of(s.DatabaseKind), s.ConnectionProtected is null ? null : "(stored encrypted)"), s.TableName,
-            new MappingDto(mapping.KeyColumn, mapping.KeyFieldId), [.. mapping.Columns.Select(c => new MappingDto(c.Column, c.FieldId))],
+            s.Id, s.Name, s.App, s.AppToken, s.TableId, new BitableSyncDatabaseDto(WireName<SyncDatabaseKind>.Of(s.DatabaseKind), s.ConnectionProtected is null ? null : "(stored encrypted)"), s.TableName,
+            new BitableSyncMappingDto(mapping.KeyColumn, mapping.KeyFieldId), [.. mapping.Columns.Select(c => new BitableSyncMappingDto(c.Column, c.FieldId))],
             WireName<SyncDirection>.Of(s.Direction), WireName<ChangeCapture>.Of(s.Capture), s.UpdatedAtColumn, WireName<ConflictPolicy>.Of(s.Conflicts),
             s.PropagateDeletes, s.SoftDeleteColumn, WireName<SyncState>.Of(s.State), s.IntervalSeconds, s.FullDiffEvery,
-            new StatusDto(s.LastPassAt, s.LastPassOutcome, s.LagMilliseconds, s.Passes, s.RowsToBitable, s.RowsToDatabase,
-                s.SchemaProblemsJson is null ? [] : [.. (JsonSerializer.Deserialize(s.SchemaProblemsJson, SyncMappingJsonContext.Default.ListSchemaProblem) ?? []).Select(p => new SchemaProblemDto(p.Column, p.FieldId, p.Problem))]),
+            new BitableSyncStatusDto(s.LastPassAt, s.LastPassOutcome, s.LagMilliseconds, s.Passes, s.RowsToBitable, s.RowsToDatabase,
+                s.SchemaProblemsJson is null ? [] : [.. (JsonSerializer.Deserialize(s.SchemaProblemsJson, SyncMappingJsonContext.Default.ListSchemaProblem) ?? []).Select(p => new BitableSyncSchemaProblemDto(p.Column, p.FieldId, p.Problem))]),
             s.CreatedAt, s.UpdatedAt);
     }
 
-    internal static ConflictDto ConflictDto(BitableSyncConflictRow c) => new(c.Id, c.RowKey, c.RecordId, Parse(c.DatabaseJson), Parse(c.BitableJson), c.FoundAt, c.Resolution);
+    internal static BitableSyncConflictDto Conflict(BitableSyncConflictRow c) => new(c.Id, c.RowKey, c.RecordId, Parse(c.DatabaseJson), Parse(c.BitableJson), c.FoundAt, c.Resolution);
 
-    internal static DeadLetterDto LetterDto(BitableSyncDeadLetterRow d) => new(d.Id, d.RowKey, d.RecordId, d.Direction, d.Code, d.Message, d.FailedAt, d.Attempts, d.RetryRequestedAt is not null);
+    internal static BitableSyncDeadLetterDto LetterDto(BitableSyncDeadLetterRow d) => new(d.Id, d.RowKey, d.RecordId, d.Direction, d.Code, d.Message, d.FailedAt, d.Attempts, d.RetryRequestedAt is not null);
 
     private static Dictionary<string, string?>? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize(json, SyncMappingJsonContext.Default.DictionaryStringString);
 
@@ -428,34 +498,55 @@ public static class HubBitableSyncEndpointRouteBuilderExtensions
 }
 
 #pragma warning disable SA1402, SA1649 // The API's wire shapes, together.
-internal sealed record SyncInputDto(
-    string? Name, string? App, string? AppToken, string? TableId, DatabaseDto? Database, string? Table, MappingInputDto? Key, IReadOnlyList<MappingInputDto?>? Columns,
-    string? Direction, string? Capture, string? UpdatedAtColumn, string? Conflicts, bool? PropagateDeletes, string? SoftDeleteColumn, int? IntervalSeconds, int? FullDiffEvery);
+/// <summary>The body of <c>POST /api/v1/bitable-syncs</c> and <c>PUT …/{id}</c>: a sync's definition, checked against the live table and base.</summary>
+internal sealed record BitableSyncInputDto(
+    [property: Required, Description("A name for people (e.g. ERP orders), unique among the syncs.")] string? Name,
+    [property: Description("The Feishu app that reads and writes the base (GET /api/v1/apps); leave it out for the default app.")] string? App,
+    [property: Required, Description("The base's app_token (from its URL: /base/<app_token>).")] string? AppToken,
+    [property: Required, Description("The Bitable table's id (tbl…).")] string? TableId,
+    [property: Required, Description("The database the table is in.")] BitableSyncDatabaseDto? Database,
+    [property: Required, Description("The database table's name.")] string? Table,
+    [property: Required, Description("The key pair: the database column that identifies a row and the Bitable field (by id or name) holding the same value.")] BitableSyncMappingInputDto? Key,
+    [property: Description("The other columns synchronised, each a database column and its Bitable field (by id or name).")] IReadOnlyList<BitableSyncMappingInputDto?>? Columns,
+    [property: Description("Which way rows flow: to_bitable, to_database or both (the default).")] string? Direction,
+    [property: Description("How the database's changes are found: triggers (the default) or updated_at (with updated_at_column).")] string? Capture,
+    [property: Description("With capture updated_at: the column holding each row's modification time.")] string? UpdatedAtColumn,
+    [property: Description("What wins when both sides changed: database_wins, bitable_wins, latest_wins or hold_for_review (the default: neither, listed under conflicts).")] string? Conflicts,
+    [property: Description("Whether a delete on one side deletes on the other (default false).")] bool? PropagateDeletes,
+    [property: Description("With propagate_deletes: a column set to the deletion time instead of deleting the row.")] string? SoftDeleteColumn,
+    [property: Description("A pass at least this often, in seconds (default 60).")] int? IntervalSeconds,
+    [property: Description("Every n-th pass is a full diff of both sides (default 60).")] int? FullDiffEvery);
 
-internal sealed record MappingInputDto(string? Column, string? Field);
+/// <summary>A database column and the Bitable field paired with it.</summary>
+internal sealed record BitableSyncMappingInputDto(
+    [property: Required, Description("The database column.")] string? Column,
+    [property: Required, Description("The Bitable field, by id (fld…) or name.")] string? Field);
 
-internal sealed record DatabaseDto(string? Kind, string? ConnectionString);
+/// <summary>The database a sync reads and writes.</summary>
+internal sealed record BitableSyncDatabaseDto(
+    [property: Required, Description("postgres or sqlite.")] string? Kind,
+    [property: Description("The database's connection string, stored encrypted; answers show \"(stored encrypted)\" instead. An edit that leaves it out keeps the stored one.")] string? ConnectionString);
 
-internal sealed record MappingDto(string Column, string FieldId);
+internal sealed record BitableSyncMappingDto(string Column, string FieldId);
 
-internal sealed record StatusDto(DateTimeOffset? LastPassAt, string? LastPassOutcome, long? LagMs, long Passes, long RowsToBitable, long RowsToDatabase, IReadOnlyList<SchemaProblemDto> SchemaProblems)
+internal sealed record BitableSyncStatusDto(DateTimeOffset? LastPassAt, string? LastPassOutcome, long? LagMs, long Passes, long RowsToBitable, long RowsToDatabase, IReadOnlyList<BitableSyncSchemaProblemDto> SchemaProblems)
 {
     /// <summary>Whether a pass runs right now (shown by GET /{id}; null in lists).</summary>
     public bool? Running { get; init; }
 }
 
 internal sealed record BitableSyncDto(
-    string Id, string Name, string App, string AppToken, string TableId, DatabaseDto Database, string Table, MappingDto Key, IReadOnlyList<MappingDto> Columns,
+    string Id, string Name, string App, string AppToken, string TableId, BitableSyncDatabaseDto Database, string Table, BitableSyncMappingDto Key, IReadOnlyList<BitableSyncMappingDto> Columns,
     string Direction, string Capture, string? UpdatedAtColumn, string Conflicts, bool PropagateDeletes, string? SoftDeleteColumn, string State, int IntervalSeconds, int FullDiffEvery,
-    StatusDto Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    BitableSyncStatusDto Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-internal sealed record ColumnDto(string Column, string FieldId, string FieldName, int FieldType, string ColumnKind, string Flows);
+internal sealed record BitableSyncColumnDto(string Column, string FieldId, string FieldName, int FieldType, string ColumnKind, string Flows);
 
-internal sealed record SchemaProblemDto(string Column, string FieldId, string Problem);
+internal sealed record BitableSyncSchemaProblemDto(string Column, string FieldId, string Problem);
 
-internal sealed record DryRowDto(string Key, string? RecordId, string Action, Dictionary<string, string?>? Database, Dictionary<string, string?>? Bitable);
+internal sealed record BitableSyncDryRowDto(string Key, string? RecordId, string Action, Dictionary<string, string?>? Database, Dictionary<string, string?>? Bitable);
 
-internal sealed record DryRunDto(IReadOnlyList<ColumnDto> Columns, IReadOnlyList<SchemaProblemDto> SchemaProblems, IReadOnlyDictionary<string, int> Actions, IReadOnlyList<DryRowDto> Sample, IReadOnlyList<DeadLetterDto> Problems, int ApiCalls)
+internal sealed record BitableSyncDryRunDto(IReadOnlyList<BitableSyncColumnDto> Columns, IReadOnlyList<BitableSyncSchemaProblemDto> SchemaProblems, IReadOnlyDictionary<string, int> Actions, IReadOnlyList<BitableSyncDryRowDto> Sample, IReadOnlyList<BitableSyncDeadLetterDto> Problems, int ApiCalls)
 {
     /// <summary>Rows decided in all (the sample shows the first <c>sample</c>).</summary>
     public int Decisions { get; init; }
@@ -464,35 +555,37 @@ internal sealed record DryRunDto(IReadOnlyList<ColumnDto> Columns, IReadOnlyList
     public int ProblemsTotal { get; init; }
 }
 
-internal sealed record ConflictPageDto(IReadOnlyList<ConflictDto> Items, int Total, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
+internal sealed record BitableSyncConflictPageDto(IReadOnlyList<BitableSyncConflictDto> Items, int Total, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
-internal sealed record DeadLetterPageDto(IReadOnlyList<DeadLetterDto> Items, int Total, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
+internal sealed record BitableSyncDeadLetterPageDto(IReadOnlyList<BitableSyncDeadLetterDto> Items, int Total, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>A page of syncs in id order; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
 internal sealed record BitableSyncListDto(BitableSyncDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>A page of a sync's passes, newest first; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the next one.</summary>
-internal sealed record PassPageDto(PassDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
+internal sealed record BitableSyncPassPageDto(BitableSyncPassDto[] Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
-internal sealed record PassDto(long Id, string Kind, DateTimeOffset StartedAt, DateTimeOffset EndedAt, string Outcome, int ToBitable, int ToDatabase, int Conflicts, int Refused, int ApiCalls);
+internal sealed record BitableSyncPassDto(long Id, string Kind, DateTimeOffset StartedAt, DateTimeOffset EndedAt, string Outcome, int ToBitable, int ToDatabase, int Conflicts, int Refused, int ApiCalls);
 
-internal sealed record ConflictDto(long Id, string Key, string? RecordId, Dictionary<string, string?>? Database, Dictionary<string, string?>? Bitable, DateTimeOffset FoundAt, string? Resolution);
+internal sealed record BitableSyncConflictDto(long Id, string Key, string? RecordId, Dictionary<string, string?>? Database, Dictionary<string, string?>? Bitable, DateTimeOffset FoundAt, string? Resolution);
 
-internal sealed record DeadLetterDto(long Id, string Key, string? RecordId, string Direction, int Code, string Message, DateTimeOffset FailedAt, int Attempts, bool RetryRequested);
+internal sealed record BitableSyncDeadLetterDto(long Id, string Key, string? RecordId, string Direction, int Code, string Message, DateTimeOffset FailedAt, int Attempts, bool RetryRequested);
 
-internal sealed record ResolveDto(string? Side);
+/// <summary>The body of <c>POST …/conflicts/{conflict}/resolve</c>.</summary>
+internal sealed record BitableSyncResolveDto(
+    [property: Required, Description("database: write the database's row to Bitable; bitable: write the record to the database.")] string? Side);
 
-internal sealed record RetriedDto(int Retried);
+internal sealed record BitableSyncRetriedDto(int Retried);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(SyncInputDto))]
+[JsonSerializable(typeof(BitableSyncInputDto))]
 [JsonSerializable(typeof(BitableSyncDto))]
 [JsonSerializable(typeof(BitableSyncListDto))]
-[JsonSerializable(typeof(DryRunDto))]
-[JsonSerializable(typeof(PassPageDto))]
-[JsonSerializable(typeof(ConflictPageDto))]
-[JsonSerializable(typeof(DeadLetterPageDto))]
-[JsonSerializable(typeof(ResolveDto))]
-[JsonSerializable(typeof(RetriedDto))]
+[JsonSerializable(typeof(BitableSyncDryRunDto))]
+[JsonSerializable(typeof(BitableSyncPassPageDto))]
+[JsonSerializable(typeof(BitableSyncConflictPageDto))]
+[JsonSerializable(typeof(BitableSyncDeadLetterPageDto))]
+[JsonSerializable(typeof(BitableSyncResolveDto))]
+[JsonSerializable(typeof(BitableSyncRetriedDto))]
 internal sealed partial class BitableSyncJsonContext : JsonSerializerContext;
 #pragma warning restore SA1402, SA1649

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Directory;
@@ -27,10 +29,14 @@ namespace Larkway.Hub.Directory.Links
     public sealed record PersonPlatformsDto(string PersonId, string? PreferredPlatform, IReadOnlyList<string> Order, PersonLinkDto[] Links);
 
     /// <summary>The body of <c>PUT …/links/{platform}/{app}</c>.</summary>
-    public sealed record PersonLinkInputDto(string? UserId);
+    /// <param name="UserId">The person's userid on that platform.</param>
+    public sealed record PersonLinkInputDto(
+        [property: Required, Description("The person's userid on that platform (at most 128 characters), as its admin console or contacts API shows it.")] string? UserId);
 
     /// <summary>The body of <c>PUT …/preferred-platform</c>.</summary>
-    public sealed record PreferredPlatformInputDto(string? Platform);
+    /// <param name="Platform">The platform's name, or null.</param>
+    public sealed record PreferredPlatformInputDto(
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never), Description("The platform to reach the person on first (feishu, dingtalk, wecom, …); null or left out: the directory's order.")] string? Platform = null);
 
     /// <summary>Source-generated JSON for people's platforms.</summary>
     [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -57,12 +63,31 @@ namespace Microsoft.AspNetCore.Builder
         public static IEndpointRouteBuilder MapHubPersonLinksApi(this IEndpointRouteBuilder endpoints)
         {
             ArgumentNullException.ThrowIfNull(endpoints);
-            var group = endpoints.MapGroup("/api/v1/directory");
+            var group = endpoints.MapGroup("/api/v1/directory").WithTags("People's platforms");
             group.RequireHubAdmin("manages where people are reached");
-            group.MapGet("/people/{id}/platforms", GetAsync).WithName("GetPersonPlatforms");
-            group.MapPut("/people/{id}/links/{platform}/{app}", LinkAsync).WithName("LinkPersonAccount");
-            group.MapDelete("/people/{id}/links/{platform}/{app}", UnlinkAsync).WithName("UnlinkPersonAccount");
-            group.MapPut("/people/{id}/preferred-platform", PreferAsync).WithName("SetPersonPreferredPlatform");
+            group.MapGet("/people/{id}/platforms", GetAsync).WithName("GetPersonPlatforms")
+                .WithSummary("Get where a person is reached")
+                .WithDescription("The person's preferred platform, the order of platforms their notifications try, and their accounts on DingTalk, WeCom and the other platforms besides the directory's.")
+                .Answers<PersonPlatformsDto>(StatusCodes.Status200OK)
+                .Refuses(StatusCodes.Status404NotFound);
+            group.MapPut("/people/{id}/links/{platform}/{app}", LinkAsync).WithName("LinkPersonAccount")
+                .WithSummary("Link a person's account")
+                .WithDescription("Links the person to their account (userid) on a platform whose accounts are linked by hand (DingTalk, WeCom), under one of its apps, "
+                    + "and answers where the person is reached now. 409 when that account is linked to someone else: remove that link first.")
+                .ReadsJson<PersonLinkInputDto>()
+                .Answers<PersonPlatformsDto>(StatusCodes.Status200OK)
+                .Refuses(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+            group.MapDelete("/people/{id}/links/{platform}/{app}", UnlinkAsync).WithName("UnlinkPersonAccount")
+                .WithSummary("Unlink a person's account")
+                .WithDescription("Removes the person's link to their account on the platform under that app; 404 when there is none.")
+                .AnswersEmpty()
+                .Refuses(StatusCodes.Status404NotFound);
+            group.MapPut("/people/{id}/preferred-platform", PreferAsync).WithName("SetPersonPreferredPlatform")
+                .WithSummary("Set a person's preferred platform")
+                .WithDescription("The platform the person's notifications try first (null: the directory's order), and answers where the person is reached now.")
+                .ReadsJson<PreferredPlatformInputDto>()
+                .Answers<PersonPlatformsDto>(StatusCodes.Status200OK)
+                .Refuses(StatusCodes.Status404NotFound);
             return endpoints;
         }
 

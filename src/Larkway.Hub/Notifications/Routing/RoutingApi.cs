@@ -30,10 +30,18 @@ namespace Microsoft.AspNetCore.Builder
         public static IEndpointRouteBuilder MapHubRoutingApi(this IEndpointRouteBuilder endpoints)
         {
             ArgumentNullException.ThrowIfNull(endpoints);
-            var group = endpoints.MapGroup("/api/v1/directory");
+            var group = endpoints.MapGroup("/api/v1/directory").WithTags("Notification routing");
             group.RequireHubAdmin("manages where people are reached");
-            group.MapGet("/routing", GetRoutingAsync).WithName("GetDirectoryRouting");
-            group.MapPut("/routing", PutRoutingAsync).WithName("SetDirectoryRouting");
+            group.MapGet("/routing", GetRoutingAsync).WithName("GetDirectoryRouting")
+                .WithSummary("Get the routing settings")
+                .WithDescription("How the Hub picks the platform a person's notification goes to: the order of platforms for a person without a preference, "
+                    + "the app that sends on each platform, and per notification type an order that replaces the person's preference.")
+                .Answers<RoutingSettings>(StatusCodes.Status200OK);
+            group.MapPut("/routing", PutRoutingAsync).WithName("SetDirectoryRouting")
+                .WithSummary("Change the routing settings")
+                .WithDescription("Replaces the routing settings and answers them as stored: order left out is every platform in the Hub's order; apps and types left out are none.")
+                .ReadsJson<RoutingSettings>()
+                .Answers<RoutingSettings>(StatusCodes.Status200OK);
             return endpoints;
         }
 

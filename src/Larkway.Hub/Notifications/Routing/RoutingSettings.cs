@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Directory.Links;
@@ -16,14 +17,17 @@ public sealed record RoutingSettings
     /// filled from the registry (<see cref="RoutingSettingsStore"/>): the person's platforms in the order the rooms were added.
     /// </summary>
     [JsonPropertyName("order")]
+    [Description("The platforms to try, in order, for a person without a preferred platform (and after it for one with): the first that reaches them and accepts wins. Left out: every platform in the Hub's order.")]
     public IReadOnlyList<string>? Order { get; init; }
 
     /// <summary>The Hub app that sends on a platform without a default app (by platform); unset: the only enabled app of that platform.</summary>
     [JsonPropertyName("apps")]
+    [Description("By platform, the Hub app that sends on a platform without a default app when the notification's own app is another platform's; a platform left out: its only enabled app.")]
     public IReadOnlyDictionary<string, string> Apps { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Per notification type, the platform order that replaces the person's preference (platforms left out are not used for it).</summary>
     [JsonPropertyName("types")]
+    [Description("By notification type, the platforms to try in order instead of the person's preference; platforms left out are not used for that type.")]
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Types { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
     /// <summary>The person's platforms registered in this Hub (<see cref="PersonPlatforms.All"/>): a preference for another is ignored.</summary>

@@ -1,0 +1,30 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+
+namespace Larkway.Hub.Approvals;
+
+/// <summary>
+/// The body of <c>POST /api/v1/approvals</c>: the members <see cref="ApprovalRequest.Parse"/> reads. The parser's list of
+/// accepted fields is this type's (<see cref="ApprovalRequest.Shape"/>), so a member added here is one the API takes, and
+/// the OpenAPI document describes the body from it.
+/// </summary>
+public sealed record ApprovalCreateBody(
+    [property: Required, Description("The approval definition's code (Feishu admin console → approval → its code).")] string ApprovalCode,
+    [property: Required, Description("Who asks: an object with exactly one of email, open_id or user_id.")] ApprovalPersonBody Applicant,
+    [property: Required, Description("The form's values by widget id or custom id: numbers as numbers, amounts as {\"value\", \"currency\"}, dates as RFC 3339 strings, options by their value, lists as arrays, detail tables as arrays of row objects.")] JsonElement Form,
+    [property: Description("For a definition with self-select nodes: each node (its custom node id or node id) to its approvers, each an email or an object with exactly one of email, open_id or user_id; at most 50 per node.")] IReadOnlyDictionary<string, IReadOnlyList<JsonElement>>? Approvers,
+    [property: Description("The applicant's department, when they are in several.")] string? DepartmentId,
+    [property: Description("The approval's title in Feishu.")] string? Title,
+    [property: Description("The app that submits it (GET /api/v1/apps); leave it out for the default app.")] string? App,
+    [property: Description("Your own id for it (e.g. PO-4711), echoed in every answer and callback and searchable with GET /api/v1/approvals?reference=.")] string? Reference,
+    [property: Description("Unique to this approval (e.g. po-4711-approval); the same key again answers the first approval instead of creating a second. Or send it in the Idempotency-Key header.")] string? IdempotencyKey);
+
+/// <summary>A person named by exactly one of their email, Feishu open_id or Feishu user_id.</summary>
+/// <param name="Email">The person's email address.</param>
+/// <param name="OpenId">The person's open_id (ou_…) under the approval's app.</param>
+/// <param name="UserId">The person's Feishu user_id.</param>
+public sealed record ApprovalPersonBody(
+    [property: Description("The person's email address.")] string? Email,
+    [property: Description("The person's open_id (ou_…) under the approval's app.")] string? OpenId,
+    [property: Description("The person's Feishu user_id.")] string? UserId);
