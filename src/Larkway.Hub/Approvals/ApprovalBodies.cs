@@ -28,3 +28,26 @@ public sealed record ApprovalPersonBody(
     [property: Description("The person's email address.")] string? Email,
     [property: Description("The person's open_id (ou_…) under the approval's app.")] string? OpenId,
     [property: Description("The person's Feishu user_id.")] string? UserId);
+
+/// <summary>The 422 of a create Feishu refused: the problem, the stored (failed) approval and what Feishu said.</summary>
+/// <param name="Type">A URI naming the kind of problem.</param>
+/// <param name="Title">A short summary.</param>
+/// <param name="Status">422.</param>
+/// <param name="Detail">What Feishu said and what to do.</param>
+/// <param name="ApprovalId">The approval, stored as failed.</param>
+/// <param name="Error">What Feishu answered, in the shape every platform's failure has.</param>
+/// <param name="FeishuCode">Deprecated: <c>error.code</c>.</param>
+/// <param name="FeishuMessage">Deprecated: <c>error.message</c>.</param>
+/// <param name="LogId">Deprecated: <c>error.request_id</c>.</param>
+/// <param name="Duplicate">True when this answers a repeat of the request that was refused.</param>
+public sealed record ApprovalRefusedProblemDto(
+    string? Type,
+    [property: Description("A short summary.")] string Title,
+    int Status,
+    string? Detail,
+    [property: Description("The approval, stored as failed.")] string ApprovalId,
+    [property: Description("What Feishu answered, in the shape every platform's failure has.")] Larkway.Hub.Platform.Http.PlatformFailureDto? Error,
+    [property: Description("Deprecated: error.code.")] int? FeishuCode,
+    [property: Description("Deprecated: error.message.")] string? FeishuMessage,
+    [property: Description("Deprecated: error.request_id.")] string? LogId,
+    [property: Description("True when this answers a repeat of the request that was refused.")] bool Duplicate);

@@ -38,7 +38,8 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             .ReadsJson<ApprovalCreateBody>()
             .Header("Idempotency-Key", "The approval's idempotency key, instead of the body's idempotency_key (or the same value in both).")
             .Answers<ApprovalDto>(StatusCodes.Status201Created, StatusCodes.Status202Accepted, StatusCodes.Status200OK)
-            .Refuses(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+            .Refuses(StatusCodes.Status409Conflict)
+            .Refuses<ApprovalRefusedProblemDto>(StatusCodes.Status422UnprocessableEntity);
         approvals.MapGet("", ListAsync).WithName("ListApprovals")
             .WithSummary("List approvals")
             .WithDescription("The caller's approvals (every caller's for the admin key), newest first, without their history.")
@@ -60,6 +61,10 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             .Refuses(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return endpoints;
     }
+
+    /// <summary>A member without a value is left out, as in every answer of the API (a problem's extras are written as given).</summary>
+    private static Dictionary<string, object?> WithoutNulls(Dictionary<string, object?> members) =>
+        members.Where(m => m.Value is not null).ToDictionary(StringComparer.Ordinal);
 
     private static async Task<Results<JsonHttpResult<ApprovalDto>, ProblemHttpResult>> CreateAsync(
         HttpContext http, [FromServices] ApprovalService approvals, CancellationToken cancellationToken)
@@ -93,16 +98,15 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["approval_id"] = reused.Id }),
         { Outcome: ApprovalRequestOutcome.Refused, Approval: { } refused } => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Feishu refused the approval",
             detail: $"Feishu did not create the instance: {refused.ErrorMessage} (code {refused.ErrorCode}, log id {refused.LogId}). Fix the cause and send a new request with a new idempotency key.",
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+            extensions: WithoutNulls(new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["approval_id"] = refused.Id,
-                ["status"] = "failed",
                 ["error"] = ApprovalWire.Failure(refused) is { } error ? FailureMembers.Of(error) : null,
                 ["feishu_code"] = refused.ErrorCode,
                 ["feishu_message"] = refused.ErrorMessage,
                 ["log_id"] = refused.LogId,
                 ["duplicate"] = result.Duplicate,
-            }),
+            })),
         { Approval: { } stored } => TypedResults.Json(
             ApprovalWire.ToDto(stored, null, result.Submission) with { Duplicate = result.Duplicate },
             HubApprovalsJsonContext.Default.ApprovalDto,

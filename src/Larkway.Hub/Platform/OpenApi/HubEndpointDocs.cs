@@ -69,6 +69,22 @@ public static class HubEndpointDocs
             .Query<int>("limit", $"How many items a page holds: 1 to {maxLimit} (default {defaultLimit}).")
             .Query<string>("after", "The `next` of the previous page; leave it out for the first page.");
 
+    /// <summary>
+    /// The endpoint refuses with each of <paramref name="statuses"/> as problem+json with members of its own beside the
+    /// common ones (<typeparamref name="TProblem"/>).
+    /// </summary>
+    public static RouteHandlerBuilder Refuses<TProblem>(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(statuses);
+        foreach (var status in statuses)
+        {
+            builder.Produces<TProblem>(status, "application/problem+json");
+        }
+
+        return builder;
+    }
+
     /// <summary>The endpoint refuses with each of <paramref name="statuses"/>, as problem+json (<see cref="HubProblemDto"/>).</summary>
     public static RouteHandlerBuilder Refuses(this RouteHandlerBuilder builder, params int[] statuses)
     {
