@@ -37,7 +37,9 @@ public static class HubOpenApi
             Version = typeof(HubOpenApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? DocumentName,
             Description = "Notifications to people on Feishu, DingTalk and WeCom, approvals, webhooks, apps, assistants, the directory and "
                 + "sign-in clients. Every call takes 'Authorization: Bearer <key>': the admin key, or an API key (lk_…) that may send "
-                + "some notification types. Errors are application/problem+json; lists answer {items, next}, and 'after' = next reads the next page.",
+                + "some notification types. Errors are application/problem+json; lists answer {items, next}, and 'after' = next reads the next page. "
+                + "An answer leaves out a member that has no value (it is never null unless its description says so); in a request, an optional "
+                + "member sent as null is the same as one left out.",
         };
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);

@@ -15,6 +15,7 @@ namespace Larkway.Hub.Platform.OpenApi;
 /// <param name="ApprovalId">On 409 for a reused idempotency key, and on 422: the approval it is about.</param>
 /// <param name="RunId">On 409 while a directory sync runs: the run under way.</param>
 /// <param name="Error">When a platform refused or did not answer: what it said.</param>
+/// <param name="Card">On the 400 of a notification type's preview: the card as rendered from the data sent, beside what is wrong with it.</param>
 public sealed record HubProblemDto(
     string? Type,
     string Title,
@@ -25,7 +26,8 @@ public sealed record HubProblemDto(
     string? NotificationId = null,
     string? ApprovalId = null,
     string? RunId = null,
-    Larkway.Hub.Platform.Http.PlatformFailureDto? Error = null);
+    Larkway.Hub.Platform.Http.PlatformFailureDto? Error = null,
+    System.Text.Json.JsonElement? Card = null);
 
 /// <summary>One problem of a request, by the field it is in (<c>recipients[1].email</c>, <c>body</c>, a query parameter).</summary>
 /// <param name="Field">Where: a member path of the body, or the name of a query parameter or header.</param>

@@ -131,7 +131,7 @@ internal sealed class OpenApiContract
             yield break;
         }
 
-        if (Parse(body) is not { } instance)
+        if (Parse(body, withoutNulls: where.EndsWith(" request", StringComparison.Ordinal)) is not { } instance)
         {
             yield return $"{where}: not JSON: {Excerpt(body)}";
             yield break;
@@ -154,16 +154,54 @@ internal sealed class OpenApiContract
         }
     }
 
-    private static JsonElement? Parse(byte[] body)
+    /// <summary>
+    /// The body as JSON; a request's members sent as null left out, as the document says the Hub reads them (an optional
+    /// member sent as null is one left out), so the request is checked against the members it really gives.
+    /// </summary>
+    private static JsonElement? Parse(byte[] body, bool withoutNulls)
     {
         try
         {
+            if (withoutNulls)
+            {
+                var node = JsonNode.Parse(body);
+                RemoveNulls(node);
+                using var cleaned = JsonDocument.Parse(node?.ToJsonString() ?? "null");
+                return cleaned.RootElement.Clone();
+            }
+
             using var parsed = JsonDocument.Parse(body);
             return parsed.RootElement.Clone();
         }
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    private static void RemoveNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject members:
+                foreach (var name in members.Where(m => m.Value is null).Select(m => m.Key).ToList())
+                {
+                    members.Remove(name);
+                }
+
+                foreach (var (_, member) in members)
+                {
+                    RemoveNulls(member);
+                }
+
+                break;
+            case JsonArray items:
+                foreach (var item in items)
+                {
+                    RemoveNulls(item);
+                }
+
+                break;
         }
     }
 
