@@ -74,3 +74,13 @@ if [ ! -d "$compat/node_modules/standardwebhooks" ]; then
   echo "installing $compat npm packages"
   (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# openapi-typescript and openapi-fetch generate a TypeScript client from the Hub's OpenAPI document; tsc compiles it.
+compat=tests/compat/openapi-client
+if [ ! -d "$compat/node_modules/openapi-typescript" ]; then
+  echo "installing $compat npm packages"
+  (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# Kiota (a .NET tool of this repository's manifest, .config/dotnet-tools.json) generates a C# client from the same document.
+dotnet tool restore >/dev/null
