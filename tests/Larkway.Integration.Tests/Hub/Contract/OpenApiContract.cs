@@ -311,9 +311,15 @@ internal sealed class OpenApiContract
     }
 }
 
-/// <summary>A test's calls to the Hub's API answered (or were accepted) as its OpenAPI document does not say.</summary>
+/// <summary>
+/// A test's calls to the Hub's API answered (or were accepted) as its OpenAPI document does not say. Thrown when the test's
+/// Hub stops, so it takes the place of a failure the test itself threw before; the message says how to see that one.
+/// </summary>
 internal sealed class OpenApiContractException(IReadOnlyList<string> breaches)
-    : Exception($"The Hub's API did not keep its OpenAPI document ({breaches.Count}):\n" + string.Join("\n", breaches.Take(40)))
+    : Exception(
+        $"The Hub's API did not keep its OpenAPI document ({breaches.Count}):\n" + string.Join("\n", breaches.Take(40)) +
+        "\n(Checked as the test's Hub stopped: if the test failed before that, this replaced its failure; set the HubSandbox's " +
+        "ChecksContract to false to see it.)")
 {
     public IReadOnlyList<string> Breaches { get; } = breaches;
 }
