@@ -1,6 +1,9 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Emulator.Seed;
+using Larkway.Hub.Platform.OpenApi;
 
 namespace Larkway.Hub.Approvals;
 
@@ -12,13 +15,32 @@ namespace Larkway.Hub.Approvals;
 public sealed record ApprovalCreateBody(
     [property: Required, Description("The approval definition's code (Feishu admin console → approval → its code).")] string ApprovalCode,
     [property: Required, Description("Who asks: an object with exactly one of email, open_id or user_id.")] ApprovalPersonBody Applicant,
-    [property: Required, Description("The form's values by widget id or custom id: numbers as numbers, amounts as {\"value\", \"currency\"}, dates as RFC 3339 strings, options by their value, lists as arrays, detail tables as arrays of row objects.")] JsonElement Form,
+    [property: Required, JsonKind(JsonValueKind.Object), Description("The form's values by widget id or custom id: numbers as numbers, amounts as {\"value\", \"currency\"}, dates as RFC 3339 strings, options by their value, lists as arrays, detail tables as arrays of row objects.")] JsonElement Form,
     [property: Description("For a definition with self-select nodes: each node (its custom node id or node id) to its approvers, each an email or an object with exactly one of email, open_id or user_id; at most 50 per node.")] IReadOnlyDictionary<string, IReadOnlyList<JsonElement>>? Approvers,
     [property: Description("The applicant's department, when they are in several.")] string? DepartmentId,
     [property: Description("The approval's title in Feishu.")] string? Title,
     [property: Description("The app that submits it (GET /api/v1/apps); leave it out for the default app.")] string? App,
     [property: Description("Your own id for it (e.g. PO-4711), echoed in every answer and callback and searchable with GET /api/v1/approvals?reference=.")] string? Reference,
-    [property: Description("Unique to this approval (e.g. po-4711-approval); the same key again answers the first approval instead of creating a second. Or send it in the Idempotency-Key header.")] string? IdempotencyKey);
+    [property: Description("Unique to this approval (e.g. po-4711-approval); the same key again answers the first approval instead of creating a second. Or send it in the Idempotency-Key header.")] string? IdempotencyKey)
+{
+    /// <summary>
+    /// The body the OpenAPI document shows as the example: Alice asks for a payment on the sandbox's Payment definition
+    /// (its form: amount, reason, payment method), as docs/hub-approvals.md sends it.
+    /// </summary>
+    public static JsonObject Example => new()
+    {
+        ["approval_code"] = DefaultApprovals.PaymentCode,
+        ["applicant"] = new JsonObject { ["email"] = "alice@example.com" },
+        ["form"] = new JsonObject
+        {
+            ["amount"] = new JsonObject { ["value"] = 1200, ["currency"] = "CNY" },
+            ["reason"] = "Team offsite",
+            ["method"] = "bank",
+        },
+        ["reference"] = "PO-4711",
+        ["idempotency_key"] = "po-4711-approval",
+    };
+}
 
 /// <summary>A person named by exactly one of their email, Feishu open_id or Feishu user_id.</summary>
 /// <param name="Email">The person's email address.</param>

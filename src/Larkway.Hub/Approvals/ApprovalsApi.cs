@@ -5,6 +5,7 @@ using Larkway.Hub.Apps;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
+using Larkway.Hub.Platform.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -35,7 +36,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
                 + "200 with the first one for a repeat of the same request (duplicate true). 409 when the key was used for a different request (approval_id names it); "
                 + "422 when Feishu refused to create it (error says why; the approval is stored as failed, send a new request with a new key). "
                 + "503 when Feishu did not answer the checks: nothing was created, send the same request again.")
-            .ReadsJson<ApprovalCreateBody>()
+            .ReadsJson<ApprovalCreateBody>(example: ApprovalCreateBody.Example)
             .Header("Idempotency-Key", "The approval's idempotency key, instead of the body's idempotency_key (or the same value in both).")
             .Answers<ApprovalDto>(StatusCodes.Status201Created, StatusCodes.Status202Accepted, StatusCodes.Status200OK)
             .Refuses(StatusCodes.Status409Conflict)
@@ -198,7 +199,7 @@ public sealed record ApprovalDto(
     ApprovalApplicantDto Applicant,
     string? DepartmentId,
     string? Title,
-    JsonElement Form,
+    [property: JsonKind(JsonValueKind.Object), System.ComponentModel.Description("The form's values as they were sent.")] JsonElement Form,
     ApprovalTaskDto[] Tasks,
     ApprovalTransitionDto[]? History,
     PlatformFailureDto? Error,

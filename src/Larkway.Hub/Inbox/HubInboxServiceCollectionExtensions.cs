@@ -51,6 +51,7 @@ public static class HubInboxServiceCollectionExtensions
 
         // Every platform's unit supplies the handling of the events it stores here.
         services.AddPlatformRequirement<IInboxPlatformHandler>("the inbox", "the handling of the events it stores: read, dispatch, hand on");
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(Larkway.Hub.Platform.OpenApi.HubOpenApi.DocumentName, o => o.AddSchemaTransformer<InboxTransportSchema>());
         services.AddHubQueue<InboxEvent, InboxProcessor>(
             InboxQueue.QueueName, sp => sp.GetRequiredService<IOptions<InboxOptions>>().Value, sp => sp.GetRequiredService<InboxQueue>());
         services.AddHubJob<InboxRetention>();

@@ -6,6 +6,7 @@ using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
+using Larkway.Hub.Platform.OpenApi;
 using Larkway.Hub.Platform.Queue;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -35,7 +36,7 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             .WithSummary("Send a notification")
             .WithDescription("Queues a card to its recipients, once per idempotency key: 202 when queued, 200 with the first one for a repeat "
                 + "(duplicate true) or when the type is switched off (status disabled). 503 when a platform did not answer the recipients' lookup: nothing was stored, send it again.")
-            .ReadsJson<NotificationCreateBody>()
+            .ReadsJson<NotificationCreateBody>(example: NotificationCreateBody.Example)
             .Header("Idempotency-Key", "The notification's idempotency key, instead of the body's idempotency_key (or the same value in both).")
             .Answers<NotificationAcceptedDto>(StatusCodes.Status202Accepted, StatusCodes.Status200OK)
             .Refuses(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
@@ -394,7 +395,7 @@ public sealed record NotificationActionDto(
     string? OperatorOpenId,
     string? Recipient,
     string? MessageId,
-    System.Text.Json.JsonElement FormValues,
+    [property: JsonKind(System.Text.Json.JsonValueKind.Object), System.ComponentModel.Description("The values of the card's form inputs by name; empty for a button outside a form.")] System.Text.Json.JsonElement FormValues,
     string? Decision,
     DateTimeOffset At)
 {
@@ -436,7 +437,10 @@ public sealed record NotificationRecipientDto(
 /// on, the delivery's status (<c>queued</c>, <c>sending</c>, <c>sent</c>, <c>retrying</c>, <c>failed</c>, with its code and
 /// error when it failed).
 /// </summary>
-public sealed record PlatformTriedDto(string Platform, string Outcome, System.Text.Json.JsonElement? Code = null)
+public sealed record PlatformTriedDto(
+    string Platform,
+    string Outcome,
+    [property: JsonKind(System.Text.Json.JsonValueKind.Number, System.Text.Json.JsonValueKind.String), System.ComponentModel.Description("The platform's code as it gave it, when it refused or the delivery failed: a number, or a string (DingTalk's new API).")] System.Text.Json.JsonElement? Code = null)
 {
     /// <summary>The failure, in the shape every platform's failure has.</summary>
     public PlatformFailureDto? Error { get; init; }

@@ -35,7 +35,7 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
             .WithSummary("Subscribe a URL to events")
             .WithDescription("The Hub POSTs every platform event of the given types (messages, card button clicks, approvals…) to the URL, "
                 + "signed the Standard Webhooks way with the subscription's secret, with retries and a delivery log. The secret is in this answer only: keep it to check the signatures.")
-            .ReadsJson<WebhookCreateDto>()
+            .ReadsJson<WebhookCreateDto>(example: WebhookCreateDto.Example)
             .Answers<WebhookCreatedDto>(StatusCodes.Status201Created);
         webhooks.MapGet("", ListAsync).WithName("ListWebhooks")
             .WithSummary("List webhook subscriptions")
@@ -205,7 +205,16 @@ public static class HubWebhooksEndpointRouteBuilderExtensions
 public sealed record WebhookCreateDto(
     [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.Description("Where the events are POSTed: an absolute http or https URL without credentials or fragment, at most 2048 characters.")] string? Url,
     [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.Description("1 to 50 event types: exact names (im.message.receive_v1, card.action.trigger), families (im.message.*), or * for all.")] string?[]? EventTypes,
-    [property: System.ComponentModel.Description("What the subscription is for, at most 500 characters.")] string? Description);
+    [property: System.ComponentModel.Description("What the subscription is for, at most 500 characters.")] string? Description)
+{
+    /// <summary>The body the OpenAPI document shows as the example: an ERP's approvals and card buttons, as docs/hub-webhooks.md subscribes it.</summary>
+    public static System.Text.Json.Nodes.JsonObject Example => new()
+    {
+        ["url"] = "https://erp.example.com/hooks/larkway",
+        ["event_types"] = new System.Text.Json.Nodes.JsonArray("im.message.receive_v1", "approval.*", "card.action.trigger"),
+        ["description"] = "ERP: approvals and card buttons",
+    };
+}
 
 /// <summary>A new subscription, with its signing secret (shown only here).</summary>
 public sealed record WebhookCreatedDto(string Id, string Url, string[] EventTypes, string Description, DateTimeOffset CreatedAt, string Secret);

@@ -1,5 +1,11 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Larkway.Hub.Inbox;
+using Larkway.Hub.Platform.Units;
+using Larkway.Integration.Tests.Hub.Contract;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,6 +67,117 @@ public sealed partial class HubOpenApiTests
             }
         }
     }
+
+    /// <summary>
+    /// The three calls an integrator starts with show an example body: each of its own request schema (read as strictly as
+    /// the contract checker reads every call), and one the Hub takes as it is.
+    /// </summary>
+    [Fact]
+    public async Task The_first_calls_show_an_example_body_of_their_schema_that_the_Hub_takes()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        var json = await admin.GetStringAsync(new Uri("/api/v1/openapi.json", UriKind.Relative));
+        var contract = OpenApiContract.Read(json);
+        var paths = JsonNode.Parse(json)!["paths"]!;
+
+        foreach (var (path, taken) in new[] { ("/api/v1/notifications", HttpStatusCode.Accepted), ("/api/v1/approvals", HttpStatusCode.Created), ("/api/v1/webhooks", HttpStatusCode.Created) })
+        {
+            var example = (paths[path]?["post"]?["requestBody"]?["content"]?["application/json"]?["example"]).ShouldBeOfType<JsonObject>(path);
+            contract.CheckRequest("POST", path, "application/json", Encoding.UTF8.GetBytes(example.ToJsonString())).ShouldBeEmpty(path);
+
+            // The check reads the example: a member the schema does not name fails it.
+            var misspelt = example.DeepClone().AsObject();
+            misspelt["recipents"] = new JsonArray();
+            contract.CheckRequest("POST", path, "application/json", Encoding.UTF8.GetBytes(misspelt.ToJsonString())).ShouldHaveSingleItem(path).ShouldContain("recipents");
+
+            using var sent = await admin.PostAsync(new Uri(path, UriKind.Relative), new StringContent(example.ToJsonString(), Encoding.UTF8, "application/json"));
+            sent.StatusCode.ShouldBe(taken, $"{path}: {await sent.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>
+    /// No member of the document says nothing: a free-form JSON member keeps its own description (and, where the Hub holds
+    /// it to one, its kind) instead of naming a shared empty schema, and a type with a converter of its own is described as
+    /// what the converter writes.
+    /// </summary>
+    [Fact]
+    public async Task Every_member_says_what_it_holds_free_form_JSON_and_the_inbox_transport_too()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var anonymous = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        var document = JsonNode.Parse(await anonymous.GetStringAsync(new Uri("/api/v1/openapi.json", UriKind.Relative)))!.AsObject();
+        var schemas = document["components"]!["schemas"]!.AsObject();
+
+        schemas.Where(s => s.Value is JsonObject { Count: 0 }).Select(s => s.Key).ShouldBeEmpty("a component schema that says nothing");
+        Members(document, "#").Where(m => SaysNothing(m.Schema, schemas)).Select(m => m.Where).ShouldBeEmpty("a member whose schema is {} or only a $ref to one, without a description");
+
+        // The free-form members keep their descriptions, with the kind the parser holds them to.
+        var form = schemas["ApprovalCreateBody"]!["properties"]!["form"]!;
+        form["type"]!.GetValue<string>().ShouldBe("object");
+        form["description"]!.GetValue<string>().ShouldStartWith("The form's values");
+        foreach (var member in new[] { "card", "data" })
+        {
+            var schema = schemas["NotificationCreateBody"]!["properties"]![member]!;
+            schema["type"]!.GetValue<string>().ShouldBe("object", member);
+            schema["description"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace(member);
+        }
+
+        schemas["PlatformFailureDto"]!["properties"]!["code"]!["type"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(new[] { "number", "string" }, ignoreOrder: true);
+
+        // The transport is what its converter writes: a string, one of the transports the platforms' inbox handlers read.
+        var transport = schemas["InboxTransport"]!;
+        transport["type"]!.GetValue<string>().ShouldBe("string");
+        var handled = hub.Host.Services.GetRequiredService<PlatformPieces<IInboxPlatformHandler>>().Each.SelectMany(h => h.Transports).Select(t => t.WireName);
+        transport["enum"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(handled, ignoreOrder: true);
+        transport["enum"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldContain("long_connection");
+    }
+
+    /// <summary>Every member of every object schema in <paramref name="node"/>, at any depth, with where it is.</summary>
+    private static IEnumerable<(string Where, JsonNode? Schema)> Members(JsonNode? node, string where)
+    {
+        switch (node)
+        {
+            case JsonObject schema:
+                if (schema["properties"] is JsonObject properties)
+                {
+                    foreach (var (name, member) in properties)
+                    {
+                        yield return ($"{where}/properties/{name}", member);
+                    }
+                }
+
+                foreach (var (name, child) in schema)
+                {
+                    foreach (var member in Members(child, $"{where}/{name}"))
+                    {
+                        yield return member;
+                    }
+                }
+
+                break;
+            case JsonArray items:
+                for (var i = 0; i < items.Count; i++)
+                {
+                    foreach (var member in Members(items[i], $"{where}/{i}"))
+                    {
+                        yield return member;
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A schema with nothing but, at most, a reference to a component schema that itself says nothing.</summary>
+    private static bool SaysNothing(JsonNode? schema, JsonObject components) => schema switch
+    {
+        JsonObject { Count: 0 } => true,
+        JsonObject { Count: 1 } only when only["$ref"]?.GetValue<string>() is { } target =>
+            components[target.Split('/')[^1]] is not JsonObject named || named.Count == 0,
+        _ => false,
+    };
 
     /// <summary>A route parameter's constraint (<c>{id:long}</c>), which the document's path does not carry.</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"\{(\w+):[^}]+\}")]

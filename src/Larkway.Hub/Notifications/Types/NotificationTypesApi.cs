@@ -6,6 +6,7 @@ using Larkway.Hub.Notifications.Types;
 using Larkway.Hub.Platform.Audit;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
+using Larkway.Hub.Platform.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -211,10 +212,20 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
 
 /// <summary>A notification type as the API shows it.</summary>
 public sealed record NotificationTypeDto(
-    string Name, string Description, bool Enabled, JsonElement Template, JsonElement SampleData, JsonElement Recipients, JsonElement Actions, DateTimeOffset UpdatedAt);
+    string Name,
+    string Description,
+    bool Enabled,
+    [property: JsonKind(JsonValueKind.Object), System.ComponentModel.Description("The card template: Feishu card JSON whose strings may hold Handlebars placeholders ({{po.number}}).")] JsonElement Template,
+    [property: JsonKind(JsonValueKind.Object), System.ComponentModel.Description("The data the template is checked and previewed with.")] JsonElement SampleData,
+    [property: JsonKind(JsonValueKind.Array), System.ComponentModel.Description("The recipient objects every notification of the type goes to, placeholders allowed.")] JsonElement Recipients,
+    [property: JsonKind(JsonValueKind.Object), System.ComponentModel.Description("What a click on each of the card's buttons does, keyed by the button value's action.")] JsonElement Actions,
+    DateTimeOffset UpdatedAt);
 
 /// <summary>A rendered card, who it would go to, and what is wrong with it (empty when nothing).</summary>
-public sealed record NotificationPreviewDto(JsonElement Card, NotificationPreviewRecipientDto[] Recipients, string[] Errors);
+public sealed record NotificationPreviewDto(
+    [property: JsonKind(JsonValueKind.Object), System.ComponentModel.Description("The card as rendered from the data: what the recipients would see.")] JsonElement Card,
+    NotificationPreviewRecipientDto[] Recipients,
+    string[] Errors);
 
 /// <summary>One recipient of a preview.</summary>
 public sealed record NotificationPreviewRecipientDto(string Type, string Value);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Larkway.Hub.Platform.OpenApi;
 
 namespace Larkway.Hub.Platform.Http;
 
@@ -74,7 +75,11 @@ internal sealed record PlatformFailure(string Platform, string Code, string Mess
 /// <param name="Code">The platform's own code as it is: a number (Feishu, WeCom, DingTalk's old API) or a string (DingTalk's new API); the Hub's own codes are numbers below zero.</param>
 /// <param name="Message">What the platform said.</param>
 /// <param name="RequestId">The platform's request id (Feishu's log id), when it gave one.</param>
-public sealed record PlatformFailureDto(string Platform, JsonElement Code, string Message, string? RequestId)
+public sealed record PlatformFailureDto(
+    string Platform,
+    [property: JsonKind(JsonValueKind.Number, JsonValueKind.String), System.ComponentModel.Description("The platform's own code as it is: a number (Feishu, WeCom, DingTalk's old API) or a string (DingTalk's new API); the Hub's own codes are numbers below zero.")] JsonElement Code,
+    string Message,
+    string? RequestId)
 {
     /// <summary>Deprecated: the same as <see cref="RequestId"/>, kept for clients that read Feishu's name for it.</summary>
     public string? LogId { get; init; }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Larkway.Hub.Platform.OpenApi;
 using Microsoft.AspNetCore.Http;
 
@@ -18,11 +19,16 @@ public static class HubEndpointDocs
     /// </summary>
     /// <param name="builder">The endpoint.</param>
     /// <param name="required">False when the body may be left out (a preview of the sample data, say).</param>
-    public static RouteHandlerBuilder ReadsJson<TBody>(this RouteHandlerBuilder builder, bool required = true)
+    /// <param name="example">
+    /// A body the endpoint takes, shown as the request's example (what a reader of the document copies first): the body
+    /// type's own <c>Example</c>, so it stays beside the members it fills; the Integration tests send it and check it
+    /// against the schema.
+    /// </param>
+    public static RouteHandlerBuilder ReadsJson<TBody>(this RouteHandlerBuilder builder, bool required = true, JsonNode? example = null)
         where TBody : notnull
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithMetadata(new HubRequestBody(typeof(TBody), required))
+        return builder.WithMetadata(new HubRequestBody(typeof(TBody), required, example))
             .Refuses(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
     }
 
@@ -100,7 +106,7 @@ public static class HubEndpointDocs
 }
 
 /// <summary>The JSON body an endpoint reads itself (<see cref="HubEndpointDocs.ReadsJson{TBody}"/>), for its description.</summary>
-public sealed record HubRequestBody(Type Type, bool Required);
+public sealed record HubRequestBody(Type Type, bool Required, JsonNode? Example = null);
 
 /// <summary>A query parameter or header an endpoint reads itself (<see cref="HubEndpointDocs.Query{TValue}"/>, <see cref="HubEndpointDocs.Header"/>), for its description.</summary>
 public sealed record HubParameter(string Name, string In, Type Type, string Description)

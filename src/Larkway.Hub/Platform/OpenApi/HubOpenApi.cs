@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Larkway.Hub.Platform.Auth;
@@ -110,7 +112,12 @@ public static class HubOpenApi
                 Required = body.Required,
                 Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
                 {
-                    ["application/json"] = new() { Schema = await NamedSchemaAsync(body.Type, context, cancellationToken).ConfigureAwait(false) },
+                    // The example on the media type, not in the schema: it is where Scalar and client generators show a request's example.
+                    ["application/json"] = new()
+                    {
+                        Schema = await NamedSchemaAsync(body.Type, context, cancellationToken).ConfigureAwait(false),
+                        Example = body.Example?.DeepClone(),
+                    },
                 },
             };
         }
@@ -152,7 +159,8 @@ public static class HubOpenApi
     /// <summary>
     /// A member without a value is left out of every answer, never written as null (the Hub's JSON policy): so a nullable
     /// member is optional and, when present, never null — unless it is one that keeps its null (<c>JsonIgnore</c>
-    /// <c>Never</c>, where null says something).
+    /// <c>Never</c>, where null says something). A free-form member (<see cref="JsonElement"/>) gets a schema of its own
+    /// (<see cref="FreeFormSchema"/>).
     /// </summary>
     internal static Task DescribeSchemaAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
@@ -184,8 +192,37 @@ public static class HubOpenApi
             }
         }
 
+        foreach (var property in context.JsonTypeInfo.Properties)
+        {
+            if ((property.PropertyType == typeof(JsonElement) || property.PropertyType == typeof(JsonElement?)) && schema.Properties.ContainsKey(property.Name))
+            {
+                schema.Properties[property.Name] = FreeFormSchema(property);
+            }
+        }
+
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// A free-form member's own schema, inline: the generator names every <see cref="JsonElement"/> one shared empty
+    /// schema (or none at all), which loses the member's description and the kind the Hub holds it to.
+    /// </summary>
+    private static OpenApiSchema FreeFormSchema(JsonPropertyInfo property) => new()
+    {
+        Description = AttributeOf<DescriptionAttribute>(property)?.Description,
+        Type = AttributeOf<JsonKindAttribute>(property)?.Kinds.Aggregate(default(JsonSchemaType), (type, kind) => type | SchemaType(kind)),
+    };
+
+    private static JsonSchemaType SchemaType(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => JsonSchemaType.Object,
+        JsonValueKind.Array => JsonSchemaType.Array,
+        JsonValueKind.String => JsonSchemaType.String,
+        JsonValueKind.Number => JsonSchemaType.Number,
+        JsonValueKind.True or JsonValueKind.False => JsonSchemaType.Boolean,
+        JsonValueKind.Null => JsonSchemaType.Null,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a JSON kind."),
+    };
 
     private static bool KeepsNull(JsonPropertyInfo property) =>
         property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: true).OfType<JsonIgnoreAttribute>()
@@ -194,6 +231,10 @@ public static class HubOpenApi
     private static bool Has<TAttribute>(JsonPropertyInfo property)
         where TAttribute : Attribute =>
         property.AttributeProvider?.IsDefined(typeof(TAttribute), inherit: true) == true;
+
+    private static TAttribute? AttributeOf<TAttribute>(JsonPropertyInfo property)
+        where TAttribute : Attribute =>
+        property.AttributeProvider?.GetCustomAttributes(typeof(TAttribute), inherit: true).OfType<TAttribute>().FirstOrDefault();
 
     private static void Refusal(OpenApiOperation operation, OpenApiOperationTransformerContext context, int status, string description)
     {

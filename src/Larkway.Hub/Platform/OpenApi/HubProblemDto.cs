@@ -27,7 +27,7 @@ public sealed record HubProblemDto(
     string? ApprovalId = null,
     string? RunId = null,
     Larkway.Hub.Platform.Http.PlatformFailureDto? Error = null,
-    System.Text.Json.JsonElement? Card = null);
+    [property: JsonKind(System.Text.Json.JsonValueKind.Object), System.ComponentModel.Description("On the 400 of a notification type's preview: the card as rendered from the data sent, beside what is wrong with it.")] System.Text.Json.JsonElement? Card = null);
 
 /// <summary>One problem of a request, by the field it is in (<c>recipients[1].email</c>, <c>body</c>, a query parameter).</summary>
 /// <param name="Field">Where: a member path of the body, or the name of a query parameter or header.</param>

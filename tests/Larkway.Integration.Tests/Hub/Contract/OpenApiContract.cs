@@ -94,17 +94,35 @@ internal sealed class OpenApiContract
         // A request the Hub took is one the document describes (a refused one is the test's own bad input).
         if (exchange.Status is >= 200 and < 300 && exchange.RequestBody.Length > 0)
         {
-            if (operation.Body["requestBody"]?["content"] is not JsonObject requestContent)
-            {
-                yield return $"{where}: the Hub took a request body {operation.Key} does not describe";
-                yield break;
-            }
-
-            foreach (var problem in CheckBody(where + " request", requestContent, exchange.RequestContentType, exchange.RequestBody, $"{operation.Key} request"))
+            foreach (var problem in CheckRequest(where, operation, exchange.RequestContentType, exchange.RequestBody))
             {
                 yield return problem;
             }
         }
+    }
+
+    /// <summary>
+    /// What in <paramref name="body"/>, a request to <paramref name="method"/> <paramref name="path"/>, the operation's
+    /// request schema does not say (an example the document gives, say); empty when it keeps it.
+    /// </summary>
+    public IEnumerable<string> CheckRequest(string method, string path, string contentType, byte[] body)
+    {
+        if (Find(method, path) is not { } operation)
+        {
+            return [$"{method} {path}: no operation of the document answers it"];
+        }
+
+        return CheckRequest($"{method} {path}", operation, contentType, body);
+    }
+
+    private IEnumerable<string> CheckRequest(string where, Operation operation, string? contentType, byte[] body)
+    {
+        if (operation.Body["requestBody"]?["content"] is not JsonObject requestContent)
+        {
+            return [$"{where}: the Hub took a request body {operation.Key} does not describe"];
+        }
+
+        return CheckBody(where + " request", requestContent, contentType, body, $"{operation.Key} request");
     }
 
     private IEnumerable<string> CheckBody(string where, JsonObject? content, string? contentType, byte[] body, string key)
