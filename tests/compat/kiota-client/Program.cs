@@ -40,7 +40,7 @@ try
         Type = "purchase_order.created",
         IdempotencyKey = $"{run}-po-4711-created",
         Recipients = [new() { Email = "alice@example.com" }],
-        Card = Json(new
+        Card = Members<NotificationCreateBody_card>(new
         {
             header = new { title = new { tag = "plain_text", content = $"Purchase order PO-4711 ({run})" } },
             elements = new[] { new { tag = "div", text = new { tag = "lark_md", content = "**Created** by the ERP" } } },
@@ -74,7 +74,7 @@ try
     {
         ApprovalCode = approvalCode,
         Applicant = new() { Email = "alice@example.com" },
-        Form = Json(new { amount = new { value = 1200, currency = "CNY" }, reason = "Team offsite", method = "bank" }),
+        Form = Members<ApprovalCreateBody_form>(new { amount = new { value = 1200, currency = "CNY" }, reason = "Team offsite", method = "bank" }),
         Reference = "PO-4711",
         IdempotencyKey = $"{run}-po-4711-approval",
     }) ?? throw new InvalidOperationException("no approval in the answer");
@@ -98,8 +98,18 @@ catch (Exception e)
 
 static void Print(object line) => Console.WriteLine(JsonSerializer.Serialize(line));
 
-// A free-form JSON member (a card, a form) as Kiota's untyped nodes.
-static UntypedNode Json(object value) => Untyped(JsonSerializer.SerializeToElement(value));
+// A free-form object (a card, a form): Kiota models it as a class of additional data, each member an untyped node.
+static T Members<T>(object value)
+    where T : IAdditionalDataHolder, new()
+{
+    var model = new T();
+    foreach (var member in JsonSerializer.SerializeToElement(value).EnumerateObject())
+    {
+        model.AdditionalData[member.Name] = Untyped(member.Value);
+    }
+
+    return model;
+}
 
 static UntypedNode Untyped(JsonElement element) => element.ValueKind switch
 {

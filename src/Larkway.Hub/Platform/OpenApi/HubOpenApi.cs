@@ -207,11 +207,19 @@ public static class HubOpenApi
     /// A free-form member's own schema, inline: the generator names every <see cref="JsonElement"/> one shared empty
     /// schema (or none at all), which loses the member's description and the kind the Hub holds it to.
     /// </summary>
-    private static OpenApiSchema FreeFormSchema(JsonPropertyInfo property) => new()
+    private static OpenApiSchema FreeFormSchema(JsonPropertyInfo property)
     {
-        Description = AttributeOf<DescriptionAttribute>(property)?.Description,
-        Type = AttributeOf<JsonKindAttribute>(property)?.Kinds.Aggregate(default(JsonSchemaType), (type, kind) => type | SchemaType(kind)),
-    };
+        var type = AttributeOf<JsonKindAttribute>(property)?.Kinds.Aggregate(default(JsonSchemaType), (type, kind) => type | SchemaType(kind));
+        return new()
+        {
+            Description = AttributeOf<DescriptionAttribute>(property)?.Description,
+            Type = type,
+
+            // An object of any members, said outright: generators read an object schema without members as an empty
+            // object (openapi-typescript's Record<string, never>), not as a map of any JSON.
+            AdditionalProperties = type?.HasFlag(JsonSchemaType.Object) == true ? new OpenApiSchema() : null,
+        };
+    }
 
     private static JsonSchemaType SchemaType(JsonValueKind kind) => kind switch
     {
