@@ -357,8 +357,6 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
 
     internal static HubCaller Caller(HttpContext http) => HubCaller.Of(http.User);
 
-    private static ProblemHttpResult AdminOnly(string what) => Forbidden($"Only the admin key {what}.");
-
     private static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: detail);
 }

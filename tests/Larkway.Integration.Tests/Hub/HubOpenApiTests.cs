@@ -48,6 +48,7 @@ public sealed partial class HubOpenApiTests
         operations.Select(o => o.Key).ToHashSet(StringComparer.Ordinal).ShouldBe(routes, ignoreOrder: true);
 
         // Every operation declares each success with its shape (or no body), and says what it refuses with.
+        var wrongRoles = new List<string>();
         foreach (var (key, operation) in operations)
         {
             var responses = operation.GetProperty("responses").EnumerateObject().ToList();
@@ -56,6 +57,14 @@ public sealed partial class HubOpenApiTests
             successes.Where(r => r.Name != "204" && !r.Value.TryGetProperty("content", out var _)).Select(r => r.Name).ShouldBeEmpty($"{key}: every success with a body says its shape");
             responses.ShouldContain(r => r.Name == "401", key);
             operation.GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace(key);
+
+            // The roles the bearer requirement names are what the Hub enforces (HubRouteAuthorizationTests calls each route
+            // with an API key): the admin key's for every route an API key is refused, none where either key is taken.
+            var roles = operation.GetProperty("security").EnumerateArray().Single().GetProperty("bearer").EnumerateArray().Select(r => r.GetString()).ToList();
+            if (!roles.SequenceEqual(HubRouteAuthorizationTests.ForApiKeys.ContainsKey(key) ? [] : ["admin"]))
+            {
+                wrongRoles.Add($"{key}: [{string.Join(", ", roles)}]");
+            }
             operation.GetProperty("tags").GetArrayLength().ShouldBe(1, key);
 
             // An operation that refuses another content type reads JSON, and says its shape (a named schema, for generators).
@@ -66,6 +75,8 @@ public sealed partial class HubOpenApiTests
                 body.GetProperty("content").GetProperty("application/json").GetProperty("schema").TryGetProperty("$ref", out _).ShouldBeTrue(key);
             }
         }
+
+        wrongRoles.ShouldBeEmpty("the bearer requirement's roles say which key an operation takes");
     }
 
     /// <summary>

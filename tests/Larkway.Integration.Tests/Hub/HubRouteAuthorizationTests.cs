@@ -56,7 +56,7 @@ public sealed partial class HubRouteAuthorizationTests(ITestOutputHelper output)
     };
 
     /// <summary>Routes a business system's API key may call (what it sends and follows, and the directory it resolves people in).</summary>
-    private static readonly Dictionary<string, string> ForApiKeys = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> ForApiKeys = new(StringComparer.Ordinal)
     {
         ["POST /api/v1/notifications"] = "sending is what an API key is for (its types are checked)",
         ["GET /api/v1/notifications"] = "its own notifications",

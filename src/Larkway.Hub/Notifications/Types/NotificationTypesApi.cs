@@ -42,15 +42,16 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
             .WithSummary("Create or change a notification type")
             .WithDescription("201 when the type is new (template required), 200 when it changed; fields left out keep their values, so "
                 + "{\"enabled\": false} switches it off. Checked by rendering the sample data into the card: every placeholder must be filled, "
-                + "and the card valid, or it is a 400 naming each problem and nothing is stored. Admin key only (403 for an API key).")
+                + "and the card valid, or it is a 400 naming each problem and nothing is stored.")
+            .RequireHubAdmin("changes notification types")
             .ReadsJson<NotificationTypeBody>()
-            .Answers<NotificationTypeDto>(StatusCodes.Status201Created, StatusCodes.Status200OK)
-            .Refuses(StatusCodes.Status403Forbidden);
+            .Answers<NotificationTypeDto>(StatusCodes.Status201Created, StatusCodes.Status200OK);
         types.MapDelete("/{name}", DeleteTypeAsync).WithName("DeleteNotificationType")
             .WithSummary("Delete a notification type")
-            .WithDescription("Removes the type; notifications already sent with it are kept. Admin key only (403 for an API key).")
+            .WithDescription("Removes the type; notifications already sent with it are kept.")
+            .RequireHubAdmin("deletes notification types")
             .AnswersEmpty()
-            .Refuses(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+            .Refuses(StatusCodes.Status404NotFound);
         types.MapPost("/{name}/preview", PreviewTypeAsync).WithName("PreviewNotificationType")
             .WithSummary("Preview a notification type's card")
             .WithDescription("Renders the type's card with the data (the type's sample data when the body is left out) and names who it would go to, "
@@ -88,11 +89,6 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     private static async Task<Results<JsonHttpResult<NotificationTypeDto>, ProblemHttpResult>> PutTypeAsync(
         HttpContext http, string name, [FromServices] NotificationTypeService types, CancellationToken cancellationToken)
     {
-        if (!Caller(http).IsAdmin)
-        {
-            return AdminOnly("changes notification types");
-        }
-
         var (body, unreadable) = await JsonBody.ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (unreadable is not null)
         {
@@ -129,11 +125,6 @@ public static partial class HubNotificationsEndpointRouteBuilderExtensions
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteTypeAsync(
         HttpContext http, string name, [FromServices] NotificationTypeService types, CancellationToken cancellationToken)
     {
-        if (!Caller(http).IsAdmin)
-        {
-            return AdminOnly("deletes notification types");
-        }
-
         if (!await types.DeleteAsync(name, cancellationToken).ConfigureAwait(false))
         {
             return TypeNotFound(name);

@@ -50,7 +50,8 @@ public static class HubOpenApi
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             Description = "The Hub's admin key, or an API key (lk_…) made by its administrator (POST /api/v1/api-keys), limited to the "
-                + "notification types it may send. Endpoints marked admin only refuse an API key with 403.",
+                + "notification types it may send. An operation that needs the admin key names the role 'admin' in its security "
+                + "requirement (and says 'Admin key only'); it refuses an API key with 403. One with no role takes either key.",
         };
 
         // A nullable member of an object type is written as oneOf [null, the type] after the schema transformers ran: an
@@ -127,7 +128,11 @@ public static class HubOpenApi
         if (hint is not null)
         {
             operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerSchemeName, context.Document)] = [] });
+            // OpenAPI 3.1 lets a requirement of a non-OAuth scheme name the roles it needs: the admin key's, or none.
+            operation.Security.Add(new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(BearerSchemeName, context.Document)] = hint.OnlyAdmin is null ? [] : [HubAuth.AdminRole],
+            });
             Refusal(operation, context, StatusCodes.Status401Unauthorized, "No key, or a key the Hub does not know (or revoked).");
             Refusal(operation, context, StatusCodes.Status429TooManyRequests, "Too many wrong keys from this address: wait for Retry-After.");
             if (hint.OnlyAdmin is { } onlyAdmin)
