@@ -124,6 +124,9 @@ public sealed partial class HubOpenApiTests
         schemas.Where(s => s.Value is JsonObject { Count: 0 }).Select(s => s.Key).ShouldBeEmpty("a component schema that says nothing");
         Members(document, "#").Where(m => SaysNothing(m.Schema, schemas)).Select(m => m.Where).ShouldBeEmpty("a member whose schema is {} or only a $ref to one, without a description");
 
+        schemas.Where(s => s.Value?["enum"] is not null && s.Value["type"]?.GetValue<string>() != "string").Select(s => s.Key)
+            .ShouldBeEmpty("an enum of strings that does not say it is a string");
+
         // The free-form members keep their descriptions, with the kind the parser holds them to.
         var form = schemas["ApprovalCreateBody"]!["properties"]!["form"]!;
         form["type"]!.GetValue<string>().ShouldBe("object");

@@ -169,6 +169,12 @@ public static class HubOpenApi
     /// </summary>
     internal static Task DescribeSchemaAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
+        // An enum of strings says it is a string: without the type, generators read its values as of any kind.
+        if (schema.Enum is { Count: > 0 } values && schema.Type is null && values.All(v => v?.GetValueKind() == JsonValueKind.String))
+        {
+            schema.Type = JsonSchemaType.String;
+        }
+
         if (context.JsonTypeInfo.Kind != JsonTypeInfoKind.Object || schema.Properties is null)
         {
             return Task.CompletedTask;
