@@ -1,5 +1,5 @@
 // Drives a Hub with a client generated from its OpenAPI document: types from openapi-typescript (generated/hub-api.ts,
-// made by the test from the running Hub's document), calls by openapi-fetch. Compiled by tsc with strict checks, so a
+// made by the test from the running Hub's document in a temporary copy of this folder), calls by openapi-fetch. Compiled by tsc with strict checks, so a
 // request or answer that does not fit the document's types fails the compile before anything runs.
 // Usage: node out/drive.js <hub url> <key> <webhook receiver url> <approval code> <run name>
 // Prints one JSON object per line: {"webhook"…}, {"notification"…}, {"problem"…}, {"approval"…}, {"delivery"…}.

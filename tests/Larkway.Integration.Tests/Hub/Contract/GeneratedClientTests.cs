@@ -34,21 +34,28 @@ public sealed class GeneratedClientTests
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var hub = await HubSandbox.StartAsync(Fast);
         var document = await DocumentAsync(hub);
+        IReadOnlyDictionary<string, JsonElement> lines;
 
-        var generated = Path.Combine(KiotaDirectory, "generated");
-        TemporaryFolder.Delete(generated);
-        await RunAsync(
-            "dotnet",
-            ["kiota", "generate", "--language", "CSharp", "--openapi", document, "--output", generated, "--namespace-name", "Larkway.HubClient",
-             "--class-name", "HubApiClient", "--exclude-backward-compatible", "--clean-output"],
-            RepoPaths.Root,
-            Offline);
-        await RunAsync("dotnet", ["build", KiotaDirectory, "-c", "Release", "-o", Path.Combine(KiotaDirectory, "bin", "driver")], RepoPaths.Root);
+        // Generated and built outside the repository: its files are the repository's own, read by other tests as they run.
+        var work = Directory.CreateTempSubdirectory("larkway-kiota-").FullName;
+        try
+        {
+            var client = Path.Combine(work, "client");
+            await RunAsync(
+                "dotnet",
+                ["kiota", "generate", "--language", "CSharp", "--openapi", document, "--output", client, "--namespace-name", "Larkway.HubClient",
+                 "--class-name", "HubApiClient", "--exclude-backward-compatible"],
+                RepoPaths.Root,
+                Offline);
+            await RunAsync("dotnet", ["build", KiotaDirectory, "-c", "Release", $"-p:HubClientDirectory={client}", "--artifacts-path", Path.Combine(work, "build")], RepoPaths.Root);
+            var driver = Directory.EnumerateFiles(Path.Combine(work, "build"), "HubClientDriver.dll", SearchOption.AllDirectories).Single(f => f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+            lines = await RunAsync("dotnet", [driver, .. Arguments(hub, receiver, "kiota")], work);
+        }
+        finally
+        {
+            TemporaryFolder.Delete(work);
+        }
 
-        var lines = await RunAsync(
-            "dotnet",
-            [Path.Combine(KiotaDirectory, "bin", "driver", "HubClientDriver.dll"), .. Arguments(hub, receiver, "kiota")],
-            KiotaDirectory);
         await ShouldHaveDrivenAsync(hub, receiver, lines, "kiota");
     }
 
@@ -61,14 +68,28 @@ public sealed class GeneratedClientTests
         await using var hub = await HubSandbox.StartAsync(Fast);
         var document = await DocumentAsync(hub);
 
-        TemporaryFolder.Delete(Path.Combine(TypeScriptDirectory, "generated"));
-        TemporaryFolder.Delete(Path.Combine(TypeScriptDirectory, "out"));
-        await RunAsync("node", ["node_modules/openapi-typescript/bin/cli.js", document, "--output", "generated/hub-api.ts"], TypeScriptDirectory);
+        // A copy of the driver outside the repository, beside the installed packages, gets the generated types.
+        var work = Directory.CreateTempSubdirectory("larkway-openapi-typescript-").FullName;
+        IReadOnlyDictionary<string, JsonElement> lines;
+        try
+        {
+            foreach (var file in new[] { "drive.ts", "tsconfig.json", "package.json" })
+            {
+                File.Copy(Path.Combine(TypeScriptDirectory, file), Path.Combine(work, file));
+            }
 
-        // tsc with strict checks: a body or an answer used against the generated types fails here, before anything runs.
-        await RunAsync("node", ["node_modules/typescript/bin/tsc", "-p", "."], TypeScriptDirectory);
+            Directory.CreateSymbolicLink(Path.Combine(work, "node_modules"), Path.Combine(TypeScriptDirectory, "node_modules"));
+            await RunAsync("node", ["node_modules/openapi-typescript/bin/cli.js", document, "--output", "generated/hub-api.ts"], work);
 
-        var lines = await RunAsync("node", ["out/drive.js", .. Arguments(hub, receiver, "typescript")], TypeScriptDirectory);
+            // tsc with strict checks: a body or an answer used against the generated types fails here, before anything runs.
+            await RunAsync("node", ["node_modules/typescript/bin/tsc", "-p", "."], work);
+            lines = await RunAsync("node", ["out/drive.js", .. Arguments(hub, receiver, "typescript")], work);
+        }
+        finally
+        {
+            TemporaryFolder.Delete(work);
+        }
+
         await ShouldHaveDrivenAsync(hub, receiver, lines, "typescript");
     }
 
