@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.Seed;
+using Larkway.Hub.Approvals;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Configuration;
@@ -260,19 +261,14 @@ internal static partial class SandboxGuide
         $"curl -sS {new Uri(hub, "/api/v1/approvals")} -H \"Authorization: Bearer $LARKWAY_ADMIN_KEY\" -H 'Content-Type: application/json' -d '{body}'";
 
     /// <summary>The sample Payment definition's request (its form: amount, reason, payment method).</summary>
-    internal static string PaymentBody(TimeProvider time) => new JsonObject
+    internal static string PaymentBody(TimeProvider time)
     {
-        ["approval_code"] = DefaultApprovals.PaymentCode,
-        ["applicant"] = new JsonObject { ["email"] = "alice@example.com" },
-        ["form"] = new JsonObject
-        {
-            ["amount"] = new JsonObject { ["value"] = 1200, ["currency"] = "CNY" },
-            ["reason"] = "Team offsite",
-            ["method"] = "bank",
-        },
-        ["reference"] = "PAY-1001",
-        ["idempotency_key"] = KeyOf("sandbox-payment-", time),
-    }.ToJsonString();
+        // The API document's example, with a reference of its own and a key new at each start (so a second start sends again).
+        var body = ApprovalCreateBody.Example;
+        body["reference"] = "PAY-1001";
+        body["idempotency_key"] = KeyOf("sandbox-payment-", time);
+        return body.ToJsonString();
+    }
 
     /// <summary>The sample General request's request: the submitter names the approvers of its self-select node.</summary>
     internal static string GeneralRequestBody(TimeProvider time) => new JsonObject
