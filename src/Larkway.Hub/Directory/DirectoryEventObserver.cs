@@ -65,7 +65,7 @@ internal sealed partial class DirectoryEventObserver(
         var applied = change switch
         {
             DirectoryUserShown c => await store.ApplyUsersAsync(write, [c.User], cancellationToken).ConfigureAwait(false),
-            DirectoryUserDeleted c => await store.ApplyDeletedUserAsync(write, c.OpenId, c.FormerDepartmentIds, cancellationToken).ConfigureAwait(false),
+            DirectoryUserDeleted c => await store.ApplyDeletedUserAsync(write, c.Id, c.FormerDepartmentIds, cancellationToken).ConfigureAwait(false),
             DirectoryDepartmentShown c => await store.ApplyDepartmentsAsync(write, [c.Department], cancellationToken).ConfigureAwait(false),
             DirectoryScopeChanged c => await ScopeAsync(c, cancellationToken).ConfigureAwait(false),
             _ => null,

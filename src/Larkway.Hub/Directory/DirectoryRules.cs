@@ -8,11 +8,15 @@ namespace Larkway.Hub.Directory;
 /// A user as one read or event showed them, in the directory's terms. Null fields were not shown (no field scope, or
 /// not part of the event) and leave what is stored alone; <c>""</c> clears a field.
 /// </summary>
-/// <param name="OpenId">The open_id under the app that read it.</param>
-internal sealed record DirectoryUser(string OpenId)
+/// <param name="Id">
+/// The person's id under the app that read it, the id the platform's events and messages name them by (Feishu's open_id,
+/// DingTalk's and WeCom's userid); stored as the person's account under the directory's app.
+/// </param>
+internal sealed record DirectoryUser(string Id)
 {
     public string? UnionId { get; init; }
 
+    /// <summary>The tenant-wide id where the platform has one beside <see cref="Id"/> (Feishu's user_id); DingTalk's and WeCom's userid is both.</summary>
     public string? UserId { get; init; }
 
     public string? Name { get; init; }
@@ -29,9 +33,10 @@ internal sealed record DirectoryUser(string OpenId)
 
     public string? AvatarUrl { get; init; }
 
-    public string? LeaderOpenId { get; init; }
+    /// <summary>The leader's <see cref="Id"/>; <c>""</c> for none, null when not shown.</summary>
+    public string? LeaderId { get; init; }
 
-    /// <summary>The departments (open_department_ids); null when not shown.</summary>
+    /// <summary>The departments (their <see cref="DirectoryDepartment.Id"/>s); null when not shown.</summary>
     public IReadOnlyList<string>? DepartmentIds { get; init; }
 
     /// <summary>Active, frozen or resigned; null when not shown.</summary>
@@ -45,15 +50,19 @@ internal sealed record DirectoryUser(string OpenId)
 }
 
 /// <summary>A department as one read or event showed it. Null fields were not shown.</summary>
-internal sealed record DirectoryDepartment(string OpenDepartmentId)
+/// <param name="Id">The department's id as the platform's events name it (Feishu's open_department_id, DingTalk's dept_id, WeCom's department id).</param>
+internal sealed record DirectoryDepartment(string Id)
 {
-    public string? DepartmentId { get; init; }
+    /// <summary>A second, tenant-chosen id where the platform has one (Feishu's custom department_id).</summary>
+    public string? CustomId { get; init; }
 
     public string? Name { get; init; }
 
+    /// <summary>The parent's <see cref="Id"/>; <c>0</c> for a first-level department.</summary>
     public string? ParentId { get; init; }
 
-    public string? LeaderOpenId { get; init; }
+    /// <summary>The leader's <see cref="DirectoryUser.Id"/>.</summary>
+    public string? LeaderId { get; init; }
 
     public long? Order { get; init; }
 
@@ -105,7 +114,7 @@ internal static class DirectoryRules
         person.Mobile = Set(times, changes, changed, Mobile, person.Mobile, user.Mobile, when);
         person.EmployeeNo = Set(times, changes, changed, "employee_no", person.EmployeeNo, user.EmployeeNo, when);
         person.AvatarUrl = Set(times, changes, changed, "avatar_url", person.AvatarUrl, user.AvatarUrl, when);
-        person.LeaderOpenId = Set(times, changes, changed, "leader", person.LeaderOpenId, user.LeaderOpenId, when);
+        person.LeaderOpenId = Set(times, changes, changed, "leader", person.LeaderOpenId, user.LeaderId, when);
         var status = Set(times, changes, changed, Status, person.Status.ToString(), user.Status?.ToString(), when);
         person.Status = Enum.Parse<PersonStatus>(status ?? nameof(PersonStatus.Active));
 
@@ -148,10 +157,10 @@ internal static class DirectoryRules
         var changes = new Dictionary<string, FieldChange>(StringComparer.Ordinal);
         var when = at.ToUnixTimeMilliseconds();
         var changed = shown.Changed;
-        row.DepartmentId = Set(times, changes, changed, "department_id", row.DepartmentId, shown.DepartmentId, when);
+        row.DepartmentId = Set(times, changes, changed, "department_id", row.DepartmentId, shown.CustomId, when);
         row.Name = Set(times, changes, changed, "name", row.Name, string.IsNullOrEmpty(shown.Name) ? null : shown.Name, when) ?? "";
         row.ParentId = Set(times, changes, changed, "parent_id", row.ParentId, string.IsNullOrEmpty(shown.ParentId) ? null : shown.ParentId, when) ?? "0";
-        row.LeaderOpenId = Set(times, changes, changed, "leader", row.LeaderOpenId, shown.LeaderOpenId, when);
+        row.LeaderOpenId = Set(times, changes, changed, "leader", row.LeaderOpenId, shown.LeaderId, when);
         var order = Set(times, changes, changed, "order", row.Order?.ToString(CultureInfo.InvariantCulture), shown.Order?.ToString(CultureInfo.InvariantCulture), when);
         row.Order = order is null ? null : long.Parse(order, CultureInfo.InvariantCulture);
         var status = Set(times, changes, changed, Status, row.Status.ToString(), shown.Deleted ? nameof(DepartmentStatus.Deleted) : nameof(DepartmentStatus.Active), when);

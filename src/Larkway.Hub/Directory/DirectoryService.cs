@@ -27,7 +27,7 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
         CancellationToken cancellationToken)
     {
         var tenantKey = await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
-        var batch = sources.Current.PeoplePerBatch;
+        var batch = (await sources.ForAsync(App, cancellationToken).ConfigureAwait(false)).PeoplePerBatch;
         var (run, started) = await store.StartRunAsync(App, tenantKey, DirectorySyncKind.Scope, "scope_event",
             id => DirectorySync.ScopeItems(id, addedDepartments, addedUsers, batch), cancellationToken).ConfigureAwait(false);
         if (!started)

@@ -294,7 +294,7 @@ internal sealed partial class DirectoryStore
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            if (await db.PersonAppIds.AnyAsync(a => a.App == app && a.OpenId == user.OpenId, cancellationToken).ConfigureAwait(false))
+            if (await db.PersonAppIds.AnyAsync(a => a.App == app && a.OpenId == user.Id, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
@@ -312,7 +312,7 @@ internal sealed partial class DirectoryStore
                 return false;
             }
 
-            db.PersonAppIds.Add(new PersonAppIdRow { App = app, OpenId = user.OpenId, PersonId = matches[0] });
+            db.PersonAppIds.Add(new PersonAppIdRow { App = app, OpenId = user.Id, PersonId = matches[0] });
             try
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

@@ -60,7 +60,7 @@ internal sealed partial class DirectoryStore(
     public async Task<DirectoryApplied> ApplyUsersAsync(DirectoryWrite write, IReadOnlyList<DirectoryUser> users, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
-        var distinct = users.Where(u => u.OpenId.Length > 0).DistinctBy(u => u.OpenId, StringComparer.Ordinal).ToList();
+        var distinct = users.Where(u => u.Id.Length > 0).DistinctBy(u => u.Id, StringComparer.Ordinal).ToList();
         return await UntilNoConflictAsync(db => ApplyUsersOnceAsync(db, write, distinct, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
@@ -92,10 +92,10 @@ internal sealed partial class DirectoryStore(
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            var openIds = users.Select(u => u.OpenId).ToList();
+            var openIds = users.Select(u => u.Id).ToList();
             var links = await db.PersonAppIds.Where(a => a.App == write.App && openIds.Contains(a.OpenId)).ToListAsync(cancellationToken).ConfigureAwait(false);
             var linkedIds = links.Select(l => l.PersonId).ToList();
-            var unionIds = users.Where(u => u.UnionId is not null && !links.Any(l => l.OpenId == u.OpenId)).Select(u => u.UnionId!).ToList();
+            var unionIds = users.Where(u => u.UnionId is not null && !links.Any(l => l.OpenId == u.Id)).Select(u => u.UnionId!).ToList();
             var people = await db.People.Where(p => linkedIds.Contains(p.Id) || (p.TenantKey == write.TenantKey && unionIds.Contains(p.UnionId!)))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             var personIds = people.Select(p => p.Id).ToList();
@@ -107,7 +107,7 @@ internal sealed partial class DirectoryStore(
             int seen = 0, created = 0, updated = 0, deactivated = 0;
             foreach (var user in users)
             {
-                var link = links.FirstOrDefault(l => l.OpenId == user.OpenId);
+                var link = links.FirstOrDefault(l => l.OpenId == user.Id);
                 var person = link is not null
                     ? people.First(p => p.Id == link.PersonId)
                     : user.UnionId is null ? null : people.FirstOrDefault(p => p.TenantKey == write.TenantKey && p.UnionId == user.UnionId);
@@ -128,7 +128,7 @@ internal sealed partial class DirectoryStore(
                     SetDepartments(db, write, person, own, target, memberships, changes);
                 }
 
-                LinkOpenId(db, write.App, person.Id, user.OpenId, appLinks);
+                LinkOpenId(db, write.App, person.Id, user.Id, appLinks);
                 if (write.RunId is { } run && person.LastSyncRunId != run)
                 {
                     person.LastSyncRunId = run;
@@ -236,7 +236,7 @@ internal sealed partial class DirectoryStore(
     public async Task<DirectoryApplied> ApplyDepartmentsAsync(DirectoryWrite write, IReadOnlyList<DirectoryDepartment> departments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
-        var distinct = departments.Where(d => d.OpenDepartmentId.Length > 0 && d.OpenDepartmentId != "0").DistinctBy(d => d.OpenDepartmentId, StringComparer.Ordinal).ToList();
+        var distinct = departments.Where(d => d.Id.Length > 0 && d.Id != "0").DistinctBy(d => d.Id, StringComparer.Ordinal).ToList();
         return await UntilNoConflictAsync(db => ApplyDepartmentsOnceAsync(db, write, distinct, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
@@ -245,7 +245,7 @@ internal sealed partial class DirectoryStore(
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            var ids = departments.Select(d => d.OpenDepartmentId).Concat(departments.Select(d => d.ParentId ?? "0")).Distinct(StringComparer.Ordinal).ToList();
+            var ids = departments.Select(d => d.Id).Concat(departments.Select(d => d.ParentId ?? "0")).Distinct(StringComparer.Ordinal).ToList();
             var rows = await db.Departments.Where(d => d.TenantKey == write.TenantKey && ids.Contains(d.OpenDepartmentId))
                 .ToDictionaryAsync(d => d.OpenDepartmentId, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
@@ -256,10 +256,10 @@ internal sealed partial class DirectoryStore(
             var moved = false;
             foreach (var shown in departments)
             {
-                var isNew = !rows.TryGetValue(shown.OpenDepartmentId, out var row);
+                var isNew = !rows.TryGetValue(shown.Id, out var row);
                 if (row is null)
                 {
-                    row = new DepartmentRow { TenantKey = write.TenantKey, OpenDepartmentId = shown.OpenDepartmentId, CreatedAt = now, UpdatedAt = now };
+                    row = new DepartmentRow { TenantKey = write.TenantKey, OpenDepartmentId = shown.Id, CreatedAt = now, UpdatedAt = now };
                     db.Departments.Add(row);
                     rows[row.OpenDepartmentId] = row;
                 }
@@ -298,7 +298,7 @@ internal sealed partial class DirectoryStore(
             var placed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var shown in departments)
             {
-                Place(rows[shown.OpenDepartmentId], rows, departments.Select(d => d.OpenDepartmentId).ToHashSet(StringComparer.Ordinal), placed);
+                Place(rows[shown.Id], rows, departments.Select(d => d.Id).ToHashSet(StringComparer.Ordinal), placed);
             }
 
             await EnqueueAsync(db, write.Enqueue, cancellationToken).ConfigureAwait(false);

@@ -26,7 +26,8 @@ internal sealed partial class SyncPageJsonContext : JsonSerializerContext;
 /// token, each listed department's members) are one transaction, so a run the Hub stopped in resumes at the pages not yet
 /// done, and a page read again enqueues nothing twice. Each page is read through the directory's source
 /// (<see cref="IDirectorySource"/>, a platform's piece: Feishu's contact API today) in the directory's own records; every
-/// read asks for the configured page (50 by default) and waits for the pacer (50/s, 1,000/min).
+/// read asks for the configured page (50 by default), never more than the platform takes, and waits for the pacer (the
+/// platform's limits: Feishu's 50/s, 1,000/min).
 /// The run's <c>finish</c> item waits until every other page is done, then reports what the app cannot see and, for a
 /// complete run over an every-member scope, marks the people it did not see resigned.
 /// </summary>
@@ -75,18 +76,18 @@ internal sealed partial class DirectorySync(
         var write = new DirectoryWrite(run.TenantKey, run.App, SourceOf(run.Kind), run.Id, time.GetUtcNow(), run.Id);
         try
         {
-            var source = sources.Current;
+            var source = await sources.ForAsync(run.App, cancellationToken).ConfigureAwait(false);
             var reader = await source.OpenAsync(run.App, cancellationToken).ConfigureAwait(false);
-            await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await pacer.WaitAsync(source.Limits, cancellationToken).ConfigureAwait(false);
             telemetry.Called(page.Step);
 
             // Stamped before the call: an event newer than the read wins over it.
             write = write with { At = time.GetUtcNow() };
             var counts = page.Step switch
             {
-                "children" => await ChildrenAsync(reader, run, page, write, cancellationToken).ConfigureAwait(false),
-                "users" => await UsersAsync(reader, run, page, write, cancellationToken).ConfigureAwait(false),
-                "scope" => await ScopeAsync(reader, source.PeoplePerBatch, run, cancellationToken).ConfigureAwait(false),
+                "children" => await ChildrenAsync(reader, PageSize(source), run, page, write, cancellationToken).ConfigureAwait(false),
+                "users" => await UsersAsync(reader, PageSize(source), run, page, write, cancellationToken).ConfigureAwait(false),
+                "scope" => await ScopeAsync(reader, source, run, cancellationToken).ConfigureAwait(false),
                 "tree" => await TreeAsync(reader, run, page, write, cancellationToken).ConfigureAwait(false),
                 "batch" => await BatchAsync(reader, page, write, cancellationToken).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"Unknown sync step '{page.Step}'."),
@@ -128,10 +129,13 @@ internal sealed partial class DirectorySync(
         }
     }
 
-    private async Task<RunCounts> ChildrenAsync(IDirectoryReader reader, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
+    // The configured page, never above what the platform takes.
+    private int PageSize(IDirectorySource source) => Math.Min(options.Value.PageSize, source.Limits.MaxPageSize);
+
+    private async Task<RunCounts> ChildrenAsync(IDirectoryReader reader, int pageSize, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
     {
         var department = page.Department ?? "0";
-        var read = await reader.ListDepartmentsAsync(department, page.Token, options.Value.PageSize, cancellationToken).ConfigureAwait(false);
+        var read = await reader.ListDepartmentsAsync(department, page.Token, pageSize, cancellationToken).ConfigureAwait(false);
         if (department == "0" && page.Token is null)
         {
             await store.SetAllMembersAsync(run.Id, allMembers: true, cancellationToken).ConfigureAwait(false);
@@ -149,15 +153,15 @@ internal sealed partial class DirectorySync(
             next.Add(Item(run.Id, new SyncPage("users", "0")));
         }
 
-        next.AddRange(read.Items.Where(d => !d.Deleted).Select(d => Item(run.Id, new SyncPage("users", d.OpenDepartmentId))));
+        next.AddRange(read.Items.Where(d => !d.Deleted).Select(d => Item(run.Id, new SyncPage("users", d.Id))));
         var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, read.Items, cancellationToken).ConfigureAwait(false);
         return RunCounts.Of(applied, apiCalls: 1, departments: true);
     }
 
-    private async Task<RunCounts> UsersAsync(IDirectoryReader reader, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
+    private async Task<RunCounts> UsersAsync(IDirectoryReader reader, int pageSize, DirectorySyncRunRow run, SyncPage page, DirectoryWrite write, CancellationToken cancellationToken)
     {
         var department = page.Department ?? "0";
-        var read = await reader.ListMembersAsync(department, page.Token, options.Value.PageSize, cancellationToken).ConfigureAwait(false);
+        var read = await reader.ListMembersAsync(department, page.Token, pageSize, cancellationToken).ConfigureAwait(false);
         var next = read.Next is { } token ? [Item(run.Id, page with { Token = token, Page = page.Page + 1 })] : Array.Empty<WorkItemRow>();
         var users = read.Items;
         var applied = await store.ApplyUsersAsync(write with { ListedDepartment = department, Enqueue = next }, users, cancellationToken).ConfigureAwait(false);
@@ -165,7 +169,7 @@ internal sealed partial class DirectorySync(
         return RunCounts.Of(applied, apiCalls: 1, departments: false);
     }
 
-    private async Task<RunCounts> ScopeAsync(IDirectoryReader reader, int batch, DirectorySyncRunRow run, CancellationToken cancellationToken)
+    private async Task<RunCounts> ScopeAsync(IDirectoryReader reader, IDirectorySource source, DirectorySyncRunRow run, CancellationToken cancellationToken)
     {
         var departments = new List<string>();
         var users = new List<string>();
@@ -174,7 +178,7 @@ internal sealed partial class DirectorySync(
         {
             if (++calls > 1)
             {
-                await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await pacer.WaitAsync(source.Limits, cancellationToken).ConfigureAwait(false);
                 telemetry.Called("scope");
             }
 
@@ -182,7 +186,7 @@ internal sealed partial class DirectorySync(
             users.AddRange(scopePage.People);
         }
 
-        var items = departments.Distinct(StringComparer.Ordinal).Select(d => Item(run.Id, new SyncPage("tree", d))).Concat(Batches(run.Id, [.. users.Distinct(StringComparer.Ordinal)], batch)).ToList();
+        var items = departments.Distinct(StringComparer.Ordinal).Select(d => Item(run.Id, new SyncPage("tree", d))).Concat(Batches(run.Id, [.. users.Distinct(StringComparer.Ordinal)], source.PeoplePerBatch)).ToList();
         await store.EnqueueAsync(items, cancellationToken).ConfigureAwait(false);
         return new RunCounts(ApiCalls: calls);
     }
@@ -313,7 +317,7 @@ internal sealed partial class DirectorySync(
     private static string WireName(DirectorySyncStatus status) => Platform.Http.WireName<DirectorySyncStatus>.Of(status);
 
     [LoggerMessage(EventId = LogEvents.DirectorySyncPageRefused, Level = LogLevel.Warning, Message = "Directory sync {RunId}: Feishu refused a {Step} page (code {Code}); the page failed for good and the run will end incomplete.")]
-    private static partial void LogPageRefused(ILogger logger, string runId, string step, int code);
+    private static partial void LogPageRefused(ILogger logger, string runId, string step, string code);
 
     [LoggerMessage(EventId = LogEvents.DirectorySyncFinished, Level = LogLevel.Information, Message = "Directory sync {RunId} ended {Status}: {People} people, {Departments} departments, {ApiCalls} API calls, {Problems} problems.")]
     private static partial void LogFinished(ILogger logger, string runId, string status, int people, int departments, int apiCalls, int problems);

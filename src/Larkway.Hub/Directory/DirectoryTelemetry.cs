@@ -65,34 +65,47 @@ internal sealed class DirectoryTelemetry
 }
 
 /// <summary>
-/// Holds this process's contact API calls to Feishu's limits for the contact reads (50 a second, 1,000 a minute, as
-/// <see cref="DirectoryOptions.CallsPerSecond"/> and <see cref="DirectoryOptions.CallsPerMinute"/> set them): sliding
-/// windows a little longer than Feishu's, so no window aligned to its clock sees more. Feishu's own 429 still decides
-/// across replicas: the page is put back until the reset it names.
+/// Holds this process's contact API calls to the directory platform's limits for the contact reads (Feishu's: 50 a second,
+/// 1,000 a minute), or to <see cref="DirectoryOptions.CallsPerSecond"/> and <see cref="DirectoryOptions.CallsPerMinute"/>
+/// where they are lower: sliding windows a little longer than the platform's, so no window aligned to its clock sees more.
+/// The platform's own rate-limit refusal still decides across replicas: the page is put back until the reset it names.
 /// </summary>
-internal sealed class DirectoryPacer : IDisposable
+internal sealed class DirectoryPacer(IOptions<DirectoryOptions> options) : IDisposable
 {
-    private readonly SlidingWindowRateLimiter _second;
-    private readonly SlidingWindowRateLimiter _minute;
+    private readonly Lock _gate = new();
+    private (int Second, int Minute, SlidingWindowRateLimiter PerSecond, SlidingWindowRateLimiter PerMinute)? _windows;
 
-    public DirectoryPacer(IOptions<DirectoryOptions> options)
+    /// <summary>Waits for a permit of both windows under <paramref name="limits"/>.</summary>
+    public async Task WaitAsync(DirectoryReadLimits limits, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _second = new(Window(options.Value.CallsPerSecond, TimeSpan.FromSeconds(1), 10));
-        _minute = new(Window(options.Value.CallsPerMinute, TimeSpan.FromMinutes(1), 60));
-    }
-
-    /// <summary>Waits for a permit of both windows.</summary>
-    public async Task WaitAsync(CancellationToken cancellationToken)
-    {
-        using var minute = await _minute.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        using var second = await _second.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(limits);
+        var (perSecond, perMinute) = Windows(Math.Min(options.Value.CallsPerSecond, limits.CallsPerSecond), Math.Min(options.Value.CallsPerMinute, limits.CallsPerMinute));
+        using var minute = await perMinute.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        using var second = await perSecond.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()
     {
-        _second.Dispose();
-        _minute.Dispose();
+        lock (_gate)
+        {
+            _windows?.PerSecond.Dispose();
+            _windows?.PerMinute.Dispose();
+            _windows = null;
+        }
+    }
+
+    // One pair of windows for the limits in force: the directory app's platform changes only when its setting does.
+    private (SlidingWindowRateLimiter PerSecond, SlidingWindowRateLimiter PerMinute) Windows(int second, int minute)
+    {
+        lock (_gate)
+        {
+            if (_windows is not { } w || w.Second != second || w.Minute != minute)
+            {
+                _windows = (second, minute, new(Window(second, TimeSpan.FromSeconds(1), 10)), new(Window(minute, TimeSpan.FromMinutes(1), 60)));
+            }
+
+            return (_windows.Value.PerSecond, _windows.Value.PerMinute);
+        }
     }
 
     // The window plus one segment: a permit is released only after more than the whole window has passed.

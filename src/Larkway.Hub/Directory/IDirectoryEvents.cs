@@ -31,7 +31,7 @@ internal abstract record DirectoryChange;
 internal sealed record DirectoryUserShown(DirectoryUser User) : DirectoryChange;
 
 /// <summary>A user deleted, with the departments they were in.</summary>
-internal sealed record DirectoryUserDeleted(string OpenId, IReadOnlyList<string> FormerDepartmentIds) : DirectoryChange;
+internal sealed record DirectoryUserDeleted(string Id, IReadOnlyList<string> FormerDepartmentIds) : DirectoryChange;
 
 /// <summary>A department created, updated or deleted, as the event showed it.</summary>
 internal sealed record DirectoryDepartmentShown(DirectoryDepartment Department) : DirectoryChange;

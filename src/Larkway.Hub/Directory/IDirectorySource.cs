@@ -12,6 +12,9 @@ internal interface IDirectorySource
     /// <summary>The most people one <see cref="IDirectoryReader.GetPeopleAsync"/> asks for (the size of a <c>batch</c> page).</summary>
     int PeoplePerBatch { get; }
 
+    /// <summary>The platform's limits for these reads: the sync never asks for more, whatever its settings say.</summary>
+    DirectoryReadLimits Limits { get; }
+
     /// <summary>A reader of the contacts the app named <paramref name="app"/> sees.</summary>
     ValueTask<IDirectoryReader> OpenAsync(string app, CancellationToken cancellationToken);
 }
@@ -34,6 +37,12 @@ internal interface IDirectoryReader
     /// <summary>People by id (at most <see cref="IDirectorySource.PeoplePerBatch"/>).</summary>
     Task<IReadOnlyList<DirectoryUser>> GetPeopleAsync(IReadOnlyList<string> people, CancellationToken cancellationToken);
 }
+
+/// <summary>A platform's limits for the contact reads the sync makes.</summary>
+/// <param name="MaxPageSize">The largest page a listing takes.</param>
+/// <param name="CallsPerSecond">Calls a second the platform takes from one app for these reads.</param>
+/// <param name="CallsPerMinute">Calls a minute the platform takes from one app for these reads.</param>
+internal sealed record DirectoryReadLimits(int MaxPageSize, int CallsPerSecond, int CallsPerMinute);
 
 /// <summary>One page of a listing: what it showed, and the token of the next page (null on the last).</summary>
 internal sealed record DirectoryReadPage<T>(IReadOnlyList<T> Items, string? Next);
@@ -62,10 +71,10 @@ internal sealed class DirectoryReadRefusedException : Exception
 {
     /// <summary>A refusal.</summary>
     /// <param name="platform">The platform's name as a sentence shows it (<c>Feishu</c>).</param>
-    /// <param name="code">The platform's error code.</param>
+    /// <param name="code">The platform's error code, as it gave it (a number or DingTalk's words).</param>
     /// <param name="detail">The refusal in one line, for the page's dead letter.</param>
     /// <param name="innerException">The platform's exception.</param>
-    public DirectoryReadRefusedException(string platform, int code, string detail, Exception innerException)
+    public DirectoryReadRefusedException(string platform, string code, string detail, Exception innerException)
         : base(innerException?.Message, innerException)
     {
         Platform = platform;
@@ -76,8 +85,8 @@ internal sealed class DirectoryReadRefusedException : Exception
     /// <summary>The platform's name as a sentence shows it.</summary>
     public string Platform { get; }
 
-    /// <summary>The platform's error code.</summary>
-    public int Code { get; }
+    /// <summary>The platform's error code, as it gave it.</summary>
+    public string Code { get; }
 
     /// <summary>The refusal in one line, for the page's dead letter.</summary>
     public string Detail { get; }
@@ -93,16 +102,23 @@ internal sealed class DirectoryReadRefusedException : Exception
 }
 
 /// <summary>
-/// The directory's source: the one platform that supplies one (Feishu's today: the directory reads one app's contacts,
-/// and only Feishu's room supplies a source). A second source is picked by the directory app's platform.
+/// The directory's source: the piece of the directory app's platform. The directory reads one app's contacts
+/// (<see cref="DirectoryOptions.App"/>), so the platform of that app — Feishu's, DingTalk's or WeCom's — supplies it.
 /// </summary>
-internal sealed class DirectorySources(Platform.Units.PlatformPieces<IDirectorySource> pieces)
+internal sealed class DirectorySources(Platform.Units.PlatformPieces<IDirectorySource> pieces, Apps.HubAppRegistry apps)
 {
-    /// <summary>The source the sync reads; throws when no platform, or more than one, supplies one.</summary>
-    public IDirectorySource Current => pieces.All.Take(2).ToList() switch
+    /// <summary>The source of the platform the app named <paramref name="app"/> is on.</summary>
+    /// <exception cref="InvalidOperationException">The app is unknown, or its platform supplies no source; the message says which.</exception>
+    public async ValueTask<IDirectorySource> ForAsync(string app, CancellationToken cancellationToken)
     {
-        [var only] => only.Piece,
-        [] => throw new InvalidOperationException("No platform supplies the directory's source (IDirectorySource): add the room of the directory app's platform."),
-        _ => throw new InvalidOperationException($"Several platforms supply a directory source ({string.Join(", ", pieces.Platforms)}): the directory reads one app's contacts, so pick the source by the directory app's platform."),
-    };
+        var stored = Apps.HubAppRegistry.IsDefault(app) ? null : await apps.FindAsync(app, cancellationToken).ConfigureAwait(false);
+        if (!Apps.HubAppRegistry.IsDefault(app) && stored is null)
+        {
+            throw new InvalidOperationException($"The directory app '{app}' (Larkway:Directory:App) is not an app of this Hub: name a stored app, or leave it empty for the default app.");
+        }
+
+        var platform = Apps.HubAppPlatform.Of(stored?.Platform);
+        return pieces.Find(platform)
+            ?? throw new InvalidOperationException($"The directory app '{(Apps.HubAppRegistry.IsDefault(app) ? "default" : app)}' is a {platform} app, and the Hub reads no {platform} contacts: set Larkway:Directory:App to an app of a platform it reads ({string.Join(", ", pieces.Platforms)}).");
+    }
 }

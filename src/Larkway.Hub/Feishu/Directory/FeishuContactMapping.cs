@@ -23,7 +23,7 @@ internal static class FeishuContactMapping
         Mobile = user.Mobile,
         EmployeeNo = user.EmployeeNo,
         AvatarUrl = user.Avatar?.Avatar240 ?? user.Avatar?.AvatarOrigin,
-        LeaderOpenId = user.LeaderUserId,
+        LeaderId = user.LeaderUserId,
 
         // An absent list reads as empty; everyone is in at least one department (the root is "0"), so empty means "not shown".
         DepartmentIds = user.DepartmentIds.Count == 0 ? null : user.DepartmentIds,
@@ -54,7 +54,7 @@ internal static class FeishuContactMapping
         Compare(DirectoryRules.Mobile, before.Mobile, after.Mobile);
         Compare("employee_no", before.EmployeeNo, after.EmployeeNo);
         Compare("avatar_url", before.AvatarUrl, after.AvatarUrl);
-        Compare("leader", before.LeaderOpenId, after.LeaderOpenId);
+        Compare("leader", before.LeaderId, after.LeaderId);
         Compare(DirectoryRules.Status, before.Status, after.Status);
         if (before.DepartmentIds is { } departments && !departments.SequenceEqual(user.DepartmentIds, StringComparer.Ordinal))
         {
@@ -69,10 +69,10 @@ internal static class FeishuContactMapping
         department.OpenDepartmentId.Length == 0 ? null : new DirectoryDepartment(department.OpenDepartmentId)
         {
             // Asked by open_department_id, some answers repeat it as department_id: only a different value is the custom id.
-            DepartmentId = department.DepartmentId == department.OpenDepartmentId ? null : Shown(department.DepartmentId),
+            CustomId = department.DepartmentId == department.OpenDepartmentId ? null : Shown(department.DepartmentId),
             Name = Shown(department.Name),
             ParentId = Shown(department.ParentDepartmentId),
-            LeaderOpenId = department.LeaderUserId,
+            LeaderId = department.LeaderUserId,
             Order = department.Order,
             Deleted = department.IsDeleted,
         };
@@ -89,10 +89,10 @@ internal static class FeishuContactMapping
         var changed = new HashSet<string>(StringComparer.Ordinal);
         void Compare(string field, object? was, object? now) => NoteChange(changed, field, was, now);
 
-        Compare("department_id", before.DepartmentId, after.DepartmentId);
+        Compare("department_id", before.CustomId, after.CustomId);
         Compare("name", before.Name, after.Name);
         Compare("parent_id", before.ParentId, after.ParentId);
-        Compare("leader", before.LeaderOpenId, after.LeaderOpenId);
+        Compare("leader", before.LeaderId, after.LeaderId);
         Compare("order", before.Order, after.Order);
         return after with { Changed = changed };
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Larkway.Feishu;
 using Larkway.Feishu.Contact;
@@ -18,6 +19,10 @@ internal sealed class FeishuDirectorySource(IFeishuClientFactory apps) : IDirect
     public int PeoplePerBatch => UsersClient.MaxBatch;
 
     /// <inheritdoc />
+    /// <remarks>Feishu's contact reads (children, find_by_department, scopes, users/batch): pages of at most 50, 50 calls a second and 1,000 a minute.</remarks>
+    public DirectoryReadLimits Limits { get; } = new(UsersClient.MaxDepartmentPageSize, 50, 1000);
+
+    /// <inheritdoc />
     public async ValueTask<IDirectoryReader> OpenAsync(string app, CancellationToken cancellationToken) =>
         new Reader(await apps.GetClientAsync(app, cancellationToken).ConfigureAwait(false));
 
@@ -25,7 +30,7 @@ internal sealed class FeishuDirectorySource(IFeishuClientFactory apps) : IDirect
     internal static DirectoryReadRefusedException? Refused(FeishuApiException ex) =>
         ex.RetryAfter is null && ex.IsTransient && ex.Code != FeishuErrorCodes.ContactNoDepartmentAuthority
             ? null
-            : new DirectoryReadRefusedException("Feishu", ex.Code, $"Feishu error {ex.Code}: {ex.ErrorMessage} (log id {ex.RequestId})", ex)
+            : new DirectoryReadRefusedException("Feishu", ex.Code.ToString(CultureInfo.InvariantCulture), $"Feishu error {ex.Code}: {ex.ErrorMessage} (log id {ex.RequestId})", ex)
             {
                 Refusal = ex.Code switch
                 {
