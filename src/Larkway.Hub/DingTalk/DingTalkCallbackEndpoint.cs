@@ -52,17 +52,18 @@ internal static partial class DingTalkCallbackEndpoint
         var app = HubAppValidation.IsValidName(name) ? await services.GetRequiredService<HubAppRegistry>().FindAsync(name, cancellationToken).ConfigureAwait(false) : null;
         if (app is null || !app.IsDingTalk())
         {
-            return Refuse(logger, name, StatusCodes.Status404NotFound, $"The Hub has no DingTalk app named '{name}'. Add it (POST /api/v1/apps with platform dingtalk), or fix the URL in DingTalk's developer console.");
+            return Refuse(http, logger, name, StatusCodes.Status404NotFound, $"The Hub has no DingTalk app named '{name}'. Add it (POST /api/v1/apps with platform dingtalk), or fix the URL in DingTalk's developer console.", DingTalkCallbackTelemetry.UnknownApp);
         }
 
         if (app.Error is not null)
         {
-            return Refuse(logger, name, StatusCodes.Status503ServiceUnavailable, $"The DingTalk app '{name}' cannot verify callbacks: {app.Error}");
+            return Refuse(http, logger, name, StatusCodes.Status503ServiceUnavailable, $"The DingTalk app '{name}' cannot verify callbacks: {app.Error}", DingTalkCallbackTelemetry.Configuration);
         }
 
         var (body, problem) = await JsonBody.ReadAsync(http.Request, cancellationToken, MaxBody).ConfigureAwait(false);
         if (problem is not null)
         {
+            Telemetry(http)?.Refused(name, DingTalkCallbackTelemetry.Malformed);
             return problem;
         }
 
@@ -71,28 +72,33 @@ internal static partial class DingTalkCallbackEndpoint
         var window = services.GetRequiredService<IOptions<HubAppsOptions>>().Value.CallbackTimestampWindow;
         if (headers.ContainsKey("sign") || headers.ContainsKey("timestamp"))
         {
-            return await RobotMessageAsync(app, body!, headers["timestamp"], headers["sign"], ingest, services.GetRequiredService<RobotSignatureLedger>(), window, time, logger, cancellationToken).ConfigureAwait(false);
+            return await RobotMessageAsync(http, app, body!, headers["timestamp"], headers["sign"], ingest, services.GetRequiredService<RobotSignatureLedger>(), window, time, logger, cancellationToken).ConfigureAwait(false);
         }
 
         if (!app.Enabled)
         {
-            return RefuseDisabled(logger, name);
+            return RefuseDisabled(http, logger, name);
         }
 
-        return await EncryptedEventAsync(app, body!, http.Request.Query, ingest, window, time, logger, cancellationToken).ConfigureAwait(false);
+        return await EncryptedEventAsync(http, app, body!, http.Request.Query, ingest, window, time, logger, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> RobotMessageAsync(StoredApp app, byte[] body, string? timestamp, string? sign, DingTalkIngest ingest, RobotSignatureLedger ledger, TimeSpan window, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> RobotMessageAsync(HttpContext http, StoredApp app, byte[] body, string? timestamp, string? sign, DingTalkIngest ingest, RobotSignatureLedger ledger, TimeSpan window, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         var status = DingTalkRobotSignature.VerifyCallback(timestamp, sign, app.AppSecret, time.GetUtcNow(), window);
         if (status != DingTalkSignatureStatus.Valid)
         {
-            return Refuse(logger, app.Name, StatusCodes.Status401Unauthorized, status switch
+            return Refuse(http, logger, app.Name, StatusCodes.Status401Unauthorized, status switch
             {
                 DingTalkSignatureStatus.Missing => "The outgoing robot's request needs both the timestamp and sign headers.",
                 DingTalkSignatureStatus.MalformedTimestamp => "The timestamp header is not milliseconds since 1970.",
                 DingTalkSignatureStatus.Expired => "The timestamp is too far from this Hub's clock (Larkway:Apps:CallbackTimestampWindow): a replayed request, or a clock that is off — check the Hub's clock.",
                 _ => $"The sign header does not match: the robot must belong to the DingTalk app '{app.Name}' (its AppSecret signs the request).",
+            }, status switch
+            {
+                DingTalkSignatureStatus.Missing or DingTalkSignatureStatus.MalformedTimestamp => DingTalkCallbackTelemetry.Malformed,
+                DingTalkSignatureStatus.Expired => DingTalkCallbackTelemetry.StaleTimestamp,
+                _ => DingTalkCallbackTelemetry.BadSignature,
             });
         }
 
@@ -103,6 +109,7 @@ internal static partial class DingTalkCallbackEndpoint
         if (use == RobotSignatureUse.Replay)
         {
             LogReplay(logger, app.Name, timestamp!);
+            Telemetry(http)?.Refused(app.Name, DingTalkCallbackTelemetry.Replay);
             return TypedResults.Problem(
                 detail: "The timestamp and sign headers were already used with another body: each signed outgoing-robot request is accepted once (a replay is refused).",
                 statusCode: StatusCodes.Status409Conflict);
@@ -110,31 +117,34 @@ internal static partial class DingTalkCallbackEndpoint
 
         if (!app.Enabled)
         {
-            return RefuseDisabled(logger, app.Name);
+            return RefuseDisabled(http, logger, app.Name);
         }
 
         if (!JsonBody.TryReadObject(body, "a robot message", out var root, out var shape)
             || !root.TryGetProperty("msgId", out var id) || id.ValueKind != JsonValueKind.String)
         {
+            Telemetry(http)?.Refused(app.Name, DingTalkCallbackTelemetry.Malformed);
             return JsonBody.BadBody(shape ?? "A robot message needs its msgId.");
         }
 
         var conversation = root.TryGetProperty("conversationId", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-        await ingest.RobotMessageAsync(app.Name, app.AppId, id.GetString()!, conversation, Encoding.UTF8.GetString(body), DingTalkIngest.CallbackTransport, cancellationToken).ConfigureAwait(false);
+        var appended = await ingest.RobotMessageAsync(app.Name, app.AppId, id.GetString()!, conversation, Encoding.UTF8.GetString(body), DingTalkIngest.CallbackTransport, cancellationToken).ConfigureAwait(false);
+        Telemetry(http)?.Stored(app.Name, appended.Status != InboxAppendStatus.Accepted);
         return Results.Json(new { });
     }
 
-    private static async Task<IResult> EncryptedEventAsync(StoredApp app, byte[] body, IQueryCollection query, DingTalkIngest ingest, TimeSpan window, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> EncryptedEventAsync(HttpContext http, StoredApp app, byte[] body, IQueryCollection query, DingTalkIngest ingest, TimeSpan window, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         if (app.EncryptKey is null || app.VerificationToken is null)
         {
-            return Refuse(logger, app.Name, StatusCodes.Status503ServiceUnavailable,
-                $"The DingTalk app '{app.Name}' has no event subscription keys in the Hub: set encrypt_key (aes_key) and verification_token (token) with PATCH /api/v1/apps/{app.Name}.");
+            return Refuse(http, logger, app.Name, StatusCodes.Status503ServiceUnavailable,
+                $"The DingTalk app '{app.Name}' has no event subscription keys in the Hub: set encrypt_key (aes_key) and verification_token (token) with PATCH /api/v1/apps/{app.Name}.", DingTalkCallbackTelemetry.Configuration);
         }
 
         if (!JsonBody.TryReadObject(body, "an encrypted event", out var root, out var shape)
             || !root.TryGetProperty("encrypt", out var encrypt) || encrypt.ValueKind != JsonValueKind.String)
         {
+            Telemetry(http)?.Refused(app.Name, DingTalkCallbackTelemetry.Malformed);
             return JsonBody.BadBody(shape ?? "An encrypted event is {\"encrypt\": \"…\"}; a robot message needs the timestamp and sign headers.");
         }
 
@@ -146,33 +156,46 @@ internal static partial class DingTalkCallbackEndpoint
         }
         catch (ArgumentException)
         {
-            return Refuse(logger, app.Name, StatusCodes.Status503ServiceUnavailable, $"The DingTalk app '{app.Name}' has an aes_key that is not 43 Base64 characters: set it again with PATCH /api/v1/apps/{app.Name}.");
+            return Refuse(http, logger, app.Name, StatusCodes.Status503ServiceUnavailable, $"The DingTalk app '{app.Name}' has an aes_key that is not 43 Base64 characters: set it again with PATCH /api/v1/apps/{app.Name}.", DingTalkCallbackTelemetry.Configuration);
         }
 
         var signature = query.TryGetValue("msg_signature", out var msgSignature) ? (string?)msgSignature : (string?)query["signature"];
         var decrypted = crypto.Decrypt(signature, query["timestamp"], query["nonce"], encrypt.GetString());
         if (decrypted.Status != DingTalkCallbackCryptoStatus.Ok)
         {
-            return Refuse(logger, app.Name, StatusCodes.Status401Unauthorized, decrypted.Status switch
+            return Refuse(http, logger, app.Name, StatusCodes.Status401Unauthorized, decrypted.Status switch
             {
                 DingTalkCallbackCryptoStatus.Missing => "The query needs signature (or msg_signature), timestamp and nonce.",
                 DingTalkCallbackCryptoStatus.SignatureMismatch => "The signature does not match: the token in the Hub differs from the event subscription's.",
                 DingTalkCallbackCryptoStatus.OwnerMismatch => $"The event is for another app: it was not encrypted for AppKey {app.AppId}.",
                 DingTalkCallbackCryptoStatus.Expired => "The timestamp is too far from this Hub's clock (Larkway:Apps:CallbackTimestampWindow): a replayed push, or a clock that is off — check the Hub's clock.",
                 _ => "The event does not decrypt: the aes_key in the Hub differs from the event subscription's.",
+            }, decrypted.Status switch
+            {
+                DingTalkCallbackCryptoStatus.Missing => DingTalkCallbackTelemetry.Malformed,
+                DingTalkCallbackCryptoStatus.SignatureMismatch => DingTalkCallbackTelemetry.BadSignature,
+                DingTalkCallbackCryptoStatus.OwnerMismatch => DingTalkCallbackTelemetry.WrongOwner,
+                DingTalkCallbackCryptoStatus.Expired => DingTalkCallbackTelemetry.StaleTimestamp,
+                _ => DingTalkCallbackTelemetry.BadEncryption,
             });
         }
 
         var plaintext = decrypted.Plaintext!;
         if (EventTypeOf(plaintext) is not { } eventType)
         {
+            Telemetry(http)?.Refused(app.Name, DingTalkCallbackTelemetry.Malformed);
             return JsonBody.BadBody("The decrypted event has no EventType.");
         }
 
         // DingTalk's URL check ("check_url") only wants the encrypted success; anything else is stored first.
         if (eventType != "check_url")
         {
-            await ingest.EventAsync(app.Name, app.AppId, eventType, eventId: null, plaintext, DingTalkIngest.CallbackTransport, cancellationToken).ConfigureAwait(false);
+            var appended = await ingest.EventAsync(app.Name, app.AppId, eventType, eventId: null, plaintext, DingTalkIngest.CallbackTransport, cancellationToken).ConfigureAwait(false);
+            Telemetry(http)?.Stored(app.Name, appended.Status != InboxAppendStatus.Accepted);
+        }
+        else
+        {
+            Telemetry(http)?.UrlVerified(app.Name);
         }
 
         return Results.Json(crypto.EncryptSuccess(time.GetUtcNow()));
@@ -194,11 +217,15 @@ internal static partial class DingTalkCallbackEndpoint
         }
     }
 
-    private static ProblemHttpResult RefuseDisabled(ILogger logger, string app) =>
-        Refuse(logger, app, StatusCodes.Status503ServiceUnavailable, $"The DingTalk app '{app}' is disabled in the Hub; its callbacks are refused until it is enabled again.");
+    private static ProblemHttpResult RefuseDisabled(HttpContext http, ILogger logger, string app) =>
+        Refuse(http, logger, app, StatusCodes.Status503ServiceUnavailable, $"The DingTalk app '{app}' is disabled in the Hub; its callbacks are refused until it is enabled again.", DingTalkCallbackTelemetry.Configuration);
 
-    private static ProblemHttpResult Refuse(ILogger logger, string app, int status, string detail)
+    private static DingTalkCallbackTelemetry? Telemetry(HttpContext http) => http.RequestServices.GetService<DingTalkCallbackTelemetry>();
+
+    private static ProblemHttpResult Refuse(HttpContext http, ILogger logger, string app, int status, string detail, string errorType)
     {
+        // An unknown name is counted under "" (a scanner's made-up names must not each become a metric series).
+        Telemetry(http)?.Refused(errorType == DingTalkCallbackTelemetry.UnknownApp ? "" : app, errorType);
         LogRefused(logger, app, status, detail);
         return TypedResults.Problem(detail: detail, statusCode: status);
     }

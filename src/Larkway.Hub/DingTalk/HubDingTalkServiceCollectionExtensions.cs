@@ -47,6 +47,12 @@ public static class HubDingTalkServiceCollectionExtensions
         // Read by the alert "a long connection is not held" on whichever replica evaluates it, holder or not.
         services.AddSingleton(sp => new LongConnectionSource(DingTalkStreamDuty.Connection, sp.GetRequiredService<DingTalkStreamStatus>()));
         services.AddSingleton(DingTalkStreamAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
+
+        // HTTP callbacks refused for failing verification are tallied per app by the dashboard's recorder, and its rule
+        // "DingTalk callbacks refused" alerts on them (lists keyed by name: adding the room twice is harmless).
+        services.TryAddSingleton<DingTalkCallbackTelemetry>();
+        services.AddSingleton(DingTalkCallbackTelemetry.Refusals);
+        services.AddSingleton(DingTalkCallbacksAlert.Rule);
         services.TryAddSingleton<LongConnectionStateReader>();
         services.TryAddSingleton(sp => new DingTalkStreamStates(sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<DingTalkStreamStatus>(), sp.GetService<DingTalkStreamSupervisor>()));
         services.TryAddSingleton(sp => new DingTalkIngest(sp.GetRequiredService<InboxStore>(), sp.GetService<InboxTelemetry>()));

@@ -52,7 +52,7 @@ public sealed class AlertOptionsTests
         problems.ShouldContain("Larkway:Alerts:Rules:ApiErrorRate:Threshold must be from 0 to 100 (percent of calls).");
         problems.ShouldContain("Larkway:Alerts:Rules:EventLatency:Window must be from 00:01:00 to 1.00:00:00 (minutes are the smallest step measured).");
         problems.ShouldContain("Larkway:Alerts:Rules:QueueAge:Window does not apply: the rule looks at the state now. Leave it out.");
-        problems.ShouldContain("Larkway:Alerts:Rules:TokenFailures is not a rule. The rules are: TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown, WeComAiBotDown, WeComCallbacksRefused.");
+        problems.ShouldContain("Larkway:Alerts:Rules:TokenFailures is not a rule. The rules are: TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown, WeComAiBotDown, DingTalkCallbacksRefused, WeComCallbacksRefused.");
         problems.Count.ShouldBe(8);
     }
 
@@ -74,7 +74,7 @@ public sealed class AlertOptionsTests
     /// The rules of a Hub with DingTalk's, WeCom's and the WeCom AI bot's rooms: each room's long connection brings its rule,
     /// and WeCom's callbacks theirs.
     /// </summary>
-    private static readonly AlertRules Rules = new([Larkway.Hub.Feishu.LongConnection.FeishuLongConnectionAlert.Rule, DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule], [Larkway.Hub.WeCom.WeComCallbacksAlert.Rule]);
+    private static readonly AlertRules Rules = new([Larkway.Hub.Feishu.LongConnection.FeishuLongConnectionAlert.Rule, DingTalkStreamAlert.Rule, WeComAiBotAlert.Rule], [Larkway.Hub.DingTalk.DingTalkCallbacksAlert.Rule, Larkway.Hub.WeCom.WeComCallbacksAlert.Rule]);
 
     private static AlertOptions Bind(Dictionary<string, string?> values)
     {
