@@ -133,19 +133,21 @@ internal sealed partial class AlertEvaluator(
 
     /// <summary>
     /// For each platform whose room has a "callbacks refused" rule, the last burst of refused callbacks of each of its
-    /// enabled apps (a deleted or disabled app's, or another platform's app of the same name, are not alerted on).
+    /// enabled apps and its deployment's own app (a deleted or disabled app's, or another platform's app of the same name,
+    /// are not alerted on).
     /// </summary>
     private async Task<IReadOnlyDictionary<string, IReadOnlyList<CallbackRefusals>>> CallbacksRefusedAsync(CancellationToken cancellationToken)
     {
         var byPlatform = new Dictionary<string, IReadOnlyList<CallbackRefusals>>(StringComparer.Ordinal);
         IReadOnlyList<Apps.StoredApp>? enabled = null;
-        foreach (var platform in rules.Refusals.Select(r => r.Platform).Distinct(StringComparer.Ordinal))
+        foreach (var (platform, deploymentApps) in rules.Refusals.GroupBy(r => r.Platform, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Select(r => r.DeploymentApp).OfType<string>())))
         {
             var refusals = await minutes.ReadRefusalsAsync(platform, cancellationToken).ConfigureAwait(false);
             if (refusals.Count > 0 && apps is not null)
             {
                 enabled ??= [.. (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.Enabled)];
-                var names = enabled.Where(a => Apps.HubAppPlatform.Of(a.Platform) == platform).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+                var names = enabled.Where(a => Apps.HubAppPlatform.Of(a.Platform) == platform).Select(a => a.Name).Concat(deploymentApps).ToHashSet(StringComparer.Ordinal);
                 refusals = [.. refusals.Where(r => names.Contains(r.App))];
             }
 

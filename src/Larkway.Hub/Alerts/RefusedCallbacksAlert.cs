@@ -16,5 +16,10 @@ namespace Larkway.Hub.Alerts;
 /// <param name="Checks">What verification checks, in words: <c>signature, decryption or corp id</c>.</param>
 /// <param name="Remedy">What a breach means and what to do, one or two sentences after the refusals.</param>
 /// <param name="Explain">A refusal's reason explained: what it means, and what to fix.</param>
+/// <param name="DeploymentApp">
+/// An app watched beside the platform's enabled stored apps, under the name its refusals are tallied by: the deployment's
+/// own app, which is configured rather than stored (Feishu's <c>default</c>); null when there is none.
+/// </param>
 internal sealed record RefusedCallbacksAlert(
-    string Name, string ConfigName, string Title, string Platform, string PlatformName, string Checks, string Remedy, Func<string, string> Explain);
+    string Name, string ConfigName, string Title, string Platform, string PlatformName, string Checks, string Remedy, Func<string, string> Explain,
+    string? DeploymentApp = null);

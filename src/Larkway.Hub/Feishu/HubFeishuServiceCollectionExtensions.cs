@@ -52,6 +52,11 @@ public static class HubFeishuServiceCollectionExtensions
             return new LongConnectionSource(FeishuLongConnectionDuty.Connection, sp.GetRequiredService<FeishuLongConnectionStatus>()) { HoldersAmong = _ => held };
         });
         services.AddSingleton(FeishuLongConnectionAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
+
+        // Pushes refused for failing verification, counted by the receivers, are tallied per app by the dashboard's recorder,
+        // and the rule "Feishu callbacks refused" alerts on them (lists keyed by name: adding the room twice is harmless).
+        services.AddSingleton(FeishuCallbacksAlert.Refusals);
+        services.AddSingleton(FeishuCallbacksAlert.Rule);
         services.TryAddSingleton<LongConnectionStateReader>();
         services.TryAddSingleton(sp => new FeishuLongConnectionStates(
             sp.GetService<HubSettings>() ?? new HubSettings(), sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<FeishuLongConnectionStatus>(), sp.GetService<FeishuLongConnectionDuty>()));

@@ -281,8 +281,9 @@ internal sealed class MetricRecorder : IDisposable
 
                 break;
             case RefusedCallbacksInstrument refused:
-                if (Tag(tags, "outcome") is "refused" && Tag(tags, "error.type") is string reason && refused.IsVerificationFailure(reason)
-                    && Tag(tags, refused.AppTag) is string { Length: > 0 } app)
+                if ((refused.OutcomeTag is null || Tag(tags, refused.OutcomeTag) is "refused")
+                    && Tag(tags, "error.type") is string reason && refused.IsVerificationFailure(reason)
+                    && (Tag(tags, refused.AppTag) is string { Length: > 0 } named ? named : refused.UnnamedApp) is { } app)
                 {
                     var now = _time.GetUtcNow();
                     _refusals.AddOrUpdate((refused.Platform, app), _ => new RefusalTally(value, reason, now, now), (_, t) => t with { Count = t.Count + value, Reason = reason, Last = now });
