@@ -15,6 +15,13 @@ public sealed class BotOptions : IValidatableObject
     /// <summary>Posted when the bot is added to a group; <c>{bot}</c> is replaced by the bot's name. Empty turns it off.</summary>
     public string WelcomeMessage { get; set; } = "Hi, I'm {bot}. Mention me with /help to see what I can do.";
 
+    /// <summary>
+    /// Sent when a person opens a one-to-one chat with the bot (WeCom's AI bot greets the first visit of a day). No
+    /// mention is needed there, and the platform does not give the bot's display name with the event, so the text
+    /// speaks as "I" and takes no <c>{bot}</c>. Empty turns it off.
+    /// </summary>
+    public string DirectWelcomeMessage { get; set; } = "Hi! Send /help to see what I can do.";
+
     /// <summary>The reply when handling a message fails (a downstream system or the Feishu API); <c>{ref}</c> is a reference for the logs.</summary>
     public string FailureReply { get; set; } = "Sorry, something went wrong on my side and I couldn't finish that. Please try again in a moment. (ref {ref})";
 
@@ -35,6 +42,12 @@ public sealed class BotOptions : IValidatableObject
         if (FailureReply.Trim().Length == 0)
         {
             yield return new($"{SectionName}:FailureReply must not be empty: it is what a user sees when handling fails.", [nameof(FailureReply)]);
+        }
+
+        if (DirectWelcomeMessage.Contains("{bot}", StringComparison.Ordinal))
+        {
+            // Left as it is, the placeholder would reach the person verbatim (or as the app's internal name).
+            yield return new($"{SectionName}:DirectWelcomeMessage must not contain {{bot}}: a one-to-one welcome is sent without the bot's name, which the platform does not give.", [nameof(DirectWelcomeMessage)]);
         }
 
         if (FallbackReply.Trim().Length == 0)

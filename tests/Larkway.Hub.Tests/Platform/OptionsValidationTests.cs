@@ -147,6 +147,20 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void The_one_to_one_welcome_mentions_no_mention_and_refuses_a_bot_name_placeholder()
+    {
+        // The default speaks to one person: nothing to mention, no name the platform did not give.
+        var defaults = new Larkway.Hub.Bots.BotOptions();
+        defaults.DirectWelcomeMessage.ShouldNotContain("Mention", Case.Insensitive);
+        defaults.DirectWelcomeMessage.ShouldNotContain("{bot}");
+        defaults.WelcomeMessage.ShouldContain("Mention me", customMessage: "a group's welcome says how to reach the bot there");
+
+        var result = new Larkway.Hub.Bots.BotOptionsValidator().Validate(null, new Larkway.Hub.Bots.BotOptions { DirectWelcomeMessage = "Hi, I'm {bot}." });
+        result.Failed.ShouldBeTrue();
+        result.FailureMessage.ShouldContain("Larkway:Bot:DirectWelcomeMessage must not contain {bot}");
+    }
+
+    [Fact]
     public void Assistant_retention_settings_out_of_range_name_the_key_and_the_range()
     {
         const string Turns = "Larkway:Assistants:TurnRetention must be from 1.00:00:00 to 3650.00:00:00 (1 day to 10 years).";

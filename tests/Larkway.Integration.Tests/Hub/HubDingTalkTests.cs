@@ -427,7 +427,8 @@ public sealed class HubDingTalkTests
         refused.ShouldContain("Approved by Alice Chen on");
         Actions(admin, requisition.Id).Count.ShouldBe(1, "a decided delivery records no second decision");
 
-        // Request approval: the Hub's approvals are Feishu's, so the page says none was opened, and the business system is told.
+        // Request approval: the Hub's approvals are Feishu's, so the page says none was opened, and the business system is told;
+        // in words that name no other platform than the one the person is on.
         var payment = await SendPackTypeAsync(admin, "payment.pending", "pay-dingtalk-1");
         await HubSandbox.WaitUntilAsync(() => Status(admin, payment.Id) == "sent", "the payment sent", seconds: 60);
         var messages = await RobotMessagesAsync(hub, "alice");
@@ -435,7 +436,8 @@ public sealed class HubDingTalkTests
         WebUtility.HtmlDecode(await browser.GetStringAsync(request)).ShouldContain("Confirm <strong>“Request approval”</strong> for this notification?");
         var requested = await (await browser.ConfirmAsync(request)).Content.ReadAsStringAsync();
         requested.ShouldContain("passed to the business system");
-        requested.ShouldContain("none was opened");
+        requested.ShouldContain("no approval was opened here");
+        requested.ShouldNotContain("Feishu");
         Actions(admin, payment.Id).Single().GetProperty("action").GetString().ShouldBe("request_approval");
 
         await HubSandbox.WaitUntilAsync(() => receiver.At("/actions").Count >= 2, "both clicks at the webhook", seconds: 60);

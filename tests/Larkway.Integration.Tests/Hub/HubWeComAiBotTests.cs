@@ -65,9 +65,12 @@ public sealed class HubWeComAiBotTests
         events.Count.ShouldBe(1);
         events[0].GetProperty("transport").GetString().ShouldBe("wecom_aibot");
 
-        // Dave opens the bot's single chat: the bot welcomes him (within WeCom's 5 s for enter_chat), as it greets a Feishu chat.
+        // Dave opens the bot's single chat: the bot welcomes him (within WeCom's 5 s for enter_chat), as it greets a Feishu chat,
+        // in a one-to-one chat's words: no "mention me", and not the app's internal name (WeCom gives no display name).
         await control.EnterChatAsync("dave");
-        await HubSandbox.WaitUntilAsync(() => Shown(control, "dave").Contains($"Hi, I'm {HubWeComAiBot.AppName}", StringComparison.Ordinal), "the welcome in Dave's chat", seconds: 30);
+        await HubSandbox.WaitUntilAsync(() => Shown(control, "dave").Contains("Send /help to see what I can do", StringComparison.Ordinal), "the welcome in Dave's chat", seconds: 30);
+        Shown(control, "dave").ShouldNotContain(HubWeComAiBot.AppName);
+        Shown(control, "dave").ShouldNotContain("Mention", Case.Insensitive);
         (await HubWeComAiBot.EventsAsync(admin, "wecom.aibot.event.enter_chat")).Count.ShouldBe(1);
 
         // Another connection subscribes for the bot (someone else's process): WeCom tells the Hub, which stays off.

@@ -5,9 +5,6 @@ namespace Larkway.Hub.Assistants.Replies;
 /// <summary>The words DingTalk and WeCom replies add around an answer, and how an end becomes the text shown.</summary>
 internal static class AssistantReplyTexts
 {
-    /// <summary>Shown while the answer is prepared, where the platform cannot stream.</summary>
-    public const string Thinking = "Thinking…";
-
     /// <summary>Under an answer the user stopped, when the end names no notice.</summary>
     public const string Stopped = "(stopped)";
 

@@ -36,12 +36,15 @@ internal sealed partial class AssistantInbound(
     /// <summary>The assistant's own commands; the bot's registered commands run before the assistant sees anything else.</summary>
     public static readonly IReadOnlyList<string> Commands = ["new", "stop", "link"];
 
-    /// <summary><see cref="Commands"/> as <c>/help</c> lists them.</summary>
-    private static readonly IReadOnlyList<(string Name, string? Usage, string Description)> HelpLines =
+    /// <summary>
+    /// <see cref="Commands"/> as <c>/help</c> lists them, on every platform alike: so they name no platform (a code of
+    /// <c>/link</c> goes to whichever accounts the person linked before, <see cref="LinkCodeDelivery"/>).
+    /// </summary>
+    internal static readonly IReadOnlyList<(string Name, string? Usage, string Description)> HelpLines =
     [
         ("new", null, "Starts a new conversation: what you ask next does not continue the earlier one."),
         ("stop", null, "Stops the answer being written here."),
-        ("link", "<email or code>", "Links this account to you in the directory: /link you@company.com sends a code to your Feishu, /link 123456 enters it."),
+        ("link", "<email or code>", "Links this account to you in the directory: /link you@company.com sends a code to the accounts you already linked, /link 123456 enters it."),
     ];
 
     /// <inheritdoc />

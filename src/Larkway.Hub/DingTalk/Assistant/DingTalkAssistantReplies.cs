@@ -18,8 +18,10 @@ namespace Larkway.Hub.DingTalk.Assistant;
 /// Assistant answers on DingTalk. With the assistant's AI card template
 /// (<see cref="Assistants.Configuration.AssistantStreamingSettings.AiCardTemplateId"/>) the answer streams into an AI card
 /// delivered to the group or the person's chat with the robot (<c>flowStatus</c> processing → writing → finished or
-/// failed; every update the whole text, <c>isFull</c>); without one, or when DingTalk refuses the card, a short
-/// "thinking" text comes first and the answer follows as markdown, split within DingTalk's 15,000-byte msgParam. Texts go
+/// failed; every update the whole text, <c>isFull</c>); without one, or when DingTalk refuses the card, the answer comes
+/// once it is whole, as markdown split within DingTalk's 15,000-byte msgParam, with no placeholder before it: a robot's
+/// text or markdown message cannot be edited, and a recalled one leaves a "message recalled" line in the chat (a reply
+/// through the session webhook cannot be recalled at all), so a "thinking" text would stay above the answer. Texts go
 /// through the message's session webhook while it lives and is on the app's own DingTalk host
 /// (<see cref="DingTalkSessionWebhook"/>; no token, no rate of its own), else through the app robot
 /// (one-to-one to the sender, or to the group). The reply context is the robot message's JSON as DingTalk sent it.
@@ -87,9 +89,9 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
             }
         }
 
-        await SendAsync(client, place, Render(ChannelReply.ForText(AssistantReplyTexts.Thinking), place), cancellationToken).ConfigureAwait(false);
+        // No "thinking" text first: DingTalk cannot change it into the answer, so it would stay above it for good.
         var handle = TextHandlePrefix + target.AnswerId;
-        return new FinalTextWriter(handle, 1, async (final, ct) =>
+        return new FinalTextWriter(handle, 0, async (final, ct) =>
         {
             var messages = Render(ChannelReply.ForMarkdown(final), place);
             await SendAsync(client, place, messages, ct).ConfigureAwait(false);
@@ -108,7 +110,7 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
             var text = AssistantReplyTexts.WithNotice(shownText, AssistantReplyTexts.Interrupted);
             if (handle.StartsWith(TextHandlePrefix, StringComparison.Ordinal))
             {
-                // Only "thinking" was shown: the text so far and the notice come as a message.
+                // Nothing was shown yet: the text so far and the notice come as a message.
                 var place = DingTalkPlace.Of(target);
                 await SendAsync(client, place, Render(ChannelReply.ForMarkdown(text), place), cancellationToken).ConfigureAwait(false);
                 return;

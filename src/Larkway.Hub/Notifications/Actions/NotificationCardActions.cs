@@ -204,9 +204,10 @@ internal sealed class NotificationCardActions(
         if (action.Approval is not null)
         {
             // The Hub's approvals are Feishu's, opened for a Feishu applicant by Feishu's room (an INotificationCardHandler).
-            // Elsewhere the request is recorded and forwarded, so the business system can open it where its people approve.
+            // Elsewhere the request is recorded and forwarded, so the business system can open it where its people approve;
+            // the answer names no platform, since the person reading it may use none but this one.
             return Answer(true, recorded
-                ? "Your request was recorded and passed to the business system. Approvals from the Hub open in Feishu, so none was opened here."
+                ? "Your request was recorded and passed to the business system; no approval was opened here."
                 : "Your request was recorded already and passed to the business system.", decision);
         }
 

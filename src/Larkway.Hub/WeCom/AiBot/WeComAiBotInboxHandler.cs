@@ -105,13 +105,16 @@ internal sealed partial class WeComAiBotInboxHandler(
     }
 
     /// <summary>
-    /// Answers a user opening the bot's single chat with the bot's welcome (<see cref="BotOptions.WelcomeMessage"/>), as
-    /// the Feishu bot greets a chat it joins. WeCom takes a welcome only within 5 s of the event: one handled later (the
+    /// Answers a user opening the bot's single chat with the one-to-one welcome (<see cref="BotOptions.DirectWelcomeMessage"/>:
+    /// no "mention me", which a single chat does not need, and no name — WeCom's <c>enter_chat</c> does not carry the
+    /// bot's display name, and the app's name in the Hub is an internal id), as the Feishu bot greets a group it joins.
+    /// WeCom takes a welcome only within 5 s of the event: one handled later (the
     /// inbox retrying it) is not answered, and a refusal is logged rather than retried, since a retry would be too late.
     /// </summary>
     private async Task WelcomeAsync(InboxEvent item, JsonElement frame, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(botOptions.Value.WelcomeMessage))
+        var text = botOptions.Value.DirectWelcomeMessage;
+        if (string.IsNullOrEmpty(text))
         {
             return;
         }
@@ -132,7 +135,6 @@ internal sealed partial class WeComAiBotInboxHandler(
             return;
         }
 
-        var text = botOptions.Value.WelcomeMessage.Replace("{bot}", item.AppName, StringComparison.Ordinal);
         try
         {
             await client.RespondWelcomeAsync(reqId, WeComAiBotReply.Text(text), cancellationToken).ConfigureAwait(false);

@@ -22,7 +22,9 @@ namespace Larkway.Hub.WeCom.Assistant;
 /// the answer's id as its feedback id. WeCom takes at most 20,480 bytes per stream and updates for 6 minutes after the
 /// message: an answer that outgrows the stream, or runs past 5½ minutes, ends the stream with what fits and a
 /// "continued below" line, and the rest follows as markdown messages (<c>aibot_send_msg</c>). To a WeCom app message (no
-/// req_id) a "thinking" text comes first and the answer follows as markdown (<c>message/send</c>, 2,048 bytes a part).
+/// req_id) the answer comes once it is whole, as markdown (<c>message/send</c>, 2,048 bytes a part), with no placeholder
+/// before it: an app's text or markdown message cannot be edited, and one recalled (<c>message/recall</c>) leaves a
+/// "message recalled" line in the chat, so a "thinking" text would stay above the answer.
 /// </summary>
 internal sealed partial class WeComAssistantReplies : IAssistantReplies
 {
@@ -90,9 +92,9 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         var context = WeComReplyContext.Of(target);
         if (context.ReqId is null)
         {
+            // No "thinking" text first: WeCom cannot change an app message into the answer, so it would stay above it for good.
             var app = await _appClientOf(target.App, cancellationToken).ConfigureAwait(false);
-            await SendAppAsync(app, target, ChannelReply.ForText(AssistantReplyTexts.Thinking), cancellationToken).ConfigureAwait(false);
-            return new FinalTextWriter(TextHandlePrefix + target.AnswerId, 1, (final, ct) => SendAppAsync(app, target, ChannelReply.ForMarkdown(final), ct));
+            return new FinalTextWriter(TextHandlePrefix + target.AnswerId, 0, (final, ct) => SendAppAsync(app, target, ChannelReply.ForMarkdown(final), ct));
         }
 
         var client = ClientOf(context);

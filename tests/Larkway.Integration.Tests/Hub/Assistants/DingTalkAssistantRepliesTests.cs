@@ -44,7 +44,8 @@ public sealed class DingTalkRepliesFixture : IAsyncLifetime
 /// The Hub's DingTalk replies against the Emulator's DingTalk over the real wire: an answer streamed into an AI card ends
 /// finished showing exactly the final text, a rewritten answer replaces the card's text, a failure ends the card failed
 /// with its notice, a card a stopped Hub left open is closed failed (twice is harmless), and without a card template the
-/// answer comes as "thinking" then markdown through the session webhook, or the app robot once the webhook has expired.
+/// answer comes as markdown alone (no placeholder DingTalk could not take back) through the session webhook, or the app
+/// robot once the webhook has expired.
 /// </summary>
 public sealed class DingTalkAssistantRepliesTests(DingTalkRepliesFixture fixture) : IClassFixture<DingTalkRepliesFixture>
 {
@@ -163,25 +164,28 @@ public sealed class DingTalkAssistantRepliesTests(DingTalkRepliesFixture fixture
 
         writer.Handle.ShouldStartWith(DingTalkAssistantReplies.TextHandlePrefix);
         var replies = await SessionRepliesAsync(conversation);
-        replies.Select(r => r.GetProperty("msgtype").GetString()).ShouldBe(["text", "markdown"]);
-        replies[1].GetProperty("markdown").GetProperty("text").GetString().ShouldBe("Answer in markdown.");
+        replies.Select(r => r.GetProperty("msgtype").GetString()).ShouldBe(["markdown"]);
+        replies[0].GetProperty("markdown").GetProperty("text").GetString().ShouldBe("Answer in markdown.");
     }
 
     [Fact]
-    public async Task Without_a_template_the_answer_comes_as_thinking_then_markdown_through_the_session_webhook_and_later_through_the_app_robot()
+    public async Task Without_a_template_the_answer_alone_comes_as_markdown_with_no_thinking_text_left_above_it_through_the_session_webhook_and_later_through_the_app_robot()
     {
         var conversation = "cid-fallback-" + Guid.NewGuid().ToString("N")[..8];
         var context = await RobotMessageAsync("alice", conversation);
         var target = For(Assistant(), "dt", conversation, "direct", "alice", context.GetRawText());
         var writer = await Replies().OpenAsync(target, CancellationToken.None);
         writer.Handle.ShouldStartWith(DingTalkAssistantReplies.TextHandlePrefix);
+
+        // DingTalk cannot edit a robot's text: nothing is sent before the answer, so no "thinking" text stays above it.
+        (await SessionRepliesAsync(conversation)).ShouldBeEmpty();
         writer.Show("**Step 1**");
         await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Answered, "**Step 1**: open the console.\n\n**Step 2**: save."), CancellationToken.None);
 
         var replies = await SessionRepliesAsync(conversation);
-        replies.Select(r => r.GetProperty("msgtype").GetString()).ShouldBe(["text", "markdown"]);
-        replies[0].GetProperty("text").GetProperty("content").GetString().ShouldBe(AssistantReplyTexts.Thinking);
-        replies[1].GetProperty("markdown").GetProperty("text").GetString().ShouldBe("**Step 1**: open the console.\n\n**Step 2**: save.");
+        replies.Select(r => r.GetProperty("msgtype").GetString()).ShouldBe(["markdown"]);
+        replies[0].GetProperty("markdown").GetProperty("text").GetString().ShouldBe("**Step 1**: open the console.\n\n**Step 2**: save.");
+        writer.Updates.ShouldBe(1);
 
         // The session webhook has expired: a text goes through the app robot, once per key.
         var expired = JsonSerializer.Serialize(new { msgId = "msg-old", conversationId = conversation, conversationType = "1", senderStaffId = "bob", msgtype = "text", sessionWebhook = context.GetProperty("sessionWebhook").GetString(), sessionWebhookExpiredTime = 1_000L });
@@ -191,7 +195,7 @@ public sealed class DingTalkAssistantRepliesTests(DingTalkRepliesFixture fixture
         await replier.SendTextAsync(late, "You asked a while ago: here it is.", "late-1", CancellationToken.None);
         var bob = Items(await fixture.Control.GetFromJsonAsync<JsonElement>("users/bob/robot-messages"));
         bob.Count(m => m.GetProperty("msgParam").GetProperty("content").GetString() == "You asked a while ago: here it is.").ShouldBe(1);
-        (await SessionRepliesAsync(conversation)).Count.ShouldBe(2);
+        (await SessionRepliesAsync(conversation)).Count.ShouldBe(1);
     }
 
     [Fact]

@@ -153,7 +153,7 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
     }
 
     [Fact]
-    public async Task To_a_WeCom_app_message_the_answer_comes_as_thinking_then_markdown_to_the_member()
+    public async Task To_a_WeCom_app_message_the_answer_alone_comes_as_markdown_to_the_member_with_no_thinking_text_left_above_it()
     {
         using var app = new WeComClient(new WeComAppOptions
         {
@@ -165,16 +165,20 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
         var replies = new WeComAssistantReplies(_connections, (_, _) => ValueTask.FromResult(app), TimeProvider.System, NullLogger.Instance);
         var target = For(Assistant(), "wc-app", "carol", "direct", "carol", null);
 
+        using var control = new HttpClient { BaseAddress = fixture.Emulator.BaseUrl };
+        var before = (await control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages")).GetProperty("items").GetArrayLength();
         var writer = await replies.OpenAsync(target, CancellationToken.None);
+
+        // WeCom cannot edit an app message: nothing is sent before the answer, so no "thinking" text stays above it.
+        (await control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages")).GetProperty("items").GetArrayLength().ShouldBe(before);
         writer.Show("**Leave** policy");
         await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Stopped, "**Leave** policy: 15 days"), CancellationToken.None);
 
-        using var control = new HttpClient { BaseAddress = fixture.Emulator.BaseUrl };
         var page = await control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages");
-        var sent = page.GetProperty("items").EnumerateArray().ToList();
-        sent.Select(m => m.GetProperty("msgtype").GetString()).ShouldBe(["text", "markdown"]);
-        ContentOf(sent[0]).ShouldBe(AssistantReplyTexts.Thinking);
-        ContentOf(sent[1]).ShouldBe("**Leave** policy: 15 days\n\n" + AssistantReplyTexts.Stopped);
+        var sent = page.GetProperty("items").EnumerateArray().Skip(before).ToList();
+        sent.Select(m => m.GetProperty("msgtype").GetString()).ShouldBe(["markdown"]);
+        ContentOf(sent[0]).ShouldBe("**Leave** policy: 15 days\n\n" + AssistantReplyTexts.Stopped);
+        writer.Updates.ShouldBe(1);
         writer.Handle.ShouldStartWith(WeComAssistantReplies.TextHandlePrefix);
     }
 
