@@ -19,6 +19,7 @@ public class DingTalkClient : IDisposable
 {
     private readonly DingTalkPipeline _pipeline = null!;
     private readonly Lazy<DingTalkUsersClient> _users = null!;
+    private readonly Lazy<Departments.DingTalkDepartmentsClient> _departments = null!;
     private readonly Lazy<Robots.DingTalkAppRobotClient> _robot = null!;
     private readonly Lazy<WorkNotifications.DingTalkWorkNotificationsClient> _work = null!;
     private readonly Lazy<Cards.DingTalkCardsClient> _cards = null!;
@@ -42,6 +43,7 @@ public class DingTalkClient : IDisposable
         options.ThrowIfInvalid();
         _pipeline = new DingTalkPipeline(name, options.Clone(), loggerFactory, timeProvider, meterFactory, handler);
         _users = new Lazy<DingTalkUsersClient>(() => new DingTalkUsersClient(_pipeline));
+        _departments = new Lazy<Departments.DingTalkDepartmentsClient>(() => new Departments.DingTalkDepartmentsClient(_pipeline));
         _robot = new Lazy<Robots.DingTalkAppRobotClient>(() => new Robots.DingTalkAppRobotClient(_pipeline));
         _work = new Lazy<WorkNotifications.DingTalkWorkNotificationsClient>(() => new WorkNotifications.DingTalkWorkNotificationsClient(_pipeline));
         _cards = new Lazy<Cards.DingTalkCardsClient>(() => new Cards.DingTalkCardsClient(_pipeline));
@@ -70,6 +72,9 @@ public class DingTalkClient : IDisposable
 
     /// <summary>The organisation's members.</summary>
     public virtual DingTalkUsersClient Users => _users.Value;
+
+    /// <summary>The organisation's departments and the app's contact scope.</summary>
+    public virtual Departments.DingTalkDepartmentsClient Departments => _departments.Value;
 
     /// <summary>
     /// The app's new-API access token (<c>x-acs-dingtalk-access-token</c>), cached and refreshed early, for a call this

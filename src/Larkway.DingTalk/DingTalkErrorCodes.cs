@@ -40,6 +40,15 @@ public static class DingTalkErrorCodes
     /// <summary>Custom robot: more than 20 messages within a minute; DingTalk then blocks the robot for 10 minutes.</summary>
     public const string RobotSendTooFast = "130101";
 
+    /// <summary>Old API: no such member of the organisation (找不到该用户).</summary>
+    public const string UserNotFound = "60121";
+
+    /// <summary>Old API: no such department (部门不存在).</summary>
+    public const string DepartmentNotFound = "60003";
+
+    /// <summary>Old API: the department is outside the app's contact scope (通讯录权限范围).</summary>
+    public const string DepartmentOutOfScope = "50004";
+
     /// <summary>Old API: a required parameter is missing.</summary>
     public const string MissingParameter = "40035";
 

@@ -25,6 +25,18 @@ public sealed record DingTalkUser
     [JsonPropertyName("email")]
     public string? Email { get; init; }
 
+    /// <summary>The enterprise mailbox (企业邮箱), when the organisation has one for them and the app may read it.</summary>
+    [JsonPropertyName("org_email")]
+    public string? OrgEmail { get; init; }
+
+    /// <summary>The job number (工号).</summary>
+    [JsonPropertyName("job_number")]
+    public string? JobNumber { get; init; }
+
+    /// <summary>Whether the user manages the department listed (<c>user/list</c> only).</summary>
+    [JsonPropertyName("leader")]
+    public bool? Leader { get; init; }
+
     /// <summary>The job title.</summary>
     [JsonPropertyName("title")]
     public string? Title { get; init; }
@@ -37,7 +49,7 @@ public sealed record DingTalkUser
     [JsonPropertyName("dept_id_list")]
     public IReadOnlyList<long> DepartmentIds { get; init; } = [];
 
-    /// <summary>Whether the user has activated DingTalk.</summary>
+    /// <summary>Whether the user has activated DingTalk (signed in once) — not whether they still work there: DingTalk lists only current members.</summary>
     [JsonPropertyName("active")]
     public bool Active { get; init; }
 }

@@ -121,6 +121,7 @@ internal static class DingTalkEmulator
         app.MapDingTalkTokenEndpoints();
         app.MapDingTalkContactEndpoints();
         app.MapDingTalkUserEndpoints();
+        app.MapDingTalkDepartmentEndpoints();
         app.MapDingTalkSignIn();
         app.MapDingTalkLoginPage();
         app.MapDingTalkRobotWebhook();

@@ -110,7 +110,10 @@ public static class HubDingTalkServiceCollectionExtensions
 
             // Notifications routed to a person reach them on DingTalk by their linked account or mobile.
             .Supply<Larkway.Hub.Notifications.Routing.IPersonAddressing, DingTalkPersonAddressing>()
-            .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, DingTalkSandbox>();
+            .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, DingTalkSandbox>()
+
+            // The directory reads a DingTalk directory app's contacts: departments walked level by level, members by cursor.
+            .Supply<Larkway.Hub.Directory.IDirectorySource, Larkway.Hub.DingTalk.Directory.DingTalkDirectorySource>();
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.

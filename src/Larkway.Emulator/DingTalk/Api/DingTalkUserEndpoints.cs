@@ -10,7 +10,7 @@ namespace Larkway.Emulator.DingTalk.Api;
 /// <summary>
 /// Old-API user lookups (<c>?access_token=</c>): by mobile, by unionid, and a department's members page by page.
 /// Refusals are HTTP 200 with errcode: 60121 user not found, 60003 department not found, 40104 a malformed mobile,
-/// 400002 an invalid parameter (all documented).
+/// 400002 an invalid parameter (all documented), 50004 a department outside the app's contact scope.
 /// </summary>
 internal static class DingTalkUserEndpoints
 {
@@ -56,18 +56,24 @@ internal static class DingTalkUserEndpoints
         var deptId = body.RequiredOapiLong("dept_id", 1, long.MaxValue);
         var cursor = body.RequiredOapiLong("cursor", 0, int.MaxValue);
         var size = body.RequiredOapiLong("size", 1, MaxPageSize);
-        if (org.FindDepartment(deptId) is null)
+        var department = org.FindDepartment(deptId) ?? throw DingTalkException.Oapi(DingTalkCodes.DepartmentNotFound, "未找到部门");
+        if (!org.InScope(deptId))
         {
-            throw DingTalkException.Oapi(DingTalkCodes.DepartmentNotFound, "未找到部门");
+            throw DingTalkException.Oapi(DingTalkCodes.DepartmentOutOfScope, DingTalkCodes.DepartmentOutOfScopeMessage);
         }
 
-        var members = org.MembersOf(deptId);
-        var page = members.Skip((int)cursor).Take((int)size).ToList();
-        var hasMore = cursor + page.Count < members.Count;
+        // A slice of the department's index: a page costs its size, not the department's.
+        var page = org.MembersOf(deptId, (int)cursor, (int)size);
+        var hasMore = cursor + page.Count < org.MemberCount(deptId);
         var result = new Dictionary<string, object?>
         {
             ["has_more"] = hasMore,
-            ["list"] = page.Select(DingTalkContactEndpoints.UserView).ToList(),
+            ["list"] = page.Select(u =>
+            {
+                var view = DingTalkContactEndpoints.UserView(u);
+                view["leader"] = department.ManagerUserIds.Contains(u.UserId);
+                return view;
+            }).ToList(),
         };
         if (hasMore)
         {

@@ -35,6 +35,8 @@ internal static class DingTalkControlEndpoints
             faults.Clear();
             return DingTalkJson.Ok(new { cleared = true });
         });
+        control.MapPost("directory/generate", GenerateAsync);
+        control.MapPut("contact-scope", SetScopeAsync);
         control.MapPost("robots", AddRobotAsync);
         control.MapGet("robots", (RobotStore robots) => DingTalkJson.Ok(new { items = robots.Robots().Select(r => RobotView(r, robots)) }));
         control.MapGet("robots/{accessToken}/messages", Messages);
@@ -52,9 +54,57 @@ internal static class DingTalkControlEndpoints
         corpId = org.CorpId,
         name = org.Name,
         apps = org.Apps.Select(a => new { appKey = a.AppKey, robotCode = a.RobotCode, agentId = a.AgentId, name = a.Name }),
-        departments = org.Departments.Select(d => new { deptId = d.DeptId, name = d.Name, parentId = d.ParentId }),
+        departments = org.Departments.Select(d => new { deptId = d.DeptId, name = d.Name, parentId = d.ParentId, order = d.Order, managers = d.ManagerUserIds }),
         users = org.Users.Select(u => new { userid = u.UserId, name = u.Name, mobile = u.Mobile, unionid = u.UnionId, title = u.Title, email = u.Email, deptIdList = u.DeptIds }),
     });
+
+    /// <summary>
+    /// <c>{users, departments, prefix?}</c> → a large directory added to the org (the directory-sync benchmark), with
+    /// userids <c>{prefix}000001…</c> (prefix <c>gen</c> by default).
+    /// </summary>
+    private static async Task<IResult> GenerateAsync(HttpContext context, DingTalkOrg org)
+    {
+        if (await ReadAsync(context) is not { } body)
+        {
+            return Refuse("the body must be a JSON object {users, departments, prefix?}");
+        }
+
+        var (usersOk, users) = OptionalInt(body, "users");
+        var (departmentsOk, departments) = OptionalInt(body, "departments");
+        if (!usersOk || !departmentsOk || users is null || departments is null)
+        {
+            return Refuse("users and departments are required integers");
+        }
+
+        try
+        {
+            var made = org.Generate(users.Value, departments.Value, body.String("prefix") ?? "gen");
+            return DingTalkJson.Ok(new { users = made.Users, departments = made.Departments });
+        }
+        catch (ArgumentException ex)
+        {
+            return Refuse(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// <c>{departments:[dept_id…], users:[userid…]}</c>: the app's contact scope from now on (a department grants what is
+    /// below it; <c>[1]</c> is the whole org, the default).
+    /// </summary>
+    private static async Task<IResult> SetScopeAsync(HttpContext context, DingTalkOrg org)
+    {
+        if (await ReadAsync(context) is not { } body
+            || !body.TryGetProperty("departments", out var departments) || departments.ValueKind != JsonValueKind.Array
+            || !departments.EnumerateArray().All(d => d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out _))
+            || StringList(body, "users") is not { } users)
+        {
+            return Refuse("the body must be a JSON object {departments: [dept_id…], users?: [userid…]}");
+        }
+
+        org.SetScope(departments.EnumerateArray().Select(d => d.GetInt64()), users);
+        var (scopeDepartments, scopeUsers) = org.Scope();
+        return DingTalkJson.Ok(new { departments = scopeDepartments, users = scopeUsers });
+    }
 
     private static async Task<IResult> AddFaultAsync(HttpContext context, DingTalkFaults faults)
     {

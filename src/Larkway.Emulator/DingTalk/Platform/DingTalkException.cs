@@ -89,6 +89,10 @@ internal static class DingTalkCodes
     /// <summary>Documented for the contact APIs ("无效的参数"); also used here where DingTalk's own code is unknown (see README).</summary>
     public const int InvalidParameterErrCode = 400002;
     public const int DepartmentNotFound = 60003;
+
+    /// <summary>DingTalk's global code for a department outside the app's contact scope (通讯录权限范围); the exact text is unsure.</summary>
+    public const int DepartmentOutOfScope = 50004;
+    public const string DepartmentOutOfScopeMessage = "请求的部门id不在授权范围内";
     public const int InvalidMobile = 40104;
 
     /// <summary>Unsure: the code an agent_id that is not the calling app's gets (DingTalk's "不合法的agentid").</summary>

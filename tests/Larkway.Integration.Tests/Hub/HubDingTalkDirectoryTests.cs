@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+
+namespace Larkway.Integration.Tests.Hub;
+
+/// <summary>
+/// The directory of a company on DingTalk alone: a Hub whose directory app is a stored DingTalk app syncs the Emulator's
+/// DingTalk org — its departments walked one listsub a page (the root 1 as the directory's 0), its people by user/list's
+/// cursor — and, when the app's contact scope leaves out the root, reads what <c>/auth/scopes</c> grants instead.
+/// </summary>
+public sealed class HubDingTalkDirectoryTests
+{
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Larkway:Directory:App"] = HubDingTalkTests.AppName,
+        ["Larkway:Directory:ReconcileEnabled"] = "false",
+        ["Larkway:Directory:PollInterval"] = "00:00:00.200",
+    };
+
+    [Fact]
+    public async Task A_DingTalk_directory_app_syncs_the_orgs_departments_and_people_at_one_call_a_page()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
+        using var admin = Client(hub);
+        await HubDingTalkTests.AddAppAsync(admin, emulator);
+
+        var run = await SyncAsync(admin);
+
+        run.GetProperty("status").GetString().ShouldBe("completed", run.ToString());
+        run.GetProperty("all_members").GetBoolean().ShouldBeTrue();
+        run.GetProperty("people").GetInt32().ShouldBe(4);
+        run.GetProperty("departments").GetInt32().ShouldBe(3);
+
+        // listsub of 1, 2, 4 and 3 (one a page), user/list of the root, 2, 3 and 4 (one page each).
+        run.GetProperty("api_calls").GetInt32().ShouldBe(8);
+
+        var departments = await ListAsync(admin, "/api/v1/directory/departments?limit=100");
+        departments.Select(d => (d.GetProperty("id").GetString(), d.GetProperty("name").GetString(), d.GetProperty("parent_id").GetString(), d.GetProperty("path").GetString()))
+            .OrderBy(d => d.Item1, StringComparer.Ordinal)
+            .ShouldBe([("2", "Engineering", "0", "Engineering"), ("3", "Sales", "0", "Sales"), ("4", "Platform", "2", "Engineering / Platform")]);
+
+        var carol = (await ListAsync(admin, "/api/v1/directory/people?email=carol@example.com&include_mobile=true")).ShouldHaveSingleItem();
+        carol.GetProperty("name").GetString().ShouldBe("Carol Wang");
+        carol.GetProperty("user_id").GetString().ShouldBe("carol");
+        carol.GetProperty("mobile").GetString().ShouldBe("13800000003");
+        carol.GetProperty("enterprise_email").GetString().ShouldBe("carol@larkway-dev.example.com");
+        carol.GetProperty("employee_no").GetString().ShouldBe("LD0003");
+        carol.GetProperty("status").GetString().ShouldBe("active");
+        carol.GetProperty("union_id").GetString().ShouldNotBeNullOrEmpty();
+        carol.GetProperty("open_ids").GetProperty(HubDingTalkTests.AppName).GetString().ShouldBe("carol");
+        carol.GetProperty("departments").EnumerateArray().Select(d => (d.GetProperty("id").GetString(), d.GetProperty("path").GetString())).ShouldBe([("3", "Sales")]);
+
+        var engineering = await ListAsync(admin, "/api/v1/directory/people?department=2&limit=100");
+        engineering.Select(p => p.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ShouldBe(["Alice Chen", "Bob Li"]);
+    }
+
+    [Fact]
+    public async Task A_contact_scope_without_the_root_reads_what_auth_scopes_grants_and_marks_nobody_resigned()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
+        using var admin = Client(hub);
+        await HubDingTalkTests.AddAppAsync(admin, emulator);
+        using (var scope = await hub.Control.PutAsJsonAsync("/_emulator/dingtalk/contact-scope", new { departments = new[] { 2 }, users = new[] { "carol" } }))
+        {
+            scope.StatusCode.ShouldBe(HttpStatusCode.OK, await scope.Content.ReadAsStringAsync());
+        }
+
+        var run = await SyncAsync(admin);
+
+        run.GetProperty("status").GetString().ShouldBe("completed", run.ToString());
+        run.GetProperty("all_members").GetBoolean().ShouldBeFalse();
+        var people = await ListAsync(admin, "/api/v1/directory/people?limit=100");
+        people.Select(p => p.GetProperty("user_id").GetString()).Order(StringComparer.Ordinal).ShouldBe(["alice", "bob", "carol"]);
+        people.ShouldAllBe(p => p.GetProperty("status").GetString() == "active");
+        (await ListAsync(admin, "/api/v1/directory/departments?limit=100")).Select(d => d.GetProperty("id").GetString()).Order(StringComparer.Ordinal).ShouldBe(["2", "4"]);
+    }
+
+    private static async Task<JsonElement> SyncAsync(HttpClient admin)
+    {
+        using var started = await admin.PostAsync("/api/v1/directory/sync", null);
+        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
+        await HubSandbox.WaitUntilAsync(() => LastRunAsync(admin).GetAwaiter().GetResult().GetProperty("status").GetString() != "running", "the sync to end", seconds: 120);
+        return await LastRunAsync(admin);
+    }
+
+    private static async Task<JsonElement> LastRunAsync(HttpClient admin)
+    {
+        var runs = await admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/sync?limit=1");
+        return runs.GetProperty("items")[0].Clone();
+    }
+
+    private static async Task<List<JsonElement>> ListAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        return [.. JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
+    }
+
+    private static HttpClient Client(HubSandbox hub)
+    {
+        var client = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        return client;
+    }
+}
