@@ -39,7 +39,7 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
         read.RequireHubCaller();
         read.MapGet("/people", ListPeopleAsync).WithName("ListDirectoryPeople")
             .WithSummary("List people")
-            .WithDescription("The people of the directory synchronised from Feishu, by name; find one by email, or search by name. "
+            .WithDescription("The people of the directory synchronised from the directory app's platform (Feishu, DingTalk or WeCom), by name; find one by email, or search by name. "
                 + "Mobile numbers are masked; the admin key sees them unmasked with include_mobile=true (an API key asking for them is refused with 403).")
             .Query<string>("email", "Only the person with this email or enterprise email address (any case).")
             .Query<string>("department", "Only the direct members of this department (its open_department_id or department_id).")
@@ -75,7 +75,7 @@ public static class HubDirectoryEndpointRouteBuilderExtensions
         sync.RequireHubAdmin("starts and lists directory syncs");
         sync.MapPost("", StartSyncAsync).WithName("StartDirectorySync")
             .WithSummary("Start a directory sync")
-            .WithDescription("Starts reading the directory from Feishu now and answers the run at once (202); follow it with GET /api/v1/directory/sync. "
+            .WithDescription("Starts reading the directory from the directory app's platform now and answers the run at once (202); follow it with GET /api/v1/directory/sync. "
                 + "409 while another sync is running (run_id names it).")
             .Query<string>("kind", "full (the default) or reconciliation: both read everything again; a reconciliation also reports what the app cannot see.")
             .Answers<DirectorySyncRunDto>(StatusCodes.Status202Accepted)

@@ -25,7 +25,7 @@ internal sealed partial class SyncPageJsonContext : JsonSerializerContext;
 /// <c>{run}/{step}/{department}/{page}</c>. A page's writes and the items of the pages it leads to (the next page with its
 /// token, each listed department's members) are one transaction, so a run the Hub stopped in resumes at the pages not yet
 /// done, and a page read again enqueues nothing twice. Each page is read through the directory's source
-/// (<see cref="IDirectorySource"/>, a platform's piece: Feishu's contact API today) in the directory's own records; every
+/// (<see cref="IDirectorySource"/>, the piece of the directory app's platform: its contact API) in the directory's own records; every
 /// read asks for the configured page (50 by default), never more than the platform takes, and waits for the pacer (the
 /// platform's limits: Feishu's 50/s, 1,000/min).
 /// The run's <c>finish</c> item waits until every other page is done, then reports what the app cannot see and, for a
@@ -123,7 +123,7 @@ internal sealed partial class DirectorySync(
                     cancellationToken).ConfigureAwait(false);
             }
 
-            LogPageRefused(logger, run.Id, page.Step, ex.Code);
+            LogPageRefused(logger, run.Id, ex.Platform, page.Step, ex.Code);
             await store.AddCountsAsync(run.Id, new RunCounts(ApiCalls: 1), cancellationToken).ConfigureAwait(false);
             return WorkOutcome<WorkItemRow>.DeadLetter(ex.Detail);
         }
@@ -270,17 +270,18 @@ internal sealed partial class DirectorySync(
             return;
         }
 
-        (int With, string Field, string Scope)[] fields =
-        [
-            (seen.WithEmail, "email", "contact:user.email:readonly"),
-            (seen.WithMobile, "mobile", "contact:user.phone:readonly"),
-            (seen.WithUserId, "user_id", "contact:user.employee_id:readonly"),
-            (seen.WithDepartments, "department_ids", "contact:user.department:readonly"),
-        ];
-        foreach (var (with, field, scope) in fields.Where(f => f.With == 0))
+        var source = await sources.ForAsync(run.App, cancellationToken).ConfigureAwait(false);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal)
         {
-            await ProblemAsync(run.Id, DirectoryProblemKind.MissingFieldScope, scope,
-                $"None of the {seen.People} people read had {field}: the app most likely lacks the field scope {scope}, and Feishu leaves the field out without an error. Grant it in the developer console (a new app version); the next sync fills it in.",
+            ["email"] = seen.WithEmail,
+            ["mobile"] = seen.WithMobile,
+            ["user_id"] = seen.WithUserId,
+            ["department_ids"] = seen.WithDepartments,
+        };
+        foreach (var grant in source.FieldGrants.Where(g => counts.GetValueOrDefault(g.Field, -1) == 0))
+        {
+            await ProblemAsync(run.Id, DirectoryProblemKind.MissingFieldScope, grant.Grant,
+                $"None of the {seen.People} people read had {grant.Field}: the app most likely lacks the field scope {grant.Grant}, and {source.PlatformName} leaves the field out without an error. Grant it in the developer console (a new app version); the next sync fills it in.",
                 cancellationToken).ConfigureAwait(false);
         }
     }
@@ -316,8 +317,8 @@ internal sealed partial class DirectorySync(
 
     private static string WireName(DirectorySyncStatus status) => Platform.Http.WireName<DirectorySyncStatus>.Of(status);
 
-    [LoggerMessage(EventId = LogEvents.DirectorySyncPageRefused, Level = LogLevel.Warning, Message = "Directory sync {RunId}: Feishu refused a {Step} page (code {Code}); the page failed for good and the run will end incomplete.")]
-    private static partial void LogPageRefused(ILogger logger, string runId, string step, string code);
+    [LoggerMessage(EventId = LogEvents.DirectorySyncPageRefused, Level = LogLevel.Warning, Message = "Directory sync {RunId}: {Platform} refused a {Step} page (code {Code}); the page failed for good and the run will end incomplete.")]
+    private static partial void LogPageRefused(ILogger logger, string runId, string platform, string step, string code);
 
     [LoggerMessage(EventId = LogEvents.DirectorySyncFinished, Level = LogLevel.Information, Message = "Directory sync {RunId} ended {Status}: {People} people, {Departments} departments, {ApiCalls} API calls, {Problems} problems.")]
     private static partial void LogFinished(ILogger logger, string runId, string status, int people, int departments, int apiCalls, int problems);

@@ -25,7 +25,7 @@ internal sealed class DirectoryTelemetry
         var meter = meters.Create("Larkway");
         _people = meter.CreateCounter<long>("larkway.hub.directory.people_synced", "{person}", "People a sync read, by source (full_sync, reconciliation, scope_sync) and outcome (created, updated, deactivated, unchanged).");
         _events = meter.CreateCounter<long>("larkway.hub.directory.events_applied", "{event}", "Contact events the directory handled, by event type and outcome (applied, unchanged, ignored).");
-        _calls = meter.CreateCounter<long>("larkway.hub.directory.api_calls", "{call}", "Calls a sync made to Feishu's contact API, by step.");
+        _calls = meter.CreateCounter<long>("larkway.hub.directory.api_calls", "{call}", "Calls a sync made to the directory platform's contact API, by step.");
         _problems = meter.CreateCounter<long>("larkway.hub.directory.problems", "{problem}", "Problems syncs found (what the app cannot see), by kind.");
         _duration = meter.CreateHistogram<double>("larkway.hub.directory.sync.duration", "s", "From a sync run's start to its end, by kind and status.");
         _lag = meter.CreateHistogram<double>(

@@ -15,6 +15,15 @@ internal interface IDirectorySource
     /// <summary>The platform's limits for these reads: the sync never asks for more, whatever its settings say.</summary>
     DirectoryReadLimits Limits { get; }
 
+    /// <summary>The platform's name as sentences show it (<c>Feishu</c>).</summary>
+    string PlatformName { get; }
+
+    /// <summary>
+    /// What to grant when every person read lacks a field the platform leaves out silently without a permission (Feishu's
+    /// field scopes); empty when the platform refuses instead, or names none.
+    /// </summary>
+    IReadOnlyList<DirectoryFieldGrant> FieldGrants => [];
+
     /// <summary>A reader of the contacts the app named <paramref name="app"/> sees.</summary>
     ValueTask<IDirectoryReader> OpenAsync(string app, CancellationToken cancellationToken);
 }
@@ -37,6 +46,11 @@ internal interface IDirectoryReader
     /// <summary>People by id (at most <see cref="IDirectorySource.PeoplePerBatch"/>).</summary>
     Task<IReadOnlyList<DirectoryUser>> GetPeopleAsync(IReadOnlyList<string> people, CancellationToken cancellationToken);
 }
+
+/// <summary>A field of a person, and what the app must be granted for the platform to show it.</summary>
+/// <param name="Field">The field, as the directory names it: <c>email</c>, <c>mobile</c>, <c>user_id</c>, <c>department_ids</c>.</param>
+/// <param name="Grant">What to grant, as the platform's developer console names it (Feishu's <c>contact:user.email:readonly</c>).</param>
+internal sealed record DirectoryFieldGrant(string Field, string Grant);
 
 /// <summary>A platform's limits for the contact reads the sync makes.</summary>
 /// <param name="MaxPageSize">The largest page a listing takes.</param>

@@ -27,6 +27,9 @@ internal sealed class DingTalkDirectorySource(HubDingTalkClients apps) : IDirect
     public int PeoplePerBatch => 1;
 
     /// <inheritdoc />
+    public string PlatformName => "DingTalk";
+
+    /// <inheritdoc />
     /// <remarks>
     /// <c>topapi/v2/user/list</c> takes pages of at most 100. DingTalk's documented frequency limit for an internal app
     /// (open platform, "API调用频率限制"): 20 calls a second to one API on the standard edition (40 on the professional, 60 on

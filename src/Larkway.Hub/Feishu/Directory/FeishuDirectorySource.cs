@@ -23,6 +23,19 @@ internal sealed class FeishuDirectorySource(IFeishuClientFactory apps) : IDirect
     public DirectoryReadLimits Limits { get; } = new(UsersClient.MaxDepartmentPageSize, 50, 1000);
 
     /// <inheritdoc />
+    public string PlatformName => "Feishu";
+
+    /// <inheritdoc />
+    /// <remarks>Feishu leaves a field out of its answers and events, without an error, when the app lacks its field scope.</remarks>
+    public IReadOnlyList<DirectoryFieldGrant> FieldGrants { get; } =
+    [
+        new("email", "contact:user.email:readonly"),
+        new("mobile", "contact:user.phone:readonly"),
+        new("user_id", "contact:user.employee_id:readonly"),
+        new("department_ids", "contact:user.department:readonly"),
+    ];
+
+    /// <inheritdoc />
     public async ValueTask<IDirectoryReader> OpenAsync(string app, CancellationToken cancellationToken) =>
         new Reader(await apps.GetClientAsync(app, cancellationToken).ConfigureAwait(false));
 
