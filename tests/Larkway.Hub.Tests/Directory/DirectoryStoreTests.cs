@@ -243,7 +243,7 @@ public abstract class DirectoryStoreTests
         await using var hub = Services(database);
         var store = hub.Provider.GetRequiredService<DirectoryStore>();
         string[] names = ["Erin", "Carol", "Alice", "Bob", "Alice"];
-        await store.ApplyUsersAsync(Page("od-a"), [.. names.Select((name, i) => Alice() with { OpenId = $"ou_{i}", UnionId = $"on_{i}", UserId = $"u_{i}", Name = name, Email = $"p{i}@example.com", Mobile = null })], CancellationToken.None);
+        await store.ApplyUsersAsync(Page("od-a"), [.. names.Select((name, i) => Alice() with { Id = $"ou_{i}", UnionId = $"on_{i}", UserId = $"u_{i}", Name = name, Email = $"p{i}@example.com", Mobile = null })], CancellationToken.None);
 
         var listed = new List<PersonRow>();
         string? after = null;
