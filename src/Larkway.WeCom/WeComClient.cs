@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using Larkway.WeCom.Agents;
+using Larkway.WeCom.Departments;
 using Larkway.WeCom.Http;
 using Larkway.WeCom.Media;
 using Larkway.WeCom.Messages;
@@ -24,6 +26,8 @@ public class WeComClient : IDisposable
     private readonly Lazy<WeComMessagesClient> _messages = null!;
     private readonly Lazy<WeComMediaClient> _media = null!;
     private readonly Lazy<WeComUsersClient> _users = null!;
+    private readonly Lazy<WeComDepartmentsClient> _departments = null!;
+    private readonly Lazy<WeComAgentsClient> _agents = null!;
 
     /// <summary>A client. The options are checked now and copied. <paramref name="handler"/> replaces the network and is not disposed.</summary>
     /// <exception cref="WeComApiException">CorpId or CorpSecret is missing (<see cref="WeComErrorCodes.InvalidRequest"/>).</exception>
@@ -45,6 +49,8 @@ public class WeComClient : IDisposable
         _messages = new Lazy<WeComMessagesClient>(() => new WeComMessagesClient(_pipeline));
         _media = new Lazy<WeComMediaClient>(() => new WeComMediaClient(_pipeline));
         _users = new Lazy<WeComUsersClient>(() => new WeComUsersClient(_pipeline));
+        _departments = new Lazy<WeComDepartmentsClient>(() => new WeComDepartmentsClient(_pipeline));
+        _agents = new Lazy<WeComAgentsClient>(() => new WeComAgentsClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -66,6 +72,12 @@ public class WeComClient : IDisposable
 
     /// <summary>The corp's members.</summary>
     public virtual WeComUsersClient Users => _users.Value;
+
+    /// <summary>The corp's departments.</summary>
+    public virtual WeComDepartmentsClient Departments => _departments.Value;
+
+    /// <summary>The corp's apps (the calling app's visible range).</summary>
+    public virtual WeComAgentsClient Agents => _agents.Value;
 
     /// <summary>
     /// The app's access token, cached and refreshed early, for a call this library does not cover yet. Do not store it:

@@ -50,6 +50,15 @@ public static class WeComErrorCodes
     /// <summary>The API's frequency limit was reached.</summary>
     public const string RateLimited45009 = "45009";
 
+    /// <summary>Too many calls of the API at once (api concurrent out of limit).</summary>
+    public const string ConcurrencyLimited45033 = "45033";
+
+    /// <summary>The department does not exist.</summary>
+    public const string DepartmentNotFound = "60003";
+
+    /// <summary>No privilege: the member, department or tag is outside the app's visible range (no privilege to access/modify contact/party/agent).</summary>
+    public const string NoContactPrivilege = "60011";
+
     /// <summary>The content is too long (text over 2048 bytes, …).</summary>
     public const string ContentTooLong = "45002";
 

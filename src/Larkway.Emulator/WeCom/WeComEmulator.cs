@@ -83,6 +83,8 @@ internal static class WeComEmulator
     {
         app.MapWeComTokenEndpoints();
         app.MapWeComUserEndpoints();
+        app.MapWeComDepartmentEndpoints();
+        app.MapWeComAgentEndpoints();
         app.MapAppMessageEndpoints();
         app.MapWeComMediaEndpoints();
         app.MapGroupRobotEndpoints();

@@ -2,7 +2,7 @@ namespace Larkway.Hub.Directory;
 
 /// <summary>
 /// Where the directory's sync reads a tenant's departments and people: a platform's contacts, supplied by that platform's
-/// room as a piece of its unit (<c>.Supply&lt;IDirectorySource, …&gt;()</c>; optional, Feishu's today). The sync keeps
+/// room as a piece of its unit (<c>.Supply&lt;IDirectorySource, …&gt;()</c>; optional, Feishu's and WeCom's today). The sync keeps
 /// the run, its pages, the pacer and the writes; the source only reads one page and answers in the directory's own
 /// records (<see cref="DirectoryDepartment"/>, <see cref="DirectoryUser"/>), and a refusal as a
 /// <see cref="DirectoryReadRefusedException"/>.

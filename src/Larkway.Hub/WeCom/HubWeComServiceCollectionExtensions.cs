@@ -35,6 +35,7 @@ public static class HubWeComServiceCollectionExtensions
         services.AddWeComClientFactory();
         services.TryAddSingleton(sp => new HubWeComClients(sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<Larkway.WeCom.WeComClientFactory>()));
         services.TryAddSingleton<WeComCallbackTelemetry>();
+        services.TryAddSingleton(TimeProvider.System);
 
         // Callbacks refused for failing verification are tallied per app by the dashboard's recorder, and its rule "WeCom callbacks
         // refused" alerts on them. Added, not tried: both are lists the recorder and AlertRules keep one of per key, so adding
@@ -81,6 +82,9 @@ public static class HubWeComServiceCollectionExtensions
             .Supply<IAssistantReplies, WeComAssistantReplies>()
             .Supply<IAssistantAttachmentSource, WeComAttachmentSource>()
             .Supply<IPlatformAccounts, WeComPlatformAccounts>()
+
+            // The directory reads a WeCom corp's departments and members when its app (Larkway:Directory:App) is a WeCom app.
+            .Supply<Larkway.Hub.Directory.IDirectorySource, Larkway.Hub.WeCom.Directory.WeComDirectorySource>()
 
             // Notifications routed to a person reach them on WeCom by their linked account, email or mobile.
             .Supply<Larkway.Hub.Notifications.Routing.IPersonAddressing, WeComPersonAddressing>()

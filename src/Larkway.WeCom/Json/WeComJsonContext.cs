@@ -23,6 +23,10 @@ namespace Larkway.WeCom.Json;
 [JsonSerializable(typeof(SimpleListAnswer))]
 [JsonSerializable(typeof(ListIdRequest))]
 [JsonSerializable(typeof(ListIdAnswer))]
+[JsonSerializable(typeof(UserListAnswer))]
+[JsonSerializable(typeof(Departments.DepartmentSimpleListAnswer))]
+[JsonSerializable(typeof(Departments.DepartmentGetAnswer))]
+[JsonSerializable(typeof(Agents.WeComAgent))]
 [JsonSerializable(typeof(Robots.RobotSendRequest))]
 internal sealed partial class WeComJsonContext : JsonSerializerContext;
 

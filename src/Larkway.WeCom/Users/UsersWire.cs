@@ -15,3 +15,5 @@ internal sealed record ListIdRequest([property: JsonPropertyName("cursor")] stri
 internal sealed record ListIdAnswer(
     [property: JsonPropertyName("next_cursor")] string? NextCursor,
     [property: JsonPropertyName("dept_user")] IReadOnlyList<WeComDepartmentUser>? DeptUser);
+
+internal sealed record UserListAnswer([property: JsonPropertyName("userlist")] IReadOnlyList<WeComUser>? UserList);

@@ -14,6 +14,7 @@ public class WeComUsersClient
     internal const string ByEmailPath = "/cgi-bin/user/get_userid_by_email";
     internal const string SimpleListPath = "/cgi-bin/user/simplelist";
     internal const string ListIdPath = "/cgi-bin/user/list_id";
+    internal const string ListPath = "/cgi-bin/user/list";
 
     private readonly WeComPipeline _pipeline = null!;
 
@@ -58,6 +59,21 @@ public class WeComUsersClient
         var answer = await _pipeline.SendAsync(
             new WeComRequest(HttpMethod.Get, $"{SimpleListPath}?department_id={departmentId.ToString(System.Globalization.CultureInfo.InvariantCulture)}", SimpleListPath) { Idempotent = true },
             WeComJsonContext.Default.SimpleListAnswer,
+            cancellationToken).ConfigureAwait(false);
+        return answer.UserList ?? [];
+    }
+
+    /// <summary>
+    /// The direct members of a department with their details (<c>user/list</c>), in one call: WeCom neither pages nor
+    /// recurses it (read each sub-department in turn). Apps created after 2022-06-20 get no avatar, gender, mobile, email
+    /// or biz_mail here without the member's own consent: those fields come back empty or absent.
+    /// </summary>
+    /// <exception cref="WeComApiException">Outside the app's visible range (60011), an unknown department, or another refusal.</exception>
+    public virtual async Task<IReadOnlyList<WeComUser>> ListDepartmentMembersDetailedAsync(long departmentId, CancellationToken cancellationToken = default)
+    {
+        var answer = await _pipeline.SendAsync(
+            new WeComRequest(HttpMethod.Get, $"{ListPath}?department_id={departmentId.ToString(System.Globalization.CultureInfo.InvariantCulture)}", ListPath) { Idempotent = true },
+            WeComJsonContext.Default.UserListAnswer,
             cancellationToken).ConfigureAwait(false);
         return answer.UserList ?? [];
     }

@@ -10,7 +10,8 @@ namespace Larkway.Emulator.WeCom.Api;
 /// <summary>
 /// Members: <c>GET /cgi-bin/user/get</c> (90196; 60111 unknown userid), <c>POST /cgi-bin/user/getuserid</c> (mobile,
 /// 95402) and <c>/cgi-bin/user/get_userid_by_email</c> (95895; 46004 when nobody has it), <c>GET /cgi-bin/user/simplelist</c>
-/// (90200; 60123 unknown department) and <c>POST /cgi-bin/user/list_id</c> (96067, cursor paging).
+/// (90200; 60123 unknown department), <c>GET /cgi-bin/user/list</c> (90201, members with details; 60011 outside the app's
+/// visible range) and <c>POST /cgi-bin/user/list_id</c> (96067, cursor paging).
 /// </summary>
 internal static class WeComUserEndpoints
 {
@@ -22,6 +23,7 @@ internal static class WeComUserEndpoints
         routes.MapPost(Base + "/getuserid", ByMobileAsync).AsWeCom();
         routes.MapPost(Base + "/get_userid_by_email", ByEmailAsync).AsWeCom();
         routes.MapGet(Base + "/simplelist", SimpleList).AsWeCom();
+        routes.MapGet(Base + "/list", List).AsWeCom();
         routes.MapPost(Base + "/list_id", ListIdAsync).AsWeCom();
     }
 
@@ -34,26 +36,62 @@ internal static class WeComUserEndpoints
         }
 
         var user = org.FindUser(userId) ?? throw WeComException.Of(WeComCodes.UserIdNotFound);
+        return WeComJson.Ok(Member(user, org));
+    }
+
+    /// <summary>
+    /// <c>GET /cgi-bin/user/list?department_id=</c> (获取部门成员详情, document 90201): the department's direct members with
+    /// their details, sorted by userid. No paging and no recursion (WeCom: read each sub-department in turn). Status is
+    /// 激活状态: 1 active, 2 disabled, 4 not yet activated, 5 left the corp.
+    /// </summary>
+    private static IResult List(HttpContext context, WeComOrg org)
+    {
+        var raw = context.Request.Query["department_id"].FirstOrDefault();
+        if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || org.FindDepartment(id) is null)
+        {
+            throw WeComException.Of(WeComCodes.InvalidDepartmentId, string.IsNullOrEmpty(raw) ? "pass ?department_id=" : $"department {raw} is not in the corp");
+        }
+
+        if (!org.IsVisible(id))
+        {
+            throw WeComException.Of(WeComCodes.NoContactPrivilege, $"department {raw} is outside the app's visible range");
+        }
+
         return WeComJson.Ok(new Dictionary<string, object?>
+        {
+            ["userlist"] = org.MembersOf(id, recursive: false).Select(u => Member(u, org)).ToList(),
+        });
+    }
+
+    /// <summary>A member as user/get and user/list show them; the sensitive fields only to an app that may read them.</summary>
+    private static Dictionary<string, object?> Member(WeComUser user, WeComOrg org)
+    {
+        var departments = user.Departments.Where(org.IsVisible).ToList();
+        var member = new Dictionary<string, object?>
         {
             ["userid"] = user.UserId,
             ["name"] = user.Name,
-            ["department"] = user.Departments,
-            ["order"] = user.Departments.Select(_ => 0).ToList(),
+            ["department"] = departments,
+            ["order"] = departments.Select(_ => 0).ToList(),
             ["position"] = user.Position,
-            ["mobile"] = user.Mobile,
-            ["gender"] = user.Gender.ToString(CultureInfo.InvariantCulture),
-            ["email"] = user.Email,
-            ["biz_mail"] = user.Email,
-            ["is_leader_in_dept"] = user.Departments.Select(_ => user.Position.EndsWith("Manager", StringComparison.Ordinal) ? 1 : 0).ToList(),
+            ["is_leader_in_dept"] = departments.Select(d => user.Leads.Contains(d) ? 1 : 0).ToList(),
             ["direct_leader"] = Array.Empty<string>(),
-            ["avatar"] = string.Empty,
-            ["thumb_avatar"] = string.Empty,
             ["telephone"] = string.Empty,
             ["alias"] = string.Empty,
-            ["status"] = 1,
+            ["status"] = user.Status,
             ["main_department"] = user.MainDepartment,
-        });
+        };
+        if (!org.WithholdsSensitiveFields)
+        {
+            member["mobile"] = user.Mobile;
+            member["gender"] = user.Gender.ToString(CultureInfo.InvariantCulture);
+            member["email"] = user.Email;
+            member["biz_mail"] = user.Email;
+            member["avatar"] = string.Empty;
+            member["thumb_avatar"] = string.Empty;
+        }
+
+        return member;
     }
 
     private static async Task<IResult> ByMobileAsync(HttpContext context, WeComOrg org)

@@ -25,6 +25,7 @@ internal static class WeComControlEndpoints
     {
         var control = routes.MapGroup(Prefix);
         control.MapGet("org", Org);
+        control.MapWeComContactControl();
         control.MapPost("tokens/expire", (WeComTokens tokens) => WeComJson.Plain(new { expired = tokens.ExpireAll() }));
         control.MapPost("tokens/revoke", (WeComTokens tokens) => WeComJson.Plain(new { revoked = tokens.Revoke() }));
         control.MapPost("faults", AddFaultAsync);

@@ -34,6 +34,8 @@ internal static class WeComCodes
     public const int ConcurrencyLimited = 45033;
     public const int UserNotExist = 46004;
     public const int DataFormatError = 47001;
+    public const int DepartmentNotFound = 60003;
+    public const int NoContactPrivilege = 60011;
     public const int UserIdNotFound = 60111;
     public const int InvalidDepartmentId = 60123;
     public const int AllRecipientsInvalid = 81013;
@@ -72,6 +74,8 @@ internal static class WeComCodes
         ConcurrencyLimited => "api concurrent out of limit",
         UserNotExist => "user no exist",
         DataFormatError => "data format error",
+        DepartmentNotFound => "department not found",
+        NoContactPrivilege => "no privilege to access/modify contact/party/agent",
         UserIdNotFound => "userid not found",
         InvalidDepartmentId => "invalid department id",
         AllRecipientsInvalid => "user & party & tag all invalid",

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Emulator.Hosting;
+
+namespace Larkway.Integration.Tests.Hub;
+
+/// <summary>
+/// A company on WeCom alone: the Hub's directory app is a stored WeCom app, and a sync reads the Emulator's WeCom corp —
+/// its departments (the tree in slices, names from department/get) and its members department by department — into the
+/// directory's people and departments; a member WeCom shows as having left (status 5) ends resigned.
+/// </summary>
+public sealed class HubWeComDirectoryTests
+{
+    private const string AppName = "wc-dir";
+
+    [Fact]
+    public async Task A_sync_reads_the_WeCom_corps_departments_and_people_and_a_member_who_left_ends_resigned()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
+        (await control.PostAsJsonAsync("/_emulator/wecom/contact/generate", new { users = 200, departments = 30 })).EnsureSuccessStatusCode();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>
+        {
+            ["Larkway:Directory:App"] = AppName,
+            ["Larkway:Directory:ReconcileEnabled"] = "false",
+            ["Larkway:Directory:PollInterval"] = "00:00:00.200",
+        });
+        using var admin = Client(hub, HubSandbox.AdminKey);
+        await AddAppAsync(admin, emulator);
+
+        var run = await SyncAsync(admin);
+
+        run.GetProperty("status").GetString().ShouldBe("completed", run.ToString());
+        run.GetProperty("all_members").GetBoolean().ShouldBeTrue();
+        run.GetProperty("people").GetInt32().ShouldBe(204);
+        run.GetProperty("departments").GetInt32().ShouldBe(32);
+
+        var alice = await PersonByEmailAsync(admin, "alice@example.com");
+        alice.GetProperty("name").GetString().ShouldBe("Alice Chen");
+        alice.GetProperty("status").GetString().ShouldBe("active");
+        alice.GetProperty("mobile").GetString()!.ShouldEndWith("0001");
+        alice.GetProperty("departments").EnumerateArray().Select(d => d.GetProperty("path").GetString()).ShouldBe(["Engineering"]);
+        var departments = await ListAsync(admin, "/api/v1/directory/departments?limit=200");
+        departments.Select(d => d.GetProperty("name").GetString()).ShouldContain("Sales");
+        departments.Select(d => d.GetProperty("name").GetString()).ShouldContain("Department 00004");
+        (await ListAsync(admin, "/api/v1/directory/people?department=3&limit=200")).Select(p => p.GetProperty("name").GetString()).Order(StringComparer.Ordinal)
+            .ShouldBe(["Carol Wang", "Dave Zhang"]);
+
+        // Dave leaves: WeCom shows him with status 5, and the next sync marks him resigned.
+        (await control.PostAsJsonAsync("/_emulator/wecom/users/dave/status", new { status = 5 })).EnsureSuccessStatusCode();
+        var second = await SyncAsync(admin);
+
+        second.GetProperty("status").GetString().ShouldBe("completed", second.ToString());
+        (await PersonByEmailAsync(admin, "dave@example.com")).GetProperty("status").GetString().ShouldBe("resigned");
+        (await PersonByEmailAsync(admin, "carol@example.com")).GetProperty("status").GetString().ShouldBe("active");
+    }
+
+    private static async Task AddAppAsync(HttpClient admin, EmulatorServer emulator)
+    {
+        using var added = await admin.PostAsJsonAsync("/api/v1/apps", new Dictionary<string, object?>
+        {
+            ["name"] = AppName,
+            ["platform"] = "wecom",
+            ["app_id"] = EmulatorOptions.DefaultWeComCorpId,
+            ["agent_id"] = 1000002,
+            ["app_secret"] = EmulatorOptions.DefaultWeComAppSecret,
+            ["verification_token"] = EmulatorOptions.DefaultWeComCallbackToken,
+            ["encrypt_key"] = EmulatorOptions.DefaultWeComEncodingAesKey,
+            ["base_url"] = Larkway.WeCom.WeComBaseUrls.Emulator(emulator.BaseUrl).AbsoluteUri,
+        });
+        added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<JsonElement> SyncAsync(HttpClient admin)
+    {
+        using var started = await admin.PostAsync("/api/v1/directory/sync", null);
+        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await HubSandbox.WaitUntilAsync(() => LastRunAsync(admin).GetAwaiter().GetResult() is var r && r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() != "running", "the sync to end", seconds: 120);
+        return await LastRunAsync(admin);
+    }
+
+    private static async Task<JsonElement> LastRunAsync(HttpClient admin)
+    {
+        var runs = await admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/sync?limit=1");
+        return runs.GetProperty("items")[0].Clone();
+    }
+
+    private static async Task<JsonElement> PersonByEmailAsync(HttpClient client, string email) =>
+        (await ListAsync(client, "/api/v1/directory/people?email=" + Uri.EscapeDataString(email))).ShouldHaveSingleItem();
+
+    private static async Task<List<JsonElement>> ListAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        return [.. JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
+    }
+
+    private static HttpClient Client(HubSandbox hub, string key)
+    {
+        var client = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+}
