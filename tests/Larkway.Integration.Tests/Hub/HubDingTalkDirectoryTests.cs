@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
 
+using static Larkway.Integration.Tests.Hub.DirectoryApi;
+
 namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>
@@ -78,28 +80,6 @@ public sealed class HubDingTalkDirectoryTests
         people.Select(p => p.GetProperty("user_id").GetString()).Order(StringComparer.Ordinal).ShouldBe(["alice", "bob", "carol"]);
         people.ShouldAllBe(p => p.GetProperty("status").GetString() == "active");
         (await ListAsync(admin, "/api/v1/directory/departments?limit=100")).Select(d => d.GetProperty("id").GetString()).Order(StringComparer.Ordinal).ShouldBe(["2", "4"]);
-    }
-
-    private static async Task<JsonElement> SyncAsync(HttpClient admin)
-    {
-        using var started = await admin.PostAsync("/api/v1/directory/sync", null);
-        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
-        await HubSandbox.WaitUntilAsync(() => LastRunAsync(admin).GetAwaiter().GetResult().GetProperty("status").GetString() != "running", "the sync to end", seconds: 120);
-        return await LastRunAsync(admin);
-    }
-
-    private static async Task<JsonElement> LastRunAsync(HttpClient admin)
-    {
-        var runs = await admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/sync?limit=1");
-        return runs.GetProperty("items")[0].Clone();
-    }
-
-    private static async Task<List<JsonElement>> ListAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(path);
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
-        return [.. JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
     }
 
     private static HttpClient Client(HubSandbox hub)

@@ -7,6 +7,8 @@ using System.Text.Json.Nodes;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
 
+using static Larkway.Integration.Tests.Hub.DirectoryApi;
+
 namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>
@@ -343,36 +345,6 @@ public sealed class HubDirectoryTests
     }
 
     private static int Pages(int items) => Math.Max(1, (items + 49) / 50);
-
-    private static async Task<JsonElement> SyncAsync(HttpClient admin)
-    {
-        using var started = await admin.PostAsync("/api/v1/directory/sync", null);
-        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
-        return await WaitForRunAsync(admin);
-    }
-
-    private static async Task<JsonElement> WaitForRunAsync(HttpClient admin)
-    {
-        await HubSandbox.WaitUntilAsync(() => LastRunAsync(admin).GetAwaiter().GetResult().GetProperty("status").GetString() != "running", "the sync to end", seconds: 120);
-        return await LastRunAsync(admin);
-    }
-
-    private static async Task<JsonElement> LastRunAsync(HttpClient admin)
-    {
-        var runs = await admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/sync?limit=1");
-        return runs.GetProperty("items")[0].Clone();
-    }
-
-    private static async Task<JsonElement> PersonByEmailAsync(HttpClient client, string email) =>
-        (await ListAsync(client, "/api/v1/directory/people?email=" + Uri.EscapeDataString(email))).ShouldHaveSingleItem();
-
-    private static async Task<List<JsonElement>> ListAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(path);
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
-        return [.. JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
-    }
 
     private static async Task ResetCallsAsync(EmulatorServer emulator)
     {

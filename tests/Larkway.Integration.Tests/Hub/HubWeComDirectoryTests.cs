@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
 
+using static Larkway.Integration.Tests.Hub.DirectoryApi;
+
 namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>
@@ -71,32 +73,6 @@ public sealed class HubWeComDirectoryTests
             ["base_url"] = Larkway.WeCom.WeComBaseUrls.Emulator(emulator.BaseUrl).AbsoluteUri,
         });
         added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
-    }
-
-    private static async Task<JsonElement> SyncAsync(HttpClient admin)
-    {
-        using var started = await admin.PostAsync("/api/v1/directory/sync", null);
-        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
-        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        await HubSandbox.WaitUntilAsync(() => LastRunAsync(admin).GetAwaiter().GetResult() is var r && r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() != "running", "the sync to end", seconds: 120);
-        return await LastRunAsync(admin);
-    }
-
-    private static async Task<JsonElement> LastRunAsync(HttpClient admin)
-    {
-        var runs = await admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/sync?limit=1");
-        return runs.GetProperty("items")[0].Clone();
-    }
-
-    private static async Task<JsonElement> PersonByEmailAsync(HttpClient client, string email) =>
-        (await ListAsync(client, "/api/v1/directory/people?email=" + Uri.EscapeDataString(email))).ShouldHaveSingleItem();
-
-    private static async Task<List<JsonElement>> ListAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(path);
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
-        return [.. JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
     }
 
     private static HttpClient Client(HubSandbox hub, string key)
