@@ -83,7 +83,7 @@ internal sealed class WeComDirectorySource(HubWeComClients clients, TimeProvider
         {
             var top = WeComContactMapping.WeComDepartmentId(department) ?? throw new ArgumentException($"'{department}' is not a WeCom department id.", nameof(department));
             var offset = token is null ? 0 : int.Parse(token, NumberStyles.None, CultureInfo.InvariantCulture);
-            try
+            return await CallAsync(async () =>
             {
                 // The departments below, without the department itself (simplelist lists it first).
                 var below = (await TreeAsync(top, fresh: token is null, cancellationToken).ConfigureAwait(false)).Where(d => d.Id != top).ToList();
@@ -98,26 +98,15 @@ internal sealed class WeComDirectorySource(HubWeComClients clients, TimeProvider
                 }
 
                 var next = offset + slice.Count;
-                return new(read, next < below.Count ? next.ToString(CultureInfo.InvariantCulture) : null);
-            }
-            catch (WeComApiException ex) when (Refused(ex) is { } refused)
-            {
-                throw refused;
-            }
+                return new DirectoryReadPage<DirectoryDepartment>(read, next < below.Count ? next.ToString(CultureInfo.InvariantCulture) : null);
+            }).ConfigureAwait(false);
         }
 
         public async Task<DirectoryReadPage<DirectoryUser>> ListMembersAsync(string department, string? token, int pageSize, CancellationToken cancellationToken)
         {
             var id = WeComContactMapping.WeComDepartmentId(department) ?? throw new ArgumentException($"'{department}' is not a WeCom department id.", nameof(department));
-            try
-            {
-                var members = await client.Users.ListDepartmentMembersDetailedAsync(id, cancellationToken).ConfigureAwait(false);
-                return new([.. members.Select(WeComContactMapping.Of).OfType<DirectoryUser>()], null);
-            }
-            catch (WeComApiException ex) when (Refused(ex) is { } refused)
-            {
-                throw refused;
-            }
+            var members = await CallAsync(() => client.Users.ListDepartmentMembersDetailedAsync(id, cancellationToken)).ConfigureAwait(false);
+            return new([.. members.Select(WeComContactMapping.Of).OfType<DirectoryUser>()], null);
         }
 
         public async IAsyncEnumerable<DirectoryScopePage> ReadScopeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -129,15 +118,7 @@ internal sealed class WeComDirectorySource(HubWeComClients clients, TimeProvider
                 yield break;
             }
 
-            Larkway.WeCom.Agents.WeComAgent agent;
-            try
-            {
-                agent = await client.Agents.GetAsync(agentId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (WeComApiException ex) when (Refused(ex) is { } refused)
-            {
-                throw refused;
-            }
+            var agent = await CallAsync(() => client.Agents.GetAsync(agentId, cancellationToken)).ConfigureAwait(false);
 
             yield return new DirectoryScopePage(
                 [.. (agent.AllowParties?.PartyId ?? []).Select(WeComContactMapping.DepartmentId)],
@@ -151,42 +132,32 @@ internal sealed class WeComDirectorySource(HubWeComClients clients, TimeProvider
                 return null;
             }
 
-            try
-            {
-                return await GetAsync(id, cancellationToken).ConfigureAwait(false);
-            }
-            catch (WeComApiException ex) when (Refused(ex) is { } refused)
-            {
-                throw refused;
-            }
+            return await CallAsync(() => GetAsync(id, cancellationToken)).ConfigureAwait(false);
         }
 
         public async Task<IReadOnlyList<DirectoryUser>> GetPeopleAsync(IReadOnlyList<string> people, CancellationToken cancellationToken)
         {
             var read = new List<DirectoryUser>(people.Count);
-            try
+            foreach (var userId in people.Take(CallsPerPage))
             {
-                foreach (var userId in people.Take(CallsPerPage))
+                try
                 {
-                    try
+                    if (WeComContactMapping.Of(await client.Users.GetAsync(userId, cancellationToken).ConfigureAwait(false)) is { } user)
                     {
-                        if (WeComContactMapping.Of(await client.Users.GetAsync(userId, cancellationToken).ConfigureAwait(false)) is { } user)
-                        {
-                            read.Add(user);
-                        }
-                    }
-                    catch (WeComApiException ex) when (ex.Code == WeComErrorCodes.UserNotFound)
-                    {
-                        // Gone, or no longer visible to the app: nobody to show.
+                        read.Add(user);
                     }
                 }
+                catch (WeComApiException ex) when (ex.Code == WeComErrorCodes.UserNotFound)
+                {
+                    // Gone, or no longer visible to the app: nobody to show.
+                }
+                catch (WeComApiException ex) when (Refused(ex) is { } refused)
+                {
+                    throw refused;
+                }
+            }
 
-                return read;
-            }
-            catch (WeComApiException ex) when (Refused(ex) is { } refused)
-            {
-                throw refused;
-            }
+            return read;
         }
 
         /// <summary>A department by department/get; null when WeCom no longer has it (60003).</summary>
@@ -199,6 +170,19 @@ internal sealed class WeComDirectorySource(HubWeComClients clients, TimeProvider
             catch (WeComApiException ex) when (ex.Code == WeComErrorCodes.DepartmentNotFound)
             {
                 return null;
+            }
+        }
+
+        // One call (or a page's calls) with WeCom's refusals turned into the ones the sync decides on.
+        private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (WeComApiException ex) when (Refused(ex) is { } refused)
+            {
+                throw refused;
             }
         }
 
