@@ -32,6 +32,18 @@ public static class FeishuEventsServiceCollectionExtensions
         return new FeishuEventReceiverBuilder(services, appName);
     }
 
+    /// <summary>
+    /// Registers what receiving needs and no app: for apps known only at run time, whose endpoint options are configured
+    /// by name elsewhere (an <see cref="IConfigureOptions{TOptions}"/> of <see cref="FeishuEventEndpointOptions"/>) and
+    /// whose endpoints are mapped with an app name read from the request.
+    /// </summary>
+    public static IServiceCollection AddFeishuEventReceivers(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddCore(services);
+        return services;
+    }
+
     private static void AddCore(IServiceCollection services)
     {
         // The Larkway meter comes from the container's IMeterFactory: instruments scoped to this host, shared with

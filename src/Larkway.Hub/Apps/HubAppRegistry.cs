@@ -65,8 +65,10 @@ internal sealed partial class HubAppRegistry : IDisposable
         IOptions<HubAppsOptions> options,
         ILoggerFactory loggerFactory,
         TimeProvider time,
-        HubPlatforms platforms)
+        HubPlatforms platforms,
+        Platform.Configuration.HubSettings? settings = null)
     {
+        HasDefaultApp = settings is null || settings.AppId is not null;
         _contexts = contexts;
         _platforms = platforms;
         _initializer = initializer;
@@ -82,6 +84,12 @@ internal sealed partial class HubAppRegistry : IDisposable
     /// counts as changed when the list is first read.
     /// </summary>
     public event Action<string>? AppChanged;
+
+    /// <summary>
+    /// Whether the Hub has a configured default app (<c>FEISHU_APP_ID</c>, or the sandbox's): a Hub of stored apps only
+    /// (<see cref="Platform.Configuration.HubMode.AppsOnly"/>) has none, so every request that sends names its app or is routed.
+    /// </summary>
+    public bool HasDefaultApp { get; }
 
     /// <summary>True for the names of the configured default app.</summary>
     public static bool IsDefault(string appName) =>

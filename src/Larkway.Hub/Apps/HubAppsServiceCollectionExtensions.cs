@@ -78,7 +78,8 @@ public static class HubAppsServiceCollectionExtensions
             sp.GetRequiredService<IOptions<HubAppsOptions>>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<HubPlatforms>()));
+            sp.GetRequiredService<HubPlatforms>(),
+            sp.GetService<HubSettings>()));
 
         // Each platform's descriptor (AddHubPlatform), connection test (IPlatformConnectionTest) and its apps' clients come
         // from its room (AddHubFeishu, AddHubDingTalk, AddHubWeCom); the registry is over whatever the rooms added.

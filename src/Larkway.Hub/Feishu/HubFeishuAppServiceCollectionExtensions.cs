@@ -18,12 +18,20 @@ public static class HubFeishuAppServiceCollectionExtensions
     /// door with its dispatcher and the inbox's ignore rule, the event receiver of <c>/feishu/events</c> and
     /// <c>/feishu/cards</c> handing what it verified to Feishu's inbox door, and in long-connection mode the long connection
     /// instead. Needs <see cref="HubFeishuServiceCollectionExtensions.AddHubFeishu"/> and the bots' options and stores.
+    /// A Hub of stored apps only (<see cref="HubMode.AppsOnly"/>: no <c>FEISHU_APP_ID</c>) gets only the bots' seat, for its
+    /// stored Feishu apps: no default app, no receivers of its own.
     /// </summary>
     public static IServiceCollection AddHubFeishuApp(this IServiceCollection services, HubSettings settings, string appName)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(appName);
+        if (settings.AppId is null)
+        {
+            services.AddFeishuBots(appName);
+            return services;
+        }
+
         services.AddFeishu(o =>
         {
             o.AppId = settings.AppId!;
@@ -64,11 +72,16 @@ public static class HubFeishuAppServiceCollectionExtensions
     /// <summary>
     /// Maps the configured app's receivers, <c>POST /feishu/events</c> and <c>POST /feishu/cards</c>, ending the pipeline at
     /// the route: each request is authenticated by its signature, so the Hub's schemes and policies would only cost every
-    /// event. Call it right after <c>UseRouting</c>.
+    /// event. Call it right after <c>UseRouting</c>. Maps nothing in a Hub without a configured app.
     /// </summary>
     public static IEndpointRouteBuilder MapHubFeishuApp(this IEndpointRouteBuilder endpoints, string appName)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetRequiredService<HubSettings>().AppId is null)
+        {
+            return endpoints;
+        }
+
         endpoints.MapFeishuEvents("/feishu/events", appName).ShortCircuit();
         endpoints.MapFeishuCardActions("/feishu/cards", appName).ShortCircuit();
         return endpoints;

@@ -103,6 +103,9 @@ public static class HubFeishuServiceCollectionExtensions
             sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<FeishuClientFactory>(), sp.GetRequiredService<IOptions<HubAppsOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IFeishuClientFactory>(sp => sp.GetRequiredService<HubFeishuClients>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FeishuEventEndpointOptions>, FeishuStoredAppEndpointOptions>());
+
+        // The stored apps' receivers, with or without a configured app (a Hub of stored apps only has none).
+        services.AddFeishuEventReceivers();
         return services;
     }
 

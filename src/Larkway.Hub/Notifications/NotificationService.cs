@@ -144,8 +144,17 @@ internal sealed class NotificationService(
                 continue;
             }
 
-            if (person is null || (recipient.Type == "email" && batch.FirstPlatform(person, request.Type) == Directory.Links.PersonPlatform.Directory))
+            // An email whose person is first reached on the notification's own platform stays an email where that platform's
+            // channel takes emails (it finds the person itself); without an own platform (no app named, no default app) it is routed.
+            if (person is null || (recipient.Type == "email" && batch.OwnPlatform is { } own && batch.FirstPlatform(person, request.Type) == own
+                && channels.For(own).RecipientTypes.Contains("email")))
             {
+                if (person is null && batch.OwnPlatform is null)
+                {
+                    problems.Add(new($"recipients[{i}].email", $"The directory has no active person with the email '{recipient.Value}', and this Hub has no default app to send to an address: sync the directory, or set 'app' to the app that sends."));
+                    continue;
+                }
+
                 routed.Add(recipient);
                 continue;
             }
@@ -153,14 +162,14 @@ internal sealed class NotificationService(
             var (route, why, skipped) = Routing.PersonRouter.First(person, request.Type, batch);
             if (route is null)
             {
-                if (recipient.Type == "email")
+                if (recipient.Type == "email" && batch.OwnPlatform is not null)
                 {
-                    // Nowhere else to go: the address is sent to on Feishu as before.
+                    // Nowhere else to go: the address is sent to by the notification's own app as before.
                     routed.Add(recipient);
                 }
                 else
                 {
-                    problems.Add(new($"recipients[{i}].person", why!));
+                    problems.Add(new($"recipients[{i}].{recipient.Type}", why!));
                 }
 
                 continue;
@@ -190,6 +199,15 @@ internal sealed class NotificationService(
             && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
         {
             return (new("app", unusable), platform);
+        }
+
+        // Without a default app only people (by id, or by an email the directory knows) can go out unnamed: routing picks each one's app.
+        if (request.App is null && !apps.HasDefaultApp
+            && request.Recipients.ToList().FindIndex(r => r.Type is not (NotificationRequest.PersonRecipient or "email")) is var unnamed and >= 0)
+        {
+            var type = request.Recipients[unnamed].Type;
+            return (new($"recipients[{unnamed}].{type}",
+                $"This Hub has no default app (it runs with stored apps only), so a {type} recipient needs the app that sends it: set 'app' to the {HubAppPlatform.Display(channels.PlatformOfRecipient(type))} app added to the Hub, or send to people ('person' or 'email')."), platform);
         }
 
         var channel = channels.For(platform);

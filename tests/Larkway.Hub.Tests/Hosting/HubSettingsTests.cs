@@ -19,6 +19,30 @@ public sealed class HubSettingsTests
     }
 
     [Fact]
+    public void Sandbox_off_without_credentials_means_a_hub_of_stored_apps_only()
+    {
+        var settings = From(("LARKWAY_SANDBOX", "off"));
+
+        settings.Mode.ShouldBe(HubMode.AppsOnly);
+        settings.AppId.ShouldBeNull();
+        From(("Larkway:Sandbox", "false")).Mode.ShouldBe(HubMode.AppsOnly);
+        From(("LARKWAY_SANDBOX", "on")).Mode.ShouldBe(HubMode.Sandbox);
+    }
+
+    [Fact]
+    public void Sandbox_settings_that_contradict_the_rest_say_what_to_change()
+    {
+        Should.Throw<HubConfigurationException>(() => From(("LARKWAY_SANDBOX", "maybe"))).Message.ShouldContain("'off'");
+        Should.Throw<HubConfigurationException>(() => From(("LARKWAY_SANDBOX", "on"), ("FEISHU_APP_ID", "cli_a"), ("FEISHU_APP_SECRET", "s"), ("FEISHU_ENCRYPT_KEY", "k")))
+            .Message.ShouldContain("Unset FEISHU_APP_ID");
+        Should.Throw<HubConfigurationException>(() => From(("LARKWAY_SANDBOX", "off"), ("FEISHU_EVENT_MODE", "webhook")))
+            .Message.ShouldContain("Unset FEISHU_EVENT_MODE");
+
+        // With the app's credentials, off changes nothing: the configured app is the Hub's.
+        From(("LARKWAY_SANDBOX", "off"), ("FEISHU_APP_ID", "cli_a"), ("FEISHU_APP_SECRET", "s"), ("FEISHU_ENCRYPT_KEY", "k")).Mode.ShouldBe(HubMode.Webhook);
+    }
+
+    [Fact]
     public void The_sandbox_emulator_serves_tls_only_when_an_https_port_is_set()
     {
         From(("LARKWAY_EMULATOR_HTTPS_PORT", "8443")).EmulatorHttpsPort.ShouldBe(8443);

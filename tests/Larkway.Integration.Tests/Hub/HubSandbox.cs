@@ -75,6 +75,21 @@ internal sealed class HubSandbox : IAsyncDisposable
         return await StartAsync(values, dataDirectory, emulator, configure);
     }
 
+    /// <summary>
+    /// A Hub of stored apps only (<c>LARKWAY_SANDBOX=off</c>, no <c>FEISHU_*</c>): no default app, as a company on DingTalk or
+    /// WeCom alone runs it; its apps are the Emulator's, added by the test.
+    /// </summary>
+    public static Task<HubSandbox> StartAppsOnlyAsync(EmulatorServer emulator, IDictionary<string, string?>? settings = null)
+    {
+        var values = new Dictionary<string, string?> { ["LARKWAY_SANDBOX"] = "off" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        return StartAsync(values, external: emulator);
+    }
+
     public const string ExternalEncryptKey = "external-encrypt-key";
 
     public const string ExternalVerificationToken = "external-verification-token";

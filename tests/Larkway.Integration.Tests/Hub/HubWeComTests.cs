@@ -367,7 +367,7 @@ public sealed class HubWeComTests(HubWeComFixture fixture) : IClassFixture<HubWe
         }
     }
 
-    private static async Task<JsonElement> AddAppAsync(HttpClient admin, EmulatorServer emulator, string name, object? extra = null)
+    internal static async Task<JsonElement> AddAppAsync(HttpClient admin, EmulatorServer emulator, string name, object? extra = null)
     {
         var fields = new Dictionary<string, object?>
         {

@@ -66,9 +66,9 @@ internal sealed class AssistantIdentity(IDbContextFactory<HubDbContext> contexts
         ArgumentNullException.ThrowIfNull(db);
         var personId = await db.PersonLinks.AsNoTracking().Where(l => l.Platform == platform && l.App == app && l.UserId == userId)
             .Select(l => l.PersonId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        if (personId is null && platform == PersonPlatform.Directory)
+        if (personId is null)
         {
-            // The directory keeps each person's open_id per Feishu app ("" for the default app).
+            // The directory keeps each person's id per app it was synced from ("" for the default app), whatever its platform.
             var idApp = HubAppService.NameInStore(app);
             personId = await db.PersonAppIds.AsNoTracking().Where(a => a.App == idApp && a.OpenId == userId)
                 .Select(a => a.PersonId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);

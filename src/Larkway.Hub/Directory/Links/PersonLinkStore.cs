@@ -237,20 +237,23 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
         }
     }
 
-    /// <summary>The open_ids of many people under one Feishu app (<c>""</c>: the default app), by person id.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> OpenIdsAsync(IReadOnlyCollection<string> personIds, string app, CancellationToken cancellationToken)
+    /// <summary>
+    /// The ids the directory keeps for many people, by person and the app it was synced from (<c>""</c>: the default app):
+    /// a Feishu app's open_id, a DingTalk or WeCom app's userid.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string PersonId, string App), string>> DirectoryIdsAsync(IReadOnlyCollection<string> personIds, CancellationToken cancellationToken)
     {
         if (personIds.Count == 0)
         {
-            return new Dictionary<string, string>(StringComparer.Ordinal);
+            return new Dictionary<(string, string), string>();
         }
 
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var rows = await db.PersonAppIds.AsNoTracking().Where(a => a.App == app && personIds.Contains(a.PersonId))
-                .Select(a => new { a.PersonId, a.OpenId }).ToListAsync(cancellationToken).ConfigureAwait(false);
-            return rows.GroupBy(r => r.PersonId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().OpenId, StringComparer.Ordinal);
+            var rows = await db.PersonAppIds.AsNoTracking().Where(a => personIds.Contains(a.PersonId))
+                .Select(a => new { a.PersonId, a.App, a.OpenId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return rows.GroupBy(r => (r.PersonId, r.App)).ToDictionary(g => g.Key, g => g.First().OpenId);
         }
     }
 

@@ -24,6 +24,7 @@ internal interface IPersonAddressing
 
 /// <summary>
 /// What the Hub holds of one person for the app that would send: their accounts linked under that app, and the id the
-/// directory keeps for them under it (the directory's own platform's id: an open_id), read once per notification.
+/// directory keeps for them under it when it was synced from that app (a Feishu open_id, a DingTalk or WeCom userid), read
+/// once per notification.
 /// </summary>
 internal sealed record PersonAddressBook(IReadOnlyList<PersonLinkRow> Links, string? DirectoryId);

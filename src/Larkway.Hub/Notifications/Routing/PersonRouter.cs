@@ -7,7 +7,7 @@ namespace Larkway.Hub.Notifications.Routing;
 
 /// <summary>
 /// One way to reach a person: the platform, the Hub app that sends there (null: the notification's own app; <c>""</c>:
-/// the default Feishu app), and the recipient as that platform's sender takes it.
+/// the default app), and the recipient as that platform's sender takes it.
 /// </summary>
 internal sealed record PersonRoute(string Platform, string? App, string RecipientType, string Recipient);
 
@@ -32,13 +32,11 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
             senders[platform] = await SenderAppAsync(platform, settings, cancellationToken).ConfigureAwait(false);
         }
 
-        // The directory's ids are kept per app of its own platform, whose default app always sends: read them under the
-        // notification's own app when it is one of that platform's, else under the default app.
-        var directoryApp = addressings.Find(own) is { HasDefaultApp: true } && notificationApp is { } named && !HubAppRegistry.IsDefault(named) ? named : "";
+        // The directory's ids are kept per app it was synced from (any platform's): each route reads them under its sending app.
         var ids = persons.Select(p => p.Id).Distinct(StringComparer.Ordinal).ToList();
         var personLinks = await links.LinksAsync(ids, cancellationToken).ConfigureAwait(false);
-        var openIds = await links.OpenIdsAsync(ids, directoryApp, cancellationToken).ConfigureAwait(false);
-        return new(settings, own, notificationApp, senders, personLinks, openIds, addressings, platforms);
+        var directoryIds = await links.DirectoryIdsAsync(ids, cancellationToken).ConfigureAwait(false);
+        return new(settings, own, notificationApp, senders, personLinks, directoryIds, addressings, platforms);
     }
 
     /// <summary>
@@ -123,7 +121,7 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         var appName = app ?? batch.NotificationApp ?? "";
         var book = new PersonAddressBook(
             [.. batch.Links[person.Id].Where(l => l.Platform == platform && l.App == appName)],
-            batch.OpenIds.GetValueOrDefault(person.Id));
+            batch.DirectoryIds.GetValueOrDefault((person.Id, HubAppService.NameInStore(appName))));
         var route = addressing.Route(person, app, book);
         return (route, route is null ? RouteStep.NoAccount : null);
     }
@@ -141,12 +139,15 @@ internal sealed class PersonRouter(PersonLinkStore links, PeopleStore people, Hu
         return usable.Count == 1 ? usable[0] : null;
     }
 
-    /// <summary>The platform of the notification's app (Feishu for the default app).</summary>
-    private async Task<string> PlatformOfAsync(string? appName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The platform of the notification's app: for the default app, the platform whose addressing has it; null when the
+    /// notification names no app and the Hub has no default app (every person then goes by the sending apps of <see cref="SenderAppAsync"/>).
+    /// </summary>
+    private async Task<string?> PlatformOfAsync(string? appName, CancellationToken cancellationToken)
     {
         if (appName is null || HubAppRegistry.IsDefault(appName))
         {
-            return HubAppPlatform.Of(null);
+            return addressings.All.Where(a => a.Piece.HasDefaultApp).Select(a => a.Platform.Name).FirstOrDefault();
         }
 
         var app = await apps.FindAsync(appName, cancellationToken).ConfigureAwait(false);
@@ -160,11 +161,11 @@ internal sealed record RouteChoice(PersonRoute? Route, string? Why, IReadOnlyLis
 /// <summary>What routing one notification's people needs, read once (<see cref="PersonRouter.BatchAsync"/>).</summary>
 internal sealed record PersonRoutingBatch(
     RoutingSettings Settings,
-    string OwnPlatform,
+    string? OwnPlatform,
     string? NotificationApp,
     IReadOnlyDictionary<string, string?> Senders,
     ILookup<string, PersonLinkRow> Links,
-    IReadOnlyDictionary<string, string> OpenIds,
+    IReadOnlyDictionary<(string PersonId, string App), string> DirectoryIds,
     PlatformPieces<IPersonAddressing> Addressing,
     PersonPlatforms Platforms)
 {

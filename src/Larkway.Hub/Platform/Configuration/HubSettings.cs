@@ -14,6 +14,13 @@ public enum HubMode
 
     /// <summary>The Hub holds Feishu's long connection; no public URL needed.</summary>
     LongConnection,
+
+    /// <summary>
+    /// No configured app and no sandbox (<c>LARKWAY_SANDBOX=off</c> without <c>FEISHU_APP_ID</c>): every app — DingTalk,
+    /// WeCom or Feishu — is added at run time (the apps API, the console), so there is no default app. A company on
+    /// DingTalk or WeCom alone runs the Hub so.
+    /// </summary>
+    AppsOnly,
 }
 
 /// <summary>
@@ -84,6 +91,7 @@ public sealed record HubSettings
         var publicUrlText = Read("LARKWAY_PUBLIC_URL", "Larkway:PublicUrl");
         var legacyText = Read("FEISHU_LEGACY_CARD_CALLBACKS", "Larkway:Events:LegacyCardCallbacks");
         var trustedProxies = ParseTrustedProxies(Read("LARKWAY_TRUSTED_PROXIES", "Larkway:TrustedProxies"));
+        var sandbox = ReadSandbox(Read("LARKWAY_SANDBOX", "Larkway:Sandbox"));
 
         if ((appId is null) != (appSecret is null))
         {
@@ -128,6 +136,21 @@ public sealed record HubSettings
             throw new HubConfigurationException($"FEISHU_LEGACY_CARD_CALLBACKS '{legacyText}' is not valid; use 'true' (accept old-style card callbacks, the default) or 'false' (only new-style card.action.trigger callbacks, signed with the encrypt key).");
         }
 
+        if (sandbox == true && appId is not null)
+        {
+            throw new HubConfigurationException("LARKWAY_SANDBOX is on but FEISHU_APP_ID is set: the sandbox plays Feishu with an app of its own. Unset FEISHU_APP_ID / FEISHU_APP_SECRET for the sandbox, or unset LARKWAY_SANDBOX to run with your app.");
+        }
+
+        if (appId is null && sandbox == false)
+        {
+            if (modeText is not null)
+            {
+                throw new HubConfigurationException($"FEISHU_EVENT_MODE is '{modeText}' but no FEISHU_APP_ID / FEISHU_APP_SECRET are set, and LARKWAY_SANDBOX is off: the Hub has no configured Feishu app whose events to receive. Unset FEISHU_EVENT_MODE (the apps added at run time say how they are reached), or set the app's credentials.");
+            }
+
+            return new HubSettings { Mode = HubMode.AppsOnly, PublicUrl = publicUrl, LegacyCardCallbacks = legacyCardCallbacks, TrustedProxies = trustedProxies };
+        }
+
         if (appId is null)
         {
             if (modeText is not null && !modeText.Equals("sandbox", StringComparison.OrdinalIgnoreCase))
@@ -164,6 +187,15 @@ public sealed record HubSettings
             TrustedProxies = trustedProxies,
         };
     }
+
+    /// <summary><c>LARKWAY_SANDBOX</c>: null when unset (the sandbox when no Feishu app is configured).</summary>
+    private static bool? ReadSandbox(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "on" or "true" or "1" => true,
+        "off" or "false" or "0" => false,
+        _ => throw new HubConfigurationException($"LARKWAY_SANDBOX '{text}' is not valid; use 'off' (no sandbox: a Hub whose apps — DingTalk, WeCom or Feishu — are all added at run time) or 'on' (the sandbox, the default when FEISHU_APP_ID is not set)."),
+    };
 
     private static IPNetwork[] ParseTrustedProxies(string? text)
     {

@@ -11,7 +11,7 @@ namespace Larkway.Hub.AdminConsole.Pages;
 /// platforms each is reached on and their linked accounts; the last sync with what it could not see, and "Sync now" (a full
 /// sync, audited; a running sync is named instead of starting a second).
 /// </summary>
-internal sealed class DirectoryIndexModel(DirectoryService directory, PersonLinkStore links, PersonPlatforms personPlatforms, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class DirectoryIndexModel(DirectoryService directory, PersonLinkStore links, PersonPlatforms personPlatforms, Larkway.Hub.Apps.HubAppRegistry apps, IAuditLog audit) : ConsolePageModel(audit)
 {
     /// <summary>People per page.</summary>
     public const int PageSize = 50;
@@ -47,18 +47,20 @@ internal sealed class DirectoryIndexModel(DirectoryService directory, PersonLink
     public PersonPlatforms PersonPlatforms => personPlatforms;
 
     /// <summary>
-    /// The platforms <paramref name="person"/> is reached on, in the registry's order: the directory's own when the sync
-    /// gave them an id there, then every platform they have a linked account on, with those accounts.
+    /// The platforms <paramref name="person"/> is reached on, in the registry's order: those of the apps the sync gave
+    /// them an id under (the default app's: <see cref="PersonPlatform.Directory"/>), then every platform they have a
+    /// linked account on, with those accounts.
     /// </summary>
     public IEnumerable<(string Platform, IReadOnlyList<PersonLinkRow> Accounts)> ReachedOn(PersonDetail person)
     {
         ArgumentNullException.ThrowIfNull(person);
         var accounts = Links[person.Person.Id].ToList();
-        var platforms = personPlatforms.All.Append(PersonPlatform.Directory).Concat(accounts.Select(a => a.Platform)).Distinct(StringComparer.Ordinal);
+        var synced = person.OpenIds.Select(i => i.App.Length == 0 ? PersonPlatform.Directory : Larkway.Hub.Apps.HubAppPlatform.Of(apps.Find(i.App)?.Platform)).ToHashSet(StringComparer.Ordinal);
+        var platforms = personPlatforms.All.Concat(synced).Concat(accounts.Select(a => a.Platform)).Distinct(StringComparer.Ordinal);
         foreach (var platform in platforms)
         {
             var here = accounts.Where(a => a.Platform == platform).ToList();
-            if (here.Count > 0 || (platform == PersonPlatform.Directory && person.OpenIds.Count > 0))
+            if (here.Count > 0 || synced.Contains(platform))
             {
                 yield return (platform, here);
             }
