@@ -18,10 +18,11 @@ namespace Larkway.Hub.Alerts;
 /// Submits an alert's notices (opened, cleared) as notifications of the built-in type <c>larkway.alert</c>, through the
 /// notifications pipeline: rendered from the type's template (editable, and switchable off, in the console), queued in
 /// the outbox, sent by its sender with a stable message uuid. The idempotency key comes from the alert row's id, so a
-/// notice is one notification however often it is submitted.
+/// notice is one notification however often it is submitted. It is submitted as any caller's notification is
+/// (<see cref="NotificationService"/>): a person, or an email of one, goes to the platform their routing picks.
 /// </summary>
 internal sealed class AlertNotifier(
-    NotificationStore notifications,
+    NotificationService notifications,
     NotificationComposer composer,
     NotificationTypeStore types,
     CardTelemetry cards,
@@ -91,9 +92,18 @@ internal sealed class AlertNotifier(
         }
 
         // Created, or found under its key (submitted before, perhaps worded differently after a restart): that one stands.
-        var created = await notifications.CreateAsync(Caller, request, cancellationToken).ConfigureAwait(false);
-        return new(created.Id, null);
+        var submitted = await notifications.SubmitAsync(request, AlertCaller, cancellationToken).ConfigureAwait(false);
+        return submitted.Outcome switch
+        {
+            NotificationSubmitOutcome.Disabled => new(null, "The notification type larkway.alert is switched off in the console."),
+            NotificationSubmitOutcome.Invalid => new(null, "The alert card cannot go to the configured recipient: " + string.Join("; ", submitted.Problems.Select(p => $"{p.Field}: {p.Message}"))),
+            _ when submitted.Id is { } id => new(id, null),
+            _ => new(null, submitted.Failure?.Message ?? "The platform could not be asked; the next notice tries again."),
+        };
     }
+
+    /// <summary>The alerts as a caller of the notifications service: an admin, whose notifications the admin key lists.</summary>
+    private static readonly Platform.Auth.HubCaller AlertCaller = new(Caller, IsAdmin: true, Types: null);
 
     /// <summary>The values the alert card's template renders.</summary>
     internal static JsonObject Data(AlertRow alert, AlertRule? rule, bool cleared)

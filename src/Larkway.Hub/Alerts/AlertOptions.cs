@@ -16,10 +16,13 @@ public sealed class AlertOptions
     /// <summary>Time between evaluations (1 s – 10 min). Default 30 s.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Who gets the alert cards: one of a chat, a user's email or open_id. With none, alerts are only listed in the console.</summary>
+    /// <summary>
+    /// Who gets the alert cards: one of a directory person, an email, a Feishu chat or open_id, or any recipient the
+    /// notifications API takes (<see cref="AlertRecipientOptions.Type"/>). With none, alerts are only listed in the console.
+    /// </summary>
     public AlertRecipientOptions Recipient { get; set; } = new();
 
-    /// <summary>The stored app whose bot posts the cards; unset for the configured default app.</summary>
+    /// <summary>The stored app whose bot posts the cards; unset for the configured default app (or, for a person, the app of the platform they are routed to).</summary>
     public string? App { get; set; }
 
     /// <summary>Per rule (by its configuration name, e.g. <c>ApiErrorRate</c>, or its name, <c>api_error_rate</c>): what differs from its defaults.</summary>
@@ -28,6 +31,8 @@ public sealed class AlertOptions
     /// <summary>The configured recipient as a notification recipient, or null.</summary>
     internal NotificationRecipient? NotificationRecipient() => Recipient switch
     {
+        { Person: { Length: > 0 } person } => new NotificationRecipient(NotificationRequest.PersonRecipient, person.Trim()),
+        { Type: { Length: > 0 } type, Value: { Length: > 0 } value } => new NotificationRecipient(type.Trim(), value.Trim()),
         { ChatId: { Length: > 0 } chat } => new NotificationRecipient("chat_id", chat.Trim()),
         { Email: { Length: > 0 } email } => new NotificationRecipient("email", email.Trim().ToLowerInvariant()),
         { OpenId: { Length: > 0 } openId } => new NotificationRecipient("open_id", openId.Trim()),
@@ -54,6 +59,18 @@ public sealed class AlertOptions
 /// <summary>Who gets the alert cards; set one.</summary>
 public sealed class AlertRecipientOptions
 {
+    /// <summary>A person of the directory (<c>per_…</c>), reached on the platform their routing picks.</summary>
+    public string? Person { get; set; }
+
+    /// <summary>
+    /// A recipient type the notifications API takes (e.g. <c>dingtalk_userid</c>, <c>wecom_userid</c>), with
+    /// <see cref="Value"/>; <see cref="AlertOptions.App"/> names the app of that platform that sends.
+    /// </summary>
+    public string? Type { get; set; }
+
+    /// <summary>The recipient of <see cref="Type"/>.</summary>
+    public string? Value { get; set; }
+
     /// <summary>A group chat the bot is in (<c>oc_…</c>).</summary>
     public string? ChatId { get; set; }
 
@@ -104,10 +121,20 @@ internal sealed class AlertOptionsValidator(AlertRules rules) : IValidateOptions
         }
 
         var r = options.Recipient ?? new AlertRecipientOptions();
-        var set = new[] { r.ChatId, r.Email, r.OpenId }.Count(v => !string.IsNullOrWhiteSpace(v));
+        var set = new[] { r.Person, r.Type ?? r.Value, r.ChatId, r.Email, r.OpenId }.Count(v => !string.IsNullOrWhiteSpace(v));
         if (set > 1)
         {
-            problems.Add($"{S}:Recipient: set one of ChatId, Email and OpenId, not {set}.");
+            problems.Add($"{S}:Recipient: set one of Person, Type (with Value), ChatId, Email and OpenId, not {set}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Type) != string.IsNullOrWhiteSpace(r.Value))
+        {
+            problems.Add($"{S}:Recipient: Type and Value go together, e.g. Type=dingtalk_userid and Value=the person's userid (with App a DingTalk app).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(r.Person) && !r.Person.Trim().StartsWith("per_", StringComparison.Ordinal))
+        {
+            problems.Add($"{S}:Recipient:Person must be a directory person's id (per_…; GET /api/v1/directory/people?email=… finds it).");
         }
 
         if (!string.IsNullOrWhiteSpace(r.ChatId) && !r.ChatId.Trim().StartsWith("oc_", StringComparison.Ordinal))

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 
 using static Larkway.Integration.Tests.Hub.DirectoryApi;
@@ -97,6 +98,43 @@ public sealed class HubAppsOnlyTests
         var turn = (await driver.EndedTurnsAsync(1, 60)).Single();
         turn.Status.ShouldBe(Larkway.Hub.Assistants.Storage.AssistantTurnStatus.Answered, turn.LastError);
         turn.PersonId.ShouldBe(alice.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_refused_WeCom_call_opens_the_api_error_alert_whose_card_reaches_the_alert_recipient_on_WeCom()
+    {
+        const string app = "wc-ops";
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        var settings = DirectoryFrom(app);
+        settings["Larkway:Alerts:Interval"] = "00:10:00"; // the test evaluates
+        settings["Larkway:Alerts:Recipient:Email"] = "alice@example.com";
+        settings["Larkway:Alerts:Rules:ApiErrorRate:MinSamples"] = "1";
+        await using var hub = await HubSandbox.StartAppsOnlyAsync(emulator, settings);
+        using var admin = HubDingTalkTests.Admin(hub);
+        await HubWeComTests.AddAppAsync(admin, emulator, app);
+        (await SyncAsync(admin)).GetProperty("status").GetString().ShouldBe("completed");
+
+        // WeCom refuses a member id it does not know (81013): a failed call of the app, as the dashboard counts them.
+        using (var refused = await admin.PostAsJsonAsync("/api/v1/notifications", new { type = "po", idempotency_key = "wc-refused", app, card = Card, recipients = new[] { new { wecom_userid = "nobody-here" } } }))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.Accepted, await refused.Content.ReadAsStringAsync());
+        }
+
+        var services = hub.Host.App.Services;
+        var dashboard = services.GetRequiredService<Larkway.Hub.Monitoring.MonitoringDashboard>();
+        await HubSandbox.WaitUntilAsync(() => dashboard.ReadAsync(Larkway.Hub.Monitoring.DashboardRange.Hour, default).GetAwaiter().GetResult().Hour.ApiErrors > 0, "WeCom's refusal counted", seconds: 60);
+
+        await services.GetRequiredService<Larkway.Hub.Alerts.AlertEvaluator>().RunAsync(default);
+        var alert = (await services.GetRequiredService<Larkway.Hub.Alerts.AlertStore>().ListAsync(100, default)).Single(a => a.Alert.Rule == "api_error_rate").Alert;
+        alert.NotificationId.ShouldNotBeNull(alert.Detail);
+
+        // Alice, found in the WeCom directory by her email, gets the card on WeCom: there is no default app to send it.
+        await HubSandbox.WaitUntilAsync(() => HubDingTalkTests.Status(admin, alert.NotificationId) == "sent", "the alert card sent", seconds: 60);
+        var delivery = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notifications/{alert.NotificationId}")).GetProperty("recipients").EnumerateArray().ShouldHaveSingleItem();
+        delivery.GetProperty("type").GetString().ShouldBe("wecom_userid", delivery.ToString());
+        delivery.GetProperty("value").GetString().ShouldBe("alice");
+        var messages = await hub.Control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/alice/messages");
+        messages.GetProperty("items").EnumerateArray().ShouldContain(m => m.GetRawText().Contains("API error rate", StringComparison.Ordinal));
     }
 
     /// <summary>Without a default app, an address no person of the directory has, and a recipient only an app can send to, are refused with what to set.</summary>
