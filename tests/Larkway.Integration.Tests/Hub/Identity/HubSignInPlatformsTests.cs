@@ -155,7 +155,7 @@ public sealed class HubSignInPlatformsTests
         using (var browser = new SignInBrowser(hub))
         {
             var (url, _, state, _) = app.AuthorizeRequest();
-            var dingTalk = await browser.GetRedirectAsync(Link(await browser.Http.GetStringAsync(await browser.GetRedirectAsync(url)), "dingtalk"));
+            var dingTalk = await PressAsync(browser, url, "dingtalk");
             var denied = OidcApp.Answer(await browser.GetRedirectAsync(await AtDingTalkAsync(emulator, dingTalk, "alice", "cancel")));
             denied.Error.ShouldBe("access_denied");
             denied.State.ShouldBe(state);
@@ -168,7 +168,7 @@ public sealed class HubSignInPlatformsTests
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
         await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", DirectoryOf(WeComApp));
         using var admin = Admin(hub);
-        await AddWeComAppAsync(admin, emulator);
+        await HubWeComDirectoryTests.AddAppAsync(admin, emulator, WeComApp);
         (await SyncAsync(admin)).GetProperty("status").GetString().ShouldBe("completed");
         var bob = (await PersonByEmailAsync(admin, "bob@example.com")).GetProperty("id").GetString();
 
@@ -199,7 +199,7 @@ public sealed class HubSignInPlatformsTests
         // A refusal at WeCom (state, no code) reaches the app as access_denied.
         using var other = new SignInBrowser(hub);
         var (url2, _, state2, _) = app.AuthorizeRequest();
-        var weCom2 = await other.GetRedirectAsync(Link(await other.Http.GetStringAsync(await other.GetRedirectAsync(url2)), "wecom"));
+        var weCom2 = await PressAsync(other, url2, "wecom");
         var denied = OidcApp.Answer(await other.GetRedirectAsync(await AtWeComAsync(emulator, weCom2, "bob", "refuse")));
         denied.Error.ShouldBe("access_denied");
         denied.State.ShouldBe(state2);
@@ -211,11 +211,11 @@ public sealed class HubSignInPlatformsTests
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
         await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", DirectoryOf(WeComApp));
         using var admin = Admin(hub);
-        await AddWeComAppAsync(admin, emulator);
+        await HubWeComDirectoryTests.AddAppAsync(admin, emulator, WeComApp);
         var app = await OidcApp.RegisterAsync(hub);
         using var browser = new SignInBrowser(hub);
 
-        var weCom = await browser.GetRedirectAsync(Link(await browser.Http.GetStringAsync(await browser.GetRedirectAsync(app.AuthorizeRequest().Url)), "wecom"));
+        var weCom = await PressAsync(browser, app.AuthorizeRequest().Url, "wecom");
         var callback = await AtWeComAsync(emulator, weCom, "alice", "confirm");
         using var refused = await browser.Http.GetAsync(callback.AbsoluteUri.Replace("state=", "state=0", StringComparison.Ordinal));
 
@@ -234,10 +234,14 @@ public sealed class HubSignInPlatformsTests
     private static async Task<(HttpStatusCode Status, string Body)> DingTalkDoneAsync(HubSandbox hub, EmulatorServer emulator, OidcApp app, string user, string decision)
     {
         using var browser = new SignInBrowser(hub);
-        var dingTalk = await browser.GetRedirectAsync(Link(await browser.Http.GetStringAsync(await browser.GetRedirectAsync(app.AuthorizeRequest().Url)), "dingtalk"));
+        var dingTalk = await PressAsync(browser, app.AuthorizeRequest().Url, "dingtalk");
         using var done = await browser.Http.GetAsync(await AtDingTalkAsync(emulator, dingTalk, user, decision));
         return (done.StatusCode, await done.Content.ReadAsStringAsync());
     }
+
+    /// <summary>Opens the app's authorization request and presses the sign-in page's button of <paramref name="platform"/>: the platform's login page.</summary>
+    private static async Task<Uri> PressAsync(SignInBrowser browser, string authorizeUrl, string platform) =>
+        await browser.GetRedirectAsync(Link(await browser.Http.GetStringAsync(await browser.GetRedirectAsync(authorizeUrl)), platform));
 
     /// <summary>The person's choice on the Emulator's DingTalk login page: where DingTalk sends the browser back.</summary>
     private static async Task<Uri> AtDingTalkAsync(EmulatorServer emulator, Uri loginPage, string user, string decision)
@@ -277,22 +281,6 @@ public sealed class HubSignInPlatformsTests
         var match = Regex.Match(page, $"id=\"{platform}-sign-in\" href=\"([^\"]+)\"");
         match.Success.ShouldBeTrue($"the sign-in page has a {platform} button:\n{page}");
         return WebUtility.HtmlDecode(match.Groups[1].Value);
-    }
-
-    private static async Task AddWeComAppAsync(HttpClient admin, EmulatorServer emulator)
-    {
-        using var added = await admin.PostAsJsonAsync("/api/v1/apps", new Dictionary<string, object?>
-        {
-            ["name"] = WeComApp,
-            ["platform"] = "wecom",
-            ["app_id"] = EmulatorOptions.DefaultWeComCorpId,
-            ["agent_id"] = 1000002,
-            ["app_secret"] = EmulatorOptions.DefaultWeComAppSecret,
-            ["verification_token"] = EmulatorOptions.DefaultWeComCallbackToken,
-            ["encrypt_key"] = EmulatorOptions.DefaultWeComEncodingAesKey,
-            ["base_url"] = Larkway.WeCom.WeComBaseUrls.Emulator(emulator.BaseUrl).AbsoluteUri,
-        });
-        added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
     }
 
     private static HttpClient Admin(HubSandbox hub)
