@@ -15,6 +15,12 @@ public sealed class WeComAppOptions
     /// <summary>WeCom's server API (<see cref="WeComBaseUrls.Api"/>, or an emulator's).</summary>
     public Uri ApiBaseUrl { get; set; } = WeComBaseUrls.Api;
 
+    /// <summary>WeCom's web login host (<see cref="WeComBaseUrls.Login"/>, or an emulator's), for sign-in links.</summary>
+    public Uri LoginBaseUrl { get; set; } = WeComBaseUrls.Login;
+
+    /// <summary>WeCom's web authorization host (<see cref="WeComBaseUrls.OAuth"/>, or an emulator's), for sign-in links inside WeCom.</summary>
+    public Uri OAuthBaseUrl { get; set; } = WeComBaseUrls.OAuth;
+
     /// <summary>The time limit of each attempt (a retried call may take longer in all).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -33,6 +39,8 @@ public sealed class WeComAppOptions
         CorpSecret = CorpSecret,
         AgentId = AgentId,
         ApiBaseUrl = ApiBaseUrl,
+        LoginBaseUrl = LoginBaseUrl,
+        OAuthBaseUrl = OAuthBaseUrl,
         Timeout = Timeout,
         Retry = Retry.Clone(),
         TokenRefreshMargin = TokenRefreshMargin,
@@ -48,6 +56,8 @@ public sealed class WeComAppOptions
         }
 
         WeComRetryOptions.ThrowIfNotHttp(ApiBaseUrl, nameof(ApiBaseUrl));
+        WeComRetryOptions.ThrowIfNotHttp(LoginBaseUrl, nameof(LoginBaseUrl));
+        WeComRetryOptions.ThrowIfNotHttp(OAuthBaseUrl, nameof(OAuthBaseUrl));
         Retry.ThrowIfInvalid();
         if (Timeout <= TimeSpan.Zero && Timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {

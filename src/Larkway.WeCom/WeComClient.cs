@@ -28,6 +28,7 @@ public class WeComClient : IDisposable
     private readonly Lazy<WeComUsersClient> _users = null!;
     private readonly Lazy<WeComDepartmentsClient> _departments = null!;
     private readonly Lazy<WeComAgentsClient> _agents = null!;
+    private readonly Lazy<SignIn.WeComSignInClient> _signIn = null!;
 
     /// <summary>A client. The options are checked now and copied. <paramref name="handler"/> replaces the network and is not disposed.</summary>
     /// <exception cref="WeComApiException">CorpId or CorpSecret is missing (<see cref="WeComErrorCodes.InvalidRequest"/>).</exception>
@@ -51,6 +52,7 @@ public class WeComClient : IDisposable
         _users = new Lazy<WeComUsersClient>(() => new WeComUsersClient(_pipeline));
         _departments = new Lazy<WeComDepartmentsClient>(() => new WeComDepartmentsClient(_pipeline));
         _agents = new Lazy<WeComAgentsClient>(() => new WeComAgentsClient(_pipeline));
+        _signIn = new Lazy<SignIn.WeComSignInClient>(() => new SignIn.WeComSignInClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -78,6 +80,9 @@ public class WeComClient : IDisposable
 
     /// <summary>The corp's apps (the calling app's visible range).</summary>
     public virtual WeComAgentsClient Agents => _agents.Value;
+
+    /// <summary>Signing the corp's members in (web login, web authorization, who a code belongs to).</summary>
+    public virtual SignIn.WeComSignInClient SignIn => _signIn.Value;
 
     /// <summary>
     /// The app's access token, cached and refreshed early, for a call this library does not cover yet. Do not store it:

@@ -7,6 +7,7 @@ using Larkway.Emulator.WeCom.Media;
 using Larkway.Emulator.WeCom.Messages;
 using Larkway.Emulator.WeCom.Platform;
 using Larkway.Emulator.WeCom.Robot;
+using Larkway.Emulator.WeCom.SignIn;
 using Larkway.Emulator.WeCom.State;
 using Larkway.Emulator.WeCom.Web;
 using Microsoft.AspNetCore.Builder;
@@ -74,6 +75,7 @@ internal static class WeComEmulator
         services.AddSingleton<WeComCallbackSender>();
         services.AddSingleton<MemberActions>();
         services.AddSingleton<WeComPersistence>();
+        services.AddSingleton(_ => new SignIn.WeComSignIns(options.TimeProvider));
     }
 
     /// <summary>Must run after UseRouting: the gate reads the matched endpoint's <see cref="WeComApi"/> metadata.</summary>
@@ -90,6 +92,7 @@ internal static class WeComEmulator
         app.MapGroupRobotEndpoints();
         app.MapWeComControlEndpoints();
         app.MapWeComChatPages();
+        app.MapWeComLogin();
     }
 
     private static WeComSnapshot? Snapshot(IServiceProvider services) => services.GetRequiredService<StateLoad>().Snapshot?.WeCom;

@@ -94,6 +94,7 @@ public static class HubDingTalkServiceCollectionExtensions
         // DingTalk as one unit: what the shared rooms ask of every platform, checked at start.
         services.AddHubPlatformUnit(new DingTalkHubPlatform())
             .Supply<IPlatformConnectionTest, DingTalkConnectionTest>()
+            .Supply<Larkway.Hub.Identity.SignIn.ISignInLeg, Larkway.Hub.DingTalk.SignIn.DingTalkSignInLeg>()
             .Supply<ILongConnectionStates, DingTalkStreamStates>() // the console's Apps page
             .Supply<IInboxPlatformHandler, DingTalkInboxHandler>()
             .Supply<INotificationChannel, DingTalkNotificationChannel>()

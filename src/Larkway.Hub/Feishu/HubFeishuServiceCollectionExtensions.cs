@@ -84,6 +84,7 @@ public static class HubFeishuServiceCollectionExtensions
             .Supply<ILongConnectionStates, FeishuLongConnectionStates>() // the console's Apps page
             .Supply<Larkway.Hub.Notifications.Routing.IPersonAddressing, FeishuPersonAddressing>()
             .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, FeishuSandbox>();
+        services.AddHubFeishuSignIn();
         return services;
     }
 
@@ -132,6 +133,7 @@ public static class HubFeishuServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         FeishuStoredAppEndpoints.Map(endpoints);
+        endpoints.MapHubFeishuSignIn();
         return endpoints;
     }
 

@@ -18,8 +18,8 @@ public static class HubIdentityServiceCollectionExtensions
     /// <summary>
     /// Adds the broker (reads <c>Larkway:Identity</c>): clients, sessions and grants in the Hub database, signing keys
     /// protected by the Hub's Data Protection key ring and rotated by a leased job, the broker's session cookie, and
-    /// the console's Feishu administrators. Needs <c>AddHubStorage</c>, <c>AddHubLeases</c>, <c>AddHubAuth</c>,
-    /// <c>AddHubDirectory</c> and a Feishu client for the sign-in app; map with <c>MapHubIdentity</c>.
+    /// the console's administrators. Needs <c>AddHubStorage</c>, <c>AddHubLeases</c>, <c>AddHubAuth</c> and
+    /// <c>AddHubDirectory</c>; the platforms' rooms supply the sign-in legs (<see cref="ISignInLeg"/>). Map with <c>MapHubIdentity</c>.
     /// </summary>
     public static IServiceCollection AddHubIdentity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,7 +42,10 @@ public static class HubIdentityServiceCollectionExtensions
         services.TryAddSingleton<AuthorizeService>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<SignInState>();
-        services.TryAddSingleton<IFeishuSignIn, FeishuClientSignIn>();
+        services.TryAddSingleton<SignInCorrelation>();
+
+        // Each platform's sign-in leg is a piece of its unit; a platform without one offers no button.
+        services.AddPlatformSeam<ISignInLeg>();
         services.TryAddSingleton<BrokerSignIn>();
         services.AddHubJob<SigningKeyRotation>();
         services.AddHubJob<SessionPurge>();
@@ -59,48 +62,6 @@ public static class HubIdentityServiceCollectionExtensions
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = false;
         });
-        // The Feishu leg: Larkway.Feishu.AspNetCore's handler (state, correlation, PKCE, exchange, user_info), whose result
-        // a short-lived cookie holds until /oidc/feishu/done has made the broker's session of it.
-        services.AddAuthentication()
-            .AddCookie(IdentitySite.FeishuResultScheme, o =>
-            {
-                o.Cookie.Name = "larkway_sso_feishu";
-                o.Cookie.Path = IdentitySite.Path + "/feishu";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
-                o.SlidingExpiration = false;
-            })
-            .AddFeishu(IdentitySite.FeishuScheme, "Feishu", o =>
-            {
-                o.SignInScheme = IdentitySite.FeishuResultScheme;
-                o.CallbackPath = IdentitySite.FeishuCallbackPath;
-                o.AccessDeniedPath = IdentitySite.FeishuDeniedPath;
-                o.CorrelationCookie.Path = IdentitySite.Path + "/feishu";
-                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.Events.OnRedirectToAuthorizationEndpoint = context =>
-                {
-                    // Real Feishu's QR login: the QR SDK on a page of the Hub, with the handler's QR page URL as its goto.
-                    if (context.Properties.Items.TryGetValue(IdentitySite.QrItem, out var qr) && qr == "sdk")
-                    {
-                        return SignInPages.QrSdk(context.RedirectUri).ExecuteAsync(context.HttpContext);
-                    }
-
-                    context.Response.Redirect(context.RedirectUri);
-                    return Task.CompletedTask;
-                };
-                o.Events.OnRemoteFailure = async context =>
-                {
-                    context.HandleResponse();
-                    var logger = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BrokerSignIn>>();
-                    BrokerSignIn.LogLegFailed(logger, context.Failure?.Message ?? "unknown");
-                    await SignInPages.Error("Feishu did not sign you in", FeishuLegFailure.Describe(context.Failure), FeishuLegFailure.StatusOf(context.Failure))
-                        .ExecuteAsync(context.HttpContext).ConfigureAwait(false);
-                };
-            });
-        services.AddOptions<Larkway.Feishu.AspNetCore.Authentication.FeishuAuthenticationOptions>(IdentitySite.FeishuScheme).Configure<IOptions<IdentityOptions>>((o, identity) =>
-            o.AppName = identity.Value.FeishuAppName is { Length: > 0 } app ? app : null);
         services.AddOptions<CookieAuthenticationOptions>(IdentitySite.Scheme).Configure<IOptions<IdentityOptions>, TimeProvider>((o, identity, time) =>
         {
             o.ExpireTimeSpan = identity.Value.SessionLifetime;

@@ -12,4 +12,5 @@ namespace Larkway.Hub.Identity;
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(SignInContinuation))]
+[JsonSerializable(typeof(SignInCorrelationData))]
 internal sealed partial class IdentityJsonContext : JsonSerializerContext;

@@ -24,8 +24,17 @@ public sealed class IdentityOptions : IValidatableObject
     /// </summary>
     public bool DynamicRegistration { get; set; } = true;
 
-    /// <summary>The Hub app whose Feishu sign-in the broker uses: <c>""</c> (or <c>default</c>) for the default app.</summary>
+    /// <summary>
+    /// The Hub app whose Feishu sign-in the broker uses: <c>""</c> (or <c>default</c>) for the default app. The same as
+    /// <c>SignInApps:feishu</c>, which wins when both are set.
+    /// </summary>
     public string FeishuApp { get; set; } = "";
+
+    /// <summary>
+    /// The Hub app each platform's sign-in uses, by platform (<c>SignInApps:dingtalk = "dt-main"</c>). A platform not named
+    /// signs in with its only stored app, and offers no button when it has none or several.
+    /// </summary>
+    public IDictionary<string, string> SignInApps { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
     /// Email domains the company controls (<c>example.com</c>). An email in one of them is sent with
@@ -70,7 +79,12 @@ public sealed class IdentityOptions : IValidatableObject
     internal TimeSpan KeyRetention => (AccessTokenLifetime > IdTokenLifetime ? AccessTokenLifetime : IdTokenLifetime) + ClockSkew;
 
     /// <summary>The default app's name in this setting.</summary>
-    internal string FeishuAppName => string.Equals(FeishuApp, "default", StringComparison.Ordinal) ? "" : FeishuApp;
+    internal string FeishuAppName => AppName(FeishuApp);
+
+    /// <summary>The app <see cref="SignInApps"/> names for <paramref name="platform"/> (<c>""</c> for the default app), or null.</summary>
+    internal string? SignInAppOf(string platform) => SignInApps.TryGetValue(platform, out var app) ? AppName(app) : null;
+
+    private static string AppName(string app) => string.Equals(app, "default", StringComparison.Ordinal) ? "" : app;
 
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {

@@ -19,11 +19,6 @@ internal static class IdentitySite
     public const string EndSessionPath = Path + "/logout";
     public const string RegistrationPath = Path + "/register";
     public const string SignInPath = Path + "/sign-in";
-    public const string FeishuStartPath = Path + "/feishu/start";
-    public const string FeishuCallbackPath = Path + "/feishu/callback";
-    public const string FeishuDonePath = Path + "/feishu/done";
-    public const string FeishuDeniedPath = Path + "/feishu/denied";
-    public const string QrScriptPath = Path + "/assets/qr-login.js";
     public const string FormPostScriptPath = Path + "/assets/form-post.js";
 
     /// <summary>The broker session's cookie scheme (apart from the console's and the APIs' keys).</summary>
@@ -31,14 +26,11 @@ internal static class IdentitySite
 
     public const string SessionCookie = "larkway_sso";
 
-    /// <summary>The Feishu leg: Larkway.Feishu.AspNetCore's <c>AddFeishu</c> handler under this scheme.</summary>
-    public const string FeishuScheme = "LarkwayIdentity.Feishu";
-
-    /// <summary>Holds who Feishu said signed in, for the moment between the handler's callback and the broker's session.</summary>
-    public const string FeishuResultScheme = "LarkwayIdentity.FeishuResult";
-
-    /// <summary>The properties' item that says the leg was a QR login (<c>page</c> or <c>sdk</c>).</summary>
-    public const string QrItem = "larkway.qr";
+    /// <summary>
+    /// A platform's sign-in leg's route under the broker: <c>/oidc/{platform}/start</c>, <c>/done</c>, <c>/denied</c>
+    /// (the platform as its unit is named, e.g. <c>dingtalk</c>); a leg's own routes (a handler's callback) live beside them.
+    /// </summary>
+    public static string LegPath(string platform, string step) => Path + "/" + platform + "/" + step;
 
     /// <summary>The session claim in the broker's cookie.</summary>
     public const string SessionClaim = "larkway:sid";

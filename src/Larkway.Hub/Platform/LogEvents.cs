@@ -117,10 +117,11 @@ internal static class LogEvents
     public const int IdentityRefreshRefusedInactive = 4512;
     public const int IdentitySignedIn = 4520;
     public const int IdentitySignInRefused = 4521;
-    public const int IdentityFeishuLegFailed = 4522;
+    public const int IdentitySignInLegFailed = 4522;
     public const int IdentitySessionEnded = 4523;
     public const int IdentityIssuerFromRequest = 4524;
     public const int IdentitySessionsEndedDeactivated = 4525;
+    public const int IdentitySignInUnknownPerson = 4526;
     public const int IdentityCodeOfAnotherClient = 4513;
 
     // Directory

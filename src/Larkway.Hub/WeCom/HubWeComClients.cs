@@ -21,7 +21,7 @@ internal sealed class HubWeComClients(HubAppRegistry apps, WeComClientFactory cl
         return options;
     }
 
-    /// <summary>Sets what a stored WeCom app says onto client options: corp id, Secret, AgentId and base URL (<see cref="OptionsOf"/>).</summary>
+    /// <summary>Sets what a stored WeCom app says onto client options: corp id, Secret, AgentId and base URLs (<see cref="OptionsOf"/>).</summary>
     public static void Apply(StoredApp app, WeComAppOptions options)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -30,5 +30,10 @@ internal sealed class HubWeComClients(HubAppRegistry apps, WeComClientFactory cl
         options.CorpSecret = app.AppSecret;
         options.AgentId = app.AgentId;
         options.ApiBaseUrl = app.BaseUrl;
+
+        // WeCom's sign-in pages live on hosts of their own; any other base URL (the Emulator's …/wecom/) serves them too.
+        var official = app.BaseUrl == WeComBaseUrls.Api;
+        options.LoginBaseUrl = official ? WeComBaseUrls.Login : app.BaseUrl;
+        options.OAuthBaseUrl = official ? WeComBaseUrls.OAuth : app.BaseUrl;
     }
 }

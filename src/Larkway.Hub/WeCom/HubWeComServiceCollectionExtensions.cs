@@ -74,6 +74,7 @@ public static class HubWeComServiceCollectionExtensions
         // WeCom as one unit (its AI bot adds its part: AddHubWeComAiBot): what the shared rooms ask of every platform, checked at start.
         services.AddHubPlatformUnit(new WeComHubPlatform())
             .Supply<IPlatformConnectionTest, WeComConnectionTest>()
+            .Supply<Larkway.Hub.Identity.SignIn.ISignInLeg, Larkway.Hub.WeCom.SignIn.WeComSignInLeg>()
             .Supply<IInboxPlatformHandler, WeComInboxHandler>()
             .Supply<INotificationChannel, WeComNotificationChannel>()
 

@@ -28,6 +28,7 @@ namespace Larkway.WeCom.Json;
 [JsonSerializable(typeof(Departments.DepartmentGetAnswer))]
 [JsonSerializable(typeof(Agents.WeComAgent))]
 [JsonSerializable(typeof(Robots.RobotSendRequest))]
+[JsonSerializable(typeof(SignIn.WeComSignedInUser))]
 internal sealed partial class WeComJsonContext : JsonSerializerContext;
 
 /// <summary>An answer with nothing but errcode / errmsg.</summary>

@@ -12,7 +12,7 @@ namespace Larkway.Hub.Tests.Architecture;
 /// each with why. Not checked: the composition root (the files at the top of src/Larkway.Hub, which wire every room) and
 /// the rooms that are Feishu's by nature — BitableSync (a sync with Feishu's Bitable product) and Approvals (Feishu's
 /// approval instances: the API submits, reads and reconciles them in Feishu, the bridge reads Feishu's approval events).
-/// Identity and Directory are shared: sign-in takes Feishu as its one leg today, and the directory reads a platform's
+/// Identity and Directory are shared: sign-in asks each platform's leg (ISignInLeg, supplied by its room), and the directory reads a platform's
 /// contacts through its seams (IDirectorySource, IDirectoryEvents: Feishu's room supplies them today); both already carry
 /// other platforms (the directory's people link to every platform's accounts).</para>
 /// Both lists only shrink: a listed file that no longer names one fails until its entry is removed.
@@ -34,10 +34,6 @@ public sealed class PlatformNameTests
     private static readonly Dictionary<string, string> AllowedFeishu = new(StringComparer.Ordinal)
     {
         ["Alerts/AlertNotifier.cs"] = "checks the alert's card with Feishu's CardValidator before sending: notification cards are Feishu's card JSON",
-        ["Identity/HubIdentityServiceCollectionExtensions.cs"] = "adds Feishu's sign-in scheme (AddFeishu, FeishuAuthenticationOptions): the identity provider's one upstream sign-in",
-        ["Identity/SignIn/FeishuLegFailure.cs"] = "reads a failed Feishu call of the sign-in leg (FeishuApiException)",
-        ["Identity/SignIn/FeishuSignIn.cs"] = "the sign-in's Feishu leg: reads the signed-in user through a Feishu client",
-        ["Identity/SignIn/SignInEndpoints.cs"] = "starts the Feishu challenge (FeishuChallengeProperties) for a sign-in",
         ["Notifications/Actions/NotificationTypeActions.cs"] = "renders and checks a type's after-card with Feishu's CardTemplate and CardValidator: notification cards are Feishu's card JSON",
         ["Notifications/NotificationRequest.cs"] = "checks a notification's card with Feishu's CardValidator: cards are Feishu's card JSON",
         ["Notifications/Types/NotificationTypeDefinition.cs"] = "checks a type's card template with Feishu's CardValidator",

@@ -25,7 +25,6 @@ internal sealed class IdentityTestHub : IAsyncDisposable
         Time = time ?? new ManualTimeProvider(DateTimeOffset.UtcNow);
         _services = new HubServices(database, Time, settings: settings, services: s =>
         {
-            s.AddSingleton<IFeishuSignIn, UnusedFeishu>();
             s.AddSingleton<ConsoleSessions>();
             s.AddSingleton<IAuditLog, DbAuditLog>();
             s.AddHubDirectory();
@@ -128,9 +127,4 @@ internal sealed class IdentityTestHub : IAsyncDisposable
             : Form(("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("scope", scope)), CancellationToken.None);
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
-
-    private sealed class UnusedFeishu : IFeishuSignIn
-    {
-        public Task<QrLoginKind> QrLoginKindAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
 }

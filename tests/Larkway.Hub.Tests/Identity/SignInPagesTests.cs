@@ -12,14 +12,14 @@ public sealed class SignInPagesTests
     [Fact]
     public async Task Only_the_QR_SDK_page_allows_the_SDK_host_and_Feishus_passport_frame()
     {
-        var (sdkPolicy, sdkBody) = await RenderAsync(SignInPages.QrSdk("https://passport.feishu.cn/suite/passport/oauth/authorize?client_id=cli_1&state=s"));
-        sdkPolicy.ShouldContain("script-src 'self' " + FeishuClientSignIn.QrSdkOrigin);
-        sdkPolicy.ShouldContain("frame-src " + FeishuClientSignIn.PassportOrigin);
-        sdkBody.ShouldContain(FeishuClientSignIn.QrSdkScript);
+        var (sdkPolicy, sdkBody) = await RenderAsync(Larkway.Hub.Feishu.SignIn.FeishuSignInLeg.QrSdkPage("https://passport.feishu.cn/suite/passport/oauth/authorize?client_id=cli_1&state=s"));
+        sdkPolicy.ShouldContain("script-src 'self' " + Larkway.Hub.Feishu.SignIn.FeishuSignInLeg.QrSdkOrigin);
+        sdkPolicy.ShouldContain("frame-src " + Larkway.Hub.Feishu.SignIn.FeishuSignInLeg.PassportOrigin);
+        sdkBody.ShouldContain(Larkway.Hub.Feishu.SignIn.FeishuSignInLeg.QrSdkScript);
         sdkBody.ShouldContain("data-goto=\"https://passport.feishu.cn/suite/passport/oauth/authorize?client_id=cli_1&amp;state=s\"");
         sdkBody.ShouldNotContain("<script>");
 
-        var (pagePolicy, pageBody) = await RenderAsync(SignInPages.SignIn("Wiki", "/oidc/feishu/start?r=x", "/oidc/feishu/start?r=x&via=qr"));
+        var (pagePolicy, pageBody) = await RenderAsync(SignInPages.SignIn("Wiki", [new SignInButton("feishu", "Feishu", "/oidc/feishu/start?r=x", "/oidc/feishu/start?r=x&via=qr"), new SignInButton("dingtalk", "DingTalk", "/oidc/dingtalk/start?r=x", null)]));
         pagePolicy.ShouldContain("script-src 'none'");
         pagePolicy.ShouldNotContain("feishucdn");
         pagePolicy.ShouldContain("default-src 'none'");

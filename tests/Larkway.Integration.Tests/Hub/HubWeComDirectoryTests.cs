@@ -59,11 +59,12 @@ public sealed class HubWeComDirectoryTests
         (await PersonByEmailAsync(admin, "carol@example.com")).GetProperty("status").GetString().ShouldBe("active");
     }
 
-    private static async Task AddAppAsync(HttpClient admin, EmulatorServer emulator)
+    /// <summary>Adds the Emulator's WeCom app (its corp, AgentId 1000002) as a stored app named <paramref name="name"/>.</summary>
+    internal static async Task AddAppAsync(HttpClient admin, EmulatorServer emulator, string name = AppName)
     {
         using var added = await admin.PostAsJsonAsync("/api/v1/apps", new Dictionary<string, object?>
         {
-            ["name"] = AppName,
+            ["name"] = name,
             ["platform"] = "wecom",
             ["app_id"] = EmulatorOptions.DefaultWeComCorpId,
             ["agent_id"] = 1000002,

@@ -26,6 +26,13 @@ internal sealed partial class WeComGateMiddleware(
         }
 
         var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<WeComPage>() is not null)
+        {
+            // A login page answers in HTML, as WeCom's own login host does: no token, no errcode envelope.
+            await next(context);
+            return;
+        }
+
         var api = endpoint?.Metadata.GetMetadata<WeComApi>();
         try
         {

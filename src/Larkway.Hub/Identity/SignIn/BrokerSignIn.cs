@@ -12,9 +12,11 @@ using Microsoft.Extensions.Options;
 namespace Larkway.Hub.Identity.SignIn;
 
 /// <summary>
-/// The end of the Feishu leg: who Feishu says signed in becomes a person of the directory (<see cref="PeopleStore.RecordSeenAsync"/>,
-/// so <c>sub</c> is the Hub's person id), gets a broker session, and the waiting request goes on — an app's authorization
-/// request, or the console (<see cref="IConsoleSignIn"/>, which decides who administers it).
+/// The end of a platform's leg: who the platform says signed in is matched to a person of the directory (so <c>sub</c>
+/// is the Hub's person id, the same whichever platform they signed in with), gets a broker session, and the waiting request
+/// goes on — an app's authorization request, or the console (<see cref="IConsoleSignIn"/>, which decides who administers it).
+/// A leg that may add people (<see cref="SignInPersonSeen.MayAddPerson"/>) records the person (<see cref="PeopleStore.RecordSeenAsync"/>);
+/// any other's must already be linked to a directory person under the sign-in app (the directory sync's link).
 /// </summary>
 internal sealed partial class BrokerSignIn(
     PeopleStore people,
@@ -23,23 +25,63 @@ internal sealed partial class BrokerSignIn(
     IOptions<IdentityOptions> options,
     TimeProvider time,
     ILogger<BrokerSignIn> logger,
+    Directory.Links.PersonLinkStore links,
     IConsoleSignIn? console = null)
 {
-    /// <summary>Records who Feishu said signed in, starts their session and answers the browser.</summary>
-    public async Task<IResult> CompleteAsync(HttpContext http, FeishuPersonSeen seen, bool qr, SignInContinuation continuation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Matches who <paramref name="platform"/> (its unit's name <paramref name="unit"/>) said signed in to the directory,
+    /// starts their session and answers the browser.
+    /// </summary>
+    public async Task<IResult> CompleteAsync(HttpContext http, string unit, string platform, SignInPersonSeen seen, bool qr, SignInContinuation continuation, CancellationToken cancellationToken)
     {
-        var person = await people.RecordSeenAsync(seen, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(seen);
+        var person = seen is { MayAddPerson: true, TenantKey: { Length: > 0 } tenant }
+            ? await people.RecordSeenAsync(new FeishuPersonSeen(seen.App, tenant, seen.UserId, seen.UnionId, seen.TenantUserId, seen.Name)
+            {
+                EnName = seen.EnName,
+                Email = seen.Email,
+                EnterpriseEmail = seen.EnterpriseEmail,
+                Mobile = seen.Mobile,
+                EmployeeNo = seen.EmployeeNo,
+                AvatarUrl = seen.AvatarUrl,
+            }, cancellationToken).ConfigureAwait(false)
+            : await FindAsync(unit, seen, cancellationToken).ConfigureAwait(false);
+        if (person is null)
+        {
+            LogUnknown(logger, platform);
+            return SignInPages.Error("Not in the directory",
+                $"Your {platform} account is not a person of this Hub's directory, so it cannot sign in here. Ask an administrator to sync the directory from {platform}, or sign in with the account the directory has.",
+                StatusCodes.Status403Forbidden);
+        }
+
         if (person.Status != PersonStatus.Active)
         {
             LogRefused(logger, person.Id, "inactive");
-            return SignInPages.Error("Account not active", "Your Feishu account is suspended or has left the company, so it cannot sign in here.", StatusCodes.Status403Forbidden);
+            return SignInPages.Error("Account not active", $"Your {platform} account is suspended or has left the company, so it cannot sign in here.", StatusCodes.Status403Forbidden);
         }
 
         var session = await sessions.CreateAsync(person.Id, qr ? "fed qr" : "fed", http.Connection.RemoteIpAddress?.ToString(), cancellationToken).ConfigureAwait(false);
         var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(IdentitySite.SessionClaim, session.Id)], IdentitySite.Scheme));
         await http.SignInAsync(IdentitySite.Scheme, principal, new AuthenticationProperties { IssuedUtc = time.GetUtcNow(), ExpiresUtc = session.ExpiresAt }).ConfigureAwait(false);
-        LogSignedIn(logger, person.Id, session.Id, session.Amr);
+        LogSignedIn(logger, person.Id, platform, session.Id, session.Amr);
         return await ContinueAsync(http, continuation, session, person, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The directory person of a platform account: the directory sync's link (the account under the sign-in app), else the
+    /// person the account is linked to on a platform other than the directory's (an email or mobile lookup, an
+    /// administrator, the person's own <c>/link</c>).
+    /// </summary>
+    private async Task<PersonRow?> FindAsync(string unit, SignInPersonSeen seen, CancellationToken cancellationToken)
+    {
+        if (await people.FindByOpenIdAsync(seen.App, seen.UserId, cancellationToken).ConfigureAwait(false) is { } synced)
+        {
+            return synced;
+        }
+
+        return await links.PersonOfAsync(unit, seen.App, seen.UserId, cancellationToken).ConfigureAwait(false) is { } linked
+            ? await people.FindAsync(linked, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     /// <summary>Goes on with what waited for the sign-in.</summary>
@@ -61,12 +103,18 @@ internal sealed partial class BrokerSignIn(
         };
     }
 
-    [LoggerMessage(EventId = LogEvents.IdentitySignedIn, Level = LogLevel.Information, Message = "Person {PersonId} signed in with Feishu (session {SessionId}, amr {Amr}).")]
-    private static partial void LogSignedIn(ILogger logger, string personId, string sessionId, string amr);
+    /// <summary>Logs a leg that failed (what the person was told: never a token).</summary>
+    public void LegFailed(string platform, string reason) => LogLegFailed(logger, platform, reason);
+
+    [LoggerMessage(EventId = LogEvents.IdentitySignedIn, Level = LogLevel.Information, Message = "Person {PersonId} signed in with {Platform} (session {SessionId}, amr {Amr}).")]
+    private static partial void LogSignedIn(ILogger logger, string personId, string platform, string sessionId, string amr);
+
+    [LoggerMessage(EventId = LogEvents.IdentitySignInUnknownPerson, Level = LogLevel.Information, Message = "Sign-in with {Platform} refused: the account is no person of the directory.")]
+    private static partial void LogUnknown(ILogger logger, string platform);
 
     [LoggerMessage(EventId = LogEvents.IdentitySignInRefused, Level = LogLevel.Information, Message = "Sign-in of person {PersonId} refused: {Reason}.")]
     internal static partial void LogRefused(ILogger logger, string personId, string reason);
 
-    [LoggerMessage(EventId = LogEvents.IdentityFeishuLegFailed, Level = LogLevel.Warning, Message = "The Feishu leg of a sign-in failed: {Reason}")]
-    public static partial void LogLegFailed(ILogger logger, string reason);
+    [LoggerMessage(EventId = LogEvents.IdentitySignInLegFailed, Level = LogLevel.Warning, Message = "The {Platform} leg of a sign-in failed: {Reason}")]
+    public static partial void LogLegFailed(ILogger logger, string platform, string reason);
 }

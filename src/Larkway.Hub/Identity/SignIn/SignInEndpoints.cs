@@ -1,8 +1,7 @@
-using System.Security.Claims;
-using Larkway.Feishu.AspNetCore.Authentication;
 using Larkway.Hub.Directory;
 using Larkway.Hub.Identity.Clients;
 using Larkway.Hub.Identity.Provider;
+using Larkway.Hub.Platform.Units;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -14,30 +13,28 @@ using Microsoft.Extensions.Options;
 namespace Larkway.Hub.Identity.SignIn;
 
 /// <summary>
-/// The broker's sign-in page and its Feishu leg: <c>/oidc/sign-in</c> (Sign in with Feishu, QR login),
-/// <c>/oidc/feishu/start</c> (a challenge of the <c>AddFeishu</c> handler, which keeps state, correlation and PKCE and
-/// answers at <c>/oidc/feishu/callback</c>), then <c>/oidc/feishu/done</c> (who Feishu said it was, to
-/// <see cref="BrokerSignIn"/>) or <c>/oidc/feishu/denied</c>. No consent page: the apps are the company's own,
-/// registered by its administrators.
+/// The broker's sign-in page and its platforms' legs (<see cref="ISignInLeg"/>): <c>/oidc/sign-in</c> (a button per
+/// platform the Hub can sign in with, and QR login where offered), <c>/oidc/{platform}/start</c> (off to the platform),
+/// then <c>/oidc/{platform}/done</c> (who the platform said it was, to <see cref="BrokerSignIn"/>) or
+/// <c>/oidc/{platform}/denied</c>. No consent page: the apps are the company's own, registered by its administrators.
 /// </summary>
 internal static class SignInEndpoints
 {
-    /// <summary>Where a console administrator starts signing in with Feishu.</summary>
+    /// <summary>Where a console administrator starts signing in.</summary>
     public const string ConsoleStartPath = IdentitySite.Path + "/console";
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(IdentitySite.SignInPath, SignInPageAsync).AllowAnonymous().WithName("BrokerSignIn");
         endpoints.MapGet(ConsoleStartPath, ConsoleStart).AllowAnonymous().WithName("BrokerConsoleSignIn");
-        endpoints.MapGet(IdentitySite.FeishuStartPath, StartAsync).AllowAnonymous().WithName("BrokerFeishuStart");
-        endpoints.MapGet(IdentitySite.FeishuDonePath, DoneAsync).AllowAnonymous().WithName("BrokerFeishuDone");
-        endpoints.MapGet(IdentitySite.FeishuDeniedPath, DeniedAsync).AllowAnonymous().WithName("BrokerFeishuDenied");
-        endpoints.MapGet(IdentitySite.QrScriptPath, () => Script("qr-login.js")).AllowAnonymous().WithName("BrokerQrScript");
+        endpoints.MapGet(IdentitySite.LegPath("{platform}", "start"), StartAsync).AllowAnonymous().WithName("BrokerLegStart");
+        endpoints.MapGet(IdentitySite.LegPath("{platform}", "done"), DoneAsync).AllowAnonymous().WithName("BrokerLegDone");
+        endpoints.MapGet(IdentitySite.LegPath("{platform}", "denied"), Denied).AllowAnonymous().WithName("BrokerLegDenied");
         endpoints.MapGet(IdentitySite.FormPostScriptPath, () => Script("form-post.js")).AllowAnonymous().WithName("BrokerFormPostScript");
     }
 
     private static async Task<IResult> SignInPageAsync(
-        [FromQuery] string? r, [FromServices] SignInState state, [FromServices] ClientStore clients, [FromServices] IFeishuSignIn feishu, CancellationToken cancellationToken)
+        [FromQuery] string? r, [FromServices] SignInState state, [FromServices] ClientStore clients, [FromServices] PlatformPieces<ISignInLeg> legs, CancellationToken cancellationToken)
     {
         if (state.ReadContinuation(r) is not { } continuation)
         {
@@ -57,19 +54,31 @@ internal static class SignInEndpoints
             appName = client.Name;
         }
 
-        var start = QueryHelpers.AddQueryString(IdentitySite.FeishuStartPath, "r", r!);
-        try
+        var buttons = new List<SignInButton>();
+        foreach (var (platform, leg) in legs.All)
         {
-            var qr = await feishu.QrLoginKindAsync(cancellationToken).ConfigureAwait(false);
-            return SignInPages.SignIn(appName, start, qr == QrLoginKind.None ? null : QueryHelpers.AddQueryString(start, "via", "qr"));
+            try
+            {
+                if (await leg.OfferAsync(cancellationToken).ConfigureAwait(false) is not { } offer)
+                {
+                    continue;
+                }
+
+                var start = QueryHelpers.AddQueryString(IdentitySite.LegPath(platform.Name, "start"), "r", r!);
+                buttons.Add(new SignInButton(platform.Name, leg.DisplayName, start, offer.QrLogin ? QueryHelpers.AddQueryString(start, "via", "qr") : null));
+            }
+            catch (Apps.HubAppNotFoundException ex)
+            {
+                return NotSetUp(ex);
+            }
         }
-        catch (Apps.HubAppNotFoundException ex)
-        {
-            return NotSetUp(ex);
-        }
+
+        return buttons.Count == 0
+            ? SignInPages.Error("Sign-in is not set up", "This Hub has no app to sign people in with: add a Feishu, DingTalk or WeCom app (Larkway:Identity:SignInApps names which).", StatusCodes.Status503ServiceUnavailable)
+            : SignInPages.SignIn(appName, buttons);
     }
 
-    /// <summary>The console's "Sign in with Feishu": the same sign-in, then the console.</summary>
+    /// <summary>The console's "Sign in": the same sign-in, then the console.</summary>
     private static IResult ConsoleStart(HttpContext http, [FromQuery] string? returnUrl, [FromServices] SignInState state)
     {
         // The console is optional to the broker (IConsoleSignIn): a host without one has no console to sign in to.
@@ -82,95 +91,94 @@ internal static class SignInEndpoints
         return TypedResults.Redirect(QueryHelpers.AddQueryString(IdentitySite.SignInPath, "r", state.Protect(new SignInContinuation(SignInContinuation.ConsoleKind, null, target))));
     }
 
-    /// <summary>Off to Feishu through the handler: its authorize page, or its QR login (the SDK's page on real Feishu).</summary>
-    private static async Task<IResult> StartAsync([FromQuery] string? r, [FromQuery] string? via, [FromServices] SignInState state, [FromServices] IFeishuSignIn feishu, CancellationToken cancellationToken)
+    /// <summary>Off to the platform through its leg.</summary>
+    private static async Task<IResult> StartAsync(
+        HttpContext http, string platform, [FromQuery] string? r, [FromQuery] string? via, [FromServices] SignInState state, [FromServices] PlatformPieces<ISignInLeg> legs,
+        [FromServices] IOptions<IdentityOptions> options, CancellationToken cancellationToken)
     {
+        if (legs.Find(platform) is not { } leg)
+        {
+            return NoLeg();
+        }
+
         if (state.ReadContinuation(r) is null)
         {
             return Expired();
         }
 
-        // The sealed continuation rides in the return address: /done reads it, and so does /denied (the handler's ReturnUrl).
-        var properties = new FeishuChallengeProperties { RedirectUri = QueryHelpers.AddQueryString(IdentitySite.FeishuDonePath, "r", r!) };
-        if (via == "qr")
+        var done = IdentitySite.LegPath(platform, "done");
+        try
         {
-            try
-            {
-                var kind = await feishu.QrLoginKindAsync(cancellationToken).ConfigureAwait(false);
-                if (kind == QrLoginKind.None)
-                {
-                    return SignInPages.Error("QR login unavailable", "This Hub's Feishu offers no QR login; use Sign in with Feishu.");
-                }
-
-                properties.QrLogin = true;
-                properties.Items[IdentitySite.QrItem] = kind == QrLoginKind.Sdk ? "sdk" : "page";
-            }
-            catch (Apps.HubAppNotFoundException ex)
-            {
-                return NotSetUp(ex);
-            }
+            return await leg.StartAsync(http, new SignInLegStart(r!, done, new Uri(IdentitySite.IssuerOf(http, options.Value) + done), IdentitySite.LegPath(platform, "denied"), via == "qr"),
+                cancellationToken).ConfigureAwait(false);
         }
-
-        return TypedResults.Challenge(properties, [IdentitySite.FeishuScheme]);
+        catch (Apps.HubAppNotFoundException ex)
+        {
+            return NotSetUp(ex);
+        }
     }
 
-    /// <summary>Back from Feishu: the handler has checked state and correlation and read the person.</summary>
-    private static async Task<IResult> DoneAsync(HttpContext http, [FromQuery] string? r, [FromServices] SignInState state, [FromServices] BrokerSignIn broker, [FromServices] IOptions<IdentityOptions> options, CancellationToken cancellationToken)
+    /// <summary>Back from the platform: the leg checks what came back and says who signed in.</summary>
+    private static async Task<IResult> DoneAsync(
+        HttpContext http, string platform, [FromServices] SignInState state, [FromServices] BrokerSignIn broker, [FromServices] PlatformPieces<ISignInLeg> legs,
+        [FromServices] IOptions<IdentityOptions> options, CancellationToken cancellationToken)
     {
-        var result = await http.AuthenticateAsync(IdentitySite.FeishuResultScheme).ConfigureAwait(false);
-        await http.SignOutAsync(IdentitySite.FeishuResultScheme).ConfigureAwait(false);
-        if (result is not { Succeeded: true, Principal: { } principal, Properties: { } properties }
-            || state.ReadContinuation(r) is not { } continuation)
+        if (legs.Find(platform) is not { } leg)
         {
-            return SignInPages.Error("Sign-in expired", "This sign-in was started too long ago or in another browser. Go back to the app and sign in again.");
+            return NoLeg();
         }
 
-        var seen = Seen(principal, options.Value.FeishuAppName);
-        if (seen is null)
+        var result = await leg.CompleteAsync(http, cancellationToken).ConfigureAwait(false);
+        var continuation = state.ReadContinuation(result.Continuation);
+        if (result.Denied)
         {
-            return SignInPages.Error("Sign-in refused", "Feishu did not say who signed in (no open_id or tenant). Try again.", StatusCodes.Status502BadGateway);
+            return DeniedAnswer(http, continuation, leg.DisplayName, options.Value);
         }
 
-        return await broker.CompleteAsync(http, seen, properties.Items.ContainsKey(IdentitySite.QrItem), continuation, cancellationToken).ConfigureAwait(false);
+        if (result.Problem is { } problem)
+        {
+            broker.LegFailed(leg.DisplayName, problem);
+            return SignInPages.Error(result.Title, problem, result.Status);
+        }
+
+        if (result.Seen is not { } seen || continuation is null)
+        {
+            return SignInPages.Error("Sign-in expired", SignInPages.ExpiredSignIn);
+        }
+
+        return await broker.CompleteAsync(http, platform, leg.DisplayName, seen, result.Qr, continuation, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The person clicked Deny at Feishu: the app hears access_denied (its redirect URI was checked on arrival).</summary>
-    private static IResult DeniedAsync(HttpContext http, [FromQuery] string? returnUrl, [FromServices] SignInState state, [FromServices] IOptions<IdentityOptions> options)
+    /// <summary>The person clicked Deny at the platform (a leg whose handler sends it here with the continuation in its ReturnUrl).</summary>
+    private static IResult Denied(HttpContext http, string platform, [FromQuery] string? returnUrl, [FromServices] SignInState state, [FromServices] PlatformPieces<ISignInLeg> legs,
+        [FromServices] IOptions<IdentityOptions> options)
     {
-        // The handler sends here with the challenge's RedirectUri as ReturnUrl, which carries the continuation.
+        if (legs.Find(platform) is not { } leg)
+        {
+            return NoLeg();
+        }
+
         // Any text may arrive here ("http://[" is no URL): what cannot be read names no sign-in.
         var r = returnUrl is not null && Uri.TryCreate(new Uri("http://x"), returnUrl, out var parsed)
             ? QueryHelpers.ParseQuery(parsed.Query).GetValueOrDefault("r").ToString()
             : null;
-        if (state.ReadContinuation(r) is { Kind: SignInContinuation.AuthorizeKind, Parameters: { } p } && p.GetValueOrDefault("redirect_uri") is { } redirect)
-        {
-            return SignInPages.Answer(AuthorizeService.ErrorAnswer(redirect, IdentitySite.IssuerOf(http, options.Value), OidcError.AccessDenied,
-                "The person did not allow the sign-in at Feishu.", p.GetValueOrDefault("state"), p.GetValueOrDefault("response_mode") == AuthorizeService.FormPostMode));
-        }
-
-        return SignInPages.Error("Sign-in cancelled", "Feishu did not sign you in. Go back to the app and try again.", StatusCodes.Status403Forbidden);
+        return DeniedAnswer(http, state.ReadContinuation(r), leg.DisplayName, options.Value);
     }
 
-    /// <summary>The person as the Feishu handler's claims describe them.</summary>
-    internal static FeishuPersonSeen? Seen(ClaimsPrincipal principal, string app)
+    /// <summary>The app hears access_denied (its redirect URI was checked on arrival); without an app, a page says so.</summary>
+    private static IResult DeniedAnswer(HttpContext http, SignInContinuation? continuation, string platform, IdentityOptions options)
     {
-        string? Claim(string type) => principal.FindFirstValue(type) is { Length: > 0 } value ? value : null;
-        if (Claim(ClaimTypes.NameIdentifier) is not { } openId || Claim(FeishuClaimTypes.TenantKey) is not { } tenant)
+        if (continuation is { Kind: SignInContinuation.AuthorizeKind, Parameters: { } p } && p.GetValueOrDefault("redirect_uri") is { } redirect)
         {
-            return null;
+            return SignInPages.Answer(AuthorizeService.ErrorAnswer(redirect, IdentitySite.IssuerOf(http, options), OidcError.AccessDenied,
+                $"The person did not allow the sign-in at {platform}.", p.GetValueOrDefault("state"), p.GetValueOrDefault("response_mode") == AuthorizeService.FormPostMode));
         }
 
-        return new FeishuPersonSeen(app, tenant, openId, Claim(FeishuClaimTypes.UnionId), Claim(FeishuClaimTypes.UserId), Claim(ClaimTypes.Name) ?? "")
-        {
-            EnName = Claim(FeishuClaimTypes.EnName),
-            Email = Claim(ClaimTypes.Email),
-            EnterpriseEmail = Claim(FeishuClaimTypes.EnterpriseEmail),
-            EmployeeNo = Claim(FeishuClaimTypes.EmployeeNo),
-            AvatarUrl = Claim(FeishuClaimTypes.AvatarUrl),
-        };
+        return SignInPages.Error("Sign-in cancelled", $"{platform} did not sign you in. Go back to the app and try again.", StatusCodes.Status403Forbidden);
     }
 
-    private static IResult Script(string name)
+    /// <summary>An embedded script of the broker's pages.</summary>
+    internal static IResult Script(string name)
     {
         var stream = typeof(SignInEndpoints).Assembly.GetManifestResourceStream("Larkway.Hub." + name)
             ?? throw new InvalidOperationException($"The embedded resource Larkway.Hub.{name} is missing.");
@@ -178,7 +186,9 @@ internal static class SignInEndpoints
     }
 
     private static IResult NotSetUp(Apps.HubAppNotFoundException ex) =>
-        SignInPages.Error("Sign-in is not set up", ex.Message + " (Larkway:Identity:FeishuApp names the app the Hub signs people in with.)", StatusCodes.Status503ServiceUnavailable);
+        SignInPages.Error("Sign-in is not set up", ex.Message + " (Larkway:Identity:SignInApps names the app the Hub signs people in with on each platform.)", StatusCodes.Status503ServiceUnavailable);
+
+    private static IResult NoLeg() => SignInPages.Error("No such sign-in", "This Hub signs no one in with that platform. Go back to the app and sign in again.", StatusCodes.Status404NotFound);
 
     private static IResult Expired() =>
         SignInPages.Error("Sign-in expired", "This sign-in link has expired or was changed. Go back to the app and sign in again.");

@@ -11,39 +11,38 @@ namespace Larkway.Hub.Identity.SignIn;
 /// </summary>
 internal static class SignInPages
 {
-    private const string BasePolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
+    /// <summary>The policy every broker page starts from.</summary>
+    public const string BasePolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
 
-    /// <summary>The sign-in page: "Sign in with Feishu" and, where Feishu offers it, QR login.</summary>
-    public static IResult SignIn(string appName, string feishuHref, string? qrHref)
+    /// <summary>What a person is told when the platform's answer belongs to no sign-in this browser started in time.</summary>
+    public const string ExpiredSignIn = "This sign-in was started too long ago or in another browser. Go back to the app and sign in again.";
+
+    /// <summary>
+    /// The sign-in page: a button per platform (<c>id="{platform}-sign-in"</c>, the first the primary one) and, where the
+    /// platform offers it, QR login (<c>id="{platform}-qr"</c>).
+    /// </summary>
+    public static IResult SignIn(string appName, IReadOnlyList<SignInButton> buttons)
     {
+        ArgumentNullException.ThrowIfNull(buttons);
+        var account = buttons.Count == 1 ? $"your {buttons[0].DisplayName} account" : "your work account";
         var body = new StringBuilder()
             .Append("<section class=\"signin\" data-page=\"broker-sign-in\">")
             .Append("<h1>Sign in</h1>")
-            .Append("<p class=\"muted\">to <strong>").Append(E(appName)).Append("</strong> with your Feishu account.</p>")
-            .Append("<p><a class=\"button primary\" id=\"feishu-sign-in\" href=\"").Append(E(feishuHref)).Append("\">Sign in with Feishu</a></p>");
-        if (qrHref is not null)
+            .Append("<p class=\"muted\">to <strong>").Append(E(appName)).Append("</strong> with ").Append(E(account)).Append(".</p>");
+        for (var i = 0; i < buttons.Count; i++)
         {
-            body.Append("<p><a class=\"button\" id=\"feishu-qr\" href=\"").Append(E(qrHref)).Append("\">Scan a QR code with the Feishu app</a></p>");
+            var button = buttons[i];
+            body.Append("<p><a class=\"button").Append(i == 0 ? " primary" : "").Append("\" id=\"").Append(E(button.Platform)).Append("-sign-in\" href=\"")
+                .Append(E(button.Href)).Append("\">Sign in with ").Append(E(button.DisplayName)).Append("</a></p>");
+            if (button.QrHref is { } qr)
+            {
+                body.Append("<p><a class=\"button\" id=\"").Append(E(button.Platform)).Append("-qr\" href=\"").Append(E(qr)).Append("\">Scan a QR code with the ")
+                    .Append(E(button.DisplayName)).Append(" app</a></p>");
+            }
         }
 
-        body.Append("<p class=\"muted\">No other app sees your Feishu password; the app gets your name and work email.</p></section>");
+        body.Append("<p class=\"muted\">No other app sees your password; the app gets your name and work email.</p></section>");
         return Page("Sign in", body.ToString(), BasePolicy + "; script-src 'none'; form-action 'self'", StatusCodes.Status200OK);
-    }
-
-    /// <summary>
-    /// Feishu's QR login with its QR SDK (real Feishu): the SDK draws the code; <paramref name="gotoUrl"/> is the QR page's
-    /// URL the Feishu handler made (its state inside). The only page whose CSP allows the SDK's host and Feishu's frame.
-    /// </summary>
-    public static IResult QrSdk(string gotoUrl)
-    {
-        var body = new StringBuilder()
-            .Append("<section class=\"signin\" data-page=\"broker-qr\"><h1>Scan with Feishu</h1>")
-            .Append("<p class=\"muted\">Open the Feishu app on your phone and scan this code.</p>")
-            .Append("<div id=\"feishu-qr\" data-goto=\"").Append(E(gotoUrl)).Append("\"></div>")
-            .Append("<script src=\"").Append(E(FeishuClientSignIn.QrSdkScript)).Append("\"></script>")
-            .Append("<script src=\"").Append(IdentitySite.QrScriptPath).Append("\"></script></section>");
-        var policy = $"{BasePolicy}; script-src 'self' {FeishuClientSignIn.QrSdkOrigin}; frame-src {FeishuClientSignIn.PassportOrigin}; form-action 'none'";
-        return Page("Scan with Feishu", body.ToString(), policy, StatusCodes.Status200OK);
     }
 
     /// <summary>
@@ -82,7 +81,7 @@ internal static class SignInPages
             BasePolicy + "; form-action 'none'", status);
 
     /// <summary>
-    /// A person Feishu signed in who holds no console grant: the way back (the password sign-in) and how a grant is made,
+    /// A person signed in who holds no console grant: the way back (the password sign-in) and how a grant is made,
     /// in the sandbox with where the password of <c>admin</c> is (<paramref name="sandboxSecretsFile"/>), since there the
     /// Emulator's users are the only Feishu accounts and none is an administrator until granted.
     /// </summary>
@@ -91,7 +90,7 @@ internal static class SignInPages
         var body = new StringBuilder()
             .Append("<section class=\"signin\" data-page=\"broker-not-admin\"><h1>Not an administrator</h1>")
             .Append("<p class=\"error\" role=\"alert\">").Append(E(personName)).Append(" is not an administrator of this Hub's console.</p>")
-            .Append("<p>An administrator grants it on the console's <strong>Administrators</strong> page, to this person or their department; then sign in with Feishu again.</p>");
+            .Append("<p>An administrator grants it on the console's <strong>Administrators</strong> page, to this person or their department; then sign in again.</p>");
         if (sandboxSecretsFile is not null)
         {
             body.Append("<p id=\"sandbox-admin-hint\">In the sandbox, sign in as <code>admin</code> with the console password (shown at the first start on a terminal, otherwise in <code>")
@@ -107,7 +106,7 @@ internal static class SignInPages
     {
         var body = new StringBuilder()
             .Append("<section class=\"signin\" data-page=\"broker-sign-out\"><h1>Sign out</h1>")
-            .Append("<p>Sign out of every app you signed in to with Feishu")
+            .Append("<p>Sign out of every app you signed in to through this Hub")
             .Append(appName is null ? "" : " (the request came from <strong>" + E(appName) + "</strong>)")
             .Append("?</p><form method=\"post\" action=\"").Append(IdentitySite.EndSessionPath).Append("\">");
         foreach (var (name, value) in fields)
@@ -125,12 +124,14 @@ internal static class SignInPages
 
     /// <summary>After a sign-out with nowhere to return to.</summary>
     public static IResult SignedOut() =>
-        Page("Signed out", "<section class=\"signin\" data-page=\"broker-signed-out\"><h1>Signed out</h1><p>You are signed out of every app that signed you in with Feishu through this Hub. You can close this window.</p></section>",
+        Page("Signed out", "<section class=\"signin\" data-page=\"broker-signed-out\"><h1>Signed out</h1><p>You are signed out of every app that signed you in through this Hub. You can close this window.</p></section>",
             BasePolicy + "; form-action 'none'", StatusCodes.Status200OK);
 
-    private static IResult Page(string title, string body, string policy, int status) => new HtmlPage(title, body, policy, status);
+    /// <summary>A broker page with its own policy.</summary>
+    public static IResult Page(string title, string body, string policy, int status) => new HtmlPage(title, body, policy, status);
 
-    private static string E(string value) => WebUtility.HtmlEncode(value);
+    /// <summary>HTML-encodes a value.</summary>
+    public static string E(string value) => WebUtility.HtmlEncode(value);
 
     /// <summary>A 302 that no cache keeps and that sends no Referer (the location carries a code).</summary>
     private sealed class NoStoreRedirect(string location) : IResult
@@ -183,3 +184,10 @@ internal static class SignInPages
         }
     }
 }
+
+/// <summary>A platform's button on the sign-in page.</summary>
+/// <param name="Platform">The platform as its unit is named (the button's id).</param>
+/// <param name="DisplayName">The platform as the button shows it.</param>
+/// <param name="Href">Where the button goes (the leg's start).</param>
+/// <param name="QrHref">The QR login's start, when offered.</param>
+internal sealed record SignInButton(string Platform, string DisplayName, string Href, string? QrHref);

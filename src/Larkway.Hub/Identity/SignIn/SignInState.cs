@@ -30,6 +30,13 @@ internal sealed class SignInState(IDataProtectionProvider provider, TimeProvider
 
     public SignInContinuation? ReadContinuation(string? sealedValue) => Read(sealedValue, IdentityJsonContext.Default.SignInContinuation);
 
+    /// <summary>A leg's browser-bound state (<see cref="SignInCorrelation"/>), sealed for its cookie.</summary>
+    public string Protect(SignInCorrelationData correlation) =>
+        _protector.Protect(JsonSerializer.Serialize(correlation, IdentityJsonContext.Default.SignInCorrelationData), time.GetUtcNow() + Lifetime);
+
+    /// <summary>The leg's state a cookie holds, or null when it is missing, changed or expired.</summary>
+    public SignInCorrelationData? ReadCorrelation(string? sealedValue) => Read(sealedValue, IdentityJsonContext.Default.SignInCorrelationData);
+
     /// <summary>The sign-out page's form token: the session it may end, sealed (the session cookie alone never ends a session by a cross-site post).</summary>
     public string ProtectLogout(string sessionId) => _protector.Protect("logout:" + sessionId, time.GetUtcNow() + Lifetime);
 
