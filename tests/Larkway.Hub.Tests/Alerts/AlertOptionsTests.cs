@@ -1,5 +1,6 @@
 using Larkway.Hub.Alerts;
 using Larkway.Hub.DingTalk;
+using Larkway.Hub.Notifications;
 using Larkway.Hub.WeCom.AiBot;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,7 +47,7 @@ public sealed class AlertOptionsTests
         }), Rules);
 
         problems.ShouldContain("Larkway:Alerts:Interval must be from 00:00:01 to 00:10:00 (it is 00:00:00).");
-        problems.ShouldContain("Larkway:Alerts:Recipient: set one of ChatId, Email and OpenId, not 2.");
+        problems.ShouldContain("Larkway:Alerts:Recipient: set one of Person, Type (with Value), ChatId, Email and OpenId, not 2.");
         problems.ShouldContain("Larkway:Alerts:Recipient:ChatId must be a chat id (oc_…), the group chat the bot posts alerts in.");
         problems.ShouldContain("Larkway:Alerts:Recipient:Email 'not-an-address' is not an email address.");
         problems.ShouldContain("Larkway:Alerts:Rules:ApiErrorRate:Threshold must be from 0 to 100 (percent of calls).");
@@ -54,6 +55,23 @@ public sealed class AlertOptionsTests
         problems.ShouldContain("Larkway:Alerts:Rules:QueueAge:Window does not apply: the rule looks at the state now. Leave it out.");
         problems.ShouldContain("Larkway:Alerts:Rules:TokenFailures is not a rule. The rules are: TokenFetchFailures, ApiErrorRate, EventLatency, DeadLetters, QueueAge, LongConnectionDown, DingTalkStreamDown, WeComAiBotDown, DingTalkCallbacksRefused, WeComCallbacksRefused.");
         problems.Count.ShouldBe(8);
+    }
+
+    [Fact]
+    public void A_person_or_a_typed_recipient_is_checked_and_becomes_the_notification_recipient()
+    {
+        var problems = AlertOptionsValidator.Problems(Bind(new()
+        {
+            ["Larkway:Alerts:Recipient:Person"] = "alice@example.com",
+        }), Rules);
+        problems.ShouldBe(["Larkway:Alerts:Recipient:Person must be a directory person's id (per_…; GET /api/v1/directory/people?email=… finds it)."]);
+        AlertOptionsValidator.Problems(Bind(new() { ["Larkway:Alerts:Recipient:Type"] = "dingtalk_userid" }), Rules)
+            .ShouldBe(["Larkway:Alerts:Recipient: Type and Value go together, e.g. Type=dingtalk_userid and Value=the person's userid (with App a DingTalk app)."]);
+
+        var typed = Bind(new() { ["Larkway:Alerts:Recipient:Type"] = "dingtalk_userid", ["Larkway:Alerts:Recipient:Value"] = " alice " });
+        AlertOptionsValidator.Problems(typed, Rules).ShouldBeEmpty();
+        typed.NotificationRecipient().ShouldBe(new NotificationRecipient("dingtalk_userid", "alice"));
+        Bind(new() { ["Larkway:Alerts:Recipient:Person"] = "per_1" }).NotificationRecipient().ShouldBe(new NotificationRecipient("person", "per_1"));
     }
 
     [Fact]
