@@ -33,7 +33,9 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
             id => DirectorySync.ScopeItems(id, addedDepartments, addedUsers, batch), cancellationToken).ConfigureAwait(false);
         if (!started)
         {
-            await store.EnqueueAsync([.. DirectorySync.ScopeItems(run.Id, addedDepartments, addedUsers, batch).Where(i => !i.Key.EndsWith("/finish", StringComparison.Ordinal))], cancellationToken)
+            // A round of their own: what an earlier event of this run read is read again (it may have changed since).
+            var round = Guid.NewGuid().ToString("N")[..12];
+            await store.EnqueueAsync([.. DirectorySync.ScopeItems(run.Id, addedDepartments, addedUsers, batch, round).Where(i => !i.Key.EndsWith("/finish", StringComparison.Ordinal))], cancellationToken)
                 .ConfigureAwait(false);
         }
 

@@ -91,7 +91,9 @@ internal sealed class DingTalkDirectoryEvents : IDirectoryEvents
         }
     }
 
-    private static DirectoryDepartmentShown Removed(string id) => new(new DirectoryDepartment(id) { Deleted = true });
+    // The removal named as the change, so it wins a tie with a read of the same millisecond.
+    private static DirectoryDepartmentShown Removed(string id) =>
+        new(new DirectoryDepartment(id) { Deleted = true, Changed = new HashSet<string>([DirectoryRules.Status], StringComparer.Ordinal) });
 
     /// <summary>The DingTalk event type of a stored event (<c>dingtalk.event.{type}</c>); null for a robot message or card callback.</summary>
     private static string? TypeOf(InboxEventContext? context) =>

@@ -110,11 +110,18 @@ internal static class WeComContactMapping
                 };
                 return new DirectoryDepartmentShown(e.ChangeType == UpdateParty ? department with { Changed = ShownFields(department) } : department);
             case DeleteParty when e.DepartmentId is { } id && id > 0:
-                return new DirectoryDepartmentShown(new DirectoryDepartment(DepartmentId(id)) { Deleted = true });
+                return new DirectoryDepartmentShown(Deleted(DepartmentId(id)));
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// A department deleted, the deletion named as the change: at a tie with an update of the same second (WeCom's
+    /// CreateTime is in whole seconds) the deletion wins, since the update only showed the department as it still was.
+    /// </summary>
+    public static DirectoryDepartment Deleted(string id) =>
+        new(id) { Deleted = true, Changed = new HashSet<string>([DirectoryRules.Status], StringComparer.Ordinal) };
 
     private static DirectoryUser UserOf(string userId, WeComChangeContactEvent e) => new(userId)
     {
