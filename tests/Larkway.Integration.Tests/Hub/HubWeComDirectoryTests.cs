@@ -18,18 +18,20 @@ public sealed class HubWeComDirectoryTests
 {
     private const string AppName = "wc-dir";
 
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Larkway:Directory:App"] = AppName,
+        ["Larkway:Directory:ReconcileEnabled"] = "false",
+        ["Larkway:Directory:PollInterval"] = "00:00:00.200",
+    };
+
     [Fact]
     public async Task A_sync_reads_the_WeCom_corps_departments_and_people_and_a_member_who_left_ends_resigned()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
         using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
         (await control.PostAsJsonAsync("/_emulator/wecom/contact/generate", new { users = 200, departments = 30 })).EnsureSuccessStatusCode();
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>
-        {
-            ["Larkway:Directory:App"] = AppName,
-            ["Larkway:Directory:ReconcileEnabled"] = "false",
-            ["Larkway:Directory:PollInterval"] = "00:00:00.200",
-        });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
         using var admin = Client(hub, HubSandbox.AdminKey);
         await AddAppAsync(admin, emulator);
 
@@ -66,12 +68,7 @@ public sealed class HubWeComDirectoryTests
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
         using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>
-        {
-            ["Larkway:Directory:App"] = AppName,
-            ["Larkway:Directory:ReconcileEnabled"] = "false",
-            ["Larkway:Directory:PollInterval"] = "00:00:00.200",
-        });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
         using var admin = Client(hub, HubSandbox.AdminKey);
         await AddAppAsync(admin, emulator);
         using (var saved = await control.PostAsJsonAsync("/_emulator/wecom/callback", new { url = new Uri(hub.Host.BaseUrl, $"/wecom/apps/{AppName}/callback").AbsoluteUri }))
