@@ -106,6 +106,7 @@ internal static class DingTalkEmulator
         });
         services.AddSingleton(_ => new CallbackSender(options));
         services.AddSingleton<InboundRobotMessages>();
+        services.AddSingleton<Control.DingTalkContactControl.Sender>();
         services.AddSingleton<ChatTimeline>();
         services.AddSingleton(sp => new CardClicks(sp.GetRequiredService<DingTalkStreamHub>(), sp.GetRequiredService<CardStore>(), options, options.TimeProvider));
         services.AddSingleton<DingTalkPersistence>();
@@ -131,6 +132,7 @@ internal static class DingTalkEmulator
         app.MapDingTalkCards();
         app.MapDingTalkControlEndpoints();
         app.MapDingTalkCallbackControl();
+        app.MapDingTalkContactControl();
         app.MapDingTalkPages();
         app.MapDingTalkChatPages();
     }

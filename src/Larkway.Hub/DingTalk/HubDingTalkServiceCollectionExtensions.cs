@@ -114,7 +114,8 @@ public static class HubDingTalkServiceCollectionExtensions
             .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, DingTalkSandbox>()
 
             // The directory reads a DingTalk directory app's contacts: departments walked level by level, members by cursor.
-            .Supply<Larkway.Hub.Directory.IDirectorySource, Larkway.Hub.DingTalk.Directory.DingTalkDirectorySource>();
+            .Supply<Larkway.Hub.Directory.IDirectorySource, Larkway.Hub.DingTalk.Directory.DingTalkDirectorySource>()
+            .Supply<Larkway.Hub.Directory.IDirectoryEvents, Larkway.Hub.DingTalk.Directory.DingTalkDirectoryEvents>();
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.

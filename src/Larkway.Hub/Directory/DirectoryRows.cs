@@ -196,7 +196,7 @@ public sealed class DirectorySyncRunRow
     /// <summary>Full, reconciliation or scope.</summary>
     public DirectorySyncKind Kind { get; set; }
 
-    /// <summary>Who started it: <c>api</c>, <c>console</c>, <c>schedule</c>, <c>scope_event</c>.</summary>
+    /// <summary>Who started it: <c>api</c>, <c>console</c>, <c>schedule</c>, <c>scope_event</c>, <c>contact_event</c>.</summary>
     public string Trigger { get; set; } = "";
 
     /// <summary>Running, completed or incomplete.</summary>

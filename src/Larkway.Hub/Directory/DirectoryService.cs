@@ -21,18 +21,21 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
     /// <summary>
     /// A partial resync of what a contact scope change added (departments with everything below them, and users), and a
     /// problem recorded for what it removed. Added to the run going on, if any: its pages then cover them too.
+    /// <paramref name="trigger"/> names what started it (<c>scope_event</c>, or <c>contact_event</c> for an event naming whom to read again).
     /// </summary>
     public async Task<DirectorySyncRunRow> StartScopeSyncAsync(
         IReadOnlyList<string> addedDepartments, IReadOnlyList<string> addedUsers, IReadOnlyList<string> removedDepartments, IReadOnlyList<string> removedUsers,
-        CancellationToken cancellationToken)
+        string trigger, CancellationToken cancellationToken)
     {
         var tenantKey = await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
         var batch = (await sources.ForAsync(App, cancellationToken).ConfigureAwait(false)).PeoplePerBatch;
-        var (run, started) = await store.StartRunAsync(App, tenantKey, DirectorySyncKind.Scope, "scope_event",
+        var (run, started) = await store.StartRunAsync(App, tenantKey, DirectorySyncKind.Scope, trigger,
             id => DirectorySync.ScopeItems(id, addedDepartments, addedUsers, batch), cancellationToken).ConfigureAwait(false);
         if (!started)
         {
-            await store.EnqueueAsync([.. DirectorySync.ScopeItems(run.Id, addedDepartments, addedUsers, batch).Where(i => !i.Key.EndsWith("/finish", StringComparison.Ordinal))], cancellationToken)
+            // A round of their own: what an earlier event of this run read is read again (it may have changed since).
+            var round = Guid.NewGuid().ToString("N")[..12];
+            await store.EnqueueAsync([.. DirectorySync.ScopeItems(run.Id, addedDepartments, addedUsers, batch, round).Where(i => !i.Key.EndsWith("/finish", StringComparison.Ordinal))], cancellationToken)
                 .ConfigureAwait(false);
         }
 

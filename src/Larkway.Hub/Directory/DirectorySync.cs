@@ -53,8 +53,12 @@ internal sealed partial class DirectorySync(
         [Item(runId, new SyncPage("children", "0")), Item(runId, new SyncPage("finish"))];
 
     /// <summary>The items of a partial run over departments and users a scope change added, <paramref name="batch"/> users a page.</summary>
-    public static IReadOnlyList<WorkItemRow> ScopeItems(string runId, IReadOnlyList<string> departments, IReadOnlyList<string> users, int batch) =>
-        [.. departments.Select(d => Item(runId, new SyncPage("tree", d))), .. Batches(runId, users, batch), Item(runId, new SyncPage("finish"))];
+    /// <remarks>
+    /// <paramref name="round"/> (for reads added to a run going on) makes their keys the run's new ones: the same department
+    /// or user named again — a contact event after the one that started the run — is read again, not taken for the page done.
+    /// </remarks>
+    public static IReadOnlyList<WorkItemRow> ScopeItems(string runId, IReadOnlyList<string> departments, IReadOnlyList<string> users, int batch, string? round = null) =>
+        [.. departments.Select(d => Item(runId, new SyncPage("tree", d), round)), .. Batches(runId, users, batch, round), Item(runId, new SyncPage("finish"))];
 
     /// <inheritdoc />
     public async Task<WorkOutcome<WorkItemRow>> HandleAsync(WorkItemRow item, CancellationToken cancellationToken)
@@ -294,17 +298,17 @@ internal sealed partial class DirectorySync(
         }
     }
 
-    private static IEnumerable<WorkItemRow> Batches(string runId, IReadOnlyList<string> users, int batch) =>
-        users.Chunk(batch).Select((chunk, i) => Item(runId, new SyncPage("batch", Page: i, Users: chunk)));
+    private static IEnumerable<WorkItemRow> Batches(string runId, IReadOnlyList<string> users, int batch, string? round = null) =>
+        users.Chunk(batch).Select((chunk, i) => Item(runId, new SyncPage("batch", Page: i, Users: chunk), round));
 
-    internal static WorkItemRow Item(string runId, SyncPage page)
+    internal static WorkItemRow Item(string runId, SyncPage page, string? round = null)
     {
         var key = page.Step switch
         {
             "finish" or "scope" => $"{runId}/{page.Step}",
             "batch" => $"{runId}/batch/{page.Page}",
             _ => $"{runId}/{page.Step}/{page.Department}/{page.Page}",
-        };
+        } + (round is null ? "" : "/" + round);
         return WorkItemRow.Create(QueueName, key, DateTimeOffset.MinValue, JsonSerializer.Serialize(page, SyncPageJsonContext.Default.SyncPage));
     }
 

@@ -4,7 +4,7 @@ namespace Larkway.Hub.Directory;
 
 /// <summary>
 /// A platform's contact events as the directory reads them, supplied by that platform's room as a piece of its unit
-/// (<c>.Supply&lt;IDirectoryEvents, …&gt;()</c>; optional, Feishu's today). <see cref="DirectoryEventObserver"/> asks the
+/// (<c>.Supply&lt;IDirectoryEvents, …&gt;()</c>; optional: Feishu's, DingTalk's and WeCom's). <see cref="DirectoryEventObserver"/> asks the
 /// piece of the event's platform and applies the neutral <see cref="DirectoryChange"/> it reads.
 /// </summary>
 internal interface IDirectoryEvents
@@ -39,3 +39,12 @@ internal sealed record DirectoryDepartmentShown(DirectoryDepartment Department) 
 /// <summary>The app's contact scope changed: what it added (to read again) and removed.</summary>
 internal sealed record DirectoryScopeChanged(
     IReadOnlyList<string> AddedDepartments, IReadOnlyList<string> AddedUsers, IReadOnlyList<string> RemovedDepartments, IReadOnlyList<string> RemovedUsers) : DirectoryChange;
+
+/// <summary>
+/// Users and departments an event names without showing them (DingTalk's contact events carry only ids): read again from
+/// the platform — departments with everything below them, users by id — as a partial resync.
+/// </summary>
+internal sealed record DirectoryToRead(IReadOnlyList<string> Departments, IReadOnlyList<string> Users) : DirectoryChange;
+
+/// <summary>Several changes one event makes (an event naming several users or departments), applied in turn.</summary>
+internal sealed record DirectoryChanges(IReadOnlyList<DirectoryChange> Changes) : DirectoryChange;

@@ -121,6 +121,11 @@ internal sealed class DirectoryReadRefusedException : Exception
 /// </summary>
 internal sealed class DirectorySources(Platform.Units.PlatformPieces<IDirectorySource> pieces, Apps.HubAppRegistry apps)
 {
+    /// <summary>The platform (as its unit is named) of the app named <paramref name="app"/>; null when it is not an app of this Hub.</summary>
+    public async ValueTask<string?> PlatformOfAsync(string app, CancellationToken cancellationToken) =>
+        Apps.HubAppRegistry.IsDefault(app) ? Apps.HubAppPlatform.Of(null)
+        : await apps.FindAsync(app, cancellationToken).ConfigureAwait(false) is { } stored ? Apps.HubAppPlatform.Of(stored.Platform) : null;
+
     /// <summary>The source of the platform the app named <paramref name="app"/> is on.</summary>
     /// <exception cref="InvalidOperationException">The app is unknown, or its platform supplies no source; the message says which.</exception>
     public async ValueTask<IDirectorySource> ForAsync(string app, CancellationToken cancellationToken)

@@ -84,8 +84,9 @@ public static class HubWeComServiceCollectionExtensions
             .Supply<IAssistantAttachmentSource, WeComAttachmentSource>()
             .Supply<IPlatformAccounts, WeComPlatformAccounts>()
 
-            // The directory reads a WeCom corp's departments and members when its app (Larkway:Directory:App) is a WeCom app.
+            // The directory reads a WeCom corp's departments and members when its app (Larkway:Directory:App) is a WeCom app, and its change_contact callbacks.
             .Supply<Larkway.Hub.Directory.IDirectorySource, Larkway.Hub.WeCom.Directory.WeComDirectorySource>()
+            .Supply<Larkway.Hub.Directory.IDirectoryEvents, Larkway.Hub.WeCom.Directory.WeComDirectoryEvents>()
 
             // Notifications routed to a person reach them on WeCom by their linked account, email or mobile.
             .Supply<Larkway.Hub.Notifications.Routing.IPersonAddressing, WeComPersonAddressing>()

@@ -61,6 +61,45 @@ internal static class WeComCallbackJson
         }
     }
 
+    /// <summary>
+    /// A stored callback as WeCom's plaintext XML again (the inverse of <see cref="From"/>: each property an element, an
+    /// object its children, an array the element repeated), so WeCom's library can read it as its typed message.
+    /// </summary>
+    public static string ToXml(JsonElement root)
+    {
+        var document = new XmlDocument();
+        var xml = document.CreateElement("xml");
+        document.AppendChild(xml);
+        WriteElements(document, xml, root);
+        return xml.OuterXml;
+    }
+
+    private static void WriteElements(XmlDocument document, XmlElement parent, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in value.EnumerateObject())
+        {
+            foreach (var item in property.Value.ValueKind == JsonValueKind.Array ? [.. property.Value.EnumerateArray()] : new[] { property.Value })
+            {
+                var element = document.CreateElement(XmlConvert.EncodeLocalName(property.Name));
+                if (item.ValueKind == JsonValueKind.Object)
+                {
+                    WriteElements(document, element, item);
+                }
+                else
+                {
+                    element.InnerText = item.ValueKind == JsonValueKind.String ? item.GetString() ?? "" : item.GetRawText();
+                }
+
+                parent.AppendChild(element);
+            }
+        }
+    }
+
     /// <summary>A string field of a stored callback, or null.</summary>
     public static string? Str(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

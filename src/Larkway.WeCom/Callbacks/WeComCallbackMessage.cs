@@ -111,6 +111,22 @@ public abstract record WeComCallbackMessage
                 UserId = fields.Str("UserID"),
                 NewUserId = fields.Str("NewUserID"),
                 DepartmentId = fields.Long("Id"),
+                Name = fields.Str("Name"),
+                Departments = fields.List("Department", s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (long?)null),
+                MainDepartment = fields.Long("MainDepartment"),
+                IsLeaderInDept = fields.List("IsLeaderInDept", s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
+                DirectLeader = fields.Strings("DirectLeader"),
+                Position = fields.Str("Position"),
+                Mobile = fields.Str("Mobile"),
+                Gender = (int?)fields.Long("Gender"),
+                Email = fields.Str("Email"),
+                BizMail = fields.Str("BizMail"),
+                Status = (int?)fields.Long("Status"),
+                Avatar = fields.Str("Avatar"),
+                Alias = fields.Str("Alias"),
+                Telephone = fields.Str("Telephone"),
+                ParentId = fields.Long("ParentId"),
+                Order = fields.Long("Order"),
             },
             _ => new WeComUnknownEvent(),
         };
@@ -168,6 +184,14 @@ public abstract record WeComCallbackMessage
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                 : throw new WeComCallbackException(WeComCallbackError.ParseBody, $"The decrypted callback's <{name}> is not a Unix time in seconds.");
         }
+
+        /// <summary>A comma-separated list ("1,2,3"); null when the field is absent, empty when it is empty.</summary>
+        public IReadOnlyList<T>? List<T>(string name, Func<string, T?> parse) where T : struct =>
+            Str(name) is { } text ? [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(parse).OfType<T>()] : null;
+
+        /// <summary>A comma-separated list of strings; null when the field is absent, empty when it is empty.</summary>
+        public IReadOnlyList<string>? Strings(string name) =>
+            Str(name) is { } text ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
 
         public double? Double(string name) => double.TryParse(Str(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
     }

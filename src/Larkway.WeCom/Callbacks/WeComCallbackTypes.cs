@@ -154,7 +154,13 @@ public sealed record WeComTemplateCardMenuEvent : WeComEvent
     public string? ResponseCode { get; init; }
 }
 
-/// <summary><c>change_contact</c>: a member, department or tag changed (<see cref="ChangeType"/>: create_user, update_user, delete_user, create_party, …).</summary>
+/// <summary>
+/// <c>change_contact</c> (通讯录回调通知): a member, department or tag changed (<see cref="ChangeType"/>: create_user,
+/// update_user, delete_user, create_party, update_party, delete_party, update_tag). A member's or department's fields are
+/// those WeCom sent: an update sends the id and only what changed, and WeCom may leave out fields the app may not read
+/// (callback URLs set since 2022-08-15 get only UserID and Department of a member, Id and ParentId of a department), so
+/// every field is null when absent.
+/// </summary>
 public sealed record WeComChangeContactEvent : WeComEvent
 {
     /// <summary><c>ChangeType</c>.</summary>
@@ -168,6 +174,63 @@ public sealed record WeComChangeContactEvent : WeComEvent
 
     /// <summary>The department's id (<c>Id</c>), for department changes.</summary>
     public long? DepartmentId { get; init; }
+
+    /// <summary><c>Name</c>: the member's or the department's name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary><c>Department</c>: the member's department ids (sent as "1,2,3").</summary>
+    public IReadOnlyList<long>? Departments { get; init; }
+
+    /// <summary><c>MainDepartment</c>: the member's main department.</summary>
+    public long? MainDepartment { get; init; }
+
+    /// <summary><c>IsLeaderInDept</c>: per <see cref="Departments"/>, 1 where the member leads it (sent as "1,0,0").</summary>
+    public IReadOnlyList<int>? IsLeaderInDept { get; init; }
+
+    /// <summary><c>DirectLeader</c>: the member's direct leaders' userids (sent as "lisi,wangwu"); empty for none.</summary>
+    public IReadOnlyList<string>? DirectLeader { get; init; }
+
+    /// <summary><c>Position</c>.</summary>
+    public string? Position { get; init; }
+
+    /// <summary><c>Mobile</c>.</summary>
+    public string? Mobile { get; init; }
+
+    /// <summary><c>Gender</c>: 1 male, 2 female, 0 unset.</summary>
+    public int? Gender { get; init; }
+
+    /// <summary><c>Email</c>.</summary>
+    public string? Email { get; init; }
+
+    /// <summary><c>BizMail</c>: the corp mailbox.</summary>
+    public string? BizMail { get; init; }
+
+    /// <summary><c>Status</c> (激活状态): 1 active, 2 disabled, 4 not activated, 5 left the corp.</summary>
+    public int? Status { get; init; }
+
+    /// <summary><c>Avatar</c>: the avatar's URL.</summary>
+    public string? Avatar { get; init; }
+
+    /// <summary><c>Alias</c>.</summary>
+    public string? Alias { get; init; }
+
+    /// <summary><c>Telephone</c>.</summary>
+    public string? Telephone { get; init; }
+
+    /// <summary><c>ParentId</c>: a department's parent.</summary>
+    public long? ParentId { get; init; }
+
+    /// <summary><c>Order</c>: a department's order among its siblings (larger first).</summary>
+    public long? Order { get; init; }
+
+    /// <summary>
+    /// WeCom's key (sender + CreateTime + event) with the change's type, whom it names and a digest of the callback: every
+    /// change_contact comes from "sys", so two changes in one second would otherwise be one; a redelivery is the same
+    /// callback and keeps its key.
+    /// </summary>
+    public override string DeduplicationKey =>
+        $"{base.DeduplicationKey}:{ChangeType}:{UserId ?? DepartmentId?.ToString(System.Globalization.CultureInfo.InvariantCulture)}:"
+        + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Raw)))[..16];
 }
 
 /// <summary>An event this library does not model; read <see cref="WeComCallbackMessage.Raw"/>.</summary>

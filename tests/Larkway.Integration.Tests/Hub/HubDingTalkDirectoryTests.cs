@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.Hosting;
+using Larkway.Integration.Tests.DingTalk;
 
 using static Larkway.Integration.Tests.Hub.DirectoryApi;
 
@@ -11,7 +12,8 @@ namespace Larkway.Integration.Tests.Hub;
 /// <summary>
 /// The directory of a company on DingTalk alone: a Hub whose directory app is a stored DingTalk app syncs the Emulator's
 /// DingTalk org — its departments walked one listsub a page (the root 1 as the directory's 0), its people by user/list's
-/// cursor — and, when the app's contact scope leaves out the root, reads what <c>/auth/scopes</c> grants instead.
+/// cursor — and, when the app's contact scope leaves out the root, reads what <c>/auth/scopes</c> grants instead. The
+/// org's changes reach it as DingTalk's contact events (over Stream), read again from DingTalk by the ids they name.
 /// </summary>
 public sealed class HubDingTalkDirectoryTests
 {
@@ -80,6 +82,40 @@ public sealed class HubDingTalkDirectoryTests
         people.Select(p => p.GetProperty("user_id").GetString()).Order(StringComparer.Ordinal).ShouldBe(["alice", "bob", "carol"]);
         people.ShouldAllBe(p => p.GetProperty("status").GetString() == "active");
         (await ListAsync(admin, "/api/v1/directory/departments?limit=100")).Select(d => d.GetProperty("id").GetString()).Order(StringComparer.Ordinal).ShouldBe(["2", "4"]);
+    }
+
+    [Fact]
+    public async Task DingTalks_contact_events_change_the_directory_and_reach_webhooks_once()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
+        using var admin = Client(hub);
+        using var stream = new DingTalkStreamControl(emulator.BaseUrl, EmulatorOptions.DefaultDingTalkAppKey);
+        await HubDingTalkTests.AddAppAsync(admin, emulator);
+        (await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url("/directory").ToString(), event_types = new[] { "directory.*" } })).EnsureSuccessStatusCode();
+        (await SyncAsync(admin)).GetProperty("status").GetString().ShouldBe("completed");
+
+        // The Hub takes DingTalk's events over its Stream connection (it has no HTTP event subscription).
+        await HubSandbox.WaitUntilAsync(() => stream.OpenConnectionIdsAsync().GetAwaiter().GetResult().Count > 0, "the Hub's Stream connection", seconds: 60);
+        async Task ControlAsync(HttpMethod method, string path, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+            using var response = await hub.Control.SendAsync(request);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+
+        var person = new { name = DirectoryContactSteps.Name, deptIds = new[] { 50 }, mobile = DirectoryContactSteps.Mobile, email = DirectoryContactSteps.Email, title = "Support Engineer" };
+        var steps = new DirectoryContactSteps(
+            "50",
+            () => ControlAsync(HttpMethod.Put, "/_emulator/dingtalk/departments/50", new { name = DirectoryContactSteps.DepartmentName, parentId = 1, order = 3 }),
+            () => ControlAsync(HttpMethod.Put, "/_emulator/dingtalk/users/erin", person),
+            () => ControlAsync(HttpMethod.Put, "/_emulator/dingtalk/users/erin", person with { name = DirectoryContactSteps.Renamed }),
+            () => ControlAsync(HttpMethod.Delete, "/_emulator/dingtalk/users/erin"),
+            () => ControlAsync(HttpMethod.Put, "/_emulator/dingtalk/departments/50", new { name = DirectoryContactSteps.DepartmentRenamed, parentId = 1, order = 3 }),
+            () => ControlAsync(HttpMethod.Delete, "/_emulator/dingtalk/departments/50"));
+
+        await steps.RunAsync(admin, receiver, "/directory");
     }
 
     private static HttpClient Client(HubSandbox hub)

@@ -53,6 +53,43 @@ public sealed class CallbackMessageTests
     }
 
     [Fact]
+    public void A_change_contact_callback_carries_the_fields_WeCom_sent_and_two_changes_in_one_second_keep_two_keys()
+    {
+        // WeCom's documented create_user example (成员变更通知), trimmed.
+        const string Sys = "<xml><ToUserName><![CDATA[wwcorp]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>1403610513</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>";
+        var created = WeComCallbackMessage.Parse(Sys + """
+            <ChangeType>create_user</ChangeType><UserID><![CDATA[zhangsan]]></UserID><Name><![CDATA[张三]]></Name><Department><![CDATA[1,2,3]]></Department>
+            <MainDepartment>1</MainDepartment><IsLeaderInDept><![CDATA[1,0,0]]></IsLeaderInDept><DirectLeader><![CDATA[lisi,wangwu]]></DirectLeader>
+            <Position><![CDATA[产品经理]]></Position><Mobile>13800000000</Mobile><Gender>1</Gender><Email><![CDATA[zhangsan@gzdev.com]]></Email>
+            <BizMail><![CDATA[zhangsan@corp.example.com]]></BizMail><Status>1</Status><Avatar><![CDATA[http://wx.qlogo.cn/a/0]]></Avatar><Alias><![CDATA[zs]]></Alias>
+            <Telephone><![CDATA[020-123456]]></Telephone></xml>
+            """).ShouldBeOfType<WeComChangeContactEvent>();
+        (created.ChangeType, created.UserId, created.Name, created.MainDepartment, created.Position, created.Mobile, created.Gender, created.Email, created.BizMail, created.Status)
+            .ShouldBe(("create_user", "zhangsan", "张三", 1L, "产品经理", "13800000000", 1, "zhangsan@gzdev.com", "zhangsan@corp.example.com", 1));
+        created.Departments.ShouldBe(new long[] { 1, 2, 3 });
+        created.IsLeaderInDept.ShouldBe(new[] { 1, 0, 0 });
+        created.DirectLeader.ShouldBe(new[] { "lisi", "wangwu" });
+        (created.Avatar, created.Alias, created.Telephone).ShouldBe(("http://wx.qlogo.cn/a/0", "zs", "020-123456"));
+
+        // An update carries UserID and what changed: the rest is absent (null), not empty.
+        var updated = WeComCallbackMessage.Parse(Sys + "<ChangeType>update_user</ChangeType><UserID><![CDATA[zhangsan]]></UserID><Mobile>13900000000</Mobile></xml>")
+            .ShouldBeOfType<WeComChangeContactEvent>();
+        updated.Mobile.ShouldBe("13900000000");
+        updated.Name.ShouldBeNull();
+        updated.Departments.ShouldBeNull();
+        updated.Status.ShouldBeNull();
+
+        var party = WeComCallbackMessage.Parse(Sys + "<ChangeType>create_party</ChangeType><Id>2</Id><Name><![CDATA[研发部]]></Name><ParentId><![CDATA[1]]></ParentId><Order>1</Order></xml>")
+            .ShouldBeOfType<WeComChangeContactEvent>();
+        (party.DepartmentId, party.Name, party.ParentId, party.Order).ShouldBe((2L, "研发部", 1L, 1L));
+
+        // Every change comes from "sys": two in one second are two keys; the same callback again is one.
+        created.DeduplicationKey.ShouldNotBe(updated.DeduplicationKey);
+        WeComCallbackMessage.Parse(created.Raw).DeduplicationKey.ShouldBe(created.DeduplicationKey);
+        created.DeduplicationKey.ShouldStartWith("sys:1403610513:change_contact:create_user:zhangsan:");
+    }
+
+    [Fact]
     public void A_template_card_event_carries_its_task_button_response_code_and_choices()
     {
         var xml = Head + """

@@ -282,6 +282,110 @@ internal sealed class DingTalkOrg
         }
     }
 
+    /// <summary>Adds a person, or replaces the one with that userid (their departments, mobile and unionid re-indexed); true when added.</summary>
+    /// <exception cref="ArgumentException">A department of theirs is not in the org.</exception>
+    public bool PutUser(DingTalkUser user)
+    {
+        lock (_gate)
+        {
+            if (user.DeptIds.FirstOrDefault(d => !_departments.ContainsKey(d)) is var unknown and not 0)
+            {
+                throw new ArgumentException($"department {unknown} is not in the org.", nameof(user));
+            }
+
+            var added = !RemoveUserLocked(user.UserId);
+            AddUsersLocked([user]);
+            return added;
+        }
+    }
+
+    /// <summary>Removes a person from the org (DingTalk's 离职); false when there is none.</summary>
+    public bool RemoveUser(string userId)
+    {
+        lock (_gate)
+        {
+            return RemoveUserLocked(userId);
+        }
+    }
+
+    /// <summary>Adds a department, or changes the one with that dept_id (moved under its new parent); true when added.</summary>
+    /// <exception cref="ArgumentException">Its parent is not in the org, or is the department itself or below it.</exception>
+    public bool PutDepartment(DingTalkDepartment department)
+    {
+        lock (_gate)
+        {
+            if (department.DeptId == RootId || department.ParentId is not { } parent || !_departments.ContainsKey(parent))
+            {
+                throw new ArgumentException($"parentId must be a department of the org (the root is {RootId}).", nameof(department));
+            }
+
+            for (long? above = parent; above is { } id; above = _departments.GetValueOrDefault(id)?.ParentId)
+            {
+                if (id == department.DeptId)
+                {
+                    throw new ArgumentException("a department cannot move below itself.", nameof(department));
+                }
+            }
+
+            var old = _departments.GetValueOrDefault(department.DeptId);
+            if (old?.ParentId is { } oldParent)
+            {
+                _children[oldParent].Remove(department.DeptId);
+            }
+
+            AddDepartmentsLocked([department]);
+            return old is null;
+        }
+    }
+
+    /// <summary>Removes a department; null when done, else why not (DingTalk removes only an empty department).</summary>
+    public string? RemoveDepartment(long deptId)
+    {
+        lock (_gate)
+        {
+            if (deptId == RootId || !_departments.TryGetValue(deptId, out var department))
+            {
+                return $"no department {deptId} to remove";
+            }
+
+            if (_children.GetValueOrDefault(deptId) is { Count: > 0 } || _members.GetValueOrDefault(deptId) is { Count: > 0 })
+            {
+                return $"department {deptId} still has sub-departments or members";
+            }
+
+            _departments.Remove(deptId);
+            _children.Remove(deptId);
+            _members.Remove(deptId);
+            _children[department.ParentId!.Value].Remove(deptId);
+            return null;
+        }
+    }
+
+    private bool RemoveUserLocked(string userId)
+    {
+        if (!_users.Remove(userId, out var old))
+        {
+            return false;
+        }
+
+        if (_byMobile.GetValueOrDefault(old.Mobile)?.UserId == userId)
+        {
+            _byMobile.Remove(old.Mobile);
+        }
+
+        if (_byUnionId.GetValueOrDefault(old.UnionId)?.UserId == userId)
+        {
+            _byUnionId.Remove(old.UnionId);
+        }
+
+        foreach (var dept in old.DeptIds)
+        {
+            _members.GetValueOrDefault(dept)?.RemoveAll(u => u.UserId == userId);
+        }
+
+        return true;
+    }
+
     private void AddDepartments(IEnumerable<DingTalkDepartment> departments)
     {
         lock (_gate)

@@ -266,6 +266,100 @@ internal sealed class WeComOrg
         }
     }
 
+    /// <summary>Adds a member, or replaces the one with that userid; returns the one replaced (null when added).</summary>
+    /// <exception cref="ArgumentException">A department of theirs is not in the corp.</exception>
+    public WeComUser? PutUser(WeComUser user)
+    {
+        lock (_gate)
+        {
+            if (user.Departments.FirstOrDefault(d => !_departments.ContainsKey(d)) is var unknown and not 0)
+            {
+                throw new ArgumentException($"department {unknown} is not in the corp.", nameof(user));
+            }
+
+            var old = RemoveUserLocked(user.UserId);
+            AddUser(user);
+            return old;
+        }
+    }
+
+    /// <summary>Deletes a member; returns them, or null when there is none.</summary>
+    public WeComUser? RemoveUser(string userId)
+    {
+        lock (_gate)
+        {
+            return RemoveUserLocked(userId);
+        }
+    }
+
+    /// <summary>Adds a department, or changes the one with that id (moved under its new parent); returns the one replaced (null when added).</summary>
+    /// <exception cref="ArgumentException">Its parent is not in the corp, or is the department itself or below it.</exception>
+    public WeComDepartment? PutDepartment(WeComDepartment department)
+    {
+        lock (_gate)
+        {
+            if (department.Id == RootId || !_departments.ContainsKey(department.ParentId))
+            {
+                throw new ArgumentException($"parentid must be a department of the corp (the root is {RootId}).", nameof(department));
+            }
+
+            for (var above = department.ParentId; above != 0; above = _departments.GetValueOrDefault(above)?.ParentId ?? 0)
+            {
+                if (above == department.Id)
+                {
+                    throw new ArgumentException("a department cannot move below itself.", nameof(department));
+                }
+            }
+
+            var old = _departments.GetValueOrDefault(department.Id);
+            if (old is not null)
+            {
+                _children.GetValueOrDefault(old.ParentId)?.Remove(department.Id);
+            }
+
+            AddDepartment(department);
+            return old;
+        }
+    }
+
+    /// <summary>Deletes a department; null when done, else why not (WeCom deletes only a department without sub-departments or members).</summary>
+    public string? RemoveDepartment(long id)
+    {
+        lock (_gate)
+        {
+            if (id == RootId || !_departments.TryGetValue(id, out var department))
+            {
+                return $"no department {id} to delete";
+            }
+
+            if (_children.GetValueOrDefault(id) is { Count: > 0 } || _members.GetValueOrDefault(id) is { Count: > 0 })
+            {
+                return $"department {id} still has sub-departments or members";
+            }
+
+            _departments.Remove(id);
+            _children.Remove(id);
+            _members.Remove(id);
+            _children.GetValueOrDefault(department.ParentId)?.Remove(id);
+            return null;
+        }
+    }
+
+    private WeComUser? RemoveUserLocked(string userId)
+    {
+        if (!_users.Remove(userId, out var old))
+        {
+            return null;
+        }
+
+        foreach (var department in old.Departments)
+        {
+            _members.GetValueOrDefault(department)?.Remove(old.UserId);
+        }
+
+        return old;
+    }
+
     private IEnumerable<WeComDepartment> Children(long id) => (_children.GetValueOrDefault(id) ?? []).Select(c => _departments[c]);
 
     private void AddDepartment(WeComDepartment department)

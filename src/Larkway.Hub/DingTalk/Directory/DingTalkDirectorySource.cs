@@ -112,8 +112,19 @@ internal sealed class DingTalkDirectorySource(HubDingTalkClients apps) : IDirect
 
         public async Task<DirectoryDepartment?> GetDepartmentAsync(string department, CancellationToken cancellationToken)
         {
-            var read = await CallAsync(() => client.Departments.GetAsync(DingTalkContactMapping.DeptIdOf(department), cancellationToken)).ConfigureAwait(false);
-            return DingTalkContactMapping.Of(read, detailed: true);
+            var read = await CallAsync(async () =>
+            {
+                try
+                {
+                    return await client.Departments.GetAsync(DingTalkContactMapping.DeptIdOf(department), cancellationToken).ConfigureAwait(false);
+                }
+                catch (DingTalkApiException ex) when (ex.Code == DingTalkErrorCodes.DepartmentNotFound)
+                {
+                    // Removed since it was named (a contact event read late): nothing to write; org_dept_remove marks it deleted.
+                    return null;
+                }
+            }).ConfigureAwait(false);
+            return read is null ? null : DingTalkContactMapping.Of(read, detailed: true);
         }
 
         public async Task<IReadOnlyList<DirectoryUser>> GetPeopleAsync(IReadOnlyList<string> people, CancellationToken cancellationToken)
