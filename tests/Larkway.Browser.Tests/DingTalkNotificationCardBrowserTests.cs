@@ -44,10 +44,6 @@ public sealed class DingTalkNotificationCardBrowserTests(BrowserFixture browser)
         await Assertions.Expect(decision).ToHaveTextAsync("Approved by Alice Chen");
         await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
         await Screenshots.SaveAsync(page, "dingtalk-notification-card");
-        if (Directory.Exists("/work/notes"))
-        {
-            await page.ScreenshotAsync(new() { Path = "/work/notes/dingtalk-card.png", FullPage = false });
-        }
     }
 
     /// <summary>Whether <paramref name="locator"/> is on the page, reloaded first (the card changes after the click's redirect).</summary>
