@@ -11,9 +11,10 @@ namespace Larkway.Hub.DingTalk;
 /// Handles the DingTalk events the inbox queue claims: every push (robot message, event, card callback) is read once into
 /// the neutral event the observers see (the business webhooks among them, as for every platform); a robot message then
 /// goes to the app's bot (the same commands, /help and conversations as on Feishu, answered through
-/// <see cref="DingTalkBotMessenger"/>), normalised from that one reading.
+/// <see cref="DingTalkBotMessenger"/>), normalised from that one reading; a card callback on a notification's card goes to
+/// <see cref="Notifications.DingTalkCardClicks"/>.
 /// </summary>
-internal sealed class DingTalkInboxHandler(AppBots bots, HubAppRegistry apps) : IInboxPlatformHandler
+internal sealed class DingTalkInboxHandler(AppBots bots, HubAppRegistry apps, Notifications.DingTalkCardClicks? cardClicks = null) : IInboxPlatformHandler
 {
     /// <summary>The key of DingTalk's bots at the door (<see cref="AppBots"/>): a stored DingTalk app's platform.</summary>
     public const string BotPlatform = "dingtalk";
@@ -35,6 +36,12 @@ internal sealed class DingTalkInboxHandler(AppBots bots, HubAppRegistry apps) : 
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
+        if (item.EventType == DingTalkIngest.CardCallbackType && cardClicks is not null)
+        {
+            await cardClicks.HandleAsync(item.AppName, context.Event, cancellationToken).ConfigureAwait(false);
+            return InboxHandling.Handled(item.ReceivedAt);
+        }
+
         if (item.EventType != DingTalkIngest.RobotMessageType)
         {
             return InboxHandling.Handled(item.ReceivedAt);

@@ -88,7 +88,7 @@ internal sealed partial class DingTalkStreamDuty(StoredApp app, DingTalkIngest i
 
             if (message.Type == "CALLBACK" && message.Topic == DingTalkStreamTopics.CardCallbacks)
             {
-                // Stored for the record and the business webhooks; the card is left as it is (no inline update yet).
+                // Stored for the record and the business webhooks; a notification card's press is handled from the inbox, which updates the card.
                 await ingest.CardCallbackAsync(App.Name, App.AppId, message.MessageId, message.Data, cancellationToken).ConfigureAwait(false);
                 return DingTalkStreamAck.Handled;
             }

@@ -87,9 +87,26 @@ public static class HubDingTalkServiceCollectionExtensions
                 o.ExpireTimeSpan = links.Value.SignInLifetime;
                 o.TimeProvider = time;
             });
-        services.TryAddSingleton(sp => new DingTalkNotificationSender(sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<DingTalkActionLinks>()));
+
+        // Apps with a card template send interactive cards whose buttons call back over Stream; the sandbox's app has one.
+        services.AddOptions<DingTalkNotificationCardOptions>().BindConfiguration(DingTalkNotificationCardOptions.SectionName)
+            .Configure<HubSettings>((o, settings) =>
+            {
+                if (settings.Mode == HubMode.Sandbox)
+                {
+                    o.Templates.TryAdd(DingTalkSandbox.Name, DingTalkNotificationCardOptions.SandboxTemplateId);
+                }
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DingTalkNotificationCardOptions>, DingTalkNotificationCardOptionsValidator>());
+        services.TryAddSingleton(sp => new DingTalkInteractiveCards(sp.GetRequiredService<NotificationStore>(), sp.GetRequiredService<IOptions<DingTalkNotificationCardOptions>>().Value));
+        services.TryAddSingleton(sp => new DingTalkNotificationSender(sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<DingTalkActionLinks>(), sp.GetService<DingTalkInteractiveCards>()));
         services.TryAddSingleton(sp => new DingTalkNotificationChannel(sp.GetRequiredService<DingTalkNotificationSender>()));
-        services.TryAddSingleton(sp => new DingTalkInboxHandler(sp.GetRequiredService<AppBots>(), sp.GetRequiredService<HubAppRegistry>()));
+        services.TryAddSingleton(sp => sp.GetService<Larkway.Hub.Notifications.Actions.NotificationCardActions>() is { } actions
+            ? new DingTalkCardClicks(sp.GetRequiredService<NotificationStore>(), actions, sp.GetRequiredService<HubDingTalkClients>(),
+                sp.GetRequiredService<DingTalkInteractiveCards>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DingTalkCardClicks>())
+            : null!);
+        services.TryAddSingleton(sp => new DingTalkInboxHandler(sp.GetRequiredService<AppBots>(), sp.GetRequiredService<HubAppRegistry>(), sp.GetService<DingTalkCardClicks>()));
 
         // DingTalk as one unit: what the shared rooms ask of every platform, checked at start.
         services.AddHubPlatformUnit(new DingTalkHubPlatform())

@@ -72,6 +72,8 @@ internal static class LogEvents
     public const int DingTalkActionSignInMismatch = 4116;
     public const int DingTalkActionSignInFailed = 4117;
     public const int DingTalkActionRecipientInactive = 4118;
+    public const int DingTalkCardClickRefused = 4119;
+    public const int DingTalkCardUpdateFailed = 4120;
 
     // Feishu/Notifications
     public const int FeishuNotificationClicksRefused = 4113;

@@ -16,7 +16,10 @@ internal sealed class DingTalkStreamControl(Uri emulator, string appKey) : Emula
     public async Task<string> EventAsync(string eventType, object data) =>
         (await PostAsync("events", new { eventType, data, appKey })).GetProperty("messageId").GetString()!;
 
-    public Task CardCallbackAsync(string outTrackId) => PostAsync("card-callbacks", new { outTrackId, userId = "alice", actionId = "approve", appKey });
+    public Task CardCallbackAsync(string outTrackId) => CardCallbackAsync(outTrackId, "alice", "approve");
+
+    /// <summary>Pushes a card callback: <paramref name="userId"/> pressed the button <paramref name="actionId"/> of the card.</summary>
+    public Task CardCallbackAsync(string outTrackId, string userId, string actionId) => PostAsync("card-callbacks", new { outTrackId, userId, actionId, appKey });
 
     public async Task<IReadOnlyList<JsonElement>> ConnectionsAsync() => Items(await GetAsync("connections"));
 

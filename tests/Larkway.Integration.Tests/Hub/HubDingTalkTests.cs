@@ -527,7 +527,7 @@ public sealed class HubDingTalkTests
             "the alert cleared", seconds: 30);
     }
 
-    private static async Task<(string Id, JsonElement Data)> SendPackTypeAsync(HttpClient admin, string type, string key)
+    internal static async Task<(string Id, JsonElement Data)> SendPackTypeAsync(HttpClient admin, string type, string key)
     {
         var definition = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/notification-types/{type}");
         var data = definition.GetProperty("sample_data").Clone();

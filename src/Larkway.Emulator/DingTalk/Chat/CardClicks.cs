@@ -75,7 +75,7 @@ internal sealed class CardClicks(DingTalkStreamHub hub, CardStore cards, Emulato
 
         return Apply(card.OutTrackId, ack.Data)
             ? new CardClickOutcome(true, "The card was updated.")
-            : new CardClickOutcome(true, "The app handled the click (the card is unchanged).");
+            : new CardClickOutcome(true, "The app acknowledged the click; its answer did not change the card (an app may still update it later).");
     }
 
     /// <summary>The callback's data (the shape the control endpoint <c>card-callbacks</c> sends too).</summary>

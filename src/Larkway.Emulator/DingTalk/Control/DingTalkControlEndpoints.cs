@@ -46,6 +46,7 @@ internal static class DingTalkControlEndpoints
         control.MapGet("users/{userId}/work-notifications", UserWorkNotifications);
         control.MapGet("cards/{outTrackId}", (string outTrackId, CardStore cards) =>
             cards.Find(outTrackId) is { } card ? DingTalkJson.Ok(CardEndpoints.View(card)) : new ControlRefusal(404, "NotFound", "no card has that outTrackId"));
+        control.MapPost("cards/{outTrackId}/click", ClickCardAsync);
     }
 
     /// <summary>The org, its app and its people (the app secret is never shown).</summary>
@@ -207,6 +208,43 @@ internal static class DingTalkControlEndpoints
 
         var group = groups.AddGroup(title, [.. members.Distinct(StringComparer.Ordinal)]);
         return DingTalkJson.Ok(new { openConversationId = group.ConversationId, title = group.Title, members = group.Members });
+    }
+
+    /// <summary>
+    /// <c>{userId, button | actionId}</c>: the user presses a callback button of the card (by its position, or by its
+    /// actionId), as on the chat page: the card callback goes to the app over Stream and its answer, if it carries card
+    /// data, updates the card. Answers <c>{ok, message, card}</c> with the card as it is afterwards.
+    /// </summary>
+    private static async Task<IResult> ClickCardAsync(HttpContext context, [FromRoute] string outTrackId, DingTalkOrg org, CardStore cards, Chat.CardClicks clicks)
+    {
+        if (cards.Find(outTrackId) is not { } card)
+        {
+            return new ControlRefusal(404, "NotFound", "no card has that outTrackId");
+        }
+
+        var body = await ReadAsync(context);
+        var user = body?.String("userId") is { } userId ? org.FindUser(userId) : null;
+        if (user is null)
+        {
+            return Refuse("the body must be a JSON object {userId, button | actionId} naming a user of the org");
+        }
+
+        var buttons = Chat.CardButton.Of(card);
+        var actionId = body!.Value.String("actionId");
+        var index = body.Value.TryGetProperty("button", out var b) && b.ValueKind == JsonValueKind.Number && b.TryGetInt32(out var i) ? i : -1;
+        var button = actionId is not null ? buttons.FirstOrDefault(x => x.ActionId == actionId) : index >= 0 && index < buttons.Count ? buttons[index] : null;
+        if (button?.ActionId is null)
+        {
+            return Refuse($"the card has no callback button {(actionId is null ? $"at position {index}" : $"with actionId '{actionId}'")} (it has {buttons.Count(x => x.ActionId is not null)})");
+        }
+
+        if (!card.Deliveries.Any(d => d.Success && ((d.SpaceType == "IM_ROBOT" && d.SpaceId == user.UserId) || d.SpaceType == "IM_GROUP")))
+        {
+            return new ControlRefusal(403, "Forbidden", "the card was not delivered to this user");
+        }
+
+        var outcome = await clicks.ClickAsync(card, user.UserId, button, context.RequestAborted);
+        return DingTalkJson.Ok(new { ok = outcome.Ok, message = outcome.Message, card = CardEndpoints.View(cards.Find(outTrackId)!) });
     }
 
     /// <summary>What the app robot posted into a group (custom robots' messages are under robots/{accessToken}/messages).</summary>

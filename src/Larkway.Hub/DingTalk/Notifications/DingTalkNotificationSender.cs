@@ -7,18 +7,19 @@ using Larkway.Hub.DingTalk;
 namespace Larkway.Hub.DingTalk.Notifications;
 
 /// <summary>
-/// Sends one delivery of a notification whose app is a DingTalk app: the recipient found (userid as given, or by mobile),
-/// the card rendered for DingTalk (<see cref="DingTalkCardRenderer"/>) with each button a link made for this recipient
+/// Sends one delivery of a notification whose app is a DingTalk app: the recipient found (userid as given, or by mobile);
+/// for an app with a card template, an interactive card (<see cref="DingTalkInteractiveCards"/>) whose buttons call back
+/// and which a change updates in place; otherwise the card rendered for DingTalk (<see cref="DingTalkCardRenderer"/>) with each button a link made for this recipient
 /// (<see cref="DingTalkActionLinks"/>), sent one-to-one by the app robot. DingTalk's robot messages cannot be edited: a
-/// changed notification is sent again as a new message. DingTalk has no idempotency key on sends, so a send whose answer
+/// changed action-card notification is sent again as a new message. DingTalk has no idempotency key on sends, so a send whose answer
 /// was lost may arrive twice after the retry.
 /// </summary>
-internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, DingTalkActionLinks links)
+internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, DingTalkActionLinks links, DingTalkInteractiveCards? cards = null)
 {
     /// <summary>The recipient types a DingTalk app sends to.</summary>
     public static readonly IReadOnlyList<string> RecipientTypes = ["dingtalk_userid", "dingtalk_mobile"];
 
-    /// <summary>Sends a card notification and returns the message's process query key (the id DingTalk recalls it by).</summary>
+    /// <summary>Sends a card notification and returns the interactive card's outTrackId, or the message's process query key (the id DingTalk recalls it by).</summary>
     /// <exception cref="RecipientNotFoundException">DingTalk does not know the person.</exception>
     /// <exception cref="NotificationRenderException">The card cannot be shown on DingTalk.</exception>
     /// <exception cref="DingTalkApiException">DingTalk refused or did not answer.</exception>
@@ -26,6 +27,11 @@ internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, Din
     {
         var client = clients.For(app, app.Name);
         var userId = await UserIdAsync(client, delivery, cancellationToken).ConfigureAwait(false);
+        if (cards?.TemplateOf(app.Name) is { } template
+            && await cards.SendAsync(client, template, notification, delivery, userId, cancellationToken).ConfigureAwait(false) is { } outTrackId)
+        {
+            return outTrackId;
+        }
 
         // A link button opens its own URL; a button that calls back on Feishu becomes a link to the Hub made for this person.
         var rendered = DingTalkCardRenderer.Render(notification.Content, button => button is { Url: { } url, Value: null }
@@ -54,7 +60,9 @@ internal sealed class DingTalkNotificationSender(HubDingTalkClients clients, Din
     private static string? Label(string text) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Length <= DingTalkMessageLimits.ButtonTitleChars * 2 ? text : text[..(DingTalkMessageLimits.ButtonTitleChars * 2)];
 
-    private static async Task<string> UserIdAsync(DingTalkClient client, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
+    /// <summary>The recipient's userid: as given, or looked up by mobile.</summary>
+    /// <exception cref="RecipientNotFoundException">No one in the organisation has it.</exception>
+    internal static async Task<string> UserIdAsync(DingTalkClient client, NotificationDeliveryRow delivery, CancellationToken cancellationToken)
     {
         switch (delivery.RecipientType)
         {
