@@ -53,6 +53,10 @@ public sealed class SignInBrokerBrowserTests(BrowserFixture browser) : IClassFix
         await personPage.GotoAsync(hub.Url($"/oidc/authorize?response_type=code&client_id={clientId}&redirect_uri={Uri.EscapeDataString(RedirectUri)}&scope=openid%20profile%20email&state=s1&nonce=n1&code_challenge={challenge.Challenge}&code_challenge_method=S256"));
         await Assertions.Expect(personPage.Locator("h1")).ToHaveTextAsync("Sign in");
         await Assertions.Expect(personPage.Locator("#feishu-qr")).ToHaveTextAsync("Scan a QR code with the Feishu app");
+
+        // The sandbox has a DingTalk and a WeCom app too: the page offers every platform the Hub can sign people in with.
+        await Assertions.Expect(personPage.Locator("#dingtalk-sign-in")).ToBeVisibleAsync();
+        await Assertions.Expect(personPage.Locator("#wecom-sign-in")).ToBeVisibleAsync();
         await Screenshots.SaveWidthsAsync(personPage, "broker-sign-in");
 
         // Feishu (the Emulator): pick Alice, Allow; back at the app with a code and the state.

@@ -48,9 +48,9 @@ public sealed partial class HubRouteAuthorizationTests(ITestOutputHelper output)
         ["/oidc/logout"] = "RP-initiated logout: the browser, checked against the client's post-logout URIs",
         ["/oidc/sign-in"] = "the broker's sign-in page",
         ["/oidc/console"] = "starts the console's sign-in with Feishu",
-        ["/oidc/feishu/start"] = "starts the Feishu leg of a sign-in",
-        ["/oidc/feishu/done"] = "the end of the Feishu leg",
-        ["/oidc/feishu/denied"] = "the Feishu leg refused",
+        ["/oidc/{platform}/start"] = "starts a platform's leg of a sign-in (Feishu, DingTalk, WeCom)",
+        ["/oidc/{platform}/done"] = "the end of that leg: the platform's redirect with its code and the state",
+        ["/oidc/{platform}/denied"] = "that leg refused",
         ["/oidc/assets/qr-login.js"] = "the sign-in page's script",
         ["/oidc/assets/form-post.js"] = "the form_post response mode's script",
     };
