@@ -30,7 +30,7 @@ internal enum QrLoginKind
 /// A Feishu person the directory has not synced yet is added (<see cref="SignInPersonSeen.MayAddPerson"/>), as Feishu's
 /// sign-in always has.
 /// </summary>
-internal sealed class FeishuSignInLeg(IFeishuClientFactory apps, IOptions<IdentityOptions> options) : ISignInLeg
+internal sealed class FeishuSignInLeg(IFeishuClientFactory apps, IOptions<IdentityOptions> options, Larkway.Hub.Apps.HubAppRegistry? registry = null) : ISignInLeg
 {
     /// <summary>The handler's scheme.</summary>
     public const string Scheme = "LarkwayIdentity.Feishu";
@@ -67,9 +67,15 @@ internal sealed class FeishuSignInLeg(IFeishuClientFactory apps, IOptions<Identi
     /// <summary>The app Feishu's sign-in uses: <c>SignInApps:feishu</c>, else <c>FeishuApp</c> (<c>""</c>: the default app).</summary>
     public static string AppOf(IdentityOptions options) => options.SignInAppOf(Larkway.Hub.Apps.HubAppPlatform.Feishu) ?? options.FeishuAppName;
 
-    /// <summary>Feishu's button is always offered: the app named (or the default app) must exist, else the page says sign-in is not set up.</summary>
+    /// <summary>
+    /// Feishu's button is offered whenever the Hub has a Feishu app to sign in with: the app named (or the default app) must
+    /// exist, else the page says sign-in is not set up. A Hub without a default app (stored apps only) that names none
+    /// offers no Feishu button: its people sign in on the platforms it has apps for.
+    /// </summary>
     public async Task<SignInLegOffer?> OfferAsync(CancellationToken cancellationToken) =>
-        new(AppName, await QrLoginKindAsync(cancellationToken).ConfigureAwait(false) != QrLoginKind.None);
+        AppName.Length == 0 && registry is { HasDefaultApp: false }
+            ? null
+            : new(AppName, await QrLoginKindAsync(cancellationToken).ConfigureAwait(false) != QrLoginKind.None);
 
     /// <summary>Off to Feishu through the handler: its authorize page, or its QR login (the SDK's page on real Feishu).</summary>
     public async Task<IResult> StartAsync(HttpContext http, SignInLegStart start, CancellationToken cancellationToken)

@@ -17,7 +17,8 @@ namespace Larkway.Integration.Tests.Hub.Identity;
 /// The Hub's sign-in through DingTalk and WeCom, beside Feishu: a company whose directory is synced from DingTalk (or WeCom)
 /// signs its people in to an app with that platform's login — authorization code and PKCE between the app and the Hub, the
 /// Emulator's DingTalk login page (or WeCom's web login) between the Hub and the platform — and the id_token's sub is the
-/// directory person the sync made of them. Someone the directory does not have, a person no longer active, a state changed
+/// directory person the sync made of them — in a Hub with no Feishu app at all (the apps-only mode), whose sign-in page
+/// offers only the platforms it has apps for. Someone the directory does not have, a person no longer active, a state changed
 /// on the way and a refusal at the platform are turned away.
 /// </summary>
 public sealed class HubSignInPlatformsTests
@@ -28,7 +29,7 @@ public sealed class HubSignInPlatformsTests
     public async Task A_person_signs_in_to_an_app_with_DingTalk_and_gets_the_directory_persons_sub()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", DirectoryOf(HubDingTalkTests.AppName));
+        await using var hub = await HubSandbox.StartAppsOnlyAsync(emulator, DirectoryOf(HubDingTalkTests.AppName));
         using var admin = Admin(hub);
         await HubDingTalkTests.AddAppAsync(admin, emulator);
         (await SyncAsync(admin)).GetProperty("status").GetString().ShouldBe("completed");
@@ -40,7 +41,7 @@ public sealed class HubSignInPlatformsTests
         var (url, pkce, state, nonce) = app.AuthorizeRequest();
         var signIn = await browser.GetRedirectAsync(url);
         var page = await browser.Http.GetStringAsync(signIn);
-        page.ShouldContain("id=\"feishu-sign-in\"");
+        page.ShouldNotContain("id=\"feishu-sign-in\"", Case.Sensitive, "a company on DingTalk alone: the Hub has no Feishu app");
         page.ShouldContain(">Sign in with DingTalk</a>");
         page.ShouldNotContain("id=\"wecom-sign-in\"", Case.Sensitive, "this Hub has no WeCom app");
 
@@ -166,7 +167,7 @@ public sealed class HubSignInPlatformsTests
     public async Task A_person_signs_in_to_an_app_with_WeCom_and_gets_the_directory_persons_sub_and_a_refusal_goes_back_as_access_denied()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", DirectoryOf(WeComApp));
+        await using var hub = await HubSandbox.StartAppsOnlyAsync(emulator, DirectoryOf(WeComApp));
         using var admin = Admin(hub);
         await HubWeComDirectoryTests.AddAppAsync(admin, emulator, WeComApp);
         (await SyncAsync(admin)).GetProperty("status").GetString().ShouldBe("completed");
@@ -176,7 +177,7 @@ public sealed class HubSignInPlatformsTests
         using var browser = new SignInBrowser(hub);
         var (url, pkce, state, nonce) = app.AuthorizeRequest();
         var page = await browser.Http.GetStringAsync(await browser.GetRedirectAsync(url));
-        page.ShouldContain("id=\"feishu-sign-in\"");
+        page.ShouldNotContain("id=\"feishu-sign-in\"", Case.Sensitive, "a company on WeCom alone: the Hub has no Feishu app");
         page.ShouldContain(">Sign in with WeCom</a>");
 
         var weCom = await browser.GetRedirectAsync(Link(page, "wecom"));
