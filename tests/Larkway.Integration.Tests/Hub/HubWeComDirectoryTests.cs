@@ -104,21 +104,8 @@ public sealed class HubWeComDirectoryTests
     }
 
     /// <summary>Adds the Emulator's WeCom app (its corp, AgentId 1000002) as a stored app named <paramref name="name"/>.</summary>
-    internal static async Task AddAppAsync(HttpClient admin, EmulatorServer emulator, string name = AppName)
-    {
-        using var added = await admin.PostAsJsonAsync("/api/v1/apps", new Dictionary<string, object?>
-        {
-            ["name"] = name,
-            ["platform"] = "wecom",
-            ["app_id"] = EmulatorOptions.DefaultWeComCorpId,
-            ["agent_id"] = 1000002,
-            ["app_secret"] = EmulatorOptions.DefaultWeComAppSecret,
-            ["verification_token"] = EmulatorOptions.DefaultWeComCallbackToken,
-            ["encrypt_key"] = EmulatorOptions.DefaultWeComEncodingAesKey,
-            ["base_url"] = Larkway.WeCom.WeComBaseUrls.Emulator(emulator.BaseUrl).AbsoluteUri,
-        });
-        added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
-    }
+    internal static Task AddAppAsync(HttpClient admin, EmulatorServer emulator, string name = AppName) =>
+        HubWeComTests.AddAppAsync(admin, emulator, name);
 
     private static HttpClient Client(HubSandbox hub, string key)
     {
