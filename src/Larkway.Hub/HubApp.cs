@@ -448,6 +448,7 @@ public static partial class HubApp
         app.MapHubApprovalsApi();
         app.MapHubDirectoryApi();
         app.MapHubPersonLinksApi();
+        app.MapHubLinkConflictsApi();
         app.MapHubRoutingApi();
         app.MapHubBitableSyncApi();
         app.MapHubConsole();

@@ -1856,6 +1856,81 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                     b.ToTable("directory_link_codes", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkConflictRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Candidates")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("candidates");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("PersonId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_link_conflicts");
+
+                    b.HasIndex("Status", "Id")
+                        .HasDatabaseName("ix_directory_link_conflicts_status");
+
+                    b.HasIndex("Platform", "App", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_directory_link_conflicts_account");
+
+                    b.ToTable("directory_link_conflicts", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Directory.Links.PersonLinkRow", b =>
                 {
                     b.Property<string>("PersonId")

@@ -37,6 +37,7 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<AssistantRuntime>();
         services.TryAddSingleton<AssistantGroupReach>();
         services.TryAddSingleton<AssistantIdentity>();
+        services.TryAddSingleton<Larkway.Hub.Directory.Links.PersonLinkConflicts>();
         services.TryAddSingleton<Larkway.Hub.Directory.Links.AccountPeople>();
 
         // Who is behind an account is the directory's one answer; how long it remembers a stranger is the assistants' setting.

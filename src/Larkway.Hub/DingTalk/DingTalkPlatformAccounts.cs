@@ -18,7 +18,9 @@ internal sealed class DingTalkPlatformAccounts(HubDingTalkClients clients) : IPl
         {
             var client = await clients.GetAsync(app, cancellationToken).ConfigureAwait(false);
             var user = await client.Users.GetAsync(userId, cancellationToken).ConfigureAwait(false);
-            return new PlatformContact(user.Email is { Length: > 0 } email ? [email] : [], user.Mobile);
+            // Both of DingTalk's addresses, as WeCom's email and biz_mail are: the member's own and the org mailbox.
+            string[] emails = [.. new[] { user.Email, user.OrgEmail }.OfType<string>().Where(e => e.Length > 0)];
+            return new PlatformContact(emails, user.Mobile);
         }
         catch (DingTalkApiException ex) when (!ex.IsTransient)
         {

@@ -38,5 +38,8 @@ internal static class DirectoryData
 
         /// <summary>One-time codes for linking a platform account to oneself.</summary>
         public DbSet<PersonLinkCodeRow> PersonLinkCodes => db.Set<PersonLinkCodeRow>();
+
+        /// <summary>Accounts whose person is held for an administrator.</summary>
+        public DbSet<PersonLinkConflictRow> PersonLinkConflicts => db.Set<PersonLinkConflictRow>();
     }
 }

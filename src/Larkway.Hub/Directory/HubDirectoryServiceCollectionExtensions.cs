@@ -16,6 +16,8 @@ public static class HubDirectoryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<PeopleStore>();
         services.TryAddSingleton<Larkway.Hub.Directory.Links.PersonLinkStore>();
+        services.TryAddSingleton<Larkway.Hub.Directory.Links.PersonLinkConflicts>();
+        services.TryAddSingleton<Larkway.Hub.Directory.Links.LinkConflictViews>();
         services.TryAddSingleton<Larkway.Hub.Directory.Links.AccountPeople>();
         services.AddOptions<Larkway.Hub.Directory.Links.AccountPeopleOptions>();
         Larkway.Hub.Directory.Links.PersonPlatforms.TryAdd(services);

@@ -50,11 +50,45 @@ public abstract class AssistantSenderMatchingTests
         (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "shared", CancellationToken.None)).ShouldBeNull("no guess between two people, not even by the mobile number");
         (await hub.LinksAsync()).ShouldBeEmpty();
 
+        // Held for an administrator, naming both people.
+        var held = (await hub.Provider.GetRequiredService<PersonLinkConflicts>().ListAsync(PersonLinkConflictStatus.Open, null, 10, CancellationToken.None)).ShouldHaveSingleItem();
+        (held.Platform, held.App, held.UserId, held.Reason).ShouldBe((HubAppPlatform.DingTalk, App, "shared", PersonLinkConflictReason.SeveralByEmail));
+        held.CandidateIds.ShouldBe(["per_one", "per_two"]);
+
         // The sender's next messages: remembered as matching no one, so the platform's contacts are not asked again.
         (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "shared", CancellationToken.None)).ShouldBeNull();
         (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "stranger", CancellationToken.None)).ShouldBeNull();
         (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "stranger", CancellationToken.None)).ShouldBeNull();
         hub.Asked.ShouldBe(["shared", "stranger"]);
+    }
+
+    [Fact]
+    public async Task A_held_account_is_closed_by_an_administrators_link_made_anywhere_and_a_dismissed_one_stays_unlinked_when_one_person_matches_later()
+    {
+        await using var hub = await MatchingHub.StartAsync(await CreateDatabaseAsync(), contactsRemembered: false);
+        var conflicts = hub.Provider.GetRequiredService<PersonLinkConflicts>();
+        await hub.AddPersonAsync("per_one", "shared@example.com", "+8613800000011");
+        await hub.AddPersonAsync("per_two", "shared@example.com", "+8613800000012");
+        hub.Contacts["shared"] = new PlatformContact(["shared@example.com"], null);
+        hub.Contacts["other"] = new PlatformContact(["shared@example.com"], null);
+        (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "shared", CancellationToken.None)).ShouldBeNull();
+        (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "other", CancellationToken.None)).ShouldBeNull();
+        var held = await conflicts.ListAsync(PersonLinkConflictStatus.Open, null, 10, CancellationToken.None);
+        held.Count.ShouldBe(2);
+
+        // An administrator links "shared" on the person's page (not through the held match): the held match is closed too.
+        (await hub.Provider.GetRequiredService<PersonLinkStore>().LinkAsync("per_two", HubAppPlatform.DingTalk, App, "shared", PersonLinkSource.Admin, CancellationToken.None))
+            .ShouldBe(PersonLinkOutcome.Linked);
+        var closed = (await conflicts.ListAsync(PersonLinkConflictStatus.Resolved, null, 10, CancellationToken.None)).ShouldHaveSingleItem();
+        (closed.UserId, closed.PersonId).ShouldBe(("shared", "per_two"));
+
+        // "other" is dismissed; later one of the two leaves, so the email names one person — still not linked.
+        (await conflicts.DismissAsync(held.Single(h => h.UserId == "other").Id, CancellationToken.None)).ShouldBe(PersonLinkConflictOutcome.Done);
+        (await conflicts.DismissAsync(held.Single(h => h.UserId == "other").Id, CancellationToken.None)).ShouldBe(PersonLinkConflictOutcome.Closed);
+        await hub.ResignAsync("per_one");
+        (await hub.Matching.MatchAsync(HubAppPlatform.DingTalk, App, "other", CancellationToken.None)).ShouldBeNull("dismissed by an administrator");
+        (await hub.LinksAsync()).ShouldHaveSingleItem().UserId.ShouldBe("shared");
+        (await conflicts.ListAsync(PersonLinkConflictStatus.Open, null, 10, CancellationToken.None)).ShouldBeEmpty();
     }
 
     [Theory]
@@ -117,13 +151,16 @@ public abstract class AssistantSenderMatchingTests
 
         public AccountPeople Matching => _hub.Provider.GetRequiredService<AccountPeople>();
 
-        public static async Task<MatchingHub> StartAsync(IHubTestDatabase database, string platform = HubAppPlatform.DingTalk)
+        public IServiceProvider Provider => _hub.Provider;
+
+        public static async Task<MatchingHub> StartAsync(IHubTestDatabase database, string platform = HubAppPlatform.DingTalk, bool contactsRemembered = true)
         {
             var contacts = new SetContacts();
             var hub = new HubServices(database, new ManualTimeProvider(), services: s =>
             {
-                s.AddOptions<AccountPeopleOptions>();
+                s.AddOptions<AccountPeopleOptions>().Configure(o => o.UnmatchedLifetime = contactsRemembered ? o.UnmatchedLifetime : TimeSpan.Zero);
                 s.AddSingleton<PersonLinkStore>();
+                s.AddSingleton<PersonLinkConflicts>();
                 s.AddHubPlatformUnit(new Larkway.Channels.Messages.ChannelPlatform(platform)).Supply<IPlatformAccounts>(contacts);
                 s.AddSingleton<AccountPeople>();
             });
@@ -149,6 +186,12 @@ public abstract class AssistantSenderMatchingTests
         {
             await _hub.DisposeAsync();
             await _database.DisposeAsync();
+        }
+
+        public async Task ResignAsync(string id)
+        {
+            await using var db = await DbAsync();
+            await db.People.Where(p => p.Id == id).ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, PersonStatus.Resigned));
         }
 
         private Task<HubDbContext> DbAsync() => _hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();

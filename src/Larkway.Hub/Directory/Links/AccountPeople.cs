@@ -13,7 +13,9 @@ namespace Larkway.Hub.Directory.Links;
 /// else — <see cref="MatchAsync"/> — the person the platform's contacts name: its emails, else its mobile number. When
 /// exactly one active person has them, the account is linked to that person (source <c>email</c> or <c>mobile</c>, as a
 /// notification's lookup links it), so every later look-up is the link without asking the platform again. When two
-/// people match, nothing is guessed. An account no one matches is remembered for
+/// people match — or the one matched has an administrator's link to another account there — nothing is guessed: the
+/// account is held for an administrator (<see cref="PersonLinkConflicts"/>), so two people are never merged silently;
+/// one the administrator dismissed stays unlinked. An account no one matches is remembered for
 /// <see cref="AccountPeopleOptions.UnmatchedLifetime"/> (per replica), so a stranger's messages do not each cost a call to
 /// the platform. The platforms answer through their rooms' <see cref="IPlatformAccounts"/>; nothing here names one.
 /// </summary>
@@ -24,15 +26,18 @@ internal sealed partial class AccountPeople : IDisposable
 
     private readonly PlatformPieces<IPlatformAccounts> _platforms;
     private readonly PersonLinkStore _links;
+    private readonly PersonLinkConflicts _conflicts;
     private readonly PeopleStore? _people;
     private readonly IOptions<AccountPeopleOptions> _options;
     private readonly ILogger _logger;
     private readonly MemoryCache _unmatched;
 
-    public AccountPeople(PlatformPieces<IPlatformAccounts> platforms, PersonLinkStore links, IOptions<AccountPeopleOptions> options, ILogger<AccountPeople> logger, PeopleStore? people = null)
+    public AccountPeople(
+        PlatformPieces<IPlatformAccounts> platforms, PersonLinkStore links, PersonLinkConflicts conflicts, IOptions<AccountPeopleOptions> options, ILogger<AccountPeople> logger, PeopleStore? people = null)
     {
         _platforms = platforms;
         _links = links;
+        _conflicts = conflicts;
         _people = people;
         _options = options;
         _logger = logger;
@@ -83,12 +88,20 @@ internal sealed partial class AccountPeople : IDisposable
             return null;
         }
 
-        var (personId, source) = contact is null ? (null, null) : await PersonOfAsync(platform, app, contact, cancellationToken).ConfigureAwait(false);
-        if (personId is null || source is null)
+        var match = contact is null ? ContactMatch.None : await PersonOfAsync(contact, cancellationToken).ConfigureAwait(false);
+        if (match.Candidates.Count > 1)
+        {
+            await HoldAsync(platform, app, userId, match.Source == PersonLinkSource.Email ? PersonLinkConflictReason.SeveralByEmail : PersonLinkConflictReason.SeveralByMobile, match.Candidates, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        if (match.Candidates.Count != 1 || await _conflicts.IsDismissedAsync(platform, app, userId, cancellationToken).ConfigureAwait(false))
         {
             Remember(key, _options.Value.UnmatchedLifetime);
             return null;
         }
+
+        var (personId, source) = (match.Candidates[0], match.Source!);
 
         var outcome = await _links.LinkAsync(personId, platform, app, userId, source, cancellationToken).ConfigureAwait(false);
         switch (outcome)
@@ -100,38 +113,37 @@ internal sealed partial class AccountPeople : IDisposable
                 // Linked a moment ago (another message, another replica): the link stands, whoever made it.
                 return await _links.PersonOfAsync(platform, app, userId, cancellationToken).ConfigureAwait(false);
             default:
-                // An administrator linked another account of this person under the app: theirs is the account to trust.
+                // An administrator linked another account of this person under the app: theirs is the account to trust,
+                // and this one waits for an administrator to say whose it is.
                 LogKept(_logger, personId, platform, app);
+                await HoldAsync(platform, app, userId, PersonLinkConflictReason.PersonLinkedElsewhere, [personId], cancellationToken).ConfigureAwait(false);
                 Remember(key, _options.Value.UnmatchedLifetime);
                 return null;
         }
     }
 
-    /// <summary>The one active person with one of the contact's emails, else with its mobile number; null when none or several.</summary>
-    private async Task<(string? PersonId, string? Source)> PersonOfAsync(string platform, string app, PlatformContact contact, CancellationToken cancellationToken)
+    /// <summary>The active people with one of the contact's emails, else with its mobile number; by which.</summary>
+    private async Task<ContactMatch> PersonOfAsync(PlatformContact contact, CancellationToken cancellationToken)
     {
         var emails = contact.Emails.Select(e => e.Trim().ToLowerInvariant()).Where(e => e.Contains('@', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
         var byEmail = await _links.ActivePersonIdsByEmailsAsync(emails, cancellationToken).ConfigureAwait(false);
-        if (byEmail.Count > 1)
+        if (byEmail.Count > 0)
         {
-            LogAmbiguous(_logger, platform, app, "email");
-            return (null, null);
-        }
-
-        if (byEmail.Count == 1)
-        {
-            return (byEmail[0], PersonLinkSource.Email);
+            return new(byEmail, PersonLinkSource.Email);
         }
 
         var mobiles = contact.Mobile is { Length: > 0 } mobile ? MobileForms(mobile).ToList() : [];
         var byMobile = await _links.ActivePersonIdsByMobilesAsync(mobiles, cancellationToken).ConfigureAwait(false);
-        if (byMobile.Count > 1)
-        {
-            LogAmbiguous(_logger, platform, app, "mobile number");
-            return (null, null);
-        }
+        return byMobile.Count > 0 ? new(byMobile, PersonLinkSource.Mobile) : ContactMatch.None;
+    }
 
-        return byMobile.Count == 1 ? (byMobile[0], PersonLinkSource.Mobile) : (null, null);
+    /// <summary>Holds the account for an administrator; says so once, when it is newly held.</summary>
+    private async Task HoldAsync(string platform, string app, string userId, string reason, IReadOnlyList<string> candidates, CancellationToken cancellationToken)
+    {
+        if (await _conflicts.HoldAsync(platform, app, userId, reason, candidates, cancellationToken).ConfigureAwait(false))
+        {
+            LogHeld(_logger, platform, app, candidates.Count, reason);
+        }
     }
 
     /// <summary>
@@ -170,14 +182,21 @@ internal sealed partial class AccountPeople : IDisposable
     [LoggerMessage(EventId = LogEvents.AssistantSenderMatched, Level = LogLevel.Information, Message = "A {Platform} account of app {App} was linked to person {PersonId} by its {Source}, as the platform's contacts give it")]
     private static partial void LogMatched(ILogger logger, string personId, string platform, string app, string source);
 
-    [LoggerMessage(EventId = LogEvents.AssistantSenderAmbiguous, Level = LogLevel.Debug, Message = "A {Platform} account of app {App} matches several people of the directory by {By}; the account stays unknown")]
-    private static partial void LogAmbiguous(ILogger logger, string platform, string app, string by);
+    [LoggerMessage(EventId = LogEvents.AssistantSenderAmbiguous, Level = LogLevel.Warning, Message = "A {Platform} account of app {App} matches {Candidates} people of the directory ({Reason}); it stays unlinked until an administrator decides (the console's Directory page, or GET /api/v1/directory/link-conflicts)")]
+    private static partial void LogHeld(ILogger logger, string platform, string app, int candidates, string reason);
 
     [LoggerMessage(EventId = LogEvents.AssistantSenderLinkKept, Level = LogLevel.Debug, Message = "A {Platform} account of app {App} matches person {PersonId}, whom an administrator linked to another account there; the account stays unknown")]
     private static partial void LogKept(ILogger logger, string personId, string platform, string app);
 
     [LoggerMessage(EventId = LogEvents.AssistantSenderLookupUnavailable, Level = LogLevel.Warning, Message = "The {Platform} contacts of app {App} could not tell who a sender is: {Reason}; the account stays unknown for now")]
     private static partial void LogUnavailable(ILogger logger, string platform, string app, string reason);
+}
+
+/// <summary>The people a platform contact's email (else mobile number) names, and by which (<see cref="PersonLinkSource"/>).</summary>
+internal sealed record ContactMatch(IReadOnlyList<string> Candidates, string? Source)
+{
+    /// <summary>No one.</summary>
+    public static ContactMatch None { get; } = new([], null);
 }
 
 /// <summary>How long <see cref="AccountPeople"/> remembers an account no one matched (the assistants' <c>SenderLookupCacheLifetime</c> sets it).</summary>

@@ -93,6 +93,7 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
             {
                 if (current.UserId == userId && (current.Source == source || source != PersonLinkSource.Admin))
                 {
+                    await CloseHeldMatchAsync(db, platform, app, userId, personId, source, cancellationToken).ConfigureAwait(false);
                     return PersonLinkOutcome.Unchanged;
                 }
 
@@ -109,6 +110,7 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
             try
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await CloseHeldMatchAsync(db, platform, app, userId, personId, source, cancellationToken).ConfigureAwait(false);
                 return PersonLinkOutcome.Linked;
             }
             catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
@@ -255,6 +257,23 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
                 .Select(a => new { a.PersonId, a.App, a.OpenId }).ToListAsync(cancellationToken).ConfigureAwait(false);
             return rows.GroupBy(r => (r.PersonId, r.App)).ToDictionary(g => g.Key, g => g.First().OpenId);
         }
+    }
+
+    /// <summary>
+    /// An administrator's link answers the account's held match (<see cref="PersonLinkConflicts"/>), however it was made:
+    /// the conflicts page, the person's page or the links API.
+    /// </summary>
+    private async Task CloseHeldMatchAsync(HubDbContext db, string platform, string app, string userId, string personId, string source, CancellationToken cancellationToken)
+    {
+        if (source != PersonLinkSource.Admin)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        await db.PersonLinkConflicts.Where(c => c.Platform == platform && c.App == app && c.UserId == userId && c.Status != PersonLinkConflictStatus.Resolved)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, PersonLinkConflictStatus.Resolved).SetProperty(c => c.ClosedAt, now).SetProperty(c => c.PersonId, personId), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private async Task<HubDbContext> ContextAsync(CancellationToken cancellationToken)

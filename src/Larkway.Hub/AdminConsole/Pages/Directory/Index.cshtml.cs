@@ -9,12 +9,21 @@ namespace Larkway.Hub.AdminConsole.Pages;
 /// <summary>
 /// The directory: people searched by name, email, department and status (mobile numbers masked), by name then id, with the
 /// platforms each is reached on and their linked accounts; the last sync with what it could not see, and "Sync now" (a full
-/// sync, audited; a running sync is named instead of starting a second).
+/// sync, audited; a running sync is named instead of starting a second); and the platform accounts held for an
+/// administrator (several people match them), each linked to the person picked, or dismissed.
 /// </summary>
-internal sealed class DirectoryIndexModel(DirectoryService directory, PersonLinkStore links, PersonPlatforms personPlatforms, Larkway.Hub.Apps.HubAppRegistry apps, IAuditLog audit) : ConsolePageModel(audit)
+internal sealed class DirectoryIndexModel(
+    DirectoryService directory, PersonLinkStore links, PersonLinkConflicts conflicts, LinkConflictViews conflictViews, PersonPlatforms personPlatforms,
+    Larkway.Hub.Apps.HubAppRegistry apps, IAuditLog audit) : ConsolePageModel(audit)
 {
     /// <summary>People per page.</summary>
     public const int PageSize = 50;
+
+    /// <summary>Held accounts shown at once (the API pages through all of them).</summary>
+    public const int HeldShown = 20;
+
+    /// <summary>The platform accounts waiting for an administrator, newest first (at most <see cref="HeldShown"/>).</summary>
+    public IReadOnlyList<LinkConflictDto> Held { get; private set; } = [];
 
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
@@ -74,6 +83,7 @@ internal sealed class DirectoryIndexModel(DirectoryService directory, PersonLink
     {
         var cancellationToken = HttpContext.RequestAborted;
         LastRun = (await directory.ListRunsAsync(1, after: null, cancellationToken).ConfigureAwait(false))?.FirstOrDefault();
+        Held = await conflictViews.ListAsync(PersonLinkConflictStatus.Open, before: null, HeldShown, cancellationToken).ConfigureAwait(false);
         PersonStatus? status = null;
         if (!string.IsNullOrEmpty(Status))
         {
@@ -120,6 +130,46 @@ internal sealed class DirectoryIndexModel(DirectoryService directory, PersonLink
             Flash($"Sync {run.Id} is still running (started {ConsoleHtml.Time(run.StartedAt)}); a new one can start once it ended.");
         }
 
+        return RedirectToPage();
+    }
+
+    /// <summary>"This is …": links a held account to the person picked.</summary>
+    public async Task<IActionResult> OnPostResolveAsync(long conflict, string? personId)
+    {
+        if (string.IsNullOrEmpty(personId))
+        {
+            Flash("Pick the person the account belongs to.");
+            return RedirectToPage();
+        }
+
+        var outcome = await conflicts.ResolveAsync(conflict, personId, HttpContext.RequestAborted).ConfigureAwait(false);
+        if (outcome == PersonLinkConflictOutcome.Done)
+        {
+            await AuditAsync("directory.link_conflict.resolve", conflict.ToString(System.Globalization.CultureInfo.InvariantCulture), Details(("person_id", personId))).ConfigureAwait(false);
+        }
+
+        Flash(outcome switch
+        {
+            PersonLinkConflictOutcome.Done => "Linked: the account is that person's now, on every page and for every notification.",
+            PersonLinkConflictOutcome.TakenByOther => "The account was linked to someone else meanwhile; remove that link on their page first.",
+            PersonLinkConflictOutcome.NoPerson => "That person is no longer in the directory; pick another.",
+            _ => "That account was decided already.",
+        });
+        return RedirectToPage();
+    }
+
+    /// <summary>"None of them": leaves a held account unlinked.</summary>
+    public async Task<IActionResult> OnPostDismissAsync(long conflict)
+    {
+        var outcome = await conflicts.DismissAsync(conflict, HttpContext.RequestAborted).ConfigureAwait(false);
+        if (outcome == PersonLinkConflictOutcome.Done)
+        {
+            await AuditAsync("directory.link_conflict.dismiss", conflict.ToString(System.Globalization.CultureInfo.InvariantCulture), Details()).ConfigureAwait(false);
+        }
+
+        Flash(outcome == PersonLinkConflictOutcome.Done
+            ? "Dismissed: the account stays unlinked (a guest to the assistant) until you link it on a person's page."
+            : "That account was decided already.");
         return RedirectToPage();
     }
 
