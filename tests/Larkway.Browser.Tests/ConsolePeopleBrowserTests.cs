@@ -89,6 +89,51 @@ public sealed class ConsolePeopleBrowserTests(BrowserFixture browser) : IClassFi
     }
 
     [Fact]
+    public async Task An_account_held_for_an_administrator_is_listed_with_its_candidates_and_linked_to_the_one_picked()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser, new Dictionary<string, string?>
+        {
+            ["Larkway:Directory:ReconcileEnabled"] = "false",
+            ["Larkway:Directory:PollInterval"] = "00:00:00.100",
+        });
+        var page = hub.Page;
+        await hub.SignInAsync();
+        await page.GotoAsync(hub.Url("/console/directory"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator("#sync-status").TextContentAsync() == "completed";
+        }, "the sync to complete");
+        await Assertions.Expect(page.Locator("#link-conflicts")).ToHaveCountAsync(0);
+
+        // A DingTalk account whose emails name Alice and Bob, held as the Hub holds it when the account writes.
+        var links = hub.Host.Services.GetRequiredService<PersonLinkStore>();
+        var alice = (await links.ActivePersonByEmailAsync("alice@example.com", CancellationToken.None))!;
+        var bob = (await links.ActivePersonByEmailAsync("bob@example.com", CancellationToken.None))!;
+        (await hub.Host.Services.GetRequiredService<PersonLinkConflicts>()
+            .HoldAsync("dingtalk", "dingtalk-sandbox", "dana", PersonLinkConflictReason.SeveralByEmail, [alice.Id, bob.Id], CancellationToken.None)).ShouldBeTrue();
+
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.ReloadAsync();
+        var held = page.Locator("#link-conflicts tr[data-conflict]");
+        await Assertions.Expect(held).ToHaveCountAsync(1);
+        await Assertions.Expect(held).ToContainTextAsync("dana");
+        await Assertions.Expect(held).ToContainTextAsync("several people have its email");
+        await Assertions.Expect(held.Locator("label.choice")).ToHaveCountAsync(2);
+        (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("the page itself does not scroll sideways");
+        await Screenshots.SaveWidthsAsync(page, "console-directory-accounts-to-decide");
+
+        // Bob it is: linked as an administrator's link, and the section is gone.
+        await held.Locator("label.choice", new() { HasText = "Bob Li" }).Locator("input").CheckAsync();
+        await held.GetByRole(AriaRole.Button, new() { Name = "Link to the one picked" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("Linked");
+        await Assertions.Expect(page.Locator("#link-conflicts")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator($"tr[data-person='{bob.Id}'] td.accounts .account[data-link='dingtalk/dingtalk-sandbox']")).ToContainTextAsync("dana");
+        await Assertions.Expect(page.Locator($"tr[data-person='{bob.Id}'] td.accounts")).ToContainTextAsync("an administrator");
+    }
+
+    [Fact]
     public async Task An_assistants_creation_is_audited_as_its_key_set_and_a_session_with_long_turns_fits_1280_px()
     {
         await using var hub = await ConsoleHub.StartAsync(browser.Browser);
