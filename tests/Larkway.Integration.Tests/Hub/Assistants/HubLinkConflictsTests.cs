@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Assistants.Storage;
+using Larkway.Hub.Directory;
 using Larkway.Hub.Directory.Links;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
