@@ -532,6 +532,12 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("legacy_card_callbacks");
 
+                    b.Property<bool>("LongConnection")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("long_connection");
+
                     b.Property<string>("Platform")
                         .IsRequired()
                         .ValueGeneratedOnAdd()

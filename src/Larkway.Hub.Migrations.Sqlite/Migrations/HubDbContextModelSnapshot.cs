@@ -519,6 +519,12 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("legacy_card_callbacks");
 
+                    b.Property<bool>("LongConnection")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false)
+                        .HasColumnName("long_connection");
+
                     b.Property<string>("Platform")
                         .IsRequired()
                         .ValueGeneratedOnAdd()

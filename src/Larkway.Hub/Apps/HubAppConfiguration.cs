@@ -17,6 +17,7 @@ internal sealed class HubAppConfiguration : IEntityTypeConfiguration<HubAppRow>
         e.Property(x => x.AiBotId).HasColumnName("ai_bot_id").HasMaxLength(HubAppValidation.MaxAppIdLength);
         e.Property(x => x.AiBotSecret).HasColumnName("ai_bot_secret").HasMaxLength(2048);
         e.Property(x => x.AiBotUrl).HasColumnName("ai_bot_url").HasMaxLength(HubAppValidation.MaxUrlLength);
+        e.Property(x => x.LongConnection).HasColumnName("long_connection").HasDefaultValue(false);
         e.Property(x => x.AppId).HasColumnName("app_id").HasMaxLength(HubAppValidation.MaxAppIdLength).IsRequired();
         e.Property(x => x.BaseUrl).HasColumnName("base_url").HasMaxLength(HubAppValidation.MaxUrlLength).IsRequired();
         e.Property(x => x.AppSecret).HasColumnName("app_secret").HasMaxLength(2048).IsRequired();

@@ -47,6 +47,9 @@ public sealed record HubAppInput
 
     /// <summary>WeCom: the AI bot's long-connection URL (default WeCom's <c>wss://openws.work.weixin.qq.com</c>); empty restores it.</summary>
     public string? AiBotUrl { get; init; }
+
+    /// <summary>Feishu: receive the app's events and card callbacks over the long connection instead of webhooks (default false).</summary>
+    public bool? LongConnection { get; init; }
 }
 
 /// <summary>One thing wrong with an input: the field (snake_case, as on the wire) and what to fix.</summary>
@@ -92,6 +95,9 @@ public sealed record HubAppInfo(
     /// <summary>WeCom: the AI bot's long-connection URL, when it is not WeCom's own.</summary>
     public Uri? AiBotUrl { get; init; }
 
+    /// <summary>Feishu: whether the app's events and card callbacks come over the long connection (not webhooks).</summary>
+    public bool LongConnection { get; init; }
+
     /// <summary>
     /// The app's platform as its room registered it (set by <see cref="HubAppService"/>); null for an app of a platform
     /// whose room is not added, which then has Feishu's paths and no scopes.
@@ -126,7 +132,10 @@ public sealed record HubAppInfo(
         LegacyCardCallbacks: settings.LegacyCardCallbacks,
         ReadOnly: true,
         CreatedAt: null,
-        UpdatedAt: null);
+        UpdatedAt: null)
+    {
+        LongConnection = settings.Mode == HubMode.LongConnection,
+    };
 }
 
 /// <summary>How an add or update ended.</summary>

@@ -33,6 +33,9 @@ internal sealed record StoredApp(
     /// <summary>WeCom: the AI bot's long-connection URL (null: WeCom's own).</summary>
     public string? AiBotUrl { get; init; }
 
+    /// <summary>Feishu: the app's events and card callbacks come over the long connection, not webhooks.</summary>
+    public bool LongConnection { get; init; }
+
     /// <summary>True for a Feishu or Lark app.</summary>
     public bool IsFeishu => HubAppPlatform.IsFeishu(Platform);
 
@@ -203,6 +206,7 @@ internal sealed partial class HubAppRegistry : IDisposable
                 AiBotId = row.AiBotId,
                 AiBotSecret = row.AiBotSecret is null ? null : _protector.Unprotect(row.AiBotSecret),
                 AiBotUrl = row.AiBotUrl,
+                LongConnection = row.LongConnection,
             };
         }
         catch (CryptographicException)

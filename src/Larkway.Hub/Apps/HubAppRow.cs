@@ -46,6 +46,9 @@ public sealed class HubAppRow
     /// <summary>WeCom: where the AI bot's long connection goes (null: WeCom's own <c>wss://openws.work.weixin.qq.com</c>).</summary>
     public string? AiBotUrl { get; set; }
 
+    /// <summary>Feishu: events and card callbacks over the long connection (held by one replica) instead of webhooks.</summary>
+    public bool LongConnection { get; set; }
+
     /// <summary>Whether the Hub accepts its events and hands out its client.</summary>
     public bool Enabled { get; set; }
 

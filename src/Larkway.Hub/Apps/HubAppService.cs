@@ -143,6 +143,7 @@ public sealed partial class HubAppService
             AiBotId = app.AiBotId,
             AiBotSecret = app.AiBotSecret is null ? null : _protector.Protect(app.AiBotSecret),
             AiBotUrl = app.AiBotUrl,
+            LongConnection = app.LongConnection ?? false,
             AppId = app.AppId!,
             BaseUrl = app.BaseUrl!.AbsoluteUri,
             AppSecret = _protector.Protect(app.AppSecret!),
@@ -211,6 +212,7 @@ public sealed partial class HubAppService
             row.VerificationToken = ProtectOrKeep(change.VerificationToken, row.VerificationToken);
             row.Enabled = change.Enabled ?? row.Enabled;
             row.LegacyCardCallbacks = change.LegacyCardCallbacks ?? row.LegacyCardCallbacks;
+            row.LongConnection = change.LongConnection ?? row.LongConnection;
             row.RobotCode = change.RobotCode is null ? row.RobotCode : change.RobotCode.Length == 0 ? null : change.RobotCode;
             row.AgentId = change.AgentId is null ? row.AgentId : change.AgentId == 0 ? null : change.AgentId;
             if (ApplyAiBot(row, change) is { } aiBotProblem)
@@ -419,6 +421,7 @@ public sealed partial class HubAppService
         AiBotId = row.AiBotId,
         AiBotSecretSet = row.AiBotSecret is not null,
         AiBotUrl = row.AiBotUrl is not null && Uri.TryCreate(row.AiBotUrl, UriKind.Absolute, out var aiBotUrl) ? aiBotUrl : null,
+        LongConnection = row.LongConnection,
         PlatformInfo = _platforms.Find(row.Platform),
     };
 

@@ -71,6 +71,7 @@ public static partial class HubAppValidation
             AiBotId = Empty(check.AiBotId),
             AiBotSecret = Empty(check.AiBotSecret),
             AiBotUrl = Empty(check.AiBotUrl),
+            LongConnection = input.LongConnection,
         };
         return problems;
     }
@@ -85,6 +86,7 @@ public static partial class HubAppValidation
         Refuse(input.AgentId is not null, HubAppFields.AgentId, "agent_id", "an AgentId", "agent_id");
         var aiBotField = input.AiBotId is not null ? "ai_bot_id" : input.AiBotSecret is not null ? "ai_bot_secret" : input.AiBotUrl is not null ? "ai_bot_url" : null;
         Refuse(aiBotField is not null, HubAppFields.AiBot, aiBotField ?? "", "an AI bot (智能机器人)", "the ai_bot_* fields");
+        Refuse(input.LongConnection is not null, HubAppFields.LongConnection, "long_connection", "a long_connection choice", "long_connection");
 
         void Refuse(bool given, HubAppFields field, string wireName, string what, string leaveOut)
         {
@@ -145,6 +147,7 @@ public static partial class HubAppValidation
             AiBotId = check.AiBotId,
             AiBotSecret = check.AiBotSecret,
             AiBotUrl = check.AiBotUrl,
+            LongConnection = input.LongConnection,
         };
         return problems;
     }
@@ -249,4 +252,7 @@ internal sealed record ValidApp(string Name, string? AppId, Uri? BaseUrl, string
 
     /// <summary>WeCom's AI bot long-connection URL (absolute ws/wss); on update null keeps it and empty restores WeCom's.</summary>
     public string? AiBotUrl { get; init; }
+
+    /// <summary>Feishu: events over the long connection (null: unchanged, or false for a new app).</summary>
+    public bool? LongConnection { get; init; }
 }

@@ -166,7 +166,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
     private static async Task<(HubAppInput? Input, ProblemHttpResult? Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
     {
         var (input, unreadable) = await JsonBody.ReadAsync(http.Request, HubAppsJsonContext.Default.HubAppInputDto,
-            "string fields name, platform, app_id, base_url, app_secret, encrypt_key, verification_token and robot_code, ai_bot_id, ai_bot_secret and ai_bot_url, the number agent_id and booleans enabled and legacy_card_callbacks", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
+            "string fields name, platform, app_id, base_url, app_secret, encrypt_key, verification_token and robot_code, ai_bot_id, ai_bot_secret and ai_bot_url, the number agent_id and booleans enabled, legacy_card_callbacks and long_connection", cancellationToken, MaxRequestBytes).ConfigureAwait(false);
         return unreadable is not null || input is null
             ? (null, unreadable ?? BadBody("The body must be a JSON object."))
             : (new HubAppInput
@@ -185,6 +185,7 @@ public static class HubAppsEndpointRouteBuilderExtensions
                 AiBotId = input.AiBotId,
                 AiBotSecret = input.AiBotSecret,
                 AiBotUrl = input.AiBotUrl,
+                LongConnection = input.LongConnection,
             }, null);
     }
 
@@ -224,7 +225,8 @@ public static class HubAppsEndpointRouteBuilderExtensions
             app.AgentId,
             app.AiBotId,
             app.PlatformInfo?.OwnFields.HasFlag(HubAppFields.AiBot) == true ? app.AiBotSecretSet : null,
-            app.AiBotUrl?.AbsoluteUri);
+            app.AiBotUrl?.AbsoluteUri,
+            app.PlatformInfo?.OwnFields.HasFlag(HubAppFields.LongConnection) == true ? app.LongConnection : null);
     }
 
     private static HubAppScopesDto ScopesDto(HubAppInfo app)
@@ -280,7 +282,8 @@ public sealed record HubAppInputDto(
     [property: Description("DingTalk: the AgentId for work notifications (0 clears it). WeCom: the app's AgentId, required.")] long? AgentId = null,
     [property: Description("WeCom only: the corp's AI bot (the bot's page in the WeCom admin console, API mode: long connection); \"\" in a PATCH removes it.")] string? AiBotId = null,
     [property: Description("WeCom only: the AI bot's Secret, required with ai_bot_id; write-only.")] string? AiBotSecret = null,
-    [property: Description("WeCom only: the AI bot's long-connection URL, only to point somewhere else than WeCom's wss://openws.work.weixin.qq.com.")] string? AiBotUrl = null);
+    [property: Description("WeCom only: the AI bot's long-connection URL, only to point somewhere else than WeCom's wss://openws.work.weixin.qq.com.")] string? AiBotUrl = null,
+    [property: Description("Feishu only: receive the app's events and card callbacks over Feishu's long connection (held by one replica) instead of at its events and cards URLs (default false). Choose the same in the app's Events & Callbacks page.")] bool? LongConnection = null);
 
 /// <summary>An app as the API shows it (never a secret), with the URLs to paste into the developer console.</summary>
 public sealed record HubAppDto(
@@ -303,7 +306,8 @@ public sealed record HubAppDto(
     long? AgentId,
     string? AiBotId = null,
     bool? AiBotSecretSet = null,
-    string? AiBotUrl = null);
+    string? AiBotUrl = null,
+    bool? LongConnection = null);
 
 /// <summary>The features the Hub uses an app for and the scopes they need.</summary>
 public sealed record HubAppScopesDto(string[] Features, HubAppScopeDto[] Scopes);

@@ -15,6 +15,9 @@ public enum HubAppFields
 
     /// <summary><c>ai_bot_id</c>, <c>ai_bot_secret</c> and <c>ai_bot_url</c>.</summary>
     AiBot = 4,
+
+    /// <summary><c>long_connection</c>: events and card callbacks over the platform's long connection instead of webhooks.</summary>
+    LongConnection = 8,
 }
 
 /// <summary>One row of a platform's permission table: a scope (or setting) one feature needs, and why.</summary>

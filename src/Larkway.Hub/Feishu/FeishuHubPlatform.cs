@@ -77,6 +77,9 @@ internal sealed class FeishuHubPlatform : HubPlatformInfo
     /// <inheritdoc />
     public override string? ConsoleFormFields => "/Feishu/Console/_FeishuAppFields.cshtml";
 
+    /// <summary>A Feishu app chooses webhooks or the long connection for its events and card callbacks.</summary>
+    public override HubAppFields OwnFields => HubAppFields.LongConnection;
+
     /// <summary>Feishu's old-style card callbacks are signed with the Verification Token; each app says whether it accepts them.</summary>
     public override bool HasLegacyCardCallbacks => true;
 

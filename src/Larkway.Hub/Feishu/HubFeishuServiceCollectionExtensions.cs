@@ -48,8 +48,11 @@ public static class HubFeishuServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var settings = sp.GetService<HubSettings>() ?? new HubSettings();
-            IReadOnlyList<StoredApp> held = settings.Mode == HubMode.LongConnection ? [FeishuLongConnectionDuty.DeploymentApp(settings)] : [];
-            return new LongConnectionSource(FeishuLongConnectionDuty.Connection, sp.GetRequiredService<FeishuLongConnectionStatus>()) { HoldersAmong = _ => held };
+            IReadOnlyList<StoredApp> deployment = settings.Mode == HubMode.LongConnection ? [FeishuLongConnectionDuty.DeploymentApp(settings)] : [];
+            return new LongConnectionSource(FeishuLongConnectionDuty.Connection, sp.GetRequiredService<FeishuLongConnectionStatus>())
+            {
+                HoldersAmong = enabled => [.. deployment, .. enabled.Where(FeishuLongConnectionSupervisor.HoldsFor)],
+            };
         });
         services.AddSingleton(FeishuLongConnectionAlert.Rule); // AlertRules keeps one rule per key, so adding the room twice is harmless
 
@@ -59,7 +62,15 @@ public static class HubFeishuServiceCollectionExtensions
         services.AddSingleton(FeishuCallbacksAlert.Rule);
         services.TryAddSingleton<LongConnectionStateReader>();
         services.TryAddSingleton(sp => new FeishuLongConnectionStates(
-            sp.GetService<HubSettings>() ?? new HubSettings(), sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<FeishuLongConnectionStatus>(), sp.GetService<FeishuLongConnectionDuty>()));
+            sp.GetService<HubSettings>() ?? new HubSettings(), sp.GetRequiredService<LongConnectionStateReader>(), sp.GetRequiredService<FeishuLongConnectionStatus>(),
+            sp.GetService<FeishuLongConnectionDuty>(), sp.GetService<FeishuLongConnectionSupervisor>()));
+
+        // The apps added at run time that chose the long connection: every replica runs it; per app, only the holder of
+        // the lease long-connection/{app id} connects.
+        LongConnectionServices.AddTo(services);
+        services.TryAddSingleton(sp => new FeishuLongConnectionSupervisor(
+            sp.GetRequiredService<HubAppRegistry>(), sp.GetRequiredService<IFeishuEventSink>(), sp.GetRequiredService<LongConnectionServices>(), sp.GetRequiredService<FeishuLongConnectionStatus>()));
+        services.AddHostedService(sp => sp.GetRequiredService<FeishuLongConnectionSupervisor>());
 
         // Recipients by email and department, through the contact API: one resolver (one cache of open_ids) for the
         // sender, the card clicks and the Feishu-only rooms that look people up (IEmailLookup).
@@ -146,7 +157,7 @@ public static class HubFeishuServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         LongConnectionServices.AddTo(services);
-        services.TryAddSingleton(sp => new FeishuLongConnectionDuty(
+        services.TryAddSingleton(sp => FeishuLongConnectionDuty.ForDeployment(
             sp.GetRequiredService<HubSettings>(), sp.GetRequiredService<IFeishuEventSink>(), sp.GetRequiredService<LongConnectionServices>(), sp.GetRequiredService<FeishuLongConnectionStatus>()));
         services.AddHostedService(sp => sp.GetRequiredService<FeishuLongConnectionDuty>());
         services.AddHealthChecks().AddCheck<FeishuLongConnectionHealthCheck>("long-connection", HealthStatus.Degraded, [HubHealthTags.Ready], HubHealthTags.CheckTimeout);

@@ -29,6 +29,7 @@ internal static class LogEvents
     // Inbox
     public const int InboxRetentionPruned = 4039;
     public const int FeishuLongConnectionRefused = 4040;
+    public const int FeishuLongConnectionSupervisorFailed = 4041;
 
     // Platform/Auth
     public const int HubAdminKeyConfiguredKey = 4050;

@@ -10,15 +10,16 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.Feishu.LongConnection;
 
 /// <summary>
-/// Holds Feishu's long connection in long-connection mode, feeding the same sink (dedupe → inbox) as the webhook, on one
-/// replica only: the lease <c>long-connection/{app id}</c> (<see cref="LongConnectionDuty"/>, as DingTalk's Stream and
-/// WeCom's AI bot are held). The connection is the deployment's: it is the app configured in <c>FEISHU_APP_ID</c>, not a
-/// stored app. A holder that cannot connect (Feishu unreachable, the credentials refused) keeps the lease and says so,
-/// so readiness and the alert "Long connection down" see it; after <see cref="HubAppsOptions.StreamHandOverAfter"/> it
-/// hands the lease to a replica that may reach Feishu.
+/// Holds a Feishu app's long connection, feeding the same sink (dedupe → inbox) as the webhooks, on one replica only: the
+/// lease <c>long-connection/{app id}</c> (<see cref="LongConnectionDuty"/>, as DingTalk's Stream and WeCom's AI bot are
+/// held). The deployment's app (<c>FEISHU_APP_ID</c> in long-connection mode, <see cref="ForDeployment"/>) has one for the
+/// Hub's life; a stored app that chose the long connection has one from <see cref="FeishuLongConnectionSupervisor"/>,
+/// started, restarted or stopped as the app changes. A holder that cannot connect (Feishu unreachable, the credentials
+/// refused) keeps the lease and says so, so readiness and the alert "Long connection down" see it; after
+/// <see cref="HubAppsOptions.StreamHandOverAfter"/> it hands the lease to a replica that may reach Feishu.
 /// </summary>
-internal sealed partial class FeishuLongConnectionDuty(HubSettings settings, IFeishuEventSink sink, LongConnectionServices services, FeishuLongConnectionStatus? status = null)
-    : LongConnectionDuty(DeploymentApp(settings), Connection, services, services.LoggerFactory.CreateLogger<FeishuLongConnectionDuty>(), status)
+internal sealed partial class FeishuLongConnectionDuty(StoredApp app, IFeishuEventSink sink, LongConnectionServices services, FeishuLongConnectionStatus? status = null)
+    : LongConnectionDuty(app, Connection, services, services.LoggerFactory.CreateLogger<FeishuLongConnectionDuty>(), status)
 {
     /// <summary>
     /// Feishu's long connection: one per app id among all replicas, under the lease name the Hub has always used
@@ -30,6 +31,10 @@ internal sealed partial class FeishuLongConnectionDuty(HubSettings settings, IFe
 
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<FeishuLongConnectionDuty>();
     private volatile FeishuLongConnectionClient? _client;
+
+    /// <summary>The duty of the deployment's app (<c>FEISHU_APP_ID</c>), for the Hub's life.</summary>
+    public static FeishuLongConnectionDuty ForDeployment(HubSettings settings, IFeishuEventSink sink, LongConnectionServices services, FeishuLongConnectionStatus? status = null) =>
+        new(DeploymentApp(settings), sink, services, status);
 
     /// <summary>The lease of the deployment's long connection.</summary>
     public static string LeaseNameOf(HubSettings settings)
@@ -67,16 +72,14 @@ internal sealed partial class FeishuLongConnectionDuty(HubSettings settings, IFe
         {
             AppId = App.AppId,
             AppSecret = App.AppSecret,
-            AppName = HubApp.AppName,
-            VerificationToken = settings.VerificationToken,
+            BaseUrl = App.BaseUrl,
+
+            // The inbox stores a stored app's events under its name, as its webhooks would.
+            AppName = App.Name == HubAppService.DefaultAppName ? HubApp.AppName : App.Name,
+            VerificationToken = App.VerificationToken,
             TimeProvider = Time,
             MeterFactory = Services.MeterFactory, // one set of connection instruments per container, across lease runs
         };
-        if (settings.BaseUrl is not null)
-        {
-            options.BaseUrl = settings.BaseUrl;
-        }
-
         var client = new FeishuLongConnectionClient(options, sink, Services.LoggerFactory);
         await using (client.ConfigureAwait(false))
         {
@@ -95,6 +98,6 @@ internal sealed partial class FeishuLongConnectionDuty(HubSettings settings, IFe
 
     protected override void OnStartFailed(Exception exception) => LogRefused(_logger, exception, exception.Message);
 
-    [LoggerMessage(EventId = LogEvents.FeishuLongConnectionRefused, Level = LogLevel.Error, Message = "The Feishu long connection was refused: {Reason}. Events are not being received; trying again in up to a minute. Fix the cause (a changed secret needs a restart of the Hub).")]
+    [LoggerMessage(EventId = LogEvents.FeishuLongConnectionRefused, Level = LogLevel.Error, Message = "The Feishu long connection was refused: {Reason}. Events are not being received; trying again in up to a minute. Fix the cause (a changed secret of the configured app needs a restart of the Hub; a stored app's is picked up when saved).")]
     private static partial void LogRefused(ILogger logger, Exception exception, string reason);
 }

@@ -36,6 +36,10 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
     [BindProperty]
     public bool LegacyCardCallbacks { get; set; } = true;
 
+    /// <summary>Events over the platform's long connection (the form posts it where the platform has the choice: a checkbox plus a hidden "false").</summary>
+    [BindProperty]
+    public bool LongConnection { get; set; }
+
     [BindProperty]
     public bool ClearEncryptKey { get; set; }
 
@@ -126,7 +130,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             return NotFound();
         }
 
-        (AppId, BaseUrl, LegacyCardCallbacks) = (Existing.AppId, Existing.BaseUrl.AbsoluteUri, Existing.LegacyCardCallbacks);
+        (AppId, BaseUrl, LegacyCardCallbacks, LongConnection) = (Existing.AppId, Existing.BaseUrl.AbsoluteUri, Existing.LegacyCardCallbacks, Existing.LongConnection);
         (Platform, RobotCode, AgentId) = (Existing.Platform, Existing.RobotCode, Existing.AgentId?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return Page();
     }
@@ -169,6 +173,7 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             VerificationToken = ClearVerificationToken ? "" : Blank(VerificationToken),
             // Only a platform with old-style card callbacks has the switch on its form.
             LegacyCardCallbacks = Form?.HasLegacyCardCallbacks == true ? LegacyCardCallbacks : null,
+            LongConnection = Form?.OwnFields.HasFlag(HubAppFields.LongConnection) == true ? LongConnection : null,
         };
         var change = IsNew
             ? await apps.AddAsync(input, HttpContext.RequestAborted).ConfigureAwait(false)
@@ -195,7 +200,8 @@ internal sealed class AppsEditModel(HubAppService apps, IAuditLog audit) : Conso
             ("app_secret", change.Secrets["app_secret"]),
             ("encrypt_key", change.Secrets["encrypt_key"]),
             ("verification_token", change.Secrets["verification_token"]),
-            ("legacy_card_callbacks", app.LegacyCardCallbacks ? "accepted" : "refused"))).ConfigureAwait(false);
+            ("legacy_card_callbacks", app.LegacyCardCallbacks ? "accepted" : "refused"),
+            ("long_connection", app.PlatformInfo?.OwnFields.HasFlag(HubAppFields.LongConnection) == true ? (app.LongConnection ? "on" : "off") : null))).ConfigureAwait(false);
         Flash(app.PlatformInfo?.ConsoleSavedNote(Origin + app.EventsPath) is { } note
             ? $"App {app.Name} {(IsNew ? "added" : "saved")}. {note}"
             : IsNew ? $"App {app.Name} added. Paste its URLs into the developer console, then test the connection." : $"App {app.Name} saved.");
