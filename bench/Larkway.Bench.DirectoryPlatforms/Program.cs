@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Larkway.Bench;
+using Larkway.Bench.Ingest;
 using Larkway.Emulator.Hosting;
 
 // The same full directory sync on each platform, side by side: for Feishu, DingTalk and WeCom in turn, an Emulator (rate
@@ -146,21 +147,17 @@ internal sealed record PlatformsBenchOptions(string HubDll, int Users, int Depar
 {
     public static PlatformsBenchOptions? Parse(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        try
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            values[args[i][2..]] = args[i + 1];
+            var values = new BenchArgs(args);
+            var platforms = (values.Optional("platforms") ?? "feishu,dingtalk,wecom").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return platforms.All(p => p is "feishu" or "dingtalk" or "wecom")
+                ? new PlatformsBenchOptions(values.Required("hub-dll"), values.Int("users") ?? 10_000, values.Int("departments") ?? 300, platforms, values.Optional("markdown"), values.Optional("work"))
+                : null;
         }
-
-        int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var platforms = (values.GetValueOrDefault("platforms") ?? "feishu,dingtalk,wecom").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return values.TryGetValue("hub-dll", out var dll) && args.Length % 2 == 0 && platforms.All(p => p is "feishu" or "dingtalk" or "wecom")
-            ? new PlatformsBenchOptions(dll, Int("users", 10_000), Int("departments", 300), platforms, values.GetValueOrDefault("markdown"), values.GetValueOrDefault("work"))
-            : null;
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 }
