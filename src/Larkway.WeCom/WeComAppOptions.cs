@@ -72,7 +72,7 @@ public sealed class WeComAppOptions
 }
 
 /// <summary>
-/// Retries with exponential back-off and jitter. A call is retried when WeCom refused it for its rate (45009; it was not
+/// Retries with exponential back-off and jitter. A call is retried when WeCom refused it for its rate (45009, or 45033 too many at once; it was not
 /// carried out, so any call may be sent again), and — for calls safe to repeat only — on 5xx, "system busy" (-1),
 /// timeouts and transport failures. A message send that got no answer is not sent twice unless it asked WeCom to drop
 /// duplicates (<c>enable_duplicate_check</c>).

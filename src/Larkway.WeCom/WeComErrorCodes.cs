@@ -104,9 +104,12 @@ public static class WeComErrorCodes
     /// <summary>True when the cached access token is what WeCom refused: the client drops it, fetches a new one and sends again once.</summary>
     public static bool IsInvalidToken(string code) => code is InvalidAccessToken or AccessTokenExpired or InvalidSecret;
 
-    /// <summary>True for a refusal because of the rate of calls (45009, HTTP 429, the client's own robot gate).</summary>
+    /// <summary>
+    /// True for a refusal because of the rate of calls (45009, 45033 too many at once, HTTP 429, the client's own robot
+    /// gate). WeCom carried none of them out, so the same call may be sent again later.
+    /// </summary>
     public static bool IsRateLimit(string code, HttpStatusCode? status = null) =>
-        status == HttpStatusCode.TooManyRequests || code is RateLimited45009 or RateLimited;
+        status == HttpStatusCode.TooManyRequests || code is RateLimited45009 or ConcurrencyLimited45033 or RateLimited;
 
     /// <summary>True when the same request may succeed later unchanged.</summary>
     public static bool IsTransient(string code, HttpStatusCode? status) =>

@@ -10,7 +10,7 @@ namespace Larkway.WeCom.Http;
 
 /// <summary>
 /// The one place a <see cref="WeComRequest"/> becomes HTTP: the access token in the <c>access_token</c> query, retries
-/// with back-off (45009 for every call; -1 "system busy" for every call, since WeCom did not carry it out; 5xx, timeouts
+/// with back-off (45009 and 45033 for every call; -1 "system busy" for every call, since WeCom did not carry it out; 5xx, timeouts
 /// and transport failures for calls safe to repeat), a per-attempt timeout, the token dropped and the call sent once more
 /// when WeCom refuses it (40014 / 42001 / 40001), one log line per attempt (paths only: never the token), and a
 /// <see cref="WeComApiException"/> for every failure. Domain clients only describe requests.

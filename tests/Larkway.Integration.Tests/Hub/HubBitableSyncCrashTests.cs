@@ -40,15 +40,8 @@ public abstract class HubBitableSyncCrashTests
             slow.EnsureSuccessStatusCode();
         }
 
-        var environment = new Dictionary<string, string>(hubStorage)
+        var environment = new Dictionary<string, string>(HubProcess.AgainstEmulator(emulator, hubStorage, AdminKey))
         {
-            ["FEISHU_APP_ID"] = emulator.State.Apps[0].AppId,
-            ["FEISHU_APP_SECRET"] = emulator.State.Apps[0].AppSecret,
-            ["FEISHU_BASE_URL"] = emulator.BaseUrl.ToString(),
-            ["FEISHU_EVENT_MODE"] = "webhook",
-            ["FEISHU_ENCRYPT_KEY"] = HubSandbox.ExternalEncryptKey,
-            ["FEISHU_VERIFICATION_TOKEN"] = HubSandbox.ExternalVerificationToken,
-            ["LARKWAY_ADMIN_KEY"] = AdminKey,
             ["Larkway__Directory__ReconcileEnabled"] = "false",
 
             // A short lease, so the restarted Hub takes back the pass the killed one held.

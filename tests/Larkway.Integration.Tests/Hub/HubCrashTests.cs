@@ -15,15 +15,8 @@ public abstract class HubCrashTests
     /// <summary>The storage settings (provider and connection string) of a new, empty database.</summary>
     protected abstract Task<Dictionary<string, string>> NewDatabaseAsync();
 
-    private static Dictionary<string, string> Environment(EmulatorServer emulator, Dictionary<string, string> storage, bool processor) => new(storage)
+    private static Dictionary<string, string> Environment(EmulatorServer emulator, Dictionary<string, string> storage, bool processor) => new(HubProcess.AgainstEmulator(emulator, storage, AdminKey))
     {
-        ["FEISHU_APP_ID"] = emulator.State.Apps[0].AppId,
-        ["FEISHU_APP_SECRET"] = emulator.State.Apps[0].AppSecret,
-        ["FEISHU_BASE_URL"] = emulator.BaseUrl.ToString(),
-        ["FEISHU_EVENT_MODE"] = "webhook",
-        ["FEISHU_ENCRYPT_KEY"] = HubSandbox.ExternalEncryptKey,
-        ["FEISHU_VERIFICATION_TOKEN"] = HubSandbox.ExternalVerificationToken,
-        ["LARKWAY_ADMIN_KEY"] = AdminKey,
         ["Larkway__Inbox__ProcessorEnabled"] = processor ? "true" : "false",
 
         // Short leases, so the restarted Hub takes back what the killed one had claimed.

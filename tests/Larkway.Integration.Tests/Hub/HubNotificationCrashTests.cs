@@ -21,16 +21,8 @@ public abstract class HubNotificationCrashTests
     /// </summary>
     protected virtual bool ReplicasShareTheDatabase => true;
 
-    private static Dictionary<string, string> Environment(EmulatorServer emulator, Dictionary<string, string> storage) => new(storage)
+    private static Dictionary<string, string> Environment(EmulatorServer emulator, Dictionary<string, string> storage) => new(HubProcess.AgainstEmulator(emulator, storage, AdminKey))
     {
-        ["FEISHU_APP_ID"] = emulator.State.Apps[0].AppId,
-        ["FEISHU_APP_SECRET"] = emulator.State.Apps[0].AppSecret,
-        ["FEISHU_BASE_URL"] = emulator.BaseUrl.ToString(),
-        ["FEISHU_EVENT_MODE"] = "webhook",
-        ["FEISHU_ENCRYPT_KEY"] = HubSandbox.ExternalEncryptKey,
-        ["FEISHU_VERIFICATION_TOKEN"] = HubSandbox.ExternalVerificationToken,
-        ["LARKWAY_ADMIN_KEY"] = AdminKey,
-
         // The shortest lease allowed, so the survivor takes back what the killed replica held within the test.
         ["Larkway__Notifications__LeaseDuration"] = "00:00:10",
         ["Larkway__Notifications__PollInterval"] = "00:00:00.200",

@@ -125,6 +125,21 @@ internal sealed partial class HubProcess : IAsyncDisposable
         }, "the Hub process to answer /healthz", seconds: 60);
     }
 
+    /// <summary>
+    /// The environment of a Hub process against <paramref name="emulator"/>: the Emulator's Feishu app in webhook mode (the
+    /// sandbox's external encrypt key and verification token), <paramref name="adminKey"/>, and the storage settings.
+    /// </summary>
+    public static Dictionary<string, string> AgainstEmulator(Larkway.Emulator.Hosting.EmulatorServer emulator, IReadOnlyDictionary<string, string> storage, string adminKey) => new(storage)
+    {
+        ["FEISHU_APP_ID"] = emulator.State.Apps[0].AppId,
+        ["FEISHU_APP_SECRET"] = emulator.State.Apps[0].AppSecret,
+        ["FEISHU_BASE_URL"] = emulator.BaseUrl.ToString(),
+        ["FEISHU_EVENT_MODE"] = "webhook",
+        ["FEISHU_ENCRYPT_KEY"] = HubSandbox.ExternalEncryptKey,
+        ["FEISHU_VERIFICATION_TOKEN"] = HubSandbox.ExternalVerificationToken,
+        ["LARKWAY_ADMIN_KEY"] = adminKey,
+    };
+
     /// <summary>Runs the Hub with <paramref name="arguments"/> until it exits on its own (a start that must fail); its exit code and output lines.</summary>
     public static async Task<(int ExitCode, IReadOnlyList<string> Output)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {

@@ -37,16 +37,8 @@ public sealed class HubWeComReplicaFixture(PostgresCluster cluster) : IAsyncLife
     {
         Emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, EnforceRateLimits = false });
         Receiver = await WebhookReceiver.StartAsync();
-        _environment = new Dictionary<string, string>(await HubStorage.NewPostgresAsync(cluster))
+        _environment = new Dictionary<string, string>(HubProcess.AgainstEmulator(Emulator, await HubStorage.NewPostgresAsync(cluster), AdminKey))
         {
-            ["FEISHU_APP_ID"] = Emulator.State.Apps[0].AppId,
-            ["FEISHU_APP_SECRET"] = Emulator.State.Apps[0].AppSecret,
-            ["FEISHU_BASE_URL"] = Emulator.BaseUrl.ToString(),
-            ["FEISHU_EVENT_MODE"] = "webhook",
-            ["FEISHU_ENCRYPT_KEY"] = HubSandbox.ExternalEncryptKey,
-            ["FEISHU_VERIFICATION_TOKEN"] = HubSandbox.ExternalVerificationToken,
-            ["LARKWAY_ADMIN_KEY"] = AdminKey,
-
             // Short leases, so a survivor takes over within the test what a killed replica had claimed. Not the inbox's
             // shortest (1 s): on a loaded machine a live replica's renewal can come late and another replica handle its
             // event again (seen with 2 s: an answer sent three times).

@@ -16,16 +16,8 @@ public sealed class HubAssistantCrashTests
 {
     private const string AdminKey = "assistant-crash-admin-key";
 
-    private static Dictionary<string, string> Environment(EmulatorServer emulator, Dictionary<string, string> storage) => new(storage)
+    private static Dictionary<string, string> Environment(EmulatorServer emulator, Dictionary<string, string> storage) => new(HubProcess.AgainstEmulator(emulator, storage, AdminKey))
     {
-        ["FEISHU_APP_ID"] = emulator.State.Apps[0].AppId,
-        ["FEISHU_APP_SECRET"] = emulator.State.Apps[0].AppSecret,
-        ["FEISHU_BASE_URL"] = emulator.BaseUrl.ToString(),
-        ["FEISHU_EVENT_MODE"] = "webhook",
-        ["FEISHU_ENCRYPT_KEY"] = HubSandbox.ExternalEncryptKey,
-        ["FEISHU_VERIFICATION_TOKEN"] = HubSandbox.ExternalVerificationToken,
-        ["LARKWAY_ADMIN_KEY"] = AdminKey,
-
         // A short lease, so the restarted Hub takes the turn the killed one held.
         ["Larkway__Assistants__LeaseDuration"] = "00:00:02",
         ["Larkway__Assistants__PollInterval"] = "00:00:00.200",

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The directory sync on Feishu, DingTalk and WeCom side by side, in one command (see docs/benchmarks.md,
+# "Directory sync on each platform"): builds the Hub and the driver (Release); for each platform the driver starts an
+# Emulator (rate limits on) holding a generated directory of the same size, and the Hub (webhook mode, SQLite in a temp
+# dir) whose directory app is that platform's, runs one full sync, and prints the table with ratios to Feishu's.
+# Arguments go to the driver, e.g.:  bench/directory-platforms.sh --users 10000 --departments 300
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+driver=bench/Larkway.Bench.DirectoryPlatforms/bin/Release/net10.0/Larkway.Bench.DirectoryPlatforms.dll
+hub=${DIRECTORY_HUB_DLL:-src/Larkway.Hub/bin/Release/net10.0/Larkway.Hub.dll}
+
+echo "building the Hub and the driver (Release)…"
+dotnet build -c Release --nologo -v quiet src/Larkway.Hub/Larkway.Hub.csproj
+dotnet build -c Release --nologo -v quiet bench/Larkway.Bench.DirectoryPlatforms/Larkway.Bench.DirectoryPlatforms.csproj
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/larkway-directory-platforms.XXXXXX")
+mkdir -p artifacts
+dotnet "$driver" --hub-dll "$hub" --work "$work" --markdown "$work/directory-platforms.md" "$@"
+cp "$work/directory-platforms.md" artifacts/directory-platforms-last.md
+echo "Hub logs and databases in $work"
