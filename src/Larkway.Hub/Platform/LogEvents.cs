@@ -212,6 +212,8 @@ internal static class LogEvents
     public const int DingTalkRobotReplayRefused = 5108;
     public const int DingTalkRobotSignaturesPruned = 5109;
     public const int DingTalkSessionWebhookForeign = 5115;
+    public const int DingTalkBotCardUpdateFailed = 5116;
+    public const int DingTalkBotCardFellBack = 5117;
 
     // WeCom (WeCom/)
     public const int WeComCallbackRefused = 5200;
