@@ -260,6 +260,7 @@ internal static class LogEvents
     public const int AssistantDingTalkUpdateFailed = 5341;
     public const int AssistantDingTalkCloseFailed = 5342;
     public const int AssistantDingTalkSendFellBack = 5343;
+    public const int AssistantDingTalkFeedbackNotSent = 5351;
     public const int AssistantWeComUpdateFailed = 5344;
     public const int AssistantWeComContinued = 5345;
     public const int AssistantWeComCloseFellBack = 5346;

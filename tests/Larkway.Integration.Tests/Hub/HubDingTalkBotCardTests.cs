@@ -22,12 +22,8 @@ public sealed class HubDingTalkBotCardTests
     [Fact]
     public async Task The_sample_card_on_DingTalk_is_an_interactive_card_whose_press_runs_the_bots_card_action_and_shows_its_answer()
     {
-        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        await using var hub = await StartAsync(emulator);
-        using var admin = HubDingTalkTests.Admin(hub);
-        using var stream = new DingTalkStreamControl(emulator.BaseUrl, EmulatorOptions.DefaultDingTalkAppKey);
-        await HubDingTalkTests.AddAppAsync(admin, emulator);
-        await HubSandbox.WaitUntilAsync(() => stream.OpenConnectionIdsAsync().GetAwaiter().GetResult().Count > 0, "the Hub's Stream connection", seconds: 60);
+        await using var dingTalk = await DingTalkHub.StartAsync();
+        var (hub, stream) = (dingTalk.Sandbox, dingTalk.Stream);
 
         // One-to-one: /card is answered by one interactive card of the app's template in Alice's chat with the robot.
         await stream.RobotMessageAsync("/card");
@@ -69,12 +65,8 @@ public sealed class HubDingTalkBotCardTests
     [Fact]
     public async Task A_press_on_a_DingTalk_card_the_bot_did_not_make_is_not_the_bots()
     {
-        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        await using var hub = await StartAsync(emulator);
-        using var admin = HubDingTalkTests.Admin(hub);
-        using var stream = new DingTalkStreamControl(emulator.BaseUrl, EmulatorOptions.DefaultDingTalkAppKey);
-        await HubDingTalkTests.AddAppAsync(admin, emulator);
-        await HubSandbox.WaitUntilAsync(() => stream.OpenConnectionIdsAsync().GetAwaiter().GetResult().Count > 0, "the Hub's Stream connection", seconds: 60);
+        await using var dingTalk = await DingTalkHub.StartAsync();
+        var (hub, emulator, admin) = (dingTalk.Sandbox, dingTalk.Emulator, dingTalk.Admin);
 
         // A business system sends its own card through the same app, with a button whose action the bot also knows.
         using var business = new DingTalkClient(new DingTalkAppOptions
@@ -102,11 +94,46 @@ public sealed class HubDingTalkBotCardTests
         Param(card, "decision").ShouldBeNull();
     }
 
-    private static Task<HubSandbox> StartAsync(EmulatorServer emulator) =>
-        HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>
+    /// <summary>An Emulator and a Hub whose DingTalk app has a card template, its Stream connection open.</summary>
+    private sealed class DingTalkHub : IAsyncDisposable
+    {
+        private DingTalkHub(EmulatorServer emulator, HubSandbox sandbox)
         {
-            [$"Larkway:DingTalk:NotificationCards:Templates:{HubDingTalkTests.AppName}"] = Template,
-        });
+            Emulator = emulator;
+            Sandbox = sandbox;
+            Admin = HubDingTalkTests.Admin(sandbox);
+            Stream = new DingTalkStreamControl(emulator.BaseUrl, EmulatorOptions.DefaultDingTalkAppKey);
+        }
+
+        public EmulatorServer Emulator { get; }
+
+        public HubSandbox Sandbox { get; }
+
+        public HttpClient Admin { get; }
+
+        public DingTalkStreamControl Stream { get; }
+
+        public static async Task<DingTalkHub> StartAsync()
+        {
+            var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+            var sandbox = await HubSandbox.StartAgainstAsync(emulator, "webhook", new Dictionary<string, string?>
+            {
+                [$"Larkway:DingTalk:NotificationCards:Templates:{HubDingTalkTests.AppName}"] = Template,
+            });
+            var hub = new DingTalkHub(emulator, sandbox);
+            await HubDingTalkTests.AddAppAsync(hub.Admin, emulator);
+            await HubSandbox.WaitUntilAsync(() => hub.Stream.OpenConnectionIdsAsync().GetAwaiter().GetResult().Count > 0, "the Hub's Stream connection", seconds: 60);
+            return hub;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Stream.Dispose();
+            Admin.Dispose();
+            await Sandbox.DisposeAsync();
+            await Emulator.DisposeAsync();
+        }
+    }
 
     /// <summary>The cards delivered into a space (<c>IM_ROBOT</c> and a userid, or <c>IM_GROUP</c> and a group), oldest first.</summary>
     internal static async Task<IReadOnlyList<JsonElement>> CardsAsync(HubSandbox hub, string spaceType, string spaceId)
