@@ -1,5 +1,6 @@
 using Larkway.Channels.Adapters;
 using Larkway.Channels.Messages;
+using Larkway.DingTalk.Cards;
 using Larkway.DingTalk.Robots;
 using Larkway.DingTalk.Stream;
 using Larkway.Hub.Bots;
@@ -8,13 +9,15 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.DingTalk;
 
 /// <summary>
-/// How the bot answers on DingTalk: a reply rendered with Channels' DingTalk renderer (text as text, a card as markdown —
-/// DingTalk's robot buttons only open links, so a callback button is left out), sent through the message's session
+/// How the bot answers on DingTalk: a card with a callback button, when the app has a card template, as an interactive
+/// card whose presses come back to the bot (<see cref="DingTalkBotCards"/>); else a reply rendered with Channels' DingTalk
+/// renderer (text as text, a card as markdown — DingTalk's robot buttons only open links, so a callback button is left
+/// out), sent through the message's session
 /// webhook while it lives and is on the app's own host (<see cref="DingTalkSessionWebhook"/>; no token, no rate of its
 /// own), else through the app robot (one-to-one to the sender, or to the group). DingTalk has no idempotency key on sends,
 /// so a handling retried after a crash between the send and its completion may answer twice.
 /// </summary>
-internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string appName, TimeProvider time, ILogger logger) : IBotMessenger
+internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string appName, string? cardTemplate, TimeProvider time, ILogger logger) : IBotMessenger
 {
     public async Task ReplyAsync(BotMessage to, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -26,6 +29,12 @@ internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string ap
             : throw new InvalidOperationException("Not a DingTalk message: the DingTalk messenger answers DingTalk robot messages only.");
         var client = await clients.GetAsync(appName, cancellationToken).ConfigureAwait(false);
         var user = inbound.SenderStaffId ?? to.SenderId;
+        var card = inbound.IsGroup ? DingTalkCardTarget.Group(inbound.ConversationId) : DingTalkCardTarget.User(user);
+        if (await DingTalkBotCards.TrySendAsync(client, cardTemplate, card, reply, logger, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var conversation = inbound.IsGroup ? new ChannelConversation(inbound.ConversationId, ConversationKind.Group) : new ChannelConversation(user, ConversationKind.Direct);
         var viaWebhook = DingTalkSessionWebhook.CanReply(client, inbound, time, logger);
         foreach (var message in DingTalkChannelAdapter.Render(reply, conversation).Messages)
@@ -49,6 +58,11 @@ internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string ap
     {
         ArgumentNullException.ThrowIfNull(reply);
         var client = await clients.GetAsync(appName, cancellationToken).ConfigureAwait(false);
+        if (await DingTalkBotCards.TrySendAsync(client, cardTemplate, DingTalkCardTarget.Group(chatId), reply, logger, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         foreach (var message in DingTalkChannelAdapter.Render(reply, new ChannelConversation(chatId, ConversationKind.Group)).Messages)
         {
             await client.Robot.SendToGroupAsync(chatId, message, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -11,10 +11,11 @@ namespace Larkway.Hub.DingTalk;
 /// Handles the DingTalk events the inbox queue claims: every push (robot message, event, card callback) is read once into
 /// the neutral event the observers see (the business webhooks among them, as for every platform); a robot message then
 /// goes to the app's bot (the same commands, /help and conversations as on Feishu, answered through
-/// <see cref="DingTalkBotMessenger"/>), normalised from that one reading; a card callback on a notification's card goes to
+/// <see cref="DingTalkBotMessenger"/>), normalised from that one reading; a card callback on one of the bot's own cards
+/// goes to the bot's card actions (<see cref="DingTalkBotCards"/>), one on a notification's card to
 /// <see cref="Notifications.DingTalkCardClicks"/>.
 /// </summary>
-internal sealed class DingTalkInboxHandler(AppBots bots, HubAppRegistry apps, Notifications.DingTalkCardClicks? cardClicks = null) : IInboxPlatformHandler
+internal sealed class DingTalkInboxHandler(AppBots bots, HubAppRegistry apps, Notifications.DingTalkCardClicks? cardClicks = null, DingTalkBotCards? botCards = null) : IInboxPlatformHandler
 {
     /// <summary>The key of DingTalk's bots at the door (<see cref="AppBots"/>): a stored DingTalk app's platform.</summary>
     public const string BotPlatform = "dingtalk";
@@ -36,6 +37,13 @@ internal sealed class DingTalkInboxHandler(AppBots bots, HubAppRegistry apps, No
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
+        if (item.EventType == DingTalkIngest.CardCallbackType && botCards is not null && DingTalkBotCards.Claims(context.Event))
+        {
+            // The callback's own identity: a redelivered press is the same click.
+            await botCards.HandleAsync(item.AppName, context.Event, item.DedupKey ?? "dt-" + item.Id, cancellationToken).ConfigureAwait(false);
+            return InboxHandling.Handled(item.ReceivedAt);
+        }
+
         if (item.EventType == DingTalkIngest.CardCallbackType && cardClicks is not null)
         {
             await cardClicks.HandleAsync(item.AppName, context.Event, cancellationToken).ConfigureAwait(false);

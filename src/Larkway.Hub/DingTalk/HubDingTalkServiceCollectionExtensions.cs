@@ -106,7 +106,10 @@ public static class HubDingTalkServiceCollectionExtensions
             ? new DingTalkCardClicks(sp.GetRequiredService<NotificationStore>(), actions, sp.GetRequiredService<HubDingTalkClients>(),
                 sp.GetRequiredService<DingTalkInteractiveCards>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DingTalkCardClicks>())
             : null!);
-        services.TryAddSingleton(sp => new DingTalkInboxHandler(sp.GetRequiredService<AppBots>(), sp.GetRequiredService<HubAppRegistry>(), sp.GetService<DingTalkCardClicks>()));
+        services.TryAddSingleton(sp => sp.GetService<BotCardActions>() is { } botActions
+            ? new DingTalkBotCards(sp.GetRequiredService<AppBots>(), botActions, sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<ILogger<DingTalkBotCards>>())
+            : null!);
+        services.TryAddSingleton(sp => new DingTalkInboxHandler(sp.GetRequiredService<AppBots>(), sp.GetRequiredService<HubAppRegistry>(), sp.GetService<DingTalkCardClicks>(), sp.GetService<DingTalkBotCards>()));
 
         // DingTalk as one unit: what the shared rooms ask of every platform, checked at start.
         services.AddHubPlatformUnit(new DingTalkHubPlatform())
@@ -117,8 +120,10 @@ public static class HubDingTalkServiceCollectionExtensions
             .Supply<INotificationChannel, DingTalkNotificationChannel>()
 
             // A DingTalk app's bot answers through its session webhook or the app robot.
+            // A card with callback buttons goes as an interactive card of the app's card template (the notification cards' one).
             .SeatBot(DingTalkInboxHandler.BotPlatform, (sp, app) => new BotSeat(new DingTalkBotMessenger(
-                sp.GetRequiredService<HubDingTalkClients>(), app, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DingTalkBotMessenger>())))
+                sp.GetRequiredService<HubDingTalkClients>(), app, sp.GetRequiredService<IOptions<DingTalkNotificationCardOptions>>().Value.TemplateOf(app),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DingTalkBotMessenger>())))
 
             // The assistant on DingTalk: its replies (AI cards or markdown) and its AI card setting's check, a question's pictures and files, who an account is.
             .Supply<IAssistantReplies, DingTalkAssistantReplies>()

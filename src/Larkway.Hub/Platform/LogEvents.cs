@@ -213,6 +213,8 @@ internal static class LogEvents
     public const int DingTalkRobotReplayRefused = 5108;
     public const int DingTalkRobotSignaturesPruned = 5109;
     public const int DingTalkSessionWebhookForeign = 5115;
+    public const int DingTalkBotCardUpdateFailed = 5116;
+    public const int DingTalkBotCardFellBack = 5117;
 
     // WeCom (WeCom/)
     public const int WeComCallbackRefused = 5200;
@@ -259,6 +261,7 @@ internal static class LogEvents
     public const int AssistantDingTalkUpdateFailed = 5341;
     public const int AssistantDingTalkCloseFailed = 5342;
     public const int AssistantDingTalkSendFellBack = 5343;
+    public const int AssistantDingTalkFeedbackNotSent = 5351;
     public const int AssistantWeComUpdateFailed = 5344;
     public const int AssistantWeComContinued = 5345;
     public const int AssistantWeComCloseFellBack = 5346;

@@ -44,6 +44,7 @@ internal static class DingTalkControlEndpoints
         control.MapGet("groups/{conversationId}/messages", GroupMessages);
         control.MapGet("users/{userId}/robot-messages", UserRobotMessages);
         control.MapGet("users/{userId}/work-notifications", UserWorkNotifications);
+        control.MapGet("cards", Cards);
         control.MapGet("cards/{outTrackId}", (string outTrackId, CardStore cards) =>
             cards.Find(outTrackId) is { } card ? DingTalkJson.Ok(CardEndpoints.View(card)) : new ControlRefusal(404, "NotFound", "no card has that outTrackId"));
         control.MapPost("cards/{outTrackId}/click", ClickCardAsync);
@@ -246,6 +247,20 @@ internal static class DingTalkControlEndpoints
         var outcome = await clicks.ClickAsync(card, user.UserId, button, context.RequestAborted);
         return DingTalkJson.Ok(new { ok = outcome.Ok, message = outcome.Message, card = CardEndpoints.View(cards.Find(outTrackId)!) });
     }
+
+    /// <summary>
+    /// <c>?spaceType=IM_ROBOT|IM_GROUP&amp;spaceId=…</c>: the cards delivered there (every card without them), oldest first,
+    /// as a test finds the card an app sent without knowing its outTrackId.
+    /// </summary>
+    private static IResult Cards([FromQuery] string? spaceType, [FromQuery] string? spaceId, CardStore cards) =>
+        (spaceType is null) != (spaceId is null)
+            ? Refuse("give both spaceType (IM_ROBOT or IM_GROUP) and spaceId (a userid or an openConversationId), or neither")
+            : DingTalkJson.Ok(new
+            {
+                items = cards.Export()
+                    .Where(c => spaceType is null || c.Deliveries.Any(d => d.Success && d.SpaceType == spaceType && d.SpaceId == spaceId))
+                    .OrderBy(c => c.CreatedAt).Select(CardEndpoints.View),
+            });
 
     /// <summary>What the app robot posted into a group (custom robots' messages are under robots/{accessToken}/messages).</summary>
     private static IResult GroupMessages([FromRoute] string conversationId, RobotStore groups, AppRobotStore store) =>

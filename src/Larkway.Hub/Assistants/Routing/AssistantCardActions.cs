@@ -26,6 +26,15 @@ internal sealed partial class AssistantCardActions(
     TimeProvider time,
     ILogger<AssistantCardActions> logger)
 {
+    /// <summary>
+    /// The action of an answer's Helpful / Not helpful buttons on any platform: the button's value adds
+    /// <c>feedback</c> (<c>helpful</c>, <c>not_helpful</c>) and <c>answer_id</c> (<c>turn-{id}</c>).
+    /// </summary>
+    public const string FeedbackAction = FeishuStreamingCard.FeedbackAction;
+
+    /// <summary>The action of an answer's Regenerate button on any platform: the button's value adds <c>answer_id</c>.</summary>
+    public const string RegenerateAction = FeishuStreamingCard.RegenerateAction;
+
     /// <summary>Whether <paramref name="action"/> is one of an answer card's buttons.</summary>
     public static bool Handles(string action) => action is FeishuStreamingCard.FeedbackAction or FeishuStreamingCard.RegenerateAction;
 

@@ -9,8 +9,10 @@ using Larkway.DingTalk.Cards;
 using Larkway.DingTalk.Robots;
 using Larkway.DingTalk.Stream;
 using Larkway.Hub.Assistants.Replies;
+using Larkway.Hub.DingTalk.Notifications;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.DingTalk.Assistant;
 
@@ -25,6 +27,7 @@ namespace Larkway.Hub.DingTalk.Assistant;
 /// through the message's session webhook while it lives and is on the app's own DingTalk host
 /// (<see cref="DingTalkSessionWebhook"/>; no token, no rate of its own), else through the app robot
 /// (one-to-one to the sender, or to the group). The reply context is the robot message's JSON as DingTalk sent it.
+/// When the app has a card template, a finished answer is followed by its feedback card (<see cref="DingTalkAnswerFeedback"/>).
 /// </summary>
 internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
 {
@@ -35,21 +38,26 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
     public const string TextHandlePrefix = "text:";
 
     private readonly Func<string, CancellationToken, ValueTask<DingTalkClient>> _clientOf;
+    private readonly Func<string, string?> _cardTemplateOf;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RecentKeys _sent = new();
     private readonly RecentKeys _closed = new();
 
     /// <summary>The Hub's replies on DingTalk, through each app's client.</summary>
-    public DingTalkAssistantReplies(HubDingTalkClients clients, TimeProvider time, ILogger<DingTalkAssistantReplies> logger)
-        : this(clients.GetAsync, time, logger)
+    public DingTalkAssistantReplies(HubDingTalkClients clients, IOptions<DingTalkNotificationCardOptions> cards, TimeProvider time, ILogger<DingTalkAssistantReplies> logger)
+        : this(clients.GetAsync, time, logger, cards.Value.TemplateOf)
     {
     }
 
-    /// <summary>Replies through the clients <paramref name="clientOf"/> gives by app name (tests give their own).</summary>
-    internal DingTalkAssistantReplies(Func<string, CancellationToken, ValueTask<DingTalkClient>> clientOf, TimeProvider time, ILogger logger)
+    /// <summary>
+    /// Replies through the clients <paramref name="clientOf"/> gives by app name (tests give their own); an app
+    /// <paramref name="cardTemplateOf"/> names a template for gets feedback cards under its answers.
+    /// </summary>
+    internal DingTalkAssistantReplies(Func<string, CancellationToken, ValueTask<DingTalkClient>> clientOf, TimeProvider time, ILogger logger, Func<string, string?>? cardTemplateOf = null)
     {
         _clientOf = clientOf;
+        _cardTemplateOf = cardTemplateOf ?? (_ => null);
         _time = time;
         _logger = logger;
     }
@@ -77,7 +85,7 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
                     options: new DingTalkAiCardOptions { MinUpdateInterval = interval }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (stream.Delivery.Delivered)
                 {
-                    return new CardWriter(this, client, stream, interval);
+                    return WithFeedback(new CardWriter(this, client, stream, interval), client, place, target);
                 }
 
                 LogCardRefused(_logger, target.App, "not delivered: " + string.Join(", ", stream.Delivery.Spaces.Where(s => !s.Success).Select(s => s.SpaceType)));
@@ -91,13 +99,33 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
 
         // No "thinking" text first: DingTalk cannot change it into the answer, so it would stay above it for good.
         var handle = TextHandlePrefix + target.AnswerId;
-        return new FinalTextWriter(handle, 0, async (final, ct) =>
+        return WithFeedback(new FinalTextWriter(handle, 0, async (final, ct) =>
         {
             var messages = Render(ChannelReply.ForMarkdown(final), place);
             await SendAsync(client, place, messages, ct).ConfigureAwait(false);
             return messages.Count;
-        }, ex => LogUpdateFailed(_logger, handle, (ex as DingTalkApiException)?.Code ?? ex.GetType().Name));
+        }, ex => LogUpdateFailed(_logger, handle, (ex as DingTalkApiException)?.Code ?? ex.GetType().Name)), client, place, target);
     }
+
+    /// <summary><paramref name="writer"/>, followed by the answer's feedback card once it finished, when the app has a card template.</summary>
+    private IAssistantReplyWriter WithFeedback(IAssistantReplyWriter writer, DingTalkClient client, DingTalkPlace place, AssistantReplyTarget target) =>
+        _cardTemplateOf(target.App) is { } template
+            ? new FeedbackWriter(writer, async ct =>
+            {
+                try
+                {
+                    if (!await DingTalkAnswerFeedback.SendAsync(client, template, place.CardTarget, target.TurnId, target.AnswerId, target.MessageId, ct).ConfigureAwait(false))
+                    {
+                        LogFeedbackNotSent(_logger, target.AnswerId, "not delivered");
+                    }
+                }
+                catch (Exception ex) when (ex is DingTalkApiException or HttpRequestException or TimeoutException)
+                {
+                    // The answer is shown: a card DingTalk would not take leaves it without buttons, not unanswered or answered twice.
+                    LogFeedbackNotSent(_logger, target.AnswerId, (ex as DingTalkApiException)?.Code ?? ex.GetType().Name);
+                }
+            })
+            : writer;
 
     /// <inheritdoc/>
     public async Task CloseInterruptedAsync(AssistantReplyTarget target, string handle, string? shownText, CancellationToken cancellationToken)
@@ -211,6 +239,10 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
         Message = "DingTalk AI card {OutTrackId}: its stream had ended already ({Code}); its status and text are set.")]
     private static partial void LogCloseRefused(ILogger logger, string outTrackId, string code);
 
+    [LoggerMessage(EventId = LogEvents.AssistantDingTalkFeedbackNotSent, Level = LogLevel.Warning,
+        Message = "DingTalk answer {AnswerId}: its feedback card was not sent ({Reason}); the answer stands without it.")]
+    private static partial void LogFeedbackNotSent(ILogger logger, string answerId, string reason);
+
     [LoggerMessage(EventId = LogEvents.AssistantDingTalkSendFellBack, Level = LogLevel.Information,
         Message = "DingTalk: the message's session webhook refused the reply ({Code}); sent through the app robot instead.")]
     private static partial void LogSendFellBack(ILogger logger, string code);
@@ -240,6 +272,30 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
             var user = inbound?.SenderStaffId is { Length: > 0 } staff ? staff : target.SenderId;
             return new DingTalkPlace(isGroup, conversation, user, inbound);
         }
+    }
+
+    /// <summary>An answer's writer whose finished answer (not a failed one) is followed by <paramref name="after"/>.</summary>
+    private sealed class FeedbackWriter(IAssistantReplyWriter inner, Func<CancellationToken, Task> after) : IAssistantReplyWriter
+    {
+        public string Handle => inner.Handle;
+
+        public string? MessageId => inner.MessageId;
+
+        public int Updates => inner.Updates;
+
+        public void Show(string text) => inner.Show(text);
+
+        public async Task FinishAsync(AssistantReplyEnd end, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(end);
+            await inner.FinishAsync(end, cancellationToken).ConfigureAwait(false);
+            if (end.Kind != AssistantReplyEndKind.Failed)
+            {
+                await after(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
     /// <summary>An answer streaming into an AI card.</summary>

@@ -7,7 +7,8 @@ namespace Larkway.Hub.DingTalk.Notifications;
 /// template. An app named in <see cref="Templates"/> delivers each notification as a card instance of that template
 /// (<see cref="DingTalkInteractiveCards"/>): its buttons call back to the Hub over the app's Stream connection, a decision
 /// shows on the card, and a changed notification updates the card in place. Any other DingTalk app sends an action card
-/// whose buttons open the Hub's confirm page.
+/// whose buttons open the Hub's confirm page. The same template carries the bot's cards and the feedback card under an
+/// assistant's answer (<see cref="DingTalkBotCards"/>): without one, those are markdown.
 /// </summary>
 public sealed class DingTalkNotificationCardOptions
 {

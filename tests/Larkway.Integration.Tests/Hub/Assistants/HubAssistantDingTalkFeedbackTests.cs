@@ -1,0 +1,78 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Hub.Assistants.Storage;
+using Shouldly;
+
+namespace Larkway.Integration.Tests.Hub.Assistants;
+
+/// <summary>
+/// Feedback on the assistant's answers on DingTalk, in the sandbox (whose DingTalk app has a card template): a finished
+/// answer is followed by a feedback card whose Helpful / Not helpful are stored as the answer's feedback, one vote per
+/// person with the last winning, and whose Regenerate asks the question again — each press through the Emulator's card,
+/// over the app's Stream connection.
+/// </summary>
+public sealed class HubAssistantDingTalkFeedbackTests
+{
+    [Fact]
+    public async Task Helpful_under_a_DingTalk_answer_is_stored_once_a_changed_vote_replaces_it_and_Regenerate_answers_again()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        using var admin = HubDingTalkTests.Admin(hub);
+        await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
+        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
+
+        // Bob asks on DingTalk: the answer, then its feedback card in his chat with the robot.
+        await SandboxPlatforms.DingTalkSayAsync(hub, "bob", "cid-bob-feedback", "Which VPN client do we use?");
+        var turn = (await driver.EndedTurnsAsync(1)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        turn.Platform.ShouldBe("dingtalk");
+        await HubSandbox.WaitUntilAsync(() => FeedbackCards(hub).Count == 1, "the answer's feedback card", seconds: 60);
+        var card = FeedbackCards(hub).Single();
+        var outTrackId = card.GetProperty("outTrackId").GetString()!;
+        outTrackId.ShouldStartWith("lwbot_");
+        HubDingTalkBotCardTests.Buttons(card).Select(b => b.GetProperty("actionId").GetString()).ShouldBe(["helpful", "not_helpful", "regenerate"]);
+        HubDingTalkBotCardTests.Buttons(card).Select(b => b.GetProperty("params").GetProperty("answer_id").GetString()).ShouldAllBe(id => id == $"turn-{turn.Id}");
+
+        // 👍: stored against the answer, as Bob's vote; the card says thanks and keeps its buttons.
+        (await HubDingTalkBotCardTests.ClickAsync(hub, outTrackId, "bob", "helpful")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        await HubSandbox.WaitUntilAsync(() => driver.FeedbackAsync().GetAwaiter().GetResult().Count == 1, "the vote stored", seconds: 60);
+        var helpful = (await driver.FeedbackAsync()).ShouldHaveSingleItem();
+        helpful.TurnId.ShouldBe(turn.Id);
+        helpful.Value.ShouldBe(AssistantFeedbackRow.Helpful);
+        helpful.User.ShouldBe(turn.PersonId ?? "dingtalk:bob");
+        await HubSandbox.WaitUntilAsync(() => HubDingTalkBotCardTests.Param(HubDingTalkBotCardTests.CardAsync(hub, outTrackId).GetAwaiter().GetResult(), "decision") is { Length: > 0 }, "the thanks on the card", seconds: 60);
+        HubDingTalkBotCardTests.Buttons(await HubDingTalkBotCardTests.CardAsync(hub, outTrackId)).Count.ShouldBe(3);
+
+        // The same vote again: nothing changes.
+        (await HubDingTalkBotCardTests.ClickAsync(hub, outTrackId, "bob", "helpful")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        await HubSandbox.WaitUntilAsync(() => CallbacksDone(admin) >= 2, "the second press handled", seconds: 60);
+        var again = (await driver.FeedbackAsync()).ShouldHaveSingleItem();
+        again.Value.ShouldBe(AssistantFeedbackRow.Helpful);
+        again.At.ShouldBe(helpful.At, "the vote as first stored");
+
+        // 👎 instead: the last vote wins, still one row.
+        (await HubDingTalkBotCardTests.ClickAsync(hub, outTrackId, "bob", "not_helpful")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        await HubSandbox.WaitUntilAsync(() => driver.FeedbackAsync().GetAwaiter().GetResult() is [{ Value: AssistantFeedbackRow.NotHelpful }], "the vote replaced", seconds: 60);
+
+        // 🔄: the same question asked again, answered as a new turn with its own feedback card.
+        (await HubDingTalkBotCardTests.ClickAsync(hub, outTrackId, "bob", "regenerate")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        var turns = await driver.EndedTurnsAsync(2, seconds: 60);
+        var regenerated = turns.Single(t => t.Id != turn.Id);
+        regenerated.Question.ShouldBe(turn.Question);
+        regenerated.Status.ShouldBe(AssistantTurnStatus.Answered, regenerated.LastError);
+        regenerated.Platform.ShouldBe("dingtalk");
+        await HubSandbox.WaitUntilAsync(() => FeedbackCards(hub).Count == 2, "the new answer's feedback card", seconds: 60);
+        (await driver.FeedbackAsync()).ShouldHaveSingleItem().TurnId.ShouldBe(turn.Id);
+    }
+
+    /// <summary>The feedback cards in Bob's chat with the robot (the bot's cards that carry Helpful).</summary>
+    private static List<JsonElement> FeedbackCards(HubSandbox hub) =>
+        [.. HubDingTalkBotCardTests.CardsAsync(hub, "IM_ROBOT", "bob").GetAwaiter().GetResult()
+            .Where(c => HubDingTalkBotCardTests.Buttons(c).Any(b => b.GetProperty("actionId").GetString() == "helpful"))];
+
+    /// <summary>How many card callbacks the Hub has handled.</summary>
+    private static int CallbacksDone(HttpClient admin) =>
+        admin.GetFromJsonAsync<JsonElement>("/api/v1/events?type=dingtalk.card_callback").GetAwaiter().GetResult()
+            .GetProperty("items").EnumerateArray().Count(e => e.GetProperty("status").GetString() == "done");
+}
