@@ -24,7 +24,9 @@ namespace Larkway.Hub.WeCom.Assistant;
 /// "continued below" line, and the rest follows as markdown messages (<c>aibot_send_msg</c>). To a WeCom app message (no
 /// req_id) the answer comes once it is whole, as markdown (<c>message/send</c>, 2,048 bytes a part), with no placeholder
 /// before it: an app's text or markdown message cannot be edited, and one recalled (<c>message/recall</c>) leaves a
-/// "message recalled" line in the chat, so a "thinking" text would stay above the answer.
+/// "message recalled" line in the chat, so a "thinking" text would stay above the answer. A template card follows an app's
+/// answer with Helpful / Not helpful / Regenerate, and an AI bot's finished stream with Regenerate
+/// (<see cref="WeComAnswerCard"/>), since neither the markdown nor the stream carries the Hub's buttons.
 /// </summary>
 internal sealed partial class WeComAssistantReplies : IAssistantReplies
 {
@@ -94,7 +96,8 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         {
             // No "thinking" text first: WeCom cannot change an app message into the answer, so it would stay above it for good.
             var app = await _appClientOf(target.App, cancellationToken).ConfigureAwait(false);
-            return new FinalTextWriter(TextHandlePrefix + target.AnswerId, 0, (final, ct) => SendAppAsync(app, target, ChannelReply.ForMarkdown(final), ct));
+            return new FinalTextWriter(TextHandlePrefix + target.AnswerId, 0, async (final, ct) =>
+                await SendAppAsync(app, target, ChannelReply.ForMarkdown(final), ct).ConfigureAwait(false) + await SendAnswerCardAsync(app, target, ct).ConfigureAwait(false));
         }
 
         var client = ClientOf(context);
@@ -236,10 +239,27 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         return parts.Count;
     }
 
-    private static async Task<int> SendAppAsync(WeComClient app, AssistantReplyTarget target, ChannelReply reply, CancellationToken cancellationToken)
+    /// <summary>
+    /// The card under a corp app's answer (its markdown takes no buttons): Helpful / Not helpful / Regenerate. One that
+    /// fails is logged and left out: the answer has gone, and sending it again would show it twice.
+    /// </summary>
+    private async Task<int> SendAnswerCardAsync(WeComClient app, AssistantReplyTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAppAsync(app, target, WeComAnswerCard.ForApp(), cancellationToken, WeComAnswerCard.NewTaskId(target.AnswerId)).ConfigureAwait(false);
+        }
+        catch (WeComApiException ex)
+        {
+            LogAnswerCardFailed(_logger, target.AnswerId, ex.Code);
+            return 0;
+        }
+    }
+
+    private static async Task<int> SendAppAsync(WeComClient app, AssistantReplyTarget target, ChannelReply reply, CancellationToken cancellationToken, string? taskId = null)
     {
         // An app's callbacks come from one member in the app's own chat: the reply goes to that member.
-        var messages = WeComChannelAdapter.RenderAppMessage(reply, new ChannelConversation(target.SenderId, ConversationKind.Direct)).Messages;
+        var messages = WeComChannelAdapter.RenderAppMessage(reply, new ChannelConversation(target.SenderId, ConversationKind.Direct), taskId).Messages;
         foreach (var message in messages)
         {
             await app.Messages.SendAsync(WeComRecipients.ToUsers(target.SenderId), message, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -247,6 +267,10 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
 
         return messages.Count;
     }
+
+    [LoggerMessage(EventId = LogEvents.AssistantWeComAnswerCardFailed, Level = LogLevel.Warning,
+        Message = "WeCom: the feedback card under answer {AnswerId} could not be sent ({Code}); the answer stands without it.")]
+    private static partial void LogAnswerCardFailed(ILogger logger, string answerId, string code);
 
     [LoggerMessage(EventId = LogEvents.AssistantWeComUpdateFailed, Level = LogLevel.Warning,
         Message = "WeCom AI bot stream {StreamId}: a frame failed ({Code}); the next one shows the whole text again.")]

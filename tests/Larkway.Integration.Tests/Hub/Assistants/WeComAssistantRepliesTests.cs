@@ -153,7 +153,7 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
     }
 
     [Fact]
-    public async Task To_a_WeCom_app_message_the_answer_alone_comes_as_markdown_to_the_member_with_no_thinking_text_left_above_it()
+    public async Task To_a_WeCom_app_message_the_answer_comes_as_markdown_to_the_member_with_no_thinking_text_left_above_it_and_the_feedback_card_after_it()
     {
         using var app = new WeComClient(new WeComAppOptions
         {
@@ -176,9 +176,10 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
 
         var page = await control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages");
         var sent = page.GetProperty("items").EnumerateArray().Skip(before).ToList();
-        sent.Select(m => m.GetProperty("msgtype").GetString()).ShouldBe(["markdown"]);
+        // The answer, then the card to vote on it or ask again (an app's markdown carries no buttons).
+        sent.Select(m => m.GetProperty("msgtype").GetString()).ShouldBe(["markdown", "template_card"]);
         ContentOf(sent[0]).ShouldBe("**Leave** policy: 15 days\n\n" + AssistantReplyTexts.Stopped);
-        writer.Updates.ShouldBe(1);
+        writer.Updates.ShouldBe(2);
         writer.Handle.ShouldStartWith(WeComAssistantReplies.TextHandlePrefix);
     }
 
