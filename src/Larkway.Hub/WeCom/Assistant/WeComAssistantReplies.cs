@@ -92,7 +92,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     {
         ArgumentNullException.ThrowIfNull(target);
         var context = WeComReplyContext.Of(target);
-        if (context.ReqId is null)
+        if (context.BotId is null)
         {
             // No "thinking" text first: WeCom cannot change an app message into the answer, so it would stay above it for good.
             var app = await _appClientOf(target.App, cancellationToken).ConfigureAwait(false);
@@ -101,6 +101,12 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         }
 
         var client = ClientOf(context);
+        if (context.ReqId is null)
+        {
+            // Asked again from the card under an answer: no message to reply to, so the answer goes to the conversation.
+            return MessagesWriter(client, target);
+        }
+
         var stream = client.BeginStream(context.ReqId, target.AnswerId);
         try
         {
@@ -110,7 +116,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         catch (WeComApiException ex) when (ex.ErrCode is InvalidReqId or StreamExpired)
         {
             LogReplyFellBack(_logger, context.BotId, ex.Code);
-            return new FinalTextWriter(MessageHandlePrefix + target.AnswerId, 0, (final, ct) => SendMessagesAsync(client, target.ConversationId, final, ct));
+            return MessagesWriter(client, target);
         }
         catch (WeComApiException ex) when (!client.IsConnected)
         {
@@ -183,7 +189,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         await _sent.OnceAsync(idempotencyKey, async () =>
         {
             var context = WeComReplyContext.Of(target);
-            if (context.ReqId is null)
+            if (context.BotId is null)
             {
                 var app = await _appClientOf(target.App, cancellationToken).ConfigureAwait(false);
                 await SendAppAsync(app, target, ChannelReply.ForText(text), cancellationToken).ConfigureAwait(false);
@@ -191,6 +197,12 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
             }
 
             var client = ClientOf(context);
+            if (context.ReqId is null)
+            {
+                await SendMessagesAsync(client, target.ConversationId, text, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var parts = Parts(text);
             try
             {
@@ -237,6 +249,35 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         }
 
         return parts.Count;
+    }
+
+    /// <summary>An AI bot's answer sent as markdown messages once whole (no req_id to stream by), the Regenerate card after it.</summary>
+    private FinalTextWriter MessagesWriter(WeComAiBotClient client, AssistantReplyTarget target) =>
+        new(MessageHandlePrefix + target.AnswerId, 0, async (final, ct) =>
+            await SendMessagesAsync(client, target.ConversationId, final, ct).ConfigureAwait(false) + await SendRegenerateCardAsync(client, target, ct).ConfigureAwait(false));
+
+    /// <summary>
+    /// The card under an AI bot's answer (its like / dislike is WeCom's own, on the stream): Regenerate, sent to the
+    /// conversation (<c>aibot_send_msg</c>). One that fails is logged and left out: the answer has gone.
+    /// </summary>
+    private async Task<int> SendRegenerateCardAsync(WeComAiBotClient client, AssistantReplyTarget target, CancellationToken cancellationToken)
+    {
+        var conversation = new ChannelConversation(target.ConversationId, target.IsDirect ? ConversationKind.Direct : ConversationKind.Group);
+        var messages = WeComChannelAdapter.RenderAiBot(WeComAnswerCard.ForAiBot(), conversation, WeComAnswerCard.NewTaskId(target.AnswerId)).Messages;
+        try
+        {
+            foreach (var message in messages)
+            {
+                await client.SendMessageAsync(target.ConversationId, message, cancellationToken).ConfigureAwait(false);
+            }
+
+            return messages.Count;
+        }
+        catch (WeComApiException ex)
+        {
+            LogAnswerCardFailed(_logger, target.AnswerId, ex.Code);
+            return 0;
+        }
     }
 
     /// <summary>
@@ -468,6 +509,8 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
                 await _client.SendMessageAsync(_target.ConversationId, WeComAiBotReply.Markdown(part), cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _messages);
             }
+
+            Interlocked.Add(ref _messages, await _owner.SendRegenerateCardAsync(_client, _target, cancellationToken).ConfigureAwait(false));
         }
 
         /// <summary>

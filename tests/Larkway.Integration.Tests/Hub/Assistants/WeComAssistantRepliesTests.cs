@@ -116,6 +116,8 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
         writer.Show(answer);
         await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Answered, answer), CancellationToken.None);
 
+        // The answer, then the card to ask again (the stream's like / dislike is WeCom's own).
+        (await BotMessagesAsync("dave", cards: true)).Last().MsgType.ShouldBe("template_card");
         var bot = await BotMessagesAsync("dave");
         bot[0].StreamId.ShouldBe(writer.Handle);
         bot[0].Finished.ShouldBeTrue();
@@ -219,11 +221,12 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
         return (For(Assistant(), "wc-aibot", callback.Message.ConversationId, "direct", user, context), callback.ReqId);
     }
 
-    private async Task<List<BotMessage>> BotMessagesAsync(string user)
+    /// <summary>The bot's messages to <paramref name="user"/>: the answer's, without the Regenerate card after it unless <paramref name="cards"/>.</summary>
+    private async Task<List<BotMessage>> BotMessagesAsync(string user, bool cards = false)
     {
         var page = await fixture.Control.ConversationMessagesAsync($"{EmulatorAiBot.DefaultBotId}/single/{user}");
         return [.. page.GetProperty("items").EnumerateArray()
-            .Where(m => m.GetProperty("from").GetString() == "bot")
+            .Where(m => m.GetProperty("from").GetString() == "bot" && (cards || m.GetProperty("msg_type").GetString() != "template_card"))
             .Select(m => new BotMessage(
                 m.GetProperty("msg_type").GetString()!,
                 m.TryGetProperty("content", out var c) ? c.GetString() : null,
