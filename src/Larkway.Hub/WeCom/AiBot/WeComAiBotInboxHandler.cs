@@ -169,12 +169,7 @@ internal sealed partial class WeComAiBotInboxHandler(
             return;
         }
 
-        WeComAiBotEvent callback;
-        try
-        {
-            callback = WeComAiBotEvent.Parse(frame.GetProperty("body"));
-        }
-        catch (Larkway.WeCom.WeComApiException)
+        if (EventOf(frame) is not { } callback)
         {
             LogFeedbackIgnored(_logger, item.AppName, item.Id, "", "the event could not be read");
             return;
@@ -209,17 +204,7 @@ internal sealed partial class WeComAiBotInboxHandler(
     /// </summary>
     private async Task AnswerCardClickAsync(InboxEvent item, JsonElement frame, CancellationToken cancellationToken)
     {
-        if (cardActions is null)
-        {
-            return;
-        }
-
-        WeComAiBotEvent callback;
-        try
-        {
-            callback = WeComAiBotEvent.Parse(frame.GetProperty("body"));
-        }
-        catch (Larkway.WeCom.WeComApiException)
+        if (cardActions is null || EventOf(frame) is not { } callback)
         {
             return;
         }
@@ -265,6 +250,19 @@ internal sealed partial class WeComAiBotInboxHandler(
 
     [LoggerMessage(EventId = LogEvents.WeComAiBotFeedbackIgnored, Level = LogLevel.Debug, Message = "WeCom AI bot {App}: feedback_event (inbox {EventId}) on '{FeedbackId}' not stored as assistant feedback: {Reason}")]
     private static partial void LogFeedbackIgnored(ILogger logger, string app, long eventId, string feedbackId, string reason);
+
+    /// <summary>The stored frame's event, or null when it does not read as one.</summary>
+    private static WeComAiBotEvent? EventOf(JsonElement frame)
+    {
+        try
+        {
+            return WeComAiBotEvent.Parse(frame.GetProperty("body"));
+        }
+        catch (Larkway.WeCom.WeComApiException)
+        {
+            return null;
+        }
+    }
 
     private static string ReqIdOf(JsonElement frame) =>
         frame.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object && headers.TryGetProperty("req_id", out var r) && r.ValueKind == JsonValueKind.String
