@@ -40,6 +40,12 @@ public sealed record BotCardContext(string App, ChannelPlatform Platform, string
     /// <summary>The element's value object (undefined when it had none).</summary>
     public JsonElement Value { get; init; }
 
+    /// <summary>
+    /// Where an answer the click asks for goes, when the click's conversation alone does not say it: the platform's reply
+    /// payload, as a message's (a WeCom AI bot's id, so a Regenerate under its answer is answered by the bot). Null for most.
+    /// </summary>
+    public string? ReplyContext { get; init; }
+
     /// <summary>What the click sent besides its value (a form's inputs by name, a picked option); empty when nothing.</summary>
     public JsonObject Form { get; init; } = [];
 

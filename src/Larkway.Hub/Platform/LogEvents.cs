@@ -236,6 +236,7 @@ internal static class LogEvents
     public const int WeComAiBotWelcomeNoConnection = 5259;
     public const int WeComAiBotWelcomeRefused = 5260;
     public const int WeComAiBotFeedbackIgnored = 5261;
+    public const int WeComAiBotCardUpdateFailed = 5262;
 
     // Assistants (Assistants/): 5300–5399.
     public const int AssistantCreated = 5300;
@@ -269,6 +270,7 @@ internal static class LogEvents
     public const int AssistantReplySplit = 5348;
     public const int AssistantFeishuCardKitRefused = 5349;
     public const int AssistantFeishuMessageUpdateFailed = 5350;
+    public const int AssistantWeComAnswerCardFailed = 5358;
     public const int AssistantAttachmentFailed = 5360;
 
     // Who wrote, and linking one's own account (Assistants/Routing): 5390–5399.

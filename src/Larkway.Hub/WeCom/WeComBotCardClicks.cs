@@ -14,7 +14,9 @@ namespace Larkway.Hub.WeCom;
 /// made, <see cref="TaskIdPrefix"/>): read once into the Hub's click — the button's key is its action, as a reply button's callback value — handed to the
 /// app's bot and its card actions, and answered on the member's card with the callback's own response_code. WeCom shows
 /// no toast: a new card with buttons replaces the clicked one; otherwise its buttons become one disabled button reading
-/// the toast, as a notification card's read the decision.
+/// the toast, as a notification card's read the decision. The card under an assistant's answer
+/// (<see cref="Assistant.WeComAnswerCard"/>) comes through the same door: its votes and Regenerate reach the answer's
+/// card actions, and after a vote the card reads the thanks with its buttons kept, so the vote can change.
 /// </summary>
 internal sealed partial class WeComBotCardClicks(AppBots bots, BotCardActions actions, HubWeComClients clients, ILogger<WeComBotCardClicks> logger)
 {
@@ -29,7 +31,7 @@ internal sealed partial class WeComBotCardClicks(AppBots bots, BotCardActions ac
 
     /// <summary>Whether a stored template_card_event is a click on a card the bot sent.</summary>
     public static bool Claims(JsonElement root) =>
-        WeComCallbackJson.Str(root, "TaskId") is { } taskId && taskId.StartsWith(TaskIdPrefix, StringComparison.Ordinal);
+        WeComCallbackJson.Str(root, "TaskId") is { } taskId && (taskId.StartsWith(TaskIdPrefix, StringComparison.Ordinal) || Assistant.WeComAnswerCard.Claims(taskId));
 
     /// <summary>Handles one click; throws (to have the inbox retry) only when WeCom could not be reached.</summary>
     public async Task HandleAsync(string appName, JsonElement root, string clickId, CancellationToken cancellationToken)
@@ -41,8 +43,21 @@ internal sealed partial class WeComBotCardClicks(AppBots bots, BotCardActions ac
             return;
         }
 
-        var click = Read(appName, root, eventKey, clicker, clickId);
+        var taskId = WeComCallbackJson.Str(root, "TaskId") ?? "";
+        var answerCard = Assistant.WeComAnswerCard.Claims(taskId);
+        var click = answerCard ? Assistant.WeComAnswerCard.Read(appName, taskId, eventKey, clicker, clicker, clickId) : Read(appName, root, eventKey, clicker, clickId);
+        if (click is null)
+        {
+            return;
+        }
+
         var answer = await bots.Get(WeComInboxHandler.BotPlatform, appName).HandleCardClickAsync(click, actions, cancellationToken).ConfigureAwait(false);
+        if (answerCard && Assistant.WeComAnswerCard.IsVote(eventKey) && answer?.Toast is { Kind: CardToastKind.Success } thanks)
+        {
+            // A vote leaves the buttons on the card (reading the thanks), so the member can change it: the last one counts.
+            answer = answer.AndCard(Assistant.WeComAnswerCard.Voted(thanks.Text));
+        }
+
         if (answer is null || WeComCallbackJson.Str(root, "ResponseCode") is not { Length: > 0 } responseCode)
         {
             return;
@@ -51,7 +66,8 @@ internal sealed partial class WeComBotCardClicks(AppBots bots, BotCardActions ac
         var client = await clients.GetAsync(appName, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (Card(answer, clicker) is { } card)
+            // An answer card's new card keeps its task_id, which names the answer.
+            if (Card(answer, clicker, answerCard ? taskId : null) is { } card)
             {
                 await client.Messages.UpdateTemplateCardAsync(responseCode, card, WeComRecipients.ToUsers(clicker), cancellationToken).ConfigureAwait(false);
             }
@@ -81,9 +97,9 @@ internal sealed partial class WeComBotCardClicks(AppBots bots, BotCardActions ac
         };
 
     /// <summary>The answer's card as a template card, when it renders as one (a card with buttons); else null.</summary>
-    private static WeComTemplateCard? Card(CardClickAnswer answer, string clicker) =>
+    private static WeComTemplateCard? Card(CardClickAnswer answer, string clicker, string? taskId) =>
         answer.Card is { Buttons.Count: > 0 } card
-            ? WeComChannelAdapter.RenderAppMessage(card, new ChannelConversation(clicker, ConversationKind.Direct)).Messages
+            ? WeComChannelAdapter.RenderAppMessage(card, new ChannelConversation(clicker, ConversationKind.Direct), taskId).Messages
                 .OfType<WeComTemplateCardAppMessage>().Select(m => m.Card).LastOrDefault()
             : null;
 

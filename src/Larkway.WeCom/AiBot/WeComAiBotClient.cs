@@ -225,6 +225,24 @@ public sealed partial class WeComAiBotClient : IAsyncDisposable
         return SendSerialisedAsync(WeComAiBotCommands.RespondWelcome, reqId, welcome.Body, cancellationToken);
     }
 
+    /// <summary>
+    /// Replaces the clicked template card (<c>aibot_respond_update_msg</c>) in answer to the <c>template_card_event</c> with
+    /// <paramref name="reqId"/>, within 5 s of the event. For a handler that keeps the req_id rather than the callback; with
+    /// the callback at hand, <see cref="WeComAiBotCallback.UpdateTemplateCardAsync"/> also checks the event type and the 5 s.
+    /// </summary>
+    /// <exception cref="WeComApiException">The reply is not a card update (<see cref="WeComAiBotReply.UpdateTemplateCard"/>), WeCom refused it, no ack came in time, or there is no connection.</exception>
+    public Task<WeComAiBotAck> RespondUpdateAsync(string reqId, WeComAiBotReply update, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reqId);
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.MsgType != "update_template_card")
+        {
+            throw WeComAiBotReply.Invalid($"A template_card_event is answered with a card update, not {update.MsgType}.");
+        }
+
+        return SendSerialisedAsync(WeComAiBotCommands.RespondUpdate, reqId, update.Body, cancellationToken);
+    }
+
     /// <summary>Starts a stream reply to the callback with <paramref name="reqId"/>.</summary>
     public WeComAiBotStream BeginStream(string reqId, string? feedbackId = null)
     {

@@ -28,6 +28,9 @@ public sealed class WeComAiBotReply
     /// <summary>The body as it goes on the wire.</summary>
     internal JsonObject Body { get; }
 
+    /// <summary>A copy of a template card reply's card, to send again as an update (<see cref="UpdateTemplateCard"/>); null for any other reply.</summary>
+    public JsonObject? TemplateCardJson => MsgType == "template_card" && Body["template_card"] is JsonObject card ? (JsonObject)card.DeepClone() : null;
+
     /// <summary>
     /// One frame of a stream reply: the whole text so far (markdown; <c>&lt;think&gt;…&lt;/think&gt;</c> shows as reasoning).
     /// The first frame of a stream sets its id; later frames with the same id replace the text; <paramref name="finish"/>

@@ -3,6 +3,7 @@ using Larkway.Hub.Assistants.Answering;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Platform;
+using Larkway.Hub.Platform.DataProtection;
 using Larkway.Hub.Platform.Queue;
 using Larkway.Hub.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,7 @@ internal sealed partial class AssistantCardActions(
     WorkSignals signals,
     AssistantTelemetry telemetry,
     AssistantFeedback votes,
+    HubSecretProtector protector,
     TimeProvider time,
     ILogger<AssistantCardActions> logger)
 {
@@ -110,6 +112,9 @@ internal sealed partial class AssistantCardActions(
             Question = turn.Question,
             Placeholders = turn.Placeholders,
             Attachments = turn.Attachments,
+
+            // The question's own reply payload was cleared when it ended; the click's says where the new answer goes.
+            ReplyContext = context.ReplyContext is { } reply ? protector.Protect(reply) : null,
             Status = AssistantTurnStatus.Queued,
             ReceivedAt = time.GetUtcNow(),
             SentAt = time.GetUtcNow(),

@@ -36,7 +36,8 @@ public static class HubWeComAiBotServiceCollectionExtensions
             sp.GetRequiredService<IOptions<BotOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<IBotAssistant>()));
+            sp.GetService<IBotAssistant>(),
+            sp.GetService<BotCardActions>()));
 
         // WeCom's unit, its AI bot's part: a second bot seat, inbox handler and connection line.
         services.AddHubPlatformUnit(Larkway.Channels.Messages.ChannelPlatform.WeCom)

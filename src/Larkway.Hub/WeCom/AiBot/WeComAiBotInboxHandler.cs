@@ -13,7 +13,8 @@ namespace Larkway.Hub.WeCom.AiBot;
 /// The inbox's handler of WeCom AI bot callbacks. Every one is read once into the neutral event the observers see (the
 /// business webhooks subscribed to <c>wecom.aibot.*</c>, or <c>wecom.*</c>, among them); a message with text (text, voice, mixed) then goes to the bot —
 /// commands, /help, conversations — which answers over the bot's long connection by the callback's req_id
-/// (<see cref="WeComAiBotMessenger"/>); a <c>feedback_event</c> on an assistant's answer is stored as its feedback. Runs where the connection is, at once (<see cref="WeComAiBotIngest"/>); a retry
+/// (<see cref="WeComAiBotMessenger"/>); a <c>feedback_event</c> on an assistant's answer is stored as its feedback, and a
+/// click on the card under an answer (Regenerate, <see cref="Assistant.WeComAnswerCard"/>) reaches the answer's card actions. Runs where the connection is, at once (<see cref="WeComAiBotIngest"/>); a retry
 /// the inbox queue runs on a replica without the connection fails and is tried again later.
 /// </summary>
 internal sealed partial class WeComAiBotInboxHandler(
@@ -23,7 +24,8 @@ internal sealed partial class WeComAiBotInboxHandler(
     IOptions<BotOptions> botOptions,
     TimeProvider time,
     ILoggerFactory loggerFactory,
-    IBotAssistant? assistant = null) : IInboxPlatformHandler
+    IBotAssistant? assistant = null,
+    BotCardActions? cardActions = null) : IInboxPlatformHandler
 {
     /// <summary>
     /// The key of AI bots at the door (<see cref="AppBots"/>): a WeCom app's second way of answering, beside its app
@@ -36,6 +38,9 @@ internal sealed partial class WeComAiBotInboxHandler(
 
     /// <summary>The inbox type of a user's feedback on a reply that carried a feedback id.</summary>
     public const string FeedbackEventType = WeComAiBotIngest.EventTypePrefix + WeComAiBotEventTypes.FeedbackEvent;
+
+    /// <summary>The inbox type of a click on one of the bot's template cards.</summary>
+    public const string CardEventType = WeComAiBotIngest.EventTypePrefix + WeComAiBotEventTypes.TemplateCardEvent;
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<WeComAiBotInboxHandler>();
 
@@ -71,9 +76,16 @@ internal sealed partial class WeComAiBotInboxHandler(
             return InboxHandling.Handled(item.ReceivedAt);
         }
 
+        if (item.EventType == CardEventType)
+        {
+            // A click on the card under an assistant's answer is answered here; any other card's click is stored and
+            // forwarded, and the business system that sent the card answers it.
+            await AnswerCardClickAsync(item, context.Event, cancellationToken).ConfigureAwait(false);
+            return InboxHandling.Handled(item.ReceivedAt);
+        }
+
         if (!item.EventType.StartsWith(WeComAiBotIngest.MessageTypePrefix, StringComparison.Ordinal))
         {
-            // Card clicks are stored and forwarded; the business system answers them.
             return InboxHandling.Handled(item.ReceivedAt);
         }
 
@@ -157,12 +169,7 @@ internal sealed partial class WeComAiBotInboxHandler(
             return;
         }
 
-        WeComAiBotEvent callback;
-        try
-        {
-            callback = WeComAiBotEvent.Parse(frame.GetProperty("body"));
-        }
-        catch (Larkway.WeCom.WeComApiException)
+        if (EventOf(frame) is not { } callback)
         {
             LogFeedbackIgnored(_logger, item.AppName, item.Id, "", "the event could not be read");
             return;
@@ -190,8 +197,72 @@ internal sealed partial class WeComAiBotInboxHandler(
         }
     }
 
+    /// <summary>
+    /// A click on the card under an assistant's answer: handed to the answer's card actions (Regenerate asks the question
+    /// again, answered in this conversation by the bot), and the card updated for the clicker to read the outcome, within
+    /// WeCom's 5 s for an update; a refused update is logged, since the click has been handled.
+    /// </summary>
+    private async Task AnswerCardClickAsync(InboxEvent item, JsonElement frame, CancellationToken cancellationToken)
+    {
+        if (cardActions is null || EventOf(frame) is not { } callback)
+        {
+            return;
+        }
+
+        if (callback.Event?.CardTaskId is not { } taskId || !Assistant.WeComAnswerCard.Claims(taskId)
+            || callback.Event.CardEventKey is not { Length: > 0 } key || callback.From?.UserId is not { Length: > 0 } user)
+        {
+            return;
+        }
+
+        var app = await apps.FindAsync(item.AppName, cancellationToken).ConfigureAwait(false);
+        var botId = app?.AiBotId is { Length: > 0 } id ? id : callback.AiBotId;
+        var chat = callback.ChatType == "group" && callback.ChatId is { Length: > 0 } group ? group : user;
+        if (Assistant.WeComAnswerCard.Read(item.AppName, taskId, key, user, chat, item.DedupKey ?? "wa-" + item.Id) is not { } click)
+        {
+            return;
+        }
+
+        // No message to answer by req_id: an answer asked for here goes to the conversation from the bot.
+        click = click with { ReplyContext = ReplyContextOf(botId) };
+        var answer = await bots.Get(BotPlatform, item.AppName).HandleCardClickAsync(click, cardActions, cancellationToken).ConfigureAwait(false);
+        if (answer?.Toast?.Text is not { Length: > 0 } outcome || connections.Find(botId) is not { } client)
+        {
+            return;
+        }
+
+        var card = Larkway.Channels.Adapters.WeComChannelAdapter.RenderAiBot(Assistant.WeComAnswerCard.ForAiBot(outcome),
+                new Larkway.Channels.Messages.ChannelConversation(chat, chat == user ? Larkway.Channels.Messages.ConversationKind.Direct : Larkway.Channels.Messages.ConversationKind.Group), taskId)
+            .Messages.Select(m => m.TemplateCardJson).OfType<System.Text.Json.Nodes.JsonObject>().Last();
+        try
+        {
+            await client.RespondUpdateAsync(ReqIdOf(frame), WeComAiBotReply.UpdateTemplateCard(card, [user]), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Larkway.WeCom.WeComApiException ex)
+        {
+            LogCardUpdateFailed(_logger, item.AppName, item.Id, ex.Code);
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.WeComAiBotCardUpdateFailed, Level = LogLevel.Information, Message = "WeCom AI bot {App}: the answer card clicked (inbox {EventId}) could not be updated ({Code}); the click was handled")]
+    private static partial void LogCardUpdateFailed(ILogger logger, string app, long eventId, string code);
+
     [LoggerMessage(EventId = LogEvents.WeComAiBotFeedbackIgnored, Level = LogLevel.Debug, Message = "WeCom AI bot {App}: feedback_event (inbox {EventId}) on '{FeedbackId}' not stored as assistant feedback: {Reason}")]
     private static partial void LogFeedbackIgnored(ILogger logger, string app, long eventId, string feedbackId, string reason);
+
+    /// <summary>The stored frame's event, or null when it does not read as one.</summary>
+    private static WeComAiBotEvent? EventOf(JsonElement frame)
+    {
+        try
+        {
+            return WeComAiBotEvent.Parse(frame.GetProperty("body"));
+        }
+        catch (Larkway.WeCom.WeComApiException)
+        {
+            return null;
+        }
+    }
 
     private static string ReqIdOf(JsonElement frame) =>
         frame.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object && headers.TryGetProperty("req_id", out var r) && r.ValueKind == JsonValueKind.String
@@ -224,6 +295,9 @@ internal sealed partial class WeComAiBotInboxHandler(
     internal static bool HasFile(WeComAiBotMessage message) =>
         message.Image is { Url.Length: > 0 } || message.File is { Url.Length: > 0 } || message.Video is { Url.Length: > 0 }
         || (message.Mixed?.MsgItem ?? []).Any(i => i.Image is { Url.Length: > 0 });
+
+    /// <summary>Where an answer without a message to reply to goes: the bot's connection, to the conversation (no req_id).</summary>
+    internal static string ReplyContextOf(string botId) => JsonSerializer.Serialize(new Dictionary<string, string> { ["bot_id"] = botId });
 
     /// <summary>What an assistant's stream reply needs: the callback's req_id and the bot whose connection answers it.</summary>
     internal static string ReplyContextOf(string reqId, string botId, DateTimeOffset receivedAt)

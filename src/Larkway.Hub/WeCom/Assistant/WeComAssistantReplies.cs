@@ -24,7 +24,9 @@ namespace Larkway.Hub.WeCom.Assistant;
 /// "continued below" line, and the rest follows as markdown messages (<c>aibot_send_msg</c>). To a WeCom app message (no
 /// req_id) the answer comes once it is whole, as markdown (<c>message/send</c>, 2,048 bytes a part), with no placeholder
 /// before it: an app's text or markdown message cannot be edited, and one recalled (<c>message/recall</c>) leaves a
-/// "message recalled" line in the chat, so a "thinking" text would stay above the answer.
+/// "message recalled" line in the chat, so a "thinking" text would stay above the answer. A template card follows an app's
+/// answer with Helpful / Not helpful / Regenerate, and an AI bot's finished stream with Regenerate
+/// (<see cref="WeComAnswerCard"/>), since neither the markdown nor the stream carries the Hub's buttons.
 /// </summary>
 internal sealed partial class WeComAssistantReplies : IAssistantReplies
 {
@@ -90,14 +92,21 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     {
         ArgumentNullException.ThrowIfNull(target);
         var context = WeComReplyContext.Of(target);
-        if (context.ReqId is null)
+        if (context.BotId is null)
         {
             // No "thinking" text first: WeCom cannot change an app message into the answer, so it would stay above it for good.
             var app = await _appClientOf(target.App, cancellationToken).ConfigureAwait(false);
-            return new FinalTextWriter(TextHandlePrefix + target.AnswerId, 0, (final, ct) => SendAppAsync(app, target, ChannelReply.ForMarkdown(final), ct));
+            return new FinalTextWriter(TextHandlePrefix + target.AnswerId, 0, async (final, ct) =>
+                await SendAppAsync(app, target, ChannelReply.ForMarkdown(final), ct).ConfigureAwait(false) + await SendAnswerCardAsync(app, target, ct).ConfigureAwait(false));
         }
 
         var client = ClientOf(context);
+        if (context.ReqId is null)
+        {
+            // Asked again from the card under an answer: no message to reply to, so the answer goes to the conversation.
+            return MessagesWriter(client, target);
+        }
+
         var stream = client.BeginStream(context.ReqId, target.AnswerId);
         try
         {
@@ -107,7 +116,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         catch (WeComApiException ex) when (ex.ErrCode is InvalidReqId or StreamExpired)
         {
             LogReplyFellBack(_logger, context.BotId, ex.Code);
-            return new FinalTextWriter(MessageHandlePrefix + target.AnswerId, 0, (final, ct) => SendMessagesAsync(client, target.ConversationId, final, ct));
+            return MessagesWriter(client, target);
         }
         catch (WeComApiException ex) when (!client.IsConnected)
         {
@@ -180,7 +189,7 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         await _sent.OnceAsync(idempotencyKey, async () =>
         {
             var context = WeComReplyContext.Of(target);
-            if (context.ReqId is null)
+            if (context.BotId is null)
             {
                 var app = await _appClientOf(target.App, cancellationToken).ConfigureAwait(false);
                 await SendAppAsync(app, target, ChannelReply.ForText(text), cancellationToken).ConfigureAwait(false);
@@ -188,6 +197,12 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
             }
 
             var client = ClientOf(context);
+            if (context.ReqId is null)
+            {
+                await SendMessagesAsync(client, target.ConversationId, text, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var parts = Parts(text);
             try
             {
@@ -236,10 +251,56 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         return parts.Count;
     }
 
-    private static async Task<int> SendAppAsync(WeComClient app, AssistantReplyTarget target, ChannelReply reply, CancellationToken cancellationToken)
+    /// <summary>An AI bot's answer sent as markdown messages once whole (no req_id to stream by), the Regenerate card after it.</summary>
+    private FinalTextWriter MessagesWriter(WeComAiBotClient client, AssistantReplyTarget target) =>
+        new(MessageHandlePrefix + target.AnswerId, 0, async (final, ct) =>
+            await SendMessagesAsync(client, target.ConversationId, final, ct).ConfigureAwait(false) + await SendRegenerateCardAsync(client, target, ct).ConfigureAwait(false));
+
+    /// <summary>
+    /// The card under an AI bot's answer (its like / dislike is WeCom's own, on the stream): Regenerate, sent to the
+    /// conversation (<c>aibot_send_msg</c>). One that fails is logged and left out: the answer has gone.
+    /// </summary>
+    private async Task<int> SendRegenerateCardAsync(WeComAiBotClient client, AssistantReplyTarget target, CancellationToken cancellationToken)
+    {
+        var conversation = new ChannelConversation(target.ConversationId, target.IsDirect ? ConversationKind.Direct : ConversationKind.Group);
+        var messages = WeComChannelAdapter.RenderAiBot(WeComAnswerCard.ForAiBot(), conversation, WeComAnswerCard.NewTaskId(target.AnswerId)).Messages;
+        try
+        {
+            foreach (var message in messages)
+            {
+                await client.SendMessageAsync(target.ConversationId, message, cancellationToken).ConfigureAwait(false);
+            }
+
+            return messages.Count;
+        }
+        catch (WeComApiException ex)
+        {
+            LogAnswerCardFailed(_logger, target.AnswerId, ex.Code);
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// The card under a corp app's answer (its markdown takes no buttons): Helpful / Not helpful / Regenerate. One that
+    /// fails is logged and left out: the answer has gone, and sending it again would show it twice.
+    /// </summary>
+    private async Task<int> SendAnswerCardAsync(WeComClient app, AssistantReplyTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAppAsync(app, target, WeComAnswerCard.ForApp(), cancellationToken, WeComAnswerCard.NewTaskId(target.AnswerId)).ConfigureAwait(false);
+        }
+        catch (WeComApiException ex)
+        {
+            LogAnswerCardFailed(_logger, target.AnswerId, ex.Code);
+            return 0;
+        }
+    }
+
+    private static async Task<int> SendAppAsync(WeComClient app, AssistantReplyTarget target, ChannelReply reply, CancellationToken cancellationToken, string? taskId = null)
     {
         // An app's callbacks come from one member in the app's own chat: the reply goes to that member.
-        var messages = WeComChannelAdapter.RenderAppMessage(reply, new ChannelConversation(target.SenderId, ConversationKind.Direct)).Messages;
+        var messages = WeComChannelAdapter.RenderAppMessage(reply, new ChannelConversation(target.SenderId, ConversationKind.Direct), taskId).Messages;
         foreach (var message in messages)
         {
             await app.Messages.SendAsync(WeComRecipients.ToUsers(target.SenderId), message, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -247,6 +308,10 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
 
         return messages.Count;
     }
+
+    [LoggerMessage(EventId = LogEvents.AssistantWeComAnswerCardFailed, Level = LogLevel.Warning,
+        Message = "WeCom: the feedback card under answer {AnswerId} could not be sent ({Code}); the answer stands without it.")]
+    private static partial void LogAnswerCardFailed(ILogger logger, string answerId, string code);
 
     [LoggerMessage(EventId = LogEvents.AssistantWeComUpdateFailed, Level = LogLevel.Warning,
         Message = "WeCom AI bot stream {StreamId}: a frame failed ({Code}); the next one shows the whole text again.")]
@@ -444,6 +509,8 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
                 await _client.SendMessageAsync(_target.ConversationId, WeComAiBotReply.Markdown(part), cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _messages);
             }
+
+            Interlocked.Add(ref _messages, await _owner.SendRegenerateCardAsync(_client, _target, cancellationToken).ConfigureAwait(false));
         }
 
         /// <summary>

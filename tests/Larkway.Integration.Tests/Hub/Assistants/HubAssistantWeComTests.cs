@@ -90,6 +90,47 @@ public sealed class HubAssistantWeComTests
         (await CountsAsync(hub)).ShouldBe(FeedbackCounts.None);
     }
 
+    [Fact]
+    public async Task An_at_mention_in_a_group_gets_the_answer_streamed_into_the_group_while_an_unmentioned_message_never_reaches_the_bot()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        using var control = new AiBotControl(emulator.BaseUrl);
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        await HubWeComAiBot.AddAppAndConnectAsync(hub, emulator);
+        using var driver = new AssistantDriver(hub, emulator.BaseUrl);
+        await driver.CreateAsync(Assistant, [HubWeComAiBot.AppName]);
+        await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
+
+        // Without an @-mention WeCom shows the message in the group and pushes nothing to the bot.
+        var quiet = await control.GroupMessageAsync("Does anyone know where the VPN guide is?", Group, mentioned: false);
+        quiet.GetProperty("delivery").GetString().ShouldBe("not-mentioned");
+
+        // Alice @-mentions the bot: the assistant's answer streams into the group as the bot's reply, carrying the answer's id.
+        await control.GroupMessageAsync("Where is the VPN guide?", Group);
+        var turn = (await driver.EndedTurnsAsync(1, 60)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        turn.ConversationId.ShouldBe(Group);
+        turn.ConversationKind.ShouldBe("group");
+        turn.Question.ShouldBe("Where is the VPN guide?");
+        JsonElement reply = default;
+        await HubSandbox.WaitUntilAsync(() => (reply = GroupReply(control, $"turn-{turn.Id}")).ValueKind == JsonValueKind.Object && reply.GetProperty("finished").GetBoolean(),
+            "the answer streamed into the group, finished", seconds: 30);
+        reply.GetProperty("msg_type").GetString().ShouldBe("stream");
+        reply.GetProperty("content").GetString().ShouldStartWith("You asked: Where is the VPN guide?");
+
+        // The unmentioned message made no turn, and nothing went to Alice's own chat with the bot.
+        (await driver.TurnsAsync()).ShouldHaveSingleItem();
+        (await control.ConversationsAsync()).ShouldNotContain(c => c.GetProperty("id").GetString() == $"{EmulatorAiBot.DefaultBotId}/single/alice");
+    }
+
+    /// <summary>The Emulator's seeded group chat, with the bot and every member in it.</summary>
+    private const string Group = "wrkSFfCgAAemulatorgroup01";
+
+    /// <summary>The bot's reply in the group that carries <paramref name="answerId"/> as its feedback id, if any yet.</summary>
+    private static JsonElement GroupReply(AiBotControl control, string answerId) =>
+        control.ConversationMessagesAsync($"{EmulatorAiBot.DefaultBotId}/group/{Group}").GetAwaiter().GetResult().GetProperty("items").EnumerateArray()
+            .FirstOrDefault(m => m.GetProperty("from").GetString() == "bot" && m.TryGetProperty("feedback_id", out var f) && f.GetString() == answerId);
+
     /// <summary>The bot's reply in Alice's chat that carries <paramref name="answerId"/> as its feedback id, if any yet.</summary>
     private static JsonElement Answer(AiBotControl control, string answerId)
     {

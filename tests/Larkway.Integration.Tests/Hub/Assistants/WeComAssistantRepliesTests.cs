@@ -116,6 +116,8 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
         writer.Show(answer);
         await writer.FinishAsync(new AssistantReplyEnd(AssistantReplyEndKind.Answered, answer), CancellationToken.None);
 
+        // The answer, then the card to ask again (the stream's like / dislike is WeCom's own).
+        (await BotMessagesAsync("dave", cards: true)).Last().MsgType.ShouldBe("template_card");
         var bot = await BotMessagesAsync("dave");
         bot[0].StreamId.ShouldBe(writer.Handle);
         bot[0].Finished.ShouldBeTrue();
@@ -153,7 +155,7 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
     }
 
     [Fact]
-    public async Task To_a_WeCom_app_message_the_answer_alone_comes_as_markdown_to_the_member_with_no_thinking_text_left_above_it()
+    public async Task To_a_WeCom_app_message_the_answer_comes_as_markdown_to_the_member_with_no_thinking_text_left_above_it_and_the_feedback_card_after_it()
     {
         using var app = new WeComClient(new WeComAppOptions
         {
@@ -176,9 +178,10 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
 
         var page = await control.GetFromJsonAsync<JsonElement>("/_emulator/wecom/users/carol/messages");
         var sent = page.GetProperty("items").EnumerateArray().Skip(before).ToList();
-        sent.Select(m => m.GetProperty("msgtype").GetString()).ShouldBe(["markdown"]);
+        // The answer, then the card to vote on it or ask again (an app's markdown carries no buttons).
+        sent.Select(m => m.GetProperty("msgtype").GetString()).ShouldBe(["markdown", "template_card"]);
         ContentOf(sent[0]).ShouldBe("**Leave** policy: 15 days\n\n" + AssistantReplyTexts.Stopped);
-        writer.Updates.ShouldBe(1);
+        writer.Updates.ShouldBe(2);
         writer.Handle.ShouldStartWith(WeComAssistantReplies.TextHandlePrefix);
     }
 
@@ -218,11 +221,12 @@ public sealed class WeComAssistantRepliesTests(AiBotEmulatorFixture fixture) : I
         return (For(Assistant(), "wc-aibot", callback.Message.ConversationId, "direct", user, context), callback.ReqId);
     }
 
-    private async Task<List<BotMessage>> BotMessagesAsync(string user)
+    /// <summary>The bot's messages to <paramref name="user"/>: the answer's, without the Regenerate card after it unless <paramref name="cards"/>.</summary>
+    private async Task<List<BotMessage>> BotMessagesAsync(string user, bool cards = false)
     {
         var page = await fixture.Control.ConversationMessagesAsync($"{EmulatorAiBot.DefaultBotId}/single/{user}");
         return [.. page.GetProperty("items").EnumerateArray()
-            .Where(m => m.GetProperty("from").GetString() == "bot")
+            .Where(m => m.GetProperty("from").GetString() == "bot" && (cards || m.GetProperty("msg_type").GetString() != "template_card"))
             .Select(m => new BotMessage(
                 m.GetProperty("msg_type").GetString()!,
                 m.TryGetProperty("content", out var c) ? c.GetString() : null,

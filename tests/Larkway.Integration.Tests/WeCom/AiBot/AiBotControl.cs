@@ -28,6 +28,17 @@ internal sealed class AiBotControl(Uri emulator) : EmulatorControlClient(emulato
     /// <summary>A user answers the feedback buttons under a bot's reply: 1 accurate, 2 inaccurate, 3 cancels the earlier answer.</summary>
     public Task<JsonElement> FeedbackAsync(string messageId, int type, string userId = "alice") => PostAsync("feedback", new { message_id = messageId, userid = userId, type });
 
+    /// <summary>
+    /// A user writes in the bots' group chat (<paramref name="chatId"/>, the Emulator's seeded group); WeCom pushes it to the
+    /// bot only when <paramref name="mentioned"/>, and shows it in the group either way.
+    /// </summary>
+    public Task<JsonElement> GroupMessageAsync(string text, string chatId, bool mentioned = true, string userId = "alice") =>
+        PostAsync("messages", new { userid = userId, chattype = "group", chatid = chatId, msgtype = "text", text, mentioned });
+
+    /// <summary>A user presses the button keyed <paramref name="key"/> on the bot's template card message <paramref name="messageId"/>.</summary>
+    public Task<JsonElement> ClickAsync(string messageId, string key, string userId = "alice") =>
+        PostAsync("card-clicks", new { message_id = messageId, userid = userId, event_key = key });
+
     /// <summary>Redelivers a message WeCom pushed before (same msgid, a new req_id).</summary>
     public Task<JsonElement> RedeliverAsync(string msgId) => PostAsync("messages/redeliver", new { msgid = msgId });
 }
